@@ -1,0 +1,43 @@
+// A compiled BPF object (clang -target bpf -g): its ELF sections, .BTF and .BTF.ext, ready for relocation.
+
+import { promises as fs } from 'fs';
+import { BtfError, Result, asBtfError, fail, ok } from './errors';
+import { ElfFile } from './elf';
+import { BtfExt, parseBtfExt } from './ext';
+import { describeFsError } from './open';
+import { Btf } from './reader';
+
+export interface BpfObject {
+  readonly file: string;
+  readonly elf: ElfFile;
+  /** The object's own (local) BTF: the types the program was compiled against. */
+  readonly btf: Btf;
+  /** Absent when the object carries no .BTF.ext (then it has no CO-RE relocations). */
+  readonly ext?: BtfExt;
+}
+
+/** Parses a BPF object from memory; throws BtfError when it is not one. */
+export function parseBpfObject(bytes: Uint8Array, file: string): BpfObject {
+  const elf = new ElfFile(bytes, file);
+  const btfSec = elf.section('.BTF');
+  if (!btfSec) throw new BtfError('object has no .BTF section: compile with clang -g -target bpf', file);
+  const btf = Btf.parse(elf.data(btfSec), file);
+  const extSec = elf.section('.BTF.ext');
+  const ext = extSec ? parseBtfExt(elf.data(extSec), btf, file) : undefined;
+  return { file, elf, btf, ext };
+}
+
+/** Reads and parses a BPF object file. Never throws. */
+export async function openBpfObject(path: string): Promise<Result<BpfObject>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (e) {
+    return fail(new BtfError(describeFsError(e), path));
+  }
+  try {
+    return ok(parseBpfObject(bytes, path));
+  } catch (e) {
+    return fail(asBtfError(e, path));
+  }
+}

@@ -1,0 +1,581 @@
+// Raw BTF reader: validates the header, indexes type records by id over the file's own bytes, decodes lazily.
+//
+// Design: opening a 5 MB vmlinux BTF must cost about what libbpf's btf__parse costs, so nothing is
+// materialised up front. Opening records one u32 offset per type; a type is decoded into an object only
+// when asked for, and cached; strings are decoded on demand; names are compared as bytes.
+
+import { BtfError } from './errors';
+import {
+  BtfType, CompositeType, DatasecVar, Enumerator, Kind, Member, MAX_KNOWN_KIND, Param, isModifierKind, kindName,
+} from './types';
+
+export const BTF_MAGIC = 0xeb9f;
+const MIN_HEADER = 24;
+/** Type ids are u32 in the format, but the kernel caps them far lower; this bound keeps arrays sane. */
+const MAX_TYPES = 1 << 24;
+/** Depth bound for following references; the kernel's BTF verifier uses 32 for the same purpose. */
+const MAX_RESOLVE_DEPTH = 32;
+
+export interface BtfHeader {
+  readonly version: number;
+  readonly flags: number;
+  readonly hdrLen: number;
+  readonly typeOff: number;
+  readonly typeLen: number;
+  readonly strOff: number;
+  readonly strLen: number;
+  /** Optional kind-layout section (32-byte headers); 0/0 when absent. */
+  readonly layoutOff: number;
+  readonly layoutLen: number;
+}
+
+export interface BtfParseOptions {
+  /** The base BTF this one is split over (a module over vmlinux, an app over a kernel). */
+  base?: Btf;
+}
+
+/** Names libbpf accepts as "long" when it infers a BTF's pointer size. */
+const LONG_NAMES = new Set([
+  'long', 'long int', 'int long', 'unsigned long', 'long unsigned', 'unsigned long int', 'unsigned int long',
+  'long unsigned int', 'long int unsigned', 'int unsigned long', 'int long unsigned',
+]);
+
+const VOID: BtfType = Object.freeze({ id: 0, name: '', kind: Kind.Void });
+const utf8 = new TextDecoder('utf-8');
+
+/** One BTF blob (base or split), read lazily from its bytes. */
+export class Btf {
+  readonly littleEndian: boolean;
+  readonly header: BtfHeader;
+  /** Id of the first type stored in this blob: 1 for a base, the base's typeCount for split BTF. */
+  readonly startId: number;
+  /** String offset at which this blob's own string section starts (non-zero only for split BTF). */
+  readonly startStrOff: number;
+
+  private readonly view: DataView;
+  private readonly strStart: number;
+  private readonly offsets: Uint32Array;
+  /** Record sizes of kinds this reader does not know, from the layout section: [infoSize, elemSize] by kind. */
+  private readonly unknownKinds?: Map<number, [number, number]>;
+  private readonly kindMask: number;
+  private readonly cache: (BtfType | undefined)[];
+  private readonly strCache = new Map<number, string>();
+  private index?: NameIndex;
+  private lookups = 0;
+  private ptrSizeCache?: number;
+
+  private constructor(
+    readonly bytes: Uint8Array,
+    readonly file: string,
+    readonly base: Btf | undefined,
+  ) {
+    if (bytes.length < MIN_HEADER) {
+      throw new BtfError(`too short to be BTF: ${bytes.length} bytes, a header needs ${MIN_HEADER}`, file, 0);
+    }
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const magicLe = this.view.getUint16(0, true);
+    if (magicLe === BTF_MAGIC) this.littleEndian = true;
+    else if (magicLe === 0x9feb) this.littleEndian = false;
+    else throw new BtfError(`not BTF: magic is 0x${magicLe.toString(16).padStart(4, '0')}, expected 0xeb9f`, file, 0);
+    this.header = this.parseHeader();
+    this.kindMask = this.header.layoutLen > 0 ? 0x7f : 0x1f;
+    this.startId = base ? base.typeCount : 1;
+    this.startStrOff = base ? base.startStrOff + base.header.strLen : 0;
+    this.strStart = this.header.hdrLen + this.header.strOff;
+    this.checkStrings();
+    this.unknownKinds = this.parseLayout();
+    this.offsets = this.scanTypes();
+    this.cache = new Array(this.offsets.length);
+  }
+
+  /** Parses raw BTF bytes; throws BtfError on malformed input. */
+  static parse(bytes: Uint8Array, file: string, opts: BtfParseOptions = {}): Btf {
+    return new Btf(bytes, file, opts.base);
+  }
+
+  /** Number of type ids, counting void and (for split BTF) every base type: valid ids are 0..typeCount-1. */
+  get typeCount(): number {
+    return this.startId + this.offsets.length;
+  }
+
+  /** Number of types stored in this blob itself. */
+  get ownTypeCount(): number {
+    return this.offsets.length;
+  }
+
+  private u32(off: number): number {
+    return this.view.getUint32(off, this.littleEndian);
+  }
+
+  private parseHeader(): BtfHeader {
+    const { file, bytes } = this;
+    const hdrLen = this.u32(4);
+    if (hdrLen < MIN_HEADER) throw new BtfError(`header length ${hdrLen} is below the minimum ${MIN_HEADER}`, file, 4);
+    if (hdrLen > bytes.length) {
+      throw new BtfError(`header length ${hdrLen} is larger than the data (${bytes.length} bytes)`, file, 4);
+    }
+    const version = bytes[2]!;
+    if (version !== 1) throw new BtfError(`unsupported BTF version ${version} (only version 1 exists)`, file, 2);
+    const h = {
+      version,
+      flags: bytes[3]!,
+      hdrLen,
+      typeOff: this.u32(8),
+      typeLen: this.u32(12),
+      strOff: this.u32(16),
+      strLen: this.u32(20),
+      layoutOff: hdrLen >= 32 ? this.u32(24) : 0,
+      layoutLen: hdrLen >= 32 ? this.u32(28) : 0,
+    };
+    const room = bytes.length - hdrLen;
+    if (h.strOff + h.strLen > room) {
+      throw new BtfError(
+        `string section (offset ${h.strOff}, ${h.strLen} bytes) runs past the end of the data (${room} bytes after the header)`,
+        file, 16);
+    }
+    if (h.typeOff + h.typeLen > h.strOff) {
+      throw new BtfError(`type section (offset ${h.typeOff}, ${h.typeLen} bytes) overlaps the string section at ${h.strOff}`, file, 8);
+    }
+    if (h.typeOff % 4 !== 0) throw new BtfError(`type section offset ${h.typeOff} is not 4-byte aligned`, file, 8);
+    if (h.layoutLen > 0) {
+      if (h.layoutOff % 4 !== 0 || h.layoutLen % 4 !== 0) {
+        throw new BtfError('kind layout section is not 4-byte aligned', file, 24);
+      }
+      if (h.layoutOff < h.typeOff + h.typeLen || h.layoutOff + h.layoutLen > h.strOff) {
+        throw new BtfError('kind layout section must lie between the type and string sections', file, 24);
+      }
+    }
+    return h;
+  }
+
+  private checkStrings(): void {
+    const { header: h, file, bytes } = this;
+    if (h.strLen === 0) {
+      if (!this.base) throw new BtfError('string section is empty', file, 20);
+      return;
+    }
+    if (bytes[this.strStart + h.strLen - 1] !== 0) {
+      throw new BtfError('string section does not end with a NUL byte', file, this.strStart + h.strLen - 1);
+    }
+    if (!this.base && bytes[this.strStart] !== 0) {
+      throw new BtfError('string section does not start with the empty string', file, this.strStart);
+    }
+  }
+
+  private parseLayout(): Map<number, [number, number]> | undefined {
+    const { header: h } = this;
+    if (h.layoutLen === 0) return undefined;
+    const m = new Map<number, [number, number]>();
+    const start = h.hdrLen + h.layoutOff;
+    for (let k = 0; k * 4 < h.layoutLen; k++) {
+      const p = start + k * 4;
+      if (k > MAX_KNOWN_KIND) m.set(k, [this.bytes[p]!, this.bytes[p + 1]!]);
+    }
+    return m;
+  }
+
+  /** Walks the type section once, recording where each record starts and checking that each fits. */
+  private scanTypes(): Uint32Array {
+    const { header: h, file } = this;
+    let pos = h.hdrLen + h.typeOff;
+    const end = pos + h.typeLen;
+    const out = new Uint32Array(Math.floor(h.typeLen / 12) + 1);
+    let n = 0;
+    while (pos < end) {
+      if (end - pos < 12) throw new BtfError(`type record #${this.startId + n} is cut off (${end - pos} bytes left)`, file, pos);
+      const info = this.u32(pos + 4);
+      const kind = (info >>> 24) & this.kindMask;
+      const vlen = info & 0xffff;
+      let tail: number;
+      switch (kind) {
+        case Kind.Int: case Kind.Var: case Kind.DeclTag: tail = 4; break;
+        case Kind.Ptr: case Kind.Fwd: case Kind.Typedef: case Kind.Volatile: case Kind.Const: case Kind.Restrict:
+        case Kind.Func: case Kind.Float: case Kind.TypeTag: tail = 0; break;
+        case Kind.Array: tail = 12; break;
+        case Kind.Struct: case Kind.Union: case Kind.Datasec: case Kind.Enum64: tail = 12 * vlen; break;
+        case Kind.Enum: case Kind.FuncProto: tail = 8 * vlen; break;
+        default: {
+          const lay = this.unknownKinds?.get(kind);
+          if (!lay) {
+            throw new BtfError(
+              `type #${this.startId + n} has unknown kind ${kind}${kind === 0 ? ' (UNKN is not a valid stored kind)' : ''}`,
+              file, pos + 4);
+          }
+          tail = lay[0] + lay[1] * vlen;
+        }
+      }
+      if (pos + 12 + tail > end) {
+        throw new BtfError(`type #${this.startId + n} (${kindName(kind)}) runs past the end of the type section`, file, pos);
+      }
+      if (n >= MAX_TYPES) throw new BtfError(`more than ${MAX_TYPES} types: refusing absurd input`, file, pos);
+      out[n++] = pos;
+      pos += 12 + tail;
+    }
+    return out.slice(0, n);
+  }
+
+  // ---- strings -------------------------------------------------------------------------------------------
+
+  /** Locates a string: which blob holds it and its byte range there. Throws on an out-of-range offset. */
+  strRange(off: number): { btf: Btf; start: number; end: number } {
+    if (off < this.startStrOff) return this.base!.strRange(off);
+    const rel = off - this.startStrOff;
+    if (rel >= this.header.strLen) {
+      throw new BtfError(`string offset ${off} is outside the string section (${this.startStrOff + this.header.strLen} bytes)`,
+        this.file, this.strStart);
+    }
+    const start = this.strStart + rel;
+    const end = this.bytes.indexOf(0, start); // the section ends with NUL, so this stays inside it
+    return { btf: this, start, end };
+  }
+
+  /** The string at `off` (a name_off or similar). */
+  str(off: number): string {
+    if (off === 0) return '';
+    if (off < this.startStrOff) return this.base!.str(off);
+    let s = this.strCache.get(off);
+    if (s === undefined) {
+      const r = this.strRange(off);
+      s = decodeName(this.bytes, r.start, r.end);
+      this.strCache.set(off, s);
+    }
+    return s;
+  }
+
+  // ---- raw per-type accessors (no allocation; used by scans) ---------------------------------------------
+
+  private recordOffset(id: number): number {
+    const idx = id - this.startId;
+    if (idx < 0 || idx >= this.offsets.length || !Number.isInteger(id)) {
+      throw new BtfError(`type id ${id} is out of range (valid ids: 0..${this.typeCount - 1})`, this.file);
+    }
+    return this.offsets[idx]!;
+  }
+
+  /** Kind number of type `id` (0 for void). */
+  kind(id: number): number {
+    if (id === 0) return Kind.Void;
+    if (id < this.startId) return this.base!.kind(id);
+    return (this.u32(this.recordOffset(id) + 4) >>> 24) & this.kindMask;
+  }
+
+  /** name_off of type `id`. */
+  nameOff(id: number): number {
+    if (id === 0) return 0;
+    if (id < this.startId) return this.base!.nameOff(id);
+    return this.u32(this.recordOffset(id));
+  }
+
+  /** Name of type `id` ("" when anonymous). */
+  name(id: number): string {
+    return this.str(this.nameOff(id));
+  }
+
+  /** The blob (this one or a base) that stores type `id`. */
+  owner(id: number): Btf {
+    return id !== 0 && id < this.startId ? this.base!.owner(id) : this;
+  }
+
+  // ---- decoded types -------------------------------------------------------------------------------------
+
+  /** Decodes type `id` (cached). Throws BtfError for an id out of range or a malformed record. */
+  type(id: number): BtfType {
+    if (id === 0) return VOID;
+    if (id < this.startId) {
+      if (!this.base) throw new BtfError(`type id ${id} is out of range`, this.file);
+      return this.base.type(id);
+    }
+    const idx = id - this.startId;
+    const cached = this.cache[idx];
+    if (cached) return cached;
+    const t = this.decode(id, this.recordOffset(id));
+    this.cache[idx] = t;
+    return t;
+  }
+
+  private decode(id: number, pos: number): BtfType {
+    const nameOff = this.u32(pos);
+    const info = this.u32(pos + 4);
+    const st = this.u32(pos + 8);
+    const kind = (info >>> 24) & this.kindMask;
+    const vlen = info & 0xffff;
+    const kflag = (info >>> 31) === 1;
+    const name = this.str(nameOff);
+    const p = pos + 12;
+    switch (kind) {
+      case Kind.Int: {
+        const v = this.u32(p);
+        return { id, name, kind, size: st, encoding: (v >>> 24) & 0x0f, bitOffset: (v >>> 16) & 0xff, bits: v & 0xff };
+      }
+      case Kind.Ptr: return { id, name, kind, type: st };
+      case Kind.Array:
+        return { id, name, kind, elemType: this.u32(p), indexType: this.u32(p + 4), nelems: this.u32(p + 8) };
+      case Kind.Struct: case Kind.Union: {
+        const members: Member[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) {
+          const m = p + 12 * i;
+          const off = this.u32(m + 8);
+          members[i] = {
+            name: this.str(this.u32(m)),
+            type: this.u32(m + 4),
+            bitOffset: kflag ? off & 0xffffff : off,
+            bitfieldSize: kflag ? off >>> 24 : 0,
+          };
+        }
+        return { id, name, kind, size: st, kindFlag: kflag, members };
+      }
+      case Kind.Enum: {
+        const values: Enumerator[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) {
+          values[i] = { name: this.str(this.u32(p + 8 * i)), value: BigInt(this.view.getInt32(p + 8 * i + 4, this.littleEndian)) };
+        }
+        return { id, name, kind, size: st, signed: kflag, values };
+      }
+      case Kind.Enum64: {
+        const values: Enumerator[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) {
+          const e = p + 12 * i;
+          const v = (BigInt(this.u32(e + 8)) << 32n) | BigInt(this.u32(e + 4));
+          values[i] = { name: this.str(this.u32(e)), value: kflag ? BigInt.asIntN(64, v) : v };
+        }
+        return { id, name, kind, size: st, signed: kflag, values };
+      }
+      case Kind.Fwd: return { id, name, kind, isUnion: kflag };
+      case Kind.Typedef: case Kind.Volatile: case Kind.Const: case Kind.Restrict: case Kind.TypeTag:
+        return { id, name, kind, type: st };
+      case Kind.Func: return { id, name, kind, type: st, linkage: vlen };
+      case Kind.FuncProto: {
+        const params: Param[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) params[i] = { name: this.str(this.u32(p + 8 * i)), type: this.u32(p + 8 * i + 4) };
+        return { id, name, kind, returnType: st, params };
+      }
+      case Kind.Var: return { id, name, kind, type: st, linkage: this.u32(p) };
+      case Kind.Datasec: {
+        const vars: DatasecVar[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) {
+          vars[i] = { type: this.u32(p + 12 * i), offset: this.u32(p + 12 * i + 4), size: this.u32(p + 12 * i + 8) };
+        }
+        return { id, name, kind, size: st, vars };
+      }
+      case Kind.Float: return { id, name, kind, size: st };
+      case Kind.DeclTag: return { id, name, kind, type: st, componentIdx: this.view.getInt32(p, this.littleEndian) };
+      default:
+        throw new BtfError(`type #${id} has kind ${kind}, which this reader cannot decode`, this.file, pos + 4);
+    }
+  }
+
+  /** Decodes `id` and checks that it is a struct or union. */
+  composite(id: number): CompositeType {
+    const t = this.type(id);
+    if (t.kind !== Kind.Struct && t.kind !== Kind.Union) {
+      throw new BtfError(`type #${id} is a ${kindName(t.kind)}, not a struct or union`, this.file);
+    }
+    return t;
+  }
+
+  // ---- resolution helpers --------------------------------------------------------------------------------
+
+  /** Follows const/volatile/restrict/type tags (and typedefs when asked) to the first other type. */
+  skipModifiers(id: number, typedefs = true): number {
+    for (let depth = 0; depth <= MAX_RESOLVE_DEPTH * 8; depth++) {
+      const k = this.kind(id);
+      if (!(isModifierKind(k) || (typedefs && k === Kind.Typedef))) return id;
+      id = (this.type(id) as { type: number }).type;
+    }
+    throw new BtfError(`type reference loop (or a chain of more than ${MAX_RESOLVE_DEPTH * 8} modifiers) at type #${id}`, this.file);
+  }
+
+  /** Pointer size of this BTF's target, inferred the way libbpf does (from `long`), else 8. */
+  get pointerSize(): number {
+    if (this.ptrSizeCache !== undefined) return this.ptrSizeCache;
+    let size = this.base ? this.base.pointerSize : 0;
+    if (!this.base) {
+      for (let id = 1; id < this.typeCount && size === 0; id++) {
+        if (this.kind(id) !== Kind.Int) continue;
+        const t = this.type(id) as { size: number; name: string };
+        if ((t.size === 4 || t.size === 8) && LONG_NAMES.has(t.name)) size = t.size;
+      }
+      if (size === 0) size = 8;
+    }
+    this.ptrSizeCache = size;
+    return size;
+  }
+
+  /** Size in bytes of type `id` as libbpf's btf__resolve_size computes it; undefined when it has none. */
+  resolveSize(id: number): number | undefined {
+    let nelems = 1;
+    for (let depth = 0; depth < MAX_RESOLVE_DEPTH; depth++) {
+      const t = this.type(id);
+      switch (t.kind) {
+        case Kind.Int: case Kind.Struct: case Kind.Union: case Kind.Enum: case Kind.Enum64: case Kind.Datasec:
+        case Kind.Float: {
+          const size = t.size * nelems;
+          return size > 0xffffffff ? undefined : size;
+        }
+        case Kind.Ptr: {
+          const size = this.pointerSize * nelems;
+          return size > 0xffffffff ? undefined : size;
+        }
+        case Kind.Typedef: case Kind.Volatile: case Kind.Const: case Kind.Restrict: case Kind.Var: case Kind.DeclTag:
+        case Kind.TypeTag:
+          id = t.type;
+          break;
+        case Kind.Array:
+          if (nelems !== 0 && t.nelems > Math.floor(0xffffffff / nelems)) return undefined;
+          nelems *= t.nelems;
+          id = t.elemType;
+          break;
+        default:
+          return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** Alignment in bytes of type `id` (1 for packed structs), as a C compiler for the target would use. */
+  alignOf(id: number, depth = 0): number {
+    if (depth > MAX_RESOLVE_DEPTH) return 1;
+    const t = this.type(id);
+    switch (t.kind) {
+      case Kind.Int: case Kind.Enum: case Kind.Enum64: case Kind.Float:
+        return Math.max(1, Math.min(this.pointerSize, t.size));
+      case Kind.Ptr: return this.pointerSize;
+      case Kind.Typedef: case Kind.Volatile: case Kind.Const: case Kind.Restrict: case Kind.TypeTag:
+        return this.alignOf(t.type, depth + 1);
+      case Kind.Array: return this.alignOf(t.elemType, depth + 1);
+      case Kind.Struct: case Kind.Union: {
+        let align = 1;
+        for (const m of t.members) {
+          const a = this.alignOf(m.type, depth + 1);
+          // A member placed off its natural alignment means the struct is packed.
+          if (m.bitfieldSize === 0 && m.bitOffset % (8 * a) !== 0) return 1;
+          align = Math.max(align, a);
+        }
+        if (t.size % align !== 0) return 1;
+        return align;
+      }
+      default: return 1;
+    }
+  }
+
+  // ---- name lookup ---------------------------------------------------------------------------------------
+
+  /**
+   * First type named exactly `name` (of `kind`, when given), searching the base first like libbpf. Returns 0
+   * when absent. Early queries scan the bytes directly (cheap, no index); after a few, an index is built.
+   */
+  findByName(name: string, kind?: number): number {
+    if (this.base) {
+      const b = this.base.findByName(name, kind);
+      if (b) return b;
+    }
+    const ids = this.ownIdsWithEssentialName(essentialName(name), name);
+    for (const id of ids) if (kind === undefined || this.kind(id) === kind) return id;
+    return 0;
+  }
+
+  /** All type ids of this blob (not the base) whose essential name (see `essentialName`) equals `essential`. */
+  idsWithEssentialName(essential: string): number[] {
+    return this.ownIdsWithEssentialName(essential);
+  }
+
+  private ownIdsWithEssentialName(essential: string, exact?: string): number[] {
+    const want = Buffer.from(essential, 'utf8');
+    if (!this.index && ++this.lookups > 4) this.index = buildNameIndex(this);
+    const out: number[] = [];
+    if (this.index) {
+      const { heads, next, mask } = this.index;
+      for (let i = heads[hashBytes(want, 0, want.length) & mask]!; i !== -1; i = next[i]!) {
+        this.pushIfNameMatches(out, this.startId + i, want, exact);
+      }
+      out.sort((a, b) => a - b);
+      return out;
+    }
+    for (let i = 0; i < this.offsets.length; i++) {
+      const nameOff = this.u32(this.offsets[i]!);
+      if (nameOff === 0) continue;
+      // Cheap first-byte filter before a full comparison.
+      const r = this.strRange(nameOff);
+      if (r.btf.bytes[r.start] !== want[0]) continue;
+      this.pushIfNameMatches(out, this.startId + i, want, exact);
+    }
+    return out;
+  }
+
+  private pushIfNameMatches(out: number[], id: number, want: Uint8Array, exact?: string): void {
+    const r = this.strRange(this.nameOff(id));
+    const len = essentialLength(r.btf.bytes, r.start, r.end);
+    if (len !== want.length || !bytesEqual(r.btf.bytes, r.start, want)) return;
+    if (exact !== undefined && this.name(id) !== exact) return;
+    out.push(id);
+  }
+}
+
+interface NameIndex {
+  heads: Int32Array;
+  next: Int32Array;
+  mask: number;
+}
+
+/** Hash chains over the essential names of all named types of one blob, in typed arrays (no strings). */
+function buildNameIndex(btf: Btf): NameIndex {
+  const n = btf.ownTypeCount;
+  let size = 1;
+  while (size < n * 2) size <<= 1;
+  const heads = new Int32Array(size).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  const mask = size - 1;
+  // Insert in descending id order so that chains come out ascending when walked.
+  for (let i = n - 1; i >= 0; i--) {
+    const nameOff = btf.nameOff(btf.startId + i);
+    if (nameOff === 0) continue;
+    const r = btf.strRange(nameOff);
+    const len = essentialLength(r.btf.bytes, r.start, r.end);
+    const h = hashBytes(r.btf.bytes, r.start, r.start + len) & mask;
+    next[i] = heads[h]!;
+    heads[h] = i;
+  }
+  return { heads, next, mask };
+}
+
+function hashBytes(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function bytesEqual(b: Uint8Array, start: number, want: Uint8Array): boolean {
+  for (let i = 0; i < want.length; i++) if (b[start + i] !== want[i]) return false;
+  return true;
+}
+
+function decodeName(b: Uint8Array, start: number, end: number): string {
+  // Names are nearly always ASCII; building short strings by hand beats TextDecoder's call overhead.
+  if (end - start < 64) {
+    let ascii = true;
+    for (let i = start; i < end; i++) if (b[i]! >= 0x80) { ascii = false; break; }
+    if (ascii) return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+  }
+  return utf8.decode(b.subarray(start, end));
+}
+
+/**
+ * Length of the CO-RE "essential" part of a name held in bytes [start, end): the name without a trailing
+ * `___flavor`. Mirrors libbpf's bpf_core_essential_name_len: the right-most X___Y with X, Y not '_'.
+ */
+export function essentialLength(b: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  for (let i = n - 5; i >= 0; i--) {
+    const p = start + i;
+    if (b[p] !== 0x5f && b[p + 1] === 0x5f && b[p + 2] === 0x5f && b[p + 3] === 0x5f && b[p + 4] !== 0x5f) {
+      return i + 1;
+    }
+  }
+  return n;
+}
+
+/** The essential name of a CO-RE type or enumerator name: `task_struct___o` → `task_struct`. */
+export function essentialName(name: string): string {
+  const b = Buffer.from(name, 'utf8');
+  return b.subarray(0, essentialLength(b, 0, b.length)).toString('utf8');
+}
