@@ -3,7 +3,8 @@
 import { BpfObject } from '../btf/object';
 import { lineFor } from '../btf/ext';
 import { RELO_KIND_NAMES } from './kinds';
-import { CandidateCache, CoreTarget, RelocateOptions, RelocationResult, relocate } from './relocate';
+import { PatchOutcome, patchInsn, readInsn, sectionCode } from './patch';
+import { CandidateCache, CoreTarget, RelocateOptions, RelocationResult, RelocationStatus, relocate } from './relocate';
 import { describe } from './spec';
 
 export interface ObjectRelocation {
@@ -19,8 +20,18 @@ export interface ObjectRelocation {
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;
-  /** One result per target, keyed by target name. */
-  readonly targets: Map<string, RelocationResult>;
+  /** One outcome per target, keyed by target name. */
+  readonly targets: Map<string, TargetOutcome>;
+}
+
+/** A relocation's result on one target, and what it does to the instruction it patches. */
+export interface TargetOutcome extends RelocationResult {
+  /** Absent when the instruction could not be read (then only the relocation value is known). */
+  readonly patch?: PatchOutcome;
+  /** What the user gets: the patch can turn an ok value into a poisoned load or a load error. */
+  readonly outcome: RelocationStatus;
+  /** Why, when the outcome is not a plain success (the relocation's reason, or the patch's). */
+  readonly why?: string;
 }
 
 /**
@@ -30,7 +41,13 @@ export interface ObjectRelocation {
 export function relocateObject(obj: BpfObject, targets: readonly CoreTarget[], opts: RelocateOptions = {}): ObjectRelocation[] {
   const relos = obj.ext?.coreRelos ?? [];
   const caches = targets.map((t) => new CandidateCache(t, obj.btf));
+  const code = new Map<string, Uint8Array | undefined>();
   return relos.map((r) => {
+    if (!code.has(r.section)) code.set(r.section, sectionCode(obj.elf, r.section));
+    const text = code.get(r.section);
+    const idx = Math.floor(r.insnOff / 8);
+    const insn = text && r.insnOff % 8 === 0 ? readInsn(text, idx, obj.elf.littleEndian) : undefined;
+    const next = text ? readInsn(text, idx + 1, obj.elf.littleEndian) : undefined;
     const line = lineFor(obj.ext!.lineInfo, r.section, r.insnOff);
     let localType: string;
     try {
@@ -38,12 +55,29 @@ export function relocateObject(obj: BpfObject, targets: readonly CoreTarget[], o
     } catch {
       localType = `type #${r.typeId}`;
     }
-    const results = new Map<string, RelocationResult>();
-    targets.forEach((t, i) => results.set(t.name, relocate(r, caches[i]!, opts)));
+    const results = new Map<string, TargetOutcome>();
+    targets.forEach((t, i) => {
+      const res = relocate(r, caches[i]!, opts);
+      const patch = insn ? patchInsn(insn, next, res) : undefined;
+      results.set(t.name, withOutcome(res, patch));
+    });
     return {
       section: r.section, insnOff: r.insnOff, kind: r.kind, kindName: RELO_KIND_NAMES[r.kind] ?? `unknown(${r.kind})`,
       typeId: r.typeId, localType, access: r.access,
       file: line?.file, line: line?.line, column: line?.column, targets: results,
     };
   });
+}
+
+function withOutcome(res: RelocationResult, patch: PatchOutcome | undefined): TargetOutcome {
+  if (!patch || res.status !== 'ok') return { ...res, patch, outcome: res.status, why: res.reason };
+  if (patch.errno !== undefined) return { ...res, patch, outcome: 'error', why: `libbpf fails the load: ${patch.reason}` };
+  if (patch.poisoned) {
+    return {
+      ...res, patch, outcome: 'poison',
+      why: `the field is ${res.localSize} bytes locally but ${res.targetSize} bytes on the target and not an unsigned `
+        + 'integer or pointer, so libbpf cannot resize the load/store: the instruction is poisoned (use BPF_CORE_READ or bpf_core_field_size)',
+    };
+  }
+  return { ...res, patch, outcome: 'ok', why: res.reason };
 }

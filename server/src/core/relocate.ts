@@ -109,6 +109,12 @@ export interface RelocateOptions {
    * target machine's: so the default is the target BTF's byte order. Set it to reproduce libbpf running elsewhere.
    */
   littleEndian?: boolean;
+  /**
+   * Which libbpf to reproduce where libbpf's behaviour changed. 'latest' (default): current relo_core.c. '1.1':
+   * libbpf 1.1.x (Debian 12's libbpf-dev, the oracle of our differential tests), which sized loads/stores of array
+   * members by the whole array instead of the element, so it poisons some direct loads that newer libbpf resizes.
+   */
+  libbpf?: '1.1' | 'latest';
 }
 
 interface Calc {
@@ -162,14 +168,18 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
     return { ...base, status: 'ok', localValue: v, value: v, validate: false, localSize: 0, targetSize: 0, failMemszAdjust: false, targetTypeId: 0, matched: 0 };
   }
   const le = opts.littleEndian ?? cache.target.btf.littleEndian;
+  const legacy = opts.libbpf === '1.1';
   const note: MismatchNote = {};
   let first: { spec: Spec; res: ReturnType<typeof calcRelo> } | undefined;
-  const kept: Candidate[] = [];
-  for (const [i, cand] of cands.entries()) {
+  // Compacted in place like libbpf (cands[j++] = cands[i]): if a later candidate errors out, the front of the
+  // shared list has already been overwritten while its length stays, and later relocations see exactly that.
+  let j = 0;
+  for (let i = 0; i < cands.length; i++) {
+    const cand = cands[i]!;
     // Only the first candidate's story is told when nothing matches; later ones would overwrite it.
     const spec = matchSpec(local, cand.btf, cand.id, i === 0 ? note : undefined);
     if (!spec) continue;
-    const res = calcRelo(kind, local, spec, le);
+    const res = calcRelo(kind, local, spec, le, legacy);
     if (!first) {
       first = { spec, res };
     } else if (spec.bitOffset !== first.spec.bitOffset) {
@@ -179,11 +189,11 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
       throw new CoreError(EINVAL, ambiguity(cache, local, first.spec, spec,
         `relocation decision ambiguity: ${first.res.value} vs ${res.value}`));
     }
-    kept.push(cand);
+    cands[j++] = cand;
   }
-  if (kept.length > 0) cands.splice(0, cands.length, ...kept);
+  if (j > 0) cands.length = j;
 
-  const res = first ? first.res : calcRelo(kind, local, undefined, le);
+  const res = first ? first.res : calcRelo(kind, local, undefined, le, legacy);
   const reason = first ? undefined : explainNoMatch(kind, local, cands.length, cache, note, res.poison);
   return {
     ...base,
@@ -196,7 +206,7 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
     failMemszAdjust: res.failMemszAdjust,
     targetTypeId: first ? first.spec.rootTypeId : 0,
     targetSpec: first?.spec,
-    matched: kept.length,
+    matched: j,
     reason,
   };
 }
@@ -207,13 +217,13 @@ function ambiguity(cache: CandidateCache, local: Spec, a: Spec, b: Spec, what: s
 }
 
 /** libbpf's bpf_core_calc_relo: the local and target values for one matched candidate (or none). */
-function calcRelo(kind: number, local: Spec, targ: Spec | undefined, le: boolean) {
+function calcRelo(kind: number, local: Spec, targ: Spec | undefined, le: boolean, legacy: boolean) {
   let localCalc: Calc | typeof POISON;
   let targCalc: Calc | typeof POISON;
   let failMemszAdjust = false;
   if (isFieldBased(kind)) {
-    localCalc = calcField(kind, local, le);
-    targCalc = calcField(kind, targ, le);
+    localCalc = calcField(kind, local, le, legacy);
+    targCalc = calcField(kind, targ, le, legacy);
     if (localCalc !== POISON && targCalc !== POISON && localCalc.size !== targCalc.size) {
       const o = local.btf.type(localCalc.typeId);
       const n = targ!.btf.type(targCalc.typeId);
@@ -244,7 +254,7 @@ function calcRelo(kind: number, local: Spec, targ: Spec | undefined, le: boolean
 }
 
 /** Size of the innermost non-array element (arrays peeled), used for load/store size adjustment. */
-function elemSize(btf: Btf, id: number): { size: number; typeId: number } {
+function elemSize(btf: Btf, id: number): { size: number } {
   let t = btf.type(btf.skipModifiers(id));
   let elem = t.id;
   for (let guard = 0; t.kind === Kind.Array && guard < 64; guard++) {
@@ -253,18 +263,19 @@ function elemSize(btf: Btf, id: number): { size: number; typeId: number } {
   }
   const size = btf.resolveSize(elem);
   if (size === undefined) throw new CoreError(EINVAL, `${describe(btf, elem)} has no size`);
-  return { size, typeId: elem };
+  return { size };
 }
 
-function calcField(kind: number, spec: Spec | undefined, le: boolean): Calc | typeof POISON {
+function calcField(kind: number, spec: Spec | undefined, le: boolean, legacy: boolean): Calc | typeof POISON {
   if (kind === ReloKind.FieldExists) return { value: spec ? 1n : 0n, size: 0, typeId: 0, validate: true };
   if (!spec) return POISON;
   const { btf } = spec;
   const acc = spec.accessors[spec.accessors.length - 1]!;
   if (acc.name === undefined) {
     if (kind === ReloKind.FieldByteOffset) {
-      const e = elemSize(btf, acc.typeId);
-      return { value: BigInt(Math.floor(spec.bitOffset / 8)), size: e.size, typeId: acc.typeId, validate: true };
+      const size = legacy ? btf.resolveSize(acc.typeId) : elemSize(btf, acc.typeId).size;
+      if (size === undefined) throw new CoreError(EINVAL, `${describe(btf, acc.typeId)} has no size`);
+      return { value: BigInt(Math.floor(spec.bitOffset / 8)), size, typeId: acc.typeId, validate: true };
     }
     if (kind === ReloKind.FieldByteSize) {
       const sz = btf.resolveSize(acc.typeId);
@@ -304,8 +315,8 @@ function calcField(kind: number, spec: Spec | undefined, le: boolean): Calc | ty
   switch (kind) {
     case ReloKind.FieldByteOffset: {
       if (bitfield) return { value: BigInt(byteOff), size: 0, typeId: 0, validate: false };
-      const e = elemSize(btf, fieldTypeId);
-      return { value: BigInt(byteOff), size: e.size, typeId: fieldTypeId, validate: true };
+      const size = legacy ? byteSz : elemSize(btf, fieldTypeId).size;
+      return { value: BigInt(byteOff), size, typeId: fieldTypeId, validate: true };
     }
     case ReloKind.FieldByteSize:
       return { value: BigInt(byteSz), size: 0, typeId: 0, validate: !bitfield };

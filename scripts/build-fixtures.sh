@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Build the CO-RE fixtures: BPF objects (both byte orders) from
+# test-fixtures/programs/*.bpf.c and raw target BTFs from
+# test-fixtures/targets/src/*.c.
+#
+#   scripts/build-fixtures.sh          rebuild into test-fixtures/
+#   scripts/build-fixtures.sh --check  rebuild into a temp dir and compare
+#                                      byte for byte with the committed files
+#
+# Deterministic: always run from the repo root with relative paths, and
+# -fdebug-prefix-map strips the absolute build directory from DWARF.
+# Targets whose source contains the line "// corelens-target: pahole" are
+# compiled for the host and encoded by pahole (needed for BTF_KIND_ENUM64,
+# which clang 14 cannot emit); all others are compiled with clang -target bpf
+# and their .BTF section is extracted as the raw target BTF.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LC_ALL=C SOURCE_DATE_EPOCH=0
+
+# targets that are also built big-endian as NAME.bpfeb.btf
+BE_TARGETS="base diff"
+
+need() {
+	local missing=""
+	for t in clang llvm-objcopy pahole python3; do
+		command -v "$t" >/dev/null || missing="$missing $t"
+	done
+	[ -f /usr/include/bpf/bpf_helpers.h ] || missing="$missing libbpf-dev"
+	if [ -n "$missing" ]; then
+		local cmd="apt-get install -y clang llvm libbpf-dev bpftool dwarves libelf-dev zlib1g-dev"
+		if [ "$(id -u)" = 0 ]; then
+			echo "build-fixtures: installing missing tools:$missing" >&2
+			apt-get update -qq && $cmd
+		else
+			echo "build-fixtures: missing$missing; run as root: $cmd" >&2
+			exit 1
+		fi
+	fi
+}
+
+CFLAGS_COMMON=(-g -O2 -D__TARGET_ARCH_x86 -I test-fixtures/programs
+	"-fdebug-prefix-map=$PWD=." -fno-ident)
+
+build_into() {
+	local out=$1 tmp
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' RETURN
+	mkdir -p "$out/objects" "$out/targets"
+	for src in test-fixtures/programs/*.bpf.c; do
+		local name
+		name=$(basename "$src" .bpf.c)
+		for arch in bpfel bpfeb; do
+			clang "${CFLAGS_COMMON[@]}" -target "$arch" -c "$src" \
+				-o "$out/objects/$name.$arch.o"
+			python3 tools/oracle/patch_matches.py "$out/objects/$name.$arch.o"
+		done
+	done
+	for src in test-fixtures/targets/src/*.c; do
+		local name
+		name=$(basename "$src" .c)
+		if grep -q '^// corelens-target: pahole' "$src"; then
+			clang -g -O0 "-fdebug-prefix-map=$PWD=." -fno-ident -c "$src" -o "$tmp/$name.o"
+			pahole -J --btf_encode_detached="$out/targets/$name.btf" "$tmp/$name.o"
+			continue
+		fi
+		local arches=bpfel
+		case " $BE_TARGETS " in *" $name "*) arches="bpfel bpfeb" ;; esac
+		for arch in $arches; do
+			local suffix=""
+			[ "$arch" = bpfeb ] && suffix=".bpfeb"
+			clang -g -O2 -target "$arch" "-fdebug-prefix-map=$PWD=." -fno-ident \
+				-c "$src" -o "$tmp/$name$suffix.o"
+			llvm-objcopy --dump-section ".BTF=$out/targets/$name$suffix.btf" \
+				"$tmp/$name$suffix.o"
+		done
+	done
+}
+
+need
+if [ "${1:-}" = "--check" ]; then
+	chk=$(mktemp -d)
+	trap 'rm -rf "$chk"' EXIT
+	build_into "$chk"
+	status=0
+	for d in objects targets; do
+		want=$(cd "$chk/$d" && ls | sort)
+		have=$(cd "test-fixtures/$d" && ls -p | grep -v / | sort)
+		if [ "$want" != "$have" ]; then
+			echo "build-fixtures: file list of test-fixtures/$d differs:" >&2
+			diff <(echo "$have") <(echo "$want") >&2 || true
+			status=1
+		fi
+		for f in $want; do
+			if ! cmp -s "$chk/$d/$f" "test-fixtures/$d/$f"; then
+				echo "build-fixtures: stale test-fixtures/$d/$f" >&2
+				status=1
+			fi
+		done
+	done
+	[ $status = 0 ] && echo "build-fixtures: up to date"
+	exit $status
+fi
+rm -f test-fixtures/objects/*.o test-fixtures/targets/*.btf
+build_into test-fixtures
+echo "build-fixtures: built $(ls test-fixtures/objects | wc -l) objects, $(ls test-fixtures/targets/*.btf | wc -l) targets"

@@ -1,0 +1,103 @@
+// Targets: named BTFs (kernels, app versions) to relocate against; parsing their specs and loading them safely.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { BtfError, Result, fail, ok } from '../btf/errors';
+import { openBtfFile } from '../btf/open';
+import { Btf } from '../btf/reader';
+
+export interface TargetSpec {
+  readonly name: string;
+  readonly path: string;
+  /** Base BTF for split BTF (module over vmlinux, app over kernel). */
+  readonly base?: string;
+  readonly kind?: 'kernel' | 'app';
+}
+
+export interface LoadedTarget {
+  readonly spec: TargetSpec;
+  readonly btf: Btf;
+  /** Layers unwrapped to reach the BTF, e.g. ["xz", "raw"]. */
+  readonly containers: readonly string[];
+}
+
+/** A target that could not be loaded: which one, and why. */
+export class TargetError extends Error {
+  constructor(readonly target: string, readonly problem: BtfError) {
+    super(`target ${target}: ${problem.message}`);
+  }
+}
+
+/** The running kernel's BTF, used as a default target when readable. */
+export const RUNNING_KERNEL_BTF = '/sys/kernel/btf/vmlinux';
+
+/**
+ * Real kernel BTFs shipped with corelens (6.1 generic/cloud/rt/arm64, 6.18, a 2026 CI kernel). They live with the
+ * test fixtures so that one copy serves the tests, the CLI's defaults and the demo.
+ */
+export const BUNDLED_KERNELS_DIR = path.resolve(__dirname, '../../../../test-fixtures/btf/kernels');
+
+/** Parses `NAME=FILE[,base=FILE][,kind=app]`, or a bare FILE (named after the file). */
+export function parseTargetArg(arg: string): TargetSpec | string {
+  const [head, ...opts] = arg.split(',');
+  const eq = head!.indexOf('=');
+  const file = eq >= 0 ? head!.slice(eq + 1) : head!;
+  const name = eq >= 0 ? head!.slice(0, eq) : defaultTargetName(file);
+  if (!name || !file) return `bad target "${arg}": expected NAME=FILE`;
+  let base: string | undefined;
+  let kind: 'kernel' | 'app' | undefined;
+  for (const o of opts) {
+    const [k, v] = o.split('=');
+    if (k === 'base' && v) base = v;
+    else if (k === 'kind' && (v === 'kernel' || v === 'app')) kind = v;
+    else return `bad target option "${o}" in "${arg}": expected base=FILE or kind=kernel|app`;
+  }
+  return { name, path: file, ...(base ? { base } : {}), ...(kind ? { kind } : {}) };
+}
+
+/** A target name from a file name: `6.1-amd64.btf.xz` → `6.1-amd64`, `/sys/kernel/btf/vmlinux` → `running`. */
+export function defaultTargetName(file: string): string {
+  if (path.resolve(file) === RUNNING_KERNEL_BTF) return 'running';
+  return path.basename(file).replace(/(\.btf)?(\.tar)?(\.(xz|gz))?$/, '').replace(/\.btf$/, '');
+}
+
+/** The default target set: the running kernel (when readable) and the bundled kernels. */
+export function defaultTargetSpecs(): TargetSpec[] {
+  const specs: TargetSpec[] = [];
+  try {
+    fs.accessSync(RUNNING_KERNEL_BTF, fs.constants.R_OK);
+    specs.push({ name: 'running', path: RUNNING_KERNEL_BTF, kind: 'kernel' });
+  } catch {
+    // No BTF for the running kernel (old kernel or container): the bundled ones still serve.
+  }
+  let files: string[] = [];
+  try {
+    files = fs.readdirSync(BUNDLED_KERNELS_DIR).filter((f) => /\.btf(\.xz|\.gz)?$/.test(f)).sort();
+  } catch {
+    // Bundled kernels missing (a partial install): fall back to whatever else there is.
+  }
+  for (const f of files) specs.push({ name: defaultTargetName(f), path: path.join(BUNDLED_KERNELS_DIR, f), kind: 'kernel' });
+  return specs;
+}
+
+/** Loads one target (and its base, for split BTF). Never throws. */
+export async function loadTarget(spec: TargetSpec): Promise<Result<LoadedTarget, TargetError>> {
+  let base: Btf | undefined;
+  if (spec.base) {
+    const b = await openBtfFile(spec.base);
+    if (!b.ok) return fail(new TargetError(spec.name, b.error));
+    base = b.value.btf;
+  }
+  const r = await openBtfFile(spec.path, { base });
+  if (!r.ok) return fail(new TargetError(spec.name, r.error));
+  return ok({ spec, btf: r.value.btf, containers: r.value.containers });
+}
+
+/** Loads targets in parallel; failures are returned beside the successes, in the order given. */
+export async function loadTargets(specs: readonly TargetSpec[]): Promise<{ loaded: LoadedTarget[]; failed: TargetError[] }> {
+  const results = await Promise.all(specs.map(loadTarget));
+  const loaded: LoadedTarget[] = [];
+  const failed: TargetError[] = [];
+  for (const r of results) (r.ok ? loaded.push(r.value) : failed.push(r.error));
+  return { loaded, failed };
+}
