@@ -1,0 +1,20 @@
+// `npm run bench`: every benchmark, figures printed (never asserted: performance goals live here, not in tests).
+
+import { runBtfBench } from './btf.bench';
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const benches: [string, () => Promise<void>][] = [
+    ['btf', runBtfBench],
+  ];
+  for (const [name, run] of benches) {
+    if (only && only !== name) continue;
+    console.log(`\n== ${name} ==`);
+    await run();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
