@@ -1,11 +1,13 @@
 // `npm run bench`: every benchmark, figures printed (never asserted: performance goals live here, not in tests).
 
 import { runBtfBench } from './btf.bench';
+import { runCoreBench } from './core.bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   const benches: [string, () => Promise<void>][] = [
     ['btf', runBtfBench],
+    ['core', runCoreBench],
   ];
   for (const [name, run] of benches) {
     if (only && only !== name) continue;

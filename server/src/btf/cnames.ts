@@ -18,7 +18,8 @@ export function cDeclaration(btf: Btf, id: number, name: string): string {
 function declare(btf: Btf, id: number, inner: string, depth: number): string {
   if (depth > MAX_DEPTH) return `/* type chain too deep */ ${inner}`;
   const t = btf.type(id);
-  const sp = inner ? ` ${inner}` : '';
+  // `char[16]` but `char comm[16]`, `int (*)(void)`: no space only before a bare array suffix.
+  const sp = inner ? (inner.startsWith('[') ? inner : ` ${inner}`) : '';
   switch (t.kind) {
     case Kind.Void: return `void${sp}`;
     case Kind.Int: case Kind.Float: case Kind.Typedef: return `${t.name}${sp}`;

@@ -96,12 +96,35 @@ export function parseBtfExt(bytes: Uint8Array, btf: Btf, file: string): BtfExt {
   return { funcInfo, lineInfo, coreRelos };
 }
 
-/** The line_info entry that covers an instruction: the last one at or before it in the same section. */
-export function lineFor(lines: readonly LineInfo[], section: string, insnOff: number): LineInfo | undefined {
-  let best: LineInfo | undefined;
-  for (const l of lines) {
-    if (l.section !== section || l.insnOff > insnOff) continue;
-    if (!best || l.insnOff >= best.insnOff) best = l;
+/** Finds the line_info entry covering an instruction: the last one at or before it in the same section. */
+export class LineIndex {
+  private readonly bySection = new Map<string, LineInfo[]>();
+
+  constructor(lines: readonly LineInfo[]) {
+    for (const l of lines) {
+      let list = this.bySection.get(l.section);
+      if (!list) this.bySection.set(l.section, (list = []));
+      list.push(l);
+    }
+    for (const list of this.bySection.values()) list.sort((a, b) => a.insnOff - b.insnOff);
   }
-  return best;
+
+  /** The entry for `insnOff` in `section` (binary search), or undefined before the first entry. */
+  find(section: string, insnOff: number): LineInfo | undefined {
+    const list = this.bySection.get(section);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    let best: LineInfo | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.insnOff <= insnOff) {
+        best = list[mid];
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return best;
+  }
 }

@@ -41,6 +41,7 @@ const LONG_NAMES = new Set([
 ]);
 
 const VOID: BtfType = Object.freeze({ id: 0, name: '', kind: Kind.Void });
+const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextDecoder('utf-8');
 
 /** One BTF blob (base or split), read lazily from its bytes. */
@@ -53,12 +54,15 @@ export class Btf {
   readonly startStrOff: number;
 
   private readonly view: DataView;
+  /** Native-endian word view of the blob when its byte order and alignment allow: much faster than DataView. */
+  private readonly words?: Uint32Array;
   private readonly strStart: number;
   private readonly offsets: Uint32Array;
   /** Record sizes of kinds this reader does not know, from the layout section: [infoSize, elemSize] by kind. */
   private readonly unknownKinds?: Map<number, [number, number]>;
   private readonly kindMask: number;
-  private readonly cache: (BtfType | undefined)[];
+  /** Decoded types; a Map because questions touch few types and a 100k-slot array costs more than it saves. */
+  private readonly cache = new Map<number, BtfType>();
   private readonly strCache = new Map<number, string>();
   private index?: NameIndex;
   private lookups = 0;
@@ -77,6 +81,9 @@ export class Btf {
     if (magicLe === BTF_MAGIC) this.littleEndian = true;
     else if (magicLe === 0x9feb) this.littleEndian = false;
     else throw new BtfError(`not BTF: magic is 0x${magicLe.toString(16).padStart(4, '0')}, expected 0xeb9f`, file, 0);
+    if (this.littleEndian === HOST_LE && bytes.byteOffset % 4 === 0) {
+      this.words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
+    }
     this.header = this.parseHeader();
     this.kindMask = this.header.layoutLen > 0 ? 0x7f : 0x1f;
     this.startId = base ? base.typeCount : 1;
@@ -85,7 +92,6 @@ export class Btf {
     this.checkStrings();
     this.unknownKinds = this.parseLayout();
     this.offsets = this.scanTypes();
-    this.cache = new Array(this.offsets.length);
   }
 
   /** Parses raw BTF bytes; throws BtfError on malformed input. */
@@ -104,7 +110,8 @@ export class Btf {
   }
 
   private u32(off: number): number {
-    return this.view.getUint32(off, this.littleEndian);
+    // Records are 4-byte aligned, so the word view serves every record read when it exists.
+    return this.words && (off & 3) === 0 ? this.words[off >>> 2]! : this.view.getUint32(off, this.littleEndian);
   }
 
   private parseHeader(): BtfHeader {
@@ -180,10 +187,11 @@ export class Btf {
     let pos = h.hdrLen + h.typeOff;
     const end = pos + h.typeLen;
     const out = new Uint32Array(Math.floor(h.typeLen / 12) + 1);
+    const words = this.words;
     let n = 0;
     while (pos < end) {
       if (end - pos < 12) throw new BtfError(`type record #${this.startId + n} is cut off (${end - pos} bytes left)`, file, pos);
-      const info = this.u32(pos + 4);
+      const info = words ? words[(pos + 4) >>> 2]! : this.view.getUint32(pos + 4, this.littleEndian);
       const kind = (info >>> 24) & this.kindMask;
       const vlen = info & 0xffff;
       let tail: number;
@@ -211,7 +219,7 @@ export class Btf {
       out[n++] = pos;
       pos += 12 + tail;
     }
-    return out.slice(0, n);
+    return out.subarray(0, n);
   }
 
   // ---- strings -------------------------------------------------------------------------------------------
@@ -285,11 +293,10 @@ export class Btf {
       if (!this.base) throw new BtfError(`type id ${id} is out of range`, this.file);
       return this.base.type(id);
     }
-    const idx = id - this.startId;
-    const cached = this.cache[idx];
+    const cached = this.cache.get(id);
     if (cached) return cached;
     const t = this.decode(id, this.recordOffset(id));
-    this.cache[idx] = t;
+    this.cache.set(id, t);
     return t;
   }
 
@@ -469,9 +476,8 @@ export class Btf {
       const b = this.base.findByName(name, kind);
       if (b) return b;
     }
-    const ids = this.ownIdsWithEssentialName(essentialName(name), name);
-    for (const id of ids) if (kind === undefined || this.kind(id) === kind) return id;
-    return 0;
+    const ids = this.ownIdsWithEssentialName(essentialName(name), name, kind);
+    return ids[0] ?? 0;
   }
 
   /** All type ids of this blob (not the base) whose essential name (see `essentialName`) equals `essential`. */
@@ -479,24 +485,34 @@ export class Btf {
     return this.ownIdsWithEssentialName(essential);
   }
 
-  private ownIdsWithEssentialName(essential: string, exact?: string): number[] {
+  private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number): number[] {
     const want = Buffer.from(essential, 'utf8');
     if (!this.index && ++this.lookups > 4) this.index = buildNameIndex(this);
     const out: number[] = [];
     if (this.index) {
       const { heads, next, mask } = this.index;
       for (let i = heads[hashBytes(want, 0, want.length) & mask]!; i !== -1; i = next[i]!) {
-        this.pushIfNameMatches(out, this.startId + i, want, exact);
+        const id = this.startId + i;
+        if (kind === undefined || this.kind(id) === kind) this.pushIfNameMatches(out, id, want, exact);
       }
       out.sort((a, b) => a - b);
       return out;
     }
-    for (let i = 0; i < this.offsets.length; i++) {
-      const nameOff = this.u32(this.offsets[i]!);
+    // Linear scan over the raw records, like libbpf's btf__find_by_name_kind, comparing name bytes in place.
+    const { bytes, offsets, startStrOff, strStart, words, kindMask } = this;
+    const ownStrEnd = startStrOff + this.header.strLen;
+    const first = want[0];
+    const last = want[want.length - 1];
+    const wantKind = kind ?? -1;
+    for (let i = 0; i < offsets.length; i++) {
+      const rec = offsets[i]!;
+      const nameOff = words ? words[rec >>> 2]! : this.u32(rec);
       if (nameOff === 0) continue;
-      // Cheap first-byte filter before a full comparison.
-      const r = this.strRange(nameOff);
-      if (r.btf.bytes[r.start] !== want[0]) continue;
+      if (wantKind >= 0 && (((words ? words[(rec >>> 2) + 1]! : this.u32(rec + 4)) >>> 24) & kindMask) !== wantKind) continue;
+      if (nameOff >= startStrOff && nameOff < ownStrEnd) {
+        const p = strStart + nameOff - startStrOff;
+        if (bytes[p] !== first || bytes[p + want.length - 1] !== last) continue;
+      }
       this.pushIfNameMatches(out, this.startId + i, want, exact);
     }
     return out;

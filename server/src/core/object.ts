@@ -1,7 +1,7 @@
 // Relocating a whole compiled BPF object against targets: every .BTF.ext record, in libbpf's order, per target.
 
 import { BpfObject } from '../btf/object';
-import { lineFor } from '../btf/ext';
+import { LineIndex } from '../btf/ext';
 import { RELO_KIND_NAMES } from './kinds';
 import { PatchOutcome, patchInsn, readInsn, sectionCode } from './patch';
 import { CandidateCache, CoreTarget, RelocateOptions, RelocationResult, RelocationStatus, relocate } from './relocate';
@@ -42,13 +42,14 @@ export function relocateObject(obj: BpfObject, targets: readonly CoreTarget[], o
   const relos = obj.ext?.coreRelos ?? [];
   const caches = targets.map((t) => new CandidateCache(t, obj.btf));
   const code = new Map<string, Uint8Array | undefined>();
+  const lines = new LineIndex(obj.ext?.lineInfo ?? []);
   return relos.map((r) => {
     if (!code.has(r.section)) code.set(r.section, sectionCode(obj.elf, r.section));
     const text = code.get(r.section);
     const idx = Math.floor(r.insnOff / 8);
     const insn = text && r.insnOff % 8 === 0 ? readInsn(text, idx, obj.elf.littleEndian) : undefined;
     const next = text ? readInsn(text, idx + 1, obj.elf.littleEndian) : undefined;
-    const line = lineFor(obj.ext!.lineInfo, r.section, r.insnOff);
+    const line = lines.find(r.section, r.insnOff);
     let localType: string;
     try {
       localType = describe(obj.btf, r.typeId);
