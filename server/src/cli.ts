@@ -24,7 +24,9 @@ const USAGE = `usage: corelens <command> [options]
 
 commands:
   btf info FILE... [--base FILE] [--json]      byte order, counts per kind, strings, base of BTF files
-  layout [--target NAME=FILE]... TYPE [--json] a type's layout on every target, side by side
+  layout [--target NAME=FILE]... TYPE [--changed] [--json]
+                                               a type's layout on every target, side by side
+                                               (--changed: only members that differ)
   relocate OBJ.o [--target NAME=FILE]... [--json]
                                                every CO-RE relocation of a compiled object, resolved per target
   demo                                         the quick-start job on the bundled example and default targets
@@ -38,6 +40,8 @@ interface Parsed {
   positional: string[];
   targets: TargetSpec[];
   json: boolean;
+  /** layout: only members whose offset, size or presence differ across targets. */
+  changed?: boolean;
   base?: string;
 }
 
@@ -51,6 +55,7 @@ function parseArgs(args: string[]): Parsed {
       return v;
     };
     if (a === '--json') p.json = true;
+    else if (a === '--changed') p.changed = true;
     else if (a === '--target' || a === '-t') {
       const t = parseTargetArg(value());
       if (typeof t === 'string') throw new UsageError(t);
@@ -178,13 +183,13 @@ async function layout(p: Parsed, io: Io): Promise<number> {
       targets: Object.fromEntries(cols.map((c) => [c.target, c.layout ?? { missing: true, error: c.error }])),
     }));
   } else {
-    io.out(renderLayout(spelling, cols));
+    io.out(renderLayout(spelling, cols, p.changed));
   }
   return cols.some((c) => c.layout) ? (targets.length < (p.targets.length || targets.length) ? 1 : 0) : 1;
 }
 
 /** Side-by-side layout: one row per member (union over targets), one column pair (offset, size) per target. */
-export function renderLayout(spelling: string, cols: LayoutColumn[]): string {
+export function renderLayout(spelling: string, cols: LayoutColumn[], changedOnly = false): string {
   const present = cols.filter((c) => c.layout);
   if (present.length === 0) return `${spelling}: missing on every target (${cols.map((c) => c.target).join(', ')})`;
   // Row order: the first target's members, then members only other targets have, in their order.
@@ -207,7 +212,16 @@ export function renderLayout(spelling: string, cols: LayoutColumn[]): string {
   const refOffsets = new Map(ref.layout!.members.map((m) => [m.name || `<anon@${m.offset}>`, m.offset]));
   const header = ['member', 'type', ...cols.map((c) => c.target)];
   const rows: string[][] = [];
+  let hidden = 0;
   for (const key of order) {
+    if (changedOnly) {
+      const seenAt = present.map((c) => c.layout!.members.find((x) => (x.name || `<anon@${x.offset}>`) === key));
+      const same = seenAt.every((m) => m && m.offset === seenAt[0]!.offset && m.size === seenAt[0]!.size && m.bitOffset === seenAt[0]!.bitOffset);
+      if (same) {
+        hidden++;
+        continue;
+      }
+    }
     const cells = cols.map((c) => {
       if (!c.layout) return '';
       const m = c.layout.members.find((x) => (x.name || `<anon@${x.offset}>`) === key);
@@ -223,7 +237,8 @@ export function renderLayout(spelling: string, cols: LayoutColumn[]): string {
   rows.push(['', '', ...cols.map(() => '')]);
   rows.push(['size', '', ...cols.map((c) => (c.layout ? `${c.layout.size} (align ${c.layout.align})` : c.error ?? ''))]);
   rows.push(['holes / padding', '', ...cols.map((c) => (c.layout ? `${c.layout.holes} / ${c.layout.padding} bytes` : ''))]);
-  const title = `${ref.layout!.name} — offset and size in bytes (bitfields: byte:bit and width); * moved vs ${ref.target}`;
+  const title = `${ref.layout!.name} — offset and size in bytes (bitfields: byte:bit and width); * moved vs ${ref.target}`
+    + (changedOnly ? `; ${hidden} members identical on every target not shown` : '');
   return `${title}\n${renderTable(header, rows)}`;
 }
 
@@ -266,7 +281,7 @@ function resultJson(res: TargetOutcome): Record<string, unknown> {
 }
 
 function describeAccess(r: ObjectRelocation): string {
-  return `${r.localType} ${r.access}`;
+  return `${r.path} (${r.access})`;
 }
 
 function cell(res: TargetOutcome): string {
@@ -280,7 +295,7 @@ export function renderRelocations(file: string, relos: readonly ObjectRelocation
   const lines: string[] = [];
   lines.push(`${path.basename(file)}: ${relos.length} CO-RE relocation${relos.length === 1 ? '' : 's'} × ${targets.length} target${targets.length === 1 ? '' : 's'}`);
   if (relos.length === 0) return lines.join('\n');
-  const header = ['where', 'kind', 'local type / access', 'local', ...targets];
+  const header = ['where', 'kind', 'access (access string)', 'local', ...targets];
   const rows = relos.map((r) => {
     const first = r.targets.values().next().value as TargetOutcome;
     return [
@@ -290,16 +305,30 @@ export function renderRelocations(file: string, relos: readonly ObjectRelocation
     ];
   });
   lines.push(renderTable(header, rows));
+  // One line per relocation and finding, naming every target it applies to.
   const problems: string[] = [];
   for (const r of relos) {
+    const groups = new Map<string, string[]>();
     for (const [t, res] of r.targets) {
       if (res.outcome === 'ok' && !res.why) continue;
+      const key = `${res.outcome === 'ok' ? 'note' : res.outcome}\u0000${res.why ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), t]);
+    }
+    for (const [key, ts] of groups) {
+      const [tag, why] = key.split('\u0000');
       const where = r.line ? `${r.file}:${r.line}:${r.column}` : `${r.section}+${r.insnOff}`;
-      const tag = res.outcome === 'ok' ? 'note' : res.outcome;
-      problems.push(`${where}: ${tag}: [${t}] ${r.kindName} ${describeAccess(r)}: ${res.why ?? ''}`);
+      const on = ts.length === targets.length ? 'every target' : ts.join(', ');
+      problems.push(`${where}: ${tag}: ${r.kindName} ${describeAccess(r)} on ${on}: ${why}`);
     }
   }
   if (problems.length) lines.push('', ...problems);
+  const failing = targets.filter((t) => relos.some((r) => r.targets.get(t)!.outcome !== 'ok'));
+  lines.push('', failing.length === 0
+    ? `every relocation resolves on all ${targets.length} targets`
+    : failing.map((t) => {
+      const bad = relos.filter((r) => r.targets.get(t)!.outcome !== 'ok');
+      return `${t}: ${bad.length} relocation${bad.length === 1 ? '' : 's'} poisoned or failing`;
+    }).join('\n') + '\n(poisoned instructions only matter where reachable: a guard such as bpf_core_field_exists can make them dead code)');
   return lines.join('\n');
 }
 
@@ -309,7 +338,7 @@ async function demo(io: Io): Promise<number> {
   io.out(`corelens demo: relocating ${path.relative(process.cwd(), example)} against the default targets\n`);
   const code = await relocateCmd({ positional: [example], targets: [], json: false }, io);
   io.out('');
-  await layout({ positional: ['struct task_struct'], targets: [], json: false }, io);
+  await layout({ positional: ['struct task_struct'], targets: [], json: false, changed: true }, io);
   // The demo shows findings on purpose (a program that fails on some kernels); it succeeded if it could run.
   return code === 1 || code === 0 ? 0 : code;
 }

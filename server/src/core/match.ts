@@ -64,12 +64,12 @@ export function matchSpec(local: Spec, tb: Btf, candId: number, note?: MismatchN
       tid = tb.skipModifiers(tid);
       const t = tb.type(tid);
       if (t.kind !== Kind.Array) {
-        if (note) note.text = `${describe(tb, tid)} is not an array on this target`;
+        if (note) note.text = `${describe(tb, tid)} is not an array there`;
         return undefined;
       }
       const flex = isFlexArray(tb, targ.accessors[i - 1]!, t.nelems);
       if (!flex && lacc.idx >= t.nelems) {
-        if (note) note.text = `index ${lacc.idx} is out of bounds: the array has ${t.nelems} elements on this target`;
+        if (note) note.text = `index ${lacc.idx} is out of bounds: the array has ${t.nelems} elements there`;
         return undefined;
       }
       tid = tb.skipModifiers(t.elemType);
@@ -94,7 +94,7 @@ function matchMember(
   tid = tb.skipModifiers(tid);
   const t = tb.type(tid);
   if (!isComposite(t)) {
-    if (note && top) note.text = `${describe(tb, tid)} is not a struct or union on this target, so it has no member ${lacc.name}`;
+    if (note && top) note.text = `${describe(tb, tid)} is not a struct or union there, so it has no member ${lacc.name}`;
     return undefined;
   }
   const lt = lb.type(lacc.typeId);
@@ -115,7 +115,7 @@ function matchMember(
       // member the caller's search then goes on from that state.
       targ.accessors.pop();
       if (note) {
-        note.text = `${lm.name} has an incompatible type on this target (${describe(lb, lb.skipModifiers(lm.type))} locally, `
+        note.text = `${lm.name} has an incompatible type (${describe(lb, lb.skipModifiers(lm.type))} locally, `
           + `${describe(tb, tb.skipModifiers(m.type))} there)`;
       }
       return undefined;

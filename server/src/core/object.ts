@@ -1,11 +1,12 @@
 // Relocating a whole compiled BPF object against targets: every .BTF.ext record, in libbpf's order, per target.
 
+import { BtfError } from '../btf/errors';
 import { BpfObject } from '../btf/object';
 import { LineIndex } from '../btf/ext';
 import { RELO_KIND_NAMES } from './kinds';
 import { PatchOutcome, patchInsn, readInsn, sectionCode } from './patch';
 import { CandidateCache, CoreTarget, RelocateOptions, RelocationResult, RelocationStatus, relocate } from './relocate';
-import { describe } from './spec';
+import { CoreError, describe, parseSpec, specPath } from './spec';
 
 export interface ObjectRelocation {
   readonly section: string;
@@ -16,6 +17,8 @@ export interface ObjectRelocation {
   /** "struct task_struct" as declared locally (flavor included). */
   readonly localType: string;
   readonly access: string;
+  /** The access as a C-like path (`task_struct.real_parent`), or the raw access string when it cannot be parsed. */
+  readonly path: string;
   /** Source position from line_info (1-based), when the object has it. */
   readonly file?: string;
   readonly line?: number;
@@ -50,11 +53,14 @@ export function relocateObject(obj: BpfObject, targets: readonly CoreTarget[], o
     const insn = text && r.insnOff % 8 === 0 ? readInsn(text, idx, obj.elf.littleEndian) : undefined;
     const next = text ? readInsn(text, idx + 1, obj.elf.littleEndian) : undefined;
     const line = lines.find(r.section, r.insnOff);
-    let localType: string;
+    let localType = `type #${r.typeId}`;
+    let fieldPath = r.access;
     try {
       localType = describe(obj.btf, r.typeId);
-    } catch {
-      localType = `type #${r.typeId}`;
+      fieldPath = specPath(parseSpec(obj.btf, r.typeId, r.access, r.kind));
+    } catch (e) {
+      // A malformed record still gets relocated below, where the error is reported per target.
+      if (!(e instanceof CoreError) && !(e instanceof BtfError)) throw e;
     }
     const results = new Map<string, TargetOutcome>();
     targets.forEach((t, i) => {
@@ -64,7 +70,7 @@ export function relocateObject(obj: BpfObject, targets: readonly CoreTarget[], o
     });
     return {
       section: r.section, insnOff: r.insnOff, kind: r.kind, kindName: RELO_KIND_NAMES[r.kind] ?? `unknown(${r.kind})`,
-      typeId: r.typeId, localType, access: r.access,
+      typeId: r.typeId, localType, access: r.access, path: fieldPath,
       file: line?.file, line: line?.line, column: line?.column, targets: results,
     };
   });

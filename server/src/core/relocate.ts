@@ -134,8 +134,8 @@ export function relocate(relo: RelocationInput, cache: CandidateCache, opts: Rel
   } catch (e) {
     if (e instanceof CoreError) return errorResult(relo.kind, e.errno, e.message);
     if (e instanceof BtfError) {
-      const where = e.file === target.btf.file || target.modules?.some((m) => m.file === e.file) ? `target ${target.name}` : 'the object';
-      return errorResult(relo.kind, EINVAL, `malformed BTF in ${where}: ${e.message}`);
+      const inTarget = e.file === target.btf.file || target.modules?.some((m) => m.file === e.file);
+      return errorResult(relo.kind, EINVAL, `malformed BTF in ${inTarget ? 'the target' : 'the object'}: ${e.message}`);
     }
     throw e;
   }
@@ -183,10 +183,10 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
     if (!first) {
       first = { spec, res };
     } else if (spec.bitOffset !== first.spec.bitOffset) {
-      throw new CoreError(EINVAL, ambiguity(cache, local, first.spec, spec,
+      throw new CoreError(EINVAL, ambiguity(local, first.spec, spec,
         `field offset ambiguity: ${Math.floor(first.spec.bitOffset / 8)} vs ${Math.floor(spec.bitOffset / 8)} bytes`));
     } else if (res.poison !== first.res.poison || res.value !== first.res.value) {
-      throw new CoreError(EINVAL, ambiguity(cache, local, first.spec, spec,
+      throw new CoreError(EINVAL, ambiguity(local, first.spec, spec,
         `relocation decision ambiguity: ${first.res.value} vs ${res.value}`));
     }
     cands[j++] = cand;
@@ -194,7 +194,7 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
   if (j > 0) cands.length = j;
 
   const res = first ? first.res : calcRelo(kind, local, undefined, le, legacy);
-  const reason = first ? undefined : explainNoMatch(kind, local, cands.length, cache, note, res.poison);
+  const reason = first ? undefined : explainNoMatch(kind, local, cands.length, note, res.poison);
   return {
     ...base,
     status: res.poison ? 'poison' : 'ok',
@@ -211,9 +211,9 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
   };
 }
 
-function ambiguity(cache: CandidateCache, local: Spec, a: Spec, b: Spec, what: string): string {
+function ambiguity(local: Spec, a: Spec, b: Spec, what: string): string {
   return `${what} between ${describe(a.btf, a.rootTypeId)} [${a.rootTypeId}] and ${describe(b.btf, b.rootTypeId)} [${b.rootTypeId}] `
-    + `on ${cache.target.name} for ${formatSpec(local)}: libbpf refuses to load the program`;
+    + `for ${formatSpec(local)}: libbpf refuses to load the program`;
 }
 
 /** libbpf's bpf_core_calc_relo: the local and target values for one matched candidate (or none). */
@@ -360,25 +360,25 @@ function calcEnumval(kind: number, spec: Spec | undefined): Calc | typeof POISON
   return { value: BigInt.asUintN(64, t.values[acc.idx]!.value), size: 0, typeId: 0, validate: true };
 }
 
-/** Words for "nothing matched": what is missing, and the closest existing name when one looks like a rename. */
-function explainNoMatch(
-  kind: number, local: Spec, nCands: number, cache: CandidateCache, note: MismatchNote, poison: boolean,
-): string {
-  const target = cache.target.name;
+/**
+ * Words for "nothing matched": what is missing, and the closest existing name when one looks like a rename. The
+ * text names no target, so that callers can group the same finding across targets.
+ */
+function explainNoMatch(kind: number, local: Spec, nCands: number, note: MismatchNote, poison: boolean): string {
   const rootName = typeLabel(local.btf, local.rootTypeId);
   const outcome = poison
     ? 'the instruction is poisoned: if it is reachable the verifier rejects the program with "invalid func unknown#195896080"'
     : isExistenceKind(kind) || isTypeBased(kind) ? 'the check resolves to 0' : '';
   let what: string;
   if (nCands === 0) {
-    what = `${rootName} does not exist on ${target}`;
+    what = `${rootName} does not exist`;
   } else if (note.missingMember) {
     const { btf, typeId, name } = note.missingMember;
     const owner = btf.name(typeId) ? typeLabel(btf, typeId) : describe(btf, typeId);
     const near = closestNames(name, memberNames(btf, typeId));
-    what = `${owner} has no field ${name} on ${target}` + (near.length ? `; ${near[0]} is the closest name` : '');
+    what = `${owner} has no field ${name}` + (near.length ? `; ${near[0]} is the closest name` : '');
   } else {
-    what = note.text ? `${note.text} (${target})` : `no candidate for ${rootName} matches on ${target}`;
+    what = note.text ?? `no candidate for ${rootName} matches`;
   }
   return outcome ? `${what}: ${outcome}` : what;
 }

@@ -134,3 +134,18 @@ export function formatSpec(spec: Spec): string {
   if (spec.bitOffset % 8) s += `.${spec.bitOffset % 8}`;
   return s + ')';
 }
+
+/** The C-like path a spec names, e.g. `task_struct.real_parent`, `core_reloc_arrays.c[1].c`, `enum pid_type::PIDTYPE_PID`. */
+export function specPath(spec: Spec): string {
+  const { btf } = spec;
+  const root = btf.type(spec.rootTypeId);
+  const name = root.name || '<anon>';
+  if (isTypeBased(spec.kind)) return `${kindName(root.kind)} ${name}`;
+  if (isEnumvalBased(spec.kind)) return `${kindName(btf.type(btf.skipModifiers(spec.rootTypeId)).kind)} ${name}::${spec.accessors[0]?.name ?? '?'}`;
+  let s = name;
+  spec.accessors.forEach((a, i) => {
+    if (a.name !== undefined) s += `.${a.name}`;
+    else if (i > 0 || a.idx > 0) s += `[${a.idx}]`;
+  });
+  return s;
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes sure the system tools corelens' tests and scripts use are installed (Debian).
+# As root it installs what is missing with apt-get; otherwise it fails naming the exact command to run.
+#   scripts/ensure-tools.sh            the CO-RE toolchain: clang, llvm, libbpf-dev, bpftool, pahole, libelf, zlib, xz
+#   scripts/ensure-tools.sh neovim     also an extra package set (e.g. editors for end-to-end tests)
+set -euo pipefail
+
+pkgs=(clang llvm libbpf-dev bpftool dwarves libelf-dev zlib1g-dev xz-utils)
+cmds=(clang llvm-objcopy bpftool pahole xz)
+for extra in "$@"; do
+	pkgs+=("$extra")
+	case "$extra" in neovim) cmds+=(nvim) ;; *) cmds+=("$extra") ;; esac
+done
+
+missing=()
+for c in "${cmds[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
+[ -f /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
+[ -f /usr/include/libelf.h ] || [ -f /usr/include/elfutils/libelf.h ] || missing+=(libelf-dev)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y ${pkgs[*]}"
+if [ "$(id -u)" != 0 ]; then
+	echo "corelens: missing tools: ${missing[*]}. Install them as root: apt-get update && $cmd" >&2
+	exit 1
+fi
+echo "corelens: installing missing tools: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq ${pkgs[*]} >/dev/null
