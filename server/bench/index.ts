@@ -7,7 +7,9 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const benches: [string, () => Promise<void>][] = [
     ['btf', runBtfBench],
+    ['source', async () => (await import('./source.bench.js')).runSourceBench()],
     ['core', runCoreBench],
+    ['tools', async () => (await import('./tools.bench.js')).runToolsBench()],
   ];
   for (const [name, run] of benches) {
     if (only && only !== name) continue;

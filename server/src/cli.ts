@@ -27,9 +27,15 @@ commands:
   layout [--target NAME=FILE]... TYPE [--changed] [--json]
                                                a type's layout on every target, side by side
                                                (--changed: only members that differ)
+  sites FILE.bpf.c [-I DIR]... [--json]         every CO-RE relocation clang would emit, from source, with its guards
   relocate OBJ.o [--target NAME=FILE]... [--json]
                                                every CO-RE relocation of a compiled object, resolved per target
+  lsp --stdio | --node-ipc                     the language server
   demo                                         the quick-start job on the bundled example and default targets
+  minimize OBJ.o... --target NAME=FILE... --out DIR
+                                               per target, the smallest BTF relocating OBJ exactly like FILE (btf_custom_path)
+  merge KERNEL APP... --out FILE               kernel and app BTF in one file, for uprobe programs (btf_custom_path)
+  header TARGET [--base FILE] [--out FILE]     C header of every type (vmlinux.h), with the preserve_access_index pragma
 
 targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
 Without --target: the running kernel (${'/sys/kernel/btf/vmlinux'}) when readable, plus the bundled kernels.`;
@@ -83,7 +89,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       }
       case 'layout': return await layout(parseArgs(rest), io);
       case 'relocate': return await relocateCmd(parseArgs(rest), io);
+      case 'sites': return await (require('./source/cliSites') as typeof import('./source/cliSites')).sitesCommand(rest, io);
       case 'demo': return await demo(io);
+      case 'lsp': {
+        // The transport (--stdio, --node-ipc, --socket=N) is read from process.argv by vscode-languageserver.
+        if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
+          throw new UsageError('lsp needs a transport: --stdio or --node-ipc');
+        }
+        (await import('./server.js')).startServer();
+        return await new Promise<number>(() => undefined); // runs until the client says exit
+      }
+      case 'minimize': return await (await import('./btf/cliTools.js')).minimizeCommand(rest, io);
+      case 'merge': return await (await import('./btf/cliTools.js')).mergeCommand(rest, io);
+      case 'header': return await (await import('./btf/cliTools.js')).headerCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
         io.out(USAGE);
         return cmd === undefined ? 2 : 0;

@@ -62,7 +62,17 @@ export interface RelocationResult {
   readonly errno?: number;
   /** Why it failed or resolved to 0, in words a user can act on; undefined when it simply resolved. */
   readonly reason?: string;
+  /** What is wrong on the target, without the consequence ("struct task_struct has no field state; ..."). */
+  readonly problem?: string;
+  /** The class of failure, for diagnostics codes; undefined when it resolved. */
+  readonly failure?: FailureClass;
+  /** For a missing field: the target member it was most likely renamed to (`state` → `__state`). */
+  readonly suggestion?: string;
 }
+
+/** Why a relocation did not resolve, in classes users fix differently. */
+export type FailureClass = 'missing-type' | 'missing-field' | 'incompatible' | 'missing-enum-value' | 'ambiguous'
+  | 'bitfield' | 'invalid';
 
 /**
  * Candidate lists per local root type for one target during one object load. libbpf caches one list per root
@@ -132,19 +142,22 @@ export function relocate(relo: RelocationInput, cache: CandidateCache, opts: Rel
   try {
     return relocateUnsafe(relo, localBtf, cache, opts);
   } catch (e) {
-    if (e instanceof CoreError) return errorResult(relo.kind, e.errno, e.message);
+    if (e instanceof CoreError) {
+      const failure = /ambiguity/.test(e.message) ? 'ambiguous' : e.errno === E2BIG && /bitfield/.test(e.message) ? 'bitfield' : 'invalid';
+      return errorResult(relo.kind, e.errno, e.message, failure);
+    }
     if (e instanceof BtfError) {
       const inTarget = e.file === target.btf.file || target.modules?.some((m) => m.file === e.file);
-      return errorResult(relo.kind, EINVAL, `malformed BTF in ${inTarget ? 'the target' : 'the object'}: ${e.message}`);
+      return errorResult(relo.kind, EINVAL, `malformed BTF in ${inTarget ? 'the target' : 'the object'}: ${e.message}`, 'invalid');
     }
     throw e;
   }
 }
 
-function errorResult(kind: number, errno: number, reason: string): RelocationResult {
+function errorResult(kind: number, errno: number, reason: string, failure: FailureClass): RelocationResult {
   return {
     kind, status: 'error', validate: false, localSize: 0, targetSize: 0, failMemszAdjust: false, targetTypeId: 0,
-    candidates: 0, matched: 0, errno, reason,
+    candidates: 0, matched: 0, errno, reason, problem: reason, failure,
   };
 }
 
@@ -194,7 +207,7 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
   if (j > 0) cands.length = j;
 
   const res = first ? first.res : calcRelo(kind, local, undefined, le, legacy);
-  const reason = first ? undefined : explainNoMatch(kind, local, cands.length, note, res.poison);
+  const why = first ? undefined : explainNoMatch(kind, local, cands.length, note, res.poison);
   return {
     ...base,
     status: res.poison ? 'poison' : 'ok',
@@ -207,7 +220,10 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
     targetTypeId: first ? first.spec.rootTypeId : 0,
     targetSpec: first?.spec,
     matched: j,
-    reason,
+    reason: why?.reason,
+    problem: why?.problem,
+    failure: why?.failure,
+    suggestion: why?.suggestion,
   };
 }
 
@@ -364,23 +380,34 @@ function calcEnumval(kind: number, spec: Spec | undefined): Calc | typeof POISON
  * Words for "nothing matched": what is missing, and the closest existing name when one looks like a rename. The
  * text names no target, so that callers can group the same finding across targets.
  */
-function explainNoMatch(kind: number, local: Spec, nCands: number, note: MismatchNote, poison: boolean): string {
+function explainNoMatch(
+  kind: number, local: Spec, nCands: number, note: MismatchNote, poison: boolean,
+): { reason: string; problem: string; failure: FailureClass; suggestion?: string } {
   const rootName = typeLabel(local.btf, local.rootTypeId);
   const outcome = poison
     ? 'the instruction is poisoned: if it is reachable the verifier rejects the program with "invalid func unknown#195896080"'
     : isExistenceKind(kind) || isTypeBased(kind) ? 'the check resolves to 0' : '';
-  let what: string;
+  let problem: string;
+  let failure: FailureClass;
+  let suggestion: string | undefined;
   if (nCands === 0) {
-    what = `${rootName} does not exist`;
+    problem = `${rootName} does not exist`;
+    failure = 'missing-type';
   } else if (note.missingMember) {
     const { btf, typeId, name } = note.missingMember;
     const owner = btf.name(typeId) ? typeLabel(btf, typeId) : describe(btf, typeId);
     const near = closestNames(name, memberNames(btf, typeId));
-    what = `${owner} has no field ${name}` + (near.length ? `; ${near[0]} is the closest name` : '');
+    problem = `${owner} has no field ${name}` + (near.length ? `; ${near[0]} is the closest name` : '');
+    suggestion = near[0];
+    failure = 'missing-field';
+  } else if (isEnumvalBased(kind)) {
+    problem = note.text ?? `no candidate for ${rootName} matches`;
+    failure = 'missing-enum-value';
   } else {
-    what = note.text ?? `no candidate for ${rootName} matches`;
+    problem = note.text ?? `no candidate for ${rootName} matches`;
+    failure = /has no enumerator/.test(problem) ? 'missing-enum-value' : 'incompatible';
   }
-  return outcome ? `${what}: ${outcome}` : what;
+  return { reason: outcome ? `${problem}: ${outcome}` : problem, problem, failure, suggestion };
 }
 
 /** "struct task_struct" for a local `struct task_struct___o`: the name users search for on the target. */

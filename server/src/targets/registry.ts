@@ -101,3 +101,76 @@ export async function loadTargets(specs: readonly TargetSpec[]): Promise<{ loade
   for (const r of results) (r.ok ? loaded.push(r.value) : failed.push(r.error));
   return { loaded, failed };
 }
+
+interface Entry {
+  spec: TargetSpec;
+  promise?: Promise<void>;
+  loaded?: LoadedTarget;
+  error?: TargetError;
+}
+
+const sameSpec = (a: TargetSpec, b: TargetSpec) => a.name === b.name && a.path === b.path && a.base === b.base && a.kind === b.kind;
+
+/**
+ * The configured targets of a long-running process (the language server): loaded lazily and in parallel, kept
+ * across reconfiguration when unchanged, reloaded when their file changes. A failed target never blocks the others.
+ */
+export class TargetSet {
+  private entries: Entry[] = [];
+  private generation = 0;
+
+  /** Replaces the configured targets; those with an unchanged spec keep what they loaded. */
+  configure(specs: readonly TargetSpec[]): void {
+    const old = this.entries;
+    this.entries = specs.map((s) => old.find((e) => sameSpec(e.spec, s)) ?? { spec: s });
+    this.generation++;
+  }
+
+  get specs(): TargetSpec[] {
+    return this.entries.map((e) => e.spec);
+  }
+
+  /** Loads whatever is not loaded yet; `onProgress` hears each target as it finishes. */
+  async ensureLoaded(onProgress?: (done: number, total: number, name: string) => void): Promise<void> {
+    const pending = this.entries.filter((e) => !e.loaded && !e.error);
+    let done = 0;
+    await Promise.all(pending.map((e) => {
+      e.promise ??= loadTarget(e.spec).then((r) => {
+        if (r.ok) e.loaded = r.value;
+        else e.error = r.error;
+        e.promise = undefined;
+        onProgress?.(++done, pending.length, e.spec.name);
+      });
+      return e.promise;
+    }));
+  }
+
+  /** Targets loaded successfully, in configuration order. */
+  loaded(): LoadedTarget[] {
+    return this.entries.flatMap((e) => (e.loaded ? [e.loaded] : []));
+  }
+
+  /** Targets that failed to load, with why. */
+  failed(): TargetError[] {
+    return this.entries.flatMap((e) => (e.error ? [e.error] : []));
+  }
+
+  /** Forgets what was loaded from `file` (a target or a base), so the next ensureLoaded reads it again. */
+  invalidateFile(file: string): boolean {
+    const abs = path.resolve(file);
+    let hit = false;
+    for (const e of this.entries) {
+      if (path.resolve(e.spec.path) === abs || (e.spec.base && path.resolve(e.spec.base) === abs)) {
+        e.loaded = undefined;
+        e.error = undefined;
+        hit = true;
+      }
+    }
+    return hit;
+  }
+
+  /** Every file the targets read, for watching. */
+  files(): string[] {
+    return this.entries.flatMap((e) => [e.spec.path, ...(e.spec.base ? [e.spec.base] : [])]);
+  }
+}

@@ -1,0 +1,50 @@
+// `corelens sites FILE.bpf.c [-I DIR ...] [--json]`: every live CO-RE site of a source file, with its guards.
+
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { RELO_KIND_NAMES } from '../core/kinds';
+import type { Io } from '../cli';
+import { renderTable, toJson } from '../util/format';
+import { createAnalyzer } from './analyzer';
+
+/** Runs the sites command; exit code 0 ok, 1 unreadable file, 2 bad usage. */
+export async function sitesCommand(args: string[], io: Io): Promise<number> {
+  const includes: string[] = [];
+  const defines: string[] = [];
+  let json = false;
+  let file: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--json') json = true;
+    else if (a === '-I') { const v = args[++i]; if (!v) { io.err('sites: -I needs a directory'); return 2; } includes.push(v); }
+    else if (a.startsWith('-I')) includes.push(a.slice(2));
+    else if (a.startsWith('-D')) defines.push(a.slice(2));
+    else if (a.startsWith('-')) { io.err(`sites: unknown option ${a}`); return 2; }
+    else if (file) { io.err('sites: one source file at a time'); return 2; }
+    else file = a;
+  }
+  if (!file) { io.err('usage: corelens sites FILE.bpf.c [-I DIR ...] [--json]'); return 2; }
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    io.err(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return 1;
+  }
+  const analyzer = await createAnalyzer({ defines });
+  const a = analyzer.analyze(path.resolve(file), text, { includePaths: includes.map((d) => path.resolve(d)) });
+  const sites = a.sites.map((s) => ({
+    kind: RELO_KIND_NAMES[s.kind]!, localType: s.localType, access: s.access, line: s.range.start.line + 1, column: s.range.start.character + 1,
+    guards: s.guards.map((g) => ({ kind: RELO_KIND_NAMES[g.kind]!, localType: g.localType, access: g.access, when: g.when })),
+  }));
+  if (json) {
+    io.out(toJson({ sites }));
+  } else {
+    io.out(renderTable(['line:col', 'kind', 'local type', 'access', 'guards'], sites.map((s) => [
+      `${s.line}:${s.column}`, s.kind, s.localType, s.access,
+      s.guards.map((g) => `${g.when ? '' : '!'}${g.kind}(${g.localType} ${g.access})`).join(' && '),
+    ])));
+    for (const n of a.notes) io.err(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
+  }
+  return 0;
+}

@@ -1,0 +1,958 @@
+// Recursive-descent C parser over preprocessed tokens: declarations (into a TypeEnv), statements and expressions.
+//
+// Error-tolerant by construction: an unparsable declaration or statement is skipped to the next `;` or `}` and
+// reported as a note, never thrown to the caller.
+
+import { Tk, Token } from './lexer';
+import { applyOp, parseIntLit } from './preproc';
+import { CHAR, CType, EnumT, Field, INT, LONG, Record, VOID, alignOf, layout, sizeOf, strip } from './ctypes';
+
+/** Names visible at file scope: tags, typedefs, enumerators, globals and functions. */
+export class TypeEnv {
+  readonly tags = new Map<string, Record | EnumT>();
+  readonly typedefs = new Map<string, CType>();
+  readonly enumConsts = new Map<string, { value: bigint; type: EnumT }>();
+  readonly globals = new Map<string, CType>();
+  readonly funcs = new Map<string, FuncDef>();
+  /** Headers included so far, searched after this file's own names (shared, never copied: headers are cached). */
+  private readonly imports: TypeEnv[] = [];
+  private find<T>(get: (e: TypeEnv) => T | undefined): T | undefined {
+    for (let i = this.imports.length - 1; i >= 0; i--) {
+      const v = this.imports[i]!.lookup(get);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+  private lookup<T>(get: (e: TypeEnv) => T | undefined): T | undefined { return get(this) ?? this.find(get); }
+  tag(key: string): Record | EnumT | undefined { return this.tags.get(key) ?? this.find((e) => e.tags.get(key)); }
+  typedef(n: string): CType | undefined { return this.typedefs.get(n) ?? this.find((e) => e.typedefs.get(n)); }
+  enumConst(n: string): { value: bigint; type: EnumT } | undefined { return this.enumConsts.get(n) ?? this.find((e) => e.enumConsts.get(n)); }
+  global(n: string): CType | undefined { return this.globals.get(n) ?? this.find((e) => e.globals.get(n)); }
+  func(n: string): FuncDef | undefined { return this.funcs.get(n) ?? this.find((e) => e.funcs.get(n)); }
+  /** Makes a header's names visible from here on. */
+  absorb(o: TypeEnv): void { if (!this.imports.includes(o)) this.imports.push(o); }
+}
+
+export interface FuncDef {
+  name: string;
+  type: CType;
+  params: { name: string; type: CType; tok?: Token }[];
+  static: boolean;
+  /** Body tokens (without the braces); absent for prototypes. */
+  body?: Token[];
+  start: number;
+  end: number;
+  /** `SEC("...")` attached to the definition. */
+  section?: string;
+  /** libbpf program macro wrapping the definition: BPF_KPROBE etc. */
+  progMacro?: string;
+  nameTok?: Token;
+}
+
+export type Expr = { start: number; end: number; exp?: { start: number; end: number } } & (
+  | { e: 'id'; name: string }
+  | { e: 'num'; v: bigint }
+  | { e: 'str' }
+  | { e: 'member'; obj: Expr; name: string; arrow: boolean; nameStart: number; nameEnd: number }
+  | { e: 'index'; arr: Expr; idx: Expr }
+  | { e: 'call'; fn: Expr; args: Expr[]; raw: Token[][] }
+  | { e: 'unary'; op: string; x: Expr }
+  | { e: 'postfix'; op: string; x: Expr }
+  | { e: 'binary'; op: string; l: Expr; r: Expr }
+  | { e: 'cond'; c: Expr; a: Expr; b: Expr }
+  | { e: 'assign'; op: string; l: Expr; r: Expr }
+  | { e: 'cast'; type: CType; x: Expr }
+  | { e: 'sizeof'; x?: Expr; type?: CType }
+  | { e: 'comma'; l: Expr; r: Expr }
+  | { e: 'stmtexpr'; body: Stmt[] }
+  | { e: 'init'; items: Expr[] }
+  | { e: 'type'; type: CType }
+  | { e: 'bad' }
+);
+
+export type Stmt = { start: number; end: number } & (
+  | { s: 'expr'; x: Expr }
+  | { s: 'decl'; vars: { name: string; type: CType; init?: Expr; start: number }[] }
+  | { s: 'if'; c: Expr; t: Stmt; f?: Stmt }
+  | { s: 'return'; x?: Expr }
+  | { s: 'block'; body: Stmt[] }
+  | { s: 'loop'; c?: Expr; body: Stmt; init?: Stmt; step?: Expr }
+  | { s: 'switch'; c: Expr; body: Stmt }
+  | { s: 'jump'; kind: string }
+  | { s: 'label'; x?: Expr; body: Stmt }
+  | { s: 'empty' }
+);
+
+export interface ParseNote { start: number; end: number; message: string }
+
+const TYPE_KW = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', 'struct', 'union',
+  'enum', 'const', 'volatile', 'restrict', '__restrict', '__restrict__', '__const', '__volatile__', 'typeof', '__typeof__', '__typeof',
+  'static', 'extern', 'inline', '__inline', '__inline__', 'register', 'auto', '_Thread_local', '__attribute__', '__attribute',
+  '__int128', '_Atomic', '__extension__', '__signed__', '__always_inline', '__noinline', '__weak', '__hidden', 'SEC',
+  '__ksym', '__kconfig', '__maybe_unused', '__section', '__uint', '__type', '__array', '__builtin_va_list', '__uint128_t', '__int128_t',
+  '_Static_assert']);
+/** libbpf/bpf_helpers.h decoration macros that are attributes or storage classes, not types. */
+const NOISE = new Set(['static', 'extern', 'inline', '__inline', '__inline__', 'register', 'auto', '_Thread_local', '__extension__',
+  '__always_inline', '__noinline', '__weak', '__hidden', '__ksym', '__kconfig', '__maybe_unused', '_Atomic', '__cpu']);
+
+export interface DeclaredVar { name: string; type: CType; tok?: Token; init?: Expr; isTypedef: boolean; storage: string[] }
+
+/** Parser over one token array; `pos` advances; every method tolerates garbage. */
+export class CParser {
+  i = 0;
+  readonly notes: ParseNote[] = [];
+  /** Records defined while parsing (for preserve_access_index propagation). */
+  private recordStack: Record[][] = [];
+  constructor(readonly toks: Token[], public env: TypeEnv, readonly locals?: (n: string) => CType | undefined) {}
+
+  peek(k = 0): Token | undefined { return this.toks[this.i + k]; }
+  is(s: string, k = 0): boolean { return this.toks[this.i + k]?.s === s; }
+  eat(s: string): boolean { if (this.is(s)) { this.i++; return true; } return false; }
+  next(): Token | undefined { return this.toks[this.i++]; }
+  get done(): boolean { return this.i >= this.toks.length; }
+  private note(t: Token | undefined, message: string): void {
+    const at = t ?? this.toks[this.toks.length - 1];
+    this.notes.push({ start: at?.exp?.start ?? at?.start ?? 0, end: at?.exp?.end ?? at?.end ?? 0, message });
+  }
+
+  /** Skips to after the next `;` at depth 0 (or before an unmatched `}`). */
+  skipStatement(): void {
+    let depth = 0;
+    while (!this.done) {
+      const s = this.peek()!.s;
+      if (s === '(' || s === '[' || s === '{') depth++;
+      else if (s === ')' || s === ']' || s === '}') {
+        if (depth === 0) return;
+        depth--;
+        if (depth === 0 && s === '}' && !this.is(';', 1) && !this.is(',', 1)) { this.i++; return; }
+      } else if (s === ';' && depth === 0) { this.i++; return; }
+      this.i++;
+    }
+  }
+
+  /** Skips a balanced group starting at the current opening token. */
+  skipGroup(): void {
+    const open = this.peek()?.s;
+    const close = open === '(' ? ')' : open === '[' ? ']' : '}';
+    let depth = 0;
+    while (!this.done) {
+      const s = this.next()!.s;
+      if (s === open) depth++;
+      else if (s === close && --depth === 0) return;
+    }
+  }
+
+  isTypeStart(k = 0): boolean {
+    const t = this.peek(k);
+    if (!t || t.t !== Tk.Ident) return false;
+    if (TYPE_KW.has(t.s)) return true;
+    if (this.locals?.(t.s)) return false;
+    return this.env.typedef(t.s) !== undefined;
+  }
+
+  // ------------------------------------------------------------------ declarations
+
+  /** Attributes: returns what layout/CO-RE cares about. */
+  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string }): void {
+    for (;;) {
+      const t = this.peek();
+      if (!t) return;
+      if (t.s === '__attribute__' || t.s === '__attribute') {
+        this.i++;
+        const st = this.i;
+        this.skipGroup();
+        const inner = this.toks.slice(st, this.i);
+        for (let k = 0; k < inner.length; k++) {
+          const s = inner[k]!.s;
+          if (s === 'packed' || s === '__packed__') into.packed = true;
+          else if (s === 'preserve_access_index') into.pai = true;
+          else if ((s === 'aligned' || s === '__aligned__') && inner[k + 1]?.s === '(') {
+            const close = inner.findIndex((x, j) => j > k + 1 && x.s === ')');
+            const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
+            into.align = Number(sub.constExpr());
+          } else if ((s === 'aligned' || s === '__aligned__')) into.align = 8;
+          else if (s === 'section' && inner[k + 2]?.t === Tk.String) into.section = inner[k + 2]!.s.slice(1, -1);
+        }
+      } else if (t.s === 'SEC' && this.is('(', 1)) {
+        const str = this.peek(2);
+        if (str?.t === Tk.String) into.section = str.s.slice(1, -1);
+        this.i++;
+        this.skipGroup();
+      } else if (t.s === '__section' && this.is('(', 1)) {
+        this.i++;
+        this.skipGroup();
+      } else if (t.s === '__aligned' && this.is('(', 1)) {
+        this.i++;
+        this.skipGroup();
+      } else return;
+    }
+  }
+
+  /** Declaration specifiers: the base type plus storage class words. Undefined if none found. */
+  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string } = {}): CType | undefined {
+    let base: CType | undefined;
+    const words: string[] = [];
+    const quals: ('const' | 'volatile' | 'restrict')[] = [];
+    for (;;) {
+      this.attributes(attrs);
+      const t = this.peek();
+      if (!t || t.t !== Tk.Ident) break;
+      const s = t.s;
+      if (NOISE.has(s)) { storage.push(s); this.i++; continue; }
+      if (s === 'typedef') { storage.push(s); this.i++; continue; }
+      if (s === 'const' || s === '__const') { quals.push('const'); this.i++; continue; }
+      if (s === 'volatile' || s === '__volatile__') { quals.push('volatile'); this.i++; continue; }
+      if (s === 'restrict' || s === '__restrict' || s === '__restrict__') { quals.push('restrict'); this.i++; continue; }
+      if (['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', '__int128', '__signed__'].includes(s)) {
+        words.push(s === '__signed__' ? 'signed' : s);
+        this.i++;
+        continue;
+      }
+      if (s === '__builtin_va_list') { this.i++; base = { k: 'ptr', to: CHAR }; continue; }
+      if ((s === '__uint128_t' || s === '__int128_t') && !base && !words.length) { this.i++; base = { k: 'int', name: s, size: 16, signed: s === '__int128_t' }; continue; }
+      if (s === 'struct' || s === 'union') { base = this.recordSpec(s); continue; }
+      if (s === 'enum') { base = this.enumSpec(); continue; }
+      if (s === 'typeof' || s === '__typeof__' || s === '__typeof') {
+        this.i++;
+        this.eat('(');
+        if (this.isTypeStart()) base = this.typeName();
+        else {
+          const st = this.i;
+          this.depthSkipTo(')');
+          base = this.typeofHook?.(this.toks.slice(st, this.i)) ?? INT;
+        }
+        this.eat(')');
+        continue;
+      }
+      if (!base && !words.length && !this.locals?.(s)) {
+        const td = this.env.typedef(s);
+        if (td) { base = { k: 'typedef', name: s, to: td }; this.i++; continue; }
+      }
+      break;
+    }
+    if (!base && words.length) base = intFromWords(words);
+    if (!base) {
+      if (!quals.length && !storage.length) return undefined;
+      base = INT;
+    }
+    for (const q of quals) base = { k: 'qual', q, of: base };
+    return base;
+  }
+
+  /** Hook for `typeof(expr)`: sites.ts installs an expression typer. */
+  typeofHook?: (toks: Token[]) => CType | undefined;
+
+  private depthSkipTo(close: string): void {
+    let depth = 0;
+    while (!this.done) {
+      const s = this.peek()!.s;
+      if (depth === 0 && s === close) return;
+      if (s === '(' || s === '[' || s === '{') depth++;
+      else if (s === ')' || s === ']' || s === '}') depth--;
+      this.i++;
+    }
+  }
+
+  private recordSpec(kw: string): Record {
+    const kwTok = this.next()!;
+    const attrs: { packed?: boolean; align?: number; pai?: boolean } = {};
+    this.attributes(attrs);
+    let name = '';
+    if (this.peek()?.t === Tk.Ident && !this.is('{')) name = this.next()!.s;
+    this.attributes(attrs);
+    const key = `${kw} ${name}`;
+    let rec: Record | undefined;
+    if (name) {
+      const prev = this.env.tags.get(key) ?? (this.is('{') ? undefined : this.env.tag(key));
+      if (prev && prev.k === kw) rec = prev as Record;
+    }
+    if (!this.is('{')) {
+      if (!rec) {
+        rec = newRecord(kw as 'struct', name);
+        if (name) this.env.tags.set(key, rec);
+      }
+      return rec;
+    }
+    if (!rec || rec.complete) {
+      rec = newRecord(kw as 'struct', name);
+      if (name) this.env.tags.set(key, rec);
+    }
+    if ((kwTok as { pai?: boolean }).pai) rec.pai = true;
+    this.i++; // {
+    this.recordStack.push([]);
+    const fields: Field[] = [];
+    while (!this.done && !this.is('}')) {
+      const st = this.i;
+      const fattrs: { packed?: boolean; align?: number; pai?: boolean } = {};
+      if (this.peek()!.s === '__uint' || this.peek()!.s === '__type' || this.peek()!.s === '__array') {
+        this.skipStatement();
+        continue;
+      }
+      const base = this.declSpecs([], fattrs);
+      if (!base) { this.note(this.peek(), `cannot parse member declaration near '${this.peek()?.s}'`); this.skipStatement(); continue; }
+      if (this.eat(';')) {
+        // anonymous struct/union member
+        const s = base;
+        if (s.k === 'struct' || s.k === 'union') fields.push({ name: '', type: s, bitOffset: 0 });
+        continue;
+      }
+      for (;;) {
+        let fname = '';
+        let ftype: CType = base;
+        if (!this.is(':')) {
+          const d = this.declarator(base);
+          fname = d.name;
+          ftype = d.type;
+        }
+        let bits: number | undefined;
+        if (this.eat(':')) bits = Number(this.constExpr());
+        const a2 = { ...fattrs };
+        this.attributes(a2);
+        fields.push({ name: fname, type: ftype, bits, bitOffset: 0, align: a2.align, packed: a2.packed });
+        if (!this.eat(',')) break;
+      }
+      if (!this.eat(';')) { this.note(this.peek(), `expected ';' after member`); this.i = Math.max(this.i, st + 1); this.skipStatement(); }
+    }
+    const inner = this.recordStack.pop()!;
+    this.eat('}');
+    this.attributes(attrs);
+    rec.fields = fields;
+    rec.complete = true;
+    rec.packed = !!attrs.packed;
+    rec.align = attrs.align;
+    if (attrs.pai) rec.pai = true;
+    rec.laidOut = false;
+    if (rec.pai) for (const r of inner) markPai(r);
+    (rec as Record & { inner?: Record[] }).inner = inner;
+    this.recordStack[this.recordStack.length - 1]?.push(rec);
+    // attributes after the closing brace of a later declarator list also apply: handled by callers via pai on tag
+    return rec;
+  }
+
+  private enumSpec(): EnumT {
+    this.i++;
+    const attrs: { packed?: boolean } = {};
+    this.attributes(attrs);
+    let name = '';
+    if (this.peek()?.t === Tk.Ident && !this.is('{')) name = this.next()!.s;
+    const key = `enum ${name}`;
+    let en = name ? (this.env.tags.get(key) ?? (this.is('{') ? undefined : this.env.tag(key))) as EnumT | undefined : undefined;
+    if (!en || (this.is('{') && en.complete)) {
+      en = { k: 'enum', name, values: [], complete: false, size: 4, signed: false };
+      if (name) this.env.tags.set(key, en);
+    }
+    if (!this.eat('{')) return en;
+    let v = 0n;
+    const values: { name: string; value: bigint }[] = [];
+    while (!this.done && !this.is('}')) {
+      const n = this.next()!;
+      this.attributes({});
+      if (this.eat('=')) v = this.constExpr();
+      values.push({ name: n.s, value: v });
+      this.env.enumConsts.set(n.s, { value: v, type: en });
+      v++;
+      if (!this.eat(',')) break;
+    }
+    this.eat('}');
+    this.attributes(attrs);
+    en.values = values;
+    en.complete = true;
+    let min = 0n;
+    let max = 0n;
+    for (const x of values) { if (x.value < min) min = x.value; if (x.value > max) max = x.value; }
+    en.signed = min < 0n;
+    en.size = attrs.packed ? (max < 256n && min >= -128n ? 1 : max < 65536n ? 2 : 4) : (max > 0xffffffffn || min < -0x80000000n ? 8 : 4);
+    return en;
+  }
+
+  /** A declarator: returns the declared name and the full type built inside-out. */
+  declarator(base: CType): { name: string; type: CType; tok?: Token } {
+    let ptrs = 0;
+    const ptrQuals: ('const' | 'volatile' | 'restrict')[][] = [];
+    while (this.is('*') || this.peek()?.s === '__attribute__') {
+      if (this.peek()!.s === '__attribute__') { this.attributes({}); continue; }
+      this.i++;
+      ptrs++;
+      const qs: ('const' | 'volatile' | 'restrict')[] = [];
+      for (;;) {
+        const s = this.peek()?.s;
+        if (s === 'const' || s === '__const') qs.push('const');
+        else if (s === 'volatile') qs.push('volatile');
+        else if (s === 'restrict' || s === '__restrict' || s === '__restrict__') qs.push('restrict');
+        else if (s === '__user' || s === '__kernel' || s === '__iomem' || s === '__rcu' || s === '__percpu' || s === '__force') { /* sparse annotations */ }
+        else break;
+        this.i++;
+      }
+      ptrQuals.push(qs);
+    }
+    let t = base;
+    for (let p = 0; p < ptrs; p++) {
+      t = { k: 'ptr', to: t };
+      for (const q of ptrQuals[p]!) t = { k: 'qual', q, of: t };
+    }
+    // direct declarator
+    let name = '';
+    let tok: Token | undefined;
+    let innerStart = -1;
+    let innerEnd = -1;
+    if (this.is('(') && !this.isParamListStart(1)) {
+      // parenthesised declarator: parse later with the completed outer type
+      innerStart = this.i + 1;
+      this.skipGroup();
+      innerEnd = this.i - 1;
+    } else if (this.peek()?.t === Tk.Ident && !TYPE_KW.has(this.peek()!.s)) {
+      tok = this.next()!;
+      name = tok.s;
+    }
+    const suffixes: (() => CType)[] = [];
+    void suffixes;
+    // suffixes apply right-to-left relative to the type: collect then build
+    const sfx: ({ arr: number } | { fn: { name: string; type: CType }[]; variadic: boolean })[] = [];
+    for (;;) {
+      this.attributes({});
+      if (this.eat('[')) {
+        let n = 0;
+        if (!this.is(']')) {
+          const st = this.i;
+          this.depthSkipTo(']');
+          const sub = new CParser(this.toks.slice(st, this.i), this.env);
+          n = Number(sub.constExpr());
+        }
+        this.eat(']');
+        sfx.push({ arr: n });
+      } else if (this.is('(')) {
+        const ps = this.paramList();
+        sfx.push({ fn: ps.params, variadic: ps.variadic });
+      } else break;
+    }
+    for (let k = sfx.length - 1; k >= 0; k--) {
+      const s = sfx[k]!;
+      if ('arr' in s) t = { k: 'array', of: t, n: s.arr };
+      else t = { k: 'func', ret: t, params: s.fn, variadic: s.variadic };
+    }
+    if (innerStart >= 0) {
+      const sub = new CParser(this.toks.slice(innerStart, innerEnd), this.env, this.locals);
+      const d = sub.declarator(t);
+      return d;
+    }
+    return { name, type: t, tok };
+  }
+
+  private isParamListStart(k: number): boolean {
+    const t = this.peek(k);
+    if (!t) return false;
+    if (t.s === ')') return true;
+    if (t.s === '*' || t.s === '(' || t.s === '^') return false;
+    return this.isTypeStart(k) && !(this.peek(k)!.s === '__attribute__');
+  }
+
+  /** `( params )`: parameter names and types; `(void)` is empty. */
+  paramList(): { params: { name: string; type: CType; tok?: Token }[]; variadic: boolean } {
+    this.eat('(');
+    const params: { name: string; type: CType; tok?: Token }[] = [];
+    let variadic = false;
+    while (!this.done && !this.is(')')) {
+      if (this.eat('...')) { variadic = true; continue; }
+      const st = this.i;
+      const base = this.declSpecs();
+      if (!base) {
+        // K&R name or a macro argument like BPF_KPROBE(name, ...): keep the identifier as an untyped param
+        const t = this.next()!;
+        params.push({ name: t.t === Tk.Ident ? t.s : '', type: INT, tok: t });
+        this.depthSkipTo(',');
+      } else {
+        const d = this.declarator(base);
+        params.push({ name: d.name, type: d.type, tok: d.tok });
+      }
+      if (this.i === st) this.i++;
+      if (!this.eat(',')) break;
+    }
+    this.eat(')');
+    if (params.length === 1 && params[0]!.type.k === 'void' && !params[0]!.name) params.length = 0;
+    return { params, variadic };
+  }
+
+  /** A type name as in casts and sizeof: specifiers plus an abstract declarator. */
+  typeName(): CType {
+    const base = this.declSpecs() ?? INT;
+    return this.declarator(base).type;
+  }
+
+  /** Parses one top-level item; function definitions are returned with their body tokens unparsed. */
+  topLevel(onFunc: (f: FuncDef) => void, onVar?: (v: DeclaredVar) => void): void {
+    const st = this.i;
+    const first = this.peek()!;
+    if (first.s === ';') { this.i++; return; }
+    if (first.s === '_Static_assert') { this.skipStatement(); return; }
+    const storage: string[] = [];
+    const attrs: { section?: string; pai?: boolean } = {};
+    const base = this.declSpecs(storage, attrs);
+    if (!base) {
+      // expression statement at top level: SEC("...") before a function or an unknown macro invocation
+      this.note(first, `unknown construct '${first.s}' at file scope`);
+      this.skipStatement();
+      if (this.i === st) this.i++;
+      return;
+    }
+    if (this.eat(';')) return;
+    for (;;) {
+      const d = this.declarator(base);
+      this.attributes(attrs);
+      const isTypedef = storage.includes('typedef');
+      if (d.type.k === 'func' && this.is('{')) {
+        const bodyStart = this.i + 1;
+        this.skipGroup();
+        const progMacro = d.name && /^BPF_(KPROBE|KRETPROBE|UPROBE|URETPROBE|KSYSCALL|KPROBE_SYSCALL|PROG|PROG2|USDT)$/.test(d.name) ? d.name : undefined;
+        let name = d.name;
+        let params = d.type.params;
+        if (progMacro) {
+          name = params[0]?.name ?? '';
+          params = params.slice(1);
+        }
+        const f: FuncDef = {
+          name, type: d.type, params, static: storage.includes('static'), body: this.toks.slice(bodyStart, this.i - 1),
+          start: first.exp?.start ?? first.start, end: this.toks[this.i - 1]!.end, section: attrs.section, progMacro,
+          nameTok: progMacro ? d.type.params[0]?.tok : d.tok,
+        };
+        this.env.funcs.set(name, f);
+        onFunc(f);
+        return;
+      }
+      if (isTypedef) { if (d.name) this.env.typedefs.set(d.name, d.type); }
+      else if (d.type.k === 'func') {
+        if (d.name && !this.env.funcs.has(d.name)) this.env.funcs.set(d.name, { name: d.name, type: d.type, params: d.type.params, static: false, start: first.start, end: first.end });
+      } else if (d.name) {
+        this.env.globals.set(d.name, d.type);
+        onVar?.({ name: d.name, type: d.type, tok: d.tok, isTypedef, storage });
+      }
+      if (this.eat('=')) { this.depthSkipToAny([',', ';']); }
+      if (this.eat(',')) continue;
+      break;
+    }
+    if (!this.eat(';')) {
+      this.note(this.peek() ?? first, `expected ';' after declaration`);
+      this.skipStatement();
+    }
+    if (this.i === st) this.i++;
+  }
+
+  private depthSkipToAny(stops: string[]): void {
+    let depth = 0;
+    while (!this.done) {
+      const s = this.peek()!.s;
+      if (depth === 0 && stops.includes(s)) return;
+      if (s === '(' || s === '[' || s === '{') depth++;
+      else if (s === ')' || s === ']' || s === '}') { if (depth === 0) return; depth--; }
+      this.i++;
+    }
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  /** Integer constant expression with the env's enumerators, sizeof and casts. */
+  constExpr(): bigint {
+    const x = this.assignExpr();
+    return constValue(x, this.env) ?? 0n;
+  }
+
+  expr(): Expr {
+    let l = this.assignExpr();
+    while (this.is(',')) {
+      this.i++;
+      const r = this.assignExpr();
+      l = { e: 'comma', l, r, start: l.start, end: r.end };
+    }
+    return l;
+  }
+
+  assignExpr(): Expr {
+    const l = this.condExpr();
+    const t = this.peek();
+    if (t && ['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>='].includes(t.s)) {
+      this.i++;
+      const r = this.assignExpr();
+      return { e: 'assign', op: t.s, l, r, start: l.start, end: r.end };
+    }
+    return l;
+  }
+
+  condExpr(): Expr {
+    const c = this.binExpr(0);
+    if (this.eat('?')) {
+      const a = this.is(':') ? c : this.expr();
+      this.eat(':');
+      const b = this.condExpr();
+      return { e: 'cond', c, a, b, start: c.start, end: b.end };
+    }
+    return c;
+  }
+
+  private static LEVELS = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  binExpr(level: number): Expr {
+    if (level >= CParser.LEVELS.length) return this.castExpr();
+    let l = this.binExpr(level + 1);
+    while (this.peek() && CParser.LEVELS[level]!.includes(this.peek()!.s)) {
+      const op = this.next()!.s;
+      const r = this.binExpr(level + 1);
+      l = { e: 'binary', op, l, r, start: l.start, end: r.end };
+    }
+    return l;
+  }
+
+  castExpr(): Expr {
+    const t = this.peek();
+    if (t?.s === '(' && this.isTypeStart(1)) {
+      this.i++;
+      const type = this.typeName();
+      this.eat(')');
+      if (this.is('{')) {
+        const init = this.initList();
+        return { e: 'cast', type, x: init, start: pos(t), end: init.end };
+      }
+      const x = this.castExpr();
+      return { e: 'cast', type, x, start: pos(t), end: x.end };
+    }
+    return this.unaryExpr();
+  }
+
+  unaryExpr(): Expr {
+    const t = this.peek();
+    if (!t) return bad(this.toks[this.toks.length - 1]);
+    if (['&', '*', '-', '+', '!', '~', '++', '--'].includes(t.s) && t.t === Tk.Punct) {
+      this.i++;
+      const x = this.castExpr();
+      return { e: 'unary', op: t.s, x, start: pos(t), end: x.end };
+    }
+    if (t.s === 'sizeof' || t.s === '__alignof__' || t.s === '_Alignof') {
+      this.i++;
+      if (this.is('(') && this.isTypeStart(1)) {
+        this.i++;
+        const type = this.typeName();
+        const close = this.peek();
+        this.eat(')');
+        return { e: 'sizeof', type, start: pos(t), end: close?.end ?? t.end };
+      }
+      const x = this.unaryExpr();
+      return { e: 'sizeof', x, start: pos(t), end: x.end };
+    }
+    return this.postfixExpr();
+  }
+
+  postfixExpr(): Expr {
+    let x = this.primary();
+    for (;;) {
+      const t = this.peek();
+      if (!t) break;
+      if (t.s === '->' || t.s === '.') {
+        this.i++;
+        const n = this.next();
+        if (!n || n.t !== Tk.Ident) {
+          this.notes.push({ start: t.start, end: t.end, message: `expected a member name after '${t.s}'` });
+          x = { e: 'member', obj: x, name: '', arrow: t.s === '->', nameStart: t.end, nameEnd: t.end, start: x.start, end: t.end };
+          if (n) this.i--;
+          break;
+        }
+        x = { e: 'member', obj: x, name: n.s, arrow: t.s === '->', nameStart: n.start, nameEnd: n.end, start: x.start, end: n.end, exp: n.exp };
+      } else if (t.s === '[') {
+        this.i++;
+        const idx = this.expr();
+        const close = this.peek();
+        this.eat(']');
+        x = { e: 'index', arr: x, idx, start: x.start, end: close?.end ?? idx.end };
+      } else if (t.s === '(') {
+        this.i++;
+        const raw: Token[][] = [];
+        const args: Expr[] = [];
+        let cur: Token[] = [];
+        let depth = 0;
+        let close: Token | undefined;
+        while (!this.done) {
+          const a = this.next()!;
+          if (a.s === '(' || a.s === '[' || a.s === '{') depth++;
+          else if (a.s === ')' || a.s === ']' || a.s === '}') {
+            if (depth === 0) { close = a; break; }
+            depth--;
+          } else if (a.s === ',' && depth === 0) { raw.push(cur); cur = []; continue; }
+          cur.push(a);
+        }
+        if (cur.length || raw.length) raw.push(cur);
+        for (const r of raw) {
+          const sub = new CParser(r, this.env, this.locals);
+          sub.typeofHook = this.typeofHook;
+          if (sub.isTypeStart() && !(sub.peek()?.s === 'sizeof')) {
+            const type = sub.typeName();
+            args.push({ e: 'type', type, start: pos(r[0]), end: r[r.length - 1]!.end });
+          } else if (r.length) {
+            const ex = sub.expr();
+            args.push(ex);
+          } else args.push(bad(close));
+          this.notes.push(...sub.notes);
+        }
+        x = { e: 'call', fn: x, args, raw, start: x.start, end: close?.end ?? x.end };
+      } else if (t.s === '++' || t.s === '--') {
+        this.i++;
+        x = { e: 'postfix', op: t.s, x, start: x.start, end: t.end };
+      } else break;
+    }
+    return x;
+  }
+
+  primary(): Expr {
+    const t = this.next();
+    if (!t) return bad(this.toks[this.toks.length - 1]);
+    const base = { start: t.start, end: t.end, exp: t.exp };
+    switch (t.t) {
+      case Tk.Ident: return { e: 'id', name: t.s, ...base };
+      case Tk.Number: return { e: 'num', v: /[.eE]/.test(t.s) && !/^0[xX]/.test(t.s) ? 0n : parseIntLit(t.s), ...base };
+      case Tk.String: {
+        while (this.peek()?.t === Tk.String) this.i++;
+        return { e: 'str', ...base };
+      }
+      case Tk.Char: return { e: 'num', v: BigInt(t.s.charCodeAt(1) || 0), ...base };
+    }
+    if (t.s === '(') {
+      if (this.is('{')) {
+        this.i++;
+        const body = this.blockItems();
+        this.eat('}');
+        const close = this.peek();
+        this.eat(')');
+        return { e: 'stmtexpr', body, start: t.start, end: close?.end ?? t.end };
+      }
+      const x = this.expr();
+      const close = this.peek();
+      this.eat(')');
+      return { ...x, start: t.start, end: close?.end ?? x.end } as Expr;
+    }
+    if (t.s === '{') { this.i--; return this.initList(); }
+    this.i--;
+    this.notes.push({ start: t.exp?.start ?? t.start, end: t.exp?.end ?? t.end, message: `unexpected '${t.s}' in expression` });
+    this.i++;
+    return { e: 'bad', ...base };
+  }
+
+  initList(): Expr {
+    const open = this.next()!;
+    const items: Expr[] = [];
+    while (!this.done && !this.is('}')) {
+      if (this.is('.') || this.is('[')) {
+        // designator
+        while (this.is('.') || this.is('[')) { if (this.eat('.')) this.i++; else this.skipGroup(); }
+        this.eat('=');
+      }
+      items.push(this.is('{') ? this.initList() : this.assignExpr());
+      if (!this.eat(',')) break;
+    }
+    const close = this.peek();
+    this.eat('}');
+    return { e: 'init', items, start: open.start, end: close?.end ?? open.end };
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  /** Statements until `}` or end; declarations are recognised by type-start tokens. */
+  blockItems(): Stmt[] {
+    const out: Stmt[] = [];
+    while (!this.done && !this.is('}')) {
+      const st = this.i;
+      out.push(this.statement());
+      if (this.i === st) this.i++;
+    }
+    return out;
+  }
+
+  statement(): Stmt {
+    const t = this.peek()!;
+    const start = pos(t);
+    const s = t.s;
+    if (s === '{') {
+      this.i++;
+      const body = this.blockItems();
+      const close = this.peek();
+      if (!this.eat('}')) this.notes.push({ start, end: start + 1, message: `unbalanced '{': missing '}'` });
+      return { s: 'block', body, start, end: close?.end ?? start };
+    }
+    if (s === ';') { this.i++; return { s: 'empty', start, end: t.end }; }
+    if (t.t === Tk.Ident) {
+      if (s === 'if') {
+        this.i++;
+        this.eat('(');
+        const c = this.expr();
+        this.eat(')');
+        const th = this.statement();
+        let f: Stmt | undefined;
+        if (this.eat('else')) f = this.statement();
+        return { s: 'if', c, t: th, f, start, end: (f ?? th).end };
+      }
+      if (s === 'while') {
+        this.i++;
+        this.eat('(');
+        const c = this.expr();
+        this.eat(')');
+        const body = this.statement();
+        return { s: 'loop', c, body, start, end: body.end };
+      }
+      if (s === 'do') {
+        this.i++;
+        const body = this.statement();
+        this.eat('while');
+        this.eat('(');
+        const c = this.expr();
+        this.eat(')');
+        this.eat(';');
+        return { s: 'loop', c, body, start, end: c.end };
+      }
+      if (s === 'for') {
+        this.i++;
+        this.eat('(');
+        let init: Stmt | undefined;
+        if (!this.eat(';')) init = this.isTypeStart() ? this.declaration() : this.exprStatement();
+        const c = this.is(';') ? undefined : this.expr();
+        this.eat(';');
+        const step = this.is(')') ? undefined : this.expr();
+        this.eat(')');
+        const body = this.statement();
+        return { s: 'loop', c, body, init, step, start, end: body.end };
+      }
+      if (s === 'switch') {
+        this.i++;
+        this.eat('(');
+        const c = this.expr();
+        this.eat(')');
+        const body = this.statement();
+        return { s: 'switch', c, body, start, end: body.end };
+      }
+      if (s === 'case' || s === 'default') {
+        this.i++;
+        const x = s === 'case' ? this.condExpr() : undefined;
+        this.eat(':');
+        const body = this.is('}') ? { s: 'empty' as const, start, end: start } : this.statement();
+        return { s: 'label', x, body, start, end: body.end };
+      }
+      if (s === 'return') {
+        this.i++;
+        const x = this.is(';') ? undefined : this.expr();
+        this.eat(';');
+        return { s: 'return', x, start, end: x?.end ?? t.end };
+      }
+      if (s === 'break' || s === 'continue' || s === 'goto') {
+        this.i++;
+        if (s === 'goto') this.i++;
+        this.eat(';');
+        return { s: 'jump', kind: s, start, end: t.end };
+      }
+      if (this.is(':', 1) && !TYPE_KW.has(s)) {
+        this.i += 2;
+        const body = this.is('}') ? { s: 'empty' as const, start, end: start } : this.statement();
+        return { s: 'label', body, start, end: body.end };
+      }
+      if (this.isTypeStart() && !(this.env.typedef(s) && (this.is('=', 1) || this.is('->', 1) || this.is('.', 1)))) return this.declaration();
+    }
+    return this.exprStatement();
+  }
+
+  private exprStatement(): Stmt {
+    const start = pos(this.peek());
+    const x = this.expr();
+    if (!this.eat(';')) {
+      if (!this.is('}')) {
+        this.notes.push({ start: x.start, end: x.end, message: `expected ';' after expression` });
+        this.skipStatement();
+      }
+    }
+    return { s: 'expr', x, start, end: x.end };
+  }
+
+  declaration(): Stmt {
+    const start = pos(this.peek());
+    const storage: string[] = [];
+    const base = this.declSpecs(storage) ?? INT;
+    const vars: { name: string; type: CType; init?: Expr; start: number }[] = [];
+    if (!this.is(';')) {
+      for (;;) {
+        const d = this.declarator(base);
+        this.attributes({});
+        let init: Expr | undefined;
+        if (this.eat('=')) init = this.is('{') ? this.initList() : this.assignExpr();
+        if (storage.includes('typedef')) { if (d.name) this.env.typedefs.set(d.name, d.type); }
+        else vars.push({ name: d.name, type: d.type, init, start: d.tok ? pos(d.tok) : start });
+        if (!this.eat(',')) break;
+      }
+    }
+    const endTok = this.peek();
+    if (!this.eat(';')) {
+      if (!this.is('}')) { this.notes.push({ start, end: endTok?.end ?? start, message: `expected ';' after declaration` }); this.skipStatement(); }
+    }
+    return { s: 'decl', vars, start, end: endTok?.end ?? start };
+  }
+}
+
+function pos(t: Token | undefined): number {
+  return t ? (t.start >= 0 ? t.start : t.exp?.start ?? 0) : 0;
+}
+
+function bad(t: Token | undefined): Expr {
+  return { e: 'bad', start: t?.start ?? 0, end: t?.end ?? 0 };
+}
+
+function newRecord(k: 'struct' | 'union', name: string): Record {
+  return { k, name, fields: [], complete: false, pai: false, packed: false, size: 0, alignment: 1, laidOut: false };
+}
+
+function markPai(r: Record): void {
+  r.pai = true;
+  for (const x of (r as Record & { inner?: Record[] }).inner ?? []) markPai(x);
+}
+
+/** Marks a record and the records declared inside it preserve_access_index (clang propagates the attribute). */
+export function setPai(r: Record): void { markPai(r); }
+
+function intFromWords(w: string[]): CType {
+  const has = (s: string) => w.includes(s);
+  const longs = w.filter((x) => x === 'long').length;
+  const uns = has('unsigned');
+  if (has('void')) return VOID;
+  if (has('_Bool')) return { k: 'int', name: '_Bool', size: 1, signed: false, bool: true };
+  if (has('float')) return { k: 'float', name: 'float', size: 4 };
+  if (has('double')) return { k: 'float', name: longs ? 'long double' : 'double', size: longs ? 16 : 8 };
+  if (has('__int128')) return { k: 'int', name: uns ? 'unsigned __int128' : '__int128', size: 16, signed: !uns };
+  if (has('char')) return { k: 'int', name: uns ? 'unsigned char' : has('signed') ? 'signed char' : 'char', size: 1, signed: !uns, char: true };
+  if (has('short')) return { k: 'int', name: uns ? 'unsigned short' : 'short', size: 2, signed: !uns };
+  if (longs >= 2) return { k: 'int', name: uns ? 'unsigned long long' : 'long long', size: 8, signed: !uns };
+  if (longs === 1) return { k: 'int', name: uns ? 'unsigned long' : 'long', size: 8, signed: !uns };
+  return { k: 'int', name: uns ? 'unsigned int' : 'int', size: 4, signed: !uns };
+}
+
+/** Value of an integer constant expression, or undefined when it is not one. */
+export function constValue(x: Expr, env: TypeEnv): bigint | undefined {
+  switch (x.e) {
+    case 'num': return x.v;
+    case 'id': return env.enumConst(x.name)?.value ?? BUILTIN_CONSTS.get(x.name);
+    case 'unary': {
+      const v = constValue(x.x, env);
+      if (v === undefined) return undefined;
+      return x.op === '-' ? -v : x.op === '!' ? (v === 0n ? 1n : 0n) : x.op === '~' ? ~v : x.op === '+' ? v : undefined;
+    }
+    case 'binary': {
+      const a = constValue(x.l, env);
+      const b = constValue(x.r, env);
+      return a === undefined || b === undefined ? undefined : applyOp(x.op, a, b);
+    }
+    case 'cond': {
+      const c = constValue(x.c, env);
+      return c === undefined ? undefined : constValue(c !== 0n ? x.a : x.b, env);
+    }
+    case 'cast': return constValue(x.x, env);
+    case 'sizeof': return x.type ? BigInt(sizeOf(x.type)) : undefined;
+  }
+  return undefined;
+}
+
+/** Enumerators of libbpf's bpf_core_read.h enums (the headers are not parsed). */
+export const BUILTIN_CONSTS = new Map<string, bigint>([
+  ['BPF_FIELD_BYTE_OFFSET', 0n], ['BPF_FIELD_BYTE_SIZE', 1n], ['BPF_FIELD_EXISTS', 2n], ['BPF_FIELD_SIGNED', 3n],
+  ['BPF_FIELD_LSHIFT_U64', 4n], ['BPF_FIELD_RSHIFT_U64', 5n], ['BPF_TYPE_ID_LOCAL', 0n], ['BPF_TYPE_ID_TARGET', 1n],
+  ['BPF_TYPE_EXISTS', 0n], ['BPF_TYPE_SIZE', 1n], ['BPF_TYPE_MATCHES', 2n], ['BPF_ENUMVAL_EXISTS', 0n], ['BPF_ENUMVAL_VALUE', 1n],
+]);
+
+export { layout, alignOf };

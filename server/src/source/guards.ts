@@ -1,0 +1,59 @@
+// Guards: which CO-RE checks must be true (or false) for a site to run, read from conditions and control flow.
+
+import { Expr, Stmt } from './cparse';
+import type { RawSite } from './sites';
+
+/** A check site with the truth value it must have. */
+export interface CheckRef { check: RawSite; when: boolean }
+
+export interface GuardCtx {
+  /** The check site an expression evaluated to (a bpf_core_*_exists call, a field/type/enum builtin). */
+  checkOf: (x: Expr) => RawSite | undefined;
+  /** The initialiser of a local variable that stores a check (`bool has = bpf_core_field_exists(...)`). */
+  varCheck: (name: string) => Expr | undefined;
+}
+
+/**
+ * Checks implied by `x` evaluating to nonzero (`when`) or zero (`!when`); [] when nothing is implied
+ * (e.g. the false side of `a && b` says only that one of them failed).
+ */
+export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): CheckRef[] | undefined {
+  if (depth > 16) return undefined;
+  const c = g.checkOf(x);
+  if (c) return [{ check: c, when }];
+  switch (x.e) {
+    case 'unary':
+      if (x.op === '!') return condGuards(x.x, !when, g, depth + 1);
+      return undefined;
+    case 'cast':
+      return condGuards(x.x, when, g, depth + 1);
+    case 'binary': {
+      if (x.op === '&&' && when) return [...(condGuards(x.l, true, g, depth + 1) ?? []), ...(condGuards(x.r, true, g, depth + 1) ?? [])];
+      if (x.op === '||' && !when) return [...(condGuards(x.l, false, g, depth + 1) ?? []), ...(condGuards(x.r, false, g, depth + 1) ?? [])];
+      // `check != 0`, `check == 0`
+      const zero = (e: Expr) => e.e === 'num' && e.v === 0n;
+      if ((x.op === '!=' || x.op === '==') && (zero(x.r) || zero(x.l))) {
+        const other = zero(x.r) ? x.l : x.r;
+        return condGuards(other, x.op === '!=' ? when : !when, g, depth + 1);
+      }
+      return undefined;
+    }
+    case 'id': {
+      const init = g.varCheck(x.name);
+      return init ? condGuards(init, when, g, depth + 1) : undefined;
+    }
+    case 'comma':
+      return condGuards(x.r, when, g, depth + 1);
+  }
+  return undefined;
+}
+
+/** True when a statement never falls through (return, break, continue, goto, or a block ending in one). */
+export function exits(s: Stmt): boolean {
+  switch (s.s) {
+    case 'return': case 'jump': return true;
+    case 'block': return s.body.length > 0 && exits(s.body[s.body.length - 1]!);
+    case 'if': return !!s.f && exits(s.t) && exits(s.f);
+    default: return false;
+  }
+}

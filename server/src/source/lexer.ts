@@ -1,0 +1,110 @@
+// C tokenizer for the live path: tokens carry document offsets so every site maps back to a source range.
+
+export const enum Tk { Ident, Number, String, Char, Punct, Directive, Eof }
+
+export interface Token {
+  readonly t: Tk;
+  readonly s: string;
+  /** Offset of the first character in the file the token was read from. */
+  readonly start: number;
+  readonly end: number;
+  /** For tokens produced by a macro expansion: offsets of the outermost invocation (clang's expansion location). */
+  exp?: { start: number; end: number };
+  /** Set on the first token of a line (directive detection). */
+  bol?: boolean;
+  /** Names of macros this token came from (stops recursive re-expansion). */
+  hide?: ReadonlySet<string>;
+}
+
+const PUNCTS = [
+  '...', '<<=', '>>=', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=',
+  '&=', '^=', '|=', '##',
+];
+
+function isIdStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+function isIdPart(c: number): boolean {
+  return isIdStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Tokenizes C text; comments vanish, line continuations are honoured, `bol` marks tokens that start a line. */
+export function tokenize(text: string, from = 0, to = text.length): Token[] {
+  const out: Token[] = [];
+  let i = from;
+  let bol = true;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 10) { bol = true; i++; continue; }
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; continue; }
+    if (c === 92 && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
+      i += text.charCodeAt(i + 1) === 10 ? 2 : 3;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < to && text.charCodeAt(i) !== 10) {
+        if (text.charCodeAt(i) === 92 && text.charCodeAt(i + 1) === 10) i++;
+        i++;
+      }
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const e = text.indexOf('*/', i + 2);
+      i = e < 0 || e >= to ? to : e + 2;
+      continue;
+    }
+    const start = i;
+    let t: Tk;
+    if (isIdStart(c)) {
+      while (i < to && isIdPart(text.charCodeAt(i))) i++;
+      t = Tk.Ident;
+    } else if ((c >= 48 && c <= 57) || (c === 46 && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57)) {
+      while (i < to) {
+        const d = text.charCodeAt(i);
+        if (isIdPart(d) || d === 46) i++;
+        else if ((d === 43 || d === 45) && /[eEpP]/.test(text[i - 1]!) && !/^0[xX][0-9a-fA-F]*$/.test(text.slice(start, i - 1) + '0')) i++;
+        else break;
+      }
+      t = Tk.Number;
+    } else if (c === 34 || c === 39) {
+      i++;
+      while (i < to && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 10) {
+        if (text.charCodeAt(i) === 92) i++;
+        i++;
+      }
+      i++;
+      t = c === 34 ? Tk.String : Tk.Char;
+    } else if (c === 35 && bol) {
+      i++;
+      t = Tk.Directive;
+    } else {
+      const p = PUNCTS.find((p) => text.startsWith(p, i));
+      i += p ? p.length : 1;
+      t = Tk.Punct;
+    }
+    if (i > to) i = to;
+    const tok: Token = { t, s: text.slice(start, i), start, end: i };
+    if (bol) tok.bol = true;
+    bol = false;
+    out.push(tok);
+  }
+  return out;
+}
+
+/** Maps offsets to 0-based line/character positions (LSP style). */
+export class LineMap {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  position(off: number): { line: number; character: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: off - this.starts[lo]! };
+  }
+}

@@ -1,0 +1,362 @@
+// A small C preprocessor: conditionals, object/function-like macros, includes and clang's attribute pragma regions.
+//
+// Only what BPF programs and bpftool-generated headers use; libbpf's own headers are not read (their macros are
+// understood by sites.ts), so the expansion stops at libbpf names exactly where clang would start expanding them.
+
+import { Tk, Token, tokenize } from './lexer';
+
+export interface Macro {
+  params?: string[];
+  variadic?: boolean;
+  body: Token[];
+  /** Defined by the analyzer (libbpf / arch), not by a document. */
+  builtin?: boolean;
+}
+
+/** An `#include` found in the active text. */
+export interface IncludeRef {
+  name: string;
+  angle: boolean;
+  start: number;
+  end: number;
+}
+
+export interface PreNote { start: number; end: number; message: string }
+
+/** Output item: a token, or an include marker at the position it appeared. */
+export type PreItem = Token | { include: IncludeRef };
+
+export interface PreOptions {
+  /** Called for each include; returns false when the include is unknown (a note is made by the caller). */
+  onInclude: (ref: IncludeRef, pre: Preprocessor) => void;
+}
+
+/** Preprocesses one file's text into a token stream; macros persist across files of a translation unit. */
+export class Preprocessor {
+  readonly macros = new Map<string, Macro>();
+  readonly notes: PreNote[] = [];
+  /** True while inside `#pragma clang attribute push(__attribute__((preserve_access_index)), ...)`. */
+  paiDepth = 0;
+  private readonly paiStack: boolean[] = [];
+
+  define(name: string, value = '1', builtin = true): void {
+    this.macros.set(name, { body: tokenize(value).map((t) => ({ ...t, start: -1, end: -1 })), builtin });
+  }
+
+  /** Preprocesses `text`; tokens in a pai pragma region get `pai` set. */
+  run(text: string, opts: PreOptions, from = 0, to = text.length): PreItem[] {
+    const toks = tokenize(text, from, to);
+    const out: PreItem[] = [];
+    // conditional stack: [active, anyTaken, parentActive]
+    const cond: { active: boolean; taken: boolean; parent: boolean }[] = [];
+    const active = () => cond.length === 0 || cond[cond.length - 1]!.active;
+    let pending: Token[] = [];
+    const flush = () => {
+      if (pending.length) {
+        for (const t of this.expand(pending)) out.push(t);
+        pending = [];
+      }
+    };
+    for (let i = 0; i < toks.length; i++) {
+      const tk = toks[i]!;
+      if (tk.t === Tk.Directive) {
+        let j = i + 1;
+        while (j < toks.length && !toks[j]!.bol) j++;
+        const line = toks.slice(i + 1, j);
+        i = j - 1;
+        const d = line[0]?.s ?? '';
+        const rest = line.slice(1);
+        if (d === 'ifdef' || d === 'ifndef' || d === 'if') {
+          const par = active();
+          let v = false;
+          if (par) {
+            if (d === 'if') v = this.evalCond(rest);
+            else v = this.macros.has(rest[0]?.s ?? '') === (d === 'ifdef');
+          }
+          cond.push({ active: par && v, taken: v, parent: par });
+        } else if (d === 'elif') {
+          const c = cond[cond.length - 1];
+          if (c) {
+            const v = c.parent && !c.taken && this.evalCond(rest);
+            c.active = v;
+            c.taken ||= v;
+          }
+        } else if (d === 'else') {
+          const c = cond[cond.length - 1];
+          if (c) {
+            c.active = c.parent && !c.taken;
+            c.taken = true;
+          }
+        } else if (d === 'endif') {
+          cond.pop();
+        } else if (!active()) {
+          continue;
+        } else if (d === 'define') {
+          flush();
+          this.defineFrom(rest, text);
+        } else if (d === 'undef') {
+          if (rest[0]) this.macros.delete(rest[0].s);
+        } else if (d === 'include') {
+          flush();
+          const ref = parseInclude(rest, tk, line, text);
+          if (ref) {
+            out.push({ include: ref });
+            opts.onInclude(ref, this);
+          }
+        } else if (d === 'pragma') {
+          const s = rest.map((t) => t.s).join(' ');
+          if (/^clang attribute push/.test(s)) {
+            const pai = /preserve_access_index/.test(s);
+            flush();
+            this.paiStack.push(pai);
+            if (pai) this.paiDepth++;
+          } else if (/^clang attribute pop/.test(s)) {
+            flush();
+            if (this.paiStack.pop()) this.paiDepth--;
+          }
+        } else if (d === 'error') {
+          // #error in an active branch: clang would stop; keep going and say so
+          this.notes.push({ start: tk.start, end: line[line.length - 1]?.end ?? tk.end, message: `#error ${rest.map((t) => t.s).join(' ')}` });
+        }
+        continue;
+      }
+      if (!active()) continue;
+      if (this.paiDepth > 0) (tk as { pai?: boolean }).pai = true;
+      pending.push(tk);
+    }
+    flush();
+    return out;
+  }
+
+  private defineFrom(rest: Token[], text: string): void {
+    const name = rest[0];
+    if (!name || name.t !== Tk.Ident) return;
+    const m: Macro = { body: [] };
+    let k = 1;
+    // function-like only when '(' immediately follows the name
+    if (rest[1] && rest[1].s === '(' && rest[1].start === name.end) {
+      m.params = [];
+      k = 2;
+      while (k < rest.length && rest[k]!.s !== ')') {
+        const p = rest[k]!;
+        if (p.s === '...') { m.variadic = true; m.params.push('__VA_ARGS__'); }
+        else if (p.t === Tk.Ident) {
+          if (rest[k + 1]?.s === '...') { m.variadic = true; k++; }
+          m.params.push(p.s);
+        }
+        k++;
+      }
+      k++;
+    }
+    m.body = rest.slice(k);
+    void text;
+    this.macros.set(name.s, m);
+  }
+
+  /** Evaluates an #if expression: defined(), integers, unknown names are 0 (as C says). */
+  evalCond(toks: Token[]): boolean {
+    const pre: Token[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i]!;
+      if (t.s === 'defined') {
+        let n = toks[i + 1];
+        if (n?.s === '(') { n = toks[i + 2]; i += 3; } else i += 1;
+        pre.push({ t: Tk.Number, s: this.macros.has(n?.s ?? '') ? '1' : '0', start: t.start, end: t.end });
+      } else pre.push(t);
+    }
+    const ex = this.expand(pre).map((t) => (t.t === Tk.Ident ? { ...t, t: Tk.Number, s: '0' } : t));
+    try {
+      return evalTokens(ex) !== 0n;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Expands macros in a token list (Prosser-style hide sets); invocation ranges are kept on the results. */
+  expand(input: Token[]): Token[] {
+    const out: Token[] = [];
+    const work = input.slice().reverse();
+    while (work.length) {
+      const t = work.pop()!;
+      if (t.t !== Tk.Ident) { out.push(t); continue; }
+      const m = this.macros.get(t.s);
+      if (!m || t.hide?.has(t.s)) { out.push(t); continue; }
+      const exp = t.exp ?? { start: t.start, end: t.end };
+      const hide = new Set(t.hide ?? []);
+      hide.add(t.s);
+      if (!m.params) {
+        for (let i = m.body.length - 1; i >= 0; i--) work.push(retag(m.body[i]!, exp, hide, t));
+        continue;
+      }
+      if (work.length === 0 || work[work.length - 1]!.s !== '(') { out.push(t); continue; }
+      // collect arguments
+      work.pop();
+      const args: Token[][] = [[]];
+      let depth = 0;
+      let closed: Token | undefined;
+      while (work.length) {
+        const a = work.pop()!;
+        if (a.s === '(' || a.s === '[' || a.s === '{') depth++;
+        else if (a.s === ')' || a.s === ']' || a.s === '}') {
+          if (depth === 0 && a.s === ')') { closed = a; break; }
+          depth--;
+        } else if (a.s === ',' && depth === 0 && !(m.variadic && args.length === m.params.length)) {
+          args.push([]);
+          continue;
+        }
+        args[args.length - 1]!.push(a);
+      }
+      const fullExp = t.exp ?? { start: t.start, end: closed?.end ?? t.end };
+      const body = this.substitute(m, args, fullExp, hide, t);
+      for (let i = body.length - 1; i >= 0; i--) work.push(body[i]!);
+    }
+    return out;
+  }
+
+  private substitute(m: Macro, args: Token[][], exp: { start: number; end: number }, hide: Set<string>, at: Token): Token[] {
+    const params = m.params!;
+    const argOf = (name: string): Token[] | undefined => {
+      const i = params.indexOf(name);
+      if (i < 0) return undefined;
+      if (name === '__VA_ARGS__' || (m.variadic && i === params.length - 1)) return args.slice(i).flatMap((a, k) => (k === 0 ? a : [{ t: Tk.Punct, s: ',', start: a[0]?.start ?? -1, end: a[0]?.start ?? -1 } as Token, ...a]));
+      return args[i] ?? [];
+    };
+    const out: Token[] = [];
+    const body = m.body;
+    for (let i = 0; i < body.length; i++) {
+      const b = body[i]!;
+      if (b.s === '#' && body[i + 1] && argOf(body[i + 1]!.s)) {
+        const a = argOf(body[++i]!.s)!;
+        out.push({ t: Tk.String, s: JSON.stringify(a.map((x) => x.s).join(' ')), start: exp.start, end: exp.end, exp, hide });
+        continue;
+      }
+      if (body[i + 1]?.s === '##' || (b.s === '##')) {
+        // token pasting: paste the spelling of neighbours
+        if (b.s === '##') continue;
+        let left = argOf(b.s) ?? [b];
+        while (body[i + 1]?.s === '##') {
+          const rn = body[i + 2];
+          i += 2;
+          if (!rn) break;
+          const right = argOf(rn.s) ?? [rn];
+          if (b.s === ',' && right.length === 0) { left = []; continue; }
+          const l = left[left.length - 1];
+          const r = right[0];
+          if (l && r) {
+            const s = l.s + r.s;
+            left = [...left.slice(0, -1), { ...tokenize(s)[0]!, start: exp.start, end: exp.end }, ...right.slice(1)];
+          } else left = [...left, ...right];
+        }
+        for (const x of left) out.push(retag(x, exp, hide, at));
+        continue;
+      }
+      const a = argOf(b.s);
+      if (a) {
+        // arguments are fully expanded first; their tokens keep their own (spelling) positions
+        for (const x of this.expand(a)) out.push(x.start >= 0 ? x : retag(x, exp, hide, at));
+      } else out.push(retag(b, exp, hide, at));
+    }
+    return out;
+  }
+}
+
+function retag(b: Token, exp: { start: number; end: number }, hide: Set<string>, at: Token): Token {
+  const h = new Set(hide);
+  b.hide?.forEach((x) => h.add(x));
+  const pai = (at as { pai?: boolean }).pai;
+  const t: Token = { t: b.t, s: b.s, start: exp.start, end: exp.end, exp, hide: h };
+  if (pai) (t as { pai?: boolean }).pai = true;
+  return t;
+}
+
+function parseInclude(rest: Token[], hash: Token, line: Token[], text: string): IncludeRef | undefined {
+  const f = rest[0];
+  if (!f) return undefined;
+  const end = line[line.length - 1]!.end;
+  if (f.t === Tk.String) return { name: f.s.slice(1, -1), angle: false, start: hash.start, end };
+  if (f.s === '<') {
+    const close = text.indexOf('>', f.end);
+    if (close < 0) return undefined;
+    return { name: text.slice(f.end, close).trim(), angle: true, start: hash.start, end };
+  }
+  return undefined;
+}
+
+/** Integer constant expression over tokens (for #if). */
+export function evalTokens(toks: Token[]): bigint {
+  let i = 0;
+  const peek = () => toks[i]?.s;
+  const prim = (): bigint => {
+    const t = toks[i++];
+    if (!t) throw new Error('eof');
+    if (t.s === '(') { const v = ternary(); i++; return v; }
+    if (t.s === '!') return prim() === 0n ? 1n : 0n;
+    if (t.s === '-') return -prim();
+    if (t.s === '+') return prim();
+    if (t.s === '~') return ~prim();
+    if (t.t === Tk.Number) return parseIntLit(t.s);
+    if (t.t === Tk.Char) return BigInt(t.s.charCodeAt(1));
+    return 0n;
+  };
+  const ops: [string[], (a: bigint, b: bigint) => bigint][] = [
+    [['*', '/', '%'], (a, b) => 0n],
+    [['+', '-'], (a, b) => 0n],
+  ];
+  void ops;
+  const bin = (level: number): bigint => {
+    const levels = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+    if (level >= levels.length) return prim();
+    let a = bin(level + 1);
+    while (levels[level]!.includes(peek() ?? '')) {
+      const op = toks[i++]!.s;
+      const b = bin(level + 1);
+      a = applyOp(op, a, b);
+    }
+    return a;
+  };
+  const ternary = (): bigint => {
+    const c = bin(0);
+    if (peek() === '?') {
+      i++;
+      const a = ternary();
+      i++;
+      const b = ternary();
+      return c !== 0n ? a : b;
+    }
+    return c;
+  };
+  return ternary();
+}
+
+export function applyOp(op: string, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case '||': return a !== 0n || b !== 0n ? 1n : 0n;
+    case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
+    case '|': return a | b;
+    case '^': return a ^ b;
+    case '&': return a & b;
+    case '==': return a === b ? 1n : 0n;
+    case '!=': return a !== b ? 1n : 0n;
+    case '<': return a < b ? 1n : 0n;
+    case '>': return a > b ? 1n : 0n;
+    case '<=': return a <= b ? 1n : 0n;
+    case '>=': return a >= b ? 1n : 0n;
+    case '<<': return a << b;
+    case '>>': return a >> b;
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return b === 0n ? 0n : a / b;
+    case '%': return b === 0n ? 0n : a % b;
+  }
+  return 0n;
+}
+
+/** Parses a C integer literal (suffixes ignored). */
+export function parseIntLit(s: string): bigint {
+  const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (!m) return 0n;
+  const d = m[1]!;
+  if (/^0[0-7]+$/.test(d)) return BigInt('0o' + d.slice(1));
+  return BigInt(d);
+}

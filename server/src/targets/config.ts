@@ -1,0 +1,91 @@
+// Target configuration: `corelens.targets` settings and the workspace's `corelens.json`, shared by server and CLI.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { TargetSpec } from './registry';
+
+/** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
+export const CONFIG_FILE = 'corelens.json';
+
+export interface ConfigProblem {
+  readonly file?: string;
+  readonly message: string;
+}
+
+export interface ResolvedConfig {
+  readonly targets: TargetSpec[];
+  readonly includePaths: string[];
+  readonly problems: ConfigProblem[];
+}
+
+/**
+ * Validates raw target entries (`{name, path, base?, kind?}`), resolving relative paths against `relativeTo`.
+ * Bad entries are reported and skipped; good ones are kept.
+ */
+export function resolveTargets(raw: unknown, relativeTo: string, file?: string): { targets: TargetSpec[]; problems: ConfigProblem[] } {
+  const targets: TargetSpec[] = [];
+  const problems: ConfigProblem[] = [];
+  if (raw === undefined || raw === null) return { targets, problems };
+  if (!Array.isArray(raw)) return { targets, problems: [{ file, message: '"targets" must be a list of {name, path, base?, kind?}' }] };
+  const names = new Set<string>();
+  raw.forEach((t, i) => {
+    const where = `target #${i + 1}`;
+    if (typeof t !== 'object' || t === null) {
+      problems.push({ file, message: `${where} must be an object {name, path, base?, kind?}` });
+      return;
+    }
+    const o = t as Record<string, unknown>;
+    if (typeof o.path !== 'string' || o.path === '') {
+      problems.push({ file, message: `${where} has no "path"` });
+      return;
+    }
+    const name = typeof o.name === 'string' && o.name ? o.name : path.basename(o.path).replace(/(\.btf)?(\.tar)?(\.(xz|gz))?$/, '');
+    if (names.has(name)) {
+      problems.push({ file, message: `${where}: the name "${name}" is used twice; targets need distinct names` });
+      return;
+    }
+    if (o.kind !== undefined && o.kind !== 'kernel' && o.kind !== 'app') {
+      problems.push({ file, message: `${where} ("${name}"): "kind" must be "kernel" or "app"` });
+      return;
+    }
+    names.add(name);
+    targets.push({
+      name,
+      path: path.resolve(relativeTo, o.path),
+      ...(typeof o.base === 'string' && o.base ? { base: path.resolve(relativeTo, o.base) } : {}),
+      ...(o.kind ? { kind: o.kind as 'kernel' | 'app' } : {}),
+    });
+  });
+  return { targets, problems };
+}
+
+/** Reads `<dir>/corelens.json` if present: targets and include paths relative to it. */
+export function readConfigFile(dir: string): ResolvedConfig | undefined {
+  const file = path.join(dir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { targets: [], includePaths: [], problems: [{ file, message: `${CONFIG_FILE} is not valid JSON: ${(e as Error).message}` }] };
+  }
+  if (typeof json !== 'object' || json === null) {
+    return { targets: [], includePaths: [], problems: [{ file, message: `${CONFIG_FILE} must hold an object {"targets": [...], "includePaths": [...]}` }] };
+  }
+  const o = json as Record<string, unknown>;
+  const { targets, problems } = resolveTargets(o.targets, dir, file);
+  const includePaths: string[] = [];
+  if (o.includePaths !== undefined) {
+    if (!Array.isArray(o.includePaths) || !o.includePaths.every((p) => typeof p === 'string')) {
+      problems.push({ file, message: '"includePaths" must be a list of folder paths' });
+    } else {
+      includePaths.push(...o.includePaths.map((p: string) => path.resolve(dir, p)));
+    }
+  }
+  return { targets, includePaths, problems };
+}
