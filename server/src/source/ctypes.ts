@@ -165,8 +165,11 @@ export function spell(t: CType): string {
 
 /** Index path from record `r` to member `name`, descending through anonymous members as clang does. */
 export function findMember(r: Record, name: string): { path: number[]; field: Field } | undefined {
-  for (let i = 0; i < r.fields.length; i++) {
-    const f = r.fields[i]!;
+  let i = -1;
+  for (const f of r.fields) {
+    // unnamed bitfields are padding: clang gives them no BTF member, so they take no index
+    if (f.name === '' && f.bits !== undefined) continue;
+    i++;
     if (f.name === name) return { path: [i], field: f };
     if (f.name === '') {
       const s = strip(f.type);

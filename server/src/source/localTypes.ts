@@ -157,7 +157,7 @@ export class LocalBtfBuilder {
         const kindFlag = t.fields.some((f) => f.bits !== undefined);
         return {
           kind: t.k === 'struct' ? Kind.Struct : Kind.Union, name: t.name, size: t.size, kindFlag,
-          members: t.fields.map((f) => ({ name: f.name, type: this.idOf(f.type), bitOffset: f.bitOffset, bitfieldSize: f.bits ?? 0 })),
+          members: t.fields.filter((f) => !(f.name === '' && f.bits !== undefined)).map((f) => ({ name: f.name, type: this.idOf(f.type), bitOffset: f.bitOffset, bitfieldSize: f.bits ?? 0 })),
         } as NewType;
       }
       default: return { kind: Kind.Int, name: 'int', size: 4, encoding: 1, bitOffset: 0, bits: 32 } as NewType;
