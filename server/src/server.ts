@@ -13,7 +13,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, SeveritySetting, siteFindings } from './features/diagnostics';
 import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
-import { InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt } from './features/present';
+import { PlainAccess, plainAccessFindings } from './features/plainAccess';
+import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
 import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
@@ -225,6 +226,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const local = analysis.localBtf();
       evals = evaluateSites(local, analysis.sites as LiveSite[], refs);
       findings = siteFindings(local, evals, refs.map((r) => r.name), { severities: settings.severity });
+      const plain = (analysis as { plainAccesses?: PlainAccess[] }).plainAccesses ?? [];
+      findings.push(...plainAccessFindings(local, plain, refs, { severities: settings.severity }));
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -284,10 +287,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onHover(async (p): Promise<Hover | null> => {
     const r = await current(p.textDocument.uri);
-    if (!r) return null;
+    const doc = documents.get(p.textDocument.uri);
+    if (!r || !doc) return null;
+    const local = r.analysis.localBtf();
     const ev = siteAt(r.evals, p.position);
-    if (!ev) return null;
-    return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(r.analysis.localBtf(), ev, r.targetNames) }, range: ev.site.range };
+    if (ev) return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(local, ev, r.targetNames) }, range: ev.site.range };
+    const w = wordAt(doc.getText(), p.position);
+    if (!w) return null;
+    const range = { start: w.start, end: w.end };
+    if (w.keyword) {
+      const refs = targets.loaded().map((t) => ({ name: t.spec.name, btf: t.btf }));
+      const md = typeHoverMarkdown(w.keyword, w.word, refs);
+      return md ? { contents: { kind: MarkupKind.Markdown, value: md }, range } : null;
+    }
+    if (CORE_MACRO.test(w.word)) {
+      const hops = sitesOfMacro(r.evals, doc.getText(), w.start);
+      if (!hops.length) return null;
+      const value = hops.map((h) => hoverMarkdown(local, h, r.targetNames)).join('\n\n---\n\n');
+      return { contents: { kind: MarkupKind.Markdown, value: `\`${w.word}\`: ${hops.length} relocation${hops.length === 1 ? '' : 's'}\n\n${value}` }, range };
+    }
+    return null;
   });
 
   connection.languages.inlayHint.on(async (p): Promise<InlayHint[]> => {

@@ -27,6 +27,7 @@ export const CODES = {
   sizeDiffers: 'core-size-differs',
   directBitfield: 'core-direct-bitfield',
   guardConstant: 'core-guard-constant',
+  notRelocated: 'core-not-relocated',
 } as const;
 
 export type Code = (typeof CODES)[keyof typeof CODES];
@@ -41,6 +42,7 @@ const DEFAULT_SEVERITY: Record<Code, Severity> = {
   'core-size-differs': Severity.Warning,
   'core-direct-bitfield': Severity.Warning,
   'core-guard-constant': Severity.Hint,
+  'core-not-relocated': Severity.Warning,
 };
 
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';

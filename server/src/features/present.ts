@@ -2,7 +2,7 @@
 
 import { cTypeName } from '../btf/cnames';
 import { Btf } from '../btf/reader';
-import { isComposite } from '../btf/types';
+import { isComposite, isEnum } from '../btf/types';
 import { ReloKind, isFieldBased, reloKindName } from '../core/kinds';
 import { RelocationResult } from '../core/relocate';
 import { Spec, parseSpec } from '../core/spec';
@@ -176,4 +176,57 @@ export function programLenses(programs: readonly ProgramInfo[], evals: readonly 
         + (failing.length ? ` · fails on ${failing.join(', ')}` : '');
     return { range: p.range, title, failing };
   });
+}
+
+/** The identifier under the cursor and what precedes it (`struct`, `union`, `enum`), from the document text. */
+export function wordAt(text: string, p: Pos): { word: string; keyword?: string; start: Pos; end: Pos } | undefined {
+  const line = text.split('\n')[p.line];
+  if (line === undefined) return undefined;
+  let s = p.character;
+  let e = p.character;
+  while (s > 0 && /\w/.test(line[s - 1]!)) s--;
+  while (e < line.length && /\w/.test(line[e]!)) e++;
+  if (s === e) return undefined;
+  const word = line.slice(s, e);
+  const kw = /\b(struct|union|enum)\s+$/.exec(line.slice(0, s));
+  return { word, keyword: kw?.[1], start: { line: p.line, character: s }, end: { line: p.line, character: e } };
+}
+
+/** Markdown for a hover on a type name: size and alignment per target, or where it is missing. */
+export function typeHoverMarkdown(keyword: string, name: string, targets: readonly { name: string; btf: Btf }[]): string | undefined {
+  const kind = keyword === 'union' ? 5 : keyword === 'enum' ? 6 : 4;
+  const ess = name.replace(/___[^_].*$/, '');
+  const rows: string[] = [];
+  let seen = false;
+  let firstSize: number | undefined;
+  for (const t of targets) {
+    let id = t.btf.findByName(ess, kind);
+    if (!id && kind === 6) id = t.btf.findByName(ess, 19);
+    if (!id) {
+      rows.push(`| ${mdCell(t.name)} | **missing** | | |`);
+      continue;
+    }
+    seen = true;
+    const size = t.btf.resolveSize(id);
+    firstSize ??= size;
+    const ty = t.btf.type(id);
+    const members = isComposite(ty) ? `${ty.members.length} members` : isEnum(ty) ? `${ty.values.length} values` : '';
+    rows.push(`| ${mdCell(t.name)} | ${size ?? '?'}${size !== firstSize ? ' ✱' : ''} | ${t.btf.alignOf(id)} | ${members} |`);
+  }
+  if (!seen && !rows.length) return undefined;
+  const flavor = ess !== name ? ` (flavor of \`${keyword} ${ess}\`: matched by that name on the targets)` : '';
+  return [`**${keyword} ${name}**${flavor}`, '', '| target | size | align | |', '|---|---|---|---|', ...rows,
+    '', '✱ = size differs from the first target.'].join('\n');
+}
+
+/** CO-RE macro names whose hover shows the relocations of their invocation. */
+export const CORE_MACRO = /^(BPF_CORE_READ\w*|bpf_core_\w+|__builtin_preserve_\w+|__builtin_btf_type_id|BPF_PROBE_READ\w*)$/;
+
+/** The sites of the macro invocation starting at `at`: those on the same line after it (before the next macro). */
+export function sitesOfMacro(evals: readonly SiteEvaluation[], text: string, at: Pos): SiteEvaluation[] {
+  const line = text.split('\n')[at.line] ?? '';
+  const next = line.slice(at.character + 1).search(/\b(BPF_CORE_READ\w*|bpf_core_\w+)\s*\(/);
+  const limit = next < 0 ? Infinity : at.character + 1 + next;
+  return evals.filter((e) => e.site.range.start.line === at.line && e.site.range.start.character > at.character
+    && e.site.range.start.character < limit);
 }

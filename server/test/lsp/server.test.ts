@@ -79,6 +79,19 @@ describe('language server over stdio (real process, real JSON-RPC client)', func
     assert.match((missing.contents as unknown as { value: string }).value, /\| 6\.1-amd64 \| \*\*missing\*\*/);
   });
 
+  it('hover on a type name shows its size per target; on a CO-RE macro, each relocation it makes', async () => {
+    const ty = await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: ws.uri }, position: posOf(ws.text, 'task_struct {', 3) });
+    const md = (ty.contents as unknown as { value: string }).value;
+    assert.match(md, /\*\*struct task_struct\*\*/);
+    assert.match(md, /\| 6\.1-amd64 \| 9792 \| 8 \|/, "natural alignment, as libbpf btf__align_of computes it");
+    assert.match(md, /\| 6\.18-amd64 \| 3264 ✱ \| 8 \|/);
+    const macro = await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: ws.uri }, position: posOf(ws.text, 'BPF_CORE_READ(prev, real_parent', 2) });
+    const mm = (macro.contents as unknown as { value: string }).value;
+    assert.match(mm, /^`BPF_CORE_READ`: 2 relocations/);
+    assert.match(mm, /task_struct::real_parent/);
+    assert.match(mm, /\| 6\.18-amd64 \| 1264 \(0x4f0\)/, 'the second hop reads pid of the parent');
+  });
+
   it('inlay hints give the offset after each relocated access, marking where targets differ', async () => {
     const hints = await client.conn.sendRequest<InlayHint[]>('textDocument/inlayHint', {
       textDocument: { uri: ws.uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
