@@ -142,6 +142,39 @@ describe('language server robustness', function () {
     assert.ok(!after.some((x) => /old-only/.test(text(x))));
   });
 
+  it('severity per code and the inlay-hint mode come from the settings', async () => {
+    const root = makeWorkspace([{ name: 'a', path: kernelPath('6.1-amd64') }, { name: 'b', path: kernelPath('6.18-amd64') }], { 'state.bpf.c': STATE });
+    const client = await startClient(root, { severity: { 'core-missing-field': 'warning' }, inlayHints: { offsets: 'all' } });
+    clients.push(client);
+    const uri = await open(client, root, 'state.bpf.c', STATE);
+    const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'));
+    assert.strictEqual(diags.find((x) => x.code === 'core-missing-field')!.severity, 2);
+    const hints = await client.conn.sendRequest<{ label: string }[]>('textDocument/inlayHint', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } },
+    });
+    assert.ok(hints.some((h) => h.label === '@2416|1264'), JSON.stringify(hints.map((h) => h.label)));
+  });
+
+  it('reloads a target whose file changed on disk', async () => {
+    const root = makeWorkspace([{ name: 'k', path: 'k.btf.xz' }], { 'state.bpf.c': STATE });
+    fs.copyFileSync(kernelPath('6.1-amd64'), path.join(root, 'k.btf.xz'));
+    const client = await startClient(root);
+    clients.push(client);
+    const uri = await open(client, root, 'state.bpf.c', STATE);
+    const pidHover = async () => {
+      const h = await client.conn.sendRequest<Hover>('textDocument/hover', {
+        textDocument: { uri }, position: { line: STATE.split('\n').findIndex((l) => l.includes('prev, pid')), character: 33 },
+      });
+      return (h.contents as unknown as { value: string }).value;
+    };
+    await client.diagnostics(uri, (d) => d.length > 0);
+    assert.match(await pidHover(), /\| k \| 2416/);
+    fs.copyFileSync(kernelPath('6.18-amd64'), path.join(root, 'k.btf.xz'));
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(root, 'k.btf.xz')).toString(), type: 2 }] });
+    for (let i = 0; i < 100 && !/\| k \| 1264/.test(await pidHover()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(await pidHover(), /\| k \| 1264/);
+  });
+
   it('also speaks LSP over node IPC', async () => {
     const child = fork(path.join(REPO_ROOT, 'server', 'bin', 'corelens.js'), ['lsp', '--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const conn = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
