@@ -18,6 +18,7 @@ import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
 import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
+import { STATUS_METHOD, serverStatus } from './status';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -52,6 +53,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let settings: Settings = {};
   let configProblems: ConfigProblem[] = [];
   let includePaths: string[] = [];
+  /** Bumped when include paths change, so every document is analysed afresh with them. */
+  let includeVersion = 0;
+  const analysedWith = new Map<string, number>();
   let caps = { configuration: false, progress: false, watch: false, inlayRefresh: false, codeLensRefresh: false };
   const reportedFailures = new Set<string>();
   const log = (m: string) => connection.console.log(`corelens: ${m}`);
@@ -118,6 +122,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     configProblems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
     specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
     if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
+    includeVersion++;
     targets.configure(specs);
     publishConfigProblems();
     await loadTargets();
@@ -149,6 +154,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       configProblems.push({ file: configFileFor(f.target), message: f.message });
     }
     publishConfigProblems();
+    void connection.sendNotification(STATUS_METHOD, serverStatus(targets, includePaths)); // editors' status bars
   }
 
   function configFileFor(target: string): string | undefined {
@@ -192,7 +198,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   async function getAnalyzer(): Promise<Analyzer> {
     if (analyzer) return analyzer;
-    analyzerReady ??= createAnalyzer({ includePaths });
+    analyzerReady ??= createAnalyzer();
     analyzer = await analyzerReady;
     return analyzer;
   }
@@ -213,7 +219,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const version = doc.version;
     let analysis: Analysis;
     try {
-      analysis = a.update(uri, doc.getText());
+      // A first look, or new include paths: a full analysis with them; otherwise an update from the last one.
+      if (analysedWith.get(uri) !== includeVersion) {
+        analysis = a.analyze(uri, doc.getText(), { includePaths });
+        analysedWith.set(uri, includeVersion);
+      } else {
+        analysis = a.update(uri, doc.getText());
+      }
     } catch (e) {
       log(`analysis of ${uri} failed: ${(e as Error).message}`);
       return undefined;
@@ -265,6 +277,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     results.delete(e.document.uri);
+    analysedWith.delete(e.document.uri);
     analyzer?.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
@@ -336,6 +349,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const refs = targets.loaded().map((t) => ({ name: t.spec.name, btf: t.btf }));
     return codeActionsFor(doc, local, p.context.diagnostics, r.findings, refs);
   });
+
+  connection.onRequest(STATUS_METHOD, () => serverStatus(targets, includePaths));
 
   documents.listen(connection);
   connection.listen();

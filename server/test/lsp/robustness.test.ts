@@ -175,6 +175,20 @@ describe('language server robustness', function () {
     assert.match(await pidHover(), /\| k \| 1264/);
   });
 
+  it('finds types in headers through corelens.json include paths', async () => {
+    const decl = STATE.slice(STATE.indexOf('struct task_struct {'), STATE.indexOf('SEC('));
+    const body = STATE.replace(decl, '').replace('#include <bpf/bpf_tracing.h>', '#include <bpf/bpf_tracing.h>\n#include <tasks.h>');
+    const root = makeWorkspace([], { 'prog.bpf.c': body });
+    fs.mkdirSync(path.join(root, 'inc'));
+    fs.writeFileSync(path.join(root, 'inc', 'tasks.h'), decl);
+    fs.writeFileSync(path.join(root, 'corelens.json'), JSON.stringify({ targets: [{ name: 'k', path: kernelPath('6.18-amd64') }], includePaths: ['inc'] }));
+    const client = await startClient(root);
+    clients.push(client);
+    const uri = await open(client, root, 'prog.bpf.c', body);
+    const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'));
+    assert.ok(!diags.some((x) => x.code === 'core-analysis' && /tasks\.h/.test(text(x))), 'the header was found');
+  });
+
   it('also speaks LSP over node IPC', async () => {
     const child = fork(path.join(REPO_ROOT, 'server', 'bin', 'corelens.js'), ['lsp', '--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const conn = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
