@@ -2,7 +2,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { TargetSpec } from './registry';
+import { TargetSpec, defaultTargetName } from './registry';
 
 /** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
 export const CONFIG_FILE = 'corelens.json';
@@ -39,7 +39,7 @@ export function resolveTargets(raw: unknown, relativeTo: string, file?: string):
       problems.push({ file, message: `${where} has no "path"` });
       return;
     }
-    const name = typeof o.name === 'string' && o.name ? o.name : path.basename(o.path).replace(/(\.btf)?(\.tar)?(\.(xz|gz))?$/, '');
+    const name = typeof o.name === 'string' && o.name ? o.name : defaultTargetName(o.path);
     if (names.has(name)) {
       problems.push({ file, message: `${where}: the name "${name}" is used twice; targets need distinct names` });
       return;
