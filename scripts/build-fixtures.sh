@@ -6,6 +6,12 @@
 #   scripts/build-fixtures.sh          rebuild into test-fixtures/
 #   scripts/build-fixtures.sh --check  rebuild into a temp dir and compare
 #                                      byte for byte with the committed files
+#   scripts/build-fixtures.sh --vmlinux-h  only (re)generate the header below
+#
+# test-fixtures/programs/vmlinux.h is generated here, never committed (3 MB,
+# .gitignore): `bpftool btf dump ... format c` of the committed 6.1-amd64
+# kernel BTF, exactly what real tools include. It is rewritten only when its
+# content changes, so its mtime (and the analyzer's header cache) stay stable.
 #
 # Deterministic: always run from the repo root with relative paths, and
 # -fdebug-prefix-map strips the absolute build directory from DWARF.
@@ -22,7 +28,7 @@ BE_TARGETS="base diff"
 
 need() {
 	local missing=""
-	for t in clang llvm-objcopy pahole python3; do
+	for t in clang llvm-objcopy pahole python3 bpftool xz; do
 		command -v "$t" >/dev/null || missing="$missing $t"
 	done
 	[ -f /usr/include/bpf/bpf_helpers.h ] || missing="$missing libbpf-dev"
@@ -36,6 +42,19 @@ need() {
 			exit 1
 		fi
 	fi
+}
+
+VMLINUX_BTF=test-fixtures/btf/kernels/6.1-amd64.btf.xz
+VMLINUX_H=test-fixtures/programs/vmlinux.h
+
+# bpftool needs a seekable file, hence the temporary raw BTF.
+gen_vmlinux_h() {
+	local tmp
+	tmp=$(mktemp -d)
+	xz -dc "$VMLINUX_BTF" > "$tmp/vmlinux.btf"
+	bpftool btf dump file "$tmp/vmlinux.btf" format c > "$tmp/vmlinux.h"
+	if ! cmp -s "$tmp/vmlinux.h" "$VMLINUX_H"; then mv "$tmp/vmlinux.h" "$VMLINUX_H"; fi
+	rm -rf "$tmp"
 }
 
 CFLAGS_COMMON=(-g -O2 -D__TARGET_ARCH_x86 -I test-fixtures/programs
@@ -76,7 +95,15 @@ build_into() {
 	done
 }
 
+if [ "${1:-}" = "--vmlinux-h" ]; then
+	for t in bpftool xz; do
+		command -v "$t" >/dev/null || { echo "build-fixtures: $t missing; run as root: apt-get install -y bpftool xz-utils" >&2; exit 1; }
+	done
+	gen_vmlinux_h
+	exit 0
+fi
 need
+gen_vmlinux_h
 if [ "${1:-}" = "--check" ]; then
 	chk=$(mktemp -d)
 	trap 'rm -rf "$chk"' EXIT
@@ -97,9 +124,12 @@ if [ "${1:-}" = "--check" ]; then
 			fi
 		done
 	done
+	# the userspace apps (issue 8) have their own script
+	scripts/build-apps.sh --check || status=1
 	[ $status = 0 ] && echo "build-fixtures: up to date"
 	exit $status
 fi
 rm -f test-fixtures/objects/*.o test-fixtures/targets/*.btf
 build_into test-fixtures
 echo "build-fixtures: built $(ls test-fixtures/objects | wc -l) objects, $(ls test-fixtures/targets/*.btf | wc -l) targets"
+scripts/build-apps.sh

@@ -10,6 +10,8 @@ async function main(): Promise<void> {
     ['source', async () => (await import('./source.bench.js')).runSourceBench()],
     ['core', runCoreBench],
     ['tools', async () => (await import('./tools.bench.js')).runToolsBench()],
+    ['lsp', async () => (await import('./lsp.bench.js')).runLspBench()],
+    ['check', async () => (await import('./check.bench.js')).runCheckBench()],
   ];
   for (const [name, run] of benches) {
     if (only && only !== name) continue;

@@ -36,6 +36,8 @@ commands:
                                                per target, the smallest BTF relocating OBJ exactly like FILE (btf_custom_path)
   merge KERNEL APP... --out FILE               kernel and app BTF in one file, for uprobe programs (btf_custom_path)
   header TARGET [--base FILE] [--out FILE]     C header of every type (vmlinux.h), with the preserve_access_index pragma
+  check FILE.bpf.c|FILE.o [--target NAME=FILE]... [--targets-dir DIR] [--format text|json|sarif]
+                                               CI gate: findings over many targets, grouped by cause (check --help)
 
 targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
 Without --target: the running kernel (${'/sys/kernel/btf/vmlinux'}) when readable, plus the bundled kernels.`;
@@ -102,6 +104,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'minimize': return await (await import('./btf/cliTools.js')).minimizeCommand(rest, io);
       case 'merge': return await (await import('./btf/cliTools.js')).mergeCommand(rest, io);
       case 'header': return await (await import('./btf/cliTools.js')).headerCommand(rest, io);
+      case 'check': return await (await import('./check/cli.js')).checkCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
         io.out(USAGE);
         return cmd === undefined ? 2 : 0;

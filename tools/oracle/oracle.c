@@ -175,10 +175,13 @@ static void load_insn(struct bpf_insn *dst, const unsigned char *src)
 	memcpy(dst, src, sizeof(*dst));
 	if (!swapped)
 		return;
-	/* big-endian encoding: byte 1 is dst_reg in the high nibble */
+	/* byte 1 holds both registers: dst_reg is the high nibble in a
+	 * big-endian object, the low nibble in a little-endian one (the host's
+	 * struct bpf_insn bitfields follow the host's order, so set them by name) */
 	__u8 regs = src[1];
-	dst->dst_reg = regs >> 4;
-	dst->src_reg = regs & 0xf;
+	bool obj_le = __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__; /* swapped: the other order */
+	dst->dst_reg = obj_le ? regs & 0xf : regs >> 4;
+	dst->src_reg = obj_le ? regs >> 4 : regs & 0xf;
 	dst->off = (__s16)bswap_16((__u16)dst->off);
 	dst->imm = (__s32)bswap_32((__u32)dst->imm);
 }

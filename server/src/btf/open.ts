@@ -7,6 +7,7 @@
 import { promises as fs } from 'fs';
 import * as zlib from 'zlib';
 import { BtfError, Result, asBtfError, fail, ok } from './errors';
+import { dwarfToBtf, hasDwarf } from './dwarf';
 import { ElfFile, isElf } from './elf';
 import { Btf } from './reader';
 
@@ -70,8 +71,13 @@ export async function unwrap(bytes: Uint8Array, file: string, containers: string
       const elf = new ElfFile(bytes, file);
       const sec = elf.section('.BTF');
       if (!sec) {
-        throw new BtfError('ELF file has no .BTF section (BPF objects need clang -g; kernels CONFIG_DEBUG_INFO_BTF; '
-          + 'userspace binaries pahole -J or --btf_encode_detached)', file);
+        // A userspace binary built with plain -g: convert its DWARF so that no pahole step is needed.
+        if (hasDwarf(elf)) {
+          containers.push('elf:dwarf');
+          return dwarfToBtf(elf).bytes;
+        }
+        throw new BtfError('ELF file has neither a .BTF section nor DWARF (.debug_info) (BPF objects need clang -g; kernels '
+          + 'CONFIG_DEBUG_INFO_BTF; userspace binaries gcc -g, or pahole -J / --btf_encode_detached)', file);
       }
       containers.push('elf:.BTF');
       return elf.data(sec);

@@ -50,6 +50,11 @@ export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'of
 export interface FindingOptions {
   /** Per-code severity overrides from the settings. */
   severities?: Partial<Record<string, SeveritySetting>>;
+  /**
+   * How a message names its targets; default: every name, comma-separated. `check` passes a summary
+   * ("5.14 and newer, 212 kernels") because a message naming hundreds of kernels helps nobody.
+   */
+  describeTargets?: (targets: readonly string[], all: number) => string;
 }
 
 export interface Finding {
@@ -84,12 +89,12 @@ export function siteLabel(btf: Btf, site: Pick<LiveSite, 'typeId' | 'access' | '
   return p.replace(root, essentialName(root));
 }
 
-function list(names: string[], all: number): string {
+function defaultList(names: readonly string[], all: number): string {
   return names.length === all && all > 1 ? `every target (${all})` : names.join(', ');
 }
 
 /** Size in bytes of the field a field spec ends at (bitfields: their storage size). */
-function fieldSize(spec: Spec): number | undefined {
+export function fieldSize(spec: Spec): number | undefined {
   const { btf } = spec;
   const acc = spec.accessors[spec.accessors.length - 1];
   if (!acc) return undefined;
@@ -109,6 +114,7 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
     out.push({ ...f, severity: setting ? SEVERITY_NAMES[setting] : DEFAULT_SEVERITY[f.code] });
   };
   const all = targetNames.length;
+  const list = (names: string[], n: number) => (opts.describeTargets ?? defaultList)(names, n);
   for (const ev of evals) {
     const { site } = ev;
     const label = siteLabel(localBtf, site);
@@ -161,15 +167,15 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
         message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or _PROBED)`,
       });
     }
-    if (site.kind === ReloKind.FieldByteOffset) sizeFinding(localBtf, ev, label, data, targetNames, add);
-    if (isExistenceKind(site.kind) && all > 0) guardFinding(ev, label, data, targetNames, add);
+    if (site.kind === ReloKind.FieldByteOffset) sizeFinding(localBtf, ev, label, data, targetNames, add, list);
+    if (isExistenceKind(site.kind) && all > 0) guardFinding(ev, label, data, targetNames, add, list);
   }
   return out;
 }
 
 function sizeFinding(
   localBtf: Btf, ev: SiteEvaluation, label: string, data: Finding['data'], targetNames: readonly string[],
-  add: (f: Omit<Finding, 'severity'>) => void,
+  add: (f: Omit<Finding, 'severity'>) => void, list: (names: string[], all: number) => string,
 ): void {
   let local: number | undefined;
   try {
@@ -181,8 +187,8 @@ function sizeFinding(
   const bySize = new Map<number, string[]>();
   for (const name of targetNames) {
     const st = ev.targets.get(name);
-    if (!st || st.runs === false || st.result.status !== 'ok' || !st.result.targetSpec) continue;
-    const size = fieldSize(st.result.targetSpec);
+    if (!st || st.runs === false || st.result.status !== 'ok') continue;
+    const size = st.result.targetSpec ? fieldSize(st.result.targetSpec) : st.targetFieldSize;
     if (size === undefined || size === local) continue;
     bySize.set(size, [...(bySize.get(size) ?? []), name]);
   }
@@ -198,7 +204,7 @@ function sizeFinding(
 
 function guardFinding(
   ev: SiteEvaluation, label: string, data: Finding['data'], targetNames: readonly string[],
-  add: (f: Omit<Finding, 'severity'>) => void,
+  add: (f: Omit<Finding, 'severity'>) => void, list: (names: string[], all: number) => string,
 ): void {
   const values = targetNames.map((n) => ev.targets.get(n)?.result).filter((r): r is RelocationResult => !!r && r.status === 'ok');
   if (values.length !== targetNames.length || values.length === 0) return;

@@ -53,6 +53,11 @@ export interface SiteOnTarget {
   readonly runs: boolean | undefined;
   /** The first guard that switches it off here. */
   readonly offBy?: LiveGuard;
+  /**
+   * Size of the field the site ends at on this target, for results shipped without their target spec (the
+   * `check` workers drop each target's BTF, and the spec with it); diagnostics use it when the spec is absent.
+   */
+  readonly targetFieldSize?: number;
 }
 
 export interface SiteEvaluation {

@@ -1,16 +1,35 @@
 // Live analysis of a BPF C document: the public API (createAnalyzer / analyze / update) the server and CLI use.
+//
+// Architecture (why two parsers). CO-RE relocations are a property of the *preprocessed* program: BPF_CORE_READ,
+// bpf_core_field_exists & co are macros, preserve_access_index comes from pragmas and attributes in headers, and
+// clang's access strings depend on types tree-sitter cannot see. Tree-sitter parses unexpanded text, so it cannot
+// type or expand; a preprocessor cannot tell cheaply what changed. Each does what it is good at:
+//   - web-tree-sitter (incremental, old tree reused on every edit) gives the document structure: the top-level
+//     function definitions (plus the `SEC("...")` statement before each), which are the unit of re-analysis; the
+//     syntax errors clang would reject (grammars/queries/structure.scm); and, per function, the CO-RE *spots*
+//     (grammars/queries/core.scm): libbpf CO-RE macros, raw builtins, member accesses, program macros, calls of
+//     user macros that expand to any of those. A function without spots is not typed at all; every site the
+//     typer finds is attributed to the spot it comes from (`stats.unattributed` counts the others: 0 on every
+//     fixture, held by the clang agreement test).
+//   - the macro-aware preprocessor + parser (preproc.ts, cparse.ts, sites.ts) expands and types each spotted
+//     function and computes exactly what clang emits: (local type, access string, kind), guards, read sizes.
+// Incremental: the text outside function definitions (with #directive lines inside them) is the type
+// environment's key. While it, the headers on disk and the macro state stay the same, only functions whose text
+// changed are re-preprocessed, re-parsed and re-typed, into the existing type environment; the others reuse their
+// cached result (keyed by function text + environment version, rebased to the function's new offset). Any change to
+// declarations, macros, includes or pragmas starts a new environment version and re-analyses everything.
 
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { Btf } from '../btf/reader';
 import { ReloKind } from '../core/kinds';
-import { FuncDef, TypeEnv } from './cparse';
-import { CType, spell } from './ctypes';
-import { LineMap } from './lexer';
-import { HeaderCache, LocalBtfBuilder, parseText } from './localTypes';
-import { loadCParser, toEdit, TsTree, CParserHandle } from './parser';
+import { CParser, FuncDef, TypeEnv } from './cparse';
+import { CType, Record, spell, strip } from './ctypes';
+import { LineMap, Tk } from './lexer';
+import { HeaderCache, LocalBtfBuilder, ParsedFile, parseText } from './localTypes';
+import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
-import { RawSite, analyzeFunction } from './sites';
+import { FuncResult, RawPlain, RawSite, analyzeFunction } from './sites';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -38,17 +57,56 @@ export interface Site {
   /** Function the site is written in. */
   func: string;
   guards: Guard[];
+  /** A direct member read of a bitfield on a preserve_access_index type (not through BPF_CORE_READ_BITFIELD*). */
+  directBitfield?: boolean;
+  /** Bytes the program reads at this field with a fixed width: a direct load, or a BPF_CORE_READ hop. */
+  readSize?: number;
+  /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads and clang records
+   * this relocation twice (the LDX offset of the first byte, the address of the others). */
+  unalignedLoad?: boolean;
+}
+
+/** A member access through a type without preserve_access_index: its offset is baked in by clang, never relocated. */
+export interface PlainAccess {
+  /** The record as written, e.g. "struct foo" (or its typedef name). */
+  typeName: string;
+  /** Id of that type in `localBtf()`. */
+  typeId: number;
+  /** Access string relative to the record, as for a relocation ("0:2", anonymous members expanded). */
+  access: string;
+  range: Range;
 }
 
 export interface Note { range: Range; message: string; severity: 'error' | 'warning' | 'info' }
 
 export interface FunctionInfo {
   name: string;
+  /** ELF section: `SEC("...")`, or ".text" for a plugin-style entry point. */
   section?: string;
   static: boolean;
+  /** A non-static function without SEC taking a pointer to a preserve_access_index record: a program run by a
+   * userspace runtime (bpftime-style plugins); clang places it in ".text". */
+  plugin?: boolean;
   range: Range;
   /** Functions of this document it calls (clang inlines static ones: their sites count for this program too). */
   calls: string[];
+  /** How many times each of `calls` is called: every inlined call repeats the callee's sites. */
+  callCounts: { [name: string]: number };
+}
+
+/** How the last analysis was obtained (for tests and the bench). */
+export interface AnalysisStats {
+  /** A new type environment was built (document declarations, macros or headers changed, or first analysis). */
+  full: boolean;
+  functions: number;
+  /** Functions typed in this run. */
+  analysed: number;
+  /** Functions whose cached result was reused. */
+  reused: number;
+  /** Functions tree-sitter's CO-RE queries found no spot in: not typed. */
+  skipped: number;
+  /** Sites not inside any query spot (kept: clang emits them; 0 on every fixture). */
+  unattributed: number;
 }
 
 export interface Analysis {
@@ -56,6 +114,8 @@ export interface Analysis {
   sites: Site[];
   notes: Note[];
   functions: FunctionInfo[];
+  plainAccesses: PlainAccess[];
+  stats: AnalysisStats;
   /** The local types clang would see, as BTF: `site.typeId` indexes it. */
   localBtf(): Btf;
 }
@@ -77,7 +137,38 @@ export interface Analyzer {
   close(uri: string): void;
 }
 
-interface DocState { text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis }
+/** A top-level function definition as tree-sitter sees it (with the SEC statement before it). */
+interface Unit { start: number; end: number; text: string; node: TsNode; env: boolean }
+
+/** One function's cached analysis; offsets are absolute as of `base` (the unit start when computed). */
+interface FnEntry {
+  base: number;
+  def: FuncDef;
+  res: FuncResult;
+  skipped: boolean;
+  unattributed: number;
+}
+
+/** The type environment of one version of the document's declarations. */
+interface EnvState {
+  version: number;
+  key: string;
+  env: TypeEnv;
+  pre: Preprocessor;
+  kernelRegs: boolean;
+  /** Offset after which no directive appears: functions after it see the final macro state. */
+  lastDirective: number;
+  /** The incremental path is sound for this environment (every function matched a unit, no missing header...). */
+  fastOk: boolean;
+  /** Notes outside functions, anchored to the unit they follow (offsets shift with edits before them). */
+  notes: { after: number; delta: number; end: number; message: string; severity: Note['severity'] }[];
+  builder: LocalBtfBuilder;
+  cache: Map<string, FnEntry>;
+  /** Function-like/object-like macros that may expand to a CO-RE spot. */
+  coreMacro: Map<string, boolean>;
+}
+
+interface DocState { text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis; envs?: EnvState }
 
 function uriToPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : path.resolve(uri);
@@ -88,13 +179,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   const ts = await loadCParser();
   const headers = new HeaderCache();
   const docs = new Map<string, DocState>();
+  let versions = 0;
 
-  const run = (uri: string, st: DocState): Analysis => {
-    const file = uriToPath(uri);
-    const text = st.text;
-    const lines = new LineMap(text);
-    const rng = (a: number, b: number): Range => ({ start: lines.position(Math.max(0, a)), end: lines.position(Math.max(0, b)) });
-    const notes: Note[] = [];
+  const newPre = (): Preprocessor => {
     const pre = new Preprocessor();
     for (const d of ['__TARGET_ARCH_x86', ...(opts.defines ?? [])]) {
       const [n, v] = d.split('=');
@@ -105,47 +192,191 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     pre.define('__ORDER_LITTLE_ENDIAN__', '1234');
     pre.define('__ORDER_BIG_ENDIAN__', '4321');
     pre.define('NULL', '((void *)0)');
-    const env = new TypeEnv();
-    let parsed;
-    try {
-      parsed = parseText(text, file, pre, headers, [...st.includePaths, ...(opts.includePaths ?? [])], 0, env);
-    } catch (e) {
-      notes.push({ range: rng(0, 0), message: `${file}: analysis failed: ${(e as Error).message}`, severity: 'error' });
-      parsed = { env, funcs: [] as FuncDef[], notes: [] };
-    }
-    for (const n of parsed.notes) notes.push({ range: rng(n.start, n.end), message: n.message, severity: /not found/.test(n.message) ? 'warning' : 'info' });
-    syntaxNotes(ts, st, text, rng, notes);
+    return pre;
+  };
 
-    const builder = new LocalBtfBuilder();
-    const sites: Site[] = [];
-    const functions: FunctionInfo[] = [];
-    const checkIds = new Map<RawSite, Site>();
-    const toSite = (r: RawSite): Site => {
-      const have = checkIds.get(r);
-      if (have) return have;
-      const s: Site = {
-        kind: r.kind, typeId: builder.idOf(r.root), localType: spell(r.root as CType), access: r.access.join(':'),
-        range: rng(r.start, r.end), line: lines.position(r.expStart ?? r.start).line, func: r.func, guards: [],
+  const run = (uri: string, st: DocState): Analysis => {
+    const file = uriToPath(uri);
+    const text = st.text;
+    const lines = new LineMap(text);
+    const rng = (a: number, b: number): Range => ({ start: lines.position(Math.max(0, a)), end: lines.position(Math.max(0, b)) });
+    const notes: Note[] = [];
+    const units = findUnits(ts, st.tree, text);
+    const key = envKey(text, units);
+    const stats: AnalysisStats = { full: false, functions: 0, analysed: 0, reused: 0, skipped: 0, unattributed: 0 };
+
+    // ---- the type environment: reuse it, or build a new version
+    let es = st.envs;
+    const fast = !!es && es.fastOk && es.key === key && headers.fresh()
+      && units.every((u) => u.env || es!.cache.has(u.text) || u.start > es!.lastDirective);
+    let funcsByUnit: Map<Unit, FuncDef[]>;
+    if (!fast) {
+      stats.full = true;
+      const pre = newPre();
+      const env = new TypeEnv();
+      let parsed: ParsedFile;
+      const envNotes: { start: number; end: number; message: string; severity: Note['severity'] }[] = [];
+      try {
+        parsed = parseText(text, file, pre, headers, [...st.includePaths, ...(opts.includePaths ?? [])], 0, env);
+      } catch (e) {
+        envNotes.push({ start: 0, end: 0, message: `${file}: analysis failed: ${(e as Error).message}`, severity: 'error' });
+        parsed = { env, funcs: [], notes: [] };
+      }
+      for (const n of parsed.notes) envNotes.push({ start: n.start, end: n.end, message: n.message, severity: /not found/.test(n.message) ? 'warning' : 'info' });
+      funcsByUnit = new Map();
+      let matched = true;
+      for (const f of parsed.funcs) {
+        if (!f.body) continue;
+        const at = f.end - 1;
+        const u = units.find((x) => x.start <= at && at < x.end && !x.env);
+        if (!u) { matched = false; continue; }
+        const l = funcsByUnit.get(u) ?? [];
+        l.push(f);
+        funcsByUnit.set(u, l);
+      }
+      es = {
+        version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? false, lastDirective: lastDirective(text),
+        fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message))
+          && [...funcsByUnit.values()].every((l) => l.length === 1),
+        notes: envNotes.map((n) => anchorNote(n, units)),
+        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(),
       };
-      checkIds.set(r, s);
-      s.guards = r.guards.map((g) => {
-        const c = toSite(g.check);
-        return { kind: c.kind, typeId: c.typeId, localType: c.localType, access: c.access, when: g.when, range: c.range };
-      });
-      return s;
-    };
-    for (const f of parsed.funcs) {
-      if (!f.body) continue;
-      const r = analyzeFunction(f, env, { kernelRegs: parsed.kernelRegs ?? false });
-      for (const n of r.notes) notes.push({ range: rng(n.start, n.end), message: n.message, severity: 'info' });
-      for (const s of r.sites) sites.push(toSite(s));
-      functions.push({ name: f.name, section: f.section, static: f.static, range: rng(f.start, f.end), calls: [...new Set(r.calls)] });
+      st.envs = es;
+      // functions the structure query did not find (macro-generated definitions): typed on every run, unattributed
+      for (const f of parsed.funcs) {
+        if (!f.body || [...funcsByUnit.values()].some((l) => l.includes(f))) continue;
+        const fake: Unit = { start: f.start, end: f.end, text: '', node: undefined as unknown as TsNode, env: true };
+        funcsByUnit.set(fake, [f]);
+      }
+    } else {
+      funcsByUnit = new Map();
     }
-    let btf: Btf | undefined;
+    const E = es!;
+    for (const n of E.notes) {
+      const base = n.after < 0 ? 0 : units[n.after]?.end ?? 0;
+      notes.push({ range: rng(base + n.delta, base + n.delta + n.end), message: n.message, severity: n.severity });
+    }
+    syntaxNotes(st, rng, notes);
+
+    // ---- functions: cached, or (re)parsed and typed
+    const entries: { unit: Unit; e: FnEntry }[] = [];
+    const live = new Set<FuncDef>();
+    const ordered = [...new Set([...units.filter((u) => !u.env), ...funcsByUnit.keys()])].sort((a, b) => a.start - b.start);
+    for (const u of ordered) {
+      const hit = u.text ? E.cache.get(u.text) : undefined;
+      if (hit && !(stats.full && funcsByUnit.has(u))) { entries.push({ unit: u, e: hit }); live.add(hit.def); stats.reused++; continue; }
+      let defs = funcsByUnit.get(u);
+      if (!defs && fast) {
+        // re-preprocess and re-parse just this function in the existing environment
+        const toks = E.pre.run(text, { onInclude: () => undefined }, u.start, u.end).filter((t): t is import('./lexer').Token => !('include' in t));
+        const p = new CParser(toks, E.env);
+        defs = [];
+        while (!p.done) {
+          const at = p.i;
+          try { p.topLevel((f) => defs!.push(f)); } catch { p.skipStatement(); }
+          if (p.i === at) p.i++;
+        }
+      }
+      for (const f of defs ?? []) {
+        if (!f.body) continue;
+        const e = analyzeUnit(ts, E, u, f);
+        if (u.text) E.cache.set(u.text, e);
+        entries.push({ unit: u, e });
+        live.add(f);
+        if (e.skipped) stats.skipped++; else stats.analysed++;
+      }
+    }
+    // names of functions that disappeared must not resolve any more (calls, prototypes stay as declared)
+    if (fast) for (const [n, f] of [...E.env.funcs]) if (f.body && !live.has(f)) E.env.funcs.delete(n);
+    for (const [k, v] of E.cache) if (!live.has(v.def)) E.cache.delete(k);
+
+    // ---- public shapes
+    const builder = E.builder;
+    const sites: Site[] = [];
+    const plainAccesses: PlainAccess[] = [];
+    const functions: FunctionInfo[] = [];
+    for (const { unit, e } of entries) {
+      const d = unit.env ? 0 : unit.start - e.base;
+      const made = new Map<RawSite, Site>();
+      const toSite = (r: RawSite): Site => {
+        const have = made.get(r);
+        if (have) return have;
+        const s: Site = {
+          kind: r.kind, typeId: builder.idOf(r.root), localType: spell(r.root as CType), access: r.access.join(':'),
+          range: rng(r.start + d, r.end + d), line: lines.position((r.expStart ?? r.start) + d).line, func: r.func, guards: [],
+        };
+        if (r.directBitfield) s.directBitfield = true;
+        if (r.readSize !== undefined) s.readSize = r.readSize;
+        if (r.unalignedLoad) s.unalignedLoad = true;
+        made.set(r, s);
+        s.guards = r.guards.map((g) => {
+          const c = toSite(g.check);
+          return { kind: c.kind, typeId: c.typeId, localType: c.localType, access: c.access, when: g.when, range: c.range };
+        });
+        return s;
+      };
+      for (const r of e.res.sites) sites.push(toSite(r));
+      for (const p of e.res.plain) plainAccesses.push(toPlain(p, d, builder, rng));
+      for (const n of e.res.notes) notes.push({ range: rng(n.start + d, n.end + d), message: n.message, severity: 'info' });
+      const f = e.def;
+      const section = f.section ?? (isPlugin(f) ? '.text' : undefined);
+      const callCounts: { [name: string]: number } = {};
+      for (const c of e.res.calls) callCounts[c] = (callCounts[c] ?? 0) + 1;
+      const info: FunctionInfo = { name: f.name, section, static: f.static, range: rng(f.start + d, f.end + d), calls: Object.keys(callCounts), callCounts };
+      if (section && !f.section) info.plugin = true;
+      functions.push(info);
+      stats.unattributed += e.unattributed;
+    }
+    stats.functions = entries.length;
     return {
-      uri, sites, notes, functions,
-      localBtf: () => (btf ??= builder.build(file)),
+      uri, sites, notes, functions, plainAccesses, stats,
+      localBtf: () => builder.build(file),
     };
+  };
+
+  /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. */
+  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef): FnEntry => {
+    const spots = u.node ? coreSpots(h, E, u.node) : undefined;
+    // broken functions are always typed: the typer's notes say what cannot be known
+    if (spots && spots.length === 0 && !u.node.hasError) {
+      return { base: u.start, def: f, res: { sites: [], plain: [], notes: [], calls: [] }, skipped: true, unattributed: 0 };
+    }
+    const res = analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs });
+    let unattributed = spots ? 0 : res.sites.length;
+    if (spots) {
+      for (const s of res.sites) {
+        // the site's range (the accessor as written; a whole macro invocation when the accessor came through a
+        // macro argument) must meet a spot, or the invocation clang attributes the instruction to must lie in one
+        const meets = (a: number, b: number) => spots.some((p) => p.start <= b && a <= p.end);
+        if (!meets(s.start, s.end) && !(s.expStart !== undefined && meets(s.expStart, s.expStart))) unattributed++;
+      }
+    }
+    return { base: u.start, def: f, res, skipped: false, unattributed };
+  };
+
+  /** Spots of core.scm inside a function, keeping calls/names only when they are macros that may expand to CO-RE. */
+  const coreSpots = (h: CParserHandle, E: EnvState, node: TsNode): { start: number; end: number }[] => {
+    const out: { start: number; end: number }[] = [];
+    for (const c of h.core.captures(node)) {
+      if (c.name === 'core.call' || c.name === 'core.name') {
+        if (!macroMayCore(E, c.node.text, 0)) continue;
+        const call = c.name === 'core.call' ? c.node.parent ?? c.node : c.node;
+        out.push({ start: call.startIndex, end: call.endIndex });
+        continue;
+      }
+      if (c.name === 'core.prog') {
+        // the program macro's reads are attributed to the program name, its first argument
+        const decl = c.node.parent ?? c.node;
+        out.push({ start: decl.startIndex, end: decl.endIndex });
+        continue;
+      }
+      if (c.name.startsWith('core.')) {
+        // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
+        const n = c.node.type === 'identifier' && c.node.parent?.type === 'call_expression' ? c.node.parent : c.node;
+        out.push({ start: n.startIndex, end: n.endIndex });
+      }
+    }
+    return out;
   };
 
   const self: Analyzer = {
@@ -169,8 +400,12 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
           st.tree.edit(ed);
           cur = ed.text;
         }
+      } else if (st.tree && text !== cur) {
+        // whole new text (what most clients send): one edit spanning the changed middle keeps the old tree useful
+        st.tree.edit(diffEdit(cur, text));
+        cur = text;
       } else cur = text;
-      st.text = edits?.length ? cur : text;
+      st.text = cur;
       const tree = ts.parser.parse(st.text, st.tree ?? null);
       st.tree?.delete();
       st.tree = tree ?? undefined;
@@ -185,12 +420,109 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   return self;
 }
 
+/** Top-level function definitions (outermost ones) from structure.scm, each extended over the SEC() before it. */
+function findUnits(h: CParserHandle, tree: TsTree | undefined, text: string): Unit[] {
+  if (!tree) return [];
+  const fns: TsNode[] = [];
+  const secs = new Set<number>();
+  for (const c of h.structure.captures(tree.rootNode)) {
+    if (c.name === 'function') fns.push(c.node);
+    else if (c.name === 'sec') secs.add(c.node.id);
+  }
+  fns.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  const units: Unit[] = [];
+  let lastEnd = -1;
+  for (const n of fns) {
+    if (n.startIndex < lastEnd) continue;
+    lastEnd = n.endIndex;
+    let start = n.startIndex;
+    let prev = n.previousSibling;
+    while (prev && prev.type === 'comment') prev = prev.previousSibling;
+    if (prev && secs.has(prev.id) && prev.startIndex > (units[units.length - 1]?.end ?? -1)) start = prev.startIndex;
+    const body = text.slice(start, n.endIndex);
+    // a function holding directives changes the macro state: it belongs to the environment, not a unit
+    units.push({ start, end: n.endIndex, text: body, node: n, env: /^[ \t]*#/m.test(body) });
+  }
+  return units;
+}
+
+/** The environment's identity: the text outside (non-directive) function definitions, with a marker per unit.
+ * Blank lines and indentation do not change declarations (a line break still ends a directive), so adding an empty
+ * line between two functions keeps the environment. */
+function envKey(text: string, units: Unit[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  const norm = (t: string) => t.replace(/[ \t]*\n\s*/g, '\n').replace(/[ \t]+/g, ' ');
+  for (const u of units) {
+    if (u.env) continue;
+    parts.push(norm(text.slice(at, u.start)));
+    at = u.end;
+  }
+  parts.push(norm(text.slice(at)));
+  return parts.join('\u0000');
+}
+
+function lastDirective(text: string): number {
+  let last = -1;
+  for (const m of text.matchAll(/^[ \t]*#/gm)) last = m.index ?? last;
+  return last;
+}
+
+/** Anchors an offset to the unit it follows, so the note moves with edits inside earlier functions. */
+function anchorNote(n: { start: number; end: number; message: string; severity: Note['severity'] }, units: Unit[]) {
+  let after = -1;
+  for (let i = 0; i < units.length; i++) if (!units[i]!.env && units[i]!.end <= n.start) after = i;
+  const base = after < 0 ? 0 : units[after]!.end;
+  return { after, delta: n.start - base, end: Math.max(0, n.end - n.start), message: n.message, severity: n.severity };
+}
+
+/** Is this macro (transitively) able to expand to a member access or a CO-RE macro/builtin? */
+function macroMayCore(E: EnvState, name: string, depth: number): boolean {
+  const have = E.coreMacro.get(name);
+  if (have !== undefined) return have;
+  const m = E.pre.macros.get(name);
+  if (!m || depth > 16) return false;
+  E.coreMacro.set(name, false);
+  const yes = m.body.some((t) => t.s === '->' || t.s === '.'
+    || (t.t === Tk.Ident && (/^(BPF_CORE_|bpf_core_|__builtin_(preserve|btf))/.test(t.s) || (t.s !== name && macroMayCore(E, t.s, depth + 1)))));
+  E.coreMacro.set(name, yes);
+  return yes;
+}
+
+/** A non-static function with no SEC taking a pointer to a preserve_access_index record: a plugin entry point. */
+function isPlugin(f: FuncDef): boolean {
+  if (f.static || f.section || f.progMacro) return false;
+  return f.params.some((p) => {
+    const t = strip(p.type);
+    if (t.k !== 'ptr') return false;
+    const r = strip(t.to);
+    return (r.k === 'struct' || r.k === 'union') && (r as Record).pai;
+  });
+}
+
+function toPlain(p: RawPlain, d: number, builder: LocalBtfBuilder, rng: (a: number, b: number) => Range): PlainAccess {
+  return { typeName: spell(p.root), typeId: builder.idOf(p.root), access: p.access.join(':'), range: rng(p.start + d, p.end + d) };
+}
+
+/** One tree-sitter edit covering what differs between two texts (common prefix and suffix kept). */
+function diffEdit(a: string, b: string): object {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  while (s < n && a.charCodeAt(s) === b.charCodeAt(s)) s++;
+  let e = 0;
+  while (e < n - s && a.charCodeAt(a.length - 1 - e) === b.charCodeAt(b.length - 1 - e)) e++;
+  const la = new LineMap(a);
+  const start = la.position(s);
+  const end = la.position(a.length - e);
+  return toEdit(a, start, end, b.slice(s, b.length - e));
+}
+
 /** Tree-sitter syntax errors that matter to clang too: missing tokens (unbalanced braces, parentheses). */
-function syntaxNotes(ts: CParserHandle, st: DocState, text: string, rng: (a: number, b: number) => Range, notes: Note[]): void {
+function syntaxNotes(st: DocState, rng: (a: number, b: number) => Range, notes: Note[]): void {
   const root = st.tree?.rootNode;
   if (!root || !root.hasError) return;
   let n = 0;
-  const walk = (node: import('./parser').TsNode) => {
+  const walk = (node: TsNode) => {
     if (n > 20) return;
     if (node.isMissing && ['}', ')', ']'].includes(node.type)) {
       notes.push({ range: rng(node.startIndex, node.endIndex), message: `syntax: missing '${node.type}'`, severity: 'error' });
@@ -201,6 +533,4 @@ function syntaxNotes(ts: CParserHandle, st: DocState, text: string, rng: (a: num
     for (const c of node.children) walk(c);
   };
   walk(root);
-  void ts;
-  void text;
 }

@@ -459,7 +459,7 @@ export class CParser {
         // K&R name or a macro argument like BPF_KPROBE(name, ...): keep the identifier as an untyped param
         const t = this.next()!;
         params.push({ name: t.t === Tk.Ident ? t.s : '', type: INT, tok: t });
-        this.depthSkipTo(',');
+        this.depthSkipToAny([',', ')']);
       } else {
         const d = this.declarator(base);
         params.push({ name: d.name, type: d.type, tok: d.tok });
@@ -508,6 +508,12 @@ export class CParser {
         if (progMacro) {
           name = params[0]?.name ?? '';
           params = params.slice(1);
+          // BPF_PROG2(name, type1, arg1, type2, arg2, ...): a type and a name per argument, as separate macro arguments
+          if (progMacro === 'BPF_PROG2') {
+            const pairs: typeof params = [];
+            for (let k = 0; k + 1 < params.length; k += 2) pairs.push({ name: params[k + 1]!.name, type: params[k]!.type, tok: params[k + 1]!.tok });
+            params = pairs;
+          }
         }
         const f: FuncDef = {
           name, type: d.type, params, static: storage.includes('static'), body: this.toks.slice(bodyStart, this.i - 1),

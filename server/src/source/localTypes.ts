@@ -41,6 +41,16 @@ export class HeaderCache {
     return undefined;
   }
 
+  /** True when no cached header changed on disk since it was parsed (the incremental path's precondition). */
+  fresh(): boolean {
+    for (const [file, h] of this.cache) {
+      let key = 'undefined:undefined';
+      try { const st = fs.statSync(file); key = `${st.mtimeMs}:${st.size}`; } catch { /* missing now */ }
+      if (key !== h.key) return false;
+    }
+    return true;
+  }
+
   /** Parses a header (or returns the cached parse) and applies its macros to `pre`. */
   load(file: string, pre: Preprocessor, includePaths: readonly string[], depth: number): CachedHeader {
     let st: fs.Stats | undefined;

@@ -1,4 +1,4 @@
-// web-tree-sitter with the committed C grammar: one-time init, incremental re-parse, structure queries.
+// web-tree-sitter with the committed C grammar: one-time init, incremental re-parse, the structure and CO-RE queries.
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,11 +11,12 @@ export interface TsPoint { row: number; column: number }
 export interface TsNode {
   type: string; startIndex: number; endIndex: number; startPosition: TsPoint; endPosition: TsPoint;
   hasError: boolean; isMissing: boolean; text: string; childCount: number; children: TsNode[];
+  parent: TsNode | null; previousSibling: TsNode | null; id: number;
 }
 export interface TsTree { rootNode: TsNode; edit(e: object): void; copy(): TsTree; delete(): void }
 interface TsParser { parse(text: string, old?: TsTree | null): TsTree | null }
 type TsLanguage = object;
-interface TsQuery { captures(n: TsNode): { name: string; node: TsNode }[] }
+export interface TsQuery { captures(n: TsNode, opts?: { startIndex?: number; endIndex?: number }): { name: string; node: TsNode }[] }
 
 /** Repo root: out/src/source -> ../../../.. ; src/source -> ../../.. (ts-node). */
 function grammarsDir(): string {
@@ -29,7 +30,10 @@ function grammarsDir(): string {
 export interface CParserHandle {
   parser: TsParser;
   language: TsLanguage;
+  /** grammars/queries/structure.scm: functions, SEC statements, syntax errors. */
   structure: TsQuery;
+  /** grammars/queries/core.scm: the spots inside a function where clang may emit CO-RE relocations. */
+  core: TsQuery;
 }
 
 let loading: Promise<CParserHandle> | undefined;
@@ -42,8 +46,8 @@ export function loadCParser(): Promise<CParserHandle> {
     const language = await TS.Language.load(path.join(dir, 'tree-sitter-c.wasm'));
     const parser = new TS.Parser();
     parser.setLanguage(language);
-    const structure = new TS.Query(language, fs.readFileSync(path.join(dir, 'queries', 'structure.scm'), 'utf8'));
-    return { parser, language, structure };
+    const query = (name: string) => new TS.Query(language, fs.readFileSync(path.join(dir, 'queries', name), 'utf8'));
+    return { parser, language, structure: query('structure.scm'), core: query('core.scm') };
   })();
   return loading;
 }

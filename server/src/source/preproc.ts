@@ -125,8 +125,12 @@ export class Preprocessor {
       pending.push(tk);
     }
     flush();
+    this.openConds = cond.length;
     return out;
   }
+
+  /** `#if` groups still open at the end of the last run (an unterminated one hides what follows). */
+  openConds = 0;
 
   private defineFrom(rest: Token[], text: string): void {
     const name = rest[0];

@@ -6,7 +6,7 @@
 
 import { ReloKind } from '../core/kinds';
 import { CParser, Expr, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
-import { CType, INT, LONG, Record, ULONG, VOID, findMember, strip, unqual } from './ctypes';
+import { CType, INT, LONG, Record, ULONG, VOID, findMember, sizeOf, strip, unqual } from './ctypes';
 import { CheckRef, GuardCtx, condGuards, exits } from './guards';
 import { Token } from './lexer';
 
@@ -21,10 +21,20 @@ export interface RawSite {
   expStart?: number;
   func: string;
   guards: { check: RawSite; when: boolean }[];
+  /** Bytes the program reads at the relocated field (direct load or BPF_CORE_READ hop), when fixed. */
+  readSize?: number;
+  /** A direct load of a bitfield member (not through BPF_CORE_READ_BITFIELD*). */
+  directBitfield?: boolean;
+  /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads. */
+  unalignedLoad?: boolean;
 }
+
+/** A member access through a record without preserve_access_index: clang bakes its offset into the program. */
+export interface RawPlain { root: CType; access: number[]; start: number; end: number }
 
 export interface FuncResult {
   sites: RawSite[];
+  plain: RawPlain[];
   calls: string[];
   notes: { start: number; end: number; message: string }[];
 }
@@ -37,7 +47,8 @@ interface Ctx {
 
 interface Val {
   type: CType;
-  chain?: { root: CType; access: number[]; start: number; end: number };
+  /** An open access chain; `bits` when its last step is a bitfield member. */
+  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean };
   /** Set when the value is a CO-RE check result (for guards). */
   check?: RawSite;
 }
@@ -69,7 +80,7 @@ export interface SiteOptions {
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
-  const res: FuncResult = { sites: [], calls: [], notes: [] };
+  const res: FuncResult = { sites: [], plain: [], calls: [], notes: [] };
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
   const lookup = (n: string): CType | undefined => {
@@ -89,13 +100,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     res.sites.push(s);
     return s;
   };
-  const close = (v: Val, ctx: Ctx): void => {
-    if (v.chain && v.chain.access.length > 1) emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
+  /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
+  const close = (v: Val, ctx: Ctx, load = false): void => {
+    if (v.chain && v.chain.access.length > 1) {
+      const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
+      const k = strip(v.type).k;
+      if (s && load && v.chain.bits) s.directBitfield = true;
+      else if (s && load && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
+        s.readSize = sizeOf(v.type);
+        if (v.chain.packed && s.readSize > 1) s.unalignedLoad = true;
+      }
+    }
     v.chain = undefined;
   };
   const use = (x: Expr, ctx: Ctx): Val => {
     const v = ev(x, ctx);
-    close(v, ctx);
+    close(v, ctx, true);
     return v;
   };
 
@@ -109,7 +129,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
 
   /** A member step: returns the path through anonymous members and the member type. */
-  const member = (t: CType, name: string, at: Expr): { path: number[]; type: CType; rec?: Record } | undefined => {
+  const member = (t: CType, name: string, at: Expr): { path: number[]; type: CType; rec?: Record; bits?: boolean; packed?: boolean } | undefined => {
     const r = strip(t);
     if (r.k !== 'struct' && r.k !== 'union') {
       res.notes.push({ start: at.start, end: at.end, message: `'${name}' accessed on a non-record type` });
@@ -124,7 +144,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (name) res.notes.push({ start: at.start, end: at.end, message: `${r.k} ${r.name || '(anon)'} has no member '${name}'` });
       return undefined;
     }
-    return { path: m.path, type: m.field.type, rec: r };
+    return { path: m.path, type: m.field.type, rec: r, bits: m.field.bits !== undefined, packed: r.packed || !!m.field.packed };
   };
 
   function ev(x: Expr, ctx: Ctx): Val {
@@ -164,13 +184,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const m = member(container, x.name, x);
         if (!m) { close(base, ctx); return { type: LONG }; }
         const preserved = ctx.preserve || m.rec!.pai;
+        if (!preserved && !ctx.noEmit) res.plain.push({ root: unqual(container), access: [0, ...m.path], start: x.nameStart, end: x.nameEnd });
         if (x.arrow) {
-          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start: x.start, end: x.end } } : { type: m.type };
+          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed } } : { type: m.type };
         }
         if (base.chain && preserved) {
-          return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end } };
+          return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
         }
         close(base, ctx);
+        // `v.a` on a preserve_access_index record value (a local struct qstr): clang roots a new chain at its type
+        if (preserved) return { type: m.type, chain: { root: unqual(base.type), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed } };
         return { type: m.type };
       }
       case 'index': {
@@ -243,7 +266,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'cast': {
         const v = ev(x.x, ctx);
-        close(v, ctx);
+        close(v, ctx, true);
         return { type: x.type, check: v.check };
       }
       case 'sizeof': {
@@ -319,16 +342,23 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const rd = READ_MACROS[name];
     if (rd) {
       const [dst, src, ...accs] = rd.into ? args : [undefined, ...args];
-      if (dst) use(dst, ctx);
+      const dstType = dst ? use(dst, ctx).type : undefined;
       if (!src) return { type: LONG };
       let t: CType | undefined = use(src, ctx).type;
-      for (const acc of accs) {
+      for (let i = 0; i < accs.length; i++) {
+        const acc = accs[i];
         if (!acc) continue;
         const root = t && pointee(t);
         if (!root) { res.notes.push({ start: acc.start, end: acc.end, message: 'BPF_CORE_READ hop on a non-pointer' }); return { type: LONG }; }
         const r = fieldSite(ReloKind.FieldByteOffset, root, acc, ctx, x);
         if (!r) return { type: LONG };
         t = r.type;
+        // every hop but the last reads a pointer; the last reads sizeof(field), or sizeof(*dst) for _INTO
+        if (r.site) {
+          const last = i === accs.length - 1;
+          const into = last && dstType ? pointee(dstType) : undefined;
+          if (!(last && /STR/.test(name))) r.site.readSize = into ? sizeOf(into) : sizeOf(r.type);
+        }
       }
       return { type: t ?? LONG };
     }
@@ -337,7 +367,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const src = name === '__builtin_preserve_access_index' ? args[0] : args[2];
       if (name !== '__builtin_preserve_access_index') { if (args[0]) use(args[0], ctx); if (args[1]) ev(args[1], { ...ctx, noEmit: true }); }
       if (!src) return { type: LONG };
+      const before = res.sites.length;
       const v = withExp(() => use(src, { ...ctx, preserve: true }), x);
+      const sz = name === 'bpf_core_read' || name === 'bpf_core_read_user' ? (args[1] && constValue(args[1], env)) : undefined;
+      if (sz !== undefined && res.sites.length > before) res.sites[res.sites.length - 1]!.readSize = Number(sz);
       return { type: name === '__builtin_preserve_access_index' ? v.type : LONG };
     }
     const fk = FIELD_MACROS[name];
@@ -509,7 +542,8 @@ const BITFIELD_MACROS = new Set(['BPF_CORE_READ_BITFIELD', 'BPF_CORE_READ_BITFIE
 /** Parameter reads the libbpf program macros generate (only for parameters the body uses: clang drops the rest). */
 function progMacroSites(f: FuncDef, body: Stmt[], env: TypeEnv, opts: SiteOptions, res: FuncResult): void {
   const m = f.progMacro!;
-  if (!/KPROBE|UPROBE|KSYSCALL/.test(m)) return;
+  // BPF_PROG, BPF_PROG2 and BPF_USDT fetch their arguments from a u64 array / the USDT spec: no pt_regs access
+  if (!/K(RET)?PROBE|U(RET)?PROBE|KSYSCALL/.test(m)) return;
   const regs = env.tag('struct pt_regs');
   if (!regs || regs.k !== 'struct' || !regs.complete) return;
   const names = opts.kernelRegs ? X86_REGS.kernel : X86_REGS.uapi;
@@ -518,17 +552,20 @@ function progMacroSites(f: FuncDef, body: Stmt[], env: TypeEnv, opts: SiteOption
     if (!p.name || !used.has(p.name)) return;
     const start = p.tok?.start ?? f.start;
     const end = p.tok?.end ?? f.start;
-    const push = (reg: string, kind: ReloKind) => {
+    // `core`: read with BPF_CORE_READ (the syscall arguments of the inner pt_regs), a relocation even without pai
+    const push = (reg: string, kind: ReloKind, core = false) => {
       const mm = findMember(regs as Record, reg);
-      if (mm) res.sites.push({ kind, root: regs, access: [0, ...mm.path], start, end, func: f.name, guards: [], expStart: f.nameTok?.start ?? f.start });
+      if (!mm) return;
+      if (!(regs as Record).pai && !core) { res.plain.push({ root: regs, access: [0, ...mm.path], start, end }); return; }
+      res.sites.push({ kind, root: regs, access: [0, ...mm.path], start, end, func: f.name, guards: [], expStart: f.nameTok?.start ?? f.start, readSize: sizeOf(mm.field.type) });
     };
-    if (/RET/.test(m)) { if ((regs as Record).pai) push(names[5]!, ReloKind.FieldByteOffset); return; }
+    if (/RET/.test(m)) { push(names[5]!, ReloKind.FieldByteOffset); return; }
     if (/SYSCALL/.test(m)) {
       if ((regs as Record).pai) push(names[0]!, ReloKind.FieldByteOffset);
-      push(i === 3 ? (opts.kernelRegs ? X86_REGS.sys4k : 'r10') : names[i]!, ReloKind.FieldByteOffset);
+      push(i === 3 ? (opts.kernelRegs ? X86_REGS.sys4k : 'r10') : names[i]!, ReloKind.FieldByteOffset, true);
       return;
     }
-    if ((regs as Record).pai && i < 5) push(names[i]!, ReloKind.FieldByteOffset);
+    if (i < 5) push(names[i]!, ReloKind.FieldByteOffset);
   });
   void body;
 }

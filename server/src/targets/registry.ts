@@ -5,6 +5,7 @@ import * as path from 'path';
 import { BtfError, Result, fail, ok } from '../btf/errors';
 import { openBtfFile } from '../btf/open';
 import { Btf } from '../btf/reader';
+import { openAppOverKernel } from './apps';
 
 export interface TargetSpec {
   readonly name: string;
@@ -17,8 +18,10 @@ export interface TargetSpec {
 export interface LoadedTarget {
   readonly spec: TargetSpec;
   readonly btf: Btf;
-  /** Layers unwrapped to reach the BTF, e.g. ["xz", "raw"]. */
+  /** Layers unwrapped to reach the BTF, e.g. ["xz", "raw"]; ["elf:dwarf", "merged:vmlinux"] for an app over a kernel. */
   readonly containers: readonly string[];
+  /** Warnings worth showing, e.g. app types whose names the kernel also has (two CO-RE candidates). */
+  readonly notes?: readonly string[];
 }
 
 /** A target that could not be loaded: which one, and why. */
@@ -87,6 +90,11 @@ export async function loadTarget(spec: TargetSpec): Promise<Result<LoadedTarget,
     const b = await openBtfFile(spec.base);
     if (!b.ok) return fail(new TargetError(spec.name, b.error));
     base = b.value.btf;
+  }
+  if (spec.kind === 'app' && base && spec.base) {
+    const a = await openAppOverKernel(spec.path, spec.base, base);
+    if (!a.ok) return fail(new TargetError(spec.name, a.error));
+    return ok({ spec, btf: a.value.btf, containers: a.value.containers, notes: a.value.notes });
   }
   const r = await openBtfFile(spec.path, { base });
   if (!r.ok) return fail(new TargetError(spec.name, r.error));

@@ -21,9 +21,13 @@ export interface TestClient {
   stop(): Promise<void>;
 }
 
-/** Starts the server with a workspace folder and initialization options; answers workspace/configuration. */
-export async function startClient(root: string, settings: Record<string, unknown> = {}): Promise<TestClient> {
-  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'server', 'bin', 'corelens.js'), 'lsp', '--stdio'], {
+/**
+ * Starts the server with a workspace folder and initialization options; answers workspace/configuration.
+ * `script`: which corelens entry to run (default the compiled CLI; the e2e tests pass the .vsix's bundle).
+ */
+export async function startClient(root: string, settings: Record<string, unknown> = {},
+  script = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js')): Promise<TestClient> {
+  const proc = spawn(process.execPath, [script, 'lsp', '--stdio'], {
     cwd: root, stdio: ['pipe', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];

@@ -1,4 +1,6 @@
-// Differential comparison of the engine with the committed libbpf oracle output (test-fixtures/expected/oracle).
+// Differential comparison of the engine with the committed libbpf oracle output: test-fixtures/expected/oracle (libbpf
+// on x86-64, little-endian) and test-fixtures/expected/oracle-s390x (the same harness and libbpf on s390x under qemu,
+// big-endian).
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -6,7 +8,19 @@ import { openBtfFile } from '../../src/btf/open';
 import { openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
-import { KERNELS_DIR, OBJECTS_DIR, ORACLE_DIR, TARGETS_DIR } from './paths';
+import { FIXTURES, KERNELS_DIR, OBJECTS_DIR, ORACLE_DIR, TARGETS_DIR } from './paths';
+
+/** An oracle run: where its output is and the byte order of the host libbpf ran on (libbpf's LSHIFT_U64 uses it). */
+export interface OracleHost {
+  name: string;
+  dir: string;
+  littleEndian: boolean;
+}
+
+/** libbpf on x86-64: the default oracle. */
+export const ORACLE_X86: OracleHost = { name: 'x86-64', dir: ORACLE_DIR, littleEndian: true };
+/** libbpf on s390x (qemu user emulation): the big-endian oracle written by scripts/oracle.sh --s390x. */
+export const ORACLE_S390X: OracleHost = { name: 's390x', dir: path.join(FIXTURES, 'expected', 'oracle-s390x'), littleEndian: false };
 
 /** One line of oracle output: libbpf's answer for one relocation on one target. */
 export interface OracleLine {
@@ -65,16 +79,16 @@ export interface Comparison {
  * Relocates one fixture object with the engine against every target its oracle file names, in the same order,
  * and lists every field where the engine and libbpf disagree.
  */
-export async function compareObject(objectFile: string): Promise<Comparison> {
+export async function compareObject(objectFile: string, host: OracleHost = ORACLE_X86): Promise<Comparison> {
   const object = path.basename(objectFile).replace(/\.jsonl$/, '');
-  const lines = readOracle(path.join(ORACLE_DIR, `${object}.jsonl`));
+  const lines = readOracle(path.join(host.dir, `${object}.jsonl`));
   const obj = await openBpfObject(path.join(OBJECTS_DIR, `${object}.o`));
   if (!obj.ok) throw obj.error;
   const names = [...new Set(lines.map((l) => l.target))];
   const targets = await Promise.all(names.map(async (name) => ({ name, btf: await targetBtf(name) })));
-  // libbpf computes LSHIFT with the byte order of the host it runs on; the oracle ran on little-endian x86-64,
+  // libbpf computes LSHIFT with the byte order of the host it runs on (little-endian x86-64 or big-endian s390x),
   // and it is Debian 12's libbpf 1.1.2.
-  const relos = relocateObject(obj.value, targets, { littleEndian: true, libbpf: '1.1' });
+  const relos = relocateObject(obj.value, targets, { littleEndian: host.littleEndian, libbpf: '1.1' });
   const differences: string[] = [];
   let compared = 0;
   for (const name of names) {
@@ -113,7 +127,8 @@ export async function compareObject(objectFile: string): Promise<Comparison> {
   return { object, compared, differences };
 }
 
-/** Every oracle file's object name. */
-export function oracleObjects(): string[] {
-  return fs.readdirSync(ORACLE_DIR).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, '')).sort();
+/** Every oracle file's object name (none when the directory does not exist). */
+export function oracleObjects(host: OracleHost = ORACLE_X86): string[] {
+  if (!fs.existsSync(host.dir)) return [];
+  return fs.readdirSync(host.dir).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, '')).sort();
 }

@@ -1,0 +1,72 @@
+// Bundles the extension with esbuild: dist/extension.js (client), dist/corelens.js (language server + CLI), the
+// web-tree-sitter runtime wasm beside it, and the extension-host / unit tests into client/out/test.
+// Usage: node client/build.mjs [--production] [--watch] | --report-size [FILE.vsix]
+import * as esbuild from 'esbuild';
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+
+if (args[0] === '--report-size') {
+  // vsce names the package <name>-<version>.vsix
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const file = path.resolve(root, args[1] ?? `${name}-${version}.vsix`);
+  const kb = (fs.statSync(file).size / 1024).toFixed(0);
+  console.log(`corelens: ${path.relative(root, file)} is ${kb} KB`);
+  process.exit(0);
+}
+
+const production = args.includes('--production');
+const watch = args.includes('--watch');
+
+/**
+ * The server's modules find their data (grammars/, test-fixtures/btf/kernels/) relative to `__dirname`, i.e. where
+ * tsc puts them (server/out/src/<dir>/). In the bundle every module shares dist/'s `__dirname`, so each one gets the
+ * directory it would have in that layout instead: the same relative paths then work, from the repo or the .vsix.
+ */
+const keepServerDirname = {
+  name: 'keep-server-dirname',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]server[\\/]src[\\/].*\.ts$/ }, async (a) => {
+      let text = await fs.promises.readFile(a.path, 'utf8');
+      if (/\b__dirname\b/.test(text)) {
+        const rel = path.relative(path.join(root, 'server'), path.dirname(a.path)).split(path.sep).join('/');
+        text = `const __corelens_dirname = require('path').join(__dirname, '..', 'server', 'out', ${JSON.stringify(rel)});\n`
+          + text.replace(/\b__dirname\b/g, '__corelens_dirname');
+      }
+      return { contents: text, loader: 'ts' };
+    });
+  },
+};
+
+const common = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
+  sourcemap: production ? false : 'linked', minify: production, keepNames: true,
+};
+
+const builds = [
+  // The extension: vscode is provided by the host.
+  { ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/extension.js'), external: ['vscode'] },
+  // Server + CLI in one file.
+  { ...common, entryPoints: [path.join(root, 'client/src/corelensMain.ts')], outfile: path.join(root, 'dist/corelens.js'), plugins: [keepServerDirname] },
+  // Tests: run from the repo (extension host via extensionTestsPath, or plain mocha), so mocha and vscode stay external.
+  {
+    ...common, minify: false, sourcemap: 'inline', outdir: path.join(root, 'client/out/test'), outbase: path.join(root, 'client/test'),
+    entryPoints: [path.join(root, 'client/test/exthost/index.ts'), path.join(root, 'client/test/exthost/commands.test.ts'),
+      path.join(root, 'client/test/unit/documents.test.ts')],
+    external: ['vscode', 'mocha'],
+  },
+];
+
+fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+// web-tree-sitter's Emscripten loader looks for its runtime next to the script that loaded it (the bundle).
+fs.copyFileSync(path.join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), path.join(root, 'dist/web-tree-sitter.wasm'));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('corelens: esbuild watching client and server');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

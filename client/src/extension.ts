@@ -1,0 +1,153 @@
+// The corelens VS Code extension: starts the bundled language server for BPF C documents, shows target status,
+// and contributes the CO-RE commands (build, relocate, layout, targets, BTF tools).
+import * as vscode from 'vscode';
+import {
+  DidOpenTextDocumentNotification, LanguageClient, LanguageClientOptions, Middleware, ServerOptions, State, TransportKind,
+} from 'vscode-languageclient/node';
+import { BPF_FILE_PATTERN, isBpfSource } from './bpfDocument';
+import { StatusBar, showStatusDetails } from './status';
+import { ServerStatus, initTools } from './tools';
+import { registerBuild } from './commands/build';
+import { registerRelocate } from './commands/relocate';
+import { registerLayout } from './commands/layout';
+import { registerTargets } from './commands/targets';
+import { registerBtfTools } from './commands/btfTools';
+
+const STATUS_METHOD = 'corelens/status'; // server/src/status.ts
+
+/** What command modules share: the running client, the latest target status, the log. */
+export interface Ctx {
+  readonly context: vscode.ExtensionContext;
+  readonly output: vscode.LogOutputChannel;
+  /** The server's current targets (asks the server; falls back to the last pushed snapshot). */
+  status(): Promise<ServerStatus>;
+}
+
+let client: LanguageClient | undefined;
+/** URIs whose text the server has: the BPF documents (see bpfDocument.ts for why a middleware decides). */
+const onServer = new Set<string>();
+
+/** Activation: output channel, status bar, language client, commands. Returns the API the integration tests use. */
+export async function activate(context: vscode.ExtensionContext): Promise<{ status(): Promise<ServerStatus>; onServer: ReadonlySet<string> }> {
+  const output = vscode.window.createOutputChannel('corelens', { log: true });
+  const statusBar = new StatusBar();
+  context.subscriptions.push(output, statusBar);
+  initTools(context, output);
+
+  const ctx: Ctx = {
+    context, output,
+    async status() {
+      await ensureStarted();
+      if (client?.isRunning()) {
+        try {
+          const s = await client.sendRequest<ServerStatus>(STATUS_METHOD);
+          statusBar.update(s);
+          return s;
+        } catch (e) {
+          output.appendLine(`corelens/status failed: ${(e as Error).message}`);
+        }
+      }
+      if (statusBar.status) return statusBar.status;
+      throw new Error('the corelens language server is not running (see the corelens output)');
+    },
+  };
+
+  let starting: Promise<void> | undefined;
+  const start = async () => {
+    onServer.clear();
+    client = createClient(context, output);
+    client.onNotification(STATUS_METHOD, (s: ServerStatus) => statusBar.update(s));
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) statusBar.stopped('see the corelens output');
+      if (e.newState === State.Starting) statusBar.starting();
+    });
+    await client.start();
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('corelens.showLog', () => output.show(true)),
+    vscode.commands.registerCommand('corelens.showStatus', () => showStatusDetails(statusBar.status, () => output.show(true))),
+    vscode.commands.registerCommand('corelens.restartServer', async () => {
+      await client?.stop().catch(() => undefined);
+      starting = start();
+      await starting;
+    }),
+    { dispose: () => void client?.stop() },
+  );
+  registerBuild(ctx);
+  registerRelocate(ctx);
+  registerLayout(ctx);
+  registerTargets(ctx);
+  registerBtfTools(ctx);
+
+  // `onLanguage:c` activates us for every C file, BPF or not: the server (which loads every target) starts only
+  // once a BPF document is open, or a command needs it, so plain C workspaces pay nothing.
+  async function ensureStarted(): Promise<void> {
+    starting ??= start().catch((e) => {
+      statusBar.stopped((e as Error).message);
+      output.appendLine(`corelens: the language server did not start: ${(e as Error).stack ?? e}`);
+    });
+    await starting;
+  }
+  const isBpf = (d: vscode.TextDocument) => d.languageId === 'c' && d.uri.scheme === 'file' && isBpfSource(d.fileName, d.getText());
+  if (vscode.workspace.textDocuments.some(isBpf)) await ensureStarted();
+  else {
+    statusBar.hide();
+    const wait = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (!isBpf(d)) return;
+      wait.dispose();
+      void ensureStarted();
+    });
+    context.subscriptions.push(wait);
+  }
+  return { status: () => ctx.status(), onServer };
+}
+
+/** Stops the server with the extension. */
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
+
+/** The language client: bundled dist/corelens.js over node IPC, BPF documents only. */
+function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/corelens.js');
+  const serverOptions: ServerOptions = {
+    run: { module, args: ['lsp'], transport: TransportKind.ipc },
+    // "Attach to Server" in .vscode/launch.json connects to this port.
+    debug: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const owned = (doc: vscode.TextDocument) => onServer.has(doc.uri.toString());
+  const middleware: Middleware = {
+    didOpen: async (doc, next) => {
+      if (!isBpfSource(doc.fileName, doc.getText())) return;
+      onServer.add(doc.uri.toString());
+      await next(doc);
+    },
+    didChange: async (e, next) => {
+      if (owned(e.document)) return next(e);
+      // A plain C file that just gained `#include "vmlinux.h"`: open it on the server now, with its full text.
+      if (!isBpfSource(e.document.fileName, e.document.getText())) return;
+      onServer.add(e.document.uri.toString());
+      await client!.sendNotification(DidOpenTextDocumentNotification.type, client!.code2ProtocolConverter.asOpenTextDocumentParams(e.document));
+    },
+    didClose: async (doc, next) => {
+      if (!onServer.delete(doc.uri.toString())) return;
+      await next(doc);
+    },
+    didSave: async (doc, next) => (owned(doc) ? next(doc) : undefined),
+    willSave: async (e, next) => (owned(e.document) ? next(e) : undefined),
+    provideHover: (doc, pos, token, next) => (owned(doc) ? next(doc, pos, token) : undefined),
+    provideInlayHints: (doc, range, token, next) => (owned(doc) ? next(doc, range, token) : []),
+    provideCodeLenses: (doc, token, next) => (owned(doc) ? next(doc, token) : []),
+    provideCodeActions: (doc, range, c, token, next) => (owned(doc) ? next(doc, range, c, token) : []),
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Stay on languageId `c` so clangd / C/C++ keep working; `*.bpf.{c,h}` always, other C files when the middleware
+    // sees a BPF include (a glob cannot), hence the second, broader selector.
+    documentSelector: [{ scheme: 'file', language: 'c', pattern: BPF_FILE_PATTERN }, { scheme: 'file', language: 'c' }],
+    outputChannel: output,
+    diagnosticCollectionName: 'corelens',
+    middleware,
+  };
+  return new LanguageClient('corelens', 'corelens', serverOptions, clientOptions);
+}

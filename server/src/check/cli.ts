@@ -1,0 +1,253 @@
+// `corelens check`: the CI gate. Arguments → targets (flags, trees, corelens.json, defaults) → runCheck → report.
+// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
+
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Io } from '../cli';
+import { SeveritySetting } from '../features/diagnostics';
+import { CONFIG_FILE, readConfigFile, resolveTargets } from '../targets/config';
+import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
+import { SkippedFile, TargetFilter, filterTargets, parseVersionRange, scanTargetTree } from '../targets/tree';
+import { defaultCacheDir } from './cache';
+import { renderJson, renderSarif, renderText } from './report';
+import { CheckInputError, SeverityName, runCheck } from './run';
+
+export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
+  --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz
+  --targets-dir DIR         every BTF file under DIR (BTFHub: <distro>/<version>/<arch>/<kernel>.btf.tar.xz); repeatable
+  --config FILE             targets and includePaths from a corelens.json
+  --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...)
+  --distro D[,E]            keep these distros (BTFHub trees)
+  --kernel RANGE            keep kernel versions in RANGE, e.g. '>=5.4 <6.2', '5.10', '4.18 || >=5.14'
+  --format text|json|sarif  report format (default text)
+  --jobs N                  worker threads (default: cores; 0: in-process)
+  --cache DIR | --no-cache  target slice cache (default \$XDG_CACHE_HOME/corelens)
+  --fail-on error|warning|never   exit 1 on findings of this severity or worse (default warning)
+  --source FILE.bpf.c       for a .o: where to read guards (default: the .bpf.c beside it)
+  --severity CODE=LEVEL     error|warning|information|hint|off for one finding code (repeatable)
+  -I DIR, -D NAME[=VALUE]   include paths and macros for the source analysis
+  --stats                   wall time, cache hits, archives read, peak RSS on stderr
+Without targets: corelens.json beside FILE or in the working directory, else the default targets.`;
+
+class Usage extends Error {}
+
+interface Args {
+  file?: string;
+  targets: TargetSpec[];
+  dirs: string[];
+  config?: string;
+  filter: { arch?: string[]; distro?: string[]; kernel?: TargetFilter['kernel'] };
+  format: 'text' | 'json' | 'sarif';
+  jobs?: number;
+  cache?: string | false;
+  failOn: SeverityName | 'never';
+  source?: string;
+  severities: Record<string, SeveritySetting>;
+  includes: string[];
+  defines: string[];
+  stats: boolean;
+}
+
+function parse(argv: string[]): Args {
+  const a: Args = { targets: [], dirs: [], filter: {}, format: 'text', failOn: 'warning', severities: {}, includes: [], defines: [], stats: false };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    let inline: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Usage(`${arg} needs a value`);
+      return v;
+    };
+    const list = () => value().split(',').map((s) => s.trim()).filter(Boolean);
+    switch (arg) {
+      case '--target': case '-t': {
+        const t = parseTargetArg(value());
+        if (typeof t === 'string') throw new Usage(t);
+        a.targets.push(t);
+        break;
+      }
+      case '--targets-dir': a.dirs.push(value()); break;
+      case '--config': a.config = value(); break;
+      case '--arch': a.filter.arch = [...(a.filter.arch ?? []), ...list()]; break;
+      case '--distro': a.filter.distro = [...(a.filter.distro ?? []), ...list()]; break;
+      case '--kernel': {
+        const r = parseVersionRange(value());
+        if (typeof r === 'string') throw new Usage(r);
+        a.filter.kernel = r;
+        break;
+      }
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new Usage(`--format must be text, json or sarif, not "${f}"`);
+        a.format = f;
+        break;
+      }
+      case '--json': a.format = 'json'; break;
+      case '--jobs': case '-j': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0) throw new Usage('--jobs needs a whole number (0: no worker threads)');
+        a.jobs = n;
+        break;
+      }
+      case '--cache': a.cache = value(); break;
+      case '--no-cache': a.cache = false; break;
+      case '--fail-on': {
+        const v = value();
+        if (!['error', 'warning', 'information', 'hint', 'never'].includes(v)) throw new Usage('--fail-on must be error, warning, information, hint or never');
+        a.failOn = v as Args['failOn'];
+        break;
+      }
+      case '--source': a.source = value(); break;
+      case '--severity': {
+        const [code, level] = value().split('=');
+        if (!code || !level || !['error', 'warning', 'information', 'hint', 'off'].includes(level)) {
+          throw new Usage('--severity needs CODE=error|warning|information|hint|off');
+        }
+        a.severities[code] = level as SeveritySetting;
+        break;
+      }
+      case '--stats': a.stats = true; break;
+      case '-I': a.includes.push(value()); break;
+      case '-D': a.defines.push(value()); break;
+      default:
+        if (arg.startsWith('-I') && arg.length > 2) a.includes.push(arg.slice(2));
+        else if (arg.startsWith('-D') && arg.length > 2) a.defines.push(arg.slice(2));
+        else if (arg.startsWith('-')) throw new Usage(`unknown option ${argv[i]}`);
+        else if (a.file) throw new Usage(`one program at a time (got ${a.file} and ${arg})`);
+        else a.file = arg;
+    }
+  }
+  if (!a.file) throw new Usage('check needs FILE.bpf.c or FILE.o');
+  if (!/\.(c|o)$/i.test(a.file)) throw new Usage(`${a.file}: expected a .bpf.c source or a .o object`);
+  return a;
+}
+
+/** Reads a corelens.json-shaped file under any name: targets and include paths, relative to the file. */
+async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[] }> {
+  const abs = path.resolve(file);
+  if (path.basename(abs) === CONFIG_FILE) {
+    const c = readConfigFile(path.dirname(abs));
+    if (!c) throw new CheckInputError(`${abs}: cannot read`);
+    return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}: ${p.message}`) };
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await fs.readFile(abs, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new CheckInputError(`${abs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+  }
+  const { targets, problems } = resolveTargets(json.targets, path.dirname(abs), abs);
+  const inc = Array.isArray(json.includePaths) ? json.includePaths.filter((p): p is string => typeof p === 'string').map((p) => path.resolve(path.dirname(abs), p)) : [];
+  return { targets, includePaths: inc, problems: problems.map((p) => `${abs}: ${p.message}`) };
+}
+
+const RANK: Record<SeverityName, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/** Runs `corelens check`; resolves to the exit code. */
+export async function checkCommand(argv: string[], io: Io): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(CHECK_USAGE);
+    return 0;
+  }
+  let a: Args;
+  try {
+    a = parse(argv);
+  } catch (e) {
+    if (!(e instanceof Usage)) throw e;
+    io.err(`corelens check: ${e.message}\n\n${CHECK_USAGE}`);
+    return 2;
+  }
+  try {
+    let specs: TargetSpec[] = [...a.targets];
+    const skipped: SkippedFile[] = [];
+    const includes = [...a.includes];
+    const configFile = a.config ?? (a.targets.length || a.dirs.length ? undefined : await findConfig(a.file!));
+    if (configFile) {
+      const c = await readConfig(configFile);
+      for (const p of c.problems) io.err(`corelens check: ${p}`);
+      specs.push(...c.targets);
+      includes.push(...c.includePaths);
+    }
+    for (const d of a.dirs) {
+      try {
+        if (!(await fs.stat(d)).isDirectory()) throw new CheckInputError(`--targets-dir ${d}: not a directory`);
+      } catch (e) {
+        if (e instanceof CheckInputError) throw e;
+        throw new CheckInputError(`--targets-dir ${d}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+      }
+      const scan = await scanTargetTree(d);
+      specs.push(...scan.targets);
+      skipped.push(...scan.skipped);
+    }
+    if (!a.targets.length && !a.dirs.length && !configFile) specs = defaultTargetSpecs();
+    const names = new Set<string>();
+    for (const s of specs) {
+      if (names.has(s.name)) throw new CheckInputError(`two targets are named "${s.name}" (${s.path}); target names must be distinct`);
+      names.add(s.name);
+    }
+    const before = specs.length;
+    specs = filterTargets(specs, a.filter);
+    if (specs.length === 0) {
+      throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)` : 'no targets: pass --target, --targets-dir or --config');
+    }
+    const workers = a.jobs ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, 16);
+    const report = await runCheck({
+      file: a.file!, targets: specs, skipped, includePaths: includes, defines: a.defines, source: a.source, workers,
+      cacheDir: a.cache === false ? undefined : path.resolve(a.cache ?? defaultCacheDir()), severities: a.severities,
+    });
+    if (report.stats.checked === 0) {
+      io.err(`corelens check: none of the ${report.stats.targets} targets could be read:`);
+      for (const k of report.skipped) io.err(`  ${k.file}: ${k.problem}`);
+      return 2;
+    }
+    const root = process.cwd();
+    if (a.format === 'json') io.out(renderJson(report));
+    else if (a.format === 'sarif') io.out(renderSarif(report, root, version()));
+    else io.out(renderText(report, root));
+    if (a.format !== 'text') {
+      for (const k of report.skipped) io.err(`corelens check: skipped ${k.file}: ${k.problem}`);
+      if (report.skipped.length) io.err(`corelens check: ${report.skipped.length} skipped`);
+    }
+    if (a.stats) {
+      const s = report.stats;
+      io.err(`stats: ${s.checked} targets in ${(s.wallMs / 1000).toFixed(2)} s, ${s.workers} workers, cache hits ${s.cacheHits}, `
+        + `archives read ${s.archivesRead}, skipped ${s.skipped}, peak RSS ${s.peakRssMb} MB`);
+    }
+    if (a.failOn === 'never') return 0;
+    const limit = RANK[a.failOn];
+    return report.findings.some((f) => RANK[f.severity] <= limit) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof CheckInputError) {
+      io.err(`corelens check: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** corelens.json beside the program, else in the working directory. */
+async function findConfig(file: string): Promise<string | undefined> {
+  for (const dir of [path.dirname(path.resolve(file)), process.cwd()]) {
+    const f = path.join(dir, CONFIG_FILE);
+    try {
+      if ((await fs.stat(f)).isFile()) return f;
+    } catch {
+      // none here
+    }
+  }
+  return undefined;
+}
+
+function version(): string {
+  try {
+    return (require('../../../../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}

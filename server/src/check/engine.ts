@@ -1,0 +1,259 @@
+// One target of a check: load it (from the cache when possible), relocate the program's sites or records on it, and
+// keep only a compact per-site result; the target's BTF is dropped when this returns. Runs in workers and, for
+// --jobs 0, on the main thread: one code path, so both give identical results.
+
+import { spawn, spawnSync } from 'child_process';
+import { promises as fs } from 'fs';
+import { openBtfBytes, MAX_PAYLOAD } from '../btf/open';
+import { BpfObject, parseBpfObject } from '../btf/object';
+import { Btf } from '../btf/reader';
+import { ReloKind, isExistenceKind } from '../core/kinds';
+import { relocateObject } from '../core/object';
+import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
+import { fieldSize } from '../features/diagnostics';
+import { LiveSite, evaluateSites } from '../features/evaluate';
+import { TargetSpec } from '../targets/registry';
+import { SliceCache, stampOf } from './cache';
+import { rootNames, sliceBtf } from './slice';
+
+/** A .bpf.c after analysis: what workers need to relocate its sites (plain data, cheap to post to a worker). */
+export interface SourcePayload {
+  readonly kind: 'source';
+  readonly file: string;
+  /** The local types clang would emit, as raw BTF. */
+  readonly localBtf: Uint8Array;
+  readonly sites: readonly LiveSite[];
+}
+
+/** A compiled object, with the analysed source beside it when there is one (for guards). */
+export interface ObjectPayload {
+  readonly kind: 'object';
+  readonly file: string;
+  readonly object: Uint8Array;
+  readonly source?: SourcePayload;
+  /** Per .BTF.ext record: indices of the source sites it was compiled from (same line, kind and access). */
+  readonly recordSites?: readonly (readonly number[])[];
+}
+
+export type ProgramPayload = SourcePayload | ObjectPayload;
+
+/** A site's result on one target, without the target's BTF. `runs`: 1 runs, 0 guarded off, 2 unknown. */
+export interface LiteSite {
+  readonly s: RelocationStatus;
+  readonly f?: FailureClass;
+  readonly p?: string;
+  readonly g?: string;
+  readonly why?: string;
+  /** The value, for existence checks only (what guard findings compare). */
+  readonly v?: bigint;
+  readonly runs: 0 | 1 | 2;
+  /** Index of the guard that switches the site off. */
+  readonly off?: number;
+  /** Target field size for byte-offset sites (what size findings compare). */
+  readonly fs?: number;
+}
+
+/** A .BTF.ext record's result on one target: the outcome after patching, and whether the source says it runs. */
+export interface LiteRecord {
+  readonly o: RelocationStatus;
+  readonly s: RelocationStatus;
+  readonly f?: FailureClass;
+  readonly p?: string;
+  readonly g?: string;
+  readonly why?: string;
+  readonly runs: 0 | 1 | 2;
+}
+
+export type TargetReport =
+  | { readonly index: number; readonly name: string; readonly ok: true; readonly sites?: LiteSite[]; readonly records?: LiteRecord[];
+    readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string }
+  | { readonly index: number; readonly name: string; readonly ok: false; readonly file: string; readonly error: string; readonly archiveRead: boolean };
+
+/** A payload parsed once per worker. */
+export interface PreparedProgram {
+  readonly payload: ProgramPayload;
+  readonly localBtf?: Btf;
+  readonly obj?: BpfObject;
+  readonly srcBtf?: Btf;
+  /** Root type names the target slice must cover. */
+  readonly names: readonly string[];
+}
+
+/** Parses what a worker received. */
+export function prepareProgram(payload: ProgramPayload): PreparedProgram {
+  const siteRoots = (btf: Btf, sites: readonly LiveSite[]) => rootNames(btf, sites.flatMap((s) => [s, ...s.guards]));
+  if (payload.kind === 'source') {
+    const localBtf = Btf.parse(payload.localBtf, payload.file);
+    return { payload, localBtf, names: siteRoots(localBtf, payload.sites) };
+  }
+  const obj = parseBpfObject(payload.object, payload.file);
+  const srcBtf = payload.source ? Btf.parse(payload.source.localBtf, payload.source.file) : undefined;
+  const names = new Set(rootNames(obj.btf, obj.ext?.coreRelos ?? []));
+  if (srcBtf && payload.source) for (const n of siteRoots(srcBtf, payload.source.sites)) names.add(n);
+  return { payload, obj, srcBtf, names: [...names].sort() };
+}
+
+export interface EngineOptions {
+  /** Undefined: no cache (always read the archive, relocate on the full BTF). */
+  readonly cache?: SliceCache;
+}
+
+/** Checks one target; never throws (a bad target is a value naming its file). */
+export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index: number, opts: EngineOptions): Promise<TargetReport> {
+  let archiveRead = false;
+  try {
+    const loaded = await loadForCheck(spec, prog.names, opts.cache, () => { archiveRead = true; });
+    const target = { name: spec.name, btf: loaded.btf };
+    const remap = loaded.ids ? (t: string | undefined) => remapAmbiguity(t, loaded.ids!) : (t: string | undefined) => t;
+    if (prog.payload.kind === 'source') {
+      const evs = evaluateSites(prog.localBtf!, prog.payload.sites, [target]);
+      const sites = evs.map((ev): LiteSite => {
+        const st = ev.targets.get(spec.name)!;
+        return {
+          ...lite(st.result, remap), runs: st.runs === undefined ? 2 : st.runs ? 1 : 0,
+          ...(st.offBy ? { off: ev.site.guards.indexOf(st.offBy) } : {}),
+          ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}),
+        };
+      });
+      return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+    }
+    const relos = relocateObject(prog.obj!, [target]);
+    // What the source's guards say, per record; relocated on this target with the source's own local types.
+    const src = prog.payload.source;
+    const runsBySite = src && prog.srcBtf
+      ? evaluateSites(prog.srcBtf, src.sites, [target]).map((ev) => ev.targets.get(spec.name)!.runs)
+      : undefined;
+    const records = relos.map((r, i): LiteRecord => {
+      const res = r.targets.get(spec.name)!;
+      let runs: 0 | 1 | 2 = 2;
+      const matches = (prog.payload as ObjectPayload).recordSites?.[i] ?? [];
+      if (runsBySite && matches.length) {
+        const states = matches.map((j) => runsBySite[j]);
+        runs = states.some((x) => x === true) ? 1 : states.every((x) => x === false) ? 0 : 2;
+      }
+      return { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs };
+    });
+    return { index, name: spec.name, ok: true, records, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+  } catch (e) {
+    return { index, name: spec.name, ok: false, file: spec.path, error: e instanceof Error ? e.message : String(e), archiveRead };
+  }
+}
+
+function lite(r: RelocationResult, remap: (t: string | undefined) => string | undefined): Omit<LiteSite, 'runs'> {
+  return {
+    s: r.status,
+    ...(r.failure ? { f: r.failure } : {}),
+    ...(r.problem ? { p: remap(r.problem) } : {}),
+    ...(r.suggestion ? { g: r.suggestion } : {}),
+    ...(r.reason ? { why: remap(r.reason) } : {}),
+    ...(isExistenceKind(r.kind) && r.value !== undefined ? { v: r.value } : {}),
+  };
+}
+
+function sizeOf(r: RelocationResult): { fs?: number } {
+  if (r.status !== 'ok' || !r.targetSpec) return {};
+  try {
+    const size = fieldSize(r.targetSpec);
+    return size === undefined ? {} : { fs: size };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Ambiguity messages name target type ids ("struct foo [12] and struct foo [34] for ..."); on a slice those are
+ * slice ids, so they are mapped back to the archive's numbering to keep reports identical with and without cache.
+ */
+function remapAmbiguity(text: string | undefined, ids: Uint32Array): string | undefined {
+  if (!text || !/ between .* \[\d+\] and .* \[\d+\] for /.test(text)) return text;
+  const cut = text.indexOf(' for ');
+  return text.slice(0, cut).replace(/\[(\d+)\]/g, (m, n: string) => {
+    const orig = ids[Number(n) - 1];
+    return orig === undefined ? m : `[${orig}]`;
+  }) + text.slice(cut);
+}
+
+interface Loaded {
+  btf: Btf;
+  /** Slice id → original id, when `btf` is a slice. */
+  ids?: Uint32Array;
+  cached: boolean;
+  problem?: string;
+}
+
+/** The target's BTF for this program: the cached slice when it covers `names`, else the archive (then cached). */
+async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: SliceCache | undefined, onRead: () => void): Promise<Loaded> {
+  if (spec.base || !cache) {
+    // Split targets (module or app over a base) are relocated on the full BTF: a slice needs a base BTF.
+    let base: Btf | undefined;
+    if (spec.base) base = await readBtf(spec.base, undefined, onRead);
+    return { btf: await readBtf(spec.path, base, onRead), cached: false };
+  }
+  const stamp = await stampOf(spec.path).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(e.code === 'ENOENT' ? 'file not found' : `cannot read: ${e.message}`);
+  });
+  const entry = await cache.get(stamp);
+  if (entry) {
+    const have = new Set(entry.names);
+    if (names.every((n) => have.has(n))) return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true };
+  }
+  const full = await readBtf(spec.path, undefined, onRead);
+  const covered = [...new Set([...(entry?.names ?? []), ...names])].sort();
+  const slice = sliceBtf(full, covered);
+  const problem = await cache.put({ stamp, names: covered, ...slice });
+  return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}) };
+}
+
+/** Reads and parses one BTF file of any container open.ts knows, decompressing xz natively when `xz` is installed. */
+async function readBtf(file: string, base: Btf | undefined, onRead: () => void): Promise<Btf> {
+  let bytes: Uint8Array;
+  try {
+    onRead();
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read: ${(e as Error).message}`);
+  }
+  if (isXz(bytes) && hasNativeXz()) bytes = await nativeXz(bytes, file);
+  const r = await openBtfBytes(bytes, file, { base });
+  if (!r.ok) throw new Error(r.error.message.startsWith(file) ? r.error.message.slice(file.length).replace(/^:\s*/, '') : r.error.message);
+  return r.value.btf;
+}
+
+function isXz(b: Uint8Array): boolean {
+  return b.length >= 6 && b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0;
+}
+
+let nativeXzAvailable: boolean | undefined;
+
+/** Whether the system `xz` runs: it decompresses about twice as fast as the WebAssembly decoder open.ts falls back to. */
+function hasNativeXz(): boolean {
+  if (process.env.CORELENS_NO_NATIVE_XZ) return false;
+  nativeXzAvailable ??= spawnSync('xz', ['--version'], { stdio: 'ignore' }).status === 0;
+  return nativeXzAvailable;
+}
+
+/** `xz -dc` on bytes; output bounded like open.ts's decoder. Errors name the file. */
+function nativeXz(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      total += c.length;
+      if (total > MAX_PAYLOAD) {
+        child.kill();
+        reject(new Error(`xz data expands beyond ${MAX_PAYLOAD} bytes: refusing`));
+      } else chunks.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    child.on('error', (e) => reject(new Error(`xz: ${e.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(chunks, total));
+      else reject(new Error(`xz data is corrupt or truncated: ${err.trim().replace(/^xz: \(stdin\): /, '') || `xz exited with ${code}`}`));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(bytes);
+  });
+}

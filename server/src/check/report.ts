@@ -1,0 +1,131 @@
+// Rendering a check: the text matrix for people, JSON (stable schema, see README "corelens check") for scripts,
+// SARIF 2.1.0 for code-scanning tools that put findings on the lines.
+
+import * as path from 'path';
+import { CODES } from '../features/diagnostics';
+import { toJson } from '../util/format';
+import { CheckReport, SeverityName, UNRESIZABLE_LOAD } from './run';
+
+/** Version of the JSON document; bumped only on incompatible changes (fields are only ever added). */
+export const CHECK_SCHEMA = 'corelens-check/1';
+
+/** Help text of every rule, for SARIF's rules and the README. */
+export const RULES: Record<string, { name: string; short: string; help: string }> = {
+  [CODES.missingField]: { name: 'MissingField', short: 'A relocated field does not exist on some targets.',
+    help: 'The field is not in the target kernel\'s type: libbpf poisons the instruction and the verifier rejects the program where it runs. Guard it with bpf_core_field_exists(), or read a renamed field through a ___flavor type.' },
+  [CODES.missingType]: { name: 'MissingType', short: 'A relocated type does not exist on some targets.',
+    help: 'No type of that name and kind exists on the target: every relocation rooted at it is poisoned. Guard it with bpf_core_type_exists().' },
+  [CODES.incompatible]: { name: 'IncompatibleField', short: 'A relocated field or type is incompatible on some targets.',
+    help: 'A candidate exists but its kind or layout does not match what the program was compiled against (e.g. a field turned from an integer into a struct); libbpf poisons the instruction.' },
+  [CODES.missingEnumValue]: { name: 'MissingEnumValue', short: 'A relocated enumerator does not exist on some targets.',
+    help: 'Guard the use with bpf_core_enum_value_exists().' },
+  [CODES.ambiguous]: { name: 'Ambiguous', short: 'Several target types match with different results.',
+    help: 'libbpf refuses to load a program whose relocation matches several candidates that disagree. Rename the local type (a ___flavor suffix) or declare more fields so only one matches.' },
+  [CODES.loadError]: { name: 'LoadError', short: 'libbpf fails the load on some targets.',
+    help: 'The relocation cannot be applied at all (a malformed access, an unsupported kind, a value that does not fit the instruction); the whole program fails to load.' },
+  [CODES.sizeDiffers]: { name: 'SizeDiffers', short: 'A field read with a fixed width has another size on some targets.',
+    help: 'The program reads N bytes but the field has another size on the target: it reads part of the field or bytes after it. Size the read with bpf_core_field_size() or BPF_CORE_READ.' },
+  [CODES.directBitfield]: { name: 'DirectBitfield', short: 'A bitfield is read directly.',
+    help: 'A direct load of a bitfield is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or BPF_CORE_READ_BITFIELD_PROBED).' },
+  [CODES.guardConstant]: { name: 'GuardConstant', short: 'An existence check has the same value on every target.',
+    help: 'The check is true (or false) on every configured target: the code it guards always (or never) runs there.' },
+  [UNRESIZABLE_LOAD]: { name: 'UnresizableLoad', short: 'A load or store cannot be resized for some targets.',
+    help: 'The field has another size on the target and is not an unsigned integer or pointer, so libbpf cannot adjust the instruction\'s width and poisons it. Use BPF_CORE_READ or bpf_core_field_size().' },
+};
+
+/** The JSON document (schema CHECK_SCHEMA, documented in the README). */
+export function renderJson(r: CheckReport): string {
+  return toJson({ schema: CHECK_SCHEMA, ...r }, 2);
+}
+
+const LEVEL: Record<SeverityName, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+/** A file path as a SARIF uri: relative to `root` with forward slashes when inside it, else a file:// uri. */
+function artifactUri(file: string, root: string): string {
+  const rel = path.relative(root, file);
+  if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).map(encodeURIComponent).join('/');
+  return `file://${file.split(path.sep).map(encodeURIComponent).join('/')}`;
+}
+
+/** SARIF 2.1.0: one run, a rule per code used, a result per finding with its place and targets. */
+export function renderSarif(r: CheckReport, root: string, version: string): string {
+  const used = [...new Set(r.findings.map((f) => f.code))].sort();
+  const ruleIndex = new Map(used.map((c, i) => [c, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'corelens', version, informationUri: 'https://github.com/corelens/corelens',
+          rules: used.map((c) => {
+            const rule = RULES[c] ?? { name: c, short: c, help: c };
+            return {
+              id: c, name: rule.name, shortDescription: { text: rule.short }, fullDescription: { text: rule.help },
+              help: { text: rule.help }, defaultConfiguration: { level: LEVEL[r.findings.find((f) => f.code === c)!.severity] },
+            };
+          }),
+        },
+      },
+      originalUriBaseIds: { SRCROOT: { uri: `file://${root.split(path.sep).map(encodeURIComponent).join('/')}/` } },
+      results: r.findings.map((f) => ({
+        ruleId: f.code, ruleIndex: ruleIndex.get(f.code), level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [{
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(f.location.file, root), uriBaseId: 'SRCROOT' },
+            ...(f.location.line > 0 ? {
+              region: { startLine: f.location.line, startColumn: f.location.column, endLine: f.location.endLine, endColumn: Math.max(f.location.endColumn, f.location.column) },
+            } : {}),
+          },
+        }],
+        partialFingerprints: { corelensCause: `${f.code}:${f.site.localType}:${f.site.access}:${f.site.kind}` },
+        properties: { cause: f.cause, summary: f.summary, targets: f.targets },
+      })),
+      invocations: [{
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          ...r.skipped.map((s) => ({ level: 'warning', message: { text: `skipped ${s.file}: ${s.problem}` } })),
+          ...r.notes.map((n) => ({ level: 'note', message: { text: n } })),
+        ],
+      }],
+    }],
+  };
+  return JSON.stringify(sarif, null, 2);
+}
+
+/** The text report: the matrix (one row per cause and target set), each row's places, then targets and skips. */
+export function renderText(r: CheckReport, root: string): string {
+  const rel = (f: string) => {
+    const x = path.relative(root, f);
+    return x && !x.startsWith('..') ? x : f;
+  };
+  const s = r.stats;
+  const out: string[] = [];
+  out.push(`corelens check ${rel(r.program.file)}: ${r.program.relocations} relocation${r.program.relocations === 1 ? '' : 's'} × ${s.checked} target${s.checked === 1 ? '' : 's'}`
+    + `${s.skipped ? ` (${s.skipped} skipped)` : ''}; ${s.workers ? `${s.workers} worker${s.workers === 1 ? '' : 's'}` : 'in-process'}, `
+    + `cache ${s.cacheHits}/${s.checked} hits, ${(s.wallMs / 1000).toFixed(1)} s`);
+  if (r.program.kind === 'object') {
+    out.push(r.program.guards === 'source'
+      ? `guards read from ${rel(r.program.source!)}`
+      : 'guards unknown (no source beside the object): poisoned instructions are reported even where they may be dead code');
+  }
+  out.push('');
+  if (r.causes.length === 0) out.push(`no findings on ${s.checked} target${s.checked === 1 ? '' : 's'}`);
+  for (const g of r.causes) {
+    out.push(`${g.severity.padEnd(7)} ${g.cause}: ${g.summary}  [${g.code}]`);
+    for (const i of g.findings) {
+      const f = r.findings[i]!;
+      const where = f.location.line ? `${rel(f.location.file)}:${f.location.line}:${f.location.column}` : rel(f.location.file);
+      out.push(`        ${where}: ${f.message}`);
+    }
+  }
+  const failing = r.targets.filter((t) => t.status === 'fail').length;
+  out.push('', `${failing} of ${s.checked} target${s.checked === 1 ? '' : 's'} fail (errors or warnings), ${s.checked - failing} pass`);
+  if (r.skipped.length) {
+    out.push(`${r.skipped.length} skipped (not readable as BTF):`);
+    for (const k of r.skipped) out.push(`  ${rel(k.file)}: ${k.problem}`);
+  }
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n');
+}

@@ -1,0 +1,21 @@
+// Worker thread entry of `corelens check`: parses the program once, then checks the targets the main thread sends,
+// one message per target, answering with that target's compact report (its BTF is garbage once answered).
+
+import { parentPort, workerData } from 'worker_threads';
+import { SliceCache } from './cache';
+import { ProgramPayload, checkTarget, prepareProgram } from './engine';
+import { TargetSpec } from '../targets/registry';
+
+interface Init { payload: ProgramPayload; cacheDir?: string }
+
+const init = workerData as Init;
+const prog = prepareProgram(init.payload);
+const cache = init.cacheDir ? new SliceCache(init.cacheDir) : undefined;
+
+parentPort!.on('message', (m: { index: number; spec: TargetSpec } | { stop: true }) => {
+  if ('stop' in m) {
+    parentPort!.close();
+    return;
+  }
+  void checkTarget(prog, m.spec, m.index, { cache }).then((r) => parentPort!.postMessage(r));
+});

@@ -1,0 +1,82 @@
+// The VS Code extension as users get it: `npm run package` builds the .vsix; its bundled server analyses a file on
+// its own; then scripts/e2e-vscode.sh installs it into a real VS Code (code-server 4.100.3, installed on demand)
+// and checks the Problems panel, a hover, Build and Relocate (screenshots in .tmp/e2e-artifacts/).
+// Nothing is skipped: a missing tool fails the test with the reason (as root, the script installs what it needs).
+
+import * as assert from 'assert';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { REPO_ROOT, kernelPath } from '../support/paths';
+import { TestClient, startClient } from '../support/lspClient';
+
+const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VSIX = path.join(REPO_ROOT, `corelens-${VERSION}.vsix`);
+
+/** Entry names of a zip (python3's zipfile: no npm dependency just for this). */
+function zipEntries(file: string): string[] {
+  return execFileSync('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', file], { encoding: 'utf8' })
+    .trim().split('\n');
+}
+
+describe('editor extension: the packaged .vsix', function () {
+  this.timeout(240_000);
+  let unpacked: string;
+
+  before(() => {
+    const r = spawnSync('npm', ['run', 'package', '--silent'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /corelens-[\d.]+\.vsix is \d+ KB/, 'prints the size');
+    unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-vsix-'));
+    execFileSync('python3', ['-c', 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', VSIX, unpacked]);
+  });
+  after(() => {
+    if (unpacked) fs.rmSync(unpacked, { recursive: true, force: true });
+  });
+
+  it('holds the bundles, both wasm files, the grammar, the default kernels — and no node_modules or sources', () => {
+    const names = zipEntries(VSIX);
+    for (const want of ['extension/dist/extension.js', 'extension/dist/corelens.js', 'extension/dist/web-tree-sitter.wasm',
+      'extension/grammars/tree-sitter-c.wasm', 'extension/grammars/queries/structure.scm',
+      'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/test-fixtures/btf/kernels/6.1-amd64.btf.xz',
+      'extension/package.json', 'extension/LICENSE.txt']) {
+      assert.ok(names.includes(want), `${want} in the .vsix`);
+    }
+    assert.ok(!names.some((n) => /node_modules|\/src\/|\.ts$|\.map$|\/test\//.test(n.replace('test-fixtures/btf/kernels', ''))), names.join('\n'));
+    assert.ok(fs.statSync(VSIX).size < 12 * 1024 * 1024, 'under 12 MB');
+  });
+
+  it('its bundled server analyses a BPF file on its own (tree-sitter wasm, targets, diagnostics)', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-vsix-ws-'));
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'vscode', 'probe.bpf.c'), 'utf8');
+    const file = path.join(ws, 'probe.bpf.c');
+    fs.writeFileSync(file, text);
+    fs.writeFileSync(path.join(ws, 'corelens.json'), JSON.stringify({ targets: [{ name: '6.1-amd64', path: kernelPath('6.1-amd64') }] }));
+    let client: TestClient | undefined;
+    try {
+      client = await startClient(ws, {}, path.join(unpacked, 'extension', 'dist', 'corelens.js'));
+      const uri = pathToFileURL(file).toString();
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+      const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'));
+      assert.match(String(diags.find((x) => x.code === 'core-missing-field')!.message), /`task_struct::state` does not exist/);
+    } finally {
+      await client?.stop();
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
+  it('in code-server: Problems panel, hover, status bar, Build, Relocate and every command (scripts/e2e-vscode.sh)', () => {
+    const r = spawnSync(path.join(REPO_ROOT, 'scripts', 'e2e-vscode.sh'), [VSIX], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 230_000 });
+    const log = `${r.stdout}\n${r.stderr}`;
+    fs.mkdirSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts'), { recursive: true });
+    fs.writeFileSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts', 'e2e-vscode.log'), log);
+    assert.strictEqual(r.status, 0, `scripts/e2e-vscode.sh failed (${r.signal ?? `exit ${r.status}`}); log in .tmp/e2e-artifacts/e2e-vscode.log:\n${log.slice(-6000)}`);
+    assert.match(log, /\[ui [\d.]+s\] PASS/);
+    assert.match(log, /12 passing/);
+    for (const png of ['problems.png', 'hover.png', 'relocate.png']) {
+      assert.ok(fs.statSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts', png)).size > 10_000, `${png} saved`);
+    }
+  });
+});
