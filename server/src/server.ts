@@ -13,7 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, SeveritySetting, siteFindings } from './features/diagnostics';
 import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
-import { PlainAccess, plainAccessFindings } from './features/plainAccess';
+import { plainAccessFindings } from './features/plainAccess';
 import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
@@ -238,8 +238,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const local = analysis.localBtf();
       evals = evaluateSites(local, analysis.sites as LiveSite[], refs);
       findings = siteFindings(local, evals, refs.map((r) => r.name), { severities: settings.severity });
-      const plain = (analysis as { plainAccesses?: PlainAccess[] }).plainAccesses ?? [];
-      findings.push(...plainAccessFindings(local, plain, refs, { severities: settings.severity }));
+      findings.push(...plainAccessFindings(local, analysis.plainAccesses, refs, { severities: settings.severity }));
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }

@@ -106,12 +106,11 @@ function flavorFix(doc: TextDocument, diag: Diagnostic, d: SiteData, local: Btf,
   const cast = (base: string) => `((${kw} ${flavor} *)${base})`;
   let rewritten: string;
   let check: string;
-  const arrow = /([A-Za-z_][\w.]*(?:->[A-Za-z_]\w*)*)\s*->\s*$/.exec(before);
+  const arrow = writtenAccess(doc, diag);
   const macro = /\b(BPF_CORE_READ\w*|BPF_PROBE_READ\w*)\(\s*([A-Za-z_][\w.>-]*)\s*,\s*$/.exec(before);
   if (arrow) {
-    const base = arrow[1]!;
-    rewritten = before.slice(0, before.length - arrow[0].length) + `${cast(base)}->${newName}` + after;
-    check = `${cast(base)}->${newName}`;
+    rewritten = text.slice(0, arrow.range.start.character) + `${cast(arrow.base)}->${newName}` + text.slice(arrow.range.end.character);
+    check = `${cast(arrow.base)}->${newName}`;
   } else if (macro && /^\s*\)/.test(after)) {
     const base = macro[2]!;
     rewritten = before.slice(0, before.length - macro[0].length) + `${macro[1]}(${cast(base)}, ${newName}` + after;
@@ -183,22 +182,33 @@ function enclosingFunctionLine(doc: TextDocument, line: number): number {
 
 /** `p->flags` (a bitfield read directly) → `BPF_CORE_READ_BITFIELD(p, flags)`. */
 function bitfieldFix(doc: TextDocument, diag: Diagnostic): CodeAction | undefined {
-  const line = diag.range.start.line;
-  const text = lineText(doc, line);
-  const before = text.slice(0, diag.range.start.character);
-  const field = text.slice(diag.range.start.character, diag.range.end.character);
-  const arrow = /([A-Za-z_]\w*(?:->[A-Za-z_]\w*)*)\s*->\s*$/.exec(before);
-  if (!arrow || !/^\w+$/.test(field)) return undefined;
-  const start = before.length - arrow[0].length;
+  const at = writtenAccess(doc, diag);
+  if (!at) return undefined;
   return {
-    title: `Read ${field} with BPF_CORE_READ_BITFIELD`,
+    title: `Read ${at.field} with BPF_CORE_READ_BITFIELD`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diag],
     isPreferred: true,
-    edit: {
-      changes: {
-        [doc.uri]: [TextEdit.replace({ start: { line, character: start }, end: diag.range.end }, `BPF_CORE_READ_BITFIELD(${arrow[1]}, ${field})`)],
-      },
-    },
+    edit: { changes: { [doc.uri]: [TextEdit.replace(at.range, `BPF_CORE_READ_BITFIELD(${at.base}, ${at.field})`)] } },
+  };
+}
+
+/**
+ * The `<base>->field` access a diagnostic points at: its range covers either the whole access or just the field
+ * name (macro arguments and chain hops). Returns the base expression, the field, and the range of the whole access.
+ */
+function writtenAccess(doc: TextDocument, diag: Diagnostic): { base: string; field: string; range: Diagnostic['range'] } | undefined {
+  if (diag.range.start.line !== diag.range.end.line) return undefined;
+  const line = diag.range.start.line;
+  const text = lineText(doc, line);
+  const inside = text.slice(diag.range.start.character, diag.range.end.character);
+  const whole = /^([A-Za-z_][\w.]*(?:->[A-Za-z_]\w*)*)\s*->\s*([A-Za-z_]\w*)$/.exec(inside);
+  if (whole) return { base: whole[1]!, field: whole[2]!, range: diag.range };
+  const before = text.slice(0, diag.range.start.character);
+  const arrow = /([A-Za-z_][\w.]*(?:->[A-Za-z_]\w*)*)\s*->\s*$/.exec(before);
+  if (!arrow || !/^\w+$/.test(inside)) return undefined;
+  return {
+    base: arrow[1]!, field: inside,
+    range: { start: { line, character: before.length - arrow[0].length }, end: diag.range.end },
   };
 }
