@@ -24,23 +24,13 @@
 # -fdebug-prefix-map; gcc 12.2 and pahole 1.24 (Debian 12).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. scripts/lib.sh
 export LC_ALL=C SOURCE_DATE_EPOCH=0
 
 need() {
-	local missing=""
-	for t in gcc clang pahole llvm-objcopy node; do
-		command -v "$t" >/dev/null || missing="$missing $t"
-	done
-	if [ -n "$missing" ]; then
-		local cmd="apt-get install -y gcc clang llvm dwarves"
-		if [ "$(id -u)" = 0 ] && [ "$missing" != " node" ]; then
-			echo "build-apps: installing missing tools:$missing" >&2
-			apt-get update -qq && $cmd
-		else
-			echo "build-apps: missing$missing; run as root: $cmd" >&2
-			exit 1
-		fi
-	fi
+	# One place knows the toolchain and how to install it (apt-get as root, else the exact command).
+	scripts/ensure-tools.sh
 	[ -f server/out/src/btf/dwarf.js ] || npx tsc -b server
 }
 
@@ -86,19 +76,7 @@ if [ "${1:-}" = "--check" ]; then
 	build_into "$chk"
 	status=0
 	for d in bin btf; do
-		want=$(cd "$chk/$d" && ls | sort)
-		have=$(cd "test-fixtures/apps/$d" 2>/dev/null && ls | sort)
-		if [ "$want" != "$have" ]; then
-			echo "build-apps: file list of test-fixtures/apps/$d differs:" >&2
-			diff <(echo "$have") <(echo "$want") >&2 || true
-			status=1
-		fi
-		for f in $want; do
-			if ! cmp -s "$chk/$d/$f" "test-fixtures/apps/$d/$f"; then
-				echo "build-apps: stale test-fixtures/apps/$d/$f" >&2
-				status=1
-			fi
-		done
+		compare_dir build-apps "$chk/$d" "test-fixtures/apps/$d" || status=1
 	done
 	[ $status = 0 ] && echo "build-apps: up to date"
 	exit $status

@@ -21,27 +21,16 @@
 # and their .BTF section is extracted as the raw target BTF.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. scripts/lib.sh
 export LC_ALL=C SOURCE_DATE_EPOCH=0
 
 # targets that are also built big-endian as NAME.bpfeb.btf
 BE_TARGETS="base diff"
 
 need() {
-	local missing=""
-	for t in clang llvm-objcopy pahole python3 bpftool xz; do
-		command -v "$t" >/dev/null || missing="$missing $t"
-	done
-	[ -f /usr/include/bpf/bpf_helpers.h ] || missing="$missing libbpf-dev"
-	if [ -n "$missing" ]; then
-		local cmd="apt-get install -y clang llvm libbpf-dev bpftool dwarves libelf-dev zlib1g-dev"
-		if [ "$(id -u)" = 0 ]; then
-			echo "build-fixtures: installing missing tools:$missing" >&2
-			apt-get update -qq && $cmd
-		else
-			echo "build-fixtures: missing$missing; run as root: $cmd" >&2
-			exit 1
-		fi
-	fi
+	# One place knows the toolchain and how to install it (apt-get as root, else the exact command).
+	scripts/ensure-tools.sh
 }
 
 VMLINUX_BTF=test-fixtures/btf/kernels/6.1-amd64.btf.xz
@@ -110,19 +99,7 @@ if [ "${1:-}" = "--check" ]; then
 	build_into "$chk"
 	status=0
 	for d in objects targets; do
-		want=$(cd "$chk/$d" && ls | sort)
-		have=$(cd "test-fixtures/$d" && ls -p | grep -v / | sort)
-		if [ "$want" != "$have" ]; then
-			echo "build-fixtures: file list of test-fixtures/$d differs:" >&2
-			diff <(echo "$have") <(echo "$want") >&2 || true
-			status=1
-		fi
-		for f in $want; do
-			if ! cmp -s "$chk/$d/$f" "test-fixtures/$d/$f"; then
-				echo "build-fixtures: stale test-fixtures/$d/$f" >&2
-				status=1
-			fi
-		done
+		compare_dir build-fixtures "$chk/$d" "test-fixtures/$d" || status=1
 	done
 	# the userspace apps (issue 8) have their own script
 	scripts/build-apps.sh --check || status=1

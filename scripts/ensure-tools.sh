@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Makes sure the system tools corelens' tests and scripts use are installed (Debian).
 # As root it installs what is missing with apt-get; otherwise it fails naming the exact command to run.
-#   scripts/ensure-tools.sh            the CO-RE toolchain: clang, llvm, libbpf-dev, bpftool, pahole, libelf, zlib, xz
+#   scripts/ensure-tools.sh            the CO-RE toolchain: clang, llvm, gcc, libbpf-dev, bpftool, pahole, libelf, zlib, xz
 #   scripts/ensure-tools.sh neovim     also an extra package set (e.g. editors for end-to-end tests)
 set -euo pipefail
 
-pkgs=(clang llvm libbpf-dev bpftool dwarves libelf-dev zlib1g-dev xz-utils)
-cmds=(clang llvm-objcopy bpftool pahole xz)
+pkgs=(clang llvm gcc libbpf-dev bpftool dwarves libelf-dev zlib1g-dev xz-utils python3)
+cmds=(clang llvm-objcopy gcc cc bpftool pahole xz python3)
 for extra in "$@"; do
 	pkgs+=("$extra")
 	case "$extra" in neovim) cmds+=(nvim) ;; *) cmds+=("$extra") ;; esac
@@ -16,6 +16,8 @@ missing=()
 for c in "${cmds[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
 [ -f /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
 [ -f /usr/include/libelf.h ] || [ -f /usr/include/elfutils/libelf.h ] || missing+=(libelf-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+compgen -G "/usr/lib/*/libbpf.a" >/dev/null || missing+=(libbpf.a)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 cmd="apt-get install -y ${pkgs[*]}"

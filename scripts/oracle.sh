@@ -33,23 +33,8 @@ cd "$(dirname "$0")/.."
 export LC_ALL=C
 
 need() {
-	local missing=""
-	for t in cc xz; do command -v "$t" >/dev/null || missing="$missing $t"; done
-	for f in /usr/include/bpf/btf.h /usr/include/gelf.h /usr/include/zlib.h; do
-		[ -f "$f" ] || missing="$missing $f"
-	done
-	compgen -G "/usr/lib/*/libbpf.a" >/dev/null || compgen -G "/usr/lib/libbpf.a" >/dev/null ||
-		missing="$missing libbpf.a"
-	if [ -n "$missing" ]; then
-		local cmd="apt-get install -y clang llvm libbpf-dev bpftool dwarves libelf-dev zlib1g-dev"
-		if [ "$(id -u)" = 0 ]; then
-			echo "oracle: installing missing tools:$missing" >&2
-			apt-get update -qq && $cmd
-		else
-			echo "oracle: missing$missing; run as root: $cmd" >&2
-			exit 1
-		fi
-	fi
+	# One place knows the toolchain and how to install it (apt-get as root, else the exact command).
+	scripts/ensure-tools.sh
 }
 
 check=0 s390x=0

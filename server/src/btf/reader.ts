@@ -485,6 +485,40 @@ export class Btf {
     return this.ownIdsWithEssentialName(essential);
   }
 
+  /**
+   * Ids (of this blob, ascending) for several essential names in ONE pass over the records, without building the
+   * name index: what a one-shot job (slicing a target for a few root types) needs, at a fraction of the index's cost.
+   */
+  idsWithEssentialNames(names: Iterable<string>): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    const wants = [...new Set(names)].map((name) => ({ name, bytes: Buffer.from(name, 'utf8') })).filter((w) => w.bytes.length > 0);
+    for (const w of wants) out.set(w.name, []);
+    if (this.index) {
+      for (const w of wants) out.set(w.name, this.ownIdsWithEssentialName(w.name));
+      return out;
+    }
+    const byFirst: (typeof wants)[] = new Array(256);
+    for (const w of wants) (byFirst[w.bytes[0]!] ??= []).push(w);
+    const { bytes, offsets, startStrOff, strStart } = this;
+    const ownStrEnd = startStrOff + this.header.strLen;
+    for (let i = 0; i < offsets.length; i++) {
+      const nameOff = this.u32(offsets[i]!);
+      if (nameOff === 0) continue;
+      let p: number;
+      let src = bytes;
+      if (nameOff >= startStrOff && nameOff < ownStrEnd) p = strStart + nameOff - startStrOff;
+      else {
+        const r = this.strRange(nameOff);
+        p = r.start;
+        src = r.btf.bytes;
+      }
+      const list = byFirst[src[p]!];
+      if (!list) continue;
+      for (const w of list) if (bytesEqual(src, p, w.bytes)) this.pushIfNameMatches(out.get(w.name)!, this.startId + i, w.bytes);
+    }
+    return out;
+  }
+
   private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number): number[] {
     const want = Buffer.from(essential, 'utf8');
     if (!this.index && ++this.lookups > 4) this.index = buildNameIndex(this);

@@ -72,11 +72,13 @@ export function sliceBtf(btf: Btf, names: Iterable<string>): Slice {
     }
   };
 
-  for (const name of new Set(names)) {
-    for (const id of btf.idsWithEssentialName(essentialName(name))) walk(id, true);
-  }
+  // One pass over the target for every root name and the `long` spellings (pointer size), instead of building the
+  // full name index for a handful of lookups on a BTF that is dropped right after.
+  const roots = [...new Set([...names].map(essentialName))];
+  const found = btf.idsWithEssentialNames([...roots, ...LONG_NAMES.map(essentialName)]);
+  for (const name of roots) for (const id of found.get(name) ?? []) walk(id, true);
   for (const n of LONG_NAMES) {
-    const id = btf.findByName(n, Kind.Int);
+    const id = (found.get(essentialName(n)) ?? []).find((x) => btf.kind(x) === Kind.Int && btf.name(x) === n);
     if (id) types.add(id);
   }
   const composites = new Set([...whole].filter((id) => {

@@ -66,6 +66,17 @@ describe('BTF reader on real kernels', function () {
     assert.ok(first.slice(0, -1).every((id) => id > 0));
   });
 
+  it('the one-pass batch lookup finds exactly what the name index finds', async () => {
+    const fresh = await openBtfBytes((await kernel('6.1-rt-amd64')).bytes, 'batch');
+    assert.ok(fresh.ok);
+    const btf = fresh.value.btf;
+    const names = ['task_struct', 'sk_buff', 'file', 'long unsigned int', 'pid_type', 'no_such', 'callback_head'];
+    const batch = btf.idsWithEssentialNames(names);
+    for (let i = 0; i < 6; i++) btf.findByName(`warm_${i}`); // builds the index
+    for (const n of names) assert.deepStrictEqual(batch.get(n), btf.idsWithEssentialName(n), n);
+    assert.deepStrictEqual(batch.get('no_such'), []);
+  });
+
   it('resolves sizes, typedefs and C names', async () => {
     const btf = await kernel('6.18-amd64');
     const t = btf.composite(btf.findByName('task_struct', Kind.Struct));
