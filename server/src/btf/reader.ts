@@ -42,6 +42,19 @@ const LONG_NAMES = new Set([
 
 const VOID: BtfType = Object.freeze({ id: 0, name: '', kind: Kind.Void });
 const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Bytes after the 12-byte common header, by kind: a fixed part plus one entry per vlen (table, not switch: hot loop). */
+const RECORD_SIZES = (() => {
+  const fixed = new Int32Array(128).fill(-1);
+  const perVlen = new Int32Array(128);
+  const set = (kinds: Kind[], f: number, v: number) => kinds.forEach((k) => { fixed[k] = f; perVlen[k] = v; });
+  set([Kind.Int, Kind.Var, Kind.DeclTag], 4, 0);
+  set([Kind.Ptr, Kind.Fwd, Kind.Typedef, Kind.Volatile, Kind.Const, Kind.Restrict, Kind.Func, Kind.Float, Kind.TypeTag], 0, 0);
+  set([Kind.Array], 12, 0);
+  set([Kind.Struct, Kind.Union, Kind.Datasec, Kind.Enum64], 0, 12);
+  set([Kind.Enum, Kind.FuncProto], 0, 8);
+  return { fixed, perVlen };
+})();
 const utf8 = new TextDecoder('utf-8');
 
 /** One BTF blob (base or split), read lazily from its bytes. */
@@ -58,6 +71,8 @@ export class Btf {
   private readonly words?: Uint32Array;
   private readonly strStart: number;
   private readonly offsets: Uint32Array;
+  /** Kind of each own type, recorded during the scan: lets kind-filtered lookups skip records with one byte load. */
+  private readonly kinds: Uint8Array;
   /** Record sizes of kinds this reader does not know, from the layout section: [infoSize, elemSize] by kind. */
   private readonly unknownKinds?: Map<number, [number, number]>;
   private readonly kindMask: number;
@@ -91,7 +106,7 @@ export class Btf {
     this.strStart = this.header.hdrLen + this.header.strOff;
     this.checkStrings();
     this.unknownKinds = this.parseLayout();
-    this.offsets = this.scanTypes();
+    [this.offsets, this.kinds] = this.scanTypes();
   }
 
   /** Parses raw BTF bytes; throws BtfError on malformed input. */
@@ -182,44 +197,47 @@ export class Btf {
   }
 
   /** Walks the type section once, recording where each record starts and checking that each fits. */
-  private scanTypes(): Uint32Array {
+  private scanTypes(): [Uint32Array, Uint8Array] {
     const { header: h, file } = this;
     let pos = h.hdrLen + h.typeOff;
     const end = pos + h.typeLen;
-    const out = new Uint32Array(Math.floor(h.typeLen / 12) + 1);
+    const maxRecords = Math.floor(h.typeLen / 12) + 1;
+    // Checked before allocating: the offset table is the one allocation that grows with the input.
+    if (maxRecords > MAX_TYPES) throw new BtfError(`type section of ${h.typeLen} bytes: more than ${MAX_TYPES} types, refusing`, file, 12);
+    const out = new Uint32Array(maxRecords);
+    const kinds = new Uint8Array(maxRecords);
     const words = this.words;
+    const { fixed, perVlen } = this.recordSizes();
+    const mask = this.kindMask;
     let n = 0;
     while (pos < end) {
       if (end - pos < 12) throw new BtfError(`type record #${this.startId + n} is cut off (${end - pos} bytes left)`, file, pos);
       const info = words ? words[(pos + 4) >>> 2]! : this.view.getUint32(pos + 4, this.littleEndian);
-      const kind = (info >>> 24) & this.kindMask;
-      const vlen = info & 0xffff;
-      let tail: number;
-      switch (kind) {
-        case Kind.Int: case Kind.Var: case Kind.DeclTag: tail = 4; break;
-        case Kind.Ptr: case Kind.Fwd: case Kind.Typedef: case Kind.Volatile: case Kind.Const: case Kind.Restrict:
-        case Kind.Func: case Kind.Float: case Kind.TypeTag: tail = 0; break;
-        case Kind.Array: tail = 12; break;
-        case Kind.Struct: case Kind.Union: case Kind.Datasec: case Kind.Enum64: tail = 12 * vlen; break;
-        case Kind.Enum: case Kind.FuncProto: tail = 8 * vlen; break;
-        default: {
-          const lay = this.unknownKinds?.get(kind);
-          if (!lay) {
-            throw new BtfError(
-              `type #${this.startId + n} has unknown kind ${kind}${kind === 0 ? ' (UNKN is not a valid stored kind)' : ''}`,
-              file, pos + 4);
-          }
-          tail = lay[0] + lay[1] * vlen;
-        }
+      const kind = (info >>> 24) & mask;
+      const f = fixed[kind]!;
+      if (f < 0) {
+        throw new BtfError(
+          `type #${this.startId + n} has unknown kind ${kind}${kind === 0 ? ' (UNKN is not a valid stored kind)' : ''}`, file, pos + 4);
       }
-      if (pos + 12 + tail > end) {
-        throw new BtfError(`type #${this.startId + n} (${kindName(kind)}) runs past the end of the type section`, file, pos);
-      }
-      if (n >= MAX_TYPES) throw new BtfError(`more than ${MAX_TYPES} types: refusing absurd input`, file, pos);
+      const next = pos + 12 + f + perVlen[kind]! * (info & 0xffff);
+      if (next > end) throw new BtfError(`type #${this.startId + n} (${kindName(kind)}) runs past the end of the type section`, file, pos);
+      kinds[n] = kind;
       out[n++] = pos;
-      pos += 12 + tail;
+      pos = next;
     }
-    return out.subarray(0, n);
+    return [out.subarray(0, n), kinds.subarray(0, n)];
+  }
+
+  /** Record tail sizes by kind (fixed part, bytes per vlen entry); -1 marks kinds this file cannot contain. */
+  private recordSizes(): { fixed: Int32Array; perVlen: Int32Array } {
+    if (!this.unknownKinds) return RECORD_SIZES;
+    const fixed = RECORD_SIZES.fixed.slice();
+    const perVlen = RECORD_SIZES.perVlen.slice();
+    for (const [k, [info, elem]] of this.unknownKinds) {
+      fixed[k] = info;
+      perVlen[k] = elem;
+    }
+    return { fixed, perVlen };
   }
 
   // ---- strings -------------------------------------------------------------------------------------------
@@ -264,7 +282,8 @@ export class Btf {
   kind(id: number): number {
     if (id === 0) return Kind.Void;
     if (id < this.startId) return this.base!.kind(id);
-    return (this.u32(this.recordOffset(id) + 4) >>> 24) & this.kindMask;
+    this.recordOffset(id); // range check with a clear error
+    return this.kinds[id - this.startId]!;
   }
 
   /** name_off of type `id`. */
@@ -533,16 +552,16 @@ export class Btf {
       return out;
     }
     // Linear scan over the raw records, like libbpf's btf__find_by_name_kind, comparing name bytes in place.
-    const { bytes, offsets, startStrOff, strStart, words, kindMask } = this;
+    const { bytes, offsets, kinds, startStrOff, strStart, words } = this;
     const ownStrEnd = startStrOff + this.header.strLen;
     const first = want[0];
     const last = want[want.length - 1];
     const wantKind = kind ?? -1;
     for (let i = 0; i < offsets.length; i++) {
+      if (wantKind >= 0 && kinds[i] !== wantKind) continue;
       const rec = offsets[i]!;
       const nameOff = words ? words[rec >>> 2]! : this.u32(rec);
       if (nameOff === 0) continue;
-      if (wantKind >= 0 && (((words ? words[(rec >>> 2) + 1]! : this.u32(rec + 4)) >>> 24) & kindMask) !== wantKind) continue;
       if (nameOff >= startStrOff && nameOff < ownStrEnd) {
         const p = strStart + nameOff - startStrOff;
         if (bytes[p] !== first || bytes[p + want.length - 1] !== last) continue;
