@@ -29,6 +29,8 @@ export const RULES: Record<string, { name: string; short: string; help: string }
     help: 'A direct load of a bitfield is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or BPF_CORE_READ_BITFIELD_PROBED).' },
   [CODES.guardConstant]: { name: 'GuardConstant', short: 'An existence check has the same value on every target.',
     help: 'The check is true (or false) on every configured target: the code it guards always (or never) runs there.' },
+  [CODES.notRelocated]: { name: 'NotRelocated', short: 'An access through a type without preserve_access_index reads a moved field.',
+    help: 'The offset is compiled in (the type is not relocatable), but the field sits elsewhere on the target: the program reads the wrong bytes there. Add __attribute__((preserve_access_index)) or read it with BPF_CORE_READ.' },
   [UNRESIZABLE_LOAD]: { name: 'UnresizableLoad', short: 'A load or store cannot be resized for some targets.',
     help: 'The field has another size on the target and is not an unsigned integer or pointer, so libbpf cannot adjust the instruction\'s width and poisons it. Use BPF_CORE_READ or bpf_core_field_size().' },
 };
