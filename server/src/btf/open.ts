@@ -1,9 +1,11 @@
 // Opening BTF from files as found in the wild: raw .btf, /sys/kernel/btf/*, ELF .BTF sections, .gz, .xz, tar.
 //
-// Decompression: gzip uses Node's zlib; xz uses `xz-decompress` (xz-embedded compiled to WebAssembly), chosen
+// Decompression: gzip uses Node's zlib; xz uses the system `xz` when it runs (about 3x faster, which matters when
+// hundreds of BTFHub archives are checked), else `xz-decompress` (xz-embedded compiled to WebAssembly), chosen
 // because it needs no native build and bundles into the VS Code extension unchanged on every platform.
 // tar is simple enough (512-byte ustar headers) that a reader here beats a dependency.
 
+import { spawn, spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
 import * as zlib from 'zlib';
 import { BtfError, Result, asBtfError, fail, ok } from './errors';
@@ -105,6 +107,7 @@ type XzModule = { XzReadableStream: new (s: ReadableStream<Uint8Array>) => Reada
 let xzModule: XzModule | undefined;
 
 async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  if (hasNativeXz()) return nativeXz(bytes, file);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   xzModule ??= require('xz-decompress') as XzModule;
   const chunks: Uint8Array[] = [];
@@ -127,6 +130,40 @@ async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array
     throw new BtfError(`xz data is corrupt or truncated: ${e instanceof Error ? e.message : String(e)}`, file);
   }
   return Buffer.concat(chunks, total);
+}
+
+let nativeXzAvailable: boolean | undefined;
+
+/** Whether the system `xz` runs (CORELENS_NO_NATIVE_XZ forces the WebAssembly decoder, e.g. to test it). */
+function hasNativeXz(): boolean {
+  if (process.env.CORELENS_NO_NATIVE_XZ) return false;
+  nativeXzAvailable ??= spawnSync('xz', ['--version'], { stdio: 'ignore' }).status === 0;
+  return nativeXzAvailable;
+}
+
+/** `xz -dc` on bytes, bounded like the WebAssembly path; errors are BtfErrors naming the file. */
+function nativeXz(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      total += c.length;
+      if (total > MAX_PAYLOAD) {
+        child.kill();
+        reject(new BtfError(`xz data expands beyond ${MAX_PAYLOAD} bytes: refusing`, file));
+      } else chunks.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    child.on('error', (e) => reject(new BtfError(`xz: ${e.message}`, file)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(chunks, total));
+      else reject(new BtfError(`xz data is corrupt or truncated: ${err.trim().replace(/^xz: \(stdin\): /, '') || `xz exited with ${code}`}`, file));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(bytes);
+  });
 }
 
 function isTar(b: Uint8Array): boolean {

@@ -2,9 +2,7 @@
 // keep only a compact per-site result; the target's BTF is dropped when this returns. Runs in workers and, for
 // --jobs 0, on the main thread: one code path, so both give identical results.
 
-import { spawn, spawnSync } from 'child_process';
-import { promises as fs } from 'fs';
-import { openBtfBytes, MAX_PAYLOAD } from '../btf/open';
+import { openBtfFile } from '../btf/open';
 import { BpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { ReloKind, isExistenceKind } from '../core/kinds';
@@ -204,56 +202,10 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
   return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}) };
 }
 
-/** Reads and parses one BTF file of any container open.ts knows, decompressing xz natively when `xz` is installed. */
+/** Reads and parses one BTF file of any container open.ts knows; errors carry the problem without the file name. */
 async function readBtf(file: string, base: Btf | undefined, onRead: () => void): Promise<Btf> {
-  let bytes: Uint8Array;
-  try {
-    onRead();
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read: ${(e as Error).message}`);
-  }
-  if (isXz(bytes) && hasNativeXz()) bytes = await nativeXz(bytes, file);
-  const r = await openBtfBytes(bytes, file, { base });
+  onRead();
+  const r = await openBtfFile(file, { base });
   if (!r.ok) throw new Error(r.error.message.startsWith(file) ? r.error.message.slice(file.length).replace(/^:\s*/, '') : r.error.message);
   return r.value.btf;
-}
-
-function isXz(b: Uint8Array): boolean {
-  return b.length >= 6 && b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0;
-}
-
-let nativeXzAvailable: boolean | undefined;
-
-/** Whether the system `xz` runs: it decompresses about twice as fast as the WebAssembly decoder open.ts falls back to. */
-function hasNativeXz(): boolean {
-  if (process.env.CORELENS_NO_NATIVE_XZ) return false;
-  nativeXzAvailable ??= spawnSync('xz', ['--version'], { stdio: 'ignore' }).status === 0;
-  return nativeXzAvailable;
-}
-
-/** `xz -dc` on bytes; output bounded like open.ts's decoder. Errors name the file. */
-function nativeXz(bytes: Uint8Array, file: string): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      total += c.length;
-      if (total > MAX_PAYLOAD) {
-        child.kill();
-        reject(new Error(`xz data expands beyond ${MAX_PAYLOAD} bytes: refusing`));
-      } else chunks.push(c);
-    });
-    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-    child.on('error', (e) => reject(new Error(`xz: ${e.message}`)));
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(chunks, total));
-      else reject(new Error(`xz data is corrupt or truncated: ${err.trim().replace(/^xz: \(stdin\): /, '') || `xz exited with ${code}`}`));
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(bytes);
-  });
 }

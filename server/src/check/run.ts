@@ -3,6 +3,7 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { describeFsError } from '../btf/open';
 import { openBpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { essentialName } from '../btf/reader';
@@ -167,8 +168,7 @@ async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CheckInputError(`${file}: ${code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+    throw new CheckInputError(`${file}: ${describeFsError(e)}`);
   }
   const analyzer = await createAnalyzer({ defines: o.defines });
   const a = analyzer.analyze(file, text, { includePaths: [...(o.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });

@@ -182,6 +182,21 @@ describe('containers', function () {
     assert.match(dir.error.message, /is a directory/);
   });
 
+  it('the WebAssembly xz decoder (used where no system xz runs) reads what the system xz reads', async () => {
+    const native = await openBtfFile(kernelPath('6.1-cloud-amd64'));
+    process.env.CORELENS_NO_NATIVE_XZ = '1';
+    try {
+      const wasm = await openBtfFile(kernelPath('6.1-cloud-amd64'));
+      assert.ok(native.ok && wasm.ok);
+      assert.ok(Buffer.from(native.value.btf.bytes).equals(Buffer.from(wasm.value.btf.bytes)));
+      const bad = await openBtfBytes(Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 1, 2, 3]), 'x.bin');
+      assert.ok(!bad.ok);
+      assert.match(bad.error.message, /x\.bin: xz data is corrupt or truncated/);
+    } finally {
+      delete process.env.CORELENS_NO_NATIVE_XZ;
+    }
+  });
+
   it('reads an xz-compressed kernel exactly like its decompressed bytes', async () => {
     const viaXz = await kernel('6.18-amd64');
     const again = await openBtfBytes(viaXz.bytes, 'raw');
