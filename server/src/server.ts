@@ -58,6 +58,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const analysedWith = new Map<string, number>();
   let caps = { configuration: false, progress: false, watch: false, inlayRefresh: false, codeLensRefresh: false };
   const reportedFailures = new Set<string>();
+  /**
+   * The target load in progress: checks wait for it, so findings never name a half-loaded target set ("missing on
+   * 6.1" while 6.18 is still decompressing); a target that fails is skipped once it failed, not waited for again.
+   */
+  let targetsLoading: Promise<void> = Promise.resolve();
   const log = (m: string) => connection.console.log(`corelens: ${m}`);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -125,7 +130,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     includeVersion++;
     targets.configure(specs);
     publishConfigProblems();
-    await loadTargets();
+    targetsLoading = loadTargets();
+    await targetsLoading;
     for (const doc of documents.all()) schedule(doc, 0);
   }
 
@@ -230,6 +236,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       log(`analysis of ${uri} failed: ${(e as Error).message}`);
       return undefined;
     }
+    await targetsLoading;
     const loaded = targets.loaded();
     const refs = loaded.map((t) => ({ name: t.spec.name, btf: t.btf }));
     let evals: SiteEvaluation[] = [];
