@@ -167,14 +167,14 @@ APP_KERNEL=6.1-amd64
 app_args=()
 app_targets() {
 	mkdir -p .tmp/apps
-	[ -f server/out/src/cli.js ] || npx tsc -b server
+	[ -f server/out/src/cli/main.js ] || npx tsc -b server
 	local btf name merged
 	for btf in test-fixtures/apps/btf/uprobe_*.btf test-fixtures/apps/btf/plugin_*.btf; do
 		case "$btf" in *.dwarf.btf) continue ;; esac
 		name=$(basename "$btf" .btf)
 		app_args+=("$name=$btf" "$name.dwarf=test-fixtures/apps/btf/$name.dwarf.btf")
 		merged=.tmp/apps/$name+$APP_KERNEL.btf
-		if [ ! -f "$merged" ] || [ "$btf" -nt "$merged" ] || [ server/out/src/btf/merge.js -nt "$merged" ]; then
+		if [ ! -f "$merged" ] || [ "$btf" -nt "$merged" ] || [ server/out/src/tools/merge.js -nt "$merged" ]; then
 			node server/bin/corelens.js merge ".tmp/kernels/$APP_KERNEL.btf" "$btf" --out "$merged.$$" >/dev/null
 			mv "$merged.$$" "$merged"
 		fi

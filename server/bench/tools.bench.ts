@@ -3,9 +3,9 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { emitCHeader } from '../src/btf/cformat';
-import { mergeBtf } from '../src/btf/merge';
-import { minimizeBtf } from '../src/btf/minimize';
+import { emitCHeader } from '../src/tools/cformat';
+import { mergeBtf } from '../src/tools/merge';
+import { minimizeBtf } from '../src/tools/minimize';
 import { openBpfObject } from '../src/btf/object';
 import { Btf } from '../src/btf/reader';
 import { writerFromBtf } from '../src/btf/writer';

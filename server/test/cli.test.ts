@@ -2,7 +2,7 @@
 
 import * as assert from 'assert';
 import * as path from 'path';
-import { main } from '../src/cli';
+import { main } from '../src/cli/main';
 import { FIXTURES, kernelPath } from './support/paths';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

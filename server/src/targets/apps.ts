@@ -3,7 +3,7 @@
 
 import * as path from 'path';
 import { BtfError, Result, asBtfError, fail, ok } from '../btf/errors';
-import { mergeBtf } from '../btf/merge';
+import { mergeBtf } from '../tools/merge';
 import { openBtfFile } from '../btf/open';
 import { Btf } from '../btf/reader';
 import { referencedIds } from '../btf/writer';

@@ -3,7 +3,7 @@
 
 import * as assert from 'assert';
 import * as path from 'path';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/main';
 import { OBJECTS_DIR, kernelPath } from '../support/paths';
 import { APPS_BIN } from './support';
 

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/main';
 import { Btf } from '../../src/btf/reader';
 import { FIXTURES, OBJECTS_DIR, TARGETS_DIR } from '../support/paths';
 

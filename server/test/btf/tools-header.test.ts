@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { emitCHeader } from '../../src/btf/cformat';
+import { emitCHeader } from '../../src/tools/cformat';
 import { Btf } from '../../src/btf/reader';
 import { Kind } from '../../src/btf/types';
 import { BtfWriter } from '../../src/btf/writer';

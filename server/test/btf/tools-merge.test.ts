@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { mergeBtf } from '../../src/btf/merge';
+import { mergeBtf } from '../../src/tools/merge';
 import { Btf } from '../../src/btf/reader';
 import { Kind } from '../../src/btf/types';
 import { kernel } from '../support/kernels';

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { minimizeBtf } from '../../src/btf/minimize';
+import { minimizeBtf } from '../../src/tools/minimize';
 import { openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { Kind } from '../../src/btf/types';

@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkCommand } from '../../src/check/cli';
+import { checkCommand } from '../../src/cli/check';
 import { FIXTURES, KERNELS, kernelPath } from '../support/paths';
 
 interface Run { code: number; out: string; err: string }

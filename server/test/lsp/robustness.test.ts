@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Diagnostic, Hover, IPCMessageReader, IPCMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
-import { emitCHeader } from '../../src/btf/cformat';
+import { emitCHeader } from '../../src/tools/cformat';
 import { kernel } from '../support/kernels';
 import { TestClient, startClient } from '../support/lspClient';
 import { FIXTURES, REPO_ROOT, kernelPath } from '../support/paths';

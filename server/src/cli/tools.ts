@@ -5,15 +5,15 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import type { Io } from '../cli';
+import type { Io } from './common';
 import { parseTargetArg, loadTarget, TargetSpec } from '../targets/registry';
 import { renderTable, toJson } from '../util/format';
-import { emitCHeader } from './cformat';
-import { mergeBtf } from './merge';
-import { minimizeBtf } from './minimize';
-import { BpfObject, openBpfObject } from './object';
-import { openBtfFile } from './open';
-import { Btf } from './reader';
+import { emitCHeader } from '../tools/cformat';
+import { mergeBtf } from '../tools/merge';
+import { minimizeBtf } from '../tools/minimize';
+import { BpfObject, openBpfObject } from '../btf/object';
+import { openBtfFile } from '../btf/open';
+import { Btf } from '../btf/reader';
 
 interface ToolArgs {
   positional: string[];

@@ -3,9 +3,9 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { RELO_KIND_NAMES } from '../core/kinds';
-import type { Io } from '../cli';
+import type { Io } from './common';
 import { renderTable, toJson } from '../util/format';
-import { createAnalyzer } from './analyzer';
+import { createAnalyzer } from '../source/analyzer';
 
 /** Runs the sites command; exit code 0 ok, 1 unreadable file, 2 bad usage. */
 export async function sitesCommand(args: string[], io: Io): Promise<number> {

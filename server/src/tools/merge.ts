@@ -7,9 +7,9 @@
 // struct/union/enum/typedef collisions with the kernel are kept and reported, because libbpf would see two
 // CO-RE candidates for that name and may call a relocation ambiguous.
 
-import { Btf } from './reader';
-import { BtfType, Kind } from './types';
-import { BtfWriter, NewType, remapType } from './writer';
+import { Btf } from '../btf/reader';
+import { BtfType, Kind } from '../btf/types';
+import { BtfWriter, NewType, remapType } from '../btf/writer';
 
 export interface MergeOptions {
   littleEndian?: boolean;

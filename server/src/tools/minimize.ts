@@ -9,10 +9,10 @@
 // two candidates, an error on the full BTF) would resolve on the minimised file; here every candidate that matches
 // is kept, so errors stay errors too.
 
-import { Btf } from './reader';
-import { BpfObject } from './object';
-import { Kind, isComposite } from './types';
-import { pruneBtf } from './writer';
+import { Btf } from '../btf/reader';
+import { BpfObject } from '../btf/object';
+import { Kind, isComposite } from '../btf/types';
+import { pruneBtf } from '../btf/writer';
 import { CandidateCache, Candidate, relocate } from '../core/relocate';
 import { ReloKind, isEnumvalBased, isFieldBased } from '../core/kinds';
 import { matchSpec } from '../core/match';

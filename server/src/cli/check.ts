@@ -4,14 +4,14 @@
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Io } from '../cli';
+import type { Io } from './common';
 import { SeveritySetting } from '../features/diagnostics';
 import { CONFIG_FILE, readConfigFile, resolveTargets } from '../targets/config';
 import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
 import { SkippedFile, TargetFilter, filterTargets, parseVersionRange, scanTargetTree } from '../targets/tree';
-import { defaultCacheDir } from './cache';
-import { renderJson, renderSarif, renderText } from './report';
-import { CheckInputError, SeverityName, runCheck } from './run';
+import { defaultCacheDir } from '../check/cache';
+import { renderJson, renderSarif, renderText } from '../check/report';
+import { CheckInputError, SeverityName, runCheck } from '../check/run';
 
 export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
   --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz

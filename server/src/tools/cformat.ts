@@ -6,8 +6,8 @@
 // bpftool does. Types are ordered so every by-value use follows its definition; pointers only need a forward
 // declaration. Duplicate tag or typedef names (kernel BTF has some) get `___N` suffixes, like bpftool.
 
-import { Btf } from './reader';
-import { BtfType, CompositeType, EnumType, Kind, Member } from './types';
+import { Btf } from '../btf/reader';
+import { BtfType, CompositeType, EnumType, Kind, Member } from '../btf/types';
 
 export interface HeaderOptions {
   /** Include guard macro; bpftool uses __VMLINUX_H__. */

@@ -1,0 +1,55 @@
+// `corelens btf info`: what a BTF file holds (containers, byte order, counts per kind, base of split BTF).
+
+import { openBtfFile } from '../btf/open';
+import { Btf } from '../btf/reader';
+import { KIND_NAMES } from '../btf/types';
+import { toJson } from '../util/format';
+import { Io, Parsed, UsageError } from './common';
+
+/** Prints one summary per file; exit 1 when a file cannot be read. */
+export async function btfInfo(p: Parsed, io: Io): Promise<number> {
+  if (p.positional.length === 0) throw new UsageError('btf info needs at least one FILE');
+  let base: Btf | undefined;
+  if (p.base) {
+    const b = await openBtfFile(p.base);
+    if (!b.ok) {
+      io.err(`corelens: ${b.error.message}`);
+      return 1;
+    }
+    base = b.value.btf;
+  }
+  let status = 0;
+  const infos: unknown[] = [];
+  for (const file of p.positional) {
+    const r = await openBtfFile(file, { base });
+    if (!r.ok) {
+      io.err(`corelens: ${r.error.message}`);
+      status = 1;
+      continue;
+    }
+    const { btf, containers } = r.value;
+    const counts: Record<string, number> = {};
+    for (let id = btf.startId; id < btf.typeCount; id++) {
+      const k = KIND_NAMES[btf.kind(id)] ?? `kind${btf.kind(id)}`;
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+    const info = {
+      file, containers, byteOrder: btf.littleEndian ? 'little-endian' : 'big-endian', headerLength: btf.header.hdrLen,
+      types: btf.ownTypeCount, firstTypeId: btf.startId, stringBytes: btf.header.strLen, pointerSize: btf.pointerSize,
+      kinds: counts, ...(base ? { base: p.base, baseTypes: base.typeCount - 1 } : {}),
+    };
+    infos.push(info);
+    if (!p.json) {
+      io.out(`${file}`);
+      io.out(`  container:    ${containers.join(' → ')}`);
+      io.out(`  byte order:   ${info.byteOrder} (header ${info.headerLength} bytes)`);
+      io.out(`  types:        ${info.types} (ids ${btf.startId}..${btf.typeCount - 1})${base ? `, split over ${p.base} (${base.typeCount - 1} types)` : ''}`);
+      io.out(`  strings:      ${info.stringBytes} bytes`);
+      io.out(`  pointer size: ${info.pointerSize}`);
+      io.out(`  kinds:        ${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    }
+  }
+  if (p.json) io.out(toJson({ files: infos }));
+  return status;
+}
+

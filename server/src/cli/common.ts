@@ -1,0 +1,62 @@
+// What every CLI command shares: output streams, usage errors, the common argument parser, target loading.
+
+import { BUNDLED_KERNELS_DIR, LoadedTarget, TargetSpec, defaultTargetSpecs, loadTargets, parseTargetArg } from '../targets/registry';
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export const defaultIo: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+
+/** Thrown for bad usage: main() reports it with the usage text and exit code 2. */
+export class UsageError extends Error {}
+
+export interface Parsed {
+  positional: string[];
+  targets: TargetSpec[];
+  json: boolean;
+  /** layout: only members whose offset, size or presence differ across targets. */
+  changed?: boolean;
+  base?: string;
+}
+
+export function parseArgs(args: string[]): Parsed {
+  const p: Parsed = { positional: [], targets: [], json: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') p.json = true;
+    else if (a === '--changed') p.changed = true;
+    else if (a === '--target' || a === '-t') {
+      const t = parseTargetArg(value());
+      if (typeof t === 'string') throw new UsageError(t);
+      p.targets.push(t);
+    } else if (a.startsWith('--target=')) {
+      const t = parseTargetArg(a.slice('--target='.length));
+      if (typeof t === 'string') throw new UsageError(t);
+      p.targets.push(t);
+    } else if (a === '--base') p.base = value();
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    else p.positional.push(a);
+  }
+  return p;
+}
+
+/** The targets named on the command line, else the default targets; failures are reported, undefined when none load. */
+export async function loadOrDefault(p: Parsed, io: Io): Promise<LoadedTarget[] | undefined> {
+  const specs = p.targets.length ? p.targets : defaultTargetSpecs();
+  if (specs.length === 0) {
+    io.err(`corelens: no targets: pass --target NAME=FILE (no ${'/sys/kernel/btf/vmlinux'} and no bundled kernels in ${BUNDLED_KERNELS_DIR})`);
+    return undefined;
+  }
+  const { loaded, failed } = await loadTargets(specs);
+  for (const f of failed) io.err(`corelens: ${f.message}`);
+  if (loaded.length === 0) return undefined;
+  return loaded;
+}
+
