@@ -20,7 +20,7 @@ export interface RawSite {
   /** Macro invocation the site came from (clang attributes the instruction to it). */
   expStart?: number;
   func: string;
-  guards: { check: RawSite; when: boolean }[];
+  guards: GuardRef[];
   /** Bytes the program reads at the relocated field (direct load or BPF_CORE_READ hop), when fixed. */
   readSize?: number;
   /** A direct load of a bitfield member (not through BPF_CORE_READ_BITFIELD*). */
@@ -32,17 +32,36 @@ export interface RawSite {
 /** A member access through a record without preserve_access_index: clang bakes its offset into the program. */
 export interface RawPlain { root: CType; access: number[]; start: number; end: number }
 
+/** A check the site's execution depends on; `via` names the inlined calls (from this function) that lead to the
+ * function holding the check, for checks made inside helpers (`if (has_x())`). */
+export interface GuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+
+/** A call of a function with a body, as written in this function. */
+export interface CallRef {
+  name: string;
+  def: FuncDef;
+  start: number;
+  end: number;
+  /** Guards in effect at the call (the whole callee runs under them). */
+  guards: GuardRef[];
+}
+
 export interface FuncResult {
   sites: RawSite[];
   plain: RawPlain[];
-  calls: string[];
+  /** Calls of functions with a body (helpers of this file or of any header). */
+  calls: CallRef[];
   notes: { start: number; end: number; message: string }[];
+  /** What a nonzero (t) / zero (f) result of this function implies about CO-RE checks it made. */
+  ret?: { t: GuardRef[]; f: GuardRef[] };
+  /** Functions whose analysis this one used (summaries, parameter use): an edit to one re-analyses this one. */
+  deps: Set<string>;
 }
 
 interface Ctx {
   preserve: boolean;
   noEmit: boolean;
-  guards: { check: RawSite; when: boolean }[];
+  guards: GuardRef[];
 }
 
 interface Val {
@@ -74,15 +93,61 @@ const TYPE_MACROS: { [k: string]: ReloKind } = {
 const X86_REGS = { kernel: ['di', 'si', 'dx', 'cx', 'r8', 'ax'], uapi: ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'rax'], sys4k: 'r10' };
 
 export interface SiteOptions {
-  /** `__VMLINUX_H__` (or `__KERNEL__`) defined when bpf_tracing.h was included: kernel pt_regs names. */
+  /** `__VMLINUX_H__` (or `__KERNEL__`) defined when bpf_tracing.h was included: kernel pt_regs names (only used by
+   * the built-in fallback for libbpf's program macros, when libbpf's headers cannot be found). */
   kernelRegs: boolean;
+  /** The analysis of another function (memoised by the caller), for its result summary; undefined while it is on
+   * the current call stack (recursion). */
+  summaryOf?: (f: FuncDef) => FuncResult | undefined;
 }
+
+/** clang inlines a called function with a body unless it is `__noinline` or a non-static (global) function. */
+export function inlinable(f: FuncDef): boolean {
+  return !!f.body && !f.noinline && (f.static || !!f.inline);
+}
+
+/** Names a function body mentions (parameter use for dead-argument elimination). */
+const bodyNames = new WeakMap<FuncDef, Set<string>>();
+function namesOf(f: FuncDef): Set<string> {
+  let s = bodyNames.get(f);
+  if (!s) { s = new Set((f.body ?? []).map((t) => t.s)); bodyNames.set(f, s); }
+  return s;
+}
+
+/** No side effect clang must keep: its loads die with an unused result (calls of helpers and statements do not). */
+function pure(x: Expr): boolean {
+  switch (x.e) {
+    case 'num': case 'str': case 'id': case 'type': case 'bad': return true;
+    case 'member': return pure(x.obj);
+    case 'index': return pure(x.arr) && pure(x.idx);
+    case 'call': return x.fn.e === 'id' && /^__builtin_(preserve_|btf_type_id)/.test(x.fn.name) && x.args.every(pure);
+    case 'unary': return x.op !== '++' && x.op !== '--' && pure(x.x);
+    case 'postfix': return false;
+    case 'binary': return pure(x.l) && pure(x.r);
+    case 'cond': return pure(x.c) && pure(x.a) && pure(x.b);
+    case 'assign': return false;
+    case 'cast': return pure(x.x);
+    case 'sizeof': return true;
+    case 'comma': return pure(x.l) && pure(x.r);
+    case 'stmtexpr': return false;
+    case 'init': return x.items.every(pure);
+  }
+  return false;
+}
+
+const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
-  const res: FuncResult = { sites: [], plain: [], calls: [], notes: [] };
+  const res: FuncResult = { sites: [], plain: [], calls: [], notes: [], deps: new Set() };
+  /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
+  const tentative = new Map<string, RawSite[]>();
+  const returns: { x?: Expr; guards: GuardRef[] }[] = [];
+  const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
+  /** While typing a `typeof(expr)` during parsing: the parser's view of the locals declared so far. */
+  let parseLookup: ((n: string) => CType | undefined) | undefined;
   const lookup = (n: string): CType | undefined => {
     for (let i = scopes.length - 1; i >= 0; i--) { const t = scopes[i]!.get(n); if (t) return t; }
     return undefined;
@@ -92,7 +157,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (let i = checkVars.length - 1; i >= 0; i--) { const t = checkVars[i]!.get(n); if (t) return t; }
     return undefined;
   };
-  const gctx: GuardCtx = { checkOf: (x) => checkOf.get(x), varCheck: lookupCheckVar };
+  const gctx: GuardCtx = {
+    checkOf: (x) => checkOf.get(x), varCheck: lookupCheckVar,
+    callGuards: (x, when) => {
+      const c = callOf.get(x);
+      const r = c?.sum?.ret;
+      if (!c || !r) return undefined;
+      return (when ? r.t : r.f).map((g) => ({ check: g.check, when: g.when, via: [c.ref, ...(g.via ?? [])] }));
+    },
+  };
 
   const emit = (kind: ReloKind, root: CType, access: number[], start: number, end: number, ctx: Ctx, exp?: { start: number }): RawSite | undefined => {
     if (ctx.noEmit) return undefined;
@@ -121,9 +194,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   const parserFor = (toks: Token[]): CParser => {
     const p = new CParser(toks, env, lookup);
-    p.typeofHook = (ts) => {
-      const sub = new CParser(ts, env, lookup);
-      return ev(sub.expr(), { preserve: false, noEmit: true, guards: [] }).type;
+    p.typeofHook = (ts, locals) => {
+      const sub = new CParser(ts, env, locals);
+      sub.typeofHook = p.typeofHook;
+      const outer = parseLookup;
+      parseLookup = locals;
+      try { return ev(sub.expr(), { preserve: false, noEmit: true, guards: [] }).type; } finally { parseLookup = outer; }
     };
     return p;
   };
@@ -158,7 +234,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'num': return { type: INT };
       case 'str': return { type: { k: 'ptr', to: { k: 'int', name: 'char', size: 1, signed: true, char: true } } };
       case 'id': {
-        const t = lookup(x.name) ?? env.global(x.name);
+        if (!ctx.noEmit && tentative.size) tentative.delete(x.name);
+        const t = parseLookup?.(x.name) ?? lookup(x.name) ?? env.global(x.name);
         if (t) return { type: t };
         const ec = env.enumConst(x.name);
         if (ec) return { type: ec.type };
@@ -441,19 +518,52 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       for (const k of kinds) fieldSite(k, root, fld, ctx, x);
       return { type: ULONG };
     }
-    // ordinary call: a helper, a function of this program, or a function-pointer variable
+    // ordinary call: a helper, a function of this program or a header, or a function-pointer variable
     const fv = x.fn.e === 'id' ? undefined : use(x.fn, ctx);
-    for (const a of args) use(a, ctx);
     const def = name ? env.func(name) : undefined;
-    if (def?.body) res.calls.push(name);
+    const inl = def?.body && inlinable(def) ? def : undefined;
+    const sizeArg = PROBE_READ_HELPERS.has(name) ? args[1] : undefined;
+    args.forEach((a, i) => {
+      const before = res.sites.length;
+      const p = inl?.params[i];
+      // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
+      if (inl && p && (!p.name || !namesOf(inl).has(p.name)) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
+      use(a, ctx);
+      if (p?.tok && p.tok.start >= 0 && !inl!.file) {
+        // sites made by a program macro's wrapper (all tokens from the macro body) point at the parameter they feed
+        for (let k = before; k < res.sites.length; k++) {
+          const st = res.sites[k]!;
+          if (st.expStart !== undefined && st.start === st.expStart && st.start <= p.tok.start && p.tok.end <= st.end) { st.start = p.tok.start; st.end = p.tok.end; }
+        }
+      }
+      if (i === 2 && sizeArg && res.sites.length > before) {
+        const sz = sizeValue(sizeArg);
+        if (sz !== undefined) res.sites[res.sites.length - 1]!.readSize = sz;
+      }
+    });
+    if (def?.body) {
+      res.deps.add(name);
+      const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice() };
+      res.calls.push(ref);
+      callOf.set(x, { ref, sum: inl ? opts.summaryOf?.(inl) : undefined });
+    }
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
     }
-    const ft = def?.type ?? fv?.type;
+    const ft = def?.type ?? fv?.type ?? (name ? lookup(name) ?? env.global(name) : undefined);
     const fs = ft && strip(ft);
     if (fs?.k === 'func') return { type: fs.ret };
     if (fs?.k === 'ptr') { const q = strip(fs.to); if (q.k === 'func') return { type: q.ret }; }
     return { type: LONG };
+  }
+
+  /** A size argument's value: a constant, or sizeof of a typed expression (`sizeof(*(&__t))` in BPF_CORE_READ). */
+  function sizeValue(a: Expr): number | undefined {
+    const k = constValue(a, env);
+    if (k !== undefined) return Number(k);
+    if (a.e === 'sizeof' && a.x) return sizeOf(ev(a.x, { preserve: false, noEmit: true, guards: [] }).type);
+    if (a.e === 'cast') return sizeValue(a.x);
+    return undefined;
   }
 
   /** Runs `f` so that sites it emits carry the macro invocation as their expansion location. */
@@ -471,7 +581,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'decl':
         for (const v of s.vars) {
           if (v.init) {
+            const before = res.sites.length;
             const iv = use(v.init, ctx);
+            if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
@@ -485,7 +597,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (s.f) stmt(s.f, { ...ctx, guards: [...ctx.guards, ...gf] });
         return undefined;
       }
-      case 'return': if (s.x) use(s.x, ctx); return undefined;
+      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); return undefined;
       case 'block': block(s.body, ctx); return undefined;
       case 'loop':
         scopes.push(new Map());
@@ -527,6 +639,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
     block(body, ctx);
+    // loads into locals never read are dead: clang emits no relocation for them
+    if (tentative.size) {
+      const dead = new Set([...tentative.values()].flat());
+      res.sites = res.sites.filter((x) => !dead.has(x));
+    }
+    res.ret = summarize(returns);
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
   }
@@ -534,6 +652,29 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   // eslint-disable-next-line no-unreachable
   function unqualTop(t: CType): CType { return unqual(t); }
+
+  /** What the result implies: the checks common to every return that can produce a nonzero (zero) value. */
+  function summarize(rs: { x?: Expr; guards: GuardRef[] }[]): FuncResult['ret'] {
+    if (!rs.length || rs.some((r) => !r.x)) return undefined;
+    const side = (when: boolean): GuardRef[] => {
+      let acc: GuardRef[] | undefined;
+      for (const r of rs) {
+        const k = constValue(r.x!, env);
+        if (k !== undefined && (k !== 0n) !== when) continue; // this return cannot give that result
+        const implied = [...r.guards, ...(k !== undefined ? [] : condGuards(r.x!, when, gctx) ?? [])];
+        acc = acc === undefined ? implied : acc.filter((g) => implied.some((h) => h.check === g.check && h.when === g.when && sameVia(h.via, g.via)));
+      }
+      return acc ?? [];
+    };
+    const t = side(true);
+    const f = side(false);
+    return t.length || f.length ? { t, f } : undefined;
+  }
+}
+
+function sameVia(a: CallRef[] | undefined, b: CallRef[] | undefined): boolean {
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  return (a ?? []).every((x, i) => x === b![i]);
 }
 
 
