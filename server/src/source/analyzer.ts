@@ -293,7 +293,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         funcsByUnit.set(u, l);
       }
       es = {
-        version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? false, lastDirective: lastDirective(text),
+        // kernelRegs feeds the built-in fallback for program macros the libbpf headers found do not define (BPF_UPROBE
+        // is libbpf >= 1.2; Debian 12 ships 1.1): kernel pt_regs names when vmlinux.h (or __KERNEL__) is in effect
+        version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? (pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__')), lastDirective: lastDirective(text),
         fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message)),
         notes: envNotes.map((n) => anchorNote(n, units)),
         builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files),
