@@ -67,7 +67,7 @@ interface Ctx {
 interface Val {
   type: CType;
   /** An open access chain; `bits` when its last step is a bitfield member. */
-  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean };
+  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean; indexed?: boolean };
   /** Set when the value is a CO-RE check result (for guards). */
   check?: RawSite;
 }
@@ -175,7 +175,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
-    if (v.chain && v.chain.access.length > 1) {
+    if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
       if (s && load && v.chain.bits) s.directBitfield = true;
@@ -286,7 +286,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         close(a, ctx);
         if (t.k === 'ptr') {
-          if (ctx.preserve && k !== undefined) return { type: t.to, chain: { root: unqual(t.to), access: [Number(k)], start: x.start, end: x.end } };
+          // p[k] on a pointer to a preserve_access_index record is relocated like a member step (`&tp[1]`: access "1")
+          const el = strip(t.to);
+          const paiEl = (el.k === 'struct' || el.k === 'union') && el.pai;
+          if ((ctx.preserve || paiEl) && k !== undefined) return { type: t.to, chain: { root: unqual(t.to), access: [Number(k)], start: x.start, end: x.end, indexed: k !== 0n } };
           return { type: t.to };
         }
         return { type: LONG };
