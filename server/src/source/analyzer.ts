@@ -402,6 +402,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       const callCounts: { [name: string]: number } = {};
       for (const c of e.res.calls) callCounts[c.name] = (callCounts[c.name] ?? 0) + 1;
       const info: FunctionInfo = { name: f.name, section, static: f.static, range: rng(f.start + d, f.end + d), calls: Object.keys(callCounts), callCounts };
+      (info as FunctionInfo & { cost?: number }).cost = e.res.cost;
       if (section && !f.section) info.plugin = true;
       functions.push(info);
       stats.unattributed += e.unattributed;

@@ -27,6 +27,8 @@ export interface RawSite {
   directBitfield?: boolean;
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads. */
   unalignedLoad?: boolean;
+  /** Conditions on this function's parameters the site runs under. */
+  pconds?: ParamCond[];
 }
 
 /** A member access through a record without preserve_access_index: clang bakes its offset into the program. */
@@ -36,6 +38,10 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
  * function holding the check, for checks made inside helpers (`if (has_x())`). */
 export interface GuardRef { check: RawSite; when: boolean; via?: CallRef[] }
 
+/** A condition on a parameter of the function (`ip_ver == 4`): clang folds it away when an inlined call passes a
+ * constant, so sites under a false one vanish from that copy. */
+export interface ParamCond { param: number; eq: boolean; v: bigint }
+
 /** A call of a function with a body, as written in this function. */
 export interface CallRef {
   name: string;
@@ -44,6 +50,10 @@ export interface CallRef {
   end: number;
   /** Guards in effect at the call (the whole callee runs under them). */
   guards: GuardRef[];
+  /** Parameter conditions in effect at the call. */
+  pconds?: ParamCond[];
+  /** Each argument: a constant, or this function's own parameter passed through. */
+  args?: { k?: bigint; param?: number }[];
 }
 
 export interface FuncResult {
@@ -56,12 +66,15 @@ export interface FuncResult {
   ret?: { t: GuardRef[]; f: GuardRef[] };
   /** Functions whose analysis this one used (summaries, parameter use): an edit to one re-analyses this one. */
   deps: Set<string>;
+  /** A rough count of the IR instructions the body becomes (inlined callees included): the inlining estimate. */
+  cost?: number;
 }
 
 interface Ctx {
   preserve: boolean;
   noEmit: boolean;
   guards: GuardRef[];
+  pconds?: ParamCond[];
 }
 
 interface Val {
@@ -135,6 +148,9 @@ function pure(x: Expr): boolean {
   return false;
 }
 
+/** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
+const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
+
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
@@ -146,6 +162,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
+  /** Parameters the body assigns to: conditions on them are not folded. */
+  const assigned = new Set<string>();
+  {
+    const b = f.body ?? [];
+    for (let i = 0; i + 1 < b.length; i++) if (b[i]!.t === 0 && /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]!.s) && !(b[i - 1]?.s === '.' || b[i - 1]?.s === '->')) assigned.add(b[i]!.s);
+  }
   /** While typing a `typeof(expr)` during parsing: the parser's view of the locals declared so far. */
   let parseLookup: ((n: string) => CType | undefined) | undefined;
   const lookup = (n: string): CType | undefined => {
@@ -170,6 +192,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const emit = (kind: ReloKind, root: CType, access: number[], start: number, end: number, ctx: Ctx, exp?: { start: number }): RawSite | undefined => {
     if (ctx.noEmit) return undefined;
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
+    if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
     return s;
   };
@@ -223,7 +246,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return { path: m.path, type: m.field.type, rec: r, bits: m.field.bits !== undefined, packed: r.packed || !!m.field.packed };
   };
 
+  let cost = 0;
   function ev(x: Expr, ctx: Ctx): Val {
+    if (!ctx.noEmit) cost += EXPR_COST[x.e] ?? 0;
     const v = ev0(x, ctx);
     if (v.check) checkOf.set(x, v.check);
     return v;
@@ -333,8 +358,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'cond': {
         use(x.c, ctx);
-        const a = use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])] });
-        use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])] });
+        const a = use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) });
+        use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) });
         return { type: a.type };
       }
       case 'assign': {
@@ -544,9 +569,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (sz !== undefined) res.sites[res.sites.length - 1]!.readSize = sz;
       }
     });
+    if (!ctx.noEmit) cost += inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : 2 + args.length;
     if (def?.body) {
       res.deps.add(name);
       const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice() };
+      if (ctx.pconds?.length) ref.pconds = ctx.pconds;
+      ref.args = args.map((a) => {
+        const k = constValue(a, env);
+        if (k !== undefined) return { k };
+        const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
+        return pi >= 0 ? { param: pi } : {};
+      });
       res.calls.push(ref);
       callOf.set(x, { ref, sum: inl ? opts.summaryOf?.(inl) : undefined });
     }
@@ -569,6 +602,27 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   }
 
+  /** The context's parameter conditions plus those `c` evaluating to `when` implies. */
+  function withP(ctx: Ctx, c: Expr, when: boolean): ParamCond[] | undefined {
+    const more = paramConds(c, when, 0);
+    return more.length ? [...(ctx.pconds ?? []), ...more] : ctx.pconds;
+  }
+  function paramConds(x: Expr, when: boolean, depth: number): ParamCond[] {
+    if (depth > 8) return [];
+    const pi = (e: Expr) => (e.e === 'id' ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : -1);
+    if (x.e === 'unary' && x.op === '!') return paramConds(x.x, !when, depth + 1);
+    if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
+    if (x.e === 'binary') {
+      if (x.op === '&&' && when) return [...paramConds(x.l, true, depth + 1), ...paramConds(x.r, true, depth + 1)];
+      if (x.op === '||' && !when) return [...paramConds(x.l, false, depth + 1), ...paramConds(x.r, false, depth + 1)];
+      if (x.op === '==' || x.op === '!=') {
+        const [p, k] = pi(x.l) >= 0 ? [pi(x.l), constValue(x.r, env)] : [pi(x.r), constValue(x.l, env)];
+        if (p >= 0 && k !== undefined) return [{ param: p, eq: (x.op === '==') === when, v: k }];
+      }
+    }
+    return [];
+  }
+
   /** Runs `f` so that sites it emits carry the macro invocation as their expansion location. */
   function withExp<T>(fn: () => T, x: Expr): T {
     const before = res.sites.length;
@@ -579,6 +633,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   /** Evaluates a statement; returns the value of an expression statement (for statement expressions). */
   function stmt(s: Stmt, ctx: Ctx): Val | undefined {
+    if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
     switch (s.s) {
       case 'expr': return use(s.x, ctx);
       case 'decl':
@@ -596,8 +651,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         use(s.c, ctx);
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
-        stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt] });
-        if (s.f) stmt(s.f, { ...ctx, guards: [...ctx.guards, ...gf] });
+        stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) });
+        if (s.f) stmt(s.f, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) });
         return undefined;
       }
       case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); return undefined;
@@ -621,13 +676,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     scopes.push(new Map());
     checkVars.push(new Map());
     let guards = ctx.guards;
+    let pconds = ctx.pconds;
     for (const s of body) {
-      stmt(s, { ...ctx, guards });
+      stmt(s, { ...ctx, guards, pconds });
       if (s.s === 'if') {
         const tExit = exits(s.t);
         const fExit = s.f ? exits(s.f) : false;
-        if (tExit && !fExit) guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])];
-        else if (fExit && !tExit) guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])];
+        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); }
+        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); }
       }
     }
     scopes.pop();
@@ -648,6 +704,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       res.sites = res.sites.filter((x) => !dead.has(x));
     }
     res.ret = summarize(returns);
+    res.cost = cost;
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
   }
