@@ -64,7 +64,12 @@ export interface Tu {
   files: Map<string, string>;
   /** Include directory index each file was found in (for #include_next). */
   foundIn: Map<string, number>;
+  /** Header reads in this unit (bounded: an unguarded header including itself twice would double per level). */
+  loads: number;
 }
+
+/** Header reads one translation unit may make (real programs read a few dozen). */
+export const MAX_HEADER_LOADS = 2048;
 
 function statKey(file: string): string {
   try { const st = fs.statSync(file); return `${st.mtimeMs}:${st.size}`; } catch { return 'missing'; }
@@ -144,6 +149,9 @@ export class HeaderCache {
   }
 }
 
+/** Nested includes followed before giving up (clang's limit is 200; real BPF programs nest a handful). */
+export const MAX_INCLUDE_DEPTH = 32;
+
 /** libbpf's own headers (for the fallback when they cannot be found). */
 function isLibbpfHeader(name: string): boolean {
   return /^bpf\/(bpf_helpers|bpf_helper_defs|bpf_core_read|bpf_tracing|bpf_endian|usdt\.bpf|bpf_tracing_net)\.h$/.test(name)
@@ -152,7 +160,7 @@ function isLibbpfHeader(name: string): boolean {
 
 /** A new translation unit over `pre` (already holding the predefined macros). */
 export function newTu(pre: Preprocessor, includePaths: readonly string[], defines: string): Tu {
-  return { pre, includePaths, visible: [], stack: [], ctx: [defines], once: new Set(), files: new Map(), foundIn: new Map() };
+  return { pre, includePaths, visible: [], stack: [], ctx: [defines], once: new Set(), files: new Map(), foundIn: new Map(), loads: 0 };
 }
 
 /** Preprocesses and parses one file's text into `env`, following includes in order. */
@@ -194,7 +202,10 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       parseSeg(seg);
       tu.ctx.push(depth === 0 ? tokenize(text, lastIncludeEnd, ref.start).map((t) => t.s).join(' ') : `${file}@${ref.start}`);
       lastIncludeEnd = ref.end;
-      if (depth > 40) return;
+      if (depth >= MAX_INCLUDE_DEPTH) {
+        notes.push({ file, start: ref.start, end: ref.end, message: `includes nested more than ${MAX_INCLUDE_DEPTH} deep (a corelens limit; an include cycle without a guard?): ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} not read` });
+        return;
+      }
       const r = hc.resolve(ref, file, tu.includePaths, tu.foundIn);
       if (!r) {
         if (isLibbpfHeader(ref.name)) {
@@ -202,6 +213,10 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
           if (/bpf_tracing/.test(ref.name)) out.kernelRegs = pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__');
         }
         notes.push({ file, start: ref.start, end: ref.end, message: `header not found: ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} (searched ${ref.angle ? '' : 'next to the file and '}${tu.includePaths.length} include path(s)); types from it are unknown` });
+        return;
+      }
+      if (++tu.loads > MAX_HEADER_LOADS) {
+        if (tu.loads === MAX_HEADER_LOADS + 1) notes.push({ file, start: ref.start, end: ref.end, message: `more than ${MAX_HEADER_LOADS} header reads in one translation unit (a corelens limit; an include cycle without a guard?): ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} and later includes not read` });
         return;
       }
       if (!tu.foundIn.has(r.file)) tu.foundIn.set(r.file, r.dir);
@@ -212,7 +227,10 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       tu.ctx.push(`${r.file}:${h.key.length}`);
       // what a user must know from inside headers: missing headers and #error, named by the header
       for (const n of h.notes) {
-        if (depth === 0 && n.file !== file && /header not found|^#error/.test(n.message)) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
+        // a limit hit deep in the include tree still reaches the document, once
+        const limit = /a corelens limit/.test(n.message);
+        if (limit && notes.some((x) => x.message.endsWith(n.message))) continue;
+        if (depth === 0 && n.file !== file && (limit || /header not found|^#error/.test(n.message))) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
         else if (depth > 0) notes.push(n);
       }
     },
