@@ -61,7 +61,8 @@ export interface FuncDef {
   inline?: boolean;
 }
 
-export type Expr = { start: number; end: number; exp?: { start: number; end: number } } & (
+/** `mac`: the expression's first token came from a macro body (`((T)(src))` in BPF_CORE_READ's expansion). */
+export type Expr = { start: number; end: number; exp?: { start: number; end: number }; mac?: boolean } & (
   | { e: 'id'; name: string }
   | { e: 'num'; v: bigint }
   | { e: 'str' }
@@ -666,10 +667,10 @@ export class CParser {
       this.eat(')');
       if (this.is('{')) {
         const init = this.initList();
-        return { e: 'cast', type, x: init, start: pos(t), end: init.end };
+        return { e: 'cast', type, x: init, start: pos(t), end: init.end, mac: !!t.exp };
       }
       const x = this.castExpr();
-      return { e: 'cast', type, x, start: pos(t), end: x.end };
+      return { e: 'cast', type, x, start: pos(t), end: x.end, mac: !!t.exp };
     }
     return this.unaryExpr();
   }
@@ -783,7 +784,7 @@ export class CParser {
       const x = this.expr();
       const close = this.peek();
       this.eat(')');
-      return { ...x, start: t.start, end: close?.end ?? x.end } as Expr;
+      return { ...x, start: t.start, end: close?.end ?? x.end, mac: !!t.exp || x.mac } as Expr;
     }
     if (t.s === '{') { this.i--; return this.initList(); }
     this.i--;

@@ -406,16 +406,20 @@ export class Preprocessor {
       if (body[i + 1]?.s === '##' || (b.s === '##')) {
         // token pasting: paste the spelling of neighbours
         if (b.s === '##') continue;
-        let left = argOf(b.s) ?? [b];
+        // tokens of the arguments keep their spelling positions (the accessor of BPF_CORE_READ's last hop travels
+        // through `, ## __VA_ARGS__`); body and pasted tokens take the invocation's
+        const fromArg = new Set<Token>();
+        const arg = (n: string): Token[] | undefined => { const a = argOf(n); a?.forEach((x) => fromArg.add(x)); return a; };
+        let left = arg(b.s) ?? [b];
         while (body[i + 1]?.s === '##') {
           const rn = body[i + 2];
           i += 2;
           if (!rn) break;
-          const right = argOf(rn.s) ?? [rn];
+          const right = arg(rn.s) ?? [rn];
           // GNU `, ## __VA_ARGS__`: the comma goes when the variadic argument is empty, else both stay (no paste)
           if (b.s === ',' && left.length === 1 && left[0]!.s === ',' && params.indexOf(rn.s) === params.length - 1 && m.variadic) {
             if (right.length === 0) left = [];
-            else left = [...left, ...this.expand(right)];
+            else { const ex = this.expand(right); ex.forEach((x) => fromArg.add(x)); left = [...left, ...ex]; }
             continue;
           }
           const l = left[left.length - 1];
@@ -425,7 +429,7 @@ export class Preprocessor {
             left = [...left.slice(0, -1), { ...tokenize(s)[0]!, start: exp.start, end: exp.end }, ...right.slice(1)];
           } else left = [...left, ...right];
         }
-        for (const x of left) out.push(retag(x, exp, hide, at));
+        for (const x of left) out.push(fromArg.has(x) && x.start >= 0 ? x : retag(x, exp, hide, at));
         continue;
       }
       const a = argOf(b.s);

@@ -288,7 +288,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const preserved = ctx.preserve || m.rec!.pai;
         if (!preserved && !ctx.noEmit) res.plain.push({ root: unqual(container), access: [0, ...m.path], start: x.nameStart, end: x.nameEnd });
         if (x.arrow) {
-          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed } } : { type: m.type };
+          // `&((T)(src))->acc` from a macro body (BPF_CORE_READ): the base is the invocation, the accessor is the
+          // user's argument; the site is the accessor as written, where the user looks for it
+          const start = (x.obj.exp || x.obj.mac) && !x.exp && x.nameStart >= 0 ? x.nameStart : x.start;
+          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed } } : { type: m.type };
         }
         if (base.chain && preserved) {
           return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
