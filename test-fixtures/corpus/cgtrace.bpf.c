@@ -5,7 +5,7 @@
  * inspektor-gadget's and tetragon's process metadata).
  *   - tp_btf/cgroup_mkdir via BPF_PROG: cgrp->kn->id and cgrp->level as
  *     direct loads, the parent through kn_parent() (kernfs_node::parent
- *     renamed __parent in 6.15, guarded);
+ *     renamed __parent between 6.12 and 6.18, guarded);
  *   - raw_tp/cgroup_attach_task via BPF_PROG: the task's uts nodename with
  *     BPF_CORE_READ_STR_INTO over four hops, net/cgroup namespace inums,
  *     task_parent_cgroup_id();

@@ -5,7 +5,7 @@
  *     from f_path.dentry (a struct qstr copied to the stack, then its member
  *     read), its inode number and mode, device from i_sb->s_dev, references
  *     through file_refs() (f_count before 6.13, f_ref after), modification
- *     time through inode_mtime_sec() (i_mtime before 6.6);
+ *     time through inode_mtime_sec() (i_mtime on 6.1, i_mtime_sec on 6.12);
  *   - vfs_write additionally reads file->f_iocb_flags without a guard: that
  *     field is 6.0+, so this program fails on 5.10.
  */

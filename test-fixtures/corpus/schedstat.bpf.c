@@ -4,9 +4,9 @@
  * libbpf-tools' cpudist and runqlen).
  *   - tp_btf/sched_switch via BPF_PROG: prev->se.sum_exec_runtime (a direct
  *     load of a nested member), and the CFS queue length through cfs_queued(),
- *     which picks h_nr_running or h_nr_queued (renamed in 6.13);
+ *     which picks h_nr_running or h_nr_queued (Debian's 6.12 already has the new name);
  *   - kprobe/pick_next_task_fair via BPF_KPROBE: reads rq->cfs.nr_running, a
- *     field gone since 6.15, on a path reached only for CPU 0 at run time: the
+ *     field gone on 6.18, on a path reached only for CPU 0 at run time: the
  *     poisoned read is reachable, so it fails on 6.18 and the 2026 CI kernel
  *     (and on this machine's 6.18 kernel);
  *   - kprobe/put_prev_task_fair: the same read behind a `const volatile`

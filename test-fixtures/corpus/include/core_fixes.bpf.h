@@ -6,22 +6,24 @@
  * that vmlinux.h (6.1) does not have, named guards (`has_...()`) that are CO-RE
  * constants, and readers that pick the right layout with those guards.
  *
- * The kernel facts behind each flavor (checked on the BTF of Debian 5.10 and
- * 6.1, Debian 13's 6.12, 6.18 and a 2026 CI kernel):
- *   task_struct::state -> __state                          5.14
- *   task_struct::saved_state, PREEMPT_RT only, then all    6.1-rt, 6.12+
- *   request::rq_disk removed (use rq->q->disk)             5.17
- *   bio::bi_disk/bi_partno -> bi_bdev                       5.12
- *   enum req_opf -> enum req_op                            6.0
- *   mm_struct::rss_stat: struct mm_rss_stat -> percpu_counter[]  6.2
- *   file::f_count -> f_ref                                 6.13
- *   inode::i_mtime -> i_mtime_sec/i_mtime_nsec             6.6
- *   kernfs_node::parent -> __parent                        6.15
- *   cfs_rq::h_nr_running -> h_nr_queued, nr_running gone    6.13 / 6.15
- *   sk_buff::mono_delivery_time:1 -> tstamp_type:2 (bitfields)  5.18 / 6.11
- *   sock::sk_protocol was an 8-bit bitfield before 5.6
- *   kernel_cap_t: { __u32 cap[2]; } -> { u64 val; }         6.3
- *   iov_iter::type -> iter_type                            5.14
+ * The kernel facts behind each flavor, as seen in the BTF of the kernels in
+ * /work/shared/btf/kernels (Debian 11's 5.10, Debian 12's 6.1 generic/cloud/rt/
+ * arm64, Debian 13's 6.12, a 6.18 VM, a 2026 CI kernel): "old -> new (last
+ * kernel here with the old layout -> first with the new)".
+ *   task_struct::state -> __state                         5.10 -> 6.1
+ *   task_struct::saved_state: only PREEMPT_RT, then all   6.1 (rt only) -> 6.12
+ *   request::rq_disk removed (use rq->q->disk)            5.10 -> 6.1
+ *   bio::bi_disk/bi_partno -> bi_bdev                      5.10 -> 6.1
+ *   enum req_opf -> enum req_op                           5.10 -> 6.1
+ *   mm_struct::rss_stat: mm_rss_stat -> percpu_counter[]  6.1 -> 6.12
+ *   file::f_count -> f_ref                                6.12 -> 6.18
+ *   inode::i_mtime -> i_mtime_sec/i_mtime_nsec            6.1 -> 6.12
+ *   kernfs_node::parent -> __parent                       6.12 -> 6.18
+ *   cfs_rq::h_nr_running -> h_nr_queued                   6.1 -> 6.12 (Debian's 6.12 has it)
+ *   sk_buff::mono_delivery_time:1 -> tstamp_type:2        6.1 -> 6.12 (5.10 has neither)
+ *   sock::sk_protocol: an 8-bit bitfield before 5.6 (older than every kernel here)
+ *   kernel_cap_t: { __u32 cap[2]; } -> { u64 val; }        6.1 -> 6.12
+ *   iov_iter::type -> iter_type                           5.10 -> 6.1
  */
 #ifndef __CORPUS_CORE_FIXES_BPF_H
 #define __CORPUS_CORE_FIXES_BPF_H
@@ -163,7 +165,7 @@ static __always_inline __s64 get_task_state(void *task)
 }
 
 /*
- * The state a sleeping lock saved (PREEMPT_RT, all kernels since 6.12).
+ * The state a sleeping lock saved (PREEMPT_RT 6.1, every kernel here from 6.12 on).
  * Unguarded on purpose: callers decide (exitsnoop guards it with has_saved_state(),
  * runqslower does not and so fails to load where the field is missing).
  */

@@ -34,7 +34,7 @@ statfunc __u64 task_cgroup_id(struct task_struct *t)
 	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 }
 
-/* the parent cgroup's id, through the compat reader (kernfs_node::parent moved in 6.15) */
+/* the parent cgroup's id, through the compat reader (kernfs_node::parent is __parent on 6.18) */
 statfunc __u64 task_parent_cgroup_id(struct task_struct *t)
 {
 	struct kernfs_node *kn = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn);
