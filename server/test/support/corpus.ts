@@ -13,6 +13,8 @@
 //   - merged: the live side has more of a triple than clang, clang at least one. Clang's CSE merges identical
 //     relocated loads that dominate each other (see clang-agreement.test.ts), so this is not necessarily wrong.
 // `strictDifferences` counts |clang - live| over all triples (what "equal as multisets" demands).
+// One placement rule an expansion must follow: a `static __noinline` helper (path.bpf.h's path_walk) is not
+// inlined; clang emits its relocations once, in section `.text`, however many programs call it.
 // Every missing or extra relocation is attributed to a construct (header helper, PT_REGS_*, BPF_KSYSCALL...) from
 // the source line clang recorded (.BTF.ext line_info, file + text) or the live site's own line.
 
