@@ -28,7 +28,7 @@ import { CType, Record, spell, strip } from './ctypes';
 import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
 import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './localTypes';
-import { effectiveDefines, toolchain } from './toolchain';
+import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
@@ -221,11 +221,11 @@ function uriToPath(uri: string): string {
 
 /** Loads tree-sitter and returns an analyzer; analyses are synchronous afterwards. */
 export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyzer> {
-  const ts = await loadCParser();
+  // clang's answers and the parser load side by side: a first open waits for the slower of them only
+  const [ts, tc] = await Promise.all([loadCParser(), loadToolchain()]);
   const headers = new HeaderCache();
   const docs = new Map<string, DocState>();
   let versions = 0;
-  const tc = toolchain();
   const defines = effectiveDefines(opts.defines);
   const definesKey = defines.map(([n, v]) => `${n}=${v}`).join(' ');
   const fileLines = new Map<string, { key: string; map: LineMap }>();

@@ -177,7 +177,7 @@ export class Preprocessor {
         continue;
       }
       if (!active()) continue;
-      if (this.paiDepth > 0) (tk as { pai?: boolean }).pai = true;
+      if (this.paiDepth > 0) tk.pai = true;
       pending.push(tk);
     }
     flush();
@@ -452,10 +452,7 @@ function retag(b: Token, exp: { start: number; end: number }, hide: ReadonlySet<
     b.hide.forEach((x) => u.add(x));
     h = u;
   }
-  const pai = (at as { pai?: boolean }).pai;
-  const t: Token = { t: b.t, s: b.s, start: exp.start, end: exp.end, exp, hide: h };
-  if (pai) (t as { pai?: boolean }).pai = true;
-  return t;
+  return { t: b.t, s: b.s, start: exp.start, end: exp.end, exp, bol: false, hide: h, pai: !!at.pai };
 }
 
 function parseInclude(rest: Token[], hash: Token, line: Token[], text: string): IncludeRef | undefined {

@@ -7,7 +7,7 @@
 // fallback is what clang 14 on Debian 12 answers: /usr/local/include, /usr/include (the resource directory is
 // skipped: its headers are clang's own stddef/stdint, which BPF programs rarely include), and the macro list below.
 
-import { execFileSync, spawnSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 
 export interface Toolchain {
@@ -30,29 +30,34 @@ const FALLBACK_MACROS: [string, string][] = [
 ];
 
 let cached: Toolchain | undefined;
+let pending: Promise<Toolchain> | undefined;
 
-/** The toolchain facts, computed on first use (two short clang runs) and kept for the process. */
-export function toolchain(): Toolchain {
-  if (cached) return cached;
-  try {
-    // -E -v writes the search list to stderr
-    const r = spawnSync('clang', ['-target', 'bpf', '-E', '-v', '-x', 'c', '/dev/null'], { encoding: 'utf8', timeout: 20_000 });
-    const err = String(r.stderr ?? '');
-    const m = /#include <\.\.\.> search starts here:\n([\s\S]*?)End of search list/.exec(err);
-    const dirs = m ? m[1]!.split('\n').map((l) => l.trim()).filter((l) => l && fs.existsSync(l)) : [];
-    const defs = execFileSync('clang', ['-target', 'bpf', '-dM', '-E', '-x', 'c', '/dev/null'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 });
-    const predefined: [string, string][] = [];
-    for (const line of defs.split('\n')) {
-      const d = /^#define (\S+)(?: (.*))?$/.exec(line);
-      if (d) predefined.push([d[1]!, d[2] ?? '']);
-    }
-    if (dirs.length && predefined.length) {
-      cached = { includeDirs: dirs, predefined, source: 'clang' };
-      return cached;
-    }
-  } catch { /* no clang: fallback */ }
-  cached = { includeDirs: ['/usr/local/include', '/usr/include'].filter((d) => fs.existsSync(d)), predefined: FALLBACK_MACROS, source: 'fallback' };
-  return cached;
+const SEARCH_ARGS = ['-target', 'bpf', '-E', '-v', '-x', 'c', '/dev/null'];
+const DEFINES_ARGS = ['-target', 'bpf', '-dM', '-E', '-x', 'c', '/dev/null'];
+
+/** The facts from clang's two answers (the search list of `-E -v` on stderr, `-dM -E` on stdout); the fallback
+ * when either says nothing. */
+function fromAnswers(searchStderr: string, defs: string): Toolchain {
+  const m = /#include <\.\.\.> search starts here:\n([\s\S]*?)End of search list/.exec(searchStderr);
+  const dirs = m ? m[1]!.split('\n').map((l) => l.trim()).filter((l) => l && fs.existsSync(l)) : [];
+  const predefined: [string, string][] = [];
+  for (const line of defs.split('\n')) {
+    const d = /^#define (\S+)(?: (.*))?$/.exec(line);
+    if (d) predefined.push([d[1]!, d[2] ?? '']);
+  }
+  if (dirs.length && predefined.length) return { includeDirs: dirs, predefined, source: 'clang' };
+  return { includeDirs: ['/usr/local/include', '/usr/include'].filter((d) => fs.existsSync(d)), predefined: FALLBACK_MACROS, source: 'fallback' };
+}
+
+/** The toolchain facts, computed once per process: both clang runs at once, beside the analyzer's parser load (a
+ * first analysis waits for the slowest of the three only). */
+export function loadToolchain(): Promise<Toolchain> {
+  if (cached) return Promise.resolve(cached);
+  const run = (args: string[], out: 'stdout' | 'stderr') => new Promise<string>((resolve) => {
+    execFile('clang', args, { encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 24 }, (_e, stdout, stderr) => resolve(String((out === 'stdout' ? stdout : stderr) ?? '')));
+  });
+  pending ??= Promise.all([run(SEARCH_ARGS, 'stderr'), run(DEFINES_ARGS, 'stdout')]).then(([err, defs]) => (cached ??= fromAnswers(err, defs)));
+  return pending;
 }
 
 /** The architectures libbpf's bpf_tracing.h knows (`__TARGET_ARCH_<arch>`). */
