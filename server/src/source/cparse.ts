@@ -188,11 +188,11 @@ export class CParser {
             const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
             into.align = Number(sub.constExpr());
           } else if ((s === 'aligned' || s === '__aligned__')) into.align = 8;
-          else if (s === 'section' && inner[k + 2]?.t === Tk.String) into.section = inner[k + 2]!.s.slice(1, -1);
+          else if (s === 'section' && inner[k + 2]?.t === Tk.String) into.section = joinStrings(inner, k + 2);
         }
       } else if (t.s === 'SEC' && this.is('(', 1)) {
         const str = this.peek(2);
-        if (str?.t === Tk.String) into.section = str.s.slice(1, -1);
+        if (str?.t === Tk.String) into.section = joinStrings(this.toks, this.i + 2);
         this.i++;
         this.skipGroup();
       } else if (t.s === '__section' && this.is('(', 1)) {
@@ -1028,3 +1028,10 @@ export const BUILTIN_CONSTS = new Map<string, bigint>([
 ]);
 
 export { layout, alignOf };
+
+/** Adjacent string literals from `i` on, concatenated as C does (`SEC("kprobe/" SYS_PREFIX "umount")`). */
+function joinStrings(toks: readonly Token[], i: number): string {
+  let out = '';
+  for (let k = i; toks[k]?.t === Tk.String; k++) out += toks[k]!.s.slice(1, -1);
+  return out;
+}

@@ -149,6 +149,8 @@ export class Preprocessor {
           flush();
           this.defineFrom(rest, text);
         } else if (d === 'undef') {
+          // what precedes expands with the macro still defined (X-macros: `LIST(X)` then `#undef X`)
+          flush();
           if (rest[0]) { this.macros.delete(rest[0].s); this.undefs.add(rest[0].s); }
         } else if (d === 'include' || d === 'include_next' || d === 'import') {
           flush();
