@@ -269,10 +269,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: LONG };
       }
       case 'member': {
-        let base: Val;
+        let base: Val = { type: LONG };
         let root: CType | undefined;
+        if (x.arrow && x.obj.e === 'unary' && x.obj.op === '&') {
+          // `(&a->b)->c` (PT_REGS_IP(&ctx->regs) on x86): no load between the steps, so clang's access chain goes
+          // on through the member of the member: one relocation `a 0:b:c`, not two
+          if (!ctx.noEmit) cost += EXPR_COST.unary!;
+          const inner = ev(x.obj.x, ctx);
+          const m = inner.chain ? member(inner.type, x.name, x) : undefined;
+          if (inner.chain && m && (ctx.preserve || m.rec!.pai)) {
+            return { type: m.type, chain: { ...inner.chain, access: [...inner.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
+          }
+          close(inner, ctx);
+          if (inner.chain && !m) return { type: LONG };
+          base = { type: { k: 'ptr', to: inner.type } };
+        } else if (x.arrow) base = use(x.obj, ctx);
         if (x.arrow) {
-          base = use(x.obj, ctx);
           const p = strip(base.type);
           if (p.k !== 'ptr' && p.k !== 'array') {
             if (x.name) res.notes.push({ start: x.start, end: x.end, message: `'->${x.name}' on a non-pointer` });
@@ -352,8 +364,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           use(x.r, { ...ctx, guards: [...ctx.guards, ...g] });
           return { type: INT };
         }
-        const l = use(x.l, ctx);
-        const r = use(x.r, ctx);
+        // `v & 0`, `v * 0`: clang folds the result to 0 and the load of a side-effect-free `v` dies with it
+        const zero = (x.op === '&' || x.op === '*') ? (constValue(x.r, env) === 0n ? 'r' : constValue(x.l, env) === 0n ? 'l' : undefined) : undefined;
+        const dead = (side: 'l' | 'r') => zero !== undefined && zero !== side && pure(x[side]);
+        const l = use(x.l, dead('l') ? { ...ctx, noEmit: true } : ctx);
+        const r = use(x.r, dead('r') ? { ...ctx, noEmit: true } : ctx);
         const lt = strip(l.type);
         if (lt.k === 'ptr' && (x.op === '+' || x.op === '-') && strip(r.type).k !== 'ptr') return { type: l.type };
         if (['==', '!=', '<', '>', '<=', '>='].includes(x.op)) return { type: INT };
