@@ -306,9 +306,12 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       };
       st.envs = es;
       // functions the structure query did not find (macro-generated definitions): typed on every run, unattributed
+      // (a function holding directives is one of them: tree-sitter still delimits it, so its CO-RE spots are known)
+      const envUnits = units.filter((x) => x.env);
       for (const f of parsed.funcs) {
         if (!f.body || assigned.has(f)) continue;
-        const fake: Unit = { start: f.start, end: f.end, text: '', node: undefined as unknown as TsNode, env: true };
+        const node = envUnits.find((x) => x.start <= f.end - 1 && f.end - 1 < x.end)?.node;
+        const fake: Unit = { start: f.start, end: f.end, text: '', node: node ?? (undefined as unknown as TsNode), env: true };
         funcsByUnit.set(fake, [f]);
       }
     } else {
@@ -595,7 +598,11 @@ function macroMayCore(E: EnvState, name: string, depth: number): boolean {
   const m = E.pre.macros.get(name);
   if (!m || depth > 16) return false;
   E.coreMacro.set(name, false);
-  const yes = m.body.some((t) => t.s === '->' || t.s === '.'
+  // a macro calling one of its parameters (an X-macro list, `LIST(X)`) becomes whatever its argument is: the
+  // argument may be a macro #undef'd since (a function-local `#define X`), so assume it may be CO-RE
+  const params = m.params;
+  const callsParam = !!params && m.body.some((t, i) => t.t === Tk.Ident && params.includes(t.s) && m.body[i + 1]?.s === '(');
+  const yes = callsParam || m.body.some((t) => t.s === '->' || t.s === '.'
     || (t.t === Tk.Ident && (/^(BPF_CORE_|bpf_core_|__builtin_(preserve|btf))/.test(t.s) || (t.s !== name && macroMayCore(E, t.s, depth + 1)))));
   E.coreMacro.set(name, yes);
   return yes;
