@@ -12,6 +12,7 @@ import { registerRelocate } from './commands/relocate';
 import { registerLayout } from './commands/layout';
 import { registerTargets } from './commands/targets';
 import { registerBtfTools } from './commands/btfTools';
+import { registerClangd } from './commands/clangd';
 
 const STATUS_METHOD = 'corelens/status'; // server/src/status.ts
 
@@ -79,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
   registerLayout(ctx);
   registerTargets(ctx);
   registerBtfTools(ctx);
+  registerClangd(ctx);
 
   // `onLanguage:c` activates us for every C file, BPF or not: the server (which loads every target) starts only
   // once a BPF document is open, or a command needs it, so plain C workspaces pay nothing.
@@ -147,6 +149,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     documentSelector: [{ scheme: 'file', language: 'c', pattern: BPF_FILE_PATTERN }, { scheme: 'file', language: 'c' }],
     outputChannel: output,
     diagnosticCollectionName: 'corelens',
+    // The status bar listens for `corelens/status`; the server sends it only to clients that ask (InitOptions).
+    initializationOptions: { statusNotifications: true },
     middleware,
   };
   return new LanguageClient('corelens', 'corelens', serverOptions, clientOptions);

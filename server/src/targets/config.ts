@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TargetSpec, defaultTargetName } from './registry';
+import { describeUnknownKey, keyPositions, schemas, unknownKeys, unknownKeysInText } from './schema';
 
 /** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
 export const CONFIG_FILE = 'corelens.json';
@@ -10,6 +11,10 @@ export const CONFIG_FILE = 'corelens.json';
 export interface ConfigProblem {
   readonly file?: string;
   readonly message: string;
+  /** Zero-based position of what the problem is about in the file, when known (an unknown key). */
+  readonly line?: number;
+  readonly column?: number;
+  readonly endColumn?: number;
 }
 
 export interface ResolvedConfig {
@@ -79,6 +84,10 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
   }
   const o = json as Record<string, unknown>;
   const { targets, problems } = resolveTargets(o.targets, dir, file);
+  // Keys the schema does not know are ignored, and said so where they are written (with the closest known name).
+  for (const k of unknownKeysInText(text, json, schemas().file)) {
+    problems.push({ file, message: `${CONFIG_FILE}: ${describeUnknownKey(k)}`, line: k.line, column: k.column, endColumn: k.endColumn });
+  }
   const includePaths: string[] = [];
   if (o.includePaths !== undefined) {
     if (!Array.isArray(o.includePaths) || !o.includePaths.every((p) => typeof p === 'string')) {
@@ -88,4 +97,27 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
     }
   }
   return { targets, includePaths, problems };
+}
+
+/**
+ * Unknown keys in the `corelens.*` settings a client sent (VS Code settings, or `initializationOptions.settings`),
+ * checked against the settings the extension contributes (package.json). Each is placed on its line in a
+ * workspace's `.vscode/settings.json` when written there, else reported without a file (a message).
+ */
+export function settingsProblems(settings: unknown, roots: readonly string[]): ConfigProblem[] {
+  const keys = unknownKeys(settings, schemas().settings);
+  if (!keys.length) return [];
+  const files = roots.map((r) => path.join(r, '.vscode', 'settings.json')).flatMap((f) => {
+    try {
+      return [{ file: f, pos: keyPositions(fs.readFileSync(f, 'utf8')) }];
+    } catch {
+      return [];
+    }
+  });
+  return keys.map((k) => {
+    const flat = `corelens.${k.path.join('.')}`;
+    const hit = files.find((f) => f.pos.has(flat));
+    const at = hit?.pos.get(flat);
+    return { file: hit?.file, message: `settings: ${describeUnknownKey(k, 'corelens.')}`, line: at?.line, column: at?.column, endColumn: at?.endColumn };
+  });
 }
