@@ -24,7 +24,7 @@ export const HOVER_WIDTH = 100;
 /** Table rows before the rest are folded into one "other values" row. */
 const MAX_ROWS = 5;
 /** Widest "targets" cell. */
-const TARGETS_WIDTH = 46;
+const TARGETS_WIDTH = 50;
 
 /** Names the targets of a hover: their order, and what their names say (versions), for summaries. */
 export interface TargetContext {
@@ -59,6 +59,11 @@ export function describeSubset(subset: readonly string[], ctx: TargetContext, wi
   const all = ctx.names.length;
   if (subset.length === all && all > 1) return `every target (${all})`;
   let s = summarizeTargets(subset, ctx.infos);
+  // "6.1: 30 of 190" does not say which 30: the build flavors they share do (rt-amd64, cloud-amd64, arm64).
+  if (/ of \d+/.test(s)) {
+    const flavors = [...new Set(subset.map(flavorOf))];
+    if (flavors.length <= 2 && flavors.every(Boolean)) s += ` (${flavors.join(', ')})`;
+  }
   if (s.length > width && subset.length > 1) {
     // Long names (BTFHub paths): keep their last component; then as many names as fit, and a count.
     const short = subset.map((n) => n.split('/').pop()!);
@@ -67,6 +72,11 @@ export function describeSubset(subset: readonly string[], ctx: TargetContext, wi
     if (s.length > width) s = `${subset.length} targets`;
   }
   return clip(s, width);
+}
+
+/** What a kernel name says after its version: `6.1.0-13-rt-amd64` → `rt-amd64`, `5.4.0-100-generic` → `generic`. */
+function flavorOf(name: string): string {
+  return name.split('/').pop()!.replace(/^\d+(\.\d+)+(-\d+)?[-.]?/, '');
 }
 
 /** "on every target (6)", "on 6.1-amd64", "on 3 targets". */
@@ -110,23 +120,31 @@ function fold(groups: Group[], ctx: TargetContext, columns: number, maxRows = MA
   return rows;
 }
 
-/** "offset 2416 on 5 targets · differs on 2 · missing on 5.10-amd64". */
-function summaryLine(groups: Group[], ctx: TargetContext): string {
-  const parts: string[] = [];
-  const ok = groups.filter((g) => g.kind === 'ok');
-  if (ok.length) {
-    parts.push(`${ok[0]!.headline} on ${onCount(ok[0]!.targets, ctx)}`);
-    const others = ok.slice(1).reduce((n, g) => n + g.targets.length, 0);
-    if (others) parts.push(`differs on ${others}`);
+/**
+ * "offset 2416 on 5 targets · differs on 2 · missing on 5.10-amd64", within `width` characters: target sets are
+ * named ever more briefly (ranges, then counts) until it fits.
+ */
+function summaryLine(groups: Group[], ctx: TargetContext, width = HOVER_WIDTH): string {
+  let line = '';
+  for (const w of [60, 40, 24, 0]) {
+    const parts: string[] = [];
+    const ok = groups.filter((g) => g.kind === 'ok');
+    if (ok.length) {
+      parts.push(`${ok[0]!.headline} on ${onCount(ok[0]!.targets, ctx)}`);
+      const others = ok.slice(1).reduce((n, g) => n + g.targets.length, 0);
+      if (others) parts.push(`differs on ${others}`);
+    }
+    const named = (kind: Group['kind'], what: string) => {
+      const ts = groups.filter((g) => g.kind === kind).flatMap((g) => g.targets);
+      if (ts.length) parts.push(`${what} on ${w ? describeSubset(ts, ctx, w) : onCount(ts, ctx)}`);
+    };
+    named('missing', 'missing');
+    named('off', 'guarded off');
+    named('error', 'load error');
+    line = parts.join(' · ');
+    if (line.length <= width) break;
   }
-  const named = (kind: Group['kind'], what: string) => {
-    const ts = groups.filter((g) => g.kind === kind).flatMap((g) => g.targets);
-    if (ts.length) parts.push(`${what} on ${describeSubset(ts, ctx, 60)}`);
-  };
-  named('missing', 'missing');
-  named('off', 'missing (guarded off)');
-  named('error', 'load error');
-  return parts.join(' · ');
+  return line;
 }
 
 interface FieldFacts {
@@ -176,7 +194,7 @@ function siteGroups(ev: SiteEvaluation, ctx: TargetContext): { groups: Group[]; 
       const r = st.result;
       if (r.status === 'error' || !r.targetSpec) {
         const g = failed(st, r);
-        return { ...g, cells: [g.kind === 'error' ? 'load error' : g.kind === 'off' ? 'missing, guarded off' : 'missing', '', ''] };
+        return { ...g, cells: [g.kind === 'error' ? 'load error' : g.kind === 'off' ? 'missing (guarded off)' : 'missing', '', ''] };
       }
       const f = fieldFacts(r.targetSpec);
       const headline = kind === ReloKind.FieldByteOffset ? `offset ${f.offset.replace(/ \(0x.*\)$/, '')}`
@@ -204,7 +222,7 @@ function siteLines(localBtf: Btf, ev: SiteEvaluation, ctx: TargetContext, withTa
   const { site } = ev;
   const label = siteLabel(localBtf, site);
   const { groups, header } = siteGroups(ev, ctx);
-  const head = `**${label}** · ${ctx.names.length ? summaryLine(groups, ctx) : 'no target loaded'}`;
+  const head = `**${label}** · ${ctx.names.length ? summaryLine(groups, ctx, HOVER_WIDTH - label.length - 7) : 'no target loaded'}`;
   if (!withTable) return [clip(head, HOVER_WIDTH)];
   const lines = [clip(head, HOVER_WIDTH)];
   const err = groups.find((g) => g.kind === 'error' || g.kind === 'missing');
@@ -271,7 +289,8 @@ export function typeHover(keyword: string, name: string, targets: readonly { nam
   });
   if (!groups.some((g) => g.kind === 'ok') && !groups.length) return undefined;
   const flavor = ess !== name ? ` (flavor of ${keyword} ${ess}, matched by that name)` : '';
-  return [clip(`**${keyword} ${name}**${flavor} · ${summaryLine(groups, ctx)}`, HOVER_WIDTH), '',
+  const title = `**${keyword} ${name}**${flavor}`;
+  return [clip(`${title} · ${summaryLine(groups, ctx, HOVER_WIDTH - title.length - 3)}`, HOVER_WIDTH), '',
     ...table(['size', 'align', 'members', 'targets'], fold(groups, ctx, 3))].join('\n');
 }
 

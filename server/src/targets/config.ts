@@ -115,9 +115,11 @@ export function settingsProblems(settings: unknown, roots: readonly string[]): C
     }
   });
   return keys.map((k) => {
+    // VS Code writes settings flat: `"corelens.inlayHint.offsets"` is where the unknown `inlayHint` is written.
     const flat = `corelens.${k.path.join('.')}`;
-    const hit = files.find((f) => f.pos.has(flat));
-    const at = hit?.pos.get(flat);
+    const written = (f: (typeof files)[number]) => [...f.pos.keys()].find((key) => key === flat || key.startsWith(`${flat}.`));
+    const hit = files.find((f) => written(f) !== undefined);
+    const at = hit ? hit.pos.get(written(hit)!) : undefined;
     return { file: hit?.file, message: `settings: ${describeUnknownKey(k, 'corelens.')}`, line: at?.line, column: at?.column, endColumn: at?.endColumn };
   });
 }
