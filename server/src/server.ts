@@ -64,6 +64,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let analyzerReady: Promise<Analyzer> | undefined;
   let roots: string[] = [];
   let settings: Settings = {};
+  /**
+   * `initializationOptions.settings`: the base under what workspace/configuration returns, because clients that
+   * support that request often answer it with nothing for `corelens` (eglot, lsp-mode without registered
+   * settings) while their users configure the server through initializationOptions.
+   */
+  let initSettings: Settings = {};
   let configProblems: ConfigProblem[] = [];
   let includePaths: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
@@ -107,7 +113,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
     roots = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
       .filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
-    settings = init?.settings ?? {};
+    initSettings = init?.settings && typeof init.settings === 'object' ? init.settings : {};
+    settings = initSettings;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -135,7 +142,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!caps.configuration) return;
     try {
       const s = await connection.workspace.getConfiguration('corelens');
-      if (s && typeof s === 'object') settings = s as Settings;
+      settings = s && typeof s === 'object' && !Array.isArray(s) ? { ...initSettings, ...(s as Settings) } : initSettings;
     } catch (e) {
       log(`could not read settings: ${(e as Error).message}`);
     }
