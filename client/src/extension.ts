@@ -31,6 +31,8 @@ const onServer = new Set<string>();
 /** Activation: output channel, status bar, language client, commands. Returns the API the integration tests use. */
 export async function activate(context: vscode.ExtensionContext): Promise<{ status(): Promise<ServerStatus>; onServer: ReadonlySet<string> }> {
   const output = vscode.window.createOutputChannel('corelens', { log: true });
+  const clock = () => new Date().toISOString().slice(11, 23);
+  output.appendLine(`corelens: extension activated at ${clock()}`);
   const statusBar = new StatusBar();
   context.subscriptions.push(output, statusBar);
   initTools(context, output);
@@ -55,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
 
   let starting: Promise<void> | undefined;
   const start = async () => {
+    const t0 = Date.now();
     onServer.clear();
     client = createClient(context, output);
     client.onNotification(STATUS_METHOD, (s: ServerStatus) => statusBar.update(s));
@@ -63,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
       if (e.newState === State.Starting) statusBar.starting();
     });
     await client.start();
+    output.appendLine(`corelens: language server running at ${clock()}, ${Date.now() - t0} ms after it was started`);
   };
 
   context.subscriptions.push(
@@ -85,6 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
   // `onLanguage:c` activates us for every C file, BPF or not: the server (which loads every target) starts only
   // once a BPF document is open, or a command needs it, so plain C workspaces pay nothing.
   async function ensureStarted(): Promise<void> {
+    if (!starting) output.appendLine(`corelens: a BPF document is open: starting the language server at ${clock()}`);
     starting ??= start().catch((e) => {
       statusBar.stopped((e as Error).message);
       output.appendLine(`corelens: the language server did not start: ${(e as Error).stack ?? e}`);

@@ -84,15 +84,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    * The target load in progress: checks wait for it, so findings never name a half-loaded target set ("missing on
    * 6.1" while 6.18 is still decompressing); a target that fails is skipped once it failed, not waited for again.
    */
-  let targetsLoading: Promise<void> = Promise.resolve();
+  /** Resolves the first `targetsLoading`: a document opened before the first configuration waits for it too. */
+  let firstLoadDone: () => void = () => undefined;
+  let targetsLoading: Promise<void> = new Promise((resolve) => (firstLoadDone = resolve));
   const log = (m: string) => connection.console.log(`corelens: ${m}`);
+  /** Wall-clock time of day, for logs that must line up with an editor's own (first-run timing). */
+  const clock = () => new Date().toISOString().slice(11, 23);
   /** The loaded targets with what their names say (versions), so hovers and messages can summarise fleets. */
   const contextOf = (names: readonly string[]): TargetContext => {
     const specs = new Map(targets.specs.map((s) => [s.name, s]));
     return { names, infos: names.map((n) => (specs.has(n) ? targetInfo(specs.get(n)!) : { name: n })) };
   };
 
+  /** Documents whose first diagnostics were timed (the log says where first-run time goes). */
+  const timed = new Set<string>();
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    // performance.now() counts from process start: node start-up and loading the bundle included.
+    log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version})`);
     const c = params.capabilities;
     const init = params.initializationOptions as InitOptions | undefined;
     const formats = c.textDocument?.hover?.contentFormat;
@@ -115,6 +123,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       .filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     initSettings = init?.settings && typeof init.settings === 'object' ? init.settings : {};
     settings = initSettings;
+    // First run: start reading the targets now (corelens.json, initializationOptions, else the defaults), during the
+    // initialized / workspace/configuration round trips. The configuration that follows keeps every target whose
+    // spec did not change (TargetSet.configure), so this only saves time.
+    targets.configure(configuration().specs);
+    void targets.ensureLoaded();
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -128,6 +141,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onInitialized(async () => {
+    // The parser (tree-sitter's wasm) starts loading now, beside the targets, not when the first document arrives.
+    void getAnalyzer().catch((e) => log(`the source analysis could not start: ${(e as Error).message}`));
     if (caps.configRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'corelens' });
     if (caps.watch) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -135,7 +150,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           { globPattern: '**/*.{btf,xz,gz,o,h}', kind: WatchKind.Change | WatchKind.Create }],
       });
     }
-    await reconfigure();
+    try {
+      await reconfigure();
+    } finally {
+      firstLoadDone();
+    }
   });
 
   async function pullSettings(): Promise<void> {
@@ -148,21 +167,32 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  /** Reads settings and corelens.json, reconfigures targets, loads them (with progress) and re-checks every document. */
-  async function reconfigure(): Promise<void> {
-    await pullSettings();
-    configProblems = [];
+  /** Targets, include paths and problems from corelens.json and the current settings (nothing is applied). */
+  function configuration(): { specs: TargetSpec[]; includePaths: string[]; problems: ConfigProblem[] } {
+    const problems: ConfigProblem[] = [];
     let specs: TargetSpec[] = [];
-    includePaths = [...(settings.includePaths ?? [])];
+    const inc = [...(settings.includePaths ?? [])];
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
       specs.push(...file.targets);
-      includePaths.push(...file.includePaths);
-      configProblems.push(...file.problems);
+      inc.push(...file.includePaths);
+      problems.push(...file.problems);
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
-    configProblems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
+    problems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
+    specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
+    if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
+    return { specs, includePaths: inc, problems };
+  }
+
+  /** Reads settings and corelens.json, reconfigures targets, loads them (with progress) and re-checks every document. */
+  async function reconfigure(): Promise<void> {
+    await pullSettings();
+    const cfg = configuration();
+    configProblems = cfg.problems;
+    includePaths = cfg.includePaths;
+    const specs = cfg.specs;
     for (const p of settingsProblems(settings, roots)) {
       configProblems.push(p);
       // Not written in a settings.json we can see (initializationOptions, user settings): say it once.
@@ -171,8 +201,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${p.message}` });
       }
     }
-    specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
-    if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
     includeVersion++;
     targets.configure(specs);
     publishConfigProblems();
@@ -184,6 +212,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   async function loadTargets(): Promise<void> {
     const specs = targets.specs;
     let progress: { report(pct: number, msg: string): void; done(): void } | undefined;
+    const t0 = performance.now();
+    // Loading starts before the progress round trip, which only reports it.
+    const loading = targets.ensureLoaded((done, total, name) => progress?.report(Math.round((100 * done) / total), `${name} (${done}/${total})`));
     if (caps.progress && specs.length) {
       try {
         const p = await connection.window.createWorkDoneProgress();
@@ -193,10 +224,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         progress = undefined;
       }
     }
-    await targets.ensureLoaded((done, total, name) => progress?.report(Math.round((100 * done) / total), `${name} (${done}/${total})`));
+    await loading;
     progress?.done();
     const loaded = targets.loaded();
-    log(`targets loaded: ${loaded.map((t) => t.spec.name).join(', ') || 'none'}`);
+    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${loaded.map((t) => t.spec.name).join(', ') || 'none'}`);
     for (const f of targets.failed()) {
       const key = f.message;
       if (reportedFailures.has(key)) continue;
@@ -271,7 +302,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   async function check(uri: string): Promise<DocResult | undefined> {
     const doc = documents.get(uri);
     if (!doc) return undefined;
+    const tStart = performance.now();
     const a = await getAnalyzer();
+    const tAnalyzer = performance.now();
     const version = doc.version;
     let analysis: Analysis;
     try {
@@ -286,7 +319,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       log(`analysis of ${uri} failed: ${(e as Error).message}`);
       return undefined;
     }
+    const tAnalysed = performance.now();
     await targetsLoading;
+    const tTargets = performance.now();
     const loaded = targets.loaded();
     const refs = loaded.map((t) => ({ name: t.spec.name, btf: t.btf }));
     let evals: SiteEvaluation[] = [];
@@ -317,6 +352,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       });
     }
     void connection.sendDiagnostics({ uri, version, diagnostics });
+    if (!timed.has(uri)) {
+      timed.add(uri);
+      const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
+      log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: parser ${ms(tStart, tAnalyzer)}, `
+        + `analysis ${ms(tAnalyzer, tAnalysed)}, waiting for targets ${ms(tAnalysed, tTargets)}, relocation ${ms(tTargets, performance.now())}`);
+    }
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
     if (caps.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     return res;
