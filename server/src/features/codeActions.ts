@@ -152,12 +152,28 @@ function statementAt(doc: TextDocument, r: Range): Statement | undefined {
   const lhs = eq?.[1]!.trim();
   const dm = lhs && /^[\w\s*]+$/.test(lhs) ? /^(.*?[\s*])([A-Za-z_]\w*)$/.exec(lhs) : null;
   if (eq && dm && /\w/.test(dm[1]!)) {
-    const type = dm[1]!.trim();
+    let type = dm[1]!.trim();
     // A struct or union value has no zero literal to start from: no fix rather than one that does not compile.
     if (/^(const\s+|volatile\s+)*(struct|union)\s+\w+$/.test(type)) return undefined;
+    // `int a = X, b = Y;` declares two names: splitting it would leave `b` undeclared.
+    if (hasTopLevelComma(eq[2]!)) return undefined;
+    // The variable is assigned after its declaration, so it cannot be const itself (a pointer to const is fine).
+    const star = type.lastIndexOf('*');
+    type = (star < 0 ? type.replace(/\bconst\s+/g, '') : type.slice(0, star + 1) + type.slice(star + 1).replace(/\bconst\b/g, '')).trim();
     return { line, text, indent, decl: { head: `${type}${type.endsWith('*') ? '' : ' '}${dm[2]} = 0;`, assign: `${dm[2]} = ${eq[2]!.trim()};` } };
   }
   return { line, text, indent };
+}
+
+/** A comma outside parentheses and brackets (a second declarator, or the comma operator). */
+function hasTopLevelComma(expr: string): boolean {
+  let depth = 0;
+  for (const c of expr) {
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) return true;
+  }
+  return false;
 }
 
 function innerIndent(indent: string): string {

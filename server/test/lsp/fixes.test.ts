@@ -181,7 +181,26 @@ describe('quick fixes that stay right (real server, clang, the running kernel\'s
     assert.ok(r.ok, r.log);
   });
 
-  it('offers no guard where it could not keep the program compiling (a struct value declaration)', async () => {
+  it('a const declaration is guarded as a plain variable (it is assigned after), and compiles and loads', async () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8')
+      .replace('\tlong state = BPF_CORE_READ(prev, state);', '\tconst long state = BPF_CORE_READ(prev, state);');
+    const d = await open('const.bpf.c', text);
+    const diag = (await client.diagnostics(d.uri, (x) => x.some((y) => y.code === 'core-missing-field'))).find((x) => x.code === 'core-missing-field')!;
+    const guard = (await actions(d, diag)).find((a) => a.title.startsWith('Guard'))!;
+    const fixed = apply(d, guard);
+    assert.match(fixed, /\tlong state = 0;\n\tif \(bpf_core_field_exists\(struct task_struct, state\)\)\n\t\tstate = BPF_CORE_READ\(prev, state\);\n/);
+    const r = build('const-fixed.bpf.c', fixed);
+    assert.ok(r.ok, r.log);
+  });
+
+  it('offers no guard where it could not keep the program compiling (a struct value, two declarators)', async () => {
+    const two = fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8')
+      .replace('\tlong state = BPF_CORE_READ(prev, state);', '\tlong state = BPF_CORE_READ(prev, state), more = 1;')
+      .replace('return pid + state + ppid;', 'return pid + state + ppid + more;');
+    const d2 = await open('two.bpf.c', two);
+    const diag2 = (await client.diagnostics(d2.uri, (x) => x.some((y) => y.code === 'core-missing-field'))).find((x) => x.code === 'core-missing-field')!;
+    assert.deepStrictEqual((await actions(d2, diag2)).filter((a) => a.title.startsWith('Guard')), []);
+
     const text = fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'vscode', 'probe.bpf.c'), 'utf8')
       .replace('struct task_struct {', 'struct pair { long a; long b; };\nstruct task_struct {\n\tstruct pair sp;')
       .replace('\tlong state = BPF_CORE_READ(prev, state);', '\tstruct pair sp = BPF_CORE_READ(prev, sp);\n\tlong state = sp.a;');
