@@ -18,7 +18,7 @@ import { plainAccessFindings } from './features/plainAccess';
 import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from './features/hover';
 import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
-import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets, settingsProblems } from './targets/config';
+import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
 import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { targetInfo } from './targets/summary';
 import { STATUS_METHOD, serverStatus } from './status';
@@ -27,6 +27,8 @@ import { STATUS_METHOD, serverStatus } from './status';
 export interface Settings {
   targets?: unknown;
   includePaths?: string[];
+  /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`); `__TARGET_ARCH_<arch>` selects the arch. */
+  defines?: string[];
   severity?: Partial<Record<string, SeveritySetting>>;
   inlayHints?: { offsets?: InlayMode };
   /** Use the bundled kernels when no target is configured (default true). */
@@ -72,6 +74,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let initSettings: Settings = {};
   let configProblems: ConfigProblem[] = [];
   let includePaths: string[] = [];
+  /** The defines the current analyzer was created with (a change makes a new analyzer). */
+  let defines: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
   let includeVersion = 0;
   const analysedWith = new Map<string, number>();
@@ -126,8 +130,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // First run: start reading the targets now (corelens.json, initializationOptions, else the defaults), during the
     // initialized / workspace/configuration round trips. The configuration that follows keeps every target whose
     // spec did not change (TargetSet.configure), so this only saves time.
-    targets.configure(configuration().specs);
+    const first = configuration();
+    targets.configure(first.specs);
     void targets.ensureLoaded();
+    // and the parser warmed at `initialized` uses the defines it will be asked for
+    defines = first.defines;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -167,23 +174,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  /** Targets, include paths and problems from corelens.json and the current settings (nothing is applied). */
-  function configuration(): { specs: TargetSpec[]; includePaths: string[]; problems: ConfigProblem[] } {
+  /** Targets, include paths, defines and problems from corelens.json and the current settings (nothing is applied). */
+  function configuration(): { specs: TargetSpec[]; includePaths: string[]; defines: string[]; problems: ConfigProblem[] } {
     const problems: ConfigProblem[] = [];
     let specs: TargetSpec[] = [];
     const inc = [...(settings.includePaths ?? [])];
+    const defs = readDefines(settings.defines, problems).map((d) => d);
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
       specs.push(...file.targets);
       inc.push(...file.includePaths);
+      defs.push(...(file.defines ?? []));
       problems.push(...file.problems);
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
     problems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
     specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
     if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
-    return { specs, includePaths: inc, problems };
+    return { specs, includePaths: inc, defines: defs, problems };
   }
 
   /** Reads settings and corelens.json, reconfigures targets, loads them (with progress) and re-checks every document. */
@@ -200,6 +209,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         reportedFailures.add(p.message);
         void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${p.message}` });
       }
+    }
+    if (cfg.defines.join('\u0000') !== defines.join('\u0000')) {
+      // the macro state of every header changes: a new analyzer (its header cache is keyed by the defines anyway)
+      defines = cfg.defines;
+      analyzer = undefined;
+      analyzerReady = undefined;
     }
     includeVersion++;
     targets.configure(specs);
@@ -285,7 +300,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   async function getAnalyzer(): Promise<Analyzer> {
     if (analyzer) return analyzer;
-    analyzerReady ??= createAnalyzer();
+    analyzerReady ??= createAnalyzer({ defines });
     analyzer = await analyzerReady;
     return analyzer;
   }

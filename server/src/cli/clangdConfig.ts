@@ -1,6 +1,5 @@
 // `corelens clangd-config`: configure clangd for the BPF programs of a folder (features/clangd.ts does the work).
 
-import * as fs from 'fs';
 import * as path from 'path';
 import { ClangdConfigError, ClangdFormat, planClangdConfig, writeClangdConfig } from '../features/clangd';
 import { CONFIG_FILE, readConfigFile } from '../targets/config';
@@ -58,7 +57,7 @@ export async function clangdConfigCommand(argv: string[], io: Io): Promise<numbe
     // corelens.json's include paths and defines come first: clangd should see what the live analysis sees.
     const cfg = readConfigFile(root);
     for (const p of cfg?.problems ?? []) io.err(`corelens clangd-config: ${p.file ?? path.join(root, CONFIG_FILE)}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`);
-    const cfgDefines = readDefines(path.join(root, CONFIG_FILE));
+    const cfgDefines = cfg?.defines ?? [];
     const plan = planClangdConfig({
       root, arch, format,
       includePaths: [...(cfg?.includePaths ?? []), ...includes],
@@ -83,13 +82,3 @@ export async function clangdConfigCommand(argv: string[], io: Io): Promise<numbe
 }
 
 class UsageProblem extends Error {}
-
-/** `defines` of corelens.json (NAME or NAME=VALUE strings), read here until config.ts returns them. */
-function readDefines(file: string): string[] {
-  try {
-    const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { defines?: unknown };
-    return Array.isArray(j.defines) ? j.defines.filter((d): d is string => typeof d === 'string') : [];
-  } catch {
-    return [];
-  }
-}

@@ -52,6 +52,23 @@ describe('configuration keys from the schemas', () => {
     }
   });
 
+  it('every key readConfigFile reads is in the corelens.json schema (or it would be reported as unknown)', () => {
+    const src = fs.readFileSync(path.join(REPO_ROOT, 'server', 'src', 'targets', 'config.ts'), 'utf8');
+    const body = src.slice(src.indexOf('export function readConfigFile'), src.indexOf('\n}\n', src.indexOf('export function readConfigFile')));
+    const read = [...new Set([...body.matchAll(/\bo\.(\w+)/g)].map((m) => m[1]!))];
+    assert.ok(read.includes('targets') && read.includes('includePaths'), read.join(', '));
+    const known = Object.keys(schemas().file!.properties!);
+    assert.deepStrictEqual(read.filter((k) => !known.includes(k)), [], `keys read but not in syntaxes/corelens.schema.json`);
+    // and a file using all of them is clean
+    const root = scratch('corelens-schema-');
+    try {
+      fs.writeFileSync(path.join(root, 'corelens.json'), JSON.stringify({ $schema: './x.json', targets: [], includePaths: [], defines: ['X=1'] }));
+      assert.deepStrictEqual(readConfigFile(root)!.problems, []);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('closest names: slips, plurals, swaps; nothing for unrelated words', () => {
     const known = ['targets', 'includePaths', 'defaultTargets', 'severity'];
     assert.strictEqual(closestName('includePath', known), 'includePaths');
