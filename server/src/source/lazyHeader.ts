@@ -232,6 +232,12 @@ export function markerText(text: string, sk: Skim): { text: string; decls: LazyD
 const RECORD_PROPS: [string, unknown][] = [['fields', []], ['complete', false], ['pai', false], ['packed', false], ['size', 0], ['alignment', 1], ['laidOut', false], ['align', undefined], ['inner', undefined]];
 const ENUM_PROPS: [string, unknown][] = [['values', []], ['complete', false], ['size', 4], ['signed', false]];
 
+/** True for a placeholder whose set-aside definition was not parsed yet (it exists and is in an active branch, so
+ * the record is complete); reading nothing, it parses nothing. */
+export function isPending(r: Record): boolean {
+  return typeof Object.getOwnPropertyDescriptor(r, 'complete')?.get === 'function';
+}
+
 /** Makes `env` (a header's environment) answer set-aside names by parsing their definitions on first use. */
 export class LazyDefs {
   private readonly pre = new Preprocessor();
