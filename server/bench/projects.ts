@@ -51,7 +51,7 @@ export interface Recipe {
 /** The projects we measure, by the layout of their repositories (flags read from their Makefiles). */
 const PRESETS: Record<string, (root: string) => Recipe> = {
   // libbpf-tools/Makefile: -I$(OUTPUT) (libbpf headers: the system's 1.1 here) -I../src/cc/libbpf/include/uapi -I$(ARCH)/
-  'bcc': (root) => ({ name: 'bcc libbpf-tools', root, files: ['libbpf-tools/*.bpf.c'], include: ['libbpf-tools'], defines: [] }),
+  'bcc': (root) => ({ name: 'bcc libbpf-tools', root, files: ['libbpf-tools/*.bpf.c'], include: ['libbpf-tools'], defines: [], multiarch: true }),
   // examples/c/Makefile: -I$(OUTPUT) -I../../libbpf/include/uapi -I$(dir $(VMLINUX)) + clang's system dirs
   'libbpf-bootstrap': (root) => ({ name: 'libbpf-bootstrap', root, files: ['examples/c/*.bpf.c'], include: ['examples/c'], defines: [], multiarch: true }),
   // Makefile: -D__TARGET_ARCH_x86 -D__BPF_TRACING__ -DCORE -DRELEASE -I./pkg/ebpf/c/ ; its own vmlinux.h

@@ -416,7 +416,11 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       stats.unattributed += e.unattributed;
       void unit;
     }
-    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf });
+    // a non-static, non-inline definition in a header (usdt.bpf.h's `__weak __hidden int bpf_usdt_arg(...)`) is
+    // emitted by clang whether or not a program calls it: a .text subprogram of its own, like the document's
+    const headerRoots: FuncDef[] = [];
+    for (const h of E.env.imports) for (const f of h.funcs.values()) if (f.body && f.file && !f.static && !f.inline) headerRoots.push(f);
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots);
     stats.functions = entries.length;
     return {
       uri, sites, notes, functions, plainAccesses, stats,
