@@ -14,7 +14,10 @@
  *   - a two-line static wrapper around a large static helper with many
  *     callers: the helper stays out of line, so the wrapper is cheap and is
  *     inlined into each caller (its own read once per program);
- *   - `__weak __hidden` definitions in a header: .text, called or not.
+ *   - `__weak __hidden` definitions in a header: .text, called or not;
+ *   - `#pragma unroll` loops over a constant trip count (in a header helper
+ *     and in the program, `clang loop unroll(full)`, a decreasing counter):
+ *     one relocation per iteration, inlined calls in the body included.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -194,6 +197,19 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(proc_exit, struct task_struct *t)
 {
 	out[50] = weak_exit_code(t);
+	return 0;
+}
+
+SEC("kprobe/vfs_unlink")
+int BPF_KPROBE(unlink_entry, struct inode *dir, struct dentry *d)
+{
+	out[51] = weak_depth(d);
+#pragma clang loop unroll(full)
+	for (int i = 3; i > 0; i -= 1)
+		out[52 + i] = BPF_CORE_READ(d, d_inode, i_ino) + weak_tgid_of((void *)bpf_get_current_task());
+	/* not unrolled: no pragma, a trip count clang cannot see */
+	for (int i = 0; i < out[60] && i < 16; i++)
+		out[61] += BPF_CORE_READ(d, d_flags);
 	return 0;
 }
 

@@ -29,4 +29,21 @@ __weak __hidden long weak_exit_code(struct task_struct *t)
 	return BPF_CORE_READ(t, exit_code) + weak_tgid_of(t);
 }
 
+/* a path walk clang unrolls fully: every read once per iteration */
+static __always_inline int weak_depth(struct dentry *d)
+{
+	int n = 0;
+
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct dentry *up = BPF_CORE_READ(d, d_parent);
+
+		if (up == d)
+			break;
+		n += BPF_CORE_READ(d, d_name.len);
+		d = up;
+	}
+	return n;
+}
+
 #endif

@@ -98,6 +98,9 @@ export interface Site {
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads and clang records
    * this relocation twice (the LDX offset of the first byte, the address of the others). */
   unalignedLoad?: boolean;
+  /** clang emits this relocation this many times in this context: the site sits in a fully unrolled loop
+   * (`#pragma unroll` over a constant trip count), one copy per iteration. Absent means once. */
+  copies?: number;
 }
 
 /** A member access through a type without preserve_access_index: its offset is baked in by clang, never relocated. */

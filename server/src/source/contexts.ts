@@ -39,6 +39,8 @@ interface Ctx {
   unreached?: boolean;
   /** Constant arguments of the inlined call into `def` (by parameter index), for folding parameter conditions. */
   argv?: (bigint | undefined)[];
+  /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
+  times?: number;
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
@@ -89,6 +91,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], prefix: [...c.prefix, ...guardsIn(c, call.guards)],
       entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached,
       argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
+      ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
     };
   };
 
@@ -118,6 +121,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.directBitfield) s.directBitfield = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;
     if (r.unalignedLoad) s.unalignedLoad = true;
+    const copies = (c.times ?? 1) * (r.times ?? 1);
+    if (copies > 1) s.copies = copies;
     made.set(k, s);
     s.guards = [...c.prefix, ...guardsIn(c, r.guards)];
     return s;

@@ -3,7 +3,7 @@
 // Error-tolerant by construction: an unparsable declaration or statement is skipped to the next `;` or `}` and
 // reported as a note, never thrown to the caller.
 
-import { Tk, Token } from './lexer';
+import { Tk, Token, UNROLL } from './lexer';
 import { applyOp, parseIntLit } from './preproc';
 import { CHAR, CType, EnumT, Field, INT, LONG, Record, VOID, alignOf, layout, sizeOf, strip } from './ctypes';
 
@@ -89,7 +89,7 @@ export type Stmt = { start: number; end: number } & (
   | { s: 'if'; c: Expr; t: Stmt; f?: Stmt }
   | { s: 'return'; x?: Expr }
   | { s: 'block'; body: Stmt[] }
-  | { s: 'loop'; c?: Expr; body: Stmt; init?: Stmt; step?: Expr }
+  | { s: 'loop'; c?: Expr; body: Stmt; init?: Stmt; step?: Expr; unroll?: number }
   | { s: 'switch'; c: Expr; body: Stmt }
   | { s: 'jump'; kind: string }
   | { s: 'label'; x?: Expr; body: Stmt }
@@ -867,6 +867,7 @@ export class CParser {
         return { s: 'loop', c, body, start, end: c.end };
       }
       if (s === 'for') {
+        const unroll = UNROLL.get(t);
         this.i++;
         this.eat('(');
         let init: Stmt | undefined;
@@ -876,7 +877,7 @@ export class CParser {
         const step = this.is(')') ? undefined : this.expr();
         this.eat(')');
         const body = this.statement();
-        return { s: 'loop', c, body, init, step, start, end: body.end };
+        return { s: 'loop', c, body, init, step, start, end: body.end, ...(unroll !== undefined ? { unroll } : {}) };
       }
       if (s === 'switch') {
         this.i++;

@@ -29,6 +29,8 @@ export interface RawSite {
   unalignedLoad?: boolean;
   /** Conditions on this function's parameters the site runs under. */
   pconds?: ParamCond[];
+  /** Copies clang makes of it in one copy of the function (a fully unrolled loop: one per iteration). */
+  times?: number;
 }
 
 /** A member access through a record without preserve_access_index: clang bakes its offset into the program. */
@@ -55,6 +57,8 @@ export interface CallRef {
   pconds?: ParamCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
   args?: { k?: bigint; param?: number }[];
+  /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
+  times?: number;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
   cost?: number;
   /** clang sinks this call into `twin` (the same call in the other branch of an if/else): not a call of its own. */
@@ -684,14 +688,24 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); return undefined;
       case 'block': block(s.body, ctx); return undefined;
-      case 'loop':
+      case 'loop': {
         scopes.push(new Map());
         if (s.init) stmt(s.init, ctx);
+        const s0 = res.sites.length;
+        const c0 = res.calls.length;
         if (s.c) use(s.c, ctx);
         stmt(s.body, ctx);
         if (s.step) use(s.step, ctx);
         scopes.pop();
+        // a fully unrolled loop (`#pragma unroll` over a constant trip count): clang emits every relocation of the
+        // body once per iteration, inlined calls included (the inliner runs first, the full unroll after it)
+        const n = s.unroll !== undefined ? tripCount(s) : undefined;
+        if (n !== undefined && n > 1 && (s.unroll === 0 || s.unroll! >= n)) {
+          for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * n;
+          for (let i = c0; i < res.calls.length; i++) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * n;
+        }
         return undefined;
+      }
       case 'switch': {
         use(s.c, ctx);
         const p = s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
@@ -746,6 +760,28 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function lastIsReturn(st: Stmt): boolean {
     while (st.s === 'block' && st.body.length === 1) st = st.body[0]!;
     return st.s === 'return';
+  }
+
+  /** Iterations of `for (i = A; i < B; i++)` and its variants (<=, >, >=, !=, ++/--, += k/-= k), or undefined. */
+  function tripCount(s: Extract<Stmt, { s: 'loop' }>): number | undefined {
+    let v: string | undefined;
+    let a: bigint | undefined;
+    if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = constValue(s.init.vars[0]!.init!, env); }
+    else if (s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id') { v = s.init.x.l.name; a = constValue(s.init.x.r, env); }
+    if (v === undefined || a === undefined || !s.c || s.c.e !== 'binary' || s.c.l.e !== 'id' || s.c.l.name !== v || !s.step) return undefined;
+    const b = constValue(s.c.r, env);
+    if (b === undefined) return undefined;
+    let d: bigint | undefined;
+    const st = s.step;
+    if ((st.e === 'unary' || st.e === 'postfix') && (st as { x: Expr }).x.e === 'id') d = st.op === '++' ? 1n : st.op === '--' ? -1n : undefined;
+    else if (st.e === 'assign' && st.l.e === 'id' && st.l.name === v && (st.op === '+=' || st.op === '-=')) { const k = constValue(st.r, env); d = k === undefined ? undefined : st.op === '+=' ? k : -k; }
+    if (!d) return undefined;
+    const op = s.c.op;
+    const span = d > 0n ? (op === '<' || op === '!=' ? b - a : op === '<=' ? b - a + 1n : undefined) : (op === '>' || op === '!=' ? a - b : op === '>=' ? a - b + 1n : undefined);
+    if (span === undefined || span <= 0n) return span === undefined ? undefined : 0;
+    const step = d > 0n ? d : -d;
+    const n = (span + step - 1n) / step;
+    return n > 4096n ? undefined : Number(n);
   }
 
   /** `switch (param)`: each arm runs under "param is one of its case values" (or, for `default`, none of the others),
