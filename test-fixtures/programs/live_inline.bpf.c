@@ -17,7 +17,9 @@
  *   - `__weak __hidden` definitions in a header: .text, called or not;
  *   - `#pragma unroll` loops over a constant trip count (in a header helper
  *     and in the program, `clang loop unroll(full)`, a decreasing counter):
- *     one relocation per iteration, inlined calls in the body included.
+ *     one relocation per iteration, inlined calls in the body included;
+ *   - `_Generic` choosing a helper by the static type of ctx (inspektor-gadget's
+ *     gadget_get_user_stack) and choosing a value: only the chosen one counts.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -210,6 +212,35 @@ int BPF_KPROBE(unlink_entry, struct inode *dir, struct dentry *d)
 	/* not unrolled: no pragma, a trip count clang cannot see */
 	for (int i = 0; i < out[60] && i < 16; i++)
 		out[61] += BPF_CORE_READ(d, d_flags);
+	return 0;
+}
+
+static __always_inline long regs_sp(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, sp);
+}
+
+static __always_inline long event_period(struct bpf_perf_event_data *e)
+{
+	return BPF_CORE_READ(e, sample_period);
+}
+
+#define ctx_value(x) _Generic((x), struct bpf_perf_event_data *: event_period, struct pt_regs *: regs_sp)((x))
+
+SEC("kprobe/do_nanosleep")
+int nanosleep_entry(struct pt_regs *ctx)
+{
+	const struct task_struct *t = (void *)bpf_get_current_task();
+
+	out[62] = ctx_value(ctx);
+	out[63] = _Generic(t, const struct task_struct *: BPF_CORE_READ(t, pid), default: BPF_CORE_READ(t, tgid));
+	return 0;
+}
+
+SEC("perf_event")
+int on_sample(struct bpf_perf_event_data *ctx)
+{
+	out[62] = ctx_value(ctx);
 	return 0;
 }
 

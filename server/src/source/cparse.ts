@@ -80,6 +80,8 @@ export type Expr = { start: number; end: number; exp?: { start: number; end: num
   | { e: 'stmtexpr'; body: Stmt[] }
   | { e: 'init'; items: Expr[] }
   | { e: 'type'; type: CType }
+  /** `_Generic(x, T1: a, T2: b, default: c)`: the association is chosen by x's type when the function is typed. */
+  | { e: 'generic'; x: Expr; assoc: { type?: CType; x: Expr }[] }
   | { e: 'bad' }
 );
 
@@ -761,6 +763,21 @@ export class CParser {
     const t = this.next();
     if (!t) return bad(this.toks[this.toks.length - 1]);
     const base = { start: t.start, end: t.end, exp: t.exp };
+    if (t.s === '_Generic' && this.is('(')) {
+      this.i++;
+      const x = this.assignExpr();
+      const assoc: { type?: CType; x: Expr }[] = [];
+      while (this.eat(',')) {
+        let type: CType | undefined;
+        if (this.eat('default')) type = undefined;
+        else type = this.typeName();
+        this.eat(':');
+        assoc.push({ type, x: this.assignExpr() });
+      }
+      const close = this.peek();
+      this.eat(')');
+      return { e: 'generic', x, assoc, start: t.start, end: close?.end ?? t.end, exp: t.exp };
+    }
     switch (t.t) {
       case Tk.Ident: return { e: 'id', name: t.s, ...base };
       case Tk.Number: return { e: 'num', v: /[.eE]/.test(t.s) && !/^0[xX]/.test(t.s) ? 0n : parseIntLit(t.s), ...base };

@@ -6,7 +6,7 @@
 
 import { ReloKind } from '../core/kinds';
 import { CParser, Expr, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
-import { CType, INT, LONG, Record, ULONG, VOID, findMember, sizeOf, strip, unqual } from './ctypes';
+import { CType, INT, LONG, Record, ULONG, VOID, findMember, sizeOf, spell, strip, unqual } from './ctypes';
 import { CheckRef, GuardCtx, condGuards, exits } from './guards';
 import { Token } from './lexer';
 
@@ -263,8 +263,21 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return v;
   }
 
+  /** The association `_Generic` selects: the one whose type is the controlling expression's (after lvalue
+   * conversion: qualifiers dropped, arrays and functions decayed), else `default`. */
+  function generic(x: Expr & { e: 'generic' }): Expr | undefined {
+    let t = strip(ev(x.x, { preserve: false, noEmit: true, guards: [] }).type);
+    if (t.k === 'array') t = { k: 'ptr', to: (t as { of: CType }).of };
+    const key = spell(unqual(t));
+    return (x.assoc.find((a) => a.type && spell(unqual(strip(a.type))) === key) ?? x.assoc.find((a) => !a.type))?.x;
+  }
+
   function ev0(x: Expr, ctx: Ctx): Val {
     switch (x.e) {
+      case 'generic': {
+        const chosen = generic(x);
+        return chosen ? ev(chosen, ctx) : { type: LONG };
+      }
       case 'num': return { type: INT };
       case 'str': return { type: { k: 'ptr', to: { k: 'int', name: 'char', size: 1, signed: true, char: true } } };
       case 'id': {
@@ -469,6 +482,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
 
   function call(x: Expr & { e: 'call' }, ctx: Ctx): Val {
+    // `_Generic(ctx, T1: f1, T2: f2)(args)` calls the function the association names
+    if (x.fn.e === 'generic') {
+      const chosen = generic(x.fn);
+      if (chosen) x = { ...x, fn: chosen };
+    }
     const name = x.fn.e === 'id' ? x.fn.name : '';
     const args = x.args;
     const rd = READ_MACROS[name];
