@@ -19,7 +19,9 @@
  *     and in the program, `clang loop unroll(full)`, a decreasing counter):
  *     one relocation per iteration, inlined calls in the body included;
  *   - `_Generic` choosing a helper by the static type of ctx (inspektor-gadget's
- *     gadget_get_user_stack) and choosing a value: only the chosen one counts.
+ *     gadget_get_user_stack) and choosing a value: only the chosen one counts;
+ *   - a section written as tetragon does, `__attribute__((section((MAIN)), used))`
+ *     with MAIN a string macro, and `section(("..."))`.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -241,6 +243,26 @@ SEC("perf_event")
 int on_sample(struct bpf_perf_event_data *ctx)
 {
 	out[62] = ctx_value(ctx);
+	return 0;
+}
+
+#define MAIN "kprobe/security_bprm_check"
+
+__attribute__((section((MAIN)), used)) int
+bprm_check(struct pt_regs *ctx)
+{
+	struct linux_binprm *bprm = (void *)PT_REGS_PARM1_CORE(ctx);
+
+	out[0] = BPF_CORE_READ(bprm, argc);
+	return 0;
+}
+
+__attribute__((section(("raw_tracepoint/cgroup_release")), used)) int
+cgroup_release(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct cgroup *cgrp = (struct cgroup *)ctx->args[0];
+
+	out[1] = BPF_CORE_READ(cgrp, level);
 	return 0;
 }
 

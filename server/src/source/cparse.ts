@@ -190,7 +190,12 @@ export class CParser {
             const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
             into.align = Number(sub.constExpr());
           } else if ((s === 'aligned' || s === '__aligned__')) into.align = 8;
-          else if (s === 'section' && inner[k + 2]?.t === Tk.String) into.section = joinStrings(inner, k + 2);
+          else if ((s === 'section' || s === '__section__') && inner[k + 1]?.s === '(') {
+            // `section(("raw_tracepoint/x"))`, `section((MAIN))` once MAIN expanded: parentheses around the string
+            let j = k + 2;
+            while (inner[j]?.s === '(') j++;
+            if (inner[j]?.t === Tk.String) into.section = joinStrings(inner, j);
+          }
         }
       } else if (t.s === 'SEC' && this.is('(', 1)) {
         const str = this.peek(2);

@@ -711,14 +711,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (s.init) stmt(s.init, ctx);
         const s0 = res.sites.length;
         const c0 = res.calls.length;
+        const k0 = cost;
         if (s.c) use(s.c, ctx);
         stmt(s.body, ctx);
         if (s.step) use(s.step, ctx);
         scopes.pop();
         // a fully unrolled loop (`#pragma unroll` over a constant trip count): clang emits every relocation of the
-        // body once per iteration, inlined calls included (the inliner runs first, the full unroll after it)
+        // body once per iteration, inlined calls included (the inliner runs first, the full unroll after it), as
+        // long as the unrolled size stays under LLVM's pragma threshold (16K instructions, `-pragma-unroll-threshold`):
+        // tracee's 500-iteration syscall-table loop around an inlined event submit stays a loop
         const n = s.unroll !== undefined ? tripCount(s) : undefined;
-        if (n !== undefined && n > 1 && (s.unroll === 0 || s.unroll! >= n)) {
+        const body = cost - k0;
+        if (n !== undefined && n > 1 && (s.unroll === 0 || s.unroll! >= n) && body * n <= PRAGMA_UNROLL_THRESHOLD) {
+          cost += body * (n - 1);
           for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * n;
           for (let i = c0; i < res.calls.length; i++) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * n;
         }
@@ -920,6 +925,9 @@ function sameVia(a: CallRef[] | undefined, b: CallRef[] | undefined): boolean {
   return (a ?? []).every((x, i) => x === b![i]);
 }
 
+
+/** LLVM's -pragma-unroll-threshold (16 * 1024): the largest unrolled size a `#pragma unroll` loop is fully unrolled to. */
+const PRAGMA_UNROLL_THRESHOLD = 16 * 1024;
 
 const BITFIELD_MACROS = new Set(['BPF_CORE_READ_BITFIELD', 'BPF_CORE_READ_BITFIELD_PROBED', 'BPF_CORE_WRITE_BITFIELD']);
 
