@@ -119,13 +119,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
-      specs.push(...file.targets);
-      includePaths.push(...file.includePaths);
-      configProblems.push(...file.problems);
+      // loops, not push(...): a hostile corelens.json with 100,000+ entries would overflow the stack
+      for (const t of file.targets) specs.push(t);
+      for (const p of file.includePaths) includePaths.push(p);
+      for (const p of file.problems) configProblems.push(p);
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
-    configProblems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
-    specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
+    for (const p of fromSettings.problems) configProblems.push({ ...p, message: `settings corelens.targets: ${p.message}` });
+    const named = new Set(specs.map((s) => s.name));
+    for (const t of fromSettings.targets) if (!named.has(t.name)) specs.push(t);
     if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
     includeVersion++;
     targets.configure(specs);

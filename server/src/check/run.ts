@@ -205,7 +205,7 @@ function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]): number
     const line = (s.line ?? s.range.start.line) + 1;
     same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity });
   });
-  const best = Math.min(...same.map((x) => x.d));
+  const best = same.reduce((m, x) => Math.min(m, x.d), Infinity);
   return best <= 3 ? same.filter((x) => x.d === best).map((x) => x.i) : same.map((x) => x.i);
 }
 

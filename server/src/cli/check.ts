@@ -171,8 +171,8 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     if (configFile) {
       const c = await readConfig(configFile);
       for (const p of c.problems) io.err(`corelens check: ${p}`);
-      specs.push(...c.targets);
-      includes.push(...c.includePaths);
+      for (const t of c.targets) specs.push(t);
+      for (const p of c.includePaths) includes.push(p);
     }
     for (const d of a.dirs) {
       try {
@@ -182,8 +182,9 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
         throw new CheckInputError(`--targets-dir ${d}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
       }
       const scan = await scanTargetTree(d);
-      specs.push(...scan.targets);
-      skipped.push(...scan.skipped);
+      // loops, not push(...): a targets dir may hold 100,000+ files
+      for (const t of scan.targets) specs.push(t);
+      for (const s of scan.skipped) skipped.push(s);
     }
     if (!a.targets.length && !a.dirs.length && !configFile) specs = defaultTargetSpecs();
     const names = new Set<string>();

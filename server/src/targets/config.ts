@@ -84,7 +84,7 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
     if (!Array.isArray(o.includePaths) || !o.includePaths.every((p) => typeof p === 'string')) {
       problems.push({ file, message: '"includePaths" must be a list of folder paths' });
     } else {
-      includePaths.push(...o.includePaths.map((p: string) => path.resolve(dir, p)));
+      for (const p of o.includePaths as string[]) includePaths.push(path.resolve(dir, p));
     }
   }
   return { targets, includePaths, problems };
