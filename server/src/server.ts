@@ -19,6 +19,7 @@ import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
 import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
+import { readTextInputSync } from './util/files';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -165,14 +166,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     void connection.sendNotification(STATUS_METHOD, serverStatus(targets, includePaths)); // editors' status bars
   }
 
+  /** A config file's lines, read once per report (bounded reader: a FIFO or a device named corelens.json is not read). */
+  const configLines = new Map<string, string[] | undefined>();
+  function linesOf(file: string): string[] | undefined {
+    if (!configLines.has(file)) {
+      let lines: string[] | undefined;
+      try { lines = readTextInputSync(file, 'config').split('\n'); } catch { /* no readable config file there */ }
+      configLines.set(file, lines);
+    }
+    return configLines.get(file);
+  }
+
   function configFileFor(target: string): string | undefined {
     for (const root of roots) {
       const file = path.join(root, CONFIG_FILE);
-      try {
-        if (fs.readFileSync(file, 'utf8').includes(`"${target}"`)) return file;
-      } catch {
-        // no config file there
-      }
+      if (linesOf(file)?.some((l) => l.includes(`"${target}"`))) return file;
     }
     return undefined;
   }
@@ -190,17 +198,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const [file, diags] of byFile) {
       if (fs.existsSync(file) || diags.length) void connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: diags });
     }
+    configLines.clear(); // read again next time: the file may change
   }
 
   function rangeOfText(file: string, message: string) {
-    try {
-      const lines = fs.readFileSync(file, 'utf8').split('\n');
-      const m = /target (\S+):/.exec(message);
-      const i = m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : -1;
-      if (i >= 0) return { start: { line: i, character: 0 }, end: { line: i, character: lines[i]!.length } };
-    } catch {
-      // fall through to the first line
-    }
+    const lines = linesOf(file);
+    const m = /target (\S+):/.exec(message);
+    const i = m && lines ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : -1;
+    if (i >= 0) return { start: { line: i, character: 0 }, end: { line: i, character: lines![i]!.length } };
     return { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
   }
 

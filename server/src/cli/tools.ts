@@ -3,8 +3,10 @@
 // Output files are written to a temporary name beside the destination and renamed into place, so a failure never
 // leaves a partial file where a loader (btf_custom_path) would pick it up.
 
+import * as crypto from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { resolveInside, uniqueFileNames } from '../util/paths';
 import type { Io } from './common';
 import { parseTargetArg, loadTarget, TargetSpec } from '../targets/registry';
 import { renderTable, toJson } from '../util/format';
@@ -31,6 +33,10 @@ function parse(args: string[], allowed: ReadonlySet<string>): ToolArgs {
   const p: ToolArgs = { positional: [], targets: [], json: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '--') {
+      for (const x of args.slice(i + 1)) p.positional.push(x); // files after `--` may start with a dash
+      break;
+    }
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq > 0 ? a.slice(0, eq) : a;
     const value = () => {
@@ -56,11 +62,15 @@ function parse(args: string[], allowed: ReadonlySet<string>): ToolArgs {
   return p;
 }
 
-/** Writes `bytes` to `file` atomically (temp name + rename); returns an error message naming the file, or undefined. */
+/**
+ * Writes `bytes` to `file` atomically (temp name + rename); returns an error message naming the file, or undefined.
+ * The temporary file is created exclusively under an unpredictable name (a planted symlink is never followed), and
+ * rename replaces a symlink at `file` rather than writing through it.
+ */
 export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<string | undefined> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file).slice(0, 100)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   try {
-    await fs.writeFile(tmp, bytes);
+    await fs.writeFile(tmp, bytes, { flag: 'wx' });
     await fs.rename(tmp, file);
     return undefined;
   } catch (e) {
@@ -114,7 +124,9 @@ export async function minimizeCommand(args: string[], io: Io): Promise<number> {
     let status = 0;
     const rows: string[][] = [];
     const results: unknown[] = [];
-    for (const spec of p.targets) {
+    // target names are never path components: `../../../x` or `a/b` become one file name inside --out
+    const fileNames = uniqueFileNames(p.targets.map((t) => t.name), '.btf');
+    for (const [ti, spec] of p.targets.entries()) {
       const t = await loadTarget(spec);
       if (!t.ok) {
         io.err(`corelens: cannot read target ${spec.name} (${spec.path}): ${t.error.problem.message}`);
@@ -130,14 +142,26 @@ export async function minimizeCommand(args: string[], io: Io): Promise<number> {
         status = 1;
         continue;
       }
-      const file = path.join(p.out, `${spec.name}.btf`);
+      const s = m.stats;
+      if (s.relocations > 0 && s.error === s.relocations) {
+        // libbpf refuses the load on this target whatever BTF it is given: a file would only hide that
+        io.err(`corelens: target ${spec.name}: every one of the ${s.relocations} relocations fails to load (libbpf load errors); nothing written`);
+        status = 1;
+        continue;
+      }
+      if (s.error > 0) io.err(`corelens: warning: target ${spec.name}: ${s.error} of ${s.relocations} relocations fail to load there (libbpf would refuse the program)`);
+      const file = resolveInside(p.out, fileNames[ti]!);
+      if (!file) {
+        io.err(`corelens: target ${spec.name}: output name ${fileNames[ti]} is not inside ${p.out}: refusing to write`);
+        status = 1;
+        continue;
+      }
       const err = await writeFileAtomic(file, m.bytes);
       if (err) {
         io.err(`corelens: target ${spec.name}: ${err}`);
         status = 1;
         continue;
       }
-      const s = m.stats;
       rows.push([spec.name, file, `${m.types} / ${full.ownTypeCount}`, String(m.members), `${m.bytes.length} / ${full.bytes.length}`,
         `${s.ok} ok, ${s.poison} poison, ${s.error} error`]);
       results.push({ target: spec.name, source: spec.path, file, types: m.types, sourceTypes: full.ownTypeCount, members: m.members,

@@ -11,6 +11,7 @@ import { Kind } from '../btf/types';
 import { CParser, FuncDef, TypeEnv } from './cparse';
 import { CType, Record, layout, strip } from './ctypes';
 import { Token } from './lexer';
+import { readTextInputSync } from '../util/files';
 import { IncludeRef, PreItem, Preprocessor } from './preproc';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
@@ -64,7 +65,8 @@ export class HeaderCache {
     const before = new Map(pre.macros);
     let text = '';
     const notes: LoadNote[] = [];
-    try { text = fs.readFileSync(file, 'utf8'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `${file}: ${(e as Error).message}` }); }
+    // bounded: a header that is a FIFO, a device or larger than CORELENS_MAX_HEADER_MB is a note, never a hang
+    try { text = readTextInputSync(file, 'header'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `${file}: ${(e as Error).message}` }); }
     const parsed = parseText(text, file, pre, this, includePaths, depth + 1, new TypeEnv());
     const macros = new Map<string, import('./preproc').Macro>();
     for (const [k, v] of pre.macros) if (before.get(k) !== v) macros.set(k, v);

@@ -2,6 +2,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { InputError, clip, readTextInputSync } from '../util/files';
 import { TargetSpec, defaultTargetName } from './registry';
 
 /** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
@@ -61,21 +62,31 @@ export function resolveTargets(raw: unknown, relativeTo: string, file?: string):
 
 /** Reads `<dir>/corelens.json` if present: targets and include paths relative to it. */
 export function readConfigFile(dir: string): ResolvedConfig | undefined {
-  const file = path.join(dir, CONFIG_FILE);
+  return readConfigAt(path.join(dir, CONFIG_FILE));
+}
+
+/**
+ * Reads a corelens.json-shaped file under any name; undefined when there is none. A file that exists but cannot
+ * be read (a FIFO, a device, too large, binary) is a problem, not silence: the bounded reader says why.
+ */
+export function readConfigAt(file: string): ResolvedConfig | undefined {
+  const dir = path.dirname(file);
+  const name = path.basename(file);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+    text = readTextInputSync(file, 'config');
+  } catch (e) {
+    if (!fs.existsSync(file) && !isDanglingLink(file)) return undefined;
+    return { targets: [], includePaths: [], problems: [{ file, message: `${name}: ${e instanceof InputError ? e.message : (e as Error).message}` }] };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { targets: [], includePaths: [], problems: [{ file, message: `${CONFIG_FILE} is not valid JSON: ${(e as Error).message}` }] };
+    return { targets: [], includePaths: [], problems: [{ file, message: `${name} is not valid JSON: ${clip((e as Error).message)}` }] };
   }
-  if (typeof json !== 'object' || json === null) {
-    return { targets: [], includePaths: [], problems: [{ file, message: `${CONFIG_FILE} must hold an object {"targets": [...], "includePaths": [...]}` }] };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { targets: [], includePaths: [], problems: [{ file, message: `${name} must hold an object {"targets": [...], "includePaths": [...]}${Array.isArray(json) ? ', not a list' : ''}` }] };
   }
   const o = json as Record<string, unknown>;
   const { targets, problems } = resolveTargets(o.targets, dir, file);
@@ -88,4 +99,12 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
     }
   }
   return { targets, includePaths, problems };
+}
+
+function isDanglingLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
