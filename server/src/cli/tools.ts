@@ -15,6 +15,7 @@ import { mergeBtf } from '../tools/merge';
 import { minimizeBtf } from '../tools/minimize';
 import { BpfObject, openBpfObject } from '../btf/object';
 import { openBtfFile } from '../btf/open';
+import { BtfError } from '../btf/errors';
 import { Btf } from '../btf/reader';
 
 interface ToolArgs {
@@ -138,7 +139,7 @@ export async function minimizeCommand(args: string[], io: Io): Promise<number> {
       try {
         m = minimizeBtf(full, objects, p.endian ? { littleEndian: p.endian === 'le' } : {});
       } catch (e) {
-        io.err(`corelens: cannot minimise target ${spec.name} (${spec.path}): ${(e as Error).message}`);
+        io.err(`corelens: cannot minimise target ${spec.name} (${spec.path}): ${e instanceof BtfError ? e.problem : (e as Error).message}`);
         status = 1;
         continue;
       }
@@ -195,7 +196,7 @@ export async function mergeCommand(args: string[], io: Io): Promise<number> {
     try {
       m = mergeBtf(kernel, apps, p.endian ? { littleEndian: p.endian === 'le' } : {});
     } catch (e) {
-      io.err(`corelens: cannot merge: ${(e as Error).message}`);
+      io.err(`corelens: cannot merge: ${e instanceof BtfError ? e.message : `${p.positional.join(', ')}: ${(e as Error).message}`}`);
       return 1;
     }
     const err = await writeFileAtomic(p.out, m.bytes);
@@ -236,7 +237,14 @@ export async function headerCommand(args: string[], io: Io): Promise<number> {
       io.err(`corelens: cannot read ${r.error.message}`);
       return 1;
     }
-    const h = emitCHeader(r.value.btf);
+    let h;
+    try {
+      h = emitCHeader(r.value.btf);
+    } catch (e) {
+      // malformed BTF found while emitting (a loop, a dangling id): one line naming the file, never a stack
+      io.err(`corelens: ${e instanceof BtfError ? e.message : `${p.positional[0]}: cannot emit a header: ${(e as Error).message}`}`);
+      return 1;
+    }
     if (h.unreproducible.length) {
       io.err(`corelens: warning: ${h.unreproducible.length} struct/union layout(s) cannot be expressed in C; marked in the header`);
     }

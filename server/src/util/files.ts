@@ -25,13 +25,13 @@ interface LimitInfo { readonly mb: number; readonly what: string }
  * `decompressed` bounds what one .xz/.gz expands to (the BTF inside a BTFHub archive is 5-10 MB).
  */
 export const INPUT_LIMITS: Readonly<Record<InputKind, LimitInfo>> = {
-  btf: { mb: 512, what: 'BTF inputs (targets)' },
-  object: { mb: 256, what: 'BPF objects' },
-  source: { mb: 16, what: 'C sources' },
-  header: { mb: 64, what: 'headers' },
+  btf: { mb: 256, what: 'BTF inputs (targets)' },
+  object: { mb: 128, what: 'BPF objects' },
+  source: { mb: 8, what: 'C sources' },
+  header: { mb: 16, what: 'headers' },
   config: { mb: 1, what: 'configuration files' },
   cache: { mb: 64, what: 'cache entries' },
-  decompressed: { mb: 512, what: 'decompressed data' },
+  decompressed: { mb: 256, what: 'decompressed data' },
 };
 
 /** The environment variable that sets a kind's cap in MiB. */
