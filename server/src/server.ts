@@ -6,8 +6,8 @@ import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CodeAction, CodeActionKind, CodeLens, Connection, Diagnostic, DiagnosticSeverity, DiagnosticTag, DidChangeConfigurationNotification,
-  DidChangeWatchedFilesNotification, Hover, InitializeParams, InitializeResult, InlayHint, MarkupKind, ProposedFeatures,
-  TextDocumentSyncKind, TextDocuments, WatchKind, createConnection,
+  DidChangeWatchedFilesNotification, Hover, InitializeParams, InitializeResult, InlayHint, MarkupKind,
+  TextDocumentSyncKind, TextDocuments, WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActionsFor } from './features/codeActions';
@@ -20,6 +20,7 @@ import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './ta
 import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 import { readTextInputSync } from './util/files';
+import { createServerConnection } from './lspTransport';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -40,7 +41,7 @@ interface DocResult {
 }
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+export function startServer(connection: Connection = createServerConnection()): void {
   // Last line of defence: a bug in one request must not end the session for every document and target.
   process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${e instanceof Error ? e.stack : String(e)}`));
   process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${e.stack ?? e.message}`));
