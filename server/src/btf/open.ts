@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from 'child_process';
 import * as os from 'os';
 import * as zlib from 'zlib';
-import { BoundedFile, HEAD_BYTES, InputError, clip, describeFsError, formatSize, limitBytes, openInput, overLimitMessage } from '../util/files';
+import { BoundedFile, HEAD_BYTES, InputError, clip, describeFsError, expandsBeyondMessage, formatSize, limitBytes, openInput, overLimitMessage } from '../util/files';
 import { BtfError, Result, asBtfError, fail, ok } from './errors';
 import { dwarfToBtf, hasDwarf } from './dwarf';
 import { ElfFile, isElf, SHT_NOBITS } from './elf';
@@ -154,7 +154,7 @@ export async function unwrap(bytes: Uint8Array, file: string, containers: string
       bytes = await decompressing(() => xzDecompress(bytes, file));
     } else if (isGzip(bytes)) {
       containers.push('gzip');
-      bytes = await decompressing(async () => gunzip(bytes, file));
+      bytes = await decompressing(() => gunzip(bytes, file));
     } else if (isZstd(bytes)) {
       throw new BtfError('zstd-compressed input is not supported yet; decompress it first: zstd -d FILE', file, 0);
     } else if (isTar(bytes)) {
@@ -223,13 +223,60 @@ function isXz(b: Uint8Array): boolean {
   return b.length >= 6 && b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0;
 }
 
-function gunzip(bytes: Uint8Array, file: string): Uint8Array {
-  try {
-    return zlib.gunzipSync(bytes, { maxOutputLength: maxPayload() });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BtfError(overLimitMessage('decompressed', `more than ${formatSize(maxPayload())}`, 'gzip data expanded'), file);
-    throw new BtfError(`gzip data is corrupt: ${(e as Error).message}`, file);
+/**
+ * Collects decompressed output within the cap, and checks its first bytes as soon as there are enough: a
+ * decompression bomb of zeros is refused after 512 bytes, not after the cap (what is inside must be BTF, ELF or tar).
+ */
+class Sink {
+  private readonly chunks: Uint8Array[] = [];
+  total = 0;
+  private checked = false;
+  constructor(private readonly layer: string, private readonly file: string) {}
+
+  /** Adds a chunk; throws a BtfError when over the cap or when the head is not a container corelens reads. */
+  add(c: Uint8Array): void {
+    this.total += c.length;
+    if (this.total > maxPayload()) throw new BtfError(expandsBeyondMessage(`${this.layer} data`), this.file);
+    this.chunks.push(c);
+    if (!this.checked && this.total >= HEAD_BYTES) this.check();
   }
+
+  finish(): Uint8Array {
+    const all = Buffer.concat(this.chunks, this.total);
+    if (!this.checked) this.check(all);
+    return all;
+  }
+
+  private check(head = Buffer.concat(this.chunks, this.total)): void {
+    this.checked = true;
+    const problem = btfMagicProblem(head.subarray(0, HEAD_BYTES));
+    if (problem) throw new BtfError(`${this.layer} data does not hold BTF: ${problem}`, this.file);
+  }
+}
+
+/** gzip through zlib's stream (not gunzipSync): the output is checked and capped while it is produced. */
+function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const z = zlib.createGunzip();
+    const sink = new Sink('gzip', file);
+    let failed = false;
+    z.on('data', (c: Buffer) => {
+      if (failed) return;
+      try {
+        sink.add(c);
+      } catch (e) {
+        failed = true;
+        z.destroy();
+        reject(e);
+      }
+    });
+    z.on('error', (e) => { if (!failed) { failed = true; reject(new BtfError(`gzip data is corrupt: ${e.message}`, file)); } });
+    z.on('end', () => {
+      if (failed) return;
+      try { resolve(sink.finish()); } catch (e) { reject(e); }
+    });
+    z.end(bytes);
+  });
 }
 
 type XzModule = { XzReadableStream: new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };
@@ -239,26 +286,21 @@ async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array
   if (hasNativeXz()) return nativeXz(bytes, file);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   xzModule ??= require('xz-decompress') as XzModule;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const sink = new Sink('xz', file);
+  const input = new Blob([bytes]).stream() as ReadableStream<Uint8Array>;
+  const reader = new xzModule.XzReadableStream(input).getReader();
   try {
-    const input = new Blob([bytes]).stream() as ReadableStream<Uint8Array>;
-    const reader = new xzModule.XzReadableStream(input).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      total += value.length;
-      if (total > maxPayload()) {
-        await reader.cancel();
-        throw new BtfError(overLimitMessage('decompressed', `more than ${formatSize(maxPayload())}`, 'xz data expanded'), file);
-      }
-      chunks.push(value);
+      sink.add(value);
     }
   } catch (e) {
+    await reader.cancel().catch(() => undefined);
     if (e instanceof BtfError) throw e;
     throw new BtfError(`xz data is corrupt or truncated: ${e instanceof Error ? e.message : String(e)}`, file);
   }
-  return Buffer.concat(chunks, total);
+  return sink.finish();
 }
 
 let nativeXzAvailable: boolean | undefined;
@@ -270,25 +312,32 @@ function hasNativeXz(): boolean {
   return nativeXzAvailable;
 }
 
-/** `xz -dc` on bytes, bounded like the WebAssembly path; errors are BtfErrors naming the file. */
+/** `xz -dc` on bytes, bounded and checked like the WebAssembly path; errors are BtfErrors naming the file. */
 function nativeXz(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const sink = new Sink('xz', file);
+    let failed = false;
     let err = '';
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      child.kill();
+      reject(e);
+    };
     child.stdout.on('data', (c: Buffer) => {
-      total += c.length;
-      if (total > maxPayload()) {
-        child.kill();
-        reject(new BtfError(overLimitMessage('decompressed', `more than ${formatSize(maxPayload())}`, 'xz data expanded'), file));
-      } else chunks.push(c);
+      if (failed) return;
+      try { sink.add(c); } catch (e) { fail(e); }
     });
-    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-    child.on('error', (e) => reject(new BtfError(`xz: ${e.message}`, file)));
+    child.stderr.on('data', (c: Buffer) => { if (err.length < 4096) err += c.toString(); });
+    child.on('error', (e) => fail(new BtfError(`xz: ${e.message}`, file)));
     child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(chunks, total));
-      else reject(new BtfError(`xz data is corrupt or truncated: ${err.trim().replace(/^xz: \(stdin\): /, '') || `xz exited with ${code}`}`, file));
+      if (failed) return;
+      if (code !== 0) {
+        fail(new BtfError(`xz data is corrupt or truncated: ${clip(err.trim().replace(/^xz: \(stdin\): /, '')) || `xz exited with ${code}`}`, file));
+        return;
+      }
+      try { resolve(sink.finish()); } catch (e) { fail(e); }
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(bytes);

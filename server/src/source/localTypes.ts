@@ -37,7 +37,9 @@ export class HeaderCache {
     const dirs = ref.angle ? includePaths : [path.dirname(fromFile), ...includePaths];
     for (const d of dirs) {
       const p = path.resolve(d, ref.name);
-      try { if (fs.statSync(p).isFile()) return p; } catch { /* next */ }
+      // anything but a directory is found here: a FIFO or a device is then refused by the bounded reader, with a
+      // note saying so, instead of a misleading "header not found"
+      try { if (!fs.statSync(p).isDirectory()) return p; } catch { /* next */ }
     }
     return undefined;
   }

@@ -25,7 +25,7 @@ interface LimitInfo { readonly mb: number; readonly what: string }
  * `decompressed` bounds what one .xz/.gz expands to (the BTF inside a BTFHub archive is 5-10 MB).
  */
 export const INPUT_LIMITS: Readonly<Record<InputKind, LimitInfo>> = {
-  btf: { mb: 256, what: 'BTF inputs (targets)' },
+  btf: { mb: 256, what: 'BTF files' },
   object: { mb: 128, what: 'BPF objects' },
   source: { mb: 8, what: 'C sources' },
   header: { mb: 16, what: 'headers' },
@@ -58,6 +58,12 @@ export function formatSize(bytes: number): string {
 export function overLimitMessage(kind: InputKind, size: number | string, what = 'file'): string {
   const s = typeof size === 'number' ? formatSize(size) : size;
   return `${what} is ${s}, over the ${formatSize(limitBytes(kind))} limit for ${INPUT_LIMITS[kind].what} (set ${limitEnvVar(kind)} to raise it)`;
+}
+
+/** The message for decompressed data that outgrew its cap: `${what} expands to more than 256 MB, the limit for ...`. */
+export function expandsBeyondMessage(what: string): string {
+  return `${what} expands to more than ${formatSize(limitBytes('decompressed'))}, the limit for ${INPUT_LIMITS.decompressed.what} `
+    + `(set ${limitEnvVar('decompressed')} to raise it)`;
 }
 
 /**

@@ -7,7 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from './paths';
 
-export const CORELENS_BIN = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js');
+/** The CLI under test; CORELENS_TEST_BIN points the hostile tests at another build (to see them fail on an old one). */
+export const CORELENS_BIN = process.env.CORELENS_TEST_BIN ?? path.join(REPO_ROOT, 'server', 'bin', 'corelens.js');
 /** Preloaded into the child: writes its peak RSS (kB, getrusage) where the parent reads it, on every normal exit. */
 const PRELOAD_SOURCE = `const fs = require('fs');
 process.on('exit', () => { try { fs.writeFileSync(process.env.CORELENS_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });
