@@ -54,7 +54,7 @@ export function runBounded(args: string[], opts: BoundedOptions = {}): Promise<B
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => { if (stdout.length < 4 << 20) stdout += c.toString(); });
+  child.stdout!.on('data', (c: Buffer) => { if (stdout.length < 64 << 20) stdout += c.toString(); });
   child.stderr!.on('data', (c: Buffer) => { if (stderr.length < 4 << 20) stderr += c.toString(); });
   child.stdin!.on('error', () => undefined);
   if (opts.input !== undefined) child.stdin!.write(opts.input);

@@ -94,8 +94,8 @@ export function wideStruct(): Uint8Array {
   });
 }
 
-/** A copy of a BPF object whose first .BTF.ext CO-RE record names `typeId` (issue 17 row 7: 0xffffffff). */
-export function withCoreReloTypeId(object: Uint8Array, typeId: number): Uint8Array {
+/** A copy of a BPF object whose first (or every) .BTF.ext CO-RE record names `typeId` (issue 17 row 7: 0xffffffff). */
+export function withCoreReloTypeId(object: Uint8Array, typeId: number, every = false): Uint8Array {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ElfFile } = require('../../src/btf/elf') as typeof import('../../src/btf/elf');
   const bytes = Buffer.from(object);
@@ -107,7 +107,16 @@ export function withCoreReloTypeId(object: Uint8Array, typeId: number): Uint8Arr
   const reloOff = bytes.readUInt32LE(at + 24);
   const reloLen = bytes.readUInt32LE(at + 28);
   if (!reloLen) throw new Error('object has no CO-RE relocations');
-  const sec = at + hdrLen + reloOff + 4; // after rec_size: sec_name_off, num_info, then records
-  bytes.writeUInt32LE(typeId >>> 0, sec + 8 + 4); // first record: insn_off, type_id, access_str_off, kind
+  const start = at + hdrLen + reloOff;
+  const recSize = bytes.readUInt32LE(start);
+  // sections: sec_name_off, num_info, then num_info records of insn_off, type_id, access_str_off, kind
+  for (let p = start + 4; p < start + reloLen;) {
+    const n = bytes.readUInt32LE(p + 4);
+    for (let i = 0; i < n; i++) {
+      bytes.writeUInt32LE(typeId >>> 0, p + 8 + i * recSize + 4);
+      if (!every) return bytes;
+    }
+    p += 8 + n * recSize;
+  }
   return bytes;
 }
