@@ -2,14 +2,14 @@
 // raw bytes go to `corelens lsp --stdio`, so broken framing can be sent exactly as a hostile client would.
 
 import * as assert from 'assert';
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, fork, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { FramingFilter, FrameAwareOutput, frame } from '../../src/lspTransport';
 import { openBtfFile } from '../../src/btf/open';
-import { tempDir } from '../support/bounded';
-import { RawServer } from '../support/rawLsp';
+import { CORELENS_BIN, tempDir } from '../support/bounded';
+import { Msg, RawServer } from '../support/rawLsp';
 import { FIXTURES, kernelPath } from '../support/paths';
 
 const HEADER = `#include "fixture.h"\nstruct task_struct { int pid; } __attribute__((preserve_access_index));\n`;
@@ -184,6 +184,25 @@ describe('the language server never goes silent (issue 17)', function () {
       s.send({ id: 99, method: 'shutdown' });
       await s.response(99);
     });
+  });
+
+  it('over --node-ipc the same rules hold: -32002 before initialize, -32602 for null params, exit on disconnect', async () => {
+    const child = fork(CORELENS_BIN, ['lsp', '--node-ipc'], { cwd: tmp.dir, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: ['--max-old-space-size=384'] });
+    const got: Msg[] = [];
+    child.on('message', (m) => got.push(m as Msg));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const wait = async (id: number) => {
+      for (let k = 0; k < 600 && !got.some((m) => m.id === id); k++) await new Promise((r) => setTimeout(r, 100));
+      return got.find((m) => m.id === id);
+    };
+    child.send({ jsonrpc: '2.0', id: 1, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///x.c' }, position: { line: 0, character: 0 } } });
+    assert.strictEqual((await wait(1))?.error?.code, -32002);
+    child.send({ jsonrpc: '2.0', id: 2, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {}, initializationOptions: { settings: { defaultTargets: false } } } });
+    assert.ok((await wait(2))?.result);
+    child.send({ jsonrpc: '2.0', id: 3, method: 'textDocument/codeLens', params: null });
+    assert.strictEqual((await wait(3))?.error?.code, -32602);
+    child.disconnect();
+    assert.notStrictEqual(await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 60_000))]), 'hung');
   });
 
   describe('the transport pieces on their own', () => {
