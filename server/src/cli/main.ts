@@ -3,6 +3,7 @@
 // Exit codes: 0 success, 1 findings or failure to process an input, 2 bad usage.
 
 import { btfInfo } from './btfInfo';
+import { BtfError } from '../btf/errors';
 import { clip } from '../util/files';
 import { Io, UsageError, defaultIo, parseArgs } from './common';
 import { demo } from './demo';
@@ -69,6 +70,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (e instanceof UsageError) {
       io.err(`corelens: ${e.message}\n\n${USAGE}`);
       return 2;
+    }
+    // malformed input a command did not catch itself: still a problem of that file (BtfError names it), not a bug
+    if (e instanceof BtfError) {
+      io.err(`corelens: ${e.message}`);
+      return 1;
     }
     io.err(internalError(e, argv));
     return 1;

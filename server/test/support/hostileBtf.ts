@@ -79,6 +79,8 @@ export function hostileBtfs(): Record<string, Uint8Array> {
     'dangling-id': rawBtf((n) => [int(), { kind: K.PTR, sizeOrType: 99999 }, { name: 's', kind: K.STRUCT, vlen: 2, sizeOrType: 16, extra: [n('p'), 2, 0, n('q'), 0xffffffff, 64] }]),
     // names at string offsets far outside the string table
     'string-offset': rawBtf(() => [int(), { name: 0xfffff0, kind: K.STRUCT, vlen: 1, sizeOrType: 4, extra: [0x7ffffff0, 1, 0] }, { name: 0xffffffff, kind: K.TYPEDEF, sizeOrType: 2 }]),
+    // an int whose name lies outside the strings (found by the command fuzzer: `btf info` looks ints up by name)
+    'int-bad-name': rawBtf(() => [{ ...int(), name: 0xffffffff }, { name: 'long', kind: K.INT, sizeOrType: 8, extra: [(1 << 24) | 64] }]),
     // struct of size 0xffffffff with members at the far end (a header would pad it with 4 GB of chars)
     'huge-struct': rawBtf((n) => [int(), { name: 'huge', kind: K.STRUCT, vlen: 2, sizeOrType: 0xffffffff, extra: [n('a'), 1, 0, n('z'), 1, 0xffffffe0] },
       { name: 'arr', kind: K.ARRAY, sizeOrType: 0, extra: [1, 1, 0xffffffff] }, { name: 'big', kind: K.STRUCT, vlen: 1, sizeOrType: 0xfffffffc, extra: [n('x'), 3, 0] }]),
