@@ -16,7 +16,7 @@ import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
 import { plainAccessFindings } from './features/plainAccess';
 import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
-import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
+import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets } from './targets/config';
 import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 import { readTextInputSync } from './util/files';
@@ -26,6 +26,8 @@ import { createServerConnection } from './lspTransport';
 export interface Settings {
   targets?: unknown;
   includePaths?: string[];
+  /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`); `__TARGET_ARCH_<arch>` selects the arch. */
+  defines?: string[];
   severity?: Partial<Record<string, SeveritySetting>>;
   inlayHints?: { offsets?: InlayMode };
   /** Use the bundled kernels when no target is configured (default true). */
@@ -55,6 +57,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   let settings: Settings = {};
   let configProblems: ConfigProblem[] = [];
   let includePaths: string[] = [];
+  /** The defines the current analyzer was created with (a change makes a new analyzer). */
+  let defines: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
   let includeVersion = 0;
   const analysedWith = new Map<string, number>();
@@ -118,12 +122,14 @@ export function startServer(connection: Connection = createServerConnection()): 
     configProblems = [];
     let specs: TargetSpec[] = [];
     includePaths = [...(settings.includePaths ?? [])];
+    const defs = readDefines(settings.defines, configProblems).map((d) => d);
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
       // loops, not push(...): a hostile corelens.json with 100,000+ entries would overflow the stack
       for (const t of file.targets) specs.push(t);
       for (const p of file.includePaths) includePaths.push(p);
+      for (const d of file.defines ?? []) defs.push(d);
       for (const p of file.problems) configProblems.push(p);
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
@@ -131,6 +137,12 @@ export function startServer(connection: Connection = createServerConnection()): 
     const named = new Set(specs.map((s) => s.name));
     for (const t of fromSettings.targets) if (!named.has(t.name)) specs.push(t);
     if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
+    if (defs.join('\u0000') !== defines.join('\u0000')) {
+      // the macro state of every header changes: a new analyzer (its header cache is keyed by the defines anyway)
+      defines = defs;
+      analyzer = undefined;
+      analyzerReady = undefined;
+    }
     includeVersion++;
     targets.configure(specs);
     publishConfigProblems();
@@ -212,7 +224,7 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   async function getAnalyzer(): Promise<Analyzer> {
     if (analyzer) return analyzer;
-    analyzerReady ??= createAnalyzer();
+    analyzerReady ??= createAnalyzer({ defines });
     analyzer = await analyzerReady;
     return analyzer;
   }
