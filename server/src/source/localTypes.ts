@@ -121,7 +121,7 @@ export class HeaderCache {
     let text = '';
     const notes: LoadNote[] = [];
     // bounded: a header that is a FIFO, a device or larger than CORELENS_MAX_HEADER_MB is a note, never a hang
-    try { text = readTextInputSync(file, 'header'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `${file}: ${(e as Error).message}` }); }
+    try { text = readTextInputSync(file, 'header'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `cannot read header ${file}: ${(e as Error).message}` }); }
     tu.files.set(file, key);
     const env = new TypeEnv();
     env.imports = [...tu.visible, ...tu.stack];
@@ -234,7 +234,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
         // a limit hit deep in the include tree still reaches the document, once
         const limit = /a corelens limit/.test(n.message);
         if (limit && notes.some((x) => x.message.endsWith(n.message))) continue;
-        if (depth === 0 && n.file !== file && (limit || /header not found|^#error/.test(n.message))) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
+        if (depth === 0 && n.file !== file && (limit || /header not found|^#error|^cannot read header/.test(n.message))) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
         else if (depth > 0) notes.push(n);
       }
     },

@@ -173,12 +173,13 @@ describe('hostile inputs against every CLI command (issue 17)', function () {
   describe('row 4: target names are never path components', () => {
     it('minimize writes inside --out whatever the target names are', async () => {
       const out = path.join(tmp.dir, 'out4', 'deep');
-      const r = await cli(['minimize', OBJ, '--target', `../../../escape=${K}`, '--target', `/etc/passwd=${K}`, '--target', `ubuntu/20.04/x86_64/5.4=${K}`,
+      const escape = `escape-${path.basename(tmp.dir)}`; // unique: what an old build wrote outside --out stays there
+      const r = await cli(['minimize', OBJ, '--target', `../../../${escape}=${K}`, '--target', `/etc/passwd=${K}`, '--target', `ubuntu/20.04/x86_64/5.4=${K}`,
         '--target', `ubuntu_20.04_x86_64_5.4=${K}`, '--out', out, '--json'], [0]);
       const written = JSON.parse(r.stdout).minimized.map((m: { file: string }) => path.relative(out, m.file));
-      assert.deepStrictEqual(written, ['escape.btf', 'etc_passwd.btf', 'ubuntu_20.04_x86_64_5.4.btf', 'ubuntu_20.04_x86_64_5.4-2.btf']);
+      assert.deepStrictEqual(written, [`${escape}.btf`, 'etc_passwd.btf', 'ubuntu_20.04_x86_64_5.4.btf', 'ubuntu_20.04_x86_64_5.4-2.btf']);
       assert.deepStrictEqual(fs.readdirSync(path.join(tmp.dir, 'out4')), ['deep']);
-      assert.ok(!fs.existsSync(path.join(tmp.dir, 'escape.btf')) && !fs.existsSync(path.resolve(out, '../../../escape.btf')));
+      assert.ok(!fs.existsSync(path.resolve(out, `../../../${escape}.btf`)), 'nothing written outside --out');
     });
 
     it('names become one safe file name; anything else is refused', () => {

@@ -246,6 +246,9 @@ describe(`fuzz: every command and the server on mutated real inputs (seed ${SEED
       const ws = path.join(tmp.dir, `ws${n}`);
       fs.mkdirSync(ws);
       for (const h of fs.readdirSync(path.join(corpus, 'include'))) fs.copyFileSync(path.join(corpus, 'include', h), path.join(ws, h));
+      // the corpus's vmlinux.h when the corpus tests generated it (a 135k-line header through the whole analysis)
+      const vmlinux = path.join(corpus, 'vmlinux', 'x86', 'vmlinux.h');
+      if (fs.existsSync(vmlinux)) fs.copyFileSync(vmlinux, path.join(ws, 'vmlinux.h'));
       const bad = path.join(ws, 'bad.btf');
       fs.writeFileSync(bad, mutateBytes(rng.int(2) ? rawKernel : fs.readFileSync(rng.pick(targets)), rng));
       fs.writeFileSync(path.join(ws, 'corelens.json'), JSON.stringify({ targets: [{ name: 'bad', path: 'bad.btf' }, { name: 'k', path: path.join(tmp.dir, 'kernel.btf') }] }));
