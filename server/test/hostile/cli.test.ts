@@ -3,6 +3,7 @@
 // Every command runs in a child process under a heap cap and a hang timeout.
 
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -123,10 +124,12 @@ describe('hostile inputs against every CLI command (issue 17)', function () {
     fs.symlinkSync('..', path.join(dir, 'sub', 'up'));
     fs.symlinkSync('../a.btf.xz', path.join(dir, 'sub', 'b.btf.xz'));
     fs.symlinkSync('self', path.join(dir, 'self')); // ELOOP
+    execFileSync('mkfifo', [path.join(dir, 'sub', 'pipe.btf')]);
     const r = await cli(['check', PROG, '--targets-dir', dir, '--no-cache', '--format', 'json'], [0, 1]);
     const j = JSON.parse(r.stdout);
     assert.deepStrictEqual(j.targets.map((t: { name: string }) => t.name), ['a']);
     assert.ok(j.skipped.some((s: { file: string; problem: string }) => s.file.endsWith('self') && /symbolic links/.test(s.problem)));
+    assert.ok(j.skipped.some((s: { file: string; problem: string }) => s.file.endsWith('pipe.btf') && /named pipe/.test(s.problem)));
   });
 
   it('row 11: failures are cached like successes (same key): a warm run reads no file', async () => {
