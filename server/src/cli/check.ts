@@ -142,12 +142,11 @@ async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includ
   const c = readConfigAt(abs);
   if (!c) throw new CheckInputError(`${abs}: file not found`);
   // a configuration that cannot be read or parsed at all is an input error, not a warning beside the defaults
-  if (!c.targets.length && !c.includePaths.length && c.problems.length === 1 && !/^target #|"targets"|"includePaths"/.test(c.problems[0]!.message)) {
-    const m = c.problems[0]!.message;
+  if (c.unreadable) {
     const name = path.basename(abs);
-    throw new CheckInputError(`${abs}: ${m.startsWith(`${name}: `) ? m.slice(name.length + 2) : m}`);
+    throw new CheckInputError(`${abs}: ${c.unreadable.startsWith(`${name}: `) ? c.unreadable.slice(name.length + 2) : c.unreadable}`);
   }
-  return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}: ${p.message}`) };
+  return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`) };
 }
 
 const RANK: Record<SeverityName, number> = { error: 0, warning: 1, information: 2, hint: 3 };

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, clip, readTextInputSync } from '../util/files';
 import { TargetSpec, defaultTargetName } from './registry';
+import { describeUnknownKey, keyPositions, schemas, unknownKeys, unknownKeysInText } from './schema';
 
 /** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
 export const CONFIG_FILE = 'corelens.json';
@@ -11,9 +12,15 @@ export const CONFIG_FILE = 'corelens.json';
 export interface ConfigProblem {
   readonly file?: string;
   readonly message: string;
+  /** Zero-based position of what the problem is about in the file, when known (an unknown key). */
+  readonly line?: number;
+  readonly column?: number;
+  readonly endColumn?: number;
 }
 
 export interface ResolvedConfig {
+  /** Set when the file could not be used at all (unreadable, not JSON, not an object): why, without the file name. */
+  readonly unreadable?: string;
   readonly targets: TargetSpec[];
   readonly includePaths: string[];
   /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`), from the `defines` key. */
@@ -79,19 +86,23 @@ export function readConfigAt(file: string): ResolvedConfig | undefined {
     text = readTextInputSync(file, 'config');
   } catch (e) {
     if (!fs.existsSync(file) && !isDanglingLink(file)) return undefined;
-    return { targets: [], includePaths: [], problems: [{ file, message: `${name}: ${e instanceof InputError ? e.message : (e as Error).message}` }] };
+    return unusable(file, `${name}: ${e instanceof InputError ? e.message : (e as Error).message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { targets: [], includePaths: [], problems: [{ file, message: `${name} is not valid JSON: ${clip((e as Error).message)}` }] };
+    return unusable(file, `${name} is not valid JSON: ${clip((e as Error).message)}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { targets: [], includePaths: [], problems: [{ file, message: `${name} must hold an object {"targets": [...], "includePaths": [...]}${Array.isArray(json) ? ', not a list' : ''}` }] };
+    return unusable(file, `${name} must hold an object {"targets": [...], "includePaths": [...]}${Array.isArray(json) ? ', not a list' : ''}`);
   }
   const o = json as Record<string, unknown>;
   const { targets, problems } = resolveTargets(o.targets, dir, file);
+  // Keys the schema does not know are ignored, and said so where they are written (with the closest known name).
+  for (const k of unknownKeysInText(text, json, schemas().file)) {
+    problems.push({ file, message: `${CONFIG_FILE}: ${describeUnknownKey(k)}`, line: k.line, column: k.column, endColumn: k.endColumn });
+  }
   const includePaths: string[] = [];
   if (o.includePaths !== undefined) {
     if (!Array.isArray(o.includePaths) || !o.includePaths.every((p) => typeof p === 'string')) {
@@ -114,6 +125,35 @@ export function readDefines(raw: unknown, problems: ConfigProblem[], file?: stri
     else problems.push({ file, message: `"defines": ${JSON.stringify(d)} is not NAME or NAME=VALUE; skipped` });
   }
   return out;
+}
+
+/**
+ * Unknown keys in the `corelens.*` settings a client sent (VS Code settings, or `initializationOptions.settings`),
+ * checked against the settings the extension contributes (package.json). Each is placed on its line in a
+ * workspace's `.vscode/settings.json` when written there, else reported without a file (a message).
+ */
+export function settingsProblems(settings: unknown, roots: readonly string[]): ConfigProblem[] {
+  const keys = unknownKeys(settings, schemas().settings);
+  if (!keys.length) return [];
+  const files = roots.map((r) => path.join(r, '.vscode', 'settings.json')).flatMap((f) => {
+    try {
+      return [{ file: f, pos: keyPositions(readTextInputSync(f, 'config')) }]; // bounded: a FIFO here must not block
+    } catch {
+      return [];
+    }
+  });
+  return keys.map((k) => {
+    // VS Code writes settings flat: `"corelens.inlayHint.offsets"` is where the unknown `inlayHint` is written.
+    const flat = `corelens.${k.path.join('.')}`;
+    const written = (f: (typeof files)[number]) => [...f.pos.keys()].find((key) => key === flat || key.startsWith(`${flat}.`));
+    const hit = files.find((f) => written(f) !== undefined);
+    const at = hit ? hit.pos.get(written(hit)!) : undefined;
+    return { file: hit?.file, message: `settings: ${describeUnknownKey(k, 'corelens.')}`, line: at?.line, column: at?.column, endColumn: at?.endColumn };
+  });
+}
+
+function unusable(file: string, message: string): ResolvedConfig {
+  return { targets: [], includePaths: [], problems: [{ file, message }], unreadable: message };
 }
 
 function isDanglingLink(file: string): boolean {
