@@ -47,10 +47,8 @@ describe('hostile inputs against every CLI command (issue 17)', function () {
         const h = await cli(['header', f], [0, 1]);
         oneLineEach(h.stderr, f);
         await cli(['btf', 'info', f], [0, 1]);
-        for (const type of ['struct s', 'struct huge', 'struct big']) {
-          const l = await cli(['layout', '--target', `x=${f}`, type], [0, 1]);
-          oneLineEach(l.stderr, f);
-        }
+        const l = await cli(['layout', '--target', `x=${f}`, name === 'huge-struct' ? 'struct huge' : 'struct s'], [0, 1]);
+        oneLineEach(l.stderr, f);
         await cli(['merge', K, f, '--out', path.join(tmp.dir, `${name}.merged.btf`)], [0, 1]);
         await cli(['minimize', OBJ, '--target', `x=${f}`, '--out', path.join(tmp.dir, `${name}.min`)], [0, 1]);
         await cli(['check', PROG, '--target', `x=${f}`, '--no-cache', '--format', 'json'], [0, 1, 2]);

@@ -4,7 +4,7 @@
 // and a language server session run on them in child processes under a heap cap and a time limit. Each job must
 // exit cleanly (0, 1 or 2, no stack trace, no "internal error") within bounded RSS.
 //
-// Seeded (CORELENS_FUZZ_SEED); CORELENS_FUZZ_CASES multiplies the default 48 CLI jobs and 2 server sessions.
+// Seeded (CORELENS_FUZZ_SEED); CORELENS_FUZZ_CASES multiplies the default 32 CLI jobs and 2 server sessions.
 // The figures (cases, crashes, timeouts, peak RSS) are printed. Failing inputs are kept in .tmp/fuzz-failures/.
 
 import * as assert from 'assert';
@@ -22,7 +22,7 @@ import { RawServer } from '../support/rawLsp';
 
 const SEED = Number(process.env.CORELENS_FUZZ_SEED ?? 20261123);
 const SCALE = Number(process.env.CORELENS_FUZZ_CASES ?? 1);
-const JOBS = 48 * SCALE;
+const JOBS = 32 * SCALE;
 const SESSIONS = 2 * SCALE;
 const BATCH = 8;
 const HEAP_MB = 768;
