@@ -3,8 +3,9 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { describeFsError } from '../btf/open';
-import { openBpfObject, parseBpfObject } from '../btf/object';
+import { capture } from '../btf/errors';
+import { parseBpfObject, readBpfObjectBytes } from '../btf/object';
+import { InputError, describeFsError, readTextInput } from '../util/files';
 import { Btf } from '../btf/reader';
 import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
@@ -99,7 +100,14 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   let meta: ObjectRelocation[] = [];
   let sourceFile: string | undefined;
   if (isObject) {
-    const obj = await openBpfObject(file);
+    // read once, within the object cap; the same bytes go to the workers
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBpfObjectBytes(file);
+    } catch (e) {
+      throw new CheckInputError(e instanceof InputError ? `${file}: ${e.message}` : String(e));
+    }
+    const obj = capture(file, () => parseBpfObject(bytes, file));
     if (!obj.ok) throw new CheckInputError(obj.error.message);
     meta = relocateObject(obj.value, []);
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
@@ -112,7 +120,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'poisoned instructions are reported even where a guard may make them dead code');
     }
-    payload = { kind: 'object', file, object: await fs.readFile(file), ...(source ? { source, recordSites } : {}) } satisfies ObjectPayload;
+    payload = { kind: 'object', file, object: bytes, ...(source ? { source, recordSites } : {}) } satisfies ObjectPayload;
   } else {
     payload = await analyse(file, o, notes);
   }
@@ -166,14 +174,15 @@ type AnalysedSite = LiveSite & { line?: number };
 async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<SourcePayload> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readTextInput(file, 'source');
   } catch (e) {
-    throw new CheckInputError(`${file}: ${describeFsError(e)}`);
+    throw new CheckInputError(`${file}: ${e instanceof InputError ? e.message : describeFsError(e)}`);
   }
   const analyzer = await createAnalyzer({ defines: o.defines });
   const a = analyzer.analyze(file, text, { includePaths: [...(o.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
   for (const n of a.notes) {
-    if (n.severity === 'info') continue;
+    // info notes are the analysis's own business, except a limit it hit: that changes what was checked
+    if (n.severity === 'info' && !/a corelens limit/.test(n.message)) continue;
     notes.push(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
   }
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
@@ -206,7 +215,7 @@ function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]): number
     const line = (s.line ?? s.range.start.line) + 1;
     same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity });
   });
-  const best = Math.min(...same.map((x) => x.d));
+  const best = same.reduce((m, x) => Math.min(m, x.d), Infinity);
   return best <= 3 ? same.filter((x) => x.d === best).map((x) => x.i) : same.map((x) => x.i);
 }
 
