@@ -19,6 +19,7 @@ import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
+import { peakRssKb } from '../util/memory';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
@@ -164,7 +165,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       targets: o.targets.length + (o.skipped?.length ?? 0), checked: okReports.length, failing: [...failing].filter((n) => names.includes(n)).length,
       skipped: skipped.length, workers: o.workers, cacheHits: okReports.filter((r) => r.cached).length,
       archivesRead: reports.filter((r) => r.archiveRead).length, wallMs: Math.round(performance.now() - t0),
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakRssMb: Math.round(peakRssKb() / 1024),
     },
   };
 }

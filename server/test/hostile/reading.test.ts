@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { INPUT_LIMITS, InputError, limitBytes, readInput, readInputSync, readTextInput } from '../../src/util/files';
 import { openBtfFile } from '../../src/btf/open';
+import { peakRssKb } from '../../src/util/memory';
 import { assertClean, runBounded, tempDir } from '../support/bounded';
 import { FIXTURES, kernelPath } from '../support/paths';
 
@@ -168,6 +169,17 @@ describe('hostile files: read only data files, and only as much as needed (issue
       const r = await cli(['btf', 'info', 'longname.btf.tar.gz'], [1]);
       assert.match(r.stderr, /tar long-name record of 16 MB at byte 0: names longer than 4096 bytes are refused/);
       assert.ok(r.stderr.length < 1000, `stderr is ${r.stderr.length} bytes`);
+    });
+  });
+
+  describe('the memory probe', () => {
+    it('reports the peak of the child itself, not the high-water mark of the big process that started it', async () => {
+      // Linux keeps the forking parent's high-water mark across exec in getrusage's maxRSS: with it, every child of a
+      // 400 MB test runner "used" 400 MB (CI failed on that); VmHWM belongs to the child's own address space
+      const ballast = Array.from({ length: 40 }, () => Buffer.alloc(10 << 20, 1));
+      const r = await cli(['btf', 'info', OBJ], [0]);
+      assert.ok(ballast.length === 40 && r.peakRssMb > 0 && r.peakRssMb < 200, `peak RSS ${r.peakRssMb} MB`);
+      assert.ok(peakRssKb() > 400 * 1024, 'this process has its ballast');
     });
   });
 

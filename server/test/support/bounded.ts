@@ -9,9 +9,11 @@ import { REPO_ROOT } from './paths';
 
 /** The CLI under test; CORELENS_TEST_BIN points the hostile tests at another build (to see them fail on an old one). */
 export const CORELENS_BIN = process.env.CORELENS_TEST_BIN ?? path.join(REPO_ROOT, 'server', 'bin', 'corelens.js');
-/** Preloaded into the child: writes its peak RSS (kB, getrusage) where the parent reads it, on every normal exit. */
+/** Preloaded into the child: writes its own peak RSS (kB) where the parent reads it, on every normal exit. */
 const PRELOAD_SOURCE = `const fs = require('fs');
-process.on('exit', () => { try { fs.writeFileSync(process.env.CORELENS_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });
+process.on('exit', () => { try { fs.writeFileSync(process.env.CORELENS_PEAK_RSS_FILE, String(peak())); } catch {} });
+// VmHWM, not getrusage's maxRSS: exec keeps the forking parent's high-water mark (the test runner's hundreds of MB)
+function peak() { try { return Number(/VmHWM:\\s*(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]); } catch { return process.resourceUsage().maxRSS; } }
 `;
 
 export interface BoundedResult {

@@ -4,6 +4,7 @@
 
 import * as fs from 'fs';
 import { main } from '../../src/cli/main';
+import { peakRssKb } from '../../src/util/memory';
 
 interface Job { argv: string[] }
 
@@ -16,7 +17,7 @@ async function run(): Promise<void> {
       out: (s) => { outBytes += s.length; },
       err: (s) => { if (err.length < 4000) err += `${s}\n`; },
     });
-    process.stdout.write(`${JSON.stringify({ i, code, err, outBytes, rssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+    process.stdout.write(`${JSON.stringify({ i, code, err, outBytes, rssMb: Math.round(peakRssKb() / 1024) })}\n`);
   }
 }
 
