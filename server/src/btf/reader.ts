@@ -43,7 +43,29 @@ const LONG_NAMES = new Set([
 const VOID: BtfType = Object.freeze({ id: 0, name: '', kind: Kind.Void });
 const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Bytes after the 12-byte common header, by kind: a fixed part plus one entry per vlen (table, not switch: hot loop). */
+interface RecordSizes {
+  /** Bytes after the 12-byte common header: a fixed part plus one entry per vlen; fixed -1 marks an unknown kind. */
+  readonly fixed: Int32Array;
+  readonly perVlen: Int32Array;
+  /** The same, packed for the scan loop: (12 + fixed) | perVlen << 16, or -1. */
+  readonly packed: Int32Array;
+  /** Every size a multiple of 4, so records stay word-aligned and the scan can read words. */
+  readonly aligned: boolean;
+}
+
+function recordSizes(fixed: Int32Array, perVlen: Int32Array): RecordSizes {
+  const packed = new Int32Array(128).fill(-1);
+  let aligned = true;
+  for (let k = 0; k < 128; k++) {
+    if (fixed[k]! < 0) continue;
+    // Sizes come from a u8 layout table at most, so both fields fit their 16 bits.
+    packed[k] = (12 + fixed[k]!) | (perVlen[k]! << 16);
+    if (fixed[k]! % 4 || perVlen[k]! % 4) aligned = false;
+  }
+  return { fixed, perVlen, packed, aligned };
+}
+
+/** Record sizes of the kinds this reader knows (table, not switch: the scan is the hot loop of every open). */
 const RECORD_SIZES = (() => {
   const fixed = new Int32Array(128).fill(-1);
   const perVlen = new Int32Array(128);
@@ -53,7 +75,7 @@ const RECORD_SIZES = (() => {
   set([Kind.Array], 12, 0);
   set([Kind.Struct, Kind.Union, Kind.Datasec, Kind.Enum64], 0, 12);
   set([Kind.Enum, Kind.FuncProto], 0, 8);
-  return { fixed, perVlen };
+  return recordSizes(fixed, perVlen);
 })();
 const utf8 = new TextDecoder('utf-8');
 
@@ -199,20 +221,39 @@ export class Btf {
   /** Walks the type section once, recording where each record starts and checking that each fits. */
   private scanTypes(): [Uint32Array, Uint8Array] {
     const { header: h, file } = this;
-    let pos = h.hdrLen + h.typeOff;
-    const end = pos + h.typeLen;
+    const start = h.hdrLen + h.typeOff;
+    const end = start + h.typeLen;
     const maxRecords = Math.floor(h.typeLen / 12) + 1;
     // Checked before allocating: the offset table is the one allocation that grows with the input.
     if (maxRecords > MAX_TYPES) throw new BtfError(`type section of ${h.typeLen} bytes: more than ${MAX_TYPES} types, refusing`, file, 12);
-    const out = new Uint32Array(maxRecords);
-    const kinds = new Uint8Array(maxRecords);
-    const words = this.words;
-    const { fixed, perVlen } = this.recordSizes();
+    // Uninitialised memory (no zero-fill of a table sized for the worst case): only slots below n are ever read.
+    const out = new Uint32Array(Buffer.allocUnsafeSlow(maxRecords * 4).buffer, 0, maxRecords);
+    const kinds = new Uint8Array(Buffer.allocUnsafeSlow(maxRecords).buffer, 0, maxRecords);
+    const sizes = this.recordSizes();
     const mask = this.kindMask;
+    const words = this.words;
+    let pos = start;
     let n = 0;
+    if (words && start % 4 === 0 && sizes.aligned) {
+      // The hot loop of every open (100k+ records): one word load and one table load per record. Anything odd
+      // (a cut-off record, an unknown kind, a record running past the end) leaves it; the checks below say what.
+      const packed = sizes.packed;
+      while (end - pos >= 12) {
+        const info = words[(pos >>> 2) + 1]!;
+        const kind = (info >>> 24) & mask;
+        const e = packed[kind]!;
+        if (e < 0) break;
+        const next = pos + (e & 0xffff) + (e >>> 16) * (info & 0xffff);
+        if (next > end) break;
+        kinds[n] = kind;
+        out[n++] = pos;
+        pos = next;
+      }
+    }
+    const { fixed, perVlen } = sizes;
     while (pos < end) {
       if (end - pos < 12) throw new BtfError(`type record #${this.startId + n} is cut off (${end - pos} bytes left)`, file, pos);
-      const info = words ? words[(pos + 4) >>> 2]! : this.view.getUint32(pos + 4, this.littleEndian);
+      const info = this.view.getUint32(pos + 4, this.littleEndian);
       const kind = (info >>> 24) & mask;
       const f = fixed[kind]!;
       if (f < 0) {
@@ -228,8 +269,8 @@ export class Btf {
     return [out.subarray(0, n), kinds.subarray(0, n)];
   }
 
-  /** Record tail sizes by kind (fixed part, bytes per vlen entry); -1 marks kinds this file cannot contain. */
-  private recordSizes(): { fixed: Int32Array; perVlen: Int32Array } {
+  /** Record sizes by kind for this file (its layout section may describe kinds this reader does not know). */
+  private recordSizes(): RecordSizes {
     if (!this.unknownKinds) return RECORD_SIZES;
     const fixed = RECORD_SIZES.fixed.slice();
     const perVlen = RECORD_SIZES.perVlen.slice();
@@ -237,7 +278,7 @@ export class Btf {
       fixed[k] = info;
       perVlen[k] = elem;
     }
-    return { fixed, perVlen };
+    return recordSizes(fixed, perVlen);
   }
 
   // ---- strings -------------------------------------------------------------------------------------------
@@ -495,7 +536,7 @@ export class Btf {
       const b = this.base.findByName(name, kind);
       if (b) return b;
     }
-    const ids = this.ownIdsWithEssentialName(essentialName(name), name, kind);
+    const ids = this.ownIdsWithEssentialName(essentialName(name), name, kind, true);
     return ids[0] ?? 0;
   }
 
@@ -506,21 +547,31 @@ export class Btf {
 
   /**
    * Ids (of this blob, ascending) for several essential names in ONE pass over the records, without building the
-   * name index: what a one-shot job (slicing a target for a few root types) needs, at a fraction of the index's cost.
+   * name index: what a one-shot job (slicing a target, relocating an object) needs, at a fraction of the index's
+   * cost. With `kinds`, only types of those kinds (kinds >= 32 cannot be filtered: then every kind is kept).
    */
-  idsWithEssentialNames(names: Iterable<string>): Map<string, number[]> {
+  idsWithEssentialNames(names: Iterable<string>, kinds?: Iterable<number>): Map<string, number[]> {
     const out = new Map<string, number[]>();
     const wants = [...new Set(names)].map((name) => ({ name, bytes: Buffer.from(name, 'utf8') })).filter((w) => w.bytes.length > 0);
     for (const w of wants) out.set(w.name, []);
+    // Optional kind filter: a record of another kind is skipped with one byte load, its name never touched.
+    let kindMask = -1;
+    if (kinds) {
+      kindMask = 0;
+      for (const k of kinds) kindMask |= k >= 0 && k < 32 ? 1 << k : -1;
+    }
     if (this.index) {
-      for (const w of wants) out.set(w.name, this.ownIdsWithEssentialName(w.name));
+      for (const w of wants) {
+        out.set(w.name, this.ownIdsWithEssentialName(w.name).filter((id) => kindWanted(kindMask, this.kind(id))));
+      }
       return out;
     }
     const byFirst: (typeof wants)[] = new Array(256);
     for (const w of wants) (byFirst[w.bytes[0]!] ??= []).push(w);
-    const { bytes, offsets, startStrOff, strStart } = this;
+    const { bytes, offsets, startStrOff, strStart, kinds: ownKinds } = this;
     const ownStrEnd = startStrOff + this.header.strLen;
     for (let i = 0; i < offsets.length; i++) {
+      if (!kindWanted(kindMask, ownKinds[i]!)) continue;
       const nameOff = this.u32(offsets[i]!);
       if (nameOff === 0) continue;
       let p: number;
@@ -538,7 +589,8 @@ export class Btf {
     return out;
   }
 
-  private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number): number[] {
+  /** Ids in ascending order; with `firstOnly`, the scan stops at the first match (as btf__find_by_name_kind does). */
+  private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number, firstOnly = false): number[] {
     const want = Buffer.from(essential, 'utf8');
     if (!this.index && ++this.lookups > 4) this.index = buildNameIndex(this);
     const out: number[] = [];
@@ -567,6 +619,7 @@ export class Btf {
         if (bytes[p] !== first || bytes[p + want.length - 1] !== last) continue;
       }
       this.pushIfNameMatches(out, this.startId + i, want, exact);
+      if (firstOnly && out.length > 0) break;
     }
     return out;
   }
@@ -578,6 +631,11 @@ export class Btf {
     if (exact !== undefined && this.name(id) !== exact) return;
     out.push(id);
   }
+}
+
+/** Whether kind `k` passes a kind mask (-1: every kind; kinds beyond 31 pass only that). */
+function kindWanted(mask: number, k: number): boolean {
+  return mask === -1 || (k < 32 && (mask & (1 << k)) !== 0);
 }
 
 interface NameIndex {
