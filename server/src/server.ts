@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, SeveritySetting, siteFindings } from './features/diagnostics';
-import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
+import { EvaluationMemo, LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
 import { plainAccessFindings } from './features/plainAccess';
 import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
@@ -46,6 +46,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const documents = new TextDocuments(TextDocument);
   const targets = new TargetSet();
   const results = new Map<string, DocResult>();
+  /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
+  const memos = new Map<string, EvaluationMemo>();
   const timers = new Map<string, NodeJS.Timeout>();
   let analyzer: Analyzer | undefined;
   let analyzerReady: Promise<Analyzer> | undefined;
@@ -243,9 +245,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     let findings: Finding[] = [];
     try {
       const local = analysis.localBtf();
-      evals = evaluateSites(local, analysis.sites as LiveSite[], refs);
+      let memo = memos.get(uri);
+      if (!memo) memos.set(uri, (memo = new EvaluationMemo()));
+      evals = evaluateSites(local, analysis.sites as LiveSite[], refs, memo);
       findings = siteFindings(local, evals, refs.map((r) => r.name), { severities: settings.severity });
-      findings.push(...plainAccessFindings(local, analysis.plainAccesses, refs, { severities: settings.severity }));
+      findings.push(...plainAccessFindings(local, analysis.plainAccesses, refs, { severities: settings.severity }, memo));
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -283,6 +287,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     results.delete(e.document.uri);
+    memos.delete(e.document.uri);
     analysedWith.delete(e.document.uri);
     analyzer?.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
