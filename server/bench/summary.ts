@@ -69,7 +69,7 @@ function cell(xs: readonly number[], suffix = ''): string {
 
 function goalText(g: Goal | undefined): string {
   if (!g) return '';
-  if ('maxRatio' in g) return `≤ ${g.maxRatio}×`;
+  if ('maxRatio' in g) return `≤ ${Number(g.maxRatio.toPrecision(2))}×`;
   if ('maxValue' in g) return `≤ ${g.maxValue}`;
   return g.text;
 }

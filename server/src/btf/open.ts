@@ -12,6 +12,7 @@ import { BtfError, Result, asBtfError, fail, ok } from './errors';
 import { dwarfToBtf, hasDwarf } from './dwarf';
 import { ElfFile, isElf } from './elf';
 import { Btf } from './reader';
+import { decompressWithXzPool } from './xz';
 
 /** Decompressed payloads larger than this are refused: no real BTF comes close, and memory must stay bounded. */
 export const MAX_PAYLOAD = 512 * 1024 * 1024;
@@ -107,7 +108,11 @@ type XzModule = { XzReadableStream: new (s: ReadableStream<Uint8Array>) => Reada
 let xzModule: XzModule | undefined;
 
 async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array> {
-  if (hasNativeXz()) return nativeXz(bytes, file);
+  if (hasNativeXz()) {
+    // A long-lived xz per thread when the archive declares its size (every real one does): no fork per archive.
+    const pooled = decompressWithXzPool(bytes, file, MAX_PAYLOAD, () => new BtfError(`xz data expands beyond ${MAX_PAYLOAD} bytes: refusing`, file));
+    return pooled ?? nativeXz(bytes, file);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   xzModule ??= require('xz-decompress') as XzModule;
   const chunks: Uint8Array[] = [];

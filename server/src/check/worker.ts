@@ -2,6 +2,7 @@
 // one message per target, answering with that target's compact report (its BTF is garbage once answered).
 
 import { parentPort, workerData } from 'worker_threads';
+import { stopXzProcesses } from '../btf/xz';
 import { SliceCache } from './cache';
 import { ProgramPayload, checkTarget, prepareProgram } from './engine';
 import { TargetSpec } from '../targets/registry';
@@ -14,7 +15,8 @@ const cache = init.cacheDir ? new SliceCache(init.cacheDir) : undefined;
 
 parentPort!.on('message', (m: { index: number; spec: TargetSpec } | { stop: true }) => {
   if ('stop' in m) {
-    parentPort!.close();
+    // The xz processes this thread started are waited for, so none outlives the run (and their CPU is counted).
+    void stopXzProcesses().finally(() => parentPort!.close());
     return;
   }
   void checkTarget(prog, m.spec, m.index, { cache }).then((r) => parentPort!.postMessage(r));
