@@ -14,7 +14,7 @@ import { renderTable } from '../src/util/format';
 import { KERNELS, REPO, RUNS, TMP, rawKernel } from './common';
 import { addRow, spread } from './summary';
 
-const TARGETS = Number(process.env.CHECK_BENCH_TARGETS ?? 100);
+const TARGETS = Number(process.env.CHECK_BENCH_TARGETS ?? 200);
 const CLI = path.join(REPO, 'server', 'bin', 'corelens.js');
 const FIXTURE_OBJECT = path.join(REPO, 'test-fixtures', 'objects', 'kernel_task.bpfel.o');
 const FIXTURE_SOURCE = path.join(REPO, 'test-fixtures', 'programs', 'kernel_task.bpf.c');
