@@ -12,6 +12,7 @@ import { BtfError, Result, asBtfError, fail, ok } from './errors';
 import { dwarfToBtf, hasDwarf } from './dwarf';
 import { ElfFile, isElf } from './elf';
 import { Btf } from './reader';
+import { readRawBtfSync } from './rawfile';
 import { decompressWithXzPool } from './xz';
 
 /** Decompressed payloads larger than this are refused: no real BTF comes close, and memory must stay bounded. */
@@ -31,6 +32,14 @@ export interface OpenedBtf {
 
 /** Reads and parses the BTF in `path`, unwrapping compression, archives and ELF as needed. Never throws. */
 export async function openBtfFile(path: string, opts: OpenOptions = {}): Promise<Result<OpenedBtf>> {
+  try {
+    // Raw BTF (the running kernel's, pahole's .btf) is read and parsed in one pass; anything else goes on below.
+    const raw = readRawBtfSync(path, opts, MAX_PAYLOAD);
+    if (raw) return ok({ btf: raw, containers: ['raw'] });
+  } catch (e) {
+    if (e instanceof BtfError) return fail(e);
+    // an fs error: the general path below reads again and describes it
+  }
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(path);
