@@ -95,8 +95,8 @@ export function renderSummary(list: readonly SummaryRow[] = rows): string {
   const notes = list.filter((r) => r.note).map((r) => `- ${r.path}, ${r.measure}: ${r.note}`);
   return [
     renderTable(['path', 'measure', 'corelens median (min–max)', 'anchor median (min–max)', 'ratio', 'goal', 'met?'], body),
-    'Figures are per run (fresh processes, alternating with the anchor); ratios pair run i of each side. met?: on the median,',
-    'and how many single runs met the goal on their own.',
+    'Figures are per run; where there is an anchor, runs alternate with its runs (each side in a fresh process) and ratios pair',
+    'run i of each side. met?: on the median, and how many single runs met the goal on their own.',
     ...notes,
   ].join('\n');
 }
