@@ -17,7 +17,7 @@ import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
 import { checkTargets } from './pool';
-import { TargetInfo, summarizeTargets } from './summary';
+import { TargetInfo, summarizeTargets } from '../targets/summary';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
