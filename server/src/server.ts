@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, SeveritySetting, siteFindings } from './features/diagnostics';
-import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
+import { EvaluationMemo, LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
 import { notesToPublish } from './features/notes';
 import { plainAccessFindings } from './features/plainAccess';
 import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from './features/hover';
@@ -63,6 +63,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const documents = new TextDocuments(TextDocument);
   const targets = new TargetSet();
   const results = new Map<string, DocResult>();
+  /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
+  const memos = new Map<string, EvaluationMemo>();
   const timers = new Map<string, NodeJS.Timeout>();
   let analyzer: Analyzer | undefined;
   let analyzerReady: Promise<Analyzer> | undefined;
@@ -351,12 +353,14 @@ export function startServer(connection: Connection = createServerConnection()): 
     let findings: Finding[] = [];
     try {
       const local = analysis.localBtf();
-      evals = evaluateSites(local, analysis.sites as LiveSite[], refs);
+      let memo = memos.get(uri);
+      if (!memo) memos.set(uri, (memo = new EvaluationMemo()));
+      evals = evaluateSites(local, analysis.sites as LiveSite[], refs, memo);
       const ctx = contextOf(refs.map((r) => r.name));
       // Messages name up to 4 targets, else a kernel-range summary: a fleet of 300 names helps nobody.
       const describeTargets = (names: readonly string[]) => describeSubset(names, ctx, 80);
       findings = siteFindings(local, evals, ctx.names, { severities: settings.severity, describeTargets });
-      findings.push(...plainAccessFindings(local, analysis.plainAccesses, refs, { severities: settings.severity, describeTargets }));
+      findings.push(...plainAccessFindings(local, analysis.plainAccesses, refs, { severities: settings.severity, describeTargets }, memo));
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -400,6 +404,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     results.delete(e.document.uri);
+    memos.delete(e.document.uri);
     analysedWith.delete(e.document.uri);
     analyzer?.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

@@ -13,6 +13,8 @@ import { BtfError, Result, asBtfError, fail, ok } from './errors';
 import { dwarfToBtf, hasDwarf } from './dwarf';
 import { ElfFile, isElf, SHT_NOBITS } from './elf';
 import { Btf } from './reader';
+import { readRawBtfSync } from './rawfile';
+import { decompressWithXzPool } from './xz';
 
 export { describeFsError } from '../util/files';
 
@@ -39,6 +41,14 @@ export interface OpenedBtf {
  * read, at most CORELENS_MAX_BTF_MB read (an ELF file is read section by section: only .BTF or DWARF counts).
  */
 export async function openBtfFile(path: string, opts: OpenOptions = {}): Promise<Result<OpenedBtf>> {
+  try {
+    // Raw BTF (the running kernel's, pahole's .btf) is read and parsed in one pass; anything else goes on below.
+    const raw = readRawBtfSync(path, opts, MAX_PAYLOAD);
+    if (raw) return ok({ btf: raw, containers: ['raw'] });
+  } catch (e) {
+    if (e instanceof BtfError) return fail(e);
+    // an fs error: the general path below reads again and describes it
+  }
   let bytes: Uint8Array;
   try {
     bytes = await readBtfInput(path);
@@ -283,7 +293,11 @@ type XzModule = { XzReadableStream: new (s: ReadableStream<Uint8Array>) => Reada
 let xzModule: XzModule | undefined;
 
 async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array> {
-  if (hasNativeXz()) return nativeXz(bytes, file);
+  if (hasNativeXz()) {
+    // A long-lived xz per thread when the archive declares its size (every real one does): no fork per archive.
+    const pooled = decompressWithXzPool(bytes, file, MAX_PAYLOAD, () => new BtfError(`xz data expands beyond ${MAX_PAYLOAD} bytes: refusing`, file));
+    return pooled ?? nativeXz(bytes, file);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   xzModule ??= require('xz-decompress') as XzModule;
   const sink = new Sink('xz', file);

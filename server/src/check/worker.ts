@@ -3,6 +3,7 @@
 
 import { parentPort, workerData } from 'worker_threads';
 import { setDecompressionConcurrency } from '../btf/open';
+import { stopXzProcesses } from '../btf/xz';
 import { SliceCache } from './cache';
 import { ProgramPayload, checkTarget, prepareProgram } from './engine';
 import { TargetSpec } from '../targets/registry';
@@ -18,7 +19,8 @@ const cache = init.cacheDir ? new SliceCache(init.cacheDir) : undefined;
 
 parentPort!.on('message', (m: { index: number; spec: TargetSpec } | { stop: true }) => {
   if ('stop' in m) {
-    parentPort!.close();
+    // The xz processes this thread started are waited for, so none outlives the run (and their CPU is counted).
+    void stopXzProcesses().finally(() => parentPort!.close());
     return;
   }
   void checkTarget(prog, m.spec, m.index, { cache }).then((r) => parentPort!.postMessage(r));
