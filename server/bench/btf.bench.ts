@@ -8,7 +8,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_PAYLOAD } from '../src/btf/open';
+import { maxPayload } from '../src/btf/open';
 import { readRawBtfSync } from '../src/btf/rawfile';
 import { Btf } from '../src/btf/reader';
 import { Kind } from '../src/btf/types';
@@ -40,7 +40,7 @@ function memberOffset(btf: Btf, id: number, name: string, depth = 0): number {
  * openBtfFile runs for a raw BTF file (its synchronous first step; the async wrapper adds only a promise).
  */
 function openOnce(file: string): number {
-  const btf = readRawBtfSync(file, {}, MAX_PAYLOAD);
+  const btf = readRawBtfSync(file, {}, maxPayload());
   if (!btf) throw new Error(`${file}: not a raw BTF file`);
   const id = btf.findByName('task_struct', Kind.Struct);
   let checksum = 0;

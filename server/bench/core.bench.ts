@@ -8,7 +8,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BpfObject, openBpfObject } from '../src/btf/object';
-import { MAX_PAYLOAD } from '../src/btf/open';
+import { maxPayload } from '../src/btf/open';
 import { readRawBtfSync } from '../src/btf/rawfile';
 import { Btf } from '../src/btf/reader';
 import { Kind, isComposite } from '../src/btf/types';
@@ -75,7 +75,7 @@ type Figures = RunFigures & Tally;
  */
 function relocateOnce(obj: BpfObject, targets: { name: string; file: string }[]): Tally {
   // Targets opened the way openBtfFile opens raw BTF files (libbpf's side: btf__parse).
-  const opened = targets.map((t) => ({ name: t.name, btf: readRawBtfSync(t.file, {}, MAX_PAYLOAD) ?? Btf.parse(fs.readFileSync(t.file), t.file) }));
+  const opened = targets.map((t) => ({ name: t.name, btf: readRawBtfSync(t.file, {}, maxPayload()) ?? Btf.parse(fs.readFileSync(t.file), t.file) }));
   const relos = relocateObject(obj, opened, { libbpf: '1.1' });
   const tally = { relos: 0, errors: 0, poisoned: 0, values: 0n };
   for (const t of opened) {

@@ -43,7 +43,7 @@ export interface OpenedBtf {
 export async function openBtfFile(path: string, opts: OpenOptions = {}): Promise<Result<OpenedBtf>> {
   try {
     // Raw BTF (the running kernel's, pahole's .btf) is read and parsed in one pass; anything else goes on below.
-    const raw = readRawBtfSync(path, opts, MAX_PAYLOAD);
+    const raw = readRawBtfSync(path, opts, limitBytes('btf'));
     if (raw) return ok({ btf: raw, containers: ['raw'] });
   } catch (e) {
     if (e instanceof BtfError) return fail(e);
@@ -295,7 +295,10 @@ let xzModule: XzModule | undefined;
 async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   if (hasNativeXz()) {
     // A long-lived xz per thread when the archive declares its size (every real one does): no fork per archive.
-    const pooled = decompressWithXzPool(bytes, file, MAX_PAYLOAD, () => new BtfError(`xz data expands beyond ${MAX_PAYLOAD} bytes: refusing`, file));
+    const pooled = decompressWithXzPool(bytes, file, maxPayload(), () => new BtfError(expandsBeyondMessage('xz data'), file), (head) => {
+      const problem = btfMagicProblem(head);
+      return problem ? new BtfError(`xz data does not hold BTF: ${problem}`, file) : undefined;
+    });
     return pooled ?? nativeXz(bytes, file);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports

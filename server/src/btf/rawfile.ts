@@ -15,7 +15,8 @@ const CHUNK = 128 * 1024;
  * the bytes in another core's cache. Throws BtfError for malformed BTF, and the fs error when it cannot be read.
  */
 export function readRawBtfSync(path: string, opts: BtfParseOptions, maxBytes: number): Btf | undefined {
-  const fd = fs.openSync(path, 'r');
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (fstat then sends it to the general path, which refuses it)
+  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile() || st.size < 32 || st.size > maxBytes) return undefined;

@@ -125,6 +125,8 @@ const MARKER = Buffer.concat([Buffer.from('corelens-xz-sync'), crypto.randomByte
  * The filler is skipped on the way to the next archive's data.
  */
 const FILLER = 0x10000 - MARKER.length;
+/** How much of an archive's output the head check sees (open.ts's HEAD_BYTES, enough for every magic). */
+const HEAD_CHECK_BYTES = 512;
 let sentinel: Uint8Array | undefined;
 
 interface Job {
@@ -133,6 +135,8 @@ interface Job {
   readonly file: string;
   readonly out: Buffer;
   got: number;
+  /** Looks at the first bytes once they are out; an error stops the archive there (a bomb of zeros ends early). */
+  headCheck?: (head: Uint8Array) => BtfError | undefined;
   readonly resolve: (b: Uint8Array) => void;
   readonly reject: (e: Error) => void;
 }
@@ -203,8 +207,18 @@ class XzProcess {
       const want = job.size + MARKER.length - job.got;
       const n = Math.min(want, chunk.length - off);
       chunk.copy(job.out, job.got, off, off + n);
+      const before = job.got;
       job.got += n;
       off += n;
+      const headEnd = Math.min(HEAD_CHECK_BYTES, job.size);
+      if (job.headCheck && before < headEnd && job.got >= headEnd) {
+        const problem = job.headCheck(job.out.subarray(0, headEnd));
+        if (problem) {
+          job.reject(problem);
+          this.fail('stopped after the first bytes');
+          return;
+        }
+      }
       if (job.got < job.size + MARKER.length) continue;
       if (!job.out.subarray(job.size).equals(MARKER)) {
         // The archive produced more (or less) than its index says: refuse it, restart for the others.
@@ -267,14 +281,16 @@ let pool: XzPool | undefined;
  * Decompresses an .xz file with the pool's long-lived system xz; undefined when its declared size cannot be read
  * (the caller then decompresses it another way). Refuses, before decompressing, data declaring more than `cap`.
  */
-export function decompressWithXzPool(bytes: Uint8Array, file: string, cap: number, overCap: () => BtfError): Promise<Uint8Array> | undefined {
+export function decompressWithXzPool(
+  bytes: Uint8Array, file: string, cap: number, overCap: () => BtfError, headCheck?: (head: Uint8Array) => BtfError | undefined,
+): Promise<Uint8Array> | undefined {
   const size = xzDeclaredSize(bytes);
   if (size === undefined) return undefined;
   if (size > cap) return Promise.reject(overCap());
   pool ??= new XzPool();
   const p = pool;
   return new Promise((resolve, reject) => {
-    p.run({ input: bytes, size, file, out: Buffer.allocUnsafe(size + MARKER.length), got: 0, resolve, reject });
+    p.run({ input: bytes, size, file, out: Buffer.allocUnsafe(size + MARKER.length), got: 0, headCheck, resolve, reject });
   });
 }
 
