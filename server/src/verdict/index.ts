@@ -1,0 +1,314 @@
+// Load verdicts: for a compiled object and each target, whether every program would load, and if not, the first
+// instruction the kernel verifier rejects (a reachable poisoned CO-RE relocation, or a dereference of a plain number)
+// with its relocation, source line and a reason in words; plus, for every poisoned relocation, whether it is dead
+// code on that target (guarded) or reachable. A pure function of the object and the relocation results the engine
+// computes (core/object.ts): check, relocate and the language server all call it on a built object.
+
+import { readFileSync } from 'fs';
+import { BtfError } from '../btf/errors';
+import { LineIndex } from '../btf/ext';
+import { BpfObject } from '../btf/object';
+import { Btf } from '../btf/reader';
+import { Kind } from '../btf/types';
+import { ObjectRelocation } from '../core/object';
+import { helperName } from './helpers';
+import { Insn, disasm } from './insn';
+import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms, originKey } from './program';
+import { VerifyResult, verify } from './verify';
+
+export { loadPrograms } from './program';
+export type { LoadedProgram, CtxKind } from './program';
+
+export interface VerdictOptions {
+  /** Instructions processed per program before giving up (the kernel's own limit is 1,000,000). */
+  readonly maxSteps?: number;
+}
+
+/**
+ * What the loading machine decides beyond the target's CO-RE types: libbpf fills __kconfig externs and resolves
+ * __ksym externs on the kernel that loads the program, not from btf_custom_path. factsFromBtf() derives them from a
+ * target's BTF; a differential test against this machine passes what libbpf found here.
+ */
+export interface KernelFacts {
+  /** Bytes of each __kconfig extern as libbpf stores them (object byte order); absent: unknown value. */
+  readonly kconfig?: ReadonlyMap<string, Uint8Array>;
+  /** Whether the kernel has a symbol; undefined: unknown. */
+  readonly hasKsym?: (name: string) => boolean | undefined;
+  /** CPUs the machine may have (bounds bpf_get_smp_processor_id()); default: this machine's. */
+  readonly nrCpuIds?: number;
+}
+
+export interface VerdictTarget {
+  readonly name: string;
+  readonly facts?: KernelFacts;
+}
+
+/** Why a program does not load on a target. */
+export type FailureKind =
+  /** A poisoned CO-RE relocation is reachable: `invalid func unknown#195896080`. */
+  | 'core'
+  /** A load or store through a register holding a plain number: `invalid mem access 'scalar'`. */
+  | 'scalar'
+  /** libbpf refuses the whole object before any program reaches the kernel (a relocation error). */
+  | 'libbpf'
+  /** The analysis hit its instruction budget: no verdict. */
+  | 'unknown';
+
+export interface SourcePlace {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface TargetVerdict extends SourcePlace {
+  readonly loads: boolean;
+  readonly kind?: FailureKind;
+  /** The instruction the verifier names (index in the program as loaded, subprograms appended). */
+  readonly insn?: number;
+  /** The instruction as the verifier log prints it. */
+  readonly text?: string;
+  /** Index into the relocations passed in, for 'core' and 'libbpf'. */
+  readonly relocation?: number;
+  /** The register dereferenced, for 'scalar'. */
+  readonly reg?: number;
+  readonly errno?: number;
+  readonly reason?: string;
+}
+
+/** A direct read through a plain number, wherever it is reachable (not only the first error). */
+export interface ScalarDeref extends SourcePlace {
+  readonly insn: number;
+  readonly reg: number;
+  readonly text: string;
+  readonly section: string;
+  readonly insnOff: number;
+}
+
+export interface ProgramVerdict {
+  readonly section: string;
+  readonly name: string;
+  readonly ctx: CtxKind;
+  /** Instructions as loaded. */
+  readonly insnCount: number;
+  readonly targets: ReadonlyMap<string, TargetVerdict>;
+  /** Reachable dereferences of plain numbers, per target (the same on most targets). */
+  readonly scalarDerefs: ReadonlyMap<string, readonly ScalarDeref[]>;
+}
+
+/** What became of a relocation's instruction on a target. */
+export type Reach = 'ok' | 'dead' | 'reachable' | 'error';
+
+export interface ObjectVerdicts {
+  readonly programs: readonly ProgramVerdict[];
+  /** Per relocation (the order passed in), per target: 'ok' when not poisoned, else dead or reachable. */
+  readonly reach: readonly ReadonlyMap<string, Reach>[];
+  /** Programs the relocation's instruction belongs to (a .text subprogram may be in several, or in none). */
+  readonly programsOf: readonly (readonly number[])[];
+}
+
+/**
+ * Verdicts for every program of `obj` on every target named in `relos` (the result of relocateObject on the same
+ * object, all records in .BTF.ext order). Throws BtfError when the object's ELF is malformed.
+ */
+export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[], targetList: readonly (string | VerdictTarget)[],
+  opts: VerdictOptions = {}): ObjectVerdicts {
+  const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
+  const progs = loadPrograms(obj);
+  const lines = new LineIndex(obj.ext?.lineInfo ?? []);
+  const byOrigin = new Map<string, number>();
+  relos.forEach((r, i) => byOrigin.set(originKey(r.section, r.insnOff), i));
+  // Where each relocation sits in each program.
+  const sites = progs.programs.map((p) => {
+    const out: { pos: number; relo: number }[] = [];
+    p.originSection.forEach((sec, pos) => {
+      const r = byOrigin.get(originKey(sec, p.originOff[pos]!));
+      if (r !== undefined) out.push({ pos, relo: r });
+    });
+    return out;
+  });
+  const programsOf: number[][] = relos.map(() => []);
+  sites.forEach((ss, k) => ss.forEach((s) => {
+    if (!programsOf[s.relo]!.includes(k)) programsOf[s.relo]!.push(k);
+  }));
+  const reach: Map<string, Reach>[] = relos.map(() => new Map());
+  const perProgram = progs.programs.map(() => new Map<string, TargetVerdict>());
+  const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
+  const memo = progs.programs.map(() => new Map<string, VerifyResult>());
+
+  for (const target of targets) {
+    const t = target.name;
+    const facts = target.facts ?? {};
+    const verifyOpts = {
+      nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
+    };
+    const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
+      + `|${verifyOpts.nrCpuIds}|${facts.hasKsym ? t : ''}`;
+    // libbpf relocates the whole object first and stops at the first error: then no program loads.
+    const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
+    relos.forEach((r, i) => {
+      const o = r.targets.get(t)?.outcome;
+      reach[i]!.set(t, o === 'error' ? 'error' : o === 'poison' ? 'dead' : 'ok');
+    });
+    progs.programs.forEach((p, k) => {
+      if (firstError >= 0 || p.problem) {
+        const r = firstError >= 0 ? relos[firstError]! : undefined;
+        const res = r?.targets.get(t);
+        perProgram[k]!.set(t, {
+          loads: false, kind: 'libbpf', ...(r ? { relocation: firstError, file: r.file, line: r.line, column: r.column } : {}),
+          errno: res?.errno ?? res?.patch?.errno ?? 22,
+          reason: r
+            ? `libbpf fails the whole object load: relocation of \`${r.path}\` (${r.kindName}) in ${r.section}: ${res?.why ?? 'error'}`
+            : `libbpf fails the whole object load: ${p.problem}`,
+        });
+        return;
+      }
+      const patched = p.insns.slice();
+      let sig = '';
+      for (const s of sites[k]!) {
+        const out = relos[s.relo]!.targets.get(t)?.patch?.patched;
+        if (!out) continue;
+        out.forEach((ins, j) => {
+          if (s.pos + j < patched.length) patched[s.pos + j] = ins;
+        });
+        sig += `${s.pos}:${out.map((x) => `${x.code},${x.off},${x.imm}`).join(';')}|`;
+      }
+      sig += factKey;
+      let res = memo[k]!.get(sig);
+      if (!res) {
+        res = verify(p, patched, p.insns, progs.data, progs.littleEndian, verifyOpts);
+        memo[k]!.set(sig, res);
+      }
+      for (const s of sites[k]!) if (res.reachedPoison.has(s.pos)) reach[s.relo]!.set(t, 'reachable');
+      perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t));
+      perProgramDerefs[k]!.set(t, [...res.scalarDerefs.values()].map((e) => ({
+        insn: e.insn, reg: e.reg ?? 0, text: describeInsn(patched, e.insn), section: p.originSection[e.insn]!,
+        insnOff: p.originOff[e.insn]!, ...place(lines, p, e.insn),
+      })));
+    });
+  }
+  return {
+    programs: progs.programs.map((p, k) => ({
+      section: p.section, name: p.name, ctx: p.ctx, insnCount: p.insns.length, targets: perProgram[k]!,
+      scalarDerefs: perProgramDerefs[k]!,
+    })),
+    reach, programsOf,
+  };
+}
+
+function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyResult, relos: readonly ObjectRelocation[],
+  sites: readonly { pos: number; relo: number }[], lines: LineIndex, target: string): TargetVerdict {
+  if (!res.error) {
+    if (res.incomplete) {
+      return { loads: false, kind: 'unknown', reason: `the analysis stopped after ${res.steps} instructions without a verdict` };
+    }
+    return { loads: true };
+  }
+  const e = res.error;
+  const text = describeInsn(patched, e.insn);
+  const where = place(lines, p, e.insn);
+  if (e.kind === 'core') {
+    const s = sites.find((x) => x.pos === e.insn || x.pos === e.insn - 1);
+    const r = s ? relos[s.relo] : undefined;
+    const why = r?.targets.get(target)?.why;
+    const was = describeInsn(p.insns, s?.pos ?? e.insn);
+    return {
+      loads: false, kind: 'core', insn: e.insn, text, ...(s ? { relocation: s.relo } : {}), ...where, errno: 22,
+      reason: `the verifier reaches instruction ${e.insn} (${was.replace(/^\d+: /, '')}), poisoned because its CO-RE relocation failed`
+        + (r ? `: \`${r.path}\` (${r.kindName}): ${problemOf(why)}` : '') + ' — invalid func unknown#195896080',
+    };
+  }
+  return {
+    loads: false, kind: 'scalar', insn: e.insn, text, reg: e.reg, ...where, errno: 13,
+    reason: `R${e.reg} invalid mem access 'scalar': instruction ${e.insn} (${text.replace(/^\d+: /, '')}) reads kernel memory through `
+      + `a plain number; in a ${p.section.split('/')[0]} program read it with BPF_CORE_READ() (bpf_probe_read_kernel)`,
+  };
+}
+
+/** The relocation's problem without its generic consequence (which the verdict states itself). */
+function problemOf(why: string | undefined): string {
+  if (!why) return 'no candidate matches';
+  return why.replace(/: the instruction is poisoned.*$/, '');
+}
+
+function describeInsn(insns: readonly Insn[], idx: number): string {
+  const i = insns[idx];
+  return i ? `${idx}: ${disasm(i, insns[idx + 1], helperName)}` : `${idx}`;
+}
+
+function place(lines: LineIndex, p: LoadedProgram, idx: number): SourcePlace {
+  const sec = p.originSection[idx];
+  const off = p.originOff[idx];
+  if (sec === undefined || off === undefined) return {};
+  const l = lines.find(sec, off);
+  return l ? { file: l.file, line: l.line, column: l.column } : {};
+}
+
+/** Architectures' syscall wrapper prefixes (libbpf's arch_specific_syscall_pfx()). */
+const SYSCALL_WRAPPERS = ['__x64_sys_bpf', '__arm64_sys_bpf', '__s390x_sys_bpf', '__s390_sys_bpf', '__ia32_sys_bpf',
+  '__riscv_sys_bpf', '__powerpc_sys_bpf', '__arm_sys_bpf', '__loongarch_sys_bpf'];
+
+/**
+ * What a target kernel's BTF tells about the facts libbpf computes on the loading machine: which ksyms and kfuncs
+ * exist (functions and variables in its BTF), and LINUX_HAS_SYSCALL_WRAPPER (its `__<arch>_sys_bpf`). Other
+ * __kconfig values (CONFIG_*, LINUX_KERNEL_VERSION) are not in BTF: they stay unknown, so both outcomes of a branch
+ * on them are considered.
+ */
+export function factsFromBtf(btf: Btf, obj: BpfObject): KernelFacts {
+  const kconfig = new Map<string, Uint8Array>();
+  const size = kconfigSize(obj, 'LINUX_HAS_SYSCALL_WRAPPER');
+  if (size) {
+    const has = SYSCALL_WRAPPERS.some((n) => btf.findByName(n, Kind.Func) > 0);
+    const bytes = new Uint8Array(size);
+    bytes[obj.elf.littleEndian ? 0 : size - 1] = has ? 1 : 0;
+    kconfig.set('LINUX_HAS_SYSCALL_WRAPPER', bytes);
+  }
+  const cache = new Map<string, boolean>();
+  return {
+    kconfig,
+    hasKsym: (name) => {
+      let v = cache.get(name);
+      if (v === undefined) {
+        v = btf.findByName(name, Kind.Func) > 0 || btf.findByName(name, Kind.Var) > 0;
+        cache.set(name, v);
+      }
+      return v;
+    },
+  };
+}
+
+/** Size of a __kconfig extern in the object's BTF, or 0 when the object has none of that name. */
+function kconfigSize(obj: BpfObject, name: string): number {
+  try {
+    const id = obj.btf.findByName(name, Kind.Var);
+    if (id <= 0) return 0;
+    const v = obj.btf.type(id);
+    return v.kind === Kind.Var ? obj.btf.resolveSize(v.type) ?? 0 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+let cpus: number | undefined;
+/** nr_cpu_ids of this machine (the highest possible CPU + 1), or 1 when /sys cannot tell. */
+function possibleCpus(): number {
+  if (cpus !== undefined) return cpus;
+  try {
+    const txt = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
+    const last = txt.split(',').pop()!.split('-').pop()!;
+    cpus = Number(last) + 1;
+  } catch {
+    cpus = 8192;
+  }
+  if (!Number.isFinite(cpus) || cpus <= 0) cpus = 8192;
+  return cpus;
+}
+
+/** The loaded form of an object's programs (for tools that only need the program list). */
+export function programsOf(obj: BpfObject): ObjectPrograms | BtfError {
+  try {
+    return loadPrograms(obj);
+  } catch (e) {
+    if (e instanceof BtfError) return e;
+    throw e;
+  }
+}

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+/*
+ * corelens verifier oracle: what the REAL kernel verifier of this machine says about every program of a BPF object
+ * once real libbpf (Debian libbpf-dev 1.1.2, static libbpf.a) has relocated it against a target BTF.
+ *
+ * Build:  cc -O1 -g tools/oracle/verifier.c -o .tmp/verifier -l:libbpf.a -lelf -lz -Wl,--wrap=bpf_prog_load
+ * Usage:  verifier OBJ.o NAME=TARGET.btf|NAME=host [...]      (root, or CAP_BPF + CAP_PERFMON)
+ *
+ * Per target, the object is opened with bpf_object_open_opts.btf_custom_path = TARGET (raw BTF; "host" = no custom
+ * path: libbpf uses the running kernel's /sys/kernel/btf/vmlinux) and loaded ONCE with every program autoloaded,
+ * exactly as a skeleton loads it: one CO-RE pass over all .BTF.ext records in file order (candidate pruning across
+ * programs included), subprograms appended per program, maps created, .rodata frozen.
+ *
+ * Why one load and not one per program: autoloading a single program makes libbpf skip the CO-RE records of the
+ * others, which changes candidate pruning and hides object-wide relocation errors. Instead, libbpf's calls of
+ * bpf_prog_load() are intercepted (-Wl,--wrap=bpf_prog_load; only calls whose instructions are one of the object's
+ * programs, never libbpf's feature probes): each program goes to the kernel as libbpf prepared it, its verdict and
+ * verifier log are recorded, and a failed one is answered with a dummy fd so libbpf goes on to the next program.
+ * So every program gets its own verdict from one real object load.
+ *
+ * Output: one JSON object per line, per target x program (object's program order):
+ *   {"target","section","name","type","insns","loads","errno","class","insn","message","kconfig"}
+ * class: "ok" (loaded), "core" (the verifier reached a poisoned CO-RE instruction: `invalid func
+ * unknown#195896080`), "scalar" (a load/store through a register the verifier sees as a scalar: `invalid mem access
+ * 'scalar'`), "other" (any other verifier error), "libbpf" (libbpf failed the object load before this program
+ * reached the kernel: CO-RE relocation error, ...; then "message" is libbpf's last warning).
+ * insn: the instruction index the verifier names (in the program as loaded: subprograms appended), or -1.
+ * kconfig: the values libbpf gave the object's __kconfig externs on this machine, {"NAME":"hex bytes in memory
+ * order"}: libbpf computes them from the running kernel (LINUX_HAS_SYSCALL_WRAPPER by probing, CONFIG_* from its
+ * config), whatever the target, so a differential test must feed the same values to the analysis.
+ * The verifier log of failures goes to stderr when VERIFIER_LOG=1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#define MAX_PROGS 1024
+
+struct verdict {
+	const struct bpf_program *prog;
+	bool attempted;
+	bool loads;
+	int err;
+	char *log;
+};
+
+static struct bpf_object *cur_obj;
+static struct verdict verdicts[MAX_PROGS];
+static int nverdicts;
+static char last_warn[4096];
+static int devnull = -1;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[4096];
+
+	if (level != LIBBPF_WARN)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* Keep the first line of an object-level failure: it names the cause, later ones only say "failed". */
+	if (!strstr(line, "failed to load object") && !strstr(line, "failed to perform CO-RE") && !strstr(line, "-- BEGIN PROG LOAD LOG"))
+		if (!last_warn[0] || strstr(line, "relo #"))
+			snprintf(last_warn, sizeof(last_warn), "%s", line);
+	if (getenv("VERIFIER_DEBUG"))
+		fputs(line, stderr);
+	return 0;
+}
+
+int __real_bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license,
+			 const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts);
+
+static struct verdict *verdict_of(const struct bpf_insn *insns)
+{
+	int i;
+
+	for (i = 0; i < nverdicts; i++)
+		if (bpf_program__insns(verdicts[i].prog) == insns)
+			return &verdicts[i];
+	return NULL;
+}
+
+/* libbpf's program loads come here; feature probes (instructions of no program) pass straight through. */
+int __wrap_bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license,
+			 const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts)
+{
+	struct verdict *v = cur_obj ? verdict_of(insns) : NULL;
+	struct bpf_prog_load_opts o;
+	size_t size;
+	int fd, err;
+
+	if (!v)
+		return __real_bpf_prog_load(prog_type, prog_name, license, insns, insn_cnt, opts);
+	v->attempted = true;
+	fd = __real_bpf_prog_load(prog_type, prog_name, license, insns, insn_cnt, opts);
+	if (fd >= 0) {
+		v->loads = true;
+		return fd;
+	}
+	err = errno;
+	/* Ask again for the log (libbpf itself retries the same way); the outcome does not depend on the level. */
+	for (size = 16u << 20; size <= (1u << 30); size *= 2) {
+		free(v->log);
+		v->log = calloc(1, size);
+		if (!v->log)
+			break;
+		o = *opts;
+		o.log_level = 1;
+		o.log_buf = v->log;
+		o.log_size = size;
+		fd = __real_bpf_prog_load(prog_type, prog_name, license, insns, insn_cnt, &o);
+		if (fd >= 0) {
+			/* Loads with a log but not without one: report it, it is not a verdict we can explain. */
+			close(fd);
+			snprintf(v->log, size, "load failed (errno %d) without a log but succeeded with one\n", err);
+			break;
+		}
+		if (errno != ENOSPC)
+			break;
+	}
+	v->err = err;
+	/* A dummy fd makes libbpf carry on with the next program (it only binds .rodata to it, and warns). */
+	return dup(devnull);
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* The failing instruction and the error line of a verifier log: log level 1 keeps only the path that failed, so the
+ * error is the first line after the last instruction that is neither a register state nor a statistic. */
+static void classify(const char *log, const char **cls, int *insn, char *msg, size_t msgsz)
+{
+	const char *p = log, *eol;
+	char line[1024];
+	bool after_insn = false;
+
+	msg[0] = '\0';
+	*insn = -1;
+	*cls = "other";
+	while (p && *p) {
+		int n, idx;
+		char c;
+		eol = strchr(p, '\n');
+		n = eol ? (int)(eol - p) : (int)strlen(p);
+		if (n >= (int)sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = eol ? eol + 1 : NULL;
+		if (sscanf(line, "%d: %c", &idx, &c) == 2) {
+			if (c == '(') {
+				*insn = idx;
+				after_insn = true;
+				msg[0] = '\0';
+			}
+			continue;
+		}
+		if (!after_insn || !line[0] || line[0] == ';' || strncmp(line, "processed ", 10) == 0
+		    || strncmp(line, "verification time", 17) == 0 || strncmp(line, "stack depth", 11) == 0)
+			continue;
+		if (!msg[0])
+			snprintf(msg, msgsz, "%s", line);
+	}
+	if (!msg[0] && log && *log)
+		snprintf(msg, msgsz, "%.*s", (int)strcspn(log, "\n"), log);
+	if (strstr(msg, "invalid func unknown#195896080"))
+		*cls = "core";
+	else if (strstr(msg, "invalid mem access 'scalar'"))
+		*cls = "scalar";
+}
+
+/* The values libbpf resolved for the object's __kconfig externs, as a JSON object of hex byte strings. */
+static void print_kconfig(struct bpf_object *obj)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, ".kconfig");
+	const unsigned char *data;
+	size_t size = 0;
+	int id, i, first = 1;
+
+	printf("{");
+	if (!btf || !map || !(data = bpf_map__initial_value(map, &size))) {
+		printf("}");
+		return;
+	}
+	id = btf__find_by_name_kind(btf, ".kconfig", BTF_KIND_DATASEC);
+	if (id > 0) {
+		const struct btf_type *ds = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vs = btf_var_secinfos(ds);
+		for (i = 0; i < btf_vlen(ds); i++, vs++) {
+			const struct btf_type *v = btf__type_by_id(btf, vs->type);
+			unsigned int b;
+			if (vs->offset + vs->size > size)
+				continue;
+			printf("%s\"%s\":\"", first ? "" : ",", btf__name_by_offset(btf, v->name_off));
+			for (b = 0; b < vs->size; b++)
+				printf("%02x", data[vs->offset + b]);
+			printf("\"");
+			first = 0;
+		}
+	}
+	printf("}");
+}
+
+static void run_target(const char *obj_path, const char *tname, const char *tpath)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	int err, i;
+
+	if (tpath)
+		opts.btf_custom_path = tpath;
+	obj = bpf_object__open_file(obj_path, &opts);
+	if (!obj) {
+		fprintf(stderr, "verifier: %s: cannot open with target %s: %s\n", obj_path, tname, strerror(errno));
+		exit(1);
+	}
+	nverdicts = 0;
+	bpf_object__for_each_program(prog, obj) {
+		if (nverdicts == MAX_PROGS) {
+			fprintf(stderr, "verifier: %s: more than %d programs\n", obj_path, MAX_PROGS);
+			exit(1);
+		}
+		/* Every program, SEC("?...") ones too: a verdict for each. */
+		bpf_program__set_autoload(prog, true);
+		verdicts[nverdicts++] = (struct verdict){ .prog = prog };
+	}
+	last_warn[0] = '\0';
+	cur_obj = obj;
+	err = bpf_object__load(obj);
+	cur_obj = NULL;
+	for (i = 0; i < nverdicts; i++) {
+		struct verdict *v = &verdicts[i];
+		const char *cls = "ok";
+		char msg[4096] = "";
+		int insn = -1, e = 0;
+
+		if (!v->attempted) {
+			cls = "libbpf";
+			e = err ? -err : 0;
+			snprintf(msg, sizeof(msg), "%s", last_warn[0] ? last_warn : "libbpf did not load the program");
+			msg[strcspn(msg, "\n")] = '\0';
+		} else if (!v->loads) {
+			e = v->err;
+			classify(v->log, &cls, &insn, msg, sizeof(msg));
+			if (getenv("VERIFIER_LOG"))
+				fprintf(stderr, "==== %s %s %s\n%s\n", obj_path, tname, bpf_program__name(v->prog), v->log ? v->log : "");
+		}
+		printf("{\"target\":");
+		json_str(tname);
+		printf(",\"section\":");
+		json_str(bpf_program__section_name(v->prog));
+		printf(",\"name\":");
+		json_str(bpf_program__name(v->prog));
+		printf(",\"type\":%d,\"insns\":%zu,\"loads\":%s,\"errno\":%d,\"class\":\"%s\",\"insn\":%d,\"message\":",
+		       bpf_program__type(v->prog), v->attempted ? bpf_program__insn_cnt(v->prog) : 0,
+		       v->loads ? "true" : "false", e, cls, insn);
+		json_str(msg);
+		printf(",\"kconfig\":");
+		print_kconfig(obj);
+		printf("}\n");
+		free(v->log);
+	}
+	bpf_object__close(obj);
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: verifier OBJ.o NAME=TARGET.btf|NAME=host ...\n");
+		return 2;
+	}
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	libbpf_set_print(print_fn);
+	for (i = 2; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq) {
+			fprintf(stderr, "verifier: target \"%s\" is not NAME=FILE\n", argv[i]);
+			return 2;
+		}
+		*eq = '\0';
+		run_target(argv[1], argv[i], strcmp(eq + 1, "host") ? eq + 1 : NULL);
+		fflush(stdout);
+	}
+	return 0;
+}
