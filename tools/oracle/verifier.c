@@ -19,7 +19,7 @@
  * So every program gets its own verdict from one real object load.
  *
  * Output: one JSON object per line, per target x program (object's program order):
- *   {"target","section","name","type","insns","loads","errno","class","insn","message","kconfig"}
+ *   {"target","section","name","type","insns","loads","errno","class","insn","message","kconfig","ksyms","cpus"}
  * class: "ok" (loaded), "core" (the verifier reached a poisoned CO-RE instruction: `invalid func
  * unknown#195896080`), "scalar" (a load/store through a register the verifier sees as a scalar: `invalid mem access
  * 'scalar'`), "other" (any other verifier error), "libbpf" (libbpf failed the object load before this program
@@ -28,6 +28,10 @@
  * kconfig: the values libbpf gave the object's __kconfig externs on this machine, {"NAME":"hex bytes in memory
  * order"}: libbpf computes them from the running kernel (LINUX_HAS_SYSCALL_WRAPPER by probing, CONFIG_* from its
  * config), whatever the target, so a differential test must feed the same values to the analysis.
+ * ksyms: for each __ksym extern (variable or kernel function), whether this machine's kernel has it ({"NAME":true}):
+ * libbpf resolves them against the running kernel's BTF (typed) or /proc/kallsyms (untyped), never the target.
+ * cpus: this machine's nr_cpu_ids (bpf_get_smp_processor_id() is bounded by it).
+ * Exit code 3 when this process may not load BPF programs at all (not root, locked down): nothing is printed.
  * The verifier log of failures goes to stderr when VERIFIER_LOG=1.
  */
 #define _GNU_SOURCE
@@ -59,6 +63,7 @@ static struct verdict verdicts[MAX_PROGS];
 static int nverdicts;
 static char last_warn[4096];
 static int devnull = -1;
+static int cpus;
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -227,6 +232,71 @@ static void print_kconfig(struct bpf_object *obj)
 	printf("}");
 }
 
+/* Whether the running kernel has a symbol: its BTF for functions and typed variables, else /proc/kallsyms. */
+static int host_has_symbol(const char *name)
+{
+	static struct btf *vmlinux;
+	char line[512];
+	FILE *f;
+	int found = 0;
+
+	if (!vmlinux)
+		vmlinux = btf__load_vmlinux_btf();
+	if (vmlinux && (btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) > 0 ||
+			btf__find_by_name_kind(vmlinux, name, BTF_KIND_VAR) > 0))
+		return 1;
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char sym[256];
+		if (sscanf(line, "%*s %*s %255s", sym) == 1 && strcmp(sym, name) == 0)
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* {"NAME":true|false} for the object's __ksym externs: BTF FUNCs and VARs with extern linkage outside .kconfig, as
+ * the ELF has them (libbpf rewrites extern types in the BTF it keeps). */
+static void print_ksyms(const char *obj_path)
+{
+	struct btf *btf = btf__parse_elf(obj_path, NULL);
+	int id, n, first = 1, kconfig;
+
+	printf("{");
+	if (!btf) {
+		printf("}");
+		return;
+	}
+	kconfig = btf__find_by_name_kind(btf, ".kconfig", BTF_KIND_DATASEC);
+	n = btf__type_cnt(btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+		int ext = 0;
+		if (btf_is_func(t) && btf_vlen(t) == BTF_FUNC_EXTERN) /* FUNC linkage lives in vlen */
+			ext = 1;
+		if (btf_is_var(t) && btf_var(t)->linkage == BTF_VAR_GLOBAL_EXTERN) {
+			ext = 1;
+			if (kconfig > 0) {
+				const struct btf_type *ds = btf__type_by_id(btf, kconfig);
+				const struct btf_var_secinfo *vs = btf_var_secinfos(ds);
+				int i;
+				for (i = 0; i < btf_vlen(ds); i++, vs++)
+					if (vs->type == (unsigned)id)
+						ext = 0;
+			}
+		}
+		if (!ext || !name || !*name)
+			continue;
+		printf("%s\"%s\":%s", first ? "" : ",", name, host_has_symbol(name) ? "true" : "false");
+		first = 0;
+	}
+	printf("}");
+	btf__free(btf);
+}
+
 static void run_target(const char *obj_path, const char *tname, const char *tpath)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
@@ -284,10 +354,50 @@ static void run_target(const char *obj_path, const char *tname, const char *tpat
 		json_str(msg);
 		printf(",\"kconfig\":");
 		print_kconfig(obj);
-		printf("}\n");
+		printf(",\"ksyms\":");
+		print_ksyms(obj_path);
+		printf(",\"cpus\":%d}\n", cpus);
 		free(v->log);
 	}
 	bpf_object__close(obj);
+}
+
+/* nr_cpu_ids: the highest possible CPU + 1. */
+static int possible_cpus(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	char buf[256];
+	int n = 0;
+	char *last;
+
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f)) {
+		last = strrchr(buf, ',');
+		last = last ? last + 1 : buf;
+		if (strchr(last, '-'))
+			last = strchr(last, '-') + 1;
+		n = atoi(last) + 1;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Whether bpf() lets this process load a program at all (a two-instruction socket filter). */
+static int bpf_permitted(void)
+{
+	struct bpf_insn prog[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = __real_bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "probe", "GPL", prog, 2, NULL);
+
+	if (fd < 0) {
+		fprintf(stderr, "verifier: bpf() does not let this process load programs: %s\n", strerror(errno));
+		return 0;
+	}
+	close(fd);
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -298,6 +408,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: verifier OBJ.o NAME=TARGET.btf|NAME=host ...\n");
 		return 2;
 	}
+	if (!bpf_permitted())
+		return 3;
+	cpus = possible_cpus();
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	libbpf_set_print(print_fn);

@@ -131,7 +131,9 @@ export function known(v: bigint): Scalar {
 export function unknown(): Scalar {
   return { t: TNUM_UNKNOWN, umin: 0n, umax: M64, smin: S64_MIN, smax: S64_MAX, u32min: 0, u32max: U32_MAX, s32min: S32_MIN, s32max: S32_MAX };
 }
-export const clone = (s: Scalar): Scalar => ({ ...s });
+export const clone = (s: Scalar): Scalar => ({
+  t: s.t, umin: s.umin, umax: s.umax, smin: s.smin, smax: s.smax, u32min: s.u32min, u32max: s.u32max, s32min: s.s32min, s32max: s.s32max,
+});
 export const isConst = (s: Scalar): boolean => s.t.m === 0n;
 /** Constant value, as the kernel's reg_const_value (32-bit: the low half). */
 export const constValue = (s: Scalar, w32: boolean): bigint => (w32 ? s.t.v & M32 : s.t.v);
@@ -258,6 +260,15 @@ function boundOffset(s: Scalar): void {
 }
 /** kernel reg_bounds_sync(): learn bounds from bits and bits from bounds. */
 export function sync(s: Scalar): void {
+  // Fast paths (the result of the full computation, without it): a consistent constant, a fully unknown value.
+  if (s.t.m === 0n) {
+    const v = s.t.v;
+    if (s.umin === v && s.umax === v && s.smin === s64(v) && s.smax === s64(v) && s.u32min === u32n(v) && s.u32max === s.u32min
+      && s.s32min === s32n(v) && s.s32max === s.s32min) return;
+  } else if (s.t.m === M64 && s.t.v === 0n && s.umin === 0n && s.umax === M64 && s.smin === S64_MIN && s.smax === S64_MAX
+    && s.u32min === 0 && s.u32max === U32_MAX && s.s32min === S32_MIN && s.s32max === S32_MAX) {
+    return;
+  }
   updateBounds(s);
   deduce(s);
   deduce(s);
@@ -613,6 +624,14 @@ export const OP = {
  */
 export function alu(d: Scalar, src: Scalar, opcode: number, alu32: boolean, endImm = 0, endSwap = false): void {
   const bits = alu32 ? 32 : 64;
+  if (d.t.m === 0n && src.t.m === 0n && opcode !== OP.END && isExactConst(d) && isExactConst(src)) {
+    // Two constants: every rule of the kernel yields the exact result (tnum arithmetic on known bits is exact).
+    const r = constOp(d.t.v, src.t.v, opcode, alu32);
+    if (r !== undefined) {
+      Object.assign(d, known(r));
+      return;
+    }
+  }
   const srcConst = alu32 ? tnumSubregIsConst(src.t) && src.s32min === src.s32max && src.u32min === src.u32max
     : isConst(src) && src.smin === src.smax && src.umin === src.umax;
   switch (opcode) {
@@ -685,6 +704,31 @@ export function alu(d: Scalar, src: Scalar, opcode: number, alu32: boolean, endI
   if (alu32) zext32(d);
   sync(d);
   sanity(d);
+}
+
+const isExactConst = (s: Scalar): boolean => s.umin === s.t.v && s.umax === s.t.v;
+
+/** The result of an ALU operation on two constants, or undefined where the kernel gives no constant. */
+function constOp(a: bigint, b: bigint, opcode: number, alu32: boolean): bigint | undefined {
+  const bits = alu32 ? 32 : 64;
+  const mask = alu32 ? M32 : M64;
+  const x = a & mask;
+  const y = b & mask;
+  let r: bigint;
+  switch (opcode) {
+    case OP.ADD: r = x + y; break;
+    case OP.SUB: r = x - y; break;
+    case OP.MUL: r = x * y; break;
+    case OP.AND: r = x & y; break;
+    case OP.OR: r = x | y; break;
+    case OP.XOR: r = x ^ y; break;
+    case OP.NEG: r = -x; break;
+    case OP.LSH: if (y >= BigInt(bits)) return undefined; r = x << y; break;
+    case OP.RSH: if (y >= BigInt(bits)) return undefined; r = x >> y; break;
+    case OP.ARSH: if (y >= BigInt(bits)) return undefined; r = BigInt.asIntN(bits, x) >> y; break;
+    default: return undefined;
+  }
+  return r & mask;
 }
 
 /** A value in [-1, 0] (64-bit, or in its low half) that AND/OR with a constant would blur: the kernel explores 0 and -1 apart. */
@@ -905,9 +949,15 @@ export function settle(s: Scalar): void {
 /** Kernel get_reg_width(): bits needed for the largest unsigned value. */
 export const regWidth = (s: Scalar): number => fls64(s.umax);
 
-/** A compact, exact key for state comparison. */
+const keys = new WeakMap<Scalar, string>();
+/** A compact, exact key for state comparison (cached: a Scalar held by a register is never changed again). */
 export function scalarKey(s: Scalar): string {
-  if (s.t.m === 0n) return `#${s.t.v.toString(16)}`;
-  return `${s.t.v.toString(16)}/${s.t.m.toString(16)}:${s.umin.toString(16)},${s.umax.toString(16)},${s.smin.toString(16)},${s.smax.toString(16)},`
-    + `${s.u32min},${s.u32max},${s.s32min},${s.s32max}`;
+  let k = keys.get(s);
+  if (k === undefined) {
+    k = s.t.m === 0n && isExactConst(s) ? `#${s.t.v.toString(16)}`
+      : `${s.t.v.toString(16)}/${s.t.m.toString(16)}:${s.umin.toString(16)},${s.umax.toString(16)},${s.smin.toString(16)},`
+        + `${s.smax.toString(16)},${s.u32min},${s.u32max},${s.s32min},${s.s32max}`;
+    keys.set(s, k);
+  }
+  return k;
 }
