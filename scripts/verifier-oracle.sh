@@ -6,6 +6,8 @@
 #   scripts/verifier-oracle.sh --check       regenerate into a temp dir and diff with the committed files
 #   scripts/verifier-oracle.sh --out DIR [--host]
 #                                            write to DIR; --host adds the running kernel's own BTF as target "host"
+#   scripts/verifier-oracle.sh --raw         load instruction sequences from stdin (tools/oracle/verifier.c --raw):
+#                                            the semantics probes of server/test/verdict/semantics.test.ts
 #
 # Needs root (or CAP_BPF + CAP_PERFMON): programs are loaded into the running kernel. The committed files record
 # what Linux 6.18 (this project's machines) says; another kernel's verifier may differ, which is why the
@@ -24,13 +26,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C
 
-out="" check=0 host=0
+out="" check=0 host=0 raw=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--check) check=1 ;;
 	--host) host=1 ;;
 	--out) out=$2; shift ;;
-	*) echo "usage: scripts/verifier-oracle.sh [--check] [--out DIR [--host]]" >&2; exit 2 ;;
+	--raw) raw=1 ;;
+	*) echo "usage: scripts/verifier-oracle.sh [--check] [--out DIR [--host]] [--raw]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -41,6 +44,9 @@ ORACLE=.tmp/verifier
 if [ ! -x "$ORACLE" ] || [ tools/oracle/verifier.c -nt "$ORACLE" ]; then
 	cc -O1 -g tools/oracle/verifier.c -o "$ORACLE.$$" -l:libbpf.a -lelf -lz -Wl,--wrap=bpf_prog_load
 	mv "$ORACLE.$$" "$ORACLE"
+fi
+if [ $raw = 1 ]; then
+	exec "$ORACLE" --raw
 fi
 
 kernel_args=()

@@ -5,6 +5,8 @@
  *
  * Build:  cc -O1 -g tools/oracle/verifier.c -o .tmp/verifier -l:libbpf.a -lelf -lz -Wl,--wrap=bpf_prog_load
  * Usage:  verifier OBJ.o NAME=TARGET.btf|NAME=host [...]      (root, or CAP_BPF + CAP_PERFMON)
+ *         verifier --raw < PROBES    one instruction sequence per line: "NAME PROG_TYPE HEX" (8 bytes per instruction,
+ *                                    little-endian); prints {"name","loads","errno","class","insn","message"} per line
  *
  * Per target, the object is opened with bpf_object_open_opts.btf_custom_path = TARGET (raw BTF; "host" = no custom
  * path: libbpf uses the running kernel's /sys/kernel/btf/vmlinux) and loaded ONCE with every program autoloaded,
@@ -400,12 +402,58 @@ static int bpf_permitted(void)
 	return 1;
 }
 
+/* --raw: load hand-written instruction sequences (the semantics probes of server/test/verdict/semantics.test.ts). */
+static int run_raw(void)
+{
+	static char line[1 << 20];
+	char *log = calloc(1, 16u << 20);
+
+	while (fgets(line, sizeof(line), stdin)) {
+		char name[256], hex[sizeof(line)];
+		int type, fd, n, i, insn = -1;
+		const char *cls = "ok";
+		char msg[4096] = "";
+		struct bpf_insn *prog;
+
+		if (sscanf(line, "%255s %d %s", name, &type, hex) != 3)
+			continue;
+		n = strlen(hex) / 16;
+		prog = calloc(n ? n : 1, sizeof(*prog));
+		for (i = 0; i < n * 8; i++) {
+			unsigned int b;
+			sscanf(hex + 2 * i, "%2x", &b);
+			((unsigned char *)prog)[i] = b;
+		}
+		LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = 16u << 20, .log_level = 1);
+		log[0] = '\0';
+		fd = __real_bpf_prog_load(type, "probe", "GPL", prog, n, &o);
+		if (fd >= 0)
+			close(fd);
+		else
+			classify(log, &cls, &insn, msg, sizeof(msg));
+		printf("{\"name\":");
+		json_str(name);
+		printf(",\"loads\":%s,\"errno\":%d,\"class\":\"%s\",\"insn\":%d,\"message\":", fd >= 0 ? "true" : "false",
+		       fd >= 0 ? 0 : errno, cls, insn);
+		json_str(msg);
+		printf("}\n");
+		free(prog);
+	}
+	free(log);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int i;
 
+	if (argc == 2 && strcmp(argv[1], "--raw") == 0) {
+		if (!bpf_permitted())
+			return 3;
+		return run_raw();
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: verifier OBJ.o NAME=TARGET.btf|NAME=host ...\n");
+		fprintf(stderr, "usage: verifier OBJ.o NAME=TARGET.btf|NAME=host ... | verifier --raw < PROBES\n");
 		return 2;
 	}
 	if (!bpf_permitted())

@@ -382,10 +382,11 @@ class Walker {
     if ((o === ALU.AND || o === ALU.OR) && S.isConst(src)) {
       const how = S.forkable(d);
       if (how) {
-        // The kernel explores the 0 and the -1 case apart (maybe_fork_scalars): the 0 case resumes after this insn.
+        // The kernel explores the 0 and the -1 case apart (maybe_fork_scalars); on Linux 6.18 the 0 case runs this
+        // instruction again (0 | k is k: the semantics probe fork-or shows it).
         const other = this.clone(st);
         this.frame(other).regs[insn.dst] = { ...dst, s: S.forkAs(d, how, 0n) };
-        pending.push({ st: other, idx: idx + 1 });
+        pending.push({ st: other, idx });
         Object.assign(d, S.forkAs(d, how, -1n));
       }
     }
