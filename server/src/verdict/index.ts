@@ -95,8 +95,11 @@ export interface ProgramVerdict {
   readonly scalarDerefs: ReadonlyMap<string, readonly ScalarDeref[]>;
 }
 
-/** What became of a relocation's instruction on a target. */
-export type Reach = 'ok' | 'dead' | 'reachable' | 'error';
+/**
+ * What became of a relocation's instruction on a target: not poisoned ('ok'), poisoned but dead code ('dead'),
+ * poisoned and reached ('reachable'), a libbpf error ('error'), or unknown (the analysis ran out of budget).
+ */
+export type Reach = 'ok' | 'dead' | 'reachable' | 'error' | 'unknown';
 
 export interface ObjectVerdicts {
   readonly programs: readonly ProgramVerdict[];
@@ -178,7 +181,11 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
         res = verify(p, patched, p.insns, progs.data, progs.littleEndian, verifyOpts);
         memo[k]!.set(sig, res);
       }
-      for (const s of sites[k]!) if (res.reachedPoison.has(s.pos)) reach[s.relo]!.set(t, 'reachable');
+      for (const s of sites[k]!) {
+        const now = reach[s.relo]!.get(t);
+        if (res.reachedPoison.has(s.pos)) reach[s.relo]!.set(t, 'reachable');
+        else if (res.incomplete && now === 'dead') reach[s.relo]!.set(t, 'unknown');
+      }
       perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t));
       perProgramDerefs[k]!.set(t, [...res.scalarDerefs.values()].map((e) => ({
         insn: e.insn, reg: e.reg ?? 0, text: describeInsn(patched, e.insn), section: p.originSection[e.insn]!,
@@ -276,6 +283,18 @@ export function factsFromBtf(btf: Btf, obj: BpfObject): KernelFacts {
   };
 }
 
+/** Names factsFromBtf() looks up in a target: the object's __ksym externs and the syscall wrappers (for slicing). */
+export function factNames(obj: BpfObject): string[] {
+  const out = new Set<string>();
+  try {
+    for (const sym of obj.elf.symbols()) if (sym.shndx === 0 && sym.name && (sym.info >> 4) !== 0) out.add(sym.name);
+  } catch {
+    // no symbol table: nothing to look up
+  }
+  if (kconfigSize(obj, 'LINUX_HAS_SYSCALL_WRAPPER')) for (const n of SYSCALL_WRAPPERS) out.add(n);
+  return [...out].sort();
+}
+
 /** Size of a __kconfig extern in the object's BTF, or 0 when the object has none of that name. */
 function kconfigSize(obj: BpfObject, name: string): number {
   try {
@@ -301,6 +320,19 @@ function possibleCpus(): number {
   }
   if (!Number.isFinite(cpus) || cpus <= 0) cpus = 8192;
   return cpus;
+}
+
+/** Per relocation (in `relos` order): the indices of the programs its instruction is part of once loaded. */
+export function relocationPrograms(obj: BpfObject, relos: readonly { section: string; insnOff: number }[]): number[][] {
+  const progs = loadPrograms(obj);
+  const byOrigin = new Map<string, number>();
+  relos.forEach((r, i) => byOrigin.set(originKey(r.section, r.insnOff), i));
+  const out: number[][] = relos.map(() => []);
+  progs.programs.forEach((p, k) => p.originSection.forEach((sec, pos) => {
+    const r = byOrigin.get(originKey(sec, p.originOff[pos]!));
+    if (r !== undefined && !out[r]!.includes(k)) out[r]!.push(k);
+  }));
+  return out;
 }
 
 /** The loaded form of an object's programs (for tools that only need the program list). */
