@@ -17,6 +17,7 @@ import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
+import { PlaceSite, analyseSource, matchRecord, siblingSource } from './places';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from './summary';
 
@@ -140,8 +141,13 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
     if (sourceFile) {
       // The source only places findings on expressions; whether code runs comes from the bytecode.
-      const source = await analyse(sourceFile, o, notes);
-      places = { source: source.file, sites: source.sites as AnalysedSite[], recordSites: meta.map((r) => matchSites(r, source.sites as AnalysedSite[])) };
+      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: o.defines });
+      if ('error' in src) throw new CheckInputError(src.error);
+      for (const n of src.analysis.notes) {
+        if (n.severity !== 'info') notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
+      }
+      const sites = src.analysis.sites;
+      places = { source: sourceFile, sites, recordSites: meta.map((r) => matchRecord(r, sites, src.analysis.functions)) };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');
@@ -231,35 +237,6 @@ async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<
   return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites as AnalysedSite[] };
 }
 
-/** `prog.bpf.o`, `prog.bpfel.o`, `prog.o` → `prog.bpf.c` (or `prog.c`) in the same folder, when it exists. */
-async function siblingSource(obj: string): Promise<string | undefined> {
-  const stem = obj.replace(/(\.bpf(el|eb)?)?\.o$/i, '');
-  for (const c of [`${stem}.bpf.c`, `${stem}.c`]) {
-    try {
-      if ((await fs.stat(c)).isFile()) return c;
-    } catch {
-      // not there: try the next spelling
-    }
-  }
-  return undefined;
-}
-
-/**
- * Source sites a .BTF.ext record was compiled from: same kind, access and local type, at the nearest line. clang's
- * line_info is approximate for relocations (a read can sit on the line before, inlined checks on the caller's line),
- * so the nearest site within 3 lines wins, else every site with that relocation (guarded off only if all are).
- */
-function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]): number[] {
-  const same: { i: number; d: number }[] = [];
-  sites.forEach((s, i) => {
-    if (s.kind !== r.kind || s.access !== r.access || s.localType !== r.localType) return;
-    const line = (s.line ?? s.range.start.line) + 1;
-    same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity });
-  });
-  const best = Math.min(...same.map((x) => x.d));
-  return best <= 3 ? same.filter((x) => x.d === best).map((x) => x.i) : same.map((x) => x.i);
-}
-
 /** Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed). */
 function sourceFindings(p: SourcePayload, reports: readonly Extract<TargetReport, { ok: true }>[], names: readonly string[],
   describe: (t: readonly string[]) => string, severities: FindingOptions['severities']): CheckFinding[] {
@@ -325,7 +302,7 @@ function causeOf(code: string, label: string, localType: string): string {
 /** Where findings of a .o point: the source's expression (matched sites) when the source is at hand. */
 interface Places {
   readonly source: string;
-  readonly sites: readonly AnalysedSite[];
+  readonly sites: readonly PlaceSite[];
   /** Per .BTF.ext record: indices of the source sites it was compiled from. */
   readonly recordSites: readonly (readonly number[])[];
 }

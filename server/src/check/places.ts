@@ -1,0 +1,85 @@
+// Where a compiled object's relocations sit in the source: the live analysis' sites (the accessor as written) matched
+// to .BTF.ext records, for check and relocate findings that point at the expression rather than the nearest
+// line-info row (clang's line for a relocation is often the statement's, one or two lines off the access).
+
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { describeFsError } from '../btf/open';
+import { Analysis, createAnalyzer } from '../source/analyzer';
+
+/** What matching needs of a .BTF.ext record. */
+export interface RecordKey {
+  readonly section: string;
+  readonly kind: number;
+  readonly localType: string;
+  readonly access: string;
+  /** 1-based line-info line, when the object has one. */
+  readonly line?: number;
+}
+
+/** A site as the matcher sees it: where it is written and in which function. */
+export type PlaceSite = Pick<Analysis['sites'][number], 'kind' | 'localType' | 'access' | 'range' | 'line' | 'func'>;
+
+/** `prog.bpf.o`, `prog.bpfel.o`, `prog.o` → `prog.bpf.c` (or `prog.c`) in the same folder, when it exists. */
+export async function siblingSource(obj: string): Promise<string | undefined> {
+  const stem = obj.replace(/(\.bpf(el|eb)?)?\.o$/i, '');
+  for (const c of [`${stem}.bpf.c`, `${stem}.c`]) {
+    try {
+      if ((await fs.stat(c)).isFile()) return c;
+    } catch {
+      // not there: try the next spelling
+    }
+  }
+  return undefined;
+}
+
+export interface SourceSites {
+  readonly file: string;
+  readonly analysis: Analysis;
+}
+
+/** Analyses a source for placing findings; a value naming the file when it cannot be read. */
+export async function analyseSource(file: string, opts: { includePaths?: readonly string[]; defines?: readonly string[] } = {}):
+  Promise<SourceSites | { error: string }> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    return { error: `${file}: ${describeFsError(e)}` };
+  }
+  const analyzer = await createAnalyzer({ defines: opts.defines });
+  const analysis = analyzer.analyze(file, text, { includePaths: [...(opts.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
+  return { file, analysis };
+}
+
+/**
+ * The source sites a record was compiled from: same kind, access string and local type, written in the record's
+ * program (its SEC function or a function it calls, which clang inlines), at the nearest line. clang's line_info is
+ * approximate for relocations, so the nearest site within 3 lines wins, else every candidate.
+ */
+export function matchRecord(r: RecordKey, sites: readonly PlaceSite[], functions?: Analysis['functions']): number[] {
+  const inSection = functions ? functionsOfSection(r.section, functions) : undefined;
+  const same: { i: number; d: number; own: boolean }[] = [];
+  sites.forEach((s, i) => {
+    if (s.kind !== r.kind || s.access !== r.access || s.localType !== r.localType) return;
+    const line = s.line + 1;
+    same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity, own: !inSection || inSection.has(s.func) });
+  });
+  const pool = same.some((x) => x.own) ? same.filter((x) => x.own) : same;
+  const best = Math.min(...pool.map((x) => x.d));
+  return best <= 3 ? pool.filter((x) => x.d === best).map((x) => x.i) : pool.map((x) => x.i);
+}
+
+/** The functions whose code ends up in a section: its SEC functions and, transitively, what they call. */
+function functionsOfSection(section: string, functions: Analysis['functions']): Set<string> {
+  const byName = new Map(functions.map((f) => [f.name, f]));
+  const out = new Set<string>();
+  const stack = functions.filter((f) => f.section === section).map((f) => f.name);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (out.has(n)) continue;
+    out.add(n);
+    for (const c of byName.get(n)?.calls ?? []) stack.push(c);
+  }
+  return out;
+}
