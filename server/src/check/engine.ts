@@ -80,7 +80,12 @@ export interface LiteVerdict {
 }
 
 export type TargetReport =
-  | { readonly index: number; readonly name: string; readonly ok: true; readonly sites?: LiteSite[]; readonly records?: LiteRecord[];
+  | { readonly index: number; readonly name: string; readonly ok: true; readonly sites?: LiteSite[];
+    /**
+     * A .o's records that do not simply resolve, by record index (sparse: most records of a large object resolve,
+     * and every report crosses from a worker to the main thread, so only the interesting ones are sent).
+     */
+    readonly records?: ReadonlyMap<number, LiteRecord>;
     readonly programs?: LiteVerdict[]; readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string }
   | { readonly index: number; readonly name: string; readonly ok: false; readonly file: string; readonly error: string; readonly archiveRead: boolean };
 
@@ -134,11 +139,13 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
     // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
     // verifier walks it (verdict/), with what libbpf would find on that kernel (ksyms, syscall wrapper).
     const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }]);
-    const records = relos.map((r, i): LiteRecord => {
+    const records = new Map<number, LiteRecord>();
+    relos.forEach((r, i) => {
       const res = r.targets.get(spec.name)!;
+      if (res.outcome === 'ok') return;
       const reach = v.reach[i]!.get(spec.name);
       const runs: 0 | 1 | 2 = reach === 'reachable' ? 1 : reach === 'dead' ? 0 : 2;
-      return { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs };
+      records.set(i, { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs });
     });
     const programs = v.programs.map((p): LiteVerdict => {
       const tv = p.targets.get(spec.name)!;

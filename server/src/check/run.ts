@@ -328,8 +328,8 @@ function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], rep
     const label = siteLabel(obj.btf, r);
     const groups = new Map<string, { l: LiteRecord; targets: string[] }>();
     for (const rep of reports) {
-      const l = rep.records![i]!;
-      if (l.o === 'ok') continue;
+      const l = rep.records!.get(i);
+      if (!l) continue;
       const key = `${l.o}|${l.s}|${l.f ?? ''}|${l.p ?? l.why ?? ''}|${l.o === 'poison' ? l.runs : ''}`;
       const g = groups.get(key);
       if (g) g.targets.push(rep.name);

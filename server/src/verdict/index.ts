@@ -13,7 +13,7 @@ import { Kind } from '../btf/types';
 import { ObjectRelocation } from '../core/object';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
-import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms, originKey } from './program';
+import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
 import { VerifyResult, verify } from './verify';
 
 export { loadPrograms } from './program';
@@ -118,17 +118,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
   const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
   const progs = loadPrograms(obj);
   const lines = new LineIndex(obj.ext?.lineInfo ?? []);
-  const byOrigin = new Map<string, number>();
-  relos.forEach((r, i) => byOrigin.set(originKey(r.section, r.insnOff), i));
-  // Where each relocation sits in each program.
-  const sites = progs.programs.map((p) => {
-    const out: { pos: number; relo: number }[] = [];
-    p.originSection.forEach((sec, pos) => {
-      const r = byOrigin.get(originKey(sec, p.originOff[pos]!));
-      if (r !== undefined) out.push({ pos, relo: r });
-    });
-    return out;
-  });
+  const sites = relocationSites(progs, relos);
   const programsOf: number[][] = relos.map(() => []);
   sites.forEach((ss, k) => ss.forEach((s) => {
     if (!programsOf[s.relo]!.includes(k)) programsOf[s.relo]!.push(k);
@@ -322,15 +312,35 @@ function possibleCpus(): number {
   return cpus;
 }
 
+/** Where each relocation sits in each program: (instruction index as loaded, relocation index) pairs. */
+function relocationSites(progs: ObjectPrograms, relos: readonly { section: string; insnOff: number }[]): { pos: number; relo: number }[][] {
+  const bySection = new Map<string, Map<number, number>>();
+  relos.forEach((r, i) => {
+    let m = bySection.get(r.section);
+    if (!m) bySection.set(r.section, (m = new Map()));
+    m.set(r.insnOff, i);
+  });
+  return progs.programs.map((p) => {
+    const out: { pos: number; relo: number }[] = [];
+    let sec = '';
+    let m: Map<number, number> | undefined;
+    for (let pos = 0; pos < p.originSection.length; pos++) {
+      if (p.originSection[pos] !== sec) {
+        sec = p.originSection[pos]!;
+        m = bySection.get(sec);
+      }
+      const r = m?.get(p.originOff[pos]!);
+      if (r !== undefined) out.push({ pos, relo: r });
+    }
+    return out;
+  });
+}
+
 /** Per relocation (in `relos` order): the indices of the programs its instruction is part of once loaded. */
 export function relocationPrograms(obj: BpfObject, relos: readonly { section: string; insnOff: number }[]): number[][] {
-  const progs = loadPrograms(obj);
-  const byOrigin = new Map<string, number>();
-  relos.forEach((r, i) => byOrigin.set(originKey(r.section, r.insnOff), i));
   const out: number[][] = relos.map(() => []);
-  progs.programs.forEach((p, k) => p.originSection.forEach((sec, pos) => {
-    const r = byOrigin.get(originKey(sec, p.originOff[pos]!));
-    if (r !== undefined && !out[r]!.includes(k)) out[r]!.push(k);
+  relocationSites(loadPrograms(obj), relos).forEach((ss, k) => ss.forEach((s) => {
+    if (!out[s.relo]!.includes(k)) out[s.relo]!.push(k);
   }));
   return out;
 }

@@ -103,8 +103,19 @@ export function ctxKind(section: string): CtxKind {
   return 'other';
 }
 
-/** Reads every program of the object, assembled as libbpf loads it. Throws BtfError on a malformed ELF. */
+const loaded = new WeakMap<BpfObject, ObjectPrograms>();
+
+/** Reads every program of the object, assembled as libbpf loads it (once per object). Throws BtfError on a malformed ELF. */
 export function loadPrograms(obj: BpfObject): ObjectPrograms {
+  let out = loaded.get(obj);
+  if (!out) {
+    out = readPrograms(obj);
+    loaded.set(obj, out);
+  }
+  return out;
+}
+
+function readPrograms(obj: BpfObject): ObjectPrograms {
   const { elf } = obj;
   const le = elf.littleEndian;
   const syms = elf.symbols();
@@ -155,7 +166,7 @@ export function loadPrograms(obj: BpfObject): ObjectPrograms {
   }
   const findSub = (idx: number) => subprogs.find((f) => idx >= f.start && idx < f.start + f.count);
 
-  const programs = mains.map((main) => assemble(obj, main, code, relocs, findSub, text));
+  const programs = mains.map((main) => assemble(obj, syms, main, code, relocs, findSub, text));
   return { programs, data, littleEndian: le };
 }
 
@@ -175,8 +186,8 @@ function btfGlobal(obj: BpfObject, section: string, byteOff: number): boolean {
   }
 }
 
-function assemble(obj: BpfObject, main: RawFunc, code: Map<number, Insn[]>, relocs: Map<number, Map<number, ElfSymbol>>,
-  findSub: (idx: number) => RawFunc | undefined, text: ElfSection | undefined): LoadedProgram {
+function assemble(obj: BpfObject, syms: readonly ElfSymbol[], main: RawFunc, code: Map<number, Insn[]>,
+  relocs: Map<number, Map<number, ElfSymbol>>, findSub: (idx: number) => RawFunc | undefined, text: ElfSection | undefined): LoadedProgram {
   const insns: Insn[] = [];
   const originSection: string[] = [];
   const originOff: number[] = [];
@@ -184,7 +195,6 @@ function assemble(obj: BpfObject, main: RawFunc, code: Map<number, Insn[]>, relo
   const funcs: LoadedFunc[] = [];
   const placed = new Map<RawFunc, number>();
   let problem: string | undefined;
-  const syms = obj.elf.symbols();
 
   const append = (f: RawFunc): number => {
     const at = insns.length;

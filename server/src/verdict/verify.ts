@@ -122,6 +122,8 @@ export function verify(prog: LoadedProgram, insns: readonly Insn[], original: re
   return new Walker(prog, insns, original, data, littleEndian, opts).run();
 }
 
+const cfgCache = new WeakMap<readonly Insn[], { prunePoint: Uint8Array; liveIn: Uint16Array }>();
+
 class Walker {
   private readonly n: number;
   private readonly visited: Uint8Array;
@@ -132,8 +134,8 @@ class Walker {
   private incomplete = false;
   private idGen = 0;
   private readonly seen = new Map<number, Set<string>>();
-  private readonly prunePoint: Uint8Array;
-  private readonly liveIn: Uint16Array;
+  private prunePoint: Uint8Array;
+  private liveIn: Uint16Array;
   private readonly funcOf: Int32Array;
   private readonly globalsQueued: number[] = [];
   private readonly maxSteps: number;
@@ -147,9 +149,18 @@ class Walker {
     prog.funcs.forEach((f, k) => {
       for (let i = f.start; i < f.end && i < this.n; i++) this.funcOf[i] = k;
     });
-    this.prunePoint = new Uint8Array(this.n + 1);
-    this.liveIn = new Uint16Array(this.n + 2);
-    this.analyzeCfg();
+    // The control flow and liveness of the original instructions: the walk follows them past poisoned ones too, and
+    // patching changes only immediates and offsets otherwise. Computed once per program, whatever the target.
+    let cfg = cfgCache.get(original);
+    if (!cfg) {
+      cfg = { prunePoint: new Uint8Array(this.n + 1), liveIn: new Uint16Array(this.n + 2) };
+      this.prunePoint = cfg.prunePoint;
+      this.liveIn = cfg.liveIn;
+      this.analyzeCfg(original);
+      cfgCache.set(original, cfg);
+    }
+    this.prunePoint = cfg.prunePoint;
+    this.liveIn = cfg.liveIn;
   }
 
   run(): VerifyResult {
@@ -179,8 +190,8 @@ class Walker {
   }
 
   /** Static facts: where states are compared (jump targets, after calls) and which registers are live. */
-  private analyzeCfg(): void {
-    const { insns, n } = this;
+  private analyzeCfg(insns: readonly Insn[]): void {
+    const { n } = this;
     const succ: number[][] = [];
     for (let i = 0; i < n; i++) {
       const insn = insns[i]!;
@@ -192,7 +203,9 @@ class Walker {
           // no successor
         } else if (o === JMP.CALL) {
           out.push(i + 1);
-          this.prunePoint[i + 1] = 1;
+          // States meet again after a bpf-to-bpf call (the callee's paths all return here); after a helper call
+          // there is one predecessor, so nothing to compare.
+          if (insn.src === CALL.PSEUDO) this.prunePoint[i + 1] = 1;
         } else if (o === JMP.JA) {
           out.push(jumpTarget(insn, i));
           this.prunePoint[jumpTarget(insn, i)] = 1;
@@ -684,6 +697,32 @@ class Walker {
     fr.stack.set(spi, { ty, spill: NOT_INIT });
   }
 
+  /**
+   * A helper writing `size` bytes at a fixed stack offset: what the kernel's byte-by-byte check_mem_access(BPF_WRITE)
+   * of each byte does, slot by slot (each touched slot loses its spilled register, its written bytes become data).
+   */
+  private helperWrite(st: State, base: Reg, size: number): void {
+    const fr = this.stackFrame(st, base);
+    if (!fr) return;
+    const start = Number(S.s64(base.s.t.v));
+    for (let a = start; a < start + size; ) {
+      if (a < -512 || a >= 0) {
+        a++;
+        continue;
+      }
+      const slotIdx = -a - 1;
+      const spi = Math.floor(slotIdx / 8);
+      const slotStart = -(spi + 1) * 8; // lowest address of the slot
+      const upto = Math.min(start + size, slotStart + 8);
+      const old = fr.stack.get(spi) ?? { ty: 'iiiiiiii', spill: NOT_INIT };
+      const ty = old.ty.split('');
+      for (let b = a; b < upto; b++) ty[(-b - 1) % 8] = 'm';
+      fr.stack.set(spi, { ty: ty.join(''), spill: NOT_INIT });
+      a = upto;
+    }
+  }
+
+
   // ---- ldimm64 ----------------------------------------------------------------------------------------------------
 
   private ldimm64(st: State, idx: number, insn: Insn): void {
@@ -815,7 +854,8 @@ class Walker {
         if (sz.t !== 'sc') continue;
         size = Number(sz.s.umax > 512n ? 512n : sz.s.umax);
       }
-      for (let i = 0; i < size; i++) this.stackWrite(st, p, i, 1, undefined, undefined, idx);
+      if (S.isConst(p.s)) this.helperWrite(st, p, size);
+      else for (let i = 0; i < size; i++) this.stackWrite(st, p, i, 1, undefined, undefined, idx);
     }
     let retBound: bigint | undefined;
     if (info.retBoundedBy) {
