@@ -115,8 +115,9 @@ if [ "${1:-}" = "--check" ]; then
 		compare_dir build-fixtures "$chk/$d" "test-fixtures/$d" || status=1
 	done
 	compare_dir build-fixtures "$chk/verdict/objects" test-fixtures/verdict/objects || status=1
-	# the userspace apps (issue 8) have their own script
+	# the userspace apps (issue 8) and the realistic corpus have their own scripts
 	scripts/build-apps.sh --check || status=1
+	scripts/build-corpus.sh --check || status=1
 	[ $status = 0 ] && echo "build-fixtures: up to date"
 	exit $status
 fi
@@ -124,3 +125,4 @@ rm -f test-fixtures/objects/*.o test-fixtures/targets/*.btf test-fixtures/verdic
 build_into test-fixtures
 echo "build-fixtures: built $(ls test-fixtures/objects test-fixtures/verdict/objects | grep -c '\.o$') objects, $(ls test-fixtures/targets/*.btf | wc -l) targets"
 scripts/build-apps.sh
+scripts/build-corpus.sh
