@@ -19,7 +19,7 @@
 #   test-fixtures/objects/*.bpfel.o          x the small targets test-fixtures/targets/*.btf (little-endian),
 #                                            and kernel_* also x the kernels
 #   test-fixtures/verdict/objects/*.o        x the kernels
-#   test-fixtures/corpus/objects/x86/*.o     x the kernels (when the corpus is present)
+#   test-fixtures/corpus/objects/{x86,arm64}/*.o  x the kernels (when the corpus is present)
 # Kernels: test-fixtures/btf/kernels/*.btf.xz, plus *.btf.xz in $VERIFIER_EXTRA_KERNELS (a directory) when set.
 # Output: one JSON line per program x target (see tools/oracle/verifier.c), one file per object.
 set -euo pipefail
@@ -87,6 +87,12 @@ generate() {
 	for obj in test-fixtures/corpus/objects/x86/*.o; do
 		[ -e "$obj" ] || continue
 		"$ORACLE" "$obj" ${host_args[@]+"${host_args[@]}"} "${kernel_args[@]}" > "$dir/corpus-$(basename "$obj" .bpf.o).jsonl"
+	done
+	# arm64 builds: their pt_regs reads fall outside this (x86) machine's context, which the verifier reports as
+	# "other" and the test leaves out; their CO-RE outcomes on every kernel are compared
+	for obj in test-fixtures/corpus/objects/arm64/*.o; do
+		[ -e "$obj" ] || continue
+		"$ORACLE" "$obj" ${host_args[@]+"${host_args[@]}"} "${kernel_args[@]}" > "$dir/corpus-arm64-$(basename "$obj" .bpf.o).jsonl"
 	done
 }
 

@@ -39,6 +39,7 @@ export function readVerdicts(file: string): VerdictLine[] {
 export function objectOfVerdictFile(file: string): string {
   const base = path.basename(file, '.jsonl');
   if (base.startsWith('verdict-')) return path.join(FIXTURES, 'verdict', 'objects', `${base.slice(8)}.bpf.o`);
+  if (base.startsWith('corpus-arm64-')) return path.join(FIXTURES, 'corpus', 'objects', 'arm64', `${base.slice(13)}.bpf.o`);
   if (base.startsWith('corpus-')) return path.join(FIXTURES, 'corpus', 'objects', 'x86', `${base.slice(7)}.bpf.o`);
   return path.join(FIXTURES, 'objects', `${base}.o`);
 }
