@@ -5,7 +5,7 @@
 // narrow load, a subprogram's return value, ...). The kernel either reaches it (invalid func unknown#195896080), or
 // proves it dead and loads the program; corelens must say the same, at the same instruction. Probes also cover the
 // read through a plain number. The kernel's answers are taken live (tools/oracle/verifier.c --raw) when bpf() is
-// permitted, else from the committed record test-fixtures/expected/verifier/probes.jsonl (Linux 6.18); run with
+// permitted, else from the committed record test-fixtures/expected/verifier-probes.jsonl (Linux 6.18); run with
 // CORELENS_UPDATE_PROBES=1 as root to rewrite the record.
 
 import * as assert from 'assert';
@@ -17,7 +17,7 @@ import { LoadedProgram } from '../../src/verdict/program';
 import { POISON_IMM, verify } from '../../src/verdict/verify';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 
-const RECORD = path.join(FIXTURES, 'expected', 'verifier', 'probes.jsonl');
+const RECORD = path.join(FIXTURES, 'expected', 'verifier-probes.jsonl');
 
 // ---- a small assembler -------------------------------------------------------------------------------------------
 const I = (code: number, dst = 0, src = 0, off = 0, imm = 0): Insn => ({ code, dst, src, off, imm });
