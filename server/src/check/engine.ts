@@ -143,7 +143,7 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
     relos.forEach((r, i) => {
       const res = r.targets.get(spec.name)!;
       if (res.outcome === 'ok') return;
-      const reach = v.reach[i]!.get(spec.name);
+      const reach = v.reach.get(spec.name)![i];
       const runs: 0 | 1 | 2 = reach === 'reachable' ? 1 : reach === 'dead' ? 0 : 2;
       records.set(i, { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs });
     });

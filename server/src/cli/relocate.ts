@@ -81,7 +81,7 @@ export function relocationsJson(relos: readonly ObjectRelocation[], verdicts?: O
         ...(pl?.from === 'source' ? { endLine: pl.endLine, endColumn: pl.endColumn } : {}),
         ...(pl ? { place: pl.from } : {}),
         ...(verdicts ? { programs: verdicts.programsOf[i]!.map((k) => verdicts.programs[k]!.name) } : {}),
-        targets: Object.fromEntries([...r.targets].map(([name, res]) => [name, resultJson(res, verdicts?.reach[i]!.get(name))])),
+        targets: Object.fromEntries([...r.targets].map(([name, res]) => [name, resultJson(res, verdicts?.reach.get(name)?.[i])])),
       };
     }),
     ...(verdicts ? {
@@ -137,7 +137,7 @@ export function renderRelocations(file: string, relos: readonly ObjectRelocation
       const first = r.targets.values().next().value as TargetOutcome;
       return [
         where(r, i), r.kindName, r.path, first.localValue === undefined ? '' : String(BigInt.asIntN(64, first.localValue)),
-        ...targets.map((t) => cell(r.targets.get(t)!, verdicts?.reach[i]!.get(t))),
+        ...targets.map((t) => cell(r.targets.get(t)!, verdicts?.reach.get(t)?.[i])),
       ];
     });
     lines.push(renderTable(header, rows));
@@ -148,7 +148,7 @@ export function renderRelocations(file: string, relos: readonly ObjectRelocation
     const groups = new Map<string, string[]>();
     for (const [t, res] of r.targets) {
       if (res.outcome === 'ok' && !res.why) continue;
-      const reach = verdicts?.reach[i]!.get(t);
+      const reach = verdicts?.reach.get(t)?.[i];
       const tag = res.outcome === 'ok' ? 'note' : res.outcome === 'poison' && reach === 'dead' ? 'dead' : res.outcome;
       // The reason without "fails if reachable": the verdicts say whether it is reached.
       const why = res.outcome === 'poison' && res.problem && reach && reach !== 'unknown'
@@ -169,7 +169,7 @@ export function renderRelocations(file: string, relos: readonly ObjectRelocation
   if (verdicts) {
     for (const t of targets) {
       const failing = verdicts.programs.filter((p) => p.targets.get(t) && !p.targets.get(t)!.loads);
-      const dead = relos.filter((_, i) => verdicts.reach[i]!.get(t) === 'dead').length;
+      const dead = relos.filter((_, i) => verdicts.reach.get(t)![i] === 'dead').length;
       const poisoned = relos.filter((r) => r.targets.get(t)!.outcome === 'poison').length;
       const relNote = poisoned ? `; ${poisoned} poisoned relocation${poisoned === 1 ? '' : 's'}${dead ? ` (${dead} dead)` : ''}` : '';
       lines.push(failing.length === 0

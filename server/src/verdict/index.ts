@@ -103,8 +103,8 @@ export type Reach = 'ok' | 'dead' | 'reachable' | 'error' | 'unknown';
 
 export interface ObjectVerdicts {
   readonly programs: readonly ProgramVerdict[];
-  /** Per relocation (the order passed in), per target: 'ok' when not poisoned, else dead or reachable. */
-  readonly reach: readonly ReadonlyMap<string, Reach>[];
+  /** Per target, per relocation (the order passed in): 'ok' when not poisoned, else dead or reachable. */
+  readonly reach: ReadonlyMap<string, readonly Reach[]>;
   /** Programs the relocation's instruction belongs to (a .text subprogram may be in several, or in none). */
   readonly programsOf: readonly (readonly number[])[];
 }
@@ -123,10 +123,10 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
   sites.forEach((ss, k) => ss.forEach((s) => {
     if (!programsOf[s.relo]!.includes(k)) programsOf[s.relo]!.push(k);
   }));
-  const reach: Map<string, Reach>[] = relos.map(() => new Map());
+  const reach = new Map<string, Reach[]>();
   const perProgram = progs.programs.map(() => new Map<string, TargetVerdict>());
   const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
-  const memo = progs.programs.map(() => new Map<string, VerifyResult>());
+  const memo = progs.programs.map(() => new Map<number, Memo[]>());
 
   for (const target of targets) {
     const t = target.name;
@@ -138,10 +138,12 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
       + `|${verifyOpts.nrCpuIds}|${facts.hasKsym ? t : ''}`;
     // libbpf relocates the whole object first and stops at the first error: then no program loads.
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
+    const here: Reach[] = new Array(relos.length);
     relos.forEach((r, i) => {
       const o = r.targets.get(t)?.outcome;
-      reach[i]!.set(t, o === 'error' ? 'error' : o === 'poison' ? 'dead' : 'ok');
+      here[i] = o === 'error' ? 'error' : o === 'poison' ? 'dead' : 'ok';
     });
+    reach.set(t, here);
     progs.programs.forEach((p, k) => {
       if (firstError >= 0 || p.problem) {
         const r = firstError >= 0 ? relos[firstError]! : undefined;
@@ -155,26 +157,31 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
         });
         return;
       }
-      const patched = p.insns.slice();
-      let sig = '';
-      for (const s of sites[k]!) {
-        const out = relos[s.relo]!.targets.get(t)?.patch?.patched;
-        if (!out) continue;
-        out.forEach((ins, j) => {
-          if (s.pos + j < patched.length) patched[s.pos + j] = ins;
-        });
-        sig += `${s.pos}:${out.map((x) => `${x.code},${x.off},${x.imm}`).join(';')}|`;
-      }
-      sig += factKey;
-      let res = memo[k]!.get(sig);
+      // Targets whose patches and facts agree give the same walk: a hash of the patched instructions finds an
+      // earlier one, confirmed instruction by instruction.
+      const patches: (readonly Insn[] | undefined)[] = sites[k]!.map((s) => relos[s.relo]!.targets.get(t)?.patch?.patched);
+      let h = hashString(factKey);
+      patches.forEach((out, j) => {
+        if (!out) return;
+        h = Math.imul(h ^ sites[k]![j]!.pos, 0x01000193);
+        for (const x of out) h = Math.imul(h ^ x.code ^ (x.off << 8) ^ x.imm, 0x01000193);
+      });
+      const candidates = memo[k]!.get(h) ?? [];
+      let res = candidates.find((m) => m.factKey === factKey && samePatches(m.patches, patches))?.res;
+      let patched: Insn[] | undefined;
       if (!res) {
+        patched = p.insns.slice();
+        sites[k]!.forEach((s, j) => patches[j]?.forEach((ins, q) => {
+          if (s.pos + q < patched!.length) patched![s.pos + q] = ins;
+        }));
         res = verify(p, patched, p.insns, progs.data, progs.littleEndian, verifyOpts);
-        memo[k]!.set(sig, res);
+        memo[k]!.set(h, [...candidates, { factKey, patches, res, patched }]);
+      } else {
+        patched = candidates.find((m) => m.res === res)!.patched;
       }
       for (const s of sites[k]!) {
-        const now = reach[s.relo]!.get(t);
-        if (res.reachedPoison.has(s.pos)) reach[s.relo]!.set(t, 'reachable');
-        else if (res.incomplete && now === 'dead') reach[s.relo]!.set(t, 'unknown');
+        if (res.reachedPoison.has(s.pos)) here[s.relo] = 'reachable';
+        else if (res.incomplete && here[s.relo] === 'dead') here[s.relo] = 'unknown';
       }
       perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t));
       perProgramDerefs[k]!.set(t, [...res.scalarDerefs.values()].map((e) => ({
@@ -295,6 +302,35 @@ function kconfigSize(obj: BpfObject, name: string): number {
   } catch {
     return 0;
   }
+}
+
+interface Memo {
+  readonly factKey: string;
+  readonly patches: readonly (readonly Insn[] | undefined)[];
+  readonly res: VerifyResult;
+  readonly patched: Insn[];
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function samePatches(a: readonly (readonly Insn[] | undefined)[], b: readonly (readonly Insn[] | undefined)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!x || !y || x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) {
+      const p = x[j]!;
+      const q = y[j]!;
+      if (p.code !== q.code || p.off !== q.off || p.imm !== q.imm || p.dst !== q.dst || p.src !== q.src) return false;
+    }
+  }
+  return true;
 }
 
 let cpus: number | undefined;

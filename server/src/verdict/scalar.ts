@@ -124,10 +124,18 @@ export interface Scalar {
   u32min: number; u32max: number; s32min: number; s32max: number;
 }
 
+/** A known value. Callers never modify the returned object (clone() before changing), so values are shared. */
 export function known(v: bigint): Scalar {
   const u = u64(v);
-  return { t: { v: u, m: 0n }, umin: u, umax: u, smin: s64(u), smax: s64(u), u32min: u32n(u), u32max: u32n(u), s32min: s32n(u), s32max: s32n(u) };
+  let k = knownCache.get(u);
+  if (!k) {
+    k = { t: { v: u, m: 0n }, umin: u, umax: u, smin: s64(u), smax: s64(u), u32min: u32n(u), u32max: u32n(u), s32min: s32n(u), s32max: s32n(u) };
+    if (knownCache.size >= 65536) knownCache.clear();
+    knownCache.set(u, k);
+  }
+  return k;
 }
+const knownCache = new Map<bigint, Scalar>();
 export function unknown(): Scalar {
   return { t: TNUM_UNKNOWN, umin: 0n, umax: M64, smin: S64_MIN, smax: S64_MAX, u32min: 0, u32max: U32_MAX, s32min: S32_MIN, s32max: S32_MAX };
 }

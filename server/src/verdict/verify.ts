@@ -52,9 +52,23 @@ interface Reg {
 }
 
 interface Slot {
-  /** Per byte, from the slot's highest address down (kernel slot_type[7] is the lowest address): i, m, 0, s. */
-  readonly ty: string;
+  /**
+   * Per byte b (kernel slot_type[b]; b = 7 is the slot's lowest address), two bits: INVALID, MISC, ZERO or SPILL.
+   * A number, not a string: slots are rewritten at every store.
+   */
+  readonly ty: number;
   readonly spill: Reg;
+}
+
+const INVALID = 0;
+const MISC = 1;
+const ZERO = 2;
+const SPILL = 3;
+const tyAt = (ty: number, b: number): number => (ty >> (b * 2)) & 3;
+const withTy = (ty: number, b: number, v: number): number => (ty & ~(3 << (b * 2))) | (v << (b * 2));
+const EMPTY: Slot = { ty: 0, spill: NOT_INIT_SLOT() };
+function NOT_INIT_SLOT(): Reg {
+  return { t: 'ni', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 };
 }
 
 interface Frame {
@@ -582,10 +596,10 @@ class Walker {
     const slot = fr.stack.get(spi);
     if (!slot) return unknownReg();
     const ty = slot.ty;
-    const tyAt = (i: number) => ty[(slotIdx - i) % 8]!; // byte i of the access
-    if (ty[7] === 's') {
+    const byteOf = (i: number) => tyAt(ty, (slotIdx - i) % 8); // byte i of the access
+    if (tyAt(ty, 7) === SPILL) {
       let spillSize = 1;
-      for (let i = 7; i > 0 && ty[i - 1] === 's'; i--) spillSize++;
+      for (let i = 7; i > 0 && tyAt(ty, i - 1) === SPILL; i--) spillSize++;
       const reg = slot.spill;
       if (size !== 8 || spillSize !== 8) {
         if (reg.t !== 'sc') return reg.t === 'any' ? (size < 8 ? unknownReg() : anyReg()) : unknownReg();
@@ -600,9 +614,9 @@ class Walker {
         let spills = 0;
         let zeros = 0;
         for (let i = 0; i < size; i++) {
-          const t = tyAt(i);
-          if (t === 's') spills++;
-          else if (t === '0') zeros++;
+          const t = byteOf(i);
+          if (t === SPILL) spills++;
+          else if (t === ZERO) zeros++;
         }
         if (spills === size && S.isConst(reg.s) && reg.s.t.v === 0n) return knownReg(0n);
         if (zeros === size) return knownReg(0n);
@@ -611,7 +625,7 @@ class Walker {
       return this.linkSpill(fr, spi, slot);
     }
     let zeros = 0;
-    for (let i = 0; i < size; i++) if (tyAt(i) === '0') zeros++;
+    for (let i = 0; i < size; i++) if (byteOf(i) === ZERO) zeros++;
     void idx;
     return zeros === size ? knownReg(0n) : unknownReg();
   }
@@ -630,7 +644,7 @@ class Walker {
     for (let a = lo; a < hi; a++) {
       const slotIdx = -a - 1;
       const slot = fr.stack.get(Math.floor(slotIdx / 8));
-      if (!slot || slot.ty[slotIdx % 8] !== '0') return false;
+      if (!slot || tyAt(slot.ty, slotIdx % 8) !== ZERO) return false;
     }
     return hi > lo;
   }
@@ -649,11 +663,12 @@ class Walker {
         if (a < -512) continue;
         const slotIdx = -a - 1;
         const spi = Math.floor(slotIdx / 8);
-        const slot = fr.stack.get(spi) ?? { ty: 'iiiiiiii', spill: NOT_INIT };
+        const slot = fr.stack.get(spi) ?? EMPTY;
         const b = slotIdx % 8;
-        if (zero && slot.ty[b] === 's' && slot.ty[7] === 's' && slot.spill.t === 'sc' && S.isConst(slot.spill.s) && slot.spill.s.t.v === 0n) continue;
-        const nt = zero && slot.ty[b] === '0' ? '0' : 'm';
-        fr.stack.set(spi, { ty: setAt(slot.ty, b, nt), spill: NOT_INIT });
+        if (zero && tyAt(slot.ty, b) === SPILL && tyAt(slot.ty, 7) === SPILL && slot.spill.t === 'sc' && S.isConst(slot.spill.s)
+          && slot.spill.s.t.v === 0n) continue;
+        const nt = zero && tyAt(slot.ty, b) === ZERO ? ZERO : MISC;
+        fr.stack.set(spi, { ty: withTy(slot.ty, b, nt), spill: NOT_INIT });
       }
       return;
     }
@@ -661,14 +676,16 @@ class Walker {
     if (at < -512 || at + size > 0) return;
     const slotIdx = -at - 1;
     const spi = Math.floor(slotIdx / 8);
-    const old = fr.stack.get(spi) ?? { ty: 'iiiiiiii', spill: NOT_INIT };
+    const old = fr.stack.get(spi) ?? EMPTY;
     const aligned = at % 8 === 0;
     const spillOf = (reg: Reg): Slot => {
-      let ty = old.ty.split('');
-      for (let i = 8; i > 8 - size; i--) ty[i - 1] = 's';
-      for (let i = 8 - size; i > 0; i--) if (ty[i - 1] !== '0' && ty[i - 1] !== 'i') ty[i - 1] = 'm';
-      ty = ty.slice(0, 8);
-      return { ty: ty.join(''), spill: reg };
+      let ty = old.ty;
+      for (let i = 8; i > 8 - size; i--) ty = withTy(ty, i - 1, SPILL);
+      for (let i = 8 - size; i > 0; i--) {
+        const t = tyAt(ty, i - 1);
+        if (t !== ZERO && t !== INVALID) ty = withTy(ty, i - 1, MISC);
+      }
+      return { ty, spill: reg };
     };
     if (value && aligned && value.t === 'sc') {
       const fits = S.regWidth(value.s) <= 8 * size;
@@ -693,7 +710,7 @@ class Walker {
     const zero = (value && value.t === 'sc' && S.isConst(value.s) && value.s.t.v === 0n) || (!value && imm === 0);
     // A plain write destroys a spilled register; bytes not written keep their type (as in the kernel).
     let ty = old.ty;
-    for (let i = 0; i < size; i++) ty = setAt(ty, (slotIdx - i) % 8, zero ? '0' : 'm');
+    for (let i = 0; i < size; i++) ty = withTy(ty, (slotIdx - i) % 8, zero ? ZERO : MISC);
     fr.stack.set(spi, { ty, spill: NOT_INIT });
   }
 
@@ -714,10 +731,10 @@ class Walker {
       const spi = Math.floor(slotIdx / 8);
       const slotStart = -(spi + 1) * 8; // lowest address of the slot
       const upto = Math.min(start + size, slotStart + 8);
-      const old = fr.stack.get(spi) ?? { ty: 'iiiiiiii', spill: NOT_INIT };
-      const ty = old.ty.split('');
-      for (let b = a; b < upto; b++) ty[(-b - 1) % 8] = 'm';
-      fr.stack.set(spi, { ty: ty.join(''), spill: NOT_INIT });
+      const old = fr.stack.get(spi) ?? EMPTY;
+      let ty = old.ty;
+      for (let b = a; b < upto; b++) ty = withTy(ty, (-b - 1) % 8, MISC);
+      fr.stack.set(spi, { ty, spill: NOT_INIT });
       a = upto;
     }
   }
@@ -1000,7 +1017,7 @@ class Walker {
         if (nr) f.regs[r] = nr;
       }
       for (const [spi, slot] of f.stack) {
-        if (slot.ty[7] !== 's') continue;
+        if (tyAt(slot.ty, 7) !== SPILL) continue;
         const nr = apply(slot.spill);
         if (nr) f.stack.set(spi, { ty: slot.ty, spill: nr });
       }
@@ -1057,8 +1074,8 @@ class Walker {
       const spis = [...f.stack.keys()].sort((a, b) => a - b);
       for (const spi of spis) {
         const sl = f.stack.get(spi)!;
-        if (sl.ty === 'iiiiiiii') continue;
-        parts.push(`s${spi}=${sl.ty}${sl.ty[7] === 's' ? regKey(sl.spill) : ''}`);
+        if (sl.ty === 0) continue;
+        parts.push(`s${spi}=${sl.ty}${tyAt(sl.ty, 7) === SPILL ? regKey(sl.spill) : ''}`);
       }
     });
     return parts.join(' ');
@@ -1085,9 +1102,6 @@ function addOffset(off: S.Scalar, add: S.Scalar, a64: boolean): S.Scalar {
   return s;
 }
 
-function setAt(s: string, i: number, ch: string): string {
-  return s.slice(0, i) + ch + s.slice(i + 1);
-}
 
 /** Registers an instruction reads and writes (bit n = rn), for liveness. */
 function useDef(insn: Insn): [number, number] {
