@@ -202,6 +202,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
 function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyResult, relos: readonly ObjectRelocation[],
   sites: readonly { pos: number; relo: number }[], lines: LineIndex, target: string): TargetVerdict {
   if (!res.error) {
+    if (res.malformed) return { loads: false, kind: 'unknown', reason: res.malformed };
     if (res.incomplete) {
       return { loads: false, kind: 'unknown', reason: `the analysis stopped after ${res.steps} instructions without a verdict` };
     }

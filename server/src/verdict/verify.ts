@@ -125,6 +125,8 @@ export interface VerifyResult {
   readonly steps: number;
   /** The exploration stopped at maxSteps: reachability beyond is unknown. */
   readonly incomplete: boolean;
+  /** A reachable instruction the kernel would refuse as malformed (bad register, bad opcode). */
+  readonly malformed?: string;
 }
 
 /**
@@ -144,6 +146,7 @@ class Walker {
   private readonly reachedPoison = new Set<number>();
   private readonly scalarDerefs = new Map<number, VerifyError>();
   private error?: VerifyError;
+  private malformed?: string;
   private steps = 0;
   private incomplete = false;
   private idGen = 0;
@@ -190,7 +193,7 @@ class Walker {
     }
     return {
       error: this.error, reachedPoison: this.reachedPoison, scalarDerefs: this.scalarDerefs, visited: this.visited,
-      steps: this.steps, incomplete: this.incomplete,
+      steps: this.steps, incomplete: this.incomplete, ...(this.malformed ? { malformed: this.malformed } : {}),
     };
   }
 
@@ -285,6 +288,12 @@ class Walker {
       }
       this.visited[idx] = 1;
       const insn = this.insns[idx]!;
+      const bad = invalid(insn);
+      if (bad) {
+        // The kernel refuses such a program outright; nothing after it is modelled.
+        this.malformed ??= `instruction ${idx} is not valid BPF (${bad}): the kernel refuses the program`;
+        return;
+      }
       const next = this.step(st, idx, insn, pending);
       if (next === undefined) return;
       idx = next;
@@ -845,7 +854,7 @@ class Walker {
       // The kernel stops here. To tell which other poisoned instructions are reachable (not only guarded), the
       // walk goes on with what the instruction was, its relocated value unknown.
       const orig = this.original[idx];
-      if (!orig || (orig.code === insn.code && orig.imm === POISON_IMM)) return undefined;
+      if (!orig || (orig.code === insn.code && orig.imm === POISON_IMM) || invalid(orig)) return undefined;
       const c = cls(orig);
       if (isLdimm64(orig) || ((c === CLS.ALU || c === CLS.ALU64) && op(orig) === ALU.MOV && !(orig.code & SRC_X))) {
         regs[orig.dst] = unknownReg();
@@ -1102,6 +1111,22 @@ function addOffset(off: S.Scalar, add: S.Scalar, a64: boolean): S.Scalar {
   return s;
 }
 
+
+/** Why the kernel would refuse this instruction outright (register numbers, writes to r10), or undefined. */
+function invalid(insn: Insn): string | undefined {
+  if (insn.dst > 10 || insn.src > 10) return `register r${Math.max(insn.dst, insn.src)} does not exist`;
+  const c = cls(insn);
+  const writesDst = c === CLS.ALU || c === CLS.ALU64 || c === CLS.LDX || (c === CLS.LD && isLdimm64(insn));
+  if (writesDst && insn.dst === 10) return 'the frame pointer r10 is read only';
+  if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) > ALU.END) return `unknown ALU operation 0x${op(insn).toString(16)}`;
+  if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) === ALU.MOV && (insn.code & SRC_X)
+    && ![0, 8, 16, ...(c === CLS.ALU64 ? [32] : [])].includes(insn.off)) return 'BPF_MOV uses reserved fields';
+  if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) !== ALU.MOV && insn.off !== 0
+    && !(insn.off === 1 && (op(insn) === ALU.DIV || op(insn) === ALU.MOD))) return 'BPF_ALU uses reserved fields';
+  if ((c === CLS.ST || c === CLS.STX || c === CLS.LD) && (insn.code & 0xe0) === MODE.MEMSX) return 'unknown memory mode';
+  if ((c === CLS.JMP || c === CLS.JMP32) && op(insn) > JMP.JCOND) return `unknown jump operation 0x${op(insn).toString(16)}`;
+  return undefined;
+}
 
 /** Registers an instruction reads and writes (bit n = rn), for liveness. */
 function useDef(insn: Insn): [number, number] {
