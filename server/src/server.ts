@@ -16,7 +16,7 @@ import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
 import { plainAccessFindings } from './features/plainAccess';
 import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
-import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
+import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets } from './targets/config';
 import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 
@@ -24,6 +24,8 @@ import { STATUS_METHOD, serverStatus } from './status';
 export interface Settings {
   targets?: unknown;
   includePaths?: string[];
+  /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`); `__TARGET_ARCH_<arch>` selects the arch. */
+  defines?: string[];
   severity?: Partial<Record<string, SeveritySetting>>;
   inlayHints?: { offsets?: InlayMode };
   /** Use the bundled kernels when no target is configured (default true). */
@@ -53,6 +55,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let settings: Settings = {};
   let configProblems: ConfigProblem[] = [];
   let includePaths: string[] = [];
+  /** The defines the current analyzer was created with (a change makes a new analyzer). */
+  let defines: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
   let includeVersion = 0;
   const analysedWith = new Map<string, number>();
@@ -116,17 +120,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     configProblems = [];
     let specs: TargetSpec[] = [];
     includePaths = [...(settings.includePaths ?? [])];
+    const defs = readDefines(settings.defines, configProblems).map((d) => d);
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
       specs.push(...file.targets);
       includePaths.push(...file.includePaths);
+      defs.push(...(file.defines ?? []));
       configProblems.push(...file.problems);
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
     configProblems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
     specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
     if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
+    if (defs.join('\u0000') !== defines.join('\u0000')) {
+      // the macro state of every header changes: a new analyzer (its header cache is keyed by the defines anyway)
+      defines = defs;
+      analyzer = undefined;
+      analyzerReady = undefined;
+    }
     includeVersion++;
     targets.configure(specs);
     publishConfigProblems();
@@ -204,7 +216,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   async function getAnalyzer(): Promise<Analyzer> {
     if (analyzer) return analyzer;
-    analyzerReady ??= createAnalyzer();
+    analyzerReady ??= createAnalyzer({ defines });
     analyzer = await analyzerReady;
     return analyzer;
   }

@@ -234,7 +234,8 @@ async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<
     notes.push(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
   }
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
-  return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites as AnalysedSite[] };
+  // a function no program reaches is not in the object: its sites (listed for the editor) are not checked
+  return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites.filter((s) => !s.unreached) as AnalysedSite[] };
 }
 
 /** Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed). */

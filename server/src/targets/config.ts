@@ -15,6 +15,8 @@ export interface ConfigProblem {
 export interface ResolvedConfig {
   readonly targets: TargetSpec[];
   readonly includePaths: string[];
+  /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`), from the `defines` key. */
+  readonly defines?: string[];
   readonly problems: ConfigProblem[];
 }
 
@@ -87,5 +89,18 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
       includePaths.push(...o.includePaths.map((p: string) => path.resolve(dir, p)));
     }
   }
-  return { targets, includePaths, problems };
+  const defines = readDefines(o.defines, problems, file);
+  return { targets, includePaths, defines, problems };
+}
+
+/** Validates a `defines` list (corelens.json or the `corelens.defines` setting): strings `NAME` or `NAME=VALUE`. */
+export function readDefines(raw: unknown, problems: ConfigProblem[], file?: string): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) { problems.push({ file, message: '"defines" must be a list of strings like "NAME" or "NAME=VALUE"' }); return []; }
+  const out: string[] = [];
+  for (const d of raw) {
+    if (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s.test(d.trim())) out.push(d.trim());
+    else problems.push({ file, message: `"defines": ${JSON.stringify(d)} is not NAME or NAME=VALUE; skipped` });
+  }
+  return out;
 }

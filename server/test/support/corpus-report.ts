@@ -2,7 +2,7 @@
 // clang on the realistic corpus, per program and per construct (see corpus.ts); --detail lists every difference.
 
 import { createAnalyzer, Analyzer } from '../../src/source/analyzer';
-import { compareProgram, corpusPrograms, formatReport, prepareCorpus, ProgramAgreement } from './corpus';
+import { compareProgram, contextExpansion, corpusPrograms, formatReport, prepareCorpus, ProgramAgreement } from './corpus';
 
 /** Prints the agreement report; exit code 0 whatever the figures (this measures, it does not judge). */
 async function main(argv: string[]): Promise<void> {
@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<void> {
     const key = prog.defines.join(' ');
     let analyzer = analyzers.get(key);
     if (!analyzer) analyzers.set(key, (analyzer = await createAnalyzer({ defines: prog.defines })));
-    results.push(await compareProgram(analyzer, prog));
+    results.push(await compareProgram(analyzer, prog, contextExpansion));
   }
   console.log(formatReport(results, detail));
 }

@@ -111,6 +111,19 @@ export const documentExpansion: LiveExpansion = (a, sourceFile) => {
   return out;
 };
 
+/** The analysis's own call contexts (issue 12): `Analysis.sites` is one site per relocation clang emits, each with
+ * its program section (`.text` for `__noinline` subprograms) and, for header code, the file it is written in. */
+export const contextExpansion: LiveExpansion = (a, sourceFile) => {
+  const out: LiveSite[] = [];
+  for (const s of a.sites) {
+    if (!s.section) continue;
+    const file = s.origin?.file ?? sourceFile;
+    const line = (s.origin?.line ?? s.line) + 1;
+    for (let i = 0; i < (s.unalignedLoad ? 2 : 1); i++) out.push({ section: s.section, key: siteKey(s), file, line });
+  }
+  return out;
+};
+
 /** One relocation (or live site) that has no counterpart on the other side. */
 export interface Difference {
   section: string;
