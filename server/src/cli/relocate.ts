@@ -132,11 +132,11 @@ export function renderRelocations(file: string, relos: readonly ObjectRelocation
     return l ? `${path.basename(f ?? '')}:${l}:${c}` : `${r.section}+${r.insnOff}`;
   };
   if (relos.length) {
-    const header = ['where', 'kind', 'field', 'local', ...targets];
+    const header = ['where', 'kind', 'field (access string)', 'local', ...targets];
     const rows = relos.map((r, i) => {
       const first = r.targets.values().next().value as TargetOutcome;
       return [
-        where(r, i), r.kindName, r.path, first.localValue === undefined ? '' : String(BigInt.asIntN(64, first.localValue)),
+        where(r, i), r.kindName, `${r.path} (${r.access})`, first.localValue === undefined ? '' : String(BigInt.asIntN(64, first.localValue)),
         ...targets.map((t) => cell(r.targets.get(t)!, verdicts?.reach.get(t)?.[i])),
       ];
     });
