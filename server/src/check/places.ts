@@ -58,13 +58,48 @@ export async function analyseSource(file: string, opts: { includePaths?: readonl
  * approximate for relocations, so the nearest site within 3 lines wins, else every candidate.
  */
 export function matchRecord(r: RecordKey, sites: readonly PlaceSite[], functions?: Analysis['functions']): number[] {
-  const inSection = functions ? functionsOfSection(r.section, functions) : undefined;
-  const same: { i: number; d: number; own: boolean }[] = [];
+  return siteMatcher(sites, functions)(r);
+}
+
+/**
+ * matchRecord for many records of one analysis: sites indexed by (kind, local type, access) and the functions of
+ * each section computed once, so matching an object's records is linear, not records × sites.
+ */
+export function siteMatcher(sites: readonly PlaceSite[], functions?: Analysis['functions']): (r: RecordKey) => number[] {
+  const byKey = new Map<string, number[]>();
+  const byKeyFunc = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, k: string, i: number) => {
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  };
   sites.forEach((s, i) => {
-    if (s.kind !== r.kind || s.access !== r.access || s.localType !== r.localType) return;
+    const k = `${s.kind}\u0000${s.localType}\u0000${s.access}`;
+    add(byKey, k, i);
+    add(byKeyFunc, `${k}\u0000${s.func}`, i);
+  });
+  const sections = new Map<string, Set<string>>();
+  return (r) => {
+    const k = `${r.kind}\u0000${r.localType}\u0000${r.access}`;
+    if (functions) {
+      let inSection = sections.get(r.section);
+      if (!inSection) sections.set(r.section, (inSection = functionsOfSection(r.section, functions)));
+      // The sites written in the record's program come first; others only when it has none.
+      const own: number[] = [];
+      for (const f of inSection) for (const i of byKeyFunc.get(`${k}\u0000${f}`) ?? []) own.push(i);
+      if (own.length) return pick(r, own, sites, undefined);
+    }
+    return pick(r, byKey.get(k) ?? [], sites, undefined);
+  };
+}
+
+function pick(r: RecordKey, candidates: readonly number[], sites: readonly PlaceSite[], inSection: Set<string> | undefined): number[] {
+  const same: { i: number; d: number; own: boolean }[] = [];
+  for (const i of candidates) {
+    const s = sites[i]!;
     const line = s.line + 1;
     same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity, own: !inSection || inSection.has(s.func) });
-  });
+  }
   const pool = same.some((x) => x.own) ? same.filter((x) => x.own) : same;
   const best = Math.min(...pool.map((x) => x.d));
   return best <= 3 ? pool.filter((x) => x.d === best).map((x) => x.i) : pool.map((x) => x.i);

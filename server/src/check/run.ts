@@ -17,7 +17,7 @@ import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
-import { PlaceSite, analyseSource, matchRecord, siblingSource } from './places';
+import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from './summary';
 
@@ -147,7 +147,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
         if (n.severity !== 'info') notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
       }
       const sites = src.analysis.sites;
-      places = { source: sourceFile, sites, recordSites: meta.map((r) => matchRecord(r, sites, src.analysis.functions)) };
+      const match = siteMatcher(sites, src.analysis.functions);
+      places = { source: sourceFile, sites, recordSites: meta.map((r) => match(r)) };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { openBpfObject } from '../btf/object';
 import { relocateObject, ObjectRelocation, TargetOutcome } from '../core/object';
-import { analyseSource, matchRecord, siblingSource } from '../check/places';
+import { analyseSource, siblingSource, siteMatcher } from '../check/places';
 import { ObjectVerdicts, Reach, factsFromBtf, objectVerdicts } from '../verdict/index';
 import { renderTable, toJson } from '../util/format';
 import { Io, Parsed, UsageError, loadOrDefault } from './common';
@@ -59,8 +59,9 @@ export async function placeRelocations(objFile: string, relos: readonly ObjectRe
     return relos.map(lineInfo);
   }
   const { sites, functions } = src.analysis;
+  const match = siteMatcher(sites, functions);
   return relos.map((r) => {
-    const m = matchRecord(r, sites, functions);
+    const m = match(r);
     if (m.length === 0) return lineInfo(r);
     const s = sites[m[0]!]!;
     return {
