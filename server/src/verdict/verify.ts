@@ -85,10 +85,21 @@ interface State {
 }
 
 const NOT_INIT: Reg = { t: 'ni', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 };
+// Registers are values: never changed once made (a change makes a new one), so common ones are shared.
 const scalarReg = (s: S.Scalar): Reg => ({ t: 'sc', s, id: 0, delta: 0, ac: 0, fr: 0 });
-const unknownReg = (): Reg => scalarReg(S.unknown());
-const knownReg = (v: bigint): Reg => scalarReg(S.known(v));
-const anyReg = (): Reg => ({ t: 'any', s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0 });
+const UNKNOWN: Reg = scalarReg(S.unknown());
+const unknownReg = (): Reg => UNKNOWN;
+const knownRegs = new Map<bigint, Reg>();
+const knownReg = (v: bigint): Reg => {
+  let r = knownRegs.get(v);
+  if (!r) {
+    if (knownRegs.size >= 65536) knownRegs.clear();
+    knownRegs.set(v, (r = scalarReg(S.known(v))));
+  }
+  return r;
+};
+const ANY: Reg = { t: 'any', s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0 };
+const anyReg = (): Reg => ANY;
 const ptrReg = (t: RegType, extra: Partial<Reg> = {}): Reg => ({ t, s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0, ...extra });
 
 /** Options of one verification: what the kernel knows that the object does not say. */
