@@ -9,6 +9,8 @@
  *   - a bounded loop whose poisoned read happens only in its last iteration, and one whose read never happens;
  *   - a poisoned read on one path of a branch on unknown data;
  *   - enum value guards (ALU immediate) and a 64-bit immediate (ldimm64) relocation behind and without a guard;
+ *   - a bpf_loop() callback (unguarded and guarded), a const volatile .rodata guard, a __kconfig guard
+ *     (LINUX_KERNEL_VERSION, set by libbpf from the loading machine);
  *   - type existence and type_matches guards (clang 14 cannot emit type_matches: the section ending in
  *     "type_matches" is rewritten by tools/oracle/patch_matches.py, as for sel_types).
  */
@@ -239,5 +241,73 @@ int guard_type_matches(struct pt_regs *ctx)
 		out[0] = BPF_CORE_READ((struct mm_struct___new *)mm, rss_stat[1].count);
 	else
 		out[0] = BPF_CORE_READ(mm, rss_stat.count[1].counter);
+	return 0;
+}
+
+/* A bpf_loop() callback is verified as a function of its own, called from the helper: an unguarded poisoned read in
+ * it fails the program (bpf_loop exists from 5.17: on 5.10 the helper itself is refused, not a CO-RE matter). */
+static long read_old_state(__u32 i, void *ctx)
+{
+	struct task_struct *t = *(struct task_struct **)ctx;
+
+	out[i & 7] = BPF_CORE_READ((struct task_struct___o *)t, state);
+	return 0;
+}
+
+static long read_guarded_state(__u32 i, void *ctx)
+{
+	struct task_struct *t = *(struct task_struct **)ctx;
+
+	if (bpf_core_field_exists(((struct task_struct___o *)t)->state))
+		out[i & 7] = BPF_CORE_READ((struct task_struct___o *)t, state);
+	return 0;
+}
+
+/* bpf_loop's context must live on the stack: the callback gets a pointer into the caller's frame. */
+SEC("kprobe/loop_callback")
+int loop_callback(struct pt_regs *ctx)
+{
+	struct task_struct *t = current_task();
+
+	bpf_loop(4, read_old_state, &t, 0);
+	return 0;
+}
+
+SEC("kprobe/loop_callback_guarded")
+int loop_callback_guarded(struct pt_regs *ctx)
+{
+	struct task_struct *t = current_task();
+
+	bpf_loop(4, read_guarded_state, &t, 0);
+	return 0;
+}
+
+/* A const volatile global is frozen in .rodata: the verifier reads its value (false unless userspace sets it). */
+const volatile bool use_old_layout = false;
+
+SEC("kprobe/rodata_guard")
+int rodata_guard(struct pt_regs *ctx)
+{
+	struct task_struct *t = current_task();
+
+	if (use_old_layout)
+		out[0] = BPF_CORE_READ((struct task_struct___o *)t, state);
+	else
+		out[0] = BPF_CORE_READ(t, pid);
+	return 0;
+}
+
+/* A __kconfig extern is set by libbpf from the machine that loads the program: the verifier knows its value. */
+extern int LINUX_KERNEL_VERSION __kconfig;
+
+SEC("kprobe/kconfig_guard")
+int kconfig_guard(struct pt_regs *ctx)
+{
+	struct task_struct *t = current_task();
+
+	if (LINUX_KERNEL_VERSION < KERNEL_VERSION(5, 14, 0))
+		out[0] = BPF_CORE_READ((struct task_struct___o *)t, state);
+	else
+		out[0] = BPF_CORE_READ(t, __state);
 	return 0;
 }
