@@ -64,6 +64,21 @@ fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 // web-tree-sitter's Emscripten loader looks for its runtime next to the script that loaded it (the bundle).
 fs.copyFileSync(path.join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), path.join(root, 'dist/web-tree-sitter.wasm'));
 
+// The packaged extension's default targets: the bundled kernels decompressed (.vscodeignore ships dist/kernels, not
+// test-fixtures): raw BTF opens in milliseconds, xz costs ~80 ms of CPU per kernel on the first run.
+if (production) {
+  const { createRequire } = await import('module');
+  const { unwrap } = createRequire(import.meta.url)(path.join(root, 'server/out/src/btf/open.js'));
+  const from = path.join(root, 'test-fixtures/btf/kernels');
+  const to = path.join(root, 'dist/kernels');
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.mkdirSync(to, { recursive: true });
+  for (const f of fs.readdirSync(from).filter((n) => /\.btf\.xz$/.test(n)).sort()) {
+    const raw = await unwrap(fs.readFileSync(path.join(from, f)), path.join(from, f), []);
+    fs.writeFileSync(path.join(to, f.replace(/\.xz$/, '')), raw);
+  }
+}
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('corelens: esbuild watching client and server');

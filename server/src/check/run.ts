@@ -19,7 +19,7 @@ import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, Tar
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
 import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
 import { checkTargets } from './pool';
-import { TargetInfo, summarizeTargets } from './summary';
+import { TargetInfo, summarizeTargets } from '../targets/summary';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 

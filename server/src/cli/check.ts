@@ -134,7 +134,7 @@ async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includ
   if (path.basename(abs) === CONFIG_FILE) {
     const c = readConfigFile(path.dirname(abs));
     if (!c) throw new CheckInputError(`${abs}: cannot read`);
-    return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}: ${p.message}`) };
+    return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`) };
   }
   let json: Record<string, unknown>;
   try {

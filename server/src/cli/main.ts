@@ -28,6 +28,8 @@ commands:
   header TARGET [--base FILE] [--out FILE]     C header of every type (vmlinux.h), with the preserve_access_index pragma
   check FILE.bpf.c|FILE.o [--target NAME=FILE]... [--targets-dir DIR] [--format text|json|sarif]
                                                CI gate: findings over many targets, grouped by cause (check --help)
+  clangd-config [DIR] [--arch ARCH] [-I DIR]... [-D X]... [--dry-run]
+                                               configure clangd for the BPF programs of DIR (clangd-config --help)
 
 targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
 Without --target: the running kernel (${'/sys/kernel/btf/vmlinux'}) when readable, plus the bundled kernels.`;
@@ -59,6 +61,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'merge': return await (await import('./tools.js')).mergeCommand(rest, io);
       case 'header': return await (await import('./tools.js')).headerCommand(rest, io);
       case 'check': return await (await import('./check.js')).checkCommand(rest, io);
+      case 'clangd-config': return await (await import('./clangdConfig.js')).clangdConfigCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
         io.out(USAGE);
         return cmd === undefined ? 2 : 0;

@@ -36,9 +36,13 @@ export const RUNNING_KERNEL_BTF = '/sys/kernel/btf/vmlinux';
 
 /**
  * Real kernel BTFs shipped with corelens (6.1 generic/cloud/rt/arm64, 6.18, a 2026 CI kernel). They live with the
- * test fixtures so that one copy serves the tests, the CLI's defaults and the demo.
+ * test fixtures so that one copy serves the tests, the CLI's defaults and the demo. The packaged extension has no
+ * test fixtures: it ships the same kernels decompressed in dist/kernels/ (client/build.mjs), because raw BTF opens
+ * in milliseconds where xz costs about 80 ms of CPU per kernel, most of the first-run time in a fresh VS Code.
  */
-export const BUNDLED_KERNELS_DIR = path.resolve(__dirname, '../../../../test-fixtures/btf/kernels');
+const REPO_KERNELS_DIR = path.resolve(__dirname, '../../../../test-fixtures/btf/kernels');
+const PACKAGED_KERNELS_DIR = path.resolve(__dirname, '../../../../dist/kernels');
+export const BUNDLED_KERNELS_DIR = fs.existsSync(REPO_KERNELS_DIR) || !fs.existsSync(PACKAGED_KERNELS_DIR) ? REPO_KERNELS_DIR : PACKAGED_KERNELS_DIR;
 
 /** Parses `NAME=FILE[,base=FILE][,kind=app]`, or a bare FILE (named after the file). */
 export function parseTargetArg(arg: string): TargetSpec | string {
