@@ -12,7 +12,8 @@ import { FailureClass, RelocationResult, RelocationStatus } from '../core/reloca
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites } from '../features/evaluate';
 import { TargetSpec } from '../targets/registry';
-import { SliceCache, stampOf } from './cache';
+import { describeFsError } from '../util/files';
+import { SliceCache, cacheableFailure, stampOf } from './cache';
 import { rootNames, sliceBtf } from './slice';
 
 /** A .bpf.c after analysis: what workers need to relocate its sites (plain data, cheap to post to a worker). */
@@ -209,14 +210,28 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
     return { btf: await readBtf(spec.path, base, onRead), cached: false };
   }
   const stamp = await stampOf(spec.path).catch((e: NodeJS.ErrnoException) => {
-    throw new Error(e.code === 'ENOENT' ? 'file not found' : `cannot read: ${e.message}`);
+    throw new Error(describeFsError(e));
   });
-  const entry = await cache.get(stamp);
+  let entry = await cache.get(stamp);
+  if (entry && 'error' in entry) throw new CachedFailureError(entry.error);
   if (entry) {
     const have = new Set(entry.names);
-    if (names.every((n) => have.has(n))) return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true };
+    if (names.every((n) => have.has(n))) {
+      // an entry that passes its checksum but does not parse (written by a buggy version?) is replaced below
+      try {
+        return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true };
+      } catch {
+        entry = undefined;
+      }
+    }
   }
-  const full = await readBtf(spec.path, undefined, onRead);
+  let full: Btf;
+  try {
+    full = await readBtf(spec.path, undefined, onRead);
+  } catch (e) {
+    if (cacheableFailure(e)) await cache.putFailure(stamp, (e as Error).message);
+    throw e;
+  }
   const covered = [...new Set([...(entry?.names ?? []), ...names])].sort();
   const slice = sliceBtf(full, covered);
   const problem = await cache.put({ stamp, names: covered, ...slice });
@@ -227,6 +242,13 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
 async function readBtf(file: string, base: Btf | undefined, onRead: () => void): Promise<Btf> {
   onRead();
   const r = await openBtfFile(file, { base });
-  if (!r.ok) throw new Error(r.error.message.startsWith(file) ? r.error.message.slice(file.length).replace(/^:\s*/, '') : r.error.message);
+  if (!r.ok) {
+    const e = new Error(r.error.message.startsWith(file) ? r.error.message.slice(file.length).replace(/^:\s*/, '') : r.error.message);
+    if (r.error.transient) (e as { transient?: boolean }).transient = true;
+    throw e;
+  }
   return r.value.btf;
 }
+
+/** A failure found on an earlier run for this very file version (same size and mtime): reported as then. */
+class CachedFailureError extends Error {}

@@ -4,7 +4,7 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { describeFsError } from '../btf/open';
+import { InputError, describeFsError, readTextInput } from '../util/files';
 import { Analysis, createAnalyzer } from '../source/analyzer';
 
 /** What matching needs of a .BTF.ext record. */
@@ -43,9 +43,9 @@ export async function analyseSource(file: string, opts: { includePaths?: readonl
   Promise<SourceSites | { error: string }> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readTextInput(file, 'source');
   } catch (e) {
-    return { error: `${file}: ${describeFsError(e)}` };
+    return { error: `${file}: ${e instanceof InputError ? e.message : describeFsError(e)}` };
   }
   const analyzer = await createAnalyzer({ defines: opts.defines });
   const analysis = analyzer.analyze(file, text, { includePaths: [...(opts.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });

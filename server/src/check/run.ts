@@ -1,10 +1,11 @@
 // The check pipeline: analyse the program once, check every target (workers, cache), then turn per-target results
 // into the language server's findings, each naming the targets it applies to, grouped by cause.
 
-import { existsSync, promises as fs } from 'fs';
+import { existsSync } from 'fs';
 import * as path from 'path';
-import { describeFsError } from '../btf/open';
-import { openBpfObject, parseBpfObject } from '../btf/object';
+import { capture } from '../btf/errors';
+import { parseBpfObject, readBpfObjectBytes } from '../btf/object';
+import { InputError, describeFsError, readTextInput } from '../util/files';
 import { Btf } from '../btf/reader';
 import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
@@ -130,7 +131,14 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   let places: Places | undefined;
   let progIds: ProgramId[] = [];
   if (isObject) {
-    const obj = await openBpfObject(file);
+    // read once, within the object cap; the same bytes go to the workers
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBpfObjectBytes(file);
+    } catch (e) {
+      throw new CheckInputError(e instanceof InputError ? `${file}: ${e.message}` : String(e));
+    }
+    const obj = capture(file, () => parseBpfObject(bytes, file));
     if (!obj.ok) throw new CheckInputError(obj.error.message);
     meta = relocateObject(obj.value, []);
     try {
@@ -144,7 +152,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: o.defines });
       if ('error' in src) throw new CheckInputError(src.error);
       for (const n of src.analysis.notes) {
-        if (n.severity !== 'info') notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
+        if (n.severity !== 'info' || /a corelens limit/.test(n.message)) notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
       }
       const sites = src.analysis.sites;
       const match = siteMatcher(sites, src.analysis.functions);
@@ -153,7 +161,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');
     }
-    payload = { kind: 'object', file, object: await fs.readFile(file) } satisfies ObjectPayload;
+    payload = { kind: 'object', file, object: bytes } satisfies ObjectPayload;
   } else {
     payload = await analyse(file, o, notes);
   }
@@ -224,14 +232,15 @@ function dedupe(findings: CheckFinding[]): void {
 async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<SourcePayload> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readTextInput(file, 'source');
   } catch (e) {
-    throw new CheckInputError(`${file}: ${describeFsError(e)}`);
+    throw new CheckInputError(`${file}: ${e instanceof InputError ? e.message : describeFsError(e)}`);
   }
   const analyzer = await createAnalyzer({ defines: o.defines });
   const a = analyzer.analyze(file, text, { includePaths: [...(o.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
   for (const n of a.notes) {
-    if (n.severity === 'info') continue;
+    // info notes are the analysis's own business, except a limit it hit: that changes what was checked
+    if (n.severity === 'info' && !/a corelens limit/.test(n.message)) continue;
     notes.push(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
   }
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
