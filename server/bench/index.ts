@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     ['tools', async () => (await import('./tools.bench.js')).runToolsBench()],
     ['lsp', async () => (await import('./lsp.bench.js')).runLspBench()],
     ['check', async () => (await import('./check.bench.js')).runCheckBench()],
+    ['verdict', async () => (await import('./verdict.bench.js')).runVerdictBench()],
     ['hostile', async () => (await import('./hostile.bench.js')).runHostileBench()],
   ];
   const unknown = only.filter((o) => !benches.some(([n]) => n === o));

@@ -81,12 +81,12 @@ describe('corelens CLI', function () {
 
   it('relocate --json has exactly the documented shape, and the values libbpf computes', async () => {
     const r = await run('relocate', '--json', OBJ, '-t', `k=${kernelPath('6.1-amd64')}`);
-    assert.strictEqual(r.code, 1, 'kernel_task reads task_struct___o.state, which 6.1 lacks: findings');
+    assert.strictEqual(r.code, 0, 'task_struct___o.state is poisoned on 6.1 but guarded: every program loads');
     const j = JSON.parse(r.out);
-    assert.deepStrictEqual(Object.keys(j), ['relocations']);
+    assert.deepStrictEqual(Object.keys(j), ['relocations', 'programs']);
     assert.strictEqual(j.relocations.length, 78);
     for (const rel of j.relocations) {
-      assert.deepStrictEqual(Object.keys(rel), ['section', 'insnOff', 'kind', 'localType', 'access', 'file', 'line', 'column', 'targets']);
+      assert.deepStrictEqual(Object.keys(rel), ['section', 'insnOff', 'kind', 'localType', 'access', 'path', 'file', 'line', 'column', 'place', 'programs', 'targets']);
       const t = rel.targets.k;
       assert.strictEqual(typeof t.poison, 'boolean');
       assert.strictEqual(typeof t.targetTypeId, 'number');
@@ -100,6 +100,10 @@ describe('corelens CLI', function () {
     assert.strictEqual(size.targets.k.value, 9792);
     const state = j.relocations.find((x: { localType: string; kind: string }) => x.localType === 'struct task_struct___o' && x.kind === 'byte_off');
     assert.strictEqual(state.targets.k.poison, true);
+    assert.strictEqual(state.targets.k.dead, true, 'guarded by bpf_core_field_exists(__state): dead code');
+    assert.strictEqual(state.path, 'task_struct___o.state');
+    assert.deepStrictEqual(j.programs.map((p: { name: string; targets: { k: { loads: boolean } } }) => [p.name, p.targets.k.loads]),
+      [['trace_openat2', true], ['trace_vfs_read', true], ['trace_exit_mmap', true], ['handle_switch', true]]);
     assert.match(state.targets.k.reason, /struct task_struct has no field state; __state is the closest name/);
     assert.match(state.file, /kernel_task\.bpf\.c$/);
     assert.ok(state.line > 0 && state.column > 0);
@@ -109,7 +113,11 @@ describe('corelens CLI', function () {
     const r = await run('relocate', OBJ, '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `arm=${kernelPath('6.1-arm64')}`);
     assert.strictEqual(r.code, 1);
     assert.match(r.out, /poison: byte_off pt_regs\.di \(0:0\) on arm: struct pt_regs has no field di/);
-    assert.match(r.out, /poison: byte_off task_struct___o\.state \(0:0\) on every target/);
+    assert.match(r.out, /dead: byte_off task_struct___o\.state \(0:0\) on every target: struct task_struct has no field state; __state is the closest name \(guarded/);
+    assert.match(r.out, /poison: byte_off pt_regs\.di \(0:0\) on arm: struct pt_regs has no field di: the verifier reaches the poisoned instruction/);
+    // task_struct___o.state is relocated twice (an inlined helper): two records, both dead.
+    assert.match(r.out, /\narm: 3 of 4 programs fail to load \(trace_openat2: insn 0, trace_vfs_read: insn 0, trace_exit_mmap: insn 0\); 6 poisoned relocations \(2 dead\)/);
+    assert.match(r.out, /\na: all 4 programs load; 2 poisoned relocations \(2 dead\)/);
   });
 
   it('a bad target is reported by name and the other targets still relocate', async () => {

@@ -7,6 +7,7 @@ import { BpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { ReloKind, isExistenceKind } from '../core/kinds';
 import { relocateObject } from '../core/object';
+import { FailureKind, ScalarDeref, factNames, factsFromBtf, objectVerdicts } from '../verdict/index';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites } from '../features/evaluate';
@@ -24,14 +25,11 @@ export interface SourcePayload {
   readonly sites: readonly LiveSite[];
 }
 
-/** A compiled object, with the analysed source beside it when there is one (for guards). */
+/** A compiled object; its verdicts come from the bytecode, the source beside it only places findings. */
 export interface ObjectPayload {
   readonly kind: 'object';
   readonly file: string;
   readonly object: Uint8Array;
-  readonly source?: SourcePayload;
-  /** Per .BTF.ext record: indices of the source sites it was compiled from (same line, kind and access). */
-  readonly recordSites?: readonly (readonly number[])[];
 }
 
 export type ProgramPayload = SourcePayload | ObjectPayload;
@@ -52,7 +50,10 @@ export interface LiteSite {
   readonly fs?: number;
 }
 
-/** A .BTF.ext record's result on one target: the outcome after patching, and whether the source says it runs. */
+/**
+ * A .BTF.ext record's result on one target: the outcome after patching, and whether its instruction runs (from the
+ * load verdicts: 1 reached, 0 dead code, 2 not applicable or unknown).
+ */
 export interface LiteRecord {
   readonly o: RelocationStatus;
   readonly s: RelocationStatus;
@@ -63,9 +64,30 @@ export interface LiteRecord {
   readonly runs: 0 | 1 | 2;
 }
 
+/** A program's load verdict on one target, compact (what crosses from a worker). */
+export interface LiteVerdict {
+  readonly loads: boolean;
+  readonly kind?: FailureKind;
+  readonly insn?: number;
+  readonly relocation?: number;
+  readonly reg?: number;
+  readonly errno?: number;
+  readonly reason?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** Every reachable read through a plain number. */
+  readonly derefs?: readonly ScalarDeref[];
+}
+
 export type TargetReport =
-  | { readonly index: number; readonly name: string; readonly ok: true; readonly sites?: LiteSite[]; readonly records?: LiteRecord[];
-    readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string }
+  | { readonly index: number; readonly name: string; readonly ok: true; readonly sites?: LiteSite[];
+    /**
+     * A .o's records that do not simply resolve, by record index (sparse: most records of a large object resolve,
+     * and every report crosses from a worker to the main thread, so only the interesting ones are sent).
+     */
+    readonly records?: ReadonlyMap<number, LiteRecord>;
+    readonly programs?: LiteVerdict[]; readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string }
   | { readonly index: number; readonly name: string; readonly ok: false; readonly file: string; readonly error: string; readonly archiveRead: boolean };
 
 /** A payload parsed once per worker. */
@@ -73,7 +95,6 @@ export interface PreparedProgram {
   readonly payload: ProgramPayload;
   readonly localBtf?: Btf;
   readonly obj?: BpfObject;
-  readonly srcBtf?: Btf;
   /** Root type names the target slice must cover. */
   readonly names: readonly string[];
 }
@@ -86,10 +107,9 @@ export function prepareProgram(payload: ProgramPayload): PreparedProgram {
     return { payload, localBtf, names: siteRoots(localBtf, payload.sites) };
   }
   const obj = parseBpfObject(payload.object, payload.file);
-  const srcBtf = payload.source ? Btf.parse(payload.source.localBtf, payload.source.file) : undefined;
-  const names = new Set(rootNames(obj.btf, obj.ext?.coreRelos ?? []));
-  if (srcBtf && payload.source) for (const n of siteRoots(srcBtf, payload.source.sites)) names.add(n);
-  return { payload, obj, srcBtf, names: [...names].sort() };
+  // The slice also covers the kernel symbols the verdicts ask about (do the __ksym externs exist, the syscall wrapper).
+  const names = new Set([...rootNames(obj.btf, obj.ext?.coreRelos ?? []), ...factNames(obj)]);
+  return { payload, obj, names: [...names].sort() };
 }
 
 export interface EngineOptions {
@@ -117,22 +137,23 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
       return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
     }
     const relos = relocateObject(prog.obj!, [target]);
-    // What the source's guards say, per record; relocated on this target with the source's own local types.
-    const src = prog.payload.source;
-    const runsBySite = src && prog.srcBtf
-      ? evaluateSites(prog.srcBtf, src.sites, [target]).map((ev) => ev.targets.get(spec.name)!.runs)
-      : undefined;
-    const records = relos.map((r, i): LiteRecord => {
+    // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
+    // verifier walks it (verdict/), with what libbpf would find on that kernel (ksyms, syscall wrapper).
+    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }]);
+    const records = new Map<number, LiteRecord>();
+    relos.forEach((r, i) => {
       const res = r.targets.get(spec.name)!;
-      let runs: 0 | 1 | 2 = 2;
-      const matches = (prog.payload as ObjectPayload).recordSites?.[i] ?? [];
-      if (runsBySite && matches.length) {
-        const states = matches.map((j) => runsBySite[j]);
-        runs = states.some((x) => x === true) ? 1 : states.every((x) => x === false) ? 0 : 2;
-      }
-      return { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs };
+      if (res.outcome === 'ok') return;
+      const reach = v.reach.get(spec.name)![i];
+      const runs: 0 | 1 | 2 = reach === 'reachable' ? 1 : reach === 'dead' ? 0 : 2;
+      records.set(i, { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs });
     });
-    return { index, name: spec.name, ok: true, records, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+    const programs = v.programs.map((p): LiteVerdict => {
+      const tv = p.targets.get(spec.name)!;
+      const derefs = p.scalarDerefs.get(spec.name) ?? [];
+      return { ...tv, ...(tv.reason ? { reason: remap(tv.reason) } : {}), ...(derefs.length ? { derefs } : {}) };
+    });
+    return { index, name: spec.name, ok: true, records, programs, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
   } catch (e) {
     return { index, name: spec.name, ok: false, file: spec.path, error: e instanceof Error ? e.message : String(e), archiveRead };
   }

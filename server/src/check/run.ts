@@ -1,7 +1,7 @@
 // The check pipeline: analyse the program once, check every target (workers, cache), then turn per-target results
 // into the language server's findings, each naming the targets it applies to, grouped by cause.
 
-import { promises as fs } from 'fs';
+import { existsSync } from 'fs';
 import * as path from 'path';
 import { capture } from '../btf/errors';
 import { parseBpfObject, readBpfObjectBytes } from '../btf/object';
@@ -17,6 +17,8 @@ import { createAnalyzer } from '../source/analyzer';
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
+import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
+import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
 import { peakRssKb } from '../util/memory';
@@ -52,6 +54,27 @@ export interface CauseGroup {
   readonly findings: readonly number[];
 }
 
+/** A program of a .o and whether it loads on each target (the JSON `programs` rows). */
+export interface ProgramRow {
+  readonly section: string;
+  readonly name: string;
+  readonly targets: Readonly<Record<string, ProgramOnTarget>>;
+  /** Targets it fails on, in brief ("5.10 and older, 2 kernels"); absent when it loads everywhere. */
+  readonly fails?: string;
+}
+
+export interface ProgramOnTarget {
+  readonly loads: boolean;
+  /** core: a reachable poisoned CO-RE relocation; scalar: a read through a plain number; libbpf: the object is refused. */
+  readonly kind?: string;
+  /** Instruction index in the program as loaded (what the verifier log names). */
+  readonly insn?: number;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly reason?: string;
+}
+
 export interface TargetRow {
   readonly name: string;
   readonly file: string;
@@ -61,7 +84,13 @@ export interface TargetRow {
 }
 
 export interface CheckReport {
-  readonly program: { readonly file: string; readonly kind: 'source' | 'object'; readonly relocations: number; readonly guards: 'source' | 'none'; readonly source?: string };
+  /**
+   * guards: 'source' for a .bpf.c (the live analysis reads them), 'bytecode' for a .o (the load verdicts walk the
+   * instructions as the verifier does; a source beside it, `source`, only places findings on expressions).
+   */
+  readonly program: { readonly file: string; readonly kind: 'source' | 'object'; readonly relocations: number; readonly guards: 'source' | 'bytecode'; readonly source?: string };
+  /** For a .o: every program's load verdict on every checked target, failing programs first. */
+  readonly programs?: readonly ProgramRow[];
   readonly findings: readonly CheckFinding[];
   readonly causes: readonly CauseGroup[];
   readonly targets: readonly TargetRow[];
@@ -79,7 +108,7 @@ export interface CheckOptions {
   readonly skipped?: readonly SkippedFile[];
   readonly includePaths?: readonly string[];
   readonly defines?: readonly string[];
-  /** For a .o: the source to read guards from (default: FILE.bpf.c beside it, if any). */
+  /** For a .o: the source findings point into (default: FILE.bpf.c beside it, if any). */
   readonly source?: string;
   readonly workers: number;
   readonly cacheDir?: string;
@@ -100,6 +129,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   let payload: ProgramPayload;
   let meta: ObjectRelocation[] = [];
   let sourceFile: string | undefined;
+  let places: Places | undefined;
+  let progIds: ProgramId[] = [];
   if (isObject) {
     // read once, within the object cap; the same bytes go to the workers
     let bytes: Uint8Array;
@@ -111,17 +142,27 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     const obj = capture(file, () => parseBpfObject(bytes, file));
     if (!obj.ok) throw new CheckInputError(obj.error.message);
     meta = relocateObject(obj.value, []);
+    try {
+      progIds = loadPrograms(obj.value).programs.map((x) => ({ section: x.section, name: x.name }));
+    } catch (e) {
+      throw new CheckInputError(e instanceof Error ? `${file}: ${e.message}` : String(e));
+    }
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
-    let source: SourcePayload | undefined;
-    let recordSites: number[][] | undefined;
     if (sourceFile) {
-      source = await analyse(sourceFile, o, notes);
-      recordSites = meta.map((r) => matchSites(r, source!.sites as AnalysedSite[]));
+      // The source only places findings on expressions; whether code runs comes from the bytecode.
+      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: o.defines });
+      if ('error' in src) throw new CheckInputError(src.error);
+      for (const n of src.analysis.notes) {
+        if (n.severity !== 'info' || /a corelens limit/.test(n.message)) notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
+      }
+      const sites = src.analysis.sites;
+      const match = siteMatcher(sites, src.analysis.functions);
+      places = { source: sourceFile, sites, recordSites: meta.map((r) => match(r)) };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
-        + 'poisoned instructions are reported even where a guard may make them dead code');
+        + 'findings point at the line-info rows of the object');
     }
-    payload = { kind: 'object', file, object: bytes, ...(source ? { source, recordSites } : {}) } satisfies ObjectPayload;
+    payload = { kind: 'object', file, object: bytes } satisfies ObjectPayload;
   } else {
     payload = await analyse(file, o, notes);
   }
@@ -142,11 +183,14 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
 
   const findings = payload.kind === 'source'
     ? sourceFindings(payload, okReports, names, describe, o.severities)
-    : objectFindings(payload, meta, okReports, describe);
+    : objectFindings(payload, meta, okReports, describe, places, progIds);
+  const programs = payload.kind === 'object' ? programRows(okReports, describe, progIds, (f) => resolveSource(payload, f, places)) : undefined;
+  dedupe(findings);
   findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line
     || a.location.column - b.location.column || a.code.localeCompare(b.code));
 
   const failing = new Set(findings.filter((f) => f.severity === 'error' || f.severity === 'warning').flatMap((f) => f.targets));
+  for (const p of programs ?? []) for (const [t, v] of Object.entries(p.targets)) if (!v.loads) failing.add(t);
   const targets: TargetRow[] = reports.map((r) => {
     const spec = o.targets[r.index]!;
     return r.ok
@@ -157,9 +201,10 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     program: {
       file, kind: payload.kind,
       relocations: payload.kind === 'source' ? payload.sites.length : meta.length,
-      guards: payload.kind === 'source' || payload.source ? 'source' : 'none',
+      guards: payload.kind === 'source' ? 'source' : 'bytecode',
       ...(payload.kind === 'object' && sourceFile ? { source: sourceFile } : {}),
     },
+    ...(programs ? { programs } : {}),
     findings, causes: groupByCause(findings, describe), targets, skipped, notes,
     stats: {
       targets: o.targets.length + (o.skipped?.length ?? 0), checked: okReports.length, failing: [...failing].filter((n) => names.includes(n)).length,
@@ -171,6 +216,19 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
 }
 
 type AnalysedSite = LiveSite & { line?: number };
+
+/** Drops findings identical to an earlier one (two records of one expression, e.g. a helper inlined twice on a line). */
+function dedupe(findings: CheckFinding[]): void {
+  const seen = new Set<string>();
+  let w = 0;
+  for (const f of findings) {
+    const k = `${f.code}\u0000${f.message}\u0000${f.location.file}:${f.location.line}:${f.location.column}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    findings[w++] = f;
+  }
+  findings.length = w;
+}
 
 async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<SourcePayload> {
   let text: string;
@@ -189,35 +247,6 @@ async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
   // a function no program reaches is not in the object: its sites (listed for the editor) are not checked
   return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites.filter((s) => !s.unreached) as AnalysedSite[] };
-}
-
-/** `prog.bpf.o`, `prog.bpfel.o`, `prog.o` → `prog.bpf.c` (or `prog.c`) in the same folder, when it exists. */
-async function siblingSource(obj: string): Promise<string | undefined> {
-  const stem = obj.replace(/(\.bpf(el|eb)?)?\.o$/i, '');
-  for (const c of [`${stem}.bpf.c`, `${stem}.c`]) {
-    try {
-      if ((await fs.stat(c)).isFile()) return c;
-    } catch {
-      // not there: try the next spelling
-    }
-  }
-  return undefined;
-}
-
-/**
- * Source sites a .BTF.ext record was compiled from: same kind, access and local type, at the nearest line. clang's
- * line_info is approximate for relocations (a read can sit on the line before, inlined checks on the caller's line),
- * so the nearest site within 3 lines wins, else every site with that relocation (guarded off only if all are).
- */
-function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]): number[] {
-  const same: { i: number; d: number }[] = [];
-  sites.forEach((s, i) => {
-    if (s.kind !== r.kind || s.access !== r.access || s.localType !== r.localType) return;
-    const line = (s.line ?? s.range.start.line) + 1;
-    same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity });
-  });
-  const best = same.reduce((m, x) => Math.min(m, x.d), Infinity);
-  return best <= 3 ? same.filter((x) => x.d === best).map((x) => x.i) : same.map((x) => x.i);
 }
 
 /** Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed). */
@@ -282,52 +311,181 @@ function causeOf(code: string, label: string, localType: string): string {
   }
 }
 
-/** Findings of a compiled object from its records' outcomes (instruction patching included), guards from the source when known. */
+/** Where findings of a .o point: the source's expression (matched sites) when the source is at hand. */
+interface Places {
+  readonly source: string;
+  readonly sites: readonly PlaceSite[];
+  /** Per .BTF.ext record: indices of the source sites it was compiled from. */
+  readonly recordSites: readonly (readonly number[])[];
+}
+
+/** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */
+export const DIRECT_READ = 'direct-read';
+/** Code of a hint on a .o: a poisoned relocation in code the verifier never reaches on those targets. */
+export const GUARDED = 'core-guarded';
+
+/**
+ * Findings of a compiled object: each relocation's outcome per target (instruction patching included), an error
+ * only where its poisoned instruction is reached (a hint where it is dead code), and every read through a plain
+ * number the verifier rejects.
+ */
 function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], reports: readonly Extract<TargetReport, { ok: true }>[],
-  describe: (t: readonly string[]) => string): CheckFinding[] {
+  describe: (t: readonly string[]) => string, places: Places | undefined, ids: readonly ProgramId[]): CheckFinding[] {
+  const programName = (k: number) => (ids[k] ? `${ids[k]!.section} ${ids[k]!.name}` : `program ${k}`);
   const obj = parseBpfObject(p.object, p.file);
+  const containing = relocationPrograms(obj, meta);
   const out: CheckFinding[] = [];
+  const byOrigin = new Map(meta.map((r, i) => [`${r.section}\u0000${r.insnOff}`, i]));
   meta.forEach((r, i) => {
     const label = siteLabel(obj.btf, r);
     const groups = new Map<string, { l: LiteRecord; targets: string[] }>();
     for (const rep of reports) {
-      const l = rep.records![i]!;
-      if (l.o === 'ok') continue;
-      if (l.o === 'poison' && l.runs === 0) continue; // guarded off there: the verifier drops the dead instruction
+      const l = rep.records!.get(i);
+      if (!l) continue;
       const key = `${l.o}|${l.s}|${l.f ?? ''}|${l.p ?? l.why ?? ''}|${l.o === 'poison' ? l.runs : ''}`;
       const g = groups.get(key);
       if (g) g.targets.push(rep.name);
       else groups.set(key, { l, targets: [rep.name] });
     }
     for (const { l, targets } of groups.values()) {
-      const code = l.o === 'error' ? (l.f === 'ambiguous' ? CODES.ambiguous : CODES.loadError)
+      const dead = l.o === 'poison' && l.runs === 0;
+      const code = dead ? GUARDED : l.o === 'error' ? (l.f === 'ambiguous' ? CODES.ambiguous : CODES.loadError)
         : l.s === 'ok' ? UNRESIZABLE_LOAD
           : l.f === 'missing-field' ? CODES.missingField : l.f === 'missing-type' ? CODES.missingType
             : l.f === 'missing-enum-value' ? CODES.missingEnumValue : CODES.incompatible;
       const what = l.s === 'ok' ? l.why ?? 'the load cannot be resized' : l.p ?? l.why ?? 'does not resolve';
-      const consequence = l.o === 'error' ? 'libbpf refuses to load the program'
-        : l.runs === 1 ? 'the program will fail to load there (invalid func unknown#195896080)'
-          : `the instruction is poisoned: the program fails to load there if it is reachable (${p.source ? 'the source\'s guards do not decide it' : 'no source to read guards from'})`;
-      const line = r.line ?? 0;
-      const col = r.column ?? 1;
+      const progs = programsWith(reports, targets, i, programName, containing[i] ?? []);
+      const consequence = l.o === 'error' ? 'libbpf refuses to load the object'
+        : dead ? 'the poisoned instruction is dead code there (guarded): the verifier never reaches it'
+          : l.runs === 1 ? `the verifier reaches the poisoned instruction: ${progs || 'the program'} fail${/, | and /.test(progs) ? '' : 's'} to load there (invalid func unknown#195896080)`
+            : 'the instruction is poisoned; whether the verifier reaches it is unknown (the analysis stopped): the program may fail to load there';
       out.push({
-        code, severity: 'error', cause: causeOf(code, label, r.localType),
+        code, severity: dead ? 'hint' : 'error', cause: dead ? `\`${label}\` ${causeWord(l)} (guarded)` : causeOf(code, label, r.localType),
         message: `\`${label}\` (${r.kindName}): ${what} on ${describe(targets)}: ${consequence}`,
-        location: { file: sourceOf(p, r), line, column: col, endLine: line, endColumn: col },
+        location: place(p, r, i, places),
         targets, summary: describe(targets),
         site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
       });
     }
   });
+  // Reads through a plain number, grouped per instruction across targets.
+  const derefs = new Map<string, { d: ScalarDeref; targets: string[]; program: string }>();
+  reports.forEach((rep) => rep.programs?.forEach((v, k) => {
+    for (const d of v.derefs ?? []) {
+      const key = `${d.section}\u0000${d.insnOff}`;
+      const g = derefs.get(key);
+      if (g) {
+        if (!g.targets.includes(rep.name)) g.targets.push(rep.name);
+      } else {
+        derefs.set(key, { d, targets: [rep.name], program: programName(k) });
+      }
+    }
+  }));
+  for (const { d, targets, program } of derefs.values()) {
+    // The read's own relocation, else the field offset computed just before it (BPF_CORE_READ_BITFIELD adds a
+    // relocated offset to the pointer, then reads at +0).
+    let ri = byOrigin.get(`${d.section}\u0000${d.insnOff}`);
+    for (let back = 8; ri === undefined && back <= 32; back += 8) {
+      const j = byOrigin.get(`${d.section}\u0000${d.insnOff - back}`);
+      if (j !== undefined && meta[j]!.kindName === 'byte_off') ri = j;
+    }
+    const r = ri !== undefined ? meta[ri] : undefined;
+    const label = r ? siteLabel(obj.btf, r) : d.text.replace(/^\d+: \(\w+\) /, '');
+    const loc = r && ri !== undefined ? place(p, r, ri, places)
+      : { file: d.file ? resolveSource(p, d.file, places) : p.file, line: d.line ?? 0, column: d.column || 1, endLine: d.line ?? 0, endColumn: d.column || 1 };
+    out.push({
+      code: DIRECT_READ, severity: 'error', cause: `\`${label}\` read directly through a plain number`,
+      message: `${program}: \`${label}\` is read directly (${d.text.replace(/^\d+: \(\w+\) /, '')}) through R${d.reg}, which holds a plain `
+        + `number, not a pointer the verifier knows: it rejects the program with "R${d.reg} invalid mem access 'scalar'" on ${describe(targets)}. `
+        + 'Read kernel memory with BPF_CORE_READ() (bpf_probe_read_kernel), or attach as tp_btf/fentry where arguments are typed pointers',
+      location: loc, targets, summary: describe(targets),
+      site: { kind: r?.kindName ?? 'direct', localType: r?.localType ?? '', access: r?.access ?? '', path: label },
+    });
+  }
   return out;
 }
 
-/** The file a record's line_info names, resolved like clang recorded it (absolute, or relative to the object). */
-function sourceOf(p: ObjectPayload, r: ObjectRelocation): string {
-  if (!r.file) return p.file;
-  if (path.isAbsolute(r.file)) return r.file;
-  if (p.source && path.basename(p.source.file) === path.basename(r.file)) return p.source.file;
-  return path.resolve(path.dirname(p.file), r.file);
+function causeWord(l: LiteRecord): string {
+  return l.f === 'missing-type' ? 'type missing' : l.f === 'missing-enum-value' ? 'enumerator missing' : l.f === 'missing-field' ? 'missing' : 'does not resolve';
+}
+
+/** Names of the programs that hold record `i` and fail on these targets (those whose first failure it is first). */
+function programsWith(reports: readonly Extract<TargetReport, { ok: true }>[], targets: readonly string[], i: number,
+  programName: (k: number) => string, holding: readonly number[]): string {
+  const names = new Set<string>();
+  for (const rep of reports) {
+    if (!targets.includes(rep.name)) continue;
+    rep.programs?.forEach((v, k) => {
+      if (!v.loads && v.relocation === i) names.add(programName(k));
+    });
+  }
+  for (const rep of reports) {
+    if (!targets.includes(rep.name)) continue;
+    for (const k of holding) if (rep.programs?.[k] && !rep.programs[k]!.loads) names.add(programName(k));
+  }
+  const list = [...names];
+  return list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`;
+}
+
+interface ProgramId { readonly section: string; readonly name: string }
+
+/** A record's place: the matched source expression when the source is at hand, else its line-info row. */
+function place(p: ObjectPayload, r: ObjectRelocation, i: number, places: Places | undefined): CheckFinding['location'] {
+  const matches = places?.recordSites[i] ?? [];
+  if (places && matches.length) {
+    const s = places.sites[matches[0]!]!;
+    return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
+  }
+  const line = r.line ?? 0;
+  const col = r.column || 1;
+  return { file: r.file ? resolveSource(p, r.file, places) : p.file, line, column: col, endLine: line, endColumn: col };
+}
+
+/**
+ * The file a line_info names. clang records it relative to the directory it ran in, which the object does not say:
+ * the first of the object's folder, its ancestors and the working directory where the file exists wins.
+ */
+function resolveSource(p: ObjectPayload, file: string, places: Places | undefined): string {
+  if (path.isAbsolute(file)) return file;
+  if (places && path.basename(places.source) === path.basename(file)) return places.source;
+  const key = `${p.file}\u0000${file}`;
+  let hit = resolved.get(key);
+  if (hit === undefined) {
+    const dirs: string[] = [];
+    for (let d = path.dirname(p.file); ; d = path.dirname(d)) {
+      dirs.push(d);
+      if (path.dirname(d) === d) break;
+    }
+    dirs.push(process.cwd());
+    hit = dirs.map((d) => path.resolve(d, file)).find((f) => existsSync(f)) ?? path.resolve(path.dirname(p.file), file);
+    resolved.set(key, hit);
+  }
+  return hit;
+}
+const resolved = new Map<string, string>();
+
+/** The JSON `programs` rows: one per program, failing ones first. */
+function programRows(reports: readonly Extract<TargetReport, { ok: true }>[], describe: (t: readonly string[]) => string,
+  ids: readonly ProgramId[], resolve: (file: string) => string): ProgramRow[] {
+  const rows = ids.map((id, k) => {
+    const targets: Record<string, ProgramOnTarget> = {};
+    const fails: string[] = [];
+    for (const rep of reports) {
+      const v = rep.programs?.[k];
+      if (!v) continue;
+      if (!v.loads) fails.push(rep.name);
+      targets[rep.name] = v.loads ? { loads: true } : {
+        loads: false, kind: v.kind, ...(v.insn !== undefined ? { insn: v.insn } : {}),
+        ...(v.file ? { file: resolve(v.file), line: v.line, column: v.column } : {}), reason: v.reason,
+      };
+    }
+    return { section: id.section, name: id.name, targets, ...(fails.length ? { fails: describe(fails) } : {}), failing: fails.length };
+  });
+  // Failing programs first, then in object order (the sort is stable).
+  return rows.sort((a, b) => (b.failing > 0 ? 1 : 0) - (a.failing > 0 ? 1 : 0)).map(({ failing, ...row }) => {
+    void failing;
+    return row;
+  });
 }
 
 /** Rows of the matrix: findings with the same cause and target set, most targets first. */

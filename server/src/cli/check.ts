@@ -1,5 +1,5 @@
 // `corelens check`: the CI gate. Arguments → targets (flags, trees, corelens.json, defaults) → runCheck → report.
-// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
+// Exit codes: 0 clean, 1 a program that fails to load (.o) or findings at or above --fail-on, 2 usage or input errors.
 
 import { promises as fs } from 'fs';
 import * as os from 'os';
@@ -24,7 +24,7 @@ export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
   --jobs N                  worker threads (default and maximum: the cores; 0: in-process)
   --cache DIR | --no-cache  target slice cache (default \$XDG_CACHE_HOME/corelens)
   --fail-on error|warning|never   exit 1 on findings of this severity or worse (default warning)
-  --source FILE.bpf.c       for a .o: where to read guards (default: the .bpf.c beside it)
+  --source FILE.bpf.c       for a .o: the source findings point into (default: the .bpf.c beside it)
   --severity CODE=LEVEL     error|warning|information|hint|off for one finding code (repeatable)
   -I DIR, -D NAME[=VALUE]   include paths and macros for the source analysis
   --stats                   wall time, cache hits, archives read, peak RSS on stderr
@@ -229,6 +229,8 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
         + `archives read ${s.archivesRead}, skipped ${s.skipped}, peak RSS ${s.peakRssMb} MB`);
     }
     if (a.failOn === 'never') return 0;
+    // A program that fails to load somewhere fails the run whatever --fail-on says (only `never` silences it).
+    if (report.programs?.some((p) => p.fails)) return 1;
     const limit = RANK[a.failOn];
     return report.findings.some((f) => RANK[f.severity] <= limit) ? 1 : 0;
   } catch (e) {

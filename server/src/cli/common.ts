@@ -19,6 +19,8 @@ export interface Parsed {
   /** layout: only members whose offset, size or presence differ across targets. */
   changed?: boolean;
   base?: string;
+  /** relocate: the source to place relocations in (default: the .bpf.c beside the object). */
+  source?: string;
 }
 
 export function parseArgs(args: string[]): Parsed {
@@ -46,6 +48,7 @@ export function parseArgs(args: string[]): Parsed {
       if (typeof t === 'string') throw new UsageError(t);
       p.targets.push(t);
     } else if (a === '--base') p.base = value();
+    else if (a === '--source') p.source = value();
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else p.positional.push(a);
   }
