@@ -32,6 +32,8 @@ export interface FileStamp {
 export interface CacheEntry extends Slice {
   readonly stamp: FileStamp;
   readonly names: readonly string[];
+  /** The arch the full BTF's `struct pt_regs` says (absent: none, or an entry written before arches were kept). */
+  readonly arch?: string;
 }
 
 /** Stats a file into a stamp; throws the fs error (ENOENT...) for the caller to report. */
@@ -63,7 +65,7 @@ export class SliceCache {
     try {
       if (buf.length < 16 || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
       const metaLen = buf.readUInt32LE(8);
-      const meta = JSON.parse(buf.subarray(12, 12 + metaLen).toString('utf8')) as { stamp: FileStamp; names: string[]; count: number };
+      const meta = JSON.parse(buf.subarray(12, 12 + metaLen).toString('utf8')) as { stamp: FileStamp; names: string[]; count: number; arch?: string };
       const s = meta.stamp;
       if (s.path !== stamp.path || s.size !== stamp.size || s.mtimeMs !== stamp.mtimeMs) return undefined;
       let off = 12 + metaLen;
@@ -74,7 +76,7 @@ export class SliceCache {
       // A copy, so the BTF is 4-byte aligned for the reader's fast word view.
       const bytes = new Uint8Array(buf.length - off);
       bytes.set(buf.subarray(off));
-      return { stamp: s, names: meta.names, ids, bytes };
+      return { stamp: s, names: meta.names, ids, bytes, ...(typeof meta.arch === 'string' ? { arch: meta.arch } : {}) };
     } catch {
       return undefined;
     }
@@ -83,7 +85,7 @@ export class SliceCache {
   /** Stores an entry (atomically); failures to write are returned, never thrown: a cache must not fail a check. */
   async put(entry: CacheEntry): Promise<string | undefined> {
     const file = this.fileFor(entry.stamp.path);
-    const meta = Buffer.from(JSON.stringify({ stamp: entry.stamp, names: entry.names, count: entry.ids.length }), 'utf8');
+    const meta = Buffer.from(JSON.stringify({ stamp: entry.stamp, names: entry.names, count: entry.ids.length, ...(entry.arch ? { arch: entry.arch } : {}) }), 'utf8');
     const head = Buffer.alloc(12);
     MAGIC.copy(head, 0);
     head.writeUInt32LE(meta.length, 8);

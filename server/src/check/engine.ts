@@ -10,6 +10,7 @@ import { relocateObject } from '../core/object';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites } from '../features/evaluate';
+import { archFromBtf } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { SliceCache, stampOf } from './cache';
 import { rootNames, sliceBtf } from './slice';
@@ -198,7 +199,9 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
   const full = await readBtf(spec.path, undefined, onRead);
   const covered = [...new Set([...(entry?.names ?? []), ...names])].sort();
   const slice = sliceBtf(full, covered);
-  const problem = await cache.put({ stamp, names: covered, ...slice });
+  // The arch is kept beside the slice (which may not hold pt_regs), so later runs know it without the archive.
+  const arch = archFromBtf(full)?.arch;
+  const problem = await cache.put({ stamp, names: covered, ...slice, ...(arch ? { arch } : {}) });
   return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}) };
 }
 

@@ -10,12 +10,15 @@ import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
 import { ObjectRelocation, relocateObject } from '../core/object';
 import { RelocationResult } from '../core/relocate';
-import { CODES, Finding, FindingOptions, Severity, siteFindings, siteLabel } from '../features/diagnostics';
+import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../features/arches';
+import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
 import { createAnalyzer } from '../source/analyzer';
+import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, targetArchName } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
+import { ArchPlan, planArches, resolveTargetArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from './summary';
 
@@ -59,7 +62,13 @@ export interface TargetRow {
 }
 
 export interface CheckReport {
-  readonly program: { readonly file: string; readonly kind: 'source' | 'object'; readonly relocations: number; readonly guards: 'source' | 'none'; readonly source?: string };
+  readonly program: { readonly file: string; readonly kind: 'source' | 'object'; readonly relocations: number; readonly guards: 'source' | 'none'; readonly source?: string;
+    /** The arch the program is built for (objects, or sources given one arch); absent when nothing says. */
+    readonly arch?: string;
+    /** What says it (`its CO-RE relocations read di, si from struct pt_regs`, `--arch`). */
+    readonly archEvidence?: string;
+    /** Source analyses run, one per arch present among the targets. */
+    readonly analyses?: readonly string[] };
   readonly findings: readonly CheckFinding[];
   readonly causes: readonly CauseGroup[];
   readonly targets: readonly TargetRow[];
@@ -67,7 +76,9 @@ export interface CheckReport {
   readonly skipped: readonly SkippedFile[];
   readonly notes: readonly string[];
   readonly stats: { readonly targets: number; readonly checked: number; readonly failing: number; readonly skipped: number;
-    readonly workers: number; readonly cacheHits: number; readonly archivesRead: number; readonly wallMs: number; readonly peakRssMb: number };
+    readonly workers: number; readonly cacheHits: number; readonly archivesRead: number; readonly wallMs: number; readonly peakRssMb: number;
+    /** Targets left out because the program is built for another arch. */
+    readonly otherArch?: number };
 }
 
 export interface CheckOptions {
@@ -82,6 +93,12 @@ export interface CheckOptions {
   readonly workers: number;
   readonly cacheDir?: string;
   readonly severities?: FindingOptions['severities'];
+  /**
+   * The arch the program is built for, when the user says (`--arch` with one arch, or `-D__TARGET_ARCH_x86`): targets
+   * of other arches are left out with one note. Without it, an object's arch is inferred and a source is analysed
+   * once per arch present.
+   */
+  readonly arch?: Arch;
 }
 
 /** Input problems (unreadable program, no targets): exit code 2 material, as a value. */
@@ -95,34 +112,56 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const file = path.resolve(o.file);
   const notes: string[] = [];
   const isObject = /\.o$/i.test(file);
+  const declared = o.arch ?? archOfDefines(o.defines);
+  const arches = await resolveTargetArches(o.targets, o.cacheDir, Math.max(1, o.workers));
+  let programArch: { arch: Arch; evidence: string } | undefined = declared
+    ? { arch: declared, evidence: o.arch ? '--arch' : `-D__TARGET_ARCH_${targetArchName(declared)}` } : undefined;
+  const reports: TargetReport[] = new Array(o.targets.length);
   let payload: ProgramPayload;
+  /** Per analysis arch: its payload and the target indices it served (sources). */
+  const analyses: { arch: Arch; payload: SourcePayload; indices: number[] }[] = [];
   let meta: ObjectRelocation[] = [];
   let sourceFile: string | undefined;
+  let plan: ArchPlan;
   if (isObject) {
     const obj = await openBpfObject(file);
     if (!obj.ok) throw new CheckInputError(obj.error.message);
+    programArch ??= objectArch(obj.value);
+    plan = planArches(arches, programArch?.arch);
     meta = relocateObject(obj.value, []);
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
     let source: SourcePayload | undefined;
     let recordSites: number[][] | undefined;
     if (sourceFile) {
-      source = await analyse(sourceFile, o, notes);
+      source = await analyse(sourceFile, o, notes, plan.groups[0]?.arch ?? programArch?.arch);
       recordSites = meta.map((r) => matchSites(r, source!.sites as AnalysedSite[]));
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'poisoned instructions are reported even where a guard may make them dead code');
     }
     payload = { kind: 'object', file, object: await fs.readFile(file), ...(source ? { source, recordSites } : {}) } satisfies ObjectPayload;
+    const indices = plan.groups.flatMap((g) => g.indices).sort((a, b) => a - b);
+    await checkTargets(payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
+      (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
   } else {
-    payload = await analyse(file, o, notes);
+    plan = planArches(arches, programArch?.arch);
+    for (const g of plan.groups) {
+      const p = await analyse(file, o, notes, g.arch);
+      analyses.push({ arch: g.arch, payload: p, indices: g.indices });
+      await checkTargets(p, g.indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
+        (r) => { reports[g.indices[r.index]!] = { ...r, index: g.indices[r.index]! }; });
+    }
+    if (analyses.length === 0) analyses.push({ arch: hostArch() ?? 'x86_64', payload: await analyse(file, o, notes, undefined), indices: [] });
+    payload = analyses[0]!.payload;
   }
-
-  const reports: TargetReport[] = new Array(o.targets.length);
-  await checkTargets(payload, o.targets, { workers: o.workers, cacheDir: o.cacheDir }, (r) => { reports[r.index] = r; });
+  if (plan.skipped.length && programArch) {
+    notes.push(`${path.basename(file)}: ${archSkipNote(programArch.arch, programArch.evidence, plan.skipped.map((k) => ({ name: o.targets[k.index]!.name, arch: k.arch })))}`);
+  }
+  const otherArch = new Map(plan.skipped.map((k) => [k.index, k.arch] as const));
 
   const skipped: SkippedFile[] = [...(o.skipped ?? [])];
-  const okReports = reports.filter((r): r is Extract<TargetReport, { ok: true }> => r.ok);
-  for (const r of reports) if (!r.ok) skipped.push({ file: r.file, problem: r.error });
+  const okReports = reports.filter((r): r is Extract<TargetReport, { ok: true }> => !!r && r.ok);
+  for (const r of reports) if (r && !r.ok) skipped.push({ file: r.file, problem: r.error });
   for (const r of okReports) if (r.cacheProblem && !notes.includes(r.cacheProblem)) notes.push(r.cacheProblem);
   const infos: TargetInfo[] = okReports.map((r) => {
     const d = describeTarget(o.targets[r.index]!);
@@ -132,14 +171,15 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const describe = (t: readonly string[]) => summarizeTargets(t, infos);
 
   const findings = payload.kind === 'source'
-    ? sourceFindings(payload, okReports, names, describe, o.severities)
+    ? sourceFindings(file, analyses.map((a) => ({ arch: a.arch, payload: a.payload, reports: okReports.filter((r) => a.indices.includes(r.index)) })), describe, o.severities)
     : objectFindings(payload, meta, okReports, describe);
   findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line
     || a.location.column - b.location.column || a.code.localeCompare(b.code));
 
   const failing = new Set(findings.filter((f) => f.severity === 'error' || f.severity === 'warning').flatMap((f) => f.targets));
-  const targets: TargetRow[] = reports.map((r) => {
-    const spec = o.targets[r.index]!;
+  const targets: TargetRow[] = o.targets.map((spec, i) => {
+    const r = reports[i];
+    if (!r) return { name: spec.name, file: spec.path, status: 'skipped', error: `built for another arch (${otherArch.get(i) ?? 'unknown'})` };
     return r.ok
       ? { name: r.name, file: spec.path, status: failing.has(r.name) ? 'fail' : 'pass', cached: r.cached }
       : { name: r.name, file: spec.path, status: 'skipped', error: r.error };
@@ -150,31 +190,36 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       relocations: payload.kind === 'source' ? payload.sites.length : meta.length,
       guards: payload.kind === 'source' || payload.source ? 'source' : 'none',
       ...(payload.kind === 'object' && sourceFile ? { source: sourceFile } : {}),
+      ...(programArch ? { arch: programArch.arch, archEvidence: programArch.evidence } : {}),
+      ...(payload.kind === 'source' ? { analyses: analyses.map((a) => a.arch) } : {}),
     },
     findings, causes: groupByCause(findings, describe), targets, skipped, notes,
     stats: {
       targets: o.targets.length + (o.skipped?.length ?? 0), checked: okReports.length, failing: [...failing].filter((n) => names.includes(n)).length,
       skipped: skipped.length, workers: o.workers, cacheHits: okReports.filter((r) => r.cached).length,
-      archivesRead: reports.filter((r) => r.archiveRead).length, wallMs: Math.round(performance.now() - t0),
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      archivesRead: reports.filter((r) => r?.archiveRead).length, wallMs: Math.round(performance.now() - t0),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), otherArch: plan.skipped.length,
     },
   };
 }
 
 type AnalysedSite = LiveSite & { line?: number };
 
-async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<SourcePayload> {
+/** Analyses the source with the defines of `arch` (clang's -D__TARGET_ARCH_*), unless the user gave their own. */
+async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arch | undefined): Promise<SourcePayload> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     throw new CheckInputError(`${file}: ${describeFsError(e)}`);
   }
-  const analyzer = await createAnalyzer({ defines: o.defines });
+  const own = (o.defines ?? []).some((d) => d.startsWith('__TARGET_ARCH_'));
+  const analyzer = await createAnalyzer({ defines: [...(arch && !own ? archDefines(arch) : []), ...(o.defines ?? [])] });
   const a = analyzer.analyze(file, text, { includePaths: [...(o.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
   for (const n of a.notes) {
     if (n.severity === 'info') continue;
-    notes.push(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
+    const note = `${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`;
+    if (!notes.includes(note)) notes.push(note); // every arch's analysis says it: once is enough
   }
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
   return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites as AnalysedSite[] };
@@ -209,25 +254,31 @@ function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]): number
   return best <= 3 ? same.filter((x) => x.d === best).map((x) => x.i) : same.map((x) => x.i);
 }
 
-/** Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed). */
-function sourceFindings(p: SourcePayload, reports: readonly Extract<TargetReport, { ok: true }>[], names: readonly string[],
+/**
+ * Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed), per arch
+ * analysis, and merges the arches: a site every arch has is one finding over all its targets.
+ */
+function sourceFindings(file: string, parts: readonly { arch: Arch; payload: SourcePayload; reports: readonly Extract<TargetReport, { ok: true }>[] }[],
   describe: (t: readonly string[]) => string, severities: FindingOptions['severities']): CheckFinding[] {
-  const local = Btf.parse(p.localBtf, p.file);
   // Identical results on many targets share one object: memory grows with distinct results, not with targets.
   const intern = new Map<string, RelocationResult>();
-  const evals: SiteEvaluation[] = p.sites.map((site, i) => {
-    const per = new Map<string, SiteOnTarget>();
-    for (const r of reports) {
-      const l = r.sites![i]!;
-      per.set(r.name, {
-        result: internResult(intern, site.kind, l), runs: l.runs === 2 ? undefined : l.runs === 1,
-        ...(l.off !== undefined ? { offBy: site.guards[l.off] } : {}), ...(l.fs !== undefined ? { targetFieldSize: l.fs } : {}),
-      });
-    }
-    return { site, targets: per };
+  const archEvals: ArchEvaluation[] = parts.filter((p) => p.reports.length).map(({ arch, payload: p, reports }) => {
+    const local = Btf.parse(p.localBtf, p.file);
+    const evals: SiteEvaluation[] = p.sites.map((site, i) => {
+      const per = new Map<string, SiteOnTarget>();
+      for (const r of reports) {
+        const l = r.sites![i]!;
+        per.set(r.name, {
+          result: internResult(intern, site.kind, l), runs: l.runs === 2 ? undefined : l.runs === 1,
+          ...(l.off !== undefined ? { offBy: site.guards[l.off] } : {}), ...(l.fs !== undefined ? { targetFieldSize: l.fs } : {}),
+        });
+      }
+      return { site, targets: per };
+    });
+    return { arch, local, evals, targets: reports.map((r) => r.name) };
   });
-  const found = siteFindings(local, evals, names, { severities, describeTargets: (t) => describe(t) });
-  return found.map((f) => fromFinding(p.file, f, describe));
+  const found = mergedFindings(mergeArchEvaluations(archEvals), { severities, describeTargets: (t) => describe(t) });
+  return found.map((f) => fromFinding(file, f, describe));
 }
 
 function internResult(intern: Map<string, RelocationResult>, kind: number, l: LiteSite | LiteRecord): RelocationResult {
@@ -332,4 +383,13 @@ function groupByCause(findings: readonly CheckFinding[], describe: (t: readonly 
   return [...groups.values()]
     .map((g) => ({ ...g, summary: describe(g.targets) }))
     .sort((a, b) => rank[a.severity] - rank[b.severity] || b.targets.length - a.targets.length || a.cause.localeCompare(b.cause));
+}
+
+/** The arch a `-D__TARGET_ARCH_<arch>` among the user's defines selects, if any. */
+function archOfDefines(defines: readonly string[] | undefined): Arch | undefined {
+  for (const d of defines ?? []) {
+    const m = /^__TARGET_ARCH_(\w+)/.exec(d);
+    if (m) return parseArch(m[1]);
+  }
+  return undefined;
 }

@@ -8,7 +8,8 @@ import type { Io } from './common';
 import { SeveritySetting } from '../features/diagnostics';
 import { CONFIG_FILE, readConfigFile, resolveTargets } from '../targets/config';
 import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
-import { SkippedFile, TargetFilter, filterTargets, parseVersionRange, scanTargetTree } from '../targets/tree';
+import { parseArch } from '../targets/arch';
+import { SkippedFile, TargetFilter, filterTargets, normaliseArch, parseVersionRange, scanTargetTree } from '../targets/tree';
 import { defaultCacheDir } from '../check/cache';
 import { renderJson, renderSarif, renderText } from '../check/report';
 import { CheckInputError, SeverityName, runCheck } from '../check/run';
@@ -17,7 +18,9 @@ export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
   --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz
   --targets-dir DIR         every BTF file under DIR (BTFHub: <distro>/<version>/<arch>/<kernel>.btf.tar.xz); repeatable
   --config FILE             targets and includePaths from a corelens.json
-  --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...)
+  --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...); one arch also says what
+                            the program is built for (default: an object's pt_regs relocations or DWARF flags;
+                            a source is analysed once per arch among the targets)
   --distro D[,E]            keep these distros (BTFHub trees)
   --kernel RANGE            keep kernel versions in RANGE, e.g. '>=5.4 <6.2', '5.10', '4.18 || >=5.14'
   --format text|json|sarif  report format (default text)
@@ -197,8 +200,9 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
       throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)` : 'no targets: pass --target, --targets-dir or --config');
     }
     const workers = a.jobs ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, 16);
+    const single = a.filter.arch && new Set(a.filter.arch.map(normaliseArch)).size === 1 ? parseArch(a.filter.arch[0]) : undefined;
     const report = await runCheck({
-      file: a.file!, targets: specs, skipped, includePaths: includes, defines: a.defines, source: a.source, workers,
+      file: a.file!, targets: specs, skipped, includePaths: includes, defines: a.defines, source: a.source, workers, ...(single ? { arch: single } : {}),
       cacheDir: a.cache === false ? undefined : path.resolve(a.cache ?? defaultCacheDir()), severities: a.severities,
     });
     if (report.stats.checked === 0) {

@@ -19,6 +19,8 @@ export interface Parsed {
   /** layout: only members whose offset, size or presence differ across targets. */
   changed?: boolean;
   base?: string;
+  /** relocate: the arch the object is built for (default: inferred from the object). */
+  arch?: string;
 }
 
 export function parseArgs(args: string[]): Parsed {
@@ -41,19 +43,25 @@ export function parseArgs(args: string[]): Parsed {
       if (typeof t === 'string') throw new UsageError(t);
       p.targets.push(t);
     } else if (a === '--base') p.base = value();
+    else if (a === '--arch') p.arch = value();
+    else if (a.startsWith('--arch=')) p.arch = a.slice('--arch='.length);
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else p.positional.push(a);
   }
   return p;
 }
 
-/** The targets named on the command line, else the default targets; failures are reported, undefined when none load. */
-export async function loadOrDefault(p: Parsed, io: Io): Promise<LoadedTarget[] | undefined> {
-  const specs = p.targets.length ? p.targets : defaultTargetSpecs();
-  if (specs.length === 0) {
+/**
+ * The targets named on the command line, else the default targets; failures are reported, undefined when none load.
+ * `keep` drops targets before they are read (an object's other-arch targets whose arch the spec already says).
+ */
+export async function loadOrDefault(p: Parsed, io: Io, keep: (s: TargetSpec) => boolean = () => true): Promise<LoadedTarget[] | undefined> {
+  const all = p.targets.length ? p.targets : defaultTargetSpecs();
+  if (all.length === 0) {
     io.err(`corelens: no targets: pass --target NAME=FILE (no ${'/sys/kernel/btf/vmlinux'} and no bundled kernels in ${BUNDLED_KERNELS_DIR})`);
     return undefined;
   }
+  const specs = all.filter(keep);
   const { loaded, failed } = await loadTargets(specs);
   for (const f of failed) io.err(`corelens: ${f.message}`);
   if (loaded.length === 0) return undefined;

@@ -4,28 +4,54 @@ import * as path from 'path';
 import { openBpfObject } from '../btf/object';
 import { relocateObject, ObjectRelocation, TargetOutcome } from '../core/object';
 import { renderTable, toJson } from '../util/format';
+import { ARCH_SPELLINGS, Arch, archSkipNote, objectArch, parseArch, sameObjectArch } from '../targets/arch';
 import { Io, Parsed, UsageError, loadOrDefault } from './common';
 
-/** Relocates OBJ.o against the targets; exit 1 when some relocation is poisoned or fails. */
+/**
+ * Relocates OBJ.o against the targets; exit 1 when some relocation is poisoned or fails. The object is built for one
+ * arch (`--arch`, else what its DWARF flags or pt_regs relocations say): targets of other arches are skipped with one
+ * note, since their "pt_regs::di missing" would only say the object was built for another arch.
+ */
 export async function relocateCmd(p: Parsed, io: Io): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError('relocate needs exactly one OBJ.o');
+  const declared = p.arch === undefined ? undefined : parseArch(p.arch);
+  if (p.arch !== undefined && !declared) throw new UsageError(`--arch ${p.arch}: unknown arch; one of ${ARCH_SPELLINGS}`);
   const o = await openBpfObject(p.positional[0]!);
   if (!o.ok) {
     io.err(`corelens: ${o.error.message}`);
     return 1;
   }
-  const targets = await loadOrDefault(p, io);
-  if (!targets) return 1;
+  const built = declared ? { arch: declared, evidence: '--arch' } : objectArch(o.value);
+  const other = (a: string | undefined) => !!built && !!parseArch(a) && !sameObjectArch(parseArch(a)!, built.arch);
+  const skipped: { name: string; arch: Arch }[] = [];
+  const loaded = await loadOrDefault(p, io, (s) => {
+    if (!other(s.arch)) return true;
+    skipped.push({ name: s.name, arch: parseArch(s.arch)! });
+    return false;
+  });
+  if (!loaded) return 1;
+  const targets = loaded.filter((t) => {
+    if (!other(t.arch)) return true;
+    skipped.push({ name: t.spec.name, arch: t.arch! });
+    return false;
+  });
+  const note = built && skipped.length ? `${path.basename(o.value.file)}: ${archSkipNote(built.arch, built.evidence, skipped)}` : undefined;
+  if (targets.length === 0) {
+    io.err(`corelens: no target of the object's arch: ${note ?? 'no targets'}`);
+    return 1;
+  }
   const relos = relocateObject(o.value, targets.map((t) => ({ name: t.spec.name, btf: t.btf })));
-  if (p.json) io.out(relocationsJson(relos));
-  else io.out(renderRelocations(o.value.file, relos, targets.map((t) => t.spec.name)));
+  if (p.json) io.out(relocationsJson(relos, { arch: built?.arch, skipped }));
+  else io.out(renderRelocations(o.value.file, relos, targets.map((t) => t.spec.name)) + (note ? `\nnote: ${note}` : ''));
   const failing = relos.some((r) => [...r.targets.values()].some((x) => x.outcome !== 'ok'));
   return failing ? 1 : 0;
 }
 
-/** The `relocate --json` document: the stable schema documented in the README. */
-export function relocationsJson(relos: readonly ObjectRelocation[]): string {
+/** The `relocate --json` document: the stable schema documented in the README (`arch` and `skipped` added later). */
+export function relocationsJson(relos: readonly ObjectRelocation[], extra: { arch?: string; skipped?: readonly { name: string; arch: string }[] } = {}): string {
   return toJson({
+    ...(extra.arch ? { arch: extra.arch } : {}),
+    ...(extra.skipped?.length ? { skipped: extra.skipped.map((k) => ({ target: k.name, arch: k.arch, reason: 'built for another arch' })) } : {}),
     relocations: relos.map((r) => ({
       section: r.section, insnOff: r.insnOff, kind: r.kindName, localType: r.localType, access: r.access,
       file: r.file ?? null, line: r.line ?? null, column: r.column ?? null,

@@ -2,6 +2,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { ARCH_SPELLINGS, parseArch } from './arch';
 import { TargetSpec, defaultTargetName } from './registry';
 
 /** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
@@ -19,19 +20,19 @@ export interface ResolvedConfig {
 }
 
 /**
- * Validates raw target entries (`{name, path, base?, kind?}`), resolving relative paths against `relativeTo`.
+ * Validates raw target entries (`{name, path, base?, kind?, arch?}`), resolving relative paths against `relativeTo`.
  * Bad entries are reported and skipped; good ones are kept.
  */
 export function resolveTargets(raw: unknown, relativeTo: string, file?: string): { targets: TargetSpec[]; problems: ConfigProblem[] } {
   const targets: TargetSpec[] = [];
   const problems: ConfigProblem[] = [];
   if (raw === undefined || raw === null) return { targets, problems };
-  if (!Array.isArray(raw)) return { targets, problems: [{ file, message: '"targets" must be a list of {name, path, base?, kind?}' }] };
+  if (!Array.isArray(raw)) return { targets, problems: [{ file, message: '"targets" must be a list of {name, path, base?, kind?, arch?}' }] };
   const names = new Set<string>();
   raw.forEach((t, i) => {
     const where = `target #${i + 1}`;
     if (typeof t !== 'object' || t === null) {
-      problems.push({ file, message: `${where} must be an object {name, path, base?, kind?}` });
+      problems.push({ file, message: `${where} must be an object {name, path, base?, kind?, arch?}` });
       return;
     }
     const o = t as Record<string, unknown>;
@@ -48,12 +49,18 @@ export function resolveTargets(raw: unknown, relativeTo: string, file?: string):
       problems.push({ file, message: `${where} ("${name}"): "kind" must be "kernel" or "app"` });
       return;
     }
+    const arch = o.arch === undefined ? undefined : typeof o.arch === 'string' ? parseArch(o.arch) : undefined;
+    if (o.arch !== undefined && !arch) {
+      problems.push({ file, message: `${where} ("${name}"): unknown "arch" ${JSON.stringify(o.arch)}; one of ${ARCH_SPELLINGS}` });
+      return;
+    }
     names.add(name);
     targets.push({
       name,
       path: path.resolve(relativeTo, o.path),
       ...(typeof o.base === 'string' && o.base ? { base: path.resolve(relativeTo, o.base) } : {}),
       ...(o.kind ? { kind: o.kind as 'kernel' | 'app' } : {}),
+      ...(arch ? { arch } : {}),
     });
   });
   return { targets, problems };

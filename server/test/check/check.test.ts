@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkCommand } from '../../src/cli/check';
-import { FIXTURES, KERNELS, kernelPath } from '../support/paths';
+import { FIXTURES, kernelPath } from '../support/paths';
 
 interface Run { code: number; out: string; err: string }
 
@@ -67,8 +67,7 @@ describe('corelens check', function () {
     await snapshot(path.join(FIXTURES, 'objects', 'kernel_task.bpfel.o'), obj);
     const stage = path.join(tmp, 'stage');
     fs.mkdirSync(stage);
-    for (const k of KERNELS) {
-      const rel = LAYOUT[k]!;
+    for (const [k, rel] of Object.entries(LAYOUT)) {
       const kernel = path.basename(rel);
       fs.writeFileSync(path.join(stage, `${kernel}.btf`), execFileSync('xz', ['-dc', kernelPath(k)], { maxBuffer: 1 << 30 }));
       fs.mkdirSync(path.join(tree, path.dirname(rel)), { recursive: true });
@@ -266,8 +265,14 @@ char LICENSE[] SEC("license") = "GPL";
     // task_struct___o::state is poisoned on every kernel here, but guarded by bpf_core_field_exists(__state).
     assert.ok(causes(a).has('`task_struct::state` missing'), [...causes(a)].join(', '));
     assert.ok(!causes(b).has('`task_struct::state` missing'), [...causes(b)].join(', '));
-    assert.ok(causes(b).has('`pt_regs::di` missing'));
+    // The object reads x86 registers: the arm64 kernel is left out with one note, never "pt_regs::di missing".
+    assert.ok(!causes(b).has('`pt_regs::di` missing'), [...causes(b)].join(', '));
+    assert.strictEqual(b.program.arch, 'x86_64');
+    assert.strictEqual(b.stats.otherArch, 1);
+    assert.ok(b.notes.some((n: string) => /built for x86 \(its CO-RE relocations read di, si from struct pt_regs\): 1 arm64 target skipped \(debian\/12\/arm64\/6\.1\.0-1-arm64\); build one object per arch/.test(n)), b.notes.join('\n'));
+    assert.deepStrictEqual(b.targets.filter((t: { error?: string }) => /another arch/.test(t.error ?? '')).map((t: { name: string }) => t.name), ['debian/12/arm64/6.1.0-1-arm64']);
     const text = await check(obj, ...base());
     assert.match(text.out, /guards unknown \(no source beside the object\)/);
+    assert.match(text.out, /note: kernel_task\.bpfel\.o: built for x86 .*1 arm64 target skipped/);
   });
 });

@@ -41,11 +41,14 @@ describe('editor extension: the packaged .vsix', function () {
     for (const want of ['extension/dist/extension.js', 'extension/dist/corelens.js', 'extension/dist/web-tree-sitter.wasm',
       'extension/grammars/tree-sitter-c.wasm', 'extension/grammars/queries/structure.scm',
       'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/test-fixtures/btf/kernels/6.1-amd64.btf.xz',
+      'extension/test-fixtures/btf/kernels/5.10-amd64.btf.xz', 'extension/test-fixtures/btf/kernels/5.10-arm64.btf.xz',
+      'extension/test-fixtures/btf/kernels/kernels.json',
       'extension/package.json', 'extension/LICENSE.txt']) {
       assert.ok(names.includes(want), `${want} in the .vsix`);
     }
     assert.ok(!names.some((n) => /node_modules|\/src\/|\.ts$|\.map$|\/test\//.test(n.replace('test-fixtures/btf/kernels', ''))), names.join('\n'));
-    assert.ok(fs.statSync(VSIX).size < 12 * 1024 * 1024, 'under 12 MB');
+    assert.ok(fs.statSync(VSIX).size < 10 * 1024 * 1024, 'under 10 MB');
+    assert.ok(!names.some((n) => /cilium-ci|6\.1-cloud/.test(n)), 'only the default kernels ship');
   });
 
   it('its bundled server analyses a BPF file on its own (tree-sitter wasm, targets, diagnostics)', async () => {

@@ -23,7 +23,7 @@ describe('target configuration', () => {
     assert.deepStrictEqual(r.problems.map((p) => p.message), [
       'target #2: the name "a" is used twice; targets need distinct names',
       'target #3 has no "path"',
-      'target #4 must be an object {name, path, base?, kind?}',
+      'target #4 must be an object {name, path, base?, kind?, arch?}',
       'target #5 ("z"): "kind" must be "kernel" or "app"',
     ]);
     assert.ok(r.problems.every((p) => p.file === '/ws/corelens.json'));
