@@ -10,14 +10,19 @@ import {
   TextDocumentSyncKind, TextDocuments, WatchKind, createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { defaultCacheDir } from './check/cache';
+import { planArches } from './check/arches';
+import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, unsliceEvaluations } from './fleet';
+import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
-import { Finding, SeveritySetting, siteFindings } from './features/diagnostics';
+import { Finding, SeveritySetting } from './features/diagnostics';
 import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
 import { plainAccessFindings } from './features/plainAccess';
 import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
+import { Arch, archDefines, hostArch } from './targets/arch';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
-import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
+import { TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
@@ -32,11 +37,17 @@ export interface Settings {
 
 interface DocResult {
   version: number;
+  /** The analysis of the arch with the most targets: notes, functions and lenses come from it. */
   analysis: Analysis;
-  evals: SiteEvaluation[];
-  targetNames: string[];
+  /** Every arch's sites relocated on that arch's targets, put back together. */
+  merged: MergedEvaluations;
+  evals: readonly SiteEvaluation[];
+  targetNames: readonly string[];
   findings: Finding[];
 }
+
+/** The analysis key of an arch: one analyzer (and one document state) per arch present among the targets. */
+type ArchKey = Arch;
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
@@ -44,18 +55,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${e instanceof Error ? e.stack : String(e)}`));
   process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${e.stack ?? e.message}`));
   const documents = new TextDocuments(TextDocument);
-  const targets = new TargetSet();
+  // Slices of the targets, cached on disk with `corelens check`'s (CORELENS_CACHE=off keeps them in memory only).
+  const targets = new FleetTargets({ cacheDir: process.env.CORELENS_CACHE === 'off' ? undefined : process.env.CORELENS_CACHE || defaultCacheDir() });
   const results = new Map<string, DocResult>();
   const timers = new Map<string, NodeJS.Timeout>();
-  let analyzer: Analyzer | undefined;
-  let analyzerReady: Promise<Analyzer> | undefined;
+  /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
+  const analyzers = new Map<ArchKey, Promise<Analyzer>>();
   let roots: string[] = [];
   let settings: Settings = {};
   let configProblems: ConfigProblem[] = [];
   let includePaths: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
   let includeVersion = 0;
+  /** Per document and arch: the include-path version its analyzer last analysed it with (else a full analysis). */
   const analysedWith = new Map<string, number>();
+  /** The configuration last applied: a reconfigure that changes nothing reloads nothing (VS Code sends one right after start). */
+  let appliedKey: string | undefined;
+  /** Target files changed since the last load: the next reconfigure loads even with an unchanged configuration. */
+  let targetsDirty = false;
+  /** Reconfigures run one at a time, in order. */
+  let reconfiguring: Promise<void> = Promise.resolve();
   let caps = { configuration: false, progress: false, watch: false, inlayRefresh: false, codeLensRefresh: false };
   const reportedFailures = new Set<string>();
   /**
@@ -110,24 +129,43 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  /** Reads settings and corelens.json, reconfigures targets, loads them (with progress) and re-checks every document. */
-  async function reconfigure(): Promise<void> {
+  /** Queues a reconfigure after the one in progress: settings, corelens.json and watched files all lead here. */
+  function reconfigure(): Promise<void> {
+    reconfiguring = reconfiguring.then(applyConfiguration, (e) => log(`reconfigure failed: ${(e as Error).message}`));
+    return reconfiguring;
+  }
+
+  /**
+   * Reads settings and corelens.json; when the targets or include paths changed (or a target file did), reconfigures
+   * the targets and loads them once (with progress); then re-checks every document.
+   */
+  async function applyConfiguration(): Promise<void> {
     await pullSettings();
-    configProblems = [];
+    const problems: ConfigProblem[] = [];
     let specs: TargetSpec[] = [];
-    includePaths = [...(settings.includePaths ?? [])];
+    const inc = [...(settings.includePaths ?? [])];
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
       specs.push(...file.targets);
-      includePaths.push(...file.includePaths);
-      configProblems.push(...file.problems);
+      inc.push(...file.includePaths);
+      problems.push(...file.problems);
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
-    configProblems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
+    problems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
     specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
     if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
-    includeVersion++;
+    const key = JSON.stringify({ specs, inc, problems });
+    if (key === appliedKey && !targetsDirty) {
+      // Same targets and include paths (a settings echo, or only severities changed): re-check, load nothing.
+      for (const doc of documents.all()) schedule(doc, 0);
+      return;
+    }
+    appliedKey = key;
+    targetsDirty = false;
+    configProblems = problems;
+    if (JSON.stringify(inc) !== JSON.stringify(includePaths)) includeVersion++;
+    includePaths = inc;
     targets.configure(specs);
     publishConfigProblems();
     targetsLoading = loadTargets();
@@ -135,32 +173,54 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const doc of documents.all()) schedule(doc, 0);
   }
 
-  async function loadTargets(): Promise<void> {
-    const specs = targets.specs;
+  /** Runs a target load under a `$/progress` report when the client supports it. */
+  async function withProgress(title: string, total: number, run: (p: LoadProgress) => Promise<void>): Promise<void> {
     let progress: { report(pct: number, msg: string): void; done(): void } | undefined;
-    if (caps.progress && specs.length) {
+    if (caps.progress && total) {
       try {
         const p = await connection.window.createWorkDoneProgress();
-        p.begin('corelens: loading targets', 0, `${specs.length} targets`, false);
+        p.begin(title, 0, `${total} targets`, false);
         progress = p;
       } catch {
         progress = undefined;
       }
     }
-    await targets.ensureLoaded((done, total, name) => progress?.report(Math.round((100 * done) / total), `${name} (${done}/${total})`));
-    progress?.done();
-    const loaded = targets.loaded();
-    log(`targets loaded: ${loaded.map((t) => t.spec.name).join(', ') || 'none'}`);
+    try {
+      await run((done, n, name) => progress?.report(Math.round((100 * done) / n), `${name} (${done}/${n})`));
+    } finally {
+      progress?.done();
+    }
+  }
+
+  /** Loads every target (slices covering what the open documents use), reports new failures once, and the status. */
+  async function loadTargets(names: readonly string[] = []): Promise<void> {
+    await withProgress('corelens: loading targets', targets.specs.length, (p) => targets.load(names, p));
+    const loaded = targets.ready();
+    log(`targets loaded: ${loaded.map((t) => t.name).join(', ') || 'none'}`);
+    reportFailures();
+  }
+
+  /** Each target failure once: a message, and a diagnostic on its corelens.json entry; then the status. */
+  function reportFailures(): void {
     for (const f of targets.failed()) {
       const key = f.message;
       if (reportedFailures.has(key)) continue;
       reportedFailures.add(key);
       // A notification, not showWarningMessage's request: clients without window/showMessageRequest must not fail.
       void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${f.message}. The other targets keep working.` });
-      configProblems.push({ file: configFileFor(f.target), message: f.message });
     }
     publishConfigProblems();
     void connection.sendNotification(STATUS_METHOD, serverStatus(targets, includePaths)); // editors' status bars
+  }
+
+  /** Widens every target's slice to cover new root names (an edit that relocates a new type, a hover on one). */
+  async function coverNames(names: readonly string[]): Promise<void> {
+    await targetsLoading;
+    if (targets.covers(names)) return;
+    const load = withProgress('corelens: reading targets for new types', targets.specs.length, (p) => targets.load(names, p));
+    targetsLoading = load.then(() => undefined, () => undefined);
+    await load;
+    reportFailures();
   }
 
   function configFileFor(target: string): string | undefined {
@@ -179,7 +239,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function publishConfigProblems(): void {
     const byFile = new Map<string, Diagnostic[]>();
     for (const root of roots) byFile.set(path.join(root, CONFIG_FILE), []);
-    for (const p of configProblems) {
+    const failures = targets.failed().map((f) => ({ file: configFileFor(f.target), message: f.message }));
+    for (const p of [...configProblems, ...failures]) {
       if (!p.file) continue;
       const list = byFile.get(p.file) ?? [];
       list.push({ range: rangeOfText(p.file, p.message), severity: DiagnosticSeverity.Error, source: 'corelens', code: 'core-config', message: p.message });
@@ -202,11 +263,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
   }
 
-  async function getAnalyzer(): Promise<Analyzer> {
-    if (analyzer) return analyzer;
-    analyzerReady ??= createAnalyzer();
-    analyzer = await analyzerReady;
-    return analyzer;
+  /** The analyzer of an arch (created on first use): that arch's `__TARGET_ARCH_*` predefined. */
+  function analyzerFor(arch: ArchKey): Promise<Analyzer> {
+    let a = analyzers.get(arch);
+    if (!a) {
+      a = createAnalyzer({ defines: archDefines(arch) });
+      analyzers.set(arch, a);
+    }
+    return a;
+  }
+
+  /** Ready targets grouped by the arch whose analysis serves them (targets of unknown arch join the largest group). */
+  function archGroups(ready: readonly ReadyTarget[]): { arch: ArchKey; targets: ReadyTarget[] }[] {
+    const plan = planArches(ready.map((t) => t.info.arch));
+    const groups = plan.groups.map((g) => ({ arch: g.arch, targets: g.indices.map((i) => ready[i]!) }));
+    return groups.length ? groups : [{ arch: hostArch() ?? 'x86_64', targets: [] }];
   }
 
   function schedule(doc: TextDocument, delayMs = 80): void {
@@ -217,39 +288,70 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }, delayMs));
   }
 
-  /** Analyses a document, relocates its sites on every loaded target, and publishes the findings. */
+  /** Analyses one document with one arch's analyzer: fully the first time (or with new include paths), else an update. */
+  function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Analysis {
+    const key = `${arch}\u0000${uri}`;
+    if (analysedWith.get(key) !== includeVersion) {
+      const r = a.analyze(uri, text, { includePaths });
+      analysedWith.set(key, includeVersion);
+      return r;
+    }
+    return a.update(uri, text);
+  }
+
+  /**
+   * Analyses a document once per arch present among the targets, relocates each arch's sites on that arch's targets
+   * (slices widened first when the document relocates a root type no slice covers), and publishes the findings.
+   */
   async function check(uri: string): Promise<DocResult | undefined> {
     const doc = documents.get(uri);
     if (!doc) return undefined;
-    const a = await getAnalyzer();
+    await targetsLoading;
     const version = doc.version;
-    let analysis: Analysis;
+    const text = doc.getText();
+    let groups = archGroups(targets.ready());
+    const analyses: Analysis[] = [];
     try {
-      // A first look, or new include paths: a full analysis with them; otherwise an update from the last one.
-      if (analysedWith.get(uri) !== includeVersion) {
-        analysis = a.analyze(uri, doc.getText(), { includePaths });
-        analysedWith.set(uri, includeVersion);
-      } else {
-        analysis = a.update(uri, doc.getText());
-      }
+      for (const g of groups) analyses.push(analyseFor(await analyzerFor(g.arch), g.arch, uri, text));
     } catch (e) {
       log(`analysis of ${uri} failed: ${(e as Error).message}`);
       return undefined;
     }
-    await targetsLoading;
-    const loaded = targets.loaded();
-    const refs = loaded.map((t) => ({ name: t.spec.name, btf: t.btf }));
-    let evals: SiteEvaluation[] = [];
-    let findings: Finding[] = [];
+    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
+    const names = new Set<string>();
+    for (const a of analyses) {
+      try {
+        for (const n of documentRoots(a.localBtf(), a.sites, a.plainAccesses)) names.add(n);
+      } catch (e) {
+        log(`root types of ${uri}: ${(e as Error).message}`);
+      }
+    }
+    if (!targets.covers(names)) {
+      await coverNames([...names]);
+      groups = archGroups(targets.ready());
+    }
+    const parts: ArchEvaluation[] = [];
+    const findings: Finding[] = [];
     try {
-      const local = analysis.localBtf();
-      evals = evaluateSites(local, analysis.sites as LiveSite[], refs);
-      findings = siteFindings(local, evals, refs.map((r) => r.name), { severities: settings.severity });
-      findings.push(...plainAccessFindings(local, analysis.plainAccesses, refs, { severities: settings.severity }));
+      groups.forEach((g, i) => {
+        const analysis = analyses[i] ?? analyses[0]!;
+        const local = analysis.localBtf();
+        const evals = evaluateSites(local, analysis.sites as LiveSite[], g.targets);
+        unsliceEvaluations(evals, g.targets);
+        parts.push({ arch: g.arch, local, evals, targets: g.targets.map((t) => t.name) });
+        findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity }));
+      });
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
-    const res: DocResult = { version, analysis, evals, targetNames: refs.map((r) => r.name), findings };
+    const merged = mergeArchEvaluations(parts);
+    try {
+      findings.unshift(...mergedFindings(merged, { severities: settings.severity }));
+    } catch (e) {
+      log(`findings of ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+    const primary = analyses[groups.indexOf([...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!)] ?? analyses[0]!;
+    const res: DocResult = { version, analysis: primary, merged, evals: merged.evals, targetNames: merged.targets, findings };
     results.set(uri, res);
     if (documents.get(uri)?.version !== version) return res; // a newer edit is on its way
     const diagnostics: Diagnostic[] = findings.map((f) => ({
@@ -257,11 +359,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       ...(f.unnecessary ? { tags: [DiagnosticTag.Unnecessary] } : {}),
       data: { ...f.data, targets: f.targets },
     }));
-    for (const n of analysis.notes) {
-      diagnostics.push({
-        range: n.range, source: 'corelens', code: 'core-analysis', message: n.message,
-        severity: n.severity === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
-      });
+    // Notes of every arch's analysis, once each (most say the same on every arch).
+    const seen = new Set<string>();
+    for (const a of [primary, ...analyses.filter((x) => x !== primary)]) {
+      for (const n of a.notes) {
+        const k = `${n.range.start.line}:${n.range.start.character}:${n.message}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        diagnostics.push({
+          range: n.range, source: 'corelens', code: 'core-analysis', message: n.message,
+          severity: n.severity === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+        });
+      }
     }
     void connection.sendDiagnostics({ uri, version, diagnostics });
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -283,8 +392,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     results.delete(e.document.uri);
-    analysedWith.delete(e.document.uri);
-    analyzer?.close(e.document.uri);
+    for (const [arch, a] of analyzers) {
+      analysedWith.delete(`${arch}\u0000${e.document.uri}`);
+      void a.then((x) => x.close(e.document.uri)).catch(() => undefined);
+    }
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -299,7 +410,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const ch of e.changes) {
       const file = ch.uri.startsWith('file:') ? fileURLToPath(ch.uri) : ch.uri;
       if (path.basename(file) === CONFIG_FILE) reload = true;
-      else if (targets.invalidateFile(file)) reload = true;
+      else if (targets.invalidateFile(file)) reload = targetsDirty = true;
     }
     if (reload) await reconfigure();
   });
@@ -308,21 +419,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const r = await current(p.textDocument.uri);
     const doc = documents.get(p.textDocument.uri);
     if (!r || !doc) return null;
-    const local = r.analysis.localBtf();
     const ev = siteAt(r.evals, p.position);
-    if (ev) return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(local, ev, r.targetNames) }, range: ev.site.range };
+    if (ev) return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(r.merged.localOf(ev), ev, r.targetNames) }, range: ev.site.range };
     const w = wordAt(doc.getText(), p.position);
     if (!w) return null;
     const range = { start: w.start, end: w.end };
     if (w.keyword) {
-      const refs = targets.loaded().map((t) => ({ name: t.spec.name, btf: t.btf }));
-      const md = typeHoverMarkdown(w.keyword, w.word, refs);
+      // A type no slice covers is read now (once per target; the cache keeps it): what "full BTF on demand" costs.
+      await coverNames([w.word]);
+      const md = typeHoverMarkdown(w.keyword, w.word, targets.ready());
       return md ? { contents: { kind: MarkupKind.Markdown, value: md }, range } : null;
     }
     if (CORE_MACRO.test(w.word)) {
       const hops = sitesOfMacro(r.evals, doc.getText(), w.start);
       if (!hops.length) return null;
-      const value = hops.map((h) => hoverMarkdown(local, h, r.targetNames)).join('\n\n---\n\n');
+      const value = hops.map((h) => hoverMarkdown(r.merged.localOf(h), h, r.targetNames)).join('\n\n---\n\n');
       return { contents: { kind: MarkupKind.Markdown, value: `\`${w.word}\`: ${hops.length} relocation${hops.length === 1 ? '' : 's'}\n\n${value}` }, range };
     }
     return null;
@@ -332,8 +443,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const r = await current(p.textDocument.uri);
     if (!r) return [];
     const mode = settings.inlayHints?.offsets ?? 'primary';
-    return inlayHints(r.analysis.localBtf(), r.evals, r.targetNames, mode)
+    // Per group, so a site only one arch has is labelled with that arch's targets alone.
+    return r.merged.groups.flatMap((g) => inlayHints(g.local, g.evals, g.targets, mode))
       .filter((h) => h.position.line >= p.range.start.line && h.position.line <= p.range.end.line)
+      .sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character)
       .map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true }));
   });
 
@@ -352,11 +465,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const r = await current(p.textDocument.uri);
     if (!doc || !r) return [];
     const local = r.analysis.localBtf();
-    const refs = targets.loaded().map((t) => ({ name: t.spec.name, btf: t.btf }));
-    return codeActionsFor(doc, local, p.context.diagnostics, r.findings, refs);
+    return codeActionsFor(doc, local, p.context.diagnostics, r.findings, targets.ready());
   });
 
-  connection.onRequest(STATUS_METHOD, () => serverStatus(targets, includePaths));
+  // A status asked for while targets load answers when they are loaded: "loading" helps no command that asks.
+  connection.onRequest(STATUS_METHOD, async () => {
+    await reconfiguring;
+    await targetsLoading;
+    return serverStatus(targets, includePaths);
+  });
 
   documents.listen(connection);
   connection.listen();

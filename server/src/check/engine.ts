@@ -163,7 +163,7 @@ function sizeOf(r: RelocationResult): { fs?: number } {
  * Ambiguity messages name target type ids ("struct foo [12] and struct foo [34] for ..."); on a slice those are
  * slice ids, so they are mapped back to the archive's numbering to keep reports identical with and without cache.
  */
-function remapAmbiguity(text: string | undefined, ids: Uint32Array): string | undefined {
+export function remapAmbiguity(text: string | undefined, ids: Uint32Array): string | undefined {
   if (!text || !/ between .* \[\d+\] and .* \[\d+\] for /.test(text)) return text;
   const cut = text.indexOf(' for ');
   return text.slice(0, cut).replace(/\[(\d+)\]/g, (m, n: string) => {

@@ -1,0 +1,300 @@
+// The language server's targets at fleet scale: per target, a *slice* of its BTF covering the root types the open
+// documents relocate (the design `corelens check` proved: check/slice.ts says why a slice relocates exactly like the
+// whole BTF), never the whole BTF. Memory therefore grows with the slices (tens of kilobytes per target), not with
+// the kernels (10 MB each); 500 BTFHub targets fit where 50 full ones did not.
+//
+// - Slices come from the same disk cache as `corelens check` (keyed by path, size and mtime): a warm start parses a
+//   few kilobytes per target and reads no archive.
+// - A first read covers the roots already cached for the file, the roots the open documents use and COMMON_ROOTS
+//   (what most tracing programs relocate), so the first document rarely needs a second read.
+// - When an edit (or a hover on a type) needs a root no slice covers, every target is read again once, its slice
+//   widened and cached: slices only grow.
+// - At most one archive per core is decompressed and sliced at a time (system xz, or the WebAssembly decoder).
+// - Split targets (a module over vmlinux, an app over a kernel) are kept whole: a slice needs a base BTF.
+//
+// Type ids in results are mapped back from slice ids to the target's own numbering (TYPE_ID_TARGET values,
+// ambiguity messages), so what the editor shows does not depend on the slice.
+
+import * as os from 'os';
+import * as path from 'path';
+import { openBtfFile } from './btf/open';
+import { Btf, essentialName } from './btf/reader';
+import { SliceCache, stampOf } from './check/cache';
+import { remapAmbiguity } from './check/engine';
+import { rootNames, sliceBtf } from './check/slice';
+import { ReloKind } from './core/kinds';
+import { RelocationResult } from './core/relocate';
+import { SiteEvaluation, TargetRef } from './features/evaluate';
+import { Arch, archFromBtf, parseArch } from './targets/arch';
+import { TargetInfo, targetInfo } from './targets/info';
+import { TargetError, TargetSpec, loadTarget } from './targets/registry';
+import { BtfError } from './btf/errors';
+
+/**
+ * Root types most tracing programs relocate: covered by every first read, so opening a typical program after start-up
+ * needs no second read of any archive. About 90 KB per kernel.
+ */
+export const COMMON_ROOTS = [
+  'task_struct', 'pt_regs', 'user_pt_regs', 'mm_struct', 'file', 'inode', 'dentry', 'path', 'qstr', 'sock', 'sock_common',
+  'sk_buff', 'net_device', 'cred', 'signal_struct', 'super_block', 'vfsmount', 'mount', 'bio', 'request', 'request_queue',
+  'gendisk', 'block_device', 'cgroup', 'css_set', 'kernfs_node', 'nsproxy', 'pid_namespace', 'files_struct', 'fdtable',
+  'linux_binprm', 'inet_sock', 'tcp_sock', 'socket', 'msghdr', 'iov_iter', 'page', 'vm_area_struct', 'rq', 'sched_entity',
+  'cfs_rq', 'bpf_map', 'bpf_prog', 'pid_type', 'task_group', 'ipv6_pinfo', 'in6_addr',
+];
+
+export type TargetState = 'loading' | 'loaded' | 'failed';
+
+/** What the editor reads from a ready target: its name, its BTF (a slice, or the whole BTF of a split target), its facts. */
+export interface ReadyTarget extends TargetRef {
+  readonly info: TargetInfo;
+  /** Slice id → the target's own id (index + 1); absent when `btf` is the whole BTF. */
+  readonly ids?: Uint32Array;
+}
+
+interface View {
+  btf: Btf;
+  /** Essential root names the slice covers; undefined: the whole BTF. */
+  names?: Set<string>;
+  ids?: Uint32Array;
+}
+
+interface Entry {
+  spec: TargetSpec;
+  info: TargetInfo;
+  view?: View;
+  error?: TargetError;
+  /** The read in progress, if any: others wanting this target wait for it. */
+  busy?: Promise<void>;
+  /** Names the read in progress will cover. */
+  busyNames?: Set<string>;
+}
+
+export interface FleetOptions {
+  /** The slice cache (shared with `corelens check`); undefined: slices in memory only. */
+  readonly cacheDir?: string;
+  /** Archives read at once (default: the number of cores). */
+  readonly concurrency?: number;
+}
+
+/** Progress of a load: `done` of `total` targets needed work, `name` just finished. */
+export type LoadProgress = (done: number, total: number, name: string) => void;
+
+const sameSpec = (a: TargetSpec, b: TargetSpec) => a.name === b.name && a.path === b.path && a.base === b.base && a.kind === b.kind
+  && a.arch === b.arch;
+
+/** A bounded number of permits, for archive reads. */
+class Permits {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(n: number) {
+    this.free = Math.max(1, n);
+  }
+
+  async run<T>(f: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await f();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
+/** The configured targets of the language server, as slices; a failed target never blocks the others. */
+export class FleetTargets {
+  private entries: Entry[] = [];
+  private readonly cache?: SliceCache;
+  private readonly permits: Permits;
+  /** Every root name some document (or hover) asked for since start: what a (re)read covers. */
+  private readonly wanted = new Set<string>(COMMON_ROOTS);
+  /** Archives read since start (for tests and the benchmark). */
+  archivesRead = 0;
+
+  constructor(opts: FleetOptions = {}) {
+    this.cache = opts.cacheDir ? new SliceCache(opts.cacheDir) : undefined;
+    this.permits = new Permits(opts.concurrency ?? (os.availableParallelism?.() ?? os.cpus().length));
+  }
+
+  /** Replaces the configured targets; those with an unchanged spec keep what they loaded (and a read in progress). */
+  configure(specs: readonly TargetSpec[]): void {
+    const old = this.entries;
+    this.entries = specs.map((s) => old.find((e) => sameSpec(e.spec, s)) ?? { spec: s, info: targetInfo(s) });
+  }
+
+  get specs(): TargetSpec[] {
+    return this.entries.map((e) => e.spec);
+  }
+
+  /** Each target's state, for `corelens/status`: a target being widened stays `loaded` (its slice still serves). */
+  state(name: string): TargetState {
+    const e = this.entries.find((x) => x.spec.name === name);
+    return e?.error ? 'failed' : e?.view ? 'loaded' : 'loading';
+  }
+
+  /** The failure of one target, if it failed. */
+  errorOf(name: string): TargetError | undefined {
+    return this.entries.find((x) => x.spec.name === name)?.error;
+  }
+
+  /** What is known about every configured target (arch from the BTF once read): what grouping by kernel range needs. */
+  infos(): TargetInfo[] {
+    return this.entries.map((e) => e.info);
+  }
+
+  /** Whether every target covers these root names already (no archive to read). */
+  covers(names: Iterable<string>): boolean {
+    const want = [...names].map(essentialName);
+    return this.entries.every((e) => e.error || (e.view && !e.busy && covered(e.view, want)));
+  }
+
+  /**
+   * Makes every target cover `names` (essential root names; more are added: COMMON_ROOTS and everything asked for
+   * before): from memory, the disk cache, or by reading the archive, at most `concurrency` at a time. `onProgress`
+   * hears the targets that needed a read or a cache lookup. Never throws: failures are kept per target.
+   */
+  async load(names: Iterable<string> = [], onProgress?: LoadProgress): Promise<void> {
+    for (const n of names) this.wanted.add(essentialName(n));
+    const want = [...this.wanted];
+    const todo = this.entries.filter((e) => !e.error && !(e.view && !e.busy && covered(e.view, want)));
+    let done = 0;
+    await Promise.all(todo.map(async (e) => {
+      await this.cover(e, want);
+      onProgress?.(++done, todo.length, e.spec.name);
+    }));
+  }
+
+  /** Targets ready to relocate on, in configuration order. */
+  ready(): ReadyTarget[] {
+    return this.entries.flatMap((e) => (e.view && !e.error ? [{ name: e.spec.name, btf: e.view.btf, info: e.info, ...(e.view.ids ? { ids: e.view.ids } : {}) }] : []));
+  }
+
+  /** Targets that failed to load, with why. */
+  failed(): TargetError[] {
+    return this.entries.flatMap((e) => (e.error ? [e.error] : []));
+  }
+
+  /** Forgets what was loaded from `file` (a target or a base), so the next load reads it again. */
+  invalidateFile(file: string): boolean {
+    const abs = path.resolve(file);
+    let hit = false;
+    for (const e of this.entries) {
+      if (path.resolve(e.spec.path) === abs || (e.spec.base && path.resolve(e.spec.base) === abs)) {
+        e.view = undefined;
+        e.error = undefined;
+        e.info = targetInfo(e.spec);
+        hit = true;
+      }
+    }
+    return hit;
+  }
+
+  /** Every file the targets read, for watching. */
+  files(): string[] {
+    return this.entries.flatMap((e) => [e.spec.path, ...(e.spec.base ? [e.spec.base] : [])]);
+  }
+
+  private async cover(e: Entry, want: readonly string[]): Promise<void> {
+    // A read in progress that covers what we want serves us too; one that does not is waited out, then widened.
+    while (e.busy) {
+      const covers = e.busyNames && want.every((n) => e.busyNames!.has(n));
+      await e.busy;
+      if (covers || e.error) return;
+    }
+    if (e.view && covered(e.view, want)) return;
+    e.busyNames = new Set([...want, ...(e.view?.names ?? [])]);
+    e.busy = this.read(e, e.busyNames).finally(() => {
+      e.busy = undefined;
+      e.busyNames = undefined;
+    });
+    await e.busy;
+  }
+
+  private async read(e: Entry, names: Set<string>): Promise<void> {
+    const spec = e.spec;
+    try {
+      if (spec.base || spec.kind === 'app') {
+        // Split BTF needs its base: kept whole (modules and apps are few).
+        const r = await this.permits.run(() => loadTarget(spec));
+        this.archivesRead++;
+        if (!r.ok) return this.fail(e, r.error);
+        e.view = { btf: r.value.btf };
+        e.info = targetInfo(spec, r.value.arch);
+        return;
+      }
+      let stamp;
+      try {
+        stamp = await stampOf(spec.path);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        return this.fail(e, new TargetError(spec.name, new BtfError(code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`, spec.path)));
+      }
+      const entry = this.cache ? await this.cache.get(stamp) : undefined;
+      if (entry && [...names].every((n) => entry.names.includes(n))) {
+        e.view = { btf: Btf.parse(entry.bytes, spec.path), names: new Set(entry.names), ids: entry.ids };
+        e.info = targetInfo(spec, parseArch(entry.arch));
+        return;
+      }
+      await this.permits.run(async () => {
+        const r = await openBtfFile(spec.path);
+        this.archivesRead++;
+        if (!r.ok) return this.fail(e, new TargetError(spec.name, r.error));
+        const covering = [...new Set([...(entry?.names ?? []), ...names])].sort();
+        const slice = sliceBtf(r.value.btf, covering);
+        const arch: Arch | undefined = archFromBtf(r.value.btf)?.arch;
+        // The whole BTF is garbage from here on: only the slice stays.
+        e.view = { btf: Btf.parse(slice.bytes, spec.path), names: new Set(covering), ids: slice.ids };
+        e.info = targetInfo(spec, arch);
+        if (this.cache) await this.cache.put({ stamp, names: covering, ...slice, ...(arch ? { arch } : {}) });
+      });
+    } catch (err) {
+      this.fail(e, new TargetError(spec.name, err instanceof BtfError ? err : new BtfError((err as Error).message, spec.path)));
+    }
+  }
+
+  private fail(e: Entry, error: TargetError): void {
+    e.error = error;
+    e.view = undefined;
+  }
+}
+
+function covered(v: View, want: readonly string[]): boolean {
+  return !v.names || want.every((n) => v.names!.has(n));
+}
+
+/** The essential root names a document's relocations (sites, their guards, plain accesses) are searched by. */
+export function documentRoots(local: Btf, sites: readonly { typeId: number; kind: number; guards?: readonly { typeId: number; kind: number }[] }[],
+  plain: readonly { typeId: number }[] = []): string[] {
+  return rootNames(local, [...sites.flatMap((s) => [s, ...(s.guards ?? [])]), ...plain.map((p) => ({ typeId: p.typeId, kind: ReloKind.FieldByteOffset }))]);
+}
+
+/**
+ * Maps slice ids in evaluations back to each target's own numbering: TYPE_ID_TARGET values (`bpf_core_type_id_kernel`
+ * shows the kernel's id, not the slice's), matched type ids, and the ids ambiguity messages name.
+ */
+export function unsliceEvaluations(evals: readonly SiteEvaluation[], targets: readonly ReadyTarget[]): void {
+  const idsOf = new Map(targets.filter((t) => t.ids).map((t) => [t.name, t.ids!] as const));
+  if (idsOf.size === 0) return;
+  for (const ev of evals) {
+    for (const [name, st] of ev.targets) {
+      const ids = idsOf.get(name);
+      if (!ids) continue;
+      const r = unsliceResult(st.result, ids);
+      if (r !== st.result) ev.targets.set(name, { ...st, result: r });
+    }
+  }
+}
+
+/** One result with slice ids mapped back (the same object when nothing names an id). */
+export function unsliceResult(r: RelocationResult, ids: Uint32Array): RelocationResult {
+  const orig = (id: number) => (id > 0 && id <= ids.length ? ids[id - 1]! : id);
+  const value = r.kind === ReloKind.TypeIdTarget && r.status === 'ok' && r.value !== undefined && r.value > 0n
+    ? BigInt(orig(Number(r.value))) : r.value;
+  const problem = r.failure === 'ambiguous' ? remapAmbiguity(r.problem, ids) : r.problem;
+  const reason = r.failure === 'ambiguous' ? remapAmbiguity(r.reason, ids) : r.reason;
+  const targetTypeId = orig(r.targetTypeId);
+  if (value === r.value && problem === r.problem && reason === r.reason && targetTypeId === r.targetTypeId) return r;
+  return { ...r, targetTypeId, ...(value !== undefined ? { value } : {}), ...(problem !== undefined ? { problem } : {}), ...(reason !== undefined ? { reason } : {}) };
+}
