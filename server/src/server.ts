@@ -21,6 +21,7 @@ import { plainAccessFindings } from './features/plainAccess';
 import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
 import { Arch, archDefines, hostArch } from './targets/arch';
+import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
 import { TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
@@ -33,6 +34,8 @@ export interface Settings {
   inlayHints?: { offsets?: InlayMode };
   /** Use the bundled kernels when no target is configured (default true). */
   defaultTargets?: boolean;
+  /** BTFHub fleets, read from the cache (`corelens targets fetch` fills it). */
+  btfhub?: unknown;
 }
 
 interface DocResult {
@@ -56,7 +59,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${e.stack ?? e.message}`));
   const documents = new TextDocuments(TextDocument);
   // Slices of the targets, cached on disk with `corelens check`'s (CORELENS_CACHE=off keeps them in memory only).
-  const targets = new FleetTargets({ cacheDir: process.env.CORELENS_CACHE === 'off' ? undefined : process.env.CORELENS_CACHE || defaultCacheDir() });
+  const targetCacheRoot = () => process.env.CORELENS_CACHE && process.env.CORELENS_CACHE !== 'off' ? process.env.CORELENS_CACHE : defaultCacheDir();
+  const targets = new FleetTargets({ cacheDir: process.env.CORELENS_CACHE === 'off' ? undefined : targetCacheRoot() });
   const results = new Map<string, DocResult>();
   const timers = new Map<string, NodeJS.Timeout>();
   /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
@@ -144,16 +148,30 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const problems: ConfigProblem[] = [];
     let specs: TargetSpec[] = [];
     const inc = [...(settings.includePaths ?? [])];
+    const fleets: { fleet: FleetConfig; file?: string }[] = [];
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
       specs.push(...file.targets);
       inc.push(...file.includePaths);
       problems.push(...file.problems);
+      if (file.btfhub) fleets.push({ fleet: file.btfhub, file: path.join(root, CONFIG_FILE) });
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
     problems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
     specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
+    const hubSetting = parseFleetConfig(settings.btfhub, roots[0] ?? process.cwd());
+    problems.push(...hubSetting.problems.map((message) => ({ message: `settings corelens.btfhub: ${message}` })));
+    if (hubSetting.fleet) fleets.push({ fleet: hubSetting.fleet });
+    // Fleets come from the cache only: an editor opening a workspace never downloads archives by itself; what is
+    // missing is a problem on corelens.json naming the `corelens targets fetch` command that gets it.
+    if (fleets.length) watchFleetCache();
+    for (const { fleet, file } of fleets) {
+      const got = await resolveFleet(fleet, targetCacheRoot());
+      specs.push(...got.targets.filter((t) => !specs.some((s) => s.name === t.name)));
+      for (const m of got.missing) problems.push({ file, message: `btfhub: ${missingMessage(m)}` });
+      for (const n of got.notes) log(`btfhub: ${n}`);
+    }
     if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
     const key = JSON.stringify({ specs, inc, problems });
     if (key === appliedKey && !targetsDirty) {
@@ -171,6 +189,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     targetsLoading = loadTargets();
     await targetsLoading;
     for (const doc of documents.all()) schedule(doc, 0);
+  }
+
+  /** Watches the BTFHub cache for finished fetches (`corelens targets fetch` in a terminal): new kernels load by themselves. */
+  let fleetWatcher: fs.FSWatcher | undefined;
+  function watchFleetCache(): void {
+    if (fleetWatcher) return;
+    const dir = btfhubDir(targetCacheRoot());
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      let timer: NodeJS.Timeout | undefined;
+      fleetWatcher = fs.watch(dir, (_event, name) => {
+        if (name !== FETCH_MARKER) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          targetsDirty = true;
+          void reconfigure();
+        }, 300);
+      });
+      fleetWatcher.on('error', () => undefined);
+      fleetWatcher.unref();
+    } catch (e) {
+      log(`cannot watch ${dir}: ${(e as Error).message}`);
+    }
   }
 
   /** Runs a target load under a `$/progress` report when the client supports it. */
@@ -255,7 +296,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     try {
       const lines = fs.readFileSync(file, 'utf8').split('\n');
       const m = /target (\S+):/.exec(message);
-      const i = m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : -1;
+      const i = m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : /^"?btfhub/.test(message) ? lines.findIndex((l) => l.includes('"btfhub"')) : -1;
       if (i >= 0) return { start: { line: i, character: 0 }, end: { line: i, character: lines[i]!.length } };
     } catch {
       // fall through to the first line

@@ -5,9 +5,20 @@ import { BUNDLED_KERNELS_DIR, LoadedTarget, TargetSpec, defaultTargetSpecs, load
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** A progress line redrawn in place (stderr on a terminal); absent: no progress bar, lines only. */
+  status?: (s: string | undefined) => void;
 }
 
-export const defaultIo: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+export const defaultIo: Io = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+  ...(process.stderr.isTTY ? {
+    status: (s: string | undefined) => {
+      const width = Math.max(20, (process.stderr.columns || 80) - 1);
+      process.stderr.write(s === undefined ? '\r\x1b[K' : `\r\x1b[K${s.length > width ? s.slice(0, width - 1) + '…' : s}`);
+    },
+  } : {}),
+};
 
 /** Thrown for bad usage: main() reports it with the usage text and exit code 2. */
 export class UsageError extends Error {}

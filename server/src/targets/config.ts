@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ARCH_SPELLINGS, parseArch } from './arch';
+import { FleetConfig, parseFleetConfig } from './btfhub';
 import { TargetSpec, defaultTargetName } from './registry';
 
 /** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
@@ -17,6 +18,8 @@ export interface ResolvedConfig {
   readonly targets: TargetSpec[];
   readonly includePaths: string[];
   readonly problems: ConfigProblem[];
+  /** BTFHub fleets (`"btfhub": {"source", "select": [...]}`): kernels fetched on demand into the cache. */
+  readonly btfhub?: FleetConfig;
 }
 
 /**
@@ -94,5 +97,7 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
       includePaths.push(...o.includePaths.map((p: string) => path.resolve(dir, p)));
     }
   }
-  return { targets, includePaths, problems };
+  const fleet = parseFleetConfig(o.btfhub, dir);
+  problems.push(...fleet.problems.map((message) => ({ file, message })));
+  return { targets, includePaths, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}) };
 }
