@@ -12,7 +12,7 @@ import {
 import { CONFIG_FILE, readConfigFile } from '../targets/config';
 import { TargetInfo, targetInfo, versionText } from '../targets/info';
 import { TargetSpec, defaultTargetSpecs } from '../targets/registry';
-import { parseVersionRange } from '../targets/tree';
+import { intersectRanges, parseVersionRange } from '../targets/tree';
 import { Io } from './common';
 
 export const TARGETS_USAGE = `usage: corelens targets fetch [DISTRO[/RELEASE[/ARCH]]]... [selection] [options]
@@ -99,9 +99,15 @@ function parse(argv: string[]): Args {
   return a;
 }
 
-/** The selections the arguments make: each DISTRO/RELEASE/ARCH spec with the flags applied, or the flags alone. */
-function selections(a: Args): BtfhubSelect[] {
+/**
+ * The selections the arguments make: each DISTRO/RELEASE/ARCH spec with the flags applied, or the flags alone. With
+ * no distro, release or arch at all, the config's fleet is what is meant: its selections, narrowed by --kernel.
+ */
+function selections(a: Args, fleet?: FleetConfig): BtfhubSelect[] {
   const flags = a.sel;
+  if (a.specs.length === 0 && !flags.distro && !flags.release && !flags.arch && fleet) {
+    return fleet.select.map((s) => (flags.kernel ? { ...s, kernel: s.kernel ? intersectRanges(s.kernel, flags.kernel) : flags.kernel } : s));
+  }
   const any = flags.distro || flags.release || flags.arch || flags.kernel;
   const out: BtfhubSelect[] = [];
   for (const s of a.specs) {
@@ -189,7 +195,8 @@ export async function targetsCommand(argv: string[], io: Io): Promise<number> {
     for (const p of config?.problems ?? []) io.err(`corelens targets: ${p}`);
     let sels: BtfhubSelect[];
     try {
-      sels = selections(a);
+      // fetch: no distro/release/arch means the config's fleet; list: it means every configured target.
+      sels = selections(a, a.sub === 'fetch' && !a.source ? config?.fleet : undefined);
     } catch (e) {
       if (!(e instanceof Usage)) throw e;
       io.err(`corelens targets: ${e.message}`);

@@ -408,7 +408,8 @@ function git(args: readonly string[], opts: { cwd?: string; input?: string; onSt
 /** The last meaningful line git printed, for messages. */
 function gitProblem(r: Run): string {
   const lines = r.stderr.split(/[\r\n]+/).map((l) => l.trim()).filter((l) => l && !/^warning: This repository uses promisor/.test(l) && !/^(remote: )?(Counting|Compressing|Receiving|Resolving|Enumerating|Total)/.test(l));
-  return lines.slice(-2).join(' / ') || `git exited with ${r.code}`;
+  const fatal = lines.filter((l) => /^(fatal|error):/.test(l));
+  return (fatal.length ? fatal.slice(0, 2) : lines.slice(-2)).join(' / ') || `git exited with ${r.code}`;
 }
 
 function gitUrl(src: BtfhubSource): string {

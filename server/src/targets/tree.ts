@@ -109,6 +109,12 @@ export function parseVersionRange(text: string): VersionRange | string {
   return { text, any };
 }
 
+/** Both ranges at once: every alternative of one combined with every alternative of the other. */
+export function intersectRanges(a: VersionRange, b: VersionRange): VersionRange {
+  const wrap = (r: VersionRange) => (r.any.length > 1 ? `(${r.text})` : r.text);
+  return { text: `${wrap(a)} ${wrap(b)}`, any: a.any.flatMap((x) => b.any.map((y) => [...x, ...y])) };
+}
+
 /** Whether `v` satisfies one comparator; partial versions on the right act as prefixes (see parseVersionRange). */
 function satisfies(v: readonly number[], c: Comparator): boolean {
   const prefix = v.slice(0, c.version.length);
