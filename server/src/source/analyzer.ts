@@ -225,26 +225,30 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       for (const n of parsed.notes) envNotes.push({ start: n.start, end: n.end, message: n.message, severity: /not found/.test(n.message) ? 'warning' : 'info' });
       funcsByUnit = new Map();
       let matched = true;
+      // units are sorted and disjoint: a binary search keeps this linear-logarithmic (a linear scan per function
+      // made a 4 MB document quadratic)
+      const plain = units.filter((x) => !x.env);
+      const assigned = new Set<FuncDef>();
       for (const f of parsed.funcs) {
         if (!f.body) continue;
-        const at = f.end - 1;
-        const u = units.find((x) => x.start <= at && at < x.end && !x.env);
+        const u = unitAt(plain, f.end - 1);
         if (!u) { matched = false; continue; }
         const l = funcsByUnit.get(u) ?? [];
         l.push(f);
         funcsByUnit.set(u, l);
+        assigned.add(f);
       }
       es = {
         version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? false, lastDirective: lastDirective(text),
         fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message))
           && [...funcsByUnit.values()].every((l) => l.length === 1),
-        notes: envNotes.map((n) => anchorNote(n, units)),
+        notes: envNotes.map((n) => anchorNote(n, plain)),
         builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(),
       };
       st.envs = es;
       // functions the structure query did not find (macro-generated definitions): typed on every run, unattributed
       for (const f of parsed.funcs) {
-        if (!f.body || [...funcsByUnit.values()].some((l) => l.includes(f))) continue;
+        if (!f.body || assigned.has(f)) continue;
         const fake: Unit = { start: f.start, end: f.end, text: '', node: undefined as unknown as TsNode, env: true };
         funcsByUnit.set(fake, [f]);
       }
@@ -252,8 +256,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       funcsByUnit = new Map();
     }
     const E = es!;
+    const plainUnits = units.filter((u) => !u.env);
     for (const n of E.notes) {
-      const base = n.after < 0 ? 0 : units[n.after]?.end ?? 0;
+      const base = n.after < 0 ? 0 : plainUnits[n.after]?.end ?? 0;
       notes.push({ range: rng(base + n.delta, base + n.delta + n.end), message: n.message, severity: n.severity });
     }
     syntaxNotes(st, rng, notes);
@@ -468,10 +473,30 @@ function lastDirective(text: string): number {
   return last;
 }
 
-/** Anchors an offset to the unit it follows, so the note moves with edits inside earlier functions. */
+/** The unit containing offset `at`, by binary search over sorted, disjoint units. */
+function unitAt(units: Unit[], at: number): Unit | undefined {
+  let lo = 0;
+  let hi = units.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const u = units[mid]!;
+    if (at < u.start) hi = mid - 1;
+    else if (at >= u.end) lo = mid + 1;
+    else return u;
+  }
+  return undefined;
+}
+
+/** Anchors an offset to the (non-directive) unit it follows, so the note moves with edits inside earlier functions.
+ * `units` are the sorted, disjoint non-directive units (binary search: notes × units was quadratic). */
 function anchorNote(n: { start: number; end: number; message: string; severity: Note['severity'] }, units: Unit[]) {
+  let lo = 0;
+  let hi = units.length - 1;
   let after = -1;
-  for (let i = 0; i < units.length; i++) if (!units[i]!.env && units[i]!.end <= n.start) after = i;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (units[mid]!.end <= n.start) { after = mid; lo = mid + 1; } else hi = mid - 1;
+  }
   const base = after < 0 ? 0 : units[after]!.end;
   return { after, delta: n.start - base, end: Math.max(0, n.end - n.start), message: n.message, severity: n.severity };
 }

@@ -91,6 +91,8 @@ const TYPE_KW = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'doubl
   '__int128', '_Atomic', '__extension__', '__signed__', '__always_inline', '__noinline', '__weak', '__hidden', 'SEC',
   '__ksym', '__kconfig', '__maybe_unused', '__section', '__uint', '__type', '__array', '__builtin_va_list', '__uint128_t', '__int128_t',
   '_Static_assert']);
+/** Error recoveries per struct/union body before the rest of it is skipped: bounds the notes a garbage body makes. */
+const MAX_RECOVERIES = 16;
 /** libbpf/bpf_helpers.h decoration macros that are attributes or storage classes, not types. */
 const NOISE = new Set(['static', 'extern', 'inline', '__inline', '__inline__', 'register', 'auto', '_Thread_local', '__extension__',
   '__always_inline', '__noinline', '__weak', '__hidden', '__ksym', '__kconfig', '__maybe_unused', '_Atomic', '__cpu']);
@@ -281,15 +283,34 @@ export class CParser {
     this.i++; // {
     this.recordStack.push([]);
     const fields: Field[] = [];
+    let recoveries = 0;
+    /** Error recovery inside the body: always consumes input (a stray `)` or `]` used to stop skipStatement where
+     * it stood, looping forever), and gives up on the rest of the body after MAX_RECOVERIES. */
+    const recover = (st: number, message: string): boolean => {
+      if (++recoveries > MAX_RECOVERIES) {
+        this.note(this.peek(), `too many errors in ${kw} ${name || '(anonymous)'}: the rest of its body is skipped`);
+        for (let braces = 0; !this.done; this.i++) {
+          const s = this.peek()!.s;
+          if (s === '{') braces++;
+          else if (s === '}' && braces-- === 0) break;
+        }
+        return false;
+      }
+      this.note(this.peek(), message);
+      this.skipStatement();
+      if (this.i === st) this.i++;
+      return true;
+    };
     while (!this.done && !this.is('}')) {
       const st = this.i;
       const fattrs: { packed?: boolean; align?: number; pai?: boolean } = {};
       if (this.peek()!.s === '__uint' || this.peek()!.s === '__type' || this.peek()!.s === '__array') {
         this.skipStatement();
+        if (this.i === st) this.i++;
         continue;
       }
       const base = this.declSpecs([], fattrs);
-      if (!base) { this.note(this.peek(), `cannot parse member declaration near '${this.peek()?.s}'`); this.skipStatement(); continue; }
+      if (!base) { if (!recover(st, `cannot parse member declaration near '${this.peek()?.s}'`)) break; continue; }
       if (this.eat(';')) {
         // anonymous struct/union member
         const s = base;
@@ -311,7 +332,7 @@ export class CParser {
         fields.push({ name: fname, type: ftype, bits, bitOffset: 0, align: a2.align, packed: a2.packed });
         if (!this.eat(',')) break;
       }
-      if (!this.eat(';')) { this.note(this.peek(), `expected ';' after member`); this.i = Math.max(this.i, st + 1); this.skipStatement(); }
+      if (!this.eat(';') && !recover(st, `expected ';' after member`)) break;
     }
     const inner = this.recordStack.pop()!;
     this.eat('}');
@@ -692,7 +713,7 @@ export class CParser {
             const ex = sub.expr();
             args.push(ex);
           } else args.push(bad(close));
-          this.notes.push(...sub.notes);
+          for (const n of sub.notes) this.notes.push(n);
         }
         x = { e: 'call', fn: x, args, raw, start: x.start, end: close?.end ?? x.end };
       } else if (t.s === '++' || t.s === '--') {

@@ -74,6 +74,9 @@ export class HeaderCache {
   }
 }
 
+/** Nested includes followed before giving up (clang's limit is 200; real BPF programs nest a handful). */
+export const MAX_INCLUDE_DEPTH = 32;
+
 /** libbpf's own headers: understood by the analyzer, never parsed. */
 function isLibbpfHeader(name: string): boolean {
   return /^bpf\/(bpf_helpers|bpf_helper_defs|bpf_core_read|bpf_tracing|bpf_endian|usdt\.bpf|bpf_tracing_net)\.h$/.test(name)
@@ -93,7 +96,10 @@ export function parseText(text: string, file: string, pre: Preprocessor, headers
         if (/bpf_tracing/.test(ref.name)) { out.tracingIncluded = true; out.kernelRegs = pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__'); }
         return;
       }
-      if (depth > 32) return;
+      if (depth >= MAX_INCLUDE_DEPTH) {
+        notes.push({ file, start: ref.start, end: ref.end, message: `includes nested more than ${MAX_INCLUDE_DEPTH} deep (a corelens limit; an include cycle without a guard?): ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} not read` });
+        return;
+      }
       const p = headers.resolve(ref, file, includePaths);
       if (!p) {
         (ref as IncludeRef & { missing?: boolean }).missing = true;
@@ -103,7 +109,13 @@ export function parseText(text: string, file: string, pre: Preprocessor, headers
       const h = headers.load(p, pre, includePaths, depth);
       (ref as IncludeRef & { header?: CachedHeader }).header = h;
       if (h.tracing) { out.tracingIncluded = true; out.kernelRegs = h.kernelRegs; }
-      for (const n of h.notes) if (depth === 0 && n.file !== file) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
+      for (const n of h.notes) {
+        // a limit hit deep in the include tree still reaches the document, once
+        const limit = /a corelens limit/.test(n.message);
+        if (limit && notes.some((x) => x.message.endsWith(n.message))) continue;
+        if (depth === 0 && n.file !== file) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
+        else if (depth > 0 && limit) notes.push(n);
+      }
     },
   });
   for (const n of pre.notes.slice(notesBefore)) notes.push({ file, ...n });

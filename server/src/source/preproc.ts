@@ -31,10 +31,31 @@ export interface PreOptions {
   onInclude: (ref: IncludeRef, pre: Preprocessor) => void;
 }
 
+/**
+ * Bounds on macro expansion, so that no document can make the analysis run away (`#define A1 A0 A0` ... `A23`
+ * doubles 23 times; `F(F(F(...)))` nests as deep as the text is long). Real programs stay far below: libbpf's
+ * 9-level BPF_CORE_READ expands to about 400 tokens. `depth` matches clang's default -fbracket-depth (256).
+ * Hitting a bound leaves the rest unexpanded and adds one note (a core-analysis diagnostic).
+ */
+export const MACRO_LIMITS = {
+  /** Macro invocations nested inside each other (through bodies or arguments). */
+  depth: 256,
+  /** Tokens one top-level invocation may expand to. */
+  tokensPerInvocation: 1 << 16,
+  /** Tokens all expansions of one preprocessing run (a document with its headers) may produce. */
+  tokensPerRun: 1 << 23,
+};
+
 /** Preprocesses one file's text into a token stream; macros persist across files of a translation unit. */
 export class Preprocessor {
   readonly macros = new Map<string, Macro>();
   readonly notes: PreNote[] = [];
+  /** Tokens produced by expansion in the current outermost run, and at the start of the current invocation. */
+  private spent = 0;
+  private invocationStart = 0;
+  private runDepth = 0;
+  /** Set when a bound was hit: that expansion is abandoned (its note is made once per invocation). */
+  private overBudget: string | undefined;
   /** True while inside `#pragma clang attribute push(__attribute__((preserve_access_index)), ...)`. */
   paiDepth = 0;
   private readonly paiStack: boolean[] = [];
@@ -45,6 +66,16 @@ export class Preprocessor {
 
   /** Preprocesses `text`; tokens in a pai pragma region get `pai` set. */
   run(text: string, opts: PreOptions, from = 0, to = text.length): PreItem[] {
+    // headers are run from inside their includer's run: the budget is per outermost run (one analysis)
+    if (this.runDepth++ === 0) this.spent = 0;
+    try {
+      return this.runInner(text, opts, from, to);
+    } finally {
+      this.runDepth--;
+    }
+  }
+
+  private runInner(text: string, opts: PreOptions, from: number, to: number): PreItem[] {
     const toks = tokenize(text, from, to);
     const out: PreItem[] = [];
     // conditional stack: [active, anyTaken, parentActive]
@@ -177,18 +208,57 @@ export class Preprocessor {
   }
 
   /** Expands macros in a token list (Prosser-style hide sets); invocation ranges are kept on the results. */
-  expand(input: Token[]): Token[] {
+  expand(input: Token[], level = 0): Token[] {
     const out: Token[] = [];
     const work = input.slice().reverse();
+    // `work` holds the input's remaining tokens at the bottom and expansion output above them: while no expansion
+    // output is pending, the next macro starts a new top-level invocation with a budget of its own
+    let inputLeft = work.length;
+    let top: Token | undefined;
+    let outStart = 0;
     while (work.length) {
+      if (level === 0 && work.length <= inputLeft) {
+        if (top && this.overBudget) {
+          // the abandoned invocation stays as its name: what it produced so far is dropped too
+          out.length = outStart;
+          this.limitNote(top);
+          out.push(top);
+        }
+        top = undefined;
+      }
       const t = work.pop()!;
+      if (work.length < inputLeft) inputLeft = work.length;
       if (t.t !== Tk.Ident) { out.push(t); continue; }
       const m = this.macros.get(t.s);
       if (!m || t.hide?.has(t.s)) { out.push(t); continue; }
+      if (level === 0 && !top) {
+        top = t;
+        outStart = out.length;
+        this.invocationStart = this.spent;
+        this.overBudget = undefined;
+      }
+      if (this.overBudget !== undefined || this.spent >= MACRO_LIMITS.tokensPerRun) {
+        this.overBudget ??= `macro expansion stopped: the document's macros expand to more than ${MACRO_LIMITS.tokensPerRun} tokens in all (a corelens limit); the rest is analysed unexpanded`;
+        if (level > 0) return out;
+        work.length = inputLeft; // drop what this invocation produced so far
+        continue;
+      }
+      if ((t.hide?.size ?? 0) >= MACRO_LIMITS.depth || level >= MACRO_LIMITS.depth) {
+        this.overBudget = `macro '${(top ?? t).s}' nests more than ${MACRO_LIMITS.depth} macro invocations deep (a corelens limit): not expanded`;
+        if (level > 0) return out;
+        work.length = inputLeft;
+        continue;
+      }
+      if (this.spent - this.invocationStart > MACRO_LIMITS.tokensPerInvocation) {
+        this.overBudget = `macro '${(top ?? t).s}' expands to more than ${MACRO_LIMITS.tokensPerInvocation} tokens (a corelens limit): not expanded`;
+        if (level > 0) return out;
+        work.length = inputLeft;
+        continue;
+      }
       const exp = t.exp ?? { start: t.start, end: t.end };
-      const hide = new Set(t.hide ?? []);
-      hide.add(t.s);
+      const hide = this.withHidden(t.hide, t.s);
       if (!m.params) {
+        this.spent += m.body.length;
         for (let i = m.body.length - 1; i >= 0; i--) work.push(retag(m.body[i]!, exp, hide, t));
         continue;
       }
@@ -210,14 +280,55 @@ export class Preprocessor {
         }
         args[args.length - 1]!.push(a);
       }
+      if (work.length < inputLeft) inputLeft = work.length;
+      // collecting arguments is work too: F(F(F(...))) re-collects the nested text once per level
+      this.spent += args.reduce((n, a) => n + a.length, 0);
       const fullExp = t.exp ?? { start: t.start, end: closed?.end ?? t.end };
-      const body = this.substitute(m, args, fullExp, hide, t);
+      const body = this.substitute(m, args, fullExp, hide, t, level);
+      this.spent += body.length;
+      if (this.overBudget !== undefined) {
+        if (level > 0) return out;
+        work.length = inputLeft;
+        continue;
+      }
       for (let i = body.length - 1; i >= 0; i--) work.push(body[i]!);
     }
+    if (level === 0 && top && this.overBudget) {
+      out.length = outStart;
+      this.limitNote(top);
+      out.push(top);
+    }
+    if (level === 0) this.overBudget = undefined;
     return out;
   }
 
-  private substitute(m: Macro, args: Token[][], exp: { start: number; end: number }, hide: Set<string>, at: Token): Token[] {
+  private readonly hideKids = new Map<ReadonlySet<string> | undefined, Map<string, ReadonlySet<string>>>();
+
+  /** `hide ∪ {name}`, interned per preprocessor: every invocation of a macro from the same hide set shares one set
+   * (a fresh copy per invocation made exponential macro trees spend most of their time copying sets). */
+  private withHidden(hide: ReadonlySet<string> | undefined, name: string): ReadonlySet<string> {
+    let kids = this.hideKids.get(hide);
+    if (!kids) this.hideKids.set(hide, kids = new Map());
+    let h = kids.get(name);
+    if (!h) {
+      const u = new Set(hide ?? []);
+      u.add(name);
+      kids.set(name, h = u);
+    }
+    return h;
+  }
+
+  /** Notes the bound an invocation hit, once per invocation (a hostile file cannot flood the notes either). */
+  private limitNote(at: Token): void {
+    const message = this.overBudget!;
+    const range = at.exp ?? { start: at.start, end: at.end };
+    const seen = this.limitNotes.get(message) ?? 0;
+    this.limitNotes.set(message, seen + 1);
+    if (seen < (message.startsWith('macro expansion stopped') ? 1 : 4)) this.notes.push({ start: range.start, end: range.end, message });
+  }
+  private readonly limitNotes = new Map<string, number>();
+
+  private substitute(m: Macro, args: Token[][], exp: { start: number; end: number }, hide: ReadonlySet<string>, at: Token, level: number): Token[] {
     const params = m.params!;
     const argOf = (name: string): Token[] | undefined => {
       const i = params.indexOf(name);
@@ -257,16 +368,23 @@ export class Preprocessor {
       const a = argOf(b.s);
       if (a) {
         // arguments are fully expanded first; their tokens keep their own (spelling) positions
-        for (const x of this.expand(a)) out.push(x.start >= 0 ? x : retag(x, exp, hide, at));
+        for (const x of this.expand(a, level + 1)) out.push(x.start >= 0 ? x : retag(x, exp, hide, at));
+        if (this.overBudget !== undefined) return out;
       } else out.push(retag(b, exp, hide, at));
     }
     return out;
   }
 }
 
-function retag(b: Token, exp: { start: number; end: number }, hide: Set<string>, at: Token): Token {
-  const h = new Set(hide);
-  b.hide?.forEach((x) => h.add(x));
+function retag(b: Token, exp: { start: number; end: number }, hide: ReadonlySet<string>, at: Token): Token {
+  // hide sets are never mutated once made: a body token with no hide set of its own shares the invocation's
+  // (copying it per token made deep expansions cost depth × tokens)
+  let h: ReadonlySet<string> = hide;
+  if (b.hide && b.hide.size) {
+    const u = new Set(hide);
+    b.hide.forEach((x) => u.add(x));
+    h = u;
+  }
   const pai = (at as { pai?: boolean }).pai;
   const t: Token = { t: b.t, s: b.s, start: exp.start, end: exp.end, exp, hide: h };
   if (pai) (t as { pai?: boolean }).pai = true;
@@ -333,6 +451,13 @@ export function evalTokens(toks: Token[]): bigint {
 }
 
 export function applyOp(op: string, a: bigint, b: bigint): bigint {
+  // C integers have at most 128 bits: wrapping there keeps `1 << 4000000000` or repeated products from building
+  // gigabyte-sized BigInts (or throwing), and changes nothing a real program can write
+  if (op === '<<' || op === '>>') {
+    if (b < 0n || b >= 128n) return op === '>>' && a < 0n ? -1n : 0n;
+    return BigInt.asIntN(128, op === '<<' ? a << b : a >> b);
+  }
+  if (op === '+' || op === '-' || op === '*') return BigInt.asIntN(128, op === '+' ? a + b : op === '-' ? a - b : a * b);
   switch (op) {
     case '||': return a !== 0n || b !== 0n ? 1n : 0n;
     case '&&': return a !== 0n && b !== 0n ? 1n : 0n;

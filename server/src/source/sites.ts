@@ -523,7 +523,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (const p of f.params) if (p.name) scopes[0]!.set(p.name, p.type);
     const parser = parserFor(f.body ?? []);
     const body = parser.blockItems();
-    res.notes.push(...parser.notes);
+    for (const n of parser.notes) res.notes.push(n);
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
     block(body, ctx);
