@@ -86,6 +86,9 @@ const sameSpec = (a: TargetSpec, b: TargetSpec) => a.name === b.name && a.path =
 class Permits {
   private free: number;
   private readonly waiting: (() => void)[] = [];
+  private active = 0;
+  /** Most runs at once so far (what the cap is tested by). */
+  peak = 0;
   constructor(n: number) {
     this.free = Math.max(1, n);
   }
@@ -93,9 +96,11 @@ class Permits {
   async run<T>(f: () => Promise<T>): Promise<T> {
     if (this.free > 0) this.free--;
     else await new Promise<void>((r) => this.waiting.push(r));
+    this.peak = Math.max(this.peak, ++this.active);
     try {
       return await f();
     } finally {
+      this.active--;
       const next = this.waiting.shift();
       if (next) next();
       else this.free++;
@@ -112,6 +117,11 @@ export class FleetTargets {
   private readonly wanted = new Set<string>(COMMON_ROOTS);
   /** Archives read since start (for tests and the benchmark). */
   archivesRead = 0;
+
+  /** Most archives read at once so far: never more than the cap. */
+  get peakReads(): number {
+    return this.permits.peak;
+  }
 
   constructor(opts: FleetOptions = {}) {
     this.cache = opts.cacheDir ? new SliceCache(opts.cacheDir) : undefined;

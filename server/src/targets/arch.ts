@@ -98,7 +98,6 @@ export function archFromBtf(btf: Btf): { arch: Arch; evidence: string } | undefi
     const r = btf.type(btf.skipModifiers(t));
     return r.kind === Kind.Array ? r.nelems : undefined;
   };
-  const ptr = btf.pointerSize;
   const say = (arch: Arch, what: string) => ({ arch, evidence: `struct pt_regs has ${what}` });
   if (has('r15') && has('di')) return say('x86_64', '`di` and `r15`');
   if (has('di') && has('bx') && has('orig_ax')) return say('i386', '`di` and `bx` but no `r15`');
@@ -109,7 +108,7 @@ export function archFromBtf(btf: Btf): { arch: Arch; evidence: string } | undefi
   if (has('cp0_epc')) return say('mips64', '`cp0_epc`');
   if (has('u_regs') && (has('tpc') || has('tstate'))) return say('sparc64', '`u_regs` and `tpc`');
   if (arrayLen('regs') === 31 && (has('pstate') || has('orig_x0') || has('user_regs'))) return say('arm64', '`regs[31]` and `user_regs`');
-  if (has('uregs') && ptr === 4) return say('arm', '`uregs`');
+  if (has('uregs')) return say('arm', '`uregs`');
   return undefined;
 }
 
