@@ -203,7 +203,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   };
 }
 
-type AnalysedSite = LiveSite & { line?: number };
+export type AnalysedSite = LiveSite & { line?: number };
 
 /** Analyses the source with the defines of `arch` (clang's -D__TARGET_ARCH_*), unless the user gave their own. */
 async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arch | undefined): Promise<SourcePayload> {
@@ -243,7 +243,7 @@ async function siblingSource(obj: string): Promise<string | undefined> {
  * line_info is approximate for relocations (a read can sit on the line before, inlined checks on the caller's line),
  * so the nearest site within 3 lines wins, else every site with that relocation (guarded off only if all are).
  */
-function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]): number[] {
+export function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]): number[] {
   const same: { i: number; d: number }[] = [];
   sites.forEach((s, i) => {
     if (s.kind !== r.kind || s.access !== r.access || s.localType !== r.localType) return;

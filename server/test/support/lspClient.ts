@@ -18,6 +18,8 @@ export interface TestClient {
   /** Resolves with the next diagnostics for `uri` that satisfy `pred` (or rejects after `ms`). */
   diagnostics(uri: string, pred?: (d: Diagnostic[]) => boolean, ms?: number): Promise<Diagnostic[]>;
   latest: Map<string, PublishDiagnosticsParams>;
+  /** The server's window/logMessage lines, in order. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -26,10 +28,11 @@ export interface TestClient {
  * `script`: which corelens entry to run (default the compiled CLI; the e2e tests pass the .vsix's bundle).
  */
 export async function startClient(root: string, settings: Record<string, unknown> = {},
-  script = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js')): Promise<TestClient> {
+  script = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js'), opts: { env?: Record<string, string> } = {}): Promise<TestClient> {
   const proc = spawn(process.execPath, [script, 'lsp', '--stdio'], {
-    cwd: root, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: root, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
+  const logs: string[] = [];
   const stderr: string[] = [];
   proc.stderr!.on('data', (b) => stderr.push(String(b)));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -52,7 +55,7 @@ export async function startClient(root: string, settings: Record<string, unknown
     messages.push(m);
     return null;
   });
-  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('window/logMessage', (m: { message: string }) => { logs.push(m.message); });
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
@@ -73,7 +76,7 @@ export async function startClient(root: string, settings: Record<string, unknown
   });
   await conn.sendNotification('initialized', {});
   return {
-    conn, proc, init, messages, stderr, latest,
+    conn, proc, init, messages, stderr, latest, logs,
     diagnostics(uri, pred = () => true, ms = 30_000) {
       const have = latest.get(uri);
       if (have && pred(have.diagnostics)) return Promise.resolve(have.diagnostics);
