@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     ['tools', async () => (await import('./tools.bench.js')).runToolsBench()],
     ['lsp', async () => (await import('./lsp.bench.js')).runLspBench()],
     ['check', async () => (await import('./check.bench.js')).runCheckBench()],
+    ['fleet', async () => (await import('./fleet.bench.js')).runFleetBench()],
   ];
   for (const [name, run] of benches) {
     if (only && only !== name) continue;

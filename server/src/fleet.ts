@@ -15,6 +15,7 @@
 // Type ids in results are mapped back from slice ids to the target's own numbering (TYPE_ID_TARGET values,
 // ambiguity messages), so what the editor shows does not depend on the slice.
 
+import * as crypto from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import { openBtfFile } from './btf/open';
@@ -24,7 +25,7 @@ import { remapAmbiguity } from './check/engine';
 import { rootNames, sliceBtf } from './check/slice';
 import { ReloKind } from './core/kinds';
 import { RelocationResult } from './core/relocate';
-import { SiteEvaluation, TargetRef } from './features/evaluate';
+import { LiveSite, SiteEvaluation, SiteOnTarget, TargetRef, evaluateSites } from './features/evaluate';
 import { Arch, archFromBtf, parseArch } from './targets/arch';
 import { TargetInfo, targetInfo } from './targets/info';
 import { TargetError, TargetSpec, loadTarget } from './targets/registry';
@@ -113,6 +114,8 @@ export class FleetTargets {
   private entries: Entry[] = [];
   private readonly cache?: SliceCache;
   private readonly permits: Permits;
+  /** Parsed slices by content hash (weakly: a slice no target uses any more is collected). */
+  private readonly shared = new Map<string, WeakRef<Btf>>();
   /** Every root name some document (or hover) asked for since start: what a (re)read covers. */
   private readonly wanted = new Set<string>(COMMON_ROOTS);
   /** Archives read since start (for tests and the benchmark). */
@@ -243,7 +246,7 @@ export class FleetTargets {
       }
       const entry = this.cache ? await this.cache.get(stamp) : undefined;
       if (entry && [...names].every((n) => entry.names.includes(n))) {
-        e.view = { btf: Btf.parse(entry.bytes, spec.path), names: new Set(entry.names), ids: entry.ids };
+        e.view = { btf: this.intern(entry.bytes, spec.path), names: new Set(entry.names), ids: entry.ids };
         e.info = targetInfo(spec, parseArch(entry.arch));
         return;
       }
@@ -255,13 +258,27 @@ export class FleetTargets {
         const slice = sliceBtf(r.value.btf, covering);
         const arch: Arch | undefined = archFromBtf(r.value.btf)?.arch;
         // The whole BTF is garbage from here on: only the slice stays.
-        e.view = { btf: Btf.parse(slice.bytes, spec.path), names: new Set(covering), ids: slice.ids };
+        e.view = { btf: this.intern(slice.bytes, spec.path), names: new Set(covering), ids: slice.ids };
         e.info = targetInfo(spec, arch);
         if (this.cache) await this.cache.put({ stamp, names: covering, ...slice, ...(arch ? { arch } : {}) });
       });
     } catch (err) {
       this.fail(e, new TargetError(spec.name, err instanceof BtfError ? err : new BtfError((err as Error).message, spec.path)));
     }
+  }
+
+  /**
+   * One parsed BTF per distinct slice: kernels of one series often have byte-identical slices for the types a program
+   * uses (same layout, same type numbering), and then they share the parse and every relocation (see `distinct`).
+   */
+  private intern(bytes: Uint8Array, file: string): Btf {
+    const key = crypto.createHash('sha1').update(bytes).digest('hex');
+    let btf = this.shared.get(key)?.deref();
+    if (!btf) {
+      btf = Btf.parse(bytes, file);
+      this.shared.set(key, new WeakRef(btf));
+    }
+    return btf;
   }
 
   private fail(e: Entry, error: TargetError): void {
@@ -278,6 +295,25 @@ function covered(v: View, want: readonly string[]): boolean {
 export function documentRoots(local: Btf, sites: readonly { typeId: number; kind: number; guards?: readonly { typeId: number; kind: number }[] }[],
   plain: readonly { typeId: number }[] = []): string[] {
   return rootNames(local, [...sites.flatMap((s) => [s, ...(s.guards ?? [])]), ...plain.map((p) => ({ typeId: p.typeId, kind: ReloKind.FieldByteOffset }))]);
+}
+
+/**
+ * Relocates sites on targets, once per distinct BTF (targets sharing an interned slice share the work), then gives
+ * every target its own copy of the results with its own ids mapped back. Same results as evaluating each target.
+ */
+export function evaluateDistinct(local: Btf, sites: readonly LiveSite[], targets: readonly ReadyTarget[]): SiteEvaluation[] {
+  const reps = new Map<Btf, ReadyTarget>();
+  for (const t of targets) if (!reps.has(t.btf)) reps.set(t.btf, t);
+  const evals = evaluateSites(local, sites, [...reps.values()]);
+  return evals.map((ev) => {
+    const per = new Map<string, SiteOnTarget>();
+    for (const t of targets) {
+      const st = ev.targets.get(reps.get(t.btf)!.name)!;
+      const r = t.ids ? unsliceResult(st.result, t.ids) : st.result;
+      per.set(t.name, r === st.result ? st : { ...st, result: r });
+    }
+    return { site: ev.site, targets: per };
+  });
 }
 
 /**

@@ -12,11 +12,11 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './check/cache';
 import { planArches } from './check/arches';
-import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, unsliceEvaluations } from './fleet';
+import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, evaluateDistinct } from './fleet';
 import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, SeveritySetting } from './features/diagnostics';
-import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
+import { LiveSite, SiteEvaluation } from './features/evaluate';
 import { plainAccessFindings } from './features/plainAccess';
 import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
@@ -377,8 +377,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       groups.forEach((g, i) => {
         const analysis = analyses[i] ?? analyses[0]!;
         const local = analysis.localBtf();
-        const evals = evaluateSites(local, analysis.sites as LiveSite[], g.targets);
-        unsliceEvaluations(evals, g.targets);
+        const evals = evaluateDistinct(local, analysis.sites as LiveSite[], g.targets);
         parts.push({ arch: g.arch, local, evals, targets: g.targets.map((t) => t.name) });
         findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity }));
       });

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LiveSite, evaluateSites } from '../../src/features/evaluate';
-import { FleetTargets, documentRoots, unsliceEvaluations } from '../../src/fleet';
+import { FleetTargets, documentRoots, evaluateDistinct } from '../../src/fleet';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { TargetSpec, loadTarget } from '../../src/targets/registry';
 import { FIXTURES, KERNELS, kernelPath } from '../support/paths';
@@ -27,7 +27,10 @@ describe('language server targets as slices (fleet scale)', function () {
 
   it('relocates every fixture program exactly as on the whole kernels (ids mapped back), each slice a few dozen KB', async () => {
     const fleet = new FleetTargets({ cacheDir: cache, concurrency: 2 });
-    fleet.configure(specs);
+    // A second name for one kernel (another file, same bytes): its slice is shared, its results are its own.
+    const twin = path.join(tmp, 'twin-6.1-amd64.btf.xz');
+    fs.copyFileSync(kernelPath('6.1-amd64'), twin);
+    fleet.configure([...specs, { name: 'twin', path: twin }]);
     const analyzer = await createAnalyzer();
     const whole = await Promise.all(specs.map(async (s) => {
       const r = await loadTarget(s);
@@ -41,14 +44,14 @@ describe('language server targets as slices (fleet scale)', function () {
       const local = a.localBtf();
       await fleet.load(documentRoots(local, a.sites, a.plainAccesses));
       const ready = fleet.ready();
-      assert.strictEqual(ready.length, specs.length);
-      const onSlices = evaluateSites(local, a.sites as LiveSite[], ready);
-      unsliceEvaluations(onSlices, ready);
+      assert.strictEqual(ready.length, specs.length + 1);
+      assert.strictEqual(ready.find((t) => t.name === 'twin')!.btf, ready.find((t) => t.name === '6.1-amd64')!.btf, 'identical slices are one BTF');
+      const onSlices = evaluateDistinct(local, a.sites as LiveSite[], ready);
       const onWhole = evaluateSites(local, a.sites as LiveSite[], whole);
       onSlices.forEach((ev, i) => {
-        for (const t of specs) {
+        for (const t of [...specs, { name: 'twin' }]) {
           const x = ev.targets.get(t.name)!;
-          const y = onWhole[i]!.targets.get(t.name)!;
+          const y = onWhole[i]!.targets.get(t.name === 'twin' ? '6.1-amd64' : t.name)!;
           const facts = (s: typeof x) => [s.result.status, s.result.value, s.result.localValue, s.result.failure, s.result.problem, s.result.suggestion,
             s.result.targetTypeId, s.result.candidates, s.result.matched, s.runs, s.offBy?.access];
           assert.deepStrictEqual(facts(x), facts(y), `${p} site ${i} (${ev.site.localType} ${ev.site.access} kind ${ev.site.kind}) on ${t.name}`);
@@ -59,6 +62,7 @@ describe('language server targets as slices (fleet scale)', function () {
     console.log(`      slices vs whole kernels: ${compared} site × target results compared, 0 differences`);
     assert.ok(compared > 1000);
     for (const t of fleet.ready()) assert.ok(t.ids && t.btf.typeCount < 5000, `${t.name}: a slice (${t.btf.typeCount} types)`);
+    assert.strictEqual(new Set(fleet.ready().map((t) => t.btf)).size, specs.length, 'distinct kernels, distinct slices');
     assert.ok(fleet.peakReads <= 2, `at most 2 archives at once (${fleet.peakReads})`);
     assert.ok(fleet.archivesRead >= specs.length);
   });

@@ -52,6 +52,8 @@ describe('BTFHub fleets (a git repository and an HTTP tree on 127.0.0.1, from th
   const cached = (cache: string, rel: string) => path.join(cache, 'btfhub', `${rel}.btf.tar.xz`);
 
   before(async () => {
+    // git, tar and xz: installed with apt-get as root when missing, or the command to run is named.
+    execFileSync(path.join(__dirname, '../../../../scripts/ensure-tools.sh'), { stdio: 'inherit' });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-btfhub-'));
     tree = buildArchive(tmp);
     server = await serveTree(tree);
