@@ -116,6 +116,7 @@ export class FleetTargets {
   private readonly permits: Permits;
   /** Parsed slices by content hash (weakly: a slice no target uses any more is collected). */
   private readonly shared = new Map<string, WeakRef<Btf>>();
+  private readonly sharedIds = new Map<string, WeakRef<Uint32Array>>();
   /** Every root name some document (or hover) asked for since start: what a (re)read covers. */
   private readonly wanted = new Set<string>(COMMON_ROOTS);
   /** Archives read since start (for tests and the benchmark). */
@@ -246,7 +247,7 @@ export class FleetTargets {
       }
       const entry = this.cache ? await this.cache.get(stamp) : undefined;
       if (entry && [...names].every((n) => entry.names.includes(n))) {
-        e.view = { btf: this.intern(entry.bytes, spec.path), names: new Set(entry.names), ids: entry.ids };
+        e.view = { ...this.intern(entry.bytes, entry.ids, spec.path), names: new Set(entry.names) };
         e.info = targetInfo(spec, parseArch(entry.arch));
         return;
       }
@@ -258,7 +259,7 @@ export class FleetTargets {
         const slice = sliceBtf(r.value.btf, covering);
         const arch: Arch | undefined = archFromBtf(r.value.btf)?.arch;
         // The whole BTF is garbage from here on: only the slice stays.
-        e.view = { btf: this.intern(slice.bytes, spec.path), names: new Set(covering), ids: slice.ids };
+        e.view = { ...this.intern(slice.bytes, slice.ids, spec.path), names: new Set(covering) };
         e.info = targetInfo(spec, arch);
         if (this.cache) await this.cache.put({ stamp, names: covering, ...slice, ...(arch ? { arch } : {}) });
       });
@@ -271,14 +272,22 @@ export class FleetTargets {
    * One parsed BTF per distinct slice: kernels of one series often have byte-identical slices for the types a program
    * uses (same layout, same type numbering), and then they share the parse and every relocation (see `distinct`).
    */
-  private intern(bytes: Uint8Array, file: string): Btf {
+  private intern(bytes: Uint8Array, ids: Uint32Array, file: string): { btf: Btf; ids: Uint32Array } {
     const key = crypto.createHash('sha1').update(bytes).digest('hex');
     let btf = this.shared.get(key)?.deref();
     if (!btf) {
       btf = Btf.parse(bytes, file);
       this.shared.set(key, new WeakRef(btf));
     }
-    return btf;
+    // The id map too: targets with the same slice *and* the same numbering (one kernel under several names) then
+    // share every result object, not only the relocation work.
+    const idKey = `${key}:${crypto.createHash('sha1').update(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength)).digest('hex')}`;
+    let shared = this.sharedIds.get(idKey)?.deref();
+    if (!shared) {
+      shared = ids;
+      this.sharedIds.set(idKey, new WeakRef(ids));
+    }
+    return { btf, ids: shared };
   }
 
   private fail(e: Entry, error: TargetError): void {
@@ -307,10 +316,19 @@ export function evaluateDistinct(local: Btf, sites: readonly LiveSite[], targets
   const evals = evaluateSites(local, sites, [...reps.values()]);
   return evals.map((ev) => {
     const per = new Map<string, SiteOnTarget>();
+    // One mapped copy per (result, id map): targets sharing both share the object.
+    const mapped = new Map<object, SiteOnTarget>();
     for (const t of targets) {
       const st = ev.targets.get(reps.get(t.btf)!.name)!;
-      const r = t.ids ? unsliceResult(st.result, t.ids) : st.result;
-      per.set(t.name, r === st.result ? st : { ...st, result: r });
+      // An id map belongs to one slice (interned with it); a whole BTF has none and is its own key.
+      const key: object = t.ids ?? t.btf;
+      let out = mapped.get(key);
+      if (!out) {
+        const r = t.ids ? unsliceResult(st.result, t.ids) : st.result;
+        out = r === st.result ? st : { ...st, result: r };
+        mapped.set(key, out);
+      }
+      per.set(t.name, out);
     }
     return { site: ev.site, targets: per };
   });

@@ -49,6 +49,9 @@ interface DocResult {
   findings: Finding[];
 }
 
+/** Up to this many targets, a hover on a type no slice covers waits while they are read; beyond, they are read in the background. */
+const HOVER_WAIT_TARGETS = 16;
+
 /** The analysis key of an arch: one analyzer (and one document state) per arch present among the targets. */
 type ArchKey = Arch;
 
@@ -135,7 +138,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /** Queues a reconfigure after the one in progress: settings, corelens.json and watched files all lead here. */
   function reconfigure(): Promise<void> {
-    reconfiguring = reconfiguring.then(applyConfiguration, (e) => log(`reconfigure failed: ${(e as Error).message}`));
+    // Each run catches its own failure, so the queue never rejects and the next run always runs.
+    reconfiguring = reconfiguring.then(applyConfiguration).catch((e) => log(`reconfigure failed: ${e instanceof Error ? e.stack : String(e)}`));
     return reconfiguring;
   }
 
@@ -345,9 +349,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    * (slices widened first when the document relocates a root type no slice covers), and publishes the findings.
    */
   async function check(uri: string): Promise<DocResult | undefined> {
+    if (!documents.get(uri)) return undefined;
+    // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
+    await reconfiguring;
+    await targetsLoading;
     const doc = documents.get(uri);
     if (!doc) return undefined;
-    await targetsLoading;
     const version = doc.version;
     const text = doc.getText();
     let groups = archGroups(targets.ready());
@@ -466,7 +473,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const range = { start: w.start, end: w.end };
     if (w.keyword) {
       // A type no slice covers is read now (once per target; the cache keeps it): what "full BTF on demand" costs.
-      await coverNames([w.word]);
+      // A few targets are read while the hover waits; a fleet is read in the background and the hover says so.
+      if (!targets.covers([w.word])) {
+        const widen = coverNames([w.word]);
+        if (targets.specs.length > HOVER_WAIT_TARGETS) {
+          void widen.catch(() => undefined);
+          const n = targets.specs.length;
+          return { contents: { kind: MarkupKind.Markdown, value: `\`${w.keyword} ${w.word}\`: reading it from the ${n} targets' BTF (once; then cached). Hover again in a moment.` }, range };
+        }
+        await widen;
+      }
       const md = typeHoverMarkdown(w.keyword, w.word, targets.ready());
       return md ? { contents: { kind: MarkupKind.Markdown, value: md }, range } : null;
     }
