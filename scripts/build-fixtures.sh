@@ -101,8 +101,9 @@ if [ "${1:-}" = "--check" ]; then
 	for d in objects targets; do
 		compare_dir build-fixtures "$chk/$d" "test-fixtures/$d" || status=1
 	done
-	# the userspace apps (issue 8) have their own script
+	# the userspace apps (issue 8) and the realistic corpus have their own scripts
 	scripts/build-apps.sh --check || status=1
+	scripts/build-corpus.sh --check || status=1
 	[ $status = 0 ] && echo "build-fixtures: up to date"
 	exit $status
 fi
@@ -110,3 +111,4 @@ rm -f test-fixtures/objects/*.o test-fixtures/targets/*.btf
 build_into test-fixtures
 echo "build-fixtures: built $(ls test-fixtures/objects | wc -l) objects, $(ls test-fixtures/targets/*.btf | wc -l) targets"
 scripts/build-apps.sh
+scripts/build-corpus.sh

@@ -44,3 +44,6 @@
 ; object-like macros (upper case by convention) that may expand to a member access
 ((identifier) @core.name
   (#match? @core.name "^[A-Z_][A-Z0-9_]*$"))
+
+; `p[k]` on a pointer to a preserve_access_index record (`&tp[1]` is relocated with access "1")
+(subscript_expression) @core.index

@@ -20,9 +20,9 @@ import { LiveSite, SiteEvaluation } from './features/evaluate';
 import { plainAccessFindings } from './features/plainAccess';
 import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
-import { Arch, archDefines, hostArch } from './targets/arch';
+import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
-import { CONFIG_FILE, ConfigProblem, readConfigFile, resolveTargets } from './targets/config';
+import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets } from './targets/config';
 import { TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 
@@ -30,6 +30,8 @@ import { STATUS_METHOD, serverStatus } from './status';
 export interface Settings {
   targets?: unknown;
   includePaths?: string[];
+  /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`); `__TARGET_ARCH_<arch>` selects the arch. */
+  defines?: string[];
   severity?: Partial<Record<string, SeveritySetting>>;
   inlayHints?: { offsets?: InlayMode };
   /** Use the bundled kernels when no target is configured (default true). */
@@ -72,6 +74,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let settings: Settings = {};
   let configProblems: ConfigProblem[] = [];
   let includePaths: string[] = [];
+  /** The defines the current analyzer was created with (a change makes a new analyzer). */
+  let defines: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
   let includeVersion = 0;
   /** Per document and arch: the include-path version its analyzer last analysed it with (else a full analysis). */
@@ -153,11 +157,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     let specs: TargetSpec[] = [];
     const inc = [...(settings.includePaths ?? [])];
     const fleets: { fleet: FleetConfig; file?: string }[] = [];
+    const defs = readDefines(settings.defines, problems);
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
       specs.push(...file.targets);
       inc.push(...file.includePaths);
+      defs.push(...(file.defines ?? []));
       problems.push(...file.problems);
       if (file.btfhub) fleets.push({ fleet: file.btfhub, file: path.join(root, CONFIG_FILE) });
     }
@@ -177,15 +183,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       for (const n of got.notes) log(`btfhub: ${n}`);
     }
     if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
-    const key = JSON.stringify({ specs, inc, problems });
+    const key = JSON.stringify({ specs, inc, defs, problems });
     if (key === appliedKey && !targetsDirty) {
-      // Same targets and include paths (a settings echo, or only severities changed): re-check, load nothing.
+      // Same targets, include paths and defines (a settings echo, or only severities changed): re-check, load nothing.
       for (const doc of documents.all()) schedule(doc, 0);
       return;
     }
     appliedKey = key;
     targetsDirty = false;
     configProblems = problems;
+    if (defs.join('\u0000') !== defines.join('\u0000')) {
+      // The macro state of every header changes: new analyzers (their header caches are keyed by the defines anyway).
+      defines = defs;
+      analyzers.clear();
+      analysedWith.clear();
+    }
     if (JSON.stringify(inc) !== JSON.stringify(includePaths)) includeVersion++;
     includePaths = inc;
     targets.configure(specs);
@@ -308,11 +320,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
   }
 
-  /** The analyzer of an arch (created on first use): that arch's `__TARGET_ARCH_*` predefined. */
+  /**
+   * The analyzer of an arch (created on first use): that arch's `__TARGET_ARCH_*` predefined, then the configured
+   * defines (a configured `__TARGET_ARCH_*` says the program is built for that arch only: see archGroups).
+   */
   function analyzerFor(arch: ArchKey): Promise<Analyzer> {
     let a = analyzers.get(arch);
     if (!a) {
-      a = createAnalyzer({ defines: archDefines(arch) });
+      const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines] });
       analyzers.set(arch, a);
     }
     return a;
@@ -320,9 +336,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /** Ready targets grouped by the arch whose analysis serves them (targets of unknown arch join the largest group). */
   function archGroups(ready: readonly ReadyTarget[]): { arch: ArchKey; targets: ReadyTarget[] }[] {
-    const plan = planArches(ready.map((t) => t.info.arch));
+    const plan = planArches(ready.map((t) => t.info.arch), declaredArch());
     const groups = plan.groups.map((g) => ({ arch: g.arch, targets: g.indices.map((i) => ready[i]!) }));
-    return groups.length ? groups : [{ arch: hostArch() ?? 'x86_64', targets: [] }];
+    return groups.length ? groups : [{ arch: declaredArch() ?? hostArch() ?? 'x86_64', targets: [] }];
+  }
+
+  /** The arch a configured `-D__TARGET_ARCH_<arch>` selects: the program is built for it alone. */
+  function declaredArch(): Arch | undefined {
+    for (const d of defines) {
+      const m = /^__TARGET_ARCH_(\w+)/.exec(d);
+      if (m) return parseArch(m[1]);
+    }
+    return undefined;
   }
 
   function schedule(doc: TextDocument, delayMs = 80): void {
@@ -416,6 +441,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         diagnostics.push({
           range: n.range, source: 'corelens', code: 'core-analysis', message: n.message,
           severity: n.severity === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+        });
+      }
+    }
+    // Built for one arch (a configured -D__TARGET_ARCH_*): the other arch's targets are left out, said once.
+    const declared = declaredArch();
+    if (declared) {
+      const ready = targets.ready();
+      const skipped = planArches(ready.map((t) => t.info.arch), declared).skipped.map((k) => ({ name: ready[k.index]!.name, arch: k.arch }));
+      if (skipped.length) {
+        diagnostics.push({
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, source: 'corelens', code: 'core-analysis',
+          severity: DiagnosticSeverity.Information, message: archSkipNote(declared, `-D__TARGET_ARCH_${targetArchName(declared)} in the configuration`, skipped),
         });
       }
     }

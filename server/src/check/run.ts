@@ -222,7 +222,8 @@ async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arc
     if (!notes.includes(note)) notes.push(note); // every arch's analysis says it: once is enough
   }
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
-  return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites as AnalysedSite[] };
+  // a function no program reaches is not in the object: its sites (listed for the editor) are not checked
+  return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites.filter((s) => !s.unreached) as AnalysedSite[] };
 }
 
 /** `prog.bpf.o`, `prog.bpfel.o`, `prog.o` → `prog.bpf.c` (or `prog.c`) in the same folder, when it exists. */

@@ -1,4 +1,5 @@
-// `corelens sites FILE.bpf.c [-I DIR ...] [--json]`: every live CO-RE site of a source file, with its guards.
+// `corelens sites FILE.bpf.c [-I DIR ...] [-D NAME[=VALUE] ...] [--json]`: every live CO-RE site of a source file (one
+// per relocation clang would emit: per program and inlined call), with its guards and call chain.
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -18,12 +19,13 @@ export async function sitesCommand(args: string[], io: Io): Promise<number> {
     if (a === '--json') json = true;
     else if (a === '-I') { const v = args[++i]; if (!v) { io.err('sites: -I needs a directory'); return 2; } includes.push(v); }
     else if (a.startsWith('-I')) includes.push(a.slice(2));
+    else if (a === '-D') { const v = args[++i]; if (!v) { io.err('sites: -D needs NAME or NAME=VALUE'); return 2; } defines.push(v); }
     else if (a.startsWith('-D')) defines.push(a.slice(2));
     else if (a.startsWith('-')) { io.err(`sites: unknown option ${a}`); return 2; }
     else if (file) { io.err('sites: one source file at a time'); return 2; }
     else file = a;
   }
-  if (!file) { io.err('usage: corelens sites FILE.bpf.c [-I DIR ...] [--json]'); return 2; }
+  if (!file) { io.err('usage: corelens sites FILE.bpf.c [-I DIR ...] [-D NAME[=VALUE] ...] [--json]'); return 2; }
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -35,6 +37,9 @@ export async function sitesCommand(args: string[], io: Io): Promise<number> {
   const a = analyzer.analyze(path.resolve(file), text, { includePaths: includes.map((d) => path.resolve(d)) });
   const sites = a.sites.map((s) => ({
     kind: RELO_KIND_NAMES[s.kind]!, localType: s.localType, access: s.access, line: s.range.start.line + 1, column: s.range.start.character + 1,
+    ...(s.program ? { program: s.program, section: s.section } : { unreached: true }),
+    ...(s.origin ? { file: s.origin.file, fileLine: s.origin.range.start.line + 1 } : {}),
+    ...(s.chain.length ? { chain: s.chain.map((c) => c.func) } : {}),
     guards: s.guards.map((g) => ({ kind: RELO_KIND_NAMES[g.kind]!, localType: g.localType, access: g.access, when: g.when })),
   }));
   if (json) {

@@ -40,6 +40,9 @@ export interface LiveSite {
   directBitfield?: boolean;
   /** Width in bytes the program reads, when the read has a fixed width (direct loads, BPF_CORE_READ). */
   readSize?: number;
+  /** The program (SEC function or subprogram) whose code holds the relocation, when the analysis knows it: a
+   * helper inlined into two programs is one site per program. */
+  program?: string;
 }
 
 export interface TargetRef {

@@ -163,7 +163,9 @@ export interface LensData {
 /** Per program: how many of its relocations resolve on how many targets, and which targets fail. */
 export function programLenses(programs: readonly ProgramInfo[], evals: readonly SiteEvaluation[], targetNames: readonly string[]): LensData[] {
   return programs.map((p) => {
-    const mine = evals.filter((e) => contains(p.range, e.site.range.start));
+    // by the program the relocation belongs to (a BPF_KPROBE body is an inlined inner function, a helper may live
+    // in a header); by position for sites from an analysis that does not say
+    const mine = evals.filter((e) => (e.site.program !== undefined ? e.site.program === p.name : contains(p.range, e.site.range.start)));
     const failing = targetNames.filter((n) => mine.some((e) => {
       const st = e.targets.get(n);
       return st && st.runs !== false && st.result.status !== 'ok';

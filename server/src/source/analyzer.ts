@@ -26,10 +26,13 @@ import { ReloKind } from '../core/kinds';
 import { CParser, FuncDef, TypeEnv } from './cparse';
 import { CType, Record, spell, strip } from './ctypes';
 import { LineMap, Tk } from './lexer';
-import { HeaderCache, LocalBtfBuilder, ParsedFile, parseText } from './localTypes';
+import * as fs from 'fs';
+import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './localTypes';
+import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
-import { FuncResult, RawPlain, RawSite, analyzeFunction } from './sites';
+import { FuncResult, RawPlain, analyzeFunction } from './sites';
+import { contextSites } from './contexts';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -41,7 +44,24 @@ export interface Guard {
   access: string;
   /** The site runs only when the check is nonzero (true) or zero (false). */
   when: boolean;
+  /** In this document (for a check inside a header: where the call chain enters the header). */
   range: Range;
+  /** A check written in another file: where. */
+  origin?: Origin;
+}
+
+/** Where something written in another file (a header) is. */
+export interface Origin { file: string; range: Range; line: number }
+
+/** One inlined call on the way from a program to a site. */
+export interface CallStep {
+  /** The function called. */
+  func: string;
+  /** The caller. */
+  caller: string;
+  /** The call expression, in the caller's file (`file`; undefined: this document). */
+  range: Range;
+  file?: string;
 }
 
 export interface Site {
@@ -56,7 +76,21 @@ export interface Site {
   line: number;
   /** Function the site is written in. */
   func: string;
+  /** Every check the site runs under, along the whole call chain (the program's own first). */
   guards: Guard[];
+  /** The program this relocation belongs to: a function with SEC(), a global (non-inlined) function, or a
+   * `__noinline` helper (a subprogram in .text). Undefined for a function no program reaches (`unreached`). */
+  program?: string;
+  /** ELF section clang puts the relocation in (the program's SEC, ".text" for subprograms). */
+  section?: string;
+  /** Inlined calls from the program's function to `func` (empty when the site is in the program's own body): clang
+   * emits one relocation per inlined copy, so each path is its own site. */
+  chain: CallStep[];
+  /** The site is written in another file (a header): where; `range` is then where the chain enters that file from
+   * this document (the outermost call into it). */
+  origin?: Origin;
+  /** In a function of this document that no program calls: clang emits nothing for it; shown with its own guards. */
+  unreached?: boolean;
   /** A direct member read of a bitfield on a preserve_access_index type (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
   /** Bytes the program reads at this field with a fixed width: a direct load, or a BPF_CORE_READ hop. */
@@ -88,7 +122,8 @@ export interface FunctionInfo {
    * userspace runtime (bpftime-style plugins); clang places it in ".text". */
   plugin?: boolean;
   range: Range;
-  /** Functions of this document it calls (clang inlines static ones: their sites count for this program too). */
+  /** Functions (of this document or its headers) it calls; clang inlines static ones: their sites count for this
+   * program too, once per call (see `Site.chain`). */
   calls: string[];
   /** How many times each of `calls` is called: every inlined call repeats the callee's sites. */
   callCounts: { [name: string]: number };
@@ -123,9 +158,14 @@ export interface Analysis {
 export interface AnalyzeOptions { includePaths?: readonly string[] }
 
 export interface AnalyzerOptions {
-  /** Extra `-D` style macros (name or name=value); `__TARGET_ARCH_x86` is defined by default. */
+  /**
+   * `-D` style macros (`NAME` or `NAME=VALUE`), applied after clang's predefined macros for -target bpf. When one
+   * names `__TARGET_ARCH_<arch>`, exactly that arch is defined; with none, `__TARGET_ARCH_x86` (the default).
+   */
   defines?: readonly string[];
   includePaths?: readonly string[];
+  /** Leave out the system include directories clang uses (tests of the no-libbpf fallback). */
+  noSystemIncludes?: boolean;
 }
 
 export interface ContentChange { range?: Range; text: string }
@@ -163,9 +203,14 @@ interface EnvState {
   /** Notes outside functions, anchored to the unit they follow (offsets shift with edits before them). */
   notes: { after: number; delta: number; end: number; message: string; severity: Note['severity'] }[];
   builder: LocalBtfBuilder;
-  cache: Map<string, FnEntry>;
+  /** Unit text -> the definitions it holds (a libbpf program macro makes two: the wrapper and the body). */
+  cache: Map<string, FnEntry[]>;
   /** Function-like/object-like macros that may expand to a CO-RE spot. */
   coreMacro: Map<string, boolean>;
+  /** Analyses of header functions (and summaries of any function), per definition. */
+  results: Map<FuncDef, FuncResult>;
+  /** Files read for this environment, with their stat keys. */
+  files: Map<string, string>;
 }
 
 interface DocState { text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis; envs?: EnvState }
@@ -176,23 +221,34 @@ function uriToPath(uri: string): string {
 
 /** Loads tree-sitter and returns an analyzer; analyses are synchronous afterwards. */
 export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyzer> {
-  const ts = await loadCParser();
+  // clang's answers and the parser load side by side: a first open waits for the slower of them only
+  const [ts, tc] = await Promise.all([loadCParser(), loadToolchain()]);
   const headers = new HeaderCache();
   const docs = new Map<string, DocState>();
   let versions = 0;
+  const defines = effectiveDefines(opts.defines);
+  const definesKey = defines.map(([n, v]) => `${n}=${v}`).join(' ');
+  const fileLines = new Map<string, { key: string; map: LineMap }>();
 
   const newPre = (): Preprocessor => {
     const pre = new Preprocessor();
-    for (const d of ['__TARGET_ARCH_x86', ...(opts.defines ?? [])]) {
-      const [n, v] = d.split('=');
-      pre.define(n!, v ?? '1');
-    }
-    for (const d of ['__bpf__', '__BPF__', '__BPF_TRACING__', '__clang__', '__linux__']) pre.define(d);
-    pre.define('__BYTE_ORDER__', '1234');
-    pre.define('__ORDER_LITTLE_ENDIAN__', '1234');
-    pre.define('__ORDER_BIG_ENDIAN__', '4321');
-    pre.define('NULL', '((void *)0)');
+    // clang's own predefined macros for -target bpf (no __linux__, no __x86_64__: the target is bpf), then -D
+    for (const [n, v] of tc.predefined) pre.define(n, v);
+    for (const [n, v] of defines) pre.define(n, v);
     return pre;
+  };
+
+  /** Line map of a header (sites and calls inside it carry header offsets). */
+  const linesOf = (file: string): LineMap => {
+    let key = '';
+    try { const st = fs.statSync(file); key = `${st.mtimeMs}:${st.size}`; } catch { /* gone */ }
+    const have = fileLines.get(file);
+    if (have && have.key === key) return have.map;
+    let text = '';
+    try { text = fs.readFileSync(file, 'utf8'); } catch { /* empty */ }
+    const map = new LineMap(text);
+    fileLines.set(file, { key, map });
+    return map;
   };
 
   const run = (uri: string, st: DocState): Analysis => {
@@ -204,10 +260,11 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const units = findUnits(ts, st.tree, text);
     const key = envKey(text, units);
     const stats: AnalysisStats = { full: false, functions: 0, analysed: 0, reused: 0, skipped: 0, unattributed: 0 };
+    const includePaths = [...st.includePaths, ...(opts.includePaths ?? []), ...(opts.noSystemIncludes ? [] : tc.includeDirs)];
 
     // ---- the type environment: reuse it, or build a new version
     let es = st.envs;
-    const fast = !!es && es.fastOk && es.key === key && headers.fresh()
+    const fast = !!es && es.fastOk && es.key === key && headers.fresh(es.files)
       && units.every((u) => u.env || es!.cache.has(u.text) || u.start > es!.lastDirective);
     let funcsByUnit: Map<Unit, FuncDef[]>;
     if (!fast) {
@@ -216,8 +273,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       const env = new TypeEnv();
       let parsed: ParsedFile;
       const envNotes: { start: number; end: number; message: string; severity: Note['severity'] }[] = [];
+      const tu = newTu(pre, includePaths, definesKey);
       try {
-        parsed = parseText(text, file, pre, headers, [...st.includePaths, ...(opts.includePaths ?? [])], 0, env);
+        parsed = parseText(text, file, tu, 0, env, headers);
       } catch (e) {
         envNotes.push({ start: 0, end: 0, message: `${file}: analysis failed: ${(e as Error).message}`, severity: 'error' });
         parsed = { env, funcs: [], notes: [] };
@@ -239,17 +297,21 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         assigned.add(f);
       }
       es = {
-        version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? false, lastDirective: lastDirective(text),
-        fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message))
-          && [...funcsByUnit.values()].every((l) => l.length === 1),
+        // kernelRegs feeds the built-in fallback for program macros the libbpf headers found do not define (BPF_UPROBE
+        // is libbpf >= 1.2; Debian 12 ships 1.1): kernel pt_regs names when vmlinux.h (or __KERNEL__) is in effect
+        version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? (pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__')), lastDirective: lastDirective(text),
+        fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message)),
         notes: envNotes.map((n) => anchorNote(n, plain)),
-        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(),
+        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files),
       };
       st.envs = es;
       // functions the structure query did not find (macro-generated definitions): typed on every run, unattributed
+      // (a function holding directives is one of them: tree-sitter still delimits it, so its CO-RE spots are known)
+      const envUnits = units.filter((x) => x.env);
       for (const f of parsed.funcs) {
         if (!f.body || assigned.has(f)) continue;
-        const fake: Unit = { start: f.start, end: f.end, text: '', node: undefined as unknown as TsNode, env: true };
+        const node = envUnits.find((x) => x.start <= f.end - 1 && f.end - 1 < x.end)?.node;
+        const fake: Unit = { start: f.start, end: f.end, text: '', node: node ?? (undefined as unknown as TsNode), env: true };
         funcsByUnit.set(fake, [f]);
       }
     } else {
@@ -264,74 +326,97 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     syntaxNotes(st, rng, notes);
 
     // ---- functions: cached, or (re)parsed and typed
-    const entries: { unit: Unit; e: FnEntry }[] = [];
-    const live = new Set<FuncDef>();
     const ordered = [...new Set([...units.filter((u) => !u.env), ...funcsByUnit.keys()])].sort((a, b) => a.start - b.start);
-    for (const u of ordered) {
-      const hit = u.text ? E.cache.get(u.text) : undefined;
-      if (hit && !(stats.full && funcsByUnit.has(u))) { entries.push({ unit: u, e: hit }); live.add(hit.def); stats.reused++; continue; }
-      let defs = funcsByUnit.get(u);
-      if (!defs && fast) {
-        // re-preprocess and re-parse just this function in the existing environment
+    // first every changed unit is re-parsed (its new definitions must be visible to the callers re-typed below)
+    const changed = new Set<string>();
+    if (fast) {
+      for (const u of ordered) {
+        if (u.text && E.cache.has(u.text)) continue;
         const toks = E.pre.run(text, { onInclude: () => undefined }, u.start, u.end).filter((t): t is import('./lexer').Token => !('include' in t));
         const p = new CParser(toks, E.env);
-        defs = [];
+        const defs: FuncDef[] = [];
         while (!p.done) {
           const at = p.i;
-          try { p.topLevel((f) => defs!.push(f)); } catch { p.skipStatement(); }
+          try { p.topLevel((f) => defs.push(f)); } catch { p.skipStatement(); }
           if (p.i === at) p.i++;
         }
+        funcsByUnit.set(u, defs);
+        for (const f of defs) changed.add(f.name);
       }
-      for (const f of defs ?? []) {
+      // names whose old definition is gone count as changed too
+      const now = new Set(ordered.flatMap((u) => (u.text && E.cache.get(u.text)?.map((e) => e.def.name)) || []));
+      for (const [, l] of E.cache) for (const e of l) if (!now.has(e.def.name)) changed.add(e.def.name);
+      for (const [d] of E.results) if (changed.has(d.name)) E.results.delete(d);
+    }
+    const entries: { unit: Unit; e: FnEntry }[] = [];
+    const live = new Set<FuncDef>();
+    const summaryStack = new Set<FuncDef>();
+    const resultOf = (f: FuncDef): FuncResult | undefined => {
+      const have = E.results.get(f);
+      if (have) return have;
+      if (summaryStack.has(f) || summaryStack.size > 24) return undefined;
+      summaryStack.add(f);
+      try {
+        const r = analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs, summaryOf: resultOf });
+        E.results.set(f, r);
+        return r;
+      } finally { summaryStack.delete(f); }
+    };
+    const newCache = new Map<string, FnEntry[]>();
+    for (const u of ordered) {
+      const hit = u.text ? E.cache.get(u.text) : undefined;
+      if (hit && !(stats.full && funcsByUnit.has(u)) && !funcsByUnit.has(u)) {
+        const list: FnEntry[] = [];
+        for (const h of hit) {
+          // a cached function whose callee changed is re-typed (summaries, parameter use, inlined guards)
+          const stale = [...h.res.deps].some((n) => changed.has(n));
+          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf) : h;
+          if (stale) stats.analysed++; else stats.reused++;
+          if (!stale) E.results.set(h.def, h.res);
+          list.push(e);
+          entries.push({ unit: u, e });
+          live.add(e.def);
+        }
+        if (u.text) newCache.set(u.text, list);
+        continue;
+      }
+      const list: FnEntry[] = [];
+      for (const f of funcsByUnit.get(u) ?? []) {
         if (!f.body) continue;
-        const e = analyzeUnit(ts, E, u, f);
-        if (u.text) E.cache.set(u.text, e);
+        const e = analyzeUnit(ts, E, u, f, resultOf);
+        list.push(e);
         entries.push({ unit: u, e });
         live.add(f);
         if (e.skipped) stats.skipped++; else stats.analysed++;
       }
+      if (u.text) newCache.set(u.text, list);
     }
     // names of functions that disappeared must not resolve any more (calls, prototypes stay as declared)
     if (fast) for (const [n, f] of [...E.env.funcs]) if (f.body && !live.has(f)) E.env.funcs.delete(n);
-    for (const [k, v] of E.cache) if (!live.has(v.def)) E.cache.delete(k);
+    E.cache = newCache;
 
     // ---- public shapes
     const builder = E.builder;
-    const sites: Site[] = [];
     const plainAccesses: PlainAccess[] = [];
     const functions: FunctionInfo[] = [];
+    const deltaOf = new Map<FuncDef, number>();
+    for (const { unit, e } of entries) deltaOf.set(e.def, unit.env ? 0 : unit.start - e.base);
     for (const { unit, e } of entries) {
-      const d = unit.env ? 0 : unit.start - e.base;
-      const made = new Map<RawSite, Site>();
-      const toSite = (r: RawSite): Site => {
-        const have = made.get(r);
-        if (have) return have;
-        const s: Site = {
-          kind: r.kind, typeId: builder.idOf(r.root), localType: spell(r.root as CType), access: r.access.join(':'),
-          range: rng(r.start + d, r.end + d), line: lines.position((r.expStart ?? r.start) + d).line, func: r.func, guards: [],
-        };
-        if (r.directBitfield) s.directBitfield = true;
-        if (r.readSize !== undefined) s.readSize = r.readSize;
-        if (r.unalignedLoad) s.unalignedLoad = true;
-        made.set(r, s);
-        s.guards = r.guards.map((g) => {
-          const c = toSite(g.check);
-          return { kind: c.kind, typeId: c.typeId, localType: c.localType, access: c.access, when: g.when, range: c.range };
-        });
-        return s;
-      };
-      for (const r of e.res.sites) sites.push(toSite(r));
+      const d = deltaOf.get(e.def)!;
       for (const p of e.res.plain) plainAccesses.push(toPlain(p, d, builder, rng));
       for (const n of e.res.notes) notes.push({ range: rng(n.start + d, n.end + d), message: n.message, severity: 'info' });
       const f = e.def;
       const section = f.section ?? (isPlugin(f) ? '.text' : undefined);
       const callCounts: { [name: string]: number } = {};
-      for (const c of e.res.calls) callCounts[c] = (callCounts[c] ?? 0) + 1;
+      for (const c of e.res.calls) callCounts[c.name] = (callCounts[c.name] ?? 0) + 1;
       const info: FunctionInfo = { name: f.name, section, static: f.static, range: rng(f.start + d, f.end + d), calls: Object.keys(callCounts), callCounts };
+      (info as FunctionInfo & { cost?: number }).cost = e.res.cost;
       if (section && !f.section) info.plugin = true;
       functions.push(info);
       stats.unattributed += e.unattributed;
+      void unit;
     }
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf });
     stats.functions = entries.length;
     return {
       uri, sites, notes, functions, plainAccesses, stats,
@@ -340,13 +425,18 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   };
 
   /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. */
-  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef): FnEntry => {
+  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined): FnEntry => {
     const spots = u.node ? coreSpots(h, E, u.node) : undefined;
-    // broken functions are always typed: the typer's notes say what cannot be known
-    if (spots && spots.length === 0 && !u.node.hasError) {
-      return { base: u.start, def: f, res: { sites: [], plain: [], notes: [], calls: [] }, skipped: true, unattributed: 0 };
+    // broken functions are always typed: the typer's notes say what cannot be known; a function calling a helper
+    // with a body is typed too (its calls carry the helper's sites into this program)
+    const callsHelper = spots && spots.length === 0 && (f.body ?? []).some((t, i, a) => a[i + 1]?.s === '(' && !!E.env.func(t.s)?.body);
+    if (spots && spots.length === 0 && !u.node.hasError && !callsHelper) {
+      const res: FuncResult = { sites: [], plain: [], notes: [], calls: [], deps: new Set() };
+      E.results.set(f, res);
+      return { base: u.start, def: f, res, skipped: true, unattributed: 0 };
     }
-    const res = analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs });
+    E.results.delete(f);
+    const res = resultOf(f) ?? analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs });
     let unattributed = spots ? 0 : res.sites.length;
     if (spots) {
       for (const s of res.sites) {
@@ -508,7 +598,11 @@ function macroMayCore(E: EnvState, name: string, depth: number): boolean {
   const m = E.pre.macros.get(name);
   if (!m || depth > 16) return false;
   E.coreMacro.set(name, false);
-  const yes = m.body.some((t) => t.s === '->' || t.s === '.'
+  // a macro calling one of its parameters (an X-macro list, `LIST(X)`) becomes whatever its argument is: the
+  // argument may be a macro #undef'd since (a function-local `#define X`), so assume it may be CO-RE
+  const params = m.params;
+  const callsParam = !!params && m.body.some((t, i) => t.t === Tk.Ident && params.includes(t.s) && m.body[i + 1]?.s === '(');
+  const yes = callsParam || m.body.some((t) => t.s === '->' || t.s === '.'
     || (t.t === Tk.Ident && (/^(BPF_CORE_|bpf_core_|__builtin_(preserve|btf))/.test(t.s) || (t.s !== name && macroMayCore(E, t.s, depth + 1)))));
   E.coreMacro.set(name, yes);
   return yes;

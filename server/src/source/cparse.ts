@@ -14,23 +14,29 @@ export class TypeEnv {
   readonly enumConsts = new Map<string, { value: bigint; type: EnumT }>();
   readonly globals = new Map<string, CType>();
   readonly funcs = new Map<string, FuncDef>();
-  /** Headers included so far, searched after this file's own names (shared, never copied: headers are cached). */
-  private readonly imports: TypeEnv[] = [];
+  /** Header environments visible from here (flat: each is searched at its own names only, never its imports, so a
+   * chain of N headers costs N lookups, not 2^N). */
+  imports: TypeEnv[] = [];
   private find<T>(get: (e: TypeEnv) => T | undefined): T | undefined {
     for (let i = this.imports.length - 1; i >= 0; i--) {
-      const v = this.imports[i]!.lookup(get);
+      const v = get(this.imports[i]!);
       if (v !== undefined) return v;
     }
     return undefined;
   }
-  private lookup<T>(get: (e: TypeEnv) => T | undefined): T | undefined { return get(this) ?? this.find(get); }
   tag(key: string): Record | EnumT | undefined { return this.tags.get(key) ?? this.find((e) => e.tags.get(key)); }
   typedef(n: string): CType | undefined { return this.typedefs.get(n) ?? this.find((e) => e.typedefs.get(n)); }
   enumConst(n: string): { value: bigint; type: EnumT } | undefined { return this.enumConsts.get(n) ?? this.find((e) => e.enumConsts.get(n)); }
   global(n: string): CType | undefined { return this.globals.get(n) ?? this.find((e) => e.globals.get(n)); }
-  func(n: string): FuncDef | undefined { return this.funcs.get(n) ?? this.find((e) => e.funcs.get(n)); }
+  /** A function by name; a definition (with a body) wins over a prototype seen elsewhere. */
+  func(n: string): FuncDef | undefined {
+    const own = this.funcs.get(n);
+    if (own?.body) return own;
+    for (let i = this.imports.length - 1; i >= 0; i--) { const v = this.imports[i]!.funcs.get(n); if (v?.body) return v; }
+    return own ?? this.find((e) => e.funcs.get(n));
+  }
   /** Makes a header's names visible from here on. */
-  absorb(o: TypeEnv): void { if (!this.imports.includes(o)) this.imports.push(o); }
+  absorb(o: TypeEnv): void { if (o !== this && !this.imports.includes(o)) this.imports.push(o); }
 }
 
 export interface FuncDef {
@@ -47,9 +53,16 @@ export interface FuncDef {
   /** libbpf program macro wrapping the definition: BPF_KPROBE etc. */
   progMacro?: string;
   nameTok?: Token;
+  /** The header the definition is written in (absolute path); undefined for the analysed document itself. */
+  file?: string;
+  /** `__attribute__((noinline))` (libbpf's `__noinline`): clang keeps it a BPF-to-BPF call, never inlined. */
+  noinline?: boolean;
+  /** `__attribute__((always_inline))` or `inline`. */
+  inline?: boolean;
 }
 
-export type Expr = { start: number; end: number; exp?: { start: number; end: number } } & (
+/** `mac`: the expression's first token came from a macro body (`((T)(src))` in BPF_CORE_READ's expansion). */
+export type Expr = { start: number; end: number; exp?: { start: number; end: number }; mac?: boolean } & (
   | { e: 'id'; name: string }
   | { e: 'num'; v: bigint }
   | { e: 'str' }
@@ -148,14 +161,14 @@ export class CParser {
     const t = this.peek(k);
     if (!t || t.t !== Tk.Ident) return false;
     if (TYPE_KW.has(t.s)) return true;
-    if (this.locals?.(t.s)) return false;
+    if (this.localType(t.s)) return false;
     return this.env.typedef(t.s) !== undefined;
   }
 
   // ------------------------------------------------------------------ declarations
 
   /** Attributes: returns what layout/CO-RE cares about. */
-  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string }): void {
+  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean }): void {
     for (;;) {
       const t = this.peek();
       if (!t) return;
@@ -167,17 +180,19 @@ export class CParser {
         for (let k = 0; k < inner.length; k++) {
           const s = inner[k]!.s;
           if (s === 'packed' || s === '__packed__') into.packed = true;
-          else if (s === 'preserve_access_index') into.pai = true;
+          else if (s === 'preserve_access_index' || s === '__preserve_access_index__') into.pai = true;
+          else if (s === 'noinline' || s === '__noinline__') into.noinline = true;
+          else if (s === 'always_inline' || s === '__always_inline__') into.inline = true;
           else if ((s === 'aligned' || s === '__aligned__') && inner[k + 1]?.s === '(') {
             const close = inner.findIndex((x, j) => j > k + 1 && x.s === ')');
             const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
             into.align = Number(sub.constExpr());
           } else if ((s === 'aligned' || s === '__aligned__')) into.align = 8;
-          else if (s === 'section' && inner[k + 2]?.t === Tk.String) into.section = inner[k + 2]!.s.slice(1, -1);
+          else if (s === 'section' && inner[k + 2]?.t === Tk.String) into.section = joinStrings(inner, k + 2);
         }
       } else if (t.s === 'SEC' && this.is('(', 1)) {
         const str = this.peek(2);
-        if (str?.t === Tk.String) into.section = str.s.slice(1, -1);
+        if (str?.t === Tk.String) into.section = joinStrings(this.toks, this.i + 2);
         this.i++;
         this.skipGroup();
       } else if (t.s === '__section' && this.is('(', 1)) {
@@ -191,7 +206,7 @@ export class CParser {
   }
 
   /** Declaration specifiers: the base type plus storage class words. Undefined if none found. */
-  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string } = {}): CType | undefined {
+  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean } = {}): CType | undefined {
     let base: CType | undefined;
     const words: string[] = [];
     const quals: ('const' | 'volatile' | 'restrict')[] = [];
@@ -221,12 +236,12 @@ export class CParser {
         else {
           const st = this.i;
           this.depthSkipTo(')');
-          base = this.typeofHook?.(this.toks.slice(st, this.i)) ?? INT;
+          base = this.typeofHook?.(this.toks.slice(st, this.i), (n) => this.localType(n)) ?? INT;
         }
         this.eat(')');
         continue;
       }
-      if (!base && !words.length && !this.locals?.(s)) {
+      if (!base && !words.length && !this.localType(s)) {
         const td = this.env.typedef(s);
         if (td) { base = { k: 'typedef', name: s, to: td }; this.i++; continue; }
       }
@@ -242,7 +257,15 @@ export class CParser {
   }
 
   /** Hook for `typeof(expr)`: sites.ts installs an expression typer. */
-  typeofHook?: (toks: Token[]) => CType | undefined;
+  typeofHook?: (toks: Token[], locals: (n: string) => CType | undefined) => CType | undefined;
+
+  /** Block scopes of the body being parsed: `typeof(local)` (every BPF_CORE_READ has one) is typed at parse time. */
+  private scopes: Map<string, CType>[] = [];
+  /** A local variable's type: this parser's scopes, then the caller's. */
+  localType(n: string): CType | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) { const t = this.scopes[i]!.get(n); if (t) return t; }
+    return this.locals?.(n);
+  }
 
   private depthSkipTo(close: string): void {
     let depth = 0;
@@ -452,7 +475,7 @@ export class CParser {
       else t = { k: 'func', ret: t, params: s.fn, variadic: s.variadic };
     }
     if (innerStart >= 0) {
-      const sub = new CParser(this.toks.slice(innerStart, innerEnd), this.env, this.locals);
+      const sub = new CParser(this.toks.slice(innerStart, innerEnd), this.env, (n) => this.localType(n));
       const d = sub.declarator(t);
       return d;
     }
@@ -504,9 +527,9 @@ export class CParser {
     const st = this.i;
     const first = this.peek()!;
     if (first.s === ';') { this.i++; return; }
-    if (first.s === '_Static_assert') { this.skipStatement(); return; }
+    if (first.s === '_Static_assert' || first.s === 'asm' || first.s === '__asm__') { this.skipStatement(); return; }
     const storage: string[] = [];
-    const attrs: { section?: string; pai?: boolean } = {};
+    const attrs: { section?: string; pai?: boolean; noinline?: boolean; inline?: boolean } = {};
     const base = this.declSpecs(storage, attrs);
     if (!base) {
       // expression statement at top level: SEC("...") before a function or an unknown macro invocation
@@ -536,18 +559,28 @@ export class CParser {
             params = pairs;
           }
         }
+        // attributes of earlier declarations apply to the definition (libbpf's BPF_KPROBE puts SEC() on a prototype)
+        const proto = this.env.func(name);
         const f: FuncDef = {
-          name, type: d.type, params, static: storage.includes('static'), body: this.toks.slice(bodyStart, this.i - 1),
-          start: first.exp?.start ?? first.start, end: this.toks[this.i - 1]!.end, section: attrs.section, progMacro,
+          name, type: d.type, params, static: storage.includes('static') || !!proto?.static, body: this.toks.slice(bodyStart, this.i - 1),
+          start: first.exp?.start ?? first.start, end: this.toks[this.i - 1]!.end, section: attrs.section ?? (proto && !proto.body ? proto.section : undefined), progMacro,
           nameTok: progMacro ? d.type.params[0]?.tok : d.tok,
         };
+        if (attrs.noinline || storage.includes('__noinline') || (proto && !proto.body && proto.noinline)) f.noinline = true;
+        if (attrs.inline || storage.includes('__always_inline') || storage.includes('inline') || storage.includes('__inline') || storage.includes('__inline__') || proto?.inline) f.inline = true;
         this.env.funcs.set(name, f);
         onFunc(f);
         return;
       }
       if (isTypedef) { if (d.name) this.env.typedefs.set(d.name, d.type); }
       else if (d.type.k === 'func') {
-        if (d.name && !this.env.funcs.has(d.name)) this.env.funcs.set(d.name, { name: d.name, type: d.type, params: d.type.params, static: false, start: first.start, end: first.end });
+        if (d.name && !this.env.funcs.has(d.name)) {
+          const proto: FuncDef = { name: d.name, type: d.type, params: d.type.params, static: storage.includes('static'), start: first.start, end: first.end };
+          if (attrs.section) proto.section = attrs.section;
+          if (attrs.noinline) proto.noinline = true;
+          if (attrs.inline || storage.includes('inline')) proto.inline = true;
+          this.env.funcs.set(d.name, proto);
+        }
       } else if (d.name) {
         this.env.globals.set(d.name, d.type);
         onVar?.({ name: d.name, type: d.type, tok: d.tok, isTypedef, storage });
@@ -634,10 +667,10 @@ export class CParser {
       this.eat(')');
       if (this.is('{')) {
         const init = this.initList();
-        return { e: 'cast', type, x: init, start: pos(t), end: init.end };
+        return { e: 'cast', type, x: init, start: pos(t), end: init.end, mac: !!t.exp };
       }
       const x = this.castExpr();
-      return { e: 'cast', type, x, start: pos(t), end: x.end };
+      return { e: 'cast', type, x, start: pos(t), end: x.end, mac: !!t.exp };
     }
     return this.unaryExpr();
   }
@@ -704,7 +737,7 @@ export class CParser {
         }
         if (cur.length || raw.length) raw.push(cur);
         for (const r of raw) {
-          const sub = new CParser(r, this.env, this.locals);
+          const sub = new CParser(r, this.env, (n) => this.localType(n));
           sub.typeofHook = this.typeofHook;
           if (sub.isTypeStart() && !(sub.peek()?.s === 'sizeof')) {
             const type = sub.typeName();
@@ -740,7 +773,9 @@ export class CParser {
     if (t.s === '(') {
       if (this.is('{')) {
         this.i++;
+        this.scopes.push(new Map());
         const body = this.blockItems();
+        this.scopes.pop();
         this.eat('}');
         const close = this.peek();
         this.eat(')');
@@ -749,7 +784,7 @@ export class CParser {
       const x = this.expr();
       const close = this.peek();
       this.eat(')');
-      return { ...x, start: t.start, end: close?.end ?? x.end } as Expr;
+      return { ...x, start: t.start, end: close?.end ?? x.end, mac: !!t.exp || x.mac } as Expr;
     }
     if (t.s === '{') { this.i--; return this.initList(); }
     this.i--;
@@ -794,7 +829,9 @@ export class CParser {
     const s = t.s;
     if (s === '{') {
       this.i++;
+      this.scopes.push(new Map());
       const body = this.blockItems();
+      this.scopes.pop();
       const close = this.peek();
       if (!this.eat('}')) this.notes.push({ start, end: start + 1, message: `unbalanced '{': missing '}'` });
       return { s: 'block', body, start, end: close?.end ?? start };
@@ -856,6 +893,11 @@ export class CParser {
         const body = this.is('}') ? { s: 'empty' as const, start, end: start } : this.statement();
         return { s: 'label', x, body, start, end: body.end };
       }
+      if (s === 'asm' || s === '__asm__' || s === '__asm') {
+        // inline assembly (libbpf's barrier_var in BPF_CORE_READ_BITFIELD): no CO-RE access, nothing to type
+        this.skipStatement();
+        return { s: 'empty', start, end: this.toks[this.i - 1]?.end ?? start };
+      }
       if (s === 'return') {
         this.i++;
         const x = this.is(';') ? undefined : this.expr();
@@ -902,7 +944,10 @@ export class CParser {
         let init: Expr | undefined;
         if (this.eat('=')) init = this.is('{') ? this.initList() : this.assignExpr();
         if (storage.includes('typedef')) { if (d.name) this.env.typedefs.set(d.name, d.type); }
-        else vars.push({ name: d.name, type: d.type, init, start: d.tok ? pos(d.tok) : start });
+        else {
+          vars.push({ name: d.name, type: d.type, init, start: d.tok ? pos(d.tok) : start });
+          if (d.name) (this.scopes[this.scopes.length - 1] ?? (this.scopes[0] = new Map())).set(d.name, d.type);
+        }
         if (!this.eat(',')) break;
       }
     }
@@ -983,3 +1028,10 @@ export const BUILTIN_CONSTS = new Map<string, bigint>([
 ]);
 
 export { layout, alignOf };
+
+/** Adjacent string literals from `i` on, concatenated as C does (`SEC("kprobe/" SYS_PREFIX "umount")`). */
+function joinStrings(toks: readonly Token[], i: number): string {
+  let out = '';
+  for (let k = i; toks[k]?.t === Tk.String; k++) out += toks[k]!.s.slice(1, -1);
+  return out;
+}

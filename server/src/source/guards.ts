@@ -1,16 +1,18 @@
 // Guards: which CO-RE checks must be true (or false) for a site to run, read from conditions and control flow.
 
 import { Expr, Stmt } from './cparse';
-import type { RawSite } from './sites';
+import type { CallRef, RawSite } from './sites';
 
-/** A check site with the truth value it must have. */
-export interface CheckRef { check: RawSite; when: boolean }
+/** A check site with the truth value it must have (`via`: the inlined calls leading to the function holding it). */
+export interface CheckRef { check: RawSite; when: boolean; via?: CallRef[] }
 
 export interface GuardCtx {
   /** The check site an expression evaluated to (a bpf_core_*_exists call, a field/type/enum builtin). */
   checkOf: (x: Expr) => RawSite | undefined;
   /** The initialiser of a local variable that stores a check (`bool has = bpf_core_field_exists(...)`). */
   varCheck: (name: string) => Expr | undefined;
+  /** A call of a helper whose result implies checks (`static bool has_x(void) { return bpf_core_field_exists(...); }`). */
+  callGuards?: (x: Expr, when: boolean) => CheckRef[] | undefined;
 }
 
 /**
@@ -21,6 +23,7 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
   if (depth > 16) return undefined;
   const c = g.checkOf(x);
   if (c) return [{ check: c, when }];
+  if (x.e === 'call') { const cg = g.callGuards?.(x, when); if (cg) return cg; }
   switch (x.e) {
     case 'unary':
       if (x.op === '!') return condGuards(x.x, !when, g, depth + 1);

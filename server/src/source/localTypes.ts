@@ -1,4 +1,10 @@
-// Local types: headers found and parsed once (cached by path, mtime and size), and the local BTF built from them.
+// Local types: headers found and parsed in include order (cached by path, mtime, size and the context they were
+// included in), and the local BTF built from them.
+//
+// Include order matters: a header sees the types and macros of everything included (and declared) before it, as
+// clang does, so a helper header using `__u64` from an earlier vmlinux.h parses. A header's parse is therefore keyed
+// by its context: the defines, the headers before it and the tokens of the includer before the directive. The big
+// header every program starts with (vmlinux.h) has the same context across edits and documents: parsed once.
 //
 // The BTF holds exactly the closure of the types the sites are rooted at, so the existing CO-RE engine relocates a
 // live site like an object relocation; ids differ from clang's, names and layouts do not.
@@ -10,8 +16,8 @@ import { BtfWriter, NewType } from '../btf/writer';
 import { Kind } from '../btf/types';
 import { CParser, FuncDef, TypeEnv } from './cparse';
 import { CType, Record, layout, strip } from './ctypes';
-import { Token } from './lexer';
-import { IncludeRef, PreItem, Preprocessor } from './preproc';
+import { Token, tokenize } from './lexer';
+import { IncludeRef, Macro, PreItem, Preprocessor } from './preproc';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
 
@@ -20,126 +26,222 @@ export interface ParsedFile {
   env: TypeEnv;
   funcs: FuncDef[];
   notes: LoadNote[];
-  /** bpf_tracing.h was included while __VMLINUX_H__ or __KERNEL__ was defined (kernel pt_regs names). */
+  /** bpf_tracing.h could not be found but was included while __VMLINUX_H__ or __KERNEL__ was defined (the built-in
+   * fallback then uses kernel pt_regs names). */
   kernelRegs?: boolean;
-  tracingIncluded?: boolean;
+  /** A libbpf header could not be found: the typer falls back to its built-in understanding of libbpf's macros. */
+  libbpfMissing?: boolean;
+  /** Every file read for this translation unit (the incremental path re-checks them). */
+  files?: string[];
 }
 
-interface CachedHeader { key: string; env: TypeEnv; macros: Map<string, import('./preproc').Macro>; notes: LoadNote[]; kernelRegs?: boolean; tracing?: boolean }
+/** One header's effect on a translation unit, replayable from the cache. */
+interface CachedHeader {
+  key: string;
+  /** Environments it made visible, nested headers first, its own last. */
+  envs: TypeEnv[];
+  macros: Map<string, Macro>;
+  undefs: Set<string>;
+  notes: LoadNote[];
+  once: string[];
+  /** Files (with stat keys) this parse read: any change invalidates it. */
+  files: Map<string, string>;
+  libbpfMissing?: boolean;
+  kernelRegs?: boolean;
+}
+
+/** The state of one translation unit while it is read. */
+export interface Tu {
+  pre: Preprocessor;
+  includePaths: readonly string[];
+  /** Header environments in include order (the document's env imports exactly this list). */
+  visible: TypeEnv[];
+  /** Environments being parsed (includers of the current header). */
+  stack: TypeEnv[];
+  /** Context of what came before, for the header cache key. */
+  ctx: string[];
+  once: Set<string>;
+  files: Map<string, string>;
+  /** Include directory index each file was found in (for #include_next). */
+  foundIn: Map<string, number>;
+  /** Header reads in this unit (bounded: an unguarded header including itself twice would double per level). */
+  loads: number;
+}
+
+/** Header reads one translation unit may make (real programs read a few dozen). */
+export const MAX_HEADER_LOADS = 2048;
+
+function statKey(file: string): string {
+  try { const st = fs.statSync(file); return `${st.mtimeMs}:${st.size}`; } catch { return 'missing'; }
+}
 
 /** Finds and parses includes; one instance is shared by every document of an analyzer. */
 export class HeaderCache {
   private readonly cache = new Map<string, CachedHeader>();
+  private readonly statMemo = new Map<string, string>();
 
   /** Resolves an include like clang: quoted relative to the includer first, then the include paths. */
-  resolve(ref: IncludeRef, fromFile: string, includePaths: readonly string[]): string | undefined {
-    const dirs = ref.angle ? includePaths : [path.dirname(fromFile), ...includePaths];
-    for (const d of dirs) {
+  resolve(ref: IncludeRef, fromFile: string, includePaths: readonly string[], foundIn?: Map<string, number>): { file: string; dir: number } | undefined {
+    let from = 0;
+    if (ref.next) from = (foundIn?.get(fromFile) ?? -1) + 1;
+    const cands: [string, number][] = [];
+    if (!ref.angle && !ref.next) cands.push([path.dirname(fromFile), -1]);
+    for (let i = from; i < includePaths.length; i++) cands.push([includePaths[i]!, i]);
+    for (const [d, i] of cands) {
       const p = path.resolve(d, ref.name);
-      try { if (fs.statSync(p).isFile()) return p; } catch { /* next */ }
+      try { if (fs.statSync(p).isFile()) return { file: p, dir: i }; } catch { /* next */ }
     }
     return undefined;
   }
 
-  /** True when no cached header changed on disk since it was parsed (the incremental path's precondition). */
-  fresh(): boolean {
-    for (const [file, h] of this.cache) {
-      let key = 'undefined:undefined';
-      try { const st = fs.statSync(file); key = `${st.mtimeMs}:${st.size}`; } catch { /* missing now */ }
-      if (key !== h.key) return false;
-    }
+  /** True when no file read by a cached header changed on disk since (the incremental path's precondition). */
+  fresh(files?: Map<string, string>): boolean {
+    const check = files ?? new Map([...this.cache.values()].flatMap((h) => [...h.files]));
+    for (const [file, key] of check) if (statKey(file) !== key) return false;
     return true;
   }
 
-  /** Parses a header (or returns the cached parse) and applies its macros to `pre`. */
-  load(file: string, pre: Preprocessor, includePaths: readonly string[], depth: number): CachedHeader {
-    let st: fs.Stats | undefined;
-    try { st = fs.statSync(file); } catch { /* reported below */ }
-    const key = `${st?.mtimeMs}:${st?.size}`;
-    const hit = this.cache.get(file);
-    if (hit && hit.key === key) {
-      for (const [k, v] of hit.macros) pre.macros.set(k, v);
+  /** Parses a header in the unit's current context (or replays the cached parse of that context). */
+  load(file: string, tu: Tu, depth: number): CachedHeader {
+    const key = statKey(file);
+    const ctxKey = `${file}\u0000${key}\u0000${tu.ctx.join('\u0001')}`;
+    const hit = this.cache.get(ctxKey);
+    if (hit && this.fresh(hit.files)) {
+      this.replay(hit, tu);
       return hit;
     }
-    const before = new Map(pre.macros);
+    const before = new Map(tu.pre.macros);
+    tu.pre.undefs = new Set();
+    const visibleBefore = tu.visible.length;
+    const onceBefore = new Set(tu.once);
+    const filesBefore = new Map(tu.files);
     let text = '';
     const notes: LoadNote[] = [];
     try { text = fs.readFileSync(file, 'utf8'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `${file}: ${(e as Error).message}` }); }
-    const parsed = parseText(text, file, pre, this, includePaths, depth + 1, new TypeEnv());
-    const macros = new Map<string, import('./preproc').Macro>();
-    for (const [k, v] of pre.macros) if (before.get(k) !== v) macros.set(k, v);
-    const entry: CachedHeader = { key, env: parsed.env, macros, notes: [...notes, ...parsed.notes], kernelRegs: parsed.kernelRegs, tracing: parsed.tracingIncluded };
-    this.cache.set(file, entry);
+    tu.files.set(file, key);
+    const env = new TypeEnv();
+    env.imports = [...tu.visible, ...tu.stack];
+    const parsed = parseText(text, file, tu, depth + 1, env);
+    // lookups through the includer were needed while parsing only: do not keep old documents alive
+    env.imports = [];
+    tu.visible.push(env);
+    const macros = new Map<string, Macro>();
+    for (const [k, v] of tu.pre.macros) if (before.get(k) !== v) macros.set(k, v);
+    const undefs = new Set([...tu.pre.undefs].filter((u) => !tu.pre.macros.has(u)));
+    const files = new Map<string, string>();
+    for (const [f, k] of tu.files) if (!filesBefore.has(f) || f === file) files.set(f, k);
+    const entry: CachedHeader = {
+      key: ctxKey, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
+      once: [...tu.once].filter((f) => !onceBefore.has(f)), files, libbpfMissing: parsed.libbpfMissing, kernelRegs: parsed.kernelRegs,
+    };
+    this.cache.set(ctxKey, entry);
+    // bounded: contexts of documents long closed go first (Map keeps insertion order)
+    if (this.cache.size > 512) this.cache.delete(this.cache.keys().next().value!);
     return entry;
+  }
+
+  private replay(h: CachedHeader, tu: Tu): void {
+    for (const [k, v] of h.macros) tu.pre.macros.set(k, v);
+    for (const u of h.undefs) tu.pre.macros.delete(u);
+    for (const e of h.envs) tu.visible.push(e);
+    for (const f of h.once) tu.once.add(f);
+    for (const [f, k] of h.files) tu.files.set(f, k);
   }
 }
 
 /** Nested includes followed before giving up (clang's limit is 200; real BPF programs nest a handful). */
 export const MAX_INCLUDE_DEPTH = 32;
 
-/** libbpf's own headers: understood by the analyzer, never parsed. */
+/** libbpf's own headers (for the fallback when they cannot be found). */
 function isLibbpfHeader(name: string): boolean {
   return /^bpf\/(bpf_helpers|bpf_helper_defs|bpf_core_read|bpf_tracing|bpf_endian|usdt\.bpf|bpf_tracing_net)\.h$/.test(name)
     || /^(bpf_helpers|bpf_core_read|bpf_tracing|bpf_endian)\.h$/.test(name);
 }
 
-/** Preprocesses and parses one file's text into `env`, following includes. */
-export function parseText(text: string, file: string, pre: Preprocessor, headers: HeaderCache, includePaths: readonly string[],
-  depth: number, env: TypeEnv): ParsedFile {
+/** A new translation unit over `pre` (already holding the predefined macros). */
+export function newTu(pre: Preprocessor, includePaths: readonly string[], defines: string): Tu {
+  return { pre, includePaths, visible: [], stack: [], ctx: [defines], once: new Set(), files: new Map(), foundIn: new Map(), loads: 0 };
+}
+
+/** Preprocesses and parses one file's text into `env`, following includes in order. */
+export function parseText(text: string, file: string, tu: Tu, depth: number, env: TypeEnv, headers?: HeaderCache): ParsedFile {
+  const hc = headers ?? (tu as Tu & { headers?: HeaderCache }).headers!;
+  (tu as Tu & { headers?: HeaderCache }).headers = hc;
   const notes: LoadNote[] = [];
   const funcs: FuncDef[] = [];
   const out: ParsedFile = { env, funcs, notes };
+  if (depth === 0) env.imports = tu.visible;
+  const pre = tu.pre;
   const notesBefore = pre.notes.length;
-  const items: PreItem[] = pre.run(text, {
-    onInclude: (ref) => {
-      if (isLibbpfHeader(ref.name)) {
-        if (/bpf_tracing/.test(ref.name)) { out.tracingIncluded = true; out.kernelRegs = pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__'); }
-        return;
-      }
-      if (depth >= MAX_INCLUDE_DEPTH) {
-        notes.push({ file, start: ref.start, end: ref.end, message: `includes nested more than ${MAX_INCLUDE_DEPTH} deep (a corelens limit; an include cycle without a guard?): ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} not read` });
-        return;
-      }
-      const p = headers.resolve(ref, file, includePaths);
-      if (!p) {
-        (ref as IncludeRef & { missing?: boolean }).missing = true;
-        notes.push({ file, start: ref.start, end: ref.end, message: `header not found: ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} (searched ${ref.angle ? '' : 'next to the file and '}${includePaths.length} include path(s)); types from it are unknown` });
-        return;
-      }
-      const h = headers.load(p, pre, includePaths, depth);
-      (ref as IncludeRef & { header?: CachedHeader }).header = h;
-      if (h.tracing) { out.tracingIncluded = true; out.kernelRegs = h.kernelRegs; }
-      for (const n of h.notes) {
-        // a limit hit deep in the include tree still reaches the document, once
-        const limit = /a corelens limit/.test(n.message);
-        if (limit && notes.some((x) => x.message.endsWith(n.message))) continue;
-        if (depth === 0 && n.file !== file) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
-        else if (depth > 0 && limit) notes.push(n);
-      }
-    },
-  });
-  for (const n of pre.notes.slice(notesBefore)) notes.push({ file, ...n });
-  // parse segment by segment: an include's names become visible where it appears
-  let seg: Token[] = [];
-  const flush = () => {
+  let parsedUpTo = 0;
+  let lastIncludeEnd = 0;
+  const parseSeg = (seg: Token[]) => {
     if (!seg.length) return;
     const p = new CParser(seg, env);
     while (!p.done) {
       const st = p.i;
-      try { p.topLevel((f) => funcs.push(f)); } catch (e) { notes.push({ file, start: seg[p.i]?.start ?? 0, end: seg[p.i]?.end ?? 0, message: `parse error: ${(e as Error).message}` }); p.skipStatement(); }
+      try {
+        p.topLevel((f) => { if (depth > 0) f.file = file; funcs.push(f); });
+      } catch (e) {
+        notes.push({ file, start: seg[p.i]?.start ?? 0, end: seg[p.i]?.end ?? 0, message: `parse error: ${(e as Error).message}` });
+        p.skipStatement();
+      }
       if (p.i === st) p.i++;
     }
     for (const n of p.notes) notes.push({ file, ...n });
-    seg = [];
   };
-  for (const it of items) {
-    if ('include' in it) {
-      flush();
-      const h = (it.include as IncludeRef & { header?: CachedHeader }).header;
-      if (h) env.absorb(h.env);
-    } else seg.push(it);
-  }
-  flush();
+  tu.stack.push(env);
+  const items: PreItem[] = pre.run(text, {
+    onPragmaOnce: () => { tu.once.add(file); },
+    hasInclude: (ref) => !!hc.resolve(ref, file, tu.includePaths, tu.foundIn),
+    onInclude: (ref, _pre, before) => {
+      // what precedes the directive is parsed first: the header sees it
+      const seg: Token[] = [];
+      for (let k = parsedUpTo; k < before.length; k++) { const it = before[k]!; if (!('include' in it)) seg.push(it); }
+      parsedUpTo = before.length;
+      parseSeg(seg);
+      tu.ctx.push(depth === 0 ? tokenize(text, lastIncludeEnd, ref.start).map((t) => t.s).join(' ') : `${file}@${ref.start}`);
+      lastIncludeEnd = ref.end;
+      if (depth >= MAX_INCLUDE_DEPTH) {
+        notes.push({ file, start: ref.start, end: ref.end, message: `includes nested more than ${MAX_INCLUDE_DEPTH} deep (a corelens limit; an include cycle without a guard?): ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} not read` });
+        return;
+      }
+      const r = hc.resolve(ref, file, tu.includePaths, tu.foundIn);
+      if (!r) {
+        if (isLibbpfHeader(ref.name)) {
+          out.libbpfMissing = true;
+          if (/bpf_tracing/.test(ref.name)) out.kernelRegs = pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__');
+        }
+        notes.push({ file, start: ref.start, end: ref.end, message: `header not found: ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} (searched ${ref.angle ? '' : 'next to the file and '}${tu.includePaths.length} include path(s)); types from it are unknown` });
+        return;
+      }
+      if (++tu.loads > MAX_HEADER_LOADS) {
+        if (tu.loads === MAX_HEADER_LOADS + 1) notes.push({ file, start: ref.start, end: ref.end, message: `more than ${MAX_HEADER_LOADS} header reads in one translation unit (a corelens limit; an include cycle without a guard?): ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} and later includes not read` });
+        return;
+      }
+      if (!tu.foundIn.has(r.file)) tu.foundIn.set(r.file, r.dir);
+      if (tu.once.has(r.file)) return;
+      const h = hc.load(r.file, tu, depth);
+      if (h.libbpfMissing) out.libbpfMissing = true;
+      if (h.kernelRegs !== undefined) out.kernelRegs = h.kernelRegs;
+      tu.ctx.push(`${r.file}:${h.key.length}`);
+      // what a user must know from inside headers: missing headers and #error, named by the header
+      for (const n of h.notes) {
+        // a limit hit deep in the include tree still reaches the document, once
+        const limit = /a corelens limit/.test(n.message);
+        if (limit && notes.some((x) => x.message.endsWith(n.message))) continue;
+        if (depth === 0 && n.file !== file && (limit || /header not found|^#error/.test(n.message))) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
+        else if (depth > 0) notes.push(n);
+      }
+    },
+  });
+  tu.stack.pop();
+  // nested headers took theirs already (splice), so these are this file's
+  for (const n of pre.notes.splice(notesBefore)) notes.push({ file, ...n });
+  const seg: Token[] = [];
+  for (let k = parsedUpTo; k < items.length; k++) { const it = items[k]!; if (!('include' in it)) seg.push(it); }
+  parseSeg(seg);
+  out.files = [...tu.files.keys()];
   return out;
 }
 

@@ -1,7 +1,10 @@
 // A small C preprocessor: conditionals, object/function-like macros, includes and clang's attribute pragma regions.
 //
-// Only what BPF programs and bpftool-generated headers use; libbpf's own headers are not read (their macros are
-// understood by sites.ts), so the expansion stops at libbpf names exactly where clang would start expanding them.
+// What BPF programs, bpftool-generated headers and libbpf's own headers use: libbpf's bpf/*.h are read like any
+// header, so BPF_CORE_READ & co expand down to clang's builtins (__builtin_preserve_*), the typer's primitives.
+// `_Pragma` operators vanish, `__has_include`/`__has_builtin`/`__has_attribute` answer as clang 14 for -target bpf
+// would for what BPF code asks, `#pragma once` and `#include_next` work, and every #undef is recorded so a cached
+// header replays exactly the macro state it left.
 
 import { Tk, Token, tokenize } from './lexer';
 
@@ -17,6 +20,8 @@ export interface Macro {
 export interface IncludeRef {
   name: string;
   angle: boolean;
+  /** `#include_next`: search the include paths after the one the including file was found in. */
+  next?: boolean;
   start: number;
   end: number;
 }
@@ -27,10 +32,19 @@ export interface PreNote { start: number; end: number; message: string }
 export type PreItem = Token | { include: IncludeRef };
 
 export interface PreOptions {
-  /** Called for each include; returns false when the include is unknown (a note is made by the caller). */
-  onInclude: (ref: IncludeRef, pre: Preprocessor) => void;
+  /** Called for each include with the items produced so far (parsed before the header, which sees them). */
+  onInclude: (ref: IncludeRef, pre: Preprocessor, before: PreItem[]) => void;
+  /** `#pragma once` in this text. */
+  onPragmaOnce?: () => void;
+  /** `__has_include(...)` in an #if: does the header resolve? */
+  hasInclude?: (ref: IncludeRef) => boolean;
 }
 
+/** Builtins clang 14 answers `__has_builtin` with 1 for (the ones BPF code asks about). */
+const HAS_BUILTIN = /^__builtin_(preserve_access_index|preserve_field_info|preserve_type_info|preserve_enum_value|btf_type_id|bswap(16|32|64)|memcpy|memset|memmove|expect|constant_p|offsetof|types_compatible_p|choose_expr|unreachable|trap|clz|ctz|popcount|ffs|abs)/;
+/** Attributes clang 14 knows for -target bpf among those BPF code asks about. */
+const HAS_ATTRIBUTE = new Set(['preserve_access_index', 'btf_decl_tag', 'btf_type_tag', 'packed', 'aligned', 'section', 'used', 'unused',
+  'always_inline', 'noinline', 'weak', 'visibility', 'maybe_unused', 'address_space', '__preserve_access_index__', 'fallthrough', 'noreturn']);
 /**
  * Bounds on macro expansion, so that no document can make the analysis run away (`#define A1 A0 A0` ... `A23`
  * doubles 23 times; `F(F(F(...)))` nests as deep as the text is long). Real programs stay far below: libbpf's
@@ -50,6 +64,8 @@ export const MACRO_LIMITS = {
 export class Preprocessor {
   readonly macros = new Map<string, Macro>();
   readonly notes: PreNote[] = [];
+  /** Macros #undef'd since the last `takeUndefs()` (a header's cached effect replays them). */
+  undefs = new Set<string>();
   /** Tokens produced by expansion in the current outermost run, and at the start of the current invocation. */
   private spent = 0;
   private invocationStart = 0;
@@ -101,14 +117,21 @@ export class Preprocessor {
           const par = active();
           let v = false;
           if (par) {
-            if (d === 'if') v = this.evalCond(rest);
+            if (d === 'if') v = this.evalCond(rest, opts.hasInclude);
             else v = this.macros.has(rest[0]?.s ?? '') === (d === 'ifdef');
           }
           cond.push({ active: par && v, taken: v, parent: par });
         } else if (d === 'elif') {
           const c = cond[cond.length - 1];
           if (c) {
-            const v = c.parent && !c.taken && this.evalCond(rest);
+            const v = c.parent && !c.taken && this.evalCond(rest, opts.hasInclude);
+            c.active = v;
+            c.taken ||= v;
+          }
+        } else if (d === 'elifdef' || d === 'elifndef') {
+          const c = cond[cond.length - 1];
+          if (c) {
+            const v = c.parent && !c.taken && this.macros.has(rest[0]?.s ?? '') === (d === 'elifdef');
             c.active = v;
             c.taken ||= v;
           }
@@ -126,16 +149,20 @@ export class Preprocessor {
           flush();
           this.defineFrom(rest, text);
         } else if (d === 'undef') {
-          if (rest[0]) this.macros.delete(rest[0].s);
-        } else if (d === 'include') {
+          // what precedes expands with the macro still defined (X-macros: `LIST(X)` then `#undef X`)
           flush();
-          const ref = parseInclude(rest, tk, line, text);
+          if (rest[0]) { this.macros.delete(rest[0].s); this.undefs.add(rest[0].s); }
+        } else if (d === 'include' || d === 'include_next' || d === 'import') {
+          flush();
+          const ref = parseInclude(rest.length && rest[0]!.t === Tk.Ident ? this.expand(rest) : rest, tk, line, text);
           if (ref) {
+            if (d === 'include_next') ref.next = true;
+            opts.onInclude(ref, this, out);
             out.push({ include: ref });
-            opts.onInclude(ref, this);
           }
         } else if (d === 'pragma') {
           const s = rest.map((t) => t.s).join(' ');
+          if (s === 'once') opts.onPragmaOnce?.();
           if (/^clang attribute push/.test(s)) {
             const pai = /preserve_access_index/.test(s);
             flush();
@@ -152,7 +179,7 @@ export class Preprocessor {
         continue;
       }
       if (!active()) continue;
-      if (this.paiDepth > 0) (tk as { pai?: boolean }).pai = true;
+      if (this.paiDepth > 0) tk.pai = true;
       pending.push(tk);
     }
     flush();
@@ -189,10 +216,32 @@ export class Preprocessor {
   }
 
   /** Evaluates an #if expression: defined(), integers, unknown names are 0 (as C says). */
-  evalCond(toks: Token[]): boolean {
+  evalCond(toks: Token[], hasInclude?: (ref: IncludeRef) => boolean): boolean {
     const pre: Token[] = [];
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i]!;
+      if ((t.s === '__has_include' || t.s === '__has_include_next') && toks[i + 1]?.s === '(') {
+        let j = i + 2;
+        let depth = 1;
+        while (j < toks.length && depth > 0) { if (toks[j]!.s === '(') depth++; else if (toks[j]!.s === ')') depth--; j++; }
+        const inner = toks.slice(i + 2, j - 1);
+        let ref: IncludeRef | undefined;
+        if (inner[0]?.t === Tk.String) ref = { name: inner[0].s.slice(1, -1), angle: false, start: 0, end: 0 };
+        else if (inner[0]?.s === '<') ref = { name: inner.slice(1, -1).map((x) => x.s).join(''), angle: true, start: 0, end: 0 };
+        if (ref && t.s === '__has_include_next') ref.next = true;
+        pre.push({ t: Tk.Number, s: ref && hasInclude?.(ref) ? '1' : '0', start: t.start, end: t.end });
+        i = j - 1;
+        continue;
+      }
+      if ((t.s === '__has_builtin' || t.s === '__has_attribute' || t.s === '__has_feature' || t.s === '__has_extension' || t.s === '__has_c_attribute') && toks[i + 1]?.s === '(') {
+        const n = toks[i + 2]?.s ?? '';
+        const yes = t.s === '__has_builtin' ? HAS_BUILTIN.test(n) : t.s === '__has_attribute' ? HAS_ATTRIBUTE.has(n.replace(/^__(.*)__$/, '$1')) || HAS_ATTRIBUTE.has(n) : false;
+        pre.push({ t: Tk.Number, s: yes ? '1' : '0', start: t.start, end: t.end });
+        let j = i + 2;
+        while (j < toks.length && toks[j]!.s !== ')') j++;
+        i = j;
+        continue;
+      }
       if (t.s === 'defined') {
         let n = toks[i + 1];
         if (n?.s === '(') { n = toks[i + 2]; i += 3; } else i += 1;
@@ -229,6 +278,13 @@ export class Preprocessor {
       const t = work.pop()!;
       if (work.length < inputLeft) inputLeft = work.length;
       if (t.t !== Tk.Ident) { out.push(t); continue; }
+      if (t.s === '_Pragma' && work[work.length - 1]?.s === '(') {
+        // the operator form of #pragma: diagnostics pragmas only in what BPF code writes; drop it with its operand
+        work.pop();
+        let depth = 1;
+        while (work.length && depth > 0) { const a = work.pop()!; if (a.s === '(') depth++; else if (a.s === ')') depth--; }
+        continue;
+      }
       const m = this.macros.get(t.s);
       if (!m || t.hide?.has(t.s)) { out.push(t); continue; }
       if (level === 0 && !top) {
@@ -284,7 +340,11 @@ export class Preprocessor {
       // collecting arguments is work too: F(F(F(...))) re-collects the nested text once per level
       this.spent += args.reduce((n, a) => n + a.length, 0);
       const fullExp = t.exp ?? { start: t.start, end: closed?.end ?? t.end };
-      const body = this.substitute(m, args, fullExp, hide, t, level);
+      // Prosser: a function-like result hides (HS(name) & HS(')')) + name, so a macro whose name came out of its
+      // own expansion can still be invoked with arguments from outside it (libbpf's ___apply(___core_read, ...))
+      let fhide: ReadonlySet<string> = this.withHidden(undefined, t.s);
+      if (t.hide && closed?.hide) for (const h of t.hide) if (h !== t.s && closed.hide.has(h)) fhide = this.withHidden(fhide, h);
+      const body = this.substitute(m, args, fullExp, fhide, t, level);
       this.spent += body.length;
       if (this.overBudget !== undefined) {
         if (level > 0) return out;
@@ -348,13 +408,22 @@ export class Preprocessor {
       if (body[i + 1]?.s === '##' || (b.s === '##')) {
         // token pasting: paste the spelling of neighbours
         if (b.s === '##') continue;
-        let left = argOf(b.s) ?? [b];
+        // tokens of the arguments keep their spelling positions (the accessor of BPF_CORE_READ's last hop travels
+        // through `, ## __VA_ARGS__`); body and pasted tokens take the invocation's
+        const fromArg = new Set<Token>();
+        const arg = (n: string): Token[] | undefined => { const a = argOf(n); a?.forEach((x) => fromArg.add(x)); return a; };
+        let left = arg(b.s) ?? [b];
         while (body[i + 1]?.s === '##') {
           const rn = body[i + 2];
           i += 2;
           if (!rn) break;
-          const right = argOf(rn.s) ?? [rn];
-          if (b.s === ',' && right.length === 0) { left = []; continue; }
+          const right = arg(rn.s) ?? [rn];
+          // GNU `, ## __VA_ARGS__`: the comma goes when the variadic argument is empty, else both stay (no paste)
+          if (b.s === ',' && left.length === 1 && left[0]!.s === ',' && params.indexOf(rn.s) === params.length - 1 && m.variadic) {
+            if (right.length === 0) left = [];
+            else { const ex = this.expand(right); ex.forEach((x) => fromArg.add(x)); left = [...left, ...ex]; }
+            continue;
+          }
           const l = left[left.length - 1];
           const r = right[0];
           if (l && r) {
@@ -362,7 +431,7 @@ export class Preprocessor {
             left = [...left.slice(0, -1), { ...tokenize(s)[0]!, start: exp.start, end: exp.end }, ...right.slice(1)];
           } else left = [...left, ...right];
         }
-        for (const x of left) out.push(retag(x, exp, hide, at));
+        for (const x of left) out.push(fromArg.has(x) && x.start >= 0 ? x : retag(x, exp, hide, at));
         continue;
       }
       const a = argOf(b.s);
@@ -385,10 +454,7 @@ function retag(b: Token, exp: { start: number; end: number }, hide: ReadonlySet<
     b.hide.forEach((x) => u.add(x));
     h = u;
   }
-  const pai = (at as { pai?: boolean }).pai;
-  const t: Token = { t: b.t, s: b.s, start: exp.start, end: exp.end, exp, hide: h };
-  if (pai) (t as { pai?: boolean }).pai = true;
-  return t;
+  return { t: b.t, s: b.s, start: exp.start, end: exp.end, exp, bol: false, hide: h, pai: !!at.pai };
 }
 
 function parseInclude(rest: Token[], hash: Token, line: Token[], text: string): IncludeRef | undefined {

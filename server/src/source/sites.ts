@@ -20,35 +20,67 @@ export interface RawSite {
   /** Macro invocation the site came from (clang attributes the instruction to it). */
   expStart?: number;
   func: string;
-  guards: { check: RawSite; when: boolean }[];
+  guards: GuardRef[];
   /** Bytes the program reads at the relocated field (direct load or BPF_CORE_READ hop), when fixed. */
   readSize?: number;
   /** A direct load of a bitfield member (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads. */
   unalignedLoad?: boolean;
+  /** Conditions on this function's parameters the site runs under. */
+  pconds?: ParamCond[];
 }
 
 /** A member access through a record without preserve_access_index: clang bakes its offset into the program. */
 export interface RawPlain { root: CType; access: number[]; start: number; end: number }
 
+/** A check the site's execution depends on; `via` names the inlined calls (from this function) that lead to the
+ * function holding the check, for checks made inside helpers (`if (has_x())`). */
+export interface GuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+
+/** A condition on a parameter of the function (`ip_ver == 4`): clang folds it away when an inlined call passes a
+ * constant, so sites under a false one vanish from that copy. */
+export interface ParamCond { param: number; eq: boolean; v: bigint }
+
+/** A call of a function with a body, as written in this function. */
+export interface CallRef {
+  name: string;
+  def: FuncDef;
+  start: number;
+  end: number;
+  /** Guards in effect at the call (the whole callee runs under them). */
+  guards: GuardRef[];
+  /** Parameter conditions in effect at the call. */
+  pconds?: ParamCond[];
+  /** Each argument: a constant, or this function's own parameter passed through. */
+  args?: { k?: bigint; param?: number }[];
+}
+
 export interface FuncResult {
   sites: RawSite[];
   plain: RawPlain[];
-  calls: string[];
+  /** Calls of functions with a body (helpers of this file or of any header). */
+  calls: CallRef[];
   notes: { start: number; end: number; message: string }[];
+  /** What a nonzero (t) / zero (f) result of this function implies about CO-RE checks it made. */
+  ret?: { t: GuardRef[]; f: GuardRef[] };
+  /** Functions whose analysis this one used (summaries, parameter use): an edit to one re-analyses this one. */
+  deps: Set<string>;
+  /** A rough count of the IR instructions the body becomes (inlined callees included): the inlining estimate. */
+  cost?: number;
 }
 
 interface Ctx {
   preserve: boolean;
   noEmit: boolean;
-  guards: { check: RawSite; when: boolean }[];
+  guards: GuardRef[];
+  pconds?: ParamCond[];
 }
 
 interface Val {
   type: CType;
   /** An open access chain; `bits` when its last step is a bitfield member. */
-  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean };
+  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean; indexed?: boolean };
   /** Set when the value is a CO-RE check result (for guards). */
   check?: RawSite;
 }
@@ -74,15 +106,70 @@ const TYPE_MACROS: { [k: string]: ReloKind } = {
 const X86_REGS = { kernel: ['di', 'si', 'dx', 'cx', 'r8', 'ax'], uapi: ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'rax'], sys4k: 'r10' };
 
 export interface SiteOptions {
-  /** `__VMLINUX_H__` (or `__KERNEL__`) defined when bpf_tracing.h was included: kernel pt_regs names. */
+  /** `__VMLINUX_H__` (or `__KERNEL__`) defined when bpf_tracing.h was included: kernel pt_regs names (only used by
+   * the built-in fallback for libbpf's program macros, when libbpf's headers cannot be found). */
   kernelRegs: boolean;
+  /** The analysis of another function (memoised by the caller), for its result summary; undefined while it is on
+   * the current call stack (recursion). */
+  summaryOf?: (f: FuncDef) => FuncResult | undefined;
 }
+
+/** clang inlines a called function with a body unless it is `__noinline` or a non-static (global) function. */
+export function inlinable(f: FuncDef): boolean {
+  return !!f.body && !f.noinline && (f.static || !!f.inline);
+}
+
+/** Names a function body mentions (parameter use for dead-argument elimination). */
+const bodyNames = new WeakMap<FuncDef, Set<string>>();
+function namesOf(f: FuncDef): Set<string> {
+  let s = bodyNames.get(f);
+  if (!s) { s = new Set((f.body ?? []).map((t) => t.s)); bodyNames.set(f, s); }
+  return s;
+}
+
+/** No side effect clang must keep: its loads die with an unused result (calls of helpers and statements do not). */
+function pure(x: Expr): boolean {
+  switch (x.e) {
+    case 'num': case 'str': case 'id': case 'type': case 'bad': return true;
+    case 'member': return pure(x.obj);
+    case 'index': return pure(x.arr) && pure(x.idx);
+    case 'call': return x.fn.e === 'id' && /^__builtin_(preserve_|btf_type_id)/.test(x.fn.name) && x.args.every(pure);
+    case 'unary': return x.op !== '++' && x.op !== '--' && pure(x.x);
+    case 'postfix': return false;
+    case 'binary': return pure(x.l) && pure(x.r);
+    case 'cond': return pure(x.c) && pure(x.a) && pure(x.b);
+    case 'assign': return false;
+    case 'cast': return pure(x.x);
+    case 'sizeof': return true;
+    case 'comma': return pure(x.l) && pure(x.r);
+    case 'stmtexpr': return false;
+    case 'init': return x.items.every(pure);
+  }
+  return false;
+}
+
+/** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
+const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
+
+const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
-  const res: FuncResult = { sites: [], plain: [], calls: [], notes: [] };
+  const res: FuncResult = { sites: [], plain: [], calls: [], notes: [], deps: new Set() };
+  /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
+  const tentative = new Map<string, RawSite[]>();
+  const returns: { x?: Expr; guards: GuardRef[] }[] = [];
+  const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
+  /** Parameters the body assigns to: conditions on them are not folded. */
+  const assigned = new Set<string>();
+  {
+    const b = f.body ?? [];
+    for (let i = 0; i + 1 < b.length; i++) if (b[i]!.t === 0 && /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]!.s) && !(b[i - 1]?.s === '.' || b[i - 1]?.s === '->')) assigned.add(b[i]!.s);
+  }
+  /** While typing a `typeof(expr)` during parsing: the parser's view of the locals declared so far. */
+  let parseLookup: ((n: string) => CType | undefined) | undefined;
   const lookup = (n: string): CType | undefined => {
     for (let i = scopes.length - 1; i >= 0; i--) { const t = scopes[i]!.get(n); if (t) return t; }
     return undefined;
@@ -92,17 +179,26 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (let i = checkVars.length - 1; i >= 0; i--) { const t = checkVars[i]!.get(n); if (t) return t; }
     return undefined;
   };
-  const gctx: GuardCtx = { checkOf: (x) => checkOf.get(x), varCheck: lookupCheckVar };
+  const gctx: GuardCtx = {
+    checkOf: (x) => checkOf.get(x), varCheck: lookupCheckVar,
+    callGuards: (x, when) => {
+      const c = callOf.get(x);
+      const r = c?.sum?.ret;
+      if (!c || !r) return undefined;
+      return (when ? r.t : r.f).map((g) => ({ check: g.check, when: g.when, via: [c.ref, ...(g.via ?? [])] }));
+    },
+  };
 
   const emit = (kind: ReloKind, root: CType, access: number[], start: number, end: number, ctx: Ctx, exp?: { start: number }): RawSite | undefined => {
     if (ctx.noEmit) return undefined;
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
+    if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
     return s;
   };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
-    if (v.chain && v.chain.access.length > 1) {
+    if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
       if (s && load && v.chain.bits) s.directBitfield = true;
@@ -121,9 +217,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   const parserFor = (toks: Token[]): CParser => {
     const p = new CParser(toks, env, lookup);
-    p.typeofHook = (ts) => {
-      const sub = new CParser(ts, env, lookup);
-      return ev(sub.expr(), { preserve: false, noEmit: true, guards: [] }).type;
+    p.typeofHook = (ts, locals) => {
+      const sub = new CParser(ts, env, locals);
+      sub.typeofHook = p.typeofHook;
+      const outer = parseLookup;
+      parseLookup = locals;
+      try { return ev(sub.expr(), { preserve: false, noEmit: true, guards: [] }).type; } finally { parseLookup = outer; }
     };
     return p;
   };
@@ -147,7 +246,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return { path: m.path, type: m.field.type, rec: r, bits: m.field.bits !== undefined, packed: r.packed || !!m.field.packed };
   };
 
+  let cost = 0;
   function ev(x: Expr, ctx: Ctx): Val {
+    if (!ctx.noEmit) cost += EXPR_COST[x.e] ?? 0;
     const v = ev0(x, ctx);
     if (v.check) checkOf.set(x, v.check);
     return v;
@@ -158,7 +259,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'num': return { type: INT };
       case 'str': return { type: { k: 'ptr', to: { k: 'int', name: 'char', size: 1, signed: true, char: true } } };
       case 'id': {
-        const t = lookup(x.name) ?? env.global(x.name);
+        if (!ctx.noEmit && tentative.size) tentative.delete(x.name);
+        const t = parseLookup?.(x.name) ?? lookup(x.name) ?? env.global(x.name);
         if (t) return { type: t };
         const ec = env.enumConst(x.name);
         if (ec) return { type: ec.type };
@@ -167,10 +269,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: LONG };
       }
       case 'member': {
-        let base: Val;
+        let base: Val = { type: LONG };
         let root: CType | undefined;
+        if (x.arrow && x.obj.e === 'unary' && x.obj.op === '&') {
+          // `(&a->b)->c` (PT_REGS_IP(&ctx->regs) on x86): no load between the steps, so clang's access chain goes
+          // on through the member of the member: one relocation `a 0:b:c`, not two
+          if (!ctx.noEmit) cost += EXPR_COST.unary!;
+          const inner = ev(x.obj.x, ctx);
+          const m = inner.chain ? member(inner.type, x.name, x) : undefined;
+          if (inner.chain && m && (ctx.preserve || m.rec!.pai)) {
+            return { type: m.type, chain: { ...inner.chain, access: [...inner.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
+          }
+          close(inner, ctx);
+          if (inner.chain && !m) return { type: LONG };
+          base = { type: { k: 'ptr', to: inner.type } };
+        } else if (x.arrow) base = use(x.obj, ctx);
         if (x.arrow) {
-          base = use(x.obj, ctx);
           const p = strip(base.type);
           if (p.k !== 'ptr' && p.k !== 'array') {
             if (x.name) res.notes.push({ start: x.start, end: x.end, message: `'->${x.name}' on a non-pointer` });
@@ -186,7 +300,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const preserved = ctx.preserve || m.rec!.pai;
         if (!preserved && !ctx.noEmit) res.plain.push({ root: unqual(container), access: [0, ...m.path], start: x.nameStart, end: x.nameEnd });
         if (x.arrow) {
-          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed } } : { type: m.type };
+          // `&((T)(src))->acc` from a macro body (BPF_CORE_READ): the base is the invocation, the accessor is the
+          // user's argument; the site is the accessor as written, where the user looks for it
+          const start = (x.obj.exp || x.obj.mac) && !x.exp && x.nameStart >= 0 ? x.nameStart : x.start;
+          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed } } : { type: m.type };
         }
         if (base.chain && preserved) {
           return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
@@ -209,7 +326,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         close(a, ctx);
         if (t.k === 'ptr') {
-          if (ctx.preserve && k !== undefined) return { type: t.to, chain: { root: unqual(t.to), access: [Number(k)], start: x.start, end: x.end } };
+          // p[k] on a pointer to a preserve_access_index record is relocated like a member step (`&tp[1]`: access "1")
+          const el = strip(t.to);
+          const paiEl = (el.k === 'struct' || el.k === 'union') && el.pai;
+          if ((ctx.preserve || paiEl) && k !== undefined) return { type: t.to, chain: { root: unqual(t.to), access: [Number(k)], start: x.start, end: x.end, indexed: k !== 0n } };
           return { type: t.to };
         }
         return { type: LONG };
@@ -244,8 +364,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           use(x.r, { ...ctx, guards: [...ctx.guards, ...g] });
           return { type: INT };
         }
-        const l = use(x.l, ctx);
-        const r = use(x.r, ctx);
+        // `v & 0`, `v * 0`: clang folds the result to 0 and the load of a side-effect-free `v` dies with it
+        const zero = (x.op === '&' || x.op === '*') ? (constValue(x.r, env) === 0n ? 'r' : constValue(x.l, env) === 0n ? 'l' : undefined) : undefined;
+        const dead = (side: 'l' | 'r') => zero !== undefined && zero !== side && pure(x[side]);
+        const l = use(x.l, dead('l') ? { ...ctx, noEmit: true } : ctx);
+        const r = use(x.r, dead('r') ? { ...ctx, noEmit: true } : ctx);
         const lt = strip(l.type);
         if (lt.k === 'ptr' && (x.op === '+' || x.op === '-') && strip(r.type).k !== 'ptr') return { type: l.type };
         if (['==', '!=', '<', '>', '<=', '>='].includes(x.op)) return { type: INT };
@@ -253,8 +376,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'cond': {
         use(x.c, ctx);
-        const a = use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])] });
-        use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])] });
+        const a = use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) });
+        use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) });
         return { type: a.type };
       }
       case 'assign': {
@@ -441,19 +564,81 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       for (const k of kinds) fieldSite(k, root, fld, ctx, x);
       return { type: ULONG };
     }
-    // ordinary call: a helper, a function of this program, or a function-pointer variable
+    // ordinary call: a helper, a function of this program or a header, or a function-pointer variable
     const fv = x.fn.e === 'id' ? undefined : use(x.fn, ctx);
-    for (const a of args) use(a, ctx);
     const def = name ? env.func(name) : undefined;
-    if (def?.body) res.calls.push(name);
+    const inl = def?.body && inlinable(def) ? def : undefined;
+    const sizeArg = PROBE_READ_HELPERS.has(name) ? args[1] : undefined;
+    args.forEach((a, i) => {
+      const before = res.sites.length;
+      const p = inl?.params[i];
+      // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
+      if (inl && p && (!p.name || !namesOf(inl).has(p.name)) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
+      use(a, ctx);
+      if (p?.tok && p.tok.start >= 0 && !inl!.file) {
+        // sites made by a program macro's wrapper (all tokens from the macro body) point at the parameter they feed
+        for (let k = before; k < res.sites.length; k++) {
+          const st = res.sites[k]!;
+          if (st.expStart !== undefined && st.start === st.expStart && st.start <= p.tok.start && p.tok.end <= st.end) { st.start = p.tok.start; st.end = p.tok.end; }
+        }
+      }
+      if (i === 2 && sizeArg && res.sites.length > before) {
+        const sz = sizeValue(sizeArg);
+        if (sz !== undefined) res.sites[res.sites.length - 1]!.readSize = sz;
+      }
+    });
+    if (!ctx.noEmit) cost += inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : 2 + args.length;
+    if (def?.body) {
+      res.deps.add(name);
+      const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice() };
+      if (ctx.pconds?.length) ref.pconds = ctx.pconds;
+      ref.args = args.map((a) => {
+        const k = constValue(a, env);
+        if (k !== undefined) return { k };
+        const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
+        return pi >= 0 ? { param: pi } : {};
+      });
+      res.calls.push(ref);
+      callOf.set(x, { ref, sum: inl ? opts.summaryOf?.(inl) : undefined });
+    }
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
     }
-    const ft = def?.type ?? fv?.type;
+    const ft = def?.type ?? fv?.type ?? (name ? lookup(name) ?? env.global(name) : undefined);
     const fs = ft && strip(ft);
     if (fs?.k === 'func') return { type: fs.ret };
     if (fs?.k === 'ptr') { const q = strip(fs.to); if (q.k === 'func') return { type: q.ret }; }
     return { type: LONG };
+  }
+
+  /** A size argument's value: a constant, or sizeof of a typed expression (`sizeof(*(&__t))` in BPF_CORE_READ). */
+  function sizeValue(a: Expr): number | undefined {
+    const k = constValue(a, env);
+    if (k !== undefined) return Number(k);
+    if (a.e === 'sizeof' && a.x) return sizeOf(ev(a.x, { preserve: false, noEmit: true, guards: [] }).type);
+    if (a.e === 'cast') return sizeValue(a.x);
+    return undefined;
+  }
+
+  /** The context's parameter conditions plus those `c` evaluating to `when` implies. */
+  function withP(ctx: Ctx, c: Expr, when: boolean): ParamCond[] | undefined {
+    const more = paramConds(c, when, 0);
+    return more.length ? [...(ctx.pconds ?? []), ...more] : ctx.pconds;
+  }
+  function paramConds(x: Expr, when: boolean, depth: number): ParamCond[] {
+    if (depth > 8) return [];
+    const pi = (e: Expr) => (e.e === 'id' ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : -1);
+    if (x.e === 'unary' && x.op === '!') return paramConds(x.x, !when, depth + 1);
+    if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
+    if (x.e === 'binary') {
+      if (x.op === '&&' && when) return [...paramConds(x.l, true, depth + 1), ...paramConds(x.r, true, depth + 1)];
+      if (x.op === '||' && !when) return [...paramConds(x.l, false, depth + 1), ...paramConds(x.r, false, depth + 1)];
+      if (x.op === '==' || x.op === '!=') {
+        const [p, k] = pi(x.l) >= 0 ? [pi(x.l), constValue(x.r, env)] : [pi(x.r), constValue(x.l, env)];
+        if (p >= 0 && k !== undefined) return [{ param: p, eq: (x.op === '==') === when, v: k }];
+      }
+    }
+    return [];
   }
 
   /** Runs `f` so that sites it emits carry the macro invocation as their expansion location. */
@@ -466,12 +651,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   /** Evaluates a statement; returns the value of an expression statement (for statement expressions). */
   function stmt(s: Stmt, ctx: Ctx): Val | undefined {
+    if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
     switch (s.s) {
       case 'expr': return use(s.x, ctx);
       case 'decl':
         for (const v of s.vars) {
           if (v.init) {
+            const before = res.sites.length;
             const iv = use(v.init, ctx);
+            if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
@@ -481,11 +669,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         use(s.c, ctx);
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
-        stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt] });
-        if (s.f) stmt(s.f, { ...ctx, guards: [...ctx.guards, ...gf] });
+        stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) });
+        if (s.f) stmt(s.f, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) });
         return undefined;
       }
-      case 'return': if (s.x) use(s.x, ctx); return undefined;
+      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); return undefined;
       case 'block': block(s.body, ctx); return undefined;
       case 'loop':
         scopes.push(new Map());
@@ -506,13 +694,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     scopes.push(new Map());
     checkVars.push(new Map());
     let guards = ctx.guards;
+    let pconds = ctx.pconds;
     for (const s of body) {
-      stmt(s, { ...ctx, guards });
+      stmt(s, { ...ctx, guards, pconds });
       if (s.s === 'if') {
         const tExit = exits(s.t);
         const fExit = s.f ? exits(s.f) : false;
-        if (tExit && !fExit) guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])];
-        else if (fExit && !tExit) guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])];
+        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); }
+        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); }
       }
     }
     scopes.pop();
@@ -527,6 +716,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
     block(body, ctx);
+    // loads into locals never read are dead: clang emits no relocation for them
+    if (tentative.size) {
+      const dead = new Set([...tentative.values()].flat());
+      res.sites = res.sites.filter((x) => !dead.has(x));
+    }
+    res.ret = summarize(returns);
+    res.cost = cost;
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
   }
@@ -534,6 +730,29 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   // eslint-disable-next-line no-unreachable
   function unqualTop(t: CType): CType { return unqual(t); }
+
+  /** What the result implies: the checks common to every return that can produce a nonzero (zero) value. */
+  function summarize(rs: { x?: Expr; guards: GuardRef[] }[]): FuncResult['ret'] {
+    if (!rs.length || rs.some((r) => !r.x)) return undefined;
+    const side = (when: boolean): GuardRef[] => {
+      let acc: GuardRef[] | undefined;
+      for (const r of rs) {
+        const k = constValue(r.x!, env);
+        if (k !== undefined && (k !== 0n) !== when) continue; // this return cannot give that result
+        const implied = [...r.guards, ...(k !== undefined ? [] : condGuards(r.x!, when, gctx) ?? [])];
+        acc = acc === undefined ? implied : acc.filter((g) => implied.some((h) => h.check === g.check && h.when === g.when && sameVia(h.via, g.via)));
+      }
+      return acc ?? [];
+    };
+    const t = side(true);
+    const f = side(false);
+    return t.length || f.length ? { t, f } : undefined;
+  }
+}
+
+function sameVia(a: CallRef[] | undefined, b: CallRef[] | undefined): boolean {
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  return (a ?? []).every((x, i) => x === b![i]);
 }
 
 

@@ -17,6 +17,8 @@ export interface ConfigProblem {
 export interface ResolvedConfig {
   readonly targets: TargetSpec[];
   readonly includePaths: string[];
+  /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`), from the `defines` key. */
+  readonly defines?: string[];
   readonly problems: ConfigProblem[];
   /** BTFHub fleets (`"btfhub": {"source", "select": [...]}`): kernels fetched on demand into the cache. */
   readonly btfhub?: FleetConfig;
@@ -97,7 +99,20 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
       includePaths.push(...o.includePaths.map((p: string) => path.resolve(dir, p)));
     }
   }
+  const defines = readDefines(o.defines, problems, file);
   const fleet = parseFleetConfig(o.btfhub, dir);
   problems.push(...fleet.problems.map((message) => ({ file, message })));
-  return { targets, includePaths, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}) };
+  return { targets, includePaths, defines, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}) };
+}
+
+/** Validates a `defines` list (corelens.json or the `corelens.defines` setting): strings `NAME` or `NAME=VALUE`. */
+export function readDefines(raw: unknown, problems: ConfigProblem[], file?: string): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) { problems.push({ file, message: '"defines" must be a list of strings like "NAME" or "NAME=VALUE"' }); return []; }
+  const out: string[] = [];
+  for (const d of raw) {
+    if (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*(=.*)?$/s.test(d.trim())) out.push(d.trim());
+    else problems.push({ file, message: `"defines": ${JSON.stringify(d)} is not NAME or NAME=VALUE; skipped` });
+  }
+  return out;
 }

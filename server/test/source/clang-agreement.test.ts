@@ -35,28 +35,18 @@ const REPO = path.resolve(FIXTURES, '..');
 
 interface Live { count: number; lines: Set<number> }
 
-/** Triples per section with their multiplicity: the function carrying SEC() plus, per call, what it calls. */
+/** Triples per section with their multiplicity: one live site per relocation clang emits (per call context). */
 function sectionSites(a: Analysis): Map<string, Map<string, Live>> {
-  const byName = new Map(a.functions.map((f) => [f.name, f]));
   const out = new Map<string, Map<string, Live>>();
-  for (const f of a.functions) {
-    if (!f.section) continue;
-    const m = out.get(f.section) ?? new Map<string, Live>();
-    const visit = (name: string, times: number, stack: string[]) => {
-      if (stack.includes(name) || stack.length > 8) return;
-      for (const s of a.sites) {
-        if (s.func !== name) continue;
-        const k = `${RELO_KIND_NAMES[s.kind]} ${s.localType} ${s.access}`;
-        const l = m.get(k) ?? { count: 0, lines: new Set<number>() };
-        l.count += times * (s.unalignedLoad ? 2 : 1);
-        l.lines.add(s.line + 1);
-        m.set(k, l);
-      }
-      const fi = byName.get(name);
-      for (const c of fi?.calls ?? []) if (byName.get(c)?.static) visit(c, times * (fi!.callCounts[c] ?? 1), [...stack, name]);
-    };
-    visit(f.name, 1, []);
-    out.set(f.section, m);
+  for (const s of a.sites) {
+    if (!s.section) continue;
+    const m = out.get(s.section) ?? new Map<string, Live>();
+    const k = `${RELO_KIND_NAMES[s.kind]} ${s.localType} ${s.access}`;
+    const l = m.get(k) ?? { count: 0, lines: new Set<number>() };
+    l.count += s.unalignedLoad ? 2 : 1;
+    l.lines.add(s.line + 1);
+    m.set(k, l);
+    out.set(s.section, m);
   }
   return out;
 }

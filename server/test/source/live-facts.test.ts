@@ -14,7 +14,8 @@ const REGS = `#include "fixture.h"
 struct pt_regs { unsigned long di, si, dx, cx, r8, r9, ax, sp, ip; } __attribute__((preserve_access_index));
 `;
 
-const show = (a: Analysis, func?: string) => a.sites.filter((s) => !func || s.func === func)
+// sites of one program: its own and those of the functions it inlines (libbpf's program macros put the body in ____name)
+const show = (a: Analysis, func?: string) => a.sites.filter((s) => !func || s.program === func)
   .map((s) => `${RELO_KIND_NAMES[s.kind]} ${s.localType} ${s.access}`);
 const analyze = async (name: string, text: string) => (await createAnalyzer()).analyze(path.join(INC, name), text, { includePaths: [INC] });
 

@@ -1,0 +1,198 @@
+// Call contexts: the relocations clang emits are per inlined copy, so each site of a helper becomes one public site
+// per path from a program to it, under the guards of the whole path.
+//
+// The rule implemented (clang -O2 for -target bpf, checked on the fixtures and corpus):
+//   - a function with SEC(), a plugin entry point, and any other non-static definition of the document are programs
+//     (a non-static function is emitted on its own, in .text when it has no SEC);
+//   - a called function with a body is inlined at every call (one copy of its sites per call) when it is
+//     `__always_inline`/`inline`, or static with a single call site in the unit (LLVM's last-call-to-static bonus),
+//     or static and small: LLVM's inliner weighs the callee's cost against a threshold, estimated here by
+//     `FuncResult.cost` (about one unit per IR instruction, inlined callees included) <= INLINE_COST. Measured on the
+//     57 multi-caller static helpers of bcc's libbpf-tools: 55 decided as clang does (a 64-cost helper outlined and
+//     a 158-cost one inlined are the exceptions). `__noinline` and non-static functions are never inlined. A callee
+//     not inlined is a BPF-to-BPF call: a program of its own (".text"), its sites counted once;
+//   - a static function of the document no program reaches is emitted by nobody: its sites are listed once, with
+//     their own guards and `unreached` set, so an editor still shows them (a header opened on its own is all that);
+//     helpers of headers no program reaches are not listed at all.
+// A site's guards are the guards at each call on the path (outermost first) followed by its own. A guard that is a
+// check made inside a helper (`if (has_x())`) refers to that helper's copy in the same context.
+
+import { LineMap } from './lexer';
+import { LocalBtfBuilder } from './localTypes';
+import { CType, Record, spell, strip } from './ctypes';
+import { FuncDef } from './cparse';
+import { CallRef, FuncResult, GuardRef, ParamCond, RawSite, inlinable } from './sites';
+import type { CallStep, Guard, Range, Site } from './analyzer';
+
+interface Ctx {
+  key: string;
+  def: FuncDef;
+  chain: CallStep[];
+  /** Guards of the calls leading here (already mapped). */
+  prefix: Guard[];
+  /** For code in a header: where the chain entered it from the document. */
+  entry?: Range;
+  program?: string;
+  section?: string;
+  unreached?: boolean;
+  /** Constant arguments of the inlined call into `def` (by parameter index), for folding parameter conditions. */
+  argv?: (bigint | undefined)[];
+}
+
+/** False when a parameter condition is decided false by a constant argument of this inlined copy. */
+function holds(conds: ParamCond[] | undefined, argv: (bigint | undefined)[] | undefined): boolean {
+  if (!conds || !argv) return true;
+  return conds.every((c) => { const v = argv[c.param]; return v === undefined || (v === c.v) === c.eq; });
+}
+
+export interface ContextEnv {
+  file: string;
+  lines: LineMap;
+  rng: (a: number, b: number) => Range;
+  builder: LocalBtfBuilder;
+  linesOf: (file: string) => LineMap;
+}
+
+const MAX_DEPTH = 24;
+/** Inlining threshold on `FuncResult.cost` for static helpers with several call sites (see the rule above). */
+export const INLINE_COST = 75;
+
+/** Every site per call context, for the document's functions (`entries`) and the helpers they reach. */
+export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resultOf: (f: FuncDef) => FuncResult | undefined,
+  deltaOf: Map<FuncDef, number>, ce: ContextEnv): Site[] {
+  const out: Site[] = [];
+  const made = new Map<string, Site>();
+  const ids = new WeakMap<object, number>();
+  let nextId = 0;
+  const idOf = (o: object): number => { let i = ids.get(o); if (i === undefined) { i = ++nextId; ids.set(o, i); } return i; };
+  const reached = new Set<FuncDef>();
+  const rootsDone = new Set<FuncDef>();
+  const pendingRoots: FuncDef[] = [];
+
+  const range = (def: FuncDef, a: number, b: number): Range => {
+    if (!def.file) { const d = deltaOf.get(def) ?? 0; return ce.rng(a + d, b + d); }
+    const l = ce.linesOf(def.file);
+    return { start: l.position(Math.max(0, a)), end: l.position(Math.max(0, b)) };
+  };
+  const lineOf = (def: FuncDef, off: number): number => {
+    if (!def.file) return ce.lines.position(off + (deltaOf.get(def) ?? 0)).line;
+    return ce.linesOf(def.file).position(Math.max(0, off)).line;
+  };
+
+  const stepInto = (c: Ctx, call: CallRef): Ctx => {
+    const callRange = range(c.def, call.start, call.end);
+    const step: CallStep = { func: call.name, caller: c.def.name, range: callRange };
+    if (c.def.file) step.file = c.def.file;
+    return {
+      key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], prefix: [...c.prefix, ...guardsIn(c, call.guards)],
+      entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached,
+      argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
+    };
+  };
+
+  const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g) => {
+    let cc = c;
+    for (const v of g.via ?? []) cc = stepInto(cc, v);
+    const s = siteIn(cc, g.check);
+    const out: Guard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
+    if (s.origin) out.origin = s.origin;
+    return out;
+  });
+
+  /** The public site of raw site `r` of function `c.def` in context `c` (one object per context). */
+  const siteIn = (c: Ctx, r: RawSite): Site => {
+    const k = `${c.key}#${idOf(r)}`;
+    const have = made.get(k);
+    if (have) return have;
+    const own = range(c.def, r.start, r.end);
+    const s: Site = {
+      kind: r.kind, typeId: ce.builder.idOf(r.root as CType), localType: spell(r.root as CType), access: r.access.join(':'),
+      range: c.entry ?? own, line: lineOf(c.def, r.expStart ?? r.start), func: r.func, guards: [], chain: c.chain,
+    };
+    if (c.def.file) s.origin = { file: c.def.file, range: own, line: s.line };
+    if (c.program !== undefined) s.program = c.program;
+    if (c.section !== undefined) s.section = c.section;
+    if (c.unreached) s.unreached = true;
+    if (r.directBitfield) s.directBitfield = true;
+    if (r.readSize !== undefined) s.readSize = r.readSize;
+    if (r.unalignedLoad) s.unalignedLoad = true;
+    made.set(k, s);
+    s.guards = [...c.prefix, ...guardsIn(c, r.guards)];
+    return s;
+  };
+
+  // call sites per function in the unit (the inliner's single-caller bonus)
+  const callCount = new Map<FuncDef, number>();
+  const counted = new Set<FuncDef>();
+  const count = (res: FuncResult, depth: number): void => {
+    for (const c of res.calls) {
+      callCount.set(c.def, (callCount.get(c.def) ?? 0) + 1);
+      if (!counted.has(c.def) && c.def.body && depth < MAX_DEPTH) {
+        counted.add(c.def);
+        const r = c.def.file ? resultOf(c.def) : entries.find((e) => e.def === c.def)?.res ?? resultOf(c.def);
+        if (r) count(r, depth + 1);
+      }
+    }
+  };
+  for (const { def } of entries) counted.add(def);
+  for (const { res } of entries) count(res, 0);
+  const inlines = (f: FuncDef): boolean => {
+    if (!inlinable(f)) return false;
+    if (f.inline || (callCount.get(f) ?? 0) <= 1) return true;
+    const r = resultOf(f);
+    return (r?.cost ?? 0) <= INLINE_COST;
+  };
+
+  const visit = (c: Ctx, res: FuncResult, stack: FuncDef[]): void => {
+    reached.add(c.def);
+    for (const r of res.sites) if (holds(r.pconds, c.argv)) out.push(siteIn(c, r));
+    for (const call of res.calls) {
+      if (!holds(call.pconds, c.argv)) continue;
+      const callee = call.def;
+      if (!callee.body) continue;
+      if (!inlines(callee)) {
+        // a BPF-to-BPF call: the callee is a program of its own, counted once
+        if (!rootsDone.has(callee)) pendingRoots.push(callee);
+        continue;
+      }
+      if (stack.includes(callee) || stack.length > MAX_DEPTH) continue;
+      const cres = resultOf(callee);
+      if (!cres) continue;
+      visit(stepInto(c, call), cres, [...stack, callee]);
+    }
+  };
+
+  const root = (def: FuncDef, res: FuncResult, section: string, unreached = false): void => {
+    if (rootsDone.has(def)) return;
+    rootsDone.add(def);
+    const c: Ctx = { key: `${unreached ? 'u' : 'p'}${idOf(def)}`, def, chain: [], prefix: [], program: unreached ? undefined : def.name, section: unreached ? undefined : section, unreached };
+    if (def.file) c.entry = undefined;
+    visit(c, res, [def]);
+  };
+
+  for (const { def, res } of entries) {
+    const section = def.section ?? (!inlinable(def) || isPluginDef(def) ? '.text' : undefined);
+    void inlines;
+    if (section && !def.static) root(def, res, section);
+    else if (def.section) root(def, res, def.section);
+  }
+  while (pendingRoots.length) {
+    const d = pendingRoots.shift()!;
+    const r = resultOf(d);
+    if (r) root(d, r, d.section ?? '.text');
+  }
+  // the document's functions nobody reaches: once, as if called from nowhere
+  for (const { def, res } of entries) if (!reached.has(def)) root(def, res, '', true);
+  return out;
+}
+
+/** A non-static function with no SEC taking a pointer to a preserve_access_index record (a userspace plugin). */
+function isPluginDef(f: FuncDef): boolean {
+  if (f.static || f.section || f.progMacro) return false;
+  return f.params.some((p) => {
+    const t = strip(p.type);
+    if (t.k !== 'ptr') return false;
+    const r = strip(t.to);
+    return (r.k === 'struct' || r.k === 'union') && (r as Record).pai;
+  });
+}
