@@ -549,12 +549,14 @@ async function gitWriteBlobs(repo: string, files: readonly BtfhubFile[], cacheRo
         const w = createWriteStream(tmp);
         let n = 0;
         let err = '';
+        // Both must be over, in whichever order they end: git's exit (its status) and the file's close (all written).
+        const exited = new Promise<number | null>((r) => p.on('close', r));
+        const written = new Promise<void>((r, j) => { w.on('close', r); w.on('error', j); });
         p.stdout.on('data', (b: Buffer) => { n += b.length; });
         p.stdout.pipe(w);
         p.stderr.on('data', (b: Buffer) => { err += b.toString(); });
         p.on('error', reject);
-        p.on('close', (code) => w.on('close', () => (code === 0 ? resolve(n) : reject(new Error(err.trim().split('\n').pop() || `git cat-file exited with ${code}`)))));
-        w.on('error', reject);
+        Promise.all([exited, written]).then(([code]) => (code === 0 ? resolve(n) : reject(new Error(err.trim().split('\n').pop() || `git cat-file exited with ${code}`))), reject);
       });
       const check = await verifyFile(tmp, { ...f, size });
       if (check !== true) throw new Error(`${f.path}: the fetched file ${check}`);

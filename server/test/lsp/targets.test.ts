@@ -85,6 +85,38 @@ describe('language server targets: load once, arches merged, BTFHub fleets', fun
       ['5.10-amd64', 'x86_64', 'config'], ['6.1-amd64', 'x86_64', 'config'], ['5.10-arm64', 'arm64', 'config'], ['6.1-arm64', 'arm64', 'config']]);
   });
 
+  it('a kprobe on x86_64 and arm64 kernels: di where x86 reads it, regs[0] where arm64 does, no register "missing"', async () => {
+    // Both arches' register structs, as a per-arch vmlinux.h would give them; bpf_tracing.h picks by __TARGET_ARCH_*.
+    const prog = `typedef unsigned long long __u64;
+#define __VMLINUX_H__ 1
+struct pt_regs { unsigned long di, si, dx, cx, r8, ax, sp, ip; } __attribute__((preserve_access_index));
+struct user_pt_regs { __u64 regs[31]; __u64 sp, pc, pstate; } __attribute__((preserve_access_index));
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+SEC("kprobe/do_unlinkat")
+int BPF_KPROBE(do_unlinkat, int dfd, void *name)
+{
+	return dfd;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+    const root = workspace(tmp, 'kprobe', { targets: ['6.1-amd64', '6.1-arm64'].map((k) => ({ name: k, path: kernelPath(k) })) });
+    fs.writeFileSync(path.join(root, 'state.bpf.c'), prog);
+    client = await startClient(root, {}, undefined, { env: { CORELENS_CACHE: path.join(tmp, 'cache-kprobe') } });
+    const uri = pathToFileURL(path.join(root, 'state.bpf.c')).toString();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: prog } });
+    const d = await client.diagnostics(uri, () => true);
+    assert.deepStrictEqual(d.filter((x) => x.code !== 'core-analysis').map(text), [], 'no register reported missing on either arch');
+    const line = prog.split('\n').findIndex((l) => l.startsWith('int BPF_KPROBE'));
+    const hints = await client.conn.sendRequest<{ label: string; tooltip: string }[]>('textDocument/inlayHint', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+    });
+    const at = hints.map((h) => `${h.label} ${h.tooltip.replace(/\n/g, ' ')}`).join('\n');
+    assert.match(at, /@112 pt_regs::di offset per target 6\.1-amd64: 112/, at);
+    assert.match(at, /@0 user_pt_regs::regs\[0\] offset per target 6\.1-arm64: 0/, at);
+    assert.ok(line > 0);
+  });
+
   it('a corelens.json BTFHub fleet: cached kernels are targets, missing ones a problem naming the fetch command, a fetch is picked up', async () => {
     const archive = buildArchive(path.join(tmp, 'hub'));
     const cache = path.join(tmp, 'cache-hub');
