@@ -80,11 +80,11 @@ cat >"$WS/corelens.json" <<JSON
 JSON
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-# start_cs PROFILE_DIR PORT: code-server on 127.0.0.1 with explicit data dirs (never ~/.config/code-server)
+# start_cs PROFILE_DIR PORT [FOLDER]: code-server on 127.0.0.1 with explicit data dirs (never ~/.config/code-server)
 start_cs() {
 	"$CS" --user-data-dir "$1/user" --extensions-dir "$1/ext" --config "$1/config.yaml" --bind-addr "127.0.0.1:$2" \
 		--auth none --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
-		"$WS" >"$1/server.log" 2>&1 &
+		"${3:-$WS}" >"$1/server.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$2/healthz" && return 0; sleep 0.1; done
 	cat "$1/server.log" >&2; die "code-server did not answer on port $2"
@@ -122,6 +122,20 @@ node "$ROOT/client/test/e2e/drive-ui.mjs" "http://127.0.0.1:$PORT/?folder=$WS" p
 keep_logs "$P1" ui
 kill "${pids[-1]}" 2>/dev/null || true
 [ $ui_rc = 0 ] || die "UI checks failed (screenshots and logs in $ARTIFACTS)"
+
+# --- 1b. first run: a fresh profile, a 100-line program and no corelens.json (the default targets: the running
+#         kernel and the bundled ones); prints the time from opening the editor to the first problem
+WS0=$D/first-run
+mkdir -p "$WS0" && cp "$ROOT"/test-fixtures/editor/first-run/*.c "$WS0/"
+P0=$D/first; mkdir -p "$P0"
+"$CS" --user-data-dir "$P0/user" --extensions-dir "$P0/ext" --config "$P0/config.yaml" --install-extension "$VSIX" >/dev/null 2>&1 \
+	|| die "installing $VSIX into the first-run profile failed"
+PORT=$(free_port); start_cs "$P0" "$PORT" "$WS0"
+first_rc=0
+node "$ROOT/client/test/e2e/drive-ui.mjs" "http://127.0.0.1:$PORT/?folder=$WS0" tracer.bpf.c "$ARTIFACTS" --first-run || first_rc=$?
+keep_logs "$P0" first-run
+kill "${pids[-1]}" 2>/dev/null || true
+[ $first_rc = 0 ] || die "first-run check failed (screenshots and logs in $ARTIFACTS)"
 
 # --- 2. extension-host mocha tests, with the unpacked .vsix as the development extension (so the packaged bundle,
 #        grammar and wasm are what runs) and client/out/test/exthost/index.js as extensionTestsPath

@@ -12,6 +12,7 @@ import { registerRelocate } from './commands/relocate';
 import { registerLayout } from './commands/layout';
 import { registerTargets } from './commands/targets';
 import { registerBtfTools } from './commands/btfTools';
+import { registerClangd } from './commands/clangd';
 
 const STATUS_METHOD = 'corelens/status'; // server/src/status.ts
 
@@ -30,6 +31,8 @@ const onServer = new Set<string>();
 /** Activation: output channel, status bar, language client, commands. Returns the API the integration tests use. */
 export async function activate(context: vscode.ExtensionContext): Promise<{ status(): Promise<ServerStatus>; onServer: ReadonlySet<string> }> {
   const output = vscode.window.createOutputChannel('corelens', { log: true });
+  const clock = () => new Date().toISOString().slice(11, 23);
+  output.appendLine(`corelens: extension activated at ${clock()}`);
   const statusBar = new StatusBar();
   context.subscriptions.push(output, statusBar);
   initTools(context, output);
@@ -54,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
 
   let starting: Promise<void> | undefined;
   const start = async () => {
+    const t0 = Date.now();
     onServer.clear();
     client = createClient(context, output);
     client.onNotification(STATUS_METHOD, (s: ServerStatus) => statusBar.update(s));
@@ -62,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
       if (e.newState === State.Starting) statusBar.starting();
     });
     await client.start();
+    output.appendLine(`corelens: language server running at ${clock()}, ${Date.now() - t0} ms after it was started`);
   };
 
   context.subscriptions.push(
@@ -79,10 +84,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
   registerLayout(ctx);
   registerTargets(ctx);
   registerBtfTools(ctx);
+  registerClangd(ctx);
 
   // `onLanguage:c` activates us for every C file, BPF or not: the server (which loads every target) starts only
   // once a BPF document is open, or a command needs it, so plain C workspaces pay nothing.
   async function ensureStarted(): Promise<void> {
+    if (!starting) output.appendLine(`corelens: a BPF document is open: starting the language server at ${clock()}`);
     starting ??= start().catch((e) => {
       statusBar.stopped((e as Error).message);
       output.appendLine(`corelens: the language server did not start: ${(e as Error).stack ?? e}`);
@@ -147,6 +154,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     documentSelector: [{ scheme: 'file', language: 'c', pattern: BPF_FILE_PATTERN }, { scheme: 'file', language: 'c' }],
     outputChannel: output,
     diagnosticCollectionName: 'corelens',
+    // The status bar listens for `corelens/status`; the server sends it only to clients that ask (InitOptions).
+    initializationOptions: { statusNotifications: true },
     middleware,
   };
   return new LanguageClient('corelens', 'corelens', serverOptions, clientOptions);

@@ -15,15 +15,22 @@ export function page(title: string, body: string): string {
 <title>${esc(title)}</title>
 <style nonce="${nonce}">
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); }
+/* Beside the editor (half the window) a report keeps one line per header and scrolls sideways when it has many
+   targets, rather than squeezing every column until headers wrap. */
+.scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin-top: .5em; }
-th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 2px 8px; text-align: left; vertical-align: top; }
-th { background: var(--vscode-editorWidget-background); position: sticky; top: 0; }
+th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 2px 6px; text-align: left; vertical-align: top; }
+th { background: var(--vscode-editorWidget-background); position: sticky; top: 0; white-space: nowrap; }
+td.num, td.nowrap { white-space: nowrap; }
+/* the row's name stays in view while the target columns scroll */
+tr > :first-child { position: sticky; left: 0; background: var(--vscode-editor-background); z-index: 1; }
+th:first-child { z-index: 2; background: var(--vscode-editorWidget-background); }
 td.num { text-align: right; font-family: var(--vscode-editor-font-family); }
 td.fail { background: rgba(220, 40, 40, .22); color: var(--vscode-errorForeground, #e55); }
 td.moved { background: rgba(230, 160, 0, .22); }
 td.hole { box-shadow: inset 0 3px 0 rgba(80, 140, 255, .8); }
 td.missing { background: rgba(220, 40, 40, .22); }
-.reason { font-size: 90%; opacity: .9; white-space: normal; min-width: 14em; max-width: 24em; }
+.reason { font-size: 90%; opacity: .9; white-space: normal; min-width: 10em; max-width: 20em; }
 tr.section th { text-align: left; font-family: var(--vscode-editor-font-family); }
 a { color: var(--vscode-textLink-foreground); cursor: pointer; }
 .legend span { margin-right: 1.5em; padding: 0 .4em; }

@@ -17,12 +17,14 @@ import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings
 import { codeActionsFor } from './features/codeActions';
 import { Finding, SeveritySetting } from './features/diagnostics';
 import { LiveSite, SiteEvaluation } from './features/evaluate';
+import { notesToPublish } from './features/notes';
 import { plainAccessFindings } from './features/plainAccess';
-import { CORE_MACRO, InlayMode, hoverMarkdown, inlayHints, programLenses, siteAt, sitesOfMacro, typeHoverMarkdown, wordAt } from './features/present';
+import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from './features/hover';
+import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
-import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets } from './targets/config';
+import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
 import { TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 
@@ -36,8 +38,18 @@ export interface Settings {
   inlayHints?: { offsets?: InlayMode };
   /** Use the bundled kernels when no target is configured (default true). */
   defaultTargets?: boolean;
+  /** Also publish what clang reports (syntax errors, unknown members): off, because clangd shows them already. */
+  syntaxDiagnostics?: boolean;
   /** BTFHub fleets, read from the cache (`corelens targets fetch` fills it). */
   btfhub?: unknown;
+}
+
+/** `initializationOptions` the server understands. */
+export interface InitOptions {
+  /** Settings for clients without `workspace/configuration`. */
+  settings?: Settings;
+  /** Send the `corelens/status` notification after every target (re)load (the VS Code extension's status bar). */
+  statusNotifications?: boolean;
 }
 
 interface DocResult {
@@ -63,7 +75,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${e instanceof Error ? e.stack : String(e)}`));
   process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${e.stack ?? e.message}`));
   const documents = new TextDocuments(TextDocument);
-  // Slices of the targets, cached on disk with `corelens check`'s (CORELENS_CACHE=off keeps them in memory only).
+  // Slices of the targets, cached on disk with `corelens check`'s (CORELENS_CACHE=DIR, or off: in memory only).
   const targetCacheRoot = () => process.env.CORELENS_CACHE && process.env.CORELENS_CACHE !== 'off' ? process.env.CORELENS_CACHE : defaultCacheDir();
   const targets = new FleetTargets({ cacheDir: process.env.CORELENS_CACHE === 'off' ? undefined : targetCacheRoot() });
   const results = new Map<string, DocResult>();
@@ -72,6 +84,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const analyzers = new Map<ArchKey, Promise<Analyzer>>();
   let roots: string[] = [];
   let settings: Settings = {};
+  /**
+   * `initializationOptions.settings`: the base under what workspace/configuration returns, because clients that
+   * support that request often answer it with nothing for `corelens` (eglot, lsp-mode without registered
+   * settings) while their users configure the server through initializationOptions.
+   */
+  let initSettings: Settings = {};
   let configProblems: ConfigProblem[] = [];
   let includePaths: string[] = [];
   /** The defines the current analyzer was created with (a change makes a new analyzer). */
@@ -86,27 +104,65 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let targetsDirty = false;
   /** Reconfigures run one at a time, in order. */
   let reconfiguring: Promise<void> = Promise.resolve();
-  let caps = { configuration: false, progress: false, watch: false, inlayRefresh: false, codeLensRefresh: false };
+  let caps = {
+    configuration: false, configRegistration: false, progress: false, watch: false, inlayRefresh: false, codeLensRefresh: false,
+    markdownHover: true, documentChanges: false, status: false,
+  };
   const reportedFailures = new Set<string>();
   /**
    * The target load in progress: checks wait for it, so findings never name a half-loaded target set ("missing on
    * 6.1" while 6.18 is still decompressing); a target that fails is skipped once it failed, not waited for again.
    */
-  let targetsLoading: Promise<void> = Promise.resolve();
+  /** Resolves the first `targetsLoading`: a document opened before the first configuration waits for it too. */
+  let firstLoadDone: () => void = () => undefined;
+  let targetsLoading: Promise<void> = new Promise((resolve) => (firstLoadDone = resolve));
   const log = (m: string) => connection.console.log(`corelens: ${m}`);
+  /** Wall-clock time of day, for logs that must line up with an editor's own (first-run timing). */
+  const clock = () => new Date().toISOString().slice(11, 23);
+  /**
+   * The targets with what is known about them (name, kernel version, arch, origin, distro: targets/info.ts), so
+   * hovers and messages can summarise fleets by kernel range.
+   */
+  const contextOf = (names: readonly string[]): TargetContext => {
+    const infos = new Map(targets.infos().map((i) => [i.name, i] as const));
+    return { names, infos: names.map((n) => infos.get(n) ?? { name: n }) };
+  };
 
+  /** Documents whose first diagnostics were timed (the log says where first-run time goes). */
+  const timed = new Set<string>();
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    // performance.now() counts from process start: node start-up and loading the bundle included.
+    log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version})`);
     const c = params.capabilities;
+    const init = params.initializationOptions as InitOptions | undefined;
+    const formats = c.textDocument?.hover?.contentFormat;
     caps = {
       configuration: !!c.workspace?.configuration,
+      // Dynamic registration only where the client says it supports it: others reject (or log) the request.
+      configRegistration: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
       progress: !!c.window?.workDoneProgress,
       watch: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
       inlayRefresh: !!c.workspace?.inlayHint?.refreshSupport,
       codeLensRefresh: !!c.workspace?.codeLens?.refreshSupport,
+      // Clients that list formats and leave out markdown (eglot without markdown-mode) get the same text as plain.
+      markdownHover: !formats || formats.includes(MarkupKind.Markdown),
+      // Versioned edits: the client refuses a quick fix computed for another version of the document.
+      documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
+      // `corelens/status` is ours: only clients that ask for it (the VS Code extension) get the notification.
+      status: init?.statusNotifications === true,
     };
     roots = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
       .filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
-    settings = (params.initializationOptions as { settings?: Settings } | undefined)?.settings ?? {};
+    initSettings = init?.settings && typeof init.settings === 'object' ? init.settings : {};
+    settings = initSettings;
+    // First run: start reading the targets now (corelens.json, initializationOptions, else the defaults), during the
+    // initialized / workspace/configuration round trips. The configuration that follows keeps every target whose
+    // spec did not change (TargetSet.configure), so this only saves time.
+    const first = configuration();
+    targets.configure(first.specs);
+    void targets.load();
+    // and the parser warmed at `initialized` uses the defines it will be asked for
+    defines = first.defines;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -120,44 +176,44 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onInitialized(async () => {
-    if (caps.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'corelens' });
+    // The parser (tree-sitter's wasm) starts loading now, beside the targets, not when the first document arrives:
+    // the analyzer of the arch most default and configured targets have.
+    const firstArch = archGroups(targets.specs.map((s) => ({ info: { arch: parseArch(s.arch) } })))[0]?.arch ?? 'x86_64';
+    void analyzerFor(firstArch).catch((e) => log(`the source analysis could not start: ${(e as Error).message}`));
+    if (caps.configRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'corelens' });
     if (caps.watch) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: `**/${CONFIG_FILE}`, kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
           { globPattern: '**/*.{btf,xz,gz,o,h}', kind: WatchKind.Change | WatchKind.Create }],
       });
     }
-    await reconfigure();
+    try {
+      await reconfigure();
+    } finally {
+      firstLoadDone();
+    }
   });
 
   async function pullSettings(): Promise<void> {
     if (!caps.configuration) return;
     try {
       const s = await connection.workspace.getConfiguration('corelens');
-      if (s && typeof s === 'object') settings = s as Settings;
+      settings = s && typeof s === 'object' && !Array.isArray(s) ? { ...initSettings, ...(s as Settings) } : initSettings;
     } catch (e) {
       log(`could not read settings: ${(e as Error).message}`);
     }
   }
 
-  /** Queues a reconfigure after the one in progress: settings, corelens.json and watched files all lead here. */
-  function reconfigure(): Promise<void> {
-    // Each run catches its own failure, so the queue never rejects and the next run always runs.
-    reconfiguring = reconfiguring.then(applyConfiguration).catch((e) => log(`reconfigure failed: ${e instanceof Error ? e.stack : String(e)}`));
-    return reconfiguring;
-  }
-
   /**
-   * Reads settings and corelens.json; when the targets or include paths changed (or a target file did), reconfigures
-   * the targets and loads them once (with progress); then re-checks every document.
+   * Targets, include paths, defines, problems and BTFHub fleets from corelens.json and the current settings (nothing
+   * is applied). Fleet kernels are added by `withFleets`, which reads the cache.
    */
-  async function applyConfiguration(): Promise<void> {
-    await pullSettings();
+  function configuration(): { specs: TargetSpec[]; includePaths: string[]; defines: string[]; problems: ConfigProblem[]; fleets: { fleet: FleetConfig; file?: string }[] } {
     const problems: ConfigProblem[] = [];
     let specs: TargetSpec[] = [];
     const inc = [...(settings.includePaths ?? [])];
+    const defs = readDefines(settings.defines, problems).map((d) => d);
     const fleets: { fleet: FleetConfig; file?: string }[] = [];
-    const defs = readDefines(settings.defines, problems);
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
@@ -173,38 +229,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const hubSetting = parseFleetConfig(settings.btfhub, roots[0] ?? process.cwd());
     problems.push(...hubSetting.problems.map((message) => ({ message: `settings corelens.btfhub: ${message}` })));
     if (hubSetting.fleet) fleets.push({ fleet: hubSetting.fleet });
-    // Fleets come from the cache only: an editor opening a workspace never downloads archives by itself; what is
-    // missing is a problem on corelens.json naming the `corelens targets fetch` command that gets it.
-    if (fleets.length) watchFleetCache();
-    for (const { fleet, file } of fleets) {
+    if (specs.length === 0 && fleets.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
+    return { specs, includePaths: inc, defines: defs, problems, fleets };
+  }
+
+  /**
+   * Adds the fleets' cached kernels to the targets. From the cache only: an editor opening a workspace never
+   * downloads archives by itself; what is missing is a problem on corelens.json naming the fetch command.
+   */
+  async function withFleets(cfg: ReturnType<typeof configuration>): Promise<void> {
+    if (cfg.fleets.length) watchFleetCache();
+    for (const { fleet, file } of cfg.fleets) {
       const got = await resolveFleet(fleet, targetCacheRoot());
-      specs.push(...got.targets.filter((t) => !specs.some((s) => s.name === t.name)));
-      for (const m of got.missing) problems.push({ file, message: `btfhub: ${missingMessage(m)}` });
+      cfg.specs.push(...got.targets.filter((t) => !cfg.specs.some((s) => s.name === t.name)));
+      for (const m of got.missing) cfg.problems.push({ file, message: `btfhub: ${missingMessage(m)}` });
       for (const n of got.notes) log(`btfhub: ${n}`);
     }
-    if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
-    const key = JSON.stringify({ specs, inc, defs, problems });
-    if (key === appliedKey && !targetsDirty) {
-      // Same targets, include paths and defines (a settings echo, or only severities changed): re-check, load nothing.
-      for (const doc of documents.all()) schedule(doc, 0);
-      return;
-    }
-    appliedKey = key;
-    targetsDirty = false;
-    configProblems = problems;
-    if (defs.join('\u0000') !== defines.join('\u0000')) {
-      // The macro state of every header changes: new analyzers (their header caches are keyed by the defines anyway).
-      defines = defs;
-      analyzers.clear();
-      analysedWith.clear();
-    }
-    if (JSON.stringify(inc) !== JSON.stringify(includePaths)) includeVersion++;
-    includePaths = inc;
-    targets.configure(specs);
-    publishConfigProblems();
-    targetsLoading = loadTargets();
-    await targetsLoading;
-    for (const doc of documents.all()) schedule(doc, 0);
   }
 
   /** Watches the BTFHub cache for finished fetches (`corelens targets fetch` in a terminal): new kernels load by themselves. */
@@ -230,9 +270,58 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  /** Runs a target load under a `$/progress` report when the client supports it. */
+  /** Queues a reconfigure after the one in progress: settings, corelens.json and watched files all lead here. */
+  function reconfigure(): Promise<void> {
+    // Each run catches its own failure, so the queue never rejects and the next run always runs.
+    reconfiguring = reconfiguring.then(applyConfiguration).catch((e) => log(`reconfigure failed: ${e instanceof Error ? e.stack : String(e)}`));
+    return reconfiguring;
+  }
+
+  /**
+   * Reads settings and corelens.json; when the targets, include paths or defines changed (or a target file did),
+   * reconfigures the targets and loads them once (with progress); then re-checks every document. A configuration that
+   * changes none of them (VS Code's empty didChangeConfiguration right after start, a severity) loads nothing.
+   */
+  async function applyConfiguration(): Promise<void> {
+    await pullSettings();
+    const cfg = configuration();
+    await withFleets(cfg);
+    const problems = cfg.problems;
+    for (const p of settingsProblems(settings, roots)) {
+      problems.push(p);
+      // Not written in a settings.json we can see (initializationOptions, user settings): say it once.
+      if (!p.file && !reportedFailures.has(p.message)) {
+        reportedFailures.add(p.message);
+        void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${p.message}` });
+      }
+    }
+    const key = JSON.stringify({ specs: cfg.specs, inc: cfg.includePaths, defs: cfg.defines, problems });
+    if (key === appliedKey && !targetsDirty) {
+      for (const doc of documents.all()) schedule(doc, 0);
+      return;
+    }
+    appliedKey = key;
+    targetsDirty = false;
+    configProblems = problems;
+    if (cfg.defines.join('\u0000') !== defines.join('\u0000')) {
+      // The macro state of every header changes: new analyzers (their header caches are keyed by the defines anyway).
+      defines = cfg.defines;
+      analyzers.clear();
+      analysedWith.clear();
+    }
+    if (JSON.stringify(cfg.includePaths) !== JSON.stringify(includePaths)) includeVersion++;
+    includePaths = cfg.includePaths;
+    targets.configure(cfg.specs);
+    publishConfigProblems();
+    targetsLoading = loadTargets();
+    await targetsLoading;
+    for (const doc of documents.all()) schedule(doc, 0);
+  }
+
+  /** Runs a target load under a `$/progress` report when the client supports it (the load starts before the round trip). */
   async function withProgress(title: string, total: number, run: (p: LoadProgress) => Promise<void>): Promise<void> {
     let progress: { report(pct: number, msg: string): void; done(): void } | undefined;
+    const loading = run((done, n, name) => progress?.report(Math.round((100 * done) / n), `${name} (${done}/${n})`));
     if (caps.progress && total) {
       try {
         const p = await connection.window.createWorkDoneProgress();
@@ -243,21 +332,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
     }
     try {
-      await run((done, n, name) => progress?.report(Math.round((100 * done) / n), `${name} (${done}/${n})`));
+      await loading;
     } finally {
       progress?.done();
     }
   }
 
   /** Loads every target (slices covering what the open documents use), reports new failures once, and the status. */
-  async function loadTargets(names: readonly string[] = []): Promise<void> {
-    await withProgress('corelens: loading targets', targets.specs.length, (p) => targets.load(names, p));
-    const loaded = targets.ready();
-    log(`targets loaded: ${loaded.map((t) => t.name).join(', ') || 'none'}`);
+  async function loadTargets(): Promise<void> {
+    const t0 = performance.now();
+    await withProgress('corelens: loading targets', targets.specs.length, (p) => targets.load([], p));
+    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${targets.ready().map((t) => t.name).join(', ') || 'none'}`);
     reportFailures();
   }
 
-  /** Each target failure once: a message, and a diagnostic on its corelens.json entry; then the status. */
+  /** Each target failure once (a message; a diagnostic on its corelens.json entry), then the status. */
   function reportFailures(): void {
     for (const f of targets.failed()) {
       const key = f.message;
@@ -267,7 +356,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${f.message}. The other targets keep working.` });
     }
     publishConfigProblems();
-    void connection.sendNotification(STATUS_METHOD, serverStatus(targets, includePaths)); // editors' status bars
+    if (caps.status) void connection.sendNotification(STATUS_METHOD, serverStatus(targets, includePaths)); // editors' status bars
   }
 
   /** Widens every target's slice to cover new root names (an edit that relocates a new type, a hover on one). */
@@ -296,11 +385,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function publishConfigProblems(): void {
     const byFile = new Map<string, Diagnostic[]>();
     for (const root of roots) byFile.set(path.join(root, CONFIG_FILE), []);
-    const failures = targets.failed().map((f) => ({ file: configFileFor(f.target), message: f.message }));
+    for (const root of roots) byFile.set(path.join(root, '.vscode', 'settings.json'), []);
+    const failures = targets.failed().map((f): ConfigProblem => ({ file: configFileFor(f.target), message: f.message }));
     for (const p of [...configProblems, ...failures]) {
       if (!p.file) continue;
       const list = byFile.get(p.file) ?? [];
-      list.push({ range: rangeOfText(p.file, p.message), severity: DiagnosticSeverity.Error, source: 'corelens', code: 'core-config', message: p.message });
+      const range = p.line !== undefined
+        ? { start: { line: p.line, character: p.column ?? 0 }, end: { line: p.line, character: p.endColumn ?? p.column ?? 0 } }
+        : rangeOfText(p.file, p.message);
+      list.push({ range, severity: DiagnosticSeverity.Error, source: 'corelens', code: 'core-config', message: p.message });
       byFile.set(p.file, list);
     }
     for (const [file, diags] of byFile) {
@@ -334,9 +427,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return a;
   }
 
-  /** Ready targets grouped by the arch whose analysis serves them (targets of unknown arch join the largest group). */
-  function archGroups(ready: readonly ReadyTarget[]): { arch: ArchKey; targets: ReadyTarget[] }[] {
-    const plan = planArches(ready.map((t) => t.info.arch), declaredArch());
+  /** Targets grouped by the arch whose analysis serves them (targets of unknown arch join the largest group). */
+  function archGroups<T extends { info: { arch?: string } }>(ready: readonly T[]): { arch: ArchKey; targets: T[] }[] {
+    const plan = planArches(ready.map((t) => parseArch(t.info.arch)), declaredArch());
     const groups = plan.groups.map((g) => ({ arch: g.arch, targets: g.indices.map((i) => ready[i]!) }));
     return groups.length ? groups : [{ arch: declaredArch() ?? hostArch() ?? 'x86_64', targets: [] }];
   }
@@ -350,14 +443,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return undefined;
   }
 
-  function schedule(doc: TextDocument, delayMs = 80): void {
-    clearTimeout(timers.get(doc.uri));
-    timers.set(doc.uri, setTimeout(() => {
-      timers.delete(doc.uri);
-      void check(doc.uri).catch((e) => log(`checking ${doc.uri} failed: ${e instanceof Error ? e.stack : String(e)}`));
-    }, delayMs));
-  }
-
   /** Analyses one document with one arch's analyzer: fully the first time (or with new include paths), else an update. */
   function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Analysis {
     const key = `${arch}\u0000${uri}`;
@@ -369,27 +454,44 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return a.update(uri, text);
   }
 
+  function schedule(doc: TextDocument, delayMs = 80): void {
+    clearTimeout(timers.get(doc.uri));
+    timers.set(doc.uri, setTimeout(() => {
+      timers.delete(doc.uri);
+      void check(doc.uri).catch((e) => log(`checking ${doc.uri} failed: ${e instanceof Error ? e.stack : String(e)}`));
+    }, delayMs));
+  }
+
   /**
    * Analyses a document once per arch present among the targets, relocates each arch's sites on that arch's targets
    * (slices widened first when the document relocates a root type no slice covers), and publishes the findings.
    */
   async function check(uri: string): Promise<DocResult | undefined> {
     if (!documents.get(uri)) return undefined;
+    const tStart = performance.now();
     // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
     await reconfiguring;
     await targetsLoading;
+    const tTargets = performance.now();
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const version = doc.version;
     const text = doc.getText();
     let groups = archGroups(targets.ready());
     const analyses: Analysis[] = [];
+    let tAnalyzer = 0;
     try {
-      for (const g of groups) analyses.push(analyseFor(await analyzerFor(g.arch), g.arch, uri, text));
+      for (const g of groups) {
+        const t = performance.now();
+        const a = await analyzerFor(g.arch);
+        tAnalyzer += performance.now() - t;
+        analyses.push(analyseFor(a, g.arch, uri, text));
+      }
     } catch (e) {
       log(`analysis of ${uri} failed: ${(e as Error).message}`);
       return undefined;
     }
+    const tAnalysed = performance.now();
     if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
     const names = new Set<string>();
     for (const a of analyses) {
@@ -405,24 +507,27 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     const parts: ArchEvaluation[] = [];
     const findings: Finding[] = [];
+    const ctx = contextOf(groups.flatMap((g) => g.targets.map((t) => t.name)));
+    // Messages name up to 4 targets, else a kernel-range summary: a fleet of 300 names helps nobody.
+    const describeTargets = (subset: readonly string[]) => describeSubset(subset, ctx, 80);
     try {
       groups.forEach((g, i) => {
         const analysis = analyses[i] ?? analyses[0]!;
         const local = analysis.localBtf();
-        const evals = evaluateDistinct(local, analysis.sites as LiveSite[], g.targets);
-        parts.push({ arch: g.arch, local, evals, targets: g.targets.map((t) => t.name) });
-        findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity }));
+        parts.push({ arch: g.arch, local, evals: evaluateDistinct(local, analysis.sites as LiveSite[], g.targets), targets: g.targets.map((t) => t.name) });
+        findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity, describeTargets }));
       });
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
     const merged = mergeArchEvaluations(parts);
     try {
-      findings.unshift(...mergedFindings(merged, { severities: settings.severity }));
+      findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets }));
     } catch (e) {
       log(`findings of ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
-    const primary = analyses[groups.indexOf([...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!)] ?? analyses[0]!;
+    const largest = [...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!;
+    const primary = analyses[groups.indexOf(largest)] ?? analyses[0]!;
     const res: DocResult = { version, analysis: primary, merged, evals: merged.evals, targetNames: merged.targets, findings };
     results.set(uri, res);
     if (documents.get(uri)?.version !== version) return res; // a newer edit is on its way
@@ -434,7 +539,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // Notes of every arch's analysis, once each (most say the same on every arch).
     const seen = new Set<string>();
     for (const a of [primary, ...analyses.filter((x) => x !== primary)]) {
-      for (const n of a.notes) {
+      for (const n of notesToPublish(a.notes, settings.syntaxDiagnostics === true)) {
         const k = `${n.range.start.line}:${n.range.start.character}:${n.message}`;
         if (seen.has(k)) continue;
         seen.add(k);
@@ -448,7 +553,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const declared = declaredArch();
     if (declared) {
       const ready = targets.ready();
-      const skipped = planArches(ready.map((t) => t.info.arch), declared).skipped.map((k) => ({ name: ready[k.index]!.name, arch: k.arch }));
+      const skipped = planArches(ready.map((t) => parseArch(t.info.arch)), declared).skipped.map((k) => ({ name: ready[k.index]!.name, arch: k.arch }));
       if (skipped.length) {
         diagnostics.push({
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, source: 'corelens', code: 'core-analysis',
@@ -457,6 +562,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
     }
     void connection.sendDiagnostics({ uri, version, diagnostics });
+    if (!timed.has(uri)) {
+      timed.add(uri);
+      const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
+      log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: waiting for targets ${ms(tStart, tTargets)}, `
+        + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`);
+    }
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
     if (caps.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     return res;
@@ -504,7 +615,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const doc = documents.get(p.textDocument.uri);
     if (!r || !doc) return null;
     const ev = siteAt(r.evals, p.position);
-    if (ev) return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(r.merged.localOf(ev), ev, r.targetNames) }, range: ev.site.range };
+    const ctx = contextOf(r.targetNames);
+    // The text is written to read well raw (hover.ts), so plain-text clients get the very same string.
+    const hover = (value: string, range: Hover['range']): Hover => ({ contents: { kind: caps.markdownHover ? MarkupKind.Markdown : MarkupKind.PlainText, value }, range });
+    if (ev) return hover(siteHover(r.merged.localOf(ev), ev, ctx), ev.site.range);
     const w = wordAt(doc.getText(), p.position);
     if (!w) return null;
     const range = { start: w.start, end: w.end };
@@ -515,19 +629,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         const widen = coverNames([w.word]);
         if (targets.specs.length > HOVER_WAIT_TARGETS) {
           void widen.catch(() => undefined);
-          const n = targets.specs.length;
-          return { contents: { kind: MarkupKind.Markdown, value: `\`${w.keyword} ${w.word}\`: reading it from the ${n} targets' BTF (once; then cached). Hover again in a moment.` }, range };
+          return hover(`${w.keyword} ${w.word}: reading it from the ${targets.specs.length} targets' BTF (once; then cached). Hover again in a moment.`, range);
         }
         await widen;
       }
-      const md = typeHoverMarkdown(w.keyword, w.word, targets.ready());
-      return md ? { contents: { kind: MarkupKind.Markdown, value: md }, range } : null;
+      const refs = targets.ready();
+      const md = typeHover(w.keyword, w.word, refs, contextOf(refs.map((x) => x.name)));
+      return md ? hover(md, range) : null;
     }
     if (CORE_MACRO.test(w.word)) {
       const hops = sitesOfMacro(r.evals, doc.getText(), w.start);
       if (!hops.length) return null;
-      const value = hops.map((h) => hoverMarkdown(r.merged.localOf(h), h, r.targetNames)).join('\n\n---\n\n');
-      return { contents: { kind: MarkupKind.Markdown, value: `\`${w.word}\`: ${hops.length} relocation${hops.length === 1 ? '' : 's'}\n\n${value}` }, range };
+      return hover(macroHover(r.merged.localOf(hops[0]!), w.word, hops, ctx), range);
     }
     return null;
   });
@@ -537,7 +650,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!r) return [];
     const mode = settings.inlayHints?.offsets ?? 'primary';
     // Per group, so a site only one arch has is labelled with that arch's targets alone.
-    return r.merged.groups.flatMap((g) => inlayHints(g.local, g.evals, g.targets, mode))
+    return r.merged.groups.flatMap((g) => inlayHints(g.local, g.evals, g.targets, mode, contextOf(g.targets)))
       .filter((h) => h.position.line >= p.range.start.line && h.position.line <= p.range.end.line)
       .sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character)
       .map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true }));
@@ -547,21 +660,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const r = await current(p.textDocument.uri);
     if (!r) return [];
     const programs = r.analysis.functions.filter((f) => f.section !== undefined);
-    return programLenses(programs, r.evals, r.targetNames).map((l) => ({
+    return programLenses(programs, r.evals, r.targetNames, contextOf(r.targetNames)).map((l) => ({
       range: { start: l.range.start, end: l.range.start },
       command: { title: l.title, command: '' },
     }));
   });
 
   connection.onCodeAction(async (p): Promise<CodeAction[]> => {
+    let r = await current(p.textDocument.uri);
+    // An edit arrived while analysing: analyse that version, never fix one version with another's findings.
+    if (r && r.version !== documents.get(p.textDocument.uri)?.version) r = await current(p.textDocument.uri);
     const doc = documents.get(p.textDocument.uri);
-    const r = await current(p.textDocument.uri);
-    if (!doc || !r) return [];
-    const local = r.analysis.localBtf();
-    return codeActionsFor(doc, local, p.context.diagnostics, r.findings, targets.ready());
+    if (!doc || !r || r.version !== doc.version) return [];
+    // Fixes come from this version's findings; the client's diagnostics only say which finding is meant.
+    const refs = targets.ready().filter((t) => r.targetNames.includes(t.name));
+    const fixCtx = { doc, local: r.analysis.localBtf(), findings: r.findings, targets: refs, infos: contextOf(r.targetNames).infos, versioned: caps.documentChanges };
+    return codeActionsFor(fixCtx, p.context.diagnostics, p.range);
   });
 
-  // A status asked for while targets load answers when they are loaded: "loading" helps no command that asks.
+  // A status asked for while targets load answers once they are loaded: "loading" helps no command that asks.
   connection.onRequest(STATUS_METHOD, async () => {
     await reconfiguring;
     await targetsLoading;

@@ -34,18 +34,19 @@ export function layoutHtml(type: string, cols: LayoutReport['targets']): string 
       const pos = m.bitSize !== undefined ? `${m.offset}:${m.bitOffset! - m.offset * 8}` : `${m.offset}`;
       const size = m.bitSize !== undefined ? `${m.bitSize} bits` : `${m.size}`;
       const cls = ['num', moved ? 'moved' : '', m.holeBefore ? 'hole' : ''].filter(Boolean).join(' ');
-      return `<td class="${cls}"${m.holeBefore ? ` title="${m.holeBefore} byte hole before"` : ''}>${esc(pos)} / ${esc(size)}${m.holeBefore ? ` <small>(+${m.holeBefore} hole)</small>` : ''}</td>`;
+      // A hole is the blue bar above the cell, its size in the tooltip: the column stays narrow beside the editor.
+      return `<td class="${cls}"${m.holeBefore ? ` title="${m.holeBefore} byte hole before"` : ''}>${esc(pos)} / ${esc(size)}</td>`;
     }).join('');
     const m = info.get(k)!;
-    return `<tr><td>${'&nbsp;&nbsp;'.repeat(m.depth)}${esc(k)}</td><td><code>${esc(m.type)}</code></td>${cells}</tr>`;
+    return `<tr><td class="nowrap">${'&nbsp;&nbsp;'.repeat(m.depth)}${esc(k)}</td><td><code>${esc(m.type)}</code></td>${cells}</tr>`;
   });
   const foot = [
     `<tr><th>size (align)</th><th></th>${names.map((n) => `<td class="num">${present.includes(n) ? `${lay(n).size} (${lay(n).align})` : 'missing'}</td>`).join('')}</tr>`,
     `<tr><th>holes / padding</th><th></th>${names.map((n) => `<td class="num">${present.includes(n) ? `${lay(n).holes} / ${lay(n).padding}` : ''}</td>`).join('')}</tr>`,
   ];
   return page(`Layout of ${type}`, `<h2>${esc(type)}</h2>
-<p class="legend">offset / size in bytes (bitfields: byte:bit / width) · <span class="moved">moved vs ${esc(ref ?? '')}</span><span class="hole">hole before</span><span class="missing">missing</span></p>
-<table>${head}\n${rows.join('\n')}\n${foot.join('\n')}</table>`);
+<p class="legend">offset / size in bytes (bitfields: byte:bit / width) · <span class="moved">moved vs ${esc(ref ?? '')}</span><span class="hole">hole before (size in the tooltip)</span><span class="missing">missing</span></p>
+<div class="scroll"><table>${head}\n${rows.join('\n')}\n${foot.join('\n')}</table></div>`);
 }
 
 /** Lays out `type` on every loaded target and shows it. */

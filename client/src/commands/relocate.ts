@@ -48,12 +48,12 @@ export function relocationHtml(object: string, targets: string[], relos: Relocat
       }
       return `<td class="num"${o.reason ? ` title="${esc(o.reason)}"` : ''}>${esc(o.value ?? '')}</td>`;
     }).join('');
-    return `${sec}<tr><td>${where}</td><td>${esc(r.kind)}</td><td>${esc(r.localType)} <code>${esc(r.access)}</code></td><td class="num">${esc(local ?? '')}</td>${cells}</tr>`;
+    return `${sec}<tr><td class="nowrap">${where}</td><td>${esc(r.kind)}</td><td class="nowrap">${esc(r.localType)} <code>${esc(r.access)}</code></td><td class="num">${esc(local ?? '')}</td>${cells}</tr>`;
   }).join('\n');
   const summary = `${relos.length} CO-RE relocation${relos.length === 1 ? '' : 's'} × ${targets.length} target${targets.length === 1 ? '' : 's'}`
     + (failures ? ` — <b>${failures} fail on at least one target</b>` : ' — every relocation resolves on every target');
   return page(`Relocations of ${path.basename(object)}`, `<h2>${esc(path.basename(object))}</h2><p>${summary}. Values are what libbpf patches into the instruction (offsets in bytes); click a source location to open it.</p>
-<table>${head}\n${rows}</table>`);
+<div class="scroll"><table>${head}\n${rows}</table></div>`);
 }
 
 /** Builds if needed, relocates against the server's targets, shows the matrix. */

@@ -57,8 +57,9 @@ describe('corelens extension in VS Code (code-server extension host)', function 
   it('hover shows the offset per target', async () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', probe, posOf('pid);', 1));
     const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-    assert.match(md, /6\.1-amd64 \| 2416/);
-    assert.match(md, /6\.18-amd64 \| 1264/);
+    assert.match(md, /^\*\*task_struct::pid\*\* · offset 2416 on 6\.1-amd64 · differs on 1\n/);
+    assert.match(md, /\| 2416 \(0x970\) \| 4 +\| pid_t \| 6\.1-amd64 +\|/);
+    assert.match(md, /\| 1264 \(0x4f0\) \| 4 +\| pid_t \| 6\.18-amd64 \|/);
   });
 
   it('analyses a C file that includes bpf/bpf_helpers.h, and leaves plain C alone', async () => {
@@ -135,6 +136,18 @@ describe('corelens extension in VS Code (code-server extension host)', function 
     const r = await vscode.commands.executeCommand<{ out: string }>('corelens.merge', { kernel, apps: [path.join(ws, 'probe.bpf.o')], out });
     assert.strictEqual(r.out, out);
     assert.ok(fs.statSync(out).size > 1_000_000);
+  });
+
+  it('Configure clangd for BPF writes a .clangd fragment for the BPF files only (plain.c is userspace C)', async () => {
+    const r = await vscode.commands.executeCommand<{ file: string; summary: string }>('corelens.configureClangd');
+    try {
+      assert.strictEqual(r.file, path.join(ws, '.clangd'));
+      const text = fs.readFileSync(r.file, 'utf8');
+      assert.match(text, /PathMatch: \[".*\\\\.bpf\\\\.\(c\|h\)", "tracer\\\\.c"\]/, 'tracer.c includes bpf_helpers.h: a BPF program too');
+      assert.match(text, /Add: \[--target=bpf, -D__TARGET_ARCH_x86/);
+    } finally {
+      fs.rmSync(path.join(ws, '.clangd'), { force: true });
+    }
   });
 
   it('Add target writes corelens.targets and the server loads it', async () => {

@@ -20,7 +20,7 @@ import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
 import { ArchPlan, planArches, resolveTargetArches } from './arches';
 import { checkTargets } from './pool';
-import { TargetInfo, summarizeTargets } from './summary';
+import { TargetInfo, summarizeTargets } from '../targets/summary';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 

@@ -151,7 +151,8 @@ async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includ
   if (path.basename(abs) === CONFIG_FILE) {
     const c = readConfigFile(path.dirname(abs));
     if (!c) throw new CheckInputError(`${abs}: cannot read`);
-    return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}: ${p.message}`), ...(c.btfhub ? { btfhub: c.btfhub } : {}) };
+    return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`),
+      ...(c.btfhub ? { btfhub: c.btfhub } : {}) };
   }
   let json: Record<string, unknown>;
   try {

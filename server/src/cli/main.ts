@@ -32,6 +32,8 @@ commands:
   targets fetch [DISTRO[/RELEASE[/ARCH]]] [--kernel RANGE] [--source URL]
                                                download BTFHub kernels into the cache, verified, resumable
   targets list [--json]                        every configured target: arch, kernel version, origin, cached
+  clangd-config [DIR] [--arch ARCH] [-I DIR]... [-D X]... [--dry-run]
+                                               configure clangd for the BPF programs of DIR (clangd-config --help)
 
 targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app][,arch=ARCH]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
 Without --target: the running kernel (${'/sys/kernel/btf/vmlinux'}) when readable, plus the bundled kernels.`;
@@ -64,6 +66,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'header': return await (await import('./tools.js')).headerCommand(rest, io);
       case 'check': return await (await import('./check.js')).checkCommand(rest, io);
       case 'targets': return await (await import('./targets.js')).targetsCommand(rest, io);
+      case 'clangd-config': return await (await import('./clangdConfig.js')).clangdConfigCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
         io.out(USAGE);
         return cmd === undefined ? 2 : 0;

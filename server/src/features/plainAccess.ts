@@ -39,7 +39,7 @@ export function plainAccessFindings(
     });
     if (wrong.size === 0 || local === undefined) continue;
     const label = siteLabel(localBtf, relo);
-    const where = [...wrong].map(([k, ts]) => `${k} on ${ts.join(', ')}`).join('; ');
+    const where = [...wrong].map(([k, ts]) => `${k} on ${opts.describeTargets ? opts.describeTargets(ts, targets.length) : ts.join(', ')}`).join('; ');
     out.push({
       range: a.range,
       severity: setting ? SEVERITY[setting]! : Severity.Warning,

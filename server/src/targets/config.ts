@@ -5,6 +5,7 @@ import * as path from 'path';
 import { ARCH_SPELLINGS, parseArch } from './arch';
 import { FleetConfig, parseFleetConfig } from './btfhub';
 import { TargetSpec, defaultTargetName } from './registry';
+import { describeUnknownKey, keyPositions, schemas, unknownKeys, unknownKeysInText } from './schema';
 
 /** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
 export const CONFIG_FILE = 'corelens.json';
@@ -12,6 +13,10 @@ export const CONFIG_FILE = 'corelens.json';
 export interface ConfigProblem {
   readonly file?: string;
   readonly message: string;
+  /** Zero-based position of what the problem is about in the file, when known (an unknown key). */
+  readonly line?: number;
+  readonly column?: number;
+  readonly endColumn?: number;
 }
 
 export interface ResolvedConfig {
@@ -91,6 +96,10 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
   }
   const o = json as Record<string, unknown>;
   const { targets, problems } = resolveTargets(o.targets, dir, file);
+  // Keys the schema does not know are ignored, and said so where they are written (with the closest known name).
+  for (const k of unknownKeysInText(text, json, schemas().file)) {
+    problems.push({ file, message: `${CONFIG_FILE}: ${describeUnknownKey(k)}`, line: k.line, column: k.column, endColumn: k.endColumn });
+  }
   const includePaths: string[] = [];
   if (o.includePaths !== undefined) {
     if (!Array.isArray(o.includePaths) || !o.includePaths.every((p) => typeof p === 'string')) {
@@ -115,4 +124,29 @@ export function readDefines(raw: unknown, problems: ConfigProblem[], file?: stri
     else problems.push({ file, message: `"defines": ${JSON.stringify(d)} is not NAME or NAME=VALUE; skipped` });
   }
   return out;
+}
+
+/**
+ * Unknown keys in the `corelens.*` settings a client sent (VS Code settings, or `initializationOptions.settings`),
+ * checked against the settings the extension contributes (package.json). Each is placed on its line in a
+ * workspace's `.vscode/settings.json` when written there, else reported without a file (a message).
+ */
+export function settingsProblems(settings: unknown, roots: readonly string[]): ConfigProblem[] {
+  const keys = unknownKeys(settings, schemas().settings);
+  if (!keys.length) return [];
+  const files = roots.map((r) => path.join(r, '.vscode', 'settings.json')).flatMap((f) => {
+    try {
+      return [{ file: f, pos: keyPositions(fs.readFileSync(f, 'utf8')) }];
+    } catch {
+      return [];
+    }
+  });
+  return keys.map((k) => {
+    // VS Code writes settings flat: `"corelens.inlayHint.offsets"` is where the unknown `inlayHint` is written.
+    const flat = `corelens.${k.path.join('.')}`;
+    const written = (f: (typeof files)[number]) => [...f.pos.keys()].find((key) => key === flat || key.startsWith(`${flat}.`));
+    const hit = files.find((f) => written(f) !== undefined);
+    const at = hit ? hit.pos.get(written(hit)!) : undefined;
+    return { file: hit?.file, message: `settings: ${describeUnknownKey(k, 'corelens.')}`, line: at?.line, column: at?.column, endColumn: at?.endColumn };
+  });
 }

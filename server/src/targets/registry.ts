@@ -59,9 +59,14 @@ export const RUNNING_KERNEL_BTF = '/sys/kernel/btf/vmlinux';
 /**
  * Real kernel BTFs shipped with corelens (Debian 11's 5.10 amd64/arm64, Debian 12's 6.1 generic/cloud/rt/arm64,
  * Debian 13's 6.12, 6.18, a 2026 CI kernel). They live with the test fixtures so that one copy serves the tests, the
- * CLI's defaults and the demo; `kernels.json` beside them holds their facts and which of them are defaults.
+ * CLI's defaults and the demo; `kernels.json` beside them holds their facts and which of them are defaults. The
+ * packaged extension has no test fixtures: it ships the default ones (and kernels.json) in dist/kernels/
+ * (client/build.mjs), still xz-compressed so the .vsix stays under 10 MB: only the first start decompresses them,
+ * later ones read their slices from the cache (fleet.ts).
  */
-export const BUNDLED_KERNELS_DIR = path.resolve(__dirname, '../../../../test-fixtures/btf/kernels');
+const REPO_KERNELS_DIR = path.resolve(__dirname, '../../../../test-fixtures/btf/kernels');
+const PACKAGED_KERNELS_DIR = path.resolve(__dirname, '../../../../dist/kernels');
+export const BUNDLED_KERNELS_DIR = fs.existsSync(REPO_KERNELS_DIR) || !fs.existsSync(PACKAGED_KERNELS_DIR) ? REPO_KERNELS_DIR : PACKAGED_KERNELS_DIR;
 
 /** Parses `NAME=FILE[,base=FILE][,kind=app][,arch=ARCH]`, or a bare FILE (named after the file). */
 export function parseTargetArg(arg: string): TargetSpec | string {

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SliceCache, stampOf } from '../../src/check/cache';
-import { summarizeTargets } from '../../src/check/summary';
+import { summarizeTargets } from '../../src/targets/summary';
 import { archFromName, inRange, kernelVersion, parseVersionRange, VersionRange } from '../../src/targets/tree';
 
 const range = (s: string) => parseVersionRange(s) as VersionRange;

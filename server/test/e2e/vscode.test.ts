@@ -40,15 +40,16 @@ describe('editor extension: the packaged .vsix', function () {
     const names = zipEntries(VSIX);
     for (const want of ['extension/dist/extension.js', 'extension/dist/corelens.js', 'extension/dist/web-tree-sitter.wasm',
       'extension/grammars/tree-sitter-c.wasm', 'extension/grammars/queries/structure.scm',
-      'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/test-fixtures/btf/kernels/6.1-amd64.btf.xz',
-      'extension/test-fixtures/btf/kernels/5.10-amd64.btf.xz', 'extension/test-fixtures/btf/kernels/5.10-arm64.btf.xz',
-      'extension/test-fixtures/btf/kernels/kernels.json',
-      'extension/package.json', 'extension/LICENSE.txt']) {
+      'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/syntaxes/corelens.schema.json',
+      'extension/dist/kernels/6.1-amd64.btf.xz', 'extension/dist/kernels/5.10-amd64.btf.xz', 'extension/dist/kernels/5.10-arm64.btf.xz',
+      'extension/dist/kernels/kernels.json', 'extension/package.json', 'extension/LICENSE.txt']) {
       assert.ok(names.includes(want), `${want} in the .vsix`);
     }
-    assert.ok(!names.some((n) => /node_modules|\/src\/|\.ts$|\.map$|\/test\//.test(n.replace('test-fixtures/btf/kernels', ''))), names.join('\n'));
+    assert.ok(!names.some((n) => /node_modules|\/src\/|\.ts$|\.map$|\/test\/|test-fixtures/.test(n)), names.join('\n'));
+    // The default kernels (kernels.json's list) ship as .btf.xz; the fixture-only ones stay out.
+    const defaults = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'btf', 'kernels', 'kernels.json'), 'utf8')) as { defaults: string[] }).defaults;
+    assert.deepStrictEqual(names.filter((n) => /^extension\/dist\/kernels\/.*\.btf\.xz$/.test(n)).map((n) => path.basename(n, '.btf.xz')).sort(), [...defaults].sort());
     assert.ok(fs.statSync(VSIX).size < 10 * 1024 * 1024, 'under 10 MB');
-    assert.ok(!names.some((n) => /cilium-ci|6\.1-cloud/.test(n)), 'only the default kernels ship');
   });
 
   it('its bundled server analyses a BPF file on its own (tree-sitter wasm, targets, diagnostics)', async () => {
@@ -76,9 +77,13 @@ describe('editor extension: the packaged .vsix', function () {
     fs.mkdirSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts'), { recursive: true });
     fs.writeFileSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts', 'e2e-vscode.log'), log);
     assert.strictEqual(r.status, 0, `scripts/e2e-vscode.sh failed (${r.signal ?? `exit ${r.status}`}); log in .tmp/e2e-artifacts/e2e-vscode.log:\n${log.slice(-6000)}`);
-    assert.match(log, /\[ui [\d.]+s\] PASS/);
-    assert.match(log, /12 passing/);
-    for (const png of ['problems.png', 'hover.png', 'relocate.png']) {
+    assert.match(log, /\[ui [\d.]+s [\d:.]+\] PASS/);
+    assert.match(log, /13 passing/);
+    // printed, not asserted: the first-run figure depends on how busy the machine is (README, First run)
+    const first = /first problem ([\d.]+) s after the editor opened \(fresh profile, default targets\)/.exec(log);
+    assert.ok(first, 'the first-run phase reports its time');
+    console.log(`      first problem in VS Code ${first[1]} s after opening a 100-line program (default targets)`);
+    for (const png of ['problems.png', 'hover.png', 'relocate.png', 'layout.png', 'first-run.png']) {
       assert.ok(fs.statSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts', png)).size > 10_000, `${png} saved`);
     }
   });

@@ -43,7 +43,7 @@ describe('Neovim (headless, built-in LSP client) against the corelens server', f
     assert.strictEqual(r.status, 0, output);
     assert.match(r.stdout, /filetype=c/);
     assert.match(r.stdout, /DIAG \d+:\d+ sev=1 src=corelens `task_struct::state` does not exist on every target/);
-    assert.match(r.stdout, /HOVER .*6\.18-amd64 \| 1264/);
+    assert.match(r.stdout, /HOVER \*\*task_struct::pid\*\* · offset 2416 on 6\.1-amd64 · differs on 1 \/ .*\| 1264 \(0x4f0\) \| 4 +\| pid_t \| 6\.18-amd64 \|/);
     assert.match(r.stdout, /after edit: cleared/);
     assert.match(r.stdout, /PASS/);
   });

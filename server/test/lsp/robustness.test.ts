@@ -63,7 +63,7 @@ describe('language server robustness', function () {
     const hover = await client.conn.sendRequest<Hover>('textDocument/hover', {
       textDocument: { uri }, position: { line: STATE.split('\n').findIndex((l) => l.includes('prev, pid')), character: 33 },
     });
-    assert.match((hover.contents as unknown as { value: string }).value, /\| good \| 1264/);
+    assert.match((hover.contents as unknown as { value: string }).value, /\| 1264 \(0x4f0\) +\| 4 +\| pid_t +\| good +\|/);
   });
 
   it('half-typed and broken code never takes it down; the next good version is analysed', async () => {
@@ -124,7 +124,7 @@ describe('language server robustness', function () {
     assert.match(text(d), /task_struct::state/);
     assert.strictEqual(d.range.start.line, 11);
     const hover = await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 10, character: 30 } });
-    assert.match((hover.contents as unknown as { value: string }).value, /\| 6\.1 \| 2416 .*\n\| 6\.18 \| 1264/);
+    assert.match((hover.contents as unknown as { value: string }).value, /\| 2416 \(0x970\) +\| 4 +\| pid_t +\| 6\.1 +\|\n\| 1264 \(0x4f0\) +\| 4 +\| pid_t +\| 6\.18 +\|/);
     console.log(`      100k-line vmlinux.h: first diagnostics after ${Date.now() - t0} ms (including target loading)`);
   });
 
@@ -168,11 +168,11 @@ describe('language server robustness', function () {
       return (h.contents as unknown as { value: string }).value;
     };
     await client.diagnostics(uri, (d) => d.length > 0);
-    assert.match(await pidHover(), /\| k \| 2416/);
+    assert.match(await pidHover(), /\| 2416 \(0x970\) .*\| k +\|/);
     fs.copyFileSync(kernelPath('6.18-amd64'), path.join(root, 'k.btf.xz'));
     await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(root, 'k.btf.xz')).toString(), type: 2 }] });
-    for (let i = 0; i < 100 && !/\| k \| 1264/.test(await pidHover()); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(await pidHover(), /\| k \| 1264/);
+    for (let i = 0; i < 100 && !/\| 1264 \(0x4f0\) .*\| k +\|/.test(await pidHover()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(await pidHover(), /\| 1264 \(0x4f0\) .*\| k +\|/);
   });
 
   it('finds types in headers through corelens.json include paths', async () => {

@@ -72,24 +72,27 @@ describe('language server over stdio (real process, real JSON-RPC client)', func
   it('hover on a field shows offset, size and type per target', async () => {
     const hover = await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: ws.uri }, position: posOf(ws.text, 'pid);', 1) });
     const md = (hover.contents as unknown as { value: string }).value;
-    assert.match(md, /\*\*task_struct::pid\*\*/);
-    assert.match(md, /\| 6\.1-amd64 \| 2416 \(0x970\) \| 4 \| `pid_t` \|/);
-    assert.match(md, /\| 6\.18-amd64 \| 1264 \(0x4f0\) ✱ \| 4 \| `pid_t` \|/);
+    // one summary line, then one row per distinct value with the targets that have it
+    assert.match(md, /^\*\*task_struct::pid\*\* · offset 2416 on 6\.1-amd64 · differs on 1\n/);
+    assert.match(md, /\| 2416 \(0x970\) \| 4 +\| pid_t \| 6\.1-amd64 +\|/);
+    assert.match(md, /\| 1264 \(0x4f0\) \| 4 +\| pid_t \| 6\.18-amd64 \|/);
     const missing = await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: ws.uri }, position: posOf(ws.text, 'state);', 1) });
-    assert.match((missing.contents as unknown as { value: string }).value, /\| 6\.1-amd64 \| \*\*missing\*\*/);
+    const mv = (missing.contents as unknown as { value: string }).value;
+    assert.match(mv, /^\*\*task_struct::state\*\* · missing on every target \(2\)\n/);
+    assert.match(mv, /\| missing +\| +\| +\| every target \(2\) \|/);
   });
 
   it('hover on a type name shows its size per target; on a CO-RE macro, each relocation it makes', async () => {
     const ty = await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: ws.uri }, position: posOf(ws.text, 'task_struct {', 3) });
     const md = (ty.contents as unknown as { value: string }).value;
-    assert.match(md, /\*\*struct task_struct\*\*/);
-    assert.match(md, /\| 6\.1-amd64 \| 9792 \| 8 \|/, "natural alignment, as libbpf btf__align_of computes it");
-    assert.match(md, /\| 6\.18-amd64 \| 3264 ✱ \| 8 \|/);
+    assert.match(md, /^\*\*struct task_struct\*\* · size 9792 on 6\.1-amd64 · differs on 1/);
+    assert.match(md, /\| 9792 \| 8 +\| \d+ members \| 6\.1-amd64 +\|/, "natural alignment, as libbpf btf__align_of computes it");
+    assert.match(md, /\| 3264 \| 8 +\| \d+ members \| 6\.18-amd64 \|/);
     const macro = await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: ws.uri }, position: posOf(ws.text, 'BPF_CORE_READ(prev, real_parent', 2) });
     const mm = (macro.contents as unknown as { value: string }).value;
-    assert.match(mm, /^`BPF_CORE_READ`: 2 relocations/);
-    assert.match(mm, /task_struct::real_parent/);
-    assert.match(mm, /\| 6\.18-amd64 \| 1264 \(0x4f0\)/, 'the second hop reads pid of the parent');
+    assert.match(mm, /^BPF_CORE_READ: 2 relocations/);
+    assert.match(mm, /task_struct::real_parent\*\* · offset 2432 on 6\.1-amd64 · differs on 1/);
+    assert.match(mm, /task_struct::pid\*\* · offset 2416 on 6\.1-amd64 · differs on 1/, 'the second hop reads pid of the parent');
   });
 
   it('inlay hints give the offset after each relocated access, marking where targets differ', async () => {
@@ -104,7 +107,7 @@ describe('language server over stdio (real process, real JSON-RPC client)', func
   it('code lens over the program counts relocations and names failing targets', async () => {
     const lenses = await client.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: ws.uri } });
     assert.strictEqual(lenses.length, 1);
-    assert.match(lenses[0]!.command!.title, /CO-RE: 4 relocations \(4 field\) · loads on 0\/2 targets · fails on 6\.1-amd64, 6\.18-amd64/);
+    assert.match(lenses[0]!.command!.title, /CO-RE: 4 relocations \(4 field\) · loads on 0\/2 targets · fails on every target \(2\)/);
   });
 
   it('the guard quick fix, applied, makes the error go away', async () => {
@@ -120,7 +123,8 @@ describe('language server over stdio (real process, real JSON-RPC client)', func
     const edits = guard.edit!.changes![ws.uri]! as TextEdit[];
     const doc = TextDocument.create(ws.uri, 'c', 1, ws.text);
     const next = TextDocument.applyEdits(doc, edits);
-    assert.match(next, /\tif \(bpf_core_field_exists\(struct task_struct, state\)\)\n\t\tlong state = BPF_CORE_READ\(prev, state\);/);
+    // a declaration cannot be an if's body in C: it is split, so `state` stays declared for the code after it
+    assert.match(next, /\tlong state = 0;\n\tif \(bpf_core_field_exists\(struct task_struct, state\)\)\n\t\tstate = BPF_CORE_READ\(prev, state\);\n/);
     await client.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri: ws.uri, version: 2 }, contentChanges: [{ text: next }],
     });

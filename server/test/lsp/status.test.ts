@@ -18,7 +18,8 @@ describe('corelens/status over stdio', function () {
     fs.writeFileSync(path.join(root, 'corelens.json'), JSON.stringify({
       targets: [{ name: '6.1-amd64', path: kernelPath('6.1-amd64') }, { name: 'broken', path: '/etc/hostname' }],
     }));
-    client = await startClient(root, { defaultTargets: false });
+    // The notification is the VS Code extension's: only clients that ask for it get it.
+    client = await startClient(root, { defaultTargets: false }, undefined, { initializationOptions: { statusNotifications: true } });
     // Registered right after initialize: the first load takes far longer than this, so the notification is not missed.
     pushed = new Promise((resolve) => client.conn.onNotification(STATUS_METHOD, (s: ServerStatus) => resolve(s)));
   });

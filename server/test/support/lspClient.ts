@@ -20,7 +20,21 @@ export interface TestClient {
   latest: Map<string, PublishDiagnosticsParams>;
   /** The server's window/logMessage lines, in order. */
   logs: string[];
+  /** Methods the server registered dynamically (client/registerCapability), in order. */
+  registrations: string[];
+  /** Notifications received by method (beyond diagnostics), in order. */
+  notifications: { method: string; params: unknown }[];
   stop(): Promise<void>;
+}
+
+/** What a test client says about itself beyond the defaults. */
+export interface ClientOptions {
+  /** Replaces the default client capabilities (an editor with fewer features). */
+  capabilities?: Record<string, unknown>;
+  /** Merged into initializationOptions (beside `settings`). */
+  initializationOptions?: Record<string, unknown>;
+  /** Added to the server's environment (e.g. CORELENS_CACHE). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -28,7 +42,7 @@ export interface TestClient {
  * `script`: which corelens entry to run (default the compiled CLI; the e2e tests pass the .vsix's bundle).
  */
 export async function startClient(root: string, settings: Record<string, unknown> = {},
-  script = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js'), opts: { env?: Record<string, string> } = {}): Promise<TestClient> {
+  script = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js'), opts: ClientOptions = {}): Promise<TestClient> {
   const proc = spawn(process.execPath, [script, 'lsp', '--stdio'], {
     cwd: root, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
@@ -57,7 +71,13 @@ export async function startClient(root: string, settings: Record<string, unknown
   });
   conn.onNotification('window/logMessage', (m: { message: string }) => { logs.push(m.message); });
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
-  conn.onRequest('client/registerCapability', () => null);
+  const registrations: string[] = [];
+  const notifications: { method: string; params: unknown }[] = [];
+  conn.onRequest('client/registerCapability', (p: { registrations: { method: string }[] }) => {
+    registrations.push(...p.registrations.map((r) => r.method));
+    return null;
+  });
+  conn.onNotification('corelens/status', (params: unknown) => { notifications.push({ method: 'corelens/status', params }); });
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onNotification('$/progress', () => undefined);
   conn.onRequest('workspace/inlayHint/refresh', () => null);
@@ -67,16 +87,16 @@ export async function startClient(root: string, settings: Record<string, unknown
     processId: process.pid,
     rootUri: pathToFileURL(root).toString(),
     workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'ws' }],
-    capabilities: {
+    capabilities: opts.capabilities ?? {
       workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, inlayHint: { refreshSupport: true } },
       window: { workDoneProgress: true },
       textDocument: { publishDiagnostics: { relatedInformation: true }, hover: { contentFormat: ['markdown'] } },
     },
-    initializationOptions: { settings },
+    initializationOptions: { settings, ...opts.initializationOptions },
   });
   await conn.sendNotification('initialized', {});
   return {
-    conn, proc, init, messages, stderr, latest, logs,
+    conn, proc, init, messages, stderr, latest, logs, registrations, notifications,
     diagnostics(uri, pred = () => true, ms = 30_000) {
       const have = latest.get(uri);
       if (have && pred(have.diagnostics)) return Promise.resolve(have.diagnostics);

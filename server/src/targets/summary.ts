@@ -1,11 +1,18 @@
 // Naming sets of targets briefly: "5.14 and newer, 212 kernels" instead of 212 names, from the versions names carry.
 
-import { compareVersions } from '../targets/tree';
+import { TargetSpec } from './registry';
+import { compareVersions, describeTarget } from './tree';
 
 export interface TargetInfo {
   readonly name: string;
   readonly version?: readonly number[];
   readonly kind?: 'kernel' | 'app';
+}
+
+/** What a target's name and place say about it (kernel version, kind), for summaries. */
+export function targetInfo(spec: TargetSpec): TargetInfo {
+  const d = describeTarget(spec);
+  return { name: spec.name, version: d.version, kind: spec.kind };
 }
 
 /** Up to this many targets are simply named. */

@@ -1,0 +1,40 @@
+// Compiling a BPF C file with the real clang and loading it with the real verifier of the running kernel (bpftool
+// prog loadall), for tests that must prove an edit keeps a program compiling and loading.
+
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** bpf_tracing.h's __TARGET_ARCH_ for this machine. */
+const ARCH = ({ x64: 'x86', arm64: 'arm64', s390x: 's390', ppc64: 'powerpc', riscv64: 'riscv' } as Record<string, string>)[os.arch()] ?? 'x86';
+
+/** `clang -g -O2 -target bpf -D__TARGET_ARCH_<arch> -c FILE -o OUT`; throws with clang's errors when it fails. */
+export function compileBpf(file: string, out = file.replace(/\.c$/, '.o')): string {
+  const r = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${ARCH}`, '-c', file, '-o', out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`clang failed on ${file}:\n${r.stderr}`);
+  return out;
+}
+
+let pins = 0;
+
+/**
+ * Loads every program of OBJ into the running kernel (libbpf relocates against /sys/kernel/btf/vmlinux, the kernel
+ * verifies), then unpins and unloads them. Returns whether it loaded, and bpftool's output (libbpf's and the
+ * verifier's messages) when it did not. Needs root and a mounted bpffs, as the project's tests run.
+ */
+export function loadOnRunningKernel(obj: string): { ok: boolean; log: string } {
+  if (!fs.existsSync('/sys/fs/bpf')) throw new Error('no /sys/fs/bpf: mount bpffs (mount -t bpf bpf /sys/fs/bpf) to run the load tests');
+  const pin = `/sys/fs/bpf/corelens-test-${process.pid}-${++pins}`;
+  try {
+    const r = spawnSync('bpftool', ['prog', 'loadall', obj, pin], { encoding: 'utf8' });
+    return { ok: r.status === 0, log: `${r.stdout}${r.stderr}` };
+  } finally {
+    fs.rmSync(pin, { recursive: true, force: true });
+  }
+}
+
+/** A scratch folder that the caller removes. */
+export function scratch(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
