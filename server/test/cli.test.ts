@@ -83,7 +83,9 @@ describe('corelens CLI', function () {
     const r = await run('relocate', '--json', OBJ, '-t', `k=${kernelPath('6.1-amd64')}`);
     assert.strictEqual(r.code, 1, 'kernel_task reads task_struct___o.state, which 6.1 lacks: findings');
     const j = JSON.parse(r.out);
-    assert.deepStrictEqual(Object.keys(j), ['relocations']);
+    // `arch` (what the object is built for) was added to the documented shape; `skipped` appears when targets are.
+    assert.deepStrictEqual(Object.keys(j), ['arch', 'relocations']);
+    assert.strictEqual(j.arch, 'x86_64');
     assert.strictEqual(j.relocations.length, 78);
     for (const rel of j.relocations) {
       assert.deepStrictEqual(Object.keys(rel), ['section', 'insnOff', 'kind', 'localType', 'access', 'file', 'line', 'column', 'targets']);
@@ -106,10 +108,14 @@ describe('corelens CLI', function () {
   });
 
   it('relocate text reports every finding once, naming its targets', async () => {
-    const r = await run('relocate', OBJ, '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `arm=${kernelPath('6.1-arm64')}`);
+    const r = await run('relocate', OBJ, '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `rt=${kernelPath('6.1-rt-amd64')}`, '-t', `old=${kernelPath('5.10-amd64')}`,
+      '-t', `arm=${kernelPath('6.1-arm64')}`);
     assert.strictEqual(r.code, 1);
-    assert.match(r.out, /poison: byte_off pt_regs\.di \(0:0\) on arm: struct pt_regs has no field di/);
-    assert.match(r.out, /poison: byte_off task_struct___o\.state \(0:0\) on every target/);
+    assert.match(r.out, /poison: byte_off task_struct___o\.state \(0:0\) on a, rt: struct task_struct has no field state/);
+    assert.match(r.out, /poison: byte_off task_struct___x\.__state \(0:0\) on old: struct task_struct has no field __state/);
+    // The x86 object's register reads are not findings on the arm64 kernel: it is skipped, with one note.
+    assert.doesNotMatch(r.out, /pt_regs\.di .* on arm/);
+    assert.match(r.out, /note: kernel_task\.bpfel\.o: built for x86 .*: 1 arm64 target skipped \(arm\)/);
   });
 
   it('a bad target is reported by name and the other targets still relocate', async () => {

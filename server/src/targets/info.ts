@@ -4,9 +4,11 @@
 import * as path from 'path';
 import { Arch, parseArch } from './arch';
 import { TargetOrigin, TargetSpec, RUNNING_KERNEL_BTF } from './registry';
+import { TargetInfo as SummaryInfo } from './summary';
 import { describeTarget } from './tree';
 
-export interface TargetInfo {
+/** Everything known about a target; a superset of what summaries (targets/summary.ts) read, so it serves them too. */
+export interface TargetInfo extends SummaryInfo {
   readonly name: string;
   readonly file: string;
   readonly kind: 'kernel' | 'app';
