@@ -342,7 +342,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   async function loadTargets(): Promise<void> {
     const t0 = performance.now();
     await withProgress('corelens: loading targets', targets.specs.length, (p) => targets.load([], p));
-    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${targets.ready().map((t) => t.name).join(', ') || 'none'}`);
+    const ready = targets.ready().map((t) => t.name);
+    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${ready.length > 8 ? `${ready.length} targets (${ready.slice(0, 8).join(', ')}, ...)` : ready.join(', ') || 'none'}`);
     reportFailures();
   }
 
