@@ -98,6 +98,9 @@ export interface Site {
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads and clang records
    * this relocation twice (the LDX offset of the first byte, the address of the others). */
   unalignedLoad?: boolean;
+  /** clang emits this relocation this many times in this context: the site sits in a fully unrolled loop
+   * (`#pragma unroll` over a constant trip count), one copy per iteration. Absent means once. */
+  copies?: number;
 }
 
 /** A member access through a type without preserve_access_index: its offset is baked in by clang, never relocated. */
@@ -416,7 +419,11 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       stats.unattributed += e.unattributed;
       void unit;
     }
-    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf });
+    // a non-static, non-inline definition in a header (usdt.bpf.h's `__weak __hidden int bpf_usdt_arg(...)`) is
+    // emitted by clang whether or not a program calls it: a .text subprogram of its own, like the document's
+    const headerRoots: FuncDef[] = [];
+    for (const h of E.env.imports) for (const f of h.funcs.values()) if (f.body && f.file && !f.static && !f.inline) headerRoots.push(f);
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots);
     stats.functions = entries.length;
     return {
       uri, sites, notes, functions, plainAccesses, stats,

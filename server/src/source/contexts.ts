@@ -11,6 +11,8 @@
 //     57 multi-caller static helpers of bcc's libbpf-tools: 55 decided as clang does (a 64-cost helper outlined and
 //     a 158-cost one inlined are the exceptions). `__noinline` and non-static functions are never inlined. A callee
 //     not inlined is a BPF-to-BPF call: a program of its own (".text"), its sites counted once;
+//   - a non-static, non-inline definition in a header is emitted too (libbpf's usdt.bpf.h `__weak __hidden`
+//     helpers): a .text program of its own, called or not;
 //   - a static function of the document no program reaches is emitted by nobody: its sites are listed once, with
 //     their own guards and `unreached` set, so an editor still shows them (a header opened on its own is all that);
 //     helpers of headers no program reaches are not listed at all.
@@ -37,12 +39,14 @@ interface Ctx {
   unreached?: boolean;
   /** Constant arguments of the inlined call into `def` (by parameter index), for folding parameter conditions. */
   argv?: (bigint | undefined)[];
+  /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
+  times?: number;
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
 function holds(conds: ParamCond[] | undefined, argv: (bigint | undefined)[] | undefined): boolean {
   if (!conds || !argv) return true;
-  return conds.every((c) => { const v = argv[c.param]; return v === undefined || (v === c.v) === c.eq; });
+  return conds.every((c) => { const v = argv[c.param]; return v === undefined || (v === c.v || !!c.alt?.includes(v)) === c.eq; });
 }
 
 export interface ContextEnv {
@@ -59,7 +63,7 @@ export const INLINE_COST = 75;
 
 /** Every site per call context, for the document's functions (`entries`) and the helpers they reach. */
 export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resultOf: (f: FuncDef) => FuncResult | undefined,
-  deltaOf: Map<FuncDef, number>, ce: ContextEnv): Site[] {
+  deltaOf: Map<FuncDef, number>, ce: ContextEnv, headerRoots: readonly FuncDef[] = []): Site[] {
   const out: Site[] = [];
   const made = new Map<string, Site>();
   const ids = new WeakMap<object, number>();
@@ -87,6 +91,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], prefix: [...c.prefix, ...guardsIn(c, call.guards)],
       entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached,
       argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
+      ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
     };
   };
 
@@ -116,6 +121,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.directBitfield) s.directBitfield = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;
     if (r.unalignedLoad) s.unalignedLoad = true;
+    const copies = (c.times ?? 1) * (r.times ?? 1);
+    if (copies > 1) s.copies = copies;
     made.set(k, s);
     s.guards = [...c.prefix, ...guardsIn(c, r.guards)];
     return s;
@@ -126,6 +133,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const counted = new Set<FuncDef>();
   const count = (res: FuncResult, depth: number): void => {
     for (const c of res.calls) {
+      if (c.twin) continue;
       callCount.set(c.def, (callCount.get(c.def) ?? 0) + 1);
       if (!counted.has(c.def) && c.def.body && depth < MAX_DEPTH) {
         counted.add(c.def);
@@ -139,15 +147,34 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const inlines = (f: FuncDef): boolean => {
     if (!inlinable(f)) return false;
     if (f.inline || (callCount.get(f) ?? 0) <= 1) return true;
+    return costOf(f, 0) <= INLINE_COST;
+  };
+  // The inliner works bottom-up: a callee it keeps out of line costs its caller a call, not its body (memleak's
+  // two-line gen_alloc_exit around the large, 14-caller gen_alloc_exit2 is inlined into each of its 9 callers).
+  const costs = new Map<FuncDef, number>();
+  const costOf = (f: FuncDef, depth: number): number => {
+    const have = costs.get(f);
+    if (have !== undefined) return have;
     const r = resultOf(f);
-    return (r?.cost ?? 0) <= INLINE_COST;
+    let c = r?.cost ?? 0;
+    costs.set(f, c); // a recursion sees the estimate
+    if (r && depth < MAX_DEPTH) {
+      for (const call of r.calls) {
+        if (call.cost === undefined || !call.def.body || call.def === f) continue;
+        if (!inlinable(call.def) || (!call.def.inline && (callCount.get(call.def) ?? 0) > 1 && costOf(call.def, depth + 1) > INLINE_COST)) {
+          c -= call.cost - (2 + (call.args?.length ?? 0));
+        }
+      }
+    }
+    costs.set(f, c);
+    return c;
   };
 
   const visit = (c: Ctx, res: FuncResult, stack: FuncDef[]): void => {
     reached.add(c.def);
     for (const r of res.sites) if (holds(r.pconds, c.argv)) out.push(siteIn(c, r));
     for (const call of res.calls) {
-      if (!holds(call.pconds, c.argv)) continue;
+      if (call.twin || !holds(call.pconds, c.argv)) continue;
       const callee = call.def;
       if (!callee.body) continue;
       if (!inlines(callee)) {
@@ -176,6 +203,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (section && !def.static) root(def, res, section);
     else if (def.section) root(def, res, def.section);
   }
+  for (const d of headerRoots) if (!rootsDone.has(d)) pendingRoots.push(d);
   while (pendingRoots.length) {
     const d = pendingRoots.shift()!;
     const r = resultOf(d);

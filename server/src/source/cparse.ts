@@ -3,7 +3,7 @@
 // Error-tolerant by construction: an unparsable declaration or statement is skipped to the next `;` or `}` and
 // reported as a note, never thrown to the caller.
 
-import { Tk, Token } from './lexer';
+import { Tk, Token, UNROLL } from './lexer';
 import { applyOp, parseIntLit } from './preproc';
 import { CHAR, CType, EnumT, Field, INT, LONG, Record, VOID, alignOf, layout, sizeOf, strip } from './ctypes';
 
@@ -80,6 +80,8 @@ export type Expr = { start: number; end: number; exp?: { start: number; end: num
   | { e: 'stmtexpr'; body: Stmt[] }
   | { e: 'init'; items: Expr[] }
   | { e: 'type'; type: CType }
+  /** `_Generic(x, T1: a, T2: b, default: c)`: the association is chosen by x's type when the function is typed. */
+  | { e: 'generic'; x: Expr; assoc: { type?: CType; x: Expr }[] }
   | { e: 'bad' }
 );
 
@@ -89,7 +91,7 @@ export type Stmt = { start: number; end: number } & (
   | { s: 'if'; c: Expr; t: Stmt; f?: Stmt }
   | { s: 'return'; x?: Expr }
   | { s: 'block'; body: Stmt[] }
-  | { s: 'loop'; c?: Expr; body: Stmt; init?: Stmt; step?: Expr }
+  | { s: 'loop'; c?: Expr; body: Stmt; init?: Stmt; step?: Expr; unroll?: number }
   | { s: 'switch'; c: Expr; body: Stmt }
   | { s: 'jump'; kind: string }
   | { s: 'label'; x?: Expr; body: Stmt }
@@ -188,7 +190,12 @@ export class CParser {
             const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
             into.align = Number(sub.constExpr());
           } else if ((s === 'aligned' || s === '__aligned__')) into.align = 8;
-          else if (s === 'section' && inner[k + 2]?.t === Tk.String) into.section = joinStrings(inner, k + 2);
+          else if ((s === 'section' || s === '__section__') && inner[k + 1]?.s === '(') {
+            // `section(("raw_tracepoint/x"))`, `section((MAIN))` once MAIN expanded: parentheses around the string
+            let j = k + 2;
+            while (inner[j]?.s === '(') j++;
+            if (inner[j]?.t === Tk.String) into.section = joinStrings(inner, j);
+          }
         }
       } else if (t.s === 'SEC' && this.is('(', 1)) {
         const str = this.peek(2);
@@ -761,6 +768,21 @@ export class CParser {
     const t = this.next();
     if (!t) return bad(this.toks[this.toks.length - 1]);
     const base = { start: t.start, end: t.end, exp: t.exp };
+    if (t.s === '_Generic' && this.is('(')) {
+      this.i++;
+      const x = this.assignExpr();
+      const assoc: { type?: CType; x: Expr }[] = [];
+      while (this.eat(',')) {
+        let type: CType | undefined;
+        if (this.eat('default')) type = undefined;
+        else type = this.typeName();
+        this.eat(':');
+        assoc.push({ type, x: this.assignExpr() });
+      }
+      const close = this.peek();
+      this.eat(')');
+      return { e: 'generic', x, assoc, start: t.start, end: close?.end ?? t.end, exp: t.exp };
+    }
     switch (t.t) {
       case Tk.Ident: return { e: 'id', name: t.s, ...base };
       case Tk.Number: return { e: 'num', v: /[.eE]/.test(t.s) && !/^0[xX]/.test(t.s) ? 0n : parseIntLit(t.s), ...base };
@@ -867,6 +889,7 @@ export class CParser {
         return { s: 'loop', c, body, start, end: c.end };
       }
       if (s === 'for') {
+        const unroll = UNROLL.get(t);
         this.i++;
         this.eat('(');
         let init: Stmt | undefined;
@@ -876,7 +899,7 @@ export class CParser {
         const step = this.is(')') ? undefined : this.expr();
         this.eat(')');
         const body = this.statement();
-        return { s: 'loop', c, body, init, step, start, end: body.end };
+        return { s: 'loop', c, body, init, step, start, end: body.end, ...(unroll !== undefined ? { unroll } : {}) };
       }
       if (s === 'switch') {
         this.i++;

@@ -18,6 +18,10 @@ export interface Token {
   pai?: boolean;
 }
 
+/** Loop-unroll pragmas (`#pragma unroll`, `#pragma clang loop unroll(full)`, `#pragma GCC unroll N`) attach to the
+ * next token: the count asked (0 = full). A side table, so tokens keep their one shape. */
+export const UNROLL = new WeakMap<Token, number>();
+
 const PUNCTS = [
   '...', '<<=', '>>=', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=',
   '&=', '^=', '|=', '##',

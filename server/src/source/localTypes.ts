@@ -18,6 +18,7 @@ import { CParser, FuncDef, TypeEnv } from './cparse';
 import { CType, Record, layout, strip } from './ctypes';
 import { Token, tokenize } from './lexer';
 import { IncludeRef, Macro, PreItem, Preprocessor } from './preproc';
+import { LAZY_MIN_BYTES, LazyDefs, Skim, markerText, skim } from './lazyHeader';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
 
@@ -120,10 +121,14 @@ export class HeaderCache {
     try { text = fs.readFileSync(file, 'utf8'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `${file}: ${(e as Error).message}` }); }
     tu.files.set(file, key);
     const env = new TypeEnv();
+    // a big header nothing before it declared into is parsed lazily (lazyHeader.ts): it keeps the headers before it
+    // as imports (its later parses look up through them; they are header environments, never documents)
+    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skim(text) : undefined;
+    const visibleAt = [...tu.visible];
     env.imports = [...tu.visible, ...tu.stack];
-    const parsed = parseText(text, file, tu, depth + 1, env);
+    const parsed = sk ? parseLazy(text, sk, file, tu, env, this) : parseText(text, file, tu, depth + 1, env);
     // lookups through the includer were needed while parsing only: do not keep old documents alive
-    env.imports = [];
+    env.imports = sk ? visibleAt : [];
     tu.visible.push(env);
     const macros = new Map<string, Macro>();
     for (const [k, v] of tu.pre.macros) if (before.get(k) !== v) macros.set(k, v);
@@ -243,6 +248,46 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
   parseSeg(seg);
   out.files = [...tu.files.keys()];
   return out;
+}
+
+/** True when an environment holds no names of its own (what a lazily parsed header may rely on). */
+function declaresNothing(e: TypeEnv): boolean {
+  return !e.tags.size && !e.typedefs.size && !e.enumConsts.size && !e.globals.size && !e.funcs.size;
+}
+
+/** Parses an eligible header lazily: directives and every declaration but the set-aside tag definitions now, those
+ * on first use (lazyHeader.ts). Same result shape and effects on the unit as parseText. */
+function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, hc: HeaderCache): ParsedFile {
+  const notes: LoadNote[] = [];
+  const funcs: FuncDef[] = [];
+  const pre = tu.pre;
+  const notesBefore = pre.notes.length;
+  const mt = markerText(text, sk);
+  tu.stack.push(env);
+  let items: PreItem[];
+  try {
+    items = pre.run(mt.text, {
+      onPragmaOnce: () => { tu.once.add(file); },
+      hasInclude: (ref) => !!hc.resolve(ref, file, tu.includePaths, tu.foundIn),
+      onInclude: () => undefined,
+    });
+  } finally { tu.stack.pop(); }
+  const toks = LazyDefs.split(items.filter((x): x is Token => !('include' in x)), mt.decls);
+  (env as TypeEnv & { lazy?: LazyDefs }).lazy = new LazyDefs(text, { decls: mt.decls, tags: sk.tags, consts: sk.consts }, env, pre.macros);
+  const p = new CParser(toks, env);
+  while (!p.done) {
+    const st = p.i;
+    try {
+      p.topLevel((f) => { f.file = file; funcs.push(f); });
+    } catch (e) {
+      notes.push({ file, start: toks[p.i]?.start ?? 0, end: toks[p.i]?.end ?? 0, message: `parse error: ${(e as Error).message}` });
+      p.skipStatement();
+    }
+    if (p.i === st) p.i++;
+  }
+  for (const n of p.notes) notes.push({ file, ...n });
+  for (const n of pre.notes.splice(notesBefore)) notes.push({ file, ...n });
+  return { env, funcs, notes, files: [...tu.files.keys()] };
 }
 
 /** Encodes local types into BTF; ids are stable for the lifetime of one encoder. */

@@ -6,7 +6,7 @@
 // would for what BPF code asks, `#pragma once` and `#include_next` work, and every #undef is recorded so a cached
 // header replays exactly the macro state it left.
 
-import { Tk, Token, tokenize } from './lexer';
+import { Tk, Token, UNROLL, tokenize } from './lexer';
 
 export interface Macro {
   params?: string[];
@@ -98,6 +98,7 @@ export class Preprocessor {
     const cond: { active: boolean; taken: boolean; parent: boolean }[] = [];
     const active = () => cond.length === 0 || cond[cond.length - 1]!.active;
     let pending: Token[] = [];
+    let pendingUnroll: number | undefined;
     const flush = () => {
       if (pending.length) {
         for (const t of this.expand(pending)) out.push(t);
@@ -163,6 +164,8 @@ export class Preprocessor {
         } else if (d === 'pragma') {
           const s = rest.map((t) => t.s).join(' ');
           if (s === 'once') opts.onPragmaOnce?.();
+          const un = /^(?:unroll|GCC unroll|clang loop unroll \( full \)|clang loop unroll_count \()\s*\(?\s*(\d*)/.exec(s);
+          if (un) pendingUnroll = un[1] ? Number(un[1]) : 0;
           if (/^clang attribute push/.test(s)) {
             const pai = /preserve_access_index/.test(s);
             flush();
@@ -180,6 +183,7 @@ export class Preprocessor {
       }
       if (!active()) continue;
       if (this.paiDepth > 0) tk.pai = true;
+      if (pendingUnroll !== undefined) { UNROLL.set(tk, pendingUnroll); pendingUnroll = undefined; }
       pending.push(tk);
     }
     flush();

@@ -6,7 +6,7 @@
 
 import { ReloKind } from '../core/kinds';
 import { CParser, Expr, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
-import { CType, INT, LONG, Record, ULONG, VOID, findMember, sizeOf, strip, unqual } from './ctypes';
+import { CType, INT, LONG, Record, ULONG, VOID, findMember, sizeOf, spell, strip, unqual } from './ctypes';
 import { CheckRef, GuardCtx, condGuards, exits } from './guards';
 import { Token } from './lexer';
 
@@ -29,6 +29,8 @@ export interface RawSite {
   unalignedLoad?: boolean;
   /** Conditions on this function's parameters the site runs under. */
   pconds?: ParamCond[];
+  /** Copies clang makes of it in one copy of the function (a fully unrolled loop: one per iteration). */
+  times?: number;
 }
 
 /** A member access through a record without preserve_access_index: clang bakes its offset into the program. */
@@ -39,8 +41,9 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
 export interface GuardRef { check: RawSite; when: boolean; via?: CallRef[] }
 
 /** A condition on a parameter of the function (`ip_ver == 4`): clang folds it away when an inlined call passes a
- * constant, so sites under a false one vanish from that copy. */
-export interface ParamCond { param: number; eq: boolean; v: bigint }
+ * constant, so sites under a false one vanish from that copy. `alt`: further values (`case 2: case 10:` of a switch
+ * on the parameter), the condition being "the parameter is (eq) / is not one of v, ...alt". */
+export interface ParamCond { param: number; eq: boolean; v: bigint; alt?: bigint[] }
 
 /** A call of a function with a body, as written in this function. */
 export interface CallRef {
@@ -54,6 +57,12 @@ export interface CallRef {
   pconds?: ParamCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
   args?: { k?: bigint; param?: number }[];
+  /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
+  times?: number;
+  /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
+  cost?: number;
+  /** clang sinks this call into `twin` (the same call in the other branch of an if/else): not a call of its own. */
+  twin?: CallRef;
 }
 
 export interface FuncResult {
@@ -254,8 +263,21 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return v;
   }
 
+  /** The association `_Generic` selects: the one whose type is the controlling expression's (after lvalue
+   * conversion: qualifiers dropped, arrays and functions decayed), else `default`. */
+  function generic(x: Expr & { e: 'generic' }): Expr | undefined {
+    let t = strip(ev(x.x, { preserve: false, noEmit: true, guards: [] }).type);
+    if (t.k === 'array') t = { k: 'ptr', to: (t as { of: CType }).of };
+    const key = spell(unqual(t));
+    return (x.assoc.find((a) => a.type && spell(unqual(strip(a.type))) === key) ?? x.assoc.find((a) => !a.type))?.x;
+  }
+
   function ev0(x: Expr, ctx: Ctx): Val {
     switch (x.e) {
+      case 'generic': {
+        const chosen = generic(x);
+        return chosen ? ev(chosen, ctx) : { type: LONG };
+      }
       case 'num': return { type: INT };
       case 'str': return { type: { k: 'ptr', to: { k: 'int', name: 'char', size: 1, signed: true, char: true } } };
       case 'id': {
@@ -460,6 +482,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
 
   function call(x: Expr & { e: 'call' }, ctx: Ctx): Val {
+    // `_Generic(ctx, T1: f1, T2: f2)(args)` calls the function the association names
+    if (x.fn.e === 'generic') {
+      const chosen = generic(x.fn);
+      if (chosen) x = { ...x, fn: chosen };
+    }
     const name = x.fn.e === 'id' ? x.fn.name : '';
     const args = x.args;
     const rd = READ_MACROS[name];
@@ -587,10 +614,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (sz !== undefined) res.sites[res.sites.length - 1]!.readSize = sz;
       }
     });
-    if (!ctx.noEmit) cost += inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : 2 + args.length;
+    const added = ctx.noEmit ? 0 : inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : 2 + args.length;
+    cost += added;
     if (def?.body) {
       res.deps.add(name);
-      const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice() };
+      const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added };
       if (ctx.pconds?.length) ref.pconds = ctx.pconds;
       ref.args = args.map((a) => {
         const k = constValue(a, env);
@@ -669,24 +697,166 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         use(s.c, ctx);
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
+        const c0 = res.calls.length;
         stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) });
+        const c1 = res.calls.length;
         if (s.f) stmt(s.f, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) });
+        if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
       case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); return undefined;
       case 'block': block(s.body, ctx); return undefined;
-      case 'loop':
+      case 'loop': {
         scopes.push(new Map());
         if (s.init) stmt(s.init, ctx);
+        const s0 = res.sites.length;
+        const c0 = res.calls.length;
+        const k0 = cost;
         if (s.c) use(s.c, ctx);
         stmt(s.body, ctx);
         if (s.step) use(s.step, ctx);
         scopes.pop();
+        // a fully unrolled loop (`#pragma unroll` over a constant trip count): clang emits every relocation of the
+        // body once per iteration, inlined calls included (the inliner runs first, the full unroll after it), as
+        // long as the unrolled size stays under LLVM's pragma threshold (16K instructions, `-pragma-unroll-threshold`):
+        // tracee's 500-iteration syscall-table loop around an inlined event submit stays a loop
+        const n = s.unroll !== undefined ? tripCount(s) : undefined;
+        const body = cost - k0;
+        if (n !== undefined && n > 1 && (s.unroll === 0 || s.unroll! >= n) && body * n <= PRAGMA_UNROLL_THRESHOLD) {
+          cost += body * (n - 1);
+          for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * n;
+          for (let i = c0; i < res.calls.length; i++) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * n;
+        }
         return undefined;
-      case 'switch': use(s.c, ctx); stmt(s.body, ctx); return undefined;
+      }
+      case 'switch': {
+        use(s.c, ctx);
+        const p = s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
+        if (p < 0 || s.body.s !== 'block') { stmt(s.body, ctx); return undefined; }
+        switchOnParam(p, s.body.body, ctx);
+        return undefined;
+      }
       case 'label': return stmt(s.body, ctx);
       default: return undefined;
     }
+  }
+
+  /** `if (c) return f(a); else return f(b);` (or the same as plain calls) where f is a static function clang's inliner
+   * weighs: SimplifyCFG sinks the two calls into one when that needs at most one PHI, before the inliner sees them,
+   * so f has one call site there: one copy (inlined, or one BPF-to-BPF call), run whichever way the branch goes.
+   * Measured with clang 14 `-Rpass=inline` (bcc's bitesize: `trace_rq_issue((void *)ctx[0])` / `ctx[1]`; the
+   * live_inline fixture). The second call becomes the first's twin (contexts skip it). */
+  function sinkTwinCalls(t: Stmt, e: Stmt, tCalls: CallRef[], eCalls: CallRef[], ctx: Ctx): void {
+    const tail = (st: Stmt): Expr | undefined => {
+      while (st.s === 'block' && st.body.length === 1) st = st.body[0]!;
+      const x = st.s === 'return' ? st.x : st.s === 'expr' ? st.x : undefined;
+      return x?.e === 'call' && x.fn.e === 'id' ? x : undefined;
+    };
+    const a = tail(t);
+    const b = tail(e);
+    if (!a || !b || a.e !== 'call' || b.e !== 'call' || a.fn.e !== 'id' || b.fn.e !== 'id' || a.fn.name !== b.fn.name) return;
+    if (lastIsReturn(t) !== lastIsReturn(e)) return;
+    if (a.args.length !== b.args.length) return;
+    // PHIs the sunk call needs: an argument computed in the branch with one differing leaf (`(void *)ctx[0]` /
+    // `ctx[1]`) sinks along with one PHI of its own; a differing value from before the branch or a constant costs
+    // the call a PHI. SimplifyCFG sinks an instruction only when it needs at most one.
+    let phis = 0;
+    for (let i = 0; i < a.args.length; i++) {
+      const x = (a.raw[i] ?? []).map((k) => k.s);
+      const y = (b.raw[i] ?? []).map((k) => k.s);
+      if (x.join(' ') === y.join(' ')) continue;
+      const oneLeaf = x.length > 1 && x.length === y.length && x.filter((t, j) => t !== y[j]).length === 1;
+      if (!oneLeaf) phis++;
+    }
+    if (phis > 1) return;
+    const ra = tCalls.find((r) => r.start === a.start && r.end === a.end);
+    const rb = eCalls.find((r) => r.start === b.start && r.end === b.end);
+    if (!ra || !rb || ra.def !== rb.def || ra.def.inline || !inlinable(ra.def)) return;
+    rb.twin = ra;
+    ra.guards = ctx.guards.slice();
+    if (ctx.pconds?.length) ra.pconds = ctx.pconds; else delete ra.pconds;
+    ra.args = ra.args?.map((x, i) => {
+      const y = rb.args?.[i];
+      return y && x.k !== undefined && x.k === y.k ? x : y && x.param !== undefined && x.param === y.param ? x : {};
+    });
+  }
+  function lastIsReturn(st: Stmt): boolean {
+    while (st.s === 'block' && st.body.length === 1) st = st.body[0]!;
+    return st.s === 'return';
+  }
+
+  /** Iterations of `for (i = A; i < B; i++)` and its variants (<=, >, >=, !=, ++/--, += k/-= k), or undefined. */
+  function tripCount(s: Extract<Stmt, { s: 'loop' }>): number | undefined {
+    let v: string | undefined;
+    let a: bigint | undefined;
+    if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = constValue(s.init.vars[0]!.init!, env); }
+    else if (s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id') { v = s.init.x.l.name; a = constValue(s.init.x.r, env); }
+    if (v === undefined || a === undefined || !s.c || s.c.e !== 'binary' || s.c.l.e !== 'id' || s.c.l.name !== v || !s.step) return undefined;
+    const b = constValue(s.c.r, env);
+    if (b === undefined) return undefined;
+    let d: bigint | undefined;
+    const st = s.step;
+    if ((st.e === 'unary' || st.e === 'postfix') && (st as { x: Expr }).x.e === 'id') d = st.op === '++' ? 1n : st.op === '--' ? -1n : undefined;
+    else if (st.e === 'assign' && st.l.e === 'id' && st.l.name === v && (st.op === '+=' || st.op === '-=')) { const k = constValue(st.r, env); d = k === undefined ? undefined : st.op === '+=' ? k : -k; }
+    if (!d) return undefined;
+    const op = s.c.op;
+    const span = d > 0n ? (op === '<' || op === '!=' ? b - a : op === '<=' ? b - a + 1n : undefined) : (op === '>' || op === '!=' ? a - b : op === '>=' ? a - b + 1n : undefined);
+    if (span === undefined || span <= 0n) return span === undefined ? undefined : 0;
+    const step = d > 0n ? d : -d;
+    const n = (span + step - 1n) / step;
+    return n > 4096n ? undefined : Number(n);
+  }
+
+  /** `switch (param)`: each arm runs under "param is one of its case values" (or, for `default`, none of the others),
+   * so an inlined copy with a constant argument keeps only the arm clang keeps. Arms reached by falling through
+   * take the union; an arm with a non-constant case (or reached from `default` by falling through) is unconditioned. */
+  function switchOnParam(p: number, body: Stmt[], ctx: Ctx): void {
+    const caseValues: bigint[] = [];
+    let constant = true;
+    const labelsOf = (st: Stmt): { vals: (bigint | undefined)[]; dflt: boolean; inner: Stmt } | undefined => {
+      if (st.s !== 'label') return undefined;
+      const vals: (bigint | undefined)[] = [];
+      let dflt = false;
+      let cur: Stmt = st;
+      while (cur.s === 'label') {
+        // a goto label inside the switch carries no case: treat its arm as reachable from anywhere
+        if (cur.x) vals.push(constValue(cur.x, env));
+        else dflt = true;
+        cur = cur.body;
+      }
+      return { vals, dflt, inner: cur };
+    };
+    for (const st of body) {
+      const l = labelsOf(st);
+      if (!l) continue;
+      for (const v of l.vals) if (v === undefined) constant = false; else caseValues.push(v);
+    }
+    if (!constant) { block(body, ctx); return; }
+    scopes.push(new Map());
+    checkVars.push(new Map());
+    // the arm's condition: undefined = none; else values (eq) or, for default, the values it excludes (not eq)
+    let arm: { vals: bigint[]; dflt: boolean } | undefined;
+    let fallsIn = false;
+    for (const st of body) {
+      const l = labelsOf(st);
+      let inner = st;
+      if (l) {
+        inner = l.inner;
+        const vals = l.vals as bigint[];
+        arm = fallsIn && arm ? { vals: [...arm.vals, ...vals], dflt: arm.dflt || l.dflt } : { vals, dflt: l.dflt };
+      }
+      let pc: ParamCond[] = [];
+      if (arm && !arm.dflt && arm.vals.length) pc = [{ param: p, eq: true, v: arm.vals[0]!, ...(arm.vals.length > 1 ? { alt: arm.vals.slice(1) } : {}) }];
+      else if (arm && arm.dflt && !arm.vals.length) {
+        const others = caseValues.filter((v) => !arm!.vals.includes(v));
+        if (others.length) pc = [{ param: p, eq: false, v: others[0]!, ...(others.length > 1 ? { alt: others.slice(1) } : {}) }];
+      }
+      stmt(inner, { ...ctx, pconds: pc.length ? [...(ctx.pconds ?? []), ...pc] : ctx.pconds });
+      fallsIn = !exits(inner);
+      if (!fallsIn) arm = undefined;
+    }
+    scopes.pop();
+    checkVars.pop();
   }
 
   /** A block: early exits narrow the guards of the statements after them. */
@@ -755,6 +925,9 @@ function sameVia(a: CallRef[] | undefined, b: CallRef[] | undefined): boolean {
   return (a ?? []).every((x, i) => x === b![i]);
 }
 
+
+/** LLVM's -pragma-unroll-threshold (16 * 1024): the largest unrolled size a `#pragma unroll` loop is fully unrolled to. */
+const PRAGMA_UNROLL_THRESHOLD = 16 * 1024;
 
 const BITFIELD_MACROS = new Set(['BPF_CORE_READ_BITFIELD', 'BPF_CORE_READ_BITFIELD_PROBED', 'BPF_CORE_WRITE_BITFIELD']);
 

@@ -43,7 +43,7 @@ function sectionSites(a: Analysis): Map<string, Map<string, Live>> {
     const m = out.get(s.section) ?? new Map<string, Live>();
     const k = `${RELO_KIND_NAMES[s.kind]} ${s.localType} ${s.access}`;
     const l = m.get(k) ?? { count: 0, lines: new Set<number>() };
-    l.count += s.unalignedLoad ? 2 : 1;
+    l.count += (s.unalignedLoad ? 2 : 1) * (s.copies ?? 1);
     l.lines.add(s.line + 1);
     m.set(k, l);
     out.set(s.section, m);
