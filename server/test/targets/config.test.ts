@@ -32,13 +32,17 @@ describe('target configuration', () => {
 
   it('reads corelens.json with include paths, and says what is wrong with a broken one', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-cfg-'));
-    assert.strictEqual(readConfigFile(dir), undefined);
-    fs.writeFileSync(path.join(dir, 'corelens.json'), '{"targets":[{"path":"k.btf"}],"includePaths":["inc"]}');
-    const ok = readConfigFile(dir)!;
-    assert.deepStrictEqual(ok.targets, [{ name: 'k', path: path.join(dir, 'k.btf') }]);
-    assert.deepStrictEqual(ok.includePaths, [path.join(dir, 'inc')]);
-    fs.writeFileSync(path.join(dir, 'corelens.json'), '{"targets": [');
-    assert.match(readConfigFile(dir)!.problems[0]!.message, /corelens\.json is not valid JSON/);
+    try {
+      assert.strictEqual(readConfigFile(dir), undefined);
+      fs.writeFileSync(path.join(dir, 'corelens.json'), '{"targets":[{"path":"k.btf"}],"includePaths":["inc"]}');
+      const ok = readConfigFile(dir)!;
+      assert.deepStrictEqual(ok.targets, [{ name: 'k', path: path.join(dir, 'k.btf') }]);
+      assert.deepStrictEqual(ok.includePaths, [path.join(dir, 'inc')]);
+      fs.writeFileSync(path.join(dir, 'corelens.json'), '{"targets": [');
+      assert.match(readConfigFile(dir)!.problems[0]!.message, /corelens\.json is not valid JSON/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('parses --target arguments', () => {
