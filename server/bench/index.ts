@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     ['lsp', async () => (await import('./lsp.bench.js')).runLspBench()],
     ['check', async () => (await import('./check.bench.js')).runCheckBench()],
     ['fleet', async () => (await import('./fleet.bench.js')).runFleetBench()],
+    ['hostile', async () => (await import('./hostile.bench.js')).runHostileBench()],
   ];
   for (const [name, run] of benches) {
     if (only && only !== name) continue;

@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { openBtfFile } from './btf/open';
 import { Btf, essentialName } from './btf/reader';
-import { SliceCache, stampOf } from './check/cache';
+import { SliceCache, cacheableFailure, stampOf } from './check/cache';
 import { remapAmbiguity } from './check/engine';
 import { rootNames, sliceBtf } from './check/slice';
 import { ReloKind } from './core/kinds';
@@ -245,16 +245,28 @@ export class FleetTargets {
         const code = (err as NodeJS.ErrnoException).code;
         return this.fail(e, new TargetError(spec.name, new BtfError(code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`, spec.path)));
       }
-      const entry = this.cache ? await this.cache.get(stamp) : undefined;
-      if (entry && [...names].every((n) => entry.names.includes(n))) {
-        e.view = { ...this.intern(entry.bytes, entry.ids, spec.path), names: new Set(entry.names) };
-        e.info = targetInfo(spec, parseArch(entry.arch));
-        return;
+      const got = this.cache ? await this.cache.get(stamp) : undefined;
+      // A file that failed before (same path, size and mtime) fails the same way without being read again.
+      if (got && 'error' in got) return this.fail(e, new TargetError(spec.name, new BtfError(got.error, spec.path)));
+      let entry = got;
+      if (entry && [...names].every((n) => entry!.names.includes(n))) {
+        try {
+          e.view = { ...this.intern(entry.bytes, entry.ids, spec.path), names: new Set(entry.names) };
+          e.info = targetInfo(spec, parseArch(entry.arch));
+          return;
+        } catch {
+          entry = undefined; // an entry that passes its checksum but does not parse is replaced below
+        }
       }
       await this.permits.run(async () => {
         const r = await openBtfFile(spec.path);
         this.archivesRead++;
-        if (!r.ok) return this.fail(e, new TargetError(spec.name, r.error));
+        if (!r.ok) {
+          // Kept without the file name (the error adds it back): the same message as `check` caches.
+          const what = r.error.offset === undefined ? r.error.problem : `${r.error.problem} (at byte ${r.error.offset})`;
+          if (this.cache && cacheableFailure(r.error)) await this.cache.putFailure(stamp, what);
+          return this.fail(e, new TargetError(spec.name, r.error));
+        }
         const covering = [...new Set([...(entry?.names ?? []), ...names])].sort();
         const slice = sliceBtf(r.value.btf, covering);
         const arch: Arch | undefined = archFromBtf(r.value.btf)?.arch;

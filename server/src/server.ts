@@ -6,8 +6,8 @@ import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CodeAction, CodeActionKind, CodeLens, Connection, Diagnostic, DiagnosticSeverity, DiagnosticTag, DidChangeConfigurationNotification,
-  DidChangeWatchedFilesNotification, Hover, InitializeParams, InitializeResult, InlayHint, MarkupKind, ProposedFeatures,
-  TextDocumentSyncKind, TextDocuments, WatchKind, createConnection,
+  DidChangeWatchedFilesNotification, Hover, InitializeParams, InitializeResult, InlayHint, MarkupKind,
+  TextDocumentSyncKind, TextDocuments, WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './check/cache';
@@ -27,6 +27,8 @@ import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig,
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
 import { TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
+import { readTextInputSync } from './util/files';
+import { createServerConnection } from './lspTransport';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -70,7 +72,7 @@ const HOVER_WAIT_TARGETS = 16;
 type ArchKey = Arch;
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+export function startServer(connection: Connection = createServerConnection()): void {
   // Last line of defence: a bug in one request must not end the session for every document and target.
   process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${e instanceof Error ? e.stack : String(e)}`));
   process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${e.stack ?? e.message}`));
@@ -217,17 +219,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
-      specs.push(...file.targets);
-      inc.push(...file.includePaths);
-      defs.push(...(file.defines ?? []));
-      problems.push(...file.problems);
+      // loops, not push(...): a hostile corelens.json with 100,000+ entries would overflow the stack
+      for (const t of file.targets) specs.push(t);
+      for (const p of file.includePaths) inc.push(p);
+      for (const d of file.defines ?? []) defs.push(d);
+      for (const p of file.problems) problems.push(p);
       if (file.btfhub) fleets.push({ fleet: file.btfhub, file: path.join(root, CONFIG_FILE) });
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
-    problems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
-    specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
+    for (const p of fromSettings.problems) problems.push({ ...p, message: `settings corelens.targets: ${p.message}` });
+    const named = new Set(specs.map((s) => s.name));
+    for (const t of fromSettings.targets) if (!named.has(t.name)) specs.push(t);
     const hubSetting = parseFleetConfig(settings.btfhub, roots[0] ?? process.cwd());
-    problems.push(...hubSetting.problems.map((message) => ({ message: `settings corelens.btfhub: ${message}` })));
+    for (const message of hubSetting.problems) problems.push({ message: `settings corelens.btfhub: ${message}` });
     if (hubSetting.fleet) fleets.push({ fleet: hubSetting.fleet });
     if (specs.length === 0 && fleets.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
     return { specs, includePaths: inc, defines: defs, problems, fleets };
@@ -370,14 +374,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     reportFailures();
   }
 
+  /** A config file's lines, read once per report (bounded reader: a FIFO or a device named corelens.json is not read). */
+  const configLines = new Map<string, string[] | undefined>();
+  function linesOf(file: string): string[] | undefined {
+    if (!configLines.has(file)) {
+      let lines: string[] | undefined;
+      try { lines = readTextInputSync(file, 'config').split('\n'); } catch { /* no readable config file there */ }
+      configLines.set(file, lines);
+    }
+    return configLines.get(file);
+  }
+
   function configFileFor(target: string): string | undefined {
     for (const root of roots) {
       const file = path.join(root, CONFIG_FILE);
-      try {
-        if (fs.readFileSync(file, 'utf8').includes(`"${target}"`)) return file;
-      } catch {
-        // no config file there
-      }
+      if (linesOf(file)?.some((l) => l.includes(`"${target}"`))) return file;
     }
     return undefined;
   }
@@ -400,17 +411,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const [file, diags] of byFile) {
       if (fs.existsSync(file) || diags.length) void connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: diags });
     }
+    configLines.clear(); // read again next time: the file may change
   }
 
   function rangeOfText(file: string, message: string) {
-    try {
-      const lines = fs.readFileSync(file, 'utf8').split('\n');
-      const m = /target (\S+):/.exec(message);
-      const i = m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : /^"?btfhub/.test(message) ? lines.findIndex((l) => l.includes('"btfhub"')) : -1;
-      if (i >= 0) return { start: { line: i, character: 0 }, end: { line: i, character: lines[i]!.length } };
-    } catch {
-      // fall through to the first line
-    }
+    const lines = linesOf(file);
+    const m = /target (\S+):/.exec(message);
+    const i = !lines ? -1 : m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : /^"?btfhub/.test(message) ? lines.findIndex((l) => l.includes('"btfhub"')) : -1;
+    if (i >= 0) return { start: { line: i, character: 0 }, end: { line: i, character: lines![i]!.length } };
     return { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
   }
 

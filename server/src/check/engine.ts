@@ -12,7 +12,8 @@ import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites } from '../features/evaluate';
 import { archFromBtf } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
-import { SliceCache, stampOf } from './cache';
+import { describeFsError } from '../util/files';
+import { SliceCache, cacheableFailure, stampOf } from './cache';
 import { rootNames, sliceBtf } from './slice';
 
 /** A .bpf.c after analysis: what workers need to relocate its sites (plain data, cheap to post to a worker). */
@@ -65,7 +66,9 @@ export interface LiteRecord {
 
 export type TargetReport =
   | { readonly index: number; readonly name: string; readonly ok: true; readonly sites?: LiteSite[]; readonly records?: LiteRecord[];
-    readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string }
+    readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string;
+    /** The arch the target's BTF says (its pt_regs), when known: a target whose spec said none may need another analysis. */
+    readonly arch?: string }
   | { readonly index: number; readonly name: string; readonly ok: false; readonly file: string; readonly error: string; readonly archiveRead: boolean };
 
 /** A payload parsed once per worker. */
@@ -114,7 +117,8 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
           ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}),
         };
       });
-      return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+      return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
+        ...(loaded.arch ? { arch: loaded.arch } : {}) };
     }
     const relos = relocateObject(prog.obj!, [target]);
     // What the source's guards say, per record; relocated on this target with the source's own local types.
@@ -132,7 +136,8 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
       }
       return { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs };
     });
-    return { index, name: spec.name, ok: true, records, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+    return { index, name: spec.name, ok: true, records, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
+      ...(loaded.arch ? { arch: loaded.arch } : {}) };
   } catch (e) {
     return { index, name: spec.name, ok: false, file: spec.path, error: e instanceof Error ? e.message : String(e), archiveRead };
   }
@@ -178,6 +183,8 @@ interface Loaded {
   ids?: Uint32Array;
   cached: boolean;
   problem?: string;
+  /** What the BTF's pt_regs say (from the whole BTF when read, else from the cache entry). */
+  arch?: string;
 }
 
 /** The target's BTF for this program: the cached slice when it covers `names`, else the archive (then cached). */
@@ -186,29 +193,52 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
     // Split targets (module or app over a base) are relocated on the full BTF: a slice needs a base BTF.
     let base: Btf | undefined;
     if (spec.base) base = await readBtf(spec.base, undefined, onRead);
-    return { btf: await readBtf(spec.path, base, onRead), cached: false };
+    const btf = await readBtf(spec.path, base, onRead);
+    const arch = archFromBtf(btf)?.arch;
+    return { btf, cached: false, ...(arch ? { arch } : {}) };
   }
   const stamp = await stampOf(spec.path).catch((e: NodeJS.ErrnoException) => {
-    throw new Error(e.code === 'ENOENT' ? 'file not found' : `cannot read: ${e.message}`);
+    throw new Error(describeFsError(e));
   });
-  const entry = await cache.get(stamp);
+  let entry = await cache.get(stamp);
+  if (entry && 'error' in entry) throw new CachedFailureError(entry.error);
   if (entry) {
     const have = new Set(entry.names);
-    if (names.every((n) => have.has(n))) return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true };
+    if (names.every((n) => have.has(n))) {
+      // an entry that passes its checksum but does not parse (written by a buggy version?) is replaced below
+      try {
+        return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true, ...(entry.arch ? { arch: entry.arch } : {}) };
+      } catch {
+        entry = undefined;
+      }
+    }
   }
-  const full = await readBtf(spec.path, undefined, onRead);
+  let full: Btf;
+  try {
+    full = await readBtf(spec.path, undefined, onRead);
+  } catch (e) {
+    if (cacheableFailure(e)) await cache.putFailure(stamp, (e as Error).message);
+    throw e;
+  }
   const covered = [...new Set([...(entry?.names ?? []), ...names])].sort();
   const slice = sliceBtf(full, covered);
   // The arch is kept beside the slice (which may not hold pt_regs), so later runs know it without the archive.
   const arch = archFromBtf(full)?.arch;
   const problem = await cache.put({ stamp, names: covered, ...slice, ...(arch ? { arch } : {}) });
-  return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}) };
+  return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}), ...(arch ? { arch } : {}) };
 }
 
 /** Reads and parses one BTF file of any container open.ts knows; errors carry the problem without the file name. */
 async function readBtf(file: string, base: Btf | undefined, onRead: () => void): Promise<Btf> {
   onRead();
   const r = await openBtfFile(file, { base });
-  if (!r.ok) throw new Error(r.error.message.startsWith(file) ? r.error.message.slice(file.length).replace(/^:\s*/, '') : r.error.message);
+  if (!r.ok) {
+    const e = new Error(r.error.message.startsWith(file) ? r.error.message.slice(file.length).replace(/^:\s*/, '') : r.error.message);
+    if (r.error.transient) (e as { transient?: boolean }).transient = true;
+    throw e;
+  }
   return r.value.btf;
 }
+
+/** A failure found on an earlier run for this very file version (same size and mtime): reported as then. */
+class CachedFailureError extends Error {}

@@ -3,8 +3,9 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { describeFsError } from '../btf/open';
-import { openBpfObject, parseBpfObject } from '../btf/object';
+import { capture } from '../btf/errors';
+import { parseBpfObject, readBpfObjectBytes } from '../btf/object';
+import { InputError, describeFsError, readTextInput } from '../util/files';
 import { Btf } from '../btf/reader';
 import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
@@ -14,11 +15,11 @@ import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../feature
 import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
 import { createAnalyzer } from '../source/analyzer';
-import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, targetArchName } from '../targets/arch';
+import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, sameObjectArch, targetArchName } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
-import { ArchPlan, planArches, resolveTargetArches } from './arches';
+import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
 
@@ -113,7 +114,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const notes: string[] = [];
   const isObject = /\.o$/i.test(file);
   const declared = o.arch ?? archOfDefines(o.defines);
-  const arches = await resolveTargetArches(o.targets, o.cacheDir, Math.max(1, o.workers));
+  // What the specs say (configuration, BTFHub path, manifest, name); the BTF of a target whose spec says nothing is
+  // read by the worker anyway, and the arch it reports corrects the plan afterwards (no extra read here).
+  const arches = specArches(o.targets);
   let programArch: { arch: Arch; evidence: string } | undefined = declared
     ? { arch: declared, evidence: o.arch ? '--arch' : `-D__TARGET_ARCH_${targetArchName(declared)}` } : undefined;
   const reports: TargetReport[] = new Array(o.targets.length);
@@ -124,7 +127,14 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   let sourceFile: string | undefined;
   let plan: ArchPlan;
   if (isObject) {
-    const obj = await openBpfObject(file);
+    // read once, within the object cap; the same bytes go to the workers
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBpfObjectBytes(file);
+    } catch (e) {
+      throw new CheckInputError(e instanceof InputError ? `${file}: ${e.message}` : String(e));
+    }
+    const obj = capture(file, () => parseBpfObject(bytes, file));
     if (!obj.ok) throw new CheckInputError(obj.error.message);
     programArch ??= objectArch(obj.value);
     plan = planArches(arches, programArch?.arch);
@@ -139,18 +149,45 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'poisoned instructions are reported even where a guard may make them dead code');
     }
-    payload = { kind: 'object', file, object: await fs.readFile(file), ...(source ? { source, recordSites } : {}) } satisfies ObjectPayload;
+    payload = { kind: 'object', file, object: bytes, ...(source ? { source, recordSites } : {}) } satisfies ObjectPayload;
     const indices = plan.groups.flatMap((g) => g.indices).sort((a, b) => a - b);
     await checkTargets(payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
       (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
+    // A target of unknown arch whose BTF turned out to be another arch's: left out after all, like the others.
+    if (programArch) {
+      for (const i of indices) {
+        const a = arches[i] ? undefined : reportedArch(reports[i]);
+        if (!a || sameObjectArch(a, programArch.arch)) continue;
+        delete reports[i];
+        plan.skipped.push({ index: i, arch: a });
+      }
+    }
   } else {
     plan = planArches(arches, programArch?.arch);
-    for (const g of plan.groups) {
-      const p = await analyse(file, o, notes, g.arch);
-      analyses.push({ arch: g.arch, payload: p, indices: g.indices });
-      await checkTargets(p, g.indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
-        (r) => { reports[g.indices[r.index]!] = { ...r, index: g.indices[r.index]! }; });
+    const run = async (arch: Arch, indices: number[]) => {
+      let a = analyses.find((x) => x.arch === arch);
+      if (!a) analyses.push(a = { arch, payload: await analyse(file, o, notes, arch), indices: [] });
+      a.indices.push(...indices);
+      await checkTargets(a.payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
+        (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
+    };
+    for (const g of plan.groups) await run(g.arch, g.indices);
+    // Targets whose spec said no arch ran with the largest group's analysis; one whose BTF says another arch is
+    // checked again with that arch's (its slice is in the cache by now): each target's findings from its own arch.
+    const again = new Map<Arch, number[]>();
+    for (const a of analyses) {
+      for (const i of [...a.indices]) {
+        const got = arches[i] ? undefined : reportedArch(reports[i]);
+        if (!got || sameObjectArch(got, a.arch)) continue;
+        if (programArch) {
+          delete reports[i];
+          plan.skipped.push({ index: i, arch: got });
+        } else again.set(got, [...(again.get(got) ?? []), i]);
+        a.indices.splice(a.indices.indexOf(i), 1);
+      }
     }
+    for (const [arch, indices] of again) await run(arch, indices);
+    for (const a of analyses) a.indices.sort((x, y) => x - y);
     if (analyses.length === 0) analyses.push({ arch: hostArch() ?? 'x86_64', payload: await analyse(file, o, notes, undefined), indices: [] });
     payload = analyses[0]!.payload;
   }
@@ -209,15 +246,16 @@ export type AnalysedSite = LiveSite & { line?: number };
 async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arch | undefined): Promise<SourcePayload> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readTextInput(file, 'source');
   } catch (e) {
-    throw new CheckInputError(`${file}: ${describeFsError(e)}`);
+    throw new CheckInputError(`${file}: ${e instanceof InputError ? e.message : describeFsError(e)}`);
   }
   const own = (o.defines ?? []).some((d) => d.startsWith('__TARGET_ARCH_'));
   const analyzer = await createAnalyzer({ defines: [...(arch && !own ? archDefines(arch) : []), ...(o.defines ?? [])] });
   const a = analyzer.analyze(file, text, { includePaths: [...(o.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
   for (const n of a.notes) {
-    if (n.severity === 'info') continue;
+    // info notes are the analysis's own business, except a limit it hit: that changes what was checked
+    if (n.severity === 'info' && !/a corelens limit/.test(n.message)) continue;
     const note = `${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`;
     if (!notes.includes(note)) notes.push(note); // every arch's analysis says it: once is enough
   }
@@ -251,7 +289,7 @@ export function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]):
     const line = (s.line ?? s.range.start.line) + 1;
     same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity });
   });
-  const best = Math.min(...same.map((x) => x.d));
+  const best = same.reduce((m, x) => Math.min(m, x.d), Infinity);
   return best <= 3 ? same.filter((x) => x.d === best).map((x) => x.i) : same.map((x) => x.i);
 }
 
@@ -384,6 +422,16 @@ function groupByCause(findings: readonly CheckFinding[], describe: (t: readonly 
   return [...groups.values()]
     .map((g) => ({ ...g, summary: describe(g.targets) }))
     .sort((a, b) => rank[a.severity] - rank[b.severity] || b.targets.length - a.targets.length || a.cause.localeCompare(b.cause));
+}
+
+/** The arch each spec says (configuration, BTFHub path, bundled manifest, name), without reading any file. */
+function specArches(specs: readonly TargetSpec[]): (Arch | undefined)[] {
+  return specs.map((s) => parseArch(s.arch) ?? parseArch(describeTarget(s).arch));
+}
+
+/** The arch a worker found in a target's BTF, if it read one. */
+function reportedArch(r: TargetReport | undefined): Arch | undefined {
+  return r && r.ok ? parseArch(r.arch) : undefined;
 }
 
 /** The arch a `-D__TARGET_ARCH_<arch>` among the user's defines selects, if any. */

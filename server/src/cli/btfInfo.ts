@@ -1,5 +1,6 @@
 // `corelens btf info`: what a BTF file holds (containers, arch, byte order, counts per kind, base of split BTF).
 
+import { asBtfError } from '../btf/errors';
 import { openBtfFile } from '../btf/open';
 import { Btf } from '../btf/reader';
 import { KIND_NAMES } from '../btf/types';
@@ -30,9 +31,18 @@ export async function btfInfo(p: Parsed, io: Io): Promise<number> {
     }
     const { btf, containers } = r.value;
     const counts: Record<string, number> = {};
-    for (let id = btf.startId; id < btf.typeCount; id++) {
-      const k = KIND_NAMES[btf.kind(id)] ?? `kind${btf.kind(id)}`;
-      counts[k] = (counts[k] ?? 0) + 1;
+    let pointerSize: number;
+    try {
+      for (let id = btf.startId; id < btf.typeCount; id++) {
+        const k = KIND_NAMES[btf.kind(id)] ?? `kind${btf.kind(id)}`;
+        counts[k] = (counts[k] ?? 0) + 1;
+      }
+      // reads type names (to find `long`): a bad string offset shows up here, as one line naming the file
+      pointerSize = btf.pointerSize;
+    } catch (e) {
+      io.err(`corelens: ${asBtfError(e, file).message}`);
+      status = 1;
+      continue;
     }
     // The BTF's own evidence first; a name (`6.1-arm64.btf.xz`) only when the BTF has no pt_regs to go by.
     const fromBtf = archFromBtf(btf);
@@ -41,7 +51,7 @@ export async function btfInfo(p: Parsed, io: Io): Promise<number> {
     const archEvidence = fromBtf ? fromBtf.evidence : fromName ? 'from the file name (no struct pt_regs in the BTF)' : 'no struct pt_regs in the BTF';
     const info = {
       file, containers, arch, archEvidence, byteOrder: btf.littleEndian ? 'little-endian' : 'big-endian', headerLength: btf.header.hdrLen,
-      types: btf.ownTypeCount, firstTypeId: btf.startId, stringBytes: btf.header.strLen, pointerSize: btf.pointerSize,
+      types: btf.ownTypeCount, firstTypeId: btf.startId, stringBytes: btf.header.strLen, pointerSize,
       kinds: counts, ...(base ? { base: p.base, baseTypes: base.typeCount - 1 } : {}),
     };
     infos.push(info);

@@ -6,11 +6,11 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Io } from './common';
 import { SeveritySetting } from '../features/diagnostics';
-import { CONFIG_FILE, readConfigFile, resolveTargets } from '../targets/config';
+import { CONFIG_FILE, readConfigAt } from '../targets/config';
 import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
 import { parseArch } from '../targets/arch';
 import {
-  BtfhubSelect, DEFAULT_BTFHUB_SOURCE, FleetConfig, missingMessage, parseFleetConfig, parseFleetSpec, parseSource, resolveFleet,
+  BtfhubSelect, DEFAULT_BTFHUB_SOURCE, FleetConfig, missingMessage, parseFleetSpec, parseSource, resolveFleet,
 } from '../targets/btfhub';
 import { fetchFleet } from './targets';
 import { SkippedFile, TargetFilter, filterTargets, normaliseArch, parseVersionRange, scanTargetTree } from '../targets/tree';
@@ -32,7 +32,7 @@ export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
   --distro D[,E]            keep these distros (BTFHub trees)
   --kernel RANGE            keep kernel versions in RANGE, e.g. '>=5.4 <6.2', '5.10', '4.18 || >=5.14'
   --format text|json|sarif  report format (default text)
-  --jobs N                  worker threads (default: cores; 0: in-process)
+  --jobs N                  worker threads (default and maximum: the cores; 0: in-process)
   --cache DIR | --no-cache  target slice cache (default \$XDG_CACHE_HOME/corelens)
   --fail-on error|warning|never   exit 1 on findings of this severity or worse (default warning)
   --source FILE.bpf.c       for a .o: where to read guards (default: the .bpf.c beside it)
@@ -67,6 +67,14 @@ function parse(argv: string[]): Args {
   const a: Args = { targets: [], dirs: [], btfhub: [], offline: false, filter: {}, format: 'text', failOn: 'warning', severities: {}, includes: [], defines: [], stats: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
+    if (arg === '--') {
+      // everything after `--` is the program, even if it starts with a dash
+      for (const rest of argv.slice(i + 1)) {
+        if (a.file) throw new Usage(`one program at a time (got ${a.file} and ${rest})`);
+        a.file = rest;
+      }
+      break;
+    }
     let inline: string | undefined;
     const eq = arg.indexOf('=');
     if (arg.startsWith('--') && eq > 0) {
@@ -148,23 +156,15 @@ function parse(argv: string[]): Args {
 /** Reads a corelens.json-shaped file under any name: targets and include paths, relative to the file. */
 async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[]; btfhub?: FleetConfig }> {
   const abs = path.resolve(file);
-  if (path.basename(abs) === CONFIG_FILE) {
-    const c = readConfigFile(path.dirname(abs));
-    if (!c) throw new CheckInputError(`${abs}: cannot read`);
-    return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`),
-      ...(c.btfhub ? { btfhub: c.btfhub } : {}) };
+  const c = readConfigAt(abs);
+  if (!c) throw new CheckInputError(`${abs}: file not found`);
+  // a configuration that cannot be read or parsed at all is an input error, not a warning beside the defaults
+  if (c.unreadable) {
+    const name = path.basename(abs);
+    throw new CheckInputError(`${abs}: ${c.unreadable.startsWith(`${name}: `) ? c.unreadable.slice(name.length + 2) : c.unreadable}`);
   }
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await fs.readFile(abs, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new CheckInputError(`${abs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
-  }
-  const { targets, problems } = resolveTargets(json.targets, path.dirname(abs), abs);
-  const inc = Array.isArray(json.includePaths) ? json.includePaths.filter((p): p is string => typeof p === 'string').map((p) => path.resolve(path.dirname(abs), p)) : [];
-  const fleet = parseFleetConfig(json.btfhub, path.dirname(abs));
-  return { targets, includePaths: inc, problems: [...problems.map((p) => `${abs}: ${p.message}`), ...fleet.problems.map((p) => `${abs}: ${p}`)],
-    ...(fleet.fleet ? { btfhub: fleet.fleet } : {}) };
+  return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`),
+    ...(c.btfhub ? { btfhub: c.btfhub } : {}) };
 }
 
 const RANK: Record<SeverityName, number> = { error: 0, warning: 1, information: 2, hint: 3 };
@@ -192,8 +192,8 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     if (configFile) {
       const c = await readConfig(configFile);
       for (const p of c.problems) io.err(`corelens check: ${p}`);
-      specs.push(...c.targets);
-      includes.push(...c.includePaths);
+      for (const t of c.targets) specs.push(t);
+      for (const p of c.includePaths) includes.push(p);
       configFleet = c.btfhub;
     }
     // BTFHub fleets: --btfhub selections, else the config's "btfhub" (when the config is what gives the targets).
@@ -227,8 +227,9 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
         throw new CheckInputError(`--targets-dir ${d}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
       }
       const scan = await scanTargetTree(d);
-      specs.push(...scan.targets);
-      skipped.push(...scan.skipped);
+      // loops, not push(...): a targets dir may hold 100,000+ files
+      for (const t of scan.targets) specs.push(t);
+      for (const s of scan.skipped) skipped.push(s);
     }
     if (!a.targets.length && !a.dirs.length && !configFile && !fleets.length) specs = defaultTargetSpecs();
     const names = new Set<string>();
@@ -242,18 +243,24 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
       throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)`
         : fleets.length ? 'no BTFHub kernel of the selection is in the cache (see above for the command that fetches it)' : 'no targets: pass --target, --targets-dir, --btfhub or --config');
     }
-    const workers = a.jobs ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, 16);
+    // more threads than cores only add memory (each worker holds a target's BTF): --jobs is clamped to the cores
+    const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    const workers = Math.min(a.jobs ?? cores, cores, 16);
+    if (a.jobs !== undefined && a.jobs > workers) io.err(`corelens check: --jobs ${a.jobs} clamped to ${workers} (the number of cores${cores > 16 ? ', at most 16' : ''})`);
     const single = a.filter.arch && new Set(a.filter.arch.map(normaliseArch)).size === 1 ? parseArch(a.filter.arch[0]) : undefined;
     const report = await runCheck({
       file: a.file!, targets: specs, skipped, includePaths: includes, defines: a.defines, source: a.source, workers, ...(single ? { arch: single } : {}),
       cacheDir: a.cache === false ? undefined : path.resolve(a.cache ?? defaultCacheDir()), severities: a.severities,
     });
+    const root = process.cwd();
     if (report.stats.checked === 0) {
+      // machine-readable formats still get their document (every target skipped), so a CI step can parse it
+      if (a.format === 'json') io.out(renderJson(report));
+      else if (a.format === 'sarif') io.out(renderSarif(report, root, version()));
       io.err(`corelens check: none of the ${report.stats.targets} targets could be read:`);
       for (const k of report.skipped) io.err(`  ${k.file}: ${k.problem}`);
       return 2;
     }
-    const root = process.cwd();
     if (a.format === 'json') io.out(renderJson(report));
     else if (a.format === 'sarif') io.out(renderSarif(report, root, version()));
     else io.out(renderText(report, root));
@@ -283,7 +290,9 @@ async function findConfig(file: string): Promise<string | undefined> {
   for (const dir of [path.dirname(path.resolve(file)), process.cwd()]) {
     const f = path.join(dir, CONFIG_FILE);
     try {
-      if ((await fs.stat(f)).isFile()) return f;
+      // any kind of file: a FIFO or a device named corelens.json is reported (by the bounded reader), not skipped
+      await fs.lstat(f);
+      return f;
     } catch {
       // none here
     }

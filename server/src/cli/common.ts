@@ -38,6 +38,11 @@ export function parseArgs(args: string[]): Parsed {
   const p: Parsed = { positional: [], targets: [], json: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '--') {
+      // everything after `--` is a file (or a type name), even if it starts with a dash
+      for (const x of args.slice(i + 1)) p.positional.push(x);
+      break;
+    }
     const value = () => {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);

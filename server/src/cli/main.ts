@@ -3,6 +3,8 @@
 // Exit codes: 0 success, 1 findings or failure to process an input, 2 bad usage.
 
 import { btfInfo } from './btfInfo';
+import { BtfError } from '../btf/errors';
+import { clip } from '../util/files';
 import { Io, UsageError, defaultIo, parseArgs } from './common';
 import { demo } from './demo';
 import { layout } from './layout';
@@ -77,8 +79,48 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`corelens: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    io.err(`corelens: internal error: ${e instanceof Error ? e.stack : String(e)}`);
+    // malformed input a command did not catch itself: still a problem of that file (BtfError names it), not a bug
+    if (e instanceof BtfError) {
+      io.err(`corelens: ${e.message}`);
+      return 1;
+    }
+    io.err(internalError(e, argv));
     return 1;
   }
+}
+
+/**
+ * One line for a bug that escaped a command: what was running (so the file is named) and the message; the stack
+ * only with CORELENS_DEBUG=1. Users see a sentence, not a trace; a bug report can still get the trace.
+ */
+export function internalError(e: unknown, argv: readonly string[]): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const what = clip(argv.join(' '), 300);
+  if (process.env.CORELENS_DEBUG) return `corelens: internal error in "corelens ${what}": ${e instanceof Error ? e.stack : msg}`;
+  return `corelens: internal error in "corelens ${what}": ${clip(msg.split('\n')[0]!, 500)} (CORELENS_DEBUG=1 shows the trace)`;
+}
+
+/**
+ * The process entry (bin/corelens.js, the bundled dist/corelens.js): main() plus what only a real process needs.
+ * Output piped into `head -1` closes stdout early: EPIPE then ends the process quietly with the exit code so far
+ * (Node's default is an "Unhandled 'error' event" with a stack). A stray exception or rejection is one line too.
+ */
+export function runProcess(argv: string[]): void {
+  const lsp = argv[0] === 'lsp';
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (!lsp) process.stderr.write(`corelens: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
+  process.stderr.on('error', () => undefined); // nowhere left to report to
+  if (!lsp) {
+    const last = (e: unknown) => {
+      process.stderr.write(`${internalError(e, argv)}\n`);
+      process.exit(1);
+    };
+    process.on('uncaughtException', last);
+    process.on('unhandledRejection', last);
+  }
+  void main(argv).then((code) => { process.exitCode = code; });
 }
 

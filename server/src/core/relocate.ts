@@ -103,9 +103,9 @@ export function findCandidates(localBtf: Btf, localId: number, target: CoreTarge
   const ess = essentialName(name);
   const lkind = localBtf.kind(localId);
   const collect = (btf: Btf, ownOnly: boolean): Candidate[] => {
-    const ids: number[] = [];
-    if (!ownOnly) for (let b = btf.base; b; b = b.base) ids.unshift(...b.idsWithEssentialName(ess));
-    ids.push(...btf.idsWithEssentialName(ess));
+    // concat, not push(...): a hostile BTF can hold 100,000+ types of one name (spreading them overflows the stack)
+    let ids: readonly number[] = btf.idsWithEssentialName(ess);
+    if (!ownOnly) for (let b = btf.base; b; b = b.base) ids = b.idsWithEssentialName(ess).concat(ids);
     return ids.filter((id) => kindsCoreCompat(btf.kind(id), lkind)).map((id) => ({ btf, id }));
   };
   const main = collect(target.btf, false);

@@ -80,7 +80,10 @@ export function siteLabel(btf: Btf, site: Pick<LiveSite, 'typeId' | 'access' | '
   try {
     spec = parseSpec(btf, site.typeId, site.access, site.kind);
   } catch {
-    return `${btf.name(site.typeId) || 'anonymous type'} (${site.access})`;
+    // a malformed record (type id 0xffffffff in a hostile .BTF.ext) still gets a label, never an exception
+    let name = '';
+    try { name = btf.name(site.typeId); } catch { return `invalid type #${site.typeId >>> 0} (${site.access})`; }
+    return `${name || 'anonymous type'} (${site.access})`;
   }
   const p = specPath(spec);
   if (site.kind >= ReloKind.TypeIdLocal && site.kind !== ReloKind.EnumvalExists && site.kind !== ReloKind.EnumvalValue) return p;

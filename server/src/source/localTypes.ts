@@ -17,6 +17,7 @@ import { Kind } from '../btf/types';
 import { CParser, FuncDef, TypeEnv } from './cparse';
 import { CType, Record, layout, strip } from './ctypes';
 import { Token, tokenize } from './lexer';
+import { readTextInputSync } from '../util/files';
 import { IncludeRef, Macro, PreItem, Preprocessor } from './preproc';
 import { LAZY_MIN_BYTES, LazyDefs, Skim, markerText, skim } from './lazyHeader';
 
@@ -90,7 +91,9 @@ export class HeaderCache {
     for (let i = from; i < includePaths.length; i++) cands.push([includePaths[i]!, i]);
     for (const [d, i] of cands) {
       const p = path.resolve(d, ref.name);
-      try { if (fs.statSync(p).isFile()) return { file: p, dir: i }; } catch { /* next */ }
+      // anything but a directory is found here: a FIFO or a device is then refused by the bounded reader, with a
+      // note saying so, instead of a misleading "header not found"
+      try { if (!fs.statSync(p).isDirectory()) return { file: p, dir: i }; } catch { /* next */ }
     }
     return undefined;
   }
@@ -118,7 +121,8 @@ export class HeaderCache {
     const filesBefore = new Map(tu.files);
     let text = '';
     const notes: LoadNote[] = [];
-    try { text = fs.readFileSync(file, 'utf8'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `${file}: ${(e as Error).message}` }); }
+    // bounded: a header that is a FIFO, a device or larger than CORELENS_MAX_HEADER_MB is a note, never a hang
+    try { text = readTextInputSync(file, 'header'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `cannot read header ${file}: ${(e as Error).message}` }); }
     tu.files.set(file, key);
     const env = new TypeEnv();
     // a big header nothing before it declared into is parsed lazily (lazyHeader.ts): it keeps the headers before it
@@ -235,7 +239,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
         // a limit hit deep in the include tree still reaches the document, once
         const limit = /a corelens limit/.test(n.message);
         if (limit && notes.some((x) => x.message.endsWith(n.message))) continue;
-        if (depth === 0 && n.file !== file && (limit || /header not found|^#error/.test(n.message))) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
+        if (depth === 0 && n.file !== file && (limit || /header not found|^#error|^cannot read header/.test(n.message))) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
         else if (depth > 0) notes.push(n);
       }
     },

@@ -78,6 +78,14 @@ export function hostArch(): Arch | undefined {
  * target) or one this table does not know. The reason names the evidence, for `btf info` and messages.
  */
 export function archFromBtf(btf: Btf): { arch: Arch; evidence: string } | undefined {
+  try {
+    return archOfPtRegs(btf);
+  } catch {
+    return undefined; // a malformed BTF says nothing about its arch; its readers report what is wrong with it
+  }
+}
+
+function archOfPtRegs(btf: Btf): { arch: Arch; evidence: string } | undefined {
   let id: number;
   try {
     id = btf.findByName('pt_regs', Kind.Struct);

@@ -68,18 +68,24 @@ const REPO_KERNELS_DIR = path.resolve(__dirname, '../../../../test-fixtures/btf/
 const PACKAGED_KERNELS_DIR = path.resolve(__dirname, '../../../../dist/kernels');
 export const BUNDLED_KERNELS_DIR = fs.existsSync(REPO_KERNELS_DIR) || !fs.existsSync(PACKAGED_KERNELS_DIR) ? REPO_KERNELS_DIR : PACKAGED_KERNELS_DIR;
 
-/** Parses `NAME=FILE[,base=FILE][,kind=app][,arch=ARCH]`, or a bare FILE (named after the file). */
+/**
+ * Parses `NAME=FILE[,base=FILE][,kind=app][,arch=ARCH]`, or a bare FILE (named after the file). NAME ends at the
+ * first `=`; FILE ends at the first comma followed by `word=` (an option), so a path may hold other commas.
+ */
 export function parseTargetArg(arg: string): TargetSpec | string {
-  const [head, ...opts] = arg.split(',');
-  const eq = head!.indexOf('=');
-  const file = eq >= 0 ? head!.slice(eq + 1) : head!;
-  const name = eq >= 0 ? head!.slice(0, eq) : defaultTargetName(file);
+  const optAt = arg.search(/,[A-Za-z_]+=/);
+  const head = optAt < 0 ? arg : arg.slice(0, optAt);
+  const opts = optAt < 0 ? [] : arg.slice(optAt + 1).split(/,(?=[A-Za-z_]+=)/);
+  const eq = head.indexOf('=');
+  const file = eq >= 0 ? head.slice(eq + 1) : head;
+  const name = eq >= 0 ? head.slice(0, eq) : defaultTargetName(file);
   if (!name || !file) return `bad target "${arg}": expected NAME=FILE`;
   let base: string | undefined;
   let kind: 'kernel' | 'app' | undefined;
   let arch: Arch | undefined;
   for (const o of opts) {
-    const [k, v] = o.split('=');
+    const k = o.slice(0, o.indexOf('='));
+    const v = o.slice(o.indexOf('=') + 1);
     if (k === 'base' && v) base = v;
     else if (k === 'kind' && (v === 'kernel' || v === 'app')) kind = v;
     else if (k === 'arch' && parseArch(v)) arch = parseArch(v);

@@ -6,6 +6,7 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { describeFsError, notRegular } from '../util/files';
 import { archFromName, parseArch } from './arch';
 import { TargetSpec } from './registry';
 
@@ -162,13 +163,20 @@ export function filterTargets<T extends TargetSpec>(targets: readonly T[], f: Ta
 /**
  * Lists the BTF files under `dir` as targets. Files at `<distro>/<release>/<arch>/<kernel>.*` (BTFHub's layout)
  * are named `distro/release/arch/kernel` and carry those facts; files elsewhere are named by their path relative to
- * `dir`, without container extensions. Symlinks are followed. Docs and dotfiles are ignored; unreadable entries
- * are returned as skipped. Targets come sorted by name so runs are reproducible.
+ * `dir`, without container extensions. Symlinks are followed once: a real directory is entered and a real file
+ * listed only the first time it is reached (in sorted order), so link cycles and links to the same archive cost
+ * nothing (one real file once became 307,649 targets through a cycle). Docs and dotfiles are ignored; unreadable
+ * entries and what is not a regular file (FIFOs, devices) are returned as skipped. Targets come sorted by name so
+ * runs are reproducible.
  */
 export async function scanTargetTree(dir: string): Promise<{ targets: TreeTarget[]; skipped: SkippedFile[] }> {
   const root = path.resolve(dir);
   const targets: TreeTarget[] = [];
   const skipped: SkippedFile[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const real = async (p: string) => fs.realpath(p).catch(() => p);
+  seenDirs.add(await real(root));
   const walk = async (rel: string, depth: number): Promise<void> => {
     const abs = path.join(root, rel);
     let names: string[];
@@ -186,14 +194,25 @@ export async function scanTargetTree(dir: string): Promise<{ targets: TreeTarget
       try {
         st = await fs.stat(child);
       } catch (e) {
-        skipped.push({ file: child, problem: `cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling symlink' : (e as Error).message}` });
+        const code = (e as NodeJS.ErrnoException).code;
+        skipped.push({ file: child, problem: code === 'ENOENT' ? 'cannot read: dangling symlink' : describeFsError(e) });
         continue;
       }
       if (st.isDirectory()) {
+        const r = await real(child);
+        if (seenDirs.has(r)) continue;
+        seenDirs.add(r);
         if (depth < 8) await walk(childRel, depth + 1);
         continue;
       }
-      if (!st.isFile()) continue;
+      const bad = notRegular(st);
+      if (bad) {
+        skipped.push({ file: child, problem: bad });
+        continue;
+      }
+      const r = await real(child);
+      if (seenFiles.has(r)) continue;
+      seenFiles.add(r);
       targets.push(treeTarget(child, childRel));
     }
   };
