@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     ['lsp', async () => (await import('./lsp.bench.js')).runLspBench()],
     ['check', async () => (await import('./check.bench.js')).runCheckBench()],
     ['verdict', async () => (await import('./verdict.bench.js')).runVerdictBench()],
+    ['fleet', async () => (await import('./fleet.bench.js')).runFleetBench()],
     ['hostile', async () => (await import('./hostile.bench.js')).runHostileBench()],
   ];
   const unknown = only.filter((o) => !benches.some(([n]) => n === o));

@@ -83,7 +83,9 @@ describe('corelens CLI', function () {
     const r = await run('relocate', '--json', OBJ, '-t', `k=${kernelPath('6.1-amd64')}`);
     assert.strictEqual(r.code, 0, 'task_struct___o.state is poisoned on 6.1 but guarded: every program loads');
     const j = JSON.parse(r.out);
-    assert.deepStrictEqual(Object.keys(j), ['relocations', 'programs']);
+    // `arch` (what the object is built for) was added to the documented shape; `skipped` appears when targets are.
+    assert.deepStrictEqual(Object.keys(j), ['arch', 'relocations', 'programs']);
+    assert.strictEqual(j.arch, 'x86_64');
     assert.strictEqual(j.relocations.length, 78);
     for (const rel of j.relocations) {
       assert.deepStrictEqual(Object.keys(rel), ['section', 'insnOff', 'kind', 'localType', 'access', 'path', 'file', 'line', 'column', 'place', 'programs', 'targets']);
@@ -110,14 +112,20 @@ describe('corelens CLI', function () {
   });
 
   it('relocate text reports every finding once, naming its targets', async () => {
-    const r = await run('relocate', OBJ, '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `arm=${kernelPath('6.1-arm64')}`);
-    assert.strictEqual(r.code, 1);
-    assert.match(r.out, /poison: byte_off pt_regs\.di \(0:0\) on arm: struct pt_regs has no field di/);
-    assert.match(r.out, /dead: byte_off task_struct___o\.state \(0:0\) on every target: struct task_struct has no field state; __state is the closest name \(guarded/);
-    assert.match(r.out, /poison: byte_off pt_regs\.di \(0:0\) on arm: struct pt_regs has no field di: the verifier reaches the poisoned instruction/);
+    const r = await run('relocate', OBJ, '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `rt=${kernelPath('6.1-rt-amd64')}`, '-t', `old=${kernelPath('5.10-amd64')}`,
+      '-t', `arm=${kernelPath('6.1-arm64')}`);
+    assert.strictEqual(r.code, 0, 'on the x86 kernels every poisoned read is guarded: every program loads');
+    assert.match(r.out, /dead: byte_off task_struct___o\.state \(0:0\) on a, rt: struct task_struct has no field state; __state is the closest name \(guarded/);
+    assert.match(r.out, /dead: byte_off task_struct___x\.__state \(0:0\) on old: struct task_struct has no field __state/);
+    // The x86 object's register reads are not findings on the arm64 kernel: it is skipped, with one note.
+    assert.doesNotMatch(r.out, /pt_regs\.di .* on arm/);
+    assert.match(r.out, /note: kernel_task\.bpfel\.o: built for x86 .*: 1 arm64 target skipped \(arm\)/);
+    // Said to be built for arm64, it is checked there only, and every kprobe program fails at its first instruction.
+    const a64 = await run('relocate', OBJ, '--arch', 'arm64', '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `arm=${kernelPath('6.1-arm64')}`);
+    assert.strictEqual(a64.code, 1);
+    assert.match(a64.out, /poison: byte_off pt_regs\.di \(0:0\) on arm: struct pt_regs has no field di: the verifier reaches the poisoned instruction/);
     // task_struct___o.state is relocated twice (an inlined helper): two records, both dead.
-    assert.match(r.out, /\narm: 3 of 4 programs fail to load \(trace_openat2: insn 0, trace_vfs_read: insn 0, trace_exit_mmap: insn 0\); 6 poisoned relocations \(2 dead\)/);
-    assert.match(r.out, /\na: all 4 programs load; 2 poisoned relocations \(2 dead\)/);
+    assert.match(a64.out, /\narm: 3 of 4 programs fail to load \(trace_openat2: insn 0, trace_vfs_read: insn 0, trace_exit_mmap: insn 0\); 6 poisoned relocations \(2 dead\)/);
   });
 
   it('a bad target is reported by name and the other targets still relocate', async () => {

@@ -38,6 +38,8 @@ export interface FileStamp {
 export interface CacheEntry extends Slice {
   readonly stamp: FileStamp;
   readonly names: readonly string[];
+  /** The arch the full BTF's `struct pt_regs` says (absent: none, or an entry written before arches were kept). */
+  readonly arch?: string;
 }
 
 /** A cached failure: this file version could not be read as BTF, and why (the message reported). */
@@ -87,7 +89,7 @@ export class SliceCache {
       if (!sum.equals(buf.subarray(12, HEADER))) return undefined;
       const metaLen = buf.readUInt32LE(8);
       const meta = JSON.parse(buf.subarray(HEADER, HEADER + metaLen).toString('utf8')) as
-        { stamp: FileStamp; names?: string[]; count?: number; error?: string; context?: string };
+        { stamp: FileStamp; names?: string[]; count?: number; error?: string; context?: string; arch?: string };
       const s = meta.stamp;
       if (s.path !== stamp.path || s.size !== stamp.size || s.mtimeMs !== stamp.mtimeMs) return undefined;
       if (typeof meta.error === 'string') return meta.context === failureContext() ? { stamp: s, error: meta.error } : undefined;
@@ -101,7 +103,7 @@ export class SliceCache {
       // A copy, so the BTF is 4-byte aligned for the reader's fast word view.
       const bytes = new Uint8Array(buf.length - off);
       bytes.set(buf.subarray(off));
-      return { stamp: s, names: meta.names, ids, bytes };
+      return { stamp: s, names: meta.names, ids, bytes, ...(typeof meta.arch === 'string' ? { arch: meta.arch } : {}) };
     } catch {
       return undefined;
     }
@@ -111,7 +113,7 @@ export class SliceCache {
   async put(entry: CacheEntry): Promise<string | undefined> {
     const ids = Buffer.alloc(4 * entry.ids.length);
     entry.ids.forEach((v, i) => ids.writeUInt32LE(v, 4 * i));
-    return this.write(entry.stamp, { stamp: entry.stamp, names: entry.names, count: entry.ids.length }, [ids, entry.bytes]);
+    return this.write(entry.stamp, { stamp: entry.stamp, names: entry.names, count: entry.ids.length, ...(entry.arch ? { arch: entry.arch } : {}) }, [ids, entry.bytes]);
   }
 
   /** Remembers that this file version is not readable BTF (same key as a success). */

@@ -11,6 +11,7 @@ import { FailureKind, ScalarDeref, factNames, factsFromBtf, objectVerdicts } fro
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites } from '../features/evaluate';
+import { archFromBtf } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { describeFsError } from '../util/files';
 import { SliceCache, cacheableFailure, stampOf } from './cache';
@@ -87,7 +88,9 @@ export type TargetReport =
      * and every report crosses from a worker to the main thread, so only the interesting ones are sent).
      */
     readonly records?: ReadonlyMap<number, LiteRecord>;
-    readonly programs?: LiteVerdict[]; readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string }
+    readonly programs?: LiteVerdict[]; readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string;
+    /** The arch the target's BTF says (its pt_regs), when known: a target whose spec said none may need another analysis. */
+    readonly arch?: string }
   | { readonly index: number; readonly name: string; readonly ok: false; readonly file: string; readonly error: string; readonly archiveRead: boolean };
 
 /** A payload parsed once per worker. */
@@ -134,7 +137,8 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
           ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}),
         };
       });
-      return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+      return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
+        ...(loaded.arch ? { arch: loaded.arch } : {}) };
     }
     const relos = relocateObject(prog.obj!, [target]);
     // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
@@ -153,7 +157,8 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
       const derefs = p.scalarDerefs.get(spec.name) ?? [];
       return { ...tv, ...(tv.reason ? { reason: remap(tv.reason) } : {}), ...(derefs.length ? { derefs } : {}) };
     });
-    return { index, name: spec.name, ok: true, records, programs, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+    return { index, name: spec.name, ok: true, records, programs, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
+      ...(loaded.arch ? { arch: loaded.arch } : {}) };
   } catch (e) {
     return { index, name: spec.name, ok: false, file: spec.path, error: e instanceof Error ? e.message : String(e), archiveRead };
   }
@@ -184,7 +189,7 @@ function sizeOf(r: RelocationResult): { fs?: number } {
  * Ambiguity messages name target type ids ("struct foo [12] and struct foo [34] for ..."); on a slice those are
  * slice ids, so they are mapped back to the archive's numbering to keep reports identical with and without cache.
  */
-function remapAmbiguity(text: string | undefined, ids: Uint32Array): string | undefined {
+export function remapAmbiguity(text: string | undefined, ids: Uint32Array): string | undefined {
   if (!text || !/ between .* \[\d+\] and .* \[\d+\] for /.test(text)) return text;
   const cut = text.indexOf(' for ');
   return text.slice(0, cut).replace(/\[(\d+)\]/g, (m, n: string) => {
@@ -199,6 +204,8 @@ interface Loaded {
   ids?: Uint32Array;
   cached: boolean;
   problem?: string;
+  /** What the BTF's pt_regs say (from the whole BTF when read, else from the cache entry). */
+  arch?: string;
 }
 
 /** The target's BTF for this program: the cached slice when it covers `names`, else the archive (then cached). */
@@ -207,7 +214,9 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
     // Split targets (module or app over a base) are relocated on the full BTF: a slice needs a base BTF.
     let base: Btf | undefined;
     if (spec.base) base = await readBtf(spec.base, undefined, onRead);
-    return { btf: await readBtf(spec.path, base, onRead), cached: false };
+    const btf = await readBtf(spec.path, base, onRead);
+    const arch = archFromBtf(btf)?.arch;
+    return { btf, cached: false, ...(arch ? { arch } : {}) };
   }
   const stamp = await stampOf(spec.path).catch((e: NodeJS.ErrnoException) => {
     throw new Error(describeFsError(e));
@@ -219,7 +228,7 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
     if (names.every((n) => have.has(n))) {
       // an entry that passes its checksum but does not parse (written by a buggy version?) is replaced below
       try {
-        return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true };
+        return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true, ...(entry.arch ? { arch: entry.arch } : {}) };
       } catch {
         entry = undefined;
       }
@@ -234,8 +243,10 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
   }
   const covered = [...new Set([...(entry?.names ?? []), ...names])].sort();
   const slice = sliceBtf(full, covered);
-  const problem = await cache.put({ stamp, names: covered, ...slice });
-  return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}) };
+  // The arch is kept beside the slice (which may not hold pt_regs), so later runs know it without the archive.
+  const arch = archFromBtf(full)?.arch;
+  const problem = await cache.put({ stamp, names: covered, ...slice, ...(arch ? { arch } : {}) });
+  return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}), ...(arch ? { arch } : {}) };
 }
 
 /** Reads and parses one BTF file of any container open.ts knows; errors carry the problem without the file name. */

@@ -11,14 +11,17 @@ import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
 import { ObjectRelocation, relocateObject } from '../core/object';
 import { RelocationResult } from '../core/relocate';
-import { CODES, Finding, FindingOptions, Severity, siteFindings, siteLabel } from '../features/diagnostics';
+import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../features/arches';
+import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
 import { createAnalyzer } from '../source/analyzer';
+import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, sameObjectArch, targetArchName } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
 import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
+import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
 import { peakRssKb } from '../util/memory';
@@ -88,7 +91,13 @@ export interface CheckReport {
    * guards: 'source' for a .bpf.c (the live analysis reads them), 'bytecode' for a .o (the load verdicts walk the
    * instructions as the verifier does; a source beside it, `source`, only places findings on expressions).
    */
-  readonly program: { readonly file: string; readonly kind: 'source' | 'object'; readonly relocations: number; readonly guards: 'source' | 'bytecode'; readonly source?: string };
+  readonly program: { readonly file: string; readonly kind: 'source' | 'object'; readonly relocations: number; readonly guards: 'source' | 'bytecode'; readonly source?: string;
+    /** The arch the program is built for (objects, or sources given one arch); absent when nothing says. */
+    readonly arch?: string;
+    /** What says it (`its CO-RE relocations read di, si from struct pt_regs`, `--arch`). */
+    readonly archEvidence?: string;
+    /** Source analyses run, one per arch present among the targets. */
+    readonly analyses?: readonly string[] };
   /** For a .o: every program's load verdict on every checked target, failing programs first. */
   readonly programs?: readonly ProgramRow[];
   readonly findings: readonly CheckFinding[];
@@ -98,7 +107,9 @@ export interface CheckReport {
   readonly skipped: readonly SkippedFile[];
   readonly notes: readonly string[];
   readonly stats: { readonly targets: number; readonly checked: number; readonly failing: number; readonly skipped: number;
-    readonly workers: number; readonly cacheHits: number; readonly archivesRead: number; readonly wallMs: number; readonly peakRssMb: number };
+    readonly workers: number; readonly cacheHits: number; readonly archivesRead: number; readonly wallMs: number; readonly peakRssMb: number;
+    /** Targets left out because the program is built for another arch. */
+    readonly otherArch?: number };
 }
 
 export interface CheckOptions {
@@ -113,6 +124,12 @@ export interface CheckOptions {
   readonly workers: number;
   readonly cacheDir?: string;
   readonly severities?: FindingOptions['severities'];
+  /**
+   * The arch the program is built for, when the user says (`--arch` with one arch, or `-D__TARGET_ARCH_x86`): targets
+   * of other arches are left out with one note. Without it, an object's arch is inferred and a source is analysed
+   * once per arch present.
+   */
+  readonly arch?: Arch;
 }
 
 /** Input problems (unreadable program, no targets): exit code 2 material, as a value. */
@@ -126,11 +143,21 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const file = path.resolve(o.file);
   const notes: string[] = [];
   const isObject = /\.o$/i.test(file);
+  const declared = o.arch ?? archOfDefines(o.defines);
+  // What the specs say (configuration, BTFHub path, manifest, name); the BTF of a target whose spec says nothing is
+  // read by the worker anyway, and the arch it reports corrects the plan afterwards (no extra read here).
+  const arches = specArches(o.targets);
+  let programArch: { arch: Arch; evidence: string } | undefined = declared
+    ? { arch: declared, evidence: o.arch ? '--arch' : `-D__TARGET_ARCH_${targetArchName(declared)}` } : undefined;
+  const reports: TargetReport[] = new Array(o.targets.length);
   let payload: ProgramPayload;
+  /** Per analysis arch: its payload and the target indices it served (sources). */
+  const analyses: { arch: Arch; payload: SourcePayload; indices: number[] }[] = [];
   let meta: ObjectRelocation[] = [];
   let sourceFile: string | undefined;
   let places: Places | undefined;
   let progIds: ProgramId[] = [];
+  let plan: ArchPlan;
   if (isObject) {
     // read once, within the object cap; the same bytes go to the workers
     let bytes: Uint8Array;
@@ -141,6 +168,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     }
     const obj = capture(file, () => parseBpfObject(bytes, file));
     if (!obj.ok) throw new CheckInputError(obj.error.message);
+    programArch ??= objectArch(obj.value);
+    plan = planArches(arches, programArch?.arch);
     meta = relocateObject(obj.value, []);
     try {
       progIds = loadPrograms(obj.value).programs.map((x) => ({ section: x.section, name: x.name }));
@@ -149,8 +178,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     }
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
     if (sourceFile) {
-      // The source only places findings on expressions; whether code runs comes from the bytecode.
-      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: o.defines });
+      // The source only places findings on expressions; whether code runs comes from the bytecode. It is read with
+      // the object's arch, as clang compiled it.
+      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: withArch(o.defines, plan.groups[0]?.arch ?? programArch?.arch) });
       if ('error' in src) throw new CheckInputError(src.error);
       for (const n of src.analysis.notes) {
         if (n.severity !== 'info' || /a corelens limit/.test(n.message)) notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
@@ -163,16 +193,55 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
         + 'findings point at the line-info rows of the object');
     }
     payload = { kind: 'object', file, object: bytes } satisfies ObjectPayload;
+    const indices = plan.groups.flatMap((g) => g.indices).sort((a, b) => a - b);
+    await checkTargets(payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
+      (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
+    // A target of unknown arch whose BTF turned out to be another arch's: left out after all, like the others.
+    if (programArch) {
+      for (const i of indices) {
+        const a = arches[i] ? undefined : reportedArch(reports[i]);
+        if (!a || sameObjectArch(a, programArch.arch)) continue;
+        delete reports[i];
+        plan.skipped.push({ index: i, arch: a });
+      }
+    }
   } else {
-    payload = await analyse(file, o, notes);
+    plan = planArches(arches, programArch?.arch);
+    const run = async (arch: Arch, indices: number[]) => {
+      let a = analyses.find((x) => x.arch === arch);
+      if (!a) analyses.push(a = { arch, payload: await analyse(file, o, notes, arch), indices: [] });
+      a.indices.push(...indices);
+      await checkTargets(a.payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
+        (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
+    };
+    for (const g of plan.groups) await run(g.arch, g.indices);
+    // Targets whose spec said no arch ran with the largest group's analysis; one whose BTF says another arch is
+    // checked again with that arch's (its slice is in the cache by now): each target's findings from its own arch.
+    const again = new Map<Arch, number[]>();
+    for (const a of analyses) {
+      for (const i of [...a.indices]) {
+        const got = arches[i] ? undefined : reportedArch(reports[i]);
+        if (!got || sameObjectArch(got, a.arch)) continue;
+        if (programArch) {
+          delete reports[i];
+          plan.skipped.push({ index: i, arch: got });
+        } else again.set(got, [...(again.get(got) ?? []), i]);
+        a.indices.splice(a.indices.indexOf(i), 1);
+      }
+    }
+    for (const [arch, indices] of again) await run(arch, indices);
+    for (const a of analyses) a.indices.sort((x, y) => x - y);
+    if (analyses.length === 0) analyses.push({ arch: hostArch() ?? 'x86_64', payload: await analyse(file, o, notes, undefined), indices: [] });
+    payload = analyses[0]!.payload;
   }
-
-  const reports: TargetReport[] = new Array(o.targets.length);
-  await checkTargets(payload, o.targets, { workers: o.workers, cacheDir: o.cacheDir }, (r) => { reports[r.index] = r; });
+  if (plan.skipped.length && programArch) {
+    notes.push(`${path.basename(file)}: ${archSkipNote(programArch.arch, programArch.evidence, plan.skipped.map((k) => ({ name: o.targets[k.index]!.name, arch: k.arch })))}`);
+  }
+  const otherArch = new Map(plan.skipped.map((k) => [k.index, k.arch] as const));
 
   const skipped: SkippedFile[] = [...(o.skipped ?? [])];
-  const okReports = reports.filter((r): r is Extract<TargetReport, { ok: true }> => r.ok);
-  for (const r of reports) if (!r.ok) skipped.push({ file: r.file, problem: r.error });
+  const okReports = reports.filter((r): r is Extract<TargetReport, { ok: true }> => !!r && r.ok);
+  for (const r of reports) if (r && !r.ok) skipped.push({ file: r.file, problem: r.error });
   for (const r of okReports) if (r.cacheProblem && !notes.includes(r.cacheProblem)) notes.push(r.cacheProblem);
   const infos: TargetInfo[] = okReports.map((r) => {
     const d = describeTarget(o.targets[r.index]!);
@@ -182,7 +251,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const describe = (t: readonly string[]) => summarizeTargets(t, infos);
 
   const findings = payload.kind === 'source'
-    ? sourceFindings(payload, okReports, names, describe, o.severities)
+    ? sourceFindings(file, analyses.map((a) => ({ arch: a.arch, payload: a.payload, reports: okReports.filter((r) => a.indices.includes(r.index)) })), describe, o.severities)
     : objectFindings(payload, meta, okReports, describe, places, progIds);
   const programs = payload.kind === 'object' ? programRows(okReports, describe, progIds, (f) => resolveSource(payload, f, places)) : undefined;
   dedupe(findings);
@@ -191,8 +260,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
 
   const failing = new Set(findings.filter((f) => f.severity === 'error' || f.severity === 'warning').flatMap((f) => f.targets));
   for (const p of programs ?? []) for (const [t, v] of Object.entries(p.targets)) if (!v.loads) failing.add(t);
-  const targets: TargetRow[] = reports.map((r) => {
-    const spec = o.targets[r.index]!;
+  const targets: TargetRow[] = o.targets.map((spec, i) => {
+    const r = reports[i];
+    if (!r) return { name: spec.name, file: spec.path, status: 'skipped', error: `built for another arch (${otherArch.get(i) ?? 'unknown'})` };
     return r.ok
       ? { name: r.name, file: spec.path, status: failing.has(r.name) ? 'fail' : 'pass', cached: r.cached }
       : { name: r.name, file: spec.path, status: 'skipped', error: r.error };
@@ -203,19 +273,21 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       relocations: payload.kind === 'source' ? payload.sites.length : meta.length,
       guards: payload.kind === 'source' ? 'source' : 'bytecode',
       ...(payload.kind === 'object' && sourceFile ? { source: sourceFile } : {}),
+      ...(programArch ? { arch: programArch.arch, archEvidence: programArch.evidence } : {}),
+      ...(payload.kind === 'source' ? { analyses: analyses.map((a) => a.arch) } : {}),
     },
     ...(programs ? { programs } : {}),
     findings, causes: groupByCause(findings, describe), targets, skipped, notes,
     stats: {
       targets: o.targets.length + (o.skipped?.length ?? 0), checked: okReports.length, failing: [...failing].filter((n) => names.includes(n)).length,
       skipped: skipped.length, workers: o.workers, cacheHits: okReports.filter((r) => r.cached).length,
-      archivesRead: reports.filter((r) => r.archiveRead).length, wallMs: Math.round(performance.now() - t0),
-      peakRssMb: Math.round(peakRssKb() / 1024),
+      archivesRead: reports.filter((r) => r?.archiveRead).length, wallMs: Math.round(performance.now() - t0),
+      peakRssMb: Math.round(peakRssKb() / 1024), otherArch: plan.skipped.length,
     },
   };
 }
 
-type AnalysedSite = LiveSite & { line?: number };
+export type AnalysedSite = LiveSite & { line?: number };
 
 /** Drops findings identical to an earlier one (two records of one expression, e.g. a helper inlined twice on a line). */
 function dedupe(findings: CheckFinding[]): void {
@@ -230,44 +302,58 @@ function dedupe(findings: CheckFinding[]): void {
   findings.length = w;
 }
 
-async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<SourcePayload> {
+/** The user's defines with `arch`'s (clang's -D__TARGET_ARCH_*) in front, unless the user chose an arch. */
+function withArch(defines: readonly string[] | undefined, arch: Arch | undefined): string[] {
+  const own = (defines ?? []).some((d) => d.startsWith('__TARGET_ARCH_'));
+  return [...(arch && !own ? archDefines(arch) : []), ...(defines ?? [])];
+}
+
+/** Analyses the source with the defines of `arch` (clang's -D__TARGET_ARCH_*), unless the user gave their own. */
+async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arch | undefined): Promise<SourcePayload> {
   let text: string;
   try {
     text = await readTextInput(file, 'source');
   } catch (e) {
     throw new CheckInputError(`${file}: ${e instanceof InputError ? e.message : describeFsError(e)}`);
   }
-  const analyzer = await createAnalyzer({ defines: o.defines });
+  const analyzer = await createAnalyzer({ defines: withArch(o.defines, arch) });
   const a = analyzer.analyze(file, text, { includePaths: [...(o.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
   for (const n of a.notes) {
     // info notes are the analysis's own business, except a limit it hit: that changes what was checked
     if (n.severity === 'info' && !/a corelens limit/.test(n.message)) continue;
-    notes.push(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
+    const note = `${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`;
+    if (!notes.includes(note)) notes.push(note); // every arch's analysis says it: once is enough
   }
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
   // a function no program reaches is not in the object: its sites (listed for the editor) are not checked
   return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites.filter((s) => !s.unreached) as AnalysedSite[] };
 }
 
-/** Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed). */
-function sourceFindings(p: SourcePayload, reports: readonly Extract<TargetReport, { ok: true }>[], names: readonly string[],
+/**
+ * Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed), per arch
+ * analysis, and merges the arches: a site every arch has is one finding over all its targets.
+ */
+function sourceFindings(file: string, parts: readonly { arch: Arch; payload: SourcePayload; reports: readonly Extract<TargetReport, { ok: true }>[] }[],
   describe: (t: readonly string[]) => string, severities: FindingOptions['severities']): CheckFinding[] {
-  const local = Btf.parse(p.localBtf, p.file);
   // Identical results on many targets share one object: memory grows with distinct results, not with targets.
   const intern = new Map<string, RelocationResult>();
-  const evals: SiteEvaluation[] = p.sites.map((site, i) => {
-    const per = new Map<string, SiteOnTarget>();
-    for (const r of reports) {
-      const l = r.sites![i]!;
-      per.set(r.name, {
-        result: internResult(intern, site.kind, l), runs: l.runs === 2 ? undefined : l.runs === 1,
-        ...(l.off !== undefined ? { offBy: site.guards[l.off] } : {}), ...(l.fs !== undefined ? { targetFieldSize: l.fs } : {}),
-      });
-    }
-    return { site, targets: per };
+  const archEvals: ArchEvaluation[] = parts.filter((p) => p.reports.length).map(({ arch, payload: p, reports }) => {
+    const local = Btf.parse(p.localBtf, p.file);
+    const evals: SiteEvaluation[] = p.sites.map((site, i) => {
+      const per = new Map<string, SiteOnTarget>();
+      for (const r of reports) {
+        const l = r.sites![i]!;
+        per.set(r.name, {
+          result: internResult(intern, site.kind, l), runs: l.runs === 2 ? undefined : l.runs === 1,
+          ...(l.off !== undefined ? { offBy: site.guards[l.off] } : {}), ...(l.fs !== undefined ? { targetFieldSize: l.fs } : {}),
+        });
+      }
+      return { site, targets: per };
+    });
+    return { arch, local, evals, targets: reports.map((r) => r.name) };
   });
-  const found = siteFindings(local, evals, names, { severities, describeTargets: (t) => describe(t) });
-  return found.map((f) => fromFinding(p.file, f, describe));
+  const found = mergedFindings(mergeArchEvaluations(archEvals), { severities, describeTargets: (t) => describe(t) });
+  return found.map((f) => fromFinding(file, f, describe));
 }
 
 function internResult(intern: Map<string, RelocationResult>, kind: number, l: LiteSite | LiteRecord): RelocationResult {
@@ -501,4 +587,23 @@ function groupByCause(findings: readonly CheckFinding[], describe: (t: readonly 
   return [...groups.values()]
     .map((g) => ({ ...g, summary: describe(g.targets) }))
     .sort((a, b) => rank[a.severity] - rank[b.severity] || b.targets.length - a.targets.length || a.cause.localeCompare(b.cause));
+}
+
+/** The arch each spec says (configuration, BTFHub path, bundled manifest, name), without reading any file. */
+function specArches(specs: readonly TargetSpec[]): (Arch | undefined)[] {
+  return specs.map((s) => parseArch(s.arch) ?? parseArch(describeTarget(s).arch));
+}
+
+/** The arch a worker found in a target's BTF, if it read one. */
+function reportedArch(r: TargetReport | undefined): Arch | undefined {
+  return r && r.ok ? parseArch(r.arch) : undefined;
+}
+
+/** The arch a `-D__TARGET_ARCH_<arch>` among the user's defines selects, if any. */
+function archOfDefines(defines: readonly string[] | undefined): Arch | undefined {
+  for (const d of defines ?? []) {
+    const m = /^__TARGET_ARCH_(\w+)/.exec(d);
+    if (m) return parseArch(m[1]);
+  }
+  return undefined;
 }

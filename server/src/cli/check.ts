@@ -8,7 +8,12 @@ import type { Io } from './common';
 import { SeveritySetting } from '../features/diagnostics';
 import { CONFIG_FILE, readConfigAt } from '../targets/config';
 import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
-import { SkippedFile, TargetFilter, filterTargets, parseVersionRange, scanTargetTree } from '../targets/tree';
+import { parseArch } from '../targets/arch';
+import {
+  BtfhubSelect, DEFAULT_BTFHUB_SOURCE, FleetConfig, missingMessage, parseFleetSpec, parseSource, resolveFleet,
+} from '../targets/btfhub';
+import { fetchFleet } from './targets';
+import { SkippedFile, TargetFilter, filterTargets, normaliseArch, parseVersionRange, scanTargetTree } from '../targets/tree';
 import { defaultCacheDir } from '../check/cache';
 import { renderJson, renderSarif, renderText } from '../check/report';
 import { CheckInputError, SeverityName, runCheck } from '../check/run';
@@ -16,8 +21,14 @@ import { CheckInputError, SeverityName, runCheck } from '../check/run';
 export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
   --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz
   --targets-dir DIR         every BTF file under DIR (BTFHub: <distro>/<version>/<arch>/<kernel>.btf.tar.xz); repeatable
-  --config FILE             targets and includePaths from a corelens.json
-  --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...)
+  --config FILE             targets, includePaths and "btfhub" fleets from a corelens.json
+  --btfhub D[/R[/A]]        BTFHub kernels of a distro (release, arch), e.g. ubuntu/20.04/x86_64 (repeatable; with
+                            --kernel): what the cache lacks is fetched first (targets fetch), then checked
+  --btfhub-source URL       the BTFHub source (default: BTFHub's archive repository; a mirror path, an http tree)
+  --offline                 never fetch: BTFHub kernels from the cache only (missing ones are named)
+  --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...); one arch also says what
+                            the program is built for (default: an object's pt_regs relocations or DWARF flags;
+                            a source is analysed once per arch among the targets)
   --distro D[,E]            keep these distros (BTFHub trees)
   --kernel RANGE            keep kernel versions in RANGE, e.g. '>=5.4 <6.2', '5.10', '4.18 || >=5.14'
   --format text|json|sarif  report format (default text)
@@ -36,6 +47,9 @@ interface Args {
   file?: string;
   targets: TargetSpec[];
   dirs: string[];
+  btfhub: string[];
+  hubSource?: string;
+  offline: boolean;
   config?: string;
   filter: { arch?: string[]; distro?: string[]; kernel?: TargetFilter['kernel'] };
   format: 'text' | 'json' | 'sarif';
@@ -50,7 +64,7 @@ interface Args {
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { targets: [], dirs: [], filter: {}, format: 'text', failOn: 'warning', severities: {}, includes: [], defines: [], stats: false };
+  const a: Args = { targets: [], dirs: [], btfhub: [], offline: false, filter: {}, format: 'text', failOn: 'warning', severities: {}, includes: [], defines: [], stats: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     if (arg === '--') {
@@ -81,6 +95,9 @@ function parse(argv: string[]): Args {
         break;
       }
       case '--targets-dir': a.dirs.push(value()); break;
+      case '--btfhub': a.btfhub.push(value()); break;
+      case '--btfhub-source': a.hubSource = value(); break;
+      case '--offline': a.offline = true; break;
       case '--config': a.config = value(); break;
       case '--arch': a.filter.arch = [...(a.filter.arch ?? []), ...list()]; break;
       case '--distro': a.filter.distro = [...(a.filter.distro ?? []), ...list()]; break;
@@ -137,7 +154,7 @@ function parse(argv: string[]): Args {
 }
 
 /** Reads a corelens.json-shaped file under any name: targets and include paths, relative to the file. */
-async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[] }> {
+async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[]; btfhub?: FleetConfig }> {
   const abs = path.resolve(file);
   const c = readConfigAt(abs);
   if (!c) throw new CheckInputError(`${abs}: file not found`);
@@ -146,7 +163,8 @@ async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includ
     const name = path.basename(abs);
     throw new CheckInputError(`${abs}: ${c.unreadable.startsWith(`${name}: `) ? c.unreadable.slice(name.length + 2) : c.unreadable}`);
   }
-  return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`) };
+  return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`),
+    ...(c.btfhub ? { btfhub: c.btfhub } : {}) };
 }
 
 const RANK: Record<SeverityName, number> = { error: 0, warning: 1, information: 2, hint: 3 };
@@ -169,12 +187,37 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     let specs: TargetSpec[] = [...a.targets];
     const skipped: SkippedFile[] = [];
     const includes = [...a.includes];
-    const configFile = a.config ?? (a.targets.length || a.dirs.length ? undefined : await findConfig(a.file!));
+    const configFile = a.config ?? (a.targets.length || a.dirs.length || a.btfhub.length ? undefined : await findConfig(a.file!));
+    let configFleet: FleetConfig | undefined;
     if (configFile) {
       const c = await readConfig(configFile);
       for (const p of c.problems) io.err(`corelens check: ${p}`);
       for (const t of c.targets) specs.push(t);
       for (const p of c.includePaths) includes.push(p);
+      configFleet = c.btfhub;
+    }
+    // BTFHub fleets: --btfhub selections, else the config's "btfhub" (when the config is what gives the targets).
+    const fleets: FleetConfig[] = [];
+    if (a.btfhub.length) {
+      const select: BtfhubSelect[] = [];
+      for (const b of a.btfhub) {
+        const r = parseFleetSpec(b, a.filter.kernel);
+        if (typeof r === 'string') throw new CheckInputError(r);
+        // --arch narrows what is fetched too (it filters every target anyway).
+        select.push(!r.arch && a.filter.arch ? { ...r, arch: a.filter.arch } : r);
+      }
+      fleets.push({ source: a.hubSource ? parseSource(a.hubSource) : configFleet?.source ?? parseSource(DEFAULT_BTFHUB_SOURCE), select });
+    } else if (configFleet) fleets.push(a.hubSource ? { ...configFleet, source: parseSource(a.hubSource) } : configFleet);
+    const hubRoot = path.resolve(a.cache === false || a.cache === undefined ? defaultCacheDir() : a.cache);
+    for (const fleet of fleets) {
+      if (!a.offline) {
+        const r = await fetchFleet(fleet.source, fleet.select, hubRoot, io);
+        if (r) for (const x of r.result.failed) io.err(`corelens check: cannot fetch ${x.file.path}: ${x.problem}`);
+      }
+      const got = await resolveFleet(fleet, hubRoot);
+      for (const n of got.notes) io.err(`corelens check: ${n}`);
+      for (const m of got.missing) io.err(`corelens check: ${missingMessage(m)}`);
+      specs.push(...got.targets);
     }
     for (const d of a.dirs) {
       try {
@@ -188,7 +231,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
       for (const t of scan.targets) specs.push(t);
       for (const s of scan.skipped) skipped.push(s);
     }
-    if (!a.targets.length && !a.dirs.length && !configFile) specs = defaultTargetSpecs();
+    if (!a.targets.length && !a.dirs.length && !configFile && !fleets.length) specs = defaultTargetSpecs();
     const names = new Set<string>();
     for (const s of specs) {
       if (names.has(s.name)) throw new CheckInputError(`two targets are named "${s.name}" (${s.path}); target names must be distinct`);
@@ -197,14 +240,16 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     const before = specs.length;
     specs = filterTargets(specs, a.filter);
     if (specs.length === 0) {
-      throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)` : 'no targets: pass --target, --targets-dir or --config');
+      throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)`
+        : fleets.length ? 'no BTFHub kernel of the selection is in the cache (see above for the command that fetches it)' : 'no targets: pass --target, --targets-dir, --btfhub or --config');
     }
     // more threads than cores only add memory (each worker holds a target's BTF): --jobs is clamped to the cores
     const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     const workers = Math.min(a.jobs ?? cores, cores, 16);
     if (a.jobs !== undefined && a.jobs > workers) io.err(`corelens check: --jobs ${a.jobs} clamped to ${workers} (the number of cores${cores > 16 ? ', at most 16' : ''})`);
+    const single = a.filter.arch && new Set(a.filter.arch.map(normaliseArch)).size === 1 ? parseArch(a.filter.arch[0]) : undefined;
     const report = await runCheck({
-      file: a.file!, targets: specs, skipped, includePaths: includes, defines: a.defines, source: a.source, workers,
+      file: a.file!, targets: specs, skipped, includePaths: includes, defines: a.defines, source: a.source, workers, ...(single ? { arch: single } : {}),
       cacheDir: a.cache === false ? undefined : path.resolve(a.cache ?? defaultCacheDir()), severities: a.severities,
     });
     const root = process.cwd();

@@ -20,20 +20,24 @@ commands:
                                                a type's layout on every target, side by side
                                                (--changed: only members that differ)
   sites FILE.bpf.c [-I DIR]... [--json]         every CO-RE relocation clang would emit, from source, with its guards
-  relocate OBJ.o [--target NAME=FILE]... [--json]
+  relocate OBJ.o [--target NAME=FILE]... [--arch A] [--json]
                                                every CO-RE relocation of a compiled object, resolved per target
+                                               (targets of another arch than the object's are skipped)
   lsp --stdio | --node-ipc                     the language server
   demo                                         the quick-start job on the bundled example and default targets
   minimize OBJ.o... --target NAME=FILE... --out DIR
                                                per target, the smallest BTF relocating OBJ exactly like FILE (btf_custom_path)
   merge KERNEL APP... --out FILE               kernel and app BTF in one file, for uprobe programs (btf_custom_path)
   header TARGET [--base FILE] [--out FILE]     C header of every type (vmlinux.h), with the preserve_access_index pragma
-  check FILE.bpf.c|FILE.o [--target NAME=FILE]... [--targets-dir DIR] [--format text|json|sarif]
+  check FILE.bpf.c|FILE.o [--target NAME=FILE]... [--targets-dir DIR] [--btfhub DISTRO/RELEASE/ARCH] [--format ...]
                                                CI gate: findings over many targets, grouped by cause (check --help)
+  targets fetch [DISTRO[/RELEASE[/ARCH]]] [--kernel RANGE] [--source URL]
+                                               download BTFHub kernels into the cache, verified, resumable
+  targets list [--json]                        every configured target: arch, kernel version, origin, cached
   clangd-config [DIR] [--arch ARCH] [-I DIR]... [-D X]... [--dry-run]
                                                configure clangd for the BPF programs of DIR (clangd-config --help)
 
-targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
+targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app][,arch=ARCH]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
 Without --target: the running kernel (${'/sys/kernel/btf/vmlinux'}) when readable, plus the bundled kernels.`;
 
 
@@ -63,6 +67,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'merge': return await (await import('./tools.js')).mergeCommand(rest, io);
       case 'header': return await (await import('./tools.js')).headerCommand(rest, io);
       case 'check': return await (await import('./check.js')).checkCommand(rest, io);
+      case 'targets': return await (await import('./targets.js')).targetsCommand(rest, io);
       case 'clangd-config': return await (await import('./clangdConfig.js')).clangdConfigCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
         io.out(USAGE);

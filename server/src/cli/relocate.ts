@@ -8,6 +8,7 @@ import { analyseSource, siblingSource, siteMatcher } from '../check/places';
 import { ObjectVerdicts, Reach, factsFromBtf, objectVerdicts } from '../verdict/index';
 import { renderTable, toJson } from '../util/format';
 import { Io, Parsed, UsageError, loadOrDefault } from './common';
+import { ARCH_SPELLINGS, Arch, archSkipNote, objectArch, parseArch, sameObjectArch } from '../targets/arch';
 
 /** Where a relocation is written: the source expression when the source is at hand, else its line-info row. */
 export interface RelocationPlace {
@@ -19,16 +20,39 @@ export interface RelocationPlace {
   readonly from: 'source' | 'line-info';
 }
 
-/** Relocates OBJ.o against the targets; exit 1 when some program fails to load on some target. */
+/**
+ * Relocates OBJ.o against the targets; exit 1 when some program fails to load on some target. The object is built for
+ * one arch (`--arch`, else what its DWARF flags or pt_regs relocations say): targets of other arches are skipped with
+ * one note, since their "pt_regs::di missing" would only say the object was built for another arch.
+ */
 export async function relocateCmd(p: Parsed, io: Io): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError('relocate needs exactly one OBJ.o');
+  const declared = p.arch === undefined ? undefined : parseArch(p.arch);
+  if (p.arch !== undefined && !declared) throw new UsageError(`--arch ${p.arch}: unknown arch; one of ${ARCH_SPELLINGS}`);
   const o = await openBpfObject(p.positional[0]!);
   if (!o.ok) {
     io.err(`corelens: ${o.error.message}`);
     return 1;
   }
-  const targets = await loadOrDefault(p, io);
-  if (!targets) return 1;
+  const built = declared ? { arch: declared, evidence: '--arch' } : objectArch(o.value);
+  const other = (a: string | undefined) => !!built && !!parseArch(a) && !sameObjectArch(parseArch(a)!, built.arch);
+  const skipped: { name: string; arch: Arch }[] = [];
+  const loaded = await loadOrDefault(p, io, (s) => {
+    if (!other(s.arch)) return true;
+    skipped.push({ name: s.name, arch: parseArch(s.arch)! });
+    return false;
+  });
+  if (!loaded) return 1;
+  const targets = loaded.filter((t) => {
+    if (!other(t.arch)) return true;
+    skipped.push({ name: t.spec.name, arch: t.arch! });
+    return false;
+  });
+  const note = built && skipped.length ? `${path.basename(o.value.file)}: ${archSkipNote(built.arch, built.evidence, skipped)}` : undefined;
+  if (targets.length === 0) {
+    io.err(`corelens: no target of the object's arch: ${note ?? 'no targets'}`);
+    return 1;
+  }
   const obj = o.value;
   const relos = relocateObject(obj, targets.map((t) => ({ name: t.spec.name, btf: t.btf })));
   let verdicts: ObjectVerdicts;
@@ -40,8 +64,8 @@ export async function relocateCmd(p: Parsed, io: Io): Promise<number> {
   }
   const places = await placeRelocations(obj.file, relos, p.source, io);
   const names = targets.map((t) => t.spec.name);
-  if (p.json) io.out(relocationsJson(relos, verdicts, places));
-  else io.out(renderRelocations(obj.file, relos, names, verdicts, places));
+  if (p.json) io.out(relocationsJson(relos, verdicts, places, { arch: built?.arch, skipped }));
+  else io.out(renderRelocations(obj.file, relos, names, verdicts, places) + (note ? `\nnote: ${note}` : ''));
   const failing = verdicts.programs.some((prog) => [...prog.targets.values()].some((v) => !v.loads))
     || relos.some((r) => [...r.targets.values()].some((x) => x.outcome === 'error'));
   return failing ? 1 : 0;
@@ -72,8 +96,11 @@ export async function placeRelocations(objFile: string, relos: readonly ObjectRe
 }
 
 /** The `relocate --json` document: the stable schema documented in the README (fields are only added). */
-export function relocationsJson(relos: readonly ObjectRelocation[], verdicts?: ObjectVerdicts, places?: readonly RelocationPlace[]): string {
+export function relocationsJson(relos: readonly ObjectRelocation[], verdicts?: ObjectVerdicts, places?: readonly RelocationPlace[],
+  extra: { arch?: string; skipped?: readonly { name: string; arch: string }[] } = {}): string {
   return toJson({
+    ...(extra.arch ? { arch: extra.arch } : {}),
+    ...(extra.skipped?.length ? { skipped: extra.skipped.map((k) => ({ target: k.name, arch: k.arch, reason: 'built for another arch' })) } : {}),
     relocations: relos.map((r, i) => {
       const pl = places?.[i];
       return {

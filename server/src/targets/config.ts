@@ -3,6 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError, clip, readTextInputSync } from '../util/files';
+import { ARCH_SPELLINGS, parseArch } from './arch';
+import { FleetConfig, parseFleetConfig } from './btfhub';
 import { TargetSpec, defaultTargetName } from './registry';
 import { describeUnknownKey, keyPositions, schemas, unknownKeys, unknownKeysInText } from './schema';
 
@@ -26,22 +28,24 @@ export interface ResolvedConfig {
   /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`), from the `defines` key. */
   readonly defines?: string[];
   readonly problems: ConfigProblem[];
+  /** BTFHub fleets (`"btfhub": {"source", "select": [...]}`): kernels fetched on demand into the cache. */
+  readonly btfhub?: FleetConfig;
 }
 
 /**
- * Validates raw target entries (`{name, path, base?, kind?}`), resolving relative paths against `relativeTo`.
+ * Validates raw target entries (`{name, path, base?, kind?, arch?}`), resolving relative paths against `relativeTo`.
  * Bad entries are reported and skipped; good ones are kept.
  */
 export function resolveTargets(raw: unknown, relativeTo: string, file?: string): { targets: TargetSpec[]; problems: ConfigProblem[] } {
   const targets: TargetSpec[] = [];
   const problems: ConfigProblem[] = [];
   if (raw === undefined || raw === null) return { targets, problems };
-  if (!Array.isArray(raw)) return { targets, problems: [{ file, message: '"targets" must be a list of {name, path, base?, kind?}' }] };
+  if (!Array.isArray(raw)) return { targets, problems: [{ file, message: '"targets" must be a list of {name, path, base?, kind?, arch?}' }] };
   const names = new Set<string>();
   raw.forEach((t, i) => {
     const where = `target #${i + 1}`;
     if (typeof t !== 'object' || t === null) {
-      problems.push({ file, message: `${where} must be an object {name, path, base?, kind?}` });
+      problems.push({ file, message: `${where} must be an object {name, path, base?, kind?, arch?}` });
       return;
     }
     const o = t as Record<string, unknown>;
@@ -58,12 +62,18 @@ export function resolveTargets(raw: unknown, relativeTo: string, file?: string):
       problems.push({ file, message: `${where} ("${name}"): "kind" must be "kernel" or "app"` });
       return;
     }
+    const arch = o.arch === undefined ? undefined : typeof o.arch === 'string' ? parseArch(o.arch) : undefined;
+    if (o.arch !== undefined && !arch) {
+      problems.push({ file, message: `${where} ("${name}"): unknown "arch" ${JSON.stringify(o.arch)}; one of ${ARCH_SPELLINGS}` });
+      return;
+    }
     names.add(name);
     targets.push({
       name,
       path: path.resolve(relativeTo, o.path),
       ...(typeof o.base === 'string' && o.base ? { base: path.resolve(relativeTo, o.base) } : {}),
       ...(o.kind ? { kind: o.kind as 'kernel' | 'app' } : {}),
+      ...(arch ? { arch } : {}),
     });
   });
   return { targets, problems };
@@ -112,7 +122,9 @@ export function readConfigAt(file: string): ResolvedConfig | undefined {
     }
   }
   const defines = readDefines(o.defines, problems, file);
-  return { targets, includePaths, defines, problems };
+  const fleet = parseFleetConfig(o.btfhub, dir);
+  problems.push(...fleet.problems.map((message) => ({ file, message })));
+  return { targets, includePaths, defines, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}) };
 }
 
 /** Validates a `defines` list (corelens.json or the `corelens.defines` setting): strings `NAME` or `NAME=VALUE`. */
