@@ -124,7 +124,6 @@ export interface BuildDiagnostic {
   source: string;
   code: string;
   message: string;
-  tags?: number[];
 }
 
 /** One difference between the live analysis and the build, with a key that stays the same across re-checks. */

@@ -7,10 +7,8 @@ import { BUILD_DEBOUNCE_MS, BuildEnv, BuildState, Drift, buildAndVerdict } from 
 
 /** `corelens/status`'s view of the builds. */
 export interface BuildStatus {
-  /** Whether saves build: trusted workspace, `corelens.buildOnSave` not false, clang found. */
-  readonly enabled: boolean;
-  /** Why not, when not enabled. */
-  readonly reason?: string;
+  /** Whether saves build (trusted workspace, `corelens.buildOnSave` not false, clang found), and why not. */
+  readonly buildOnSave: { enabled: boolean; reason?: string };
   /** Differences between the live analysis and the builds since start, each counted once. */
   readonly buildDrift: { missing: number; extra: number };
   readonly lastBuild?: { file: string; time: string; ms: number; ok: boolean; message?: string; programs: number; failing: number };
@@ -98,7 +96,7 @@ export class SaveBuilds {
   /** For `corelens/status`. */
   status(): BuildStatus {
     const g = this.hooks.gate();
-    return { enabled: g.ok, ...(g.ok ? {} : { reason: g.reason }), buildDrift: { ...this.drift }, ...(this.last ? { lastBuild: { ...this.last } } : {}) };
+    return { buildOnSave: { enabled: g.ok, ...(g.ok ? {} : { reason: g.reason }) }, buildDrift: { ...this.drift }, ...(this.last ? { lastBuild: { ...this.last } } : {}) };
   }
 
   /** A closed document: its pending build is dropped. */
