@@ -62,6 +62,7 @@ export class SaveBuilds {
     const ctl = new AbortController();
     this.running.set(uri, ctl);
     const file = fileURLToPath(uri);
+    this.hooks.log(`building ${file} (saved version ${version})`);
     try {
       const state = await buildAndVerdict(file, version, await env(), ctl.signal);
       if (!state || ctl.signal.aborted) return; // superseded: only the newest save's result is shown
