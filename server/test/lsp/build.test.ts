@@ -20,7 +20,7 @@ const TARGETS = ['5.10-amd64', '6.18-amd64'];
 
 /** A workspace of its own: corelens.json with two real kernels and a copy of the fixture as prog.bpf.c. */
 function workspace(): { root: string; file: string; uri: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-build-'));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-onsave-ws-'));
   fs.writeFileSync(path.join(root, 'corelens.json'), JSON.stringify({ targets: TARGETS.map((name) => ({ name, path: kernelPath(name) })) }));
   const file = path.join(root, 'prog.bpf.c');
   fs.copyFileSync(FIXTURE, file);
