@@ -38,7 +38,8 @@ export class SaveBuilds {
 
   /** A document was saved: build it after the debounce, superseding any build of it in progress. */
   saved(uri: string): void {
-    if (!uri.startsWith('file:')) return;
+    // Programs only: a saved header (`maps.bpf.h`) is not a translation unit; its programs build when they are saved.
+    if (!uri.startsWith('file:') || !/\.c$/i.test(uri)) return;
     const g = this.hooks.gate();
     if (!g.ok) {
       // Said once per reason: a user without clang saving every minute does not need a log line each time.
