@@ -64,19 +64,18 @@ fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 // web-tree-sitter's Emscripten loader looks for its runtime next to the script that loaded it (the bundle).
 fs.copyFileSync(path.join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), path.join(root, 'dist/web-tree-sitter.wasm'));
 
-// The packaged extension's default targets: the bundled kernels decompressed (.vscodeignore ships dist/kernels, not
-// test-fixtures): raw BTF opens in milliseconds, xz costs ~80 ms of CPU per kernel on the first run.
+// The packaged extension's default targets (.vscodeignore ships dist/kernels, not test-fixtures): the kernels
+// kernels.json names as defaults, copied as they are (.btf.xz) with kernels.json. Raw BTF would open ~80 ms faster per
+// kernel on the very first start, but 30 MB of raw kernels do not fit a 10 MB .vsix (deflate gets them to 10 MB alone);
+// after the first start the server reads slices from its cache and no archive at all.
 if (production) {
-  const { createRequire } = await import('module');
-  const { unwrap } = createRequire(import.meta.url)(path.join(root, 'server/out/src/btf/open.js'));
   const from = path.join(root, 'test-fixtures/btf/kernels');
   const to = path.join(root, 'dist/kernels');
   fs.rmSync(to, { recursive: true, force: true });
   fs.mkdirSync(to, { recursive: true });
-  for (const f of fs.readdirSync(from).filter((n) => /\.btf\.xz$/.test(n)).sort()) {
-    const raw = await unwrap(fs.readFileSync(path.join(from, f)), path.join(from, f), []);
-    fs.writeFileSync(path.join(to, f.replace(/\.xz$/, '')), raw);
-  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(from, 'kernels.json'), 'utf8'));
+  for (const name of manifest.defaults) fs.copyFileSync(path.join(from, `${name}.btf.xz`), path.join(to, `${name}.btf.xz`));
+  fs.copyFileSync(path.join(from, 'kernels.json'), path.join(to, 'kernels.json'));
 }
 
 if (watch) {

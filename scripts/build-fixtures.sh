@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the CO-RE fixtures: BPF objects (both byte orders) from
-# test-fixtures/programs/*.bpf.c and raw target BTFs from
-# test-fixtures/targets/src/*.c.
+# test-fixtures/programs/*.bpf.c, raw target BTFs from
+# test-fixtures/targets/src/*.c, and the load-verdict fixtures
+# test-fixtures/verdict/programs/*.bpf.c (x86, little-endian only: the
+# verifier oracle loads them into this machine's kernel).
 #
 #   scripts/build-fixtures.sh          rebuild into test-fixtures/
 #   scripts/build-fixtures.sh --check  rebuild into a temp dir and compare
@@ -63,6 +65,17 @@ build_into() {
 			python3 tools/oracle/patch_matches.py "$out/objects/$name.$arch.o"
 		done
 	done
+	# load-verdict fixtures (issue 13): x86 only, the verifier oracle loads them on this machine
+	mkdir -p "$out/verdict/objects"
+	for src in test-fixtures/verdict/programs/*.bpf.c; do
+		[ -e "$src" ] || continue
+		local name
+		name=$(basename "$src" .bpf.c)
+		clang "${CFLAGS_COMMON[@]}" -target bpfel -c "$src" -o "$out/verdict/objects/$name.bpf.o"
+		python3 tools/oracle/patch_matches.py "$out/verdict/objects/$name.bpf.o"
+		# DWARF is not needed (line info lives in .BTF.ext): keep the committed objects small
+		llvm-strip -g "$out/verdict/objects/$name.bpf.o"
+	done
 	for src in test-fixtures/targets/src/*.c; do
 		local name
 		name=$(basename "$src" .c)
@@ -101,14 +114,15 @@ if [ "${1:-}" = "--check" ]; then
 	for d in objects targets; do
 		compare_dir build-fixtures "$chk/$d" "test-fixtures/$d" || status=1
 	done
+	compare_dir build-fixtures "$chk/verdict/objects" test-fixtures/verdict/objects || status=1
 	# the userspace apps (issue 8) and the realistic corpus have their own scripts
 	scripts/build-apps.sh --check || status=1
 	scripts/build-corpus.sh --check || status=1
 	[ $status = 0 ] && echo "build-fixtures: up to date"
 	exit $status
 fi
-rm -f test-fixtures/objects/*.o test-fixtures/targets/*.btf
+rm -f test-fixtures/objects/*.o test-fixtures/targets/*.btf test-fixtures/verdict/objects/*.o
 build_into test-fixtures
-echo "build-fixtures: built $(ls test-fixtures/objects | wc -l) objects, $(ls test-fixtures/targets/*.btf | wc -l) targets"
+echo "build-fixtures: built $(ls test-fixtures/objects test-fixtures/verdict/objects | grep -c '\.o$') objects, $(ls test-fixtures/targets/*.btf | wc -l) targets"
 scripts/build-apps.sh
 scripts/build-corpus.sh

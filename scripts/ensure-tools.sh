@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure the system tools corelens' tests and scripts use are installed (Debian).
 # As root it installs what is missing with apt-get; otherwise it fails naming the exact command to run.
-#   scripts/ensure-tools.sh            the CO-RE toolchain: clang, llvm, gcc, libbpf-dev, bpftool, pahole, libelf, zlib, xz
+#   scripts/ensure-tools.sh            the CO-RE toolchain: clang, llvm, gcc, libbpf-dev, bpftool, pahole, libelf, zlib, xz;
+#                                      git (BTFHub sources are git repositories)
 #   scripts/ensure-tools.sh neovim     also an extra package set (e.g. editors for end-to-end tests: neovim, clangd,
 #                                      emacs-nox elpa-eglot elpa-lsp-mode)
 set -euo pipefail
 
-pkgs=(clang llvm gcc libbpf-dev bpftool dwarves libelf-dev zlib1g-dev xz-utils python3)
-cmds=(clang llvm-objcopy gcc cc bpftool pahole xz python3)
+pkgs=(clang llvm gcc libbpf-dev bpftool dwarves libelf-dev zlib1g-dev xz-utils python3 git)
+cmds=(clang llvm-objcopy gcc cc bpftool pahole xz python3 git)
 debs=()
 for extra in "$@"; do
 	pkgs+=("$extra")

@@ -1,21 +1,27 @@
-// BTF bench (issue 2): open + index a real kernel BTF, find task_struct, compute 20 field offsets; beside libbpf.
+// BTF bench (issues 2, 16): open a real kernel BTF, find task_struct, compute 20 field offsets; beside libbpf doing
+// the same (btf__parse + btf__find_by_name_kind + the same member walk + btf__free, server/bench/native/btf_anchor.c).
 //
-// Each kernel runs in a fresh child process so that peak memory is per kernel, and both sides read the same raw
-// (decompressed) file, which is what libbpf's btf__parse reads.
+// Protocol (common.ts): each run is a fresh process per side, alternating ours and libbpf's; the first iteration
+// is reported apart (cold: nothing compiled, fresh pages); the warm figure is the mean of the other iterations with
+// garbage collection counted (never forced outside the timed part: the C side frees inside it too); peak RSS is
+// each process's own VmHWM, from a separate run that opens once.
 
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { maxPayload } from '../src/btf/open';
+import { readRawBtfSync } from '../src/btf/rawfile';
 import { Btf } from '../src/btf/reader';
 import { Kind } from '../src/btf/types';
-import { memberNames } from '../src/core/names';
 import { renderTable } from '../src/util/format';
-import { REPO, KERNELS, rawKernel, buildNative, median } from './common';
+import { KERNELS, RUNS, TMP, RunFigures, alternate, buildNative, measureIterations, peakRssKb, rawKernel, runJson, runNodeJson, sum } from './common';
+import { addRow, spread } from './summary';
 
 export const FIELDS = ['pid', 'tgid', 'real_parent', 'parent', 'comm', 'flags', 'prio', 'static_prio', 'normal_prio',
   'policy', 'mm', 'active_mm', 'cred', 'real_cred', 'files', 'fs', 'nsproxy', 'signal', 'exit_code', '__state'];
 
-/** Bit offset of a named member, looking through anonymous members. */
+const ITERATIONS = 100;
+
+/** Bit offset of a named member, looking through anonymous members (as C name lookup does). */
 function memberOffset(btf: Btf, id: number, name: string, depth = 0): number {
   const t = btf.type(btf.skipModifiers(id));
   if ((t.kind !== Kind.Struct && t.kind !== Kind.Union) || depth > 16) return -1;
@@ -29,75 +35,83 @@ function memberOffset(btf: Btf, id: number, name: string, depth = 0): number {
   return -1;
 }
 
-/** One measured job in this process: returns timings; used by the child-process mode below. */
-export function measureOpen(file: string, runs: number): { medianMs: number; firstMs: number; indexMs: number; maxRssKb: number; checksum: number } {
-  const times: number[] = [];
-  let checksum = 0;
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let r = 0; r < runs; r++) {
-    // Free the previous run's buffers outside the timed region, as the C anchor's btf__free is outside its own.
-    gc?.();
-    const t0 = performance.now();
-    const btf = Btf.parse(fs.readFileSync(file), file);
-    const id = btf.findByName('task_struct', Kind.Struct);
-    for (const f of FIELDS) checksum += memberOffset(btf, id, f);
-    times.push(performance.now() - t0);
-  }
-  // Full name index (what repeated lookups, e.g. CO-RE candidate search, use after a few queries).
-  const btf = Btf.parse(fs.readFileSync(file), file);
-  const t1 = performance.now();
-  for (let i = 0; i < 6; i++) btf.findByName(`no_such_type_${i}`);
-  const indexMs = performance.now() - t1;
-  if (memberNames(btf, btf.findByName('task_struct', Kind.Struct)).length === 0) throw new Error('no members');
-  return { medianMs: median(times.slice(1)), firstMs: times[0]!, indexMs, maxRssKb: 0, checksum: checksum / runs };
-}
-
-/** Peak memory of one open + lookup in a fresh process: RSS (Node's own ~40 MB included) and JS+buffer growth. */
-export function measureMemory(file: string): { maxRssKb: number; baseRssKb: number; retainedKb: number } {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const before = process.memoryUsage();
-  const baseRssKb = process.resourceUsage().maxRSS;
-  const btf = Btf.parse(fs.readFileSync(file), file);
+/**
+ * The measured work, once: what libbpf's side does (read the file, parse, find, 20 offsets), through the code
+ * openBtfFile runs for a raw BTF file (its synchronous first step; the async wrapper adds only a promise).
+ */
+function openOnce(file: string): number {
+  const btf = readRawBtfSync(file, {}, maxPayload());
+  if (!btf) throw new Error(`${file}: not a raw BTF file`);
   const id = btf.findByName('task_struct', Kind.Struct);
-  for (const f of FIELDS) memberOffset(btf, id, f);
-  gc?.();
-  const after = process.memoryUsage();
-  const retained = after.heapUsed + after.external + after.arrayBuffers - (before.heapUsed + before.external + before.arrayBuffers);
-  if (!btf.typeCount) throw new Error('unreachable');
-  return { maxRssKb: process.resourceUsage().maxRSS, baseRssKb, retainedKb: Math.round(retained / 1024) };
+  let checksum = 0;
+  for (const f of FIELDS) checksum += memberOffset(btf, id, f);
+  return checksum;
 }
 
-/** `npm run bench btf`. */
+type Figures = RunFigures & { checksum: number };
+
+/** `npm run bench -- btf`. */
 export async function runBtfBench(): Promise<void> {
   const anchor = buildNative('btf_anchor', path.join(__dirname, '../../bench/native/btf_anchor.c'));
-  const rows: string[][] = [];
-  const RUNS = 31;
+  const per = new Map<string, { ours: Figures[]; lib: Figures[]; oursMem: number[]; libMem: number[] }>();
   for (const k of KERNELS) {
     const raw = await rawKernel(k);
-    const ours = JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--child', raw, String(RUNS)], { encoding: 'utf8' }));
-    const mem = JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--mem', raw], { encoding: 'utf8' }));
-    const lib = anchor ? JSON.parse(execFileSync(anchor, [raw, String(RUNS)], { encoding: 'utf8' })) : undefined;
-    if (lib && lib.checksum !== ours.checksum) throw new Error(`${k}: offsets differ from libbpf (${ours.checksum} vs ${lib.checksum})`);
-    rows.push([
-      k, `${(fs.statSync(raw).size / 1e6).toFixed(1)} MB`, ours.medianMs.toFixed(2), ours.firstMs.toFixed(1), ours.indexMs.toFixed(1),
-      `${Math.round(mem.maxRssKb / 1024)} MB (Node alone ${Math.round(mem.baseRssKb / 1024)})`, `${(mem.retainedKb / 1024).toFixed(1)} MB`,
-      lib ? lib.medianMs.toFixed(2) : 'n/a', lib ? (ours.medianMs / lib.medianMs).toFixed(2) + 'x' : 'n/a',
-      lib ? `${Math.round(lib.maxRssKb / 1024)} MB` : 'n/a',
-    ]);
+    const t = alternate(RUNS,
+      () => runNodeJson<Figures>(__filename, ['--child', raw, String(ITERATIONS)]),
+      anchor ? () => runJson<Figures>(anchor, [raw, String(ITERATIONS)]) : undefined);
+    for (const l of t.anchor) {
+      if (l.checksum !== t.ours[0]!.checksum) throw new Error(`${k}: offsets differ from libbpf (${t.ours[0]!.checksum} vs ${l.checksum})`);
+    }
+    const m = alternate(RUNS,
+      () => runNodeJson<Figures>(__filename, ['--child', raw, '1']).peakRssKb,
+      anchor ? () => runJson<Figures>(anchor, [raw, '1']).peakRssKb : undefined);
+    per.set(k, { ours: t.ours, lib: t.anchor, oursMem: m.ours, libMem: m.anchor });
   }
-  console.log(`open + find task_struct + 20 field offsets, median of ${RUNS - 1} warm runs (first run shown apart), raw BTF files`);
-  console.log(renderTable(['kernel', 'size', 'corelens ms', 'first run ms', 'name index ms', 'peak RSS (one open)',
-    'retained', 'libbpf ms', 'ratio', 'libbpf RSS'], rows));
-  console.log('corelens ms: warm median (JIT-compiled), GC of the previous run kept out of the timed region like the C side\'s btf__free;'
-    + ' first run ms: the same work cold, in a fresh process; retained: memory still held for the open BTF after one lookup.');
-  if (!anchor) console.log('(libbpf anchor not built: install libbpf-dev libelf-dev zlib1g-dev clang)');
-  void REPO;
+  const med = (xs: number[]) => spread(xs).median;
+  const rows = [...per].map(([k, p]) => {
+    const ratio = (f: (x: Figures) => number) => (anchor ? `${(med(p.ours.map(f)) / med(p.lib.map(f))).toFixed(2)}×` : 'n/a');
+    const lib = (f: (x: Figures) => number) => (anchor ? med(p.lib.map(f)).toFixed(2) : 'n/a');
+    return [k, med(p.ours.map((x) => x.warm.cpuMs)).toFixed(2), lib((x) => x.warm.cpuMs), ratio((x) => x.warm.cpuMs),
+      med(p.ours.map((x) => x.warm.wallMs)).toFixed(2), lib((x) => x.warm.wallMs), ratio((x) => x.warm.wallMs),
+      med(p.ours.map((x) => x.cold.wallMs)).toFixed(1), lib((x) => x.cold.wallMs), ratio((x) => x.cold.wallMs),
+      `${Math.round(med(p.oursMem) / 1024)} / ${anchor ? Math.round(med(p.libMem) / 1024) : 'n/a'} MB`];
+  });
+  console.log(`open + find task_struct + 20 field offsets on raw BTF files; medians of ${RUNS} alternating runs per side, `
+    + `${ITERATIONS} iterations each (warm: mean of iterations 2..${ITERATIONS} with GC counted; cold: the first)`);
+  console.log(renderTable(['kernel', 'warm CPU ms', 'libbpf', 'ratio', 'warm wall ms', 'libbpf', 'ratio', 'cold wall ms', 'libbpf',
+    'ratio', 'peak RSS ours / libbpf'], rows));
+  if (!anchor) {
+    console.log('(libbpf anchor not built: install libbpf-dev libelf-dev zlib1g-dev clang)');
+    return;
+  }
+  // The summary: per run index, the sum over all kernels (each run of each kernel paired with libbpf's).
+  const total = (side: 'ours' | 'lib', f: (x: Figures) => number) =>
+    [...Array(RUNS).keys()].map((i) => sum([...per.values()].map((p) => f(p[side][i]!))));
+  const what = `BTF open + task_struct + 20 offsets (${KERNELS.length} kernels, sum)`;
+  const lib = (f: (x: Figures) => number) => ({ name: 'libbpf btf__parse', runs: total('lib', f) });
+  addRow({ path: what, measure: 'warm CPU ms', corelens: total('ours', (x) => x.warm.cpuMs), anchor: lib((x) => x.warm.cpuMs),
+    goal: { maxRatio: 1.0 }, note: 'mean per iteration, GC and every Node thread counted (process CPU)' });
+  addRow({ path: what, measure: 'warm wall ms', corelens: total('ours', (x) => x.warm.wallMs), anchor: lib((x) => x.warm.wallMs) });
+  addRow({ path: what, measure: 'cold CPU ms', corelens: total('ours', (x) => x.cold.cpuMs), anchor: lib((x) => x.cold.cpuMs),
+    goal: { maxRatio: 2.0 } });
+  addRow({ path: what, measure: 'cold wall ms', corelens: total('ours', (x) => x.cold.wallMs), anchor: lib((x) => x.cold.wallMs),
+    goal: { maxRatio: 2.0 }, note: 'first iteration in a fresh process (module loading excluded on our side, process start on both)' });
+  const big = [...per.keys()].sort((a, b) => fs.statSync(rawPathOf(b)).size - fs.statSync(rawPathOf(a)).size)[0]!;
+  addRow({ path: `BTF open, one open of ${big}`, measure: 'peak RSS MB', corelens: per.get(big)!.oursMem.map((k) => k / 1024),
+    anchor: { name: 'libbpf', runs: per.get(big)!.libMem.map((k) => k / 1024) },
+    note: 'VmHWM of each side\'s own process; ours includes Node itself (about 40 MB before any work)' });
+}
+
+function rawPathOf(k: string): string {
+  return path.join(TMP, `${k}.btf`);
 }
 
 if (process.argv[2] === '--child') {
-  const r = measureOpen(process.argv[3]!, Number(process.argv[4]));
-  process.stdout.write(JSON.stringify(r) + '\n');
-} else if (process.argv[2] === '--mem') {
-  process.stdout.write(JSON.stringify(measureMemory(process.argv[3]!)) + '\n');
+  // One measuring run in this fresh process (see the protocol at the top).
+  const file = process.argv[3]!;
+  const n = Number(process.argv[4]);
+  let checksum = 0;
+  const r = n > 1 ? measureIterations(n, () => { checksum = openOnce(file); }) : undefined;
+  if (!r) checksum = openOnce(file);
+  process.stdout.write(JSON.stringify({ ...(r ?? { peakRssKb: peakRssKb() }), checksum }) + '\n');
 }

@@ -1,4 +1,5 @@
-// Shared bench helpers: fixture kernels decompressed once into .tmp, native anchors built on demand, statistics.
+// Shared bench helpers: fixture kernels decompressed once into .tmp, native anchors built on demand, statistics,
+// and the measuring protocol every bench follows (cold first iteration apart, GC counted, peak RSS per process).
 
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -34,6 +35,78 @@ export function buildNative(name: string, src: string): string | undefined {
     console.log(`could not build ${name}: ${(e as Error).message.split('\n')[0]}; run: apt-get install -y clang libbpf-dev libelf-dev zlib1g-dev`);
     return undefined;
   }
+}
+
+/** Wall and CPU time of some work; CPU is the whole process (every thread: GC helpers and compilers included). */
+export interface Cost {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** One measuring run in a fresh process: the first iteration (cold) apart, the rest averaged with GC counted. */
+export interface RunFigures {
+  cold: Cost;
+  /** Mean per warm iteration: the total of iterations 2..n plus a final full GC, divided by n-1. */
+  warm: Cost;
+  /** VmHWM of the measuring process (the anchor reads its own, so no parent's pages are counted). */
+  peakRssKb: number;
+}
+
+function cpuNowMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Peak resident memory of this process image (VmHWM: per address space, unlike ru_maxrss, which exec inherits). */
+export function peakRssKb(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * Runs `work` n times (n >= 2) and measures it the honest way: garbage collection is never forced outside the timed
+ * part; the warm figure is the total of iterations 2..n plus one full GC at the end (so the garbage they left is
+ * paid for), divided by n-1. Needs node --expose-gc for that last GC (without it, leftover garbage goes uncounted).
+ */
+export function measureIterations(n: number, work: (i: number) => void): RunFigures {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let w0 = performance.now();
+  let c0 = cpuNowMs();
+  work(0);
+  const cold = { wallMs: performance.now() - w0, cpuMs: cpuNowMs() - c0 };
+  w0 = performance.now();
+  c0 = cpuNowMs();
+  for (let i = 1; i < n; i++) work(i);
+  gc?.();
+  const warm = { wallMs: (performance.now() - w0) / (n - 1), cpuMs: (cpuNowMs() - c0) / (n - 1) };
+  return { cold, warm, peakRssKb: peakRssKb() };
+}
+
+/** Runs a command and parses the one JSON value it prints. */
+export function runJson<T>(cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): T {
+  return JSON.parse(execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, env: env ?? process.env })) as T;
+}
+
+/** Runs this Node with --expose-gc on a compiled bench module in child mode and parses its JSON answer. */
+export function runNodeJson<T>(script: string, args: readonly string[]): T {
+  return runJson<T>(process.execPath, ['--expose-gc', script, ...args]);
+}
+
+/** `runs` alternating pairs (ours, then the anchor's), so both sides see the same moments of a busy machine. */
+export function alternate<A, B>(runs: number, ours: (i: number) => A, anchor: ((i: number) => B) | undefined): { ours: A[]; anchor: B[] } {
+  const out = { ours: [] as A[], anchor: [] as B[] };
+  for (let i = 0; i < runs; i++) {
+    out.ours.push(ours(i));
+    if (anchor) out.anchor.push(anchor(i));
+  }
+  return out;
+}
+
+/** How many alternating runs each figure gets (BENCH_RUNS overrides; never fewer than 5). */
+export const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5) || 5);
+
+export function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
 }
 
 export function median(xs: number[]): number {

@@ -6,22 +6,29 @@ import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CodeAction, CodeActionKind, CodeLens, Connection, Diagnostic, DiagnosticSeverity, DiagnosticTag, DidChangeConfigurationNotification,
-  DidChangeWatchedFilesNotification, Hover, InitializeParams, InitializeResult, InlayHint, MarkupKind, ProposedFeatures,
-  TextDocumentSyncKind, TextDocuments, WatchKind, createConnection,
+  DidChangeWatchedFilesNotification, Hover, InitializeParams, InitializeResult, InlayHint, MarkupKind,
+  TextDocumentSyncKind, TextDocuments, WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { defaultCacheDir } from './check/cache';
+import { planArches } from './check/arches';
+import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, evaluateDistinct } from './fleet';
+import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
-import { Finding, SeveritySetting, siteFindings } from './features/diagnostics';
-import { LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
+import { Finding, SeveritySetting } from './features/diagnostics';
+import { EvaluationMemo, LiveSite, SiteEvaluation } from './features/evaluate';
 import { notesToPublish } from './features/notes';
 import { plainAccessFindings } from './features/plainAccess';
 import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from './features/hover';
 import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
+import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
+import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
-import { TargetSet, TargetSpec, defaultTargetSpecs } from './targets/registry';
-import { targetInfo } from './targets/summary';
+import { TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
+import { readTextInputSync } from './util/files';
+import { createServerConnection } from './lspTransport';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -35,6 +42,8 @@ export interface Settings {
   defaultTargets?: boolean;
   /** Also publish what clang reports (syntax errors, unknown members): off, because clangd shows them already. */
   syntaxDiagnostics?: boolean;
+  /** BTFHub fleets, read from the cache (`corelens targets fetch` fills it). */
+  btfhub?: unknown;
 }
 
 /** `initializationOptions` the server understands. */
@@ -47,23 +56,36 @@ export interface InitOptions {
 
 interface DocResult {
   version: number;
+  /** The analysis of the arch with the most targets: notes, functions and lenses come from it. */
   analysis: Analysis;
-  evals: SiteEvaluation[];
-  targetNames: string[];
+  /** Every arch's sites relocated on that arch's targets, put back together. */
+  merged: MergedEvaluations;
+  evals: readonly SiteEvaluation[];
+  targetNames: readonly string[];
   findings: Finding[];
 }
 
+/** Up to this many targets, a hover on a type no slice covers waits while they are read; beyond, they are read in the background. */
+const HOVER_WAIT_TARGETS = 16;
+
+/** The analysis key of an arch: one analyzer (and one document state) per arch present among the targets. */
+type ArchKey = Arch;
+
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+export function startServer(connection: Connection = createServerConnection()): void {
   // Last line of defence: a bug in one request must not end the session for every document and target.
   process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${e instanceof Error ? e.stack : String(e)}`));
   process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${e.stack ?? e.message}`));
   const documents = new TextDocuments(TextDocument);
-  const targets = new TargetSet();
+  // Slices of the targets, cached on disk with `corelens check`'s (CORELENS_CACHE=DIR, or off: in memory only).
+  const targetCacheRoot = () => process.env.CORELENS_CACHE && process.env.CORELENS_CACHE !== 'off' ? process.env.CORELENS_CACHE : defaultCacheDir();
+  const targets = new FleetTargets({ cacheDir: process.env.CORELENS_CACHE === 'off' ? undefined : targetCacheRoot() });
   const results = new Map<string, DocResult>();
+  /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
+  const memos = new Map<string, EvaluationMemo>();
   const timers = new Map<string, NodeJS.Timeout>();
-  let analyzer: Analyzer | undefined;
-  let analyzerReady: Promise<Analyzer> | undefined;
+  /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
+  const analyzers = new Map<ArchKey, Promise<Analyzer>>();
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -78,7 +100,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let defines: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
   let includeVersion = 0;
+  /** Per document and arch: the include-path version its analyzer last analysed it with (else a full analysis). */
   const analysedWith = new Map<string, number>();
+  /** The configuration last applied: a reconfigure that changes nothing reloads nothing (VS Code sends one right after start). */
+  let appliedKey: string | undefined;
+  /** Target files changed since the last load: the next reconfigure loads even with an unchanged configuration. */
+  let targetsDirty = false;
+  /** Reconfigures run one at a time, in order. */
+  let reconfiguring: Promise<void> = Promise.resolve();
   let caps = {
     configuration: false, configRegistration: false, progress: false, watch: false, inlayRefresh: false, codeLensRefresh: false,
     markdownHover: true, documentChanges: false, status: false,
@@ -94,10 +123,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const log = (m: string) => connection.console.log(`corelens: ${m}`);
   /** Wall-clock time of day, for logs that must line up with an editor's own (first-run timing). */
   const clock = () => new Date().toISOString().slice(11, 23);
-  /** The loaded targets with what their names say (versions), so hovers and messages can summarise fleets. */
+  /**
+   * The targets with what is known about them (name, kernel version, arch, origin, distro: targets/info.ts), so
+   * hovers and messages can summarise fleets by kernel range.
+   */
   const contextOf = (names: readonly string[]): TargetContext => {
-    const specs = new Map(targets.specs.map((s) => [s.name, s]));
-    return { names, infos: names.map((n) => (specs.has(n) ? targetInfo(specs.get(n)!) : { name: n })) };
+    const infos = new Map(targets.infos().map((i) => [i.name, i] as const));
+    return { names, infos: names.map((n) => infos.get(n) ?? { name: n }) };
   };
 
   /** Documents whose first diagnostics were timed (the log says where first-run time goes). */
@@ -132,7 +164,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // spec did not change (TargetSet.configure), so this only saves time.
     const first = configuration();
     targets.configure(first.specs);
-    void targets.ensureLoaded();
+    void targets.load();
     // and the parser warmed at `initialized` uses the defines it will be asked for
     defines = first.defines;
     return {
@@ -148,8 +180,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onInitialized(async () => {
-    // The parser (tree-sitter's wasm) starts loading now, beside the targets, not when the first document arrives.
-    void getAnalyzer().catch((e) => log(`the source analysis could not start: ${(e as Error).message}`));
+    // The parser (tree-sitter's wasm) starts loading now, beside the targets, not when the first document arrives:
+    // the analyzer of the arch most default and configured targets have.
+    const firstArch = archGroups(targets.specs.map((s) => ({ info: { arch: parseArch(s.arch) } })))[0]?.arch ?? 'x86_64';
+    void analyzerFor(firstArch).catch((e) => log(`the source analysis could not start: ${(e as Error).message}`));
     if (caps.configRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'corelens' });
     if (caps.watch) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -174,95 +208,189 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  /** Targets, include paths, defines and problems from corelens.json and the current settings (nothing is applied). */
-  function configuration(): { specs: TargetSpec[]; includePaths: string[]; defines: string[]; problems: ConfigProblem[] } {
+  /**
+   * Targets, include paths, defines, problems and BTFHub fleets from corelens.json and the current settings (nothing
+   * is applied). Fleet kernels are added by `withFleets`, which reads the cache.
+   */
+  function configuration(): { specs: TargetSpec[]; includePaths: string[]; defines: string[]; problems: ConfigProblem[]; fleets: { fleet: FleetConfig; file?: string }[] } {
     const problems: ConfigProblem[] = [];
     let specs: TargetSpec[] = [];
     const inc = [...(settings.includePaths ?? [])];
     const defs = readDefines(settings.defines, problems).map((d) => d);
+    const fleets: { fleet: FleetConfig; file?: string }[] = [];
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
-      specs.push(...file.targets);
-      inc.push(...file.includePaths);
-      defs.push(...(file.defines ?? []));
-      problems.push(...file.problems);
+      // loops, not push(...): a hostile corelens.json with 100,000+ entries would overflow the stack
+      for (const t of file.targets) specs.push(t);
+      for (const p of file.includePaths) inc.push(p);
+      for (const d of file.defines ?? []) defs.push(d);
+      for (const p of file.problems) problems.push(p);
+      if (file.btfhub) fleets.push({ fleet: file.btfhub, file: path.join(root, CONFIG_FILE) });
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
-    problems.push(...fromSettings.problems.map((p) => ({ ...p, message: `settings corelens.targets: ${p.message}` })));
-    specs.push(...fromSettings.targets.filter((t) => !specs.some((s) => s.name === t.name)));
-    if (specs.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
-    return { specs, includePaths: inc, defines: defs, problems };
+    for (const p of fromSettings.problems) problems.push({ ...p, message: `settings corelens.targets: ${p.message}` });
+    const named = new Set(specs.map((s) => s.name));
+    for (const t of fromSettings.targets) if (!named.has(t.name)) specs.push(t);
+    const hubSetting = parseFleetConfig(settings.btfhub, roots[0] ?? process.cwd());
+    for (const message of hubSetting.problems) problems.push({ message: `settings corelens.btfhub: ${message}` });
+    if (hubSetting.fleet) fleets.push({ fleet: hubSetting.fleet });
+    if (specs.length === 0 && fleets.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
+    return { specs, includePaths: inc, defines: defs, problems, fleets };
   }
 
-  /** Reads settings and corelens.json, reconfigures targets, loads them (with progress) and re-checks every document. */
-  async function reconfigure(): Promise<void> {
+  /**
+   * Adds the fleets' cached kernels to the targets. From the cache only: an editor opening a workspace never
+   * downloads archives by itself; what is missing is a problem on corelens.json naming the fetch command.
+   */
+  async function withFleets(cfg: ReturnType<typeof configuration>): Promise<void> {
+    if (cfg.fleets.length) watchFleetCache();
+    for (const { fleet, file } of cfg.fleets) {
+      const got = await resolveFleet(fleet, targetCacheRoot());
+      cfg.specs.push(...got.targets.filter((t) => !cfg.specs.some((s) => s.name === t.name)));
+      for (const m of got.missing) cfg.problems.push({ file, message: `btfhub: ${missingMessage(m)}` });
+      for (const n of got.notes) log(`btfhub: ${n}`);
+    }
+  }
+
+  /** Watches the BTFHub cache for finished fetches (`corelens targets fetch` in a terminal): new kernels load by themselves. */
+  let fleetWatcher: fs.FSWatcher | undefined;
+  function watchFleetCache(): void {
+    if (fleetWatcher) return;
+    const dir = btfhubDir(targetCacheRoot());
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      let timer: NodeJS.Timeout | undefined;
+      fleetWatcher = fs.watch(dir, (_event, name) => {
+        if (name !== FETCH_MARKER) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          targetsDirty = true;
+          void reconfigure();
+        }, 300);
+      });
+      fleetWatcher.on('error', () => undefined);
+      fleetWatcher.unref();
+    } catch (e) {
+      log(`cannot watch ${dir}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Queues a reconfigure after the one in progress: settings, corelens.json and watched files all lead here. */
+  function reconfigure(): Promise<void> {
+    // Each run catches its own failure, so the queue never rejects and the next run always runs.
+    reconfiguring = reconfiguring.then(applyConfiguration).catch((e) => log(`reconfigure failed: ${e instanceof Error ? e.stack : String(e)}`));
+    return reconfiguring;
+  }
+
+  /**
+   * Reads settings and corelens.json; when the targets, include paths or defines changed (or a target file did),
+   * reconfigures the targets and loads them once (with progress); then re-checks every document. A configuration that
+   * changes none of them (VS Code's empty didChangeConfiguration right after start, a severity) loads nothing.
+   */
+  async function applyConfiguration(): Promise<void> {
     await pullSettings();
     const cfg = configuration();
-    configProblems = cfg.problems;
-    includePaths = cfg.includePaths;
-    const specs = cfg.specs;
+    await withFleets(cfg);
+    const problems = cfg.problems;
     for (const p of settingsProblems(settings, roots)) {
-      configProblems.push(p);
+      problems.push(p);
       // Not written in a settings.json we can see (initializationOptions, user settings): say it once.
       if (!p.file && !reportedFailures.has(p.message)) {
         reportedFailures.add(p.message);
         void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${p.message}` });
       }
     }
-    if (cfg.defines.join('\u0000') !== defines.join('\u0000')) {
-      // the macro state of every header changes: a new analyzer (its header cache is keyed by the defines anyway)
-      defines = cfg.defines;
-      analyzer = undefined;
-      analyzerReady = undefined;
+    const key = JSON.stringify({ specs: cfg.specs, inc: cfg.includePaths, defs: cfg.defines, problems });
+    if (key === appliedKey && !targetsDirty) {
+      for (const doc of documents.all()) schedule(doc, 0);
+      return;
     }
-    includeVersion++;
-    targets.configure(specs);
+    appliedKey = key;
+    targetsDirty = false;
+    configProblems = problems;
+    if (cfg.defines.join('\u0000') !== defines.join('\u0000')) {
+      // The macro state of every header changes: new analyzers (their header caches are keyed by the defines anyway).
+      defines = cfg.defines;
+      analyzers.clear();
+      analysedWith.clear();
+    }
+    if (JSON.stringify(cfg.includePaths) !== JSON.stringify(includePaths)) includeVersion++;
+    includePaths = cfg.includePaths;
+    targets.configure(cfg.specs);
     publishConfigProblems();
     targetsLoading = loadTargets();
     await targetsLoading;
     for (const doc of documents.all()) schedule(doc, 0);
   }
 
-  async function loadTargets(): Promise<void> {
-    const specs = targets.specs;
+  /** Runs a target load under a `$/progress` report when the client supports it (the load starts before the round trip). */
+  async function withProgress(title: string, total: number, run: (p: LoadProgress) => Promise<void>): Promise<void> {
     let progress: { report(pct: number, msg: string): void; done(): void } | undefined;
-    const t0 = performance.now();
-    // Loading starts before the progress round trip, which only reports it.
-    const loading = targets.ensureLoaded((done, total, name) => progress?.report(Math.round((100 * done) / total), `${name} (${done}/${total})`));
-    if (caps.progress && specs.length) {
+    const loading = run((done, n, name) => progress?.report(Math.round((100 * done) / n), `${name} (${done}/${n})`));
+    if (caps.progress && total) {
       try {
         const p = await connection.window.createWorkDoneProgress();
-        p.begin('corelens: loading targets', 0, `${specs.length} targets`, false);
+        p.begin(title, 0, `${total} targets`, false);
         progress = p;
       } catch {
         progress = undefined;
       }
     }
-    await loading;
-    progress?.done();
-    const loaded = targets.loaded();
-    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${loaded.map((t) => t.spec.name).join(', ') || 'none'}`);
+    try {
+      await loading;
+    } finally {
+      progress?.done();
+    }
+  }
+
+  /** Loads every target (slices covering what the open documents use), reports new failures once, and the status. */
+  async function loadTargets(): Promise<void> {
+    const t0 = performance.now();
+    await withProgress('corelens: loading targets', targets.specs.length, (p) => targets.load([], p));
+    const ready = targets.ready().map((t) => t.name);
+    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${ready.length > 8 ? `${ready.length} targets (${ready.slice(0, 8).join(', ')}, ...)` : ready.join(', ') || 'none'}`);
+    reportFailures();
+  }
+
+  /** Each target failure once (a message; a diagnostic on its corelens.json entry), then the status. */
+  function reportFailures(): void {
     for (const f of targets.failed()) {
       const key = f.message;
       if (reportedFailures.has(key)) continue;
       reportedFailures.add(key);
       // A notification, not showWarningMessage's request: clients without window/showMessageRequest must not fail.
       void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${f.message}. The other targets keep working.` });
-      configProblems.push({ file: configFileFor(f.target), message: f.message });
     }
     publishConfigProblems();
     if (caps.status) void connection.sendNotification(STATUS_METHOD, serverStatus(targets, includePaths)); // editors' status bars
   }
 
+  /** Widens every target's slice to cover new root names (an edit that relocates a new type, a hover on one). */
+  async function coverNames(names: readonly string[]): Promise<void> {
+    await targetsLoading;
+    if (targets.covers(names)) return;
+    const load = withProgress('corelens: reading targets for new types', targets.specs.length, (p) => targets.load(names, p));
+    targetsLoading = load.then(() => undefined, () => undefined);
+    await load;
+    reportFailures();
+  }
+
+  /** A config file's lines, read once per report (bounded reader: a FIFO or a device named corelens.json is not read). */
+  const configLines = new Map<string, string[] | undefined>();
+  function linesOf(file: string): string[] | undefined {
+    if (!configLines.has(file)) {
+      let lines: string[] | undefined;
+      try { lines = readTextInputSync(file, 'config').split('\n'); } catch { /* no readable config file there */ }
+      configLines.set(file, lines);
+    }
+    return configLines.get(file);
+  }
+
   function configFileFor(target: string): string | undefined {
     for (const root of roots) {
       const file = path.join(root, CONFIG_FILE);
-      try {
-        if (fs.readFileSync(file, 'utf8').includes(`"${target}"`)) return file;
-      } catch {
-        // no config file there
-      }
+      if (linesOf(file)?.some((l) => l.includes(`"${target}"`))) return file;
     }
     return undefined;
   }
@@ -272,7 +400,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const byFile = new Map<string, Diagnostic[]>();
     for (const root of roots) byFile.set(path.join(root, CONFIG_FILE), []);
     for (const root of roots) byFile.set(path.join(root, '.vscode', 'settings.json'), []);
-    for (const p of configProblems) {
+    const failures = targets.failed().map((f): ConfigProblem => ({ file: configFileFor(f.target), message: f.message }));
+    for (const p of [...configProblems, ...failures]) {
       if (!p.file) continue;
       const list = byFile.get(p.file) ?? [];
       const range = p.line !== undefined
@@ -284,25 +413,56 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const [file, diags] of byFile) {
       if (fs.existsSync(file) || diags.length) void connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: diags });
     }
+    configLines.clear(); // read again next time: the file may change
   }
 
   function rangeOfText(file: string, message: string) {
-    try {
-      const lines = fs.readFileSync(file, 'utf8').split('\n');
-      const m = /target (\S+):/.exec(message);
-      const i = m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : -1;
-      if (i >= 0) return { start: { line: i, character: 0 }, end: { line: i, character: lines[i]!.length } };
-    } catch {
-      // fall through to the first line
-    }
+    const lines = linesOf(file);
+    const m = /target (\S+):/.exec(message);
+    const i = !lines ? -1 : m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : /^"?btfhub/.test(message) ? lines.findIndex((l) => l.includes('"btfhub"')) : -1;
+    if (i >= 0) return { start: { line: i, character: 0 }, end: { line: i, character: lines![i]!.length } };
     return { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
   }
 
-  async function getAnalyzer(): Promise<Analyzer> {
-    if (analyzer) return analyzer;
-    analyzerReady ??= createAnalyzer({ defines });
-    analyzer = await analyzerReady;
-    return analyzer;
+  /**
+   * The analyzer of an arch (created on first use): that arch's `__TARGET_ARCH_*` predefined, then the configured
+   * defines (a configured `__TARGET_ARCH_*` says the program is built for that arch only: see archGroups).
+   */
+  function analyzerFor(arch: ArchKey): Promise<Analyzer> {
+    let a = analyzers.get(arch);
+    if (!a) {
+      const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines] });
+      analyzers.set(arch, a);
+    }
+    return a;
+  }
+
+  /** Targets grouped by the arch whose analysis serves them (targets of unknown arch join the largest group). */
+  function archGroups<T extends { info: { arch?: string } }>(ready: readonly T[]): { arch: ArchKey; targets: T[] }[] {
+    const plan = planArches(ready.map((t) => parseArch(t.info.arch)), declaredArch());
+    const groups = plan.groups.map((g) => ({ arch: g.arch, targets: g.indices.map((i) => ready[i]!) }));
+    return groups.length ? groups : [{ arch: declaredArch() ?? hostArch() ?? 'x86_64', targets: [] }];
+  }
+
+  /** The arch a configured `-D__TARGET_ARCH_<arch>` selects: the program is built for it alone. */
+  function declaredArch(): Arch | undefined {
+    for (const d of defines) {
+      const m = /^__TARGET_ARCH_(\w+)/.exec(d);
+      if (m) return parseArch(m[1]);
+    }
+    return undefined;
+  }
+
+  /** Analyses one document with one arch's analyzer: fully the first time (or with new include paths), else an update. */
+  function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Analysis {
+    const key = `${arch}\u0000${uri}`;
+    if (analysedWith.get(key) !== includeVersion) {
+      const r = a.analyze(uri, text, { includePaths });
+      analysedWith.set(key, includeVersion);
+      return r;
+    }
+    return a.update(uri, text);
   }
 
   function schedule(doc: TextDocument, delayMs = 80): void {
@@ -313,46 +473,77 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }, delayMs));
   }
 
-  /** Analyses a document, relocates its sites on every loaded target, and publishes the findings. */
+  /**
+   * Analyses a document once per arch present among the targets, relocates each arch's sites on that arch's targets
+   * (slices widened first when the document relocates a root type no slice covers), and publishes the findings.
+   */
   async function check(uri: string): Promise<DocResult | undefined> {
+    if (!documents.get(uri)) return undefined;
+    const tStart = performance.now();
+    // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
+    await reconfiguring;
+    await targetsLoading;
+    const tTargets = performance.now();
     const doc = documents.get(uri);
     if (!doc) return undefined;
-    const tStart = performance.now();
-    const a = await getAnalyzer();
-    const tAnalyzer = performance.now();
     const version = doc.version;
-    let analysis: Analysis;
+    const text = doc.getText();
+    let groups = archGroups(targets.ready());
+    const analyses: Analysis[] = [];
+    let tAnalyzer = 0;
     try {
-      // A first look, or new include paths: a full analysis with them; otherwise an update from the last one.
-      if (analysedWith.get(uri) !== includeVersion) {
-        analysis = a.analyze(uri, doc.getText(), { includePaths });
-        analysedWith.set(uri, includeVersion);
-      } else {
-        analysis = a.update(uri, doc.getText());
+      for (const g of groups) {
+        const t = performance.now();
+        const a = await analyzerFor(g.arch);
+        tAnalyzer += performance.now() - t;
+        analyses.push(analyseFor(a, g.arch, uri, text));
       }
     } catch (e) {
       log(`analysis of ${uri} failed: ${(e as Error).message}`);
       return undefined;
     }
     const tAnalysed = performance.now();
-    await targetsLoading;
-    const tTargets = performance.now();
-    const loaded = targets.loaded();
-    const refs = loaded.map((t) => ({ name: t.spec.name, btf: t.btf }));
-    let evals: SiteEvaluation[] = [];
-    let findings: Finding[] = [];
+    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
+    const names = new Set<string>();
+    for (const a of analyses) {
+      try {
+        for (const n of documentRoots(a.localBtf(), a.sites, a.plainAccesses)) names.add(n);
+      } catch (e) {
+        log(`root types of ${uri}: ${(e as Error).message}`);
+      }
+    }
+    if (!targets.covers(names)) {
+      await coverNames([...names]);
+      groups = archGroups(targets.ready());
+    }
+    const parts: ArchEvaluation[] = [];
+    const findings: Finding[] = [];
+    const ctx = contextOf(groups.flatMap((g) => g.targets.map((t) => t.name)));
+    // Messages name up to 4 targets, else a kernel-range summary: a fleet of 300 names helps nobody.
+    const describeTargets = (subset: readonly string[]) => describeSubset(subset, ctx, 80);
     try {
-      const local = analysis.localBtf();
-      evals = evaluateSites(local, analysis.sites as LiveSite[], refs);
-      const ctx = contextOf(refs.map((r) => r.name));
-      // Messages name up to 4 targets, else a kernel-range summary: a fleet of 300 names helps nobody.
-      const describeTargets = (names: readonly string[]) => describeSubset(names, ctx, 80);
-      findings = siteFindings(local, evals, ctx.names, { severities: settings.severity, describeTargets });
-      findings.push(...plainAccessFindings(local, analysis.plainAccesses, refs, { severities: settings.severity, describeTargets }));
+      groups.forEach((g, i) => {
+        const analysis = analyses[i] ?? analyses[0]!;
+        const local = analysis.localBtf();
+        // One memo per document and arch: an edit that keeps every CO-RE access relocates nothing again.
+        const key = `${g.arch}\u0000${uri}`;
+        let memo = memos.get(key);
+        if (!memo) memos.set(key, (memo = new EvaluationMemo()));
+        parts.push({ arch: g.arch, local, evals: evaluateDistinct(local, analysis.sites as LiveSite[], g.targets, memo), targets: g.targets.map((t) => t.name) });
+        findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity, describeTargets }, memo));
+      });
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
-    const res: DocResult = { version, analysis, evals, targetNames: refs.map((r) => r.name), findings };
+    const merged = mergeArchEvaluations(parts);
+    try {
+      findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets }));
+    } catch (e) {
+      log(`findings of ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+    const largest = [...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!;
+    const primary = analyses[groups.indexOf(largest)] ?? analyses[0]!;
+    const res: DocResult = { version, analysis: primary, merged, evals: merged.evals, targetNames: merged.targets, findings };
     results.set(uri, res);
     if (documents.get(uri)?.version !== version) return res; // a newer edit is on its way
     const diagnostics: Diagnostic[] = findings.map((f) => ({
@@ -360,18 +551,37 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       ...(f.unnecessary ? { tags: [DiagnosticTag.Unnecessary] } : {}),
       data: { ...f.data, targets: f.targets },
     }));
-    for (const n of notesToPublish(analysis.notes, settings.syntaxDiagnostics === true)) {
-      diagnostics.push({
-        range: n.range, source: 'corelens', code: 'core-analysis', message: n.message,
-        severity: n.severity === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
-      });
+    // Notes of every arch's analysis, once each (most say the same on every arch).
+    const seen = new Set<string>();
+    for (const a of [primary, ...analyses.filter((x) => x !== primary)]) {
+      for (const n of notesToPublish(a.notes, settings.syntaxDiagnostics === true)) {
+        const k = `${n.range.start.line}:${n.range.start.character}:${n.message}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        diagnostics.push({
+          range: n.range, source: 'corelens', code: 'core-analysis', message: n.message,
+          severity: n.severity === 'error' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+        });
+      }
+    }
+    // Built for one arch (a configured -D__TARGET_ARCH_*): the other arch's targets are left out, said once.
+    const declared = declaredArch();
+    if (declared) {
+      const ready = targets.ready();
+      const skipped = planArches(ready.map((t) => parseArch(t.info.arch)), declared).skipped.map((k) => ({ name: ready[k.index]!.name, arch: k.arch }));
+      if (skipped.length) {
+        diagnostics.push({
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, source: 'corelens', code: 'core-analysis',
+          severity: DiagnosticSeverity.Information, message: archSkipNote(declared, `-D__TARGET_ARCH_${targetArchName(declared)} in the configuration`, skipped),
+        });
+      }
     }
     void connection.sendDiagnostics({ uri, version, diagnostics });
     if (!timed.has(uri)) {
       timed.add(uri);
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
-      log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: parser ${ms(tStart, tAnalyzer)}, `
-        + `analysis ${ms(tAnalyzer, tAnalysed)}, waiting for targets ${ms(tAnalysed, tTargets)}, relocation ${ms(tTargets, performance.now())}`);
+      log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: waiting for targets ${ms(tStart, tTargets)}, `
+        + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`);
     }
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
     if (caps.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
@@ -392,8 +602,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     results.delete(e.document.uri);
-    analysedWith.delete(e.document.uri);
-    analyzer?.close(e.document.uri);
+    for (const [arch, a] of analyzers) {
+      memos.delete(`${arch}\u0000${e.document.uri}`);
+      analysedWith.delete(`${arch}\u0000${e.document.uri}`);
+      void a.then((x) => x.close(e.document.uri)).catch(() => undefined);
+    }
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -408,7 +621,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const ch of e.changes) {
       const file = ch.uri.startsWith('file:') ? fileURLToPath(ch.uri) : ch.uri;
       if (path.basename(file) === CONFIG_FILE) reload = true;
-      else if (targets.invalidateFile(file)) reload = true;
+      else if (targets.invalidateFile(file)) reload = targetsDirty = true;
     }
     if (reload) await reconfigure();
   });
@@ -417,24 +630,33 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const r = await current(p.textDocument.uri);
     const doc = documents.get(p.textDocument.uri);
     if (!r || !doc) return null;
-    const local = r.analysis.localBtf();
     const ev = siteAt(r.evals, p.position);
     const ctx = contextOf(r.targetNames);
     // The text is written to read well raw (hover.ts), so plain-text clients get the very same string.
     const hover = (value: string, range: Hover['range']): Hover => ({ contents: { kind: caps.markdownHover ? MarkupKind.Markdown : MarkupKind.PlainText, value }, range });
-    if (ev) return hover(siteHover(local, ev, ctx), ev.site.range);
+    if (ev) return hover(siteHover(r.merged.localOf(ev), ev, ctx), ev.site.range);
     const w = wordAt(doc.getText(), p.position);
     if (!w) return null;
     const range = { start: w.start, end: w.end };
     if (w.keyword) {
-      const refs = targets.loaded().map((t) => ({ name: t.spec.name, btf: t.btf }));
+      // A type no slice covers is read now (once per target; the cache keeps it): what "full BTF on demand" costs.
+      // A few targets are read while the hover waits; a fleet is read in the background and the hover says so.
+      if (!targets.covers([w.word])) {
+        const widen = coverNames([w.word]);
+        if (targets.specs.length > HOVER_WAIT_TARGETS) {
+          void widen.catch(() => undefined);
+          return hover(`${w.keyword} ${w.word}: reading it from the ${targets.specs.length} targets' BTF (once; then cached). Hover again in a moment.`, range);
+        }
+        await widen;
+      }
+      const refs = targets.ready();
       const md = typeHover(w.keyword, w.word, refs, contextOf(refs.map((x) => x.name)));
       return md ? hover(md, range) : null;
     }
     if (CORE_MACRO.test(w.word)) {
       const hops = sitesOfMacro(r.evals, doc.getText(), w.start);
       if (!hops.length) return null;
-      return hover(macroHover(local, w.word, hops, ctx), range);
+      return hover(macroHover(r.merged.localOf(hops[0]!), w.word, hops, ctx), range);
     }
     return null;
   });
@@ -443,8 +665,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const r = await current(p.textDocument.uri);
     if (!r) return [];
     const mode = settings.inlayHints?.offsets ?? 'primary';
-    return inlayHints(r.analysis.localBtf(), r.evals, r.targetNames, mode, contextOf(r.targetNames))
+    // Per group, so a site only one arch has is labelled with that arch's targets alone.
+    return r.merged.groups.flatMap((g) => inlayHints(g.local, g.evals, g.targets, mode, contextOf(g.targets)))
       .filter((h) => h.position.line >= p.range.start.line && h.position.line <= p.range.end.line)
+      .sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character)
       .map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true }));
   });
 
@@ -465,12 +689,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const doc = documents.get(p.textDocument.uri);
     if (!doc || !r || r.version !== doc.version) return [];
     // Fixes come from this version's findings; the client's diagnostics only say which finding is meant.
-    const refs = targets.loaded().filter((t) => r.targetNames.includes(t.spec.name)).map((t) => ({ name: t.spec.name, btf: t.btf }));
+    const refs = targets.ready().filter((t) => r.targetNames.includes(t.name));
     const fixCtx = { doc, local: r.analysis.localBtf(), findings: r.findings, targets: refs, infos: contextOf(r.targetNames).infos, versioned: caps.documentChanges };
     return codeActionsFor(fixCtx, p.context.diagnostics, p.range);
   });
 
-  connection.onRequest(STATUS_METHOD, () => serverStatus(targets, includePaths));
+  // A status asked for while targets load answers once they are loaded: "loading" helps no command that asks.
+  connection.onRequest(STATUS_METHOD, async () => {
+    await reconfiguring;
+    await targetsLoading;
+    return serverStatus(targets, includePaths);
+  });
 
   documents.listen(connection);
   connection.listen();

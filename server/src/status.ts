@@ -1,7 +1,9 @@
 // `corelens/status`: which targets loaded and which failed (and why), for an editor's status bar and commands.
 // A request (pull on demand) and the same payload as a notification after every (re)load, so clients need not poll.
 
-import { TargetSet } from './targets/registry';
+import { TargetState } from './fleet';
+import { TargetInfo } from './targets/info';
+import { TargetError, TargetSpec } from './targets/registry';
 
 /** Method name of both the request and the notification. */
 export const STATUS_METHOD = 'corelens/status';
@@ -16,6 +18,14 @@ export interface TargetStatus {
   state: 'loaded' | 'failed' | 'loading';
   /** Why a failed target failed. */
   message?: string;
+  /** Normalised arch (`x86_64`, `arm64`...), when known. */
+  arch?: string;
+  /** Kernel release or file stem, numeric version, where it comes from, distro and release: what grouping needs. */
+  kernel?: string;
+  version?: number[];
+  origin?: string;
+  distro?: string;
+  release?: string;
 }
 
 /** The payload: every target in configuration order, plus the include paths the analysis uses. */
@@ -24,16 +34,28 @@ export interface ServerStatus {
   includePaths: string[];
 }
 
+/** What the status needs from the server's target store. */
+export interface StatusSource {
+  readonly specs: readonly TargetSpec[];
+  state(name: string): TargetState;
+  errorOf(name: string): TargetError | undefined;
+  infos(): readonly TargetInfo[];
+}
+
 /** Snapshot of the target set; never throws, so a status query cannot disturb the session. */
-export function serverStatus(targets: TargetSet, includePaths: readonly string[]): ServerStatus {
-  const loaded = new Set(targets.loaded().map((t) => t.spec.name));
-  const failed = new Map(targets.failed().map((f) => [f.target, f.message] as const));
+export function serverStatus(targets: StatusSource, includePaths: readonly string[]): ServerStatus {
+  const infos = new Map(targets.infos().map((i) => [i.name, i] as const));
   return {
-    targets: targets.specs.map((s) => ({
-      name: s.name, path: s.path, ...(s.base ? { base: s.base } : {}), ...(s.kind ? { kind: s.kind } : {}),
-      state: loaded.has(s.name) ? 'loaded' : failed.has(s.name) ? 'failed' : 'loading',
-      ...(failed.has(s.name) ? { message: failed.get(s.name)! } : {}),
-    })),
+    targets: targets.specs.map((s) => {
+      const state = targets.state(s.name);
+      const i = infos.get(s.name);
+      return {
+        name: s.name, path: s.path, ...(s.base ? { base: s.base } : {}), ...(s.kind ? { kind: s.kind } : {}),
+        state, ...(state === 'failed' ? { message: targets.errorOf(s.name)?.message ?? 'failed' } : {}),
+        ...(i?.arch ? { arch: i.arch } : {}), ...(i?.kernel ? { kernel: i.kernel } : {}), ...(i?.version ? { version: [...i.version] } : {}),
+        ...(i ? { origin: i.origin } : {}), ...(i?.distro ? { distro: i.distro } : {}), ...(i?.release ? { release: i.release } : {}),
+      };
+    }),
     includePaths: [...includePaths],
   };
 }

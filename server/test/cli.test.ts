@@ -81,12 +81,14 @@ describe('corelens CLI', function () {
 
   it('relocate --json has exactly the documented shape, and the values libbpf computes', async () => {
     const r = await run('relocate', '--json', OBJ, '-t', `k=${kernelPath('6.1-amd64')}`);
-    assert.strictEqual(r.code, 1, 'kernel_task reads task_struct___o.state, which 6.1 lacks: findings');
+    assert.strictEqual(r.code, 0, 'task_struct___o.state is poisoned on 6.1 but guarded: every program loads');
     const j = JSON.parse(r.out);
-    assert.deepStrictEqual(Object.keys(j), ['relocations']);
+    // `arch` (what the object is built for) was added to the documented shape; `skipped` appears when targets are.
+    assert.deepStrictEqual(Object.keys(j), ['arch', 'relocations', 'programs']);
+    assert.strictEqual(j.arch, 'x86_64');
     assert.strictEqual(j.relocations.length, 78);
     for (const rel of j.relocations) {
-      assert.deepStrictEqual(Object.keys(rel), ['section', 'insnOff', 'kind', 'localType', 'access', 'file', 'line', 'column', 'targets']);
+      assert.deepStrictEqual(Object.keys(rel), ['section', 'insnOff', 'kind', 'localType', 'access', 'path', 'file', 'line', 'column', 'place', 'programs', 'targets']);
       const t = rel.targets.k;
       assert.strictEqual(typeof t.poison, 'boolean');
       assert.strictEqual(typeof t.targetTypeId, 'number');
@@ -100,16 +102,32 @@ describe('corelens CLI', function () {
     assert.strictEqual(size.targets.k.value, 9792);
     const state = j.relocations.find((x: { localType: string; kind: string }) => x.localType === 'struct task_struct___o' && x.kind === 'byte_off');
     assert.strictEqual(state.targets.k.poison, true);
+    assert.strictEqual(state.targets.k.dead, true, 'guarded by bpf_core_field_exists(__state): dead code');
+    assert.strictEqual(state.path, 'task_struct___o.state');
+    assert.deepStrictEqual(j.programs.map((p: { name: string; targets: { k: { loads: boolean } } }) => [p.name, p.targets.k.loads]),
+      [['trace_openat2', true], ['trace_vfs_read', true], ['trace_exit_mmap', true], ['handle_switch', true]]);
     assert.match(state.targets.k.reason, /struct task_struct has no field state; __state is the closest name/);
     assert.match(state.file, /kernel_task\.bpf\.c$/);
     assert.ok(state.line > 0 && state.column > 0);
   });
 
   it('relocate text reports every finding once, naming its targets', async () => {
-    const r = await run('relocate', OBJ, '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `arm=${kernelPath('6.1-arm64')}`);
-    assert.strictEqual(r.code, 1);
-    assert.match(r.out, /poison: byte_off pt_regs\.di \(0:0\) on arm: struct pt_regs has no field di/);
-    assert.match(r.out, /poison: byte_off task_struct___o\.state \(0:0\) on every target/);
+    const r = await run('relocate', OBJ, '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `rt=${kernelPath('6.1-rt-amd64')}`, '-t', `old=${kernelPath('5.10-amd64')}`,
+      '-t', `arm=${kernelPath('6.1-arm64')}`);
+    assert.strictEqual(r.code, 0, 'on the x86 kernels every poisoned read is guarded: every program loads');
+    assert.match(r.out, /dead: byte_off task_struct___o\.state \(0:0\) on a, rt: struct task_struct has no field state; __state is the closest name \(guarded/);
+    assert.match(r.out, /dead: byte_off task_struct___x\.__state \(0:0\) on old: struct task_struct has no field __state/);
+    // The x86 object's register reads are not findings on the arm64 kernel: it is skipped, with one note.
+    assert.doesNotMatch(r.out, /pt_regs\.di .* on arm/);
+    assert.match(r.out, /note: kernel_task\.bpfel\.o: built for x86 .*: 1 arm64 target skipped \(arm\)/);
+    // Said to be built for arm64, it is checked there only, and every kprobe program fails at its first instruction.
+    const a64 = await run('relocate', OBJ, '--arch', 'arm64', '-t', `a=${kernelPath('6.1-amd64')}`, '-t', `arm=${kernelPath('6.1-arm64')}`);
+    assert.strictEqual(a64.code, 1);
+    // (the one target checked is "every target")
+    assert.match(a64.out, /poison: byte_off pt_regs\.di \(0:0\) on every target: struct pt_regs has no field di: the verifier reaches the poisoned instruction/);
+    assert.match(a64.out, /note: kernel_task\.bpfel\.o: built for arm64 \(--arch\): 1 x86 target skipped \(a\)/);
+    // task_struct___o.state is relocated twice (an inlined helper): two records, both dead.
+    assert.match(a64.out, /\narm: 3 of 4 programs fail to load \(trace_openat2: insn 0, trace_vfs_read: insn 0, trace_exit_mmap: insn 0\); 6 poisoned relocations \(2 dead\)/);
   });
 
   it('a bad target is reported by name and the other targets still relocate', async () => {

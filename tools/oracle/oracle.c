@@ -9,6 +9,7 @@
  *
  * Build:  cc -O1 -g tools/oracle/oracle.c -o .tmp/oracle -l:libbpf.a -lelf -lz
  * Usage:  oracle OBJ.o NAME=TARGET.btf [NAME=TARGET.btf ...]
+ *         oracle --bench RUNS OBJ.o NAME=TARGET.btf [...]   (the in-process anchor of `npm run bench`)
  *
  * For each target independently this emulates bpf_object__relocate_core():
  *   - .BTF.ext core_relo groups are walked in file order, records in order;
@@ -49,6 +50,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <byteswap.h>
+#include <time.h>
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -309,8 +311,14 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
+/* Totals of one target's relocations, for the bench mode's proof that both sides did the same work. */
+struct tally {
+	long relos, errors, poisoned;
+	long long values;
+};
+
 static void run_target(const char *tname, const char *tpath, const struct btf *local,
-		       struct relo_rec *recs, int n)
+		       struct relo_rec *recs, int n, struct tally *bench)
 {
 	struct btf *targ = btf__parse(tpath, NULL);
 	if (!targ)
@@ -349,6 +357,14 @@ static void run_target(const char *tname, const char *tpath, const struct btf *l
 						   &r->relo, r->idx_in_sec, &res);
 			poisoned = insn[0].code == (BPF_JMP | BPF_CALL) && insn[0].imm == 0xbad2310;
 		}
+		if (bench) {
+			/* timing mode: the same work as below, nothing printed */
+			bench->relos++;
+			bench->errors += err != 0;
+			bench->poisoned += !err && res.poison;
+			bench->values += !err && !res.poison ? (long long)res.new_val : 0;
+			continue;
+		}
 		const char *acc = btf__name_by_offset(local, r->relo.access_str_off);
 
 		printf("{\"target\":");
@@ -376,10 +392,38 @@ static void run_target(const char *tname, const char *tpath, const struct btf *l
 	btf__free(targ);
 }
 
+static double clock_ms(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Peak RSS of this process image: VmHWM is per address space, so unlike getrusage's ru_maxrss it does not
+ * inherit the peak of the (Node) parent that forked us before exec. */
+static long vm_hwm_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s OBJ.o NAME=TARGET.btf [NAME=TARGET.btf ...]\n", argv[0]);
+	int bench_runs = 0;
+	if (argc > 2 && strcmp(argv[1], "--bench") == 0) {
+		bench_runs = atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 3 || (bench_runs <= 0 && strcmp(argv[0], "--bench") == 0)) {
+		fprintf(stderr, "usage: %s [--bench RUNS] OBJ.o NAME=TARGET.btf [NAME=TARGET.btf ...]\n", argv[0]);
 		return 2;
 	}
 	libbpf_set_print(print_fn);
@@ -418,7 +462,24 @@ int main(int argc, char **argv)
 		if (!eq || eq == argv[a])
 			die("bad target argument '%s' (want NAME=PATH)", argv[a]);
 		*eq = '\0';
-		run_target(argv[a], eq + 1, local, recs, n);
+		if (!bench_runs)
+			run_target(argv[a], eq + 1, local, recs, n, NULL);
+	}
+	if (bench_runs) {
+		/* Bench: every run parses each target and relocates the object on it, as one bpf_object__load per
+		 * target does (candidate search included), freeing everything inside the timed part. */
+		struct tally t = { 0 };
+		printf("{\"runs\":[");
+		for (int r = 0; r < bench_runs; r++) {
+			double w0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+			memset(&t, 0, sizeof(t));
+			for (int a = 2; a < argc; a++)
+				run_target(argv[a], argv[a] + strlen(argv[a]) + 1, local, recs, n, &t);
+			double w1 = clock_ms(CLOCK_MONOTONIC), c1 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+			printf("%s{\"wallMs\":%.4f,\"cpuMs\":%.4f}", r ? "," : "", w1 - w0, c1 - c0);
+		}
+		printf("],\"relos\":%ld,\"errors\":%ld,\"poisoned\":%ld,\"values\":%lld,\"peakRssKb\":%ld}\n",
+		       t.relos, t.errors, t.poisoned, t.values, vm_hwm_kb());
 	}
 	fflush(stdout);
 

@@ -2,10 +2,11 @@
 """Rewrite TYPE_EXISTS (8) CO-RE relocations into TYPE_MATCHES (12).
 
 clang 14 cannot emit bpf_core_type_matches() (the backend rejects flag 2 of
-llvm.bpf.preserve.type.info). The fixture sel_types.bpf.c therefore writes
-bpf_core_type_exists() in its ELF section "raw_tp/type_matches"; this script
-changes the kind of the .BTF.ext core_relo records of THAT section only, in
-place. Both instruction forms are the same "rX = 1" (validated against 1), so
+llvm.bpf.preserve.type.info). The fixtures therefore write
+bpf_core_type_exists() in ELF sections whose name ends in "type_matches"
+(sel_types: "raw_tp/type_matches", kernel_guards: "kprobe/type_matches"); this
+script changes the kind of the .BTF.ext core_relo records of THOSE sections
+only, in place. Both instruction forms are the same "rX = 1" (validated against 1), so
 the result is what clang 15+ would have produced.
 
 Usage: patch_matches.py OBJ.o [OBJ.o ...]   (ELF64, either byte order)
@@ -13,7 +14,7 @@ Usage: patch_matches.py OBJ.o [OBJ.o ...]   (ELF64, either byte order)
 import struct
 import sys
 
-SECTION = b"raw_tp/type_matches"
+SECTION_SUFFIX = b"type_matches"  # raw_tp/type_matches (sel_types), kprobe/type_matches (kernel_guards)
 TYPE_EXISTS, TYPE_MATCHES = 8, 12
 
 
@@ -58,7 +59,7 @@ def patch(path):
     while p < end:
         sec_off, num = struct.unpack_from(e + "II", data, p)
         p += 8
-        hit = btf_str(sec_off) == SECTION
+        hit = btf_str(sec_off).endswith(SECTION_SUFFIX)
         for _ in range(num):
             kind, = struct.unpack_from(e + "I", data, p + 12)
             if hit and kind == TYPE_EXISTS:

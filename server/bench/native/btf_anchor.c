@@ -1,21 +1,36 @@
 // Benchmark anchor: the same work as corelens' BTF bench, done by libbpf (btf__parse + btf__find_by_name_kind +
-// member offsets of 20 task_struct fields), timed over many runs. Built and run by server/bench/btf.bench.ts.
+// member offsets of 20 task_struct fields + btf__free), cold first iteration apart, then the mean of the others.
+// Built and run by server/bench/btf.bench.ts.
 #include <bpf/btf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 static const char *FIELDS[] = {"pid", "tgid", "real_parent", "parent", "comm", "flags", "prio", "static_prio",
 	"normal_prio", "policy", "mm", "active_mm", "cred", "real_cred", "files", "fs", "nsproxy", "signal",
 	"exit_code", "__state"};
 
-static double now_ms(void)
+static double clock_ms(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(c, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Peak RSS of this process image: VmHWM is per address space, so unlike getrusage's ru_maxrss it does not
+ * inherit the peak of the (Node) parent that forked us before exec. */
+static long vm_hwm_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
 }
 
 /* Offset in bits of a named member, searching anonymous members like C name lookup does; -1 if absent. */
@@ -42,37 +57,40 @@ static long member_offset(const struct btf *btf, __u32 id, const char *name, int
 	return -1;
 }
 
-static int cmp(const void *a, const void *b)
+/* One iteration: parse, find, 20 offsets, free (freeing is timed: it is the C side of a garbage collection). */
+static long one(const char *file)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
+	long sum = 0;
+	struct btf *btf = btf__parse(file, NULL);
+	if (!btf) {
+		fprintf(stderr, "cannot parse %s\n", file);
+		exit(1);
+	}
+	int id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+	for (unsigned i = 0; i < sizeof(FIELDS) / sizeof(*FIELDS); i++)
+		sum += member_offset(btf, id, FIELDS[i], 0);
+	btf__free(btf);
+	return sum;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s RAW.btf RUNS\n", argv[0]);
+	if (argc < 3 || atoi(argv[2]) < 1) {
+		fprintf(stderr, "usage: %s RAW.btf ITERATIONS\n", argv[0]);
 		return 2;
 	}
-	int runs = atoi(argv[2]);
-	double *t = calloc(runs, sizeof(*t));
-	long sum = 0;
-	for (int r = 0; r < runs; r++) {
-		double t0 = now_ms();
-		struct btf *btf = btf__parse(argv[1], NULL);
-		if (!btf) {
-			fprintf(stderr, "cannot parse %s\n", argv[1]);
+	int n = atoi(argv[2]);
+	/* the same protocol as the Node side (server/bench/common.ts measureIterations): first iteration apart */
+	double w0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	long checksum = one(argv[1]);
+	double w1 = clock_ms(CLOCK_MONOTONIC), c1 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	for (int r = 1; r < n; r++)
+		if (one(argv[1]) != checksum)
 			return 1;
-		}
-		int id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
-		for (unsigned i = 0; i < sizeof(FIELDS) / sizeof(*FIELDS); i++)
-			sum += member_offset(btf, id, FIELDS[i], 0);
-		t[r] = now_ms() - t0;
-		btf__free(btf);
-	}
-	qsort(t, runs, sizeof(*t), cmp);
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	printf("{\"medianMs\":%.3f,\"minMs\":%.3f,\"maxRssKb\":%ld,\"checksum\":%ld}\n", t[runs / 2], t[0], ru.ru_maxrss, sum / runs);
+	double w2 = clock_ms(CLOCK_MONOTONIC), c2 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	int warm = n > 1 ? n - 1 : 1;
+	printf("{\"cold\":{\"wallMs\":%.4f,\"cpuMs\":%.4f},\"warm\":{\"wallMs\":%.4f,\"cpuMs\":%.4f},"
+	       "\"peakRssKb\":%ld,\"checksum\":%ld}\n",
+	       w1 - w0, c1 - c0, (w2 - w1) / warm, (c2 - c1) / warm, vm_hwm_kb(), checksum);
 	return 0;
 }

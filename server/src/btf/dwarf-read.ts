@@ -4,6 +4,7 @@
 // Only DIEs that describe types are kept (plus their members, enumerators, subranges and parameters); everything
 // else (functions, variables, lexical blocks) is walked through, because C allows types declared inside functions.
 
+import { limitBytes, overLimitMessage } from '../util/files';
 import * as zlib from 'zlib';
 import { BtfError } from './errors';
 import { ElfFile, ElfSection, SHT_NOBITS } from './elf';
@@ -141,7 +142,9 @@ function decompress(elf: ElfFile, s: ElfSection, bytes: Uint8Array): Uint8Array 
     throw new BtfError(`section ${s.name} is compressed with ${type === 2 ? 'zstd' : `method ${type}`}, which is not supported; `
       + 'rewrite it with: objcopy --decompress-debug-sections FILE', elf.file, s.offset);
   }
-  if (size > MAX_SECTION) throw new BtfError(`compressed section ${s.name} claims ${size} bytes: refusing`, elf.file, s.offset);
+  if (size > Math.min(MAX_SECTION, limitBytes('decompressed'))) {
+    throw new BtfError(overLimitMessage('decompressed', size, `compressed section ${s.name} says it`), elf.file, s.offset);
+  }
   try {
     const out = zlib.inflateSync(bytes.subarray(hdr), { maxOutputLength: Math.max(1, size) });
     if (out.length !== size) throw new Error(`inflated to ${out.length} bytes, header says ${size}`);

@@ -25,7 +25,16 @@ export interface ElfSymbol {
   readonly value: number;
   readonly size: number;
   readonly info: number;
+  /** st_other: the symbol's visibility in its low two bits. */
+  readonly other: number;
   readonly shndx: number;
+}
+
+export interface ElfRel {
+  /** Byte offset of the relocated place inside the target section. */
+  readonly offset: number;
+  readonly symbol: number;
+  readonly type: number;
 }
 
 /** True when `bytes` starts with the ELF magic. */
@@ -149,9 +158,26 @@ export class ElfFile {
     for (let p = symtab.offset; p + ent <= symtab.offset + data.length; p += ent) {
       const nameOff = this.u32(p);
       const sym = this.is64
-        ? { value: this.addr(p + 8), size: this.addr(p + 16), info: this.bytes[p + 4]!, shndx: this.u16(p + 6) }
-        : { value: this.u32(p + 4), size: this.u32(p + 8), info: this.bytes[p + 12]!, shndx: this.u16(p + 14) };
+        ? { value: this.addr(p + 8), size: this.addr(p + 16), info: this.bytes[p + 4]!, other: this.bytes[p + 5]!, shndx: this.u16(p + 6) }
+        : { value: this.u32(p + 4), size: this.u32(p + 8), info: this.bytes[p + 12]!, other: this.bytes[p + 13]!, shndx: this.u16(p + 14) };
       out.push({ name: nameOff < strs.length ? this.cstr(strtab.offset + nameOff, strtab.offset + strtab.size) : '', ...sym });
+    }
+    return out;
+  }
+
+  /** Entries of a SHT_REL section (Elf64_Rel / Elf32_Rel), bounds-checked. */
+  rels(sec: ElfSection): ElfRel[] {
+    const ent = this.is64 ? 16 : 8;
+    this.checkRange(sec, `section ${sec.name}`);
+    const out: ElfRel[] = [];
+    for (let p = sec.offset; p + ent <= sec.offset + sec.size; p += ent) {
+      if (this.is64) {
+        const info = this.view.getBigUint64(p + 8, this.littleEndian);
+        out.push({ offset: this.addr(p), symbol: Number(info >> 32n), type: Number(info & 0xffffffffn) });
+      } else {
+        const info = this.u32(p + 4);
+        out.push({ offset: this.u32(p), symbol: info >>> 8, type: info & 0xff });
+      }
     }
     return out;
   }

@@ -13,6 +13,8 @@ export class BtfError extends Error {
   ) {
     super(formatMessage(problem, file, offset));
   }
+  /** An I/O condition (missing, permission...) rather than a property of the bytes: not worth caching. */
+  transient?: boolean;
 }
 
 function formatMessage(problem: string, file: string, offset?: number): string {

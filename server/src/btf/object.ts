@@ -1,10 +1,9 @@
 // A compiled BPF object (clang -target bpf -g): its ELF sections, .BTF and .BTF.ext, ready for relocation.
 
-import { promises as fs } from 'fs';
+import { InputError, readInput } from '../util/files';
 import { BtfError, Result, asBtfError, fail, ok } from './errors';
-import { ElfFile } from './elf';
+import { ElfFile, isElf } from './elf';
 import { BtfExt, parseBtfExt } from './ext';
-import { describeFsError } from './open';
 import { Btf } from './reader';
 
 export interface BpfObject {
@@ -27,13 +26,19 @@ export function parseBpfObject(bytes: Uint8Array, file: string): BpfObject {
   return { file, elf, btf, ext };
 }
 
+/** Reads a BPF object file's bytes within the object cap, refusing anything that does not start as ELF. */
+export async function readBpfObjectBytes(path: string): Promise<Uint8Array> {
+  return readInput(path, 'object', (head) => (isElf(head) ? undefined
+    : `not an ELF file, so not a BPF object (starts with ${Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing: the file is empty'})`));
+}
+
 /** Reads and parses a BPF object file. Never throws. */
 export async function openBpfObject(path: string): Promise<Result<BpfObject>> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    bytes = await readBpfObjectBytes(path);
   } catch (e) {
-    return fail(new BtfError(describeFsError(e), path));
+    return fail(e instanceof InputError ? new BtfError(e.message, path) : asBtfError(e, path));
   }
   try {
     return ok(parseBpfObject(bytes, path));

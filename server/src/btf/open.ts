@@ -6,15 +6,22 @@
 // tar is simple enough (512-byte ustar headers) that a reader here beats a dependency.
 
 import { spawn, spawnSync } from 'child_process';
-import { promises as fs } from 'fs';
+import * as os from 'os';
 import * as zlib from 'zlib';
+import { BoundedFile, HEAD_BYTES, InputError, clip, describeFsError, expandsBeyondMessage, formatSize, limitBytes, openInput, overLimitMessage } from '../util/files';
 import { BtfError, Result, asBtfError, fail, ok } from './errors';
 import { dwarfToBtf, hasDwarf } from './dwarf';
-import { ElfFile, isElf } from './elf';
+import { ElfFile, isElf, SHT_NOBITS } from './elf';
 import { Btf } from './reader';
+import { readRawBtfSync } from './rawfile';
+import { decompressWithXzPool } from './xz';
 
-/** Decompressed payloads larger than this are refused: no real BTF comes close, and memory must stay bounded. */
-export const MAX_PAYLOAD = 512 * 1024 * 1024;
+export { describeFsError } from '../util/files';
+
+/** Decompressed payloads larger than this are refused (CORELENS_MAX_DECOMPRESSED_MB): no real BTF comes close. */
+export function maxPayload(): number {
+  return limitBytes('decompressed');
+}
 const MAX_NESTING = 4;
 
 export interface OpenOptions {
@@ -28,15 +35,110 @@ export interface OpenedBtf {
   containers: string[];
 }
 
-/** Reads and parses the BTF in `path`, unwrapping compression, archives and ELF as needed. Never throws. */
+/**
+ * Reads and parses the BTF in `path`, unwrapping compression, archives and ELF as needed. Never throws.
+ * Reading is bounded (util/files.ts): regular files only, the magic checked on the first bytes before the rest is
+ * read, at most CORELENS_MAX_BTF_MB read (an ELF file is read section by section: only .BTF or DWARF counts).
+ */
 export async function openBtfFile(path: string, opts: OpenOptions = {}): Promise<Result<OpenedBtf>> {
+  try {
+    // Raw BTF (the running kernel's, pahole's .btf) is read and parsed in one pass; anything else goes on below.
+    const raw = readRawBtfSync(path, opts, limitBytes('btf'));
+    if (raw) return ok({ btf: raw, containers: ['raw'] });
+  } catch (e) {
+    if (e instanceof BtfError) return fail(e);
+    // an fs error: the general path below reads again and describes it
+  }
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    bytes = await readBtfInput(path);
   } catch (e) {
-    return fail(new BtfError(describeFsError(e), path));
+    if (!(e instanceof InputError)) return fail(asBtfError(e, path));
+    const err = new BtfError(e.message, path);
+    if (e.transient) err.transient = true;
+    return fail(err);
   }
   return openBtfBytes(bytes, path, opts);
+}
+
+/** Why the first bytes of a file cannot start any container corelens reads, or undefined when they can. */
+export function btfMagicProblem(head: Uint8Array): string | undefined {
+  if (isRawBtf(head) || isXz(head) || isGzip(head) || isZstd(head) || isElf(head) || isTar(head)) return undefined;
+  // a tar header's magic sits at byte 257: a file shorter than a header cannot be tar (nor anything else here)
+  const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `not BTF, ELF, xz, gzip or tar data (starts with ${hex || 'nothing: the file is empty'})`;
+}
+
+/** The bytes of a BTF input file, read within the cap: whole for containers, section by section for ELF. */
+async function readBtfInput(path: string): Promise<Uint8Array> {
+  const f = await openInput(path);
+  try {
+    const head = await f.readAt(0, Math.min(HEAD_BYTES, f.size));
+    const problem = btfMagicProblem(head);
+    if (problem) throw new InputError(problem, path);
+    if (isElf(head) && f.size > head.length) return await readElfSections(f, head);
+    if (f.size > limitBytes('btf')) throw new InputError(overLimitMessage('btf', f.size), path);
+    const all = Buffer.allocUnsafe(f.size);
+    all.set(head, 0);
+    await f.readAt(head.length, f.size - head.length, all, head.length);
+    return all;
+  } catch (e) {
+    throw e instanceof InputError || e instanceof BtfError ? e : new InputError(describeFsError(e), path, true);
+  } finally {
+    await f.close().catch(() => undefined);
+  }
+}
+
+/** Sections read from an ELF input: BTF itself, and the DWARF a userspace binary's BTF is built from. */
+function wantedSection(name: string): boolean {
+  return name === '.BTF' || name === '.BTF.ext' || name.startsWith('.debug_') || name.startsWith('.zdebug_');
+}
+
+/**
+ * An ELF file read sparsely: a buffer the size of the file (its pages cost memory only once written) holding the
+ * ELF header, the section table, the section names and the wanted sections; nothing else is read. A vmlinux with
+ * DWARF (0.5-1 GB) then costs its .BTF (5-10 MB). What is read counts against the BTF cap.
+ */
+async function readElfSections(f: BoundedFile, head: Uint8Array): Promise<Uint8Array> {
+  const cap = limitBytes('btf');
+  const buf = Buffer.alloc(f.size);
+  buf.set(head, 0);
+  let read = head.length;
+  const fill = async (off: number, len: number, what: string) => {
+    if (!(off >= 0 && len > 0 && off < f.size)) return;
+    len = Math.min(len, f.size - off);
+    read += len;
+    if (read > cap) throw new InputError(overLimitMessage('btf', `ELF file whose ${what} brings what must be read to ${formatSize(read)}`, 'an'), f.file);
+    await f.readAt(off, len, buf, off);
+  };
+  const is64 = head[4] === 2;
+  const le = head[5] === 1;
+  if (head.length < (is64 ? 64 : 52)) return buf; // ElfFile reports the cut-off header
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const addr = (off: number) => (is64 ? Number(view.getBigUint64(off, le)) : view.getUint32(off, le));
+  const u16 = (off: number) => view.getUint16(off, le);
+  const u32 = (off: number) => view.getUint32(off, le);
+  const shoff = addr(is64 ? 0x28 : 0x20);
+  const shentsize = u16(is64 ? 0x3a : 0x2e);
+  let shnum = u16(is64 ? 0x3c : 0x30);
+  let shstrndx = u16(is64 ? 0x3e : 0x32);
+  const entry = (i: number) => shoff + i * shentsize;
+  const inFile = (off: number, len: number) => off >= 0 && off + len <= f.size;
+  if (shoff === 0 || shentsize < (is64 ? 64 : 40) || !inFile(shoff, shentsize)) return buf; // ElfFile says what is wrong
+  await fill(shoff, shentsize, 'section table');
+  if (shnum === 0) shnum = addr(entry(0) + (is64 ? 0x20 : 0x14)); // extended numbering: the count is in section 0
+  if (shstrndx === 0xffff) shstrndx = u32(entry(0) + (is64 ? 0x28 : 0x18));
+  if (!inFile(shoff, shnum * shentsize)) return buf;
+  await fill(shoff + shentsize, (shnum - 1) * shentsize, 'section table');
+  if (shstrndx < shnum) {
+    const p = entry(shstrndx);
+    await fill(addr(p + (is64 ? 0x18 : 0x10)), addr(p + (is64 ? 0x20 : 0x14)), 'section name table');
+  }
+  const elf = new ElfFile(buf, f.file);
+  for (const s of elf.sections) {
+    if (s.type !== SHT_NOBITS && wantedSection(s.name)) await fill(s.offset, s.size, `section ${clip(s.name, 60)}`);
+  }
+  return buf;
 }
 
 /** Parses BTF from bytes already in memory (any supported container). `file` names them in errors. Never throws. */
@@ -53,21 +155,21 @@ export async function openBtfBytes(bytes: Uint8Array, file: string, opts: OpenOp
 /** Strips compression and archive layers until raw BTF remains; records each layer in `containers`. */
 export async function unwrap(bytes: Uint8Array, file: string, containers: string[]): Promise<Uint8Array> {
   for (let depth = 0; depth <= MAX_NESTING; depth++) {
-    if (bytes.length >= 2 && (bytes[0] === 0x9f && bytes[1] === 0xeb || bytes[0] === 0xeb && bytes[1] === 0x9f)) {
+    if (isRawBtf(bytes)) {
       containers.push('raw');
       return bytes;
     }
     if (isXz(bytes)) {
       containers.push('xz');
-      bytes = await xzDecompress(bytes, file);
-    } else if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      bytes = await decompressing(() => xzDecompress(bytes, file));
+    } else if (isGzip(bytes)) {
       containers.push('gzip');
-      bytes = gunzip(bytes, file);
-    } else if (bytes.length >= 4 && bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd) {
+      bytes = await decompressing(() => gunzip(bytes, file));
+    } else if (isZstd(bytes)) {
       throw new BtfError('zstd-compressed input is not supported yet; decompress it first: zstd -d FILE', file, 0);
     } else if (isTar(bytes)) {
       const member = pickTarMember(bytes, file);
-      containers.push(`tar:${member.name}`);
+      containers.push(`tar:${clip(member.name)}`);
       bytes = member.data;
     } else if (isElf(bytes)) {
       const elf = new ElfFile(bytes, file);
@@ -84,52 +186,138 @@ export async function unwrap(bytes: Uint8Array, file: string, containers: string
       containers.push('elf:.BTF');
       return elf.data(sec);
     } else {
-      const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-      throw new BtfError(`not BTF, ELF, xz, gzip or tar data (starts with ${head || 'nothing: the file is empty'})`, file, 0);
+      throw new BtfError(btfMagicProblem(bytes)!, file, 0);
     }
   }
   throw new BtfError(`more than ${MAX_NESTING} nested containers: refusing`, file);
+}
+
+function isRawBtf(b: Uint8Array): boolean {
+  return b.length >= 2 && (b[0] === 0x9f && b[1] === 0xeb || b[0] === 0xeb && b[1] === 0x9f);
+}
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+function isZstd(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd;
+}
+
+// ---- at most one decompression per core at a time (a decompression bomb costs up to the decompressed cap)
+
+let decompressionSlots = Math.max(1, os.cpus().length);
+let decompressionsRunning = 0;
+const decompressionQueue: (() => void)[] = [];
+
+/**
+ * How many decompressions may run at once in this thread (default: the number of cores). `check` gives each of
+ * its worker threads 1, so that a run holds at most one decompressed archive per core in memory.
+ */
+export function setDecompressionConcurrency(n: number): void {
+  decompressionSlots = Math.max(1, Math.floor(n));
+}
+
+async function decompressing<T>(fn: () => Promise<T>): Promise<T> {
+  if (decompressionsRunning >= decompressionSlots) await new Promise<void>((r) => decompressionQueue.push(r));
+  decompressionsRunning++;
+  try {
+    return await fn();
+  } finally {
+    decompressionsRunning--;
+    decompressionQueue.shift()?.();
+  }
 }
 
 function isXz(b: Uint8Array): boolean {
   return b.length >= 6 && b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0;
 }
 
-function gunzip(bytes: Uint8Array, file: string): Uint8Array {
-  try {
-    return zlib.gunzipSync(bytes, { maxOutputLength: MAX_PAYLOAD });
-  } catch (e) {
-    throw new BtfError(`gzip data is corrupt or too large: ${(e as Error).message}`, file);
+/**
+ * Collects decompressed output within the cap, and checks its first bytes as soon as there are enough: a
+ * decompression bomb of zeros is refused after 512 bytes, not after the cap (what is inside must be BTF, ELF or tar).
+ */
+class Sink {
+  private readonly chunks: Uint8Array[] = [];
+  total = 0;
+  private checked = false;
+  constructor(private readonly layer: string, private readonly file: string) {}
+
+  /** Adds a chunk; throws a BtfError when over the cap or when the head is not a container corelens reads. */
+  add(c: Uint8Array): void {
+    this.total += c.length;
+    if (this.total > maxPayload()) throw new BtfError(expandsBeyondMessage(`${this.layer} data`), this.file);
+    this.chunks.push(c);
+    if (!this.checked && this.total >= HEAD_BYTES) this.check();
   }
+
+  finish(): Uint8Array {
+    const all = Buffer.concat(this.chunks, this.total);
+    if (!this.checked) this.check(all);
+    return all;
+  }
+
+  private check(head = Buffer.concat(this.chunks, this.total)): void {
+    this.checked = true;
+    const problem = btfMagicProblem(head.subarray(0, HEAD_BYTES));
+    if (problem) throw new BtfError(`${this.layer} data does not hold BTF: ${problem}`, this.file);
+  }
+}
+
+/** gzip through zlib's stream (not gunzipSync): the output is checked and capped while it is produced. */
+function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const z = zlib.createGunzip();
+    const sink = new Sink('gzip', file);
+    let failed = false;
+    z.on('data', (c: Buffer) => {
+      if (failed) return;
+      try {
+        sink.add(c);
+      } catch (e) {
+        failed = true;
+        z.destroy();
+        reject(e);
+      }
+    });
+    z.on('error', (e) => { if (!failed) { failed = true; reject(new BtfError(`gzip data is corrupt: ${e.message}`, file)); } });
+    z.on('end', () => {
+      if (failed) return;
+      try { resolve(sink.finish()); } catch (e) { reject(e); }
+    });
+    z.end(bytes);
+  });
 }
 
 type XzModule = { XzReadableStream: new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };
 let xzModule: XzModule | undefined;
 
 async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array> {
-  if (hasNativeXz()) return nativeXz(bytes, file);
+  if (hasNativeXz()) {
+    // A long-lived xz per thread when the archive declares its size (every real one does): no fork per archive.
+    const pooled = decompressWithXzPool(bytes, file, maxPayload(), () => new BtfError(expandsBeyondMessage('xz data'), file), (head) => {
+      const problem = btfMagicProblem(head);
+      return problem ? new BtfError(`xz data does not hold BTF: ${problem}`, file) : undefined;
+    });
+    return pooled ?? nativeXz(bytes, file);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   xzModule ??= require('xz-decompress') as XzModule;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const sink = new Sink('xz', file);
+  const input = new Blob([bytes]).stream() as ReadableStream<Uint8Array>;
+  const reader = new xzModule.XzReadableStream(input).getReader();
   try {
-    const input = new Blob([bytes]).stream() as ReadableStream<Uint8Array>;
-    const reader = new xzModule.XzReadableStream(input).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      total += value.length;
-      if (total > MAX_PAYLOAD) {
-        await reader.cancel();
-        throw new BtfError(`xz data expands beyond ${MAX_PAYLOAD} bytes: refusing`, file);
-      }
-      chunks.push(value);
+      sink.add(value);
     }
   } catch (e) {
+    await reader.cancel().catch(() => undefined);
     if (e instanceof BtfError) throw e;
     throw new BtfError(`xz data is corrupt or truncated: ${e instanceof Error ? e.message : String(e)}`, file);
   }
-  return Buffer.concat(chunks, total);
+  return sink.finish();
 }
 
 let nativeXzAvailable: boolean | undefined;
@@ -141,25 +329,32 @@ function hasNativeXz(): boolean {
   return nativeXzAvailable;
 }
 
-/** `xz -dc` on bytes, bounded like the WebAssembly path; errors are BtfErrors naming the file. */
+/** `xz -dc` on bytes, bounded and checked like the WebAssembly path; errors are BtfErrors naming the file. */
 function nativeXz(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const sink = new Sink('xz', file);
+    let failed = false;
     let err = '';
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      child.kill();
+      reject(e);
+    };
     child.stdout.on('data', (c: Buffer) => {
-      total += c.length;
-      if (total > MAX_PAYLOAD) {
-        child.kill();
-        reject(new BtfError(`xz data expands beyond ${MAX_PAYLOAD} bytes: refusing`, file));
-      } else chunks.push(c);
+      if (failed) return;
+      try { sink.add(c); } catch (e) { fail(e); }
     });
-    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-    child.on('error', (e) => reject(new BtfError(`xz: ${e.message}`, file)));
+    child.stderr.on('data', (c: Buffer) => { if (err.length < 4096) err += c.toString(); });
+    child.on('error', (e) => fail(new BtfError(`xz: ${e.message}`, file)));
     child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(chunks, total));
-      else reject(new BtfError(`xz data is corrupt or truncated: ${err.trim().replace(/^xz: \(stdin\): /, '') || `xz exited with ${code}`}`, file));
+      if (failed) return;
+      if (code !== 0) {
+        fail(new BtfError(`xz data is corrupt or truncated: ${clip(err.trim().replace(/^xz: \(stdin\): /, '')) || `xz exited with ${code}`}`, file));
+        return;
+      }
+      try { resolve(sink.finish()); } catch (e) { fail(e); }
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(bytes);
@@ -174,6 +369,8 @@ export interface TarMember {
   name: string;
   data: Uint8Array;
 }
+
+const MAX_TAR_NAME = 4096;
 
 /** Regular files of a tar archive (ustar/GNU), as views into `bytes`. */
 export function tarMembers(bytes: Uint8Array, file: string): TarMember[] {
@@ -196,7 +393,11 @@ export function tarMembers(bytes: Uint8Array, file: string): TarMember[] {
     const prefix = field(345, 155);
     const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
     longName = undefined;
-    if (type === 'L') longName = Buffer.from(bytes.subarray(dataStart, dataStart + size)).toString('utf8').replace(/\0+$/, '');
+    if (type === 'L') {
+      // GNU long names are paths (PATH_MAX is 4096): a 200 MB one is an attack on whoever prints it
+      if (size > MAX_TAR_NAME) throw new BtfError(`tar long-name record of ${formatSize(size)} at byte ${p}: names longer than ${MAX_TAR_NAME} bytes are refused`, file, p);
+      longName = Buffer.from(bytes.subarray(dataStart, dataStart + size)).toString('utf8').replace(/\0+$/, '');
+    }
     else if (type === '0' || type === '\0') out.push({ name, data: bytes.subarray(dataStart, dataStart + size) });
     p = dataStart + Math.ceil(size / 512) * 512;
   }
@@ -209,18 +410,9 @@ function pickTarMember(bytes: Uint8Array, file: string): TarMember {
   const pick = btf[0] ?? members[0];
   if (!pick) throw new BtfError('tar archive holds no regular file', file);
   if (btf.length > 1) {
-    throw new BtfError(`tar archive holds ${btf.length} .btf files (${btf.map((m) => m.name).join(', ')}); extract the one you want`, file);
+    const names = btf.slice(0, 5).map((m) => clip(m.name, 100)).join(', ') + (btf.length > 5 ? ', ...' : '');
+    throw new BtfError(`tar archive holds ${btf.length} .btf files (${names}); extract the one you want`, file);
   }
   return pick;
 }
 
-/** Readable text for a failed file read (missing file, permission, directory...). */
-export function describeFsError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err?.code) {
-    case 'ENOENT': return 'file not found';
-    case 'EACCES': case 'EPERM': return 'permission denied (try running as a user who can read it)';
-    case 'EISDIR': return 'is a directory, not a BTF file';
-    default: return `cannot read: ${err?.message ?? String(e)}`;
-  }
-}

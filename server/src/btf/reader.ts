@@ -43,7 +43,29 @@ const LONG_NAMES = new Set([
 const VOID: BtfType = Object.freeze({ id: 0, name: '', kind: Kind.Void });
 const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Bytes after the 12-byte common header, by kind: a fixed part plus one entry per vlen (table, not switch: hot loop). */
+interface RecordSizes {
+  /** Bytes after the 12-byte common header: a fixed part plus one entry per vlen; fixed -1 marks an unknown kind. */
+  readonly fixed: Int32Array;
+  readonly perVlen: Int32Array;
+  /** The same in 4-byte words, packed for the scan loop: (3 + fixed/4) | (perVlen/4) << 16, or -1 (aligned only). */
+  readonly packedWords: Int32Array;
+  /** Every size a multiple of 4, so records stay word-aligned and the scan can read words. */
+  readonly aligned: boolean;
+}
+
+function recordSizes(fixed: Int32Array, perVlen: Int32Array): RecordSizes {
+  const packedWords = new Int32Array(128).fill(-1);
+  let aligned = true;
+  for (let k = 0; k < 128; k++) {
+    if (fixed[k]! < 0) continue;
+    if (fixed[k]! % 4 || perVlen[k]! % 4) aligned = false;
+    // Sizes come from a u8 layout table at most, so both fields fit their 16 bits.
+    packedWords[k] = (3 + (fixed[k]! >> 2)) | ((perVlen[k]! >> 2) << 16);
+  }
+  return { fixed, perVlen, packedWords, aligned };
+}
+
+/** Record sizes of the kinds this reader knows (table, not switch: the scan is the hot loop of every open). */
 const RECORD_SIZES = (() => {
   const fixed = new Int32Array(128).fill(-1);
   const perVlen = new Int32Array(128);
@@ -53,9 +75,95 @@ const RECORD_SIZES = (() => {
   set([Kind.Array], 12, 0);
   set([Kind.Struct, Kind.Union, Kind.Datasec, Kind.Enum64], 0, 12);
   set([Kind.Enum, Kind.FuncProto], 0, 8);
-  return { fixed, perVlen };
+  return recordSizes(fixed, perVlen);
 })();
 const utf8 = new TextDecoder('utf-8');
+
+/** Records walked so far: where the type section lies, where the walk stopped, and the tables it filled. */
+interface ScanState {
+  readonly start: number;
+  readonly end: number;
+  readonly mask: number;
+  pos: number;
+  n: number;
+  readonly out: Uint32Array;
+  readonly kinds: Uint8Array;
+}
+
+/**
+ * The hot loop of every open (100k+ records): one word load and one table load per record, in word units and int32
+ * arithmetic (no float conversions on the chain from one record to the next). Walks from word `w` while whole
+ * records lie below word `endW`; stops early at anything odd (an unknown kind, a record running past `endW`), which
+ * the caller's checks then explain. Returns the byte position reached and the record count.
+ */
+function scanWords(w32: Int32Array, packed: Int32Array, mask: number, w: number, endW: number, out: Uint32Array,
+  kinds: Uint8Array, n: number): [number, number] {
+  while (endW - w >= 3) {
+    const info = w32[w + 1]!;
+    const kind = (info >> 24) & mask;
+    const e = packed[kind]!;
+    if (e < 0) break;
+    const next = (w + (e & 0xffff) + Math.imul(e >> 16, info & 0xffff)) | 0;
+    if (next > endW) break;
+    kinds[n] = kind;
+    out[n++] = w << 2;
+    w = next;
+  }
+  return [w << 2, n];
+}
+
+/**
+ * Parses raw BTF while its bytes arrive: feed() walks the records that have fully arrived, so each piece of the
+ * type section is walked while it is still in the CPU cache from being read (a 5 MB kernel BTF is larger than the
+ * cache: walking it after the whole read costs about twice as much). finish() then does everything Btf.parse does
+ * (every check, in the same order, with the same errors) and continues the walk where feed() stopped. feed()
+ * never throws: whatever looks odd is left for finish() to report.
+ */
+export class BtfScan {
+  private state?: ScanState;
+  private stopped = false;
+
+  /** `bytes`: the whole buffer the data is being read into (its final size). */
+  constructor(readonly bytes: Uint8Array, readonly file: string, private readonly opts: BtfParseOptions = {}) {}
+
+  /** Walks whatever whole records lie in bytes[0, filled). */
+  feed(filled: number): void {
+    if (this.stopped) return;
+    const b = this.bytes;
+    let st = this.state;
+    if (!st) {
+      if (filled < 32 && filled < b.length) return;
+      const u32 = (p: number) => (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+      // Only the common case is walked early: native-order (little-endian host), aligned, sane header.
+      const hdrLen = u32(4);
+      const plain = HOST_LE && b.byteOffset % 4 === 0 && b.length >= MIN_HEADER && b[0] === 0x9f && b[1] === 0xeb
+        && hdrLen >= MIN_HEADER && hdrLen <= Math.min(filled, b.length) && hdrLen % 4 === 0;
+      const typeOff = plain ? u32(8) : 0;
+      const typeLen = plain ? u32(12) : 0;
+      const start = hdrLen + typeOff;
+      const maxRecords = Math.floor(typeLen / 12) + 1;
+      if (!plain || typeOff % 4 !== 0 || start + typeLen > b.length || maxRecords > MAX_TYPES) {
+        this.stopped = true;
+        return;
+      }
+      st = this.state = {
+        start, end: start + typeLen, mask: hdrLen >= 32 && u32(28) > 0 ? 0x7f : 0x1f, pos: start, n: 0,
+        out: new Uint32Array(Buffer.allocUnsafeSlow(maxRecords * 4).buffer, 0, maxRecords),
+        kinds: new Uint8Array(Buffer.allocUnsafeSlow(maxRecords).buffer, 0, maxRecords),
+      };
+    }
+    const w32 = new Int32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
+    const limit = Math.min(st.end, filled);
+    [st.pos, st.n] = scanWords(w32, RECORD_SIZES.packedWords, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n);
+    // Stopped short of what has arrived: an unknown kind or an overrun. finish() takes it from here.
+    if (st.pos < st.end && limit - st.pos >= 12 && limit === st.end) this.stopped = true;
+  }
+
+  /** Every byte has arrived: the Btf, exactly as Btf.parse(bytes) would make it (or its BtfError). */
+  finish(): Btf {
+    return Btf.parseScanned(this.bytes, this.file, this.opts, this.state);
+  }
+}
 
 /** One BTF blob (base or split), read lazily from its bytes. */
 export class Btf {
@@ -87,6 +195,7 @@ export class Btf {
     readonly bytes: Uint8Array,
     readonly file: string,
     readonly base: Btf | undefined,
+    scan?: ScanState,
   ) {
     if (bytes.length < MIN_HEADER) {
       throw new BtfError(`too short to be BTF: ${bytes.length} bytes, a header needs ${MIN_HEADER}`, file, 0);
@@ -106,12 +215,17 @@ export class Btf {
     this.strStart = this.header.hdrLen + this.header.strOff;
     this.checkStrings();
     this.unknownKinds = this.parseLayout();
-    [this.offsets, this.kinds] = this.scanTypes();
+    [this.offsets, this.kinds] = this.scanTypes(scan);
   }
 
   /** Parses raw BTF bytes; throws BtfError on malformed input. */
   static parse(bytes: Uint8Array, file: string, opts: BtfParseOptions = {}): Btf {
     return new Btf(bytes, file, opts.base);
+  }
+
+  /** Btf.parse, continuing the record scan a BtfScan did while the bytes arrived (see BtfScan). */
+  static parseScanned(bytes: Uint8Array, file: string, opts: BtfParseOptions, scan: ScanState | undefined): Btf {
+    return new Btf(bytes, file, opts.base, scan);
   }
 
   /** Number of type ids, counting void and (for split BTF) every base type: valid ids are 0..typeCount-1. */
@@ -196,23 +310,38 @@ export class Btf {
     return m;
   }
 
-  /** Walks the type section once, recording where each record starts and checking that each fits. */
-  private scanTypes(): [Uint32Array, Uint8Array] {
+  /**
+   * Walks the type section once, recording where each record starts and checking that each fits. `scan`: records
+   * already walked while the bytes arrived (same header, same rules), continued from where it stopped.
+   */
+  private scanTypes(scan?: ScanState): [Uint32Array, Uint8Array] {
     const { header: h, file } = this;
-    let pos = h.hdrLen + h.typeOff;
-    const end = pos + h.typeLen;
+    const start = h.hdrLen + h.typeOff;
+    const end = start + h.typeLen;
     const maxRecords = Math.floor(h.typeLen / 12) + 1;
     // Checked before allocating: the offset table is the one allocation that grows with the input.
     if (maxRecords > MAX_TYPES) throw new BtfError(`type section of ${h.typeLen} bytes: more than ${MAX_TYPES} types, refusing`, file, 12);
-    const out = new Uint32Array(maxRecords);
-    const kinds = new Uint8Array(maxRecords);
-    const words = this.words;
-    const { fixed, perVlen } = this.recordSizes();
+    const sizes = this.recordSizes();
     const mask = this.kindMask;
-    let n = 0;
+    const words = this.words;
+    const resume = scan && scan.start === start && scan.end === end && scan.mask === mask && scan.out.length >= maxRecords;
+    // Uninitialised memory (no zero-fill of a table sized for the worst case): only slots below n are ever read.
+    const out = resume ? scan.out : new Uint32Array(Buffer.allocUnsafeSlow(maxRecords * 4).buffer, 0, maxRecords);
+    const kinds = resume ? scan.kinds : new Uint8Array(Buffer.allocUnsafeSlow(maxRecords).buffer, 0, maxRecords);
+    let pos = resume ? scan.pos : start;
+    let n = resume ? scan.n : 0;
+    if (words && start % 4 === 0 && sizes.aligned) {
+      // The hot loop of every open (100k+ records): one word load and one table load per record, in word units and
+      // int32 arithmetic (no float conversions on the chain from one record to the next). Anything odd (a cut-off
+      // record, an unknown kind, a record running past the end) leaves it; the checks below say what.
+      const packed = sizes.packedWords;
+      const w32 = new Int32Array(words.buffer, words.byteOffset, words.length);
+      [pos, n] = scanWords(w32, packed, mask, pos >> 2, end >> 2, out, kinds, n);
+    }
+    const { fixed, perVlen } = sizes;
     while (pos < end) {
       if (end - pos < 12) throw new BtfError(`type record #${this.startId + n} is cut off (${end - pos} bytes left)`, file, pos);
-      const info = words ? words[(pos + 4) >>> 2]! : this.view.getUint32(pos + 4, this.littleEndian);
+      const info = this.view.getUint32(pos + 4, this.littleEndian);
       const kind = (info >>> 24) & mask;
       const f = fixed[kind]!;
       if (f < 0) {
@@ -228,8 +357,8 @@ export class Btf {
     return [out.subarray(0, n), kinds.subarray(0, n)];
   }
 
-  /** Record tail sizes by kind (fixed part, bytes per vlen entry); -1 marks kinds this file cannot contain. */
-  private recordSizes(): { fixed: Int32Array; perVlen: Int32Array } {
+  /** Record sizes by kind for this file (its layout section may describe kinds this reader does not know). */
+  private recordSizes(): RecordSizes {
     if (!this.unknownKinds) return RECORD_SIZES;
     const fixed = RECORD_SIZES.fixed.slice();
     const perVlen = RECORD_SIZES.perVlen.slice();
@@ -237,7 +366,7 @@ export class Btf {
       fixed[k] = info;
       perVlen[k] = elem;
     }
-    return { fixed, perVlen };
+    return recordSizes(fixed, perVlen);
   }
 
   // ---- strings -------------------------------------------------------------------------------------------
@@ -495,7 +624,7 @@ export class Btf {
       const b = this.base.findByName(name, kind);
       if (b) return b;
     }
-    const ids = this.ownIdsWithEssentialName(essentialName(name), name, kind);
+    const ids = this.ownIdsWithEssentialName(essentialName(name), name, kind, true);
     return ids[0] ?? 0;
   }
 
@@ -506,21 +635,31 @@ export class Btf {
 
   /**
    * Ids (of this blob, ascending) for several essential names in ONE pass over the records, without building the
-   * name index: what a one-shot job (slicing a target for a few root types) needs, at a fraction of the index's cost.
+   * name index: what a one-shot job (slicing a target, relocating an object) needs, at a fraction of the index's
+   * cost. With `kinds`, only types of those kinds (kinds >= 32 cannot be filtered: then every kind is kept).
    */
-  idsWithEssentialNames(names: Iterable<string>): Map<string, number[]> {
+  idsWithEssentialNames(names: Iterable<string>, kinds?: Iterable<number>): Map<string, number[]> {
     const out = new Map<string, number[]>();
     const wants = [...new Set(names)].map((name) => ({ name, bytes: Buffer.from(name, 'utf8') })).filter((w) => w.bytes.length > 0);
     for (const w of wants) out.set(w.name, []);
+    // Optional kind filter: a record of another kind is skipped with one byte load, its name never touched.
+    let kindMask = -1;
+    if (kinds) {
+      kindMask = 0;
+      for (const k of kinds) kindMask |= k >= 0 && k < 32 ? 1 << k : -1;
+    }
     if (this.index) {
-      for (const w of wants) out.set(w.name, this.ownIdsWithEssentialName(w.name));
+      for (const w of wants) {
+        out.set(w.name, this.ownIdsWithEssentialName(w.name).filter((id) => kindWanted(kindMask, this.kind(id))));
+      }
       return out;
     }
     const byFirst: (typeof wants)[] = new Array(256);
     for (const w of wants) (byFirst[w.bytes[0]!] ??= []).push(w);
-    const { bytes, offsets, startStrOff, strStart } = this;
+    const { bytes, offsets, startStrOff, strStart, kinds: ownKinds } = this;
     const ownStrEnd = startStrOff + this.header.strLen;
     for (let i = 0; i < offsets.length; i++) {
+      if (!kindWanted(kindMask, ownKinds[i]!)) continue;
       const nameOff = this.u32(offsets[i]!);
       if (nameOff === 0) continue;
       let p: number;
@@ -538,7 +677,8 @@ export class Btf {
     return out;
   }
 
-  private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number): number[] {
+  /** Ids in ascending order; with `firstOnly`, the scan stops at the first match (as btf__find_by_name_kind does). */
+  private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number, firstOnly = false): number[] {
     const want = Buffer.from(essential, 'utf8');
     if (!this.index && ++this.lookups > 4) this.index = buildNameIndex(this);
     const out: number[] = [];
@@ -567,6 +707,7 @@ export class Btf {
         if (bytes[p] !== first || bytes[p + want.length - 1] !== last) continue;
       }
       this.pushIfNameMatches(out, this.startId + i, want, exact);
+      if (firstOnly && out.length > 0) break;
     }
     return out;
   }
@@ -578,6 +719,11 @@ export class Btf {
     if (exact !== undefined && this.name(id) !== exact) return;
     out.push(id);
   }
+}
+
+/** Whether kind `k` passes a kind mask (-1: every kind; kinds beyond 31 pass only that). */
+function kindWanted(mask: number, k: number): boolean {
+  return mask === -1 || (k < 32 && (mask & (1 << k)) !== 0);
 }
 
 interface NameIndex {

@@ -5,16 +5,22 @@
 // covered names is served from the cache; one that adds a root type re-reads each archive once, and the new entry
 // covers the old names plus the new ones (entries only grow), so later edits are served again.
 // Entries are written to a temporary file and renamed: concurrent runs (CI shards, two workers) never see a torn one.
+// Each entry carries a SHA-256 of its contents: a corrupt entry (disk error, a partial copy of a cache directory) is
+// a miss, and the fresh read replaces it, instead of a good archive being reported unreadable on every run.
+// Failures are cached like successes, under the same key: a file that is not BTF is not re-read on every warm run
+// (I/O errors such as "permission denied" are not cached: they can change without the file changing).
 
 import * as crypto from 'crypto';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { InputError, limitBytes, readInput } from '../util/files';
 import { Slice } from './slice';
 
 /** Bump when the slice rules or the entry format change: old entries are then simply not found. */
-const FORMAT = 'check-v1';
-const MAGIC = Buffer.from('CLSLICE1');
+const FORMAT = 'check-v2';
+const MAGIC = Buffer.from('CLSLICE2');
+const HEADER = 8 + 4 + 32; // magic, meta length, SHA-256 of everything after the header
 
 /** Where the cache lives by default: `$XDG_CACHE_HOME/corelens` (or `~/.cache/corelens`). */
 export function defaultCacheDir(): string {
@@ -32,6 +38,19 @@ export interface FileStamp {
 export interface CacheEntry extends Slice {
   readonly stamp: FileStamp;
   readonly names: readonly string[];
+  /** The arch the full BTF's `struct pt_regs` says (absent: none, or an entry written before arches were kept). */
+  readonly arch?: string;
+}
+
+/** A cached failure: this file version could not be read as BTF, and why (the message reported). */
+export interface CachedFailure {
+  readonly stamp: FileStamp;
+  readonly error: string;
+}
+
+/** What a failure depends on besides the file itself: the size caps in force when it was found. */
+function failureContext(): string {
+  return `btf=${limitBytes('btf')};decompressed=${limitBytes('decompressed')}`;
 }
 
 /** Stats a file into a stamp; throws the fs error (ENOENT...) for the caller to report. */
@@ -52,29 +71,39 @@ export class SliceCache {
     return path.join(this.dir, h.slice(0, 2), `${h}.slice`);
   }
 
-  /** The entry for this exact file version, or undefined (missing, stale, unreadable or corrupt: all misses). */
-  async get(stamp: FileStamp): Promise<CacheEntry | undefined> {
+  /**
+   * The entry for this exact file version, or undefined (missing, stale, unreadable or corrupt: all misses; the
+   * caller's put replaces a corrupt one). A cached failure is returned as such.
+   */
+  async get(stamp: FileStamp): Promise<CacheEntry | CachedFailure | undefined> {
     let buf: Buffer;
     try {
-      buf = await fs.readFile(this.fileFor(stamp.path));
+      const bytes = await readInput(this.fileFor(stamp.path), 'cache');
+      buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch {
       return undefined;
     }
     try {
-      if (buf.length < 16 || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
+      if (buf.length < HEADER || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
+      const sum = crypto.createHash('sha256').update(buf.subarray(HEADER)).digest();
+      if (!sum.equals(buf.subarray(12, HEADER))) return undefined;
       const metaLen = buf.readUInt32LE(8);
-      const meta = JSON.parse(buf.subarray(12, 12 + metaLen).toString('utf8')) as { stamp: FileStamp; names: string[]; count: number };
+      const meta = JSON.parse(buf.subarray(HEADER, HEADER + metaLen).toString('utf8')) as
+        { stamp: FileStamp; names?: string[]; count?: number; error?: string; context?: string; arch?: string };
       const s = meta.stamp;
       if (s.path !== stamp.path || s.size !== stamp.size || s.mtimeMs !== stamp.mtimeMs) return undefined;
-      let off = 12 + metaLen;
+      if (typeof meta.error === 'string') return meta.context === failureContext() ? { stamp: s, error: meta.error } : undefined;
+      const count = meta.count ?? 0;
+      let off = HEADER + metaLen;
       off = (off + 3) & ~3;
-      const ids = new Uint32Array(meta.count);
-      for (let i = 0; i < meta.count; i++) ids[i] = buf.readUInt32LE(off + 4 * i);
-      off += 4 * meta.count;
+      if (!Array.isArray(meta.names) || off + 4 * count > buf.length) return undefined;
+      const ids = new Uint32Array(count);
+      for (let i = 0; i < count; i++) ids[i] = buf.readUInt32LE(off + 4 * i);
+      off += 4 * count;
       // A copy, so the BTF is 4-byte aligned for the reader's fast word view.
       const bytes = new Uint8Array(buf.length - off);
       bytes.set(buf.subarray(off));
-      return { stamp: s, names: meta.names, ids, bytes };
+      return { stamp: s, names: meta.names, ids, bytes, ...(typeof meta.arch === 'string' ? { arch: meta.arch } : {}) };
     } catch {
       return undefined;
     }
@@ -82,18 +111,29 @@ export class SliceCache {
 
   /** Stores an entry (atomically); failures to write are returned, never thrown: a cache must not fail a check. */
   async put(entry: CacheEntry): Promise<string | undefined> {
-    const file = this.fileFor(entry.stamp.path);
-    const meta = Buffer.from(JSON.stringify({ stamp: entry.stamp, names: entry.names, count: entry.ids.length }), 'utf8');
-    const head = Buffer.alloc(12);
-    MAGIC.copy(head, 0);
-    head.writeUInt32LE(meta.length, 8);
-    const pad = Buffer.alloc(((12 + meta.length + 3) & ~3) - (12 + meta.length));
     const ids = Buffer.alloc(4 * entry.ids.length);
     entry.ids.forEach((v, i) => ids.writeUInt32LE(v, 4 * i));
+    return this.write(entry.stamp, { stamp: entry.stamp, names: entry.names, count: entry.ids.length, ...(entry.arch ? { arch: entry.arch } : {}) }, [ids, entry.bytes]);
+  }
+
+  /** Remembers that this file version is not readable BTF (same key as a success). */
+  async putFailure(stamp: FileStamp, error: string): Promise<string | undefined> {
+    return this.write(stamp, { stamp, error, context: failureContext() }, []);
+  }
+
+  private async write(stamp: FileStamp, metaObj: object, body: Uint8Array[]): Promise<string | undefined> {
+    const file = this.fileFor(stamp.path);
+    const meta = Buffer.from(JSON.stringify(metaObj), 'utf8');
+    const pad = Buffer.alloc(((HEADER + meta.length + 3) & ~3) - (HEADER + meta.length));
+    const rest = Buffer.concat([meta, pad, ...body]);
+    const head = Buffer.alloc(HEADER);
+    MAGIC.copy(head, 0);
+    head.writeUInt32LE(meta.length, 8);
+    crypto.createHash('sha256').update(rest).digest().copy(head, 12);
     const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(tmp, Buffer.concat([head, meta, pad, ids, entry.bytes]));
+      await fs.writeFile(tmp, Buffer.concat([head, rest]));
       await fs.rename(tmp, file);
       return undefined;
     } catch (e) {
@@ -101,4 +141,9 @@ export class SliceCache {
       return `cache ${this.dir}: cannot write: ${(e as Error).message}`;
     }
   }
+}
+
+/** Whether an error reading a target depends only on the file's contents (then it may be cached with its stamp). */
+export function cacheableFailure(e: unknown): boolean {
+  return !(e as { transient?: boolean })?.transient && !(e instanceof InputError && e.transient);
 }

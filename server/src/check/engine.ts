@@ -7,11 +7,14 @@ import { BpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { ReloKind, isExistenceKind } from '../core/kinds';
 import { relocateObject } from '../core/object';
+import { FailureKind, ScalarDeref, factNames, factsFromBtf, objectVerdicts } from '../verdict/index';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites } from '../features/evaluate';
+import { archFromBtf } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
-import { SliceCache, stampOf } from './cache';
+import { describeFsError } from '../util/files';
+import { SliceCache, cacheableFailure, stampOf } from './cache';
 import { rootNames, sliceBtf } from './slice';
 
 /** A .bpf.c after analysis: what workers need to relocate its sites (plain data, cheap to post to a worker). */
@@ -23,14 +26,11 @@ export interface SourcePayload {
   readonly sites: readonly LiveSite[];
 }
 
-/** A compiled object, with the analysed source beside it when there is one (for guards). */
+/** A compiled object; its verdicts come from the bytecode, the source beside it only places findings. */
 export interface ObjectPayload {
   readonly kind: 'object';
   readonly file: string;
   readonly object: Uint8Array;
-  readonly source?: SourcePayload;
-  /** Per .BTF.ext record: indices of the source sites it was compiled from (same line, kind and access). */
-  readonly recordSites?: readonly (readonly number[])[];
 }
 
 export type ProgramPayload = SourcePayload | ObjectPayload;
@@ -51,7 +51,10 @@ export interface LiteSite {
   readonly fs?: number;
 }
 
-/** A .BTF.ext record's result on one target: the outcome after patching, and whether the source says it runs. */
+/**
+ * A .BTF.ext record's result on one target: the outcome after patching, and whether its instruction runs (from the
+ * load verdicts: 1 reached, 0 dead code, 2 not applicable or unknown).
+ */
 export interface LiteRecord {
   readonly o: RelocationStatus;
   readonly s: RelocationStatus;
@@ -62,9 +65,32 @@ export interface LiteRecord {
   readonly runs: 0 | 1 | 2;
 }
 
+/** A program's load verdict on one target, compact (what crosses from a worker). */
+export interface LiteVerdict {
+  readonly loads: boolean;
+  readonly kind?: FailureKind;
+  readonly insn?: number;
+  readonly relocation?: number;
+  readonly reg?: number;
+  readonly errno?: number;
+  readonly reason?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** Every reachable read through a plain number. */
+  readonly derefs?: readonly ScalarDeref[];
+}
+
 export type TargetReport =
-  | { readonly index: number; readonly name: string; readonly ok: true; readonly sites?: LiteSite[]; readonly records?: LiteRecord[];
-    readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string }
+  | { readonly index: number; readonly name: string; readonly ok: true; readonly sites?: LiteSite[];
+    /**
+     * A .o's records that do not simply resolve, by record index (sparse: most records of a large object resolve,
+     * and every report crosses from a worker to the main thread, so only the interesting ones are sent).
+     */
+    readonly records?: ReadonlyMap<number, LiteRecord>;
+    readonly programs?: LiteVerdict[]; readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string;
+    /** The arch the target's BTF says (its pt_regs), when known: a target whose spec said none may need another analysis. */
+    readonly arch?: string }
   | { readonly index: number; readonly name: string; readonly ok: false; readonly file: string; readonly error: string; readonly archiveRead: boolean };
 
 /** A payload parsed once per worker. */
@@ -72,7 +98,6 @@ export interface PreparedProgram {
   readonly payload: ProgramPayload;
   readonly localBtf?: Btf;
   readonly obj?: BpfObject;
-  readonly srcBtf?: Btf;
   /** Root type names the target slice must cover. */
   readonly names: readonly string[];
 }
@@ -85,10 +110,9 @@ export function prepareProgram(payload: ProgramPayload): PreparedProgram {
     return { payload, localBtf, names: siteRoots(localBtf, payload.sites) };
   }
   const obj = parseBpfObject(payload.object, payload.file);
-  const srcBtf = payload.source ? Btf.parse(payload.source.localBtf, payload.source.file) : undefined;
-  const names = new Set(rootNames(obj.btf, obj.ext?.coreRelos ?? []));
-  if (srcBtf && payload.source) for (const n of siteRoots(srcBtf, payload.source.sites)) names.add(n);
-  return { payload, obj, srcBtf, names: [...names].sort() };
+  // The slice also covers the kernel symbols the verdicts ask about (do the __ksym externs exist, the syscall wrapper).
+  const names = new Set([...rootNames(obj.btf, obj.ext?.coreRelos ?? []), ...factNames(obj)]);
+  return { payload, obj, names: [...names].sort() };
 }
 
 export interface EngineOptions {
@@ -113,25 +137,28 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
           ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}),
         };
       });
-      return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+      return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
+        ...(loaded.arch ? { arch: loaded.arch } : {}) };
     }
     const relos = relocateObject(prog.obj!, [target]);
-    // What the source's guards say, per record; relocated on this target with the source's own local types.
-    const src = prog.payload.source;
-    const runsBySite = src && prog.srcBtf
-      ? evaluateSites(prog.srcBtf, src.sites, [target]).map((ev) => ev.targets.get(spec.name)!.runs)
-      : undefined;
-    const records = relos.map((r, i): LiteRecord => {
+    // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
+    // verifier walks it (verdict/), with what libbpf would find on that kernel (ksyms, syscall wrapper).
+    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }]);
+    const records = new Map<number, LiteRecord>();
+    relos.forEach((r, i) => {
       const res = r.targets.get(spec.name)!;
-      let runs: 0 | 1 | 2 = 2;
-      const matches = (prog.payload as ObjectPayload).recordSites?.[i] ?? [];
-      if (runsBySite && matches.length) {
-        const states = matches.map((j) => runsBySite[j]);
-        runs = states.some((x) => x === true) ? 1 : states.every((x) => x === false) ? 0 : 2;
-      }
-      return { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs };
+      if (res.outcome === 'ok') return;
+      const reach = v.reach.get(spec.name)![i];
+      const runs: 0 | 1 | 2 = reach === 'reachable' ? 1 : reach === 'dead' ? 0 : 2;
+      records.set(i, { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs });
     });
-    return { index, name: spec.name, ok: true, records, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}) };
+    const programs = v.programs.map((p): LiteVerdict => {
+      const tv = p.targets.get(spec.name)!;
+      const derefs = p.scalarDerefs.get(spec.name) ?? [];
+      return { ...tv, ...(tv.reason ? { reason: remap(tv.reason) } : {}), ...(derefs.length ? { derefs } : {}) };
+    });
+    return { index, name: spec.name, ok: true, records, programs, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
+      ...(loaded.arch ? { arch: loaded.arch } : {}) };
   } catch (e) {
     return { index, name: spec.name, ok: false, file: spec.path, error: e instanceof Error ? e.message : String(e), archiveRead };
   }
@@ -162,7 +189,7 @@ function sizeOf(r: RelocationResult): { fs?: number } {
  * Ambiguity messages name target type ids ("struct foo [12] and struct foo [34] for ..."); on a slice those are
  * slice ids, so they are mapped back to the archive's numbering to keep reports identical with and without cache.
  */
-function remapAmbiguity(text: string | undefined, ids: Uint32Array): string | undefined {
+export function remapAmbiguity(text: string | undefined, ids: Uint32Array): string | undefined {
   if (!text || !/ between .* \[\d+\] and .* \[\d+\] for /.test(text)) return text;
   const cut = text.indexOf(' for ');
   return text.slice(0, cut).replace(/\[(\d+)\]/g, (m, n: string) => {
@@ -177,6 +204,8 @@ interface Loaded {
   ids?: Uint32Array;
   cached: boolean;
   problem?: string;
+  /** What the BTF's pt_regs say (from the whole BTF when read, else from the cache entry). */
+  arch?: string;
 }
 
 /** The target's BTF for this program: the cached slice when it covers `names`, else the archive (then cached). */
@@ -185,27 +214,52 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
     // Split targets (module or app over a base) are relocated on the full BTF: a slice needs a base BTF.
     let base: Btf | undefined;
     if (spec.base) base = await readBtf(spec.base, undefined, onRead);
-    return { btf: await readBtf(spec.path, base, onRead), cached: false };
+    const btf = await readBtf(spec.path, base, onRead);
+    const arch = archFromBtf(btf)?.arch;
+    return { btf, cached: false, ...(arch ? { arch } : {}) };
   }
   const stamp = await stampOf(spec.path).catch((e: NodeJS.ErrnoException) => {
-    throw new Error(e.code === 'ENOENT' ? 'file not found' : `cannot read: ${e.message}`);
+    throw new Error(describeFsError(e));
   });
-  const entry = await cache.get(stamp);
+  let entry = await cache.get(stamp);
+  if (entry && 'error' in entry) throw new CachedFailureError(entry.error);
   if (entry) {
     const have = new Set(entry.names);
-    if (names.every((n) => have.has(n))) return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true };
+    if (names.every((n) => have.has(n))) {
+      // an entry that passes its checksum but does not parse (written by a buggy version?) is replaced below
+      try {
+        return { btf: Btf.parse(entry.bytes, spec.path), ids: entry.ids, cached: true, ...(entry.arch ? { arch: entry.arch } : {}) };
+      } catch {
+        entry = undefined;
+      }
+    }
   }
-  const full = await readBtf(spec.path, undefined, onRead);
+  let full: Btf;
+  try {
+    full = await readBtf(spec.path, undefined, onRead);
+  } catch (e) {
+    if (cacheableFailure(e)) await cache.putFailure(stamp, (e as Error).message);
+    throw e;
+  }
   const covered = [...new Set([...(entry?.names ?? []), ...names])].sort();
   const slice = sliceBtf(full, covered);
-  const problem = await cache.put({ stamp, names: covered, ...slice });
-  return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}) };
+  // The arch is kept beside the slice (which may not hold pt_regs), so later runs know it without the archive.
+  const arch = archFromBtf(full)?.arch;
+  const problem = await cache.put({ stamp, names: covered, ...slice, ...(arch ? { arch } : {}) });
+  return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}), ...(arch ? { arch } : {}) };
 }
 
 /** Reads and parses one BTF file of any container open.ts knows; errors carry the problem without the file name. */
 async function readBtf(file: string, base: Btf | undefined, onRead: () => void): Promise<Btf> {
   onRead();
   const r = await openBtfFile(file, { base });
-  if (!r.ok) throw new Error(r.error.message.startsWith(file) ? r.error.message.slice(file.length).replace(/^:\s*/, '') : r.error.message);
+  if (!r.ok) {
+    const e = new Error(r.error.message.startsWith(file) ? r.error.message.slice(file.length).replace(/^:\s*/, '') : r.error.message);
+    if (r.error.transient) (e as { transient?: boolean }).transient = true;
+    throw e;
+  }
   return r.value.btf;
 }
+
+/** A failure found on an earlier run for this very file version (same size and mtime): reported as then. */
+class CachedFailureError extends Error {}

@@ -3,6 +3,7 @@
 
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { stopXzProcesses } from '../btf/xz';
 import { TargetSpec } from '../targets/registry';
 import { SliceCache } from './cache';
 import { ProgramPayload, TargetReport, checkTarget, prepareProgram } from './engine';
@@ -30,6 +31,7 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
       }
     };
     await Promise.all(Array.from({ length: inFlight }, lane));
+    await stopXzProcesses();
     return;
   }
   const n = Math.min(opts.workers, Math.ceil(specs.length / inFlight));
@@ -51,8 +53,12 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
         onReport(r);
         done++;
         if (done === specs.length) {
-          for (const x of workers) void x.terminate();
-          resolve();
+          // Each worker ends its own xz processes and exits; terminate() only if one does not within 10 s.
+          void Promise.all(workers.map((x) => new Promise<void>((exited) => {
+            const t = setTimeout(() => { void x.terminate(); }, 10_000);
+            x.once('exit', () => { clearTimeout(t); exited(); });
+            x.postMessage({ stop: true });
+          }))).then(() => resolve());
         } else feed(w);
       });
       w.on('error', (e) => {

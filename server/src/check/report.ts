@@ -4,7 +4,10 @@
 import * as path from 'path';
 import { CODES } from '../features/diagnostics';
 import { toJson } from '../util/format';
-import { CheckReport, SeverityName, UNRESIZABLE_LOAD } from './run';
+import { CheckReport, DIRECT_READ, GUARDED, SeverityName, UNRESIZABLE_LOAD } from './run';
+
+/** SARIF rule of a program that fails to load on some target (reported before the relocation findings). */
+export const PROGRAM_FAILS = 'program-fails-to-load';
 
 /** Version of the JSON document; bumped only on incompatible changes (fields are only ever added). */
 export const CHECK_SCHEMA = 'corelens-check/1';
@@ -31,9 +34,35 @@ export const RULES: Record<string, { name: string; short: string; help: string }
     help: 'The check is true (or false) on every configured target: the code it guards always (or never) runs there.' },
   [CODES.notRelocated]: { name: 'NotRelocated', short: 'An access through a type without preserve_access_index reads a moved field.',
     help: 'The offset is compiled in (the type is not relocatable), but the field sits elsewhere on the target: the program reads the wrong bytes there. Add __attribute__((preserve_access_index)) or read it with BPF_CORE_READ.' },
+  [PROGRAM_FAILS]: { name: 'ProgramFailsToLoad', short: 'A program fails to load on some targets.',
+    help: 'The kernel verifier rejects the program there: it reaches an instruction libbpf poisoned because a CO-RE relocation failed (invalid func unknown#195896080), or reads kernel memory through a plain number, or libbpf refuses the whole object. The findings below say which relocation or read.' },
+  [DIRECT_READ]: { name: 'DirectRead', short: 'Kernel memory is read directly through a plain number.',
+    help: 'In kprobe, uprobe and tracepoint programs kernel pointers are plain numbers to the verifier (bpf_get_current_task(), pt_regs values, results of BPF_CORE_READ): a direct `p->field` is rejected with "invalid mem access \'scalar\'". Read it with BPF_CORE_READ() (bpf_probe_read_kernel), or attach as tp_btf/fentry where arguments are typed pointers.' },
+  [GUARDED]: { name: 'Guarded', short: 'A poisoned relocation sits in code the verifier never reaches.',
+    help: 'The relocation does not resolve on those targets, but a guard (bpf_core_field_exists() and friends) makes its instruction dead code there: the program loads.' },
   [UNRESIZABLE_LOAD]: { name: 'UnresizableLoad', short: 'A load or store cannot be resized for some targets.',
     help: 'The field has another size on the target and is not an unsigned integer or pointer, so libbpf cannot adjust the instruction\'s width and poisons it. Use BPF_CORE_READ or bpf_core_field_size().' },
 };
+
+/** One SARIF result per failing program, at the instruction the verifier rejects (first failing target's place). */
+function programResults(r: CheckReport, root: string): object[] {
+  return (r.programs ?? []).filter((p) => p.fails).map((p) => {
+    const first = Object.values(p.targets).find((v) => !v.loads)!;
+    const failing = Object.entries(p.targets).filter(([, v]) => !v.loads).map(([t]) => t);
+    return {
+      ruleId: PROGRAM_FAILS, level: 'error',
+      message: { text: `${p.section} ${p.name} fails to load on ${p.fails}: ${first.reason ?? first.kind}` },
+      locations: [{
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(first.file ? path.resolve(path.dirname(r.program.file), first.file) : r.program.file, root), uriBaseId: 'SRCROOT' },
+          ...(first.line ? { region: { startLine: first.line, startColumn: first.column || 1 } } : {}),
+        },
+      }],
+      partialFingerprints: { corelensCause: `${PROGRAM_FAILS}:${p.section}:${p.name}` },
+      properties: { section: p.section, program: p.name, targets: failing, summary: p.fails },
+    };
+  });
+}
 
 /** The JSON document (schema CHECK_SCHEMA, documented in the README). */
 export function renderJson(r: CheckReport): string {
@@ -51,7 +80,7 @@ function artifactUri(file: string, root: string): string {
 
 /** SARIF 2.1.0: one run, a rule per code used, a result per finding with its place and targets. */
 export function renderSarif(r: CheckReport, root: string, version: string): string {
-  const used = [...new Set(r.findings.map((f) => f.code))].sort();
+  const used = [...new Set([...(r.programs?.some((p) => p.fails) ? [PROGRAM_FAILS] : []), ...r.findings.map((f) => f.code)])].sort();
   const ruleIndex = new Map(used.map((c, i) => [c, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -64,13 +93,14 @@ export function renderSarif(r: CheckReport, root: string, version: string): stri
             const rule = RULES[c] ?? { name: c, short: c, help: c };
             return {
               id: c, name: rule.name, shortDescription: { text: rule.short }, fullDescription: { text: rule.help },
-              help: { text: rule.help }, defaultConfiguration: { level: LEVEL[r.findings.find((f) => f.code === c)!.severity] },
+              help: { text: rule.help },
+              defaultConfiguration: { level: c === PROGRAM_FAILS ? 'error' : LEVEL[r.findings.find((f) => f.code === c)!.severity] },
             };
           }),
         },
       },
       originalUriBaseIds: { SRCROOT: { uri: `file://${root.split(path.sep).map(encodeURIComponent).join('/')}/` } },
-      results: r.findings.map((f) => ({
+      results: [...programResults(r, root), ...r.findings.map((f) => ({
         ruleId: f.code, ruleIndex: ruleIndex.get(f.code), level: LEVEL[f.severity],
         message: { text: f.message },
         locations: [{
@@ -83,7 +113,7 @@ export function renderSarif(r: CheckReport, root: string, version: string): stri
         }],
         partialFingerprints: { corelensCause: `${f.code}:${f.site.localType}:${f.site.access}:${f.site.kind}` },
         properties: { cause: f.cause, summary: f.summary, targets: f.targets },
-      })),
+      }))],
       invocations: [{
         executionSuccessful: true,
         toolExecutionNotifications: [
@@ -108,11 +138,29 @@ export function renderText(r: CheckReport, root: string): string {
     + `${s.skipped ? ` (${s.skipped} skipped)` : ''}; ${s.workers ? `${s.workers} worker${s.workers === 1 ? '' : 's'}` : 'in-process'}, `
     + `cache ${s.cacheHits}/${s.checked} hits, ${(s.wallMs / 1000).toFixed(1)} s`);
   if (r.program.kind === 'object') {
-    out.push(r.program.guards === 'source'
-      ? `guards read from ${rel(r.program.source!)}`
-      : 'guards unknown (no source beside the object): poisoned instructions are reported even where they may be dead code');
+    out.push(`guards read from the bytecode (the verifier's walk)${r.program.source ? `; findings placed in ${rel(r.program.source)}` : '; no source beside the object: findings at line-info rows'}`);
   }
   out.push('');
+  if (r.programs) {
+    // Failing programs first: the question users ask is "will it load there".
+    const failing = r.programs.filter((p) => p.fails);
+    out.push(failing.length
+      ? `${failing.length} of ${r.programs.length} program${r.programs.length === 1 ? '' : 's'} fail${failing.length === 1 ? 's' : ''} to load on some target:`
+      : `all ${r.programs.length} program${r.programs.length === 1 ? '' : 's'} load on all ${s.checked} target${s.checked === 1 ? '' : 's'}`);
+    for (const p of failing) {
+      out.push(`  FAIL ${p.section} ${p.name}: fails on ${p.fails}`);
+      // one line per distinct reason, naming its targets
+      const byReason = new Map<string, string[]>();
+      for (const [t, v] of Object.entries(p.targets)) {
+        if (v.loads) continue;
+        const where = v.line ? ` (${rel(v.file ?? '')}:${v.line})` : '';
+        const key = `${v.insn !== undefined ? `insn ${v.insn}` : v.kind}${where}: ${v.reason ?? ''}`;
+        byReason.set(key, [...(byReason.get(key) ?? []), t]);
+      }
+      for (const [why, ts] of byReason) out.push(`       ${ts.length <= 3 ? ts.join(', ') : `${ts.length} targets`}: ${why}`);
+    }
+    out.push('');
+  }
   if (r.causes.length === 0) out.push(`no findings on ${s.checked} target${s.checked === 1 ? '' : 's'}`);
   for (const g of r.causes) {
     out.push(`${g.severity.padEnd(7)} ${g.cause}: ${g.summary}  [${g.code}]`);

@@ -1,23 +1,30 @@
 // The check pipeline: analyse the program once, check every target (workers, cache), then turn per-target results
 // into the language server's findings, each naming the targets it applies to, grouped by cause.
 
-import { promises as fs } from 'fs';
+import { existsSync } from 'fs';
 import * as path from 'path';
-import { describeFsError } from '../btf/open';
-import { openBpfObject, parseBpfObject } from '../btf/object';
+import { capture } from '../btf/errors';
+import { parseBpfObject, readBpfObjectBytes } from '../btf/object';
+import { InputError, describeFsError, readTextInput } from '../util/files';
 import { Btf } from '../btf/reader';
 import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
 import { ObjectRelocation, relocateObject } from '../core/object';
 import { RelocationResult } from '../core/relocate';
-import { CODES, Finding, FindingOptions, Severity, siteFindings, siteLabel } from '../features/diagnostics';
+import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../features/arches';
+import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
 import { createAnalyzer } from '../source/analyzer';
+import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, sameObjectArch, targetArchName } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
+import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
+import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
+import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
+import { peakRssKb } from '../util/memory';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
@@ -50,6 +57,27 @@ export interface CauseGroup {
   readonly findings: readonly number[];
 }
 
+/** A program of a .o and whether it loads on each target (the JSON `programs` rows). */
+export interface ProgramRow {
+  readonly section: string;
+  readonly name: string;
+  readonly targets: Readonly<Record<string, ProgramOnTarget>>;
+  /** Targets it fails on, in brief ("5.10 and older, 2 kernels"); absent when it loads everywhere. */
+  readonly fails?: string;
+}
+
+export interface ProgramOnTarget {
+  readonly loads: boolean;
+  /** core: a reachable poisoned CO-RE relocation; scalar: a read through a plain number; libbpf: the object is refused. */
+  readonly kind?: string;
+  /** Instruction index in the program as loaded (what the verifier log names). */
+  readonly insn?: number;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly reason?: string;
+}
+
 export interface TargetRow {
   readonly name: string;
   readonly file: string;
@@ -59,7 +87,19 @@ export interface TargetRow {
 }
 
 export interface CheckReport {
-  readonly program: { readonly file: string; readonly kind: 'source' | 'object'; readonly relocations: number; readonly guards: 'source' | 'none'; readonly source?: string };
+  /**
+   * guards: 'source' for a .bpf.c (the live analysis reads them), 'bytecode' for a .o (the load verdicts walk the
+   * instructions as the verifier does; a source beside it, `source`, only places findings on expressions).
+   */
+  readonly program: { readonly file: string; readonly kind: 'source' | 'object'; readonly relocations: number; readonly guards: 'source' | 'bytecode'; readonly source?: string;
+    /** The arch the program is built for (objects, or sources given one arch); absent when nothing says. */
+    readonly arch?: string;
+    /** What says it (`its CO-RE relocations read di, si from struct pt_regs`, `--arch`). */
+    readonly archEvidence?: string;
+    /** Source analyses run, one per arch present among the targets. */
+    readonly analyses?: readonly string[] };
+  /** For a .o: every program's load verdict on every checked target, failing programs first. */
+  readonly programs?: readonly ProgramRow[];
   readonly findings: readonly CheckFinding[];
   readonly causes: readonly CauseGroup[];
   readonly targets: readonly TargetRow[];
@@ -67,7 +107,9 @@ export interface CheckReport {
   readonly skipped: readonly SkippedFile[];
   readonly notes: readonly string[];
   readonly stats: { readonly targets: number; readonly checked: number; readonly failing: number; readonly skipped: number;
-    readonly workers: number; readonly cacheHits: number; readonly archivesRead: number; readonly wallMs: number; readonly peakRssMb: number };
+    readonly workers: number; readonly cacheHits: number; readonly archivesRead: number; readonly wallMs: number; readonly peakRssMb: number;
+    /** Targets left out because the program is built for another arch. */
+    readonly otherArch?: number };
 }
 
 export interface CheckOptions {
@@ -77,11 +119,17 @@ export interface CheckOptions {
   readonly skipped?: readonly SkippedFile[];
   readonly includePaths?: readonly string[];
   readonly defines?: readonly string[];
-  /** For a .o: the source to read guards from (default: FILE.bpf.c beside it, if any). */
+  /** For a .o: the source findings point into (default: FILE.bpf.c beside it, if any). */
   readonly source?: string;
   readonly workers: number;
   readonly cacheDir?: string;
   readonly severities?: FindingOptions['severities'];
+  /**
+   * The arch the program is built for, when the user says (`--arch` with one arch, or `-D__TARGET_ARCH_x86`): targets
+   * of other arches are left out with one note. Without it, an object's arch is inferred and a source is analysed
+   * once per arch present.
+   */
+  readonly arch?: Arch;
 }
 
 /** Input problems (unreadable program, no targets): exit code 2 material, as a value. */
@@ -95,34 +143,106 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const file = path.resolve(o.file);
   const notes: string[] = [];
   const isObject = /\.o$/i.test(file);
+  const declared = o.arch ?? archOfDefines(o.defines);
+  // What the specs say (configuration, BTFHub path, manifest, name); the BTF of a target whose spec says nothing is
+  // read by the worker anyway, and the arch it reports corrects the plan afterwards (no extra read here).
+  const arches = specArches(o.targets);
+  let programArch: { arch: Arch; evidence: string } | undefined = declared
+    ? { arch: declared, evidence: o.arch ? '--arch' : `-D__TARGET_ARCH_${targetArchName(declared)}` } : undefined;
+  const reports: TargetReport[] = new Array(o.targets.length);
   let payload: ProgramPayload;
+  /** Per analysis arch: its payload and the target indices it served (sources). */
+  const analyses: { arch: Arch; payload: SourcePayload; indices: number[] }[] = [];
   let meta: ObjectRelocation[] = [];
   let sourceFile: string | undefined;
+  let places: Places | undefined;
+  let progIds: ProgramId[] = [];
+  let plan: ArchPlan;
   if (isObject) {
-    const obj = await openBpfObject(file);
+    // read once, within the object cap; the same bytes go to the workers
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBpfObjectBytes(file);
+    } catch (e) {
+      throw new CheckInputError(e instanceof InputError ? `${file}: ${e.message}` : String(e));
+    }
+    const obj = capture(file, () => parseBpfObject(bytes, file));
     if (!obj.ok) throw new CheckInputError(obj.error.message);
+    const compiledFor = objectArch(obj.value);
+    programArch ??= compiledFor;
+    plan = planArches(arches, programArch?.arch);
     meta = relocateObject(obj.value, []);
+    try {
+      progIds = loadPrograms(obj.value).programs.map((x) => ({ section: x.section, name: x.name }));
+    } catch (e) {
+      throw new CheckInputError(e instanceof Error ? `${file}: ${e.message}` : String(e));
+    }
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
-    let source: SourcePayload | undefined;
-    let recordSites: number[][] | undefined;
     if (sourceFile) {
-      source = await analyse(sourceFile, o, notes);
-      recordSites = meta.map((r) => matchSites(r, source!.sites as AnalysedSite[]));
+      // The source only places findings on expressions; whether code runs comes from the bytecode. It is read with
+      // the arch the object's own relocations show it was compiled for (whatever --arch claims), so its sites match.
+      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: withArch(o.defines, compiledFor?.arch ?? programArch?.arch) });
+      if ('error' in src) throw new CheckInputError(src.error);
+      for (const n of src.analysis.notes) {
+        if (n.severity !== 'info' || /a corelens limit/.test(n.message)) notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
+      }
+      const sites = src.analysis.sites;
+      const match = siteMatcher(sites, src.analysis.functions);
+      places = { source: sourceFile, sites, recordSites: meta.map((r) => match(r)) };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
-        + 'poisoned instructions are reported even where a guard may make them dead code');
+        + 'findings point at the line-info rows of the object');
     }
-    payload = { kind: 'object', file, object: await fs.readFile(file), ...(source ? { source, recordSites } : {}) } satisfies ObjectPayload;
+    payload = { kind: 'object', file, object: bytes } satisfies ObjectPayload;
+    const indices = plan.groups.flatMap((g) => g.indices).sort((a, b) => a - b);
+    await checkTargets(payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
+      (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
+    // A target of unknown arch whose BTF turned out to be another arch's: left out after all, like the others.
+    if (programArch) {
+      for (const i of indices) {
+        const a = arches[i] ? undefined : reportedArch(reports[i]);
+        if (!a || sameObjectArch(a, programArch.arch)) continue;
+        delete reports[i];
+        plan.skipped.push({ index: i, arch: a });
+      }
+    }
   } else {
-    payload = await analyse(file, o, notes);
+    plan = planArches(arches, programArch?.arch);
+    const run = async (arch: Arch, indices: number[]) => {
+      let a = analyses.find((x) => x.arch === arch);
+      if (!a) analyses.push(a = { arch, payload: await analyse(file, o, notes, arch), indices: [] });
+      a.indices.push(...indices);
+      await checkTargets(a.payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
+        (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
+    };
+    for (const g of plan.groups) await run(g.arch, g.indices);
+    // Targets whose spec said no arch ran with the largest group's analysis; one whose BTF says another arch is
+    // checked again with that arch's (its slice is in the cache by now): each target's findings from its own arch.
+    const again = new Map<Arch, number[]>();
+    for (const a of analyses) {
+      for (const i of [...a.indices]) {
+        const got = arches[i] ? undefined : reportedArch(reports[i]);
+        if (!got || sameObjectArch(got, a.arch)) continue;
+        if (programArch) {
+          delete reports[i];
+          plan.skipped.push({ index: i, arch: got });
+        } else again.set(got, [...(again.get(got) ?? []), i]);
+        a.indices.splice(a.indices.indexOf(i), 1);
+      }
+    }
+    for (const [arch, indices] of again) await run(arch, indices);
+    for (const a of analyses) a.indices.sort((x, y) => x - y);
+    if (analyses.length === 0) analyses.push({ arch: hostArch() ?? 'x86_64', payload: await analyse(file, o, notes, undefined), indices: [] });
+    payload = analyses[0]!.payload;
   }
-
-  const reports: TargetReport[] = new Array(o.targets.length);
-  await checkTargets(payload, o.targets, { workers: o.workers, cacheDir: o.cacheDir }, (r) => { reports[r.index] = r; });
+  if (plan.skipped.length && programArch) {
+    notes.push(`${path.basename(file)}: ${archSkipNote(programArch.arch, programArch.evidence, plan.skipped.map((k) => ({ name: o.targets[k.index]!.name, arch: k.arch })))}`);
+  }
+  const otherArch = new Map(plan.skipped.map((k) => [k.index, k.arch] as const));
 
   const skipped: SkippedFile[] = [...(o.skipped ?? [])];
-  const okReports = reports.filter((r): r is Extract<TargetReport, { ok: true }> => r.ok);
-  for (const r of reports) if (!r.ok) skipped.push({ file: r.file, problem: r.error });
+  const okReports = reports.filter((r): r is Extract<TargetReport, { ok: true }> => !!r && r.ok);
+  for (const r of reports) if (r && !r.ok) skipped.push({ file: r.file, problem: r.error });
   for (const r of okReports) if (r.cacheProblem && !notes.includes(r.cacheProblem)) notes.push(r.cacheProblem);
   const infos: TargetInfo[] = okReports.map((r) => {
     const d = describeTarget(o.targets[r.index]!);
@@ -132,14 +252,18 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const describe = (t: readonly string[]) => summarizeTargets(t, infos);
 
   const findings = payload.kind === 'source'
-    ? sourceFindings(payload, okReports, names, describe, o.severities)
-    : objectFindings(payload, meta, okReports, describe);
+    ? sourceFindings(file, analyses.map((a) => ({ arch: a.arch, payload: a.payload, reports: okReports.filter((r) => a.indices.includes(r.index)) })), describe, o.severities)
+    : objectFindings(payload, meta, okReports, describe, places, progIds);
+  const programs = payload.kind === 'object' ? programRows(okReports, describe, progIds, (f) => resolveSource(payload, f, places)) : undefined;
+  dedupe(findings);
   findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line
     || a.location.column - b.location.column || a.code.localeCompare(b.code));
 
   const failing = new Set(findings.filter((f) => f.severity === 'error' || f.severity === 'warning').flatMap((f) => f.targets));
-  const targets: TargetRow[] = reports.map((r) => {
-    const spec = o.targets[r.index]!;
+  for (const p of programs ?? []) for (const [t, v] of Object.entries(p.targets)) if (!v.loads) failing.add(t);
+  const targets: TargetRow[] = o.targets.map((spec, i) => {
+    const r = reports[i];
+    if (!r) return { name: spec.name, file: spec.path, status: 'skipped', error: `built for another arch (${otherArch.get(i) ?? 'unknown'})` };
     return r.ok
       ? { name: r.name, file: spec.path, status: failing.has(r.name) ? 'fail' : 'pass', cached: r.cached }
       : { name: r.name, file: spec.path, status: 'skipped', error: r.error };
@@ -148,87 +272,89 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     program: {
       file, kind: payload.kind,
       relocations: payload.kind === 'source' ? payload.sites.length : meta.length,
-      guards: payload.kind === 'source' || payload.source ? 'source' : 'none',
+      guards: payload.kind === 'source' ? 'source' : 'bytecode',
       ...(payload.kind === 'object' && sourceFile ? { source: sourceFile } : {}),
+      ...(programArch ? { arch: programArch.arch, archEvidence: programArch.evidence } : {}),
+      ...(payload.kind === 'source' ? { analyses: analyses.map((a) => a.arch) } : {}),
     },
+    ...(programs ? { programs } : {}),
     findings, causes: groupByCause(findings, describe), targets, skipped, notes,
     stats: {
       targets: o.targets.length + (o.skipped?.length ?? 0), checked: okReports.length, failing: [...failing].filter((n) => names.includes(n)).length,
       skipped: skipped.length, workers: o.workers, cacheHits: okReports.filter((r) => r.cached).length,
-      archivesRead: reports.filter((r) => r.archiveRead).length, wallMs: Math.round(performance.now() - t0),
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      archivesRead: reports.filter((r) => r?.archiveRead).length, wallMs: Math.round(performance.now() - t0),
+      peakRssMb: Math.round(peakRssKb() / 1024), otherArch: plan.skipped.length,
     },
   };
 }
 
-type AnalysedSite = LiveSite & { line?: number };
+export type AnalysedSite = LiveSite & { line?: number };
 
-async function analyse(file: string, o: CheckOptions, notes: string[]): Promise<SourcePayload> {
+/** Drops findings identical to an earlier one (two records of one expression, e.g. a helper inlined twice on a line). */
+function dedupe(findings: CheckFinding[]): void {
+  const seen = new Set<string>();
+  let w = 0;
+  for (const f of findings) {
+    const k = `${f.code}\u0000${f.message}\u0000${f.location.file}:${f.location.line}:${f.location.column}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    findings[w++] = f;
+  }
+  findings.length = w;
+}
+
+/** The user's defines with `arch`'s (clang's -D__TARGET_ARCH_*) in front, unless the user chose an arch. */
+function withArch(defines: readonly string[] | undefined, arch: Arch | undefined): string[] {
+  const own = (defines ?? []).some((d) => d.startsWith('__TARGET_ARCH_'));
+  return [...(arch && !own ? archDefines(arch) : []), ...(defines ?? [])];
+}
+
+/** Analyses the source with the defines of `arch` (clang's -D__TARGET_ARCH_*), unless the user gave their own. */
+async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arch | undefined): Promise<SourcePayload> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readTextInput(file, 'source');
   } catch (e) {
-    throw new CheckInputError(`${file}: ${describeFsError(e)}`);
+    throw new CheckInputError(`${file}: ${e instanceof InputError ? e.message : describeFsError(e)}`);
   }
-  const analyzer = await createAnalyzer({ defines: o.defines });
+  const analyzer = await createAnalyzer({ defines: withArch(o.defines, arch) });
   const a = analyzer.analyze(file, text, { includePaths: [...(o.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
   for (const n of a.notes) {
-    if (n.severity === 'info') continue;
-    notes.push(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
+    // info notes are the analysis's own business, except a limit it hit: that changes what was checked
+    if (n.severity === 'info' && !/a corelens limit/.test(n.message)) continue;
+    const note = `${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`;
+    if (!notes.includes(note)) notes.push(note); // every arch's analysis says it: once is enough
   }
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
   // a function no program reaches is not in the object: its sites (listed for the editor) are not checked
   return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites.filter((s) => !s.unreached) as AnalysedSite[] };
 }
 
-/** `prog.bpf.o`, `prog.bpfel.o`, `prog.o` → `prog.bpf.c` (or `prog.c`) in the same folder, when it exists. */
-async function siblingSource(obj: string): Promise<string | undefined> {
-  const stem = obj.replace(/(\.bpf(el|eb)?)?\.o$/i, '');
-  for (const c of [`${stem}.bpf.c`, `${stem}.c`]) {
-    try {
-      if ((await fs.stat(c)).isFile()) return c;
-    } catch {
-      // not there: try the next spelling
-    }
-  }
-  return undefined;
-}
-
 /**
- * Source sites a .BTF.ext record was compiled from: same kind, access and local type, at the nearest line. clang's
- * line_info is approximate for relocations (a read can sit on the line before, inlined checks on the caller's line),
- * so the nearest site within 3 lines wins, else every site with that relocation (guarded off only if all are).
+ * Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed), per arch
+ * analysis, and merges the arches: a site every arch has is one finding over all its targets.
  */
-function matchSites(r: ObjectRelocation, sites: readonly AnalysedSite[]): number[] {
-  const same: { i: number; d: number }[] = [];
-  sites.forEach((s, i) => {
-    if (s.kind !== r.kind || s.access !== r.access || s.localType !== r.localType) return;
-    const line = (s.line ?? s.range.start.line) + 1;
-    same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity });
-  });
-  const best = Math.min(...same.map((x) => x.d));
-  return best <= 3 ? same.filter((x) => x.d === best).map((x) => x.i) : same.map((x) => x.i);
-}
-
-/** Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed). */
-function sourceFindings(p: SourcePayload, reports: readonly Extract<TargetReport, { ok: true }>[], names: readonly string[],
+function sourceFindings(file: string, parts: readonly { arch: Arch; payload: SourcePayload; reports: readonly Extract<TargetReport, { ok: true }>[] }[],
   describe: (t: readonly string[]) => string, severities: FindingOptions['severities']): CheckFinding[] {
-  const local = Btf.parse(p.localBtf, p.file);
   // Identical results on many targets share one object: memory grows with distinct results, not with targets.
   const intern = new Map<string, RelocationResult>();
-  const evals: SiteEvaluation[] = p.sites.map((site, i) => {
-    const per = new Map<string, SiteOnTarget>();
-    for (const r of reports) {
-      const l = r.sites![i]!;
-      per.set(r.name, {
-        result: internResult(intern, site.kind, l), runs: l.runs === 2 ? undefined : l.runs === 1,
-        ...(l.off !== undefined ? { offBy: site.guards[l.off] } : {}), ...(l.fs !== undefined ? { targetFieldSize: l.fs } : {}),
-      });
-    }
-    return { site, targets: per };
+  const archEvals: ArchEvaluation[] = parts.filter((p) => p.reports.length).map(({ arch, payload: p, reports }) => {
+    const local = Btf.parse(p.localBtf, p.file);
+    const evals: SiteEvaluation[] = p.sites.map((site, i) => {
+      const per = new Map<string, SiteOnTarget>();
+      for (const r of reports) {
+        const l = r.sites![i]!;
+        per.set(r.name, {
+          result: internResult(intern, site.kind, l), runs: l.runs === 2 ? undefined : l.runs === 1,
+          ...(l.off !== undefined ? { offBy: site.guards[l.off] } : {}), ...(l.fs !== undefined ? { targetFieldSize: l.fs } : {}),
+        });
+      }
+      return { site, targets: per };
+    });
+    return { arch, local, evals, targets: reports.map((r) => r.name) };
   });
-  const found = siteFindings(local, evals, names, { severities, describeTargets: (t) => describe(t) });
-  return found.map((f) => fromFinding(p.file, f, describe));
+  const found = mergedFindings(mergeArchEvaluations(archEvals), { severities, describeTargets: (t) => describe(t) });
+  return found.map((f) => fromFinding(file, f, describe));
 }
 
 function internResult(intern: Map<string, RelocationResult>, kind: number, l: LiteSite | LiteRecord): RelocationResult {
@@ -272,52 +398,181 @@ function causeOf(code: string, label: string, localType: string): string {
   }
 }
 
-/** Findings of a compiled object from its records' outcomes (instruction patching included), guards from the source when known. */
+/** Where findings of a .o point: the source's expression (matched sites) when the source is at hand. */
+interface Places {
+  readonly source: string;
+  readonly sites: readonly PlaceSite[];
+  /** Per .BTF.ext record: indices of the source sites it was compiled from. */
+  readonly recordSites: readonly (readonly number[])[];
+}
+
+/** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */
+export const DIRECT_READ = 'direct-read';
+/** Code of a hint on a .o: a poisoned relocation in code the verifier never reaches on those targets. */
+export const GUARDED = 'core-guarded';
+
+/**
+ * Findings of a compiled object: each relocation's outcome per target (instruction patching included), an error
+ * only where its poisoned instruction is reached (a hint where it is dead code), and every read through a plain
+ * number the verifier rejects.
+ */
 function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], reports: readonly Extract<TargetReport, { ok: true }>[],
-  describe: (t: readonly string[]) => string): CheckFinding[] {
+  describe: (t: readonly string[]) => string, places: Places | undefined, ids: readonly ProgramId[]): CheckFinding[] {
+  const programName = (k: number) => (ids[k] ? `${ids[k]!.section} ${ids[k]!.name}` : `program ${k}`);
   const obj = parseBpfObject(p.object, p.file);
+  const containing = relocationPrograms(obj, meta);
   const out: CheckFinding[] = [];
+  const byOrigin = new Map(meta.map((r, i) => [`${r.section}\u0000${r.insnOff}`, i]));
   meta.forEach((r, i) => {
     const label = siteLabel(obj.btf, r);
     const groups = new Map<string, { l: LiteRecord; targets: string[] }>();
     for (const rep of reports) {
-      const l = rep.records![i]!;
-      if (l.o === 'ok') continue;
-      if (l.o === 'poison' && l.runs === 0) continue; // guarded off there: the verifier drops the dead instruction
+      const l = rep.records!.get(i);
+      if (!l) continue;
       const key = `${l.o}|${l.s}|${l.f ?? ''}|${l.p ?? l.why ?? ''}|${l.o === 'poison' ? l.runs : ''}`;
       const g = groups.get(key);
       if (g) g.targets.push(rep.name);
       else groups.set(key, { l, targets: [rep.name] });
     }
     for (const { l, targets } of groups.values()) {
-      const code = l.o === 'error' ? (l.f === 'ambiguous' ? CODES.ambiguous : CODES.loadError)
+      const dead = l.o === 'poison' && l.runs === 0;
+      const code = dead ? GUARDED : l.o === 'error' ? (l.f === 'ambiguous' ? CODES.ambiguous : CODES.loadError)
         : l.s === 'ok' ? UNRESIZABLE_LOAD
           : l.f === 'missing-field' ? CODES.missingField : l.f === 'missing-type' ? CODES.missingType
             : l.f === 'missing-enum-value' ? CODES.missingEnumValue : CODES.incompatible;
       const what = l.s === 'ok' ? l.why ?? 'the load cannot be resized' : l.p ?? l.why ?? 'does not resolve';
-      const consequence = l.o === 'error' ? 'libbpf refuses to load the program'
-        : l.runs === 1 ? 'the program will fail to load there (invalid func unknown#195896080)'
-          : `the instruction is poisoned: the program fails to load there if it is reachable (${p.source ? 'the source\'s guards do not decide it' : 'no source to read guards from'})`;
-      const line = r.line ?? 0;
-      const col = r.column ?? 1;
+      const progs = programsWith(reports, targets, i, programName, containing[i] ?? []);
+      const consequence = l.o === 'error' ? 'libbpf refuses to load the object'
+        : dead ? 'the poisoned instruction is dead code there (guarded): the verifier never reaches it'
+          : l.runs === 1 ? `the verifier reaches the poisoned instruction: ${progs || 'the program'} fail${/, | and /.test(progs) ? '' : 's'} to load there (invalid func unknown#195896080)`
+            : 'the instruction is poisoned; whether the verifier reaches it is unknown (the analysis stopped): the program may fail to load there';
       out.push({
-        code, severity: 'error', cause: causeOf(code, label, r.localType),
+        code, severity: dead ? 'hint' : 'error', cause: dead ? `\`${label}\` ${causeWord(l)} (guarded)` : causeOf(code, label, r.localType),
         message: `\`${label}\` (${r.kindName}): ${what} on ${describe(targets)}: ${consequence}`,
-        location: { file: sourceOf(p, r), line, column: col, endLine: line, endColumn: col },
+        location: place(p, r, i, places),
         targets, summary: describe(targets),
         site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
       });
     }
   });
+  // Reads through a plain number, grouped per instruction across targets.
+  const derefs = new Map<string, { d: ScalarDeref; targets: string[]; program: string }>();
+  reports.forEach((rep) => rep.programs?.forEach((v, k) => {
+    for (const d of v.derefs ?? []) {
+      const key = `${d.section}\u0000${d.insnOff}`;
+      const g = derefs.get(key);
+      if (g) {
+        if (!g.targets.includes(rep.name)) g.targets.push(rep.name);
+      } else {
+        derefs.set(key, { d, targets: [rep.name], program: programName(k) });
+      }
+    }
+  }));
+  for (const { d, targets, program } of derefs.values()) {
+    // The read's own relocation, else the field offset computed just before it (BPF_CORE_READ_BITFIELD adds a
+    // relocated offset to the pointer, then reads at +0).
+    let ri = byOrigin.get(`${d.section}\u0000${d.insnOff}`);
+    for (let back = 8; ri === undefined && back <= 32; back += 8) {
+      const j = byOrigin.get(`${d.section}\u0000${d.insnOff - back}`);
+      if (j !== undefined && meta[j]!.kindName === 'byte_off') ri = j;
+    }
+    const r = ri !== undefined ? meta[ri] : undefined;
+    const label = r ? siteLabel(obj.btf, r) : d.text.replace(/^\d+: \(\w+\) /, '');
+    const loc = r && ri !== undefined ? place(p, r, ri, places)
+      : { file: d.file ? resolveSource(p, d.file, places) : p.file, line: d.line ?? 0, column: d.column || 1, endLine: d.line ?? 0, endColumn: d.column || 1 };
+    out.push({
+      code: DIRECT_READ, severity: 'error', cause: `\`${label}\` read directly through a plain number`,
+      message: `${program}: \`${label}\` is read directly (${d.text.replace(/^\d+: \(\w+\) /, '')}) through R${d.reg}, which holds a plain `
+        + `number, not a pointer the verifier knows: it rejects the program with "R${d.reg} invalid mem access 'scalar'" on ${describe(targets)}. `
+        + 'Read kernel memory with BPF_CORE_READ() (bpf_probe_read_kernel), or attach as tp_btf/fentry where arguments are typed pointers',
+      location: loc, targets, summary: describe(targets),
+      site: { kind: r?.kindName ?? 'direct', localType: r?.localType ?? '', access: r?.access ?? '', path: label },
+    });
+  }
   return out;
 }
 
-/** The file a record's line_info names, resolved like clang recorded it (absolute, or relative to the object). */
-function sourceOf(p: ObjectPayload, r: ObjectRelocation): string {
-  if (!r.file) return p.file;
-  if (path.isAbsolute(r.file)) return r.file;
-  if (p.source && path.basename(p.source.file) === path.basename(r.file)) return p.source.file;
-  return path.resolve(path.dirname(p.file), r.file);
+function causeWord(l: LiteRecord): string {
+  return l.f === 'missing-type' ? 'type missing' : l.f === 'missing-enum-value' ? 'enumerator missing' : l.f === 'missing-field' ? 'missing' : 'does not resolve';
+}
+
+/** Names of the programs that hold record `i` and fail on these targets (those whose first failure it is first). */
+function programsWith(reports: readonly Extract<TargetReport, { ok: true }>[], targets: readonly string[], i: number,
+  programName: (k: number) => string, holding: readonly number[]): string {
+  const names = new Set<string>();
+  for (const rep of reports) {
+    if (!targets.includes(rep.name)) continue;
+    rep.programs?.forEach((v, k) => {
+      if (!v.loads && v.relocation === i) names.add(programName(k));
+    });
+  }
+  for (const rep of reports) {
+    if (!targets.includes(rep.name)) continue;
+    for (const k of holding) if (rep.programs?.[k] && !rep.programs[k]!.loads) names.add(programName(k));
+  }
+  const list = [...names];
+  return list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`;
+}
+
+interface ProgramId { readonly section: string; readonly name: string }
+
+/** A record's place: the matched source expression when the source is at hand, else its line-info row. */
+function place(p: ObjectPayload, r: ObjectRelocation, i: number, places: Places | undefined): CheckFinding['location'] {
+  const matches = places?.recordSites[i] ?? [];
+  if (places && matches.length) {
+    const s = places.sites[matches[0]!]!;
+    return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
+  }
+  const line = r.line ?? 0;
+  const col = r.column || 1;
+  return { file: r.file ? resolveSource(p, r.file, places) : p.file, line, column: col, endLine: line, endColumn: col };
+}
+
+/**
+ * The file a line_info names. clang records it relative to the directory it ran in, which the object does not say:
+ * the first of the object's folder, its ancestors and the working directory where the file exists wins.
+ */
+function resolveSource(p: ObjectPayload, file: string, places: Places | undefined): string {
+  if (path.isAbsolute(file)) return file;
+  if (places && path.basename(places.source) === path.basename(file)) return places.source;
+  const key = `${p.file}\u0000${file}`;
+  let hit = resolved.get(key);
+  if (hit === undefined) {
+    const dirs: string[] = [];
+    for (let d = path.dirname(p.file); ; d = path.dirname(d)) {
+      dirs.push(d);
+      if (path.dirname(d) === d) break;
+    }
+    dirs.push(process.cwd());
+    hit = dirs.map((d) => path.resolve(d, file)).find((f) => existsSync(f)) ?? path.resolve(path.dirname(p.file), file);
+    resolved.set(key, hit);
+  }
+  return hit;
+}
+const resolved = new Map<string, string>();
+
+/** The JSON `programs` rows: one per program, failing ones first. */
+function programRows(reports: readonly Extract<TargetReport, { ok: true }>[], describe: (t: readonly string[]) => string,
+  ids: readonly ProgramId[], resolve: (file: string) => string): ProgramRow[] {
+  const rows = ids.map((id, k) => {
+    const targets: Record<string, ProgramOnTarget> = {};
+    const fails: string[] = [];
+    for (const rep of reports) {
+      const v = rep.programs?.[k];
+      if (!v) continue;
+      if (!v.loads) fails.push(rep.name);
+      targets[rep.name] = v.loads ? { loads: true } : {
+        loads: false, kind: v.kind, ...(v.insn !== undefined ? { insn: v.insn } : {}),
+        ...(v.file ? { file: resolve(v.file), line: v.line, column: v.column } : {}), reason: v.reason,
+      };
+    }
+    return { section: id.section, name: id.name, targets, ...(fails.length ? { fails: describe(fails) } : {}), failing: fails.length };
+  });
+  // Failing programs first, then in object order (the sort is stable).
+  return rows.sort((a, b) => (b.failing > 0 ? 1 : 0) - (a.failing > 0 ? 1 : 0)).map(({ failing, ...row }) => {
+    void failing;
+    return row;
+  });
 }
 
 /** Rows of the matrix: findings with the same cause and target set, most targets first. */
@@ -333,4 +588,23 @@ function groupByCause(findings: readonly CheckFinding[], describe: (t: readonly 
   return [...groups.values()]
     .map((g) => ({ ...g, summary: describe(g.targets) }))
     .sort((a, b) => rank[a.severity] - rank[b.severity] || b.targets.length - a.targets.length || a.cause.localeCompare(b.cause));
+}
+
+/** The arch each spec says (configuration, BTFHub path, bundled manifest, name), without reading any file. */
+function specArches(specs: readonly TargetSpec[]): (Arch | undefined)[] {
+  return specs.map((s) => parseArch(s.arch) ?? parseArch(describeTarget(s).arch));
+}
+
+/** The arch a worker found in a target's BTF, if it read one. */
+function reportedArch(r: TargetReport | undefined): Arch | undefined {
+  return r && r.ok ? parseArch(r.arch) : undefined;
+}
+
+/** The arch a `-D__TARGET_ARCH_<arch>` among the user's defines selects, if any. */
+function archOfDefines(defines: readonly string[] | undefined): Arch | undefined {
+  for (const d of defines ?? []) {
+    const m = /^__TARGET_ARCH_(\w+)/.exec(d);
+    if (m) return parseArch(m[1]);
+  }
+  return undefined;
 }

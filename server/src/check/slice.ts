@@ -60,6 +60,12 @@ export function sliceBtf(btf: Btf, names: Iterable<string>): Slice {
           (w ? whole : stubWalked).add(id);
           stack.push([t.elemType, w], [t.indexType, false]);
           continue;
+        case Kind.Func:
+          // Kernel functions are looked up by name only (do __ksym externs and syscall wrappers exist): the
+          // prototype is kept as a stub.
+          whole.add(id);
+          stack.push([t.type, false]);
+          continue;
         case Kind.FuncProto:
           (w ? whole : stubWalked).add(id);
           stack.push([t.returnType, false], ...t.params.map((p): [number, boolean] => [p.type, false]));

@@ -1,14 +1,19 @@
 // `corelens check`: the CI gate. Arguments → targets (flags, trees, corelens.json, defaults) → runCheck → report.
-// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
+// Exit codes: 0 clean, 1 a program that fails to load (.o) or findings at or above --fail-on, 2 usage or input errors.
 
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Io } from './common';
 import { SeveritySetting } from '../features/diagnostics';
-import { CONFIG_FILE, readConfigFile, resolveTargets } from '../targets/config';
+import { CONFIG_FILE, readConfigAt } from '../targets/config';
 import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
-import { SkippedFile, TargetFilter, filterTargets, parseVersionRange, scanTargetTree } from '../targets/tree';
+import { parseArch } from '../targets/arch';
+import {
+  BtfhubSelect, DEFAULT_BTFHUB_SOURCE, FleetConfig, missingMessage, parseFleetSpec, parseSource, resolveFleet,
+} from '../targets/btfhub';
+import { fetchFleet } from './targets';
+import { SkippedFile, TargetFilter, filterTargets, normaliseArch, parseVersionRange, scanTargetTree } from '../targets/tree';
 import { defaultCacheDir } from '../check/cache';
 import { renderJson, renderSarif, renderText } from '../check/report';
 import { CheckInputError, SeverityName, runCheck } from '../check/run';
@@ -16,15 +21,21 @@ import { CheckInputError, SeverityName, runCheck } from '../check/run';
 export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
   --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz
   --targets-dir DIR         every BTF file under DIR (BTFHub: <distro>/<version>/<arch>/<kernel>.btf.tar.xz); repeatable
-  --config FILE             targets and includePaths from a corelens.json
-  --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...)
+  --config FILE             targets, includePaths and "btfhub" fleets from a corelens.json
+  --btfhub D[/R[/A]]        BTFHub kernels of a distro (release, arch), e.g. ubuntu/20.04/x86_64 (repeatable; with
+                            --kernel): what the cache lacks is fetched first (targets fetch), then checked
+  --btfhub-source URL       the BTFHub source (default: BTFHub's archive repository; a mirror path, an http tree)
+  --offline                 never fetch: BTFHub kernels from the cache only (missing ones are named)
+  --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...); one arch also says what
+                            the program is built for (default: an object's pt_regs relocations or DWARF flags;
+                            a source is analysed once per arch among the targets)
   --distro D[,E]            keep these distros (BTFHub trees)
   --kernel RANGE            keep kernel versions in RANGE, e.g. '>=5.4 <6.2', '5.10', '4.18 || >=5.14'
   --format text|json|sarif  report format (default text)
-  --jobs N                  worker threads (default: cores; 0: in-process)
+  --jobs N                  worker threads (default and maximum: the cores; 0: in-process)
   --cache DIR | --no-cache  target slice cache (default \$XDG_CACHE_HOME/corelens)
   --fail-on error|warning|never   exit 1 on findings of this severity or worse (default warning)
-  --source FILE.bpf.c       for a .o: where to read guards (default: the .bpf.c beside it)
+  --source FILE.bpf.c       for a .o: the source findings point into (default: the .bpf.c beside it)
   --severity CODE=LEVEL     error|warning|information|hint|off for one finding code (repeatable)
   -I DIR, -D NAME[=VALUE]   include paths and macros for the source analysis
   --stats                   wall time, cache hits, archives read, peak RSS on stderr
@@ -36,6 +47,9 @@ interface Args {
   file?: string;
   targets: TargetSpec[];
   dirs: string[];
+  btfhub: string[];
+  hubSource?: string;
+  offline: boolean;
   config?: string;
   filter: { arch?: string[]; distro?: string[]; kernel?: TargetFilter['kernel'] };
   format: 'text' | 'json' | 'sarif';
@@ -50,9 +64,17 @@ interface Args {
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { targets: [], dirs: [], filter: {}, format: 'text', failOn: 'warning', severities: {}, includes: [], defines: [], stats: false };
+  const a: Args = { targets: [], dirs: [], btfhub: [], offline: false, filter: {}, format: 'text', failOn: 'warning', severities: {}, includes: [], defines: [], stats: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
+    if (arg === '--') {
+      // everything after `--` is the program, even if it starts with a dash
+      for (const rest of argv.slice(i + 1)) {
+        if (a.file) throw new Usage(`one program at a time (got ${a.file} and ${rest})`);
+        a.file = rest;
+      }
+      break;
+    }
     let inline: string | undefined;
     const eq = arg.indexOf('=');
     if (arg.startsWith('--') && eq > 0) {
@@ -73,6 +95,9 @@ function parse(argv: string[]): Args {
         break;
       }
       case '--targets-dir': a.dirs.push(value()); break;
+      case '--btfhub': a.btfhub.push(value()); break;
+      case '--btfhub-source': a.hubSource = value(); break;
+      case '--offline': a.offline = true; break;
       case '--config': a.config = value(); break;
       case '--arch': a.filter.arch = [...(a.filter.arch ?? []), ...list()]; break;
       case '--distro': a.filter.distro = [...(a.filter.distro ?? []), ...list()]; break;
@@ -129,22 +154,17 @@ function parse(argv: string[]): Args {
 }
 
 /** Reads a corelens.json-shaped file under any name: targets and include paths, relative to the file. */
-async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[] }> {
+async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[]; btfhub?: FleetConfig }> {
   const abs = path.resolve(file);
-  if (path.basename(abs) === CONFIG_FILE) {
-    const c = readConfigFile(path.dirname(abs));
-    if (!c) throw new CheckInputError(`${abs}: cannot read`);
-    return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`) };
+  const c = readConfigAt(abs);
+  if (!c) throw new CheckInputError(`${abs}: file not found`);
+  // a configuration that cannot be read or parsed at all is an input error, not a warning beside the defaults
+  if (c.unreadable) {
+    const name = path.basename(abs);
+    throw new CheckInputError(`${abs}: ${c.unreadable.startsWith(`${name}: `) ? c.unreadable.slice(name.length + 2) : c.unreadable}`);
   }
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await fs.readFile(abs, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new CheckInputError(`${abs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
-  }
-  const { targets, problems } = resolveTargets(json.targets, path.dirname(abs), abs);
-  const inc = Array.isArray(json.includePaths) ? json.includePaths.filter((p): p is string => typeof p === 'string').map((p) => path.resolve(path.dirname(abs), p)) : [];
-  return { targets, includePaths: inc, problems: problems.map((p) => `${abs}: ${p.message}`) };
+  return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`),
+    ...(c.btfhub ? { btfhub: c.btfhub } : {}) };
 }
 
 const RANK: Record<SeverityName, number> = { error: 0, warning: 1, information: 2, hint: 3 };
@@ -167,12 +187,37 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     let specs: TargetSpec[] = [...a.targets];
     const skipped: SkippedFile[] = [];
     const includes = [...a.includes];
-    const configFile = a.config ?? (a.targets.length || a.dirs.length ? undefined : await findConfig(a.file!));
+    const configFile = a.config ?? (a.targets.length || a.dirs.length || a.btfhub.length ? undefined : await findConfig(a.file!));
+    let configFleet: FleetConfig | undefined;
     if (configFile) {
       const c = await readConfig(configFile);
       for (const p of c.problems) io.err(`corelens check: ${p}`);
-      specs.push(...c.targets);
-      includes.push(...c.includePaths);
+      for (const t of c.targets) specs.push(t);
+      for (const p of c.includePaths) includes.push(p);
+      configFleet = c.btfhub;
+    }
+    // BTFHub fleets: --btfhub selections, else the config's "btfhub" (when the config is what gives the targets).
+    const fleets: FleetConfig[] = [];
+    if (a.btfhub.length) {
+      const select: BtfhubSelect[] = [];
+      for (const b of a.btfhub) {
+        const r = parseFleetSpec(b, a.filter.kernel);
+        if (typeof r === 'string') throw new CheckInputError(r);
+        // --arch narrows what is fetched too (it filters every target anyway).
+        select.push(!r.arch && a.filter.arch ? { ...r, arch: a.filter.arch } : r);
+      }
+      fleets.push({ source: a.hubSource ? parseSource(a.hubSource) : configFleet?.source ?? parseSource(DEFAULT_BTFHUB_SOURCE), select });
+    } else if (configFleet) fleets.push(a.hubSource ? { ...configFleet, source: parseSource(a.hubSource) } : configFleet);
+    const hubRoot = path.resolve(a.cache === false || a.cache === undefined ? defaultCacheDir() : a.cache);
+    for (const fleet of fleets) {
+      if (!a.offline) {
+        const r = await fetchFleet(fleet.source, fleet.select, hubRoot, io);
+        if (r) for (const x of r.result.failed) io.err(`corelens check: cannot fetch ${x.file.path}: ${x.problem}`);
+      }
+      const got = await resolveFleet(fleet, hubRoot);
+      for (const n of got.notes) io.err(`corelens check: ${n}`);
+      for (const m of got.missing) io.err(`corelens check: ${missingMessage(m)}`);
+      specs.push(...got.targets);
     }
     for (const d of a.dirs) {
       try {
@@ -182,10 +227,11 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
         throw new CheckInputError(`--targets-dir ${d}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
       }
       const scan = await scanTargetTree(d);
-      specs.push(...scan.targets);
-      skipped.push(...scan.skipped);
+      // loops, not push(...): a targets dir may hold 100,000+ files
+      for (const t of scan.targets) specs.push(t);
+      for (const s of scan.skipped) skipped.push(s);
     }
-    if (!a.targets.length && !a.dirs.length && !configFile) specs = defaultTargetSpecs();
+    if (!a.targets.length && !a.dirs.length && !configFile && !fleets.length) specs = defaultTargetSpecs();
     const names = new Set<string>();
     for (const s of specs) {
       if (names.has(s.name)) throw new CheckInputError(`two targets are named "${s.name}" (${s.path}); target names must be distinct`);
@@ -194,19 +240,27 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     const before = specs.length;
     specs = filterTargets(specs, a.filter);
     if (specs.length === 0) {
-      throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)` : 'no targets: pass --target, --targets-dir or --config');
+      throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)`
+        : fleets.length ? 'no BTFHub kernel of the selection is in the cache (see above for the command that fetches it)' : 'no targets: pass --target, --targets-dir, --btfhub or --config');
     }
-    const workers = a.jobs ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, 16);
+    // more threads than cores only add memory (each worker holds a target's BTF): --jobs is clamped to the cores
+    const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    const workers = Math.min(a.jobs ?? cores, cores, 16);
+    if (a.jobs !== undefined && a.jobs > workers) io.err(`corelens check: --jobs ${a.jobs} clamped to ${workers} (the number of cores${cores > 16 ? ', at most 16' : ''})`);
+    const single = a.filter.arch && new Set(a.filter.arch.map(normaliseArch)).size === 1 ? parseArch(a.filter.arch[0]) : undefined;
     const report = await runCheck({
-      file: a.file!, targets: specs, skipped, includePaths: includes, defines: a.defines, source: a.source, workers,
+      file: a.file!, targets: specs, skipped, includePaths: includes, defines: a.defines, source: a.source, workers, ...(single ? { arch: single } : {}),
       cacheDir: a.cache === false ? undefined : path.resolve(a.cache ?? defaultCacheDir()), severities: a.severities,
     });
+    const root = process.cwd();
     if (report.stats.checked === 0) {
+      // machine-readable formats still get their document (every target skipped), so a CI step can parse it
+      if (a.format === 'json') io.out(renderJson(report));
+      else if (a.format === 'sarif') io.out(renderSarif(report, root, version()));
       io.err(`corelens check: none of the ${report.stats.targets} targets could be read:`);
       for (const k of report.skipped) io.err(`  ${k.file}: ${k.problem}`);
       return 2;
     }
-    const root = process.cwd();
     if (a.format === 'json') io.out(renderJson(report));
     else if (a.format === 'sarif') io.out(renderSarif(report, root, version()));
     else io.out(renderText(report, root));
@@ -220,6 +274,8 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
         + `archives read ${s.archivesRead}, skipped ${s.skipped}, peak RSS ${s.peakRssMb} MB`);
     }
     if (a.failOn === 'never') return 0;
+    // A program that fails to load somewhere fails the run whatever --fail-on says (only `never` silences it).
+    if (report.programs?.some((p) => p.fails)) return 1;
     const limit = RANK[a.failOn];
     return report.findings.some((f) => RANK[f.severity] <= limit) ? 1 : 0;
   } catch (e) {
@@ -236,7 +292,9 @@ async function findConfig(file: string): Promise<string | undefined> {
   for (const dir of [path.dirname(path.resolve(file)), process.cwd()]) {
     const f = path.join(dir, CONFIG_FILE);
     try {
-      if ((await fs.stat(f)).isFile()) return f;
+      // any kind of file: a FIFO or a device named corelens.json is reported (by the bounded reader), not skipped
+      await fs.lstat(f);
+      return f;
     } catch {
       // none here
     }

@@ -5,9 +5,20 @@ import { BUNDLED_KERNELS_DIR, LoadedTarget, TargetSpec, defaultTargetSpecs, load
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** A progress line redrawn in place (stderr on a terminal); absent: no progress bar, lines only. */
+  status?: (s: string | undefined) => void;
 }
 
-export const defaultIo: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+export const defaultIo: Io = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+  ...(process.stderr.isTTY ? {
+    status: (s: string | undefined) => {
+      const width = Math.max(20, (process.stderr.columns || 80) - 1);
+      process.stderr.write(s === undefined ? '\r\x1b[K' : `\r\x1b[K${s.length > width ? s.slice(0, width - 1) + '…' : s}`);
+    },
+  } : {}),
+};
 
 /** Thrown for bad usage: main() reports it with the usage text and exit code 2. */
 export class UsageError extends Error {}
@@ -19,12 +30,21 @@ export interface Parsed {
   /** layout: only members whose offset, size or presence differ across targets. */
   changed?: boolean;
   base?: string;
+  /** relocate: the source to place relocations in (default: the .bpf.c beside the object). */
+  source?: string;
+  /** relocate: the arch the object is built for (default: inferred from the object). */
+  arch?: string;
 }
 
 export function parseArgs(args: string[]): Parsed {
   const p: Parsed = { positional: [], targets: [], json: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '--') {
+      // everything after `--` is a file (or a type name), even if it starts with a dash
+      for (const x of args.slice(i + 1)) p.positional.push(x);
+      break;
+    }
     const value = () => {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
@@ -41,19 +61,26 @@ export function parseArgs(args: string[]): Parsed {
       if (typeof t === 'string') throw new UsageError(t);
       p.targets.push(t);
     } else if (a === '--base') p.base = value();
+    else if (a === '--source') p.source = value();
+    else if (a === '--arch') p.arch = value();
+    else if (a.startsWith('--arch=')) p.arch = a.slice('--arch='.length);
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else p.positional.push(a);
   }
   return p;
 }
 
-/** The targets named on the command line, else the default targets; failures are reported, undefined when none load. */
-export async function loadOrDefault(p: Parsed, io: Io): Promise<LoadedTarget[] | undefined> {
-  const specs = p.targets.length ? p.targets : defaultTargetSpecs();
-  if (specs.length === 0) {
+/**
+ * The targets named on the command line, else the default targets; failures are reported, undefined when none load.
+ * `keep` drops targets before they are read (an object's other-arch targets whose arch the spec already says).
+ */
+export async function loadOrDefault(p: Parsed, io: Io, keep: (s: TargetSpec) => boolean = () => true): Promise<LoadedTarget[] | undefined> {
+  const all = p.targets.length ? p.targets : defaultTargetSpecs();
+  if (all.length === 0) {
     io.err(`corelens: no targets: pass --target NAME=FILE (no ${'/sys/kernel/btf/vmlinux'} and no bundled kernels in ${BUNDLED_KERNELS_DIR})`);
     return undefined;
   }
+  const specs = all.filter(keep);
   const { loaded, failed } = await loadTargets(specs);
   for (const f of failed) io.err(`corelens: ${f.message}`);
   if (loaded.length === 0) return undefined;

@@ -39,7 +39,14 @@ export async function layout(p: Parsed, io: Io): Promise<number> {
 /** Side-by-side layout: one row per member (union over targets), one column pair (offset, size) per target. */
 export function renderLayout(spelling: string, cols: LayoutColumn[], changedOnly = false): string {
   const present = cols.filter((c) => c.layout);
-  if (present.length === 0) return `${spelling}: missing on every target (${cols.map((c) => c.target).join(', ')})`;
+  // what --json says, in words: a target whose BTF failed to decode is not "missing" the type
+  const why = (c: LayoutColumn) => (c.error && c.error !== 'missing' ? `${c.target}: ${c.error}` : c.target);
+  if (present.length === 0) {
+    const failed = cols.filter((c) => c.error && c.error !== 'missing');
+    if (failed.length === 0) return `${spelling}: missing on every target (${cols.map((c) => c.target).join(', ')})`;
+    const missing = cols.filter((c) => !c.error || c.error === 'missing');
+    return `${spelling}: not found on any target: ${failed.map(why).join('; ')}${missing.length ? `; missing on ${missing.map((c) => c.target).join(', ')}` : ''}`;
+  }
   // Row order: the first target's members, then members only other targets have, in their order.
   const order: string[] = [];
   const seen = new Set<string>();
@@ -58,12 +65,21 @@ export function renderLayout(spelling: string, cols: LayoutColumn[], changedOnly
   }
   const ref = present[0]!;
   const refOffsets = new Map(ref.layout!.members.map((m) => [m.name || `<anon@${m.offset}>`, m.offset]));
+  // one map per target: a find() per row and target made a 65,535-member struct take 43 s
+  const byKey = new Map(cols.map((c) => {
+    const m = new Map<string, TypeLayout['members'][number]>();
+    for (const x of c.layout?.members ?? []) {
+      const k = x.name || `<anon@${x.offset}>`;
+      if (!m.has(k)) m.set(k, x);
+    }
+    return [c, m] as const;
+  }));
   const header = ['member', 'type', ...cols.map((c) => c.target)];
   const rows: string[][] = [];
   let hidden = 0;
   for (const key of order) {
     if (changedOnly) {
-      const seenAt = present.map((c) => c.layout!.members.find((x) => (x.name || `<anon@${x.offset}>`) === key));
+      const seenAt = present.map((c) => byKey.get(c)!.get(key));
       const same = seenAt.every((m) => m && m.offset === seenAt[0]!.offset && m.size === seenAt[0]!.size && m.bitOffset === seenAt[0]!.bitOffset);
       if (same) {
         hidden++;
@@ -72,7 +88,7 @@ export function renderLayout(spelling: string, cols: LayoutColumn[], changedOnly
     }
     const cells = cols.map((c) => {
       if (!c.layout) return '';
-      const m = c.layout.members.find((x) => (x.name || `<anon@${x.offset}>`) === key);
+      const m = byKey.get(c)!.get(key);
       if (!m) return '— missing';
       const moved = refOffsets.has(key) && refOffsets.get(key) !== m.offset ? '*' : ' ';
       const pos = m.bitSize !== undefined ? `${m.offset}:${m.bitOffset! - m.offset * 8}` : `${m.offset}`;

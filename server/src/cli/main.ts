@@ -3,6 +3,8 @@
 // Exit codes: 0 success, 1 findings or failure to process an input, 2 bad usage.
 
 import { btfInfo } from './btfInfo';
+import { BtfError } from '../btf/errors';
+import { clip } from '../util/files';
 import { Io, UsageError, defaultIo, parseArgs } from './common';
 import { demo } from './demo';
 import { layout } from './layout';
@@ -18,20 +20,24 @@ commands:
                                                a type's layout on every target, side by side
                                                (--changed: only members that differ)
   sites FILE.bpf.c [-I DIR]... [--json]         every CO-RE relocation clang would emit, from source, with its guards
-  relocate OBJ.o [--target NAME=FILE]... [--json]
+  relocate OBJ.o [--target NAME=FILE]... [--arch A] [--json]
                                                every CO-RE relocation of a compiled object, resolved per target
+                                               (targets of another arch than the object's are skipped)
   lsp --stdio | --node-ipc                     the language server
   demo                                         the quick-start job on the bundled example and default targets
   minimize OBJ.o... --target NAME=FILE... --out DIR
                                                per target, the smallest BTF relocating OBJ exactly like FILE (btf_custom_path)
   merge KERNEL APP... --out FILE               kernel and app BTF in one file, for uprobe programs (btf_custom_path)
   header TARGET [--base FILE] [--out FILE]     C header of every type (vmlinux.h), with the preserve_access_index pragma
-  check FILE.bpf.c|FILE.o [--target NAME=FILE]... [--targets-dir DIR] [--format text|json|sarif]
+  check FILE.bpf.c|FILE.o [--target NAME=FILE]... [--targets-dir DIR] [--btfhub DISTRO/RELEASE/ARCH] [--format ...]
                                                CI gate: findings over many targets, grouped by cause (check --help)
+  targets fetch [DISTRO[/RELEASE[/ARCH]]] [--kernel RANGE] [--source URL]
+                                               download BTFHub kernels into the cache, verified, resumable
+  targets list [--json]                        every configured target: arch, kernel version, origin, cached
   clangd-config [DIR] [--arch ARCH] [-I DIR]... [-D X]... [--dry-run]
                                                configure clangd for the BPF programs of DIR (clangd-config --help)
 
-targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
+targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app][,arch=ARCH]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
 Without --target: the running kernel (${'/sys/kernel/btf/vmlinux'}) when readable, plus the bundled kernels.`;
 
 
@@ -61,6 +67,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'merge': return await (await import('./tools.js')).mergeCommand(rest, io);
       case 'header': return await (await import('./tools.js')).headerCommand(rest, io);
       case 'check': return await (await import('./check.js')).checkCommand(rest, io);
+      case 'targets': return await (await import('./targets.js')).targetsCommand(rest, io);
       case 'clangd-config': return await (await import('./clangdConfig.js')).clangdConfigCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
         io.out(USAGE);
@@ -72,8 +79,48 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`corelens: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    io.err(`corelens: internal error: ${e instanceof Error ? e.stack : String(e)}`);
+    // malformed input a command did not catch itself: still a problem of that file (BtfError names it), not a bug
+    if (e instanceof BtfError) {
+      io.err(`corelens: ${e.message}`);
+      return 1;
+    }
+    io.err(internalError(e, argv));
     return 1;
   }
+}
+
+/**
+ * One line for a bug that escaped a command: what was running (so the file is named) and the message; the stack
+ * only with CORELENS_DEBUG=1. Users see a sentence, not a trace; a bug report can still get the trace.
+ */
+export function internalError(e: unknown, argv: readonly string[]): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const what = clip(argv.join(' '), 300);
+  if (process.env.CORELENS_DEBUG) return `corelens: internal error in "corelens ${what}": ${e instanceof Error ? e.stack : msg}`;
+  return `corelens: internal error in "corelens ${what}": ${clip(msg.split('\n')[0]!, 500)} (CORELENS_DEBUG=1 shows the trace)`;
+}
+
+/**
+ * The process entry (bin/corelens.js, the bundled dist/corelens.js): main() plus what only a real process needs.
+ * Output piped into `head -1` closes stdout early: EPIPE then ends the process quietly with the exit code so far
+ * (Node's default is an "Unhandled 'error' event" with a stack). A stray exception or rejection is one line too.
+ */
+export function runProcess(argv: string[]): void {
+  const lsp = argv[0] === 'lsp';
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (!lsp) process.stderr.write(`corelens: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
+  process.stderr.on('error', () => undefined); // nowhere left to report to
+  if (!lsp) {
+    const last = (e: unknown) => {
+      process.stderr.write(`${internalError(e, argv)}\n`);
+      process.exit(1);
+    };
+    process.on('uncaughtException', last);
+    process.on('unhandledRejection', last);
+  }
+  void main(argv).then((code) => { process.exitCode = code; });
 }
 

@@ -1,12 +1,12 @@
 // `corelens sites FILE.bpf.c [-I DIR ...] [-D NAME[=VALUE] ...] [--json]`: every live CO-RE site of a source file (one
 // per relocation clang would emit: per program and inlined call), with its guards and call chain.
 
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { RELO_KIND_NAMES } from '../core/kinds';
 import type { Io } from './common';
 import { renderTable, toJson } from '../util/format';
 import { createAnalyzer } from '../source/analyzer';
+import { InputError, readTextInput } from '../util/files';
 
 /** Runs the sites command; exit code 0 ok, 1 unreadable file, 2 bad usage. */
 export async function sitesCommand(args: string[], io: Io): Promise<number> {
@@ -16,6 +16,13 @@ export async function sitesCommand(args: string[], io: Io): Promise<number> {
   let file: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '--') {
+      // the file after `--` may start with a dash
+      const rest = args.slice(i + 1);
+      if (rest.length > 1 || (rest.length && file)) { io.err('sites: one source file at a time'); return 2; }
+      file ??= rest[0];
+      break;
+    }
     if (a === '--json') json = true;
     else if (a === '-I') { const v = args[++i]; if (!v) { io.err('sites: -I needs a directory'); return 2; } includes.push(v); }
     else if (a.startsWith('-I')) includes.push(a.slice(2));
@@ -28,9 +35,9 @@ export async function sitesCommand(args: string[], io: Io): Promise<number> {
   if (!file) { io.err('usage: corelens sites FILE.bpf.c [-I DIR ...] [-D NAME[=VALUE] ...] [--json]'); return 2; }
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readTextInput(file, 'source');
   } catch (e) {
-    io.err(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    io.err(`corelens: ${file}: ${e instanceof InputError ? e.message : (e as Error).message}`);
     return 1;
   }
   const analyzer = await createAnalyzer({ defines });

@@ -3,8 +3,10 @@
 // Output files are written to a temporary name beside the destination and renamed into place, so a failure never
 // leaves a partial file where a loader (btf_custom_path) would pick it up.
 
+import * as crypto from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { resolveInside, uniqueFileNames } from '../util/paths';
 import type { Io } from './common';
 import { parseTargetArg, loadTarget, TargetSpec } from '../targets/registry';
 import { renderTable, toJson } from '../util/format';
@@ -13,6 +15,7 @@ import { mergeBtf } from '../tools/merge';
 import { minimizeBtf } from '../tools/minimize';
 import { BpfObject, openBpfObject } from '../btf/object';
 import { openBtfFile } from '../btf/open';
+import { BtfError } from '../btf/errors';
 import { Btf } from '../btf/reader';
 
 interface ToolArgs {
@@ -31,6 +34,10 @@ function parse(args: string[], allowed: ReadonlySet<string>): ToolArgs {
   const p: ToolArgs = { positional: [], targets: [], json: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '--') {
+      for (const x of args.slice(i + 1)) p.positional.push(x); // files after `--` may start with a dash
+      break;
+    }
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq > 0 ? a.slice(0, eq) : a;
     const value = () => {
@@ -56,11 +63,15 @@ function parse(args: string[], allowed: ReadonlySet<string>): ToolArgs {
   return p;
 }
 
-/** Writes `bytes` to `file` atomically (temp name + rename); returns an error message naming the file, or undefined. */
+/**
+ * Writes `bytes` to `file` atomically (temp name + rename); returns an error message naming the file, or undefined.
+ * The temporary file is created exclusively under an unpredictable name (a planted symlink is never followed), and
+ * rename replaces a symlink at `file` rather than writing through it.
+ */
 export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<string | undefined> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file).slice(0, 100)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   try {
-    await fs.writeFile(tmp, bytes);
+    await fs.writeFile(tmp, bytes, { flag: 'wx' });
     await fs.rename(tmp, file);
     return undefined;
   } catch (e) {
@@ -114,7 +125,9 @@ export async function minimizeCommand(args: string[], io: Io): Promise<number> {
     let status = 0;
     const rows: string[][] = [];
     const results: unknown[] = [];
-    for (const spec of p.targets) {
+    // target names are never path components: `../../../x` or `a/b` become one file name inside --out
+    const fileNames = uniqueFileNames(p.targets.map((t) => t.name), '.btf');
+    for (const [ti, spec] of p.targets.entries()) {
       const t = await loadTarget(spec);
       if (!t.ok) {
         io.err(`corelens: cannot read target ${spec.name} (${spec.path}): ${t.error.problem.message}`);
@@ -126,18 +139,30 @@ export async function minimizeCommand(args: string[], io: Io): Promise<number> {
       try {
         m = minimizeBtf(full, objects, p.endian ? { littleEndian: p.endian === 'le' } : {});
       } catch (e) {
-        io.err(`corelens: cannot minimise target ${spec.name} (${spec.path}): ${(e as Error).message}`);
+        io.err(`corelens: cannot minimise target ${spec.name} (${spec.path}): ${e instanceof BtfError ? e.problem : (e as Error).message}`);
         status = 1;
         continue;
       }
-      const file = path.join(p.out, `${spec.name}.btf`);
+      const s = m.stats;
+      if (s.relocations > 0 && s.error === s.relocations) {
+        // libbpf refuses the load on this target whatever BTF it is given: a file would only hide that
+        io.err(`corelens: target ${spec.name}: every one of the ${s.relocations} relocations fails to load (libbpf load errors); nothing written`);
+        status = 1;
+        continue;
+      }
+      if (s.error > 0) io.err(`corelens: warning: target ${spec.name}: ${s.error} of ${s.relocations} relocations fail to load there (libbpf would refuse the program)`);
+      const file = resolveInside(p.out, fileNames[ti]!);
+      if (!file) {
+        io.err(`corelens: target ${spec.name}: output name ${fileNames[ti]} is not inside ${p.out}: refusing to write`);
+        status = 1;
+        continue;
+      }
       const err = await writeFileAtomic(file, m.bytes);
       if (err) {
         io.err(`corelens: target ${spec.name}: ${err}`);
         status = 1;
         continue;
       }
-      const s = m.stats;
       rows.push([spec.name, file, `${m.types} / ${full.ownTypeCount}`, String(m.members), `${m.bytes.length} / ${full.bytes.length}`,
         `${s.ok} ok, ${s.poison} poison, ${s.error} error`]);
       results.push({ target: spec.name, source: spec.path, file, types: m.types, sourceTypes: full.ownTypeCount, members: m.members,
@@ -171,7 +196,7 @@ export async function mergeCommand(args: string[], io: Io): Promise<number> {
     try {
       m = mergeBtf(kernel, apps, p.endian ? { littleEndian: p.endian === 'le' } : {});
     } catch (e) {
-      io.err(`corelens: cannot merge: ${(e as Error).message}`);
+      io.err(`corelens: cannot merge: ${e instanceof BtfError ? e.message : `${p.positional.join(', ')}: ${(e as Error).message}`}`);
       return 1;
     }
     const err = await writeFileAtomic(p.out, m.bytes);
@@ -212,7 +237,14 @@ export async function headerCommand(args: string[], io: Io): Promise<number> {
       io.err(`corelens: cannot read ${r.error.message}`);
       return 1;
     }
-    const h = emitCHeader(r.value.btf);
+    let h;
+    try {
+      h = emitCHeader(r.value.btf);
+    } catch (e) {
+      // malformed BTF found while emitting (a loop, a dangling id): one line naming the file, never a stack
+      io.err(`corelens: ${e instanceof BtfError ? e.message : `${p.positional[0]}: cannot emit a header: ${(e as Error).message}`}`);
+      return 1;
+    }
     if (h.unreproducible.length) {
       io.err(`corelens: warning: ${h.unreproducible.length} struct/union layout(s) cannot be expressed in C; marked in the header`);
     }

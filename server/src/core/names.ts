@@ -39,3 +39,32 @@ export function closestNames(name: string, names: readonly string[], max = 3): s
     .sort((x, y) => x.d - y.d || x.n.localeCompare(y.n));
   return scored.slice(0, max).map((s) => s.n);
 }
+
+/** Suggestions already computed, per target BTF, per (composite id, missing name): see closestMemberNames. */
+const suggestionMemo = new WeakMap<Btf, Map<string, string[]>>();
+/** The same across BTFs, keyed by the member list itself: hundreds of kernels share a struct's member names. */
+const byMembers = new Map<string, string[]>();
+const BY_MEMBERS_MAX = 1024;
+
+/**
+ * closestNames over the members of composite `typeId` of `btf`, computed once per (missing name, member list): a
+ * missing field fails on every relocation that names it, on every target, and each would ask again. The per-BTF
+ * memo lives as long as the BTF object (a WeakMap); the shared one is bounded (oldest entries leave first).
+ */
+export function closestMemberNames(btf: Btf, typeId: number, name: string): string[] {
+  let memo = suggestionMemo.get(btf);
+  if (!memo) suggestionMemo.set(btf, (memo = new Map()));
+  const key = `${typeId}:${name}`;
+  let near = memo.get(key);
+  if (near) return near;
+  const members = memberNames(btf, typeId);
+  const shared = `${name}\0${members.join('\0')}`;
+  near = byMembers.get(shared);
+  if (!near) {
+    near = closestNames(name, members);
+    if (byMembers.size >= BY_MEMBERS_MAX) byMembers.delete(byMembers.keys().next().value!);
+    byMembers.set(shared, near);
+  }
+  memo.set(key, near);
+  return near;
+}

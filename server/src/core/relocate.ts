@@ -11,7 +11,7 @@ import {
   E2BIG, EINVAL, EOPNOTSUPP, ReloKind, isEnumvalBased, isExistenceKind, isFieldBased, isTypeBased, reloKindName,
 } from './kinds';
 import { MismatchNote, matchSpec } from './match';
-import { closestNames, memberNames } from './names';
+import { closestMemberNames } from './names';
 import { CoreError, Spec, describe, formatSpec, parseSpec } from './spec';
 
 /** A target: one BTF to search first (vmlinux, an app, a merged file) and optional split module BTFs after it. */
@@ -92,6 +92,54 @@ export class CandidateCache {
     }
     return list;
   }
+
+  /**
+   * Finds the candidates of many local roots at once: one pass over the target's records for all their names,
+   * instead of a scan per name or a full name index (libbpf scans the whole target once per root). Lists already
+   * known are kept (pruning state included). Roots that cannot be searched (anonymous, out of range) and targets
+   * whose records cannot be read are left to `get`, which reports them exactly as before.
+   */
+  prefetch(localIds: Iterable<number>): void {
+    const roots = new Map<number, { ess: string; kind: number }>();
+    for (const id of localIds) {
+      if (this.lists.has(id) || roots.has(id) || id <= 0 || id >= this.localBtf.typeCount) continue;
+      try {
+        const name = this.localBtf.name(id);
+        if (name !== '') roots.set(id, { ess: essentialName(name), kind: this.localBtf.kind(id) });
+      } catch (e) {
+        if (!(e instanceof BtfError)) throw e;
+      }
+    }
+    if (roots.size === 0) return;
+    const names = [...new Set([...roots.values()].map((r) => r.ess))];
+    const kinds = new Set<number>();
+    for (const r of roots.values()) for (const k of compatKinds(r.kind)) kinds.add(k);
+    try {
+      const { btf, modules } = this.target;
+      const chain: Btf[] = [];
+      for (let b: Btf | undefined = btf; b; b = b.base) chain.unshift(b);
+      const found = chain.map((b) => b.idsWithEssentialNames(names, kinds));
+      let moduleFound: Map<string, number[]>[] | undefined;
+      for (const [id, r] of roots) {
+        // Base first, then the target's own types: the order libbpf (and findCandidates) lists them in.
+        let list = chain.flatMap((b, i) => found[i]!.get(r.ess)!.filter((t) => kindsCoreCompat(b.kind(t), r.kind)).map((t) => ({ btf, id: t })));
+        if (list.length === 0 && modules) {
+          moduleFound ??= modules.map((m) => m.idsWithEssentialNames(names, kinds));
+          list = modules.flatMap((m, i) => moduleFound![i]!.get(r.ess)!.filter((t) => kindsCoreCompat(m.kind(t), r.kind)).map((t) => ({ btf: m, id: t })));
+        }
+        this.lists.set(id, list);
+      }
+    } catch (e) {
+      // A malformed target: leave every root to get(), whose error becomes each relocation's result as before.
+      if (!(e instanceof BtfError)) throw e;
+      for (const id of roots.keys()) this.lists.delete(id);
+    }
+  }
+}
+
+/** Kinds a target candidate of a local root of kind `k` may have (kindsCoreCompat's other side). */
+function compatKinds(k: number): number[] {
+  return k === Kind.Enum || k === Kind.Enum64 ? [Kind.Enum, Kind.Enum64] : [k];
 }
 
 /** All target types whose kind is CO-RE compatible and whose essential name equals the local root's. */
@@ -103,9 +151,9 @@ export function findCandidates(localBtf: Btf, localId: number, target: CoreTarge
   const ess = essentialName(name);
   const lkind = localBtf.kind(localId);
   const collect = (btf: Btf, ownOnly: boolean): Candidate[] => {
-    const ids: number[] = [];
-    if (!ownOnly) for (let b = btf.base; b; b = b.base) ids.unshift(...b.idsWithEssentialName(ess));
-    ids.push(...btf.idsWithEssentialName(ess));
+    // concat, not push(...): a hostile BTF can hold 100,000+ types of one name (spreading them overflows the stack)
+    let ids: readonly number[] = btf.idsWithEssentialName(ess);
+    if (!ownOnly) for (let b = btf.base; b; b = b.base) ids = b.idsWithEssentialName(ess).concat(ids);
     return ids.filter((id) => kindsCoreCompat(btf.kind(id), lkind)).map((id) => ({ btf, id }));
   };
   const main = collect(target.btf, false);
@@ -136,11 +184,15 @@ interface Calc {
 
 const POISON = Symbol('poison');
 
-/** Relocates one record against the cache's target, pruning the cache's candidate list as libbpf would. */
-export function relocate(relo: RelocationInput, cache: CandidateCache, opts: RelocateOptions = {}): RelocationResult {
+/**
+ * Relocates one record against the cache's target, pruning the cache's candidate list as libbpf would.
+ * `localSpec`: the record's local spec when the caller already parsed it (it depends on the local BTF alone, so
+ * callers relocating one record on many targets parse it once); it must be parseSpec(localBtf, typeId, access, kind).
+ */
+export function relocate(relo: RelocationInput, cache: CandidateCache, opts: RelocateOptions = {}, localSpec?: Spec): RelocationResult {
   const { localBtf, target } = cache;
   try {
-    return relocateUnsafe(relo, localBtf, cache, opts);
+    return relocateUnsafe(relo, localBtf, cache, opts, localSpec);
   } catch (e) {
     if (e instanceof CoreError) {
       const failure = /ambiguity/.test(e.message) ? 'ambiguous' : e.errno === E2BIG && /bitfield/.test(e.message) ? 'bitfield' : 'invalid';
@@ -161,7 +213,7 @@ function errorResult(kind: number, errno: number, reason: string, failure: Failu
   };
 }
 
-function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCache, opts: RelocateOptions): RelocationResult {
+function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCache, opts: RelocateOptions, parsed?: Spec): RelocationResult {
   const { kind } = relo;
   if (relo.typeId <= 0 || relo.typeId >= localBtf.typeCount) {
     throw new CoreError(EINVAL, `relocation names local type id ${relo.typeId}, which the object's BTF does not have`);
@@ -169,16 +221,16 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
   const cands = kind === ReloKind.TypeIdLocal ? [] : cache.get(relo.typeId);
   let local: Spec;
   try {
-    local = parseSpec(localBtf, relo.typeId, relo.access, kind);
+    local = parsed ?? parseSpec(localBtf, relo.typeId, relo.access, kind);
   } catch (e) {
     // libbpf reports every spec parse failure as -EINVAL.
     if (e instanceof CoreError) throw new CoreError(EINVAL, `cannot parse access "${relo.access}" on ${describe(localBtf, relo.typeId)}: ${e.message}`);
     throw e;
   }
-  const base = { kind, localSpec: local, candidates: cands.length };
+  const candidates = cands.length;
   if (kind === ReloKind.TypeIdLocal) {
     const v = BigInt(relo.typeId);
-    return { ...base, status: 'ok', localValue: v, value: v, validate: false, localSize: 0, targetSize: 0, failMemszAdjust: false, targetTypeId: 0, matched: 0 };
+    return { kind, localSpec: local, candidates, status: 'ok', localValue: v, value: v, validate: false, localSize: 0, targetSize: 0, failMemszAdjust: false, targetTypeId: 0, matched: 0 };
   }
   const le = opts.littleEndian ?? cache.target.btf.littleEndian;
   const legacy = opts.libbpf === '1.1';
@@ -208,8 +260,11 @@ function relocateUnsafe(relo: RelocationInput, localBtf: Btf, cache: CandidateCa
 
   const res = first ? first.res : calcRelo(kind, local, undefined, le, legacy);
   const why = first ? undefined : explainNoMatch(kind, local, cands.length, note, res.poison);
+  // Written out, not spread from a shared base: this literal is built once per relocation per target.
   return {
-    ...base,
+    kind,
+    localSpec: local,
+    candidates,
     status: res.poison ? 'poison' : 'ok',
     localValue: res.localValue,
     value: res.poison ? undefined : res.value,
@@ -396,7 +451,7 @@ function explainNoMatch(
   } else if (note.missingMember) {
     const { btf, typeId, name } = note.missingMember;
     const owner = btf.name(typeId) ? typeLabel(btf, typeId) : describe(btf, typeId);
-    const near = closestNames(name, memberNames(btf, typeId));
+    const near = closestMemberNames(btf, typeId, name);
     problem = `${owner} has no field ${name}` + (near.length ? `; ${near[0]} is the closest name` : '');
     suggestion = near[0];
     failure = 'missing-field';

@@ -10,6 +10,8 @@
 // scoped to BPF files when userspace C lives beside them (compile_flags.txt applies to every file, and
 // `--target=bpf` would break clangd on the loader's <stdio.h>).
 
+import { readTextInputSync } from '../util/files';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -74,6 +76,13 @@ export function isBpfSource(file: string, text?: string): boolean {
   return /#\s*include\s*[<"](vmlinux\.h|bpf\/bpf_helpers\.h|bpf\/bpf_tracing\.h|bpf\/bpf_core_read\.h)[>"]/.test(head);
 }
 
+/** A directory entry that is (or links to) a regular file. */
+function isRegular(e: fs.Dirent, p: string): boolean {
+  if (e.isFile()) return true;
+  if (!e.isSymbolicLink()) return false;
+  try { return fs.statSync(p).isFile(); } catch { return false; }
+}
+
 function readHead(file: string): string {
   try {
     const fd = fs.openSync(file, 'r');
@@ -104,7 +113,8 @@ export function scanSources(root: string, depth = 4): { bpf: string[]; other: st
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (d > 0 && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, d - 1);
-      } else if (/\.c$/.test(e.name)) {
+      } else if (/\.c$/.test(e.name) && isRegular(e, p)) {
+        // regular files only: opening a FIFO named x.c would block the server
         (isBpfSource(p) ? bpf : other).push(p);
       }
     }
@@ -167,7 +177,8 @@ export function planClangdConfig(o: ClangdOptions): ClangdPlan {
   let old = '';
   if (existed) {
     try {
-      old = fs.readFileSync(chosen.file, 'utf8');
+      // bounded (compile_commands.json of a big tree is several MB: the header cap), and never a FIFO or a device
+      old = readTextInputSync(chosen.file, 'header');
     } catch (e) {
       throw new ClangdConfigError(`${chosen.file}: cannot read: ${(e as Error).message}`);
     }
@@ -227,10 +238,11 @@ export function planClangdConfig(o: ClangdOptions): ClangdPlan {
 
 /** Writes the plan (atomically: temp file + rename). */
 export function writeClangdConfig(plan: ClangdPlan): void {
-  const tmp = `${plan.file}.corelens-${process.pid}.tmp`;
+  // an unpredictable name, created exclusively: a symlink planted at the temp name is never written through
+  const tmp = `${plan.file}.corelens-${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`;
   try {
     fs.mkdirSync(path.dirname(plan.file), { recursive: true });
-    fs.writeFileSync(tmp, plan.content);
+    fs.writeFileSync(tmp, plan.content, { flag: 'wx' });
     fs.renameSync(tmp, plan.file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });

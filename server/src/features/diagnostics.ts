@@ -7,7 +7,7 @@ import { isComposite } from '../btf/types';
 import { ReloKind, isExistenceKind, reloKindName } from '../core/kinds';
 import { RelocationResult } from '../core/relocate';
 import { Spec, parseSpec, specPath } from '../core/spec';
-import { LiveSite, Range, SiteEvaluation } from './evaluate';
+import { LiveSite, Range, SiteEvaluation, SiteOnTarget } from './evaluate';
 
 export const enum Severity {
   Error = 1,
@@ -80,7 +80,10 @@ export function siteLabel(btf: Btf, site: Pick<LiveSite, 'typeId' | 'access' | '
   try {
     spec = parseSpec(btf, site.typeId, site.access, site.kind);
   } catch {
-    return `${btf.name(site.typeId) || 'anonymous type'} (${site.access})`;
+    // a malformed record (type id 0xffffffff in a hostile .BTF.ext) still gets a label, never an exception
+    let name = '';
+    try { name = btf.name(site.typeId); } catch { return `invalid type #${site.typeId >>> 0} (${site.access})`; }
+    return `${name || 'anonymous type'} (${site.access})`;
   }
   const p = specPath(spec);
   if (site.kind >= ReloKind.TypeIdLocal && site.kind !== ReloKind.EnumvalExists && site.kind !== ReloKind.EnumvalValue) return p;
@@ -115,23 +118,14 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
   };
   const all = targetNames.length;
   const list = (names: string[], n: number) => (opts.describeTargets ?? defaultList)(names, n);
+  const namesKey = internNames(targetNames.join('\u0000'));
   for (const ev of evals) {
     const { site } = ev;
     const label = siteLabel(localBtf, site);
     const data = { kind: site.kind, typeId: site.typeId, access: site.access, localType: site.localType, path: label };
-    // Failures on targets where the site runs, grouped by what is wrong.
-    const groups = new Map<string, { res: RelocationResult; targets: string[] }>();
-    for (const name of targetNames) {
-      const st = ev.targets.get(name);
-      if (!st || st.runs === false) continue;
-      const r = st.result;
-      if (r.status === 'ok') continue;
-      const key = `${r.status}|${r.failure}|${r.problem}`;
-      const g = groups.get(key);
-      if (g) g.targets.push(name);
-      else groups.set(key, { res: r, targets: [name] });
-    }
-    for (const { res, targets } of groups.values()) {
+    const across = acrossTargets(ev.targets, targetNames, namesKey);
+    for (const { res, targets: groupTargets } of across.failures.values()) {
+      const targets = [...groupTargets];
       const on = list(targets, all);
       if (res.status === 'error') {
         add({
@@ -167,14 +161,75 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
         message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or _PROBED)`,
       });
     }
-    if (site.kind === ReloKind.FieldByteOffset) sizeFinding(localBtf, ev, label, data, targetNames, add, list);
-    if (isExistenceKind(site.kind) && all > 0) guardFinding(ev, label, data, targetNames, add, list);
+    if (site.kind === ReloKind.FieldByteOffset) sizeFinding(localBtf, ev, across, label, data, targetNames, add, list);
+    if (isExistenceKind(site.kind) && all > 0) guardFinding(ev, across, label, data, targetNames, add, list);
   }
   return out;
 }
 
+let lastNames = '';
+/** The previous call's string when equal, so the per-site comparisons below are pointer comparisons. */
+function internNames(key: string): string {
+  if (key === lastNames) return lastNames;
+  lastNames = key;
+  return key;
+}
+
+/** What a site's per-target map says, summed over the targets (in `targetNames` order): the O(targets) part. */
+interface AcrossTargets {
+  readonly namesKey: string;
+  /** Failures on targets where the site runs, grouped by what is wrong. */
+  readonly failures: Map<string, { res: RelocationResult; targets: string[] }>;
+  /** Targets where the site runs and resolves, by the size of the field it ends at (when known). */
+  readonly sizes: Map<number, string[]>;
+  /** Every target resolved (status ok), and whether all values are equal (the first one's value). */
+  readonly allOk: boolean;
+  readonly allEqual: boolean;
+  readonly value?: bigint;
+}
+
+/**
+ * Per map object: an evaluation memo hands back the same map for an unchanged site, so re-checking an edit does
+ * not walk hundreds of targets per site again.
+ */
+const acrossMemo = new WeakMap<Map<string, SiteOnTarget>, AcrossTargets>();
+
+function acrossTargets(per: Map<string, SiteOnTarget>, targetNames: readonly string[], namesKey: string): AcrossTargets {
+  const have = acrossMemo.get(per);
+  if (have && have.namesKey === namesKey) return have;
+  const failures = new Map<string, { res: RelocationResult; targets: string[] }>();
+  const sizes = new Map<number, string[]>();
+  let allOk = targetNames.length > 0;
+  let allEqual = true;
+  let value: bigint | undefined;
+  targetNames.forEach((name, i) => {
+    const st = per.get(name);
+    const r = st?.result;
+    if (!r || r.status !== 'ok') allOk = false;
+    else if (i === 0) value = r.value;
+    else if (r.value !== value) allEqual = false;
+    if (!st || !r || st.runs === false) return;
+    if (r.status === 'ok') {
+      const size = r.targetSpec ? fieldSize(r.targetSpec) : st.targetFieldSize;
+      if (size !== undefined) {
+        const list = sizes.get(size);
+        if (list) list.push(name);
+        else sizes.set(size, [name]);
+      }
+      return;
+    }
+    const key = `${r.status}|${r.failure}|${r.problem}`;
+    const g = failures.get(key);
+    if (g) g.targets.push(name);
+    else failures.set(key, { res: r, targets: [name] });
+  });
+  const a = { namesKey, failures, sizes, allOk, allEqual: allOk && allEqual, value: allOk ? value : undefined };
+  acrossMemo.set(per, a);
+  return a;
+}
+
 function sizeFinding(
-  localBtf: Btf, ev: SiteEvaluation, label: string, data: Finding['data'], targetNames: readonly string[],
+  localBtf: Btf, ev: SiteEvaluation, across: AcrossTargets, label: string, data: Finding['data'], targetNames: readonly string[],
   add: (f: Omit<Finding, 'severity'>) => void, list: (names: string[], all: number) => string,
 ): void {
   let local: number | undefined;
@@ -184,15 +239,9 @@ function sizeFinding(
     return;
   }
   if (local === undefined) return;
-  const bySize = new Map<number, string[]>();
-  for (const name of targetNames) {
-    const st = ev.targets.get(name);
-    if (!st || st.runs === false || st.result.status !== 'ok') continue;
-    const size = st.result.targetSpec ? fieldSize(st.result.targetSpec) : st.targetFieldSize;
-    if (size === undefined || size === local) continue;
-    bySize.set(size, [...(bySize.get(size) ?? []), name]);
-  }
-  for (const [size, targets] of bySize) {
+  for (const [size, sized] of across.sizes) {
+    if (size === local) continue;
+    const targets = [...sized];
     add({
       range: ev.site.range, code: CODES.sizeDiffers, targets, data,
       message: `\`${label}\` is ${local} bytes here but ${size} bytes on ${list(targets, targetNames.length)}: `
@@ -203,14 +252,11 @@ function sizeFinding(
 }
 
 function guardFinding(
-  ev: SiteEvaluation, label: string, data: Finding['data'], targetNames: readonly string[],
+  ev: SiteEvaluation, across: AcrossTargets, label: string, data: Finding['data'], targetNames: readonly string[],
   add: (f: Omit<Finding, 'severity'>) => void, list: (names: string[], all: number) => string,
 ): void {
-  const values = targetNames.map((n) => ev.targets.get(n)?.result).filter((r): r is RelocationResult => !!r && r.status === 'ok');
-  if (values.length !== targetNames.length || values.length === 0) return;
-  const v = values[0]!.value;
-  if (!values.every((r) => r.value === v)) return;
-  const truth = v !== 0n;
+  if (!across.allOk || !across.allEqual) return;
+  const truth = across.value !== 0n;
   add({
     range: ev.site.range, code: CODES.guardConstant, targets: [...targetNames], data, unnecessary: true,
     message: `${reloKindName(ev.site.kind)} \`${label}\` is ${truth ? 'true' : 'false'} on ${list([...targetNames], targetNames.length)}: `

@@ -5,7 +5,8 @@
 // (the poisoned instruction is dead code the verifier drops), so it is not a problem.
 
 import { Btf } from '../btf/reader';
-import { CandidateCache, RelocationResult, relocate } from '../core/relocate';
+import { RelocationMemo } from '../core/memo';
+import { RelocationInput, RelocationResult } from '../core/relocate';
 
 /** Zero-based LSP-style position and range, kept free of LSP imports so the CLI can use this too. */
 export interface Pos {
@@ -48,14 +49,25 @@ export interface LiveSite {
 export interface TargetRef {
   name: string;
   btf: Btf;
+  /**
+   * Bumped by the owner whenever the BTF behind this name changes (reload, new slice). With it, memoised results
+   * (EvaluationMemo) are keyed by (name, generation) and survive the BTF object being swapped for an equivalent
+   * one; without it they are keyed by the BTF object (safe, but not shared with a replacement).
+   */
+  generation?: number;
 }
 
 export interface SiteOnTarget {
   readonly result: RelocationResult;
   /** Whether the site's guards let it run on this target (undefined when a guard itself failed to resolve). */
   readonly runs: boolean | undefined;
-  /** The first guard that switches it off here. */
+  /**
+   * The first guard that switches it off here. With an EvaluationMemo, the map of an unchanged site is reused from
+   * an earlier evaluation: this is then an equal guard of that analysis (same check; its range may be older).
+   */
   readonly offBy?: LiveGuard;
+  /** Index of `offBy` in the site's guards (stable across analyses, unlike the guard object). */
+  readonly offByIndex?: number;
   /**
    * Size of the field the site ends at on this target, for results shipped without their target spec (the
    * `check` workers drop each target's BTF, and the spec with it); diagnostics use it when the spec is absent.
@@ -69,37 +81,111 @@ export interface SiteEvaluation {
 }
 
 /**
- * Relocates every site, and every guard, on every target. Sites go in source order through one candidate cache
- * per target, the closest live equivalent of libbpf's per-object pruning (clang emits records in code order).
+ * What an evaluation can reuse from the previous ones of the same document: relocation results per (target,
+ * root-type program) and, per site, its whole per-target map when nothing it depends on changed. Keep one per
+ * document; it holds about two evaluations' worth of results (older entries are dropped after each evaluation).
  */
-export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets: readonly TargetRef[]): SiteEvaluation[] {
-  const caches = targets.map((t) => new CandidateCache(t, localBtf));
-  const guardMemo = targets.map(() => new Map<string, RelocationResult>());
-  return sites.map((site) => {
-    const per = new Map<string, SiteOnTarget>();
-    targets.forEach((t, i) => {
-      const result = relocate(site, caches[i]!);
-      let runs: boolean | undefined = true;
-      let offBy: LiveGuard | undefined;
-      for (const g of site.guards) {
+export class EvaluationMemo {
+  readonly relocations: RelocationMemo;
+  /** The same for plainAccessFindings (its relocations go through candidate caches of their own). */
+  readonly plain: RelocationMemo;
+  /** `shared: false`: a memo for one evaluation only (what evaluateSites uses when given none). */
+  constructor(opts: { shared?: boolean } = {}) {
+    this.relocations = new RelocationMemo(opts);
+    this.plain = new RelocationMemo(opts);
+  }
+  private readonly siteMaps = new Map<string, { used: number; targets: Map<string, SiteOnTarget> }>();
+  private clock = 0;
+
+  /** The per-target map of a site whose key was seen by this or the previous evaluation. */
+  siteMap(key: string): Map<string, SiteOnTarget> | undefined {
+    const e = this.siteMaps.get(key);
+    if (e) e.used = this.clock;
+    return e?.targets;
+  }
+
+  remember(key: string, targets: Map<string, SiteOnTarget>): void {
+    this.siteMaps.set(key, { used: this.clock, targets });
+  }
+
+  begin(): void {
+    this.clock++;
+  }
+
+  end(): void {
+    for (const [k, e] of this.siteMaps) if (e.used < this.clock - 1) this.siteMaps.delete(k);
+    this.relocations.sweep();
+  }
+}
+
+/**
+ * Relocates every site, and every guard, on every target. Relocations go through one candidate cache per target in
+ * the order clang emits them (libbpf prunes candidate lists in that order): per site in source order, first its
+ * guards (the checks precede the code they guard; each distinct check once, where it first appears), then the site.
+ * Every guard is relocated on every target, as libbpf relocates every record of an object whatever runs.
+ *
+ * With a memo, an edit that keeps every CO-RE access costs O(sites), independent of the number of targets: sites
+ * whose inputs are unchanged get their previous per-target map back. Results are the same with or without it.
+ */
+export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets: readonly TargetRef[], memo?: EvaluationMemo): SiteEvaluation[] {
+  const m = memo ?? new EvaluationMemo({ shared: false });
+  m.begin();
+  try {
+    // The relocation calls, in order (target-independent), and each site's call and guards' calls.
+    const calls: RelocationInput[] = [];
+    const guardCall = new Map<string, number>();
+    const plan = sites.map((site) => {
+      const guards = site.guards.map((g) => {
         const key = `${g.kind}:${g.typeId}:${g.access}`;
-        let r = guardMemo[i]!.get(key);
-        if (!r) {
-          r = relocate(g, caches[i]!);
-          guardMemo[i]!.set(key, r);
+        let c = guardCall.get(key);
+        if (c === undefined) {
+          guardCall.set(key, (c = calls.length));
+          calls.push({ kind: g.kind, typeId: g.typeId, access: g.access });
         }
-        if (r.status !== 'ok' || r.value === undefined) {
-          runs = undefined;
-          continue;
-        }
-        if ((r.value !== 0n) !== g.when) {
-          runs = false;
-          offBy = g;
-          break;
-        }
-      }
-      per.set(t.name, { result, runs, offBy });
+        return c;
+      });
+      calls.push({ kind: site.kind, typeId: site.typeId, access: site.access });
+      return { call: calls.length - 1, guards };
     });
-    return { site, targets: per };
-  });
+    const prep = m.relocations.prepare(localBtf, calls, targets);
+    const setKey = m.relocations.targetSetKey(prep);
+    const keys = plan.map((p, i) => `${setKey}\u0002${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => `${g.when ? '+' : '-'}${prep.callIds[p.guards[j]!]}`).join(',')}`);
+    const maps = keys.map((k) => m.siteMap(k));
+    // Only the sites without a map of their own need relocation results, and only for their own calls.
+    const needed: number[] = [];
+    maps.forEach((map, i) => { if (!map) needed.push(plan[i]!.call, ...plan[i]!.guards); });
+    const results = needed.length ? m.relocations.resolve(prep, needed) : [];
+    return sites.map((site, si) => {
+      // A site equal to an earlier one of this evaluation (same calls, same guards) shares its map.
+      let per = maps[si] ?? m.siteMap(keys[si]!);
+      if (!per) {
+        per = new Map<string, SiteOnTarget>();
+        const { call, guards } = plan[si]!;
+        targets.forEach((t, ti) => {
+          const r = results[ti]!;
+          let runs: boolean | undefined = true;
+          let offByIndex: number | undefined;
+          for (let gi = 0; gi < guards.length; gi++) {
+            const g = r[guards[gi]!]!;
+            if (g.status !== 'ok' || g.value === undefined) {
+              runs = undefined;
+              continue;
+            }
+            if ((g.value !== 0n) !== site.guards[gi]!.when) {
+              runs = false;
+              offByIndex = gi;
+              break;
+            }
+          }
+          per!.set(t.name, offByIndex === undefined
+            ? { result: r[call]!, runs }
+            : { result: r[call]!, runs, offBy: site.guards[offByIndex], offByIndex });
+        });
+        m.remember(keys[si]!, per);
+      }
+      return { site, targets: per };
+    });
+  } finally {
+    m.end();
+  }
 }

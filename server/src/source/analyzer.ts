@@ -33,6 +33,7 @@ import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { contextSites } from './contexts';
+import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -248,7 +249,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const have = fileLines.get(file);
     if (have && have.key === key) return have.map;
     let text = '';
-    try { text = fs.readFileSync(file, 'utf8'); } catch { /* empty */ }
+    try { text = readTextInputSync(file, 'header'); } catch { /* empty: bounded, like every header read */ }
     const map = new LineMap(text);
     fileLines.set(file, { key, map });
     return map;
@@ -256,6 +257,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
 
   const run = (uri: string, st: DocState): Analysis => {
     const file = uriToPath(uri);
+    if (st.text.length > limitBytes('source')) return tooLarge(uri, st.text);
     const text = st.text;
     const lines = new LineMap(text);
     const rng = (a: number, b: number): Range => ({ start: lines.position(Math.max(0, a)), end: lines.position(Math.max(0, b)) });
@@ -484,7 +486,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   const self: Analyzer = {
     analyze(uri, text, aopts = {}) {
       const st: DocState = { text, includePaths: aopts.includePaths ?? docs.get(uri)?.includePaths ?? [] };
-      const tree = ts.parser.parse(text);
+      const tree = text.length > limitBytes('source') ? undefined : ts.parser.parse(text);
       if (tree) st.tree = tree;
       docs.get(uri)?.tree?.delete();
       docs.set(uri, st);
@@ -508,7 +510,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         cur = text;
       } else cur = text;
       st.text = cur;
-      const tree = ts.parser.parse(st.text, st.tree ?? null);
+      const tree = st.text.length > limitBytes('source') ? undefined : ts.parser.parse(st.text, st.tree ?? null);
       st.tree?.delete();
       st.tree = tree ?? undefined;
       st.last = run(uri, st);
@@ -520,6 +522,18 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     },
   };
   return self;
+}
+
+/** A document over the source cap is not analysed (memory grows with its size): one note says why and how to raise it. */
+function tooLarge(uri: string, text: string): Analysis {
+  const lines = new LineMap(text);
+  const end = lines.position(Math.min(text.length, 1));
+  return {
+    uri, sites: [], functions: [], plainAccesses: [],
+    notes: [{ range: { start: { line: 0, character: 0 }, end }, severity: 'warning', message: `not analysed: the ${overLimitMessage('source', text.length, 'document')}` }],
+    stats: { full: true, functions: 0, analysed: 0, reused: 0, skipped: 0, unattributed: 0 },
+    localBtf: () => new LocalBtfBuilder().build(uriToPath(uri)),
+  };
 }
 
 /** Top-level function definitions (outermost ones) from structure.scm, each extended over the SEC() before it. */

@@ -52,6 +52,18 @@ export interface Skim {
 
 const enum T { Eof, Ident, Punct, Other, Directive }
 
+/** The identifiers the scan cares about. */
+const enum K { None, Struct, Union, Enum, Attribute }
+
+/** Which of the scan's keywords the identifier at `start` is (by length and first character first: most are none). */
+function keyword(s: string, start: number, len: number, c: number): K {
+  if (len === 6) return c === 115 && s.startsWith('struct', start) ? K.Struct : K.None;
+  if (len === 5) return c === 117 && s.startsWith('union', start) ? K.Union : K.None;
+  if (len === 4) return c === 101 && s.startsWith('enum', start) ? K.Enum : K.None;
+  if (len === 13) return c === 95 && s.startsWith('__attribute__', start) ? K.Attribute : K.None;
+  return K.None;
+}
+
 /** A token scanner over raw text: positions only, no allocation per token. */
 class Scanner {
   pos = 0;
@@ -60,6 +72,8 @@ class Scanner {
   end = 0;
   /** Punctuator character code (T.Punct). */
   ch = 0;
+  /** Keyword of an identifier (T.Ident): computed once, so the scan compares no strings per identifier. */
+  kw = K.None;
   private bol = true;
   constructor(readonly text: string) {}
 
@@ -95,6 +109,7 @@ class Scanner {
     } else if (isIdStart(c)) {
       while (i < n && isIdPart(s.charCodeAt(i))) i++;
       this.type = T.Ident;
+      this.kw = keyword(s, this.start, i - this.start, c);
     } else if (c >= 48 && c <= 57) {
       while (i < n && (isIdPart(s.charCodeAt(i)) || s.charCodeAt(i) === 46)) i++;
       this.type = T.Other;
@@ -146,7 +161,7 @@ export function skim(text: string): Skim | undefined {
     }
     // one top-level declaration
     const start = sc.start;
-    let pure = sc.is('struct') || sc.is('union') || sc.is('enum');
+    let pure = t === T.Ident && sc.kw >= K.Struct && sc.kw <= K.Enum;
     let depth = 0;
     let prevClose = false; // previous significant token was ')'
     let fnBody = false;
@@ -157,17 +172,20 @@ export function skim(text: string): Skim | undefined {
     // tag being declared: 1 after the keyword, 2 after its name; enum bodies collect enumerators
     let tagState = 0;
     let tagKw = '';
-    let tagName = '';
+    // the name's position: sliced only when a body follows (most tag names in a header are member types)
+    let tagNameStart = 0;
+    let tagNameEnd = 0;
     const enumDepths: number[] = [];
     let expectConst = false;
     let end = -1;
     for (; t !== T.Eof; t = sc.next()) {
       if (t === T.Directive) { directive = true; prevClose = false; continue; }
       if (t === T.Ident) {
-        if (outerClosed && depth === 0 && !sc.is('__attribute__')) pure = false;
-        if (sc.is('struct') || sc.is('union') || sc.is('enum')) { tagState = 1; tagKw = sc.word(); tagName = ''; }
-        else if (tagState === 1 && sc.is('__attribute__')) { pure = false; tagState = 0; } // attributes before the name: parse in full
-        else if (tagState === 1) { tagState = 2; tagName = sc.word(); }
+        const kw = sc.kw;
+        if (outerClosed && depth === 0 && kw !== K.Attribute) pure = false;
+        if (kw >= K.Struct && kw <= K.Enum) { tagState = 1; tagKw = kw === K.Struct ? 'struct' : kw === K.Union ? 'union' : 'enum'; tagNameEnd = tagNameStart; }
+        else if (tagState === 1 && kw === K.Attribute) { pure = false; tagState = 0; } // attributes before the name: parse in full
+        else if (tagState === 1) { tagState = 2; tagNameStart = sc.start; tagNameEnd = sc.end; }
         else tagState = 0;
         if (expectConst && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) { consts.push(sc.word()); expectConst = false; }
         prevClose = false;
@@ -179,7 +197,7 @@ export function skim(text: string): Skim | undefined {
         if (depth === 0 && prevClose) fnBody = true;
         if (depth === 0 && outerClosed) pure = false;
         if (tagState >= 1) {
-          if (tagName) keys.push(`${tagKw} ${tagName}`);
+          if (tagState === 2 && tagNameEnd > tagNameStart) keys.push(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
           if (tagKw === 'enum') { enumDepths.push(depth + 1); expectConst = true; }
         } else if (pure) pure = false; // a brace that opens no tag body (`struct x __attribute__(...) {`): parse in full
         tagState = 0;
@@ -220,7 +238,9 @@ export function markerText(text: string, sk: Skim): { text: string; decls: LazyD
   for (const d of sk.decls) {
     const m = `${MARK}${kept.length.toString(36)}`;
     if (d.end - d.start < m.length + 1) continue;
-    parts.push(text.slice(at, d.start), m, ' '.repeat(d.end - d.start - m.length));
+    // the padding is a comment where it fits: the tokenizer skips it with one indexOf instead of a step per space
+    const pad = d.end - d.start - m.length;
+    parts.push(text.slice(at, d.start), m, pad >= 5 ? ` /*${' '.repeat(pad - 5)}*/` : ' '.repeat(pad));
     at = d.end;
     kept.push(d);
   }
@@ -231,6 +251,12 @@ export function markerText(text: string, sk: Skim): { text: string; decls: LazyD
 /** Record and enum properties the C parser sets on a definition: reading any of them parses it first. */
 const RECORD_PROPS: [string, unknown][] = [['fields', []], ['complete', false], ['pai', false], ['packed', false], ['size', 0], ['alignment', 1], ['laidOut', false], ['align', undefined], ['inner', undefined]];
 const ENUM_PROPS: [string, unknown][] = [['values', []], ['complete', false], ['size', 4], ['signed', false]];
+
+/** True for a placeholder whose set-aside definition was not parsed yet (it exists and is in an active branch, so
+ * the record is complete); reading nothing, it parses nothing. */
+export function isPending(r: Record): boolean {
+  return typeof Object.getOwnPropertyDescriptor(r, 'complete')?.get === 'function';
+}
 
 /** Makes `env` (a header's environment) answer set-aside names by parsing their definitions on first use. */
 export class LazyDefs {

@@ -6,8 +6,9 @@
 // by its context: the defines, the headers before it and the tokens of the includer before the directive. The big
 // header every program starts with (vmlinux.h) has the same context across edits and documents: parsed once.
 //
-// The BTF holds exactly the closure of the types the sites are rooted at, so the existing CO-RE engine relocates a
-// live site like an object relocation; ids differ from clang's, names and layouts do not.
+// The BTF holds the closure of the types the sites are rooted at (records behind pointers as stubs: see
+// LocalBtfBuilder), so the existing CO-RE engine relocates a live site like an object relocation; ids differ from
+// clang's, names and layouts of what libbpf compares do not.
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,8 +18,9 @@ import { Kind } from '../btf/types';
 import { CParser, FuncDef, TypeEnv } from './cparse';
 import { CType, Record, layout, strip } from './ctypes';
 import { Token, tokenize } from './lexer';
+import { readTextInputSync } from '../util/files';
 import { IncludeRef, Macro, PreItem, Preprocessor } from './preproc';
-import { LAZY_MIN_BYTES, LazyDefs, Skim, markerText, skim } from './lazyHeader';
+import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerText, skim } from './lazyHeader';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
 
@@ -90,7 +92,9 @@ export class HeaderCache {
     for (let i = from; i < includePaths.length; i++) cands.push([includePaths[i]!, i]);
     for (const [d, i] of cands) {
       const p = path.resolve(d, ref.name);
-      try { if (fs.statSync(p).isFile()) return { file: p, dir: i }; } catch { /* next */ }
+      // anything but a directory is found here: a FIFO or a device is then refused by the bounded reader, with a
+      // note saying so, instead of a misleading "header not found"
+      try { if (!fs.statSync(p).isDirectory()) return { file: p, dir: i }; } catch { /* next */ }
     }
     return undefined;
   }
@@ -118,7 +122,8 @@ export class HeaderCache {
     const filesBefore = new Map(tu.files);
     let text = '';
     const notes: LoadNote[] = [];
-    try { text = fs.readFileSync(file, 'utf8'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `${file}: ${(e as Error).message}` }); }
+    // bounded: a header that is a FIFO, a device or larger than CORELENS_MAX_HEADER_MB is a note, never a hang
+    try { text = readTextInputSync(file, 'header'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `cannot read header ${file}: ${(e as Error).message}` }); }
     tu.files.set(file, key);
     const env = new TypeEnv();
     // a big header nothing before it declared into is parsed lazily (lazyHeader.ts): it keeps the headers before it
@@ -239,7 +244,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
         // a limit hit deep in the include tree still reaches the document, once
         const limit = /a corelens limit/.test(n.message);
         if (limit && notes.some((x) => x.message.endsWith(n.message))) continue;
-        if (depth === 0 && n.file !== file && (limit || /header not found|^#error/.test(n.message))) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
+        if (depth === 0 && n.file !== file && (limit || /header not found|^#error|^cannot read header/.test(n.message))) notes.push({ file, start: ref.start, end: ref.end, message: `in ${path.basename(n.file)}: ${n.message}` });
         else if (depth > 0) notes.push(n);
       }
     },
@@ -294,43 +299,65 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
   return { env, funcs, notes, files: [...tu.files.keys()] };
 }
 
-/** Encodes local types into BTF; ids are stable for the lifetime of one encoder. */
+/**
+ * Encodes local types into BTF; ids are stable for the lifetime of one encoder.
+ *
+ * Records reached only through a pointer are encoded as *stubs*: kind and name, no members, size 0. Why: libbpf
+ * never looks inside them. Field relocations compare the members along the access path only, and a pointer member
+ * is compatible with any pointer (fields_are_compat); types_are_compat stops at a struct/union by kind; types_match
+ * behind a pointer compares a struct/union's name and kind only (and keeps `behind_ptr` for everything deeper,
+ * function prototypes included). Encoding the full pointer closure made the encoder parse ~1,500 set-aside
+ * definitions of a vmlinux.h for a program touching a dozen; with stubs it parses the roots and what they embed.
+ * Enums are always encoded in full (types_match compares an enum's values behind a pointer too). A forward-declared
+ * record stays a FWD (kind matters to both checks). A record used both as a root and behind a pointer gets two
+ * types (the full one and a stub); sites and plain accesses only ever name full ones.
+ */
 export class LocalBtfBuilder {
   private readonly w = new BtfWriter();
   private readonly ids = new Map<CType | string, number>();
+  private readonly stubIds = new Map<CType | string, number>();
   private btf?: Btf;
 
   idOf(t: CType): number {
+    return this.id(t, false);
+  }
+
+  private id(t: CType, stub: boolean): number {
+    // ints, floats and void are the same in both spaces; enums are always full
+    const shared = t.k === 'int' || t.k === 'float' || t.k === 'void' || t.k === 'enum';
+    const map = stub && !shared ? this.stubIds : this.ids;
     const key = t.k === 'typedef' ? `typedef ${t.name}` : t.k === 'int' || t.k === 'float' ? `${t.k} ${t.name}` : t.k === 'void' ? 'void' : t;
-    const have = this.ids.get(key);
+    const have = map.get(key);
     if (have !== undefined) return have;
-    if (t.k === 'void') { this.ids.set(key, 0); return 0; }
+    if (t.k === 'void') { map.set(key, 0); return 0; }
     this.btf = undefined;
     const id = this.w.reserve();
-    this.ids.set(key, id);
-    this.w.set(id, this.encode(t));
+    map.set(key, id);
+    this.w.set(id, this.encode(t, stub && !shared));
     return id;
   }
 
-  private encode(t: CType): NewType {
+  private encode(t: CType, stub: boolean): NewType {
     switch (t.k) {
       case 'int': return { kind: Kind.Int, name: t.name, size: t.size, encoding: (t.signed ? 1 : 0) | (t.char ? 2 : 0) | (t.bool ? 4 : 0), bitOffset: 0, bits: t.size * 8 } as NewType;
       case 'float': return { kind: Kind.Float, name: t.name, size: t.size } as NewType;
-      case 'ptr': return { kind: Kind.Ptr, name: '', type: this.idOf(t.to) } as NewType;
-      case 'array': return { kind: Kind.Array, name: '', elemType: this.idOf(t.of), indexType: this.idOf({ k: 'int', name: 'unsigned int', size: 4, signed: false }), nelems: t.n } as NewType;
-      case 'typedef': return { kind: Kind.Typedef, name: t.name, type: this.idOf(t.to) } as NewType;
-      case 'qual': return { kind: t.q === 'const' ? Kind.Const : t.q === 'volatile' ? Kind.Volatile : Kind.Restrict, name: '', type: this.idOf(t.of) } as NewType;
-      case 'func': return { kind: Kind.FuncProto, name: '', returnType: this.idOf(t.ret), params: [...t.params.map((p) => ({ name: p.name, type: this.idOf(p.type) })), ...(t.variadic ? [{ name: '', type: 0 }] : [])] } as NewType;
+      case 'ptr': return { kind: Kind.Ptr, name: '', type: this.id(t.to, true) } as NewType;
+      case 'array': return { kind: Kind.Array, name: '', elemType: this.id(t.of, stub), indexType: this.idOf({ k: 'int', name: 'unsigned int', size: 4, signed: false }), nelems: t.n } as NewType;
+      case 'typedef': return { kind: Kind.Typedef, name: t.name, type: this.id(t.to, stub) } as NewType;
+      case 'qual': return { kind: t.q === 'const' ? Kind.Const : t.q === 'volatile' ? Kind.Volatile : Kind.Restrict, name: '', type: this.id(t.of, stub) } as NewType;
+      case 'func': return { kind: Kind.FuncProto, name: '', returnType: this.id(t.ret, stub), params: [...t.params.map((p) => ({ name: p.name, type: this.id(p.type, stub) })), ...(t.variadic ? [{ name: '', type: 0 }] : [])] } as NewType;
       case 'enum':
         if (!t.complete) return { kind: Kind.Fwd, name: t.name, isUnion: false } as NewType;
         return { kind: t.size > 4 ? Kind.Enum64 : Kind.Enum, name: t.name, size: t.size, signed: t.signed, values: t.values.map((v) => ({ name: v.name, value: v.value })) } as NewType;
       case 'struct': case 'union': {
+        // a set-aside definition not parsed yet is complete without parsing it (lazyHeader.ts)
+        if (stub && (isPending(t) || t.complete)) return { kind: t.k === 'struct' ? Kind.Struct : Kind.Union, name: t.name, size: 0, kindFlag: false, members: [] } as NewType;
         if (!t.complete) return { kind: Kind.Fwd, name: t.name, isUnion: t.k === 'union' } as NewType;
         layout(t);
         const kindFlag = t.fields.some((f) => f.bits !== undefined);
         return {
           kind: t.k === 'struct' ? Kind.Struct : Kind.Union, name: t.name, size: t.size, kindFlag,
-          members: t.fields.filter((f) => !(f.name === '' && f.bits !== undefined)).map((f) => ({ name: f.name, type: this.idOf(f.type), bitOffset: f.bitOffset, bitfieldSize: f.bits ?? 0 })),
+          members: t.fields.filter((f) => !(f.name === '' && f.bits !== undefined)).map((f) => ({ name: f.name, type: this.id(f.type, false), bitOffset: f.bitOffset, bitfieldSize: f.bits ?? 0 })),
         } as NewType;
       }
       default: return { kind: Kind.Int, name: 'int', size: 4, encoding: 1, bitOffset: 0, bits: 32 } as NewType;

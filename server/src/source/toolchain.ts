@@ -1,5 +1,6 @@
 // What clang sees before the first line of a BPF program: its system include directories and predefined macros for
-// `-target bpf`, asked once per process from the clang on PATH, else a documented fallback.
+// `-target bpf`, asked once per clang binary (kept in ~/.cache/corelens, keyed by its path, mtime and size) from the
+// clang on PATH, else a documented fallback.
 //
 // Why ask clang: `<asm-generic/errno.h>`, `<linux/...>` and `<bpf/...>` resolve through exactly these directories
 // (`clang -target bpf -E -v -x c /dev/null` lists them), and `__bpf__`, `__clang_major__`, `__GNUC__`, the absence of
@@ -9,6 +10,8 @@
 
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 export interface Toolchain {
   /** System include directories in clang's search order (after -I directories). */
@@ -49,14 +52,67 @@ function fromAnswers(searchStderr: string, defs: string): Toolchain {
   return { includeDirs: ['/usr/local/include', '/usr/include'].filter((d) => fs.existsSync(d)), predefined: FALLBACK_MACROS, source: 'fallback' };
 }
 
-/** The toolchain facts, computed once per process: both clang runs at once, beside the analyzer's parser load (a
- * first analysis waits for the slowest of the three only). */
+/** The clang the analyzer runs (the first `clang` on PATH) as a cache key: path, mtime and size; undefined when none. */
+function clangKey(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, 'clang');
+    try {
+      const st = fs.statSync(p);
+      if (st.isFile()) return `v1\u0000${fs.realpathSync(p)}\u0000${st.mtimeMs}\u0000${st.size}`;
+    } catch { /* next */ }
+  }
+  return undefined;
+}
+
+/** Where clang's answers are kept between processes (XDG cache directory). */
+export function toolchainCacheFile(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'corelens', 'toolchain.json');
+}
+
+/** clang's answers from the disk cache when they were asked of this very clang binary; else undefined. Why: the two
+ * clang runs are ~30 ms of CPU and two process spawns in every CLI run, for an answer that changes only when clang
+ * does. The include directories are re-checked for existence (a cached directory removed since is dropped). */
+function fromDisk(key: string): Toolchain | undefined {
+  try {
+    const j = JSON.parse(fs.readFileSync(toolchainCacheFile(), 'utf8')) as { key?: string; includeDirs?: string[]; predefined?: [string, string][] };
+    if (j.key !== key || !Array.isArray(j.includeDirs) || !Array.isArray(j.predefined) || !j.predefined.length) return undefined;
+    const includeDirs = j.includeDirs.filter((d) => typeof d === 'string' && fs.existsSync(d));
+    if (!includeDirs.length) return undefined;
+    return { includeDirs, predefined: j.predefined.filter((p) => Array.isArray(p) && p.length === 2).map((p) => [String(p[0]), String(p[1])]), source: 'clang' };
+  } catch { return undefined; }
+}
+
+/** Keeps clang's answers for the next process; a read-only or missing home just means no cache. */
+function toDisk(key: string, t: Toolchain): void {
+  if (t.source !== 'clang') return;
+  try {
+    const f = toolchainCacheFile();
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    const tmp = `${f}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ key, includeDirs: t.includeDirs, predefined: t.predefined }));
+    fs.renameSync(tmp, f);
+  } catch { /* no cache */ }
+}
+
+/** The toolchain facts, computed once per process (and kept on disk per clang binary): both clang runs at once,
+ * beside the analyzer's parser load (a first analysis waits for the slowest of the three only). */
 export function loadToolchain(): Promise<Toolchain> {
   if (cached) return Promise.resolve(cached);
+  const key = clangKey();
+  const disk = key ? fromDisk(key) : undefined;
+  if (disk) return Promise.resolve((cached = disk));
   const run = (args: string[], out: 'stdout' | 'stderr') => new Promise<string>((resolve) => {
     execFile('clang', args, { encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 24 }, (_e, stdout, stderr) => resolve(String((out === 'stdout' ? stdout : stderr) ?? '')));
   });
-  pending ??= Promise.all([run(SEARCH_ARGS, 'stderr'), run(DEFINES_ARGS, 'stdout')]).then(([err, defs]) => (cached ??= fromAnswers(err, defs)));
+  pending ??= Promise.all([run(SEARCH_ARGS, 'stderr'), run(DEFINES_ARGS, 'stdout')]).then(([err, defs]) => {
+    if (!cached) {
+      cached = fromAnswers(err, defs);
+      if (key) toDisk(key, cached);
+    }
+    return cached;
+  });
   return pending;
 }
 

@@ -2,6 +2,9 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { InputError, clip, readTextInputSync } from '../util/files';
+import { ARCH_SPELLINGS, parseArch } from './arch';
+import { FleetConfig, parseFleetConfig } from './btfhub';
 import { TargetSpec, defaultTargetName } from './registry';
 import { describeUnknownKey, keyPositions, schemas, unknownKeys, unknownKeysInText } from './schema';
 
@@ -18,27 +21,31 @@ export interface ConfigProblem {
 }
 
 export interface ResolvedConfig {
+  /** Set when the file could not be used at all (unreadable, not JSON, not an object): why, without the file name. */
+  readonly unreadable?: string;
   readonly targets: TargetSpec[];
   readonly includePaths: string[];
   /** `-D` style macros for the live analysis (`NAME` or `NAME=VALUE`), from the `defines` key. */
   readonly defines?: string[];
   readonly problems: ConfigProblem[];
+  /** BTFHub fleets (`"btfhub": {"source", "select": [...]}`): kernels fetched on demand into the cache. */
+  readonly btfhub?: FleetConfig;
 }
 
 /**
- * Validates raw target entries (`{name, path, base?, kind?}`), resolving relative paths against `relativeTo`.
+ * Validates raw target entries (`{name, path, base?, kind?, arch?}`), resolving relative paths against `relativeTo`.
  * Bad entries are reported and skipped; good ones are kept.
  */
 export function resolveTargets(raw: unknown, relativeTo: string, file?: string): { targets: TargetSpec[]; problems: ConfigProblem[] } {
   const targets: TargetSpec[] = [];
   const problems: ConfigProblem[] = [];
   if (raw === undefined || raw === null) return { targets, problems };
-  if (!Array.isArray(raw)) return { targets, problems: [{ file, message: '"targets" must be a list of {name, path, base?, kind?}' }] };
+  if (!Array.isArray(raw)) return { targets, problems: [{ file, message: '"targets" must be a list of {name, path, base?, kind?, arch?}' }] };
   const names = new Set<string>();
   raw.forEach((t, i) => {
     const where = `target #${i + 1}`;
     if (typeof t !== 'object' || t === null) {
-      problems.push({ file, message: `${where} must be an object {name, path, base?, kind?}` });
+      problems.push({ file, message: `${where} must be an object {name, path, base?, kind?, arch?}` });
       return;
     }
     const o = t as Record<string, unknown>;
@@ -55,12 +62,18 @@ export function resolveTargets(raw: unknown, relativeTo: string, file?: string):
       problems.push({ file, message: `${where} ("${name}"): "kind" must be "kernel" or "app"` });
       return;
     }
+    const arch = o.arch === undefined ? undefined : typeof o.arch === 'string' ? parseArch(o.arch) : undefined;
+    if (o.arch !== undefined && !arch) {
+      problems.push({ file, message: `${where} ("${name}"): unknown "arch" ${JSON.stringify(o.arch)}; one of ${ARCH_SPELLINGS}` });
+      return;
+    }
     names.add(name);
     targets.push({
       name,
       path: path.resolve(relativeTo, o.path),
       ...(typeof o.base === 'string' && o.base ? { base: path.resolve(relativeTo, o.base) } : {}),
       ...(o.kind ? { kind: o.kind as 'kernel' | 'app' } : {}),
+      ...(arch ? { arch } : {}),
     });
   });
   return { targets, problems };
@@ -68,21 +81,31 @@ export function resolveTargets(raw: unknown, relativeTo: string, file?: string):
 
 /** Reads `<dir>/corelens.json` if present: targets and include paths relative to it. */
 export function readConfigFile(dir: string): ResolvedConfig | undefined {
-  const file = path.join(dir, CONFIG_FILE);
+  return readConfigAt(path.join(dir, CONFIG_FILE));
+}
+
+/**
+ * Reads a corelens.json-shaped file under any name; undefined when there is none. A file that exists but cannot
+ * be read (a FIFO, a device, too large, binary) is a problem, not silence: the bounded reader says why.
+ */
+export function readConfigAt(file: string): ResolvedConfig | undefined {
+  const dir = path.dirname(file);
+  const name = path.basename(file);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+    text = readTextInputSync(file, 'config');
+  } catch (e) {
+    if (!fs.existsSync(file) && !isDanglingLink(file)) return undefined;
+    return unusable(file, `${name}: ${e instanceof InputError ? e.message : (e as Error).message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { targets: [], includePaths: [], problems: [{ file, message: `${CONFIG_FILE} is not valid JSON: ${(e as Error).message}` }] };
+    return unusable(file, `${name} is not valid JSON: ${clip((e as Error).message)}`);
   }
-  if (typeof json !== 'object' || json === null) {
-    return { targets: [], includePaths: [], problems: [{ file, message: `${CONFIG_FILE} must hold an object {"targets": [...], "includePaths": [...]}` }] };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return unusable(file, `${name} must hold an object {"targets": [...], "includePaths": [...]}${Array.isArray(json) ? ', not a list' : ''}`);
   }
   const o = json as Record<string, unknown>;
   const { targets, problems } = resolveTargets(o.targets, dir, file);
@@ -95,11 +118,13 @@ export function readConfigFile(dir: string): ResolvedConfig | undefined {
     if (!Array.isArray(o.includePaths) || !o.includePaths.every((p) => typeof p === 'string')) {
       problems.push({ file, message: '"includePaths" must be a list of folder paths' });
     } else {
-      includePaths.push(...o.includePaths.map((p: string) => path.resolve(dir, p)));
+      for (const p of o.includePaths as string[]) includePaths.push(path.resolve(dir, p));
     }
   }
   const defines = readDefines(o.defines, problems, file);
-  return { targets, includePaths, defines, problems };
+  const fleet = parseFleetConfig(o.btfhub, dir);
+  problems.push(...fleet.problems.map((message) => ({ file, message })));
+  return { targets, includePaths, defines, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}) };
 }
 
 /** Validates a `defines` list (corelens.json or the `corelens.defines` setting): strings `NAME` or `NAME=VALUE`. */
@@ -124,7 +149,7 @@ export function settingsProblems(settings: unknown, roots: readonly string[]): C
   if (!keys.length) return [];
   const files = roots.map((r) => path.join(r, '.vscode', 'settings.json')).flatMap((f) => {
     try {
-      return [{ file: f, pos: keyPositions(fs.readFileSync(f, 'utf8')) }];
+      return [{ file: f, pos: keyPositions(readTextInputSync(f, 'config')) }]; // bounded: a FIFO here must not block
     } catch {
       return [];
     }
@@ -137,4 +162,16 @@ export function settingsProblems(settings: unknown, roots: readonly string[]): C
     const at = hit ? hit.pos.get(written(hit)!) : undefined;
     return { file: hit?.file, message: `settings: ${describeUnknownKey(k, 'corelens.')}`, line: at?.line, column: at?.column, endColumn: at?.endColumn };
   });
+}
+
+function unusable(file: string, message: string): ResolvedConfig {
+  return { targets: [], includePaths: [], problems: [{ file, message }], unreadable: message };
+}
+
+function isDanglingLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -6,9 +6,11 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { describeFsError, notRegular } from '../util/files';
+import { archFromName, parseArch } from './arch';
 import { TargetSpec } from './registry';
 
-/** A target found in a tree, with what its place in the tree says about it. */
+/** A target found in a tree (or described from its name), with what its place in the tree says about it. */
 export interface TreeTarget extends TargetSpec {
   /** `ubuntu`, `centos`... (BTFHub layout only). */
   readonly distro?: string;
@@ -19,7 +21,7 @@ export interface TreeTarget extends TargetSpec {
   /** The file name without its container extensions: `5.4.0-100-generic`. */
   readonly kernel: string;
   /** Numeric kernel version from `kernel` ([5, 4, 0, 100]), when it carries one. */
-  readonly version?: number[];
+  readonly version?: readonly number[];
 }
 
 /** A file the scan could not use, by name. */
@@ -42,21 +44,12 @@ const NOT_BTF = /(^\.|\.(md|txt|json|sha\d*|sig|asc|html|csv|sh|py|c|h)$|^(READM
 /** Container extensions stripped to get a kernel name. */
 const CONTAINER_EXT = /(\.btf)?(\.tar)?(\.(xz|gz|tgz|zst))?$/;
 
-const ARCH_ALIASES: Record<string, string> = {
-  amd64: 'x86_64', x86_64: 'x86_64', x64: 'x86_64', arm64: 'arm64', aarch64: 'arm64', s390x: 's390x', ppc64le: 'ppc64le',
-  riscv64: 'riscv64', i386: 'i386', i686: 'i386', armhf: 'arm', arm: 'arm',
-};
-
 /** `amd64` → `x86_64`: one spelling per architecture, so filters match BTFHub's and Debian's names alike. */
 export function normaliseArch(a: string): string {
-  return ARCH_ALIASES[a.toLowerCase()] ?? a.toLowerCase();
+  return parseArch(a) ?? a.toLowerCase();
 }
 
-/** The architecture a kernel file name mentions (`6.1-amd64`, `4.18.0-348.el8.x86_64`), if any. */
-export function archFromName(name: string): string | undefined {
-  const m = /(?:^|[-_.])(amd64|x86_64|arm64|aarch64|s390x|ppc64le|riscv64|i386|i686|armhf)(?:$|[-_.])/i.exec(name);
-  return m ? normaliseArch(m[1]!) : undefined;
-}
+export { archFromName };
 
 /**
  * The kernel version a name carries: `5.4.0-100-generic` → [5, 4, 0, 100], `4.18.0-348.el8.x86_64` → [4, 18, 0, 348],
@@ -117,6 +110,12 @@ export function parseVersionRange(text: string): VersionRange | string {
   return { text, any };
 }
 
+/** Both ranges at once: every alternative of one combined with every alternative of the other. */
+export function intersectRanges(a: VersionRange, b: VersionRange): VersionRange {
+  const wrap = (r: VersionRange) => (r.any.length > 1 ? `(${r.text})` : r.text);
+  return { text: `${wrap(a)} ${wrap(b)}`, any: a.any.flatMap((x) => b.any.map((y) => [...x, ...y])) };
+}
+
 /** Whether `v` satisfies one comparator; partial versions on the right act as prefixes (see parseVersionRange). */
 function satisfies(v: readonly number[], c: Comparator): boolean {
   const prefix = v.slice(0, c.version.length);
@@ -143,8 +142,8 @@ export function describeTarget(spec: TargetSpec): TreeTarget {
   return {
     ...spec, kernel,
     // A tree target's name holds the distro release too: only its kernel part may carry the version.
-    version: t.kernel !== undefined ? t.version : kernelVersion(spec.name) ?? kernelVersion(kernel),
-    arch: t.arch ?? archFromName(spec.name) ?? archFromName(kernel),
+    version: t.version ?? (t.kernel !== undefined ? kernelVersion(t.kernel) : kernelVersion(spec.name) ?? kernelVersion(kernel)),
+    arch: t.arch !== undefined ? normaliseArch(t.arch) : archFromName(spec.name) ?? archFromName(kernel),
   };
 }
 
@@ -164,13 +163,20 @@ export function filterTargets<T extends TargetSpec>(targets: readonly T[], f: Ta
 /**
  * Lists the BTF files under `dir` as targets. Files at `<distro>/<release>/<arch>/<kernel>.*` (BTFHub's layout)
  * are named `distro/release/arch/kernel` and carry those facts; files elsewhere are named by their path relative to
- * `dir`, without container extensions. Symlinks are followed. Docs and dotfiles are ignored; unreadable entries
- * are returned as skipped. Targets come sorted by name so runs are reproducible.
+ * `dir`, without container extensions. Symlinks are followed once: a real directory is entered and a real file
+ * listed only the first time it is reached (in sorted order), so link cycles and links to the same archive cost
+ * nothing (one real file once became 307,649 targets through a cycle). Docs and dotfiles are ignored; unreadable
+ * entries and what is not a regular file (FIFOs, devices) are returned as skipped. Targets come sorted by name so
+ * runs are reproducible.
  */
 export async function scanTargetTree(dir: string): Promise<{ targets: TreeTarget[]; skipped: SkippedFile[] }> {
   const root = path.resolve(dir);
   const targets: TreeTarget[] = [];
   const skipped: SkippedFile[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const real = async (p: string) => fs.realpath(p).catch(() => p);
+  seenDirs.add(await real(root));
   const walk = async (rel: string, depth: number): Promise<void> => {
     const abs = path.join(root, rel);
     let names: string[];
@@ -188,14 +194,25 @@ export async function scanTargetTree(dir: string): Promise<{ targets: TreeTarget
       try {
         st = await fs.stat(child);
       } catch (e) {
-        skipped.push({ file: child, problem: `cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling symlink' : (e as Error).message}` });
+        const code = (e as NodeJS.ErrnoException).code;
+        skipped.push({ file: child, problem: code === 'ENOENT' ? 'cannot read: dangling symlink' : describeFsError(e) });
         continue;
       }
       if (st.isDirectory()) {
+        const r = await real(child);
+        if (seenDirs.has(r)) continue;
+        seenDirs.add(r);
         if (depth < 8) await walk(childRel, depth + 1);
         continue;
       }
-      if (!st.isFile()) continue;
+      const bad = notRegular(st);
+      if (bad) {
+        skipped.push({ file: child, problem: bad });
+        continue;
+      }
+      const r = await real(child);
+      if (seenFiles.has(r)) continue;
+      seenFiles.add(r);
       targets.push(treeTarget(child, childRel));
     }
   };
@@ -210,16 +227,17 @@ function treeTarget(file: string, rel: string): TreeTarget {
   const version = kernelVersion(kernel);
   if (parts.length === 4) {
     const [distro, release, arch] = parts as [string, string, string];
-    return { name: `${distro}/${release}/${arch}/${kernel}`, path: file, kind: 'kernel', distro, release, arch: normaliseArch(arch), kernel, version };
+    return { name: `${distro}/${release}/${arch}/${kernel}`, path: file, kind: 'kernel', origin: 'tree', distro, release, arch: normaliseArch(arch), kernel, version };
   }
   const name = [...parts.slice(0, -1), kernel].join('/');
-  return { name, path: file, kind: 'kernel', kernel, version, arch: archFromName(kernel) ?? (parts.length > 1 ? archDir(parts) : undefined) };
+  return { name, path: file, kind: 'kernel', origin: 'tree', kernel, version, arch: archFromName(kernel) ?? (parts.length > 1 ? archDir(parts) : undefined) };
 }
 
 /** An architecture named by one of the folders a file sits in (`x86_64/5.4.0.btf`). */
 function archDir(parts: string[]): string | undefined {
   for (const p of parts.slice(0, -1).reverse()) {
-    if (ARCH_ALIASES[p.toLowerCase()]) return normaliseArch(p);
+    const a = parseArch(p);
+    if (a) return a;
   }
   return undefined;
 }

@@ -6,6 +6,7 @@
 // bpftool does. Types are ordered so every by-value use follows its definition; pointers only need a forward
 // declaration. Duplicate tag or typedef names (kernel BTF has some) get `___N` suffixes, like bpftool.
 
+import { BtfError } from '../btf/errors';
 import { Btf } from '../btf/reader';
 import { BtfType, CompositeType, EnumType, Kind, Member } from '../btf/types';
 
@@ -28,6 +29,15 @@ export interface CHeader {
 
 /** BPF target facts the emitted layout depends on (clang -target bpf: LP64, __int128 aligned to 16). */
 const PTR_SIZE = 8;
+/**
+ * Emitting a type first emits what it uses, recursively: a hostile BTF (a 10,000-deep typedef chain) would overflow
+ * the stack. Real kernels nest at most 17 levels (6.1, 6.18, a 2026 CI kernel); deeper is refused with a BtfError
+ * naming the file.
+ */
+const MAX_NESTING = 500;
+/** Holes wider than this are padded with one named char array instead of `long: 64` per 8 bytes (a 4 GB struct
+ * would otherwise become half a billion lines). No real struct has a hole this large. */
+const MAX_BITFIELD_PAD_BYTES = 4096;
 
 const enum St { None = 0, Ordering = 1, Done = 2 }
 
@@ -165,8 +175,24 @@ class Emitter {
 
   // ---- ordering ----------------------------------------------------------------------------------------------
 
+  /** Types being made usable right now (need → define → need ...): bounded, see MAX_NESTING. */
+  private nesting = 0;
+
   /** Makes type `id` usable at this point of the output: declared, or completely defined when `full`. */
   private need(id: number, full: boolean, depth = 0): void {
+    ++this.nesting;
+    if (this.nesting > MAX_NESTING) {
+      throw new BtfError(`types nest more than ${MAX_NESTING} levels deep at type #${id} (a typedef or by-value chain no real BTF has): `
+        + 'refusing to emit a header', this.btf.file);
+    }
+    try {
+      this.needInner(id, full, depth);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private needInner(id: number, full: boolean, depth: number): void {
     if (depth > 512) return;
     const t = this.btf.type(id);
     switch (t.kind) {
@@ -463,6 +489,14 @@ function bitfieldOf(btf: Btf, m: Member): { offset: number; size: number } {
 /** Unnamed bit-field padding from bit `from` to bit `to`, in units that never straddle their own alignment. */
 function pad(items: PlanItem[], from: number, to: number): void {
   let cur = from;
+  if (to - from > MAX_BITFIELD_PAD_BYTES * 8) {
+    // byte-align with bit-fields, then one array for the whole byte run, then the bit-field remainder
+    const startByte = Math.ceil(cur / 8);
+    const endByte = Math.floor(to / 8);
+    if (cur % 8) items.push({ member: -1, pad: `unsigned char: ${8 - (cur % 8)}` });
+    items.push({ member: -1, pad: `unsigned char __corelens_pad_${startByte}[${endByte - startByte}]` });
+    cur = endByte * 8;
+  }
   while (cur < to) {
     if (cur % 8 !== 0 || to - cur < 8) {
       const n = Math.min(8 - (cur % 8), to - cur);

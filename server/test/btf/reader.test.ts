@@ -14,10 +14,13 @@ import { kernel } from '../support/kernels';
 import { FIXTURES, KERNELS, kernelPath } from '../support/paths';
 
 // From the shared btf/README.md table: types, task_struct size, pid offset.
-const FACTS: Record<string, { types: number; taskSize: number; pid: number }> = {
+const FACTS: Record<string, { types: number; taskSize: number; pid: number; state?: number }> = {
   '6.1-amd64': { types: 100642, taskSize: 9792, pid: 2416 },
   '6.1-cloud-amd64': { types: 95068, taskSize: 9728, pid: 2416 },
   '6.1-rt-amd64': { types: 100397, taskSize: 9792, pid: 2480 },
+  '5.10-amd64': { types: 82904, taskSize: 9408, pid: 2232, state: 16 },
+  '5.10-arm64': { types: 66992, taskSize: 3904, pid: 1304, state: 24 },
+  '6.12-amd64': { types: 113921, taskSize: 9792, pid: 2432 },
   '6.1-arm64': { types: 109496, taskSize: 4160, pid: 1352 },
   '6.18-amd64': { types: 126610, taskSize: 3264, pid: 1264 },
   'cilium-ci-2026-04-amd64': { types: 103406, taskSize: 5504, pid: 2536 },
@@ -37,8 +40,15 @@ describe('BTF reader on real kernels', function () {
       assert.strictEqual(t.size, f.taskSize);
       const pid = t.members.find((m) => m.name === 'pid')!;
       assert.strictEqual(pid.bitOffset / 8, f.pid);
-      assert.ok(t.members.some((m) => m.name === '__state'), 'every fixture kernel has __state');
-      assert.ok(!t.members.some((m) => m.name === 'state'));
+      // 5.14 renamed `volatile long state` to `unsigned int __state`: the case most CO-RE programs guard.
+      const state = t.members.find((m) => m.name === 'state');
+      if (f.state !== undefined) {
+        assert.strictEqual(state?.bitOffset, f.state * 8, 'a pre-5.14 kernel has state');
+        assert.ok(!t.members.some((m) => m.name === '__state'));
+      } else {
+        assert.ok(t.members.some((m) => m.name === '__state'), 'a 5.14+ kernel has __state');
+        assert.strictEqual(state, undefined);
+      }
     });
   }
 

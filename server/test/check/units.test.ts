@@ -67,7 +67,7 @@ describe('check: slice cache', () => {
       const stamp = await stampOf(f);
       assert.strictEqual(await cache.get(stamp), undefined);
       assert.strictEqual(await cache.put({ stamp, names: ['task_struct'], ids: Uint32Array.from([3, 9]), bytes: Uint8Array.from([1, 2, 3]) }), undefined);
-      const e = await cache.get(stamp);
+      const e = await cache.get(stamp) as import('../../src/check/cache').CacheEntry;
       assert.deepStrictEqual([...e!.ids], [3, 9]);
       assert.deepStrictEqual([...e!.bytes], [1, 2, 3]);
       assert.deepStrictEqual(e!.names, ['task_struct']);

@@ -40,14 +40,16 @@ describe('editor extension: the packaged .vsix', function () {
     const names = zipEntries(VSIX);
     for (const want of ['extension/dist/extension.js', 'extension/dist/corelens.js', 'extension/dist/web-tree-sitter.wasm',
       'extension/grammars/tree-sitter-c.wasm', 'extension/grammars/queries/structure.scm',
-      'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/syntaxes/corelens.schema.json', 'extension/dist/kernels/6.1-amd64.btf',
-      'extension/package.json', 'extension/LICENSE.txt']) {
+      'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/syntaxes/corelens.schema.json',
+      'extension/dist/kernels/6.1-amd64.btf.xz', 'extension/dist/kernels/5.10-amd64.btf.xz', 'extension/dist/kernels/5.10-arm64.btf.xz',
+      'extension/dist/kernels/kernels.json', 'extension/package.json', 'extension/LICENSE.txt']) {
       assert.ok(names.includes(want), `${want} in the .vsix`);
     }
     assert.ok(!names.some((n) => /node_modules|\/src\/|\.ts$|\.map$|\/test\/|test-fixtures/.test(n)), names.join('\n'));
-    // the default kernels ship raw (they open in milliseconds), one per bundled .btf.xz
-    assert.strictEqual(names.filter((n) => /^extension\/dist\/kernels\/.*\.btf$/.test(n)).length, fs.readdirSync(path.join(REPO_ROOT, 'test-fixtures', 'btf', 'kernels')).filter((f) => f.endsWith('.btf.xz')).length);
-    assert.ok(fs.statSync(VSIX).size < 12 * 1024 * 1024, 'under 12 MB');
+    // The default kernels (kernels.json's list) ship as .btf.xz; the fixture-only ones stay out.
+    const defaults = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'btf', 'kernels', 'kernels.json'), 'utf8')) as { defaults: string[] }).defaults;
+    assert.deepStrictEqual(names.filter((n) => /^extension\/dist\/kernels\/.*\.btf\.xz$/.test(n)).map((n) => path.basename(n, '.btf.xz')).sort(), [...defaults].sort());
+    assert.ok(fs.statSync(VSIX).size < 10 * 1024 * 1024, 'under 10 MB');
   });
 
   it('its bundled server analyses a BPF file on its own (tree-sitter wasm, targets, diagnostics)', async () => {

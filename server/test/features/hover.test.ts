@@ -28,7 +28,7 @@ const SERIES: { kernel: string; name: (n: number) => string; count: number }[] =
 ];
 
 let old: Promise<Btf> | undefined;
-const kernel510 = () => (old ??= openBtfFile(path.join(FIXTURES, 'btf', 'older', '5.10-amd64.btf.xz')).then((r) => {
+const kernel510 = () => (old ??= openBtfFile(path.join(FIXTURES, 'btf', 'kernels', '5.10-amd64.btf.xz')).then((r) => {
   if (!r.ok) throw r.error;
   return r.value.btf;
 }));

@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { createAnalyzer } from '../../src/source/analyzer';
 import { MACRO_LIMITS } from '../../src/source/preproc';
 import { MAX_INCLUDE_DEPTH } from '../../src/source/localTypes';
 import { assertClean, runBounded, tempDir } from '../support/bounded';
@@ -83,4 +84,40 @@ describe('hostile source: the analysis always ends, bounded (issue 17)', functio
       + `struct big { char a[1 << 4000000000]; char b[(1 << 120) * (1 << 120)]; } ${PAI};\nint f(struct big *p) { return p->b[0]; }\n`);
     assert.doesNotMatch(r.stderr, /parse error|BigInt/);
   });
+
+  it('row 12: the analysis is linear: array elements scanned per function stay flat from 250 to 1,000 functions', async () => {
+    // a deterministic measure of work, not a timing: every find/some/filter/includes/indexOf counts the elements it
+    // may scan. Before the fix, functions were matched to tree-sitter units with a scan per function (quadratic).
+    const analyzer = await createAnalyzer();
+    const gen = (n: number) => ['struct task_struct { int pid; struct task_struct *parent; } __attribute__((preserve_access_index));',
+      ...Array.from({ length: n }, (_, i) => `struct rec${i} { int a; struct task_struct *t; } __attribute__((preserve_access_index));\n`
+        + `int f${i}(struct rec${i} *r) { return r->t->pid + r->a; }`)].join('\n');
+    const methods = ['find', 'some', 'every', 'filter', 'includes', 'indexOf', 'findIndex'] as const;
+    const saved = methods.map((m) => Array.prototype[m]);
+    let scanned = 0;
+    const perFunction: number[] = [];
+    try {
+      methods.forEach((m, k) => {
+        const orig = saved[k] as (...a: unknown[]) => unknown;
+        (Array.prototype as unknown as Record<string, unknown>)[m] = function (this: unknown[], ...args: unknown[]) { scanned += this.length; return orig.apply(this, args); };
+      });
+      for (const n of [250, 1000]) {
+        scanned = 0;
+        analyzer.analyze(path.join(tmp.dir, `linear${n}.bpf.c`), gen(n));
+        perFunction.push(scanned / n);
+      }
+    } finally {
+      methods.forEach((m, k) => { (Array.prototype as unknown as Record<string, unknown>)[m] = saved[k]; });
+    }
+    assert.ok(perFunction[1]! <= perFunction[0]! * 1.2, `elements scanned per function: ${perFunction.map((x) => x.toFixed(0)).join(' → ')}`);
+  });
+
+  it('row 12: a source over CORELENS_MAX_SOURCE_MB is refused by sites, naming the cap', async () => {
+    const file = path.join(tmp.dir, 'huge.bpf.c');
+    fs.writeFileSync(file, `int x;\n${'/* padding */\n'.repeat(700_000)}`);
+    const r = await runBounded(['sites', file], { heapMb: 256, cwd: tmp.dir });
+    assertClean(r, [1], 'sites huge.bpf.c');
+    assert.match(r.stderr, /huge\.bpf\.c: file is \d+ MB, over the 8 MB limit for C sources \(set CORELENS_MAX_SOURCE_MB to raise it\)/);
+  });
 });
+

@@ -12,7 +12,7 @@ import { FIXTURES, REPO_ROOT, kernelPath } from '../support/paths';
 import { TestClient, startClient } from '../support/lspClient';
 import { compileBpf, loadOnRunningKernel, scratch } from '../support/bpfLoad';
 
-const OLD_KERNEL = path.join(FIXTURES, 'btf', 'older', '5.10-amd64.btf.xz');
+const OLD_KERNEL = path.join(FIXTURES, 'btf', 'kernels', '5.10-amd64.btf.xz');
 
 /** An editor that applies versioned edits (VS Code, Neovim, eglot all do). */
 const CAPABILITIES = {

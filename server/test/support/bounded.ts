@@ -7,10 +7,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from './paths';
 
-export const CORELENS_BIN = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js');
-/** Preloaded into the child: writes its peak RSS (kB, getrusage) where the parent reads it, on every normal exit. */
+/** The CLI under test; CORELENS_TEST_BIN points the hostile tests at another build (to see them fail on an old one). */
+export const CORELENS_BIN = process.env.CORELENS_TEST_BIN ?? path.join(REPO_ROOT, 'server', 'bin', 'corelens.js');
+/** Preloaded into the child: writes its own peak RSS (kB) where the parent reads it, on every normal exit. */
 const PRELOAD_SOURCE = `const fs = require('fs');
-process.on('exit', () => { try { fs.writeFileSync(process.env.CORELENS_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });
+process.on('exit', () => { try { fs.writeFileSync(process.env.CORELENS_PEAK_RSS_FILE, String(peak())); } catch {} });
+// VmHWM, not getrusage's maxRSS: exec keeps the forking parent's high-water mark (the test runner's hundreds of MB)
+function peak() { try { return Number(/VmHWM:\\s*(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]); } catch { return process.resourceUsage().maxRSS; } }
 `;
 
 export interface BoundedResult {
@@ -39,21 +42,32 @@ export interface BoundedOptions {
   onSpawn?: (child: import('child_process').ChildProcess) => void;
 }
 
-/** Runs `corelens ...args` in a bounded child process. */
-export function runBounded(args: string[], opts: BoundedOptions = {}): Promise<BoundedResult> {
+/** Node arguments and environment that make a child report its peak RSS; read() after it exited (0 if it died). */
+export function peakRssProbe(): { nodeArgs: string[]; env: NodeJS.ProcessEnv; read(): number; cleanup(): void } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-rss-'));
   const rssFile = path.join(tmp, 'rss');
   const preload = path.join(tmp, 'preload.js');
   fs.writeFileSync(preload, PRELOAD_SOURCE);
+  return {
+    nodeArgs: ['--require', preload],
+    env: { CORELENS_PEAK_RSS_FILE: rssFile },
+    read: () => { try { return Math.round(Number(fs.readFileSync(rssFile, 'utf8')) / 1024); } catch { return 0; } },
+    cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }),
+  };
+}
+
+/** Runs `corelens ...args` in a bounded child process. */
+export function runBounded(args: string[], opts: BoundedOptions = {}): Promise<BoundedResult> {
+  const probe = peakRssProbe();
   const heap = opts.heapMb ?? 512;
-  const child = spawn(process.execPath, [`--max-old-space-size=${heap}`, '--require', preload, CORELENS_BIN, ...args], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${heap}`, ...probe.nodeArgs, CORELENS_BIN, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
-    env: { ...process.env, ...opts.env, CORELENS_PEAK_RSS_FILE: rssFile },
+    env: { ...process.env, ...opts.env, ...probe.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => { if (stdout.length < 4 << 20) stdout += c.toString(); });
+  child.stdout!.on('data', (c: Buffer) => { if (stdout.length < 64 << 20) stdout += c.toString(); });
   child.stderr!.on('data', (c: Buffer) => { if (stderr.length < 4 << 20) stderr += c.toString(); });
   child.stdin!.on('error', () => undefined);
   if (opts.input !== undefined) child.stdin!.write(opts.input);
@@ -64,9 +78,8 @@ export function runBounded(args: string[], opts: BoundedOptions = {}): Promise<B
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      let peakRssMb = 0;
-      try { peakRssMb = Math.round(Number(fs.readFileSync(rssFile, 'utf8')) / 1024); } catch { /* died before reporting */ }
-      fs.rmSync(tmp, { recursive: true, force: true });
+      const peakRssMb = probe.read();
+      probe.cleanup();
       resolve({ code, signal, stdout, stderr, timedOut, peakRssMb });
     });
   });

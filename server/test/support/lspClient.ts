@@ -18,6 +18,8 @@ export interface TestClient {
   /** Resolves with the next diagnostics for `uri` that satisfy `pred` (or rejects after `ms`). */
   diagnostics(uri: string, pred?: (d: Diagnostic[]) => boolean, ms?: number): Promise<Diagnostic[]>;
   latest: Map<string, PublishDiagnosticsParams>;
+  /** The server's window/logMessage lines, in order. */
+  logs: string[];
   /** Methods the server registered dynamically (client/registerCapability), in order. */
   registrations: string[];
   /** Notifications received by method (beyond diagnostics), in order. */
@@ -31,6 +33,8 @@ export interface ClientOptions {
   capabilities?: Record<string, unknown>;
   /** Merged into initializationOptions (beside `settings`). */
   initializationOptions?: Record<string, unknown>;
+  /** Added to the server's environment (e.g. CORELENS_CACHE). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -40,8 +44,9 @@ export interface ClientOptions {
 export async function startClient(root: string, settings: Record<string, unknown> = {},
   script = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js'), opts: ClientOptions = {}): Promise<TestClient> {
   const proc = spawn(process.execPath, [script, 'lsp', '--stdio'], {
-    cwd: root, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: root, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
+  const logs: string[] = [];
   const stderr: string[] = [];
   proc.stderr!.on('data', (b) => stderr.push(String(b)));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -64,7 +69,7 @@ export async function startClient(root: string, settings: Record<string, unknown
     messages.push(m);
     return null;
   });
-  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('window/logMessage', (m: { message: string }) => { logs.push(m.message); });
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
   const registrations: string[] = [];
   const notifications: { method: string; params: unknown }[] = [];
@@ -91,7 +96,7 @@ export async function startClient(root: string, settings: Record<string, unknown
   });
   await conn.sendNotification('initialized', {});
   return {
-    conn, proc, init, messages, stderr, latest, registrations, notifications,
+    conn, proc, init, messages, stderr, latest, logs, registrations, notifications,
     diagnostics(uri, pred = () => true, ms = 30_000) {
       const have = latest.get(uri);
       if (have && pred(have.diagnostics)) return Promise.resolve(have.diagnostics);

@@ -23,7 +23,7 @@ describe('target configuration', () => {
     assert.deepStrictEqual(r.problems.map((p) => p.message), [
       'target #2: the name "a" is used twice; targets need distinct names',
       'target #3 has no "path"',
-      'target #4 must be an object {name, path, base?, kind?}',
+      'target #4 must be an object {name, path, base?, kind?, arch?}',
       'target #5 ("z"): "kind" must be "kernel" or "app"',
     ]);
     assert.ok(r.problems.every((p) => p.file === '/ws/corelens.json'));
@@ -32,13 +32,17 @@ describe('target configuration', () => {
 
   it('reads corelens.json with include paths, and says what is wrong with a broken one', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-cfg-'));
-    assert.strictEqual(readConfigFile(dir), undefined);
-    fs.writeFileSync(path.join(dir, 'corelens.json'), '{"targets":[{"path":"k.btf"}],"includePaths":["inc"]}');
-    const ok = readConfigFile(dir)!;
-    assert.deepStrictEqual(ok.targets, [{ name: 'k', path: path.join(dir, 'k.btf') }]);
-    assert.deepStrictEqual(ok.includePaths, [path.join(dir, 'inc')]);
-    fs.writeFileSync(path.join(dir, 'corelens.json'), '{"targets": [');
-    assert.match(readConfigFile(dir)!.problems[0]!.message, /corelens\.json is not valid JSON/);
+    try {
+      assert.strictEqual(readConfigFile(dir), undefined);
+      fs.writeFileSync(path.join(dir, 'corelens.json'), '{"targets":[{"path":"k.btf"}],"includePaths":["inc"]}');
+      const ok = readConfigFile(dir)!;
+      assert.deepStrictEqual(ok.targets, [{ name: 'k', path: path.join(dir, 'k.btf') }]);
+      assert.deepStrictEqual(ok.includePaths, [path.join(dir, 'inc')]);
+      fs.writeFileSync(path.join(dir, 'corelens.json'), '{"targets": [');
+      assert.match(readConfigFile(dir)!.problems[0]!.message, /corelens\.json is not valid JSON/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('parses --target arguments', () => {

@@ -54,7 +54,8 @@ describe('configuration keys from the schemas', () => {
 
   it('every key readConfigFile reads is in the corelens.json schema (or it would be reported as unknown)', () => {
     const src = fs.readFileSync(path.join(REPO_ROOT, 'server', 'src', 'targets', 'config.ts'), 'utf8');
-    const body = src.slice(src.indexOf('export function readConfigFile'), src.indexOf('\n}\n', src.indexOf('export function readConfigFile')));
+    // readConfigFile(dir) reads through readConfigAt(file), which holds the keys
+    const body = src.slice(src.indexOf('export function readConfigAt'), src.indexOf('\n}\n', src.indexOf('export function readConfigAt')));
     const read = [...new Set([...body.matchAll(/\bo\.(\w+)/g)].map((m) => m[1]!))];
     assert.ok(read.includes('targets') && read.includes('includePaths'), read.join(', '));
     const known = Object.keys(schemas().file!.properties!);

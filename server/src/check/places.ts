@@ -1,0 +1,120 @@
+// Where a compiled object's relocations sit in the source: the live analysis' sites (the accessor as written) matched
+// to .BTF.ext records, for check and relocate findings that point at the expression rather than the nearest
+// line-info row (clang's line for a relocation is often the statement's, one or two lines off the access).
+
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { InputError, describeFsError, readTextInput } from '../util/files';
+import { Analysis, createAnalyzer } from '../source/analyzer';
+
+/** What matching needs of a .BTF.ext record. */
+export interface RecordKey {
+  readonly section: string;
+  readonly kind: number;
+  readonly localType: string;
+  readonly access: string;
+  /** 1-based line-info line, when the object has one. */
+  readonly line?: number;
+}
+
+/** A site as the matcher sees it: where it is written and in which function. */
+export type PlaceSite = Pick<Analysis['sites'][number], 'kind' | 'localType' | 'access' | 'range' | 'line' | 'func'>;
+
+/** `prog.bpf.o`, `prog.bpfel.o`, `prog.o` → `prog.bpf.c` (or `prog.c`) in the same folder, when it exists. */
+export async function siblingSource(obj: string): Promise<string | undefined> {
+  const stem = obj.replace(/(\.bpf(el|eb)?)?\.o$/i, '');
+  for (const c of [`${stem}.bpf.c`, `${stem}.c`]) {
+    try {
+      if ((await fs.stat(c)).isFile()) return c;
+    } catch {
+      // not there: try the next spelling
+    }
+  }
+  return undefined;
+}
+
+export interface SourceSites {
+  readonly file: string;
+  readonly analysis: Analysis;
+}
+
+/** Analyses a source for placing findings; a value naming the file when it cannot be read. */
+export async function analyseSource(file: string, opts: { includePaths?: readonly string[]; defines?: readonly string[] } = {}):
+  Promise<SourceSites | { error: string }> {
+  let text: string;
+  try {
+    text = await readTextInput(file, 'source');
+  } catch (e) {
+    return { error: `${file}: ${e instanceof InputError ? e.message : describeFsError(e)}` };
+  }
+  const analyzer = await createAnalyzer({ defines: opts.defines });
+  const analysis = analyzer.analyze(file, text, { includePaths: [...(opts.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
+  return { file, analysis };
+}
+
+/**
+ * The source sites a record was compiled from: same kind, access string and local type, written in the record's
+ * program (its SEC function or a function it calls, which clang inlines), at the nearest line. clang's line_info is
+ * approximate for relocations, so the nearest site within 3 lines wins, else every candidate.
+ */
+export function matchRecord(r: RecordKey, sites: readonly PlaceSite[], functions?: Analysis['functions']): number[] {
+  return siteMatcher(sites, functions)(r);
+}
+
+/**
+ * matchRecord for many records of one analysis: sites indexed by (kind, local type, access) and the functions of
+ * each section computed once, so matching an object's records is linear, not records × sites.
+ */
+export function siteMatcher(sites: readonly PlaceSite[], functions?: Analysis['functions']): (r: RecordKey) => number[] {
+  const byKey = new Map<string, number[]>();
+  const byKeyFunc = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, k: string, i: number) => {
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  };
+  sites.forEach((s, i) => {
+    const k = `${s.kind}\u0000${s.localType}\u0000${s.access}`;
+    add(byKey, k, i);
+    add(byKeyFunc, `${k}\u0000${s.func}`, i);
+  });
+  const sections = new Map<string, Set<string>>();
+  return (r) => {
+    const k = `${r.kind}\u0000${r.localType}\u0000${r.access}`;
+    if (functions) {
+      let inSection = sections.get(r.section);
+      if (!inSection) sections.set(r.section, (inSection = functionsOfSection(r.section, functions)));
+      // The sites written in the record's program come first; others only when it has none.
+      const own: number[] = [];
+      for (const f of inSection) for (const i of byKeyFunc.get(`${k}\u0000${f}`) ?? []) own.push(i);
+      if (own.length) return pick(r, own, sites, undefined);
+    }
+    return pick(r, byKey.get(k) ?? [], sites, undefined);
+  };
+}
+
+function pick(r: RecordKey, candidates: readonly number[], sites: readonly PlaceSite[], inSection: Set<string> | undefined): number[] {
+  const same: { i: number; d: number; own: boolean }[] = [];
+  for (const i of candidates) {
+    const s = sites[i]!;
+    const line = s.line + 1;
+    same.push({ i, d: r.line ? Math.abs(line - r.line) : Infinity, own: !inSection || inSection.has(s.func) });
+  }
+  const pool = same.some((x) => x.own) ? same.filter((x) => x.own) : same;
+  const best = Math.min(...pool.map((x) => x.d));
+  return best <= 3 ? pool.filter((x) => x.d === best).map((x) => x.i) : pool.map((x) => x.i);
+}
+
+/** The functions whose code ends up in a section: its SEC functions and, transitively, what they call. */
+function functionsOfSection(section: string, functions: Analysis['functions']): Set<string> {
+  const byName = new Map(functions.map((f) => [f.name, f]));
+  const out = new Set<string>();
+  const stack = functions.filter((f) => f.section === section).map((f) => f.name);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (out.has(n)) continue;
+    out.add(n);
+    for (const c of byName.get(n)?.calls ?? []) stack.push(c);
+  }
+  return out;
+}

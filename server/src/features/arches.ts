@@ -1,0 +1,121 @@
+// One program, several arches: the live analysis runs once per arch present among the targets (as clang would build
+// one object per arch), each arch's sites are relocated on that arch's targets, and the results are put back
+// together so a diagnostic, a hover or a lens speaks about every target at once.
+//
+// Sites the arches agree on (same place, kind, local type, access and guards: nearly all of them) become one
+// evaluation over every target. Sites only one arch has (`PT_REGS_PARM1(ctx)` is `ctx->di` on x86 and
+// `ctx->regs[0]` on arm64) stay separate, evaluated on that arch's targets only, with that arch's local BTF.
+
+import { Btf } from '../btf/reader';
+import { Finding, FindingOptions, siteFindings } from './diagnostics';
+import { LiveGuard, LiveSite, SiteEvaluation, SiteOnTarget } from './evaluate';
+
+/** One arch's analysis of a program, relocated on the targets of that arch. */
+export interface ArchEvaluation {
+  /** The arch (normalised name), or undefined for targets whose arch nothing says. */
+  readonly arch?: string;
+  readonly local: Btf;
+  readonly evals: readonly SiteEvaluation[];
+  /** The targets these evaluations cover, in configuration order. */
+  readonly targets: readonly string[];
+}
+
+/** Evaluations sharing a local BTF and a target set: what one siteFindings call can take. */
+export interface EvaluationGroup {
+  readonly local: Btf;
+  readonly targets: readonly string[];
+  readonly evals: SiteEvaluation[];
+}
+
+/** Every evaluation of a program across arches, with the local BTF each must be read with. */
+export interface MergedEvaluations {
+  /** Every evaluation in source order (merged ones hold the results of every arch that has the site). */
+  readonly evals: readonly SiteEvaluation[];
+  /** The same evaluations grouped for findings and inlay hints. */
+  readonly groups: readonly EvaluationGroup[];
+  /** Every target, in the order the arch evaluations listed them. */
+  readonly targets: readonly string[];
+  /** The local BTF an evaluation's site ids refer to. */
+  localOf(ev: SiteEvaluation): Btf;
+}
+
+const guardKey = (g: LiveGuard) => `${g.kind}:${g.localType}:${g.access}:${g.when}`;
+const posKey = (s: LiveSite) => `${s.range.start.line}:${s.range.start.character}-${s.range.end.line}:${s.range.end.character}`;
+/** What makes two arches' sites the same relocation: clang would emit the same record in both objects. */
+const siteKey = (s: LiveSite) => `${posKey(s)}|${s.kind}|${s.localType}|${s.access}|${s.readSize ?? ''}|${s.directBitfield ? 1 : 0}|${s.guards.map(guardKey).join('&')}`;
+
+/**
+ * Puts per-arch evaluations back together. The arch with the most targets is the primary one: its sites (and local
+ * BTF) stand for every arch that has the same site; the sites only other arches have are kept beside them.
+ */
+export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEvaluations {
+  const targets = parts.flatMap((p) => p.targets);
+  const owner = new Map<SiteEvaluation, Btf>();
+  if (parts.length <= 1) {
+    const p = parts[0];
+    const evals = p ? [...p.evals] : [];
+    for (const ev of evals) owner.set(ev, p!.local);
+    return {
+      evals, targets, groups: p ? [{ local: p.local, targets: p.targets, evals }] : [],
+      localOf: (ev) => owner.get(ev) ?? p!.local,
+    };
+  }
+  const ordered = [...parts].sort((a, b) => b.targets.length - a.targets.length);
+  const primary = ordered[0]!;
+  // Primary sites, each with the targets merged into it so far (copies: the inputs stay as they were).
+  const merged = primary.evals.map((ev) => ({ ev, targets: new Map<string, SiteOnTarget>(ev.targets), arches: [primary] }));
+  const byKey = new Map<string, number[]>();
+  merged.forEach((m, i) => {
+    const k = siteKey(m.ev.site);
+    byKey.set(k, [...(byKey.get(k) ?? []), i]);
+  });
+  const extras: { part: ArchEvaluation; evals: SiteEvaluation[] }[] = [];
+  for (const part of ordered.slice(1)) {
+    // Multiset matching: the n-th site with a key pairs with the n-th primary site with that key.
+    const used = new Map<string, number>();
+    const mine: SiteEvaluation[] = [];
+    for (const ev of part.evals) {
+      const k = siteKey(ev.site);
+      const n = used.get(k) ?? 0;
+      const at = byKey.get(k)?.[n];
+      if (at === undefined) {
+        mine.push(ev);
+        continue;
+      }
+      used.set(k, n + 1);
+      for (const [name, st] of ev.targets) merged[at]!.targets.set(name, st);
+      merged[at]!.arches.push(part);
+    }
+    if (mine.length) extras.push({ part, evals: mine });
+  }
+  const groups = new Map<string, EvaluationGroup>();
+  const addTo = (local: Btf, localKey: string, names: readonly string[], ev: SiteEvaluation) => {
+    const key = `${localKey}|${names.join('\u0000')}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, g = { local, targets: names, evals: [] });
+    g.evals.push(ev);
+    owner.set(ev, local);
+  };
+  const all: SiteEvaluation[] = [];
+  for (const m of merged) {
+    const ev: SiteEvaluation = m.arches.length === 1 ? m.ev : { site: m.ev.site, targets: m.targets };
+    const names = targets.filter((t) => ev.targets.has(t));
+    addTo(primary.local, 'primary', names, ev);
+    all.push(ev);
+  }
+  extras.forEach(({ part, evals }, i) => {
+    for (const ev of evals) {
+      addTo(part.local, `extra${i}`, part.targets, ev);
+      all.push(ev);
+    }
+  });
+  all.sort((a, b) => a.site.range.start.line - b.site.range.start.line || a.site.range.start.character - b.site.range.start.character);
+  return { evals: all, targets, groups: [...groups.values()], localOf: (ev) => owner.get(ev) ?? primary.local };
+}
+
+/** Findings of merged evaluations: one siteFindings call per group, so each names exactly the targets it covers. */
+export function mergedFindings(m: MergedEvaluations, opts: FindingOptions = {}): Finding[] {
+  const out: Finding[] = [];
+  for (const g of m.groups) out.push(...siteFindings(g.local, g.evals, g.targets, opts));
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}

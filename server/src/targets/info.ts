@@ -1,0 +1,46 @@
+// What is known about a target, in one place: name, arch, kernel version, origin, distro. Editors group findings by
+// it ("on 5.4–5.15 generic (212 kernels)"), `targets list` prints it, and `check` summarises target sets with it.
+
+import * as path from 'path';
+import { Arch, parseArch } from './arch';
+import { TargetOrigin, TargetSpec, RUNNING_KERNEL_BTF } from './registry';
+import { TargetInfo as SummaryInfo } from './summary';
+import { describeTarget } from './tree';
+
+/** Everything known about a target; a superset of what summaries (targets/summary.ts) read, so it serves them too. */
+export interface TargetInfo extends SummaryInfo {
+  readonly name: string;
+  readonly file: string;
+  readonly kind: 'kernel' | 'app';
+  /** Normalised arch; undefined when nothing says (no pt_regs in the BTF, no hint in the name or the configuration). */
+  readonly arch?: Arch;
+  /** Kernel release (`5.4.0-100-generic`) or the file's stem. */
+  readonly kernel?: string;
+  /** Numeric version ([5, 4, 0, 100]); undefined when the name carries none. */
+  readonly version?: readonly number[];
+  readonly origin: TargetOrigin;
+  readonly distro?: string;
+  readonly release?: string;
+  readonly flavor?: string;
+}
+
+/**
+ * Describes a target from its spec (configuration, tree, manifest and name) and, when it has been read, the arch its
+ * BTF says. The result is plain data: safe to keep for every target of a fleet, to post to workers and to clients.
+ */
+export function targetInfo(spec: TargetSpec, btfArch?: Arch): TargetInfo {
+  const d = describeTarget(spec);
+  const arch = parseArch(spec.arch) ?? btfArch ?? parseArch(d.arch);
+  const origin: TargetOrigin = spec.origin ?? (path.resolve(spec.path) === RUNNING_KERNEL_BTF ? 'running' : 'config');
+  return {
+    name: spec.name, file: spec.path, kind: spec.kind ?? 'kernel', origin,
+    ...(arch ? { arch } : {}), ...(d.kernel ? { kernel: d.kernel } : {}), ...(d.version ? { version: d.version } : {}),
+    ...(d.distro ? { distro: d.distro } : {}), ...(d.release ? { release: d.release } : {}), ...(spec.flavor ? { flavor: spec.flavor } : {}),
+  };
+}
+
+/** `5.4.0-100` style text of a version. */
+export function versionText(v: readonly number[] | undefined): string {
+  if (!v) return '';
+  return v.length === 4 ? `${v.slice(0, 3).join('.')}-${v[3]}` : v.join('.');
+}

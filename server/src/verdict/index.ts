@@ -1,0 +1,393 @@
+// Load verdicts: for a compiled object and each target, whether every program would load, and if not, the first
+// instruction the kernel verifier rejects (a reachable poisoned CO-RE relocation, or a dereference of a plain number)
+// with its relocation, source line and a reason in words; plus, for every poisoned relocation, whether it is dead
+// code on that target (guarded) or reachable. A pure function of the object and the relocation results the engine
+// computes (core/object.ts): check, relocate and the language server all call it on a built object.
+
+import { readFileSync } from 'fs';
+import { BtfError } from '../btf/errors';
+import { LineIndex } from '../btf/ext';
+import { BpfObject } from '../btf/object';
+import { Btf } from '../btf/reader';
+import { Kind } from '../btf/types';
+import { ObjectRelocation } from '../core/object';
+import { helperName } from './helpers';
+import { Insn, disasm } from './insn';
+import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
+import { VerifyResult, verify } from './verify';
+
+export { loadPrograms } from './program';
+export type { LoadedProgram, CtxKind } from './program';
+
+export interface VerdictOptions {
+  /** Instructions processed per program before giving up (the kernel's own limit is 1,000,000). */
+  readonly maxSteps?: number;
+}
+
+/**
+ * What the loading machine decides beyond the target's CO-RE types: libbpf fills __kconfig externs and resolves
+ * __ksym externs on the kernel that loads the program, not from btf_custom_path. factsFromBtf() derives them from a
+ * target's BTF; a differential test against this machine passes what libbpf found here.
+ */
+export interface KernelFacts {
+  /** Bytes of each __kconfig extern as libbpf stores them (object byte order); absent: unknown value. */
+  readonly kconfig?: ReadonlyMap<string, Uint8Array>;
+  /** Whether the kernel has a symbol; undefined: unknown. */
+  readonly hasKsym?: (name: string) => boolean | undefined;
+  /** CPUs the machine may have (bounds bpf_get_smp_processor_id()); default: this machine's. */
+  readonly nrCpuIds?: number;
+}
+
+export interface VerdictTarget {
+  readonly name: string;
+  readonly facts?: KernelFacts;
+}
+
+/** Why a program does not load on a target. */
+export type FailureKind =
+  /** A poisoned CO-RE relocation is reachable: `invalid func unknown#195896080`. */
+  | 'core'
+  /** A load or store through a register holding a plain number: `invalid mem access 'scalar'`. */
+  | 'scalar'
+  /** libbpf refuses the whole object before any program reaches the kernel (a relocation error). */
+  | 'libbpf'
+  /** The analysis hit its instruction budget: no verdict. */
+  | 'unknown';
+
+export interface SourcePlace {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface TargetVerdict extends SourcePlace {
+  readonly loads: boolean;
+  readonly kind?: FailureKind;
+  /** The instruction the verifier names (index in the program as loaded, subprograms appended). */
+  readonly insn?: number;
+  /** The instruction as the verifier log prints it. */
+  readonly text?: string;
+  /** Index into the relocations passed in, for 'core' and 'libbpf'. */
+  readonly relocation?: number;
+  /** The register dereferenced, for 'scalar'. */
+  readonly reg?: number;
+  readonly errno?: number;
+  readonly reason?: string;
+}
+
+/** A direct read through a plain number, wherever it is reachable (not only the first error). */
+export interface ScalarDeref extends SourcePlace {
+  readonly insn: number;
+  readonly reg: number;
+  readonly text: string;
+  readonly section: string;
+  readonly insnOff: number;
+}
+
+export interface ProgramVerdict {
+  readonly section: string;
+  readonly name: string;
+  readonly ctx: CtxKind;
+  /** Instructions as loaded. */
+  readonly insnCount: number;
+  readonly targets: ReadonlyMap<string, TargetVerdict>;
+  /** Reachable dereferences of plain numbers, per target (the same on most targets). */
+  readonly scalarDerefs: ReadonlyMap<string, readonly ScalarDeref[]>;
+}
+
+/**
+ * What became of a relocation's instruction on a target: not poisoned ('ok'), poisoned but dead code ('dead'),
+ * poisoned and reached ('reachable'), a libbpf error ('error'), or unknown (the analysis ran out of budget).
+ */
+export type Reach = 'ok' | 'dead' | 'reachable' | 'error' | 'unknown';
+
+export interface ObjectVerdicts {
+  readonly programs: readonly ProgramVerdict[];
+  /** Per target, per relocation (the order passed in): 'ok' when not poisoned, else dead or reachable. */
+  readonly reach: ReadonlyMap<string, readonly Reach[]>;
+  /** Programs the relocation's instruction belongs to (a .text subprogram may be in several, or in none). */
+  readonly programsOf: readonly (readonly number[])[];
+}
+
+/**
+ * Verdicts for every program of `obj` on every target named in `relos` (the result of relocateObject on the same
+ * object, all records in .BTF.ext order). Throws BtfError when the object's ELF is malformed.
+ */
+export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[], targetList: readonly (string | VerdictTarget)[],
+  opts: VerdictOptions = {}): ObjectVerdicts {
+  const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
+  const progs = loadPrograms(obj);
+  const lines = new LineIndex(obj.ext?.lineInfo ?? []);
+  const sites = relocationSites(progs, relos);
+  const programsOf: number[][] = relos.map(() => []);
+  sites.forEach((ss, k) => ss.forEach((s) => {
+    if (!programsOf[s.relo]!.includes(k)) programsOf[s.relo]!.push(k);
+  }));
+  const reach = new Map<string, Reach[]>();
+  const perProgram = progs.programs.map(() => new Map<string, TargetVerdict>());
+  const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
+  const memo = progs.programs.map(() => new Map<number, Memo[]>());
+
+  for (const target of targets) {
+    const t = target.name;
+    const facts = target.facts ?? {};
+    const verifyOpts = {
+      nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
+    };
+    const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
+      + `|${verifyOpts.nrCpuIds}|${facts.hasKsym ? t : ''}`;
+    // libbpf relocates the whole object first and stops at the first error: then no program loads.
+    const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
+    const here: Reach[] = new Array(relos.length);
+    relos.forEach((r, i) => {
+      const o = r.targets.get(t)?.outcome;
+      here[i] = o === 'error' ? 'error' : o === 'poison' ? 'dead' : 'ok';
+    });
+    reach.set(t, here);
+    progs.programs.forEach((p, k) => {
+      if (firstError >= 0 || p.problem) {
+        const r = firstError >= 0 ? relos[firstError]! : undefined;
+        const res = r?.targets.get(t);
+        perProgram[k]!.set(t, {
+          loads: false, kind: 'libbpf', ...(r ? { relocation: firstError, file: r.file, line: r.line, column: r.column } : {}),
+          errno: res?.errno ?? res?.patch?.errno ?? 22,
+          reason: r
+            ? `libbpf fails the whole object load: relocation of \`${r.path}\` (${r.kindName}) in ${r.section}: ${res?.why ?? 'error'}`
+            : `libbpf fails the whole object load: ${p.problem}`,
+        });
+        return;
+      }
+      // Targets whose patches and facts agree give the same walk: a hash of the patched instructions finds an
+      // earlier one, confirmed instruction by instruction.
+      const patches: (readonly Insn[] | undefined)[] = sites[k]!.map((s) => relos[s.relo]!.targets.get(t)?.patch?.patched);
+      let h = hashString(factKey);
+      patches.forEach((out, j) => {
+        if (!out) return;
+        h = Math.imul(h ^ sites[k]![j]!.pos, 0x01000193);
+        for (const x of out) h = Math.imul(h ^ x.code ^ (x.off << 8) ^ x.imm, 0x01000193);
+      });
+      const candidates = memo[k]!.get(h) ?? [];
+      let res = candidates.find((m) => m.factKey === factKey && samePatches(m.patches, patches))?.res;
+      let patched: Insn[] | undefined;
+      if (!res) {
+        patched = p.insns.slice();
+        sites[k]!.forEach((s, j) => patches[j]?.forEach((ins, q) => {
+          if (s.pos + q < patched!.length) patched![s.pos + q] = ins;
+        }));
+        res = verify(p, patched, p.insns, progs.data, progs.littleEndian, verifyOpts);
+        memo[k]!.set(h, [...candidates, { factKey, patches, res, patched }]);
+      } else {
+        patched = candidates.find((m) => m.res === res)!.patched;
+      }
+      for (const s of sites[k]!) {
+        if (res.reachedPoison.has(s.pos)) here[s.relo] = 'reachable';
+        else if (res.incomplete && here[s.relo] === 'dead') here[s.relo] = 'unknown';
+      }
+      perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t));
+      perProgramDerefs[k]!.set(t, [...res.scalarDerefs.values()].map((e) => ({
+        insn: e.insn, reg: e.reg ?? 0, text: describeInsn(patched, e.insn), section: p.originSection[e.insn]!,
+        insnOff: p.originOff[e.insn]!, ...place(lines, p, e.insn),
+      })));
+    });
+  }
+  return {
+    programs: progs.programs.map((p, k) => ({
+      section: p.section, name: p.name, ctx: p.ctx, insnCount: p.insns.length, targets: perProgram[k]!,
+      scalarDerefs: perProgramDerefs[k]!,
+    })),
+    reach, programsOf,
+  };
+}
+
+function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyResult, relos: readonly ObjectRelocation[],
+  sites: readonly { pos: number; relo: number }[], lines: LineIndex, target: string): TargetVerdict {
+  if (!res.error) {
+    if (res.malformed) return { loads: false, kind: 'unknown', reason: res.malformed };
+    if (res.incomplete) {
+      return { loads: false, kind: 'unknown', reason: `the analysis stopped after ${res.steps} instructions without a verdict` };
+    }
+    return { loads: true };
+  }
+  const e = res.error;
+  const text = describeInsn(patched, e.insn);
+  const where = place(lines, p, e.insn);
+  if (e.kind === 'core') {
+    const s = sites.find((x) => x.pos === e.insn || x.pos === e.insn - 1);
+    const r = s ? relos[s.relo] : undefined;
+    const why = r?.targets.get(target)?.why;
+    const was = describeInsn(p.insns, s?.pos ?? e.insn);
+    return {
+      loads: false, kind: 'core', insn: e.insn, text, ...(s ? { relocation: s.relo } : {}), ...where, errno: 22,
+      reason: `the verifier reaches instruction ${e.insn} (${was.replace(/^\d+: /, '')}), poisoned because its CO-RE relocation failed`
+        + (r ? `: \`${r.path}\` (${r.kindName}): ${problemOf(why)}` : '') + ' — invalid func unknown#195896080',
+    };
+  }
+  return {
+    loads: false, kind: 'scalar', insn: e.insn, text, reg: e.reg, ...where, errno: 13,
+    reason: `R${e.reg} invalid mem access 'scalar': instruction ${e.insn} (${text.replace(/^\d+: /, '')}) reads kernel memory through `
+      + `a plain number; in a ${p.section.split('/')[0]} program read it with BPF_CORE_READ() (bpf_probe_read_kernel)`,
+  };
+}
+
+/** The relocation's problem without its generic consequence (which the verdict states itself). */
+function problemOf(why: string | undefined): string {
+  if (!why) return 'no candidate matches';
+  return why.replace(/: the instruction is poisoned.*$/, '');
+}
+
+function describeInsn(insns: readonly Insn[], idx: number): string {
+  const i = insns[idx];
+  return i ? `${idx}: ${disasm(i, insns[idx + 1], helperName)}` : `${idx}`;
+}
+
+function place(lines: LineIndex, p: LoadedProgram, idx: number): SourcePlace {
+  const sec = p.originSection[idx];
+  const off = p.originOff[idx];
+  if (sec === undefined || off === undefined) return {};
+  const l = lines.find(sec, off);
+  return l ? { file: l.file, line: l.line, column: l.column } : {};
+}
+
+/** Architectures' syscall wrapper prefixes (libbpf's arch_specific_syscall_pfx()). */
+const SYSCALL_WRAPPERS = ['__x64_sys_bpf', '__arm64_sys_bpf', '__s390x_sys_bpf', '__s390_sys_bpf', '__ia32_sys_bpf',
+  '__riscv_sys_bpf', '__powerpc_sys_bpf', '__arm_sys_bpf', '__loongarch_sys_bpf'];
+
+/**
+ * What a target kernel's BTF tells about the facts libbpf computes on the loading machine: which ksyms and kfuncs
+ * exist (functions and variables in its BTF), and LINUX_HAS_SYSCALL_WRAPPER (its `__<arch>_sys_bpf`). Other
+ * __kconfig values (CONFIG_*, LINUX_KERNEL_VERSION) are not in BTF: they stay unknown, so both outcomes of a branch
+ * on them are considered.
+ */
+export function factsFromBtf(btf: Btf, obj: BpfObject): KernelFacts {
+  const kconfig = new Map<string, Uint8Array>();
+  const size = kconfigSize(obj, 'LINUX_HAS_SYSCALL_WRAPPER');
+  if (size) {
+    const has = SYSCALL_WRAPPERS.some((n) => btf.findByName(n, Kind.Func) > 0);
+    const bytes = new Uint8Array(size);
+    bytes[obj.elf.littleEndian ? 0 : size - 1] = has ? 1 : 0;
+    kconfig.set('LINUX_HAS_SYSCALL_WRAPPER', bytes);
+  }
+  const cache = new Map<string, boolean>();
+  return {
+    kconfig,
+    hasKsym: (name) => {
+      let v = cache.get(name);
+      if (v === undefined) {
+        v = btf.findByName(name, Kind.Func) > 0 || btf.findByName(name, Kind.Var) > 0;
+        cache.set(name, v);
+      }
+      return v;
+    },
+  };
+}
+
+/** Names factsFromBtf() looks up in a target: the object's __ksym externs and the syscall wrappers (for slicing). */
+export function factNames(obj: BpfObject): string[] {
+  const out = new Set<string>();
+  try {
+    for (const sym of obj.elf.symbols()) if (sym.shndx === 0 && sym.name && (sym.info >> 4) !== 0) out.add(sym.name);
+  } catch {
+    // no symbol table: nothing to look up
+  }
+  if (kconfigSize(obj, 'LINUX_HAS_SYSCALL_WRAPPER')) for (const n of SYSCALL_WRAPPERS) out.add(n);
+  return [...out].sort();
+}
+
+/** Size of a __kconfig extern in the object's BTF, or 0 when the object has none of that name. */
+function kconfigSize(obj: BpfObject, name: string): number {
+  try {
+    const id = obj.btf.findByName(name, Kind.Var);
+    if (id <= 0) return 0;
+    const v = obj.btf.type(id);
+    return v.kind === Kind.Var ? obj.btf.resolveSize(v.type) ?? 0 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Memo {
+  readonly factKey: string;
+  readonly patches: readonly (readonly Insn[] | undefined)[];
+  readonly res: VerifyResult;
+  readonly patched: Insn[];
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function samePatches(a: readonly (readonly Insn[] | undefined)[], b: readonly (readonly Insn[] | undefined)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!x || !y || x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) {
+      const p = x[j]!;
+      const q = y[j]!;
+      if (p.code !== q.code || p.off !== q.off || p.imm !== q.imm || p.dst !== q.dst || p.src !== q.src) return false;
+    }
+  }
+  return true;
+}
+
+let cpus: number | undefined;
+/** nr_cpu_ids of this machine (the highest possible CPU + 1), or 1 when /sys cannot tell. */
+function possibleCpus(): number {
+  if (cpus !== undefined) return cpus;
+  try {
+    const txt = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
+    const last = txt.split(',').pop()!.split('-').pop()!;
+    cpus = Number(last) + 1;
+  } catch {
+    cpus = 8192;
+  }
+  if (!Number.isFinite(cpus) || cpus <= 0) cpus = 8192;
+  return cpus;
+}
+
+/** Where each relocation sits in each program: (instruction index as loaded, relocation index) pairs. */
+function relocationSites(progs: ObjectPrograms, relos: readonly { section: string; insnOff: number }[]): { pos: number; relo: number }[][] {
+  const bySection = new Map<string, Map<number, number>>();
+  relos.forEach((r, i) => {
+    let m = bySection.get(r.section);
+    if (!m) bySection.set(r.section, (m = new Map()));
+    m.set(r.insnOff, i);
+  });
+  return progs.programs.map((p) => {
+    const out: { pos: number; relo: number }[] = [];
+    let sec = '';
+    let m: Map<number, number> | undefined;
+    for (let pos = 0; pos < p.originSection.length; pos++) {
+      if (p.originSection[pos] !== sec) {
+        sec = p.originSection[pos]!;
+        m = bySection.get(sec);
+      }
+      const r = m?.get(p.originOff[pos]!);
+      if (r !== undefined) out.push({ pos, relo: r });
+    }
+    return out;
+  });
+}
+
+/** Per relocation (in `relos` order): the indices of the programs its instruction is part of once loaded. */
+export function relocationPrograms(obj: BpfObject, relos: readonly { section: string; insnOff: number }[]): number[][] {
+  const out: number[][] = relos.map(() => []);
+  relocationSites(loadPrograms(obj), relos).forEach((ss, k) => ss.forEach((s) => {
+    if (!out[s.relo]!.includes(k)) out[s.relo]!.push(k);
+  }));
+  return out;
+}
+
+/** The loaded form of an object's programs (for tools that only need the program list). */
+export function programsOf(obj: BpfObject): ObjectPrograms | BtfError {
+  try {
+    return loadPrograms(obj);
+  } catch (e) {
+    if (e instanceof BtfError) return e;
+    throw e;
+  }
+}

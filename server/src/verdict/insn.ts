@@ -1,0 +1,109 @@
+// The BPF instruction model: opcode fields, classes, the 64-bit immediate load, and the kernel verifier's own
+// spelling of an instruction (so a reason reads like the log users see: `r1 = *(u32 *)(r6 +2416)`).
+
+import { Insn } from '../core/patch';
+
+export type { Insn };
+
+export const CLS = { LD: 0x00, LDX: 0x01, ST: 0x02, STX: 0x03, ALU: 0x04, JMP: 0x05, JMP32: 0x06, ALU64: 0x07 } as const;
+export const SIZE = { W: 0x00, H: 0x08, B: 0x10, DW: 0x18 } as const;
+export const MODE = { IMM: 0x00, ABS: 0x20, IND: 0x40, MEM: 0x60, MEMSX: 0x80, ATOMIC: 0xc0 } as const;
+export const ALU = {
+  ADD: 0x00, SUB: 0x10, MUL: 0x20, DIV: 0x30, OR: 0x40, AND: 0x50, LSH: 0x60, RSH: 0x70, NEG: 0x80, MOD: 0x90,
+  XOR: 0xa0, MOV: 0xb0, ARSH: 0xc0, END: 0xd0,
+} as const;
+export const JMP = {
+  JA: 0x00, JEQ: 0x10, JGT: 0x20, JGE: 0x30, JSET: 0x40, JNE: 0x50, JSGT: 0x60, JSGE: 0x70, CALL: 0x80, EXIT: 0x90,
+  JLT: 0xa0, JLE: 0xb0, JSLT: 0xc0, JSLE: 0xd0, JCOND: 0xe0,
+} as const;
+export const SRC_X = 0x08;
+export const ATOMIC = { ADD: 0x00, OR: 0x40, AND: 0x50, XOR: 0xa0, FETCH: 0x01, XCHG: 0xe1, CMPXCHG: 0xf1, LOAD_ACQ: 0x100, STORE_REL: 0x110 } as const;
+
+/** src_reg values of a 64-bit immediate load (BPF_PSEUDO_*). */
+export const PSEUDO = { MAP_FD: 1, MAP_VALUE: 2, BTF_ID: 3, FUNC: 4, MAP_IDX: 5, MAP_IDX_VALUE: 6 } as const;
+/** src_reg values of a call: helper, bpf-to-bpf call, kernel function. */
+export const CALL = { HELPER: 0, PSEUDO: 1, KFUNC: 2 } as const;
+
+export const cls = (i: Insn): number => i.code & 0x07;
+export const op = (i: Insn): number => i.code & 0xf0;
+export const isX = (i: Insn): boolean => (i.code & SRC_X) !== 0;
+const SIZE_BYTES = [4, 2, 1, 8];
+export const sizeBytes = (code: number): number => SIZE_BYTES[(code & 0x18) >> 3]!;
+export const isLdimm64 = (i: Insn): boolean => i.code === (CLS.LD | MODE.IMM | SIZE.DW);
+export const isJmpClass = (i: Insn): boolean => cls(i) === CLS.JMP || cls(i) === CLS.JMP32;
+export const isCall = (i: Insn): boolean => i.code === (CLS.JMP | JMP.CALL);
+export const isExit = (i: Insn): boolean => i.code === (CLS.JMP | JMP.EXIT);
+export const isSubprogCall = (i: Insn): boolean => isCall(i) && i.src === CALL.PSEUDO;
+export const isPseudoFunc = (i: Insn): boolean => isLdimm64(i) && i.src === PSEUDO.FUNC;
+
+/** The target of a jump (`JA` of class JMP32 keeps its offset in imm: `gotol`). */
+export function jumpTarget(i: Insn, idx: number): number {
+  return idx + 1 + (cls(i) === CLS.JMP32 && op(i) === JMP.JA ? i.imm : i.off);
+}
+
+const SZ_NAME: Record<number, string> = { [SIZE.W]: 'u32', [SIZE.H]: 'u16', [SIZE.B]: 'u8', [SIZE.DW]: 'u64' };
+const SSZ_NAME: Record<number, string> = { [SIZE.W]: 's32', [SIZE.H]: 's16', [SIZE.B]: 's8', [SIZE.DW]: 's64' };
+const ALU_SYM: Record<number, string> = {
+  [ALU.ADD]: '+=', [ALU.SUB]: '-=', [ALU.MUL]: '*=', [ALU.DIV]: '/=', [ALU.OR]: '|=', [ALU.AND]: '&=', [ALU.LSH]: '<<=',
+  [ALU.RSH]: '>>=', [ALU.MOD]: '%=', [ALU.XOR]: '^=', [ALU.MOV]: '=', [ALU.ARSH]: 's>>=',
+};
+const JMP_SYM: Record<number, string> = {
+  [JMP.JEQ]: '==', [JMP.JGT]: '>', [JMP.JGE]: '>=', [JMP.JSET]: '&', [JMP.JNE]: '!=', [JMP.JSGT]: 's>', [JMP.JSGE]: 's>=',
+  [JMP.JLT]: '<', [JMP.JLE]: '<=', [JMP.JSLT]: 's<', [JMP.JSLE]: 's<=',
+};
+const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
+const signed = (n: number) => (n < 0 ? `${n}` : `+${n}`);
+
+/**
+ * The instruction as the kernel's verifier log prints it (kernel/bpf/disasm.c), with `(code)` in front. `helper`
+ * names helper calls; `next` is the second slot of a 64-bit immediate load.
+ */
+export function disasm(i: Insn, next?: Insn, helper?: (id: number) => string | undefined): string {
+  const code = `(${i.code.toString(16).padStart(2, '0')})`;
+  const c = cls(i);
+  const r = (n: number, w = false) => `${w ? 'w' : 'r'}${n}`;
+  if (c === CLS.ALU || c === CLS.ALU64) {
+    const w = c === CLS.ALU;
+    if (op(i) === ALU.NEG) return `${code} ${r(i.dst, w)} = -${r(i.dst, w)}`;
+    if (op(i) === ALU.END) {
+      const kind = c === CLS.ALU64 ? 'bswap' : isX(i) ? 'be' : 'le';
+      return `${code} ${r(i.dst)} = ${kind}${i.imm} ${r(i.dst)}`;
+    }
+    const src = isX(i) ? r(i.src, w) : op(i) === ALU.MOV || i.imm >= 0 ? `${i.imm}` : `${i.imm}`;
+    const sx = op(i) === ALU.MOV && i.off ? `(s${i.off})` : '';
+    return `${code} ${r(i.dst, w)} ${ALU_SYM[op(i)] ?? '?='} ${sx}${src}`;
+  }
+  if (c === CLS.LDX) {
+    const names = (i.code & 0xe0) === MODE.MEMSX ? SSZ_NAME : SZ_NAME;
+    return `${code} ${r(i.dst)} = *(${names[i.code & 0x18]} *)(${r(i.src)} ${signed(i.off)})`;
+  }
+  if (c === CLS.ST) return `${code} *(${SZ_NAME[i.code & 0x18]} *)(${r(i.dst)} ${signed(i.off)}) = ${i.imm}`;
+  if (c === CLS.STX) {
+    if ((i.code & 0xe0) === MODE.ATOMIC) return `${code} atomic ${hex(i.imm)} (${SZ_NAME[i.code & 0x18]} *)(${r(i.dst)} ${signed(i.off)}), ${r(i.src)}`;
+    return `${code} *(${SZ_NAME[i.code & 0x18]} *)(${r(i.dst)} ${signed(i.off)}) = ${r(i.src)}`;
+  }
+  if (c === CLS.LD) {
+    if (isLdimm64(i)) {
+      const v = (BigInt(next?.imm ?? 0) << 32n) | BigInt(i.imm >>> 0);
+      const what = i.src === PSEUDO.MAP_FD ? 'map_fd' : i.src === PSEUDO.MAP_VALUE ? 'map_value' : i.src === PSEUDO.FUNC ? 'func'
+        : i.src === PSEUDO.BTF_ID ? 'btf_id' : '';
+      return `${code} ${r(i.dst)} = ${what ? `${what}[${i.imm}]` : `0x${BigInt.asUintN(64, v).toString(16)}`}`;
+    }
+    return `${code} r0 = *(${SZ_NAME[i.code & 0x18]} *)skb[${(i.code & 0xe0) === MODE.IND ? `${r(i.src)} + ` : ''}${i.imm}]`;
+  }
+  // JMP / JMP32
+  const w = c === CLS.JMP32;
+  switch (op(i)) {
+    case JMP.CALL:
+      if (i.src === CALL.PSEUDO) return `${code} call pc${signed(i.imm)}`;
+      if (i.src === CALL.KFUNC) return `${code} call kernel-function#${i.imm}`;
+      return `${code} call ${helper?.(i.imm) ?? 'unknown'}#${i.imm}`;
+    case JMP.EXIT: return `${code} exit`;
+    case JMP.JA: return `${code} goto pc${signed(w ? i.imm : i.off)}`;
+    case JMP.JCOND: return `${code} may_goto pc${signed(i.off)}`;
+    default: {
+      const rhs = isX(i) ? r(i.src, w) : hex(i.imm);
+      return `${code} if ${r(i.dst, w)} ${JMP_SYM[op(i)] ?? '?'} ${rhs} goto pc${signed(i.off)}`;
+    }
+  }
+}

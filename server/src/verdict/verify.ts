@@ -1,0 +1,1173 @@
+// An abstract interpreter that walks a loaded program the way the kernel verifier's do_check() does: depth first,
+// the fall-through of an undecided branch before its target, branches on known values decided, static subprograms
+// entered, global ones verified on their own. It answers one question exactly: which instructions the verifier
+// visits, and the first error it meets among those this analysis models:
+//   - `invalid func unknown#195896080`: a CO-RE relocation libbpf poisoned, reached;
+//   - `R<n> invalid mem access 'scalar'`: a load or store through a register holding a plain number (the classic
+//     `task->field` after bpf_get_current_task() in a kprobe).
+// Everything else the kernel checks (bounds, helper argument types, reference leaks, ...) is out of scope: the
+// verdict is exact about CO-RE reachability, and the differential test only compares outcomes of those two kinds.
+//
+// What is modelled, because reachability depends on it: registers and stack slots with the kernel's scalar
+// tracking (scalar.ts), spills and fills of 1/2/4/8 bytes with the kernel's alignment rules, linked scalar registers
+// (a copy is narrowed with its original), NULL checks of helper results, constants read from frozen .rodata,
+// pointer types as far as "is this a plain number" needs them, helper effects on the stack, bpf-to-bpf calls with
+// their own frames, callbacks of bpf_loop & co. Equal states at one instruction are explored once.
+
+import { Insn, disasm } from './insn';
+import {
+  ALU, ATOMIC, CALL, CLS, JMP, MODE, PSEUDO, SRC_X, cls, isLdimm64, jumpTarget, op, sizeBytes,
+} from './insn';
+import { CallbackArg, HELPER, helperInfo, helperName } from './helpers';
+import { CtxKind, DataSection, InsnRef, LoadedProgram } from './program';
+import * as S from './scalar';
+
+/** Stands for a kernel symbol's address: a known constant to the verifier, and never 0. */
+const KSYM_ADDRESS = 0xffffffff81000000n;
+
+/** POISON_IMM: what libbpf writes into an instruction whose relocation failed. */
+export const POISON_IMM = 0xbad2310;
+
+type RegType = 'ni' | 'sc' | 'ctx' | 'stk' | 'mptr' | 'mval' | 'null' | 'mem' | 'btf' | 'fn' | 'any';
+
+/** A register: its type and, for numbers, what is known about the value (for pointers: the offset). */
+interface Reg {
+  readonly t: RegType;
+  readonly s: S.Scalar;
+  /** Link id (scalars copied from one another) or NULL-check id (nullable pointers). */
+  readonly id: number;
+  /** A linked copy that had a constant added: `r1 = r2; r1 += delta`. */
+  readonly delta: number;
+  readonly ac: 0 | 32 | 64;
+  /** Stack pointers: which frame. */
+  readonly fr: number;
+  /** Map values: the data section (for frozen .rodata reads) or map name. */
+  readonly map?: string;
+  /** Nullable pointers: the type once checked not NULL. */
+  readonly nn?: RegType;
+  /** BTF pointers known not to be NULL (trusted). */
+  readonly trusted?: boolean;
+  /** Functions: instruction index. */
+  readonly fn?: number;
+}
+
+interface Slot {
+  /**
+   * Per byte b (kernel slot_type[b]; b = 7 is the slot's lowest address), two bits: INVALID, MISC, ZERO or SPILL.
+   * A number, not a string: slots are rewritten at every store.
+   */
+  readonly ty: number;
+  readonly spill: Reg;
+}
+
+const INVALID = 0;
+const MISC = 1;
+const ZERO = 2;
+const SPILL = 3;
+const tyAt = (ty: number, b: number): number => (ty >> (b * 2)) & 3;
+const withTy = (ty: number, b: number, v: number): number => (ty & ~(3 << (b * 2))) | (v << (b * 2));
+const EMPTY: Slot = { ty: 0, spill: NOT_INIT_SLOT() };
+function NOT_INIT_SLOT(): Reg {
+  return { t: 'ni', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 };
+}
+
+interface Frame {
+  readonly regs: Reg[];
+  readonly stack: Map<number, Slot>;
+  /** Index of the call instruction in the caller (-1 for the entry frame). */
+  readonly callsite: number;
+  /** The frame runs a callback: returning from it ends the path. */
+  readonly callback: boolean;
+}
+
+interface State {
+  frames: Frame[];
+}
+
+const NOT_INIT: Reg = { t: 'ni', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 };
+// Registers are values: never changed once made (a change makes a new one), so common ones are shared.
+const scalarReg = (s: S.Scalar): Reg => ({ t: 'sc', s, id: 0, delta: 0, ac: 0, fr: 0 });
+const UNKNOWN: Reg = scalarReg(S.unknown());
+const unknownReg = (): Reg => UNKNOWN;
+const knownRegs = new Map<bigint, Reg>();
+const knownReg = (v: bigint): Reg => {
+  let r = knownRegs.get(v);
+  if (!r) {
+    if (knownRegs.size >= 65536) knownRegs.clear();
+    knownRegs.set(v, (r = scalarReg(S.known(v))));
+  }
+  return r;
+};
+const ANY: Reg = { t: 'any', s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0 };
+const anyReg = (): Reg => ANY;
+const ptrReg = (t: RegType, extra: Partial<Reg> = {}): Reg => ({ t, s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0, ...extra });
+
+/** Options of one verification: what the kernel knows that the object does not say. */
+export interface VerifyOptions {
+  /** How many CPUs the machine may have (bpf_get_smp_processor_id() is bounded by it). */
+  readonly nrCpuIds: number;
+  /** The bytes libbpf puts into the frozen .kconfig map for each extern, by name (object byte order). */
+  readonly kconfig?: ReadonlyMap<string, Uint8Array>;
+  /** Whether the loading kernel has a symbol (libbpf resolves ksyms and kfuncs there); undefined: unknown. */
+  readonly hasKsym?: (name: string) => boolean | undefined;
+  /** Stop after this many instructions processed (the kernel's limit is 1,000,000). */
+  readonly maxSteps?: number;
+}
+
+/** An error the verifier would report, at an instruction index of the loaded program. */
+export interface VerifyError {
+  readonly kind: 'core' | 'scalar';
+  readonly insn: number;
+  /** The register used as a pointer, for 'scalar'. */
+  readonly reg?: number;
+  /** The kernel's message. */
+  readonly message: string;
+}
+
+export interface VerifyResult {
+  /** The first error in the verifier's exploration order, if any. */
+  readonly error?: VerifyError;
+  /** Every poisoned instruction that some explored path reaches (also those after the first error). */
+  readonly reachedPoison: ReadonlySet<number>;
+  /** Scalar dereferences reached, by instruction. */
+  readonly scalarDerefs: ReadonlyMap<number, VerifyError>;
+  /** Instructions visited by some path. */
+  readonly visited: Uint8Array;
+  readonly steps: number;
+  /** The exploration stopped at maxSteps: reachability beyond is unknown. */
+  readonly incomplete: boolean;
+  /** A reachable instruction the kernel would refuse as malformed (bad register, bad opcode). */
+  readonly malformed?: string;
+}
+
+/**
+ * Walks `insns` (the loaded program after CO-RE patching). `original` are the unpatched instructions: past a
+ * poisoned one the walk goes on with what the instruction was, to find the poisoned instructions behind it too.
+ */
+export function verify(prog: LoadedProgram, insns: readonly Insn[], original: readonly Insn[],
+  data: ReadonlyMap<string, DataSection>, littleEndian: boolean, opts: VerifyOptions): VerifyResult {
+  return new Walker(prog, insns, original, data, littleEndian, opts).run();
+}
+
+const cfgCache = new WeakMap<readonly Insn[], { prunePoint: Uint8Array; liveIn: Uint16Array }>();
+
+class Walker {
+  private readonly n: number;
+  private readonly visited: Uint8Array;
+  private readonly reachedPoison = new Set<number>();
+  private readonly scalarDerefs = new Map<number, VerifyError>();
+  private error?: VerifyError;
+  private malformed?: string;
+  private steps = 0;
+  private incomplete = false;
+  private idGen = 0;
+  private readonly seen = new Map<number, Set<string>>();
+  private prunePoint: Uint8Array;
+  private liveIn: Uint16Array;
+  private readonly funcOf: Int32Array;
+  private readonly globalsQueued: number[] = [];
+  private readonly maxSteps: number;
+
+  constructor(private readonly prog: LoadedProgram, private readonly insns: readonly Insn[],
+    private readonly original: readonly Insn[], private readonly data: ReadonlyMap<string, DataSection>, private readonly le: boolean, private readonly opts: VerifyOptions) {
+    this.n = insns.length;
+    this.visited = new Uint8Array(this.n);
+    this.maxSteps = opts.maxSteps ?? 1_000_000;
+    this.funcOf = new Int32Array(this.n).fill(-1);
+    prog.funcs.forEach((f, k) => {
+      for (let i = f.start; i < f.end && i < this.n; i++) this.funcOf[i] = k;
+    });
+    // The control flow and liveness of the original instructions: the walk follows them past poisoned ones too, and
+    // patching changes only immediates and offsets otherwise. Computed once per program, whatever the target.
+    let cfg = cfgCache.get(original);
+    if (!cfg) {
+      cfg = { prunePoint: new Uint8Array(this.n + 1), liveIn: new Uint16Array(this.n + 2) };
+      this.prunePoint = cfg.prunePoint;
+      this.liveIn = cfg.liveIn;
+      this.analyzeCfg(original);
+      cfgCache.set(original, cfg);
+    }
+    this.prunePoint = cfg.prunePoint;
+    this.liveIn = cfg.liveIn;
+  }
+
+  run(): VerifyResult {
+    this.explore(this.entryState(0, this.prog.ctx), 0);
+    // Global subprograms called from reachable code are verified after the main program, in function order.
+    const done = new Set<number>();
+    for (;;) {
+      const next = this.globalsQueued.filter((k) => !done.has(k)).sort((a, b) => a - b)[0];
+      if (next === undefined || this.incomplete) break;
+      done.add(next);
+      const f = this.prog.funcs[next]!;
+      this.explore(this.entryState(f.start, 'global'), f.start);
+    }
+    return {
+      error: this.error, reachedPoison: this.reachedPoison, scalarDerefs: this.scalarDerefs, visited: this.visited,
+      steps: this.steps, incomplete: this.incomplete, ...(this.malformed ? { malformed: this.malformed } : {}),
+    };
+  }
+
+  private entryState(start: number, kind: CtxKind | 'global'): State {
+    const regs: Reg[] = new Array(11).fill(NOT_INIT);
+    regs[10] = ptrReg('stk', { fr: 0 });
+    if (kind === 'global') for (let r = 1; r <= 5; r++) regs[r] = anyReg();
+    else regs[1] = ptrReg('ctx');
+    void start;
+    return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false }] };
+  }
+
+  /** Static facts: where states are compared (jump targets, after calls) and which registers are live. */
+  private analyzeCfg(insns: readonly Insn[]): void {
+    const { n } = this;
+    const succ: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const insn = insns[i]!;
+      const c = cls(insn);
+      const out: number[] = [];
+      if (c === CLS.JMP || c === CLS.JMP32) {
+        const o = op(insn);
+        if (o === JMP.EXIT) {
+          // no successor
+        } else if (o === JMP.CALL) {
+          out.push(i + 1);
+          // States meet again after a bpf-to-bpf call (the callee's paths all return here); after a helper call
+          // there is one predecessor, so nothing to compare.
+          if (insn.src === CALL.PSEUDO) this.prunePoint[i + 1] = 1;
+        } else if (o === JMP.JA) {
+          out.push(jumpTarget(insn, i));
+          this.prunePoint[jumpTarget(insn, i)] = 1;
+        } else {
+          out.push(i + 1, jumpTarget(insn, i));
+          this.prunePoint[jumpTarget(insn, i)] = 1;
+          this.prunePoint[i] = 1;
+        }
+      } else {
+        out.push(isLdimm64(insn) ? i + 2 : i + 1);
+      }
+      succ.push(out.filter((x) => x >= 0 && x <= n));
+    }
+    for (const f of this.prog.funcs) if (f.start < n) this.prunePoint[f.start] = 1;
+    // Backward liveness of r0-r9 (bit per register), iterated to a fixed point.
+    const use = new Uint16Array(n);
+    const def = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const [u, d] = useDef(insns[i]!);
+      use[i] = u;
+      def[i] = d;
+    }
+    let changed = true;
+    for (let round = 0; changed && round < 1000; round++) {
+      changed = false;
+      for (let i = n - 1; i >= 0; i--) {
+        let out = 0;
+        for (const s of succ[i]!) out |= this.liveIn[s]!;
+        const inn = use[i]! | (out & ~def[i]!);
+        if (inn !== this.liveIn[i]) {
+          this.liveIn[i] = inn;
+          changed = true;
+        }
+      }
+    }
+  }
+
+  // ---- exploration ----------------------------------------------------------------------------------------------
+
+  private explore(start: State, at: number): void {
+    const pending: { st: State; idx: number }[] = [{ st: start, idx: at }];
+    while (pending.length) {
+      const { st, idx } = pending.pop()!;
+      this.path(st, idx, pending);
+      if (this.incomplete) return;
+    }
+  }
+
+  /** Follows one path until it ends; undecided branches push their target. */
+  private path(st: State, idx: number, pending: { st: State; idx: number }[]): void {
+    for (;;) {
+      if (idx < 0 || idx >= this.n) return;
+      if (++this.steps > this.maxSteps) {
+        this.incomplete = true;
+        return;
+      }
+      if (this.prunePoint[idx]) {
+        const key = this.stateKey(st, idx);
+        let set = this.seen.get(idx);
+        if (!set) this.seen.set(idx, (set = new Set()));
+        if (set.has(key)) return;
+        set.add(key);
+      }
+      this.visited[idx] = 1;
+      const insn = this.insns[idx]!;
+      const bad = invalid(insn);
+      if (bad) {
+        // The kernel refuses such a program outright; nothing after it is modelled.
+        this.malformed ??= `instruction ${idx} is not valid BPF (${bad}): the kernel refuses the program`;
+        return;
+      }
+      const next = this.step(st, idx, insn, pending);
+      if (next === undefined) return;
+      idx = next;
+    }
+  }
+
+  private frame(st: State): Frame {
+    return st.frames[st.frames.length - 1]!;
+  }
+
+  private setReg(st: State, r: number, v: Reg): void {
+    this.writable(st).regs[r] = v;
+  }
+
+  /** The current frame, copied when shared with another state (states share frames until written). */
+  private writable(st: State): Frame {
+    return this.frame(st);
+  }
+
+  private clone(st: State): State {
+    return { frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })) };
+  }
+
+  /** Executes one instruction; returns the next index, or undefined when the path ends. */
+  private step(st: State, idx: number, insn: Insn, pending: { st: State; idx: number }[]): number | undefined {
+    const c = cls(insn);
+    const regs = this.frame(st).regs;
+    switch (c) {
+      case CLS.ALU: case CLS.ALU64:
+        this.alu(st, idx, insn, pending);
+        return idx + 1;
+      case CLS.LDX:
+        this.load(st, idx, insn);
+        return idx + 1;
+      case CLS.ST: case CLS.STX:
+        if ((insn.code & 0xe0) === MODE.ATOMIC) this.atomic(st, idx, insn);
+        else this.store(st, idx, insn);
+        return idx + 1;
+      case CLS.LD:
+        if (isLdimm64(insn)) {
+          this.ldimm64(st, idx, insn);
+          return idx + 2;
+        }
+        // LD_ABS / LD_IND: r0 gets packet data, r1-r5 are clobbered.
+        for (let r = 1; r <= 5; r++) regs[r] = NOT_INIT;
+        regs[0] = scalarReg(coerced(S.unknown(), sizeBytes(insn.code)));
+        return idx + 1;
+      default:
+        return this.jump(st, idx, insn, pending);
+    }
+  }
+
+  // ---- ALU ------------------------------------------------------------------------------------------------------
+
+  private alu(st: State, idx: number, insn: Insn, pending: { st: State; idx: number }[]): void {
+    const regs = this.frame(st).regs;
+    const a64 = cls(insn) === CLS.ALU64;
+    const o = op(insn);
+    const dst = regs[insn.dst]!;
+    if (o === ALU.MOV) {
+      if (insn.code & SRC_X) {
+        const src = regs[insn.src]!;
+        if (a64) {
+          if (insn.off === 0) {
+            const s = this.linkForMove(st, insn.src, src);
+            regs[insn.dst] = s;
+          } else if (src.t === 'sc') {
+            const noSext = src.s.umax < 1n << BigInt(insn.off - 1);
+            const from = noSext ? this.linkForMove(st, insn.src, src) : src;
+            const s = S.clone(from.s);
+            S.coerceSx(s, insn.off / 8);
+            regs[insn.dst] = { ...from, s, id: noSext ? from.id : 0, delta: noSext ? from.delta : 0, ac: noSext ? from.ac : 0 };
+          } else {
+            regs[insn.dst] = src.t === 'any' ? anyReg() : unknownReg();
+          }
+        } else if (src.t === 'sc') {
+          if (insn.off === 0) {
+            const fits = S.regWidth(src.s) <= 32;
+            const from = fits ? this.linkForMove(st, insn.src, src) : src;
+            const s = S.clone(from.s);
+            S.zext32(s);
+            S.sync(s);
+            regs[insn.dst] = { ...from, s, id: fits ? from.id : 0, delta: fits ? from.delta : 0, ac: fits ? from.ac : 0 };
+          } else {
+            const noSext = src.s.umax < 1n << BigInt(insn.off - 1);
+            const from = noSext ? this.linkForMove(st, insn.src, src) : src;
+            const s = S.clone(from.s);
+            S.coerceSubregSx(s, insn.off / 8);
+            regs[insn.dst] = { ...from, s, id: noSext ? from.id : 0, delta: 0, ac: 0 };
+          }
+        } else {
+          // A 32-bit copy of a pointer: the kernel (privileged) makes it an unknown number.
+          const s = S.unknown();
+          S.zext32(s);
+          S.sync(s);
+          regs[insn.dst] = src.t === 'any' ? anyReg() : scalarReg(s);
+        }
+      } else {
+        regs[insn.dst] = knownReg(a64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+      }
+      return;
+    }
+    if (dst.t !== 'sc') {
+      this.pointerAlu(st, insn, dst);
+      return;
+    }
+    let src: S.Scalar;
+    if (o === ALU.NEG || o === ALU.END) {
+      src = dst.s;
+    } else if (insn.code & SRC_X) {
+      const sr = regs[insn.src]!;
+      if (sr.t !== 'sc') {
+        // scalar += pointer: the kernel turns it into pointer arithmetic; anything else is a number or an error.
+        regs[insn.dst] = o === ALU.ADD && sr.t !== 'any' ? { ...sr, s: addOffset(sr.s, dst.s, a64) } : sr.t === 'any' ? anyReg() : unknownReg();
+        return;
+      }
+      src = sr.s;
+    } else {
+      src = S.known(BigInt(insn.imm));
+    }
+    const d = S.clone(dst.s);
+    if ((o === ALU.AND || o === ALU.OR) && S.isConst(src)) {
+      const how = S.forkable(d);
+      if (how) {
+        // The kernel explores the 0 and the -1 case apart (maybe_fork_scalars); on Linux 6.18 the 0 case runs this
+        // instruction again (0 | k is k: the semantics probe fork-or shows it).
+        const other = this.clone(st);
+        this.frame(other).regs[insn.dst] = { ...dst, s: S.forkAs(d, how, 0n) };
+        pending.push({ st: other, idx });
+        Object.assign(d, S.forkAs(d, how, -1n));
+      }
+    }
+    const dstUmax = d.umax;
+    const endSwap = o === ALU.END && (cls(insn) === CLS.ALU64 || ((insn.code & SRC_X) !== 0) === this.le);
+    S.alu(d, src, o, !a64, insn.imm, endSwap);
+    let id = 0;
+    let delta = 0;
+    let ac: 0 | 32 | 64 = 0;
+    const srcConst = S.isConstW(src, !a64) && (insn.code & SRC_X ? true : true);
+    if ((o === ALU.ADD || o === ALU.SUB) && dst.id && srcConst && (o === ALU.ADD || o === ALU.SUB)) {
+      const val = S.constValue(src, !a64);
+      const v = a64 ? S.s64(val) : BigInt.asIntN(32, val);
+      const ok = a64 ? v >= -0x80000000n && v <= 0x7fffffffn : dstUmax <= 0xffffffffn;
+      if (ok && !dst.ac && !(o === ALU.SUB && v === -0x80000000n)) {
+        id = dst.id;
+        delta = Number(o === ALU.SUB ? -v : v);
+        ac = a64 ? 64 : 32;
+      }
+    }
+    regs[insn.dst] = { ...scalarReg(d), id, delta, ac };
+  }
+
+  /** Moving a scalar: the kernel gives the source an id first so the two stay linked. */
+  private linkForMove(st: State, r: number, src: Reg): Reg {
+    if (src.t !== 'sc') return src;
+    let s = src;
+    if (s.ac) s = { ...s, id: 0, delta: 0, ac: 0 };
+    if (!s.id && !S.isConst(s.s)) s = { ...s, id: ++this.idGen };
+    if (s !== src) this.frame(st).regs[r] = s;
+    return s;
+  }
+
+  private pointerAlu(st: State, insn: Insn, dst: Reg): void {
+    const regs = this.frame(st).regs;
+    const o = op(insn);
+    const a64 = cls(insn) === CLS.ALU64;
+    if (dst.t === 'any' || dst.t === 'ni') {
+      regs[insn.dst] = dst.t === 'ni' ? dst : anyReg();
+      return;
+    }
+    let off: S.Scalar | undefined;
+    if (insn.code & SRC_X) {
+      const sr = regs[insn.src]!;
+      if (sr.t === 'sc') off = sr.s;
+      else if (o === ALU.SUB && sr.t !== 'any') {
+        regs[insn.dst] = unknownReg(); // pointer - pointer: a number
+        return;
+      } else {
+        regs[insn.dst] = anyReg();
+        return;
+      }
+    } else {
+      off = S.known(BigInt(insn.imm));
+    }
+    if (!a64 || (o !== ALU.ADD && o !== ALU.SUB) || dst.t === 'null') {
+      // 32-bit or bitwise arithmetic on a pointer: the kernel refuses it; what follows is not modelled.
+      regs[insn.dst] = anyReg();
+      return;
+    }
+    const s = S.clone(dst.s);
+    if (o === ALU.ADD) regs[insn.dst] = { ...dst, s: addOffset(s, off, true) };
+    else {
+      S.alu(s, off, S.OP.SUB, false);
+      regs[insn.dst] = { ...dst, s };
+    }
+  }
+
+  // ---- memory ---------------------------------------------------------------------------------------------------
+
+  private scalarDeref(idx: number, reg: number): void {
+    if (this.scalarDerefs.has(idx)) return;
+    const e: VerifyError = { kind: 'scalar', insn: idx, reg, message: `R${reg} invalid mem access 'scalar'` };
+    this.scalarDerefs.set(idx, e);
+    this.error ??= e;
+  }
+
+  private load(st: State, idx: number, insn: Insn): void {
+    const regs = this.frame(st).regs;
+    const base = regs[insn.src]!;
+    const size = sizeBytes(insn.code);
+    const sx = (insn.code & 0xe0) === MODE.MEMSX;
+    let out: Reg;
+    switch (base.t) {
+      case 'sc':
+        this.scalarDeref(idx, insn.src);
+        out = unknownReg();
+        break;
+      case 'stk':
+        out = this.stackRead(st, base, insn.off, size, idx);
+        break;
+      case 'ctx':
+        out = this.prog.ctx === 'plain' || size < 8 ? unknownReg() : anyReg();
+        break;
+      case 'mval':
+        out = this.mapValueRead(base, insn.off, size, sx);
+        break;
+      case 'mem':
+        out = unknownReg();
+        break;
+      default:
+        out = size < 8 ? unknownReg() : anyReg();
+    }
+    if (out.t === 'sc' && size < 8) {
+      const s = S.clone(out.s);
+      if (sx) S.coerceSx(s, size);
+      else S.coerce(s, size);
+      out = { ...out, s };
+    }
+    regs[insn.dst] = out;
+  }
+
+  private mapValueRead(base: Reg, off: number, size: number, sx: boolean): Reg {
+    const kc = base.map?.startsWith('.kconfig:') ? this.opts.kconfig?.get(base.map.slice(9)) : undefined;
+    const sec = kc ? { frozen: true, bytes: kc } : base.map ? this.data.get(base.map) : undefined;
+    if (!sec || !sec.frozen || !S.isConst(base.s)) return unknownReg();
+    const at = Number(S.s64(base.s.t.v)) + off;
+    if (at < 0 || at + size > sec.bytes.length) return unknownReg();
+    let v = 0n;
+    for (let i = 0; i < size; i++) {
+      const b = BigInt(sec.bytes[at + (this.le ? size - 1 - i : i)]!);
+      v = (v << 8n) | b;
+    }
+    if (sx) v = BigInt.asIntN(size * 8, v);
+    return knownReg(v);
+  }
+
+  private store(st: State, idx: number, insn: Insn): void {
+    const regs = this.frame(st).regs;
+    const base = regs[insn.dst]!;
+    const size = sizeBytes(insn.code);
+    const isSt = cls(insn) === CLS.ST;
+    if (base.t === 'sc') {
+      this.scalarDeref(idx, insn.dst);
+      return;
+    }
+    if (base.t !== 'stk') return;
+    const value = isSt ? undefined : regs[insn.src]!;
+    this.stackWrite(st, base, insn.off, size, value, isSt ? insn.imm : undefined, idx, isSt ? -1 : insn.src);
+  }
+
+  private atomic(st: State, idx: number, insn: Insn): void {
+    const regs = this.frame(st).regs;
+    const base = regs[insn.dst]!;
+    const size = sizeBytes(insn.code);
+    if (base.t === 'sc') {
+      this.scalarDeref(idx, insn.dst);
+      return;
+    }
+    if (insn.imm === ATOMIC.LOAD_ACQ) {
+      this.load(st, idx, { ...insn, dst: insn.src, src: insn.dst, code: (insn.code & 0x18) | CLS.LDX | MODE.MEM });
+      return;
+    }
+    if (insn.imm === ATOMIC.STORE_REL) {
+      this.store(st, idx, { ...insn, code: (insn.code & 0x18) | CLS.STX | MODE.MEM });
+      return;
+    }
+    if (base.t === 'stk') this.stackWrite(st, base, insn.off, size, undefined, undefined, idx);
+    if (insn.imm === ATOMIC.CMPXCHG) regs[0] = size < 8 ? scalarReg(coerced(S.unknown(), size)) : unknownReg();
+    else if (insn.imm & ATOMIC.FETCH) regs[insn.src] = size < 8 ? scalarReg(coerced(S.unknown(), size)) : unknownReg();
+  }
+
+  private stackFrame(st: State, base: Reg): Frame | undefined {
+    return st.frames[base.fr];
+  }
+
+  /** check_stack_read_fixed_off / check_stack_read_var_off. */
+  private stackRead(st: State, base: Reg, off: number, size: number, idx: number): Reg {
+    const fr = this.stackFrame(st, base);
+    if (!fr) return unknownReg();
+    if (!S.isConst(base.s)) {
+      const lo = Number(base.s.smin) + off;
+      const hi = Number(base.s.smax) + off + size;
+      return this.zerosIn(fr, lo, hi) ? knownReg(0n) : unknownReg();
+    }
+    const at = Number(S.s64(base.s.t.v)) + off;
+    if (at < -512 || at + size > 0) return unknownReg();
+    const slotIdx = -at - 1;
+    const spi = Math.floor(slotIdx / 8);
+    const slot = fr.stack.get(spi);
+    if (!slot) return unknownReg();
+    const ty = slot.ty;
+    const byteOf = (i: number) => tyAt(ty, (slotIdx - i) % 8); // byte i of the access
+    if (tyAt(ty, 7) === SPILL) {
+      let spillSize = 1;
+      for (let i = 7; i > 0 && tyAt(ty, i - 1) === SPILL; i--) spillSize++;
+      const reg = slot.spill;
+      if (size !== 8 || spillSize !== 8) {
+        if (reg.t !== 'sc') return reg.t === 'any' ? (size < 8 ? unknownReg() : anyReg()) : unknownReg();
+        const narrowOk = this.le ? at % 8 === 0 : (at - (spillSize - size)) % 8 === 0;
+        if (size <= spillSize && narrowOk) {
+          let src = reg;
+          if (size === 4 && spillSize === 4 && S.regWidth(reg.s) <= 32) src = this.linkSpill(fr, spi, slot);
+          let out: Reg = src;
+          if (S.regWidth(src.s) > size * 8) out = { ...src, id: 0, delta: 0, ac: 0 };
+          return out;
+        }
+        let spills = 0;
+        let zeros = 0;
+        for (let i = 0; i < size; i++) {
+          const t = byteOf(i);
+          if (t === SPILL) spills++;
+          else if (t === ZERO) zeros++;
+        }
+        if (spills === size && S.isConst(reg.s) && reg.s.t.v === 0n) return knownReg(0n);
+        if (zeros === size) return knownReg(0n);
+        return unknownReg();
+      }
+      return this.linkSpill(fr, spi, slot);
+    }
+    let zeros = 0;
+    for (let i = 0; i < size; i++) if (byteOf(i) === ZERO) zeros++;
+    void idx;
+    return zeros === size ? knownReg(0n) : unknownReg();
+  }
+
+  /** A fill restores the spilled register; the kernel links the two (assign_scalar_id_before_mov). */
+  private linkSpill(fr: Frame, spi: number, slot: Slot): Reg {
+    let reg = slot.spill;
+    if (reg.t !== 'sc') return reg;
+    if (reg.ac) reg = { ...reg, id: 0, delta: 0, ac: 0 };
+    if (!reg.id && !S.isConst(reg.s)) reg = { ...reg, id: ++this.idGen };
+    if (reg !== slot.spill) fr.stack.set(spi, { ty: slot.ty, spill: reg });
+    return reg;
+  }
+
+  private zerosIn(fr: Frame, lo: number, hi: number): boolean {
+    for (let a = lo; a < hi; a++) {
+      const slotIdx = -a - 1;
+      const slot = fr.stack.get(Math.floor(slotIdx / 8));
+      if (!slot || tyAt(slot.ty, slotIdx % 8) !== ZERO) return false;
+    }
+    return hi > lo;
+  }
+
+  /** check_stack_write_fixed_off / check_stack_write_var_off. `value` undefined: an unknown write (helper, atomic). */
+  private stackWrite(st: State, base: Reg, off: number, size: number, value: Reg | undefined, imm: number | undefined,
+    idx: number, valueRegNo = -1): void {
+    const fr = this.stackFrame(st, base);
+    if (!fr) return;
+    void idx;
+    if (!S.isConst(base.s)) {
+      const lo = Number(base.s.smin) + off;
+      const hi = Number(base.s.smax) + off + size;
+      const zero = (value && value.t === 'sc' && S.isConst(value.s) && value.s.t.v === 0n) || imm === 0;
+      for (let a = lo; a < hi && a < 0; a++) {
+        if (a < -512) continue;
+        const slotIdx = -a - 1;
+        const spi = Math.floor(slotIdx / 8);
+        const slot = fr.stack.get(spi) ?? EMPTY;
+        const b = slotIdx % 8;
+        if (zero && tyAt(slot.ty, b) === SPILL && tyAt(slot.ty, 7) === SPILL && slot.spill.t === 'sc' && S.isConst(slot.spill.s)
+          && slot.spill.s.t.v === 0n) continue;
+        const nt = zero && tyAt(slot.ty, b) === ZERO ? ZERO : MISC;
+        fr.stack.set(spi, { ty: withTy(slot.ty, b, nt), spill: NOT_INIT });
+      }
+      return;
+    }
+    const at = Number(S.s64(base.s.t.v)) + off;
+    if (at < -512 || at + size > 0) return;
+    const slotIdx = -at - 1;
+    const spi = Math.floor(slotIdx / 8);
+    const old = fr.stack.get(spi) ?? EMPTY;
+    const aligned = at % 8 === 0;
+    const spillOf = (reg: Reg): Slot => {
+      let ty = old.ty;
+      for (let i = 8; i > 8 - size; i--) ty = withTy(ty, i - 1, SPILL);
+      for (let i = 8 - size; i > 0; i--) {
+        const t = tyAt(ty, i - 1);
+        if (t !== ZERO && t !== INVALID) ty = withTy(ty, i - 1, MISC);
+      }
+      return { ty, spill: reg };
+    };
+    if (value && aligned && value.t === 'sc') {
+      const fits = S.regWidth(value.s) <= 8 * size;
+      // A register spilled whole stays linked with its slot: the kernel gives it an id first.
+      const v = fits && valueRegNo >= 0 ? this.linkForMove(st, valueRegNo, value) : value;
+      fr.stack.set(spi, spillOf(fits ? v : { ...v, id: 0, delta: 0, ac: 0 }));
+      return;
+    }
+    if (!value && imm !== undefined && aligned) {
+      fr.stack.set(spi, spillOf(knownReg(BigInt(imm))));
+      return;
+    }
+    if (value && value.t !== 'sc' && value.t !== 'ni' && value.t !== 'any') {
+      if (size !== 8) return; // "invalid size of register spill": the kernel refuses, not modelled further
+      fr.stack.set(spi, spillOf(value));
+      return;
+    }
+    if (value && value.t === 'any' && size === 8 && aligned) {
+      fr.stack.set(spi, spillOf(value));
+      return;
+    }
+    const zero = (value && value.t === 'sc' && S.isConst(value.s) && value.s.t.v === 0n) || (!value && imm === 0);
+    // A plain write destroys a spilled register; bytes not written keep their type (as in the kernel).
+    let ty = old.ty;
+    for (let i = 0; i < size; i++) ty = withTy(ty, (slotIdx - i) % 8, zero ? ZERO : MISC);
+    fr.stack.set(spi, { ty, spill: NOT_INIT });
+  }
+
+  /**
+   * A helper writing `size` bytes at a fixed stack offset: what the kernel's byte-by-byte check_mem_access(BPF_WRITE)
+   * of each byte does, slot by slot (each touched slot loses its spilled register, its written bytes become data).
+   */
+  private helperWrite(st: State, base: Reg, size: number): void {
+    const fr = this.stackFrame(st, base);
+    if (!fr) return;
+    const start = Number(S.s64(base.s.t.v));
+    for (let a = start; a < start + size; ) {
+      if (a < -512 || a >= 0) {
+        a++;
+        continue;
+      }
+      const slotIdx = -a - 1;
+      const spi = Math.floor(slotIdx / 8);
+      const slotStart = -(spi + 1) * 8; // lowest address of the slot
+      const upto = Math.min(start + size, slotStart + 8);
+      const old = fr.stack.get(spi) ?? EMPTY;
+      let ty = old.ty;
+      for (let b = a; b < upto; b++) ty = withTy(ty, (-b - 1) % 8, MISC);
+      fr.stack.set(spi, { ty, spill: NOT_INIT });
+      a = upto;
+    }
+  }
+
+
+  // ---- ldimm64 ----------------------------------------------------------------------------------------------------
+
+  private ldimm64(st: State, idx: number, insn: Insn): void {
+    const regs = this.frame(st).regs;
+    const ref: InsnRef | undefined = this.prog.refs[idx];
+    const second = this.insns[idx + 1];
+    if (ref?.kind === 'map' || insn.src === PSEUDO.MAP_FD || insn.src === PSEUDO.MAP_IDX) {
+      regs[insn.dst] = ptrReg('mptr', { map: ref?.kind === 'map' ? ref.name : undefined });
+      return;
+    }
+    if (ref?.kind === 'data') {
+      regs[insn.dst] = ptrReg('mval', { map: ref.section, s: S.known(BigInt(ref.offset)) });
+      return;
+    }
+    if (ref?.kind === 'kconfig') {
+      regs[insn.dst] = ptrReg('mval', { map: `.kconfig:${ref.name}` });
+      return;
+    }
+    if (ref?.kind === 'ksym') {
+      const exists = this.opts.hasKsym?.(ref.name);
+      if (exists === false) {
+        // An unresolved weak extern: libbpf writes 0 (a missing one that is not weak fails the load).
+        regs[insn.dst] = knownReg(0n);
+      } else if (exists === undefined) {
+        regs[insn.dst] = ref.typed ? anyReg() : unknownReg();
+      } else if (ref.func) {
+        regs[insn.dst] = ptrReg('mem'); // PTR_TO_MEM | MEM_RDONLY: never NULL
+      } else {
+        // Typed: a BTF pointer the verifier cannot assume non-NULL; untyped: the symbol's (non-zero) address.
+        regs[insn.dst] = ref.typed ? anyReg() : knownReg(KSYM_ADDRESS);
+      }
+      return;
+    }
+    if (ref?.kind === 'func' || insn.src === PSEUDO.FUNC) {
+      regs[insn.dst] = ptrReg('fn', { fn: ref?.kind === 'func' ? ref.target : idx + insn.imm + 1 });
+      return;
+    }
+    if (insn.src === PSEUDO.BTF_ID) {
+      regs[insn.dst] = anyReg();
+      return;
+    }
+    const v = (BigInt(second?.imm ?? 0) << 32n) | BigInt(insn.imm >>> 0);
+    regs[insn.dst] = knownReg(v);
+  }
+
+  // ---- jumps and calls ------------------------------------------------------------------------------------------
+
+  private jump(st: State, idx: number, insn: Insn, pending: { st: State; idx: number }[]): number | undefined {
+    const o = op(insn);
+    switch (o) {
+      case JMP.EXIT: return this.exit(st);
+      case JMP.CALL: return this.call(st, idx, insn, pending);
+      case JMP.JA: return jumpTarget(insn, idx);
+      case JMP.JCOND: {
+        // may_goto: the kernel explores the fall-through later and follows the jump first.
+        pending.push({ st: this.clone(st), idx: idx + 1 });
+        return idx + insn.off + 1;
+      }
+      default: return this.cond(st, idx, insn, pending);
+    }
+  }
+
+  private exit(st: State): number | undefined {
+    if (st.frames.length === 1) return undefined;
+    const callee = st.frames.pop()!;
+    if (callee.callback) return undefined;
+    const caller = this.frame(st);
+    caller.regs[0] = callee.regs[0]!;
+    return callee.callsite + 1;
+  }
+
+  private call(st: State, idx: number, insn: Insn, pending: { st: State; idx: number }[]): number | undefined {
+    const regs = this.frame(st).regs;
+    if (insn.src === CALL.PSEUDO) {
+      const ref = this.prog.refs[idx];
+      const target = ref?.kind === 'call' ? ref.target : idx + insn.imm + 1;
+      const fk = this.funcOf[target] ?? -1;
+      const f = fk >= 0 ? this.prog.funcs[fk] : undefined;
+      if (f?.global) {
+        if (!this.globalsQueued.includes(fk)) this.globalsQueued.push(fk);
+        for (let r = 0; r <= 5; r++) regs[r] = NOT_INIT;
+        regs[0] = unknownReg();
+        return idx + 1;
+      }
+      if (st.frames.length >= 8) return undefined; // the kernel refuses deeper call chains
+      const calleeRegs: Reg[] = new Array(11).fill(NOT_INIT);
+      for (let r = 1; r <= 5; r++) calleeRegs[r] = regs[r]!;
+      calleeRegs[10] = ptrReg('stk', { fr: st.frames.length });
+      for (let r = 0; r <= 5; r++) regs[r] = NOT_INIT;
+      st.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: false });
+      return target;
+    }
+    if (insn.src === CALL.KFUNC || this.prog.refs[idx]?.kind === 'kfunc') {
+      const ref = this.prog.refs[idx];
+      const ret = ref?.kind === 'kfunc' ? ref.returns : 'scalar';
+      for (let r = 0; r <= 5; r++) regs[r] = NOT_INIT;
+      regs[0] = ret === 'void' ? NOT_INIT : ret === 'pointer' ? anyReg() : unknownReg();
+      return idx + 1;
+    }
+    if (insn.imm === POISON_IMM && insn.src === CALL.HELPER) {
+      this.reachedPoison.add(idx);
+      this.error ??= { kind: 'core', insn: idx, message: 'invalid func unknown#195896080' };
+      // The kernel stops here. To tell which other poisoned instructions are reachable (not only guarded), the
+      // walk goes on with what the instruction was, its relocated value unknown.
+      const orig = this.original[idx];
+      if (!orig || (orig.code === insn.code && orig.imm === POISON_IMM) || invalid(orig)) return undefined;
+      const c = cls(orig);
+      if (isLdimm64(orig) || ((c === CLS.ALU || c === CLS.ALU64) && op(orig) === ALU.MOV && !(orig.code & SRC_X))) {
+        regs[orig.dst] = unknownReg();
+        return idx + (isLdimm64(orig) ? 2 : 1);
+      }
+      return this.step(st, idx, orig, pending);
+    }
+    return this.helper(st, idx, insn, pending);
+  }
+
+  private helper(st: State, idx: number, insn: Insn, pending: { st: State; idx: number }[]): number | undefined {
+    const regs = this.frame(st).regs;
+    const info = helperInfo(insn.imm);
+    // Memory the helper writes: those stack bytes become unknown data (check_mem_access of each byte).
+    for (const wr of info.writes ?? []) {
+      const p = regs[wr.ptr]!;
+      if (p.t !== 'stk') continue;
+      let size: number;
+      if (wr.size === 'long') size = 8;
+      else if (wr.size === 'int') size = 4;
+      else {
+        const sz = regs[wr.size]!;
+        if (sz.t !== 'sc') continue;
+        size = Number(sz.s.umax > 512n ? 512n : sz.s.umax);
+      }
+      if (S.isConst(p.s)) this.helperWrite(st, p, size);
+      else for (let i = 0; i < size; i++) this.stackWrite(st, p, i, 1, undefined, undefined, idx);
+    }
+    let retBound: bigint | undefined;
+    if (info.retBoundedBy) {
+      const sz = regs[info.retBoundedBy]!;
+      retBound = sz.t === 'sc' ? sz.s.umax : undefined;
+    }
+    if (info.callback) this.pushCallback(st, idx, info.callback, pending);
+    for (let r = 1; r <= 5; r++) regs[r] = NOT_INIT;
+    let r0: Reg;
+    switch (info.ret) {
+      case 'void': r0 = NOT_INIT; break;
+      case 'nullable-map-value': r0 = ptrReg('null', { nn: 'mval', id: ++this.idGen }); break;
+      case 'nullable-mem': r0 = ptrReg('null', { nn: 'mem', id: ++this.idGen }); break;
+      case 'nullable-ptr': r0 = ptrReg('null', { nn: 'any', id: ++this.idGen }); break;
+      case 'ptr': r0 = ptrReg('mem'); break;
+      case 'btf': r0 = ptrReg('btf', { trusted: true }); break;
+      default: {
+        const s = S.unknown();
+        if (retBound !== undefined) {
+          s.smax = retBound; s.s32max = Number(BigInt.asIntN(32, retBound));
+          s.smin = -4095n; s.s32min = -4095;
+          S.settle(s);
+        } else if (insn.imm === HELPER.GET_SMP_PROCESSOR_ID) {
+          const m = this.opts.nrCpuIds - 1;
+          s.umax = BigInt(m); s.u32max = m; s.smax = BigInt(m); s.s32max = m;
+          s.umin = 0n; s.u32min = 0; s.smin = 0n; s.s32min = 0;
+          S.settle(s);
+        }
+        r0 = scalarReg(s);
+      }
+    }
+    regs[0] = r0;
+    return idx + 1;
+  }
+
+  /** A callback runs as a frame of its own: explored after the caller's path (the kernel queues it likewise). */
+  private pushCallback(st: State, idx: number, cb: { reg: number; async?: boolean; args: readonly CallbackArg[] },
+    pending: { st: State; idx: number }[]): void {
+    const regs = this.frame(st).regs;
+    const fnReg = regs[cb.reg]!;
+    if (fnReg.t !== 'fn' || fnReg.fn === undefined) return;
+    const calleeRegs: Reg[] = new Array(11).fill(NOT_INIT);
+    cb.args.forEach((a, k) => {
+      const r = k + 1;
+      if (typeof a === 'object') calleeRegs[r] = regs[a.from]!;
+      else if (a === 'scalar') calleeRegs[r] = unknownReg();
+      else if (a === 'map-value') calleeRegs[r] = ptrReg('mval');
+      else calleeRegs[r] = anyReg();
+    });
+    const cbState = cb.async ? { frames: [] as Frame[] } : this.clone(st);
+    calleeRegs[10] = ptrReg('stk', { fr: cbState.frames.length });
+    cbState.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: true });
+    pending.push({ st: cbState, idx: fnReg.fn });
+  }
+
+  private cond(st: State, idx: number, insn: Insn, pending: { st: State; idx: number }[]): number {
+    const regs = this.frame(st).regs;
+    const o = op(insn);
+    const w32 = cls(insn) === CLS.JMP32;
+    const isX = (insn.code & SRC_X) !== 0;
+    const dst = regs[insn.dst]!;
+    const src: Reg = isX ? regs[insn.src]! : knownReg(BigInt(insn.imm));
+    const target = jumpTarget(insn, idx);
+    const pred = this.branchTaken(dst, src, o, w32, isX && insn.src === insn.dst);
+    if (pred === 1) return target;
+    if (pred === 0) return idx + 1;
+
+    const other = this.clone(st);
+    const oregs = this.frame(other).regs;
+    if (dst.t === 'sc' && src.t === 'sc' && !(isX && insn.src === insn.dst)) {
+      const fd = S.clone(dst.s);
+      const fs = S.clone(src.s);
+      S.refine(fd, fs, S.revOp(o), w32);
+      S.settle(fd);
+      S.settle(fs);
+      const td = S.clone(dst.s);
+      const ts = S.clone(src.s);
+      S.refine(td, ts, o, w32);
+      S.settle(td);
+      S.settle(ts);
+      regs[insn.dst] = { ...dst, s: fd };
+      oregs[insn.dst] = { ...dst, s: td };
+      if (isX) {
+        regs[insn.src] = { ...regs[insn.src]!, s: fs };
+        oregs[insn.src] = { ...oregs[insn.src]!, s: ts };
+        if (src.id) {
+          this.syncLinked(st, regs[insn.src]!);
+          this.syncLinked(other, oregs[insn.src]!);
+        }
+      }
+      if (dst.id) {
+        this.syncLinked(st, regs[insn.dst]!);
+        this.syncLinked(other, oregs[insn.dst]!);
+      }
+    }
+    if (!w32 && !isX && insn.imm === 0 && (o === JMP.JEQ || o === JMP.JNE) && dst.t === 'null') {
+      this.markNull(st, dst.id, o === JMP.JNE);
+      this.markNull(other, dst.id, o === JMP.JEQ);
+    }
+    pending.push({ st: other, idx: target });
+    return idx + 1;
+  }
+
+  /** The kernel's is_branch_taken(): numbers by their bounds, a pointer against 0 when it cannot be NULL. */
+  private branchTaken(a: Reg, b: Reg, o: number, w32: boolean, same: boolean): number {
+    const op2 = o as number;
+    const isPtr = (r: Reg) => r.t !== 'sc' && r.t !== 'any' && r.t !== 'ni';
+    if (isPtr(a) || isPtr(b)) {
+      let p = a;
+      let k = b;
+      let oo = op2;
+      if (!(k.t === 'sc' && S.isConstW(k.s, w32))) {
+        [p, k] = [b, a];
+        oo = S.flipOp(oo);
+      }
+      if (!(k.t === 'sc' && S.isConstW(k.s, w32))) return -1;
+      if (!notNull(p)) return -1;
+      if (S.constValue(k.s, w32) !== 0n) return -1;
+      return oo === JMP.JEQ ? 0 : oo === JMP.JNE ? 1 : -1;
+    }
+    if (a.t !== 'sc' || b.t !== 'sc') return -1;
+    return S.scalarBranchTaken(a.s, b.s, op2, w32, same);
+  }
+
+  /** sync_linked_regs(): every register and spilled slot sharing the id learns the narrowed range. */
+  private syncLinked(st: State, known: Reg): void {
+    const id = known.id;
+    const apply = (reg: Reg): Reg | undefined => {
+      if (reg.t !== 'sc' || reg.id !== id || reg === known) return undefined;
+      if ((!reg.ac && !known.ac) || reg.delta === known.delta) return { ...known, id: reg.id, delta: reg.delta, ac: reg.ac };
+      const s = S.clone(known.s);
+      S.alu(s, S.known(BigInt(reg.delta - known.delta)), S.OP.ADD, false);
+      if (known.ac === 32) {
+        S.zext32(s);
+        S.sync(s);
+      }
+      return { ...reg, s };
+    };
+    for (const f of st.frames) {
+      for (let r = 0; r < 10; r++) {
+        const nr = apply(f.regs[r]!);
+        if (nr) f.regs[r] = nr;
+      }
+      for (const [spi, slot] of f.stack) {
+        if (tyAt(slot.ty, 7) !== SPILL) continue;
+        const nr = apply(slot.spill);
+        if (nr) f.stack.set(spi, { ty: slot.ty, spill: nr });
+      }
+    }
+  }
+
+  /** mark_ptr_or_null_regs(): after `if (p == NULL)`, every copy of p is NULL on one side, the object on the other. */
+  private markNull(st: State, id: number, isNull: boolean): void {
+    const fix = (reg: Reg): Reg | undefined => {
+      if (reg.t !== 'null' || reg.id !== id) return undefined;
+      return isNull ? knownReg(0n) : { ...reg, t: reg.nn ?? 'any', id: 0, nn: undefined };
+    };
+    for (const f of st.frames) {
+      for (let r = 0; r < 10; r++) {
+        const nr = fix(f.regs[r]!);
+        if (nr) f.regs[r] = nr;
+      }
+      for (const [spi, slot] of f.stack) {
+        const nr = fix(slot.spill);
+        if (nr) f.stack.set(spi, { ty: slot.ty, spill: nr });
+      }
+    }
+  }
+
+  // ---- state keys -------------------------------------------------------------------------------------------------
+
+  /** An exact key of everything that can influence the future: live registers, stack slots, call chain. */
+  private stateKey(st: State, idx: number): string {
+    const ids = new Map<number, number>();
+    const idOf = (id: number) => {
+      if (!id) return 0;
+      let v = ids.get(id);
+      if (v === undefined) ids.set(id, (v = ids.size + 1));
+      return v;
+    };
+    const regKey = (r: Reg): string => {
+      switch (r.t) {
+        case 'ni': return '-';
+        case 'sc': return `${S.scalarKey(r.s)}${r.id ? `@${idOf(r.id)}${r.ac ? `+${r.ac}:${r.delta}` : ''}` : ''}`;
+        case 'stk': return `stk${r.fr}:${S.scalarKey(r.s)}`;
+        case 'mval': case 'mptr': return `${r.t}:${r.map ?? ''}:${S.scalarKey(r.s)}`;
+        case 'null': return `null:${r.nn}@${idOf(r.id)}`;
+        case 'fn': return `fn${r.fn}`;
+        case 'btf': return `btf${r.trusted ? 't' : ''}:${S.scalarKey(r.s)}`;
+        default: return `${r.t}:${S.scalarKey(r.s)}`;
+      }
+    };
+    const parts: string[] = [];
+    st.frames.forEach((f, k) => {
+      const top = k === st.frames.length - 1;
+      const live = top ? this.liveIn[idx]! : (this.liveIn[f.callsite + 1]! & 0x3c0);
+      parts.push(`F${f.callsite}${f.callback ? 'c' : ''}`);
+      for (let r = 0; r < 10; r++) if (live & (1 << r)) parts.push(`${r}=${regKey(f.regs[r]!)}`);
+      const spis = [...f.stack.keys()].sort((a, b) => a - b);
+      for (const spi of spis) {
+        const sl = f.stack.get(spi)!;
+        if (sl.ty === 0) continue;
+        parts.push(`s${spi}=${sl.ty}${tyAt(sl.ty, 7) === SPILL ? regKey(sl.spill) : ''}`);
+      }
+    });
+    return parts.join(' ');
+  }
+
+  /** For messages: the instruction as the verifier prints it. */
+  describe(idx: number): string {
+    return `${idx}: ${disasm(this.insns[idx]!, this.insns[idx + 1], helperName)}`;
+  }
+}
+
+function notNull(r: Reg): boolean {
+  return r.t === 'mval' || r.t === 'mptr' || r.t === 'mem' || (r.t === 'btf' && !!r.trusted);
+}
+
+function coerced(s: S.Scalar, size: number): S.Scalar {
+  if (size < 8) S.coerce(s, size);
+  return s;
+}
+
+function addOffset(off: S.Scalar, add: S.Scalar, a64: boolean): S.Scalar {
+  const s = S.clone(off);
+  S.alu(s, add, S.OP.ADD, !a64);
+  return s;
+}
+
+
+/** Why the kernel would refuse this instruction outright (register numbers, writes to r10), or undefined. */
+function invalid(insn: Insn): string | undefined {
+  if (insn.dst > 10 || insn.src > 10) return `register r${Math.max(insn.dst, insn.src)} does not exist`;
+  const c = cls(insn);
+  const writesDst = c === CLS.ALU || c === CLS.ALU64 || c === CLS.LDX || (c === CLS.LD && isLdimm64(insn));
+  if (writesDst && insn.dst === 10) return 'the frame pointer r10 is read only';
+  if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) > ALU.END) return `unknown ALU operation 0x${op(insn).toString(16)}`;
+  if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) === ALU.MOV && (insn.code & SRC_X)
+    && ![0, 8, 16, ...(c === CLS.ALU64 ? [32] : [])].includes(insn.off)) return 'BPF_MOV uses reserved fields';
+  if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) !== ALU.MOV && insn.off !== 0
+    && !(insn.off === 1 && (op(insn) === ALU.DIV || op(insn) === ALU.MOD))) return 'BPF_ALU uses reserved fields';
+  if ((c === CLS.ST || c === CLS.STX || c === CLS.LD) && (insn.code & 0xe0) === MODE.MEMSX) return 'unknown memory mode';
+  if ((c === CLS.JMP || c === CLS.JMP32) && op(insn) > JMP.JCOND) return `unknown jump operation 0x${op(insn).toString(16)}`;
+  return undefined;
+}
+
+/** Registers an instruction reads and writes (bit n = rn), for liveness. */
+function useDef(insn: Insn): [number, number] {
+  const b = (r: number) => 1 << r;
+  const c = cls(insn);
+  const x = (insn.code & SRC_X) !== 0;
+  switch (c) {
+    case CLS.ALU: case CLS.ALU64: {
+      const o = op(insn);
+      if (o === ALU.MOV) return [x ? b(insn.src) : 0, b(insn.dst)];
+      return [b(insn.dst) | (x && o !== ALU.END ? b(insn.src) : 0), b(insn.dst)];
+    }
+    case CLS.LDX: return [b(insn.src), b(insn.dst)];
+    case CLS.ST: return [b(insn.dst), 0];
+    case CLS.STX:
+      if ((insn.code & 0xe0) === MODE.ATOMIC) {
+        if (insn.imm === ATOMIC.CMPXCHG) return [b(insn.dst) | b(insn.src) | b(0), b(0)];
+        if (insn.imm === ATOMIC.LOAD_ACQ) return [b(insn.dst), b(insn.src)];
+        return [b(insn.dst) | b(insn.src), insn.imm & ATOMIC.FETCH ? b(insn.src) : 0];
+      }
+      return [b(insn.dst) | b(insn.src), 0];
+    case CLS.LD:
+      if (isLdimm64(insn)) return [0, b(insn.dst)];
+      return [b(6) | ((insn.code & 0xe0) === MODE.IND ? b(insn.src) : 0), 0x3f];
+    default: {
+      const o = op(insn);
+      if (o === JMP.CALL) return [0x3e, 0x3f];
+      if (o === JMP.EXIT) return [b(0), 0];
+      if (o === JMP.JA || o === JMP.JCOND) return [0, 0];
+      return [b(insn.dst) | (x ? b(insn.src) : 0), 0];
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// Parsing while the bytes arrive (BtfScan, readRawBtfSync) must be Btf.parse exactly: the same records, kinds and
+// names for every real kernel, and the same BtfError (message and offset) for every mutated or truncated one,
+// whatever the sizes of the pieces the bytes arrive in.
+
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BtfError } from '../../src/btf/errors';
+import { readRawBtfSync } from '../../src/btf/rawfile';
+import { Btf, BtfScan } from '../../src/btf/reader';
+import { kernel } from '../support/kernels';
+import { KERNELS, TARGETS_DIR } from '../support/paths';
+import { Prng } from '../support/prng';
+
+/** What a parse gives: every record's offset-derived facts, or the error. */
+function outcome(parse: () => Btf): string {
+  let btf: Btf;
+  try {
+    btf = parse();
+  } catch (e) {
+    if (!(e instanceof BtfError)) throw e;
+    return `error ${e.message} @${e.offset}`;
+  }
+  const facts: string[] = [`${btf.typeCount}`];
+  for (let id = btf.startId; id < btf.typeCount; id++) facts.push(`${btf.kind(id)}:${btf.nameOff(id)}`);
+  return facts.join(',');
+}
+
+/** Feeds `bytes` (copied into a fresh buffer piece by piece) in pieces of random sizes. */
+function scanned(bytes: Uint8Array, rng: Prng): Btf {
+  const buf = Buffer.alloc(bytes.length);
+  const scan = new BtfScan(buf, 'x');
+  let filled = 0;
+  while (filled < bytes.length) {
+    const n = Math.min(bytes.length - filled, 1 + rng.int(rng.int(2) ? 64 : 300_000));
+    buf.set(bytes.subarray(filled, filled + n), filled);
+    filled += n;
+    scan.feed(filled);
+  }
+  return scan.finish();
+}
+
+describe('parsing BTF while it is read (BtfScan)', () => {
+  it('gives Btf.parse\'s records for every real kernel and small target, in pieces of any size', async () => {
+    const rng = new Prng(16);
+    const inputs: Uint8Array[] = [];
+    for (const k of KERNELS) inputs.push((await kernel(k)).bytes);
+    for (const f of fs.readdirSync(TARGETS_DIR).filter((x) => x.endsWith('.btf'))) inputs.push(fs.readFileSync(path.join(TARGETS_DIR, f)));
+    for (const bytes of inputs) {
+      const want = outcome(() => Btf.parse(Buffer.from(bytes), 'x'));
+      assert.ok(!want.startsWith('error'));
+      for (let i = 0; i < 3; i++) assert.strictEqual(outcome(() => scanned(bytes, rng)), want);
+    }
+  });
+
+  it('reports exactly Btf.parse\'s error for mutated and truncated BTF', async () => {
+    const rng = new Prng(1616);
+    const base = (await kernel('6.1-amd64')).bytes;
+    const small = fs.readFileSync(path.join(TARGETS_DIR, 'dups.btf'));
+    let errors = 0;
+    for (let c = 0; c < 300; c++) {
+      const src = c % 3 === 0 ? Buffer.from(base) : Buffer.from(small);
+      const typeEnd = src.readUInt32LE(4) + src.readUInt32LE(8) + src.readUInt32LE(12);
+      const n = 1 + rng.int(4);
+      for (let i = 0; i < n; i++) {
+        const p = rng.int(3) === 0 ? rng.int(32) : 24 + rng.int(Math.max(1, typeEnd - 24));
+        if (p < src.length) src[p] = rng.int(3) === 0 ? 0xff : rng.int(256);
+      }
+      const cut = rng.int(4) === 0 ? src.subarray(0, rng.int(src.length)) : src;
+      const want = outcome(() => Btf.parse(Buffer.from(cut), 'x'));
+      if (want.startsWith('error')) errors++;
+      assert.strictEqual(outcome(() => scanned(cut, rng)), want, `case ${c}`);
+    }
+    assert.ok(errors > 100, `only ${errors} of 300 mutations were errors`);
+  });
+
+  it('readRawBtfSync reads raw files in one pass and leaves every other file to the general path', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-rawfile-'));
+    try {
+      const raw = path.join(dir, 'k.btf');
+      const bytes = (await kernel('6.18-amd64')).bytes;
+      fs.writeFileSync(raw, bytes);
+      assert.strictEqual(outcome(() => readRawBtfSync(raw, {}, 1 << 30)!), outcome(() => Btf.parse(Buffer.from(bytes), raw)));
+      assert.strictEqual(readRawBtfSync(raw, {}, 1000), undefined, 'over the size limit: the general path decides');
+      const xz = path.join(dir, 'k.btf.xz');
+      fs.writeFileSync(xz, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, ...new Array(40).fill(0)]));
+      assert.strictEqual(readRawBtfSync(xz, {}, 1 << 30), undefined);
+      assert.strictEqual(readRawBtfSync(dir, {}, 1 << 30), undefined, 'a directory is not read here');
+      const bad = Buffer.from(bytes.subarray(0, 4096));
+      fs.writeFileSync(raw, bad);
+      assert.throws(() => readRawBtfSync(raw, {}, 1 << 30), (e: unknown) => e instanceof BtfError && e.message === outcome(() => Btf.parse(bad, raw)).replace(/^error (.*) @.*$/, '$1'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

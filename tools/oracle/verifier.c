@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: MIT
+/*
+ * corelens verifier oracle: what the REAL kernel verifier of this machine says about every program of a BPF object
+ * once real libbpf (Debian libbpf-dev 1.1.2, static libbpf.a) has relocated it against a target BTF.
+ *
+ * Build:  cc -O1 -g tools/oracle/verifier.c -o .tmp/verifier -l:libbpf.a -lelf -lz -Wl,--wrap=bpf_prog_load
+ * Usage:  verifier OBJ.o NAME=TARGET.btf|NAME=host [...]      (root, or CAP_BPF + CAP_PERFMON)
+ *         verifier --raw < PROBES    one instruction sequence per line: "NAME PROG_TYPE HEX" (8 bytes per instruction,
+ *                                    little-endian); prints {"name","loads","errno","class","insn","message"} per line
+ *
+ * Per target, the object is opened with bpf_object_open_opts.btf_custom_path = TARGET (raw BTF; "host" = no custom
+ * path: libbpf uses the running kernel's /sys/kernel/btf/vmlinux) and loaded ONCE with every program autoloaded,
+ * exactly as a skeleton loads it: one CO-RE pass over all .BTF.ext records in file order (candidate pruning across
+ * programs included), subprograms appended per program, maps created, .rodata frozen.
+ *
+ * Why one load and not one per program: autoloading a single program makes libbpf skip the CO-RE records of the
+ * others, which changes candidate pruning and hides object-wide relocation errors. Instead, libbpf's calls of
+ * bpf_prog_load() are intercepted (-Wl,--wrap=bpf_prog_load; only calls whose instructions are one of the object's
+ * programs, never libbpf's feature probes): each program goes to the kernel as libbpf prepared it, its verdict and
+ * verifier log are recorded, and a failed one is answered with a dummy fd so libbpf goes on to the next program.
+ * So every program gets its own verdict from one real object load.
+ *
+ * Output: one JSON object per line, per target x program (object's program order):
+ *   {"target","section","name","type","insns","loads","errno","class","insn","message","kconfig","ksyms","cpus"}
+ * class: "ok" (loaded), "core" (the verifier reached a poisoned CO-RE instruction: `invalid func
+ * unknown#195896080`), "scalar" (a load/store through a register the verifier sees as a scalar: `invalid mem access
+ * 'scalar'`), "other" (any other verifier error), "libbpf" (libbpf failed the object load before this program
+ * reached the kernel: CO-RE relocation error, ...; then "message" is libbpf's last warning).
+ * insn: the instruction index the verifier names (in the program as loaded: subprograms appended), or -1.
+ * kconfig: the values libbpf gave the object's __kconfig externs on this machine, {"NAME":"hex bytes in memory
+ * order"}: libbpf computes them from the running kernel (LINUX_HAS_SYSCALL_WRAPPER by probing, CONFIG_* from its
+ * config), whatever the target, so a differential test must feed the same values to the analysis.
+ * ksyms: for each __ksym extern (variable or kernel function), whether this machine's kernel has it ({"NAME":true}):
+ * libbpf resolves them against the running kernel's BTF (typed) or /proc/kallsyms (untyped), never the target.
+ * cpus: this machine's nr_cpu_ids (bpf_get_smp_processor_id() is bounded by it).
+ * Exit code 3 when this process may not load BPF programs at all (not root, locked down): nothing is printed.
+ * The verifier log of failures goes to stderr when VERIFIER_LOG=1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#define MAX_PROGS 1024
+
+struct verdict {
+	const struct bpf_program *prog;
+	bool attempted;
+	bool loads;
+	int err;
+	char *log;
+};
+
+static struct bpf_object *cur_obj;
+static struct verdict verdicts[MAX_PROGS];
+static int nverdicts;
+static char last_warn[4096];
+static int devnull = -1;
+static int cpus;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[4096];
+
+	if (level != LIBBPF_WARN)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* Keep the first line of an object-level failure: it names the cause, later ones only say "failed". */
+	if (!strstr(line, "failed to load object") && !strstr(line, "failed to perform CO-RE") && !strstr(line, "-- BEGIN PROG LOAD LOG"))
+		if (!last_warn[0] || strstr(line, "relo #"))
+			snprintf(last_warn, sizeof(last_warn), "%s", line);
+	if (getenv("VERIFIER_DEBUG"))
+		fputs(line, stderr);
+	return 0;
+}
+
+int __real_bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license,
+			 const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts);
+
+static struct verdict *verdict_of(const struct bpf_insn *insns)
+{
+	int i;
+
+	for (i = 0; i < nverdicts; i++)
+		if (bpf_program__insns(verdicts[i].prog) == insns)
+			return &verdicts[i];
+	return NULL;
+}
+
+/* libbpf's program loads come here; feature probes (instructions of no program) pass straight through. */
+int __wrap_bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license,
+			 const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts)
+{
+	struct verdict *v = cur_obj ? verdict_of(insns) : NULL;
+	struct bpf_prog_load_opts o;
+	size_t size;
+	int fd, err;
+
+	if (!v)
+		return __real_bpf_prog_load(prog_type, prog_name, license, insns, insn_cnt, opts);
+	v->attempted = true;
+	fd = __real_bpf_prog_load(prog_type, prog_name, license, insns, insn_cnt, opts);
+	if (fd >= 0) {
+		v->loads = true;
+		return fd;
+	}
+	err = errno;
+	/* Ask again for the log (libbpf itself retries the same way); the outcome does not depend on the level. */
+	for (size = 16u << 20; size <= (1u << 30); size *= 2) {
+		free(v->log);
+		v->log = calloc(1, size);
+		if (!v->log)
+			break;
+		o = *opts;
+		o.log_level = 1;
+		o.log_buf = v->log;
+		o.log_size = size;
+		fd = __real_bpf_prog_load(prog_type, prog_name, license, insns, insn_cnt, &o);
+		if (fd >= 0) {
+			/* Loads with a log but not without one: report it, it is not a verdict we can explain. */
+			close(fd);
+			snprintf(v->log, size, "load failed (errno %d) without a log but succeeded with one\n", err);
+			break;
+		}
+		if (errno != ENOSPC)
+			break;
+	}
+	v->err = err;
+	/* A dummy fd makes libbpf carry on with the next program (it only binds .rodata to it, and warns). */
+	return dup(devnull);
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* The failing instruction and the error line of a verifier log: log level 1 keeps only the path that failed, so the
+ * error is the first line after the last instruction that is neither a register state nor a statistic. */
+static void classify(const char *log, const char **cls, int *insn, char *msg, size_t msgsz)
+{
+	const char *p = log, *eol;
+	char line[1024];
+	bool after_insn = false;
+
+	msg[0] = '\0';
+	*insn = -1;
+	*cls = "other";
+	while (p && *p) {
+		int n, idx;
+		char c;
+		eol = strchr(p, '\n');
+		n = eol ? (int)(eol - p) : (int)strlen(p);
+		if (n >= (int)sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = eol ? eol + 1 : NULL;
+		if (sscanf(line, "%d: %c", &idx, &c) == 2) {
+			if (c == '(') {
+				*insn = idx;
+				after_insn = true;
+				msg[0] = '\0';
+			}
+			continue;
+		}
+		if (!after_insn || !line[0] || line[0] == ';' || strncmp(line, "processed ", 10) == 0
+		    || strncmp(line, "verification time", 17) == 0 || strncmp(line, "stack depth", 11) == 0)
+			continue;
+		if (!msg[0])
+			snprintf(msg, msgsz, "%s", line);
+	}
+	if (!msg[0] && log && *log)
+		snprintf(msg, msgsz, "%.*s", (int)strcspn(log, "\n"), log);
+	if (strstr(msg, "invalid func unknown#195896080"))
+		*cls = "core";
+	else if (strstr(msg, "invalid mem access 'scalar'"))
+		*cls = "scalar";
+}
+
+/* The values libbpf resolved for the object's __kconfig externs, as a JSON object of hex byte strings. */
+static void print_kconfig(struct bpf_object *obj)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, ".kconfig");
+	const unsigned char *data;
+	size_t size = 0;
+	int id, i, first = 1;
+
+	printf("{");
+	if (!btf || !map || !(data = bpf_map__initial_value(map, &size))) {
+		printf("}");
+		return;
+	}
+	id = btf__find_by_name_kind(btf, ".kconfig", BTF_KIND_DATASEC);
+	if (id > 0) {
+		const struct btf_type *ds = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vs = btf_var_secinfos(ds);
+		for (i = 0; i < btf_vlen(ds); i++, vs++) {
+			const struct btf_type *v = btf__type_by_id(btf, vs->type);
+			unsigned int b;
+			if (vs->offset + vs->size > size)
+				continue;
+			printf("%s\"%s\":\"", first ? "" : ",", btf__name_by_offset(btf, v->name_off));
+			for (b = 0; b < vs->size; b++)
+				printf("%02x", data[vs->offset + b]);
+			printf("\"");
+			first = 0;
+		}
+	}
+	printf("}");
+}
+
+/* Whether the running kernel has a symbol: its BTF for functions and typed variables, else /proc/kallsyms. */
+static int host_has_symbol(const char *name)
+{
+	static struct btf *vmlinux;
+	char line[512];
+	FILE *f;
+	int found = 0;
+
+	if (!vmlinux)
+		vmlinux = btf__load_vmlinux_btf();
+	if (vmlinux && (btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) > 0 ||
+			btf__find_by_name_kind(vmlinux, name, BTF_KIND_VAR) > 0))
+		return 1;
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char sym[256];
+		if (sscanf(line, "%*s %*s %255s", sym) == 1 && strcmp(sym, name) == 0)
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* {"NAME":true|false} for the object's __ksym externs: BTF FUNCs and VARs with extern linkage outside .kconfig, as
+ * the ELF has them (libbpf rewrites extern types in the BTF it keeps). */
+static void print_ksyms(const char *obj_path)
+{
+	struct btf *btf = btf__parse_elf(obj_path, NULL);
+	int id, n, first = 1, kconfig;
+
+	printf("{");
+	if (!btf) {
+		printf("}");
+		return;
+	}
+	kconfig = btf__find_by_name_kind(btf, ".kconfig", BTF_KIND_DATASEC);
+	n = btf__type_cnt(btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+		int ext = 0;
+		if (btf_is_func(t) && btf_vlen(t) == BTF_FUNC_EXTERN) /* FUNC linkage lives in vlen */
+			ext = 1;
+		if (btf_is_var(t) && btf_var(t)->linkage == BTF_VAR_GLOBAL_EXTERN) {
+			ext = 1;
+			if (kconfig > 0) {
+				const struct btf_type *ds = btf__type_by_id(btf, kconfig);
+				const struct btf_var_secinfo *vs = btf_var_secinfos(ds);
+				int i;
+				for (i = 0; i < btf_vlen(ds); i++, vs++)
+					if (vs->type == (unsigned)id)
+						ext = 0;
+			}
+		}
+		if (!ext || !name || !*name)
+			continue;
+		printf("%s\"%s\":%s", first ? "" : ",", name, host_has_symbol(name) ? "true" : "false");
+		first = 0;
+	}
+	printf("}");
+	btf__free(btf);
+}
+
+static void run_target(const char *obj_path, const char *tname, const char *tpath)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	int err, i;
+
+	if (tpath)
+		opts.btf_custom_path = tpath;
+	obj = bpf_object__open_file(obj_path, &opts);
+	if (!obj) {
+		fprintf(stderr, "verifier: %s: cannot open with target %s: %s\n", obj_path, tname, strerror(errno));
+		exit(1);
+	}
+	nverdicts = 0;
+	bpf_object__for_each_program(prog, obj) {
+		if (nverdicts == MAX_PROGS) {
+			fprintf(stderr, "verifier: %s: more than %d programs\n", obj_path, MAX_PROGS);
+			exit(1);
+		}
+		/* Every program, SEC("?...") ones too: a verdict for each. */
+		bpf_program__set_autoload(prog, true);
+		verdicts[nverdicts++] = (struct verdict){ .prog = prog };
+	}
+	last_warn[0] = '\0';
+	cur_obj = obj;
+	err = bpf_object__load(obj);
+	cur_obj = NULL;
+	for (i = 0; i < nverdicts; i++) {
+		struct verdict *v = &verdicts[i];
+		const char *cls = "ok";
+		char msg[4096] = "";
+		int insn = -1, e = 0;
+
+		if (!v->attempted) {
+			cls = "libbpf";
+			e = err ? -err : 0;
+			snprintf(msg, sizeof(msg), "%s", last_warn[0] ? last_warn : "libbpf did not load the program");
+			msg[strcspn(msg, "\n")] = '\0';
+		} else if (!v->loads) {
+			e = v->err;
+			classify(v->log, &cls, &insn, msg, sizeof(msg));
+			if (getenv("VERIFIER_LOG"))
+				fprintf(stderr, "==== %s %s %s\n%s\n", obj_path, tname, bpf_program__name(v->prog), v->log ? v->log : "");
+		}
+		printf("{\"target\":");
+		json_str(tname);
+		printf(",\"section\":");
+		json_str(bpf_program__section_name(v->prog));
+		printf(",\"name\":");
+		json_str(bpf_program__name(v->prog));
+		printf(",\"type\":%d,\"insns\":%zu,\"loads\":%s,\"errno\":%d,\"class\":\"%s\",\"insn\":%d,\"message\":",
+		       bpf_program__type(v->prog), v->attempted ? bpf_program__insn_cnt(v->prog) : 0,
+		       v->loads ? "true" : "false", e, cls, insn);
+		json_str(msg);
+		printf(",\"kconfig\":");
+		print_kconfig(obj);
+		printf(",\"ksyms\":");
+		print_ksyms(obj_path);
+		printf(",\"cpus\":%d}\n", cpus);
+		free(v->log);
+	}
+	bpf_object__close(obj);
+}
+
+/* nr_cpu_ids: the highest possible CPU + 1. */
+static int possible_cpus(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	char buf[256];
+	int n = 0;
+	char *last;
+
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f)) {
+		last = strrchr(buf, ',');
+		last = last ? last + 1 : buf;
+		if (strchr(last, '-'))
+			last = strchr(last, '-') + 1;
+		n = atoi(last) + 1;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Whether bpf() lets this process load a program at all (a two-instruction socket filter). */
+static int bpf_permitted(void)
+{
+	struct bpf_insn prog[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = __real_bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "probe", "GPL", prog, 2, NULL);
+
+	if (fd < 0) {
+		fprintf(stderr, "verifier: bpf() does not let this process load programs: %s\n", strerror(errno));
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
+
+/* --raw: load hand-written instruction sequences (the semantics probes of server/test/verdict/semantics.test.ts). */
+static int run_raw(void)
+{
+	static char line[1 << 20];
+	char *log = calloc(1, 16u << 20);
+
+	while (fgets(line, sizeof(line), stdin)) {
+		char name[256], hex[sizeof(line)];
+		int type, fd, n, i, insn = -1;
+		const char *cls = "ok";
+		char msg[4096] = "";
+		struct bpf_insn *prog;
+
+		if (sscanf(line, "%255s %d %s", name, &type, hex) != 3)
+			continue;
+		n = strlen(hex) / 16;
+		prog = calloc(n ? n : 1, sizeof(*prog));
+		for (i = 0; i < n * 8; i++) {
+			unsigned int b;
+			sscanf(hex + 2 * i, "%2x", &b);
+			((unsigned char *)prog)[i] = b;
+		}
+		LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = 16u << 20, .log_level = 1);
+		log[0] = '\0';
+		fd = __real_bpf_prog_load(type, "probe", "GPL", prog, n, &o);
+		if (fd >= 0)
+			close(fd);
+		else
+			classify(log, &cls, &insn, msg, sizeof(msg));
+		printf("{\"name\":");
+		json_str(name);
+		printf(",\"loads\":%s,\"errno\":%d,\"class\":\"%s\",\"insn\":%d,\"message\":", fd >= 0 ? "true" : "false",
+		       fd >= 0 ? 0 : errno, cls, insn);
+		json_str(msg);
+		printf("}\n");
+		free(prog);
+	}
+	free(log);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	if (argc == 2 && strcmp(argv[1], "--raw") == 0) {
+		if (!bpf_permitted())
+			return 3;
+		return run_raw();
+	}
+	if (argc < 3) {
+		fprintf(stderr, "usage: verifier OBJ.o NAME=TARGET.btf|NAME=host ... | verifier --raw < PROBES\n");
+		return 2;
+	}
+	if (!bpf_permitted())
+		return 3;
+	cpus = possible_cpus();
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	libbpf_set_print(print_fn);
+	for (i = 2; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq) {
+			fprintf(stderr, "verifier: target \"%s\" is not NAME=FILE\n", argv[i]);
+			return 2;
+		}
+		*eq = '\0';
+		run_target(argv[1], argv[i], strcmp(eq + 1, "host") ? eq + 1 : NULL);
+		fflush(stdout);
+	}
+	return 0;
+}
