@@ -20,7 +20,7 @@ import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
-import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
+import { PlaceSite, analyseSource, assignRecords, mergedSites, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
@@ -187,7 +187,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       }
       const sites = src.analysis.sites;
       const match = siteMatcher(sites, src.analysis.functions);
-      places = { source: sourceFile, sites, recordSites: meta.map((r) => match(r)) };
+      const recordSites = assignRecords(meta, sites, match);
+      places = { source: sourceFile, sites, recordSites, merged: mergedSites(meta, recordSites, sites) };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');
@@ -403,6 +404,8 @@ interface Places {
   readonly sites: readonly PlaceSite[];
   /** Per .BTF.ext record: indices of the source sites it was compiled from. */
   readonly recordSites: readonly (readonly number[])[];
+  /** Per record: further source reads clang merged into it (CSE), which share its outcome. */
+  readonly merged?: readonly (readonly number[])[];
 }
 
 /** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */
@@ -452,6 +455,8 @@ function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], rep
         targets, summary: describe(targets),
         site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
       });
+      // the same finding at each read clang merged into this record
+      for (const m of places?.merged?.[i] ?? []) out.push({ ...out[out.length - 1]!, location: siteLocation(places!, m) });
     }
   });
   // Reads through a plain number, grouped per instruction across targets.
@@ -519,12 +524,17 @@ interface ProgramId { readonly section: string; readonly name: string }
 function place(p: ObjectPayload, r: ObjectRelocation, i: number, places: Places | undefined): CheckFinding['location'] {
   const matches = places?.recordSites[i] ?? [];
   if (places && matches.length) {
-    const s = places.sites[matches[0]!]!;
-    return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
+    return siteLocation(places, matches[0]!);
   }
   const line = r.line ?? 0;
   const col = r.column || 1;
   return { file: r.file ? resolveSource(p, r.file, places) : p.file, line, column: col, endLine: line, endColumn: col };
+}
+
+/** A source site's expression as a finding's location. */
+function siteLocation(places: Places, k: number): CheckFinding['location'] {
+  const s = places.sites[k]!;
+  return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
 }
 
 /**
