@@ -11,6 +11,9 @@ import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
 import { ObjectRelocation, relocateObject } from '../core/object';
 import { RelocationResult } from '../core/relocate';
+import { readInsn, sectionCode } from '../core/patch';
+import { parseSpec } from '../core/spec';
+import { isComposite } from '../btf/types';
 import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../features/arches';
 import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
@@ -459,6 +462,20 @@ function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], rep
       for (const m of places?.merged?.[i] ?? []) out.push({ ...out[out.length - 1]!, location: siteLocation(places!, m) });
     }
   });
+  // A bitfield loaded directly (`skb->pkt_type`): one finding on every target, as the live analysis reports it.
+  const all = reports.map((rep) => rep.name);
+  meta.forEach((r, i) => {
+    if (!all.length || !directBitfieldLoad(obj, r)) return;
+    const label = siteLabel(obj.btf, r);
+    const f: CheckFinding = {
+      code: CODES.directBitfield, severity: 'warning', cause: causeOf(CODES.directBitfield, label, r.localType),
+      message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or _PROBED)`,
+      location: place(p, r, i, places), targets: all, summary: describe(all),
+      site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
+    };
+    out.push(f);
+    for (const m of places?.merged?.[i] ?? []) out.push({ ...f, location: siteLocation(places!, m) });
+  });
   // Reads through a plain number, grouped per instruction across targets.
   const derefs = new Map<string, { d: ScalarDeref; targets: string[]; program: string }>();
   reports.forEach((rep) => rep.programs?.forEach((v, k) => {
@@ -494,6 +511,26 @@ function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], rep
     });
   }
   return out;
+}
+
+/**
+ * A byte_off record on a memory load whose field is a bitfield: clang loaded the storage unit and shifts with this
+ * build's bit positions, which libbpf never relocates (what `core-direct-bitfield` says on the live path).
+ */
+function directBitfieldLoad(obj: ReturnType<typeof parseBpfObject>, r: ObjectRelocation): boolean {
+  if (r.kindName !== 'byte_off' || r.insnOff % 8) return false;
+  const code = sectionCode(obj.elf, r.section);
+  const insn = code && readInsn(code, r.insnOff / 8, obj.elf.littleEndian);
+  if (!insn || (insn.code & 0x07) !== 0x01 || (insn.code & 0xe0) !== 0x60) return false; // BPF_LDX | BPF_MEM
+  try {
+    const spec = parseSpec(obj.btf, r.typeId, r.access, r.kind);
+    const acc = spec.accessors[spec.accessors.length - 1];
+    if (!acc || acc.name === undefined) return false;
+    const t = obj.btf.type(acc.typeId);
+    return isComposite(t) && (t.members[acc.idx]?.bitfieldSize ?? 0) > 0;
+  } catch {
+    return false;
+  }
 }
 
 function causeWord(l: LiteRecord): string {
