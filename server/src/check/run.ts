@@ -171,7 +171,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     }
     const obj = capture(file, () => parseBpfObject(bytes, file));
     if (!obj.ok) throw new CheckInputError(obj.error.message);
-    programArch ??= objectArch(obj.value);
+    const compiledFor = objectArch(obj.value);
+    programArch ??= compiledFor;
     plan = planArches(arches, programArch?.arch);
     meta = relocateObject(obj.value, []);
     try {
@@ -182,8 +183,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
     if (sourceFile) {
       // The source only places findings on expressions; whether code runs comes from the bytecode. It is read with
-      // the object's arch, as clang compiled it.
-      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: withArch(o.defines, plan.groups[0]?.arch ?? programArch?.arch) });
+      // the arch the object's own relocations show it was compiled for (whatever --arch claims), so its sites match.
+      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: withArch(o.defines, compiledFor?.arch ?? programArch?.arch) });
       if ('error' in src) throw new CheckInputError(src.error);
       for (const n of src.analysis.notes) {
         if (n.severity !== 'info' || /a corelens limit/.test(n.message)) notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
