@@ -11,6 +11,9 @@ import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
 import { ObjectRelocation, relocateObject } from '../core/object';
 import { RelocationResult } from '../core/relocate';
+import { readInsn, sectionCode } from '../core/patch';
+import { parseSpec } from '../core/spec';
+import { isComposite } from '../btf/types';
 import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../features/arches';
 import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
@@ -20,7 +23,7 @@ import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
-import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
+import { PlaceSite, analyseSource, assignRecords, mergedSites, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
@@ -188,7 +191,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       }
       const sites = src.analysis.sites;
       const match = siteMatcher(sites, src.analysis.functions);
-      places = { source: sourceFile, sites, recordSites: meta.map((r) => match(r)) };
+      const recordSites = assignRecords(meta, sites, match);
+      places = { source: sourceFile, sites, recordSites, merged: mergedSites(meta, recordSites, sites) };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');
@@ -404,6 +408,8 @@ interface Places {
   readonly sites: readonly PlaceSite[];
   /** Per .BTF.ext record: indices of the source sites it was compiled from. */
   readonly recordSites: readonly (readonly number[])[];
+  /** Per record: further source reads clang merged into it (CSE), which share its outcome. */
+  readonly merged?: readonly (readonly number[])[];
 }
 
 /** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */
@@ -453,7 +459,23 @@ function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], rep
         targets, summary: describe(targets),
         site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
       });
+      // the same finding at each read clang merged into this record
+      for (const m of places?.merged?.[i] ?? []) out.push({ ...out[out.length - 1]!, location: siteLocation(places!, m) });
     }
+  });
+  // A bitfield loaded directly (`skb->pkt_type`): one finding on every target, as the live analysis reports it.
+  const all = reports.map((rep) => rep.name);
+  meta.forEach((r, i) => {
+    if (!all.length || !directBitfieldLoad(obj, r)) return;
+    const label = siteLabel(obj.btf, r);
+    const f: CheckFinding = {
+      code: CODES.directBitfield, severity: 'warning', cause: causeOf(CODES.directBitfield, label, r.localType),
+      message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or _PROBED)`,
+      location: place(p, r, i, places), targets: all, summary: describe(all),
+      site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
+    };
+    out.push(f);
+    for (const m of places?.merged?.[i] ?? []) out.push({ ...f, location: siteLocation(places!, m) });
   });
   // Reads through a plain number, grouped per instruction across targets.
   const derefs = new Map<string, { d: ScalarDeref; targets: string[]; program: string }>();
@@ -492,6 +514,26 @@ function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], rep
   return out;
 }
 
+/**
+ * A byte_off record on a memory load whose field is a bitfield: clang loaded the storage unit and shifts with this
+ * build's bit positions, which libbpf never relocates (what `core-direct-bitfield` says on the live path).
+ */
+function directBitfieldLoad(obj: ReturnType<typeof parseBpfObject>, r: ObjectRelocation): boolean {
+  if (r.kindName !== 'byte_off' || r.insnOff % 8) return false;
+  const code = sectionCode(obj.elf, r.section);
+  const insn = code && readInsn(code, r.insnOff / 8, obj.elf.littleEndian);
+  if (!insn || (insn.code & 0x07) !== 0x01 || (insn.code & 0xe0) !== 0x60) return false; // BPF_LDX | BPF_MEM
+  try {
+    const spec = parseSpec(obj.btf, r.typeId, r.access, r.kind);
+    const acc = spec.accessors[spec.accessors.length - 1];
+    if (!acc || acc.name === undefined) return false;
+    const t = obj.btf.type(acc.typeId);
+    return isComposite(t) && (t.members[acc.idx]?.bitfieldSize ?? 0) > 0;
+  } catch {
+    return false;
+  }
+}
+
 function causeWord(l: LiteRecord): string {
   return l.f === 'missing-type' ? 'type missing' : l.f === 'missing-enum-value' ? 'enumerator missing' : l.f === 'missing-field' ? 'missing' : 'does not resolve';
 }
@@ -520,12 +562,17 @@ interface ProgramId { readonly section: string; readonly name: string }
 function place(p: ObjectPayload, r: ObjectRelocation, i: number, places: Places | undefined): CheckFinding['location'] {
   const matches = places?.recordSites[i] ?? [];
   if (places && matches.length) {
-    const s = places.sites[matches[0]!]!;
-    return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
+    return siteLocation(places, matches[0]!);
   }
   const line = r.line ?? 0;
   const col = r.column || 1;
   return { file: r.file ? resolveSource(p, r.file, places) : p.file, line, column: col, endLine: line, endColumn: col };
+}
+
+/** A source site's expression as a finding's location. */
+function siteLocation(places: Places, k: number): CheckFinding['location'] {
+  const s = places.sites[k]!;
+  return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
 }
 
 /**
