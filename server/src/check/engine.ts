@@ -6,8 +6,8 @@ import { openBtfFile } from '../btf/open';
 import { BpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { ReloKind, isExistenceKind } from '../core/kinds';
-import { relocateObject } from '../core/object';
-import { FailureKind, ScalarDeref, factNames, factsFromBtf, objectVerdicts } from '../verdict/index';
+import { PreparedObject, prepareObject, relocateObject } from '../core/object';
+import { FailureKind, PreparedVerdicts, ScalarDeref, factNames, factsFromBtf, objectVerdicts, prepareVerdicts } from '../verdict/index';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites } from '../features/evaluate';
@@ -100,6 +100,11 @@ export interface PreparedProgram {
   readonly obj?: BpfObject;
   /** Root type names the target slice must cover. */
   readonly names: readonly string[];
+  /**
+   * An object's per-object work (record descriptions, local specs, loaded programs, line index), done on the first
+   * target and shared by the rest: only what depends on the target is done per target.
+   */
+  parts?: { relocs: PreparedObject; verdicts: PreparedVerdicts };
 }
 
 /** Parses what a worker received. */
@@ -140,10 +145,15 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
       return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
         ...(loaded.arch ? { arch: loaded.arch } : {}) };
     }
-    const relos = relocateObject(prog.obj!, [target]);
+    // (prepared inside the try: a malformed object is reported per target, as before, not as a worker crash)
+    if (!prog.parts) {
+      const relocs = prepareObject(prog.obj!);
+      prog.parts = { relocs, verdicts: prepareVerdicts(prog.obj!, relocs.records) };
+    }
+    const relos = relocateObject(prog.obj!, [target], {}, prog.parts.relocs);
     // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
     // verifier walks it (verdict/), with what libbpf would find on that kernel (ksyms, syscall wrapper).
-    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }]);
+    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }], {}, prog.parts.verdicts);
     const records = new Map<number, LiteRecord>();
     relos.forEach((r, i) => {
       const res = r.targets.get(spec.name)!;

@@ -109,13 +109,20 @@ export interface ObjectVerdicts {
   readonly programsOf: readonly (readonly number[])[];
 }
 
+/** What objectVerdicts needs of an object alone: computed once, it serves any number of calls (one per target). */
+export interface PreparedVerdicts {
+  readonly progs: ObjectPrograms;
+  readonly lines: LineIndex;
+  /** Per program: where each relocation sits in it. */
+  readonly sites: readonly (readonly { pos: number; relo: number }[])[];
+  readonly programsOf: readonly (readonly number[])[];
+}
+
 /**
- * Verdicts for every program of `obj` on every target named in `relos` (the result of relocateObject on the same
- * object, all records in .BTF.ext order). Throws BtfError when the object's ELF is malformed.
+ * The per-object half of objectVerdicts for `relos` (the object's records in .BTF.ext order; only their section
+ * and offset are read). Throws BtfError when the object's ELF is malformed.
  */
-export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[], targetList: readonly (string | VerdictTarget)[],
-  opts: VerdictOptions = {}): ObjectVerdicts {
-  const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
+export function prepareVerdicts(obj: BpfObject, relos: readonly { section: string; insnOff: number }[]): PreparedVerdicts {
   const progs = loadPrograms(obj);
   const lines = new LineIndex(obj.ext?.lineInfo ?? []);
   const sites = relocationSites(progs, relos);
@@ -123,6 +130,17 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
   sites.forEach((ss, k) => ss.forEach((s) => {
     if (!programsOf[s.relo]!.includes(k)) programsOf[s.relo]!.push(k);
   }));
+  return { progs, lines, sites, programsOf };
+}
+
+/**
+ * Verdicts for every program of `obj` on every target named in `relos` (the result of relocateObject on the same
+ * object, all records in .BTF.ext order). Throws BtfError when the object's ELF is malformed.
+ */
+export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[], targetList: readonly (string | VerdictTarget)[],
+  opts: VerdictOptions = {}, prepared: PreparedVerdicts = prepareVerdicts(obj, relos)): ObjectVerdicts {
+  const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
+  const { progs, lines, sites, programsOf } = prepared;
   const reach = new Map<string, Reach[]>();
   const perProgram = progs.programs.map(() => new Map<string, TargetVerdict>());
   const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
