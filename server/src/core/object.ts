@@ -121,6 +121,22 @@ export function relocateObject(obj: BpfObject, targets: readonly CoreTarget[], o
   });
 }
 
+/**
+ * Relocates every record of `obj` on one target, in relocateObject's order and with its results, handing each to
+ * `each` instead of keeping them: a caller that needs a few fields of 30,000 results keeps only those.
+ */
+export function relocateEach(obj: BpfObject, target: CoreTarget, prepared: PreparedObject, opts: RelocateOptions,
+  each: (index: number, outcome: TargetOutcome) => void): void {
+  const relos = obj.ext?.coreRelos ?? [];
+  const cache = new CandidateCache(target, obj.btf);
+  cache.prefetch(prepared.roots);
+  for (let i = 0; i < relos.length; i++) {
+    const res = relocate(relos[i]!, cache, opts, prepared.local[i]);
+    const insn = prepared.insn[i];
+    each(i, withOutcome(res, insn ? patchInsn(insn, prepared.next[i], res) : undefined));
+  }
+}
+
 function withOutcome(res: RelocationResult, patch: PatchOutcome | undefined): TargetOutcome {
   if (!patch || res.status !== 'ok') return outcomeOf(res, patch, res.status, res.reason);
   if (patch.errno !== undefined) return outcomeOf(res, patch, 'error', `libbpf fails the load: ${patch.reason}`);
