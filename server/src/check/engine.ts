@@ -120,6 +120,15 @@ export function prepareProgram(payload: ProgramPayload): PreparedProgram {
   return { payload, obj, names: [...names].sort() };
 }
 
+/** An object's per-object work, done on first use. Throws BtfError when the object's ELF is malformed. */
+export function objectParts(prog: PreparedProgram): { relocs: PreparedObject; verdicts: PreparedVerdicts } {
+  if (!prog.parts) {
+    const relocs = prepareObject(prog.obj!);
+    prog.parts = { relocs, verdicts: prepareVerdicts(prog.obj!, relocs.records) };
+  }
+  return prog.parts;
+}
+
 export interface EngineOptions {
   /** Undefined: no cache (always read the archive, relocate on the full BTF). */
   readonly cache?: SliceCache;
@@ -146,15 +155,12 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
         ...(loaded.arch ? { arch: loaded.arch } : {}) };
     }
     // (prepared inside the try: a malformed object is reported per target, as before, not as a worker crash)
-    if (!prog.parts) {
-      const relocs = prepareObject(prog.obj!);
-      prog.parts = { relocs, verdicts: prepareVerdicts(prog.obj!, relocs.records) };
-    }
+    const parts = objectParts(prog);
     // Only what the verdicts and the report read is kept of each result (most of a result is garbage at once).
-    const infos = prog.parts.relocs.records;
+    const infos = parts.relocs.records;
     const relos: VerdictRelocation[] = new Array(infos.length);
     const records = new Map<number, LiteRecord>();
-    relocateEach(prog.obj!, target, prog.parts.relocs, {}, (i, res) => {
+    relocateEach(prog.obj!, target, parts.relocs, {}, (i, res) => {
       const info = infos[i]!;
       const out: VerdictOutcome = { outcome: res.outcome, why: res.why, errno: res.errno, patch: res.patch };
       relos[i] = {
@@ -166,7 +172,7 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
     });
     // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
     // verifier walks it (verdict/), with what libbpf would find on that kernel (ksyms, syscall wrapper).
-    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }], {}, prog.parts.verdicts);
+    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }], {}, parts.verdicts);
     const reach = v.reach.get(spec.name)!;
     for (const [i, l] of records) {
       const r = reach[i];
