@@ -41,7 +41,7 @@ async function archives(): Promise<Map<string, string>> {
   return out;
 }
 
-/** A BTFHub-style tree of `n` symlinks, each named like a distinct kernel build; also the archive list, in order. */
+/** A BTFHub-style tree of `n` links, each named like a distinct kernel build; also the archive list, in order. */
 function makeTree(dir: string, n: number, arch: Map<string, string>): string[] {
   const list: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -52,7 +52,13 @@ function makeTree(dir: string, n: number, arch: Map<string, string>): string[] {
     const rel = path.join(distro, String(20 + (i % 5)), archDir);
     fs.mkdirSync(path.join(dir, rel), { recursive: true });
     const link = path.join(dir, rel, `${ver}.0-${i}-${k.replace(/^[\d.]+-/, '')}.btf.tar.xz`);
-    fs.symlinkSync(arch.get(k)!, link);
+    // Hard links (a copy where they cannot be made): the tree scan lists a real file once, however many symlinks
+    // reach it, so 200 symlinks to 6 archives would be 6 targets.
+    try {
+      fs.linkSync(arch.get(k)!, link);
+    } catch {
+      fs.copyFileSync(arch.get(k)!, link);
+    }
     list.push(link);
   }
   return list;
@@ -88,7 +94,8 @@ function timed(cmd: string, args: string[]): Timed {
 export async function runCheckBench(): Promise<void> {
   const arch = await archives();
   for (const k of KERNELS) await rawKernel(k);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-check-bench-'));
+  // beside the archives (same file system, for hard links)
+  const work = fs.mkdtempSync(path.join(TMP, 'check-bench-'));
   try {
     const tree = path.join(work, 'tree');
     const list = makeTree(tree, TARGETS, arch);
