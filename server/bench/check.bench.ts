@@ -149,7 +149,7 @@ export async function runCheckBench(): Promise<void> {
     addRow({ path: what, measure: 'peak RSS MB', corelens: col((x) => x.cold.rssMb), anchor: parAnchor((t) => t.rssMb) });
     const stats = (t: Timed) => /stats: (.*)/.exec(t.stderr)?.[1] ?? '';
     const fmt = (xs: number[], d = 1) => `${med(xs).toFixed(d)} (${spread(xs).min.toFixed(d)}–${spread(xs).max.toFixed(d)})`;
-    console.log(`${TARGETS} targets (${KERNELS.length} real kernels repeated, .btf.tar.xz symlinks), ${os.availableParallelism?.() ?? os.cpus().length} cores, `
+    console.log(`${TARGETS} targets (${KERNELS.length} real kernels repeated, .btf.tar.xz hard links), ${os.availableParallelism?.() ?? os.cpus().length} cores, `
       + `${RUNS} alternating runs; medians (min–max)`);
     console.log(renderTable(['run', 'wall s', 'CPU s', 'peak RSS MB', 'corelens stats (last run)'], [
       ['check .o, cold cache', fmt(col((x) => x.cold.wallS)), fmt(col((x) => x.cold.cpuS)), fmt(col((x) => x.cold.rssMb), 0), stats(runs.at(-1)!.cold)],
