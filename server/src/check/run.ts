@@ -172,14 +172,15 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     payload = { kind: 'object', file, object: bytes } satisfies ObjectPayload;
     // Parsed once here: the main thread checks targets too (pool.ts), and its findings reuse the same work.
     prepared = objectEssentials(file, payload);
-    programArch ??= objectArch(prepared.obj!);
+    const compiledFor = objectArch(prepared.obj!);
+    programArch ??= compiledFor;
     progIds = loadPrograms(prepared.obj!).programs.map((x) => ({ section: x.section, name: x.name }));
     plan = planArches(arches, programArch?.arch);
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
     if (sourceFile) {
       // The source only places findings on expressions; whether code runs comes from the bytecode. It is read with
-      // the object's arch, as clang compiled it.
-      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: withArch(o.defines, plan.groups[0]?.arch ?? programArch?.arch) });
+      // the arch the object's own relocations show it was compiled for (whatever --arch claims), so its sites match.
+      const src = await analyseSource(sourceFile, { includePaths: o.includePaths, defines: withArch(o.defines, compiledFor?.arch ?? programArch?.arch) });
       if ('error' in src) throw new CheckInputError(src.error);
       for (const n of src.analysis.notes) {
         if (n.severity !== 'info' || /a corelens limit/.test(n.message)) notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);

@@ -59,7 +59,7 @@ describe('live local BTF relocates like clang\'s BTF on every kernel and fixture
     // the real kernels, and the fixture targets the sel_* programs were written against (little-endian ones)
     const tdir = path.join(FIXTURES, 'targets');
     const files = [
-      ...fs.readdirSync(kdir).sort().map((f) => path.join(kdir, f)),
+      ...fs.readdirSync(kdir).filter((f) => !f.endsWith('.json')).sort().map((f) => path.join(kdir, f)),
       ...fs.readdirSync(tdir).filter((f) => f.endsWith('.btf') && !f.includes('bpfeb')).sort().map((f) => path.join(tdir, f)),
     ];
     for (const f of files) {
