@@ -84,6 +84,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
   const memos = new Map<string, EvaluationMemo>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /** The check running per document (its version): a request arriving meanwhile joins it or reads the last result. */
+  const running = new Map<string, { version: number; done: Promise<DocResult | undefined> }>();
   /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
   const analyzers = new Map<ArchKey, Promise<Analyzer>>();
   let roots: string[] = [];
@@ -477,7 +479,19 @@ export function startServer(connection: Connection = createServerConnection()): 
    * Analyses a document once per arch present among the targets, relocates each arch's sites on that arch's targets
    * (slices widened first when the document relocates a root type no slice covers), and publishes the findings.
    */
-  async function check(uri: string): Promise<DocResult | undefined> {
+  function check(uri: string): Promise<DocResult | undefined> {
+    const version = documents.get(uri)?.version;
+    const have = running.get(uri);
+    if (have && have.version === version) return have.done;
+    const done = checkNow(uri).finally(() => { if (running.get(uri)?.done === done) running.delete(uri); });
+    if (version !== undefined) running.set(uri, { version, done });
+    return done;
+  }
+
+  /** Lets queued requests (a hover) in between the phases of a long check: they are answered from the last result. */
+  const breathe = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
+
+  async function checkNow(uri: string): Promise<DocResult | undefined> {
     if (!documents.get(uri)) return undefined;
     const tStart = performance.now();
     // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
@@ -497,6 +511,7 @@ export function startServer(connection: Connection = createServerConnection()): 
         const a = await analyzerFor(g.arch);
         tAnalyzer += performance.now() - t;
         analyses.push(analyseFor(a, g.arch, uri, text));
+        await breathe();
       }
     } catch (e) {
       log(`analysis of ${uri} failed: ${(e as Error).message}`);
@@ -522,7 +537,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     // Messages name up to 4 targets, else a kernel-range summary: a fleet of 300 names helps nobody.
     const describeTargets = (subset: readonly string[]) => describeSubset(subset, ctx, 80);
     try {
-      groups.forEach((g, i) => {
+      for (const [i, g] of groups.entries()) {
+        if (i > 0) await breathe();
         const analysis = analyses[i] ?? analyses[0]!;
         const local = analysis.localBtf();
         // One memo per document and arch: an edit that keeps every CO-RE access relocates nothing again.
@@ -531,7 +547,7 @@ export function startServer(connection: Connection = createServerConnection()): 
         if (!memo) memos.set(key, (memo = new EvaluationMemo()));
         parts.push({ arch: g.arch, local, evals: evaluateDistinct(local, analysis.sites as LiveSite[], g.targets, memo), targets: g.targets.map((t) => t.name) });
         findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity, describeTargets }, memo));
-      });
+      }
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -544,7 +560,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const largest = [...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!;
     const primary = analyses[groups.indexOf(largest)] ?? analyses[0]!;
     const res: DocResult = { version, analysis: primary, merged, evals: merged.evals, targetNames: merged.targets, findings };
-    results.set(uri, res);
+    // checks of two versions can interleave at their breathing points: an older one never replaces a newer result
+    if ((results.get(uri)?.version ?? -Infinity) <= version) results.set(uri, res);
     if (documents.get(uri)?.version !== version) return res; // a newer edit is on its way
     const diagnostics: Diagnostic[] = findings.map((f) => ({
       range: f.range, severity: f.severity as DiagnosticSeverity, code: f.code, source: 'corelens', message: f.message,
@@ -627,7 +644,10 @@ export function startServer(connection: Connection = createServerConnection()): 
   });
 
   connection.onHover(async (p): Promise<Hover | null> => {
-    const r = await current(p.textDocument.uri);
+    // While a re-analysis runs, the last analysis answers at once (an edit rarely moves what the pointer is on, and a
+    // hover that waits for the typer feels broken); with no analysis yet, or none running, the current one.
+    const last = results.get(p.textDocument.uri);
+    const r = last && running.has(p.textDocument.uri) ? last : await current(p.textDocument.uri);
     const doc = documents.get(p.textDocument.uri);
     if (!r || !doc) return null;
     const ev = siteAt(r.evals, p.position);
