@@ -141,8 +141,10 @@ export async function runCheckBench(): Promise<void> {
     addRow({ path: what, measure: 'wall s', corelens: col((x) => x.cold.wallS), anchor: parAnchor((t) => t.wallS), goal: { maxRatio: 1.0 } });
     addRow({ path: what, measure: 'CPU s', corelens: col((x) => x.cold.cpuS), anchor: parAnchor((t) => t.cpuS), goal: { maxRatio: 1.0 },
       note: 'user + system of the whole process tree (xz, tar, bpftool children included)' });
-    addRow({ path: what, measure: 'JS CPU ms per target', corelens: col((x) => ((x.cold.cpuS - x.xz.cpuS) * 1000) / TARGETS), goal: { maxValue: 20 },
-      note: 'corelens CPU minus `xz -dc` alone on the same archives, per target (startup included)' });
+    // Targets of another arch than the object's are left out unread: xz's share and the count are what was read.
+    const read = (t: Timed) => Number(/archives read (\d+)/.exec(t.stderr)?.[1] ?? TARGETS) || TARGETS;
+    addRow({ path: what, measure: 'JS CPU ms per target', corelens: col((x) => ((x.cold.cpuS - (x.xz.cpuS * read(x.cold)) / TARGETS) * 1000) / read(x.cold)),
+      goal: { maxValue: 20 }, note: 'corelens CPU minus `xz -dc` alone on the archives it read, per archive read (startup included)' });
     addRow({ path: `check warm (cache) over ${TARGETS} targets`, measure: 'wall s', corelens: col((x) => x.warm.wallS),
       anchor: { name: 'tar -xJ + bpftool, serial loop', runs: col((x) => x.ser.wallS) }, goal: { maxRatio: 1 / 13 },
       note: 'goal: at least 13x faster than the loop (ratio ≤ 0.077)' });
