@@ -11,6 +11,9 @@ import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
 import { RecordInfo } from '../core/object';
 import { RelocationResult } from '../core/relocate';
+import { readInsn, sectionCode } from '../core/patch';
+import { parseSpec } from '../core/spec';
+import { isComposite } from '../btf/types';
 import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../features/arches';
 import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
@@ -20,7 +23,7 @@ import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, SourcePayload, TargetReport, objectParts, prepareProgram } from './engine';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
-import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
+import { PlaceSite, RecordKey, analyseSource, assignRecords, mergedSites, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
@@ -157,7 +160,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   let sourceFile: string | undefined;
   let places: Places | undefined;
   let progIds: ProgramId[] = [];
-  let match: ((r: RecordInfo) => number[]) | undefined;
+  let match: ((r: RecordKey) => number[]) | undefined;
   let parsed: BpfObject | undefined;
   let prepared: PreparedProgram;
   let plan: ArchPlan;
@@ -186,8 +189,9 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
         if (n.severity !== 'info' || /a corelens limit/.test(n.message)) notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
       }
       const sites = src.analysis.sites;
+      // the records are described after the targets ran (the object is prepared once, see below): matched then
       match = siteMatcher(sites, src.analysis.functions);
-      places = { source: sourceFile, sites, recordSites: [] };
+      places = { source: sourceFile, sites, recordSites: [], merged: [] };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');
@@ -197,7 +201,10 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
     parsed = prepared.obj!;
     meta = objectParts(prepared).relocs.records;
-    if (places && match) places = { ...places, recordSites: meta.map((r) => match!(r)) };
+    if (places && match) {
+      const recordSites = assignRecords(meta, places.sites, match);
+      places = { ...places, recordSites, merged: mergedSites(meta, recordSites, places.sites) };
+    }
     // A target of unknown arch whose BTF turned out to be another arch's: left out after all, like the others.
     if (programArch) {
       for (const i of indices) {
@@ -417,6 +424,8 @@ interface Places {
   readonly sites: readonly PlaceSite[];
   /** Per .BTF.ext record: indices of the source sites it was compiled from. */
   readonly recordSites: readonly (readonly number[])[];
+  /** Per record: further source reads clang merged into it (CSE), which share its outcome. */
+  readonly merged?: readonly (readonly number[])[];
 }
 
 /** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */
@@ -465,7 +474,23 @@ function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordI
         targets, summary: describe(targets),
         site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
       });
+      // the same finding at each read clang merged into this record
+      for (const m of places?.merged?.[i] ?? []) out.push({ ...out[out.length - 1]!, location: siteLocation(places!, m) });
     }
+  });
+  // A bitfield loaded directly (`skb->pkt_type`): one finding on every target, as the live analysis reports it.
+  const all = reports.map((rep) => rep.name);
+  meta.forEach((r, i) => {
+    if (!all.length || !directBitfieldLoad(obj, r)) return;
+    const label = siteLabel(obj.btf, r);
+    const f: CheckFinding = {
+      code: CODES.directBitfield, severity: 'warning', cause: causeOf(CODES.directBitfield, label, r.localType),
+      message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or _PROBED)`,
+      location: place(p, r, i, places), targets: all, summary: describe(all),
+      site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
+    };
+    out.push(f);
+    for (const m of places?.merged?.[i] ?? []) out.push({ ...f, location: siteLocation(places!, m) });
   });
   // Reads through a plain number, grouped per instruction across targets.
   const derefs = new Map<string, { d: ScalarDeref; targets: string[]; program: string }>();
@@ -504,6 +529,26 @@ function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordI
   return out;
 }
 
+/**
+ * A byte_off record on a memory load whose field is a bitfield: clang loaded the storage unit and shifts with this
+ * build's bit positions, which libbpf never relocates (what `core-direct-bitfield` says on the live path).
+ */
+function directBitfieldLoad(obj: ReturnType<typeof parseBpfObject>, r: RecordInfo): boolean {
+  if (r.kindName !== 'byte_off' || r.insnOff % 8) return false;
+  const code = sectionCode(obj.elf, r.section);
+  const insn = code && readInsn(code, r.insnOff / 8, obj.elf.littleEndian);
+  if (!insn || (insn.code & 0x07) !== 0x01 || (insn.code & 0xe0) !== 0x60) return false; // BPF_LDX | BPF_MEM
+  try {
+    const spec = parseSpec(obj.btf, r.typeId, r.access, r.kind);
+    const acc = spec.accessors[spec.accessors.length - 1];
+    if (!acc || acc.name === undefined) return false;
+    const t = obj.btf.type(acc.typeId);
+    return isComposite(t) && (t.members[acc.idx]?.bitfieldSize ?? 0) > 0;
+  } catch {
+    return false;
+  }
+}
+
 function causeWord(l: LiteRecord): string {
   return l.f === 'missing-type' ? 'type missing' : l.f === 'missing-enum-value' ? 'enumerator missing' : l.f === 'missing-field' ? 'missing' : 'does not resolve';
 }
@@ -532,12 +577,17 @@ interface ProgramId { readonly section: string; readonly name: string }
 function place(p: ObjectPayload, r: RecordInfo, i: number, places: Places | undefined): CheckFinding['location'] {
   const matches = places?.recordSites[i] ?? [];
   if (places && matches.length) {
-    const s = places.sites[matches[0]!]!;
-    return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
+    return siteLocation(places, matches[0]!);
   }
   const line = r.line ?? 0;
   const col = r.column || 1;
   return { file: r.file ? resolveSource(p, r.file, places) : p.file, line, column: col, endLine: line, endColumn: col };
+}
+
+/** A source site's expression as a finding's location. */
+function siteLocation(places: Places, k: number): CheckFinding['location'] {
+  const s = places.sites[k]!;
+  return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
 }
 
 /**
