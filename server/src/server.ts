@@ -86,11 +86,17 @@ const HOVER_WAIT_TARGETS = 16;
 /** The analysis key of an arch: one analyzer (and one document state) per arch present among the targets. */
 type ArchKey = Arch;
 
+/** One line for the log (CORELENS_DEBUG=1 keeps the stack): what failed, not where in our code. */
+function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return process.env.CORELENS_DEBUG ? e.stack ?? e.message : e.message.split('\n')[0]!;
+}
+
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
 export function startServer(connection: Connection = createServerConnection()): void {
   // Last line of defence: a bug in one request must not end the session for every document and target.
-  process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${e instanceof Error ? e.stack : String(e)}`));
-  process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${e.stack ?? e.message}`));
+  process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${errorText(e)}`));
+  process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${errorText(e)}`));
   const documents = new TextDocuments(TextDocument);
   // Slices of the targets, cached on disk with `corelens check`'s (CORELENS_CACHE=DIR, or off: in memory only).
   const targetCacheRoot = () => process.env.CORELENS_CACHE && process.env.CORELENS_CACHE !== 'off' ? process.env.CORELENS_CACHE : defaultCacheDir();
@@ -331,7 +337,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Queues a reconfigure after the one in progress: settings, corelens.json and watched files all lead here. */
   function reconfigure(): Promise<void> {
     // Each run catches its own failure, so the queue never rejects and the next run always runs.
-    reconfiguring = reconfiguring.then(applyConfiguration).catch((e) => log(`reconfigure failed: ${e instanceof Error ? e.stack : String(e)}`));
+    reconfiguring = reconfiguring.then(applyConfiguration).catch((e) => log(`reconfigure failed: ${errorText(e)}`));
     return reconfiguring;
   }
 
@@ -521,7 +527,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     clearTimeout(timers.get(doc.uri));
     timers.set(doc.uri, setTimeout(() => {
       timers.delete(doc.uri);
-      void check(doc.uri).catch((e) => log(`checking ${doc.uri} failed: ${e instanceof Error ? e.stack : String(e)}`));
+      void check(doc.uri).catch((e) => log(`checking ${doc.uri} failed: ${errorText(e)}`));
     }, delayMs));
   }
 
@@ -599,13 +605,13 @@ export function startServer(connection: Connection = createServerConnection()): 
         findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity, describeTargets }, memo));
       }
     } catch (e) {
-      log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      log(`relocating ${uri} failed: ${errorText(e)}`);
     }
     const merged = mergeArchEvaluations(parts);
     try {
       findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets }));
     } catch (e) {
-      log(`findings of ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      log(`findings of ${uri} failed: ${errorText(e)}`);
     }
     const largest = [...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!;
     const primary = analyses[groups.indexOf(largest)] ?? analyses[0]!;
