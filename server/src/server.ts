@@ -105,6 +105,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
   const memos = new Map<string, EvaluationMemo>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Per document: how long its last check took (ms), which sets the wait before the next one. */
+  const checkCost = new Map<string, number>();
   /** The check running per document (its version): a request arriving meanwhile joins it or reads the last result. */
   const running = new Map<string, { version: number; done: Promise<DocResult | undefined> }>();
   /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
@@ -523,11 +525,19 @@ export function startServer(connection: Connection = createServerConnection()): 
     return a.update(uri, text);
   }
 
-  function schedule(doc: TextDocument, delayMs = 80): void {
+  /**
+   * Checks a document after a quiet spell. The spell is what the document's last check cost, between 15 and 80 ms:
+   * waiting exists so a fast typist does not queue a check per keystroke, and a check cheaper than the wait
+   * (the common case once the memo holds a document's relocations) may as well run.
+   */
+  function schedule(doc: TextDocument, delayMs = Math.min(80, Math.max(15, checkCost.get(doc.uri) ?? 80))): void {
     clearTimeout(timers.get(doc.uri));
     timers.set(doc.uri, setTimeout(() => {
       timers.delete(doc.uri);
-      void check(doc.uri).catch((e) => log(`checking ${doc.uri} failed: ${errorText(e)}`));
+      const t0 = performance.now();
+      void check(doc.uri)
+        .then(() => { checkCost.set(doc.uri, performance.now() - t0); })
+        .catch((e) => log(`checking ${doc.uri} failed: ${errorText(e)}`));
     }, delayMs));
   }
 
@@ -691,6 +701,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   documents.onDidClose((e) => {
     builds.close(e.document.uri);
     results.delete(e.document.uri);
+    checkCost.delete(e.document.uri);
     for (const [arch, a] of analyzers) {
       memos.delete(`${arch}\u0000${e.document.uri}`);
       analysedWith.delete(`${arch}\u0000${e.document.uri}`);
