@@ -107,7 +107,16 @@ export interface ObjectVerdicts {
   readonly reach: ReadonlyMap<string, readonly Reach[]>;
   /** Programs the relocation's instruction belongs to (a .text subprogram may be in several, or in none). */
   readonly programsOf: readonly (readonly number[])[];
+  /**
+   * Per target, per relocation, whether its instruction runs, poisoned or not: 'reached' when some program's walk
+   * visits it, 'dead' when no walk does (constant branches, frozen .rodata, guards), 'unknown' when a walk stopped
+   * or libbpf refuses the object. What the live analysis' per-site "runs on T" is compared with (issue 13).
+   */
+  readonly runs: ReadonlyMap<string, readonly Runs[]>;
 }
+
+/** Whether a relocated instruction is visited by the verifier's walk of the programs holding it. */
+export type Runs = 'reached' | 'dead' | 'unknown';
 
 /**
  * Verdicts for every program of `obj` on every target named in `relos` (the result of relocateObject on the same
@@ -124,6 +133,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
     if (!programsOf[s.relo]!.includes(k)) programsOf[s.relo]!.push(k);
   }));
   const reach = new Map<string, Reach[]>();
+  const runs = new Map<string, Runs[]>();
   const perProgram = progs.programs.map(() => new Map<string, TargetVerdict>());
   const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
   const memo = progs.programs.map(() => new Map<number, Memo[]>());
@@ -144,8 +154,11 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
       here[i] = o === 'error' ? 'error' : o === 'poison' ? 'dead' : 'ok';
     });
     reach.set(t, here);
+    const ran: Runs[] = relos.map(() => (firstError >= 0 ? 'unknown' : 'dead'));
+    runs.set(t, ran);
     progs.programs.forEach((p, k) => {
       if (firstError >= 0 || p.problem) {
+        for (const s of sites[k]!) if (ran[s.relo] === 'dead') ran[s.relo] = 'unknown';
         const r = firstError >= 0 ? relos[firstError]! : undefined;
         const res = r?.targets.get(t);
         perProgram[k]!.set(t, {
@@ -182,6 +195,8 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
       for (const s of sites[k]!) {
         if (res.reachedPoison.has(s.pos)) here[s.relo] = 'reachable';
         else if (res.incomplete && here[s.relo] === 'dead') here[s.relo] = 'unknown';
+        if (res.visited[s.pos]) ran[s.relo] = 'reached';
+        else if ((res.incomplete || res.malformed) && ran[s.relo] === 'dead') ran[s.relo] = 'unknown';
       }
       perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t));
       perProgramDerefs[k]!.set(t, [...res.scalarDerefs.values()].map((e) => ({
@@ -195,7 +210,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
       section: p.section, name: p.name, ctx: p.ctx, insnCount: p.insns.length, targets: perProgram[k]!,
       scalarDerefs: perProgramDerefs[k]!,
     })),
-    reach, programsOf,
+    reach, programsOf, runs,
   };
 }
 
