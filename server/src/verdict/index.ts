@@ -22,6 +22,12 @@ export type { LoadedProgram, CtxKind } from './program';
 export interface VerdictOptions {
   /** Instructions processed per program before giving up (the kernel's own limit is 1,000,000). */
   readonly maxSteps?: number;
+  /**
+   * Treat frozen .rodata and .kconfig (the `const volatile` knobs a loader sets before the load, the __kconfig values
+   * of the loading kernel) as unknown unless the target's facts give them: only CO-RE constants and facts decide branches. What the live analysis' guards can be compared with (issue 13): the source
+   * knows the CO-RE checks, not the values a loader will write.
+   */
+  readonly unknownRodata?: boolean;
 }
 
 /**
@@ -125,7 +131,10 @@ export type Runs = 'reached' | 'dead' | 'unknown';
 export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[], targetList: readonly (string | VerdictTarget)[],
   opts: VerdictOptions = {}): ObjectVerdicts {
   const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
-  const progs = loadPrograms(obj);
+  const loaded = loadPrograms(obj);
+  const progs = opts.unknownRodata
+    ? { ...loaded, data: new Map([...loaded.data].map(([k, d]) => [k, { ...d, frozen: false }] as const)) }
+    : loaded;
   const lines = new LineIndex(obj.ext?.lineInfo ?? []);
   const sites = relocationSites(progs, relos);
   const programsOf: number[][] = relos.map(() => []);
