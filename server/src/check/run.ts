@@ -413,6 +413,7 @@ function causeOf(code: string, label: string, localType: string): string {
     case CODES.sizeDiffers: return `\`${label}\` has another size`;
     case CODES.directBitfield: return `\`${label}\` bitfield read directly`;
     case CODES.guardConstant: return `check \`${label}\` is constant`;
+    case CODES.directRead: return `\`${label}\` read directly through a plain number`;
     case UNRESIZABLE_LOAD: return `\`${label}\` load cannot be resized`;
     default: return `\`${label}\` ${code}`;
   }
@@ -429,7 +430,7 @@ interface Places {
 }
 
 /** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */
-export const DIRECT_READ = 'direct-read';
+export const DIRECT_READ = CODES.directRead;
 /** Code of a hint on a .o: a poisoned relocation in code the verifier never reaches on those targets. */
 export const GUARDED = 'core-guarded';
 

@@ -28,6 +28,8 @@ export const CODES = {
   directBitfield: 'core-direct-bitfield',
   guardConstant: 'core-guard-constant',
   notRelocated: 'core-not-relocated',
+  /** A load through a plain number (the same code `check FILE.o` gives the verifier's `invalid mem access 'scalar'`). */
+  directRead: 'direct-read',
 } as const;
 
 export type Code = (typeof CODES)[keyof typeof CODES];
@@ -43,6 +45,7 @@ const DEFAULT_SEVERITY: Record<Code, Severity> = {
   'core-direct-bitfield': Severity.Warning,
   'core-guard-constant': Severity.Hint,
   'core-not-relocated': Severity.Warning,
+  'direct-read': Severity.Error,
 };
 
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -165,6 +168,19 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
         message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use ${macro}`
           + (site.btfPointer ? ' (the pointer is a BTF-typed argument)' : ' (the pointer is not BTF-typed here: the direct BPF_CORE_READ_BITFIELD would be rejected by the verifier)'),
       });
+    }
+    if (site.plainPointer) {
+      // The verifier walks the instruction where the relocation resolves and the site runs; where it is poisoned it
+      // stops at the poison instead (reported above), and where libbpf refuses the record nothing is loaded.
+      const targets = targetNames.filter((n) => { const t = ev.targets.get(n); return t?.runs === true && t.result.status === 'ok'; });
+      if (targets.length) {
+        add({
+          range: site.range, code: CODES.directRead, targets, data,
+          message: `\`${label}\` is read directly through a pointer that is a plain number to the verifier (a helper's result, a `
+            + `probe-read value or a kprobe argument): it rejects the program with "invalid mem access 'scalar'" on ${list(targets, all)}. `
+            + 'Read it with BPF_CORE_READ() (bpf_probe_read_kernel), or attach as tp_btf/fentry where arguments are typed pointers',
+        });
+      }
     }
     // Only a read whose width is fixed in the program (a probe read of sizeof(field), a direct load) can get the
     // wrong bytes; an offset used for an address (container_of, &p->f, a variable index into an array) cannot, and

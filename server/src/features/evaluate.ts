@@ -41,6 +41,8 @@ export interface LiveSite {
   directBitfield?: boolean;
   /** The bitfield's pointer is BTF-typed (see analyzer.ts Site.btfPointer). */
   btfPointer?: boolean;
+  /** A direct load through a plain number (see analyzer.ts Site.plainPointer). */
+  plainPointer?: boolean;
   /** Width in bytes the program reads, when the read has a fixed width (direct loads, BPF_CORE_READ). */
   readSize?: number;
   /** The program (SEC function or subprogram) whose code holds the relocation, when the analysis knows it: a

@@ -99,6 +99,9 @@ export interface Site {
   btfPointer?: boolean;
   /** Bytes the program reads at this field with a fixed width: a direct load, or a BPF_CORE_READ hop. */
   readSize?: number;
+  /** A direct load through a pointer that is a plain number to the verifier (bpf_get_current_task(), a probe-read
+   * value, a BPF_KPROBE argument): it rejects the program ("invalid mem access 'scalar'"). */
+  plainPointer?: boolean;
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads and clang records
    * this relocation twice (the LDX offset of the first byte, the address of the others). */
   unalignedLoad?: boolean;

@@ -121,6 +121,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.directBitfield) s.directBitfield = true;
     if (r.directBitfield && r.paramPointer && btfTypedArg(c)) s.btfPointer = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;
+    if (r.viaPointer && plainPointer(c, r.viaPointer)) s.plainPointer = true;
     if (r.unalignedLoad) s.unalignedLoad = true;
     const copies = (c.times ?? 1) * (r.times ?? 1);
     if (copies > 1) s.copies = copies;
@@ -228,6 +229,19 @@ const BTF_SECTIONS = /^(tp_btf|fentry|fexit|fmod_ret|lsm|lsm\.s|lsm_cgroup|fentr
  */
 function btfTypedArg(c: Ctx): boolean {
   return !!c.section && BTF_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
+}
+
+/** Program types whose BPF_KPROBE-style macros hand the body its arguments as plain numbers (read from pt_regs). */
+const REGS_SECTIONS = /^(kprobe|kretprobe|uprobe|uretprobe|uprobe\.s|uretprobe\.s|ksyscall|kretsyscall|usdt|kprobe\.multi|kretprobe\.multi|uprobe\.multi|uretprobe\.multi)(\/|$)/;
+
+/**
+ * A direct load's pointer is a plain number to the verifier in this context: a plain origin in the body, or an
+ * argument (not the context, parameter 0) of a BPF_KPROBE/BPF_KRETPROBE/BPF_UPROBE/BPF_KSYSCALL/BPF_USDT body in
+ * such a section. Anything else (typed sections, helpers called with pointers) is not claimed: no false error.
+ */
+function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean {
+  if (via === 'plain') return !c.unreached;
+  return via.param >= 1 && !!c.section && REGS_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
 }
 
 /** A non-static function with no SEC taking a pointer to a preserve_access_index record (a userspace plugin). */

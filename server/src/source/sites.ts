@@ -31,6 +31,13 @@ export interface RawSite {
    * BTF-typed pointer (an argument of a BPF_PROG in tp_btf/fentry/lsm/iter) from a plain number.
    */
   paramPointer?: boolean;
+  /**
+   * A direct load (of a number or pointer) through a `->` chain, and where its pointer comes from, as far as the body
+   * tells: 'plain' when it is a plain number to the verifier (bpf_get_current_task(), a BPF_CORE_READ or
+   * bpf_probe_read* result, a cast from an integer, a pointer loaded from a map value), `param` when it is (reached
+   * by `->` from) parameter `param`, which only the call context can type. Absent: unknown or a typed pointer.
+   */
+  viaPointer?: 'plain' | { param: number };
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads. */
   unalignedLoad?: boolean;
   /** Conditions on this function's parameters the site runs under. */
@@ -168,6 +175,14 @@ function pure(x: Expr): boolean {
 /** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
 const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
 
+/** Helpers whose result the verifier sees as a plain number, even when the program casts it to a pointer. */
+const PLAIN_RESULT = new Set(['bpf_get_current_task']);
+
+/** Where a pointer comes from, for the direct-read rule (see RawSite.viaPointer). */
+type Origin = 'plain' | 'typed' | 'map' | { param: number };
+const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boolean =>
+  a === b || (typeof a === 'object' && typeof b === 'object' && a.param === b.param);
+
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
@@ -225,6 +240,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       else if (s && load && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
         s.readSize = sizeOf(v.type);
         if (v.chain.packed && s.readSize > 1) s.unalignedLoad = true;
+        const o = v.chain.base && originOf(v.chain.base);
+        if (o === 'plain') s.viaPointer = 'plain';
+        else if (o && typeof o === 'object') s.viaPointer = o;
       }
     }
     v.chain = undefined;
@@ -241,6 +259,56 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       else return false;
     }
     return false;
+  };
+  /**
+   * Where a pointer value comes from (see RawSite.viaPointer); 'typed' for pointers the verifier tracks (a BTF-typed
+   * helper result, a map value), undefined when the body does not tell. Conservative: a variable assigned twice
+   * from different origins, or whose address escapes, is unknown.
+   */
+  const originOf = (x: Expr, d = 0): Origin | undefined => {
+    if (d > 32) return undefined;
+    switch (x.e) {
+      case 'cast': {
+        const notes = res.notes.length;
+        const k = strip(ev(x.x, { preserve: false, noEmit: true, guards: [] }).type).k;
+        res.notes.length = notes;
+        return k === 'int' || k === 'enum' ? 'plain' : originOf(x.x, d + 1);
+      }
+      case 'call': {
+        const n = x.fn.e === 'id' ? x.fn.name : '';
+        if (PLAIN_RESULT.has(n) || (READ_MACROS[n] && !READ_MACROS[n]!.into)) return 'plain';
+        if (n === 'bpf_get_current_task_btf' || n === 'bpf_core_cast') return 'typed';
+        if (n === 'bpf_map_lookup_elem') return 'map';
+        return undefined;
+      }
+      case 'id': {
+        const o = varOrigin.get(x.name);
+        if (o !== undefined) return o === 'mixed' ? undefined : o;
+        if (lookup(x.name)) return undefined;
+        const i = f.params.findIndex((p) => p.name === x.name);
+        return i >= 0 && !assigned.has(x.name) ? { param: i } : undefined;
+      }
+      case 'member': {
+        if (!x.arrow) return undefined;
+        const o = originOf(x.obj, d + 1);
+        // a pointer loaded from a map value (or through a plain number) is a plain number; `->` from a BTF-typed
+        // pointer stays typed (the verifier types the loaded field from BTF)
+        return o === 'map' ? 'plain' : o;
+      }
+      case 'unary': return x.op === '*' && originOf(x.x, d + 1) === 'map' ? 'plain' : undefined;
+      case 'index': return originOf(x.arr, d + 1) === 'map' ? 'plain' : undefined;
+      case 'comma': return originOf(x.r, d + 1);
+      default: return undefined;
+    }
+  };
+  /** Origins of local variables, in evaluation order (see originOf). */
+  const varOrigin = new Map<string, Origin | 'mixed'>();
+  /** `&v` arguments of probe reads (what they write is a plain number). */
+  const probeDst = new Set<Expr>();
+  const setOrigin = (name: string, o: Origin | undefined): void => {
+    const have = varOrigin.get(name);
+    if (!varOrigin.has(name)) varOrigin.set(name, o ?? 'mixed');
+    else if (have !== 'mixed' && !sameOrigin(have, o)) varOrigin.set(name, 'mixed');
   };
   const use = (x: Expr, ctx: Ctx): Val => {
     const v = ev(x, ctx);
@@ -383,6 +451,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'call': return call(x, ctx);
       case 'unary': {
         if (x.op === '&') {
+          // an address taken lets anything write the variable: its origin is unknown, unless a probe read fills it
+          if (x.x.e === 'id' && !ctx.noEmit) setOrigin(x.x.name, probeDst.has(x) ? 'plain' : undefined);
           const v = ev(x.x, ctx);
           close(v, ctx);
           return { type: { k: 'ptr', to: v.type } };
@@ -427,6 +497,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: a.type };
       }
       case 'assign': {
+        if (x.l.e === 'id' && !ctx.noEmit) setOrigin(x.l.name, x.op === '=' ? originOf(x.r) : undefined);
         const l = ev(x.l, ctx);
         close(l, ctx);
         use(x.r, ctx);
@@ -516,6 +587,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const rd = READ_MACROS[name];
     if (rd) {
       const [dst, src, ...accs] = rd.into ? args : [undefined, ...args];
+      if (dst?.e === 'unary' && dst.op === '&' && dst.x.e === 'id' && !ctx.noEmit) probeDst.add(dst);
       const dstType = dst ? use(dst, ctx).type : undefined;
       if (!src) return { type: LONG };
       let t: CType | undefined = use(src, ctx).type;
@@ -620,6 +692,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const def = name ? env.func(name) : undefined;
     const inl = def?.body && inlinable(def) ? def : undefined;
     const sizeArg = PROBE_READ_HELPERS.has(name) ? args[1] : undefined;
+    // `bpf_probe_read_kernel(&t, sizeof(t), ...)`: what lands in `t` is a plain number to the verifier
+    const dst = /^bpf_probe_read/.test(name) ? args[0] : undefined;
+    if (dst?.e === 'unary' && dst.op === '&' && dst.x.e === 'id' && !ctx.noEmit) probeDst.add(dst);
     args.forEach((a, i) => {
       const before = res.sites.length;
       const p = inl?.params[i];
@@ -708,8 +783,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'expr': return use(s.x, ctx);
       case 'decl':
         for (const v of s.vars) {
+          if (v.name && !ctx.noEmit) varOrigin.delete(v.name);
           if (v.init) {
             const before = res.sites.length;
+            if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const iv = use(v.init, ctx);
             if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
