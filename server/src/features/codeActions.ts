@@ -112,6 +112,10 @@ export function codeActionsFor(ctx: FixContext, diagnostics: readonly Diagnostic
       const fix = bitfieldFix(ctx, diag, f);
       if (fix) out.push(fix);
     }
+    if (f.code === CODES.directRead) {
+      const fix = directReadFix(ctx, diag, f);
+      if (fix && !out.some((a) => a.title === fix.title)) out.push(fix);
+    }
   }
   return out;
 }
@@ -360,6 +364,36 @@ function bitfieldFix(ctx: FixContext, diag: Diagnostic, f: Finding): CodeAction 
     diagnostics: [diag],
     isPreferred: true,
     edit: edit(ctx, [TextEdit.replace(at.range, `${macro}(${at.base}, ${at.field})`)]),
+  };
+}
+
+/**
+ * `task->real_parent->tgid` read through a plain number → `BPF_CORE_READ(task, real_parent, tgid)`: the whole
+ * written chain the finding sits in (each hop of it is a direct read the verifier rejects), `.` steps kept inside
+ * one accessor (`a->b.c` → `BPF_CORE_READ(a, b.c)`). No fix where the chain is not a plain read: its address taken,
+ * stored to, called, indexed, or its base not a name.
+ */
+function directReadFix(ctx: FixContext, diag: Diagnostic, f: Finding): CodeAction | undefined {
+  const r = f.range;
+  if (r.start.line !== r.end.line) return undefined;
+  const text = lineText(ctx.doc, r.start.line);
+  const pre = text.slice(0, r.start.character);
+  if (/(->|\.|\w|(^|[^&])&)\s*$/.test(pre) && !/\breturn\s*$/.test(pre)) return undefined;
+  const rest = text.slice(r.start.character);
+  const m = /^([A-Za-z_]\w*)((?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+)/.exec(rest);
+  if (!m || m[0].length < r.end.character - r.start.character) return undefined;
+  const after = rest.slice(m[0].length);
+  if (/^\s*(\(|\[|\+\+|--|=(?!=)|[-+*/%&|^]=|<<=|>>=)/.test(after)) return undefined;
+  const steps = m[2]!.split(/\s*->\s*/).slice(1).map((x) => x.replace(/\s+/g, ''));
+  if (!steps.length || m[2]!.trimStart().startsWith('.')) return undefined;
+  const replacement = `BPF_CORE_READ(${m[1]}, ${steps.join(', ')})`;
+  const range: Range = { start: r.start, end: { line: r.start.line, character: r.start.character + m[0].length } };
+  return {
+    title: `Read ${m[0].replace(/\s+/g, '')} with ${replacement}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diag],
+    isPreferred: true,
+    edit: edit(ctx, [TextEdit.replace(range, replacement)]),
   };
 }
 

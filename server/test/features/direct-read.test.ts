@@ -1,0 +1,194 @@
+// Direct reads through a plain number in the editor (issues 13, 15): the live analysis reports `direct-read` on the
+// expression exactly where the verifier rejects the load ("invalid mem access 'scalar'"), and its quick fix
+// (`BPF_CORE_READ(a, b, c)`) makes the program load. Proven three ways on each case: `check FILE.bpf.c` and
+// `check FILE.o` (the bytecode walk) give the same direct-read findings; as written, the running kernel's verifier
+// rejects exactly the cases with a finding; with the fix applied, compiled and loaded, it accepts them.
+
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextEdit } from 'vscode-languageserver/node';
+import { CheckFinding, runCheck } from '../../src/check/run';
+import { codeActionsFor } from '../../src/features/codeActions';
+import { CODES, siteFindings } from '../../src/features/diagnostics';
+import { evaluateSites } from '../../src/features/evaluate';
+import { createAnalyzer } from '../../src/source/analyzer';
+import { bundledKernelSpecs } from '../../src/targets/registry';
+import { compileBpf, loadOnRunningKernel, scratch } from '../support/bpfLoad';
+import { kernel } from '../support/kernels';
+import { FIXTURES } from '../support/paths';
+
+const HEAD = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
+__u64 out;
+`;
+
+/** Each case: a program, how many direct-read findings it has (0: none, it loads as written), the fixed read. */
+const CASES: { name: string; body: string; findings: number; fixed?: string }[] = [
+  {
+    name: 'kprobe_helper', findings: 1, fixed: 'out = BPF_CORE_READ(task, __state);',
+    body: `SEC("kprobe/do_nanosleep")
+int kprobe_helper(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	out = task->__state;
+	return 0;
+}`,
+  },
+  {
+    // each hop is a load through a plain number: two findings, one fix for the whole chain
+    name: 'kprobe_chain', findings: 2, fixed: 'out = BPF_CORE_READ(task, real_parent, tgid);',
+    body: `SEC("kprobe/do_nanosleep")
+int kprobe_chain(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	out = task->real_parent->tgid;
+	return 0;
+}`,
+  },
+  {
+    name: 'kprobe_arg', findings: 1, fixed: 'out = BPF_CORE_READ(p, pid);',
+    body: `SEC("kprobe/wake_up_new_task")
+int BPF_KPROBE(kprobe_arg, struct task_struct *p)
+{
+	out = p->pid;
+	return 0;
+}`,
+  },
+  {
+    name: 'kprobe_regs', findings: 1, fixed: 'out = BPF_CORE_READ(p, tgid);',
+    body: `SEC("kprobe/wake_up_new_task")
+int kprobe_regs(struct pt_regs *ctx)
+{
+	struct task_struct *p = (struct task_struct *)PT_REGS_PARM1(ctx);
+
+	out = p->tgid;
+	return 0;
+}`,
+  },
+  {
+    name: 'probe_read_value', findings: 1, fixed: 'out = BPF_CORE_READ(parent, tgid);',
+    body: `SEC("kprobe/do_nanosleep")
+int probe_read_value(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent;
+
+	bpf_probe_read_kernel(&parent, sizeof(parent), &task->real_parent);
+	out = parent->tgid;
+	return 0;
+}`,
+  },
+  {
+    name: 'core_read_value', findings: 1, fixed: 'out = BPF_CORE_READ(parent, pid);',
+    body: `SEC("kprobe/do_nanosleep")
+int core_read_value(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+
+	out = parent->pid;
+	return 0;
+}`,
+  },
+  {
+    // BTF-typed: bpf_get_current_task_btf() may be read directly, in a kprobe too
+    name: 'kprobe_task_btf', findings: 0,
+    body: `SEC("kprobe/do_nanosleep")
+int kprobe_task_btf(struct pt_regs *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	out = task->real_parent->tgid;
+	return 0;
+}`,
+  },
+  {
+    name: 'tp_btf_arg', findings: 0,
+    body: `SEC("tp_btf/sched_switch")
+int BPF_PROG(tp_btf_arg, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	out = prev->real_parent->tgid + next->pid;
+	return 0;
+}`,
+  },
+];
+
+const directReads = (fs_: readonly CheckFinding[]) => fs_.filter((f) => f.code === CODES.directRead)
+  .map((f) => `${f.cause} line ${f.location.line} [${[...f.targets].sort().join(',')}]`).sort();
+
+describe('direct reads through a plain number: live finding, BPF_CORE_READ fix (the verifier decides)', function () {
+  this.timeout(300_000);
+  let dir: string;
+  const root = process.getuid?.() === 0;
+  before(function () {
+    if (!root) console.log('      NOT ROOT: the verifier part (rejected as written, loads fixed) is not run here');
+    dir = scratch('corelens-directread-');
+    fs.symlinkSync(path.join(FIXTURES, 'programs', 'vmlinux.h'), path.join(dir, 'vmlinux.h'));
+  });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const c of CASES) {
+    it(`${c.name}: ${c.findings} direct-read finding(s), same as check FILE.o${c.fixed ? `; fixed to ${c.fixed}` : ''}`, async () => {
+      const text = `${HEAD}\n${c.body}\n`;
+      const file = path.join(dir, `${c.name}.bpf.c`);
+      fs.writeFileSync(file, text);
+      const analyzer = await createAnalyzer({ defines: ['__TARGET_ARCH_x86'] });
+      const a = analyzer.analyze(file, text, { includePaths: [path.join(FIXTURES, 'programs')] });
+      const target = { name: '6.18-amd64', btf: await kernel('6.18-amd64') };
+      const local = a.localBtf();
+      const findings = siteFindings(local, evaluateSites(local, a.sites, [target]), [target.name]);
+      const reads = findings.filter((x) => x.code === CODES.directRead);
+      assert.strictEqual(reads.length, c.findings, `direct reads in ${c.name}: ${reads.map((x) => x.message).join('\n')}`);
+
+      // the object path (the bytecode walk of the compiled program) says the same, at the same lines, on the same targets
+      const obj = compileBpf(file);
+      const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels'));
+      const common = { targets, workers: 0, includePaths: [path.join(FIXTURES, 'programs')], defines: ['__TARGET_ARCH_x86'] };
+      const src = await runCheck({ ...common, file });
+      const fromObj = await runCheck({ ...common, file: obj, source: file });
+      assert.deepStrictEqual(directReads(src.findings), directReads(fromObj.findings), `${c.name}: check .bpf.c vs check .o`);
+      assert.strictEqual(directReads(src.findings).length > 0, c.findings > 0);
+
+      if (root) {
+        const asIs = loadOnRunningKernel(obj);
+        if (c.findings) {
+          assert.ok(!asIs.ok, `${c.name} as written must be rejected`);
+          assert.match(asIs.log, /invalid mem access 'scalar'/);
+        } else {
+          assert.ok(asIs.ok, `${c.name} as written loads:\n${asIs.log.slice(-2000)}`);
+        }
+      }
+      if (!c.fixed) return;
+      const doc = TextDocument.create(`file://${file}`, 'c', 1, text);
+      let fixedText = text;
+      for (const f of reads) {
+        const actions = codeActionsFor({ doc, local, findings, targets: [target] }, [], f.range);
+        const fix = actions.find((x) => /BPF_CORE_READ\(/.test(x.title));
+        assert.ok(fix, `a BPF_CORE_READ fix is offered at line ${f.range.start.line + 1}`);
+        const applied = TextDocument.applyEdits(doc, fix.edit!.changes![doc.uri]! as TextEdit[]);
+        assert.ok(applied.includes(c.fixed), `fixed:\n${applied}`);
+        fixedText = applied;
+      }
+      // the fixed program has no finding left and loads
+      const again = analyzer.analyze(file, fixedText, { includePaths: [path.join(FIXTURES, 'programs')] });
+      const local2 = again.localBtf();
+      assert.deepStrictEqual(siteFindings(local2, evaluateSites(local2, again.sites, [target]), [target.name]).filter((x) => x.code === CODES.directRead), []);
+      if (root) {
+        const f2 = path.join(dir, `${c.name}-fix.bpf.c`);
+        fs.writeFileSync(f2, fixedText);
+        const mine = loadOnRunningKernel(compileBpf(f2));
+        assert.ok(mine.ok, `${c.name} fixed must load:\n${mine.log.slice(-2000)}`);
+      }
+    });
+  }
+});
