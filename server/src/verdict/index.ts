@@ -10,7 +10,8 @@ import { LineIndex } from '../btf/ext';
 import { BpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { Kind } from '../btf/types';
-import { ObjectRelocation } from '../core/object';
+import { ObjectRelocation, TargetOutcome } from '../core/object';
+import { PatchOutcome } from '../core/patch';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
 import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
@@ -22,6 +23,12 @@ export type { LoadedProgram, CtxKind } from './program';
 export interface VerdictOptions {
   /** Instructions processed per program before giving up (the kernel's own limit is 1,000,000). */
   readonly maxSteps?: number;
+  /**
+   * Treat frozen .rodata and .kconfig (the `const volatile` knobs a loader sets before the load, the __kconfig values
+   * of the loading kernel) as unknown unless the target's facts give them: only CO-RE constants and facts decide branches. What the live analysis' guards can be compared with (issue 13): the source
+   * knows the CO-RE checks, not the values a loader will write.
+   */
+  readonly unknownRodata?: boolean;
 }
 
 /**
@@ -107,15 +114,45 @@ export interface ObjectVerdicts {
   readonly reach: ReadonlyMap<string, readonly Reach[]>;
   /** Programs the relocation's instruction belongs to (a .text subprogram may be in several, or in none). */
   readonly programsOf: readonly (readonly number[])[];
+  /**
+   * Per target, per relocation, whether its instruction runs, poisoned or not: 'reached' when some program's walk
+   * visits it, 'dead' when no walk does (constant branches, frozen .rodata, guards), 'unknown' when a walk stopped
+   * or libbpf refuses the object. What the live analysis' per-site "runs on T" is compared with (issue 13).
+   */
+  readonly runs: ReadonlyMap<string, readonly Runs[]>;
+}
+
+/** Whether a relocated instruction is visited by the verifier's walk of the programs holding it. */
+export type Runs = 'reached' | 'dead' | 'unknown';
+
+/**
+ * What the verdicts read of a relocation (an ObjectRelocation is one): a caller relocating one target at a time can
+ * keep just this, not the whole result (`check` on a 30,000-record object keeps 50 MB less per target).
+ */
+export interface VerdictRelocation extends Pick<ObjectRelocation, 'section' | 'insnOff' | 'path' | 'kindName' | 'file' | 'line' | 'column'> {
+  /** Its outcome per target (a Map, or anything that answers for the targets verdicts are asked for). */
+  readonly targets: { get(target: string): VerdictOutcome | undefined };
+}
+
+/** What the verdicts read of a relocation's outcome on a target. */
+export interface VerdictOutcome extends Pick<TargetOutcome, 'outcome' | 'why' | 'errno'> {
+  readonly patch?: Pick<PatchOutcome, 'patched' | 'errno'>;
+}
+
+/** What objectVerdicts needs of an object alone: computed once, it serves any number of calls (one per target). */
+export interface PreparedVerdicts {
+  readonly progs: ObjectPrograms;
+  readonly lines: LineIndex;
+  /** Per program: where each relocation sits in it. */
+  readonly sites: readonly (readonly { pos: number; relo: number }[])[];
+  readonly programsOf: readonly (readonly number[])[];
 }
 
 /**
- * Verdicts for every program of `obj` on every target named in `relos` (the result of relocateObject on the same
- * object, all records in .BTF.ext order). Throws BtfError when the object's ELF is malformed.
+ * The per-object half of objectVerdicts for `relos` (the object's records in .BTF.ext order; only their section
+ * and offset are read). Throws BtfError when the object's ELF is malformed.
  */
-export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[], targetList: readonly (string | VerdictTarget)[],
-  opts: VerdictOptions = {}): ObjectVerdicts {
-  const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
+export function prepareVerdicts(obj: BpfObject, relos: readonly { section: string; insnOff: number }[]): PreparedVerdicts {
   const progs = loadPrograms(obj);
   const lines = new LineIndex(obj.ext?.lineInfo ?? []);
   const sites = relocationSites(progs, relos);
@@ -123,7 +160,22 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
   sites.forEach((ss, k) => ss.forEach((s) => {
     if (!programsOf[s.relo]!.includes(k)) programsOf[s.relo]!.push(k);
   }));
+  return { progs, lines, sites, programsOf };
+}
+
+/**
+ * Verdicts for every program of `obj` on every target named in `relos` (the result of relocateObject on the same
+ * object, all records in .BTF.ext order). Throws BtfError when the object's ELF is malformed.
+ */
+export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation[], targetList: readonly (string | VerdictTarget)[],
+  opts: VerdictOptions = {}, prepared: PreparedVerdicts = prepareVerdicts(obj, relos)): ObjectVerdicts {
+  const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
+  const { progs: loaded, lines, sites, programsOf } = prepared;
+  const progs = opts.unknownRodata
+    ? { ...loaded, data: new Map([...loaded.data].map(([k, d]) => [k, { ...d, frozen: false }] as const)) }
+    : loaded;
   const reach = new Map<string, Reach[]>();
+  const runs = new Map<string, Runs[]>();
   const perProgram = progs.programs.map(() => new Map<string, TargetVerdict>());
   const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
   const memo = progs.programs.map(() => new Map<number, Memo[]>());
@@ -144,8 +196,11 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
       here[i] = o === 'error' ? 'error' : o === 'poison' ? 'dead' : 'ok';
     });
     reach.set(t, here);
+    const ran: Runs[] = relos.map(() => (firstError >= 0 ? 'unknown' : 'dead'));
+    runs.set(t, ran);
     progs.programs.forEach((p, k) => {
       if (firstError >= 0 || p.problem) {
+        for (const s of sites[k]!) if (ran[s.relo] === 'dead') ran[s.relo] = 'unknown';
         const r = firstError >= 0 ? relos[firstError]! : undefined;
         const res = r?.targets.get(t);
         perProgram[k]!.set(t, {
@@ -182,6 +237,8 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
       for (const s of sites[k]!) {
         if (res.reachedPoison.has(s.pos)) here[s.relo] = 'reachable';
         else if (res.incomplete && here[s.relo] === 'dead') here[s.relo] = 'unknown';
+        if (res.visited[s.pos]) ran[s.relo] = 'reached';
+        else if ((res.incomplete || res.malformed) && ran[s.relo] === 'dead') ran[s.relo] = 'unknown';
       }
       perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t));
       perProgramDerefs[k]!.set(t, [...res.scalarDerefs.values()].map((e) => ({
@@ -195,11 +252,11 @@ export function objectVerdicts(obj: BpfObject, relos: readonly ObjectRelocation[
       section: p.section, name: p.name, ctx: p.ctx, insnCount: p.insns.length, targets: perProgram[k]!,
       scalarDerefs: perProgramDerefs[k]!,
     })),
-    reach, programsOf,
+    reach, programsOf, runs,
   };
 }
 
-function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyResult, relos: readonly ObjectRelocation[],
+function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyResult, relos: readonly VerdictRelocation[],
   sites: readonly { pos: number; relo: number }[], lines: LineIndex, target: string): TargetVerdict {
   if (!res.error) {
     if (res.malformed) return { loads: false, kind: 'unknown', reason: res.malformed };
