@@ -327,7 +327,19 @@ export function evaluateDistinct(local: Btf, sites: readonly LiveSite[], targets
   const reps = new Map<Btf, ReadyTarget>();
   for (const t of targets) if (!reps.has(t.btf)) reps.set(t.btf, t);
   const evals = evaluateSites(local, sites, [...reps.values()], memo);
+  // With a memo, the map of an unchanged site is the same object as last time: so is its spread over the targets
+  // (findings and merges downstream are memoised on map identity), while the target list is the same.
+  let spread: WeakMap<Map<string, SiteOnTarget>, Map<string, SiteOnTarget>> | undefined;
+  if (memo) {
+    const sig = targets.map((t) => [t.name, t.btf, t.ids] as const);
+    const have = spreads.get(memo);
+    const same = have && have.sig.length === sig.length && have.sig.every((x, i) => x[0] === sig[i]![0] && x[1] === sig[i]![1] && x[2] === sig[i]![2]);
+    if (same) spread = have.maps;
+    else spreads.set(memo, { sig, maps: spread = new WeakMap() });
+  }
   return evals.map((ev) => {
+    const done = spread?.get(ev.targets);
+    if (done) return { site: ev.site, targets: done };
     const per = new Map<string, SiteOnTarget>();
     // One mapped copy per (result, id map): targets sharing both share the object.
     const mapped = new Map<object, SiteOnTarget>();
@@ -343,9 +355,13 @@ export function evaluateDistinct(local: Btf, sites: readonly LiveSite[], targets
       }
       per.set(t.name, out);
     }
+    spread?.set(ev.targets, per);
     return { site: ev.site, targets: per };
   });
 }
+
+/** Per evaluation memo: the target list last spread over, and each site map's spread. */
+const spreads = new WeakMap<EvaluationMemo, { sig: (readonly [string, Btf, unknown])[]; maps: WeakMap<Map<string, SiteOnTarget>, Map<string, SiteOnTarget>> }>();
 
 /**
  * Maps slice ids in evaluations back to each target's own numbering: TYPE_ID_TARGET values (`bpf_core_type_id_kernel`

@@ -13,9 +13,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './check/cache';
 import { planArches } from './check/arches';
 import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, evaluateDistinct } from './fleet';
-import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
+import { ArchEvaluation, MergeMemo, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
-import { Finding, SeveritySetting } from './features/diagnostics';
+import { Finding, FindingMemo, SeveritySetting } from './features/diagnostics';
 import { EvaluationMemo, LiveSite, SiteEvaluation } from './features/evaluate';
 import { notesToPublish } from './features/notes';
 import { plainAccessFindings } from './features/plainAccess';
@@ -83,6 +83,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const results = new Map<string, DocResult>();
   /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
   const memos = new Map<string, EvaluationMemo>();
+  /** Per document: merged per-target maps and findings of the sites an edit left alone (see MergeMemo, FindingMemo). */
+  const findingMemos = new Map<string, { merge: MergeMemo; findings: FindingMemo }>();
   const timers = new Map<string, NodeJS.Timeout>();
   /** The check running per document (its version): a request arriving meanwhile joins it or reads the last result. */
   const running = new Map<string, { version: number; done: Promise<DocResult | undefined> }>();
@@ -551,9 +553,13 @@ export function startServer(connection: Connection = createServerConnection()): 
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
-    const merged = mergeArchEvaluations(parts);
+    let fm = findingMemos.get(uri);
+    if (!fm) findingMemos.set(uri, (fm = { merge: new MergeMemo(), findings: new FindingMemo() }));
+    const merged = mergeArchEvaluations(parts, fm.merge);
+    // what messages depend on besides the evaluation: severities and how targets are described
+    const memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
     try {
-      findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets }));
+      findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey }));
     } catch (e) {
       log(`findings of ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -621,6 +627,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     results.delete(e.document.uri);
     for (const [arch, a] of analyzers) {
       memos.delete(`${arch}\u0000${e.document.uri}`);
+      findingMemos.delete(e.document.uri);
       analysedWith.delete(`${arch}\u0000${e.document.uri}`);
       void a.then((x) => x.close(e.document.uri)).catch(() => undefined);
     }

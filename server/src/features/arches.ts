@@ -48,7 +48,16 @@ const siteKey = (s: LiveSite) => `${posKey(s)}|${s.kind}|${s.localType}|${s.acce
  * Puts per-arch evaluations back together. The arch with the most targets is the primary one: its sites (and local
  * BTF) stand for every arch that has the same site; the sites only other arches have are kept beside them.
  */
-export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEvaluations {
+/**
+ * The merged per-target map of a site, per primary map, kept while the other arches' maps are the same objects: an
+ * edit leaves most sites' maps as they were (EvaluationMemo), so their merged maps, and the findings memoised on
+ * them (FindingMemo), are reused instead of rebuilt on every keystroke.
+ */
+export class MergeMemo {
+  readonly maps = new WeakMap<Map<string, SiteOnTarget>, { others: Map<string, SiteOnTarget>[]; merged: Map<string, SiteOnTarget> }>();
+}
+
+export function mergeArchEvaluations(parts: readonly ArchEvaluation[], memo?: MergeMemo): MergedEvaluations {
   const targets = parts.flatMap((p) => p.targets);
   const owner = new Map<SiteEvaluation, Btf>();
   if (parts.length <= 1) {
@@ -63,7 +72,7 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
   const ordered = [...parts].sort((a, b) => b.targets.length - a.targets.length);
   const primary = ordered[0]!;
   // Primary sites, each with the targets merged into it so far (copies: the inputs stay as they were).
-  const merged = primary.evals.map((ev) => ({ ev, targets: new Map<string, SiteOnTarget>(ev.targets), arches: [primary] }));
+  const merged = primary.evals.map((ev) => ({ ev, others: [] as Map<string, SiteOnTarget>[], arches: [primary] }));
   const byKey = new Map<string, number[]>();
   merged.forEach((m, i) => {
     const k = siteKey(m.ev.site);
@@ -83,7 +92,7 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
         continue;
       }
       used.set(k, n + 1);
-      for (const [name, st] of ev.targets) merged[at]!.targets.set(name, st);
+      merged[at]!.others.push(ev.targets);
       merged[at]!.arches.push(part);
     }
     if (mine.length) extras.push({ part, evals: mine });
@@ -98,7 +107,7 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
   };
   const all: SiteEvaluation[] = [];
   for (const m of merged) {
-    const ev: SiteEvaluation = m.arches.length === 1 ? m.ev : { site: m.ev.site, targets: m.targets };
+    const ev: SiteEvaluation = m.arches.length === 1 ? m.ev : { site: m.ev.site, targets: mergedMap(m.ev.targets, m.others, memo) };
     const names = targets.filter((t) => ev.targets.has(t));
     addTo(primary.local, 'primary', names, ev);
     all.push(ev);
@@ -111,6 +120,16 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
   });
   all.sort((a, b) => a.site.range.start.line - b.site.range.start.line || a.site.range.start.character - b.site.range.start.character);
   return { evals: all, targets, groups: [...groups.values()], localOf: (ev) => owner.get(ev) ?? primary.local };
+}
+
+/** The primary map with every other arch's targets added (a copy: the inputs stay as they were). */
+function mergedMap(primary: Map<string, SiteOnTarget>, others: Map<string, SiteOnTarget>[], memo?: MergeMemo): Map<string, SiteOnTarget> {
+  const have = memo?.maps.get(primary);
+  if (have && have.others.length === others.length && have.others.every((o, i) => o === others[i])) return have.merged;
+  const merged = new Map(primary);
+  for (const o of others) for (const [name, st] of o) merged.set(name, st);
+  memo?.maps.set(primary, { others, merged });
+  return merged;
 }
 
 /** Findings of merged evaluations: one siteFindings call per group, so each names exactly the targets it covers. */

@@ -32,7 +32,7 @@ import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
-import { contextSites } from './contexts';
+import { ContextCache, contextSites } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 
 export interface Position { line: number; character: number }
@@ -146,6 +146,9 @@ export interface AnalysisStats {
   skipped: number;
   /** Sites not inside any query spot (kept: clang emits them; 0 on every fixture). */
   unattributed: number;
+  /** Programs whose call contexts were expanded in this run / reused from the previous one (nothing they read changed). */
+  programsExpanded?: number;
+  programsReused?: number;
 }
 
 export interface Analysis {
@@ -215,6 +218,8 @@ interface EnvState {
   results: Map<FuncDef, FuncResult>;
   /** Files read for this environment, with their stat keys. */
   files: Map<string, string>;
+  /** Each program's call-context expansion of the last run, reused while nothing it read changed. */
+  contexts: ContextCache;
 }
 
 interface DocState { text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis; envs?: EnvState }
@@ -315,7 +320,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? (pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__')), lastDirective: lastDirective(text),
         fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message)),
         notes: envNotes.map((n) => anchorNote(n, plain)),
-        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files),
+        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files), contexts: new ContextCache(),
       };
       st.envs = es;
       // functions the structure query did not find (macro-generated definitions): typed on every run, unattributed
@@ -433,8 +438,10 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     // emitted by clang whether or not a program calls it: a .text subprogram of its own, like the document's
     const headerRoots: FuncDef[] = [];
     for (const h of E.env.imports) for (const f of h.funcs.values()) if (f.body && f.file && !f.static && !f.inline) headerRoots.push(f);
-    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots);
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots, E.contexts);
     stats.functions = entries.length;
+    stats.programsExpanded = E.contexts.expanded;
+    stats.programsReused = E.contexts.reused;
     return {
       uri, sites, notes, functions, plainAccesses, stats,
       localBtf: () => builder.build(file),
