@@ -388,7 +388,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         for (const h of hit) {
           // a cached function whose callee changed is re-typed (summaries, parameter use, inlined guards)
           const stale = [...h.res.deps].some((n) => changed.has(n));
-          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf) : h;
+          // re-typed from the cached definition, whose offsets are those of when it was parsed (`h.base`): rebased
+          // like a reused result, never taken as if parsed at the unit's new start
+          const e = stale ? { ...analyzeUnit(ts, E, u, h.def, resultOf), base: h.base } : h;
           if (stale) stats.analysed++; else stats.reused++;
           if (!stale) E.results.set(h.def, h.res);
           list.push(e);
