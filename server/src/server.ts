@@ -533,6 +533,7 @@ export function startServer(connection: Connection = createServerConnection()): 
       await coverNames([...names]);
       groups = archGroups(targets.ready());
     }
+    await breathe();
     const parts: ArchEvaluation[] = [];
     const findings: Finding[] = [];
     const ctx = contextOf(groups.flatMap((g) => g.targets.map((t) => t.name)));
@@ -553,6 +554,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     } catch (e) {
       log(`relocating ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
+    await breathe();
+    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
     let fm = findingMemos.get(uri);
     if (!fm) findingMemos.set(uri, (fm = { merge: new MergeMemo(), findings: new FindingMemo() }));
     const merged = mergeArchEvaluations(parts, fm.merge);

@@ -390,7 +390,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
           const stale = [...h.res.deps].some((n) => changed.has(n));
           // re-typed from the cached definition, whose offsets are those of when it was parsed (`h.base`): rebased
           // like a reused result, never taken as if parsed at the unit's new start
-          const e = stale ? { ...analyzeUnit(ts, E, u, h.def, resultOf), base: h.base } : h;
+          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base) : h;
           if (stale) stats.analysed++; else stats.reused++;
           if (!stale) E.results.set(h.def, h.res);
           list.push(e);
@@ -451,7 +451,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   };
 
   /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. */
-  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined): FnEntry => {
+  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base = u.start): FnEntry => {
+    // `f`'s offsets are those of the text it was parsed from (`base`); tree-sitter's spots are in today's text
+    const shift = u.start - base;
     const spots = u.node ? coreSpots(h, E, u.node) : undefined;
     // broken functions are always typed: the typer's notes say what cannot be known; a function calling a helper
     // with a body is typed too (its calls carry the helper's sites into this program)
@@ -459,7 +461,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     if (spots && spots.length === 0 && !u.node.hasError && !callsHelper) {
       const res: FuncResult = { sites: [], plain: [], notes: [], calls: [], deps: new Set() };
       E.results.set(f, res);
-      return { base: u.start, def: f, res, skipped: true, unattributed: 0 };
+      return { base, def: f, res, skipped: true, unattributed: 0 };
     }
     E.results.delete(f);
     const res = resultOf(f) ?? analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs });
@@ -469,10 +471,10 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         // the site's range (the accessor as written; a whole macro invocation when the accessor came through a
         // macro argument) must meet a spot, or the invocation clang attributes the instruction to must lie in one
         const meets = (a: number, b: number) => spots.some((p) => p.start <= b && a <= p.end);
-        if (!meets(s.start, s.end) && !(s.expStart !== undefined && meets(s.expStart, s.expStart))) unattributed++;
+        if (!meets(s.start + shift, s.end + shift) && !(s.expStart !== undefined && meets(s.expStart + shift, s.expStart + shift))) unattributed++;
       }
     }
-    return { base: u.start, def: f, res, skipped: false, unattributed };
+    return { base, def: f, res, skipped: false, unattributed };
   };
 
   /** Spots of core.scm inside a function, keeping calls/names only when they are macros that may expand to CO-RE. */

@@ -65,6 +65,7 @@ async function checkEdits(file: string, text: string, includePaths: string[], ed
     const ref = fresh.analyze(file, cur, { includePaths });
     assert.strictEqual(inc.sites.length, ref.sites.length, `${path.basename(file)} seed ${seed}, edit ${k} (${e.what}): site count`);
     assert.deepStrictEqual(shape(inc), shape(ref), `${path.basename(file)} seed ${seed}, edit ${k} (${e.what})`);
+    assert.strictEqual(inc.stats.unattributed, ref.stats.unattributed, `${path.basename(file)} seed ${seed}, edit ${k} (${e.what}): unattributed sites`);
     fresh.close(file);
   }
   return reused;
