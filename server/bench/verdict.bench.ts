@@ -7,7 +7,7 @@
 // (task_struct::__state vs the pre-5.14 state), some unguarded fields that are missing on some kernels, so the
 // verdicts are a mix of loads, dead poisoned reads and reachable ones.
 
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,7 +18,8 @@ import { Kind, isComposite } from '../src/btf/types';
 import { relocateObject } from '../src/core/object';
 import { renderTable } from '../src/util/format';
 import { factsFromBtf, objectVerdicts } from '../src/verdict/index';
-import { KERNELS, REPO, TMP, median, rawKernel } from './common';
+import { KERNELS, REPO, RUNS, TMP, median, rawKernel } from './common';
+import { addRow } from './summary';
 
 const PROGRAMS = 150;
 const READS = 224;
@@ -117,6 +118,7 @@ export async function runVerdictBench(): Promise<void> {
   const verdWall: number[] = [];
   const verdCpu: number[] = [];
   let summary = '';
+  let relocCount = 0;
   for (let i = 0; i < 5; i++) {
     let c0 = process.cpuUsage();
     let t0 = performance.now();
@@ -129,6 +131,7 @@ export async function runVerdictBench(): Promise<void> {
     verdWall.push(performance.now() - t0);
     verdCpu.push(cpuMs(process.cpuUsage(c0)));
     if (i === 0) {
+      relocCount = relos.length;
       const fails = names.map((t) => `${t}: ${v.programs.filter((p) => !p.targets.get(t)!.loads).length}`);
       const dead = names.map((t) => v.reach.get(t)!.filter((r) => r === 'dead').length);
       summary = `${relos.length} relocations, ${v.programs.length} programs, ${v.programs.reduce((a, p) => a + p.insnCount, 0)} instructions; `
@@ -143,27 +146,40 @@ export async function runVerdictBench(): Promise<void> {
   console.log(renderTable(['what', 'wall: first / median of 4', 'cpu: first / median of 4', 'goal'], rows));
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 
-  // check OBJ.o: default workers vs in-process, same targets, no cache (cold) and warm.
+  addRow({ path: `verdicts for ${relocCount} relocations, ${PROGRAMS} programs, 4 kernels`, measure: 'CPU s (warm)',
+    corelens: verdCpu.slice(1).map((x) => x / 1000), goal: { maxValue: 2 }, note: `beside relocate of the same object: ${(median(relocCpu.slice(1)) / 1000).toFixed(2)} s CPU` });
+
+  // check OBJ.o: default workers vs in-process (the anchor), same targets, no cache; runs alternate, each in its own
+  // process under /usr/bin/time (CPU of every thread, peak RSS of the whole process).
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-verdict-bench-'));
   try {
     const targetArgs = await Promise.all(names.map(async (k) => ['--target', `${k}=${await rawKernel(k)}`]));
-    const args = [CLI, 'check', objFile, ...targetArgs.flat(), '--format', 'json', '--cache', path.join(tmp, 'cache')];
-    const time = (extra: string[]) => {
+    const args = [CLI, 'check', objFile, ...targetArgs.flat(), '--format', 'json', '--no-cache'];
+    const haveTime = fs.existsSync('/usr/bin/time');
+    const run = (extra: string[]): { wallS: number; cpuS: number; rssMb: number } => {
+      const out = path.join(tmp, 'time.txt');
       const t0 = performance.now();
-      try {
-        execFileSync(process.execPath, [...args, ...extra], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
-      } catch {
-        // exit code 1: programs fail somewhere, expected
-      }
-      return performance.now() - t0;
+      const r = haveTime
+        ? spawnSync('/usr/bin/time', ['-o', out, '-f', '%U %S %M', process.execPath, ...args, ...extra], { stdio: ['ignore', 'ignore', 'ignore'] })
+        : spawnSync(process.execPath, [...args, ...extra], { stdio: ['ignore', 'ignore', 'ignore'] });
+      const wallS = (performance.now() - t0) / 1000;
+      if (r.status !== 0 && r.status !== 1) throw new Error(`check failed (exit ${r.status})`);
+      if (!haveTime) return { wallS, cpuS: NaN, rssMb: NaN };
+      const [u, sy, m] = fs.readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+      return { wallS, cpuS: u! + sy!, rssMb: m! / 1024 };
     };
-    const crows: string[][] = [];
-    for (const [label, extra] of [['check, default workers', []], ['check, --jobs 0', ['--jobs', '0']]] as [string, string[]][]) {
-      const cold = time([...extra, '--no-cache']);
-      const warm = [time(extra), time(extra)];
-      crows.push([label, `${(cold / 1000).toFixed(2)} s`, `${(Math.min(...warm) / 1000).toFixed(2)} s`]);
+    const def: ReturnType<typeof run>[] = [];
+    const zero: ReturnType<typeof run>[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      def.push(run([]));
+      zero.push(run(['--jobs', '0']));
     }
-    console.log(renderTable(['check OBJ.o (4 targets)', 'no cache', 'cache warm (best of 2)'], crows));
+    const what = `\`check\` a ${relocCount}-relocation object, 4 kernels, default workers`;
+    const col = (xs: typeof def, f: (x: (typeof def)[0]) => number) => xs.map(f);
+    addRow({ path: what, measure: 'wall s', corelens: col(def, (x) => x.wallS), anchor: { name: '--jobs 0', runs: col(zero, (x) => x.wallS) }, goal: { maxRatio: 1 } });
+    addRow({ path: what, measure: 'CPU s', corelens: col(def, (x) => x.cpuS), anchor: { name: '--jobs 0', runs: col(zero, (x) => x.cpuS) }, goal: { maxRatio: 1 } });
+    addRow({ path: what, measure: 'wall s (absolute)', corelens: col(def, (x) => x.wallS), goal: { maxValue: 10 } });
+    addRow({ path: what, measure: 'peak RSS MB', corelens: col(def, (x) => x.rssMb), anchor: { name: '--jobs 0', runs: col(zero, (x) => x.rssMb) }, goal: { maxValue: 500 } });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -16,6 +16,7 @@
 //   request before `initialize`: -32002; notification before it: dropped (except `exit`)
 //   a request whose params are missing, null or of the wrong shape: -32602; such a notification: dropped, logged
 
+import * as net from 'net';
 import { Transform, TransformCallback, Writable } from 'stream';
 import {
   Connection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, createConnection,
@@ -363,6 +364,44 @@ export function createServerConnection(argv: readonly string[] = process.argv): 
     connection = createConnection(ProposedFeatures.all, reader, writer);
     return connection;
   }
+  const endpoint = socketEndpoint(argv);
+  if (endpoint) {
+    // --socket=PORT / --pipe=NAME: the client listens, the server connects (vscode-languageclient's convention);
+    // the bytes go through the same filter and writer as stdio, so a socket client gets the same hardening.
+    const socket = net.createConnection(endpoint);
+    const output = new FrameAwareOutput(socket);
+    const input = new FramingFilter({ send: (m) => output.inject(frame(m)), log });
+    gate = input.gate;
+    socket.pipe(input);
+    socket.on('error', (e) => {
+      log(`transport: ${'port' in endpoint ? `port ${endpoint.port}` : endpoint.path}: ${e.message}`);
+      input.end();
+    });
+    // the client going away is stdin closing: nobody is left to talk to
+    socket.on('close', () => process.exit(input.gate.shutdown ? 0 : 1));
+    connection = createConnection(ProposedFeatures.all, input, output);
+    return connection;
+  }
   connection = createConnection(ProposedFeatures.all);
   return connection;
+}
+
+/** `--socket=PORT` / `--pipe=NAME` from the command line, as vscode-languageserver spells them. */
+function socketEndpoint(argv: readonly string[]): { port: number; host: string } | { path: string } | undefined {
+  const value = (name: string): string | undefined => {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
+      if (a === name) return argv[i + 1];
+    }
+    return undefined;
+  };
+  const port = value('--socket');
+  if (port !== undefined) {
+    const n = Number(port);
+    if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`--socket ${port}: not a port number`);
+    return { port: n, host: '127.0.0.1' };
+  }
+  const pipe = value('--pipe');
+  return pipe ? { path: pipe } : undefined;
 }

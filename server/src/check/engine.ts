@@ -6,8 +6,8 @@ import { openBtfFile } from '../btf/open';
 import { BpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { ReloKind, isExistenceKind } from '../core/kinds';
-import { relocateObject } from '../core/object';
-import { FailureKind, ScalarDeref, factNames, factsFromBtf, objectVerdicts } from '../verdict/index';
+import { PreparedObject, prepareObject, relocateEach } from '../core/object';
+import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelocation, factNames, factsFromBtf, objectVerdicts, prepareVerdicts } from '../verdict/index';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites } from '../features/evaluate';
@@ -100,6 +100,11 @@ export interface PreparedProgram {
   readonly obj?: BpfObject;
   /** Root type names the target slice must cover. */
   readonly names: readonly string[];
+  /**
+   * An object's per-object work (record descriptions, local specs, loaded programs, line index), done on the first
+   * target and shared by the rest: only what depends on the target is done per target.
+   */
+  parts?: { relocs: PreparedObject; verdicts: PreparedVerdicts };
 }
 
 /** Parses what a worker received. */
@@ -113,6 +118,15 @@ export function prepareProgram(payload: ProgramPayload): PreparedProgram {
   // The slice also covers the kernel symbols the verdicts ask about (do the __ksym externs exist, the syscall wrapper).
   const names = new Set([...rootNames(obj.btf, obj.ext?.coreRelos ?? []), ...factNames(obj)]);
   return { payload, obj, names: [...names].sort() };
+}
+
+/** An object's per-object work, done on first use. Throws BtfError when the object's ELF is malformed. */
+export function objectParts(prog: PreparedProgram): { relocs: PreparedObject; verdicts: PreparedVerdicts } {
+  if (!prog.parts) {
+    const relocs = prepareObject(prog.obj!);
+    prog.parts = { relocs, verdicts: prepareVerdicts(prog.obj!, relocs.records) };
+  }
+  return prog.parts;
 }
 
 export interface EngineOptions {
@@ -140,18 +154,30 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
       return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
         ...(loaded.arch ? { arch: loaded.arch } : {}) };
     }
-    const relos = relocateObject(prog.obj!, [target]);
+    // (prepared inside the try: a malformed object is reported per target, as before, not as a worker crash)
+    const parts = objectParts(prog);
+    // Only what the verdicts and the report read is kept of each result (most of a result is garbage at once).
+    const infos = parts.relocs.records;
+    const relos: VerdictRelocation[] = new Array(infos.length);
+    const records = new Map<number, LiteRecord>();
+    relocateEach(prog.obj!, target, parts.relocs, {}, (i, res) => {
+      const info = infos[i]!;
+      const out: VerdictOutcome = { outcome: res.outcome, why: res.why, errno: res.errno, patch: res.patch };
+      relos[i] = {
+        section: info.section, insnOff: info.insnOff, path: info.path, kindName: info.kindName, file: info.file, line: info.line,
+        column: info.column, targets: { get: (t: string) => (t === spec.name ? out : undefined) },
+      };
+      // `runs` is filled in from the verdicts below
+      if (res.outcome !== 'ok') records.set(i, { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs: 2 });
+    });
     // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
     // verifier walks it (verdict/), with what libbpf would find on that kernel (ksyms, syscall wrapper).
-    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }]);
-    const records = new Map<number, LiteRecord>();
-    relos.forEach((r, i) => {
-      const res = r.targets.get(spec.name)!;
-      if (res.outcome === 'ok') return;
-      const reach = v.reach.get(spec.name)![i];
-      const runs: 0 | 1 | 2 = reach === 'reachable' ? 1 : reach === 'dead' ? 0 : 2;
-      records.set(i, { o: res.outcome, ...lite(res, remap), why: remap(res.why), runs });
-    });
+    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }], {}, parts.verdicts);
+    const reach = v.reach.get(spec.name)!;
+    for (const [i, l] of records) {
+      const r = reach[i];
+      records.set(i, { ...l, runs: r === 'reachable' ? 1 : r === 'dead' ? 0 : 2 });
+    }
     const programs = v.programs.map((p): LiteVerdict => {
       const tv = p.targets.get(spec.name)!;
       const derefs = p.scalarDerefs.get(spec.name) ?? [];

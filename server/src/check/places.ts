@@ -118,3 +118,86 @@ function functionsOfSection(section: string, functions: Analysis['functions']): 
   }
   return out;
 }
+
+/**
+ * Source sites clang merged into a record (issue 12): clang's CSE keeps one relocated load for two reads of the same
+ * field that dominate each other (`if (p->f == 0) ...; return g(p->f);`), so a program section has fewer records of
+ * a (kind, type, access) than the live analysis has sites. The sites no record matched are the merged ones; each
+ * belongs to the nearest record before it in the same section (the dominating read), whose outcome it shares, so a
+ * finding of that record is a finding at these expressions too (the live analysis reports them there).
+ */
+export function mergedSites(records: readonly RecordKey[], recordSites: readonly (readonly number[])[],
+  sites: readonly (PlaceSite & { section?: string; unreached?: boolean })[]): number[][] {
+  const out: number[][] = records.map(() => []);
+  const key = (section: string, kind: number, localType: string, access: string) => `${section}\u0000${kind}\u0000${localType}\u0000${access}`;
+  const recs = new Map<string, number[]>();
+  records.forEach((r, i) => {
+    const k = key(r.section, r.kind, r.localType, r.access);
+    recs.set(k, [...(recs.get(k) ?? []), i]);
+  });
+  const live = new Map<string, number[]>();
+  sites.forEach((s, i) => {
+    if (s.unreached || !s.section) return;
+    const k = key(s.section, s.kind, s.localType, s.access);
+    live.set(k, [...(live.get(k) ?? []), i]);
+  });
+  for (const [k, list] of live) {
+    const rs = recs.get(k);
+    if (!rs || list.length <= rs.length) continue;
+    const matched = new Set(rs.flatMap((i) => recordSites[i] ?? []));
+    // the same expression in another call context matched already: not a separate read
+    const at = (i: number) => `${sites[i]!.range.start.line}:${sites[i]!.range.start.character}`;
+    const matchedAt = new Set([...matched].map(at));
+    for (const i of list) {
+      if (matched.has(i) || matchedAt.has(at(i))) continue;
+      const line = sites[i]!.range.start.line;
+      let best: { r: number; d: number } | undefined;
+      for (const r of rs) {
+        for (const m of recordSites[r] ?? []) {
+          const d = line - sites[m]!.range.start.line;
+          if (d >= 0 && (!best || d < best.d)) best = { r, d };
+        }
+      }
+      if (best) out[best.r]!.push(i);
+    }
+  }
+  return out;
+}
+
+/**
+ * One source site per record where the live analysis knows each site's program section (issue 12): within a section
+ * and (kind, type, access), records and sites are paired one to one, closest lines first (clang's line for a record
+ * is the statement's, a line or two off), so two reads of one field in one program land on their own expressions
+ * rather than both on the nearest. A record left without a partner (the live side has fewer sites) keeps what
+ * `fallback` says (nearest line).
+ */
+export function assignRecords(records: readonly RecordKey[], sites: readonly (PlaceSite & { section?: string; unreached?: boolean })[],
+  fallback: (r: RecordKey) => number[]): number[][] {
+  const out: number[][] = records.map(() => []);
+  const key = (section: string, kind: number, localType: string, access: string) => `${section}\u0000${kind}\u0000${localType}\u0000${access}`;
+  const live = new Map<string, number[]>();
+  sites.forEach((s, i) => {
+    if (s.unreached || !s.section) return;
+    const k = key(s.section, s.kind, s.localType, s.access);
+    live.set(k, [...(live.get(k) ?? []), i]);
+  });
+  const recs = new Map<string, number[]>();
+  records.forEach((r, i) => {
+    const k = key(r.section, r.kind, r.localType, r.access);
+    recs.set(k, [...(recs.get(k) ?? []), i]);
+  });
+  for (const [k, rs] of recs) {
+    const ss = live.get(k) ?? [];
+    const pairs: { r: number; s: number; d: number }[] = [];
+    for (const r of rs) for (const s of ss) pairs.push({ r, s, d: records[r]!.line ? Math.abs(sites[s]!.line + 1 - records[r]!.line!) : 0 });
+    pairs.sort((a, b) => a.d - b.d || a.r - b.r || a.s - b.s);
+    const usedS = new Set<number>();
+    for (const p of pairs) {
+      if (out[p.r]!.length || usedS.has(p.s)) continue;
+      out[p.r]!.push(p.s);
+      usedS.add(p.s);
+    }
+    for (const r of rs) if (!out[r]!.length) out[r] = fallback(records[r]!);
+  }
+  return out;
+}

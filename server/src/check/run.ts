@@ -4,13 +4,16 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
 import { capture } from '../btf/errors';
-import { parseBpfObject, readBpfObjectBytes } from '../btf/object';
+import { BpfObject, parseBpfObject, readBpfObjectBytes } from '../btf/object';
 import { InputError, describeFsError, readTextInput } from '../util/files';
 import { Btf } from '../btf/reader';
 import { essentialName } from '../btf/reader';
 import { reloKindName } from '../core/kinds';
-import { ObjectRelocation, relocateObject } from '../core/object';
+import { RecordInfo } from '../core/object';
 import { RelocationResult } from '../core/relocate';
+import { readInsn, sectionCode } from '../core/patch';
+import { parseSpec } from '../core/spec';
+import { isComposite } from '../btf/types';
 import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../features/arches';
 import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
@@ -18,9 +21,9 @@ import { createAnalyzer } from '../source/analyzer';
 import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, sameObjectArch, targetArchName } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
-import { LiteRecord, LiteSite, ObjectPayload, ProgramPayload, SourcePayload, TargetReport } from './engine';
+import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, SourcePayload, TargetReport, objectParts, prepareProgram } from './engine';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
-import { PlaceSite, analyseSource, siblingSource, siteMatcher } from './places';
+import { PlaceSite, RecordKey, analyseSource, assignRecords, mergedSites, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
@@ -153,10 +156,13 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   let payload: ProgramPayload;
   /** Per analysis arch: its payload and the target indices it served (sources). */
   const analyses: { arch: Arch; payload: SourcePayload; indices: number[] }[] = [];
-  let meta: ObjectRelocation[] = [];
+  let meta: readonly RecordInfo[] = [];
   let sourceFile: string | undefined;
   let places: Places | undefined;
   let progIds: ProgramId[] = [];
+  let match: ((r: RecordKey) => number[]) | undefined;
+  let parsed: BpfObject | undefined;
+  let prepared: PreparedProgram;
   let plan: ArchPlan;
   if (isObject) {
     // read once, within the object cap; the same bytes go to the workers
@@ -166,17 +172,13 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     } catch (e) {
       throw new CheckInputError(e instanceof InputError ? `${file}: ${e.message}` : String(e));
     }
-    const obj = capture(file, () => parseBpfObject(bytes, file));
-    if (!obj.ok) throw new CheckInputError(obj.error.message);
-    const compiledFor = objectArch(obj.value);
+    payload = { kind: 'object', file, object: bytes } satisfies ObjectPayload;
+    // Parsed once here: the main thread checks targets too (pool.ts), and its findings reuse the same work.
+    prepared = objectEssentials(file, payload);
+    const compiledFor = objectArch(prepared.obj!);
     programArch ??= compiledFor;
+    progIds = loadPrograms(prepared.obj!).programs.map((x) => ({ section: x.section, name: x.name }));
     plan = planArches(arches, programArch?.arch);
-    meta = relocateObject(obj.value, []);
-    try {
-      progIds = loadPrograms(obj.value).programs.map((x) => ({ section: x.section, name: x.name }));
-    } catch (e) {
-      throw new CheckInputError(e instanceof Error ? `${file}: ${e.message}` : String(e));
-    }
     sourceFile = o.source ? path.resolve(o.source) : await siblingSource(file);
     if (sourceFile) {
       // The source only places findings on expressions; whether code runs comes from the bytecode. It is read with
@@ -187,16 +189,22 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
         if (n.severity !== 'info' || /a corelens limit/.test(n.message)) notes.push(`${sourceFile}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
       }
       const sites = src.analysis.sites;
-      const match = siteMatcher(sites, src.analysis.functions);
-      places = { source: sourceFile, sites, recordSites: meta.map((r) => match(r)) };
+      // the records are described after the targets ran (the object is prepared once, see below): matched then
+      match = siteMatcher(sites, src.analysis.functions);
+      places = { source: sourceFile, sites, recordSites: [], merged: [] };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');
     }
-    payload = { kind: 'object', file, object: bytes } satisfies ObjectPayload;
     const indices = plan.groups.flatMap((g) => g.indices).sort((a, b) => a - b);
-    await checkTargets(payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
+    await checkTargets(payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir, prepared },
       (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
+    parsed = prepared.obj!;
+    meta = objectParts(prepared).relocs.records;
+    if (places && match) {
+      const recordSites = assignRecords(meta, places.sites, match);
+      places = { ...places, recordSites, merged: mergedSites(meta, recordSites, places.sites) };
+    }
     // A target of unknown arch whose BTF turned out to be another arch's: left out after all, like the others.
     if (programArch) {
       for (const i of indices) {
@@ -253,7 +261,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
 
   const findings = payload.kind === 'source'
     ? sourceFindings(file, analyses.map((a) => ({ arch: a.arch, payload: a.payload, reports: okReports.filter((r) => a.indices.includes(r.index)) })), describe, o.severities)
-    : objectFindings(payload, meta, okReports, describe, places, progIds);
+    : objectFindings(payload, parsed!, meta, okReports, describe, places, progIds);
   const programs = payload.kind === 'object' ? programRows(okReports, describe, progIds, (f) => resolveSource(payload, f, places)) : undefined;
   dedupe(findings);
   findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line
@@ -286,6 +294,18 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       peakRssMb: Math.round(peakRssKb() / 1024), otherArch: plan.skipped.length,
     },
   };
+}
+
+/** The object parsed and its programs assembled, as the workers will (CheckInputError when it is malformed). */
+function objectEssentials(file: string, payload: ObjectPayload): PreparedProgram {
+  const prog = capture(file, () => prepareProgram(payload));
+  if (!prog.ok) throw new CheckInputError(prog.error.message);
+  try {
+    loadPrograms(prog.value.obj!);
+  } catch (e) {
+    throw new CheckInputError(e instanceof Error ? `${file}: ${e.message}` : String(e));
+  }
+  return prog.value;
 }
 
 export type AnalysedSite = LiveSite & { line?: number };
@@ -404,6 +424,8 @@ interface Places {
   readonly sites: readonly PlaceSite[];
   /** Per .BTF.ext record: indices of the source sites it was compiled from. */
   readonly recordSites: readonly (readonly number[])[];
+  /** Per record: further source reads clang merged into it (CSE), which share its outcome. */
+  readonly merged?: readonly (readonly number[])[];
 }
 
 /** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */
@@ -416,10 +438,9 @@ export const GUARDED = 'core-guarded';
  * only where its poisoned instruction is reached (a hint where it is dead code), and every read through a plain
  * number the verifier rejects.
  */
-function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], reports: readonly Extract<TargetReport, { ok: true }>[],
+function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordInfo[], reports: readonly Extract<TargetReport, { ok: true }>[],
   describe: (t: readonly string[]) => string, places: Places | undefined, ids: readonly ProgramId[]): CheckFinding[] {
   const programName = (k: number) => (ids[k] ? `${ids[k]!.section} ${ids[k]!.name}` : `program ${k}`);
-  const obj = parseBpfObject(p.object, p.file);
   const containing = relocationPrograms(obj, meta);
   const out: CheckFinding[] = [];
   const byOrigin = new Map(meta.map((r, i) => [`${r.section}\u0000${r.insnOff}`, i]));
@@ -453,7 +474,23 @@ function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], rep
         targets, summary: describe(targets),
         site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
       });
+      // the same finding at each read clang merged into this record
+      for (const m of places?.merged?.[i] ?? []) out.push({ ...out[out.length - 1]!, location: siteLocation(places!, m) });
     }
+  });
+  // A bitfield loaded directly (`skb->pkt_type`): one finding on every target, as the live analysis reports it.
+  const all = reports.map((rep) => rep.name);
+  meta.forEach((r, i) => {
+    if (!all.length || !directBitfieldLoad(obj, r)) return;
+    const label = siteLabel(obj.btf, r);
+    const f: CheckFinding = {
+      code: CODES.directBitfield, severity: 'warning', cause: causeOf(CODES.directBitfield, label, r.localType),
+      message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or _PROBED)`,
+      location: place(p, r, i, places), targets: all, summary: describe(all),
+      site: { kind: r.kindName, localType: r.localType, access: r.access, path: label },
+    };
+    out.push(f);
+    for (const m of places?.merged?.[i] ?? []) out.push({ ...f, location: siteLocation(places!, m) });
   });
   // Reads through a plain number, grouped per instruction across targets.
   const derefs = new Map<string, { d: ScalarDeref; targets: string[]; program: string }>();
@@ -492,6 +529,26 @@ function objectFindings(p: ObjectPayload, meta: readonly ObjectRelocation[], rep
   return out;
 }
 
+/**
+ * A byte_off record on a memory load whose field is a bitfield: clang loaded the storage unit and shifts with this
+ * build's bit positions, which libbpf never relocates (what `core-direct-bitfield` says on the live path).
+ */
+function directBitfieldLoad(obj: ReturnType<typeof parseBpfObject>, r: RecordInfo): boolean {
+  if (r.kindName !== 'byte_off' || r.insnOff % 8) return false;
+  const code = sectionCode(obj.elf, r.section);
+  const insn = code && readInsn(code, r.insnOff / 8, obj.elf.littleEndian);
+  if (!insn || (insn.code & 0x07) !== 0x01 || (insn.code & 0xe0) !== 0x60) return false; // BPF_LDX | BPF_MEM
+  try {
+    const spec = parseSpec(obj.btf, r.typeId, r.access, r.kind);
+    const acc = spec.accessors[spec.accessors.length - 1];
+    if (!acc || acc.name === undefined) return false;
+    const t = obj.btf.type(acc.typeId);
+    return isComposite(t) && (t.members[acc.idx]?.bitfieldSize ?? 0) > 0;
+  } catch {
+    return false;
+  }
+}
+
 function causeWord(l: LiteRecord): string {
   return l.f === 'missing-type' ? 'type missing' : l.f === 'missing-enum-value' ? 'enumerator missing' : l.f === 'missing-field' ? 'missing' : 'does not resolve';
 }
@@ -517,15 +574,20 @@ function programsWith(reports: readonly Extract<TargetReport, { ok: true }>[], t
 interface ProgramId { readonly section: string; readonly name: string }
 
 /** A record's place: the matched source expression when the source is at hand, else its line-info row. */
-function place(p: ObjectPayload, r: ObjectRelocation, i: number, places: Places | undefined): CheckFinding['location'] {
+function place(p: ObjectPayload, r: RecordInfo, i: number, places: Places | undefined): CheckFinding['location'] {
   const matches = places?.recordSites[i] ?? [];
   if (places && matches.length) {
-    const s = places.sites[matches[0]!]!;
-    return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
+    return siteLocation(places, matches[0]!);
   }
   const line = r.line ?? 0;
   const col = r.column || 1;
   return { file: r.file ? resolveSource(p, r.file, places) : p.file, line, column: col, endLine: line, endColumn: col };
+}
+
+/** A source site's expression as a finding's location. */
+function siteLocation(places: Places, k: number): CheckFinding['location'] {
+  const s = places.sites[k]!;
+  return { file: places.source, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1 };
 }
 
 /**

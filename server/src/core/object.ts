@@ -4,7 +4,7 @@ import { BtfError } from '../btf/errors';
 import { BpfObject } from '../btf/object';
 import { LineIndex } from '../btf/ext';
 import { RELO_KIND_NAMES } from './kinds';
-import { PatchOutcome, patchInsn, readInsn, sectionCode } from './patch';
+import { Insn, PatchOutcome, patchInsn, readInsn, sectionCode } from './patch';
 import { CandidateCache, CoreTarget, RelocateOptions, RelocationResult, RelocationStatus, relocate } from './relocate';
 import { ReloKind } from './kinds';
 import { CoreError, Spec, describe, parseSpec, specPath } from './spec';
@@ -38,50 +38,103 @@ export interface TargetOutcome extends RelocationResult {
   readonly why?: string;
 }
 
+/** A record's description, which depends on the object alone (an ObjectRelocation without its targets). */
+export type RecordInfo = Omit<ObjectRelocation, 'targets'>;
+
+/**
+ * The half of relocateObject that depends on the object alone, computed once and shared by every later call (a
+ * `check` worker relocates one target at a time: redoing this per target was a third of its relocation time).
+ */
+export interface PreparedObject {
+  readonly records: readonly RecordInfo[];
+  /** The local spec of each record; undefined when it does not parse (then relocate() reports it per target). */
+  readonly local: readonly (Spec | undefined)[];
+  /** The instruction each record patches and the one after it (a 64-bit load spans two). */
+  readonly insn: readonly (Insn | undefined)[];
+  readonly next: readonly (Insn | undefined)[];
+  /** Root type ids whose candidates a target needs (every record but local type ids). */
+  readonly roots: readonly number[];
+}
+
+/** Describes every CO-RE record of `obj` (its type, access path, source line, instruction) once for all targets. */
+export function prepareObject(obj: BpfObject): PreparedObject {
+  const relos = obj.ext?.coreRelos ?? [];
+  const code = new Map<string, Uint8Array | undefined>();
+  const lines = new LineIndex(obj.ext?.lineInfo ?? []);
+  const local: (Spec | undefined)[] = new Array(relos.length);
+  const insns: (Insn | undefined)[] = new Array(relos.length);
+  const nexts: (Insn | undefined)[] = new Array(relos.length);
+  const records = relos.map((r, i): RecordInfo => {
+    if (!code.has(r.section)) code.set(r.section, sectionCode(obj.elf, r.section));
+    const text = code.get(r.section);
+    const idx = Math.floor(r.insnOff / 8);
+    insns[i] = text && r.insnOff % 8 === 0 ? readInsn(text, idx, obj.elf.littleEndian) : undefined;
+    nexts[i] = text ? readInsn(text, idx + 1, obj.elf.littleEndian) : undefined;
+    const line = lines.find(r.section, r.insnOff);
+    let localType = `type #${r.typeId}`;
+    let fieldPath = r.access;
+    try {
+      localType = describe(obj.btf, r.typeId);
+      local[i] = parseSpec(obj.btf, r.typeId, r.access, r.kind);
+      fieldPath = specPath(local[i]!);
+    } catch (e) {
+      // A malformed record still gets relocated, where the error is reported per target.
+      if (!(e instanceof CoreError) && !(e instanceof BtfError)) throw e;
+    }
+    return {
+      section: r.section, insnOff: r.insnOff, kind: r.kind, kindName: RELO_KIND_NAMES[r.kind] ?? `unknown(${r.kind})`,
+      typeId: r.typeId, localType, access: r.access, path: fieldPath,
+      file: line?.file, line: line?.line, column: line?.column,
+    };
+  });
+  const roots = relos.filter((r) => r.kind !== ReloKind.TypeIdLocal).map((r) => r.typeId);
+  return { records, local, insn: insns, next: nexts, roots };
+}
+
 /**
  * Relocates every CO-RE record of `obj` against each target. Records are processed in .BTF.ext order with one
  * candidate cache per target, exactly as one libbpf object load does (candidate pruning depends on that order).
+ * `prepared` (prepareObject of the same object) saves redoing the per-object half on every call.
  */
-export function relocateObject(obj: BpfObject, targets: readonly CoreTarget[], opts: RelocateOptions = {}): ObjectRelocation[] {
+export function relocateObject(obj: BpfObject, targets: readonly CoreTarget[], opts: RelocateOptions = {},
+  prepared: PreparedObject = prepareObject(obj)): ObjectRelocation[] {
   const relos = obj.ext?.coreRelos ?? [];
   const caches = targets.map((t) => new CandidateCache(t, obj.btf));
   // Every root's candidates in one pass over each target, before the first relocation (libbpf's order of
   // relocations, and so its pruning, is unchanged: prefetching only fills the lists get() would have made).
-  const roots = relos.filter((r) => r.kind !== ReloKind.TypeIdLocal).map((r) => r.typeId);
-  for (const c of caches) c.prefetch(roots);
-  const code = new Map<string, Uint8Array | undefined>();
-  const lines = new LineIndex(obj.ext?.lineInfo ?? []);
-  return relos.map((r) => {
-    if (!code.has(r.section)) code.set(r.section, sectionCode(obj.elf, r.section));
-    const text = code.get(r.section);
-    const idx = Math.floor(r.insnOff / 8);
-    const insn = text && r.insnOff % 8 === 0 ? readInsn(text, idx, obj.elf.littleEndian) : undefined;
-    const next = text ? readInsn(text, idx + 1, obj.elf.littleEndian) : undefined;
-    const line = lines.find(r.section, r.insnOff);
-    let localType = `type #${r.typeId}`;
-    let fieldPath = r.access;
-    // The local spec is parsed once here and shared by every target (it depends on the object alone).
-    let local: Spec | undefined;
-    try {
-      localType = describe(obj.btf, r.typeId);
-      local = parseSpec(obj.btf, r.typeId, r.access, r.kind);
-      fieldPath = specPath(local);
-    } catch (e) {
-      // A malformed record still gets relocated below, where the error is reported per target.
-      if (!(e instanceof CoreError) && !(e instanceof BtfError)) throw e;
-    }
+  for (const c of caches) c.prefetch(prepared.roots);
+  return relos.map((r, i) => {
+    const info = prepared.records[i]!;
+    const insn = prepared.insn[i];
+    const next = prepared.next[i];
     const results = new Map<string, TargetOutcome>();
-    targets.forEach((t, i) => {
-      const res = relocate(r, caches[i]!, opts, local);
+    for (let k = 0; k < targets.length; k++) {
+      const res = relocate(r, caches[k]!, opts, prepared.local[i]);
       const patch = insn ? patchInsn(insn, next, res) : undefined;
-      results.set(t.name, withOutcome(res, patch));
-    });
+      results.set(targets[k]!.name, withOutcome(res, patch));
+    }
     return {
-      section: r.section, insnOff: r.insnOff, kind: r.kind, kindName: RELO_KIND_NAMES[r.kind] ?? `unknown(${r.kind})`,
-      typeId: r.typeId, localType, access: r.access, path: fieldPath,
-      file: line?.file, line: line?.line, column: line?.column, targets: results,
+      section: info.section, insnOff: info.insnOff, kind: info.kind, kindName: info.kindName, typeId: info.typeId,
+      localType: info.localType, access: info.access, path: info.path, file: info.file, line: info.line, column: info.column,
+      targets: results,
     };
   });
+}
+
+/**
+ * Relocates every record of `obj` on one target, in relocateObject's order and with its results, handing each to
+ * `each` instead of keeping them: a caller that needs a few fields of 30,000 results keeps only those.
+ */
+export function relocateEach(obj: BpfObject, target: CoreTarget, prepared: PreparedObject, opts: RelocateOptions,
+  each: (index: number, outcome: TargetOutcome) => void): void {
+  const relos = obj.ext?.coreRelos ?? [];
+  const cache = new CandidateCache(target, obj.btf);
+  cache.prefetch(prepared.roots);
+  for (let i = 0; i < relos.length; i++) {
+    const res = relocate(relos[i]!, cache, opts, prepared.local[i]);
+    const insn = prepared.insn[i];
+    each(i, withOutcome(res, insn ? patchInsn(insn, prepared.next[i], res) : undefined));
+  }
 }
 
 function withOutcome(res: RelocationResult, patch: PatchOutcome | undefined): TargetOutcome {

@@ -188,7 +188,10 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
         message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or _PROBED)`,
       });
     }
-    if (site.kind === ReloKind.FieldByteOffset) sizeFinding(localBtf, ev, across, label, data, targetNames, add, list);
+    // Only a read whose width is fixed in the program (a probe read of sizeof(field), a direct load) can get the
+    // wrong bytes; an offset used for an address (container_of, &p->f, a variable index into an array) cannot, and
+    // libbpf itself checks nothing there (the object path agrees: issue 12's agreement test).
+    if (site.kind === ReloKind.FieldByteOffset && site.readSize !== undefined) sizeFinding(localBtf, ev, across, label, data, targetNames, add, list);
     if (isExistenceKind(site.kind) && all > 0) guardFinding(ev, across, label, data, targetNames, add, list);
   }
 }

@@ -105,7 +105,7 @@ const TYPE_KW = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'doubl
   'static', 'extern', 'inline', '__inline', '__inline__', 'register', 'auto', '_Thread_local', '__attribute__', '__attribute',
   '__int128', '_Atomic', '__extension__', '__signed__', '__always_inline', '__noinline', '__weak', '__hidden', 'SEC',
   '__ksym', '__kconfig', '__maybe_unused', '__section', '__uint', '__type', '__array', '__builtin_va_list', '__uint128_t', '__int128_t',
-  '_Static_assert']);
+  '_Static_assert', '__auto_type']);
 /** Error recoveries per struct/union body before the rest of it is skipped: bounds the notes a garbage body makes. */
 const MAX_RECOVERIES = 16;
 /** libbpf/bpf_helpers.h decoration macros that are attributes or storage classes, not types. */
@@ -237,6 +237,8 @@ export class CParser {
         continue;
       }
       if (s === '__builtin_va_list') { this.i++; base = { k: 'ptr', to: CHAR }; continue; }
+      // GNU `__auto_type x = init`: the declaration types x from its initializer (tetragon's with_errmetrics)
+      if (s === '__auto_type' && !base && !words.length) { this.i++; base = AUTO; continue; }
       if ((s === '__uint128_t' || s === '__int128_t') && !base && !words.length) { this.i++; base = { k: 'int', name: s, size: 16, signed: s === '__int128_t' }; continue; }
       if (s === 'struct' || s === 'union') { base = this.recordSpec(s); continue; }
       if (s === 'enum') { base = this.enumSpec(); continue; }
@@ -976,7 +978,14 @@ export class CParser {
         const d = this.declarator(base);
         this.attributes({});
         let init: Expr | undefined;
-        if (this.eat('=')) init = this.is('{') ? this.initList() : this.assignExpr();
+        let type = d.type;
+        if (this.eat('=')) {
+          const st = this.i;
+          init = this.is('{') ? this.initList() : this.assignExpr();
+          if (type === AUTO) type = this.typeofHook?.(this.toks.slice(st, this.i), (n) => this.localType(n)) ?? LONG;
+        }
+        if (type === AUTO) type = INT;
+        d.type = type;
         if (storage.includes('typedef')) { if (d.name) this.env.typedefs.set(d.name, d.type); }
         else {
           vars.push({ name: d.name, type: d.type, init, start: d.tok ? pos(d.tok) : start });
@@ -992,6 +1001,9 @@ export class CParser {
     return { s: 'decl', vars, start, end: endTok?.end ?? start };
   }
 }
+
+/** The placeholder type of `__auto_type` until the initializer is typed (identity-compared, never escapes). */
+const AUTO: CType = { ...LONG };
 
 function pos(t: Token | undefined): number {
   return t ? (t.start >= 0 ? t.start : t.exp?.start ?? 0) : 0;

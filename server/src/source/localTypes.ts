@@ -232,6 +232,10 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       if (!tu.foundIn.has(r.file)) tu.foundIn.set(r.file, r.dir);
       if (tu.once.has(r.file)) return;
       const h = hc.load(r.file, tu, depth);
+      // a header's imports were taken when its parse began: what it includes itself must become visible to the
+      // rest of it (tetragon's vmlinux.h includes the generated one, then declares `union { u64 id; }` with its
+      // typedefs). The document's imports are tu.visible itself, already holding them.
+      if (depth > 0) for (const e of h.envs) env.absorb(e);
       if (h.libbpfMissing) out.libbpfMissing = true;
       if (h.kernelRegs !== undefined) out.kernelRegs = h.kernelRegs;
       tu.ctx.push(`${r.file}:${h.key.length}`);

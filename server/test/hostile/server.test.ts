@@ -2,7 +2,8 @@
 // raw bytes go to `corelens lsp --stdio`, so broken framing can be sent exactly as a hostile client would.
 
 import * as assert from 'assert';
-import { execFileSync, fork, spawnSync } from 'child_process';
+import { execFileSync, fork, spawn, spawnSync } from 'child_process';
+import * as net from 'net';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -56,6 +57,49 @@ describe('the language server never goes silent (issue 17)', function () {
       const s = start();
       for (const b of frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } })) s.raw(Buffer.from([b]));
       assert.ok((await s.response(1)).result);
+    });
+  });
+
+  describe('--socket and --pipe get the same filter as stdio', () => {
+    // The client listens and the server connects to it (vscode-languageclient's socket and pipe transports).
+    const overSocket = async (listenOn: number | string, serverArg: (addr: net.AddressInfo | string) => string) => {
+      const srv = net.createServer();
+      await new Promise<void>((r) => srv.listen(listenOn, r));
+      const addr = srv.address()!;
+      const conn = new Promise<net.Socket>((r) => srv.once('connection', r));
+      const child = spawn(process.execPath, [CORELENS_BIN, 'lsp', serverArg(addr)], { cwd: tmp.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      try {
+        const sock = await conn;
+        let got = '';
+        sock.on('data', (c: Buffer) => { got += c.toString(); });
+        const answered = (id: number) => new Promise<void>((resolve, reject) => {
+          const t0 = Date.now();
+          const poll = () => (new RegExp(`"id":${id}[,}]`).test(got) ? resolve() : Date.now() - t0 > 60_000 ? reject(new Error(`no answer ${id}: ${got.slice(0, 500)}`)) : setTimeout(poll, 20));
+          poll();
+        });
+        sock.write('Content-Length: abc\r\n\r\n{"jsonrpc":"2.0","id":9,"method":"shutdown"}');
+        sock.write(frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+        await answered(1);
+        sock.write(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }));
+        await answered(2);
+        sock.write(frame({ jsonrpc: '2.0', method: 'exit' }));
+        assert.strictEqual(await exited, 0);
+        assert.match(stderr, /corelens: transport: .*skipping to the next message header/);
+      } finally {
+        child.kill();
+        srv.close();
+      }
+    };
+
+    it('--socket=PORT: broken framing is skipped, initialize and shutdown answered, exit 0', async () => {
+      await overSocket(0, (a) => `--socket=${(a as net.AddressInfo).port}`);
+    });
+
+    it('--pipe=PATH: the same over a Unix socket', async () => {
+      await overSocket(path.join(tmp.dir, 'lsp.sock'), (a) => `--pipe=${a as string}`);
     });
   });
 
