@@ -25,7 +25,7 @@ import { remapAmbiguity } from './check/engine';
 import { rootNames, sliceBtf } from './check/slice';
 import { ReloKind } from './core/kinds';
 import { RelocationResult } from './core/relocate';
-import { EvaluationMemo, LiveSite, SiteEvaluation, SiteOnTarget, TargetRef, evaluateSites } from './features/evaluate';
+import { EvaluationMemo, LiveGuard, LiveSite, SiteEvaluation, SiteOnTarget, TargetRef, evaluateSites, guardChecks } from './features/evaluate';
 import { Arch, archFromBtf, parseArch } from './targets/arch';
 import { TargetInfo, targetInfo } from './targets/info';
 import { TargetError, TargetSpec, loadTarget } from './targets/registry';
@@ -313,9 +313,9 @@ function covered(v: View, want: readonly string[]): boolean {
 }
 
 /** The essential root names a document's relocations (sites, their guards, plain accesses) are searched by. */
-export function documentRoots(local: Btf, sites: readonly { typeId: number; kind: number; guards?: readonly { typeId: number; kind: number }[] }[],
+export function documentRoots(local: Btf, sites: readonly { typeId: number; kind: number; guards?: readonly LiveGuard[] }[],
   plain: readonly { typeId: number }[] = []): string[] {
-  return rootNames(local, [...sites.flatMap((s) => [s, ...(s.guards ?? [])]), ...plain.map((p) => ({ typeId: p.typeId, kind: ReloKind.FieldByteOffset }))]);
+  return rootNames(local, [...sites.flatMap((s) => [s, ...(s.guards ?? []).flatMap(guardChecks)]), ...plain.map((p) => ({ typeId: p.typeId, kind: ReloKind.FieldByteOffset }))]);
 }
 
 /**
@@ -327,19 +327,12 @@ export function evaluateDistinct(local: Btf, sites: readonly LiveSite[], targets
   const reps = new Map<Btf, ReadyTarget>();
   for (const t of targets) if (!reps.has(t.btf)) reps.set(t.btf, t);
   const evals = evaluateSites(local, sites, [...reps.values()], memo);
-  // With a memo, the map of an unchanged site is the same object as last time: so is its spread over the targets
-  // (findings and merges downstream are memoised on map identity), while the target list is the same.
-  let spread: WeakMap<Map<string, SiteOnTarget>, Map<string, SiteOnTarget>> | undefined;
-  if (memo) {
-    const sig = targets.map((t) => [t.name, t.btf, t.ids] as const);
-    const have = spreads.get(memo);
-    const same = have && have.sig.length === sig.length && have.sig.every((x, i) => x[0] === sig[i]![0] && x[1] === sig[i]![1] && x[2] === sig[i]![2]);
-    if (same) spread = have.maps;
-    else spreads.set(memo, { sig, maps: spread = new WeakMap() });
-  }
+  const key = targetsKey(targets);
   return evals.map((ev) => {
-    const done = spread?.get(ev.targets);
-    if (done) return { site: ev.site, targets: done };
+    // The memo hands back the same map for an unchanged site: its per-target copy is reused too, so an edit costs
+    // nothing per target for the sites it did not change (and the findings' per-map summaries stay cached).
+    const have = expanded.get(ev.targets);
+    if (have && have.key === key) return { site: ev.site, targets: have.per };
     const per = new Map<string, SiteOnTarget>();
     // One mapped copy per (result, id map): targets sharing both share the object.
     const mapped = new Map<object, SiteOnTarget>();
@@ -355,29 +348,24 @@ export function evaluateDistinct(local: Btf, sites: readonly LiveSite[], targets
       }
       per.set(t.name, out);
     }
-    spread?.set(ev.targets, per);
+    expanded.set(ev.targets, { key, per });
     return { site: ev.site, targets: per };
   });
 }
 
-/** Per evaluation memo: the target list last spread over, and each site map's spread. */
-const spreads = new WeakMap<EvaluationMemo, { sig: (readonly [string, Btf, unknown])[]; maps: WeakMap<Map<string, SiteOnTarget>, Map<string, SiteOnTarget>> }>();
+/** Per representative result map: its expansion to every target, and the target list it was made for. */
+const expanded = new WeakMap<Map<string, SiteOnTarget>, { key: string; per: Map<string, SiteOnTarget> }>();
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
 
-/**
- * Maps slice ids in evaluations back to each target's own numbering: TYPE_ID_TARGET values (`bpf_core_type_id_kernel`
- * shows the kernel's id, not the slice's), matched type ids, and the ids ambiguity messages name.
- */
-export function unsliceEvaluations(evals: readonly SiteEvaluation[], targets: readonly ReadyTarget[]): void {
-  const idsOf = new Map(targets.filter((t) => t.ids).map((t) => [t.name, t.ids!] as const));
-  if (idsOf.size === 0) return;
-  for (const ev of evals) {
-    for (const [name, st] of ev.targets) {
-      const ids = idsOf.get(name);
-      if (!ids) continue;
-      const r = unsliceResult(st.result, ids);
-      if (r !== st.result) ev.targets.set(name, { ...st, result: r });
-    }
-  }
+/** A string naming the target list exactly: names, and which BTF object and id map each has (by identity). */
+function targetsKey(targets: readonly ReadyTarget[]): string {
+  const id = (o: object) => {
+    let n = identities.get(o);
+    if (n === undefined) identities.set(o, (n = nextIdentity++));
+    return n;
+  };
+  return targets.map((t) => `${t.name}\u0001${id(t.btf)}\u0001${t.ids ? id(t.ids) : 0}`).join('\u0000');
 }
 
 /** One result with slice ids mapped back (the same object when nothing names an id). */

@@ -13,7 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './check/cache';
 import { planArches } from './check/arches';
 import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, evaluateDistinct } from './fleet';
-import { ArchEvaluation, MergeMemo, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
+import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, FindingMemo, SeveritySetting } from './features/diagnostics';
 import { EvaluationMemo, LiveSite, SiteEvaluation } from './features/evaluate';
@@ -104,9 +104,11 @@ export function startServer(connection: Connection = createServerConnection()): 
   const results = new Map<string, DocResult>();
   /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
   const memos = new Map<string, EvaluationMemo>();
-  /** Per document: merged per-target maps and findings of the sites an edit left alone (see MergeMemo, FindingMemo). */
-  const findingMemos = new Map<string, { merge: MergeMemo; findings: FindingMemo }>();
+  /** Per document: findings of the sites an edit left alone (see FindingMemo). */
+  const findingMemos = new Map<string, { findings: FindingMemo }>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Per document: how long its last check took (ms), which sets the wait before the next one. */
+  const checkCost = new Map<string, number>();
   /** The check running per document (its version): a request arriving meanwhile joins it or reads the last result. */
   const running = new Map<string, { version: number; done: Promise<DocResult | undefined> }>();
   /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
@@ -525,11 +527,19 @@ export function startServer(connection: Connection = createServerConnection()): 
     return a.update(uri, text);
   }
 
-  function schedule(doc: TextDocument, delayMs = 80): void {
+  /**
+   * Checks a document after a quiet spell. The spell is what the document's last check cost, between 15 and 80 ms:
+   * waiting exists so a fast typist does not queue a check per keystroke, and a check cheaper than the wait
+   * (the common case once the memo holds a document's relocations) may as well run.
+   */
+  function schedule(doc: TextDocument, delayMs = Math.min(80, Math.max(15, checkCost.get(doc.uri) ?? 80))): void {
     clearTimeout(timers.get(doc.uri));
     timers.set(doc.uri, setTimeout(() => {
       timers.delete(doc.uri);
-      void check(doc.uri).catch((e) => log(`checking ${doc.uri} failed: ${errorText(e)}`));
+      const t0 = performance.now();
+      void check(doc.uri)
+        .then(() => { checkCost.set(doc.uri, performance.now() - t0); })
+        .catch((e) => log(`checking ${doc.uri} failed: ${errorText(e)}`));
     }, delayMs));
   }
 
@@ -613,8 +623,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     await breathe();
     if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
     let fm = findingMemos.get(uri);
-    if (!fm) findingMemos.set(uri, (fm = { merge: new MergeMemo(), findings: new FindingMemo() }));
-    const merged = mergeArchEvaluations(parts, fm.merge);
+    if (!fm) findingMemos.set(uri, (fm = { findings: new FindingMemo() }));
+    const merged = mergeArchEvaluations(parts);
     // what messages depend on besides the evaluation: severities and how targets are described
     const memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
     try {
@@ -700,6 +710,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   documents.onDidClose((e) => {
     builds.close(e.document.uri);
     results.delete(e.document.uri);
+    checkCost.delete(e.document.uri);
     for (const [arch, a] of analyzers) {
       memos.delete(`${arch}\u0000${e.document.uri}`);
       findingMemos.delete(e.document.uri);

@@ -39,7 +39,7 @@ export interface MergedEvaluations {
   localOf(ev: SiteEvaluation): Btf;
 }
 
-const guardKey = (g: LiveGuard) => `${g.kind}:${g.localType}:${g.access}:${g.when}`;
+const guardKey = (g: LiveGuard): string => ('any' in g ? `(${g.any.map((alt) => alt.map(guardKey).join('&')).join('|')})` : `${g.kind}:${g.localType}:${g.access}:${g.when}`);
 const posKey = (s: LiveSite) => `${s.range.start.line}:${s.range.start.character}-${s.range.end.line}:${s.range.end.character}`;
 /** What makes two arches' sites the same relocation: clang would emit the same record in both objects. */
 const siteKey = (s: LiveSite): string => {
@@ -55,16 +55,7 @@ const siteKeyOf = (s: LiveSite) => `${posKey(s)}|${s.kind}|${s.localType}|${s.ac
  * Puts per-arch evaluations back together. The arch with the most targets is the primary one: its sites (and local
  * BTF) stand for every arch that has the same site; the sites only other arches have are kept beside them.
  */
-/**
- * The merged per-target map of a site, per primary map, kept while the other arches' maps are the same objects: an
- * edit leaves most sites' maps as they were (EvaluationMemo), so their merged maps, and the findings memoised on
- * them (FindingMemo), are reused instead of rebuilt on every keystroke.
- */
-export class MergeMemo {
-  readonly maps = new WeakMap<Map<string, SiteOnTarget>, { others: Map<string, SiteOnTarget>[]; merged: Map<string, SiteOnTarget> }>();
-}
-
-export function mergeArchEvaluations(parts: readonly ArchEvaluation[], memo?: MergeMemo): MergedEvaluations {
+export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEvaluations {
   const targets = parts.flatMap((p) => p.targets);
   const owner = new Map<SiteEvaluation, Btf>();
   if (parts.length <= 1) {
@@ -78,8 +69,8 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[], memo?: Me
   }
   const ordered = [...parts].sort((a, b) => b.targets.length - a.targets.length);
   const primary = ordered[0]!;
-  // Primary sites, each with the targets merged into it so far (copies: the inputs stay as they were).
-  const merged = primary.evals.map((ev) => ({ ev, others: [] as Map<string, SiteOnTarget>[], arches: [primary] }));
+  // Primary sites with the other arches' maps to merge into them (built at the end, or reused when unchanged).
+  const merged = primary.evals.map((ev) => ({ ev, arches: [primary], inputs: [] as Map<string, SiteOnTarget>[] }));
   const byKey = new Map<string, number[]>();
   merged.forEach((m, i) => {
     const k = siteKey(m.ev.site);
@@ -99,8 +90,8 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[], memo?: Me
         continue;
       }
       used.set(k, n + 1);
-      merged[at]!.others.push(ev.targets);
       merged[at]!.arches.push(part);
+      merged[at]!.inputs.push(ev.targets);
     }
     if (mine.length) extras.push({ part, evals: mine });
   }
@@ -114,7 +105,7 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[], memo?: Me
   };
   const all: SiteEvaluation[] = [];
   for (const m of merged) {
-    const ev: SiteEvaluation = m.arches.length === 1 ? m.ev : { site: m.ev.site, targets: mergedMap(m.ev.targets, m.others, memo) };
+    const ev: SiteEvaluation = m.arches.length === 1 ? m.ev : { site: m.ev.site, targets: mergedMap(m.ev.targets, m.inputs) };
     const names = targets.filter((t) => ev.targets.has(t));
     addTo(primary.local, 'primary', names, ev);
     all.push(ev);
@@ -129,14 +120,19 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[], memo?: Me
   return { evals: all, targets, groups: [...groups.values()], localOf: (ev) => owner.get(ev) ?? primary.local };
 }
 
-/** The primary map with every other arch's targets added (a copy: the inputs stay as they were). */
-function mergedMap(primary: Map<string, SiteOnTarget>, others: Map<string, SiteOnTarget>[], memo?: MergeMemo): Map<string, SiteOnTarget> {
-  const have = memo?.maps.get(primary);
-  if (have && have.others.length === others.length && have.others.every((o, i) => o === others[i])) return have.merged;
-  const merged = new Map(primary);
-  for (const o of others) for (const [name, st] of o) merged.set(name, st);
-  memo?.maps.set(primary, { others, merged });
-  return merged;
+/**
+ * The merged map of a site whose inputs are the very maps of the previous merge (an unchanged site: the evaluation
+ * memo hands back the same maps) is the previous merged map, so per-map summaries downstream stay cached.
+ */
+const mergedMemo = new WeakMap<Map<string, SiteOnTarget>, { inputs: Map<string, SiteOnTarget>[]; merged: Map<string, SiteOnTarget> }>();
+
+function mergedMap(primary: Map<string, SiteOnTarget>, inputs: Map<string, SiteOnTarget>[]): Map<string, SiteOnTarget> {
+  const have = mergedMemo.get(primary);
+  if (have && have.inputs.length === inputs.length && have.inputs.every((m, i) => m === inputs[i])) return have.merged;
+  const fresh = new Map(primary);
+  for (const m of inputs) for (const [name, st] of m) fresh.set(name, st);
+  mergedMemo.set(primary, { inputs, merged: fresh });
+  return fresh;
 }
 
 /** Findings of merged evaluations: one siteFindings call per group, so each names exactly the targets it covers. */

@@ -38,7 +38,16 @@ import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
 
-export interface Guard {
+/** One conjunct of the condition a site runs under: a single check, or a disjunction of conjunctions of them. */
+export type Guard = CheckGuard | AnyGuard;
+
+/** Holds when every guard of at least one alternative holds (`!a || !b`, the final `else` of `if (a && b) ...`). */
+export interface AnyGuard {
+  any: Guard[][];
+}
+
+/** A single CO-RE check that must resolve nonzero (or zero). */
+export interface CheckGuard {
   kind: ReloKind;
   typeId: number;
   localType: string;
@@ -94,6 +103,9 @@ export interface Site {
   unreached?: boolean;
   /** A direct member read of a bitfield on a preserve_access_index type (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
+  /** For a direct bitfield read: the pointer is a BTF-typed program argument (BPF_PROG in tp_btf/fentry/lsm/iter),
+   * so BPF_CORE_READ_BITFIELD may read it directly; otherwise only BPF_CORE_READ_BITFIELD_PROBED loads. */
+  btfPointer?: boolean;
   /** Bytes the program reads at this field with a fixed width: a direct load, or a BPF_CORE_READ hop. */
   readSize?: number;
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads and clang records

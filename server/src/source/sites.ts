@@ -25,6 +25,12 @@ export interface RawSite {
   readSize?: number;
   /** A direct load of a bitfield member (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
+  /**
+   * The pointer a direct load goes through is one of this function's parameters, or reached from one by member
+   * steps (`prev->in_execve`, `prev->mm->flags`), never assigned in the body: what contexts.ts needs to tell a
+   * BTF-typed pointer (an argument of a BPF_PROG in tp_btf/fentry/lsm/iter) from a plain number.
+   */
+  paramPointer?: boolean;
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads. */
   unalignedLoad?: boolean;
   /** Conditions on this function's parameters the site runs under. */
@@ -38,7 +44,12 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
 
 /** A check the site's execution depends on; `via` names the inlined calls (from this function) that lead to the
  * function holding the check, for checks made inside helpers (`if (has_x())`). */
-export interface GuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+/** A disjunction: holds when every guard of at least one alternative holds (the false side of `a && b`, the true
+ * side of `a || b`, the final `else` of an if/else-if chain). Alternatives nest, so any and/or/not is expressible. */
+export interface AnyGuardRef { any: GuardRef[][] }
+/** One conjunct of the condition a site (or call) runs under. */
+export type GuardRef = CheckGuardRef | AnyGuardRef;
 
 /** A condition on a parameter of the function (`ip_ver == 4`): clang folds it away when an inlined call passes a
  * constant, so sites under a false one vanish from that copy. `alt`: further values (`case 2: case 10:` of a switch
@@ -89,7 +100,9 @@ interface Ctx {
 interface Val {
   type: CType;
   /** An open access chain; `bits` when its last step is a bitfield member. */
-  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean; indexed?: boolean };
+  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean; indexed?: boolean;
+    /** The pointer expression the chain starts from (`p` of `p->a.b`). */
+    base?: Expr };
   /** Set when the value is a CO-RE check result (for guards). */
   check?: RawSite;
 }
@@ -194,7 +207,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const c = callOf.get(x);
       const r = c?.sum?.ret;
       if (!c || !r) return undefined;
-      return (when ? r.t : r.f).map((g) => ({ check: g.check, when: g.when, via: [c.ref, ...(g.via ?? [])] }));
+      return (when ? r.t : r.f).map((g) => throughCall(g, c.ref));
     },
   };
 
@@ -210,13 +223,29 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
-      if (s && load && v.chain.bits) s.directBitfield = true;
+      if (s && load && v.chain.bits) {
+        s.directBitfield = true;
+        if (v.chain.base && rootedAtParam(v.chain.base)) s.paramPointer = true;
+      }
       else if (s && load && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
         s.readSize = sizeOf(v.type);
         if (v.chain.packed && s.readSize > 1) s.unalignedLoad = true;
       }
     }
     v.chain = undefined;
+  };
+  /** `p`, `p->a`, `(T *)p->a->b` where `p` is a parameter of this function the body never assigns. */
+  const rootedAtParam = (x: Expr): boolean => {
+    for (let d = 0; d < 32; d++) {
+      if (x.e === 'cast') x = x.x;
+      else if (x.e === 'member' && x.arrow) x = x.obj;
+      else if (x.e === 'id') {
+        const name = x.name;
+        return !assigned.has(name) && f.params.some((p) => p.name === name);
+      }
+      else return false;
+    }
+    return false;
   };
   const use = (x: Expr, ctx: Ctx): Val => {
     const v = ev(x, ctx);
@@ -325,7 +354,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // `&((T)(src))->acc` from a macro body (BPF_CORE_READ): the base is the invocation, the accessor is the
           // user's argument; the site is the accessor as written, where the user looks for it
           const start = (x.obj.exp || x.obj.mac) && !x.exp && x.nameStart >= 0 ? x.nameStart : x.start;
-          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed } } : { type: m.type };
+          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed, base: x.obj } } : { type: m.type };
         }
         if (base.chain && preserved) {
           return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
@@ -902,18 +931,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   // eslint-disable-next-line no-unreachable
   function unqualTop(t: CType): CType { return unqual(t); }
 
-  /** What the result implies: the checks common to every return that can produce a nonzero (zero) value. */
+  /** What the result implies: the disjunction, over every return that can produce a nonzero (zero) value, of the
+   * checks that return runs under (and its expression implies). */
   function summarize(rs: { x?: Expr; guards: GuardRef[] }[]): FuncResult['ret'] {
     if (!rs.length || rs.some((r) => !r.x)) return undefined;
     const side = (when: boolean): GuardRef[] => {
-      let acc: GuardRef[] | undefined;
+      let acc: GuardRef[][] | undefined;
       for (const r of rs) {
         const k = constValue(r.x!, env);
         if (k !== undefined && (k !== 0n) !== when) continue; // this return cannot give that result
         const implied = [...r.guards, ...(k !== undefined ? [] : condGuards(r.x!, when, gctx) ?? [])];
-        acc = acc === undefined ? implied : acc.filter((g) => implied.some((h) => h.check === g.check && h.when === g.when && sameVia(h.via, g.via)));
+        (acc ??= []).push(implied);
       }
-      return acc ?? [];
+      return acc ? disjunction(acc) : [];
     };
     const t = side(true);
     const f = side(false);
@@ -924,6 +954,41 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 function sameVia(a: CallRef[] | undefined, b: CallRef[] | undefined): boolean {
   if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
   return (a ?? []).every((x, i) => x === b![i]);
+}
+
+/** Structural equality of two guards (same check objects, same truth values, same call paths). */
+export function sameGuard(a: GuardRef, b: GuardRef): boolean {
+  if ('any' in a || 'any' in b) {
+    if (!('any' in a) || !('any' in b) || a.any.length !== b.any.length) return false;
+    return a.any.every((alt, i) => alt.length === b.any[i]!.length && alt.every((g, j) => sameGuard(g, b.any[i]![j]!)));
+  }
+  return a.check === b.check && a.when === b.when && sameVia(a.via, b.via);
+}
+
+/** A guard of a helper seen from its caller: every check in it is reached through the call `ref` first. */
+export function throughCall(g: GuardRef, ref: CallRef): GuardRef {
+  if ('any' in g) return { any: g.any.map((alt) => alt.map((h) => throughCall(h, ref))) };
+  return { check: g.check, when: g.when, via: [ref, ...(g.via ?? [])] };
+}
+
+/** Alternatives beyond this many are not kept as a disjunction (only their common conjuncts): a bound on formula
+ * size for pathological chains; no real program measured comes near it. */
+const MAX_ALTERNATIVES = 16;
+
+/**
+ * The conjunction list equivalent to "one of these conjunctions holds": the conjuncts common to every alternative,
+ * then (when what remains of each alternative is not trivially true) one disjunction of the remainders. Factoring
+ * the common part out keeps single checks single, so the per-guard explanation ("off by") names them.
+ */
+export function disjunction(alts: GuardRef[][]): GuardRef[] {
+  const uniq: GuardRef[][] = [];
+  for (const a of alts) if (!uniq.some((u) => u.length === a.length && u.every((g, i) => sameGuard(g, a[i]!)))) uniq.push(a);
+  if (!uniq.length) return [];
+  if (uniq.length === 1) return uniq[0]!;
+  const common = uniq[0]!.filter((g) => uniq.every((a) => a.some((h) => sameGuard(g, h))));
+  const rest = uniq.map((a) => a.filter((g) => !common.some((h) => sameGuard(g, h))));
+  if (rest.some((a) => !a.length) || rest.length > MAX_ALTERNATIVES) return common;
+  return [...common, { any: rest }];
 }
 
 
