@@ -42,11 +42,8 @@ export function objectFor(source: string): string {
   return source.replace(/\.c$/, '') + '.o';
 }
 
-/** clang arguments of a Build: debug info and -O2 (CO-RE needs both), the arch define, include paths, extra flags. */
-export function clangArgs(source: string, out: string, opts: { arch: string; includePaths: readonly string[]; flags: readonly string[] }): string[] {
-  return ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${opts.arch}`, ...opts.includePaths.map((p) => `-I${p}`),
-    ...opts.flags, '-c', source, '-o', out];
-}
+/** clang arguments of a Build: shared with the server's build on save (server/src/build/flags.ts). */
+export { clangArgs } from '../../server/src/build/flags';
 
 /**
  * JSON.parse that keeps integers beyond 2^53 exact (as decimal strings): `relocate --json` writes 64-bit values

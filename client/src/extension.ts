@@ -15,6 +15,7 @@ import { registerBtfTools } from './commands/btfTools';
 import { registerClangd } from './commands/clangd';
 
 const STATUS_METHOD = 'corelens/status'; // server/src/status.ts
+const TRUST_METHOD = 'corelens/workspaceTrust'; // server/src/server.ts
 
 /** What command modules share: the running client, the latest target status, the log. */
 export interface Ctx {
@@ -61,6 +62,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
     onServer.clear();
     client = createClient(context, output);
     client.onNotification(STATUS_METHOD, (s: ServerStatus) => statusBar.update(s));
+    // Build on save runs clang: only once the workspace is trusted (server/src/build/onSave.ts).
+    context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (client?.isRunning()) void client.sendNotification(TRUST_METHOD, { trusted: true });
+    }));
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped) statusBar.stopped('see the corelens output');
       if (e.newState === State.Starting) statusBar.starting();
@@ -155,7 +160,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     outputChannel: output,
     diagnosticCollectionName: 'corelens',
     // The status bar listens for `corelens/status`; the server sends it only to clients that ask (InitOptions).
-    initializationOptions: { statusNotifications: true },
+    // workspaceTrusted: the server builds saved programs with clang only in a trusted workspace.
+    initializationOptions: { statusNotifications: true, workspaceTrusted: vscode.workspace.isTrusted },
     middleware,
   };
   return new LanguageClient('corelens', 'corelens', serverOptions, clientOptions);

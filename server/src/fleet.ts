@@ -327,7 +327,12 @@ export function evaluateDistinct(local: Btf, sites: readonly LiveSite[], targets
   const reps = new Map<Btf, ReadyTarget>();
   for (const t of targets) if (!reps.has(t.btf)) reps.set(t.btf, t);
   const evals = evaluateSites(local, sites, [...reps.values()], memo);
+  const key = targetsKey(targets);
   return evals.map((ev) => {
+    // The memo hands back the same map for an unchanged site: its per-target copy is reused too, so an edit costs
+    // nothing per target for the sites it did not change (and the findings' per-map summaries stay cached).
+    const have = expanded.get(ev.targets);
+    if (have && have.key === key) return { site: ev.site, targets: have.per };
     const per = new Map<string, SiteOnTarget>();
     // One mapped copy per (result, id map): targets sharing both share the object.
     const mapped = new Map<object, SiteOnTarget>();
@@ -343,25 +348,24 @@ export function evaluateDistinct(local: Btf, sites: readonly LiveSite[], targets
       }
       per.set(t.name, out);
     }
+    expanded.set(ev.targets, { key, per });
     return { site: ev.site, targets: per };
   });
 }
 
-/**
- * Maps slice ids in evaluations back to each target's own numbering: TYPE_ID_TARGET values (`bpf_core_type_id_kernel`
- * shows the kernel's id, not the slice's), matched type ids, and the ids ambiguity messages name.
- */
-export function unsliceEvaluations(evals: readonly SiteEvaluation[], targets: readonly ReadyTarget[]): void {
-  const idsOf = new Map(targets.filter((t) => t.ids).map((t) => [t.name, t.ids!] as const));
-  if (idsOf.size === 0) return;
-  for (const ev of evals) {
-    for (const [name, st] of ev.targets) {
-      const ids = idsOf.get(name);
-      if (!ids) continue;
-      const r = unsliceResult(st.result, ids);
-      if (r !== st.result) ev.targets.set(name, { ...st, result: r });
-    }
-  }
+/** Per representative result map: its expansion to every target, and the target list it was made for. */
+const expanded = new WeakMap<Map<string, SiteOnTarget>, { key: string; per: Map<string, SiteOnTarget> }>();
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+
+/** A string naming the target list exactly: names, and which BTF object and id map each has (by identity). */
+function targetsKey(targets: readonly ReadyTarget[]): string {
+  const id = (o: object) => {
+    let n = identities.get(o);
+    if (n === undefined) identities.set(o, (n = nextIdentity++));
+    return n;
+  };
+  return targets.map((t) => `${t.name}\u0001${id(t.btf)}\u0001${t.ids ? id(t.ids) : 0}`).join('\u0000');
 }
 
 /** One result with slice ids mapped back (the same object when nothing names an id). */

@@ -29,6 +29,9 @@ import { TargetSpec, defaultTargetSpecs } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 import { readTextInputSync } from './util/files';
 import { createServerConnection } from './lspTransport';
+import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
+import { SaveBuilds } from './build/onSave';
+import { findClang } from './source/toolchain';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -44,6 +47,10 @@ export interface Settings {
   syntaxDiagnostics?: boolean;
   /** BTFHub fleets, read from the cache (`corelens targets fetch` fills it). */
   btfhub?: unknown;
+  /** Build the saved .bpf.c in the background for exact load verdicts (trusted workspaces only; default true). */
+  buildOnSave?: boolean;
+  /** The clang that builds (`path`, default `clang` on PATH) and extra flags (shared with the VS Code Build command). */
+  clang?: { path?: string; flags?: string[] };
 }
 
 /** `initializationOptions` the server understands. */
@@ -52,7 +59,15 @@ export interface InitOptions {
   settings?: Settings;
   /** Send the `corelens/status` notification after every target (re)load (the VS Code extension's status bar). */
   statusNotifications?: boolean;
+  /**
+   * The workspace is trusted: saved documents may be compiled (clang runs the user's include paths and flags). VS Code
+   * passes `workspace.isTrusted` (and `corelens/workspaceTrust` when it changes); other clients opt in with `true`.
+   */
+  workspaceTrusted?: boolean;
 }
+
+/** Notification from the client: the workspace's trust changed (`{ trusted: boolean }`). */
+const TRUST_METHOD = 'corelens/workspaceTrust';
 
 interface DocResult {
   version: number;
@@ -90,6 +105,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
   const memos = new Map<string, EvaluationMemo>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Per document: how long its last check took (ms), which sets the wait before the next one. */
+  const checkCost = new Map<string, number>();
   /** The check running per document (its version): a request arriving meanwhile joins it or reads the last result. */
   const running = new Map<string, { version: number; done: Promise<DocResult | undefined> }>();
   /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
@@ -129,6 +146,40 @@ export function startServer(connection: Connection = createServerConnection()): 
   let firstLoadDone: () => void = () => undefined;
   let targetsLoading: Promise<void> = new Promise((resolve) => (firstLoadDone = resolve));
   const log = (m: string) => connection.console.log(`corelens: ${m}`);
+  /** Whether saved documents may be built (InitOptions.workspaceTrusted, then corelens/workspaceTrust). */
+  let trusted = false;
+  const builds = new SaveBuilds({
+    gate: () => {
+      if (!trusted) return { ok: false, reason: 'the workspace is not trusted' };
+      if (settings.buildOnSave === false) return { ok: false, reason: 'corelens.buildOnSave is false' };
+      const name = settings.clang?.path || 'clang';
+      const clang = findClang(name);
+      if (!clang) return { ok: false, reason: `clang not found (${name}${name.includes('/') ? '' : ' on PATH'})` };
+      return { ok: true, env: () => buildEnv(clang) };
+    },
+    version: (uri) => documents.get(uri)?.version,
+    done: (uri) => {
+      const doc = documents.get(uri);
+      if (doc) schedule(doc, 0);
+    },
+    log,
+  });
+  /** Build environment: the arch most targets have (or the configured one), its targets, the configured flags. */
+  async function buildEnv(clang: string) {
+    await reconfiguring;
+    await targetsLoading;
+    const groups = archGroups(targets.ready());
+    const arch = [...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!.arch;
+    const archName = targetArchName(arch);
+    return {
+      clang, arch: archName,
+      flags: { arch: archName, includePaths: includePaths.map((p) => path.resolve(roots[0] ?? process.cwd(), p)), defines, flags: settings.clang?.flags ?? [] },
+      targets: async (names: readonly string[]) => {
+        if (!targets.covers(names)) await coverNames(names);
+        return archGroups(targets.ready()).find((g) => g.arch === arch)?.targets ?? [];
+      },
+    };
+  }
   /** Wall-clock time of day, for logs that must line up with an editor's own (first-run timing). */
   const clock = () => new Date().toISOString().slice(11, 23);
   /**
@@ -165,6 +216,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     };
     roots = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
       .filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    trusted = init?.workspaceTrusted === true;
     initSettings = init?.settings && typeof init.settings === 'object' ? init.settings : {};
     settings = initSettings;
     // First run: start reading the targets now (corelens.json, initializationOptions, else the defaults), during the
@@ -177,7 +229,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     defines = first.defines;
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
@@ -473,11 +525,19 @@ export function startServer(connection: Connection = createServerConnection()): 
     return a.update(uri, text);
   }
 
-  function schedule(doc: TextDocument, delayMs = 80): void {
+  /**
+   * Checks a document after a quiet spell. The spell is what the document's last check cost, between 15 and 80 ms:
+   * waiting exists so a fast typist does not queue a check per keystroke, and a check cheaper than the wait
+   * (the common case once the memo holds a document's relocations) may as well run.
+   */
+  function schedule(doc: TextDocument, delayMs = Math.min(80, Math.max(15, checkCost.get(doc.uri) ?? 80))): void {
     clearTimeout(timers.get(doc.uri));
     timers.set(doc.uri, setTimeout(() => {
       timers.delete(doc.uri);
-      void check(doc.uri).catch((e) => log(`checking ${doc.uri} failed: ${errorText(e)}`));
+      const t0 = performance.now();
+      void check(doc.uri)
+        .then(() => { checkCost.set(doc.uri, performance.now() - t0); })
+        .catch((e) => log(`checking ${doc.uri} failed: ${errorText(e)}`));
     }, delayMs));
   }
 
@@ -569,11 +629,21 @@ export function startServer(connection: Connection = createServerConnection()): 
     // checks of two versions can interleave at their breathing points: an older one never replaces a newer result
     if ((results.get(uri)?.version ?? -Infinity) <= version) results.set(uri, res);
     if (documents.get(uri)?.version !== version) return res; // a newer edit is on its way
-    const diagnostics: Diagnostic[] = findings.map((f) => ({
-      range: f.range, severity: f.severity as DiagnosticSeverity, code: f.code, source: 'corelens', message: f.message,
-      ...(f.unnecessary ? { tags: [DiagnosticTag.Unnecessary] } : {}),
-      data: { ...f.data, targets: f.targets },
-    }));
+    // The saved build of this very version is exact: it adds what the live analysis missed and downgrades live errors
+    // it proves dead (build/editor.ts); every difference is counted once as drift.
+    const built = builds.state(uri);
+    const rec = built && built.savedVersion === version ? reconcile(built, primary, findings, contextOf(built.targetNames)) : undefined;
+    if (rec) builds.noteDrift(uri, rec.drift);
+    const diagnostics: Diagnostic[] = findings.map((f, k) => {
+      const dead = rec?.downgraded.get(k);
+      return {
+        range: f.range, severity: (dead ? DiagnosticSeverity.Information : f.severity) as DiagnosticSeverity, code: f.code,
+        source: dead ? BUILD_SOURCE : 'corelens', message: dead ? `${f.message} — but ${dead}` : f.message,
+        ...(f.unnecessary ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+        data: { ...f.data, targets: f.targets },
+      };
+    });
+    for (const d of rec?.added ?? []) diagnostics.push({ ...d, severity: d.severity as DiagnosticSeverity });
     // Notes of every arch's analysis, once each (most say the same on every arch).
     const seen = new Set<string>();
     for (const a of [primary, ...analyses.filter((x) => x !== primary)]) {
@@ -623,8 +693,15 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidSave((e) => builds.saved(e.document.uri));
+  connection.onNotification(TRUST_METHOD, (p: { trusted?: unknown }) => {
+    trusted = p?.trusted === true;
+    log(`workspace ${trusted ? 'trusted: saved documents are built' : 'not trusted: no builds'}`);
+  });
   documents.onDidClose((e) => {
+    builds.close(e.document.uri);
     results.delete(e.document.uri);
+    checkCost.delete(e.document.uri);
     for (const [arch, a] of analyzers) {
       memos.delete(`${arch}\u0000${e.document.uri}`);
       analysedWith.delete(`${arch}\u0000${e.document.uri}`);
@@ -702,7 +779,11 @@ export function startServer(connection: Connection = createServerConnection()): 
     const r = await current(p.textDocument.uri);
     if (!r) return [];
     const programs = r.analysis.functions.filter((f) => f.section !== undefined);
-    return programLenses(programs, r.evals, r.targetNames, contextOf(r.targetNames)).map((l) => ({
+    const lenses = programLenses(programs, r.evals, r.targetNames, contextOf(r.targetNames));
+    // The saved build's verdicts beside the live lens; marked when the text changed since that save.
+    const built = builds.state(p.textDocument.uri);
+    if (built) lenses.push(...buildLenses(built, r.analysis.functions, contextOf(built.targetNames), built.savedVersion !== documents.get(p.textDocument.uri)?.version).map((l) => ({ ...l, failing: [] })));
+    return lenses.map((l) => ({
       range: { start: l.range.start, end: l.range.start },
       command: { title: l.title, command: '' },
     }));
@@ -724,7 +805,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   connection.onRequest(STATUS_METHOD, async () => {
     await reconfiguring;
     await targetsLoading;
-    return serverStatus(targets, includePaths);
+    return { ...serverStatus(targets, includePaths), ...builds.status() };
   });
 
   documents.listen(connection);

@@ -32,6 +32,12 @@ export interface TargetStatus {
 export interface ServerStatus {
   targets: TargetStatus[];
   includePaths: string[];
+  /** Build on save (server/src/build/onSave.ts): whether saves build, and why not. */
+  buildOnSave?: { enabled: boolean; reason?: string };
+  /** Differences between the live analysis and the saved builds since start, each counted once. */
+  buildDrift?: { missing: number; extra: number };
+  /** The last finished build: when, how long, and its result. */
+  lastBuild?: { file: string; time: string; ms: number; ok: boolean; message?: string; programs: number; failing: number };
 }
 
 /** What the status needs from the server's target store. */

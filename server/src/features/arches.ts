@@ -62,8 +62,8 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
   }
   const ordered = [...parts].sort((a, b) => b.targets.length - a.targets.length);
   const primary = ordered[0]!;
-  // Primary sites, each with the targets merged into it so far (copies: the inputs stay as they were).
-  const merged = primary.evals.map((ev) => ({ ev, targets: new Map<string, SiteOnTarget>(ev.targets), arches: [primary] }));
+  // Primary sites with the other arches' maps to merge into them (built at the end, or reused when unchanged).
+  const merged = primary.evals.map((ev) => ({ ev, arches: [primary], inputs: [] as Map<string, SiteOnTarget>[] }));
   const byKey = new Map<string, number[]>();
   merged.forEach((m, i) => {
     const k = siteKey(m.ev.site);
@@ -83,8 +83,8 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
         continue;
       }
       used.set(k, n + 1);
-      for (const [name, st] of ev.targets) merged[at]!.targets.set(name, st);
       merged[at]!.arches.push(part);
+      merged[at]!.inputs.push(ev.targets);
     }
     if (mine.length) extras.push({ part, evals: mine });
   }
@@ -98,7 +98,7 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
   };
   const all: SiteEvaluation[] = [];
   for (const m of merged) {
-    const ev: SiteEvaluation = m.arches.length === 1 ? m.ev : { site: m.ev.site, targets: m.targets };
+    const ev: SiteEvaluation = m.arches.length === 1 ? m.ev : { site: m.ev.site, targets: mergedMap(m.ev.targets, m.inputs) };
     const names = targets.filter((t) => ev.targets.has(t));
     addTo(primary.local, 'primary', names, ev);
     all.push(ev);
@@ -111,6 +111,21 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
   });
   all.sort((a, b) => a.site.range.start.line - b.site.range.start.line || a.site.range.start.character - b.site.range.start.character);
   return { evals: all, targets, groups: [...groups.values()], localOf: (ev) => owner.get(ev) ?? primary.local };
+}
+
+/**
+ * The merged map of a site whose inputs are the very maps of the previous merge (an unchanged site: the evaluation
+ * memo hands back the same maps) is the previous merged map, so per-map summaries downstream stay cached.
+ */
+const mergedMemo = new WeakMap<Map<string, SiteOnTarget>, { inputs: Map<string, SiteOnTarget>[]; merged: Map<string, SiteOnTarget> }>();
+
+function mergedMap(primary: Map<string, SiteOnTarget>, inputs: Map<string, SiteOnTarget>[]): Map<string, SiteOnTarget> {
+  const have = mergedMemo.get(primary);
+  if (have && have.inputs.length === inputs.length && have.inputs.every((m, i) => m === inputs[i])) return have.merged;
+  const fresh = new Map(primary);
+  for (const m of inputs) for (const [name, st] of m) fresh.set(name, st);
+  mergedMemo.set(primary, { inputs, merged: fresh });
+  return fresh;
 }
 
 /** Findings of merged evaluations: one siteFindings call per group, so each names exactly the targets it covers. */

@@ -345,16 +345,21 @@ function enclosingFunctionLine(doc: TextDocument, line: number): number {
   return 0;
 }
 
-/** `p->flags` (a bitfield read directly) → `BPF_CORE_READ_BITFIELD(p, flags)`. */
+/**
+ * `p->flags` (a bitfield read directly) → `BPF_CORE_READ_BITFIELD_PROBED(p, flags)`, or `BPF_CORE_READ_BITFIELD`
+ * where the pointer is a BTF-typed argument (tp_btf/fentry/lsm/iter): the direct macro loads through a plain number
+ * and the verifier rejects that (the fix test loads both).
+ */
 function bitfieldFix(ctx: FixContext, diag: Diagnostic, f: Finding): CodeAction | undefined {
   const at = writtenAccess(ctx.doc, f.range);
   if (!at) return undefined;
+  const macro = f.data.bitfieldMacro ?? 'BPF_CORE_READ_BITFIELD_PROBED';
   return {
-    title: `Read ${at.field} with BPF_CORE_READ_BITFIELD`,
+    title: `Read ${at.field} with ${macro}`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diag],
     isPreferred: true,
-    edit: edit(ctx, [TextEdit.replace(at.range, `BPF_CORE_READ_BITFIELD(${at.base}, ${at.field})`)]),
+    edit: edit(ctx, [TextEdit.replace(at.range, `${macro}(${at.base}, ${at.field})`)]),
   };
 }
 

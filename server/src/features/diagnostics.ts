@@ -67,7 +67,9 @@ export interface Finding {
   /** Marks moot code (a guard whose other branch never runs). */
   unnecessary?: boolean;
   /** What code actions need: the site and, for renames, the likely new name. */
-  data: { kind: number; typeId: number; access: string; localType: string; path: string; suggestion?: string };
+  data: { kind: number; typeId: number; access: string; localType: string; path: string; suggestion?: string;
+    /** A direct bitfield read: the macro that loads there (BPF_CORE_READ_BITFIELD only through a BTF-typed pointer). */
+    bitfieldMacro?: string };
 }
 
 const SEVERITY_NAMES: Record<Exclude<SeveritySetting, 'off'>, Severity> = {
@@ -156,9 +158,12 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
       }
     }
     if (site.directBitfield) {
+      // the verifier rejects a direct read through a plain number: only a BTF-typed pointer may use the direct macro
+      const macro = site.btfPointer ? 'BPF_CORE_READ_BITFIELD' : 'BPF_CORE_READ_BITFIELD_PROBED';
       add({
-        range: site.range, code: CODES.directBitfield, targets: [...targetNames], data,
-        message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use BPF_CORE_READ_BITFIELD (or _PROBED)`,
+        range: site.range, code: CODES.directBitfield, targets: [...targetNames], data: { ...data, bitfieldMacro: macro },
+        message: `\`${label}\` is a bitfield read directly: its load is not relocated bit by bit; use ${macro}`
+          + (site.btfPointer ? ' (the pointer is a BTF-typed argument)' : ' (the pointer is not BTF-typed here: the direct BPF_CORE_READ_BITFIELD would be rejected by the verifier)'),
       });
     }
     // Only a read whose width is fixed in the program (a probe read of sizeof(field), a direct load) can get the

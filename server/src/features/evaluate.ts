@@ -39,6 +39,8 @@ export interface LiveSite {
   guards: LiveGuard[];
   /** Set by the analysis for direct bitfield reads that bypass BPF_CORE_READ_BITFIELD. */
   directBitfield?: boolean;
+  /** The bitfield's pointer is BTF-typed (see analyzer.ts Site.btfPointer). */
+  btfPointer?: boolean;
   /** Width in bytes the program reads, when the read has a fixed width (direct loads, BPF_CORE_READ). */
   readSize?: number;
   /** The program (SEC function or subprogram) whose code holds the relocation, when the analysis knows it: a

@@ -94,6 +94,9 @@ export interface Site {
   unreached?: boolean;
   /** A direct member read of a bitfield on a preserve_access_index type (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
+  /** For a direct bitfield read: the pointer is a BTF-typed program argument (BPF_PROG in tp_btf/fentry/lsm/iter),
+   * so BPF_CORE_READ_BITFIELD may read it directly; otherwise only BPF_CORE_READ_BITFIELD_PROBED loads. */
+  btfPointer?: boolean;
   /** Bytes the program reads at this field with a fixed width: a direct load, or a BPF_CORE_READ hop. */
   readSize?: number;
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads and clang records

@@ -119,6 +119,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (c.section !== undefined) s.section = c.section;
     if (c.unreached) s.unreached = true;
     if (r.directBitfield) s.directBitfield = true;
+    if (r.directBitfield && r.paramPointer && btfTypedArg(c)) s.btfPointer = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;
     if (r.unalignedLoad) s.unalignedLoad = true;
     const copies = (c.times ?? 1) * (r.times ?? 1);
@@ -212,6 +213,21 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   // the document's functions nobody reaches: once, as if called from nowhere
   for (const { def, res } of entries) if (!reached.has(def)) root(def, res, '', true);
   return out;
+}
+
+/**
+ * Program types whose context arguments the verifier types from BTF (PTR_TO_BTF_ID): a pointer argument may be
+ * read directly there. Everywhere else (kprobe, tracepoint, raw_tp, uprobe, ...) a pointer is a plain number.
+ */
+const BTF_SECTIONS = /^(tp_btf|fentry|fexit|fmod_ret|lsm|lsm\.s|lsm_cgroup|fentry\.s|fexit\.s|fmod_ret\.s|iter|iter\.s|struct_ops|struct_ops\.s)(\/|$)/;
+
+/**
+ * The context is the body of a BPF_PROG (`____name`, inlined once into the SEC function `name` of a BTF-typed
+ * program type): its parameters are the program's BTF-typed arguments. Conservative: a helper called with them,
+ * or any other pointer, is not trusted (the PROBED read is right everywhere; the direct one only here).
+ */
+function btfTypedArg(c: Ctx): boolean {
+  return !!c.section && BTF_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
 }
 
 /** A non-static function with no SEC taking a pointer to a preserve_access_index record (a userspace plugin). */

@@ -25,6 +25,12 @@ export interface RawSite {
   readSize?: number;
   /** A direct load of a bitfield member (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
+  /**
+   * The pointer a direct load goes through is one of this function's parameters, or reached from one by member
+   * steps (`prev->in_execve`, `prev->mm->flags`), never assigned in the body: what contexts.ts needs to tell a
+   * BTF-typed pointer (an argument of a BPF_PROG in tp_btf/fentry/lsm/iter) from a plain number.
+   */
+  paramPointer?: boolean;
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads. */
   unalignedLoad?: boolean;
   /** Conditions on this function's parameters the site runs under. */
@@ -89,7 +95,9 @@ interface Ctx {
 interface Val {
   type: CType;
   /** An open access chain; `bits` when its last step is a bitfield member. */
-  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean; indexed?: boolean };
+  chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean; indexed?: boolean;
+    /** The pointer expression the chain starts from (`p` of `p->a.b`). */
+    base?: Expr };
   /** Set when the value is a CO-RE check result (for guards). */
   check?: RawSite;
 }
@@ -210,13 +218,29 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
-      if (s && load && v.chain.bits) s.directBitfield = true;
+      if (s && load && v.chain.bits) {
+        s.directBitfield = true;
+        if (v.chain.base && rootedAtParam(v.chain.base)) s.paramPointer = true;
+      }
       else if (s && load && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
         s.readSize = sizeOf(v.type);
         if (v.chain.packed && s.readSize > 1) s.unalignedLoad = true;
       }
     }
     v.chain = undefined;
+  };
+  /** `p`, `p->a`, `(T *)p->a->b` where `p` is a parameter of this function the body never assigns. */
+  const rootedAtParam = (x: Expr): boolean => {
+    for (let d = 0; d < 32; d++) {
+      if (x.e === 'cast') x = x.x;
+      else if (x.e === 'member' && x.arrow) x = x.obj;
+      else if (x.e === 'id') {
+        const name = x.name;
+        return !assigned.has(name) && f.params.some((p) => p.name === name);
+      }
+      else return false;
+    }
+    return false;
   };
   const use = (x: Expr, ctx: Ctx): Val => {
     const v = ev(x, ctx);
@@ -325,7 +349,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // `&((T)(src))->acc` from a macro body (BPF_CORE_READ): the base is the invocation, the accessor is the
           // user's argument; the site is the accessor as written, where the user looks for it
           const start = (x.obj.exp || x.obj.mac) && !x.exp && x.nameStart >= 0 ? x.nameStart : x.start;
-          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed } } : { type: m.type };
+          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed, base: x.obj } } : { type: m.type };
         }
         if (base.chain && preserved) {
           return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };

@@ -52,17 +52,37 @@ function fromAnswers(searchStderr: string, defs: string): Toolchain {
   return { includeDirs: ['/usr/local/include', '/usr/include'].filter((d) => fs.existsSync(d)), predefined: FALLBACK_MACROS, source: 'fallback' };
 }
 
-/** The clang the analyzer runs (the first `clang` on PATH) as a cache key: path, mtime and size; undefined when none. */
-function clangKey(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const p = path.join(dir, 'clang');
+/**
+ * Where a clang binary is: `name` itself when it names a path, else the first `name` on PATH that is a file;
+ * undefined when there is none (the analysis then uses the fallback, and the server does not build on save).
+ */
+export function findClang(name = 'clang', envPath = process.env.PATH ?? ''): string | undefined {
+  const isFile = (p: string) => {
     try {
-      const st = fs.statSync(p);
-      if (st.isFile()) return `v1\u0000${fs.realpathSync(p)}\u0000${st.mtimeMs}\u0000${st.size}`;
-    } catch { /* next */ }
+      return fs.statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (name.includes('/')) return isFile(name) ? path.resolve(name) : undefined;
+  for (const dir of envPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, name);
+    if (isFile(p)) return p;
   }
   return undefined;
+}
+
+/** The clang the analyzer runs (the first `clang` on PATH) as a cache key: path, mtime and size; undefined when none. */
+function clangKey(): string | undefined {
+  const p = findClang();
+  if (!p) return undefined;
+  try {
+    const st = fs.statSync(p);
+    return `v1\u0000${fs.realpathSync(p)}\u0000${st.mtimeMs}\u0000${st.size}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where clang's answers are kept between processes (XDG cache directory). */

@@ -23,6 +23,12 @@ export type { LoadedProgram, CtxKind } from './program';
 export interface VerdictOptions {
   /** Instructions processed per program before giving up (the kernel's own limit is 1,000,000). */
   readonly maxSteps?: number;
+  /**
+   * Treat frozen .rodata and .kconfig (the `const volatile` knobs a loader sets before the load, the __kconfig values
+   * of the loading kernel) as unknown unless the target's facts give them: only CO-RE constants and facts decide branches. What the live analysis' guards can be compared with (issue 13): the source
+   * knows the CO-RE checks, not the values a loader will write.
+   */
+  readonly unknownRodata?: boolean;
 }
 
 /**
@@ -108,7 +114,16 @@ export interface ObjectVerdicts {
   readonly reach: ReadonlyMap<string, readonly Reach[]>;
   /** Programs the relocation's instruction belongs to (a .text subprogram may be in several, or in none). */
   readonly programsOf: readonly (readonly number[])[];
+  /**
+   * Per target, per relocation, whether its instruction runs, poisoned or not: 'reached' when some program's walk
+   * visits it, 'dead' when no walk does (constant branches, frozen .rodata, guards), 'unknown' when a walk stopped
+   * or libbpf refuses the object. What the live analysis' per-site "runs on T" is compared with (issue 13).
+   */
+  readonly runs: ReadonlyMap<string, readonly Runs[]>;
 }
+
+/** Whether a relocated instruction is visited by the verifier's walk of the programs holding it. */
+export type Runs = 'reached' | 'dead' | 'unknown';
 
 /**
  * What the verdicts read of a relocation (an ObjectRelocation is one): a caller relocating one target at a time can
@@ -155,8 +170,12 @@ export function prepareVerdicts(obj: BpfObject, relos: readonly { section: strin
 export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation[], targetList: readonly (string | VerdictTarget)[],
   opts: VerdictOptions = {}, prepared: PreparedVerdicts = prepareVerdicts(obj, relos)): ObjectVerdicts {
   const targets = targetList.map((t) => (typeof t === 'string' ? { name: t } : t));
-  const { progs, lines, sites, programsOf } = prepared;
+  const { progs: loaded, lines, sites, programsOf } = prepared;
+  const progs = opts.unknownRodata
+    ? { ...loaded, data: new Map([...loaded.data].map(([k, d]) => [k, { ...d, frozen: false }] as const)) }
+    : loaded;
   const reach = new Map<string, Reach[]>();
+  const runs = new Map<string, Runs[]>();
   const perProgram = progs.programs.map(() => new Map<string, TargetVerdict>());
   const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
   const memo = progs.programs.map(() => new Map<number, Memo[]>());
@@ -177,8 +196,11 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
       here[i] = o === 'error' ? 'error' : o === 'poison' ? 'dead' : 'ok';
     });
     reach.set(t, here);
+    const ran: Runs[] = relos.map(() => (firstError >= 0 ? 'unknown' : 'dead'));
+    runs.set(t, ran);
     progs.programs.forEach((p, k) => {
       if (firstError >= 0 || p.problem) {
+        for (const s of sites[k]!) if (ran[s.relo] === 'dead') ran[s.relo] = 'unknown';
         const r = firstError >= 0 ? relos[firstError]! : undefined;
         const res = r?.targets.get(t);
         perProgram[k]!.set(t, {
@@ -215,6 +237,8 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
       for (const s of sites[k]!) {
         if (res.reachedPoison.has(s.pos)) here[s.relo] = 'reachable';
         else if (res.incomplete && here[s.relo] === 'dead') here[s.relo] = 'unknown';
+        if (res.visited[s.pos]) ran[s.relo] = 'reached';
+        else if ((res.incomplete || res.malformed) && ran[s.relo] === 'dead') ran[s.relo] = 'unknown';
       }
       perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t));
       perProgramDerefs[k]!.set(t, [...res.scalarDerefs.values()].map((e) => ({
@@ -228,7 +252,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
       section: p.section, name: p.name, ctx: p.ctx, insnCount: p.insns.length, targets: perProgram[k]!,
       scalarDerefs: perProgramDerefs[k]!,
     })),
-    reach, programsOf,
+    reach, programsOf, runs,
   };
 }
 

@@ -106,11 +106,15 @@ describe('Emacs (batch, real clients): eglot 1.9 and lsp-mode 8.0', function () 
       assert.ok(lines.includes('SERVERS clangd corelens'), lines.join('\n'));
       const diags = lines.filter((l) => l.startsWith('DIAG '));
       assert.ok(diags.some((l) => /^DIAG corelens line 29 `task_struct::state` does not exist/.test(l)), diags.join('\n'));
-      // The hovers stack in one eldoc message: corelens' short table first, clangd's hover right below it.
+      // The hovers stack in one eldoc message. lsp-mode 8 merges them in reverse order of arrival
+      // (lsp--create-async-callback pushes each answer), so which comes first is a race between the two servers;
+      // what corelens controls is its own length: when its short table comes first, clangd's hover follows within
+      // 12 lines.
       const hover = hoverOf(lines);
-      assert.strictEqual(hover[0], 'task_struct::pid · offset 2416 on 6.1-amd64 · differs on 1');
+      const ours = hover.indexOf('task_struct::pid · offset 2416 on 6.1-amd64 · differs on 1');
       const clangdAt = hover.findIndex((l) => /field pid/.test(l));
-      assert.ok(clangdAt > 0 && clangdAt <= 12, `clangd's hover follows within 12 lines:\n${hover.join('\n')}`);
+      assert.ok(ours >= 0 && clangdAt >= 0, `both hovers are shown:\n${hover.join('\n')}`);
+      if (ours === 0) assert.ok(clangdAt <= 12, `clangd's hover follows within 12 lines:\n${hover.join('\n')}`);
       // An unknown member typed in: clangd reports it; corelens does not repeat it.
       const syntax = lines.filter((l) => l.startsWith('SYNTAX '));
       assert.ok(syntax.some((l) => /^SYNTAX clangd line 29 No member named 'nosuchfield' in 'struct task_struct'/.test(l)), syntax.join('\n'));
