@@ -39,7 +39,7 @@ export interface MergedEvaluations {
   localOf(ev: SiteEvaluation): Btf;
 }
 
-const guardKey = (g: LiveGuard) => `${g.kind}:${g.localType}:${g.access}:${g.when}`;
+const guardKey = (g: LiveGuard): string => ('any' in g ? `(${g.any.map((alt) => alt.map(guardKey).join('&')).join('|')})` : `${g.kind}:${g.localType}:${g.access}:${g.when}`);
 const posKey = (s: LiveSite) => `${s.range.start.line}:${s.range.start.character}-${s.range.end.line}:${s.range.end.character}`;
 /** What makes two arches' sites the same relocation: clang would emit the same record in both objects. */
 const siteKey = (s: LiveSite) => `${posKey(s)}|${s.kind}|${s.localType}|${s.access}|${s.readSize ?? ''}|${s.directBitfield ? 1 : 0}|${s.guards.map(guardKey).join('&')}`;

@@ -38,7 +38,16 @@ import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
 
-export interface Guard {
+/** One conjunct of the condition a site runs under: a single check, or a disjunction of conjunctions of them. */
+export type Guard = CheckGuard | AnyGuard;
+
+/** Holds when every guard of at least one alternative holds (`!a || !b`, the final `else` of `if (a && b) ...`). */
+export interface AnyGuard {
+  any: Guard[][];
+}
+
+/** A single CO-RE check that must resolve nonzero (or zero). */
+export interface CheckGuard {
   kind: ReloKind;
   typeId: number;
   localType: string;

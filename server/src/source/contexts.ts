@@ -24,7 +24,7 @@ import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
 import { CallRef, FuncResult, GuardRef, ParamCond, RawSite, inlinable } from './sites';
-import type { CallStep, Guard, Range, Site } from './analyzer';
+import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 
 interface Ctx {
   key: string;
@@ -95,11 +95,12 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     };
   };
 
-  const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g) => {
+  const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g): Guard => {
+    if ('any' in g) return { any: g.any.map((alt) => guardsIn(c, alt)) };
     let cc = c;
     for (const v of g.via ?? []) cc = stepInto(cc, v);
     const s = siteIn(cc, g.check);
-    const out: Guard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
+    const out: CheckGuard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
     if (s.origin) out.origin = s.origin;
     return out;
   });

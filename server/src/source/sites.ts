@@ -44,7 +44,12 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
 
 /** A check the site's execution depends on; `via` names the inlined calls (from this function) that lead to the
  * function holding the check, for checks made inside helpers (`if (has_x())`). */
-export interface GuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+/** A disjunction: holds when every guard of at least one alternative holds (the false side of `a && b`, the true
+ * side of `a || b`, the final `else` of an if/else-if chain). Alternatives nest, so any and/or/not is expressible. */
+export interface AnyGuardRef { any: GuardRef[][] }
+/** One conjunct of the condition a site (or call) runs under. */
+export type GuardRef = CheckGuardRef | AnyGuardRef;
 
 /** A condition on a parameter of the function (`ip_ver == 4`): clang folds it away when an inlined call passes a
  * constant, so sites under a false one vanish from that copy. `alt`: further values (`case 2: case 10:` of a switch
@@ -202,7 +207,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const c = callOf.get(x);
       const r = c?.sum?.ret;
       if (!c || !r) return undefined;
-      return (when ? r.t : r.f).map((g) => ({ check: g.check, when: g.when, via: [c.ref, ...(g.via ?? [])] }));
+      return (when ? r.t : r.f).map((g) => throughCall(g, c.ref));
     },
   };
 
@@ -926,18 +931,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   // eslint-disable-next-line no-unreachable
   function unqualTop(t: CType): CType { return unqual(t); }
 
-  /** What the result implies: the checks common to every return that can produce a nonzero (zero) value. */
+  /** What the result implies: the disjunction, over every return that can produce a nonzero (zero) value, of the
+   * checks that return runs under (and its expression implies). */
   function summarize(rs: { x?: Expr; guards: GuardRef[] }[]): FuncResult['ret'] {
     if (!rs.length || rs.some((r) => !r.x)) return undefined;
     const side = (when: boolean): GuardRef[] => {
-      let acc: GuardRef[] | undefined;
+      let acc: GuardRef[][] | undefined;
       for (const r of rs) {
         const k = constValue(r.x!, env);
         if (k !== undefined && (k !== 0n) !== when) continue; // this return cannot give that result
         const implied = [...r.guards, ...(k !== undefined ? [] : condGuards(r.x!, when, gctx) ?? [])];
-        acc = acc === undefined ? implied : acc.filter((g) => implied.some((h) => h.check === g.check && h.when === g.when && sameVia(h.via, g.via)));
+        (acc ??= []).push(implied);
       }
-      return acc ?? [];
+      return acc ? disjunction(acc) : [];
     };
     const t = side(true);
     const f = side(false);
@@ -948,6 +954,41 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 function sameVia(a: CallRef[] | undefined, b: CallRef[] | undefined): boolean {
   if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
   return (a ?? []).every((x, i) => x === b![i]);
+}
+
+/** Structural equality of two guards (same check objects, same truth values, same call paths). */
+export function sameGuard(a: GuardRef, b: GuardRef): boolean {
+  if ('any' in a || 'any' in b) {
+    if (!('any' in a) || !('any' in b) || a.any.length !== b.any.length) return false;
+    return a.any.every((alt, i) => alt.length === b.any[i]!.length && alt.every((g, j) => sameGuard(g, b.any[i]![j]!)));
+  }
+  return a.check === b.check && a.when === b.when && sameVia(a.via, b.via);
+}
+
+/** A guard of a helper seen from its caller: every check in it is reached through the call `ref` first. */
+export function throughCall(g: GuardRef, ref: CallRef): GuardRef {
+  if ('any' in g) return { any: g.any.map((alt) => alt.map((h) => throughCall(h, ref))) };
+  return { check: g.check, when: g.when, via: [ref, ...(g.via ?? [])] };
+}
+
+/** Alternatives beyond this many are not kept as a disjunction (only their common conjuncts): a bound on formula
+ * size for pathological chains; no real program measured comes near it. */
+const MAX_ALTERNATIVES = 16;
+
+/**
+ * The conjunction list equivalent to "one of these conjunctions holds": the conjuncts common to every alternative,
+ * then (when what remains of each alternative is not trivially true) one disjunction of the remainders. Factoring
+ * the common part out keeps single checks single, so the per-guard explanation ("off by") names them.
+ */
+export function disjunction(alts: GuardRef[][]): GuardRef[] {
+  const uniq: GuardRef[][] = [];
+  for (const a of alts) if (!uniq.some((u) => u.length === a.length && u.every((g, i) => sameGuard(g, a[i]!)))) uniq.push(a);
+  if (!uniq.length) return [];
+  if (uniq.length === 1) return uniq[0]!;
+  const common = uniq[0]!.filter((g) => uniq.every((a) => a.some((h) => sameGuard(g, h))));
+  const rest = uniq.map((a) => a.filter((g) => !common.some((h) => sameGuard(g, h))));
+  if (rest.some((a) => !a.length) || rest.length > MAX_ALTERNATIVES) return common;
+  return [...common, { any: rest }];
 }
 
 
