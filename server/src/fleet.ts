@@ -25,7 +25,7 @@ import { remapAmbiguity } from './check/engine';
 import { rootNames, sliceBtf } from './check/slice';
 import { ReloKind } from './core/kinds';
 import { RelocationResult } from './core/relocate';
-import { EvaluationMemo, LiveSite, SiteEvaluation, SiteOnTarget, TargetRef, evaluateSites } from './features/evaluate';
+import { EvaluationMemo, LiveGuard, LiveSite, SiteEvaluation, SiteOnTarget, TargetRef, evaluateSites, guardChecks } from './features/evaluate';
 import { Arch, archFromBtf, parseArch } from './targets/arch';
 import { TargetInfo, targetInfo } from './targets/info';
 import { TargetError, TargetSpec, loadTarget } from './targets/registry';
@@ -313,9 +313,9 @@ function covered(v: View, want: readonly string[]): boolean {
 }
 
 /** The essential root names a document's relocations (sites, their guards, plain accesses) are searched by. */
-export function documentRoots(local: Btf, sites: readonly { typeId: number; kind: number; guards?: readonly { typeId: number; kind: number }[] }[],
+export function documentRoots(local: Btf, sites: readonly { typeId: number; kind: number; guards?: readonly LiveGuard[] }[],
   plain: readonly { typeId: number }[] = []): string[] {
-  return rootNames(local, [...sites.flatMap((s) => [s, ...(s.guards ?? [])]), ...plain.map((p) => ({ typeId: p.typeId, kind: ReloKind.FieldByteOffset }))]);
+  return rootNames(local, [...sites.flatMap((s) => [s, ...(s.guards ?? []).flatMap(guardChecks)]), ...plain.map((p) => ({ typeId: p.typeId, kind: ReloKind.FieldByteOffset }))]);
 }
 
 /**

@@ -15,7 +15,7 @@ import { planArches } from './check/arches';
 import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, evaluateDistinct } from './fleet';
 import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
-import { Finding, SeveritySetting } from './features/diagnostics';
+import { Finding, FindingMemo, SeveritySetting } from './features/diagnostics';
 import { EvaluationMemo, LiveSite, SiteEvaluation } from './features/evaluate';
 import { notesToPublish } from './features/notes';
 import { plainAccessFindings } from './features/plainAccess';
@@ -104,6 +104,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const results = new Map<string, DocResult>();
   /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
   const memos = new Map<string, EvaluationMemo>();
+  /** Per document: findings of the sites an edit left alone (see FindingMemo). */
+  const findingMemos = new Map<string, { findings: FindingMemo }>();
   const timers = new Map<string, NodeJS.Timeout>();
   /** Per document: how long its last check took (ms), which sets the wait before the next one. */
   const checkCost = new Map<string, number>();
@@ -597,6 +599,7 @@ export function startServer(connection: Connection = createServerConnection()): 
       await coverNames([...names]);
       groups = archGroups(targets.ready());
     }
+    await breathe();
     const parts: ArchEvaluation[] = [];
     const findings: Finding[] = [];
     const ctx = contextOf(groups.flatMap((g) => g.targets.map((t) => t.name)));
@@ -617,9 +620,15 @@ export function startServer(connection: Connection = createServerConnection()): 
     } catch (e) {
       log(`relocating ${uri} failed: ${errorText(e)}`);
     }
+    await breathe();
+    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
+    let fm = findingMemos.get(uri);
+    if (!fm) findingMemos.set(uri, (fm = { findings: new FindingMemo() }));
     const merged = mergeArchEvaluations(parts);
+    // what messages depend on besides the evaluation: severities and how targets are described
+    const memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
     try {
-      findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets }));
+      findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey }));
     } catch (e) {
       log(`findings of ${uri} failed: ${errorText(e)}`);
     }
@@ -704,6 +713,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     checkCost.delete(e.document.uri);
     for (const [arch, a] of analyzers) {
       memos.delete(`${arch}\u0000${e.document.uri}`);
+      findingMemos.delete(e.document.uri);
       analysedWith.delete(`${arch}\u0000${e.document.uri}`);
       void a.then((x) => x.close(e.document.uri)).catch(() => undefined);
     }

@@ -656,11 +656,13 @@ export class Btf {
     }
     const byFirst: (typeof wants)[] = new Array(256);
     for (const w of wants) (byFirst[w.bytes[0]!] ??= []).push(w);
-    const { bytes, offsets, startStrOff, strStart, kinds: ownKinds } = this;
+    const { bytes, offsets, startStrOff, strStart, kinds: ownKinds, words } = this;
     const ownStrEnd = startStrOff + this.header.strLen;
     for (let i = 0; i < offsets.length; i++) {
       if (!kindWanted(kindMask, ownKinds[i]!)) continue;
-      const nameOff = this.u32(offsets[i]!);
+      // (words exist only in host order; one load, no DataView call, for a record on a word boundary)
+      const rec = offsets[i]!;
+      const nameOff = words && (rec & 3) === 0 ? words[rec >>> 2]! : this.u32(rec);
       if (nameOff === 0) continue;
       let p: number;
       let src = bytes;
@@ -700,7 +702,7 @@ export class Btf {
     for (let i = 0; i < offsets.length; i++) {
       if (wantKind >= 0 && kinds[i] !== wantKind) continue;
       const rec = offsets[i]!;
-      const nameOff = words ? words[rec >>> 2]! : this.u32(rec);
+      const nameOff = words && (rec & 3) === 0 ? words[rec >>> 2]! : this.u32(rec);
       if (nameOff === 0) continue;
       if (nameOff >= startStrOff && nameOff < ownStrEnd) {
         const p = strStart + nameOff - startStrOff;

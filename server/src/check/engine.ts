@@ -10,7 +10,7 @@ import { PreparedObject, prepareObject, relocateEach } from '../core/object';
 import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelocation, factNames, factsFromBtf, objectVerdicts, prepareVerdicts } from '../verdict/index';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
-import { LiveSite, evaluateSites } from '../features/evaluate';
+import { LiveSite, evaluateSites, guardChecks } from '../features/evaluate';
 import { archFromBtf } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { describeFsError } from '../util/files';
@@ -109,7 +109,7 @@ export interface PreparedProgram {
 
 /** Parses what a worker received. */
 export function prepareProgram(payload: ProgramPayload): PreparedProgram {
-  const siteRoots = (btf: Btf, sites: readonly LiveSite[]) => rootNames(btf, sites.flatMap((s) => [s, ...s.guards]));
+  const siteRoots = (btf: Btf, sites: readonly LiveSite[]) => rootNames(btf, sites.flatMap((s) => [s, ...s.guards.flatMap(guardChecks)]));
   if (payload.kind === 'source') {
     const localBtf = Btf.parse(payload.localBtf, payload.file);
     return { payload, localBtf, names: siteRoots(localBtf, payload.sites) };

@@ -2,6 +2,7 @@
 // up the others and at most `inFlight` targets per worker are open at once — memory stays flat however many targets.
 
 import * as path from 'path';
+import * as v8 from 'v8';
 import { Worker } from 'worker_threads';
 import { stopXzProcesses } from '../btf/xz';
 import { TargetSpec } from '../targets/registry';
@@ -24,6 +25,20 @@ export interface PoolOptions {
 
 /** Targets each thread must have before another one is started (objects, with the main thread as a lane). */
 const TARGETS_PER_THREAD = 4;
+/**
+ * From this many targets per worker on, every lane is a worker and the main thread only collects. Why: a worker's
+ * heap can be sized for this workload (WORKER_HEAP_FLAGS) and the main thread's cannot (its heap is configured
+ * before any of our code runs). Below it, the main thread stays a lane: a worker's fixed cost is a couple of targets.
+ */
+const TARGETS_PER_WORKER_ONLY = 16;
+/**
+ * V8 flags for the check workers' isolates (process-wide flags are read when an isolate is created, so they reach
+ * workers started after this; resourceLimits only caps, it cannot raise the initial size). With the default small
+ * initial old generation, each target's short-lived BTF (a few MB, kept across two scavenges while xz and the
+ * relocation interleave) pushed the old generation over its limit: 20-odd full mark-compacts over 40 archives on a
+ * live heap of 8-12 MB (--trace-gc). An initial heap of 96 MB leaves 0-2 (measured in README "Performance").
+ */
+const WORKER_HEAP_FLAGS = '--initial-heap-size=96';
 
 /** Checks every target; `onReport` hears each as it finishes (in completion order). Rejects only on a worker crash. */
 export async function checkTargets(payload: ProgramPayload, specs: readonly TargetSpec[], opts: PoolOptions,
@@ -49,7 +64,8 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
   // With the main thread as a lane, a thread is started only for every TARGETS_PER_THREAD targets: a worker's fixed
   // cost (parsing and preparing the object, compiling the engine cold) is about two targets' work, so fewer targets
   // per thread would make the default slower than --jobs 0 (measured on a 30,000-relocation object, 4 targets).
-  const n = opts.prepared
+  const withMainLane = !!opts.prepared && specs.length < TARGETS_PER_WORKER_ONLY * Math.max(1, opts.workers);
+  const n = withMainLane
     ? Math.min(opts.workers, Math.max(1, Math.floor(specs.length / TARGETS_PER_THREAD))) - 1
     : Math.min(opts.workers, Math.ceil(specs.length / inFlight));
   if (n <= 0) {
@@ -69,6 +85,7 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
         w.postMessage({ index: i, spec: specs[i] });
       }
     };
+    v8.setFlagsFromString(WORKER_HEAP_FLAGS);
     for (let k = 0; k < n; k++) {
       const w = new Worker(path.join(__dirname, 'worker.js'), { workerData: { payload, cacheDir: opts.cacheDir } });
       workers.push(w);
@@ -94,7 +111,7 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
       for (let j = 0; j < inFlight; j++) feed(w);
     }
     // after the workers have their first targets: the main lane's first target is synchronous work
-    if (opts.prepared) mainLane = new Promise<void>((r) => setImmediate(r)).then(() => inProcess(opts.prepared!));
+    if (withMainLane) mainLane = new Promise<void>((r) => setImmediate(r)).then(() => inProcess(opts.prepared!));
   });
   await mainLane;
   await stopXzProcesses();

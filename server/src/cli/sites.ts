@@ -5,7 +5,7 @@ import * as path from 'path';
 import { RELO_KIND_NAMES } from '../core/kinds';
 import type { Io } from './common';
 import { renderTable, toJson } from '../util/format';
-import { createAnalyzer } from '../source/analyzer';
+import { Guard, createAnalyzer } from '../source/analyzer';
 import { InputError, readTextInput } from '../util/files';
 
 /** Runs the sites command; exit code 0 ok, 1 unreadable file, 2 bad usage. */
@@ -47,16 +47,30 @@ export async function sitesCommand(args: string[], io: Io): Promise<number> {
     ...(s.program ? { program: s.program, section: s.section } : { unreached: true }),
     ...(s.origin ? { file: s.origin.file, fileLine: s.origin.range.start.line + 1 } : {}),
     ...(s.chain.length ? { chain: s.chain.map((c) => c.func) } : {}),
-    guards: s.guards.map((g) => ({ kind: RELO_KIND_NAMES[g.kind]!, localType: g.localType, access: g.access, when: g.when })),
+    guards: s.guards.map(guardJson),
   }));
   if (json) {
     io.out(toJson({ sites }));
   } else {
     io.out(renderTable(['line:col', 'kind', 'local type', 'access', 'guards'], sites.map((s) => [
       `${s.line}:${s.column}`, s.kind, s.localType, s.access,
-      s.guards.map((g) => `${g.when ? '' : '!'}${g.kind}(${g.localType} ${g.access})`).join(' && '),
+      s.guards.map(guardLine).join(' && '),
     ])));
     for (const n of a.notes) io.err(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);
   }
   return 0;
+}
+
+type GuardJson = { kind: string; localType: string; access: string; when: boolean } | { any: GuardJson[][] };
+
+/** A guard in `sites --json`: a check as before, a disjunction as `{ any: [[...], ...] }`. */
+function guardJson(g: Guard): GuardJson {
+  if ('any' in g) return { any: g.any.map((alt) => alt.map(guardJson)) };
+  return { kind: RELO_KIND_NAMES[g.kind]!, localType: g.localType, access: g.access, when: g.when };
+}
+
+/** A JSON guard as C-like text for the table. */
+function guardLine(g: GuardJson): string {
+  if ('any' in g) return `(${g.any.map((alt) => alt.map(guardLine).join(' && ')).join(' || ')})`;
+  return `${g.when ? '' : '!'}${g.kind}(${g.localType} ${g.access})`;
 }

@@ -39,10 +39,17 @@ export interface MergedEvaluations {
   localOf(ev: SiteEvaluation): Btf;
 }
 
-const guardKey = (g: LiveGuard) => `${g.kind}:${g.localType}:${g.access}:${g.when}`;
+const guardKey = (g: LiveGuard): string => ('any' in g ? `(${g.any.map((alt) => alt.map(guardKey).join('&')).join('|')})` : `${g.kind}:${g.localType}:${g.access}:${g.when}`);
 const posKey = (s: LiveSite) => `${s.range.start.line}:${s.range.start.character}-${s.range.end.line}:${s.range.end.character}`;
 /** What makes two arches' sites the same relocation: clang would emit the same record in both objects. */
-const siteKey = (s: LiveSite) => `${posKey(s)}|${s.kind}|${s.localType}|${s.access}|${s.readSize ?? ''}|${s.directBitfield ? 1 : 0}${s.plainPointer ? 'p' : ''}|${s.guards.map(guardKey).join('&')}`;
+const siteKey = (s: LiveSite): string => {
+  // per site object: the analysis hands back the same objects for the programs an edit did not touch
+  let k = siteKeys.get(s);
+  if (k === undefined) siteKeys.set(s, k = siteKeyOf(s));
+  return k;
+};
+const siteKeys = new WeakMap<LiveSite, string>();
+const siteKeyOf = (s: LiveSite) => `${posKey(s)}|${s.kind}|${s.localType}|${s.access}|${s.readSize ?? ''}|${s.directBitfield ? 1 : 0}${s.plainPointer ? 'p' : ''}|${s.guards.map(guardKey).join('&')}`;
 
 /**
  * Puts per-arch evaluations back together. The arch with the most targets is the primary one: its sites (and local

@@ -58,6 +58,10 @@ export interface FindingOptions {
    * ("5.14 and newer, 212 kernels") because a message naming hundreds of kernels helps nobody.
    */
   describeTargets?: (targets: readonly string[], all: number) => string;
+  /** Findings of unchanged evaluations are taken from here (the language server keeps one per document). */
+  memo?: FindingMemo;
+  /** Identifies `severities` and `describeTargets`: memoised findings are reused only under the same key. */
+  memoKey?: unknown;
 }
 
 export interface Finding {
@@ -113,6 +117,14 @@ export function fieldSize(spec: Spec): number | undefined {
   return m && !m.bitfieldSize ? btf.resolveSize(m.type) : undefined;
 }
 
+/**
+ * Findings per evaluation, kept while its site, its per-target map, the local BTF, the target list and the options
+ * (`FindingOptions.memoKey`) are the same: a site whose per-target map an edit left alone keeps its findings.
+ */
+export class FindingMemo {
+  readonly byMap = new WeakMap<Map<string, SiteOnTarget>, { site: object; local: Btf; names: string; key: unknown; out: Finding[] }>();
+}
+
 /** Every finding for the evaluated sites of one document. */
 export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], targetNames: readonly string[], opts: FindingOptions = {}): Finding[] {
   const out: Finding[] = [];
@@ -124,8 +136,23 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
   const all = targetNames.length;
   const list = (names: string[], n: number) => (opts.describeTargets ?? defaultList)(names, n);
   const namesKey = internNames(targetNames.join('\u0000'));
+  const memo = opts.memo;
   for (const ev of evals) {
     const { site } = ev;
+    const from = out.length;
+    if (memo) {
+      const hit = memo.byMap.get(ev.targets);
+      if (hit && hit.site === site && hit.local === localBtf && hit.names === namesKey && hit.key === opts.memoKey) {
+        for (const f of hit.out) out.push(f);
+        continue;
+      }
+    }
+    findingsOf(ev, site);
+    if (memo) memo.byMap.set(ev.targets, { site, local: localBtf, names: namesKey, key: opts.memoKey, out: out.slice(from) });
+  }
+  return out;
+
+  function findingsOf(ev: SiteEvaluation, site: LiveSite): void {
     const label = siteLabel(localBtf, site);
     const data = { kind: site.kind, typeId: site.typeId, access: site.access, localType: site.localType, path: label };
     const across = acrossTargets(ev.targets, targetNames, namesKey);
@@ -188,7 +215,6 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
     if (site.kind === ReloKind.FieldByteOffset && site.readSize !== undefined) sizeFinding(localBtf, ev, across, label, data, targetNames, add, list);
     if (isExistenceKind(site.kind) && all > 0) guardFinding(ev, across, label, data, targetNames, add, list);
   }
-  return out;
 }
 
 let lastNames = '';

@@ -18,8 +18,27 @@ export interface Range {
   end: Pos;
 }
 
+/** One conjunct of the condition a site runs under: a check, or a disjunction of conjunctions of guards. */
+export type LiveGuard = LiveCheckGuard | LiveAnyGuard;
+
+/** Holds when every guard of at least one alternative holds. */
+export interface LiveAnyGuard {
+  any: LiveGuard[][];
+}
+
+/** Every single check a guard is made of, in the order written (each is a relocation of the object). */
+export function guardChecks(g: LiveGuard): LiveCheckGuard[] {
+  return 'any' in g ? g.any.flatMap((alt) => alt.flatMap(guardChecks)) : [g];
+}
+
+/** A guard as C-like text, each check spelled by `check` (`(!a || !b)` for a disjunction). */
+export function guardText(g: LiveGuard, check: (c: LiveCheckGuard) => string): string {
+  if (!('any' in g)) return `${g.when ? '' : '!'}${check(g)}`;
+  return `(${g.any.map((alt) => alt.map((h) => guardText(h, check)).join(' && ')).join(' || ')})`;
+}
+
 /** An existence (or value) check under which a site runs. */
-export interface LiveGuard {
+export interface LiveCheckGuard {
   kind: number;
   typeId: number;
   localType: string;
@@ -138,26 +157,32 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
     // The relocation calls, in order (target-independent), and each site's call and guards' calls.
     const calls: RelocationInput[] = [];
     const guardCall = new Map<string, number>();
+    const callOf = (g: LiveCheckGuard): number => {
+      const key = `${g.kind}:${g.typeId}:${g.access}`;
+      let c = guardCall.get(key);
+      if (c === undefined) {
+        guardCall.set(key, (c = calls.length));
+        calls.push({ kind: g.kind, typeId: g.typeId, access: g.access });
+      }
+      return c;
+    };
+    const planOf = (g: LiveGuard): GuardPlan => ('any' in g ? { any: g.any.map((alt) => alt.map(planOf)) } : callOf(g));
     const plan = sites.map((site) => {
-      const guards = site.guards.map((g) => {
-        const key = `${g.kind}:${g.typeId}:${g.access}`;
-        let c = guardCall.get(key);
-        if (c === undefined) {
-          guardCall.set(key, (c = calls.length));
-          calls.push({ kind: g.kind, typeId: g.typeId, access: g.access });
-        }
-        return c;
-      });
+      const guards = site.guards.map(planOf);
       calls.push({ kind: site.kind, typeId: site.typeId, access: site.access });
       return { call: calls.length - 1, guards };
     });
     const prep = m.relocations.prepare(localBtf, calls, targets);
     const setKey = m.relocations.targetSetKey(prep);
-    const keys = plan.map((p, i) => `${setKey}\u0002${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => `${g.when ? '+' : '-'}${prep.callIds[p.guards[j]!]}`).join(',')}`);
+    const gkey = (g: LiveGuard, p: GuardPlan): string => (typeof p === 'number'
+      ? `${(g as LiveCheckGuard).when ? '+' : '-'}${prep.callIds[p]}`
+      : `(${p.any.map((alt, i) => alt.map((q, j) => gkey((g as LiveAnyGuard).any[i]![j]!, q)).join(',')).join('|')})`);
+    const keys = plan.map((p, i) => `${setKey}\u0002${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => gkey(g, p.guards[j]!)).join(',')}`);
     const maps = keys.map((k) => m.siteMap(k));
     // Only the sites without a map of their own need relocation results, and only for their own calls.
     const needed: number[] = [];
-    maps.forEach((map, i) => { if (!map) needed.push(plan[i]!.call, ...plan[i]!.guards); });
+    const callsIn = (p: GuardPlan): number[] => (typeof p === 'number' ? [p] : p.any.flatMap((alt) => alt.flatMap(callsIn)));
+    maps.forEach((map, i) => { if (!map) needed.push(plan[i]!.call, ...plan[i]!.guards.flatMap(callsIn)); });
     const results = needed.length ? m.relocations.resolve(prep, needed) : [];
     return sites.map((site, si) => {
       // A site equal to an earlier one of this evaluation (same calls, same guards) shares its map.
@@ -170,12 +195,12 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
           let runs: boolean | undefined = true;
           let offByIndex: number | undefined;
           for (let gi = 0; gi < guards.length; gi++) {
-            const g = r[guards[gi]!]!;
-            if (g.status !== 'ok' || g.value === undefined) {
+            const v = holds(site.guards[gi]!, guards[gi]!, r);
+            if (v === undefined) {
               runs = undefined;
               continue;
             }
-            if ((g.value !== 0n) !== site.guards[gi]!.when) {
+            if (!v) {
               runs = false;
               offByIndex = gi;
               break;
@@ -192,4 +217,32 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
   } finally {
     m.end();
   }
+}
+
+/** A guard's relocation calls: the call index of a check, or the same shape as a disjunction. */
+type GuardPlan = number | { any: GuardPlan[][] };
+
+/**
+ * Whether a guard holds on a target, from the relocated checks `r` (Kleene logic: undefined when a check failed to
+ * resolve and the others do not decide). A disjunction holds when one alternative holds entirely.
+ */
+function holds(g: LiveGuard, p: GuardPlan, r: readonly RelocationResult[]): boolean | undefined {
+  if (typeof p === 'number') {
+    const x = r[p]!;
+    if (x.status !== 'ok' || x.value === undefined) return undefined;
+    return (x.value !== 0n) === (g as LiveCheckGuard).when;
+  }
+  let out: boolean | undefined = false;
+  p.any.forEach((alt, i) => {
+    if (out === true) return;
+    let all: boolean | undefined = true;
+    for (let j = 0; j < alt.length && all !== false; j++) {
+      const v = holds((g as LiveAnyGuard).any[i]![j]!, alt[j]!, r);
+      if (v === false) all = false;
+      else if (v === undefined) all = undefined;
+    }
+    if (all === true) out = true;
+    else if (all === undefined) out = undefined;
+  });
+  return out;
 }

@@ -15,7 +15,7 @@ import { RelocationResult } from '../core/relocate';
 import { Spec, parseSpec } from '../core/spec';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
 import { siteLabel } from './diagnostics';
-import { SiteEvaluation, SiteOnTarget } from './evaluate';
+import { SiteEvaluation, SiteOnTarget, guardText } from './evaluate';
 
 /** Most lines a hover may take (rendered or raw), so clangd's hover below it stays on screen. */
 export const HOVER_LINE_BUDGET = 12;
@@ -242,7 +242,7 @@ function siteLines(localBtf: Btf, ev: SiteEvaluation, ctx: TargetContext, withTa
   if (!FIELD_TABLE_KINDS.has(site.kind) && first?.result.localValue !== undefined) compiled += `; compiled value ${BigInt.asIntN(64, first.result.localValue)}`;
   tail.push(clip(compiled, HOVER_WIDTH));
   if (site.guards.length) {
-    tail.push(clip('Runs only when ' + site.guards.map((g) => `${g.when ? '' : '!'}${reloKindName(g.kind)}(${siteLabel(localBtf, g)})`).join(' && '), HOVER_WIDTH));
+    tail.push(clip('Runs only when ' + site.guards.map((g) => guardText(g, (c) => `${reloKindName(c.kind)}(${siteLabel(localBtf, c)})`)).join(' && '), HOVER_WIDTH));
   }
   // head, blank, table header (2), blank, tail: the rest of the budget is for rows
   const rowBudget = HOVER_LINE_BUDGET - 5 - tail.length;

@@ -32,13 +32,22 @@ import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
-import { contextSites } from './contexts';
+import { ContextCache, contextSites } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
 
-export interface Guard {
+/** One conjunct of the condition a site runs under: a single check, or a disjunction of conjunctions of them. */
+export type Guard = CheckGuard | AnyGuard;
+
+/** Holds when every guard of at least one alternative holds (`!a || !b`, the final `else` of `if (a && b) ...`). */
+export interface AnyGuard {
+  any: Guard[][];
+}
+
+/** A single CO-RE check that must resolve nonzero (or zero). */
+export interface CheckGuard {
   kind: ReloKind;
   typeId: number;
   localType: string;
@@ -152,6 +161,9 @@ export interface AnalysisStats {
   skipped: number;
   /** Sites not inside any query spot (kept: clang emits them; 0 on every fixture). */
   unattributed: number;
+  /** Programs whose call contexts were expanded in this run / reused from the previous one (nothing they read changed). */
+  programsExpanded?: number;
+  programsReused?: number;
 }
 
 export interface Analysis {
@@ -221,6 +233,8 @@ interface EnvState {
   results: Map<FuncDef, FuncResult>;
   /** Files read for this environment, with their stat keys. */
   files: Map<string, string>;
+  /** Each program's call-context expansion of the last run, reused while nothing it read changed. */
+  contexts: ContextCache;
 }
 
 interface DocState { text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis; envs?: EnvState }
@@ -321,7 +335,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? (pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__')), lastDirective: lastDirective(text),
         fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message)),
         notes: envNotes.map((n) => anchorNote(n, plain)),
-        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files),
+        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files), contexts: new ContextCache(),
       };
       st.envs = es;
       // functions the structure query did not find (macro-generated definitions): typed on every run, unattributed
@@ -389,7 +403,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         for (const h of hit) {
           // a cached function whose callee changed is re-typed (summaries, parameter use, inlined guards)
           const stale = [...h.res.deps].some((n) => changed.has(n));
-          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf) : h;
+          // re-typed from the cached definition, whose offsets are those of when it was parsed (`h.base`): rebased
+          // like a reused result, never taken as if parsed at the unit's new start
+          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base) : h;
           if (stale) stats.analysed++; else stats.reused++;
           if (!stale) E.results.set(h.def, h.res);
           list.push(e);
@@ -439,8 +455,10 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     // emitted by clang whether or not a program calls it: a .text subprogram of its own, like the document's
     const headerRoots: FuncDef[] = [];
     for (const h of E.env.imports) for (const f of h.funcs.values()) if (f.body && f.file && !f.static && !f.inline) headerRoots.push(f);
-    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots);
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots, E.contexts);
     stats.functions = entries.length;
+    stats.programsExpanded = E.contexts.expanded;
+    stats.programsReused = E.contexts.reused;
     return {
       uri, sites, notes, functions, plainAccesses, stats,
       localBtf: () => builder.build(file),
@@ -448,7 +466,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   };
 
   /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. */
-  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined): FnEntry => {
+  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base = u.start): FnEntry => {
+    // `f`'s offsets are those of the text it was parsed from (`base`); tree-sitter's spots are in today's text
+    const shift = u.start - base;
     const spots = u.node ? coreSpots(h, E, u.node) : undefined;
     // broken functions are always typed: the typer's notes say what cannot be known; a function calling a helper
     // with a body is typed too (its calls carry the helper's sites into this program)
@@ -456,7 +476,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     if (spots && spots.length === 0 && !u.node.hasError && !callsHelper) {
       const res: FuncResult = { sites: [], plain: [], notes: [], calls: [], deps: new Set() };
       E.results.set(f, res);
-      return { base: u.start, def: f, res, skipped: true, unattributed: 0 };
+      return { base, def: f, res, skipped: true, unattributed: 0 };
     }
     E.results.delete(f);
     const res = resultOf(f) ?? analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs });
@@ -466,10 +486,10 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         // the site's range (the accessor as written; a whole macro invocation when the accessor came through a
         // macro argument) must meet a spot, or the invocation clang attributes the instruction to must lie in one
         const meets = (a: number, b: number) => spots.some((p) => p.start <= b && a <= p.end);
-        if (!meets(s.start, s.end) && !(s.expStart !== undefined && meets(s.expStart, s.expStart))) unattributed++;
+        if (!meets(s.start + shift, s.end + shift) && !(s.expStart !== undefined && meets(s.expStart + shift, s.expStart + shift))) unattributed++;
       }
     }
-    return { base: u.start, def: f, res, skipped: false, unattributed };
+    return { base, def: f, res, skipped: false, unattributed };
   };
 
   /** Spots of core.scm inside a function, keeping calls/names only when they are macros that may expand to CO-RE. */

@@ -24,7 +24,7 @@ import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
 import { CallRef, FuncResult, GuardRef, ParamCond, RawSite, inlinable } from './sites';
-import type { CallStep, Guard, Range, Site } from './analyzer';
+import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 
 interface Ctx {
   key: string;
@@ -58,13 +58,47 @@ export interface ContextEnv {
 }
 
 const MAX_DEPTH = 24;
+
+/** What one program's expansion used, so the next analysis can tell whether it would come out the same. */
+interface RootMemo {
+  /** Every function the expansion entered, with the result it read and (document functions) where it started. */
+  funcs: Map<FuncDef, { res: FuncResult; at?: string }>;
+  /** The inlining decision taken for every callee met (they depend on the whole unit's call counts). */
+  decisions: Map<FuncDef, boolean>;
+  sites: Site[];
+  /** Callees kept out of line, in the order the expansion met them (each a program of its own). */
+  pushes: FuncDef[];
+  reached: FuncDef[];
+}
+
+/**
+ * The previous analysis's expansion per program, reused while nothing it read changed: an edit inside one function
+ * re-expands only the programs whose call tree holds it (an 8,000-line program's 150 programs were all re-expanded
+ * on every keystroke). Valid for one type environment only (the local type ids of its sites come from its builder).
+ */
+export class ContextCache {
+  readonly roots = new Map<FuncDef, Map<string, RootMemo>>();
+  /** Programs re-expanded / reused by the last contextSites call (tests, logs). */
+  expanded = 0;
+  reused = 0;
+}
 /** Inlining threshold on `FuncResult.cost` for static helpers with several call sites (see the rule above). */
 export const INLINE_COST = 75;
 
 /** Every site per call context, for the document's functions (`entries`) and the helpers they reach. */
 export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resultOf: (f: FuncDef) => FuncResult | undefined,
-  deltaOf: Map<FuncDef, number>, ce: ContextEnv, headerRoots: readonly FuncDef[] = []): Site[] {
+  deltaOf: Map<FuncDef, number>, ce: ContextEnv, headerRoots: readonly FuncDef[] = [], cache?: ContextCache): Site[] {
   const out: Site[] = [];
+  const seen = cache ? new Map<FuncDef, Map<string, RootMemo>>() : undefined;
+  if (cache) { cache.expanded = 0; cache.reused = 0; }
+  let rec: RootMemo | undefined;
+  const isEntry = new Set(entries.map((e) => e.def));
+  /** Where a document function starts now: its sites' positions follow from it while its text is the same. */
+  const startOf = (def: FuncDef): string | undefined => {
+    if (def.file) return undefined;
+    const p = ce.lines.position(def.start + (deltaOf.get(def) ?? 0));
+    return `${p.line}:${p.character}`;
+  };
   const made = new Map<string, Site>();
   const ids = new WeakMap<object, number>();
   let nextId = 0;
@@ -95,11 +129,12 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     };
   };
 
-  const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g) => {
+  const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g): Guard => {
+    if ('any' in g) return { any: g.any.map((alt) => guardsIn(c, alt)) };
     let cc = c;
     for (const v of g.via ?? []) cc = stepInto(cc, v);
     const s = siteIn(cc, g.check);
-    const out: Guard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
+    const out: CheckGuard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
     if (s.origin) out.origin = s.origin;
     return out;
   });
@@ -174,13 +209,17 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
 
   const visit = (c: Ctx, res: FuncResult, stack: FuncDef[]): void => {
     reached.add(c.def);
+    if (rec) { rec.reached.push(c.def); if (!rec.funcs.has(c.def)) rec.funcs.set(c.def, { res, at: startOf(c.def) }); }
     for (const r of res.sites) if (holds(r.pconds, c.argv)) out.push(siteIn(c, r));
     for (const call of res.calls) {
       if (call.twin || !holds(call.pconds, c.argv)) continue;
       const callee = call.def;
       if (!callee.body) continue;
-      if (!inlines(callee)) {
+      const inl = inlines(callee);
+      rec?.decisions.set(callee, inl);
+      if (!inl) {
         // a BPF-to-BPF call: the callee is a program of its own, counted once
+        rec?.pushes.push(callee);
         if (!rootsDone.has(callee)) pendingRoots.push(callee);
         continue;
       }
@@ -194,9 +233,45 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const root = (def: FuncDef, res: FuncResult, section: string, unreached = false): void => {
     if (rootsDone.has(def)) return;
     rootsDone.add(def);
+    const mode = `${unreached ? 'u' : 'p'}${section}`;
+    if (cache) {
+      const old = cache.roots.get(def)?.get(mode);
+      if (old && stillValid(old, def, res)) {
+        cache.reused++;
+        for (const s of old.sites) out.push(s);
+        for (const d of old.reached) reached.add(d);
+        for (const d of old.pushes) if (!rootsDone.has(d)) pendingRoots.push(d);
+        remember(def, mode, old);
+        return;
+      }
+      cache.expanded++;
+      rec = { funcs: new Map(), decisions: new Map(), sites: [], pushes: [], reached: [] };
+    }
+    const from = out.length;
     const c: Ctx = { key: `${unreached ? 'u' : 'p'}${idOf(def)}`, def, chain: [], prefix: [], program: unreached ? undefined : def.name, section: unreached ? undefined : section, unreached };
     if (def.file) c.entry = undefined;
     visit(c, res, [def]);
+    if (rec) {
+      rec.sites = out.slice(from);
+      remember(def, mode, rec);
+      rec = undefined;
+    }
+  };
+  const remember = (def: FuncDef, mode: string, m: RootMemo): void => {
+    let byMode = seen!.get(def);
+    if (!byMode) seen!.set(def, byMode = new Map());
+    byMode.set(mode, m);
+  };
+  /** The expansion would come out the same: every function it entered has the same result at the same place, and
+   * every inlining decision is the same. */
+  const stillValid = (m: RootMemo, def: FuncDef, res: FuncResult): boolean => {
+    for (const [f, used] of m.funcs) {
+      if (!f.file && !isEntry.has(f)) return false; // a document function that is gone (or was replaced)
+      const now = f === def ? res : resultOf(f);
+      if (now !== used.res || startOf(f) !== used.at) return false;
+    }
+    for (const [f, inl] of m.decisions) if (inlines(f) !== inl) return false;
+    return true;
   };
 
   for (const { def, res } of entries) {
@@ -213,6 +288,10 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   }
   // the document's functions nobody reaches: once, as if called from nowhere
   for (const { def, res } of entries) if (!reached.has(def)) root(def, res, '', true);
+  if (cache && seen) {
+    cache.roots.clear();
+    for (const [d, m] of seen) cache.roots.set(d, m);
+  }
   return out;
 }
 
@@ -241,6 +320,7 @@ const REGS_SECTIONS = /^(kprobe|kretprobe|uprobe|uretprobe|uprobe\.s|uretprobe\.
  */
 function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean {
   if (via === 'plain') return !c.unreached;
+  if (via === 'regs') return !c.unreached && !!c.section && REGS_SECTIONS.test(c.section);
   return via.param >= 1 && !!c.section && REGS_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
 }
 

@@ -120,6 +120,10 @@ export class CParser {
   readonly notes: ParseNote[] = [];
   /** Records defined while parsing (for preserve_access_index propagation). */
   private recordStack: Record[][] = [];
+  /** Prototypes met while a definition of the same name is in the environment: the incremental re-parse of one
+   * function (libbpf's BPF_KPROBE puts SEC() on a prototype right before the new definition) must see their
+   * attributes, as a parse from the top would. */
+  private readonly shadowProtos = new Map<string, FuncDef>();
   constructor(readonly toks: Token[], public env: TypeEnv, readonly locals?: (n: string) => CType | undefined) {}
 
   peek(k = 0): Token | undefined { return this.toks[this.i + k]; }
@@ -569,7 +573,8 @@ export class CParser {
           }
         }
         // attributes of earlier declarations apply to the definition (libbpf's BPF_KPROBE puts SEC() on a prototype)
-        const proto = this.env.func(name);
+        const proto = this.shadowProtos.get(name) ?? this.env.func(name);
+        this.shadowProtos.delete(name);
         const f: FuncDef = {
           name, type: d.type, params, static: storage.includes('static') || !!proto?.static, body: this.toks.slice(bodyStart, this.i - 1),
           start: first.exp?.start ?? first.start, end: this.toks[this.i - 1]!.end, section: attrs.section ?? (proto && !proto.body ? proto.section : undefined), progMacro,
@@ -589,6 +594,12 @@ export class CParser {
           if (attrs.noinline) proto.noinline = true;
           if (attrs.inline || storage.includes('inline')) proto.inline = true;
           this.env.funcs.set(d.name, proto);
+        } else if (d.name && this.env.funcs.get(d.name)?.body) {
+          const proto: FuncDef = { name: d.name, type: d.type, params: d.type.params, static: storage.includes('static'), start: first.start, end: first.end };
+          if (attrs.section) proto.section = attrs.section;
+          if (attrs.noinline) proto.noinline = true;
+          if (attrs.inline || storage.includes('inline')) proto.inline = true;
+          this.shadowProtos.set(d.name, proto);
         }
       } else if (d.name) {
         this.env.globals.set(d.name, d.type);

@@ -1,10 +1,12 @@
 // Guards: which CO-RE checks must be true (or false) for a site to run, read from conditions and control flow.
 
 import { Expr, Stmt } from './cparse';
-import type { CallRef, RawSite } from './sites';
+import { disjunction } from './sites';
+import type { GuardRef, RawSite } from './sites';
 
-/** A check site with the truth value it must have (`via`: the inlined calls leading to the function holding it). */
-export interface CheckRef { check: RawSite; when: boolean; via?: CallRef[] }
+/** A check site with the truth value it must have (`via`: the inlined calls leading to the function holding it), or
+ * a disjunction of conjunctions of them. */
+export type CheckRef = GuardRef;
 
 export interface GuardCtx {
   /** The check site an expression evaluated to (a bpf_core_*_exists call, a field/type/enum builtin). */
@@ -16,8 +18,10 @@ export interface GuardCtx {
 }
 
 /**
- * Checks implied by `x` evaluating to nonzero (`when`) or zero (`!when`); [] when nothing is implied
- * (e.g. the false side of `a && b` says only that one of them failed).
+ * The condition on CO-RE checks implied by `x` evaluating to nonzero (`when`) or zero (`!when`), as a conjunction
+ * (a disjunction is one element: the false side of `a && b` is `!a || !b`); [] when nothing is implied. A side
+ * that implies nothing about checks (`p && exists(a)`: `p` is a run-time value) makes a disjunction implied by
+ * nothing, and is dropped from a conjunction: the result is what must hold, never more.
  */
 export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): CheckRef[] | undefined {
   if (depth > 16) return undefined;
@@ -33,6 +37,13 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
     case 'binary': {
       if (x.op === '&&' && when) return [...(condGuards(x.l, true, g, depth + 1) ?? []), ...(condGuards(x.r, true, g, depth + 1) ?? [])];
       if (x.op === '||' && !when) return [...(condGuards(x.l, false, g, depth + 1) ?? []), ...(condGuards(x.r, false, g, depth + 1) ?? [])];
+      // `!(a && b)` is `!a || (a && !b)`: clang's short circuit evaluates b only where a holds, which the
+      // disjunction `!a || !b` states as well (the checks are constants per target, with no side effects)
+      if ((x.op === '&&' && !when) || (x.op === '||' && when)) {
+        const l = condGuards(x.l, when, g, depth + 1);
+        const r = condGuards(x.r, when, g, depth + 1);
+        return l?.length && r?.length ? disjunction([l, r]) : [];
+      }
       // `check != 0`, `check == 0`
       const zero = (e: Expr) => e.e === 'num' && e.v === 0n;
       if ((x.op === '!=' || x.op === '==') && (zero(x.r) || zero(x.l))) {

@@ -34,10 +34,11 @@ export interface RawSite {
   /**
    * A direct load (of a number or pointer) through a `->` chain, and where its pointer comes from, as far as the body
    * tells: 'plain' when it is a plain number to the verifier (bpf_get_current_task(), a BPF_CORE_READ or
-   * bpf_probe_read* result, a cast from an integer, a pointer loaded from a map value), `param` when it is (reached
+   * bpf_probe_read* result, a cast from an integer, a pointer loaded from a map value), 'regs' for a number read
+   * from the context (plain in a kprobe, typed in tp_btf), `param` when it is (reached
    * by `->` from) parameter `param`, which only the call context can type. Absent: unknown or a typed pointer.
    */
-  viaPointer?: 'plain' | { param: number };
+  viaPointer?: 'plain' | 'regs' | { param: number };
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads. */
   unalignedLoad?: boolean;
   /** Conditions on this function's parameters the site runs under. */
@@ -51,7 +52,12 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
 
 /** A check the site's execution depends on; `via` names the inlined calls (from this function) that lead to the
  * function holding the check, for checks made inside helpers (`if (has_x())`). */
-export interface GuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+/** A disjunction: holds when every guard of at least one alternative holds (the false side of `a && b`, the true
+ * side of `a || b`, the final `else` of an if/else-if chain). Alternatives nest, so any and/or/not is expressible. */
+export interface AnyGuardRef { any: GuardRef[][] }
+/** One conjunct of the condition a site (or call) runs under. */
+export type GuardRef = CheckGuardRef | AnyGuardRef;
 
 /** A condition on a parameter of the function (`ip_ver == 4`): clang folds it away when an inlined call passes a
  * constant, so sites under a false one vanish from that copy. `alt`: further values (`case 2: case 10:` of a switch
@@ -179,7 +185,7 @@ const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, post
 const PLAIN_RESULT = new Set(['bpf_get_current_task']);
 
 /** Where a pointer comes from, for the direct-read rule (see RawSite.viaPointer). */
-type Origin = 'plain' | 'typed' | 'map' | { param: number };
+type Origin = 'plain' | 'regs' | 'typed' | 'map' | { param: number };
 const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boolean =>
   a === b || (typeof a === 'object' && typeof b === 'object' && a.param === b.param);
 
@@ -217,7 +223,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const c = callOf.get(x);
       const r = c?.sum?.ret;
       if (!c || !r) return undefined;
-      return (when ? r.t : r.f).map((g) => ({ check: g.check, when: g.when, via: [c.ref, ...(g.via ?? [])] }));
+      return (when ? r.t : r.f).map((g) => throughCall(g, c.ref));
     },
   };
 
@@ -241,7 +247,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         s.readSize = sizeOf(v.type);
         if (v.chain.packed && s.readSize > 1) s.unalignedLoad = true;
         const o = v.chain.base && originOf(v.chain.base);
-        if (o === 'plain') s.viaPointer = 'plain';
+        if (o === 'plain' || o === 'regs') s.viaPointer = o;
         else if (o && typeof o === 'object') s.viaPointer = o;
       }
     }
@@ -272,7 +278,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const notes = res.notes.length;
         const k = strip(ev(x.x, { preserve: false, noEmit: true, guards: [] }).type).k;
         res.notes.length = notes;
-        return k === 'int' || k === 'enum' ? 'plain' : originOf(x.x, d + 1);
+        if (k !== 'int' && k !== 'enum') return originOf(x.x, d + 1);
+        // a number read from the context (`PT_REGS_PARM1(ctx)`, `ctx[0]`): a plain number in a kprobe, but a
+        // BTF-typed pointer in tp_btf/fentry (the verifier types those context slots): the section decides
+        return readsParam(x.x) ? 'regs' : 'plain';
       }
       case 'call': {
         const n = x.fn.e === 'id' ? x.fn.name : '';
@@ -300,6 +309,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'comma': return originOf(x.r, d + 1);
       default: return undefined;
     }
+  };
+  /** `ctx->di`, `ctx[1]`, `*(ctx + 1)`: a value read from one of this function's parameters. */
+  const readsParam = (x: Expr): boolean => {
+    for (let d = 0; d < 8; d++) {
+      if (x.e === 'cast') x = x.x;
+      else if (x.e === 'member') x = x.obj;
+      else if (x.e === 'index') x = x.arr;
+      else if (x.e === 'unary' && x.op === '*') x = x.x;
+      else if (x.e === 'binary' && (x.op === '+' || x.op === '-')) x = x.l;
+      else return x.e === 'id' && f.params.some((p) => p.name === (x as { name: string }).name);
+    }
+    return false;
   };
   /** Origins of local variables, in evaluation order (see originOf). */
   const varOrigin = new Map<string, Origin | 'mixed'>();
@@ -1003,18 +1024,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   // eslint-disable-next-line no-unreachable
   function unqualTop(t: CType): CType { return unqual(t); }
 
-  /** What the result implies: the checks common to every return that can produce a nonzero (zero) value. */
+  /** What the result implies: the disjunction, over every return that can produce a nonzero (zero) value, of the
+   * checks that return runs under (and its expression implies). */
   function summarize(rs: { x?: Expr; guards: GuardRef[] }[]): FuncResult['ret'] {
     if (!rs.length || rs.some((r) => !r.x)) return undefined;
     const side = (when: boolean): GuardRef[] => {
-      let acc: GuardRef[] | undefined;
+      let acc: GuardRef[][] | undefined;
       for (const r of rs) {
         const k = constValue(r.x!, env);
         if (k !== undefined && (k !== 0n) !== when) continue; // this return cannot give that result
         const implied = [...r.guards, ...(k !== undefined ? [] : condGuards(r.x!, when, gctx) ?? [])];
-        acc = acc === undefined ? implied : acc.filter((g) => implied.some((h) => h.check === g.check && h.when === g.when && sameVia(h.via, g.via)));
+        (acc ??= []).push(implied);
       }
-      return acc ?? [];
+      return acc ? disjunction(acc) : [];
     };
     const t = side(true);
     const f = side(false);
@@ -1025,6 +1047,41 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 function sameVia(a: CallRef[] | undefined, b: CallRef[] | undefined): boolean {
   if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
   return (a ?? []).every((x, i) => x === b![i]);
+}
+
+/** Structural equality of two guards (same check objects, same truth values, same call paths). */
+export function sameGuard(a: GuardRef, b: GuardRef): boolean {
+  if ('any' in a || 'any' in b) {
+    if (!('any' in a) || !('any' in b) || a.any.length !== b.any.length) return false;
+    return a.any.every((alt, i) => alt.length === b.any[i]!.length && alt.every((g, j) => sameGuard(g, b.any[i]![j]!)));
+  }
+  return a.check === b.check && a.when === b.when && sameVia(a.via, b.via);
+}
+
+/** A guard of a helper seen from its caller: every check in it is reached through the call `ref` first. */
+export function throughCall(g: GuardRef, ref: CallRef): GuardRef {
+  if ('any' in g) return { any: g.any.map((alt) => alt.map((h) => throughCall(h, ref))) };
+  return { check: g.check, when: g.when, via: [ref, ...(g.via ?? [])] };
+}
+
+/** Alternatives beyond this many are not kept as a disjunction (only their common conjuncts): a bound on formula
+ * size for pathological chains; no real program measured comes near it. */
+const MAX_ALTERNATIVES = 16;
+
+/**
+ * The conjunction list equivalent to "one of these conjunctions holds": the conjuncts common to every alternative,
+ * then (when what remains of each alternative is not trivially true) one disjunction of the remainders. Factoring
+ * the common part out keeps single checks single, so the per-guard explanation ("off by") names them.
+ */
+export function disjunction(alts: GuardRef[][]): GuardRef[] {
+  const uniq: GuardRef[][] = [];
+  for (const a of alts) if (!uniq.some((u) => u.length === a.length && u.every((g, i) => sameGuard(g, a[i]!)))) uniq.push(a);
+  if (!uniq.length) return [];
+  if (uniq.length === 1) return uniq[0]!;
+  const common = uniq[0]!.filter((g) => uniq.every((a) => a.some((h) => sameGuard(g, h))));
+  const rest = uniq.map((a) => a.filter((g) => !common.some((h) => sameGuard(g, h))));
+  if (rest.some((a) => !a.length) || rest.length > MAX_ALTERNATIVES) return common;
+  return [...common, { any: rest }];
 }
 
 

@@ -11,6 +11,10 @@
 //     the load), __kconfig values and ksyms of the loading kernel are unknown, so both sides of a branch on them run.
 //     With those facts (check OBJ.o's verdicts) more code is dead: that is the object path's business, proven
 //     against the kernel verifier by the verdict differential (scripts/verifier-oracle.sh).
+//   - existence checks (field/type/enum value exists, type matches) are not compared: they never poison, so whether
+//     their own instruction is visited does not decide a load, and clang lays them out freely: at -O2 it reuses an
+//     earlier identical check and threads later copies behind it (live_guards' `A && B` written four times), so a
+//     copy can sit in a block the walk never visits while the check it stands for is evaluated elsewhere.
 //   - explained differences (EXPLAINED below), each with its reason.
 // Any other difference fails the test with the site, record and target listed.
 
@@ -19,6 +23,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BpfObject, openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
+import { isExistenceKind } from '../../src/core/kinds';
 import { ObjectRelocation, relocateObject } from '../../src/core/object';
 import { evaluateSites } from '../../src/features/evaluate';
 import { assignRecords, siteMatcher } from '../../src/check/places';
@@ -36,8 +41,11 @@ interface Program { name: string; arch: 'x86' | 'arm64'; source: string; object:
  * difference fails the test, and so does an entry that no longer differs (remove it once fixed).
  */
 const EXPLAINED: Record<string, string> = {
+  // clang's line info for the else-branch read of line 117 (insn 32, block LBB1_3) names line 121, the inner read's
+  // line, and the inner read's record names line 120: nearest-line pairing swaps the two records (both right, swapped)
+  "live_guards/x86 live_guards.bpf.c:117 0:0 off": "pairing: clang's line info of the two task_struct___new.__state reads is swapped (see above)",
+  "live_guards/x86 live_guards.bpf.c:121 0:0 on": "pairing: clang's line info of the two task_struct___new.__state reads is swapped (see above)",
   "app_plugin/x86 app_plugin.bpf.c:31 0:2 on": "not yet diagnosed",
-  "app_plugin/x86 app_plugin.bpf.c:33 0:1 on": "not yet diagnosed",
   "app_plugin/x86 app_plugin.bpf.c:26 0:1 on": "not yet diagnosed",
   "kernel_net/x86 kernel_net.bpf.c:130 0:6 on": "not yet diagnosed",
   "kernel_tcp/x86 kernel_tcp.bpf.c:61 0:6 on": "not yet diagnosed",
@@ -115,7 +123,7 @@ describe('live verdicts equal object verdicts, site by site (issue 13)', functio
         const ss = paired[i]!;
         if (ss.length !== 1) return;
         const s = a.sites[ss[0]!]!;
-        if (s.unreached || s.section !== r.section) return;
+        if (s.unreached || s.section !== r.section || isExistenceKind(r.kind)) return;
         sitesSeen++;
         for (const t of names) {
           const l = live[ss[0]!]!.targets.get(t)!.runs;

@@ -87,18 +87,6 @@ int probe_read_value(struct pt_regs *ctx)
 }`,
   },
   {
-    name: 'core_read_value', findings: 1, fixed: 'out = BPF_CORE_READ(parent, pid);',
-    body: `SEC("kprobe/do_nanosleep")
-int core_read_value(struct pt_regs *ctx)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
-
-	out = parent->pid;
-	return 0;
-}`,
-  },
-  {
     // BTF-typed: bpf_get_current_task_btf() may be read directly, in a kprobe too
     name: 'kprobe_task_btf', findings: 0,
     body: `SEC("kprobe/do_nanosleep")
@@ -107,6 +95,18 @@ int kprobe_task_btf(struct pt_regs *ctx)
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	out = task->real_parent->tgid;
+	return 0;
+}`,
+  },
+  {
+    // a context slot cast to a pointer is BTF-typed in tp_btf (bitesize's `rq = (void *)ctx[0]`)
+    name: 'tp_btf_ctx_slot', findings: 0,
+    body: `SEC("tp_btf/sched_switch")
+int tp_btf_ctx_slot(__u64 *ctx)
+{
+	struct task_struct *prev = (void *)ctx[1];
+
+	out = prev->pid;
 	return 0;
 }`,
   },

@@ -53,7 +53,7 @@ describe('language server targets as slices (fleet scale)', function () {
           const x = ev.targets.get(t.name)!;
           const y = onWhole[i]!.targets.get(t.name === 'twin' ? '6.1-amd64' : t.name)!;
           const facts = (s: typeof x) => [s.result.status, s.result.value, s.result.localValue, s.result.failure, s.result.problem, s.result.suggestion,
-            s.result.targetTypeId, s.result.candidates, s.result.matched, s.runs, s.offBy?.access];
+            s.result.targetTypeId, s.result.candidates, s.result.matched, s.runs, s.offByIndex];
           assert.deepStrictEqual(facts(x), facts(y), `${p} site ${i} (${ev.site.localType} ${ev.site.access} kind ${ev.site.kind}) on ${t.name}`);
           compared++;
         }
