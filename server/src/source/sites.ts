@@ -293,7 +293,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'id': {
         const o = varOrigin.get(x.name);
         if (o !== undefined) return o === 'mixed' ? undefined : o;
-        if (lookup(x.name)) return undefined;
+        // parameters live in the outermost scope too: a name declared in the body was met above (varOrigin)
         const i = f.params.findIndex((p) => p.name === x.name);
         return i >= 0 && !assigned.has(x.name) ? { param: i } : undefined;
       }

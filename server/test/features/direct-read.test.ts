@@ -152,7 +152,7 @@ describe('direct reads through a plain number: live finding, BPF_CORE_READ fix (
 
       // the object path (the bytecode walk of the compiled program) says the same, at the same lines, on the same targets
       const obj = compileBpf(file);
-      const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(6\.18|5\.10)-amd64$/.test(t.name));
+      const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(6\.18|6\.1)-amd64$/.test(t.name));
       const common = { targets, workers: 0, includePaths: [path.join(FIXTURES, 'programs')], defines: ['__TARGET_ARCH_x86'] };
       const src = await runCheck({ ...common, file });
       const fromObj = await runCheck({ ...common, file: obj, source: file });
