@@ -101,6 +101,12 @@ export interface FuncResult {
 interface Ctx {
   preserve: boolean;
   noEmit: boolean;
+  /**
+   * Inside a field-info builtin's argument (`bpf_core_field_size(p->a->b)`): its sites are relocated, but the loads
+   * that reach the field never run (the builtin's value is a constant, clang deletes them), so they are no reads:
+   * no read size, no direct read, no direct bitfield.
+   */
+  unevaluated?: boolean;
   guards: GuardRef[];
   pconds?: ParamCond[];
 }
@@ -239,7 +245,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
-      if (s && load && v.chain.bits) {
+      if (ctx.unevaluated) { /* not a load that runs: see Ctx.unevaluated */ }
+      else if (s && load && v.chain.bits) {
         s.directBitfield = true;
         if (v.chain.base && rootedAtParam(v.chain.base)) s.paramPointer = true;
       }
@@ -650,7 +657,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       const fx = args[0];
       if (!fx) return { type: INT };
-      const v = ev(fx, { ...ctx, preserve: true });
+      const v = ev(fx, { ...ctx, preserve: true, unevaluated: true });
       let site: RawSite | undefined;
       if (v.chain && v.chain.access.length >= 1) site = emit(kind, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx, x.exp ?? x);
       else res.notes.push({ start: fx.start, end: fx.end, message: `${name} needs a field access` });

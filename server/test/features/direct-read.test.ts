@@ -111,6 +111,20 @@ int tp_btf_ctx_slot(__u64 *ctx)
 }`,
   },
   {
+    // a field-info builtin's argument is never loaded: clang keeps only the constant (kernel_task's
+    // bpf_core_field_size(file->f_inode->i_sb->s_id) in a kprobe was once reported)
+    name: 'field_info_chain', findings: 0,
+    body: `SEC("kprobe/do_nanosleep")
+int field_info_chain(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	out = bpf_core_field_size(task->real_parent->comm) + bpf_core_field_offset(task->mm->start_stack)
+		+ bpf_core_field_exists(task->real_parent->pid);
+	return 0;
+}`,
+  },
+  {
     name: 'tp_btf_arg', findings: 0,
     body: `SEC("tp_btf/sched_switch")
 int BPF_PROG(tp_btf_arg, bool preempt, struct task_struct *prev, struct task_struct *next)
