@@ -792,7 +792,8 @@ function nextOfKind(kinds: Uint8Array, words: Uint32Array | undefined, k: number
       const x = words[j]! ^ pattern;
       if ((((x - 0x01010101) | 0) & ~x & 0x80808080) !== 0) break;
     }
-    i = j << 2;
+    // (never backwards: the alignment walk may already have reached an unaligned end)
+    i = j < wn ? j << 2 : Math.max(i, wn << 2);
   }
   for (; i < n; i++) if (kinds[i] === k) return i;
   return -1;
