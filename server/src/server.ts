@@ -807,7 +807,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!doc || !r || r.version !== doc.version) return [];
     // Fixes come from this version's findings; the client's diagnostics only say which finding is meant.
     const refs = targets.ready().filter((t) => r.targetNames.includes(t.name));
-    const fixCtx = { doc, local: r.analysis.localBtf(), findings: r.findings, targets: refs, infos: contextOf(r.targetNames).infos, versioned: caps.documentChanges };
+    const fixCtx = { doc, local: r.analysis.localBtf(), findings: r.findings, targets: refs, infos: contextOf(r.targetNames).infos, versioned: caps.documentChanges,
+      macroDefined: (name: string) => r!.analysis.macroDefined(name) };
     return codeActionsFor(fixCtx, p.context.diagnostics, p.range);
   });
 
