@@ -163,6 +163,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     done: (uri) => {
       const doc = documents.get(uri);
       if (doc) schedule(doc, 0);
+      // pushed as well, so a status bar shows the build without polling
+      pushStatus();
     },
     log,
   });
@@ -425,7 +427,12 @@ export function startServer(connection: Connection = createServerConnection()): 
       void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${f.message}. The other targets keep working.` });
     }
     publishConfigProblems();
-    if (caps.status) void connection.sendNotification(STATUS_METHOD, serverStatus(targets, includePaths)); // editors' status bars
+    pushStatus();
+  }
+
+  /** The `corelens/status` notification (editors' status bars): targets, and what the last build on save found. */
+  function pushStatus(): void {
+    if (caps.status) void connection.sendNotification(STATUS_METHOD, { ...serverStatus(targets, includePaths), ...builds.status() });
   }
 
   /** Widens every target's slice to cover new root names (an edit that relocates a new type, a hover on one). */
@@ -642,7 +649,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     // it proves dead (build/editor.ts); every difference is counted once as drift.
     const built = builds.state(uri);
     const rec = built && built.savedVersion === version ? reconcile(built, primary, findings, contextOf(built.targetNames)) : undefined;
-    if (rec) builds.noteDrift(uri, rec.drift);
+    if (rec && builds.noteDrift(uri, rec.drift)) pushStatus();
     const diagnostics: Diagnostic[] = findings.map((f, k) => {
       const dead = rec?.downgraded.get(k);
       return {
