@@ -177,6 +177,7 @@ export async function fetchFleet(source: BtfhubSource, sels: readonly BtfhubSele
 
 /** Runs `corelens targets ...`; resolves to the exit code (0 ok, 1 a file could not be fetched, 2 usage/input). */
 export async function targetsCommand(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'seed') return (await import('./seed.js')).seedCommand(argv.slice(1), io);
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
     io.out(TARGETS_USAGE);
     return argv.length === 0 ? 2 : 0;
