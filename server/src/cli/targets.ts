@@ -13,7 +13,7 @@ import { CONFIG_FILE, readConfigFile } from '../targets/config';
 import { TargetInfo, targetInfo, versionText } from '../targets/info';
 import { TargetSpec, defaultTargetSpecs } from '../targets/registry';
 import { intersectRanges, parseVersionRange } from '../targets/tree';
-import { Io } from './common';
+import { ArgCursor, Io, UsageError } from './common';
 
 export const TARGETS_USAGE = `usage: corelens targets fetch [DISTRO[/RELEASE[/ARCH]]]... [selection] [options]
        corelens targets list [selection] [options]
@@ -41,7 +41,6 @@ options:
   --offline           list: use the listing kept by the last fetch, never contact the source
   --json              machine-readable output`;
 
-class Usage extends Error {}
 
 interface Args {
   sub: 'fetch' | 'list';
@@ -57,36 +56,27 @@ interface Args {
 
 function parse(argv: string[]): Args {
   const [sub, ...rest] = argv;
-  if (sub !== 'fetch' && sub !== 'list') throw new Usage(`unknown targets subcommand "${sub ?? ''}": expected fetch or list`);
+  if (sub !== 'fetch' && sub !== 'list') throw new UsageError(`unknown targets subcommand "${sub ?? ''}": expected fetch or list`);
   const a: Args = { sub, specs: [], sel: {}, offline: false, json: false };
-  for (let i = 0; i < rest.length; i++) {
-    let arg = rest[i]!;
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = () => {
-      const v = inline ?? rest[++i];
-      if (v === undefined || v === '') throw new Usage(`${arg} needs a value`);
-      return v;
-    };
-    const list = () => value().split(',').map((s) => s.trim()).filter(Boolean);
+  const c = new ArgCursor(rest);
+  const value = () => c.value();
+  const list = () => c.list();
+  while (c.next()) {
+    const arg = c.arg;
     switch (arg) {
       case '--distro': a.sel.distro = [...(a.sel.distro ?? []), ...list()]; break;
       case '--release': a.sel.release = [...(a.sel.release ?? []), ...list()]; break;
       case '--arch': a.sel.arch = [...(a.sel.arch ?? []), ...list()]; break;
       case '--kernel': {
         const r = parseVersionRange(value());
-        if (typeof r === 'string') throw new Usage(r);
+        if (typeof r === 'string') throw new UsageError(r);
         a.sel.kernel = r;
         break;
       }
       case '--source': a.source = value(); break;
       case '--source-kind': {
         const k = value();
-        if (k !== 'git' && k !== 'http') throw new Usage('--source-kind must be git or http');
+        if (k !== 'git' && k !== 'http') throw new UsageError('--source-kind must be git or http');
         a.sourceKind = k;
         break;
       }
@@ -95,7 +85,7 @@ function parse(argv: string[]): Args {
       case '--offline': a.offline = true; break;
       case '--json': a.json = true; break;
       default:
-        if (arg.startsWith('-')) throw new Usage(`unknown option ${rest[i]}`);
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${c.raw}`);
         a.specs.push(arg);
     }
   }
@@ -115,7 +105,7 @@ function selections(a: Args, fleet?: FleetConfig): BtfhubSelect[] {
   const out: BtfhubSelect[] = [];
   for (const s of a.specs) {
     const r = parseFleetSpec(s, flags.kernel);
-    if (typeof r === 'string') throw new Usage(r);
+    if (typeof r === 'string') throw new UsageError(r);
     out.push({ ...r, ...(flags.release && !r.release ? { release: flags.release } : {}), ...(flags.arch && !r.arch ? { arch: flags.arch } : {}) });
   }
   if (out.length === 0 && any) out.push({ ...flags });
@@ -189,7 +179,7 @@ export async function targetsCommand(argv: string[], io: Io): Promise<number> {
   try {
     a = parse(argv);
   } catch (e) {
-    if (!(e instanceof Usage)) throw e;
+    if (!(e instanceof UsageError)) throw e;
     io.err(`corelens targets: ${e.message}\n\n${TARGETS_USAGE}`);
     return 2;
   }
@@ -202,7 +192,7 @@ export async function targetsCommand(argv: string[], io: Io): Promise<number> {
       // fetch: no distro/release/arch means the config's fleet; list: it means every configured target.
       sels = selections(a, a.sub === 'fetch' && !a.source ? config?.fleet : undefined);
     } catch (e) {
-      if (!(e instanceof Usage)) throw e;
+      if (!(e instanceof UsageError)) throw e;
       io.err(`corelens targets: ${e.message}`);
       return 2;
     }

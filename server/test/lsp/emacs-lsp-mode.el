@@ -42,6 +42,8 @@
 (require 'flymake)
 (require 'cl-lib)
 
+;; the session file is ours alone: gone when Emacs exits, whatever the outcome
+(add-hook 'kill-emacs-hook (lambda () (ignore-errors (delete-file lsp-session-file))) 90)
 (defvar t0 (float-time))
 (defun out (fmt &rest args) (princ (format "%s\n" (apply #'format fmt args))))
 (defun fail (fmt &rest args) (out "FAIL: %s" (apply #'format fmt args)) (kill-emacs 1))
