@@ -413,7 +413,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const t0 = performance.now();
     await withProgress('corelens: loading targets', targets.specs.length, (p) => targets.load([], p));
     const ready = targets.ready().map((t) => t.name);
-    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${ready.length > 8 ? `${ready.length} targets (${ready.slice(0, 8).join(', ')}, ...)` : ready.join(', ') || 'none'}`);
+    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${ready.length > 8 ? `${ready.length} targets (${ready.slice(0, 8).join(', ')}, ...)` : ready.join(', ') || 'none'}`
+      + ` (since start: ${targets.archivesRead} BTF files read, ${targets.seedsUsed} seed slices used)`);
     reportFailures();
   }
 

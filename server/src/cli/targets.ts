@@ -17,10 +17,13 @@ import { ArgCursor, Io, UsageError } from './common';
 
 export const TARGETS_USAGE = `usage: corelens targets fetch [DISTRO[/RELEASE[/ARCH]]]... [selection] [options]
        corelens targets list [selection] [options]
+       corelens targets seed ARCHIVE...
 
 fetch: download the selected BTFHub kernels into the cache (same layout as the archive), verified against the
        source's sizes and hashes; files already cached are verified and kept; an interrupted run resumes.
        Without a selection: the "btfhub" fleet of corelens.json.
+seed:  write ARCHIVE.slice beside each archive: the slice a first start needs, used only with that very archive
+       (packaging runs it on the bundled kernels).
 list:  every configured target (corelens.json targets and fleets, else the default targets) with its arch, kernel
        version, origin and whether it is at hand; with a selection: the source's kernels and which are cached.
 
@@ -167,6 +170,7 @@ export async function fetchFleet(source: BtfhubSource, sels: readonly BtfhubSele
 
 /** Runs `corelens targets ...`; resolves to the exit code (0 ok, 1 a file could not be fetched, 2 usage/input). */
 export async function targetsCommand(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'seed') return (await import('./seed.js')).seedCommand(argv.slice(1), io);
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
     io.out(TARGETS_USAGE);
     return argv.length === 0 ? 2 : 0;
