@@ -58,7 +58,8 @@ export async function openBtfFile(path: string, opts: OpenOptions = {}): Promise
     if (e.transient) err.transient = true;
     return fail(err);
   }
-  return openBtfBytes(bytes, path, opts);
+  // The bytes were read into a buffer of this call's own: what it unwraps to may be given back by Btf.release.
+  return openUnwrapped(bytes, path, opts, true);
 }
 
 /** Why the first bytes of a file cannot start any container corelens reads, or undefined when they can. */
@@ -143,10 +144,16 @@ async function readElfSections(f: BoundedFile, head: Uint8Array): Promise<Uint8A
 
 /** Parses BTF from bytes already in memory (any supported container). `file` names them in errors. Never throws. */
 export async function openBtfBytes(bytes: Uint8Array, file: string, opts: OpenOptions = {}): Promise<Result<OpenedBtf>> {
+  // The caller's bytes stay the caller's: a Btf over them (or over a tar member inside them) never recycles them.
+  return openUnwrapped(bytes, file, opts, false);
+}
+
+/** openBtfBytes, told whether bytes.buffer is this call's alone (then the Btf may hand it on in release()). */
+async function openUnwrapped(bytes: Uint8Array, file: string, opts: OpenOptions, owned: boolean): Promise<Result<OpenedBtf>> {
   try {
     const containers: string[] = [];
-    const payload = await unwrap(bytes, file, containers);
-    return ok({ btf: Btf.parse(payload, file, opts), containers });
+    const r = await unwrapOwned(bytes, file, containers, owned);
+    return ok({ btf: Btf.parseScanned(r.payload, file, opts, undefined, r.owned), containers });
   } catch (e) {
     return fail(asBtfError(e, file));
   }
@@ -154,17 +161,31 @@ export async function openBtfBytes(bytes: Uint8Array, file: string, opts: OpenOp
 
 /** Strips compression and archive layers until raw BTF remains; records each layer in `containers`. */
 export async function unwrap(bytes: Uint8Array, file: string, containers: string[]): Promise<Uint8Array> {
+  return (await unwrapOwned(bytes, file, containers, false)).payload;
+}
+
+/**
+ * unwrap, tracking whether the payload's whole buffer is held by nobody else (`owned`), which is what lets
+ * Btf.release recycle it. A pooled xz's output is a buffer of its own; a tar member stays inside its archive's buffer,
+ * which stays owned (the other members' views die here). gzip, ELF and the fallback xz decoders are not tracked (rare
+ * for kernel BTF): their payload counts as borrowed, so it is simply never recycled.
+ */
+async function unwrapOwned(bytes: Uint8Array, file: string, containers: string[], owned: boolean): Promise<{ payload: Uint8Array; owned: boolean }> {
   for (let depth = 0; depth <= MAX_NESTING; depth++) {
     if (isRawBtf(bytes)) {
       containers.push('raw');
-      return bytes;
+      return { payload: bytes, owned };
     }
     if (isXz(bytes)) {
       containers.push('xz');
-      bytes = await decompressing(() => xzDecompress(bytes, file));
+      const input = bytes;
+      const out = await decompressing(() => xzDecompress(input, file));
+      bytes = out.bytes;
+      owned = out.owned;
     } else if (isGzip(bytes)) {
       containers.push('gzip');
       bytes = await decompressing(() => gunzip(bytes, file));
+      owned = false;
     } else if (isZstd(bytes)) {
       throw new BtfError('zstd-compressed input is not supported yet; decompress it first: zstd -d FILE', file, 0);
     } else if (isTar(bytes)) {
@@ -178,13 +199,13 @@ export async function unwrap(bytes: Uint8Array, file: string, containers: string
         // A userspace binary built with plain -g: convert its DWARF so that no pahole step is needed.
         if (hasDwarf(elf)) {
           containers.push('elf:dwarf');
-          return dwarfToBtf(elf).bytes;
+          return { payload: dwarfToBtf(elf).bytes, owned: false };
         }
         throw new BtfError('ELF file has neither a .BTF section nor DWARF (.debug_info) (BPF objects need clang -g; kernels '
           + 'CONFIG_DEBUG_INFO_BTF; userspace binaries gcc -g, or pahole -J / --btf_encode_detached)', file);
       }
       containers.push('elf:.BTF');
-      return elf.data(sec);
+      return { payload: elf.data(sec), owned: false };
     } else {
       throw new BtfError(btfMagicProblem(bytes)!, file, 0);
     }
@@ -292,14 +313,16 @@ function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
 type XzModule = { XzReadableStream: new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };
 let xzModule: XzModule | undefined;
 
-async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+/** The decompressed bytes, and whether their buffer is ours alone (the pooled xz's output is; see unwrapOwned). */
+async function xzDecompress(bytes: Uint8Array, file: string): Promise<{ bytes: Uint8Array; owned: boolean }> {
   if (hasNativeXz()) {
     // A long-lived xz per thread when the archive declares its size (every real one does): no fork per archive.
     const pooled = decompressWithXzPool(bytes, file, maxPayload(), () => new BtfError(expandsBeyondMessage('xz data'), file), (head) => {
       const problem = btfMagicProblem(head);
       return problem ? new BtfError(`xz data does not hold BTF: ${problem}`, file) : undefined;
     });
-    return pooled ?? nativeXz(bytes, file);
+    if (pooled) return { bytes: await pooled, owned: true };
+    return { bytes: await nativeXz(bytes, file), owned: false };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   xzModule ??= require('xz-decompress') as XzModule;
@@ -317,7 +340,7 @@ async function xzDecompress(bytes: Uint8Array, file: string): Promise<Uint8Array
     if (e instanceof BtfError) throw e;
     throw new BtfError(`xz data is corrupt or truncated: ${e instanceof Error ? e.message : String(e)}`, file);
   }
-  return sink.finish();
+  return { bytes: sink.finish(), owned: false };
 }
 
 let nativeXzAvailable: boolean | undefined;

@@ -22,6 +22,9 @@ export function readRawBtfSync(path: string, opts: BtfParseOptions, maxBytes: nu
     const st = fs.fstatSync(fd);
     if (!st.isFile() || st.size < 32 || st.size > maxBytes) return undefined;
     const size = st.size;
+    // The magic first, into a few bytes: an archive (the common case in a fleet) must not cost a file-sized buffer.
+    const magic = Buffer.alloc(4);
+    if (fs.readSync(fd, magic, 0, 4, 0) < 4 || !((magic[0] === 0x9f && magic[1] === 0xeb) || (magic[0] === 0xeb && magic[1] === 0x9f))) return undefined;
     // A buffer of its own (possibly one a released Btf left: recycle.ts), so Btf.release can hand it on again.
     const bytes = Buffer.from(takeBuffer(size), 0, size);
     let filled = fs.readSync(fd, bytes, 0, Math.min(CHUNK, size), 0);

@@ -16,6 +16,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as os from 'os';
 import { BtfError } from './errors';
+import { takeBuffer } from './recycle';
 
 /** Total uncompressed size declared by the index(es) of an .xz file, or undefined when it cannot be read. */
 export function xzDeclaredSize(b: Uint8Array): number | undefined {
@@ -280,6 +281,7 @@ let pool: XzPool | undefined;
 /**
  * Decompresses an .xz file with the pool's long-lived system xz; undefined when its declared size cannot be read
  * (the caller then decompresses it another way). Refuses, before decompressing, data declaring more than `cap`.
+ * Resolves to the start of a buffer nobody else holds a view of: the caller owns it (Btf.release may recycle it).
  */
 export function decompressWithXzPool(
   bytes: Uint8Array, file: string, cap: number, overCap: () => BtfError, headCheck?: (head: Uint8Array) => BtfError | undefined,
@@ -290,7 +292,10 @@ export function decompressWithXzPool(
   pool ??= new XzPool();
   const p = pool;
   return new Promise((resolve, reject) => {
-    p.run({ input: bytes, size, file, out: Buffer.allocUnsafe(size + MARKER.length), got: 0, headCheck, resolve, reject });
+    // The output buffer may be one a released Btf gave back (recycle.ts): an archive loop then clears no fresh pages.
+    // It is the caller's alone once resolved (this process keeps no view of it), so a Btf over it may release it.
+    const out = Buffer.from(takeBuffer(size + MARKER.length), 0, size + MARKER.length);
+    p.run({ input: bytes, size, file, out, got: 0, headCheck, resolve, reject });
   });
 }
 

@@ -268,9 +268,18 @@ async function loadForCheck(spec: TargetSpec, names: readonly string[], cache: S
     throw e;
   }
   const covered = [...new Set([...(entry?.names ?? []), ...names])].sort();
-  const slice = sliceBtf(full, covered);
-  // The arch is kept beside the slice (which may not hold pt_regs), so later runs know it without the archive.
-  const arch = archFromBtf(full)?.arch;
+  let slice: ReturnType<typeof sliceBtf>;
+  let arch: string | undefined;
+  try {
+    slice = sliceBtf(full, covered);
+    // The arch is kept beside the slice (which may not hold pt_regs), so later runs know it without the archive.
+    arch = archFromBtf(full)?.arch;
+  } finally {
+    // The whole archive ends here: the slice is a fresh encoding (its own buffer) and the arch a string, so nothing
+    // read from `full` outlives this line. Its memory goes to the next archive's xz output and record tables
+    // (recycle.ts) instead of fresh pages the kernel must clear.
+    full.release();
+  }
   const problem = await cache.put({ stamp, names: covered, ...slice, ...(arch ? { arch } : {}) });
   return { btf: Btf.parse(slice.bytes, spec.path), ids: slice.ids, cached: false, ...(problem ? { problem } : {}), ...(arch ? { arch } : {}) };
 }
