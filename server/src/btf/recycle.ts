@@ -22,7 +22,6 @@ export function takeBuffer(bytes: number): ArrayBuffer {
     const len = pool[i]!.byteLength;
     if (len >= bytes && len <= 2 * bytes + 4096 && (best < 0 || len < pool[best]!.byteLength)) best = i;
   }
-  if (process.env.RECYCLE_DEBUG) process.stderr.write(`take ${bytes} ${best < 0 ? "miss" : "hit"} pool=${pool.map((b) => b.byteLength).join(",")}\n`);
   if (best < 0) return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
   const [buf] = pool.splice(best, 1);
   pooledBytes -= buf!.byteLength;

@@ -3,10 +3,12 @@
 // whatever the sizes of the pieces the bytes arrive in.
 
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BtfError } from '../../src/btf/errors';
+import { openBtfBytes, openBtfFile } from '../../src/btf/open';
 import { readRawBtfSync } from '../../src/btf/rawfile';
 import { Btf, BtfScan } from '../../src/btf/reader';
 import { Kind } from '../../src/btf/types';
@@ -130,6 +132,49 @@ describe('parsing BTF while it is read (BtfScan)', () => {
     const btf = Btf.parse(bytes, 'x');
     btf.release();
     assert.strictEqual(bytes.length > 0 && bytes[0], 0x9f, 'the caller\'s buffer is untouched');
+  });
+
+  it('a .btf.tar.xz opened from its file owns its buffer: release detaches it, the next archive reuses it exactly', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-recycle-tar-'));
+    try {
+      const files = ['6.18-amd64', '6.1-amd64', 'cilium-ci-2026-04-amd64'];
+      const expected = new Map<string, string>();
+      for (const k of files) {
+        const bytes = (await kernel(k)).bytes;
+        fs.writeFileSync(path.join(dir, `${k}.btf`), bytes);
+        execFileSync('tar', ['-cJf', path.join(dir, `${k}.btf.tar.xz`), '-C', dir, `${k}.btf`], { env: { ...process.env, XZ_OPT: '-0' } });
+        expected.set(k, outcome(() => Btf.parse(Buffer.from(bytes), k)));
+      }
+      for (let round = 0; round < 2; round++) {
+        for (const k of files) {
+          const r = await openBtfFile(path.join(dir, `${k}.btf.tar.xz`));
+          assert.ok(r.ok, `${k}: ${!r.ok && r.error.message}`);
+          const btf = r.value.btf;
+          assert.deepStrictEqual(r.value.containers.slice(0, 2), ['xz', `tar:${k}.btf`]);
+          // Every answer exact, although this archive's xz output may sit in memory another archive released.
+          assert.strictEqual(outcome(() => btf), expected.get(k), `${k}, round ${round}`);
+          const kept = btf.bytes.subarray(0, 64);
+          const whole = new Uint8Array(btf.bytes.buffer);
+          const id = btf.findByName('task_struct', Kind.Struct);
+          assert.ok(id > 0);
+          btf.release();
+          // The whole tar buffer went (not only the BTF member inside it): every view of it is empty.
+          assert.strictEqual(kept.length, 0, 'a view kept past release is detached, never another archive\'s bytes');
+          assert.strictEqual(whole.length, 0, 'the tar around the BTF is detached too');
+          assert.throws(() => btf.type(id), /released/);
+        }
+      }
+      // The same archive bytes handed in by a caller are borrowed: releasing the BTF leaves them alone.
+      const archive = fs.readFileSync(path.join(dir, '6.1-amd64.btf.tar.xz'));
+      const borrowed = await openBtfBytes(archive, 'x.btf.tar.xz');
+      assert.ok(borrowed.ok);
+      const tarred = Buffer.from(borrowed.value.btf.bytes.subarray(0, 16));
+      borrowed.value.btf.release();
+      assert.strictEqual(archive.length > 0 && archive[0], 0xfd, 'the caller\'s xz bytes are untouched');
+      assert.strictEqual(tarred[0], 0x9f);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lookups by kind (four kinds a word) find exactly what a record-by-record walk finds', async () => {

@@ -219,6 +219,13 @@ char LICENSE[] SEC("license") = "GPL";
     assert.strictEqual(await findings('--jobs', '0', '--cache', cache), workers);
     assert.strictEqual(await findings('--jobs', '2', '--no-cache'), workers);
     assert.strictEqual(await findings('--jobs', '0', '--no-cache'), workers);
+    // Cold caches: every archive is read, sliced and released (its memory handed to the next archive's read, in one
+    // thread and in workers); only the slice outlives it. The full-BTF runs above never release: same answers.
+    for (const jobs of ['0', '2']) {
+      const cold = fs.mkdtempSync(path.join(tmp, 'cache-cold-'));
+      assert.strictEqual(await findings('--jobs', jobs, '--cache', cold), workers, `cold cache, --jobs ${jobs}`);
+      fs.rmSync(cold, { recursive: true, force: true });
+    }
   });
 
   it('a re-check after an edit reads no archive (archives replaced by garbage of the same size and mtime)', async () => {
