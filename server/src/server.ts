@@ -22,6 +22,7 @@ import { plainAccessFindings } from './features/plainAccess';
 import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from './features/hover';
 import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
+import { SharedTrees } from './source/sharedTrees';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
@@ -113,6 +114,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const running = new Map<string, { version: number; done: Promise<DocResult | undefined> }>();
   /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
   const analyzers = new Map<ArchKey, Promise<Analyzer>>();
+  /** Each document text is parsed by tree-sitter once, whatever the number of arches (the parse ignores defines). */
+  const trees = new SharedTrees();
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -494,7 +497,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     let a = analyzers.get(arch);
     if (!a) {
       const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
-      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines] });
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees });
       analyzers.set(arch, a);
     }
     return a;

@@ -34,6 +34,7 @@ import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, contextSites } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
+import { SharedTrees } from './sharedTrees';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -188,6 +189,8 @@ export interface AnalyzerOptions {
   includePaths?: readonly string[];
   /** Leave out the system include directories clang uses (tests of the no-libbpf fallback). */
   noSystemIncludes?: boolean;
+  /** Trees shared with the analyzers of other arches (the language server's): each text is parsed once. */
+  trees?: SharedTrees;
 }
 
 export interface ContentChange { range?: Range; text: string }
@@ -520,7 +523,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   const self: Analyzer = {
     analyze(uri, text, aopts = {}) {
       const st: DocState = { text, includePaths: aopts.includePaths ?? docs.get(uri)?.includePaths ?? [] };
-      const tree = text.length > limitBytes('source') ? undefined : ts.parser.parse(text);
+      const tree = text.length > limitBytes('source') ? undefined : parseShared(uri, text);
       if (tree) st.tree = tree;
       docs.get(uri)?.tree?.delete();
       docs.set(uri, st);
@@ -544,7 +547,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         cur = text;
       } else cur = text;
       st.text = cur;
-      const tree = st.text.length > limitBytes('source') ? undefined : ts.parser.parse(st.text, st.tree ?? null);
+      const tree = st.text.length > limitBytes('source') ? undefined : parseShared(uri, st.text, st.tree);
       st.tree?.delete();
       st.tree = tree ?? undefined;
       st.last = run(uri, st);
@@ -553,8 +556,17 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     close(uri) {
       docs.get(uri)?.tree?.delete();
       docs.delete(uri);
+      opts.trees?.close(uri);
     },
   };
+  /** The tree of `text`: another arch's analyzer may have parsed this very text already (a copy of its tree). */
+  function parseShared(uri: string, text: string, old?: TsTree): TsTree | undefined {
+    const have = opts.trees?.take(uri, text);
+    if (have) return have;
+    const tree = ts.parser.parse(text, old ?? null) ?? undefined;
+    if (tree) opts.trees?.put(uri, text, tree);
+    return tree;
+  }
   return self;
 }
 
