@@ -519,15 +519,19 @@ export function startServer(connection: Connection = createServerConnection()): 
     return undefined;
   }
 
-  /** Analyses one document with one arch's analyzer: fully the first time (or with new include paths), else an update. */
-  function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Analysis {
+  /**
+   * Analyses one document with one arch's analyzer: fully the first time (or with new include paths), else an update.
+   * In slices with breaths between them: a hover sent meanwhile is answered from the last result at once.
+   */
+  async function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Promise<Analysis> {
     const key = `${arch}\u0000${uri}`;
     if (analysedWith.get(key) !== includeVersion) {
-      const r = a.analyze(uri, text, { includePaths });
-      analysedWith.set(key, includeVersion);
+      const v = includeVersion;
+      const r = await a.analyzeAsync(uri, text, { includePaths }, breathe);
+      analysedWith.set(key, v);
       return r;
     }
-    return a.update(uri, text);
+    return a.updateAsync(uri, text, breathe);
   }
 
   /**
@@ -578,10 +582,11 @@ export function startServer(connection: Connection = createServerConnection()): 
     let tAnalyzer = 0;
     try {
       for (const g of groups) {
+        if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way: it wins
         const t = performance.now();
         const a = await analyzerFor(g.arch);
         tAnalyzer += performance.now() - t;
-        analyses.push(analyseFor(a, g.arch, uri, text));
+        analyses.push(await analyseFor(a, g.arch, uri, text));
         await breathe();
       }
     } catch (e) {

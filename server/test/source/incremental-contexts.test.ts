@@ -84,9 +84,12 @@ describe('incremental call contexts', function () {
     assert.ok(reused > 0, 'some program was reused from the previous analysis');
   });
 
-  it('give each arch the same sites whether the arches share tree-sitter trees or parse alone', async () => {
-    // the language server's analyzers of two arches share one parse per text; the defines still differ per arch
+  it('give each arch the same sites whether the arches share tree-sitter trees and run in slices, or parse alone at once', async () => {
+    // the language server's analyzers of two arches share one parse per text and run in slices (analyzeAsync /
+    // updateAsync, pausing between them); the defines still differ per arch
     const trees = new SharedTrees();
+    let pauses = 0;
+    const pause = () => new Promise<void>((r) => { pauses++; setImmediate(r); });
     const arches = ['x86', 'arm64'];
     const shared = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`], trees })));
     const alone = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`] })));
@@ -97,13 +100,15 @@ describe('incremental call contexts', function () {
       const next = rng(name.length * 104729);
       for (let k = 0; k <= 5; k++) {
         const what = k === 0 ? 'open' : (() => { const e = randomEdit(cur, next); cur = e.text; return e.what; })();
-        const got = shared.map((an) => (k === 0 ? an.analyze(file, cur, { includePaths: [PROGRAMS] }) : an.update(file, cur)));
+        const got: Analysis[] = [];
+        for (const an of shared) got.push(await (k === 0 ? an.analyzeAsync(file, cur, { includePaths: [PROGRAMS] }, pause) : an.updateAsync(file, cur, pause)));
         const want = alone.map((an) => (k === 0 ? an.analyze(file, cur, { includePaths: [PROGRAMS] }) : an.update(file, cur)));
         got.forEach((g, i) => assert.deepStrictEqual(shape(g), shape(want[i]!), `${name} ${arches[i]} after ${what}`));
         if (JSON.stringify(shape(want[0]!)) !== JSON.stringify(shape(want[1]!))) archDiffer++;
       }
       for (const an of [...shared, ...alone]) an.close(file);
     }
+    assert.ok(pauses > 0, 'the async runs paused');
     assert.ok(trees.hits > 0, 'the second arch took the first arch\'s parse');
     assert.ok(archDiffer > 0, 'the arches give different sites somewhere (the per-arch defines are still applied)');
   });
