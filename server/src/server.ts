@@ -633,6 +633,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     let fm = findingMemos.get(uri);
     if (!fm) findingMemos.set(uri, (fm = { findings: new FindingMemo() }));
     const merged = mergeArchEvaluations(parts);
+    await breathe();
+    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
     // what messages depend on besides the evaluation: severities and how targets are described
     const memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
     try {
