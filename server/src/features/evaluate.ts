@@ -33,7 +33,7 @@ export function guardChecks(g: LiveGuard): LiveCheckGuard[] {
 
 /** A guard as C-like text, each check spelled by `check` (`(!a || !b)` for a disjunction). */
 export function guardText(g: LiveGuard, check: (c: LiveCheckGuard) => string): string {
-  if (!('any' in g)) return `${g.when ? '' : '!'}${check(g)}`;
+  if (!('any' in g)) return g.cmp ? `${g.when ? '' : '!'}(${check(g)} ${g.cmp.op} ${g.cmp.v})` : `${g.when ? '' : '!'}${check(g)}`;
   return `(${g.any.map((alt) => alt.map((h) => guardText(h, check)).join(' && ')).join(' || ')})`;
 }
 
@@ -43,8 +43,11 @@ export interface LiveCheckGuard {
   typeId: number;
   localType: string;
   access: string;
-  /** The site runs when the check is non-zero (true) or zero (false). */
+  /** The site runs when the check is non-zero (true) or zero (false); with `cmp`, when `value op v` is. */
   when: boolean;
+  /** The check's value compared with a constant (`bpf_core_field_size(x) == 2`), folded per target like the
+   * existence checks: the value is the relocation's, exactly as libbpf patches it. */
+  cmp?: { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: bigint };
   range?: Range;
 }
 
@@ -175,7 +178,7 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
     const prep = m.relocations.prepare(localBtf, calls, targets);
     const setKey = m.relocations.targetSetKey(prep);
     const gkey = (g: LiveGuard, p: GuardPlan): string => (typeof p === 'number'
-      ? `${(g as LiveCheckGuard).when ? '+' : '-'}${prep.callIds[p]}`
+      ? `${(g as LiveCheckGuard).when ? '+' : '-'}${prep.callIds[p]}${cmpKey((g as LiveCheckGuard).cmp)}`
       : `(${p.any.map((alt, i) => alt.map((q, j) => gkey((g as LiveAnyGuard).any[i]![j]!, q)).join(',')).join('|')})`);
     const keys = plan.map((p, i) => `${setKey}\u0002${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => gkey(g, p.guards[j]!)).join(',')}`);
     const maps = keys.map((k) => m.siteMap(k));
@@ -230,7 +233,10 @@ function holds(g: LiveGuard, p: GuardPlan, r: readonly RelocationResult[]): bool
   if (typeof p === 'number') {
     const x = r[p]!;
     if (x.status !== 'ok' || x.value === undefined) return undefined;
-    return (x.value !== 0n) === (g as LiveCheckGuard).when;
+    const c = (g as LiveCheckGuard).cmp;
+    if (!c) return (x.value !== 0n) === (g as LiveCheckGuard).when;
+    const v = compare(x.value, c);
+    return v === undefined ? undefined : v === (g as LiveCheckGuard).when;
   }
   let out: boolean | undefined = false;
   p.any.forEach((alt, i) => {
@@ -245,4 +251,26 @@ function holds(g: LiveGuard, p: GuardPlan, r: readonly RelocationResult[]): bool
     else if (all === undefined) out = undefined;
   });
   return out;
+}
+
+/** A guard's comparison as a key part ('' without one). */
+export function cmpKey(c: LiveCheckGuard['cmp']): string {
+  return c ? `${c.op}${c.v}` : '';
+}
+
+/**
+ * `value op v` for a relocated check value (what libbpf patches into the instruction). Equality compares the 64-bit
+ * patterns (clang compares a 64-bit value with the constant converted to its type); an ordering is decided only
+ * when both sides are non-negative and below 2^31, where signed and unsigned comparisons agree (undefined else).
+ */
+function compare(value: bigint, c: NonNullable<LiveCheckGuard['cmp']>): boolean | undefined {
+  if (c.op === '==' || c.op === '!=') return (BigInt.asUintN(64, value) === BigInt.asUintN(64, c.v)) === (c.op === '==');
+  const small = (x: bigint) => x >= 0n && x < 0x80000000n;
+  if (!small(value) || !small(c.v)) return undefined;
+  switch (c.op) {
+    case '<': return value < c.v;
+    case '<=': return value <= c.v;
+    case '>': return value > c.v;
+    default: return value >= c.v;
+  }
 }

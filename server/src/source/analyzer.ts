@@ -24,6 +24,7 @@ import { fileURLToPath } from 'url';
 import { Btf } from '../btf/reader';
 import { ReloKind } from '../core/kinds';
 import { CParser, FuncDef, TypeEnv } from './cparse';
+import type { GuardCmp } from './sites';
 import { CType, Record, spell, strip } from './ctypes';
 import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
@@ -52,8 +53,10 @@ export interface CheckGuard {
   typeId: number;
   localType: string;
   access: string;
-  /** The site runs only when the check is nonzero (true) or zero (false). */
+  /** The site runs only when the check is nonzero (true) or zero (false); with `cmp`, when `value op v` is. */
   when: boolean;
+  /** The check's value compared with a constant (`bpf_core_field_size(x) == 2`). */
+  cmp?: GuardCmp;
   /** In this document (for a check inside a header: where the call chain enters the header). */
   range: Range;
   /** A check written in another file: where. */

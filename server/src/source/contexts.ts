@@ -135,6 +135,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     for (const v of g.via ?? []) cc = stepInto(cc, v);
     const s = siteIn(cc, g.check);
     const out: CheckGuard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
+    if (g.cmp) out.cmp = g.cmp;
     if (s.origin) out.origin = s.origin;
     return out;
   });
