@@ -59,6 +59,8 @@ export interface LiveSite {
   access: string;
   range: Range;
   guards: LiveGuard[];
+  /** Never loaded (see analyzer.ts Site.idle): runs on no target, whatever its guards. */
+  idle?: boolean;
   /** Set by the analysis for direct bitfield reads that bypass BPF_CORE_READ_BITFIELD. */
   directBitfield?: boolean;
   /** The bitfield's pointer is BTF-typed (see analyzer.ts Site.btfPointer). */
@@ -180,7 +182,7 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
     const gkey = (g: LiveGuard, p: GuardPlan): string => (typeof p === 'number'
       ? `${(g as LiveCheckGuard).when ? '+' : '-'}${prep.callIds[p]}${cmpKey((g as LiveCheckGuard).cmp)}`
       : `(${p.any.map((alt, i) => alt.map((q, j) => gkey((g as LiveAnyGuard).any[i]![j]!, q)).join(',')).join('|')})`);
-    const keys = plan.map((p, i) => `${setKey}\u0002${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => gkey(g, p.guards[j]!)).join(',')}`);
+    const keys = plan.map((p, i) => `${setKey}\u0002${sites[i]!.idle ? 'idle|' : ''}${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => gkey(g, p.guards[j]!)).join(',')}`);
     const maps = keys.map((k) => m.siteMap(k));
     // Only the sites without a map of their own need relocation results, and only for their own calls.
     const needed: number[] = [];
@@ -195,9 +197,9 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
         const { call, guards } = plan[si]!;
         targets.forEach((t, ti) => {
           const r = results[ti]!;
-          let runs: boolean | undefined = true;
+          let runs: boolean | undefined = !site.idle;
           let offByIndex: number | undefined;
-          for (let gi = 0; gi < guards.length; gi++) {
+          for (let gi = 0; gi < guards.length && runs !== false; gi++) {
             const v = holds(site.guards[gi]!, guards[gi]!, r);
             if (v === undefined) {
               runs = undefined;

@@ -104,6 +104,9 @@ export interface Site {
   origin?: Origin;
   /** In a function of this document that no program calls: clang emits nothing for it; shown with its own guards. */
   unreached?: boolean;
+  /** In a .text function the object holds but no program calls (a `__weak __hidden` header helper nobody uses):
+   * clang emits its relocations, libbpf never loads it, so the site never runs on any target. */
+  idle?: boolean;
   /** A direct member read of a bitfield on a preserve_access_index type (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
   /** For a direct bitfield read: the pointer is a BTF-typed program argument (BPF_PROG in tp_btf/fentry/lsm/iter),

@@ -26,7 +26,7 @@ import { Btf } from '../../src/btf/reader';
 import { isExistenceKind } from '../../src/core/kinds';
 import { ObjectRelocation, relocateObject } from '../../src/core/object';
 import { evaluateSites } from '../../src/features/evaluate';
-import { assignRecords, siteMatcher } from '../../src/check/places';
+import { assignRecords, recordFunctions, siteMatcher } from '../../src/check/places';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { objectVerdicts } from '../../src/verdict/index';
 import { corpusPrograms, prepareCorpus } from '../support/corpus';
@@ -45,10 +45,6 @@ const EXPLAINED: Record<string, string> = {
   // line, and the inner read's record names line 120: nearest-line pairing swaps the two records (both right, swapped)
   "live_guards/x86 live_guards.bpf.c:117 0:0 off": "pairing: clang's line info of the two task_struct___new.__state reads is swapped (see above)",
   "live_guards/x86 live_guards.bpf.c:121 0:0 on": "pairing: clang's line info of the two task_struct___new.__state reads is swapped (see above)",
-  "app_plugin/x86 app_plugin.bpf.c:31 0:2 on": "not yet diagnosed",
-  "app_plugin/x86 app_plugin.bpf.c:26 0:1 on": "not yet diagnosed",
-  "live_inline/x86 live_weak.bpf.h:23 0:86 on": "not yet diagnosed",
-  "live_inline/x86 live_weak.bpf.h:17 0:84 on": "not yet diagnosed",
   "verdict/guards/x86 guards.bpf.c:75 0:0 off": "the verifier forgets a guard stored in a volatile byte (STACK_MISC), so it reaches the branch the live analysis folds; proven by the verdict differential (guard_volatile_byte fails on 6.x)",
   "verdict/guards/x86 guards.bpf.c:91 0:1 on": "live gap: a check returned by a __noinline subprogram (the verifier walks it and knows the value; the live guards do not follow BPF-to-BPF calls)",
   "verdict/guards/x86 guards.bpf.c:93 0:0 on": "live gap: a check returned by a __noinline subprogram (see :91)",
@@ -104,7 +100,7 @@ describe('live verdicts equal object verdicts, site by site (issue 13)', functio
       // values (LINUX_HAS_SYSCALL_WRAPPER picks one of BPF_KSYSCALL's two paths) and ksyms are unknown, so both
       // sides of a branch on them run, as the live analysis assumes.
       const v = objectVerdicts(obj, meta, targets.map((t) => ({ name: t.name, facts: {} })), { unknownRodata: true });
-      const paired = assignRecords(meta, a.sites, siteMatcher(a.sites, a.functions));
+      const paired = assignRecords(meta, a.sites, siteMatcher(a.sites, a.functions), recordFunctions(obj, meta));
       meta.forEach((r, i) => {
         // only one-to-one pairs: a record the matcher could only place by nearest line is not a verdict of a site
         const ss = paired[i]!;
