@@ -47,7 +47,7 @@ export interface LiveCheckGuard {
   when: boolean;
   /** The check's value compared with a constant (`bpf_core_field_size(x) == 2`), folded per target like the
    * existence checks: the value is the relocation's, exactly as libbpf patches it. */
-  cmp?: { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: bigint };
+  cmp?: { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number };
   range?: Range;
 }
 
@@ -266,13 +266,14 @@ export function cmpKey(c: LiveCheckGuard['cmp']): string {
  * when both sides are non-negative and below 2^31, where signed and unsigned comparisons agree (undefined else).
  */
 function compare(value: bigint, c: NonNullable<LiveCheckGuard['cmp']>): boolean | undefined {
-  if (c.op === '==' || c.op === '!=') return (BigInt.asUintN(64, value) === BigInt.asUintN(64, c.v)) === (c.op === '==');
+  const k = BigInt(c.v);
+  if (c.op === '==' || c.op === '!=') return (BigInt.asUintN(64, value) === BigInt.asUintN(64, k)) === (c.op === '==');
   const small = (x: bigint) => x >= 0n && x < 0x80000000n;
-  if (!small(value) || !small(c.v)) return undefined;
+  if (!small(value) || !small(k)) return undefined;
   switch (c.op) {
-    case '<': return value < c.v;
-    case '<=': return value <= c.v;
-    case '>': return value > c.v;
-    default: return value >= c.v;
+    case '<': return value < k;
+    case '<=': return value <= k;
+    case '>': return value > k;
+    default: return value >= k;
   }
 }

@@ -61,9 +61,9 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
         const lc = g.checkOf(x.l);
         const rc = lc ? undefined : g.checkOf(x.r);
         const v = lc ? g.constOf(x.r) : rc ? g.constOf(x.l) : undefined;
-        if (v !== undefined) {
+        if (v !== undefined && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
           const op = lc ? (x.op as GuardCmp['op']) : FLIP.get(x.op)!;
-          return [{ check: (lc ?? rc)!, when, cmp: { op, v } }];
+          return [{ check: (lc ?? rc)!, when, cmp: { op, v: Number(v) } }];
         }
       }
       return undefined;

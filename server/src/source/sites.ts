@@ -54,8 +54,8 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
  * function holding the check, for checks made inside helpers (`if (has_x())`). */
 export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[]; cmp?: GuardCmp }
 /** A check's value compared with a constant (`bpf_core_field_size(x) == 2`): the guard holds when `value op v` is
- * `when`. Without it the test is `value != 0`. */
-export interface GuardCmp { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: bigint }
+ * `when`. Without it the test is `value != 0`. `v` is a safe integer (sites are JSON: LSP, caches, `sites --json`). */
+export interface GuardCmp { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number }
 /** Same comparison (both absent, or equal). */
 export function sameCmp(a: GuardCmp | undefined, b: GuardCmp | undefined): boolean {
   return a === b || (!!a && !!b && a.op === b.op && a.v === b.v);
@@ -761,7 +761,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return pi >= 0 ? { param: pi } : {};
       });
       res.calls.push(ref);
-      callOf.set(x, { ref, sum: inl ? opts.summaryOf?.(inl) : undefined });
+      // What the result implies: an inlined callee's checks, and a static __noinline subprogram's too (the verifier
+      // walks a static subprogram with its caller's state and knows the constant it returns; a global function is
+      // verified apart and returns an unknown scalar to its caller, so nothing is implied there)
+      const summarised = inl ?? (def.static ? def : undefined);
+      callOf.set(x, { ref, sum: summarised ? opts.summaryOf?.(summarised) : undefined });
     }
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
