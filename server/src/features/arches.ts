@@ -8,7 +8,7 @@
 
 import { Btf } from '../btf/reader';
 import { Finding, FindingOptions, siteFindings } from './diagnostics';
-import { LiveGuard, LiveSite, SiteEvaluation, SiteOnTarget } from './evaluate';
+import { LiveGuard, LiveSite, SiteEvaluation, SiteOnTarget, cmpKey } from './evaluate';
 
 /** One arch's analysis of a program, relocated on the targets of that arch. */
 export interface ArchEvaluation {
@@ -39,7 +39,7 @@ export interface MergedEvaluations {
   localOf(ev: SiteEvaluation): Btf;
 }
 
-const guardKey = (g: LiveGuard): string => ('any' in g ? `(${g.any.map((alt) => alt.map(guardKey).join('&')).join('|')})` : `${g.kind}:${g.localType}:${g.access}:${g.when}`);
+const guardKey = (g: LiveGuard): string => ('any' in g ? `(${g.any.map((alt) => alt.map(guardKey).join('&')).join('|')})` : `${g.kind}:${g.localType}:${g.access}:${g.when}${cmpKey(g.cmp)}`);
 const posKey = (s: LiveSite) => `${s.range.start.line}:${s.range.start.character}-${s.range.end.line}:${s.range.end.character}`;
 /** What makes two arches' sites the same relocation: clang would emit the same record in both objects. */
 const siteKey = (s: LiveSite): string => {

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'url';
 import { Btf } from '../btf/reader';
 import { ReloKind } from '../core/kinds';
 import { CParser, FuncDef, TypeEnv } from './cparse';
+import type { GuardCmp } from './sites';
 import { CType, Record, spell, strip } from './ctypes';
 import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
@@ -53,8 +54,10 @@ export interface CheckGuard {
   typeId: number;
   localType: string;
   access: string;
-  /** The site runs only when the check is nonzero (true) or zero (false). */
+  /** The site runs only when the check is nonzero (true) or zero (false); with `cmp`, when `value op v` is. */
   when: boolean;
+  /** The check's value compared with a constant (`bpf_core_field_size(x) == 2`). */
+  cmp?: GuardCmp;
   /** In this document (for a check inside a header: where the call chain enters the header). */
   range: Range;
   /** A check written in another file: where. */
@@ -102,6 +105,9 @@ export interface Site {
   origin?: Origin;
   /** In a function of this document that no program calls: clang emits nothing for it; shown with its own guards. */
   unreached?: boolean;
+  /** In a .text function the object holds but no program calls (a `__weak __hidden` header helper nobody uses):
+   * clang emits its relocations, libbpf never loads it, so the site never runs on any target. */
+  idle?: boolean;
   /** A direct member read of a bitfield on a preserve_access_index type (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
   /** For a direct bitfield read: the pointer is a BTF-typed program argument (BPF_PROG in tp_btf/fentry/lsm/iter),

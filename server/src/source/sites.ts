@@ -52,7 +52,14 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
 
 /** A check the site's execution depends on; `via` names the inlined calls (from this function) that lead to the
  * function holding the check, for checks made inside helpers (`if (has_x())`). */
-export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[]; cmp?: GuardCmp }
+/** A check's value compared with a constant (`bpf_core_field_size(x) == 2`): the guard holds when `value op v` is
+ * `when`. Without it the test is `value != 0`. `v` is a safe integer (sites are JSON: LSP, caches, `sites --json`). */
+export interface GuardCmp { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number }
+/** Same comparison (both absent, or equal). */
+export function sameCmp(a: GuardCmp | undefined, b: GuardCmp | undefined): boolean {
+  return a === b || (!!a && !!b && a.op === b.op && a.v === b.v);
+}
 /** A disjunction: holds when every guard of at least one alternative holds (the false side of `a && b`, the true
  * side of `a || b`, the final `else` of an if/else-if chain). Alternatives nest, so any and/or/not is expressible. */
 export interface AnyGuardRef { any: GuardRef[][] }
@@ -224,7 +231,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   };
   const gctx: GuardCtx = {
-    checkOf: (x) => checkOf.get(x), varCheck: lookupCheckVar,
+    checkOf: (x) => checkOf.get(x), varCheck: lookupCheckVar, constOf: (x) => constValue(x, env),
     callGuards: (x, when) => {
       const c = callOf.get(x);
       const r = c?.sum?.ret;
@@ -754,7 +761,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return pi >= 0 ? { param: pi } : {};
       });
       res.calls.push(ref);
-      callOf.set(x, { ref, sum: inl ? opts.summaryOf?.(inl) : undefined });
+      // What the result implies: an inlined callee's checks, and a static __noinline subprogram's too (the verifier
+      // walks a static subprogram with its caller's state and knows the constant it returns; a global function is
+      // verified apart and returns an unknown scalar to its caller, so nothing is implied there)
+      const summarised = inl ?? (def.static ? def : undefined);
+      callOf.set(x, { ref, sum: summarised ? opts.summaryOf?.(summarised) : undefined });
     }
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
@@ -1062,13 +1073,13 @@ export function sameGuard(a: GuardRef, b: GuardRef): boolean {
     if (!('any' in a) || !('any' in b) || a.any.length !== b.any.length) return false;
     return a.any.every((alt, i) => alt.length === b.any[i]!.length && alt.every((g, j) => sameGuard(g, b.any[i]![j]!)));
   }
-  return a.check === b.check && a.when === b.when && sameVia(a.via, b.via);
+  return a.check === b.check && a.when === b.when && sameCmp(a.cmp, b.cmp) && sameVia(a.via, b.via);
 }
 
 /** A guard of a helper seen from its caller: every check in it is reached through the call `ref` first. */
 export function throughCall(g: GuardRef, ref: CallRef): GuardRef {
   if ('any' in g) return { any: g.any.map((alt) => alt.map((h) => throughCall(h, ref))) };
-  return { check: g.check, when: g.when, via: [ref, ...(g.via ?? [])] };
+  return { check: g.check, when: g.when, via: [ref, ...(g.via ?? [])], ...(g.cmp ? { cmp: g.cmp } : {}) };
 }
 
 /** Alternatives beyond this many are not kept as a disjunction (only their common conjuncts): a bound on formula
