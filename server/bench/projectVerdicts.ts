@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const c: Comparison = newComparison();
   const perObject: string[] = [];
   for (const obj of inputs.flatMap(objectsOf)) {
-    const r = spawnSync(bin, [obj, ...targetArgs], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync(bin, [obj, ...targetArgs], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, VERIFIER_AS_LOADER: '1' } });
     if (r.status === 3) {
       console.error(`the verifier oracle may not load BPF programs here (needs root): ${(r.stderr ?? '').trim().split('\n').pop()}`);
       process.exitCode = 3;
