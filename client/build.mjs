@@ -2,6 +2,7 @@
 // web-tree-sitter runtime wasm beside it, and the extension-host / unit tests into client/out/test.
 // Usage: node client/build.mjs [--production] [--watch] | --report-size [FILE.vsix]
 import * as esbuild from 'esbuild';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
@@ -83,4 +84,14 @@ if (watch) {
   console.log('corelens: esbuild watching client and server');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (production) {
+    // Seed slices beside the bundled kernels (server/src/check/cache.ts, readSeed), cut by the bundle just built: a
+    // fresh install's first start then reads no archive (each seed is used only with the archive it was cut from).
+    const archives = fs.readdirSync(path.join(root, 'dist/kernels')).filter((n) => n.endsWith('.btf.xz')).map((n) => path.join(root, 'dist/kernels', n));
+    const r = spawnSync(process.execPath, [path.join(root, 'dist/corelens.js'), 'targets', 'seed', ...archives], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.error(`corelens: seeding the bundled kernels failed:\n${r.stdout}${r.stderr}`);
+      process.exit(1);
+    }
+  }
 }

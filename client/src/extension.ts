@@ -111,8 +111,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
       void ensureStarted();
     });
     context.subscriptions.push(wait);
+    // A workspace of BPF programs (a *.bpf.c or a corelens.json in it) starts the server now, not when the first
+    // program is opened: the targets load while the user picks a file, so its first problems come that much sooner.
+    void bpfWorkspace().then((yes) => {
+      if (!yes || starting) return;
+      wait.dispose();
+      output.appendLine(`corelens: the workspace holds BPF programs: starting the language server early at ${clock()}`);
+      void ensureStarted();
+    });
   }
   return { status: () => ctx.status(), onServer };
+}
+
+/**
+ * Whether an open folder holds a `*.bpf.c` or a `corelens.json` (what the `workspaceContains` activation events
+ * say; `onLanguage:c` alone activates us in plain C workspaces too, where the server must not start).
+ */
+async function bpfWorkspace(): Promise<boolean> {
+  if (!vscode.workspace.workspaceFolders?.length) return false;
+  try {
+    for (const glob of ['**/corelens.json', '**/*.bpf.c']) {
+      if ((await vscode.workspace.findFiles(glob, '**/node_modules/**', 1)).length) return true;
+    }
+  } catch {
+    // no file search (a virtual workspace): wait for a BPF document instead
+  }
+  return false;
 }
 
 /** Stops the server with the extension. */

@@ -47,6 +47,14 @@ export class StatusBar implements vscode.Disposable {
       const icon = t.state === 'loaded' ? '$(check)' : t.state === 'failed' ? '$(error)' : '$(sync)';
       md.appendMarkdown(`${icon} \`${t.name}\`${t.state === 'failed' ? ` — ${t.message ?? 'failed'}` : ''}\n\n`);
     }
+    // build on save: the last build's verdict, pushed by the server when a build finishes
+    const b = s.lastBuild;
+    if (b) {
+      const what = !b.ok ? `failed: ${b.message ?? 'see the log'}` : b.failing ? `${b.failing} of ${b.programs} program(s) fail to load somewhere` : `all ${b.programs} program(s) load`;
+      md.appendMarkdown(`${b.ok && !b.failing ? '$(check)' : '$(warning)'} last build (\`${b.file.split('/').pop()}\`, ${b.ms} ms): ${what}\n\n`);
+    } else if (s.buildOnSave && !s.buildOnSave.enabled) {
+      md.appendMarkdown(`build on save is off: ${s.buildOnSave.reason ?? ''}\n\n`);
+    }
     md.appendMarkdown('Click for details.');
     this.item.tooltip = md;
     this.item.backgroundColor = failed.length ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

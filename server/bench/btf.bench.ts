@@ -45,6 +45,8 @@ function openOnce(file: string): number {
   const id = btf.findByName('task_struct', Kind.Struct);
   let checksum = 0;
   for (const f of FIELDS) checksum += memberOffset(btf, id, f);
+  // libbpf's side ends with btf__free (its malloc reuses those pages for the next parse); release is ours.
+  btf.release();
   return checksum;
 }
 

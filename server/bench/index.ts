@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     ['core', async () => (await import('./core.bench.js')).runCoreBench()],
     ['tools', async () => (await import('./tools.bench.js')).runToolsBench()],
     ['lsp', async () => (await import('./lsp.bench.js')).runLspBench()],
+    ['firstrun', async () => (await import('./firstrun.bench.js')).runFirstRunBench()],
     ['big', async () => (await import('./big.bench.js')).runBigBench()],
     ['check', async () => (await import('./check.bench.js')).runCheckBench()],
     ['verdict', async () => (await import('./verdict.bench.js')).runVerdictBench()],

@@ -4,7 +4,8 @@
 // the kernels (10 MB each); 500 BTFHub targets fit where 50 full ones did not.
 //
 // - Slices come from the same disk cache as `corelens check` (keyed by path, size and mtime): a warm start parses a
-//   few kilobytes per target and reads no archive.
+//   few kilobytes per target and reads no archive. A fresh install has no cache yet: the packaged extension ships a
+//   seed slice beside each bundled archive (check/cache.ts, readSeed), so its first start reads none either.
 // - A first read covers the roots already cached for the file, the roots the open documents use and COMMON_ROOTS
 //   (what most tracing programs relocate), so the first document rarely needs a second read.
 // - When an edit (or a hover on a type) needs a root no slice covers, every target is read again once, its slice
@@ -20,7 +21,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { openBtfFile } from './btf/open';
 import { Btf, essentialName } from './btf/reader';
-import { SliceCache, cacheableFailure, stampOf } from './check/cache';
+import { SliceCache, cacheableFailure, readSeed, stampOf } from './check/cache';
 import { remapAmbiguity } from './check/engine';
 import { rootNames, sliceBtf } from './check/slice';
 import { ReloKind } from './core/kinds';
@@ -75,6 +76,8 @@ export interface FleetOptions {
   readonly cacheDir?: string;
   /** Archives read at once (default: the number of cores). */
   readonly concurrency?: number;
+  /** Use the seed slice shipped beside an archive (check/cache.ts) when it was cut from that archive (default true). */
+  readonly seeds?: boolean;
 }
 
 /** Progress of a load: `done` of `total` targets needed work, `name` just finished. */
@@ -121,6 +124,9 @@ export class FleetTargets {
   private readonly wanted = new Set<string>(COMMON_ROOTS);
   /** Archives read since start (for tests and the benchmark). */
   archivesRead = 0;
+  /** Targets served by a seed slice since start (for tests and the benchmark). */
+  seedsUsed = 0;
+  private readonly seeds: boolean;
 
   /** Most archives read at once so far: never more than the cap. */
   get peakReads(): number {
@@ -130,6 +136,7 @@ export class FleetTargets {
   constructor(opts: FleetOptions = {}) {
     this.cache = opts.cacheDir ? new SliceCache(opts.cacheDir) : undefined;
     this.permits = new Permits(opts.concurrency ?? (os.availableParallelism?.() ?? os.cpus().length));
+    this.seeds = opts.seeds !== false;
   }
 
   /** Replaces the configured targets; those with an unchanged spec keep what they loaded (and a read in progress). */
@@ -256,6 +263,17 @@ export class FleetTargets {
           return;
         } catch {
           entry = undefined; // an entry that passes its checksum but does not parse is replaced below
+        }
+      }
+      // A fresh install: the slice shipped beside a bundled archive (cut from these very bytes) saves the archive read.
+      if (!entry && this.seeds) {
+        const seed = await readSeed(spec.path);
+        if (seed && [...names].every((n) => seed.names.includes(n))) {
+          e.view = { ...this.intern(seed.bytes, seed.ids, spec.path), names: new Set(seed.names) };
+          e.info = targetInfo(spec, parseArch(seed.arch));
+          this.seedsUsed++;
+          if (this.cache) await this.cache.put({ stamp, names: seed.names, ids: seed.ids, bytes: seed.bytes, ...(seed.arch ? { arch: seed.arch } : {}) });
+          return;
         }
       }
       await this.permits.run(async () => {

@@ -163,6 +163,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     done: (uri) => {
       const doc = documents.get(uri);
       if (doc) schedule(doc, 0);
+      // pushed as well, so a status bar shows the build without polling
+      pushStatus();
     },
     log,
   });
@@ -411,7 +413,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const t0 = performance.now();
     await withProgress('corelens: loading targets', targets.specs.length, (p) => targets.load([], p));
     const ready = targets.ready().map((t) => t.name);
-    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${ready.length > 8 ? `${ready.length} targets (${ready.slice(0, 8).join(', ')}, ...)` : ready.join(', ') || 'none'}`);
+    log(`targets loaded in ${(performance.now() - t0).toFixed(0)} ms: ${ready.length > 8 ? `${ready.length} targets (${ready.slice(0, 8).join(', ')}, ...)` : ready.join(', ') || 'none'}`
+      + ` (since start: ${targets.archivesRead} BTF files read, ${targets.seedsUsed} seed slices used)`);
     reportFailures();
   }
 
@@ -425,7 +428,12 @@ export function startServer(connection: Connection = createServerConnection()): 
       void connection.sendNotification('window/showMessage', { type: 2, message: `corelens: ${f.message}. The other targets keep working.` });
     }
     publishConfigProblems();
-    if (caps.status) void connection.sendNotification(STATUS_METHOD, serverStatus(targets, includePaths)); // editors' status bars
+    pushStatus();
+  }
+
+  /** The `corelens/status` notification (editors' status bars): targets, and what the last build on save found. */
+  function pushStatus(): void {
+    if (caps.status) void connection.sendNotification(STATUS_METHOD, { ...serverStatus(targets, includePaths), ...builds.status() });
   }
 
   /** Widens every target's slice to cover new root names (an edit that relocates a new type, a hover on one). */
@@ -642,7 +650,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     // it proves dead (build/editor.ts); every difference is counted once as drift.
     const built = builds.state(uri);
     const rec = built && built.savedVersion === version ? reconcile(built, primary, findings, contextOf(built.targetNames)) : undefined;
-    if (rec) builds.noteDrift(uri, rec.drift);
+    if (rec && builds.noteDrift(uri, rec.drift)) pushStatus();
     const diagnostics: Diagnostic[] = findings.map((f, k) => {
       const dead = rec?.downgraded.get(k);
       return {
@@ -807,7 +815,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!doc || !r || r.version !== doc.version) return [];
     // Fixes come from this version's findings; the client's diagnostics only say which finding is meant.
     const refs = targets.ready().filter((t) => r.targetNames.includes(t.name));
-    const fixCtx = { doc, local: r.analysis.localBtf(), findings: r.findings, targets: refs, infos: contextOf(r.targetNames).infos, versioned: caps.documentChanges };
+    const fixCtx = { doc, local: r.analysis.localBtf(), findings: r.findings, targets: refs, infos: contextOf(r.targetNames).infos, versioned: caps.documentChanges,
+      macroDefined: (name: string) => r!.analysis.macroDefined(name) };
     return codeActionsFor(fixCtx, p.context.diagnostics, p.range);
   });
 

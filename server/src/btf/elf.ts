@@ -4,9 +4,17 @@ import { BtfError } from './errors';
 
 export const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46] as const;
 
+export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_REL = 9;
 export const SHT_NOBITS = 8;
+export const SHF_EXECINSTR = 0x4;
+export const STT_FUNC = 2;
+export const STT_SECTION = 3;
+export const STB_LOCAL = 0;
+export const STB_WEAK = 2;
+export const STV_INTERNAL = 1;
+export const STV_HIDDEN = 2;
 
 export interface ElfSection {
   readonly index: number;

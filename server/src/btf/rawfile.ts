@@ -4,6 +4,7 @@
 
 import * as fs from 'fs';
 import { BtfParseOptions, BtfScan, Btf } from './reader';
+import { takeBuffer } from './recycle';
 
 /** Bytes per read: small enough to stay in the cache between the read and the walk, large enough to be cheap. */
 const CHUNK = 128 * 1024;
@@ -21,10 +22,11 @@ export function readRawBtfSync(path: string, opts: BtfParseOptions, maxBytes: nu
     const st = fs.fstatSync(fd);
     if (!st.isFile() || st.size < 32 || st.size > maxBytes) return undefined;
     const size = st.size;
-    const bytes = Buffer.allocUnsafeSlow(size);
+    // A buffer of its own (possibly one a released Btf left: recycle.ts), so Btf.release can hand it on again.
+    const bytes = Buffer.from(takeBuffer(size), 0, size);
     let filled = fs.readSync(fd, bytes, 0, Math.min(CHUNK, size), 0);
     if (filled < 4 || !((bytes[0] === 0x9f && bytes[1] === 0xeb) || (bytes[0] === 0xeb && bytes[1] === 0x9f))) return undefined;
-    const scan = new BtfScan(bytes, path, opts);
+    const scan = new BtfScan(bytes, path, opts, true);
     scan.feed(filled);
     while (filled < size) {
       const n = fs.readSync(fd, bytes, filled, Math.min(CHUNK, size - filled), filled);

@@ -5,6 +5,7 @@
 // when asked for, and cached; strings are decoded on demand; names are compared as bytes.
 
 import { BtfError } from './errors';
+import { recycleBuffer, takeBuffer } from './recycle';
 import {
   BtfType, CompositeType, DatasecVar, Enumerator, Kind, Member, MAX_KNOWN_KIND, Param, isModifierKind, kindName,
 } from './types';
@@ -123,8 +124,12 @@ export class BtfScan {
   private state?: ScanState;
   private stopped = false;
 
-  /** `bytes`: the whole buffer the data is being read into (its final size). */
-  constructor(readonly bytes: Uint8Array, readonly file: string, private readonly opts: BtfParseOptions = {}) {}
+  /**
+   * `bytes`: the whole buffer the data is being read into (its final size). `ownsBuffer`: bytes.buffer belongs to
+   * this BTF alone (nobody else holds a view of it), so Btf.release may recycle it.
+   */
+  constructor(readonly bytes: Uint8Array, readonly file: string, private readonly opts: BtfParseOptions = {},
+    private readonly ownsBuffer = false) {}
 
   /** Walks whatever whole records lie in bytes[0, filled). */
   feed(filled: number): void {
@@ -148,8 +153,8 @@ export class BtfScan {
       }
       st = this.state = {
         start, end: start + typeLen, mask: hdrLen >= 32 && u32(28) > 0 ? 0x7f : 0x1f, pos: start, n: 0,
-        out: new Uint32Array(Buffer.allocUnsafeSlow(maxRecords * 4).buffer, 0, maxRecords),
-        kinds: new Uint8Array(Buffer.allocUnsafeSlow(maxRecords).buffer, 0, maxRecords),
+        out: new Uint32Array(takeBuffer(maxRecords * 4), 0, maxRecords),
+        kinds: new Uint8Array(takeBuffer(maxRecords), 0, maxRecords),
       };
     }
     const w32 = new Int32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
@@ -161,7 +166,7 @@ export class BtfScan {
 
   /** Every byte has arrived: the Btf, exactly as Btf.parse(bytes) would make it (or its BtfError). */
   finish(): Btf {
-    return Btf.parseScanned(this.bytes, this.file, this.opts, this.state);
+    return Btf.parseScanned(this.bytes, this.file, this.opts, this.state, this.ownsBuffer);
   }
 }
 
@@ -190,6 +195,10 @@ export class Btf {
   private index?: NameIndex;
   private lookups = 0;
   private ptrSizeCache?: number;
+  /** bytes.buffer is this BTF's alone (read from a file into a buffer of its own): release() may recycle it. */
+  private ownsBuffer = false;
+  private released = false;
+  private kindWordsCache?: Uint32Array;
 
   private constructor(
     readonly bytes: Uint8Array,
@@ -224,8 +233,29 @@ export class Btf {
   }
 
   /** Btf.parse, continuing the record scan a BtfScan did while the bytes arrived (see BtfScan). */
-  static parseScanned(bytes: Uint8Array, file: string, opts: BtfParseOptions, scan: ScanState | undefined): Btf {
-    return new Btf(bytes, file, opts.base, scan);
+  static parseScanned(bytes: Uint8Array, file: string, opts: BtfParseOptions, scan: ScanState | undefined,
+    ownsBuffer = false): Btf {
+    const btf = new Btf(bytes, file, opts.base, scan);
+    btf.ownsBuffer = ownsBuffer;
+    return btf;
+  }
+
+  /**
+   * Ends this BTF's life and hands its memory to the next open (recycle.ts): what btf__free is to libbpf, for callers
+   * that open, ask and drop (a loop over many kernels). Afterwards every question about it fails with an error saying
+   * so, and any view of its bytes a caller kept is empty (detached), never another file's data. A split BTF over
+   * this one must be released first (or not used any more).
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.kindWordsCache = undefined;
+    this.cache.clear();
+    this.strCache.clear();
+    this.index = undefined;
+    if (this.ownsBuffer) recycleBuffer(this.bytes.buffer);
+    recycleBuffer(this.offsets.buffer);
+    recycleBuffer(this.kinds.buffer);
   }
 
   /** Number of type ids, counting void and (for split BTF) every base type: valid ids are 0..typeCount-1. */
@@ -326,8 +356,8 @@ export class Btf {
     const words = this.words;
     const resume = scan && scan.start === start && scan.end === end && scan.mask === mask && scan.out.length >= maxRecords;
     // Uninitialised memory (no zero-fill of a table sized for the worst case): only slots below n are ever read.
-    const out = resume ? scan.out : new Uint32Array(Buffer.allocUnsafeSlow(maxRecords * 4).buffer, 0, maxRecords);
-    const kinds = resume ? scan.kinds : new Uint8Array(Buffer.allocUnsafeSlow(maxRecords).buffer, 0, maxRecords);
+    const out = resume ? scan.out : new Uint32Array(takeBuffer(maxRecords * 4), 0, maxRecords);
+    const kinds = resume ? scan.kinds : new Uint8Array(takeBuffer(maxRecords), 0, maxRecords);
     let pos = resume ? scan.pos : start;
     let n = resume ? scan.n : 0;
     if (words && start % 4 === 0 && sizes.aligned) {
@@ -369,6 +399,18 @@ export class Btf {
     return recordSizes(fixed, perVlen);
   }
 
+  /** The kinds table four to a word (it starts on a word boundary: its buffer is its own), for nextOfKind. */
+  private kindWords(): Uint32Array | undefined {
+    const k = this.kinds;
+    if (k.byteOffset % 4 !== 0) return undefined;
+    return (this.kindWordsCache ??= new Uint32Array(k.buffer, k.byteOffset, k.length >>> 2));
+  }
+
+  /** Scans over a released BTF would see no records: say why instead of answering "absent". */
+  private checkAlive(): void {
+    if (this.released) throw new BtfError('name lookup in a BTF that was released (its memory went to another open)', this.file);
+  }
+
   // ---- strings -------------------------------------------------------------------------------------------
 
   /** Locates a string: which blob holds it and its byte range there. Throws on an out-of-range offset. */
@@ -402,6 +444,7 @@ export class Btf {
   private recordOffset(id: number): number {
     const idx = id - this.startId;
     if (idx < 0 || idx >= this.offsets.length || !Number.isInteger(id)) {
+      if (this.released) throw new BtfError(`type id ${id} asked of a BTF that was released (its memory went to another open)`, this.file);
       throw new BtfError(`type id ${id} is out of range (valid ids: 0..${this.typeCount - 1})`, this.file);
     }
     return this.offsets[idx]!;
@@ -620,6 +663,7 @@ export class Btf {
    * when absent. Early queries scan the bytes directly (cheap, no index); after a few, an index is built.
    */
   findByName(name: string, kind?: number): number {
+    this.checkAlive();
     if (this.base) {
       const b = this.base.findByName(name, kind);
       if (b) return b;
@@ -639,6 +683,7 @@ export class Btf {
    * cost. With `kinds`, only types of those kinds (kinds >= 32 cannot be filtered: then every kind is kept).
    */
   idsWithEssentialNames(names: Iterable<string>, kinds?: Iterable<number>): Map<string, number[]> {
+    this.checkAlive();
     const out = new Map<string, number[]>();
     const wants = [...new Set(names)].map((name) => ({ name, bytes: Buffer.from(name, 'utf8') })).filter((w) => w.bytes.length > 0);
     for (const w of wants) out.set(w.name, []);
@@ -681,6 +726,7 @@ export class Btf {
 
   /** Ids in ascending order; with `firstOnly`, the scan stops at the first match (as btf__find_by_name_kind does). */
   private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number, firstOnly = false): number[] {
+    this.checkAlive();
     const want = Buffer.from(essential, 'utf8');
     if (!this.index && ++this.lookups > 4) this.index = buildNameIndex(this);
     const out: number[] = [];
@@ -699,8 +745,12 @@ export class Btf {
     const first = want[0];
     const last = want[want.length - 1];
     const wantKind = kind ?? -1;
+    const kindWords = wantKind >= 0 ? this.kindWords() : undefined;
     for (let i = 0; i < offsets.length; i++) {
-      if (wantKind >= 0 && kinds[i] !== wantKind) continue;
+      if (wantKind >= 0 && kinds[i] !== wantKind) {
+        i = nextOfKind(kinds, kindWords, wantKind, i + 1);
+        if (i < 0) break;
+      }
       const rec = offsets[i]!;
       const nameOff = words && (rec & 3) === 0 ? words[rec >>> 2]! : this.u32(rec);
       if (nameOff === 0) continue;
@@ -721,6 +771,32 @@ export class Btf {
     if (exact !== undefined && this.name(id) !== exact) return;
     out.push(id);
   }
+}
+
+/**
+ * Index of the first type of kind `k` at or after `i`, or -1: a name lookup by kind skips the other kinds four at a
+ * time (SWAR: a word whose bytes are XORed with k has a zero byte exactly where a kind equals k), which makes finding
+ * a late struct (task_struct is #95333 in some kernels) cost less than libbpf's record-by-record walk.
+ */
+function nextOfKind(kinds: Uint8Array, words: Uint32Array | undefined, k: number, i: number): number {
+  const n = kinds.length;
+  if (words) {
+    while (i < n && (i & 3) !== 0) {
+      if (kinds[i] === k) return i;
+      i++;
+    }
+    const pattern = Math.imul(k, 0x01010101);
+    const wn = words.length;
+    let j = i >>> 2;
+    for (; j < wn; j++) {
+      const x = words[j]! ^ pattern;
+      if ((((x - 0x01010101) | 0) & ~x & 0x80808080) !== 0) break;
+    }
+    // (never backwards: the alignment walk may already have reached an unaligned end)
+    i = j < wn ? j << 2 : Math.max(i, wn << 2);
+  }
+  for (; i < n; i++) if (kinds[i] === k) return i;
+  return -1;
 }
 
 /** Whether kind `k` passes a kind mask (-1: every kind; kinds beyond 31 pass only that). */

@@ -84,15 +84,18 @@ export class SaveBuilds {
     return this.states.get(uri);
   }
 
-  /** Counts and logs differences, each once (a re-check of the same version finds the same ones again). */
-  noteDrift(uri: string, drift: readonly Drift[]): void {
+  /** Counts and logs differences, each once (a re-check of the same version finds the same ones again); true when new. */
+  noteDrift(uri: string, drift: readonly Drift[]): boolean {
+    let added = false;
     for (const d of drift) {
       const key = `${uri}\u0000${d.key}`;
       if (this.seenDrift.has(key)) continue;
       this.seenDrift.add(key);
       this.drift[d.kind]++;
+      added = true;
       this.hooks.log(`build drift (${d.kind === 'missing' ? 'the build finds what the live analysis missed' : 'the live analysis reports what the build shows is dead'}) in ${uri}: ${d.message}`);
     }
+    return added;
   }
 
   /** For `corelens/status`. */

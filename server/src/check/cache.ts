@@ -83,30 +83,13 @@ export class SliceCache {
     } catch {
       return undefined;
     }
-    try {
-      if (buf.length < HEADER || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
-      const sum = crypto.createHash('sha256').update(buf.subarray(HEADER)).digest();
-      if (!sum.equals(buf.subarray(12, HEADER))) return undefined;
-      const metaLen = buf.readUInt32LE(8);
-      const meta = JSON.parse(buf.subarray(HEADER, HEADER + metaLen).toString('utf8')) as
-        { stamp: FileStamp; names?: string[]; count?: number; error?: string; context?: string; arch?: string };
-      const s = meta.stamp;
-      if (s.path !== stamp.path || s.size !== stamp.size || s.mtimeMs !== stamp.mtimeMs) return undefined;
-      if (typeof meta.error === 'string') return meta.context === failureContext() ? { stamp: s, error: meta.error } : undefined;
-      const count = meta.count ?? 0;
-      let off = HEADER + metaLen;
-      off = (off + 3) & ~3;
-      if (!Array.isArray(meta.names) || off + 4 * count > buf.length) return undefined;
-      const ids = new Uint32Array(count);
-      for (let i = 0; i < count; i++) ids[i] = buf.readUInt32LE(off + 4 * i);
-      off += 4 * count;
-      // A copy, so the BTF is 4-byte aligned for the reader's fast word view.
-      const bytes = new Uint8Array(buf.length - off);
-      bytes.set(buf.subarray(off));
-      return { stamp: s, names: meta.names, ids, bytes, ...(typeof meta.arch === 'string' ? { arch: meta.arch } : {}) };
-    } catch {
-      return undefined;
-    }
+    const d = decodeEntry(buf);
+    if (!d) return undefined;
+    const s = d.meta.stamp as FileStamp | undefined;
+    if (!s || s.path !== stamp.path || s.size !== stamp.size || s.mtimeMs !== stamp.mtimeMs) return undefined;
+    if (typeof d.meta.error === 'string') return d.meta.context === failureContext() ? { stamp: s, error: d.meta.error } : undefined;
+    if (!d.slice) return undefined;
+    return { stamp: s, ...d.slice };
   }
 
   /** Stores an entry (atomically); failures to write are returned, never thrown: a cache must not fail a check. */
@@ -122,24 +105,96 @@ export class SliceCache {
   }
 
   private async write(stamp: FileStamp, metaObj: object, body: Uint8Array[]): Promise<string | undefined> {
-    const file = this.fileFor(stamp.path);
-    const meta = Buffer.from(JSON.stringify(metaObj), 'utf8');
-    const pad = Buffer.alloc(((HEADER + meta.length + 3) & ~3) - (HEADER + meta.length));
-    const rest = Buffer.concat([meta, pad, ...body]);
-    const head = Buffer.alloc(HEADER);
-    MAGIC.copy(head, 0);
-    head.writeUInt32LE(meta.length, 8);
-    crypto.createHash('sha256').update(rest).digest().copy(head, 12);
-    const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(tmp, Buffer.concat([head, rest]));
-      await fs.rename(tmp, file);
-      return undefined;
-    } catch (e) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-      return `cache ${this.dir}: cannot write: ${(e as Error).message}`;
-    }
+    const err = await writeAtomically(this.fileFor(stamp.path), encodeEntry(metaObj, body));
+    return err && `cache ${this.dir}: cannot write: ${err}`;
+  }
+}
+
+/** The entry's container: magic, meta length, SHA-256 of the rest; then the meta JSON, padding to 4, the body. */
+function encodeEntry(metaObj: object, body: Uint8Array[]): Buffer {
+  const meta = Buffer.from(JSON.stringify(metaObj), 'utf8');
+  const pad = Buffer.alloc(((HEADER + meta.length + 3) & ~3) - (HEADER + meta.length));
+  const rest = Buffer.concat([meta, pad, ...body]);
+  const head = Buffer.alloc(HEADER);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(meta.length, 8);
+  crypto.createHash('sha256').update(rest).digest().copy(head, 12);
+  return Buffer.concat([head, rest]);
+}
+
+/** The meta and (when it holds one) the slice of an entry; undefined when it is not one or its checksum fails. */
+function decodeEntry(buf: Buffer): { meta: Record<string, unknown>; slice?: { names: string[]; ids: Uint32Array; bytes: Uint8Array; arch?: string } } | undefined {
+  try {
+    if (buf.length < HEADER || !buf.subarray(0, 8).equals(MAGIC)) return undefined;
+    const sum = crypto.createHash('sha256').update(buf.subarray(HEADER)).digest();
+    if (!sum.equals(buf.subarray(12, HEADER))) return undefined;
+    const metaLen = buf.readUInt32LE(8);
+    const meta = JSON.parse(buf.subarray(HEADER, HEADER + metaLen).toString('utf8')) as
+      { names?: unknown; count?: number; arch?: unknown } & Record<string, unknown>;
+    if (!Array.isArray(meta.names) || !meta.names.every((n) => typeof n === 'string')) return { meta };
+    const count = typeof meta.count === 'number' ? meta.count : 0;
+    let off = HEADER + metaLen;
+    off = (off + 3) & ~3;
+    if (off + 4 * count > buf.length) return undefined;
+    const ids = new Uint32Array(count);
+    for (let i = 0; i < count; i++) ids[i] = buf.readUInt32LE(off + 4 * i);
+    off += 4 * count;
+    // A copy, so the BTF is 4-byte aligned for the reader's fast word view.
+    const bytes = new Uint8Array(buf.length - off);
+    bytes.set(buf.subarray(off));
+    return { meta, slice: { names: meta.names as string[], ids, bytes, ...(typeof meta.arch === 'string' ? { arch: meta.arch } : {}) } };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a file through a temporary one and a rename (readers never see a torn file); the error text, or undefined. */
+async function writeAtomically(file: string, data: Buffer): Promise<string | undefined> {
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+    return undefined;
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    return (e as Error).message;
+  }
+}
+
+// Seed slices: a slice shipped beside an archive (`6.1-amd64.btf.xz.slice`, written when the extension is packaged),
+// so the very first start of a fresh install reads a few kilobytes per bundled kernel instead of decompressing and
+// slicing every archive (the cache above is keyed by path and mtime, which a new install never has). A seed names the
+// SHA-256 of the archive it was cut from and is used only when the archive beside it has that hash: an archive
+// replaced or edited by hand is read as usual. Its slice is what `sliceBtf` cuts from that archive for its names.
+
+/** Where the seed of an archive lives. */
+export function seedFileOf(archive: string): string {
+  return `${archive}.slice`;
+}
+
+/** Writes the seed of an archive (its bytes, the slice cut from them); the error text, or undefined. */
+export async function writeSeed(archive: string, archiveBytes: Uint8Array, slice: { names: readonly string[]; ids: Uint32Array; bytes: Uint8Array; arch?: string }): Promise<string | undefined> {
+  const ids = Buffer.alloc(4 * slice.ids.length);
+  slice.ids.forEach((v, i) => ids.writeUInt32LE(v, 4 * i));
+  const meta = { format: FORMAT, archive: crypto.createHash('sha256').update(archiveBytes).digest('hex'), names: slice.names, count: slice.ids.length, ...(slice.arch ? { arch: slice.arch } : {}) };
+  return writeAtomically(seedFileOf(archive), encodeEntry(meta, [ids, slice.bytes]));
+}
+
+/**
+ * The seed beside an archive, when there is one, it is intact, of this format, and cut from exactly this archive
+ * (hashed now: a few milliseconds for a bundled kernel); else undefined, and the archive is read as usual.
+ */
+export async function readSeed(archive: string): Promise<{ names: string[]; ids: Uint32Array; bytes: Uint8Array; arch?: string } | undefined> {
+  try {
+    const seed = await readInput(seedFileOf(archive), 'cache');
+    const d = decodeEntry(Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength));
+    if (!d?.slice || d.meta.format !== FORMAT || typeof d.meta.archive !== 'string') return undefined;
+    const bytes = await readInput(archive, 'btf');
+    if (crypto.createHash('sha256').update(bytes).digest('hex') !== d.meta.archive) return undefined;
+    return d.slice;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,7 +4,7 @@
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Io } from './common';
+import { ArgCursor, Io, UsageError } from './common';
 import { SeveritySetting } from '../features/diagnostics';
 import { CONFIG_FILE, readConfigAt } from '../targets/config';
 import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
@@ -41,7 +41,6 @@ export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
   --stats                   wall time, cache hits, archives read, peak RSS on stderr
 Without targets: corelens.json beside FILE or in the working directory, else the default targets.`;
 
-class Usage extends Error {}
 
 interface Args {
   file?: string;
@@ -65,32 +64,23 @@ interface Args {
 
 function parse(argv: string[]): Args {
   const a: Args = { targets: [], dirs: [], btfhub: [], offline: false, filter: {}, format: 'text', failOn: 'warning', severities: {}, includes: [], defines: [], stats: false };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i]!;
+  const c = new ArgCursor(argv);
+  const value = () => c.value();
+  const list = () => c.list();
+  while (c.next()) {
+    const arg = c.arg;
     if (arg === '--') {
       // everything after `--` is the program, even if it starts with a dash
-      for (const rest of argv.slice(i + 1)) {
-        if (a.file) throw new Usage(`one program at a time (got ${a.file} and ${rest})`);
+      for (const rest of c.rest()) {
+        if (a.file) throw new UsageError(`one program at a time (got ${a.file} and ${rest})`);
         a.file = rest;
       }
       break;
     }
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new Usage(`${arg} needs a value`);
-      return v;
-    };
-    const list = () => value().split(',').map((s) => s.trim()).filter(Boolean);
     switch (arg) {
       case '--target': case '-t': {
         const t = parseTargetArg(value());
-        if (typeof t === 'string') throw new Usage(t);
+        if (typeof t === 'string') throw new UsageError(t);
         a.targets.push(t);
         break;
       }
@@ -103,20 +93,20 @@ function parse(argv: string[]): Args {
       case '--distro': a.filter.distro = [...(a.filter.distro ?? []), ...list()]; break;
       case '--kernel': {
         const r = parseVersionRange(value());
-        if (typeof r === 'string') throw new Usage(r);
+        if (typeof r === 'string') throw new UsageError(r);
         a.filter.kernel = r;
         break;
       }
       case '--format': {
         const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new Usage(`--format must be text, json or sarif, not "${f}"`);
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${f}"`);
         a.format = f;
         break;
       }
       case '--json': a.format = 'json'; break;
       case '--jobs': case '-j': {
         const n = Number(value());
-        if (!Number.isInteger(n) || n < 0) throw new Usage('--jobs needs a whole number (0: no worker threads)');
+        if (!Number.isInteger(n) || n < 0) throw new UsageError('--jobs needs a whole number (0: no worker threads)');
         a.jobs = n;
         break;
       }
@@ -124,7 +114,7 @@ function parse(argv: string[]): Args {
       case '--no-cache': a.cache = false; break;
       case '--fail-on': {
         const v = value();
-        if (!['error', 'warning', 'information', 'hint', 'never'].includes(v)) throw new Usage('--fail-on must be error, warning, information, hint or never');
+        if (!['error', 'warning', 'information', 'hint', 'never'].includes(v)) throw new UsageError('--fail-on must be error, warning, information, hint or never');
         a.failOn = v as Args['failOn'];
         break;
       }
@@ -132,7 +122,7 @@ function parse(argv: string[]): Args {
       case '--severity': {
         const [code, level] = value().split('=');
         if (!code || !level || !['error', 'warning', 'information', 'hint', 'off'].includes(level)) {
-          throw new Usage('--severity needs CODE=error|warning|information|hint|off');
+          throw new UsageError('--severity needs CODE=error|warning|information|hint|off');
         }
         a.severities[code] = level as SeveritySetting;
         break;
@@ -143,13 +133,13 @@ function parse(argv: string[]): Args {
       default:
         if (arg.startsWith('-I') && arg.length > 2) a.includes.push(arg.slice(2));
         else if (arg.startsWith('-D') && arg.length > 2) a.defines.push(arg.slice(2));
-        else if (arg.startsWith('-')) throw new Usage(`unknown option ${argv[i]}`);
-        else if (a.file) throw new Usage(`one program at a time (got ${a.file} and ${arg})`);
+        else if (arg.startsWith('-')) throw new UsageError(`unknown option ${c.raw}`);
+        else if (a.file) throw new UsageError(`one program at a time (got ${a.file} and ${arg})`);
         else a.file = arg;
     }
   }
-  if (!a.file) throw new Usage('check needs FILE.bpf.c or FILE.o');
-  if (!/\.(c|o)$/i.test(a.file)) throw new Usage(`${a.file}: expected a .bpf.c source or a .o object`);
+  if (!a.file) throw new UsageError('check needs FILE.bpf.c or FILE.o');
+  if (!/\.(c|o)$/i.test(a.file)) throw new UsageError(`${a.file}: expected a .bpf.c source or a .o object`);
   return a;
 }
 
@@ -179,7 +169,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   try {
     a = parse(argv);
   } catch (e) {
-    if (!(e instanceof Usage)) throw e;
+    if (!(e instanceof UsageError)) throw e;
     io.err(`corelens check: ${e.message}\n\n${CHECK_USAGE}`);
     return 2;
   }

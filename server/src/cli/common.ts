@@ -23,6 +23,51 @@ export const defaultIo: Io = {
 /** Thrown for bad usage: main() reports it with the usage text and exit code 2. */
 export class UsageError extends Error {}
 
+/**
+ * Walks one command's arguments so every command reads `--opt=value` and `--opt value` alike and reports a missing
+ * value the same way.
+ */
+export class ArgCursor {
+  private i = -1;
+  private inline: string | undefined;
+  /** The current argument, without an inline `=value` of a long option. */
+  arg = '';
+  /** The current argument as written, for "unknown option" messages. */
+  raw = '';
+  constructor(private readonly argv: readonly string[]) {}
+
+  /** Moves to the next argument; false after the last. */
+  next(): boolean {
+    if (++this.i >= this.argv.length) return false;
+    this.raw = this.argv[this.i]!;
+    const eq = this.raw.indexOf('=');
+    const inline = this.raw.startsWith('--') && eq > 0;
+    this.arg = inline ? this.raw.slice(0, eq) : this.raw;
+    this.inline = inline ? this.raw.slice(eq + 1) : undefined;
+    return true;
+  }
+
+  /** The current option's value: its inline `=value`, else the next argument; empty or absent is a usage error. */
+  value(): string {
+    const v = this.inline ?? this.argv[++this.i];
+    this.inline = undefined;
+    if (v === undefined || v === '') throw new UsageError(`${this.arg} needs a value`);
+    return v;
+  }
+
+  /** The current option's value read as a comma-separated list (blank items dropped). */
+  list(): string[] {
+    return this.value().split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  /** The arguments after the current one, consumed (what follows `--`). */
+  rest(): string[] {
+    const r = this.argv.slice(this.i + 1);
+    this.i = this.argv.length;
+    return r;
+  }
+}
+
 export interface Parsed {
   positional: string[];
   targets: TargetSpec[];
@@ -38,33 +83,24 @@ export interface Parsed {
 
 export function parseArgs(args: string[]): Parsed {
   const p: Parsed = { positional: [], targets: [], json: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+  const c = new ArgCursor(args);
+  while (c.next()) {
+    const a = c.arg;
     if (a === '--') {
       // everything after `--` is a file (or a type name), even if it starts with a dash
-      for (const x of args.slice(i + 1)) p.positional.push(x);
+      p.positional.push(...c.rest());
       break;
     }
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
     if (a === '--json') p.json = true;
     else if (a === '--changed') p.changed = true;
     else if (a === '--target' || a === '-t') {
-      const t = parseTargetArg(value());
+      const t = parseTargetArg(c.value());
       if (typeof t === 'string') throw new UsageError(t);
       p.targets.push(t);
-    } else if (a.startsWith('--target=')) {
-      const t = parseTargetArg(a.slice('--target='.length));
-      if (typeof t === 'string') throw new UsageError(t);
-      p.targets.push(t);
-    } else if (a === '--base') p.base = value();
-    else if (a === '--source') p.source = value();
-    else if (a === '--arch') p.arch = value();
-    else if (a.startsWith('--arch=')) p.arch = a.slice('--arch='.length);
-    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    } else if (a === '--base') p.base = c.value();
+    else if (a === '--source') p.source = c.value();
+    else if (a === '--arch') p.arch = c.value();
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${c.raw}`);
     else p.positional.push(a);
   }
   return p;

@@ -13,14 +13,17 @@ import { CONFIG_FILE, readConfigFile } from '../targets/config';
 import { TargetInfo, targetInfo, versionText } from '../targets/info';
 import { TargetSpec, defaultTargetSpecs } from '../targets/registry';
 import { intersectRanges, parseVersionRange } from '../targets/tree';
-import { Io } from './common';
+import { ArgCursor, Io, UsageError } from './common';
 
 export const TARGETS_USAGE = `usage: corelens targets fetch [DISTRO[/RELEASE[/ARCH]]]... [selection] [options]
        corelens targets list [selection] [options]
+       corelens targets seed ARCHIVE...
 
 fetch: download the selected BTFHub kernels into the cache (same layout as the archive), verified against the
        source's sizes and hashes; files already cached are verified and kept; an interrupted run resumes.
        Without a selection: the "btfhub" fleet of corelens.json.
+seed:  write ARCHIVE.slice beside each archive: the slice a first start needs, used only with that very archive
+       (packaging runs it on the bundled kernels).
 list:  every configured target (corelens.json targets and fleets, else the default targets) with its arch, kernel
        version, origin and whether it is at hand; with a selection: the source's kernels and which are cached.
 
@@ -38,7 +41,6 @@ options:
   --offline           list: use the listing kept by the last fetch, never contact the source
   --json              machine-readable output`;
 
-class Usage extends Error {}
 
 interface Args {
   sub: 'fetch' | 'list';
@@ -54,36 +56,27 @@ interface Args {
 
 function parse(argv: string[]): Args {
   const [sub, ...rest] = argv;
-  if (sub !== 'fetch' && sub !== 'list') throw new Usage(`unknown targets subcommand "${sub ?? ''}": expected fetch or list`);
+  if (sub !== 'fetch' && sub !== 'list') throw new UsageError(`unknown targets subcommand "${sub ?? ''}": expected fetch or list`);
   const a: Args = { sub, specs: [], sel: {}, offline: false, json: false };
-  for (let i = 0; i < rest.length; i++) {
-    let arg = rest[i]!;
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = () => {
-      const v = inline ?? rest[++i];
-      if (v === undefined || v === '') throw new Usage(`${arg} needs a value`);
-      return v;
-    };
-    const list = () => value().split(',').map((s) => s.trim()).filter(Boolean);
+  const c = new ArgCursor(rest);
+  const value = () => c.value();
+  const list = () => c.list();
+  while (c.next()) {
+    const arg = c.arg;
     switch (arg) {
       case '--distro': a.sel.distro = [...(a.sel.distro ?? []), ...list()]; break;
       case '--release': a.sel.release = [...(a.sel.release ?? []), ...list()]; break;
       case '--arch': a.sel.arch = [...(a.sel.arch ?? []), ...list()]; break;
       case '--kernel': {
         const r = parseVersionRange(value());
-        if (typeof r === 'string') throw new Usage(r);
+        if (typeof r === 'string') throw new UsageError(r);
         a.sel.kernel = r;
         break;
       }
       case '--source': a.source = value(); break;
       case '--source-kind': {
         const k = value();
-        if (k !== 'git' && k !== 'http') throw new Usage('--source-kind must be git or http');
+        if (k !== 'git' && k !== 'http') throw new UsageError('--source-kind must be git or http');
         a.sourceKind = k;
         break;
       }
@@ -92,7 +85,7 @@ function parse(argv: string[]): Args {
       case '--offline': a.offline = true; break;
       case '--json': a.json = true; break;
       default:
-        if (arg.startsWith('-')) throw new Usage(`unknown option ${rest[i]}`);
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${c.raw}`);
         a.specs.push(arg);
     }
   }
@@ -112,7 +105,7 @@ function selections(a: Args, fleet?: FleetConfig): BtfhubSelect[] {
   const out: BtfhubSelect[] = [];
   for (const s of a.specs) {
     const r = parseFleetSpec(s, flags.kernel);
-    if (typeof r === 'string') throw new Usage(r);
+    if (typeof r === 'string') throw new UsageError(r);
     out.push({ ...r, ...(flags.release && !r.release ? { release: flags.release } : {}), ...(flags.arch && !r.arch ? { arch: flags.arch } : {}) });
   }
   if (out.length === 0 && any) out.push({ ...flags });
@@ -177,6 +170,7 @@ export async function fetchFleet(source: BtfhubSource, sels: readonly BtfhubSele
 
 /** Runs `corelens targets ...`; resolves to the exit code (0 ok, 1 a file could not be fetched, 2 usage/input). */
 export async function targetsCommand(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'seed') return (await import('./seed.js')).seedCommand(argv.slice(1), io);
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
     io.out(TARGETS_USAGE);
     return argv.length === 0 ? 2 : 0;
@@ -185,7 +179,7 @@ export async function targetsCommand(argv: string[], io: Io): Promise<number> {
   try {
     a = parse(argv);
   } catch (e) {
-    if (!(e instanceof Usage)) throw e;
+    if (!(e instanceof UsageError)) throw e;
     io.err(`corelens targets: ${e.message}\n\n${TARGETS_USAGE}`);
     return 2;
   }
@@ -198,7 +192,7 @@ export async function targetsCommand(argv: string[], io: Io): Promise<number> {
       // fetch: no distro/release/arch means the config's fleet; list: it means every configured target.
       sels = selections(a, a.sub === 'fetch' && !a.source ? config?.fleet : undefined);
     } catch (e) {
-      if (!(e instanceof Usage)) throw e;
+      if (!(e instanceof UsageError)) throw e;
       io.err(`corelens targets: ${e.message}`);
       return 2;
     }

@@ -4,28 +4,11 @@
 // refuses is poisoned, an instruction that does not hold the expected local value fails the load, and so on.
 
 import { ElfFile } from '../btf/elf';
+import { CLS, Insn, SRC_X, isLdimm64, sizeBytes, sizeCode } from './insn';
 import { EINVAL, ERANGE, POISON_IMM } from './kinds';
 import { RelocationResult } from './relocate';
 
-export interface Insn {
-  code: number;
-  dst: number;
-  src: number;
-  off: number;
-  imm: number;
-}
-
-const CLASS_LD = 0x00;
-const CLASS_LDX = 0x01;
-const CLASS_ST = 0x02;
-const CLASS_STX = 0x03;
-const CLASS_ALU = 0x04;
-const CLASS_ALU64 = 0x07;
-const SRC_K = 0x00;
-const MODE_IMM = 0x00;
-const SIZE_DW = 0x18;
-const SIZE_BYTES: Record<number, number> = { 0x18: 8, 0x00: 4, 0x08: 2, 0x10: 1 };
-const BYTES_SIZE: Record<number, number> = { 8: 0x18, 4: 0x00, 2: 0x08, 1: 0x10 };
+export type { Insn };
 
 /** Decodes instruction `index` of a program section (8-byte slots; register nibbles swap on big-endian). */
 export function readInsn(code: Uint8Array, index: number, littleEndian: boolean): Insn | undefined {
@@ -52,8 +35,6 @@ export interface PatchOutcome {
   readonly patched?: Insn[];
 }
 
-const isLdimm64 = (i: Insn) => i.code === (CLASS_LD | MODE_IMM | SIZE_DW);
-
 function poison(insn: Insn, next: Insn | undefined): PatchOutcome {
   const bad = (): Insn => ({ code: 0x85, dst: 0, src: 0, off: 0, imm: POISON_IMM });
   return { poisoned: true, patched: isLdimm64(insn) && next ? [bad(), bad()] : [bad()] };
@@ -68,14 +49,14 @@ export function patchInsn(insn: Insn, next: Insn | undefined, res: RelocationRes
   const cls = insn.code & 0x07;
   const fail = (reason: string, errno = EINVAL): PatchOutcome => ({ poisoned: false, errno, reason });
   switch (cls) {
-    case CLASS_ALU: case CLASS_ALU64: {
-      if ((insn.code & 0x08) !== SRC_K) return fail('the relocated ALU instruction uses a register operand');
+    case CLS.ALU: case CLS.ALU64: {
+      if ((insn.code & SRC_X) !== 0) return fail('the relocated ALU instruction uses a register operand');
       if (res.validate && BigInt.asUintN(64, BigInt(insn.imm)) !== orig) {
         return fail(`instruction holds ${insn.imm}, but the local types give ${orig}: object and BTF disagree`);
       }
       return { poisoned: false, patched: [{ ...insn, imm: Number(BigInt.asIntN(32, val)) }] };
     }
-    case CLASS_LDX: case CLASS_ST: case CLASS_STX: {
+    case CLS.LDX: case CLS.ST: case CLS.STX: {
       if (res.validate && BigInt.asUintN(64, BigInt(insn.off)) !== orig) {
         return fail(`instruction offset is ${insn.off}, but the local types give ${orig}: object and BTF disagree`);
       }
@@ -83,15 +64,15 @@ export function patchInsn(insn: Insn, next: Insn | undefined, res: RelocationRes
       if (res.failMemszAdjust) return poison(insn, next);
       const out = { ...insn, off: Number(val) };
       if (res.targetSize !== res.localSize) {
-        const bytes = SIZE_BYTES[insn.code & 0x18];
+        const bytes = sizeBytes(insn.code);
         if (bytes !== res.localSize) return fail(`load/store of ${bytes} bytes, but the field is ${res.localSize} bytes`);
-        const sz = BYTES_SIZE[res.targetSize];
+        const sz = sizeCode(res.targetSize);
         if (sz === undefined) return fail(`the field is ${res.targetSize} bytes on the target, which no load/store can read`);
         out.code = (insn.code & 0xe0) | sz | cls;
       }
       return { poisoned: false, patched: [out] };
     }
-    case CLASS_LD: {
+    case CLS.LD: {
       if (!isLdimm64(insn) || !next || insn.src !== 0 || insn.off !== 0 || next.code !== 0 || next.dst !== 0
         || next.src !== 0 || next.off !== 0) {
         return fail('the relocated 64-bit immediate load has an unexpected form');

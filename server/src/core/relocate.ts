@@ -94,6 +94,17 @@ export class CandidateCache {
   }
 
   /**
+   * A cache holding copies of this one's lists: relocations through it start from these lists (pruned as far as this
+   * cache's relocations pruned them) without searching the target again. A differential that needs every relocation
+   * to start unpruned prefetches once and forks per relocation.
+   */
+  fork(): CandidateCache {
+    const c = new CandidateCache(this.target, this.localBtf);
+    for (const [id, list] of this.lists) c.lists.set(id, list.slice());
+    return c;
+  }
+
+  /**
    * Finds the candidates of many local roots at once: one pass over the target's records for all their names,
    * instead of a scan per name or a full name index (libbpf scans the whole target once per root). Lists already
    * known are kept (pruning state included). Roots that cannot be searched (anonymous, out of range) and targets

@@ -45,6 +45,25 @@ export interface FixContext {
   infos?: readonly TargetInfo[];
   /** The client applies versioned edits (workspace.workspaceEdit.documentChanges). */
   versioned?: boolean;
+  /** Whether a macro is defined in the document as analysed; absent: unknown, no include is ever added. */
+  macroDefined?: (name: string) => boolean;
+}
+
+/** The libbpf header every macro a fix writes comes from (BPF_CORE_READ*, bpf_core_*_exists). */
+const CORE_READ_H = '#include <bpf/bpf_core_read.h>';
+
+/**
+ * The include a fix needs when the macro it writes is not defined where the document stands (a kprobe reading
+ * `task->__state` needs no libbpf header until it is fixed): `#include <bpf/bpf_core_read.h>` after the last include
+ * above the fix, so the fixed program compiles. Nothing when the macro is defined or the analysis cannot tell.
+ */
+function includeFor(ctx: FixContext, macro: string, fixLine: number): TextEdit[] {
+  if (!ctx.macroDefined || ctx.macroDefined(macro)) return [];
+  let last = -1;
+  for (let i = 0; i < Math.min(fixLine, ctx.doc.lineCount); i++) {
+    if (/^\s*#\s*include\b/.test(lineText(ctx.doc, i))) last = i;
+  }
+  return [TextEdit.insert({ line: last + 1, character: 0 }, `${CORE_READ_H}\n`)];
 }
 
 const GUARDABLE: string[] = [CODES.missingField, CODES.missingType, CODES.missingEnumValue, CODES.incompatible];
@@ -208,7 +227,8 @@ function guardFix(ctx: FixContext, diag: Diagnostic, f: Finding, d: SiteData): C
     kind: CodeActionKind.QuickFix,
     diagnostics: [diag],
     isPreferred: !d.suggestion,
-    edit: edit(ctx, [TextEdit.replace({ start: { line: st.line, character: 0 }, end: { line: st.line, character: st.text.length } }, body)]),
+    edit: edit(ctx, [...includeFor(ctx, check.slice(0, check.indexOf('(')), st.line),
+      TextEdit.replace({ start: { line: st.line, character: 0 }, end: { line: st.line, character: st.text.length } }, body)]),
   };
 }
 
@@ -296,6 +316,7 @@ function flavorFix(ctx: FixContext, diag: Diagnostic, f: Finding, d: SiteData): 
     const decl = `${kw} ${flavor} {\n\t${memberType.includes('(') ? `long ${other}` : declare(memberType, other)};\n} __attribute__((preserve_access_index));\n\n`;
     edits.unshift(TextEdit.insert({ line: enclosingFunctionLine(ctx.doc, st.line), character: 0 }, decl));
   }
+  edits.unshift(...includeFor(ctx, 'bpf_core_field_exists', st.line));
   return {
     title: dir === 'new'
       ? `Read ${other} through a ${flavor} flavor where ${field} was renamed`
@@ -363,7 +384,7 @@ function bitfieldFix(ctx: FixContext, diag: Diagnostic, f: Finding): CodeAction 
     kind: CodeActionKind.QuickFix,
     diagnostics: [diag],
     isPreferred: true,
-    edit: edit(ctx, [TextEdit.replace(at.range, `${macro}(${at.base}, ${at.field})`)]),
+    edit: edit(ctx, [...includeFor(ctx, macro, at.range.start.line), TextEdit.replace(at.range, `${macro}(${at.base}, ${at.field})`)]),
   };
 }
 
@@ -393,7 +414,7 @@ function directReadFix(ctx: FixContext, diag: Diagnostic, f: Finding): CodeActio
     kind: CodeActionKind.QuickFix,
     diagnostics: [diag],
     isPreferred: true,
-    edit: edit(ctx, [TextEdit.replace(range, replacement)]),
+    edit: edit(ctx, [...includeFor(ctx, 'BPF_CORE_READ', range.start.line), TextEdit.replace(range, replacement)]),
   };
 }
 

@@ -175,6 +175,8 @@ export interface Analysis {
   stats: AnalysisStats;
   /** The local types clang would see, as BTF: `site.typeId` indexes it. */
   localBtf(): Btf;
+  /** Whether a macro is defined at the end of the document (its headers included): fixes add the include they need. */
+  macroDefined(name: string): boolean;
 }
 
 export interface AnalyzeOptions { includePaths?: readonly string[] }
@@ -462,6 +464,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     return {
       uri, sites, notes, functions, plainAccesses, stats,
       localBtf: () => builder.build(file),
+      macroDefined: (name) => E.pre.macros.has(name),
     };
   };
 
@@ -567,6 +570,7 @@ function tooLarge(uri: string, text: string): Analysis {
     notes: [{ range: { start: { line: 0, character: 0 }, end }, severity: 'warning', message: `not analysed: the ${overLimitMessage('source', text.length, 'document')}` }],
     stats: { full: true, functions: 0, analysed: 0, reused: 0, skipped: 0, unattributed: 0 },
     localBtf: () => new LocalBtfBuilder().build(uriToPath(uri)),
+    macroDefined: () => false,
   };
 }
 

@@ -4,20 +4,13 @@
 // subprogram). Instruction indices are those the verifier prints, so verdicts name the instruction users see.
 
 import { BpfObject } from '../btf/object';
-import { ElfSection, ElfSymbol } from '../btf/elf';
+import {
+  ElfSection, ElfSymbol, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS, STB_LOCAL, STB_WEAK, STT_FUNC, STT_SECTION, STV_HIDDEN, STV_INTERNAL,
+} from '../btf/elf';
 import { Kind } from '../btf/types';
 import { readInsn } from '../core/patch';
-import { CALL, Insn, PSEUDO, isCall, isLdimm64, isPseudoFunc, isSubprogCall } from './insn';
+import { Insn, PSEUDO, isCall, isLdimm64, isPseudoFunc, isSubprogCall } from './insn';
 
-const SHT_PROGBITS = 1;
-const SHT_NOBITS = 8;
-const SHF_EXECINSTR = 0x4;
-const STT_FUNC = 2;
-const STT_SECTION = 3;
-const STB_LOCAL = 0;
-const STB_WEAK = 2;
-const STV_HIDDEN = 2;
-const STV_INTERNAL = 1;
 
 /** How the verifier types a program's context, which decides whether direct reads through pointers are allowed. */
 export type CtxKind =

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { BtfError } from '../../src/btf/errors';
 import { readRawBtfSync } from '../../src/btf/rawfile';
 import { Btf, BtfScan } from '../../src/btf/reader';
+import { Kind } from '../../src/btf/types';
 import { kernel } from '../support/kernels';
 import { KERNELS, TARGETS_DIR } from '../support/paths';
 import { Prng } from '../support/prng';
@@ -94,4 +95,61 @@ describe('parsing BTF while it is read (BtfScan)', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('release hands the memory to the next open: answers stay exact, the released BTF and its views refuse to answer', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-recycle-'));
+    try {
+      const files = ['6.18-amd64', 'cilium-ci-2026-04-amd64', '6.1-amd64'];
+      const expected = new Map<string, string>();
+      for (const k of files) {
+        const bytes = (await kernel(k)).bytes;
+        fs.writeFileSync(path.join(dir, k), bytes);
+        expected.set(k, outcome(() => Btf.parse(Buffer.from(bytes), k)));
+      }
+      // Round after round over kernels of different sizes: every open may take a buffer another one released.
+      for (let round = 0; round < 2; round++) {
+        for (const k of files) {
+          const btf = readRawBtfSync(path.join(dir, k), {}, 1 << 30)!;
+          assert.strictEqual(outcome(() => btf), expected.get(k), `${k}, round ${round}`);
+          const kept = btf.bytes.subarray(0, 64);
+          const id = btf.findByName('task_struct', Kind.Struct);
+          assert.ok(id > 0);
+          btf.release();
+          assert.strictEqual(kept.length, 0, 'a view kept past release is detached, never another file\'s bytes');
+          assert.throws(() => btf.type(id), /released/);
+          assert.throws(() => btf.findByName('task_struct'), /released/);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a BTF over borrowed bytes (an object file\'s section) never gives them away', async () => {
+    const bytes = Buffer.from((await kernel('6.1-amd64')).bytes);
+    const btf = Btf.parse(bytes, 'x');
+    btf.release();
+    assert.strictEqual(bytes.length > 0 && bytes[0], 0x9f, 'the caller\'s buffer is untouched');
+  });
+
+  it('lookups by kind (four kinds a word) find exactly what a record-by-record walk finds', async () => {
+    const rng = new Prng(16);
+    for (const k of ['cilium-ci-2026-04-amd64', '5.10-arm64']) {
+      const btf = await kernel(k);
+      const fresh = Btf.parse(btf.bytes, k); // no name index yet: the linear scan is what is tested
+      const ids = [...Array(40)].map(() => 1 + rng.int(btf.typeCount - 1));
+      for (const id of ids) {
+        const name = btf.name(id);
+        if (!name) continue;
+        for (const kind of [btf.kind(id), Kind.Struct, Kind.Typedef, Kind.Func]) {
+          let walk = 0;
+          for (let i = 1; i < btf.typeCount && !walk; i++) if (btf.kind(i) === kind && btf.name(i) === name) walk = i;
+          const once = Btf.parse(btf.bytes, k);
+          assert.strictEqual(once.findByName(name, kind), walk, `${k}: ${name} of kind ${kind}`);
+        }
+      }
+      assert.strictEqual(fresh.findByName('task_struct', Kind.Struct) > 0, true);
+    }
+  });
 });
+

@@ -42,7 +42,7 @@ describe('editor extension: the packaged .vsix', function () {
       'extension/grammars/tree-sitter-c.wasm', 'extension/grammars/queries/structure.scm',
       'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/syntaxes/corelens.schema.json',
       'extension/dist/kernels/6.1-amd64.btf.xz', 'extension/dist/kernels/5.10-amd64.btf.xz', 'extension/dist/kernels/5.10-arm64.btf.xz',
-      'extension/dist/kernels/kernels.json', 'extension/package.json', 'extension/LICENSE.txt']) {
+      'extension/dist/kernels/kernels.json', 'extension/dist/kernels/6.1-amd64.btf.xz.slice', 'extension/dist/kernels/5.10-arm64.btf.xz.slice', 'extension/package.json', 'extension/LICENSE.txt']) {
       assert.ok(names.includes(want), `${want} in the .vsix`);
     }
     assert.ok(!names.some((n) => /node_modules|\/src\/|\.ts$|\.map$|\/test\/|test-fixtures/.test(n)), names.join('\n'));
@@ -65,6 +65,32 @@ describe('editor extension: the packaged .vsix', function () {
       await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
       const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'));
       assert.match(String(diags.find((x) => x.code === 'core-missing-field')!.message), /`task_struct::state` does not exist/);
+    } finally {
+      await client?.stop();
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
+  it('its first start with the default targets decompresses no bundled kernel: each has its seed slice', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-vsix-seed-'));
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'editor', 'first-run', 'tracer.bpf.c'), 'utf8');
+    const file = path.join(ws, 'tracer.bpf.c');
+    fs.writeFileSync(file, text);
+    const defaults = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'btf', 'kernels', 'kernels.json'), 'utf8')) as { defaults: string[] }).defaults;
+    let client: TestClient | undefined;
+    try {
+      // a fresh cache: what a new install has
+      client = await startClient(ws, {}, path.join(unpacked, 'extension', 'dist', 'corelens.js'), { env: { CORELENS_CACHE: path.join(ws, 'cache') } });
+      const uri = pathToFileURL(file).toString();
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+      const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
+      assert.match(String(diags.find((x) => x.code === 'core-missing-field')!.message), /task_struct::state/);
+      const loaded = client.logs.find((l) => /targets loaded/.test(l));
+      const m = /\(since start: (\d+) BTF files read, (\d+) seed slices used\)/.exec(loaded ?? '');
+      assert.ok(m, `the load is logged: ${client.logs.join('\n')}`);
+      assert.strictEqual(Number(m[2]), defaults.length, loaded);
+      // only the running kernel's BTF (raw, no archive), when this machine exposes it
+      assert.strictEqual(Number(m[1]), fs.existsSync('/sys/kernel/btf/vmlinux') ? 1 : 0, loaded);
     } finally {
       await client?.stop();
       fs.rmSync(ws, { recursive: true, force: true });

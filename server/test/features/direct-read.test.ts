@@ -28,8 +28,15 @@ char LICENSE[] SEC("license") = "GPL";
 __u64 out;
 `;
 
-/** Each case: a program, how many direct-read findings it has (0: none, it loads as written), the fixed read. */
-const CASES: { name: string; body: string; findings: number; fixed?: string }[] = [
+/** libbpf's headers without bpf_core_read.h: the program reads kernel memory directly and needs none of its macros. */
+const HEAD_NO_CORE_READ = HEAD.replace('#include <bpf/bpf_core_read.h>\n', '');
+
+/**
+ * Each case: a program, how many direct-read findings it has (0: none, it loads as written), the fixed read, and
+ * the headers it starts with (HEAD unless given): the fix adds `#include <bpf/bpf_core_read.h>` only where the
+ * program lacks it, and the fixed program must compile and load either way.
+ */
+const CASES: { name: string; body: string; findings: number; fixed?: string; head?: string }[] = [
   {
     name: 'kprobe_helper', findings: 1, fixed: 'out = BPF_CORE_READ(task, __state);',
     body: `SEC("kprobe/do_nanosleep")
@@ -125,6 +132,18 @@ int field_info_chain(struct pt_regs *ctx)
 }`,
   },
   {
+    // the fix writes BPF_CORE_READ, which this program never included: the include comes with it
+    name: 'kprobe_no_core_read_h', findings: 1, fixed: 'out = BPF_CORE_READ(task, tgid);', head: HEAD_NO_CORE_READ,
+    body: `SEC("kprobe/do_nanosleep")
+int kprobe_no_core_read_h(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	out = task->tgid;
+	return 0;
+}`,
+  },
+  {
     name: 'tp_btf_arg', findings: 0,
     body: `SEC("tp_btf/sched_switch")
 int BPF_PROG(tp_btf_arg, bool preempt, struct task_struct *prev, struct task_struct *next)
@@ -153,7 +172,7 @@ describe('direct reads through a plain number: live finding, BPF_CORE_READ fix (
 
   for (const c of CASES) {
     it(`${c.name}: ${c.findings} direct-read finding(s), same as check FILE.o${c.fixed ? `; fixed to ${c.fixed}` : ''}`, async () => {
-      const text = `${HEAD}\n${c.body}\n`;
+      const text = `${c.head ?? HEAD}\n${c.body}\n`;
       const file = path.join(dir, `${c.name}.bpf.c`);
       fs.writeFileSync(file, text);
       const analyzer = await createAnalyzer({ defines: ['__TARGET_ARCH_x86'] });
@@ -186,11 +205,13 @@ describe('direct reads through a plain number: live finding, BPF_CORE_READ fix (
       const doc = TextDocument.create(`file://${file}`, 'c', 1, text);
       let fixedText = text;
       for (const f of reads) {
-        const actions = codeActionsFor({ doc, local, findings, targets: [target] }, [], f.range);
+        const actions = codeActionsFor({ doc, local, findings, targets: [target], macroDefined: (n) => a.macroDefined(n) }, [], f.range);
         const fix = actions.find((x) => /BPF_CORE_READ\(/.test(x.title));
         assert.ok(fix, `a BPF_CORE_READ fix is offered at line ${f.range.start.line + 1}`);
         const applied = TextDocument.applyEdits(doc, fix.edit!.changes![doc.uri]! as TextEdit[]);
         assert.ok(applied.includes(c.fixed), `fixed:\n${applied}`);
+        // exactly one bpf_core_read.h include after the fix: added where missing, never doubled
+        assert.strictEqual(applied.split('#include <bpf/bpf_core_read.h>').length - 1, 1, `one include:\n${applied}`);
         fixedText = applied;
       }
       // the fixed program has no finding left and loads

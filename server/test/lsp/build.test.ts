@@ -56,11 +56,12 @@ describe('build on save over stdio (real clang)', function () {
   this.timeout(180_000);
   const made: string[] = [];
   const clients: TestClient[] = [];
+  // status notifications on, as the VS Code extension asks: a finished build is pushed, not only answered
   const start = async (trusted: boolean | undefined, env?: Record<string, string>) => {
     const ws = workspace();
     made.push(ws.root);
     const c = await startClient(ws.root, { defaultTargets: false }, undefined, {
-      ...(trusted === undefined ? {} : { initializationOptions: { workspaceTrusted: trusted } }), ...(env ? { env } : {}),
+      initializationOptions: { statusNotifications: true, ...(trusted === undefined ? {} : { workspaceTrusted: trusted }) }, ...(env ? { env } : {}),
     });
     clients.push(c);
     return { ...ws, c };
@@ -114,6 +115,10 @@ describe('build on save over stdio (real clang)', function () {
     assert.strictEqual(s.lastBuild?.ok, true);
     assert.strictEqual(s.lastBuild?.failing, 1);
     assert.deepStrictEqual(s.buildDrift, { missing: 0, extra: 0 });
+    // the same result was pushed: the last status notification carries the build, as the request does
+    const pushed = c.notifications.filter((n) => n.method === STATUS_METHOD).map((n) => n.params as ServerStatus);
+    assert.ok(pushed.length, 'no corelens/status notification');
+    assert.deepStrictEqual(pushed[pushed.length - 1]!.lastBuild, s.lastBuild);
     // An edit after the save: the lens says it is from the last save.
     await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${text}\n` }] });
     const stale = await buildLenses(c, uri);

@@ -42,6 +42,8 @@
 (require 'flymake)
 (require 'cl-lib)
 
+;; the session file is ours alone: gone when Emacs exits, whatever the outcome
+(add-hook 'kill-emacs-hook (lambda () (ignore-errors (delete-file lsp-session-file))) 90)
 (defvar t0 (float-time))
 (defun out (fmt &rest args) (princ (format "%s\n" (apply #'format fmt args))))
 (defun fail (fmt &rest args) (out "FAIL: %s" (apply #'format fmt args)) (kill-emacs 1))
@@ -136,8 +138,10 @@ diagnostics notification by itself.)"
     (beginning-of-line)
     (insert (getenv "BROKEN") "\n")
     (let ((line (1- (line-number-at-pos))))
-      (unless (pump-until (lambda () (cl-find-if (lambda (d) (= line (nth 1 d))) (server-diagnostics))) 60)
-        (fail "nobody reported the syntax error on line %d: %S" line (server-diagnostics)))
+      ;; clangd's own report on that line: before the insertion corelens' CO-RE error sat on this very line, so
+      ;; "any diagnostic on the line" would be satisfied by corelens' stale one while clangd is still parsing
+      (unless (pump-until (lambda () (cl-find-if (lambda (d) (and (eq (nth 0 d) 'clangd) (= line (nth 1 d)))) (server-diagnostics))) 60)
+        (fail "clangd did not report the syntax error on line %d: %S" line (server-diagnostics)))
       ;; corelens has analysed the new text once its CO-RE error is back at its new line
       (unless (pump-until (lambda () (cl-find-if (lambda (d) (and (eq (nth 0 d) 'corelens) (string-match-p want (nth 2 d)) (> (nth 1 d) line)))
                                                  (server-diagnostics))) 60)

@@ -3,9 +3,9 @@
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES, REPO_ROOT, kernelPath } from '../support/paths';
+import { tempDir } from '../support/tmp';
 
 describe('Neovim (headless, built-in LSP client) against the corelens server', function () {
   this.timeout(180_000);
@@ -16,7 +16,7 @@ describe('Neovim (headless, built-in LSP client) against the corelens server', f
   });
 
   it('shows the CO-RE error, hovers per-target offsets, and clears the error after an edit', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-nvim-'));
+    const root = tempDir('corelens-nvim-');
     const text = fs.readFileSync(path.join(FIXTURES, 'lsp', 'state.bpf.c'), 'utf8');
     const file = path.join(root, 'state.bpf.c');
     fs.writeFileSync(file, text);

@@ -3,7 +3,6 @@
 import * as assert from 'assert';
 import { fork } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Diagnostic, Hover, IPCMessageReader, IPCMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
@@ -11,12 +10,13 @@ import { emitCHeader } from '../../src/tools/cformat';
 import { kernel } from '../support/kernels';
 import { TestClient, startClient } from '../support/lspClient';
 import { FIXTURES, REPO_ROOT, kernelPath } from '../support/paths';
+import { tempDir } from '../support/tmp';
 
 const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
 const STATE = fs.readFileSync(path.join(FIXTURES, 'lsp', 'state.bpf.c'), 'utf8');
 
 function makeWorkspace(targets: object[], files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-robust-'));
+  const root = tempDir('corelens-robust-');
   fs.writeFileSync(path.join(root, 'corelens.json'), JSON.stringify({ targets }, null, 2));
   for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(root, name), body);
   return root;

@@ -2,17 +2,17 @@
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { CodeAction, CodeLens, Diagnostic, Hover, InlayHint, TextEdit } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FIXTURES, kernelPath } from '../support/paths';
+import { tempDir } from '../support/tmp';
 import { TestClient, startClient } from '../support/lspClient';
 
 /** A fresh workspace: the state.bpf.c fixture and a corelens.json naming real kernels (and optionally more). */
 function workspace(extraTargets: object[] = []): { root: string; file: string; uri: string; text: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-lsp-'));
+  const root = tempDir('corelens-lsp-');
   const text = fs.readFileSync(path.join(FIXTURES, 'lsp', 'state.bpf.c'), 'utf8');
   const file = path.join(root, 'state.bpf.c');
   fs.writeFileSync(file, text);

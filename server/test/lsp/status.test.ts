@@ -2,9 +2,9 @@
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { kernelPath } from '../support/paths';
+import { tempDir } from '../support/tmp';
 import { TestClient, startClient } from '../support/lspClient';
 import { STATUS_METHOD, ServerStatus } from '../../src/status';
 
@@ -14,7 +14,7 @@ describe('corelens/status over stdio', function () {
   let pushed: Promise<ServerStatus>;
 
   before(async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-status-'));
+    const root = tempDir('corelens-status-');
     fs.writeFileSync(path.join(root, 'corelens.json'), JSON.stringify({
       targets: [{ name: '6.1-amd64', path: kernelPath('6.1-amd64') }, { name: 'broken', path: '/etc/hostname' }],
     }));

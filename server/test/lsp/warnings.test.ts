@@ -2,13 +2,13 @@
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TestClient, startClient } from '../support/lspClient';
 import { kernelPath } from '../support/paths';
+import { tempDir } from '../support/tmp';
 
 const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
 
@@ -48,7 +48,7 @@ describe('language server warnings from source facts', function () {
   let client: TestClient;
   let uri: string;
   before(async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-warn-'));
+    const root = tempDir('corelens-warn-');
     fs.writeFileSync(path.join(root, 'corelens.json'), JSON.stringify({
       targets: [{ name: '6.1-amd64', path: kernelPath('6.1-amd64') }, { name: '6.18-amd64', path: kernelPath('6.18-amd64') }],
     }));

@@ -84,7 +84,17 @@ describe('live local BTF relocates like clang\'s BTF on every kernel and fixture
       const r = await openBpfObject(u.object);
       assert.ok(r.ok, r.ok ? '' : r.error.message);
       const obj = r.value;
-      for (const c of obj.ext?.coreRelos ?? []) {
+      // every relocation starts from unpruned candidate lists (the comparison is about the local types, not pruning
+      // order); the target is searched once per program and side, and each relocation gets a fork of those lists
+      const relos = obj.ext?.coreRelos ?? [];
+      const pristine = kernels.map((k) => {
+        const theirs = new CandidateCache(k, obj.btf);
+        theirs.prefetch(relos.map((c) => c.typeId));
+        const mine = new CandidateCache(k, local);
+        mine.prefetch(a.sites.map((x) => x.typeId));
+        return { theirs, mine };
+      });
+      for (const c of relos) {
         const key = `${c.section} ${RELO_KIND_NAMES[c.kind]} ${cTypeName(obj.btf, c.typeId)} ${c.access}`;
         const s = live.get(key);
         if (!s) continue; // clang-agreement.test.ts and corpus-agreement.test.ts judge missing sites
@@ -95,10 +105,9 @@ describe('live local BTF relocates like clang\'s BTF on every kernel and fixture
         // nor does it record an enum's signedness (every ENUM is written unsigned): FIELD_SIGNED of an enum member
         // follows clang 15+ in the live BTF
         if (c.kind === ReloKind.FieldSigned && endsAtEnum(obj.btf, c.typeId, c.access)) { skipped++; continue; }
-        for (const k of kernels) {
-          // a fresh candidate list per relocation: the comparison is about the local types, not pruning order
-          const theirs = outcome(relocate(c, new CandidateCache(k, obj.btf)));
-          const mine = outcome(relocate(s, new CandidateCache(k, local)));
+        for (const [i, k] of kernels.entries()) {
+          const theirs = outcome(relocate(c, pristine[i]!.theirs.fork()));
+          const mine = outcome(relocate(s, pristine[i]!.mine.fork()));
           compared++;
           if (theirs !== mine) diffs.push(`${path.basename(u.source)} on ${k.name}: ${key}: clang's BTF ${theirs}, live ${mine}`);
         }
