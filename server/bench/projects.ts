@@ -64,8 +64,11 @@ const PRESETS: Record<string, (root: string) => Recipe> = {
     name: 'tetragon', root, files: ['bpf/process/bpf_*.c', 'bpf/cgroup/bpf_*.c'], include: ['bpf', 'bpf/libbpf', 'bpf/include', 'bpf/lib', 'bpf/errmetrics'],
     defines: [], ownVmlinux: true,
   }),
-  // gadgets/Makefile (ig image build): -I include -I include/gadget/<arch>? ; programs gadgets/*/program.bpf.c
-  'inspektor-gadget': (root) => ({ name: 'inspektor-gadget', root, files: ['gadgets/*/program.bpf.c'], include: ['include', 'include/gadget/amd64'], defines: [] }),
+  // cmd/common/image/build-step.go (ig image build): -I/usr/include/<arch>-linux-gnu -I include -I include/gadget/<arch>;
+  // programs gadgets/*/program.bpf.c
+  'inspektor-gadget': (root) => ({
+    name: 'inspektor-gadget', root, files: ['gadgets/*/program.bpf.c'], include: ['include', 'include/gadget/amd64'], defines: [], multiarch: true,
+  }),
   // driver/modern_bpf/CMakeLists.txt: -I driver/modern_bpf -I driver -I <build>/ (driver_config.h) ; vmlinux.h from bpftool
   'falco': (root) => ({
     name: 'falcosecurity/libs modern_bpf', root, files: ['driver/modern_bpf/programs/**/*.bpf.c'],

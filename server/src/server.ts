@@ -22,6 +22,7 @@ import { plainAccessFindings } from './features/plainAccess';
 import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from './features/hover';
 import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
+import { SharedTrees } from './source/sharedTrees';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
@@ -113,6 +114,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const running = new Map<string, { version: number; done: Promise<DocResult | undefined> }>();
   /** One analyzer per arch: each predefines that arch's __TARGET_ARCH_*, as clang builds one object per arch. */
   const analyzers = new Map<ArchKey, Promise<Analyzer>>();
+  /** Each document text is parsed by tree-sitter once, whatever the number of arches (the parse ignores defines). */
+  const trees = new SharedTrees();
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -502,7 +505,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     let a = analyzers.get(arch);
     if (!a) {
       const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
-      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines] });
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees });
       analyzers.set(arch, a);
     }
     return a;
@@ -524,15 +527,19 @@ export function startServer(connection: Connection = createServerConnection()): 
     return undefined;
   }
 
-  /** Analyses one document with one arch's analyzer: fully the first time (or with new include paths), else an update. */
-  function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Analysis {
+  /**
+   * Analyses one document with one arch's analyzer: fully the first time (or with new include paths), else an update.
+   * In slices with breaths between them: a hover sent meanwhile is answered from the last result at once.
+   */
+  async function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Promise<Analysis> {
     const key = `${arch}\u0000${uri}`;
     if (analysedWith.get(key) !== includeVersion) {
-      const r = a.analyze(uri, text, { includePaths });
-      analysedWith.set(key, includeVersion);
+      const v = includeVersion;
+      const r = await a.analyzeAsync(uri, text, { includePaths }, breathe);
+      analysedWith.set(key, v);
       return r;
     }
-    return a.update(uri, text);
+    return a.updateAsync(uri, text, breathe);
   }
 
   /**
@@ -583,10 +590,11 @@ export function startServer(connection: Connection = createServerConnection()): 
     let tAnalyzer = 0;
     try {
       for (const g of groups) {
+        if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way: it wins
         const t = performance.now();
         const a = await analyzerFor(g.arch);
         tAnalyzer += performance.now() - t;
-        analyses.push(analyseFor(a, g.arch, uri, text));
+        analyses.push(await analyseFor(a, g.arch, uri, text));
         await breathe();
       }
     } catch (e) {
@@ -633,6 +641,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     let fm = findingMemos.get(uri);
     if (!fm) findingMemos.set(uri, (fm = { findings: new FindingMemo() }));
     const merged = mergeArchEvaluations(parts);
+    await breathe();
+    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
     // what messages depend on besides the evaluation: severities and how targets are described
     const memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
     try {

@@ -55,6 +55,7 @@
 struct verdict {
 	const struct bpf_program *prog;
 	bool attempted;
+	bool not_loaded; /* VERIFIER_AS_LOADER: autoload turned off as the project's loader would (see as_loader) */
 	bool loads;
 	int err;
 	char *log;
@@ -299,8 +300,65 @@ static void print_ksyms(const char *obj_path)
 	btf__free(btf);
 }
 
+/*
+ * VERIFIER_AS_LOADER=1 (server/bench/projectVerdicts.ts, real projects): do what a real project's user-space loader
+ * does between open and load, which the object alone cannot say, so that libbpf does not refuse the whole object for a
+ * reason that has nothing to do with CO-RE. Never used for the fixtures (their records must not depend on it):
+ *   - a map left at max_entries 0 (the loader sizes it from the CPU count or an option) gets 1; a stack-trace map
+ *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
+ *   - an fentry/fexit/fmod_ret/lsm/tp_btf program whose attach target the RUNNING kernel lacks is not loaded
+ *     (libbpf resolves attach targets against the running kernel, never the target BTF; tools check
+ *     fentry_can_attach() and turn such programs off): returns true for such a program, with its name in `why`.
+ */
+static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *why, size_t size)
+{
+	static struct btf *vmlinux;
+	static const struct { const char *sec, *prefix; int kind; } attach[] = {
+		{ "fentry/", "", BTF_KIND_FUNC }, { "fexit/", "", BTF_KIND_FUNC }, { "fmod_ret/", "", BTF_KIND_FUNC },
+		{ "fentry.s/", "", BTF_KIND_FUNC }, { "fexit.s/", "", BTF_KIND_FUNC }, { "fmod_ret.s/", "", BTF_KIND_FUNC },
+		{ "lsm/", "bpf_lsm_", BTF_KIND_FUNC }, { "lsm.s/", "bpf_lsm_", BTF_KIND_FUNC },
+		{ "tp_btf/", "btf_trace_", BTF_KIND_TYPEDEF },
+	};
+	const char *sec = bpf_program__section_name(prog);
+	char name[512];
+	size_t i;
+
+	(void)obj;
+	if (!vmlinux)
+		vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return false;
+	for (i = 0; i < sizeof(attach) / sizeof(attach[0]); i++) {
+		size_t n = strlen(attach[i].sec);
+		if (strncmp(sec, attach[i].sec, n) != 0 || !sec[n])
+			continue;
+		snprintf(name, sizeof(name), "%s%s", attach[i].prefix, sec + n);
+		if (btf__find_by_name_kind(vmlinux, name, attach[i].kind) < 0) {
+			snprintf(why, size, "loader: attach target %s is not in the running kernel (program not loaded)", name);
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+static void size_maps_as_loader(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STACK_TRACE && bpf_map__value_size(map) == 0)
+			bpf_map__set_value_size(map, 127 * sizeof(__u64));
+		if (bpf_map__max_entries(map) == 0 && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF
+		    && bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			bpf_map__set_max_entries(map, 1);
+	}
+}
+
 static void run_target(const char *obj_path, const char *tname, const char *tpath)
 {
+	bool loader = getenv("VERIFIER_AS_LOADER") != NULL;
+	static char why[MAX_PROGS][640];
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	struct bpf_program *prog;
 	struct bpf_object *obj;
@@ -320,9 +378,17 @@ static void run_target(const char *obj_path, const char *tname, const char *tpat
 			exit(1);
 		}
 		/* Every program, SEC("?...") ones too: a verdict for each. */
+		why[nverdicts][0] = '\0';
+		if (loader && as_loader(obj, prog, why[nverdicts], sizeof(why[nverdicts]))) {
+			bpf_program__set_autoload(prog, false);
+			verdicts[nverdicts++] = (struct verdict){ .prog = prog, .not_loaded = true };
+			continue;
+		}
 		bpf_program__set_autoload(prog, true);
 		verdicts[nverdicts++] = (struct verdict){ .prog = prog };
 	}
+	if (loader)
+		size_maps_as_loader(obj);
 	last_warn[0] = '\0';
 	cur_obj = obj;
 	err = bpf_object__load(obj);
@@ -333,7 +399,10 @@ static void run_target(const char *obj_path, const char *tname, const char *tpat
 		char msg[4096] = "";
 		int insn = -1, e = 0;
 
-		if (!v->attempted) {
+		if (v->not_loaded) {
+			cls = "other";
+			snprintf(msg, sizeof(msg), "%s", why[i]);
+		} else if (!v->attempted) {
 			cls = "libbpf";
 			e = err ? -err : 0;
 			snprintf(msg, sizeof(msg), "%s", last_warn[0] ? last_warn : "libbpf did not load the program");

@@ -6,6 +6,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { InputError, describeFsError, readTextInput } from '../util/files';
 import { Analysis, createAnalyzer } from '../source/analyzer';
+import type { BpfObject } from '../btf/object';
 
 /** What matching needs of a .BTF.ext record. */
 export interface RecordKey {
@@ -171,8 +172,8 @@ export function mergedSites(records: readonly RecordKey[], recordSites: readonly
  * rather than both on the nearest. A record left without a partner (the live side has fewer sites) keeps what
  * `fallback` says (nearest line).
  */
-export function assignRecords(records: readonly RecordKey[], sites: readonly (PlaceSite & { section?: string; unreached?: boolean })[],
-  fallback: (r: RecordKey) => number[]): number[][] {
+export function assignRecords(records: readonly RecordKey[], sites: readonly (PlaceSite & { section?: string; unreached?: boolean; program?: string })[],
+  fallback: (r: RecordKey) => number[], funcs?: readonly (string | undefined)[]): number[][] {
   const out: number[][] = records.map(() => []);
   const key = (section: string, kind: number, localType: string, access: string) => `${section}\u0000${kind}\u0000${localType}\u0000${access}`;
   const live = new Map<string, number[]>();
@@ -189,7 +190,10 @@ export function assignRecords(records: readonly RecordKey[], sites: readonly (Pl
   for (const [k, rs] of recs) {
     const ss = live.get(k) ?? [];
     const pairs: { r: number; s: number; d: number }[] = [];
-    for (const r of rs) for (const s of ss) pairs.push({ r, s, d: records[r]!.line ? Math.abs(sites[s]!.line + 1 - records[r]!.line!) : 0 });
+    // .text holds several functions: a record pairs with a site of the function holding it before any other (two
+    // inlined copies of one helper in two subprograms carry the same line)
+    const other = (r: number, s: number) => (funcs?.[r] && sites[s]!.program && funcs[r] !== sites[s]!.program ? 1e9 : 0);
+    for (const r of rs) for (const s of ss) pairs.push({ r, s, d: (records[r]!.line ? Math.abs(sites[s]!.line + 1 - records[r]!.line!) : 0) + other(r, s) });
     pairs.sort((a, b) => a.d - b.d || a.r - b.r || a.s - b.s);
     const usedS = new Set<number>();
     for (const p of pairs) {
@@ -200,4 +204,20 @@ export function assignRecords(records: readonly RecordKey[], sites: readonly (Pl
     for (const r of rs) if (!out[r]!.length) out[r] = fallback(records[r]!);
   }
   return out;
+}
+
+/**
+ * The function symbol whose code holds each record (by section and offset; undefined where no FUNC symbol covers
+ * it), for assignRecords: an object's .text holds every subprogram.
+ */
+export function recordFunctions(obj: BpfObject, records: readonly { section: string; insnOff: number }[]): (string | undefined)[] {
+  const bySection = new Map<string, { name: string; start: number; end: number }[]>();
+  for (const sym of obj.elf.symbols()) {
+    const sec = obj.elf.sections[sym.shndx];
+    if (!sec || (sym.info & 0xf) !== 2 /* STT_FUNC */ || !sym.size) continue;
+    const list = bySection.get(sec.name) ?? [];
+    list.push({ name: sym.name, start: sym.value, end: sym.value + sym.size });
+    bySection.set(sec.name, list);
+  }
+  return records.map((r) => bySection.get(r.section)?.find((f) => r.insnOff >= f.start && r.insnOff < f.end)?.name);
 }

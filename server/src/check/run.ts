@@ -23,7 +23,7 @@ import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, SourcePayload, TargetReport, objectParts, prepareProgram } from './engine';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
-import { PlaceSite, RecordKey, analyseSource, assignRecords, mergedSites, siblingSource, siteMatcher } from './places';
+import { PlaceSite, RecordKey, analyseSource, assignRecords, mergedSites, recordFunctions, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
@@ -202,7 +202,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     parsed = prepared.obj!;
     meta = objectParts(prepared).relocs.records;
     if (places && match) {
-      const recordSites = assignRecords(meta, places.sites, match);
+      const recordSites = assignRecords(meta, places.sites, match, recordFunctions(parsed, meta));
       places = { ...places, recordSites, merged: mergedSites(meta, recordSites, places.sites) };
     }
     // A target of unknown arch whose BTF turned out to be another arch's: left out after all, like the others.

@@ -99,8 +99,11 @@ export function sliceBtf(btf: Btf, names: Iterable<string>): Slice {
 /** The essential names of the root types relocations are searched by (TYPE_ID_LOCAL needs no target type). */
 export function rootNames(localBtf: Btf, relos: Iterable<{ typeId: number; kind: number }>): string[] {
   const out = new Set<string>();
+  // a live document has tens of thousands of sites over a few hundred root types: each type id is named once
+  const seen = new Set<number>();
   for (const r of relos) {
-    if (r.kind === 6 /* TYPE_ID_LOCAL */) continue;
+    if (r.kind === 6 /* TYPE_ID_LOCAL */ || seen.has(r.typeId)) continue;
+    seen.add(r.typeId);
     let name = '';
     try {
       name = localBtf.name(r.typeId);

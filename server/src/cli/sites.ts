@@ -61,16 +61,16 @@ export async function sitesCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-type GuardJson = { kind: string; localType: string; access: string; when: boolean } | { any: GuardJson[][] };
+type GuardJson = { kind: string; localType: string; access: string; when: boolean; compare?: string } | { any: GuardJson[][] };
 
 /** A guard in `sites --json`: a check as before, a disjunction as `{ any: [[...], ...] }`. */
 function guardJson(g: Guard): GuardJson {
   if ('any' in g) return { any: g.any.map((alt) => alt.map(guardJson)) };
-  return { kind: RELO_KIND_NAMES[g.kind]!, localType: g.localType, access: g.access, when: g.when };
+  return { kind: RELO_KIND_NAMES[g.kind]!, localType: g.localType, access: g.access, when: g.when, ...(g.cmp ? { compare: `${g.cmp.op} ${g.cmp.v}` } : {}) };
 }
 
 /** A JSON guard as C-like text for the table. */
 function guardLine(g: GuardJson): string {
   if ('any' in g) return `(${g.any.map((alt) => alt.map(guardLine).join(' && ')).join(' || ')})`;
-  return `${g.when ? '' : '!'}${g.kind}(${g.localType} ${g.access})`;
+  return `${g.when ? '' : '!'}${g.compare ? '(' : ''}${g.kind}(${g.localType} ${g.access})${g.compare ? ` ${g.compare})` : ''}`;
 }

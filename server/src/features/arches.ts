@@ -8,7 +8,7 @@
 
 import { Btf } from '../btf/reader';
 import { Finding, FindingOptions, siteFindings } from './diagnostics';
-import { LiveGuard, LiveSite, SiteEvaluation, SiteOnTarget } from './evaluate';
+import { LiveGuard, LiveSite, SiteEvaluation, SiteOnTarget, cmpKey } from './evaluate';
 
 /** One arch's analysis of a program, relocated on the targets of that arch. */
 export interface ArchEvaluation {
@@ -39,7 +39,7 @@ export interface MergedEvaluations {
   localOf(ev: SiteEvaluation): Btf;
 }
 
-const guardKey = (g: LiveGuard): string => ('any' in g ? `(${g.any.map((alt) => alt.map(guardKey).join('&')).join('|')})` : `${g.kind}:${g.localType}:${g.access}:${g.when}`);
+const guardKey = (g: LiveGuard): string => ('any' in g ? `(${g.any.map((alt) => alt.map(guardKey).join('&')).join('|')})` : `${g.kind}:${g.localType}:${g.access}:${g.when}${cmpKey(g.cmp)}`);
 const posKey = (s: LiveSite) => `${s.range.start.line}:${s.range.start.character}-${s.range.end.line}:${s.range.end.character}`;
 /** What makes two arches' sites the same relocation: clang would emit the same record in both objects. */
 const siteKey = (s: LiveSite): string => {
@@ -74,7 +74,8 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
   const byKey = new Map<string, number[]>();
   merged.forEach((m, i) => {
     const k = siteKey(m.ev.site);
-    byKey.set(k, [...(byKey.get(k) ?? []), i]);
+    const l = byKey.get(k);
+    if (l) l.push(i); else byKey.set(k, [i]);
   });
   const extras: { part: ArchEvaluation; evals: SiteEvaluation[] }[] = [];
   for (const part of ordered.slice(1)) {
@@ -96,29 +97,39 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
     if (mine.length) extras.push({ part, evals: mine });
   }
   const groups = new Map<string, EvaluationGroup>();
-  const addTo = (local: Btf, localKey: string, names: readonly string[], ev: SiteEvaluation) => {
-    const key = `${localKey}|${names.join('\u0000')}`;
+  const addTo = (local: Btf, localKey: string, names: readonly string[], ev: SiteEvaluation, namesKey = names.join('\u0000')) => {
+    const key = `${localKey}|${namesKey}`;
     let g = groups.get(key);
     if (!g) groups.set(key, g = { local, targets: names, evals: [] });
     g.evals.push(ev);
     owner.set(ev, local);
   };
   const all: SiteEvaluation[] = [];
+  const targetsKey = targets.join('\u0000');
   for (const m of merged) {
     const ev: SiteEvaluation = m.arches.length === 1 ? m.ev : { site: m.ev.site, targets: mergedMap(m.ev.targets, m.inputs) };
-    const names = targets.filter((t) => ev.targets.has(t));
-    addTo(primary.local, 'primary', names, ev);
+    // per map: unchanged sites keep their maps, and equal sites share one, so this is rarely computed
+    let nm = namesOfMap.get(ev.targets);
+    if (!nm || nm.targetsKey !== targetsKey) {
+      const names = targets.filter((t) => ev.targets.has(t));
+      namesOfMap.set(ev.targets, nm = { targetsKey, names, key: names.join('\u0000') });
+    }
+    addTo(primary.local, 'primary', nm.names, ev, nm.key);
     all.push(ev);
   }
   extras.forEach(({ part, evals }, i) => {
+    const namesKey = part.targets.join('\u0000');
     for (const ev of evals) {
-      addTo(part.local, `extra${i}`, part.targets, ev);
+      addTo(part.local, `extra${i}`, part.targets, ev, namesKey);
       all.push(ev);
     }
   });
   all.sort((a, b) => a.site.range.start.line - b.site.range.start.line || a.site.range.start.character - b.site.range.start.character);
   return { evals: all, targets, groups: [...groups.values()], localOf: (ev) => owner.get(ev) ?? primary.local };
 }
+
+/** The targets (in merge order) a per-target map covers, per map object and target list. */
+const namesOfMap = new WeakMap<Map<string, SiteOnTarget>, { targetsKey: string; names: string[]; key: string }>();
 
 /**
  * The merged map of a site whose inputs are the very maps of the previous merge (an unchanged site: the evaluation

@@ -120,9 +120,11 @@ export function fieldSize(spec: Spec): number | undefined {
 /**
  * Findings per evaluation, kept while its site, its per-target map, the local BTF, the target list and the options
  * (`FindingOptions.memoKey`) are the same: a site whose per-target map an edit left alone keeps its findings.
+ * Keyed by the site object: equal sites in many programs (one BPF_CORE_READ(task, tgid) per program) share one
+ * per-target map, so a memo keyed by the map held only the last of them and recomputed the others on every edit.
  */
 export class FindingMemo {
-  readonly byMap = new WeakMap<Map<string, SiteOnTarget>, { site: object; local: Btf; names: string; key: unknown; out: Finding[] }>();
+  readonly bySite = new WeakMap<object, { map: Map<string, SiteOnTarget>; local: Btf; names: string; key: unknown; out: Finding[] }>();
 }
 
 /** Every finding for the evaluated sites of one document. */
@@ -141,14 +143,14 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
     const { site } = ev;
     const from = out.length;
     if (memo) {
-      const hit = memo.byMap.get(ev.targets);
-      if (hit && hit.site === site && hit.local === localBtf && hit.names === namesKey && hit.key === opts.memoKey) {
+      const hit = memo.bySite.get(site);
+      if (hit && hit.map === ev.targets && hit.local === localBtf && hit.names === namesKey && hit.key === opts.memoKey) {
         for (const f of hit.out) out.push(f);
         continue;
       }
     }
     findingsOf(ev, site);
-    if (memo) memo.byMap.set(ev.targets, { site, local: localBtf, names: namesKey, key: opts.memoKey, out: out.slice(from) });
+    if (memo) memo.bySite.set(site, { map: ev.targets, local: localBtf, names: namesKey, key: opts.memoKey, out: out.slice(from) });
   }
   return out;
 

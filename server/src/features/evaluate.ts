@@ -33,7 +33,7 @@ export function guardChecks(g: LiveGuard): LiveCheckGuard[] {
 
 /** A guard as C-like text, each check spelled by `check` (`(!a || !b)` for a disjunction). */
 export function guardText(g: LiveGuard, check: (c: LiveCheckGuard) => string): string {
-  if (!('any' in g)) return `${g.when ? '' : '!'}${check(g)}`;
+  if (!('any' in g)) return g.cmp ? `${g.when ? '' : '!'}(${check(g)} ${g.cmp.op} ${g.cmp.v})` : `${g.when ? '' : '!'}${check(g)}`;
   return `(${g.any.map((alt) => alt.map((h) => guardText(h, check)).join(' && ')).join(' || ')})`;
 }
 
@@ -43,8 +43,11 @@ export interface LiveCheckGuard {
   typeId: number;
   localType: string;
   access: string;
-  /** The site runs when the check is non-zero (true) or zero (false). */
+  /** The site runs when the check is non-zero (true) or zero (false); with `cmp`, when `value op v` is. */
   when: boolean;
+  /** The check's value compared with a constant (`bpf_core_field_size(x) == 2`), folded per target like the
+   * existence checks: the value is the relocation's, exactly as libbpf patches it. */
+  cmp?: { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number };
   range?: Range;
 }
 
@@ -56,6 +59,8 @@ export interface LiveSite {
   access: string;
   range: Range;
   guards: LiveGuard[];
+  /** Never loaded (see analyzer.ts Site.idle): runs on no target, whatever its guards. */
+  idle?: boolean;
   /** Set by the analysis for direct bitfield reads that bypass BPF_CORE_READ_BITFIELD. */
   directBitfield?: boolean;
   /** The bitfield's pointer is BTF-typed (see analyzer.ts Site.btfPointer). */
@@ -175,9 +180,9 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
     const prep = m.relocations.prepare(localBtf, calls, targets);
     const setKey = m.relocations.targetSetKey(prep);
     const gkey = (g: LiveGuard, p: GuardPlan): string => (typeof p === 'number'
-      ? `${(g as LiveCheckGuard).when ? '+' : '-'}${prep.callIds[p]}`
+      ? `${(g as LiveCheckGuard).when ? '+' : '-'}${prep.callIds[p]}${cmpKey((g as LiveCheckGuard).cmp)}`
       : `(${p.any.map((alt, i) => alt.map((q, j) => gkey((g as LiveAnyGuard).any[i]![j]!, q)).join(',')).join('|')})`);
-    const keys = plan.map((p, i) => `${setKey}\u0002${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => gkey(g, p.guards[j]!)).join(',')}`);
+    const keys = plan.map((p, i) => `${setKey}\u0002${sites[i]!.idle ? 'idle|' : ''}${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => gkey(g, p.guards[j]!)).join(',')}`);
     const maps = keys.map((k) => m.siteMap(k));
     // Only the sites without a map of their own need relocation results, and only for their own calls.
     const needed: number[] = [];
@@ -192,9 +197,9 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
         const { call, guards } = plan[si]!;
         targets.forEach((t, ti) => {
           const r = results[ti]!;
-          let runs: boolean | undefined = true;
+          let runs: boolean | undefined = !site.idle;
           let offByIndex: number | undefined;
-          for (let gi = 0; gi < guards.length; gi++) {
+          for (let gi = 0; gi < guards.length && runs !== false; gi++) {
             const v = holds(site.guards[gi]!, guards[gi]!, r);
             if (v === undefined) {
               runs = undefined;
@@ -230,7 +235,10 @@ function holds(g: LiveGuard, p: GuardPlan, r: readonly RelocationResult[]): bool
   if (typeof p === 'number') {
     const x = r[p]!;
     if (x.status !== 'ok' || x.value === undefined) return undefined;
-    return (x.value !== 0n) === (g as LiveCheckGuard).when;
+    const c = (g as LiveCheckGuard).cmp;
+    if (!c) return (x.value !== 0n) === (g as LiveCheckGuard).when;
+    const v = compare(x.value, c);
+    return v === undefined ? undefined : v === (g as LiveCheckGuard).when;
   }
   let out: boolean | undefined = false;
   p.any.forEach((alt, i) => {
@@ -245,4 +253,27 @@ function holds(g: LiveGuard, p: GuardPlan, r: readonly RelocationResult[]): bool
     else if (all === undefined) out = undefined;
   });
   return out;
+}
+
+/** A guard's comparison as a key part ('' without one). */
+export function cmpKey(c: LiveCheckGuard['cmp']): string {
+  return c ? `${c.op}${c.v}` : '';
+}
+
+/**
+ * `value op v` for a relocated check value (what libbpf patches into the instruction). Equality compares the 64-bit
+ * patterns (clang compares a 64-bit value with the constant converted to its type); an ordering is decided only
+ * when both sides are non-negative and below 2^31, where signed and unsigned comparisons agree (undefined else).
+ */
+function compare(value: bigint, c: NonNullable<LiveCheckGuard['cmp']>): boolean | undefined {
+  const k = BigInt(c.v);
+  if (c.op === '==' || c.op === '!=') return (BigInt.asUintN(64, value) === BigInt.asUintN(64, k)) === (c.op === '==');
+  const small = (x: bigint) => x >= 0n && x < 0x80000000n;
+  if (!small(value) || !small(k)) return undefined;
+  switch (c.op) {
+    case '<': return value < k;
+    case '<=': return value <= k;
+    case '>': return value > k;
+    default: return value >= k;
+  }
 }

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'url';
 import { Btf } from '../btf/reader';
 import { ReloKind } from '../core/kinds';
 import { CParser, FuncDef, TypeEnv } from './cparse';
+import type { GuardCmp } from './sites';
 import { CType, Record, spell, strip } from './ctypes';
 import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
@@ -34,6 +35,7 @@ import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, contextSites } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
+import { SharedTrees } from './sharedTrees';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -52,8 +54,10 @@ export interface CheckGuard {
   typeId: number;
   localType: string;
   access: string;
-  /** The site runs only when the check is nonzero (true) or zero (false). */
+  /** The site runs only when the check is nonzero (true) or zero (false); with `cmp`, when `value op v` is. */
   when: boolean;
+  /** The check's value compared with a constant (`bpf_core_field_size(x) == 2`). */
+  cmp?: GuardCmp;
   /** In this document (for a check inside a header: where the call chain enters the header). */
   range: Range;
   /** A check written in another file: where. */
@@ -101,6 +105,9 @@ export interface Site {
   origin?: Origin;
   /** In a function of this document that no program calls: clang emits nothing for it; shown with its own guards. */
   unreached?: boolean;
+  /** In a .text function the object holds but no program calls (a `__weak __hidden` header helper nobody uses):
+   * clang emits its relocations, libbpf never loads it, so the site never runs on any target. */
+  idle?: boolean;
   /** A direct member read of a bitfield on a preserve_access_index type (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
   /** For a direct bitfield read: the pointer is a BTF-typed program argument (BPF_PROG in tp_btf/fentry/lsm/iter),
@@ -190,6 +197,8 @@ export interface AnalyzerOptions {
   includePaths?: readonly string[];
   /** Leave out the system include directories clang uses (tests of the no-libbpf fallback). */
   noSystemIncludes?: boolean;
+  /** Trees shared with the analyzers of other arches (the language server's): each text is parsed once. */
+  trees?: SharedTrees;
 }
 
 export interface ContentChange { range?: Range; text: string }
@@ -198,8 +207,18 @@ export interface Analyzer {
   analyze(uri: string, text: string, opts?: AnalyzeOptions): Analysis;
   /** Re-analyses after edits (LSP content changes); without `edits`, `text` is the whole new document. */
   update(uri: string, text: string, edits?: readonly ContentChange[]): Analysis;
+  /**
+   * The same analyses, awaiting `pause()` between slices of a few milliseconds so the caller's event loop can serve
+   * requests meanwhile (the language server's hovers). Async runs of one analyzer are queued, never interleaved;
+   * do not call the synchronous ones while an async one is running.
+   */
+  analyzeAsync(uri: string, text: string, opts: AnalyzeOptions | undefined, pause: () => Promise<void>): Promise<Analysis>;
+  updateAsync(uri: string, text: string, pause: () => Promise<void>): Promise<Analysis>;
   close(uri: string): void;
 }
+
+/** Longest stretch of function typing between two pauses of an async analysis (ms). */
+const SLICE_MS = 4;
 
 /** A top-level function definition as tree-sitter sees it (with the SEC statement before it). */
 interface Unit { start: number; end: number; text: string; node: TsNode; env: boolean }
@@ -284,8 +303,15 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     return map;
   };
 
-  const run = (uri: string, st: DocState): Analysis => {
+  /**
+   * One analysis as steps: it yields between its phases and every few milliseconds of function typing, so the
+   * language server can answer a hover in between (updateAsync); the synchronous API runs the same steps without
+   * stopping, so both give the same result by construction.
+   */
+  function* steps(uri: string, st: DocState): Generator<void, Analysis, void> {
     statted = new Map();
+    let slice = performance.now();
+    const due = () => performance.now() - slice > SLICE_MS;
     const file = uriToPath(uri);
     if (st.text.length > limitBytes('source')) return tooLarge(uri, st.text);
     const text = st.text;
@@ -294,6 +320,8 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const notes: Note[] = [];
     const units = findUnits(ts, st.tree, text);
     const key = envKey(text, units);
+    yield;
+    slice = performance.now();
     const stats: AnalysisStats = { full: false, functions: 0, analysed: 0, reused: 0, skipped: 0, unattributed: 0 };
     const includePaths = [...st.includePaths, ...(opts.includePaths ?? []), ...(opts.noSystemIncludes ? [] : tc.includeDirs)];
 
@@ -353,6 +381,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       funcsByUnit = new Map();
     }
     const E = es!;
+    if (stats.full) { yield; slice = performance.now(); }
     const plainUnits = units.filter((u) => !u.env);
     for (const n of E.notes) {
       const base = n.after < 0 ? 0 : plainUnits[n.after]?.end ?? 0;
@@ -399,6 +428,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     };
     const newCache = new Map<string, FnEntry[]>();
     for (const u of ordered) {
+      if (due()) { yield; slice = performance.now(); }
       const hit = u.text ? E.cache.get(u.text) : undefined;
       if (hit && !(stats.full && funcsByUnit.has(u)) && !funcsByUnit.has(u)) {
         const list: FnEntry[] = [];
@@ -432,6 +462,8 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     if (fast) for (const [n, f] of [...E.env.funcs]) if (f.body && !live.has(f)) E.env.funcs.delete(n);
     E.cache = newCache;
 
+    yield;
+    slice = performance.now();
     // ---- public shapes
     const builder = E.builder;
     const plainAccesses: PlainAccess[] = [];
@@ -457,6 +489,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     // emitted by clang whether or not a program calls it: a .text subprogram of its own, like the document's
     const headerRoots: FuncDef[] = [];
     for (const h of E.env.imports) for (const f of h.funcs.values()) if (f.body && f.file && !f.static && !f.inline) headerRoots.push(f);
+    yield;
     const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots, E.contexts);
     stats.functions = entries.length;
     stats.programsExpanded = E.contexts.expanded;
@@ -466,7 +499,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       localBtf: () => builder.build(file),
       macroDefined: (name) => E.pre.macros.has(name),
     };
-  };
+  }
 
   /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. */
   const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base = u.start): FnEntry => {
@@ -520,44 +553,81 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     return out;
   };
 
+  function* analyzeSteps(uri: string, text: string, aopts: AnalyzeOptions): Generator<void, Analysis, void> {
+    const st: DocState = { text, includePaths: aopts.includePaths ?? docs.get(uri)?.includePaths ?? [] };
+    const tree = text.length > limitBytes('source') ? undefined : parseShared(uri, text);
+    if (tree) st.tree = tree;
+    docs.get(uri)?.tree?.delete();
+    docs.set(uri, st);
+    yield;
+    st.last = yield* steps(uri, st);
+    return st.last;
+  }
+  function* updateSteps(uri: string, text: string, edits?: readonly ContentChange[]): Generator<void, Analysis, void> {
+    const st = docs.get(uri);
+    if (!st) return yield* analyzeSteps(uri, text, {});
+    let cur = st.text;
+    if (edits && edits.length && st.tree) {
+      for (const e of edits) {
+        if (!e.range) { cur = e.text; st.tree.delete(); st.tree = undefined; break; }
+        const ed = toEdit(cur, e.range.start, e.range.end, e.text);
+        st.tree.edit(ed);
+        cur = ed.text;
+      }
+    } else if (st.tree && text !== cur) {
+      // whole new text (what most clients send): one edit spanning the changed middle keeps the old tree useful
+      st.tree.edit(diffEdit(cur, text));
+      cur = text;
+    } else cur = text;
+    st.text = cur;
+    const tree = st.text.length > limitBytes('source') ? undefined : parseShared(uri, st.text, st.tree);
+    st.tree?.delete();
+    st.tree = tree ?? undefined;
+    yield;
+    st.last = yield* steps(uri, st);
+    return st.last;
+  }
+  /** Runs steps to the end without stopping (the synchronous API). */
+  const drain = (g: Generator<void, Analysis, void>): Analysis => {
+    for (;;) { const r = g.next(); if (r.done) return r.value; }
+  };
+  /** Async runs of this analyzer, one at a time (each reads and writes the documents' state between its pauses). */
+  let queue: Promise<unknown> = Promise.resolve();
+  let inFlight = 0;
+  const stepAsync = (make: () => Generator<void, Analysis, void>, pause: () => Promise<void>): Promise<Analysis> => {
+    inFlight++;
+    const job = queue.then(async () => {
+      const g = make();
+      for (;;) { const r = g.next(); if (r.done) return r.value; await pause(); }
+    }).finally(() => { inFlight--; });
+    queue = job.catch(() => undefined);
+    return job;
+  };
+  const closeNow = (uri: string) => {
+    docs.get(uri)?.tree?.delete();
+    docs.delete(uri);
+    opts.trees?.close(uri);
+  };
+
   const self: Analyzer = {
-    analyze(uri, text, aopts = {}) {
-      const st: DocState = { text, includePaths: aopts.includePaths ?? docs.get(uri)?.includePaths ?? [] };
-      const tree = text.length > limitBytes('source') ? undefined : ts.parser.parse(text);
-      if (tree) st.tree = tree;
-      docs.get(uri)?.tree?.delete();
-      docs.set(uri, st);
-      st.last = run(uri, st);
-      return st.last;
-    },
-    update(uri, text, edits) {
-      const st = docs.get(uri);
-      if (!st) return self.analyze(uri, text);
-      let cur = st.text;
-      if (edits && edits.length && st.tree) {
-        for (const e of edits) {
-          if (!e.range) { cur = e.text; st.tree.delete(); st.tree = undefined; break; }
-          const ed = toEdit(cur, e.range.start, e.range.end, e.text);
-          st.tree.edit(ed);
-          cur = ed.text;
-        }
-      } else if (st.tree && text !== cur) {
-        // whole new text (what most clients send): one edit spanning the changed middle keeps the old tree useful
-        st.tree.edit(diffEdit(cur, text));
-        cur = text;
-      } else cur = text;
-      st.text = cur;
-      const tree = st.text.length > limitBytes('source') ? undefined : ts.parser.parse(st.text, st.tree ?? null);
-      st.tree?.delete();
-      st.tree = tree ?? undefined;
-      st.last = run(uri, st);
-      return st.last;
-    },
+    analyze: (uri, text, aopts = {}) => drain(analyzeSteps(uri, text, aopts)),
+    update: (uri, text, edits) => drain(updateSteps(uri, text, edits)),
+    analyzeAsync: (uri, text, aopts, pause) => stepAsync(() => analyzeSteps(uri, text, aopts ?? {}), pause),
+    updateAsync: (uri, text, pause) => stepAsync(() => updateSteps(uri, text), pause),
     close(uri) {
-      docs.get(uri)?.tree?.delete();
-      docs.delete(uri);
+      // an async run may be using the document's tree between its pauses: closed after it
+      if (inFlight > 0) queue = queue.then(() => closeNow(uri));
+      else closeNow(uri);
     },
   };
+  /** The tree of `text`: another arch's analyzer may have parsed this very text already (a copy of its tree). */
+  function parseShared(uri: string, text: string, old?: TsTree): TsTree | undefined {
+    const have = opts.trees?.take(uri, text);
+    if (have) return have;
+    const tree = ts.parser.parse(text, old ?? null) ?? undefined;
+    if (tree) opts.trees?.put(uri, text, tree);
+    return tree;
+  }
   return self;
 }
 

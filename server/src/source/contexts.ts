@@ -37,6 +37,8 @@ interface Ctx {
   program?: string;
   section?: string;
   unreached?: boolean;
+  /** Emitted but never loaded: libbpf appends a .text function only to the programs that call it. */
+  idle?: boolean;
   /** Constant arguments of the inlined call into `def` (by parameter index), for folding parameter conditions. */
   argv?: (bigint | undefined)[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
@@ -123,7 +125,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (c.def.file) step.file = c.def.file;
     return {
       key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], prefix: [...c.prefix, ...guardsIn(c, call.guards)],
-      entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached,
+      entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached, idle: c.idle,
       argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
       ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
     };
@@ -135,6 +137,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     for (const v of g.via ?? []) cc = stepInto(cc, v);
     const s = siteIn(cc, g.check);
     const out: CheckGuard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
+    if (g.cmp) out.cmp = g.cmp;
     if (s.origin) out.origin = s.origin;
     return out;
   });
@@ -153,6 +156,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (c.program !== undefined) s.program = c.program;
     if (c.section !== undefined) s.section = c.section;
     if (c.unreached) s.unreached = true;
+    if (c.idle) s.idle = true;
     if (r.directBitfield) s.directBitfield = true;
     if (r.directBitfield && r.paramPointer && btfTypedArg(c)) s.btfPointer = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;
@@ -233,7 +237,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const root = (def: FuncDef, res: FuncResult, section: string, unreached = false): void => {
     if (rootsDone.has(def)) return;
     rootsDone.add(def);
-    const mode = `${unreached ? 'u' : 'p'}${section}`;
+    const idle = !unreached && !loaded(def);
+    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}`;
     if (cache) {
       const old = cache.roots.get(def)?.get(mode);
       if (old && stillValid(old, def, res)) {
@@ -249,6 +254,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     }
     const from = out.length;
     const c: Ctx = { key: `${unreached ? 'u' : 'p'}${idOf(def)}`, def, chain: [], prefix: [], program: unreached ? undefined : def.name, section: unreached ? undefined : section, unreached };
+    if (idle) c.idle = true;
     if (def.file) c.entry = undefined;
     visit(c, res, [def]);
     if (rec) {
@@ -274,6 +280,28 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     return true;
   };
 
+  // What libbpf loads: the programs (SEC functions) and every function they call, transitively. In a unit with
+  // programs, a .text function none of them calls (a `__weak __hidden` header helper nobody uses, a global function
+  // left over) is emitted, so its relocations are in the object, but never loaded: its sites never run. A unit with
+  // no program at all (a userspace plugin, a header on its own) runs its global functions as entries.
+  const programs = entries.filter((e) => e.def.section);
+  let loadedSet: Set<FuncDef> | undefined;
+  const loaded = (def: FuncDef): boolean => {
+    if (!programs.length || def.section) return true;
+    if (!loadedSet) {
+      loadedSet = new Set();
+      const stack = programs.map((e) => e.def);
+      while (stack.length) {
+        const d = stack.pop()!;
+        if (loadedSet.has(d)) continue;
+        loadedSet.add(d);
+        const r = d.file ? resultOf(d) : entries.find((e) => e.def === d)?.res ?? resultOf(d);
+        // every call, whatever its conditions: a call clang may drop still counts as loading (never claims idle wrongly)
+        for (const call of r?.calls ?? []) if (call.def.body && !loadedSet.has(call.def)) stack.push(call.def);
+      }
+    }
+    return loadedSet.has(def);
+  };
   for (const { def, res } of entries) {
     const section = def.section ?? (!inlinable(def) || isPluginDef(def) ? '.text' : undefined);
     void inlines;

@@ -2,7 +2,10 @@
 
 import { Expr, Stmt } from './cparse';
 import { disjunction } from './sites';
-import type { GuardRef, RawSite } from './sites';
+import type { GuardCmp, GuardRef, RawSite } from './sites';
+
+/** Comparison operators, each with the operator that states it with the operands swapped (`2 < x` is `x > 2`). */
+const FLIP = new Map<string, GuardCmp['op']>([['==', '=='], ['!=', '!='], ['<', '>'], ['<=', '>='], ['>', '<'], ['>=', '<=']]);
 
 /** A check site with the truth value it must have (`via`: the inlined calls leading to the function holding it), or
  * a disjunction of conjunctions of them. */
@@ -13,6 +16,8 @@ export interface GuardCtx {
   checkOf: (x: Expr) => RawSite | undefined;
   /** The initialiser of a local variable that stores a check (`bool has = bpf_core_field_exists(...)`). */
   varCheck: (name: string) => Expr | undefined;
+  /** The value of an integer constant expression (`sizeof(__u16)`, an enumerator), or undefined. */
+  constOf?: (x: Expr) => bigint | undefined;
   /** A call of a helper whose result implies checks (`static bool has_x(void) { return bpf_core_field_exists(...); }`). */
   callGuards?: (x: Expr, when: boolean) => CheckRef[] | undefined;
 }
@@ -49,6 +54,17 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
       if ((x.op === '!=' || x.op === '==') && (zero(x.r) || zero(x.l))) {
         const other = zero(x.r) ? x.l : x.r;
         return condGuards(other, x.op === '!=' ? when : !when, g, depth + 1);
+      }
+      // a check's value compared with a constant (`bpf_core_field_size(sk->sk_protocol) == sizeof(__u16)`): the value
+      // is known per target exactly as the relocation computes it, so the comparison folds like an existence check
+      if (FLIP.has(x.op) && g.constOf) {
+        const lc = g.checkOf(x.l);
+        const rc = lc ? undefined : g.checkOf(x.r);
+        const v = lc ? g.constOf(x.r) : rc ? g.constOf(x.l) : undefined;
+        if (v !== undefined && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
+          const op = lc ? (x.op as GuardCmp['op']) : FLIP.get(x.op)!;
+          return [{ check: (lc ?? rc)!, when, cmp: { op, v: Number(v) } }];
+        }
       }
       return undefined;
     }

@@ -6,7 +6,7 @@
 
 import { ReloKind } from '../core/kinds';
 import { CParser, Expr, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
-import { CType, INT, LONG, Record, ULONG, VOID, findMember, sizeOf, spell, strip, unqual } from './ctypes';
+import { CType, INT, LONG, Record, ULONG, VOID, alignOf, findMember, sizeOf, spell, strip, unqual } from './ctypes';
 import { CheckRef, GuardCtx, condGuards, exits } from './guards';
 import { Token } from './lexer';
 
@@ -52,7 +52,14 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
 
 /** A check the site's execution depends on; `via` names the inlined calls (from this function) that lead to the
  * function holding the check, for checks made inside helpers (`if (has_x())`). */
-export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[] }
+export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[]; cmp?: GuardCmp }
+/** A check's value compared with a constant (`bpf_core_field_size(x) == 2`): the guard holds when `value op v` is
+ * `when`. Without it the test is `value != 0`. `v` is a safe integer (sites are JSON: LSP, caches, `sites --json`). */
+export interface GuardCmp { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number }
+/** Same comparison (both absent, or equal). */
+export function sameCmp(a: GuardCmp | undefined, b: GuardCmp | undefined): boolean {
+  return a === b || (!!a && !!b && a.op === b.op && a.v === b.v);
+}
 /** A disjunction: holds when every guard of at least one alternative holds (the false side of `a && b`, the true
  * side of `a || b`, the final `else` of an if/else-if chain). Alternatives nest, so any and/or/not is expressible. */
 export interface AnyGuardRef { any: GuardRef[][] }
@@ -195,6 +202,8 @@ type Origin = 'plain' | 'regs' | 'typed' | 'map' | { param: number };
 const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boolean =>
   a === b || (typeof a === 'object' && typeof b === 'object' && a.param === b.param);
 
+/** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite). */
+const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0] };
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
@@ -224,7 +233,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   };
   const gctx: GuardCtx = {
-    checkOf: (x) => checkOf.get(x), varCheck: lookupCheckVar,
+    checkOf: (x) => checkOf.get(x), varCheck: lookupCheckVar, constOf: (x) => constValue(x, env),
     callGuards: (x, when) => {
       const c = callOf.get(x);
       const r = c?.sum?.ret;
@@ -728,7 +737,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const p = inl?.params[i];
       // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
       if (inl && p && (!p.name || !namesOf(inl).has(p.name)) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
-      use(a, ctx);
+      const av = use(a, ctx);
+      if (MEM_BUILTINS[name]?.includes(i) && res.sites.length === before + 1) memcpySecondSite(name, args, av, ctx);
       if (p?.tok && p.tok.start >= 0 && !inl!.file) {
         // sites made by a program macro's wrapper (all tokens from the macro body) point at the parameter they feed
         for (let k = before; k < res.sites.length; k++) {
@@ -754,7 +764,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return pi >= 0 ? { param: pi } : {};
       });
       res.calls.push(ref);
-      callOf.set(x, { ref, sum: inl ? opts.summaryOf?.(inl) : undefined });
+      // What the result implies: an inlined callee's checks, and a static __noinline subprogram's too (the verifier
+      // walks a static subprogram with its caller's state and knows the constant it returns; a global function is
+      // verified apart and returns an unknown scalar to its caller, so nothing is implied there)
+      const summarised = inl ?? (def.static ? def : undefined);
+      callOf.set(x, { ref, sum: summarised ? opts.summaryOf?.(summarised) : undefined });
     }
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
@@ -764,6 +778,71 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (fs?.k === 'func') return { type: fs.ret };
     if (fs?.k === 'ptr') { const q = strip(fs.to); if (q.k === 'func') return { type: q.ret }; }
     return { type: LONG };
+  }
+
+  /**
+   * `__builtin_memcpy(dst, p->arr, n)` with a relocated array member as source or destination: clang expands the copy
+   * into loads/stores off the member's relocated address, and the BPF backend (BPFMISimplifyPatchable) folds that
+   * relocation into the access at offset 0 while the other accesses keep the relocated address: two relocations of
+   * the same field, whenever the copy takes more than one access. One access is min(8, alignment of both sides)
+   * bytes (addressAlign: what clang derives from the types and member offsets).
+   */
+  function memcpySecondSite(name: string, args: readonly Expr[], v: Val, ctx: Ctx): void {
+    if (strip(v.type).k !== 'array') return;
+    const n = args[2] ? sizeValue(args[2]) : undefined;
+    if (n === undefined || n <= 0) return;
+    let width = 8;
+    for (const i of MEM_BUILTINS[name]!) {
+      const a = args[i];
+      if (a) width = Math.min(width, addressAlign(a, 0));
+    }
+    if (n <= width) return;
+    const s = res.sites[res.sites.length - 1]!;
+    res.sites.push({ ...s, guards: s.guards.slice() });
+  }
+
+  /**
+   * The alignment clang knows for the address an expression gives (a decayed array, `&x`, a pointer): a member's is
+   * its container's alignment cut down by the member's offset (gcd), as clang derives it for the copy's accesses.
+   */
+  function addressAlign(a: Expr, d: number): number {
+    if (d > 16) return 1;
+    const tyOf = (e: Expr) => ev(e, { preserve: false, noEmit: true, guards: [] }).type;
+    const gcd = (x: number, y: number): number => (y ? gcd(y, x % y) : x);
+    const valueAlign = (e: Expr): number => {
+      if (e.e === 'member') {
+        const base = e.arrow ? strip(tyOf(e.obj)) : undefined;
+        const container = strip(e.arrow ? (base?.k === 'ptr' ? base.to : base?.k === 'array' ? base.of : VOID) : tyOf(e.obj));
+        if (container.k !== 'struct' && container.k !== 'union') return 1;
+        const off = memberOffset(container, e.name);
+        if (off === undefined) return 1;
+        const outer = e.arrow ? alignOf(container) : valueAlign(e.obj);
+        return Math.min(gcd(outer, off) || outer, 8);
+      }
+      return Math.min(Math.max(1, alignOf(tyOf(e))), 8);
+    };
+    if (a.e === 'cast') return addressAlign(a.x, d + 1);
+    if (a.e === 'unary' && a.op === '&') return valueAlign(a.x);
+    const t = strip(tyOf(a));
+    if (t.k === 'array') return valueAlign(a);
+    if (t.k === 'ptr') { const k = strip(t.to).k; return k === 'void' || k === 'func' ? 1 : Math.min(Math.max(1, alignOf(t.to)), 8); }
+    return 1;
+  }
+  /** Byte offset of member `name` in record `r`, through anonymous members as findMember descends. */
+  function memberOffset(r: Record, name: string): number | undefined {
+    alignOf(r);
+    for (const f of r.fields) {
+      if (f.name === '' && f.bits !== undefined) continue;
+      if (f.name === name) return f.bits !== undefined ? undefined : f.bitOffset / 8;
+      if (f.name === '') {
+        const sub = strip(f.type);
+        if (sub.k === 'struct' || sub.k === 'union') {
+          const o = memberOffset(sub, name);
+          if (o !== undefined) return f.bitOffset / 8 + o;
+        }
+      }
+    }
+    return undefined;
   }
 
   /** A size argument's value: a constant, or sizeof of a typed expression (`sizeof(*(&__t))` in BPF_CORE_READ). */
@@ -1062,13 +1141,13 @@ export function sameGuard(a: GuardRef, b: GuardRef): boolean {
     if (!('any' in a) || !('any' in b) || a.any.length !== b.any.length) return false;
     return a.any.every((alt, i) => alt.length === b.any[i]!.length && alt.every((g, j) => sameGuard(g, b.any[i]![j]!)));
   }
-  return a.check === b.check && a.when === b.when && sameVia(a.via, b.via);
+  return a.check === b.check && a.when === b.when && sameCmp(a.cmp, b.cmp) && sameVia(a.via, b.via);
 }
 
 /** A guard of a helper seen from its caller: every check in it is reached through the call `ref` first. */
 export function throughCall(g: GuardRef, ref: CallRef): GuardRef {
   if ('any' in g) return { any: g.any.map((alt) => alt.map((h) => throughCall(h, ref))) };
-  return { check: g.check, when: g.when, via: [ref, ...(g.via ?? [])] };
+  return { check: g.check, when: g.when, via: [ref, ...(g.via ?? [])], ...(g.cmp ? { cmp: g.cmp } : {}) };
 }
 
 /** Alternatives beyond this many are not kept as a disjunction (only their common conjuncts): a bound on formula

@@ -190,13 +190,16 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
       + `|${verifyOpts.nrCpuIds}|${facts.hasKsym ? t : ''}`;
     // libbpf relocates the whole object first and stops at the first error: then no program loads.
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
+    // An object with no program (a userspace plugin: all code in .text, its entry chosen by the host runtime) gives
+    // the kernel nothing to load: whether its code runs is the runtime's business, not something the walk can say.
+    const noProgram = progs.programs.length === 0;
     const here: Reach[] = new Array(relos.length);
     relos.forEach((r, i) => {
       const o = r.targets.get(t)?.outcome;
-      here[i] = o === 'error' ? 'error' : o === 'poison' ? 'dead' : 'ok';
+      here[i] = o === 'error' ? 'error' : o === 'poison' ? (noProgram ? 'unknown' : 'dead') : 'ok';
     });
     reach.set(t, here);
-    const ran: Runs[] = relos.map(() => (firstError >= 0 ? 'unknown' : 'dead'));
+    const ran: Runs[] = relos.map(() => (firstError >= 0 || noProgram ? 'unknown' : 'dead'));
     runs.set(t, ran);
     progs.programs.forEach((p, k) => {
       if (firstError >= 0 || p.problem) {

@@ -833,7 +833,9 @@ class Walker {
 
   private call(st: State, idx: number, insn: Insn, pending: { st: State; idx: number }[]): number | undefined {
     const regs = this.frame(st).regs;
-    if (insn.src === CALL.PSEUDO) {
+    // A call to an extern is a kernel function call whatever clang wrote in src_reg (clang 14 emits extern calls as
+    // `call -1` with src_reg 1, a BPF-to-BPF call to itself; libbpf rewrites them to BPF_PSEUDO_KFUNC_CALL).
+    if (insn.src === CALL.PSEUDO && this.prog.refs[idx]?.kind !== 'kfunc') {
       const ref = this.prog.refs[idx];
       const target = ref?.kind === 'call' ? ref.target : idx + insn.imm + 1;
       const fk = this.funcOf[target] ?? -1;

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analysis, createAnalyzer } from '../../src/source/analyzer';
+import { SharedTrees } from '../../src/source/sharedTrees';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { FIXTURES } from '../support/paths';
 
@@ -81,6 +82,35 @@ describe('incremental call contexts', function () {
       reused += await checkEdits(file, fs.readFileSync(file, 'utf8'), [PROGRAMS], 6, name.length * 7919);
     }
     assert.ok(reused > 0, 'some program was reused from the previous analysis');
+  });
+
+  it('give each arch the same sites whether the arches share tree-sitter trees and run in slices, or parse alone at once', async () => {
+    // the language server's analyzers of two arches share one parse per text and run in slices (analyzeAsync /
+    // updateAsync, pausing between them); the defines still differ per arch
+    const trees = new SharedTrees();
+    let pauses = 0;
+    const pause = () => new Promise<void>((r) => { pauses++; setImmediate(r); });
+    const arches = ['x86', 'arm64'];
+    const shared = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`], trees })));
+    const alone = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`] })));
+    let archDiffer = 0;
+    for (const name of ['live_macros.bpf.c', 'kernel_vfs.bpf.c', 'live_helpers.bpf.c']) {
+      const file = path.join(PROGRAMS, name);
+      let cur = fs.readFileSync(file, 'utf8');
+      const next = rng(name.length * 104729);
+      for (let k = 0; k <= 5; k++) {
+        const what = k === 0 ? 'open' : (() => { const e = randomEdit(cur, next); cur = e.text; return e.what; })();
+        const got: Analysis[] = [];
+        for (const an of shared) got.push(await (k === 0 ? an.analyzeAsync(file, cur, { includePaths: [PROGRAMS] }, pause) : an.updateAsync(file, cur, pause)));
+        const want = alone.map((an) => (k === 0 ? an.analyze(file, cur, { includePaths: [PROGRAMS] }) : an.update(file, cur)));
+        got.forEach((g, i) => assert.deepStrictEqual(shape(g), shape(want[i]!), `${name} ${arches[i]} after ${what}`));
+        if (JSON.stringify(shape(want[0]!)) !== JSON.stringify(shape(want[1]!))) archDiffer++;
+      }
+      for (const an of [...shared, ...alone]) an.close(file);
+    }
+    assert.ok(pauses > 0, 'the async runs paused');
+    assert.ok(trees.hits > 0, 'the second arch took the first arch\'s parse');
+    assert.ok(archDiffer > 0, 'the arches give different sites somewhere (the per-arch defines are still applied)');
   });
 
   it('agree with a fresh analysis over random edits on the big program (150 programs, helpers in headers)', async () => {

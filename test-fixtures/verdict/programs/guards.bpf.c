@@ -311,3 +311,59 @@ int kconfig_guard(struct pt_regs *ctx)
 		out[0] = BPF_CORE_READ(t, __state);
 	return 0;
 }
+
+/* Value guards: a relocated value compared with a constant is known per target, so the verifier folds the branch.
+ * The size of mm_struct tells the rss_stat layout apart on the fixture kernels (<= 1192 bytes before 6.2, >= 1344
+ * after; a heuristic, as tools write them), and int-sized task_struct::pid is 4 bytes everywhere. */
+SEC("kprobe/value_guard_size")
+int value_guard_size(struct pt_regs *ctx)
+{
+	struct task_struct *t = current_task();
+	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+
+	if (bpf_core_type_size(struct mm_struct) > 1200)
+		out[0] = BPF_CORE_READ((struct mm_struct___new *)mm, rss_stat[1].count);
+	else
+		out[0] = BPF_CORE_READ(mm, rss_stat.count[1].counter);
+	if (bpf_core_field_size(t->pid) == sizeof(int))
+		out[1] = BPF_CORE_READ(t, pid);
+	else
+		out[1] = BPF_CORE_READ((struct task_struct___o *)t, state);
+	return 0;
+}
+
+/* The constant on the left, a negated test and an early return. */
+SEC("kprobe/value_guard_order")
+int value_guard_order(struct pt_regs *ctx)
+{
+	struct mm_struct *mm = BPF_CORE_READ(current_task(), mm);
+
+	if (!(1200 < bpf_core_type_size(struct mm_struct)))
+		return BPF_CORE_READ(mm, rss_stat.count[2].counter) & 1;
+	out[2] = BPF_CORE_READ((struct mm_struct___new *)mm, rss_stat[2].count);
+	return 0;
+}
+
+/* A wrong value guard: mm_struct is over 1000 bytes everywhere, so the old layout's read runs (and fails) on 6.2+. */
+SEC("kprobe/value_guard_wrong")
+int value_guard_wrong(struct pt_regs *ctx)
+{
+	struct mm_struct *mm = BPF_CORE_READ(current_task(), mm);
+
+	if (bpf_core_type_size(struct mm_struct) >= 1000)
+		out[3] = BPF_CORE_READ(mm, rss_stat.count[3].counter);
+	return 0;
+}
+
+/* Enum value and type size compared with constants (BPF_FUNC_probe_read_kernel is 113 on every kernel). */
+SEC("kprobe/value_guard_enum")
+int value_guard_enum(struct pt_regs *ctx)
+{
+	struct task_struct *t = current_task();
+
+	if (bpf_core_enum_value(enum bpf_func_id, BPF_FUNC_probe_read_kernel) != 113)
+		out[4] = BPF_CORE_READ((struct task_struct___o *)t, state);
+	if (bpf_core_type_size(struct task_struct___o) == 0)
+		out[5] = BPF_CORE_READ((struct task_struct___o *)t, state);
+	return 0;
+}

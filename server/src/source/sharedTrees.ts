@@ -1,0 +1,31 @@
+// The tree-sitter tree of each document's latest text, shared by the analyzers of several arches: tree-sitter parses
+// unexpanded text, so the tree does not depend on the defines (__TARGET_ARCH_*), and parsing an 8,000-line program
+// once per arch on every keystroke was a sixth of an edit's time.
+
+import { TsTree } from './parser';
+
+/** Latest parse per document; whoever parses a text first lends copies (ts_tree_copy: shared, reference-counted). */
+export class SharedTrees {
+  private readonly docs = new Map<string, { text: string; tree: TsTree }>();
+  /** Parses served from another analyzer's work (tests, bench). */
+  hits = 0;
+
+  /** A copy (the caller owns and deletes it) of the tree of exactly `text`, if another analyzer parsed it. */
+  take(uri: string, text: string): TsTree | undefined {
+    const d = this.docs.get(uri);
+    if (!d || d.text !== text) return undefined;
+    this.hits++;
+    return d.tree.copy();
+  }
+
+  /** Records the caller's fresh parse of `text` (a copy is kept; the caller keeps its own tree). */
+  put(uri: string, text: string, tree: TsTree): void {
+    this.docs.get(uri)?.tree.delete();
+    this.docs.set(uri, { text, tree: tree.copy() });
+  }
+
+  close(uri: string): void {
+    this.docs.get(uri)?.tree.delete();
+    this.docs.delete(uri);
+  }
+}
