@@ -23,7 +23,7 @@
 
 import { CParser, TypeEnv } from './cparse';
 import { EnumT, Record } from './ctypes';
-import { Token } from './lexer';
+import { Token, commentEnd } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
 
 /** Headers smaller than this are parsed in full (lazy parsing pays off on big generated headers only). */
@@ -91,7 +91,7 @@ class Scanner {
         while (i < n && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92 && s.charCodeAt(i + 1) === 10) i++; i++; }
         continue;
       }
-      if (c === 47 && s.charCodeAt(i + 1) === 42) { const e = s.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
+      if (c === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
       break;
     }
     const c = s.charCodeAt(i);
@@ -102,7 +102,7 @@ class Scanner {
         const d = s.charCodeAt(i);
         if (d === 10) break;
         if (d === 92 && s.charCodeAt(i + 1) === 10) { i += 2; continue; }
-        if (d === 47 && s.charCodeAt(i + 1) === 42) { const e = s.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
+        if (d === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
         i++;
       }
       this.type = T.Directive;
