@@ -100,7 +100,7 @@ describe('editor extension: the packaged .vsix', function () {
   });
 
   it('in code-server: Problems panel, hover, status bar, Build, Relocate and every command (scripts/e2e-vscode.sh)', () => {
-    const r = spawnSync(path.join(REPO_ROOT, 'scripts', 'e2e-vscode.sh'), [VSIX], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 230_000 });
+    const r = spawnSync(path.join(REPO_ROOT, 'scripts', 'e2e-vscode.sh'), [VSIX], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 590_000 });
     const log = `${r.stdout}\n${r.stderr}`;
     fs.mkdirSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts'), { recursive: true });
     fs.writeFileSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts', 'e2e-vscode.log'), log);
