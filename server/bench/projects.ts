@@ -46,6 +46,8 @@ export interface Recipe {
   multiarch?: boolean;
   /** Programs (base names) to leave out, with the reason printed. */
   skip?: Record<string, string>;
+  /** Extra clang flags of the project's build that change code generation (-mcpu=v3, -fno-stack-protector...). */
+  cflags?: string[];
 }
 
 /** The projects we measure, by the layout of their repositories (flags read from their Makefiles). */
@@ -73,6 +75,32 @@ const PRESETS: Record<string, (root: string) => Recipe> = {
   'falco': (root) => ({
     name: 'falcosecurity/libs modern_bpf', root, files: ['driver/modern_bpf/programs/**/*.bpf.c'],
     include: ['driver/modern_bpf', 'driver', 'driver/modern_bpf/definitions'], defines: [],
+  }),
+  // examples/Makefile: clang -mcpu=v3 -g -O2 -D__TARGET_ARCH_x86 -I../include/x86 $(LIBBPF_CFLAGS) (its vendored
+  // libbpf: pass --libbpf) ; its own vmlinux.h per arch
+  'ebpf_exporter': (root) => ({
+    name: 'ebpf_exporter', root, files: ['examples/*.bpf.c'], include: ['examples', 'include/x86'], defines: [], ownVmlinux: true,
+    multiarch: true, cflags: ['-mcpu=v3'],
+  }),
+  // src/Makefile: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Ix86 -I$(OUTPUT) (libbpf submodule: pass --libbpf)
+  'retsnoop': (root) => ({
+    name: 'retsnoop', root, files: ['src/*.bpf.c'], include: ['src/x86', 'src'], defines: [], ownVmlinux: true, multiarch: true,
+  }),
+  // build.go: bpf2go -target amd64 ./bpf/kprobe_pwru.c -- -I./bpf/headers (its own vmlinux.h and libbpf headers)
+  'pwru': (root) => ({
+    name: 'pwru', root, files: ['bpf/kprobe_pwru.c'], include: ['bpf/headers'], defines: [], ownVmlinux: true,
+  }),
+  // KubeArmor/**/*.go: bpf2go -cc clang ../../BPF/X.bpf.c -- -I/usr/include/ -O2 -g -fno-stack-protector; vmlinux.h
+  // generated from the running kernel's BTF (BPF/Makefile)
+  'kubearmor': (root) => ({
+    name: 'KubeArmor', root, files: ['KubeArmor/BPF/*.bpf.c'], include: ['KubeArmor/BPF'], defines: [], multiarch: true,
+    cflags: ['-fno-stack-protector'],
+  }),
+  // ebpftracer/Dockerfile: clang -g -O2 -target bpf -D__KERNEL_FROM=512 -D__TARGET_ARCH_x86 -c ebpf.c (its own
+  // vmlinux.h; the system's libbpf headers)
+  'coroot': (root) => ({
+    name: 'coroot-node-agent', root, files: ['ebpftracer/ebpf/ebpf.c'], include: ['ebpftracer/ebpf'], defines: ['__KERNEL_FROM=512'],
+    ownVmlinux: true, multiarch: true,
   }),
 };
 
@@ -150,7 +178,7 @@ function build(recipe: Recipe, file: string, cache: string, vmlinux: string | un
   };
   if (fs.existsSync(object) && fs.statSync(object).mtimeMs >= fs.statSync(file).mtimeMs) return { prog };
   fs.mkdirSync(path.dirname(object), { recursive: true });
-  const args = ['-g', '-O2', '-target', 'bpf', ...defines.map((d) => `-D${d}`), ...includePaths.map((d) => `-I${d}`),
+  const args = ['-g', '-O2', '-target', 'bpf', ...(recipe.cflags ?? []), ...defines.map((d) => `-D${d}`), ...includePaths.map((d) => `-I${d}`),
     '-Wno-everything', '-c', file, '-o', object];
   const r = spawnSync('clang', args, { encoding: 'utf8', cwd: path.dirname(file), maxBuffer: 1 << 28 });
   if (r.status !== 0) {

@@ -116,6 +116,8 @@ interface Ctx {
   unevaluated?: boolean;
   guards: GuardRef[];
   pconds?: ParamCond[];
+  /** A dry run (with noEmit) counting the relocations the expression would make: `__builtin_constant_p`'s test. */
+  seen?: { n: number };
 }
 
 interface Val {
@@ -243,7 +245,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
 
   const emit = (kind: ReloKind, root: CType, access: number[], start: number, end: number, ctx: Ctx, exp?: { start: number }): RawSite | undefined => {
-    if (ctx.noEmit) return undefined;
+    if (ctx.noEmit) { if (ctx.seen) ctx.seen.n++; return undefined; }
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
@@ -528,6 +530,27 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: lt.k === 'int' && lt.size >= 8 ? l.type : r.type };
       }
       case 'cond': {
+        // `__builtin_constant_p(v) ? A : B` (bpf_ntohs, bpf_htonl...): clang folds it to one arm, so only that arm's
+        // relocations exist. A constant `v` takes A; a `v` that reads through a relocated offset can never be a
+        // constant (the offset is patched at load time) and takes B. Any other `v` may still become a constant after
+        // inlining: both arms stay, as before.
+        const cp = x.c.e === 'call' && x.c.fn.e === 'id' && x.c.fn.name === '__builtin_constant_p' ? x.c.args[0] : undefined;
+        if (cp) {
+          let arm: 'a' | 'b' | undefined;
+          if (constValue(cp, env) !== undefined) arm = 'a';
+          else {
+            const seen = { n: 0 };
+            const notes = res.notes.length;
+            use(cp, { ...ctx, noEmit: true, seen });
+            res.notes.length = notes;
+            if (seen.n) arm = 'b';
+          }
+          if (arm) {
+            const v = use(x[arm], ctx);
+            use(x[arm === 'a' ? 'b' : 'a'], { ...ctx, noEmit: true });
+            return { type: v.type };
+          }
+        }
         use(x.c, ctx);
         const a = use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) });
         use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) });
@@ -644,6 +667,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
       }
       return { type: t ?? LONG };
+    }
+    // its argument is never evaluated: clang only asks whether it is a constant
+    if (name === '__builtin_constant_p') {
+      const notes = res.notes.length;
+      for (const a of args) use(a, { ...ctx, noEmit: true });
+      res.notes.length = notes;
+      return { type: INT };
     }
     if (PROBE_MACROS.has(name)) { for (const a of args.slice(0, 2)) use(a, ctx); return { type: LONG }; }
     if (CORE_READ_FNS.has(name) || name === '__builtin_preserve_access_index') {
