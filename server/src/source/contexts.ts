@@ -5,9 +5,11 @@
 //   - a function with SEC(), a plugin entry point, and any other non-static definition of the document are programs
 //     (a non-static function is emitted on its own, in .text when it has no SEC);
 //   - a called function with a body is inlined at every call (one copy of its sites per call) when it is
-//     `__always_inline`/`inline`, or static with a single call site in the unit (LLVM's last-call-to-static bonus),
+//     `__always_inline`, or static with a single call site in the unit (LLVM's last-call-to-static bonus),
 //     or static and small: LLVM's inliner weighs the callee's cost against a threshold, estimated here by
-//     `FuncResult.cost` (about one unit per IR instruction, inlined callees included) <= INLINE_COST. Measured on the
+//     `FuncResult.cost` (about one unit per IR instruction, inlined callees included) <= INLINE_COST, or
+//     INLINE_HINT_COST for a plain `inline` (only a hint to LLVM: KubeArmor's large `static inline` path matcher with
+//     several callers stays a BPF-to-BPF call). Measured on the
 //     57 multi-caller static helpers of bcc's libbpf-tools: 55 decided as clang does (a 64-cost helper outlined and
 //     a 158-cost one inlined are the exceptions). `__noinline` and non-static functions are never inlined. A callee
 //     not inlined is a BPF-to-BPF call: a program of its own (".text"), its sites counted once;
@@ -86,6 +88,10 @@ export class ContextCache {
 }
 /** Inlining threshold on `FuncResult.cost` for static helpers with several call sites (see the rule above). */
 export const INLINE_COST = 75;
+/** LLVM's threshold for an `inline` (inlinehint) callee: 325 against the default 225, scaled to our units. */
+export const INLINE_HINT_COST = Math.round((INLINE_COST * 325) / 225);
+/** The inliner's cost threshold for one callee. */
+const thresholdOf = (f: FuncDef): number => (f.inline ? INLINE_HINT_COST : INLINE_COST);
 
 /** Every site per call context, for the document's functions (`entries`) and the helpers they reach. */
 export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resultOf: (f: FuncDef) => FuncResult | undefined,
@@ -187,8 +193,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   for (const { res } of entries) count(res, 0);
   const inlines = (f: FuncDef): boolean => {
     if (!inlinable(f)) return false;
-    if (f.inline || (callCount.get(f) ?? 0) <= 1) return true;
-    return costOf(f, 0) <= INLINE_COST;
+    if (f.alwaysInline || (callCount.get(f) ?? 0) <= 1) return true;
+    return costOf(f, 0) <= thresholdOf(f);
   };
   // The inliner works bottom-up: a callee it keeps out of line costs its caller a call, not its body (memleak's
   // two-line gen_alloc_exit around the large, 14-caller gen_alloc_exit2 is inlined into each of its 9 callers).
@@ -202,7 +208,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r && depth < MAX_DEPTH) {
       for (const call of r.calls) {
         if (call.cost === undefined || !call.def.body || call.def === f) continue;
-        if (!inlinable(call.def) || (!call.def.inline && (callCount.get(call.def) ?? 0) > 1 && costOf(call.def, depth + 1) > INLINE_COST)) {
+        if (!inlinable(call.def) || (!call.def.alwaysInline && (callCount.get(call.def) ?? 0) > 1 && costOf(call.def, depth + 1) > thresholdOf(call.def))) {
           c -= call.cost - (2 + (call.args?.length ?? 0));
         }
       }

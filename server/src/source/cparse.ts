@@ -59,6 +59,9 @@ export interface FuncDef {
   noinline?: boolean;
   /** `__attribute__((always_inline))` or `inline`. */
   inline?: boolean;
+  /** `__attribute__((always_inline))` itself: clang always inlines it. A plain `inline` is only LLVM's inlinehint (a
+   * higher cost threshold), which a large helper with several callers exceeds (KubeArmor's path matchers). */
+  alwaysInline?: boolean;
 }
 
 /** `mac`: the expression's first token came from a macro body (`((T)(src))` in BPF_CORE_READ's expansion). */
@@ -174,7 +177,7 @@ export class CParser {
   // ------------------------------------------------------------------ declarations
 
   /** Attributes: returns what layout/CO-RE cares about. */
-  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean }): void {
+  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean }): void {
     for (;;) {
       const t = this.peek();
       if (!t) return;
@@ -188,7 +191,7 @@ export class CParser {
           if (s === 'packed' || s === '__packed__') into.packed = true;
           else if (s === 'preserve_access_index' || s === '__preserve_access_index__') into.pai = true;
           else if (s === 'noinline' || s === '__noinline__') into.noinline = true;
-          else if (s === 'always_inline' || s === '__always_inline__') into.inline = true;
+          else if (s === 'always_inline' || s === '__always_inline__') { into.inline = true; into.alwaysInline = true; }
           else if ((s === 'aligned' || s === '__aligned__') && inner[k + 1]?.s === '(') {
             const close = inner.findIndex((x, j) => j > k + 1 && x.s === ')');
             const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
@@ -217,7 +220,7 @@ export class CParser {
   }
 
   /** Declaration specifiers: the base type plus storage class words. Undefined if none found. */
-  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean } = {}): CType | undefined {
+  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean } = {}): CType | undefined {
     let base: CType | undefined;
     const words: string[] = [];
     const quals: ('const' | 'volatile' | 'restrict')[] = [];
@@ -542,7 +545,7 @@ export class CParser {
     if (first.s === ';') { this.i++; return; }
     if (first.s === '_Static_assert' || first.s === 'asm' || first.s === '__asm__') { this.skipStatement(); return; }
     const storage: string[] = [];
-    const attrs: { section?: string; pai?: boolean; noinline?: boolean; inline?: boolean } = {};
+    const attrs: { section?: string; pai?: boolean; noinline?: boolean; inline?: boolean; alwaysInline?: boolean } = {};
     const base = this.declSpecs(storage, attrs);
     if (!base) {
       // expression statement at top level: SEC("...") before a function or an unknown macro invocation
@@ -582,6 +585,7 @@ export class CParser {
         };
         if (attrs.noinline || storage.includes('__noinline') || (proto && !proto.body && proto.noinline)) f.noinline = true;
         if (attrs.inline || storage.includes('__always_inline') || storage.includes('inline') || storage.includes('__inline') || storage.includes('__inline__') || proto?.inline) f.inline = true;
+        if (attrs.alwaysInline || storage.includes('__always_inline') || proto?.alwaysInline) f.alwaysInline = true;
         this.env.funcs.set(name, f);
         onFunc(f);
         return;
@@ -593,12 +597,14 @@ export class CParser {
           if (attrs.section) proto.section = attrs.section;
           if (attrs.noinline) proto.noinline = true;
           if (attrs.inline || storage.includes('inline')) proto.inline = true;
+          if (attrs.alwaysInline || storage.includes('__always_inline')) proto.alwaysInline = true;
           this.env.funcs.set(d.name, proto);
         } else if (d.name && this.env.funcs.get(d.name)?.body) {
           const proto: FuncDef = { name: d.name, type: d.type, params: d.type.params, static: storage.includes('static'), start: first.start, end: first.end };
           if (attrs.section) proto.section = attrs.section;
           if (attrs.noinline) proto.noinline = true;
           if (attrs.inline || storage.includes('inline')) proto.inline = true;
+          if (attrs.alwaysInline || storage.includes('__always_inline')) proto.alwaysInline = true;
           this.shadowProtos.set(d.name, proto);
         }
       } else if (d.name) {
