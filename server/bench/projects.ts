@@ -48,6 +48,9 @@ export interface Recipe {
   skip?: Record<string, string>;
   /** Extra clang flags of the project's build that change code generation (-mcpu=v3, -fno-stack-protector...). */
   cflags?: string[];
+  /** Headers the project's build image provides and this machine names differently (path -> text): written to
+   * <cache>/shims/<project>/ and put on the include path after the project's dirs. */
+  shims?: Record<string, string>;
 }
 
 /** The projects we measure, by the layout of their repositories (flags read from their Makefiles). */
@@ -101,6 +104,8 @@ const PRESETS: Record<string, (root: string) => Recipe> = {
   'coroot': (root) => ({
     name: 'coroot-node-agent', root, files: ['ebpftracer/ebpf/ebpf.c'], include: ['ebpftracer/ebpf'], defines: ['__KERNEL_FROM=512'],
     ownVmlinux: true, multiarch: true,
+    // its Alpine build image has the kernel's uapi headers as <uapi/linux/bpf.h>; Debian has them as <linux/bpf.h>
+    shims: { 'uapi/linux/bpf.h': '#include <linux/bpf.h>\n' },
   }),
 };
 
@@ -165,13 +170,25 @@ function libbpfDir(cache: string, checkout: string): string {
 
 const MULTIARCH = '/usr/include/x86_64-linux-gnu';
 
+/** The recipe's shim headers, written once per cache dir. */
+function shimDir(cache: string, recipe: Recipe): string {
+  const dir = path.join(cache, 'shims', recipe.name.replace(/\W+/g, '_'));
+  for (const [rel, text] of Object.entries(recipe.shims ?? {})) {
+    const f = path.join(dir, rel);
+    if (fs.existsSync(f) && fs.readFileSync(f, 'utf8') === text) continue;
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, text);
+  }
+  return dir;
+}
+
 /** Compiles one program as its project does; the object lands in the cache (rebuilt when the source is newer). */
 function build(recipe: Recipe, file: string, cache: string, vmlinux: string | undefined, libbpf: string | undefined): Built {
   const rel = path.relative(recipe.root, file);
   const tag = `${recipe.name.replace(/\W+/g, '_')}-${libbpf ? path.basename(path.dirname(libbpf)) + path.basename(libbpf) : 'system'}-${vmlinux ? path.basename(vmlinux) : 'own'}`;
   const object = path.join(cache, 'objects', tag, rel.replace(/\.c$/, '') + '.o');
   const includePaths = [...(libbpf ? [libbpf] : []), ...recipe.include.map((d) => path.resolve(recipe.root, d)),
-    ...(vmlinux ? [vmlinux] : []), ...(recipe.multiarch && fs.existsSync(MULTIARCH) ? [MULTIARCH] : [])];
+    ...(recipe.shims ? [shimDir(cache, recipe)] : []), ...(vmlinux ? [vmlinux] : []), ...(recipe.multiarch && fs.existsSync(MULTIARCH) ? [MULTIARCH] : [])];
   const defines = ['__TARGET_ARCH_x86', ...recipe.defines];
   const prog: CorpusProgram = {
     name: rel.replace(/\.bpf\.c$|\.c$/, ''), arch: 'x86', source: file, object, includePaths, defines, newLibbpf: false,
