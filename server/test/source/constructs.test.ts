@@ -109,6 +109,67 @@ int iter_tasks(struct bpf_iter__task *ctx)
 	return 0;
 }
 `, { exact: true }],
+  // ebpf_exporter's kfree_skb/xdp examples: bpf_ntohs() of a relocated field is `__builtin_constant_p(x) ?
+  // ___bpf_swab16(x) : __builtin_bswap16(x)`; clang keeps one arm (x, read through a relocated offset, is no
+  // constant) and never evaluates the test's argument: one relocation, where 4 sites were counted
+  ['constant_p_swab', `
+#include <bpf/bpf_endian.h>
+struct hdrs { __be16 proto; __be16 port; __be32 addr; } __attribute__((preserve_access_index));
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u32); __type(value, __u64); } seen SEC(".maps");
+SEC("tp_btf/kfree_skb")
+int on_drop(__u64 *ctx)
+{
+	struct sk_buff *skb = (struct sk_buff *)ctx[0];
+	struct hdrs h;
+	__u64 one = 1;
+	__u32 k;
+	bpf_probe_read_kernel(&h, sizeof(h), skb->data);
+	k = bpf_ntohs(h.proto) + bpf_ntohs(skb->protocol);
+	k ^= bpf_ntohl(h.addr) ^ bpf_htons(8080);
+	bpf_map_update_elem(&seen, &k, &one, 0);
+	return 0;
+}
+`, { exact: true }],
+  // KubeArmor's shared.h: a plain 'static inline' is only LLVM's inlinehint (a higher cost threshold), not
+  // always_inline: its large path walker, called from several programs, stays a BPF-to-BPF call whose relocations
+  // are emitted once in .text; a small 'static inline' helper with as many callers is still inlined into each
+  ['inline_hint', `
+#include <bpf/bpf_tracing.h>
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u64); __type(value, __u64); } names SEC(".maps");
+static inline __u64 walk(struct dentry *d)
+{
+	__u64 h = 0;
+#pragma unroll
+	for (int i = 0; i < 16; i++) {
+		struct dentry *p = BPF_CORE_READ(d, d_parent);
+		h = h * 31 + BPF_CORE_READ(d, d_name.hash_len) + BPF_CORE_READ(d, d_inode, i_ino);
+		if (p == d)
+			break;
+		d = p;
+	}
+	bpf_map_update_elem(&names, &h, &h, 0);
+	return h;
+}
+static inline __u32 mode_of(struct file *f)
+{
+	return BPF_CORE_READ(f, f_mode);
+}
+SEC("kprobe/vfs_read")
+int BPF_KPROBE(on_read, struct file *f)
+{
+	return walk(BPF_CORE_READ(f, f_path.dentry)) + mode_of(f);
+}
+SEC("kprobe/vfs_write")
+int BPF_KPROBE(on_write, struct file *f)
+{
+	return walk(BPF_CORE_READ(f, f_path.dentry)) + mode_of(f);
+}
+SEC("kprobe/vfs_open")
+int BPF_KPROBE(on_open, const struct path *path, struct file *f)
+{
+	return walk(BPF_CORE_READ(path, dentry)) + mode_of(f);
+}
+`],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
