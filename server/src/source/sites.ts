@@ -271,6 +271,24 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     v.chain = undefined;
   };
+  /**
+   * `p->f += v`, `p->f++`: one relocated address, read and written. The BPF backend folds the relocation into each
+   * memory access at that address, so clang emits two relocations, the load's and the store's (bpftool's profiler
+   * `accum->counter += diff.counter`); a bitfield's storage unit too (measured: `v->g += 1` on `int g : 4`).
+   */
+  const readModifyWrite = (v: Val, ctx: Ctx, load: boolean): void => {
+    const before = res.sites.length;
+    close(v, ctx, load);
+    if (res.sites.length !== before + 1) return;
+    const s = res.sites[before]!;
+    if (s.kind !== ReloKind.FieldByteOffset) return;
+    const store: RawSite = { ...s, guards: s.guards.slice() };
+    delete store.readSize;
+    delete store.viaPointer;
+    delete store.unalignedLoad;
+    delete store.paramPointer;
+    res.sites.push(store);
+  };
   /** `p`, `p->a`, `(T *)p->a->b` where `p` is a parameter of this function the body never assigns. */
   const rootedAtParam = (x: Expr): boolean => {
     for (let d = 0; d < 32; d++) {
@@ -508,10 +526,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           use(x.x, ctx);
           return { type: INT };
         }
+        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); return { type: v.type }; }
         const v = use(x.x, ctx);
         return { type: v.type };
       }
-      case 'postfix': return { type: use(x.x, ctx).type };
+      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); return { type: v.type }; }
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
           use(x.l, ctx);
@@ -559,7 +578,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'assign': {
         if (x.l.e === 'id' && !ctx.noEmit) setOrigin(x.l.name, x.op === '=' ? originOf(x.r) : undefined);
         const l = ev(x.l, ctx);
-        close(l, ctx);
+        if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         use(x.r, ctx);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
         return { type: l.type };

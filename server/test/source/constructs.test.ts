@@ -170,6 +170,33 @@ int BPF_KPROBE(on_open, const struct path *path, struct file *f)
 	return walk(BPF_CORE_READ(path, dentry)) + mode_of(f);
 }
 `],
+  // bpftool's profiler (accum->counter += diff.counter): a compound assignment or ++/-- on a relocated field is a
+  // load and a store at one relocated address; the BPF backend folds the relocation into both accesses, so clang
+  // emits two relocations where one site was counted (a bitfield too). A plain store and an atomic add stay single
+  ['read_modify_write', `
+struct val { __u64 a; __u32 b; __u16 c; __u8 d; __u64 e; __u64 f; int g : 4; int h : 4; } __attribute__((preserve_access_index));
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u32); __type(value, struct val); } vals SEC(".maps");
+SEC("tp/sched/sched_switch")
+int rmw(void *ctx)
+{
+	__u32 k = 0;
+	struct val *v = bpf_map_lookup_elem(&vals, &k);
+	struct val loc = {};
+	if (!v)
+		return 0;
+	v->a += 5;
+	v->b++;
+	--v->c;
+	v->d |= 3;
+	v->e = 7;
+	__sync_fetch_and_add(&v->f, 1);
+	v->g += 1;
+	loc.a = v->e;
+	loc.b += 2;
+	bpf_map_update_elem(&vals, &k, &loc, 0);
+	return 0;
+}
+`, { exact: true }],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
