@@ -90,6 +90,8 @@ export class ContextCache {
 export const INLINE_COST = 75;
 /** LLVM's threshold for an `inline` (inlinehint) callee: 325 against the default 225, scaled to our units. */
 export const INLINE_HINT_COST = Math.round((INLINE_COST * 325) / 225);
+/** LLVM's LastCallToStaticBonus (15000) in our units. */
+const LAST_CALL_BONUS = Math.round((INLINE_COST * 15000) / 225);
 /** The inliner's cost threshold for one callee. */
 const thresholdOf = (f: FuncDef): number => (f.inline ? INLINE_HINT_COST : INLINE_COST);
 
@@ -193,7 +195,10 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   for (const { res } of entries) count(res, 0);
   const inlines = (f: FuncDef): boolean => {
     if (!inlinable(f)) return false;
-    if (f.alwaysInline || (callCount.get(f) ?? 0) <= 1) return true;
+    if (f.alwaysInline) return true;
+    // the single call of a static function gets LLVM's LastCallToStaticBonus (15000), which a huge body still exceeds
+    // (falco's task_file iterator: dump_pipe & co. cost ~44000 each and stay BPF-to-BPF calls)
+    if ((callCount.get(f) ?? 0) <= 1) return costOf(f, 0) <= thresholdOf(f) + LAST_CALL_BONUS;
     return costOf(f, 0) <= thresholdOf(f);
   };
   // The inliner works bottom-up: a callee it keeps out of line costs its caller a call, not its body (memleak's
@@ -208,7 +213,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r && depth < MAX_DEPTH) {
       for (const call of r.calls) {
         if (call.cost === undefined || !call.def.body || call.def === f) continue;
-        if (!inlinable(call.def) || (!call.def.alwaysInline && (callCount.get(call.def) ?? 0) > 1 && costOf(call.def, depth + 1) > thresholdOf(call.def))) {
+        if (!inlinable(call.def) || (!call.def.alwaysInline && costOf(call.def, depth + 1) > thresholdOf(call.def) + ((callCount.get(call.def) ?? 0) <= 1 ? LAST_CALL_BONUS : 0))) {
           c -= call.cost - (2 + (call.args?.length ?? 0));
         }
       }

@@ -599,6 +599,15 @@ export class CParser {
           if (attrs.inline || storage.includes('inline')) proto.inline = true;
           if (attrs.alwaysInline || storage.includes('__always_inline')) proto.alwaysInline = true;
           this.env.funcs.set(d.name, proto);
+        } else if (d.name && !this.env.funcs.get(d.name)!.body) {
+          // a second prototype (falco's `int t1_sched_p_exec(...);` before its `SEC(...) int BPF_PROG(t1_...)`):
+          // clang merges the attributes of every declaration into the function
+          const proto = this.env.funcs.get(d.name)!;
+          if (attrs.section) proto.section = attrs.section;
+          if (attrs.noinline) proto.noinline = true;
+          if (attrs.inline || storage.includes('inline')) proto.inline = true;
+          if (attrs.alwaysInline || storage.includes('__always_inline')) proto.alwaysInline = true;
+          if (storage.includes('static')) proto.static = true;
         } else if (d.name && this.env.funcs.get(d.name)?.body) {
           const proto: FuncDef = { name: d.name, type: d.type, params: d.type.params, static: storage.includes('static'), start: first.start, end: first.end };
           if (attrs.section) proto.section = attrs.section;
