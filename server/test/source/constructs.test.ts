@@ -197,6 +197,34 @@ int rmw(void *ctx)
 	return 0;
 }
 `, { exact: true }],
+  // falco's modern_bpf: a program declared first (`int t1_sched_p_exec(unsigned long long *ctx);`, for a tail-call
+  // table) and defined by `SEC(...) int BPF_PROG(...)`: clang merges the section of the second declaration; and its
+  // task_file iterator: a static function called once is inlined only while its cost stays within LLVM's
+  // LastCallToStaticBonus (15000); a huge one (768 reads in a row) stays a BPF-to-BPF call, its relocations in
+  // .text
+  ['proto_then_prog_huge_single_call', `
+#include <bpf/bpf_tracing.h>
+int on_switch(unsigned long long *ctx);
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u32); __type(value, __u64); } sums SEC(".maps");
+struct wide { __u64 v[800]; } __attribute__((preserve_access_index));
+static int huge(struct wide *w)
+{
+	__u64 s = 0;
+	__u32 k = 0;
+${Array.from({ length: 768 }, (_, i) => `	s += BPF_CORE_READ(w, v[${i}]); /* distinct access strings: no shared relocation */`).join('\n')}
+	bpf_map_update_elem(&sums, &k, &s, 0);
+	return 0;
+}
+static int small(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, prio);
+}
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return huge((struct wide *)next->stack) + small(prev);
+}
+`],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
