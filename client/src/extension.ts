@@ -162,7 +162,8 @@ export async function deactivate(): Promise<void> {
  * it itself with --inspect.
  */
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
-  const module = context.asAbsolutePath('dist/corelens.js');
+  // dist/server.js runs dist/corelens.js through a V8 code cache (serverLoader.ts)
+  const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = debugging ? {
     run: { module, args: ['lsp'], transport: TransportKind.ipc },
     // "Attach to Server" in .vscode/launch.json connects to this port.

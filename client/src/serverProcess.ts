@@ -66,7 +66,7 @@ export function forkServer(script: string, early: boolean): { proc: cp.ChildProc
 let early: { proc: cp.ChildProcess; spawnedAt: number } | undefined;
 if (!debugging) {
   try {
-    if (vscode.workspace.textDocuments.some(isOpenBpf)) early = forkServer(path.join(__dirname, 'corelens.js'), true);
+    if (vscode.workspace.textDocuments.some(isOpenBpf)) early = forkServer(path.join(__dirname, 'server.js'), true);
   } catch {
     early = undefined; // activate() starts the server the ordinary way
   }

@@ -34,3 +34,20 @@ export function takeEarlyStart(env: NodeJS.ProcessEnv = process.env): { early?: 
     return { problem: `${EARLY_START_ENV} ignored: ${(e as Error).message}` };
   }
 }
+
+/** The V8 code cache of the bundle, set by dist/server.js (client/src/serverLoader.ts) when it launched us. */
+interface CodeCacheHook { state: string; save(): void }
+const codeCacheHook = (): CodeCacheHook | undefined => (globalThis as Record<symbol, unknown>)[Symbol.for('corelens.codeCache')] as CodeCacheHook | undefined;
+
+/** For the start-up log: whether the bundle was compiled from the code cache (none when not launched by dist/server.js). */
+export function codeCacheState(): string {
+  return codeCacheHook()?.state ?? 'not used (not launched by dist/server.js)';
+}
+
+/** Writes the code cache, once, after the first diagnostics: every function a whole analysis needs is compiled then. */
+export function saveCodeCache(): string | undefined {
+  const h = codeCacheHook();
+  if (!h || (h.state !== 'none' && h.state !== 'rejected')) return undefined;
+  h.save();
+  return h.state;
+}

@@ -33,7 +33,7 @@ import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
 import { SaveBuilds } from './build/onSave';
 import { findClang } from './source/toolchain';
-import { takeEarlyStart } from './earlyStart';
+import { codeCacheState, saveCodeCache, takeEarlyStart } from './earlyStart';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -203,7 +203,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   const timed = new Set<string>();
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     // performance.now() counts from process start: node start-up and loading the bundle included.
-    log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version})`);
+    log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version}; code cache ${codeCacheState()})`);
     if (earlyNote) log(earlyNote);
     const c = params.capabilities;
     const init = params.initializationOptions as InitOptions | undefined;
@@ -711,6 +711,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
       log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: waiting for targets ${ms(tStart, tTargets)}, `
         + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`);
+      // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
+      if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
     if (caps.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);

@@ -72,6 +72,11 @@ const server = /first diagnostics for \S+ at \S+, (.*)/.exec(corelens)?.[1];
 if (server) lines.push(`  server: ${server}`);
 const init = /initialize at \S+, (\d+) ms after the process started/.exec(corelens)?.[1];
 if (init) lines.push(`  server: process start to initialize ${init} ms`);
+const activation = marks.find(([n]) => n === 'corelens activation event')[1];
+if (done !== undefined && activation !== undefined && open !== undefined) {
+  // VS Code's part (its extension host starting, then activating us) and ours (from our activation event on)
+  lines.push(`  VS Code before activating corelens: ${((activation - open) / 1000).toFixed(2)} s after the editor opened; corelens: activation event → problem shown ${((done - activation) / 1000).toFixed(2)} s`);
+}
 if (done !== undefined && ready !== undefined) lines.push(`  workbench ready → first problem ${((done - ready) / 1000).toFixed(2)} s; editor open → first problem ${((done - open) / 1000).toFixed(2)} s`);
 console.log(lines.join('\n'));
 if (missing.length) {
