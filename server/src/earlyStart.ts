@@ -41,7 +41,7 @@ const codeCacheHook = (): CodeCacheHook | undefined => (globalThis as Record<sym
 
 /** For the start-up log: whether the bundle was compiled from the code cache (none when not launched by dist/server.js). */
 export function codeCacheState(): string {
-  return codeCacheHook()?.state ?? 'not used (not launched by dist/server.js)';
+  return codeCacheHook()?.state ?? 'not used: started without dist/server.js';
 }
 
 /** Writes the code cache, once, after the first diagnostics: every function a whole analysis needs is compiled then. */
