@@ -123,6 +123,10 @@ describe('editor extension: the packaged .vsix', function () {
     const first = /first problem ([\d.]+) s after the editor opened \(fresh profile, default targets\)/.exec(log);
     assert.ok(first, 'the first-run phase reports its time');
     console.log(`      first problem in VS Code ${first[1]} s after opening a 100-line program (default targets)`);
+    // where it went (client/test/e2e/first-run-timeline.mjs): VS Code's part before activating us, and ours
+    const split = /VS Code before activating corelens: .*/.exec(log);
+    assert.ok(split, 'the first-run phase prints its timeline');
+    console.log(`      ${split[0]}`);
     for (const png of ['problems.png', 'hover.png', 'relocate.png', 'layout.png', 'first-run.png']) {
       assert.ok(fs.statSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts', png)).size > 10_000, `${png} saved`);
     }
