@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './check/cache';
 import { planArches } from './check/arches';
-import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, evaluateDistinct } from './fleet';
+import { FleetTargets, LoadProgress, documentRoots, evaluateDistinct } from './fleet';
 import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, FindingMemo, SeveritySetting } from './features/diagnostics';

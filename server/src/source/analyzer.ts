@@ -25,7 +25,7 @@ import { Btf } from '../btf/reader';
 import { ReloKind } from '../core/kinds';
 import { CParser, FuncDef, TypeEnv } from './cparse';
 import type { GuardCmp } from './sites';
-import { CType, Record, spell, strip } from './ctypes';
+import { Record, spell, strip } from './ctypes';
 import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
 import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './localTypes';
