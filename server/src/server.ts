@@ -228,7 +228,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     settings = initSettings;
     // First run: start reading the targets now (corelens.json, initializationOptions, else the defaults), during the
     // initialized / workspace/configuration round trips. The configuration that follows keeps every target whose
-    // spec did not change (TargetSet.configure), so this only saves time.
+    // spec did not change (FleetTargets.configure), so this only saves time.
     const first = configuration();
     targets.configure(first.specs);
     void targets.load();
