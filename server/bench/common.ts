@@ -25,6 +25,33 @@ export async function rawKernel(name: string): Promise<string> {
   return out;
 }
 
+/**
+ * `<kernel>.btf.tar.xz` of each named fixture kernel (BTFHub's container, made with the system tar and xz), kept in
+ * .tmp/bench/`dir` and made once; written under a temporary name and renamed, so an interrupted run leaves none half
+ * made.
+ */
+export async function kernelArchives(names: readonly string[], dir: string): Promise<Map<string, string>> {
+  const where = path.join(TMP, dir);
+  fs.mkdirSync(where, { recursive: true });
+  const out = new Map<string, string>();
+  for (const k of names) {
+    const file = path.join(where, `${k}.btf.tar.xz`);
+    if (!fs.existsSync(file)) {
+      const raw = await rawKernel(k);
+      const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-tar-'));
+      try {
+        fs.copyFileSync(raw, path.join(stage, `${k}.btf`));
+        execFileSync('tar', ['-cJf', `${file}.part`, '-C', stage, `${k}.btf`]);
+        fs.renameSync(`${file}.part`, file);
+      } finally {
+        fs.rmSync(stage, { recursive: true, force: true });
+      }
+    }
+    out.set(k, file);
+  }
+  return out;
+}
+
 /** Builds a C anchor against Debian's static libbpf; undefined (with a note) when the toolchain is missing. */
 export function buildNative(name: string, src: string): string | undefined {
   const out = path.join(TMP, name);
