@@ -9,10 +9,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
-import { TestClient, startClient } from '../test/support/lspClient';
 import { renderTable } from '../src/util/format';
-import { REPO, RUNS } from './common';
+import { REPO, RUNS, spawnToFirstProblem } from './common';
 import { addRow, spread } from './summary';
 
 /** CPU ms (user + system) of a process and its live children (the long-lived xz), from /proc. */
@@ -56,28 +54,16 @@ interface Start { wallMs: number; cpuMs: number; phases: string }
 
 /** One server start on `cache`: spawn → first CO-RE problem of the first-run program. */
 async function start(script: string, cache: string, text: string): Promise<Start> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-firstrun-ws-'));
-  const file = path.join(root, 'tracer.bpf.c');
-  fs.writeFileSync(file, text);
-  const t0 = performance.now();
-  let client: TestClient | undefined;
-  try {
-    client = await startClient(root, {}, script, { env: { CORELENS_CACHE: cache } });
-    const uri = pathToFileURL(file).toString();
-    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
-    await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
-    const wallMs = performance.now() - t0;
+  const { wallMs, after } = await spawnToFirstProblem(text, { script, env: { CORELENS_CACHE: cache } }, async (client) => {
     const cpu = cpuMs(client.proc.pid!);
     // the server logs its phases right after publishing
     for (let i = 0; i < 50 && !client.logs.some((l) => /first diagnostics/.test(l)); i++) await new Promise((r) => setTimeout(r, 20));
     const init = /initialize at \S+, (\d+) ms after the process started.*?code cache ([^)]*)\)/.exec(client.logs.join('\n'));
     const first = /first diagnostics for \S+ at \S+, \d+ ms after start: (.*)/.exec(client.logs.join('\n'))?.[1] ?? '?';
     const reads = /\(since start: (.*)\)/.exec(client.logs.find((l) => /targets loaded/.test(l)) ?? '')?.[1] ?? '?';
-    return { wallMs, cpuMs: cpu, phases: `process start to initialize ${init?.[1] ?? '?'} ms (code cache ${init?.[2] ?? '?'}), ${first}; ${reads}` };
-  } finally {
-    await client?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+    return { cpuMs: cpu, phases: `process start to initialize ${init?.[1] ?? '?'} ms (code cache ${init?.[2] ?? '?'}), ${first}; ${reads}` };
+  });
+  return { wallMs, ...after };
 }
 
 /** `npm run bench -- firstrun`. */

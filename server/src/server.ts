@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './check/cache';
 import { planArches } from './check/arches';
-import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, evaluateDistinct } from './fleet';
+import { FleetTargets, LoadProgress, documentRoots, evaluateDistinct } from './fleet';
 import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, FindingMemo, SeveritySetting } from './features/diagnostics';
@@ -231,7 +231,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     settings = early ? { ...(early.settings as Settings), ...initSettings } : initSettings;
     // First run: start reading the targets now (corelens.json, initializationOptions, else the defaults), during the
     // initialized / workspace/configuration round trips. The configuration that follows keeps every target whose
-    // spec did not change (TargetSet.configure), so this only saves time.
+    // spec did not change (FleetTargets.configure), so this only saves time.
     const first = configuration();
     targets.configure(first.specs);
     void targets.load();
