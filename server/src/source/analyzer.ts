@@ -199,6 +199,9 @@ export interface AnalyzerOptions {
   noSystemIncludes?: boolean;
   /** Trees shared with the analyzers of other arches (the language server's): each text is parsed once. */
   trees?: SharedTrees;
+  /** Header parses shared with the analyzers of other arches: a header whose text names none of the macros the
+   * defines differ in (a bpftool vmlinux.h, libbpf's bpf_helpers.h) is parsed once for all of them. */
+  headers?: HeaderCache;
 }
 
 export interface ContentChange { range?: Range; text: string }
@@ -268,7 +271,7 @@ function uriToPath(uri: string): string {
 export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyzer> {
   // clang's answers and the parser load side by side: a first open waits for the slower of them only
   const [ts, tc] = await Promise.all([loadCParser(), loadToolchain()]);
-  const headers = new HeaderCache();
+  const headers = opts.headers ?? new HeaderCache();
   const docs = new Map<string, DocState>();
   let versions = 0;
   const defines = effectiveDefines(opts.defines);

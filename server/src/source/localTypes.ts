@@ -41,6 +41,10 @@ export interface ParsedFile {
 /** One header's effect on a translation unit, replayable from the cache. */
 interface CachedHeader {
   key: string;
+  /** Unique per parse: what later headers' context keys name (a re-parse of this header changes theirs). */
+  id: number;
+  /** For a header the document includes directly: the macro state its parse started from (sharing checks it). */
+  before?: Map<string, Macro>;
   /** Environments it made visible, nested headers first, its own last. */
   envs: TypeEnv[];
   macros: Map<string, Macro>;
@@ -82,6 +86,14 @@ function statKey(file: string): string {
 export class HeaderCache {
   private readonly cache = new Map<string, CachedHeader>();
   private readonly statMemo = new Map<string, string>();
+  /** Parses of headers the document includes directly, by file, stat key and context without the defines: the
+   * candidates another set of defines (another arch's analyzer) may reuse (see `agrees`). */
+  private readonly byContext = new Map<string, CachedHeader[]>();
+  /** Per file (and stat key): which macro names its text mentions, as found so far. */
+  private readonly mentions = new Map<string, Map<string, boolean>>();
+  private ids = 0;
+  /** Header parses served to another set of defines (tests, bench). */
+  sharedHits = 0;
 
   /** Resolves an include like clang: quoted relative to the includer first, then the include paths. */
   resolve(ref: IncludeRef, fromFile: string, includePaths: readonly string[], foundIn?: Map<string, number>): { file: string; dir: number } | undefined {
@@ -115,6 +127,18 @@ export class HeaderCache {
       this.replay(hit, tu);
       return hit;
     }
+    // another set of defines (the other arch's analyzer) may have parsed this header in the same context already
+    const shareable = depth === 0 && tu.stack.every(declaresNothing);
+    const ctxOnly = shareable ? `${file}\u0000${key}\u0000${tu.ctx.slice(1).join('\u0001')}` : '';
+    if (shareable) {
+      for (const c of this.byContext.get(ctxOnly) ?? []) {
+        if (!this.fresh(c.files) || !this.agrees(c, tu)) continue;
+        this.sharedHits++;
+        this.cache.set(ctxKey, c);
+        this.replay(c, tu);
+        return c;
+      }
+    }
     const before = new Map(tu.pre.macros);
     tu.pre.undefs = new Set();
     const visibleBefore = tu.visible.length;
@@ -141,13 +165,74 @@ export class HeaderCache {
     const files = new Map<string, string>();
     for (const [f, k] of tu.files) if (!filesBefore.has(f) || f === file) files.set(f, k);
     const entry: CachedHeader = {
-      key: ctxKey, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
+      key: ctxKey, id: ++this.ids, before: shareable ? before : undefined, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
       once: [...tu.once].filter((f) => !onceBefore.has(f)), files, libbpfMissing: parsed.libbpfMissing, kernelRegs: parsed.kernelRegs,
     };
     this.cache.set(ctxKey, entry);
     // bounded: contexts of documents long closed go first (Map keeps insertion order)
     if (this.cache.size > 512) this.cache.delete(this.cache.keys().next().value!);
+    if (shareable) {
+      const l = (this.byContext.get(ctxOnly) ?? []).filter((c) => this.fresh(c.files));
+      l.push(entry);
+      this.byContext.set(ctxOnly, l.slice(-4));
+      if (this.byContext.size > 512) this.byContext.delete(this.byContext.keys().next().value!);
+    }
     return entry;
+  }
+
+  /**
+   * Whether a parse made from another macro state (other defines: another arch) is exactly what this unit would
+   * parse. The context without the defines is the same (the caller's key), so the parses can differ only through
+   * the macros whose definitions differ between the two states, or macros whose bodies name those (transitively):
+   * when none of these names appears anywhere in the text of the files the parse read, nor in the document text
+   * before the directive, no conditional tests them and no expansion meets them, so both runs produce the same
+   * tokens and declarations. Set-aside definitions of a lazy header are parsed later with the first state's macros:
+   * the same text search covers them. A bpftool vmlinux.h never names __TARGET_ARCH_*: it is parsed once for all
+   * arches; bpf_tracing.h does, so it is parsed per arch (and the headers after it, whose context names its parse).
+   */
+  private agrees(c: CachedHeader, tu: Tu): boolean {
+    const a = c.before;
+    if (!a) return false;
+    const b = tu.pre.macros;
+    const differ = new Set<string>();
+    for (const [n, m] of a) if (!sameMacro(m, b.get(n))) differ.add(n);
+    for (const [n, m] of b) if (!a.has(n) && m) differ.add(n);
+    if (!differ.size) return true;
+    // macros whose expansion reaches a differing one expand differently too
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const map of [a, b]) {
+        for (const [n, m] of map) {
+          if (differ.has(n)) continue;
+          if (m.body.some((t) => differ.has(t.s))) { differ.add(n); grew = true; }
+        }
+      }
+    }
+    const ctx = tu.ctx.slice(1).join(' ');
+    for (const n of differ) {
+      if (ctx.includes(n)) return false;
+      for (const f of c.files.keys()) if (this.mentionsName(f, c.files.get(f)!, n)) return false;
+    }
+    return true;
+  }
+
+  /** Whether a file's text contains `name` anywhere (comments included: a superset of its identifier uses). The
+   * answers are kept, not the text: the names asked are the few that differ between define sets. */
+  private mentionsName(file: string, stat: string, name: string): boolean {
+    const k = `${file}\u0000${stat}`;
+    let m = this.mentions.get(k);
+    if (!m) {
+      m = new Map();
+      this.mentions.set(k, m);
+      if (this.mentions.size > 256) this.mentions.delete(this.mentions.keys().next().value!);
+    }
+    let v = m.get(name);
+    if (v === undefined) {
+      // unreadable now: assume it does (no sharing)
+      try { v = readTextInputSync(file, 'header').includes(name); } catch { v = true; }
+      m.set(name, v);
+    }
+    return v;
   }
 
   private replay(h: CachedHeader, tu: Tu): void {
@@ -157,6 +242,15 @@ export class HeaderCache {
     for (const f of h.once) tu.once.add(f);
     for (const [f, k] of h.files) tu.files.set(f, k);
   }
+}
+
+/** Two macro definitions that expand alike (each analyzer defines its predefined macros as objects of its own). */
+function sameMacro(a: Macro | undefined, b: Macro | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  if (!!a.variadic !== !!b.variadic || !!a.builtin !== !!b.builtin || (a.params?.join(',') ?? '-') !== (b.params?.join(',') ?? '-') || a.body.length !== b.body.length) return false;
+  for (let i = 0; i < a.body.length; i++) if (a.body[i]!.s !== b.body[i]!.s || a.body[i]!.t !== b.body[i]!.t) return false;
+  return true;
 }
 
 /** Nested includes followed before giving up (clang's limit is 200; real BPF programs nest a handful). */
@@ -238,7 +332,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       if (depth > 0) for (const e of h.envs) env.absorb(e);
       if (h.libbpfMissing) out.libbpfMissing = true;
       if (h.kernelRegs !== undefined) out.kernelRegs = h.kernelRegs;
-      tu.ctx.push(`${r.file}:${h.key.length}`);
+      tu.ctx.push(`${r.file}#${h.id}`);
       // what a user must know from inside headers: missing headers and #error, named by the header
       for (const n of h.notes) {
         // a limit hit deep in the include tree still reaches the document, once

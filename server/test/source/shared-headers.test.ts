@@ -1,0 +1,84 @@
+// Header parses shared between the analyzers of two arches (HeaderCache.agrees) give exactly what each arch's own
+// parse gives: on every fixture and corpus program, x86 and arm64 analyzers sharing one header cache against two
+// analyzers with caches of their own, the sites, notes, plain accesses, functions and local BTF bytes are identical;
+// and the sharing really happened (vmlinux.h parsed once) while a header testing __TARGET_ARCH_* was not shared.
+
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
+import { HeaderCache } from '../../src/source/localTypes';
+import { FIXTURES } from '../support/paths';
+
+const REPO = path.resolve(FIXTURES, '..');
+
+/** Everything an analysis shows a user or the CO-RE engine, as one comparable string per part. */
+function shapes(an: Analyzer, file: string, text: string, includePaths: string[]): { [k: string]: string } {
+  const a = an.analyze(file, text, { includePaths });
+  return {
+    sites: JSON.stringify(a.sites), notes: JSON.stringify(a.notes), plain: JSON.stringify(a.plainAccesses),
+    functions: JSON.stringify(a.functions), btf: Buffer.from(a.localBtf().bytes).toString('hex'),
+  };
+}
+
+describe('header parses shared between arches', function () {
+  this.timeout(600_000);
+
+  it('every fixture and corpus program: each arch gets what its own parse gives', async () => {
+    execFileSync(path.join(REPO, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
+    const programs = path.join(FIXTURES, 'programs');
+    const corpus = path.join(FIXTURES, 'corpus');
+    const files = [
+      ...fs.readdirSync(programs).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(programs, f)),
+      ...fs.readdirSync(corpus).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(corpus, f)),
+    ];
+    const includePaths = [path.join(corpus, 'include'), programs];
+    const arches = ['x86', 'arm64'];
+    const headers = new HeaderCache();
+    const shared = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`], headers })));
+    const alone = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`] })));
+    let sites = 0;
+    let archDiffer = 0;
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      const got = shared.map((an) => shapes(an, f, text, includePaths));
+      const want = alone.map((an) => shapes(an, f, text, includePaths));
+      for (let i = 0; i < arches.length; i++) {
+        for (const k of Object.keys(want[i]!)) assert.strictEqual(got[i]![k], want[i]![k], `${path.basename(f)} ${arches[i]}: ${k} differ with shared headers`);
+        sites += JSON.parse(want[i]!.sites!).length;
+      }
+      if (want[0]!.sites !== want[1]!.sites) archDiffer++;
+    }
+    assert.ok(files.length >= 45, `${files.length} programs`);
+    assert.ok(sites > 2000, `${sites} sites compared`);
+    assert.ok(headers.sharedHits > 0, 'the second arch reused the first arch\'s header parses');
+    assert.ok(archDiffer > 0, 'the arches still differ where a header tests __TARGET_ARCH_* (bpf_tracing.h)');
+  });
+
+  it('a header whose conditionals or expansions meet a differing macro is parsed per arch', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-shared-headers-'));
+    try {
+      // arch.h tests the arch directly; indirect.h names ARCH_OFF only, defined alike for both arches, but as PADV,
+      // which differs: it must not be shared either (the closure over macro bodies)
+      fs.writeFileSync(path.join(dir, 'arch.h'), '#ifdef __TARGET_ARCH_x86\nstruct regs { long a; long b; } __attribute__((preserve_access_index));\n#else\nstruct regs { int b; long a; } __attribute__((preserve_access_index));\n#endif\n');
+      fs.writeFileSync(path.join(dir, 'indirect.h'), 'struct two { char pad[ARCH_OFF]; long f; } __attribute__((preserve_access_index));\n');
+      fs.writeFileSync(path.join(dir, 'plain.h'), 'struct plain { int x; long y; } __attribute__((preserve_access_index));\n');
+      const file = path.join(dir, 'p.bpf.c');
+      const text = '#include "plain.h"\n#include "indirect.h"\n#include "arch.h"\nint f(struct regs *r, struct two *t, struct plain *p) { return r->b + t->f + p->y; }\n';
+      fs.writeFileSync(file, text);
+      const headers = new HeaderCache();
+      const defs = [['__TARGET_ARCH_x86', 'ARCH_OFF=PADV', 'PADV=4'], ['__TARGET_ARCH_arm64', 'ARCH_OFF=PADV', 'PADV=8']];
+      const shared = await Promise.all(defs.map((defines) => createAnalyzer({ defines, headers })));
+      const alone = await Promise.all(defs.map((defines) => createAnalyzer({ defines })));
+      const got = shared.map((an) => shapes(an, file, text, []));
+      const want = alone.map((an) => shapes(an, file, text, []));
+      assert.deepStrictEqual(got, want);
+      assert.notStrictEqual(want[0]!.btf, want[1]!.btf, 'the arches see different layouts');
+      assert.strictEqual(headers.sharedHits, 1, 'plain.h alone is shared');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
