@@ -36,6 +36,8 @@ export interface ParsedFile {
   libbpfMissing?: boolean;
   /** Every file read for this translation unit (the incremental path re-checks them). */
   files?: string[];
+  /** The file's include guard (Preprocessor.lastGuard). */
+  guard?: string;
 }
 
 /** One header's effect on a translation unit, replayable from the cache. */
@@ -75,6 +77,9 @@ export interface Tu {
   loads: number;
 }
 
+/** Whether re-includes of guarded headers are skipped (HeaderCache.skips); tests compare with reading them. */
+export const GUARD_SKIP = { value: true };
+
 /** Header reads one translation unit may make (real programs read a few dozen). */
 export const MAX_HEADER_LOADS = 2048;
 
@@ -94,6 +99,25 @@ export class HeaderCache {
   private ids = 0;
   /** Header parses served to another set of defines (tests, bench). */
   sharedHits = 0;
+  /** Include guards by file and stat key, as found by the file's last parse. */
+  private readonly guards = new Map<string, string>();
+  /** Includes skipped because their guard was defined (tests, bench). */
+  guardSkips = 0;
+
+  /**
+   * Whether including `file` now reads nothing: its whole text is one `#ifndef GUARD` group and GUARD is defined
+   * (clang's multiple-include optimisation). A re-include of a guarded vmlinux.h from a helper header tokenized 3 MB
+   * of inactive text per arch; skipping it gives what running it gives: no token, macro, pragma or declaration.
+   * The file stays among those the unit read (a change to it on disk still rebuilds the environment).
+   */
+  skips(file: string, tu: Tu): boolean {
+    const key = statKey(file);
+    const g = this.guards.get(`${file}\u0000${key}`);
+    if (g === undefined || !GUARD_SKIP.value || !tu.pre.macros.has(g)) return false;
+    tu.files.set(file, key);
+    this.guardSkips++;
+    return true;
+  }
 
   /** Resolves an include like clang: quoted relative to the includer first, then the include paths. */
   resolve(ref: IncludeRef, fromFile: string, includePaths: readonly string[], foundIn?: Map<string, number>): { file: string; dir: number } | undefined {
@@ -156,6 +180,10 @@ export class HeaderCache {
     const visibleAt = [...tu.visible];
     env.imports = [...tu.visible, ...tu.stack];
     const parsed = sk ? parseLazy(text, sk, file, tu, env, this) : parseText(text, file, tu, depth + 1, env);
+    if (parsed.guard) {
+      this.guards.set(`${file}\u0000${key}`, parsed.guard);
+      if (this.guards.size > 1024) this.guards.delete(this.guards.keys().next().value!);
+    }
     // lookups through the includer were needed while parsing only: do not keep old documents alive
     env.imports = sk ? visibleAt : [];
     tu.visible.push(env);
@@ -325,6 +353,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       }
       if (!tu.foundIn.has(r.file)) tu.foundIn.set(r.file, r.dir);
       if (tu.once.has(r.file)) return;
+      if (hc.skips(r.file, tu)) { tu.ctx.push(`${r.file}#guarded`); return; }
       const h = hc.load(r.file, tu, depth);
       // a header's imports were taken when its parse began: what it includes itself must become visible to the
       // rest of it (tetragon's vmlinux.h includes the generated one, then declares `union { u64 id; }` with its
@@ -343,6 +372,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       }
     },
   });
+  out.guard = pre.lastGuard;
   tu.stack.pop();
   // nested headers took theirs already (splice), so these are this file's
   for (const n of pre.notes.splice(notesBefore)) notes.push({ file, ...n });
@@ -375,6 +405,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
       onInclude: () => undefined,
     });
   } finally { tu.stack.pop(); }
+  const guard = pre.lastGuard;
   const toks = LazyDefs.split(items.filter((x): x is Token => !('include' in x)), mt.decls);
   (env as TypeEnv & { lazy?: LazyDefs }).lazy = new LazyDefs(text, { decls: mt.decls, tags: sk.tags, consts: sk.consts }, env, pre.macros);
   const p = new CParser(toks, env);
@@ -390,7 +421,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
   }
   for (const n of p.notes) notes.push({ file, ...n });
   for (const n of pre.notes.splice(notesBefore)) notes.push({ file, ...n });
-  return { env, funcs, notes, files: [...tu.files.keys()] };
+  return { env, funcs, notes, files: [...tu.files.keys()], guard };
 }
 
 /**

@@ -2,6 +2,8 @@
 // parse gives: on every fixture and corpus program, x86 and arm64 analyzers sharing one header cache against two
 // analyzers with caches of their own, the sites, notes, plain accesses, functions and local BTF bytes are identical;
 // and the sharing really happened (vmlinux.h parsed once) while a header testing __TARGET_ARCH_* was not shared.
+// Re-includes of a header whose include guard is defined are skipped (clang's multiple-include optimisation): the
+// same comparison against reading them, and the guard recognition's edge cases.
 
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
@@ -9,7 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
-import { HeaderCache } from '../../src/source/localTypes';
+import { GUARD_SKIP, HeaderCache } from '../../src/source/localTypes';
+import { Preprocessor } from '../../src/source/preproc';
 import { FIXTURES } from '../support/paths';
 
 const REPO = path.resolve(FIXTURES, '..');
@@ -23,7 +26,7 @@ function shapes(an: Analyzer, file: string, text: string, includePaths: string[]
   };
 }
 
-describe('header parses shared between arches', function () {
+describe('header parses shared between arches, and guarded re-includes skipped', function () {
   this.timeout(600_000);
 
   it('every fixture and corpus program: each arch gets what its own parse gives', async () => {
@@ -80,5 +83,43 @@ describe('header parses shared between arches', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('skipping re-includes of guarded headers gives what reading them gives, on every fixture and corpus program', async () => {
+    execFileSync(path.join(REPO, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
+    const programs = path.join(FIXTURES, 'programs');
+    const corpus = path.join(FIXTURES, 'corpus');
+    const files = [
+      ...fs.readdirSync(programs).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(programs, f)),
+      ...fs.readdirSync(corpus).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(corpus, f)),
+    ];
+    const includePaths = [path.join(corpus, 'include'), programs];
+    const skipping = new HeaderCache();
+    const reading = new HeaderCache();
+    const skip = await createAnalyzer({ headers: skipping });
+    const read = await createAnalyzer({ headers: reading });
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      const got = shapes(skip, f, text, includePaths);
+      GUARD_SKIP.value = false;
+      try {
+        const want = shapes(read, f, text, includePaths);
+        for (const k of Object.keys(want)) assert.strictEqual(got[k], want[k], `${path.basename(f)}: ${k} differ when guarded re-includes are skipped`);
+      } finally { GUARD_SKIP.value = true; }
+    }
+    assert.ok(skipping.guardSkips > 0, 'some re-include was skipped');
+    assert.strictEqual(reading.guardSkips, 0);
+  });
+
+  it('recognises an include guard only when the whole text is one #ifndef group', () => {
+    const guard = (text: string) => { const p = new Preprocessor(); p.run(text, { onInclude: () => undefined }); return p.lastGuard; };
+    assert.strictEqual(guard('// c\n/* x */\n#ifndef A_H\n#define A_H\nint a;\n#endif /* A_H */\n// end\n'), 'A_H');
+    assert.strictEqual(guard('#if !defined(B_H)\n#define B_H\n#if X\nint a;\n#else\nint b;\n#endif\n#endif\n'), 'B_H');
+    assert.strictEqual(guard('#if !defined C_H\nint a;\n#endif\n'), 'C_H');
+    assert.strictEqual(guard('#ifndef A_H\nint a;\n#endif\nint b;\n'), undefined, 'text after the group');
+    assert.strictEqual(guard('int b;\n#ifndef A_H\nint a;\n#endif\n'), undefined, 'text before the group');
+    assert.strictEqual(guard('#ifndef A_H\nint a;\n#else\nint c;\n#endif\n'), undefined, 'an #else of its own');
+    assert.strictEqual(guard('#ifndef A_H\nint a;\n#endif\n#ifndef B_H\nint b;\n#endif\n'), undefined, 'two groups');
+    assert.strictEqual(guard('#ifdef A_H\nint a;\n#endif\n'), undefined, '#ifdef is no guard');
   });
 });
