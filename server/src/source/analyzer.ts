@@ -35,7 +35,7 @@ import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, contextSites } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
-import { RawSpot, SharedTrees } from './sharedTrees';
+import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -390,7 +390,10 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       const base = n.after < 0 ? 0 : plainUnits[n.after]?.end ?? 0;
       notes.push({ range: rng(base + n.delta, base + n.delta + n.end), message: n.message, severity: n.severity });
     }
-    syntaxNotes(st, rng, notes);
+    const syntax = () => syntaxErrors(st);
+    for (const e of opts.trees ? opts.trees.syntaxFor(uri, text, syntax) : syntax()) {
+      notes.push({ range: rng(e.start, e.end), message: `syntax: missing '${e.type}'`, severity: 'error' });
+    }
 
     // ---- functions: cached, or (re)parsed and typed
     const ordered = [...new Set([...units.filter((u) => !u.env), ...funcsByUnit.keys()])].sort((a, b) => a.start - b.start);
@@ -438,7 +441,8 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         const list: FnEntry[] = [];
         for (const h of hit) {
           // a cached function whose callee changed is re-typed (summaries, parameter use, inlined guards)
-          const stale = [...h.res.deps].some((n) => changed.has(n));
+          let stale = false;
+          if (changed.size) for (const n of h.res.deps) if (changed.has(n)) { stale = true; break; }
           // re-typed from the cached definition, whose offsets are those of when it was parsed (`h.base`): rebased
           // like a reused result, never taken as if parsed at the unit's new start
           const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base, sharedSpots) : h;
@@ -811,19 +815,19 @@ function diffEdit(a: string, b: string): object {
 }
 
 /** Tree-sitter syntax errors that matter to clang too: missing tokens (unbalanced braces, parentheses). */
-function syntaxNotes(st: DocState, rng: (a: number, b: number) => Range, notes: Note[]): void {
+function syntaxErrors(st: DocState): RawSyntax[] {
+  const out: RawSyntax[] = [];
   const root = st.tree?.rootNode;
-  if (!root || !root.hasError) return;
-  let n = 0;
+  if (!root || !root.hasError) return out;
   const walk = (node: TsNode) => {
-    if (n > 20) return;
+    if (out.length > 20) return;
     if (node.isMissing && ['}', ')', ']'].includes(node.type)) {
-      notes.push({ range: rng(node.startIndex, node.endIndex), message: `syntax: missing '${node.type}'`, severity: 'error' });
-      n++;
+      out.push({ start: node.startIndex, end: node.endIndex, type: node.type });
       return;
     }
     if (!node.hasError) return;
     for (const c of node.children) walk(c);
   };
   walk(root);
+  return out;
 }

@@ -13,9 +13,12 @@ export interface RawSpot {
   end: number;
 }
 
+/** A syntax error clang rejects too (a missing closing token), by offsets. */
+export interface RawSyntax { start: number; end: number; type: string }
+
 /** Latest parse per document; whoever parses a text first lends copies (ts_tree_copy: shared, reference-counted). */
 export class SharedTrees {
-  private readonly docs = new Map<string, { text: string; tree: TsTree; spots: Map<string, RawSpot[]> }>();
+  private readonly docs = new Map<string, { text: string; tree: TsTree; spots: Map<string, RawSpot[]>; syntax?: RawSyntax[] }>();
   /** Parses served from another analyzer's work (tests, bench). */
   hits = 0;
 
@@ -39,6 +42,13 @@ export class SharedTrees {
   spotsFor(uri: string, text: string): Map<string, RawSpot[]> | undefined {
     const d = this.docs.get(uri);
     return d && d.text === text ? d.spots : undefined;
+  }
+
+  /** The syntax errors of exactly `text`, found by `find` once for every arch (a walk of the error paths). */
+  syntaxFor(uri: string, text: string, find: () => RawSyntax[]): RawSyntax[] {
+    const d = this.docs.get(uri);
+    if (!d || d.text !== text) return find();
+    return (d.syntax ??= find());
   }
 
   close(uri: string): void {
