@@ -45,8 +45,10 @@ interface CachedHeader {
   key: string;
   /** Unique per parse: what later headers' context keys name (a re-parse of this header changes theirs). */
   id: number;
-  /** For a header the document includes directly: the macro state its parse started from (sharing checks it). */
+  /** For a header the document includes directly: the macro state its parse started from, and the header
+   * environments visible to it (sharing checks both). */
   before?: Map<string, Macro>;
+  visibleAt?: TypeEnv[];
   /** Environments it made visible, nested headers first, its own last. */
   envs: TypeEnv[];
   macros: Map<string, Macro>;
@@ -69,6 +71,11 @@ export interface Tu {
   stack: TypeEnv[];
   /** Context of what came before, for the header cache key. */
   ctx: string[];
+  /** The same context without the defines and naming earlier headers by content rather than by parse: the key under
+   * which another set of defines may reuse a parse (HeaderCache.agrees decides). */
+  shareCtx: string[];
+  /** The document's text before each of its includes (tokens), for HeaderCache.agrees. */
+  docText: string[];
   once: Set<string>;
   files: Map<string, string>;
   /** Include directory index each file was found in (for #include_next). */
@@ -153,7 +160,7 @@ export class HeaderCache {
     }
     // another set of defines (the other arch's analyzer) may have parsed this header in the same context already
     const shareable = depth === 0 && tu.stack.every(declaresNothing);
-    const ctxOnly = shareable ? `${file}\u0000${key}\u0000${tu.ctx.slice(1).join('\u0001')}` : '';
+    const ctxOnly = shareable ? `${file}\u0000${key}\u0000${tu.shareCtx.join('\u0001')}` : '';
     if (shareable) {
       for (const c of this.byContext.get(ctxOnly) ?? []) {
         if (!this.fresh(c.files) || !this.agrees(c, tu)) continue;
@@ -179,7 +186,13 @@ export class HeaderCache {
     const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skim(text) : undefined;
     const visibleAt = [...tu.visible];
     env.imports = [...tu.visible, ...tu.stack];
+    const ctxAt = tu.ctx.length;
+    const shareAt = tu.shareCtx.length;
     const parsed = sk ? parseLazy(text, sk, file, tu, env, this) : parseText(text, file, tu, depth + 1, env);
+    // the includer names this parse next (its id covers what the header included): the contexts after it are then
+    // the same whether it was parsed now or replayed
+    tu.ctx.length = ctxAt;
+    tu.shareCtx.length = shareAt;
     if (parsed.guard) {
       this.guards.set(`${file}\u0000${key}`, parsed.guard);
       if (this.guards.size > 1024) this.guards.delete(this.guards.keys().next().value!);
@@ -193,7 +206,7 @@ export class HeaderCache {
     const files = new Map<string, string>();
     for (const [f, k] of tu.files) if (!filesBefore.has(f) || f === file) files.set(f, k);
     const entry: CachedHeader = {
-      key: ctxKey, id: ++this.ids, before: shareable ? before : undefined, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
+      key: ctxKey, id: ++this.ids, before: shareable ? before : undefined, visibleAt: shareable ? visibleAt : undefined, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
       once: [...tu.once].filter((f) => !onceBefore.has(f)), files, libbpfMissing: parsed.libbpfMissing, kernelRegs: parsed.kernelRegs,
     };
     this.cache.set(ctxKey, entry);
@@ -225,6 +238,18 @@ export class HeaderCache {
     const differ = new Set<string>();
     for (const [n, m] of a) if (!sameMacro(m, b.get(n))) differ.add(n);
     for (const [n, m] of b) if (!a.has(n) && m) differ.add(n);
+    // header environments before it that are not the same parse (a header parsed per arch, like bpf_tracing.h):
+    // what they declare may resolve differently, so those names must not be met either
+    const va = c.visibleAt ?? [];
+    if (va.length !== tu.visible.length) return false;
+    for (let i = 0; i < va.length; i++) {
+      if (va[i] === tu.visible[i]) continue;
+      for (const e of [va[i]!, tu.visible[i]!]) {
+        if ((e as TypeEnv & { lazy?: unknown }).lazy) return false;
+        for (const k of e.tags.keys()) differ.add(k.slice(k.indexOf(' ') + 1));
+        for (const m of [e.typedefs, e.enumConsts, e.globals, e.funcs]) for (const k of m.keys()) differ.add(k);
+      }
+    }
     if (!differ.size) return true;
     // macros whose expansion reaches a differing one expand differently too
     for (let grew = true; grew;) {
@@ -236,17 +261,18 @@ export class HeaderCache {
         }
       }
     }
-    const ctx = tu.ctx.slice(1).join(' ');
+    const ctx = tu.docText.join(' ');
+    const texts = new Map<string, string | undefined>();
     for (const n of differ) {
       if (ctx.includes(n)) return false;
-      for (const f of c.files.keys()) if (this.mentionsName(f, c.files.get(f)!, n)) return false;
+      for (const [f, stat] of c.files) if (this.mentionsName(f, stat, n, texts)) return false;
     }
     return true;
   }
 
   /** Whether a file's text contains `name` anywhere (comments included: a superset of its identifier uses). The
-   * answers are kept, not the text: the names asked are the few that differ between define sets. */
-  private mentionsName(file: string, stat: string, name: string): boolean {
+   * answers are kept, not the text (read at most once per check, into `texts`). */
+  private mentionsName(file: string, stat: string, name: string, texts: Map<string, string | undefined>): boolean {
     const k = `${file}\u0000${stat}`;
     let m = this.mentions.get(k);
     if (!m) {
@@ -256,8 +282,14 @@ export class HeaderCache {
     }
     let v = m.get(name);
     if (v === undefined) {
-      // unreadable now: assume it does (no sharing)
-      try { v = readTextInputSync(file, 'header').includes(name); } catch { v = true; }
+      // read once per check (`texts`); unreadable now: assume it does (no sharing)
+      if (!texts.has(file)) {
+        let t: string | undefined;
+        try { t = readTextInputSync(file, 'header'); } catch { t = undefined; }
+        texts.set(file, t);
+      }
+      const t = texts.get(file);
+      v = t === undefined || t.includes(name);
       m.set(name, v);
     }
     return v;
@@ -292,7 +324,7 @@ function isLibbpfHeader(name: string): boolean {
 
 /** A new translation unit over `pre` (already holding the predefined macros). */
 export function newTu(pre: Preprocessor, includePaths: readonly string[], defines: string): Tu {
-  return { pre, includePaths, visible: [], stack: [], ctx: [defines], once: new Set(), files: new Map(), foundIn: new Map(), loads: 0 };
+  return { pre, includePaths, visible: [], stack: [], ctx: [defines], shareCtx: [], docText: [], once: new Set(), files: new Map(), foundIn: new Map(), loads: 0 };
 }
 
 /** Preprocesses and parses one file's text into `env`, following includes in order. */
@@ -332,7 +364,10 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       for (let k = parsedUpTo; k < before.length; k++) { const it = before[k]!; if (!('include' in it)) seg.push(it); }
       parsedUpTo = before.length;
       parseSeg(seg);
-      tu.ctx.push(depth === 0 ? tokenize(text, lastIncludeEnd, ref.start).map((t) => t.s).join(' ') : `${file}@${ref.start}`);
+      const prefix = depth === 0 ? tokenize(text, lastIncludeEnd, ref.start).map((t) => t.s).join(' ') : `${file}@${ref.start}`;
+      tu.ctx.push(prefix);
+      tu.shareCtx.push(prefix);
+      if (depth === 0) tu.docText.push(prefix);
       lastIncludeEnd = ref.end;
       if (depth >= MAX_INCLUDE_DEPTH) {
         notes.push({ file, start: ref.start, end: ref.end, message: `includes nested more than ${MAX_INCLUDE_DEPTH} deep (a corelens limit; an include cycle without a guard?): ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} not read` });
@@ -353,7 +388,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       }
       if (!tu.foundIn.has(r.file)) tu.foundIn.set(r.file, r.dir);
       if (tu.once.has(r.file)) return;
-      if (hc.skips(r.file, tu)) { tu.ctx.push(`${r.file}#guarded`); return; }
+      if (hc.skips(r.file, tu)) { tu.ctx.push(`${r.file}#guarded`); tu.shareCtx.push(`${r.file}#guarded`); return; }
       const h = hc.load(r.file, tu, depth);
       // a header's imports were taken when its parse began: what it includes itself must become visible to the
       // rest of it (tetragon's vmlinux.h includes the generated one, then declares `union { u64 id; }` with its
@@ -362,6 +397,8 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       if (h.libbpfMissing) out.libbpfMissing = true;
       if (h.kernelRegs !== undefined) out.kernelRegs = h.kernelRegs;
       tu.ctx.push(`${r.file}#${h.id}`);
+      // by content for sharing: another arch's parse of the same file (agrees compares what it declares and defines)
+      tu.shareCtx.push(`${r.file}:${h.files.get(r.file) ?? ''}`);
       // what a user must know from inside headers: missing headers and #error, named by the header
       for (const n of h.notes) {
         // a limit hit deep in the include tree still reaches the document, once

@@ -64,12 +64,17 @@ describe('header parses shared between arches, and guarded re-includes skipped',
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-shared-headers-'));
     try {
       // arch.h tests the arch directly; indirect.h names ARCH_OFF only, defined alike for both arches, but as PADV,
-      // which differs: it must not be shared either (the closure over macro bodies)
+      // which differs: it must not be shared either (the closure over macro bodies); headers after arch.h may be
+      // shared only when they name nothing it declares
       fs.writeFileSync(path.join(dir, 'arch.h'), '#ifdef __TARGET_ARCH_x86\nstruct regs { long a; long b; } __attribute__((preserve_access_index));\n#else\nstruct regs { int b; long a; } __attribute__((preserve_access_index));\n#endif\n');
       fs.writeFileSync(path.join(dir, 'indirect.h'), 'struct two { char pad[ARCH_OFF]; long f; } __attribute__((preserve_access_index));\n');
       fs.writeFileSync(path.join(dir, 'plain.h'), 'struct plain { int x; long y; } __attribute__((preserve_access_index));\n');
+      // after arch.h (parsed per arch): uses.h embeds its struct regs (per arch too), later.h does not (shared)
+      fs.writeFileSync(path.join(dir, 'uses.h'), 'struct uses { char c; struct regs r; } __attribute__((preserve_access_index));\n');
+      fs.writeFileSync(path.join(dir, 'later.h'), 'struct later { int z; long w; } __attribute__((preserve_access_index));\n');
       const file = path.join(dir, 'p.bpf.c');
-      const text = '#include "plain.h"\n#include "indirect.h"\n#include "arch.h"\nint f(struct regs *r, struct two *t, struct plain *p) { return r->b + t->f + p->y; }\n';
+      const text = '#include "plain.h"\n#include "indirect.h"\n#include "arch.h"\n#include "uses.h"\n#include "later.h"\n'
+        + 'int f(struct regs *r, struct two *t, struct plain *p, struct uses *u, struct later *l) { return r->b + t->f + p->y + u->r.a + l->w; }\n';
       fs.writeFileSync(file, text);
       const headers = new HeaderCache();
       const defs = [['__TARGET_ARCH_x86', 'ARCH_OFF=PADV', 'PADV=4'], ['__TARGET_ARCH_arm64', 'ARCH_OFF=PADV', 'PADV=8']];
@@ -79,7 +84,7 @@ describe('header parses shared between arches, and guarded re-includes skipped',
       const want = alone.map((an) => shapes(an, file, text, []));
       assert.deepStrictEqual(got, want);
       assert.notStrictEqual(want[0]!.btf, want[1]!.btf, 'the arches see different layouts');
-      assert.strictEqual(headers.sharedHits, 1, 'plain.h alone is shared');
+      assert.strictEqual(headers.sharedHits, 2, 'plain.h and later.h are shared, nothing else');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
