@@ -228,8 +228,11 @@ export class HeaderCache {
    * when none of these names appears anywhere in the text of the files the parse read, nor in the document text
    * before the directive, no conditional tests them and no expansion meets them, so both runs produce the same
    * tokens and declarations. Set-aside definitions of a lazy header are parsed later with the first state's macros:
-   * the same text search covers them. A bpftool vmlinux.h never names __TARGET_ARCH_*: it is parsed once for all
-   * arches; bpf_tracing.h does, so it is parsed per arch (and the headers after it, whose context names its parse).
+   * the same text search covers them. Header environments visible to it that are different parses (a header
+   * parsed per arch before it) add every name they declare to the names searched: lookups of other names resolve
+   * to the same objects. A bpftool vmlinux.h never names __TARGET_ARCH_*: it is parsed once for all arches;
+   * bpf_tracing.h does, so it is parsed per arch, and a header after it is shared when it names none of its
+   * per-arch macros and declarations (`struct pt_regs`, `PT_REGS_*`, and what expands to them).
    */
   private agrees(c: CachedHeader, tu: Tu): boolean {
     const a = c.before;
