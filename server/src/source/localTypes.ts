@@ -97,7 +97,6 @@ function statKey(file: string): string {
 /** Finds and parses includes; one instance is shared by every document of an analyzer. */
 export class HeaderCache {
   private readonly cache = new Map<string, CachedHeader>();
-  private readonly statMemo = new Map<string, string>();
   /** Parses of headers the document includes directly, by file, stat key and context without the defines: the
    * candidates another set of defines (another arch's analyzer) may reuse (see `agrees`). */
   private readonly byContext = new Map<string, CachedHeader[]>();
