@@ -95,10 +95,12 @@ interface ScanState {
  * The hot loop of every open (100k+ records): one word load and one table load per record, in word units and int32
  * arithmetic (no float conversions on the chain from one record to the next). Walks from word `w` while whole
  * records lie below word `endW`; stops early at anything odd (an unknown kind, a record running past `endW`), which
- * the caller's checks then explain. Returns the byte position reached and the record count.
+ * the caller's checks then explain. Returns the record count; the word position reached goes to `scanStopWord`.
+ * (Nothing after the loop may need type feedback: when the first long walk is compiled on-stack, that code has never
+ * run, and an array literal returned there sent V8 into a loop of ~20 deoptimisations and recompilations per process.)
  */
 function scanWords(w32: Int32Array, packed: Int32Array, mask: number, w: number, endW: number, out: Uint32Array,
-  kinds: Uint8Array, n: number): [number, number] {
+  kinds: Uint8Array, n: number): number {
   while (endW - w >= 3) {
     const info = w32[w + 1]!;
     const kind = (info >> 24) & mask;
@@ -110,8 +112,11 @@ function scanWords(w32: Int32Array, packed: Int32Array, mask: number, w: number,
     out[n++] = w << 2;
     w = next;
   }
-  return [w << 2, n];
+  scanStopWord = w;
+  return n;
 }
+/** Where the last scanWords stopped, in words (a context slot: no type feedback needed to write it). */
+let scanStopWord = 0;
 
 /**
  * Parses raw BTF while its bytes arrive: feed() walks the records that have fully arrived, so each piece of the
@@ -159,7 +164,8 @@ export class BtfScan {
     }
     const w32 = new Int32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
     const limit = Math.min(st.end, filled);
-    [st.pos, st.n] = scanWords(w32, RECORD_SIZES.packedWords, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n);
+    st.n = scanWords(w32, RECORD_SIZES.packedWords, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n);
+    st.pos = scanStopWord << 2;
     // Stopped short of what has arrived: an unknown kind or an overrun. finish() takes it from here.
     if (st.pos < st.end && limit - st.pos >= 12 && limit === st.end) this.stopped = true;
   }
@@ -366,7 +372,8 @@ export class Btf {
       // record, an unknown kind, a record running past the end) leaves it; the checks below say what.
       const packed = sizes.packedWords;
       const w32 = new Int32Array(words.buffer, words.byteOffset, words.length);
-      [pos, n] = scanWords(w32, packed, mask, pos >> 2, end >> 2, out, kinds, n);
+      n = scanWords(w32, packed, mask, pos >> 2, end >> 2, out, kinds, n);
+      pos = scanStopWord << 2;
     }
     const { fixed, perVlen } = sizes;
     while (pos < end) {
