@@ -192,6 +192,8 @@ export class Btf {
   private readonly offsets: Uint32Array;
   /** Kind of each own type, recorded during the scan: lets kind-filtered lookups skip records with one byte load. */
   private readonly kinds: Uint8Array;
+  /** Every record starts on a word boundary of `words` (host order, aligned section, sizes multiples of 4). */
+  private wordAligned = false;
   /** Record sizes of kinds this reader does not know, from the layout section: [infoSize, elemSize] by kind. */
   private readonly unknownKinds?: Map<number, [number, number]>;
   private readonly kindMask: number;
@@ -367,6 +369,7 @@ export class Btf {
     let pos = resume ? scan.pos : start;
     let n = resume ? scan.n : 0;
     if (words && start % 4 === 0 && sizes.aligned) {
+      this.wordAligned = true;
       // The hot loop of every open (100k+ records): one word load and one table load per record, in word units and
       // int32 arithmetic (no float conversions on the chain from one record to the next). Anything odd (a cut-off
       // record, an unknown kind, a record running past the end) leaves it; the checks below say what.
@@ -749,10 +752,24 @@ export class Btf {
     // Linear scan over the raw records, like libbpf's btf__find_by_name_kind, comparing name bytes in place.
     const { bytes, offsets, kinds, startStrOff, strStart, words } = this;
     const ownStrEnd = startStrOff + this.header.strLen;
-    const first = want[0];
-    const last = want[want.length - 1];
+    const first = want[0]!;
+    const last = want[want.length - 1]!;
     const wantKind = kind ?? -1;
     const kindWords = wantKind >= 0 ? this.kindWords() : undefined;
+    if (words && this.wordAligned && (wantKind < 0 || kindWords)) {
+      // The common case (host-order, aligned): a small function of typed arrays and integers, which V8 compiles once
+      // and well; inlined here, the same loop stayed in baseline code (60 ns a struct: 0.5 ms to reach a late one).
+      const w32 = new Int32Array(words.buffer, words.byteOffset, words.length);
+      const kw = kindWords ? new Int32Array(kindWords.buffer, kindWords.byteOffset, kindWords.length) : w32;
+      const strBase = strStart - startStrOff;
+      for (let i = 0; ; i++) {
+        i = nextNameCandidate(w32, offsets, kinds, kw, wantKind, i, bytes, startStrOff, ownStrEnd, strBase, first, last, want.length);
+        if (i < 0) break;
+        this.pushIfNameMatches(out, this.startId + i, want, exact);
+        if (firstOnly && out.length > 0) break;
+      }
+      return out;
+    }
     for (let i = 0; i < offsets.length; i++) {
       if (wantKind >= 0 && kinds[i] !== wantKind) {
         i = nextOfKind(kinds, kindWords, wantKind, i + 1);
@@ -803,6 +820,42 @@ function nextOfKind(kinds: Uint8Array, words: Uint32Array | undefined, k: number
     i = j < wn ? j << 2 : Math.max(i, wn << 2);
   }
   for (; i < n; i++) if (kinds[i] === k) return i;
+  return -1;
+}
+
+/**
+ * Index (>= i) of the next record that may carry the wanted name: of kind `k` (any kind when k < 0), named, and, when
+ * its name lies in this blob's strings (at strBase + nameOff), with the wanted first and last bytes; -1 at the end.
+ * Records are word-aligned here (w32 is the blob's host-order word view); `kw` is the kinds table four to a word.
+ * The caller checks candidates fully, so this only has to be cheap and never skip a real match.
+ */
+function nextNameCandidate(w32: Int32Array, offsets: Uint32Array, kinds: Uint8Array, kw: Int32Array, k: number,
+  i: number, bytes: Uint8Array, strLo: number, strHi: number, strBase: number, first: number, last: number,
+  len: number): number {
+  const n = offsets.length;
+  const pattern = Math.imul(k, 0x01010101);
+  const kwn = kw.length;
+  while (i < n) {
+    if (k >= 0 && kinds[i] !== k) {
+      // Skip four kinds a word (SWAR, see nextOfKind) once aligned.
+      i++;
+      if ((i & 3) !== 0) continue;
+      let j = i >>> 2;
+      for (; j < kwn; j++) {
+        const x = kw[j]! ^ pattern;
+        if ((((x - 0x01010101) | 0) & ~x & 0x80808080) !== 0) break;
+      }
+      if (j << 2 > i) i = j << 2;
+      continue;
+    }
+    const nameOff = w32[offsets[i]! >>> 2]! >>> 0;
+    if (nameOff !== 0) {
+      if (nameOff < strLo || nameOff >= strHi) return i;
+      const p = strBase + nameOff;
+      if (bytes[p] === first && bytes[p + len - 1] === last) return i;
+    }
+    i++;
+  }
   return -1;
 }
 

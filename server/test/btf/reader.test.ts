@@ -127,6 +127,24 @@ describe('split BTF (module over a distilled base, 32-byte header)', () => {
     }
     const id = btf.findByName('bpf_testmod_test_read_ctx', Kind.Struct);
     assert.ok(id >= btf.startId);
+    // Lookups of split types (with and without a kind, on fresh opens: no name index) match a walk over all ids,
+    // including names the split blob shares with its base (the base's answer comes first, as in libbpf).
+    for (let sid = btf.startId; sid < btf.typeCount; sid += 7) {
+      const name = btf.name(sid);
+      if (!name) continue;
+      const kind = btf.kind(sid);
+      let walk = 0;
+      let any = 0;
+      for (let i = 1; i < btf.typeCount && !walk; i++) {
+        if (btf.name(i) !== name) continue;
+        any ||= i;
+        if (btf.kind(i) === kind) walk = i;
+      }
+      const fresh = await openBtfFile(path.join(dir, 'btf_testmod.btf'), { base: base.value.btf });
+      assert.ok(fresh.ok);
+      assert.strictEqual(fresh.value.btf.findByName(name, kind), walk, `${name} of kind ${kind}`);
+      assert.strictEqual(fresh.value.btf.findByName(name), any, `${name} of any kind`);
+    }
   });
   it('without its base it is refused with a clear message', async function () {
     if (!fs.existsSync(dir)) this.skip();
