@@ -30,7 +30,9 @@ export function planArches(arches: readonly (Arch | undefined)[], programArch?: 
     else if (programArch && !sameObjectArch(a, programArch)) skipped.push({ index: i, arch: a });
     else {
       const key = programArch ?? a;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+      const g = groups.get(key);
+      if (g) g.push(i);
+      else groups.set(key, [i]);
     }
   });
   if (unknown.length) {

@@ -96,11 +96,14 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
     }
     if (mine.length) extras.push({ part, evals: mine });
   }
-  const groups = new Map<string, EvaluationGroup>();
-  const addTo = (local: Btf, localKey: string, names: readonly string[], ev: SiteEvaluation, namesKey = names.join('\u0000')) => {
-    const key = `${localKey}|${namesKey}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, g = { local, targets: names, evals: [] });
+  // Keyed in two levels, never by a concatenation: a names key spans every target (10 KB at 500 targets), and a fresh
+  // concatenated string is hashed in full on every lookup, where a kept key string hashes once.
+  const groups = new Map<string, Map<string, EvaluationGroup>>();
+  const addTo = (local: Btf, localKey: string, names: readonly string[], ev: SiteEvaluation, namesKey: string) => {
+    let byNames = groups.get(localKey);
+    if (!byNames) groups.set(localKey, byNames = new Map());
+    let g = byNames.get(namesKey);
+    if (!g) byNames.set(namesKey, g = { local, targets: names, evals: [] });
     g.evals.push(ev);
     owner.set(ev, local);
   };
@@ -125,7 +128,7 @@ export function mergeArchEvaluations(parts: readonly ArchEvaluation[]): MergedEv
     }
   });
   all.sort((a, b) => a.site.range.start.line - b.site.range.start.line || a.site.range.start.character - b.site.range.start.character);
-  return { evals: all, targets, groups: [...groups.values()], localOf: (ev) => owner.get(ev) ?? primary.local };
+  return { evals: all, targets, groups: [...groups.values()].flatMap((m) => [...m.values()]), localOf: (ev) => owner.get(ev) ?? primary.local };
 }
 
 /** The targets (in merge order) a per-target map covers, per map object and target list. */
