@@ -50,8 +50,13 @@ const common = {
 const builds = [
   // The extension: vscode is provided by the host.
   { ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/extension.js'), external: ['vscode'] },
+  // The server's launcher: runs corelens.js through a V8 code cache (client/src/serverLoader.ts); not bundled with it.
+  { ...common, entryPoints: [path.join(root, 'client/src/serverLoader.ts')], outfile: path.join(root, 'dist/server.js') },
   // Server + CLI in one file.
-  { ...common, entryPoints: [path.join(root, 'client/src/corelensMain.ts')], outfile: path.join(root, 'dist/corelens.js'), plugins: [keepServerDirname] },
+  // No import() left in it (web-tree-sitter's `import('fs/promises')` becomes a require): dist/server.js runs it as a
+  // vm.Script from a V8 code cache, where a dynamic import has no loader to call.
+  { ...common, entryPoints: [path.join(root, 'client/src/corelensMain.ts')], outfile: path.join(root, 'dist/corelens.js'), plugins: [keepServerDirname],
+    supported: { 'dynamic-import': false } },
   // Tests: run from the repo (extension host via extensionTestsPath, or plain mocha), so mocha and vscode stay external.
   {
     ...common, minify: false, sourcemap: 'inline', outdir: path.join(root, 'client/out/test'), outbase: path.join(root, 'client/test'),

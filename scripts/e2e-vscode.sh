@@ -123,16 +123,21 @@ keep_logs "$P1" ui
 kill "${pids[-1]}" 2>/dev/null || true
 [ $ui_rc = 0 ] || die "UI checks failed (screenshots and logs in $ARTIFACTS)"
 
-# --- 1b. first run: a fresh profile, a 100-line program and no corelens.json (the default targets: the running
-#         kernel and the bundled ones); prints the time from opening the editor to the first problem
+# --- 1b. first run: a fresh profile and a fresh corelens cache (no slices, no V8 code cache: a new install), a 100-line
+#         program and no corelens.json (the default targets: the running kernel and the bundled ones); prints the time
+#         from opening the editor to the first problem, and where it went (first-run-timeline.mjs)
 WS0=$D/first-run
 mkdir -p "$WS0" && cp "$ROOT"/test-fixtures/editor/first-run/*.c "$WS0/"
 P0=$D/first; mkdir -p "$P0"
 "$CS" --user-data-dir "$P0/user" --extensions-dir "$P0/ext" --config "$P0/config.yaml" --install-extension "$VSIX" >/dev/null 2>&1 \
 	|| die "installing $VSIX into the first-run profile failed"
+saved_cache=${CORELENS_CACHE-}
+export CORELENS_CACHE=$D/first-cache   # code-server passes it on to the extension host and the server
 PORT=$(free_port); start_cs "$P0" "$PORT" "$WS0"
+if [ -n "$saved_cache" ]; then export CORELENS_CACHE=$saved_cache; else unset CORELENS_CACHE; fi
 first_rc=0
-node "$ROOT/client/test/e2e/drive-ui.mjs" "http://127.0.0.1:$PORT/?folder=$WS0" tracer.bpf.c "$ARTIFACTS" --first-run || first_rc=$?
+node "$ROOT/client/test/e2e/drive-ui.mjs" "http://127.0.0.1:$PORT/?folder=$WS0" tracer.bpf.c "$ARTIFACTS" --first-run | tee "$D/first-ui.txt" || first_rc=$?
+[ $first_rc = 0 ] && { node "$ROOT/client/test/e2e/first-run-timeline.mjs" "$D/first-ui.txt" "$P0/user/logs" || first_rc=$?; }
 keep_logs "$P0" first-run
 kill "${pids[-1]}" 2>/dev/null || true
 [ $first_rc = 0 ] || die "first-run check failed (screenshots and logs in $ARTIFACTS)"

@@ -1,8 +1,14 @@
 // The corelens VS Code extension: starts the bundled language server for BPF C documents, shows target status,
 // and contributes the CO-RE commands (build, relocate, layout, targets, BTF tools).
+// first: evaluated before the language client library, it forks the server at once when a BPF document is open
+import {
+  BUNDLE_EVALUATION_BEGAN, debugging, dropEarlyServer, forkServer, isOpenBpf, pipeOutput, reap, takeEarlyServer,
+} from './serverProcess';
+import type { ChildProcess } from 'child_process';
 import * as vscode from 'vscode';
 import {
-  DidOpenTextDocumentNotification, LanguageClient, LanguageClientOptions, Middleware, ServerOptions, State, TransportKind,
+  DidOpenTextDocumentNotification, IPCMessageReader, IPCMessageWriter, LanguageClient, LanguageClientOptions, Middleware,
+  ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
 import { BPF_FILE_PATTERN, isBpfSource } from './bpfDocument';
 import { StatusBar, showStatusDetails } from './status';
@@ -26,6 +32,8 @@ export interface Ctx {
 }
 
 let client: LanguageClient | undefined;
+/** The process the current client talks to (forked by us, not by the client: see serverProcess.ts). */
+let serverProc: ChildProcess | undefined;
 /** URIs whose text the server has: the BPF documents (see bpfDocument.ts for why a middleware decides). */
 const onServer = new Set<string>();
 
@@ -33,6 +41,7 @@ const onServer = new Set<string>();
 export async function activate(context: vscode.ExtensionContext): Promise<{ status(): Promise<ServerStatus>; onServer: ReadonlySet<string> }> {
   const output = vscode.window.createOutputChannel('corelens', { log: true });
   const clock = () => new Date().toISOString().slice(11, 23);
+  output.appendLine(`corelens: extension bundle evaluation began at ${new Date(BUNDLE_EVALUATION_BEGAN).toISOString().slice(11, 23)}`);
   output.appendLine(`corelens: extension activated at ${clock()}`);
   const statusBar = new StatusBar();
   context.subscriptions.push(output, statusBar);
@@ -79,10 +88,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
     vscode.commands.registerCommand('corelens.showStatus', () => showStatusDetails(statusBar.status, () => output.show(true))),
     vscode.commands.registerCommand('corelens.restartServer', async () => {
       await client?.stop().catch(() => undefined);
+      if (serverProc) reap(serverProc);
       starting = start();
       await starting;
     }),
-    { dispose: () => void client?.stop() },
+    { dispose: () => void client?.stop().finally(() => serverProc && reap(serverProc)) },
   );
   registerBuild(ctx);
   registerRelocate(ctx);
@@ -101,7 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
     });
     await starting;
   }
-  const isBpf = (d: vscode.TextDocument) => d.languageId === 'c' && d.uri.scheme === 'file' && isBpfSource(d.fileName, d.getText());
+  const isBpf = isOpenBpf;
   if (vscode.workspace.textDocuments.some(isBpf)) await ensureStarted();
   else {
     statusBar.hide();
@@ -142,15 +152,35 @@ async function bpfWorkspace(): Promise<boolean> {
 /** Stops the server with the extension. */
 export async function deactivate(): Promise<void> {
   await client?.stop();
+  if (serverProc) reap(serverProc);
+  dropEarlyServer();
 }
 
-/** The language client: bundled dist/corelens.js over node IPC, BPF documents only. */
+/**
+ * The language client: bundled dist/corelens.js over node IPC, BPF documents only. The process is the one forked
+ * while the bundle loaded when there is one, else a fresh fork (serverProcess.ts); under a debugger the client forks
+ * it itself with --inspect.
+ */
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
-  const module = context.asAbsolutePath('dist/corelens.js');
-  const serverOptions: ServerOptions = {
+  // dist/server.js runs dist/corelens.js through a V8 code cache (serverLoader.ts)
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = debugging ? {
     run: { module, args: ['lsp'], transport: TransportKind.ipc },
     // "Attach to Server" in .vscode/launch.json connects to this port.
     debug: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  } : async () => {
+    const taken = takeEarlyServer();
+    const { proc, spawnedAt } = taken ?? forkServer(module, false);
+    output.appendLine(`corelens: language server process spawned at ${new Date(spawnedAt).toISOString().slice(11, 23)}`
+      + (taken ? ' (early: while the extension was loading)' : ''));
+    if (proc.pid === undefined) throw new Error(`could not start node on ${module}`);
+    serverProc = proc;
+    pipeOutput(proc, output);
+    proc.on('exit', (code, signal) => {
+      if (code) output.error(`Server process exited with code ${code}.`);
+      else if (signal && signal !== 'SIGTERM') output.error(`Server process exited with signal ${signal}.`);
+    });
+    return { reader: new IPCMessageReader(proc), writer: new IPCMessageWriter(proc), detached: false };
   };
   const owned = (doc: vscode.TextDocument) => onServer.has(doc.uri.toString());
   const middleware: Middleware = {

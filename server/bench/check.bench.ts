@@ -11,35 +11,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderTable } from '../src/util/format';
-import { KERNELS, REPO, RUNS, TMP, rawKernel } from './common';
+import { KERNELS, REPO, RUNS, TMP, kernelArchives, rawKernel } from './common';
 import { addRow, spread } from './summary';
 
 const TARGETS = Number(process.env.CHECK_BENCH_TARGETS ?? 200);
 const CLI = path.join(REPO, 'server', 'bin', 'corelens.js');
 const FIXTURE_OBJECT = path.join(REPO, 'test-fixtures', 'objects', 'kernel_task.bpfel.o');
 const FIXTURE_SOURCE = path.join(REPO, 'test-fixtures', 'programs', 'kernel_task.bpf.c');
-
-/** `<kernel>.btf.tar.xz` of each fixture kernel, BTFHub's container, made once with the system tar and xz. */
-async function archives(): Promise<Map<string, string>> {
-  const dir = path.join(TMP, 'archives');
-  fs.mkdirSync(dir, { recursive: true });
-  const out = new Map<string, string>();
-  for (const k of KERNELS) {
-    const file = path.join(dir, `${k}.btf.tar.xz`);
-    if (!fs.existsSync(file)) {
-      const raw = await rawKernel(k);
-      const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-tar-'));
-      try {
-        fs.copyFileSync(raw, path.join(stage, `${k}.btf`));
-        execFileSync('tar', ['-cJf', file, '-C', stage, `${k}.btf`]);
-      } finally {
-        fs.rmSync(stage, { recursive: true, force: true });
-      }
-    }
-    out.set(k, file);
-  }
-  return out;
-}
 
 /** A BTFHub-style tree of `n` links, each named like a distinct kernel build; also the archive list, in order. */
 function makeTree(dir: string, n: number, arch: Map<string, string>): string[] {
@@ -92,7 +70,7 @@ function timed(cmd: string, args: string[]): Timed {
 
 /** `npm run bench -- check`. */
 export async function runCheckBench(): Promise<void> {
-  const arch = await archives();
+  const arch = await kernelArchives(KERNELS, 'archives');
   for (const k of KERNELS) await rawKernel(k);
   // beside the archives (same file system, for hard links)
   const work = fs.mkdtempSync(path.join(TMP, 'check-bench-'));

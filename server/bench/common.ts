@@ -3,8 +3,11 @@
 
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { openBtfFile } from '../src/btf/open';
+import type { TestClient } from '../test/support/lspClient';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const TMP = path.join(REPO, '.tmp', 'bench');
@@ -18,6 +21,33 @@ export async function rawKernel(name: string): Promise<string> {
     if (!r.ok) throw r.error;
     fs.mkdirSync(TMP, { recursive: true });
     fs.writeFileSync(out, r.value.btf.bytes);
+  }
+  return out;
+}
+
+/**
+ * `<kernel>.btf.tar.xz` of each named fixture kernel (BTFHub's container, made with the system tar and xz), kept in
+ * .tmp/bench/`dir` and made once; written under a temporary name and renamed, so an interrupted run leaves none half
+ * made.
+ */
+export async function kernelArchives(names: readonly string[], dir: string): Promise<Map<string, string>> {
+  const where = path.join(TMP, dir);
+  fs.mkdirSync(where, { recursive: true });
+  const out = new Map<string, string>();
+  for (const k of names) {
+    const file = path.join(where, `${k}.btf.tar.xz`);
+    if (!fs.existsSync(file)) {
+      const raw = await rawKernel(k);
+      const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-tar-'));
+      try {
+        fs.copyFileSync(raw, path.join(stage, `${k}.btf`));
+        execFileSync('tar', ['-cJf', `${file}.part`, '-C', stage, `${k}.btf`]);
+        fs.renameSync(`${file}.part`, file);
+      } finally {
+        fs.rmSync(stage, { recursive: true, force: true });
+      }
+    }
+    out.set(k, file);
   }
   return out;
 }
@@ -117,4 +147,38 @@ export function median(xs: number[]): number {
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))]!;
+}
+
+/** What `spawnToFirstProblem` measured, plus whatever `after` read from the server before it stopped. */
+export interface FirstProblem<T> {
+  wallMs: number;
+  after: T;
+}
+
+/**
+ * The editor's first run, server side, as the lsp and firstrun benches both time it: a fresh workspace holding
+ * `text` as tracer.bpf.c, a server spawned on it, the file opened at once; wall ms from spawning the server to the
+ * first CO-RE problem (core-missing-field). `after` reads the live server (CPU, logs) once the clock has stopped. The
+ * LSP client is required here, not imported, so the benches' measuring child processes never load it (their peak RSS
+ * is a figure).
+ */
+export async function spawnToFirstProblem<T>(text: string, opts: { script?: string; env?: Record<string, string> },
+  after: (client: TestClient) => Promise<T> | T): Promise<FirstProblem<T>> {
+  const { startClient } = require('../test/support/lspClient') as typeof import('../test/support/lspClient');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-first-run-'));
+  const file = path.join(root, 'tracer.bpf.c');
+  fs.writeFileSync(file, text);
+  const t0 = performance.now();
+  let client: TestClient | undefined;
+  try {
+    client = await startClient(root, {}, opts.script, { env: opts.env });
+    const uri = pathToFileURL(file).toString();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+    await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
+    const wallMs = performance.now() - t0;
+    return { wallMs, after: await after(client) };
+  } finally {
+    await client?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 }

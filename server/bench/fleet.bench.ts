@@ -7,7 +7,6 @@
 //   FLEET_BENCH_SERVER=/path/to/corelens.js   another build (e.g. the one before slices) for a before/after figure
 // Goals: 500 targets under 1 GB RSS, warm first diagnostics under 3 s, an edit on known types under 100 ms.
 
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,29 +14,10 @@ import { pathToFileURL } from 'url';
 import { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { renderTable } from '../src/util/format';
 import { TestClient, startClient } from '../test/support/lspClient';
-import { REPO, TMP, median } from './common';
+import { kernelArchives, median } from './common';
 
 const KERNELS = ['5.10-amd64', '5.10-arm64', '6.1-amd64', '6.1-arm64', '6.1-cloud-amd64', '6.1-rt-amd64', '6.12-amd64', '6.18-amd64', 'cilium-ci-2026-04-amd64'];
 const SERVER = process.env.FLEET_BENCH_SERVER;
-
-/** `<kernel>.btf.tar.xz` of each bundled kernel (tar + xz -6, BTFHub's container), made once. */
-function archives(): Map<string, string> {
-  const dir = path.join(TMP, 'fleet-archives');
-  fs.mkdirSync(dir, { recursive: true });
-  const out = new Map<string, string>();
-  for (const k of KERNELS) {
-    const file = path.join(dir, `${k}.btf.tar.xz`);
-    if (!fs.existsSync(file)) {
-      const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-fleet-tar-'));
-      fs.writeFileSync(path.join(stage, `${k}.btf`), execFileSync('xz', ['-dc', path.join(REPO, 'test-fixtures', 'btf', 'kernels', `${k}.btf.xz`)], { maxBuffer: 1 << 30 }));
-      execFileSync('tar', ['-cJf', `${file}.part`, '-C', stage, `${k}.btf`]);
-      fs.renameSync(`${file}.part`, file);
-      fs.rmSync(stage, { recursive: true, force: true });
-    }
-    out.set(k, file);
-  }
-  return out;
-}
 
 /** A 300-line program over task_struct, mm_struct, file, dentry and sk_buff, with guards: what a tracing tool reads. */
 function program(): string {
@@ -159,7 +139,7 @@ async function runSize(n: number, arch: Map<string, string>): Promise<string[][]
 
 /** `npm run bench -- fleet`. */
 export async function runFleetBench(): Promise<void> {
-  const arch = archives();
+  const arch = await kernelArchives(KERNELS, 'fleet-archives');
   const sizes = process.env.FLEET_BENCH_TARGETS ? [Number(process.env.FLEET_BENCH_TARGETS)] : [100, 500];
   console.log(`language server: ${SERVER ?? 'this build'}; a 300-line program over task_struct, mm_struct, file, dentry, sk_buff; `
     + `BTFHub-style .btf.tar.xz targets (the ${KERNELS.length} real kernels under distinct names), ${os.availableParallelism?.() ?? os.cpus().length} cores`);

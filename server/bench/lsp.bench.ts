@@ -13,7 +13,7 @@ import { TestClient, startClient } from '../test/support/lspClient';
 import { Btf } from '../src/btf/reader';
 import { sliceBtf } from '../src/check/slice';
 import { renderTable } from '../src/util/format';
-import { KERNELS, REPO, RUNS, percentile, rawKernel } from './common';
+import { KERNELS, REPO, RUNS, percentile, rawKernel, spawnToFirstProblem } from './common';
 import { addRow, spread } from './summary';
 
 const FIELDS = ['pid', 'tgid', 'flags', 'prio', 'static_prio', 'normal_prio', 'policy', 'exit_code', 'real_parent', 'parent'];
@@ -133,23 +133,7 @@ async function session(targets: { name: string; path: string }[], text: string):
 async function firstRun(): Promise<number[]> {
   const runs: number[] = [];
   const text = fs.readFileSync(path.join(REPO, 'test-fixtures', 'editor', 'first-run', 'tracer.bpf.c'), 'utf8');
-  for (let i = 0; i < RUNS; i++) {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-first-run-'));
-    const file = path.join(root, 'tracer.bpf.c');
-    fs.writeFileSync(file, text);
-    const t0 = performance.now();
-    let client: TestClient | undefined;
-    try {
-      client = await startClient(root);
-      const uri = pathToFileURL(file).toString();
-      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
-      await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
-      runs.push(performance.now() - t0);
-    } finally {
-      await client?.stop();
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  }
+  for (let i = 0; i < RUNS; i++) runs.push((await spawnToFirstProblem(text, {}, () => undefined)).wallMs);
   return runs;
 }
 

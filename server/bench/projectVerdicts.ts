@@ -7,7 +7,10 @@
 // program × target, and server/test/support/verifier.ts compares corelens' verdict with it exactly as the fixture
 // differential does (loads, or fails at the same instruction with the same kind of CO-RE / scalar / libbpf error).
 // Outcomes of other kinds (helper not allowed, context access this kernel refuses, ...) are not CO-RE outcomes:
-// counted and left out, as the issue says. Default targets: the bundled amd64 kernels (x86 objects), plus "host"
+// counted and left out, as the issue says. So are programs the oracle, acting as the project's loader, does not load:
+// an attach target the running kernel lacks, and a section name libbpf 1.1 does not know (uprobe.multi, tcx, ...):
+// libbpf 1.1 would refuse the whole object for it ("missing BPF prog type"), which says nothing of CO-RE, so that
+// program is left unloaded and the object's other programs still get their verdicts. Default targets: the bundled amd64 kernels (x86 objects), plus "host"
 // (the running kernel's own BTF) unless --no-host. Needs root (bpf()); exits 3 with a message otherwise.
 
 import { execFileSync, spawnSync } from 'child_process';

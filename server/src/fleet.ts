@@ -286,9 +286,16 @@ export class FleetTargets {
           return this.fail(e, new TargetError(spec.name, r.error));
         }
         const covering = [...new Set([...(entry?.names ?? []), ...names])].sort();
-        const slice = sliceBtf(r.value.btf, covering);
-        const arch: Arch | undefined = archFromBtf(r.value.btf)?.arch;
-        // The whole BTF is garbage from here on: only the slice stays.
+        let slice: ReturnType<typeof sliceBtf>;
+        let arch: Arch | undefined;
+        try {
+          slice = sliceBtf(r.value.btf, covering);
+          arch = archFromBtf(r.value.btf)?.arch;
+        } finally {
+          // Only the slice stays (a fresh encoding in its own buffer) and the arch (a string): the whole archive's
+          // memory goes to the next archive's xz output and record tables (btf/recycle.ts), as in check's cold path.
+          r.value.btf.release();
+        }
         e.view = { ...this.intern(slice.bytes, slice.ids, spec.path), names: new Set(covering) };
         e.info = targetInfo(spec, arch);
         if (this.cache) await this.cache.put({ stamp, names: covering, ...slice, ...(arch ? { arch } : {}) });

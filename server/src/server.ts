@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCacheDir } from './check/cache';
 import { planArches } from './check/arches';
-import { FleetTargets, LoadProgress, ReadyTarget, documentRoots, evaluateDistinct } from './fleet';
+import { FleetTargets, LoadProgress, documentRoots, evaluateDistinct } from './fleet';
 import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, FindingMemo, SeveritySetting } from './features/diagnostics';
@@ -33,6 +33,7 @@ import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
 import { SaveBuilds } from './build/onSave';
 import { findClang } from './source/toolchain';
+import { codeCacheState, saveCodeCache, takeEarlyStart } from './earlyStart';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -202,7 +203,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const timed = new Set<string>();
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     // performance.now() counts from process start: node start-up and loading the bundle included.
-    log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version})`);
+    log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version}; code cache ${codeCacheState()})`);
+    if (earlyNote) log(earlyNote);
     const c = params.capabilities;
     const init = params.initializationOptions as InitOptions | undefined;
     const formats = c.textDocument?.hover?.contentFormat;
@@ -225,10 +227,11 @@ export function startServer(connection: Connection = createServerConnection()): 
       .filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     trusted = init?.workspaceTrusted === true;
     initSettings = init?.settings && typeof init.settings === 'object' ? init.settings : {};
-    settings = initSettings;
+    // the early start's settings (read by the extension) stand until workspace/configuration answers
+    settings = early ? { ...(early.settings as Settings), ...initSettings } : initSettings;
     // First run: start reading the targets now (corelens.json, initializationOptions, else the defaults), during the
     // initialized / workspace/configuration round trips. The configuration that follows keeps every target whose
-    // spec did not change (TargetSet.configure), so this only saves time.
+    // spec did not change (FleetTargets.configure), so this only saves time.
     const first = configuration();
     targets.configure(first.specs);
     void targets.load();
@@ -247,10 +250,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   });
 
   connection.onInitialized(async () => {
-    // The parser (tree-sitter's wasm) starts loading now, beside the targets, not when the first document arrives:
-    // the analyzer of the arch most default and configured targets have.
-    const firstArch = archGroups(targets.specs.map((s) => ({ info: { arch: parseArch(s.arch) } })))[0]?.arch ?? 'x86_64';
-    void analyzerFor(firstArch).catch((e) => log(`the source analysis could not start: ${(e as Error).message}`));
+    warmParser();
     if (caps.configRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'corelens' });
     if (caps.watch) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -264,6 +264,15 @@ export function startServer(connection: Connection = createServerConnection()): 
       firstLoadDone();
     }
   });
+
+  /**
+   * The parser (tree-sitter's wasm) starts loading beside the targets, not when the first document arrives: the
+   * analyzer of the arch most default and configured targets have.
+   */
+  function warmParser(): void {
+    const firstArch = archGroups(targets.specs.map((s) => ({ info: { arch: parseArch(s.arch) } })))[0]?.arch ?? 'x86_64';
+    void analyzerFor(firstArch).catch((e) => log(`the source analysis could not start: ${(e as Error).message}`));
+  }
 
   async function pullSettings(): Promise<void> {
     if (!caps.configuration) return;
@@ -707,6 +716,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
       log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: waiting for targets ${ms(tStart, tTargets)}, `
         + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`);
+      // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
+      if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
     if (caps.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
@@ -843,5 +854,19 @@ export function startServer(connection: Connection = createServerConnection()): 
   });
 
   documents.listen(connection);
+  // Spawned early by the VS Code extension (earlyStart.ts): the targets and the parser start now, not at initialize.
+  const { early, problem: earlyProblem } = takeEarlyStart();
+  let earlyNote = earlyProblem;
+  if (early) {
+    roots = early.roots;
+    settings = early.settings as Settings;
+    const first = configuration();
+    targets.configure(first.specs);
+    void targets.load();
+    defines = first.defines;
+    warmParser();
+    earlyNote = `early start: ${first.specs.length} targets and the parser loading since ${performance.now().toFixed(0)} ms after the process started`
+      + (early.spawnedAt ? ` (spawned at ${new Date(early.spawnedAt).toISOString().slice(11, 23)})` : '');
+  }
   connection.listen();
 }

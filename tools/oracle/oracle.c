@@ -392,6 +392,7 @@ static void run_target(const char *tname, const char *tpath, const struct btf *l
 	btf__free(targ);
 }
 
+/* clock_ms and vm_hwm_kb are server/bench/native/btf_anchor.c's too (copied, not shared: see there why). */
 static double clock_ms(clockid_t c)
 {
 	struct timespec ts;

@@ -308,7 +308,10 @@ static void print_ksyms(const char *obj_path)
  *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
  *   - an fentry/fexit/fmod_ret/lsm/tp_btf program whose attach target the RUNNING kernel lacks is not loaded
  *     (libbpf resolves attach targets against the running kernel, never the target BTF; tools check
- *     fentry_can_attach() and turn such programs off): returns true for such a program, with its name in `why`.
+ *     fentry_can_attach() and turn such programs off): returns true for such a program, with its name in `why`;
+ *   - a program in a section libbpf 1.1 does not know (uprobe.multi, tcx, netkit...: newer libbpfs know them) is not
+ *     loaded: libbpf 1.1 leaves its type unset and then refuses the whole object ("missing BPF prog type"), so no
+ *     program of the object would get a verdict. Its own outcome is the loader's, not CO-RE's.
  */
 static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *why, size_t size)
 {
@@ -324,6 +327,10 @@ static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *wh
 	size_t i;
 
 	(void)obj;
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC) {
+		snprintf(why, size, "loader: libbpf 1.1 does not know section %s (program not loaded)", sec);
+		return true;
+	}
 	if (!vmlinux)
 		vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)

@@ -22,6 +22,7 @@ const page = browser.pages()[0] ?? await browser.newPage();
 const shot = async (name) => { await page.screenshot({ path: path.join(out, name) }); T(`screenshot ${path.join(out, name)}`); };
 let ok = true;
 try {
+  T('opening the workbench');
   await page.goto(url);
   await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
   T('workbench ready');

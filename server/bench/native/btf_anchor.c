@@ -1,6 +1,11 @@
 // Benchmark anchor: the same work as corelens' BTF bench, done by libbpf (btf__parse + btf__find_by_name_kind +
 // member offsets of 20 task_struct fields + btf__free), cold first iteration apart, then the mean of the others.
 // Built and run by server/bench/btf.bench.ts.
+// clock_ms and vm_hwm_kb repeat tools/oracle/oracle.c's on purpose (the same measuring protocol, keep them equal):
+// the two files share nothing else (the oracle opens .BTF from an ELF section and walks no members), and a shared
+// header would put a cross-directory include and a header dependency into the four places that rebuild oracle.c
+// when it is newer than its binary (scripts/oracle.sh twice, test/btf/tools-support.ts, bench buildNative), where a
+// header-only edit would silently leave stale binaries. Twenty stable lines are cheaper than that.
 #include <bpf/btf.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -26,9 +26,16 @@ export async function seedCommand(files: string[], io: Io): Promise<number> {
       failed++;
       continue;
     }
-    const slice = sliceBtf(r.value.btf, names);
-    const arch = archFromBtf(r.value.btf)?.arch;
-    const err = await writeSeed(file, await readInput(file, 'btf'), { names, ...slice, ...(arch ? { arch } : {}) });
+    let slice: ReturnType<typeof sliceBtf>;
+    let arch: ReturnType<typeof archFromBtf>;
+    try {
+      slice = sliceBtf(r.value.btf, names);
+      arch = archFromBtf(r.value.btf);
+    } finally {
+      // The archive ends here (the slice is its own encoding): its memory serves the next archive (btf/recycle.ts).
+      r.value.btf.release();
+    }
+    const err = await writeSeed(file, await readInput(file, 'btf'), { names, ...slice, ...(arch ? { arch: arch.arch } : {}) });
     // read back exactly as the server will: a seed that does not verify is worse than none
     if (err || !(await readSeed(file))) {
       io.err(`corelens targets seed: ${file}: cannot write its seed${err ? `: ${err}` : ''}`);

@@ -25,7 +25,7 @@ import { Btf } from '../btf/reader';
 import { ReloKind } from '../core/kinds';
 import { CParser, FuncDef, TypeEnv } from './cparse';
 import type { GuardCmp } from './sites';
-import { CType, Record, spell, strip } from './ctypes';
+import { spell } from './ctypes';
 import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
 import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './localTypes';
@@ -33,7 +33,7 @@ import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
-import { ContextCache, contextSites } from './contexts';
+import { ContextCache, contextSites, isPluginDef } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 import { SharedTrees } from './sharedTrees';
 
@@ -475,7 +475,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       for (const p of e.res.plain) plainAccesses.push(toPlain(p, d, builder, rng));
       for (const n of e.res.notes) notes.push({ range: rng(n.start + d, n.end + d), message: n.message, severity: 'info' });
       const f = e.def;
-      const section = f.section ?? (isPlugin(f) ? '.text' : undefined);
+      const section = f.section ?? (isPluginDef(f) ? '.text' : undefined);
       const callCounts: { [name: string]: number } = {};
       for (const c of e.res.calls) callCounts[c.name] = (callCounts[c.name] ?? 0) + 1;
       const info: FunctionInfo = { name: f.name, section, static: f.static, range: rng(f.start + d, f.end + d), calls: Object.keys(callCounts), callCounts };
@@ -748,16 +748,6 @@ function macroMayCore(E: EnvState, name: string, depth: number): boolean {
   return yes;
 }
 
-/** A non-static function with no SEC taking a pointer to a preserve_access_index record: a plugin entry point. */
-function isPlugin(f: FuncDef): boolean {
-  if (f.static || f.section || f.progMacro) return false;
-  return f.params.some((p) => {
-    const t = strip(p.type);
-    if (t.k !== 'ptr') return false;
-    const r = strip(t.to);
-    return (r.k === 'struct' || r.k === 'union') && (r as Record).pai;
-  });
-}
 
 function toPlain(p: RawPlain, d: number, builder: LocalBtfBuilder, rng: (a: number, b: number) => Range): PlainAccess {
   return { typeName: spell(p.root), typeId: builder.idOf(p.root), access: p.access.join(':'), range: rng(p.start + d, p.end + d) };

@@ -352,8 +352,11 @@ function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean 
   return via.param >= 1 && !!c.section && REGS_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
 }
 
-/** A non-static function with no SEC taking a pointer to a preserve_access_index record (a userspace plugin). */
-function isPluginDef(f: FuncDef): boolean {
+/**
+ * A non-static function with no SEC taking a pointer to a preserve_access_index record: a userspace plugin's entry
+ * point, which clang emits in .text (the analyzer's sections and the contexts' both ask this).
+ */
+export function isPluginDef(f: FuncDef): boolean {
   if (f.static || f.section || f.progMacro) return false;
   return f.params.some((p) => {
     const t = strip(p.type);

@@ -5,7 +5,7 @@
 
 import { Tk, Token, UNROLL } from './lexer';
 import { applyOp, parseIntLit } from './preproc';
-import { CHAR, CType, EnumT, Field, INT, LONG, Record, VOID, alignOf, layout, sizeOf, strip } from './ctypes';
+import { CHAR, CType, EnumT, Field, INT, LONG, Record, VOID, alignOf, layout, sizeOf } from './ctypes';
 
 /** Names visible at file scope: tags, typedefs, enumerators, globals and functions. */
 export class TypeEnv {

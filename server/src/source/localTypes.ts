@@ -81,7 +81,6 @@ function statKey(file: string): string {
 /** Finds and parses includes; one instance is shared by every document of an analyzer. */
 export class HeaderCache {
   private readonly cache = new Map<string, CachedHeader>();
-  private readonly statMemo = new Map<string, string>();
 
   /** Resolves an include like clang: quoted relative to the includer first, then the include paths. */
   resolve(ref: IncludeRef, fromFile: string, includePaths: readonly string[], foundIn?: Map<string, number>): { file: string; dir: number } | undefined {

@@ -490,11 +490,6 @@ export function evalTokens(toks: Token[]): bigint {
     if (t.t === Tk.Char) return BigInt(t.s.charCodeAt(1));
     return 0n;
   };
-  const ops: [string[], (a: bigint, b: bigint) => bigint][] = [
-    [['*', '/', '%'], (a, b) => 0n],
-    [['+', '-'], (a, b) => 0n],
-  ];
-  void ops;
   const bin = (level: number): bigint => {
     const levels = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
     if (level >= levels.length) return prim();

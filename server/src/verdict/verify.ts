@@ -315,15 +315,6 @@ class Walker {
     return st.frames[st.frames.length - 1]!;
   }
 
-  private setReg(st: State, r: number, v: Reg): void {
-    this.writable(st).regs[r] = v;
-  }
-
-  /** The current frame, copied when shared with another state (states share frames until written). */
-  private writable(st: State): Frame {
-    return this.frame(st);
-  }
-
   private clone(st: State): State {
     return { frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })) };
   }

@@ -30,6 +30,42 @@ function outcome(parse: () => Btf): string {
   return facts.join(',');
 }
 
+/**
+ * The release tests' protocol, whatever the file format: every kernel written into a fresh folder (`write`), then two
+ * rounds over all of them (so each open may take a buffer another one released): open (`open`, with the format's own
+ * checks), every answer exact, release, and then the BTF and a view of its bytes refuse to answer (`released` adds
+ * the format's checks). `after` runs on the folder before it is removed.
+ */
+async function releaseRounds(prefix: string, files: readonly string[], write: (dir: string, k: string, bytes: Uint8Array) => void,
+  open: (dir: string, k: string) => Promise<{ btf: Btf; released?: () => void }>, after?: (dir: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    const expected = new Map<string, string>();
+    for (const k of files) {
+      const bytes = (await kernel(k)).bytes;
+      write(dir, k, bytes);
+      expected.set(k, outcome(() => Btf.parse(Buffer.from(bytes), k)));
+    }
+    for (let round = 0; round < 2; round++) {
+      for (const k of files) {
+        const { btf, released } = await open(dir, k);
+        assert.strictEqual(outcome(() => btf), expected.get(k), `${k}, round ${round}`);
+        const kept = btf.bytes.subarray(0, 64);
+        const id = btf.findByName('task_struct', Kind.Struct);
+        assert.ok(id > 0);
+        btf.release();
+        assert.strictEqual(kept.length, 0, 'a view kept past release is detached, never another file\'s bytes');
+        released?.();
+        assert.throws(() => btf.type(id), /released/);
+        assert.throws(() => btf.findByName('task_struct'), /released/);
+      }
+    }
+    await after?.(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Feeds `bytes` (copied into a fresh buffer piece by piece) in pieces of random sizes. */
 function scanned(bytes: Uint8Array, rng: Prng): Btf {
   const buf = Buffer.alloc(bytes.length);
@@ -99,32 +135,9 @@ describe('parsing BTF while it is read (BtfScan)', () => {
   });
 
   it('release hands the memory to the next open: answers stay exact, the released BTF and its views refuse to answer', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-recycle-'));
-    try {
-      const files = ['6.18-amd64', 'cilium-ci-2026-04-amd64', '6.1-amd64'];
-      const expected = new Map<string, string>();
-      for (const k of files) {
-        const bytes = (await kernel(k)).bytes;
-        fs.writeFileSync(path.join(dir, k), bytes);
-        expected.set(k, outcome(() => Btf.parse(Buffer.from(bytes), k)));
-      }
-      // Round after round over kernels of different sizes: every open may take a buffer another one released.
-      for (let round = 0; round < 2; round++) {
-        for (const k of files) {
-          const btf = readRawBtfSync(path.join(dir, k), {}, 1 << 30)!;
-          assert.strictEqual(outcome(() => btf), expected.get(k), `${k}, round ${round}`);
-          const kept = btf.bytes.subarray(0, 64);
-          const id = btf.findByName('task_struct', Kind.Struct);
-          assert.ok(id > 0);
-          btf.release();
-          assert.strictEqual(kept.length, 0, 'a view kept past release is detached, never another file\'s bytes');
-          assert.throws(() => btf.type(id), /released/);
-          assert.throws(() => btf.findByName('task_struct'), /released/);
-        }
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    await releaseRounds('corelens-recycle-', ['6.18-amd64', 'cilium-ci-2026-04-amd64', '6.1-amd64'],
+      (dir, k, bytes) => fs.writeFileSync(path.join(dir, k), bytes),
+      async (dir, k) => ({ btf: readRawBtfSync(path.join(dir, k), {}, 1 << 30)! }));
   });
 
   it('a BTF over borrowed bytes (an object file\'s section) never gives them away', async () => {
@@ -135,46 +148,30 @@ describe('parsing BTF while it is read (BtfScan)', () => {
   });
 
   it('a .btf.tar.xz opened from its file owns its buffer: release detaches it, the next archive reuses it exactly', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-recycle-tar-'));
-    try {
-      const files = ['6.18-amd64', '6.1-amd64', 'cilium-ci-2026-04-amd64'];
-      const expected = new Map<string, string>();
-      for (const k of files) {
-        const bytes = (await kernel(k)).bytes;
+    await releaseRounds('corelens-recycle-tar-', ['6.18-amd64', '6.1-amd64', 'cilium-ci-2026-04-amd64'],
+      (dir, k, bytes) => {
         fs.writeFileSync(path.join(dir, `${k}.btf`), bytes);
         execFileSync('tar', ['-cJf', path.join(dir, `${k}.btf.tar.xz`), '-C', dir, `${k}.btf`], { env: { ...process.env, XZ_OPT: '-0' } });
-        expected.set(k, outcome(() => Btf.parse(Buffer.from(bytes), k)));
-      }
-      for (let round = 0; round < 2; round++) {
-        for (const k of files) {
-          const r = await openBtfFile(path.join(dir, `${k}.btf.tar.xz`));
-          assert.ok(r.ok, `${k}: ${!r.ok && r.error.message}`);
-          const btf = r.value.btf;
-          assert.deepStrictEqual(r.value.containers.slice(0, 2), ['xz', `tar:${k}.btf`]);
-          // Every answer exact, although this archive's xz output may sit in memory another archive released.
-          assert.strictEqual(outcome(() => btf), expected.get(k), `${k}, round ${round}`);
-          const kept = btf.bytes.subarray(0, 64);
-          const whole = new Uint8Array(btf.bytes.buffer);
-          const id = btf.findByName('task_struct', Kind.Struct);
-          assert.ok(id > 0);
-          btf.release();
-          // The whole tar buffer went (not only the BTF member inside it): every view of it is empty.
-          assert.strictEqual(kept.length, 0, 'a view kept past release is detached, never another archive\'s bytes');
-          assert.strictEqual(whole.length, 0, 'the tar around the BTF is detached too');
-          assert.throws(() => btf.type(id), /released/);
-        }
-      }
-      // The same archive bytes handed in by a caller are borrowed: releasing the BTF leaves them alone.
-      const archive = fs.readFileSync(path.join(dir, '6.1-amd64.btf.tar.xz'));
-      const borrowed = await openBtfBytes(archive, 'x.btf.tar.xz');
-      assert.ok(borrowed.ok);
-      const tarred = Buffer.from(borrowed.value.btf.bytes.subarray(0, 16));
-      borrowed.value.btf.release();
-      assert.strictEqual(archive.length > 0 && archive[0], 0xfd, 'the caller\'s xz bytes are untouched');
-      assert.strictEqual(tarred[0], 0x9f);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+      },
+      async (dir, k) => {
+        // Every answer exact, although this archive's xz output may sit in memory another archive released.
+        const r = await openBtfFile(path.join(dir, `${k}.btf.tar.xz`));
+        assert.ok(r.ok, `${k}: ${!r.ok && r.error.message}`);
+        assert.deepStrictEqual(r.value.containers.slice(0, 2), ['xz', `tar:${k}.btf`]);
+        const whole = new Uint8Array(r.value.btf.bytes.buffer);
+        // The whole tar buffer went (not only the BTF member inside it): every view of it is empty.
+        return { btf: r.value.btf, released: () => assert.strictEqual(whole.length, 0, 'the tar around the BTF is detached too') };
+      },
+      async (dir) => {
+        // The same archive bytes handed in by a caller are borrowed: releasing the BTF leaves them alone.
+        const archive = fs.readFileSync(path.join(dir, '6.1-amd64.btf.tar.xz'));
+        const borrowed = await openBtfBytes(archive, 'x.btf.tar.xz');
+        assert.ok(borrowed.ok);
+        const tarred = Buffer.from(borrowed.value.btf.bytes.subarray(0, 16));
+        borrowed.value.btf.release();
+        assert.strictEqual(archive.length > 0 && archive[0], 0xfd, 'the caller\'s xz bytes are untouched');
+        assert.strictEqual(tarred[0], 0x9f);
+      });
   });
 
   it('lookups by kind (four kinds a word) find exactly what a record-by-record walk finds', async () => {

@@ -40,7 +40,7 @@ describe('editor extension: the packaged .vsix', function () {
 
   it('holds the bundles, both wasm files, the grammar, the default kernels — and no node_modules or sources', () => {
     const names = zipEntries(VSIX);
-    for (const want of ['extension/dist/extension.js', 'extension/dist/corelens.js', 'extension/dist/web-tree-sitter.wasm',
+    for (const want of ['extension/dist/extension.js', 'extension/dist/corelens.js', 'extension/dist/server.js', 'extension/dist/web-tree-sitter.wasm',
       'extension/grammars/tree-sitter-c.wasm', 'extension/grammars/queries/structure.scm',
       'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/syntaxes/corelens.schema.json',
       'extension/dist/kernels/6.1-amd64.btf.xz', 'extension/dist/kernels/5.10-amd64.btf.xz', 'extension/dist/kernels/5.10-arm64.btf.xz',
@@ -81,8 +81,8 @@ describe('editor extension: the packaged .vsix', function () {
     const defaults = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'btf', 'kernels', 'kernels.json'), 'utf8')) as { defaults: string[] }).defaults;
     let client: TestClient | undefined;
     try {
-      // a fresh cache: what a new install has
-      client = await startClient(ws, {}, path.join(unpacked, 'extension', 'dist', 'corelens.js'), { env: { CORELENS_CACHE: path.join(ws, 'cache') } });
+      // a fresh cache: what a new install has; through dist/server.js, as the extension forks it
+      client = await startClient(ws, {}, path.join(unpacked, 'extension', 'dist', 'server.js'), { env: { CORELENS_CACHE: path.join(ws, 'cache') } });
       const uri = pathToFileURL(file).toString();
       await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
       const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
@@ -93,6 +93,18 @@ describe('editor extension: the packaged .vsix', function () {
       assert.strictEqual(Number(m[2]), defaults.length, loaded);
       // only the running kernel's BTF (raw, no archive), when this machine exposes it
       assert.strictEqual(Number(m[1]), fs.existsSync('/sys/kernel/btf/vmlinux') ? 1 : 0, loaded);
+      assert.ok(client.logs.some((l) => /initialize at .*code cache none\)/.test(l)), `a fresh cache has no code cache: ${client.logs.join('\n')}`);
+      await client.stop();
+      client = undefined;
+      // the launcher left the bundle's V8 code cache (at the latest when the server exited); the next start compiles
+      // from it and answers the same
+      const codeCache = fs.readdirSync(path.join(ws, 'cache', 'code-cache'));
+      assert.strictEqual(codeCache.filter((f) => /^corelens-[0-9a-f]{32}\.bin$/.test(f)).length, 1, codeCache.join(', '));
+      client = await startClient(ws, {}, path.join(unpacked, 'extension', 'dist', 'server.js'), { env: { CORELENS_CACHE: path.join(ws, 'cache') } });
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+      const again = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
+      assert.deepStrictEqual(again, diags);
+      assert.ok(client.logs.some((l) => /initialize at .*code cache used\)/.test(l)), client.logs.join('\n'));
     } finally {
       await client?.stop();
       fs.rmSync(ws, { recursive: true, force: true });
@@ -111,6 +123,10 @@ describe('editor extension: the packaged .vsix', function () {
     const first = /first problem ([\d.]+) s after the editor opened \(fresh profile, default targets\)/.exec(log);
     assert.ok(first, 'the first-run phase reports its time');
     console.log(`      first problem in VS Code ${first[1]} s after opening a 100-line program (default targets)`);
+    // where it went (client/test/e2e/first-run-timeline.mjs): VS Code's part before activating us, and ours
+    const split = /VS Code before activating corelens: .*/.exec(log);
+    assert.ok(split, 'the first-run phase prints its timeline');
+    console.log(`      ${split[0]}`);
     for (const png of ['problems.png', 'hover.png', 'relocate.png', 'layout.png', 'first-run.png']) {
       assert.ok(fs.statSync(path.join(REPO_ROOT, '.tmp', 'e2e-artifacts', png)).size > 10_000, `${png} saved`);
     }

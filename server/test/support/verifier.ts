@@ -77,6 +77,9 @@ export function verdictTarget(name: string): Promise<Btf | undefined> {
 
 /** Why a (program, target) pair is not compared; undefined: compared. */
 export function exclusion(l: VerdictLine, ctx: string): string | undefined {
+  // VERIFIER_AS_LOADER (projectVerdicts): programs a real loader would not load here (tools/oracle/verifier.c).
+  if (l.class === 'other' && l.message.startsWith('loader: libbpf 1.1 does not know section')) return 'section libbpf 1.1 does not know (not loaded)';
+  if (l.class === 'other' && l.message.startsWith('loader: ')) return 'attach target missing on the running kernel (not loaded)';
   if (l.class === 'other') return 'other verifier error (not a CO-RE or scalar-dereference outcome)';
   if (ctx === 'btf' && l.target !== 'host' && l.class === 'scalar') {
     return 'BTF-typed program checked against the running kernel\'s types at the target\'s offsets';

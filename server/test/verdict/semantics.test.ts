@@ -21,13 +21,12 @@ const RECORD = path.join(FIXTURES, 'expected', 'verifier-probes.jsonl');
 
 // ---- a small assembler -------------------------------------------------------------------------------------------
 const I = (code: number, dst = 0, src = 0, off = 0, imm = 0): Insn => ({ code, dst, src, off, imm });
-const B = 0x10; const H = 0x08; const W = 0x00; const DW = 0x18;
+const B = 0x10; const W = 0x00; const DW = 0x18;
 const ALU = { add: 0x00, sub: 0x10, mul: 0x20, div: 0x30, or: 0x40, and: 0x50, lsh: 0x60, rsh: 0x70, mod: 0x90, xor: 0xa0, arsh: 0xc0 };
 const JOP = { jeq: 0x10, jgt: 0x20, jge: 0x30, jset: 0x40, jne: 0x50, jsgt: 0x60, jsge: 0x70, jlt: 0xa0, jle: 0xb0, jslt: 0xc0, jsle: 0xd0 };
 const mov = (d: number, imm: number) => I(0xb7, d, 0, 0, imm);
 const mov32 = (d: number, imm: number) => I(0xb4, d, 0, 0, imm);
 const movr = (d: number, s: number) => I(0xbf, d, s);
-const movr32 = (d: number, s: number) => I(0xbc, d, s);
 const alu = (o: keyof typeof ALU, d: number, imm: number) => I(0x07 | ALU[o], d, 0, 0, imm);
 const alu32 = (o: keyof typeof ALU, d: number, imm: number) => I(0x04 | ALU[o], d, 0, 0, imm);
 const alur = (o: keyof typeof ALU, d: number, s: number) => I(0x0f | ALU[o], d, s);
@@ -39,7 +38,6 @@ const st = (sz: number, d: number, off: number, imm: number) => I(0x62 | sz, d, 
 const jmp = (o: keyof typeof JOP, d: number, imm: number, off: number) => I(0x05 | JOP[o], d, 0, off, imm);
 const jmp32 = (o: keyof typeof JOP, d: number, imm: number, off: number) => I(0x06 | JOP[o], d, 0, off, imm);
 const jmpr = (o: keyof typeof JOP, d: number, s: number, off: number) => I(0x0d | JOP[o], d, s, off);
-const ja = (off: number) => I(0x05, 0, 0, off);
 const call = (id: number) => I(0x85, 0, 0, 0, id);
 const callsub = (off: number) => I(0x85, 0, 1, 0, off);
 const exit = () => I(0x95);

@@ -1,0 +1,73 @@
+// dist/server.js: what the extension forks to run the language server. It runs dist/corelens.js (the server + CLI
+// bundle, ~800 KB) through a V8 code cache, because compiling that bundle, and lazily every function the first
+// analysis runs, is a good part of the server's start-up CPU, on the path of the first problem (issue 15).
+//
+// The cache lives in the corelens cache directory (CORELENS_CACHE, else $XDG_CACHE_HOME or ~/.cache /corelens), in
+// code-cache/, one file named by the SHA-256 of the bundle text and the node / V8 version and arch: V8 itself only
+// checks the source's length, so a file is never offered to another bundle or engine. It is written once, after the
+// server published its first diagnostics (the functions of a whole analysis are compiled by then), atomically, and
+// older files are removed (or at exit, if the server ends before). A V8 that rejects it, a cache directory that cannot be written, CORELENS_CACHE=off: the
+// bundle is simply compiled as `require` would. Decision: the very first start of a fresh install has no cache (the
+// cache is V8-build specific, so it cannot ship in the .vsix); every later start uses it.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import Module from 'module';
+import * as os from 'os';
+import * as path from 'path';
+import * as vm from 'vm';
+
+/** What the server reads to log the cache's state, and calls once its first diagnostics are out. */
+const HOOK = Symbol.for('corelens.codeCache');
+interface Hook { state: 'used' | 'rejected' | 'created' | 'none' | 'off' | 'failed'; save(): void }
+
+const script = path.join(__dirname, 'corelens.js');
+
+function cacheDir(): string | undefined {
+  const c = process.env.CORELENS_CACHE;
+  if (c === 'off') return undefined;
+  if (c) return path.join(c, 'code-cache');
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'code-cache');
+}
+
+/** Runs the bundle as Node's loader would (same wrapper, require, module, __filename, __dirname). */
+function run(): void {
+  const source = fs.readFileSync(script, 'utf8');
+  const dir = cacheDir();
+  const key = crypto.createHash('sha256').update(source).update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`).digest('hex').slice(0, 32);
+  const file = dir && path.join(dir, `corelens-${key}.bin`);
+  let cached: Buffer | undefined;
+  try {
+    if (file) cached = fs.readFileSync(file);
+  } catch {
+    cached = undefined; // none yet
+  }
+  // (client/build.mjs leaves no import() in the bundle: a script from a code cache has no dynamic-import loader)
+  const compiled = new vm.Script(Module.wrap(source), { filename: script, ...(cached ? { cachedData: cached } : {}) });
+  const hook: Hook = {
+    state: !dir ? 'off' : !cached ? 'none' : compiled.cachedDataRejected ? 'rejected' : 'used',
+    save() {
+      if (!file || !dir || (hook.state !== 'none' && hook.state !== 'rejected')) return;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, compiled.createCachedData());
+        fs.renameSync(tmp, file);
+        for (const f of fs.readdirSync(dir)) if (f.startsWith('corelens-') && path.join(dir, f) !== file && !f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
+        hook.state = 'created';
+      } catch {
+        hook.state = 'failed'; // a read-only home: the next start compiles, as without a cache
+      }
+    },
+  };
+  (globalThis as Record<symbol, unknown>)[HOOK] = hook;
+  // a server ended before its first diagnostics (a short session, a benchmark) still leaves the cache for the next
+  process.once('exit', () => hook.save());
+  const mod = new Module(script, module);
+  mod.filename = script;
+  mod.paths = (Module as unknown as { _nodeModulePaths(d: string): string[] })._nodeModulePaths(path.dirname(script));
+  const wrapper = compiled.runInThisContext() as (e: unknown, r: NodeRequire, m: Module, f: string, d: string) => void;
+  wrapper.call(mod.exports, mod.exports, Module.createRequire(script), mod, script, path.dirname(script));
+}
+
+run();

@@ -1,0 +1,53 @@
+// The early start (issue 15): the VS Code extension spawns the server the moment its bundle is evaluated, before the
+// language client library has loaded and `initialize` is sent, and names the workspace folders and the `corelens.*`
+// settings in CORELENS_EARLY_START. The server then starts what `initialize` would start (the targets' load and the
+// parser's wasm) while the extension host is still activating, instead of after the handshake.
+// Nothing else changes: `initialize` recomputes the configuration from its own parameters, and every target whose spec
+// is the same keeps its load in progress (FleetTargets.configure), so a stale or wrong hint only costs the work.
+
+/** What the extension hands over: the workspace folders (paths) and the `corelens` settings it read. */
+export interface EarlyStart {
+  roots: string[];
+  settings: Record<string, unknown>;
+  /** Date.now() in the extension when it spawned the server (the log says how much earlier the server started). */
+  spawnedAt?: number;
+}
+
+export const EARLY_START_ENV = 'CORELENS_EARLY_START';
+
+/**
+ * Reads (and removes, so clang and the CLI children never see it) the hint from the environment. A malformed value
+ * is ignored with a reason: the server then starts at `initialize`, as every other client has it.
+ */
+export function takeEarlyStart(env: NodeJS.ProcessEnv = process.env): { early?: EarlyStart; problem?: string } {
+  const raw = env[EARLY_START_ENV];
+  if (raw === undefined) return {};
+  delete env[EARLY_START_ENV];
+  try {
+    const v = JSON.parse(raw) as Partial<EarlyStart>;
+    if (!v || typeof v !== 'object' || !Array.isArray(v.roots) || !v.roots.every((r) => typeof r === 'string')) {
+      return { problem: `${EARLY_START_ENV} ignored: no "roots" list of paths` };
+    }
+    const settings = v.settings && typeof v.settings === 'object' && !Array.isArray(v.settings) ? v.settings : {};
+    return { early: { roots: v.roots, settings, ...(typeof v.spawnedAt === 'number' ? { spawnedAt: v.spawnedAt } : {}) } };
+  } catch (e) {
+    return { problem: `${EARLY_START_ENV} ignored: ${(e as Error).message}` };
+  }
+}
+
+/** The V8 code cache of the bundle, set by dist/server.js (client/src/serverLoader.ts) when it launched us. */
+interface CodeCacheHook { state: string; save(): void }
+const codeCacheHook = (): CodeCacheHook | undefined => (globalThis as Record<symbol, unknown>)[Symbol.for('corelens.codeCache')] as CodeCacheHook | undefined;
+
+/** For the start-up log: whether the bundle was compiled from the code cache (none when not launched by dist/server.js). */
+export function codeCacheState(): string {
+  return codeCacheHook()?.state ?? 'not used: started without dist/server.js';
+}
+
+/** Writes the code cache, once, after the first diagnostics: every function a whole analysis needs is compiled then. */
+export function saveCodeCache(): string | undefined {
+  const h = codeCacheHook();
+  if (!h || (h.state !== 'none' && h.state !== 'rejected')) return undefined;
+  h.save();
+  return h.state;
+}

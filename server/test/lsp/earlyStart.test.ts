@@ -1,0 +1,72 @@
+// The early start (earlyStart.ts): the VS Code extension forks the server before `initialize` and hands it the
+// workspace folders and settings in CORELENS_EARLY_START; the server starts its targets then. The hint may only save
+// time: the targets it started are the ones `initialize` keeps (read once), the diagnostics are those of a server
+// started without it, and a malformed hint is ignored with a reason.
+
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { EARLY_START_ENV, takeEarlyStart } from '../../src/earlyStart';
+import { TestClient, startClient } from '../support/lspClient';
+import { FIXTURES, kernelPath } from '../support/paths';
+
+describe('early start: targets before initialize, for the VS Code extension', function () {
+  this.timeout(120_000);
+
+  it('reads the hint once and removes it from the environment (clang and CLI children never see it)', () => {
+    const env: NodeJS.ProcessEnv = { [EARLY_START_ENV]: JSON.stringify({ roots: ['/w'], settings: { defaultTargets: false }, spawnedAt: 5 }) };
+    assert.deepStrictEqual(takeEarlyStart(env), { early: { roots: ['/w'], settings: { defaultTargets: false }, spawnedAt: 5 } });
+    assert.strictEqual(env[EARLY_START_ENV], undefined);
+    assert.deepStrictEqual(takeEarlyStart(env), {});
+    for (const bad of ['{', '[]', '{"roots":"/w"}', '{"roots":[1]}', 'null']) {
+      const e: NodeJS.ProcessEnv = { [EARLY_START_ENV]: bad };
+      const r = takeEarlyStart(e);
+      assert.strictEqual(r.early, undefined, bad);
+      assert.match(r.problem ?? '', /CORELENS_EARLY_START ignored/, bad);
+      assert.strictEqual(e[EARLY_START_ENV], undefined);
+    }
+    // settings that are not an object count as none
+    assert.deepStrictEqual(takeEarlyStart({ [EARLY_START_ENV]: '{"roots":[],"settings":[1]}' }).early, { roots: [], settings: {} });
+  });
+
+  /** A workspace with one target in corelens.json and the probe program; the diagnostics and the server's log. */
+  async function run(hint: ((ws: string) => string) | undefined): Promise<{ diags: unknown[]; logs: string[] }> {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-early-'));
+    const text = fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8');
+    const file = path.join(ws, 'probe.bpf.c');
+    fs.writeFileSync(file, text);
+    fs.writeFileSync(path.join(ws, 'corelens.json'), JSON.stringify({ targets: [{ name: '6.1-amd64', path: kernelPath('6.1-amd64') }] }));
+    let client: TestClient | undefined;
+    try {
+      client = await startClient(ws, {}, undefined, { env: { CORELENS_CACHE: path.join(ws, 'cache'), ...(hint ? { [EARLY_START_ENV]: hint(ws) } : {}) } });
+      const uri = pathToFileURL(file).toString();
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+      const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 60_000);
+      for (let i = 0; i < 50 && !client.logs.some((l) => /targets loaded/.test(l)); i++) await new Promise((r) => setTimeout(r, 20));
+      return { diags, logs: [...client.logs] };
+    } finally {
+      await client?.stop();
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  }
+
+  it('starts the workspace\'s targets before initialize, reads each once, and publishes what a server without the hint does', async () => {
+    const plain = await run(undefined);
+    const early = await run((ws) => JSON.stringify({ roots: [ws], settings: {} }));
+    assert.ok(early.logs.some((l) => /early start: 1 targets and the parser loading since \d+ ms after the process started/.test(l)), early.logs.join('\n'));
+    assert.ok(!plain.logs.some((l) => /early start/.test(l)), plain.logs.join('\n'));
+    // the load started early is the one initialize kept: one archive read, as without the hint
+    for (const r of [plain, early]) {
+      assert.ok(r.logs.some((l) => /targets loaded in \d+ ms: 6\.1-amd64 \(since start: 1 BTF files read/.test(l)), r.logs.join('\n'));
+    }
+    assert.deepStrictEqual(early.diags, plain.diags);
+  });
+
+  it('ignores a malformed hint with a reason, and starts at initialize as usual', async () => {
+    const r = await run(() => '{"roots": "not a list"}');
+    assert.ok(r.logs.some((l) => /CORELENS_EARLY_START ignored: no "roots" list of paths/.test(l)), r.logs.join('\n'));
+    assert.ok(!r.logs.some((l) => /early start:/.test(l)), r.logs.join('\n'));
+  });
+});
