@@ -59,7 +59,13 @@ interface CachedHeader {
   files: Map<string, string>;
   libbpfMissing?: boolean;
   kernelRegs?: boolean;
+  /** Spellings `##` pasted while it was parsed (nested and replayed headers included); PASTE_RISK when a lazy part
+   * parsed later may paste (see agrees). */
+  pasted: Set<string>;
 }
+
+/** In a parse's pasted set: a lazily parsed header may paste later, with macros that contain `##` and appear in it. */
+const PASTE_RISK = '\u0000lazy paste';
 
 /** The state of one translation unit while it is read. */
 export interface Tu {
@@ -187,7 +193,16 @@ export class HeaderCache {
     env.imports = [...tu.visible, ...tu.stack];
     const ctxAt = tu.ctx.length;
     const shareAt = tu.shareCtx.length;
-    const parsed = sk ? parseLazy(text, sk, file, tu, env, this) : parseText(text, file, tu, depth + 1, env);
+    const outerPasted = tu.pre.pasted;
+    const pasted = new Set<string>();
+    tu.pre.pasted = pasted;
+    let parsed: ParsedFile;
+    try {
+      parsed = sk ? parseLazy(text, sk, file, tu, env, this) : parseText(text, file, tu, depth + 1, env);
+    } finally {
+      tu.pre.pasted = outerPasted;
+      if (outerPasted) for (const x of pasted) outerPasted.add(x);
+    }
     // the includer names this parse next (its id covers what the header included): the contexts after it are then
     // the same whether it was parsed now or replayed
     tu.ctx.length = ctxAt;
@@ -207,6 +222,7 @@ export class HeaderCache {
     const entry: CachedHeader = {
       key: ctxKey, id: ++this.ids, before: shareable ? before : undefined, visibleAt: shareable ? visibleAt : undefined, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
       once: [...tu.once].filter((f) => !onceBefore.has(f)), files, libbpfMissing: parsed.libbpfMissing, kernelRegs: parsed.kernelRegs,
+      pasted,
     };
     this.cache.set(ctxKey, entry);
     // bounded: contexts of documents long closed go first (Map keeps insertion order)
@@ -253,6 +269,10 @@ export class HeaderCache {
       }
     }
     if (!differ.size) return true;
+    // a paste can form a differing name that no text spells whole (`__TARGET_ARCH_##a`): the parse recorded what its
+    // pastes made; a lazy header's later parses may paste too when it uses a macro that pastes
+    if (c.pasted.has(PASTE_RISK)) return false;
+    for (const n of differ) if (c.pasted.has(n)) return false;
     // macros whose expansion reaches a differing one expand differently too
     for (let grew = true; grew;) {
       grew = false;
@@ -298,6 +318,7 @@ export class HeaderCache {
   }
 
   private replay(h: CachedHeader, tu: Tu): void {
+    if (tu.pre.pasted) for (const x of h.pasted) tu.pre.pasted.add(x);
     for (const [k, v] of h.macros) tu.pre.macros.set(k, v);
     for (const u of h.undefs) tu.pre.macros.delete(u);
     for (const e of h.envs) tu.visible.push(e);
@@ -445,6 +466,13 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
     });
   } finally { tu.stack.pop(); }
   const guard = pre.lastGuard;
+  // the set-aside definitions are parsed later, with these macros: one that pastes and appears in the text may paste
+  // then, after any sharing decision (HeaderCache.agrees refuses such a parse)
+  if (pre.pasted) {
+    for (const [n, m] of pre.macros) {
+      if (m.body.some((t) => t.s === '##') && text.includes(n)) { pre.pasted.add(PASTE_RISK); break; }
+    }
+  }
   const toks = LazyDefs.split(items.filter((x): x is Token => !('include' in x)), mt.decls);
   (env as TypeEnv & { lazy?: LazyDefs }).lazy = new LazyDefs(text, { decls: mt.decls, tags: sk.tags, consts: sk.consts }, env, pre.macros);
   const p = new CParser(toks, env);

@@ -82,6 +82,9 @@ export class Preprocessor {
   private runDepth = 0;
   /** Set when a bound was hit: that expansion is abandoned (its note is made once per invocation). */
   private overBudget: string | undefined;
+  /** When set, every spelling a `##` paste makes is added (header sharing between arches: a paste can form a macro
+   * name that no text spells whole, see HeaderCache.agrees). */
+  pasted?: Set<string>;
   /** True while inside `#pragma clang attribute push(__attribute__((preserve_access_index)), ...)`. */
   paiDepth = 0;
   private readonly paiStack: boolean[] = [];
@@ -456,6 +459,7 @@ export class Preprocessor {
           const r = right[0];
           if (l && r) {
             const s = l.s + r.s;
+            this.pasted?.add(s);
             left = [...left.slice(0, -1), { ...tokenize(s)[0]!, start: exp.start, end: exp.end }, ...right.slice(1)];
           } else left = [...left, ...right];
         }

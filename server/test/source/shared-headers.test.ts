@@ -90,6 +90,31 @@ describe('header parses shared between arches, and guarded re-includes skipped',
     }
   });
 
+  it('a header that pastes a differing name out of pieces (no text spells it whole) is parsed per arch', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-shared-headers-'));
+    try {
+      // `ARCH_IS(x86)` is `__TARGET_ARCH_x86` only after the paste: a text search for the differing names misses it
+      fs.writeFileSync(path.join(dir, 'paste.h'), '#define ARCH_IS(a) __TARGET_ARCH_##a\n#if ARCH_IS(x86)\n'
+        + 'struct regs { long a; long b; } __attribute__((preserve_access_index));\n#else\n'
+        + 'struct regs { int b; long a; } __attribute__((preserve_access_index));\n#endif\n');
+      fs.writeFileSync(path.join(dir, 'plain.h'), '#define CAT(a, b) a##b\nstruct CAT(pl, ain) { int x; long y; } __attribute__((preserve_access_index));\n');
+      const file = path.join(dir, 'p.bpf.c');
+      const text = '#include "plain.h"\n#include "paste.h"\nint f(struct regs *r, struct plain *p) { return r->b + p->y; }\n';
+      fs.writeFileSync(file, text);
+      const headers = new HeaderCache();
+      const defs = [['__TARGET_ARCH_x86'], ['__TARGET_ARCH_arm64']];
+      const shared = await Promise.all(defs.map((defines) => createAnalyzer({ defines, headers })));
+      const alone = await Promise.all(defs.map((defines) => createAnalyzer({ defines })));
+      const got = shared.map((an) => shapes(an, file, text, []));
+      const want = alone.map((an) => shapes(an, file, text, []));
+      assert.deepStrictEqual(got, want);
+      assert.notStrictEqual(want[0]!.btf, want[1]!.btf, 'the arches see different layouts');
+      assert.strictEqual(headers.sharedHits, 1, 'plain.h (whose paste makes no differing name) is shared, paste.h is not');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('skipping re-includes of guarded headers gives what reading them gives, on every fixture and corpus program', async () => {
     execFileSync(path.join(REPO, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
     const programs = path.join(FIXTURES, 'programs');
