@@ -23,6 +23,7 @@ import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from 
 import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro, wordAt } from './features/present';
 import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
 import { SharedTrees } from './source/sharedTrees';
+import { HeaderCache } from './source/localTypes';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
@@ -117,6 +118,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const analyzers = new Map<ArchKey, Promise<Analyzer>>();
   /** Each document text is parsed by tree-sitter once, whatever the number of arches (the parse ignores defines). */
   const trees = new SharedTrees();
+  /** Headers parsed once for every arch whose defines they do not test (vmlinux.h: see HeaderCache.agrees). */
+  const headerCache = new HeaderCache();
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -514,7 +517,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     let a = analyzers.get(arch);
     if (!a) {
       const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
-      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees });
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache });
       analyzers.set(arch, a);
     }
     return a;

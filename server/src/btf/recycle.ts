@@ -12,6 +12,18 @@ const MAX_POOLED_BYTES = 64 << 20;
 const pool: ArrayBuffer[] = [];
 let pooledBytes = 0;
 
+// V8 compiles typed-array code without detach checks until the first ArrayBuffer of the process is detached; that
+// first detach (the first release) then throws away every compiled loop over BTF bytes (the record walk, the name
+// lookups), and the next open walks ~30k records in the interpreter again before it is recompiled: ~5 ms of CPU per
+// process, measured. Detaching a tiny buffer when this module loads, before anything is compiled, makes that happen
+// once with nothing to lose. (structuredClone with a transfer list is how recycleBuffer detaches, too.)
+try {
+  const probe = new ArrayBuffer(8);
+  structuredClone(probe, { transfer: [probe] });
+} catch {
+  // (no structuredClone: recycleBuffer will not detach either, so nothing is lost)
+}
+
 /**
  * An ArrayBuffer of at least `bytes` bytes, uninitialised: the smallest pooled one that fits without wasting more than
  * half of it (a 200 KB module must not pin a 6 MB vmlinux buffer), else a fresh one.

@@ -35,7 +35,7 @@ import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, contextSites, isPluginDef } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
-import { SharedTrees } from './sharedTrees';
+import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -199,6 +199,9 @@ export interface AnalyzerOptions {
   noSystemIncludes?: boolean;
   /** Trees shared with the analyzers of other arches (the language server's): each text is parsed once. */
   trees?: SharedTrees;
+  /** Header parses shared with the analyzers of other arches: a header whose text names none of the macros the
+   * defines differ in (a bpftool vmlinux.h, libbpf's bpf_helpers.h) is parsed once for all of them. */
+  headers?: HeaderCache;
 }
 
 export interface ContentChange { range?: Range; text: string }
@@ -268,7 +271,7 @@ function uriToPath(uri: string): string {
 export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyzer> {
   // clang's answers and the parser load side by side: a first open waits for the slower of them only
   const [ts, tc] = await Promise.all([loadCParser(), loadToolchain()]);
-  const headers = new HeaderCache();
+  const headers = opts.headers ?? new HeaderCache();
   const docs = new Map<string, DocState>();
   let versions = 0;
   const defines = effectiveDefines(opts.defines);
@@ -387,7 +390,10 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       const base = n.after < 0 ? 0 : plainUnits[n.after]?.end ?? 0;
       notes.push({ range: rng(base + n.delta, base + n.delta + n.end), message: n.message, severity: n.severity });
     }
-    syntaxNotes(st, rng, notes);
+    const syntax = () => syntaxErrors(st);
+    for (const e of opts.trees ? opts.trees.syntaxFor(uri, text, syntax) : syntax()) {
+      notes.push({ range: rng(e.start, e.end), message: `syntax: missing '${e.type}'`, severity: 'error' });
+    }
 
     // ---- functions: cached, or (re)parsed and typed
     const ordered = [...new Set([...units.filter((u) => !u.env), ...funcsByUnit.keys()])].sort((a, b) => a.start - b.start);
@@ -427,6 +433,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       } finally { summaryStack.delete(f); }
     };
     const newCache = new Map<string, FnEntry[]>();
+    const sharedSpots = opts.trees?.spotsFor(uri, text);
     for (const u of ordered) {
       if (due()) { yield; slice = performance.now(); }
       const hit = u.text ? E.cache.get(u.text) : undefined;
@@ -434,10 +441,11 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         const list: FnEntry[] = [];
         for (const h of hit) {
           // a cached function whose callee changed is re-typed (summaries, parameter use, inlined guards)
-          const stale = [...h.res.deps].some((n) => changed.has(n));
+          let stale = false;
+          if (changed.size) for (const n of h.res.deps) if (changed.has(n)) { stale = true; break; }
           // re-typed from the cached definition, whose offsets are those of when it was parsed (`h.base`): rebased
           // like a reused result, never taken as if parsed at the unit's new start
-          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base) : h;
+          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base, sharedSpots) : h;
           if (stale) stats.analysed++; else stats.reused++;
           if (!stale) E.results.set(h.def, h.res);
           list.push(e);
@@ -450,7 +458,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       const list: FnEntry[] = [];
       for (const f of funcsByUnit.get(u) ?? []) {
         if (!f.body) continue;
-        const e = analyzeUnit(ts, E, u, f, resultOf);
+        const e = analyzeUnit(ts, E, u, f, resultOf, u.start, sharedSpots);
         list.push(e);
         entries.push({ unit: u, e });
         live.add(f);
@@ -502,10 +510,10 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   }
 
   /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. */
-  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base = u.start): FnEntry => {
+  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base = u.start, shared?: Map<string, RawSpot[]>): FnEntry => {
     // `f`'s offsets are those of the text it was parsed from (`base`); tree-sitter's spots are in today's text
     const shift = u.start - base;
-    const spots = u.node ? coreSpots(h, E, u.node) : undefined;
+    const spots = u.node ? coreSpots(h, E, u.node, shared) : undefined;
     // broken functions are always typed: the typer's notes say what cannot be known; a function calling a helper
     // with a body is typed too (its calls carry the helper's sites into this program)
     const callsHelper = spots && spots.length === 0 && (f.body ?? []).some((t, i, a) => a[i + 1]?.s === '(' && !!E.env.func(t.s)?.body);
@@ -528,27 +536,19 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     return { base, def: f, res, skipped: false, unattributed };
   };
 
-  /** Spots of core.scm inside a function, keeping calls/names only when they are macros that may expand to CO-RE. */
-  const coreSpots = (h: CParserHandle, E: EnvState, node: TsNode): { start: number; end: number }[] => {
+  /** Spots of core.scm inside a function, keeping calls/names only when they are macros that may expand to CO-RE.
+   * The raw captures come from `spots` (another arch's query of the same text) when it has them. */
+  const coreSpots = (h: CParserHandle, E: EnvState, node: TsNode, spots?: Map<string, RawSpot[]>): { start: number; end: number }[] => {
+    const key = spots ? `${node.startIndex}:${node.endIndex}` : '';
+    let raw = spots?.get(key);
+    if (!raw) {
+      raw = rawSpots(h, node);
+      spots?.set(key, raw);
+    }
     const out: { start: number; end: number }[] = [];
-    for (const c of h.core.captures(node)) {
-      if (c.name === 'core.call' || c.name === 'core.name') {
-        if (!macroMayCore(E, c.node.text, 0)) continue;
-        const call = c.name === 'core.call' ? c.node.parent ?? c.node : c.node;
-        out.push({ start: call.startIndex, end: call.endIndex });
-        continue;
-      }
-      if (c.name === 'core.prog') {
-        // the program macro's reads are attributed to the program name, its first argument
-        const decl = c.node.parent ?? c.node;
-        out.push({ start: decl.startIndex, end: decl.endIndex });
-        continue;
-      }
-      if (c.name.startsWith('core.')) {
-        // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
-        const n = c.node.type === 'identifier' && c.node.parent?.type === 'call_expression' ? c.node.parent : c.node;
-        out.push({ start: n.startIndex, end: n.endIndex });
-      }
+    for (const c of raw) {
+      if (c.text !== undefined && !macroMayCore(E, c.text, 0)) continue;
+      out.push({ start: c.start, end: c.end });
     }
     return out;
   };
@@ -642,6 +642,44 @@ function tooLarge(uri: string, text: string): Analysis {
     localBtf: () => new LocalBtfBuilder().build(uriToPath(uri)),
     macroDefined: () => false,
   };
+}
+
+/** The captures of core.scm inside a function, with the span each stands for. */
+function rawSpots(h: CParserHandle, node: TsNode): RawSpot[] {
+  const out: RawSpot[] = [];
+  for (const c of h.core.captures(node)) {
+    if (c.name === 'core.ident') {
+      const text = c.node.text;
+      for (const [name, re] of h.coreIdents) {
+        if (!re.test(text)) continue;
+        if (name === 'core.name') out.push({ name, text, start: c.node.startIndex, end: c.node.endIndex });
+        else {
+          // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
+          const p = c.node.parent;
+          const n = p?.type === 'call_expression' ? p : c.node;
+          out.push({ name, start: n.startIndex, end: n.endIndex });
+        }
+      }
+      continue;
+    }
+    if (c.name === 'core.call' || c.name === 'core.name') {
+      const call = c.name === 'core.call' ? c.node.parent ?? c.node : c.node;
+      out.push({ name: c.name, text: c.node.text, start: call.startIndex, end: call.endIndex });
+      continue;
+    }
+    if (c.name === 'core.prog') {
+      // the program macro's reads are attributed to the program name, its first argument
+      const decl = c.node.parent ?? c.node;
+      out.push({ name: c.name, start: decl.startIndex, end: decl.endIndex });
+      continue;
+    }
+    if (c.name.startsWith('core.')) {
+      // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
+      const n = c.node.type === 'identifier' && c.node.parent?.type === 'call_expression' ? c.node.parent : c.node;
+      out.push({ name: c.name, start: n.startIndex, end: n.endIndex });
+    }
+  }
+  return out;
 }
 
 /** Top-level function definitions (outermost ones) from structure.scm, each extended over the SEC() before it. */
@@ -767,19 +805,19 @@ function diffEdit(a: string, b: string): object {
 }
 
 /** Tree-sitter syntax errors that matter to clang too: missing tokens (unbalanced braces, parentheses). */
-function syntaxNotes(st: DocState, rng: (a: number, b: number) => Range, notes: Note[]): void {
+function syntaxErrors(st: DocState): RawSyntax[] {
+  const out: RawSyntax[] = [];
   const root = st.tree?.rootNode;
-  if (!root || !root.hasError) return;
-  let n = 0;
+  if (!root || !root.hasError) return out;
   const walk = (node: TsNode) => {
-    if (n > 20) return;
+    if (out.length > 20) return;
     if (node.isMissing && ['}', ')', ']'].includes(node.type)) {
-      notes.push({ range: rng(node.startIndex, node.endIndex), message: `syntax: missing '${node.type}'`, severity: 'error' });
-      n++;
+      out.push({ start: node.startIndex, end: node.endIndex, type: node.type });
       return;
     }
     if (!node.hasError) return;
     for (const c of node.children) walk(c);
   };
   walk(root);
+  return out;
 }

@@ -36,11 +36,19 @@ export interface ParsedFile {
   libbpfMissing?: boolean;
   /** Every file read for this translation unit (the incremental path re-checks them). */
   files?: string[];
+  /** The file's include guard (Preprocessor.lastGuard). */
+  guard?: string;
 }
 
 /** One header's effect on a translation unit, replayable from the cache. */
 interface CachedHeader {
   key: string;
+  /** Unique per parse: what later headers' context keys name (a re-parse of this header changes theirs). */
+  id: number;
+  /** For a header the document includes directly: the macro state its parse started from, and the header
+   * environments visible to it (sharing checks both). */
+  before?: Map<string, Macro>;
+  visibleAt?: TypeEnv[];
   /** Environments it made visible, nested headers first, its own last. */
   envs: TypeEnv[];
   macros: Map<string, Macro>;
@@ -51,7 +59,13 @@ interface CachedHeader {
   files: Map<string, string>;
   libbpfMissing?: boolean;
   kernelRegs?: boolean;
+  /** Spellings `##` pasted while it was parsed (nested and replayed headers included); PASTE_RISK when a lazy part
+   * parsed later may paste (see agrees). */
+  pasted: Set<string>;
 }
+
+/** In a parse's pasted set: a lazily parsed header may paste later, with macros that contain `##` and appear in it. */
+const PASTE_RISK = '\u0000lazy paste';
 
 /** The state of one translation unit while it is read. */
 export interface Tu {
@@ -63,6 +77,11 @@ export interface Tu {
   stack: TypeEnv[];
   /** Context of what came before, for the header cache key. */
   ctx: string[];
+  /** The same context without the defines and naming earlier headers by content rather than by parse: the key under
+   * which another set of defines may reuse a parse (HeaderCache.agrees decides). */
+  shareCtx: string[];
+  /** The document's text before each of its includes (tokens), for HeaderCache.agrees. */
+  docText: string[];
   once: Set<string>;
   files: Map<string, string>;
   /** Include directory index each file was found in (for #include_next). */
@@ -70,6 +89,9 @@ export interface Tu {
   /** Header reads in this unit (bounded: an unguarded header including itself twice would double per level). */
   loads: number;
 }
+
+/** Whether re-includes of guarded headers are skipped (HeaderCache.skips); tests compare with reading them. */
+export const GUARD_SKIP = { value: true };
 
 /** Header reads one translation unit may make (real programs read a few dozen). */
 export const MAX_HEADER_LOADS = 2048;
@@ -81,6 +103,33 @@ function statKey(file: string): string {
 /** Finds and parses includes; one instance is shared by every document of an analyzer. */
 export class HeaderCache {
   private readonly cache = new Map<string, CachedHeader>();
+  /** Parses of headers the document includes directly, by file, stat key and context without the defines: the
+   * candidates another set of defines (another arch's analyzer) may reuse (see `agrees`). */
+  private readonly byContext = new Map<string, CachedHeader[]>();
+  /** Per file (and stat key): which macro names its text mentions, as found so far. */
+  private readonly mentions = new Map<string, Map<string, boolean>>();
+  private ids = 0;
+  /** Header parses served to another set of defines (tests, bench). */
+  sharedHits = 0;
+  /** Include guards by file and stat key, as found by the file's last parse. */
+  private readonly guards = new Map<string, string>();
+  /** Includes skipped because their guard was defined (tests, bench). */
+  guardSkips = 0;
+
+  /**
+   * Whether including `file` now reads nothing: its whole text is one `#ifndef GUARD` group and GUARD is defined
+   * (clang's multiple-include optimisation). A re-include of a guarded vmlinux.h from a helper header tokenized 3 MB
+   * of inactive text per arch; skipping it gives what running it gives: no token, macro, pragma or declaration.
+   * The file stays among those the unit read (a change to it on disk still rebuilds the environment).
+   */
+  skips(file: string, tu: Tu): boolean {
+    const key = statKey(file);
+    const g = this.guards.get(`${file}\u0000${key}`);
+    if (g === undefined || !GUARD_SKIP.value || !tu.pre.macros.has(g)) return false;
+    tu.files.set(file, key);
+    this.guardSkips++;
+    return true;
+  }
 
   /** Resolves an include like clang: quoted relative to the includer first, then the include paths. */
   resolve(ref: IncludeRef, fromFile: string, includePaths: readonly string[], foundIn?: Map<string, number>): { file: string; dir: number } | undefined {
@@ -114,6 +163,18 @@ export class HeaderCache {
       this.replay(hit, tu);
       return hit;
     }
+    // another set of defines (the other arch's analyzer) may have parsed this header in the same context already
+    const shareable = depth === 0 && tu.stack.every(declaresNothing);
+    const ctxOnly = shareable ? `${file}\u0000${key}\u0000${tu.shareCtx.join('\u0001')}` : '';
+    if (shareable) {
+      for (const c of this.byContext.get(ctxOnly) ?? []) {
+        if (!this.fresh(c.files) || !this.agrees(c, tu)) continue;
+        this.sharedHits++;
+        this.cache.set(ctxKey, c);
+        this.replay(c, tu);
+        return c;
+      }
+    }
     const before = new Map(tu.pre.macros);
     tu.pre.undefs = new Set();
     const visibleBefore = tu.visible.length;
@@ -130,7 +191,26 @@ export class HeaderCache {
     const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skim(text) : undefined;
     const visibleAt = [...tu.visible];
     env.imports = [...tu.visible, ...tu.stack];
-    const parsed = sk ? parseLazy(text, sk, file, tu, env, this) : parseText(text, file, tu, depth + 1, env);
+    const ctxAt = tu.ctx.length;
+    const shareAt = tu.shareCtx.length;
+    const outerPasted = tu.pre.pasted;
+    const pasted = new Set<string>();
+    tu.pre.pasted = pasted;
+    let parsed: ParsedFile;
+    try {
+      parsed = sk ? parseLazy(text, sk, file, tu, env, this) : parseText(text, file, tu, depth + 1, env);
+    } finally {
+      tu.pre.pasted = outerPasted;
+      if (outerPasted) for (const x of pasted) outerPasted.add(x);
+    }
+    // the includer names this parse next (its id covers what the header included): the contexts after it are then
+    // the same whether it was parsed now or replayed
+    tu.ctx.length = ctxAt;
+    tu.shareCtx.length = shareAt;
+    if (parsed.guard) {
+      this.guards.set(`${file}\u0000${key}`, parsed.guard);
+      if (this.guards.size > 1024) this.guards.delete(this.guards.keys().next().value!);
+    }
     // lookups through the includer were needed while parsing only: do not keep old documents alive
     env.imports = sk ? visibleAt : [];
     tu.visible.push(env);
@@ -140,22 +220,120 @@ export class HeaderCache {
     const files = new Map<string, string>();
     for (const [f, k] of tu.files) if (!filesBefore.has(f) || f === file) files.set(f, k);
     const entry: CachedHeader = {
-      key: ctxKey, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
+      key: ctxKey, id: ++this.ids, before: shareable ? before : undefined, visibleAt: shareable ? visibleAt : undefined, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
       once: [...tu.once].filter((f) => !onceBefore.has(f)), files, libbpfMissing: parsed.libbpfMissing, kernelRegs: parsed.kernelRegs,
+      pasted,
     };
     this.cache.set(ctxKey, entry);
     // bounded: contexts of documents long closed go first (Map keeps insertion order)
     if (this.cache.size > 512) this.cache.delete(this.cache.keys().next().value!);
+    if (shareable) {
+      const l = (this.byContext.get(ctxOnly) ?? []).filter((c) => this.fresh(c.files));
+      l.push(entry);
+      this.byContext.set(ctxOnly, l.slice(-4));
+      if (this.byContext.size > 512) this.byContext.delete(this.byContext.keys().next().value!);
+    }
     return entry;
   }
 
+  /**
+   * Whether a parse made from another macro state (other defines: another arch) is exactly what this unit would
+   * parse. The context without the defines is the same (the caller's key), so the parses can differ only through
+   * the macros whose definitions differ between the two states, or macros whose bodies name those (transitively):
+   * when none of these names appears anywhere in the text of the files the parse read, nor in the document text
+   * before the directive, no conditional tests them and no expansion meets them, so both runs produce the same
+   * tokens and declarations. Set-aside definitions of a lazy header are parsed later with the first state's macros:
+   * the same text search covers them. Header environments visible to it that are different parses (a header
+   * parsed per arch before it) add every name they declare to the names searched: lookups of other names resolve
+   * to the same objects. A bpftool vmlinux.h never names __TARGET_ARCH_*: it is parsed once for all arches;
+   * bpf_tracing.h does, so it is parsed per arch, and a header after it is shared when it names none of its
+   * per-arch macros and declarations (`struct pt_regs`, `PT_REGS_*`, and what expands to them).
+   */
+  private agrees(c: CachedHeader, tu: Tu): boolean {
+    const a = c.before;
+    if (!a) return false;
+    const b = tu.pre.macros;
+    const differ = new Set<string>();
+    for (const [n, m] of a) if (!sameMacro(m, b.get(n))) differ.add(n);
+    for (const [n, m] of b) if (!a.has(n) && m) differ.add(n);
+    // header environments before it that are not the same parse (a header parsed per arch, like bpf_tracing.h):
+    // what they declare may resolve differently, so those names must not be met either
+    const va = c.visibleAt ?? [];
+    if (va.length !== tu.visible.length) return false;
+    for (let i = 0; i < va.length; i++) {
+      if (va[i] === tu.visible[i]) continue;
+      for (const e of [va[i]!, tu.visible[i]!]) {
+        if ((e as TypeEnv & { lazy?: unknown }).lazy) return false;
+        for (const k of e.tags.keys()) differ.add(k.slice(k.indexOf(' ') + 1));
+        for (const m of [e.typedefs, e.enumConsts, e.globals, e.funcs]) for (const k of m.keys()) differ.add(k);
+      }
+    }
+    if (!differ.size) return true;
+    // a paste can form a differing name that no text spells whole (`__TARGET_ARCH_##a`): the parse recorded what its
+    // pastes made; a lazy header's later parses may paste too when it uses a macro that pastes
+    if (c.pasted.has(PASTE_RISK)) return false;
+    for (const n of differ) if (c.pasted.has(n)) return false;
+    // macros whose expansion reaches a differing one expand differently too
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const map of [a, b]) {
+        for (const [n, m] of map) {
+          if (differ.has(n)) continue;
+          if (m.body.some((t) => differ.has(t.s))) { differ.add(n); grew = true; }
+        }
+      }
+    }
+    const ctx = tu.docText.join(' ');
+    const texts = new Map<string, string | undefined>();
+    for (const n of differ) {
+      if (ctx.includes(n)) return false;
+      for (const [f, stat] of c.files) if (this.mentionsName(f, stat, n, texts)) return false;
+    }
+    return true;
+  }
+
+  /** Whether a file's text contains `name` anywhere (comments included: a superset of its identifier uses). The
+   * answers are kept, not the text (read at most once per check, into `texts`). */
+  private mentionsName(file: string, stat: string, name: string, texts: Map<string, string | undefined>): boolean {
+    const k = `${file}\u0000${stat}`;
+    let m = this.mentions.get(k);
+    if (!m) {
+      m = new Map();
+      this.mentions.set(k, m);
+      if (this.mentions.size > 256) this.mentions.delete(this.mentions.keys().next().value!);
+    }
+    let v = m.get(name);
+    if (v === undefined) {
+      // read once per check (`texts`); unreadable now: assume it does (no sharing)
+      if (!texts.has(file)) {
+        let t: string | undefined;
+        try { t = readTextInputSync(file, 'header'); } catch { t = undefined; }
+        texts.set(file, t);
+      }
+      const t = texts.get(file);
+      v = t === undefined || t.includes(name);
+      m.set(name, v);
+    }
+    return v;
+  }
+
   private replay(h: CachedHeader, tu: Tu): void {
+    if (tu.pre.pasted) for (const x of h.pasted) tu.pre.pasted.add(x);
     for (const [k, v] of h.macros) tu.pre.macros.set(k, v);
     for (const u of h.undefs) tu.pre.macros.delete(u);
     for (const e of h.envs) tu.visible.push(e);
     for (const f of h.once) tu.once.add(f);
     for (const [f, k] of h.files) tu.files.set(f, k);
   }
+}
+
+/** Two macro definitions that expand alike (each analyzer defines its predefined macros as objects of its own). */
+function sameMacro(a: Macro | undefined, b: Macro | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  if (!!a.variadic !== !!b.variadic || !!a.builtin !== !!b.builtin || (a.params?.join(',') ?? '-') !== (b.params?.join(',') ?? '-') || a.body.length !== b.body.length) return false;
+  for (let i = 0; i < a.body.length; i++) if (a.body[i]!.s !== b.body[i]!.s || a.body[i]!.t !== b.body[i]!.t) return false;
+  return true;
 }
 
 /** Nested includes followed before giving up (clang's limit is 200; real BPF programs nest a handful). */
@@ -169,7 +347,7 @@ function isLibbpfHeader(name: string): boolean {
 
 /** A new translation unit over `pre` (already holding the predefined macros). */
 export function newTu(pre: Preprocessor, includePaths: readonly string[], defines: string): Tu {
-  return { pre, includePaths, visible: [], stack: [], ctx: [defines], once: new Set(), files: new Map(), foundIn: new Map(), loads: 0 };
+  return { pre, includePaths, visible: [], stack: [], ctx: [defines], shareCtx: [], docText: [], once: new Set(), files: new Map(), foundIn: new Map(), loads: 0 };
 }
 
 /** Preprocesses and parses one file's text into `env`, following includes in order. */
@@ -209,7 +387,10 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       for (let k = parsedUpTo; k < before.length; k++) { const it = before[k]!; if (!('include' in it)) seg.push(it); }
       parsedUpTo = before.length;
       parseSeg(seg);
-      tu.ctx.push(depth === 0 ? tokenize(text, lastIncludeEnd, ref.start).map((t) => t.s).join(' ') : `${file}@${ref.start}`);
+      const prefix = depth === 0 ? tokenize(text, lastIncludeEnd, ref.start).map((t) => t.s).join(' ') : `${file}@${ref.start}`;
+      tu.ctx.push(prefix);
+      tu.shareCtx.push(prefix);
+      if (depth === 0) tu.docText.push(prefix);
       lastIncludeEnd = ref.end;
       if (depth >= MAX_INCLUDE_DEPTH) {
         notes.push({ file, start: ref.start, end: ref.end, message: `includes nested more than ${MAX_INCLUDE_DEPTH} deep (a corelens limit; an include cycle without a guard?): ${ref.angle ? `<${ref.name}>` : `"${ref.name}"`} not read` });
@@ -230,6 +411,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       }
       if (!tu.foundIn.has(r.file)) tu.foundIn.set(r.file, r.dir);
       if (tu.once.has(r.file)) return;
+      if (hc.skips(r.file, tu)) { tu.ctx.push(`${r.file}#guarded`); tu.shareCtx.push(`${r.file}#guarded`); return; }
       const h = hc.load(r.file, tu, depth);
       // a header's imports were taken when its parse began: what it includes itself must become visible to the
       // rest of it (tetragon's vmlinux.h includes the generated one, then declares `union { u64 id; }` with its
@@ -237,7 +419,9 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       if (depth > 0) for (const e of h.envs) env.absorb(e);
       if (h.libbpfMissing) out.libbpfMissing = true;
       if (h.kernelRegs !== undefined) out.kernelRegs = h.kernelRegs;
-      tu.ctx.push(`${r.file}:${h.key.length}`);
+      tu.ctx.push(`${r.file}#${h.id}`);
+      // by content for sharing: another arch's parse of the same file (agrees compares what it declares and defines)
+      tu.shareCtx.push(`${r.file}:${h.files.get(r.file) ?? ''}`);
       // what a user must know from inside headers: missing headers and #error, named by the header
       for (const n of h.notes) {
         // a limit hit deep in the include tree still reaches the document, once
@@ -248,6 +432,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
       }
     },
   });
+  out.guard = pre.lastGuard;
   tu.stack.pop();
   // nested headers took theirs already (splice), so these are this file's
   for (const n of pre.notes.splice(notesBefore)) notes.push({ file, ...n });
@@ -280,6 +465,14 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
       onInclude: () => undefined,
     });
   } finally { tu.stack.pop(); }
+  const guard = pre.lastGuard;
+  // the set-aside definitions are parsed later, with these macros: one that pastes and appears in the text may paste
+  // then, after any sharing decision (HeaderCache.agrees refuses such a parse)
+  if (pre.pasted) {
+    for (const [n, m] of pre.macros) {
+      if (m.body.some((t) => t.s === '##') && text.includes(n)) { pre.pasted.add(PASTE_RISK); break; }
+    }
+  }
   const toks = LazyDefs.split(items.filter((x): x is Token => !('include' in x)), mt.decls);
   (env as TypeEnv & { lazy?: LazyDefs }).lazy = new LazyDefs(text, { decls: mt.decls, tags: sk.tags, consts: sk.consts }, env, pre.macros);
   const p = new CParser(toks, env);
@@ -295,7 +488,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
   }
   for (const n of p.notes) notes.push({ file, ...n });
   for (const n of pre.notes.splice(notesBefore)) notes.push({ file, ...n });
-  return { env, funcs, notes, files: [...tu.files.keys()] };
+  return { env, funcs, notes, files: [...tu.files.keys()], guard };
 }
 
 /**

@@ -60,6 +60,16 @@ export const MACRO_LIMITS = {
   tokensPerRun: 1 << 23,
 };
 
+/** The macro an `#ifndef X` / `#if !defined X` / `#if !defined(X)` line tests, if it is one of those. */
+function guardName(d: string, rest: Token[]): string | undefined {
+  if (d === 'ifndef') return rest.length === 1 && rest[0]!.t === Tk.Ident ? rest[0]!.s : undefined;
+  if (d !== 'if' || rest[0]?.s !== '!' || rest[1]?.s !== 'defined') return undefined;
+  const r = rest.slice(2);
+  if (r.length === 1 && r[0]!.t === Tk.Ident) return r[0]!.s;
+  if (r.length === 3 && r[0]!.s === '(' && r[1]!.t === Tk.Ident && r[2]!.s === ')') return r[1]!.s;
+  return undefined;
+}
+
 /** Preprocesses one file's text into a token stream; macros persist across files of a translation unit. */
 export class Preprocessor {
   readonly macros = new Map<string, Macro>();
@@ -72,6 +82,9 @@ export class Preprocessor {
   private runDepth = 0;
   /** Set when a bound was hit: that expansion is abandoned (its note is made once per invocation). */
   private overBudget: string | undefined;
+  /** When set, every spelling a `##` paste makes is added (header sharing between arches: a paste can form a macro
+   * name that no text spells whole, see HeaderCache.agrees). */
+  pasted?: Set<string>;
   /** True while inside `#pragma clang attribute push(__attribute__((preserve_access_index)), ...)`. */
   paiDepth = 0;
   private readonly paiStack: boolean[] = [];
@@ -105,8 +118,13 @@ export class Preprocessor {
         pending = [];
       }
     };
+    // the include guard (clang's multiple-include optimisation): the text is one `#ifndef X` (or `#if !defined X`)
+    // group with nothing outside it and no #else/#elif of its own; `guardState` 1 while inside it, 2 once it closed
+    let guard: string | undefined;
+    let guardState = 0;
     for (let i = 0; i < toks.length; i++) {
       const tk = toks[i]!;
+      if (guardState === 2) guard = undefined;
       if (tk.t === Tk.Directive) {
         let j = i + 1;
         while (j < toks.length && !toks[j]!.bol) j++;
@@ -114,6 +132,11 @@ export class Preprocessor {
         i = j - 1;
         const d = line[0]?.s ?? '';
         const rest = line.slice(1);
+        if (tk === toks[0] && from === 0) {
+          const g = guardName(d, rest);
+          if (g) { guard = g; guardState = 1; }
+        } else if (guard && cond.length === 1 && (d === 'else' || d === 'elif' || d === 'elifdef' || d === 'elifndef')) guard = undefined;
+        else if (guard && cond.length === 1 && d === 'endif') guardState = 2;
         if (d === 'ifdef' || d === 'ifndef' || d === 'if') {
           const par = active();
           let v = false;
@@ -188,8 +211,12 @@ export class Preprocessor {
     }
     flush();
     this.openConds = cond.length;
+    this.lastGuard = guardState === 2 && to === text.length ? guard : undefined;
     return out;
   }
+
+  /** The include guard of the text the last run (of a whole text) read, if it has one (see runInner). */
+  lastGuard: string | undefined;
 
   /** `#if` groups still open at the end of the last run (an unterminated one hides what follows). */
   openConds = 0;
@@ -432,6 +459,7 @@ export class Preprocessor {
           const r = right[0];
           if (l && r) {
             const s = l.s + r.s;
+            this.pasted?.add(s);
             left = [...left.slice(0, -1), { ...tokenize(s)[0]!, start: exp.start, end: exp.end }, ...right.slice(1)];
           } else left = [...left, ...right];
         }

@@ -7,7 +7,7 @@ import * as zlib from 'zlib';
 import { Btf, essentialName } from '../../src/btf/reader';
 import { openBtfBytes, openBtfFile } from '../../src/btf/open';
 import { Kind } from '../../src/btf/types';
-import { writerFromBtf } from '../../src/btf/writer';
+import { BtfWriter, writerFromBtf } from '../../src/btf/writer';
 import { computeLayout } from '../../src/btf/layout';
 import { cTypeName } from '../../src/btf/cnames';
 import { kernel } from '../support/kernels';
@@ -87,6 +87,38 @@ describe('BTF reader on real kernels', function () {
     assert.deepStrictEqual(batch.get('no_such'), []);
   });
 
+  it('the batch lookup agrees with the name index on hundreds of names, one-byte and flavoured names, and kind filters', async () => {
+    const src = (await kernel('cilium-ci-2026-04-amd64')).bytes;
+    const indexed = Btf.parse(src, 'indexed');
+    for (let i = 0; i < 6; i++) indexed.findByName(`warm_${i}`); // builds the index: the reference
+    const names = new Set<string>(['x', 'a', 's', 'u8', 'long', 'long unsigned int', 'no_such']);
+    for (let id = 1; id < indexed.typeCount; id += 97) if (indexed.name(id)) names.add(essentialName(indexed.name(id)));
+    // One-byte and flavoured names, which kernels rarely have: a small BTF of our own holds them beside a kernel type.
+    const w = new BtfWriter();
+    const int = w.add({ name: 'int', kind: Kind.Int, size: 4, encoding: 1, bitOffset: 0, bits: 32 });
+    for (const n of ['x', 'x___v1', 'x_y', 'a___b___c', 's', 'ss___2', 'task_struct___old']) {
+      w.add({ name: n, kind: Kind.Typedef, type: int });
+    }
+    w.add({ name: 'x', kind: Kind.Struct, size: 4, kindFlag: false, members: [{ name: 'v', type: int, bitOffset: 0, bitfieldSize: 0 }] });
+    const small = w.encode();
+    for (const n of ['a___b', 'ss', 'task_struct', 'x_y', 'int']) names.add(n);
+    for (const [label, bytes] of [['cilium', src], ['small', small]] as const) {
+      const ref = Btf.parse(bytes, label);
+      for (let i = 0; i < 6; i++) ref.findByName(`warm_${i}`);
+      for (const kinds of [undefined, [Kind.Struct], [Kind.Typedef, Kind.Int], [Kind.Func, 40]]) {
+        const batch = Btf.parse(bytes, label).idsWithEssentialNames(names, kinds);
+        let hits = 0;
+        for (const n of names) {
+          const want = ref.idsWithEssentialName(n).filter((id) => !kinds || kinds.includes(40) || kinds.includes(ref.kind(id)));
+          assert.deepStrictEqual(batch.get(n), want, `${label}: ${n} (kinds ${kinds})`);
+          hits += want.length;
+        }
+        assert.ok(hits > 0, `${label}: something found (kinds ${kinds})`);
+      }
+    }
+    assert.deepStrictEqual(Btf.parse(small, 'small').idsWithEssentialNames(['x']).get('x')!.length, 3); // x, x___v1, struct x
+  });
+
   it('resolves sizes, typedefs and C names', async () => {
     const btf = await kernel('6.18-amd64');
     const t = btf.composite(btf.findByName('task_struct', Kind.Struct));
@@ -127,6 +159,24 @@ describe('split BTF (module over a distilled base, 32-byte header)', () => {
     }
     const id = btf.findByName('bpf_testmod_test_read_ctx', Kind.Struct);
     assert.ok(id >= btf.startId);
+    // Lookups of split types (with and without a kind, on fresh opens: no name index) match a walk over all ids,
+    // including names the split blob shares with its base (the base's answer comes first, as in libbpf).
+    for (let sid = btf.startId; sid < btf.typeCount; sid += 7) {
+      const name = btf.name(sid);
+      if (!name) continue;
+      const kind = btf.kind(sid);
+      let walk = 0;
+      let any = 0;
+      for (let i = 1; i < btf.typeCount && !walk; i++) {
+        if (btf.name(i) !== name) continue;
+        any ||= i;
+        if (btf.kind(i) === kind) walk = i;
+      }
+      const fresh = await openBtfFile(path.join(dir, 'btf_testmod.btf'), { base: base.value.btf });
+      assert.ok(fresh.ok);
+      assert.strictEqual(fresh.value.btf.findByName(name, kind), walk, `${name} of kind ${kind}`);
+      assert.strictEqual(fresh.value.btf.findByName(name), any, `${name} of any kind`);
+    }
   });
   it('without its base it is refused with a clear message', async function () {
     if (!fs.existsSync(dir)) this.skip();

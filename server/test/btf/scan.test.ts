@@ -189,6 +189,10 @@ describe('parsing BTF while it is read (BtfScan)', () => {
           const once = Btf.parse(btf.bytes, k);
           assert.strictEqual(once.findByName(name, kind), walk, `${k}: ${name} of kind ${kind}`);
         }
+        // No kind: the first type of any kind with that (essential) name, as the walk finds it.
+        let any = 0;
+        for (let i = 1; i < btf.typeCount && !any; i++) if (btf.name(i) === name) any = i;
+        assert.strictEqual(Btf.parse(btf.bytes, k).findByName(name), any, `${k}: ${name} of any kind`);
       }
       assert.strictEqual(fresh.findByName('task_struct', Kind.Struct) > 0, true);
     }
