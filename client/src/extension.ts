@@ -1,9 +1,6 @@
 // The corelens VS Code extension: starts the bundled language server for BPF C documents, shows target status,
 // and contributes the CO-RE commands (build, relocate, layout, targets, BTF tools).
-// first: evaluated before the language client library, it forks the server at once when a BPF document is open
-import {
-  BUNDLE_EVALUATION_BEGAN, debugging, dropEarlyServer, forkServer, isOpenBpf, pipeOutput, reap, takeEarlyServer,
-} from './serverProcess';
+import { BUNDLE_EVALUATION_BEGAN, debugging, forkServer, isOpenBpf, pipeOutput, reap } from './serverProcess';
 import type { ChildProcess } from 'child_process';
 import * as vscode from 'vscode';
 import {
@@ -153,13 +150,11 @@ async function bpfWorkspace(): Promise<boolean> {
 export async function deactivate(): Promise<void> {
   await client?.stop();
   if (serverProc) reap(serverProc);
-  dropEarlyServer();
 }
 
 /**
- * The language client: bundled dist/corelens.js over node IPC, BPF documents only. The process is the one forked
- * while the bundle loaded when there is one, else a fresh fork (serverProcess.ts); under a debugger the client forks
- * it itself with --inspect.
+ * The language client: bundled dist/corelens.js over node IPC, BPF documents only. We fork the process ourselves
+ * (serverProcess.ts: with the early-start hint); under a debugger the client forks it itself with --inspect.
  */
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   // dist/server.js runs dist/corelens.js through a V8 code cache (serverLoader.ts)
@@ -169,10 +164,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     // "Attach to Server" in .vscode/launch.json connects to this port.
     debug: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   } : async () => {
-    const taken = takeEarlyServer();
-    const { proc, spawnedAt } = taken ?? forkServer(module, false);
-    output.appendLine(`corelens: language server process spawned at ${new Date(spawnedAt).toISOString().slice(11, 23)}`
-      + (taken ? ' (early: while the extension was loading)' : ''));
+    const { proc, spawnedAt } = forkServer(module, true);
+    output.appendLine(`corelens: language server process spawned at ${new Date(spawnedAt).toISOString().slice(11, 23)}`);
     if (proc.pid === undefined) throw new Error(`could not start node on ${module}`);
     serverProc = proc;
     pipeOutput(proc, output);

@@ -1,7 +1,6 @@
-// The early start (issue 15): the VS Code extension spawns the server the moment its bundle is evaluated, before the
-// language client library has loaded and `initialize` is sent, and names the workspace folders and the `corelens.*`
-// settings in CORELENS_EARLY_START. The server then starts what `initialize` would start (the targets' load and the
-// parser's wasm) while the extension host is still activating, instead of after the handshake.
+// The early start (issue 15): the VS Code extension forks the server itself and names the workspace folders and the
+// `corelens.*` settings in CORELENS_EARLY_START. The server then starts what `initialize` would start (the targets'
+// load and the parser's wasm) at once, so that work overlaps the handshake instead of following it.
 // Nothing else changes: `initialize` recomputes the configuration from its own parameters, and every target whose spec
 // is the same keeps its load in progress (FleetTargets.configure), so a stale or wrong hint only costs the work.
 
