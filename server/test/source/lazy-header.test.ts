@@ -3,25 +3,18 @@
 // the lazy path too) and with none, the sites, notes, plain accesses and the local BTF's bytes are identical.
 
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
 import { LAZY_MIN_BYTES, lazyStats, skim } from '../../src/source/lazyHeader';
-import { FIXTURES } from '../support/paths';
+import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 
-const REPO = path.resolve(FIXTURES, '..');
-
-/** Everything an analysis shows a user or the CO-RE engine, as one comparable string per part. */
+/** The analysis of a file with headers from `threshold` bytes up parsed lazily, as comparable strings. */
 function shapes(an: Analyzer, file: string, threshold: number): { [k: string]: string } {
   const saved = LAZY_MIN_BYTES.value;
   LAZY_MIN_BYTES.value = threshold;
   try {
-    const a = an.analyze(file, fs.readFileSync(file, 'utf8'));
-    return {
-      sites: JSON.stringify(a.sites), notes: JSON.stringify(a.notes), plain: JSON.stringify(a.plainAccesses),
-      functions: JSON.stringify(a.functions), btf: Buffer.from(a.localBtf().bytes).toString('hex'),
-    };
+    return analysisShapes(an.analyze(file, fs.readFileSync(file, 'utf8')));
   } finally {
     LAZY_MIN_BYTES.value = saved;
   }
@@ -31,14 +24,8 @@ describe('lazy header parsing equals the full parse', function () {
   this.timeout(600_000);
 
   it('every fixture and corpus program: same sites, notes, plain accesses, functions and local BTF bytes', async () => {
-    execFileSync(path.join(REPO, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
-    const programs = path.join(FIXTURES, 'programs');
-    const corpus = path.join(FIXTURES, 'corpus');
-    const files = [
-      ...fs.readdirSync(programs).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(programs, f)),
-      ...fs.readdirSync(corpus).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(corpus, f)),
-    ];
-    const opts = { includePaths: [path.join(corpus, 'include'), programs] };
+    const { files, includePaths } = fixtureSourcePrograms();
+    const opts = { includePaths };
     // one analyzer per mode: each keeps its own header cache, so neither sees the other's parse
     const lazy = await createAnalyzer(opts);
     const full = await createAnalyzer(opts);

@@ -6,38 +6,47 @@
 // same comparison against reading them, and the guard recognition's edge cases.
 
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
 import { GUARD_SKIP, HeaderCache } from '../../src/source/localTypes';
 import { Preprocessor } from '../../src/source/preproc';
-import { FIXTURES } from '../support/paths';
+import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 
-const REPO = path.resolve(FIXTURES, '..');
-
-/** Everything an analysis shows a user or the CO-RE engine, as one comparable string per part. */
+/** The analysis of a document, as comparable strings. */
 function shapes(an: Analyzer, file: string, text: string, includePaths: string[]): { [k: string]: string } {
-  const a = an.analyze(file, text, { includePaths });
-  return {
-    sites: JSON.stringify(a.sites), notes: JSON.stringify(a.notes), plain: JSON.stringify(a.plainAccesses),
-    functions: JSON.stringify(a.functions), btf: Buffer.from(a.localBtf().bytes).toString('hex'),
-  };
+  return analysisShapes(an.analyze(file, text, { includePaths }));
+}
+
+/**
+ * Writes `headers` and the program `text` into a fresh folder, analyses it for each define set with analyzers sharing
+ * one header cache and with analyzers of their own, and checks both give the same; returns the shared cache and the
+ * per-set results.
+ */
+async function sharedEqualsAlone(headers: Record<string, string>, text: string, defs: string[][]): Promise<{ cache: HeaderCache; want: { [k: string]: string }[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-shared-headers-'));
+  try {
+    for (const [name, body] of Object.entries(headers)) fs.writeFileSync(path.join(dir, name), body);
+    const file = path.join(dir, 'p.bpf.c');
+    fs.writeFileSync(file, text);
+    const cache = new HeaderCache();
+    const shared = await Promise.all(defs.map((defines) => createAnalyzer({ defines, headers: cache })));
+    const alone = await Promise.all(defs.map((defines) => createAnalyzer({ defines })));
+    const got = shared.map((an) => shapes(an, file, text, []));
+    const want = alone.map((an) => shapes(an, file, text, []));
+    assert.deepStrictEqual(got, want);
+    return { cache, want };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('header parses shared between arches, and guarded re-includes skipped', function () {
   this.timeout(600_000);
 
   it('every fixture and corpus program: each arch gets what its own parse gives', async () => {
-    execFileSync(path.join(REPO, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
-    const programs = path.join(FIXTURES, 'programs');
-    const corpus = path.join(FIXTURES, 'corpus');
-    const files = [
-      ...fs.readdirSync(programs).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(programs, f)),
-      ...fs.readdirSync(corpus).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(corpus, f)),
-    ];
-    const includePaths = [path.join(corpus, 'include'), programs];
+    const { files, includePaths } = fixtureSourcePrograms();
     const arches = ['x86', 'arm64'];
     const headers = new HeaderCache();
     const shared = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`], headers })));
@@ -61,69 +70,37 @@ describe('header parses shared between arches, and guarded re-includes skipped',
   });
 
   it('a header whose conditionals or expansions meet a differing macro is parsed per arch', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-shared-headers-'));
-    try {
-      // arch.h tests the arch directly; indirect.h names ARCH_OFF only, defined alike for both arches, but as PADV,
-      // which differs: it must not be shared either (the closure over macro bodies); headers after arch.h may be
-      // shared only when they name nothing it declares
-      fs.writeFileSync(path.join(dir, 'arch.h'), '#ifdef __TARGET_ARCH_x86\nstruct regs { long a; long b; } __attribute__((preserve_access_index));\n#else\nstruct regs { int b; long a; } __attribute__((preserve_access_index));\n#endif\n');
-      fs.writeFileSync(path.join(dir, 'indirect.h'), 'struct two { char pad[ARCH_OFF]; long f; } __attribute__((preserve_access_index));\n');
-      fs.writeFileSync(path.join(dir, 'plain.h'), 'struct plain { int x; long y; } __attribute__((preserve_access_index));\n');
-      // after arch.h (parsed per arch): uses.h embeds its struct regs (per arch too), later.h does not (shared)
-      fs.writeFileSync(path.join(dir, 'uses.h'), 'struct uses { char c; struct regs r; } __attribute__((preserve_access_index));\n');
-      fs.writeFileSync(path.join(dir, 'later.h'), 'struct later { int z; long w; } __attribute__((preserve_access_index));\n');
-      const file = path.join(dir, 'p.bpf.c');
-      const text = '#include "plain.h"\n#include "indirect.h"\n#include "arch.h"\n#include "uses.h"\n#include "later.h"\n'
-        + 'int f(struct regs *r, struct two *t, struct plain *p, struct uses *u, struct later *l) { return r->b + t->f + p->y + u->r.a + l->w; }\n';
-      fs.writeFileSync(file, text);
-      const headers = new HeaderCache();
-      const defs = [['__TARGET_ARCH_x86', 'ARCH_OFF=PADV', 'PADV=4'], ['__TARGET_ARCH_arm64', 'ARCH_OFF=PADV', 'PADV=8']];
-      const shared = await Promise.all(defs.map((defines) => createAnalyzer({ defines, headers })));
-      const alone = await Promise.all(defs.map((defines) => createAnalyzer({ defines })));
-      const got = shared.map((an) => shapes(an, file, text, []));
-      const want = alone.map((an) => shapes(an, file, text, []));
-      assert.deepStrictEqual(got, want);
-      assert.notStrictEqual(want[0]!.btf, want[1]!.btf, 'the arches see different layouts');
-      assert.strictEqual(headers.sharedHits, 2, 'plain.h and later.h are shared, nothing else');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    // arch.h tests the arch directly; indirect.h names ARCH_OFF only, defined alike for both arches, but as PADV,
+    // which differs: it must not be shared either (the closure over macro bodies); headers after arch.h may be
+    // shared only when they name nothing it declares: uses.h embeds its struct regs (per arch too), later.h does not
+    const { cache, want } = await sharedEqualsAlone({
+      'arch.h': '#ifdef __TARGET_ARCH_x86\nstruct regs { long a; long b; } __attribute__((preserve_access_index));\n#else\nstruct regs { int b; long a; } __attribute__((preserve_access_index));\n#endif\n',
+      'indirect.h': 'struct two { char pad[ARCH_OFF]; long f; } __attribute__((preserve_access_index));\n',
+      'plain.h': 'struct plain { int x; long y; } __attribute__((preserve_access_index));\n',
+      'uses.h': 'struct uses { char c; struct regs r; } __attribute__((preserve_access_index));\n',
+      'later.h': 'struct later { int z; long w; } __attribute__((preserve_access_index));\n',
+    }, '#include "plain.h"\n#include "indirect.h"\n#include "arch.h"\n#include "uses.h"\n#include "later.h"\n'
+      + 'int f(struct regs *r, struct two *t, struct plain *p, struct uses *u, struct later *l) { return r->b + t->f + p->y + u->r.a + l->w; }\n',
+    [['__TARGET_ARCH_x86', 'ARCH_OFF=PADV', 'PADV=4'], ['__TARGET_ARCH_arm64', 'ARCH_OFF=PADV', 'PADV=8']]);
+    assert.notStrictEqual(want[0]!.btf, want[1]!.btf, 'the arches see different layouts');
+    assert.strictEqual(cache.sharedHits, 2, 'plain.h and later.h are shared, nothing else');
   });
 
   it('a header that pastes a differing name out of pieces (no text spells it whole) is parsed per arch', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-shared-headers-'));
-    try {
-      // `ARCH_IS(x86)` is `__TARGET_ARCH_x86` only after the paste: a text search for the differing names misses it
-      fs.writeFileSync(path.join(dir, 'paste.h'), '#define ARCH_IS(a) __TARGET_ARCH_##a\n#if ARCH_IS(x86)\n'
+    // `ARCH_IS(x86)` is `__TARGET_ARCH_x86` only after the paste: a text search for the differing names misses it
+    const { cache, want } = await sharedEqualsAlone({
+      'paste.h': '#define ARCH_IS(a) __TARGET_ARCH_##a\n#if ARCH_IS(x86)\n'
         + 'struct regs { long a; long b; } __attribute__((preserve_access_index));\n#else\n'
-        + 'struct regs { int b; long a; } __attribute__((preserve_access_index));\n#endif\n');
-      fs.writeFileSync(path.join(dir, 'plain.h'), '#define CAT(a, b) a##b\nstruct CAT(pl, ain) { int x; long y; } __attribute__((preserve_access_index));\n');
-      const file = path.join(dir, 'p.bpf.c');
-      const text = '#include "plain.h"\n#include "paste.h"\nint f(struct regs *r, struct plain *p) { return r->b + p->y; }\n';
-      fs.writeFileSync(file, text);
-      const headers = new HeaderCache();
-      const defs = [['__TARGET_ARCH_x86'], ['__TARGET_ARCH_arm64']];
-      const shared = await Promise.all(defs.map((defines) => createAnalyzer({ defines, headers })));
-      const alone = await Promise.all(defs.map((defines) => createAnalyzer({ defines })));
-      const got = shared.map((an) => shapes(an, file, text, []));
-      const want = alone.map((an) => shapes(an, file, text, []));
-      assert.deepStrictEqual(got, want);
-      assert.notStrictEqual(want[0]!.btf, want[1]!.btf, 'the arches see different layouts');
-      assert.strictEqual(headers.sharedHits, 1, 'plain.h (whose paste makes no differing name) is shared, paste.h is not');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+        + 'struct regs { int b; long a; } __attribute__((preserve_access_index));\n#endif\n',
+      'plain.h': '#define CAT(a, b) a##b\nstruct CAT(pl, ain) { int x; long y; } __attribute__((preserve_access_index));\n',
+    }, '#include "plain.h"\n#include "paste.h"\nint f(struct regs *r, struct plain *p) { return r->b + p->y; }\n',
+    [['__TARGET_ARCH_x86'], ['__TARGET_ARCH_arm64']]);
+    assert.notStrictEqual(want[0]!.btf, want[1]!.btf, 'the arches see different layouts');
+    assert.strictEqual(cache.sharedHits, 1, 'plain.h (whose paste makes no differing name) is shared, paste.h is not');
   });
 
   it('skipping re-includes of guarded headers gives what reading them gives, on every fixture and corpus program', async () => {
-    execFileSync(path.join(REPO, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
-    const programs = path.join(FIXTURES, 'programs');
-    const corpus = path.join(FIXTURES, 'corpus');
-    const files = [
-      ...fs.readdirSync(programs).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(programs, f)),
-      ...fs.readdirSync(corpus).filter((f) => f.endsWith('.bpf.c')).map((f) => path.join(corpus, f)),
-    ];
-    const includePaths = [path.join(corpus, 'include'), programs];
+    const { files, includePaths } = fixtureSourcePrograms();
     const skipping = new HeaderCache();
     const reading = new HeaderCache();
     const skip = await createAnalyzer({ headers: skipping });
