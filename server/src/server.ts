@@ -586,7 +586,6 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Lets queued requests (a hover) in between the phases of a long check: they are answered from the last result. */
   const breathe = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
 
-  let lastMemoKey = '';
   async function checkNow(uri: string): Promise<DocResult | undefined> {
     if (!documents.get(uri)) return undefined;
     const tStart = performance.now();
@@ -657,11 +656,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     await breathe();
     if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
     // what messages depend on besides the evaluation: severities and how targets are described
-    // (the previous string when equal: the memo compares it per site, and a fresh 50 KB string at 500 targets is
-    // compared in full every time)
-    let memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
-    if (memoKey === lastMemoKey) memoKey = lastMemoKey;
-    else lastMemoKey = memoKey;
+    const memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
     try {
       findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey }));
     } catch (e) {

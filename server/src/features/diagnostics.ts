@@ -125,6 +125,15 @@ export function fieldSize(spec: Spec): number | undefined {
  */
 export class FindingMemo {
   readonly bySite = new WeakMap<object, { map: Map<string, SiteOnTarget>; local: Btf; names: string; key: unknown; out: Finding[] }>();
+  private lastKey: unknown;
+
+  /** The previous call's key when equal, so the per-site comparison is a pointer comparison: a key describing 500
+   * targets is a fresh 50 KB string on every check, and comparing it in full per site cost more than the findings. */
+  keyOf(key: unknown): unknown {
+    if (key === this.lastKey) return this.lastKey;
+    this.lastKey = key;
+    return key;
+  }
 }
 
 /** Every finding for the evaluated sites of one document. */
@@ -139,18 +148,19 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
   const list = (names: string[], n: number) => (opts.describeTargets ?? defaultList)(names, n);
   const namesKey = internNames(targetNames.join('\u0000'));
   const memo = opts.memo;
+  const memoKey = memo ? memo.keyOf(opts.memoKey) : opts.memoKey;
   for (const ev of evals) {
     const { site } = ev;
     const from = out.length;
     if (memo) {
       const hit = memo.bySite.get(site);
-      if (hit && hit.map === ev.targets && hit.local === localBtf && hit.names === namesKey && hit.key === opts.memoKey) {
+      if (hit && hit.map === ev.targets && hit.local === localBtf && hit.names === namesKey && hit.key === memoKey) {
         for (const f of hit.out) out.push(f);
         continue;
       }
     }
     findingsOf(ev, site);
-    if (memo) memo.bySite.set(site, { map: ev.targets, local: localBtf, names: namesKey, key: opts.memoKey, out: out.slice(from) });
+    if (memo) memo.bySite.set(site, { map: ev.targets, local: localBtf, names: namesKey, key: memoKey, out: out.slice(from) });
   }
   return out;
 
