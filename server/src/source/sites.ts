@@ -89,9 +89,27 @@ export interface CallRef {
   cost?: number;
   /** clang sinks this call into `twin` (the same call in the other branch of an if/else): not a call of its own. */
   twin?: CallRef;
+  /** Another call was sunk into this one: it runs after the if/else, not where it is written. */
+  sunk?: boolean;
 }
 
+/**
+ * The body's CO-RE loads, inlined calls and what separates them, in evaluation order: what contexts.ts replays per
+ * program to find the sites whose relocation clang's CSE shares with an earlier one (see cse.ts for the rules).
+ *   - `s`: a site; `c` its use: 'v' a check's value, 'a' an address (a BPF_CORE_READ hop, `&p->f`), 'l' a direct
+ *     scalar load (`b` names its base pointer), 'x' one that never merges (stores, bitfields, copies...);
+ *   - `call`: a call of a function with a body (inlined: its own events run here);
+ *   - `cut`: what ends a run of direct loads (a call, a store, asm, a label);
+ *   - `sub`: a nested region (an arm of an if, ?:, &&, ||; a loop body; a switch): it sees what was available before
+ *     it (`fresh`: nothing), and nothing it loads is available after it.
+ */
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef } | { cut: true; all?: true } | { sub: FlowEv[]; fresh?: boolean };
+
 export interface FuncResult {
+  /** Events for clang's merge of repeated relocations (FlowEv). */
+  flow?: FlowEv[];
+  /** A `return` before the body's end: what an inlined copy loads is not available to its caller after it. */
+  earlyReturn?: boolean;
   sites: RawSite[];
   plain: RawPlain[];
   /** Calls of functions with a body (helpers of this file or of any header). */
@@ -211,6 +229,10 @@ const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', '
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
   const res: FuncResult = { sites: [], plain: [], calls: [], notes: [], deps: new Set() };
+  let flow: FlowEv[] = [];
+  const topFlow = flow;
+  /** The body's last statement: a `return` anywhere else is an early one. */
+  let lastTop: Stmt | undefined;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
   const returns: { x?: Expr; guards: GuardRef[] }[] = [];
@@ -249,13 +271,38 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
+    flow.push({ s, c: 'a' });
     return s;
   };
+  /** The event of site `s` (just emitted): its use class for clang's merge. */
+  const useOf = (s: RawSite | undefined, c: 'v' | 'a' | 'l' | 'x', b?: string): void => {
+    if (!s) return;
+    for (let i = flow.length - 1; i >= 0; i--) {
+      const e = flow[i]!;
+      if ('s' in e && e.s === s) { e.c = c; if (b !== undefined) e.b = b; else delete e.b; return; }
+    }
+  };
+  /** Runs `fn` recording its events in a nested region. */
+  const region = <T>(fn: () => T, fresh = false): T => {
+    const outer = flow;
+    const inner: FlowEv[] = [];
+    flow = inner;
+    try { return fn(); } finally { flow = outer; flow.push(fresh ? { sub: inner, fresh: true } : { sub: inner }); }
+  };
+  /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
+   * local array element, a map value all keep clang's second load). */
+  const storeCut = (l: Expr): void => { if (!(l.e === 'id' && lookup(l.name))) cut(); };
+  const cut = (): void => { if (flow[flow.length - 1] && !('cut' in flow[flow.length - 1]!)) flow.push({ cut: true }); };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
+      if (load || ctx.unevaluated) useOf(s, 'x');
+      if (s && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
+        const b = v.chain.base;
+        if (b?.e === 'id' && !assigned.has(b.name) && f.params.some((p) => p.name === b.name)) useOf(s, 'l', `${b.name}/${sizeOf(v.type)}`);
+      }
       if (ctx.unevaluated) { /* not a load that runs: see Ctx.unevaluated */ }
       else if (s && load && v.chain.bits) {
         s.directBitfield = true;
@@ -288,6 +335,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     delete store.unalignedLoad;
     delete store.paramPointer;
     res.sites.push(store);
+    useOf(s, 'x');
+    flow.push({ s: store, c: 'x' }, { cut: true });
   };
   /** `p`, `p->a`, `(T *)p->a->b` where `p` is a parameter of this function the body never assigns. */
   const rootedAtParam = (x: Expr): boolean => {
@@ -526,16 +575,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           use(x.x, ctx);
           return { type: INT };
         }
-        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); return { type: v.type }; }
+        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); return { type: v.type }; }
         const v = use(x.x, ctx);
         return { type: v.type };
       }
-      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); return { type: v.type }; }
+      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); return { type: v.type }; }
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
           use(x.l, ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
-          use(x.r, { ...ctx, guards: [...ctx.guards, ...g] });
+          region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }));
           return { type: INT };
         }
         // `v & 0`, `v * 0`: clang folds the result to 0 and the load of a side-effect-free `v` dies with it
@@ -571,15 +620,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
         }
         use(x.c, ctx);
-        const a = use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) });
-        use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) });
+        const a = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) }));
+        region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) }));
         return { type: a.type };
       }
       case 'assign': {
         if (x.l.e === 'id' && !ctx.noEmit) setOrigin(x.l.name, x.op === '=' ? originOf(x.r) : undefined);
         const l = ev(x.l, ctx);
+        const n0 = res.sites.length;
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
+        for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
         use(x.r, ctx);
+        storeCut(x.l);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
         return { type: l.type };
       }
@@ -711,6 +763,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (fk !== undefined && args.length === 2) {
         const t = typeArg(args[0], ctx);
         const r = t && fieldSite(kind, t, args[1]!, ctx, x);
+        useOf(r?.site, 'v');
         return { type: INT, check: r?.site };
       }
       const fx = args[0];
@@ -719,6 +772,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       let site: RawSite | undefined;
       if (v.chain && v.chain.access.length >= 1) site = emit(kind, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx, x.exp ?? x);
       else res.notes.push({ start: fx.start, end: fx.end, message: `${name} needs a field access` });
+      useOf(site, 'v');
       return { type: INT, check: site };
     }
     const tk = TYPE_MACROS[name];
@@ -726,6 +780,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const t = typeArg(args[0], ctx);
       if (!t) return { type: INT };
       const site = emit(tk, unqualTop(t), [0], args[0]!.start, args[0]!.end, ctx, x.exp ?? x);
+      useOf(site, 'v');
       return { type: name === 'bpf_core_cast' ? { k: 'ptr', to: t } : INT, check: site };
     }
     if (name === '__builtin_preserve_type_info' || name === '__builtin_btf_type_id') {
@@ -734,6 +789,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const kind = name === '__builtin_btf_type_id' ? (k ? ReloKind.TypeIdTarget : ReloKind.TypeIdLocal)
         : k === 0 ? ReloKind.TypeExists : k === 1 ? ReloKind.TypeSize : ReloKind.TypeMatches;
       const site = t && emit(kind, unqualTop(t), [0], args[0]!.start, args[0]!.end, ctx, x.exp ?? x);
+      useOf(site || undefined, 'v');
       return { type: INT, check: site };
     }
     if (name === 'bpf_core_enum_value_exists' || name === 'bpf_core_enum_value' || name === '__builtin_preserve_enum_value') {
@@ -760,6 +816,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: INT };
       }
       const site = emit(kind, unqualTop(t), [idx], at.start, at.end, ctx, x.exp ?? x);
+      useOf(site, 'v');
       return { type: kind === ReloKind.EnumvalValue ? LONG : INT, check: site };
     }
     if (BITFIELD_MACROS.has(name)) {
@@ -770,7 +827,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const kinds = name === 'BPF_CORE_READ_BITFIELD_PROBED' || name === 'BPF_CORE_READ_BITFIELD'
         ? [ReloKind.FieldByteOffset, ReloKind.FieldByteSize, ReloKind.FieldLshiftU64, ReloKind.FieldSigned, ReloKind.FieldRshiftU64, ReloKind.FieldRshiftU64]
         : [ReloKind.FieldByteOffset, ReloKind.FieldByteSize, ReloKind.FieldLshiftU64, ReloKind.FieldRshiftU64];
-      for (const k of kinds) fieldSite(k, root, fld, ctx, x);
+      for (const k of kinds) useOf(fieldSite(k, root, fld, ctx, x)?.site, 'x');
       return { type: ULONG };
     }
     // ordinary call: a helper, a function of this program or a header, or a function-pointer variable
@@ -813,12 +870,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return pi >= 0 ? { param: pi } : {};
       });
       res.calls.push(ref);
+      if (!ctx.noEmit) flow.push({ call: ref });
       // What the result implies: an inlined callee's checks, and a static __noinline subprogram's too (the verifier
       // walks a static subprogram with its caller's state and knows the constant it returns; a global function is
       // verified apart and returns an unknown scalar to its caller, so nothing is implied there)
       const summarised = inl ?? (def.static ? def : undefined);
       callOf.set(x, { ref, sum: summarised ? opts.summaryOf?.(summarised) : undefined });
     }
+    if (!def?.body) cut();
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
     }
@@ -847,7 +906,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     if (n <= width) return;
     const s = res.sites[res.sites.length - 1]!;
-    res.sites.push({ ...s, guards: s.guards.slice() });
+    const second: RawSite = { ...s, guards: s.guards.slice() };
+    res.sites.push(second);
+    useOf(s, 'x');
+    flow.push({ s: second, c: 'x' });
   }
 
   /**
@@ -955,13 +1017,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
         const c0 = res.calls.length;
-        stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) });
+        region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) }));
         const c1 = res.calls.length;
-        if (s.f) stmt(s.f, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) });
+        if (s.f) region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) }));
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
-      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); return undefined;
+      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); if (s !== lastTop) res.earlyReturn = true; return undefined;
       case 'block': block(s.body, ctx); return undefined;
       case 'loop': {
         scopes.push(new Map());
@@ -969,9 +1031,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const s0 = res.sites.length;
         const c0 = res.calls.length;
         const k0 = cost;
-        if (s.c) use(s.c, ctx);
-        stmt(s.body, ctx);
-        if (s.step) use(s.step, ctx);
+        region(() => {
+          if (s.c) use(s.c, ctx);
+          stmt(s.body, ctx);
+          if (s.step) use(s.step, ctx);
+        });
         scopes.pop();
         // an unrolled loop (a pragma over a constant trip count): clang emits every relocation of the body once per
         // copy, inlined calls included (the inliner runs first, the unroller after it). How many copies is LLVM's
@@ -982,7 +1046,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const copies = n !== undefined ? unrollCount(n, Math.round(body * LOOP_SIZE_SCALE), s.unroll!) : 0;
         if (copies > 1) {
           cost += body * (copies - 1);
-          for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
+          for (let i = s0; i < res.sites.length; i++) { res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies; useOf(res.sites[i], 'x'); }
           for (let i = c0; i < res.calls.length; i++) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
         }
         return undefined;
@@ -990,11 +1054,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'switch': {
         use(s.c, ctx);
         const p = s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
-        if (p < 0 || s.body.s !== 'block') { stmt(s.body, ctx); return undefined; }
-        switchOnParam(p, s.body.body, ctx);
+        // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
+        // relocations, not one): nothing before it is available inside, nothing inside after it
+        if (p < 0 || s.body.s !== 'block') { region(() => stmt(s.body, ctx), true); return undefined; }
+        const arms = s.body.body;
+        region(() => switchOnParam(p, arms, ctx), true);
         return undefined;
       }
-      case 'label': return stmt(s.body, ctx);
+      case 'label': flow.push({ cut: true, all: true }); return stmt(s.body, ctx);
+      // asm may write memory (barrier(), barrier_var): a later direct load is a load of its own
+      case 'empty': if (s.asm) cut(); return undefined;
       default: return undefined;
     }
   }
@@ -1031,6 +1100,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const rb = eCalls.find((r) => r.start === b.start && r.end === b.end);
     if (!ra || !rb || ra.def !== rb.def || ra.def.inline || !inlinable(ra.def)) return;
     rb.twin = ra;
+    ra.sunk = true;
     ra.guards = ctx.guards.slice();
     if (ctx.pconds?.length) ra.pconds = ctx.pconds; else delete ra.pconds;
     ra.args = ra.args?.map((x, i) => {
@@ -1140,6 +1210,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (const p of f.params) if (p.name) scopes[0]!.set(p.name, p.type);
     const parser = parserFor(f.body ?? []);
     const body = parser.blockItems();
+    lastTop = body[body.length - 1];
     for (const n of parser.notes) res.notes.push(n);
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
@@ -1148,7 +1219,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (tentative.size) {
       const dead = new Set([...tentative.values()].flat());
       res.sites = res.sites.filter((x) => !dead.has(x));
+      const keep = (evs: FlowEv[]): FlowEv[] => evs.filter((e) => !('s' in e) || !dead.has(e.s)).map((e) => ('sub' in e ? { ...e, sub: keep(e.sub) } : e));
+      topFlow.splice(0, topFlow.length, ...keep(topFlow));
     }
+    res.flow = topFlow;
     res.ret = summarize(returns);
     res.cost = cost;
   } catch (e) {

@@ -116,7 +116,7 @@ export const documentExpansion: LiveExpansion = (a, sourceFile) => {
 export const contextExpansion: LiveExpansion = (a, sourceFile) => {
   const out: LiveSite[] = [];
   for (const s of a.sites) {
-    if (!s.section) continue;
+    if (!s.section || s.merged) continue;
     const file = s.origin?.file ?? sourceFile;
     const line = (s.origin?.line ?? s.line) + 1;
     for (let i = 0; i < (s.unalignedLoad ? 2 : 1) * (s.copies ?? 1); i++) out.push({ section: s.section, key: siteKey(s), file, line });
