@@ -247,17 +247,24 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   };
 
   /** One inlined copy for the merge replay: the same site objects and contexts as `visit`. */
-  const copyOf = (c: Ctx, stack: FuncDef[]): FlowCopy => ({
-    key: c.key,
-    site: (r) => (holds(r.pconds, c.argv) ? siteIn(c, r) : undefined),
-    enter: (call) => {
-      const callee = call.def;
-      if (!holds(call.pconds, c.argv) || !callee.body || !inlines(callee) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
-      const cres = resultOf(callee);
-      if (!cres?.flow) return undefined;
-      return { flow: cres.flow, earlyReturn: !!cres.earlyReturn, copy: copyOf(stepInto(c, call), [...stack, callee]) };
-    },
-  });
+  const copyOf = (c: Ctx, stack: FuncDef[], parent?: FlowCopy, bases?: (string | undefined)[]): FlowCopy => {
+    const copy: FlowCopy = {
+      id: (name) => {
+        const i = bases ? c.def.params.findIndex((p) => p.name === name) : -1;
+        const b = i >= 0 ? bases![i] : undefined;
+        return b !== undefined && parent ? parent.id(b) : `${c.key}|${name}`;
+      },
+      site: (r) => (holds(r.pconds, c.argv) ? siteIn(c, r) : undefined),
+      enter: (call, bs) => {
+        const callee = call.def;
+        if (!holds(call.pconds, c.argv) || !callee.body || !inlines(callee) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
+        const cres = resultOf(callee);
+        if (!cres?.flow) return undefined;
+        return { flow: cres.flow, earlyReturn: !!cres.earlyReturn, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs) };
+      },
+    };
+    return copy;
+  };
 
   const root = (def: FuncDef, res: FuncResult, section: string, unreached = false): void => {
     if (rootsDone.has(def)) return;

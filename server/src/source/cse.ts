@@ -24,12 +24,12 @@ import type { CallRef, FlowEv, RawSite } from './sites';
 
 /** What the replay needs from the call-context expansion (contexts.ts), for one inlined copy of a function. */
 export interface FlowCopy {
-  /** Identifies the copy (a direct load's pointer is one of its parameters). */
-  key: string;
+  /** The value a pointer variable of this copy names (a parameter: the caller's variable passed to it, if any). */
+  id(name: string): string;
   /** The public site of `r` in this copy, or undefined when this copy does not keep it (a folded condition). */
   site(r: RawSite): Site | undefined;
   /** The inlined callee's events and copy; undefined when the call is not inlined here (or dropped). */
-  enter(call: CallRef): { flow: FlowEv[]; earlyReturn: boolean; copy: FlowCopy } | undefined;
+  enter(call: CallRef, bases: (string | undefined)[] | undefined): { flow: FlowEv[]; earlyReturn: boolean; copy: FlowCopy } | undefined;
 }
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
@@ -47,16 +47,17 @@ function run(evs: FlowEv[], avail: Set<string>, loads: Set<string>, copy: FlowCo
       const s = copy.site(e.s);
       if (!s || (s.copies ?? 1) > 1 || s.unalignedLoad || s.unreached) continue;
       if (e.c === 'l') {
-        const k = `${copy.key}|${e.b}|${keyOf(s)}`;
+        const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
         if (loads.has(k)) s.merged = true; else loads.add(k);
       } else {
-        const k = `${e.c}|${keyOf(s)}`;
+        if (e.c === 'a' && e.b === undefined) continue;
+        const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
         if (avail.has(k)) s.merged = true; else avail.add(k);
       }
     } else if ('call' in e) {
       loads.clear();
       if (e.call.twin || depth > 24) continue;
-      const sub = copy.enter(e.call);
+      const sub = copy.enter(e.call, e.bases);
       if (!sub) continue;
       // a call sunk out of an if/else runs after the join: nothing of either arm is available to it
       if (e.call.sunk) run(sub.flow, new Set(), new Set(), sub.copy, depth + 1);

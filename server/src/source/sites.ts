@@ -98,12 +98,13 @@ export interface CallRef {
  * program to find the sites whose relocation clang's CSE shares with an earlier one (see cse.ts for the rules).
  *   - `s`: a site; `c` its use: 'v' a check's value, 'a' an address (a BPF_CORE_READ hop, `&p->f`), 'l' a direct
  *     scalar load (`b` names its base pointer), 'x' one that never merges (stores, bitfields, copies...);
- *   - `call`: a call of a function with a body (inlined: its own events run here);
+ *   - `call`: a call of a function with a body (inlined: its own events run here); `bases`: per argument, the
+ *     pointer variable passed (a parameter of the callee then names the same value);
  *   - `cut`: what ends a run of direct loads (a call, a store, asm, a label);
  *   - `sub`: a nested region (an arm of an if, ?:, &&, ||; a loop body; a switch): it sees what was available before
  *     it (`fresh`: nothing), and nothing it loads is available after it.
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef } | { cut: true; all?: true } | { sub: FlowEv[]; fresh?: boolean };
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true } | { sub: FlowEv[]; fresh?: boolean };
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
@@ -241,10 +242,31 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const checkVars: Map<string, Expr>[] = [new Map()];
   /** Parameters the body assigns to: conditions on them are not folded. */
   const assigned = new Set<string>();
+  const writes = new Map<string, number>();
   {
     const b = f.body ?? [];
     for (let i = 0; i + 1 < b.length; i++) if (b[i]!.t === 0 && /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]!.s) && !(b[i - 1]?.s === '.' || b[i - 1]?.s === '->')) assigned.add(b[i]!.s);
+    // how often each name may be written (assigned, stepped, its address taken): a pointer written at most once (a
+    // parameter never, a local at its declaration) names one value in a copy of the body (cse.ts's same-base rule)
+    for (let i = 0; i < b.length; i++) {
+      const t = b[i]!;
+      if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
+      const w = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '') || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || b[i - 1]?.s === '&';
+      if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
+    }
   }
+  /** The pointer a site's access starts from, when it names one value in this copy of the body (see `writes`). */
+  const baseName = (x: Expr | undefined): string | undefined => {
+    for (let d = 0; x && d < 8; d++) {
+      if (x.e === 'cast') { x = x.x; continue; }
+      if (x.e !== 'id') return undefined;
+      const name = x.name;
+      const param = f.params.some((p) => p.name === name);
+      const n = writes.get(name) ?? 0;
+      return (param ? n === 0 : n === 1 && !!lookup(name)) ? name : undefined;
+    }
+    return undefined;
+  };
   /** While typing a `typeof(expr)` during parsing: the parser's view of the locals declared so far. */
   let parseLookup: ((n: string) => CType | undefined) | undefined;
   const lookup = (n: string): CType | undefined => {
@@ -298,10 +320,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
-      if (load || ctx.unevaluated) useOf(s, 'x');
-      if (s && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
-        const b = v.chain.base;
-        if (b?.e === 'id' && !assigned.has(b.name) && f.params.some((p) => p.name === b.name)) useOf(s, 'l', `${b.name}/${sizeOf(v.type)}`);
+      const b = baseName(v.chain.base);
+      if (load || ctx.unevaluated || b === undefined) useOf(s, 'x');
+      else useOf(s, 'a', b);
+      if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
+        useOf(s, 'l', b);
       }
       if (ctx.unevaluated) { /* not a load that runs: see Ctx.unevaluated */ }
       else if (s && load && v.chain.bits) {
@@ -729,6 +752,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (!root) { res.notes.push({ start: acc.start, end: acc.end, message: 'BPF_CORE_READ hop on a non-pointer' }); return { type: LONG }; }
         const r = fieldSite(ReloKind.FieldByteOffset, root, acc, ctx, x);
         if (!r) return { type: LONG };
+        // a hop's address is the pointer it starts from plus the relocated offset: only the first hop's pointer is
+        // a value of the body (the others come from a probe read each time)
+        const hb = i === 0 ? baseName(src) : undefined;
+        if (hb !== undefined) useOf(r.site, 'a', hb); else useOf(r.site, 'x');
         t = r.type;
         // every hop but the last reads a pointer; the last reads sizeof(field), or sizeof(*dst) for _INTO
         if (r.site) {
@@ -870,7 +897,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return pi >= 0 ? { param: pi } : {};
       });
       res.calls.push(ref);
-      if (!ctx.noEmit) flow.push({ call: ref });
+      if (!ctx.noEmit) {
+        const bases = args.map((a) => baseName(a));
+        flow.push(bases.some((b) => b !== undefined) ? { call: ref, bases } : { call: ref });
+      }
       // What the result implies: an inlined callee's checks, and a static __noinline subprogram's too (the verifier
       // walks a static subprogram with its caller's state and knows the constant it returns; a global function is
       // verified apart and returns an unknown scalar to its caller, so nothing is implied there)
