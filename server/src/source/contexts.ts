@@ -260,7 +260,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         if (!holds(call.pconds, c.argv) || !callee.body || !inlines(callee) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
-        return { flow: cres.flow, earlyReturn: !!cres.earlyReturn, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs) };
+        return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs) };
       },
     };
     return copy;

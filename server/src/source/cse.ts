@@ -29,49 +29,98 @@ export interface FlowCopy {
   /** The public site of `r` in this copy, or undefined when this copy does not keep it (a folded condition). */
   site(r: RawSite): Site | undefined;
   /** The inlined callee's events and copy; undefined when the call is not inlined here (or dropped). */
-  enter(call: CallRef, bases: (string | undefined)[] | undefined): { flow: FlowEv[]; earlyReturn: boolean; copy: FlowCopy } | undefined;
+  enter(call: CallRef, bases: (string | undefined)[] | undefined): { flow: FlowEv[]; copy: FlowCopy } | undefined;
 }
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy): void {
-  run(flow, new Set(), new Set(), copy, 0);
+  const st: State = { avail: new Map(), loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 } };
+  run(flow, st, copy, 0);
 }
 
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 
-/** `avail`: checks and addresses loaded on every path to here; `loads`: direct loads since the last clobber. */
-function run(evs: FlowEv[], avail: Set<string>, loads: Set<string>, copy: FlowCopy, depth: number): void {
+/**
+ * Where the replay stands. Blocks are numbered as met; MachineCSE reuses an earlier identical instruction when its
+ * block dominates this one (the scoping of `avail`: what nested code defines is dropped when it ends) and, the
+ * relocation being as cheap as a move, when that block is this one or an immediate predecessor (`preds`).
+ */
+interface State {
+  /** checks and addresses: the block each was last defined in, along the dominating path */
+  avail: Map<string, number>;
+  /** direct loads since the last thing that may write memory, in this block */
+  loads: Set<string>;
+  cur: number;
+  preds: Set<number>;
+  /** the code from here on never runs (after a return, break, continue or goto) */
+  exited: boolean;
+  /** blocks returning from the function being replayed */
+  rets: number[];
+  next: { n: number };
+}
+
+function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
+  const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); };
   for (const e of evs) {
+    if (st.exited) return;
     if ('s' in e) {
       if (e.c === 'x') continue;
       const s = copy.site(e.s);
       if (!s || (s.copies ?? 1) > 1 || s.unalignedLoad || s.unreached) continue;
       if (e.c === 'l') {
         const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
-        if (loads.has(k)) s.merged = true; else loads.add(k);
-      } else {
-        if (e.c === 'a' && e.b === undefined) continue;
-        const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
-        if (avail.has(k)) s.merged = true; else avail.add(k);
+        if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
+        continue;
       }
+      if (e.c === 'a' && e.b === undefined) continue;
+      const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
+      const d = st.avail.get(k);
+      if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
+      else st.avail.set(k, st.cur);
     } else if ('call' in e) {
-      loads.clear();
+      st.loads.clear();
       if (e.call.twin || depth > 24) continue;
       const sub = copy.enter(e.call, e.bases);
       if (!sub) continue;
-      // a call sunk out of an if/else runs after the join: nothing of either arm is available to it
-      if (e.call.sunk) run(sub.flow, new Set(), new Set(), sub.copy, depth + 1);
-      // an early return joins the callee's end from elsewhere: what it loads is not available after it
-      else if (sub.earlyReturn) run(sub.flow, new Set(avail), new Set(), sub.copy, depth + 1);
-      else run(sub.flow, avail, new Set(), sub.copy, depth + 1);
-      loads.clear();
+      // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
+      if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); }
+      const inner: State = { ...st, avail: new Map(st.avail), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [] };
+      run(sub.flow, inner, sub.copy, depth + 1);
+      const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
+      if (ends.length && ends.every((b) => b === inner.cur)) {
+        // one way out, at the end: the callee's straight-line code continues the caller's block
+        st.avail = inner.avail;
+        st.cur = inner.cur;
+        st.preds = inner.preds;
+      } else if (ends.length) newBlock(ends);
+      else st.exited = true;
+      st.loads.clear();
     } else if ('cut' in e) {
-      loads.clear();
-      if (e.all) avail.clear();
+      st.loads.clear();
+      if (e.all) { st.avail = new Map(); newBlock([]); }
+    } else if ('exit' in e) {
+      if (e.exit === 'ret') st.rets.push(st.cur);
+      st.exited = true;
+    } else if (e.kind === 'if') {
+      const from = st.cur;
+      const arm = (evs2: FlowEv[]): State => {
+        const a: State = { ...st, avail: new Map(st.avail), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false };
+        run(evs2, a, copy, depth);
+        return a;
+      };
+      const t = arm(e.sub);
+      const f = e.alt ? arm(e.alt) : undefined;
+      const ends: number[] = [];
+      if (!t.exited) ends.push(t.cur);
+      if (!f) ends.push(from);
+      else if (!f.exited) ends.push(f.cur);
+      if (!ends.length) { st.exited = true; return; }
+      newBlock(ends);
     } else {
-      loads.clear();
-      run(e.sub, e.fresh ? new Set() : new Set(avail), new Set(), copy, depth);
-      loads.clear();
+      // loops and switches are not modelled: their code reuses nothing from before them, nor after them from inside
+      const inner: State = { ...st, avail: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false };
+      run(e.sub, inner, copy, depth);
+      newBlock([]);
     }
   }
 }

@@ -101,16 +101,16 @@ export interface CallRef {
  *   - `call`: a call of a function with a body (inlined: its own events run here); `bases`: per argument, the
  *     pointer variable passed (a parameter of the callee then names the same value);
  *   - `cut`: what ends a run of direct loads (a call, a store, asm, a label);
- *   - `sub`: a nested region (an arm of an if, ?:, &&, ||; a loop body; a switch): it sees what was available before
- *     it (`fresh`: nothing), and nothing it loads is available after it.
+ *   - `sub`: nested code: the arms of an if or ?: (`alt` the else arm; none: a path around `sub`, as for the right
+ *     side of && and ||), a loop's condition, body and step, a switch's body;
+ *   - `exit`: a return ('ret') or a break, continue or goto ('jump'): the code after it in its region never runs.
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true } | { sub: FlowEv[]; fresh?: boolean };
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true }
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch' } | { exit: 'ret' | 'jump' };
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
   flow?: FlowEv[];
-  /** A `return` before the body's end: what an inlined copy loads is not available to its caller after it. */
-  earlyReturn?: boolean;
   sites: RawSite[];
   plain: RawPlain[];
   /** Calls of functions with a body (helpers of this file or of any header). */
@@ -232,8 +232,6 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const res: FuncResult = { sites: [], plain: [], calls: [], notes: [], deps: new Set() };
   let flow: FlowEv[] = [];
   const topFlow = flow;
-  /** The body's last statement: a `return` anywhere else is an early one. */
-  let lastTop: Stmt | undefined;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
   const returns: { x?: Expr; guards: GuardRef[] }[] = [];
@@ -304,12 +302,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if ('s' in e && e.s === s) { e.c = c; if (b !== undefined) e.b = b; else delete e.b; return; }
     }
   };
-  /** Runs `fn` recording its events in a nested region. */
-  const region = <T>(fn: () => T, fresh = false): T => {
+  /** Runs `fn` recording its events apart: the nested code of a FlowEv `sub`. */
+  const region = <T>(fn: () => T): [T, FlowEv[]] => {
     const outer = flow;
     const inner: FlowEv[] = [];
     flow = inner;
-    try { return fn(); } finally { flow = outer; flow.push(fresh ? { sub: inner, fresh: true } : { sub: inner }); }
+    try { return [fn(), inner]; } finally { flow = outer; }
   };
   /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
    * local array element, a map value all keep clang's second load). */
@@ -607,7 +605,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '&&' || x.op === '||') {
           use(x.l, ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
-          region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }));
+          flow.push({ sub: region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }))[1], kind: 'if' });
           return { type: INT };
         }
         // `v & 0`, `v * 0`: clang folds the result to 0 and the load of a side-effect-free `v` dies with it
@@ -643,8 +641,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
         }
         use(x.c, ctx);
-        const a = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) }));
-        region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) }));
+        const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) }));
+        const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) }));
+        flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
       case 'assign': {
@@ -1047,13 +1046,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
         const c0 = res.calls.length;
-        region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) }));
+        const [, ft] = region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) }));
         const c1 = res.calls.length;
-        if (s.f) region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) }));
+        const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) }))[1] : undefined;
+        flow.push(ff ? { sub: ft, alt: ff, kind: 'if' } : { sub: ft, kind: 'if' });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
-      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); if (s !== lastTop) res.earlyReturn = true; return undefined;
+      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); flow.push({ exit: 'ret' }); return undefined;
       case 'block': block(s.body, ctx); return undefined;
       case 'loop': {
         scopes.push(new Map());
@@ -1061,11 +1061,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const s0 = res.sites.length;
         const c0 = res.calls.length;
         const k0 = cost;
-        region(() => {
+        flow.push({ sub: region(() => {
           if (s.c) use(s.c, ctx);
           stmt(s.body, ctx);
           if (s.step) use(s.step, ctx);
-        });
+        })[1], kind: 'loop' });
         scopes.pop();
         // an unrolled loop (a pragma over a constant trip count): clang emits every relocation of the body once per
         // copy, inlined calls included (the inliner runs first, the unroller after it). How many copies is LLVM's
@@ -1086,12 +1086,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const p = s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
         // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
         // relocations, not one): nothing before it is available inside, nothing inside after it
-        if (p < 0 || s.body.s !== 'block') { region(() => stmt(s.body, ctx), true); return undefined; }
+        if (p < 0 || s.body.s !== 'block') { flow.push({ sub: region(() => stmt(s.body, ctx))[1], kind: 'switch' }); return undefined; }
         const arms = s.body.body;
-        region(() => switchOnParam(p, arms, ctx), true);
+        flow.push({ sub: region(() => switchOnParam(p, arms, ctx))[1], kind: 'switch' });
         return undefined;
       }
       case 'label': flow.push({ cut: true, all: true }); return stmt(s.body, ctx);
+      case 'jump': flow.push({ exit: 'jump' }); return undefined;
       // asm may write memory (barrier(), barrier_var): a later direct load is a load of its own
       case 'empty': if (s.asm) cut(); return undefined;
       default: return undefined;
@@ -1240,7 +1241,6 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (const p of f.params) if (p.name) scopes[0]!.set(p.name, p.type);
     const parser = parserFor(f.body ?? []);
     const body = parser.blockItems();
-    lastTop = body[body.length - 1];
     for (const n of parser.notes) res.notes.push(n);
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
@@ -1249,7 +1249,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (tentative.size) {
       const dead = new Set([...tentative.values()].flat());
       res.sites = res.sites.filter((x) => !dead.has(x));
-      const keep = (evs: FlowEv[]): FlowEv[] => evs.filter((e) => !('s' in e) || !dead.has(e.s)).map((e) => ('sub' in e ? { ...e, sub: keep(e.sub) } : e));
+      const keep = (evs: FlowEv[]): FlowEv[] => evs.filter((e) => !('s' in e) || !dead.has(e.s))
+        .map((e) => ('sub' in e ? { ...e, sub: keep(e.sub), ...(e.alt ? { alt: keep(e.alt) } : {}) } : e));
       topFlow.splice(0, topFlow.length, ...keep(topFlow));
     }
     res.flow = topFlow;

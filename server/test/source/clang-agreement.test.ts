@@ -39,7 +39,7 @@ interface Live { count: number; lines: Set<number> }
 function sectionSites(a: Analysis): Map<string, Map<string, Live>> {
   const out = new Map<string, Map<string, Live>>();
   for (const s of a.sites) {
-    if (!s.section) continue;
+    if (!s.section || s.merged) continue;
     const m = out.get(s.section) ?? new Map<string, Live>();
     const k = `${RELO_KIND_NAMES[s.kind]} ${s.localType} ${s.access}`;
     const l = m.get(k) ?? { count: 0, lines: new Set<number>() };
