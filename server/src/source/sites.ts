@@ -241,6 +241,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Parameters the body assigns to: conditions on them are not folded. */
   const assigned = new Set<string>();
   const writes = new Map<string, number>();
+  /** Variables whose address the body takes (or that meet a binary `&`: the tokens cannot tell): memory a pointer
+   * may reach, so a store to one may write what a later direct load reads. */
+  const addrTaken = new Set<string>();
   {
     const b = f.body ?? [];
     for (let i = 0; i + 1 < b.length; i++) if (b[i]!.t === 0 && /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]!.s) && !(b[i - 1]?.s === '.' || b[i - 1]?.s === '->')) assigned.add(b[i]!.s);
@@ -251,6 +254,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
       const w = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '') || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || b[i - 1]?.s === '&';
       if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
+      if (b[i - 1]?.s === '&') addrTaken.add(t.s);
     }
   }
   /** The pointer a site's access starts from, when it names one value in this copy of the body (see `writes`). */
@@ -311,7 +315,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
    * local array element, a map value all keep clang's second load). */
-  const storeCut = (l: Expr): void => { if (!(l.e === 'id' && lookup(l.name))) cut(); };
+  const storeCut = (l: Expr): void => { if (!(l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name))) cut(); };
   const cut = (): void => { if (flow[flow.length - 1] && !('cut' in flow[flow.length - 1]!)) flow.push({ cut: true }); };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
@@ -1026,6 +1030,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Evaluates a statement; returns the value of an expression statement (for statement expressions). */
   function stmt(s: Stmt, ctx: Ctx): Val | undefined {
     if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
+    // direct loads merge only within one statement: a value kept for a later statement may be sunk by LLVM next to
+    // its use, away from the second load (measured: `u32 tgid = p->tgid; if (p->pid != p->tgid) ...` is two loads)
+    cut();
     switch (s.s) {
       case 'expr': return use(s.x, ctx);
       case 'decl':
@@ -1036,6 +1043,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const iv = use(v.init, ctx);
             if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
+            // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
+            // the store into an address-taken local keeps clang's second load
+            if (addrTaken.has(v.name)) cut();
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
