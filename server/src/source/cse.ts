@@ -104,9 +104,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
     } else if (e.kind === 'if') {
       const from = st.cur;
       const arm = (evs2: FlowEv[]): State => {
-        // an arm with nothing to replay (a plain comparison on the right of &&) leaves no block of its own once
-        // SimplifyCFG is done: its way out is the block it came from
-        if (!evs2.length) return { ...st, exited: false };
+        // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
+        // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
+        // tcplife's arm with calls is one): its way out is the block it came from
+        if (evs2.every((x) => 'cut' in x && x.soft)) return { ...st, exited: false };
         const a: State = { ...st, avail: new Map(st.avail), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false };
         run(evs2, a, copy, depth);
         return a;
@@ -118,7 +119,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (!f) ends.push(from);
       else if (!f.exited) ends.push(f.cur);
       if (!ends.length) { st.exited = true; return; }
-      if (ends.every((b) => b === from)) continue;
+      // no branch left at all (every arm empty): still the same block; an arm that exits leaves a branch behind
+      if (!t.exited && !f?.exited && ends.every((b) => b === from)) continue;
       newBlock(ends);
     } else {
       // loops and switches are not modelled: their code reuses nothing from before them, nor after them from inside

@@ -100,12 +100,13 @@ export interface CallRef {
  *     scalar load (`b` names its base pointer), 'x' one that never merges (stores, bitfields, copies...);
  *   - `call`: a call of a function with a body (inlined: its own events run here); `bases`: per argument, the
  *     pointer variable passed (a parameter of the callee then names the same value);
- *   - `cut`: what ends a run of direct loads (a call, a store, asm, a label);
+ *   - `cut`: what ends a run of direct loads (a call, a store, asm, a label; `soft`: a store or a statement's start,
+ *     which SimplifyCFG can still fold into a select);
  *   - `sub`: nested code: the arms of an if or ?: (`alt` the else arm; none: a path around `sub`, as for the right
  *     side of && and ||), a loop's condition, body and step, a switch's body;
  *   - `exit`: a return ('ret') or a break, continue or goto ('jump'): the code after it in its region never runs.
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true }
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true; soft?: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch' } | { exit: 'ret' | 'jump' };
 
 export interface FuncResult {
@@ -315,8 +316,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
    * local array element, a map value all keep clang's second load). */
-  const storeCut = (l: Expr): void => { if (!(l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name))) cut(); };
-  const cut = (): void => { if (flow[flow.length - 1] && !('cut' in flow[flow.length - 1]!)) flow.push({ cut: true }); };
+  const storeCut = (l: Expr): void => { if (!(l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name))) cut(true); };
+  const cut = (soft = false): void => {
+    const last = flow[flow.length - 1];
+    if (last && 'cut' in last) { if (!soft) delete last.soft; return; }
+    flow.push(soft ? { cut: true, soft: true } : { cut: true });
+  };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
@@ -1032,7 +1037,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
     // direct loads merge only within one statement: a value kept for a later statement may be sunk by LLVM next to
     // its use, away from the second load (measured: `u32 tgid = p->tgid; if (p->pid != p->tgid) ...` is two loads)
-    cut();
+    cut(true);
     switch (s.s) {
       case 'expr': return use(s.x, ctx);
       case 'decl':
@@ -1045,7 +1050,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
             // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
             // the store into an address-taken local keeps clang's second load
-            if (addrTaken.has(v.name)) cut();
+            if (addrTaken.has(v.name)) cut(true);
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
