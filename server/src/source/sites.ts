@@ -258,15 +258,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (b[i - 1]?.s === '&') addrTaken.add(t.s);
     }
   }
-  /** The pointer a site's access starts from, when it names one value in this copy of the body (see `writes`). */
+  /** Writes of each variable met so far in evaluation order: `name#n` is one value of it (SSA-like), as long as
+   * nothing writes it through its address. */
+  const version = new Map<string, number>();
+  const written = (name: string, ctx: Ctx): void => { if (!ctx.noEmit) version.set(name, (version.get(name) ?? 0) + 1); };
+  /** The pointer a site's access starts from, as one value of this copy of the body: a parameter never written is
+   * itself (an inlined call's argument names the caller's value), a variable whose address is never taken is its
+   * current version; anything else (a global, an expression) is unknown. */
   const baseName = (x: Expr | undefined): string | undefined => {
     for (let d = 0; x && d < 8; d++) {
       if (x.e === 'cast') { x = x.x; continue; }
       if (x.e !== 'id') return undefined;
       const name = x.name;
       const param = f.params.some((p) => p.name === name);
-      const n = writes.get(name) ?? 0;
-      return (param ? n === 0 : n === 1 && !!lookup(name)) ? name : undefined;
+      if (param && !(writes.get(name) ?? 0)) return name;
+      if (addrTaken.has(name) || !lookup(name)) return undefined;
+      return `${name}#${version.get(name) ?? 0}`;
     }
     return undefined;
   };
@@ -605,11 +612,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           use(x.x, ctx);
           return { type: INT };
         }
-        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); return { type: v.type }; }
+        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
         const v = use(x.x, ctx);
         return { type: v.type };
       }
-      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); return { type: v.type }; }
+      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
           use(x.l, ctx);
@@ -662,6 +669,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
         use(x.r, ctx);
+        if (x.l.e === 'id') written(x.l.name, ctx);
         storeCut(x.l);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
         return { type: l.type };
@@ -1054,6 +1062,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
+          if (v.name) written(v.name, ctx);
         }
         return undefined;
       case 'if': {
@@ -1091,7 +1100,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const copies = n !== undefined ? unrollCount(n, Math.round(body * LOOP_SIZE_SCALE), s.unroll!) : 0;
         if (copies > 1) {
           cost += body * (copies - 1);
-          for (let i = s0; i < res.sites.length; i++) { res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies; useOf(res.sites[i], 'x'); }
+          for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           for (let i = c0; i < res.calls.length; i++) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
         }
         return undefined;
