@@ -255,7 +255,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
       const w = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '') || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || b[i - 1]?.s === '&';
       if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
-      if (b[i - 1]?.s === '&') addrTaken.add(t.s);
+      // `&v` (not `&v->f`, `&v.f`, `&v[i]`: addresses inside what v points to or holds)
+      if (b[i - 1]?.s === '&' && !['->', '.', '['].includes(b[i + 1]?.s ?? '')) addrTaken.add(t.s);
     }
   }
   /** Writes of each variable met so far in evaluation order: `name#n` is one value of it (SSA-like), as long as
