@@ -124,10 +124,14 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // no branch left at all (every arm empty): still the same block; an arm that exits leaves a branch behind
       if (!t.exited && !f?.exited && ends.every((b) => b === from)) continue;
       newBlock(ends);
-    } else {
-      // loops and switches are not modelled: their code reuses nothing from before them, nor after them from inside
+    } else if (e.kind === 'switch') {
+      // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
       const inner: State = { ...st, avail: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false };
       run(e.sub, inner, copy, depth);
+      newBlock([]);
+    } else {
+      // a loop's code stays unmerged: LLVM may unroll it (fully, without a pragma, for a small constant trip count:
+      // falco's uid map walk keeps three records per iteration of one triple) or hoist out of it (LICM)
       newBlock([]);
     }
   }
