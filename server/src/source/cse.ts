@@ -2,22 +2,21 @@
 // one, so that a count of the program's sites equals the count of clang's .BTF.ext records.
 //
 // Why: BPFAbstractMemberAccess turns each CO-RE access into a load of a module-wide global named by (type, kind,
-// access) and the BPF backend writes one record per load of it left after -O2 (one per memory instruction for a
-// direct load it folds into: BPFMISimplifyPatchable). Measured with clang 14 -g -O2 -target bpf (see README,
-// "clang's merge of repeated relocations"):
-//   - a check's value (field_exists, type_exists, enum values, ...) and an address (a BPF_CORE_READ hop, `&p->f`)
-//     merge with an earlier one of the same triple whenever the earlier dominates: across helper calls, asm
-//     barriers, stores, other bases (`BPF_CORE_READ(t, pid) + BPF_CORE_READ(u, pid)` is one record), an early
-//     return and code after an if/else; not with one inside an arm of an if, ?:, && or || (two records), nor across
-//     a switch (measured: two where dominance says one);
-//   - a direct scalar load (`t->pid`) merges only with an earlier load of the same field through the same pointer
-//     with nothing between that may write memory (a call, asm, a store other than to a local variable) and no
-//     control flow: its record sits on the load instruction itself, and a second load is a second record;
-//   - stores, read-modify-writes, bitfields, packed loads, memcpy copies, unrolled copies never merge (several
-//     records per access, modelled in sites.ts).
-// A rule unsure leaves the site unmerged (the count before this pass): everything not listed above is that.
-// What this decides is only the count: a merged site still relocates (through the shared load) and keeps its
-// diagnostics; counting code skips `Site.merged`.
+// access); the BPF backend turns each load left after -O2 into an instruction carrying the relocation (a LD_imm64 or
+// MOV of its value, or the memory instruction it folds into: BPFMISimplifyPatchable), one record each. Measured with
+// clang 14 -g -O2 -target bpf (README, "clang's merge of repeated relocations"):
+//   - checks (field_exists, type_exists, enum values...) and addresses (a BPF_CORE_READ hop, `&p->f`): MachineCSE
+//     reuses an earlier identical instruction whose block dominates this one and is this block or an immediate
+//     predecessor (the instruction is as cheap as a move); calls, stores and asm do not stop it. An address merges
+//     only from the same pointer value (a parameter never written, a variable's version, followed through inlined
+//     calls' arguments): other pointers merge in small programs and not in big ones (register pressure);
+//   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
+//     nothing between that may write memory (SelectionDAG);
+//   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, unrolled copies, anything
+//     in a loop (LLVM unrolls small constant loops unasked, LICM hoists), across a switch.
+// A rule unsure leaves the site unmerged (the count before this pass). What this decides is only the count: a merged
+// copy still relocates (through the shared instruction) and keeps its verdict and diagnostics; counting code skips
+// `Site.merged`.
 
 import type { Site } from './analyzer';
 import type { CallRef, FlowEv, RawSite } from './sites';
