@@ -51,6 +51,17 @@ SEC("tp_btf/n") int direct_local(struct task_struct *t) { __u32 tgid = t->tgid; 
 /* a variable is one value per write: the same pointer read twice merges (after a new value the model does not
    merge, clang does in a program this small: not asserted here) */
 SEC("tp_btf/o") int read_same_local(struct task_struct *t) { struct task_struct *p = (void *)bpf_get_current_task(); int a = BPF_CORE_READ(p, pid); bpf_get_current_pid_tgid(); return a + BPF_CORE_READ(p, pid); }
+/* both arms of an if/else reading one field (falco's READ_TASK_FIELD_INTO shape): SimplifyCFG hoists the arms'
+   identical leading instructions only, so each of these keeps one record per arm (measured with clang 14; the
+   cases clang does merge are in README, "clang's merge of repeated relocations", not modelled yet): a call or
+   arithmetic first in one arm, another field, direct loads (each load folds the relocation into itself), a
+   chained condition (the else block has two predecessors), no else */
+SEC("tp_btf/p") int hoist_call_first(struct task_struct *t, int c) { int x; if (c) { bpf_get_current_pid_tgid(); x = t->pid; } else BPF_CORE_READ_INTO(&x, t, pid); return x; }
+SEC("tp_btf/q") int hoist_arith_first(struct task_struct *t, int c, int d) { int x; if (c) x = (d * 7) + t->pid; else BPF_CORE_READ_INTO(&x, t, pid); return x; }
+SEC("tp_btf/r") int hoist_other_field(struct task_struct *t, int c) { int x; if (c) x = t->tgid; else BPF_CORE_READ_INTO(&x, t, pid); return x; }
+SEC("tp_btf/s") int hoist_direct_loads(struct task_struct *t, int c) { int x; if (c) x = t->pid + 1; else x = t->pid * 3; return x; }
+SEC("tp_btf/u") int hoist_chained_cond(struct task_struct *t) { int x; if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf) && bpf_core_enum_value(enum bpf_func_id, BPF_FUNC_get_current_task_btf) == BPF_FUNC_get_current_task_btf) x = t->pid; else BPF_CORE_READ_INTO(&x, t, pid); return x; }
+SEC("tp_btf/v") int hoist_no_else(struct task_struct *t, int c) { int x = 0; if (c) x = t->pid; BPF_CORE_READ_INTO(&x, t, pid); return x; }
 `, { exact: true }],
   // tetragon's with_errmetrics (lib/errmetrics.h): a statement expression declaring `__auto_type _err = helper(...)`
   // around `_(&cgrp->kn)`; the GNU `__auto_type` declaration was not parsed, so the read inside it was lost
