@@ -63,6 +63,17 @@ SEC("tp_btf/s") int hoist_direct_loads(struct task_struct *t, int c) { int x; if
 SEC("tp_btf/u") int hoist_chained_cond(struct task_struct *t) { int x; if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf) && bpf_core_enum_value(enum bpf_func_id, BPF_FUNC_get_current_task_btf) == BPF_FUNC_get_current_task_btf) x = t->pid; else BPF_CORE_READ_INTO(&x, t, pid); return x; }
 SEC("tp_btf/v") int hoist_no_else(struct task_struct *t, int c) { int x = 0; if (c) x = t->pid; BPF_CORE_READ_INTO(&x, t, pid); return x; }
 `, { exact: true }],
+  // falco's `(unsigned long)extract__syscall_argument(regs, 0)`: the cast types its operand apart (the verifier's
+  // origin rule), and that unevaluated pass recorded the call as an inlined copy of its own: every site of the
+  // callee counted twice (1,770 of falco's CSE column); also sizeof and typeof of a call, which clang never runs
+  ['cast_of_call', `
+FUNC_INLINE unsigned long rd(struct task_struct *t) { return BPF_CORE_READ(t, real_parent, pid); }
+long out;
+SEC("tp_btf/a") int cast_decl(struct task_struct *t) { unsigned long v = (unsigned long)rd(t); out = v; return 0; }
+SEC("tp_btf/b") int cast_store(struct task_struct *t) { out = (long)rd(t); return 0; }
+SEC("tp_btf/c") int sizeof_call(struct task_struct *t) { out = sizeof(rd(t)) + rd(t); return 0; }
+SEC("tp_btf/d") int typeof_call(struct task_struct *t) { typeof(rd(t)) v = rd(t); out = v; return 0; }
+`, { exact: true }],
   // tetragon's with_errmetrics (lib/errmetrics.h): a statement expression declaring `__auto_type _err = helper(...)`
   // around `_(&cgrp->kn)`; the GNU `__auto_type` declaration was not parsed, so the read inside it was lost
   ['auto_type', `
