@@ -14,9 +14,13 @@
 //     nothing between that may write memory (SelectionDAG);
 //   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, unrolled copies, anything
 //     in a loop (LLVM unrolls small constant loops unasked, LICM hoists), across a switch.
-// A rule unsure leaves the site unmerged (the count before this pass). What this decides is only the count: a merged
-// copy still relocates (through the shared instruction) and keeps its verdict and diagnostics; counting code skips
-// `Site.merged`.
+// Not modelled (measured, README): GVN replacing a check by an earlier one with no call or aliasing store between, or
+// moving it (load PRE) into the one predecessor where it is not available, where MachineCSE may merge it again;
+// SimplifyCFG hoisting both arms' identical first instruction (only into a block that is both arms' single
+// predecessor); the register allocator rematerialising one merged offset per stretch of code (different pointers,
+// unrolled walks). A rule unsure leaves the site unmerged (the count before this pass). What this decides is only the
+// count: a merged copy still relocates (through the shared instruction) and keeps its verdict and diagnostics;
+// counting code skips `Site.merged`.
 
 import type { Site } from './analyzer';
 import type { CallRef, FlowEv, RawSite } from './sites';
