@@ -224,7 +224,7 @@ export interface Analyzer {
 const SLICE_MS = 4;
 
 /** A top-level function definition as tree-sitter sees it (with the SEC statement before it). */
-interface Unit { start: number; end: number; text: string; node: TsNode; env: boolean }
+export interface Unit { start: number; end: number; text: string; node: TsNode; env: boolean }
 
 /** One function's cached analysis; offsets are absolute as of `base` (the unit start when computed). */
 interface FnEntry {
@@ -682,8 +682,9 @@ function rawSpots(h: CParserHandle, node: TsNode): RawSpot[] {
   return out;
 }
 
-/** Top-level function definitions (outermost ones) from structure.scm, each extended over the SEC() before it. */
-function findUnits(h: CParserHandle, tree: TsTree | undefined, text: string): Unit[] {
+/** Top-level function definitions (outermost ones) from structure.scm, each extended over the SEC() before it.
+ * Exported for the test that compares it with the node-object walk it replaced. */
+export function findUnits(h: CParserHandle, tree: TsTree | undefined, text: string): Unit[] {
   if (!tree) return [];
   const fns: TsNode[] = [];
   const secs = new Set<number>();
@@ -691,16 +692,42 @@ function findUnits(h: CParserHandle, tree: TsTree | undefined, text: string): Un
   // query visited every node of every body on each edit (a tenth of an edit's time on an 8,000-line program), and
   // only the outermost definitions are kept anyway.
   void h;
-  const stack: TsNode[] = [tree.rootNode];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'function_definition') { fns.push(n); continue; }
-    if (n.type === 'expression_statement') {
-      const call = n.childCount ? n.children[0] : undefined;
-      const callee = call?.type === 'call_expression' && call.childCount ? call.children[0] : undefined;
-      if (callee?.type === 'identifier' && text.slice(callee.startIndex, callee.endIndex) === 'SEC') secs.add(n.id);
+  // A cursor walk: reading a node's children as objects (`children`) unmarshals every child of every top-level
+  // declaration, which made this walk a seventh of an edit's analysis; the cursor reads type ids only, and makes a
+  // node object for the definitions and SEC statements alone. Same nodes visited as the object walk (every child,
+  // named or not, of every node but a function definition).
+  const cur = tree.walk();
+  try {
+    const fnType = 'function_definition';
+    for (;;) {
+      const type = cur.nodeType;
+      let descend = true;
+      if (type === fnType) {
+        fns.push(cur.currentNode);
+        descend = false;
+      } else if (type === 'expression_statement') {
+        const id = cur.nodeId;
+        if (cur.gotoFirstChild()) {
+          if (cur.nodeType === 'call_expression' && cur.gotoFirstChild()) {
+            if ((cur.nodeType as string) === 'identifier') {
+              const callee = cur.currentNode;
+              if (text.slice(callee.startIndex, callee.endIndex) === 'SEC') secs.add(id);
+            }
+            cur.gotoParent();
+          }
+          cur.gotoParent();
+        }
+      }
+      if (descend && cur.gotoFirstChild()) continue;
+      // next: a sibling, else the sibling of the nearest ancestor that has one
+      let done = false;
+      while (!cur.gotoNextSibling()) {
+        if (!cur.gotoParent()) { done = true; break; }
+      }
+      if (done) break;
     }
-    if (n.childCount) stack.push(...n.children);
+  } finally {
+    cur.delete();
   }
   fns.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   const units: Unit[] = [];

@@ -13,7 +13,12 @@ export interface TsNode {
   hasError: boolean; isMissing: boolean; text: string; childCount: number; children: TsNode[];
   parent: TsNode | null; previousSibling: TsNode | null; id: number;
 }
-export interface TsTree { rootNode: TsNode; edit(e: object): void; copy(): TsTree; delete(): void }
+/** A walk over a tree that reads types and ids without making node objects (see analyzer.ts findUnits). */
+export interface TsCursor {
+  nodeType: string; nodeId: number; currentNode: TsNode;
+  gotoFirstChild(): boolean; gotoNextSibling(): boolean; gotoParent(): boolean; delete(): void;
+}
+export interface TsTree { rootNode: TsNode; edit(e: object): void; copy(): TsTree; delete(): void; walk(): TsCursor }
 interface TsParser { parse(text: string, old?: TsTree | null): TsTree | null }
 type TsLanguage = object;
 export interface TsQuery { captures(n: TsNode, opts?: { startIndex?: number; endIndex?: number }): { name: string; node: TsNode }[] }
