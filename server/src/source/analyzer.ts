@@ -259,7 +259,17 @@ interface EnvState {
   files: Map<string, string>;
   /** Each program's call-context expansion of the last run, reused while nothing it read changed. */
   contexts: ContextCache;
+  /** The public shapes of each cached function entry, valid while its unit starts at the same line and column. */
+  shapes: WeakMap<FnEntry, EntryShapes>;
 }
+
+/**
+ * What one function contributes to an analysis's public lists, as of a unit starting at (line, character). Ranges are
+ * line/column positions only, so they are the same whenever the unit's text (a cached entry's is fixed) starts at the
+ * same position: typing before a function moves its offsets, not its lines. Kept only for an entry whose offsets all
+ * lie inside its unit (a position outside would depend on text the unit does not hold).
+ */
+interface EntryShapes { line: number; character: number; plain: PlainAccess[]; notes: Note[]; info: FunctionInfo }
 
 interface DocState { text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis; envs?: EnvState }
 
@@ -368,7 +378,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? (pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__')), lastDirective: lastDirective(text),
         fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message)),
         notes: envNotes.map((n) => anchorNote(n, plain)),
-        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files), contexts: new ContextCache(),
+        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files), contexts: new ContextCache(), shapes: new WeakMap(),
       };
       st.envs = es;
       // functions the structure query did not find (macro-generated definitions): typed on every run, unattributed
@@ -479,9 +489,18 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const deltaOf = new Map<FuncDef, number>();
     for (const { unit, e } of entries) deltaOf.set(e.def, unit.env ? 0 : unit.start - e.base);
     for (const { unit, e } of entries) {
+      stats.unattributed += e.unattributed;
+      const at = unit.env ? undefined : lines.position(unit.start);
+      const have = at && E.shapes.get(e);
+      if (have && have.line === at.line && have.character === at.character) {
+        for (const p of have.plain) plainAccesses.push(p);
+        for (const n of have.notes) notes.push(n);
+        functions.push(have.info);
+        continue;
+      }
       const d = deltaOf.get(e.def)!;
-      for (const p of e.res.plain) plainAccesses.push(toPlain(p, d, builder, rng));
-      for (const n of e.res.notes) notes.push({ range: rng(n.start + d, n.end + d), message: n.message, severity: 'info' });
+      const plain = e.res.plain.map((p) => toPlain(p, d, builder, rng));
+      const fnNotes: Note[] = e.res.notes.map((n) => ({ range: rng(n.start + d, n.end + d), message: n.message, severity: 'info' }));
       const f = e.def;
       const section = f.section ?? (isPluginDef(f) ? '.text' : undefined);
       const callCounts: { [name: string]: number } = {};
@@ -489,9 +508,15 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       const info: FunctionInfo = { name: f.name, section, static: f.static, range: rng(f.start + d, f.end + d), calls: Object.keys(callCounts), callCounts };
       (info as FunctionInfo & { cost?: number }).cost = e.res.cost;
       if (section && !f.section) info.plugin = true;
+      for (const p of plain) plainAccesses.push(p);
+      for (const n of fnNotes) notes.push(n);
       functions.push(info);
-      stats.unattributed += e.unattributed;
-      void unit;
+      if (at) {
+        const inside = (a: number) => a + d >= unit.start && a + d <= unit.end;
+        if (inside(f.start) && inside(f.end) && e.res.plain.every((p) => inside(p.start) && inside(p.end)) && e.res.notes.every((n) => inside(n.start) && inside(n.end))) {
+          E.shapes.set(e, { line: at.line, character: at.character, plain, notes: fnNotes, info });
+        } else E.shapes.delete(e);
+      }
     }
     // a non-static, non-inline definition in a header (usdt.bpf.h's `__weak __hidden int bpf_usdt_arg(...)`) is
     // emitted by clang whether or not a program calls it: a .text subprogram of its own, like the document's
