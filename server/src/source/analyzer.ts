@@ -599,8 +599,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         st.tree.edit(ed);
         cur = ed.text;
       }
-    } else if (st.tree && text !== cur) {
-      // whole new text (what most clients send): one edit spanning the changed middle keeps the old tree useful
+    } else if (st.tree && text !== cur && !opts.trees?.has(uri, text)) {
+      // whole new text (what most clients send): one edit spanning the changed middle keeps the old tree useful (not
+      // needed when another arch's analyzer parsed this text already: parseShared takes a copy of its tree)
       st.tree.edit(diffEdit(cur, text));
       cur = text;
     } else cur = text;
