@@ -176,6 +176,20 @@ export class BtfScan {
   }
 }
 
+/** A base BTF's records as they lie in its bytes (see Btf.rawRecords); views only valid until release(). */
+export interface RawRecords {
+  /** The whole blob as host-order words. */
+  readonly words: Uint32Array;
+  /** Byte offset of each own type's record (index = id - 1); always a multiple of 4 here. */
+  readonly offsets: Uint32Array;
+  /** Kind of each own type (index = id - 1). */
+  readonly kinds: Uint8Array;
+  readonly bytes: Uint8Array;
+  /** Byte offset of the string section in `bytes`, and its length. */
+  readonly strStart: number;
+  readonly strLen: number;
+}
+
 /** One BTF blob (base or split), read lazily from its bytes. */
 export class Btf {
   readonly littleEndian: boolean;
@@ -264,6 +278,17 @@ export class Btf {
     if (this.ownsBuffer) recycleBuffer(this.bytes.buffer);
     recycleBuffer(this.offsets.buffer);
     recycleBuffer(this.kinds.buffer);
+  }
+
+  /**
+   * The raw records of a base BTF in host byte order with word-aligned records of known kinds, for tools that copy
+   * records instead of decoding them (check's slices); undefined otherwise (they then decode as usual).
+   */
+  rawRecords(): RawRecords | undefined {
+    this.checkAlive();
+    if (!this.words || !this.wordAligned || this.base || (this.unknownKinds?.size ?? 0) > 0) return undefined;
+    return { words: this.words, offsets: this.offsets, kinds: this.kinds, bytes: this.bytes, strStart: this.strStart,
+      strLen: this.header.strLen };
   }
 
   /** Number of type ids, counting void and (for split BTF) every base type: valid ids are 0..typeCount-1. */
