@@ -215,6 +215,8 @@ export class Btf {
   private readonly cache = new Map<number, BtfType>();
   private readonly strCache = new Map<number, string>();
   private index?: NameIndex;
+  /** The last one-pass lookup of every kind (idsWithEssentialNames): its names are answered without a walk. */
+  private found?: Map<string, number[]>;
   private lookups = 0;
   private ptrSizeCache?: number;
   /** bytes.buffer is this BTF's alone (read from a file into a buffer of its own): release() may recycle it. */
@@ -275,6 +277,7 @@ export class Btf {
     this.cache.clear();
     this.strCache.clear();
     this.index = undefined;
+    this.found = undefined;
     if (this.ownsBuffer) recycleBuffer(this.bytes.buffer);
     recycleBuffer(this.offsets.buffer);
     recycleBuffer(this.kinds.buffer);
@@ -734,6 +737,9 @@ export class Btf {
       }
       return out;
     }
+    // Every kind's ids are remembered, so a later single lookup of one of these names needs no walk of its own
+    // (check slices a target, then asks it for pt_regs: one pass serves both).
+    if (kindMask === -1) this.found = out;
     const { bytes, offsets, startStrOff, strStart, kinds: ownKinds, words } = this;
     const ownStrEnd = startStrOff + this.header.strLen;
     if (words && this.wordAligned) {
@@ -801,6 +807,15 @@ export class Btf {
   private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number, firstOnly = false): number[] {
     this.checkAlive();
     const want = Buffer.from(essential, 'utf8');
+    const known = this.index ? undefined : this.found?.get(essential);
+    if (known) {
+      const out: number[] = [];
+      for (const id of known) {
+        if (kind === undefined || this.kind(id) === kind) this.pushIfNameMatches(out, id, want, exact);
+        if (firstOnly && out.length > 0) break;
+      }
+      return out;
+    }
     if (!this.index && ++this.lookups > 4) this.index = buildNameIndex(this);
     const out: number[] = [];
     if (this.index) {

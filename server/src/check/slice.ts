@@ -32,7 +32,8 @@ const LONG_NAMES = ['long', 'long int', 'unsigned long', 'long unsigned int'];
  */
 export function sliceBtf(btf: Btf, names: Iterable<string>): Slice {
   const roots = [...new Set([...names].map(essentialName))];
-  const found = btf.idsWithEssentialNames([...roots, ...LONG_NAMES.map(essentialName)]);
+  // (pt_regs: check reads the target's arch from it right after slicing; the BTF remembers this pass's answers)
+  const found = btf.idsWithEssentialNames([...roots, ...LONG_NAMES.map(essentialName), 'pt_regs']);
   const raw = btf.rawRecords();
   if (raw) {
     const marks = markRaw(raw, btf.typeCount, roots.flatMap((name) => found.get(name) ?? []));
