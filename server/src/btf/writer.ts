@@ -5,7 +5,7 @@
 // into one Uint32Array and byte-swaps once at the end when the other order is asked for: a DataView call per word
 // cost most of the time on a 126k-type kernel.
 
-import { Btf } from './reader';
+import { Btf, RawRecords } from './reader';
 import { BtfType, Kind } from './types';
 
 /** A type to add: the decoded shape without its id (ids are assigned in order of addition, from `startId`). */
@@ -337,11 +337,30 @@ export const PRUNE_ALL_MEMBERS = 2;
 export function pruneRecords(btf: Btf, marks: Uint8Array): { bytes: Uint8Array; ids: Uint32Array } | undefined {
   const raw = btf.rawRecords();
   if (!raw) return undefined;
+  const n = raw.offsets.length;
+  const ids = keptIds(marks, n);
+  if (idScratch.length < n + 1) idScratch = new Int32Array(n + 1);
+  const newId = idScratch;
+  try {
+    return copyRecords(raw, btf.littleEndian, marks, ids, newId);
+  } finally {
+    // back to all zeros for the next call: only the kept ids were written
+    for (let i = 0; i < ids.length; i++) newId[ids[i]!] = 0;
+  }
+}
+
+/**
+ * The old → new id table pruneRecords renumbers through, kept between calls (all zeros between them): a fresh one
+ * per archive (500 KB) was garbage the collector met every target.
+ */
+let idScratch = new Int32Array(0);
+
+/** pruneRecords' copy, given the kept ids and a zeroed table to number them in. */
+function copyRecords(raw: RawRecords, le: boolean, marks: Uint8Array, ids: Uint32Array, newId: Int32Array):
+  { bytes: Uint8Array; ids: Uint32Array } | undefined {
   const { words, offsets, kinds, bytes, strStart, strLen } = raw;
   const n = offsets.length;
-  const ids = keptIds(marks, n);
   const kept = ids.length;
-  const newId = new Int32Array(n + 1);
   let total = 0;
   let names = 1;
   for (let i = 0; i < kept; i++) {
@@ -461,7 +480,6 @@ export function pruneRecords(btf: Btf, marks: Uint8Array): { bytes: Uint8Array; 
   const sbuf = strs.buf;
   const typeBytes = total * 4;
   const out = new Uint8Array(HEADER_LEN + typeBytes + sLen);
-  const le = btf.littleEndian;
   const v = new DataView(out.buffer);
   v.setUint16(0, 0xeb9f, le);
   out[2] = 1;

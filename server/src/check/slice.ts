@@ -36,12 +36,20 @@ export function sliceBtf(btf: Btf, names: Iterable<string>): Slice {
   const found = btf.idsWithEssentialNames([...roots, ...LONG_NAMES.map(essentialName), 'pt_regs']);
   const raw = btf.rawRecords();
   if (raw) {
-    const marks = markRaw(raw, btf.typeCount, roots.flatMap((name) => found.get(name) ?? []));
-    if (marks) {
-      for (const id of longIds(btf, found)) marks[id]! |= PRUNE_KEEP;
-      const out = pruneRecords(btf, marks);
-      if (out) return out;
+    if (markScratch.length < btf.typeCount + 4) markScratch = new Uint8Array((btf.typeCount + 4) & ~3);
+    const marks = markScratch;
+    let out: Slice | undefined;
+    try {
+      if (markRaw(raw, btf.typeCount, roots.flatMap((name) => found.get(name) ?? []), marks)) {
+        for (const id of longIds(btf, found)) marks[id]! |= PRUNE_KEEP;
+        out = pruneRecords(btf, marks);
+      }
+    } finally {
+      // all zeros again for the next target: every marked type is kept, so the kept ids are the marked ones
+      if (out) for (const id of out.ids) marks[id] = 0;
+      else marks.fill(0);
     }
+    if (out) return out;
   }
   return sliceBtfDecoded(btf, names);
 }
@@ -56,18 +64,22 @@ function longIds(btf: Btf, found: Map<string, number[]>): number[] {
   return out;
 }
 
+/**
+ * The walk's marks, one byte per type, kept between targets (all zeros between them): a fresh table per archive was
+ * garbage the collector met every target. A whole number of words (pruneRecords skips unmarked words).
+ */
+let markScratch = new Uint8Array(0);
+
 /** Walk marks: kept (PRUNE_KEEP), walked whole (PRUNE_ALL_MEMBERS: members kept for composites), walked as a stub. */
 const STUB = 4;
 
 /**
  * sliceBtfDecoded's walk over raw records: the same rules (see its switch), marks in one byte per type instead of
- * three sets. The final marks are the closure of the rules, whatever the visiting order. Undefined when a visited
- * record names a string outside the string section (the decoding walk reports that error).
+ * three sets, into `marks` (all zeros on entry). The final marks are the closure of the rules, whatever the visiting
+ * order. False when a visited record names a string outside the string section (the decoding walk reports that).
  */
-function markRaw(raw: RawRecords, typeCount: number, roots: number[]): Uint8Array | undefined {
+function markRaw(raw: RawRecords, typeCount: number, roots: number[], marks: Uint8Array): boolean {
   const { words, offsets, kinds, strLen } = raw;
-  // (a whole number of words: pruneRecords skips unmarked types four at a time)
-  const marks = new Uint8Array((typeCount + 3) & ~3);
   // entries: id * 2 + (walked whole ? 1 : 0); ids are checked before pushing, so this stays a small integer
   const stack: number[] = [];
   const push = (id: number, w: number) => {
@@ -85,10 +97,10 @@ function markRaw(raw: RawRecords, typeCount: number, roots: number[]): Uint8Arra
     const r = offsets[id - 1]! >>> 2;
     const vlen = words[r + 1]! & 0xffff;
     // the names the decoding walk would decode (and reject when out of range)
-    if (words[r]! >= strLen) return undefined;
+    if (words[r]! >= strLen) return false;
     switch (k) {
       case Kind.Struct: case Kind.Union:
-        for (let i = 0; i < vlen; i++) if (words[r + 3 + 3 * i]! >= strLen) return undefined;
+        for (let i = 0; i < vlen; i++) if (words[r + 3 + 3 * i]! >= strLen) return false;
         if (!w) {
           m |= STUB;
           break;
@@ -117,16 +129,16 @@ function markRaw(raw: RawRecords, typeCount: number, roots: number[]): Uint8Arra
         m |= w ? PRUNE_ALL_MEMBERS : STUB;
         push(words[r + 2]!, 0);
         for (let i = 0; i < vlen; i++) {
-          if (words[r + 3 + 2 * i]! >= strLen) return undefined;
+          if (words[r + 3 + 2 * i]! >= strLen) return false;
           push(words[r + 4 + 2 * i]!, 0);
         }
         break;
       case Kind.Enum:
-        for (let i = 0; i < vlen; i++) if (words[r + 3 + 2 * i]! >= strLen) return undefined;
+        for (let i = 0; i < vlen; i++) if (words[r + 3 + 2 * i]! >= strLen) return false;
         m |= PRUNE_ALL_MEMBERS;
         break;
       case Kind.Enum64:
-        for (let i = 0; i < vlen; i++) if (words[r + 3 + 3 * i]! >= strLen) return undefined;
+        for (let i = 0; i < vlen; i++) if (words[r + 3 + 3 * i]! >= strLen) return false;
         m |= PRUNE_ALL_MEMBERS;
         break;
       default:
@@ -136,7 +148,7 @@ function markRaw(raw: RawRecords, typeCount: number, roots: number[]): Uint8Arra
     }
     marks[id] = m;
   }
-  return marks;
+  return true;
 }
 
 /** sliceBtf by decoding every visited type and encoding the kept ones with the BTF writer (the reference path). */
