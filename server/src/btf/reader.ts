@@ -289,7 +289,7 @@ export class Btf {
    */
   rawRecords(): RawRecords | undefined {
     this.checkAlive();
-    if (!this.words || !this.wordAligned || this.base || (this.unknownKinds?.size ?? 0) > 0) return undefined;
+    if (!this.words || !this.wordAligned || this.base || this.unknownKinds) return undefined;
     return { words: this.words, offsets: this.offsets, kinds: this.kinds, bytes: this.bytes, strStart: this.strStart,
       strLen: this.header.strLen };
   }
@@ -373,7 +373,8 @@ export class Btf {
       const p = start + k * 4;
       if (k > MAX_KNOWN_KIND) m.set(k, [this.bytes[p]!, this.bytes[p + 1]!]);
     }
-    return m;
+    // (a layout naming only kinds this reader knows changes nothing: the shared size table serves, no copy per open)
+    return m.size > 0 ? m : undefined;
   }
 
   /**
