@@ -124,6 +124,10 @@ export interface Site {
   /** clang emits this relocation this many times in this context: the site sits in a fully unrolled loop
    * (`#pragma unroll` over a constant trip count), one copy per iteration. Absent means once. */
   copies?: number;
+  /** clang shares this copy's relocation with an earlier one of the same program (its CSE of repeated loads,
+   * source/cse.ts): it still relocates and keeps its diagnostics, but it is no record of its own. Every count of
+   * relocations skips it. */
+  merged?: boolean;
 }
 
 /** A member access through a type without preserve_access_index: its offset is baked in by clang, never relocated. */
