@@ -1113,11 +1113,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const { v, a } = ind;
     const idx = (c: CallRef) => c.args?.findIndex((x) => x.local === v) ?? -1;
     const split = res.calls.slice(c0).filter((c) => idx(c) >= 0);
-    if (!split.length || writes(s.body, v)) return made;
+    // LLVM fully unrolls an innermost loop only: a loop in the body, or in what the body inlines, keeps it rolled
+    // (measured: an outer 2-trip loop around an inlined counted loop keeps every arm)
+    if (!split.length || writes(s.body, v) || hasLoop(s.body) || res.calls.slice(c0).some((c) => loopIn(c.def, 0, env))) return made;
     const copyWith = (c: CallRef, k: bigint, pconds?: ParamCond[]): CallRef => {
       const args = c.args!.map((x) => (x.local === v ? { k } : x));
       const all = [...(c.pconds ?? []), ...(pconds ?? [])];
-      return { ...c, args, ...(all.length ? { pconds: all } : {}), copyOf: c };
+      return { ...c, args, ...(all.length ? { pconds: all } : {}), copyOf: c.copyOf ?? c };
     };
     const out: CallRef[] = [];
     for (const c of res.calls.slice(c0)) {
@@ -1125,7 +1127,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const first = out.length;
       if (ind.n !== undefined) {
         for (let i = 0; i < ind.n; i++) out.push(copyWith(c, a + BigInt(i)));
-        delete out[first]!.copyOf;
+        if (!c.copyOf) delete out[first]!.copyOf;
         continue;
       }
       // the count is parameter `p`, bounded by `b`: `i < b` runs b - a times
@@ -1136,8 +1138,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const runs = tcs.slice(i + 1);
         out.push(copyWith(c, a + BigInt(i), [{ param: p, eq: true, v: runs[0]!, alt: runs.slice(1), known: true }]));
       }
-      out.push({ ...c, pconds: [...(c.pconds ?? []), { param: p, eq: false, v: tcs[0]!, alt: tcs.slice(1) }], copyOf: c });
-      delete out[first]!.copyOf;
+      out.push({ ...c, pconds: [...(c.pconds ?? []), { param: p, eq: false, v: tcs[0]!, alt: tcs.slice(1) }], copyOf: c.copyOf ?? c });
+      // the first copy stands for the call the inliner counts (unless the call is itself a copy of an inner loop's)
+      if (!c.copyOf) delete out[first]!.copyOf;
     }
     for (const c of out) if (!res.calls.includes(c)) made.add(c);
     res.calls.splice(c0, res.calls.length - c0, ...out);
@@ -1326,6 +1329,25 @@ export function disjunction(alts: GuardRef[][]): GuardRef[] {
 const MAX_ANALYZED_TRIPS = 10;
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */
 const MAX_SPLIT_COPIES = 64;
+
+/** The statement contains a loop. */
+function hasLoop(st: Stmt): boolean {
+  switch (st.s) {
+    case 'loop': return true;
+    case 'if': return hasLoop(st.t) || (!!st.f && hasLoop(st.f));
+    case 'block': return st.body.some(hasLoop);
+    case 'switch': case 'label': return hasLoop(st.body);
+    default: return false;
+  }
+}
+
+/** A function's body (or a function it names, a few levels down) has a loop keyword: what an inlined call brings. */
+function loopIn(def: FuncDef, depth: number, env?: TypeEnv): boolean {
+  const toks = def.body ?? [];
+  if (toks.some((t) => t.s === 'for' || t.s === 'while')) return true;
+  if (depth >= 4 || !env) return false;
+  return toks.some((t, i) => t.t === 0 && toks[i + 1]?.s === '(' && t.s !== def.name && ((d) => !!d?.body && loopIn(d, depth + 1, env))(env.func(t.s)));
+}
 
 /** The statement writes variable `v` (assignment, ++/--, or takes its address). */
 function writes(st: Stmt, v: string): boolean {

@@ -281,6 +281,16 @@ int BPF_PROG(literal, struct pt_regs *regs, long ret)
 	keep(s);
 	return 0;
 }
+// an outer loop around the inlined counted loop: not innermost, LLVM keeps it rolled and every arm stays
+SEC("tp_btf/outer")
+int BPF_PROG(outer, struct pt_regs *regs, long ret)
+{
+	unsigned long a[6] = {};
+	for (int j = 1; j < 3; j++)
+		sys_args(a, j, regs);
+	keep(a[0] + a[1]);
+	return 0;
+}
 SEC("tp_btf/pragma")
 int BPF_PROG(pragma, struct pt_regs *regs, long ret)
 {
