@@ -1344,7 +1344,8 @@ function hasLoop(st: Stmt): boolean {
 /** A function's body (or a function it names, a few levels down) has a loop keyword: what an inlined call brings. */
 function loopIn(def: FuncDef, depth: number, env?: TypeEnv): boolean {
   const toks = def.body ?? [];
-  if (toks.some((t) => t.s === 'for' || t.s === 'while')) return true;
+  // `do { ... } while (0)` (statement macros, expanded in the body's tokens) is no loop
+  if (toks.some((t, i) => t.s === 'for' || (t.s === 'while' && !(toks[i + 1]?.s === '(' && toks[i + 2]?.s === '0' && toks[i + 3]?.s === ')')))) return true;
   if (depth >= 4 || !env) return false;
   return toks.some((t, i) => t.t === 0 && toks[i + 1]?.s === '(' && t.s !== def.name && ((d) => !!d?.body && loopIn(d, depth + 1, env))(env.func(t.s)));
 }
