@@ -283,7 +283,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   return {
     program: {
       file, kind: payload.kind,
-      relocations: payload.kind === 'source' ? payload.sites.length : meta.length,
+      // a copy clang merges with an earlier one is no record of its own (source/cse.ts)
+      relocations: payload.kind === 'source' ? payload.sites.filter((s) => !s.merged).length : meta.length,
       guards: payload.kind === 'source' ? 'source' : 'bytecode',
       ...(payload.kind === 'object' && sourceFile ? { source: sourceFile } : {}),
       ...(programArch ? { arch: programArch.arch, archEvidence: programArch.evidence } : {}),

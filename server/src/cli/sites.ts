@@ -47,13 +47,16 @@ export async function sitesCommand(args: string[], io: Io): Promise<number> {
     ...(s.program ? { program: s.program, section: s.section } : { unreached: true }),
     ...(s.origin ? { file: s.origin.file, fileLine: s.origin.range.start.line + 1 } : {}),
     ...(s.chain.length ? { chain: s.chain.map((c) => c.func) } : {}),
+    // clang shares this copy's relocation with an earlier one (source/cse.ts): listed, but no record of its own
+    ...(s.merged ? { merged: true } : {}),
     guards: s.guards.map(guardJson),
   }));
   if (json) {
     io.out(toJson({ sites }));
   } else {
+    // a copy whose relocation clang shares with an earlier one is marked `=` after its access (not a record)
     io.out(renderTable(['line:col', 'kind', 'local type', 'access', 'guards'], sites.map((s) => [
-      `${s.line}:${s.column}`, s.kind, s.localType, s.access,
+      `${s.line}:${s.column}`, s.kind, s.localType, s.merged ? `${s.access} =` : s.access,
       s.guards.map(guardLine).join(' && '),
     ])));
     for (const n of a.notes) io.err(`${file}:${n.range.start.line + 1}:${n.range.start.character + 1}: ${n.severity}: ${n.message}`);

@@ -72,6 +72,8 @@ export interface LiveSite {
   /** The program (SEC function or subprogram) whose code holds the relocation, when the analysis knows it: a
    * helper inlined into two programs is one site per program. */
   program?: string;
+  /** clang shares this copy's relocation with an earlier one (see analyzer.ts Site.merged): counted once. */
+  merged?: boolean;
 }
 
 export interface TargetRef {

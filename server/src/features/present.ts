@@ -75,10 +75,12 @@ export function programLenses(programs: readonly ProgramInfo[], evals: readonly 
       return st && st.runs !== false && st.result.status !== 'ok';
     }));
     const okTargets = targetNames.length - failing.length;
-    const fields = mine.filter((e) => isFieldBased(e.site.kind)).length;
-    const title = mine.length === 0
+    // a copy clang merges with an earlier one (Site.merged) is no relocation of its own: not counted, still checked
+    const counted = mine.filter((e) => !e.site.merged);
+    const fields = counted.filter((e) => isFieldBased(e.site.kind)).length;
+    const title = counted.length === 0
       ? 'CO-RE: no relocations'
-      : `CO-RE: ${mine.length} relocation${mine.length === 1 ? '' : 's'} (${fields} field) · loads on ${okTargets}/${targetNames.length} targets`
+      : `CO-RE: ${counted.length} relocation${counted.length === 1 ? '' : 's'} (${fields} field) · loads on ${okTargets}/${targetNames.length} targets`
         + (failing.length ? ` · fails on ${describeSubset(failing, ctx ?? targetContext(targetNames), 60)}` : '');
     return { range: p.range, title, failing };
   });

@@ -27,6 +27,7 @@ import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
 import { CallRef, FuncResult, GuardRef, ParamCond, RawSite, inlinable } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
+import { FlowCopy, markMerged } from './cse';
 
 interface Ctx {
   key: string;
@@ -245,6 +246,26 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     }
   };
 
+  /** One inlined copy for the merge replay: the same site objects and contexts as `visit`. */
+  const copyOf = (c: Ctx, stack: FuncDef[], parent?: FlowCopy, bases?: (string | undefined)[]): FlowCopy => {
+    const copy: FlowCopy = {
+      id: (name) => {
+        const i = bases ? c.def.params.findIndex((p) => p.name === name) : -1;
+        const b = i >= 0 ? bases![i] : undefined;
+        return b !== undefined && parent ? parent.id(b) : `${c.key}|${name}`;
+      },
+      site: (r) => (holds(r.pconds, c.argv) ? siteIn(c, r) : undefined),
+      enter: (call, bs) => {
+        const callee = call.def;
+        if (!holds(call.pconds, c.argv) || !callee.body || !inlines(callee) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
+        const cres = resultOf(callee);
+        if (!cres?.flow) return undefined;
+        return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs) };
+      },
+    };
+    return copy;
+  };
+
   const root = (def: FuncDef, res: FuncResult, section: string, unreached = false): void => {
     if (rootsDone.has(def)) return;
     rootsDone.add(def);
@@ -268,6 +289,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (idle) c.idle = true;
     if (def.file) c.entry = undefined;
     visit(c, res, [def]);
+    // clang's merge of repeated relocations (cse.ts): which of this program's site copies share an earlier record
+    if (!unreached && res.flow) markMerged(res.flow, copyOf(c, [def]));
     if (rec) {
       rec.sites = out.slice(from);
       remember(def, mode, rec);

@@ -98,7 +98,7 @@ export type Stmt = { start: number; end: number } & (
   | { s: 'switch'; c: Expr; body: Stmt }
   | { s: 'jump'; kind: string }
   | { s: 'label'; x?: Expr; body: Stmt }
-  | { s: 'empty' }
+  | { s: 'empty'; asm?: boolean }
 );
 
 export interface ParseNote { start: number; end: number; message: string }
@@ -947,7 +947,7 @@ export class CParser {
       if (s === 'asm' || s === '__asm__' || s === '__asm') {
         // inline assembly (libbpf's barrier_var in BPF_CORE_READ_BITFIELD): no CO-RE access, nothing to type
         this.skipStatement();
-        return { s: 'empty', start, end: this.toks[this.i - 1]?.end ?? start };
+        return { s: 'empty', asm: true, start, end: this.toks[this.i - 1]?.end ?? start };
       }
       if (s === 'return') {
         this.i++;

@@ -96,9 +96,29 @@ export interface CallRef {
   copyOf?: CallRef;
   /** clang sinks this call into `twin` (the same call in the other branch of an if/else): not a call of its own. */
   twin?: CallRef;
+  /** Another call was sunk into this one: it runs after the if/else, not where it is written. */
+  sunk?: boolean;
 }
 
+/**
+ * The body's CO-RE loads, inlined calls and what separates them, in evaluation order: what contexts.ts replays per
+ * program to find the sites whose relocation clang's CSE shares with an earlier one (see cse.ts for the rules).
+ *   - `s`: a site; `c` its use: 'v' a check's value, 'a' an address (a BPF_CORE_READ hop, `&p->f`), 'l' a direct
+ *     scalar load (`b` names its base pointer), 'x' one that never merges (stores, bitfields, copies...);
+ *   - `call`: a call of a function with a body (inlined: its own events run here); `bases`: per argument, the
+ *     pointer variable passed (a parameter of the callee then names the same value);
+ *   - `cut`: what ends a run of direct loads (a call, a store, asm, a label; `soft`: a store or a statement's start,
+ *     which SimplifyCFG can still fold into a select);
+ *   - `sub`: nested code: the arms of an if or ?: (`alt` the else arm; none: a path around `sub`, as for the right
+ *     side of && and ||), a loop's condition, body and step, a switch's body;
+ *   - `exit`: a return ('ret') or a break, continue or goto ('jump'): the code after it in its region never runs.
+ */
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true; soft?: true }
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch' } | { exit: 'ret' | 'jump' };
+
 export interface FuncResult {
+  /** Events for clang's merge of repeated relocations (FlowEv). */
+  flow?: FlowEv[];
   sites: RawSite[];
   plain: RawPlain[];
   /** Calls of functions with a body (helpers of this file or of any header). */
@@ -218,6 +238,8 @@ const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', '
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
   const res: FuncResult = { sites: [], plain: [], calls: [], notes: [], deps: new Set() };
+  let flow: FlowEv[] = [];
+  const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
   const returns: { x?: Expr; guards: GuardRef[] }[] = [];
@@ -226,10 +248,43 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const checkVars: Map<string, Expr>[] = [new Map()];
   /** Parameters the body assigns to: conditions on them are not folded. */
   const assigned = new Set<string>();
+  const writes = new Map<string, number>();
+  /** Variables whose address the body takes (or that meet a binary `&`: the tokens cannot tell): memory a pointer
+   * may reach, so a store to one may write what a later direct load reads. */
+  const addrTaken = new Set<string>();
   {
     const b = f.body ?? [];
     for (let i = 0; i + 1 < b.length; i++) if (b[i]!.t === 0 && /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]!.s) && !(b[i - 1]?.s === '.' || b[i - 1]?.s === '->')) assigned.add(b[i]!.s);
+    // how often each name may be written (assigned, stepped, its address taken): a pointer written at most once (a
+    // parameter never, a local at its declaration) names one value in a copy of the body (cse.ts's same-base rule)
+    for (let i = 0; i < b.length; i++) {
+      const t = b[i]!;
+      if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
+      const w = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '') || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || b[i - 1]?.s === '&';
+      if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
+      // `&v` (not `&v->f`, `&v.f`, `&v[i]`: addresses inside what v points to or holds)
+      if (b[i - 1]?.s === '&' && !['->', '.', '['].includes(b[i + 1]?.s ?? '')) addrTaken.add(t.s);
+    }
   }
+  /** Writes of each variable met so far in evaluation order: `name#n` is one value of it (SSA-like), as long as
+   * nothing writes it through its address. */
+  const version = new Map<string, number>();
+  const written = (name: string, ctx: Ctx): void => { if (!ctx.noEmit) version.set(name, (version.get(name) ?? 0) + 1); };
+  /** The pointer a site's access starts from, as one value of this copy of the body: a parameter never written is
+   * itself (an inlined call's argument names the caller's value), a variable whose address is never taken is its
+   * current version; anything else (a global, an expression) is unknown. */
+  const baseName = (x: Expr | undefined): string | undefined => {
+    for (let d = 0; x && d < 8; d++) {
+      if (x.e === 'cast') { x = x.x; continue; }
+      if (x.e !== 'id') return undefined;
+      const name = x.name;
+      const param = f.params.some((p) => p.name === name);
+      if (param && !(writes.get(name) ?? 0)) return name;
+      if (addrTaken.has(name) || !lookup(name)) return undefined;
+      return `${name}#${version.get(name) ?? 0}`;
+    }
+    return undefined;
+  };
   /** While typing a `typeof(expr)` during parsing: the parser's view of the locals declared so far. */
   let parseLookup: ((n: string) => CType | undefined) | undefined;
   const lookup = (n: string): CType | undefined => {
@@ -256,13 +311,43 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
+    flow.push({ s, c: 'a' });
     return s;
+  };
+  /** The event of site `s` (just emitted): its use class for clang's merge. */
+  const useOf = (s: RawSite | undefined, c: 'v' | 'a' | 'l' | 'x', b?: string): void => {
+    if (!s) return;
+    for (let i = flow.length - 1; i >= 0; i--) {
+      const e = flow[i]!;
+      if ('s' in e && e.s === s) { e.c = c; if (b !== undefined) e.b = b; else delete e.b; return; }
+    }
+  };
+  /** Runs `fn` recording its events apart: the nested code of a FlowEv `sub`. */
+  const region = <T>(fn: () => T): [T, FlowEv[]] => {
+    const outer = flow;
+    const inner: FlowEv[] = [];
+    flow = inner;
+    try { return [fn(), inner]; } finally { flow = outer; }
+  };
+  /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
+   * local array element, a map value all keep clang's second load). */
+  const storeCut = (l: Expr): void => { if (!(l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name))) cut(true); };
+  const cut = (soft = false): void => {
+    const last = flow[flow.length - 1];
+    if (last && 'cut' in last) { if (!soft) delete last.soft; return; }
+    flow.push(soft ? { cut: true, soft: true } : { cut: true });
   };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
+      const b = baseName(v.chain.base);
+      if (load || ctx.unevaluated || b === undefined) useOf(s, 'x');
+      else useOf(s, 'a', b);
+      if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
+        useOf(s, 'l', b);
+      }
       if (ctx.unevaluated) { /* not a load that runs: see Ctx.unevaluated */ }
       else if (s && load && v.chain.bits) {
         s.directBitfield = true;
@@ -295,6 +380,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     delete store.unalignedLoad;
     delete store.paramPointer;
     res.sites.push(store);
+    useOf(s, 'x');
+    flow.push({ s: store, c: 'x' }, { cut: true });
   };
   /** `p`, `p->a`, `(T *)p->a->b` where `p` is a parameter of this function the body never assigns. */
   const rootedAtParam = (x: Expr): boolean => {
@@ -533,16 +620,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           use(x.x, ctx);
           return { type: INT };
         }
-        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); return { type: v.type }; }
+        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
         const v = use(x.x, ctx);
         return { type: v.type };
       }
-      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); return { type: v.type }; }
+      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
           use(x.l, ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
-          use(x.r, { ...ctx, guards: [...ctx.guards, ...g] });
+          flow.push({ sub: region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }))[1], kind: 'if' });
           return { type: INT };
         }
         // `v & 0`, `v * 0`: clang folds the result to 0 and the load of a side-effect-free `v` dies with it
@@ -578,17 +665,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
         }
         use(x.c, ctx);
-        const a = use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) });
-        use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) });
+        const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) }));
+        const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) }));
+        flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
       case 'assign': {
         if (x.l.e === 'id' && !ctx.noEmit) setOrigin(x.l.name, x.op === '=' ? originOf(x.r) : undefined);
         const l = ev(x.l, ctx);
+        const n0 = res.sites.length;
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
+        for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
         const before = res.sites.length;
         use(x.r, ctx);
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
+        if (x.l.e === 'id') written(x.l.name, ctx);
+        storeCut(x.l);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
         return { type: l.type };
       }
@@ -686,6 +778,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (!root) { res.notes.push({ start: acc.start, end: acc.end, message: 'BPF_CORE_READ hop on a non-pointer' }); return { type: LONG }; }
         const r = fieldSite(ReloKind.FieldByteOffset, root, acc, ctx, x);
         if (!r) return { type: LONG };
+        // a hop's address is the pointer it starts from plus the relocated offset: only the first hop's pointer is
+        // a value of the body (the others come from a probe read each time)
+        const hb = i === 0 ? baseName(src) : undefined;
+        if (hb !== undefined) useOf(r.site, 'a', hb); else useOf(r.site, 'x');
         t = r.type;
         // every hop but the last reads a pointer; the last reads sizeof(field), or sizeof(*dst) for _INTO
         if (r.site) {
@@ -720,6 +816,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (fk !== undefined && args.length === 2) {
         const t = typeArg(args[0], ctx);
         const r = t && fieldSite(kind, t, args[1]!, ctx, x);
+        useOf(r?.site, 'v');
         return { type: INT, check: r?.site };
       }
       const fx = args[0];
@@ -728,6 +825,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       let site: RawSite | undefined;
       if (v.chain && v.chain.access.length >= 1) site = emit(kind, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx, x.exp ?? x);
       else res.notes.push({ start: fx.start, end: fx.end, message: `${name} needs a field access` });
+      useOf(site, 'v');
       return { type: INT, check: site };
     }
     const tk = TYPE_MACROS[name];
@@ -735,6 +833,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const t = typeArg(args[0], ctx);
       if (!t) return { type: INT };
       const site = emit(tk, unqualTop(t), [0], args[0]!.start, args[0]!.end, ctx, x.exp ?? x);
+      useOf(site, 'v');
       return { type: name === 'bpf_core_cast' ? { k: 'ptr', to: t } : INT, check: site };
     }
     if (name === '__builtin_preserve_type_info' || name === '__builtin_btf_type_id') {
@@ -743,6 +842,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const kind = name === '__builtin_btf_type_id' ? (k ? ReloKind.TypeIdTarget : ReloKind.TypeIdLocal)
         : k === 0 ? ReloKind.TypeExists : k === 1 ? ReloKind.TypeSize : ReloKind.TypeMatches;
       const site = t && emit(kind, unqualTop(t), [0], args[0]!.start, args[0]!.end, ctx, x.exp ?? x);
+      useOf(site || undefined, 'v');
       return { type: INT, check: site };
     }
     if (name === 'bpf_core_enum_value_exists' || name === 'bpf_core_enum_value' || name === '__builtin_preserve_enum_value') {
@@ -769,6 +869,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: INT };
       }
       const site = emit(kind, unqualTop(t), [idx], at.start, at.end, ctx, x.exp ?? x);
+      useOf(site, 'v');
       return { type: kind === ReloKind.EnumvalValue ? LONG : INT, check: site };
     }
     if (BITFIELD_MACROS.has(name)) {
@@ -779,7 +880,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const kinds = name === 'BPF_CORE_READ_BITFIELD_PROBED' || name === 'BPF_CORE_READ_BITFIELD'
         ? [ReloKind.FieldByteOffset, ReloKind.FieldByteSize, ReloKind.FieldLshiftU64, ReloKind.FieldSigned, ReloKind.FieldRshiftU64, ReloKind.FieldRshiftU64]
         : [ReloKind.FieldByteOffset, ReloKind.FieldByteSize, ReloKind.FieldLshiftU64, ReloKind.FieldRshiftU64];
-      for (const k of kinds) fieldSite(k, root, fld, ctx, x);
+      for (const k of kinds) useOf(fieldSite(k, root, fld, ctx, x)?.site, 'x');
       return { type: ULONG };
     }
     // ordinary call: a helper, a function of this program or a header, or a function-pointer variable
@@ -822,12 +923,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return pi >= 0 ? { param: pi } : a.e === 'id' && lookup(a.name) ? { local: a.name } : {};
       });
       res.calls.push(ref);
+      if (!ctx.noEmit) {
+        const bases = args.map((a) => baseName(a));
+        flow.push(bases.some((b) => b !== undefined) ? { call: ref, bases } : { call: ref });
+      }
       // What the result implies: an inlined callee's checks, and a static __noinline subprogram's too (the verifier
       // walks a static subprogram with its caller's state and knows the constant it returns; a global function is
       // verified apart and returns an unknown scalar to its caller, so nothing is implied there)
       const summarised = inl ?? (def.static ? def : undefined);
       callOf.set(x, { ref, sum: summarised ? opts.summaryOf?.(summarised) : undefined });
     }
+    if (!def?.body) cut();
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
     }
@@ -856,7 +962,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     if (n <= width) return;
     const s = res.sites[res.sites.length - 1]!;
-    res.sites.push({ ...s, guards: s.guards.slice() });
+    const second: RawSite = { ...s, guards: s.guards.slice() };
+    res.sites.push(second);
+    useOf(s, 'x');
+    flow.push({ s: second, c: 'x' });
   }
 
   /**
@@ -879,7 +988,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const width = Math.min(8, addressAlign({ ...src, e: 'unary', op: '&', x: src } as Expr, 0), addressAlign({ ...dst, e: 'unary', op: '&', x: dst } as Expr, 0));
     if (!(n > width)) return;
     const st = res.sites[res.sites.length - 1]!;
-    res.sites.push({ ...st, guards: st.guards.slice() });
+    const second: RawSite = { ...st, guards: st.guards.slice() };
+    res.sites.push(second);
+    // as memcpySecondSite: both are accesses of the copy, never merged with a value read
+    useOf(st, 'x');
+    flow.push({ s: second, c: 'x' });
   }
   function addressAlign(a: Expr, d: number): number {
     if (d > 16) return 1;
@@ -962,6 +1075,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Evaluates a statement; returns the value of an expression statement (for statement expressions). */
   function stmt(s: Stmt, ctx: Ctx): Val | undefined {
     if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
+    // direct loads merge only within one statement: a value kept for a later statement may be sunk by LLVM next to
+    // its use, away from the second load (measured: `u32 tgid = p->tgid; if (p->pid != p->tgid) ...` is two loads)
+    cut(true);
     switch (s.s) {
       case 'expr': return use(s.x, ctx);
       case 'decl':
@@ -972,9 +1088,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const iv = use(v.init, ctx);
             if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
+            // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
+            // the store into an address-taken local keeps clang's second load
+            if (addrTaken.has(v.name)) cut(true);
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
+          if (v.name) written(v.name, ctx);
         }
         return undefined;
       case 'if': {
@@ -982,13 +1102,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
         const c0 = res.calls.length;
-        stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) });
+        const [, ft] = region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) }));
         const c1 = res.calls.length;
-        if (s.f) stmt(s.f, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) });
+        const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) }))[1] : undefined;
+        flow.push(ff ? { sub: ft, alt: ff, kind: 'if' } : { sub: ft, kind: 'if' });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
-      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); return undefined;
+      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); flow.push({ exit: 'ret' }); return undefined;
       case 'block': block(s.body, ctx); return undefined;
       case 'loop': {
         scopes.push(new Map());
@@ -996,9 +1117,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const s0 = res.sites.length;
         const c0 = res.calls.length;
         const k0 = cost;
-        if (s.c) use(s.c, ctx);
-        stmt(s.body, ctx);
-        if (s.step) use(s.step, ctx);
+        flow.push({ sub: region(() => {
+          if (s.c) use(s.c, ctx);
+          stmt(s.body, ctx);
+          if (s.step) use(s.step, ctx);
+        })[1], kind: 'loop' });
         scopes.pop();
         // an unrolled loop (a pragma over a constant trip count): clang emits every relocation of the body once per
         // copy, inlined calls included (the inliner runs first, the unroller after it). How many copies is LLVM's
@@ -1019,11 +1142,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'switch': {
         use(s.c, ctx);
         const p = s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
-        if (p < 0 || s.body.s !== 'block') { stmt(s.body, ctx); return undefined; }
-        switchOnParam(p, s.body.body, ctx);
+        // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
+        // relocations, not one): nothing before it is available inside, nothing inside after it
+        if (p < 0 || s.body.s !== 'block') { flow.push({ sub: region(() => stmt(s.body, ctx))[1], kind: 'switch' }); return undefined; }
+        const arms = s.body.body;
+        flow.push({ sub: region(() => switchOnParam(p, arms, ctx))[1], kind: 'switch' });
         return undefined;
       }
-      case 'label': return stmt(s.body, ctx);
+      case 'label': flow.push({ cut: true, all: true }); return stmt(s.body, ctx);
+      case 'jump': flow.push({ exit: 'jump' }); return undefined;
+      // asm may write memory (barrier(), barrier_var): a later direct load is a load of its own
+      case 'empty': if (s.asm) cut(); return undefined;
       default: return undefined;
     }
   }
@@ -1060,6 +1189,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const rb = eCalls.find((r) => r.start === b.start && r.end === b.end);
     if (!ra || !rb || ra.def !== rb.def || ra.def.inline || !inlinable(ra.def)) return;
     rb.twin = ra;
+    ra.sunk = true;
     ra.guards = ctx.guards.slice();
     if (ctx.pconds?.length) ra.pconds = ctx.pconds; else delete ra.pconds;
     ra.args = ra.args?.map((x, i) => {
@@ -1115,7 +1245,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const split = res.calls.slice(c0).filter((c) => idx(c) >= 0);
     // LLVM fully unrolls an innermost loop only: a loop in the body, or in what the body inlines, keeps it rolled
     // (measured: an outer 2-trip loop around an inlined counted loop keeps every arm)
-    if (!split.length || writes(s.body, v) || hasLoop(s.body) || res.calls.slice(c0).some((c) => loopIn(c.def, 0, env))) return made;
+    if (!split.length || writesVar(s.body, v) || hasLoop(s.body) || res.calls.slice(c0).some((c) => loopIn(c.def, 0, env))) return made;
     const copyWith = (c: CallRef, k: bigint, pconds?: ParamCond[]): CallRef => {
       const args = c.args!.map((x) => (x.local === v ? { k } : x));
       const all = [...(c.pconds ?? []), ...(pconds ?? [])];
@@ -1252,7 +1382,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (tentative.size) {
       const dead = new Set([...tentative.values()].flat());
       res.sites = res.sites.filter((x) => !dead.has(x));
+      const keep = (evs: FlowEv[]): FlowEv[] => evs.filter((e) => !('s' in e) || !dead.has(e.s))
+        .map((e) => ('sub' in e ? { ...e, sub: keep(e.sub), ...(e.alt ? { alt: keep(e.alt) } : {}) } : e));
+      topFlow.splice(0, topFlow.length, ...keep(topFlow));
     }
+    res.flow = topFlow;
     res.ret = summarize(returns);
     res.cost = cost;
   } catch (e) {
@@ -1351,7 +1485,7 @@ function loopIn(def: FuncDef, depth: number, env?: TypeEnv): boolean {
 }
 
 /** The statement writes variable `v` (assignment, ++/--, or takes its address). */
-function writes(st: Stmt, v: string): boolean {
+function writesVar(st: Stmt, v: string): boolean {
   const x = (e: Expr | undefined): boolean => {
     if (!e) return false;
     switch (e.e) {
@@ -1365,7 +1499,7 @@ function writes(st: Stmt, v: string): boolean {
       case 'cond': return x(e.c) || x(e.a) || x(e.b);
       case 'cast': return x(e.x);
       case 'sizeof': return false;
-      case 'stmtexpr': return e.body.some((b) => writes(b, v));
+      case 'stmtexpr': return e.body.some((b) => writesVar(b, v));
       case 'init': return e.items.some(x);
       case 'generic': return x(e.x) || e.assoc.some((a) => x(a.x));
       default: return false;
@@ -1374,12 +1508,12 @@ function writes(st: Stmt, v: string): boolean {
   switch (st.s) {
     case 'expr': return x(st.x);
     case 'decl': return st.vars.some((d) => d.name === v || x(d.init));
-    case 'if': return x(st.c) || writes(st.t, v) || (!!st.f && writes(st.f, v));
+    case 'if': return x(st.c) || writesVar(st.t, v) || (!!st.f && writesVar(st.f, v));
     case 'return': return x(st.x);
-    case 'block': return st.body.some((b) => writes(b, v));
-    case 'loop': return x(st.c) || x(st.step) || writes(st.body, v) || (!!st.init && writes(st.init, v));
-    case 'switch': return x(st.c) || writes(st.body, v);
-    case 'label': return x(st.x) || writes(st.body, v);
+    case 'block': return st.body.some((b) => writesVar(b, v));
+    case 'loop': return x(st.c) || x(st.step) || writesVar(st.body, v) || (!!st.init && writesVar(st.init, v));
+    case 'switch': return x(st.c) || writesVar(st.body, v);
+    case 'label': return x(st.x) || writesVar(st.body, v);
     default: return false;
   }
 }

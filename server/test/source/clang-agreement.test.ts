@@ -14,7 +14,9 @@
 // (task_state() in kernel_proc's handle_exit and the task's `tgid` read in both), or a guard check
 // (`bpf_core_field_exists`) evaluated in two inlined helpers. Whether the merge happens depends on the optimiser's
 // dominance and alias analysis, so for n > 1 the test asserts 1 <= clang <= n and reports how many triples were
-// exactly n and how many were merged.
+// exactly n and how many were merged. The live count leaves out the copies source/cse.ts finds clang merging
+// (Site.merged, MachineCSE's rules measured with clang 14), so "exactly n" is the rule and "merged" what the model
+// does not know yet: at most UNMERGED_MAX (19 before the model).
 // A direct multi-byte load through a packed record counts twice: the backend splits the unaligned load into byte
 // loads and relocates both the first byte's LDX offset and the address the others are loaded from (app_plugin).
 // Lines: where clang records a line_info at the relocated instruction itself (not a function's first instruction,
@@ -39,7 +41,7 @@ interface Live { count: number; lines: Set<number> }
 function sectionSites(a: Analysis): Map<string, Map<string, Live>> {
   const out = new Map<string, Map<string, Live>>();
   for (const s of a.sites) {
-    if (!s.section) continue;
+    if (!s.section || s.merged) continue;
     const m = out.get(s.section) ?? new Map<string, Live>();
     const k = `${RELO_KIND_NAMES[s.kind]} ${s.localType} ${s.access}`;
     const l = m.get(k) ?? { count: 0, lines: new Set<number>() };
@@ -50,6 +52,9 @@ function sectionSites(a: Analysis): Map<string, Map<string, Live>> {
   }
   return out;
 }
+
+/** Repeated triples whose live count stays above clang's (merges source/cse.ts does not model). */
+const UNMERGED_MAX = 13;
 
 describe('live sites agree with clang (.BTF.ext core_relos of every fixture object)', function () {
   this.timeout(240_000);
@@ -114,6 +119,10 @@ describe('live sites agree with clang (.BTF.ext core_relos of every fixture obje
       assert.deepStrictEqual(diffs, []);
     });
   }
+  it('repeated triples: the merge model leaves at most UNMERGED_MAX above clang\'s count', () => {
+    assert.ok(totals.programs > 0);
+    assert.ok(totals.merged <= UNMERGED_MAX, `${totals.merged} repeated triples above clang's count (> ${UNMERGED_MAX})`);
+  });
   after(() => {
     console.log(`      clang agreement: ${totals.programs} programs, ${totals.sections} sections, ${totals.relocations} relocations compared `
       + `(${totals.lines} with a line_info at the instruction), ${totals.sourceSites} live sites, ${totals.differences} differences; `

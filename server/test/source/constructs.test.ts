@@ -26,6 +26,33 @@ const HEAD = `#include "vmlinux.h"
  * the text of `<name>.bpf.h` beside the program (helpers analysed from a header, as real projects keep them).
  */
 const CONSTRUCTS: [string, string, { exact?: boolean; header?: string }?][] = [
+  // clang's merge of repeated relocations (source/cse.ts): each rule with its twin, counted exactly
+  ['cse_merge', `
+long total;
+FUNC_INLINE int has_loginuid(struct task_struct *t) { return bpf_core_field_exists(t->loginuid); }
+FUNC_INLINE int start_of(struct task_struct *t) { return BPF_CORE_READ(t, start_time) & 0xff; }
+/* direct loads: merged in one expression with only arithmetic between; not across a helper call, asm or a store to a global */
+SEC("tp_btf/a") int direct_merge(struct task_struct *t) { return t->pid + t->pid * 3; }
+SEC("tp_btf/b") int direct_call(struct task_struct *t) { int a = t->pid; bpf_get_current_pid_tgid(); int b = t->pid; return a + b; }
+SEC("tp_btf/c") int direct_asm(struct task_struct *t) { int a = t->pid; asm volatile("" ::: "memory"); int b = t->pid; return a + b; }
+SEC("tp_btf/d") int direct_store(struct task_struct *t) { int a = t->pid; total = a; int b = t->pid; return a + b; }
+/* checks: one relocation across helper calls and inlined helpers, from an if's arm too; not from an arm to after it */
+SEC("tp_btf/e") int check_calls(struct task_struct *t) { int a = has_loginuid(t); bpf_get_current_pid_tgid(); return a + has_loginuid(t); }
+SEC("tp_btf/f") int check_arm(struct task_struct *t, int c) { int a = has_loginuid(t); if (c) a += has_loginuid(t) * 3; return a; }
+SEC("tp_btf/g") int check_after_arm(struct task_struct *t, int c) { int a = 0; if (c) a = has_loginuid(t); return a + has_loginuid(t); }
+SEC("tp_btf/h") int check_early_return(struct task_struct *t, int c) { int a = has_loginuid(t); if (c) return a; bpf_get_current_pid_tgid(); return a + has_loginuid(t); }
+SEC("tp_btf/j") int check_both_arms(struct task_struct *t, int c) { int a; if (c) { a = has_loginuid(t); bpf_get_current_pid_tgid(); } else { bpf_get_current_pid_tgid(); a = has_loginuid(t) + 1; } return a; }
+/* BPF_CORE_READ: one relocation per pointer value across its probe reads and inlined helpers */
+SEC("tp_btf/k") int read_same_base(struct task_struct *t) { int a = BPF_CORE_READ(t, start_time); return a + start_of(t); }
+SEC("tp_btf/l") int read_rmw(struct task_struct *t) { t->pid += 1; t->pid += 2; return 0; }
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u32); __type(value, __u32); } seen SEC(".maps");
+/* a direct load kept in a local for a later statement: two loads (LLVM sinks the kept one next to its use) */
+SEC("tp_btf/m") int direct_escaped(struct task_struct *t) { __u32 tgid = t->tgid; if (t->pid != t->tgid) return 0; bpf_map_delete_elem(&seen, &tgid); return 0; }
+SEC("tp_btf/n") int direct_local(struct task_struct *t) { __u32 tgid = t->tgid; if (t->pid != t->tgid) return 0; return tgid; }
+/* a variable is one value per write: the same pointer read twice merges (after a new value the model does not
+   merge, clang does in a program this small: not asserted here) */
+SEC("tp_btf/o") int read_same_local(struct task_struct *t) { struct task_struct *p = (void *)bpf_get_current_task(); int a = BPF_CORE_READ(p, pid); bpf_get_current_pid_tgid(); return a + BPF_CORE_READ(p, pid); }
+`, { exact: true }],
   // tetragon's with_errmetrics (lib/errmetrics.h): a statement expression declaring `__auto_type _err = helper(...)`
   // around `_(&cgrp->kn)`; the GNU `__auto_type` declaration was not parsed, so the read inside it was lost
   ['auto_type', `

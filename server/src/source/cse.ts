@@ -1,0 +1,137 @@
+// clang's merge of repeated CO-RE relocations: which site copies of one program share the relocation of an earlier
+// one, so that a count of the program's sites equals the count of clang's .BTF.ext records.
+//
+// Why: BPFAbstractMemberAccess turns each CO-RE access into a load of a module-wide global named by (type, kind,
+// access); the BPF backend turns each load left after -O2 into an instruction carrying the relocation (a LD_imm64 or
+// MOV of its value, or the memory instruction it folds into: BPFMISimplifyPatchable), one record each. Measured with
+// clang 14 -g -O2 -target bpf (README, "clang's merge of repeated relocations"):
+//   - checks (field_exists, type_exists, enum values...) and addresses (a BPF_CORE_READ hop, `&p->f`): MachineCSE
+//     reuses an earlier identical instruction whose block dominates this one and is this block or an immediate
+//     predecessor (the instruction is as cheap as a move); calls, stores and asm do not stop it. An address merges
+//     only from the same pointer value (a parameter never written, a variable's version, followed through inlined
+//     calls' arguments): other pointers merge in small programs and not in big ones (register pressure);
+//   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
+//     nothing between that may write memory (SelectionDAG);
+//   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, unrolled copies, anything
+//     in a loop (LLVM unrolls small constant loops unasked, LICM hoists), across a switch.
+// A rule unsure leaves the site unmerged (the count before this pass). What this decides is only the count: a merged
+// copy still relocates (through the shared instruction) and keeps its verdict and diagnostics; counting code skips
+// `Site.merged`.
+
+import type { Site } from './analyzer';
+import type { CallRef, FlowEv, RawSite } from './sites';
+
+/** What the replay needs from the call-context expansion (contexts.ts), for one inlined copy of a function. */
+export interface FlowCopy {
+  /** The value a pointer variable of this copy names (a parameter: the caller's variable passed to it, if any). */
+  id(name: string): string;
+  /** The public site of `r` in this copy, or undefined when this copy does not keep it (a folded condition). */
+  site(r: RawSite): Site | undefined;
+  /** The inlined callee's events and copy; undefined when the call is not inlined here (or dropped). */
+  enter(call: CallRef, bases: (string | undefined)[] | undefined): { flow: FlowEv[]; copy: FlowCopy } | undefined;
+}
+
+/** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
+export function markMerged(flow: FlowEv[], copy: FlowCopy): void {
+  const st: State = { avail: new Map(), loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 } };
+  run(flow, st, copy, 0);
+}
+
+const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
+
+/**
+ * Where the replay stands. Blocks are numbered as met; MachineCSE reuses an earlier identical instruction when its
+ * block dominates this one (the scoping of `avail`: what nested code defines is dropped when it ends) and, the
+ * relocation being as cheap as a move, when that block is this one or an immediate predecessor (`preds`).
+ */
+interface State {
+  /** checks and addresses: the block each was last defined in, along the dominating path */
+  avail: Map<string, number>;
+  /** direct loads since the last thing that may write memory, in this block */
+  loads: Set<string>;
+  cur: number;
+  preds: Set<number>;
+  /** the code from here on never runs (after a return, break, continue or goto) */
+  exited: boolean;
+  /** blocks returning from the function being replayed */
+  rets: number[];
+  next: { n: number };
+}
+
+function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
+  const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); };
+  for (const e of evs) {
+    if (st.exited) return;
+    if ('s' in e) {
+      if (e.c === 'x') continue;
+      const s = copy.site(e.s);
+      // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
+      // records, not 4): they stay unmerged
+      if (!s || (s.copies ?? 1) > 1 || s.unalignedLoad || s.unreached) continue;
+      if (e.c === 'l') {
+        const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
+        if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
+        continue;
+      }
+      if (e.c === 'a' && e.b === undefined) continue;
+      const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
+      const d = st.avail.get(k);
+      if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
+      else st.avail.set(k, st.cur);
+    } else if ('call' in e) {
+      st.loads.clear();
+      if (e.call.twin || depth > 24) continue;
+      const sub = copy.enter(e.call, e.bases);
+      if (!sub) continue;
+      // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
+      if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); }
+      const inner: State = { ...st, avail: new Map(st.avail), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [] };
+      run(sub.flow, inner, sub.copy, depth + 1);
+      const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
+      if (ends.length && ends.every((b) => b === inner.cur)) {
+        // one way out, at the end: the callee's straight-line code continues the caller's block
+        st.avail = inner.avail;
+        st.cur = inner.cur;
+        st.preds = inner.preds;
+      } else if (ends.length) newBlock(ends);
+      else st.exited = true;
+      st.loads.clear();
+    } else if ('cut' in e) {
+      st.loads.clear();
+      if (e.all) { st.avail = new Map(); newBlock([]); }
+    } else if ('exit' in e) {
+      if (e.exit === 'ret') st.rets.push(st.cur);
+      st.exited = true;
+    } else if (e.kind === 'if') {
+      const from = st.cur;
+      const arm = (evs2: FlowEv[]): State => {
+        // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
+        // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
+        // tcplife's arm with calls is one): its way out is the block it came from
+        if (evs2.every((x) => 'cut' in x && x.soft)) return { ...st, exited: false };
+        const a: State = { ...st, avail: new Map(st.avail), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false };
+        run(evs2, a, copy, depth);
+        return a;
+      };
+      const t = arm(e.sub);
+      const f = e.alt ? arm(e.alt) : undefined;
+      const ends: number[] = [];
+      if (!t.exited) ends.push(t.cur);
+      if (!f) ends.push(from);
+      else if (!f.exited) ends.push(f.cur);
+      if (!ends.length) { st.exited = true; return; }
+      // no branch left at all (every arm empty): still the same block; an arm that exits leaves a branch behind
+      if (!t.exited && !f?.exited && ends.every((b) => b === from)) continue;
+      newBlock(ends);
+    } else if (e.kind === 'switch') {
+      // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
+      const inner: State = { ...st, avail: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false };
+      run(e.sub, inner, copy, depth);
+      newBlock([]);
+    } else {
+      // a loop's code stays unmerged: LLVM may unroll it (fully, without a pragma, for a small constant trip count:
+      // falco's uid map walk keeps three records per iteration of one triple) or hoist out of it (LICM)
+      newBlock([]);
+    }
+  }
+}
