@@ -110,7 +110,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Per document: findings of the sites an edit left alone (see FindingMemo). */
   const findingMemos = new Map<string, { findings: FindingMemo }>();
   const timers = new Map<string, NodeJS.Timeout>();
-  /** Per document: how long its last check took (ms), which sets the wait before the next one. */
+  /** Per document: the longest stretch of its last check that a newer edit could not stop (ms): the wait before the
+   * next check (see schedule). */
   const checkCost = new Map<string, number>();
   /** The check running per document (its version): a request arriving meanwhile joins it or reads the last result. */
   const running = new Map<string, { version: number; done: Promise<DocResult | undefined> }>();
@@ -555,17 +556,19 @@ export function startServer(connection: Connection = createServerConnection()): 
   }
 
   /**
-   * Checks a document after a quiet spell. The spell is what the document's last check cost, between 15 and 80 ms:
-   * waiting exists so a fast typist does not queue a check per keystroke, and a check cheaper than the wait
-   * (the common case once the memo holds a document's relocations) may as well run.
+   * Checks a document after a quiet spell. Waiting exists so a keystroke does not start work the next keystroke
+   * makes useless; but a check stops at its next stage when a newer version arrives (before each arch's analysis,
+   * before relocating, before merging, before publishing), so what a premature check can waste is one stage, not
+   * the whole check. The spell is the longest such stage of the document's last check, between 15 and 80 ms (it
+   * was the whole check's cost, which put a full 80 ms before every diagnostic of a big program). The price, said
+   * plainly: during a burst of typing faster than a check, each keystroke may start a check that the next one
+   * stops after one stage.
    */
   function schedule(doc: TextDocument, delayMs = Math.min(80, Math.max(15, checkCost.get(doc.uri) ?? 80))): void {
     clearTimeout(timers.get(doc.uri));
     timers.set(doc.uri, setTimeout(() => {
       timers.delete(doc.uri);
-      const t0 = performance.now();
       void check(doc.uri)
-        .then(() => { checkCost.set(doc.uri, performance.now() - t0); })
         .catch((e) => log(`checking ${doc.uri} failed: ${errorText(e)}`));
     }, delayMs));
   }
@@ -597,12 +600,21 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!doc) return undefined;
     const version = doc.version;
     const text = doc.getText();
+    // the stages between the points where a newer version stops this check: the longest sets the next wait
+    let mark = performance.now();
+    let longest = 0;
+    const superseded = (): boolean => {
+      const now = performance.now();
+      if (now - mark > longest) longest = now - mark;
+      mark = now;
+      return documents.get(uri)?.version !== version;
+    };
     let groups = archGroups(targets.ready());
     const analyses: Analysis[] = [];
     let tAnalyzer = 0;
     try {
       for (const g of groups) {
-        if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way: it wins
+        if (superseded()) return results.get(uri); // a newer edit is on its way: it wins
         const t = performance.now();
         const a = await analyzerFor(g.arch);
         tAnalyzer += performance.now() - t;
@@ -614,7 +626,7 @@ export function startServer(connection: Connection = createServerConnection()): 
       return undefined;
     }
     const tAnalysed = performance.now();
-    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
+    if (superseded()) return results.get(uri); // a newer edit is on its way
     const names = new Set<string>();
     for (const a of analyses) {
       try {
@@ -635,7 +647,10 @@ export function startServer(connection: Connection = createServerConnection()): 
     const describeTargets = (subset: readonly string[]) => describeSubset(subset, ctx, 80);
     try {
       for (const [i, g] of groups.entries()) {
-        if (i > 0) await breathe();
+        if (i > 0) {
+          await breathe();
+          if (superseded()) return results.get(uri); // a newer edit is on its way
+        }
         const analysis = analyses[i] ?? analyses[0]!;
         const local = analysis.localBtf();
         // One memo per document and arch: an edit that keeps every CO-RE access relocates nothing again.
@@ -649,12 +664,12 @@ export function startServer(connection: Connection = createServerConnection()): 
       log(`relocating ${uri} failed: ${errorText(e)}`);
     }
     await breathe();
-    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
+    if (superseded()) return results.get(uri); // a newer edit is on its way
     let fm = findingMemos.get(uri);
     if (!fm) findingMemos.set(uri, (fm = { findings: new FindingMemo() }));
     const merged = mergeArchEvaluations(parts);
     await breathe();
-    if (documents.get(uri)?.version !== version) return results.get(uri); // a newer edit is on its way
+    if (superseded()) return results.get(uri); // a newer edit is on its way
     // what messages depend on besides the evaluation: severities and how targets are described
     const memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
     try {
@@ -667,7 +682,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     const res: DocResult = { version, analysis: primary, merged, evals: merged.evals, targetNames: merged.targets, findings };
     // checks of two versions can interleave at their breathing points: an older one never replaces a newer result
     if ((results.get(uri)?.version ?? -Infinity) <= version) results.set(uri, res);
-    if (documents.get(uri)?.version !== version) return res; // a newer edit is on its way
+    if (superseded()) return res; // a newer edit is on its way
     // The saved build of this very version is exact: it adds what the live analysis missed and downgrades live errors
     // it proves dead (build/editor.ts); every difference is counted once as drift.
     const built = builds.state(uri);
@@ -709,6 +724,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       }
     }
     void connection.sendDiagnostics({ uri, version, diagnostics });
+    superseded();
+    checkCost.set(uri, longest);
     if (!timed.has(uri)) {
       timed.add(uri);
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;

@@ -176,6 +176,20 @@ export class BtfScan {
   }
 }
 
+/** A base BTF's records as they lie in its bytes (see Btf.rawRecords); views only valid until release(). */
+export interface RawRecords {
+  /** The whole blob as host-order words. */
+  readonly words: Uint32Array;
+  /** Byte offset of each own type's record (index = id - 1); always a multiple of 4 here. */
+  readonly offsets: Uint32Array;
+  /** Kind of each own type (index = id - 1). */
+  readonly kinds: Uint8Array;
+  readonly bytes: Uint8Array;
+  /** Byte offset of the string section in `bytes`, and its length. */
+  readonly strStart: number;
+  readonly strLen: number;
+}
+
 /** One BTF blob (base or split), read lazily from its bytes. */
 export class Btf {
   readonly littleEndian: boolean;
@@ -201,6 +215,8 @@ export class Btf {
   private readonly cache = new Map<number, BtfType>();
   private readonly strCache = new Map<number, string>();
   private index?: NameIndex;
+  /** The last one-pass lookup of every kind (idsWithEssentialNames): its names are answered without a walk. */
+  private found?: Map<string, number[]>;
   private lookups = 0;
   private ptrSizeCache?: number;
   /** bytes.buffer is this BTF's alone (read from a file into a buffer of its own): release() may recycle it. */
@@ -261,9 +277,21 @@ export class Btf {
     this.cache.clear();
     this.strCache.clear();
     this.index = undefined;
+    this.found = undefined;
     if (this.ownsBuffer) recycleBuffer(this.bytes.buffer);
     recycleBuffer(this.offsets.buffer);
     recycleBuffer(this.kinds.buffer);
+  }
+
+  /**
+   * The raw records of a base BTF in host byte order with word-aligned records of known kinds, for tools that copy
+   * records instead of decoding them (check's slices); undefined otherwise (they then decode as usual).
+   */
+  rawRecords(): RawRecords | undefined {
+    this.checkAlive();
+    if (!this.words || !this.wordAligned || this.base || this.unknownKinds) return undefined;
+    return { words: this.words, offsets: this.offsets, kinds: this.kinds, bytes: this.bytes, strStart: this.strStart,
+      strLen: this.header.strLen };
   }
 
   /** Number of type ids, counting void and (for split BTF) every base type: valid ids are 0..typeCount-1. */
@@ -345,7 +373,8 @@ export class Btf {
       const p = start + k * 4;
       if (k > MAX_KNOWN_KIND) m.set(k, [this.bytes[p]!, this.bytes[p + 1]!]);
     }
-    return m;
+    // (a layout naming only kinds this reader knows changes nothing: the shared size table serves, no copy per open)
+    return m.size > 0 ? m : undefined;
   }
 
   /**
@@ -709,6 +738,9 @@ export class Btf {
       }
       return out;
     }
+    // Every kind's ids are remembered, so a later single lookup of one of these names needs no walk of its own
+    // (check slices a target, then asks it for pt_regs: one pass serves both).
+    if (kindMask === -1) this.found = out;
     const { bytes, offsets, startStrOff, strStart, kinds: ownKinds, words } = this;
     const ownStrEnd = startStrOff + this.header.strLen;
     if (words && this.wordAligned) {
@@ -776,6 +808,15 @@ export class Btf {
   private ownIdsWithEssentialName(essential: string, exact?: string, kind?: number, firstOnly = false): number[] {
     this.checkAlive();
     const want = Buffer.from(essential, 'utf8');
+    const known = this.index ? undefined : this.found?.get(essential);
+    if (known) {
+      const out: number[] = [];
+      for (const id of known) {
+        if (kind === undefined || this.kind(id) === kind) this.pushIfNameMatches(out, id, want, exact);
+        if (firstOnly && out.length > 0) break;
+      }
+      return out;
+    }
     if (!this.index && ++this.lookups > 4) this.index = buildNameIndex(this);
     const out: number[] = [];
     if (this.index) {

@@ -5,7 +5,7 @@
 // into one Uint32Array and byte-swaps once at the end when the other order is asked for: a DataView call per word
 // cost most of the time on a 126k-type kernel.
 
-import { Btf } from './reader';
+import { Btf, RawRecords } from './reader';
 import { BtfType, Kind } from './types';
 
 /** A type to add: the decoded shape without its id (ids are assigned in order of addition, from `startId`). */
@@ -319,4 +319,262 @@ export function pruneBtf(btf: Btf, sel: PruneSelection, opts: { littleEndian?: b
     w.add(remapType(t, map));
   }
   return { writer: w, idMap };
+}
+
+/** pruneRecords' marks: keep the type; for a struct or union, keep all its members (else none). */
+export const PRUNE_KEEP = 1;
+export const PRUNE_ALL_MEMBERS = 2;
+
+/**
+ * pruneBtf(btf, sel) + encode() without decoding: the kept records are copied from the raw bytes, their type ids
+ * renumbered and their names re-based into a fresh, deduplicated string section, in the same order the writer
+ * interns them. `marks[id]` (id 1..typeCount-1) holds PRUNE_KEEP / PRUNE_ALL_MEMBERS. The output is byte-identical
+ * to the decoding path's for every name that is valid UTF-8 (not starting with a BOM): the decoder would replace
+ * invalid bytes, this copies them as they are. Undefined when the BTF has no raw fast path (another byte order, split
+ * BTF, kinds only a layout section describes) or when a name offset is out of range: the caller then decodes, which
+ * gives the very error the decoding path gives.
+ */
+export function pruneRecords(btf: Btf, marks: Uint8Array): { bytes: Uint8Array; ids: Uint32Array } | undefined {
+  const raw = btf.rawRecords();
+  if (!raw) return undefined;
+  const n = raw.offsets.length;
+  const ids = keptIds(marks, n);
+  if (idScratch.length < n + 1) idScratch = new Int32Array(n + 1);
+  const newId = idScratch;
+  try {
+    return copyRecords(raw, btf.littleEndian, marks, ids, newId);
+  } finally {
+    // back to all zeros for the next call: only the kept ids were written
+    for (let i = 0; i < ids.length; i++) newId[ids[i]!] = 0;
+  }
+}
+
+/**
+ * The old → new id table pruneRecords renumbers through, kept between calls (all zeros between them): a fresh one
+ * per archive (500 KB) was garbage the collector met every target.
+ */
+let idScratch = new Int32Array(0);
+
+/** pruneRecords' copy, given the kept ids and a zeroed table to number them in. */
+function copyRecords(raw: RawRecords, le: boolean, marks: Uint8Array, ids: Uint32Array, newId: Int32Array):
+  { bytes: Uint8Array; ids: Uint32Array } | undefined {
+  const { words, offsets, kinds, bytes, strStart, strLen } = raw;
+  const n = offsets.length;
+  const kept = ids.length;
+  let total = 0;
+  let names = 1;
+  for (let i = 0; i < kept; i++) {
+    const id = ids[i]!;
+    newId[id] = i + 1;
+    const k = kinds[id - 1]!;
+    const vlen = words[(offsets[id - 1]! >>> 2) + 1]! & 0xffff;
+    const v = (k === Kind.Struct || k === Kind.Union) && (marks[id]! & PRUNE_ALL_MEMBERS) === 0 ? 0 : vlen;
+    total += rawRecordWords(k, v);
+    names += 1 + v;
+  }
+  const w = new Uint32Array(total);
+  const strs = new StringOut(bytes, strStart, strLen, names);
+  const intern = (off: number): number => strs.intern(off);
+  const map = (id: number): number => (id > 0 && id <= n ? newId[id]! : 0);
+  let q = 0;
+  for (let i = 0; i < kept; i++) {
+    const id = ids[i]!;
+    const m = marks[id]!;
+    const k = kinds[id - 1]!;
+    const r = offsets[id - 1]! >>> 2;
+    const info = words[r + 1]!;
+    const vlen = info & 0xffff;
+    const third = words[r + 2]!;
+    w[q] = intern(words[r]!);
+    let outVlen = 0;
+    let kflag = 0;
+    let p = q + 3;
+    let e = r + 3;
+    switch (k) {
+      case Kind.Int:
+        w[q + 2] = third;
+        w[p++] = words[e]! & 0x0fff00ff;
+        break;
+      case Kind.Ptr: case Kind.Typedef: case Kind.Volatile: case Kind.Const: case Kind.Restrict: case Kind.TypeTag:
+        w[q + 2] = map(third);
+        break;
+      case Kind.Func:
+        w[q + 2] = map(third);
+        outVlen = vlen;
+        break;
+      case Kind.Array:
+        w[q + 2] = 0;
+        w[p++] = map(words[e]!);
+        w[p++] = map(words[e + 1]!);
+        w[p++] = words[e + 2]!;
+        break;
+      case Kind.Struct: case Kind.Union:
+        w[q + 2] = third;
+        kflag = info >>> 31;
+        outVlen = (m & PRUNE_ALL_MEMBERS) === 0 ? 0 : vlen;
+        for (let i = 0; i < outVlen; i++, e += 3) {
+          w[p++] = intern(words[e]!);
+          w[p++] = map(words[e + 1]!);
+          w[p++] = words[e + 2]!;
+        }
+        break;
+      case Kind.Enum:
+        w[q + 2] = third;
+        kflag = info >>> 31;
+        outVlen = vlen;
+        for (let i = 0; i < vlen; i++, e += 2) {
+          w[p++] = intern(words[e]!);
+          w[p++] = words[e + 1]!;
+        }
+        break;
+      case Kind.Enum64:
+        w[q + 2] = third;
+        kflag = info >>> 31;
+        outVlen = vlen;
+        for (let i = 0; i < vlen; i++, e += 3) {
+          w[p++] = intern(words[e]!);
+          w[p++] = words[e + 1]!;
+          w[p++] = words[e + 2]!;
+        }
+        break;
+      case Kind.Fwd:
+        w[q + 2] = 0;
+        kflag = info >>> 31;
+        break;
+      case Kind.FuncProto:
+        w[q + 2] = map(third);
+        outVlen = vlen;
+        for (let i = 0; i < vlen; i++, e += 2) {
+          w[p++] = intern(words[e]!);
+          w[p++] = map(words[e + 1]!);
+        }
+        break;
+      case Kind.Var:
+        w[q + 2] = map(third);
+        w[p++] = words[e]!;
+        break;
+      case Kind.Datasec:
+        w[q + 2] = third;
+        outVlen = vlen;
+        for (let i = 0; i < vlen; i++, e += 3) {
+          w[p++] = map(words[e]!);
+          w[p++] = words[e + 1]!;
+          w[p++] = words[e + 2]!;
+        }
+        break;
+      case Kind.Float:
+        w[q + 2] = third;
+        break;
+      case Kind.DeclTag:
+        w[q + 2] = map(third);
+        w[p++] = words[e]!;
+        break;
+      default:
+        return undefined;
+    }
+    w[q + 1] = ((kflag << 31) | (k << 24) | outVlen) >>> 0;
+    q = p;
+  }
+  if (strs.bad) return undefined;
+  const sLen = strs.length;
+  const sbuf = strs.buf;
+  const typeBytes = total * 4;
+  const out = new Uint8Array(HEADER_LEN + typeBytes + sLen);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, 0xeb9f, le);
+  out[2] = 1;
+  v.setUint32(4, HEADER_LEN, le);
+  v.setUint32(12, typeBytes, le);
+  v.setUint32(16, typeBytes, le);
+  v.setUint32(20, sLen, le);
+  out.set(new Uint8Array(w.buffer, 0, typeBytes), HEADER_LEN);
+  out.set(sbuf.subarray(0, sLen), HEADER_LEN + typeBytes);
+  return { bytes: out, ids };
+}
+
+/** Record size in words of a kind with `vlen` entries (the raw counterpart of recordWords). */
+function rawRecordWords(k: number, vlen: number): number {
+  switch (k) {
+    case Kind.Int: case Kind.Var: case Kind.DeclTag: return 4;
+    case Kind.Array: return 6;
+    case Kind.Struct: case Kind.Union: case Kind.Datasec: case Kind.Enum64: return 3 + 3 * vlen;
+    case Kind.Enum: case Kind.FuncProto: return 3 + 2 * vlen;
+    default: return 3;
+  }
+}
+
+/** Ids (ascending) of the types marked PRUNE_KEEP; whole words of unmarked types are skipped four at a time. */
+function keptIds(marks: Uint8Array, n: number): Uint32Array {
+  const limit = Math.min(n + 1, marks.length);
+  const mw = marks.byteOffset % 4 === 0 ? new Uint32Array(marks.buffer, marks.byteOffset, marks.length >>> 2) : undefined;
+  const out: number[] = [];
+  for (let id = 1; id < limit; id++) {
+    if (mw && (id & 3) === 0) {
+      let j = id >>> 2;
+      while (j < mw.length && mw[j] === 0) j++;
+      id = j << 2;
+      if (id >= limit) break;
+    }
+    if ((marks[id]! & PRUNE_KEEP) !== 0) out.push(id);
+  }
+  return Uint32Array.from(out);
+}
+
+/** A string section being built: names copied from a source section on first use, deduplicated by content. */
+class StringOut {
+  buf: Uint8Array;
+  /** Bytes used; offset 0 is the empty string. */
+  length = 1;
+  /** A name offset fell outside the source section. */
+  bad = false;
+  private readonly table: Int32Array;
+  private readonly mask: number;
+
+  constructor(private readonly src: Uint8Array, private readonly srcStart: number, private readonly srcLen: number,
+    maxStrings: number) {
+    let size = 16;
+    while (size < maxStrings * 2) size <<= 1;
+    // open addressing, new offset + 1 per slot; at most half full, so probes end
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    this.buf = new Uint8Array(Math.max(256, maxStrings * 12));
+  }
+
+  /** New offset of the source string at `off`. */
+  intern(off: number): number {
+    if (off >= this.srcLen) {
+      this.bad = true;
+      return 0;
+    }
+    const src = this.src;
+    const p = this.srcStart + off;
+    let e = p;
+    let h = 0x811c9dc5;
+    while (src[e] !== 0) h = Math.imul(h ^ src[e++]!, 0x01000193);
+    const len = e - p;
+    if (len === 0) return 0;
+    const table = this.table;
+    for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
+      const at = table[s]! - 1;
+      if (at < 0) {
+        const to = this.length;
+        if (to + len + 1 > this.buf.length) {
+          const grown = new Uint8Array(Math.max(this.buf.length * 2, to + len + 1));
+          grown.set(this.buf.subarray(0, to));
+          this.buf = grown;
+        }
+        const buf = this.buf;
+        for (let i = 0; i < len; i++) buf[to + i] = src[p + i]!;
+        buf[to + len] = 0;
+        table[s] = to + 1;
+        this.length = to + len + 1;
+        return to;
+      }
+      const buf = this.buf;
+      if (buf[at + len] !== 0) continue;
+      let i = 0;
+      while (i < len && buf[at + i] === src[p + i]) i++;
+      if (i === len) return at;
+    }
+  }
 }

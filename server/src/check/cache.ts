@@ -152,8 +152,15 @@ function decodeEntry(buf: Buffer): { meta: Record<string, unknown>; slice?: { na
 async function writeAtomically(file: string, data: Buffer): Promise<string | undefined> {
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(tmp, data);
+    // The directory usually exists (256 of them, one per hash prefix): made only when the write says it is missing
+    // (a mkdir per entry cost as much as the write itself).
+    try {
+      await fs.writeFile(tmp, data);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(tmp, data);
+    }
     await fs.rename(tmp, file);
     return undefined;
   } catch (e) {

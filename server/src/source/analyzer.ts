@@ -30,7 +30,7 @@ import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
 import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './localTypes';
 import { effectiveDefines, loadToolchain } from './toolchain';
-import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
+import { loadCParser, toEdit, warmParser, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, contextSites, isPluginDef } from './contexts';
@@ -228,7 +228,7 @@ export interface Analyzer {
 const SLICE_MS = 4;
 
 /** A top-level function definition as tree-sitter sees it (with the SEC statement before it). */
-interface Unit { start: number; end: number; text: string; node: TsNode; env: boolean }
+export interface Unit { start: number; end: number; text: string; node: TsNode; env: boolean }
 
 /** One function's cached analysis; offsets are absolute as of `base` (the unit start when computed). */
 interface FnEntry {
@@ -263,7 +263,17 @@ interface EnvState {
   files: Map<string, string>;
   /** Each program's call-context expansion of the last run, reused while nothing it read changed. */
   contexts: ContextCache;
+  /** The public shapes of each cached function entry, valid while its unit starts at the same line and column. */
+  shapes: WeakMap<FnEntry, EntryShapes>;
 }
+
+/**
+ * What one function contributes to an analysis's public lists, as of a unit starting at (line, character). Ranges are
+ * line/column positions only, so they are the same whenever the unit's text (a cached entry's is fixed) starts at the
+ * same position: typing before a function moves its offsets, not its lines. Kept only for an entry whose offsets all
+ * lie inside its unit (a position outside would depend on text the unit does not hold).
+ */
+interface EntryShapes { line: number; character: number; plain: PlainAccess[]; notes: Note[]; info: FunctionInfo }
 
 interface DocState { text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis; envs?: EnvState }
 
@@ -372,7 +382,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? (pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__')), lastDirective: lastDirective(text),
         fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message)),
         notes: envNotes.map((n) => anchorNote(n, plain)),
-        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files), contexts: new ContextCache(),
+        builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files), contexts: new ContextCache(), shapes: new WeakMap(),
       };
       st.envs = es;
       // functions the structure query did not find (macro-generated definitions): typed on every run, unattributed
@@ -483,19 +493,34 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const deltaOf = new Map<FuncDef, number>();
     for (const { unit, e } of entries) deltaOf.set(e.def, unit.env ? 0 : unit.start - e.base);
     for (const { unit, e } of entries) {
+      stats.unattributed += e.unattributed;
+      const at = unit.env ? undefined : lines.position(unit.start);
+      const have = at && E.shapes.get(e);
+      if (have && have.line === at.line && have.character === at.character) {
+        for (const p of have.plain) plainAccesses.push(p);
+        for (const n of have.notes) notes.push(n);
+        functions.push(have.info);
+        continue;
+      }
       const d = deltaOf.get(e.def)!;
-      for (const p of e.res.plain) plainAccesses.push(toPlain(p, d, builder, rng));
-      for (const n of e.res.notes) notes.push({ range: rng(n.start + d, n.end + d), message: n.message, severity: 'info' });
+      const plain = e.res.plain.map((p) => toPlain(p, d, builder, rng));
+      const fnNotes: Note[] = e.res.notes.map((n) => ({ range: rng(n.start + d, n.end + d), message: n.message, severity: 'info' }));
       const f = e.def;
       const section = f.section ?? (isPluginDef(f) ? '.text' : undefined);
       const callCounts: { [name: string]: number } = {};
-      for (const c of e.res.calls) callCounts[c.name] = (callCounts[c.name] ?? 0) + 1;
+      for (const c of e.res.calls) if (!c.copyOf) callCounts[c.name] = (callCounts[c.name] ?? 0) + 1;
       const info: FunctionInfo = { name: f.name, section, static: f.static, range: rng(f.start + d, f.end + d), calls: Object.keys(callCounts), callCounts };
       (info as FunctionInfo & { cost?: number }).cost = e.res.cost;
       if (section && !f.section) info.plugin = true;
+      for (const p of plain) plainAccesses.push(p);
+      for (const n of fnNotes) notes.push(n);
       functions.push(info);
-      stats.unattributed += e.unattributed;
-      void unit;
+      if (at) {
+        const inside = (a: number) => a + d >= unit.start && a + d <= unit.end;
+        if (inside(f.start) && inside(f.end) && e.res.plain.every((p) => inside(p.start) && inside(p.end)) && e.res.notes.every((n) => inside(n.start) && inside(n.end))) {
+          E.shapes.set(e, { line: at.line, character: at.character, plain, notes: fnNotes, info });
+        } else E.shapes.delete(e);
+      }
     }
     // a non-static, non-inline definition in a header (usdt.bpf.h's `__weak __hidden int bpf_usdt_arg(...)`) is
     // emitted by clang whether or not a program calls it: a .text subprogram of its own, like the document's
@@ -557,7 +582,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     return out;
   };
 
-  function* analyzeSteps(uri: string, text: string, aopts: AnalyzeOptions): Generator<void, Analysis, void> {
+  /** `warm`: an async run (its pauses turn the event loop), which may warm a cold parser first (parser.ts warmParser). */
+  function* analyzeSteps(uri: string, text: string, aopts: AnalyzeOptions, warm = false): Generator<void, Analysis, void> {
+    if (warm && text.length <= limitBytes('source') && warmParser(ts, text.length)) yield;
     const st: DocState = { text, includePaths: aopts.includePaths ?? docs.get(uri)?.includePaths ?? [] };
     const tree = text.length > limitBytes('source') ? undefined : parseShared(uri, text);
     if (tree) st.tree = tree;
@@ -567,9 +594,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     st.last = yield* steps(uri, st);
     return st.last;
   }
-  function* updateSteps(uri: string, text: string, edits?: readonly ContentChange[]): Generator<void, Analysis, void> {
+  function* updateSteps(uri: string, text: string, edits?: readonly ContentChange[], warm = false): Generator<void, Analysis, void> {
     const st = docs.get(uri);
-    if (!st) return yield* analyzeSteps(uri, text, {});
+    if (!st) return yield* analyzeSteps(uri, text, {}, warm);
     let cur = st.text;
     if (edits && edits.length && st.tree) {
       for (const e of edits) {
@@ -578,8 +605,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         st.tree.edit(ed);
         cur = ed.text;
       }
-    } else if (st.tree && text !== cur) {
-      // whole new text (what most clients send): one edit spanning the changed middle keeps the old tree useful
+    } else if (st.tree && text !== cur && !opts.trees?.has(uri, text)) {
+      // whole new text (what most clients send): one edit spanning the changed middle keeps the old tree useful (not
+      // needed when another arch's analyzer parsed this text already: parseShared takes a copy of its tree)
       st.tree.edit(diffEdit(cur, text));
       cur = text;
     } else cur = text;
@@ -616,8 +644,8 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   const self: Analyzer = {
     analyze: (uri, text, aopts = {}) => drain(analyzeSteps(uri, text, aopts)),
     update: (uri, text, edits) => drain(updateSteps(uri, text, edits)),
-    analyzeAsync: (uri, text, aopts, pause) => stepAsync(() => analyzeSteps(uri, text, aopts ?? {}), pause),
-    updateAsync: (uri, text, pause) => stepAsync(() => updateSteps(uri, text), pause),
+    analyzeAsync: (uri, text, aopts, pause) => stepAsync(() => analyzeSteps(uri, text, aopts ?? {}, true), pause),
+    updateAsync: (uri, text, pause) => stepAsync(() => updateSteps(uri, text, undefined, true), pause),
     close(uri) {
       // an async run may be using the document's tree between its pauses: closed after it
       if (inFlight > 0) queue = queue.then(() => closeNow(uri));
@@ -686,8 +714,9 @@ function rawSpots(h: CParserHandle, node: TsNode): RawSpot[] {
   return out;
 }
 
-/** Top-level function definitions (outermost ones) from structure.scm, each extended over the SEC() before it. */
-function findUnits(h: CParserHandle, tree: TsTree | undefined, text: string): Unit[] {
+/** Top-level function definitions (outermost ones) from structure.scm, each extended over the SEC() before it.
+ * Exported for the test that compares it with the node-object walk it replaced. */
+export function findUnits(h: CParserHandle, tree: TsTree | undefined, text: string): Unit[] {
   if (!tree) return [];
   const fns: TsNode[] = [];
   const secs = new Set<number>();
@@ -695,16 +724,42 @@ function findUnits(h: CParserHandle, tree: TsTree | undefined, text: string): Un
   // query visited every node of every body on each edit (a tenth of an edit's time on an 8,000-line program), and
   // only the outermost definitions are kept anyway.
   void h;
-  const stack: TsNode[] = [tree.rootNode];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'function_definition') { fns.push(n); continue; }
-    if (n.type === 'expression_statement') {
-      const call = n.childCount ? n.children[0] : undefined;
-      const callee = call?.type === 'call_expression' && call.childCount ? call.children[0] : undefined;
-      if (callee?.type === 'identifier' && text.slice(callee.startIndex, callee.endIndex) === 'SEC') secs.add(n.id);
+  // A cursor walk: reading a node's children as objects (`children`) unmarshals every child of every top-level
+  // declaration, which made this walk a seventh of an edit's analysis; the cursor reads type ids only, and makes a
+  // node object for the definitions and SEC statements alone. Same nodes visited as the object walk (every child,
+  // named or not, of every node but a function definition).
+  const cur = tree.walk();
+  try {
+    const fnType = 'function_definition';
+    for (;;) {
+      const type = cur.nodeType;
+      let descend = true;
+      if (type === fnType) {
+        fns.push(cur.currentNode);
+        descend = false;
+      } else if (type === 'expression_statement') {
+        const id = cur.nodeId;
+        if (cur.gotoFirstChild()) {
+          if (cur.nodeType === 'call_expression' && cur.gotoFirstChild()) {
+            if ((cur.nodeType as string) === 'identifier') {
+              const callee = cur.currentNode;
+              if (text.slice(callee.startIndex, callee.endIndex) === 'SEC') secs.add(id);
+            }
+            cur.gotoParent();
+          }
+          cur.gotoParent();
+        }
+      }
+      if (descend && cur.gotoFirstChild()) continue;
+      // next: a sibling, else the sibling of the nearest ancestor that has one
+      let done = false;
+      while (!cur.gotoNextSibling()) {
+        if (!cur.gotoParent()) { done = true; break; }
+      }
+      if (done) break;
     }
-    if (n.childCount) stack.push(...n.children);
+  } finally {
+    cur.delete();
   }
   fns.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   const units: Unit[] = [];

@@ -50,8 +50,8 @@ interface Ctx {
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
 function holds(conds: ParamCond[] | undefined, argv: (bigint | undefined)[] | undefined): boolean {
-  if (!conds || !argv) return true;
-  return conds.every((c) => { const v = argv[c.param]; return v === undefined || (v === c.v || !!c.alt?.includes(v)) === c.eq; });
+  if (!conds) return true;
+  return conds.every((c) => { const v = argv?.[c.param]; return v === undefined ? !c.known : (v === c.v || !!c.alt?.includes(v)) === c.eq; });
 }
 
 export interface ContextEnv {
@@ -183,7 +183,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const counted = new Set<FuncDef>();
   const count = (res: FuncResult, depth: number): void => {
     for (const c of res.calls) {
-      if (c.twin) continue;
+      if (c.twin || c.copyOf) continue;
       callCount.set(c.def, (callCount.get(c.def) ?? 0) + 1);
       if (!counted.has(c.def) && c.def.body && depth < MAX_DEPTH) {
         counted.add(c.def);
@@ -213,7 +213,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     costs.set(f, c); // a recursion sees the estimate
     if (r && depth < MAX_DEPTH) {
       for (const call of r.calls) {
-        if (call.cost === undefined || !call.def.body || call.def === f) continue;
+        if (call.cost === undefined || call.copyOf || !call.def.body || call.def === f) continue;
         if (!inlinable(call.def) || (!call.def.alwaysInline && costOf(call.def, depth + 1) > thresholdOf(call.def) + ((callCount.get(call.def) ?? 0) <= 1 ? LAST_CALL_BONUS : 0))) {
           c -= call.cost - (2 + (call.args?.length ?? 0));
         }

@@ -30,6 +30,11 @@ export class SharedTrees {
     return d.tree.copy();
   }
 
+  /** Whether `take` would lend a tree of exactly `text`. */
+  has(uri: string, text: string): boolean {
+    return this.docs.get(uri)?.text === text;
+  }
+
   /** Records the caller's fresh parse of `text` (a copy is kept; the caller keeps its own tree). */
   put(uri: string, text: string, tree: TsTree): void {
     this.docs.get(uri)?.tree.delete();

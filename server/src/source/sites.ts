@@ -69,7 +69,12 @@ export type GuardRef = CheckGuardRef | AnyGuardRef;
 /** A condition on a parameter of the function (`ip_ver == 4`): clang folds it away when an inlined call passes a
  * constant, so sites under a false one vanish from that copy. `alt`: further values (`case 2: case 10:` of a switch
  * on the parameter), the condition being "the parameter is (eq) / is not one of v, ...alt". */
-export interface ParamCond { param: number; eq: boolean; v: bigint; alt?: bigint[] }
+export interface ParamCond {
+  param: number; eq: boolean; v: bigint; alt?: bigint[];
+  /** The condition also needs the argument to be a constant in the context (a copy of a loop LLVM unrolls only once
+   * its trip count is known): it fails where the argument is unknown, where the others hold. */
+  known?: boolean;
+}
 
 /** A call of a function with a body, as written in this function. */
 export interface CallRef {
@@ -82,11 +87,13 @@ export interface CallRef {
   /** Parameter conditions in effect at the call. */
   pconds?: ParamCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
-  args?: { k?: bigint; param?: number }[];
+  args?: { k?: bigint; param?: number; local?: string }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
   cost?: number;
+  /** A copy of `copyOf` made by a full unroll after inlining (unrollInductionCalls): the inliner saw one call. */
+  copyOf?: CallRef;
   /** clang sinks this call into `twin` (the same call in the other branch of an if/else): not a call of its own. */
   twin?: CallRef;
   /** Another call was sunk into this one: it runs after the if/else, not where it is written. */
@@ -669,7 +676,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const n0 = res.sites.length;
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
+        const before = res.sites.length;
         use(x.r, ctx);
+        if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
         if (x.l.e === 'id') written(x.l.name, ctx);
         storeCut(x.l);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
@@ -911,7 +920,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const k = constValue(a, env);
         if (k !== undefined) return { k };
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
-        return pi >= 0 ? { param: pi } : {};
+        return pi >= 0 ? { param: pi } : a.e === 'id' && lookup(a.name) ? { local: a.name } : {};
       });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
       // `__builtin_constant_p`'s argument) is no inlined copy: recorded, it doubled the callee's sites (falco's
@@ -966,6 +975,28 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * The alignment clang knows for the address an expression gives (a decayed array, `&x`, a pointer): a member's is
    * its container's alignment cut down by the member's offset (gcd), as clang derives it for the copy's accesses.
    */
+  /**
+   * `*dst = p->m` with m a struct or union member (OBI's `id->src_ip = ip->saddr`, an in6_addr): clang copies it with
+   * llvm.memcpy, expanded as __builtin_memcpy's is (memcpySecondSite): the relocated address feeds the copy's first
+   * access directly and the others through a register, two relocations when the copy takes more than one access.
+   * Only where `p` is a parameter of the function: a pointer the body derived with a constant offset (`data + 14`)
+   * folds every access's offset, one relocation then (measured with clang 14).
+   */
+  function structCopySecondSite(dst: Expr, src: Expr, t: CType): void {
+    const k = strip(t).k;
+    if ((k !== 'struct' && k !== 'union') || src.e !== 'member' || !src.arrow || src.obj.e !== 'id') return;
+    const base = src.obj.name;
+    if (assigned.has(base) || !f.params.some((q) => q.name === base)) return;
+    const n = sizeOf(t);
+    const width = Math.min(8, addressAlign({ ...src, e: 'unary', op: '&', x: src } as Expr, 0), addressAlign({ ...dst, e: 'unary', op: '&', x: dst } as Expr, 0));
+    if (!(n > width)) return;
+    const st = res.sites[res.sites.length - 1]!;
+    const second: RawSite = { ...st, guards: st.guards.slice() };
+    res.sites.push(second);
+    // as memcpySecondSite: both are accesses of the copy, never merged with a value read
+    useOf(st, 'x');
+    flow.push({ s: second, c: 'x' });
+  }
   function addressAlign(a: Expr, d: number): number {
     if (d > 16) return 1;
     const tyOf = (e: Expr) => ev(e, { preserve: false, noEmit: true, guards: [] }).type;
@@ -1105,8 +1136,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (copies > 1) {
           cost += body * (copies - 1);
           for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
-          for (let i = c0; i < res.calls.length; i++) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
-        }
+          // a full unroll: a call given the induction variable gets its constant in each copy instead
+          const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(s, c0, copies) : new Set<CallRef>();
+          for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
+        } else if (s.unroll === undefined) unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
         return undefined;
       }
       case 'switch': {
@@ -1192,6 +1225,81 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const step = d > 0n ? d : -d;
     const n = (span + step - 1n) / step;
     return n > 4096n ? undefined : Number(n);
+  }
+
+  /**
+   * A loop without pragma over a small constant trip count (`for (int i = 0; i < n; i++) out[i] = arg(regs, i)`, n a
+   * constant or a parameter a caller passes as one) that passes its induction variable to an inlined call: LLVM's
+   * full unroll (LoopFullUnrollPass after inlining, LoopUnrollPass later) simulates up to 10 iterations
+   * (UnrollMaxIterationsCountToAnalyze) with the variable's constant value in each copy, so a `switch (i)` in the
+   * callee keeps one arm per copy and the unroll pays off; clang then emits the callee's relocations of arms 0..n-1
+   * only (falco's extract__network_args over extract__syscall_argument). Each such call becomes one copy per
+   * iteration with its constant argument; where the count is a parameter, copy k runs under "n is a constant above k"
+   * and the loop as written (the variable unknown) under "n is not one of the small counts". Other sites of the body
+   * are left as they are (their count is clang's CSE business, reported apart). Loops whose count is unknown, or above
+   * 10, or that write the variable in their body, stay as written.
+   */
+  function unrollInductionCalls(s: Extract<Stmt, { s: 'loop' }>, c0: number, maxTrips: number): Set<CallRef> {
+    const made = new Set<CallRef>();
+    const ind = induction(s, maxTrips);
+    if (!ind) return made;
+    const { v, a } = ind;
+    const idx = (c: CallRef) => c.args?.findIndex((x) => x.local === v) ?? -1;
+    const split = res.calls.slice(c0).filter((c) => idx(c) >= 0);
+    // LLVM fully unrolls an innermost loop only: a loop in the body, or in what the body inlines, keeps it rolled
+    // (measured: an outer 2-trip loop around an inlined counted loop keeps every arm)
+    if (!split.length || writesVar(s.body, v) || hasLoop(s.body) || res.calls.slice(c0).some((c) => loopIn(c.def, 0, env))) return made;
+    const copyWith = (c: CallRef, k: bigint, pconds?: ParamCond[]): CallRef => {
+      const args = c.args!.map((x) => (x.local === v ? { k } : x));
+      const all = [...(c.pconds ?? []), ...(pconds ?? [])];
+      return { ...c, args, ...(all.length ? { pconds: all } : {}), copyOf: c.copyOf ?? c };
+    };
+    const out: CallRef[] = [];
+    for (const c of res.calls.slice(c0)) {
+      if (idx(c) < 0) { out.push(c); continue; }
+      const first = out.length;
+      if (ind.n !== undefined) {
+        for (let i = 0; i < ind.n; i++) out.push(copyWith(c, a + BigInt(i)));
+        if (!c.copyOf) delete out[first]!.copyOf;
+        continue;
+      }
+      // the count is parameter `p`, bounded by `b`: `i < b` runs b - a times
+      const { p, b0 } = ind.param!;
+      const tcs = Array.from({ length: MAX_ANALYZED_TRIPS + 1 }, (_, i) => b0 + BigInt(i));
+      for (let i = 0; i < MAX_ANALYZED_TRIPS; i++) {
+        // copy i runs when the bound is a known constant in b0+i+1 .. b0+MAX (the count is above i and at most MAX)
+        const runs = tcs.slice(i + 1);
+        out.push(copyWith(c, a + BigInt(i), [{ param: p, eq: true, v: runs[0]!, alt: runs.slice(1), known: true }]));
+      }
+      out.push({ ...c, pconds: [...(c.pconds ?? []), { param: p, eq: false, v: tcs[0]!, alt: tcs.slice(1) }], copyOf: c.copyOf ?? c });
+      // the first copy stands for the call the inliner counts (unless the call is itself a copy of an inner loop's)
+      if (!c.copyOf) delete out[first]!.copyOf;
+    }
+    for (const c of out) if (!res.calls.includes(c)) made.add(c);
+    res.calls.splice(c0, res.calls.length - c0, ...out);
+    return made;
+  }
+
+  /** `for (T i = A; i < B; i++)` (or `<=`, `!=`): the variable, its start, and the trip count when B is a constant
+   * (at most 10), or the parameter B is with the bound value that makes 0 trips. */
+  function induction(s: Extract<Stmt, { s: 'loop' }>, maxTrips: number): { v: string; a: bigint; n?: number; param?: { p: number; b0: bigint } } | undefined {
+    const d = s.init?.s === 'decl' && s.init.vars.length === 1 ? s.init.vars[0]! : undefined;
+    const v = d?.init ? d.name : undefined;
+    const a = d?.init ? constValue(d.init, env) : undefined;
+    if (!v || a === undefined || !s.c || s.c.e !== 'binary' || s.c.l.e !== 'id' || s.c.l.name !== v || !s.step) return undefined;
+    const st = s.step;
+    const inc = (st.e === 'unary' || st.e === 'postfix') && st.op === '++' && st.x.e === 'id' && st.x.name === v;
+    if (!inc || !['<', '<=', '!='].includes(s.c.op)) return undefined;
+    const b = constValue(s.c.r, env);
+    // the bound that makes zero trips
+    const shift = s.c.op === '<=' ? -1n : 0n;
+    if (b !== undefined) {
+      const n = b - (a + shift);
+      return n >= 1n && n <= BigInt(maxTrips) ? { v, a, n: Number(n) } : undefined;
+    }
+    const r = s.c.r;
+    const p = r.e === 'id' ? f.params.findIndex((q) => q.name === r.name && !assigned.has(r.name)) : -1;
+    return p >= 0 ? { v, a, param: { p, b0: a + shift } } : undefined;
   }
 
   /** `switch (param)`: each arm runs under "param is one of its case values" (or, for `default`, none of the others),
@@ -1352,6 +1460,66 @@ export function disjunction(alts: GuardRef[][]): GuardRef[] {
   return [...common, { any: rest }];
 }
 
+
+/** LLVM's UnrollMaxIterationsCountToAnalyze: loops of at most this many iterations are unrolled in a simulation that
+ * folds each copy's constant induction value. */
+const MAX_ANALYZED_TRIPS = 10;
+/** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */
+const MAX_SPLIT_COPIES = 64;
+
+/** The statement contains a loop. */
+function hasLoop(st: Stmt): boolean {
+  switch (st.s) {
+    case 'loop': return true;
+    case 'if': return hasLoop(st.t) || (!!st.f && hasLoop(st.f));
+    case 'block': return st.body.some(hasLoop);
+    case 'switch': case 'label': return hasLoop(st.body);
+    default: return false;
+  }
+}
+
+/** A function's body (or a function it names, a few levels down) has a loop keyword: what an inlined call brings. */
+function loopIn(def: FuncDef, depth: number, env?: TypeEnv): boolean {
+  const toks = def.body ?? [];
+  // `do { ... } while (0)` (statement macros, expanded in the body's tokens) is no loop
+  if (toks.some((t, i) => t.s === 'for' || (t.s === 'while' && !(toks[i + 1]?.s === '(' && toks[i + 2]?.s === '0' && toks[i + 3]?.s === ')')))) return true;
+  if (depth >= 4 || !env) return false;
+  return toks.some((t, i) => t.t === 0 && toks[i + 1]?.s === '(' && t.s !== def.name && ((d) => !!d?.body && loopIn(d, depth + 1, env))(env.func(t.s)));
+}
+
+/** The statement writes variable `v` (assignment, ++/--, or takes its address). */
+function writesVar(st: Stmt, v: string): boolean {
+  const x = (e: Expr | undefined): boolean => {
+    if (!e) return false;
+    switch (e.e) {
+      case 'assign': return (e.l.e === 'id' && e.l.name === v) || x(e.l) || x(e.r);
+      case 'unary': return ((e.op === '++' || e.op === '--' || e.op === '&') && e.x.e === 'id' && e.x.name === v) || x(e.x);
+      case 'postfix': return (e.x.e === 'id' && e.x.name === v) || x(e.x);
+      case 'member': return x(e.obj);
+      case 'index': return x(e.arr) || x(e.idx);
+      case 'call': return x(e.fn) || e.args.some(x);
+      case 'binary': case 'comma': return x(e.l) || x(e.r);
+      case 'cond': return x(e.c) || x(e.a) || x(e.b);
+      case 'cast': return x(e.x);
+      case 'sizeof': return false;
+      case 'stmtexpr': return e.body.some((b) => writesVar(b, v));
+      case 'init': return e.items.some(x);
+      case 'generic': return x(e.x) || e.assoc.some((a) => x(a.x));
+      default: return false;
+    }
+  };
+  switch (st.s) {
+    case 'expr': return x(st.x);
+    case 'decl': return st.vars.some((d) => d.name === v || x(d.init));
+    case 'if': return x(st.c) || writesVar(st.t, v) || (!!st.f && writesVar(st.f, v));
+    case 'return': return x(st.x);
+    case 'block': return st.body.some((b) => writesVar(b, v));
+    case 'loop': return x(st.c) || x(st.step) || writesVar(st.body, v) || (!!st.init && writesVar(st.init, v));
+    case 'switch': return x(st.c) || writesVar(st.body, v);
+    case 'label': return x(st.x) || writesVar(st.body, v);
+    default: return false;
+  }
+}
 
 /** LLVM's -pragma-unroll-threshold (16 * 1024): the largest unrolled size a `#pragma unroll` loop is unrolled to. */
 const PRAGMA_UNROLL_THRESHOLD = 16 * 1024;

@@ -146,7 +146,16 @@ export interface PreparedVerdicts {
   /** Per program: where each relocation sits in it. */
   readonly sites: readonly (readonly { pos: number; relo: number }[])[];
   readonly programsOf: readonly (readonly number[])[];
+  /**
+   * Walks already made, per program, by hash of their patches (see objectVerdicts): kept with the object, so a caller
+   * asking one target at a time (check: one per archive) reuses the walk of an earlier target whose patched
+   * instructions and facts agree. Bounded (MEMO_PER_PROGRAM).
+   */
+  readonly memo: Map<number, Memo[]>[];
 }
+
+/** Walks remembered per program and object; the oldest hash goes first. */
+const MEMO_PER_PROGRAM = 64;
 
 /**
  * The per-object half of objectVerdicts for `relos` (the object's records in .BTF.ext order; only their section
@@ -160,7 +169,7 @@ export function prepareVerdicts(obj: BpfObject, relos: readonly { section: strin
   sites.forEach((ss, k) => ss.forEach((s) => {
     if (!programsOf[s.relo]!.includes(k)) programsOf[s.relo]!.push(k);
   }));
-  return { progs, lines, sites, programsOf };
+  return { progs, lines, sites, programsOf, memo: progs.programs.map(() => new Map<number, Memo[]>()) };
 }
 
 /**
@@ -178,7 +187,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
   const runs = new Map<string, Runs[]>();
   const perProgram = progs.programs.map(() => new Map<string, TargetVerdict>());
   const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
-  const memo = progs.programs.map(() => new Map<number, Memo[]>());
+  const memo = prepared.memo;
 
   for (const target of targets) {
     const t = target.name;
@@ -186,8 +195,11 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     const verifyOpts = {
       nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
     };
+    // Which ksyms exist is not in the key: a walk records the ones it asked about (few, often none), and is reused only
+    // where the target answers each the same (the walk is a function of its inputs: same answers, same walk).
     const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
-      + `|${verifyOpts.nrCpuIds}|${facts.hasKsym ? t : ''}`;
+      + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}`;
+    const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf relocates the whole object first and stops at the first error: then no program loads.
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
     // An object with no program (a userspace plugin: all code in .text, its entry chosen by the host runtime) gives
@@ -225,15 +237,26 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
         for (const x of out) h = Math.imul(h ^ x.code ^ (x.off << 8) ^ x.imm, 0x01000193);
       });
       const candidates = memo[k]!.get(h) ?? [];
-      let res = candidates.find((m) => m.factKey === factKey && samePatches(m.patches, patches))?.res;
+      let res = candidates.find((m) => m.factKey === factKey && samePatches(m.patches, patches) && sameKsyms(m))?.res;
       let patched: Insn[] | undefined;
       if (!res) {
         patched = p.insns.slice();
         sites[k]!.forEach((s, j) => patches[j]?.forEach((ins, q) => {
           if (s.pos + q < patched!.length) patched![s.pos + q] = ins;
         }));
-        res = verify(p, patched, p.insns, progs.data, progs.littleEndian, verifyOpts);
-        memo[k]!.set(h, [...candidates, { factKey, patches, res, patched }]);
+        const ksyms: [string, boolean | undefined][] = [];
+        const hasKsym = facts.hasKsym;
+        res = verify(p, patched, p.insns, progs.data, progs.littleEndian, hasKsym ? {
+          ...verifyOpts, hasKsym: (n: string) => {
+            const v = hasKsym(n);
+            ksyms.push([n, v]);
+            return v;
+          },
+        } : verifyOpts);
+        const m = memo[k]!;
+        m.delete(h);
+        m.set(h, [...candidates, { factKey, patches, res, patched, ksyms }]);
+        if (m.size > MEMO_PER_PROGRAM) m.delete(m.keys().next().value!);
       } else {
         patched = candidates.find((m) => m.res === res)!.patched;
       }
@@ -370,6 +393,8 @@ interface Memo {
   readonly patches: readonly (readonly Insn[] | undefined)[];
   readonly res: VerifyResult;
   readonly patched: Insn[];
+  /** The ksym questions the walk asked, with the answers it got. */
+  readonly ksyms: readonly (readonly [string, boolean | undefined])[];
 }
 
 function hashString(s: string): number {

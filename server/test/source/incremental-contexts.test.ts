@@ -16,6 +16,9 @@ const PROGRAMS = path.join(FIXTURES, 'programs');
 /** Sites as a fresh analysis would give them: local type ids depend on the order types were first met, nothing else. */
 const shape = (a: Analysis) => a.sites.map((s) => ({ ...s, typeId: 0, guards: s.guards.map((g) => ({ ...g, typeId: 0 })) }));
 
+/** Plain accesses (local type ids aside, as for sites), notes and function infos. */
+const publicShapes = (a: Analysis) => ({ plain: a.plainAccesses.map((p) => ({ ...p, typeId: 0 })), notes: a.notes, functions: a.functions });
+
 /** A small deterministic generator (runs compare; a failure names its seed and edit). */
 function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
@@ -68,6 +71,8 @@ async function checkEdits(file: string, text: string, includePaths: string[], ed
     assert.strictEqual(inc.sites.length, ref.sites.length, `${path.basename(file)} seed ${seed}, edit ${k} (${e.what}): site count`);
     assert.deepStrictEqual(shape(inc), shape(ref), `${path.basename(file)} seed ${seed}, edit ${k} (${e.what})`);
     assert.strictEqual(inc.stats.unattributed, ref.stats.unattributed, `${path.basename(file)} seed ${seed}, edit ${k} (${e.what}): unattributed sites`);
+    // the public shapes of unchanged functions are reused while their unit starts at the same line and column
+    assert.deepStrictEqual(publicShapes(inc), publicShapes(ref), `${path.basename(file)} seed ${seed}, edit ${k} (${e.what}): plain accesses, notes, functions`);
     fresh.close(file);
   }
   return reused;
