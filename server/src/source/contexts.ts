@@ -25,7 +25,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, FuncResult, GuardRef, ParamCond, RawSite, inlinable } from './sites';
+import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, inlinable } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -44,14 +44,19 @@ interface Ctx {
   idle?: boolean;
   /** Constant arguments of the inlined call into `def` (by parameter index), for folding parameter conditions. */
   argv?: (bigint | undefined)[];
+  /** Constant members of what a pointer argument points at (the caller's local struct, `&args`), by parameter. */
+  argf?: (MemberConsts | undefined)[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
-function holds(conds: ParamCond[] | undefined, argv: (bigint | undefined)[] | undefined): boolean {
+function holds(conds: ParamCond[] | undefined, cx: { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[] }): boolean {
   if (!conds) return true;
-  return conds.every((c) => { const v = argv?.[c.param]; return v === undefined ? !c.known : (v === c.v || !!c.alt?.includes(v)) === c.eq; });
+  return conds.every((c) => {
+    const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
+    return v === undefined ? !c.known : (v === c.v || !!c.alt?.includes(v)) === c.eq;
+  });
 }
 
 export interface ContextEnv {
@@ -136,6 +141,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], prefix: [...c.prefix, ...guardsIn(c, call.guards)],
       entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached, idle: c.idle,
       argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
+      ...(call.args?.some((a) => a.fields || (a.param !== undefined && c.argf?.[a.param]))
+        ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
       ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
     };
   };
@@ -226,9 +233,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const visit = (c: Ctx, res: FuncResult, stack: FuncDef[]): void => {
     reached.add(c.def);
     if (rec) { rec.reached.push(c.def); if (!rec.funcs.has(c.def)) rec.funcs.set(c.def, { res, at: startOf(c.def) }); }
-    for (const r of res.sites) if (holds(r.pconds, c.argv)) out.push(siteIn(c, r));
+    for (const r of res.sites) if (holds(r.pconds, c)) out.push(siteIn(c, r));
     for (const call of res.calls) {
-      if (call.twin || !holds(call.pconds, c.argv)) continue;
+      if (call.twin || !holds(call.pconds, c)) continue;
       const callee = call.def;
       if (!callee.body) continue;
       const inl = inlines(callee);
@@ -254,10 +261,10 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         const b = i >= 0 ? bases![i] : undefined;
         return b !== undefined && parent ? parent.id(b) : `${c.key}|${name}`;
       },
-      site: (r) => (holds(r.pconds, c.argv) ? siteIn(c, r) : undefined),
+      site: (r) => (holds(r.pconds, c) ? siteIn(c, r) : undefined),
       enter: (call, bs) => {
         const callee = call.def;
-        if (!holds(call.pconds, c.argv) || !callee.body || !inlines(callee) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
+        if (!holds(call.pconds, c) || !callee.body || !inlines(callee) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
         return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs) };

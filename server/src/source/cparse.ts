@@ -81,7 +81,7 @@ export type Expr = { start: number; end: number; exp?: { start: number; end: num
   | { e: 'sizeof'; x?: Expr; type?: CType }
   | { e: 'comma'; l: Expr; r: Expr }
   | { e: 'stmtexpr'; body: Stmt[] }
-  | { e: 'init'; items: Expr[] }
+  | { e: 'init'; items: Expr[]; names?: (string | undefined)[] }
   | { e: 'type'; type: CType }
   /** `_Generic(x, T1: a, T2: b, default: c)`: the association is chosen by x's type when the function is typed. */
   | { e: 'generic'; x: Expr; assoc: { type?: CType; x: Expr }[] }
@@ -846,18 +846,30 @@ export class CParser {
   initList(): Expr {
     const open = this.next()!;
     const items: Expr[] = [];
+    // the member each item initialises when its designator is one `.name` (sites.ts folds constant members of a
+    // local struct passed to inlined helpers); anything else (positional, `[i]`, `.a.b`) stays undefined
+    const names: (string | undefined)[] = [];
+    let named = false;
     while (!this.done && !this.is('}')) {
+      let name: string | undefined;
       if (this.is('.') || this.is('[')) {
         // designator
-        while (this.is('.') || this.is('[')) { if (this.eat('.')) this.i++; else this.skipGroup(); }
+        let parts = 0;
+        while (this.is('.') || this.is('[')) {
+          parts++;
+          if (this.eat('.')) { const t = this.peek(); if (parts === 1 && t?.t === Tk.Ident) name = t.s; this.i++; } else { name = undefined; this.skipGroup(); }
+        }
+        if (parts > 1) name = undefined;
         this.eat('=');
       }
+      if (name !== undefined) named = true;
+      names.push(name);
       items.push(this.is('{') ? this.initList() : this.assignExpr());
       if (!this.eat(',')) break;
     }
     const close = this.peek();
     this.eat('}');
-    return { e: 'init', items, start: open.start, end: close?.end ?? open.end };
+    return { e: 'init', items, ...(named ? { names } : {}), start: open.start, end: close?.end ?? open.end };
   }
 
   // ------------------------------------------------------------------ statements

@@ -71,10 +71,15 @@ export type GuardRef = CheckGuardRef | AnyGuardRef;
  * on the parameter), the condition being "the parameter is (eq) / is not one of v, ...alt". */
 export interface ParamCond {
   param: number; eq: boolean; v: bigint; alt?: bigint[];
+  /** The condition is on the member `field` of what the (pointer) parameter points at (`p->field == v`). */
+  field?: string;
   /** The condition also needs the argument to be a constant in the context (a copy of a loop LLVM unrolls only once
    * its trip count is known): it fails where the argument is unknown, where the others hold. */
   known?: boolean;
 }
+
+/** Constant members of a struct by name (what `&args` of a caller's local holds at an inlined call). */
+export type MemberConsts = { [member: string]: bigint };
 
 /** A call of a function with a body, as written in this function. */
 export interface CallRef {
@@ -87,7 +92,7 @@ export interface CallRef {
   /** Parameter conditions in effect at the call. */
   pconds?: ParamCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
-  args?: { k?: bigint; param?: number; local?: string }[];
+  args?: { k?: bigint; param?: number; local?: string; fields?: MemberConsts }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
@@ -238,6 +243,8 @@ const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', '
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
   const res: FuncResult = { sites: [], plain: [], calls: [], notes: [], deps: new Set() };
+  /** Local structs with members that are constants where the struct is passed to inlined calls (constMembers). */
+  let localStructs = new Map<string, LocalDecl[]>();
   let flow: FlowEv[] = [];
   const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
@@ -920,6 +927,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const k = constValue(a, env);
         if (k !== undefined) return { k };
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
+        const fields = inl ? constFieldsAt(a, x.start) : undefined;
+        if (fields) return { fields };
         return pi >= 0 ? { param: pi } : a.e === 'id' && lookup(a.name) ? { local: a.name } : {};
       });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
@@ -1046,6 +1055,38 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   }
 
+  /** Constant members of `&v` (a local struct whose address only reaches inlined calls) at a call starting at `at`. */
+  function constFieldsAt(a: Expr, at: number): MemberConsts | undefined {
+    while (a.e === 'cast') a = a.x;
+    if (a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id') return undefined;
+    const name = a.x.name;
+    if (f.params.some((p) => p.name === name)) return undefined;
+    const t = lookup(name);
+    if (!t || strip(t).k !== 'struct') return undefined;
+    const d = declAt(localStructs.get(name), at);
+    if (!d || d.escaped) return undefined;
+    let out: MemberConsts | undefined;
+    for (const [m, w] of d.fields) if (w && w.at < at) (out ??= {})[m] = w.v;
+    return out;
+  }
+  /** `p->m` on a pointer parameter never assigned, whose member `m` this body never writes (nor takes the address
+   * of): a condition on it can be decided by the constant members an inlined call passes (constFieldsAt). */
+  function paramField(x: Expr): { param: number; field: string } | undefined {
+    if (x.e !== 'member' || !x.arrow || x.obj.e !== 'id') return undefined;
+    const pn = x.obj.name;
+    const param = f.params.findIndex((p) => p.name === pn);
+    if (param < 0 || assigned.has(pn) || addrTaken.has(pn)) return undefined;
+    const b = f.body ?? [];
+    for (let i = 1; i + 1 < b.length; i++) {
+      if (b[i]!.s !== x.name || b[i - 1]!.s !== '->' || b[i - 2]?.s !== pn) continue;
+      const nx = b[i + 1]!.s;
+      if (/^([-+*/%&|^]|<<|>>)?=$/.test(nx) || nx === '++' || nx === '--' || nx === '.' || nx === '[') return undefined;
+      const pv = b[i - 3]?.s;
+      if (pv === '&' || pv === '++' || pv === '--') return undefined;
+    }
+    return { param, field: x.name };
+  }
+
   /** The context's parameter conditions plus those `c` evaluating to `when` implies. */
   function withP(ctx: Ctx, c: Expr, when: boolean): ParamCond[] | undefined {
     const more = paramConds(c, when, 0);
@@ -1056,12 +1097,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const pi = (e: Expr) => (e.e === 'id' ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : -1);
     if (x.e === 'unary' && x.op === '!') return paramConds(x.x, !when, depth + 1);
     if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
+    const pf = paramField(x);
+    if (pf) return [{ ...pf, eq: !when, v: 0n }];
     if (x.e === 'binary') {
       if (x.op === '&&' && when) return [...paramConds(x.l, true, depth + 1), ...paramConds(x.r, true, depth + 1)];
       if (x.op === '||' && !when) return [...paramConds(x.l, false, depth + 1), ...paramConds(x.r, false, depth + 1)];
       if (x.op === '==' || x.op === '!=') {
         const [p, k] = pi(x.l) >= 0 ? [pi(x.l), constValue(x.r, env)] : [pi(x.r), constValue(x.l, env)];
         if (p >= 0 && k !== undefined) return [{ param: p, eq: (x.op === '==') === when, v: k }];
+        const [q, kq] = paramField(x.l) ? [paramField(x.l)!, constValue(x.r, env)] : [paramField(x.r), constValue(x.l, env)];
+        if (q && kq !== undefined) return [{ ...q, eq: (x.op === '==') === when, v: kq }];
       }
     }
     return [];
@@ -1144,12 +1189,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'switch': {
         use(s.c, ctx);
-        const p = s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
+        const pf = paramField(s.c);
+        const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
         // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
         // relocations, not one): nothing before it is available inside, nothing inside after it
         if (p < 0 || s.body.s !== 'block') { flow.push({ sub: region(() => stmt(s.body, ctx))[1], kind: 'switch' }); return undefined; }
         const arms = s.body.body;
-        flow.push({ sub: region(() => switchOnParam(p, arms, ctx))[1], kind: 'switch' });
+        flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field))[1], kind: 'switch' });
         return undefined;
       }
       case 'label': flow.push({ cut: true, all: true }); return stmt(s.body, ctx);
@@ -1305,7 +1351,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** `switch (param)`: each arm runs under "param is one of its case values" (or, for `default`, none of the others),
    * so an inlined copy with a constant argument keeps only the arm clang keeps. Arms reached by falling through
    * take the union; an arm with a non-constant case (or reached from `default` by falling through) is unconditioned. */
-  function switchOnParam(p: number, body: Stmt[], ctx: Ctx): void {
+  function switchOnParam(p: number, body: Stmt[], ctx: Ctx, field?: string): void {
+    const fx = field !== undefined ? { field } : {};
     const caseValues: bigint[] = [];
     let constant = true;
     const labelsOf = (st: Stmt): { vals: (bigint | undefined)[]; dflt: boolean; inner: Stmt } | undefined => {
@@ -1341,10 +1388,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         arm = fallsIn && arm ? { vals: [...arm.vals, ...vals], dflt: arm.dflt || l.dflt } : { vals, dflt: l.dflt };
       }
       let pc: ParamCond[] = [];
-      if (arm && !arm.dflt && arm.vals.length) pc = [{ param: p, eq: true, v: arm.vals[0]!, ...(arm.vals.length > 1 ? { alt: arm.vals.slice(1) } : {}) }];
+      if (arm && !arm.dflt && arm.vals.length) pc = [{ param: p, eq: true, v: arm.vals[0]!, ...(arm.vals.length > 1 ? { alt: arm.vals.slice(1) } : {}), ...fx }];
       else if (arm && arm.dflt && !arm.vals.length) {
         const others = caseValues.filter((v) => !arm!.vals.includes(v));
-        if (others.length) pc = [{ param: p, eq: false, v: others[0]!, ...(others.length > 1 ? { alt: others.slice(1) } : {}) }];
+        if (others.length) pc = [{ param: p, eq: false, v: others[0]!, ...(others.length > 1 ? { alt: others.slice(1) } : {}), ...fx }];
       }
       stmt(inner, { ...ctx, pconds: pc.length ? [...(ctx.pconds ?? []), ...pc] : ctx.pconds });
       fallsIn = !exits(inner);
@@ -1378,6 +1425,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const parser = parserFor(f.body ?? []);
     const body = parser.blockItems();
     for (const n of parser.notes) res.notes.push(n);
+    localStructs = constMembers(body, env, f);
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
     block(body, ctx);
@@ -1485,6 +1533,113 @@ function loopIn(def: FuncDef, depth: number, env?: TypeEnv): boolean {
   if (toks.some((t, i) => t.s === 'for' || (t.s === 'while' && !(toks[i + 1]?.s === '(' && toks[i + 2]?.s === '0' && toks[i + 3]?.s === ')')))) return true;
   if (depth >= 4 || !env) return false;
   return toks.some((t, i) => t.t === 0 && toks[i + 1]?.s === '(' && t.s !== def.name && ((d) => !!d?.body && loopIn(d, depth + 1, env))(env.func(t.s)));
+}
+
+/** One declaration of a local: where its scope runs, its members written once with a constant (undefined: written
+ * otherwise), and whether its address may escape (then nothing about it is known). */
+interface LocalDecl { start: number; end: number; fields: Map<string, { v: bigint; at: number } | undefined>; escaped: boolean }
+
+/** The declaration of a name in scope at `at`: the latest one started before it whose block is still open. */
+function declAt(ds: LocalDecl[] | undefined, at: number): LocalDecl | undefined {
+  let best: LocalDecl | undefined;
+  for (const d of ds ?? []) if (d.start <= at && at <= d.end && (!best || d.start > best.start)) best = d;
+  return best;
+}
+
+/**
+ * Members of local structs clang knows as constants where the struct's address is passed to an inlined call: after
+ * inlining, SROA splits the struct into scalars and constant propagation folds `switch (args->evt_type)` in the
+ * callee to one arm (falco's apply_dynamic_snaplen). A member counts when it is written exactly once, by a designated
+ * initializer or by a `v.m = K;` statement outside any if/loop/switch; the struct's address must never reach
+ * anything but a direct argument of an inlinable call (a helper, a store, `&v.m`, a non-inlined function: anything
+ * may write it). Anything else leaves the member unknown (today's behaviour: every arm kept).
+ */
+function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef): Map<string, LocalDecl[]> {
+  const decls = new Map<string, LocalDecl[]>();
+  const params = new Set(f.params.map((p) => p.name));
+  const at = (name: string, pos: number): LocalDecl | undefined => declAt(decls.get(name), pos);
+  const rootOf = (e: Expr): string | undefined => {
+    while (e.e === 'member' && !e.arrow) e = e.obj;
+    while (e.e === 'index') e = e.arr;
+    return e.e === 'id' ? e.name : undefined;
+  };
+  const spoil = (e: Expr): void => {
+    // a write of `v.m` (or deeper) that is not the single constant one: m unknown; a write of `v` itself: all unknown
+    const top = e.e === 'member' && !e.arrow && e.obj.e === 'id' ? e : undefined;
+    const d = top ? at((top.obj as { name: string }).name, e.start) : undefined;
+    if (top && d) d.fields.set(top.name, undefined);
+    else { const r = rootOf(e); const dd = r !== undefined ? at(r, e.start) : undefined; if (dd) dd.escaped = true; }
+  };
+  const ex = (e: Expr | undefined, direct: boolean, stmtTop: boolean): void => {
+    if (!e) return;
+    switch (e.e) {
+      case 'unary':
+        if (e.op === '&') {
+          const r = rootOf(e.x);
+          if (r !== undefined && !(direct && e.x.e === 'id')) { const d = at(r, e.start); if (d) d.escaped = true; }
+        } else if (e.op === '++' || e.op === '--') spoil(e.x);
+        return ex(e.x, false, false);
+      case 'postfix': spoil(e.x); return ex(e.x, false, false);
+      case 'assign': {
+        const l = e.l;
+        const k = e.op === '=' ? constValue(e.r, env) : undefined;
+        if (l.e === 'member' && !l.arrow && l.obj.e === 'id' && stmtTop && k !== undefined) {
+          const d = at(l.obj.name, e.start);
+          if (d) d.fields.set(l.name, d.fields.has(l.name) ? undefined : { v: k, at: e.end });
+        } else spoil(l);
+        ex(l.e === 'member' && !l.arrow ? undefined : l, false, false);
+        return ex(e.r, false, false);
+      }
+      case 'call': {
+        const name = e.fn.e === 'id' ? e.fn.name : '';
+        const def = name ? env.func(name) : undefined;
+        const inl = !!def?.body && inlinable(def);
+        if (e.fn.e !== 'id') ex(e.fn, false, false);
+        for (const a of e.args) ex(a.e === 'cast' ? a.x : a, inl, false);
+        return;
+      }
+      case 'member': return ex(e.obj, false, false);
+      case 'index': ex(e.arr, false, false); return ex(e.idx, false, false);
+      case 'binary': case 'comma': ex(e.l, false, false); return ex(e.r, false, false);
+      case 'cond': ex(e.c, false, false); ex(e.a, false, false); return ex(e.b, false, false);
+      case 'cast': return ex(e.x, false, false);
+      case 'stmtexpr': for (const b of e.body) st(b, false, e.end); return;
+      case 'init': for (const i of e.items) ex(i, false, false); return;
+      case 'generic': ex(e.x, false, false); for (const a of e.assoc) ex(a.x, false, false); return;
+      default: return;
+    }
+  };
+  const st = (s: Stmt, top: boolean, end: number): void => {
+    switch (s.s) {
+      case 'expr': return ex(s.x, false, top);
+      case 'decl':
+        for (const v of s.vars) {
+          ex(v.init, false, false);
+          if (!v.name || params.has(v.name)) continue;
+          const d: LocalDecl = { start: v.start, end, fields: new Map(), escaped: false };
+          if (v.init?.e === 'init' && v.init.names) {
+            v.init.names.forEach((m, i) => {
+              if (m === undefined) return;
+              const k = constValue(v.init!.e === 'init' ? v.init!.items[i]! : v.init!, env);
+              d.fields.set(m, k !== undefined && !d.fields.has(m) ? { v: k, at: v.start } : undefined);
+            });
+          } else if (v.init) d.escaped = v.init.e !== 'init';
+          let ds = decls.get(v.name);
+          if (!ds) decls.set(v.name, (ds = []));
+          ds.push(d);
+        }
+        return;
+      case 'if': ex(s.c, false, false); st(s.t, false, s.t.end); if (s.f) st(s.f, false, s.f.end); return;
+      case 'return': return ex(s.x, false, false);
+      case 'block': for (const b of s.body) st(b, top, s.end); return;
+      case 'loop': if (s.init) st(s.init, false, s.end); ex(s.c, false, false); ex(s.step, false, false); return st(s.body, false, s.body.end);
+      case 'switch': ex(s.c, false, false); return st(s.body, false, s.body.end);
+      case 'label': ex(s.x, false, false); return st(s.body, false, end);
+      default: return;
+    }
+  };
+  for (const s of body) st(s, true, Infinity);
+  return decls;
 }
 
 /** The statement writes variable `v` (assignment, ++/--, or takes its address). */

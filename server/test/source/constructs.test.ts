@@ -431,6 +431,111 @@ static __attribute__((noinline)) void fill_owner(const struct cred *c, struct fl
 	k->owner = c->uid;
 }
 ` }],
+  // falco's apply_dynamic_snaplen(regs, &snaplen, &args): `args` a local struct of constants (designated initializer
+  // or a member assignment), the helper switching on `input_args->evt_type`; after inlining, SROA and constant
+  // propagation fold the switch to one arm (and `if (a->only_ports)` away). Written in a branch, from a helper's
+  // result or with the address escaping, the member is unknown and every arm stays.
+  ['const_member_switch', `
+#include <bpf/bpf_tracing.h>
+#include "const_member_switch.bpf.h"
+SEC("tp_btf/sys_enter")
+int BPF_PROG(designated, struct pt_regs *regs, long id)
+{
+	struct evt_args a = { .only_ports = 0, .evt_type = EVT_READ };
+	unsigned short len = 64;
+	apply_args(&len, &a);
+	keep(len);
+	return 0;
+}
+SEC("tp_btf/sys_enter")
+int BPF_PROG(assigned, struct pt_regs *regs, long id)
+{
+	struct evt_args a = {};
+	a.evt_type = EVT_SEND;
+	unsigned short len = 64;
+	apply_args(&len, &a);
+	keep(len);
+	return 0;
+}
+SEC("tp_btf/sys_enter")
+int BPF_PROG(default_arm, struct pt_regs *regs, long id)
+{
+	struct evt_args a = { .evt_type = 9 };
+	unsigned short len = 64;
+	if (id > 3) {
+		struct evt_args b = { .evt_type = EVT_RECV };
+		apply_args(&len, &b);
+	}
+	apply_args(&len, &a);
+	keep(len);
+	return 0;
+}
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ports_only, struct pt_regs *regs, long id)
+{
+	struct evt_args a = { .only_ports = 1, .evt_type = EVT_READ };
+	unsigned short len = 64;
+	apply_args(&len, &a);
+	keep(len);
+	return 0;
+}
+SEC("tp_btf/sys_enter")
+int BPF_PROG(unknown, struct pt_regs *regs, long id)
+{
+	struct evt_args a = { .only_ports = 0 };
+	if (id > 3)
+		a.evt_type = id;
+	else
+		a.evt_type = id >> 1;
+	unsigned short len = 64;
+	apply_args(&len, &a);
+	keep(len);
+	return 0;
+}
+SEC("tp_btf/sys_enter")
+int BPF_PROG(escaped, struct pt_regs *regs, long id)
+{
+	struct evt_args a = { .only_ports = 0, .evt_type = EVT_READ };
+	bpf_probe_read_kernel(&a, sizeof(a), regs);
+	unsigned short len = 64;
+	apply_args(&len, &a);
+	keep(len);
+	return 0;
+}
+SEC("tp_btf/sys_enter")
+int BPF_PROG(from_helper, struct pt_regs *regs, long id)
+{
+	struct evt_args a = {};
+	a.evt_type = bpf_get_prandom_u32();
+	unsigned short len = 64;
+	apply_args(&len, &a);
+	keep(len);
+	return 0;
+}
+`, { exact: true, header: `
+enum { EVT_READ = 1, EVT_SEND = 2, EVT_RECV = 3 };
+struct evt_args { int only_ports; int evt_type; };
+static __attribute__((noinline)) int keep(long v) { return v != 0; }
+FUNC_INLINE void apply_args(unsigned short *len, const struct evt_args *in)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	if (in->only_ports)
+		return;
+	switch (in->evt_type) {
+	case EVT_READ:
+		*len += BPF_CORE_READ(t, pid);
+		break;
+	case EVT_SEND:
+	case EVT_RECV:
+		*len += BPF_CORE_READ(t, tgid);
+		break;
+	default:
+		*len += BPF_CORE_READ(t, real_parent, pid);
+	}
+	if (in->evt_type == EVT_RECV)
+		*len += BPF_CORE_READ(t, prio);
+}
+` }],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
