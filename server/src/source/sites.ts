@@ -245,6 +245,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const res: FuncResult = { sites: [], plain: [], calls: [], notes: [], deps: new Set() };
   /** Local structs with members that are constants where the struct is passed to inlined calls (constMembers). */
   let localStructs = new Map<string, LocalDecl[]>();
+  /** Locals declared once with a null initializer, with where they are written after (nullInits). */
+  let nullLocals = new Map<string, number[] | undefined>();
+  /** Such a local non-null only in some arms of a switch on a parameter's member: the arms' values (switchOnParam). */
+  const nullUnless = new Map<string, ParamCond>();
   let flow: FlowEv[] = [];
   const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
@@ -1055,6 +1059,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   }
 
+  /** The name is one of this function's parameters. */
+  function lookupParam(n: string): boolean { return f.params.some((q) => q.name === n); }
+
   /** Constant members of `&v` (a local struct whose address only reaches inlined calls) at a call starting at `at`. */
   function constFieldsAt(a: Expr, at: number): MemberConsts | undefined {
     while (a.e === 'cast') a = a.x;
@@ -1099,6 +1106,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
     const pf = paramField(x);
     if (pf) return [{ ...pf, eq: !when, v: 0n }];
+    // `p` / `p != NULL` true on a local null unless the switch took one of some arms: those arms' values
+    const nu = (e: Expr): ParamCond | undefined => {
+      while (e.e === 'cast') e = e.x;
+      return e.e === 'id' && !lookupParam(e.name) ? nullUnless.get(e.name) : undefined;
+    };
+    if (when && nu(x)) return [nu(x)!];
+    if (x.e === 'binary' && (x.op === '!=' || x.op === '==') && (x.op === '!=') === when) {
+      const [a, b] = nu(x.l) && constValue(x.r, env) === 0n ? [x.l, x.r] : [x.r, x.l];
+      if (nu(a) && constValue(b, env) === 0n) return [nu(a)!];
+    }
     if (x.e === 'binary') {
       if (x.op === '&&' && when) return [...paramConds(x.l, true, depth + 1), ...paramConds(x.r, true, depth + 1)];
       if (x.op === '||' && !when) return [...paramConds(x.l, false, depth + 1), ...paramConds(x.r, false, depth + 1)];
@@ -1381,6 +1398,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let fallsIn = false;
     const armOf = new Map<CallRef, number>();
     let armNo = 0;
+    const spans: { start: number; end: number; vals: bigint[]; dflt: boolean }[] = [];
     for (const st of body) {
       const l = labelsOf(st);
       let inner = st;
@@ -1399,10 +1417,26 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       stmt(inner, { ...ctx, pconds: pc.length ? [...(ctx.pconds ?? []), ...pc] : ctx.pconds });
       for (let i = c0; i < res.calls.length; i++) armOf.set(res.calls[i]!, armNo);
+      spans.push({ start: inner.start, end: inner.end, vals: arm?.vals ?? [], dflt: !arm || arm.dflt });
       fallsIn = !exits(inner);
       if (!fallsIn) arm = undefined;
     }
-    if (field !== undefined) mergeArmCalls(armOf);
+    if (field !== undefined) {
+      mergeArmCalls(armOf);
+      // a local null at its declaration, written only in arms with case values: non-null means one of those values
+      const sw = spans.length ? { start: spans[0]!.start, end: spans[spans.length - 1]!.end } : undefined;
+      for (const [v, ws] of nullLocals) {
+        if (!ws?.length || !sw || ws.some((w) => w < sw.start || w > sw.end)) continue;
+        const vals: bigint[] = [];
+        let ok = true;
+        for (const w of ws) {
+          const sp = spans.find((x) => x.start <= w && w < x.end);
+          if (!sp || sp.dflt || !sp.vals.length) { ok = false; break; }
+          for (const k of sp.vals) if (!vals.includes(k)) vals.push(k);
+        }
+        if (ok) nullUnless.set(v, { param: p, field, eq: true, v: vals[0]!, ...(vals.length > 1 ? { alt: vals.slice(1) } : {}) });
+      }
+    }
     scopes.pop();
     checkVars.pop();
   }
@@ -1457,6 +1491,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const body = parser.blockItems();
     for (const n of parser.notes) res.notes.push(n);
     localStructs = constMembers(body, env, f);
+    nullLocals = nullInits(body, env);
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
     block(body, ctx);
@@ -1671,6 +1706,61 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef): Map<string, Local
   };
   for (const s of body) st(s, true, Infinity);
   return decls;
+}
+
+/**
+ * Locals declared exactly once with a null (constant 0) initializer, with the positions of their later writes
+ * (`v = x` only); undefined for one whose address is taken, that is stepped, or declared twice (unknown).
+ */
+function nullInits(body: Stmt[], env: TypeEnv): Map<string, number[] | undefined> {
+  const out = new Map<string, number[] | undefined>();
+  const seen = new Set<string>();
+  const spoil = (n: string): void => { if (out.has(n)) out.set(n, undefined); };
+  const ex = (e: Expr | undefined): void => {
+    if (!e) return;
+    switch (e.e) {
+      case 'assign':
+        if (e.l.e === 'id') { const w = out.get(e.l.name); if (e.op === '=' && w) w.push(e.start); else spoil(e.l.name); } else ex(e.l);
+        return ex(e.r);
+      case 'unary':
+        if ((e.op === '&' || e.op === '++' || e.op === '--') && e.x.e === 'id') spoil(e.x.name);
+        return ex(e.x);
+      case 'postfix': if (e.x.e === 'id') spoil(e.x.name); return ex(e.x);
+      case 'member': return ex(e.obj);
+      case 'index': ex(e.arr); return ex(e.idx);
+      case 'call': ex(e.fn); for (const a of e.args) ex(a); return;
+      case 'binary': case 'comma': ex(e.l); return ex(e.r);
+      case 'cond': ex(e.c); ex(e.a); return ex(e.b);
+      case 'cast': return ex(e.x);
+      case 'stmtexpr': for (const b of e.body) st(b); return;
+      case 'init': for (const i of e.items) ex(i); return;
+      case 'generic': ex(e.x); for (const a of e.assoc) ex(a.x); return;
+      default: return;
+    }
+  };
+  const st = (s: Stmt): void => {
+    switch (s.s) {
+      case 'expr': return ex(s.x);
+      case 'decl':
+        for (const v of s.vars) {
+          ex(v.init);
+          if (!v.name) continue;
+          if (seen.has(v.name)) { out.set(v.name, undefined); continue; }
+          seen.add(v.name);
+          if (v.init && strip(v.type).k === 'ptr' && constValue(v.init, env) === 0n) out.set(v.name, []);
+        }
+        return;
+      case 'if': ex(s.c); st(s.t); if (s.f) st(s.f); return;
+      case 'return': return ex(s.x);
+      case 'block': for (const b of s.body) st(b); return;
+      case 'loop': if (s.init) st(s.init); ex(s.c); ex(s.step); return st(s.body);
+      case 'switch': ex(s.c); return st(s.body);
+      case 'label': ex(s.x); return st(s.body);
+      default: return;
+    }
+  };
+  for (const s of body) st(s);
+  return out;
 }
 
 /** The statement writes variable `v` (assignment, ++/--, or takes its address). */

@@ -433,8 +433,9 @@ static __attribute__((noinline)) void fill_owner(const struct cred *c, struct fl
 ` }],
   // falco's apply_dynamic_snaplen(regs, &snaplen, &args): `args` a local struct of constants (designated initializer
   // or a member assignment), the helper switching on `input_args->evt_type`; after inlining, SROA and constant
-  // propagation fold the switch to one arm (and `if (a->only_ports)` away). Written in a branch, from a helper's
-  // result or with the address escaping, the member is unknown and every arm stays.
+  // propagation fold the switch to one arm (and `if (a->only_ports)` away); a pointer null unless an arm set it
+  // stays null in the other arms' copies (`sa != NULL` folds). Written in a branch, from a helper's result or with the
+  // address escaping, the member is unknown and every arm stays.
   ['const_member_switch', `
 #include <bpf/bpf_tracing.h>
 #include "const_member_switch.bpf.h"
@@ -519,6 +520,7 @@ static __attribute__((noinline)) int keep(long v) { return v != 0; }
 FUNC_INLINE void apply_args(unsigned short *len, const struct evt_args *in)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
+	struct sockaddr *sa = NULL;
 	if (in->only_ports)
 		return;
 	switch (in->evt_type) {
@@ -528,12 +530,19 @@ FUNC_INLINE void apply_args(unsigned short *len, const struct evt_args *in)
 	case EVT_SEND:
 	case EVT_RECV:
 		*len += BPF_CORE_READ(t, tgid);
+		if (*len > 100)
+			sa = (struct sockaddr *)(unsigned long)bpf_get_prandom_u32();
 		break;
 	default:
 		*len += BPF_CORE_READ(t, real_parent, pid);
 	}
 	if (in->evt_type == EVT_RECV)
 		*len += BPF_CORE_READ(t, prio);
+	if (*len > 5 && sa != NULL) {
+		unsigned short port = 0;
+		bpf_probe_read_user(&port, 2, sa);
+		*len += port + BPF_CORE_READ(t, on_cpu);
+	}
 }
 ` }],
 ];
