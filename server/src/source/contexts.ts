@@ -46,21 +46,16 @@ interface Ctx {
   argv?: (bigint | undefined)[];
   /** Constant members of what a pointer argument points at (the caller's local struct, `&args`), by parameter. */
   argf?: (MemberConsts | undefined)[];
-  /** Further values an argument may have (calls clang merged across the arms of a switch: sites.ts mergeArmCalls). */
-  argAlt?: (bigint[] | undefined)[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
-function holds(conds: ParamCond[] | undefined, cx: { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argAlt?: (bigint[] | undefined)[] }): boolean {
+function holds(conds: ParamCond[] | undefined, cx: { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[] }): boolean {
   if (!conds) return true;
   return conds.every((c) => {
     const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
-    const ok = (w: bigint): boolean => (w === c.v || !!c.alt?.includes(w)) === c.eq;
-    if (v === undefined) return !c.known;
-    // merged calls: the site stays when any of the values the argument may have keeps it
-    return ok(v) || (c.field === undefined && !!cx.argAlt?.[c.param]?.some(ok));
+    return v === undefined ? !c.known : (v === c.v || !!c.alt?.includes(v)) === c.eq;
   });
 }
 
@@ -148,8 +143,6 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
       ...(call.args?.some((a) => a.fields || (a.param !== undefined && c.argf?.[a.param]))
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
-      ...(call.args?.some((a) => a.alt || (a.param !== undefined && c.argAlt?.[a.param]))
-        ? { argAlt: call.args.map((a) => (a.k !== undefined ? a.alt : a.param !== undefined ? c.argAlt?.[a.param] : undefined)) } : {}),
       ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
     };
   };

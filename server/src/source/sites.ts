@@ -92,7 +92,7 @@ export interface CallRef {
   /** Parameter conditions in effect at the call. */
   pconds?: ParamCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
-  args?: { k?: bigint; param?: number; local?: string; fields?: MemberConsts; alt?: bigint[] }[];
+  args?: { k?: bigint; param?: number; local?: string; fields?: MemberConsts }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
@@ -1396,14 +1396,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // the arm's condition: undefined = none; else values (eq) or, for default, the values it excludes (not eq)
     let arm: { vals: bigint[]; dflt: boolean } | undefined;
     let fallsIn = false;
-    const armOf = new Map<CallRef, number>();
-    let armNo = 0;
     const spans: { start: number; end: number; vals: bigint[]; dflt: boolean }[] = [];
     for (const st of body) {
       const l = labelsOf(st);
       let inner = st;
-      const c0 = res.calls.length;
-      if (l) armNo++;
       if (l) {
         inner = l.inner;
         const vals = l.vals as bigint[];
@@ -1416,13 +1412,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (others.length) pc = [{ param: p, eq: false, v: others[0]!, ...(others.length > 1 ? { alt: others.slice(1) } : {}), ...fx }];
       }
       stmt(inner, { ...ctx, pconds: pc.length ? [...(ctx.pconds ?? []), ...pc] : ctx.pconds });
-      for (let i = c0; i < res.calls.length; i++) armOf.set(res.calls[i]!, armNo);
       spans.push({ start: inner.start, end: inner.end, vals: arm?.vals ?? [], dflt: !arm || arm.dflt });
       fallsIn = !exits(inner);
       if (!fallsIn) arm = undefined;
     }
     if (field !== undefined) {
-      mergeArmCalls(armOf);
       // a local null at its declaration, written only in arms with case values: non-null means one of those values
       const sw = spans.length ? { start: spans[0]!.start, end: spans[spans.length - 1]!.end } : undefined;
       for (const [v, ws] of nullLocals) {
@@ -1439,31 +1433,6 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     scopes.pop();
     checkVars.pop();
-  }
-
-  /**
-   * Calls of one inlined function in different arms of a switch on a pointer parameter's member, alike but for
-   * constant arguments: clang has merged them into one call before the member is known (the callee is optimised on
-   * its own before it is inlined into the caller that makes the member a constant), so the copy in the arm that
-   * survives ran its loops with each of those constants possible (measured on falco's apply_dynamic_snaplen:
-   * `extract__network_args(args, 5, regs)` in the sendto arm keeps the 4th and 5th argument's arms of
-   * extract__syscall_argument in read_x's copy, which runs the default arm's `(args, 3, regs)`; with 3 in both, they
-   * go). Each such argument gets the other arms' constants as alternatives (`alt`).
-   */
-  function mergeArmCalls(armOf: Map<CallRef, number>): void {
-    const calls = [...armOf.keys()];
-    const same = (x: NonNullable<CallRef['args']>[number], y: NonNullable<CallRef['args']>[number]): boolean =>
-      x.k === y.k && x.param === y.param && x.local === y.local && !x.fields && !y.fields;
-    for (const c of calls) {
-      for (const d of calls) {
-        if (c === d || armOf.get(c) === armOf.get(d) || c.def !== d.def || !c.args || !d.args || c.args.length !== d.args.length) continue;
-        if (!c.args.every((x, i) => same(x, d.args![i]!) || (x.k !== undefined && d.args![i]!.k !== undefined))) continue;
-        c.args = c.args.map((x, i) => {
-          const y = d.args![i]!.k!;
-          return x.k === undefined || x.k === y || x.alt?.includes(y) ? x : { ...x, alt: [...(x.alt ?? []), y] };
-        });
-      }
-    }
   }
 
   /** A block: early exits narrow the guards of the statements after them. */
