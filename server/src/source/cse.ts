@@ -14,8 +14,14 @@
 //     nothing between that may write memory (SelectionDAG);
 //   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, unrolled copies, anything
 //     in a loop (LLVM unrolls small constant loops unasked, LICM hoists), across a switch.
-// Not modelled (measured, README): GVN replacing a check by an earlier one with no call or aliasing store between, or
-// moving it (load PRE) into the one predecessor where it is not available, where MachineCSE may merge it again;
+//   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
+//     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
+//     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
+//     the CO-RE global): one record however many blocks apart. Only conditions: a check kept as a value may be
+//     copied (into r0 for a return), and the register allocator rematerialises the copy as a second record.
+// Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
+// available, where MachineCSE may merge it again: falco's READ_TASK_FIELD_INTO, a probe read in one arm between);
+// a check returned by an inlined helper and tested by the caller;
 // SimplifyCFG hoisting both arms' identical first instruction (only into a block that is both arms' single
 // predecessor); the register allocator rematerialising one merged offset per stretch of code (different pointers,
 // unrolled walks). A rule unsure leaves the site unmerged (the count before this pass). What this decides is only the
@@ -92,7 +98,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
       const d = st.avail.get(k);
       if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
-      else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; continue; }
+      else if (process.env.NO_GVN !== '1' && e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; continue; }
       else st.avail.set(k, st.cur);
       if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
     } else if ('clob' in e) {
