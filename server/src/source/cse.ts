@@ -98,7 +98,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
       const d = st.avail.get(k);
       if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
-      else if (process.env.NO_GVN !== '1' && e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; continue; }
+      else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; continue; }
       else st.avail.set(k, st.cur);
       if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
     } else if ('clob' in e) {
