@@ -14,8 +14,14 @@
 //     nothing between that may write memory (SelectionDAG);
 //   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, unrolled copies, anything
 //     in a loop (LLVM unrolls small constant loops unasked, LICM hoists), across a switch.
-// Not modelled (measured, README): GVN replacing a check by an earlier one with no call or aliasing store between, or
-// moving it (load PRE) into the one predecessor where it is not available, where MachineCSE may merge it again;
+//   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
+//     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
+//     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
+//     the CO-RE global): one record however many blocks apart. Only conditions: a check kept as a value may be
+//     copied (into r0 for a return), and the register allocator rematerialises the copy as a second record.
+// Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
+// available, where MachineCSE may merge it again: falco's READ_TASK_FIELD_INTO, a probe read in one arm between);
+// a check returned by an inlined helper and tested by the caller;
 // SimplifyCFG hoisting both arms' identical first instruction (only into a block that is both arms' single
 // predecessor); the register allocator rematerialising one merged offset per stretch of code (different pointers,
 // unrolled walks). A rule unsure leaves the site unmerged (the count before this pass). What this decides is only the
@@ -37,7 +43,7 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy): void {
-  const st: State = { avail: new Map(), loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 } };
+  const st: State = { avail: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 } };
   run(flow, st, copy, 0);
 }
 
@@ -51,6 +57,12 @@ const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 interface State {
   /** checks and addresses: the block each was last defined in, along the dominating path */
   avail: Map<string, number>;
+  /** checks whose value is an if's condition: the clobber count when each was last loaded, along the dominating
+   * path (GVN: a later identical load with no clobber since is the same value) */
+  gvn: Map<string, number>;
+  /** calls, probe reads, stores that may write a global, loops and switches (not replayed) met so far, in replay
+   * order: anything between a dominating definition and a use comes between them in that order */
+  clob: { n: number };
   /** direct loads since the last thing that may write memory, in this block */
   loads: Set<string>;
   cur: number;
@@ -60,6 +72,11 @@ interface State {
   /** blocks returning from the function being replayed */
   rets: number[];
   next: { n: number };
+}
+
+/** Whether nested code may write a global (a call, a probe read, a store through a pointer, asm, a label). */
+function mayClobber(evs: FlowEv[]): boolean {
+  return evs.some((e) => 'clob' in e || 'call' in e || ('cut' in e && !e.soft) || ('sub' in e && (mayClobber(e.sub) || (e.alt !== undefined && mayClobber(e.alt)))));
 }
 
 function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
@@ -81,20 +98,25 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
       const d = st.avail.get(k);
       if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
+      else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; continue; }
       else st.avail.set(k, st.cur);
+      if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
+    } else if ('clob' in e) {
+      st.clob.n++;
     } else if ('call' in e) {
       st.loads.clear();
-      if (e.call.twin || depth > 24) continue;
+      if (e.call.twin || depth > 24) { st.clob.n++; continue; }
       const sub = copy.enter(e.call, e.bases);
-      if (!sub) continue;
+      if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
-      if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); }
-      const inner: State = { ...st, avail: new Map(st.avail), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [] };
+      if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
+      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [] };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
         // one way out, at the end: the callee's straight-line code continues the caller's block
         st.avail = inner.avail;
+        st.gvn = inner.gvn;
         st.cur = inner.cur;
         st.preds = inner.preds;
       } else if (ends.length) newBlock(ends);
@@ -102,7 +124,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.loads.clear();
     } else if ('cut' in e) {
       st.loads.clear();
-      if (e.all) { st.avail = new Map(); newBlock([]); }
+      if (!e.soft) st.clob.n++;
+      if (e.all) { st.avail = new Map(); st.gvn = new Map(); newBlock([]); }
     } else if ('exit' in e) {
       if (e.exit === 'ret') st.rets.push(st.cur);
       st.exited = true;
@@ -112,8 +135,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
         // tcplife's arm with calls is one): its way out is the block it came from
-        if (evs2.every((x) => 'cut' in x && x.soft)) return { ...st, exited: false };
-        const a: State = { ...st, avail: new Map(st.avail), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false };
+        if (evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
+          if (evs2.some((x) => 'clob' in x)) st.clob.n++;
+          return { ...st, exited: false };
+        }
+        const a: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false };
         run(evs2, a, copy, depth);
         return a;
       };
@@ -129,12 +155,16 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       newBlock(ends);
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false };
+      const inner: State = { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false };
       run(e.sub, inner, copy, depth);
+      st.clob.n++;
       newBlock([]);
     } else {
       // a loop's code stays unmerged: LLVM may unroll it (fully, without a pragma, for a small constant trip count:
-      // falco's uid map walk keeps three records per iteration of one triple) or hoist out of it (LICM)
+      // falco's uid map walk keeps three records per iteration of one triple) or hoist out of it (LICM); its body is
+      // not replayed: a clobber for GVN if anything in it may write a global (measured: a loop of arithmetic between
+      // two checks keeps one record)
+      if (mayClobber(e.sub)) st.clob.n++;
       newBlock([]);
     }
   }

@@ -116,9 +116,13 @@ export interface CallRef {
  *     which SimplifyCFG can still fold into a select);
  *   - `sub`: nested code: the arms of an if or ?: (`alt` the else arm; none: a path around `sub`, as for the right
  *     side of && and ||), a loop's condition, body and step, a switch's body;
- *   - `exit`: a return ('ret') or a break, continue or goto ('jump'): the code after it in its region never runs.
+ *   - `exit`: a return ('ret') or a break, continue or goto ('jump'): the code after it in its region never runs;
+ *   - `clob`: what may write a global that a hard `cut` does not already say: a store through a pointer or to a
+ *     global, a probe read (BPF_CORE_READ & co. are calls of bpf_probe_read_kernel): GVN's availability of a check;
+ *   - `cond` on a check's site: its value only decides an if statement's branch (no copy of it to keep alive).
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true; soft?: true }
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true; soft?: true }
+  | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch' } | { exit: 'ret' | 'jump' };
 
 export interface FuncResult {
@@ -322,7 +326,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
-    flow.push({ s, c: 'a' });
+    const fe: FlowEv = { s, c: 'a' };
+    flow.push(fe);
+    evOf.set(s, fe);
     return s;
   };
   /** The event of site `s` (just emitted): its use class for clang's merge. */
@@ -342,7 +348,35 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
    * local array element, a map value all keep clang's second load). */
-  const storeCut = (l: Expr): void => { if (!(l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name))) cut(true); };
+  const storeCut = (l: Expr): void => {
+    if (l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name)) return;
+    cut(true);
+    // a named variable (a global, a local's member) is no CO-RE global: BasicAA tells distinct globals apart
+    // (measured: `total = a;` between two checks keeps one record); a store through a pointer may be anything
+    let n = l;
+    while (n.e === 'member' && !n.arrow) n = n.obj;
+    if (n.e !== 'id') clob();
+  };
+  /** Something that may write a global (FlowEv `clob`); a hard cut says it already. */
+  const clob = (): void => {
+    const last = flow[flow.length - 1];
+    if (!last || !('clob' in last)) flow.push({ clob: true });
+  };
+  /** Each site's event, to mark a check that is a condition (condUse). */
+  const evOf = new Map<RawSite, FlowEv>();
+  /** Marks the checks an if statement's condition branches on (through `!`, `&&`, `||`, casts, `== K`, `!= K`). */
+  const condUse = (e: Expr): void => {
+    for (let d = 0; d < 16; d++) {
+      if (e.e === 'unary' && e.op === '!') e = e.x;
+      else if (e.e === 'cast') e = e.x;
+      else if (e.e === 'binary' && (e.op === '&&' || e.op === '||')) { condUse(e.l); e = e.r; }
+      else if (e.e === 'binary' && (e.op === '==' || e.op === '!=') && constValue(e.r, env) !== undefined) e = e.l;
+      else break;
+    }
+    const s = checkOf.get(e);
+    const fe = s && evOf.get(s);
+    if (fe && 's' in fe && fe.c === 'v') fe.cond = true;
+  };
   const cut = (soft = false): void => {
     const last = flow[flow.length - 1];
     if (last && 'cut' in last) { if (!soft) delete last.soft; return; }
@@ -801,6 +835,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (!(last && /STR/.test(name))) r.site.readSize = into ? sizeOf(into) : sizeOf(r.type);
         }
       }
+      if (!ctx.noEmit) clob();
       return { type: t ?? LONG };
     }
     // its argument is never evaluated: clang only asks whether it is a constant
@@ -810,7 +845,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       res.notes.length = notes;
       return { type: INT };
     }
-    if (PROBE_MACROS.has(name)) { for (const a of args.slice(0, 2)) use(a, ctx); return { type: LONG }; }
+    if (PROBE_MACROS.has(name)) { for (const a of args.slice(0, 2)) use(a, ctx); if (!ctx.noEmit) clob(); return { type: LONG }; }
     if (CORE_READ_FNS.has(name) || name === '__builtin_preserve_access_index') {
       const src = name === '__builtin_preserve_access_index' ? args[0] : args[2];
       if (name !== '__builtin_preserve_access_index') { if (args[0]) use(args[0], ctx); if (args[1]) ev(args[1], { ...ctx, noEmit: true }); }
@@ -819,6 +854,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const v = withExp(() => use(src, { ...ctx, preserve: true }), x);
       const sz = name === 'bpf_core_read' || name === 'bpf_core_read_user' ? (args[1] && constValue(args[1], env)) : undefined;
       if (sz !== undefined && res.sites.length > before) res.sites[res.sites.length - 1]!.readSize = Number(sz);
+      if (name !== '__builtin_preserve_access_index' && !ctx.noEmit) clob();
       return { type: name === '__builtin_preserve_access_index' ? v.type : LONG };
     }
     const fk = FIELD_MACROS[name];
@@ -1164,6 +1200,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return undefined;
       case 'if': {
         use(s.c, ctx);
+        if (!ctx.noEmit) condUse(s.c);
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
         const c0 = res.calls.length;

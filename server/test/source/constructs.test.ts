@@ -64,6 +64,26 @@ SEC("tp_btf/s") int hoist_direct_loads(struct task_struct *t, int c) { int x; if
 SEC("tp_btf/u") int hoist_chained_cond(struct task_struct *t) { int x; if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf) && bpf_core_enum_value(enum bpf_func_id, BPF_FUNC_get_current_task_btf) == BPF_FUNC_get_current_task_btf) x = t->pid; else BPF_CORE_READ_INTO(&x, t, pid); return x; }
 SEC("tp_btf/v") int hoist_no_else(struct task_struct *t, int c) { int x = 0; if (c) x = t->pid; BPF_CORE_READ_INTO(&x, t, pid); return x; }
 `, { exact: true }],
+  // GVN (source/cse.ts): a check deciding an if is one value with an earlier identical one that decides an if and
+  // dominates it, when nothing that may write a global lies between (not a block rule: the checks here are blocks
+  // apart); its twins keep two records: a helper call between, a store through a pointer, a check used as a value
+  ['cse_gvn', `
+long total;
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, long); } vals SEC(".maps");
+SEC("tp_btf/a") int gvn_returns(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_field_exists(t->pid)) r = t->pid; if (a == 3) return r; if (b == 4) return 7; if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+SEC("tp_btf/b") int gvn_call(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_field_exists(t->pid)) r = t->pid; if (a == 3) return r; if (b == 4) return 7; bpf_get_prandom_u32(); if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+SEC("tp_btf/c") int gvn_if_else(struct task_struct *t, long a) { long r = 0; if (bpf_core_field_exists(t->pid)) r = t->pid; if (a == 3) r += 5; else r += t->mm->flags; if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+SEC("tp_btf/d") int gvn_global_store(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_field_exists(t->pid)) r = t->pid; if (a == 3) return r; total = a; if (b == 4) return 7; if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+SEC("tp_btf/e") int gvn_ptr_store(struct task_struct *t, long a, long b) { int k = 0; long *p = bpf_map_lookup_elem(&vals, &k); if (!p) return 0; long r = 0; if (bpf_core_field_exists(t->pid)) r = t->pid; if (a == 3) return r; *p = a; if (b == 4) return 7; if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+SEC("tp_btf/f") int gvn_value(struct task_struct *t, long a, long b) { int v1 = bpf_core_field_exists(t->pid); if (a == 3) return v1; if (b == 4) return 7; return bpf_core_field_exists(t->pid) + a; }
+SEC("tp_btf/g") int gvn_enum(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf) && bpf_core_enum_value(enum bpf_func_id, BPF_FUNC_get_current_task_btf) == BPF_FUNC_get_current_task_btf) r = t->pid; if (a == 3) return r; if (b == 4) return 7; if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf) && bpf_core_enum_value(enum bpf_func_id, BPF_FUNC_get_current_task_btf) == BPF_FUNC_get_current_task_btf) r += t->tgid; return r; }
+SEC("tp_btf/h") int gvn_loop(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_field_exists(t->pid)) r = t->pid; if (a == 3) return r; for (int i = 0; i < (int)b && i < 100; i++) r += i ^ (int)a; if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+SEC("tp_btf/i") int gvn_type(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_type_exists(struct mm_struct)) r = t->pid; if (a == 3) r += t->mm->flags; if (b == 4) r += 7; if (bpf_core_type_exists(struct mm_struct)) r += t->tgid; return r; }
+SEC("tp_btf/j") int gvn_negated(struct task_struct *t, long a, long b) { if (!bpf_core_field_exists(t->pid)) return 0; if (a == 3) return 1; if (b == 4) return 7; if (bpf_core_field_exists(t->pid)) return t->tgid; return 9; }
+SEC("tp_btf/k") int gvn_value_between(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_field_exists(t->pid)) r = t->pid; if (a == 3) return bpf_core_field_exists(t->pid); if (b == 4) return 7; if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+SEC("tp_btf/l") int gvn_and_right(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_field_exists(t->pid) && bpf_core_field_exists(t->tgid)) r = t->pid; if (a == 3) return r; if (b == 4) return 7; if (bpf_core_field_exists(t->tgid)) r += t->tgid; if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+SEC("tp_btf/m") int gvn_nested_arms(struct task_struct *t, long a, long b) { long r = 0; if (bpf_core_field_exists(t->pid)) r = t->pid; if (a == 3) { if (bpf_core_field_exists(t->pid)) r += 1; } else if (b == 2) { if (bpf_core_field_exists(t->pid)) r += 2; } if (bpf_core_field_exists(t->pid)) r += t->tgid; return r; }
+`, { exact: true }],
   // falco's `(unsigned long)extract__syscall_argument(regs, 0)`: the cast types its operand apart (the verifier's
   // origin rule), and that unevaluated pass recorded the call as an inlined copy of its own: every site of the
   // callee counted twice (1,770 of falco's CSE column); also sizeof and typeof of a call, which clang never runs
