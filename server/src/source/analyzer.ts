@@ -761,6 +761,12 @@ export function findUnits(h: CParserHandle, tree: TsTree | undefined, text: stri
   } finally {
     cur.delete();
   }
+  return unitsOf(fns, secs, text);
+}
+
+/** The units from the function definitions and SEC statements a walk found: the outermost definitions, each with
+ * the SEC statement just before it (comments between allowed). Shared with the walk's reference test. */
+export function unitsOf(fns: TsNode[], secs: ReadonlySet<number>, text: string): Unit[] {
   fns.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   const units: Unit[] = [];
   let lastEnd = -1;

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findUnits, Unit } from '../../src/source/analyzer';
+import { findUnits, Unit, unitsOf } from '../../src/source/analyzer';
 import { CParserHandle, loadCParser, toEdit, TsNode, TsTree } from '../../src/source/parser';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { FIXTURES } from '../support/paths';
@@ -27,20 +27,7 @@ function referenceUnits(tree: TsTree, text: string): Unit[] {
     }
     if (n.childCount) stack.push(...n.children);
   }
-  fns.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-  const units: Unit[] = [];
-  let lastEnd = -1;
-  for (const n of fns) {
-    if (n.startIndex < lastEnd) continue;
-    lastEnd = n.endIndex;
-    let start = n.startIndex;
-    let prev = n.previousSibling;
-    while (prev && prev.type === 'comment') prev = prev.previousSibling;
-    if (prev && secs.has(prev.id) && prev.startIndex > (units[units.length - 1]?.end ?? -1)) start = prev.startIndex;
-    const body = text.slice(start, n.endIndex);
-    units.push({ start, end: n.endIndex, text: body, node: n, env: /^[ \t]*#/m.test(body) });
-  }
-  return units;
+  return unitsOf(fns, secs, text);
 }
 
 const shape = (us: Unit[]) => us.map((u) => ({ start: u.start, end: u.end, text: u.text, env: u.env, node: [u.node.id, u.node.startIndex, u.node.endIndex] }));
