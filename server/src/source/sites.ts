@@ -269,13 +269,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const addrTaken = new Set<string>();
   {
     const b = f.body ?? [];
-    for (let i = 0; i + 1 < b.length; i++) if (b[i]!.t === 0 && /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]!.s) && !(b[i - 1]?.s === '.' || b[i - 1]?.s === '->')) assigned.add(b[i]!.s);
     // how often each name may be written (assigned, stepped, its address taken): a pointer written at most once (a
     // parameter never, a local at its declaration) names one value in a copy of the body (cse.ts's same-base rule)
     for (let i = 0; i < b.length; i++) {
       const t = b[i]!;
       if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
-      const w = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '') || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || b[i - 1]?.s === '&';
+      const assign = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '');
+      if (assign) assigned.add(t.s);
+      const w = assign || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || b[i - 1]?.s === '&';
       if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
       // `&v` (not `&v->f`, `&v.f`, `&v[i]`: addresses inside what v points to or holds)
       if (b[i - 1]?.s === '&' && !['->', '.', '['].includes(b[i + 1]?.s ?? '')) addrTaken.add(t.s);
@@ -293,7 +294,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (x.e === 'cast') { x = x.x; continue; }
       if (x.e !== 'id') return undefined;
       const name = x.name;
-      const param = f.params.some((p) => p.name === name);
+      const param = lookupParam(name);
       if (param && !(writes.get(name) ?? 0)) return name;
       if (addrTaken.has(name) || !lookup(name)) return undefined;
       return `${name}#${version.get(name) ?? 0}`;
@@ -331,13 +332,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     evOf.set(s, fe);
     return s;
   };
-  /** The event of site `s` (just emitted): its use class for clang's merge. */
+  /** Each site's event (emit): its use class is set by useOf, a check's condition mark by condUse. */
+  const evOf = new Map<RawSite, FlowEv>();
+  /** The event of site `s`: its use class for clang's merge. */
   const useOf = (s: RawSite | undefined, c: 'v' | 'a' | 'l' | 'x', b?: string): void => {
-    if (!s) return;
-    for (let i = flow.length - 1; i >= 0; i--) {
-      const e = flow[i]!;
-      if ('s' in e && e.s === s) { e.c = c; if (b !== undefined) e.b = b; else delete e.b; return; }
-    }
+    const e = s && evOf.get(s);
+    if (!e || !('s' in e)) return;
+    e.c = c;
+    if (b !== undefined) e.b = b; else delete e.b;
   };
   /** Runs `fn` recording its events apart: the nested code of a FlowEv `sub`. */
   const region = <T>(fn: () => T): [T, FlowEv[]] => {
@@ -362,8 +364,6 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const last = flow[flow.length - 1];
     if (!last || !('clob' in last)) flow.push({ clob: true });
   };
-  /** Each site's event, to mark a check that is a condition (condUse). */
-  const evOf = new Map<RawSite, FlowEv>();
   /** Marks the checks an if statement's condition branches on (through `!`, `&&`, `||`, casts, `== K`, `!= K`). */
   const condUse = (e: Expr): void => {
     for (let d = 0; d < 16; d++) {
@@ -435,7 +435,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       else if (x.e === 'member' && x.arrow) x = x.obj;
       else if (x.e === 'id') {
         const name = x.name;
-        return !assigned.has(name) && f.params.some((p) => p.name === name);
+        return !assigned.has(name) && lookupParam(name);
       }
       else return false;
     }
@@ -493,7 +493,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       else if (x.e === 'index') x = x.arr;
       else if (x.e === 'unary' && x.op === '*') x = x.x;
       else if (x.e === 'binary' && (x.op === '+' || x.op === '-')) x = x.l;
-      else return x.e === 'id' && f.params.some((p) => p.name === (x as { name: string }).name);
+      else return x.e === 'id' && lookupParam(x.name);
     }
     return false;
   };
@@ -1021,10 +1021,6 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /**
-   * The alignment clang knows for the address an expression gives (a decayed array, `&x`, a pointer): a member's is
-   * its container's alignment cut down by the member's offset (gcd), as clang derives it for the copy's accesses.
-   */
-  /**
    * `*dst = p->m` with m a struct or union member (OBI's `id->src_ip = ip->saddr`, an in6_addr): clang copies it with
    * llvm.memcpy, expanded as __builtin_memcpy's is (memcpySecondSite): the relocated address feeds the copy's first
    * access directly and the others through a register, two relocations when the copy takes more than one access.
@@ -1035,7 +1031,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const k = strip(t).k;
     if ((k !== 'struct' && k !== 'union') || src.e !== 'member' || !src.arrow || src.obj.e !== 'id') return;
     const base = src.obj.name;
-    if (assigned.has(base) || !f.params.some((q) => q.name === base)) return;
+    if (assigned.has(base) || !lookupParam(base)) return;
     const n = sizeOf(t);
     const width = Math.min(8, addressAlign({ ...src, e: 'unary', op: '&', x: src } as Expr, 0), addressAlign({ ...dst, e: 'unary', op: '&', x: dst } as Expr, 0));
     if (!(n > width)) return;
@@ -1046,6 +1042,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     useOf(st, 'x');
     flow.push({ s: second, c: 'x' });
   }
+  /**
+   * The alignment clang knows for the address an expression gives (a decayed array, `&x`, a pointer): a member's is
+   * its container's alignment cut down by the member's offset (gcd), as clang derives it for the copy's accesses.
+   */
   function addressAlign(a: Expr, d: number): number {
     if (d > 16) return 1;
     const tyOf = (e: Expr) => ev(e, { preserve: false, noEmit: true, guards: [] }).type;
@@ -1095,6 +1095,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   }
 
+  /** Per `param->member`: the body never writes it (paramField's token scan, made once). */
+  const fieldUnwritten = new Map<string, boolean>();
   /** The name is one of this function's parameters. */
   function lookupParam(n: string): boolean { return f.params.some((q) => q.name === n); }
 
@@ -1103,7 +1105,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     while (a.e === 'cast') a = a.x;
     if (a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id') return undefined;
     const name = a.x.name;
-    if (f.params.some((p) => p.name === name)) return undefined;
+    if (lookupParam(name)) return undefined;
     const t = lookup(name);
     if (!t || strip(t).k !== 'struct') return undefined;
     const d = declAt(localStructs.get(name), at);
@@ -1119,15 +1121,23 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const pn = x.obj.name;
     const param = f.params.findIndex((p) => p.name === pn);
     if (param < 0 || assigned.has(pn) || addrTaken.has(pn)) return undefined;
+    // the body's tokens are scanned once per (parameter, member): conditions ask again for each if, ?: and arm
+    const key = `${pn}->${x.name}`;
+    let unwritten = fieldUnwritten.get(key);
+    if (unwritten === undefined) fieldUnwritten.set(key, (unwritten = memberUnwritten(pn, x.name)));
+    return unwritten ? { param, field: x.name } : undefined;
+  }
+  /** Whether the body never writes `pn->m` (nor takes its address, nor indexes into it). */
+  function memberUnwritten(pn: string, m: string): boolean {
     const b = f.body ?? [];
     for (let i = 1; i + 1 < b.length; i++) {
-      if (b[i]!.s !== x.name || b[i - 1]!.s !== '->' || b[i - 2]?.s !== pn) continue;
+      if (b[i]!.s !== m || b[i - 1]!.s !== '->' || b[i - 2]?.s !== pn) continue;
       const nx = b[i + 1]!.s;
-      if (/^([-+*/%&|^]|<<|>>)?=$/.test(nx) || nx === '++' || nx === '--' || nx === '.' || nx === '[') return undefined;
+      if (/^([-+*/%&|^]|<<|>>)?=$/.test(nx) || nx === '++' || nx === '--' || nx === '.' || nx === '[') return false;
       const pv = b[i - 3]?.s;
-      if (pv === '&' || pv === '++' || pv === '--') return undefined;
+      if (pv === '&' || pv === '++' || pv === '--') return false;
     }
-    return { param, field: x.name };
+    return true;
   }
 
   /** The context's parameter conditions plus those `c` evaluating to `when` implies. */
