@@ -22,6 +22,8 @@ export interface PoolOptions {
    * target, and every thread holds its own copy of the prepared object: the main thread, idle otherwise, has both.
    */
   readonly prepared?: PreparedProgram;
+  /** Hears each worker started after the first (how many run now): what the pool tests observe. */
+  readonly onGrow?: (workers: number) => void;
 }
 
 /** Targets each thread must have before another one is started (objects, with the main thread as a lane). */
@@ -60,6 +62,8 @@ interface Lane {
 
 /** Whether a lane's last window says it is the bottleneck (then another worker helps); starts a new window. */
 function busy(l: Lane): boolean {
+  // test hook: grow at the first answer, so a run deterministically shares its slots out between workers mid-run
+  if (process.env.CORELENS_POOL_GROW === 'always') return true;
   if (l.reports < GROW_AFTER) return false;
   if (!l.since) {
     l.since = { elu: l.w.performance.eventLoopUtilization(), reports: l.reports };
@@ -150,6 +154,7 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
         lane.reports++;
         if (adaptive && lanes.length < n && next < specs.length && busy(lane)) {
           start();
+          opts.onGrow?.(lanes.length);
           for (const l of lanes) l.since = undefined;
         }
         if (next < specs.length) feed(lane);
