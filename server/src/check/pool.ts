@@ -114,8 +114,8 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
   // Lanes that read archives mostly wait for xz (a separate process): one thread feeds several xz processes. So
   // without the main lane, a run starts ONE worker holding all `n` decompression slots and starts another only
   // while the running ones are busy (event-loop utilisation, GROW_UTILISATION): a cold run over archives stays on
-  // one thread (each extra worker costs its own module load, object preparation and JIT warm-up: ~0.35 s of CPU,
-  // measured), a warm run or a large object (JS-bound) grows to `n` threads within a few targets. Memory keeps its
+  // one thread (a second worker cost its own module load, object preparation and JIT warm-up: 0.7-1.1 s of CPU
+  // over 166 archives, measured), a warm run or a large object (JS-bound) grows to `n` threads within a few targets. Memory keeps its
   // bound: the slots are shared out again at each start (at most `n` decompressed archives in the run).
   const adaptive = !withMainLane;
   const lanes: Lane[] = [];
