@@ -43,10 +43,24 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy): void {
-  const st: State = { avail: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 } };
+  if (process.env.CSE_DEBUG) console.log(JSON.stringify(flow, (k, v) => (k === "s" ? { k: v.kind, a: v.access.join(":"), st: v.start } : k === "call" ? v.def?.name : v)));
+  const st: State = { avail: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+    seq: { n: 0 }, lastUse: new Map(), cands: [] };
   run(flow, st, copy, 0);
+  // register pressure (adjacent addresses through other pointers, `adj`): the shared offset stays in a callee-saved
+  // register (r6-r9) across the first read's probe-read call only when, with the pointers still used after it, it
+  // fits in those four; otherwise the allocator rematerialises it, one record per read
+  for (const c of st.cands) {
+    let live = 0;
+    for (const last of st.lastUse.values()) if (last >= c.seq) live++;
+    if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
+  }
 }
 
+/** BPF's callee-saved registers: what survives a helper call (r6-r9). */
+const CALLEE_SAVED = 4;
+
+const ADJ = process.env.CSE_ADJ !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 
 /**
@@ -72,6 +86,16 @@ interface State {
   /** blocks returning from the function being replayed */
   rets: number[];
   next: { n: number };
+  /** site events replayed so far (one program-wide numbering) */
+  seq: { n: number };
+  /** the last site event using each pointer value as its base (the pointer is live in a register until then) */
+  lastUse: Map<string, number>;
+  /** the last relocated site in this block, for `adj` (undefined: none since the block began) */
+  adj?: { key: string; block: number; copies: number };
+  /** inside a loop body: only `adj` applies, to unrolled copies */
+  loop?: boolean;
+  /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
+  cands: { s: Site; seq: number }[];
 }
 
 /** Whether nested code may write a global (a call, a probe read, a store through a pointer, asm, a label). */
@@ -80,15 +104,29 @@ function mayClobber(evs: FlowEv[]): boolean {
 }
 
 function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
-  const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); };
+  const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   for (const e of evs) {
     if (st.exited) return;
     if ('s' in e) {
-      if (e.c === 'x') continue;
       const s = copy.site(e.s);
+      if (!s) continue;
+      const seq = st.seq.n++;
+      if (e.b !== undefined && (e.c === 'a' || e.c === 'l')) st.lastUse.set(copy.id(e.b), seq);
+      // adj: an address whose previous relocated site, in this block, is the same relocation through another (or the
+      // same) pointer: MachineCSE shares the one instruction, kept across the first read's call (register pressure
+      // permitting, decided at the end); unrolled copies pair within one iteration (each copy with its own)
+      const key = keyOf(s);
+      const copies = s.copies ?? 1;
+      const prev = st.adj;
+      st.adj = e.c === 'x' || s.unalignedLoad ? undefined : { key, block: st.cur, copies };
+      if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && prev.block === st.cur && prev.copies === copies && (copies > 1 || !st.loop)) {
+        st.cands.push({ s, seq });
+        continue;
+      }
+      if (e.c === 'x' || st.loop) continue;
       // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
       // records, not 4): they stay unmerged
-      if (!s || (s.copies ?? 1) > 1 || s.unalignedLoad || s.unreached) continue;
+      if (copies > 1 || s.unalignedLoad || s.unreached) continue;
       if (e.c === 'l') {
         const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
         if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
@@ -119,6 +157,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         st.gvn = inner.gvn;
         st.cur = inner.cur;
         st.preds = inner.preds;
+        st.adj = inner.adj;
       } else if (ends.length) newBlock(ends);
       else st.exited = true;
       st.loads.clear();
@@ -139,7 +178,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
         }
-        const a: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false };
+        const a: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         run(evs2, a, copy, depth);
         return a;
       };
@@ -155,7 +194,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       newBlock(ends);
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false };
+      const inner: State = { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
@@ -165,6 +204,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // not replayed: a clobber for GVN if anything in it may write a global (measured: a loop of arithmetic between
       // two checks keeps one record)
       if (mayClobber(e.sub)) st.clob.n++;
+      // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
+      run(e.sub, { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
       newBlock([]);
     }
   }
