@@ -103,6 +103,22 @@ function mayClobber(evs: FlowEv[]): boolean {
   return evs.some((e) => 'clob' in e || 'call' in e || ('cut' in e && !e.soft) || ('sub' in e && (mayClobber(e.sub) || (e.alt !== undefined && mayClobber(e.alt)))));
 }
 
+/** The rules by value: direct loads in one statement, checks and addresses through one pointer value, GVN. */
+function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: FlowCopy): void {
+  if (e.c === 'l') {
+    const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
+    if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
+    return;
+  }
+  if (e.c === 'a' && e.b === undefined) return;
+  const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
+  const d = st.avail.get(k);
+  if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
+  else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; return; }
+  else st.avail.set(k, st.cur);
+  if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
+}
+
 function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
   const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   for (const e of evs) {
@@ -120,25 +136,16 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const prev = st.adj;
       st.adj = e.c === 'x' || s.unalignedLoad ? undefined : { key, block: st.cur, copies };
       if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && prev.block === st.cur && prev.copies === copies && (copies > 1 || !st.loop)) {
-        st.cands.push({ s, seq });
+        // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
+        if (!st.loop && copies === 1) byValue(e, s, st, copy);
+        if (!s.merged) st.cands.push({ s, seq });
         continue;
       }
       if (e.c === 'x' || st.loop) continue;
       // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
       // records, not 4): they stay unmerged
       if (copies > 1 || s.unalignedLoad || s.unreached) continue;
-      if (e.c === 'l') {
-        const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
-        if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
-        continue;
-      }
-      if (e.c === 'a' && e.b === undefined) continue;
-      const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
-      const d = st.avail.get(k);
-      if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
-      else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; continue; }
-      else st.avail.set(k, st.cur);
-      if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
+      byValue(e, s, st, copy);
     } else if ('clob' in e) {
       st.clob.n++;
     } else if ('call' in e) {
