@@ -42,17 +42,19 @@ export interface FlowCopy {
 }
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
-export function markMerged(flow: FlowEv[], copy: FlowCopy): void {
+export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
   if (process.env.CSE_DEBUG) console.log(JSON.stringify(flow, (k, v) => (k === "s" ? { k: v.kind, a: v.access.join(":"), st: v.start } : k === "call" ? v.def?.name : v)));
   const st: State = { avail: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
-    seq: { n: 0 }, lastUse: new Map(), cands: [] };
+    seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
+  // the program's own parameters are in registers from its entry
+  for (const p of params) if (p !== undefined) st.firstUse.set(copy.id(p), -1);
   run(flow, st, copy, 0);
   // register pressure (adjacent addresses through other pointers, `adj`): the shared offset stays in a callee-saved
   // register (r6-r9) across the first read's probe-read call only when, with the pointers still used after it, it
   // fits in those four; otherwise the allocator rematerialises it, one record per read
   for (const c of st.cands) {
     let live = 0;
-    for (const last of st.lastUse.values()) if (last >= c.seq) live++;
+    for (const [id, last] of st.lastUse) if (last >= c.seq && (st.firstUse.get(id) ?? Infinity) <= c.seq) live++;
     if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
   }
 }
@@ -90,6 +92,8 @@ interface State {
   seq: { n: number };
   /** the last site event using each pointer value as its base (the pointer is live in a register until then) */
   lastUse: Map<string, number>;
+  /** the first site event using each pointer value (a local pointer is loaded then; a parameter of the program: -1) */
+  firstUse: Map<string, number>;
   /** the last relocated site in this block, for `adj` (undefined: none since the block began) */
   adj?: { key: string; block: number; copies: number };
   /** inside a loop body: only `adj` applies, to unrolled copies */
@@ -127,13 +131,18 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const s = copy.site(e.s);
       if (!s) continue;
       const seq = st.seq.n++;
-      if (e.b !== undefined && (e.c === 'a' || e.c === 'l')) st.lastUse.set(copy.id(e.b), seq);
+      if (e.b !== undefined && (e.c === 'a' || e.c === 'l')) {
+        const id = copy.id(e.b);
+        st.lastUse.set(id, seq);
+        if (!st.firstUse.has(id)) st.firstUse.set(id, seq);
+      }
       // adj: an address whose previous relocated site, in this block, is the same relocation through another (or the
       // same) pointer: MachineCSE shares the one instruction, kept across the first read's call (register pressure
       // permitting, decided at the end); unrolled copies pair within one iteration (each copy with its own)
       const key = keyOf(s);
       const copies = s.copies ?? 1;
       const prev = st.adj;
+      if (process.env.CSE_DEBUG2 && copies > 1 && s.access === process.env.CSE_DEBUG2) console.log('DBG', e.c, key, copies, st.cur, st.loop, JSON.stringify(prev));
       st.adj = e.c === 'x' || s.unalignedLoad ? undefined : { key, block: st.cur, copies };
       if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && prev.block === st.cur && prev.copies === copies && (copies > 1 || !st.loop)) {
         // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
