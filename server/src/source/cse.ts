@@ -43,7 +43,6 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
-  if (process.env.CSE_DEBUG) console.log(JSON.stringify(flow, (k, v) => (k === "s" ? { k: v.kind, a: v.access.join(":"), st: v.start } : k === "call" ? v.def?.name : v)));
   const st: State = { avail: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
@@ -142,8 +141,9 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const key = keyOf(s);
       const copies = s.copies ?? 1;
       const prev = st.adj;
-      if (process.env.CSE_DEBUG2 && copies > 1 && s.access === process.env.CSE_DEBUG2) console.log('DBG', e.c, key, copies, st.cur, st.loop, JSON.stringify(prev));
-      st.adj = e.c === 'x' || s.unalignedLoad ? undefined : { key, block: st.cur, copies };
+      // only an address before it leaves the offset in a register (a direct load folds it into its own instruction:
+      // mmapsnoop's `PT_REGS_PARM1(ctx)` then `BPF_CORE_READ(regs, di)` are two records); anything else breaks the run
+      st.adj = e.c === 'a' && !s.unalignedLoad ? { key, block: st.cur, copies } : undefined;
       if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && prev.block === st.cur && prev.copies === copies && (copies > 1 || !st.loop)) {
         // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
         if (!st.loop && copies === 1) byValue(e, s, st, copy);
