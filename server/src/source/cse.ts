@@ -68,7 +68,8 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
 /** BPF's callee-saved registers: what survives a helper call (r6-r9). */
 const CALLEE_SAVED = 4;
 
-const ADJ = process.env.CSE_ADJ !== '0';
+/** CORELENS_CSE_ADJ=0 turns the `adj` heuristic off: how its before/after figures (README) are measured. */
+const ADJ = process.env.CORELENS_CSE_ADJ !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 
 /**
