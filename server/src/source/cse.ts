@@ -58,11 +58,25 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
   // register pressure (adjacent addresses through other pointers, `adj`): the shared offset stays in a callee-saved
   // register (r6-r9) across the first read's probe-read call only when, with the pointers still used after it, it
   // fits in those four; otherwise the allocator rematerialises it, one record per read
+  if (!st.cands.length) return;
+  // live at seq = first <= seq <= last (first <= last always): (firsts <= seq) - (lasts < seq), two sorted lists
+  const firsts: number[] = [];
+  const lasts: number[] = [];
+  for (const [id, last] of st.lastUse) { firsts.push(st.firstUse.get(id) ?? last); lasts.push(last); }
+  firsts.sort((a, b) => a - b);
+  lasts.sort((a, b) => a - b);
   for (const c of st.cands) {
-    let live = 0;
-    for (const [id, last] of st.lastUse) if (last >= c.seq && (st.firstUse.get(id) ?? Infinity) <= c.seq) live++;
+    const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
     if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
   }
+}
+
+/** How many of the sorted `xs` are below `v`. */
+function below(xs: number[], v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (xs[m]! < v) lo = m + 1; else hi = m; }
+  return lo;
 }
 
 /** BPF's callee-saved registers: what survives a helper call (r6-r9). */
