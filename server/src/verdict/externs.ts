@@ -94,14 +94,14 @@ export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: s
   for (const e of externs) {
     if (e.untyped || e.weak || hasKsym(e.name) !== false) continue;
     return e.func
-      ? { extern: e.name, errno: EINVAL, message: `extern (func ksym) '${e.name}': not found in kernel or module BTFs`, where: 'the kernel\'s BTF' }
-      : { extern: e.name, errno: EINVAL, message: `extern (var ksym) '${e.name}': not found in kernel BTF`, where: 'the kernel\'s BTF' };
+      ? { extern: e.name, errno: EINVAL, message: `extern (func ksym) '${e.name}': not found in kernel or module BTFs`, where: 'the kernel\'s BTF (and its modules\')' }
+      : { extern: e.name, errno: EINVAL, message: `extern (var ksym) '${e.name}': not found in kernel BTF`, where: 'the kernel\'s BTF (and its modules\')' };
   }
   for (const e of externs) {
     if (!e.untyped || e.weak || hasKsym(e.name) !== false) continue;
     return {
       extern: e.name, errno: ESRCH, message: `extern '${e.name}' (strong): not resolved`,
-      where: '/proc/kallsyms of the loading machine (data symbols are listed only with CONFIG_KALLSYMS_ALL)',
+      where: 'the loading machine\'s /proc/kallsyms, which lists data symbols only with CONFIG_KALLSYMS_ALL',
     };
   }
   return undefined;

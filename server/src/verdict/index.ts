@@ -224,7 +224,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
       if (externs) {
         perProgram[k]!.set(t, {
           loads: false, kind: 'libbpf', extern: externs.extern, errno: externs.errno,
-          reason: `libbpf fails the whole object load before any relocation: ${externs.message} (looked up in ${externs.where})`,
+          reason: `libbpf fails the whole object load before any relocation: ${externs.message}; libbpf looks it up in ${externs.where}`,
         });
         return;
       }
