@@ -107,31 +107,29 @@ export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: s
   return undefined;
 }
 
-let kallsyms: Set<string> | null | undefined;
+let kallsyms: string | null | undefined;
+const kallsymsAnswers = new Map<string, boolean>();
 
 /**
  * Whether this machine's /proc/kallsyms lists a symbol (what libbpf reads for an untyped ksym); undefined when it
- * cannot be read. Read once per process, on the first question.
+ * cannot be read. Read once per process, on the first question; each name is searched in the text (lines are
+ * "ADDRESS TYPE NAME" or "ADDRESS TYPE NAME\t[MODULE]", so " NAME" ends with a newline or a tab), not split into
+ * 100,000+ entries for the few names an object asks.
  */
 export function inKallsyms(name: string): boolean | undefined {
   if (kallsyms === undefined) {
     try {
-      const text = readFileSync('/proc/kallsyms', 'utf8');
-      const set = new Set<string>();
-      // "ADDRESS TYPE NAME [MODULE]": libbpf takes the third field
-      for (const line of text.split('\n')) {
-        const a = line.indexOf(' ');
-        const b = a < 0 ? -1 : line.indexOf(' ', a + 1);
-        if (b < 0) continue;
-        const c = line.indexOf('\t', b + 1);
-        const d = line.indexOf(' ', b + 1);
-        const end = [c, d].filter((x) => x > 0).reduce((m, x) => Math.min(m, x), line.length);
-        set.add(line.slice(b + 1, end));
-      }
-      kallsyms = set.size ? set : null;
+      const text = readFileSync('/proc/kallsyms', 'latin1');
+      kallsyms = text.length ? text : null;
     } catch {
       kallsyms = null;
     }
   }
-  return kallsyms === null ? undefined : kallsyms.has(name);
+  if (kallsyms === null) return undefined;
+  let v = kallsymsAnswers.get(name);
+  if (v === undefined) {
+    v = kallsyms.includes(` ${name}\n`) || kallsyms.includes(` ${name}\t`);
+    kallsymsAnswers.set(name, v);
+  }
+  return v;
 }
