@@ -215,7 +215,8 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     const here: Reach[] = new Array(relos.length);
     relos.forEach((r, i) => {
       const o = r.targets.get(t)?.outcome;
-      here[i] = o === 'error' ? 'error' : o === 'poison' ? (noProgram ? 'unknown' : 'dead') : 'ok';
+      // an object refused for its externs is never walked: whether a poisoned instruction would run is not known
+      here[i] = o === 'error' ? 'error' : o === 'poison' ? (noProgram || externs ? 'unknown' : 'dead') : 'ok';
     });
     reach.set(t, here);
     const ran: Runs[] = relos.map(() => (externs || firstError >= 0 || noProgram ? 'unknown' : 'dead'));
