@@ -4,6 +4,7 @@
 import * as path from 'path';
 import * as v8 from 'v8';
 import { Worker } from 'worker_threads';
+import type { EventLoopUtilization } from 'perf_hooks';
 import { stopXzProcesses } from '../btf/xz';
 import { TargetSpec } from '../targets/registry';
 import { SliceCache } from './cache';
@@ -21,6 +22,8 @@ export interface PoolOptions {
    * target, and every thread holds its own copy of the prepared object: the main thread, idle otherwise, has both.
    */
   readonly prepared?: PreparedProgram;
+  /** Hears each worker started after the first (how many run now): what the pool tests observe. */
+  readonly onGrow?: (workers: number) => void;
 }
 
 /** Targets each thread must have before another one is started (objects, with the main thread as a lane). */
@@ -39,6 +42,39 @@ const TARGETS_PER_WORKER_ONLY = 16;
  * live heap of 8-12 MB (--trace-gc). An initial heap of 96 MB leaves 0-2 (measured in README "Performance").
  */
 const WORKER_HEAP_FLAGS = '--initial-heap-size=96';
+
+/**
+ * A worker is busy when its event loop ran at least this share of the time over its last GROW_WINDOW targets. A
+ * cold run over BTFHub archives stays near 0.4 (the thread waits for xz), a warm run or a large object near 1.
+ */
+const GROW_UTILISATION = 0.75;
+/** Targets a worker answers before its utilisation is judged (its first ones include compiling the engine). */
+const GROW_AFTER = 3;
+const GROW_WINDOW = 5;
+
+interface Lane {
+  readonly w: Worker;
+  outstanding: number;
+  reports: number;
+  /** Event-loop utilisation at the start of the current window, and the report count then. */
+  since?: { elu: EventLoopUtilization; reports: number };
+}
+
+/** Whether a lane's last window says it is the bottleneck (then another worker helps); starts a new window. */
+function busy(l: Lane): boolean {
+  // test hook: grow at the first answer, so a run deterministically shares its slots out between workers mid-run
+  if (process.env.CORELENS_POOL_GROW === 'always') return true;
+  if (l.reports < GROW_AFTER) return false;
+  if (!l.since) {
+    l.since = { elu: l.w.performance.eventLoopUtilization(), reports: l.reports };
+    return false;
+  }
+  if (l.reports - l.since.reports < GROW_WINDOW) return false;
+  const u = l.w.performance.eventLoopUtilization(l.since.elu).utilization;
+  if (process.env.CORELENS_DEBUG_POOL) process.stderr.write(`pool: worker utilisation ${u.toFixed(2)} over ${l.reports - l.since.reports} targets\n`);
+  l.since = { elu: l.w.performance.eventLoopUtilization(), reports: l.reports };
+  return u >= GROW_UTILISATION;
+}
 
 /** Checks every target; `onReport` hears each as it finishes (in completion order). Rejects only on a worker crash. */
 export async function checkTargets(payload: ProgramPayload, specs: readonly TargetSpec[], opts: PoolOptions,
@@ -75,41 +111,65 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
   }
   let outstanding = 0;
   let mainLane: Promise<void> | undefined;
+  // Lanes that read archives mostly wait for xz (a separate process): one thread feeds several xz processes. So
+  // without the main lane, a run starts ONE worker holding all `n` decompression slots and starts another only
+  // while the running ones are busy (event-loop utilisation, GROW_UTILISATION): a cold run over archives stays on
+  // one thread (a second worker cost its own module load, object preparation and JIT warm-up: 0.7-1.1 s of CPU
+  // over 166 archives, measured), a warm run or a large object (JS-bound) grows to `n` threads within a few targets. Memory keeps its
+  // bound: the slots are shared out again at each start (at most `n` decompressed archives in the run).
+  const adaptive = !withMainLane;
+  const lanes: Lane[] = [];
+  const slotsOf = () => Math.max(1, Math.floor(n / lanes.length));
   await new Promise<void>((resolve, reject) => {
-    const workers: Worker[] = [];
     let failed = false;
-    const feed = (w: Worker) => {
-      if (next < specs.length) {
+    let finishing = false;
+    const feed = (l: Lane) => {
+      const limit = adaptive ? slotsOf() + 1 : inFlight;
+      while (next < specs.length && l.outstanding < limit) {
         const i = next++;
         outstanding++;
-        w.postMessage({ index: i, spec: specs[i] });
+        l.outstanding++;
+        l.w.postMessage({ index: i, spec: specs[i] });
       }
     };
-    v8.setFlagsFromString(WORKER_HEAP_FLAGS);
-    for (let k = 0; k < n; k++) {
-      const w = new Worker(path.join(__dirname, 'worker.js'), { workerData: { payload, cacheDir: opts.cacheDir } });
-      workers.push(w);
+    const finish = () => {
+      finishing = true;
+      // Each worker ends its own xz processes and exits; terminate() only if one does not within 10 s.
+      void Promise.all(lanes.map(({ w: x }) => new Promise<void>((exited) => {
+        const t = setTimeout(() => { void x.terminate(); }, 10_000);
+        x.once('exit', () => { clearTimeout(t); exited(); });
+        x.postMessage({ stop: true });
+      }))).then(() => resolve());
+    };
+    const start = () => {
+      const w = new Worker(path.join(__dirname, 'worker.js'), { workerData: { payload, cacheDir: opts.cacheDir,
+        ...(adaptive ? { decompressions: Math.max(1, Math.floor(n / (lanes.length + 1))) } : {}) } });
+      const lane: Lane = { w, outstanding: 0, reports: 0 };
+      lanes.push(lane);
+      if (adaptive) for (const l of lanes) if (l !== lane) l.w.postMessage({ decompressions: slotsOf() });
       w.on('message', (r: TargetReport) => {
         onReport(r);
         outstanding--;
-        if (next < specs.length) feed(w);
-        else if (outstanding === 0) {
-          // Each worker ends its own xz processes and exits; terminate() only if one does not within 10 s.
-          void Promise.all(workers.map((x) => new Promise<void>((exited) => {
-            const t = setTimeout(() => { void x.terminate(); }, 10_000);
-            x.once('exit', () => { clearTimeout(t); exited(); });
-            x.postMessage({ stop: true });
-          }))).then(() => resolve());
+        lane.outstanding--;
+        lane.reports++;
+        if (adaptive && lanes.length < n && next < specs.length && busy(lane)) {
+          start();
+          opts.onGrow?.(lanes.length);
+          for (const l of lanes) l.since = undefined;
         }
+        if (next < specs.length) feed(lane);
+        else if (outstanding === 0 && !finishing) finish();
       });
       w.on('error', (e) => {
         if (failed) return;
         failed = true;
-        for (const x of workers) void x.terminate();
+        for (const l of lanes) void l.w.terminate();
         reject(new Error(`check worker crashed: ${e.message}`));
       });
-      for (let j = 0; j < inFlight; j++) feed(w);
-    }
+      feed(lane);
+    };
+    v8.setFlagsFromString(WORKER_HEAP_FLAGS);
+    for (let k = 0; k < (adaptive ? 1 : n); k++) start();
     // after the workers have their first targets: the main lane's first target is synchronous work
     if (withMainLane) mainLane = new Promise<void>((r) => setImmediate(r)).then(() => inProcess(opts.prepared!));
   });

@@ -8,16 +8,23 @@ import { SliceCache } from './cache';
 import { ProgramPayload, checkTarget, prepareProgram } from './engine';
 import { TargetSpec } from '../targets/registry';
 
-interface Init { payload: ProgramPayload; cacheDir?: string }
+interface Init { payload: ProgramPayload; cacheDir?: string;
+  /** Decompressions this worker may run at once (pool.ts shares the run's slots out); 1 when not said. */
+  decompressions?: number }
 
 const init = workerData as Init;
-// one decompression at a time per worker, and at most one worker per core: a run never holds more decompressed
+// the worker's share of the run's decompression slots (one per core in all): a run never holds more decompressed
 // archives (each up to CORELENS_MAX_DECOMPRESSED_MB) than there are cores
-setDecompressionConcurrency(1);
+setDecompressionConcurrency(init.decompressions ?? 1);
 const prog = prepareProgram(init.payload);
 const cache = init.cacheDir ? new SliceCache(init.cacheDir) : undefined;
 
-parentPort!.on('message', (m: { index: number; spec: TargetSpec } | { stop: true }) => {
+parentPort!.on('message', (m: { index: number; spec: TargetSpec } | { stop: true } | { decompressions: number }) => {
+  if ('decompressions' in m) {
+    // another worker started: this one's share of the run's decompressions shrinks (running ones finish first)
+    setDecompressionConcurrency(m.decompressions);
+    return;
+  }
   if ('stop' in m) {
     // The xz processes this thread started are waited for, so none outlives the run (and their CPU is counted).
     void stopXzProcesses().finally(() => parentPort!.close());

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkCommand } from '../../src/cli/check';
+import { checkTargets } from '../../src/check/pool';
 import { FIXTURES, kernelPath } from '../support/paths';
 
 interface Run { code: number; out: string; err: string }
@@ -225,6 +226,41 @@ char LICENSE[] SEC("license") = "GPL";
       const cold = fs.mkdtempSync(path.join(tmp, 'cache-cold-'));
       assert.strictEqual(await findings('--jobs', jobs, '--cache', cold), workers, `cold cache, --jobs ${jobs}`);
       fs.rmSync(cold, { recursive: true, force: true });
+    }
+  });
+
+  it('the pool: one worker first, more while it is busy; a worker started mid-run changes no answer', async () => {
+    // Forced to grow at the first answer (CORELENS_POOL_GROW), the second worker joins mid-run and the decompression
+    // slots are shared out again: reports equal to in-process ones, with a cold cache and then a warm one.
+    const objFile = path.join(FIXTURES, 'objects', 'kernel_task.bpfel.o');
+    const payload = { kind: 'object' as const, file: objFile, object: new Uint8Array(fs.readFileSync(objFile)) };
+    const specs = Object.values(LAYOUT).filter((rel) => !rel.includes('arm64'))
+      .flatMap((rel) => [0, 1, 2].map((k) => ({ name: `${path.basename(rel)}#${k}`, path: path.join(tree, `${rel}.btf.tar.xz`) })));
+    const run = async (workers: number, cacheDir: string) => {
+      const out: string[] = new Array(specs.length);
+      let grew = 0;
+      await checkTargets(payload, specs, { workers, cacheDir, onGrow: (n) => { grew = n; } }, (r) => {
+        // (whether a target came from the cache depends on which of an archive's three specs ran first: left out)
+        out[r.index] = JSON.stringify(r, (k, v: unknown) => (k === 'cached' || k === 'archiveRead' ? undefined
+          : v instanceof Map ? [...v] : typeof v === 'bigint' ? String(v) : v));
+      });
+      return { out, grew };
+    };
+    const before = process.env.CORELENS_POOL_GROW;
+    process.env.CORELENS_POOL_GROW = 'always';
+    const caches = [fs.mkdtempSync(path.join(tmp, 'cache-pool-')), fs.mkdtempSync(path.join(tmp, 'cache-pool-'))];
+    try {
+      for (const pass of ['cold', 'warm']) {
+        const inProcess = await run(0, caches[0]!);
+        const pooled = await run(2, caches[1]!);
+        assert.strictEqual(pooled.grew, 2, `${pass}: a second worker joined`);
+        assert.deepStrictEqual(pooled.out, inProcess.out, pass);
+        assert.ok(pooled.out.every((x) => x && x.includes('"ok":true')), pass);
+      }
+    } finally {
+      if (before === undefined) delete process.env.CORELENS_POOL_GROW;
+      else process.env.CORELENS_POOL_GROW = before;
+      for (const c of caches) fs.rmSync(c, { recursive: true, force: true });
     }
   });
 
