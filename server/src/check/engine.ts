@@ -12,7 +12,7 @@ import { FailureClass, RelocationResult, RelocationStatus } from '../core/reloca
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites, guardChecks } from '../features/evaluate';
 import { archFromBtf } from '../targets/arch';
-import { TargetSpec } from '../targets/registry';
+import { TargetSpec, isRunningKernelBtf } from '../targets/registry';
 import { describeFsError } from '../util/files';
 import { SliceCache, cacheableFailure, stampOf } from './cache';
 import { rootNames, sliceBtf } from './slice';
@@ -74,6 +74,8 @@ export interface LiteVerdict {
   readonly reg?: number;
   readonly errno?: number;
   readonly reason?: string;
+  /** For 'libbpf': the __ksym extern libbpf could not resolve on that kernel. */
+  readonly extern?: string;
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;
@@ -172,7 +174,7 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
     });
     // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
     // verifier walks it (verdict/), with what libbpf would find on that kernel (ksyms, syscall wrapper).
-    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!) }], {}, parts.verdicts);
+    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!, { running: isRunningKernelBtf(spec.path) }) }], {}, parts.verdicts);
     const reach = v.reach.get(spec.name)!;
     for (const [i, l] of records) {
       const r = reach[i];

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { CODES } from '../features/diagnostics';
 import { toJson } from '../util/format';
-import { CheckReport, DIRECT_READ, GUARDED, SeverityName, UNRESIZABLE_LOAD } from './run';
+import { CheckReport, DIRECT_READ, GUARDED, ProgramRow, SeverityName, UNRESIZABLE_LOAD } from './run';
 
 /** SARIF rule of a program that fails to load on some target (reported before the relocation findings). */
 export const PROGRAM_FAILS = 'program-fails-to-load';
@@ -126,6 +126,23 @@ export function renderSarif(r: CheckReport, root: string, version: string): stri
   return JSON.stringify(sarif, null, 2);
 }
 
+/**
+ * Targets on which libbpf refuses the whole object (every program fails with kind libbpf and one reason), by that
+ * reason (with where it points, when it does).
+ */
+function objectWideFailures(programs: readonly ProgramRow[], rel: (f: string) => string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const targets = new Set(programs.flatMap((p) => Object.keys(p.targets)));
+  for (const t of targets) {
+    const vs = programs.map((p) => p.targets[t]);
+    const first = vs[0];
+    if (!first || first.loads || first.kind !== 'libbpf' || !vs.every((v) => v && !v.loads && v.kind === 'libbpf' && v.reason === first.reason)) continue;
+    const key = `${first.line ? `(${rel(first.file ?? '')}:${first.line}) ` : ''}${first.reason ?? 'libbpf refuses the object'}`;
+    out.set(key, [...(out.get(key) ?? []), t]);
+  }
+  return out;
+}
+
 /** The text report: the matrix (one row per cause and target set), each row's places, then targets and skips. */
 export function renderText(r: CheckReport, root: string): string {
   const rel = (f: string) => {
@@ -147,12 +164,18 @@ export function renderText(r: CheckReport, root: string): string {
     out.push(failing.length
       ? `${failing.length} of ${r.programs.length} program${r.programs.length === 1 ? '' : 's'} fail${failing.length === 1 ? 's' : ''} to load on some target:`
       : `all ${r.programs.length} program${r.programs.length === 1 ? '' : 's'} load on all ${s.checked} target${s.checked === 1 ? '' : 's'}`);
+    // libbpf refusing the whole object (an unresolved __ksym, a relocation error) fails every program alike on that
+    // target: said once for the object, not once per program
+    const wholeObject = objectWideFailures(r.programs, rel);
+    for (const [why, ts] of wholeObject) out.push(`  the object does not load on ${ts.length <= 3 ? ts.join(', ') : `${ts.length} targets`}: ${why}`);
+    const refused = new Set([...wholeObject.values()].flat());
     for (const p of failing) {
+      if (Object.entries(p.targets).every(([t, v]) => v.loads || refused.has(t))) continue;
       out.push(`  FAIL ${p.section} ${p.name}: fails on ${p.fails}`);
       // one line per distinct reason, naming its targets
       const byReason = new Map<string, string[]>();
       for (const [t, v] of Object.entries(p.targets)) {
-        if (v.loads) continue;
+        if (v.loads || refused.has(t)) continue;
         const where = v.line ? ` (${rel(v.file ?? '')}:${v.line})` : '';
         const key = `${v.insn !== undefined ? `insn ${v.insn}` : v.kind}${where}: ${v.reason ?? ''}`;
         byReason.set(key, [...(byReason.get(key) ?? []), t]);

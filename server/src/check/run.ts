@@ -80,6 +80,9 @@ export interface ProgramOnTarget {
   readonly line?: number;
   readonly column?: number;
   readonly reason?: string;
+  /** For libbpf: its errno, and the __ksym extern it could not resolve (then every program of the object fails alike). */
+  readonly errno?: number;
+  readonly extern?: string;
 }
 
 export interface TargetRow {
@@ -632,6 +635,7 @@ function programRows(reports: readonly Extract<TargetReport, { ok: true }>[], de
       targets[rep.name] = v.loads ? { loads: true } : {
         loads: false, kind: v.kind, ...(v.insn !== undefined ? { insn: v.insn } : {}),
         ...(v.file ? { file: resolve(v.file), line: v.line, column: v.column } : {}), reason: v.reason,
+        ...(v.kind === 'libbpf' ? { errno: v.errno, ...(v.extern ? { extern: v.extern } : {}) } : {}),
       };
     }
     return { section: id.section, name: id.name, targets, ...(fails.length ? { fails: describe(fails) } : {}), failing: fails.length };

@@ -95,6 +95,11 @@ export function parseTargetArg(arg: string): TargetSpec | string {
   return { name, path: file, ...(base ? { base } : {}), ...(kind ? { kind } : {}), ...(arch ? { arch } : {}) };
 }
 
+/** Whether a target's file is the running kernel's own BTF (what libbpf loading here sees: its kallsyms too). */
+export function isRunningKernelBtf(file: string): boolean {
+  return path.resolve(file) === RUNNING_KERNEL_BTF;
+}
+
 /** A target name from a file name: `6.1-amd64.btf.xz` → `6.1-amd64`, `/sys/kernel/btf/vmlinux` → `running`. */
 export function defaultTargetName(file: string): string {
   if (path.resolve(file) === RUNNING_KERNEL_BTF) return 'running';

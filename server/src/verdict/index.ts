@@ -12,12 +12,15 @@ import { Btf } from '../btf/reader';
 import { Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
+import { externFailure, inKallsyms, ksymExterns } from './externs';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
 import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
 import { VerifyResult, verify } from './verify';
 
 export { loadPrograms } from './program';
+export { ksymExterns, externFailure } from './externs';
+export type { KsymExtern, ExternFailure } from './externs';
 export type { LoadedProgram, CtxKind } from './program';
 
 export interface VerdictOptions {
@@ -78,6 +81,8 @@ export interface TargetVerdict extends SourcePlace {
   readonly relocation?: number;
   /** The register dereferenced, for 'scalar'. */
   readonly reg?: number;
+  /** For 'libbpf': the __ksym extern libbpf could not resolve (then every program of the object fails alike). */
+  readonly extern?: string;
   readonly errno?: number;
   readonly reason?: string;
 }
@@ -200,7 +205,9 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
       + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}`;
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
-    // libbpf relocates the whole object first and stops at the first error: then no program loads.
+    // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
+    // relocates the whole object and stops at the first error: either way no program loads.
+    const externs = externFailure(ksymExterns(obj), facts.hasKsym);
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
     // An object with no program (a userspace plugin: all code in .text, its entry chosen by the host runtime) gives
     // the kernel nothing to load: whether its code runs is the runtime's business, not something the walk can say.
@@ -208,12 +215,20 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     const here: Reach[] = new Array(relos.length);
     relos.forEach((r, i) => {
       const o = r.targets.get(t)?.outcome;
-      here[i] = o === 'error' ? 'error' : o === 'poison' ? (noProgram ? 'unknown' : 'dead') : 'ok';
+      // an object refused for its externs is never walked: whether a poisoned instruction would run is not known
+      here[i] = o === 'error' ? 'error' : o === 'poison' ? (noProgram || externs ? 'unknown' : 'dead') : 'ok';
     });
     reach.set(t, here);
-    const ran: Runs[] = relos.map(() => (firstError >= 0 || noProgram ? 'unknown' : 'dead'));
+    const ran: Runs[] = relos.map(() => (externs || firstError >= 0 || noProgram ? 'unknown' : 'dead'));
     runs.set(t, ran);
     progs.programs.forEach((p, k) => {
+      if (externs) {
+        perProgram[k]!.set(t, {
+          loads: false, kind: 'libbpf', extern: externs.extern, errno: externs.errno,
+          reason: `libbpf fails the whole object load before any relocation: ${externs.message}; libbpf looks it up in ${externs.where}`,
+        });
+        return;
+      }
       if (firstError >= 0 || p.problem) {
         for (const s of sites[k]!) if (ran[s.relo] === 'dead') ran[s.relo] = 'unknown';
         const r = firstError >= 0 ? relos[firstError]! : undefined;
@@ -335,13 +350,25 @@ function place(lines: LineIndex, p: LoadedProgram, idx: number): SourcePlace {
 const SYSCALL_WRAPPERS = ['__x64_sys_bpf', '__arm64_sys_bpf', '__s390x_sys_bpf', '__s390_sys_bpf', '__ia32_sys_bpf',
   '__riscv_sys_bpf', '__powerpc_sys_bpf', '__arm_sys_bpf', '__loongarch_sys_bpf'];
 
+/** Where a target's BTF came from, for the facts only the loading machine has. */
+export interface FactsOptions {
+  /**
+   * The target is the kernel this process runs on (its BTF is /sys/kernel/btf/vmlinux): untyped ksyms are answered
+   * from this machine's /proc/kallsyms, as libbpf loading here would.
+   */
+  readonly running?: boolean;
+}
+
 /**
  * What a target kernel's BTF tells about the facts libbpf computes on the loading machine: which ksyms and kfuncs
- * exist (functions and variables in its BTF), and LINUX_HAS_SYSCALL_WRAPPER (its `__<arch>_sys_bpf`). Other
- * __kconfig values (CONFIG_*, LINUX_KERNEL_VERSION) are not in BTF: they stay unknown, so both outcomes of a branch
- * on them are considered.
+ * exist, and LINUX_HAS_SYSCALL_WRAPPER (its `__<arch>_sys_bpf`). Each __ksym extern is answered where libbpf looks it
+ * up: a typed variable is a VAR of the kernel's BTF, a kfunc a FUNC; an untyped one is an address from /proc/kallsyms,
+ * which a BTF cannot tell exactly: a FUNC of that name is a text symbol, always in kallsyms (present); anything else
+ * is unknown (kallsyms lists data symbols only with CONFIG_KALLSYMS_ALL), except on the running kernel, whose
+ * /proc/kallsyms is read. Other __kconfig values (CONFIG_*, LINUX_KERNEL_VERSION) are not in BTF: they stay unknown,
+ * so both outcomes of a branch on them are considered.
  */
-export function factsFromBtf(btf: Btf, obj: BpfObject): KernelFacts {
+export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}): KernelFacts {
   const kconfig = new Map<string, Uint8Array>();
   const size = kconfigSize(obj, 'LINUX_HAS_SYSCALL_WRAPPER');
   if (size) {
@@ -350,15 +377,20 @@ export function factsFromBtf(btf: Btf, obj: BpfObject): KernelFacts {
     bytes[obj.elf.littleEndian ? 0 : size - 1] = has ? 1 : 0;
     kconfig.set('LINUX_HAS_SYSCALL_WRAPPER', bytes);
   }
-  const cache = new Map<string, boolean>();
+  const externs = new Map(ksymExterns(obj).map((e) => [e.name, e] as const));
+  const cache = new Map<string, boolean | undefined>();
   return {
     kconfig,
     hasKsym: (name) => {
-      let v = cache.get(name);
-      if (v === undefined) {
-        v = btf.findByName(name, Kind.Func) > 0 || btf.findByName(name, Kind.Var) > 0;
-        cache.set(name, v);
-      }
+      if (cache.has(name)) return cache.get(name);
+      const e = externs.get(name);
+      const func = btf.findByName(name, Kind.Func) > 0;
+      let v: boolean | undefined;
+      if (e?.func) v = func;
+      else if (e && !e.untyped) v = btf.findByName(name, Kind.Var) > 0;
+      else if (e) v = func ? true : opts.running ? inKallsyms(name) : undefined;
+      else v = func || btf.findByName(name, Kind.Var) > 0;
+      cache.set(name, v);
       return v;
     },
   };

@@ -141,9 +141,12 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
     const tv = p.targets.get(l.target)!;
     const ours = tv.loads ? 'ok' : tv.kind!;
     const sameInsn = (l.class !== 'core' && l.class !== 'scalar') || tv.insn === l.insn;
-    if (ours !== l.class || !sameInsn) {
-      c.differences.push(`${obj} ${l.name} on ${l.target}: verifier ${l.class}${l.insn >= 0 ? ` at insn ${l.insn}` : ''} (${l.message}), `
-        + `corelens ${ours}${tv.insn !== undefined ? ` at insn ${tv.insn}` : ''}${tv.reason ? ` (${tv.reason})` : ''}`);
+    // libbpf refusing the object: the same errno, and for an extern the same extern named
+    const sameLibbpf = l.class !== 'libbpf' || ours !== 'libbpf'
+      || (tv.errno === l.errno && (!tv.extern || l.message.includes(`'${tv.extern}'`)));
+    if (ours !== l.class || !sameInsn || !sameLibbpf) {
+      c.differences.push(`${obj} ${l.name} on ${l.target}: verifier ${l.class}${l.insn >= 0 ? ` at insn ${l.insn}` : ''}${l.class === 'libbpf' ? ` errno ${l.errno}` : ''} (${l.message}), `
+        + `corelens ${ours}${tv.insn !== undefined ? ` at insn ${tv.insn}` : ''}${ours === 'libbpf' ? ` errno ${tv.errno}` : ''}${tv.reason ? ` (${tv.reason})` : ''}`);
     } else if (l.insns > 0 && l.insns !== p.insnCount) {
       c.differences.push(`${obj} ${l.name}: libbpf loads ${l.insns} instructions, corelens assembles ${p.insnCount}`);
     }

@@ -1,0 +1,135 @@
+// The object's __ksym externs as libbpf collects and resolves them before anything else of a load
+// (bpf_object__resolve_externs runs before bpf_object__relocate): a strong one the loading kernel lacks fails the
+// whole object, whatever its programs or CO-RE relocations say; a weak one becomes zero. And where libbpf looks each
+// one up on the loading machine: /proc/kallsyms for an untyped one, the kernel's BTF for a typed variable or a kfunc.
+
+import { readFileSync } from 'fs';
+import { BpfObject } from '../btf/object';
+import { STB_LOCAL, STB_WEAK } from '../btf/elf';
+import { Kind } from '../btf/types';
+
+/** How libbpf resolves one extern of the `.ksyms` section. */
+export interface KsymExtern {
+  readonly name: string;
+  /** `extern const void x __ksym`: an address from /proc/kallsyms; otherwise a BTF id from the kernel's BTF. */
+  readonly untyped: boolean;
+  /** A kernel function (kfunc), resolved against the kernel's (and modules') BTF FUNCs. */
+  readonly func: boolean;
+  readonly weak: boolean;
+}
+
+/** Why libbpf refuses the object for its externs: its warning and errno. */
+export interface ExternFailure {
+  readonly extern: string;
+  readonly errno: number;
+  /** libbpf's own warning line. */
+  readonly message: string;
+  /** Where libbpf looked, in words. */
+  readonly where: string;
+}
+
+const STT_NOTYPE = 0;
+const ESRCH = 3;
+const EINVAL = 22;
+
+const collected = new WeakMap<BpfObject, readonly KsymExtern[]>();
+
+/**
+ * The `.ksyms` externs libbpf collects from the object (bpf_object__collect_externs): every undefined global or weak
+ * NOTYPE symbol of the ELF symbol table, used by a program or not, classified by its BTF (a VAR or FUNC in the
+ * `.ksyms` DATASEC; `.kconfig` ones are __kconfig values, not symbols). libbpf sorts them by name, which decides which
+ * missing one it names first. A malformed object gives none (its other problems are reported elsewhere).
+ */
+export function ksymExterns(obj: BpfObject): readonly KsymExtern[] {
+  let out = collected.get(obj);
+  if (out) return out;
+  const list: KsymExtern[] = [];
+  try {
+    const btf = obj.btf;
+    const kconfig = new Set<number>();
+    for (const ds of btf.idsWithEssentialName('.kconfig')) {
+      const d = btf.type(ds);
+      if (d.kind === Kind.Datasec) for (const v of d.vars) kconfig.add(v.type);
+    }
+    const seen = new Set<string>();
+    for (const sym of obj.elf.symbols()) {
+      const bind = sym.info >> 4;
+      if (sym.shndx !== 0 || !sym.name || bind === STB_LOCAL || (sym.info & 0xf) !== STT_NOTYPE || seen.has(sym.name)) continue;
+      seen.add(sym.name);
+      for (const id of btf.idsWithEssentialName(sym.name)) {
+        const t = btf.type(id);
+        if (t.kind === Kind.Func) {
+          list.push({ name: sym.name, untyped: false, func: true, weak: bind === STB_WEAK });
+          break;
+        }
+        if (t.kind !== Kind.Var || kconfig.has(id)) continue;
+        const target = btf.type(btf.skipModifiers(t.type));
+        list.push({ name: sym.name, untyped: target.kind === Kind.Void, func: false, weak: bind === STB_WEAK });
+        break;
+      }
+    }
+  } catch {
+    // no symbol table or a malformed BTF: the object's other checks say so
+  }
+  // strcmp order (libbpf's cmp_externs): code units, not locale
+  list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  out = list;
+  collected.set(obj, out);
+  return out;
+}
+
+/**
+ * Whether libbpf 1.1 fails the object for its ksym externs on a kernel answering `hasKsym` (undefined: unknown, which
+ * never fails). libbpf first resolves the typed ones against the kernel's BTF, in name order, and fails at the first
+ * strong one it cannot find (-EINVAL, its warning names the extern); then the first strong extern still unresolved
+ * fails the load with -ESRCH ("extern '…' (strong): not resolved"): an untyped one absent from /proc/kallsyms.
+ * libbpf 1.7.0's source has the same order (resolve_externs before relocate), messages and errnos; it differs in
+ * looking a kfunc up by its essential name (`f___v2` as `f`) and in letting a weak kfunc with an incompatible
+ * prototype become zero. Both versions also search module BTFs, which a target's vmlinux BTF does not hold: a kfunc
+ * or variable of a module answers false on such a target (see factsFromBtf). Not modelled: a present kfunc or
+ * variable whose type is incompatible with the kernel's (-EINVAL too), and strong __kconfig externs.
+ */
+export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: string) => boolean | undefined) | undefined): ExternFailure | undefined {
+  if (!hasKsym) return undefined;
+  for (const e of externs) {
+    if (e.untyped || e.weak || hasKsym(e.name) !== false) continue;
+    return e.func
+      ? { extern: e.name, errno: EINVAL, message: `extern (func ksym) '${e.name}': not found in kernel or module BTFs`, where: 'the kernel\'s BTF (and its modules\')' }
+      : { extern: e.name, errno: EINVAL, message: `extern (var ksym) '${e.name}': not found in kernel BTF`, where: 'the kernel\'s BTF (and its modules\')' };
+  }
+  for (const e of externs) {
+    if (!e.untyped || e.weak || hasKsym(e.name) !== false) continue;
+    return {
+      extern: e.name, errno: ESRCH, message: `extern '${e.name}' (strong): not resolved`,
+      where: 'the loading machine\'s /proc/kallsyms, which lists data symbols only with CONFIG_KALLSYMS_ALL',
+    };
+  }
+  return undefined;
+}
+
+let kallsyms: string | null | undefined;
+const kallsymsAnswers = new Map<string, boolean>();
+
+/**
+ * Whether this machine's /proc/kallsyms lists a symbol (what libbpf reads for an untyped ksym); undefined when it
+ * cannot be read. Read once per process, on the first question; each name is searched in the text (lines are
+ * "ADDRESS TYPE NAME" or "ADDRESS TYPE NAME\t[MODULE]", so " NAME" ends with a newline or a tab), not split into
+ * 100,000+ entries for the few names an object asks.
+ */
+export function inKallsyms(name: string): boolean | undefined {
+  if (kallsyms === undefined) {
+    try {
+      const text = readFileSync('/proc/kallsyms', 'latin1');
+      kallsyms = text.length ? text : null;
+    } catch {
+      kallsyms = null;
+    }
+  }
+  if (kallsyms === null) return undefined;
+  let v = kallsymsAnswers.get(name);
+  if (v === undefined) {
+    v = kallsyms.includes(` ${name}\n`) || kallsyms.includes(` ${name}\t`);
+    kallsymsAnswers.set(name, v);
+  }
+  return v;
+}
