@@ -101,6 +101,12 @@ const LAST_CALL_BONUS = Math.round((INLINE_COST * 15000) / 225);
 /** The inliner's cost threshold for one callee. */
 const thresholdOf = (f: FuncDef): number => (f.inline ? INLINE_HINT_COST : INLINE_COST);
 
+/** One inlining decision of the model, as the differential harness (server/bench/inlinecost.ts) compares it with
+ * clang's -Rpass=inline remarks: cost and threshold in our units, the last-call bonus included in the threshold. */
+export interface InlineDecision { callee: FuncDef; cost: number; threshold: number; calls: number; inlined: boolean }
+/** Set by a measuring harness to see every decision `contextSites` takes (unset in the server: no cost). */
+export const inlineTrace: { on?: (d: InlineDecision) => void } = {};
+
 /** Every site per call context, for the document's functions (`entries`) and the helpers they reach. */
 export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resultOf: (f: FuncDef) => FuncResult | undefined,
   deltaOf: Map<FuncDef, number>, ce: ContextEnv, headerRoots: readonly FuncDef[] = [], cache?: ContextCache): Site[] {
@@ -206,8 +212,11 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (f.alwaysInline) return true;
     // the single call of a static function gets LLVM's LastCallToStaticBonus (15000), which a huge body still exceeds
     // (falco's task_file iterator: dump_pipe & co. cost ~44000 each and stay BPF-to-BPF calls)
-    if ((callCount.get(f) ?? 0) <= 1) return costOf(f, 0) <= thresholdOf(f) + LAST_CALL_BONUS;
-    return costOf(f, 0) <= thresholdOf(f);
+    const calls = callCount.get(f) ?? 0;
+    const threshold = thresholdOf(f) + (calls <= 1 ? LAST_CALL_BONUS : 0);
+    const cost = costOf(f, 0);
+    inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: cost <= threshold });
+    return cost <= threshold;
   };
   // The inliner works bottom-up: a callee it keeps out of line costs its caller a call, not its body (memleak's
   // two-line gen_alloc_exit around the large, 14-caller gen_alloc_exit2 is inlined into each of its 9 callers).
