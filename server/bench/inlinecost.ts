@@ -59,11 +59,26 @@ async function main(): Promise<void> {
       if (b.error || recipe.skip?.[b.prog.name]) continue;
       const args = ['-g', '-O2', '-target', 'bpf', ...(recipe.cflags ?? []), ...b.prog.defines.map((d) => `-D${d}`),
         ...b.prog.includePaths.map((d) => `-I${d}`), '-Wno-everything', '-c', file];
-      // a call site is decided again after its caller was inlined into another function (a BPF_KPROBE wrapper's
-      // body into the program): the last decision per call site is the one that holds
-      const last = new Map<string, Remark>();
-      for (const r of remarks(args, path.dirname(file))) last.set(`${r.callee}@${r.site}`, r);
-      const theirs = [...last.values()];
+      // a call kept out of line is decided again once its caller is inlined into another function (a BPF_KPROBE
+      // wrapper's body into the program): that later decision replaces the earlier one, the same call site when its
+      // location is the same, else (two calls SimplifyCFG sank into one, located elsewhere) every earlier one
+      const theirs: Remark[] = [];
+      const into = new Map<string, Set<string>>(); // function -> the functions it was inlined into, transitively
+      const inlinedInto = (a: string, b: string): boolean => !!into.get(a)?.has(b);
+      for (const r of remarks(args, path.dirname(file))) {
+        const earlier = theirs.filter((e) => e.callee === r.callee && !e.inlined && inlinedInto(e.caller, r.caller));
+        const same = earlier.filter((e) => e.line === r.line);
+        for (const e of same.length ? same.slice(0, 1) : earlier) theirs.splice(theirs.indexOf(e), 1);
+        theirs.push(r);
+        if (r.inlined) {
+          const up = into.get(r.caller) ?? new Set<string>();
+          const s = into.get(r.callee) ?? new Set<string>();
+          s.add(r.caller);
+          for (const u of up) s.add(u);
+          into.set(r.callee, s);
+          for (const [, t] of into) if (t.has(r.callee)) { t.add(r.caller); for (const u of up) t.add(u); }
+        }
+      }
       const key = b.prog.defines.join(' ');
       let analyzer = analyzers.get(key);
       if (!analyzer) analyzers.set(key, (analyzer = await createAnalyzer({ defines: b.prog.defines })));
