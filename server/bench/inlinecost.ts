@@ -9,6 +9,7 @@
 // last-call bonus (15000) subtracted, undone here so the pair compares bodies.
 
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { createAnalyzer, Analyzer } from '../src/source/analyzer';
 import { INLINE_COST, InlineDecision, inlineTrace } from '../src/source/contexts';
@@ -82,10 +83,23 @@ async function main(): Promise<void> {
       const key = b.prog.defines.join(' ');
       let analyzer = analyzers.get(key);
       if (!analyzer) analyzers.set(key, (analyzer = await createAnalyzer({ defines: b.prog.defines })));
-      const mine = new Map<string, InlineDecision>();
-      inlineTrace.on = (d) => { if (!mine.has(d.callee.name)) mine.set(d.callee.name, d); };
+      // our decisions per callee, each with the line of its call (decisions are per call site: cold ones differ)
+      const mine = new Map<string, (InlineDecision & { line?: number })[]>();
+      const text = fs.readFileSync(file, 'utf8');
+      const lineAt = (d: InlineDecision): number | undefined => {
+        if (!d.call || !d.caller) return undefined;
+        const t = d.caller.file ? fs.readFileSync(d.caller.file, 'utf8') : text;
+        let n = 1;
+        for (let i = 0; i < d.call.start && i < t.length; i++) if (t.charCodeAt(i) === 10) n++;
+        return n;
+      };
+      inlineTrace.on = (d) => {
+        const list = mine.get(d.callee.name) ?? [];
+        if (!list.some((e) => e.call === d.call)) list.push({ ...d, line: lineAt(d) });
+        mine.set(d.callee.name, list);
+      };
       try {
-        analyzer.analyze(file, require('fs').readFileSync(file, 'utf8'), { includePaths: b.prog.includePaths });
+        analyzer.analyze(file, text, { includePaths: b.prog.includePaths });
       } catch (e) {
         lines.push(`  ${b.prog.name}: analysis crashed: ${(e as Error).message}`);
       } finally {
@@ -93,7 +107,8 @@ async function main(): Promise<void> {
       }
       for (const r of theirs) {
         if (r.cost === undefined || r.threshold === undefined) { other++; continue; }
-        const d = mine.get(r.callee);
+        const ds = mine.get(r.callee) ?? [];
+        const d = ds.find((e) => e.line === r.line && e.caller?.name === r.caller) ?? ds.find((e) => e.line === r.line) ?? ds[0];
         byCost++;
         const ours = d ? d.inlined : undefined;
         // LLVM reports a single-call static callee's cost with the last-call bonus already subtracted

@@ -74,7 +74,7 @@ interface RootMemo {
   /** Every function the expansion entered, with the result it read and (document functions) where it started. */
   funcs: Map<FuncDef, { res: FuncResult; at?: string }>;
   /** The inlining decision taken for every callee met (they depend on the whole unit's call counts). */
-  decisions: Map<FuncDef, boolean>;
+  decisions: Map<CallRef, boolean>;
   sites: Site[];
   /** Callees kept out of line, in the order the expansion met them (each a program of its own). */
   pushes: FuncDef[];
@@ -100,10 +100,17 @@ export const INLINE_HINT_COST = Math.round((INLINE_COST * 325) / 225);
 const LAST_CALL_BONUS = Math.round((INLINE_COST * 15000) / 225);
 /** The inliner's cost threshold for one callee. */
 const thresholdOf = (f: FuncDef): number => (f.inline ? INLINE_HINT_COST : INLINE_COST);
+/** LLVM's ColdCallSiteThreshold (45) in our units: the threshold of a call in a block run less than COLD_FREQ as often
+ * as its caller's entry (InlineCostCallAnalyzer::isColdCallSite without a profile: the caller's block frequencies). */
+const COLD_COST = Math.round((INLINE_COST * 45) / 225);
+/** LLVM's ColdCallSiteRelFreq: 2% of the caller's entry frequency. */
+const COLD_FREQ = 0.02;
+/** A call site LLVM weighs as cold (CallRef.freq; 0 is unknown: dead code, after a goto label). */
+const coldAt = (call: CallRef | undefined): boolean => !!call?.freq && call.freq < COLD_FREQ;
 
 /** One inlining decision of the model, as the differential harness (server/bench/inlinecost.ts) compares it with
  * clang's -Rpass=inline remarks: cost and threshold in our units, the last-call bonus included in the threshold. */
-export interface InlineDecision { callee: FuncDef; cost: number; threshold: number; calls: number; inlined: boolean }
+export interface InlineDecision { callee: FuncDef; cost: number; threshold: number; calls: number; inlined: boolean; call?: CallRef; caller?: FuncDef }
 /** Set by a measuring harness to see every decision `contextSites` takes (unset in the server: no cost). */
 export const inlineTrace: { on?: (d: InlineDecision) => void } = {};
 
@@ -207,15 +214,17 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   };
   for (const { def } of entries) counted.add(def);
   for (const { res } of entries) count(res, 0);
-  const inlines = (f: FuncDef): boolean => {
+  const inlines = (f: FuncDef, call?: CallRef, caller?: FuncDef): boolean => {
     if (!inlinable(f)) return false;
     if (f.alwaysInline) return true;
     // the single call of a static function gets LLVM's LastCallToStaticBonus (15000), which a huge body still exceeds
-    // (falco's task_file iterator: dump_pipe & co. cost ~44000 each and stay BPF-to-BPF calls)
+    // (falco's task_file iterator: dump_pipe & co. cost ~44000 each and stay BPF-to-BPF calls); a cold call site gets
+    // no bonus at all and at most ColdCallSiteThreshold (bcc's tcprtt: ipv6_are_different, cost 200, stays a
+    // BPF-to-BPF call under three unlikely branches and a switch arm, inlined elsewhere)
     const calls = callCount.get(f) ?? 0;
-    const threshold = thresholdOf(f) + (calls <= 1 ? LAST_CALL_BONUS : 0);
+    const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + (calls <= 1 ? LAST_CALL_BONUS : 0);
     const cost = costOf(f, 0);
-    inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: cost <= threshold });
+    inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: cost <= threshold, call, caller });
     return cost <= threshold;
   };
   // The inliner works bottom-up: a callee it keeps out of line costs its caller a call, not its body (memleak's
@@ -230,7 +239,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r && depth < MAX_DEPTH) {
       for (const call of r.calls) {
         if (call.cost === undefined || call.copyOf || !call.def.body || call.def === f) continue;
-        if (!inlinable(call.def) || (!call.def.alwaysInline && costOf(call.def, depth + 1) > thresholdOf(call.def) + ((callCount.get(call.def) ?? 0) <= 1 ? LAST_CALL_BONUS : 0))) {
+        if (!inlines(call.def, call, f)) {
           c -= call.cost - (2 + (call.args?.length ?? 0));
         }
       }
@@ -247,8 +256,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       if (call.twin || !holds(call.pconds, c)) continue;
       const callee = call.def;
       if (!callee.body) continue;
-      const inl = inlines(callee);
-      rec?.decisions.set(callee, inl);
+      const inl = inlines(callee, call, c.def);
+      rec?.decisions.set(call, inl);
       if (!inl) {
         // a BPF-to-BPF call: the callee is a program of its own, counted once
         rec?.pushes.push(callee);
@@ -273,7 +282,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       site: (r) => (holds(r.pconds, c) ? siteIn(c, r) : undefined),
       enter: (call, bs) => {
         const callee = call.def;
-        if (!holds(call.pconds, c) || !callee.body || !inlines(callee) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
+        if (!holds(call.pconds, c) || !callee.body || !inlines(callee, call) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
         return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs) };
@@ -326,7 +335,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       const now = f === def ? res : resultOf(f);
       if (now !== used.res || startOf(f) !== used.at) return false;
     }
-    for (const [f, inl] of m.decisions) if (inlines(f) !== inl) return false;
+    for (const [call, inl] of m.decisions) if (inlines(call.def, call) !== inl) return false;
     return true;
   };
 
