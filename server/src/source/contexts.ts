@@ -25,7 +25,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, inlinable } from './sites';
+import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callCost, inlinable } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -240,7 +240,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       for (const call of r.calls) {
         if (call.cost === undefined || call.copyOf || !call.def.body || call.def === f) continue;
         if (!inlines(call.def, call, f)) {
-          c -= call.cost - (2 + (call.args?.length ?? 0));
+          c -= call.cost - callCost(call.args?.length ?? 0, true);
         }
       }
     }

@@ -232,6 +232,17 @@ function pure(x: Expr): boolean {
   return false;
 }
 
+/** One IR instruction LLVM's inline cost analysis cannot simplify away (InlineConstants::InstrCost, 5) in our cost
+ * units (INLINE_COST = 75 stands for LLVM's 225: one unit is 3 of LLVM's). */
+const INSTR = 5 / 3;
+
+/** What a call the inliner keeps costs its caller (LLVM 14 CallAnalyzer): the call instruction and one instruction per
+ * argument set up; a direct call of a function adds CallPenalty (25), a helper (a call through a constant address,
+ * not a Function) does not. */
+export function callCost(args: number, direct: boolean): number {
+  return INSTR * (1 + args + (direct ? 5 : 0));
+}
+
 /** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
 const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
 
@@ -317,6 +328,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   };
   const checkOf = new Map<Expr, RawSite>();
+  /** A local (or parameter) of scalar or pointer type: one load reads it. */
+  const scalarLocal = (n: string): boolean => {
+    const t = lookup(n);
+    const k = t ? strip(t).k : undefined;
+    return k === 'int' || k === 'ptr' || k === 'enum';
+  };
   const lookupCheckVar = (n: string): Expr | undefined => {
     for (let i = checkVars.length - 1; i >= 0; i--) { const t = checkVars[i]!.get(n); if (t) return t; }
     return undefined;
@@ -516,6 +533,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     else if (have !== 'mixed' && !sameOrigin(have, o)) varOrigin.set(name, 'mixed');
   };
   const use = (x: Expr, ctx: Ctx): Val => {
+    // a local whose address escapes (`&v` passed to a helper) stays in memory (SROA cannot promote it): reading its
+    // value is a load LLVM's inline cost counts (BPF_CORE_READ's `__r` after the probe read)
+    if (x.e === 'id' && !ctx.noEmit && addrTaken.has(x.name) && scalarLocal(x.name)) cost += INSTR;
     const v = ev(x, ctx);
     close(v, ctx, true);
     return v;
@@ -970,7 +990,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (sz !== undefined) res.sites[res.sites.length - 1]!.readSize = sz;
       }
     });
-    const added = ctx.noEmit ? 0 : inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : 2 + args.length;
+    const added = ctx.noEmit ? 0 : inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : callCost(args.length, !!def?.body);
     cost += added;
     if (def?.body) {
       res.deps.add(name);
@@ -1209,6 +1229,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (v.name && !ctx.noEmit) varOrigin.delete(v.name);
           if (v.init) {
             const before = res.sites.length;
+            // the initial store(s) of a local kept in memory: one per value computed at run time (constant members
+            // fold into one copy from a constant), one for a scalar
+            if (v.name && addrTaken.has(v.name) && !ctx.noEmit) {
+              cost += INSTR * (v.init.e === 'init' ? v.init.items.filter((i) => constValue(i, env) === undefined && i.e !== 'init').length : 1);
+            }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const iv = use(v.init, ctx);
             if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
@@ -2029,3 +2054,4 @@ function isBool(t: CType): boolean {
   const s = strip(t);
   return s.k === 'int' && /bool/i.test(s.name);
 }
+
