@@ -278,6 +278,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * the default one equal share, as BranchProbabilityInfo gives a switch without metadata). */
   let freq = 1;
   const breakable: { out: number; sw?: { f0: number; n: number; dflt: boolean } }[] = [];
+  /** What the gotos met so far carry to each label; inside loops capped at the outermost loop's entry frequency (a
+   * loop's exits share its entry's mass; the x32 of the body is its header's repetition, not more flow out). */
+  const gotoFreq = new Map<string, number>();
+  const loopEntry: number[] = [];
   const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
@@ -1278,12 +1282,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const f0 = freq;
         freq = f0 * 32;
         breakable.push({ out: 0 });
+        loopEntry.push(f0);
         flow.push({ sub: region(() => {
           if (s.c) use(s.c, ctx);
           stmt(s.body, ctx);
           if (s.step) use(s.step, ctx);
         })[1], kind: 'loop' });
         breakable.pop();
+        loopEntry.pop();
         freq = f0;
         scopes.pop();
         // an unrolled loop (a pragma over a constant trip count): clang emits every relocation of the body once per
@@ -1322,8 +1328,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'label': {
         const sw = breakable[breakable.length - 1]?.sw;
-        // a case (or default) label: its share of the switch's entry; a goto target outside a switch: unknown
-        if (sw) freq += sw.f0 / sw.n; else if (!s.x) freq = 0;
+        // a case (or default) label: its share of the switch's entry; a goto target: what falls into it and what
+        // the gotos before it carry (a goto after it, a loop back: unknown, never cold)
+        if (s.name !== undefined) {
+          const carried = gotoFreq.get(s.name);
+          const name = s.name;
+          const later = (f.body ?? []).some((t, i) => t.s === 'goto' && t.start > s.start && f.body![i + 1]?.s === name);
+          freq = later || (carried ?? 0) < 0 ? 0 : freq + (carried ?? 0);
+        } else if (sw) freq += sw.f0 / sw.n;
+        else freq = 0;
         flow.push({ cut: true, all: true });
         return stmt(s.body, ctx);
       }
@@ -1331,6 +1344,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         flow.push({ exit: 'jump' });
         const b = breakable[breakable.length - 1];
         if (s.kind === 'break' && b) b.out += freq;
+        // a goto from code of unknown frequency makes its label unknown (-1)
+        if (s.target !== undefined && (gotoFreq.get(s.target) ?? 0) >= 0) {
+          gotoFreq.set(s.target, freq > 0 ? (gotoFreq.get(s.target) ?? 0) + Math.min(freq, loopEntry[0] ?? freq) : -1);
+        }
         freq = 0;
         return undefined;
       }
