@@ -994,7 +994,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (sz !== undefined) res.sites[res.sites.length - 1]!.readSize = sz;
       }
     });
-    const added = ctx.noEmit ? 0 : inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : callCost(args.length, !!def?.body);
+    // a compiler builtin other than a copy (`__sync_fetch_and_add`, `__builtin_bswap32`) is one instruction, no call
+    const builtin = /^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name];
+    const added = ctx.noEmit ? 0 : inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : builtin ? INSTR : callCost(args.length, !!def?.body);
     cost += added;
     if (def?.body) {
       res.deps.add(name);
