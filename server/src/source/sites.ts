@@ -354,6 +354,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   const emit = (kind: ReloKind, root: CType, access: number[], start: number, end: number, ctx: Ctx, exp?: { start: number }): RawSite | undefined => {
     if (ctx.noEmit) { if (ctx.seen) ctx.seen.n++; return undefined; }
+    // the relocated access is an llvm.preserve.*.access.index call in the IR the inliner weighs: an instruction
+    cost += INSTR;
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
