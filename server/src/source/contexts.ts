@@ -224,9 +224,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     // BPF-to-BPF call under three unlikely branches and a switch arm, inlined elsewhere)
     const calls = callCount.get(f) ?? 0;
     // LLVM weighs the body less what inlining saves at the call (getCallsiteCost: the call, its argument setup,
-    // CallPenalty), which our estimate of the body leaves in: added to the cold threshold (retsnoop's 10-store
-    // reset_session: LLVM cost 15 = 50 - 35 <= 45, inlined at a cold site). The normal thresholds (75, 108) are the
-    // calibrated ones (bcc, ebpf_exporter, KubeArmor), the average saving within them: a fit, not LLVM's rule
+    // CallPenalty; retsnoop's 10-store reset_session: LLVM cost 15 = 50 - 35 <= 45, inlined at a cold site)
     const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + (calls <= 1 ? LAST_CALL_BONUS : 0);
     const cost = costOf(f, 0) - callCost(f.params.length, true);
     inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: cost <= threshold, call, caller });
