@@ -142,6 +142,9 @@ export interface FuncResult {
   deps: Set<string>;
   /** A rough count of the IR instructions the body becomes (inlined callees included): the inlining estimate. */
   cost?: number;
+  /** The part of `cost` only the inliner's estimate counts (LLVM's per-instruction prices: relocation intrinsics,
+   * locals kept in memory, argument setup); the rest is also the loop size the unroll model was calibrated on. */
+  xcost?: number;
 }
 
 interface Ctx {
@@ -355,7 +358,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const emit = (kind: ReloKind, root: CType, access: number[], start: number, end: number, ctx: Ctx, exp?: { start: number }): RawSite | undefined => {
     if (ctx.noEmit) { if (ctx.seen) ctx.seen.n++; return undefined; }
     // the relocated access is an llvm.preserve.*.access.index call in the IR the inliner weighs: an instruction
-    cost += INSTR;
+    xcost += INSTR;
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
@@ -541,7 +544,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const use = (x: Expr, ctx: Ctx): Val => {
     // a local whose address escapes (`&v` passed to a helper) stays in memory (SROA cannot promote it): reading its
     // value is a load LLVM's inline cost counts (BPF_CORE_READ's `__r` after the probe read)
-    if (x.e === 'id' && !ctx.noEmit && addrTaken.has(x.name) && scalarLocal(x.name)) cost += INSTR;
+    if (x.e === 'id' && !ctx.noEmit && addrTaken.has(x.name) && scalarLocal(x.name)) xcost += INSTR;
     const v = ev(x, ctx);
     close(v, ctx, true);
     return v;
@@ -579,6 +582,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
 
   let cost = 0;
+  let xcost = 0;
   function ev(x: Expr, ctx: Ctx): Val {
     if (!ctx.noEmit) cost += EXPR_COST[x.e] ?? 0;
     const v = ev0(x, ctx);
@@ -998,8 +1002,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     });
     // a compiler builtin other than a copy (`__sync_fetch_and_add`, `__builtin_bswap32`) is one instruction, no call
     const builtin = /^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name];
-    const added = ctx.noEmit ? 0 : inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : builtin ? INSTR : callCost(args.length, !!def?.body);
-    cost += added;
+    const sum = inl && !ctx.noEmit ? opts.summaryOf?.(inl) : undefined;
+    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : callCost(args.length, !!def?.body);
+    // the loop-size part as it was calibrated (2 + args a call), the rest the inliner's alone
+    const sized = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - (sum?.xcost ?? 0) : 2 + args.length;
+    cost += sized;
+    xcost += added - sized;
     if (def?.body) {
       res.deps.add(name);
       const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added, freq };
@@ -1240,7 +1248,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             // the initial store(s) of a local kept in memory: one per value computed at run time (constant members
             // fold into one copy from a constant), one for a scalar
             if (v.name && addrTaken.has(v.name) && !ctx.noEmit) {
-              cost += INSTR * (v.init.e === 'init' ? v.init.items.filter((i) => constValue(i, env) === undefined && i.e !== 'init').length : 1);
+              xcost += INSTR * (v.init.e === 'init' ? v.init.items.filter((i) => constValue(i, env) === undefined && i.e !== 'init').length : 1);
             }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const iv = use(v.init, ctx);
@@ -1281,6 +1289,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const s0 = res.sites.length;
         const c0 = res.calls.length;
         const k0 = cost;
+        const x0 = xcost;
         // a loop body runs about 32 times per entry (BranchProbabilityInfo's loop-branch weights 124:4): never cold
         // unless the loop is; after the loop, as before it (breaks and returns inside are not weighed)
         const f0 = freq;
@@ -1302,9 +1311,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // largest divisor of the trip count that fits (tracee's 330- and 500-iteration loops: 22 and 25 copies)
         const n = s.unroll !== undefined ? tripCount(s) : undefined;
         const body = cost - k0;
+        const xbody = xcost - x0;
         const copies = n !== undefined ? unrollCount(n, Math.round(body * LOOP_SIZE_SCALE), s.unroll!) : 0;
         if (copies > 1) {
           cost += body * (copies - 1);
+          xcost += xbody * (copies - 1);
           for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           // a full unroll: a call given the induction variable gets its constant in each copy instead
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(s, c0, copies) : new Set<CallRef>();
@@ -1316,7 +1327,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // (bcc's tcprtt: ipv6_is_not_zero's 16-byte loop, LLVM cost 205 where one copy is 20)
           const tc = tripCount(s);
           const size = Math.max(Math.round(body * LOOP_SIZE_SCALE), BE_INSNS + 1);
-          if (tc !== undefined && tc > 1 && (size - BE_INSNS) * tc + BE_INSNS <= FULL_UNROLL_THRESHOLD) cost += body * (tc - 1);
+          if (tc !== undefined && tc > 1 && (size - BE_INSNS) * tc + BE_INSNS <= FULL_UNROLL_THRESHOLD) {
+            cost += body * (tc - 1);
+            xcost += xbody * (tc - 1);
+          }
         }
         return undefined;
       }
@@ -1683,7 +1697,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     res.flow = topFlow;
     res.ret = summarize(returns);
-    res.cost = cost;
+    res.cost = cost + xcost;
+    res.xcost = xcost;
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
   }
