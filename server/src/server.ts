@@ -21,7 +21,8 @@ import { notesToPublish } from './features/notes';
 import { plainAccessFindings } from './features/plainAccess';
 import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from './features/hover';
 import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro, wordAt } from './features/present';
-import { Analysis, Analyzer, createAnalyzer } from './source/analyzer';
+import { Analysis, Analyzer, PlainAccess, Site, createAnalyzer } from './source/analyzer';
+import { EvaluationInputs, Interned, intern, sameInputs } from './features/recheck';
 import { SharedTrees } from './source/sharedTrees';
 import { HeaderCache } from './source/localTypes';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
@@ -109,6 +110,10 @@ export function startServer(connection: Connection = createServerConnection()): 
   const memos = new Map<string, EvaluationMemo>();
   /** Per document: findings of the sites an edit left alone (see FindingMemo). */
   const findingMemos = new Map<string, { findings: FindingMemo }>();
+  /** Per document and arch: its last sites and plain accesses, as analysed and as interned (features/recheck.ts). */
+  const interned = new Map<string, { sites: Interned<Site>; plain: Interned<PlainAccess> }>();
+  /** Per document: the inputs and outputs of its last evaluation, reused whole when the inputs are the same objects. */
+  const lastEval = new Map<string, { inputs: { key: string; arches: EvaluationInputs[] }; parts: ArchEvaluation[]; plainFindings: Finding[]; merged: MergedEvaluations; siteFindings: Finding[] }>();
   const timers = new Map<string, NodeJS.Timeout>();
   /** Per document: the longest stretch of its last check that a newer edit could not stop (ms): the wait before the
    * next check (see schedule). */
@@ -627,25 +632,43 @@ export function startServer(connection: Connection = createServerConnection()): 
     }
     const tAnalysed = performance.now();
     if (superseded()) return results.get(uri); // a newer edit is on its way
-    const names = new Set<string>();
-    for (const a of analyses) {
-      try {
-        for (const n of documentRoots(a.localBtf(), a.sites, a.plainAccesses)) names.add(n);
-      } catch (e) {
-        log(`root types of ${uri}: ${(e as Error).message}`);
+    // sites and plain accesses equal to the last check's become those very objects: when every input of the
+    // evaluation is then the same as last time, so is the evaluation (features/recheck.ts), and it is reused whole
+    groups.forEach((g, i) => { if (analyses[i]) analyses[i] = internAnalysis(`${g.arch}\u0000${uri}`, analyses[i]!); });
+    // what messages depend on besides the evaluation: severities and how targets are described
+    const keyOf = (c: TargetContext) => JSON.stringify([settings.severity ?? null, c.infos]);
+    const inputsOf = (gs: typeof groups, key: string) => ({
+      key, arches: gs.map((g, i) => {
+        const a = analyses[i] ?? analyses[0]!;
+        return { local: a.localBtf(), sites: a.sites, plain: a.plainAccesses, targets: g.targets };
+      }),
+    });
+    const last = lastEval.get(uri);
+    let ctx = contextOf(groups.flatMap((g) => g.targets.map((t) => t.name)));
+    let inputs = last ? inputsOf(groups, keyOf(ctx)) : undefined;
+    const reuse = !!last && !!inputs && sameInputs(last.inputs, inputs);
+    if (!reuse) {
+      const names = new Set<string>();
+      for (const a of analyses) {
+        try {
+          for (const n of documentRoots(a.localBtf(), a.sites, a.plainAccesses)) names.add(n);
+        } catch (e) {
+          log(`root types of ${uri}: ${(e as Error).message}`);
+        }
       }
+      if (!targets.covers(names)) {
+        await coverNames([...names]);
+        groups = archGroups(targets.ready());
+        ctx = contextOf(groups.flatMap((g) => g.targets.map((t) => t.name)));
+      }
+      await breathe();
     }
-    if (!targets.covers(names)) {
-      await coverNames([...names]);
-      groups = archGroups(targets.ready());
-    }
-    await breathe();
-    const parts: ArchEvaluation[] = [];
-    const findings: Finding[] = [];
-    const ctx = contextOf(groups.flatMap((g) => g.targets.map((t) => t.name)));
+    const parts: ArchEvaluation[] = reuse ? last!.parts : [];
+    const findings: Finding[] = reuse ? [...last!.plainFindings] : [];
     // Messages name up to 4 targets, else a kernel-range summary: a fleet of 300 names helps nobody.
     const describeTargets = (subset: readonly string[]) => describeSubset(subset, ctx, 80);
-    try {
+    let failed = false;
+    if (!reuse) try {
       for (const [i, g] of groups.entries()) {
         if (i > 0) {
           await breathe();
@@ -661,21 +684,34 @@ export function startServer(connection: Connection = createServerConnection()): 
         findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity, describeTargets }, memo));
       }
     } catch (e) {
+      failed = true;
       log(`relocating ${uri} failed: ${errorText(e)}`);
     }
-    await breathe();
-    if (superseded()) return results.get(uri); // a newer edit is on its way
+    if (!reuse) {
+      await breathe();
+      if (superseded()) return results.get(uri); // a newer edit is on its way
+    }
     let fm = findingMemos.get(uri);
     if (!fm) findingMemos.set(uri, (fm = { findings: new FindingMemo() }));
-    const merged = mergeArchEvaluations(parts);
-    await breathe();
-    if (superseded()) return results.get(uri); // a newer edit is on its way
-    // what messages depend on besides the evaluation: severities and how targets are described
-    const memoKey = JSON.stringify([settings.severity ?? null, ctx.infos]);
-    try {
-      findings.unshift(...mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey }));
-    } catch (e) {
-      log(`findings of ${uri} failed: ${errorText(e)}`);
+    const merged = reuse ? last!.merged : mergeArchEvaluations(parts);
+    if (!reuse) {
+      await breathe();
+      if (superseded()) return results.get(uri); // a newer edit is on its way
+    }
+    const memoKey = keyOf(ctx);
+    if (reuse) findings.unshift(...last!.siteFindings);
+    else {
+      const plainFindings = [...findings];
+      try {
+        const siteFindings = mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey });
+        findings.unshift(...siteFindings);
+        inputs = inputsOf(groups, memoKey);
+        if (!failed && analyses.length === groups.length) lastEval.set(uri, { inputs, parts, plainFindings, merged, siteFindings });
+        else lastEval.delete(uri);
+      } catch (e) {
+        lastEval.delete(uri);
+        log(`findings of ${uri} failed: ${errorText(e)}`);
+      }
     }
     const largest = [...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!;
     const primary = analyses[groups.indexOf(largest)] ?? analyses[0]!;
@@ -739,6 +775,15 @@ export function startServer(connection: Connection = createServerConnection()): 
     return res;
   }
 
+  /** The analysis with its sites and plain accesses interned against the last check's of the same document and arch. */
+  function internAnalysis(key: string, a: Analysis): Analysis {
+    const have = interned.get(key);
+    const sites = intern(have?.sites, a.sites);
+    const plain = intern(have?.plain, a.plainAccesses);
+    interned.set(key, { sites, plain });
+    return sites.kept === a.sites && plain.kept === a.plainAccesses ? a : { ...a, sites: sites.kept as Site[], plainAccesses: plain.kept as PlainAccess[] };
+  }
+
   /** The current result of a document, computing it now if the debounce has not fired yet. */
   async function current(uri: string): Promise<DocResult | undefined> {
     const doc = documents.get(uri);
@@ -763,6 +808,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     for (const [arch, a] of analyzers) {
       memos.delete(`${arch}\u0000${e.document.uri}`);
       findingMemos.delete(e.document.uri);
+      interned.delete(`${arch}\u0000${e.document.uri}`);
+      lastEval.delete(e.document.uri);
       analysedWith.delete(`${arch}\u0000${e.document.uri}`);
       void a.then((x) => x.close(e.document.uri)).catch(() => undefined);
     }

@@ -318,7 +318,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (def.file) c.entry = undefined;
     visit(c, res, [def]);
     // clang's merge of repeated relocations (cse.ts): which of this program's site copies share an earlier record
-    if (!unreached && res.flow) markMerged(res.flow, copyOf(c, [def]));
+    if (!unreached && res.flow) markMerged(res.flow, copyOf(c, [def]), def.params.map((p) => p.name));
     if (rec) {
       rec.sites = out.slice(from);
       remember(def, mode, rec);

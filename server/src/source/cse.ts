@@ -9,11 +9,18 @@
 //     reuses an earlier identical instruction whose block dominates this one and is this block or an immediate
 //     predecessor (the instruction is as cheap as a move); calls, stores and asm do not stop it. An address merges
 //     only from the same pointer value (a parameter never written, a variable's version, followed through inlined
-//     calls' arguments): other pointers merge in small programs and not in big ones (register pressure);
+//     calls' arguments); other pointers: see `adj`;
+//   - adj (a register-pressure HEURISTIC, measured on five real projects and our corpus, README): the relocation of
+//     an address is a MOV of the offset that MachineCSE shares across pointers; the helper call of each probe read
+//     clobbers r0-r5, so the next read reuses it only from a callee-saved register (r6-r9), else the allocator
+//     rematerialises the MOV per use (a record each). Modelled: an address right after an address of the same
+//     relocation in the same block (nothing relocated between) merges when the pointers live across the gap plus
+//     the offset fit in r6-r9; in an unrolled loop, copies pair within one iteration. Globals' addresses and kept
+//     locals are not counted (a wrong merge there is a missing record: none on the corpus, 1 in tracee's 34,753);
 //   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
 //     nothing between that may write memory (SelectionDAG);
 //   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, unrolled copies, anything
-//     in a loop (LLVM unrolls small constant loops unasked, LICM hoists), across a switch.
+//     in a loop (LLVM unrolls small constant loops unasked, LICM hoists) but `adj` in unrolled bodies, across a switch.
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
@@ -42,11 +49,41 @@ export interface FlowCopy {
 }
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
-export function markMerged(flow: FlowEv[], copy: FlowCopy): void {
-  const st: State = { avail: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 } };
+export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
+  const st: State = { avail: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+    seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
+  // the program's own parameters are in registers from its entry
+  for (const p of params) if (p !== undefined) st.firstUse.set(copy.id(p), -1);
   run(flow, st, copy, 0);
+  // register pressure (adjacent addresses through other pointers, `adj`): the shared offset stays in a callee-saved
+  // register (r6-r9) across the first read's probe-read call only when, with the pointers still used after it, it
+  // fits in those four; otherwise the allocator rematerialises it, one record per read
+  if (!st.cands.length) return;
+  // live at seq = first <= seq <= last (first <= last always): (firsts <= seq) - (lasts < seq), two sorted lists
+  const firsts: number[] = [];
+  const lasts: number[] = [];
+  for (const [id, last] of st.lastUse) { firsts.push(st.firstUse.get(id) ?? last); lasts.push(last); }
+  firsts.sort((a, b) => a - b);
+  lasts.sort((a, b) => a - b);
+  for (const c of st.cands) {
+    const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
+    if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
+  }
 }
 
+/** How many of the sorted `xs` are below `v`. */
+function below(xs: number[], v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (xs[m]! < v) lo = m + 1; else hi = m; }
+  return lo;
+}
+
+/** BPF's callee-saved registers: what survives a helper call (r6-r9). */
+const CALLEE_SAVED = 4;
+
+/** CORELENS_CSE_ADJ=0 turns the `adj` heuristic off: how its before/after figures (README) are measured. */
+const ADJ = process.env.CORELENS_CSE_ADJ !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 
 /**
@@ -72,6 +109,18 @@ interface State {
   /** blocks returning from the function being replayed */
   rets: number[];
   next: { n: number };
+  /** site events replayed so far (one program-wide numbering) */
+  seq: { n: number };
+  /** the last site event using each pointer value as its base (the pointer is live in a register until then) */
+  lastUse: Map<string, number>;
+  /** the first site event using each pointer value (a local pointer is loaded then; a parameter of the program: -1) */
+  firstUse: Map<string, number>;
+  /** the last relocated site in this block, for `adj` (undefined: none since the block began) */
+  adj?: { key: string; block: number; copies: number };
+  /** inside a loop body: only `adj` applies, to unrolled copies */
+  loop?: boolean;
+  /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
+  cands: { s: Site; seq: number }[];
 }
 
 /** Whether nested code may write a global (a call, a probe read, a store through a pointer, asm, a label). */
@@ -79,28 +128,55 @@ function mayClobber(evs: FlowEv[]): boolean {
   return evs.some((e) => 'clob' in e || 'call' in e || ('cut' in e && !e.soft) || ('sub' in e && (mayClobber(e.sub) || (e.alt !== undefined && mayClobber(e.alt)))));
 }
 
+/** The rules by value: direct loads in one statement, checks and addresses through one pointer value, GVN. */
+function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: FlowCopy): void {
+  if (e.c === 'l') {
+    const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
+    if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
+    return;
+  }
+  if (e.c === 'a' && e.b === undefined) return;
+  const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
+  const d = st.avail.get(k);
+  if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
+  else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; return; }
+  else st.avail.set(k, st.cur);
+  if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
+}
+
 function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
-  const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); };
+  const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   for (const e of evs) {
     if (st.exited) return;
     if ('s' in e) {
-      if (e.c === 'x') continue;
       const s = copy.site(e.s);
-      // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
-      // records, not 4): they stay unmerged
-      if (!s || (s.copies ?? 1) > 1 || s.unalignedLoad || s.unreached) continue;
-      if (e.c === 'l') {
-        const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
-        if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
+      if (!s) continue;
+      const seq = st.seq.n++;
+      if (e.b !== undefined && (e.c === 'a' || e.c === 'l')) {
+        const id = copy.id(e.b);
+        st.lastUse.set(id, seq);
+        if (!st.firstUse.has(id)) st.firstUse.set(id, seq);
+      }
+      // adj: an address whose previous relocated site, in this block, is the same relocation through another (or the
+      // same) pointer: MachineCSE shares the one instruction, kept across the first read's call (register pressure
+      // permitting, decided at the end); unrolled copies pair within one iteration (each copy with its own)
+      const key = keyOf(s);
+      const copies = s.copies ?? 1;
+      const prev = st.adj;
+      // only an address before it leaves the offset in a register (a direct load folds it into its own instruction:
+      // mmapsnoop's `PT_REGS_PARM1(ctx)` then `BPF_CORE_READ(regs, di)` are two records); anything else breaks the run
+      st.adj = e.c === 'a' && !s.unalignedLoad ? { key, block: st.cur, copies } : undefined;
+      if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && prev.block === st.cur && prev.copies === copies && (copies > 1 || !st.loop)) {
+        // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
+        if (!st.loop && copies === 1) byValue(e, s, st, copy);
+        if (!s.merged) st.cands.push({ s, seq });
         continue;
       }
-      if (e.c === 'a' && e.b === undefined) continue;
-      const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
-      const d = st.avail.get(k);
-      if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
-      else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; continue; }
-      else st.avail.set(k, st.cur);
-      if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
+      if (e.c === 'x' || st.loop) continue;
+      // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
+      // records, not 4): they stay unmerged
+      if (copies > 1 || s.unalignedLoad || s.unreached) continue;
+      byValue(e, s, st, copy);
     } else if ('clob' in e) {
       st.clob.n++;
     } else if ('call' in e) {
@@ -119,6 +195,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         st.gvn = inner.gvn;
         st.cur = inner.cur;
         st.preds = inner.preds;
+        st.adj = inner.adj;
       } else if (ends.length) newBlock(ends);
       else st.exited = true;
       st.loads.clear();
@@ -139,7 +216,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
         }
-        const a: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false };
+        const a: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         run(evs2, a, copy, depth);
         return a;
       };
@@ -155,7 +232,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       newBlock(ends);
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false };
+      const inner: State = { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
@@ -165,6 +242,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // not replayed: a clobber for GVN if anything in it may write a global (measured: a loop of arithmetic between
       // two checks keeps one record)
       if (mayClobber(e.sub)) st.clob.n++;
+      // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
+      run(e.sub, { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
       newBlock([]);
     }
   }

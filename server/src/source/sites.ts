@@ -423,7 +423,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       const k = strip(v.type).k;
       const b = baseName(v.chain.base);
-      if (load || ctx.unevaluated || b === undefined) useOf(s, 'x');
+      // an address through a pointer that is no value of the body (a variable whose address is taken, a member) is
+      // still an address: cse.ts merges it only with the relocation just before it (`adj`), never by pointer value
+      if (load || ctx.unevaluated) useOf(s, 'x');
       else useOf(s, 'a', b);
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
@@ -869,7 +871,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // a hop's address is the pointer it starts from plus the relocated offset: only the first hop's pointer is
         // a value of the body (the others come from a probe read each time)
         const hb = i === 0 ? baseName(src) : undefined;
-        if (hb !== undefined) useOf(r.site, 'a', hb); else useOf(r.site, 'x');
+        useOf(r.site, 'a', hb);
         t = r.type;
         // every hop but the last reads a pointer; the last reads sizeof(field), or sizeof(*dst) for _INTO
         if (r.site) {

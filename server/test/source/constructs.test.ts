@@ -63,6 +63,58 @@ SEC("tp_btf/r") int hoist_other_field(struct task_struct *t, int c) { int x; if 
 SEC("tp_btf/s") int hoist_direct_loads(struct task_struct *t, int c) { int x; if (c) x = t->pid + 1; else x = t->pid * 3; return x; }
 SEC("tp_btf/u") int hoist_chained_cond(struct task_struct *t) { int x; if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf) && bpf_core_enum_value(enum bpf_func_id, BPF_FUNC_get_current_task_btf) == BPF_FUNC_get_current_task_btf) x = t->pid; else BPF_CORE_READ_INTO(&x, t, pid); return x; }
 SEC("tp_btf/v") int hoist_no_else(struct task_struct *t, int c) { int x = 0; if (c) x = t->pid; BPF_CORE_READ_INTO(&x, t, pid); return x; }
+/* adjacent addresses of one relocation through other pointers (cse.ts, \`adj\`): MachineCSE shares the offset, the
+   register allocator keeps it in r6-r9 across the probe read when it fits beside the pointers still used after it */
+long out[16];
+/* adjacent reads of one field through two pointers (bcc's cpudist prev/next): one offset, kept in r6-r9 across the call */
+SEC("tp_btf/w") int adj_two(struct task_struct *p, struct task_struct *n) { out[0] = BPF_CORE_READ(p, tgid); out[1] = BPF_CORE_READ(n, tgid); return 0; }
+/* a hop of a hop (tracee's get_leader_task twice) */
+SEC("tp_btf/x") int adj_chain(struct task_struct *p) { struct task_struct *l = BPF_CORE_READ(p, group_leader); out[0] = (long)BPF_CORE_READ(l, group_leader); return 0; }
+/* a pointer re-read through itself (the path walks' mnt_p = mnt_p->mnt_parent, then mnt_p->mnt_parent) */
+SEC("tp_btf/y") int adj_rewritten(struct mount *m) { struct mount *pp; bpf_core_read(&m, sizeof(m), &m->mnt_parent); bpf_core_read(&pp, sizeof(pp), &m->mnt_parent); out[0] = (long)pp; return 0; }
+/* four pointers live after the first read: the offset does not fit beside them and is rematerialised per read
+   (tgid, 4 records); once only three are left it is kept (pid, 1 record) */
+SEC("tp_btf/z") int adj_pressure(struct task_struct *a, struct task_struct *b, struct task_struct *c, struct task_struct *d) { out[0] = BPF_CORE_READ(a, tgid); out[1] = BPF_CORE_READ(b, tgid); out[2] = BPF_CORE_READ(c, tgid); out[3] = BPF_CORE_READ(d, tgid); out[4] = BPF_CORE_READ(a, pid) + BPF_CORE_READ(b, pid) + BPF_CORE_READ(c, pid) + BPF_CORE_READ(d, pid); return 0; }
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, char[4096]); } bufs SEC(".maps");
+/* an unrolled path walk (inspektor-gadget's and tracee's get_path_str): the two mnt_parent reads of each iteration
+   share one record, one per iteration */
+SEC("kprobe/walk") int adj_unrolled(struct pt_regs *ctx)
+{
+	struct path f_path;
+	bpf_probe_read_kernel(&f_path, sizeof(f_path), (void *)ctx->di);
+	struct dentry *dentry = f_path.dentry;
+	struct vfsmount *vfsmnt = f_path.mnt;
+	struct mount *mnt_parent_p;
+	struct mount *mnt_p = (void *)ctx->si;
+	bpf_core_read(&mnt_parent_p, sizeof(mnt_parent_p), &mnt_p->mnt_parent);
+	int zero = 0;
+	char *buf = bpf_map_lookup_elem(&bufs, &zero);
+	if (!buf) return 0;
+	unsigned off = 2048;
+#pragma unroll
+	for (int i = 0; i < 8; i++) {
+		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		struct dentry *d_parent = BPF_CORE_READ(dentry, d_parent);
+		if (dentry == mnt_root || dentry == d_parent) {
+			if (dentry != mnt_root) break;
+			if (mnt_p != mnt_parent_p) {
+				bpf_core_read(&dentry, sizeof(dentry), &mnt_p->mnt_mountpoint);
+				bpf_core_read(&mnt_p, sizeof(mnt_p), &mnt_p->mnt_parent);
+				bpf_core_read(&mnt_parent_p, sizeof(mnt_parent_p), &mnt_p->mnt_parent);
+				vfsmnt = (void *)mnt_p;
+				continue;
+			}
+			break;
+		}
+		struct qstr d_name;
+		bpf_core_read(&d_name, sizeof(d_name), &dentry->d_name);
+		unsigned len = d_name.len;
+		off = (off - len - 1) & 2047;
+		bpf_probe_read_kernel_str(buf + off, len & 255, d_name.name);
+		dentry = d_parent;
+	}
+	return off;
+}
 `, { exact: true }],
   // GVN (source/cse.ts): a check deciding an if is one value with an earlier identical one that decides an if and
   // dominates it, when nothing that may write a global lies between (not a block rule: the checks here are blocks
