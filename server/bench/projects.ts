@@ -55,7 +55,7 @@ export interface Recipe {
 }
 
 /** The projects we measure, by the layout of their repositories (flags read from their Makefiles). */
-const PRESETS: Record<string, (root: string) => Recipe> = {
+export const PRESETS: Record<string, (root: string) => Recipe> = {
   // libbpf-tools/Makefile: -I$(OUTPUT) (libbpf headers: the system's 1.1 here) -I../src/cc/libbpf/include/uapi -I$(ARCH)/
   'bcc': (root) => ({ name: 'bcc libbpf-tools', root, files: ['libbpf-tools/*.bpf.c'], include: ['libbpf-tools'], defines: [], multiarch: true }),
   // examples/c/Makefile: -I$(OUTPUT) -I../../libbpf/include/uapi -I$(dir $(VMLINUX)) + clang's system dirs
@@ -134,7 +134,7 @@ const PRESETS: Record<string, (root: string) => Recipe> = {
 };
 
 /** `*` one path segment, `**` any number of them. */
-function glob(root: string, pattern: string): string[] {
+export function glob(root: string, pattern: string): string[] {
   const parts = pattern.split('/');
   const out: string[] = [];
   const walk = (dir: string, i: number) => {
@@ -165,7 +165,7 @@ function glob(root: string, pattern: string): string[] {
 }
 
 /** vmlinux.h of a kernel BTF (a bundled one by default), generated once per cache dir and kernel. */
-function vmlinuxDir(cache: string, kernel: string): string {
+export function vmlinuxDir(cache: string, kernel: string): string {
   const dir = path.join(cache, 'vmlinux', path.basename(kernel).replace(/\.btf(\.xz)?$/, ''));
   const out = path.join(dir, 'vmlinux.h');
   if (fs.existsSync(out)) return dir;
@@ -178,10 +178,10 @@ function vmlinuxDir(cache: string, kernel: string): string {
   return dir;
 }
 
-interface Built { prog: CorpusProgram; error?: string }
+export interface Built { prog: CorpusProgram; error?: string }
 
 /** The libbpf checkout's headers as a `bpf/` include dir (copied once per cache dir). */
-function libbpfDir(cache: string, checkout: string): string {
+export function libbpfDir(cache: string, checkout: string): string {
   const dir = path.join(cache, 'libbpf', path.basename(checkout));
   const bpf = path.join(dir, 'bpf');
   if (fs.existsSync(path.join(bpf, 'bpf_helpers.h'))) return dir;
@@ -207,7 +207,7 @@ function shimDir(cache: string, recipe: Recipe): string {
 }
 
 /** Compiles one program as its project does; the object lands in the cache (rebuilt when the source is newer). */
-function build(recipe: Recipe, file: string, cache: string, vmlinux: string | undefined, libbpf: string | undefined): Built {
+export function build(recipe: Recipe, file: string, cache: string, vmlinux: string | undefined, libbpf: string | undefined): Built {
   const rel = path.relative(recipe.root, file);
   const tag = `${recipe.name.replace(/\W+/g, '_')}-${libbpf ? path.basename(path.dirname(libbpf)) + path.basename(libbpf) : 'system'}-${vmlinux ? path.basename(vmlinux) : 'own'}`;
   const object = path.join(cache, 'objects', tag, rel.replace(/\.c$/, '') + '.o');
@@ -310,10 +310,10 @@ async function measure(recipe: Recipe, opts: Opts): Promise<ProgramAgreement[]> 
   return results;
 }
 
-interface Opts { recipes: Recipe[]; detail: boolean; check: boolean; only: string[]; cache: string; kernel: string; libbpf?: string }
+export interface Opts { recipes: Recipe[]; detail: boolean; check: boolean; only: string[]; cache: string; kernel: string; libbpf?: string }
 
 /** Parses the command line into recipes; presets are `NAME=DIR`. */
-function parseArgs(argv: string[]): Opts {
+export function parseArgs(argv: string[]): Opts {
   const recipes: Recipe[] = [];
   let custom: Recipe | undefined;
   let detail = false;
@@ -365,7 +365,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
+// run as a command, not when the inline-cost harness (inlinecost.ts) imports the recipes
+if (require.main === module) main().catch((e) => {
   console.error((e as Error).message);
   process.exitCode = 1;
 });

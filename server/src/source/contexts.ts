@@ -9,7 +9,8 @@
 //     or static and small: LLVM's inliner weighs the callee's cost against a threshold, estimated here by
 //     `FuncResult.cost` (about one unit per IR instruction, inlined callees included) <= INLINE_COST, or
 //     INLINE_HINT_COST for a plain `inline` (only a hint to LLVM: KubeArmor's large `static inline` path matcher with
-//     several callers stays a BPF-to-BPF call). Measured on the
+//     several callers stays a BPF-to-BPF call); a cold call site (CallRef.freq under 2% of its caller's entry, as
+//     LLVM's static branch probabilities estimate it) has LLVM's threshold 45 and no bonus. Measured on the
 //     57 multi-caller static helpers of bcc's libbpf-tools: 55 decided as clang does (a 64-cost helper outlined and
 //     a 158-cost one inlined are the exceptions). `__noinline` and non-static functions are never inlined. A callee
 //     not inlined is a BPF-to-BPF call: a program of its own (".text"), its sites counted once;
@@ -25,7 +26,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, inlinable } from './sites';
+import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callCost, inlinable } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -74,7 +75,7 @@ interface RootMemo {
   /** Every function the expansion entered, with the result it read and (document functions) where it started. */
   funcs: Map<FuncDef, { res: FuncResult; at?: string }>;
   /** The inlining decision taken for every callee met (they depend on the whole unit's call counts). */
-  decisions: Map<FuncDef, boolean>;
+  decisions: Map<CallRef, boolean>;
   sites: Site[];
   /** Callees kept out of line, in the order the expansion met them (each a program of its own). */
   pushes: FuncDef[];
@@ -100,6 +101,19 @@ export const INLINE_HINT_COST = Math.round((INLINE_COST * 325) / 225);
 const LAST_CALL_BONUS = Math.round((INLINE_COST * 15000) / 225);
 /** The inliner's cost threshold for one callee. */
 const thresholdOf = (f: FuncDef): number => (f.inline ? INLINE_HINT_COST : INLINE_COST);
+/** LLVM's ColdCallSiteThreshold (45) in our units: the threshold of a call in a block run less than COLD_FREQ as often
+ * as its caller's entry (InlineCostCallAnalyzer::isColdCallSite without a profile: the caller's block frequencies). */
+const COLD_COST = Math.round((INLINE_COST * 45) / 225);
+/** LLVM's ColdCallSiteRelFreq: 2% of the caller's entry frequency. */
+const COLD_FREQ = 0.02;
+/** A call site LLVM weighs as cold (CallRef.freq; 0 is unknown: dead code, after a goto label). */
+const coldAt = (call: CallRef | undefined): boolean => !!call?.freq && call.freq < COLD_FREQ;
+
+/** One inlining decision of the model, as the differential harness (server/bench/inlinecost.ts) compares it with
+ * clang's -Rpass=inline remarks: cost and threshold in our units, the last-call bonus included in the threshold. */
+export interface InlineDecision { callee: FuncDef; cost: number; threshold: number; calls: number; inlined: boolean; call?: CallRef; caller?: FuncDef }
+/** Set by a measuring harness to see every decision `contextSites` takes (unset in the server: no cost). */
+export const inlineTrace: { on?: (d: InlineDecision) => void } = {};
 
 /** Every site per call context, for the document's functions (`entries`) and the helpers they reach. */
 export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resultOf: (f: FuncDef) => FuncResult | undefined,
@@ -201,13 +215,20 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   };
   for (const { def } of entries) counted.add(def);
   for (const { res } of entries) count(res, 0);
-  const inlines = (f: FuncDef): boolean => {
+  const inlines = (f: FuncDef, call?: CallRef, caller?: FuncDef): boolean => {
     if (!inlinable(f)) return false;
     if (f.alwaysInline) return true;
     // the single call of a static function gets LLVM's LastCallToStaticBonus (15000), which a huge body still exceeds
-    // (falco's task_file iterator: dump_pipe & co. cost ~44000 each and stay BPF-to-BPF calls)
-    if ((callCount.get(f) ?? 0) <= 1) return costOf(f, 0) <= thresholdOf(f) + LAST_CALL_BONUS;
-    return costOf(f, 0) <= thresholdOf(f);
+    // (falco's task_file iterator: dump_pipe & co. cost ~44000 each and stay BPF-to-BPF calls); a cold call site gets
+    // no bonus at all and at most ColdCallSiteThreshold (bcc's tcprtt: ipv6_are_different, cost 200, stays a
+    // BPF-to-BPF call under three unlikely branches and a switch arm, inlined elsewhere)
+    const calls = callCount.get(f) ?? 0;
+    // LLVM weighs the body less what inlining saves at the call (getCallsiteCost: the call, its argument setup,
+    // CallPenalty; retsnoop's 10-store reset_session: LLVM cost 15 = 50 - 35 <= 45, inlined at a cold site)
+    const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + (calls <= 1 ? LAST_CALL_BONUS : 0);
+    const cost = costOf(f, 0) - callCost(f.params.length, true);
+    inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: cost <= threshold, call, caller });
+    return cost <= threshold;
   };
   // The inliner works bottom-up: a callee it keeps out of line costs its caller a call, not its body (memleak's
   // two-line gen_alloc_exit around the large, 14-caller gen_alloc_exit2 is inlined into each of its 9 callers).
@@ -221,8 +242,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r && depth < MAX_DEPTH) {
       for (const call of r.calls) {
         if (call.cost === undefined || call.copyOf || !call.def.body || call.def === f) continue;
-        if (!inlinable(call.def) || (!call.def.alwaysInline && costOf(call.def, depth + 1) > thresholdOf(call.def) + ((callCount.get(call.def) ?? 0) <= 1 ? LAST_CALL_BONUS : 0))) {
-          c -= call.cost - (2 + (call.args?.length ?? 0));
+        if (!inlines(call.def, call, f)) {
+          c -= call.cost - callCost(call.args?.length ?? 0, true);
         }
       }
     }
@@ -238,8 +259,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       if (call.twin || !holds(call.pconds, c)) continue;
       const callee = call.def;
       if (!callee.body) continue;
-      const inl = inlines(callee);
-      rec?.decisions.set(callee, inl);
+      const inl = inlines(callee, call, c.def);
+      rec?.decisions.set(call, inl);
       if (!inl) {
         // a BPF-to-BPF call: the callee is a program of its own, counted once
         rec?.pushes.push(callee);
@@ -264,7 +285,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       site: (r) => (holds(r.pconds, c) ? siteIn(c, r) : undefined),
       enter: (call, bs) => {
         const callee = call.def;
-        if (!holds(call.pconds, c) || !callee.body || !inlines(callee) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
+        if (!holds(call.pconds, c) || !callee.body || !inlines(callee, call) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
         return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs) };
@@ -317,7 +338,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       const now = f === def ? res : resultOf(f);
       if (now !== used.res || startOf(f) !== used.at) return false;
     }
-    for (const [f, inl] of m.decisions) if (inlines(f) !== inl) return false;
+    for (const [call, inl] of m.decisions) if (inlines(call.def, call) !== inl) return false;
     return true;
   };
 

@@ -96,8 +96,8 @@ export type Stmt = { start: number; end: number } & (
   | { s: 'block'; body: Stmt[] }
   | { s: 'loop'; c?: Expr; body: Stmt; init?: Stmt; step?: Expr; unroll?: number }
   | { s: 'switch'; c: Expr; body: Stmt }
-  | { s: 'jump'; kind: string }
-  | { s: 'label'; x?: Expr; body: Stmt }
+  | { s: 'jump'; kind: string; /** `goto`'s label */ target?: string }
+  | { s: 'label'; x?: Expr; body: Stmt; /** a goto target's name (no `x`) */ name?: string }
   | { s: 'empty'; asm?: boolean }
 );
 
@@ -969,14 +969,14 @@ export class CParser {
       }
       if (s === 'break' || s === 'continue' || s === 'goto') {
         this.i++;
-        if (s === 'goto') this.i++;
+        const target = s === 'goto' ? this.toks[this.i++]?.s : undefined;
         this.eat(';');
-        return { s: 'jump', kind: s, start, end: t.end };
+        return target !== undefined ? { s: 'jump', kind: s, target, start, end: t.end } : { s: 'jump', kind: s, start, end: t.end };
       }
       if (this.is(':', 1) && !TYPE_KW.has(s)) {
         this.i += 2;
         const body = this.is('}') ? { s: 'empty' as const, start, end: start } : this.statement();
-        return { s: 'label', body, start, end: body.end };
+        return { s: 'label', body, name: s, start, end: body.end };
       }
       if (this.isTypeStart() && !(this.env.typedef(s) && (this.is('=', 1) || this.is('->', 1) || this.is('.', 1)))) return this.declaration();
     }

@@ -103,6 +103,9 @@ export interface CallRef {
   twin?: CallRef;
   /** Another call was sunk into this one: it runs after the if/else, not where it is written. */
   sunk?: boolean;
+  /** How often the call runs per run of the caller, as LLVM estimates it without a profile (branchProb); 0 when
+   * unknown (after a goto label, dead code). Below 2%, LLVM's inliner weighs it as a cold call site (contexts.ts). */
+  freq?: number;
 }
 
 /**
@@ -139,6 +142,9 @@ export interface FuncResult {
   deps: Set<string>;
   /** A rough count of the IR instructions the body becomes (inlined callees included): the inlining estimate. */
   cost?: number;
+  /** The part of `cost` only the inliner's estimate counts (LLVM's per-instruction prices: relocation intrinsics,
+   * locals kept in memory, argument setup); the rest is also the loop size the unroll model was calibrated on. */
+  xcost?: number;
 }
 
 interface Ctx {
@@ -229,6 +235,17 @@ function pure(x: Expr): boolean {
   return false;
 }
 
+/** One IR instruction LLVM's inline cost analysis cannot simplify away (InlineConstants::InstrCost, 5) in our cost
+ * units (INLINE_COST = 75 stands for LLVM's 225: one unit is 3 of LLVM's). */
+const INSTR = 5 / 3;
+
+/** What a call the inliner keeps costs its caller (LLVM 14 CallAnalyzer): the call instruction and one instruction per
+ * argument set up; a direct call of a function adds CallPenalty (25), a helper (a call through a constant address,
+ * not a Function) does not. */
+export function callCost(args: number, direct: boolean): number {
+  return INSTR * (1 + args + (direct ? 5 : 0));
+}
+
 /** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
 const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
 
@@ -258,6 +275,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
   const returns: { x?: Expr; guards: GuardRef[] }[] = [];
+  /** The block frequency of the code being evaluated relative to the function's entry (BlockFrequencyInfo without a
+   * profile, branch by branch with branchProb); 0 = unknown. `breakable`: the loops and switches a break leaves,
+   * with what the breaks carry out and, for a switch, its entry frequency and successor count (each case value and
+   * the default one equal share, as BranchProbabilityInfo gives a switch without metadata). */
+  let freq = 1;
+  const breakable: { out: number; sw?: { f0: number; n: number; dflt: boolean } }[] = [];
+  /** What the gotos met so far carry to each label; inside loops capped at the outermost loop's entry frequency (a
+   * loop's exits share its entry's mass; the x32 of the body is its header's repetition, not more flow out). */
+  const gotoFreq = new Map<string, number>();
+  const loopEntry: number[] = [];
   const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
@@ -308,6 +335,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   };
   const checkOf = new Map<Expr, RawSite>();
+  /** A local (or parameter) of scalar or pointer type: one load reads it. */
+  const scalarLocal = (n: string): boolean => {
+    const t = lookup(n);
+    const k = t ? strip(t).k : undefined;
+    return k === 'int' || k === 'ptr' || k === 'enum';
+  };
   const lookupCheckVar = (n: string): Expr | undefined => {
     for (let i = checkVars.length - 1; i >= 0; i--) { const t = checkVars[i]!.get(n); if (t) return t; }
     return undefined;
@@ -324,6 +357,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   const emit = (kind: ReloKind, root: CType, access: number[], start: number, end: number, ctx: Ctx, exp?: { start: number }): RawSite | undefined => {
     if (ctx.noEmit) { if (ctx.seen) ctx.seen.n++; return undefined; }
+    // the relocated access is an llvm.preserve.*.access.index call in the IR the inliner weighs: an instruction
+    xcost += INSTR;
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     res.sites.push(s);
@@ -509,6 +544,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     else if (have !== 'mixed' && !sameOrigin(have, o)) varOrigin.set(name, 'mixed');
   };
   const use = (x: Expr, ctx: Ctx): Val => {
+    // a local whose address escapes (`&v` passed to a helper) stays in memory (SROA cannot promote it): reading its
+    // value is a load LLVM's inline cost counts (BPF_CORE_READ's `__r` after the probe read)
+    if (x.e === 'id' && !ctx.noEmit && addrTaken.has(x.name) && scalarLocal(x.name)) xcost += INSTR;
     const v = ev(x, ctx);
     close(v, ctx, true);
     return v;
@@ -546,6 +584,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
 
   let cost = 0;
+  let xcost = 0;
   function ev(x: Expr, ctx: Ctx): Val {
     if (!ctx.noEmit) cost += EXPR_COST[x.e] ?? 0;
     const v = ev0(x, ctx);
@@ -676,7 +715,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '&&' || x.op === '||') {
           use(x.l, ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
+          const f0 = freq;
+          const pl = branchProb(x.l);
+          freq = f0 * (x.op === '&&' ? pl : 1 - pl);
           flow.push({ sub: region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }))[1], kind: 'if' });
+          freq = f0;
           return { type: INT };
         }
         // `v & 0`, `v * 0`: clang folds the result to 0 and the load of a side-effect-free `v` dies with it
@@ -959,11 +1002,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (sz !== undefined) res.sites[res.sites.length - 1]!.readSize = sz;
       }
     });
-    const added = ctx.noEmit ? 0 : inl ? (opts.summaryOf?.(inl)?.cost ?? 10) : 2 + args.length;
-    cost += added;
+    // a compiler builtin other than a copy (`__sync_fetch_and_add`, `__builtin_bswap32`) is one instruction, no call
+    const builtin = /^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name];
+    const sum = inl && !ctx.noEmit ? opts.summaryOf?.(inl) : undefined;
+    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : callCost(args.length, !!def?.body);
+    // the loop-size part as it was calibrated (2 + args a call), the rest the inliner's alone
+    const sized = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - (sum?.xcost ?? 0) : 2 + args.length;
+    cost += sized;
+    xcost += added - sized;
     if (def?.body) {
       res.deps.add(name);
-      const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added };
+      const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added, freq };
       if (ctx.pconds?.length) ref.pconds = ctx.pconds;
       ref.args = args.map((a) => {
         const k = constValue(a, env);
@@ -1198,6 +1247,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (v.name && !ctx.noEmit) varOrigin.delete(v.name);
           if (v.init) {
             const before = res.sites.length;
+            // the initial store(s) of a local kept in memory: one per value computed at run time (constant members
+            // fold into one copy from a constant), one for a scalar
+            if (v.name && addrTaken.has(v.name) && !ctx.noEmit) {
+              xcost += INSTR * (v.init.e === 'init' ? v.init.items.filter((i) => constValue(i, env) === undefined && i.e !== 'init').length : 1);
+            }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const iv = use(v.init, ctx);
             if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
@@ -1216,14 +1270,20 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
         const c0 = res.calls.length;
+        const f0 = freq;
+        const pt = branchProb(s.c);
+        freq = f0 * pt;
         const [, ft] = region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) }));
+        const fAfterT = freq;
+        freq = f0 * (1 - pt);
         const c1 = res.calls.length;
         const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) }))[1] : undefined;
+        freq += fAfterT;
         flow.push(ff ? { sub: ft, alt: ff, kind: 'if' } : { sub: ft, kind: 'if' });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
-      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); flow.push({ exit: 'ret' }); return undefined;
+      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); flow.push({ exit: 'ret' }); freq = 0; return undefined;
       case 'block': block(s.body, ctx); return undefined;
       case 'loop': {
         scopes.push(new Map());
@@ -1231,11 +1291,21 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const s0 = res.sites.length;
         const c0 = res.calls.length;
         const k0 = cost;
+        const x0 = xcost;
+        // a loop body runs about 32 times per entry (BranchProbabilityInfo's loop-branch weights 124:4): never cold
+        // unless the loop is; after the loop, as before it (breaks and returns inside are not weighed)
+        const f0 = freq;
+        freq = f0 * 32;
+        breakable.push({ out: 0 });
+        loopEntry.push(f0);
         flow.push({ sub: region(() => {
           if (s.c) use(s.c, ctx);
           stmt(s.body, ctx);
           if (s.step) use(s.step, ctx);
         })[1], kind: 'loop' });
+        breakable.pop();
+        loopEntry.pop();
+        freq = f0;
         scopes.pop();
         // an unrolled loop (a pragma over a constant trip count): clang emits every relocation of the body once per
         // copy, inlined calls included (the inliner runs first, the unroller after it). How many copies is LLVM's
@@ -1243,32 +1313,135 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // largest divisor of the trip count that fits (tracee's 330- and 500-iteration loops: 22 and 25 copies)
         const n = s.unroll !== undefined ? tripCount(s) : undefined;
         const body = cost - k0;
+        const xbody = xcost - x0;
         const copies = n !== undefined ? unrollCount(n, Math.round(body * LOOP_SIZE_SCALE), s.unroll!) : 0;
         if (copies > 1) {
           cost += body * (copies - 1);
+          xcost += xbody * (copies - 1);
           for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           // a full unroll: a call given the induction variable gets its constant in each copy instead
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(s, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
-        } else if (s.unroll === undefined) unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
+        } else if (s.unroll === undefined) {
+          unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
+          // LoopFullUnrollPass runs in each function's simplification, before the inliner weighs the function as a
+          // callee: a constant-trip loop whose unrolled size fits -O2's UnrollThreshold (150) costs every copy
+          // (bcc's tcprtt: ipv6_is_not_zero's 16-byte loop, LLVM cost 205 where one copy is 20)
+          const tc = tripCount(s);
+          const size = Math.max(Math.round(body * LOOP_SIZE_SCALE), BE_INSNS + 1);
+          if (tc !== undefined && tc > 1 && (size - BE_INSNS) * tc + BE_INSNS <= FULL_UNROLL_THRESHOLD) {
+            cost += body * (tc - 1);
+            xcost += xbody * (tc - 1);
+          }
+        }
         return undefined;
       }
       case 'switch': {
         use(s.c, ctx);
-        const pf = paramField(s.c);
-        const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
-        // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
-        // relocations, not one): nothing before it is available inside, nothing inside after it
-        if (p < 0 || s.body.s !== 'block') { flow.push({ sub: region(() => stmt(s.body, ctx))[1], kind: 'switch' }); return undefined; }
-        const arms = s.body.body;
-        flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field))[1], kind: 'switch' });
+        const f0 = freq;
+        breakable.push({ out: 0, sw: switchShares(s.body, f0) });
+        freq = 0;
+        try { return switchStmt(s, ctx); } finally {
+          const b = breakable.pop()!;
+          freq = b.out + freq + (b.sw!.dflt ? 0 : f0 / b.sw!.n);
+        }
+      }
+      case 'label': {
+        const sw = breakable[breakable.length - 1]?.sw;
+        // a case (or default) label: its share of the switch's entry; a goto target: what falls into it and what
+        // the gotos before it carry (a goto after it, a loop back: unknown, never cold)
+        if (s.name !== undefined) {
+          const carried = gotoFreq.get(s.name);
+          const name = s.name;
+          const later = (f.body ?? []).some((t, i) => t.s === 'goto' && t.start > s.start && f.body![i + 1]?.s === name);
+          freq = later || (carried ?? 0) < 0 ? 0 : freq + (carried ?? 0);
+        } else if (sw) freq += sw.f0 / sw.n;
+        else freq = 0;
+        flow.push({ cut: true, all: true });
+        return stmt(s.body, ctx);
+      }
+      case 'jump': {
+        flow.push({ exit: 'jump' });
+        const b = breakable[breakable.length - 1];
+        if (s.kind === 'break' && b) b.out += freq;
+        // a goto from code of unknown frequency makes its label unknown (-1)
+        if (s.target !== undefined && (gotoFreq.get(s.target) ?? 0) >= 0) {
+          gotoFreq.set(s.target, freq > 0 ? (gotoFreq.get(s.target) ?? 0) + Math.min(freq, loopEntry[0] ?? freq) : -1);
+        }
+        freq = 0;
         return undefined;
       }
-      case 'label': flow.push({ cut: true, all: true }); return stmt(s.body, ctx);
-      case 'jump': flow.push({ exit: 'jump' }); return undefined;
       // asm may write memory (barrier(), barrier_var): a later direct load is a load of its own
       case 'empty': if (s.asm) cut(); return undefined;
       default: return undefined;
+    }
+  }
+
+  /** A switch statement's arms (the condition already evaluated). */
+  function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx): undefined {
+    const pf = paramField(s.c);
+    const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
+    // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
+    // relocations, not one): nothing before it is available inside, nothing inside after it
+    if (p < 0 || s.body.s !== 'block') { flow.push({ sub: region(() => stmt(s.body, ctx))[1], kind: 'switch' }); return undefined; }
+    const arms = s.body.body;
+    flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field))[1], kind: 'switch' });
+    return undefined;
+  }
+
+  /** A switch's successors for branchProb: one per case value, one for the default (written or not). */
+  function switchShares(body: Stmt, f0: number): { f0: number; n: number; dflt: boolean } {
+    let n = 1;
+    let dflt = false;
+    for (const st of body.s === 'block' ? body.body : [body]) {
+      for (let cur: Stmt = st; cur.s === 'label'; cur = cur.body) if (cur.x) n++; else dflt = true;
+    }
+    return { f0, n, dflt };
+  }
+
+  /**
+   * The probability LLVM 14's BranchProbabilityInfo gives a branch on `c` being taken, without a profile:
+   * `__builtin_expect` 2000:1; pointer comparisons (PH: `p == q` / `!p` 12:20, `!=` 20:12); integer comparisons with
+   * 0 / -1 / 1 (ZH: `== 0`, `< 0`, `<= 0`, `== -1` 12:20, the opposite ones 20:12; not on a single-bit mask `x & 4`),
+   * a plain value tested (`if (x)`: `x != 0`) 20:12 unless it is a bool (a bare i1 branch: no heuristic); else even.
+   * `&&`, `||` and `!` compose as the short-circuit branches they are.
+   */
+  function branchProb(c: Expr): number {
+    const LIKELY = 20 / 32;
+    const mirror: { [op: string]: string } = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
+    switch (c.e) {
+      case 'unary': return c.op === '!' ? 1 - branchProb(c.x) : LIKELY;
+      case 'cast': return branchProb(c.x);
+      case 'comma': return branchProb(c.r);
+      case 'binary': {
+        if (c.op === '&&') return branchProb(c.l) * branchProb(c.r);
+        if (c.op === '||') return 1 - (1 - branchProb(c.l)) * (1 - branchProb(c.r));
+        if (!(c.op in mirror)) return c.op === '&' && powerOfTwo(c.r) ? 0.5 : LIKELY;
+        let op = c.op;
+        let x = c.l;
+        let k = constValue(c.r, env);
+        if (k === undefined && (k = constValue(c.l, env)) !== undefined) { op = mirror[op]!; x = c.r; }
+        const nullPtr = (e: Expr) => e.e === 'cast' && constValue(e.x, env) === 0n || e.e === 'id' && e.name === 'NULL';
+        if (k === undefined) return nullPtr(c.r) || nullPtr(c.l) ? (op === '==' ? 1 - LIKELY : op === '!=' ? LIKELY : 0.5) : 0.5;
+        if (x.e === 'binary' && x.op === '&' && (powerOfTwo(x.r) || powerOfTwo(x.l))) return 0.5;
+        if (k === 0n) return op === '==' || op === '<' || op === '<=' ? 1 - LIKELY : LIKELY;
+        if (k === -1n) return op === '==' ? 1 - LIKELY : op === '!=' || op === '>' ? LIKELY : 0.5;
+        if (k === 1n && op === '<') return 1 - LIKELY;
+        return 0.5;
+      }
+      case 'call': {
+        if (c.fn.e === 'id' && c.fn.name === '__builtin_expect' && c.args.length === 2) {
+          const v = constValue(c.args[1]!, env);
+          if (v !== undefined) return v === 0n ? 1 / 2001 : 2000 / 2001;
+        }
+        const ft = c.fn.e === 'id' ? env.func(c.fn.name)?.type : undefined;
+        return ft && ft.k === 'func' && isBool(ft.ret) ? 0.5 : LIKELY;
+      }
+      case 'id': {
+        const t = lookup(c.name) ?? env.global(c.name);
+        return t && isBool(t) ? 0.5 : LIKELY;
+      }
+      default: return LIKELY;
     }
   }
 
@@ -1305,6 +1478,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (!ra || !rb || ra.def !== rb.def || ra.def.inline || !inlinable(ra.def)) return;
     rb.twin = ra;
     ra.sunk = true;
+    ra.freq = ra.freq && rb.freq ? ra.freq + rb.freq : 0;
     ra.guards = ctx.guards.slice();
     if (ctx.pconds?.length) ra.pconds = ctx.pconds; else delete ra.pconds;
     ra.args = ra.args?.map((x, i) => {
@@ -1451,6 +1625,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       let inner = st;
       if (l) {
         inner = l.inner;
+        const sw = breakable[breakable.length - 1]?.sw;
+        if (sw) freq += (sw.f0 * (l.vals.length + (l.dflt ? 1 : 0))) / sw.n;
         const vals = l.vals as bigint[];
         arm = fallsIn && arm ? { vals: [...arm.vals, ...vals], dflt: arm.dflt || l.dflt } : { vals, dflt: l.dflt };
       }
@@ -1523,7 +1699,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     res.flow = topFlow;
     res.ret = summarize(returns);
-    res.cost = cost;
+    res.cost = cost + xcost;
+    res.xcost = xcost;
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
   }
@@ -1826,6 +2003,9 @@ const PRAGMA_UNROLL_THRESHOLD = 16 * 1024;
  * divisor (the count is then wrong, never the set of relocations).
  */
 const LOOP_SIZE_SCALE = 0.934;
+/** LLVM 14's UnrollThreshold at -O2 (150): the unrolled size up to which LoopFullUnrollPass unrolls a constant-trip
+ * loop without a pragma. */
+const FULL_UNROLL_THRESHOLD = 150;
 /** LLVM's UP.BEInsns: the loop's back-edge instructions, not replicated by unrolling. */
 const BE_INSNS = 2;
 
@@ -1900,3 +2080,16 @@ function usedNames(toks: Token[]): Set<string> {
 }
 
 export type { CheckRef };
+
+/** A constant with one bit set (a flag mask: BranchProbabilityInfo has no heuristic for testing it). */
+function powerOfTwo(x: Expr): boolean {
+  const k = x.e === 'num' ? x.v : undefined;
+  return k !== undefined && k > 0n && (k & (k - 1n)) === 0n;
+}
+
+/** C's bool: a branch on it is a bare i1 branch, which no BranchProbabilityInfo heuristic weighs. */
+function isBool(t: CType): boolean {
+  const s = strip(t);
+  return s.k === 'int' && /bool/i.test(s.name);
+}
+
