@@ -146,8 +146,12 @@ function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: F
 
 function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
   const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
+  // the right side of the short circuit just replayed, and its block's state at its end (see the if below)
+  let sc: { op: '&&' | '||'; arm: State } | undefined;
   for (const e of evs) {
     if (st.exited) return;
+    const prevSc = sc;
+    sc = undefined;
     if ('s' in e) {
       const s = copy.site(e.s);
       if (!s) continue;
@@ -166,7 +170,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // only an address before it leaves the offset in a register (a direct load folds it into its own instruction:
       // mmapsnoop's `PT_REGS_PARM1(ctx)` then `BPF_CORE_READ(regs, di)` are two records); anything else breaks the run
       st.adj = e.c === 'a' && !s.unalignedLoad ? { key, block: st.cur, copies } : undefined;
-      if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && prev.block === st.cur && prev.copies === copies && (copies > 1 || !st.loop)) {
+      if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && (prev.block === st.cur || st.preds.has(prev.block)) && prev.copies === copies && (copies > 1 || !st.loop)) {
         // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
         if (!st.loop && copies === 1) byValue(e, s, st, copy);
         if (!s.merged) st.cands.push({ s, seq });
@@ -208,7 +212,12 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.exited = true;
     } else if (e.kind === 'if') {
       const from = st.cur;
-      const arm = (evs2: FlowEv[]): State => {
+      // an if on `L || R` runs its else arm (or, when its then arm always exits, what follows) only after R was
+      // evaluated false: R's block dominates it and is its immediate predecessor (on `L && R`, the then arm), so
+      // what R defined is reused there (measured: tetragon's `if (d == root || IS_ROOT(d)) return 1;` then a read
+      // of d->d_parent as IS_ROOT's: one record; construct cse_merge). Only when R ends in a block of its own.
+      const dom = e.sc === true ? prevSc : undefined;
+      const arm = (evs2: FlowEv[], base?: State): State => {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
         // tcplife's arm with calls is one): its way out is the block it came from
@@ -216,12 +225,27 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
         }
-        const a: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
+        const a: State = base
+          ? { ...st, avail: new Map(base.avail), gvn: new Map(base.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
+          : { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         run(evs2, a, copy, depth);
         return a;
       };
-      const t = arm(e.sub);
-      const f = e.alt ? arm(e.alt) : undefined;
+      const t = arm(e.sub, dom?.op === '&&' ? dom.arm : undefined);
+      const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined) : undefined;
+      if (e.sc === '&&' || e.sc === '||') {
+        // R's own block, ending in its branch: not when it is no block (an empty arm), exits, or ends in a join of
+        // its own (a nested short circuit or ?: whose arms branch straight on)
+        const last = e.sub[e.sub.length - 1];
+        if (t.cur !== from && !t.exited && !(last && 'kind' in last)) sc = { op: e.sc, arm: t };
+      }
+      if (dom?.op === '||' && !f && t.exited) {
+        st.avail = dom.arm.avail;
+        st.gvn = dom.arm.gvn;
+        newBlock([dom.arm.cur]);
+        st.adj = dom.arm.adj;
+        continue;
+      }
       const ends: number[] = [];
       if (!t.exited) ends.push(t.cur);
       if (!f) ends.push(from);

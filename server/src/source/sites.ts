@@ -122,11 +122,13 @@ export interface CallRef {
  *   - `exit`: a return ('ret') or a break, continue or goto ('jump'): the code after it in its region never runs;
  *   - `clob`: what may write a global that a hard `cut` does not already say: a store through a pointer or to a
  *     global, a probe read (BPF_CORE_READ & co. are calls of bpf_probe_read_kernel): GVN's availability of a check;
- *   - `cond` on a check's site: its value only decides an if statement's branch (no copy of it to keep alive).
+ *   - `cond` on a check's site: its value only decides an if statement's branch (no copy of it to keep alive);
+ *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
+ *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
 export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true; soft?: true }
   | { clob: true }
-  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch' } | { exit: 'ret' | 'jump' };
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true } | { exit: 'ret' | 'jump' };
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
@@ -376,6 +378,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     e.c = c;
     if (b !== undefined) e.b = b; else delete e.b;
   };
+  /** The last short circuit recorded (its expression and right side's event), for an if statement on it. */
+  let lastSc: { x: Expr; ev: FlowEv } | undefined;
   /** Runs `fn` recording its events apart: the nested code of a FlowEv `sub`. */
   const region = <T>(fn: () => T): [T, FlowEv[]] => {
     const outer = flow;
@@ -718,7 +722,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const f0 = freq;
           const pl = branchProb(x.l);
           freq = f0 * (x.op === '&&' ? pl : 1 - pl);
-          flow.push({ sub: region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }))[1], kind: 'if' });
+          const scEv: FlowEv = { sub: region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }))[1], kind: 'if', sc: x.op };
+          flow.push(scEv);
+          lastSc = { x, ev: scEv };
           freq = f0;
           return { type: INT };
         }
@@ -1266,6 +1272,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return undefined;
       case 'if': {
         use(s.c, ctx);
+        // the condition is a short circuit whose right side is the last thing recorded (cse.ts: its block dominates)
+        const sc = lastSc?.x === s.c && flow[flow.length - 1] === lastSc.ev;
         if (!ctx.noEmit) condUse(s.c);
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
@@ -1279,7 +1287,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const c1 = res.calls.length;
         const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) }))[1] : undefined;
         freq += fAfterT;
-        flow.push(ff ? { sub: ft, alt: ff, kind: 'if' } : { sub: ft, kind: 'if' });
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}) });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
