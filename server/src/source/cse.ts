@@ -84,6 +84,8 @@ const CALLEE_SAVED = 4;
 
 /** CORELENS_CSE_ADJ=0 turns the `adj` heuristic off: how its before/after figures (README) are measured. */
 const ADJ = process.env.CORELENS_CSE_ADJ !== '0';
+/** CORELENS_CSE_UNROLLED=0 turns the same-pointer rule in unrolled bodies off (its before/after figures). */
+const UNROLLED = process.env.CORELENS_CSE_UNROLLED !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 
 /**
@@ -172,10 +174,14 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.adj = e.c === 'a' && !s.unalignedLoad ? { key, block: st.cur, copies } : undefined;
       if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && (prev.block === st.cur || st.preds.has(prev.block)) && prev.copies === copies && (copies > 1 || !st.loop)) {
         // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
-        if (!st.loop && copies === 1) byValue(e, s, st, copy);
+        if (!st.loop ? copies === 1 : copies > 1 && UNROLLED) byValue(e, s, st, copy);
         if (!s.merged) st.cands.push({ s, seq });
         continue;
       }
+      // a fully unrolled body (copies > 1): an address through the same pointer value within one iteration (its
+      // replay's `avail` starts empty) merges as in straight code (measured: KubeArmor's walk reading
+      // mnt->mnt_parent before and in `if (mnt != m)`, one record per iteration; construct cse_merge)
+      if (UNROLLED && st.loop && copies > 1 && e.c === 'a' && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
       if (e.c === 'x' || st.loop) continue;
       // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
       // records, not 4): they stay unmerged
