@@ -115,6 +115,35 @@ SEC("kprobe/walk") int adj_unrolled(struct pt_regs *ctx)
 	}
 	return off;
 }
+/* a short circuit's right side dominates what it decides alone (tetragon's \`if (d == root || IS_ROOT(d)) return 1;\`
+   then d->d_parent): || with the then arm exiting, ||'s else arm, &&'s then arm merge; not after a join, not where
+   && exits, not when the right side is itself a short circuit (each 2 records, measured with clang 14) */
+FUNC_INLINE bool is_root(struct dentry *d) { struct dentry *p; bpf_probe_read_kernel(&p, sizeof(p), _(&d->d_parent)); return d == p; }
+SEC("tp_btf/sa") int sc_or_exit(struct dentry *d) { if (d == (void *)out[1] || is_root(d)) return 1; struct dentry *p; bpf_probe_read_kernel(&p, sizeof(p), _(&d->d_parent)); out[0] = (long)p; return 0; }
+SEC("tp_btf/sb") int sc_or_else(struct dentry *d) { struct dentry *p = 0; if (d == (void *)out[1] || is_root(d)) out[2] = 1; else bpf_probe_read_kernel(&p, sizeof(p), _(&d->d_parent)); out[0] = (long)p; return 0; }
+SEC("tp_btf/sc") int sc_or_join(struct dentry *d) { struct dentry *p; if (d == (void *)out[1] || is_root(d)) out[2] = 1; bpf_probe_read_kernel(&p, sizeof(p), _(&d->d_parent)); out[0] = (long)p; return 0; }
+SEC("tp_btf/sd") int sc_and_then(struct dentry *d) { struct dentry *p = 0; if (d != (void *)out[1] && !is_root(d)) bpf_probe_read_kernel(&p, sizeof(p), _(&d->d_parent)); out[0] = (long)p; return 0; }
+SEC("tp_btf/se") int sc_and_exit(struct dentry *d) { struct dentry *p; if (d != (void *)out[1] && !is_root(d)) return 1; bpf_probe_read_kernel(&p, sizeof(p), _(&d->d_parent)); out[0] = (long)p; return 0; }
+SEC("tp_btf/sf") int sc_or_nested(struct dentry *d) { if (d == (void *)out[1] || (out[3] && is_root(d))) return 1; struct dentry *p; bpf_probe_read_kernel(&p, sizeof(p), _(&d->d_parent)); out[0] = (long)p; return 0; }
+/* an unrolled walk (KubeArmor's prepend_path): mnt->mnt_parent read before and inside \`if (mnt != m)\`, the same
+   pointer value in one iteration: one record per iteration (4, not 8) */
+SEC("tp_btf/ua") int unrolled_same(struct dentry *dentry, struct mount *mnt)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+		if (dentry == (void *)out[2]) {
+			struct mount *m = BPF_CORE_READ(mnt, mnt_parent);
+			if (mnt != m) { dentry = BPF_CORE_READ(mnt, mnt_mountpoint); mnt = BPF_CORE_READ(mnt, mnt_parent); continue; }
+			break;
+		}
+		if (dentry == parent) break;
+		out[i & 7] = (long)BPF_CORE_READ(dentry, d_name.name);
+		dentry = parent;
+	}
+	out[0] = (long)mnt;
+	return 0;
+}
 `, { exact: true }],
   // GVN (source/cse.ts): a check deciding an if is one value with an earlier identical one that decides an if and
   // dominates it, when nothing that may write a global lies between (not a block rule: the checks here are blocks
