@@ -125,6 +125,13 @@ interface State {
   cands: { s: Site; seq: number }[];
 }
 
+/** `avail` with the addresses (not the checks) another state defined: a short circuit's right side, see `run`. */
+function withAddrs(avail: Map<string, number>, from: Map<string, number>): Map<string, number> {
+  const m = new Map(avail);
+  for (const [k, b] of from) if (k.startsWith('a|')) m.set(k, b);
+  return m;
+}
+
 /** Whether nested code may write a global (a call, a probe read, a store through a pointer, asm, a label). */
 function mayClobber(evs: FlowEv[]): boolean {
   return evs.some((e) => 'clob' in e || 'call' in e || ('cut' in e && !e.soft) || ('sub' in e && (mayClobber(e.sub) || (e.alt !== undefined && mayClobber(e.alt)))));
@@ -221,7 +228,9 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // an if on `L || R` runs its else arm (or, when its then arm always exits, what follows) only after R was
       // evaluated false: R's block dominates it and is its immediate predecessor (on `L && R`, the then arm), so
       // what R defined is reused there (measured: tetragon's `if (d == root || IS_ROOT(d)) return 1;` then a read
-      // of d->d_parent as IS_ROOT's: one record; construct cse_merge). Only when R ends in a block of its own.
+      // of d->d_parent as IS_ROOT's: one record; construct cse_merge). Only when R ends in a block of its own, and
+      // only R's addresses: a check R compares (kernel_net's `exists && field_size(..) == 4` then the bitfield read's
+      // byte size) keeps its second record (measured; not understood, so not merged).
       const dom = e.sc === true ? prevSc : undefined;
       const arm = (evs2: FlowEv[], base?: State): State => {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
@@ -232,7 +241,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
           return { ...st, exited: false };
         }
         const a: State = base
-          ? { ...st, avail: new Map(base.avail), gvn: new Map(base.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
+          ? { ...st, avail: withAddrs(st.avail, base.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
           : { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         run(evs2, a, copy, depth);
         return a;
@@ -246,8 +255,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         if (t.cur !== from && !t.exited && !(last && 'kind' in last)) sc = { op: e.sc, arm: t };
       }
       if (dom?.op === '||' && !f && t.exited) {
-        st.avail = dom.arm.avail;
-        st.gvn = dom.arm.gvn;
+        st.avail = withAddrs(st.avail, dom.arm.avail);
         newBlock([dom.arm.cur]);
         st.adj = dom.arm.adj;
         continue;

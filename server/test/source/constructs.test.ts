@@ -168,6 +168,17 @@ SEC("tp_btf/m") int gvn_nested_arms(struct task_struct *t, long a, long b) { lon
   // falco's `(unsigned long)extract__syscall_argument(regs, 0)`: the cast types its operand apart (the verifier's
   // origin rule), and that unevaluated pass recorded the call as an inlined copy of its own: every site of the
   // callee counted twice (1,770 of falco's CSE column); also sizeof and typeof of a call, which clang never runs
+  // a field-info builtin's argument (tetragon's bpf_core_field_exists(nsproxy->uts_ns->ns), kernel_task's
+  // bpf_core_field_size(file->f_inode->i_sb->s_id)): only the last access is relocated; the hops reaching it are
+  // dead loads with no record (clang 14, -O2 and -O0). \`exact\`: a hop counted would otherwise pass as a CSE merge
+  ['field_info_hops', `
+long out[8];
+SEC("tp_btf/a") int exists_hop(struct nsproxy *nsproxy) { if (bpf_core_field_exists(nsproxy->uts_ns->ns)) out[0] = 1; return 0; }
+SEC("tp_btf/b") int size_hops(struct file *file) { out[1] = bpf_core_field_size(file->f_inode->i_sb->s_id); return 0; }
+SEC("tp_btf/c") int offset_hops(struct file *file) { out[2] = bpf_core_field_offset(file->f_inode->i_sb->s_id); return 0; }
+/* the hop read for real beside the check: one record of it (the read's) */
+SEC("tp_btf/d") int hop_and_read(struct task_struct *t) { if (bpf_core_field_exists(t->mm->mmap_base)) out[3] = (long)BPF_CORE_READ(t, mm); return 0; }
+`, { exact: true }],
   ['cast_of_call', `
 FUNC_INLINE unsigned long rd(struct task_struct *t) { return BPF_CORE_READ(t, real_parent, pid); }
 long out;
