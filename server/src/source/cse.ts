@@ -19,8 +19,11 @@
 //     locals are not counted (a wrong merge there is a missing record: none on the corpus, 1 in tracee's 34,753);
 //   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
 //     nothing between that may write memory (SelectionDAG);
-//   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, unrolled copies, anything
-//     in a loop (LLVM unrolls small constant loops unasked, LICM hoists) but `adj` in unrolled bodies, across a switch.
+//   - a short circuit's right side R dominates what it alone decides (`if (L || R) return;` what follows, `||`'s
+//     else arm, `&&`'s then arm; R's block is their immediate predecessor): R's addresses are available there;
+//   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, anything in a loop (LLVM
+//     unrolls small constant loops unasked, LICM hoists) but `adj` and same-pointer addresses within one iteration of
+//     an unrolled body, across a switch.
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
