@@ -1278,6 +1278,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         return undefined;
       case 'if': {
+        // a condition constant at compile time (tetragon's `if (CONFIG(ITER_NUM))`, CONFIG() defined to 0): clang
+        // never emits the dead arm, so it has no relocation (measured with clang 14: `if (0) BPF_CORE_READ(..)`
+        // has no record); only the live arm is walked (a label in the dead arm is not looked for)
+        const cv = constValue(s.c, env);
+        if (cv !== undefined) {
+          const live = cv !== 0n ? s.t : s.f;
+          if (live) stmt(live, ctx);
+          return undefined;
+        }
         use(s.c, ctx);
         // the condition is a short circuit whose right side is the last thing recorded (cse.ts: its block dominates)
         const sc = lastSc?.x === s.c && flow[flow.length - 1] === lastSc.ev;

@@ -179,6 +179,17 @@ SEC("tp_btf/c") int offset_hops(struct file *file) { out[2] = bpf_core_field_off
 /* the hop read for real beside the check: one record of it (the read's) */
 SEC("tp_btf/d") int hop_and_read(struct task_struct *t) { if (bpf_core_field_exists(t->mm->mmap_base)) out[3] = (long)BPF_CORE_READ(t, mm); return 0; }
 `, { exact: true }],
+  // an if on a compile-time constant (tetragon's \`if (CONFIG(ITER_NUM)) bpf_for(..) else unrolled\`, CONFIG() defined
+  // to 0 for its pre-5.11 objects): the dead arm has no record; a constant from sizeof or an enum folds the same way
+  ['constant_if', `
+#define CFG(n) 0
+enum { USE_TGID = 1 };
+long out[8];
+SEC("tp_btf/a") int if_zero(struct task_struct *t) { if (CFG(X)) out[0] = BPF_CORE_READ(t, pid); else out[1] = BPF_CORE_READ(t, tgid); return 0; }
+SEC("tp_btf/b") int if_zero_loop(struct task_struct *t) { if (CFG(X)) { for (int i = 0; i < 100 && out[i & 3]; i++) out[0] += BPF_CORE_READ(t, pid); } return BPF_CORE_READ(t, tgid) & 1; }
+SEC("tp_btf/c") int if_enum(struct task_struct *t) { if (USE_TGID) out[2] = BPF_CORE_READ(t, tgid); else out[2] = BPF_CORE_READ(t, pid); return 0; }
+SEC("tp_btf/d") int if_sizeof(struct task_struct *t) { if (sizeof(long) == 4) out[3] = BPF_CORE_READ(t, pid); return BPF_CORE_READ(t, tgid) & 1; }
+`, { exact: true }],
   ['cast_of_call', `
 FUNC_INLINE unsigned long rd(struct task_struct *t) { return BPF_CORE_READ(t, real_parent, pid); }
 long out;
