@@ -23,29 +23,27 @@ function referenceWalk(bytes: Uint8Array): string {
   const end = pos + v.getUint32(12, true);
   const out: string[] = [];
   for (let id = 1; pos < end; id++) {
-    if (end - pos < 12) return `error type record #${id} is cut off (${end - pos} bytes left) @${pos}`;
+    if (end - pos < 12) return `error type record #${id} is cut off (${end - pos} bytes left)`;
     const info = v.getUint32(pos + 4, true);
     const kind = (info >>> 24) & 0x1f;
-    if (FIXED[kind] === undefined) return `error type #${id} has unknown kind ${kind} @${pos + 4}`;
+    if (FIXED[kind] === undefined) return `error type #${id} has unknown kind ${kind}`;
     const next = pos + 12 + FIXED[kind]! + (PER_VLEN[kind] ?? 0) * (info & 0xffff);
-    if (next > end) return `error type #${id} runs past the end @${pos}`;
+    if (next > end) return `error type #${id} runs past the end`;
     out.push(`${pos}:${kind}`);
     pos = next;
   }
   return out.join(',');
 }
 
-/** The reader's walk in the same terms (its error messages cut to what the reference says, with the offset). */
+/** The reader's walk in the same terms (its error messages cut to what the reference says). */
 function readerWalk(bytes: Uint8Array): string {
   let btf: Btf;
   try {
     btf = Btf.parse(bytes, 'test.btf');
   } catch (e) {
     if (!(e instanceof BtfError)) throw e;
-    const text = e.message.replace(/^test\.btf: /, '').replace(/ \(at byte \d+\)$/, '')
-      .replace(/ \([a-z_#0-9]+\) runs past the end of the type section/, ' runs past the end')
-      .replace(' (UNKN is not a valid stored kind)', '');
-    return `error ${text} @${e.offset}`;
+    return `error ${e.message.replace(/ \([a-z_#0-9]+\) runs past the end of the type section/, ' runs past the end')
+      .replace(' (UNKN is not a valid stored kind)', '')}`;
   }
   const raw = btf.rawRecords();
   assert.ok(raw, 'a little-endian kernel BTF gives its raw records');
@@ -123,6 +121,6 @@ describe('the record walk at open (four chains from guessed starts)', () => {
       if (want.startsWith('error')) errors++;
       assert.strictEqual(readerWalk(bytes), want, `mutation ${i}: word ${w} of the type section`);
     }
-    assert.ok(errors > 30, `the mutations hit records (${errors} errors)`);
+    assert.ok(errors > 50, `the mutations hit records (${errors} errors)`);
   });
 });
