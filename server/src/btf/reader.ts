@@ -89,8 +89,6 @@ interface ScanState {
   n: number;
   readonly out: Uint32Array;
   readonly kinds: Uint8Array;
-  /** Name offsets at or above this are implausible (guessing record starts only). */
-  readonly nameLimit: number;
 }
 
 /**
@@ -119,132 +117,6 @@ function scanWords(w32: Int32Array, packed: Int32Array, mask: number, w: number,
 }
 /** Where the last scanWords stopped, in words (a context slot: no type feedback needed to write it). */
 let scanStopWord = 0;
-
-/** Sections shorter than this (in words) are walked by one chain: guessing three more starts would cost more. */
-const PARALLEL_MIN_WORDS = 32 << 10;
-/** Extra table slots a parallel walk may need (its four regions are rounded up separately). */
-const PARALLEL_SLACK = 16;
-/** Walkers' state after parallelWalk: [w0, n0, w1, n1, w2, n2, w3, n3] (a typed array: no type feedback needed). */
-const walkers = new Int32Array(8);
-
-/**
- * scanWords with four chains at once: exactly its result (count, tables, scanStopWord), about half its CPU on a
- * kernel. The record walk is bound by latency, not memory: each record's size needs the word just loaded, ~20
- * cycles a record on this class of machine whatever the language (a C loop measured the same 0.8 ms on 100k
- * records, while streaming the section costs 0.08 ms). Four walkers started at plausible record starts near the
- * quarters of the section run independent chains the CPU overlaps. Nothing is taken on trust: a walker's records are
- * kept only when the walk before it ends exactly where it started (a record walk is determined by its start), and
- * at the first walker that fails this, the plain walk continues from the true position over the rest, as scanWords
- * would have. `out`/`kinds` need PARALLEL_SLACK slots beyond the section's record bound. `nameLimit`: name offsets
- * at or above it are implausible (only used to guess starts).
- */
-function scanWordsParallel(w32: Int32Array, packed: Int32Array, mask: number, w: number, endW: number, out: Uint32Array,
-  kinds: Uint8Array, n: number, nameLimit: number): number {
-  const span = endW - w;
-  if (span < PARALLEL_MIN_WORDS || mask !== 0x1f || out.length - n < Math.floor(span / 3) + PARALLEL_SLACK) {
-    return scanWords(w32, packed, mask, w, endW, out, kinds, n);
-  }
-  const s1 = guessRecordStart(w32, packed, w + (span >> 2), endW, nameLimit);
-  const s2 = s1 < 0 ? -1 : guessRecordStart(w32, packed, Math.max(w + (span >> 1), s1 + 3), endW, nameLimit);
-  const s3 = s2 < 0 ? -1 : guessRecordStart(w32, packed, Math.max(w + ((3 * span) >> 2), s2 + 3), endW, nameLimit);
-  if (s3 < 0) return scanWords(w32, packed, mask, w, endW, out, kinds, n);
-  // Each walker's own region of the tables: records are >= 3 words, so a segment of k words holds <= ceil(k/3).
-  const b1 = n + Math.ceil((s1 - w) / 3) + 2;
-  const b2 = n + Math.ceil((s2 - w) / 3) + 4;
-  const b3 = n + Math.ceil((s3 - w) / 3) + 6;
-  parallelWalk(w32, packed, w, s1, s2, s3, endW, out, kinds, n, b1, b2, b3);
-  // Each walker to the end of its segment (only the last one's end is real: the others stop before a record that
-  // would cross into the next segment, and the check below then sends the plain walk over it).
-  let cnt = scanWords(w32, packed, mask, walkers[0]!, s1, out, kinds, walkers[1]!);
-  let pos = scanStopWord;
-  const starts = [s1, s2, s3];
-  const bases = [b1, b2, b3];
-  for (let j = 0; j < 3; j++) {
-    if (pos !== starts[j]) return scanWords(w32, packed, mask, pos, endW, out, kinds, cnt);
-    const e = scanWords(w32, packed, mask, walkers[2 * j + 2]!, j < 2 ? starts[j + 1]! : endW, out, kinds, walkers[2 * j + 3]!);
-    pos = scanStopWord;
-    out.copyWithin(cnt, bases[j]!, e);
-    kinds.copyWithin(cnt, bases[j]!, e);
-    cnt += e - bases[j]!;
-  }
-  scanStopWord = pos;
-  return cnt;
-}
-
-/**
- * The four chains of scanWordsParallel, interleaved in one loop while each is inside its segment; stops at the first
- * anything odd in any of them (its scanWords finish then decides). Results in `walkers`. (Keeping the loop going
- * while any two still run, with a finished walker standing still, was measured slower: 0.57 vs 0.43 ms on 6.1, the
- * selects lengthen every chain.)
- */
-function parallelWalk(w32: Int32Array, packed: Int32Array, w0: number, s1: number, s2: number, s3: number, endW: number,
-  out: Uint32Array, kinds: Uint8Array, n0: number, n1: number, n2: number, n3: number): void {
-  let w1 = s1;
-  let w2 = s2;
-  let w3 = s3;
-  while (w0 < s1 && w1 < s2 && w2 < s3 && endW - w3 >= 3 && endW - w2 >= 3 && endW - w1 >= 3 && endW - w0 >= 3) {
-    const i0 = w32[w0 + 1]!;
-    const i1 = w32[w1 + 1]!;
-    const i2 = w32[w2 + 1]!;
-    const i3 = w32[w3 + 1]!;
-    const k0 = (i0 >> 24) & 0x1f;
-    const k1 = (i1 >> 24) & 0x1f;
-    const k2 = (i2 >> 24) & 0x1f;
-    const k3 = (i3 >> 24) & 0x1f;
-    const e0 = packed[k0]!;
-    const e1 = packed[k1]!;
-    const e2 = packed[k2]!;
-    const e3 = packed[k3]!;
-    if ((e0 | e1 | e2 | e3) < 0) break;
-    const x0 = (w0 + (e0 & 0xffff) + Math.imul(e0 >> 16, i0 & 0xffff)) | 0;
-    const x1 = (w1 + (e1 & 0xffff) + Math.imul(e1 >> 16, i1 & 0xffff)) | 0;
-    const x2 = (w2 + (e2 & 0xffff) + Math.imul(e2 >> 16, i2 & 0xffff)) | 0;
-    const x3 = (w3 + (e3 & 0xffff) + Math.imul(e3 >> 16, i3 & 0xffff)) | 0;
-    if (x0 > endW || x1 > endW || x2 > endW || x3 > endW) break;
-    kinds[n0] = k0;
-    out[n0++] = w0 << 2;
-    kinds[n1] = k1;
-    out[n1++] = w1 << 2;
-    kinds[n2] = k2;
-    out[n2++] = w2 << 2;
-    kinds[n3] = k3;
-    out[n3++] = w3 << 2;
-    w0 = x0;
-    w1 = x1;
-    w2 = x2;
-    w3 = x3;
-  }
-  walkers[0] = w0;
-  walkers[1] = n0;
-  walkers[2] = w1;
-  walkers[3] = n1;
-  walkers[4] = w2;
-  walkers[5] = n2;
-  walkers[6] = w3;
-  walkers[7] = n3;
-}
-
-/**
- * A word at or after `g` where 16 records in a row look well-formed (unused info bits clear, a known kind, a plausible
- * name offset, inside the section), or -1 within a few KB: only a guess, which scanWordsParallel verifies.
- */
-function guessRecordStart(w32: Int32Array, packed: Int32Array, g: number, endW: number, nameLimit: number): number {
-  const stop = Math.min(g + 2048, endW - 64);
-  for (let c = g; c < stop; c++) {
-    let w = c;
-    let r = 0;
-    for (; r < 16; r++) {
-      const info = w32[w + 1]!;
-      if ((info & 0x60ff0000) !== 0 || (w32[w]! >>> 0) >= nameLimit) break;
-      const e = packed[(info >> 24) & 0x1f]!;
-      if (e < 0) break;
-      w = (w + (e & 0xffff) + Math.imul(e >> 16, info & 0xffff)) | 0;
-      if (w > endW - 3) break;
-    }
-    if (r === 16) return c;
-  }
-  return -1;
-}
 
 /**
  * Parses raw BTF while its bytes arrive: feed() walks the records that have fully arrived, so each piece of the
@@ -286,15 +158,13 @@ export class BtfScan {
       }
       st = this.state = {
         start, end: start + typeLen, mask: hdrLen >= 32 && u32(28) > 0 ? 0x7f : 0x1f, pos: start, n: 0,
-        out: new Uint32Array(takeBuffer((maxRecords + PARALLEL_SLACK) * 4), 0, maxRecords + PARALLEL_SLACK),
-        kinds: new Uint8Array(takeBuffer(maxRecords + PARALLEL_SLACK), 0, maxRecords + PARALLEL_SLACK),
-        nameLimit: this.opts.base ? 0xffffffff : u32(20),
+        out: new Uint32Array(takeBuffer(maxRecords * 4), 0, maxRecords),
+        kinds: new Uint8Array(takeBuffer(maxRecords), 0, maxRecords),
       };
     }
     const w32 = new Int32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
     const limit = Math.min(st.end, filled);
-    st.n = scanWordsParallel(w32, RECORD_SIZES.packedWords, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n,
-      st.nameLimit);
+    st.n = scanWords(w32, RECORD_SIZES.packedWords, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n);
     st.pos = scanStopWord << 2;
     // Stopped short of what has arrived: an unknown kind or an overrun. finish() takes it from here.
     if (st.pos < st.end && limit - st.pos >= 12 && limit === st.end) this.stopped = true;
@@ -523,9 +393,8 @@ export class Btf {
     const words = this.words;
     const resume = scan && scan.start === start && scan.end === end && scan.mask === mask && scan.out.length >= maxRecords;
     // Uninitialised memory (no zero-fill of a table sized for the worst case): only slots below n are ever read.
-    const slots = maxRecords + PARALLEL_SLACK;
-    const out = resume ? scan.out : new Uint32Array(takeBuffer(slots * 4), 0, slots);
-    const kinds = resume ? scan.kinds : new Uint8Array(takeBuffer(slots), 0, slots);
+    const out = resume ? scan.out : new Uint32Array(takeBuffer(maxRecords * 4), 0, maxRecords);
+    const kinds = resume ? scan.kinds : new Uint8Array(takeBuffer(maxRecords), 0, maxRecords);
     let pos = resume ? scan.pos : start;
     let n = resume ? scan.n : 0;
     if (words && start % 4 === 0 && sizes.aligned) {
@@ -535,8 +404,7 @@ export class Btf {
       // record, an unknown kind, a record running past the end) leaves it; the checks below say what.
       const packed = sizes.packedWords;
       const w32 = new Int32Array(words.buffer, words.byteOffset, words.length);
-      n = scanWordsParallel(w32, packed, mask, pos >> 2, end >> 2, out, kinds, n,
-        this.base ? 0xffffffff : h.strLen);
+      n = scanWords(w32, packed, mask, pos >> 2, end >> 2, out, kinds, n);
       pos = scanStopWord << 2;
     }
     const { fixed, perVlen } = sizes;
