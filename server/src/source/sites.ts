@@ -305,10 +305,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
       const assign = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '');
       if (assign) assigned.add(t.s);
-      const w = assign || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || b[i - 1]?.s === '&';
+      // `&v->f`, `&v.f`, `&v[i]` take an address inside what v points to or holds: no write of v (tetragon's IS_ROOT
+      // reads `_(&dentry->d_parent)` of a parameter that stays one value)
+      const inside = ['->', '.', '['].includes(b[i + 1]?.s ?? '');
+      const w = assign || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || (b[i - 1]?.s === '&' && !inside);
       if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
       // `&v` (not `&v->f`, `&v.f`, `&v[i]`: addresses inside what v points to or holds)
-      if (b[i - 1]?.s === '&' && !['->', '.', '['].includes(b[i + 1]?.s ?? '')) addrTaken.add(t.s);
+      if (b[i - 1]?.s === '&' && !inside) addrTaken.add(t.s);
     }
   }
   /** Writes of each variable met so far in evaluation order: `name#n` is one value of it (SSA-like), as long as
