@@ -307,16 +307,27 @@ export class CParser {
       const prev = this.env.tags.get(key) ?? (this.is('{') ? undefined : this.env.tag(key));
       if (prev && prev.k === kw) rec = prev as Record;
     }
+    // clang: a declaration of a tag inside a preserve_access_index pragma region (`struct msg;`, or its first mention
+    // `struct msg *p` there) carries the attribute, and a later definition inherits it from that declaration (a
+    // declaration after the definition is ignored: -Wignored-attributes). vmlinux.h forward-declares ~120 tags it
+    // never defines (`struct msg;`): a program defining one of them gets relocated accesses.
+    const inRegion = !!(kwTok as { pai?: boolean }).pai;
     if (!this.is('{')) {
       if (!rec) {
         rec = newRecord(kw as 'struct', name);
         if (name) this.env.tags.set(key, rec);
+        if (inRegion) rec.pai = true;
+      } else if (inRegion && !rec.complete && this.is(';') && this.env.tags.get(key) === rec) {
+        rec.pai = true; // a redeclaration of this document's own tag (a header's records are shared: left alone)
       }
       return rec;
     }
     if (!rec || rec.complete) {
+      // the definition completes a tag declared by an included header: it inherits that declaration's attribute
+      const declared = name && !rec ? this.env.tag(key) : undefined;
       rec = newRecord(kw as 'struct', name);
       if (name) this.env.tags.set(key, rec);
+      if (declared && declared.k === kw && (declared as Record).pai && !(declared as Record).complete) rec.pai = true;
     }
     if ((kwTok as { pai?: boolean }).pai) rec.pai = true;
     this.i++; // {

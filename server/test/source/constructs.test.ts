@@ -179,6 +179,18 @@ SEC("tp_btf/c") int offset_hops(struct file *file) { out[2] = bpf_core_field_off
 /* the hop read for real beside the check: one record of it (the read's) */
 SEC("tp_btf/d") int hop_and_read(struct task_struct *t) { if (bpf_core_field_exists(t->mm->mmap_base)) out[3] = (long)BPF_CORE_READ(t, mm); return 0; }
 `, { exact: true }],
+  // a tag vmlinux.h forward-declares inside its preserve_access_index region and never defines (\`struct msg;\`),
+  // defined by the program: clang's definition inherits the attribute from that declaration, so its accesses are
+  // relocated (found while modelling cse5: clang relocated \`msg->a\`, the live analysis did not); a tag of the
+  // program's own is not
+  ['forward_decl_pai', `
+struct msg { int a; int b; };
+struct own_event { int a; int b; };
+long out[4];
+SEC("tp_btf/a") int defined_after_fwd(struct msg *m) { out[0] = m->b; return 0; }
+SEC("tp_btf/b") int own_tag(struct own_event *e) { out[1] = e->b; return 0; }
+SEC("tp_btf/c") int both(struct msg *m, struct own_event *e) { out[2] = m->a + e->a; return 0; }
+`, { exact: true }],
   // an if on a compile-time constant (tetragon's \`if (CONFIG(ITER_NUM)) bpf_for(..) else unrolled\`, CONFIG() defined
   // to 0 for its pre-5.11 objects): the dead arm has no record; a constant from sizeof or an enum folds the same way
   ['constant_if', `
