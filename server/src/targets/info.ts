@@ -1,9 +1,8 @@
 // What is known about a target, in one place: name, arch, kernel version, origin, distro. Editors group findings by
 // it ("on 5.4–5.15 generic (212 kernels)"), `targets list` prints it, and `check` summarises target sets with it.
 
-import * as path from 'path';
 import { Arch, parseArch } from './arch';
-import { TargetOrigin, TargetSpec, RUNNING_KERNEL_BTF } from './registry';
+import { TargetOrigin, TargetSpec, isRunningKernelBtf } from './registry';
 import { TargetInfo as SummaryInfo } from './summary';
 import { describeTarget } from './tree';
 
@@ -31,7 +30,7 @@ export interface TargetInfo extends SummaryInfo {
 export function targetInfo(spec: TargetSpec, btfArch?: Arch): TargetInfo {
   const d = describeTarget(spec);
   const arch = parseArch(spec.arch) ?? btfArch ?? parseArch(d.arch);
-  const origin: TargetOrigin = spec.origin ?? (path.resolve(spec.path) === RUNNING_KERNEL_BTF ? 'running' : 'config');
+  const origin: TargetOrigin = spec.origin ?? (isRunningKernelBtf(spec.path) ? 'running' : 'config');
   return {
     name: spec.name, file: spec.path, kind: spec.kind ?? 'kernel', origin,
     ...(arch ? { arch } : {}), ...(d.kernel ? { kernel: d.kernel } : {}), ...(d.version ? { version: d.version } : {}),

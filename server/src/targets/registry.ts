@@ -102,7 +102,7 @@ export function isRunningKernelBtf(file: string): boolean {
 
 /** A target name from a file name: `6.1-amd64.btf.xz` → `6.1-amd64`, `/sys/kernel/btf/vmlinux` → `running`. */
 export function defaultTargetName(file: string): string {
-  if (path.resolve(file) === RUNNING_KERNEL_BTF) return 'running';
+  if (isRunningKernelBtf(file)) return 'running';
   return path.basename(file).replace(/(\.btf)?(\.tar)?(\.(xz|gz))?$/, '').replace(/\.btf$/, '');
 }
 
