@@ -384,12 +384,11 @@ export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}):
     hasKsym: (name) => {
       if (cache.has(name)) return cache.get(name);
       const e = externs.get(name);
-      const func = btf.findByName(name, Kind.Func) > 0;
-      let v: boolean | undefined;
-      if (e?.func) v = func;
-      else if (e && !e.untyped) v = btf.findByName(name, Kind.Var) > 0;
-      else if (e) v = func ? true : opts.running ? inKallsyms(name) : undefined;
-      else v = func || btf.findByName(name, Kind.Var) > 0;
+      const func = () => btf.findByName(name, Kind.Func) > 0;
+      const variable = () => btf.findByName(name, Kind.Var) > 0;
+      // a kfunc: a FUNC; a typed variable: a VAR; untyped: a FUNC is a text symbol, else kallsyms where it can be read
+      const v = e?.func ? func() : e && !e.untyped ? variable()
+        : e ? func() || (opts.running ? inKallsyms(name) : undefined) : func() || variable();
       cache.set(name, v);
       return v;
     },
