@@ -126,7 +126,17 @@ interface State {
   loop?: boolean;
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
   cands: { s: Site; seq: number }[];
+  /** inside the copies of a loop LLVM keeps rolled (`rolled`): the positions (call path and site) met so far, and
+   * this copy's path to here */
+  rolled?: { seen: Set<string>; path: string };
 }
+
+/** CORELENS_CSE_ROLLED=0 turns the `rolled` rule off (its before/after figures). */
+const ROLLED = process.env.CORELENS_CSE_ROLLED !== '0';
+const oids = new WeakMap<object, number>();
+let nextOid = 0;
+/** A number per object (call or site of a function's analysis: shared by every copy of it). */
+const oid = (o: object): number => { let i = oids.get(o); if (i === undefined) oids.set(o, i = ++nextOid); return i; };
 
 /** `avail` with the addresses (not the checks) another state defined: a short circuit's right side, see `run`. */
 function withAddrs(avail: Map<string, number>, from: Map<string, number>): Map<string, number> {
@@ -173,6 +183,12 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         st.lastUse.set(id, seq);
         if (!st.firstUse.has(id)) st.firstUse.set(id, seq);
       }
+      // rolled: a position an earlier copy of the rolled loop's body already has is that one instruction
+      if (st.rolled) {
+        const k = `${st.rolled.path}#${oid(e.s)}`;
+        if (st.rolled.seen.has(k)) { s.merged = true; st.adj = undefined; continue; }
+        st.rolled.seen.add(k);
+      }
       // adj: an address whose previous relocated site, in this block, is the same relocation through another (or the
       // same) pointer: MachineCSE shares the one instruction, kept across the first read's call (register pressure
       // permitting, decided at the end); unrolled copies pair within one iteration (each copy with its own)
@@ -202,11 +218,13 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
     } else if ('call' in e) {
       st.loads.clear();
       if (e.call.twin || depth > 24) { st.clob.n++; continue; }
+      if (ROLLED && e.split && rolledCopies(e, st, copy, depth)) continue;
       const sub = copy.enter(e.call, e.bases);
       if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
-      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [] };
+      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [],
+        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` } };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
@@ -288,4 +306,31 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       newBlock([]);
     }
   }
+}
+
+/**
+ * rolled: the copies of a call a loop passes its induction variable (sites.ts: unrollInductionCalls, one copy per
+ * iteration with its constant) when LLVM keeps the loop rolled at this trip count (SplitLoop.rolled: the size test
+ * of a full unroll without pragma fails and a helper call stops the simulation that could boost it). The loop's one
+ * body then holds each relocation of the callee once: the arms the induction range keeps (one per copy, each its
+ * own position) and everything else once (measured: falco's extract__network_args over extract__syscall_argument,
+ * 3 to 5 trips: bpf_in_ia32_syscall's thread_info.status read and enum checks once per loop, not per argument).
+ * The trip count is the number of copies that hold in this context. Returns false (nothing replayed) when the loop
+ * is unrolled here: the call is then replayed as before.
+ */
+function rolledCopies(e: Extract<FlowEv, { call: CallRef }>, st: State, copy: FlowCopy, depth: number): boolean {
+  const subs = e.split!.copies.map((c) => copy.enter(c, e.bases)).filter((x) => x !== undefined);
+  if (subs.length < 2 || !e.split!.rolled.includes(subs.length)) return false;
+  const rolled = { seen: st.rolled?.seen ?? new Set<string>(), path: `${st.rolled?.path ?? ''}/r${oid(e.split!)}` };
+  for (const sub of subs) {
+    const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], adj: undefined, rolled };
+    run(sub!.flow, inner, sub!.copy, depth + 1);
+  }
+  // what follows is another block, nothing of the body available to it
+  st.clob.n++;
+  st.cur = st.next.n++;
+  st.preds = new Set();
+  st.loads.clear();
+  st.adj = undefined;
+  return true;
 }
