@@ -466,6 +466,82 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
   // falco's extract__network_args: `for (i = 0; i < num; i++) dst[i] = extract__syscall_argument(regs, i)`, num a
   // constant at each (inlined) call, the callee a switch on its index: LLVM unrolls the loop once num is known and
   // keeps one arm per copy, so only the arms below num are relocated (124 of falco's extras)
+  // a loop passing its induction variable to an inlined reader that calls helpers (falco's extract__network_args over
+  // extract__syscall_argument): LLVM fully unrolls it only when the plain unrolled size fits (2 trips here); from 3
+  // trips on it stays rolled and clang emits the reader's common part once (cse.ts rule `rolled`; fails with it off)
+  ['cse_rolled', `
+#include <bpf/bpf_tracing.h>
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } sink SEC(".maps");
+FUNC_INLINE void put(unsigned long v) { __u32 z = 0; __u64 w = v; bpf_map_update_elem(&sink, &z, &w, 0); }
+FUNC_INLINE int is_compat(void)
+{
+	struct task_struct *me = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(me, thread_info.status) & 2;
+}
+FUNC_INLINE unsigned long nth_arg(struct pt_regs *r, int n)
+{
+	if (is_compat()) {
+		switch (n) {
+		case 0: return BPF_CORE_READ(r, bx);
+		case 1: return BPF_CORE_READ(r, cx);
+		case 2: return BPF_CORE_READ(r, dx);
+		case 3: return BPF_CORE_READ(r, si);
+		case 4: return BPF_CORE_READ(r, di);
+		default: return 0;
+		}
+	}
+	switch (n) {
+	case 0: return BPF_CORE_READ(r, di);
+	case 1: return BPF_CORE_READ(r, si);
+	case 2: return BPF_CORE_READ(r, dx);
+	case 3: return BPF_CORE_READ(r, r10);
+	case 4: return BPF_CORE_READ(r, r8);
+	default: return 0;
+	}
+}
+FUNC_INLINE void first_args(unsigned long *dst, int cnt, struct pt_regs *r)
+{
+	for (int i = 0; i < cnt; i++)
+		dst[i] = nth_arg(r, i);
+}
+/* 2 trips: the unrolled size fits LLVM's 150, one copy of everything per trip */
+SEC("tp_btf/pair")
+int BPF_PROG(pair, struct pt_regs *r, long ret)
+{
+	unsigned long a[5] = {};
+	first_args(a, 2, r);
+	put(a[0] ^ a[1]);
+	return 0;
+}
+/* 3 and 4 trips: too big to unroll and the helper calls stop LLVM's simulation: the loop stays rolled, its one body
+ * reads thread_info.status once and keeps the arms 0..n-1 */
+SEC("tp_btf/triple")
+int BPF_PROG(triple, struct pt_regs *r, long ret)
+{
+	unsigned long a[5] = {};
+	first_args(a, 3, r);
+	put(a[0] ^ a[1] ^ a[2]);
+	return 0;
+}
+SEC("tp_btf/quad")
+int BPF_PROG(quad, struct pt_regs *r, long ret)
+{
+	unsigned long a[5] = {};
+	first_args(a, 4, r);
+	put(a[0] ^ a[3]);
+	return 0;
+}
+/* a literal bound in the caller itself */
+SEC("tp_btf/own")
+int BPF_PROG(own, struct pt_regs *r, long ret)
+{
+	unsigned long s = 0;
+	for (int i = 1; i < 4; i++)
+		s += nth_arg(r, i);
+	put(s);
+	return 0;
+}
+`, { exact: true }],
   ['loop_induction_args', `
 #include <bpf/bpf_tracing.h>
 #include "loop_induction_args.bpf.h"
