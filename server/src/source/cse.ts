@@ -24,6 +24,9 @@
 //   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, anything in a loop (LLVM
 //     unrolls small constant loops unasked, LICM hoists) but `adj` and same-pointer addresses within one iteration of
 //     an unrolled body, across a switch.
+//   - rolled: the per-iteration copies of a call a loop passes its induction variable (sites.ts splits them) count
+//     once per callee position where LLVM keeps the loop rolled (SplitLoop.rolled: a helper call stops the unroll
+//     simulation and the plain size test fails): see rolledCopies;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
