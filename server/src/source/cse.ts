@@ -134,6 +134,8 @@ interface State {
   rolled?: { seen: Set<string>; path: string };
 }
 
+/** CORELENS_CSE_LABELS=0: code after an exit is not replayed even where a label makes it reachable (as before). */
+const LABELS = process.env.CORELENS_CSE_LABELS !== '0';
 /** CORELENS_CSE_ROLLED=0 turns the `rolled` rule off (its before/after figures). */
 const ROLLED = process.env.CORELENS_CSE_ROLLED !== '0';
 const oids = new WeakMap<object, number>();
@@ -174,7 +176,13 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
   // the right side of the short circuit just replayed, and its block's state at its end (see the if below)
   let sc: { op: '&&' | '||'; arm: State } | undefined;
   for (const e of evs) {
-    if (st.exited) return;
+    if (st.exited) {
+      // a label (a switch's `case`, a goto target) is entered from elsewhere: the code after it runs again, in a
+      // block of its own (the cut below); other code after an exit is dead (tetragon's generic_path: `case INIT:
+      // return path_init(..); case WORK: return path_work(..);` left path_work's walk unreplayed, its reads unmerged)
+      if (!(LABELS && 'cut' in e && e.all)) continue;
+      st.exited = false;
+    }
     const prevSc = sc;
     sc = undefined;
     if ('s' in e) {
