@@ -542,6 +542,69 @@ int BPF_PROG(own, struct pt_regs *r, long ret)
 	return 0;
 }
 `, { exact: true }],
+  // code after a return that a label makes reachable again (tetragon's generic_path: `case INIT: return
+  // path_init(..); case WORK: return path_work(..);`) is replayed for the merge rules (cse.ts, LABELS; fails with
+  // CORELENS_CSE_LABELS=0), each label a block of its own with nothing before it reused (the fall-through twin)
+  ['cse_labels', `
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } state SEC(".maps");
+FUNC_INLINE long first_stage(struct task_struct *t) { return (long)BPF_CORE_READ(t, pid); }
+FUNC_INLINE long second_stage(struct task_struct *t)
+{
+	struct task_struct *p1, *p2;
+	bpf_probe_read_kernel(&p1, sizeof(p1), _(&t->real_parent));
+	if (!p1)
+		return 0;
+	bpf_probe_read_kernel(&p2, sizeof(p2), _(&t->real_parent));
+	return p1 == p2;
+}
+/* the second case runs after the first one's return: its two reads of one address share one record */
+SEC("kprobe/staged")
+int staged(struct pt_regs *ctx)
+{
+	__u32 z = 0;
+	__u64 *st = bpf_map_lookup_elem(&state, &z);
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	if (!st)
+		return 0;
+	switch (*st) {
+	case 0:
+		return first_stage(t);
+	case 1:
+		return second_stage(t);
+	}
+	return 0;
+}
+/* a goto target after a return: the same */
+SEC("kprobe/jumped")
+int jumped(struct pt_regs *ctx)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	if (ctx->di)
+		goto slow;
+	return 0;
+slow:
+	return second_stage(t);
+}
+/* twin: a case the one before falls into is also entered from the switch: the first read does not dominate it, two
+ * records */
+SEC("kprobe/fallen")
+int fallen(struct pt_regs *ctx)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *p1 = 0, *p2 = 0;
+	switch (ctx->di & 3) {
+	case 0:
+		bpf_probe_read_kernel(&p1, sizeof(p1), _(&t->real_parent));
+		/* fall through */
+	case 1:
+		bpf_probe_read_kernel(&p2, sizeof(p2), _(&t->real_parent));
+		break;
+	default:
+		return 1;
+	}
+	return p1 == p2;
+}
+`, { exact: true }],
   ['loop_induction_args', `
 #include <bpf/bpf_tracing.h>
 #include "loop_induction_args.bpf.h"
