@@ -1711,6 +1711,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       let inner = st;
       if (l) {
         inner = l.inner;
+        // a case starts a block the switch enters (cse.ts: code after an earlier arm's break runs again here)
+        flow.push({ cut: true, all: true });
         const sw = breakable[breakable.length - 1]?.sw;
         if (sw) freq += (sw.f0 * (l.vals.length + (l.dflt ? 1 : 0))) / sw.n;
         const vals = l.vals as bigint[];

@@ -541,6 +541,36 @@ int BPF_PROG(own, struct pt_regs *r, long ret)
 	put(s);
 	return 0;
 }
+/* the loop in a switch arm a caller's constant member selects (falco's dynamic snaplen): the default arm's copy, after
+ * the arm before it ends in a break */
+struct opts { int kind; };
+FUNC_INLINE unsigned long pick(struct pt_regs *r, const struct opts *o)
+{
+	unsigned long a[5] = {};
+	switch (o->kind) {
+	case 1:
+		first_args(a, 5, r);
+		break;
+	default:
+		first_args(a, 3, r);
+		break;
+	}
+	return a[0] ^ a[2];
+}
+SEC("tp_btf/snap_default")
+int BPF_PROG(snap_default, struct pt_regs *r, long ret)
+{
+	struct opts o = { .kind = 0 };
+	put(pick(r, &o));
+	return 0;
+}
+SEC("tp_btf/snap_first")
+int BPF_PROG(snap_first, struct pt_regs *r, long ret)
+{
+	struct opts o = { .kind = 1 };
+	put(pick(r, &o));
+	return 0;
+}
 `, { exact: true }],
   // code after a return that a label makes reachable again (tetragon's generic_path: `case INIT: return
   // path_init(..); case WORK: return path_work(..);`) is replayed for the merge rules (cse.ts, LABELS; fails with
