@@ -132,6 +132,65 @@ interface State {
   /** inside the copies of a loop LLVM keeps rolled (`rolled`): the positions (call path and site) met so far, and
    * this copy's path to here */
   rolled?: { seen: Set<string>; path: string };
+  /** twins: every site replayed from here on in this region is a copy of an identical arm's (see twinOf) */
+  dup?: boolean;
+}
+
+/** CORELENS_CSE_TWINS=0 turns the `twins` rule off (its before/after figures). */
+const TWINS = process.env.CORELENS_CSE_TWINS !== '0';
+
+/**
+ * twins: SimplifyCFG makes one block of two arms that are the same code (HoistThenElseCodeToIf hoists every
+ * instruction of two identical successors; when both end in a return, the returns' blocks are merged), so their
+ * relocations are one record each (measured: `if (c) v = BPF_CORE_READ(r, dx); else v = BPF_CORE_READ(r, dx);`,
+ * falco's extract__syscall_argument(regs, 2), whose compat and native switches both read `dx`: one record; an arm
+ * reading one more field keeps both: construct cse_merge). The arms must be the same in this copy: the same live
+ * sites (relocation, use and pointer value) in the same order, the same calls inlined the same way, the same
+ * clobbers, exits and nesting. Arithmetic and stores that make no event are not compared (said so: two arms
+ * differing only there would be merged here and not by clang — none measured). 'alt': the else arm is the twin;
+ * 'rest': the then arm returns and the code after the if, to its own return, is the twin.
+ */
+function twinOf(e: Extract<FlowEv, { sub: FlowEv[] }>, evs: FlowEv[], i: number, copy: FlowCopy): 'alt' | 'rest' | undefined {
+  const a = sigOf(e.sub, copy, 0);
+  if (!a || !a.includes('S')) return undefined;
+  if (e.alt) return sigOf(e.alt, copy, 0) === a ? 'alt' : undefined;
+  const last = e.sub[e.sub.length - 1];
+  if (!last || !('exit' in last) || last.exit !== 'ret') return undefined;
+  const end = evs.findIndex((x, k) => k > i && 'exit' in x);
+  if (end < 0 || (evs[end] as { exit: string }).exit !== 'ret') return undefined;
+  return sigOf(evs.slice(i + 1, end + 1), copy, 0) === a ? 'rest' : undefined;
+}
+
+/** What twinOf compares of some code in one copy; undefined when it cannot tell (too deep). */
+function sigOf(evs: FlowEv[], copy: FlowCopy, depth: number): string | undefined {
+  if (depth > 8) return undefined;
+  const out: string[] = [];
+  for (const e of evs) {
+    if ('s' in e) {
+      const s = copy.site(e.s);
+      if (!s) continue;
+      // only addresses: a check or a load used as a value sits in arithmetic the events do not show (a bitfield's
+      // signed and unsigned shifts by one RSHIFT relocation stay two records)
+      if (e.c !== 'a' || e.b === undefined) return undefined;
+      out.push(`S${keyOf(s)}:${copy.id(e.b)}`);
+    } else if ('call' in e) {
+      if (e.call.twin) continue;
+      const sub = e.split ? undefined : copy.enter(e.call, e.bases);
+      if (!sub) { out.push(`X${e.call.name}`); continue; }
+      const inner = sigOf(sub.flow, sub.copy, depth + 1);
+      if (inner === undefined) return undefined;
+      out.push(`I${e.call.name}(${inner})`);
+    } else if ('clob' in e) out.push('K');
+    else if ('cut' in e) { if (!e.soft && !e.all) out.push('C'); }
+    else if ('exit' in e) out.push(e.exit === 'ret' ? 'R' : 'J');
+    else {
+      const a = sigOf(e.sub, copy, depth + 1);
+      const b = e.alt ? sigOf(e.alt, copy, depth + 1) : '';
+      if (a === undefined || b === undefined) return undefined;
+      out.push(`${e.kind}[${a}|${b}]`);
+    }
+  }
+  return out.join(',');
 }
 
 /** CORELENS_CSE_LABELS=0: code after an exit is not replayed even where a label makes it reachable (as before). */
@@ -175,7 +234,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
   const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   // the right side of the short circuit just replayed, and its block's state at its end (see the if below)
   let sc: { op: '&&' | '||'; arm: State } | undefined;
-  for (const e of evs) {
+  for (let ei = 0; ei < evs.length; ei++) {
+    const e = evs[ei]!;
     if (st.exited) {
       // a label (a switch's `case`, a goto target) is entered from elsewhere: the code after it runs again, in a
       // block of its own (the cut below); other code after an exit is dead (tetragon's generic_path: `case INIT:
@@ -194,6 +254,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         st.lastUse.set(id, seq);
         if (!st.firstUse.has(id)) st.firstUse.set(id, seq);
       }
+      // twins: this code is the twin of an arm replayed before it (SimplifyCFG made them one block)
+      if (st.dup) { s.merged = true; st.adj = undefined; continue; }
       // rolled: a position an earlier copy of the rolled loop's body already has is that one instruction
       if (st.rolled) {
         const k = `${st.rolled.path}#${oid(e.s)}`;
@@ -264,7 +326,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // only R's addresses: a check R compares (kernel_net's `exists && field_size(..) == 4` then the bitfield read's
       // byte size) keeps its second record (measured; not understood, so not merged).
       const dom = e.sc === true ? prevSc : undefined;
-      const arm = (evs2: FlowEv[], base?: State): State => {
+      const arm = (evs2: FlowEv[], base?: State, dup = false): State => {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
         // tcplife's arm with calls is one): its way out is the block it came from
@@ -275,11 +337,17 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         const a: State = base
           ? { ...st, avail: withAddrs(st.avail, base.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
           : { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
+        if (dup) a.dup = true;
         run(evs2, a, copy, depth);
+        a.dup = st.dup;
         return a;
       };
       const t = arm(e.sub, dom?.op === '&&' ? dom.arm : undefined);
-      const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined) : undefined;
+      // twins: an else arm, or what follows an arm that returns up to its own return, identical to the then arm
+      // (not in a loop: a rolled loop's copy has its induction variable as a constant the real body does not)
+      const twin = TWINS && !e.sc && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
+      const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined, twin === 'alt') : undefined;
+      if (twin === 'rest' && t.exited) st.dup = true;
       if (e.sc === '&&' || e.sc === '||') {
         // R's own block, ending in its branch: not when it is no block (an empty arm), exits, or ends in a join of
         // its own (a nested short circuit or ?: whose arms branch straight on)

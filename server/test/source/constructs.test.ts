@@ -635,6 +635,57 @@ int fallen(struct pt_regs *ctx)
 	return p1 == p2;
 }
 `, { exact: true }],
+  // identical arms (cse.ts rule `twins`, SimplifyCFG making one block of them; fails with CORELENS_CSE_TWINS=0)
+  ['cse_twins', `
+#include <bpf/bpf_tracing.h>
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } sink SEC(".maps");
+FUNC_INLINE void put(unsigned long v) { __u32 z = 0; __u64 w = v; bpf_map_update_elem(&sink, &z, &w, 0); }
+FUNC_INLINE int odd(void) { struct task_struct *t = (void *)bpf_get_current_task(); return BPF_CORE_READ(t, thread_info.status) & 2; }
+FUNC_INLINE unsigned long argn(struct pt_regs *r, int n)
+{
+	unsigned long v;
+	if (odd()) {
+		switch (n) { case 0: v = BPF_CORE_READ(r, bx); break; case 2: v = BPF_CORE_READ(r, dx); break; default: v = 0; }
+		return v;
+	}
+	switch (n) { case 0: v = BPF_CORE_READ(r, di); break; case 2: v = BPF_CORE_READ(r, dx); break; default: v = 0; }
+	return v;
+}
+/* the compat and native switches both read dx for argument 2: identical arms, one record (falco's
+ * extract__syscall_argument); argument 0 reads bx and di: two */
+SEC("tp_btf/a2") int BPF_PROG(a2, struct pt_regs *r) { put(argn(r, 2)); return 0; }
+SEC("tp_btf/a0") int BPF_PROG(a0, struct pt_regs *r) { put(argn(r, 0)); return 0; }
+/* identical if/else arms: one record; an arm reading one more field (before or after): two each */
+SEC("tp_btf/ifelse") int BPF_PROG(ifelse, struct pt_regs *r)
+{
+	unsigned long v;
+	if (odd()) v = BPF_CORE_READ(r, dx); else v = BPF_CORE_READ(r, dx);
+	put(v);
+	return 0;
+}
+SEC("tp_btf/ifelse2") int BPF_PROG(ifelse2, struct pt_regs *r)
+{
+	unsigned long v;
+	if (odd()) v = BPF_CORE_READ(r, dx); else v = BPF_CORE_READ(r, dx) + BPF_CORE_READ(r, si);
+	put(v);
+	return 0;
+}
+SEC("tp_btf/ifelse3") int BPF_PROG(ifelse3, struct pt_regs *r)
+{
+	unsigned long v;
+	if (odd()) v = BPF_CORE_READ(r, dx); else v = BPF_CORE_READ(r, si) + BPF_CORE_READ(r, dx);
+	put(v);
+	return 0;
+}
+/* twin: a probed bitfield read decides its shift by the SIGNED check, both arms shifting by the one RSHIFT
+ * relocation (arithmetic shift in one, logical in the other): two records */
+SEC("tp_btf/bits") int BPF_PROG(bits, struct pt_regs *r)
+{
+	struct iphdr *ip = (void *)r->si;
+	put(BPF_CORE_READ_BITFIELD_PROBED(ip, ihl));
+	return 0;
+}
+`, { exact: true }],
   ['loop_induction_args', `
 #include <bpf/bpf_tracing.h>
 #include "loop_induction_args.bpf.h"
