@@ -27,6 +27,8 @@
 //   - rolled: the per-iteration copies of a call a loop passes its induction variable (sites.ts splits them) count
 //     once per callee position where LLVM keeps the loop rolled (SplitLoop.rolled: a helper call stops the unroll
 //     simulation and the plain size test fails): see rolledCopies;
+//   - labels: code after an exit runs again at a label (a case, a goto target), in a block of its own;
+//   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
