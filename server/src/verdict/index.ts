@@ -12,6 +12,7 @@ import { Btf } from '../btf/reader';
 import { Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
+import { typesAreCompat } from '../core/compat';
 import { ExternFailure, externFailure, inKallsyms, ksymExterns } from './externs';
 import { KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
@@ -55,6 +56,8 @@ export interface KernelFacts {
   readonly kconfigRange?: ReadonlyMap<string, readonly [bigint, bigint]>;
   /** Whether the kernel has a symbol; undefined: unknown. */
   readonly hasKsym?: (name: string) => boolean | undefined;
+  /** For a typed ksym or kfunc the kernel has: whether its type is compatible with the object's; undefined: unknown. */
+  readonly ksymCompatible?: (name: string) => boolean | undefined;
   /** CPUs the machine may have (bounds bpf_get_smp_processor_id()); default: this machine's. */
   readonly nrCpuIds?: number;
 }
@@ -229,7 +232,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
     // relocates the whole object and stops at the first error: either way no program loads.
-    const externs = externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg);
+    const externs = externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg, facts.ksymCompatible);
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
     // An object with no program (a userspace plugin: all code in .text, its entry chosen by the host runtime) gives
     // the kernel nothing to load: whether its code runs is the runtime's business, not something the walk can say.
@@ -413,7 +416,26 @@ export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}):
   }
   const externs = new Map(ksymExterns(obj).map((e) => [e.name, e] as const));
   const cache = new Map<string, boolean | undefined>();
+  const compat = new Map<string, boolean | undefined>();
   return {
+    ksymCompatible: (name) => {
+      if (compat.has(name)) return compat.get(name);
+      const e = externs.get(name);
+      let v: boolean | undefined;
+      if (e && !e.untyped) {
+        const id = btf.findByName(name, e.func ? Kind.Func : Kind.Var);
+        if (id > 0) {
+          try {
+            const k = btf.type(id) as { type: number };
+            v = typesAreCompat(obj.btf, e.localType, btf, e.func ? k.type : btf.skipModifiers(k.type));
+          } catch {
+            v = undefined; // a type loop or a too deep one: libbpf would error too, but not with a verdict we can name
+          }
+        }
+      }
+      compat.set(name, v);
+      return v;
+    },
     kconfig,
     kconfigFailure,
     ...(kconfigRange ? { kconfigRange } : {}),
