@@ -223,6 +223,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     // performance.now() counts from process start: node start-up and loading the bundle included.
     log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version}; code cache ${codeCacheState()})`);
     if (earlyNote) log(earlyNote);
+    initializeReceived();
     const c = params.capabilities;
     const init = params.initializationOptions as InitOptions | undefined;
     const formats = c.textDocument?.hover?.contentFormat;
@@ -943,6 +944,9 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   /** Early checks in progress, by URI: a check of the same document waits for its one (checkNow). */
   const earlyChecks = new Map<string, Promise<void>>();
+  /** Resolved by `initialize`: before it a server may send nothing (the early check's log line waits for it). */
+  let initializeReceived: () => void = () => undefined;
+  const afterInitialize = new Promise<void>((r) => (initializeReceived = r));
   /**
    * Issue 15: the documents the extension had open when it spawned us are checked while the client is still in the
    * handshake (initialize, initialized, configuration), a time the server otherwise spends waiting; the `didOpen`
@@ -955,7 +959,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     try {
       text = readTextInputSync(fileURLToPath(uri), 'source');
     } catch (e) {
-      log(`early check of ${uri} skipped: ${errorText(e)}`);
+      void afterInitialize.then(() => log(`early check of ${uri} skipped: ${errorText(e)}`));
       return;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // the editor's text has no byte order mark
@@ -964,10 +968,11 @@ export function startServer(connection: Connection = createServerConnection()): 
       return !!d && d.getText() !== text;
     };
     const t0 = performance.now();
+    const said = (m: string) => void afterInitialize.then(() => log(m));
     earlyChecks.set(uri, checkNow(uri, { text, loaded, stale })
-      .then(() => log(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
+      .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
         + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms)`))
-      .catch((e) => log(`early check of ${uri} failed: ${errorText(e)}`))
+      .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
       .finally(() => earlyChecks.delete(uri)));
   }
 

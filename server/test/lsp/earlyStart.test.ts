@@ -83,13 +83,15 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     assert.deepStrictEqual(early.diags, plain.diags);
   });
 
-  it('an early check of a file whose editor text differs stops, and the diagnostics are those of the editor\'s text', async () => {
+  it('an early check of a file whose editor text differs stops, one that cannot be read is skipped; the diagnostics are those of the editor\'s text', async () => {
     // on disk: the probe without its CO-RE error; in the editor (didOpen): the probe as it is
     const plain = await run(undefined);
-    const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: {}, documents: [uri, 'untitled:x', 7] }),
+    const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: {}, documents: [uri, 'untitled:x', 7, pathToFileURL(path.join(ws, 'gone.bpf.c')).toString()] }),
       (text) => text.replace('BPF_CORE_READ(prev, state)', 'BPF_CORE_READ(prev, pid)'));
     assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c (stopped: the editor's text differs|done)/.test(l)), early.logs.join('\n'));
     assert.ok(!early.logs.some((l) => /reused from the early check/.test(l)), early.logs.join('\n'));
+    // a named file that cannot be read is skipped with the reason
+    assert.ok(early.logs.some((l) => /early check of file:.*gone\.bpf\.c skipped: file not found/.test(l)), early.logs.join('\n'));
     assert.deepStrictEqual(early.diags, plain.diags);
   });
 
