@@ -87,16 +87,21 @@ export function ksymExterns(obj: BpfObject): readonly KsymExtern[] {
  * looking a kfunc up by its essential name (`f___v2` as `f`) and in letting a weak kfunc with an incompatible
  * prototype become zero. Both versions also search module BTFs, which a target's vmlinux BTF does not hold: a kfunc
  * or variable of a module answers false on such a target (see factsFromBtf). Not modelled: a present kfunc or
- * variable whose type is incompatible with the kernel's (-EINVAL too), and strong __kconfig externs.
+ * variable whose type is incompatible with the kernel's (-EINVAL too). The __kconfig externs' refusals (kconfig.ts)
+ * come in libbpf's order: its early ones first, a strong CONFIG_ left unset before an unresolved untyped ksym.
  */
-export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: string) => boolean | undefined) | undefined): ExternFailure | undefined {
-  if (!hasKsym) return undefined;
+export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: string) => boolean | undefined) | undefined,
+  kconfig?: { readonly early?: ExternFailure; readonly unresolved?: ExternFailure }): ExternFailure | undefined {
+  // the kcfg externs sort before the ksyms (cmp_externs), and their refusals before the ksyms' BTF lookup
+  if (kconfig?.early) return kconfig.early;
+  if (!hasKsym) return kconfig?.unresolved;
   for (const e of externs) {
     if (e.untyped || e.weak || hasKsym(e.name) !== false) continue;
     return e.func
       ? { extern: e.name, errno: EINVAL, message: `extern (func ksym) '${e.name}': not found in kernel or module BTFs`, where: 'the kernel\'s BTF (and its modules\')' }
       : { extern: e.name, errno: EINVAL, message: `extern (var ksym) '${e.name}': not found in kernel BTF`, where: 'the kernel\'s BTF (and its modules\')' };
   }
+  if (kconfig?.unresolved) return kconfig.unresolved;
   for (const e of externs) {
     if (!e.untyped || e.weak || hasKsym(e.name) !== false) continue;
     return {
