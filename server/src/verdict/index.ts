@@ -12,8 +12,9 @@ import { Btf } from '../btf/reader';
 import { Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
+import { typesAreCompat } from '../core/compat';
 import { ExternFailure, externFailure, inKallsyms, ksymExterns } from './externs';
-import { KconfigSource, kconfigExterns, resolveKconfig, runningKconfig } from './kconfig';
+import { KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
 import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
@@ -22,7 +23,7 @@ import { VerifyResult, verify } from './verify';
 export { loadPrograms } from './program';
 export { ksymExterns, externFailure } from './externs';
 export type { KsymExtern, ExternFailure } from './externs';
-export { kconfigExterns, resolveKconfig, runningKconfig } from './kconfig';
+export { kconfigExterns, resolveKconfig, runningKconfig, targetKernelVersion } from './kconfig';
 export type { KcfgExtern, KconfigSource } from './kconfig';
 export type { LoadedProgram, CtxKind } from './program';
 
@@ -51,8 +52,12 @@ export interface KernelFacts {
    * Absent: unknown, except what the object alone decides (an unrecognized strong LINUX_ extern), always applied.
    */
   readonly kconfigFailure?: { readonly early?: ExternFailure; readonly unresolved?: ExternFailure };
+  /** __kconfig externs known only within bounds (inclusive): LINUX_KERNEL_VERSION of an Ubuntu release. */
+  readonly kconfigRange?: ReadonlyMap<string, readonly [bigint, bigint]>;
   /** Whether the kernel has a symbol; undefined: unknown. */
   readonly hasKsym?: (name: string) => boolean | undefined;
+  /** For a typed ksym or kfunc the kernel has: whether its type is compatible with the object's; undefined: unknown. */
+  readonly ksymCompatible?: (name: string) => boolean | undefined;
   /** CPUs the machine may have (bounds bpf_get_smp_processor_id()); default: this machine's. */
   readonly nrCpuIds?: number;
 }
@@ -217,15 +222,17 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
       ? { ...given, kconfig: new Map([...intrinsic.values, ...(given.kconfig ?? [])]) } : given;
     const verifyOpts = {
       nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
+      kconfigRange: opts.unknownRodata ? undefined : facts.kconfigRange,
     };
     // Which ksyms exist is not in the key: a walk records the ones it asked about (few, often none), and is reused only
     // where the target answers each the same (the walk is a function of its inputs: same answers, same walk).
     const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
+      + [...(verifyOpts.kconfigRange ?? new Map())].map(([k, [lo, hi]]) => `;${k}=${lo}..${hi}`).join('')
       + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}`;
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
     // relocates the whole object and stops at the first error: either way no program loads.
-    const externs = externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg);
+    const externs = externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg, facts.ksymCompatible);
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
     // An object with no program (a userspace plugin: all code in .text, its entry chosen by the host runtime) gives
     // the kernel nothing to load: whether its code runs is the runtime's business, not something the walk can say.
@@ -375,6 +382,9 @@ export interface FactsOptions {
    * from this machine's /proc/kallsyms, as libbpf loading here would.
    */
   readonly running?: boolean;
+  /** The target kernel's release (`uname -r`) and distro, when known: its LINUX_KERNEL_VERSION (targetKernelVersion). */
+  readonly release?: string;
+  readonly distro?: string;
 }
 
 /**
@@ -390,22 +400,45 @@ export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}):
   const kcfg = kconfigExterns(obj);
   let kconfig = new Map<string, Uint8Array>();
   let kconfigFailure: KernelFacts['kconfigFailure'];
+  let kconfigRange: KernelFacts['kconfigRange'];
   if (kcfg.length) {
     const names = new Set(kcfg.map((e) => e.name));
+    const version = opts.running ? undefined : targetKernelVersion(opts.release, opts.distro);
     const src: KconfigSource = {
-      ...(opts.running ? runningKconfig() : {}),
+      ...(opts.running ? runningKconfig() : typeof version === 'number' ? { version } : version ? { versionRange: version } : {}),
       ...(names.has('LINUX_HAS_SYSCALL_WRAPPER') ? { syscallWrapper: SYSCALL_WRAPPERS.some((n) => btf.findByName(n, Kind.Func) > 0) } : {}),
       ...(names.has('LINUX_HAS_BPF_COOKIE') ? { bpfCookie: hasBpfCookie(btf) } : {}),
     };
     const r = resolveKconfig(kcfg, obj.elf.littleEndian, src);
     kconfig = r.values;
     kconfigFailure = { early: r.early, unresolved: r.unresolved };
+    if (r.ranges.size) kconfigRange = r.ranges;
   }
   const externs = new Map(ksymExterns(obj).map((e) => [e.name, e] as const));
   const cache = new Map<string, boolean | undefined>();
+  const compat = new Map<string, boolean | undefined>();
   return {
+    ksymCompatible: (name) => {
+      if (compat.has(name)) return compat.get(name);
+      const e = externs.get(name);
+      let v: boolean | undefined;
+      if (e && !e.untyped) {
+        const id = btf.findByName(name, e.func ? Kind.Func : Kind.Var);
+        if (id > 0) {
+          try {
+            const k = btf.type(id) as { type: number };
+            v = typesAreCompat(obj.btf, e.localType, btf, e.func ? k.type : btf.skipModifiers(k.type));
+          } catch {
+            v = undefined; // a type loop or a too deep one: libbpf would error too, but not with a verdict we can name
+          }
+        }
+      }
+      compat.set(name, v);
+      return v;
+    },
     kconfig,
     kconfigFailure,
+    ...(kconfigRange ? { kconfigRange } : {}),
     hasKsym: (name) => {
       if (cache.has(name)) return cache.get(name);
       const e = externs.get(name);

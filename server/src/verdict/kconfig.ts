@@ -92,6 +92,8 @@ export function kconfigExterns(obj: BpfObject): readonly KcfgExtern[] {
 export interface KconfigSource {
   /** LINUX_KERNEL_VERSION (KERNEL_VERSION(a, b, c)); undefined: unknown; 0: libbpf could not get it. */
   readonly version?: number;
+  /** When only a range is known (an Ubuntu release names the upstream major.minor, not its patch level). */
+  readonly versionRange?: readonly [number, number];
   /** CONFIG_NAME → the text after `=` (lines in file order, first wins); undefined: unknown. */
   readonly config?: ReadonlyMap<string, string>;
   /** Why libbpf cannot read the config on that machine (it then refuses any object with a CONFIG_ extern). */
@@ -114,6 +116,19 @@ export function runningKernelVersion(signature: string | undefined, uname: strin
   }
   const m = /^(\d+)\.(\d+)\.(\d+)/.exec(uname);
   return m ? kernelVersionCode(+m[1]!, +m[2]!, +m[3]!) : 0;
+}
+
+/**
+ * LINUX_KERNEL_VERSION of a target kernel nobody runs here, from its release (`uname -r`) as libbpf computes it on
+ * that machine: the release's a.b.c (Debian's 5.10.0-32-amd64 gives 5.10.0, as libbpf there does), except on Ubuntu,
+ * where libbpf reads /proc/version_signature's upstream version, whose patch level the release does not tell: a.b.0
+ * to a.b.255. Undefined when the release is unknown or has no a.b.c (the value stays unknown).
+ */
+export function targetKernelVersion(release: string | undefined, distro: string | undefined): number | readonly [number, number] | undefined {
+  const m = release ? /^(\d+)\.(\d+)\.(\d+)/.exec(release) : null;
+  if (!m) return undefined;
+  if (distro?.toLowerCase() === 'ubuntu') return [kernelVersionCode(+m[1]!, +m[2]!, 0), kernelVersionCode(+m[1]!, +m[2]!, 255)];
+  return kernelVersionCode(+m[1]!, +m[2]!, +m[3]!);
 }
 
 /** A kernel config's text as libbpf reads it: CONFIG_ lines only; `# CONFIG_X is not set` is no value. */
@@ -172,6 +187,8 @@ export interface KconfigResolution {
   readonly unresolved?: ExternFailure;
   /** CONFIG_ names libbpf looked up and the config does not set (undefined answers: unknown config). */
   readonly configSet: Map<string, boolean>;
+  /** Externs whose value is known only within bounds (inclusive), for the verifier's walk. */
+  readonly ranges: Map<string, readonly [bigint, bigint]>;
 }
 
 function fail(extern: string, errno: number, message: string, where = KCONFIG_WHERE): ExternFailure {
@@ -257,6 +274,7 @@ function fromConfig(e: KcfgExtern, value: string, le: boolean): Uint8Array | Ext
 export function resolveKconfig(externs: readonly KcfgExtern[], littleEndian: boolean, src: KconfigSource): KconfigResolution {
   const values = new Map<string, Uint8Array>();
   const configSet = new Map<string, boolean>();
+  const ranges = new Map<string, readonly [bigint, bigint]>();
   let early: ExternFailure | undefined;
   let needConfig = false;
   for (const e of externs) {
@@ -270,6 +288,10 @@ export function resolveKconfig(externs: readonly KcfgExtern[], littleEndian: boo
     if (e.name === 'LINUX_KERNEL_VERSION') {
       if (src.version === 0) { early ??= fail(e.name, EINVAL, `extern (kcfg) '${e.name}': failed to get kernel version`, 'the loading machine\'s uname'); continue; }
       v = src.version === undefined ? undefined : BigInt(src.version);
+      if (v === undefined && src.versionRange && (e.type === 'int' || e.type === 'char')
+        && setNum(e, BigInt(src.versionRange[1]), littleEndian) instanceof Uint8Array) {
+        ranges.set(e.name, [BigInt(src.versionRange[0]), BigInt(src.versionRange[1])]);
+      }
     } else if (e.name === 'LINUX_HAS_BPF_COOKIE') {
       v = src.bpfCookie === undefined ? undefined : src.bpfCookie ? 1n : 0n;
     } else if (e.name === 'LINUX_HAS_SYSCALL_WRAPPER') {
@@ -285,12 +307,12 @@ export function resolveKconfig(externs: readonly KcfgExtern[], littleEndian: boo
     if (r instanceof Uint8Array) values.set(e.name, r);
     else early ??= r;
   }
-  if (early) return { values, early, configSet };
+  if (early) return { values, early, configSet, ranges };
   let unresolved: ExternFailure | undefined;
   if (needConfig) {
     // libbpf's warning names no extern: the first CONFIG_ one (what made it read the config) stands for the object
     const first = externs.find((e) => e.name.startsWith('CONFIG_'))!.name;
-    if (src.configError && !src.config) return { values, early: fail(first, EINVAL, src.configError), configSet };
+    if (src.configError && !src.config) return { values, early: fail(first, EINVAL, src.configError), configSet, ranges };
     // lines in file order: the first bad value for one of the externs stops libbpf (its order is the file's)
     const cfg = src.config;
     if (cfg) {
@@ -309,8 +331,8 @@ export function resolveKconfig(externs: readonly KcfgExtern[], littleEndian: boo
         if (r instanceof Uint8Array) values.set(e.name, r);
         else if (!firstBad || pos.get(e.name)! < firstBad.at) firstBad = { at: pos.get(e.name)!, f: r };
       }
-      if (firstBad) return { values, early: firstBad.f, configSet };
-      if (src.configError) return { values, early: fail(first, EINVAL, src.configError), configSet };
+      if (firstBad) return { values, early: firstBad.f, configSet, ranges };
+      if (src.configError) return { values, early: fail(first, EINVAL, src.configError), configSet, ranges };
     }
   }
   for (const e of externs) {
@@ -320,5 +342,5 @@ export function resolveKconfig(externs: readonly KcfgExtern[], littleEndian: boo
       break;
     }
   }
-  return { values, unresolved, configSet };
+  return { values, unresolved, configSet, ranges };
 }

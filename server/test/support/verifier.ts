@@ -9,7 +9,7 @@ import { openBtfFile } from '../../src/btf/open';
 import { openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
-import { KernelFacts, VerdictTarget, kconfigExterns, objectVerdicts, resolveKconfig } from '../../src/verdict/index';
+import { KernelFacts, VerdictTarget, factsFromBtf, kconfigExterns, objectVerdicts, resolveKconfig } from '../../src/verdict/index';
 import { FIXTURES, KERNELS_DIR, REPO_ROOT, TARGETS_DIR } from './paths';
 
 export const VERIFIER_EXPECTED = path.join(FIXTURES, 'expected', 'verifier');
@@ -116,10 +116,17 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
   // libbpf 1.1 (the oracle's) sizes array-member loads by the whole array: reproduce it.
   const relos = relocateObject(o.value, targets, { libbpf: '1.1' });
   const obj = path.basename(objectFile);
+  // libbpf checks a typed ksym's type against the running kernel's BTF, whatever the target: corelens' own check
+  // (factsFromBtf's ksymCompatible) against the same BTF
+  const host = await verdictTarget('host');
+  const compatible = host ? factsFromBtf(host, o.value).ksymCompatible : undefined;
   const vts: VerdictTarget[] = targets.map((t) => {
     const l = lines.find((x) => x.target === t.name)!;
     const oracleKconfig = new Map(Object.entries(l.kconfig ?? {}).map(([k, hex]) => [k, Uint8Array.from(Buffer.from(hex, 'hex'))]));
-    let facts: KernelFacts = { kconfig: oracleKconfig, hasKsym: (n) => l.ksyms?.[n], nrCpuIds: l.cpus || undefined };
+    let facts: KernelFacts = {
+      kconfig: oracleKconfig, hasKsym: (n) => l.ksyms?.[n], nrCpuIds: l.cpus || undefined,
+      ...(compatible ? { ksymCompatible: compatible } : {}),
+    };
     if (l.kconfigRaw) {
       // corelens computes the kconfig values and libbpf's refusals itself from what this machine's config says (the
       // probes' answers taken from libbpf's own values); where libbpf filled the map, the bytes must be libbpf's

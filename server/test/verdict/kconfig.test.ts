@@ -12,7 +12,8 @@ import { openBtfFile } from '../../src/btf/open';
 import { BpfObject, openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
-import { KcfgExtern, kernelVersionCode, parseKconfig, resolveKconfig, runningKernelVersion, runningKconfig } from '../../src/verdict/kconfig';
+import { KcfgExtern, kernelVersionCode, parseKconfig, resolveKconfig, runningKernelVersion, runningKconfig, targetKernelVersion } from '../../src/verdict/kconfig';
+import { loadingMachineOf } from '../../src/targets/registry';
 import { factsFromBtf, kconfigExterns, objectVerdicts } from '../../src/verdict/index';
 import { kernel } from '../support/kernels';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
@@ -24,9 +25,9 @@ async function object(name: string): Promise<BpfObject> {
   return o.value;
 }
 
-function verdictsOn(obj: BpfObject, name: string, btf: Btf, running = false) {
+function verdictsOn(obj: BpfObject, name: string, btf: Btf, running = false, machine: { release?: string; distro?: string } = {}) {
   const relos = relocateObject(obj, [{ name, btf }], { libbpf: '1.1' });
-  const v = objectVerdicts(obj, relos, [{ name, facts: factsFromBtf(btf, obj, { running }) }]);
+  const v = objectVerdicts(obj, relos, [{ name, facts: factsFromBtf(btf, obj, { running, ...machine }) }]);
   return new Map(v.programs.map((p) => [p.name, p.targets.get(name)!] as const));
 }
 
@@ -132,5 +133,29 @@ describe('__kconfig externs in the load verdicts', function () {
     assert.strictEqual(on61.get('kcfg_cookie')!.loads, true, '6.1 has bpf_get_attach_cookie');
     assert.strictEqual(on510.get('kcfg_cookie')!.kind, 'core', '5.10 has no bpf_get_attach_cookie: LINUX_HAS_BPF_COOKIE is 0');
     assert.strictEqual(on61.get('kcfg_bool')!.kind, 'core', 'CONFIG_ values of another kernel are unknown: the poisoned arm may run');
+  });
+
+  it('a target kernel\'s LINUX_KERNEL_VERSION from its release, as libbpf computes it on that machine', async () => {
+    assert.strictEqual(targetKernelVersion('5.10.0-32-amd64', 'debian'), kernelVersionCode(5, 10, 0), 'Debian: uname, not the upstream 5.10.223');
+    assert.strictEqual(targetKernelVersion('4.18.0-305.el8.x86_64', 'centos'), kernelVersionCode(4, 18, 0));
+    assert.deepStrictEqual(targetKernelVersion('5.4.0-42-generic', 'ubuntu'), [kernelVersionCode(5, 4, 0), kernelVersionCode(5, 4, 255)]);
+    assert.strictEqual(targetKernelVersion('my-kernel', undefined), undefined);
+    // only trusted sources name a release: the bundled manifest and BTFHub paths, not a user's file name
+    assert.deepStrictEqual(loadingMachineOf({ path: '/x/5.10.btf', origin: 'config', kernel: '5.10.0-1-amd64' }), { running: false });
+    assert.deepStrictEqual(loadingMachineOf({ path: '/x/a.btf.tar.xz', origin: 'btfhub', kernel: '5.4.0-42-generic', distro: 'ubuntu' }),
+      { running: false, release: '5.4.0-42-generic', distro: 'ubuntu' });
+    assert.deepStrictEqual(loadingMachineOf({ path: '/sys/kernel/btf/vmlinux' }), { running: true });
+
+    // guards.bpf.c's kconfig_guard reads task_struct::state below 5.14 and __state from 5.14 on
+    const obj = await object('guards');
+    const k510 = await kernel('5.10-amd64');
+    const k61 = await kernel('6.1-amd64');
+    const guard = (btf: Btf, machine: { release?: string; distro?: string }) => verdictsOn(obj, 'k', btf, false, machine).get('kconfig_guard')!;
+    assert.strictEqual(guard(k510, { release: '5.10.0-32-amd64', distro: 'debian' }).loads, true, 'a 5.10 machine takes the `state` arm, which 5.10 has');
+    assert.strictEqual(guard(k61, { release: '6.1.0-50-amd64', distro: 'debian' }).loads, true, 'a 6.1 machine takes the `__state` arm');
+    assert.strictEqual(guard(k61, {}).kind, 'core', 'an unknown release: both arms walked, `state` is missing on 6.1');
+    // an Ubuntu release: the patch level is unknown, the comparison with 5.14.0 is not
+    assert.strictEqual(guard(k61, { release: '5.15.0-91-generic', distro: 'ubuntu' }).loads, true);
+    assert.strictEqual(guard(k61, { release: '5.13.0-52-generic', distro: 'ubuntu' }).kind, 'core', '5.13.x takes the `state` arm, missing on this BTF');
   });
 });
