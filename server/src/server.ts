@@ -105,7 +105,6 @@ interface EarlyCheck {
 }
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
-
 export function startServer(connection: Connection = createServerConnection()): void {
   // Last line of defence: a bug in one request must not end the session for every document and target.
   process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${errorText(e)}`));
