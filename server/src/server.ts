@@ -422,7 +422,13 @@ export function startServer(connection: Connection = createServerConnection()): 
   async function withProgress(title: string, total: number, run: (p: LoadProgress) => Promise<void>): Promise<void> {
     let progress: { report(pct: number, msg: string): void; done(): void } | undefined;
     const loading = run((done, n, name) => progress?.report(Math.round((100 * done) / n), `${name} (${done}/${n})`));
-    if (caps.progress && total) {
+    // A load with nothing left to read (the early start's targets, ready by `initialized`) finishes at once: it shows
+    // no progress and does not wait for the `window/workDoneProgress/create` round trip, which the first check of a
+    // document opened meanwhile would otherwise wait for too (issue 15).
+    let finished = false;
+    void loading.then(() => { finished = true; }, () => { finished = true; });
+    await new Promise<void>((r) => setImmediate(r));
+    if (caps.progress && total && !finished) {
       try {
         const p = await connection.window.createWorkDoneProgress();
         p.begin(title, 0, `${total} targets`, false);
@@ -618,10 +624,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       await targetsLoading;
       // the early check of this document, if any: what it computed makes this check an update
       const e = earlyChecks.get(uri);
-      if (e) {
-        await e;
-        afterEarly = true;
-      }
+      if (e) await e;
+      afterEarly = !!e || earlyDone.delete(uri);
     }
     const tTargets = performance.now();
     const doc = early ? { version: -1, getText: () => early.text } : documents.get(uri);
@@ -943,6 +947,8 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   /** Early checks in progress, by URI: a check of the same document waits for its one (checkNow). */
   const earlyChecks = new Map<string, Promise<void>>();
+  /** Documents whose early check ran to its end before their `didOpen` check began (for that check's log line). */
+  const earlyDone = new Set<string>();
   /** Resolved by `initialize`: before it a server may send nothing (the early check's log line waits for it). */
   let initializeReceived: () => void = () => undefined;
   const afterInitialize = new Promise<void>((r) => (initializeReceived = r));
@@ -969,6 +975,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     const t0 = performance.now();
     const said = (m: string) => void afterInitialize.then(() => log(m));
     earlyChecks.set(uri, checkNow(uri, { text, loaded, stale })
+      .then(() => (stale() ? undefined : earlyDone.add(uri)))
       .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
         + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms)`))
       .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
