@@ -22,7 +22,7 @@
 // `}` (the scan reads the unexpanded text); true of every header we know, and of all C that declares types.
 
 import { CParser, TypeEnv } from './cparse';
-import { EnumT, Record } from './ctypes';
+import { CType, EnumT, Record } from './ctypes';
 import { Token, commentEnd } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
 
@@ -41,6 +41,8 @@ interface LazyDecl {
   /** In an active branch (decided by the preprocessor's run over the marker text). */
   active: boolean;
   pai: boolean;
+  /** The name a set-aside typedef declares. */
+  name?: string;
 }
 
 /** The scan's result: set-aside definitions and what they declare. */
@@ -48,12 +50,19 @@ export interface Skim {
   decls: LazyDecl[];
   tags: Map<string, LazyDecl>;
   consts: Map<string, LazyDecl>;
+  /** Set-aside typedefs by the name they declare. */
+  typedefs: Map<string, LazyDecl>;
+  /** Names the header #defines (a set-aside typedef whose name is a macro is parsed in order after all). */
+  defined: Set<string>;
 }
 
 const enum T { Eof, Ident, Punct, Other, Directive }
 
 /** The identifiers the scan cares about. */
-const enum K { None, Struct, Union, Enum, Attribute }
+const enum K { None, Struct, Union, Enum, Attribute, Typedef }
+
+/** A typedef's top-level (depth 0) tokens, as the scan records them to find the name it declares. */
+const enum E { Ident = 1, Tag, Attribute, Paren, Bracket, Brace, Star, Other }
 
 /** Character classes of the scan (one table load per character instead of a chain of range tests). */
 const enum C { Other, Id, Digit, Space, Newline }
@@ -82,7 +91,20 @@ function directiveName(text: string, start: number, end: number): string {
 export function skim(text: string): Skim | undefined {
   const s = text;
   const n = s.length;
-  const out: Skim = { decls: [], tags: new Map(), consts: new Map() };
+  const out: Skim = { decls: [], tags: new Map(), consts: new Map(), typedefs: new Map(), defined: new Set() };
+  // typedefs: their depth-0 tokens (kind, and an identifier's position; for a parenthesis group the position of
+  // the NAME of a `(*NAME)` inside it, else -1), tag mentions without a body, forward declarations
+  const ev: number[] = [];
+  const evS: number[] = [];
+  const evE: number[] = [];
+  let isTd = false;
+  let ntok = 0;
+  let grpTok = 0; // tokens inside the current depth-0 parenthesis group of a typedef
+  let grpName = -1;
+  let grpNameEnd = -1;
+  const mentions: string[] = [];
+  const fwd = new Set<string>();
+  const tds: { d: LazyDecl; mentions: string[]; ok: boolean }[] = [];
   // the declaration being scanned (inDecl): its state, reset at each start
   let inDecl = false;
   let start = 0;
@@ -131,6 +153,7 @@ export function skim(text: string): Skim | undefined {
         else if (len === 5) kw = c === 117 && s.startsWith('union', ts) ? K.Union : K.None;
         else if (len === 4) kw = c === 101 && s.startsWith('enum', ts) ? K.Enum : K.None;
         else if (len === 13) kw = c === 95 && s.startsWith('__attribute__', ts) ? K.Attribute : K.None;
+        else if (len === 7) kw = c === 116 && s.startsWith('typedef', ts) ? K.Typedef : K.None;
       } else if (c === 35 && bol) {
         // a directive: to the end of its (continued) line, comments included
         while (i < n) {
@@ -160,13 +183,18 @@ export function skim(text: string): Skim | undefined {
     }
     if (tk === T.Eof) {
       if (inDecl && pure && outerClosed && !directive && !fnBody && depth === 0 && !record(out, start, n, keys, consts)) return undefined;
-      return out;
+      return settle(out, tds, fwd);
     }
     if (!inDecl) {
       if (tk === T.Directive) {
         const d = directiveName(s, ts, i);
         if (d === 'include' || d === 'include_next' || d === 'import') return undefined;
-        if ((d === 'define' || d === 'undef') && out.decls.length) return undefined;
+        if ((d === 'define' || d === 'undef') && out.decls.length) {
+          // one macro snapshot must serve every set-aside parse: typedefs before it are parsed in order instead
+          if (out.decls.length > tds.length) return undefined;
+          for (const t of tds) t.ok = false;
+        }
+        if (d === 'define') { const m = /^#\s*define\s+([A-Za-z_$][\w$]*)/.exec(s.slice(ts, Math.min(i, ts + 300))); if (m) out.defined.add(m[1]!); }
         continue;
       }
       // one top-level declaration starts
@@ -176,6 +204,27 @@ export function skim(text: string): Skim | undefined {
       depth = 0; prevClose = false; fnBody = false; outerClosed = false; directive = false;
       keys.length = 0; consts.length = 0; enumDepths.length = 0;
       tagState = 0; tagKw = ''; tagNameStart = 0; tagNameEnd = 0; expectConst = false;
+      isTd = kw === K.Typedef; ntok = 0; ev.length = 0; evS.length = 0; evE.length = 0; mentions.length = 0;
+    }
+    ntok++;
+    if (isTd) {
+      // a tag named without a body: the typedef may only be set aside when the header declares that tag elsewhere
+      if (tagState === 2 && !(tk === T.Punct && ch === 123)) mentions.push(`${tagKw} ${s.slice(tagNameStart, tagNameEnd)}`);
+      if (depth === 0) {
+        if (tk === T.Ident) { ev.push(kw === K.Attribute ? E.Attribute : kw >= K.Struct && kw <= K.Enum ? E.Tag : E.Ident); evS.push(ts); evE.push(i); }
+        else if (tk === T.Punct && ch !== 59) {
+          ev.push(ch === 40 ? E.Paren : ch === 91 ? E.Bracket : ch === 123 ? E.Brace : ch === 42 ? E.Star : E.Other); evS.push(-1); evE.push(-1);
+          if (ch === 40) { grpTok = 0; grpName = -1; }
+        } else if (tk !== T.Punct) { ev.push(E.Other); evS.push(-1); evE.push(-1); }
+      } else if (depth === 1 && ev[ev.length - 1] === E.Paren && !(tk === T.Punct && ch === 41)) {
+        // inside a depth-0 parenthesis group: is it exactly `* NAME`?
+        grpTok++;
+        if (grpTok === 1 && tk === T.Punct && ch === 42) grpName = -2;
+        else if (grpTok === 2 && grpName === -2 && tk === T.Ident && kw === K.None) { grpName = ts; grpNameEnd = i; }
+        else grpName = -1;
+      } else if (depth === 1 && ev[ev.length - 1] === E.Paren && grpTok === 2 && grpName >= 0) {
+        evS[evS.length - 1] = grpName; evE[evE.length - 1] = grpNameEnd;
+      }
     }
     if (tk === T.Directive) { directive = true; prevClose = false; continue; }
     if (tk === T.Ident) {
@@ -208,10 +257,20 @@ export function skim(text: string): Skim | undefined {
       }
     } else if (ch === 40 || ch === 91) { depth++; tagState = 0; } else if (ch === 41 || ch === 93) { depth--; tagState = 0; } else {
       if (ch === 44 /* , */ && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) expectConst = true;
+      const named = tagState === 2;
       tagState = 0;
       if (ch === 59 /* ; */ && depth === 0) {
         inDecl = false;
         if (pure && outerClosed && !directive && !fnBody && !record(out, start, i, keys, consts)) return undefined;
+        else if (isTd && !directive && !fnBody) {
+          const at = typedefName(ev, evS, evE, s);
+          if (at >= 0) {
+            const d = record(out, start, i, keys, consts);
+            if (!d) return undefined;
+            d.name = s.slice(evS[at]!, evE[at]!);
+            tds.push({ d, mentions: [...mentions], ok: true });
+          }
+        } else if (ntok === 3 && named) fwd.add(`${tagKw} ${s.slice(tagNameStart, tagNameEnd)}`);
         continue;
       }
     }
@@ -220,23 +279,74 @@ export function skim(text: string): Skim | undefined {
 
 }
 
-/** Records a pure tag definition that ended at `end`; false when that makes the header ineligible (a name twice). */
-function record(out: Skim, start: number, end: number, keys: string[], consts: string[]): boolean {
+/** Records a set-aside declaration that ended at `end`; undefined when that makes the header ineligible (a name
+ * twice). */
+function record(out: Skim, start: number, end: number, keys: string[], consts: string[]): LazyDecl | undefined {
   const d: LazyDecl = { start, end, state: 0, active: false, pai: false };
-  for (const k of keys) { if (out.tags.has(k)) return false; out.tags.set(k, d); }
-  for (const k of consts) { if (out.consts.has(k)) return false; out.consts.set(k, d); }
+  for (const k of keys) { if (out.tags.has(k)) return undefined; out.tags.set(k, d); }
+  for (const k of consts) { if (out.consts.has(k)) return undefined; out.consts.set(k, d); }
   out.decls.push(d);
-  return true;
+  return d;
+}
+
+/**
+ * Which depth-0 token of a typedef is the name it declares, or -1 when its shape is not one whose name is certain
+ * (it is then parsed in order, as before). The shapes: `typedef ... NAME;` (not `typedef struct NAME;`),
+ * `typedef ... NAME[...]...;`, `typedef ... (*NAME)(...);` and `typedef ... NAME(...);`. An attribute or a comma
+ * at depth 0 (`typedef int a, *b;`) is none of them.
+ */
+function typedefName(ev: number[], evS: number[], evE: number[], s: string): number {
+  const m = ev.length;
+  for (let k = 1; k < m; k++) if (ev[k] === E.Attribute || ev[k] === E.Other) return -1;
+  if (m < 2) return -1;
+  let k = m - 1;
+  if (ev[k] === E.Paren) {
+    if (ev[k - 1] === E.Paren) return evS[k - 1]! >= 0 ? k - 1 : -1;
+    k--;
+  } else {
+    while (k > 0 && ev[k] === E.Bracket) k--;
+  }
+  return k > 0 && ev[k] === E.Ident && ev[k - 1] !== E.Tag && ev[k - 1] !== E.Paren && !TYPE_WORDS.has(s.slice(evS[k]!, evE[k]!)) ? k : -1;
+}
+
+/** Words that cannot be a typedef's name (`typedef unsigned int;` declares nothing). */
+const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned', 'float', 'double', 'void', '_Bool', 'const', 'volatile', 'restrict', '__restrict', 'typedef']);
+
+/**
+ * The typedefs the scan may leave set aside: one whose name is declared once, and whose tags named without a body
+ * are declared by the header (a set-aside definition or a forward declaration). Why the second rule: parsed in
+ * order, `typedef struct x x_t;` declares `struct x` in the header even when nothing else does; parsed on demand it
+ * would not, and a program's lookup of `struct x` would differ. Typedefs before a #define are parsed in order too.
+ * The others are parsed in order after all (a decl left out of `decls` keeps its text, and its names resolve
+ * through the in-order parse).
+ */
+function settle(out: Skim, tds: { d: LazyDecl; mentions: string[]; ok: boolean }[], fwd: Set<string>): Skim {
+  const count = new Map<string, number>();
+  for (const { d } of tds) count.set(d.name!, (count.get(d.name!) ?? 0) + 1);
+  const drop = new Set<LazyDecl>();
+  for (const { d, mentions, ok } of tds) {
+    if (!ok || count.get(d.name!)! > 1 || mentions.some((k) => !fwd.has(k) && !out.tags.has(k))) drop.add(d);
+    else out.typedefs.set(d.name!, d);
+  }
+  if (drop.size) {
+    out.decls = out.decls.filter((d) => !drop.has(d));
+    for (const map of [out.tags, out.consts]) for (const [k, d] of map) if (drop.has(d)) map.delete(k);
+  }
+  return out;
 }
 
 const MARK = '$L';
 
-/** The header text with each set-aside definition replaced by a marker of the same length (offsets unchanged). */
-export function markerText(text: string, sk: Skim): { text: string; decls: LazyDecl[] } {
+/**
+ * The header text with each set-aside definition replaced by a marker of the same length (offsets unchanged).
+ * `isMacro`: a typedef whose name is a macro is parsed in order (the name the scan read is not the one declared).
+ */
+export function markerText(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false): { text: string; decls: LazyDecl[] } {
   const parts: string[] = [];
   const kept: LazyDecl[] = [];
   let at = 0;
   for (const d of sk.decls) {
+    if (d.name !== undefined && (isMacro(d.name) || sk.defined.has(d.name))) continue;
     const m = `${MARK}${kept.length.toString(36)}`;
     if (d.end - d.start < m.length + 1) continue;
     // the padding is a comment where it fits: the tokenizer skips it with one indexOf instead of a step per space
@@ -283,7 +393,18 @@ export class LazyDefs {
         return super.get(k);
       }
     })();
+    const typedefs = new (class extends Map<string, CType> {
+      override get(k: string): CType | undefined {
+        const v = super.get(k);
+        if (v !== undefined) return v;
+        const d = self.sk.typedefs.get(k);
+        if (!d || !d.active || d.state) return undefined;
+        self.parse(d);
+        return super.get(k);
+      }
+    })();
     (env as { tags: Map<string, Record | EnumT> }).tags = tags;
+    (env as { typedefs: Map<string, CType> }).typedefs = typedefs;
     (env as { enumConsts: Map<string, { value: bigint; type: EnumT }> }).enumConsts = consts;
   }
 
