@@ -81,12 +81,7 @@ function directiveName(text: string, start: number, end: number): string {
  * Splits a header into top-level declarations and sets aside its pure tag definitions; undefined when the header
  * is not eligible (see the file comment).
  *
- * One loop over the characters that tokenizes and runs the declaration state machine in place: this scan reads
- * every character of a 3 MB header on each cold run, and as a token-scanner object with a call per token it cost
- * ~30 ns per character (a third of a cold `corelens sites`); plain locals and a class table make it a few ns.
- * Tokens as the C tokenizer sees them: comments and line continuations skipped, a `#` first on a line starts a
- * directive that runs to the end of its (continued) line, numbers take letters and dots, strings and character
- * constants end at their quote or the line's end.
+ * Two small loops: `lex` packs the tokens into a typed array, then the declaration state machine reads them.
  */
 export function skim(text: string): Skim | undefined {
   const s = text;
@@ -124,62 +119,21 @@ export function skim(text: string): Skim | undefined {
   let tagNameEnd = 0;
   const enumDepths: number[] = [];
   let expectConst = false;
-  let bol = true;
-  let i = 0;
-  for (;;) {
-    // ---- the next token: [ts, i) of kind tk (Eof when none)
+  const lx = lex(s);
+  const buf = lx.buf;
+  for (let t = 0; ; t++) {
+    // ---- the next token: [ts, i) of kind tk (Eof after the last)
     let tk = T.Eof;
     let ch = 0;
     let kw = K.None;
-    let ts = i;
-    while (i < n) {
-      const c = s.charCodeAt(i);
-      const cl = c < 128 ? CLASS[c]! : C.Other;
-      if (cl === C.Space) { i++; continue; }
-      if (cl === C.Newline) { bol = true; i++; continue; }
-      if (c === 92 && (s.charCodeAt(i + 1) === 10 || s.charCodeAt(i + 1) === 13)) { i += s.charCodeAt(i + 1) === 10 ? 2 : 3; continue; }
-      if (c === 47 && s.charCodeAt(i + 1) === 47) {
-        while (i < n && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92 && s.charCodeAt(i + 1) === 10) i++; i++; }
-        continue;
-      }
-      if (c === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
-      ts = i;
-      if (cl === C.Id) {
-        i++;
-        while (i < n) { const d = s.charCodeAt(i); if (d < 128 && CLASS[d]! <= C.Digit && CLASS[d]! >= C.Id) i++; else break; }
-        tk = T.Ident;
-        const len = i - ts;
-        if (len === 6) kw = c === 115 && s.startsWith('struct', ts) ? K.Struct : K.None;
-        else if (len === 5) kw = c === 117 && s.startsWith('union', ts) ? K.Union : K.None;
-        else if (len === 4) kw = c === 101 && s.startsWith('enum', ts) ? K.Enum : K.None;
-        else if (len === 13) kw = c === 95 && s.startsWith('__attribute__', ts) ? K.Attribute : K.None;
-        else if (len === 7) kw = c === 116 && s.startsWith('typedef', ts) ? K.Typedef : K.None;
-      } else if (c === 35 && bol) {
-        // a directive: to the end of its (continued) line, comments included
-        while (i < n) {
-          const d = s.charCodeAt(i);
-          if (d === 10) break;
-          if (d === 92 && s.charCodeAt(i + 1) === 10) { i += 2; continue; }
-          if (d === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
-          i++;
-        }
-        tk = T.Directive;
-      } else if (cl === C.Digit) {
-        while (i < n) { const d = s.charCodeAt(i); if (d === 46 || (d < 128 && CLASS[d]! <= C.Digit && CLASS[d]! >= C.Id)) i++; else break; }
-        tk = T.Other;
-      } else if (c === 34 || c === 39) {
-        i++;
-        while (i < n && s.charCodeAt(i) !== c && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92) i++; i++; }
-        i++;
-        tk = T.Other;
-      } else {
-        i++;
-        ch = c;
-        tk = T.Punct;
-      }
-      bol = false;
-      if (i > n) i = n;
-      break;
+    let ts = n;
+    let i = n;
+    if (t < lx.count) {
+      const code = buf[3 * t]!;
+      ts = buf[3 * t + 1]!;
+      i = buf[3 * t + 2]!;
+      if (code >= 0) { tk = T.Punct; ch = code; } else if (code === L.Other) tk = T.Other; else if (code === L.Directive) tk = T.Directive;
+      else { tk = T.Ident; kw = -1 - code; }
     }
     if (tk === T.Eof) {
       if (inDecl && pure && outerClosed && !directive && !fnBody && depth === 0 && !record(out, start, n, keys, consts)) return undefined;
@@ -277,6 +231,83 @@ export function skim(text: string): Skim | undefined {
     prevClose = ch === 41;
   }
 
+}
+
+/** Token codes of `lex`: a punctuator is its character code; the others are negative (an identifier: -1 - its K). */
+const enum L { Other = -100, Directive = -101 }
+
+/**
+ * The scan's tokens as (code, start, end) triples in one typed array: a small loop of its own, so V8 optimises it
+ * in a few milliseconds (one big function mixing the character loop with the declaration state machine took
+ * longer to compile than to run on a 3 MB header), and no object per token. Tokens as the C tokenizer sees them:
+ * comments and line continuations skipped, a `#` first on a line starts a directive that runs to the end of its
+ * (continued) line, numbers take letters and dots, strings and character constants end at their quote or the line.
+ */
+function lex(s: string): { buf: Int32Array; count: number } {
+  const n = s.length;
+  let buf = new Int32Array(3 * ((n >> 2) + 64));
+  let count = 0;
+  let bol = true;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    const cl = c < 128 ? CLASS[c]! : C.Other;
+    if (cl === C.Space) { i++; continue; }
+    if (cl === C.Newline) { bol = true; i++; continue; }
+    if (c === 92 && (s.charCodeAt(i + 1) === 10 || s.charCodeAt(i + 1) === 13)) { i += s.charCodeAt(i + 1) === 10 ? 2 : 3; continue; }
+    if (c === 47 && s.charCodeAt(i + 1) === 47) {
+      while (i < n && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92 && s.charCodeAt(i + 1) === 10) i++; i++; }
+      continue;
+    }
+    if (c === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
+    const ts = i;
+    let code: number;
+    if (cl === C.Id) {
+      i++;
+      while (i < n) { const d = s.charCodeAt(i); if (d < 128 && CLASS[d]! <= C.Digit && CLASS[d]! >= C.Id) i++; else break; }
+      code = -1 - keywordAt(s, ts, i - ts, c);
+    } else if (c === 35 && bol) {
+      // a directive: to the end of its (continued) line, comments included
+      while (i < n) {
+        const d = s.charCodeAt(i);
+        if (d === 10) break;
+        if (d === 92 && s.charCodeAt(i + 1) === 10) { i += 2; continue; }
+        if (d === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
+        i++;
+      }
+      code = L.Directive;
+    } else if (cl === C.Digit) {
+      while (i < n) { const d = s.charCodeAt(i); if (d === 46 || (d < 128 && CLASS[d]! <= C.Digit && CLASS[d]! >= C.Id)) i++; else break; }
+      code = L.Other;
+    } else if (c === 34 || c === 39) {
+      i++;
+      while (i < n && s.charCodeAt(i) !== c && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92) i++; i++; }
+      i++;
+      if (i > n) i = n;
+      code = L.Other;
+    } else {
+      i++;
+      code = c;
+    }
+    bol = false;
+    if (3 * count + 3 > buf.length) { const b = new Int32Array(buf.length * 2); b.set(buf); buf = b; }
+    buf[3 * count] = code;
+    buf[3 * count + 1] = ts;
+    buf[3 * count + 2] = i;
+    count++;
+  }
+  return { buf, count };
+}
+
+/** Which of the scan's keywords the identifier at `ts` is: by length and characters first (most are none; a builtin
+ * string comparison per identifier was a third of the scan). */
+function keywordAt(s: string, ts: number, len: number, c: number): K {
+  if (len === 6) return c === 115 && s.charCodeAt(ts + 1) === 116 && s.charCodeAt(ts + 5) === 116 && s.startsWith('struct', ts) ? K.Struct : K.None;
+  if (len === 5) return c === 117 && s.charCodeAt(ts + 1) === 110 && s.charCodeAt(ts + 4) === 110 && s.startsWith('union', ts) ? K.Union : K.None;
+  if (len === 4) return c === 101 && s.charCodeAt(ts + 1) === 110 && s.charCodeAt(ts + 3) === 109 && s.startsWith('enum', ts) ? K.Enum : K.None;
+  if (len === 7) return c === 116 && s.charCodeAt(ts + 1) === 121 && s.charCodeAt(ts + 6) === 102 && s.startsWith('typedef', ts) ? K.Typedef : K.None;
+  if (len === 13) return c === 95 && s.charCodeAt(ts + 2) === 97 && s.startsWith('__attribute__', ts) ? K.Attribute : K.None;
+  return K.None;
 }
 
 /** Records a set-aside declaration that ended at `end`; undefined when that makes the header ineligible (a name
