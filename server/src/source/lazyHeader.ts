@@ -64,13 +64,89 @@ const enum K { None, Struct, Union, Enum, Attribute, Typedef }
 /** A typedef's top-level (depth 0) tokens, as the scan records them to find the name it declares. */
 const enum E { Ident = 1, Tag, Attribute, Paren, Bracket, Brace, Star, Other }
 
-/** Character classes of the scan (one table load per character instead of a chain of range tests). */
-const enum C { Other, Id, Digit, Space, Newline }
-const CLASS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  CLASS[c] = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 ? C.Id
-    : c >= 48 && c <= 57 ? C.Digit : c === 32 || c === 9 || c === 13 || c === 12 || c === 11 ? C.Space : c === 10 ? C.Newline : C.Other;
+/** Which of the scan's keywords the identifier at `start` is (by length and first character first: most are none). */
+function keyword(s: string, start: number, len: number, c: number): K {
+  if (len === 6) return c === 115 && s.startsWith('struct', start) ? K.Struct : K.None;
+  if (len === 5) return c === 117 && s.startsWith('union', start) ? K.Union : K.None;
+  if (len === 4) return c === 101 && s.startsWith('enum', start) ? K.Enum : K.None;
+  if (len === 13) return c === 95 && s.startsWith('__attribute__', start) ? K.Attribute : K.None;
+  if (len === 7) return c === 116 && s.startsWith('typedef', start) ? K.Typedef : K.None;
+  return K.None;
 }
+
+/** A token scanner over raw text: positions only, no allocation per token. */
+class Scanner {
+  pos = 0;
+  type = T.Eof;
+  start = 0;
+  end = 0;
+  /** Punctuator character code (T.Punct). */
+  ch = 0;
+  /** Keyword of an identifier (T.Ident): computed once, so the scan compares no strings per identifier. */
+  kw = K.None;
+  private bol = true;
+  constructor(readonly text: string) {}
+
+  next(): T {
+    const s = this.text;
+    const n = s.length;
+    let i = this.pos;
+    for (;;) {
+      if (i >= n) { this.type = T.Eof; this.pos = i; return T.Eof; }
+      const c = s.charCodeAt(i);
+      if (c === 10) { this.bol = true; i++; continue; }
+      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; continue; }
+      if (c === 92 && (s.charCodeAt(i + 1) === 10 || s.charCodeAt(i + 1) === 13)) { i += s.charCodeAt(i + 1) === 10 ? 2 : 3; continue; }
+      if (c === 47 && s.charCodeAt(i + 1) === 47) {
+        while (i < n && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92 && s.charCodeAt(i + 1) === 10) i++; i++; }
+        continue;
+      }
+      if (c === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
+      break;
+    }
+    const c = s.charCodeAt(i);
+    this.start = i;
+    if (c === 35 && this.bol) {
+      // a directive: to the end of its (continued) line, comments included
+      while (i < n) {
+        const d = s.charCodeAt(i);
+        if (d === 10) break;
+        if (d === 92 && s.charCodeAt(i + 1) === 10) { i += 2; continue; }
+        if (d === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
+        i++;
+      }
+      this.type = T.Directive;
+    } else if (isIdStart(c)) {
+      while (i < n && isIdPart(s.charCodeAt(i))) i++;
+      this.type = T.Ident;
+      this.kw = keyword(s, this.start, i - this.start, c);
+    } else if (c >= 48 && c <= 57) {
+      while (i < n && (isIdPart(s.charCodeAt(i)) || s.charCodeAt(i) === 46)) i++;
+      this.type = T.Other;
+    } else if (c === 34 || c === 39) {
+      i++;
+      while (i < n && s.charCodeAt(i) !== c && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92) i++; i++; }
+      i++;
+      this.type = T.Other;
+    } else {
+      i++;
+      this.ch = c;
+      this.type = T.Punct;
+    }
+    this.bol = false;
+    this.end = Math.min(i, n);
+    this.pos = this.end;
+    return this.type;
+  }
+
+  is(word: string): boolean {
+    return this.type === T.Ident && this.end - this.start === word.length && this.text.startsWith(word, this.start);
+  }
+  word(): string { return this.text.slice(this.start, this.end); }
+}
+
+function isIdStart(c: number): boolean { return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36; }
+function isIdPart(c: number): boolean { return isIdStart(c) || (c >= 48 && c <= 57); }
 
 /** The directive's name (`define`, `include`, ...). */
 function directiveName(text: string, start: number, end: number): string {
@@ -80,235 +156,139 @@ function directiveName(text: string, start: number, end: number): string {
 /**
  * Splits a header into top-level declarations and sets aside its pure tag definitions; undefined when the header
  * is not eligible (see the file comment).
- *
- * Two small loops: `lex` packs the tokens into a typed array, then the declaration state machine reads them.
  */
 export function skim(text: string): Skim | undefined {
-  const s = text;
-  const n = s.length;
+  const sc = new Scanner(text);
   const out: Skim = { decls: [], tags: new Map(), consts: new Map(), typedefs: new Map(), defined: new Set() };
   // typedefs: their depth-0 tokens (kind, and an identifier's position; for a parenthesis group the position of
   // the NAME of a `(*NAME)` inside it, else -1), tag mentions without a body, forward declarations
   const ev: number[] = [];
   const evS: number[] = [];
   const evE: number[] = [];
-  let isTd = false;
-  let ntok = 0;
-  let grpTok = 0; // tokens inside the current depth-0 parenthesis group of a typedef
-  let grpName = -1;
-  let grpNameEnd = -1;
   const mentions: string[] = [];
   const fwd = new Set<string>();
-  const tds: { d: LazyDecl; mentions: string[]; ok: boolean }[] = [];
-  // the declaration being scanned (inDecl): its state, reset at each start
-  let inDecl = false;
-  let start = 0;
-  let pure = false;
-  let depth = 0;
-  let prevClose = false; // previous significant token was ')'
-  let fnBody = false;
-  let outerClosed = false;
-  let directive = false;
-  const keys: string[] = [];
-  const consts: string[] = [];
-  // tag being declared: 1 after the keyword, 2 after its name; enum bodies collect enumerators
-  let tagState = 0;
-  let tagKw = '';
-  // the name's position: sliced only when a body follows (most tag names in a header are member types)
-  let tagNameStart = 0;
-  let tagNameEnd = 0;
-  const enumDepths: number[] = [];
-  let expectConst = false;
-  const lx = lex(s);
-  const buf = lx.buf;
-  for (let t = 0; ; t++) {
-    // ---- the next token: [ts, i) of kind tk (Eof after the last)
-    let tk = T.Eof;
-    let ch = 0;
-    let kw = K.None;
-    let ts = n;
-    let i = n;
-    if (t < lx.count) {
-      const code = buf[3 * t]!;
-      ts = buf[3 * t + 1]!;
-      i = buf[3 * t + 2]!;
-      if (code >= 0) { tk = T.Punct; ch = code; } else if (code === L.Other) tk = T.Other; else if (code === L.Directive) tk = T.Directive;
-      else { tk = T.Ident; kw = -1 - code; }
+  const tds: TypedefCand[] = [];
+  let t = sc.next();
+  while (t !== T.Eof) {
+    if (t === T.Directive) {
+      const d = directiveName(text, sc.start, sc.end);
+      if (d === 'include' || d === 'include_next' || d === 'import') return undefined;
+      if ((d === 'define' || d === 'undef') && out.decls.length) {
+        // one macro snapshot must serve every set-aside parse: typedefs before it are parsed in order instead
+        if (out.decls.length > tds.length) return undefined;
+        for (const x of tds) x.ok = false;
+      }
+      if (d === 'define') { const m = /^#\s*define\s+([A-Za-z_$][\w$]*)/.exec(text.slice(sc.start, Math.min(sc.end, sc.start + 300))); if (m) out.defined.add(m[1]!); }
+      t = sc.next();
+      continue;
     }
-    if (tk === T.Eof) {
-      if (inDecl && pure && outerClosed && !directive && !fnBody && depth === 0 && !record(out, start, n, keys, consts)) return undefined;
-      return settle(out, tds, fwd);
-    }
-    if (!inDecl) {
-      if (tk === T.Directive) {
-        const d = directiveName(s, ts, i);
-        if (d === 'include' || d === 'include_next' || d === 'import') return undefined;
-        if ((d === 'define' || d === 'undef') && out.decls.length) {
-          // one macro snapshot must serve every set-aside parse: typedefs before it are parsed in order instead
-          if (out.decls.length > tds.length) return undefined;
-          for (const t of tds) t.ok = false;
+    // one top-level declaration
+    const start = sc.start;
+    let pure = t === T.Ident && sc.kw >= K.Struct && sc.kw <= K.Enum;
+    let depth = 0;
+    let prevClose = false; // previous significant token was ')'
+    let fnBody = false;
+    let outerClosed = false;
+    let directive = false;
+    const keys: string[] = [];
+    const consts: string[] = [];
+    // tag being declared: 1 after the keyword, 2 after its name; enum bodies collect enumerators
+    let tagState = 0;
+    let tagKw = '';
+    // the name's position: sliced only when a body follows (most tag names in a header are member types)
+    let tagNameStart = 0;
+    let tagNameEnd = 0;
+    const enumDepths: number[] = [];
+    let expectConst = false;
+    let end = -1;
+    const isTd = t === T.Ident && sc.kw === K.Typedef;
+    let ntok = 0;
+    let named = false; // the `;` that ended it followed a tag keyword and a name (`struct x;`)
+    let semi = false;
+    if (isTd) { ev.length = 0; evS.length = 0; evE.length = 0; mentions.length = 0; }
+    for (; t !== T.Eof; t = sc.next()) {
+      ntok++;
+      if (isTd) typedefToken(sc, t, depth, tagState, tagKw, tagNameStart, tagNameEnd, ev, evS, evE, mentions);
+      if (t === T.Directive) { directive = true; prevClose = false; continue; }
+      if (t === T.Ident) {
+        const kw = sc.kw;
+        if (outerClosed && depth === 0 && kw !== K.Attribute) pure = false;
+        if (kw >= K.Struct && kw <= K.Enum) { tagState = 1; tagKw = kw === K.Struct ? 'struct' : kw === K.Union ? 'union' : 'enum'; tagNameEnd = tagNameStart; }
+        else if (tagState === 1 && kw === K.Attribute) { pure = false; tagState = 0; } // attributes before the name: parse in full
+        else if (tagState === 1) { tagState = 2; tagNameStart = sc.start; tagNameEnd = sc.end; }
+        else tagState = 0;
+        if (expectConst && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) { consts.push(sc.word()); expectConst = false; }
+        prevClose = false;
+        continue;
+      }
+      if (t !== T.Punct) { tagState = 0; prevClose = false; continue; }
+      const c = sc.ch;
+      if (c === 123 /* { */) {
+        if (depth === 0 && prevClose) fnBody = true;
+        if (depth === 0 && outerClosed) pure = false;
+        if (tagState >= 1) {
+          if (tagState === 2 && tagNameEnd > tagNameStart) keys.push(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
+          if (tagKw === 'enum') { enumDepths.push(depth + 1); expectConst = true; }
+        } else if (pure) pure = false; // a brace that opens no tag body (`struct x __attribute__(...) {`): parse in full
+        tagState = 0;
+        depth++;
+      } else if (c === 125 /* } */) {
+        if (enumDepths.length && enumDepths[enumDepths.length - 1] === depth) { enumDepths.pop(); expectConst = false; }
+        depth--;
+        if (depth === 0) {
+          if (fnBody) { end = sc.end; t = sc.next(); break; }
+          outerClosed = true;
         }
-        if (d === 'define') { const m = /^#\s*define\s+([A-Za-z_$][\w$]*)/.exec(s.slice(ts, Math.min(i, ts + 300))); if (m) out.defined.add(m[1]!); }
-        continue;
+        tagState = 0;
+      } else if (c === 40 || c === 91) { depth++; tagState = 0; } else if (c === 41 || c === 93) { depth--; tagState = 0; } else {
+        if (c === 44 /* , */ && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) expectConst = true;
+        if (c === 59 /* ; */ && depth === 0) { named = tagState === 2; semi = true; tagState = 0; end = sc.end; t = sc.next(); break; }
+        tagState = 0;
       }
-      // one top-level declaration starts
-      inDecl = true;
-      start = ts;
-      pure = tk === T.Ident && kw >= K.Struct && kw <= K.Enum;
-      depth = 0; prevClose = false; fnBody = false; outerClosed = false; directive = false;
-      keys.length = 0; consts.length = 0; enumDepths.length = 0;
-      tagState = 0; tagKw = ''; tagNameStart = 0; tagNameEnd = 0; expectConst = false;
-      isTd = kw === K.Typedef; ntok = 0; ev.length = 0; evS.length = 0; evE.length = 0; mentions.length = 0;
+      prevClose = c === 41;
     }
-    ntok++;
-    if (isTd) {
-      // a tag named without a body: the typedef may only be set aside when the header declares that tag elsewhere
-      if (tagState === 2 && !(tk === T.Punct && ch === 123)) mentions.push(`${tagKw} ${s.slice(tagNameStart, tagNameEnd)}`);
-      if (depth === 0) {
-        if (tk === T.Ident) { ev.push(kw === K.Attribute ? E.Attribute : kw >= K.Struct && kw <= K.Enum ? E.Tag : E.Ident); evS.push(ts); evE.push(i); }
-        else if (tk === T.Punct && ch !== 59) {
-          ev.push(ch === 40 ? E.Paren : ch === 91 ? E.Bracket : ch === 123 ? E.Brace : ch === 42 ? E.Star : E.Other); evS.push(-1); evE.push(-1);
-          if (ch === 40) { grpTok = 0; grpName = -1; }
-        } else if (tk !== T.Punct) { ev.push(E.Other); evS.push(-1); evE.push(-1); }
-      } else if (depth === 1 && ev[ev.length - 1] === E.Paren && !(tk === T.Punct && ch === 41)) {
-        // inside a depth-0 parenthesis group: is it exactly `* NAME`?
-        grpTok++;
-        if (grpTok === 1 && tk === T.Punct && ch === 42) grpName = -2;
-        else if (grpTok === 2 && grpName === -2 && tk === T.Ident && kw === K.None) { grpName = ts; grpNameEnd = i; }
-        else grpName = -1;
-      } else if (depth === 1 && ev[ev.length - 1] === E.Paren && grpTok === 2 && grpName >= 0) {
-        evS[evS.length - 1] = grpName; evE[evE.length - 1] = grpNameEnd;
+    if (end < 0) end = text.length;
+    if (pure && outerClosed && !directive && !fnBody && depth === 0) {
+      if (!record(out, start, end, keys, consts)) return undefined;
+    } else if (isTd && semi && !directive && !fnBody) {
+      const at = typedefName(ev, evS, evE, text);
+      if (at >= 0) {
+        const d = record(out, start, end, keys, consts);
+        if (!d) return undefined;
+        d.name = text.slice(evS[at]!, evE[at]!);
+        tds.push({ d, mentions: mentions.length ? [...mentions] : NONE, names: keys.length || consts.length ? [...keys, ...consts] : NONE, ok: true });
       }
-    }
-    if (tk === T.Directive) { directive = true; prevClose = false; continue; }
-    if (tk === T.Ident) {
-      if (outerClosed && depth === 0 && kw !== K.Attribute) pure = false;
-      if (kw >= K.Struct && kw <= K.Enum) { tagState = 1; tagKw = kw === K.Struct ? 'struct' : kw === K.Union ? 'union' : 'enum'; tagNameEnd = tagNameStart; }
-      else if (tagState === 1 && kw === K.Attribute) { pure = false; tagState = 0; } // attributes before the name: parse in full
-      else if (tagState === 1) { tagState = 2; tagNameStart = ts; tagNameEnd = i; }
-      else tagState = 0;
-      if (expectConst && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) { consts.push(s.slice(ts, i)); expectConst = false; }
-      prevClose = false;
-      continue;
-    }
-    if (tk !== T.Punct) { tagState = 0; prevClose = false; continue; }
-    if (ch === 123 /* { */) {
-      if (depth === 0 && prevClose) fnBody = true;
-      if (depth === 0 && outerClosed) pure = false;
-      if (tagState >= 1) {
-        if (tagState === 2 && tagNameEnd > tagNameStart) keys.push(`${tagKw} ${s.slice(tagNameStart, tagNameEnd)}`);
-        if (tagKw === 'enum') { enumDepths.push(depth + 1); expectConst = true; }
-      } else if (pure) pure = false; // a brace that opens no tag body (`struct x __attribute__(...) {`): parse in full
-      tagState = 0;
-      depth++;
-    } else if (ch === 125 /* } */) {
-      if (enumDepths.length && enumDepths[enumDepths.length - 1] === depth) { enumDepths.pop(); expectConst = false; }
-      depth--;
-      tagState = 0;
-      if (depth === 0) {
-        if (fnBody) { inDecl = false; continue; }
-        outerClosed = true;
-      }
-    } else if (ch === 40 || ch === 91) { depth++; tagState = 0; } else if (ch === 41 || ch === 93) { depth--; tagState = 0; } else {
-      if (ch === 44 /* , */ && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) expectConst = true;
-      const named = tagState === 2;
-      tagState = 0;
-      if (ch === 59 /* ; */ && depth === 0) {
-        inDecl = false;
-        if (pure && outerClosed && !directive && !fnBody && !record(out, start, i, keys, consts)) return undefined;
-        else if (isTd && !directive && !fnBody) {
-          const at = typedefName(ev, evS, evE, s);
-          if (at >= 0) {
-            const d = record(out, start, i, keys, consts);
-            if (!d) return undefined;
-            d.name = s.slice(evS[at]!, evE[at]!);
-            tds.push({ d, mentions: [...mentions], ok: true });
-          }
-        } else if (ntok === 3 && named) fwd.add(`${tagKw} ${s.slice(tagNameStart, tagNameEnd)}`);
-        continue;
-      }
-    }
-    prevClose = ch === 41;
+    } else if (ntok === 3 && named) fwd.add(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
   }
-
+  return settle(out, tds, fwd);
 }
 
-/** Token codes of `lex`: a punctuator is its character code; the others are negative (an identifier: -1 - its K). */
-const enum L { Other = -100, Directive = -101 }
-
-/**
- * The scan's tokens as (code, start, end) triples in one typed array: a small loop of its own, so V8 optimises it
- * in a few milliseconds (one big function mixing the character loop with the declaration state machine took
- * longer to compile than to run on a 3 MB header), and no object per token. Tokens as the C tokenizer sees them:
- * comments and line continuations skipped, a `#` first on a line starts a directive that runs to the end of its
- * (continued) line, numbers take letters and dots, strings and character constants end at their quote or the line.
- */
-function lex(s: string): { buf: Int32Array; count: number } {
-  const n = s.length;
-  let buf = new Int32Array(3 * ((n >> 2) + 64));
-  let count = 0;
-  let bol = true;
-  let i = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    const cl = c < 128 ? CLASS[c]! : C.Other;
-    if (cl === C.Space) { i++; continue; }
-    if (cl === C.Newline) { bol = true; i++; continue; }
-    if (c === 92 && (s.charCodeAt(i + 1) === 10 || s.charCodeAt(i + 1) === 13)) { i += s.charCodeAt(i + 1) === 10 ? 2 : 3; continue; }
-    if (c === 47 && s.charCodeAt(i + 1) === 47) {
-      while (i < n && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92 && s.charCodeAt(i + 1) === 10) i++; i++; }
-      continue;
-    }
-    if (c === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
-    const ts = i;
-    let code: number;
-    if (cl === C.Id) {
-      i++;
-      while (i < n) { const d = s.charCodeAt(i); if (d < 128 && CLASS[d]! <= C.Digit && CLASS[d]! >= C.Id) i++; else break; }
-      code = -1 - keywordAt(s, ts, i - ts, c);
-    } else if (c === 35 && bol) {
-      // a directive: to the end of its (continued) line, comments included
-      while (i < n) {
-        const d = s.charCodeAt(i);
-        if (d === 10) break;
-        if (d === 92 && s.charCodeAt(i + 1) === 10) { i += 2; continue; }
-        if (d === 47 && s.charCodeAt(i + 1) === 42) { i = commentEnd(s, i + 2, n); continue; }
-        i++;
-      }
-      code = L.Directive;
-    } else if (cl === C.Digit) {
-      while (i < n) { const d = s.charCodeAt(i); if (d === 46 || (d < 128 && CLASS[d]! <= C.Digit && CLASS[d]! >= C.Id)) i++; else break; }
-      code = L.Other;
-    } else if (c === 34 || c === 39) {
-      i++;
-      while (i < n && s.charCodeAt(i) !== c && s.charCodeAt(i) !== 10) { if (s.charCodeAt(i) === 92) i++; i++; }
-      i++;
-      if (i > n) i = n;
-      code = L.Other;
-    } else {
-      i++;
-      code = c;
-    }
-    bol = false;
-    if (3 * count + 3 > buf.length) { const b = new Int32Array(buf.length * 2); b.set(buf); buf = b; }
-    buf[3 * count] = code;
-    buf[3 * count + 1] = ts;
-    buf[3 * count + 2] = i;
-    count++;
+/** A typedef's token, as `skim` reads it: depth-0 tokens recorded for `typedefName`, tags named without a body. */
+function typedefToken(sc: Scanner, t: T, depth: number, tagState: number, tagKw: string, tagNameStart: number, tagNameEnd: number,
+  ev: number[], evS: number[], evE: number[], mentions: string[]): void {
+  const punct = t === T.Punct;
+  const ch = sc.ch;
+  // a tag named without a body: the typedef may only be set aside when the header declares that tag elsewhere
+  if (tagState === 2 && !(punct && ch === 123)) mentions.push(`${tagKw} ${sc.text.slice(tagNameStart, tagNameEnd)}`);
+  const last = ev.length - 1;
+  if (depth === 0) {
+    if (t === T.Ident) { const kw = sc.kw; ev.push(kw === K.Attribute ? E.Attribute : kw >= K.Struct && kw <= K.Enum ? E.Tag : E.Ident); evS.push(sc.start); evE.push(sc.end); }
+    else if (punct && ch !== 59) {
+      ev.push(ch === 40 ? E.Paren : ch === 91 ? E.Bracket : ch === 123 ? E.Brace : ch === 42 ? E.Star : E.Other);
+      // a parenthesis group: evS counts its tokens (negated) until it is known to be exactly `* NAME`
+      evS.push(-1); evE.push(-1);
+    } else if (!punct) { ev.push(E.Other); evS.push(-1); evE.push(-1); }
+  } else if (depth === 1 && last >= 0 && ev[last] === E.Paren && evE[last] !== -2) {
+    // inside a depth-0 parenthesis group: is it exactly `* NAME )`? evE -1: nothing yet, -3: after `*`, >= 0: after
+    // the name (evS then holds its start), -2: anything else
+    const e = evE[last]!;
+    if (e === -1 && punct && ch === 42) evE[last] = -3;
+    else if (e === -3 && t === T.Ident && sc.kw === K.None) { evS[last] = -10 - sc.start; evE[last] = sc.end; }
+    else if (e >= 0 && punct && ch === 41) evS[last] = -10 - evS[last]!; // closed right after the name: certain
+    else { evS[last] = -1; evE[last] = -2; }
   }
-  return { buf, count };
 }
 
-/** Which of the scan's keywords the identifier at `ts` is: by length and characters first (most are none; a builtin
- * string comparison per identifier was a third of the scan). */
-function keywordAt(s: string, ts: number, len: number, c: number): K {
-  if (len === 6) return c === 115 && s.charCodeAt(ts + 1) === 116 && s.charCodeAt(ts + 5) === 116 && s.startsWith('struct', ts) ? K.Struct : K.None;
-  if (len === 5) return c === 117 && s.charCodeAt(ts + 1) === 110 && s.charCodeAt(ts + 4) === 110 && s.startsWith('union', ts) ? K.Union : K.None;
-  if (len === 4) return c === 101 && s.charCodeAt(ts + 1) === 110 && s.charCodeAt(ts + 3) === 109 && s.startsWith('enum', ts) ? K.Enum : K.None;
-  if (len === 7) return c === 116 && s.charCodeAt(ts + 1) === 121 && s.charCodeAt(ts + 6) === 102 && s.startsWith('typedef', ts) ? K.Typedef : K.None;
-  if (len === 13) return c === 95 && s.charCodeAt(ts + 2) === 97 && s.startsWith('__attribute__', ts) ? K.Attribute : K.None;
-  return K.None;
-}
 
 /** Records a set-aside declaration that ended at `end`; undefined when that makes the header ineligible (a name
  * twice). */
@@ -351,7 +331,7 @@ const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned'
  * The others are parsed in order after all (a decl left out of `decls` keeps its text, and its names resolve
  * through the in-order parse).
  */
-function settle(out: Skim, tds: { d: LazyDecl; mentions: string[]; ok: boolean }[], fwd: Set<string>): Skim {
+function settle(out: Skim, tds: TypedefCand[], fwd: Set<string>): Skim {
   const count = new Map<string, number>();
   for (const { d } of tds) count.set(d.name!, (count.get(d.name!) ?? 0) + 1);
   const drop = new Set<LazyDecl>();
@@ -359,12 +339,22 @@ function settle(out: Skim, tds: { d: LazyDecl; mentions: string[]; ok: boolean }
     if (!ok || count.get(d.name!)! > 1 || mentions.some((k) => !fwd.has(k) && !out.tags.has(k))) drop.add(d);
     else out.typedefs.set(d.name!, d);
   }
+  // (this runs once, in V8's interpreter: plain loops over what was dropped, never over every name of the header)
   if (drop.size) {
-    out.decls = out.decls.filter((d) => !drop.has(d));
-    for (const map of [out.tags, out.consts]) for (const [k, d] of map) if (drop.has(d)) map.delete(k);
+    const kept: LazyDecl[] = [];
+    for (let k = 0; k < out.decls.length; k++) if (!drop.has(out.decls[k]!)) kept.push(out.decls[k]!);
+    out.decls = kept;
+    for (const t of tds) {
+      if (!drop.has(t.d)) continue;
+      for (const k of t.names) { if (out.tags.get(k) === t.d) out.tags.delete(k); if (out.consts.get(k) === t.d) out.consts.delete(k); }
+    }
   }
   return out;
 }
+
+/** A typedef the scan may set aside: the tags it names without a body, and the tag and enumerator names it defines. */
+interface TypedefCand { d: LazyDecl; mentions: readonly string[]; names: readonly string[]; ok: boolean }
+const NONE: readonly string[] = [];
 
 const MARK = '$L';
 
