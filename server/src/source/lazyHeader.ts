@@ -408,12 +408,21 @@ export function markerText(text: string, sk: Skim, isMacro: (name: string) => bo
     if (d.end - d.start < m.length + 1) continue;
     // the padding is a comment where it fits: the tokenizer skips it with one indexOf instead of a step per space
     const pad = d.end - d.start - m.length;
-    parts.push(text.slice(at, d.start), m, pad >= 5 ? ` /*${' '.repeat(pad - 5)}*/` : ' '.repeat(pad));
+    // (spaces sliced from one string: no 3 MB of padding allocated per header, the join copies them once)
+    if (pad >= 5) parts.push(text.slice(at, d.start), m, ' /*', spaces(pad - 5), '*/');
+    else parts.push(text.slice(at, d.start), m, spaces(pad));
     at = d.end;
     kept.push(d);
   }
   parts.push(text.slice(at));
   return { text: parts.join(''), decls: kept };
+}
+
+let SPACES = ' '.repeat(4096);
+/** `n` spaces, as a slice of one string grown as needed. */
+function spaces(n: number): string {
+  while (SPACES.length < n) SPACES += SPACES;
+  return SPACES.slice(0, n);
 }
 
 /** Record and enum properties the C parser sets on a definition: reading any of them parses it first. */
