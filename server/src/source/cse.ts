@@ -68,8 +68,23 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
   for (const [id, last] of st.lastUse) { firsts.push(st.firstUse.get(id) ?? last); lasts.push(last); }
   firsts.sort((a, b) => a - b);
   lasts.sort((a, b) => a - b);
+  // gap: two pairs interleaved (A B A' B', each hop of one BPF_CORE_READ chain repeated through other pointers) keep
+  // only the first pair's offset (measured on tracee's switch_task_namespaces: the nsproxy hops share a record, the
+  // namespaces' `ns.inum` after each does not)
+  let heldTo = -1;
   for (const c of st.cands) {
-    const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
+    if (c.from === undefined) continue;
+    if (c.from < heldTo) { c.from = Infinity; continue; }
+    heldTo = c.seq;
+  }
+  for (const c of st.cands) {
+    if (c.from === Infinity) continue;
+    let live = below(firsts, c.seq + 1) - below(lasts, c.seq);
+    // gap: the offset is held from the earlier address on, so the pressure is the highest along the way
+    if (c.from !== undefined) {
+      if (!GAP_P) { c.s.merged = true; continue; }
+      for (let x = c.from; x < c.seq; x++) live = Math.max(live, below(firsts, x + 1) - below(lasts, x));
+    }
     if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
   }
 }
@@ -89,6 +104,12 @@ const CALLEE_SAVED = 4;
 const ADJ = process.env.CORELENS_CSE_ADJ !== '0';
 /** CORELENS_CSE_UNROLLED=0 turns the same-pointer rule in unrolled bodies off (its before/after figures). */
 const UNROLLED = process.env.CORELENS_CSE_UNROLLED !== '0';
+/** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
+const GAP = process.env.CORELENS_CSE_GAP !== '0';
+/** How many addresses back `gap` looks for the same relocation (the run kept per block). */
+const GAP_MAX = Number(process.env.CORELENS_CSE_GAP_MAX ?? 1);
+/** CORELENS_CSE_GAP_P=0: `gap` ignores register pressure (measurement only). */
+const GAP_P = process.env.CORELENS_CSE_GAP_P !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 
 /**
@@ -121,12 +142,15 @@ interface State {
   /** the first site event using each pointer value (a local pointer is loaded then; a parameter of the program: -1) */
   firstUse: Map<string, number>;
   /** the last relocated site in this block, for `adj` (undefined: none since the block began) */
-  adj?: { key: string; block: number; copies: number };
+  adj?: { key: string; block: number; copies: number; seq: number; run?: AdjEntry[] };
   /** inside a loop body: only `adj` applies, to unrolled copies */
   loop?: boolean;
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
-  cands: { s: Site; seq: number }[];
+  cands: { s: Site; seq: number; from?: number }[];
 }
+
+/** An address of the current run of addresses in one block (`adj`, `gap`). */
+interface AdjEntry { key: string; block: number; copies: number; seq: number }
 
 /** `avail` with the addresses (not the checks) another state defined: a short circuit's right side, see `run`. */
 function withAddrs(avail: Map<string, number>, from: Map<string, number>): Map<string, number> {
@@ -181,12 +205,25 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const prev = st.adj;
       // only an address before it leaves the offset in a register (a direct load folds it into its own instruction:
       // mmapsnoop's `PT_REGS_PARM1(ctx)` then `BPF_CORE_READ(regs, di)` are two records); anything else breaks the run
-      st.adj = e.c === 'a' && !s.unalignedLoad ? { key, block: st.cur, copies } : undefined;
+      st.adj = e.c === 'a' && !s.unalignedLoad
+        ? { key, block: st.cur, copies, seq, run: prev && prev.block === st.cur ? [...(prev.run ?? []), { key: prev.key, block: prev.block, copies: prev.copies, seq: prev.seq }].slice(-GAP_MAX) : undefined }
+        : undefined;
       if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && (prev.block === st.cur || st.preds.has(prev.block)) && prev.copies === copies && (copies > 1 || !st.loop)) {
         // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
         if (!st.loop ? copies === 1 : copies > 1 && UNROLLED) byValue(e, s, st, copy);
         if (!s.merged) st.cands.push({ s, seq });
         continue;
+      }
+      // gap: the same relocation a few addresses back in this run, only other relocations' addresses between (tracee's
+      // `BPF_CORE_READ(BPF_CORE_READ(BPF_CORE_READ(t, group_leader), real_parent), group_leader)`): MachineCSE shares
+      // the instruction as for `adj`, and the allocator keeps it across the reads between when pressure allows
+      if (GAP && e.c === 'a' && !s.unreached && !s.unalignedLoad && copies === 1 && !st.loop && prev && prev.block === st.cur && prev.key !== key) {
+        const hit = [...(prev.run ?? [])].reverse().find((r) => r.key === key);
+        if (hit && hit.block === st.cur && hit.copies === 1) {
+          byValue(e, s, st, copy);
+          if (!s.merged) st.cands.push({ s, seq, from: hit.seq });
+          continue;
+        }
       }
       // a fully unrolled body (copies > 1): an address through the same pointer value within one iteration (its
       // replay's `avail` starts empty) merges as in straight code (measured: KubeArmor's walk reading
