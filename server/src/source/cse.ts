@@ -104,6 +104,8 @@ const CALLEE_SAVED = 4;
 const ADJ = process.env.CORELENS_CSE_ADJ !== '0';
 /** CORELENS_CSE_UNROLLED=0 turns the same-pointer rule in unrolled bodies off (its before/after figures). */
 const UNROLLED = process.env.CORELENS_CSE_UNROLLED !== '0';
+/** CORELENS_CSE_STRAIGHT=0 keeps a fully unrolled loop of arithmetic a block boundary (its before/after figures). */
+const STRAIGHT = process.env.CORELENS_CSE_STRAIGHT !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -314,6 +316,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
+    } else if (STRAIGHT && e.full && e.sub.every((x) => 'cut' in x || 'clob' in x)) {
+      // straight: a loop LLVM unrolls fully whose body is only arithmetic and stores (IG's fnv_32a_update_u64, an
+      // 8-byte hash loop between two reads of task->mm) leaves no branch behind: the block goes on
+      run(e.sub, st, copy, depth);
     } else {
       // a loop's code stays unmerged: LLVM may unroll it (fully, without a pragma, for a small constant trip count:
       // falco's uid map walk keeps three records per iteration of one triple) or hoist out of it (LICM); its body is

@@ -123,12 +123,14 @@ export interface CallRef {
  *   - `clob`: what may write a global that a hard `cut` does not already say: a store through a pointer or to a
  *     global, a probe read (BPF_CORE_READ & co. are calls of bpf_probe_read_kernel): GVN's availability of a check;
  *   - `cond` on a check's site: its value only decides an if statement's branch (no copy of it to keep alive);
+ *   - `full` on a loop: LLVM unrolls it fully (a pragma's count equal to the trip count, or -O2's full unroll of a
+ *     constant trip count within its threshold): its copies are straight code when the body has no branch;
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
 export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true; soft?: true }
   | { clob: true }
-  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true } | { exit: 'ret' | 'jump' };
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true } | { exit: 'ret' | 'jump' };
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
@@ -1325,11 +1327,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         freq = f0 * 32;
         breakable.push({ out: 0 });
         loopEntry.push(f0);
-        flow.push({ sub: region(() => {
+        const loopEv: Extract<FlowEv, { kind: 'loop' | 'if' | 'switch' }> = { sub: region(() => {
           if (s.c) use(s.c, ctx);
           stmt(s.body, ctx);
           if (s.step) use(s.step, ctx);
-        })[1], kind: 'loop' });
+        })[1], kind: 'loop' };
+        flow.push(loopEv);
         breakable.pop();
         loopEntry.pop();
         freq = f0;
@@ -1347,6 +1350,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           xcost += xbody * (copies - 1);
           for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           // a full unroll: a call given the induction variable gets its constant in each copy instead
+          if (copies === n) loopEv.full = true;
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(s, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
         } else if (s.unroll === undefined) {
@@ -1357,6 +1361,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const tc = tripCount(s);
           const size = Math.max(Math.round(body * LOOP_SIZE_SCALE), BE_INSNS + 1);
           if (tc !== undefined && tc > 1 && (size - BE_INSNS) * tc + BE_INSNS <= FULL_UNROLL_THRESHOLD) {
+            loopEv.full = true;
             cost += body * (tc - 1);
             xcost += xbody * (tc - 1);
           }
