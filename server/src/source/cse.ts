@@ -79,11 +79,15 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
   }
   for (const c of st.cands) {
     if (c.from === Infinity) continue;
-    let live = below(firsts, c.seq + 1) - below(lasts, c.seq);
-    // gap: the offset is held from the earlier address on, so the pressure is the highest along the way
+    const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
+    // gap: the offset is held from the earlier read to this one, across the calls of the reads from the earlier one
+    // on: what crosses each of those calls (used at or before it and after it) shares r6-r9 with it
     if (c.from !== undefined) {
       if (!GAP_P) { c.s.merged = true; continue; }
-      for (let x = c.from; x < c.seq; x++) live = Math.max(live, below(firsts, x + 1) - below(lasts, x));
+      let cross = 0;
+      for (let x = c.from; x < c.seq; x++) cross = Math.max(cross, below(firsts, x + 1) - below(lasts, x + 1));
+      if (cross + 1 <= GAP_REGS) c.s.merged = true;
+      continue;
     }
     if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
   }
@@ -110,6 +114,10 @@ const STRAIGHT = process.env.CORELENS_CSE_STRAIGHT !== '0';
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
 const GAP_MAX = Number(process.env.CORELENS_CSE_GAP_MAX ?? 1);
+/** Registers `gap` lets the pointers crossing the reads between plus the offset take: one below r6-r9, a heuristic
+ * (measured: three parameters crossing keep no offset, `gap_three` in the cse_merge construct; the values the replay
+ * does not see, a context or map value pointer, a kept scalar, take the rest). */
+const GAP_REGS = Number(process.env.CORELENS_CSE_GAP_REGS ?? 3);
 /** CORELENS_CSE_GAP_P=0: `gap` ignores register pressure (measurement only). */
 const GAP_P = process.env.CORELENS_CSE_GAP_P !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;

@@ -75,6 +75,47 @@ SEC("tp_btf/y") int adj_rewritten(struct mount *m) { struct mount *pp; bpf_core_
 /* four pointers live after the first read: the offset does not fit beside them and is rematerialised per read
    (tgid, 4 records); once only three are left it is kept (pid, 1 record) */
 SEC("tp_btf/z") int adj_pressure(struct task_struct *a, struct task_struct *b, struct task_struct *c, struct task_struct *d) { out[0] = BPF_CORE_READ(a, tgid); out[1] = BPF_CORE_READ(b, tgid); out[2] = BPF_CORE_READ(c, tgid); out[3] = BPF_CORE_READ(d, tgid); out[4] = BPF_CORE_READ(a, pid) + BPF_CORE_READ(b, pid) + BPF_CORE_READ(c, pid) + BPF_CORE_READ(d, pid); return 0; }
+/* gap: the same relocation with one other relocation's read between (tracee's get_leader_task(get_parent_task(
+   get_leader_task(t)))): one group_leader record while few pointers cross the read between; three parameters
+   crossing it: two records; two reads between: not shared (real_parent twice through one pointer is) */
+FUNC_INLINE struct task_struct *gap_leader(struct task_struct *t) { return BPF_CORE_READ(t, group_leader); }
+FUNC_INLINE struct task_struct *gap_parent(struct task_struct *t) { return BPF_CORE_READ(t, real_parent); }
+SEC("kprobe/gap_chain") int gap_chain(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *leader = gap_leader(task);
+	struct task_struct *pp = gap_leader(gap_parent(leader));
+	out[0] = BPF_CORE_READ(pp, pid);
+	out[1] = BPF_CORE_READ(leader, start_time);
+	out[2] = BPF_CORE_READ(task, tgid);
+	return 0;
+}
+SEC("tp_btf/gap_three") int gap_three(struct task_struct *a, struct task_struct *b, struct task_struct *c)
+{
+	out[0] = (long)BPF_CORE_READ(a, group_leader);
+	out[1] = (long)BPF_CORE_READ(b, real_parent);
+	out[2] = (long)BPF_CORE_READ(c, group_leader);
+	out[3] = BPF_CORE_READ(a, pid) + BPF_CORE_READ(b, tgid) + BPF_CORE_READ(c, prio);
+	return 0;
+}
+SEC("kprobe/gap_two") int gap_two(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *p = BPF_CORE_READ(task, real_parent, group_leader);
+	out[4] = BPF_CORE_READ(task, real_parent, pid);
+	return BPF_CORE_READ(p, tgid);
+}
+/* straight: a loop LLVM unrolls fully with only arithmetic in it (inspektor-gadget's FNV hash of task->mm) leaves no
+   branch: task->mm before and after it is one record */
+FUNC_INLINE void straight_mix(__u32 *h, __u64 v) { for (int i = 0; i < 8; i++) { *h ^= (v >> (i * 8)) & 0xff; *h *= 16777619; } }
+SEC("kprobe/straight") int straight_hash(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 h = 2166136261;
+	straight_mix(&h, (__u64)BPF_CORE_READ(task, mm));
+	straight_mix(&h, (__u64)BPF_CORE_READ(task, mm, start_code));
+	return h;
+}
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, char[4096]); } bufs SEC(".maps");
 /* an unrolled path walk (inspektor-gadget's and tracee's get_path_str): the two mnt_parent reads of each iteration
    share one record, one per iteration */
