@@ -118,6 +118,8 @@ const GAP_MAX = Number(process.env.CORELENS_CSE_GAP_MAX ?? 1);
  * (measured: three parameters crossing keep no offset, `gap_three` in the cse_merge construct; the values the replay
  * does not see, a context or map value pointer, a kept scalar, take the rest). */
 const GAP_REGS = Number(process.env.CORELENS_CSE_GAP_REGS ?? 3);
+/** CORELENS_CSE_GAP_UNROLLED=0: `gap` leaves unrolled bodies alone (in them it pairs copies of one iteration). */
+const GAP_UNROLLED = process.env.CORELENS_CSE_GAP_UNROLLED !== '0';
 /** CORELENS_CSE_GAP_P=0: `gap` ignores register pressure (measurement only). */
 const GAP_P = process.env.CORELENS_CSE_GAP_P !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
@@ -227,10 +229,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // gap: the same relocation a few addresses back in this run, only other relocations' addresses between (tracee's
       // `BPF_CORE_READ(BPF_CORE_READ(BPF_CORE_READ(t, group_leader), real_parent), group_leader)`): MachineCSE shares
       // the instruction as for `adj`, and the allocator keeps it across the reads between when pressure allows
-      if (GAP && e.c === 'a' && !s.unreached && !s.unalignedLoad && copies === 1 && !st.loop && prev && prev.block === st.cur && prev.key !== key) {
+      if (GAP && e.c === 'a' && !s.unreached && !s.unalignedLoad && (copies === 1 ? !st.loop : st.loop && GAP_UNROLLED) && prev && prev.block === st.cur && prev.key !== key) {
         const hit = [...(prev.run ?? [])].reverse().find((r) => r.key === key);
-        if (hit && hit.block === st.cur && hit.copies === 1) {
-          byValue(e, s, st, copy);
+        if (hit && hit.block === st.cur && hit.copies === copies) {
+          if (copies === 1 || UNROLLED) byValue(e, s, st, copy);
           if (!s.merged) st.cands.push({ s, seq, from: hit.seq });
           continue;
         }
