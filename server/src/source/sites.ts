@@ -264,6 +264,8 @@ const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boo
 /** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite). */
 const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0] };
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
+/** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
+const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
@@ -278,6 +280,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
+  /** `v = &p->f;` assignments (deadLastCopy): the address site, the variable, where the statement ends. */
+  const addrSets: { site: RawSite; v: string; end: number }[] = [];
   const returns: { x?: Expr; guards: GuardRef[] }[] = [];
   /** The block frequency of the code being evaluated relative to the function's entry (BlockFrequencyInfo without a
    * profile, branch by branch with branchProb); 0 = unknown. `breakable`: the loops and switches a break leaves,
@@ -780,6 +784,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const before = res.sites.length;
         use(x.r, ctx);
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
+        if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end });
         if (x.l.e === 'id') written(x.l.name, ctx);
         storeCut(x.l);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
@@ -1350,7 +1355,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           xcost += xbody * (copies - 1);
           for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           // a full unroll: a call given the induction variable gets its constant in each copy instead
-          if (copies === n) loopEv.full = true;
+          if (copies === n) { loopEv.full = true; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(s, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
         } else if (s.unroll === undefined) {
@@ -1524,6 +1529,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** Iterations of `for (i = A; i < B; i++)` and its variants (<=, >, >=, !=, ++/--, += k/-= k), or undefined. */
+  /**
+   * A full unroll's last copy of `v = &p->f;` when `v` is read only by the next iteration (before the assignment in
+   * the body, not in the condition or step, not after the loop): the value is dead there and clang emits no record
+   * for it (measured: the path walks' `vfsmnt = &mnt_p->mnt; continue;`, one record per iteration but the last).
+   */
+  function deadLastCopy(s: Extract<Stmt, { s: 'loop' }>, s0: number, copies: number): void {
+    for (const a of addrSets) {
+      const i = res.sites.indexOf(a.site);
+      if (i < s0 || a.end > s.end || a.end < s.body.start) continue;
+      if (readsVar(s.body, a.v, a.end, s.end) || (s.c && readsExpr(s.c, a.v, 0, Infinity)) || (s.step && readsExpr(s.step, a.v, 0, Infinity))) continue;
+      // after the loop, in the function's tokens (a macro's by its invocation)
+      if ((f.body ?? []).some((t) => t.s === a.v && (t.exp?.start ?? t.start) >= s.end)) continue;
+      const t = a.site.times ?? 1;
+      if (t >= copies) a.site.times = t - t / copies;
+    }
+  }
   function tripCount(s: Extract<Stmt, { s: 'loop' }>): number | undefined {
     let v: string | undefined;
     let a: bigint | undefined;
@@ -1988,6 +2009,43 @@ function nullInits(body: Stmt[], env: TypeEnv): Map<string, number[] | undefined
   };
   for (const s of body) st(s);
   return out;
+}
+
+/** The statement reads variable `v` at a position in [from, to) (any mention but the target of a plain `=`). */
+function readsVar(st: Stmt, v: string, from: number, to: number): boolean {
+  if (st.end <= from || st.start >= to) return false;
+  const x = (e: Expr | undefined): boolean => !!e && readsExpr(e, v, from, to);
+  switch (st.s) {
+    case 'expr': return x(st.x);
+    case 'decl': return st.vars.some((d) => x(d.init));
+    case 'if': return x(st.c) || readsVar(st.t, v, from, to) || (!!st.f && readsVar(st.f, v, from, to));
+    case 'return': return x(st.x);
+    case 'block': return st.body.some((b) => readsVar(b, v, from, to));
+    case 'loop': return x(st.c) || x(st.step) || readsVar(st.body, v, from, to) || (!!st.init && readsVar(st.init, v, from, to));
+    case 'switch': return x(st.c) || readsVar(st.body, v, from, to);
+    case 'label': return x(st.x) || readsVar(st.body, v, from, to);
+    default: return false;
+  }
+}
+
+/** The expression mentions `v` at a position in [from, to), other than as the target of a plain `=`. */
+function readsExpr(e: Expr, v: string, from: number, to: number): boolean {
+  const x = (y: Expr | undefined): boolean => !!y && readsExpr(y, v, from, to);
+  switch (e.e) {
+    case 'id': return e.name === v && e.start >= from && e.start < to;
+    case 'assign': return (e.op === '=' && e.l.e === 'id' ? false : x(e.l)) || x(e.r);
+    case 'unary': case 'postfix': case 'cast': return x(e.x);
+    case 'member': return x(e.obj);
+    case 'index': return x(e.arr) || x(e.idx);
+    case 'call': return x(e.fn) || e.args.some(x) || e.raw.some((r) => r.some((t) => t.s === v && t.start >= from && t.start < to));
+    case 'binary': case 'comma': return x(e.l) || x(e.r);
+    case 'cond': return x(e.c) || x(e.a) || x(e.b);
+    case 'sizeof': return x(e.x);
+    case 'stmtexpr': return e.body.some((b) => readsVar(b, v, from, to));
+    case 'init': return e.items.some(x);
+    case 'generic': return x(e.x) || e.assoc.some((a) => x(a.x));
+    default: return false;
+  }
 }
 
 /** The statement writes variable `v` (assignment, ++/--, or takes its address). */
