@@ -116,6 +116,42 @@ SEC("kprobe/straight") int straight_hash(void *ctx)
 	straight_mix(&h, (__u64)BPF_CORE_READ(task, mm, start_code));
 	return h;
 }
+/* a full unroll's last \`vfsmnt = &mnt_p->mnt;\` is dead when only the next iteration reads vfsmnt (tracee's and
+   inspektor-gadget's path walks): 3 records of 4; read after the loop: all 4 */
+SEC("kprobe/dead_last") int dead_last(struct pt_regs *ctx)
+{
+	struct dentry *dentry = (void *)ctx->di;
+	struct mount *mnt_p = (void *)ctx->si;
+	struct vfsmount *vfsmnt = (void *)ctx->dx;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		if (dentry == mnt_root) {
+			bpf_core_read(&mnt_p, sizeof(mnt_p), &mnt_p->mnt_parent);
+			vfsmnt = &mnt_p->mnt;
+			continue;
+		}
+		dentry = BPF_CORE_READ(dentry, d_parent);
+	}
+	return 0;
+}
+SEC("kprobe/live_last") int live_last(struct pt_regs *ctx)
+{
+	struct dentry *dentry = (void *)ctx->di;
+	struct mount *mnt_p = (void *)ctx->si;
+	struct vfsmount *vfsmnt = (void *)ctx->dx;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		if (dentry == mnt_root) {
+			bpf_core_read(&mnt_p, sizeof(mnt_p), &mnt_p->mnt_parent);
+			vfsmnt = &mnt_p->mnt;
+			continue;
+		}
+		dentry = BPF_CORE_READ(dentry, d_parent);
+	}
+	return (long)vfsmnt;
+}
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, char[4096]); } bufs SEC(".maps");
 /* an unrolled path walk (inspektor-gadget's and tracee's get_path_str): the two mnt_parent reads of each iteration
    share one record, one per iteration */
