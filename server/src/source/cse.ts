@@ -110,6 +110,8 @@ const ADJ = process.env.CORELENS_CSE_ADJ !== '0';
 const UNROLLED = process.env.CORELENS_CSE_UNROLLED !== '0';
 /** CORELENS_CSE_STRAIGHT=0 keeps a fully unrolled loop of arithmetic a block boundary (its before/after figures). */
 const STRAIGHT = process.env.CORELENS_CSE_STRAIGHT !== '0';
+/** CORELENS_CSE_EARLY=0: an inlined helper's bare early return keeps a block of its own (its before/after figures). */
+const EARLY = process.env.CORELENS_CSE_EARLY !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -155,6 +157,8 @@ interface State {
   firstUse: Map<string, number>;
   /** the last relocated site in this block, for `adj` (undefined: none since the block began) */
   adj?: { key: string; block: number; copies: number; seq: number; run?: AdjEntry[] };
+  /** the availability at each return of the inlined call being replayed (`early`) */
+  early?: Map<string, number>[];
   /** inside a loop body: only `adj` applies, to unrolled copies */
   loop?: boolean;
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
@@ -255,7 +259,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
-      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [] };
+      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [] };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
@@ -265,15 +269,23 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         st.cur = inner.cur;
         st.preds = inner.preds;
         st.adj = inner.adj;
-      } else if (ends.length) newBlock(ends);
-      else st.exited = true;
+      } else if (ends.length) {
+        // what every way out (each return, the end) had available is defined in blocks dominating the join (`early`)
+        const outs = [...inner.early!, ...(inner.exited ? [] : [inner.avail])];
+        if (outs.length === ends.length) {
+          const avail = new Map(st.avail);
+          for (const [k, b] of outs[0]!) if (outs.every((o) => o.get(k) === b)) avail.set(k, b);
+          st.avail = avail;
+        }
+        newBlock(ends);
+      } else st.exited = true;
       st.loads.clear();
     } else if ('cut' in e) {
       st.loads.clear();
       if (!e.soft) st.clob.n++;
       if (e.all) { st.avail = new Map(); st.gvn = new Map(); newBlock([]); }
     } else if ('exit' in e) {
-      if (e.exit === 'ret') st.rets.push(st.cur);
+      if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); }
       st.exited = true;
     } else if (e.kind === 'if') {
       const from = st.cur;
@@ -291,6 +303,14 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         if (evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
+        }
+        // early: an arm that only returns (`if (!ns) return 0;` in an inlined helper) is no block either once
+        // SimplifyCFG folds it into the return's phi: the caller's join after the call has this block as its
+        // immediate predecessor (measured: KubeArmor's get_task_pid_ns_id then get_task_mnt_ns_id, one nsproxy record)
+        if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret')) && evs2.some((x) => 'exit' in x)) {
+          st.rets.push(from);
+          st.early?.push(new Map(st.avail));
+          return { ...st, exited: true };
         }
         const a: State = base
           ? { ...st, avail: withAddrs(st.avail, base.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }

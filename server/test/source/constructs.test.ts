@@ -152,6 +152,14 @@ SEC("kprobe/live_last") int live_last(struct pt_regs *ctx)
 	}
 	return (long)vfsmnt;
 }
+/* early: an inlined helper's bare early return (KubeArmor's get_task_pid_ns_id then get_task_mnt_ns_id) is folded
+   into the return's phi, so the code after the call joins from the helper's first block and reuses its nsproxy
+   address: one nsproxy record; an early return that stores first is a block of its own: two */
+FUNC_INLINE __u32 early_pidns(struct task_struct *t) { __u32 inum = 0; struct pid_namespace *ns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children); if (!ns) return 0; bpf_core_read(&inum, sizeof(inum), &ns->ns.inum); return inum; }
+FUNC_INLINE __u32 early_pidns_store(struct task_struct *t) { __u32 inum = 0; struct pid_namespace *ns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children); if (!ns) { out[5] = 1; return 0; } bpf_core_read(&inum, sizeof(inum), &ns->ns.inum); return inum; }
+FUNC_INLINE __u32 early_mntns(struct task_struct *t) { __u32 inum = 0; struct mnt_namespace *ns = BPF_CORE_READ(t, nsproxy, mnt_ns); if (!ns) return 0; bpf_core_read(&inum, sizeof(inum), &ns->ns.inum); return inum; }
+SEC("kprobe/early_ret") int early_ret(void *ctx) { struct task_struct *t = (void *)bpf_get_current_task(); out[0] = early_pidns(t); out[1] = early_mntns(t); return 0; }
+SEC("kprobe/early_store") int early_store(void *ctx) { struct task_struct *t = (void *)bpf_get_current_task(); out[0] = early_pidns_store(t); out[1] = early_mntns(t); return 0; }
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, char[4096]); } bufs SEC(".maps");
 /* an unrolled path walk (inspektor-gadget's and tracee's get_path_str): the two mnt_parent reads of each iteration
    share one record, one per iteration */
