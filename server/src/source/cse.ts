@@ -17,6 +17,14 @@
 //     relocation in the same block (nothing relocated between) merges when the pointers live across the gap plus
 //     the offset fit in r6-r9; in an unrolled loop, copies pair within one iteration. Globals' addresses and kept
 //     locals are not counted (a wrong merge there is a missing record: none on the corpus, 1 in tracee's 34,753);
+//   - gap (a register-pressure HEURISTIC like `adj`, round 8): the same relocation one address back in the run, with
+//     one other relocation's read between (`BPF_CORE_READ(BPF_CORE_READ(BPF_CORE_READ(t, group_leader),
+//     real_parent), group_leader)`): merges when the pointers crossing the reads between plus the offset fit in
+//     three registers; of two interleaved pairs (A B A' B') only the first; in unrolled bodies within an iteration;
+//   - early: an inlined helper's arm that only returns (`if (!ns) return 0;`) is folded into the return's phi, so
+//     the caller's code after the call has the helper's block as an immediate predecessor (what every return had
+//     available stays available there);
+//   - straight: a loop LLVM unrolls fully whose body is only arithmetic and stores is no block boundary;
 //   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
 //     nothing between that may write memory (SelectionDAG);
 //   - a short circuit's right side R dominates what it alone decides (`if (L || R) return;` what follows, `||`'s
