@@ -20,7 +20,7 @@
 //   - gap (a register-pressure HEURISTIC like `adj`, round 8): the same relocation one address back in the run, with
 //     one other relocation's read between (`BPF_CORE_READ(BPF_CORE_READ(BPF_CORE_READ(t, group_leader),
 //     real_parent), group_leader)`): merges when the pointers crossing the reads between plus the offset fit in
-//     three registers; of two interleaved pairs (A B A' B') only the first; in unrolled bodies within an iteration;
+//     three registers, with the offsets earlier gap merges keep across them; in unrolled bodies within an iteration;
 //   - early: an inlined helper's arm that only returns (`if (!ns) return 0;`) is folded into the return's phi, so
 //     the caller's code after the call has the helper's block as an immediate predecessor (what every return had
 //     available stays available there);
@@ -76,25 +76,20 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
   for (const [id, last] of st.lastUse) { firsts.push(st.firstUse.get(id) ?? last); lasts.push(last); }
   firsts.sort((a, b) => a - b);
   lasts.sort((a, b) => a - b);
-  // gap: two pairs interleaved (A B A' B', each hop of one BPF_CORE_READ chain repeated through other pointers) keep
-  // only the first pair's offset (measured on tracee's switch_task_namespaces: the nsproxy hops share a record, the
-  // namespaces' `ns.inum` after each does not)
-  let heldTo = -1;
+  // gap offsets kept so far (each from its earlier read to its merged one): they cross the reads between too
+  const held: { from: number; seq: number }[] = [];
   for (const c of st.cands) {
-    if (c.from === undefined) continue;
-    if (c.from < heldTo) { c.from = Infinity; continue; }
-    heldTo = c.seq;
-  }
-  for (const c of st.cands) {
-    if (c.from === Infinity) continue;
     const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
     // gap: the offset is held from the earlier read to this one, across the calls of the reads from the earlier one
     // on: what crosses each of those calls (used at or before it and after it) shares r6-r9 with it
     if (c.from !== undefined) {
       if (!GAP_P) { c.s.merged = true; continue; }
       let cross = 0;
-      for (let x = c.from; x < c.seq; x++) cross = Math.max(cross, below(firsts, x + 1) - below(lasts, x + 1));
-      if (cross + 1 <= GAP_REGS) c.s.merged = true;
+      for (let x = c.from; x < c.seq; x++) {
+        const offs = GAP_HELD ? held.filter((h) => h.from <= x && x < h.seq).length : 0;
+        cross = Math.max(cross, below(firsts, x + 1) - below(lasts, x + 1) + offs);
+      }
+      if (cross + 1 <= GAP_REGS) { c.s.merged = true; held.push({ from: c.from, seq: c.seq }); }
       continue;
     }
     if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
@@ -130,6 +125,8 @@ const GAP_MAX = Number(process.env.CORELENS_CSE_GAP_MAX ?? 1);
 const GAP_REGS = Number(process.env.CORELENS_CSE_GAP_REGS ?? 3);
 /** CORELENS_CSE_GAP_UNROLLED=0: `gap` leaves unrolled bodies alone (in them it pairs copies of one iteration). */
 const GAP_UNROLLED = process.env.CORELENS_CSE_GAP_UNROLLED !== '0';
+/** CORELENS_CSE_GAP_HELD=0: `gap` ignores the offsets earlier gap merges keep across the same reads (measurement). */
+const GAP_HELD = process.env.CORELENS_CSE_GAP_HELD !== '0';
 /** CORELENS_CSE_GAP_P=0: `gap` ignores register pressure (measurement only). */
 const GAP_P = process.env.CORELENS_CSE_GAP_P !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;

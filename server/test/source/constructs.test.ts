@@ -98,6 +98,18 @@ SEC("tp_btf/gap_three") int gap_three(struct task_struct *a, struct task_struct 
 	out[3] = BPF_CORE_READ(a, pid) + BPF_CORE_READ(b, tgid) + BPF_CORE_READ(c, prio);
 	return 0;
 }
+/* two interleaved pairs (cpudist's prev tgid, pid, next tgid, pid; tracee's switch_task_namespaces): both offsets
+   kept while they fit beside the crossing pointers, one record each */
+SEC("kprobe/gap_pairs") int gap_pairs(struct pt_regs *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct nsproxy *nn = (void *)PT_REGS_PARM1(ctx);
+	struct nsproxy *on = BPF_CORE_READ(task, nsproxy);
+	__u32 a = BPF_CORE_READ(on, uts_ns, ns.inum);
+	__u32 b = BPF_CORE_READ(nn, uts_ns, ns.inum);
+	out[3] = a != b;
+	return 0;
+}
 SEC("kprobe/gap_two") int gap_two(void *ctx)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
