@@ -25,6 +25,8 @@
 //     the caller's code after the call has the helper's block as an immediate predecessor (what every return had
 //     available stays available there);
 //   - straight: a loop LLVM unrolls fully whose body is only arithmetic and stores is no block boundary;
+//   - guard: a while/for over an unknown count is rotated behind a guard branching from the block before it to the
+//     code after it, which has that block as an immediate predecessor;
 //   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
 //     nothing between that may write memory (SelectionDAG);
 //   - a short circuit's right side R dominates what it alone decides (`if (L || R) return;` what follows, `||`'s
@@ -115,6 +117,8 @@ const UNROLLED = process.env.CORELENS_CSE_UNROLLED !== '0';
 const STRAIGHT = process.env.CORELENS_CSE_STRAIGHT !== '0';
 /** CORELENS_CSE_EARLY=0: an inlined helper's bare early return keeps a block of its own (its before/after figures). */
 const EARLY = process.env.CORELENS_CSE_EARLY !== '0';
+/** CORELENS_CSE_GUARD=0: the code after a rolled loop reuses nothing from before it (its before/after figures). */
+const GUARD = process.env.CORELENS_CSE_GUARD !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -362,8 +366,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // two checks keeps one record)
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
+      const from = st.cur;
       run(e.sub, { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
-      newBlock([]);
+      // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
+      // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
+      newBlock(GUARD && e.guard ? [from] : []);
     }
   }
 }

@@ -125,12 +125,13 @@ export interface CallRef {
  *   - `cond` on a check's site: its value only decides an if statement's branch (no copy of it to keep alive);
  *   - `full` on a loop: LLVM unrolls it fully (a pragma's count equal to the trip count, or -O2's full unroll of a
  *     constant trip count within its threshold): its copies are straight code when the body has no branch;
+ *   - `guard` on a loop: a while/for whose trip count is unknown (rotated, its guard skips it);
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
 export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true; soft?: true }
   | { clob: true }
-  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true } | { exit: 'ret' | 'jump' };
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true } | { exit: 'ret' | 'jump' };
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
@@ -1342,6 +1343,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         loopEntry.pop();
         freq = f0;
         scopes.pop();
+        // a while/for loop whose trip count is unknown: loop rotation leaves a guard branching from the block
+        // before it straight to the code after it (cse.ts `guard`)
+        if (s.c && s.c.start < s.body.start && s.unroll === undefined && tripCount(s) === undefined) loopEv.guard = true;
         // an unrolled loop (a pragma over a constant trip count): clang emits every relocation of the body once per
         // copy, inlined calls included (the inliner runs first, the unroller after it). How many copies is LLVM's
         // decision (unrollCount): all iterations when the unrolled size fits the pragma threshold, else the

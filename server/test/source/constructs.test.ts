@@ -172,6 +172,24 @@ FUNC_INLINE __u32 early_pidns_store(struct task_struct *t) { __u32 inum = 0; str
 FUNC_INLINE __u32 early_mntns(struct task_struct *t) { __u32 inum = 0; struct mnt_namespace *ns = BPF_CORE_READ(t, nsproxy, mnt_ns); if (!ns) return 0; bpf_core_read(&inum, sizeof(inum), &ns->ns.inum); return inum; }
 SEC("kprobe/early_ret") int early_ret(void *ctx) { struct task_struct *t = (void *)bpf_get_current_task(); out[0] = early_pidns(t); out[1] = early_mntns(t); return 0; }
 SEC("kprobe/early_store") int early_store(void *ctx) { struct task_struct *t = (void *)bpf_get_current_task(); out[0] = early_pidns_store(t); out[1] = early_mntns(t); return 0; }
+/* guard: a loop over an unknown count is rotated behind a guard that branches from the block before it to the code
+   after it: task->mm before and after is one record; a constant count LLVM keeps rolled has no guard: two */
+SEC("kprobe/guard_rolled") int guard_rolled(struct pt_regs *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 h = 2166136261;
+	int n = PT_REGS_PARM1(ctx) & 7;
+	__u64 v = (__u64)BPF_CORE_READ(task, mm);
+	for (int i = 0; i < n; i++) { h ^= (v >> (i * 8)) & 0xff; h *= 16777619; }
+	return h + BPF_CORE_READ(task, mm, start_code);
+}
+SEC("kprobe/guard_const") int guard_const(struct pt_regs *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u64 v = (__u64)BPF_CORE_READ(task, mm);
+	for (int i = 0; i < 100; i++) out[i & 15] += bpf_get_prandom_u32() ^ v;
+	return BPF_CORE_READ(task, mm, start_code);
+}
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, char[4096]); } bufs SEC(".maps");
 /* an unrolled path walk (inspektor-gadget's and tracee's get_path_str): the two mnt_parent reads of each iteration
    share one record, one per iteration */
