@@ -282,7 +282,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
   /** `v = &p->f;` assignments (deadLastCopy): the address site, the variable, where the statement ends. */
-  const addrSets: { site: RawSite; v: string; end: number }[] = [];
+  const addrSets: { site: RawSite; v: string; end: number; depth: number }[] = [];
   const returns: { x?: Expr; guards: GuardRef[] }[] = [];
   /** The block frequency of the code being evaluated relative to the function's entry (BlockFrequencyInfo without a
    * profile, branch by branch with branchProb); 0 = unknown. `breakable`: the loops and switches a break leaves,
@@ -785,7 +785,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const before = res.sites.length;
         use(x.r, ctx);
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
-        if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end });
+        if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
         storeCut(x.l);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
@@ -1541,7 +1541,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function deadLastCopy(s: Extract<Stmt, { s: 'loop' }>, s0: number, copies: number): void {
     for (const a of addrSets) {
       const i = res.sites.indexOf(a.site);
-      if (i < s0 || a.end > s.end || a.end < s.body.start) continue;
+      // only the innermost loop around the assignment (an outer loop's last iteration still runs every inner one)
+      if (i < s0 || a.end > s.end || a.end < s.body.start || a.depth !== loopEntry.length + 1) continue;
       if (readsVar(s.body, a.v, a.end, s.end) || (s.c && readsExpr(s.c, a.v, 0, Infinity)) || (s.step && readsExpr(s.step, a.v, 0, Infinity))) continue;
       // after the loop, in the function's tokens (a macro's by its invocation)
       if ((f.body ?? []).some((t) => t.s === a.v && (t.exp?.start ?? t.start) >= s.end)) continue;
