@@ -17,6 +17,16 @@
 //     relocation in the same block (nothing relocated between) merges when the pointers live across the gap plus
 //     the offset fit in r6-r9; in an unrolled loop, copies pair within one iteration. Globals' addresses and kept
 //     locals are not counted (a wrong merge there is a missing record: none on the corpus, 1 in tracee's 34,753);
+//   - gap (a register-pressure HEURISTIC like `adj`, round 8): the same relocation one address back in the run, with
+//     one other relocation's read between (`BPF_CORE_READ(BPF_CORE_READ(BPF_CORE_READ(t, group_leader),
+//     real_parent), group_leader)`): merges when the pointers crossing the reads between plus the offset fit in
+//     three registers, with the offsets earlier gap merges keep across them; in unrolled bodies within an iteration;
+//   - early: an inlined helper's arm that only returns (`if (!ns) return 0;`) is folded into the return's phi, so
+//     the caller's code after the call has the helper's block as an immediate predecessor (what every return had
+//     available stays available there);
+//   - straight: a loop LLVM unrolls fully whose body is only arithmetic and stores is no block boundary;
+//   - guard: a while/for over an unknown count is rotated behind a guard branching from the block before it to the
+//     code after it, which has that block as an immediate predecessor;
 //   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
 //     nothing between that may write memory (SelectionDAG);
 //   - a short circuit's right side R dominates what it alone decides (`if (L || R) return;` what follows, `||`'s
@@ -73,8 +83,22 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
   for (const [id, last] of st.lastUse) { firsts.push(st.firstUse.get(id) ?? last); lasts.push(last); }
   firsts.sort((a, b) => a - b);
   lasts.sort((a, b) => a - b);
+  // gap offsets kept so far (each from its earlier read to its merged one): they cross the reads between too
+  const held: { from: number; seq: number }[] = [];
   for (const c of st.cands) {
     const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
+    // gap: the offset is held from the earlier read to this one, across the calls of the reads from the earlier one
+    // on: what crosses each of those calls (used at or before it and after it) shares r6-r9 with it
+    if (c.from !== undefined) {
+      if (!GAP_P) { c.s.merged = true; continue; }
+      let cross = 0;
+      for (let x = c.from; x < c.seq; x++) {
+        const offs = GAP_HELD ? held.filter((h) => h.from <= x && x < h.seq).length : 0;
+        cross = Math.max(cross, below(firsts, x + 1) - below(lasts, x + 1) + offs);
+      }
+      if (cross + 1 <= GAP_REGS) { c.s.merged = true; held.push({ from: c.from, seq: c.seq }); }
+      continue;
+    }
     if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
   }
 }
@@ -94,6 +118,26 @@ const CALLEE_SAVED = 4;
 const ADJ = process.env.CORELENS_CSE_ADJ !== '0';
 /** CORELENS_CSE_UNROLLED=0 turns the same-pointer rule in unrolled bodies off (its before/after figures). */
 const UNROLLED = process.env.CORELENS_CSE_UNROLLED !== '0';
+/** CORELENS_CSE_STRAIGHT=0 keeps a fully unrolled loop of arithmetic a block boundary (its before/after figures). */
+const STRAIGHT = process.env.CORELENS_CSE_STRAIGHT !== '0';
+/** CORELENS_CSE_EARLY=0: an inlined helper's bare early return keeps a block of its own (its before/after figures). */
+const EARLY = process.env.CORELENS_CSE_EARLY !== '0';
+/** CORELENS_CSE_GUARD=0: the code after a rolled loop reuses nothing from before it (its before/after figures). */
+const GUARD = process.env.CORELENS_CSE_GUARD !== '0';
+/** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
+const GAP = process.env.CORELENS_CSE_GAP !== '0';
+/** How many addresses back `gap` looks for the same relocation (the run kept per block). */
+const GAP_MAX = Number(process.env.CORELENS_CSE_GAP_MAX ?? 1);
+/** Registers `gap` lets the pointers crossing the reads between plus the offset take: one below r6-r9, a heuristic
+ * (measured: three parameters crossing keep no offset, `gap_three` in the cse_merge construct; the values the replay
+ * does not see, a context or map value pointer, a kept scalar, take the rest). */
+const GAP_REGS = Number(process.env.CORELENS_CSE_GAP_REGS ?? 3);
+/** CORELENS_CSE_GAP_UNROLLED=0: `gap` leaves unrolled bodies alone (in them it pairs copies of one iteration). */
+const GAP_UNROLLED = process.env.CORELENS_CSE_GAP_UNROLLED !== '0';
+/** CORELENS_CSE_GAP_HELD=0: `gap` ignores the offsets earlier gap merges keep across the same reads (measurement). */
+const GAP_HELD = process.env.CORELENS_CSE_GAP_HELD !== '0';
+/** CORELENS_CSE_GAP_P=0: `gap` ignores register pressure (measurement only). */
+const GAP_P = process.env.CORELENS_CSE_GAP_P !== '0';
 const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 
 /**
@@ -126,17 +170,22 @@ interface State {
   /** the first site event using each pointer value (a local pointer is loaded then; a parameter of the program: -1) */
   firstUse: Map<string, number>;
   /** the last relocated site in this block, for `adj` (undefined: none since the block began) */
-  adj?: { key: string; block: number; copies: number };
+  adj?: { key: string; block: number; copies: number; seq: number; run?: AdjEntry[] };
+  /** the availability at each return of the inlined call being replayed (`early`) */
+  early?: Map<string, number>[];
   /** inside a loop body: only `adj` applies, to unrolled copies */
   loop?: boolean;
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
-  cands: { s: Site; seq: number }[];
+  cands: { s: Site; seq: number; from?: number }[];
   /** inside the copies of a loop LLVM keeps rolled (`rolled`): the positions (call path and site) met so far, and
    * this copy's path to here */
   rolled?: { seen: Set<string>; path: string };
   /** twins: every site replayed from here on in this region is a copy of an identical arm's (see twinOf) */
   dup?: boolean;
 }
+
+/** An address of the current run of addresses in one block (`adj`, `gap`). */
+interface AdjEntry { key: string; block: number; copies: number; seq: number }
 
 /** CORELENS_CSE_TWINS=0 turns the `twins` rule off (its before/after figures). */
 const TWINS = process.env.CORELENS_CSE_TWINS !== '0';
@@ -272,12 +321,25 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const prev = st.adj;
       // only an address before it leaves the offset in a register (a direct load folds it into its own instruction:
       // mmapsnoop's `PT_REGS_PARM1(ctx)` then `BPF_CORE_READ(regs, di)` are two records); anything else breaks the run
-      st.adj = e.c === 'a' && !s.unalignedLoad ? { key, block: st.cur, copies } : undefined;
+      st.adj = e.c === 'a' && !s.unalignedLoad
+        ? { key, block: st.cur, copies, seq, run: prev && prev.block === st.cur ? [...(prev.run ?? []), { key: prev.key, block: prev.block, copies: prev.copies, seq: prev.seq }].slice(-GAP_MAX) : undefined }
+        : undefined;
       if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && (prev.block === st.cur || st.preds.has(prev.block)) && prev.copies === copies && (copies > 1 || !st.loop)) {
         // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
         if (!st.loop ? copies === 1 : copies > 1 && UNROLLED) byValue(e, s, st, copy);
         if (!s.merged) st.cands.push({ s, seq });
         continue;
+      }
+      // gap: the same relocation a few addresses back in this run, only other relocations' addresses between (tracee's
+      // `BPF_CORE_READ(BPF_CORE_READ(BPF_CORE_READ(t, group_leader), real_parent), group_leader)`): MachineCSE shares
+      // the instruction as for `adj`, and the allocator keeps it across the reads between when pressure allows
+      if (GAP && e.c === 'a' && !s.unreached && !s.unalignedLoad && (copies === 1 ? !st.loop : st.loop && GAP_UNROLLED) && prev && prev.block === st.cur && prev.key !== key) {
+        const hit = [...(prev.run ?? [])].reverse().find((r) => r.key === key);
+        if (hit && hit.block === st.cur && hit.copies === copies) {
+          if (copies === 1 || UNROLLED) byValue(e, s, st, copy);
+          if (!s.merged) st.cands.push({ s, seq, from: hit.seq });
+          continue;
+        }
       }
       // a fully unrolled body (copies > 1): an address through the same pointer value within one iteration (its
       // replay's `avail` starts empty) merges as in straight code (measured: KubeArmor's walk reading
@@ -298,7 +360,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
-      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [],
+      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
         rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` } };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
@@ -309,15 +371,23 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         st.cur = inner.cur;
         st.preds = inner.preds;
         st.adj = inner.adj;
-      } else if (ends.length) newBlock(ends);
-      else st.exited = true;
+      } else if (ends.length) {
+        // what every way out (each return, the end) had available is defined in blocks dominating the join (`early`)
+        const outs = [...inner.early!, ...(inner.exited ? [] : [inner.avail])];
+        if (outs.length === ends.length) {
+          const avail = new Map(st.avail);
+          for (const [k, b] of outs[0]!) if (outs.every((o) => o.get(k) === b)) avail.set(k, b);
+          st.avail = avail;
+        }
+        newBlock(ends);
+      } else st.exited = true;
       st.loads.clear();
     } else if ('cut' in e) {
       st.loads.clear();
       if (!e.soft) st.clob.n++;
       if (e.all) { st.avail = new Map(); st.gvn = new Map(); newBlock([]); }
     } else if ('exit' in e) {
-      if (e.exit === 'ret') st.rets.push(st.cur);
+      if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); }
       st.exited = true;
     } else if (e.kind === 'if') {
       const from = st.cur;
@@ -335,6 +405,14 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         if (evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
+        }
+        // early: an arm that only returns (`if (!ns) return 0;` in an inlined helper) is no block either once
+        // SimplifyCFG folds it into the return's phi: the caller's join after the call has this block as its
+        // immediate predecessor (measured: KubeArmor's get_task_pid_ns_id then get_task_mnt_ns_id, one nsproxy record)
+        if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret')) && evs2.some((x) => 'exit' in x)) {
+          st.rets.push(from);
+          st.early?.push(new Map(st.avail));
+          return { ...st, exited: true };
         }
         const a: State = base
           ? { ...st, avail: withAddrs(st.avail, base.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
@@ -376,6 +454,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
+    } else if (STRAIGHT && e.full && e.sub.every((x) => 'cut' in x || 'clob' in x)) {
+      // straight: a loop LLVM unrolls fully whose body is only arithmetic and stores (IG's fnv_32a_update_u64, an
+      // 8-byte hash loop between two reads of task->mm) leaves no branch behind: the block goes on
+      run(e.sub, st, copy, depth);
     } else {
       // a loop's code stays unmerged: LLVM may unroll it (fully, without a pragma, for a small constant trip count:
       // falco's uid map walk keeps three records per iteration of one triple) or hoist out of it (LICM); its body is
@@ -383,8 +465,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // two checks keeps one record)
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
+      const from = st.cur;
       run(e.sub, { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
-      newBlock([]);
+      // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
+      // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
+      newBlock(GUARD && e.guard ? [from] : []);
     }
   }
 }

@@ -123,12 +123,15 @@ export interface CallRef {
  *   - `clob`: what may write a global that a hard `cut` does not already say: a store through a pointer or to a
  *     global, a probe read (BPF_CORE_READ & co. are calls of bpf_probe_read_kernel): GVN's availability of a check;
  *   - `cond` on a check's site: its value only decides an if statement's branch (no copy of it to keep alive);
+ *   - `full` on a loop: LLVM unrolls it fully (a pragma's count equal to the trip count, or -O2's full unroll of a
+ *     constant trip count within its threshold): its copies are straight code when the body has no branch;
+ *   - `guard` on a loop: a while/for whose trip count is unknown (rotated, its guard skips it);
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
 export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop } | { cut: true; all?: true; soft?: true }
   | { clob: true }
-  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true } | { exit: 'ret' | 'jump' };
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true } | { exit: 'ret' | 'jump' };
 
 /** The copies unrollInductionCalls made of a call given a loop's induction variable (one per iteration, in order),
  * and the trip counts at which LLVM keeps that loop rolled after all (see `rolledTrips`): cse.ts then counts each
@@ -275,6 +278,8 @@ const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boo
 /** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite). */
 const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0] };
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
+/** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
+const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
@@ -289,6 +294,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
+  /** `v = &p->f;` assignments (deadLastCopy): the address site, the variable, where the statement ends. */
+  const addrSets: { site: RawSite; v: string; end: number; depth: number }[] = [];
   const returns: { x?: Expr; guards: GuardRef[] }[] = [];
   /** The block frequency of the code being evaluated relative to the function's entry (BlockFrequencyInfo without a
    * profile, branch by branch with branchProb); 0 = unknown. `breakable`: the loops and switches a break leaves,
@@ -795,6 +802,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const before = res.sites.length;
         use(x.r, ctx);
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
+        if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
         storeCut(x.l);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
@@ -1346,15 +1354,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         freq = f0 * 32;
         breakable.push({ out: 0 });
         loopEntry.push(f0);
-        flow.push({ sub: region(() => {
+        const loopEv: Extract<FlowEv, { kind: 'loop' | 'if' | 'switch' }> = { sub: region(() => {
           if (s.c) use(s.c, ctx);
           stmt(s.body, ctx);
           if (s.step) use(s.step, ctx);
-        })[1], kind: 'loop' });
+        })[1], kind: 'loop' };
+        flow.push(loopEv);
         breakable.pop();
         loopEntry.pop();
         freq = f0;
         scopes.pop();
+        // a while/for loop whose trip count is unknown: loop rotation leaves a guard branching from the block
+        // before it straight to the code after it (cse.ts `guard`)
+        if (s.c && s.c.start < s.body.start && s.unroll === undefined && tripCount(s) === undefined) loopEv.guard = true;
         // an unrolled loop (a pragma over a constant trip count): clang emits every relocation of the body once per
         // copy, inlined calls included (the inliner runs first, the unroller after it). How many copies is LLVM's
         // decision (unrollCount): all iterations when the unrolled size fits the pragma threshold, else the
@@ -1368,6 +1380,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           xcost += xbody * (copies - 1);
           for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           // a full unroll: a call given the induction variable gets its constant in each copy instead
+          if (copies === n) { loopEv.full = true; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(s, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
         } else if (s.unroll === undefined) {
@@ -1379,6 +1392,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const tc = tripCount(s);
           const size = Math.max(Math.round(body * LOOP_SIZE_SCALE), BE_INSNS + 1);
           if (tc !== undefined && tc > 1 && (size - BE_INSNS) * tc + BE_INSNS <= FULL_UNROLL_THRESHOLD) {
+            loopEv.full = true;
             cost += body * (tc - 1);
             xcost += xbody * (tc - 1);
           }
@@ -1541,6 +1555,23 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** Iterations of `for (i = A; i < B; i++)` and its variants (<=, >, >=, !=, ++/--, += k/-= k), or undefined. */
+  /**
+   * A full unroll's last copy of `v = &p->f;` when `v` is read only by the next iteration (before the assignment in
+   * the body, not in the condition or step, not after the loop): the value is dead there and clang emits no record
+   * for it (measured: the path walks' `vfsmnt = &mnt_p->mnt; continue;`, one record per iteration but the last).
+   */
+  function deadLastCopy(s: Extract<Stmt, { s: 'loop' }>, s0: number, copies: number): void {
+    for (const a of addrSets) {
+      const i = res.sites.indexOf(a.site);
+      // only the innermost loop around the assignment (an outer loop's last iteration still runs every inner one)
+      if (i < s0 || a.end > s.end || a.end < s.body.start || a.depth !== loopEntry.length + 1) continue;
+      if (readsVar(s.body, a.v, a.end, s.end) || (s.c && readsExpr(s.c, a.v, 0, Infinity)) || (s.step && readsExpr(s.step, a.v, 0, Infinity))) continue;
+      // after the loop, in the function's tokens (a macro's by its invocation)
+      if ((f.body ?? []).some((t) => t.s === a.v && (t.exp?.start ?? t.start) >= s.end)) continue;
+      const t = a.site.times ?? 1;
+      if (t >= copies) a.site.times = t - t / copies;
+    }
+  }
   function tripCount(s: Extract<Stmt, { s: 'loop' }>): number | undefined {
     let v: string | undefined;
     let a: bigint | undefined;
@@ -2047,6 +2078,43 @@ function nullInits(body: Stmt[], env: TypeEnv): Map<string, number[] | undefined
   };
   for (const s of body) st(s);
   return out;
+}
+
+/** The statement reads variable `v` at a position in [from, to) (any mention but the target of a plain `=`). */
+function readsVar(st: Stmt, v: string, from: number, to: number): boolean {
+  if (st.end <= from || st.start >= to) return false;
+  const x = (e: Expr | undefined): boolean => !!e && readsExpr(e, v, from, to);
+  switch (st.s) {
+    case 'expr': return x(st.x);
+    case 'decl': return st.vars.some((d) => x(d.init));
+    case 'if': return x(st.c) || readsVar(st.t, v, from, to) || (!!st.f && readsVar(st.f, v, from, to));
+    case 'return': return x(st.x);
+    case 'block': return st.body.some((b) => readsVar(b, v, from, to));
+    case 'loop': return x(st.c) || x(st.step) || readsVar(st.body, v, from, to) || (!!st.init && readsVar(st.init, v, from, to));
+    case 'switch': return x(st.c) || readsVar(st.body, v, from, to);
+    case 'label': return x(st.x) || readsVar(st.body, v, from, to);
+    default: return false;
+  }
+}
+
+/** The expression mentions `v` at a position in [from, to), other than as the target of a plain `=`. */
+function readsExpr(e: Expr, v: string, from: number, to: number): boolean {
+  const x = (y: Expr | undefined): boolean => !!y && readsExpr(y, v, from, to);
+  switch (e.e) {
+    case 'id': return e.name === v && e.start >= from && e.start < to;
+    case 'assign': return (e.op === '=' && e.l.e === 'id' ? false : x(e.l)) || x(e.r);
+    case 'unary': case 'postfix': case 'cast': return x(e.x);
+    case 'member': return x(e.obj);
+    case 'index': return x(e.arr) || x(e.idx);
+    case 'call': return x(e.fn) || e.args.some(x) || e.raw.some((r) => r.some((t) => t.s === v && t.start >= from && t.start < to));
+    case 'binary': case 'comma': return x(e.l) || x(e.r);
+    case 'cond': return x(e.c) || x(e.a) || x(e.b);
+    case 'sizeof': return x(e.x);
+    case 'stmtexpr': return e.body.some((b) => readsVar(b, v, from, to));
+    case 'init': return e.items.some(x);
+    case 'generic': return x(e.x) || e.assoc.some((a) => x(a.x));
+    default: return false;
+  }
 }
 
 /** The statement writes variable `v` (assignment, ++/--, or takes its address). */

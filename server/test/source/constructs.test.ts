@@ -75,6 +75,121 @@ SEC("tp_btf/y") int adj_rewritten(struct mount *m) { struct mount *pp; bpf_core_
 /* four pointers live after the first read: the offset does not fit beside them and is rematerialised per read
    (tgid, 4 records); once only three are left it is kept (pid, 1 record) */
 SEC("tp_btf/z") int adj_pressure(struct task_struct *a, struct task_struct *b, struct task_struct *c, struct task_struct *d) { out[0] = BPF_CORE_READ(a, tgid); out[1] = BPF_CORE_READ(b, tgid); out[2] = BPF_CORE_READ(c, tgid); out[3] = BPF_CORE_READ(d, tgid); out[4] = BPF_CORE_READ(a, pid) + BPF_CORE_READ(b, pid) + BPF_CORE_READ(c, pid) + BPF_CORE_READ(d, pid); return 0; }
+/* gap: the same relocation with one other relocation's read between (tracee's get_leader_task(get_parent_task(
+   get_leader_task(t)))): one group_leader record while few pointers cross the read between; three parameters
+   crossing it: two records; two reads between: not shared (real_parent twice through one pointer is) */
+FUNC_INLINE struct task_struct *gap_leader(struct task_struct *t) { return BPF_CORE_READ(t, group_leader); }
+FUNC_INLINE struct task_struct *gap_parent(struct task_struct *t) { return BPF_CORE_READ(t, real_parent); }
+SEC("kprobe/gap_chain") int gap_chain(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *leader = gap_leader(task);
+	struct task_struct *pp = gap_leader(gap_parent(leader));
+	out[0] = BPF_CORE_READ(pp, pid);
+	out[1] = BPF_CORE_READ(leader, start_time);
+	out[2] = BPF_CORE_READ(task, tgid);
+	return 0;
+}
+SEC("tp_btf/gap_three") int gap_three(struct task_struct *a, struct task_struct *b, struct task_struct *c)
+{
+	out[0] = (long)BPF_CORE_READ(a, group_leader);
+	out[1] = (long)BPF_CORE_READ(b, real_parent);
+	out[2] = (long)BPF_CORE_READ(c, group_leader);
+	out[3] = BPF_CORE_READ(a, pid) + BPF_CORE_READ(b, tgid) + BPF_CORE_READ(c, prio);
+	return 0;
+}
+/* two interleaved pairs (cpudist's prev tgid, pid, next tgid, pid; tracee's switch_task_namespaces): both offsets
+   kept while they fit beside the crossing pointers, one record each */
+SEC("kprobe/gap_pairs") int gap_pairs(struct pt_regs *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct nsproxy *nn = (void *)PT_REGS_PARM1(ctx);
+	struct nsproxy *on = BPF_CORE_READ(task, nsproxy);
+	__u32 a = BPF_CORE_READ(on, uts_ns, ns.inum);
+	__u32 b = BPF_CORE_READ(nn, uts_ns, ns.inum);
+	out[3] = a != b;
+	return 0;
+}
+SEC("kprobe/gap_two") int gap_two(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *p = BPF_CORE_READ(task, real_parent, group_leader);
+	out[4] = BPF_CORE_READ(task, real_parent, pid);
+	return BPF_CORE_READ(p, tgid);
+}
+/* straight: a loop LLVM unrolls fully with only arithmetic in it (inspektor-gadget's FNV hash of task->mm) leaves no
+   branch: task->mm before and after it is one record */
+FUNC_INLINE void straight_mix(__u32 *h, __u64 v) { for (int i = 0; i < 8; i++) { *h ^= (v >> (i * 8)) & 0xff; *h *= 16777619; } }
+SEC("kprobe/straight") int straight_hash(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 h = 2166136261;
+	straight_mix(&h, (__u64)BPF_CORE_READ(task, mm));
+	straight_mix(&h, (__u64)BPF_CORE_READ(task, mm, start_code));
+	return h;
+}
+/* a full unroll's last \`vfsmnt = &mnt_p->mnt;\` is dead when only the next iteration reads vfsmnt (tracee's and
+   inspektor-gadget's path walks): 3 records of 4; read after the loop: all 4 */
+SEC("kprobe/dead_last") int dead_last(struct pt_regs *ctx)
+{
+	struct dentry *dentry = (void *)ctx->di;
+	struct mount *mnt_p = (void *)ctx->si;
+	struct vfsmount *vfsmnt = (void *)ctx->dx;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		if (dentry == mnt_root) {
+			bpf_core_read(&mnt_p, sizeof(mnt_p), &mnt_p->mnt_parent);
+			vfsmnt = &mnt_p->mnt;
+			continue;
+		}
+		dentry = BPF_CORE_READ(dentry, d_parent);
+	}
+	return 0;
+}
+SEC("kprobe/live_last") int live_last(struct pt_regs *ctx)
+{
+	struct dentry *dentry = (void *)ctx->di;
+	struct mount *mnt_p = (void *)ctx->si;
+	struct vfsmount *vfsmnt = (void *)ctx->dx;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		if (dentry == mnt_root) {
+			bpf_core_read(&mnt_p, sizeof(mnt_p), &mnt_p->mnt_parent);
+			vfsmnt = &mnt_p->mnt;
+			continue;
+		}
+		dentry = BPF_CORE_READ(dentry, d_parent);
+	}
+	return (long)vfsmnt;
+}
+/* early: an inlined helper's bare early return (KubeArmor's get_task_pid_ns_id then get_task_mnt_ns_id) is folded
+   into the return's phi, so the code after the call joins from the helper's first block and reuses its nsproxy
+   address: one nsproxy record; an early return that stores first is a block of its own: two */
+FUNC_INLINE __u32 early_pidns(struct task_struct *t) { __u32 inum = 0; struct pid_namespace *ns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children); if (!ns) return 0; bpf_core_read(&inum, sizeof(inum), &ns->ns.inum); return inum; }
+FUNC_INLINE __u32 early_pidns_store(struct task_struct *t) { __u32 inum = 0; struct pid_namespace *ns = BPF_CORE_READ(t, nsproxy, pid_ns_for_children); if (!ns) { out[5] = 1; return 0; } bpf_core_read(&inum, sizeof(inum), &ns->ns.inum); return inum; }
+FUNC_INLINE __u32 early_mntns(struct task_struct *t) { __u32 inum = 0; struct mnt_namespace *ns = BPF_CORE_READ(t, nsproxy, mnt_ns); if (!ns) return 0; bpf_core_read(&inum, sizeof(inum), &ns->ns.inum); return inum; }
+SEC("kprobe/early_ret") int early_ret(void *ctx) { struct task_struct *t = (void *)bpf_get_current_task(); out[0] = early_pidns(t); out[1] = early_mntns(t); return 0; }
+SEC("kprobe/early_store") int early_store(void *ctx) { struct task_struct *t = (void *)bpf_get_current_task(); out[0] = early_pidns_store(t); out[1] = early_mntns(t); return 0; }
+/* guard: a loop over an unknown count is rotated behind a guard that branches from the block before it to the code
+   after it: task->mm before and after is one record; a constant count LLVM keeps rolled has no guard: two */
+SEC("kprobe/guard_rolled") int guard_rolled(struct pt_regs *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 h = 2166136261;
+	int n = PT_REGS_PARM1(ctx) & 7;
+	__u64 v = (__u64)BPF_CORE_READ(task, mm);
+	for (int i = 0; i < n; i++) { h ^= (v >> (i * 8)) & 0xff; h *= 16777619; }
+	return h + BPF_CORE_READ(task, mm, start_code);
+}
+SEC("kprobe/guard_const") int guard_const(struct pt_regs *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u64 v = (__u64)BPF_CORE_READ(task, mm);
+	for (int i = 0; i < 100; i++) out[i & 15] += bpf_get_prandom_u32() ^ v;
+	return BPF_CORE_READ(task, mm, start_code);
+}
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, char[4096]); } bufs SEC(".maps");
 /* an unrolled path walk (inspektor-gadget's and tracee's get_path_str): the two mnt_parent reads of each iteration
    share one record, one per iteration */
