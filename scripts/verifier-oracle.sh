@@ -9,6 +9,8 @@
 #                                            write to DIR; --host adds the running kernel's own BTF as target "host"
 #   scripts/verifier-oracle.sh --raw         load instruction sequences from stdin (tools/oracle/verifier.c --raw):
 #                                            the semantics probes of server/test/verdict/semantics.test.ts
+#   scripts/verifier-oracle.sh --host-only OBJ   one object against the running kernel's own BTF only, to stdout:
+#                                            what loading it here would do (server/test/verdict/kconfig.test.ts)
 #
 # Needs root (or CAP_BPF + CAP_PERFMON): programs are loaded into the running kernel. The committed files record
 # what Linux 6.18 (this project's machines) says; another kernel's verifier may differ, which is why the
@@ -27,14 +29,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C
 
-out="" check=0 host=0 raw=0
+out="" check=0 host=0 raw=0 hostonly=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--check) check=1 ;;
 	--host) host=1 ;;
 	--out) out=$2; shift ;;
 	--raw) raw=1 ;;
-	*) echo "usage: scripts/verifier-oracle.sh [--check] [--out DIR [--host]] [--raw]" >&2; exit 2 ;;
+	--host-only) hostonly=$2; shift ;;
+	*) echo "usage: scripts/verifier-oracle.sh [--check] [--out DIR [--host]] [--raw] [--host-only OBJ]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -48,6 +51,9 @@ if [ ! -x "$ORACLE" ] || [ tools/oracle/verifier.c -nt "$ORACLE" ]; then
 fi
 if [ $raw = 1 ]; then
 	exec "$ORACLE" --raw
+fi
+if [ -n "$hostonly" ]; then
+	exec "$ORACLE" "$hostonly" host=host
 fi
 
 kernel_args=()

@@ -33,6 +33,9 @@
  * ksyms: for each __ksym extern (variable or kernel function), whether this machine's kernel has it ({"NAME":true}):
  * libbpf resolves them against the running kernel's BTF (typed) or /proc/kallsyms (untyped), never the target.
  * cpus: this machine's nr_cpu_ids (bpf_get_smp_processor_id() is bounded by it).
+ * kconfigRaw, kernelVersion (only for objects with __kconfig externs): the text after `CONFIG_X=` in this machine's
+ * kernel config for each CONFIG_ extern (null: not set), read here the way libbpf reads it, and libbpf's own
+ * get_kernel_version(): what an analysis needs to compute the kconfig values and libbpf's refusals itself.
  * Exit code 3 when this process may not load BPF programs at all (not root, locked down): nothing is printed.
  * The verifier log of failures goes to stderr when VERIFIER_LOG=1.
  */
@@ -49,6 +52,11 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <sys/utsname.h>
+#include <zlib.h>
+
+/* libbpf's own (internal, linked from libbpf.a): LINUX_KERNEL_VERSION as libbpf computes it on this machine. */
+__u32 get_kernel_version(void);
 
 #define MAX_PROGS 1024
 
@@ -233,6 +241,62 @@ static void print_kconfig(struct bpf_object *obj)
 		}
 	}
 	printf("}");
+}
+
+/* The value of CONFIG_NAME in this machine's kernel config (libbpf's places: /boot/config-$(uname -r), else
+ * /proc/config.gz), copied into `out`; 0 when not set or no config can be read. */
+static int host_config(const char *name, char *out, size_t outsz)
+{
+	char path[512], line[4096];
+	struct utsname uts;
+	size_t n = strlen(name);
+	gzFile f;
+	int found = 0;
+
+	uname(&uts);
+	snprintf(path, sizeof(path), "/boot/config-%s", uts.release);
+	f = gzopen(path, "r");
+	if (!f)
+		f = gzopen("/proc/config.gz", "r");
+	if (!f)
+		return 0;
+	while (!found && gzgets(f, line, sizeof(line))) {
+		if (strncmp(line, name, n) || line[n] != '=')
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(out, outsz, "%s", line + n + 1);
+		found = 1;
+	}
+	gzclose(f);
+	return found;
+}
+
+/* ,"kconfigRaw":{...},"kernelVersion":N for an object with __kconfig externs; nothing otherwise. */
+static void print_kconfig_source(struct bpf_object *obj)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	int id, i, first = 1;
+
+	if (!btf || (id = btf__find_by_name_kind(btf, ".kconfig", BTF_KIND_DATASEC)) <= 0)
+		return;
+	printf(",\"kconfigRaw\":{");
+	{
+		const struct btf_type *ds = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vs = btf_var_secinfos(ds);
+		for (i = 0; i < btf_vlen(ds); i++, vs++) {
+			const char *name = btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off);
+			char value[4096];
+			if (strncmp(name, "CONFIG_", 7))
+				continue;
+			printf("%s\"%s\":", first ? "" : ",", name);
+			if (host_config(name, value, sizeof(value)))
+				json_str(value);
+			else
+				printf("null");
+			first = 0;
+		}
+	}
+	printf("},\"kernelVersion\":%u", get_kernel_version());
 }
 
 /* Whether the running kernel has a symbol: its BTF for functions and typed variables, else /proc/kallsyms. */
@@ -434,6 +498,7 @@ static void run_target(const char *obj_path, const char *tname, const char *tpat
 		print_kconfig(obj);
 		printf(",\"ksyms\":");
 		print_ksyms(obj_path);
+		print_kconfig_source(obj);
 		printf(",\"cpus\":%d}\n", cpus);
 		free(v->log);
 	}

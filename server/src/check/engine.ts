@@ -12,7 +12,7 @@ import { FailureClass, RelocationResult, RelocationStatus } from '../core/reloca
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites, guardChecks } from '../features/evaluate';
 import { archFromBtf } from '../targets/arch';
-import { TargetSpec, isRunningKernelBtf } from '../targets/registry';
+import { TargetSpec, loadingMachineOf } from '../targets/registry';
 import { describeFsError } from '../util/files';
 import { SliceCache, cacheableFailure, stampOf } from './cache';
 import { rootNames, sliceBtf } from './slice';
@@ -174,7 +174,7 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
     });
     // Whether each poisoned instruction is reached, and each program's verdict: from the bytecode, as the kernel's
     // verifier walks it (verdict/), with what libbpf would find on that kernel (ksyms, syscall wrapper).
-    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!, { running: isRunningKernelBtf(spec.path) }) }], {}, parts.verdicts);
+    const v = objectVerdicts(prog.obj!, relos, [{ name: spec.name, facts: factsFromBtf(loaded.btf, prog.obj!, loadingMachineOf(spec)) }], {}, parts.verdicts);
     const reach = v.reach.get(spec.name)!;
     for (const [i, l] of records) {
       const r = reach[i];

@@ -8,7 +8,7 @@ import { ObjectRelocation, TargetOutcome, relocateObject } from '../core/object'
 import { factsFromBtf, objectVerdicts } from '../verdict/index';
 import { objectArch, sameObjectArch, targetArchName } from '../targets/arch';
 import { versionText } from '../targets/info';
-import { BUNDLED_KERNELS_DIR, LoadedTarget, defaultTargetSpecs, isRunningKernelBtf, loadTargets } from '../targets/registry';
+import { BUNDLED_KERNELS_DIR, LoadedTarget, defaultTargetSpecs, loadTargets, loadingMachineOf } from '../targets/registry';
 import { Io } from './common';
 
 /** The terminal width the demo is laid out for. */
@@ -91,7 +91,7 @@ type Runs = Map<ObjectRelocation, Map<string, boolean | undefined>>;
  */
 function reached(obj: BpfObject, relos: readonly ObjectRelocation[], targets: readonly LoadedTarget[]): Runs {
   const out: Runs = new Map();
-  const v = objectVerdicts(obj, relos, targets.map((t) => ({ name: t.spec.name, facts: factsFromBtf(t.btf, obj, { running: isRunningKernelBtf(t.spec.path) }) })));
+  const v = objectVerdicts(obj, relos, targets.map((t) => ({ name: t.spec.name, facts: factsFromBtf(t.btf, obj, loadingMachineOf(t.spec)) })));
   relos.forEach((r, i) => {
     const per = new Map<string, boolean | undefined>();
     for (const t of targets) {

@@ -9,7 +9,7 @@ import { ObjectVerdicts, Reach, factsFromBtf, objectVerdicts } from '../verdict/
 import { renderTable, toJson } from '../util/format';
 import { Io, Parsed, UsageError, loadOrDefault } from './common';
 import { ARCH_SPELLINGS, Arch, archSkipNote, objectArch, parseArch, sameObjectArch } from '../targets/arch';
-import { isRunningKernelBtf } from '../targets/registry';
+import { loadingMachineOf } from '../targets/registry';
 
 /** Where a relocation is written: the source expression when the source is at hand, else its line-info row. */
 export interface RelocationPlace {
@@ -58,7 +58,7 @@ export async function relocateCmd(p: Parsed, io: Io): Promise<number> {
   const relos = relocateObject(obj, targets.map((t) => ({ name: t.spec.name, btf: t.btf })));
   let verdicts: ObjectVerdicts;
   try {
-    verdicts = objectVerdicts(obj, relos, targets.map((t) => ({ name: t.spec.name, facts: factsFromBtf(t.btf, obj, { running: isRunningKernelBtf(t.spec.path) }) })));
+    verdicts = objectVerdicts(obj, relos, targets.map((t) => ({ name: t.spec.name, facts: factsFromBtf(t.btf, obj, loadingMachineOf(t.spec)) })));
   } catch (e) {
     io.err(`corelens: ${obj.file}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

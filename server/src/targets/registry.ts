@@ -100,6 +100,17 @@ export function isRunningKernelBtf(file: string): boolean {
   return path.resolve(file) === RUNNING_KERNEL_BTF;
 }
 
+/**
+ * What a load verdict needs to know of the machine that would load on a target (verdict/ factsFromBtf's options):
+ * whether it is this machine, and the kernel release and distro where a trusted source names them (the bundled
+ * kernels' manifest, a BTFHub path) — never a user's file name, which may say anything.
+ */
+export function loadingMachineOf(t: { readonly path: string; readonly origin?: TargetOrigin; readonly kernel?: string; readonly distro?: string }): { running: boolean; release?: string; distro?: string } {
+  const running = t.origin === 'running' || isRunningKernelBtf(t.path);
+  const trusted = !running && (t.origin === 'bundled' || t.origin === 'btfhub' || t.origin === 'tree');
+  return { running, ...(trusted && t.kernel ? { release: t.kernel } : {}), ...(trusted && t.distro ? { distro: t.distro } : {}) };
+}
+
 /** A target name from a file name: `6.1-amd64.btf.xz` → `6.1-amd64`, `/sys/kernel/btf/vmlinux` → `running`. */
 export function defaultTargetName(file: string): string {
   if (isRunningKernelBtf(file)) return 'running';

@@ -16,6 +16,9 @@ export interface KsymExtern {
   /** A kernel function (kfunc), resolved against the kernel's (and modules') BTF FUNCs. */
   readonly func: boolean;
   readonly weak: boolean;
+  /** The object's type for it (modifiers and typedefs skipped, a kfunc's FUNC_PROTO), which libbpf checks against the
+   * kernel's with bpf_core_types_are_compat; 0 when untyped. */
+  readonly localType: number;
 }
 
 /** Why libbpf refuses the object for its externs: its warning and errno. */
@@ -59,12 +62,13 @@ export function ksymExterns(obj: BpfObject): readonly KsymExtern[] {
       for (const id of btf.idsWithEssentialName(sym.name)) {
         const t = btf.type(id);
         if (t.kind === Kind.Func) {
-          list.push({ name: sym.name, untyped: false, func: true, weak: bind === STB_WEAK });
+          list.push({ name: sym.name, untyped: false, func: true, weak: bind === STB_WEAK, localType: btf.skipModifiers(t.type) });
           break;
         }
         if (t.kind !== Kind.Var || kconfig.has(id)) continue;
-        const target = btf.type(btf.skipModifiers(t.type));
-        list.push({ name: sym.name, untyped: target.kind === Kind.Void, func: false, weak: bind === STB_WEAK });
+        const local = btf.skipModifiers(t.type);
+        const untyped = btf.type(local).kind === Kind.Void;
+        list.push({ name: sym.name, untyped, func: false, weak: bind === STB_WEAK, localType: untyped ? 0 : local });
         break;
       }
     }
@@ -86,17 +90,33 @@ export function ksymExterns(obj: BpfObject): readonly KsymExtern[] {
  * libbpf 1.7.0's source has the same order (resolve_externs before relocate), messages and errnos; it differs in
  * looking a kfunc up by its essential name (`f___v2` as `f`) and in letting a weak kfunc with an incompatible
  * prototype become zero. Both versions also search module BTFs, which a target's vmlinux BTF does not hold: a kfunc
- * or variable of a module answers false on such a target (see factsFromBtf). Not modelled: a present kfunc or
- * variable whose type is incompatible with the kernel's (-EINVAL too), and strong __kconfig externs.
+ * or variable of a module answers false on such a target (see factsFromBtf). A present kfunc or variable whose type
+ * is incompatible with the object's (bpf_core_types_are_compat) is refused too (-EINVAL), weak or not. The __kconfig externs' refusals (kconfig.ts)
+ * come in libbpf's order: its early ones first, a strong CONFIG_ left unset before an unresolved untyped ksym.
  */
-export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: string) => boolean | undefined) | undefined): ExternFailure | undefined {
-  if (!hasKsym) return undefined;
+export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: string) => boolean | undefined) | undefined,
+  kconfig?: { readonly early?: ExternFailure; readonly unresolved?: ExternFailure },
+  compatible?: (name: string) => boolean | undefined): ExternFailure | undefined {
+  // the kcfg externs sort before the ksyms (cmp_externs), and their refusals before the ksyms' BTF lookup
+  if (kconfig?.early) return kconfig.early;
+  if (!hasKsym) return kconfig?.unresolved;
+  const where = 'the kernel\'s BTF (and its modules\')';
   for (const e of externs) {
-    if (e.untyped || e.weak || hasKsym(e.name) !== false) continue;
-    return e.func
-      ? { extern: e.name, errno: EINVAL, message: `extern (func ksym) '${e.name}': not found in kernel or module BTFs`, where: 'the kernel\'s BTF (and its modules\')' }
-      : { extern: e.name, errno: EINVAL, message: `extern (var ksym) '${e.name}': not found in kernel BTF`, where: 'the kernel\'s BTF (and its modules\')' };
+    if (e.untyped) continue;
+    const has = hasKsym(e.name);
+    if (has === false && !e.weak) {
+      return e.func
+        ? { extern: e.name, errno: EINVAL, message: `extern (func ksym) '${e.name}': not found in kernel or module BTFs`, where }
+        : { extern: e.name, errno: EINVAL, message: `extern (var ksym) '${e.name}': not found in kernel BTF`, where };
+    }
+    // found: libbpf 1.1 checks the object's type against the kernel's, and refuses a mismatch even for a weak one
+    if (has === true && compatible?.(e.name) === false) {
+      return e.func
+        ? { extern: e.name, errno: EINVAL, message: `extern (func ksym) '${e.name}': func_proto incompatible with kernel`, where: `${where}: the kernel's prototype differs from the object's` }
+        : { extern: e.name, errno: EINVAL, message: `extern (var ksym) '${e.name}': incompatible types`, where: `${where}: the kernel's type differs from the object's` };
+    }
   }
+  if (kconfig?.unresolved) return kconfig.unresolved;
   for (const e of externs) {
     if (!e.untyped || e.weak || hasKsym(e.name) !== false) continue;
     return {

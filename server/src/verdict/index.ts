@@ -12,7 +12,9 @@ import { Btf } from '../btf/reader';
 import { Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
-import { externFailure, inKallsyms, ksymExterns } from './externs';
+import { typesAreCompat } from '../core/compat';
+import { ExternFailure, externFailure, inKallsyms, ksymExterns } from './externs';
+import { KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
 import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
@@ -21,6 +23,8 @@ import { VerifyResult, verify } from './verify';
 export { loadPrograms } from './program';
 export { ksymExterns, externFailure } from './externs';
 export type { KsymExtern, ExternFailure } from './externs';
+export { kconfigExterns, resolveKconfig, runningKconfig, targetKernelVersion } from './kconfig';
+export type { KcfgExtern, KconfigSource } from './kconfig';
 export type { LoadedProgram, CtxKind } from './program';
 
 export interface VerdictOptions {
@@ -42,8 +46,18 @@ export interface VerdictOptions {
 export interface KernelFacts {
   /** Bytes of each __kconfig extern as libbpf stores them (object byte order); absent: unknown value. */
   readonly kconfig?: ReadonlyMap<string, Uint8Array>;
+  /**
+   * libbpf's refusals for the __kconfig externs on that machine (resolveKconfig): one before the ksyms are resolved
+   * (-EINVAL: config unreadable, a value the extern's type cannot hold) and a strong CONFIG_ the config lacks (-ESRCH).
+   * Absent: unknown, except what the object alone decides (an unrecognized strong LINUX_ extern), always applied.
+   */
+  readonly kconfigFailure?: { readonly early?: ExternFailure; readonly unresolved?: ExternFailure };
+  /** __kconfig externs known only within bounds (inclusive): LINUX_KERNEL_VERSION of an Ubuntu release. */
+  readonly kconfigRange?: ReadonlyMap<string, readonly [bigint, bigint]>;
   /** Whether the kernel has a symbol; undefined: unknown. */
   readonly hasKsym?: (name: string) => boolean | undefined;
+  /** For a typed ksym or kfunc the kernel has: whether its type is compatible with the object's; undefined: unknown. */
+  readonly ksymCompatible?: (name: string) => boolean | undefined;
   /** CPUs the machine may have (bounds bpf_get_smp_processor_id()); default: this machine's. */
   readonly nrCpuIds?: number;
 }
@@ -194,20 +208,31 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
   const perProgramDerefs = progs.programs.map(() => new Map<string, ScalarDeref[]>());
   const memo = prepared.memo;
 
+  // What the object alone decides about its __kconfig externs on any machine: a weak LINUX_ name libbpf does not know
+  // is zero, a strong one is refused, and so is an extern type libbpf cannot fill. With unknownRodata (what the source
+  // can know) the zero stays unknown too: the live analysis does not fold a branch on an extern.
+  const kcfgExterns = kconfigExterns(obj);
+  const intrinsic = kcfgExterns.length ? resolveKconfig(kcfgExterns, progs.littleEndian, {}) : undefined;
+  if (intrinsic && opts.unknownRodata) intrinsic.values.clear();
+  const intrinsicKcfg = intrinsic?.early ? { early: intrinsic.early } : undefined;
   for (const target of targets) {
     const t = target.name;
-    const facts = target.facts ?? {};
+    const given = target.facts ?? {};
+    const facts: KernelFacts = intrinsic?.values.size && [...intrinsic.values.keys()].some((k) => !given.kconfig?.has(k))
+      ? { ...given, kconfig: new Map([...intrinsic.values, ...(given.kconfig ?? [])]) } : given;
     const verifyOpts = {
       nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
+      kconfigRange: opts.unknownRodata ? undefined : facts.kconfigRange,
     };
     // Which ksyms exist is not in the key: a walk records the ones it asked about (few, often none), and is reused only
     // where the target answers each the same (the walk is a function of its inputs: same answers, same walk).
     const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
+      + [...(verifyOpts.kconfigRange ?? new Map())].map(([k, [lo, hi]]) => `;${k}=${lo}..${hi}`).join('')
       + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}`;
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
     // relocates the whole object and stops at the first error: either way no program loads.
-    const externs = externFailure(ksymExterns(obj), facts.hasKsym);
+    const externs = externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg, facts.ksymCompatible);
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
     // An object with no program (a userspace plugin: all code in .text, its entry chosen by the host runtime) gives
     // the kernel nothing to load: whether its code runs is the runtime's business, not something the walk can say.
@@ -357,6 +382,9 @@ export interface FactsOptions {
    * from this machine's /proc/kallsyms, as libbpf loading here would.
    */
   readonly running?: boolean;
+  /** The target kernel's release (`uname -r`) and distro, when known: its LINUX_KERNEL_VERSION (targetKernelVersion). */
+  readonly release?: string;
+  readonly distro?: string;
 }
 
 /**
@@ -369,18 +397,48 @@ export interface FactsOptions {
  * so both outcomes of a branch on them are considered.
  */
 export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}): KernelFacts {
-  const kconfig = new Map<string, Uint8Array>();
-  const size = kconfigSize(obj, 'LINUX_HAS_SYSCALL_WRAPPER');
-  if (size) {
-    const has = SYSCALL_WRAPPERS.some((n) => btf.findByName(n, Kind.Func) > 0);
-    const bytes = new Uint8Array(size);
-    bytes[obj.elf.littleEndian ? 0 : size - 1] = has ? 1 : 0;
-    kconfig.set('LINUX_HAS_SYSCALL_WRAPPER', bytes);
+  const kcfg = kconfigExterns(obj);
+  let kconfig = new Map<string, Uint8Array>();
+  let kconfigFailure: KernelFacts['kconfigFailure'];
+  let kconfigRange: KernelFacts['kconfigRange'];
+  if (kcfg.length) {
+    const names = new Set(kcfg.map((e) => e.name));
+    const version = opts.running ? undefined : targetKernelVersion(opts.release, opts.distro);
+    const src: KconfigSource = {
+      ...(opts.running ? runningKconfig() : typeof version === 'number' ? { version } : version ? { versionRange: version } : {}),
+      ...(names.has('LINUX_HAS_SYSCALL_WRAPPER') ? { syscallWrapper: SYSCALL_WRAPPERS.some((n) => btf.findByName(n, Kind.Func) > 0) } : {}),
+      ...(names.has('LINUX_HAS_BPF_COOKIE') ? { bpfCookie: hasBpfCookie(btf) } : {}),
+    };
+    const r = resolveKconfig(kcfg, obj.elf.littleEndian, src);
+    kconfig = r.values;
+    kconfigFailure = { early: r.early, unresolved: r.unresolved };
+    if (r.ranges.size) kconfigRange = r.ranges;
   }
   const externs = new Map(ksymExterns(obj).map((e) => [e.name, e] as const));
   const cache = new Map<string, boolean | undefined>();
+  const compat = new Map<string, boolean | undefined>();
   return {
+    ksymCompatible: (name) => {
+      if (compat.has(name)) return compat.get(name);
+      const e = externs.get(name);
+      let v: boolean | undefined;
+      if (e && !e.untyped) {
+        const id = btf.findByName(name, e.func ? Kind.Func : Kind.Var);
+        if (id > 0) {
+          try {
+            const k = btf.type(id) as { type: number };
+            v = typesAreCompat(obj.btf, e.localType, btf, e.func ? k.type : btf.skipModifiers(k.type));
+          } catch {
+            v = undefined; // a type loop or a too deep one: libbpf would error too, but not with a verdict we can name
+          }
+        }
+      }
+      compat.set(name, v);
+      return v;
+    },
     kconfig,
+    kconfigFailure,
+    ...(kconfigRange ? { kconfigRange } : {}),
     hasKsym: (name) => {
       if (cache.has(name)) return cache.get(name);
       const e = externs.get(name);
@@ -404,7 +462,19 @@ export function factNames(obj: BpfObject): string[] {
     // no symbol table: nothing to look up
   }
   if (kconfigSize(obj, 'LINUX_HAS_SYSCALL_WRAPPER')) for (const n of SYSCALL_WRAPPERS) out.add(n);
+  if (kconfigSize(obj, 'LINUX_HAS_BPF_COOKIE')) out.add('bpf_func_id');
   return [...out].sort();
+}
+
+/**
+ * LINUX_HAS_BPF_COOKIE as libbpf probes it (a program calling bpf_get_attach_cookie loads), read from the kernel's
+ * BTF: its helper enum names BPF_FUNC_get_attach_cookie from the kernel (5.15) that added the helper on.
+ */
+function hasBpfCookie(btf: Btf): boolean | undefined {
+  const id = btf.findByName('bpf_func_id', Kind.Enum);
+  if (id <= 0) return undefined;
+  const t = btf.type(id);
+  return t.kind === Kind.Enum ? t.values.some((v) => v.name === 'BPF_FUNC_get_attach_cookie') : undefined;
 }
 
 /** Size of a __kconfig extern in the object's BTF, or 0 when the object has none of that name. */

@@ -108,6 +108,8 @@ export interface VerifyOptions {
   readonly nrCpuIds: number;
   /** The bytes libbpf puts into the frozen .kconfig map for each extern, by name (object byte order). */
   readonly kconfig?: ReadonlyMap<string, Uint8Array>;
+  /** Externs whose value is known within bounds only: a read of the whole extern gives a scalar in that range. */
+  readonly kconfigRange?: ReadonlyMap<string, readonly [bigint, bigint]>;
   /** Whether the loading kernel has a symbol (libbpf resolves ksyms and kfuncs there); undefined: unknown. */
   readonly hasKsym?: (name: string) => boolean | undefined;
   /** Stop after this many instructions processed (the kernel's limit is 1,000,000). */
@@ -539,6 +541,17 @@ class Walker {
 
   private mapValueRead(base: Reg, off: number, size: number, sx: boolean): Reg {
     const kc = base.map?.startsWith('.kconfig:') ? this.opts.kconfig?.get(base.map.slice(9)) : undefined;
+    const range = !kc && base.map?.startsWith('.kconfig:') ? this.opts.kconfigRange?.get(base.map.slice(9)) : undefined;
+    if (range && S.isConst(base.s) && base.s.t.v + BigInt(off) === 0n && size >= 4 && range[0] >= 0n && range[1] < 0x80000000n) {
+      // the real verifier reads one constant; any value of the range may be it, so a branch it does not decide forks
+      const s = S.unknown();
+      s.umin = range[0]; s.umax = range[1]; s.smin = range[0]; s.smax = range[1];
+      s.u32min = Number(range[0] & 0xffffffffn); s.u32max = Number(range[1] & 0xffffffffn);
+      s.s32min = s.u32min; s.s32max = s.u32max;
+      s.t = S.tnumRange(range[0], range[1]);
+      S.sync(s);
+      return scalarReg(s);
+    }
     const sec = kc ? { frozen: true, bytes: kc } : base.map ? this.data.get(base.map) : undefined;
     if (!sec || !sec.frozen || !S.isConst(base.s)) return unknownReg();
     const at = Number(S.s64(base.s.t.v)) + off;

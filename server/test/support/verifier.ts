@@ -9,7 +9,7 @@ import { openBtfFile } from '../../src/btf/open';
 import { openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
-import { KernelFacts, VerdictTarget, objectVerdicts } from '../../src/verdict/index';
+import { KernelFacts, VerdictTarget, factsFromBtf, kconfigExterns, objectVerdicts, resolveKconfig } from '../../src/verdict/index';
 import { FIXTURES, KERNELS_DIR, REPO_ROOT, TARGETS_DIR } from './paths';
 
 export const VERIFIER_EXPECTED = path.join(FIXTURES, 'expected', 'verifier');
@@ -29,6 +29,9 @@ export interface VerdictLine {
   kconfig: Record<string, string>;
   ksyms: Record<string, boolean>;
   cpus: number;
+  /** Objects with __kconfig externs: this machine's config text per CONFIG_ extern (null: not set), libbpf's version. */
+  kconfigRaw?: Record<string, string | null>;
+  kernelVersion?: number;
 }
 
 export function readVerdicts(file: string): VerdictLine[] {
@@ -112,18 +115,41 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
   }
   // libbpf 1.1 (the oracle's) sizes array-member loads by the whole array: reproduce it.
   const relos = relocateObject(o.value, targets, { libbpf: '1.1' });
+  const obj = path.basename(objectFile);
+  // libbpf checks a typed ksym's type against the running kernel's BTF, whatever the target: corelens' own check
+  // (factsFromBtf's ksymCompatible) against the same BTF
+  const host = await verdictTarget('host');
+  const compatible = host ? factsFromBtf(host, o.value).ksymCompatible : undefined;
   const vts: VerdictTarget[] = targets.map((t) => {
     const l = lines.find((x) => x.target === t.name)!;
-    const facts: KernelFacts = {
-      kconfig: new Map(Object.entries(l.kconfig ?? {}).map(([k, hex]) => [k, Uint8Array.from(Buffer.from(hex, 'hex'))])),
-      hasKsym: (n) => l.ksyms?.[n],
-      nrCpuIds: l.cpus || undefined,
+    const oracleKconfig = new Map(Object.entries(l.kconfig ?? {}).map(([k, hex]) => [k, Uint8Array.from(Buffer.from(hex, 'hex'))]));
+    let facts: KernelFacts = {
+      kconfig: oracleKconfig, hasKsym: (n) => l.ksyms?.[n], nrCpuIds: l.cpus || undefined,
+      ...(compatible ? { ksymCompatible: compatible } : {}),
     };
+    if (l.kconfigRaw) {
+      // corelens computes the kconfig values and libbpf's refusals itself from what this machine's config says (the
+      // probes' answers taken from libbpf's own values); where libbpf filled the map, the bytes must be libbpf's
+      const bit = (n: string) => (oracleKconfig.has(n) ? oracleKconfig.get(n)!.some((b) => b !== 0) : undefined);
+      const r = resolveKconfig(kconfigExterns(o.value), o.value.elf.littleEndian, {
+        version: l.kernelVersion,
+        config: new Map(Object.entries(l.kconfigRaw).filter((e): e is [string, string] => e[1] !== null)),
+        syscallWrapper: bit('LINUX_HAS_SYSCALL_WRAPPER'), bpfCookie: bit('LINUX_HAS_BPF_COOKIE'),
+      });
+      if (l.class !== 'libbpf') {
+        for (const [k, v] of oracleKconfig) {
+          const ours = r.values.get(k);
+          if (!ours || Buffer.compare(Buffer.from(ours), Buffer.from(v)) !== 0) {
+            c.differences.push(`${obj} on ${t.name}: __kconfig ${k}: libbpf stores ${Buffer.from(v).toString('hex')}, corelens ${ours ? Buffer.from(ours).toString('hex') : 'nothing'}`);
+          }
+        }
+      }
+      facts = { ...facts, kconfig: r.values, kconfigFailure: { early: r.early, unresolved: r.unresolved } };
+    }
     return { name: t.name, facts };
   });
   const v = objectVerdicts(o.value, relos, vts);
   const have = new Set(targets.map((t) => t.name));
-  const obj = path.basename(objectFile);
   for (const l of lines) {
     if (!have.has(l.target)) continue;
     const p = v.programs.find((x) => x.name === l.name && x.section === l.section);

@@ -43,11 +43,11 @@ describe('__ksym externs in the load verdicts', function () {
   this.timeout(120_000);
 
   it('collects the externs libbpf collects, sorted by name as libbpf sorts them', async () => {
-    assert.deepStrictEqual(ksymExterns(await object('ksym_present')), [
-      { name: 'bpf_rcu_read_lock', untyped: false, func: true, weak: false },
-      { name: 'bpf_rcu_read_unlock', untyped: false, func: true, weak: false },
-      { name: 'corelens_no_such_weak', untyped: true, func: false, weak: true },
-      { name: 'vfs_read', untyped: true, func: false, weak: false },
+    assert.deepStrictEqual(ksymExterns(await object('ksym_present')).map(({ localType, ...e }) => ({ ...e, typed: localType > 0 })), [
+      { name: 'bpf_rcu_read_lock', untyped: false, func: true, weak: false, typed: true },
+      { name: 'bpf_rcu_read_unlock', untyped: false, func: true, weak: false, typed: true },
+      { name: 'corelens_no_such_weak', untyped: true, func: false, weak: true, typed: false },
+      { name: 'vfs_read', untyped: true, func: false, weak: false, typed: false },
     ]);
     assert.deepStrictEqual(ksymExterns(await object('ksym_var_missing')).map((e) => [e.name, e.untyped]),
       [['corelens_no_such_addr', true], ['corelens_no_such_var', false]]);
@@ -118,5 +118,25 @@ describe('__ksym externs in the load verdicts', function () {
     }
     assert.strictEqual(inKallsyms(sym), true, `${sym} is a text symbol of /proc/kallsyms`);
     assert.strictEqual(inKallsyms('corelens_no_such_symbol'), false);
+  });
+
+  it('a typed ksym or kfunc whose type is not the kernel\'s: refused where the kernel has it, weak or not', async () => {
+    const k510 = await kernel('5.10-amd64');
+    const k61 = await kernel('6.1-amd64');
+    const k612 = await kernel('6.12-amd64');
+    const inc = await object('ksym_incompat');
+    assert.ok([...verdictsOn(inc, '5.10', k510).programs].every((p) => p.loads), '5.10 has no per-CPU variables in BTF: the weak extern is zero');
+    for (const p of verdictsOn(inc, '6.1', k61).programs) {
+      assert.deepStrictEqual([p.loads, p.kind, p.errno, p.extern], [false, 'libbpf', 22, 'process_counts'], p.name);
+      assert.match(p.reason!, /extern \(var ksym\) 'process_counts': incompatible types/);
+    }
+    const kf = await object('ksym_kfunc_incompat');
+    for (const p of verdictsOn(kf, '6.1', k61).programs) assert.match(p.reason!, /'bpf_task_from_pid': not found in kernel or module BTFs/, p.name);
+    for (const p of verdictsOn(kf, '6.12', k612).programs) {
+      assert.deepStrictEqual([p.loads, p.kind, p.errno, p.extern], [false, 'libbpf', 22, 'bpf_task_from_pid'], p.name);
+      assert.match(p.reason!, /func_proto incompatible with kernel/);
+    }
+    // the compatible prototype of ksym_present's kfuncs is accepted
+    assert.strictEqual(factsFromBtf(k612, await object('ksym_present')).ksymCompatible!('bpf_rcu_read_lock'), true);
   });
 });

@@ -1,0 +1,161 @@
+// How the load verdicts fill __kconfig externs: the running kernel's values read as libbpf reads them (its release,
+// /boot/config-$(uname -r) or /proc/config.gz), libbpf's refusals (a strong CONFIG_ the config lacks, an unknown
+// strong LINUX_ name, a value the extern's type cannot hold), and what other targets leave unknown. The differential
+// test holds the same fixtures to real libbpf + the verifier; here the product's own path (factsFromBtf on the running
+// kernel, as `corelens check` calls it) is compared with libbpf's answers recorded on this kernel.
+
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { openBtfFile } from '../../src/btf/open';
+import { BpfObject, openBpfObject } from '../../src/btf/object';
+import { Btf } from '../../src/btf/reader';
+import { relocateObject } from '../../src/core/object';
+import { KcfgExtern, kernelVersionCode, parseKconfig, resolveKconfig, runningKernelVersion, runningKconfig, targetKernelVersion } from '../../src/verdict/kconfig';
+import { loadingMachineOf } from '../../src/targets/registry';
+import { factsFromBtf, kconfigExterns, objectVerdicts } from '../../src/verdict/index';
+import { kernel } from '../support/kernels';
+import { FIXTURES, REPO_ROOT } from '../support/paths';
+import { VerdictLine } from '../support/verifier';
+
+async function object(name: string): Promise<BpfObject> {
+  const o = await openBpfObject(path.join(FIXTURES, 'verdict', 'objects', `${name}.bpf.o`));
+  if (!o.ok) throw o.error;
+  return o.value;
+}
+
+function verdictsOn(obj: BpfObject, name: string, btf: Btf, running = false, machine: { release?: string; distro?: string } = {}) {
+  const relos = relocateObject(obj, [{ name, btf }], { libbpf: '1.1' });
+  const v = objectVerdicts(obj, relos, [{ name, facts: factsFromBtf(btf, obj, { running, ...machine }) }]);
+  return new Map(v.programs.map((p) => [p.name, p.targets.get(name)!] as const));
+}
+
+const ext = (name: string, type: KcfgExtern['type'], size: number, weak = false, signed = false): KcfgExtern =>
+  ({ name, type, size, align: Math.min(size, 8), signed, weak });
+
+describe('__kconfig externs in the load verdicts', function () {
+  this.timeout(120_000);
+
+  it('collects the kcfg externs in libbpf\'s order (alignment descending, size ascending, name)', async () => {
+    const names = kconfigExterns(await object('kconfig')).map((e) => `${e.name}:${e.type}:${e.size}${e.weak ? ':weak' : ''}`);
+    assert.deepStrictEqual(names, [
+      'CONFIG_CORELENS_NOT_AN_OPTION:tristate:4:weak', 'CONFIG_HZ:int:4:weak', 'LINUX_CORELENS_FUTURE:int:4:weak',
+      'LINUX_KERNEL_VERSION:int:4', 'CONFIG_BPF_SYSCALL:bool:1', 'LINUX_HAS_BPF_COOKIE:bool:1',
+      'CONFIG_DEFAULT_HOSTNAME:char_arr:16:weak',
+    ]);
+  });
+
+  it('stores config values as libbpf does, and refuses what libbpf refuses', () => {
+    const cfg = parseKconfig('# comment\nCONFIG_B=y\nCONFIG_M=m\nCONFIG_HEX=0x10\nCONFIG_NEG=-1\nCONFIG_S="abcdef"\n# CONFIG_OFF is not set\n');
+    assert.strictEqual(cfg.error, undefined);
+    const src = { config: cfg.config, version: kernelVersionCode(6, 1, 300) };
+    const r = resolveKconfig([ext('CONFIG_HEX', 'int', 4), ext('CONFIG_NEG', 'int', 8, false, true), ext('CONFIG_M', 'tristate', 4),
+      ext('CONFIG_B', 'char', 1), ext('CONFIG_S', 'char_arr', 4), ext('CONFIG_OFF', 'bool', 1, true), ext('LINUX_KERNEL_VERSION', 'int', 4)], true, src);
+    const hex = (n: string) => Buffer.from(r.values.get(n)!).toString('hex');
+    assert.deepStrictEqual([hex('CONFIG_HEX'), hex('CONFIG_NEG'), hex('CONFIG_M'), hex('CONFIG_B'), hex('CONFIG_S'), hex('CONFIG_OFF'), hex('LINUX_KERNEL_VERSION')],
+      ['10000000', 'ffffffffffffffff', '02000000', '79', '61626300', '00', 'ff010600'], 'the patch level saturates at 255; strings truncate');
+    assert.strictEqual(r.early, undefined);
+    assert.strictEqual(r.unresolved, undefined);
+    const bad = (e: KcfgExtern, text: string) => resolveKconfig([e], true, { config: parseKconfig(text).config }).early;
+    assert.match(bad(ext('CONFIG_M', 'bool', 1), 'CONFIG_M=m')!.message, /value 'm' implies tristate or char type/);
+    assert.match(bad(ext('CONFIG_HZ', 'bool', 1), 'CONFIG_HZ=250')!.message, /value '250' implies integer type/);
+    assert.deepStrictEqual([bad(ext('CONFIG_C', 'char', 1), 'CONFIG_C=300')!.errno], [34], 'ERANGE: 300 does not fit a char');
+    assert.match(bad(ext('CONFIG_S', 'int', 4), 'CONFIG_S="x"')!.message, /implies char array type/);
+    const sep = parseKconfig('CONFIG_A=y\nCONFIG_BROKEN\n');
+    assert.match(sep.error!, /no separator/);
+    const strong = resolveKconfig([ext('CONFIG_GONE', 'bool', 1)], true, { config: cfg.config });
+    assert.deepStrictEqual([strong.unresolved?.errno, strong.unresolved?.extern], [3, 'CONFIG_GONE']);
+    const noConfig = resolveKconfig([ext('CONFIG_B', 'bool', 1, true)], true, { configError: 'failed to open system Kconfig' });
+    assert.deepStrictEqual([noConfig.early?.errno, noConfig.early?.message], [22, 'failed to open system Kconfig'], 'even a weak CONFIG_ needs a readable config');
+    assert.strictEqual(resolveKconfig([ext('CONFIG_B', 'bool', 1)], true, {}).unresolved, undefined, 'an unknown config refuses nothing');
+  });
+
+  it('LINUX_KERNEL_VERSION: Ubuntu\'s /proc/version_signature first, else the release', () => {
+    assert.strictEqual(runningKernelVersion('Ubuntu 5.4.0-12.15-generic 5.4.8\n', '5.4.0-12-generic'), kernelVersionCode(5, 4, 8));
+    assert.strictEqual(runningKernelVersion(undefined, '6.18.44-fc-v1147'), kernelVersionCode(6, 18, 44));
+    assert.strictEqual(runningKernelVersion('garbage', '6.1.0-13-amd64'), kernelVersionCode(6, 1, 0));
+    assert.strictEqual(runningKernelVersion(undefined, 'weird'), 0);
+  });
+
+  it('the running kernel: values and verdicts equal what libbpf and the verifier give loading here (live)', async function () {
+    const vmlinux = '/sys/kernel/btf/vmlinux';
+    if (!fs.existsSync(vmlinux)) this.skip();
+    const opened = await openBtfFile(vmlinux);
+    if (!opened.ok) throw opened.error;
+    const host = opened.value.btf;
+    const here = runningKconfig();
+    let compared = 0;
+    for (const n of ['kconfig', 'kconfig_missing', 'kconfig_virtual']) {
+      const file = path.join(FIXTURES, 'verdict', 'objects', `${n}.bpf.o`);
+      const r = spawnSync(path.join(REPO_ROOT, 'scripts', 'verifier-oracle.sh'), ['--host-only', file], { encoding: 'utf8' });
+      if (r.status === 3) {
+        console.warn(`      NOT RUN: loading BPF programs is not permitted here: ${r.stderr.trim().split('\n').pop()}`);
+        this.skip();
+      }
+      assert.strictEqual(r.status, 0, r.stderr);
+      const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as VerdictLine);
+      // the config text libbpf reads here, extern by extern, and libbpf's own kernel version
+      for (const l of lines) {
+        for (const [k, v] of Object.entries(l.kconfigRaw ?? {})) assert.strictEqual(here.config?.get(k) ?? null, v, k);
+        assert.strictEqual(here.version, l.kernelVersion);
+      }
+      const obj = await object(n);
+      const ours = verdictsOn(obj, 'host', host, true);
+      for (const l of lines) {
+        const v = ours.get(l.name)!;
+        assert.deepStrictEqual([v.loads ? 'ok' : v.kind, v.loads ? 0 : v.errno ?? 22], [l.class, l.errno], `${n} ${l.name}: ${v.reason ?? ''}`);
+        if (l.class === 'core') assert.strictEqual(v.insn, l.insn, `${n} ${l.name}: the poisoned instruction reached`);
+        if (l.class === 'libbpf') assert.ok(l.message.includes(`'${v.extern}'`), `${l.message} names ${v.extern}`);
+        // the bytes libbpf stored where it filled the map
+        if (l.class !== 'libbpf') {
+          const facts = factsFromBtf(host, obj, { running: true });
+          for (const [k, hex] of Object.entries(l.kconfig)) assert.strictEqual(Buffer.from(facts.kconfig!.get(k) ?? []).toString('hex'), hex, k);
+        }
+        compared++;
+      }
+    }
+    assert.strictEqual(compared, 11);
+  });
+
+  it('another target: its config is unknown (no refusal, both arms walked); the object alone still decides', async () => {
+    const k510 = await kernel('5.10-amd64');
+    const k61 = await kernel('6.1-amd64');
+    const missing = verdictsOn(await object('kconfig_missing'), '6.1', k61);
+    assert.ok([...missing.values()].every((v) => v.loads), 'a strong CONFIG_ is not known to be missing on a kernel nobody runs here');
+    for (const v of verdictsOn(await object('kconfig_virtual'), '6.1', k61).values()) {
+      assert.deepStrictEqual([v.loads, v.kind, v.errno, v.extern], [false, 'libbpf', 22, 'LINUX_CORELENS_NOT_VIRTUAL']);
+    }
+    const obj = await object('kconfig');
+    const on61 = verdictsOn(obj, '6.1', k61);
+    const on510 = verdictsOn(obj, '5.10', k510);
+    assert.strictEqual(on61.get('kcfg_unknown_linux')!.loads, true, 'a weak LINUX_ name libbpf does not know is zero everywhere');
+    assert.strictEqual(on61.get('kcfg_cookie')!.loads, true, '6.1 has bpf_get_attach_cookie');
+    assert.strictEqual(on510.get('kcfg_cookie')!.kind, 'core', '5.10 has no bpf_get_attach_cookie: LINUX_HAS_BPF_COOKIE is 0');
+    assert.strictEqual(on61.get('kcfg_bool')!.kind, 'core', 'CONFIG_ values of another kernel are unknown: the poisoned arm may run');
+  });
+
+  it('a target kernel\'s LINUX_KERNEL_VERSION from its release, as libbpf computes it on that machine', async () => {
+    assert.strictEqual(targetKernelVersion('5.10.0-32-amd64', 'debian'), kernelVersionCode(5, 10, 0), 'Debian: uname, not the upstream 5.10.223');
+    assert.strictEqual(targetKernelVersion('4.18.0-305.el8.x86_64', 'centos'), kernelVersionCode(4, 18, 0));
+    assert.deepStrictEqual(targetKernelVersion('5.4.0-42-generic', 'ubuntu'), [kernelVersionCode(5, 4, 0), kernelVersionCode(5, 4, 255)]);
+    assert.strictEqual(targetKernelVersion('my-kernel', undefined), undefined);
+    // only trusted sources name a release: the bundled manifest and BTFHub paths, not a user's file name
+    assert.deepStrictEqual(loadingMachineOf({ path: '/x/5.10.btf', origin: 'config', kernel: '5.10.0-1-amd64' }), { running: false });
+    assert.deepStrictEqual(loadingMachineOf({ path: '/x/a.btf.tar.xz', origin: 'btfhub', kernel: '5.4.0-42-generic', distro: 'ubuntu' }),
+      { running: false, release: '5.4.0-42-generic', distro: 'ubuntu' });
+    assert.deepStrictEqual(loadingMachineOf({ path: '/sys/kernel/btf/vmlinux' }), { running: true });
+
+    // guards.bpf.c's kconfig_guard reads task_struct::state below 5.14 and __state from 5.14 on
+    const obj = await object('guards');
+    const k510 = await kernel('5.10-amd64');
+    const k61 = await kernel('6.1-amd64');
+    const guard = (btf: Btf, machine: { release?: string; distro?: string }) => verdictsOn(obj, 'k', btf, false, machine).get('kconfig_guard')!;
+    assert.strictEqual(guard(k510, { release: '5.10.0-32-amd64', distro: 'debian' }).loads, true, 'a 5.10 machine takes the `state` arm, which 5.10 has');
+    assert.strictEqual(guard(k61, { release: '6.1.0-50-amd64', distro: 'debian' }).loads, true, 'a 6.1 machine takes the `__state` arm');
+    assert.strictEqual(guard(k61, {}).kind, 'core', 'an unknown release: both arms walked, `state` is missing on 6.1');
+    // an Ubuntu release: the patch level is unknown, the comparison with 5.14.0 is not
+    assert.strictEqual(guard(k61, { release: '5.15.0-91-generic', distro: 'ubuntu' }).loads, true);
+    assert.strictEqual(guard(k61, { release: '5.13.0-52-generic', distro: 'ubuntu' }).kind, 'core', '5.13.x takes the `state` arm, missing on this BTF');
+  });
+});
