@@ -17,6 +17,9 @@ import { registerTargets } from './commands/targets';
 import { registerBtfTools } from './commands/btfTools';
 import { registerClangd } from './commands/clangd';
 
+/** Date.now() once every module of the bundle ran (the language client library included): the timeline's mark. */
+const BUNDLE_EVALUATED = Date.now();
+
 const STATUS_METHOD = 'corelens/status'; // server/src/status.ts
 const TRUST_METHOD = 'corelens/workspaceTrust'; // server/src/server.ts
 
@@ -38,7 +41,8 @@ const onServer = new Set<string>();
 export async function activate(context: vscode.ExtensionContext): Promise<{ status(): Promise<ServerStatus>; onServer: ReadonlySet<string> }> {
   const output = vscode.window.createOutputChannel('corelens', { log: true });
   const clock = () => new Date().toISOString().slice(11, 23);
-  output.appendLine(`corelens: extension bundle evaluation began at ${new Date(BUNDLE_EVALUATION_BEGAN).toISOString().slice(11, 23)}`);
+  output.appendLine(`corelens: extension bundle evaluation began at ${new Date(BUNDLE_EVALUATION_BEGAN).toISOString().slice(11, 23)}`
+    + `, ended at ${new Date(BUNDLE_EVALUATED).toISOString().slice(11, 23)}`);
   output.appendLine(`corelens: extension activated at ${clock()}`);
   const statusBar = new StatusBar();
   context.subscriptions.push(output, statusBar);

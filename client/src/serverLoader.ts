@@ -15,6 +15,7 @@ import Module from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
+import { applyServerJitFlags } from '../../server/src/jitFlags';
 
 /** What the server reads to log the cache's state, and calls once its first diagnostics are out. */
 const HOOK = Symbol.for('corelens.codeCache');
@@ -43,6 +44,8 @@ function run(): void {
     cached = undefined; // none yet
   }
   // (client/build.mjs leaves no import() in the bundle: a script from a code cache has no dynamic-import loader)
+  // the server's V8 flags before compiling: they are part of the hash the cache must match (server/src/jitFlags.ts)
+  applyServerJitFlags();
   const compiled = new vm.Script(Module.wrap(source), { filename: script, ...(cached ? { cachedData: cached } : {}) });
   const hook: Hook = {
     state: !dir ? 'off' : !cached ? 'none' : compiled.cachedDataRejected ? 'rejected' : 'used',

@@ -49,7 +49,9 @@ export function forkServer(script: string, early: boolean): { proc: cp.ChildProc
   delete env[EARLY_START_ENV];
   if (early) {
     const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    env[EARLY_START_ENV] = JSON.stringify({ roots, settings: settingsJson(), spawnedAt });
+    // the open BPF programs whose text is the file's: the server checks them during the handshake (earlyStart.ts)
+    const documents = vscode.workspace.textDocuments.filter((d) => isOpenBpf(d) && !d.isDirty && !d.isUntitled).map((d) => d.uri.toString());
+    env[EARLY_START_ENV] = JSON.stringify({ roots, settings: settingsJson(), spawnedAt, documents });
   }
   const proc = cp.fork(script, ['lsp', '--node-ipc', `--clientProcessId=${process.pid}`], {
     cwd: workspaceDir(), env, execArgv: [], silent: true,

@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   const benches: [string, () => Promise<void>][] = [
     ['btf', async () => (await import('./btf.bench.js')).runBtfBench()],
     ['source', async () => (await import('./source.bench.js')).runSourceBench()],
+    ['sitescli', async () => (await import('./sitescli.bench.js')).runSitesCliBench()],
     ['core', async () => (await import('./core.bench.js')).runCoreBench()],
     ['tools', async () => (await import('./tools.bench.js')).runToolsBench()],
     ['lsp', async () => (await import('./lsp.bench.js')).runLspBench()],

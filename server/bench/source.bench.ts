@@ -9,7 +9,7 @@ import { addRow } from './summary';
 
 const REPO = path.resolve(__dirname, '../../..');
 
-const PROGRAM = `#include "vmlinux.h"
+export const PROGRAM = `#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>

@@ -10,7 +10,16 @@ export interface EarlyStart {
   settings: Record<string, unknown>;
   /** Date.now() in the extension when it spawned the server (the log says how much earlier the server started). */
   spawnedAt?: number;
+  /**
+   * The BPF documents open in the editor and saved (`file:` URIs): the server reads them from disk and checks them
+   * during the handshake, without publishing, so the `didOpen` that follows finds the analysis and the relocations
+   * done (server.ts, the early check). A document whose `didOpen` text differs is simply checked again.
+   */
+  documents?: string[];
 }
+
+/** At most this many documents are checked early: a restored session with many open programs would delay the first. */
+export const EARLY_DOCUMENTS_MAX = 4;
 
 export const EARLY_START_ENV = 'CORELENS_EARLY_START';
 
@@ -28,7 +37,15 @@ export function takeEarlyStart(env: NodeJS.ProcessEnv = process.env): { early?: 
       return { problem: `${EARLY_START_ENV} ignored: no "roots" list of paths` };
     }
     const settings = v.settings && typeof v.settings === 'object' && !Array.isArray(v.settings) ? v.settings : {};
-    return { early: { roots: v.roots, settings, ...(typeof v.spawnedAt === 'number' ? { spawnedAt: v.spawnedAt } : {}) } };
+    // documents are an optimisation: anything but file: URIs is left out, never a reason to drop the hint
+    const documents = Array.isArray(v.documents)
+      ? v.documents.filter((u): u is string => typeof u === 'string' && u.startsWith('file:')).slice(0, EARLY_DOCUMENTS_MAX) : [];
+    return {
+      early: {
+        roots: v.roots, settings, ...(typeof v.spawnedAt === 'number' ? { spawnedAt: v.spawnedAt } : {}),
+        ...(documents.length ? { documents } : {}),
+      },
+    };
   } catch (e) {
     return { problem: `${EARLY_START_ENV} ignored: ${(e as Error).message}` };
   }

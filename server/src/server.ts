@@ -96,6 +96,14 @@ function errorText(e: unknown): string {
   return process.env.CORELENS_DEBUG ? e.stack ?? e.message : e.message.split('\n')[0]!;
 }
 
+/** A check run before the document is open (server.ts earlyCheck): its text, the target load it waits for. */
+interface EarlyCheck {
+  text: string;
+  loaded: Promise<void>;
+  /** Whether the editor's text of the document is known and differs (the check stops: its work would not be reused). */
+  stale(): boolean;
+}
+
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
 export function startServer(connection: Connection = createServerConnection()): void {
   // Last line of defence: a bug in one request must not end the session for every document and target.
@@ -214,6 +222,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     // performance.now() counts from process start: node start-up and loading the bundle included.
     log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version}; code cache ${codeCacheState()})`);
     if (earlyNote) log(earlyNote);
+    initializeReceived();
     const c = params.capabilities;
     const init = params.initializationOptions as InitOptions | undefined;
     const formats = c.textDocument?.hover?.contentFormat;
@@ -413,7 +422,13 @@ export function startServer(connection: Connection = createServerConnection()): 
   async function withProgress(title: string, total: number, run: (p: LoadProgress) => Promise<void>): Promise<void> {
     let progress: { report(pct: number, msg: string): void; done(): void } | undefined;
     const loading = run((done, n, name) => progress?.report(Math.round((100 * done) / n), `${name} (${done}/${n})`));
-    if (caps.progress && total) {
+    // A load with nothing left to read (the early start's targets, ready by `initialized`) finishes at once: it shows
+    // no progress and does not wait for the `window/workDoneProgress/create` round trip, which the first check of a
+    // document opened meanwhile would otherwise wait for too (issue 15).
+    let finished = false;
+    void loading.then(() => { finished = true; }, () => { finished = true; });
+    await new Promise<void>((r) => setImmediate(r));
+    if (caps.progress && total && !finished) {
       try {
         const p = await connection.window.createWorkDoneProgress();
         p.begin(title, 0, `${total} targets`, false);
@@ -594,14 +609,26 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Lets queued requests (a hover) in between the phases of a long check: they are answered from the last result. */
   const breathe = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
 
-  async function checkNow(uri: string): Promise<DocResult | undefined> {
-    if (!documents.get(uri)) return undefined;
+  /**
+   * `early`: the early check of a document the extension named at spawn (earlyCheck): its text read from disk, the
+   * early target load; it fills the caches a later check reuses (analysis, relocations, evaluation) and publishes nothing.
+   */
+  async function checkNow(uri: string, early?: EarlyCheck): Promise<DocResult | undefined> {
+    if (!early && !documents.get(uri)) return undefined;
     const tStart = performance.now();
-    // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
-    await reconfiguring;
-    await targetsLoading;
+    let afterEarly = false;
+    if (early) await early.loaded;
+    else {
+      // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
+      await reconfiguring;
+      await targetsLoading;
+      // the early check of this document, if any: what it computed makes this check an update
+      const e = earlyChecks.get(uri);
+      if (e) await e;
+      afterEarly = !!e || earlyDone.delete(uri);
+    }
     const tTargets = performance.now();
-    const doc = documents.get(uri);
+    const doc = early ? { version: -1, getText: () => early.text } : documents.get(uri);
     if (!doc) return undefined;
     const version = doc.version;
     const text = doc.getText();
@@ -612,6 +639,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       const now = performance.now();
       if (now - mark > longest) longest = now - mark;
       mark = now;
+      // the early check stops once the editor's text of the document is known to differ (the work would not be reused)
+      if (early) return early.stale();
       return documents.get(uri)?.version !== version;
     };
     let groups = archGroups(targets.ready());
@@ -717,8 +746,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const primary = analyses[groups.indexOf(largest)] ?? analyses[0]!;
     const res: DocResult = { version, analysis: primary, merged, evals: merged.evals, targetNames: merged.targets, findings };
     // checks of two versions can interleave at their breathing points: an older one never replaces a newer result
-    if ((results.get(uri)?.version ?? -Infinity) <= version) results.set(uri, res);
-    if (superseded()) return res; // a newer edit is on its way
+    if (!early && (results.get(uri)?.version ?? -Infinity) <= version) results.set(uri, res);
+    if (early || superseded()) return res; // a newer edit is on its way; the early check publishes nothing
     // The saved build of this very version is exact: it adds what the live analysis missed and downgrades live errors
     // it proves dead (build/editor.ts); every difference is counted once as drift.
     const built = builds.state(uri);
@@ -766,7 +795,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       timed.add(uri);
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
       log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: waiting for targets ${ms(tStart, tTargets)}, `
-        + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`);
+        + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`
+        + (afterEarly ? (reuse ? '; evaluation reused from the early check' : '; the early check\'s evaluation not reused') : ''));
       // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
       if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }
@@ -915,6 +945,43 @@ export function startServer(connection: Connection = createServerConnection()): 
     return { ...serverStatus(targets, includePaths), ...builds.status() };
   });
 
+  /** Early checks in progress, by URI: a check of the same document waits for its one (checkNow). */
+  const earlyChecks = new Map<string, Promise<void>>();
+  /** Documents whose early check ran to its end before their `didOpen` check began (for that check's log line). */
+  const earlyDone = new Set<string>();
+  /** Resolved by `initialize`: before it a server may send nothing (the early check's log line waits for it). */
+  let initializeReceived: () => void = () => undefined;
+  const afterInitialize = new Promise<void>((r) => (initializeReceived = r));
+  /**
+   * Issue 15: the documents the extension had open when it spawned us are checked while the client is still in the
+   * handshake (initialize, initialized, configuration), a time the server otherwise spends waiting; the `didOpen`
+   * check then finds the analysis, relocations and evaluation done for this text, and publishes at once. Nothing is
+   * published early (one publication, for the editor's version of the text); a document whose editor text differs
+   * from the file on disk is checked afresh, as without the hint.
+   */
+  function earlyCheck(uri: string, loaded: Promise<void>): void {
+    let text: string;
+    try {
+      text = readTextInputSync(fileURLToPath(uri), 'source');
+    } catch (e) {
+      void afterInitialize.then(() => log(`early check of ${uri} skipped: ${errorText(e)}`));
+      return;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // the editor's text has no byte order mark
+    const stale = () => {
+      const d = documents.get(uri);
+      return !!d && d.getText() !== text;
+    };
+    const t0 = performance.now();
+    const said = (m: string) => void afterInitialize.then(() => log(m));
+    earlyChecks.set(uri, checkNow(uri, { text, loaded, stale })
+      .then(() => (stale() ? undefined : earlyDone.add(uri)))
+      .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
+        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms)`))
+      .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
+      .finally(() => earlyChecks.delete(uri)));
+  }
+
   documents.listen(connection);
   // Spawned early by the VS Code extension (earlyStart.ts): the targets and the parser start now, not at initialize.
   const { early, problem: earlyProblem } = takeEarlyStart();
@@ -924,9 +991,12 @@ export function startServer(connection: Connection = createServerConnection()): 
     settings = early.settings as Settings;
     const first = configuration();
     targets.configure(first.specs);
-    void targets.load();
+    const loaded = targets.load();
     defines = first.defines;
+    // what the configuration after `initialized` compares against: the same paths keep the early check's analysis
+    includePaths = first.includePaths;
     warmParser();
+    for (const uri of early.documents ?? []) earlyCheck(uri, loaded);
     earlyNote = `early start: ${first.specs.length} targets and the parser loading since ${performance.now().toFixed(0)} ms after the process started`
       + (early.spawnedAt ? ` (spawned at ${new Date(early.spawnedAt).toISOString().slice(11, 23)})` : '');
   }

@@ -3,7 +3,8 @@
 // logs (bundle loaded, server spawned, initialize, targets, analysis, publish) on one clock, and prints each step with
 // its share. Every source writes the time of day of this machine (UTC here), so they line up to the millisecond.
 // Usage: node first-run-timeline.mjs <drive-ui output file> <code-server logs dir>   (prints; exit 1 if marks are missing,
-// or if the server did not start its targets before initialize: the early-start hint, serverProcess.ts)
+// or if the server did not start its targets before initialize, or did not check the open program during the handshake:
+// the early-start hint, serverProcess.ts)
 import fs from 'fs';
 import path from 'path';
 
@@ -40,12 +41,14 @@ const marks = [
   ['editor open (the file shown)', at(ui, new RegExp(`\\[ui [\\d.]+s ${T}\\] editor open`))],
   ['extension host started', at(exthost, new RegExp(`${T} \\[info\\] Extension host with pid \\d+ started`))],
   ['corelens activation event', at(exthost, new RegExp(`${T} \\[info\\] ExtensionService#_doActivateExtension corelens\\.corelens`))],
-  ['extension bundle evaluated', at(corelens, new RegExp(`extension bundle evaluation began at ${T}`))],
+  ['extension bundle evaluation began', at(corelens, new RegExp(`extension bundle evaluation began at ${T}`))],
+  ['extension bundle evaluation ended', at(corelens, new RegExp(`extension bundle evaluation began at \\S+, ended at ${T}`))],
   ['activate() called', at(corelens, new RegExp(`extension activated at ${T}`))],
   ['client starting the server', at(corelens, new RegExp(`starting the language server[^\\n]* at ${T}`))],
   ['server process spawned', at(corelens, new RegExp(`language server process spawned at ${T}`))],
   ['server: initialize received', at(corelens, new RegExp(`initialize at ${T}`))],
   ['client: server running', at(corelens, new RegExp(`language server running at ${T}`))],
+  ['server: early check of the open program done', at(corelens, new RegExp(`early check of \\S+ done at ${T}`))],
   ['server: first diagnostics published', at(corelens, new RegExp(`first diagnostics for \\S+ at ${T}`))],
   ['Problems panel shows the problem', at(ui, new RegExp(`\\[ui [\\d.]+s ${T}\\] first problem`))],
 ];
@@ -58,7 +61,7 @@ if (initAt !== undefined && initMs !== undefined) {
   const early = /early start: \d+ targets and the parser loading since (\d+) ms after the process started/.exec(corelens)?.[1];
   if (early !== undefined) marks.push(['server: early start (targets, parser) began', started + Number(early)]);
 }
-const missing = marks.filter(([n, t]) => t === undefined && !/requested|bundle evaluated/.test(n)).map(([n]) => n);
+const missing = marks.filter(([n, t]) => t === undefined && !/requested|bundle evaluat/.test(n)).map(([n]) => n);
 const known = marks.filter(([, t]) => t !== undefined).sort((a, b) => a[1] - b[1]);
 const open = marks.find(([n]) => n.startsWith('editor open'))[1];
 const ready = marks.find(([n]) => n.startsWith('workbench ready'))[1];

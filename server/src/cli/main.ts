@@ -107,6 +107,8 @@ export function internalError(e: unknown, argv: readonly string[]): string {
  */
 export function runProcess(argv: string[]): void {
   const lsp = argv[0] === 'lsp';
+  // the language server's tiering, before its modules load (src/jitFlags.ts says why)
+  if (lsp) (require('../jitFlags') as typeof import('../jitFlags')).applyServerJitFlags();
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     if (!lsp) process.stderr.write(`corelens: cannot write the output: ${e.message}\n`);

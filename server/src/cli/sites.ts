@@ -2,14 +2,21 @@
 // per relocation clang would emit: per program and inlined call), with its guards and call chain.
 
 import * as path from 'path';
+import * as v8 from 'v8';
 import { RELO_KIND_NAMES } from '../core/kinds';
-import type { Io } from './common';
+import { Io, defaultIo } from './common';
 import { renderTable, toJson } from '../util/format';
 import { Guard, createAnalyzer } from '../source/analyzer';
 import { InputError, readTextInput } from '../util/files';
 
 /** Runs the sites command; exit code 0 ok, 1 unreadable file, 2 bad usage. */
 export async function sitesCommand(args: string[], io: Io): Promise<number> {
+  // A one-shot run: most of its code runs once (the scan of a 3 MB header, a first parse of each declaration), and
+  // V8's optimising compiler spent as much CPU compiling such code as it then saved (half the process' CPU was
+  // Turbofan threads). A 15x larger budget before a function is optimised keeps it for the really hot loops:
+  // ~10% less CPU for `sites` on a full vmlinux.h (sitescli bench). Process-wide, so only for this command (the
+  // server has its own, src/jitFlags.ts); CORELENS_V8_FLAGS replaces it as it does the server's (empty: V8's defaults).
+  if (io === defaultIo) { const f = (process.env.CORELENS_V8_FLAGS ?? '--interrupt-budget=1000000').trim(); if (f) v8.setFlagsFromString(f); }
   const includes: string[] = [];
   const defines: string[] = [];
   let json = false;

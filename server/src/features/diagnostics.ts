@@ -83,8 +83,21 @@ const SEVERITY_NAMES: Record<Exclude<SeveritySetting, 'off'>, Severity> = {
   error: Severity.Error, warning: Severity.Warning, information: Severity.Information, hint: Severity.Hint,
 };
 
+/** Labels per BTF (immutable once built) and (kind, type, access): a big program's thousands of sites name a few
+ * hundred distinct specs, and parsing each spec again was a tenth of its first diagnostics' relocation stage. */
+const labels = new WeakMap<Btf, Map<string, string>>();
+
 /** `task_struct::state` from the local spec of `task_struct___o` + "0:1": the names users search for. */
 export function siteLabel(btf: Btf, site: Pick<LiveSite, 'typeId' | 'access' | 'kind'>): string {
+  let memo = labels.get(btf);
+  if (!memo) labels.set(btf, (memo = new Map()));
+  const key = `${site.kind}:${site.typeId}:${site.access}`;
+  let label = memo.get(key);
+  if (label === undefined) memo.set(key, (label = labelOf(btf, site)));
+  return label;
+}
+
+function labelOf(btf: Btf, site: Pick<LiveSite, 'typeId' | 'access' | 'kind'>): string {
   let spec: Spec;
   try {
     spec = parseSpec(btf, site.typeId, site.access, site.kind);

@@ -24,6 +24,11 @@
 //   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, anything in a loop (LLVM
 //     unrolls small constant loops unasked, LICM hoists) but `adj` and same-pointer addresses within one iteration of
 //     an unrolled body, across a switch.
+//   - rolled: the per-iteration copies of a call a loop passes its induction variable (sites.ts splits them) count
+//     once per callee position where LLVM keeps the loop rolled (SplitLoop.rolled: a helper call stops the unroll
+//     simulation and the plain size test fails): see rolledCopies;
+//   - labels: code after an exit runs again at a label (a case, a goto target), in a block of its own;
+//   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
@@ -126,7 +131,78 @@ interface State {
   loop?: boolean;
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
   cands: { s: Site; seq: number }[];
+  /** inside the copies of a loop LLVM keeps rolled (`rolled`): the positions (call path and site) met so far, and
+   * this copy's path to here */
+  rolled?: { seen: Set<string>; path: string };
+  /** twins: every site replayed from here on in this region is a copy of an identical arm's (see twinOf) */
+  dup?: boolean;
 }
+
+/** CORELENS_CSE_TWINS=0 turns the `twins` rule off (its before/after figures). */
+const TWINS = process.env.CORELENS_CSE_TWINS !== '0';
+
+/**
+ * twins: SimplifyCFG makes one block of two arms that are the same code (HoistThenElseCodeToIf hoists every
+ * instruction of two identical successors; when both end in a return, the returns' blocks are merged), so their
+ * relocations are one record each (measured: `if (c) v = BPF_CORE_READ(r, dx); else v = BPF_CORE_READ(r, dx);`,
+ * falco's extract__syscall_argument(regs, 2), whose compat and native switches both read `dx`: one record; an arm
+ * reading one more field keeps both: construct cse_merge). The arms must be the same in this copy: the same live
+ * sites (relocation, use and pointer value) in the same order, the same calls inlined the same way, the same
+ * clobbers, exits and nesting. Arithmetic and stores that make no event are not compared (said so: two arms
+ * differing only there would be merged here and not by clang — none measured). 'alt': the else arm is the twin;
+ * 'rest': the then arm returns and the code after the if, to its own return, is the twin.
+ */
+function twinOf(e: Extract<FlowEv, { sub: FlowEv[] }>, evs: FlowEv[], i: number, copy: FlowCopy): 'alt' | 'rest' | undefined {
+  const a = sigOf(e.sub, copy, 0);
+  if (!a || !a.includes('S')) return undefined;
+  if (e.alt) return sigOf(e.alt, copy, 0) === a ? 'alt' : undefined;
+  const last = e.sub[e.sub.length - 1];
+  if (!last || !('exit' in last) || last.exit !== 'ret') return undefined;
+  const end = evs.findIndex((x, k) => k > i && 'exit' in x);
+  if (end < 0 || (evs[end] as { exit: string }).exit !== 'ret') return undefined;
+  return sigOf(evs.slice(i + 1, end + 1), copy, 0) === a ? 'rest' : undefined;
+}
+
+/** What twinOf compares of some code in one copy; undefined when it cannot tell (too deep). */
+function sigOf(evs: FlowEv[], copy: FlowCopy, depth: number): string | undefined {
+  if (depth > 8) return undefined;
+  const out: string[] = [];
+  for (const e of evs) {
+    if ('s' in e) {
+      const s = copy.site(e.s);
+      if (!s) continue;
+      // only addresses: a check or a load used as a value sits in arithmetic the events do not show (a bitfield's
+      // signed and unsigned shifts by one RSHIFT relocation stay two records)
+      if (e.c !== 'a' || e.b === undefined) return undefined;
+      out.push(`S${keyOf(s)}:${copy.id(e.b)}`);
+    } else if ('call' in e) {
+      if (e.call.twin) continue;
+      const sub = e.split ? undefined : copy.enter(e.call, e.bases);
+      if (!sub) { out.push(`X${e.call.name}`); continue; }
+      const inner = sigOf(sub.flow, sub.copy, depth + 1);
+      if (inner === undefined) return undefined;
+      out.push(`I${e.call.name}(${inner})`);
+    } else if ('clob' in e) out.push('K');
+    else if ('cut' in e) { if (!e.soft && !e.all) out.push('C'); }
+    else if ('exit' in e) out.push(e.exit === 'ret' ? 'R' : 'J');
+    else {
+      const a = sigOf(e.sub, copy, depth + 1);
+      const b = e.alt ? sigOf(e.alt, copy, depth + 1) : '';
+      if (a === undefined || b === undefined) return undefined;
+      out.push(`${e.kind}[${a}|${b}]`);
+    }
+  }
+  return out.join(',');
+}
+
+/** CORELENS_CSE_LABELS=0: code after an exit is not replayed even where a label makes it reachable (as before). */
+const LABELS = process.env.CORELENS_CSE_LABELS !== '0';
+/** CORELENS_CSE_ROLLED=0 turns the `rolled` rule off (its before/after figures). */
+const ROLLED = process.env.CORELENS_CSE_ROLLED !== '0';
+const oids = new WeakMap<object, number>();
+let nextOid = 0;
+/** A number per object (call or site of a function's analysis: shared by every copy of it). */
+const oid = (o: object): number => { let i = oids.get(o); if (i === undefined) oids.set(o, i = ++nextOid); return i; };
 
 /** `avail` with the addresses (not the checks) another state defined: a short circuit's right side, see `run`. */
 function withAddrs(avail: Map<string, number>, from: Map<string, number>): Map<string, number> {
@@ -160,8 +236,15 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
   const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   // the right side of the short circuit just replayed, and its block's state at its end (see the if below)
   let sc: { op: '&&' | '||'; arm: State } | undefined;
-  for (const e of evs) {
-    if (st.exited) return;
+  for (let ei = 0; ei < evs.length; ei++) {
+    const e = evs[ei]!;
+    if (st.exited) {
+      // a label (a switch's `case`, a goto target) is entered from elsewhere: the code after it runs again, in a
+      // block of its own (the cut below); other code after an exit is dead (tetragon's generic_path: `case INIT:
+      // return path_init(..); case WORK: return path_work(..);` left path_work's walk unreplayed, its reads unmerged)
+      if (!(LABELS && 'cut' in e && e.all)) continue;
+      st.exited = false;
+    }
     const prevSc = sc;
     sc = undefined;
     if ('s' in e) {
@@ -172,6 +255,14 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         const id = copy.id(e.b);
         st.lastUse.set(id, seq);
         if (!st.firstUse.has(id)) st.firstUse.set(id, seq);
+      }
+      // twins: this code is the twin of an arm replayed before it (SimplifyCFG made them one block)
+      if (st.dup) { s.merged = true; st.adj = undefined; continue; }
+      // rolled: a position an earlier copy of the rolled loop's body already has is that one instruction
+      if (st.rolled) {
+        const k = `${st.rolled.path}#${oid(e.s)}`;
+        if (st.rolled.seen.has(k)) { s.merged = true; st.adj = undefined; continue; }
+        st.rolled.seen.add(k);
       }
       // adj: an address whose previous relocated site, in this block, is the same relocation through another (or the
       // same) pointer: MachineCSE shares the one instruction, kept across the first read's call (register pressure
@@ -202,11 +293,13 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
     } else if ('call' in e) {
       st.loads.clear();
       if (e.call.twin || depth > 24) { st.clob.n++; continue; }
+      if (ROLLED && e.split && rolledCopies(e, st, copy, depth)) continue;
       const sub = copy.enter(e.call, e.bases);
       if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
-      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [] };
+      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [],
+        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` } };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
@@ -235,7 +328,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // only R's addresses: a check R compares (kernel_net's `exists && field_size(..) == 4` then the bitfield read's
       // byte size) keeps its second record (measured; not understood, so not merged).
       const dom = e.sc === true ? prevSc : undefined;
-      const arm = (evs2: FlowEv[], base?: State): State => {
+      const arm = (evs2: FlowEv[], base?: State, dup = false): State => {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
         // tcplife's arm with calls is one): its way out is the block it came from
@@ -246,11 +339,17 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         const a: State = base
           ? { ...st, avail: withAddrs(st.avail, base.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
           : { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
+        if (dup) a.dup = true;
         run(evs2, a, copy, depth);
+        a.dup = st.dup;
         return a;
       };
       const t = arm(e.sub, dom?.op === '&&' ? dom.arm : undefined);
-      const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined) : undefined;
+      // twins: an else arm, or what follows an arm that returns up to its own return, identical to the then arm
+      // (not in a loop: a rolled loop's copy has its induction variable as a constant the real body does not)
+      const twin = TWINS && !e.sc && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
+      const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined, twin === 'alt') : undefined;
+      if (twin === 'rest' && t.exited) st.dup = true;
       if (e.sc === '&&' || e.sc === '||') {
         // R's own block, ending in its branch: not when it is no block (an empty arm), exits, or ends in a join of
         // its own (a nested short circuit or ?: whose arms branch straight on)
@@ -288,4 +387,31 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       newBlock([]);
     }
   }
+}
+
+/**
+ * rolled: the copies of a call a loop passes its induction variable (sites.ts: unrollInductionCalls, one copy per
+ * iteration with its constant) when LLVM keeps the loop rolled at this trip count (SplitLoop.rolled: the size test
+ * of a full unroll without pragma fails and a helper call stops the simulation that could boost it). The loop's one
+ * body then holds each relocation of the callee once: the arms the induction range keeps (one per copy, each its
+ * own position) and everything else once (measured: falco's extract__network_args over extract__syscall_argument,
+ * 3 to 5 trips: bpf_in_ia32_syscall's thread_info.status read and enum checks once per loop, not per argument).
+ * The trip count is the number of copies that hold in this context. Returns false (nothing replayed) when the loop
+ * is unrolled here: the call is then replayed as before.
+ */
+function rolledCopies(e: Extract<FlowEv, { call: CallRef }>, st: State, copy: FlowCopy, depth: number): boolean {
+  const subs = e.split!.copies.map((c) => copy.enter(c, e.bases)).filter((x) => x !== undefined);
+  if (subs.length < 2 || !e.split!.rolled.includes(subs.length)) return false;
+  const rolled = { seen: st.rolled?.seen ?? new Set<string>(), path: `${st.rolled?.path ?? ''}/r${oid(e.split!)}` };
+  for (const sub of subs) {
+    const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], adj: undefined, rolled };
+    run(sub!.flow, inner, sub!.copy, depth + 1);
+  }
+  // what follows is another block, nothing of the body available to it
+  st.clob.n++;
+  st.cur = st.next.n++;
+  st.preds = new Set();
+  st.loads.clear();
+  st.adj = undefined;
+  return true;
 }

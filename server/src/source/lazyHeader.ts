@@ -22,7 +22,7 @@
 // `}` (the scan reads the unexpanded text); true of every header we know, and of all C that declares types.
 
 import { CParser, TypeEnv } from './cparse';
-import { EnumT, Record } from './ctypes';
+import { CType, EnumT, Record } from './ctypes';
 import { Token, commentEnd } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
 
@@ -41,6 +41,8 @@ interface LazyDecl {
   /** In an active branch (decided by the preprocessor's run over the marker text). */
   active: boolean;
   pai: boolean;
+  /** The name a set-aside typedef declares. */
+  name?: string;
 }
 
 /** The scan's result: set-aside definitions and what they declare. */
@@ -48,12 +50,19 @@ export interface Skim {
   decls: LazyDecl[];
   tags: Map<string, LazyDecl>;
   consts: Map<string, LazyDecl>;
+  /** Set-aside typedefs by the name they declare. */
+  typedefs: Map<string, LazyDecl>;
+  /** Names the header #defines (a set-aside typedef whose name is a macro is parsed in order after all). */
+  defined: Set<string>;
 }
 
 const enum T { Eof, Ident, Punct, Other, Directive }
 
 /** The identifiers the scan cares about. */
-const enum K { None, Struct, Union, Enum, Attribute }
+const enum K { None, Struct, Union, Enum, Attribute, Typedef }
+
+/** A typedef's top-level (depth 0) tokens, as the scan records them to find the name it declares. */
+const enum E { Ident = 1, Tag, Attribute, Paren, Bracket, Brace, Star, Other }
 
 /** Which of the scan's keywords the identifier at `start` is (by length and first character first: most are none). */
 function keyword(s: string, start: number, len: number, c: number): K {
@@ -61,6 +70,7 @@ function keyword(s: string, start: number, len: number, c: number): K {
   if (len === 5) return c === 117 && s.startsWith('union', start) ? K.Union : K.None;
   if (len === 4) return c === 101 && s.startsWith('enum', start) ? K.Enum : K.None;
   if (len === 13) return c === 95 && s.startsWith('__attribute__', start) ? K.Attribute : K.None;
+  if (len === 7) return c === 116 && s.startsWith('typedef', start) ? K.Typedef : K.None;
   return K.None;
 }
 
@@ -148,14 +158,57 @@ function directiveName(text: string, start: number, end: number): string {
  * is not eligible (see the file comment).
  */
 export function skim(text: string): Skim | undefined {
+  // one scan of a small header taking every path first: V8 compiles the scan of a big header once it is hot, and a
+  // path first met after that (a typedef's struct, an enum body) threw the optimised code away and compiled it again
+  // while the loop ran unoptimised (measured: the scan of a 6.18 vmlinux.h took ~60% longer without this)
+  // (several times: V8 gives a function its feedback vector only after a few calls, so one call would record nothing)
+  if (!warmed && text.length >= 64 * 1024) { warmed = true; for (let i = 0; i < 12; i++) scan(WARM_HEADER); }
+  return scan(text);
+}
+
+let warmed = false;
+const WARM_HEADER = `#ifndef W_H
+#define W_H /* warm-up */
+typedef unsigned int w_u32;
+typedef struct w_s w_s_t;
+typedef void (*w_fn)(struct w_s *, int);
+typedef int w_arr[4];
+typedef int w_f(void);
+typedef struct { int a; } w_anon;
+typedef enum { W_A, W_B = 2 } w_e;
+typedef int w_al __attribute__((aligned(8)));
+struct w_fw;
+enum w_k { W_K0 = 1 << 2, W_K1 = 'a' };
+struct w_s { struct w_in { w_u32 x; } in; union { char c[2]; } u; enum { W_C } e; int (*cb)(const char *s); } __attribute__((packed));
+struct w_t { int y; } w_g;
+static int w_h(void) { return "}"[0]; }
+// comment
+#endif
+`;
+
+/** The scan itself (see skim). */
+function scan(text: string): Skim | undefined {
   const sc = new Scanner(text);
-  const out: Skim = { decls: [], tags: new Map(), consts: new Map() };
+  const out: Skim = { decls: [], tags: new Map(), consts: new Map(), typedefs: new Map(), defined: new Set() };
+  // typedefs: their depth-0 tokens (kind, and an identifier's position; for a parenthesis group the position of
+  // the NAME of a `(*NAME)` inside it, else -1), tag mentions without a body, forward declarations
+  const ev: number[] = [];
+  const evS: number[] = [];
+  const evE: number[] = [];
+  const mentions: string[] = [];
+  const fwd = new Set<string>();
+  const tds: TypedefCand[] = [];
   let t = sc.next();
   while (t !== T.Eof) {
     if (t === T.Directive) {
       const d = directiveName(text, sc.start, sc.end);
       if (d === 'include' || d === 'include_next' || d === 'import') return undefined;
-      if ((d === 'define' || d === 'undef') && out.decls.length) return undefined;
+      if ((d === 'define' || d === 'undef') && out.decls.length) {
+        // one macro snapshot must serve every set-aside parse: typedefs before it are parsed in order instead
+        if (out.decls.length > tds.length) return undefined;
+        for (const x of tds) x.ok = false;
+      }
+      if (d === 'define') { const m = /^#\s*define\s+([A-Za-z_$][\w$]*)/.exec(text.slice(sc.start, Math.min(sc.end, sc.start + 300))); if (m) out.defined.add(m[1]!); }
       t = sc.next();
       continue;
     }
@@ -178,7 +231,14 @@ export function skim(text: string): Skim | undefined {
     const enumDepths: number[] = [];
     let expectConst = false;
     let end = -1;
+    const isTd = t === T.Ident && sc.kw === K.Typedef;
+    let ntok = 0;
+    let named = false; // the `;` that ended it followed a tag keyword and a name (`struct x;`)
+    let semi = false;
+    if (isTd) { ev.length = 0; evS.length = 0; evE.length = 0; mentions.length = 0; }
     for (; t !== T.Eof; t = sc.next()) {
+      ntok++;
+      if (isTd) typedefToken(sc, t, depth, tagState, tagKw, tagNameStart, tagNameEnd, ev, evS, evE, mentions);
       if (t === T.Directive) { directive = true; prevClose = false; continue; }
       if (t === T.Ident) {
         const kw = sc.kw;
@@ -212,40 +272,157 @@ export function skim(text: string): Skim | undefined {
         tagState = 0;
       } else if (c === 40 || c === 91) { depth++; tagState = 0; } else if (c === 41 || c === 93) { depth--; tagState = 0; } else {
         if (c === 44 /* , */ && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) expectConst = true;
+        if (c === 59 /* ; */ && depth === 0) { named = tagState === 2; semi = true; tagState = 0; end = sc.end; t = sc.next(); break; }
         tagState = 0;
-        if (c === 59 /* ; */ && depth === 0) { end = sc.end; t = sc.next(); break; }
       }
       prevClose = c === 41;
     }
     if (end < 0) end = text.length;
     if (pure && outerClosed && !directive && !fnBody && depth === 0) {
-      const d: LazyDecl = { start, end, state: 0, active: false, pai: false };
-      for (const k of keys) { if (out.tags.has(k)) return undefined; out.tags.set(k, d); }
-      for (const k of consts) { if (out.consts.has(k)) return undefined; out.consts.set(k, d); }
-      out.decls.push(d);
+      if (!record(out, start, end, keys, consts)) return undefined;
+    } else if (isTd && semi && !directive && !fnBody) {
+      const at = typedefName(ev, evS, evE, text);
+      if (at >= 0) {
+        const d = record(out, start, end, keys, consts);
+        if (!d) return undefined;
+        d.name = text.slice(evS[at]!, evE[at]!);
+        tds.push({ d, mentions: mentions.length ? [...mentions] : NONE, names: keys.length || consts.length ? [...keys, ...consts] : NONE, ok: true });
+      }
+    } else if (ntok === 3 && named) fwd.add(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
+  }
+  return settle(out, tds, fwd);
+}
+
+/** A typedef's token, as `skim` reads it: depth-0 tokens recorded for `typedefName`, tags named without a body. */
+function typedefToken(sc: Scanner, t: T, depth: number, tagState: number, tagKw: string, tagNameStart: number, tagNameEnd: number,
+  ev: number[], evS: number[], evE: number[], mentions: string[]): void {
+  const punct = t === T.Punct;
+  const ch = sc.ch;
+  // a tag named without a body: the typedef may only be set aside when the header declares that tag elsewhere
+  if (tagState === 2 && !(punct && ch === 123)) mentions.push(`${tagKw} ${sc.text.slice(tagNameStart, tagNameEnd)}`);
+  const last = ev.length - 1;
+  if (depth === 0) {
+    if (t === T.Ident) { const kw = sc.kw; ev.push(kw === K.Attribute ? E.Attribute : kw >= K.Struct && kw <= K.Enum ? E.Tag : E.Ident); evS.push(sc.start); evE.push(sc.end); }
+    else if (punct && ch !== 59) {
+      ev.push(ch === 40 ? E.Paren : ch === 91 ? E.Bracket : ch === 123 ? E.Brace : ch === 42 ? E.Star : E.Other);
+      // a parenthesis group: evS counts its tokens (negated) until it is known to be exactly `* NAME`
+      evS.push(-1); evE.push(-1);
+    } else if (!punct) { ev.push(E.Other); evS.push(-1); evE.push(-1); }
+  } else if (depth === 1 && last >= 0 && ev[last] === E.Paren && evE[last] !== -2) {
+    // inside a depth-0 parenthesis group: is it exactly `* NAME )`? evE -1: nothing yet, -3: after `*`, >= 0: after
+    // the name (evS then holds its start), -2: anything else
+    const e = evE[last]!;
+    if (e === -1 && punct && ch === 42) evE[last] = -3;
+    else if (e === -3 && t === T.Ident && sc.kw === K.None) { evS[last] = -10 - sc.start; evE[last] = sc.end; }
+    else if (e >= 0 && punct && ch === 41) evS[last] = -10 - evS[last]!; // closed right after the name: certain
+    else { evS[last] = -1; evE[last] = -2; }
+  }
+}
+
+
+/** Records a set-aside declaration that ended at `end`; undefined when that makes the header ineligible (a name
+ * twice). */
+function record(out: Skim, start: number, end: number, keys: string[], consts: string[]): LazyDecl | undefined {
+  const d: LazyDecl = { start, end, state: 0, active: false, pai: false };
+  for (const k of keys) { if (out.tags.has(k)) return undefined; out.tags.set(k, d); }
+  for (const k of consts) { if (out.consts.has(k)) return undefined; out.consts.set(k, d); }
+  out.decls.push(d);
+  return d;
+}
+
+/**
+ * Which depth-0 token of a typedef is the name it declares, or -1 when its shape is not one whose name is certain
+ * (it is then parsed in order, as before). The shapes: `typedef ... NAME;` (not `typedef struct NAME;`),
+ * `typedef ... NAME[...]...;`, `typedef ... (*NAME)(...);` and `typedef ... NAME(...);`. An attribute or a comma
+ * at depth 0 (`typedef int a, *b;`) is none of them.
+ */
+function typedefName(ev: number[], evS: number[], evE: number[], s: string): number {
+  const m = ev.length;
+  for (let k = 1; k < m; k++) if (ev[k] === E.Attribute || ev[k] === E.Other) return -1;
+  if (m < 2) return -1;
+  let k = m - 1;
+  if (ev[k] === E.Paren) {
+    if (ev[k - 1] === E.Paren) return evS[k - 1]! >= 0 ? k - 1 : -1;
+    k--;
+  } else {
+    while (k > 0 && ev[k] === E.Bracket) k--;
+  }
+  return k > 0 && ev[k] === E.Ident && ev[k - 1] !== E.Tag && ev[k - 1] !== E.Paren && !TYPE_WORDS.has(s.slice(evS[k]!, evE[k]!)) ? k : -1;
+}
+
+/** Words that cannot be a typedef's name (`typedef unsigned int;` declares nothing). */
+const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned', 'float', 'double', 'void', '_Bool', 'const', 'volatile', 'restrict', '__restrict', 'typedef']);
+
+/**
+ * The typedefs the scan may leave set aside: one whose name is declared once, and whose tags named without a body
+ * are declared by the header (a set-aside definition or a forward declaration). Why the second rule: parsed in
+ * order, `typedef struct x x_t;` declares `struct x` in the header even when nothing else does; parsed on demand it
+ * would not, and a program's lookup of `struct x` would differ. Typedefs before a #define are parsed in order too.
+ * The others are parsed in order after all (a decl left out of `decls` keeps its text, and its names resolve
+ * through the in-order parse).
+ */
+function settle(out: Skim, tds: TypedefCand[], fwd: Set<string>): Skim {
+  // this runs once, in V8's interpreter: indexed loops, no destructuring or callbacks (an iterator protocol step and
+  // a closure call per typedef cost more than the rest of the function)
+  const count = new Map<string, number>();
+  for (let i = 0; i < tds.length; i++) { const n = tds[i]!.d.name!; count.set(n, (count.get(n) ?? 0) + 1); }
+  const drop = new Set<LazyDecl>();
+  for (let i = 0; i < tds.length; i++) {
+    const t = tds[i]!;
+    let ok = t.ok && count.get(t.d.name!) === 1;
+    for (let j = 0; ok && j < t.mentions.length; j++) if (!fwd.has(t.mentions[j]!) && !out.tags.has(t.mentions[j]!)) ok = false;
+    if (ok) out.typedefs.set(t.d.name!, t.d);
+    else drop.add(t.d);
+  }
+  // plain loops over what was dropped, never over every name of the header
+  if (drop.size) {
+    const kept: LazyDecl[] = [];
+    for (let k = 0; k < out.decls.length; k++) if (!drop.has(out.decls[k]!)) kept.push(out.decls[k]!);
+    out.decls = kept;
+    for (let i = 0; i < tds.length; i++) {
+      const t = tds[i]!;
+      if (!drop.has(t.d)) continue;
+      for (const k of t.names) { if (out.tags.get(k) === t.d) out.tags.delete(k); if (out.consts.get(k) === t.d) out.consts.delete(k); }
     }
   }
   return out;
 }
 
+/** A typedef the scan may set aside: the tags it names without a body, and the tag and enumerator names it defines. */
+interface TypedefCand { d: LazyDecl; mentions: readonly string[]; names: readonly string[]; ok: boolean }
+const NONE: readonly string[] = [];
+
 const MARK = '$L';
 
-/** The header text with each set-aside definition replaced by a marker of the same length (offsets unchanged). */
-export function markerText(text: string, sk: Skim): { text: string; decls: LazyDecl[] } {
+/**
+ * The header text with each set-aside definition replaced by a marker of the same length (offsets unchanged).
+ * `isMacro`: a typedef whose name is a macro is parsed in order (the name the scan read is not the one declared).
+ */
+export function markerText(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false): { text: string; decls: LazyDecl[] } {
   const parts: string[] = [];
   const kept: LazyDecl[] = [];
   let at = 0;
   for (const d of sk.decls) {
+    if (d.name !== undefined && (isMacro(d.name) || sk.defined.has(d.name))) continue;
     const m = `${MARK}${kept.length.toString(36)}`;
     if (d.end - d.start < m.length + 1) continue;
     // the padding is a comment where it fits: the tokenizer skips it with one indexOf instead of a step per space
     const pad = d.end - d.start - m.length;
-    parts.push(text.slice(at, d.start), m, pad >= 5 ? ` /*${' '.repeat(pad - 5)}*/` : ' '.repeat(pad));
+    // (spaces sliced from one string: no 3 MB of padding allocated per header, the join copies them once)
+    if (pad >= 5) parts.push(text.slice(at, d.start), m, ' /*', spaces(pad - 5), '*/');
+    else parts.push(text.slice(at, d.start), m, spaces(pad));
     at = d.end;
     kept.push(d);
   }
   parts.push(text.slice(at));
   return { text: parts.join(''), decls: kept };
+}
+
+let SPACES = ' '.repeat(4096);
+/** `n` spaces, as a slice of one string grown as needed. */
+function spaces(n: number): string {
+  while (SPACES.length < n) SPACES += SPACES;
+  return SPACES.slice(0, n);
 }
 
 /** Record and enum properties the C parser sets on a definition: reading any of them parses it first. */
@@ -282,7 +459,18 @@ export class LazyDefs {
         return super.get(k);
       }
     })();
+    const typedefs = new (class extends Map<string, CType> {
+      override get(k: string): CType | undefined {
+        const v = super.get(k);
+        if (v !== undefined) return v;
+        const d = self.sk.typedefs.get(k);
+        if (!d || !d.active || d.state) return undefined;
+        self.parse(d);
+        return super.get(k);
+      }
+    })();
     (env as { tags: Map<string, Record | EnumT> }).tags = tags;
+    (env as { typedefs: Map<string, CType> }).typedefs = typedefs;
     (env as { enumConsts: Map<string, { value: bigint; type: EnumT }> }).enumConsts = consts;
   }
 

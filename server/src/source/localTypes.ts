@@ -455,7 +455,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
   const funcs: FuncDef[] = [];
   const pre = tu.pre;
   const notesBefore = pre.notes.length;
-  const mt = markerText(text, sk);
+  const mt = markerText(text, sk, (n) => pre.macros.has(n));
   tu.stack.push(env);
   let items: PreItem[];
   try {
@@ -474,7 +474,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
     }
   }
   const toks = LazyDefs.split(items.filter((x): x is Token => !('include' in x)), mt.decls);
-  (env as TypeEnv & { lazy?: LazyDefs }).lazy = new LazyDefs(text, { decls: mt.decls, tags: sk.tags, consts: sk.consts }, env, pre.macros);
+  (env as TypeEnv & { lazy?: LazyDefs }).lazy = new LazyDefs(text, { ...sk, decls: mt.decls }, env, pre.macros);
   const p = new CParser(toks, env);
   while (!p.done) {
     const st = p.i;

@@ -126,9 +126,18 @@ export interface CallRef {
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[] } | { cut: true; all?: true; soft?: true }
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop } | { cut: true; all?: true; soft?: true }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true } | { exit: 'ret' | 'jump' };
+
+/** The copies unrollInductionCalls made of a call given a loop's induction variable (one per iteration, in order),
+ * and the trip counts at which LLVM keeps that loop rolled after all (see `rolledTrips`): cse.ts then counts each
+ * position of the callee once, whatever the copies (the loop's one body holds every arm the range allows). */
+export interface SplitLoop { copies: CallRef[]; rolled: number[] }
+
+/** Per arm of a `switch (param)` in this function: its case values (none: the default arm) and its cost, in the
+ * loop-size part of `FuncResult.cost` (what a full unroll's simulation drops from a copy where the arm is dead). */
+export interface ParamArm { param: number; vals: bigint[]; dflt: boolean; cost: number }
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
@@ -147,6 +156,10 @@ export interface FuncResult {
   /** The part of `cost` only the inliner's estimate counts (LLVM's per-instruction prices: relocation intrinsics,
    * locals kept in memory, argument setup); the rest is also the loop size the unroll model was calibrated on. */
   xcost?: number;
+  /** The body (inlined callees included) calls a helper (a function without a body: bpf_probe_read_kernel & co.). */
+  helper?: boolean;
+  /** The arms of its switches on a parameter (ParamArm). */
+  paramArms?: ParamArm[];
 }
 
 interface Ctx {
@@ -592,6 +605,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   let cost = 0;
   let xcost = 0;
+  /** helper calls met so far (inlined callees' count as one): whether a loop's body makes one */
+  let helpers = 0;
+  /** the call event of each call (a full unroll's split rewrites it, see SplitLoop) */
+  const callEv = new Map<CallRef, Extract<FlowEv, { call: CallRef }>>();
   function ev(x: Expr, ctx: Ctx): Val {
     if (!ctx.noEmit) cost += EXPR_COST[x.e] ?? 0;
     const v = ev0(x, ctx);
@@ -1026,6 +1043,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const sized = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - (sum?.xcost ?? 0) : 2 + args.length;
     cost += sized;
     xcost += added - sized;
+    if (!ctx.noEmit && !builtin && (inl ? sum?.helper : !def?.body)) helpers++;
     if (def?.body) {
       res.deps.add(name);
       const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added, freq };
@@ -1044,7 +1062,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (!ctx.noEmit) {
         res.calls.push(ref);
         const bases = args.map((a) => baseName(a));
-        flow.push(bases.some((b) => b !== undefined) ? { call: ref, bases } : { call: ref });
+        const cev: Extract<FlowEv, { call: CallRef }> = bases.some((b) => b !== undefined) ? { call: ref, bases } : { call: ref };
+        callEv.set(ref, cev);
+        flow.push(cev);
       }
       // What the result implies: an inlined callee's checks, and a static __noinline subprogram's too (the verifier
       // walks a static subprogram with its caller's state and knows the constant it returns; a global function is
@@ -1319,6 +1339,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const c0 = res.calls.length;
         const k0 = cost;
         const x0 = xcost;
+        const h0 = helpers;
         // a loop body runs about 32 times per entry (BranchProbabilityInfo's loop-branch weights 124:4): never cold
         // unless the loop is; after the loop, as before it (breaks and returns inside are not weighed)
         const f0 = freq;
@@ -1350,7 +1371,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(s, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
         } else if (s.unroll === undefined) {
-          unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
+          const made = unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
+          if (made.size && helpers > h0) rolledTrips(body);
           // LoopFullUnrollPass runs in each function's simplification, before the inliner weighs the function as a
           // callee: a constant-trip loop whose unrolled size fits -O2's UnrollThreshold (150) costs every copy
           // (bcc's tcprtt: ipv6_is_not_zero's 16-byte loop, LLVM cost 205 where one copy is 20)
@@ -1552,6 +1574,41 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * are left as they are (their count is clang's CSE business, reported apart). Loops whose count is unknown, or above
    * 10, or that write the variable in their body, stay as written.
    */
+  /** The calls unrollInductionCalls last split: where each one's copies start in its output, the callee's parameter
+   * given the induction variable and the variable's start value. */
+  const splitGroups = new Map<CallRef, { first: number; count: number; param: number; start: bigint; out: CallRef[] }>();
+
+  /**
+   * Which trip counts LLVM 14 keeps a loop split by unrollInductionCalls rolled at, recorded on each split call's flow
+   * event (SplitLoop) for cse.ts. A full unroll without pragma is taken when (size - BEInsns) * trips + BEInsns fits
+   * UnrollThreshold (150), or when analyzeLoopUnrollCost's simulation of the copies boosts that threshold; but the
+   * simulation gives up on a loop whose body calls anything that is not an intrinsic ("Can't analyze cost of loop
+   * with call": a BPF helper is a call through a constant address), so a body calling a helper (the caller checks:
+   * `helpers`) has only the plain test. Its size is the rolled loop's after CorrelatedValuePropagation pruned the
+   * switch arms the induction range never takes (a `switch (i)` in the inlined callee keeps arms a..a+n-1; measured:
+   * a 2-trip loop over a small syscall-argument reader is unrolled, the 3-trip one is not and keeps arms 0..2, and
+   * falco's extract__network_args over extract__syscall_argument stays rolled from 2 trips on). Where rolled, clang
+   * emits the body once: one record per relocation of the callee (the kept arms each once) instead of one per copy.
+   */
+  function rolledTrips(body: number): void {
+    for (const [orig, g] of splitGroups) {
+      const ev = callEv.get(orig);
+      const arms = opts.summaryOf?.(orig.def)?.paramArms?.filter((x) => x.param === g.param);
+      if (!ev || !arms) continue;
+      const copies = g.out.slice(g.first, g.first + g.count);
+      const vals = new Set(arms.flatMap((x) => x.vals.map(String)));
+      const rolled: number[] = [];
+      for (let n = 2; n <= MAX_ANALYZED_TRIPS; n++) {
+        const range = Array.from({ length: n }, (_, i) => String(g.start + BigInt(i)));
+        // an arm no value of the range takes is pruned; the default arm when every value of the range has a case
+        const dead = arms.filter((x) => (x.dflt ? range.every((v) => vals.has(v)) && !x.vals.some((v) => range.includes(String(v))) : !x.vals.some((v) => range.includes(String(v)))));
+        const size = Math.max(Math.round((body - dead.reduce((t, x) => t + x.cost, 0)) * LOOP_SIZE_SCALE * FULL_UNROLL_SCALE), BE_INSNS + 1);
+        if ((size - BE_INSNS) * n + BE_INSNS > FULL_UNROLL_THRESHOLD) rolled.push(n);
+      }
+      if (rolled.length) ev.split = { copies, rolled };
+    }
+  }
+
   function unrollInductionCalls(s: Extract<Stmt, { s: 'loop' }>, c0: number, maxTrips: number): Set<CallRef> {
     const made = new Set<CallRef>();
     const ind = induction(s, maxTrips);
@@ -1568,9 +1625,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       return { ...c, args, ...(all.length ? { pconds: all } : {}), copyOf: c.copyOf ?? c };
     };
     const out: CallRef[] = [];
+    splitGroups.clear();
     for (const c of res.calls.slice(c0)) {
       if (idx(c) < 0) { out.push(c); continue; }
       const first = out.length;
+      splitGroups.set(c, { first, count: ind.n ?? maxTrips, param: idx(c), start: a, out });
       if (ind.n !== undefined) {
         for (let i = 0; i < ind.n; i++) out.push(copyWith(c, a + BigInt(i)));
         if (!c.copyOf) delete out[first]!.copyOf;
@@ -1652,6 +1711,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       let inner = st;
       if (l) {
         inner = l.inner;
+        // a case starts a block the switch enters (cse.ts: code after an earlier arm's break runs again here)
+        flow.push({ cut: true, all: true });
         const sw = breakable[breakable.length - 1]?.sw;
         if (sw) freq += (sw.f0 * (l.vals.length + (l.dflt ? 1 : 0))) / sw.n;
         const vals = l.vals as bigint[];
@@ -1663,7 +1724,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const others = caseValues.filter((v) => !arm!.vals.includes(v));
         if (others.length) pc = [{ param: p, eq: false, v: others[0]!, ...(others.length > 1 ? { alt: others.slice(1) } : {}), ...fx }];
       }
+      const k0 = cost;
       stmt(inner, { ...ctx, pconds: pc.length ? [...(ctx.pconds ?? []), ...pc] : ctx.pconds });
+      if (field === undefined && arm) (res.paramArms ??= []).push({ param: p, vals: arm.vals, dflt: arm.dflt, cost: cost - k0 });
       spans.push({ start: inner.start, end: inner.end, vals: arm?.vals ?? [], dflt: !arm || arm.dflt });
       fallsIn = !exits(inner);
       if (!fallsIn) arm = undefined;
@@ -1728,6 +1791,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     res.ret = summarize(returns);
     res.cost = cost + xcost;
     res.xcost = xcost;
+    if (helpers) res.helper = true;
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
   }
@@ -2033,6 +2097,18 @@ const LOOP_SIZE_SCALE = 0.934;
 /** LLVM 14's UnrollThreshold at -O2 (150): the unrolled size up to which LoopFullUnrollPass unrolls a constant-trip
  * loop without a pragma. */
 const FULL_UNROLL_THRESHOLD = 150;
+/**
+ * LOOP_SIZE_SCALE was calibrated on the late LoopUnrollPass (pragma loops, after InstCombine/GVN); LoopFullUnrollPass
+ * weighs a loop without pragma earlier, in the function simplification right after inlining, where more instructions
+ * are left. A HEURISTIC calibration, measured, not derived: on 12 loops of our own and falco's passing their induction
+ * variable to an inlined helper-calling argument reader (-Rpass=loop-unroll, 2 and 3 trips), LLVM unrolled at 2 trips
+ * every body up to 64 of our scaled units and kept falco's (68) rolled, but also kept two of ours rolled at 62 and 65
+ * (our estimate is a few percent off LLVM's there). Predicting rolled where LLVM unrolls would merge copies clang
+ * keeps (missing relocations), predicting unrolled where it keeps the loop rolled leaves extra copies counted (the
+ * CSE column): the factor is the lowest that keeps every measured unrolled body unrolled with a margin and falco's
+ * 2-trip loop rolled (1.125 <= k < 1.195): 1.14.
+ */
+const FULL_UNROLL_SCALE = 1.14;
 /** LLVM's UP.BEInsns: the loop's back-edge instructions, not replicated by unrolling. */
 const BE_INSNS = 2;
 

@@ -31,20 +31,28 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     assert.deepStrictEqual(takeEarlyStart({ [EARLY_START_ENV]: '{"roots":[],"settings":[1]}' }).early, { roots: [], settings: {} });
   });
 
-  /** A workspace with one target in corelens.json and the probe program; the diagnostics and the server's log. */
-  async function run(hint: ((ws: string) => string) | undefined): Promise<{ diags: unknown[]; logs: string[] }> {
+  /**
+   * A workspace with one target in corelens.json and the probe program; the diagnostics and the server's log.
+   * `onDisk`: what the file holds on disk when it differs from the text the editor opens (an early check then reads
+   * text the editor does not have).
+   */
+  async function run(hint: ((ws: string, uri: string) => string) | undefined, onDisk?: (text: string) => string): Promise<{ diags: unknown[]; logs: string[] }> {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-early-'));
     const text = fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8');
     const file = path.join(ws, 'probe.bpf.c');
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(file, onDisk ? onDisk(text) : text);
     fs.writeFileSync(path.join(ws, 'corelens.json'), JSON.stringify({ targets: [{ name: '6.1-amd64', path: kernelPath('6.1-amd64') }] }));
     let client: TestClient | undefined;
     try {
-      client = await startClient(ws, {}, undefined, { env: { CORELENS_CACHE: path.join(ws, 'cache'), ...(hint ? { [EARLY_START_ENV]: hint(ws) } : {}) } });
       const uri = pathToFileURL(file).toString();
+      const h = hint?.(ws, uri);
+      client = await startClient(ws, {}, undefined, { env: { CORELENS_CACHE: path.join(ws, 'cache'), ...(h !== undefined ? { [EARLY_START_ENV]: h } : {}) } });
       await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
       const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 60_000);
-      for (let i = 0; i < 50 && !client.logs.some((l) => /targets loaded/.test(l)); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 50 && !(client.logs.some((l) => /targets loaded/.test(l)) && client.logs.some((l) => /first diagnostics/.test(l))); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      for (let i = 0; i < 50 && h?.includes('documents') && !client.logs.some((l) => /early check of/.test(l)); i++) await new Promise((r) => setTimeout(r, 20));
       return { diags, logs: [...client.logs] };
     } finally {
       await client?.stop();
@@ -61,6 +69,29 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     for (const r of [plain, early]) {
       assert.ok(r.logs.some((l) => /targets loaded in \d+ ms: 6\.1-amd64 \(since start: 1 BTF files read/.test(l)), r.logs.join('\n'));
     }
+    assert.deepStrictEqual(early.diags, plain.diags);
+  });
+
+  it('checks the open documents it names during the handshake: the didOpen check reuses that work and publishes the same', async () => {
+    const plain = await run(undefined);
+    const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: {}, documents: [uri] }));
+    // the early check ran to its end on the file's text, and the didOpen check found its analysis (an update, no
+    // full analysis) and its evaluation (nothing relocated again)
+    assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c done at /.test(l)), early.logs.join('\n'));
+    assert.ok(early.logs.some((l) => /first diagnostics for probe\.bpf\.c .*evaluation reused from the early check/.test(l)), early.logs.join('\n'));
+    assert.ok(!plain.logs.some((l) => /early check|reused from the early check/.test(l)), plain.logs.join('\n'));
+    assert.deepStrictEqual(early.diags, plain.diags);
+  });
+
+  it('an early check of a file whose editor text differs stops, one that cannot be read is skipped; the diagnostics are those of the editor\'s text', async () => {
+    // on disk: the probe without its CO-RE error; in the editor (didOpen): the probe as it is
+    const plain = await run(undefined);
+    const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: {}, documents: [uri, 'untitled:x', 7, pathToFileURL(path.join(ws, 'gone.bpf.c')).toString()] }),
+      (text) => text.replace('BPF_CORE_READ(prev, state)', 'BPF_CORE_READ(prev, pid)'));
+    assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c (stopped: the editor's text differs|done)/.test(l)), early.logs.join('\n'));
+    assert.ok(!early.logs.some((l) => /reused from the early check/.test(l)), early.logs.join('\n'));
+    // a named file that cannot be read is skipped with the reason
+    assert.ok(early.logs.some((l) => /early check of file:.*gone\.bpf\.c skipped: file not found/.test(l)), early.logs.join('\n'));
     assert.deepStrictEqual(early.diags, plain.diags);
   });
 

@@ -466,6 +466,226 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
   // falco's extract__network_args: `for (i = 0; i < num; i++) dst[i] = extract__syscall_argument(regs, i)`, num a
   // constant at each (inlined) call, the callee a switch on its index: LLVM unrolls the loop once num is known and
   // keeps one arm per copy, so only the arms below num are relocated (124 of falco's extras)
+  // a loop passing its induction variable to an inlined reader that calls helpers (falco's extract__network_args over
+  // extract__syscall_argument): LLVM fully unrolls it only when the plain unrolled size fits (2 trips here); from 3
+  // trips on it stays rolled and clang emits the reader's common part once (cse.ts rule `rolled`; fails with it off)
+  ['cse_rolled', `
+#include <bpf/bpf_tracing.h>
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } sink SEC(".maps");
+FUNC_INLINE void put(unsigned long v) { __u32 z = 0; __u64 w = v; bpf_map_update_elem(&sink, &z, &w, 0); }
+FUNC_INLINE int is_compat(void)
+{
+	struct task_struct *me = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(me, thread_info.status) & 2;
+}
+FUNC_INLINE unsigned long nth_arg(struct pt_regs *r, int n)
+{
+	if (is_compat()) {
+		switch (n) {
+		case 0: return BPF_CORE_READ(r, bx);
+		case 1: return BPF_CORE_READ(r, cx);
+		case 2: return BPF_CORE_READ(r, dx);
+		case 3: return BPF_CORE_READ(r, si);
+		case 4: return BPF_CORE_READ(r, di);
+		default: return 0;
+		}
+	}
+	switch (n) {
+	case 0: return BPF_CORE_READ(r, di);
+	case 1: return BPF_CORE_READ(r, si);
+	case 2: return BPF_CORE_READ(r, dx);
+	case 3: return BPF_CORE_READ(r, r10);
+	case 4: return BPF_CORE_READ(r, r8);
+	default: return 0;
+	}
+}
+FUNC_INLINE void first_args(unsigned long *dst, int cnt, struct pt_regs *r)
+{
+	for (int i = 0; i < cnt; i++)
+		dst[i] = nth_arg(r, i);
+}
+/* 2 trips: the unrolled size fits LLVM's 150, one copy of everything per trip */
+SEC("tp_btf/pair")
+int BPF_PROG(pair, struct pt_regs *r, long ret)
+{
+	unsigned long a[5] = {};
+	first_args(a, 2, r);
+	put(a[0] ^ a[1]);
+	return 0;
+}
+/* 3 and 4 trips: too big to unroll and the helper calls stop LLVM's simulation: the loop stays rolled, its one body
+ * reads thread_info.status once and keeps the arms 0..n-1 */
+SEC("tp_btf/triple")
+int BPF_PROG(triple, struct pt_regs *r, long ret)
+{
+	unsigned long a[5] = {};
+	first_args(a, 3, r);
+	put(a[0] ^ a[1] ^ a[2]);
+	return 0;
+}
+SEC("tp_btf/quad")
+int BPF_PROG(quad, struct pt_regs *r, long ret)
+{
+	unsigned long a[5] = {};
+	first_args(a, 4, r);
+	put(a[0] ^ a[3]);
+	return 0;
+}
+/* a literal bound in the caller itself */
+SEC("tp_btf/own")
+int BPF_PROG(own, struct pt_regs *r, long ret)
+{
+	unsigned long s = 0;
+	for (int i = 1; i < 4; i++)
+		s += nth_arg(r, i);
+	put(s);
+	return 0;
+}
+/* the loop in a switch arm a caller's constant member selects (falco's dynamic snaplen): the default arm's copy, after
+ * the arm before it ends in a break */
+struct opts { int kind; };
+FUNC_INLINE unsigned long pick(struct pt_regs *r, const struct opts *o)
+{
+	unsigned long a[5] = {};
+	switch (o->kind) {
+	case 1:
+		first_args(a, 5, r);
+		break;
+	default:
+		first_args(a, 3, r);
+		break;
+	}
+	return a[0] ^ a[2];
+}
+SEC("tp_btf/snap_default")
+int BPF_PROG(snap_default, struct pt_regs *r, long ret)
+{
+	struct opts o = { .kind = 0 };
+	put(pick(r, &o));
+	return 0;
+}
+SEC("tp_btf/snap_first")
+int BPF_PROG(snap_first, struct pt_regs *r, long ret)
+{
+	struct opts o = { .kind = 1 };
+	put(pick(r, &o));
+	return 0;
+}
+`, { exact: true }],
+  // code after a return that a label makes reachable again (tetragon's generic_path: `case INIT: return
+  // path_init(..); case WORK: return path_work(..);`) is replayed for the merge rules (cse.ts, LABELS; fails with
+  // CORELENS_CSE_LABELS=0), each label a block of its own with nothing before it reused (the fall-through twin)
+  ['cse_labels', `
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } state SEC(".maps");
+FUNC_INLINE long first_stage(struct task_struct *t) { return (long)BPF_CORE_READ(t, pid); }
+FUNC_INLINE long second_stage(struct task_struct *t)
+{
+	struct task_struct *p1, *p2;
+	bpf_probe_read_kernel(&p1, sizeof(p1), _(&t->real_parent));
+	if (!p1)
+		return 0;
+	bpf_probe_read_kernel(&p2, sizeof(p2), _(&t->real_parent));
+	return p1 == p2;
+}
+/* the second case runs after the first one's return: its two reads of one address share one record */
+SEC("kprobe/staged")
+int staged(struct pt_regs *ctx)
+{
+	__u32 z = 0;
+	__u64 *st = bpf_map_lookup_elem(&state, &z);
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	if (!st)
+		return 0;
+	switch (*st) {
+	case 0:
+		return first_stage(t);
+	case 1:
+		return second_stage(t);
+	}
+	return 0;
+}
+/* a goto target after a return: the same */
+SEC("kprobe/jumped")
+int jumped(struct pt_regs *ctx)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	if (ctx->di)
+		goto slow;
+	return 0;
+slow:
+	return second_stage(t);
+}
+/* twin: a case the one before falls into is also entered from the switch: the first read does not dominate it, two
+ * records */
+SEC("kprobe/fallen")
+int fallen(struct pt_regs *ctx)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *p1 = 0, *p2 = 0;
+	switch (ctx->di & 3) {
+	case 0:
+		bpf_probe_read_kernel(&p1, sizeof(p1), _(&t->real_parent));
+		/* fall through */
+	case 1:
+		bpf_probe_read_kernel(&p2, sizeof(p2), _(&t->real_parent));
+		break;
+	default:
+		return 1;
+	}
+	return p1 == p2;
+}
+`, { exact: true }],
+  // identical arms (cse.ts rule `twins`, SimplifyCFG making one block of them; fails with CORELENS_CSE_TWINS=0)
+  ['cse_twins', `
+#include <bpf/bpf_tracing.h>
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } sink SEC(".maps");
+FUNC_INLINE void put(unsigned long v) { __u32 z = 0; __u64 w = v; bpf_map_update_elem(&sink, &z, &w, 0); }
+FUNC_INLINE int odd(void) { struct task_struct *t = (void *)bpf_get_current_task(); return BPF_CORE_READ(t, thread_info.status) & 2; }
+FUNC_INLINE unsigned long argn(struct pt_regs *r, int n)
+{
+	unsigned long v;
+	if (odd()) {
+		switch (n) { case 0: v = BPF_CORE_READ(r, bx); break; case 2: v = BPF_CORE_READ(r, dx); break; default: v = 0; }
+		return v;
+	}
+	switch (n) { case 0: v = BPF_CORE_READ(r, di); break; case 2: v = BPF_CORE_READ(r, dx); break; default: v = 0; }
+	return v;
+}
+/* the compat and native switches both read dx for argument 2: identical arms, one record (falco's
+ * extract__syscall_argument); argument 0 reads bx and di: two */
+SEC("tp_btf/a2") int BPF_PROG(a2, struct pt_regs *r) { put(argn(r, 2)); return 0; }
+SEC("tp_btf/a0") int BPF_PROG(a0, struct pt_regs *r) { put(argn(r, 0)); return 0; }
+/* identical if/else arms: one record; an arm reading one more field (before or after): two each */
+SEC("tp_btf/ifelse") int BPF_PROG(ifelse, struct pt_regs *r)
+{
+	unsigned long v;
+	if (odd()) v = BPF_CORE_READ(r, dx); else v = BPF_CORE_READ(r, dx);
+	put(v);
+	return 0;
+}
+SEC("tp_btf/ifelse2") int BPF_PROG(ifelse2, struct pt_regs *r)
+{
+	unsigned long v;
+	if (odd()) v = BPF_CORE_READ(r, dx); else v = BPF_CORE_READ(r, dx) + BPF_CORE_READ(r, si);
+	put(v);
+	return 0;
+}
+SEC("tp_btf/ifelse3") int BPF_PROG(ifelse3, struct pt_regs *r)
+{
+	unsigned long v;
+	if (odd()) v = BPF_CORE_READ(r, dx); else v = BPF_CORE_READ(r, si) + BPF_CORE_READ(r, dx);
+	put(v);
+	return 0;
+}
+/* twin: a probed bitfield read decides its shift by the SIGNED check, both arms shifting by the one RSHIFT
+ * relocation (arithmetic shift in one, logical in the other): two records */
+SEC("tp_btf/bits") int BPF_PROG(bits, struct pt_regs *r)
+{
+	struct iphdr *ip = (void *)r->si;
+	put(BPF_CORE_READ_BITFIELD_PROBED(ip, ihl));
+	return 0;
+}
+`, { exact: true }],
   ['loop_induction_args', `
 #include <bpf/bpf_tracing.h>
 #include "loop_induction_args.bpf.h"
