@@ -31,9 +31,22 @@ const LONG_NAMES = ['long', 'long int', 'unsigned long', 'long unsigned int'];
  * the raw one equals byte for byte (test/check/slice.test.ts compares both on every bundled kernel).
  */
 export function sliceBtf(btf: Btf, names: Iterable<string>): Slice {
-  const roots = [...new Set([...names].map(essentialName))];
+  // (plain loops, not spreads of a Set: the spread's shapes changed after V8 first optimised this function, which
+  // threw that code away and compiled it again in every cold run, --trace-deopt)
+  const roots: string[] = [];
+  const seen = new Set<string>();
+  for (const n of names) {
+    const e = essentialName(n);
+    if (!seen.has(e)) {
+      seen.add(e);
+      roots.push(e);
+    }
+  }
   // (pt_regs: check reads the target's arch from it right after slicing; the BTF remembers this pass's answers)
-  const found = btf.idsWithEssentialNames([...roots, ...LONG_NAMES.map(essentialName), 'pt_regs']);
+  const asked = roots.slice();
+  for (const n of LONG_NAMES) asked.push(essentialName(n));
+  asked.push('pt_regs');
+  const found = btf.idsWithEssentialNames(asked);
   const raw = btf.rawRecords();
   if (raw) {
     if (markScratch.length < btf.typeCount + 4) markScratch = new Uint8Array((btf.typeCount + 4) & ~3);
