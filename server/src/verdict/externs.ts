@@ -7,6 +7,7 @@ import { readFileSync } from 'fs';
 import { BpfObject } from '../btf/object';
 import { STB_LOCAL, STB_WEAK } from '../btf/elf';
 import { Kind } from '../btf/types';
+import { kconfigExterns } from './kconfig';
 
 /** How libbpf resolves one extern of the `.ksyms` section. */
 export interface KsymExtern {
@@ -49,15 +50,11 @@ export function ksymExterns(obj: BpfObject): readonly KsymExtern[] {
   const list: KsymExtern[] = [];
   try {
     const btf = obj.btf;
-    const kconfig = new Set<number>();
-    for (const ds of btf.idsWithEssentialName('.kconfig')) {
-      const d = btf.type(ds);
-      if (d.kind === Kind.Datasec) for (const v of d.vars) kconfig.add(v.type);
-    }
+    const kconfig = new Set(kconfigExterns(obj).map((e) => e.name));
     const seen = new Set<string>();
     for (const sym of obj.elf.symbols()) {
       const bind = sym.info >> 4;
-      if (sym.shndx !== 0 || !sym.name || bind === STB_LOCAL || (sym.info & 0xf) !== STT_NOTYPE || seen.has(sym.name)) continue;
+      if (sym.shndx !== 0 || !sym.name || bind === STB_LOCAL || (sym.info & 0xf) !== STT_NOTYPE || seen.has(sym.name) || kconfig.has(sym.name)) continue;
       seen.add(sym.name);
       for (const id of btf.idsWithEssentialName(sym.name)) {
         const t = btf.type(id);
@@ -65,7 +62,7 @@ export function ksymExterns(obj: BpfObject): readonly KsymExtern[] {
           list.push({ name: sym.name, untyped: false, func: true, weak: bind === STB_WEAK, localType: btf.skipModifiers(t.type) });
           break;
         }
-        if (t.kind !== Kind.Var || kconfig.has(id)) continue;
+        if (t.kind !== Kind.Var) continue;
         const local = btf.skipModifiers(t.type);
         const untyped = btf.type(local).kind === Kind.Void;
         list.push({ name: sym.name, untyped, func: false, weak: bind === STB_WEAK, localType: untyped ? 0 : local });

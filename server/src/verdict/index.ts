@@ -461,8 +461,9 @@ export function factNames(obj: BpfObject): string[] {
   } catch {
     // no symbol table: nothing to look up
   }
-  if (kconfigSize(obj, 'LINUX_HAS_SYSCALL_WRAPPER')) for (const n of SYSCALL_WRAPPERS) out.add(n);
-  if (kconfigSize(obj, 'LINUX_HAS_BPF_COOKIE')) out.add('bpf_func_id');
+  const kcfg = new Set(kconfigExterns(obj).map((e) => e.name));
+  if (kcfg.has('LINUX_HAS_SYSCALL_WRAPPER')) for (const n of SYSCALL_WRAPPERS) out.add(n);
+  if (kcfg.has('LINUX_HAS_BPF_COOKIE')) out.add('bpf_func_id');
   return [...out].sort();
 }
 
@@ -477,17 +478,6 @@ function hasBpfCookie(btf: Btf): boolean | undefined {
   return t.kind === Kind.Enum ? t.values.some((v) => v.name === 'BPF_FUNC_get_attach_cookie') : undefined;
 }
 
-/** Size of a __kconfig extern in the object's BTF, or 0 when the object has none of that name. */
-function kconfigSize(obj: BpfObject, name: string): number {
-  try {
-    const id = obj.btf.findByName(name, Kind.Var);
-    if (id <= 0) return 0;
-    const v = obj.btf.type(id);
-    return v.kind === Kind.Var ? obj.btf.resolveSize(v.type) ?? 0 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 interface Memo {
   readonly factKey: string;

@@ -185,8 +185,6 @@ export interface KconfigResolution {
   readonly early?: ExternFailure;
   /** The first strong extern left unresolved (-ESRCH), checked after the ksyms' BTF lookup. */
   readonly unresolved?: ExternFailure;
-  /** CONFIG_ names libbpf looked up and the config does not set (undefined answers: unknown config). */
-  readonly configSet: Map<string, boolean>;
   /** Externs whose value is known only within bounds (inclusive), for the verifier's walk. */
   readonly ranges: Map<string, readonly [bigint, bigint]>;
 }
@@ -273,7 +271,6 @@ function fromConfig(e: KcfgExtern, value: string, le: boolean): Uint8Array | Ext
  */
 export function resolveKconfig(externs: readonly KcfgExtern[], littleEndian: boolean, src: KconfigSource): KconfigResolution {
   const values = new Map<string, Uint8Array>();
-  const configSet = new Map<string, boolean>();
   const ranges = new Map<string, readonly [bigint, bigint]>();
   let early: ExternFailure | undefined;
   let needConfig = false;
@@ -307,40 +304,40 @@ export function resolveKconfig(externs: readonly KcfgExtern[], littleEndian: boo
     if (r instanceof Uint8Array) values.set(e.name, r);
     else early ??= r;
   }
-  if (early) return { values, early, configSet, ranges };
+  if (early) return { values, early, ranges };
   let unresolved: ExternFailure | undefined;
   if (needConfig) {
     // libbpf's warning names no extern: the first CONFIG_ one (what made it read the config) stands for the object
     const first = externs.find((e) => e.name.startsWith('CONFIG_'))!.name;
-    if (src.configError && !src.config) return { values, early: fail(first, EINVAL, src.configError), configSet, ranges };
-    // lines in file order: the first bad value for one of the externs stops libbpf (its order is the file's)
+    if (src.configError && !src.config) return { values, early: fail(first, EINVAL, src.configError), ranges };
     const cfg = src.config;
     if (cfg) {
-      let firstBad: { at: number; f: ExternFailure } | undefined;
-      const order = [...cfg.keys()];
-      const pos = new Map(order.map((k, i) => [k, i] as const));
+      const bad = new Map<string, ExternFailure>();
       for (const e of externs) {
         if (!e.name.startsWith('CONFIG_')) continue;
         const raw = cfg.get(e.name);
-        configSet.set(e.name, raw !== undefined);
         if (raw === undefined) {
           if (e.weak) values.set(e.name, new Uint8Array(e.size));
           continue;
         }
         const r = fromConfig(e, raw, littleEndian);
         if (r instanceof Uint8Array) values.set(e.name, r);
-        else if (!firstBad || pos.get(e.name)! < firstBad.at) firstBad = { at: pos.get(e.name)!, f: r };
+        else bad.set(e.name, r);
       }
-      if (firstBad) return { values, early: firstBad.f, configSet, ranges };
-      if (src.configError) return { values, early: fail(first, EINVAL, src.configError), configSet, ranges };
+      // libbpf reads the lines in file order: the first bad value for one of the externs stops it (the config map
+      // keeps the file's order; walked only when there is something to order)
+      if (bad.size) {
+        for (const k of cfg.keys()) { const f = bad.get(k); if (f) return { values, early: f, ranges }; }
+      }
+      if (src.configError) return { values, early: fail(first, EINVAL, src.configError), ranges };
     }
   }
   for (const e of externs) {
     if (e.weak || values.has(e.name)) continue;
-    if (e.name.startsWith('CONFIG_') && configSet.get(e.name) === false) {
+    if (e.name.startsWith('CONFIG_') && src.config && !src.config.has(e.name)) {
       unresolved = fail(e.name, ESRCH, `extern '${e.name}' (strong): not resolved`);
       break;
     }
   }
-  return { values, unresolved, configSet, ranges };
+  return { values, unresolved, ranges };
 }
