@@ -18,14 +18,14 @@ import * as v8 from 'v8';
 /** V8's default interrupt budget (bytes of bytecode executed before a function is considered for optimisation) x8. */
 export const SERVER_V8_FLAGS = '--interrupt-budget=540672';
 
-/** The flags the server runs with: CORELENS_V8_FLAGS replaces SERVER_V8_FLAGS when set (empty: V8's defaults), for
- * measuring against other settings and for a machine where ours would not suit. */
-export function serverV8Flags(): string {
-  return process.env.CORELENS_V8_FLAGS ?? SERVER_V8_FLAGS;
-}
-
 /** Applies the server's V8 flags to this process (before the server's modules run; idempotent). */
 export function applyServerJitFlags(): void {
-  const flags = serverV8Flags().trim();
+  applyV8Flags(SERVER_V8_FLAGS);
+}
+
+/** Applies `defaults` (a command's own V8 flags), or CORELENS_V8_FLAGS in their place when set (empty: V8's defaults),
+ * for measuring against other settings and for a machine where ours would not suit. */
+export function applyV8Flags(defaults: string): void {
+  const flags = (process.env.CORELENS_V8_FLAGS ?? defaults).trim();
   if (flags) v8.setFlagsFromString(flags);
 }
