@@ -142,11 +142,13 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
       }))).then(() => resolve());
     };
     const start = () => {
+      // every lane's share of the slots once this one runs: the new worker's, and the one the others shrink to
+      const share = Math.max(1, Math.floor(n / (lanes.length + 1)));
       const w = new Worker(path.join(__dirname, 'worker.js'), { workerData: { payload, cacheDir: opts.cacheDir,
-        ...(adaptive ? { decompressions: Math.max(1, Math.floor(n / (lanes.length + 1))) } : {}) } });
+        ...(adaptive ? { decompressions: share } : {}) } });
+      if (adaptive) for (const l of lanes) l.w.postMessage({ decompressions: share });
       const lane: Lane = { w, outstanding: 0, reports: 0 };
       lanes.push(lane);
-      if (adaptive) for (const l of lanes) if (l !== lane) l.w.postMessage({ decompressions: slotsOf() });
       w.on('message', (r: TargetReport) => {
         onReport(r);
         outstanding--;
