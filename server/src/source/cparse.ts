@@ -317,7 +317,7 @@ export class CParser {
         rec = newRecord(kw as 'struct', name);
         if (name) this.env.tags.set(key, rec);
         if (inRegion) rec.pai = true;
-      } else if (inRegion && this.is(';') && !unparsed(rec) && !rec.complete && this.env.tags.get(key) === rec) {
+      } else if (inRegion && this.is(';') && !isPending(rec) && !rec.complete && this.env.tags.get(key) === rec) {
         rec.pai = true; // a redeclaration of this document's own tag (a header's records are shared: left alone)
       }
       return rec;
@@ -327,7 +327,7 @@ export class CParser {
       const declared = name && !rec ? this.env.tag(key) : undefined;
       rec = newRecord(kw as 'struct', name);
       if (name) this.env.tags.set(key, rec);
-      if (declared && declared.k === kw && !unparsed(declared) && (declared as Record).pai && !(declared as Record).complete) rec.pai = true;
+      if (declared && declared.k === kw && !isPending(declared) && (declared as Record).pai && !(declared as Record).complete) rec.pai = true;
     }
     if ((kwTok as { pai?: boolean }).pai) rec.pai = true;
     this.i++; // {
@@ -1061,10 +1061,11 @@ function markPai(r: Record): void {
 }
 
 /**
- * A big header's set-aside definition not parsed yet (lazyHeader.ts): reading any of its properties would parse it
- * there and then, in the middle of this parse. It has a definition, so it is complete: nothing to inherit from it.
+ * A big header's set-aside definition not parsed yet (a lazyHeader.ts placeholder: it exists and is in an active
+ * branch, so the record is complete): reading any of its properties would parse it there and then, in the middle of
+ * this parse; reading nothing, this parses nothing. Nothing to inherit from it.
  */
-function unparsed(r: Record | EnumT): boolean {
+export function isPending(r: Record | EnumT): boolean {
   return typeof Object.getOwnPropertyDescriptor(r, 'complete')?.get === 'function';
 }
 

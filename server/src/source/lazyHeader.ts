@@ -429,11 +429,9 @@ function spaces(n: number): string {
 const RECORD_PROPS: [string, unknown][] = [['fields', []], ['complete', false], ['pai', false], ['packed', false], ['size', 0], ['alignment', 1], ['laidOut', false], ['align', undefined], ['inner', undefined]];
 const ENUM_PROPS: [string, unknown][] = [['values', []], ['complete', false], ['size', 4], ['signed', false]];
 
-/** True for a placeholder whose set-aside definition was not parsed yet (it exists and is in an active branch, so
- * the record is complete); reading nothing, it parses nothing. */
-export function isPending(r: Record): boolean {
-  return typeof Object.getOwnPropertyDescriptor(r, 'complete')?.get === 'function';
-}
+// isPending (a placeholder whose definition was not parsed yet) lives in cparse.ts, which needs it too and which this
+// module imports
+export { isPending } from './cparse';
 
 /** Makes `env` (a header's environment) answer set-aside names by parsing their definitions on first use. */
 export class LazyDefs {
