@@ -355,7 +355,12 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
     } else if ('call' in e) {
       st.loads.clear();
       if (e.call.twin || depth > 24) { st.clob.n++; continue; }
-      if (ROLLED && e.split && rolledCopies(e, st, copy, depth)) continue;
+      if (ROLLED && e.split && rolledCopies(e, st, copy, depth)) {
+        // what follows is another block, nothing of the body available to it
+        st.clob.n++;
+        newBlock([]);
+        continue;
+      }
       const sub = copy.enter(e.call, e.bases);
       if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
@@ -482,7 +487,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
  * own position) and everything else once (measured: falco's extract__network_args over extract__syscall_argument,
  * 3 to 5 trips: bpf_in_ia32_syscall's thread_info.status read and enum checks once per loop, not per argument).
  * The trip count is the number of copies that hold in this context. Returns false (nothing replayed) when the loop
- * is unrolled here: the call is then replayed as before.
+ * is unrolled here: the call is then replayed as before; true: the caller starts the block that follows.
  */
 function rolledCopies(e: Extract<FlowEv, { call: CallRef }>, st: State, copy: FlowCopy, depth: number): boolean {
   const subs = e.split!.copies.map((c) => copy.enter(c, e.bases)).filter((x) => x !== undefined);
@@ -492,11 +497,5 @@ function rolledCopies(e: Extract<FlowEv, { call: CallRef }>, st: State, copy: Fl
     const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], adj: undefined, rolled };
     run(sub!.flow, inner, sub!.copy, depth + 1);
   }
-  // what follows is another block, nothing of the body available to it
-  st.clob.n++;
-  st.cur = st.next.n++;
-  st.preds = new Set();
-  st.loads.clear();
-  st.adj = undefined;
   return true;
 }

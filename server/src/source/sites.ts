@@ -2080,21 +2080,29 @@ function nullInits(body: Stmt[], env: TypeEnv): Map<string, number[] | undefined
   return out;
 }
 
-/** The statement reads variable `v` at a position in [from, to) (any mention but the target of a plain `=`). */
-function readsVar(st: Stmt, v: string, from: number, to: number): boolean {
-  if (st.end <= from || st.start >= to) return false;
-  const x = (e: Expr | undefined): boolean => !!e && readsExpr(e, v, from, to);
+/**
+ * Whether `x` holds for an expression of the statement or of a statement nested in it (the walk readsVar and
+ * writesVar share); `decl` also hears each name a declaration declares.
+ */
+function someInStmt(st: Stmt, x: (e: Expr) => boolean, decl?: (name: string | undefined) => boolean): boolean {
+  const ex = (e: Expr | undefined): boolean => !!e && x(e);
+  const sub = (b: Stmt): boolean => someInStmt(b, x, decl);
   switch (st.s) {
-    case 'expr': return x(st.x);
-    case 'decl': return st.vars.some((d) => x(d.init));
-    case 'if': return x(st.c) || readsVar(st.t, v, from, to) || (!!st.f && readsVar(st.f, v, from, to));
-    case 'return': return x(st.x);
-    case 'block': return st.body.some((b) => readsVar(b, v, from, to));
-    case 'loop': return x(st.c) || x(st.step) || readsVar(st.body, v, from, to) || (!!st.init && readsVar(st.init, v, from, to));
-    case 'switch': return x(st.c) || readsVar(st.body, v, from, to);
-    case 'label': return x(st.x) || readsVar(st.body, v, from, to);
+    case 'expr': return ex(st.x);
+    case 'decl': return st.vars.some((d) => (!!decl && decl(d.name)) || ex(d.init));
+    case 'if': return ex(st.c) || sub(st.t) || (!!st.f && sub(st.f));
+    case 'return': return ex(st.x);
+    case 'block': return st.body.some(sub);
+    case 'loop': return ex(st.c) || ex(st.step) || sub(st.body) || (!!st.init && sub(st.init));
+    case 'switch': return ex(st.c) || sub(st.body);
+    case 'label': return ex(st.x) || sub(st.body);
     default: return false;
   }
+}
+
+/** The statement reads variable `v` at a position in [from, to) (any mention but the target of a plain `=`). */
+function readsVar(st: Stmt, v: string, from: number, to: number): boolean {
+  return st.end > from && st.start < to && someInStmt(st, (e) => readsExpr(e, v, from, to));
 }
 
 /** The expression mentions `v` at a position in [from, to), other than as the target of a plain `=`. */
@@ -2138,17 +2146,7 @@ function writesVar(st: Stmt, v: string): boolean {
       default: return false;
     }
   };
-  switch (st.s) {
-    case 'expr': return x(st.x);
-    case 'decl': return st.vars.some((d) => d.name === v || x(d.init));
-    case 'if': return x(st.c) || writesVar(st.t, v) || (!!st.f && writesVar(st.f, v));
-    case 'return': return x(st.x);
-    case 'block': return st.body.some((b) => writesVar(b, v));
-    case 'loop': return x(st.c) || x(st.step) || writesVar(st.body, v) || (!!st.init && writesVar(st.init, v));
-    case 'switch': return x(st.c) || writesVar(st.body, v);
-    case 'label': return x(st.x) || writesVar(st.body, v);
-    default: return false;
-  }
+  return someInStmt(st, x, (name) => name === v);
 }
 
 /** LLVM's -pragma-unroll-threshold (16 * 1024): the largest unrolled size a `#pragma unroll` loop is unrolled to. */
