@@ -447,29 +447,25 @@ export class LazyDefs {
     const tags = new (class extends Map<string, Record | EnumT> {
       override get(k: string): Record | EnumT | undefined { return super.get(k) ?? self.placeholder(k, this); }
     })();
-    const consts = new (class extends Map<string, { value: bigint; type: EnumT }> {
-      override get(k: string): { value: bigint; type: EnumT } | undefined {
-        const v = super.get(k);
-        if (v !== undefined) return v;
-        const d = self.sk.consts.get(k);
-        if (!d || !d.active || d.state) return undefined;
-        self.parse(d);
-        return super.get(k);
-      }
-    })();
-    const typedefs = new (class extends Map<string, CType> {
-      override get(k: string): CType | undefined {
-        const v = super.get(k);
-        if (v !== undefined) return v;
-        const d = self.sk.typedefs.get(k);
-        if (!d || !d.active || d.state) return undefined;
-        self.parse(d);
-        return super.get(k);
-      }
-    })();
     (env as { tags: Map<string, Record | EnumT> }).tags = tags;
-    (env as { typedefs: Map<string, CType> }).typedefs = typedefs;
-    (env as { enumConsts: Map<string, { value: bigint; type: EnumT }> }).enumConsts = consts;
+    (env as { typedefs: Map<string, CType> }).typedefs = this.onDemand<CType>(sk.typedefs);
+    (env as { enumConsts: Map<string, { value: bigint; type: EnumT }> }).enumConsts = this.onDemand<{ value: bigint; type: EnumT }>(sk.consts);
+  }
+
+  /** A map that, asked a name it does not hold, parses the set-aside definition declaring it (enumerators, typedefs)
+   * and answers from what that parse added. */
+  private onDemand<V>(decls: ReadonlyMap<string, LazyDecl>): Map<string, V> {
+    const self = this;
+    return new (class extends Map<string, V> {
+      override get(k: string): V | undefined {
+        const v = super.get(k);
+        if (v !== undefined) return v;
+        const d = decls.get(k);
+        if (!d || !d.active || d.state) return undefined;
+        self.parse(d);
+        return super.get(k);
+      }
+    })();
   }
 
   /** How many set-aside definitions were parsed (the bench prints it). */
