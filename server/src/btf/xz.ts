@@ -155,7 +155,7 @@ interface Job {
  * cost of ours per archive after the BTF work. With a reused buffer only the kernel's copy and ours remain.
  * Undefined when this cannot be set up (no Unix sockets, an unwritable temporary directory): the caller uses a pipe.
  */
-async function socketPair(take: (chunk: Buffer, n: number) => void): Promise<{ ours: net.Socket; theirs: net.Socket } | undefined> {
+async function socketPair(take: (chunk: Buffer, n: number) => boolean): Promise<{ ours: net.Socket; theirs: net.Socket } | undefined> {
   if (process.platform === 'win32') return undefined;
   let dir: string | undefined;
   try {
@@ -173,7 +173,7 @@ async function socketPair(take: (chunk: Buffer, n: number) => void): Promise<{ o
       server.listen(where, resolve);
     });
     const buffer = Buffer.allocUnsafe(READ_BUFFER);
-    const ours = net.connect({ path: where, onread: { buffer, callback: (n: number, b: Uint8Array) => { take(b as Buffer, n); return true; } } });
+    const ours = net.connect({ path: where, onread: { buffer, callback: (n: number, b: Uint8Array) => take(b as Buffer, n) } });
     const connected = new Promise<void>((resolve, reject) => {
       ours.once('connect', resolve);
       ours.once('error', reject);
@@ -197,6 +197,16 @@ async function socketPair(take: (chunk: Buffer, n: number) => void): Promise<{ o
 
 /** Bytes one read of xz's output may take (it writes 8 KiB at a time; a backlog drains in one read). */
 const READ_BUFFER = 256 * 1024;
+/**
+ * A read smaller than this, with an archive still coming, pauses our end for READ_PAUSE_MS so that xz's output
+ * gathers in the socket's buffer (~200 KB) and the next read takes it in one go. Why: xz writes 8 KiB at a time, and
+ * a reader that wakes for every write pays ~550 wake-ups per kernel-sized archive (epoll, read, a context switch, a
+ * JavaScript callback each): in a CPU profile of `check` cold that was more of the worker's time than the BTF record
+ * walk. While we sleep xz keeps decompressing (and blocks only when the buffer is full); CORELENS_XZ_EAGER=1 reads at
+ * every write as before.
+ */
+const SMALL_READ = 64 * 1024;
+const READ_PAUSE_MS = 2;
 
 /** One long-lived `xz -dc`: jobs go in order; output is framed by declared sizes and checked by the marker. */
 class XzProcess {
@@ -214,13 +224,25 @@ class XzProcess {
   private stderr = '';
   private dead = false;
   private idleNow = true;
+  /** Resumes reading xz's output after a pause (see SMALL_READ). */
+  private pauseTimer?: NodeJS.Timeout;
 
   constructor(private readonly onExit: (unfinished: Job[], culprit: Job | undefined, why: string) => void) {
     this.closed = this.start().catch((e: Error) => this.die(`xz: ${e.message}`));
   }
 
   private async start(): Promise<void> {
-    const pair = process.env.CORELENS_XZ_PIPE ? undefined : await socketPair((b, n) => this.take(b, n));
+    const eager = !!process.env.CORELENS_XZ_EAGER;
+    const pair = process.env.CORELENS_XZ_PIPE ? undefined : await socketPair((b, n) => {
+      this.take(b, n);
+      if (eager || n >= SMALL_READ || this.jobs.length === 0 || this.dead) return true;
+      // (false pauses our end; the timer resumes it: see SMALL_READ)
+      this.pauseTimer ??= setTimeout(() => {
+        this.pauseTimer = undefined;
+        this.reader?.resume();
+      }, READ_PAUSE_MS);
+      return false;
+    });
     let child: ChildProcess;
     try {
       child = spawn('xz', ['-dc'], { stdio: ['pipe', pair ? pair.theirs : 'pipe', 'pipe'] });
