@@ -12,7 +12,7 @@ import { BoundedFile, HEAD_BYTES, InputError, clip, describeFsError, expandsBeyo
 import { BtfError, Result, asBtfError, fail, ok } from './errors';
 import { dwarfToBtf, hasDwarf } from './dwarf';
 import { ElfFile, isElf, SHT_NOBITS } from './elf';
-import { Btf } from './reader';
+import { Btf, BtfScan } from './reader';
 import { readRawBtfSync } from './rawfile';
 import { decompressWithXzPool } from './xz';
 
@@ -152,8 +152,11 @@ export async function openBtfBytes(bytes: Uint8Array, file: string, opts: OpenOp
 async function openUnwrapped(bytes: Uint8Array, file: string, opts: OpenOptions, owned: boolean): Promise<Result<OpenedBtf>> {
   try {
     const containers: string[] = [];
-    const r = await unwrapOwned(bytes, file, containers, owned);
-    return ok({ btf: Btf.parseScanned(r.payload, file, opts, undefined, r.owned), containers });
+    const arriving = new ArrivingTarBtf(file, opts);
+    const r = await unwrapOwned(bytes, file, containers, owned, arriving);
+    // (the walk done while xz's output arrived counts only for exactly the bytes it walked, in a buffer we own)
+    const scan = r.owned ? arriving.scanOf(r.payload) : undefined;
+    return ok({ btf: scan ? scan.finish() : Btf.parseScanned(r.payload, file, opts, undefined, r.owned), containers });
   } catch (e) {
     return fail(asBtfError(e, file));
   }
@@ -170,7 +173,8 @@ export async function unwrap(bytes: Uint8Array, file: string, containers: string
  * which stays owned (the other members' views die here). gzip, ELF and the fallback xz decoders are not tracked (rare
  * for kernel BTF): their payload counts as borrowed, so it is simply never recycled.
  */
-async function unwrapOwned(bytes: Uint8Array, file: string, containers: string[], owned: boolean): Promise<{ payload: Uint8Array; owned: boolean }> {
+async function unwrapOwned(bytes: Uint8Array, file: string, containers: string[], owned: boolean,
+  arriving?: ArrivingTarBtf): Promise<{ payload: Uint8Array; owned: boolean }> {
   for (let depth = 0; depth <= MAX_NESTING; depth++) {
     if (isRawBtf(bytes)) {
       containers.push('raw');
@@ -179,7 +183,9 @@ async function unwrapOwned(bytes: Uint8Array, file: string, containers: string[]
     if (isXz(bytes)) {
       containers.push('xz');
       const input = bytes;
-      const out = await decompressing(() => xzDecompress(input, file));
+      // (only the outermost layer is watched while it arrives: a .btf.tar.xz, BTFHub's container)
+      const watch = depth === 0 ? arriving : undefined;
+      const out = await decompressing(() => xzDecompress(input, file, watch));
       bytes = out.bytes;
       owned = out.owned;
     } else if (isGzip(bytes)) {
@@ -314,13 +320,13 @@ type XzModule = { XzReadableStream: new (s: ReadableStream<Uint8Array>) => Reada
 let xzModule: XzModule | undefined;
 
 /** The decompressed bytes, and whether their buffer is ours alone (the pooled xz's output is; see unwrapOwned). */
-async function xzDecompress(bytes: Uint8Array, file: string): Promise<{ bytes: Uint8Array; owned: boolean }> {
+async function xzDecompress(bytes: Uint8Array, file: string, arriving?: ArrivingTarBtf): Promise<{ bytes: Uint8Array; owned: boolean }> {
   if (hasNativeXz()) {
     // A long-lived xz per thread when the archive declares its size (every real one does): no fork per archive.
     const pooled = decompressWithXzPool(bytes, file, maxPayload(), () => new BtfError(expandsBeyondMessage('xz data'), file), (head) => {
       const problem = btfMagicProblem(head);
       return problem ? new BtfError(`xz data does not hold BTF: ${problem}`, file) : undefined;
-    });
+    }, arriving && ((out, got) => arriving.progress(out, got)));
     if (pooled) return { bytes: await pooled, owned: true };
     return { bytes: await nativeXz(bytes, file), owned: false };
   }
@@ -382,6 +388,67 @@ function nativeXz(bytes: Uint8Array, file: string): Promise<Uint8Array> {
     child.stdin.on('error', () => undefined);
     child.stdin.end(bytes);
   });
+}
+
+/**
+ * Walks the BTF records of a .btf.tar.xz while xz's output lands in memory (BtfScan.feed), each piece right after it
+ * was copied in and is still in the CPU's cache: walked after the whole archive, the records come back from memory
+ * (`check` cold, CPU profile over 166 archives: the walk cost 1.2 ms per archive there, 0.75 ms on a raw file just
+ * read). Only a hint: the archive's first header must be a regular `.btf` file's, and the walk counts only when the
+ * payload unwrapping settles on exactly the bytes walked (scanOf); anything else, and the payload is parsed as before.
+ */
+class ArrivingTarBtf {
+  private scan?: BtfScan;
+  private out?: Buffer;
+  private start = 0;
+  private size = 0;
+  private got = 0;
+  private off = false;
+
+  constructor(private readonly file: string, private readonly opts: OpenOptions) {}
+
+  /** `out` holds `got` bytes of the archive's output so far. */
+  progress(out: Buffer, got: number): void {
+    if (this.off) return;
+    // (a restarted decompression writes the same bytes again: simplest to stop watching)
+    if ((this.out && out !== this.out) || got < this.got) {
+      this.off = true;
+      return;
+    }
+    this.got = got;
+    if (!this.scan) {
+      if (got < 512) return;
+      this.out = out;
+      const h = out.subarray(0, 512);
+      const type = h[156];
+      const size = parseInt(tarField(h, 124, 12).trim() || 'x', 8);
+      const name = tarField(h, 0, 100);
+      if (!isTar(h) || (type !== 0x30 && type !== 0) || !name.endsWith('.btf') || tarField(h, 345, 155) !== ''
+        || !Number.isSafeInteger(size) || size < 32 || 512 + size > out.length) {
+        this.off = true;
+        return;
+      }
+      this.start = 512;
+      this.size = size;
+      this.scan = new BtfScan(out.subarray(512, 512 + size), this.file, this.opts, true);
+    }
+    this.scan.feed(Math.min(got - this.start, this.size));
+  }
+
+  /** The walk, when `payload` is exactly the bytes it walked. */
+  scanOf(payload: Uint8Array): BtfScan | undefined {
+    const s = this.scan;
+    if (this.off || !s || payload.buffer !== s.bytes.buffer || payload.byteOffset !== s.bytes.byteOffset
+      || payload.length !== s.bytes.length) return undefined;
+    return s;
+  }
+}
+
+/** A NUL-terminated field of a tar header, as tarMembers reads it. */
+function tarField(h: Uint8Array, s: number, n: number): string {
+  let e = s;
+  while (e < s + n && h[e] !== 0) e++;
+  return Buffer.from(h.buffer, h.byteOffset + s, e - s).toString('utf8');
 }
 
 function isTar(b: Uint8Array): boolean {

@@ -141,6 +141,8 @@ interface Job {
   got: number;
   /** Looks at the first bytes once they are out; an error stops the archive there (a bomb of zeros ends early). */
   headCheck?: (head: Uint8Array) => BtfError | undefined;
+  /** Hears each piece as it lands: `out` holds `got` bytes of output from its start (bytes beyond `size` are ours). */
+  progress?: (out: Buffer, got: number) => void;
   readonly resolve: (b: Uint8Array) => void;
   readonly reject: (e: Error) => void;
 }
@@ -343,6 +345,7 @@ class XzProcess {
           return;
         }
       }
+      job.progress?.(job.out, job.got);
       if (job.got < job.size + MARKER.length) continue;
       if (!job.out.subarray(job.size).equals(MARKER)) {
         // The archive produced more (or less) than its index says: refuse it, restart for the others.
@@ -408,6 +411,7 @@ let pool: XzPool | undefined;
  */
 export function decompressWithXzPool(
   bytes: Uint8Array, file: string, cap: number, overCap: () => BtfError, headCheck?: (head: Uint8Array) => BtfError | undefined,
+  progress?: (out: Buffer, got: number) => void,
 ): Promise<Uint8Array> | undefined {
   const size = xzDeclaredSize(bytes);
   if (size === undefined) return undefined;
@@ -418,7 +422,7 @@ export function decompressWithXzPool(
     // The output buffer may be one a released Btf gave back (recycle.ts): an archive loop then clears no fresh pages.
     // It is the caller's alone once resolved (this process keeps no view of it), so a Btf over it may release it.
     const out = Buffer.from(takeBuffer(size + MARKER.length), 0, size + MARKER.length);
-    p.run({ input: bytes, size, file, out, got: 0, headCheck, resolve, reject });
+    p.run({ input: bytes, size, file, out, got: 0, headCheck, progress, resolve, reject });
   });
 }
 
