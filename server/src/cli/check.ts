@@ -19,7 +19,8 @@ import { renderJson, renderSarif, renderText } from '../check/report';
 import { CheckInputError, SeverityName, runCheck } from '../check/run';
 
 export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
-  --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz
+  --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz; options ,base=FILE
+                            ,kind=app ,arch=ARCH, and its loading machine: ,kernel=RELEASE ,distro=D ,kconfig=CONFIG
   --targets-dir DIR         every BTF file under DIR (BTFHub: <distro>/<version>/<arch>/<kernel>.btf.tar.xz); repeatable
   --config FILE             targets, includePaths and "btfhub" fleets from a corelens.json
   --btfhub D[/R[/A]]        BTFHub kernels of a distro (release, arch), e.g. ubuntu/20.04/x86_64 (repeatable; with
