@@ -7,7 +7,7 @@ import * as path from 'path';
 import { ArgCursor, Io, UsageError } from './common';
 import { SeveritySetting } from '../features/diagnostics';
 import { CONFIG_FILE, readConfigAt } from '../targets/config';
-import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
+import { TargetSpec, defaultTargetSpecs, parseTargetArg, withKconfigDir } from '../targets/registry';
 import { parseArch } from '../targets/arch';
 import {
   BtfhubSelect, DEFAULT_BTFHUB_SOURCE, FleetConfig, missingMessage, parseFleetSpec, parseSource, resolveFleet,
@@ -27,6 +27,8 @@ export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
                             --kernel): what the cache lacks is fetched first (targets fetch), then checked
   --btfhub-source URL       the BTFHub source (default: BTFHub's archive repository; a mirror path, an http tree)
   --offline                 never fetch: BTFHub kernels from the cache only (missing ones are named)
+  --kconfig-dir DIR         kernel configs of the loading machines, named as in /boot (config-<uname -r>[.gz]):
+                            each target whose release is known gets its own (the load verdicts' __kconfig values)
   --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...); one arch also says what
                             the program is built for (default: an object's pt_regs relocations or DWARF flags;
                             a source is analysed once per arch among the targets)
@@ -61,6 +63,8 @@ interface Args {
   includes: string[];
   defines: string[];
   stats: boolean;
+  /** A folder of kernel configs named as in /boot (`config-<uname -r>`, plain or .gz), matched to targets by release. */
+  kconfigDir?: string;
 }
 
 function parse(argv: string[]): Args {
@@ -89,6 +93,7 @@ function parse(argv: string[]): Args {
       case '--btfhub': a.btfhub.push(value()); break;
       case '--btfhub-source': a.hubSource = value(); break;
       case '--offline': a.offline = true; break;
+      case '--kconfig-dir': a.kconfigDir = value(); break;
       case '--config': a.config = value(); break;
       case '--arch': a.filter.arch = [...(a.filter.arch ?? []), ...list()]; break;
       case '--distro': a.filter.distro = [...(a.filter.distro ?? []), ...list()]; break;
@@ -233,6 +238,12 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     if (specs.length === 0) {
       throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)`
         : fleets.length ? 'no BTFHub kernel of the selection is in the cache (see above for the command that fetches it)' : 'no targets: pass --target, --targets-dir, --btfhub or --config');
+    }
+    if (a.kconfigDir) {
+      const r = withKconfigDir(specs, a.kconfigDir);
+      if (typeof r === 'string') throw new CheckInputError(`--kconfig-dir ${a.kconfigDir}: ${r}`);
+      specs = r.specs;
+      io.err(`corelens check: kernel configs from ${a.kconfigDir}: ${r.matched} of ${specs.length} targets (by release: config-<uname -r>)`);
     }
     // more threads than cores only add memory (each worker holds a target's BTF): --jobs is clamped to the cores
     const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);

@@ -133,6 +133,31 @@ export function kconfigFileProblem(file: string): string | undefined {
   }
 }
 
+/**
+ * Gives each target whose loading machine's release is known (stated, or from a trusted source) the kernel config
+ * `dir/config-<release>` (or `.gz`), as /boot names them, unless one is stated already. A fleet's configs collected
+ * from its machines then decide the __kconfig gates per kernel. The running kernel keeps its own. A string: the folder
+ * cannot be listed.
+ */
+export function withKconfigDir(specs: readonly TargetSpec[], dir: string): { specs: TargetSpec[]; matched: number } | string {
+  let names: Set<string>;
+  try {
+    names = new Set(fs.readdirSync(dir));
+  } catch (e) {
+    return describeFsError(e);
+  }
+  let matched = 0;
+  const out = specs.map((s) => {
+    const m = loadingMachineOf(s);
+    if (m.running || m.kconfig || !m.release) return s;
+    const name = [`config-${m.release}`, `config-${m.release}.gz`].find((n) => names.has(n));
+    if (!name) return s;
+    matched++;
+    return { ...s, machine: { ...s.machine, kconfig: path.resolve(dir, name) } };
+  });
+  return { specs: out, matched };
+}
+
 /** Whether a target's file is the running kernel's own BTF (what libbpf loading here sees: its kallsyms too). */
 export function isRunningKernelBtf(file: string): boolean {
   return path.resolve(file) === RUNNING_KERNEL_BTF;

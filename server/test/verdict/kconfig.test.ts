@@ -263,6 +263,37 @@ describe('__kconfig externs on a target whose machine the user states', function
     for (const o of ['ok', 'core', 'libbpf 22', 'libbpf 3']) assert.ok(outcomes.has(o), `the configs reach ${o}`);
   });
 
+  it('`check --kconfig-dir`: each target of a fleet gets the config /boot would name for its release', async () => {
+    // a BTFHub-shaped tree: the release comes from the path (trusted), the config from the folder
+    const tree = path.join(tmp, 'tree');
+    const raw = rawKernel('6.18-amd64');
+    for (const rel of ['6.18.1-1-amd64', '6.18.2-1-amd64', '6.18.3-1-amd64']) {
+      const d = path.join(tree, 'debian', '13', 'x86_64');
+      fs.mkdirSync(d, { recursive: true });
+      fs.copyFileSync(raw, path.join(d, `${rel}.btf`));
+    }
+    const configs = path.join(tmp, 'configs');
+    fs.mkdirSync(configs);
+    fs.copyFileSync(path.join(CONFIGS, 'flipped.config'), path.join(configs, 'config-6.18.1-1-amd64'));
+    fs.writeFileSync(path.join(configs, 'config-6.18.2-1-amd64.gz'), gzipSync(fs.readFileSync(path.join(CONFIGS, 'usual.config'))));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (x: string) => out.push(x), err: (x: string) => err.push(x) };
+    await main(['check', path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o'), '--format', 'json', '--no-cache', '--targets-dir', tree, '--kconfig-dir', configs], io as never);
+    assert.ok(err.join('\n').includes(`kernel configs from ${configs}: 2 of 3 targets`), err.join('\n'));
+    const report = JSON.parse(out.join('\n')) as { programs: { name: string; targets: Record<string, { loads: boolean }> }[] };
+    const failing = (prog: string) => Object.entries(report.programs.find((p) => p.name === prog)!.targets).filter(([, v]) => !v.loads).map(([k]) => k).sort();
+    const names = Object.keys(report.programs[0]!.targets).sort();
+    const [flipped, usual, none] = ['6.18.1', '6.18.2', '6.18.3'].map((r) => names.find((n) => n.includes(r))!);
+    assert.deepStrictEqual(failing('kcfg_bool'), [flipped, none].sort(), 'flipped config: CONFIG_BPF_SYSCALL=n; no config: unknown');
+    assert.deepStrictEqual(failing('kcfg_int_taken'), [flipped, usual, none].sort());
+    assert.deepStrictEqual(failing('kcfg_version'), [], 'the release in the path gives LINUX_KERNEL_VERSION to all three');
+    const bad: string[] = [];
+    assert.strictEqual(await main(['check', path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o'), '--targets-dir', tree, '--kconfig-dir', path.join(tmp, 'nowhere')],
+      { out: () => undefined, err: (x: string) => bad.push(x) } as never), 2);
+    assert.match(bad.join('\n'), /--kconfig-dir .*nowhere: file not found/);
+  });
+
   it('`corelens check` takes the stated config: a guarded arm that config selects fails there, not elsewhere', async () => {
     const obj = path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o');
     const raw = rawKernel('6.18-amd64');
