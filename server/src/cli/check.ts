@@ -150,7 +150,7 @@ function parse(argv: string[]): Args {
 }
 
 /** Reads a corelens.json-shaped file under any name: targets and include paths, relative to the file. */
-async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[]; btfhub?: FleetConfig }> {
+async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[]; btfhub?: FleetConfig; kconfigDir?: string }> {
   const abs = path.resolve(file);
   const c = readConfigAt(abs);
   if (!c) throw new CheckInputError(`${abs}: file not found`);
@@ -160,7 +160,7 @@ async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includ
     throw new CheckInputError(`${abs}: ${c.unreadable.startsWith(`${name}: `) ? c.unreadable.slice(name.length + 2) : c.unreadable}`);
   }
   return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`),
-    ...(c.btfhub ? { btfhub: c.btfhub } : {}) };
+    ...(c.btfhub ? { btfhub: c.btfhub } : {}), ...(c.kconfigDir ? { kconfigDir: c.kconfigDir } : {}) };
 }
 
 const RANK: Record<SeverityName, number> = { error: 0, warning: 1, information: 2, hint: 3 };
@@ -191,6 +191,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
       for (const t of c.targets) specs.push(t);
       for (const p of c.includePaths) includes.push(p);
       configFleet = c.btfhub;
+      a.kconfigDir ??= c.kconfigDir;
     }
     // BTFHub fleets: --btfhub selections, else the config's "btfhub" (when the config is what gives the targets).
     const fleets: FleetConfig[] = [];

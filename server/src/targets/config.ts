@@ -30,11 +30,13 @@ export interface ResolvedConfig {
   readonly problems: ConfigProblem[];
   /** BTFHub fleets (`"btfhub": {"source", "select": [...]}`): kernels fetched on demand into the cache. */
   readonly btfhub?: FleetConfig;
+  /** `"kconfigDir"`: the loading machines' kernel configs by release (registry.ts withKconfigDir), absolute. */
+  readonly kconfigDir?: string;
 }
 
 /**
- * Validates raw target entries (`{name, path, base?, kind?, arch?, kernel?, distro?, kconfig?}`), resolving relative paths against `relativeTo`.
- * Bad entries are reported and skipped; good ones are kept.
+ * Validates raw target entries (`{name, path, base?, kind?, arch?, kernel?, distro?, kconfig?}`), resolving relative
+ * paths against `relativeTo`. Bad entries are reported and skipped; good ones are kept.
  */
 export function resolveTargets(raw: unknown, relativeTo: string, file?: string): { targets: TargetSpec[]; problems: ConfigProblem[] } {
   const targets: TargetSpec[] = [];
@@ -139,7 +141,12 @@ export function readConfigAt(file: string): ResolvedConfig | undefined {
   const defines = readDefines(o.defines, problems, file);
   const fleet = parseFleetConfig(o.btfhub, dir);
   problems.push(...fleet.problems.map((message) => ({ file, message })));
-  return { targets, includePaths, defines, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}) };
+  let kconfigDir: string | undefined;
+  if (o.kconfigDir !== undefined) {
+    if (typeof o.kconfigDir !== 'string' || !o.kconfigDir) problems.push({ file, message: '"kconfigDir" must be a folder path' });
+    else kconfigDir = path.resolve(dir, o.kconfigDir);
+  }
+  return { targets, includePaths, defines, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}), ...(kconfigDir ? { kconfigDir } : {}) };
 }
 
 /** Validates a `defines` list (corelens.json or the `corelens.defines` setting): strings `NAME` or `NAME=VALUE`. */

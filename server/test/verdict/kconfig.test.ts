@@ -292,6 +292,16 @@ describe('__kconfig externs on a target whose machine the user states', function
     assert.strictEqual(await main(['check', path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o'), '--targets-dir', tree, '--kconfig-dir', path.join(tmp, 'nowhere')],
       { out: () => undefined, err: (x: string) => bad.push(x) } as never), 2);
     assert.match(bad.join('\n'), /--kconfig-dir .*nowhere: file not found/);
+    // the same from a corelens.json: "kconfigDir" relative to it, a target's release stated with "kernel"
+    const cfgFile = path.join(tmp, 'corelens.json');
+    fs.writeFileSync(cfgFile, JSON.stringify({ kconfigDir: 'configs', targets: [{ name: 'edge', path: raw, kernel: '6.18.2-1-amd64' }, { name: 'plain', path: raw }] }));
+    const out2: string[] = [];
+    await main(['check', path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o'), '--format', 'json', '--no-cache', '--config', cfgFile],
+      { out: (x: string) => out2.push(x), err: () => undefined } as never);
+    const r2 = JSON.parse(out2.join('\n')) as { programs: { name: string; targets: Record<string, { loads: boolean }> }[] };
+    const t2 = r2.programs.find((p) => p.name === 'kcfg_bool')!.targets;
+    assert.deepStrictEqual([t2.edge!.loads, t2.plain!.loads], [true, false], 'edge: CONFIG_BPF_SYSCALL=y from configs/ (gzipped); plain: unknown');
+    assert.strictEqual(r2.programs.find((p) => p.name === 'kcfg_version')!.targets.edge!.loads, true, 'edge states its release');
   });
 
   it('`corelens check` takes the stated config: a guarded arm that config selects fails there, not elsewhere', async () => {
