@@ -24,6 +24,7 @@ import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro,
 import { Analysis, Analyzer, PlainAccess, Site, createAnalyzer } from './source/analyzer';
 import { EvaluationInputs, Interned, intern, sameInputs } from './features/recheck';
 import { SharedTrees } from './source/sharedTrees';
+import { SharedFunctions } from './source/sharedFunctions';
 import { HeaderCache } from './source/localTypes';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
@@ -134,6 +135,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const trees = new SharedTrees();
   /** Headers parsed once for every arch whose defines they do not test (vmlinux.h: see HeaderCache.agrees). */
   const headerCache = new HeaderCache();
+  /** Functions typed once for every arch when nothing they read differs between arches (source/sharedFunctions.ts). */
+  const sharedFunctions = new SharedFunctions();
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -538,7 +541,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     let a = analyzers.get(arch);
     if (!a) {
       const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
-      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache });
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache, functions: sharedFunctions });
       analyzers.set(arch, a);
     }
     return a;

@@ -36,6 +36,7 @@ import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, contextSites, isPluginDef } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
+import { SharedFunctions } from './sharedFunctions';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -206,6 +207,9 @@ export interface AnalyzerOptions {
   /** Header parses shared with the analyzers of other arches: a header whose text names none of the macros the
    * defines differ in (a bpftool vmlinux.h, libbpf's bpf_helpers.h) is parsed once for all of them. */
   headers?: HeaderCache;
+  /** Function typings shared with the analyzers of other arches: a function that reads nothing differing between
+   * them is typed once for all (sharedFunctions.ts). */
+  functions?: SharedFunctions;
 }
 
 export interface ContentChange { range?: Range; text: string }
@@ -441,8 +445,14 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       if (summaryStack.has(f) || summaryStack.size > 24) return undefined;
       summaryStack.add(f);
       try {
+        const shared = opts.functions?.take(file, f, E.env, E.kernelRegs, resultOf);
+        if (shared) {
+          E.results.set(f, shared);
+          return shared;
+        }
         const r = analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs, summaryOf: resultOf });
         E.results.set(f, r);
+        opts.functions?.put(file, f, E.env, E.kernelRegs, r, resultOf);
         return r;
       } finally { summaryStack.delete(f); }
     };
@@ -639,6 +649,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     docs.get(uri)?.tree?.delete();
     docs.delete(uri);
     opts.trees?.close(uri);
+    opts.functions?.close(uriToPath(uri));
   };
 
   const self: Analyzer = {
