@@ -11,7 +11,7 @@ export interface TsPoint { row: number; column: number }
 export interface TsNode {
   type: string; startIndex: number; endIndex: number; startPosition: TsPoint; endPosition: TsPoint;
   hasError: boolean; isMissing: boolean; text: string; childCount: number; children: TsNode[];
-  parent: TsNode | null; previousSibling: TsNode | null; id: number;
+  parent: TsNode | null; previousSibling: TsNode | null; id: number; childForFieldName(name: string): TsNode | null;
 }
 /** A walk over a tree that reads types and ids without making node objects (see analyzer.ts findUnits). */
 export interface TsCursor {

@@ -20,6 +20,7 @@
 import { CType } from './ctypes';
 import { FuncDef, TypeEnv } from './cparse';
 import { Tk, Token } from './lexer';
+import type { BodyRecord } from './docBodies';
 import type { FuncResult } from './sites';
 
 /** One arch's typing of one function, with what it read. */
@@ -40,8 +41,23 @@ export class SharedFunctions {
   private readonly docs = new Map<string, Map<string, Entry>>();
   /** Names that may resolve differently, per pair of environments (computed once per pair and state of their declarations). */
   private readonly differs = new WeakMap<TypeEnv, WeakMap<TypeEnv, { stamp: string; names: Set<string> | undefined }>>();
+  /** Per document file: the last record of its function bodies' tokens (docBodies.ts), with the analyzer that made it. */
+  private readonly bodies = new Map<string, { owner: object; rec: BodyRecord }>();
   /** Typings taken from another arch's analyzer (tests, bench). */
   hits = 0;
+  /** Function bodies whose preprocessed tokens were taken from another arch's analyzer (tests, bench). */
+  bodyHits = 0;
+
+  /** Another analyzer's record of the document's preprocessed function bodies (`owner`: the asking analyzer). */
+  bodyRecord(doc: string, owner: object): BodyRecord | undefined {
+    const b = this.bodies.get(doc);
+    return b && b.owner !== owner ? b.rec : undefined;
+  }
+
+  /** Keeps an analyzer's record of the document's preprocessed function bodies for the others. */
+  keepBodies(doc: string, owner: object, rec: BodyRecord): void {
+    this.bodies.set(doc, { owner, rec });
+  }
 
   /** Records `res`, the typing of `f` in `env` (a document's analyzer), for the other arches' analyzers. */
   put(doc: string, f: FuncDef, env: TypeEnv, kernelRegs: boolean, res: FuncResult, resultOf: (f: FuncDef) => FuncResult | undefined): void {
@@ -77,6 +93,7 @@ export class SharedFunctions {
   /** Forgets a closed document. */
   close(doc: string): void {
     this.docs.delete(doc);
+    this.bodies.delete(doc);
   }
 
   /** The names that may resolve differently in `a` and `b` (both a document's environment); undefined: any may. */

@@ -1,8 +1,10 @@
-// Function typings shared between the analyzers of two arches (source/sharedFunctions.ts) give exactly what each
-// arch's own typing gives: x86 and arm64 analyzers sharing trees, header parses and typings against analyzers of
-// their own, on every fixture and corpus program and on the big program (open, then an edit): identical sites,
-// notes, plain accesses, functions and local BTF bytes; the sharing really happened; and the cases that must be typed
-// per arch (a call of a per-arch header's function, a global declared per arch) are, where the arches really differ.
+// Function typings and preprocessed function bodies shared between the analyzers of two arches
+// (source/sharedFunctions.ts, source/docBodies.ts) give exactly what each arch's own work gives: x86 and arm64
+// analyzers sharing trees, header parses, typings and bodies against analyzers of their own, on every fixture and
+// corpus program and on the big program (open, then an edit): identical sites, notes, plain accesses, functions and
+// local BTF bytes; the sharing really happened; and the cases that must stay per arch (a call of a per-arch header's
+// function, a global declared per arch, a body naming a macro defined per arch, a body pasting such a name out of
+// pieces) do, where the arches really differ.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -54,6 +56,7 @@ describe('function typings shared between arches', function () {
     assert.ok(files.length >= 45, `${files.length} programs`);
     assert.ok(sites > 2000, `${sites} sites compared`);
     assert.ok(functions.hits > 100, `the second arch took the first arch's typings (${functions.hits})`);
+    assert.ok(functions.bodyHits > 50, `the second arch took the first arch's preprocessed bodies (${functions.bodyHits})`);
   });
 
   it('types per arch a function calling a per-arch header function, or reading a global declared per arch', async () => {
@@ -70,9 +73,12 @@ describe('function typings shared between arches', function () {
       fs.writeFileSync(path.join(dir, 'arch.h'), [
         '#ifdef __TARGET_ARCH_x86',
         'static __attribute__((always_inline)) int who(struct task *t) { return __builtin_preserve_access_index(t->pid); }',
+        '#define FIELD_x86 pid',
         '#else',
         'static __attribute__((always_inline)) int who(struct task *t) { return __builtin_preserve_access_index(t->tgid); }',
+        '#define FIELD_x86 tgid',
         '#endif',
+        '#define CAT(a, b) a ## b',
         '',
       ].join('\n'));
       const file = path.join(dir, 'p.bpf.c');
@@ -87,6 +93,8 @@ describe('function typings shared between arches', function () {
         '__attribute__((section("kprobe/f"))) int calls(struct task *t) { return who(t); }',
         '__attribute__((section("kprobe/g"))) int reads(void *ctx) { return __builtin_preserve_access_index(g->x); }',
         '__attribute__((section("kprobe/h"))) int same(struct task *t) { return __builtin_preserve_access_index(t->pid); }',
+        '__attribute__((section("kprobe/i"))) int named(struct task *t) { return __builtin_preserve_access_index(t->FIELD_x86); }',
+        '__attribute__((section("kprobe/j"))) int pasted(struct task *t) { return __builtin_preserve_access_index(t->CAT(FIELD_, x86)); }',
         'char LICENSE[] __attribute__((section("license"))) = "GPL";',
         '',
       ].join('\n');
@@ -96,11 +104,12 @@ describe('function typings shared between arches', function () {
       compare('per-arch cases', shared.map((an) => an.analyze(file, text)), want);
       // the arches really differ in both callers (so taking the other arch's typing would be wrong), and the
       // function that reads nothing per arch was shared
-      for (const prog of ['calls', 'reads']) {
+      for (const prog of ['calls', 'reads', 'named', 'pasted']) {
         const of = (a: Analysis) => JSON.stringify(a.sites.filter((s) => s.program === prog).map((s) => [s.localType, s.access]));
         assert.notStrictEqual(of(want[0]!), of(want[1]!), `${prog}: the arches differ`);
       }
       assert.ok(functions.hits >= 1, 'the arch-independent function was shared');
+      assert.ok(functions.bodyHits >= 1, 'the arch-independent bodies were preprocessed once');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -119,6 +128,7 @@ describe('function typings shared between arches', function () {
       const w = compare('big program', got, alone.map((an) => an.analyze(big.file, big.text)));
       assert.notStrictEqual(w[0]!.sites, w[1]!.sites, 'the arches differ (BPF_KPROBE reads pt_regs per arch)');
       assert.ok(functions.hits > 300, `most functions typed once (${functions.hits} taken)`);
+      assert.ok(functions.bodyHits >= 140, `most bodies preprocessed once (${functions.bodyHits} taken)`);
       // an edit inside one program body: each arch's update equals its own
       const edited = big.text.replace('\tev.kind = 0;', '\tev.kind = 7;');
       assert.notStrictEqual(edited, big.text);
