@@ -40,7 +40,7 @@ function compare(label: string, got: Analysis[], want: Analysis[]): { [k: string
   return w;
 }
 
-describe('function typings shared between arches', function () {
+describe('function typings and bodies shared between arches', function () {
   this.timeout(600_000);
 
   it('every fixture and corpus program: each arch gets what its own typing gives', async () => {
@@ -59,9 +59,11 @@ describe('function typings shared between arches', function () {
     assert.ok(functions.bodyHits > 50, `the second arch took the first arch's preprocessed bodies (${functions.bodyHits})`);
   });
 
-  it('types per arch a function calling a per-arch header function, or reading a global declared per arch', async () => {
-    // arch.h is parsed per arch (it tests __TARGET_ARCH_*): its helper reads another member per arch; the document's
-    // global has another type per arch. Both callers' tokens are the same on both arches, their typings are not.
+  it('keeps per arch a function calling a per-arch header function, reading a global declared per arch, or naming (or pasting) a macro defined per arch', async () => {
+    // arch.h is parsed per arch (it tests __TARGET_ARCH_*): its helper reads another member per arch, and its
+    // FIELD_x86 names another member per arch; the document's global has another type per arch. `calls` and `reads`
+    // have the same tokens on both arches, their typings differ; `named` spells the per-arch macro, `pasted` forms it
+    // with ## from pieces no text spells whole: their bodies expand differently per arch.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-shared-functions-'));
     try {
       fs.writeFileSync(path.join(dir, 'types.h'), [
