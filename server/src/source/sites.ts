@@ -92,7 +92,7 @@ export interface CallRef {
   /** Parameter conditions in effect at the call. */
   pconds?: ParamCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
-  args?: { k?: bigint; param?: number; local?: string; fields?: MemberConsts }[];
+  args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
@@ -1062,7 +1062,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
         const fields = inl ? constFieldsAt(a, x.start) : undefined;
         if (fields) return { fields };
-        return pi >= 0 ? { param: pi } : a.e === 'id' && lookup(a.name) ? { local: a.name } : {};
+        if (pi >= 0) return { param: pi };
+        if (a.e === 'id' && lookup(a.name)) return { local: a.name };
+        // `i + 1`, `1 + i`, `i - 1` (traceloop's get_arg(args, i + 1)): a local plus a constant, so a full unroll's
+        // copy of the call gets the constant the variable has there plus this one
+        const off = a.e === 'binary' ? localPlusConst(a) : undefined;
+        return off ?? {};
       });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
       // `__builtin_constant_p`'s argument) is no inlined copy: recorded, it doubled the callee's sites (falco's
@@ -1651,7 +1656,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // (measured: an outer 2-trip loop around an inlined counted loop keeps every arm)
     if (!split.length || writesVar(s.body, v) || hasLoop(s.body) || res.calls.slice(c0).some((c) => loopIn(c.def, 0, env))) return made;
     const copyWith = (c: CallRef, k: bigint, pconds?: ParamCond[]): CallRef => {
-      const args = c.args!.map((x) => (x.local === v ? { k } : x));
+      const args = c.args!.map((x) => (x.local === v ? { k: k + (x.add ?? 0n) } : x));
       const all = [...(c.pconds ?? []), ...(pconds ?? [])];
       return { ...c, args, ...(all.length ? { pconds: all } : {}), copyOf: c.copyOf ?? c };
     };
@@ -1687,8 +1692,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * (at most 10), or the parameter B is with the bound value that makes 0 trips. */
   function induction(s: Extract<Stmt, { s: 'loop' }>, maxTrips: number): { v: string; a: bigint; n?: number; param?: { p: number; b0: bigint } } | undefined {
     const d = s.init?.s === 'decl' && s.init.vars.length === 1 ? s.init.vars[0]! : undefined;
-    const v = d?.init ? d.name : undefined;
-    const a = d?.init ? constValue(d.init, env) : undefined;
+    // `for (i = A; ...)` over a variable declared before the loop (traceloop's two loops) is the same loop to LLVM
+    const asg = s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id' && INDUCTION_ASSIGN ? s.init.x : undefined;
+    const v = d?.init ? d.name : asg?.l.e === 'id' ? asg.l.name : undefined;
+    const a = d?.init ? constValue(d.init, env) : asg ? constValue(asg.r, env) : undefined;
     if (!v || a === undefined || !s.c || s.c.e !== 'binary' || s.c.l.e !== 'id' || s.c.l.name !== v || !s.step) return undefined;
     const st = s.step;
     const inc = (st.e === 'unary' || st.e === 'postfix') && st.op === '++' && st.x.e === 'id' && st.x.name === v;
@@ -1703,6 +1710,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const r = s.c.r;
     const p = r.e === 'id' ? f.params.findIndex((q) => q.name === r.name && !assigned.has(r.name)) : -1;
     return p >= 0 ? { v, a, param: { p, b0: a + shift } } : undefined;
+  }
+
+  /** `v + k`, `k + v`, `v - k` with `v` a local of this function and `k` a constant: the local and the addend. */
+  function localPlusConst(a: Extract<Expr, { e: 'binary' }>): { local: string; add: bigint } | undefined {
+    if (!INDUCTION_OFFSET || (a.op !== '+' && a.op !== '-')) return undefined;
+    const [x, y] = a.l.e === 'id' ? [a.l, a.r] : a.op === '+' ? [a.r, a.l] : [undefined, undefined];
+    if (x?.e !== 'id' || !y || !lookup(x.name) || f.params.some((p) => p.name === x.name)) return undefined;
+    const k = constValue(y, env);
+    return k === undefined ? undefined : { local: x.name, add: a.op === '+' ? k : -k };
   }
 
   /** `switch (param)`: each arm runs under "param is one of its case values" (or, for `default`, none of the others),
@@ -1895,13 +1911,21 @@ export function disjunction(alts: GuardRef[][]): GuardRef[] {
 /** LLVM's UnrollMaxIterationsCountToAnalyze: loops of at most this many iterations are unrolled in a simulation that
  * folds each copy's constant induction value. */
 const MAX_ANALYZED_TRIPS = 10;
+/** CORELENS_INDUCTION_OFFSET=0: a call given `i + k` keeps every arm in each unrolled copy (its before/after figures). */
+const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
+/** CORELENS_INDUCTION_ASSIGN=0: `for (i = A; ...)` over an earlier-declared variable is not split (before/after). */
+const INDUCTION_ASSIGN = process.env.CORELENS_INDUCTION_ASSIGN !== '0';
+/** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
+const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */
 const MAX_SPLIT_COPIES = 64;
 
 /** The statement contains a loop. */
 function hasLoop(st: Stmt): boolean {
   switch (st.s) {
-    case 'loop': return true;
+    // `do { ... } while (0)` (a statement macro: traceloop's bpf_error_printk) runs once, no loop to LLVM (its
+    // condition and body may share one macro position, so the condition alone decides; a `while (0)` never runs)
+    case 'loop': return !(DO_ONCE && st.c?.e === 'num' && st.c.v === 0n) || hasLoop(st.body);
     case 'if': return hasLoop(st.t) || (!!st.f && hasLoop(st.f));
     case 'block': return st.body.some(hasLoop);
     case 'switch': case 'label': return hasLoop(st.body);

@@ -1068,6 +1068,46 @@ FUNC_INLINE void apply_args(unsigned short *len, const struct evt_args *in)
 	}
 }
 ` }],
+  // a call given the induction variable plus a constant (inspektor-gadget's traceloop: get_arg(args, i + 1)) over a
+  // variable declared before the loop (\`for (i = 0; ...)\`), with a \`do { } while (0)\` statement macro in the body:
+  // each fully unrolled copy keeps the one arm its constant selects (with a pragma, or without one where LLVM
+  // unrolls); where LLVM keeps the loop rolled (read5: a helper call in the body) every arm is emitted once
+  ['induction_offset', `long out[16];
+FUNC_INLINE u64 get(struct task_struct *t, int i)
+{
+  switch (i) {
+  case 1: return t->pid;
+  case 2: return t->tgid;
+  case 3: return t->prio;
+  case 4: return t->static_prio;
+  case 5: return t->normal_prio;
+  default: return 0;
+  }
+}
+FUNC_INLINE u64 getr(struct task_struct *t, int i)
+{
+  switch (i) {
+  case 1: return BPF_CORE_READ(t, pid);
+  case 2: return BPF_CORE_READ(t, tgid);
+  case 3: return BPF_CORE_READ(t, prio);
+  case 4: return BPF_CORE_READ(t, static_prio);
+  case 5: return BPF_CORE_READ(t, normal_prio);
+  default: return 0;
+  }
+}
+SEC("tp_btf/a") int direct3(struct task_struct *t) { int i; for (i = 0; i < 3; i++) out[i] = get(t, i + 1); return 0; }
+SEC("tp_btf/b") int direct3m(struct task_struct *t) { int i; for (i = 2; i < 5; i++) out[i] = get(t, i - 1); return 0; }
+SEC("tp_btf/c") int read2(struct task_struct *t) { int i; for (i = 0; i < 2; i++) out[i] = getr(t, 1 + i); return 0; }
+SEC("tp_btf/d") int read5(struct task_struct *t) { int i; for (i = 0; i < 5; i++) out[i] = getr(t, i + 1); return 0; }
+SEC("tp_btf/e") int read3p(struct task_struct *t) { int i;
+#pragma unroll
+ for (i = 0; i < 3; i++) out[i] = getr(t, i + 2); return 0; }
+SEC("tp_btf/f") int direct5(struct task_struct *t) { int i; for (i = 0; i < 5; i++) out[i] = get(t, i + 1); return 0; }
+#define NOTHING(x) do { } while (0)
+SEC("tp_btf/g") int read4dw(struct task_struct *t) { int i;
+#pragma unroll
+ for (i = 0; i < 4; i++) { if (out[i]) { NOTHING(i); continue; } out[i] = getr(t, i + 1); } return 0; }
+`, { exact: true }],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
