@@ -47,17 +47,33 @@ interface Ctx {
   argv?: (bigint | undefined)[];
   /** Constant members of what a pointer argument points at (the caller's local struct, `&args`), by parameter. */
   argf?: (MemberConsts | undefined)[];
+  /** Pointer arguments the caller tested non-null on the path to the call, by parameter. */
+  argnn?: boolean[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
-function holds(conds: ParamCond[] | undefined, cx: { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[] }): boolean {
+function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
   if (!conds) return true;
   return conds.every((c) => {
+    if (c.nand) return !c.nand.every((d) => decided(d, cx) === true);
     const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
-    return v === undefined ? !c.known : (v === c.v || !!c.alt?.includes(v)) === c.eq;
+    return v === undefined ? !c.known && decided(c, cx) !== false : (v === c.v || !!c.alt?.includes(v)) === c.eq;
   });
+}
+
+/** What an inlined copy knows of its arguments. */
+interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argnn?: boolean[] }
+
+/** A parameter condition's value in this copy: true or false when its arguments decide it, else undefined. */
+function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
+  if (c.nand) return c.nand.every((d) => decided(d, cx) === true) ? false : c.nand.some((d) => decided(d, cx) === false) ? true : undefined;
+  const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
+  if (v !== undefined) return (v === c.v || !!c.alt?.includes(v)) === c.eq;
+  // a pointer the caller tested non-null: `p == 0` is false
+  if (c.field === undefined && c.v === 0n && !c.alt && cx.argnn?.[c.param]) return !c.eq;
+  return undefined;
 }
 
 export interface ContextEnv {
@@ -157,6 +173,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
       ...(call.args?.some((a) => a.fields || (a.param !== undefined && c.argf?.[a.param]))
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
+      ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
+        ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
       ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
     };
   };

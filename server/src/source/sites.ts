@@ -71,6 +71,9 @@ export type GuardRef = CheckGuardRef | AnyGuardRef;
  * on the parameter), the condition being "the parameter is (eq) / is not one of v, ...alt". */
 export interface ParamCond {
   param: number; eq: boolean; v: bigint; alt?: bigint[];
+  /** "Not all of these": the else side of `a && b` (the then side of `a || b` negated), each exactly its operand's
+   * condition; decided false only when every one is decided true (param, eq and v are then unused). */
+  nand?: ParamCond[];
   /** The condition is on the member `field` of what the (pointer) parameter points at (`p->field == v`). */
   field?: string;
   /** The condition also needs the argument to be a constant in the context (a copy of a loop LLVM unrolls only once
@@ -92,7 +95,8 @@ export interface CallRef {
   /** Parameter conditions in effect at the call. */
   pconds?: ParamCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
-  args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts }[];
+  args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
+    /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
@@ -176,6 +180,9 @@ interface Ctx {
   unevaluated?: boolean;
   guards: GuardRef[];
   pconds?: ParamCond[];
+  /** Pointers a condition on the path tested non-null (`if (p)`, `if (!p) return;`), each written once before the
+   * test (a parameter never): passed to an inlined call, the callee's `p != NULL` folds (`nonnull` arguments). */
+  nonnull?: Set<string>;
   /** A dry run (with noEmit) counting the relocations the expression would make: `__builtin_constant_p`'s test. */
   seen?: { n: number };
 }
@@ -337,7 +344,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Writes of each variable met so far in evaluation order: `name#n` is one value of it (SSA-like), as long as
    * nothing writes it through its address. */
   const version = new Map<string, number>();
-  const written = (name: string, ctx: Ctx): void => { if (!ctx.noEmit) version.set(name, (version.get(name) ?? 0) + 1); };
+  /** Values stored into each variable so far in evaluation order (a declaration without initializer stores none). */
+  const stored = new Map<string, number>();
+  const written = (name: string, ctx: Ctx, value = true): void => {
+    if (ctx.noEmit) return;
+    version.set(name, (version.get(name) ?? 0) + 1);
+    if (value) stored.set(name, (stored.get(name) ?? 0) + 1);
+  };
   /** The pointer a site's access starts from, as one value of this copy of the body: a parameter never written is
    * itself (an inlined call's argument names the caller's value), a variable whose address is never taken is its
    * current version; anything else (a global, an expression) is unknown. */
@@ -1069,6 +1082,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const off = a.e === 'binary' ? localPlusConst(a) : undefined;
         return off ?? {};
       });
+      // a pointer the path tested non-null (`if (lc_oi) update_stats(.., lc_oi)`): the callee's `oi` test folds
+      if (NONNULL && ctx.nonnull?.size) args.forEach((a, i) => { const n = idName(a); if (n !== undefined && ctx.nonnull!.has(n)) ref.args![i]!.nonnull = true; });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
       // `__builtin_constant_p`'s argument) is no inlined copy: recorded, it doubled the callee's sites (falco's
       // `(unsigned long)extract__syscall_argument(regs, 0)`: 1,770 sites counted twice)
@@ -1240,6 +1255,52 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /** The name `x` is (through casts), if an identifier. */
+  function idName(x: Expr): string | undefined {
+    while (x.e === 'cast') x = x.x;
+    return x.e === 'id' ? x.name : undefined;
+  }
+  /** The context's non-null pointers plus those `c` evaluating to `when` tests non-null: a parameter never written,
+   * or a local whose only write (its declaration or one assignment, address never taken) is already evaluated. */
+  function withNN(ctx: Ctx, c: Expr, when: boolean): Set<string> | undefined {
+    if (!NONNULL) return ctx.nonnull;
+    const names: string[] = [];
+    const walk = (x: Expr, w: boolean, d: number): void => {
+      if (d > 8) return;
+      while (x.e === 'cast') x = x.x;
+      if (x.e === 'unary' && x.op === '!') { walk(x.x, !w, d + 1); return; }
+      if (x.e === 'id') { if (w) names.push(x.name); return; }
+      if (x.e !== 'binary') return;
+      if ((x.op === '&&' && w) || (x.op === '||' && !w)) { walk(x.l, w, d + 1); walk(x.r, w, d + 1); return; }
+      if ((x.op === '!=' && w) || (x.op === '==' && !w)) {
+        const n = constValue(x.r, env) === 0n ? idName(x.l) : constValue(x.l, env) === 0n ? idName(x.r) : undefined;
+        if (n !== undefined) names.push(n);
+      }
+    };
+    walk(c, when, 0);
+    const ok = names.filter((n) => !addrTaken.has(n) && (lookupParam(n) ? !(writes.get(n) ?? 0) : lookup(n) && writes.get(n) === 1 && stored.get(n) === 1));
+    return ok.length ? new Set([...(ctx.nonnull ?? []), ...ok]) : ctx.nonnull;
+  }
+  /** Conditions on parameters that `x` evaluating to `when` is exactly equivalent to (undefined: not expressible). */
+  function exactConds(x: Expr, when: boolean, depth: number): ParamCond[] | undefined {
+    if (depth > 8) return undefined;
+    const pi = (e: Expr) => (e.e === 'id' ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : -1);
+    while (x.e === 'cast') x = x.x;
+    if (x.e === 'unary' && x.op === '!') return exactConds(x.x, !when, depth + 1);
+    if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
+    if (x.e !== 'binary') return undefined;
+    if ((x.op === '&&' && when) || (x.op === '||' && !when)) {
+      const l = exactConds(x.l, when, depth + 1);
+      const r = l && exactConds(x.r, when, depth + 1);
+      return l && r ? [...l, ...r] : undefined;
+    }
+    if (x.op === '==' || x.op === '!=') {
+      const [p, k] = pi(x.l) >= 0 ? [pi(x.l), constValue(x.r, env)] : [pi(x.r), constValue(x.l, env)];
+      if (p >= 0 && k !== undefined) return [{ param: p, eq: (x.op === '==') === when, v: k }];
+    }
+    return undefined;
+  }
+
   /** The context's parameter conditions plus those `c` evaluating to `when` implies. */
   function withP(ctx: Ctx, c: Expr, when: boolean): ParamCond[] | undefined {
     const more = paramConds(c, when, 0);
@@ -1261,6 +1322,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (x.e === 'binary' && (x.op === '!=' || x.op === '==') && (x.op === '!=') === when) {
       const [a, b] = nu(x.l) && constValue(x.r, env) === 0n ? [x.l, x.r] : [x.r, x.l];
       if (nu(a) && constValue(b, env) === 0n) return [nu(a)!];
+    }
+    // the else side of `a && b` (then side of `a || b` negated): not all of a's and b's exact conditions hold
+    if (NAND && x.e === 'binary' && ((x.op === '&&' && !when) || (x.op === '||' && when))) {
+      const all = exactConds(x, !when, depth + 1);
+      if (all && all.length > 1) return [{ param: -1, eq: false, v: 0n, nand: all }];
     }
     if (x.e === 'binary') {
       if (x.op === '&&' && when) return [...paramConds(x.l, true, depth + 1), ...paramConds(x.r, true, depth + 1)];
@@ -1310,7 +1376,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
-          if (v.name) written(v.name, ctx);
+          if (v.name) written(v.name, ctx, !!v.init);
         }
         return undefined;
       case 'if': {
@@ -1333,11 +1399,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const f0 = freq;
         const pt = branchProb(s.c);
         freq = f0 * pt;
-        const [, ft] = region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) }));
+        const [, ft] = region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true) }));
         const fAfterT = freq;
         freq = f0 * (1 - pt);
         const c1 = res.calls.length;
-        const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) }))[1] : undefined;
+        const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false) }))[1] : undefined;
         freq += fAfterT;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}) });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -1803,13 +1869,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     checkVars.push(new Map());
     let guards = ctx.guards;
     let pconds = ctx.pconds;
+    let nonnull = ctx.nonnull;
     for (const s of body) {
-      stmt(s, { ...ctx, guards, pconds });
+      stmt(s, { ...ctx, guards, pconds, nonnull });
       if (s.s === 'if') {
         const tExit = exits(s.t);
         const fExit = s.f ? exits(s.f) : false;
-        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); }
-        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); }
+        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); }
+        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); }
       }
     }
     scopes.pop();
@@ -1915,6 +1982,10 @@ const MAX_ANALYZED_TRIPS = 10;
 const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
 /** CORELENS_INDUCTION_ASSIGN=0: `for (i = A; ...)` over an earlier-declared variable is not split (before/after). */
 const INDUCTION_ASSIGN = process.env.CORELENS_INDUCTION_ASSIGN !== '0';
+/** CORELENS_NONNULL=0: a pointer the caller tested non-null is unknown in the callee (its before/after figures). */
+const NONNULL = process.env.CORELENS_NONNULL !== '0';
+/** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
+const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
 const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */

@@ -1108,6 +1108,41 @@ SEC("tp_btf/g") int read4dw(struct task_struct *t) { int i;
 #pragma unroll
  for (i = 0; i < 4; i++) { if (out[i]) { NOTHING(i); continue; } out[i] = getr(t, i + 1); } return 0; }
 `, { exact: true }],
+  // a pointer the caller tested non-null (\`if (o)\`, \`if (!o) return\`, \`o != NULL\`), written once before the test,
+  // passed to an inlined helper whose \`if (op == 2 && oi) ... else ...\` then folds once \`op\` is a constant too
+  // (inspektor-gadget's top_cuda_memory update_stats: LLVM knows the dominating test's value, so the else arm's
+  // mount-namespace reads are dead); an unchecked, rewritten or NULL pointer or another op keeps the arm
+  ['nonnull_arg', `struct info { u64 a, b; u32 ns; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, u32); __type(value, struct info); } m SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, u32); __type(value, struct info); } st SEC(".maps");
+FUNC_INLINE u32 cur_ns(void) { struct task_struct *t = (void *)bpf_get_current_task(); return BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum); }
+FUNC_INLINE void update(u32 k, int op, struct info *oi)
+{
+  struct info *s = bpf_map_lookup_elem(&st, &k);
+  if (!s) return;
+  if (op == 2 && oi) s->ns = oi->ns; else s->ns = cur_ns();
+  s->a += op;
+}
+/* oi checked non-null by the caller: the else arm is dead in these copies */
+SEC("kprobe/a") int nn_if(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (o) { if (o->a) update(k, 2, o); update(k, 2, o); } return 0; }
+SEC("kprobe/b") int nn_early(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0; update(k, 2, o); return 0; }
+/* another op or an unchecked pointer: the else arm stays */
+SEC("kprobe/c") int nn_other_op(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0; update(k, 1, o); return 0; }
+SEC("kprobe/d") int nn_unchecked(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); update(k, 2, o); return 0; }
+SEC("kprobe/e") int nn_null(void *ctx) { u32 k = 0; update(k, 2, NULL); return 0; }
+/* rewritten after the check: unknown again */
+SEC("kprobe/f") int nn_rewritten(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0; o = bpf_map_lookup_elem(&st, &k); update(k, 2, o); return 0; }
+/* declared first, assigned once, tested with != NULL and through a second inlined level */
+FUNC_INLINE void destroy(u32 k) { struct info *o; o = bpf_map_lookup_elem(&m, &k); if (o != NULL) { if (o->b > 0) update(k, 2, o); bpf_map_delete_elem(&m, &k); } }
+SEC("kprobe/g") int nn_assigned(void *ctx) { destroy(3); return 0; }
+/* a parameter tested by the caller's caller, passed on */
+FUNC_INLINE void pass(u32 k, struct info *p) { update(k, 2, p); }
+SEC("kprobe/h") int nn_param(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0; pass(k, o); return 0; }
+/* || : the then side of (op != 2 || !oi) is the else side above */
+FUNC_INLINE void update2(u32 k, int op, struct info *oi) { struct info *s = bpf_map_lookup_elem(&st, &k); if (!s) return; if (op != 2 || !oi) s->ns = cur_ns(); else s->ns = oi->ns; }
+SEC("kprobe/i") int nn_or(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (o) update2(k, 2, o); return 0; }
+SEC("kprobe/j") int nn_or_other(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (o) update2(k, 3, o); return 0; }
+`, { exact: true }],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
