@@ -273,6 +273,12 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     reached.add(c.def);
     if (rec) { rec.reached.push(c.def); if (!rec.funcs.has(c.def)) rec.funcs.set(c.def, { res, at: startOf(c.def) }); }
     for (const r of res.sites) if (holds(r.pconds, c)) out.push(siteIn(c, r));
+    // a function named as a value (a bpf_loop callback): an out-of-line body, a program of its own, counted once
+    for (const r of res.fnRefs ?? []) {
+      if (!holds(r.pconds, c) || !r.def.body) continue;
+      rec?.pushes.push(r.def);
+      if (!rootsDone.has(r.def)) pendingRoots.push(r.def);
+    }
     for (const call of res.calls) {
       if (call.twin || !holds(call.pconds, c)) continue;
       const callee = call.def;
@@ -378,6 +384,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         const r = d.file ? resultOf(d) : entries.find((e) => e.def === d)?.res ?? resultOf(d);
         // every call, whatever its conditions: a call clang may drop still counts as loading (never claims idle wrongly)
         for (const call of r?.calls ?? []) if (call.def.body && !loadedSet.has(call.def)) stack.push(call.def);
+        for (const fr of r?.fnRefs ?? []) if (fr.def.body && !loadedSet.has(fr.def)) stack.push(fr.def);
       }
     }
     return loadedSet.has(def);

@@ -167,6 +167,9 @@ export interface FuncResult {
   helper?: boolean;
   /** The arms of its switches on a parameter (ParamArm). */
   paramArms?: ParamArm[];
+  /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
+   * always_inline one too, as a subprogram of its own (with the conditions in effect where it is named). */
+  fnRefs?: { def: FuncDef; pconds?: ParamCond[] }[];
 }
 
 interface Ctx {
@@ -660,7 +663,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const ec = env.enumConst(x.name);
         if (ec) return { type: ec.type };
         const fn = env.func(x.name);
-        if (fn) return { type: fn.type };
+        if (fn) {
+          if (FN_REFS && fn.body && !ctx.noEmit && !ctx.unevaluated) {
+            (res.fnRefs ??= []).push({ def: fn, ...(ctx.pconds?.length ? { pconds: ctx.pconds } : {}) });
+            res.deps.add(x.name);
+          }
+          return { type: fn.type };
+        }
         return { type: LONG };
       }
       case 'member': {
@@ -1982,6 +1991,8 @@ const MAX_ANALYZED_TRIPS = 10;
 const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
 /** CORELENS_INDUCTION_ASSIGN=0: `for (i = A; ...)` over an earlier-declared variable is not split (before/after). */
 const INDUCTION_ASSIGN = process.env.CORELENS_INDUCTION_ASSIGN !== '0';
+/** CORELENS_FN_REFS=0: a function named as a value (a bpf_loop callback) is not emitted out of line (before/after). */
+const FN_REFS = process.env.CORELENS_FN_REFS !== '0';
 /** CORELENS_NONNULL=0: a pointer the caller tested non-null is unknown in the callee (its before/after figures). */
 const NONNULL = process.env.CORELENS_NONNULL !== '0';
 /** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */

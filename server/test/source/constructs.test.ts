@@ -1143,6 +1143,19 @@ FUNC_INLINE void update2(u32 k, int op, struct info *oi) { struct info *s = bpf_
 SEC("kprobe/i") int nn_or(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (o) update2(k, 2, o); return 0; }
 SEC("kprobe/j") int nn_or_other(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (o) update2(k, 3, o); return 0; }
 `, { exact: true }],
+  // a function named as a value, a bpf_loop callback (falco's sendmmsg/recvmmsg handle_exit, always_inline): clang
+  // emits it out of line in .text once, as a subprogram of its own, always_inline or not (and still inlines its
+  // direct calls)
+  ['callback_ref', `struct ld { struct task_struct *t; long sum; };
+static __always_inline long step(u32 i, void *ctx) { struct ld *d = ctx; d->sum += BPF_CORE_READ(d->t, pid) + i; return 0; }
+static long step2(u32 i, void *ctx) { struct ld *d = ctx; d->sum += BPF_CORE_READ(d->t, tgid); return 0; }
+static __always_inline long step3(u32 i, void *ctx) { struct ld *d = ctx; d->sum += BPF_CORE_READ(d->t, prio); return 0; }
+/* an always_inline callback: one out-of-line copy however many programs pass it */
+SEC("kprobe/a") int loop_a(void *c) { struct ld d = { (void *)bpf_get_current_task(), 0 }; bpf_loop(4, step, &d, 0); return d.sum; }
+SEC("kprobe/b") int loop_b(void *c) { struct ld d = { (void *)bpf_get_current_task(), 0 }; bpf_loop(8, step, &d, 0); bpf_loop(8, step2, &d, 0); return d.sum; }
+/* called directly too: inlined there, and out of line for the loop */
+SEC("kprobe/c") int loop_c(void *c) { struct ld d = { (void *)bpf_get_current_task(), 0 }; step3(0, &d); bpf_loop(2, &step3, &d, 0); return d.sum; }
+`, { exact: true }],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
