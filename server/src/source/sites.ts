@@ -1092,7 +1092,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return off ?? {};
       });
       // a pointer the path tested non-null (`if (lc_oi) update_stats(.., lc_oi)`): the callee's `oi` test folds
-      if (NONNULL && ctx.nonnull?.size) args.forEach((a, i) => { const n = idName(a); if (n !== undefined && ctx.nonnull!.has(n)) ref.args![i]!.nonnull = true; });
+      if (NONNULL) args.forEach((a, i) => { if (nonNullArg(a, ctx)) ref.args![i]!.nonnull = true; });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
       // `__builtin_constant_p`'s argument) is no inlined copy: recorded, it doubled the callee's sites (falco's
       // `(unsigned long)extract__syscall_argument(regs, 0)`: 1,770 sites counted twice)
@@ -1264,6 +1264,21 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /** An argument LLVM knows is not null: a pointer the path tested (Ctx.nonnull), the address of a variable or of
+   * a member of one (an alloca or a global), the address of a member through a tested pointer (an inbounds GEP from
+   * a non-null base; not a relocated member: its address comes from an intrinsic LLVM knows nothing of). */
+  function nonNullArg(a: Expr, ctx: Ctx): boolean {
+    const n = idName(a);
+    if (n !== undefined) return !!ctx.nonnull?.has(n);
+    while (a.e === 'cast') a = a.x;
+    if (a.e !== 'unary' || a.op !== '&' || !ADDR_NONNULL) return false;
+    let b = a.x;
+    while (b.e === 'member' && !b.arrow) b = b.obj;
+    const relocated = res.sites.some((r) => r.start >= a.start && r.end <= a.end);
+    if (b.e === 'id') return !relocated && !!(lookup(b.name) ?? env.global(b.name));
+    if (b.e === 'member' && b.arrow) { const p = idName(b.obj); return !relocated && p !== undefined && !!ctx.nonnull?.has(p); }
+    return false;
+  }
   /** The name `x` is (through casts), if an identifier. */
   function idName(x: Expr): string | undefined {
     while (x.e === 'cast') x = x.x;
@@ -1995,6 +2010,8 @@ const INDUCTION_ASSIGN = process.env.CORELENS_INDUCTION_ASSIGN !== '0';
 const FN_REFS = process.env.CORELENS_FN_REFS !== '0';
 /** CORELENS_NONNULL=0: a pointer the caller tested non-null is unknown in the callee (its before/after figures). */
 const NONNULL = process.env.CORELENS_NONNULL !== '0';
+/** CORELENS_ADDR_NONNULL=0: `&v`, `&p->m` arguments are not known non-null in the callee (before/after). */
+const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
 /** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
