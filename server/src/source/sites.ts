@@ -133,7 +133,9 @@ export interface CallRef {
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop } | { cut: true; all?: true; soft?: true }
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string }
+  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop }
+  | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true } | { exit: 'ret' | 'jump' };
 
@@ -195,7 +197,9 @@ interface Val {
   /** An open access chain; `bits` when its last step is a bitfield member. */
   chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean; indexed?: boolean;
     /** The pointer expression the chain starts from (`p` of `p->a.b`). */
-    base?: Expr };
+    base?: Expr;
+    /** The record value the chain starts from (`v` of `v.a`, a local copy): which copy a read reads (cse.ts `sunk`). */
+    of?: Expr };
   /** Set when the value is a CO-RE check result (for guards). */
   check?: RawSite;
 }
@@ -470,6 +474,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       // still an address: cse.ts merges it only with the relocation just before it (`adj`), never by pointer value
       if (load || ctx.unevaluated) useOf(s, 'x');
       else useOf(s, 'a', b);
+      const fe = s && evOf.get(s);
+      const from = v.chain.base ?? v.chain.of;
+      if (fe && 's' in fe && load && from) fe.src = exprKey(from);
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       }
@@ -714,7 +721,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         close(base, ctx);
         // `v.a` on a preserve_access_index record value (a local struct qstr): clang roots a new chain at its type
-        if (preserved) return { type: m.type, chain: { root: unqual(base.type), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed } };
+        if (preserved) return { type: m.type, chain: { root: unqual(base.type), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed, of: x.obj } };
         return { type: m.type };
       }
       case 'index': {
@@ -1109,7 +1116,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const summarised = inl ?? (def.static ? def : undefined);
       callOf.set(x, { ref, sum: summarised ? opts.summaryOf?.(summarised) : undefined });
     }
-    if (!def?.body) cut();
+    if (!def?.body) {
+      cut();
+      const last = flow[flow.length - 1];
+      if (last && 'cut' in last && name) last.sig = `${name}(${args.map((a) => (res.sites.some((r) => r.start >= a.start && r.end <= a.end) ? '#' : exprKey(a))).join(',')})`;
+    }
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
     }
@@ -1264,6 +1275,24 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /** An expression as written, for comparing two arms' operands (cse.ts `sunk`); '?' parts never compare equal. */
+  function exprKey(e: Expr, d = 0): string {
+    if (d > 12) return `?${e.start}`;
+    const k = (x: Expr) => exprKey(x, d + 1);
+    switch (e.e) {
+      case 'id': return e.name;
+      case 'num': return String(e.v);
+      case 'member': return `${k(e.obj)}${e.arrow ? '->' : '.'}${e.name}`;
+      case 'index': return `${k(e.arr)}[${k(e.idx)}]`;
+      case 'unary': return `${e.op}(${k(e.x)})`;
+      case 'postfix': return `(${k(e.x)})${e.op}`;
+      case 'binary': return `(${k(e.l)}${e.op}${k(e.r)})`;
+      case 'cast': return `(${spell(e.type)})${k(e.x)}`;
+      case 'sizeof': return `sizeof(${e.x ? k(e.x) : e.type ? spell(e.type) : '?'})`;
+      case 'call': return `${k(e.fn)}(${e.args.map(k).join(',')})`;
+      default: return `?${e.start}`;
+    }
+  }
   /** An argument LLVM knows is not null: a pointer the path tested (Ctx.nonnull), the address of a variable or of
    * a member of one (an alloca or a global), the address of a member through a tested pointer (an inbounds GEP from
    * a non-null base; not a relocated member: its address comes from an intrinsic LLVM knows nothing of). */

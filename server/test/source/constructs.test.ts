@@ -1175,6 +1175,84 @@ SEC("kprobe/c") int addr_global(void *c) { u32 k = 0; struct ev *e = bpf_map_loo
    GEP: the model leaves that one unknown, an extra, never a missing; not asserted here) */
 SEC("kprobe/d") int addr_null(void *c) { u32 k = 0; struct ev *e = bpf_map_lookup_elem(&evs, &k); if (!e) return 0; fill(e, NULL); return 0; }
 `, { exact: true }],
+  // SimplifyCFG sinking two arms' identical tails (source/cse.ts \`sunk\`; tetragon's get_namespaces): both arms end in
+  // the same probe read whose source offset differs, so the identical load of the local copy's member is one record
+  // in the join; other destinations, or two different copies, keep two
+  ['cse_sunk', `struct out { u32 a, b, c; };
+struct uts_namespace___old { unsigned int proc_inum; } __attribute__((preserve_access_index));
+struct mnt_namespace___old { long pad; unsigned int proc_inum; } __attribute__((preserve_access_index));
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, u32); __type(value, struct out); } m SEC(".maps");
+/* both arms end in the same probe read of one local copy's member plus an arm's own offset: SimplifyCFG sinks the
+   call, the add and the identical load of the copy's member into the join (one record), the offsets stay per arm */
+SEC("kprobe/a") int sunk(void *c) {
+  u32 k = 0; struct out *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0;
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct nsproxy *p; struct nsproxy nsp;
+  bpf_probe_read(&p, sizeof(p), _(&t->nsproxy));
+  bpf_probe_read(&nsp, sizeof(nsp), _(p));
+  if (bpf_core_field_exists(p->uts_ns->ns)) {
+    bpf_probe_read(&o->a, 4, _(&nsp.uts_ns->ns.inum));
+  } else {
+    struct uts_namespace___old *ns = (void *)_(nsp.uts_ns);
+    bpf_probe_read(&o->a, 4, _(&ns->proc_inum));
+  }
+  if (bpf_core_field_exists(p->mnt_ns->ns)) {
+    bpf_probe_read(&o->b, 4, _(&nsp.mnt_ns->ns.inum));
+  } else {
+    struct mnt_namespace___old *ns = (void *)_(nsp.mnt_ns);
+    bpf_probe_read(&o->b, 4, _(&ns->proc_inum));
+  }
+  return 0;
+}
+
+/* the same member of two different copies: no identical load to sink, two records */
+SEC("kprobe/b") int sunk_two_copies(void *c) {
+  u32 k = 0; struct out *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0;
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct nsproxy *p; struct nsproxy nsp, nsp2;
+  bpf_probe_read(&p, sizeof(p), _(&t->nsproxy));
+  bpf_probe_read(&nsp, sizeof(nsp), _(p));
+  bpf_probe_read(&nsp2, sizeof(nsp2), _(p));
+  if (bpf_core_field_exists(p->uts_ns->ns)) {
+    bpf_probe_read(&o->a, 4, _(&nsp.uts_ns->ns.inum));
+  } else {
+    struct uts_namespace___old *ns = (void *)_(nsp2.uts_ns);
+    bpf_probe_read(&o->a, 4, _(&ns->proc_inum));
+  }
+  return 0;
+}
+/* one arm stores something more after its read: the tails differ */
+SEC("kprobe/d") int sunk_extra_store(void *c) {
+  u32 k = 0; struct out *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0;
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct nsproxy *p; struct nsproxy nsp;
+  bpf_probe_read(&p, sizeof(p), _(&t->nsproxy));
+  bpf_probe_read(&nsp, sizeof(nsp), _(p));
+  if (bpf_core_field_exists(p->uts_ns->ns)) {
+    bpf_probe_read(&o->a, 4, _(&nsp.uts_ns->ns.inum));
+  } else {
+    struct uts_namespace___old *ns = (void *)_(nsp.uts_ns);
+    bpf_probe_read(&o->a, 4, _(&ns->proc_inum));
+    o->c = 7;
+  }
+  return 0;
+}
+/* different destinations: still one call sunk with a phi of both operands */
+SEC("kprobe/e") int sunk_other_dest(void *c) {
+  u32 k = 0; struct out *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0;
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct nsproxy *p; struct nsproxy nsp;
+  bpf_probe_read(&p, sizeof(p), _(&t->nsproxy));
+  bpf_probe_read(&nsp, sizeof(nsp), _(p));
+  if (bpf_core_field_exists(p->uts_ns->ns)) {
+    bpf_probe_read(&o->a, 4, _(&nsp.uts_ns->ns.inum));
+  } else {
+    struct uts_namespace___old *ns = (void *)_(nsp.uts_ns);
+    bpf_probe_read(&o->b, 4, _(&ns->proc_inum));
+  }
+  return 0;
+}
+`, { exact: true }],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
