@@ -778,7 +778,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const f0 = freq;
           const pl = branchProb(x.l);
           freq = f0 * (x.op === '&&' ? pl : 1 - pl);
-          const scEv: FlowEv = { sub: region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }))[1], kind: 'if', sc: x.op };
+          // the right side runs only where the left is true (`&&`) or false (`||`): a constant parameter folds it in a
+          // copy (bcc's biolatency: `if (issue && targ_queued && BPF_CORE_READ(rq, q, elevator))` with issue false)
+          const when = x.op === '&&';
+          const rctx: Ctx = SC_CONDS ? { ...ctx, guards: [...ctx.guards, ...g], pconds: withP(ctx, x.l, when), nonnull: withNN(ctx, x.l, when) } : { ...ctx, guards: [...ctx.guards, ...g] };
+          const scEv: FlowEv = { sub: region(() => use(x.r, rctx))[1], kind: 'if', sc: x.op };
           flow.push(scEv);
           lastSc = { x, ev: scEv };
           freq = f0;
@@ -2037,6 +2041,8 @@ const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
 const INDUCTION_ASSIGN = process.env.CORELENS_INDUCTION_ASSIGN !== '0';
 /** CORELENS_FN_REFS=0: a function named as a value (a bpf_loop callback) is not emitted out of line (before/after). */
 const FN_REFS = process.env.CORELENS_FN_REFS !== '0';
+/** CORELENS_SC_CONDS=0: the right side of `&&`/`||` carries no parameter condition from the left (before/after). */
+const SC_CONDS = process.env.CORELENS_SC_CONDS !== '0';
 /** CORELENS_NONNULL=0: a pointer the caller tested non-null is unknown in the callee (its before/after figures). */
 const NONNULL = process.env.CORELENS_NONNULL !== '0';
 /** CORELENS_ADDR_NONNULL=0: `&v`, `&p->m` arguments are not known non-null in the callee (before/after). */

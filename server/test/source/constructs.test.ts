@@ -1253,6 +1253,24 @@ SEC("kprobe/e") int sunk_other_dest(void *c) {
   return 0;
 }
 `, { exact: true }],
+  // a constant parameter on the left of && / || decides the right side per inlined copy (bcc's biolatency:
+  // trace_rq_start(rq, false) drops \`issue && targ_queued && BPF_CORE_READ(rq, q, elevator)\`'s reads)
+  ['sc_param', `const volatile int want_q = 1;
+long out[4];
+/* a constant parameter on the left of && / || decides whether the right side runs in each inlined copy */
+static __always_inline int start(struct request *rq, int issue)
+{
+  if (issue && want_q && BPF_CORE_READ(rq, q, elevator)) return 0;
+  if (!issue || BPF_CORE_READ(rq, cmd_flags) == 3) out[0]++;
+  return 1;
+}
+static int on_insert(u64 *ctx) { return start((void *)ctx[0], 0); }
+static int on_issue(u64 *ctx) { return start((void *)ctx[0], 1); }
+SEC("raw_tp/a") int ins(u64 *ctx) { return on_insert(ctx); }
+SEC("raw_tp/b") int iss(u64 *ctx) { return on_issue(ctx); }
+/* an unknown left side keeps the right side */
+SEC("raw_tp/c") int unk(u64 *ctx) { return start((void *)ctx[0], ctx[1]); }
+`, { exact: true }],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {
