@@ -19,7 +19,17 @@ import { applyServerJitFlags } from '../../server/src/jitFlags';
 
 /** What the server reads to log the cache's state, and calls once its first diagnostics are out. */
 const HOOK = Symbol.for('corelens.codeCache');
-interface Hook { state: 'used' | 'rejected' | 'created' | 'none' | 'off' | 'failed'; save(): void }
+interface Hook {
+  state: 'used' | 'rejected' | 'created' | 'none' | 'off' | 'failed'; save(): void;
+  /** The launcher's steps (ms since the process started, and the process's CPU ms by then), for the start-up log. */
+  marks: [string, number, number][];
+}
+
+/** performance.now() and the process's CPU ms (user + system) now: the start-up log separates waiting from work. */
+const mark = (name: string): [string, number, number] => {
+  const c = process.cpuUsage();
+  return [name, performance.now(), (c.user + c.system) / 1000];
+};
 
 const script = path.join(__dirname, 'corelens.js');
 
@@ -33,6 +43,7 @@ function cacheDir(): string | undefined {
 
 /** Runs the bundle as Node's loader would (same wrapper, require, module, __filename, __dirname). */
 function run(): void {
+  const marks = [mark('launcher')];
   const source = fs.readFileSync(script, 'utf8');
   const dir = cacheDir();
   const key = crypto.createHash('sha256').update(source).update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`).digest('hex').slice(0, 32);
@@ -46,8 +57,11 @@ function run(): void {
   // (client/build.mjs leaves no import() in the bundle: a script from a code cache has no dynamic-import loader)
   // the server's V8 flags before compiling: they are part of the hash the cache must match (server/src/jitFlags.ts)
   applyServerJitFlags();
+  marks.push(mark('read'));
   const compiled = new vm.Script(Module.wrap(source), { filename: script, ...(cached ? { cachedData: cached } : {}) });
+  marks.push(mark('compiled'));
   const hook: Hook = {
+    marks,
     state: !dir ? 'off' : !cached ? 'none' : compiled.cachedDataRejected ? 'rejected' : 'used',
     save() {
       if (!file || !dir || (hook.state !== 'none' && hook.state !== 'rejected')) return;
@@ -71,6 +85,7 @@ function run(): void {
   mod.paths = (Module as unknown as { _nodeModulePaths(d: string): string[] })._nodeModulePaths(path.dirname(script));
   const wrapper = compiled.runInThisContext() as (e: unknown, r: NodeRequire, m: Module, f: string, d: string) => void;
   wrapper.call(mod.exports, mod.exports, Module.createRequire(script), mod, script, path.dirname(script));
+  marks.push(mark('ran'));
 }
 
 run();
