@@ -2,7 +2,8 @@
 // web-tree-sitter runtime wasm beside it, and the extension-host / unit tests into client/out/test.
 // Usage: node client/build.mjs [--production] [--watch] | --report-size [FILE.vsix]
 import * as esbuild from 'esbuild';
-import { spawnSync } from 'child_process';
+import { fork, spawnSync } from 'child_process';
+import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
@@ -98,5 +99,67 @@ if (watch) {
       console.error(`corelens: seeding the bundled kernels failed:\n${r.stdout}${r.stderr}`);
       process.exit(1);
     }
+    await shipCodeCache();
+  }
+}
+
+/**
+ * dist/code-cache/corelens-<key>.bin: the bundle's V8 code cache as the launcher writes it (client/src/serverLoader.ts),
+ * made by this node running the bundled language server on a program of ours (test-fixtures/vscode/probe.bpf.c, not
+ * the first-run program the e2e times) until its first diagnostics, so the functions a first check runs are in it.
+ * Named by the bundle's hash and this node's version: only the same engine ever reads it (code-server runs the
+ * system node; VS Code's Electron has another key and compiles as before). Issue 15: a fresh install's first start.
+ */
+async function shipCodeCache() {
+  const to = path.join(root, 'dist/code-cache');
+  fs.rmSync(to, { recursive: true, force: true }); // an earlier build's, which the launcher would start from
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-codecache-'));
+  try {
+    const ws = path.join(tmp, 'ws');
+    fs.mkdirSync(ws);
+    const text = fs.readFileSync(path.join(root, 'test-fixtures/vscode/probe.bpf.c'), 'utf8');
+    fs.writeFileSync(path.join(ws, 'probe.bpf.c'), text);
+    const env = { ...process.env, CORELENS_CACHE: path.join(tmp, 'cache') };
+    // the launcher's own flags and no hint: what the extension's fork has, less the early check
+    delete env.CORELENS_V8_FLAGS;
+    delete env.CORELENS_EARLY_START;
+    const proc = fork(path.join(root, 'dist/server.js'), ['lsp', '--node-ipc', `--clientProcessId=${process.pid}`], { cwd: ws, env, execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const uri = `file://${path.join(ws, 'probe.bpf.c')}`;
+    const send = (m) => proc.send({ jsonrpc: '2.0', ...m });
+    const logs = [];
+    const state = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve('no "code cache" line within 120 s'), 120_000);
+      proc.on('exit', (code) => resolve(`the server exited (${code})`));
+      proc.on('message', (m) => {
+        if (m.id === 1) {
+          send({ method: 'initialized', params: {} });
+          send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'c', version: 1, text } } });
+        }
+        if (m.method === 'window/logMessage') {
+          logs.push(m.params.message);
+          // written a second after the first diagnostics (server.ts)
+          const c = /code cache (created|failed)/.exec(m.params.message);
+          if (c) {
+            clearTimeout(timer);
+            resolve(c[1]);
+          }
+        }
+        // requests the server makes (configuration, progress, refresh): answered empty
+        if (m.id !== undefined && m.method) send({ id: m.id, result: m.method === 'workspace/configuration' ? [null] : null });
+      });
+      send({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: `file://${ws}`, workspaceFolders: [{ uri: `file://${ws}`, name: 'ws' }], capabilities: {} } });
+    });
+    send({ id: 2, method: 'shutdown' });
+    send({ method: 'exit' });
+    await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+    const made = state === 'created' ? fs.readdirSync(path.join(tmp, 'cache', 'code-cache')).filter((f) => /^corelens-[0-9a-f]{32}\.bin$/.test(f)) : [];
+    if (made.length !== 1) {
+      console.error(`corelens: the shipped code cache was not made (${state}):\n${logs.join('\n')}`);
+      process.exit(1);
+    }
+    fs.mkdirSync(to, { recursive: true });
+    fs.copyFileSync(path.join(tmp, 'cache', 'code-cache', made[0]), path.join(to, made[0]));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
