@@ -1,6 +1,6 @@
 // Bundles the extension with esbuild: dist/extension.js (client), dist/corelens.js (language server + CLI), the
 // web-tree-sitter runtime wasm beside it, and the extension-host / unit tests into client/out/test.
-// Usage: node client/build.mjs [--production] [--watch] | --report-size [FILE.vsix]
+// Usage: node client/build.mjs [--production] [--watch] | --report-size [FILE.vsix] | --code-cache-only
 import * as esbuild from 'esbuild';
 import { fork, spawnSync } from 'child_process';
 import * as os from 'os';
@@ -17,6 +17,12 @@ if (args[0] === '--report-size') {
   const file = path.resolve(root, args[1] ?? `${name}-${version}.vsix`);
   const kb = (fs.statSync(file).size / 1024).toFixed(0);
   console.log(`corelens: ${path.relative(root, file)} is ${kb} KB`);
+  process.exit(0);
+}
+
+if (args[0] === '--code-cache-only') {
+  // dist/code-cache/ for the dist/corelens.js built last (the firstrun bench installs what a .vsix would ship)
+  await shipCodeCache();
   process.exit(0);
 }
 
