@@ -133,6 +133,7 @@ async function shipCodeCache() {
     const uri = `file://${path.join(ws, 'probe.bpf.c')}`;
     const send = (m) => proc.send({ jsonrpc: '2.0', ...m });
     const logs = [];
+    let asked = false;
     const state = await new Promise((resolve) => {
       const timer = setTimeout(() => resolve('no "code cache" line within 120 s'), 120_000);
       proc.on('exit', (code) => resolve(`the server exited (${code})`));
@@ -140,6 +141,15 @@ async function shipCodeCache() {
         if (m.id === 1) {
           send({ method: 'initialized', params: {} });
           send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'c', version: 1, text } } });
+        }
+        // the editor's follow-up requests once the diagnostics are out (their code is compiled before the cache is written)
+        if (m.method === 'textDocument/publishDiagnostics' && m.params.diagnostics.length && !asked) {
+          asked = true;
+          const textDocument = { uri };
+          const line = text.split('\n').findIndex((l) => l.includes('BPF_CORE_READ('));
+          send({ id: 10, method: 'textDocument/inlayHint', params: { textDocument, range: { start: { line: 0, character: 0 }, end: { line: 400, character: 0 } } } });
+          send({ id: 11, method: 'textDocument/codeLens', params: { textDocument } });
+          send({ id: 12, method: 'textDocument/hover', params: { textDocument, position: { line: Math.max(line, 0), character: text.split('\n')[Math.max(line, 0)].indexOf('BPF_CORE_READ(') + 2 } } });
         }
         if (m.method === 'window/logMessage') {
           logs.push(m.params.message);
