@@ -79,6 +79,13 @@ const server = /first diagnostics for \S+ at \S+, (.*)/.exec(corelens)?.[1];
 if (server) lines.push(`  server: ${server}`);
 const init = /initialize at \S+, (\d+) ms after the process started/.exec(corelens)?.[1];
 if (init) lines.push(`  server: process start to initialize ${init} ms`);
+// wall and CPU side by side (the server's own clock): where wall exceeds CPU the process waited for a core
+const steps = /start-up steps \(ms since the process started\): (.*)/.exec(corelens)?.[1];
+if (steps) lines.push(`  server start-up, ms since its process started (its CPU ms by then): ${steps}`);
+const targetsAt = /early start: targets loaded (.*)/.exec(corelens)?.[1];
+if (targetsAt) lines.push(`  server: early targets loaded ${targetsAt}`);
+const earlyAt = /early check of \S+ done at \S+, (.*)/.exec(corelens)?.[1];
+if (earlyAt) lines.push(`  server: early check done ${earlyAt}`);
 const activation = marks.find(([n]) => n === 'corelens activation event')[1];
 if (done !== undefined && activation !== undefined && open !== undefined) {
   // VS Code's part (its extension host starting, then activating us) and ours (from our activation event on)
