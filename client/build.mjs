@@ -131,7 +131,8 @@ async function shipCodeCache() {
     delete env.CORELENS_EARLY_START;
     const proc = fork(path.join(root, 'dist/server.js'), ['lsp', '--node-ipc', `--clientProcessId=${process.pid}`], { cwd: ws, env, execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const uri = `file://${path.join(ws, 'probe.bpf.c')}`;
-    const send = (m) => proc.send({ jsonrpc: '2.0', ...m });
+    const send = (m) => { if (proc.connected) proc.send({ jsonrpc: '2.0', ...m }); };
+    proc.on('error', () => undefined); // a server gone early: reported below with its log
     const logs = [];
     let asked = false;
     const state = await new Promise((resolve) => {
@@ -167,7 +168,12 @@ async function shipCodeCache() {
     });
     send({ id: 2, method: 'shutdown' });
     send({ method: 'exit' });
-    await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+    // a server that does not end on `exit` within 5 s is killed (the build must never hang on it)
+    await new Promise((r) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return r();
+      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      proc.once('exit', () => { clearTimeout(t); r(); });
+    });
     const made = state === 'created' ? fs.readdirSync(path.join(tmp, 'cache', 'code-cache')).filter((f) => /^corelens-[0-9a-f]{32}\.bin$/.test(f)) : [];
     if (made.length !== 1) {
       console.error(`corelens: the shipped code cache was not made (${state}):\n${logs.join('\n')}`);
