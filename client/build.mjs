@@ -23,7 +23,7 @@ if (args[0] === '--report-size') {
 if (args[0] === '--code-cache-only') {
   // dist/code-cache/ for the dist/corelens.js built last (the firstrun bench installs what a .vsix would ship)
   await shipCodeCache();
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 }
 
 const production = args.includes('--production');
@@ -106,6 +106,7 @@ if (watch) {
       process.exit(1);
     }
     await shipCodeCache();
+    if (process.exitCode) process.exit(process.exitCode);
   }
 }
 
@@ -177,7 +178,8 @@ async function shipCodeCache() {
     const made = state === 'created' ? fs.readdirSync(path.join(tmp, 'cache', 'code-cache')).filter((f) => /^corelens-[0-9a-f]{32}\.bin$/.test(f)) : [];
     if (made.length !== 1) {
       console.error(`corelens: the shipped code cache was not made (${state}):\n${logs.join('\n')}`);
-      process.exit(1);
+      process.exitCode = 1; // after the finally below removed the temporary folder
+      return;
     }
     fs.mkdirSync(to, { recursive: true });
     fs.copyFileSync(path.join(tmp, 'cache', 'code-cache', made[0]), path.join(to, made[0]));
