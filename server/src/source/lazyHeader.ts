@@ -29,8 +29,9 @@ import { Macro, PreOptions, Preprocessor } from './preproc';
 /** Headers smaller than this are parsed in full (lazy parsing pays off on big generated headers only). */
 export const LAZY_MIN_BYTES = { value: 256 * 1024 };
 
-/** Counters for the bench: definitions set aside and parsed, since the process started. */
-export const lazyStats = { setAside: 0, parsed: 0 };
+/** Counters for the bench and tests: definitions set aside and parsed, and those the scan's fast path took, since
+ * the process started. */
+export const lazyStats = { setAside: 0, parsed: 0, fast: 0 };
 
 /** A set-aside definition. */
 interface LazyDecl {
@@ -219,6 +220,7 @@ function scan(text: string): Skim | undefined {
       const r = fastDecl(text, start, sc.kw === K.Enum);
       if (r) {
         if (!record(out, start, r.end, r.keys, r.consts)) return undefined;
+        lazyStats.fast++;
         sc.pos = r.end;
         sc.bol = false; // as after the `;` token the token path ends on
         t = sc.next();
@@ -320,6 +322,7 @@ export const FAST_SCAN = { value: true };
 //   token path ends on, and its outer `}` is the one that closes its depth;
 // - every inner `{` directly after `struct` or `union` (checked after the match, see innerBracesAnonymous): no
 //   named nested tag (a key of its own), no enum body (enumerators), no brace the token path would call impure;
+// - no tag keyword directly followed by `__attribute__` (the token path calls that impure);
 // - after the outer `}` only whitespace and `__attribute__((...))`, then `;`;
 // - an enum body holds only `NAME`, `NAME = [-]NUMBER` items (the enumerators are then every item's first word).
 // Its patterns are built from the strings below, so the nesting bounds are visible in one place.
@@ -348,6 +351,8 @@ const RECORD_RE = new RegExp(`(struct|union)${WS}+${NOT_KW}(${ID})${WS}*\\{(${bo
 const NUM = `(?:-${WS}*)?(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*`;
 const ITEM = `${NOT_KW}${ID}${WS}*(?:=${WS}*${NUM}${WS}*)?`;
 const ENUM_RE = new RegExp(`enum(?:${WS}+${NOT_KW}(${ID}))?${WS}*\\{(${WS}*(?:${ITEM},${WS}*)*(?:${ITEM})?)\\}${ATTRS}`, 'y');
+/** A tag keyword followed by an attribute (conservatively: also where the keyword is the tail of a longer token). */
+const KW_ATTR_RE = /(?:struct|union|enum)[ \t\n\r\f\v]*__attribute__/;
 const ENUMERATOR_RE = /(?:^|,)[ \t\n\r\f\v]*([A-Za-z_$][\w$]*)/g;
 
 /** A pure tag definition at `start` (a `struct`, `union` or `enum` token) in a shape the fast path takes, with what
@@ -367,6 +372,8 @@ function fastDecl(text: string, start: number, isEnum: boolean): { end: number; 
   }
   const b = m[3]!;
   if (b.indexOf('{') >= 0 && !innerBracesAnonymous(b)) return undefined;
+  // `struct __attribute__((...)) x` anywhere makes the token path parse the declaration in full
+  if (b.indexOf('__attribute__') >= 0 && KW_ATTR_RE.test(b)) return undefined;
   return { end, keys: [`${m[1]} ${m[2]}`], consts: [] };
 }
 
