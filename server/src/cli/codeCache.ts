@@ -36,8 +36,9 @@ function cacheDir(): string | undefined {
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'code-cache');
 }
 
-/** Reads the cache file: `CLC1`, a 4-byte index length, a JSON index [path, hash, length][], then the data. A file
- * that does not parse is no cache. */
+/** Reads the cache file: `CLC1`, a 4-byte index length, a JSON index { sum, entries: [path, hash, length][] }, then
+ * the data. A file that does not parse, or whose data does not have the SHA-256 `sum`, is no cache: V8 does not
+ * check cached data itself beyond its header (a damaged entry aborted the process in its deserializer). */
 function readCache(file: string): Map<string, Entry> {
   const out = new Map<string, Entry>();
   let buf: Buffer;
@@ -45,7 +46,10 @@ function readCache(file: string): Map<string, Entry> {
   try {
     if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'CLC1') return out;
     const n = buf.readUInt32LE(4);
-    const index = JSON.parse(buf.toString('utf8', 8, 8 + n)) as [string, string, number][];
+    const head = JSON.parse(buf.toString('utf8', 8, 8 + n)) as { sum?: unknown; entries?: unknown };
+    const index = head.entries as [string, string, number][];
+    if (!Array.isArray(index) || typeof head.sum !== 'string') return out;
+    if (crypto.createHash('sha256').update(buf.subarray(8 + n)).digest('base64') !== head.sum) return out;
     let at = 8 + n;
     for (const [p, hash, len] of index) {
       if (typeof p !== 'string' || typeof hash !== 'string' || !Number.isInteger(len) || len < 0 || at + len > buf.length) return new Map();
@@ -101,13 +105,14 @@ export function installCodeCache(root: string, flags: string): void {
       const parts: Buffer[] = [];
       for (const [p, s] of scripts) { const d = s.script.createCachedData(); index.push([p, s.hash, d.length]); parts.push(d); }
       for (const [p, e] of old) if (!scripts.has(p) && fs.existsSync(p)) { index.push([p, e.hash, e.data.length]); parts.push(e.data); }
-      const head = Buffer.from(JSON.stringify(index));
+      const data = Buffer.concat(parts);
+      const head = Buffer.from(JSON.stringify({ sum: crypto.createHash('sha256').update(data).digest('base64'), entries: index }));
       const pre = Buffer.alloc(8);
       pre.write('CLC1', 0, 'latin1');
       pre.writeUInt32LE(head.length, 4);
       fs.mkdirSync(dir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, Buffer.concat([pre, head, ...parts]));
+      fs.writeFileSync(tmp, Buffer.concat([pre, head, data]));
       fs.renameSync(tmp, file);
       codeCacheStats.written = true;
     } catch {
