@@ -630,3 +630,46 @@ export class LazyDefs {
     return rest;
   }
 }
+
+/** A skim as plain data (source/skimCache.ts keeps it between processes): decls as [start, end, typedef name or
+ * null], and each map as [name, decl index] pairs. */
+export interface SkimData { decls: [number, number, string | null][]; tags: [string, number][]; consts: [string, number][]; typedefs: [string, number][]; defined: string[] }
+
+/** The skim as plain data. */
+export function skimToData(sk: Skim): SkimData {
+  const at = new Map<LazyDecl, number>();
+  const decls: [number, number, string | null][] = [];
+  for (let i = 0; i < sk.decls.length; i++) { const d = sk.decls[i]!; at.set(d, i); decls.push([d.start, d.end, d.name ?? null]); }
+  const pairs = (m: Map<string, LazyDecl>): [string, number][] => { const out: [string, number][] = []; for (const [k, d] of m) out.push([k, at.get(d)!]); return out; };
+  return { decls, tags: pairs(sk.tags), consts: pairs(sk.consts), typedefs: pairs(sk.typedefs), defined: [...sk.defined] };
+}
+
+/** The skim of `text` from plain data, or undefined when the data does not fit the text (every position inside it,
+ * ascending, every name a declaration's). Only the shape is checked here: the caller keys the data by the text's
+ * hash. */
+export function skimFromData(data: SkimData, text: string): Skim | undefined {
+  const n = text.length;
+  if (!data || !Array.isArray(data.decls) || !Array.isArray(data.tags) || !Array.isArray(data.consts) || !Array.isArray(data.typedefs) || !Array.isArray(data.defined)) return undefined;
+  const decls: LazyDecl[] = [];
+  let last = 0;
+  for (const e of data.decls) {
+    if (!Array.isArray(e)) return undefined;
+    const [start, end, name] = e;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < last || end <= start || end > n || (name !== null && typeof name !== 'string')) return undefined;
+    last = end;
+    decls.push(name === null ? { start, end, state: 0, active: false, pai: false } : { start, end, state: 0, active: false, pai: false, name });
+  }
+  const map = (pairs: [string, number][]): Map<string, LazyDecl> | undefined => {
+    const m = new Map<string, LazyDecl>();
+    for (const p of pairs) {
+      if (!Array.isArray(p) || typeof p[0] !== 'string' || !Number.isInteger(p[1]) || p[1] < 0 || p[1] >= decls.length) return undefined;
+      m.set(p[0], decls[p[1]]!);
+    }
+    return m;
+  };
+  const tags = map(data.tags);
+  const consts = map(data.consts);
+  const typedefs = map(data.typedefs);
+  if (!tags || !consts || !typedefs || data.defined.some((x) => typeof x !== 'string')) return undefined;
+  return { decls, tags, consts, typedefs, defined: new Set(data.defined) };
+}

@@ -1,0 +1,86 @@
+// The header scan's result kept between processes (issue 16's second figure: a second `corelens sites` run and a
+// fresh language server skip the ~100 ms scan of a full vmlinux.h).
+//
+// What is kept: lazyHeader.ts's skim — the positions of a big header's set-aside definitions and the names they
+// declare. It depends on the header's text only (not on defines or arch: the preprocessor decides per definition
+// later, in every run), so the key is the SHA-256 of the text and of the scanning code itself (lazyHeader.js: a
+// changed scan never reads an older one's result). One file per header in <cache>/headers/, written atomically when
+// missing, with a SHA-256 of its payload; a file that is damaged, does not parse or does not fit the text is
+// ignored (and replaced). CORELENS_CACHE=off disables it, CORELENS_CACHE=DIR puts it in DIR/headers.
+// At most MAX_FILES files are kept (the oldest go first).
+
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Skim, SkimData, skim, skimFromData, skimToData } from './lazyHeader';
+
+const MAX_FILES = 16;
+
+/** What the cache did, since the process started (bench and tests). */
+export const skimCacheStats = { hits: 0, misses: 0, written: 0, ignored: 0 };
+
+/** The cache directory, or undefined when disabled. Read per call: tests and the bench set CORELENS_CACHE. */
+function cacheDir(): string | undefined {
+  const c = process.env.CORELENS_CACHE;
+  if (c === 'off') return undefined;
+  if (c) return path.join(c, 'headers');
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'headers');
+}
+
+let codeHash: string | undefined;
+/** A hash of the scanning code (the compiled lazyHeader module): part of every key. */
+function scanCodeHash(): string {
+  if (codeHash === undefined) {
+    let src = '';
+    try { src = fs.readFileSync(require.resolve('./lazyHeader'), 'utf8'); } catch { src = String(Math.random()); /* unknown code: never share */ }
+    codeHash = crypto.createHash('sha256').update(src).digest('hex');
+  }
+  return codeHash;
+}
+
+/** skim(text), from the cache when a previous process scanned the same text with the same code. */
+export function skimCached(text: string): Skim | undefined {
+  const dir = cacheDir();
+  if (!dir) return skim(text);
+  const key = crypto.createHash('sha256').update(scanCodeHash()).update(text).digest('hex').slice(0, 40);
+  const file = path.join(dir, `skim-${key}.json`);
+  let raw: string | undefined;
+  try { raw = fs.readFileSync(file, 'utf8'); } catch { raw = undefined; }
+  if (raw !== undefined) {
+    // `<sha256 of the payload>\n<payload>`; the payload `null` is a header the scan found ineligible
+    const nl = raw.indexOf('\n');
+    const payload = raw.slice(nl + 1);
+    if (nl === 64 && crypto.createHash('sha256').update(payload).digest('hex') === raw.slice(0, 64)) {
+      try {
+        const data = JSON.parse(payload) as SkimData | null;
+        const sk = data === null ? undefined : skimFromData(data, text);
+        if (data === null || sk) { skimCacheStats.hits++; return sk; }
+      } catch { /* ignored below */ }
+    }
+    skimCacheStats.ignored++;
+  }
+  skimCacheStats.misses++;
+  const sk = skim(text);
+  try {
+    const payload = JSON.stringify(sk ? skimToData(sk) : null);
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${crypto.createHash('sha256').update(payload).digest('hex')}\n${payload}`);
+    fs.renameSync(tmp, file);
+    skimCacheStats.written++;
+    prune(dir);
+  } catch {
+    // an unwritable cache: the next process scans again
+  }
+  return sk;
+}
+
+/** Keeps the MAX_FILES newest cache files. */
+function prune(dir: string): void {
+  const files = fs.readdirSync(dir).filter((f) => f.startsWith('skim-') && f.endsWith('.json'));
+  if (files.length <= MAX_FILES) return;
+  const aged = files.map((f) => { try { return { f, t: fs.statSync(path.join(dir, f)).mtimeMs }; } catch { return { f, t: 0 }; } }).sort((a, b) => b.t - a.t);
+  for (const { f } of aged.slice(MAX_FILES)) fs.rmSync(path.join(dir, f), { force: true });
+}
