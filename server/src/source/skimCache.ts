@@ -29,13 +29,15 @@ function cacheDir(): string | undefined {
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'headers');
 }
 
-let codeHash: string | undefined;
-/** A hash of the scanning code (the compiled lazyHeader module): part of every key. */
-function scanCodeHash(): string {
+let codeHash: string | null | undefined;
+/** A hash of the scanning code: the compiled lazyHeader module, or in the bundle (dist/corelens.js, where it has no
+ * file of its own) the whole bundle; null when neither can be read (no cache then). */
+function scanCodeHash(): string | null {
   if (codeHash === undefined) {
-    let src = '';
-    try { src = fs.readFileSync(require.resolve('./lazyHeader'), 'utf8'); } catch { src = String(Math.random()); /* unknown code: never share */ }
-    codeHash = crypto.createHash('sha256').update(src).digest('hex');
+    codeHash = null;
+    for (const f of [() => require.resolve('./lazyHeader'), () => __filename]) {
+      try { codeHash = crypto.createHash('sha256').update(fs.readFileSync(f())).digest('hex'); break; } catch { /* next */ }
+    }
   }
   return codeHash;
 }
@@ -43,8 +45,9 @@ function scanCodeHash(): string {
 /** skim(text), from the cache when a previous process scanned the same text with the same code. */
 export function skimCached(text: string): Skim | undefined {
   const dir = cacheDir();
-  if (!dir) return skim(text);
-  const key = crypto.createHash('sha256').update(scanCodeHash()).update(text).digest('hex').slice(0, 40);
+  const code = dir && scanCodeHash();
+  if (!dir || !code) return skim(text);
+  const key = crypto.createHash('sha256').update(code).update(text).digest('hex').slice(0, 40);
   const file = path.join(dir, `skim-${key}.json`);
   let raw: string | undefined;
   try { raw = fs.readFileSync(file, 'utf8'); } catch { raw = undefined; }
