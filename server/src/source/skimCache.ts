@@ -4,8 +4,8 @@
 // What is kept: lazyHeader.ts's skim — the positions of a big header's set-aside definitions and the names they
 // declare. It depends on the header's text only (not on defines or arch: the preprocessor decides per definition
 // later, in every run), so the key is the SHA-256 of the text and of the scanning code itself (lazyHeader.js: a
-// changed scan never reads an older one's result). One file per header in <cache>/headers/, written atomically when
-// missing, with a SHA-256 of its payload; a file that is damaged, does not parse or does not fit the text is
+// changed scan never reads an older one's result). One file per header in <cache>/headers/ (binary: lazyHeader.ts's
+// encodeSkim), written atomically when missing, with a SHA-256 of its payload; a file that is damaged, does not parse or does not fit the text is
 // ignored (and replaced). CORELENS_CACHE=off disables it, CORELENS_CACHE=DIR puts it in DIR/headers.
 // At most MAX_FILES files are kept (the oldest go first).
 
@@ -13,7 +13,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Skim, SkimData, skim, skimFromData, skimToData } from './lazyHeader';
+import { Skim, decodeSkim, encodeSkim, skim } from './lazyHeader';
 
 const MAX_FILES = 16;
 
@@ -48,29 +48,26 @@ export function skimCached(text: string): Skim | undefined {
   const code = dir && scanCodeHash();
   if (!dir || !code) return skim(text);
   const key = crypto.createHash('sha256').update(code).update(text).digest('hex').slice(0, 40);
-  const file = path.join(dir, `skim-${key}.json`);
-  let raw: string | undefined;
-  try { raw = fs.readFileSync(file, 'utf8'); } catch { raw = undefined; }
+  const file = path.join(dir, `skim-${key}.bin`);
+  let raw: Buffer | undefined;
+  try { raw = fs.readFileSync(file); } catch { raw = undefined; }
   if (raw !== undefined) {
-    // `<sha256 of the payload>\n<payload>`; the payload `null` is a header the scan found ineligible
-    const nl = raw.indexOf('\n');
-    const payload = raw.slice(nl + 1);
-    if (nl === 64 && crypto.createHash('sha256').update(payload).digest('hex') === raw.slice(0, 64)) {
-      try {
-        const data = JSON.parse(payload) as SkimData | null;
-        const sk = data === null ? undefined : skimFromData(data, text);
-        if (data === null || sk) { skimCacheStats.hits++; return sk; }
-      } catch { /* ignored below */ }
+    // `CLS1`, the SHA-256 of the payload, the payload (encodeSkim's bytes; empty: a header the scan found ineligible)
+    const payload = raw.subarray(36);
+    if (raw.length >= 36 && raw.toString('latin1', 0, 4) === 'CLS1' && crypto.createHash('sha256').update(payload).digest().equals(raw.subarray(4, 36))) {
+      const sk = payload.length ? decodeSkim(payload, text) : undefined;
+      if (!payload.length || sk) { skimCacheStats.hits++; return sk; }
     }
     skimCacheStats.ignored++;
   }
   skimCacheStats.misses++;
   const sk = skim(text);
+  const payload = sk ? encodeSkim(sk) : Buffer.alloc(0);
+  if (!payload) return sk;
   try {
-    const payload = JSON.stringify(sk ? skimToData(sk) : null);
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${crypto.createHash('sha256').update(payload).digest('hex')}\n${payload}`);
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from('CLS1', 'latin1'), crypto.createHash('sha256').update(payload).digest(), payload]));
     fs.renameSync(tmp, file);
     skimCacheStats.written++;
     prune(dir);
@@ -82,7 +79,7 @@ export function skimCached(text: string): Skim | undefined {
 
 /** Keeps the MAX_FILES newest cache files. */
 function prune(dir: string): void {
-  const files = fs.readdirSync(dir).filter((f) => f.startsWith('skim-') && f.endsWith('.json'));
+  const files = fs.readdirSync(dir).filter((f) => f.startsWith('skim-') && f.endsWith('.bin'));
   if (files.length <= MAX_FILES) return;
   const aged = files.map((f) => { try { return { f, t: fs.statSync(path.join(dir, f)).mtimeMs }; } catch { return { f, t: 0 }; } }).sort((a, b) => b.t - a.t);
   for (const { f } of aged.slice(MAX_FILES)) fs.rmSync(path.join(dir, f), { force: true });

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createAnalyzer } from '../../src/source/analyzer';
-import { Skim, skim, skimFromData, skimToData } from '../../src/source/lazyHeader';
+import { Skim, decodeSkim, encodeSkim, skim } from '../../src/source/lazyHeader';
 import { skimCacheStats, skimCached } from '../../src/source/skimCache';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 
@@ -32,26 +32,29 @@ describe('the header scan cache', function () {
     const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'programs', 'vmlinux.h'), 'utf8');
     const fresh = ser(skim(text));
     assert.ok(fresh.length > 100_000);
-    assert.strictEqual(ser(skimFromData(JSON.parse(JSON.stringify(skimToData(skim(text)!))), text)), fresh, 'the plain data round trip');
+    assert.strictEqual(ser(decodeSkim(encodeSkim(skim(text)!)!, text)), fresh, 'the bytes round trip');
+    // bytes that do not fit the text: refused
+    assert.strictEqual(decodeSkim(encodeSkim(skim(text)!)!, text.slice(0, text.length / 2)), undefined);
+    assert.strictEqual(decodeSkim(Buffer.from([1, 0, 0, 0, 9]), text), undefined);
     const s0 = { ...skimCacheStats };
     assert.strictEqual(ser(skimCached(text)), fresh);
     assert.strictEqual(ser(skimCached(text)), fresh);
     assert.deepStrictEqual([skimCacheStats.misses - s0.misses, skimCacheStats.hits - s0.hits, skimCacheStats.written - s0.written], [1, 1, 1]);
     const hdir = path.join(dir, 'headers');
     const [file] = fs.readdirSync(hdir);
-    const good = fs.readFileSync(path.join(hdir, file!), 'utf8');
-    // a flipped digit (the checksum), a payload that does not fit this text (checksum right), garbage, empty
-    const payload = good.slice(65);
-    const data = JSON.parse(payload) as { decls: [number, number, string | null][] };
-    data.decls[data.decls.length - 1]![1] = text.length + 10;
-    const misfit = JSON.stringify(data);
-    const sha = (s: string) => require('crypto').createHash('sha256').update(s).digest('hex') as string;
-    for (const bad of [good.replace(/"decls":\[\[(\d)/, (_m, d: string) => `"decls":[[${(Number(d) + 1) % 10}`), `${sha(misfit)}\n${misfit}`, 'garbage', '']) {
+    const good = fs.readFileSync(path.join(hdir, file!));
+    const sha = (b: Buffer) => require('crypto').createHash('sha256').update(b).digest() as Buffer;
+    // a flipped byte (the checksum), a payload that does not fit this text (checksum right), garbage, empty
+    const misfit = Buffer.from(good.subarray(36));
+    misfit.writeInt32LE(text.length + 10, 8); // the first decl's end
+    const flipped = Buffer.from(good);
+    flipped[100] = flipped[100]! ^ 1;
+    for (const bad of [flipped, Buffer.concat([Buffer.from('CLS1', 'latin1'), sha(misfit), misfit]), Buffer.from('garbage'), Buffer.alloc(0)]) {
       fs.writeFileSync(path.join(hdir, file!), bad);
       const s1 = { ...skimCacheStats };
       assert.strictEqual(ser(skimCached(text)), fresh);
       assert.strictEqual(skimCacheStats.ignored - s1.ignored, 1, 'the file was ignored');
-      assert.strictEqual(fs.readFileSync(path.join(hdir, file!), 'utf8'), good, 'replaced by a good file');
+      assert.ok(fs.readFileSync(path.join(hdir, file!)).equals(good), 'replaced by a good file');
     }
     // another text (one character changed) has a key of its own
     const other = text.replace('struct', 'union ');
