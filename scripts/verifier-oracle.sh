@@ -11,6 +11,11 @@
 #                                            the semantics probes of server/test/verdict/semantics.test.ts
 #   scripts/verifier-oracle.sh --host-only OBJ   one object against the running kernel's own BTF only, to stdout:
 #                                            what loading it here would do (server/test/verdict/kconfig.test.ts)
+#       [--against NAME=BTF]...              ... against these BTFs instead (btf_custom_path; still loaded here)
+#       [--kconfig FILE]                     ... with FILE as this machine's kernel config: libbpf reads
+#                                            /boot/config-$(uname -r) first, so the oracle runs in a private mount
+#                                            namespace whose /boot is a tmpfs holding FILE under that name (the
+#                                            real /boot is untouched); how a stated target config is proven
 #
 # Needs root (or CAP_BPF + CAP_PERFMON): programs are loaded into the running kernel. The committed files record
 # what Linux 6.18 (this project's machines) says; another kernel's verifier may differ, which is why the
@@ -29,7 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C
 
-out="" check=0 host=0 raw=0 hostonly=""
+out="" check=0 host=0 raw=0 hostonly="" kconfig="" against=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--check) check=1 ;;
@@ -37,7 +42,9 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--raw) raw=1 ;;
 	--host-only) hostonly=$2; shift ;;
-	*) echo "usage: scripts/verifier-oracle.sh [--check] [--out DIR [--host]] [--raw] [--host-only OBJ]" >&2; exit 2 ;;
+	--against) against+=("$2"); shift ;;
+	--kconfig) kconfig=$2; shift ;;
+	*) echo "usage: scripts/verifier-oracle.sh [--check] [--out DIR [--host]] [--raw] [--host-only OBJ [--against NAME=BTF]... [--kconfig FILE]]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -53,7 +60,17 @@ if [ $raw = 1 ]; then
 	exec "$ORACLE" --raw
 fi
 if [ -n "$hostonly" ]; then
-	exec "$ORACLE" "$hostonly" host=host
+	[ ${#against[@]} -gt 0 ] || against=("host=host")
+	if [ -n "$kconfig" ]; then
+		[ -f "$kconfig" ] || { echo "verifier-oracle: --kconfig $kconfig: no such file" >&2; exit 2; }
+		command -v unshare >/dev/null || { echo "verifier-oracle: --kconfig needs unshare (apt-get install util-linux)" >&2; exit 3; }
+		# exit 3 (not permitted) when a mount namespace cannot be made: the callers skip, as for bpf() itself
+		unshare -m true 2>/dev/null || { echo "verifier-oracle: --kconfig: no mount namespace here (needs root)" >&2; exit 3; }
+		exec unshare -m --propagation private sh -c 'mount -t tmpfs corelens-kconfig /boot 2>/dev/null || exit 3
+			cp "$1" "/boot/config-$(uname -r)" || exit 3
+			shift; exec "$@"' sh "$kconfig" "$ORACLE" "$hostonly" "${against[@]}"
+	fi
+	exec "$ORACLE" "$hostonly" "${against[@]}"
 fi
 
 kernel_args=()

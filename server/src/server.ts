@@ -28,7 +28,7 @@ import { HeaderCache } from './source/localTypes';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
-import { TargetSpec, defaultTargetSpecs } from './targets/registry';
+import { TargetSpec, defaultTargetSpecs, withKconfigDir } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 import { readTextInputSync } from './util/files';
 import { createServerConnection } from './lspTransport';
@@ -306,12 +306,16 @@ export function startServer(connection: Connection = createServerConnection()): 
    * Targets, include paths, defines, problems and BTFHub fleets from corelens.json and the current settings (nothing
    * is applied). Fleet kernels are added by `withFleets`, which reads the cache.
    */
-  function configuration(): { specs: TargetSpec[]; includePaths: string[]; defines: string[]; problems: ConfigProblem[]; fleets: { fleet: FleetConfig; file?: string }[] } {
+  function configuration(): {
+    specs: TargetSpec[]; includePaths: string[]; defines: string[]; problems: ConfigProblem[]; fleets: { fleet: FleetConfig; file?: string }[];
+    kconfigDirs: { dir: string; file: string }[];
+  } {
     const problems: ConfigProblem[] = [];
     let specs: TargetSpec[] = [];
     const inc = [...(settings.includePaths ?? [])];
     const defs = readDefines(settings.defines, problems).map((d) => d);
     const fleets: { fleet: FleetConfig; file?: string }[] = [];
+    const kconfigDirs: { dir: string; file: string }[] = [];
     for (const root of roots) {
       const file = readConfigFile(root);
       if (!file) continue;
@@ -321,6 +325,7 @@ export function startServer(connection: Connection = createServerConnection()): 
       for (const d of file.defines ?? []) defs.push(d);
       for (const p of file.problems) problems.push(p);
       if (file.btfhub) fleets.push({ fleet: file.btfhub, file: path.join(root, CONFIG_FILE) });
+      if (file.kconfigDir) kconfigDirs.push({ dir: file.kconfigDir, file: path.join(root, CONFIG_FILE) });
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
     for (const p of fromSettings.problems) problems.push({ ...p, message: `settings corelens.targets: ${p.message}` });
@@ -330,7 +335,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     for (const message of hubSetting.problems) problems.push({ message: `settings corelens.btfhub: ${message}` });
     if (hubSetting.fleet) fleets.push({ fleet: hubSetting.fleet });
     if (specs.length === 0 && fleets.length === 0 && settings.defaultTargets !== false) specs = defaultTargetSpecs();
-    return { specs, includePaths: inc, defines: defs, problems, fleets };
+    return { specs, includePaths: inc, defines: defs, problems, fleets, kconfigDirs };
   }
 
   /**
@@ -344,6 +349,12 @@ export function startServer(connection: Connection = createServerConnection()): 
       cfg.specs.push(...got.targets.filter((t) => !cfg.specs.some((s) => s.name === t.name)));
       for (const m of got.missing) cfg.problems.push({ file, message: `btfhub: ${missingMessage(m)}` });
       for (const n of got.notes) log(`btfhub: ${n}`);
+    }
+    // fleet kernels too: a workspace's kconfigDir gives each target with a known release its machine's config
+    for (const { dir, file } of cfg.kconfigDirs) {
+      const r = withKconfigDir(cfg.specs, dir);
+      if (typeof r === 'string') cfg.problems.push({ file, message: `"kconfigDir" ${dir}: ${r}` });
+      else r.specs.forEach((t, i) => { cfg.specs[i] = t; }); // same targets, in place (no spread: a fleet may be huge)
     }
   }
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { ArgCursor, Io, UsageError } from './common';
 import { SeveritySetting } from '../features/diagnostics';
 import { CONFIG_FILE, readConfigAt } from '../targets/config';
-import { TargetSpec, defaultTargetSpecs, parseTargetArg } from '../targets/registry';
+import { TargetSpec, defaultTargetSpecs, parseTargetArg, withKconfigDir } from '../targets/registry';
 import { parseArch } from '../targets/arch';
 import {
   BtfhubSelect, DEFAULT_BTFHUB_SOURCE, FleetConfig, missingMessage, parseFleetSpec, parseSource, resolveFleet,
@@ -19,13 +19,16 @@ import { renderJson, renderSarif, renderText } from '../check/report';
 import { CheckInputError, SeverityName, runCheck } from '../check/run';
 
 export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
-  --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz
+  --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz; options ,base=FILE
+                            ,kind=app ,arch=ARCH, and its loading machine: ,kernel=RELEASE ,distro=D ,kconfig=CONFIG
   --targets-dir DIR         every BTF file under DIR (BTFHub: <distro>/<version>/<arch>/<kernel>.btf.tar.xz); repeatable
   --config FILE             targets, includePaths and "btfhub" fleets from a corelens.json
   --btfhub D[/R[/A]]        BTFHub kernels of a distro (release, arch), e.g. ubuntu/20.04/x86_64 (repeatable; with
                             --kernel): what the cache lacks is fetched first (targets fetch), then checked
   --btfhub-source URL       the BTFHub source (default: BTFHub's archive repository; a mirror path, an http tree)
   --offline                 never fetch: BTFHub kernels from the cache only (missing ones are named)
+  --kconfig-dir DIR         kernel configs of the loading machines, named as in /boot (config-<uname -r>[.gz]):
+                            each target whose release is known gets its own (the load verdicts' __kconfig values)
   --arch A[,B]              keep these architectures (x86_64|amd64, arm64|aarch64, ...); one arch also says what
                             the program is built for (default: an object's pt_regs relocations or DWARF flags;
                             a source is analysed once per arch among the targets)
@@ -60,6 +63,8 @@ interface Args {
   includes: string[];
   defines: string[];
   stats: boolean;
+  /** A folder of kernel configs named as in /boot (`config-<uname -r>`, plain or .gz), matched to targets by release. */
+  kconfigDir?: string;
 }
 
 function parse(argv: string[]): Args {
@@ -88,6 +93,7 @@ function parse(argv: string[]): Args {
       case '--btfhub': a.btfhub.push(value()); break;
       case '--btfhub-source': a.hubSource = value(); break;
       case '--offline': a.offline = true; break;
+      case '--kconfig-dir': a.kconfigDir = value(); break;
       case '--config': a.config = value(); break;
       case '--arch': a.filter.arch = [...(a.filter.arch ?? []), ...list()]; break;
       case '--distro': a.filter.distro = [...(a.filter.distro ?? []), ...list()]; break;
@@ -144,7 +150,7 @@ function parse(argv: string[]): Args {
 }
 
 /** Reads a corelens.json-shaped file under any name: targets and include paths, relative to the file. */
-async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[]; btfhub?: FleetConfig }> {
+async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includePaths: string[]; problems: string[]; btfhub?: FleetConfig; kconfigDir?: string }> {
   const abs = path.resolve(file);
   const c = readConfigAt(abs);
   if (!c) throw new CheckInputError(`${abs}: file not found`);
@@ -154,7 +160,7 @@ async function readConfig(file: string): Promise<{ targets: TargetSpec[]; includ
     throw new CheckInputError(`${abs}: ${c.unreadable.startsWith(`${name}: `) ? c.unreadable.slice(name.length + 2) : c.unreadable}`);
   }
   return { targets: c.targets, includePaths: c.includePaths, problems: c.problems.map((p) => `${p.file ?? abs}${p.line !== undefined ? `:${p.line + 1}` : ''}: ${p.message}`),
-    ...(c.btfhub ? { btfhub: c.btfhub } : {}) };
+    ...(c.btfhub ? { btfhub: c.btfhub } : {}), ...(c.kconfigDir ? { kconfigDir: c.kconfigDir } : {}) };
 }
 
 const RANK: Record<SeverityName, number> = { error: 0, warning: 1, information: 2, hint: 3 };
@@ -185,6 +191,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
       for (const t of c.targets) specs.push(t);
       for (const p of c.includePaths) includes.push(p);
       configFleet = c.btfhub;
+      a.kconfigDir ??= c.kconfigDir;
     }
     // BTFHub fleets: --btfhub selections, else the config's "btfhub" (when the config is what gives the targets).
     const fleets: FleetConfig[] = [];
@@ -232,6 +239,12 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     if (specs.length === 0) {
       throw new CheckInputError(before ? `no target left after the filters (${before} before filtering)`
         : fleets.length ? 'no BTFHub kernel of the selection is in the cache (see above for the command that fetches it)' : 'no targets: pass --target, --targets-dir, --btfhub or --config');
+    }
+    if (a.kconfigDir) {
+      const r = withKconfigDir(specs, a.kconfigDir);
+      if (typeof r === 'string') throw new CheckInputError(`--kconfig-dir ${a.kconfigDir}: ${r}`);
+      specs = r.specs;
+      io.err(`corelens check: kernel configs from ${a.kconfigDir}: ${r.matched} of ${specs.length} targets (by release: config-<uname -r>)`);
     }
     // more threads than cores only add memory (each worker holds a target's BTF): --jobs is clamped to the cores
     const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);

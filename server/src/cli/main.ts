@@ -33,7 +33,9 @@ commands:
   clangd-config [DIR] [--arch ARCH] [-I DIR]... [-D X]... [--dry-run]
                                                configure clangd for the BPF programs of DIR (clangd-config --help)
 
-targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app][,arch=ARCH]; FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz.
+targets: NAME=FILE[,base=BASEFILE][,kind=kernel|app][,arch=ARCH][,kernel=RELEASE][,distro=D][,kconfig=CONFIG];
+FILE may be raw BTF, an ELF with .BTF, .xz, .gz or .tar.xz; kernel, distro and kconfig state the machine that loads
+on the target (its uname -r and kernel config: the __kconfig values of the load verdicts).
 Without --target: the running kernel (${'/sys/kernel/btf/vmlinux'}) when readable, plus the bundled kernels.`;
 
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { InputError, clip, readTextInputSync } from '../util/files';
 import { ARCH_SPELLINGS, parseArch } from './arch';
 import { FleetConfig, parseFleetConfig } from './btfhub';
-import { TargetSpec, defaultTargetName } from './registry';
+import { TargetSpec, defaultTargetName, kconfigFileProblem } from './registry';
 import { describeUnknownKey, keyPositions, schemas, unknownKeys, unknownKeysInText } from './schema';
 
 /** The name of the workspace configuration file, for clients without a settings UI and for the CLI. */
@@ -30,11 +30,13 @@ export interface ResolvedConfig {
   readonly problems: ConfigProblem[];
   /** BTFHub fleets (`"btfhub": {"source", "select": [...]}`): kernels fetched on demand into the cache. */
   readonly btfhub?: FleetConfig;
+  /** `"kconfigDir"`: the loading machines' kernel configs by release (registry.ts withKconfigDir), absolute. */
+  readonly kconfigDir?: string;
 }
 
 /**
- * Validates raw target entries (`{name, path, base?, kind?, arch?}`), resolving relative paths against `relativeTo`.
- * Bad entries are reported and skipped; good ones are kept.
+ * Validates raw target entries (`{name, path, base?, kind?, arch?, kernel?, distro?, kconfig?}`), resolving relative
+ * paths against `relativeTo`. Bad entries are reported and skipped; good ones are kept.
  */
 export function resolveTargets(raw: unknown, relativeTo: string, file?: string): { targets: TargetSpec[]; problems: ConfigProblem[] } {
   const targets: TargetSpec[] = [];
@@ -67,6 +69,20 @@ export function resolveTargets(raw: unknown, relativeTo: string, file?: string):
       problems.push({ file, message: `${where} ("${name}"): unknown "arch" ${JSON.stringify(o.arch)}; one of ${ARCH_SPELLINGS}` });
       return;
     }
+    const machine: { kernel?: string; distro?: string; kconfig?: string } = {};
+    for (const k of ['kernel', 'distro', 'kconfig'] as const) {
+      const v = o[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'string' || !v) {
+        problems.push({ file, message: `${where} ("${name}"): "${k}" must be a non-empty string` });
+        return;
+      }
+      machine[k] = k === 'kconfig' ? path.resolve(relativeTo, v) : v;
+    }
+    if (machine.kconfig) {
+      const bad = kconfigFileProblem(machine.kconfig);
+      if (bad) problems.push({ file, message: `${where} ("${name}"): ${bad}; its CONFIG_* values stay unknown` });
+    }
     names.add(name);
     targets.push({
       name,
@@ -74,6 +90,7 @@ export function resolveTargets(raw: unknown, relativeTo: string, file?: string):
       ...(typeof o.base === 'string' && o.base ? { base: path.resolve(relativeTo, o.base) } : {}),
       ...(o.kind ? { kind: o.kind as 'kernel' | 'app' } : {}),
       ...(arch ? { arch } : {}),
+      ...(Object.keys(machine).length ? { machine } : {}),
     });
   });
   return { targets, problems };
@@ -124,7 +141,12 @@ export function readConfigAt(file: string): ResolvedConfig | undefined {
   const defines = readDefines(o.defines, problems, file);
   const fleet = parseFleetConfig(o.btfhub, dir);
   problems.push(...fleet.problems.map((message) => ({ file, message })));
-  return { targets, includePaths, defines, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}) };
+  let kconfigDir: string | undefined;
+  if (o.kconfigDir !== undefined) {
+    if (typeof o.kconfigDir !== 'string' || !o.kconfigDir) problems.push({ file, message: '"kconfigDir" must be a folder path' });
+    else kconfigDir = path.resolve(dir, o.kconfigDir);
+  }
+  return { targets, includePaths, defines, problems, ...(fleet.fleet ? { btfhub: fleet.fleet } : {}), ...(kconfigDir ? { kconfigDir } : {}) };
 }
 
 /** Validates a `defines` list (corelens.json or the `corelens.defines` setting): strings `NAME` or `NAME=VALUE`. */

@@ -2,7 +2,7 @@
 // it ("on 5.4–5.15 generic (212 kernels)"), `targets list` prints it, and `check` summarises target sets with it.
 
 import { Arch, parseArch } from './arch';
-import { TargetOrigin, TargetSpec, isRunningKernelBtf } from './registry';
+import { StatedMachine, TargetOrigin, TargetSpec, isRunningKernelBtf } from './registry';
 import { TargetInfo as SummaryInfo } from './summary';
 import { describeTarget } from './tree';
 
@@ -21,6 +21,8 @@ export interface TargetInfo extends SummaryInfo {
   readonly distro?: string;
   readonly release?: string;
   readonly flavor?: string;
+  /** What the user states about the loading machine (release, distro, kernel config), for the load verdicts. */
+  readonly machine?: StatedMachine;
 }
 
 /**
@@ -35,6 +37,7 @@ export function targetInfo(spec: TargetSpec, btfArch?: Arch): TargetInfo {
     name: spec.name, file: spec.path, kind: spec.kind ?? 'kernel', origin,
     ...(arch ? { arch } : {}), ...(d.kernel ? { kernel: d.kernel } : {}), ...(d.version ? { version: d.version } : {}),
     ...(d.distro ? { distro: d.distro } : {}), ...(d.release ? { release: d.release } : {}), ...(spec.flavor ? { flavor: spec.flavor } : {}),
+    ...(spec.machine ? { machine: spec.machine } : {}),
   };
 }
 

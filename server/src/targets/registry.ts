@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BtfError, Result, fail, ok } from '../btf/errors';
+import { describeFsError, notRegular } from '../util/files';
 import { openBtfFile } from '../btf/open';
 import { Btf } from '../btf/reader';
 import { openAppOverKernel } from './apps';
@@ -33,6 +34,22 @@ export interface TargetSpec {
   readonly version?: readonly number[];
   /** Config flavor (`generic`, `rt`, `cloud`...), when known. */
   readonly flavor?: string;
+  /** What the user states about the machines that load on this target (the configuration, `--target ...,kconfig=`). */
+  readonly machine?: StatedMachine;
+}
+
+/**
+ * What a user states about the machine that loads a program on a target, for the load verdicts: libbpf fills
+ * `__kconfig` externs from that machine (its `uname -r` and kernel config), which no BTF holds. A statement is
+ * trusted where a file name is not: the user wrote it for this purpose.
+ */
+export interface StatedMachine {
+  /** Its kernel release (`uname -r`): LINUX_KERNEL_VERSION as libbpf computes it there. */
+  readonly kernel?: string;
+  /** Its distro (`ubuntu` makes the patch level a range: libbpf reads /proc/version_signature there). */
+  readonly distro?: string;
+  /** Its kernel config (a `/boot/config-*` file, plain or gzipped, or a `/proc/config.gz` copy), absolute. */
+  readonly kconfig?: string;
 }
 
 export interface LoadedTarget {
@@ -69,8 +86,9 @@ const PACKAGED_KERNELS_DIR = path.resolve(__dirname, '../../../../dist/kernels')
 export const BUNDLED_KERNELS_DIR = fs.existsSync(REPO_KERNELS_DIR) || !fs.existsSync(PACKAGED_KERNELS_DIR) ? REPO_KERNELS_DIR : PACKAGED_KERNELS_DIR;
 
 /**
- * Parses `NAME=FILE[,base=FILE][,kind=app][,arch=ARCH]`, or a bare FILE (named after the file). NAME ends at the
- * first `=`; FILE ends at the first comma followed by `word=` (an option), so a path may hold other commas.
+ * Parses `NAME=FILE[,base=FILE][,kind=app][,arch=ARCH][,kernel=RELEASE][,distro=DISTRO][,kconfig=FILE]`, or a bare
+ * FILE (named after the file). NAME ends at the first `=`; FILE ends at the first comma followed by `word=` (an
+ * option), so a path may hold other commas. kernel, distro and kconfig describe the loading machine (StatedMachine).
  */
 export function parseTargetArg(arg: string): TargetSpec | string {
   const optAt = arg.search(/,[A-Za-z_]+=/);
@@ -83,6 +101,7 @@ export function parseTargetArg(arg: string): TargetSpec | string {
   let base: string | undefined;
   let kind: 'kernel' | 'app' | undefined;
   let arch: Arch | undefined;
+  const machine: { kernel?: string; distro?: string; kconfig?: string } = {};
   for (const o of opts) {
     const k = o.slice(0, o.indexOf('='));
     const v = o.slice(o.indexOf('=') + 1);
@@ -90,9 +109,53 @@ export function parseTargetArg(arg: string): TargetSpec | string {
     else if (k === 'kind' && (v === 'kernel' || v === 'app')) kind = v;
     else if (k === 'arch' && parseArch(v)) arch = parseArch(v);
     else if (k === 'arch') return `bad target option "${o}" in "${arg}": unknown arch; one of ${ARCH_SPELLINGS}`;
-    else return `bad target option "${o}" in "${arg}": expected base=FILE, kind=kernel|app or arch=ARCH`;
+    else if ((k === 'kernel' || k === 'distro') && v) machine[k] = v;
+    else if (k === 'kconfig' && v) {
+      machine.kconfig = path.resolve(v);
+      const bad = kconfigFileProblem(machine.kconfig);
+      if (bad) return `bad target option "${o}" in "${arg}": ${bad}`;
+    }
+    else return `bad target option "${o}" in "${arg}": expected base=FILE, kind=kernel|app, arch=ARCH, kernel=RELEASE, distro=DISTRO or kconfig=FILE`;
   }
-  return { name, path: file, ...(base ? { base } : {}), ...(kind ? { kind } : {}), ...(arch ? { arch } : {}) };
+  return {
+    name, path: file, ...(base ? { base } : {}), ...(kind ? { kind } : {}), ...(arch ? { arch } : {}),
+    ...(Object.keys(machine).length ? { machine } : {}),
+  };
+}
+
+/** Why a stated kernel config file cannot be read (a stat: its contents are the verdicts' to read), or undefined. */
+export function kconfigFileProblem(file: string): string | undefined {
+  try {
+    const bad = notRegular(fs.statSync(file));
+    return bad ? `kernel config ${file} ${bad}` : undefined;
+  } catch (e) {
+    return `kernel config ${file}: ${describeFsError(e)}`;
+  }
+}
+
+/**
+ * Gives each target whose loading machine's release is known (stated, or from a trusted source) the kernel config
+ * `dir/config-<release>` (or `.gz`), as /boot names them, unless one is stated already. A fleet's configs collected
+ * from its machines then decide the __kconfig gates per kernel. The running kernel keeps its own. A string: the folder
+ * cannot be listed.
+ */
+export function withKconfigDir(specs: readonly TargetSpec[], dir: string): { specs: TargetSpec[]; matched: number } | string {
+  let names: Set<string>;
+  try {
+    names = new Set(fs.readdirSync(dir));
+  } catch (e) {
+    return describeFsError(e);
+  }
+  let matched = 0;
+  const out = specs.map((s) => {
+    const m = loadingMachineOf(s);
+    if (m.running || m.kconfig || !m.release) return s;
+    const name = [`config-${m.release}`, `config-${m.release}.gz`].find((n) => names.has(n));
+    if (!name) return s;
+    matched++;
+    return { ...s, machine: { ...s.machine, kconfig: path.resolve(dir, name) } };
+  });
+  return { specs: out, matched };
 }
 
 /** Whether a target's file is the running kernel's own BTF (what libbpf loading here sees: its kallsyms too). */
@@ -102,13 +165,19 @@ export function isRunningKernelBtf(file: string): boolean {
 
 /**
  * What a load verdict needs to know of the machine that would load on a target (verdict/ factsFromBtf's options):
- * whether it is this machine, and the kernel release and distro where a trusted source names them (the bundled
- * kernels' manifest, a BTFHub path) — never a user's file name, which may say anything.
+ * whether it is this machine, and the kernel release, distro and kernel config where the user states them or a
+ * trusted source names them (the bundled kernels' manifest, a BTFHub path) — never a user's file name, which may say
+ * anything. The running kernel is this machine: its own files decide, whatever a statement says.
  */
-export function loadingMachineOf(t: { readonly path: string; readonly origin?: TargetOrigin; readonly kernel?: string; readonly distro?: string }): { running: boolean; release?: string; distro?: string } {
+export function loadingMachineOf(t: {
+  readonly path: string; readonly origin?: TargetOrigin; readonly kernel?: string; readonly distro?: string; readonly machine?: StatedMachine;
+}): { running: boolean; release?: string; distro?: string; kconfig?: string } {
   const running = t.origin === 'running' || isRunningKernelBtf(t.path);
-  const trusted = !running && (t.origin === 'bundled' || t.origin === 'btfhub' || t.origin === 'tree');
-  return { running, ...(trusted && t.kernel ? { release: t.kernel } : {}), ...(trusted && t.distro ? { distro: t.distro } : {}) };
+  if (running) return { running };
+  const trusted = t.origin === 'bundled' || t.origin === 'btfhub' || t.origin === 'tree';
+  const release = t.machine?.kernel ?? (trusted ? t.kernel : undefined);
+  const distro = t.machine?.distro ?? (trusted ? t.distro : undefined);
+  return { running, ...(release ? { release } : {}), ...(distro ? { distro } : {}), ...(t.machine?.kconfig ? { kconfig: t.machine.kconfig } : {}) };
 }
 
 /** A target name from a file name: `6.1-amd64.btf.xz` → `6.1-amd64`, `/sys/kernel/btf/vmlinux` → `running`. */

@@ -14,7 +14,7 @@ import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
 import { typesAreCompat } from '../core/compat';
 import { ExternFailure, externFailure, inKallsyms, ksymExterns } from './externs';
-import { KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, targetKernelVersion } from './kconfig';
+import { KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
 import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
@@ -23,7 +23,7 @@ import { VerifyResult, verify } from './verify';
 export { loadPrograms } from './program';
 export { ksymExterns, externFailure } from './externs';
 export type { KsymExtern, ExternFailure } from './externs';
-export { kconfigExterns, resolveKconfig, runningKconfig, targetKernelVersion } from './kconfig';
+export { kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, statedKconfigProblem, targetKernelVersion } from './kconfig';
 export type { KcfgExtern, KconfigSource } from './kconfig';
 export type { LoadedProgram, CtxKind } from './program';
 
@@ -385,6 +385,20 @@ export interface FactsOptions {
   /** The target kernel's release (`uname -r`) and distro, when known: its LINUX_KERNEL_VERSION (targetKernelVersion). */
   readonly release?: string;
   readonly distro?: string;
+  /**
+   * The target machine's kernel config file, as the user names it (StatedMachine.kconfig): its CONFIG_* values, read
+   * as libbpf there reads /boot/config-$(uname -r). Unreadable: unknown (the CLI and the configuration report it).
+   */
+  readonly kconfig?: string;
+}
+
+/** A stated kernel config's values, or nothing (unknown) when it cannot be read: its readers already said why. */
+function statedOrUnknown(file: string): Pick<KconfigSource, 'config' | 'configError'> {
+  try {
+    return statedKconfig(file);
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -393,8 +407,9 @@ export interface FactsOptions {
  * up: a typed variable is a VAR of the kernel's BTF, a kfunc a FUNC; an untyped one is an address from /proc/kallsyms,
  * which a BTF cannot tell exactly: a FUNC of that name is a text symbol, always in kallsyms (present); anything else
  * is unknown (kallsyms lists data symbols only with CONFIG_KALLSYMS_ALL), except on the running kernel, whose
- * /proc/kallsyms is read. Other __kconfig values (CONFIG_*, LINUX_KERNEL_VERSION) are not in BTF: they stay unknown,
- * so both outcomes of a branch on them are considered.
+ * /proc/kallsyms is read. Other __kconfig values (CONFIG_*, LINUX_KERNEL_VERSION) are not in BTF: they come from
+ * `opts` (the running machine, a trusted or stated release, a stated kernel config) or stay unknown, so both outcomes
+ * of a branch on them are considered.
  */
 export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}): KernelFacts {
   const kcfg = kconfigExterns(obj);
@@ -406,6 +421,7 @@ export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}):
     const version = opts.running ? undefined : targetKernelVersion(opts.release, opts.distro);
     const src: KconfigSource = {
       ...(opts.running ? runningKconfig() : typeof version === 'number' ? { version } : version ? { versionRange: version } : {}),
+      ...(!opts.running && opts.kconfig ? statedOrUnknown(opts.kconfig) : {}),
       ...(names.has('LINUX_HAS_SYSCALL_WRAPPER') ? { syscallWrapper: SYSCALL_WRAPPERS.some((n) => btf.findByName(n, Kind.Func) > 0) } : {}),
       ...(names.has('LINUX_HAS_BPF_COOKIE') ? { bpfCookie: hasBpfCookie(btf) } : {}),
     };

@@ -4,13 +4,14 @@
 // verdict is exact only with the values the loading machine gives. Also libbpf's refusals: an unrecognized strong
 // LINUX_ extern (every machine), a strong CONFIG_ the config does not set, a value the extern's type cannot hold.
 
-import { readFileSync } from 'fs';
+import { readFileSync, statSync } from 'fs';
 import { release } from 'os';
 import { gunzipSync } from 'zlib';
 import { BpfObject } from '../btf/object';
 import { STB_WEAK } from '../btf/elf';
 import { Btf } from '../btf/reader';
 import { Kind, INT_BOOL, INT_SIGNED } from '../btf/types';
+import { InputError, limitBytes, readInputSync } from '../util/files';
 import type { ExternFailure } from './externs';
 
 /** libbpf's kcfg_type: how a config value is stored into the extern. */
@@ -162,7 +163,7 @@ export function runningKconfig(): KconfigSource {
     try {
       const raw = readFileSync(file);
       // gzopen reads plain files too
-      text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('latin1');
+      text = configText(raw);
       break;
     } catch {
       // next place
@@ -175,6 +176,53 @@ export function runningKconfig(): KconfigSource {
     configError: text === undefined ? 'failed to open system Kconfig' : parsed?.error ? `error parsing system Kconfig: ${parsed.error}` : undefined,
   };
   return running;
+}
+
+/** A kernel config file's bytes as text: gzip (a /proc/config.gz copy) or plain, as libbpf's gzopen reads both. */
+function configText(raw: Uint8Array): string {
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(buf, { maxOutputLength: limitBytes('decompressed') }) : buf).toString('latin1');
+}
+
+const statedConfigs = new Map<string, { stamp: string; src: Pick<KconfigSource, 'config' | 'configError'> }>();
+
+/**
+ * A kernel config a user names for a target's machine (StatedMachine.kconfig), read as libbpf on that machine reads
+ * its own: a line libbpf cannot parse is its refusal there (-EINVAL), not ours. Read once per file version. Throws
+ * InputError (missing, unreadable, not a regular file, too large, not gzip inside) for the caller to report: a config
+ * nobody can read says nothing about the machine.
+ */
+export function statedKconfig(file: string): Pick<KconfigSource, 'config' | 'configError'> {
+  let stamp = '';
+  try {
+    const st = statSync(file);
+    stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+  } catch {
+    // readInputSync names the problem
+  }
+  const hit = statedConfigs.get(file);
+  if (hit && stamp && hit.stamp === stamp) return hit.src;
+  const raw = readInputSync(file, 'config');
+  let text: string;
+  try {
+    text = configText(raw);
+  } catch (e) {
+    throw new InputError(`not a kernel config: gzip data that does not decompress (${(e as Error).message})`, file);
+  }
+  const parsed = parseKconfig(text);
+  const src = { config: parsed.config, ...(parsed.error ? { configError: `error parsing system Kconfig: ${parsed.error}` } : {}) };
+  if (stamp) statedConfigs.set(file, { stamp, src });
+  return src;
+}
+
+/** Why a stated kernel config cannot be used, naming the file; undefined when it reads. */
+export function statedKconfigProblem(file: string): string | undefined {
+  try {
+    statedKconfig(file);
+    return undefined;
+  } catch (e) {
+    return `kernel config ${file}: ${e instanceof InputError ? e.message : (e as Error).message}`;
+  }
 }
 
 /** What libbpf makes of the kcfg externs on one machine: the .kconfig bytes it stores, and whether it refuses. */

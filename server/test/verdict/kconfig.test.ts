@@ -13,10 +13,14 @@ import { BpfObject, openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
 import { KcfgExtern, kernelVersionCode, parseKconfig, resolveKconfig, runningKernelVersion, runningKconfig, targetKernelVersion } from '../../src/verdict/kconfig';
-import { loadingMachineOf } from '../../src/targets/registry';
+import { resolveTargets } from '../../src/targets/config';
+import { TargetSpec, loadingMachineOf, parseTargetArg } from '../../src/targets/registry';
+import { main } from '../../src/cli/main';
 import { factsFromBtf, kconfigExterns, objectVerdicts } from '../../src/verdict/index';
+import * as os from 'os';
+import { gzipSync } from 'zlib';
 import { kernel } from '../support/kernels';
-import { FIXTURES, REPO_ROOT } from '../support/paths';
+import { FIXTURES, REPO_ROOT, kernelPath } from '../support/paths';
 import { VerdictLine } from '../support/verifier';
 
 async function object(name: string): Promise<BpfObject> {
@@ -157,5 +161,163 @@ describe('__kconfig externs in the load verdicts', function () {
     // an Ubuntu release: the patch level is unknown, the comparison with 5.14.0 is not
     assert.strictEqual(guard(k61, { release: '5.15.0-91-generic', distro: 'ubuntu' }).loads, true);
     assert.strictEqual(guard(k61, { release: '5.13.0-52-generic', distro: 'ubuntu' }).kind, 'core', '5.13.x takes the `state` arm, missing on this BTF');
+  });
+});
+
+// A target's loading machine stated by the user (`--target NAME=BTF,kernel=RELEASE,kconfig=FILE`, corelens.json's
+// "kernel"/"distro"/"kconfig"): CONFIG_* externs come from that machine's config as libbpf there reads its own. Proven
+// by handing each config to real libbpf as THIS machine's /boot/config-$(uname -r) (a private mount namespace) with
+// the same target BTF, and comparing every program's verdict and the bytes libbpf stored.
+describe('__kconfig externs on a target whose machine the user states', function () {
+  this.timeout(300_000);
+  const CONFIGS = path.join(FIXTURES, 'verdict', 'kconfig');
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-kconfig-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** A fixture kernel's raw BTF in the temp dir (the oracle's btf_custom_path reads raw BTF only). */
+  const rawKernel = (name: string): string => {
+    const out = path.join(tmp, `${name}.btf`);
+    if (!fs.existsSync(out)) {
+      const r = spawnSync('xz', ['-dc', kernelPath(name)], { maxBuffer: 1 << 28 });
+      assert.strictEqual(r.status, 0, String(r.stderr));
+      fs.writeFileSync(out, r.stdout);
+    }
+    return out;
+  };
+
+  it('parses the stated machine from --target and corelens.json; a missing config file is named', () => {
+    const cfg = path.join(CONFIGS, 'usual.config');
+    const t = parseTargetArg(`edge=/x/6.1.btf,kernel=6.1.0-50-amd64,distro=debian,kconfig=${cfg}`) as TargetSpec;
+    assert.deepStrictEqual(t.machine, { kernel: '6.1.0-50-amd64', distro: 'debian', kconfig: cfg });
+    assert.deepStrictEqual(loadingMachineOf(t), { running: false, release: '6.1.0-50-amd64', distro: 'debian', kconfig: cfg });
+    assert.match(parseTargetArg('edge=/x/6.1.btf,kconfig=/nowhere/config') as string, /kernel config \/nowhere\/config: file not found/);
+    assert.match(parseTargetArg(`edge=/x/6.1.btf,kconfig=${CONFIGS}`) as string, /is a directory/);
+    // a statement beats a trusted name; the running kernel is this machine whatever is stated
+    assert.strictEqual(loadingMachineOf({ path: '/x/a.btf.tar.xz', origin: 'btfhub', kernel: '5.4.0-42-generic', machine: { kernel: '5.4.0-99-generic' } }).release, '5.4.0-99-generic');
+    assert.deepStrictEqual(loadingMachineOf({ path: '/sys/kernel/btf/vmlinux', machine: { kconfig: cfg } }), { running: true });
+    const r = resolveTargets([
+      { name: 'a', path: 'a.btf', kernel: '6.1.0-50-amd64', kconfig: 'usual.config' },
+      { name: 'b', path: 'b.btf', kconfig: 'missing.config' },
+      { name: 'c', path: 'c.btf', distro: 7 },
+    ], CONFIGS, 'corelens.json');
+    assert.deepStrictEqual(r.targets.map((x) => [x.name, x.machine]), [
+      ['a', { kernel: '6.1.0-50-amd64', kconfig: cfg }], ['b', { kconfig: path.join(CONFIGS, 'missing.config') }],
+    ]);
+    assert.deepStrictEqual(r.problems.map((p) => p.message), [
+      `target #2 ("b"): kernel config ${path.join(CONFIGS, 'missing.config')}: file not found; its CONFIG_* values stay unknown`,
+      'target #3 ("c"): "distro" must be a non-empty string',
+    ]);
+  });
+
+  it('equals libbpf + the verifier given that config as the machine\'s own, config by config (live)', async function () {
+    const release = os.release();
+    const configs = ['flipped', 'usual', 'no-bpf', 'wrong-type', 'broken'].map((n) => path.join(CONFIGS, `${n}.config`));
+    // libbpf's gzopen reads a /proc/config.gz copy too
+    const gz = path.join(tmp, 'flipped.config.gz');
+    fs.writeFileSync(gz, gzipSync(fs.readFileSync(configs[0]!)));
+    configs.push(gz);
+    let compared = 0;
+    const outcomes = new Set<string>();
+    for (const kname of ['6.18-amd64', '6.12-amd64']) {
+      const raw = rawKernel(kname);
+      const btf = await kernel(kname);
+      for (const cfg of configs) {
+        // the machine: this one's release (libbpf computes LINUX_KERNEL_VERSION from uname here), the stated config
+        const spec = parseTargetArg(`${kname}=${raw},kernel=${release},kconfig=${cfg}`) as TargetSpec;
+        for (const n of ['kconfig', 'kconfig_missing', 'kconfig_virtual']) {
+          const file = path.join(FIXTURES, 'verdict', 'objects', `${n}.bpf.o`);
+          const r = spawnSync(path.join(REPO_ROOT, 'scripts', 'verifier-oracle.sh'), ['--host-only', file, '--against', `${kname}=${raw}`, '--kconfig', cfg], { encoding: 'utf8' });
+          if (r.status === 3) {
+            console.warn(`      NOT RUN: loading BPF programs in a private mount namespace is not permitted here: ${r.stderr.trim().split('\n').pop()}`);
+            this.skip();
+          }
+          assert.strictEqual(r.status, 0, r.stderr);
+          const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as VerdictLine);
+          const obj = await object(n);
+          const machine = loadingMachineOf(spec);
+          const relos = relocateObject(obj, [{ name: kname, btf }], { libbpf: '1.1' });
+          const facts = factsFromBtf(btf, obj, machine);
+          const v = objectVerdicts(obj, relos, [{ name: kname, facts }]);
+          const ours = new Map(v.programs.map((p) => [p.name, p.targets.get(kname)!] as const));
+          const at = `${path.basename(cfg)} × ${n} on ${kname}`;
+          for (const l of lines) {
+            const o = ours.get(l.name)!;
+            assert.deepStrictEqual([o.loads ? 'ok' : o.kind, o.loads ? 0 : o.errno ?? 22], [l.class, l.errno], `${at}: ${l.name}: ${o.reason ?? ''} / libbpf: ${l.message}`);
+            if (l.class === 'core') assert.strictEqual(o.insn, l.insn, `${at}: ${l.name}: the poisoned instruction reached`);
+            // libbpf names the extern where its warning is about one (a config it cannot parse names a line instead)
+            if (l.class === 'libbpf' && /^extern/.test(l.message)) assert.ok(l.message.includes(`'${o.extern}'`), `${at}: ${l.message} names ${o.extern}`);
+            if (l.class !== 'libbpf') {
+              for (const [k, hex] of Object.entries(l.kconfig)) assert.strictEqual(Buffer.from(facts.kconfig!.get(k) ?? []).toString('hex'), hex, `${at}: ${k}`);
+            }
+            outcomes.add(l.class === 'libbpf' ? `libbpf ${l.errno}` : l.class);
+            compared++;
+          }
+        }
+      }
+    }
+    console.log(`      stated kernel configs: ${compared} program × config × target verdicts equal libbpf's + the verifier's (${[...outcomes].sort().join(', ')})`);
+    assert.strictEqual(compared, 2 * 6 * 11);
+    for (const o of ['ok', 'core', 'libbpf 22', 'libbpf 3']) assert.ok(outcomes.has(o), `the configs reach ${o}`);
+  });
+
+  it('`check --kconfig-dir`: each target of a fleet gets the config /boot would name for its release', async () => {
+    // a BTFHub-shaped tree: the release comes from the path (trusted), the config from the folder
+    const tree = path.join(tmp, 'tree');
+    const raw = rawKernel('6.18-amd64');
+    for (const rel of ['6.18.1-1-amd64', '6.18.2-1-amd64', '6.18.3-1-amd64']) {
+      const d = path.join(tree, 'debian', '13', 'x86_64');
+      fs.mkdirSync(d, { recursive: true });
+      fs.copyFileSync(raw, path.join(d, `${rel}.btf`));
+    }
+    const configs = path.join(tmp, 'configs');
+    fs.mkdirSync(configs);
+    fs.copyFileSync(path.join(CONFIGS, 'flipped.config'), path.join(configs, 'config-6.18.1-1-amd64'));
+    fs.writeFileSync(path.join(configs, 'config-6.18.2-1-amd64.gz'), gzipSync(fs.readFileSync(path.join(CONFIGS, 'usual.config'))));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (x: string) => out.push(x), err: (x: string) => err.push(x) };
+    await main(['check', path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o'), '--format', 'json', '--no-cache', '--targets-dir', tree, '--kconfig-dir', configs], io as never);
+    assert.ok(err.join('\n').includes(`kernel configs from ${configs}: 2 of 3 targets`), err.join('\n'));
+    const report = JSON.parse(out.join('\n')) as { programs: { name: string; targets: Record<string, { loads: boolean }> }[] };
+    const failing = (prog: string) => Object.entries(report.programs.find((p) => p.name === prog)!.targets).filter(([, v]) => !v.loads).map(([k]) => k).sort();
+    const names = Object.keys(report.programs[0]!.targets).sort();
+    const [flipped, usual, none] = ['6.18.1', '6.18.2', '6.18.3'].map((r) => names.find((n) => n.includes(r))!);
+    assert.deepStrictEqual(failing('kcfg_bool'), [flipped, none].sort(), 'flipped config: CONFIG_BPF_SYSCALL=n; no config: unknown');
+    assert.deepStrictEqual(failing('kcfg_int_taken'), [flipped, usual, none].sort());
+    assert.deepStrictEqual(failing('kcfg_version'), [], 'the release in the path gives LINUX_KERNEL_VERSION to all three');
+    const bad: string[] = [];
+    assert.strictEqual(await main(['check', path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o'), '--targets-dir', tree, '--kconfig-dir', path.join(tmp, 'nowhere')],
+      { out: () => undefined, err: (x: string) => bad.push(x) } as never), 2);
+    assert.match(bad.join('\n'), /--kconfig-dir .*nowhere: file not found/);
+    // the same from a corelens.json: "kconfigDir" relative to it, a target's release stated with "kernel"
+    const cfgFile = path.join(tmp, 'corelens.json');
+    fs.writeFileSync(cfgFile, JSON.stringify({ kconfigDir: 'configs', targets: [{ name: 'edge', path: raw, kernel: '6.18.2-1-amd64' }, { name: 'plain', path: raw }] }));
+    const out2: string[] = [];
+    await main(['check', path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o'), '--format', 'json', '--no-cache', '--config', cfgFile],
+      { out: (x: string) => out2.push(x), err: () => undefined } as never);
+    const r2 = JSON.parse(out2.join('\n')) as { programs: { name: string; targets: Record<string, { loads: boolean }> }[] };
+    const t2 = r2.programs.find((p) => p.name === 'kcfg_bool')!.targets;
+    assert.deepStrictEqual([t2.edge!.loads, t2.plain!.loads], [true, false], 'edge: CONFIG_BPF_SYSCALL=y from configs/ (gzipped); plain: unknown');
+    assert.strictEqual(r2.programs.find((p) => p.name === 'kcfg_version')!.targets.edge!.loads, true, 'edge states its release');
+  });
+
+  it('`corelens check` takes the stated config: a guarded arm that config selects fails there, not elsewhere', async () => {
+    const obj = path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o');
+    const raw = rawKernel('6.18-amd64');
+    const out: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) };
+    const code = await main(['check', obj, '--format', 'json', '--target', `usual=${raw},kernel=6.18.0-1-amd64,kconfig=${path.join(CONFIGS, 'usual.config')}`,
+      '--target', `flipped=${raw},kernel=6.18.0-1-amd64,kconfig=${path.join(CONFIGS, 'flipped.config')}`, '--target', `unknown=${raw}`], io as never);
+    const text = out.join('\n');
+    assert.ok(code === 0 || code === 1, text);
+    const report = JSON.parse(text.slice(text.indexOf('{'))) as { programs: { name: string; targets: Record<string, { loads: boolean }> }[] };
+    const failing = (prog: string) => Object.entries(report.programs.find((p) => p.name === prog)!.targets).filter(([, v]) => !v.loads).map(([k]) => k).sort();
+    assert.deepStrictEqual(failing('kcfg_bool'), ['flipped', 'unknown'], 'CONFIG_BPF_SYSCALL=n on flipped; unknown walks both arms');
+    assert.deepStrictEqual(failing('kcfg_int'), ['flipped', 'unknown'], 'CONFIG_HZ=20000 > 10000 only on flipped');
+    assert.deepStrictEqual(failing('kcfg_int_taken'), ['flipped', 'unknown', 'usual'], 'CONFIG_HZ >= 1 wherever it is known');
+    assert.deepStrictEqual(failing('kcfg_version'), ['unknown'], 'a stated release gives LINUX_KERNEL_VERSION');
   });
 });
