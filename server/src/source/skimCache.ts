@@ -35,9 +35,9 @@ let codeHash: string | null | undefined;
 function scanCodeHash(): string | null {
   if (codeHash === undefined) {
     codeHash = null;
-    for (const f of [() => require.resolve('./lazyHeader'), () => __filename]) {
-      try { codeHash = crypto.createHash('sha256').update(fs.readFileSync(f())).digest('hex'); break; } catch { /* next */ }
-    }
+    // (this module's own file tells which: skimCache.js beside lazyHeader.js, or the bundle)
+    const code = path.basename(__filename) === 'skimCache.js' ? path.join(path.dirname(__filename), 'lazyHeader.js') : __filename;
+    try { codeHash = crypto.createHash('sha256').update(fs.readFileSync(code)).digest('hex'); } catch { /* no cache */ }
   }
   return codeHash;
 }
