@@ -6,7 +6,8 @@
 // later, in every run), so the key is the SHA-256 of the text and of the scanning code itself (lazyHeader.js: a
 // changed scan never reads an older one's result). One file per header in <cache>/headers/ (binary: lazyHeader.ts's
 // encodeSkim), written atomically when missing, with a SHA-256 of its payload; a file that is damaged, does not parse or does not fit the text is
-// ignored (and replaced). CORELENS_CACHE=off disables it, CORELENS_CACHE=DIR puts it in DIR/headers.
+// ignored (and replaced). CORELENS_CACHE=off or CORELENS_HEADER_CACHE=off disables it, CORELENS_CACHE=DIR puts it
+// in DIR/headers.
 // At most MAX_FILES files are kept (the oldest go first).
 
 import * as crypto from 'crypto';
@@ -20,10 +21,11 @@ const MAX_FILES = 16;
 /** What the cache did, since the process started (bench and tests). */
 export const skimCacheStats = { hits: 0, misses: 0, written: 0, ignored: 0 };
 
-/** The cache directory, or undefined when disabled. Read per call: tests and the bench set CORELENS_CACHE. */
+/** The cache directory, or undefined when disabled (CORELENS_CACHE=off, or CORELENS_HEADER_CACHE=off for this cache
+ * alone: the benches' cold figures). Read per call: tests and the benches set them. */
 function cacheDir(): string | undefined {
   const c = process.env.CORELENS_CACHE;
-  if (c === 'off') return undefined;
+  if (c === 'off' || process.env.CORELENS_HEADER_CACHE === 'off') return undefined;
   if (c) return path.join(c, 'headers');
   const xdg = process.env.XDG_CACHE_HOME;
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'headers');
