@@ -8,6 +8,9 @@
 // server published its first diagnostics (the functions of a whole analysis are compiled by then), atomically, and
 // older files are removed (or at exit, if the server ends before). A V8 that rejects it, a cache directory that cannot be written, CORELENS_CACHE=off: the
 // bundle is simply compiled as `require` would.
+// Each file is `CSC1`, the SHA-256 of the data, then V8's data: V8 checks little of cached data itself (a damaged CLI
+// cache aborted the process in its deserializer, server/src/cli/codeCache.ts), so a file whose data does not match is
+// no cache (a damaged user's file is removed, and rewritten after the first diagnostics).
 // The .vsix ships one too (dist/code-cache/, client/build.mjs): made at package time by the packaging node running the
 // bundled server on a program of ours, named by the same key, so a fresh install whose engine is the packaging one
 // (code-server runs the system node) starts from it; any other engine (VS Code's Electron) finds no file of its key
@@ -23,7 +26,7 @@ import { applyServerJitFlags } from '../../server/src/jitFlags';
 /** What the server reads to log the cache's state, and calls once its first diagnostics are out. */
 const HOOK = Symbol.for('corelens.codeCache');
 interface Hook {
-  state: 'used' | 'shipped' | 'rejected' | 'created' | 'none' | 'off' | 'failed'; save(): void;
+  state: 'used' | 'shipped' | 'rejected' | 'damaged' | 'created' | 'none' | 'off' | 'failed'; save(): void;
   /** The launcher's steps (ms since the process started, and the process's CPU ms by then), for the start-up log. */
   marks: [string, number, number][];
 }
@@ -35,6 +38,20 @@ const mark = (name: string): [string, number, number] => {
 };
 
 const script = path.join(__dirname, 'corelens.js');
+
+const MAGIC = 'CSC1';
+
+/** V8's data of a cache file, or 'damaged' when its checksum does not match (or it is no cache file of ours). */
+function unwrap(file: Buffer): Buffer | 'damaged' {
+  if (file.length <= 36 || file.toString('latin1', 0, 4) !== MAGIC) return 'damaged';
+  const data = file.subarray(36);
+  return crypto.createHash('sha256').update(data).digest().equals(file.subarray(4, 36)) ? data : 'damaged';
+}
+
+/** A cache file's bytes for V8's data: the magic, its checksum, the data. */
+function wrap(data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), crypto.createHash('sha256').update(data).digest(), data]);
+}
 
 function cacheDir(): string | undefined {
   const c = process.env.CORELENS_CACHE;
@@ -53,16 +70,24 @@ function run(): void {
   const file = dir && path.join(dir, `corelens-${key}.bin`);
   let cached: Buffer | undefined;
   let from: 'user' | 'shipped' | undefined;
+  let damaged = false;
   for (const [f, where] of [[file, 'user'], [dir && path.join(__dirname, 'code-cache', `corelens-${key}.bin`), 'shipped']] as const) {
+    let bytes: Buffer;
     try {
-      if (f) {
-        cached = fs.readFileSync(f);
-        from = where;
-        break;
-      }
+      if (!f) continue;
+      bytes = fs.readFileSync(f);
     } catch {
-      // none yet (the user's), or not made for this engine (the shipped one)
+      continue; // none yet (the user's), or not made for this engine (the shipped one)
     }
+    const data = unwrap(bytes);
+    if (data === 'damaged') {
+      damaged = true;
+      if (where === 'user') fs.rmSync(f, { force: true });
+      continue;
+    }
+    cached = data;
+    from = where;
+    break;
   }
   // (client/build.mjs leaves no import() in the bundle: a script from a code cache has no dynamic-import loader)
   // the server's V8 flags before compiling: they are part of the hash the cache must match (server/src/jitFlags.ts)
@@ -72,13 +97,13 @@ function run(): void {
   marks.push(mark('compiled'));
   const hook: Hook = {
     marks,
-    state: !dir ? 'off' : !cached ? 'none' : compiled.cachedDataRejected ? 'rejected' : from === 'shipped' ? 'shipped' : 'used',
+    state: !dir ? 'off' : !cached ? (damaged ? 'damaged' : 'none') : compiled.cachedDataRejected ? 'rejected' : from === 'shipped' ? 'shipped' : 'used',
     save() {
-      if (!file || !dir || (hook.state !== 'none' && hook.state !== 'rejected')) return;
+      if (!file || !dir || (hook.state !== 'none' && hook.state !== 'rejected' && hook.state !== 'damaged')) return;
       try {
         fs.mkdirSync(dir, { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, compiled.createCachedData());
+        fs.writeFileSync(tmp, wrap(compiled.createCachedData()));
         fs.renameSync(tmp, file);
         for (const f of fs.readdirSync(dir)) if (f.startsWith('corelens-') && path.join(dir, f) !== file && !f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
         hook.state = 'created';

@@ -63,7 +63,7 @@ export function codeCacheState(): string {
 /** Writes the code cache, once, after the first diagnostics: every function a whole analysis needs is compiled then. */
 export function saveCodeCache(): string | undefined {
   const h = codeCacheHook();
-  if (!h || (h.state !== 'none' && h.state !== 'rejected')) return undefined;
+  if (!h || (h.state !== 'none' && h.state !== 'rejected' && h.state !== 'damaged')) return undefined;
   h.save();
   return h.state;
 }

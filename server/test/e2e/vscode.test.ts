@@ -106,7 +106,14 @@ describe('editor extension: the packaged .vsix', function () {
       const other = path.join(ws, 'other-engine');
       fs.cpSync(path.join(unpacked, 'extension'), other, { recursive: true });
       fs.rmSync(path.join(other, 'dist', 'code-cache'), { recursive: true });
-      for (const want of ['none', 'used']) {
+      // then a damaged cache file (a disk error, a partial copy): no cache, replaced by a good one, used again
+      for (const want of ['none', 'used', 'damaged', 'used']) {
+        if (want === 'damaged') {
+          const f = fs.readdirSync(path.join(ws, 'cache', 'code-cache')).find((x) => x.endsWith('.bin'))!;
+          const bytes = fs.readFileSync(path.join(ws, 'cache', 'code-cache', f));
+          for (let i = 64; i < bytes.length; i += 4099) bytes[i] ^= 0x5a;
+          fs.writeFileSync(path.join(ws, 'cache', 'code-cache', f), bytes);
+        }
         client = await startClient(ws, {}, path.join(other, 'dist', 'server.js'), { env: { CORELENS_CACHE: path.join(ws, 'cache') } });
         await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
         const again = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
