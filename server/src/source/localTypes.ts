@@ -21,7 +21,8 @@ import { Token, tokenize } from './lexer';
 import { readTextInputSync } from '../util/files';
 import { IncludeRef, Macro, PreItem, PreOptions, Preprocessor } from './preproc';
 import { DocBodies, afterLastDirective, blankBodies, bodiesToShare, recordBodies, sameMacro, spliceBodies } from './docBodies';
-import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerText, skim } from './lazyHeader';
+import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerText } from './lazyHeader';
+import { skimCached } from './skimCache';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
 
@@ -188,8 +189,9 @@ export class HeaderCache {
     tu.files.set(file, key);
     const env = new TypeEnv();
     // a big header nothing before it declared into is parsed lazily (lazyHeader.ts): it keeps the headers before it
-    // as imports (its later parses look up through them; they are header environments, never documents)
-    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skim(text) : undefined;
+    // as imports (its later parses look up through them; they are header environments, never documents); its scan
+    // comes from the disk cache when an earlier process scanned the same text (skimCache.ts)
+    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skimCached(text) : undefined;
     const visibleAt = [...tu.visible];
     env.imports = [...tu.visible, ...tu.stack];
     const ctxAt = tu.ctx.length;

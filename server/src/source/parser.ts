@@ -70,7 +70,13 @@ export function loadCParser(): Promise<CParserHandle> {
     parser.setLanguage(language);
     const read = (name: string) => fs.readFileSync(path.join(dir, 'queries', name), 'utf8');
     const core = coreQuery(read('core.scm'));
-    return { parser, language, structure: new TS.Query(language, read('structure.scm')), core: new TS.Query(language, core.source), coreIdents: core.idents };
+    // structure.scm compiled on first use: the analysis walks units with a cursor and never asks for it, and a
+    // query's compile is ~10-15 ms of a cold CLI run (wasm code running for the first time)
+    let structure: TsQuery | undefined;
+    return {
+      parser, language, core: new TS.Query(language, core.source), coreIdents: core.idents,
+      get structure(): TsQuery { return structure ??= new TS.Query(language, read('structure.scm')); },
+    };
   })();
   return loading;
 }
