@@ -1,8 +1,9 @@
 // Bundles the extension with esbuild: dist/extension.js (client), dist/corelens.js (language server + CLI), the
 // web-tree-sitter runtime wasm beside it, and the extension-host / unit tests into client/out/test.
-// Usage: node client/build.mjs [--production] [--watch] | --report-size [FILE.vsix]
+// Usage: node client/build.mjs [--production] [--watch] | --report-size [FILE.vsix] | --code-cache-only
 import * as esbuild from 'esbuild';
-import { spawnSync } from 'child_process';
+import { fork, spawnSync } from 'child_process';
+import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
@@ -17,6 +18,12 @@ if (args[0] === '--report-size') {
   const kb = (fs.statSync(file).size / 1024).toFixed(0);
   console.log(`corelens: ${path.relative(root, file)} is ${kb} KB`);
   process.exit(0);
+}
+
+if (args[0] === '--code-cache-only') {
+  // dist/code-cache/ for the dist/corelens.js built last (the firstrun bench installs what a .vsix would ship)
+  await shipCodeCache();
+  process.exit(process.exitCode ?? 0);
 }
 
 const production = args.includes('--production');
@@ -98,5 +105,85 @@ if (watch) {
       console.error(`corelens: seeding the bundled kernels failed:\n${r.stdout}${r.stderr}`);
       process.exit(1);
     }
+    await shipCodeCache();
+    if (process.exitCode) process.exit(process.exitCode);
+  }
+}
+
+/**
+ * dist/code-cache/corelens-<key>.bin: the bundle's V8 code cache as the launcher writes it (client/src/serverLoader.ts),
+ * made by this node running the bundled language server on a program of ours (test-fixtures/vscode/probe.bpf.c, not
+ * the first-run program the e2e times) until its first diagnostics, so the functions a first check runs are in it.
+ * Named by the bundle's hash and this node's version: only the same engine ever reads it (code-server runs the
+ * system node; VS Code's Electron has another key and compiles as before). Issue 15: a fresh install's first start.
+ */
+async function shipCodeCache() {
+  const to = path.join(root, 'dist/code-cache');
+  fs.rmSync(to, { recursive: true, force: true }); // an earlier build's, which the launcher would start from
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-codecache-'));
+  try {
+    const ws = path.join(tmp, 'ws');
+    fs.mkdirSync(ws);
+    const text = fs.readFileSync(path.join(root, 'test-fixtures/vscode/probe.bpf.c'), 'utf8');
+    fs.writeFileSync(path.join(ws, 'probe.bpf.c'), text);
+    const env = { ...process.env, CORELENS_CACHE: path.join(tmp, 'cache') };
+    // the launcher's own flags and no hint: what the extension's fork has, less the early check
+    delete env.CORELENS_V8_FLAGS;
+    delete env.CORELENS_EARLY_START;
+    const proc = fork(path.join(root, 'dist/server.js'), ['lsp', '--node-ipc', `--clientProcessId=${process.pid}`], { cwd: ws, env, execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const uri = `file://${path.join(ws, 'probe.bpf.c')}`;
+    const send = (m) => { if (proc.connected) proc.send({ jsonrpc: '2.0', ...m }); };
+    proc.on('error', () => undefined); // a server gone early: reported below with its log
+    const logs = [];
+    let asked = false;
+    const state = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve('no "code cache" line within 120 s'), 120_000);
+      proc.on('exit', (code) => resolve(`the server exited (${code})`));
+      proc.on('message', (m) => {
+        if (m.id === 1) {
+          send({ method: 'initialized', params: {} });
+          send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'c', version: 1, text } } });
+        }
+        // the editor's follow-up requests once the diagnostics are out (their code is compiled before the cache is written)
+        if (m.method === 'textDocument/publishDiagnostics' && m.params.diagnostics.length && !asked) {
+          asked = true;
+          const textDocument = { uri };
+          const line = text.split('\n').findIndex((l) => l.includes('BPF_CORE_READ('));
+          send({ id: 10, method: 'textDocument/inlayHint', params: { textDocument, range: { start: { line: 0, character: 0 }, end: { line: 400, character: 0 } } } });
+          send({ id: 11, method: 'textDocument/codeLens', params: { textDocument } });
+          send({ id: 12, method: 'textDocument/hover', params: { textDocument, position: { line: Math.max(line, 0), character: text.split('\n')[Math.max(line, 0)].indexOf('BPF_CORE_READ(') + 2 } } });
+        }
+        if (m.method === 'window/logMessage') {
+          logs.push(m.params.message);
+          // written a second after the first diagnostics (server.ts)
+          const c = /code cache (created|failed)/.exec(m.params.message);
+          if (c) {
+            clearTimeout(timer);
+            resolve(c[1]);
+          }
+        }
+        // requests the server makes (configuration, progress, refresh): answered empty
+        if (m.id !== undefined && m.method) send({ id: m.id, result: m.method === 'workspace/configuration' ? [null] : null });
+      });
+      send({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: `file://${ws}`, workspaceFolders: [{ uri: `file://${ws}`, name: 'ws' }], capabilities: {} } });
+    });
+    send({ id: 2, method: 'shutdown' });
+    send({ method: 'exit' });
+    // a server that does not end on `exit` within 5 s is killed (the build must never hang on it)
+    await new Promise((r) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return r();
+      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      proc.once('exit', () => { clearTimeout(t); r(); });
+    });
+    const made = state === 'created' ? fs.readdirSync(path.join(tmp, 'cache', 'code-cache')).filter((f) => /^corelens-[0-9a-f]{32}\.bin$/.test(f)) : [];
+    if (made.length !== 1) {
+      console.error(`corelens: the shipped code cache was not made (${state}):\n${logs.join('\n')}`);
+      process.exitCode = 1; // after the finally below removed the temporary folder
+      return;
+    }
+    fs.mkdirSync(to, { recursive: true });
+    fs.copyFileSync(path.join(tmp, 'cache', 'code-cache', made[0]), path.join(to, made[0]));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

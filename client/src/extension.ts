@@ -180,7 +180,16 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     return { reader: new IPCMessageReader(proc), writer: new IPCMessageWriter(proc), detached: false };
   };
   const owned = (doc: vscode.TextDocument) => onServer.has(doc.uri.toString());
+  let firstDiagnostics = true;
   const middleware: Middleware = {
+    // the first-run timeline's mark between the server's publication and VS Code's Problems panel
+    handleDiagnostics: (uri, diagnostics, next) => {
+      next(uri, diagnostics);
+      if (firstDiagnostics && diagnostics.length) {
+        firstDiagnostics = false;
+        output.appendLine(`corelens: first diagnostics handed to VS Code at ${new Date().toISOString().slice(11, 23)}`);
+      }
+    },
     didOpen: async (doc, next) => {
       if (!isBpfSource(doc.fileName, doc.getText())) return;
       onServer.add(doc.uri.toString());

@@ -7,8 +7,14 @@
 // checks the source's length, so a file is never offered to another bundle or engine. It is written once, after the
 // server published its first diagnostics (the functions of a whole analysis are compiled by then), atomically, and
 // older files are removed (or at exit, if the server ends before). A V8 that rejects it, a cache directory that cannot be written, CORELENS_CACHE=off: the
-// bundle is simply compiled as `require` would. Decision: the very first start of a fresh install has no cache (the
-// cache is V8-build specific, so it cannot ship in the .vsix); every later start uses it.
+// bundle is simply compiled as `require` would.
+// Each file is `CSC1`, the SHA-256 of the data, then V8's data: V8 checks little of cached data itself (a damaged CLI
+// cache aborted the process in its deserializer, server/src/cli/codeCache.ts), so a file whose data does not match is
+// no cache (a damaged user's file is removed, and rewritten after the first diagnostics).
+// The .vsix ships one too (dist/code-cache/, client/build.mjs): made at package time by the packaging node running the
+// bundled server on a program of ours, named by the same key, so a fresh install whose engine is the packaging one
+// (code-server runs the system node) starts from it; any other engine (VS Code's Electron) finds no file of its key
+// and compiles, then writes its own as before. A user's own cache, when there is one, goes first.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import Module from 'module';
@@ -19,9 +25,33 @@ import { applyServerJitFlags } from '../../server/src/jitFlags';
 
 /** What the server reads to log the cache's state, and calls once its first diagnostics are out. */
 const HOOK = Symbol.for('corelens.codeCache');
-interface Hook { state: 'used' | 'rejected' | 'created' | 'none' | 'off' | 'failed'; save(): void }
+interface Hook {
+  state: 'used' | 'shipped' | 'rejected' | 'damaged' | 'created' | 'none' | 'off' | 'failed'; save(): void;
+  /** The launcher's steps (ms since the process started, and the process's CPU ms by then), for the start-up log. */
+  marks: [string, number, number][];
+}
+
+/** performance.now() and the process's CPU ms (user + system) now: the start-up log separates waiting from work. */
+const mark = (name: string): [string, number, number] => {
+  const c = process.cpuUsage();
+  return [name, performance.now(), (c.user + c.system) / 1000];
+};
 
 const script = path.join(__dirname, 'corelens.js');
+
+const MAGIC = 'CSC1';
+
+/** V8's data of a cache file, or 'damaged' when its checksum does not match (or it is no cache file of ours). */
+function unwrap(file: Buffer): Buffer | 'damaged' {
+  if (file.length <= 36 || file.toString('latin1', 0, 4) !== MAGIC) return 'damaged';
+  const data = file.subarray(36);
+  return crypto.createHash('sha256').update(data).digest().equals(file.subarray(4, 36)) ? data : 'damaged';
+}
+
+/** A cache file's bytes for V8's data: the magic, its checksum, the data. */
+function wrap(data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), crypto.createHash('sha256').update(data).digest(), data]);
+}
 
 function cacheDir(): string | undefined {
   const c = process.env.CORELENS_CACHE;
@@ -33,28 +63,47 @@ function cacheDir(): string | undefined {
 
 /** Runs the bundle as Node's loader would (same wrapper, require, module, __filename, __dirname). */
 function run(): void {
+  const marks = [mark('launcher')];
   const source = fs.readFileSync(script, 'utf8');
   const dir = cacheDir();
   const key = crypto.createHash('sha256').update(source).update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`).digest('hex').slice(0, 32);
   const file = dir && path.join(dir, `corelens-${key}.bin`);
   let cached: Buffer | undefined;
-  try {
-    if (file) cached = fs.readFileSync(file);
-  } catch {
-    cached = undefined; // none yet
+  let from: 'user' | 'shipped' | undefined;
+  let damaged = false;
+  for (const [f, where] of [[file, 'user'], [dir && path.join(__dirname, 'code-cache', `corelens-${key}.bin`), 'shipped']] as const) {
+    let bytes: Buffer;
+    try {
+      if (!f) continue;
+      bytes = fs.readFileSync(f);
+    } catch {
+      continue; // none yet (the user's), or not made for this engine (the shipped one)
+    }
+    const data = unwrap(bytes);
+    if (data === 'damaged') {
+      damaged = true;
+      if (where === 'user') fs.rmSync(f, { force: true });
+      continue;
+    }
+    cached = data;
+    from = where;
+    break;
   }
   // (client/build.mjs leaves no import() in the bundle: a script from a code cache has no dynamic-import loader)
   // the server's V8 flags before compiling: they are part of the hash the cache must match (server/src/jitFlags.ts)
   applyServerJitFlags();
+  marks.push(mark('read'));
   const compiled = new vm.Script(Module.wrap(source), { filename: script, ...(cached ? { cachedData: cached } : {}) });
+  marks.push(mark('compiled'));
   const hook: Hook = {
-    state: !dir ? 'off' : !cached ? 'none' : compiled.cachedDataRejected ? 'rejected' : 'used',
+    marks,
+    state: !dir ? 'off' : !cached ? (damaged ? 'damaged' : 'none') : compiled.cachedDataRejected ? 'rejected' : from === 'shipped' ? 'shipped' : 'used',
     save() {
-      if (!file || !dir || (hook.state !== 'none' && hook.state !== 'rejected')) return;
+      if (!file || !dir || (hook.state !== 'none' && hook.state !== 'rejected' && hook.state !== 'damaged')) return;
       try {
         fs.mkdirSync(dir, { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, compiled.createCachedData());
+        fs.writeFileSync(tmp, wrap(compiled.createCachedData()));
         fs.renameSync(tmp, file);
         for (const f of fs.readdirSync(dir)) if (f.startsWith('corelens-') && path.join(dir, f) !== file && !f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
         hook.state = 'created';
@@ -71,6 +120,7 @@ function run(): void {
   mod.paths = (Module as unknown as { _nodeModulePaths(d: string): string[] })._nodeModulePaths(path.dirname(script));
   const wrapper = compiled.runInThisContext() as (e: unknown, r: NodeRequire, m: Module, f: string, d: string) => void;
   wrapper.call(mod.exports, mod.exports, Module.createRequire(script), mod, script, path.dirname(script));
+  marks.push(mark('ran'));
 }
 
 run();

@@ -73,7 +73,8 @@ export async function runBigBench(): Promise<void> {
     const runs = Math.max(1, Number(process.env.BIG_RUNS ?? 3) || 3);
     for (let run = 0; run < runs; run++) {
       const t0 = performance.now();
-      const client = await startClient(dir, {}, script);
+      // first diagnostics of a header never scanned (the scan's disk cache, source/skimCache.ts, off)
+      const client = await startClient(dir, {}, script, { env: { CORELENS_HEADER_CACHE: 'off' } });
       try {
         const pid = client.proc.pid!;
         const c0 = cpuMs(pid);

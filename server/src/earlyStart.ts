@@ -52,7 +52,7 @@ export function takeEarlyStart(env: NodeJS.ProcessEnv = process.env): { early?: 
 }
 
 /** The V8 code cache of the bundle, set by dist/server.js (client/src/serverLoader.ts) when it launched us. */
-interface CodeCacheHook { state: string; save(): void }
+interface CodeCacheHook { state: string; save(): void; marks?: [string, number, number][] }
 const codeCacheHook = (): CodeCacheHook | undefined => (globalThis as Record<symbol, unknown>)[Symbol.for('corelens.codeCache')] as CodeCacheHook | undefined;
 
 /** For the start-up log: whether the bundle was compiled from the code cache (none when not launched by dist/server.js). */
@@ -63,7 +63,28 @@ export function codeCacheState(): string {
 /** Writes the code cache, once, after the first diagnostics: every function a whole analysis needs is compiled then. */
 export function saveCodeCache(): string | undefined {
   const h = codeCacheHook();
-  if (!h || (h.state !== 'none' && h.state !== 'rejected')) return undefined;
+  if (!h || (h.state !== 'none' && h.state !== 'rejected' && h.state !== 'damaged')) return undefined;
   h.save();
   return h.state;
+}
+
+/** The server's own start-up steps after the launcher's (same shape: name, ms since process start, process CPU ms). */
+const serverMarks: [string, number, number][] = [];
+
+/** The process's CPU time so far (user + system, ms): logged beside wall times, which a busy machine stretches. */
+export function cpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
+/** Notes a start-up step (issue 15: where the time from spawn to the early check goes, and whether it is CPU). */
+export function markStartup(name: string): void {
+  const c = process.cpuUsage();
+  serverMarks.push([name, performance.now(), (c.user + c.system) / 1000]);
+}
+
+/** One log line: every start-up step as `name at ms (CPU ms)`, the launcher's first. */
+export function startupLine(): string {
+  const all = [...(codeCacheHook()?.marks ?? []), ...serverMarks];
+  return all.map(([n, t, c]) => `${n} ${t.toFixed(0)} (cpu ${c.toFixed(0)})`).join(', ');
 }

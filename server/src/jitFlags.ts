@@ -23,6 +23,16 @@ export function applyServerJitFlags(): void {
   applyV8Flags(SERVER_V8_FLAGS);
 }
 
+/** `corelens sites`' V8 flags (src/cli/sites.ts says why): a one-shot run whose code mostly runs once. */
+export const SITES_V8_FLAGS = '--interrupt-budget=1000000';
+
+/** The V8 flags a CLI command runs with: its own, or CORELENS_V8_FLAGS in their place when set. The CLI's entry
+ * applies them before any module loads, because the CLI's code cache (src/cli/codeCache.ts) must be made and used
+ * under the same flags. */
+export function commandV8Flags(cmd: string | undefined): string {
+  return (process.env.CORELENS_V8_FLAGS ?? (cmd === 'sites' ? SITES_V8_FLAGS : cmd === 'lsp' ? SERVER_V8_FLAGS : '')).trim();
+}
+
 /** Applies `defaults` (a command's own V8 flags), or CORELENS_V8_FLAGS in their place when set (empty: V8's defaults),
  * for measuring against other settings and for a machine where ours would not suit. */
 export function applyV8Flags(defaults: string): void {

@@ -24,6 +24,7 @@ import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro,
 import { Analysis, Analyzer, PlainAccess, Site, createAnalyzer } from './source/analyzer';
 import { EvaluationInputs, Interned, intern, sameInputs } from './features/recheck';
 import { SharedTrees } from './source/sharedTrees';
+import { SharedFunctions } from './source/sharedFunctions';
 import { HeaderCache } from './source/localTypes';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
@@ -35,7 +36,7 @@ import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
 import { SaveBuilds } from './build/onSave';
 import { findClang } from './source/toolchain';
-import { codeCacheState, saveCodeCache, takeEarlyStart } from './earlyStart';
+import { codeCacheState, cpuMs, markStartup, saveCodeCache, startupLine, takeEarlyStart } from './earlyStart';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -106,6 +107,7 @@ interface EarlyCheck {
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
 export function startServer(connection: Connection = createServerConnection()): void {
+  markStartup('server');
   // Last line of defence: a bug in one request must not end the session for every document and target.
   process.on('unhandledRejection', (e) => connection.console.error(`corelens: unhandled: ${errorText(e)}`));
   process.on('uncaughtException', (e) => connection.console.error(`corelens: uncaught: ${errorText(e)}`));
@@ -134,6 +136,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const trees = new SharedTrees();
   /** Headers parsed once for every arch whose defines they do not test (vmlinux.h: see HeaderCache.agrees). */
   const headerCache = new HeaderCache();
+  /** Functions typed once for every arch when nothing they read differs between arches (source/sharedFunctions.ts). */
+  const sharedFunctions = new SharedFunctions();
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -222,6 +226,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     // performance.now() counts from process start: node start-up and loading the bundle included.
     log(`initialize at ${clock()}, ${performance.now().toFixed(0)} ms after the process started (node ${process.version}; code cache ${codeCacheState()})`);
     if (earlyNote) log(earlyNote);
+    log(`start-up steps (ms since the process started): ${startupLine()}`);
     initializeReceived();
     const c = params.capabilities;
     const init = params.initializationOptions as InitOptions | undefined;
@@ -549,7 +554,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     let a = analyzers.get(arch);
     if (!a) {
       const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
-      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache });
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache, functions: sharedFunctions });
       analyzers.set(arch, a);
     }
     return a;
@@ -988,7 +993,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     earlyChecks.set(uri, checkNow(uri, { text, loaded, stale })
       .then(() => (stale() ? undefined : earlyDone.add(uri)))
       .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
-        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms)`))
+        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms)`))
       .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
       .finally(() => earlyChecks.delete(uri)));
   }
@@ -1000,14 +1005,23 @@ export function startServer(connection: Connection = createServerConnection()): 
   if (early) {
     roots = early.roots;
     settings = early.settings as Settings;
+    markStartup('early');
     const first = configuration();
     targets.configure(first.specs);
+    markStartup('configured');
     const loaded = targets.load();
+    markStartup('load');
+    void loaded.then(() => {
+      const line = `early start: targets loaded ${performance.now().toFixed(0)} ms after the process started (process CPU ${cpuMs().toFixed(0)} ms)`;
+      void afterInitialize.then(() => log(line));
+    }, () => undefined);
     defines = first.defines;
     // what the configuration after `initialized` compares against: the same paths keep the early check's analysis
     includePaths = first.includePaths;
     warmParser();
+    markStartup('parser');
     for (const uri of early.documents ?? []) earlyCheck(uri, loaded);
+    markStartup('checks');
     earlyNote = `early start: ${first.specs.length} targets and the parser loading since ${performance.now().toFixed(0)} ms after the process started`
       + (early.spawnedAt ? ` (spawned at ${new Date(early.spawnedAt).toISOString().slice(11, 23)})` : '');
   }

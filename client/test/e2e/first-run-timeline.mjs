@@ -38,7 +38,8 @@ const marks = [
   ['workbench page requested', at(ui, new RegExp(`\\[ui [\\d.]+s ${T}\\] opening the workbench`))],
   ['extension host launched (code-server)', at(agent, new RegExp(`${T} \\[info\\] .*Launched Extension Host Process`))],
   ['workbench ready (explorer shown)', at(ui, new RegExp(`\\[ui [\\d.]+s ${T}\\] workbench ready`))],
-  ['editor open (the file shown)', at(ui, new RegExp(`\\[ui [\\d.]+s ${T}\\] editor open`))],
+  // the DOM's own times when drive-ui recorded them (a MutationObserver), else when its polling wait returned
+  ['editor open (the file shown)', at(ui, new RegExp(`editor in the DOM at ${T}`)) ?? at(ui, new RegExp(`\\[ui [\\d.]+s ${T}\\] editor open`))],
   ['extension host started', at(exthost, new RegExp(`${T} \\[info\\] Extension host with pid \\d+ started`))],
   ['corelens activation event', at(exthost, new RegExp(`${T} \\[info\\] ExtensionService#_doActivateExtension corelens\\.corelens`))],
   ['extension bundle evaluation began', at(corelens, new RegExp(`extension bundle evaluation began at ${T}`))],
@@ -50,7 +51,9 @@ const marks = [
   ['client: server running', at(corelens, new RegExp(`language server running at ${T}`))],
   ['server: early check of the open program done', at(corelens, new RegExp(`early check of \\S+ done at ${T}`))],
   ['server: first diagnostics published', at(corelens, new RegExp(`first diagnostics for \\S+ at ${T}`))],
-  ['Problems panel shows the problem', at(ui, new RegExp(`\\[ui [\\d.]+s ${T}\\] first problem`))],
+  ['client: diagnostics handed to VS Code', at(corelens, new RegExp(`first diagnostics handed to VS Code at ${T}`))],
+  ['error squiggle in the editor', at(ui, new RegExp(`error squiggle in the editor's DOM at ${T}`))],
+  ['Problems panel shows the problem', at(ui, new RegExp(`problem row in the DOM at ${T}`)) ?? at(ui, new RegExp(`\\[ui [\\d.]+s ${T}\\] first problem`))],
 ];
 // the server's own clock counts from its process start: place that start, and the early start, on the shared clock
 const initAt = at(corelens, new RegExp(`initialize at ${T}`));
@@ -61,7 +64,7 @@ if (initAt !== undefined && initMs !== undefined) {
   const early = /early start: \d+ targets and the parser loading since (\d+) ms after the process started/.exec(corelens)?.[1];
   if (early !== undefined) marks.push(['server: early start (targets, parser) began', started + Number(early)]);
 }
-const missing = marks.filter(([n, t]) => t === undefined && !/requested|bundle evaluat/.test(n)).map(([n]) => n);
+const missing = marks.filter(([n, t]) => t === undefined && !/requested|bundle evaluat|squiggle/.test(n)).map(([n]) => n);
 const known = marks.filter(([, t]) => t !== undefined).sort((a, b) => a[1] - b[1]);
 const open = marks.find(([n]) => n.startsWith('editor open'))[1];
 const ready = marks.find(([n]) => n.startsWith('workbench ready'))[1];
@@ -76,6 +79,13 @@ const server = /first diagnostics for \S+ at \S+, (.*)/.exec(corelens)?.[1];
 if (server) lines.push(`  server: ${server}`);
 const init = /initialize at \S+, (\d+) ms after the process started/.exec(corelens)?.[1];
 if (init) lines.push(`  server: process start to initialize ${init} ms`);
+// wall and CPU side by side (the server's own clock): where wall exceeds CPU the process waited for a core
+const steps = /start-up steps \(ms since the process started\): (.*)/.exec(corelens)?.[1];
+if (steps) lines.push(`  server start-up, ms since its process started (its CPU ms by then): ${steps}`);
+const targetsAt = /early start: targets loaded (.*)/.exec(corelens)?.[1];
+if (targetsAt) lines.push(`  server: early targets loaded ${targetsAt}`);
+const earlyAt = /early check of \S+ done at \S+, (.*)/.exec(corelens)?.[1];
+if (earlyAt) lines.push(`  server: early check done ${earlyAt}`);
 const activation = marks.find(([n]) => n === 'corelens activation event')[1];
 if (done !== undefined && activation !== undefined && open !== undefined) {
   // VS Code's part (its extension host starting, then activating us) and ours (from our activation event on)

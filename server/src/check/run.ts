@@ -19,6 +19,7 @@ import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features
 import { LiveSite, SiteEvaluation, SiteOnTarget } from '../features/evaluate';
 import { createAnalyzer } from '../source/analyzer';
 import { HeaderCache } from '../source/localTypes';
+import { SharedFunctions } from '../source/sharedFunctions';
 import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, sameObjectArch, targetArchName } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
@@ -223,9 +224,11 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     // one header cache for every arch's analysis, as the language server has: a header no arch macro can reach
     // (a bpftool vmlinux.h) is parsed once (HeaderCache.agrees decides, per header)
     const headers = new HeaderCache();
+    // and one registry of function typings: a function reading nothing the arches differ in is typed once
+    const functions = new SharedFunctions();
     const run = async (arch: Arch, indices: number[]) => {
       let a = analyses.find((x) => x.arch === arch);
-      if (!a) analyses.push(a = { arch, payload: await analyse(file, o, notes, arch, headers), indices: [] });
+      if (!a) analyses.push(a = { arch, payload: await analyse(file, o, notes, arch, headers, functions), indices: [] });
       a.indices.push(...indices);
       await checkTargets(a.payload, indices.map((i) => o.targets[i]!), { workers: o.workers, cacheDir: o.cacheDir },
         (r) => { reports[indices[r.index]!] = { ...r, index: indices[r.index]! }; });
@@ -338,14 +341,14 @@ function withArch(defines: readonly string[] | undefined, arch: Arch | undefined
 }
 
 /** Analyses the source with the defines of `arch` (clang's -D__TARGET_ARCH_*), unless the user gave their own. */
-async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arch | undefined, headers?: HeaderCache): Promise<SourcePayload> {
+async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arch | undefined, headers?: HeaderCache, functions?: SharedFunctions): Promise<SourcePayload> {
   let text: string;
   try {
     text = await readTextInput(file, 'source');
   } catch (e) {
     throw new CheckInputError(`${file}: ${e instanceof InputError ? e.message : describeFsError(e)}`);
   }
-  const analyzer = await createAnalyzer({ defines: withArch(o.defines, arch), ...(headers ? { headers } : {}) });
+  const analyzer = await createAnalyzer({ defines: withArch(o.defines, arch), ...(headers ? { headers } : {}), ...(functions ? { functions } : {}) });
   const a = analyzer.analyze(file, text, { includePaths: [...(o.includePaths ?? []), path.dirname(file)].map((d) => path.resolve(d)) });
   for (const n of a.notes) {
     // info notes are the analysis's own business, except a limit it hit: that changes what was checked

@@ -2,13 +2,9 @@
 //
 // Exit codes: 0 success, 1 findings or failure to process an input, 2 bad usage.
 
-import { btfInfo } from './btfInfo';
 import { BtfError } from '../btf/errors';
 import { clip } from '../util/files';
 import { Io, UsageError, defaultIo, parseArgs } from './common';
-import { demo } from './demo';
-import { layout } from './layout';
-import { relocateCmd } from './relocate';
 
 export type { Io } from './common';
 
@@ -51,12 +47,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'btf': {
         const [sub, ...more] = rest;
         if (sub !== 'info') throw new UsageError(`unknown btf subcommand "${sub ?? ''}"`);
-        return await btfInfo(parseArgs(more), io);
+        return await (require('./btfInfo') as typeof import('./btfInfo')).btfInfo(parseArgs(more), io);
       }
-      case 'layout': return await layout(parseArgs(rest), io);
-      case 'relocate': return await relocateCmd(parseArgs(rest), io);
+      // each command's modules load when it runs (a `sites` run loaded the BTF and relocation code of the others)
+      case 'layout': return await (require('./layout') as typeof import('./layout')).layout(parseArgs(rest), io);
+      case 'relocate': return await (require('./relocate') as typeof import('./relocate')).relocateCmd(parseArgs(rest), io);
       case 'sites': return await (require('./sites') as typeof import('./sites')).sitesCommand(rest, io);
-      case 'demo': return await demo(io);
+      case 'demo': return await (require('./demo') as typeof import('./demo')).demo(io);
       case 'lsp': {
         // The transport (--stdio, --node-ipc, --socket=N) is read from process.argv by vscode-languageserver.
         if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {

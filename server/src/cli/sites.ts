@@ -7,7 +7,7 @@ import { Io, defaultIo } from './common';
 import { renderTable, toJson } from '../util/format';
 import { Guard, createAnalyzer } from '../source/analyzer';
 import { InputError, readTextInput } from '../util/files';
-import { applyV8Flags } from '../jitFlags';
+import { SITES_V8_FLAGS, applyV8Flags } from '../jitFlags';
 
 /** Runs the sites command; exit code 0 ok, 1 unreadable file, 2 bad usage. */
 export async function sitesCommand(args: string[], io: Io): Promise<number> {
@@ -16,7 +16,7 @@ export async function sitesCommand(args: string[], io: Io): Promise<number> {
   // Turbofan threads). A 15x larger budget before a function is optimised keeps it for the really hot loops:
   // ~10% less CPU for `sites` on a full vmlinux.h (sitescli bench). Process-wide, so only for this command (the
   // server has its own, src/jitFlags.ts); CORELENS_V8_FLAGS replaces it as it does the server's (empty: V8's defaults).
-  if (io === defaultIo) applyV8Flags('--interrupt-budget=1000000');
+  if (io === defaultIo) applyV8Flags(SITES_V8_FLAGS); // (bin/corelens.js applied them already: same value, no change)
   const includes: string[] = [];
   const defines: string[] = [];
   let json = false;

@@ -36,6 +36,8 @@ import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, contextSites, isPluginDef } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
+import { SharedFunctions } from './sharedFunctions';
+import type { DocBodies } from './docBodies';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -206,6 +208,9 @@ export interface AnalyzerOptions {
   /** Header parses shared with the analyzers of other arches: a header whose text names none of the macros the
    * defines differ in (a bpftool vmlinux.h, libbpf's bpf_helpers.h) is parsed once for all of them. */
   headers?: HeaderCache;
+  /** Function typings shared with the analyzers of other arches: a function that reads nothing differing between
+   * them is typed once for all (sharedFunctions.ts). */
+  functions?: SharedFunctions;
 }
 
 export interface ContentChange { range?: Range; text: string }
@@ -291,6 +296,8 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   const defines = effectiveDefines(opts.defines);
   const definesKey = defines.map(([n, v]) => `${n}=${v}`).join(' ');
   const fileLines = new Map<string, { key: string; map: LineMap }>();
+  /** This analyzer, as the owner of what it shares (docBodies records). */
+  const owner = {};
 
   const newPre = (): Preprocessor => {
     const pre = new Preprocessor();
@@ -354,8 +361,15 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       let parsed: ParsedFile;
       const envNotes: { start: number; end: number; message: string; severity: Note['severity'] }[] = [];
       const tu = newTu(pre, includePaths, definesKey);
+      // the document's function bodies, for sharing their preprocessing with the other arches' analyzers
+      const bodies: DocBodies | undefined = opts.functions && {
+        ranges: bodyRanges(units),
+        other: () => opts.functions!.bodyRecord(file, owner),
+        keep: (r) => opts.functions!.keepBodies(file, owner, r),
+        took: (n) => { opts.functions!.bodyHits += n; },
+      };
       try {
-        parsed = parseText(text, file, tu, 0, env, headers);
+        parsed = parseText(text, file, tu, 0, env, headers, bodies);
       } catch (e) {
         envNotes.push({ start: 0, end: 0, message: `${file}: analysis failed: ${(e as Error).message}`, severity: 'error' });
         parsed = { env, funcs: [], notes: [] };
@@ -441,8 +455,14 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       if (summaryStack.has(f) || summaryStack.size > 24) return undefined;
       summaryStack.add(f);
       try {
+        const shared = opts.functions?.take(file, f, E.env, E.kernelRegs, resultOf);
+        if (shared) {
+          E.results.set(f, shared);
+          return shared;
+        }
         const r = analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs, summaryOf: resultOf });
         E.results.set(f, r);
+        opts.functions?.put(file, f, E.env, E.kernelRegs, r, resultOf);
         return r;
       } finally { summaryStack.delete(f); }
     };
@@ -639,6 +659,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     docs.get(uri)?.tree?.delete();
     docs.delete(uri);
     opts.trees?.close(uri);
+    opts.functions?.close(uriToPath(uri));
   };
 
   const self: Analyzer = {
@@ -710,6 +731,18 @@ function rawSpots(h: CParserHandle, node: TsNode): RawSpot[] {
       const n = c.node.type === 'identifier' && c.node.parent?.type === 'call_expression' ? c.node.parent : c.node;
       out.push({ name: c.name, start: n.startIndex, end: n.endIndex });
     }
+  }
+  return out;
+}
+
+/** The interiors (between the braces) of the units' function bodies, sorted: what docBodies may share. A unit holding
+ * directives is left out (its text changes the macro state). */
+function bodyRanges(units: Unit[]): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const u of units) {
+    if (u.env) continue;
+    const b = u.node.childForFieldName('body');
+    if (b && b.type === 'compound_statement' && b.endIndex - b.startIndex >= 2) out.push({ start: b.startIndex + 1, end: b.endIndex - 1 });
   }
   return out;
 }

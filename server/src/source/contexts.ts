@@ -47,17 +47,33 @@ interface Ctx {
   argv?: (bigint | undefined)[];
   /** Constant members of what a pointer argument points at (the caller's local struct, `&args`), by parameter. */
   argf?: (MemberConsts | undefined)[];
+  /** Pointer arguments the caller tested non-null on the path to the call, by parameter. */
+  argnn?: boolean[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
-function holds(conds: ParamCond[] | undefined, cx: { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[] }): boolean {
+function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
   if (!conds) return true;
   return conds.every((c) => {
+    if (c.nand) return !c.nand.every((d) => decided(d, cx) === true);
     const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
-    return v === undefined ? !c.known : (v === c.v || !!c.alt?.includes(v)) === c.eq;
+    return v === undefined ? !c.known && decided(c, cx) !== false : (v === c.v || !!c.alt?.includes(v)) === c.eq;
   });
+}
+
+/** What an inlined copy knows of its arguments. */
+interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argnn?: boolean[] }
+
+/** A parameter condition's value in this copy: true or false when its arguments decide it, else undefined. */
+function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
+  if (c.nand) return c.nand.every((d) => decided(d, cx) === true) ? false : c.nand.some((d) => decided(d, cx) === false) ? true : undefined;
+  const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
+  if (v !== undefined) return (v === c.v || !!c.alt?.includes(v)) === c.eq;
+  // a pointer the caller tested non-null: `p == 0` is false
+  if (c.field === undefined && c.v === 0n && !c.alt && cx.argnn?.[c.param]) return !c.eq;
+  return undefined;
 }
 
 export interface ContextEnv {
@@ -157,6 +173,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
       ...(call.args?.some((a) => a.fields || (a.param !== undefined && c.argf?.[a.param]))
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
+      ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
+        ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
       ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
     };
   };
@@ -255,6 +273,12 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     reached.add(c.def);
     if (rec) { rec.reached.push(c.def); if (!rec.funcs.has(c.def)) rec.funcs.set(c.def, { res, at: startOf(c.def) }); }
     for (const r of res.sites) if (holds(r.pconds, c)) out.push(siteIn(c, r));
+    // a function named as a value (a bpf_loop callback): an out-of-line body, a program of its own, counted once
+    for (const r of res.fnRefs ?? []) {
+      if (!holds(r.pconds, c) || !r.def.body) continue;
+      rec?.pushes.push(r.def);
+      if (!rootsDone.has(r.def)) pendingRoots.push(r.def);
+    }
     for (const call of res.calls) {
       if (call.twin || !holds(call.pconds, c)) continue;
       const callee = call.def;
@@ -360,6 +384,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         const r = d.file ? resultOf(d) : entries.find((e) => e.def === d)?.res ?? resultOf(d);
         // every call, whatever its conditions: a call clang may drop still counts as loading (never claims idle wrongly)
         for (const call of r?.calls ?? []) if (call.def.body && !loadedSet.has(call.def)) stack.push(call.def);
+        for (const fr of r?.fnRefs ?? []) if (fr.def.body && !loadedSet.has(fr.def)) stack.push(fr.def);
       }
     }
     return loadedSet.has(def);

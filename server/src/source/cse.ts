@@ -39,6 +39,8 @@
 //     simulation and the plain size test fails): see rolledCopies;
 //   - labels: code after an exit runs again at a label (a case, a goto target), in a block of its own;
 //   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf;
+//   - sunk: two arms ending in the same helper call whose relocated operands differ share their identical reads: see
+//     sunkOf;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
@@ -210,6 +212,59 @@ function twinOf(e: Extract<FlowEv, { sub: FlowEv[] }>, evs: FlowEv[], i: number,
   const end = evs.findIndex((x, k) => k > i && 'exit' in x);
   if (end < 0 || (evs[end] as { exit: string }).exit !== 'ret') return undefined;
   return sigOf(evs.slice(i + 1, end + 1), copy, 0) === a ? 'rest' : undefined;
+}
+
+/** CORELENS_CSE_SUNK=0 turns the `sunk` rule off (its before/after figures). */
+const SUNK = process.env.CORELENS_CSE_SUNK !== '0';
+
+/**
+ * sunk: SimplifyCFG's SinkCommonCodeFromPredecessors moves the identical tails of an if's two arms into the join, an
+ * operand that differs becoming a phi (measured: tetragon's get_namespaces, `if (field_exists(..)) probe_read(
+ * &msg->uts_inum, 4, _(&nsp.uts_ns->ns.inum)); else { ns = (T *)_(nsp.uts_ns); probe_read(&msg->uts_inum, 4,
+ * _(&ns->proc_inum)); }`: one record for the load of nsp.uts_ns, the two offsets stay per arm). Not when the call's
+ * other operands differ too (`&msg->a` / `&msg->b`: two records, measured), nor for one member of two different
+ * copies (construct cse_sunk). Modelled narrowly: two arms of straight code (no nested branch, inlined call or exit)
+ * whose events pair one to one (the same cuts and clobbers), ending in the same helper call as written (its callee
+ * and unrelocated operands: FlowEv `sig`), where a pair is either the same relocation read from the same base as
+ * written (`src`, or the same pointer value) or two addresses of different relocations (the operands that become a
+ * phi), with at least one of each: the else arm's copies of the same reads are merged.
+ */
+function sunkOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site[] {
+  const strip = (xs: FlowEv[]): FlowEv[] | undefined => {
+    const out: FlowEv[] = [];
+    for (const x of xs) {
+      if ('cut' in x && x.soft) continue;
+      if ('sub' in x || 'call' in x || 'exit' in x) return undefined;
+      if ('s' in x && !copy.site(x.s)) continue;
+      out.push(x);
+    }
+    return out;
+  };
+  const xa = strip(a);
+  const xb = strip(b);
+  if (!xa || !xb || xa.length !== xb.length || !xa.length) return [];
+  const la = xa[xa.length - 1]!;
+  const lb = xb[xb.length - 1]!;
+  if (!('cut' in la) || !('cut' in lb) || la.sig === undefined || la.sig !== lb.sig) return [];
+  const same: Site[] = [];
+  let differ = 0;
+  for (let i = 0; i < xa.length; i++) {
+    const p = xa[i]!;
+    const q = xb[i]!;
+    if ('s' in p !== 's' in q) return [];
+    if (!('s' in p) || !('s' in q)) {
+      if (('cut' in p) !== ('cut' in q) || ('clob' in p) !== ('clob' in q)) return [];
+      if ('cut' in p && 'cut' in q && (!!p.all !== !!q.all || p.sig !== q.sig)) return [];
+      continue;
+    }
+    const sp = copy.site(p.s)!;
+    const sq = copy.site(q.s)!;
+    const sameBase = p.b !== undefined ? q.b !== undefined && copy.id(p.b) === copy.id(q.b) : q.b === undefined && p.src !== undefined && p.src === q.src;
+    if (keyOf(sp) === keyOf(sq) && p.c === q.c && sameBase) same.push(sq);
+    else if (p.c === 'a' && q.c === 'a' && keyOf(sp) !== keyOf(sq)) differ++;
+    else return [];
+  }
+  return differ ? same : [];
 }
 
 /** What twinOf compares of some code in one copy; undefined when it cannot tell (too deep). */
@@ -432,6 +487,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // (not in a loop: a rolled loop's copy has its induction variable as a constant the real body does not)
       const twin = TWINS && !e.sc && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
       const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined, twin === 'alt') : undefined;
+      if (SUNK && e.alt && !twin && !e.sc && !st.loop && !st.rolled) for (const x of sunkOf(e.sub, e.alt, copy)) x.merged = true;
       if (twin === 'rest' && t.exited) st.dup = true;
       if (e.sc === '&&' || e.sc === '||') {
         // R's own block, ending in its branch: not when it is no block (an empty arm), exits, or ends in a join of

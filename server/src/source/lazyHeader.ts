@@ -29,8 +29,9 @@ import { Macro, PreOptions, Preprocessor } from './preproc';
 /** Headers smaller than this are parsed in full (lazy parsing pays off on big generated headers only). */
 export const LAZY_MIN_BYTES = { value: 256 * 1024 };
 
-/** Counters for the bench: definitions set aside and parsed, since the process started. */
-export const lazyStats = { setAside: 0, parsed: 0 };
+/** Counters for the bench and tests: definitions set aside and parsed, and those the scan's fast path took, since
+ * the process started. */
+export const lazyStats = { setAside: 0, parsed: 0, fast: 0 };
 
 /** A set-aside definition. */
 interface LazyDecl {
@@ -84,7 +85,8 @@ class Scanner {
   ch = 0;
   /** Keyword of an identifier (T.Ident): computed once, so the scan compares no strings per identifier. */
   kw = K.None;
-  private bol = true;
+  /** At the beginning of a line (a `#` there starts a directive); the fast path (fastDecl) sets it too. */
+  bol = true;
   constructor(readonly text: string) {}
 
   next(): T {
@@ -214,6 +216,17 @@ function scan(text: string): Skim | undefined {
     }
     // one top-level declaration
     const start = sc.start;
+    if (t === T.Ident && sc.kw >= K.Struct && sc.kw <= K.Enum && FAST_SCAN.value) {
+      const r = fastDecl(text, start, sc.kw === K.Enum);
+      if (r) {
+        if (!record(out, start, r.end, r.keys, r.consts)) return undefined;
+        lazyStats.fast++;
+        sc.pos = r.end;
+        sc.bol = false; // as after the `;` token the token path ends on
+        t = sc.next();
+        continue;
+      }
+    }
     let pure = t === T.Ident && sc.kw >= K.Struct && sc.kw <= K.Enum;
     let depth = 0;
     let prevClose = false; // previous significant token was ')'
@@ -291,6 +304,92 @@ function scan(text: string): Skim | undefined {
     } else if (ntok === 3 && named) fwd.add(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
   }
   return settle(out, tds, fwd);
+}
+
+/** The regular-expression fast path of the scan; off, every declaration takes the token path (tests compare both). */
+export const FAST_SCAN = { value: true };
+
+// The fast path: one sticky regular expression per declaration shape, which V8's irregexp compiles to machine code,
+// matches a whole pure tag definition in the shapes a generated vmlinux.h is made of (80% of its 2.8 MB are such
+// struct, union and enum definitions; the token scanner spent ~50 ns per character on them, in a loop that ran once).
+// The patterns are unambiguous (no two repetitions can share a character), so a failing match backtracks in
+// linear time: a mutation test times them on broken text.
+// It only ever accepts text on which the token path would come to the very same result, and declines everything
+// else (that declaration then takes the token path from the same position, so nothing else changes):
+// - no comment, string, character literal, `#` or backslash inside (the characters below exclude them);
+// - (), [] and {} properly nested (a bracket's kind does not matter: the token path counts them all as one depth),
+//   no brace inside () or [], at most 7 levels of braces and 4 of brackets: the declaration ends at the `;` the
+//   token path ends on, and its outer `}` is the one that closes its depth;
+// - every inner `{` directly after `struct` or `union` (checked after the match, see innerBracesAnonymous): no
+//   named nested tag (a key of its own), no enum body (enumerators), no brace the token path would call impure;
+// - no tag keyword directly followed by `__attribute__` (the token path calls that impure);
+// - after the outer `}` only whitespace and `__attribute__((...))`, then `;`;
+// - an enum body holds only `NAME`, `NAME = [-]NUMBER` items (the enumerators are then every item's first word).
+// Its patterns are built from the strings below, so the nesting bounds are visible in one place.
+const WSC = ' \\t\\n\\r\\f\\v';
+const WS = `[${WSC}]`;
+const ID = '[A-Za-z_$][\\w$]*';
+/** A name the token path would read as one of its keywords (which changes its state) is declined. */
+const NOT_KW = '(?!(?:struct|union|enum|__attribute__)(?![\\w$]))';
+/** Any character but brackets and what starts a comment, literal, directive or line continuation. */
+const PLAIN = `[^{}()\\[\\]/"'#\\\\]`;
+/** () or [] groups, nested `depth` deep, without braces. */
+function groups(depth: number): string {
+  const inner = depth > 0 ? `(?:${groups(depth - 1)}${PLAIN}*)*` : '';
+  return `[(\\[]${PLAIN}*${inner}[)\\]]`;
+}
+const GROUP = groups(3);
+/** A brace body's content, braces nested `depth` deep (each loop unrolled: `x*(?:y x*)*`, never ambiguous, so a
+ * failing match backtracks linearly). */
+function body(depth: number): string {
+  const alt = depth > 0 ? `${GROUP}|\\{${body(depth - 1)}\\}` : GROUP;
+  return `${PLAIN}*(?:(?:${alt})${PLAIN}*)*`;
+}
+const ATTRS = `(?:${WS}|__attribute__${WS}*\\(\\((?:[\\w$${WSC},]|\\([\\w$${WSC},]*\\))*\\)\\))*;`;
+const RECORD_RE = new RegExp(`(struct|union)${WS}+${NOT_KW}(${ID})${WS}*\\{(${body(6)})\\}${ATTRS}`, 'y');
+// (never two whitespace runs side by side: on a failing match their splits multiply, item after item)
+const NUM = `(?:-${WS}*)?(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*`;
+const ITEM = `${NOT_KW}${ID}${WS}*(?:=${WS}*${NUM}${WS}*)?`;
+const ENUM_RE = new RegExp(`enum(?:${WS}+${NOT_KW}(${ID}))?${WS}*\\{(${WS}*(?:${ITEM},${WS}*)*(?:${ITEM})?)\\}${ATTRS}`, 'y');
+/** A tag keyword followed by an attribute (conservatively: also where the keyword is the tail of a longer token). */
+const KW_ATTR_RE = /(?:struct|union|enum)[ \t\n\r\f\v]*__attribute__/;
+const ENUMERATOR_RE = /(?:^|,)[ \t\n\r\f\v]*([A-Za-z_$][\w$]*)/g;
+
+/** A pure tag definition at `start` (a `struct`, `union` or `enum` token) in a shape the fast path takes, with what
+ * the token path would record for it; undefined when it declines (see above). */
+function fastDecl(text: string, start: number, isEnum: boolean): { end: number; keys: string[]; consts: string[] } | undefined {
+  const re = isEnum ? ENUM_RE : RECORD_RE;
+  re.lastIndex = start;
+  const m = re.exec(text);
+  if (!m) return undefined;
+  const end = re.lastIndex;
+  if (isEnum) {
+    const consts: string[] = [];
+    const b = m[2]!;
+    ENUMERATOR_RE.lastIndex = 0;
+    for (let e = ENUMERATOR_RE.exec(b); e; e = ENUMERATOR_RE.exec(b)) consts.push(e[1]!);
+    return { end, keys: m[1] === undefined ? [] : [`enum ${m[1]}`], consts };
+  }
+  const b = m[3]!;
+  if (b.indexOf('{') >= 0 && !innerBracesAnonymous(b)) return undefined;
+  // `struct __attribute__((...)) x` anywhere makes the token path parse the declaration in full
+  if (b.indexOf('__attribute__') >= 0 && KW_ATTR_RE.test(b)) return undefined;
+  return { end, keys: [`${m[1]} ${m[2]}`], consts: [] };
+}
+
+/** Whether every `{` of a record body directly follows a `struct` or `union` keyword (an anonymous member record:
+ * the token path records nothing for it). */
+function innerBracesAnonymous(b: string): boolean {
+  for (let p = b.indexOf('{'); p >= 0; p = b.indexOf('{', p + 1)) {
+    let q = p;
+    while (q > 0) { const c = b.charCodeAt(q - 1); if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) q--; else break; }
+    const k = q >= 6 && b.startsWith('struct', q - 6) ? 6 : q >= 5 && b.startsWith('union', q - 5) ? 5 : 0;
+    if (!k) return false;
+    // the keyword is a token of its own: not the tail of an identifier or of a number (`1.struct` is one token)
+    const before = q - k > 0 ? b.charCodeAt(q - k - 1) : 32;
+    if (isIdPart(before) || before === 46) return false;
+  }
+  return true;
 }
 
 /** A typedef's token, as `skim` reads it: depth-0 tokens recorded for `typedefName`, tags named without a body. */
@@ -530,4 +629,85 @@ export class LazyDefs {
     }
     return rest;
   }
+}
+
+/**
+ * A skim as bytes (source/skimCache.ts keeps it between processes), or undefined when a name holds a newline. Why
+ * binary: the JSON form cost ~35 ms CPU to write and ~50 ms to read in a cold process, most of the scan it replaces.
+ * Layout: little-endian int32s — decl count, then per decl start, end, name index (-1: none); then for tags, consts
+ * and typedefs a count and per entry name index, decl index; then a count and name indexes of the #defined names —
+ * followed by every name once, joined by newlines (UTF-8).
+ */
+export function encodeSkim(sk: Skim): Buffer | undefined {
+  const names: string[] = [];
+  const ints: number[] = [sk.decls.length];
+  const at = new Map<LazyDecl, number>();
+  for (let i = 0; i < sk.decls.length; i++) {
+    const d = sk.decls[i]!;
+    at.set(d, i);
+    ints.push(d.start, d.end, d.name === undefined ? -1 : names.push(d.name) - 1);
+  }
+  for (const m of [sk.tags, sk.consts, sk.typedefs]) {
+    ints.push(m.size);
+    for (const [k, d] of m) ints.push(names.push(k) - 1, at.get(d)!);
+  }
+  ints.push(sk.defined.size);
+  for (const k of sk.defined) ints.push(names.push(k) - 1);
+  for (const n of names) if (n.includes('\n')) return undefined;
+  const head = Buffer.from(Int32Array.from(ints).buffer);
+  return Buffer.concat([head, Buffer.from(names.join('\n'), 'utf8')]);
+}
+
+/** The skim of `text` from encodeSkim's bytes, or undefined when they do not fit the text (a count or index out of
+ * range, positions outside it or not ascending). Only the shape is checked here: the caller keys the bytes by the
+ * text's hash and checks their checksum. */
+export function decodeSkim(buf: Buffer, text: string): Skim | undefined {
+  if (buf.length < 4) return undefined;
+  // an aligned copy of the int32 part (readFileSync's buffer may start anywhere in its ArrayBuffer)
+  const words = Math.floor(buf.length / 4);
+  const a = buf.byteOffset % 4 === 0 ? new Int32Array(buf.buffer, buf.byteOffset, words) : new Int32Array(Uint8Array.from(buf.subarray(0, words * 4)).buffer);
+  let p = 0;
+  const next = (): number => (p < a.length ? a[p++]! : -2);
+  const nd = next();
+  if (nd < 0 || nd * 3 > a.length) return undefined;
+  const raw: number[] = [];
+  for (let i = 0; i < nd * 3; i++) raw.push(next());
+  const lists: number[][] = [];
+  for (let m = 0; m < 3; m++) {
+    const n = next();
+    if (n < 0 || p + n * 2 > a.length) return undefined;
+    lists.push(Array.from(a.subarray(p, p + n * 2)));
+    p += n * 2;
+  }
+  const nDef = next();
+  if (nDef < 0 || p + nDef > a.length) return undefined;
+  const defIdx = Array.from(a.subarray(p, p + nDef));
+  p += nDef;
+  const names = buf.toString('utf8', p * 4).split('\n');
+  const name = (i: number): string | undefined => (i >= 0 && i < names.length ? names[i] : undefined);
+  const decls: LazyDecl[] = [];
+  let last = 0;
+  for (let i = 0; i < nd; i++) {
+    const start = raw[i * 3]!;
+    const end = raw[i * 3 + 1]!;
+    const ni = raw[i * 3 + 2]!;
+    if (start < last || end <= start || end > text.length) return undefined;
+    last = end;
+    if (ni === -1) decls.push({ start, end, state: 0, active: false, pai: false });
+    else { const n = name(ni); if (n === undefined) return undefined; decls.push({ start, end, state: 0, active: false, pai: false, name: n }); }
+  }
+  const maps: Map<string, LazyDecl>[] = [];
+  for (const l of lists) {
+    const m = new Map<string, LazyDecl>();
+    for (let i = 0; i < l.length; i += 2) {
+      const k = name(l[i]!);
+      const d = decls[l[i + 1]!];
+      if (k === undefined || !d) return undefined;
+      m.set(k, d);
+    }
+    maps.push(m);
+  }
+  const defined = new Set<string>();
+  for (const i of defIdx) { const k = name(i); if (k === undefined) return undefined; defined.add(k); }
+  return { decls, tags: maps[0]!, consts: maps[1]!, typedefs: maps[2]!, defined };
 }

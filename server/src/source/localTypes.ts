@@ -19,8 +19,10 @@ import { CParser, FuncDef, TypeEnv } from './cparse';
 import { CType, Record, layout, strip } from './ctypes';
 import { Token, tokenize } from './lexer';
 import { readTextInputSync } from '../util/files';
-import { IncludeRef, Macro, PreItem, Preprocessor } from './preproc';
-import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerText, skim } from './lazyHeader';
+import { IncludeRef, Macro, PreItem, PreOptions, Preprocessor } from './preproc';
+import { DocBodies, afterLastDirective, blankBodies, bodiesToShare, recordBodies, sameMacro, spliceBodies } from './docBodies';
+import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerText } from './lazyHeader';
+import { skimCached } from './skimCache';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
 
@@ -187,8 +189,9 @@ export class HeaderCache {
     tu.files.set(file, key);
     const env = new TypeEnv();
     // a big header nothing before it declared into is parsed lazily (lazyHeader.ts): it keeps the headers before it
-    // as imports (its later parses look up through them; they are header environments, never documents)
-    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skim(text) : undefined;
+    // as imports (its later parses look up through them; they are header environments, never documents); its scan
+    // comes from the disk cache when an earlier process scanned the same text (skimCache.ts)
+    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skimCached(text) : undefined;
     const visibleAt = [...tu.visible];
     env.imports = [...tu.visible, ...tu.stack];
     const ctxAt = tu.ctx.length;
@@ -327,15 +330,6 @@ export class HeaderCache {
   }
 }
 
-/** Two macro definitions that expand alike (each analyzer defines its predefined macros as objects of its own). */
-function sameMacro(a: Macro | undefined, b: Macro | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  if (!!a.variadic !== !!b.variadic || !!a.builtin !== !!b.builtin || (a.params?.join(',') ?? '-') !== (b.params?.join(',') ?? '-') || a.body.length !== b.body.length) return false;
-  for (let i = 0; i < a.body.length; i++) if (a.body[i]!.s !== b.body[i]!.s || a.body[i]!.t !== b.body[i]!.t) return false;
-  return true;
-}
-
 /** Nested includes followed before giving up (clang's limit is 200; real BPF programs nest a handful). */
 export const MAX_INCLUDE_DEPTH = 32;
 
@@ -350,8 +344,9 @@ export function newTu(pre: Preprocessor, includePaths: readonly string[], define
   return { pre, includePaths, visible: [], stack: [], ctx: [defines], shareCtx: [], docText: [], once: new Set(), files: new Map(), foundIn: new Map(), loads: 0 };
 }
 
-/** Preprocesses and parses one file's text into `env`, following includes in order. */
-export function parseText(text: string, file: string, tu: Tu, depth: number, env: TypeEnv, headers?: HeaderCache): ParsedFile {
+/** Preprocesses and parses one file's text into `env`, following includes in order. `bodies` (the document only):
+ * function bodies another arch's analyzer preprocessed already are taken from it (docBodies.ts). */
+export function parseText(text: string, file: string, tu: Tu, depth: number, env: TypeEnv, headers?: HeaderCache, bodies?: DocBodies): ParsedFile {
   const hc = headers ?? (tu as Tu & { headers?: HeaderCache }).headers!;
   (tu as Tu & { headers?: HeaderCache }).headers = hc;
   const notes: LoadNote[] = [];
@@ -378,7 +373,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
     for (const n of p.notes) notes.push({ file, ...n });
   };
   tu.stack.push(env);
-  const items: PreItem[] = pre.run(text, {
+  const hooks: PreOptions = {
     onPragmaOnce: () => { tu.once.add(file); },
     hasInclude: (ref) => !!hc.resolve(ref, file, tu.includePaths, tu.foundIn),
     onInclude: (ref, _pre, before) => {
@@ -431,7 +426,8 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
         else if (depth > 0) notes.push(n);
       }
     },
-  });
+  };
+  const items = depth === 0 && bodies ? runDocument(text, pre, hooks, bodies, notesBefore, notes) : pre.run(text, hooks);
   out.guard = pre.lastGuard;
   tu.stack.pop();
   // nested headers took theirs already (splice), so these are this file's
@@ -441,6 +437,38 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
   parseSeg(seg);
   out.files = [...tu.files.keys()];
   return out;
+}
+
+/**
+ * The document's run, its function bodies shared between arches (docBodies.ts): with another arch's record of this
+ * text, the text up to the last directive line is run, then the rest with the bodies that record may give blanked
+ * out, and their tokens spliced in; without one, one run, recorded for the others. The split needs no conditional
+ * open at the last directive line: the nesting is textual, so the other arch's run closed them all there too. The
+ * rest is an outermost run of its own (its expansion bound counts it alone): a run that hit a corelens limit anywhere
+ * is not recorded, so a split happens only where one run stayed under every bound.
+ */
+function runDocument(text: string, pre: Preprocessor, hooks: PreOptions, bodies: DocBodies, notesBefore: number, notes: readonly LoadNote[]): PreItem[] {
+  const from = afterLastDirective(text);
+  const rec = from > 0 ? bodies.other() : undefined;
+  if (rec && rec.text === text && rec.from === from && bodies.ranges.some((r) => r.start > from)) {
+    const first = pre.run(text, hooks, 0, from);
+    const shared = pre.openConds === 0 ? bodiesToShare(text, from, bodies.ranges, rec, pre.macros, pre.paiDepth) : new Map<number, Token[]>();
+    let rest: PreItem[] | undefined;
+    if (shared.size) {
+      const n0 = pre.notes.length;
+      rest = spliceBodies(pre.run(blankBodies(text, bodies.ranges, shared), hooks, from, text.length), bodies.ranges, shared);
+      if (!rest) pre.notes.length = n0;
+      else bodies.took(shared.size);
+    }
+    rest ??= pre.run(text, hooks, from, text.length);
+    return first.concat(rest);
+  }
+  const items = pre.run(text, hooks);
+  const limited = (m: string) => /a corelens limit|macro expansion stopped/.test(m);
+  if (from > 0 && pre.openConds === 0 && !notes.some((n) => limited(n.message)) && !pre.notes.slice(notesBefore).some((n) => limited(n.message))) {
+    bodies.keep(recordBodies(text, from, items, bodies.ranges, pre.macros, pre.paiDepth, pre.notes.slice(notesBefore).map((n) => n.start)));
+  }
+  return items;
 }
 
 /** True when an environment holds no names of its own (what a lazily parsed header may rely on). */

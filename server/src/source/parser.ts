@@ -11,7 +11,7 @@ export interface TsPoint { row: number; column: number }
 export interface TsNode {
   type: string; startIndex: number; endIndex: number; startPosition: TsPoint; endPosition: TsPoint;
   hasError: boolean; isMissing: boolean; text: string; childCount: number; children: TsNode[];
-  parent: TsNode | null; previousSibling: TsNode | null; id: number;
+  parent: TsNode | null; previousSibling: TsNode | null; id: number; childForFieldName(name: string): TsNode | null;
 }
 /** A walk over a tree that reads types and ids without making node objects (see analyzer.ts findUnits). */
 export interface TsCursor {
@@ -70,7 +70,13 @@ export function loadCParser(): Promise<CParserHandle> {
     parser.setLanguage(language);
     const read = (name: string) => fs.readFileSync(path.join(dir, 'queries', name), 'utf8');
     const core = coreQuery(read('core.scm'));
-    return { parser, language, structure: new TS.Query(language, read('structure.scm')), core: new TS.Query(language, core.source), coreIdents: core.idents };
+    // structure.scm compiled on first use: the analysis walks units with a cursor and never asks for it, and a
+    // query's compile is ~10-15 ms of a cold CLI run (wasm code running for the first time)
+    let structure: TsQuery | undefined;
+    return {
+      parser, language, core: new TS.Query(language, core.source), coreIdents: core.idents,
+      get structure(): TsQuery { return structure ??= new TS.Query(language, read('structure.scm')); },
+    };
   })();
   return loading;
 }

@@ -71,6 +71,9 @@ export type GuardRef = CheckGuardRef | AnyGuardRef;
  * on the parameter), the condition being "the parameter is (eq) / is not one of v, ...alt". */
 export interface ParamCond {
   param: number; eq: boolean; v: bigint; alt?: bigint[];
+  /** "Not all of these": the else side of `a && b` (the then side of `a || b` negated), each exactly its operand's
+   * condition; decided false only when every one is decided true (param, eq and v are then unused). */
+  nand?: ParamCond[];
   /** The condition is on the member `field` of what the (pointer) parameter points at (`p->field == v`). */
   field?: string;
   /** The condition also needs the argument to be a constant in the context (a copy of a loop LLVM unrolls only once
@@ -92,7 +95,8 @@ export interface CallRef {
   /** Parameter conditions in effect at the call. */
   pconds?: ParamCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
-  args?: { k?: bigint; param?: number; local?: string; fields?: MemberConsts }[];
+  args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
+    /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
@@ -129,7 +133,9 @@ export interface CallRef {
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true } | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop } | { cut: true; all?: true; soft?: true }
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string }
+  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop }
+  | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true } | { exit: 'ret' | 'jump' };
 
@@ -163,6 +169,9 @@ export interface FuncResult {
   helper?: boolean;
   /** The arms of its switches on a parameter (ParamArm). */
   paramArms?: ParamArm[];
+  /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
+   * always_inline one too, as a subprogram of its own (with the conditions in effect where it is named). */
+  fnRefs?: { def: FuncDef; pconds?: ParamCond[] }[];
 }
 
 interface Ctx {
@@ -176,6 +185,9 @@ interface Ctx {
   unevaluated?: boolean;
   guards: GuardRef[];
   pconds?: ParamCond[];
+  /** Pointers a condition on the path tested non-null (`if (p)`, `if (!p) return;`), each written once before the
+   * test (a parameter never): passed to an inlined call, the callee's `p != NULL` folds (`nonnull` arguments). */
+  nonnull?: Set<string>;
   /** A dry run (with noEmit) counting the relocations the expression would make: `__builtin_constant_p`'s test. */
   seen?: { n: number };
 }
@@ -185,7 +197,9 @@ interface Val {
   /** An open access chain; `bits` when its last step is a bitfield member. */
   chain?: { root: CType; access: number[]; start: number; end: number; bits?: boolean; packed?: boolean; indexed?: boolean;
     /** The pointer expression the chain starts from (`p` of `p->a.b`). */
-    base?: Expr };
+    base?: Expr;
+    /** The record value the chain starts from (`v` of `v.a`, a local copy): which copy a read reads (cse.ts `sunk`). */
+    of?: Expr };
   /** Set when the value is a CO-RE check result (for guards). */
   check?: RawSite;
 }
@@ -337,7 +351,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Writes of each variable met so far in evaluation order: `name#n` is one value of it (SSA-like), as long as
    * nothing writes it through its address. */
   const version = new Map<string, number>();
-  const written = (name: string, ctx: Ctx): void => { if (!ctx.noEmit) version.set(name, (version.get(name) ?? 0) + 1); };
+  /** Values stored into each variable so far in evaluation order (a declaration without initializer stores none). */
+  const stored = new Map<string, number>();
+  const written = (name: string, ctx: Ctx, value = true): void => {
+    if (ctx.noEmit) return;
+    version.set(name, (version.get(name) ?? 0) + 1);
+    if (value) stored.set(name, (stored.get(name) ?? 0) + 1);
+  };
   /** The pointer a site's access starts from, as one value of this copy of the body: a parameter never written is
    * itself (an inlined call's argument names the caller's value), a variable whose address is never taken is its
    * current version; anything else (a global, an expression) is unknown. */
@@ -454,6 +474,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       // still an address: cse.ts merges it only with the relocation just before it (`adj`), never by pointer value
       if (load || ctx.unevaluated) useOf(s, 'x');
       else useOf(s, 'a', b);
+      const fe = s && evOf.get(s);
+      const from = v.chain.base ?? v.chain.of;
+      if (fe && 's' in fe && load && from) fe.src = exprKey(from);
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       }
@@ -647,7 +670,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const ec = env.enumConst(x.name);
         if (ec) return { type: ec.type };
         const fn = env.func(x.name);
-        if (fn) return { type: fn.type };
+        if (fn) {
+          if (FN_REFS && fn.body && !ctx.noEmit && !ctx.unevaluated) {
+            (res.fnRefs ??= []).push({ def: fn, ...(ctx.pconds?.length ? { pconds: ctx.pconds } : {}) });
+            res.deps.add(x.name);
+          }
+          return { type: fn.type };
+        }
         return { type: LONG };
       }
       case 'member': {
@@ -692,7 +721,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         close(base, ctx);
         // `v.a` on a preserve_access_index record value (a local struct qstr): clang roots a new chain at its type
-        if (preserved) return { type: m.type, chain: { root: unqual(base.type), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed } };
+        if (preserved) return { type: m.type, chain: { root: unqual(base.type), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed, of: x.obj } };
         return { type: m.type };
       }
       case 'index': {
@@ -749,7 +778,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const f0 = freq;
           const pl = branchProb(x.l);
           freq = f0 * (x.op === '&&' ? pl : 1 - pl);
-          const scEv: FlowEv = { sub: region(() => use(x.r, { ...ctx, guards: [...ctx.guards, ...g] }))[1], kind: 'if', sc: x.op };
+          // the right side runs only where the left is true (`&&`) or false (`||`): a constant parameter folds it in a
+          // copy (bcc's biolatency: `if (issue && targ_queued && BPF_CORE_READ(rq, q, elevator))` with issue false)
+          const when = x.op === '&&';
+          const rctx: Ctx = SC_CONDS ? { ...ctx, guards: [...ctx.guards, ...g], pconds: withP(ctx, x.l, when), nonnull: withNN(ctx, x.l, when) } : { ...ctx, guards: [...ctx.guards, ...g] };
+          const scEv: FlowEv = { sub: region(() => use(x.r, rctx))[1], kind: 'if', sc: x.op };
           flow.push(scEv);
           lastSc = { x, ev: scEv };
           freq = f0;
@@ -1062,8 +1095,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
         const fields = inl ? constFieldsAt(a, x.start) : undefined;
         if (fields) return { fields };
-        return pi >= 0 ? { param: pi } : a.e === 'id' && lookup(a.name) ? { local: a.name } : {};
+        if (pi >= 0) return { param: pi };
+        if (a.e === 'id' && lookup(a.name)) return { local: a.name };
+        // `i + 1`, `1 + i`, `i - 1` (traceloop's get_arg(args, i + 1)): a local plus a constant, so a full unroll's
+        // copy of the call gets the constant the variable has there plus this one
+        const off = a.e === 'binary' ? localPlusConst(a) : undefined;
+        return off ?? {};
       });
+      // a pointer the path tested non-null (`if (lc_oi) update_stats(.., lc_oi)`): the callee's `oi` test folds
+      if (NONNULL) args.forEach((a, i) => { if (nonNullArg(a, ctx)) ref.args![i]!.nonnull = true; });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
       // `__builtin_constant_p`'s argument) is no inlined copy: recorded, it doubled the callee's sites (falco's
       // `(unsigned long)extract__syscall_argument(regs, 0)`: 1,770 sites counted twice)
@@ -1080,7 +1120,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const summarised = inl ?? (def.static ? def : undefined);
       callOf.set(x, { ref, sum: summarised ? opts.summaryOf?.(summarised) : undefined });
     }
-    if (!def?.body) cut();
+    if (!def?.body) {
+      cut();
+      const last = flow[flow.length - 1];
+      if (last && 'cut' in last && name) last.sig = `${name}(${args.map((a) => (res.sites.some((r) => r.start >= a.start && r.end <= a.end) ? '#' : exprKey(a))).join(',')})`;
+    }
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
     }
@@ -1235,6 +1279,85 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /** An expression as written, for comparing two arms' operands (cse.ts `sunk`); '?' parts never compare equal. */
+  function exprKey(e: Expr, d = 0): string {
+    if (d > 12) return `?${e.start}`;
+    const k = (x: Expr) => exprKey(x, d + 1);
+    switch (e.e) {
+      case 'id': return e.name;
+      case 'num': return String(e.v);
+      case 'member': return `${k(e.obj)}${e.arrow ? '->' : '.'}${e.name}`;
+      case 'index': return `${k(e.arr)}[${k(e.idx)}]`;
+      case 'unary': return `${e.op}(${k(e.x)})`;
+      case 'postfix': return `(${k(e.x)})${e.op}`;
+      case 'binary': return `(${k(e.l)}${e.op}${k(e.r)})`;
+      case 'cast': return `(${spell(e.type)})${k(e.x)}`;
+      case 'sizeof': return `sizeof(${e.x ? k(e.x) : e.type ? spell(e.type) : '?'})`;
+      case 'call': return `${k(e.fn)}(${e.args.map(k).join(',')})`;
+      default: return `?${e.start}`;
+    }
+  }
+  /** An argument LLVM knows is not null: a pointer the path tested (Ctx.nonnull), the address of a variable or of
+   * a member of one (an alloca or a global), the address of a member through a tested pointer (an inbounds GEP from
+   * a non-null base; not a relocated member: its address comes from an intrinsic LLVM knows nothing of). */
+  function nonNullArg(a: Expr, ctx: Ctx): boolean {
+    const n = idName(a);
+    if (n !== undefined) return !!ctx.nonnull?.has(n);
+    while (a.e === 'cast') a = a.x;
+    if (a.e !== 'unary' || a.op !== '&' || !ADDR_NONNULL) return false;
+    let b = a.x;
+    while (b.e === 'member' && !b.arrow) b = b.obj;
+    const relocated = res.sites.some((r) => r.start >= a.start && r.end <= a.end);
+    if (b.e === 'id') return !relocated && !!(lookup(b.name) ?? env.global(b.name));
+    if (b.e === 'member' && b.arrow) { const p = idName(b.obj); return !relocated && p !== undefined && !!ctx.nonnull?.has(p); }
+    return false;
+  }
+  /** The name `x` is (through casts), if an identifier. */
+  function idName(x: Expr): string | undefined {
+    while (x.e === 'cast') x = x.x;
+    return x.e === 'id' ? x.name : undefined;
+  }
+  /** The context's non-null pointers plus those `c` evaluating to `when` tests non-null: a parameter never written,
+   * or a local whose only write (its declaration or one assignment, address never taken) is already evaluated. */
+  function withNN(ctx: Ctx, c: Expr, when: boolean): Set<string> | undefined {
+    if (!NONNULL) return ctx.nonnull;
+    const names: string[] = [];
+    const walk = (x: Expr, w: boolean, d: number): void => {
+      if (d > 8) return;
+      while (x.e === 'cast') x = x.x;
+      if (x.e === 'unary' && x.op === '!') { walk(x.x, !w, d + 1); return; }
+      if (x.e === 'id') { if (w) names.push(x.name); return; }
+      if (x.e !== 'binary') return;
+      if ((x.op === '&&' && w) || (x.op === '||' && !w)) { walk(x.l, w, d + 1); walk(x.r, w, d + 1); return; }
+      if ((x.op === '!=' && w) || (x.op === '==' && !w)) {
+        const n = constValue(x.r, env) === 0n ? idName(x.l) : constValue(x.l, env) === 0n ? idName(x.r) : undefined;
+        if (n !== undefined) names.push(n);
+      }
+    };
+    walk(c, when, 0);
+    const ok = names.filter((n) => !addrTaken.has(n) && (lookupParam(n) ? !(writes.get(n) ?? 0) : lookup(n) && writes.get(n) === 1 && stored.get(n) === 1));
+    return ok.length ? new Set([...(ctx.nonnull ?? []), ...ok]) : ctx.nonnull;
+  }
+  /** Conditions on parameters that `x` evaluating to `when` is exactly equivalent to (undefined: not expressible). */
+  function exactConds(x: Expr, when: boolean, depth: number): ParamCond[] | undefined {
+    if (depth > 8) return undefined;
+    const pi = (e: Expr) => (e.e === 'id' ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : -1);
+    while (x.e === 'cast') x = x.x;
+    if (x.e === 'unary' && x.op === '!') return exactConds(x.x, !when, depth + 1);
+    if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
+    if (x.e !== 'binary') return undefined;
+    if ((x.op === '&&' && when) || (x.op === '||' && !when)) {
+      const l = exactConds(x.l, when, depth + 1);
+      const r = l && exactConds(x.r, when, depth + 1);
+      return l && r ? [...l, ...r] : undefined;
+    }
+    if (x.op === '==' || x.op === '!=') {
+      const [p, k] = pi(x.l) >= 0 ? [pi(x.l), constValue(x.r, env)] : [pi(x.r), constValue(x.l, env)];
+      if (p >= 0 && k !== undefined) return [{ param: p, eq: (x.op === '==') === when, v: k }];
+    }
+    return undefined;
+  }
+
   /** The context's parameter conditions plus those `c` evaluating to `when` implies. */
   function withP(ctx: Ctx, c: Expr, when: boolean): ParamCond[] | undefined {
     const more = paramConds(c, when, 0);
@@ -1256,6 +1379,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (x.e === 'binary' && (x.op === '!=' || x.op === '==') && (x.op === '!=') === when) {
       const [a, b] = nu(x.l) && constValue(x.r, env) === 0n ? [x.l, x.r] : [x.r, x.l];
       if (nu(a) && constValue(b, env) === 0n) return [nu(a)!];
+    }
+    // the else side of `a && b` (then side of `a || b` negated): not all of a's and b's exact conditions hold
+    if (NAND && x.e === 'binary' && ((x.op === '&&' && !when) || (x.op === '||' && when))) {
+      const all = exactConds(x, !when, depth + 1);
+      if (all && all.length > 1) return [{ param: -1, eq: false, v: 0n, nand: all }];
     }
     if (x.e === 'binary') {
       if (x.op === '&&' && when) return [...paramConds(x.l, true, depth + 1), ...paramConds(x.r, true, depth + 1)];
@@ -1305,7 +1433,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
-          if (v.name) written(v.name, ctx);
+          if (v.name) written(v.name, ctx, !!v.init);
         }
         return undefined;
       case 'if': {
@@ -1328,11 +1456,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const f0 = freq;
         const pt = branchProb(s.c);
         freq = f0 * pt;
-        const [, ft] = region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true) }));
+        const [, ft] = region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true) }));
         const fAfterT = freq;
         freq = f0 * (1 - pt);
         const c1 = res.calls.length;
-        const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false) }))[1] : undefined;
+        const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false) }))[1] : undefined;
         freq += fAfterT;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}) });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -1651,7 +1779,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // (measured: an outer 2-trip loop around an inlined counted loop keeps every arm)
     if (!split.length || writesVar(s.body, v) || hasLoop(s.body) || res.calls.slice(c0).some((c) => loopIn(c.def, 0, env))) return made;
     const copyWith = (c: CallRef, k: bigint, pconds?: ParamCond[]): CallRef => {
-      const args = c.args!.map((x) => (x.local === v ? { k } : x));
+      const args = c.args!.map((x) => (x.local === v ? { k: k + (x.add ?? 0n) } : x));
       const all = [...(c.pconds ?? []), ...(pconds ?? [])];
       return { ...c, args, ...(all.length ? { pconds: all } : {}), copyOf: c.copyOf ?? c };
     };
@@ -1687,8 +1815,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * (at most 10), or the parameter B is with the bound value that makes 0 trips. */
   function induction(s: Extract<Stmt, { s: 'loop' }>, maxTrips: number): { v: string; a: bigint; n?: number; param?: { p: number; b0: bigint } } | undefined {
     const d = s.init?.s === 'decl' && s.init.vars.length === 1 ? s.init.vars[0]! : undefined;
-    const v = d?.init ? d.name : undefined;
-    const a = d?.init ? constValue(d.init, env) : undefined;
+    // `for (i = A; ...)` over a variable declared before the loop (traceloop's two loops) is the same loop to LLVM
+    const asg = s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id' && INDUCTION_ASSIGN ? s.init.x : undefined;
+    const v = d?.init ? d.name : asg?.l.e === 'id' ? asg.l.name : undefined;
+    const a = d?.init ? constValue(d.init, env) : asg ? constValue(asg.r, env) : undefined;
     if (!v || a === undefined || !s.c || s.c.e !== 'binary' || s.c.l.e !== 'id' || s.c.l.name !== v || !s.step) return undefined;
     const st = s.step;
     const inc = (st.e === 'unary' || st.e === 'postfix') && st.op === '++' && st.x.e === 'id' && st.x.name === v;
@@ -1703,6 +1833,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const r = s.c.r;
     const p = r.e === 'id' ? f.params.findIndex((q) => q.name === r.name && !assigned.has(r.name)) : -1;
     return p >= 0 ? { v, a, param: { p, b0: a + shift } } : undefined;
+  }
+
+  /** `v + k`, `k + v`, `v - k` with `v` a local of this function and `k` a constant: the local and the addend. */
+  function localPlusConst(a: Extract<Expr, { e: 'binary' }>): { local: string; add: bigint } | undefined {
+    if (!INDUCTION_OFFSET || (a.op !== '+' && a.op !== '-')) return undefined;
+    const [x, y] = a.l.e === 'id' ? [a.l, a.r] : a.op === '+' ? [a.r, a.l] : [undefined, undefined];
+    if (x?.e !== 'id' || !y || !lookup(x.name) || f.params.some((p) => p.name === x.name)) return undefined;
+    const k = constValue(y, env);
+    return k === undefined ? undefined : { local: x.name, add: a.op === '+' ? k : -k };
   }
 
   /** `switch (param)`: each arm runs under "param is one of its case values" (or, for `default`, none of the others),
@@ -1787,13 +1926,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     checkVars.push(new Map());
     let guards = ctx.guards;
     let pconds = ctx.pconds;
+    let nonnull = ctx.nonnull;
     for (const s of body) {
-      stmt(s, { ...ctx, guards, pconds });
+      stmt(s, { ...ctx, guards, pconds, nonnull });
       if (s.s === 'if') {
         const tExit = exits(s.t);
         const fExit = s.f ? exits(s.f) : false;
-        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); }
-        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); }
+        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); }
+        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); }
       }
     }
     scopes.pop();
@@ -1895,13 +2035,31 @@ export function disjunction(alts: GuardRef[][]): GuardRef[] {
 /** LLVM's UnrollMaxIterationsCountToAnalyze: loops of at most this many iterations are unrolled in a simulation that
  * folds each copy's constant induction value. */
 const MAX_ANALYZED_TRIPS = 10;
+/** CORELENS_INDUCTION_OFFSET=0: a call given `i + k` keeps every arm in each unrolled copy (its before/after figures). */
+const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
+/** CORELENS_INDUCTION_ASSIGN=0: `for (i = A; ...)` over an earlier-declared variable is not split (before/after). */
+const INDUCTION_ASSIGN = process.env.CORELENS_INDUCTION_ASSIGN !== '0';
+/** CORELENS_FN_REFS=0: a function named as a value (a bpf_loop callback) is not emitted out of line (before/after). */
+const FN_REFS = process.env.CORELENS_FN_REFS !== '0';
+/** CORELENS_SC_CONDS=0: the right side of `&&`/`||` carries no parameter condition from the left (before/after). */
+const SC_CONDS = process.env.CORELENS_SC_CONDS !== '0';
+/** CORELENS_NONNULL=0: a pointer the caller tested non-null is unknown in the callee (its before/after figures). */
+const NONNULL = process.env.CORELENS_NONNULL !== '0';
+/** CORELENS_ADDR_NONNULL=0: `&v`, `&p->m` arguments are not known non-null in the callee (before/after). */
+const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
+/** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
+const NAND = process.env.CORELENS_NAND !== '0';
+/** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
+const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */
 const MAX_SPLIT_COPIES = 64;
 
 /** The statement contains a loop. */
 function hasLoop(st: Stmt): boolean {
   switch (st.s) {
-    case 'loop': return true;
+    // `do { ... } while (0)` (a statement macro: traceloop's bpf_error_printk) runs once, no loop to LLVM (its
+    // condition and body may share one macro position, so the condition alone decides; a `while (0)` never runs)
+    case 'loop': return !(DO_ONCE && st.c?.e === 'num' && st.c.v === 0n) || hasLoop(st.body);
     case 'if': return hasLoop(st.t) || (!!st.f && hasLoop(st.f));
     case 'block': return st.body.some(hasLoop);
     case 'switch': case 'label': return hasLoop(st.body);

@@ -48,6 +48,8 @@ describe('editor extension: the packaged .vsix', function () {
       assert.ok(names.includes(want), `${want} in the .vsix`);
     }
     assert.ok(!names.some((n) => /node_modules|\/src\/|\.ts$|\.map$|\/test\/|test-fixtures/.test(n)), names.join('\n'));
+    // the bundle's V8 code cache for the packaging engine, named by the bundle's hash and the engine (serverLoader.ts)
+    assert.strictEqual(names.filter((n) => /^extension\/dist\/code-cache\/corelens-[0-9a-f]{32}\.bin$/.test(n)).length, 1, names.join('\n'));
     // The default kernels (kernels.json's list) ship as .btf.xz; the fixture-only ones stay out.
     const defaults = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'btf', 'kernels', 'kernels.json'), 'utf8')) as { defaults: string[] }).defaults;
     assert.deepStrictEqual(names.filter((n) => /^extension\/dist\/kernels\/.*\.btf\.xz$/.test(n)).map((n) => path.basename(n, '.btf.xz')).sort(), [...defaults].sort());
@@ -93,18 +95,35 @@ describe('editor extension: the packaged .vsix', function () {
       assert.strictEqual(Number(m[2]), defaults.length, loaded);
       // only the running kernel's BTF (raw, no archive), when this machine exposes it
       assert.strictEqual(Number(m[1]), fs.existsSync('/sys/kernel/btf/vmlinux') ? 1 : 0, loaded);
-      assert.ok(client.logs.some((l) => /initialize at .*code cache none\)/.test(l)), `a fresh cache has no code cache: ${client.logs.join('\n')}`);
+      // this node packaged the .vsix: its engine has the shipped code cache (client/build.mjs), and a user's is not written
+      assert.ok(client.logs.some((l) => /initialize at .*code cache shipped\)/.test(l)), `a fresh install starts from the shipped code cache: ${client.logs.join('\n')}`);
       await client.stop();
       client = undefined;
-      // the launcher left the bundle's V8 code cache (at the latest when the server exited); the next start compiles
-      // from it and answers the same
-      const codeCache = fs.readdirSync(path.join(ws, 'cache', 'code-cache'));
-      assert.strictEqual(codeCache.filter((f) => /^corelens-[0-9a-f]{32}\.bin$/.test(f)).length, 1, codeCache.join(', '));
-      client = await startClient(ws, {}, path.join(unpacked, 'extension', 'dist', 'server.js'), { env: { CORELENS_CACHE: path.join(ws, 'cache') } });
-      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
-      const again = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
-      assert.deepStrictEqual(again, diags);
-      assert.ok(client.logs.some((l) => /initialize at .*code cache used\)/.test(l)), client.logs.join('\n'));
+      assert.ok(!fs.existsSync(path.join(ws, 'cache', 'code-cache')), 'no user code cache beside a shipped one that V8 took');
+      // another engine (VS Code's Electron) has no shipped file of its key: the same install without it compiles,
+      // leaves its own cache (at the latest when the server exited), and the next start compiles from that; the
+      // answers are the same every time
+      const other = path.join(ws, 'other-engine');
+      fs.cpSync(path.join(unpacked, 'extension'), other, { recursive: true });
+      fs.rmSync(path.join(other, 'dist', 'code-cache'), { recursive: true });
+      // then a damaged cache file (a disk error, a partial copy): no cache, replaced by a good one, used again
+      for (const want of ['none', 'used', 'damaged', 'used']) {
+        if (want === 'damaged') {
+          const f = fs.readdirSync(path.join(ws, 'cache', 'code-cache')).find((x) => x.endsWith('.bin'))!;
+          const bytes = fs.readFileSync(path.join(ws, 'cache', 'code-cache', f));
+          for (let i = 64; i < bytes.length; i += 4099) bytes[i] ^= 0x5a;
+          fs.writeFileSync(path.join(ws, 'cache', 'code-cache', f), bytes);
+        }
+        client = await startClient(ws, {}, path.join(other, 'dist', 'server.js'), { env: { CORELENS_CACHE: path.join(ws, 'cache') } });
+        await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+        const again = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 120_000);
+        assert.deepStrictEqual(again, diags);
+        assert.ok(client.logs.some((l) => new RegExp(`initialize at .*code cache ${want}\\)`).test(l)), `code cache ${want}: ${client.logs.join('\n')}`);
+        await client.stop();
+        client = undefined;
+        const codeCache = fs.readdirSync(path.join(ws, 'cache', 'code-cache'));
+        assert.strictEqual(codeCache.filter((f) => /^corelens-[0-9a-f]{32}\.bin$/.test(f)).length, 1, codeCache.join(', '));
+      }
     } finally {
       await client?.stop();
       fs.rmSync(ws, { recursive: true, force: true });

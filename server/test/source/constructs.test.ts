@@ -1068,6 +1068,209 @@ FUNC_INLINE void apply_args(unsigned short *len, const struct evt_args *in)
 	}
 }
 ` }],
+  // a call given the induction variable plus a constant (inspektor-gadget's traceloop: get_arg(args, i + 1)) over a
+  // variable declared before the loop (\`for (i = 0; ...)\`), with a \`do { } while (0)\` statement macro in the body:
+  // each fully unrolled copy keeps the one arm its constant selects (with a pragma, or without one where LLVM
+  // unrolls); where LLVM keeps the loop rolled (read5: a helper call in the body) every arm is emitted once
+  ['induction_offset', `long out[16];
+FUNC_INLINE u64 get(struct task_struct *t, int i)
+{
+  switch (i) {
+  case 1: return t->pid;
+  case 2: return t->tgid;
+  case 3: return t->prio;
+  case 4: return t->static_prio;
+  case 5: return t->normal_prio;
+  default: return 0;
+  }
+}
+FUNC_INLINE u64 getr(struct task_struct *t, int i)
+{
+  switch (i) {
+  case 1: return BPF_CORE_READ(t, pid);
+  case 2: return BPF_CORE_READ(t, tgid);
+  case 3: return BPF_CORE_READ(t, prio);
+  case 4: return BPF_CORE_READ(t, static_prio);
+  case 5: return BPF_CORE_READ(t, normal_prio);
+  default: return 0;
+  }
+}
+SEC("tp_btf/a") int direct3(struct task_struct *t) { int i; for (i = 0; i < 3; i++) out[i] = get(t, i + 1); return 0; }
+SEC("tp_btf/b") int direct3m(struct task_struct *t) { int i; for (i = 2; i < 5; i++) out[i] = get(t, i - 1); return 0; }
+SEC("tp_btf/c") int read2(struct task_struct *t) { int i; for (i = 0; i < 2; i++) out[i] = getr(t, 1 + i); return 0; }
+SEC("tp_btf/d") int read5(struct task_struct *t) { int i; for (i = 0; i < 5; i++) out[i] = getr(t, i + 1); return 0; }
+SEC("tp_btf/e") int read3p(struct task_struct *t) { int i;
+#pragma unroll
+ for (i = 0; i < 3; i++) out[i] = getr(t, i + 2); return 0; }
+SEC("tp_btf/f") int direct5(struct task_struct *t) { int i; for (i = 0; i < 5; i++) out[i] = get(t, i + 1); return 0; }
+#define NOTHING(x) do { } while (0)
+SEC("tp_btf/g") int read4dw(struct task_struct *t) { int i;
+#pragma unroll
+ for (i = 0; i < 4; i++) { if (out[i]) { NOTHING(i); continue; } out[i] = getr(t, i + 1); } return 0; }
+`, { exact: true }],
+  // a pointer the caller tested non-null (\`if (o)\`, \`if (!o) return\`, \`o != NULL\`), written once before the test,
+  // passed to an inlined helper whose \`if (op == 2 && oi) ... else ...\` then folds once \`op\` is a constant too
+  // (inspektor-gadget's top_cuda_memory update_stats: LLVM knows the dominating test's value, so the else arm's
+  // mount-namespace reads are dead); an unchecked, rewritten or NULL pointer or another op keeps the arm
+  ['nonnull_arg', `struct info { u64 a, b; u32 ns; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, u32); __type(value, struct info); } m SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, u32); __type(value, struct info); } st SEC(".maps");
+FUNC_INLINE u32 cur_ns(void) { struct task_struct *t = (void *)bpf_get_current_task(); return BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum); }
+FUNC_INLINE void update(u32 k, int op, struct info *oi)
+{
+  struct info *s = bpf_map_lookup_elem(&st, &k);
+  if (!s) return;
+  if (op == 2 && oi) s->ns = oi->ns; else s->ns = cur_ns();
+  s->a += op;
+}
+/* oi checked non-null by the caller: the else arm is dead in these copies */
+SEC("kprobe/a") int nn_if(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (o) { if (o->a) update(k, 2, o); update(k, 2, o); } return 0; }
+SEC("kprobe/b") int nn_early(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0; update(k, 2, o); return 0; }
+/* another op or an unchecked pointer: the else arm stays */
+SEC("kprobe/c") int nn_other_op(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0; update(k, 1, o); return 0; }
+SEC("kprobe/d") int nn_unchecked(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); update(k, 2, o); return 0; }
+SEC("kprobe/e") int nn_null(void *ctx) { u32 k = 0; update(k, 2, NULL); return 0; }
+/* rewritten after the check: unknown again */
+SEC("kprobe/f") int nn_rewritten(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0; o = bpf_map_lookup_elem(&st, &k); update(k, 2, o); return 0; }
+/* declared first, assigned once, tested with != NULL and through a second inlined level */
+FUNC_INLINE void destroy(u32 k) { struct info *o; o = bpf_map_lookup_elem(&m, &k); if (o != NULL) { if (o->b > 0) update(k, 2, o); bpf_map_delete_elem(&m, &k); } }
+SEC("kprobe/g") int nn_assigned(void *ctx) { destroy(3); return 0; }
+/* a parameter tested by the caller's caller, passed on */
+FUNC_INLINE void pass(u32 k, struct info *p) { update(k, 2, p); }
+SEC("kprobe/h") int nn_param(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0; pass(k, o); return 0; }
+/* || : the then side of (op != 2 || !oi) is the else side above */
+FUNC_INLINE void update2(u32 k, int op, struct info *oi) { struct info *s = bpf_map_lookup_elem(&st, &k); if (!s) return; if (op != 2 || !oi) s->ns = cur_ns(); else s->ns = oi->ns; }
+SEC("kprobe/i") int nn_or(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (o) update2(k, 2, o); return 0; }
+SEC("kprobe/j") int nn_or_other(void *ctx) { u32 k = 0; struct info *o = bpf_map_lookup_elem(&m, &k); if (o) update2(k, 3, o); return 0; }
+`, { exact: true }],
+  // a function named as a value, a bpf_loop callback (falco's sendmmsg/recvmmsg handle_exit, always_inline): clang
+  // emits it out of line in .text once, as a subprogram of its own, always_inline or not (and still inlines its
+  // direct calls)
+  ['callback_ref', `struct ld { struct task_struct *t; long sum; };
+static __always_inline long step(u32 i, void *ctx) { struct ld *d = ctx; d->sum += BPF_CORE_READ(d->t, pid) + i; return 0; }
+static long step2(u32 i, void *ctx) { struct ld *d = ctx; d->sum += BPF_CORE_READ(d->t, tgid); return 0; }
+static __always_inline long step3(u32 i, void *ctx) { struct ld *d = ctx; d->sum += BPF_CORE_READ(d->t, prio); return 0; }
+/* an always_inline callback: one out-of-line copy however many programs pass it */
+SEC("kprobe/a") int loop_a(void *c) { struct ld d = { (void *)bpf_get_current_task(), 0 }; bpf_loop(4, step, &d, 0); return d.sum; }
+SEC("kprobe/b") int loop_b(void *c) { struct ld d = { (void *)bpf_get_current_task(), 0 }; bpf_loop(8, step, &d, 0); bpf_loop(8, step2, &d, 0); return d.sum; }
+/* called directly too: inlined there, and out of line for the loop */
+SEC("kprobe/c") int loop_c(void *c) { struct ld d = { (void *)bpf_get_current_task(), 0 }; step3(0, &d); bpf_loop(2, &step3, &d, 0); return d.sum; }
+`, { exact: true }],
+  // the address of a variable, of a member of one, or of a member through a tested pointer is not null to LLVM
+  // (inspektor-gadget's trace_tcp: fill_event(event, &tuple, &ei->proc, ..) after \`if (!ei) return;\`, whose
+  // \`if (proc) .. else gadget_process_populate(..)\` drops the populate arm's reads)
+  ['nonnull_addr', `struct proc { u32 pid; u32 ns; };
+struct ent { u64 fd; struct proc proc; };
+struct ev { struct proc proc; u64 x; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, u32); __type(value, struct ent); } ents SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, u32); __type(value, struct ev); } evs SEC(".maps");
+struct proc gp;
+FUNC_INLINE void populate(struct proc *p) { struct task_struct *t = (void *)bpf_get_current_task(); p->ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum); }
+FUNC_INLINE void fill(struct ev *e, struct proc *proc) { if (proc) e->proc = *proc; else populate(&e->proc); }
+/* &ei->proc through a tested pointer, &local, &global: never null, the else arm is dead */
+SEC("kprobe/a") int addr_member(void *c) { u32 k = 0; struct ent *ei = bpf_map_lookup_elem(&ents, &k); if (!ei) return 0; struct ev *e = bpf_map_lookup_elem(&evs, &k); if (!e) return 0; fill(e, &ei->proc); return 0; }
+SEC("kprobe/b") int addr_local(void *c) { u32 k = 0; struct proc lp = {}; lp.pid = k; struct ev *e = bpf_map_lookup_elem(&evs, &k); if (!e) return 0; fill(e, &lp); return 0; }
+SEC("kprobe/c") int addr_global(void *c) { u32 k = 0; struct ev *e = bpf_map_lookup_elem(&evs, &k); if (!e) return 0; fill(e, &gp); return 0; }
+/* NULL keeps the arm (a member at a nonzero offset through an untested pointer is not null to LLVM either, an inbounds
+   GEP: the model leaves that one unknown, an extra, never a missing; not asserted here) */
+SEC("kprobe/d") int addr_null(void *c) { u32 k = 0; struct ev *e = bpf_map_lookup_elem(&evs, &k); if (!e) return 0; fill(e, NULL); return 0; }
+`, { exact: true }],
+  // SimplifyCFG sinking two arms' identical tails (source/cse.ts \`sunk\`; tetragon's get_namespaces): both arms end in
+  // the same probe read whose source offset differs, so the identical load of the local copy's member is one record
+  // in the join; other destinations, or two different copies, keep two
+  ['cse_sunk', `struct out { u32 a, b, c; };
+struct uts_namespace___old { unsigned int proc_inum; } __attribute__((preserve_access_index));
+struct mnt_namespace___old { long pad; unsigned int proc_inum; } __attribute__((preserve_access_index));
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, u32); __type(value, struct out); } m SEC(".maps");
+/* both arms end in the same probe read of one local copy's member plus an arm's own offset: SimplifyCFG sinks the
+   call, the add and the identical load of the copy's member into the join (one record), the offsets stay per arm */
+SEC("kprobe/a") int sunk(void *c) {
+  u32 k = 0; struct out *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0;
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct nsproxy *p; struct nsproxy nsp;
+  bpf_probe_read(&p, sizeof(p), _(&t->nsproxy));
+  bpf_probe_read(&nsp, sizeof(nsp), _(p));
+  if (bpf_core_field_exists(p->uts_ns->ns)) {
+    bpf_probe_read(&o->a, 4, _(&nsp.uts_ns->ns.inum));
+  } else {
+    struct uts_namespace___old *ns = (void *)_(nsp.uts_ns);
+    bpf_probe_read(&o->a, 4, _(&ns->proc_inum));
+  }
+  if (bpf_core_field_exists(p->mnt_ns->ns)) {
+    bpf_probe_read(&o->b, 4, _(&nsp.mnt_ns->ns.inum));
+  } else {
+    struct mnt_namespace___old *ns = (void *)_(nsp.mnt_ns);
+    bpf_probe_read(&o->b, 4, _(&ns->proc_inum));
+  }
+  return 0;
+}
+
+/* the same member of two different copies: no identical load to sink, two records */
+SEC("kprobe/b") int sunk_two_copies(void *c) {
+  u32 k = 0; struct out *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0;
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct nsproxy *p; struct nsproxy nsp, nsp2;
+  bpf_probe_read(&p, sizeof(p), _(&t->nsproxy));
+  bpf_probe_read(&nsp, sizeof(nsp), _(p));
+  bpf_probe_read(&nsp2, sizeof(nsp2), _(p));
+  if (bpf_core_field_exists(p->uts_ns->ns)) {
+    bpf_probe_read(&o->a, 4, _(&nsp.uts_ns->ns.inum));
+  } else {
+    struct uts_namespace___old *ns = (void *)_(nsp2.uts_ns);
+    bpf_probe_read(&o->a, 4, _(&ns->proc_inum));
+  }
+  return 0;
+}
+/* one arm stores something more after its read: the tails differ */
+SEC("kprobe/d") int sunk_extra_store(void *c) {
+  u32 k = 0; struct out *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0;
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct nsproxy *p; struct nsproxy nsp;
+  bpf_probe_read(&p, sizeof(p), _(&t->nsproxy));
+  bpf_probe_read(&nsp, sizeof(nsp), _(p));
+  if (bpf_core_field_exists(p->uts_ns->ns)) {
+    bpf_probe_read(&o->a, 4, _(&nsp.uts_ns->ns.inum));
+  } else {
+    struct uts_namespace___old *ns = (void *)_(nsp.uts_ns);
+    bpf_probe_read(&o->a, 4, _(&ns->proc_inum));
+    o->c = 7;
+  }
+  return 0;
+}
+/* different destinations: still one call sunk with a phi of both operands */
+SEC("kprobe/e") int sunk_other_dest(void *c) {
+  u32 k = 0; struct out *o = bpf_map_lookup_elem(&m, &k); if (!o) return 0;
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct nsproxy *p; struct nsproxy nsp;
+  bpf_probe_read(&p, sizeof(p), _(&t->nsproxy));
+  bpf_probe_read(&nsp, sizeof(nsp), _(p));
+  if (bpf_core_field_exists(p->uts_ns->ns)) {
+    bpf_probe_read(&o->a, 4, _(&nsp.uts_ns->ns.inum));
+  } else {
+    struct uts_namespace___old *ns = (void *)_(nsp.uts_ns);
+    bpf_probe_read(&o->b, 4, _(&ns->proc_inum));
+  }
+  return 0;
+}
+`, { exact: true }],
+  // a constant parameter on the left of && / || decides the right side per inlined copy (bcc's biolatency:
+  // trace_rq_start(rq, false) drops \`issue && targ_queued && BPF_CORE_READ(rq, q, elevator)\`'s reads)
+  ['sc_param', `const volatile int want_q = 1;
+long out[4];
+/* a constant parameter on the left of && / || decides whether the right side runs in each inlined copy */
+static __always_inline int start(struct request *rq, int issue)
+{
+  if (issue && want_q && BPF_CORE_READ(rq, q, elevator)) return 0;
+  if (!issue || BPF_CORE_READ(rq, cmd_flags) == 3) out[0]++;
+  return 1;
+}
+static int on_insert(u64 *ctx) { return start((void *)ctx[0], 0); }
+static int on_issue(u64 *ctx) { return start((void *)ctx[0], 1); }
+SEC("raw_tp/a") int ins(u64 *ctx) { return on_insert(ctx); }
+SEC("raw_tp/b") int iss(u64 *ctx) { return on_issue(ctx); }
+/* an unknown left side keeps the right side */
+SEC("raw_tp/c") int unk(u64 *ctx) { return start((void *)ctx[0], ctx[1]); }
+`, { exact: true }],
 ];
 
 describe("constructs of real projects: live sites equal clang's relocations (programs of our own, real clang)", function () {

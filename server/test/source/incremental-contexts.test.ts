@@ -8,6 +8,7 @@ import * as path from 'path';
 import { Analysis, createAnalyzer } from '../../src/source/analyzer';
 import { SharedTrees } from '../../src/source/sharedTrees';
 import { HeaderCache } from '../../src/source/localTypes';
+import { SharedFunctions } from '../../src/source/sharedFunctions';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { FIXTURES } from '../support/paths';
 
@@ -90,15 +91,16 @@ describe('incremental call contexts', function () {
     assert.ok(reused > 0, 'some program was reused from the previous analysis');
   });
 
-  it('give each arch the same sites whether the arches share tree-sitter trees and header parses and run in slices, or parse alone at once', async () => {
+  it('give each arch the same sites whether the arches share tree-sitter trees, header parses and function typings and run in slices, or parse alone at once', async () => {
     // the language server's analyzers of two arches share one parse per text and run in slices (analyzeAsync /
     // updateAsync, pausing between them); the defines still differ per arch
     const trees = new SharedTrees();
     const headers = new HeaderCache();
+    const functions = new SharedFunctions();
     let pauses = 0;
     const pause = () => new Promise<void>((r) => { pauses++; setImmediate(r); });
     const arches = ['x86', 'arm64'];
-    const shared = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`], trees, headers })));
+    const shared = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`], trees, headers, functions })));
     const alone = await Promise.all(arches.map((a) => createAnalyzer({ defines: [`__TARGET_ARCH_${a}`] })));
     let archDiffer = 0;
     for (const name of ['live_macros.bpf.c', 'kernel_vfs.bpf.c', 'live_helpers.bpf.c']) {
@@ -118,6 +120,7 @@ describe('incremental call contexts', function () {
     assert.ok(pauses > 0, 'the async runs paused');
     assert.ok(trees.hits > 0, 'the second arch took the first arch\'s parse');
     assert.ok(headers.sharedHits > 0, 'the second arch took the first arch\'s header parses');
+    assert.ok(functions.hits > 0, 'the second arch took the first arch\'s function typings');
     assert.ok(archDiffer > 0, 'the arches give different sites somewhere (the per-arch defines are still applied)');
   });
 

@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
-import { LAZY_MIN_BYTES, lazyStats, skim } from '../../src/source/lazyHeader';
+import { FAST_SCAN, LAZY_MIN_BYTES, lazyStats, skim } from '../../src/source/lazyHeader';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
+import { generateVmlinuxH } from '../../bench/source.bench';
 
 /** The analysis of a file with headers from `threshold` bytes up parsed lazily, as comparable strings. */
 function shapes(an: Analyzer, file: string, threshold: number): { [k: string]: string } {
@@ -106,5 +107,59 @@ describe('lazy header parsing equals the full parse', function () {
     assert.deepStrictEqual([...sk.typedefs.keys()], ['b_t']);
     assert.deepStrictEqual([...sk.defined], ['X']);
     assert.strictEqual(sk.decls.length, 2);
+  });
+
+  it('the scan\'s regular-expression fast path gives what the token path gives: real headers, mutations, hostile text', () => {
+    /** A skim's whole result as one string (positions, names, typedef names, #defines). */
+    const ser = (text: string): string => {
+      const sk = skim(text);
+      if (!sk) return 'not eligible';
+      return JSON.stringify([sk.decls.map((d) => [d.start, d.end, d.name ?? null]), [...sk.tags].map(([k, d]) => [k, d.start]),
+        [...sk.consts].map(([k, d]) => [k, d.start]), [...sk.typedefs].map(([k, d]) => [k, d.start]), [...sk.defined]]);
+    };
+    const both = (text: string, what: string): void => {
+      FAST_SCAN.value = false;
+      let slow: string;
+      try { slow = ser(text); } finally { FAST_SCAN.value = true; }
+      assert.strictEqual(ser(text), slow, `${what}: the fast path differs from the token path`);
+    };
+    fixtureSourcePrograms(); // generates the fixtures' vmlinux.h when needed
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-fastscan-'));
+    try {
+      // the fixtures' 6.1 vmlinux.h, a 6.18 one, and every header of the fixtures
+      const fixtures = path.join(__dirname, '..', '..', '..', '..', 'test-fixtures');
+      const headers: string[] = [generateVmlinuxH(dir)];
+      const walk = (d: string): void => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (e.name.endsWith('.h')) headers.push(p); } };
+      walk(fixtures);
+      assert.ok(headers.some((h) => h.endsWith(path.join('programs', 'vmlinux.h'))), 'the fixtures\' vmlinux.h');
+      const before = lazyStats.fast;
+      for (const h of headers) both(fs.readFileSync(h, 'utf8'), h);
+      assert.ok(lazyStats.fast - before > 15_000, `the fast path took ${lazyStats.fast - before} definitions`);
+      // mutations of vmlinux.h slices: every character the fast path declines, inserted, deleted or replaced
+      const big = fs.readFileSync(headers[0]!, 'utf8');
+      const pieces = ['{', '}', '(', ')', '[', ']', ';', '/*', '*/', '//', '"', "'", '#', '\\\n', '\n#define X 1\n', 'struct ', 'union ', 'enum ',
+        'enum { A, B } e;', 'struct q {', '__attribute__((packed))', ' x', ',', '=', '-', '1.struct {', '$', 'struct struct {', '0x1F', '\u00a0', '  ', '\t= -\t', 'struct __attribute__((packed))', 'union __attribute__(('];
+      let seed = 7;
+      const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+      for (let i = 0; i < 300; i++) {
+        const at = rnd(big.length - 40_000);
+        let t = big.slice(at, at + 20_000 + rnd(20_000));
+        for (let j = 1 + rnd(6); j > 0; j--) {
+          const p = rnd(t.length);
+          const op = rnd(3);
+          t = op === 0 ? t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p) : op === 1 ? t.slice(0, p) + t.slice(p + 1 + rnd(5)) : t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p + 1);
+        }
+        both(t, `mutation ${i}`);
+      }
+      // text on which an ambiguous pattern would backtrack for hours (the test would time out): long enums and
+      // record bodies that fail at their very end, deep nesting that never closes
+      const items = Array.from({ length: 3000 }, (_, i) => `\tE${i}  =  ${i % 2 ? '-  ' : ''}${i}  ,  `).join('\n');
+      both(`enum e {\n${items}\n  x y };\n`, 'an enum failing at its end');
+      both(`struct s {\n${'\tint a; struct { int (*f)(int [4]); } b;\n'.repeat(3000)} } x y;\n`, 'a record failing at its end');
+      both(`struct s { ${'struct { '.repeat(2000)} int a; ${'} '.repeat(1999)} };\n`, 'nesting deeper than the fast path takes');
+      both(`struct s { ${'('.repeat(5000)} };\nstruct t { int a; };\n`, 'brackets that never close');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,124 @@
+// A V8 code cache for the CLI's own modules (issue 16: `corelens sites` on a full vmlinux.h vs clang -fsyntax-only).
+//
+// Why: a CLI run loads ~100 modules from server/out and compiles, lazily, every function the command runs; on a
+// `sites` run that was ~60 ms of module load and a good part of V8's compile work, paid again by every process.
+// Node 20 has no module.enableCompileCache (Node 22), so this does what client/src/serverLoader.ts does for the
+// server bundle, per module: each module under server/out is compiled as a vm.Script with the cached data of its
+// last compile, and the whole set is written back (after the command ran, so the functions it compiled lazily are
+// in it) when a module was missing from it or V8 rejected its entry.
+//
+// Safety: an entry is offered only to a module whose text has the same SHA-256 (V8 itself checks only the length);
+// one cache file per node / V8 version, arch and V8 flags (V8 rejects data made under other flags); a rejected or
+// corrupt entry means a plain compile, as require would do; a cache directory that cannot be written means no cache.
+// A module that uses import() is compiled by Node as usual (a vm.Script has no dynamic-import loader in Node 20).
+// CORELENS_CACHE=off disables it; CORELENS_CACHE=DIR puts it in DIR/code-cache, as the server's.
+//
+// Dependency-free on purpose: it runs before any other module of the CLI is loaded.
+
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import Module from 'module';
+import * as os from 'os';
+import * as path from 'path';
+import * as vm from 'vm';
+
+/** What a run did with the cache (tests read it through CORELENS_DEBUG_CODE_CACHE). */
+export const codeCacheStats = { used: 0, rejected: 0, missing: 0, skipped: 0, written: false };
+
+interface Entry { hash: string; data: Buffer }
+
+/** The cache directory, or undefined when disabled (same rule as the server's code cache). */
+function cacheDir(): string | undefined {
+  const c = process.env.CORELENS_CACHE;
+  if (c === 'off') return undefined;
+  if (c) return path.join(c, 'code-cache');
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'code-cache');
+}
+
+/** Reads the cache file: `CLC1`, a 4-byte index length, a JSON index { sum, entries: [path, hash, length][] }, then
+ * the data. A file that does not parse, or whose data does not have the SHA-256 `sum`, is no cache: V8 does not
+ * check cached data itself beyond its header (a damaged entry aborted the process in its deserializer). */
+function readCache(file: string): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  let buf: Buffer;
+  try { buf = fs.readFileSync(file); } catch { return out; }
+  try {
+    if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'CLC1') return out;
+    const n = buf.readUInt32LE(4);
+    const head = JSON.parse(buf.toString('utf8', 8, 8 + n)) as { sum?: unknown; entries?: unknown };
+    const index = head.entries as [string, string, number][];
+    if (!Array.isArray(index) || typeof head.sum !== 'string') return out;
+    if (crypto.createHash('sha256').update(buf.subarray(8 + n)).digest('base64') !== head.sum) return out;
+    let at = 8 + n;
+    for (const [p, hash, len] of index) {
+      if (typeof p !== 'string' || typeof hash !== 'string' || !Number.isInteger(len) || len < 0 || at + len > buf.length) return new Map();
+      out.set(p, { hash, data: buf.subarray(at, at + len) });
+      at += len;
+    }
+  } catch {
+    return new Map();
+  }
+  return out;
+}
+
+/**
+ * Installs the cache for modules under `root` (server/out) for the rest of the process; `flags` are the V8 flags the
+ * process runs with (applied before this call). Returns at once when the cache is disabled.
+ */
+export function installCodeCache(root: string, flags: string): void {
+  const dir = cacheDir();
+  if (!dir) return;
+  const key = crypto.createHash('sha256').update(`${process.version}\0${process.versions.v8}\0${process.arch}\0${flags}\0${root}`).digest('hex').slice(0, 24);
+  const file = path.join(dir, `cli-${key}.bin`);
+  const old = readCache(file);
+  const scripts = new Map<string, { hash: string; script: vm.Script }>();
+  let dirty = false;
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  const M = Module as unknown as { prototype: { _compile(content: string, filename: string): unknown }; _resolveFilename(r: string, m: unknown, main: boolean, o?: unknown): string; _cache: unknown };
+  const plain = M.prototype._compile;
+  M.prototype._compile = function (this: Module, content: string, filename: string): unknown {
+    if (!filename.startsWith(prefix) || !filename.endsWith('.js') || content.includes('import(')) {
+      if (filename.startsWith(prefix)) codeCacheStats.skipped++;
+      return plain.call(this, content, filename);
+    }
+    const hash = crypto.createHash('sha256').update(content).digest('base64');
+    const e = old.get(filename);
+    const cachedData = e && e.hash === hash ? e.data : undefined;
+    const script = new vm.Script(Module.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
+    if (!cachedData) { codeCacheStats.missing++; dirty = true; } else if (script.cachedDataRejected) { codeCacheStats.rejected++; dirty = true; } else codeCacheStats.used++;
+    scripts.set(filename, { hash, script });
+    // the require Node would give the module (Module.prototype.require with its resolve, cache and main)
+    const mod = this;
+    const req = ((id: string) => mod.require(id)) as NodeRequire;
+    req.resolve = ((r: string, o?: unknown) => M._resolveFilename(r, mod, false, o)) as NodeRequire['resolve'];
+    req.cache = M._cache as NodeRequire['cache'];
+    req.main = require.main;
+    const wrapper = script.runInThisContext() as (e: unknown, r: NodeRequire, m: Module, f: string, d: string) => unknown;
+    return wrapper.call(mod.exports, mod.exports, req, mod, filename, path.dirname(filename));
+  };
+  process.once('exit', () => {
+    if (!dirty) return;
+    try {
+      // every module of this run (with the functions it compiled), plus the entries of modules it did not load
+      const index: [string, string, number][] = [];
+      const parts: Buffer[] = [];
+      for (const [p, s] of scripts) { const d = s.script.createCachedData(); index.push([p, s.hash, d.length]); parts.push(d); }
+      for (const [p, e] of old) if (!scripts.has(p) && fs.existsSync(p)) { index.push([p, e.hash, e.data.length]); parts.push(e.data); }
+      const data = Buffer.concat(parts);
+      const head = Buffer.from(JSON.stringify({ sum: crypto.createHash('sha256').update(data).digest('base64'), entries: index }));
+      const pre = Buffer.alloc(8);
+      pre.write('CLC1', 0, 'latin1');
+      pre.writeUInt32LE(head.length, 4);
+      fs.mkdirSync(dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, Buffer.concat([pre, head, data]));
+      fs.renameSync(tmp, file);
+      codeCacheStats.written = true;
+    } catch {
+      // a read-only home: the next run compiles, as without a cache
+    }
+    if (process.env.CORELENS_DEBUG_CODE_CACHE) process.stderr.write(`corelens code cache: ${JSON.stringify(codeCacheStats)}\n`);
+  });
+  if (process.env.CORELENS_DEBUG_CODE_CACHE) process.once('exit', () => { if (!dirty) process.stderr.write(`corelens code cache: ${JSON.stringify(codeCacheStats)}\n`); });
+}

@@ -1,0 +1,88 @@
+// The header scan's result kept between processes (issue 16's second figure: a second `corelens sites` run and a
+// fresh language server skip the ~100 ms scan of a full vmlinux.h).
+//
+// What is kept: lazyHeader.ts's skim — the positions of a big header's set-aside definitions and the names they
+// declare. It depends on the header's text only (not on defines or arch: the preprocessor decides per definition
+// later, in every run), so the key is the SHA-256 of the text and of the scanning code itself (lazyHeader.js: a
+// changed scan never reads an older one's result). One file per header in <cache>/headers/ (binary: lazyHeader.ts's
+// encodeSkim), written atomically when missing, with a SHA-256 of its payload; a file that is damaged, does not parse or does not fit the text is
+// ignored (and replaced). CORELENS_CACHE=off or CORELENS_HEADER_CACHE=off disables it, CORELENS_CACHE=DIR puts it
+// in DIR/headers.
+// At most MAX_FILES files are kept (the oldest go first).
+
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Skim, decodeSkim, encodeSkim, skim } from './lazyHeader';
+
+const MAX_FILES = 16;
+
+/** What the cache did, since the process started (bench and tests). */
+export const skimCacheStats = { hits: 0, misses: 0, written: 0, ignored: 0 };
+
+/** The cache directory, or undefined when disabled (CORELENS_CACHE=off, or CORELENS_HEADER_CACHE=off for this cache
+ * alone: the benches' cold figures). Read per call: tests and the benches set them. */
+function cacheDir(): string | undefined {
+  const c = process.env.CORELENS_CACHE;
+  if (c === 'off' || process.env.CORELENS_HEADER_CACHE === 'off') return undefined;
+  if (c) return path.join(c, 'headers');
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'headers');
+}
+
+let codeHash: string | null | undefined;
+/** A hash of the scanning code: the compiled lazyHeader module, or in the bundle (dist/corelens.js, where it has no
+ * file of its own) the whole bundle; null when neither can be read (no cache then). */
+function scanCodeHash(): string | null {
+  if (codeHash === undefined) {
+    codeHash = null;
+    // (this module's own file tells which: skimCache.js beside lazyHeader.js, or the bundle)
+    const code = path.basename(__filename) === 'skimCache.js' ? path.join(path.dirname(__filename), 'lazyHeader.js') : __filename;
+    try { codeHash = crypto.createHash('sha256').update(fs.readFileSync(code)).digest('hex'); } catch { /* no cache */ }
+  }
+  return codeHash;
+}
+
+/** skim(text), from the cache when a previous process scanned the same text with the same code. */
+export function skimCached(text: string): Skim | undefined {
+  const dir = cacheDir();
+  const code = dir && scanCodeHash();
+  if (!dir || !code) return skim(text);
+  const key = crypto.createHash('sha256').update(code).update(text).digest('hex').slice(0, 40);
+  const file = path.join(dir, `skim-${key}.bin`);
+  let raw: Buffer | undefined;
+  try { raw = fs.readFileSync(file); } catch { raw = undefined; }
+  if (raw !== undefined) {
+    // `CLS1`, the SHA-256 of the payload, the payload (encodeSkim's bytes; empty: a header the scan found ineligible)
+    const payload = raw.subarray(36);
+    if (raw.length >= 36 && raw.toString('latin1', 0, 4) === 'CLS1' && crypto.createHash('sha256').update(payload).digest().equals(raw.subarray(4, 36))) {
+      const sk = payload.length ? decodeSkim(payload, text) : undefined;
+      if (!payload.length || sk) { skimCacheStats.hits++; return sk; }
+    }
+    skimCacheStats.ignored++;
+  }
+  skimCacheStats.misses++;
+  const sk = skim(text);
+  const payload = sk ? encodeSkim(sk) : Buffer.alloc(0);
+  if (!payload) return sk;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from('CLS1', 'latin1'), crypto.createHash('sha256').update(payload).digest(), payload]));
+    fs.renameSync(tmp, file);
+    skimCacheStats.written++;
+    prune(dir);
+  } catch {
+    // an unwritable cache: the next process scans again
+  }
+  return sk;
+}
+
+/** Keeps the MAX_FILES newest cache files. */
+function prune(dir: string): void {
+  const files = fs.readdirSync(dir).filter((f) => f.startsWith('skim-') && f.endsWith('.bin'));
+  if (files.length <= MAX_FILES) return;
+  const aged = files.map((f) => { try { return { f, t: fs.statSync(path.join(dir, f)).mtimeMs }; } catch { return { f, t: 0 }; } }).sort((a, b) => b.t - a.t);
+  for (const { f } of aged.slice(MAX_FILES)) fs.rmSync(path.join(dir, f), { force: true });
+}

@@ -1,0 +1,111 @@
+// The CLI's V8 code cache (src/cli/codeCache.ts): real `corelens` processes give the same output with no cache, a
+// fresh one, a used one, a corrupt file and entries V8 rejects; the cache is written only when something was missing.
+
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'corelens.js');
+
+const PROGRAM = `struct task { int pid; struct task *parent; } __attribute__((preserve_access_index));
+#define SEC(n) __attribute__((section(n), used))
+SEC("kprobe/x") int prog(struct task *t) { return t->parent->pid + __builtin_preserve_field_info(t->pid, 2); }
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+interface Stats { used: number; rejected: number; missing: number; skipped: number; written: boolean }
+
+/** Runs `corelens sites` on the program with CORELENS_CACHE=`cache`; its stdout, exit code and cache stats. */
+function run(dir: string, cache: string): { out: string; status: number | null; stats?: Stats } {
+  const r = spawnSync(process.execPath, [BIN, 'sites', path.join(dir, 'p.bpf.c')], {
+    encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: cache, CORELENS_DEBUG_CODE_CACHE: '1', CORELENS_V8_FLAGS: undefined },
+  });
+  const m = /corelens code cache: (\{.*\})/.exec(r.stderr);
+  return { out: r.stdout, status: r.status, stats: m ? JSON.parse(m[1]!) as Stats : undefined };
+}
+
+describe('the CLI code cache', function () {
+  this.timeout(300_000);
+
+  it('same output without, with a fresh, a used, a corrupt and a rejected cache; written only when needed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-codecache-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'p.bpf.c'), PROGRAM);
+      const cache = path.join(dir, 'cache');
+      const plain = run(dir, 'off');
+      assert.strictEqual(plain.status, 0);
+      assert.match(plain.out, /byte_off/, 'the program has sites');
+      assert.strictEqual(plain.stats, undefined, 'CORELENS_CACHE=off: no cache at all');
+
+      const first = run(dir, cache);
+      assert.strictEqual(first.out, plain.out);
+      assert.ok(first.stats && first.stats.missing > 10 && first.stats.used === 0 && first.stats.written, JSON.stringify(first.stats));
+      const files = fs.readdirSync(path.join(cache, 'code-cache'));
+      assert.strictEqual(files.length, 1, files.join(' '));
+      const file = path.join(cache, 'code-cache', files[0]!);
+
+      const second = run(dir, cache);
+      assert.strictEqual(second.out, plain.out);
+      assert.deepStrictEqual(second.stats, { ...second.stats, used: first.stats.missing, missing: 0, rejected: 0, written: false });
+
+      /** Rewrites the cache file with `edit` applied to its index and data (the checksum made to match again). */
+      const rewrite = (edit: (entries: [string, string, number][], data: Buffer) => void): void => {
+        const buf = fs.readFileSync(file);
+        const n = buf.readUInt32LE(4);
+        const entries = (JSON.parse(buf.toString('utf8', 8, 8 + n)) as { entries: [string, string, number][] }).entries;
+        const data = Buffer.from(buf.subarray(8 + n));
+        edit(entries, data);
+        const head = Buffer.from(JSON.stringify({ sum: crypto.createHash('sha256').update(data).digest('base64'), entries }));
+        const pre = Buffer.alloc(8);
+        pre.write('CLC1', 0, 'latin1');
+        pre.writeUInt32LE(head.length, 4);
+        fs.writeFileSync(file, Buffer.concat([pre, head, data]));
+      };
+
+      // damaged data (a disk error): V8's deserializer does not check it and aborted the process; the file's
+      // checksum catches it, and the modules compile as without a cache
+      const good = fs.readFileSync(file);
+      const bad = Buffer.from(good);
+      for (let k = bad.length - 2000; k < bad.length - 1000; k++) bad[k] = bad[k]! ^ 0x5a;
+      fs.writeFileSync(file, bad);
+      const damaged = run(dir, cache);
+      assert.strictEqual(damaged.status, 0);
+      assert.strictEqual(damaged.out, plain.out);
+      assert.ok(damaged.stats && damaged.stats.used === 0 && damaged.stats.written, JSON.stringify(damaged.stats));
+
+      // data V8 itself refuses (its header says another source length): rejected, compiled, rewritten
+      rewrite((entries, data) => { let at = 0; for (const [, , len] of entries) { data[at + 8] = data[at + 8]! ^ 0xff; at += len; } });
+      const rejected = run(dir, cache);
+      assert.strictEqual(rejected.out, plain.out);
+      assert.ok(rejected.stats && rejected.stats.rejected > 10 && rejected.stats.written, JSON.stringify(rejected.stats));
+      assert.strictEqual(run(dir, cache).stats?.rejected, 0, 'the rewritten cache is accepted');
+
+      // a file that is not a cache (truncated, garbage): no cache, same output, rewritten
+      for (const junk of [fs.readFileSync(file).subarray(0, 100), Buffer.from('CLC1\xff\xff\xff\x7fgarbage', 'latin1'), Buffer.alloc(0)]) {
+        fs.writeFileSync(file, junk);
+        const r = run(dir, cache);
+        assert.strictEqual(r.out, plain.out);
+        assert.ok(r.stats && r.stats.used === 0 && r.stats.written, JSON.stringify(r.stats));
+      }
+
+      // a module whose text changed is compiled afresh (its entry is keyed by the text's hash): simulated by an
+      // index entry whose hash no longer matches
+      rewrite((entries) => { entries[0]![1] = 'not-the-hash'; });
+      const changed = run(dir, cache);
+      assert.strictEqual(changed.out, plain.out);
+      assert.ok(changed.stats && changed.stats.missing === 1 && changed.stats.written, JSON.stringify(changed.stats));
+
+      // an unwritable cache directory: the command still works
+      fs.rmSync(path.join(cache, 'code-cache'), { recursive: true });
+      fs.writeFileSync(path.join(cache, 'code-cache'), 'a file where the directory should be');
+      const ro = run(dir, cache);
+      assert.strictEqual(ro.status, 0);
+      assert.strictEqual(ro.out, plain.out);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
