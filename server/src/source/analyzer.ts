@@ -37,6 +37,7 @@ import { ContextCache, contextSites, isPluginDef } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
 import { SharedFunctions } from './sharedFunctions';
+import { rawSpots } from './spots';
 import type { DocBodies } from './docBodies';
 
 export interface Position { line: number; character: number }
@@ -479,7 +480,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
           if (changed.size) for (const n of h.res.deps) if (changed.has(n)) { stale = true; break; }
           // re-typed from the cached definition, whose offsets are those of when it was parsed (`h.base`): rebased
           // like a reused result, never taken as if parsed at the unit's new start
-          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base, sharedSpots) : h;
+          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base, sharedSpots, st.text) : h;
           if (stale) stats.analysed++; else stats.reused++;
           if (!stale) E.results.set(h.def, h.res);
           list.push(e);
@@ -492,7 +493,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       const list: FnEntry[] = [];
       for (const f of funcsByUnit.get(u) ?? []) {
         if (!f.body) continue;
-        const e = analyzeUnit(ts, E, u, f, resultOf, u.start, sharedSpots);
+        const e = analyzeUnit(ts, E, u, f, resultOf, u.start, sharedSpots, st.text);
         list.push(e);
         entries.push({ unit: u, e });
         live.add(f);
@@ -558,11 +559,12 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     };
   }
 
-  /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. */
-  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base = u.start, shared?: Map<string, RawSpot[]>): FnEntry => {
+  /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. `text`:
+   * the document's text as parsed (u.node's offsets are in it). */
+  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base: number, shared: Map<string, RawSpot[]> | undefined, text: string): FnEntry => {
     // `f`'s offsets are those of the text it was parsed from (`base`); tree-sitter's spots are in today's text
     const shift = u.start - base;
-    const spots = u.node ? coreSpots(h, E, u.node, shared) : undefined;
+    const spots = u.node ? coreSpots(h, E, u.node, text, shared) : undefined;
     // broken functions are always typed: the typer's notes say what cannot be known; a function calling a helper
     // with a body is typed too (its calls carry the helper's sites into this program)
     const callsHelper = spots && spots.length === 0 && (f.body ?? []).some((t, i, a) => a[i + 1]?.s === '(' && !!E.env.func(t.s)?.body);
@@ -587,11 +589,11 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
 
   /** Spots of core.scm inside a function, keeping calls/names only when they are macros that may expand to CO-RE.
    * The raw captures come from `spots` (another arch's query of the same text) when it has them. */
-  const coreSpots = (h: CParserHandle, E: EnvState, node: TsNode, spots?: Map<string, RawSpot[]>): { start: number; end: number }[] => {
+  const coreSpots = (h: CParserHandle, E: EnvState, node: TsNode, text: string, spots?: Map<string, RawSpot[]>): { start: number; end: number }[] => {
     const key = spots ? `${node.startIndex}:${node.endIndex}` : '';
     let raw = spots?.get(key);
     if (!raw) {
-      raw = rawSpots(h, node);
+      raw = rawSpots(h, node, text, 0);
       spots?.set(key, raw);
     }
     const out: { start: number; end: number }[] = [];
@@ -695,44 +697,6 @@ function tooLarge(uri: string, text: string): Analysis {
     localBtf: () => new LocalBtfBuilder().build(uriToPath(uri)),
     macroDefined: () => false,
   };
-}
-
-/** The captures of core.scm inside a function, with the span each stands for. */
-function rawSpots(h: CParserHandle, node: TsNode): RawSpot[] {
-  const out: RawSpot[] = [];
-  for (const c of h.core.captures(node)) {
-    if (c.name === 'core.ident') {
-      const text = c.node.text;
-      for (const [name, re] of h.coreIdents) {
-        if (!re.test(text)) continue;
-        if (name === 'core.name') out.push({ name, text, start: c.node.startIndex, end: c.node.endIndex });
-        else {
-          // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
-          const p = c.node.parent;
-          const n = p?.type === 'call_expression' ? p : c.node;
-          out.push({ name, start: n.startIndex, end: n.endIndex });
-        }
-      }
-      continue;
-    }
-    if (c.name === 'core.call' || c.name === 'core.name') {
-      const call = c.name === 'core.call' ? c.node.parent ?? c.node : c.node;
-      out.push({ name: c.name, text: c.node.text, start: call.startIndex, end: call.endIndex });
-      continue;
-    }
-    if (c.name === 'core.prog') {
-      // the program macro's reads are attributed to the program name, its first argument
-      const decl = c.node.parent ?? c.node;
-      out.push({ name: c.name, start: decl.startIndex, end: decl.endIndex });
-      continue;
-    }
-    if (c.name.startsWith('core.')) {
-      // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
-      const n = c.node.type === 'identifier' && c.node.parent?.type === 'call_expression' ? c.node.parent : c.node;
-      out.push({ name: c.name, start: n.startIndex, end: n.endIndex });
-    }
-  }
-  return out;
 }
 
 /** The interiors (between the braces) of the units' function bodies, sorted: what docBodies may share. A unit holding

@@ -12,6 +12,7 @@ export interface TsNode {
   type: string; startIndex: number; endIndex: number; startPosition: TsPoint; endPosition: TsPoint;
   hasError: boolean; isMissing: boolean; text: string; childCount: number; children: TsNode[];
   parent: TsNode | null; previousSibling: TsNode | null; id: number; childForFieldName(name: string): TsNode | null;
+  descendantForIndex(start: number, end?: number): TsNode;
 }
 /** A walk over a tree that reads types and ids without making node objects (see analyzer.ts findUnits). */
 export interface TsCursor {
@@ -38,24 +39,28 @@ export interface CParserHandle {
   /** grammars/queries/structure.scm: functions, SEC statements, syntax errors. */
   structure: TsQuery;
   /** grammars/queries/core.scm: the spots inside a function where clang may emit CO-RE relocations. Its patterns
-   * that are an identifier filtered by a `#match?` are answered by `coreIdents` instead (see coreQuery). */
+   * that are an identifier filtered by a `#match?` are left out and answered by `coreIdents` (see coreQuery). */
   core: TsQuery;
-  /** core.scm's identifier patterns: a `core.ident` capture stands for each capture name whose regex its text matches. */
+  /** core.scm's identifier patterns: each identifier whose text a regex matches is a capture of that name. */
   coreIdents: [string, RegExp][];
 }
 
 /**
- * core.scm with its `((identifier) @name (#match? @name "re"))` patterns replaced by one `(identifier) @core.ident`:
+ * core.scm without its `((identifier) @name (#match? @name "re"))` patterns, and those patterns as regexes:
  * web-tree-sitter applies `#match?` in JavaScript after building a node object for every identifier each such pattern
- * matches, seven per identifier of a function, which made the query a sixth of a first analysis. One capture per
- * identifier, classified by the same regexes, gives the same captures (each name whose regex matches).
+ * matches, which made the query a sixth of a first analysis. spots.ts finds those identifiers by scanning the text
+ * instead (the same captures: each identifier, for each name whose regex its text matches).
  */
 export function coreQuery(src: string): { source: string; idents: [string, RegExp][] } {
   const re = /\(\(identifier\) @([\w.]+)\s*\(#match\? @\1 "([^"\\]*)"\)\)/g;
   const idents: [string, RegExp][] = [];
   for (const m of src.matchAll(re)) idents.push([m[1]!, new RegExp(m[2]!)]);
-  if (!idents.length) return { source: src, idents };
-  return { source: `${src.replace(re, '')}\n(identifier) @core.ident\n`, idents };
+  return { source: src.replace(re, ''), idents };
+}
+
+/** Compiles a query for the C grammar (the spot test compiles the full core.scm it compares with). */
+export function compileQuery(h: CParserHandle, source: string): TsQuery {
+  return new TS.Query(h.language, source) as TsQuery;
 }
 
 let loading: Promise<CParserHandle> | undefined;

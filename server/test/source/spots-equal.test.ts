@@ -1,0 +1,191 @@
+// The raw CO-RE spots (spots.ts: the query without its identifier patterns plus a text scan) equal those of the full
+// core.scm query they replaced: the same list in the same order as the query with one `(identifier)` capture
+// classified by the regexes (the implementation before), and the same multiset as core.scm compiled as written (its
+// `#match?` predicates applied by web-tree-sitter). On every C file under test-fixtures, with random cuts (ERROR
+// nodes), on the big bench program re-parsed incrementally after random edits, and on texts made to trip the scan.
+
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { findUnits } from '../../src/source/analyzer';
+import { CParserHandle, compileQuery, coreQuery, loadCParser, toEdit, TsNode, TsQuery, TsTree } from '../../src/source/parser';
+import { RawSpot } from '../../src/source/sharedTrees';
+import { rawSpots } from '../../src/source/spots';
+import { writeBigProgram } from '../../bench/bigProgram';
+import { FIXTURES, REPO_ROOT } from '../support/paths';
+import { Prng } from '../support/prng';
+
+const CORE_SCM = fs.readFileSync(path.join(REPO_ROOT, 'grammars', 'queries', 'core.scm'), 'utf8');
+
+/** The spots as the full query gave them (analyzer.ts's rawSpots before spots.ts, kept here as the reference):
+ * `query` is core.scm with `(identifier) @core.ident` in place of its identifier patterns, or core.scm as written. */
+function referenceSpots(h: CParserHandle, query: TsQuery, node: TsNode): RawSpot[] {
+  const out: RawSpot[] = [];
+  for (const c of query.captures(node)) {
+    if (c.name === 'core.ident') {
+      const text = c.node.text;
+      for (const [name, re] of h.coreIdents) {
+        if (!re.test(text)) continue;
+        if (name === 'core.name') out.push({ name, text, start: c.node.startIndex, end: c.node.endIndex });
+        else {
+          const p = c.node.parent;
+          const n = p?.type === 'call_expression' ? p : c.node;
+          out.push({ name, start: n.startIndex, end: n.endIndex });
+        }
+      }
+      continue;
+    }
+    if (c.name === 'core.call' || c.name === 'core.name') {
+      const call = c.name === 'core.call' ? c.node.parent ?? c.node : c.node;
+      out.push({ name: c.name, text: c.node.text, start: call.startIndex, end: call.endIndex });
+      continue;
+    }
+    if (c.name === 'core.prog') {
+      const decl = c.node.parent ?? c.node;
+      out.push({ name: c.name, start: decl.startIndex, end: decl.endIndex });
+      continue;
+    }
+    if (c.name.startsWith('core.')) {
+      const n = c.node.type === 'identifier' && c.node.parent?.type === 'call_expression' ? c.node.parent : c.node;
+      out.push({ name: c.name, start: n.startIndex, end: n.endIndex });
+    }
+  }
+  return out;
+}
+
+const key = (s: RawSpot) => `${s.start}:${s.end}:${s.name}:${s.text ?? ''}`;
+
+describe('raw CO-RE spots: query + text scan = the full core.scm query', function () {
+  this.timeout(600_000);
+  let h: CParserHandle;
+  let withIdent: TsQuery;
+  let asWritten: TsQuery;
+  before(async () => {
+    h = await loadCParser();
+    withIdent = compileQuery(h, `${coreQuery(CORE_SCM).source}\n(identifier) @core.ident\n`);
+    asWritten = compileQuery(h, CORE_SCM);
+  });
+
+  /** Compares every unit of `tree`; returns the spots compared. */
+  const compare = (tree: TsTree, text: string, what: string): number => {
+    let n = 0;
+    for (const u of findUnits(h, tree, text)) {
+      const got = rawSpots(h, u.node, text, 0);
+      assert.deepStrictEqual(got, referenceSpots(h, withIdent, u.node), `${what}: function at ${u.node.startIndex}`);
+      assert.deepStrictEqual(got.map(key).sort(), referenceSpots(h, asWritten, u.node).map(key).sort(), `${what}: function at ${u.node.startIndex} (core.scm as written)`);
+      // the scan reads the text from any base that covers the function
+      const b = u.node.startIndex;
+      assert.deepStrictEqual(rawSpots(h, u.node, text.slice(b, u.node.endIndex), b), got, `${what}: function at ${b} from its own text`);
+      n += got.length;
+    }
+    return n;
+  };
+
+  it('every C file under test-fixtures, whole and with random cuts (syntax errors)', () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.[ch]$/.test(e.name) && fs.statSync(p).size < 1 << 20) files.push(p);
+      }
+    };
+    walk(FIXTURES);
+    const rnd = new Prng(21);
+    const by = new Map<string, number>();
+    let spots = 0;
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      const t = h.parser.parse(text)!;
+      spots += compare(t, text, f);
+      for (const u of findUnits(h, t, text)) for (const s of rawSpots(h, u.node, text, 0)) by.set(s.name, (by.get(s.name) ?? 0) + 1);
+      t.delete();
+      for (let k = 0; k < 3; k++) {
+        const at = rnd.int(text.length);
+        const broken = text.slice(0, at) + text.slice(at + 1 + rnd.int(40));
+        const b = h.parser.parse(broken)!;
+        compare(b, broken, `${f} with a cut at ${at}`);
+        b.delete();
+      }
+    }
+    assert.ok(files.length >= 80, `${files.length} files`);
+    assert.ok(spots > 3000, `${spots} spots compared`);
+    // every kind of spot took part
+    for (const k of ['core.read', 'core.bitfield', 'core.field', 'core.type', 'core.enum', 'core.builtin', 'core.member', 'core.prog', 'core.call', 'core.name', 'core.index']) {
+      assert.ok((by.get(k) ?? 0) > 0, `no ${k} spot among the fixtures: ${JSON.stringify([...by])}`);
+    }
+  });
+
+  it('the big program and its headers, re-parsed incrementally after random edits', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-spots-'));
+    try {
+      const big = writeBigProgram(dir);
+      let spots = 0;
+      for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.h'))) {
+        const text = fs.readFileSync(path.join(dir, f), 'utf8');
+        const t = h.parser.parse(text)!;
+        spots += compare(t, text, f);
+        t.delete();
+      }
+      let text = big.text;
+      let tree = h.parser.parse(text)!;
+      spots += compare(tree, text, 'big program');
+      assert.ok(spots > 8000, `${spots} spots`);
+      const rnd = new Prng(9);
+      for (let i = 0; i < 25; i++) {
+        const lines = text.split('\n');
+        const line = rnd.int(lines.length);
+        const character = rnd.int(lines[line]!.length + 1);
+        const ins = rnd.pick(['x', 'X', '1', ' ', '\n', '{', '}', ';', '(', '->', '[', 'BPF_CORE_READ(', '"', '/*', '']);
+        const del = ins === '' || rnd.next() < 0.3 ? 1 : 0;
+        const end = { line, character: Math.min(lines[line]!.length, character + del) };
+        const ed = toEdit(text, { line, character }, end, ins);
+        tree.edit(ed);
+        text = ed.text;
+        const next = h.parser.parse(text, tree)!;
+        tree.delete();
+        tree = next;
+        compare(tree, text, `edit ${i} at ${line}:${character}`);
+      }
+      tree.delete();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('texts made to trip the scan: glued tokens, $ and unicode identifiers, comments, strings, directives', () => {
+    const text = [
+      'int f(struct task_struct *t, int *a) {',
+      '  int x = 1uFOO + 0x1FBAR + 1e5_X + a$FOO + FOO$A + éFOO + FOOé + FOO\\u00e9 + \\u00e9FOO + _ + X_;',
+      '  /* BPF_CORE_READ(t, pid) FOO */ const char *s = "BPF_CORE_READ(t, pid) FOO"; char c = \'A\';',
+      '  x += BPF_CORE_READ(t, pid) + BPF_CORE_READ (t, tgid) + BPF_CORE_READ /* c */ (t, prio) + (BPF_CORE_READ)(t, pid);',
+      '  x += bpf_core_field_exists(t->pid) + bpf_core_type_size(struct task_struct) + bpf_core_enum_value(enum e, E1);',
+      '  x += __builtin_preserve_access_index(t->pid) + BPF_CORE_READ_BITFIELD(t, flags) + NULL + TRUE + MAX(1, 2);',
+      '#define INNER t->pid',
+      '#if defined(CONFIG_X) && CONFIG_Y',
+      '  x += INNER + a[IDX] + t[0].pid + (*t).tgid + FOO->bar[BAZ]->q;',
+      '#endif',
+      '  x += FOO\\',
+      'BAR + F\\',
+      'OO;',
+      '  goto LABEL; LABEL: return x + sizeof(struct FOO) + (ENUM_T)x;',
+      '}',
+      'int BPF_KPROBE(prog, struct FOO *f) { return f->X + Y(f); }',
+      'int g(void) { return BPF_CORE_READ_INTO(&x, t, pid) + bpf_core_read(&x, 4, &t->pid) + bpf_core_type_id_kernel(struct FOO); }',
+      'int broken(void) { return BPF_CORE_READ(t, FOO + X->y[Z',
+      '',
+    ].join('\n');
+    const t = h.parser.parse(text)!;
+    try {
+      const n = compare(t, text, 'tricky text');
+      assert.ok(n > 30, `${n} spots`);
+      // the scan found the identifiers, and left the words in comments, strings and glued tokens out
+      const names = findUnits(h, t, text).flatMap((u) => rawSpots(h, u.node, text, 0)).filter((s) => s.name === 'core.name').map((s) => s.text);
+      // (`1uFOO` lexes as `1uF` and `OO`, `0x1FBAR` as `0x1FBA` and `R`: the identifier is the word's tail)
+      for (const w of ['OO', 'R', 'FOO', 'BAR', 'IDX', 'BAZ', 'CONFIG_Y', 'INNER', 'X_', '_']) assert.ok(names.includes(w), `${w} in ${names}`);
+    } finally {
+      t.delete();
+    }
+  });
+});
