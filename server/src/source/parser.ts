@@ -12,7 +12,7 @@ export interface TsNode {
   type: string; startIndex: number; endIndex: number; startPosition: TsPoint; endPosition: TsPoint;
   hasError: boolean; isMissing: boolean; text: string; childCount: number; children: TsNode[];
   parent: TsNode | null; previousSibling: TsNode | null; id: number; childForFieldName(name: string): TsNode | null;
-  descendantForIndex(start: number, end?: number): TsNode;
+  descendantForIndex(start: number, end?: number): TsNode; namedDescendantForIndex(start: number, end?: number): TsNode;
 }
 /** A walk over a tree that reads types and ids without making node objects (see analyzer.ts findUnits). */
 export interface TsCursor {
@@ -43,6 +43,8 @@ export interface CParserHandle {
   core: TsQuery;
   /** core.scm's identifier patterns: each identifier whose text a regex matches is a capture of that name. */
   coreIdents: [string, RegExp][];
+  /** The source `core` was compiled from (spots.ts answers the patterns it knows without running the query). */
+  coreSource: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export function loadCParser(): Promise<CParserHandle> {
     // query's compile is ~10-15 ms of a cold CLI run (wasm code running for the first time)
     let structure: TsQuery | undefined;
     return {
-      parser, language, core: new TS.Query(language, core.source), coreIdents: core.idents,
+      parser, language, core: new TS.Query(language, core.source), coreIdents: core.idents, coreSource: core.source,
       get structure(): TsQuery { return structure ??= new TS.Query(language, read('structure.scm')); },
     };
   })();

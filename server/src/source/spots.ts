@@ -39,6 +39,108 @@ const WORD = /[A-Za-z0-9_]+/g;
  * from offset `base` on (text.slice(node.startIndex - base, node.endIndex - base) is the function as parsed).
  */
 export function rawSpots(h: CParserHandle, node: TsNode, text: string, base: number): RawSpot[] {
+  const prog = knownPatterns(h);
+  // a tree with errors may hold MISSING tokens (an operator or a parenthesis of zero width), which the scan cannot
+  // see: the query answers those functions
+  if (prog && !node.hasError) {
+    spotStats.scanned++;
+    return scanSpots(h, node, text, base, prog);
+  }
+  spotStats.queried++;
+  return querySpots(h, node, text, base);
+}
+
+/** Functions answered by the scan and by the query (the equality test checks both paths ran). */
+export const spotStats = { scanned: 0, queried: 0 };
+
+/** The structural patterns of core.scm the scan answers, as normalised text; the program-macro regex is group 1. */
+const KNOWN = /^\(field_expression\) @core\.member \(function_declarator declarator: \(identifier\) @core\.prog \(#match\? @core\.prog "([^"\\]*)"\)\) \(call_expression function: \(identifier\) @core\.call\) \(subscript_expression\) @core\.index$/;
+const known = new WeakMap<CParserHandle, RegExp | null>();
+
+/** The program-macro regex when core.scm's structural patterns are exactly those scanSpots answers, else null (an
+ * edited core.scm is then answered by the query, never by a scan that no longer matches it). */
+function knownPatterns(h: CParserHandle): RegExp | null {
+  let k = known.get(h);
+  if (k !== undefined) return k;
+  const m = KNOWN.exec(h.coreSource.replace(/;[^\n]*/g, '').replace(/\s+/g, ' ').trim());
+  k = m && tailTest(h.coreIdents) ? new RegExp(m[1]!) : null;
+  known.set(h, k);
+  return k;
+}
+
+/** Where a member access, a subscript or a call's parenthesis may be. */
+const PUNCT = /->|\.|\[/g;
+/** Characters that may sit between a called identifier and its `(`: whitespace (comments and line continuations
+ * start with `/` and `\\`, and make the word a candidate too). */
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/** A spot with what orders it as the query would: the captured node's span (`at`, `ce`: the identifier for calls,
+ * program macros and identifier patterns), then the pattern's index in core.scm. */
+interface Ordered { s: RawSpot; at: number; ce: number; pat: number; seq: number }
+
+/**
+ * The spots of an error-free function without running the query (its walk of every node of every function was most
+ * of the spot step): member accesses and subscripts from each `->`, `.` and `[` of the text, calls and program macros
+ * from each word followed by `(`, the identifier patterns from the words that may match one; each asks the tree for
+ * the node there (the smallest named node around an operator is its expression; the leaf ending a word is the
+ * identifier, if one ends there). Every field_expression and subscript_expression has its operator token, and only
+ * whitespace, comments and line continuations separate a call's identifier from its `(`: nothing is missed.
+ */
+function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, prog: RegExp): RawSpot[] {
+  const items: Ordered[] = [];
+  const from = node.startIndex - base;
+  const to = node.endIndex - base;
+  PUNCT.lastIndex = from;
+  for (let m = PUNCT.exec(text); m && m.index < to; m = PUNCT.exec(text)) {
+    const n = node.namedDescendantForIndex(m.index + base, m.index + m[0].length + base);
+    if (m[0] === '[' ? n.type === 'subscript_expression' : n.type === 'field_expression') {
+      items.push({ s: { name: m[0] === '[' ? 'core.index' : 'core.member', start: n.startIndex, end: n.endIndex }, at: n.startIndex, ce: n.endIndex, pat: m[0] === '[' ? 3 : 0, seq: items.length });
+    }
+  }
+  const tail = tailTest(h.coreIdents)!;
+  WORD.lastIndex = from;
+  for (let m = WORD.exec(text); m && m.index < to; m = WORD.exec(text)) {
+    const end = m.index + m[0].length;
+    if (end > to) break;
+    let k = end;
+    while (k < to && isSpace(text.charCodeAt(k))) k++;
+    const c = text[k];
+    const paren = c === '(' || c === '/' || c === '\\' || c === '#';
+    const named = tail.test(m[0]);
+    if (!paren && !named) continue;
+    // the leaf holding the word's last character: the identifier, if one ends there
+    const n = node.descendantForIndex(end - 1 + base, end + base);
+    if (n.type !== 'identifier' || n.endIndex !== end + base) continue;
+    const id = text.slice(n.startIndex - base, end);
+    let p: TsNode | null | undefined;
+    if (paren) {
+      // the identifier first in its parent: a call's function, a function declarator's name
+      p = n.parent;
+      if (p && p.startIndex === n.startIndex) {
+        if (p.type === 'call_expression') items.push({ s: { name: 'core.call', text: id, start: p.startIndex, end: p.endIndex }, at: n.startIndex, ce: n.endIndex, pat: 2, seq: items.length });
+        else if (p.type === 'function_declarator' && prog.test(id)) items.push({ s: { name: 'core.prog', start: p.startIndex, end: p.endIndex }, at: n.startIndex, ce: n.endIndex, pat: 1, seq: items.length });
+      }
+    }
+    if (!named) continue;
+    for (const [name, re] of h.coreIdents) {
+      if (!re.test(id)) continue;
+      if (name === 'core.name') items.push({ s: { name, text: id, start: n.startIndex, end: n.endIndex }, at: n.startIndex, ce: n.endIndex, pat: 4, seq: items.length });
+      else {
+        // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
+        if (p === undefined) p = n.parent;
+        const sp = p?.type === 'call_expression' ? p : n;
+        items.push({ s: { name, start: sp.startIndex, end: sp.endIndex }, at: n.startIndex, ce: n.endIndex, pat: 4, seq: items.length });
+      }
+    }
+  }
+  // the query's order: the captured nodes in pre-order (by start, the outer of two first), one node's captures by
+  // pattern, the identifier patterns in core.scm's order
+  items.sort((a, b) => a.at - b.at || b.ce - a.ce || a.pat - b.pat || a.seq - b.seq);
+  return items.map((x) => x.s);
+}
+
+/** The spots by the query (its structural patterns) and the identifier scan, merged. */
+function querySpots(h: CParserHandle, node: TsNode, text: string, base: number): RawSpot[] {
   const out: RawSpot[] = [];
   // the structural captures: member accesses, subscripts, calls, program macros
   for (const c of h.core.captures(node)) {

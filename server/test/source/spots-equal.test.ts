@@ -11,7 +11,7 @@ import * as path from 'path';
 import { findUnits } from '../../src/source/analyzer';
 import { CParserHandle, compileQuery, coreQuery, loadCParser, toEdit, TsNode, TsQuery, TsTree } from '../../src/source/parser';
 import { RawSpot } from '../../src/source/sharedTrees';
-import { rawSpots } from '../../src/source/spots';
+import { rawSpots, spotStats } from '../../src/source/spots';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 import { Prng } from '../support/prng';
@@ -93,6 +93,7 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
     };
     walk(FIXTURES);
     const rnd = new Prng(21);
+    const before = { ...spotStats };
     const by = new Map<string, number>();
     let spots = 0;
     for (const f of files) {
@@ -110,6 +111,8 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
       }
     }
     assert.ok(files.length >= 80, `${files.length} files`);
+    // both paths ran: the scan (error-free functions) and the query (functions the cuts broke)
+    assert.ok(spotStats.scanned - before.scanned > 1000 && spotStats.queried - before.queried > 100, JSON.stringify([before, spotStats]));
     assert.ok(spots > 3000, `${spots} spots compared`);
     // every kind of spot took part
     for (const k of ['core.read', 'core.bitfield', 'core.field', 'core.type', 'core.enum', 'core.builtin', 'core.member', 'core.prog', 'core.call', 'core.name', 'core.index']) {
