@@ -70,9 +70,20 @@ function knownPatterns(h: CParserHandle): RegExp | null {
 
 /** Where a member access, a subscript or a call's parenthesis may be. */
 const PUNCT = /->|\.|\[/g;
-/** Characters that may sit between a called identifier and its `(`: whitespace (comments and line continuations
- * start with `/` and `\\`, and make the word a candidate too). */
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+/** A word followed by `(`, or by what may come before it (whitespace of any kind; a comment, a line continuation or a
+ * directive, by their first character): a call's identifier or a function declarator's name may end there. */
+const PAREN = /(?<![A-Za-z0-9_])[A-Za-z0-9_]+(?=[\s\u0085]*[(/\\#])/g;
+const namedRes = new WeakMap<[string, RegExp][], RegExp>();
+/** The words (whole) with a tail some identifier pattern matches (see tailTest): one native scan instead of a test
+ * per word in JavaScript. Only called when tailTest is not null (every pattern anchored). */
+function namedWords(idents: [string, RegExp][]): RegExp {
+  let r = namedRes.get(idents);
+  if (!r) {
+    r = new RegExp(`(?<![A-Za-z0-9_])[A-Za-z0-9_]*?(?:(?:${idents.map(([, re]) => re.source.slice(1, -1)).join(')|(?:')}))(?![A-Za-z0-9_])`, 'g');
+    namedRes.set(idents, r);
+  }
+  return r;
+}
 
 /** A spot with what orders it as the query would: the captured node's span (`at`, `ce`: the identifier for calls,
  * program macros and identifier patterns), then the pattern's index in core.scm. */
@@ -94,42 +105,52 @@ function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, p
   for (let m = PUNCT.exec(text); m && m.index < to; m = PUNCT.exec(text)) {
     const n = node.namedDescendantForIndex(m.index + base, m.index + m[0].length + base);
     if (m[0] === '[' ? n.type === 'subscript_expression' : n.type === 'field_expression') {
-      items.push({ s: { name: m[0] === '[' ? 'core.index' : 'core.member', start: n.startIndex, end: n.endIndex }, at: n.startIndex, ce: n.endIndex, pat: m[0] === '[' ? 3 : 0, seq: items.length });
+      const e = n.endIndex;
+      items.push({ s: { name: m[0] === '[' ? 'core.index' : 'core.member', start: n.startIndex, end: e }, at: n.startIndex, ce: e, pat: m[0] === '[' ? 3 : 0, seq: items.length });
     }
   }
-  const tail = tailTest(h.coreIdents)!;
-  WORD.lastIndex = from;
-  for (let m = WORD.exec(text); m && m.index < to; m = WORD.exec(text)) {
-    const end = m.index + m[0].length;
-    if (end > to) break;
-    let k = end;
-    while (k < to && isSpace(text.charCodeAt(k))) k++;
-    const c = text[k];
-    const paren = c === '(' || c === '/' || c === '\\' || c === '#';
-    const named = tail.test(m[0]);
-    if (!paren && !named) continue;
-    // the leaf holding the word's last character: the identifier, if one ends there
+  // the words followed by `(` (calls, program macros; conservatively also by a comment, a line continuation or a
+  // directive), and the words some identifier pattern may match, by the position they end at (1: paren, 2: named)
+  const cands = new Map<number, number>();
+  PAREN.lastIndex = from;
+  for (let m = PAREN.exec(text); m && m.index < to; m = PAREN.exec(text)) cands.set(m.index + m[0].length, 1);
+  const named = namedWords(h.coreIdents);
+  named.lastIndex = from;
+  for (let m = named.exec(text); m && m.index < to; m = named.exec(text)) {
+    const e = m.index + m[0].length;
+    cands.set(e, (cands.get(e) ?? 0) | 2);
+  }
+  for (const [end, flags] of cands) {
+    if (end > to) continue;
+    const paren = (flags & 1) !== 0;
+    // the leaf holding the word's last character: the identifier, if one ends there (it goes on past the word only
+    // through a `$`, a `\\u` escape or a non-ASCII character)
     const n = node.descendantForIndex(end - 1 + base, end + base);
-    if (n.type !== 'identifier' || n.endIndex !== end + base) continue;
+    if (n.type !== 'identifier') continue;
+    const after = text.charCodeAt(end);
+    if ((after === 36 || after === 92 || after >= 128) && n.endIndex !== end + base) continue;
     const id = text.slice(n.startIndex - base, end);
+    const ne = end + base;
     let p: TsNode | null | undefined;
+    let pt: string | undefined;
     if (paren) {
       // the identifier first in its parent: a call's function, a function declarator's name
       p = n.parent;
+      pt = p?.type;
       if (p && p.startIndex === n.startIndex) {
-        if (p.type === 'call_expression') items.push({ s: { name: 'core.call', text: id, start: p.startIndex, end: p.endIndex }, at: n.startIndex, ce: n.endIndex, pat: 2, seq: items.length });
-        else if (p.type === 'function_declarator' && prog.test(id)) items.push({ s: { name: 'core.prog', start: p.startIndex, end: p.endIndex }, at: n.startIndex, ce: n.endIndex, pat: 1, seq: items.length });
+        if (pt === 'call_expression') items.push({ s: { name: 'core.call', text: id, start: p.startIndex, end: p.endIndex }, at: n.startIndex, ce: ne, pat: 2, seq: items.length });
+        else if (pt === 'function_declarator' && prog.test(id)) items.push({ s: { name: 'core.prog', start: p.startIndex, end: p.endIndex }, at: n.startIndex, ce: ne, pat: 1, seq: items.length });
       }
     }
-    if (!named) continue;
+    if (!(flags & 2)) continue;
     for (const [name, re] of h.coreIdents) {
       if (!re.test(id)) continue;
-      if (name === 'core.name') items.push({ s: { name, text: id, start: n.startIndex, end: n.endIndex }, at: n.startIndex, ce: n.endIndex, pat: 4, seq: items.length });
+      if (name === 'core.name') items.push({ s: { name, text: id, start: n.startIndex, end: ne }, at: n.startIndex, ce: ne, pat: 4, seq: items.length });
       else {
         // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
-        if (p === undefined) p = n.parent;
-        const sp = p?.type === 'call_expression' ? p : n;
-        items.push({ s: { name, start: sp.startIndex, end: sp.endIndex }, at: n.startIndex, ce: n.endIndex, pat: 4, seq: items.length });
+        if (p === undefined) { p = n.parent; pt = p?.type; }
+        const call = pt === 'call_expression' ? p! : undefined;
+        items.push({ s: { name, start: call ? call.startIndex : n.startIndex, end: call ? call.endIndex : ne }, at: n.startIndex, ce: ne, pat: 4, seq: items.length });
       }
     }
   }
