@@ -18,10 +18,10 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import Module from 'module';
-import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
 import { applyServerJitFlags } from '../../server/src/jitFlags';
+import { cacheSubdir, seal, unseal } from '../../server/src/util/cacheFiles';
 
 /** What the server reads to log the cache's state, and calls once its first diagnostics are out. */
 const HOOK = Symbol.for('corelens.codeCache');
@@ -39,33 +39,14 @@ const mark = (name: string): [string, number, number] => {
 
 const script = path.join(__dirname, 'corelens.js');
 
+/** The format of the server's code cache files (util/cacheFiles.ts seal: magic, SHA-256, V8's data). */
 const MAGIC = 'CSC1';
-
-/** V8's data of a cache file, or 'damaged' when its checksum does not match (or it is no cache file of ours). */
-function unwrap(file: Buffer): Buffer | 'damaged' {
-  if (file.length <= 36 || file.toString('latin1', 0, 4) !== MAGIC) return 'damaged';
-  const data = file.subarray(36);
-  return crypto.createHash('sha256').update(data).digest().equals(file.subarray(4, 36)) ? data : 'damaged';
-}
-
-/** A cache file's bytes for V8's data: the magic, its checksum, the data. */
-function wrap(data: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), crypto.createHash('sha256').update(data).digest(), data]);
-}
-
-function cacheDir(): string | undefined {
-  const c = process.env.CORELENS_CACHE;
-  if (c === 'off') return undefined;
-  if (c) return path.join(c, 'code-cache');
-  const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'code-cache');
-}
 
 /** Runs the bundle as Node's loader would (same wrapper, require, module, __filename, __dirname). */
 function run(): void {
   const marks = [mark('launcher')];
   const source = fs.readFileSync(script, 'utf8');
-  const dir = cacheDir();
+  const dir = cacheSubdir('code-cache');
   const key = crypto.createHash('sha256').update(source).update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`).digest('hex').slice(0, 32);
   const file = dir && path.join(dir, `corelens-${key}.bin`);
   let cached: Buffer | undefined;
@@ -79,8 +60,8 @@ function run(): void {
     } catch {
       continue; // none yet (the user's), or not made for this engine (the shipped one)
     }
-    const data = unwrap(bytes);
-    if (data === 'damaged') {
+    const data = unseal(MAGIC, bytes);
+    if (!data || !data.length) {
       damaged = true;
       if (where === 'user') fs.rmSync(f, { force: true });
       continue;
@@ -103,7 +84,7 @@ function run(): void {
       try {
         fs.mkdirSync(dir, { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, wrap(compiled.createCachedData()));
+        fs.writeFileSync(tmp, seal(MAGIC, compiled.createCachedData()));
         fs.renameSync(tmp, file);
         for (const f of fs.readdirSync(dir)) if (f.startsWith('corelens-') && path.join(dir, f) !== file && !f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
         hook.state = 'created';

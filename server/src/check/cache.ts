@@ -13,10 +13,10 @@
 import * as crypto from 'crypto';
 import * as fsCb from 'fs';
 import { promises as fs } from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { threadId } from 'worker_threads';
+import { defaultCacheRoot } from '../util/cacheFiles';
 import { InputError, limitBytes, readInput } from '../util/files';
 import { Slice } from './slice';
 
@@ -26,10 +26,7 @@ const MAGIC = Buffer.from('CLSLICE2');
 const HEADER = 8 + 4 + 32; // magic, meta length, SHA-256 of everything after the header
 
 /** Where the cache lives by default: `$XDG_CACHE_HOME/corelens` (or `~/.cache/corelens`). */
-export function defaultCacheDir(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens');
-}
+export const defaultCacheDir = defaultCacheRoot;
 
 /** What identifies one version of a target file without reading it. */
 export interface FileStamp {

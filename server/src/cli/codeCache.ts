@@ -18,23 +18,15 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import Module from 'module';
-import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
+import { cacheSubdir } from '../util/cacheFiles';
 
 /** What a run did with the cache (tests read it through CORELENS_DEBUG_CODE_CACHE). */
 export const codeCacheStats = { used: 0, rejected: 0, missing: 0, skipped: 0, written: false };
 
 interface Entry { hash: string; data: Buffer }
 
-/** The cache directory, or undefined when disabled (same rule as the server's code cache). */
-function cacheDir(): string | undefined {
-  const c = process.env.CORELENS_CACHE;
-  if (c === 'off') return undefined;
-  if (c) return path.join(c, 'code-cache');
-  const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'code-cache');
-}
 
 /** Reads the cache file: `CLC1`, a 4-byte index length, a JSON index { sum, entries: [path, hash, length][] }, then
  * the data. A file that does not parse, or whose data does not have the SHA-256 `sum`, is no cache: V8 does not
@@ -67,7 +59,7 @@ function readCache(file: string): Map<string, Entry> {
  * process runs with (applied before this call). Returns at once when the cache is disabled.
  */
 export function installCodeCache(root: string, flags: string): void {
-  const dir = cacheDir();
+  const dir = cacheSubdir('code-cache');
   if (!dir) return;
   const key = crypto.createHash('sha256').update(`${process.version}\0${process.versions.v8}\0${process.arch}\0${flags}\0${root}`).digest('hex').slice(0, 24);
   const file = path.join(dir, `cli-${key}.bin`);

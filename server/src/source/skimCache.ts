@@ -12,9 +12,9 @@
 
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Skim, decodeSkim, encodeSkim, skim } from './lazyHeader';
+import { cacheSubdir, seal, unseal } from '../util/cacheFiles';
 
 const MAX_FILES = 16;
 
@@ -24,12 +24,11 @@ export const skimCacheStats = { hits: 0, misses: 0, written: 0, ignored: 0 };
 /** The cache directory, or undefined when disabled (CORELENS_CACHE=off, or CORELENS_HEADER_CACHE=off for this cache
  * alone: the benches' cold figures). Read per call: tests and the benches set them. */
 function cacheDir(): string | undefined {
-  const c = process.env.CORELENS_CACHE;
-  if (c === 'off' || process.env.CORELENS_HEADER_CACHE === 'off') return undefined;
-  if (c) return path.join(c, 'headers');
-  const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'corelens', 'headers');
+  return process.env.CORELENS_HEADER_CACHE === 'off' ? undefined : cacheSubdir('headers');
 }
+
+/** The format of a header-scan cache file (util/cacheFiles.ts seal: magic, SHA-256, encodeSkim's bytes). */
+const MAGIC = 'CLS1';
 
 let codeHash: string | null | undefined;
 /** A hash of the scanning code: the compiled lazyHeader module, or in the bundle (dist/corelens.js, where it has no
@@ -54,9 +53,9 @@ export function skimCached(text: string): Skim | undefined {
   let raw: Buffer | undefined;
   try { raw = fs.readFileSync(file); } catch { raw = undefined; }
   if (raw !== undefined) {
-    // `CLS1`, the SHA-256 of the payload, the payload (encodeSkim's bytes; empty: a header the scan found ineligible)
-    const payload = raw.subarray(36);
-    if (raw.length >= 36 && raw.toString('latin1', 0, 4) === 'CLS1' && crypto.createHash('sha256').update(payload).digest().equals(raw.subarray(4, 36))) {
+    // (an empty payload: a header the scan found ineligible)
+    const payload = unseal(MAGIC, raw);
+    if (payload) {
       const sk = payload.length ? decodeSkim(payload, text) : undefined;
       if (!payload.length || sk) { skimCacheStats.hits++; return sk; }
     }
@@ -69,7 +68,7 @@ export function skimCached(text: string): Skim | undefined {
   try {
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.concat([Buffer.from('CLS1', 'latin1'), crypto.createHash('sha256').update(payload).digest(), payload]));
+    fs.writeFileSync(tmp, seal(MAGIC, payload));
     fs.renameSync(tmp, file);
     skimCacheStats.written++;
     prune(dir);
