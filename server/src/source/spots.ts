@@ -1,12 +1,13 @@
-// The raw CO-RE spots of one function (core.scm's captures, before the arch's macro table filters calls and names):
-// the query answers the structural patterns, a scan of the function's text answers the identifier patterns.
+// The raw CO-RE spots of one function (core.scm's captures, before the arch's macro table filters calls and names),
+// found without running core.scm's query on an error-free function.
 //
-// Why: core.scm's identifier patterns match every identifier of a function (`[A-Z_][A-Z0-9_]*` is tested on each),
-// and web-tree-sitter turns every capture into a JS node object and reads its text before a regex can reject it:
-// ≈14,000 of the big bench program's ≈20,600 captures were identifiers of which ≈2,000 are spots, and the query was
-// ≈65–90 ms of a first analysis's main thread. The scan finds the few words of the text that may be such an
-// identifier and asks the tree for the node there (one lookup each); the result is the very list the full query gave
-// (server/test/source/spots-equal.test.ts compares them on every fixture, corpus and bench program).
+// Why: the query walks every node of every function in wasm, and web-tree-sitter turns every capture into a JS node
+// object (its identifier patterns match every identifier: ≈14,000 of the big bench program's ≈20,600 captures, of
+// which ≈2,000 are spots); that was ≈65–90 ms of a first analysis's main thread. The scan finds the few places of
+// the text where a capture may be (`->`, `.`, `[`, a word before `(`, a word an identifier pattern may match) and
+// asks the tree for the node there, one lookup each. Functions with syntax errors keep the query (for its structural
+// patterns) plus the word scan. Either way the result is the very list, in the very order, the full query gave
+// (server/test/source/spots-equal.test.ts compares them on every C fixture, with cuts, and on the big program).
 
 import { CParserHandle, TsNode } from './parser';
 import { RawSpot } from './sharedTrees';
