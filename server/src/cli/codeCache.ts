@@ -20,7 +20,10 @@ import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
 import * as vm from 'vm';
-import { cacheSubdir } from '../util/cacheFiles';
+import { cacheSubdir, keepNewest } from '../util/cacheFiles';
+
+/** How many CLI code-cache files stay (one per node version, V8 flags and install path). */
+const MAX_FILES = 6;
 
 /** What a run did with the cache (tests read it through CORELENS_DEBUG_CODE_CACHE). */
 export const codeCacheStats = { used: 0, rejected: 0, missing: 0, skipped: 0, written: false };
@@ -107,6 +110,8 @@ export function installCodeCache(root: string, flags: string): void {
       fs.writeFileSync(tmp, Buffer.concat([pre, head, data]));
       fs.renameSync(tmp, file);
       codeCacheStats.written = true;
+      // one file per node, V8 flags and install: the newest few stay (an upgrade or a new checkout leaves the old)
+      keepNewest(dir, (f) => f.startsWith('cli-') && f.endsWith('.bin'), MAX_FILES);
     } catch {
       // a read-only home: the next run compiles, as without a cache
     }

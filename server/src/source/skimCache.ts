@@ -14,7 +14,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Skim, decodeSkim, encodeSkim, skim } from './lazyHeader';
-import { cacheSubdir, seal, unseal } from '../util/cacheFiles';
+import { cacheSubdir, keepNewest, seal, unseal } from '../util/cacheFiles';
 
 const MAX_FILES = 16;
 
@@ -71,17 +71,9 @@ export function skimCached(text: string): Skim | undefined {
     fs.writeFileSync(tmp, seal(MAGIC, payload));
     fs.renameSync(tmp, file);
     skimCacheStats.written++;
-    prune(dir);
+    keepNewest(dir, (f) => f.startsWith('skim-') && f.endsWith('.bin'), MAX_FILES);
   } catch {
     // an unwritable cache: the next process scans again
   }
   return sk;
-}
-
-/** Keeps the MAX_FILES newest cache files. */
-function prune(dir: string): void {
-  const files = fs.readdirSync(dir).filter((f) => f.startsWith('skim-') && f.endsWith('.bin'));
-  if (files.length <= MAX_FILES) return;
-  const aged = files.map((f) => { try { return { f, t: fs.statSync(path.join(dir, f)).mtimeMs }; } catch { return { f, t: 0 }; } }).sort((a, b) => b.t - a.t);
-  for (const { f } of aged.slice(MAX_FILES)) fs.rmSync(path.join(dir, f), { force: true });
 }

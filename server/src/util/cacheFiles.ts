@@ -9,6 +9,7 @@
 // any other module.
 
 import * as crypto from 'crypto';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
@@ -35,4 +36,20 @@ export function unseal(magic: string, file: Buffer): Buffer | undefined {
   if (file.length < 36 || file.toString('latin1', 0, 4) !== magic) return undefined;
   const payload = file.subarray(36);
   return crypto.createHash('sha256').update(payload).digest().equals(file.subarray(4, 36)) ? payload : undefined;
+}
+
+/**
+ * Keeps the `max` newest files of `dir` whose names `match` (by modification time) and removes the others: caches
+ * keyed by content, engine or install path would otherwise grow with every upgrade and every checkout.
+ */
+export function keepNewest(dir: string, match: (name: string) => boolean, max: number): void {
+  let files: string[];
+  try {
+    files = fs.readdirSync(dir).filter(match);
+  } catch {
+    return;
+  }
+  if (files.length <= max) return;
+  const aged = files.map((f) => { try { return { f, t: fs.statSync(path.join(dir, f)).mtimeMs }; } catch { return { f, t: 0 }; } }).sort((a, b) => b.t - a.t);
+  for (const { f } of aged.slice(max)) fs.rmSync(path.join(dir, f), { force: true });
 }
