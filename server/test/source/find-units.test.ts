@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findUnits, Unit, unitsOf } from '../../src/source/analyzer';
-import { CParserHandle, loadCParser, toEdit, TsNode, TsTree } from '../../src/source/parser';
+import { CParserHandle, loadCParser, TsNode, TsTree } from '../../src/source/parser';
+import { randomKeystroke } from '../support/typing';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { FIXTURES } from '../support/paths';
 import { Prng } from '../support/prng';
@@ -77,20 +78,10 @@ describe('findUnits: cursor walk = node walk', function () {
       assert.ok(same(h, tree, text, 'big program') >= 150);
       const rnd = new Prng(7);
       for (let i = 0; i < 40; i++) {
-        const lines = text.split('\n');
-        const line = rnd.int(lines.length);
-        const character = rnd.int(lines[line]!.length + 1);
         // a character typed or deleted, a brace among them now and then (units appear, merge and split)
-        const ins = rnd.pick(['x', '1', ' ', '\n', '{', '}', ';', '(', '']);
-        const del = ins === '' || rnd.next() < 0.3 ? 1 : 0;
-        const end = { line, character: Math.min(lines[line]!.length, character + del) };
-        const ed = toEdit(text, { line, character }, end, ins);
-        tree.edit(ed);
-        text = ed.text;
-        const next = h.parser.parse(text, tree)!;
-        tree.delete();
-        tree = next;
-        same(h, tree, text, `edit ${i} at ${line}:${character}`);
+        const k = randomKeystroke(h, tree, text, rnd, ['x', '1', ' ', '\n', '{', '}', ';', '(', '']);
+        ({ tree, text } = k);
+        same(h, tree, text, `edit ${i} at ${k.at}`);
       }
       tree.delete();
     } finally {

@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findUnits } from '../../src/source/analyzer';
-import { CParserHandle, compileQuery, coreQuery, loadCParser, toEdit, TsNode, TsQuery, TsTree } from '../../src/source/parser';
+import { CParserHandle, compileQuery, coreQuery, loadCParser, TsNode, TsQuery, TsTree } from '../../src/source/parser';
+import { randomKeystroke } from '../support/typing';
 import { RawSpot } from '../../src/source/sharedTrees';
 import { rawSpots, spotStats } from '../../src/source/spots';
 import { writeBigProgram } from '../../bench/bigProgram';
@@ -137,19 +138,9 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
       assert.ok(spots > 8000, `${spots} spots`);
       const rnd = new Prng(9);
       for (let i = 0; i < 25; i++) {
-        const lines = text.split('\n');
-        const line = rnd.int(lines.length);
-        const character = rnd.int(lines[line]!.length + 1);
-        const ins = rnd.pick(['x', 'X', '1', ' ', '\n', '{', '}', ';', '(', '->', '[', 'BPF_CORE_READ(', '"', '/*', '']);
-        const del = ins === '' || rnd.next() < 0.3 ? 1 : 0;
-        const end = { line, character: Math.min(lines[line]!.length, character + del) };
-        const ed = toEdit(text, { line, character }, end, ins);
-        tree.edit(ed);
-        text = ed.text;
-        const next = h.parser.parse(text, tree)!;
-        tree.delete();
-        tree = next;
-        compare(tree, text, `edit ${i} at ${line}:${character}`);
+        const k = randomKeystroke(h, tree, text, rnd, ['x', 'X', '1', ' ', '\n', '{', '}', ';', '(', '->', '[', 'BPF_CORE_READ(', '"', '/*', '']);
+        ({ tree, text } = k);
+        compare(tree, text, `edit ${i} at ${k.at}`);
       }
       tree.delete();
     } finally {
