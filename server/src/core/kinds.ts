@@ -52,11 +52,13 @@ export function isExistenceKind(kind: number): boolean {
     || kind === ReloKind.EnumvalExists;
 }
 
-/** Errno values libbpf returns, kept so results can be compared with libbpf's one for one. */
+/** Errno values libbpf returns, kept so results can be compared with libbpf's one for one (Linux's numbers). */
 export const EINVAL = 22;
 export const E2BIG = 7;
+/** Also libbpf's ENOTSUP (the same number on Linux). */
 export const EOPNOTSUPP = 95;
 export const ERANGE = 34;
+export const ESRCH = 3;
 
 /** The immediate libbpf writes into a poisoned instruction: `call 0xbad2310` ("bad relo"). */
 export const POISON_IMM = 0xbad2310;

@@ -7,6 +7,7 @@ import { readFileSync } from 'fs';
 import { BpfObject } from '../btf/object';
 import { STB_LOCAL, STB_WEAK } from '../btf/elf';
 import { Kind } from '../btf/types';
+import { EINVAL, ESRCH } from '../core/kinds';
 import { kconfigExterns } from './kconfig';
 
 /** How libbpf resolves one extern of the `.ksyms` section. */
@@ -33,8 +34,6 @@ export interface ExternFailure {
 }
 
 const STT_NOTYPE = 0;
-const ESRCH = 3;
-const EINVAL = 22;
 
 const collected = new WeakMap<BpfObject, readonly KsymExtern[]>();
 

@@ -23,7 +23,7 @@ import { VerifyResult, verify } from './verify';
 export { loadPrograms } from './program';
 export { ksymExterns, externFailure } from './externs';
 export type { KsymExtern, ExternFailure } from './externs';
-export { kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, statedKconfigProblem, targetKernelVersion } from './kconfig';
+export { kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
 export type { KcfgExtern, KconfigSource } from './kconfig';
 export type { LoadedProgram, CtxKind } from './program';
 

@@ -11,6 +11,7 @@ import { BpfObject } from '../btf/object';
 import { STB_WEAK } from '../btf/elf';
 import { Btf } from '../btf/reader';
 import { Kind, INT_BOOL, INT_SIGNED } from '../btf/types';
+import { EINVAL, EOPNOTSUPP, ERANGE, ESRCH } from '../core/kinds';
 import { InputError, limitBytes, readInputSync } from '../util/files';
 import type { ExternFailure } from './externs';
 
@@ -26,11 +27,6 @@ export interface KcfgExtern {
   readonly signed: boolean;
   readonly weak: boolean;
 }
-
-const EINVAL = 22;
-const ESRCH = 3;
-const ERANGE = 34;
-const ENOTSUP = 95;
 
 /** Where libbpf reads the kernel config, in words (for reasons). */
 export const KCONFIG_WHERE = 'the loading machine\'s kernel config (/boot/config-$(uname -r), else /proc/config.gz)';
@@ -189,8 +185,9 @@ const statedConfigs = new Map<string, { stamp: string; src: Pick<KconfigSource, 
 /**
  * A kernel config a user names for a target's machine (StatedMachine.kconfig), read as libbpf on that machine reads
  * its own: a line libbpf cannot parse is its refusal there (-EINVAL), not ours. Read once per file version. Throws
- * InputError (missing, unreadable, not a regular file, too large, not gzip inside) for the caller to report: a config
- * nobody can read says nothing about the machine.
+ * InputError (missing, unreadable, not a regular file, too large, not gzip inside): a config nobody can read says
+ * nothing about the machine, so factsFromBtf leaves its values unknown (the command line and corelens.json have
+ * already named a missing or non-regular file).
  */
 export function statedKconfig(file: string): Pick<KconfigSource, 'config' | 'configError'> {
   let stamp = '';
@@ -213,16 +210,6 @@ export function statedKconfig(file: string): Pick<KconfigSource, 'config' | 'con
   const src = { config: parsed.config, ...(parsed.error ? { configError: `error parsing system Kconfig: ${parsed.error}` } : {}) };
   if (stamp) statedConfigs.set(file, { stamp, src });
   return src;
-}
-
-/** Why a stated kernel config cannot be used, naming the file; undefined when it reads. */
-export function statedKconfigProblem(file: string): string | undefined {
-  try {
-    statedKconfig(file);
-    return undefined;
-  } catch (e) {
-    return `kernel config ${file}: ${e instanceof InputError ? e.message : (e as Error).message}`;
-  }
 }
 
 /** What libbpf makes of the kcfg externs on one machine: the .kconfig bytes it stores, and whether it refuses. */
@@ -325,7 +312,7 @@ export function resolveKconfig(externs: readonly KcfgExtern[], littleEndian: boo
   for (const e of externs) {
     if (e.type === 'unknown') {
       // bpf_object__collect_externs refuses it while opening the object
-      early ??= fail(e.name, ENOTSUP, `extern (kcfg) '${e.name}': type is unsupported`, 'the object itself (its BTF type for the extern)');
+      early ??= fail(e.name, EOPNOTSUPP, `extern (kcfg) '${e.name}': type is unsupported`, 'the object itself (its BTF type for the extern)');
       continue;
     }
     if (e.name.startsWith('CONFIG_')) { needConfig = true; continue; }
