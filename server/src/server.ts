@@ -31,6 +31,7 @@ import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig,
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
 import { TargetSpec, defaultTargetSpecs, withKconfigDir } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
+import { statedKconfigProblem } from './verdict/kconfig';
 import { readTextInputSync } from './util/files';
 import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
@@ -331,9 +332,11 @@ export function startServer(connection: Connection = createServerConnection()): 
       for (const p of file.problems) problems.push(p);
       if (file.btfhub) fleets.push({ fleet: file.btfhub, file: path.join(root, CONFIG_FILE) });
       if (file.kconfigDir) kconfigDirs.push({ dir: file.kconfigDir, file: path.join(root, CONFIG_FILE) });
+      unreadableKconfigs(file.targets, problems, path.join(root, CONFIG_FILE));
     }
     const fromSettings = resolveTargets(settings.targets, roots[0] ?? process.cwd());
     for (const p of fromSettings.problems) problems.push({ ...p, message: `settings corelens.targets: ${p.message}` });
+    unreadableKconfigs(fromSettings.targets, problems, undefined, 'settings corelens.targets: ');
     const named = new Set(specs.map((s) => s.name));
     for (const t of fromSettings.targets) if (!named.has(t.name)) specs.push(t);
     const hubSetting = parseFleetConfig(settings.btfhub, roots[0] ?? process.cwd());
@@ -358,8 +361,28 @@ export function startServer(connection: Connection = createServerConnection()): 
     // fleet kernels too: a workspace's kconfigDir gives each target with a known release its machine's config
     for (const { dir, file } of cfg.kconfigDirs) {
       const r = withKconfigDir(cfg.specs, dir);
-      if (typeof r === 'string') cfg.problems.push({ file, message: `"kconfigDir" ${dir}: ${r}` });
-      else r.specs.forEach((t, i) => { cfg.specs[i] = t; }); // same targets, in place (no spread: a fleet may be huge)
+      if (typeof r === 'string') { cfg.problems.push({ file, message: `"kconfigDir" ${dir}: ${r}` }); continue; }
+      const given: TargetSpec[] = [];
+      r.specs.forEach((t, i) => {
+        if (t !== cfg.specs[i]) given.push(t);
+        cfg.specs[i] = t; // same targets, in place (no spread: a fleet may be huge)
+      });
+      unreadableKconfigs(given, cfg.problems, file, `"kconfigDir" ${dir}: `);
+    }
+  }
+
+  /**
+   * A stated kernel config whose contents cannot be read (bad gzip, too large) leaves that machine's CONFIG_* values
+   * unknown: a problem on the file that states it, once per config file (a fleet's targets may share one).
+   */
+  function unreadableKconfigs(specs: readonly TargetSpec[], into: ConfigProblem[], file: string | undefined, prefix = ''): void {
+    const seen = new Set<string>();
+    for (const t of specs) {
+      const k = t.machine?.kconfig;
+      if (!k || seen.has(k)) continue;
+      seen.add(k);
+      const bad = statedKconfigProblem(k);
+      if (bad) into.push({ ...(file ? { file } : {}), message: `${prefix}target ${t.name}: ${bad}; its CONFIG_* values stay unknown` });
     }
   }
 
@@ -541,7 +564,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   function rangeOfText(file: string, message: string) {
     const lines = linesOf(file);
     const m = /target (\S+):/.exec(message);
-    const i = !lines ? -1 : m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : /^"?btfhub/.test(message) ? lines.findIndex((l) => l.includes('"btfhub"')) : -1;
+    const key = /^"?(btfhub|kconfigDir)/.exec(message)?.[1];
+    const i = !lines ? -1 : key ? lines.findIndex((l) => l.includes(`"${key}"`)) : m ? lines.findIndex((l) => l.includes(`"${m[1]}"`)) : -1;
     if (i >= 0) return { start: { line: i, character: 0 }, end: { line: i, character: lines![i]!.length } };
     return { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
   }

@@ -212,6 +212,27 @@ export function statedKconfig(file: string): Pick<KconfigSource, 'config' | 'con
   return src;
 }
 
+/**
+ * Why a stated kernel config's contents cannot be read (too large, gzip that does not decompress), for the CLI and the
+ * server to report as the target's problem: unread, its CONFIG_* values stay unknown and every verdict gated on them
+ * is left undecided, which a user must be told. A missing or non-regular file is the configuration's to name
+ * (targets/registry.ts kconfigFileProblem): undefined here. A line libbpf cannot parse is not ours either: it is
+ * libbpf's refusal on that machine, a verdict.
+ */
+export function statedKconfigProblem(file: string): string | undefined {
+  try {
+    if (!statSync(file).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  try {
+    statedKconfig(file);
+    return undefined;
+  } catch (e) {
+    return `kernel config ${file}: ${(e as Error).message}`;
+  }
+}
+
 /** What libbpf makes of the kcfg externs on one machine: the .kconfig bytes it stores, and whether it refuses. */
 export interface KconfigResolution {
   /** Bytes per extern (object byte order); absent: unknown. */

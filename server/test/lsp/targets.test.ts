@@ -124,6 +124,30 @@ char LICENSE[] SEC("license") = "GPL";
     assert.ok(line > 0);
   });
 
+  it('a stated kernel config that cannot be read: a problem on its target\'s line in corelens.json, the target still loads', async () => {
+    const root = path.join(tmp, 'kconfig');
+    fs.mkdirSync(root, { recursive: true });
+    fs.writeFileSync(path.join(root, 'cut.config.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]));
+    const cfgFile = path.join(root, 'corelens.json');
+    fs.writeFileSync(cfgFile, JSON.stringify({ targets: [
+      { name: 'plain', path: kernelPath('6.1-amd64') },
+      { name: 'cut', path: kernelPath('6.18-amd64'), kernel: '6.18.0-1-amd64', kconfig: 'cut.config.gz' },
+    ] }, null, 2));
+    fs.writeFileSync(path.join(root, 'state.bpf.c'), STATE);
+    client = await startClient(root);
+    await open(client, root);
+    const problems = await client.diagnostics(pathToFileURL(cfgFile).toString(), (d) => d.some((x) => /cut\.config\.gz/.test(text(x))), SLOW);
+    assert.strictEqual(problems.length, 1, JSON.stringify(problems));
+    assert.match(text(problems[0]!), /^target cut: kernel config \S+cut\.config\.gz: not a kernel config: gzip data that does not decompress .*; its CONFIG_\* values stay unknown$/);
+    const line = fs.readFileSync(cfgFile, 'utf8').split('\n').findIndex((l) => l.includes('"cut"'));
+    assert.strictEqual(problems[0]!.range.start.line, line, 'on the target\'s line');
+    const status = await until('targets loaded', async () => {
+      const st = await client!.conn.sendRequest<ServerStatus>('corelens/status');
+      return st.targets.every((t) => t.state === 'loaded') ? st : undefined;
+    }, SLOW);
+    assert.deepStrictEqual(status.targets.map((t) => t.name).sort(), ['cut', 'plain']);
+  });
+
   it('a corelens.json BTFHub fleet: cached kernels are targets, missing ones a problem naming the fetch command, a fetch is picked up', async () => {
     const archive = buildArchive(path.join(tmp, 'hub'));
     const cache = path.join(tmp, 'cache-hub');

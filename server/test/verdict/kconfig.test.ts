@@ -12,7 +12,7 @@ import { openBtfFile } from '../../src/btf/open';
 import { BpfObject, openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
-import { KcfgExtern, kernelVersionCode, parseKconfig, resolveKconfig, runningKernelVersion, runningKconfig, targetKernelVersion } from '../../src/verdict/kconfig';
+import { KcfgExtern, kernelVersionCode, parseKconfig, resolveKconfig, runningKernelVersion, runningKconfig, statedKconfigProblem, targetKernelVersion } from '../../src/verdict/kconfig';
 import { resolveTargets } from '../../src/targets/config';
 import { TargetSpec, loadingMachineOf, parseTargetArg } from '../../src/targets/registry';
 import { main } from '../../src/cli/main';
@@ -319,5 +319,36 @@ describe('__kconfig externs on a target whose machine the user states', function
     assert.deepStrictEqual(failing('kcfg_int'), ['flipped', 'unknown'], 'CONFIG_HZ=20000 > 10000 only on flipped');
     assert.deepStrictEqual(failing('kcfg_int_taken'), ['flipped', 'unknown', 'usual'], 'CONFIG_HZ >= 1 wherever it is known');
     assert.deepStrictEqual(failing('kcfg_version'), ['unknown'], 'a stated release gives LINUX_KERNEL_VERSION');
+  });
+
+  it('a stated config that exists but cannot be read is named once; that machine\'s CONFIG_* values stay unknown', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-kconfig-bad-'));
+    try {
+      // a copy cut short in transfer: gzip's magic, then a stream that ends early
+      const bad = path.join(tmp, 'config-6.18.0-1-amd64.gz');
+      const whole = gzipSync(fs.readFileSync(path.join(CONFIGS, 'usual.config')));
+      fs.writeFileSync(bad, whole.subarray(0, whole.length >> 1));
+      const obj = path.join(FIXTURES, 'verdict', 'objects', 'kconfig.bpf.o');
+      const raw = rawKernel('6.18-amd64');
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['check', obj, '--format', 'json', '--target', `bad=${raw},kernel=6.18.0-1-amd64,kconfig=${bad}`,
+        '--target', `again=${raw},kernel=6.18.0-1-amd64,kconfig=${bad}`, '--target', `unknown=${raw}`],
+      { out: (x: string) => out.push(x), err: (x: string) => err.push(x) } as never);
+      assert.ok(code === 0 || code === 1, err.join('\n'));
+      const said = err.filter((l) => l.includes(bad));
+      assert.strictEqual(said.length, 1, `once per file:\n${err.join('\n')}`);
+      assert.match(said[0]!, /^corelens check: target bad: kernel config \S+: not a kernel config: gzip data that does not decompress .*; its CONFIG_\* values stay unknown$/);
+      const report = JSON.parse(out.join('\n')) as { programs: { name: string; targets: Record<string, { loads: boolean }> }[] };
+      const kb = report.programs.find((p) => p.name === 'kcfg_bool')!.targets;
+      assert.deepStrictEqual([kb.bad!.loads, kb.unknown!.loads], [false, false], 'unread: both arms walked, as with no config');
+      assert.strictEqual(report.programs.find((p) => p.name === 'kcfg_version')!.targets.bad!.loads, true, 'the stated release still counts');
+      // a readable config, a missing one (the configuration's to name) and a parse error (libbpf's refusal) are not this
+      assert.strictEqual(statedKconfigProblem(path.join(CONFIGS, 'usual.config')), undefined);
+      assert.strictEqual(statedKconfigProblem(path.join(tmp, 'nothing')), undefined);
+      assert.strictEqual(statedKconfigProblem(path.join(CONFIGS, 'broken.config')), undefined);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
