@@ -31,7 +31,7 @@ import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig,
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
 import { TargetSpec, defaultTargetSpecs, withKconfigDir } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
-import { statedKconfigProblem } from './verdict/kconfig';
+import { unreadableStatedKconfigs } from './verdict/kconfig';
 import { readTextInputSync } from './util/files';
 import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
@@ -376,14 +376,7 @@ export function startServer(connection: Connection = createServerConnection()): 
    * unknown: a problem on the file that states it, once per config file (a fleet's targets may share one).
    */
   function unreadableKconfigs(specs: readonly TargetSpec[], into: ConfigProblem[], file: string | undefined, prefix = ''): void {
-    const seen = new Set<string>();
-    for (const t of specs) {
-      const k = t.machine?.kconfig;
-      if (!k || seen.has(k)) continue;
-      seen.add(k);
-      const bad = statedKconfigProblem(k);
-      if (bad) into.push({ ...(file ? { file } : {}), message: `${prefix}target ${t.name}: ${bad}; its CONFIG_* values stay unknown` });
-    }
+    for (const u of unreadableStatedKconfigs(specs)) into.push({ ...(file ? { file } : {}), message: `${prefix}target ${u.target}: ${u.problem}` });
   }
 
   /** Watches the BTFHub cache for finished fetches (`corelens targets fetch` in a terminal): new kernels load by themselves. */

@@ -17,7 +17,7 @@ import { SkippedFile, TargetFilter, filterTargets, normaliseArch, parseVersionRa
 import { defaultCacheDir } from '../check/cache';
 import { renderJson, renderSarif, renderText } from '../check/report';
 import { CheckInputError, SeverityName, runCheck } from '../check/run';
-import { statedKconfigProblem } from '../verdict/kconfig';
+import { unreadableStatedKconfigs } from '../verdict/kconfig';
 
 export const CHECK_USAGE = `usage: corelens check FILE.bpf.c|FILE.o [options]
   --target NAME=FILE        a target (repeatable); FILE: raw BTF, ELF, .xz, .gz, .tar.xz; options ,base=FILE
@@ -248,14 +248,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
       io.err(`corelens check: kernel configs from ${a.kconfigDir}: ${r.matched} of ${specs.length} targets (by release: config-<uname -r>)`);
     }
     // a stated config that cannot be read leaves its gates undecided: said once per file, the check goes on
-    const readKconfigs = new Set<string>();
-    for (const t of specs) {
-      const k = t.machine?.kconfig;
-      if (!k || readKconfigs.has(k)) continue;
-      readKconfigs.add(k);
-      const bad = statedKconfigProblem(k);
-      if (bad) io.err(`corelens check: target ${t.name}: ${bad}; its CONFIG_* values stay unknown`);
-    }
+    for (const u of unreadableStatedKconfigs(specs)) io.err(`corelens check: target ${u.target}: ${u.problem}`);
     // more threads than cores only add memory (each worker holds a target's BTF): --jobs is clamped to the cores
     const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     const workers = Math.min(a.jobs ?? cores, cores, 16);

@@ -233,6 +233,23 @@ export function statedKconfigProblem(file: string): string | undefined {
   }
 }
 
+/**
+ * The stated kernel configs of these targets that cannot be read (statedKconfigProblem), once per file (a fleet's
+ * targets may share one), each with the first target that names it: what the CLI and the server report.
+ */
+export function unreadableStatedKconfigs(targets: readonly { readonly name: string; readonly machine?: { readonly kconfig?: string } }[]): { target: string; problem: string }[] {
+  const seen = new Set<string>();
+  const out: { target: string; problem: string }[] = [];
+  for (const t of targets) {
+    const k = t.machine?.kconfig;
+    if (!k || seen.has(k)) continue;
+    seen.add(k);
+    const problem = statedKconfigProblem(k);
+    if (problem) out.push({ target: t.name, problem: `${problem}; its CONFIG_* values stay unknown` });
+  }
+  return out;
+}
+
 /** What libbpf makes of the kcfg externs on one machine: the .kconfig bytes it stores, and whether it refuses. */
 export interface KconfigResolution {
   /** Bytes per extern (object byte order); absent: unknown. */
