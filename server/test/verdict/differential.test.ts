@@ -74,6 +74,10 @@ describe('load verdicts equal the kernel verifier\'s (differential)', function (
         for (const l of readVerdicts(f)) {
           const n = now.get(key(l));
           if (!n) continue;
+          // An 'other' outcome both times is left out, as the comparisons leave it out: its place can hang on this
+          // kernel build's own BTF (a kfunc's type ID relocated against another target's BTF, checked here against
+          // the running kernel's types), which changes between builds of one release.
+          if (l.class === 'other' && n.class === 'other') continue;
           checked++;
           if (n.class !== l.class || n.insn !== l.insn || n.insns !== l.insns) stale.push(`${path.basename(f)} ${l.name} on ${l.target}: record ${l.class}@${l.insn}, kernel ${n.class}@${n.insn}`);
         }
