@@ -67,8 +67,9 @@ async function measure(recipe: Recipe, o: ReturnType<typeof parseArgs>, arch: st
   const files = recipe.files.flatMap((g) => glob(recipe.root, g));
   const row: Row = { project: recipe.name, programs: files.length, compared: 0, skipped: [], sourceOnly: [], objectOnly: [], failures: [] };
   for (const file of files) {
+    // --only before building: a project's other programs need not be compiled (build() names programs so)
+    if (o.only.length && !o.only.includes(path.relative(recipe.root, file).replace(/\.bpf\.c$|\.c$/, ''))) continue;
     const b = build(recipe, file, o.cache, vmlinux, libbpf);
-    if (o.only.length && !o.only.includes(b.prog.name)) continue;
     const why = recipe.skip?.[b.prog.name] ?? b.error;
     if (why) {
       row.skipped.push(`${b.prog.name}: ${why}`);
