@@ -96,6 +96,22 @@ export function ctxKind(section: string): CtxKind {
   return 'other';
 }
 
+// The UAPI offsets of the 32-bit context fields the verifier turns into packet pointers (convert_ctx_access):
+// `(void *)(long)skb->data` is a pointer to it, not the number clang loaded. __sk_buff: data, data_end, data_meta;
+// xdp_md: data, data_end, data_meta. The pointer fields of other contexts are 64-bit (__bpf_md_ptr).
+const SKB_PACKET = new Set([76, 80, 140]);
+const XDP_PACKET = new Set([0, 4, 8]);
+const SKB_SECTIONS = ['tc', 'tc/', 'tcx/', 'netkit/', 'classifier', 'action', 'sk_skb', 'lwt_', 'cgroup_skb/', 'cgroup/skb', 'flow_dissector'];
+const NO_FIELDS: ReadonlySet<number> = new Set();
+
+/** Context offsets whose 4-byte load the verifier types as a packet pointer, by the section's program type. */
+export function packetFields(section: string): ReadonlySet<number> {
+  const s = section.replace(/^\?/, '');
+  if (s === 'xdp' || s.startsWith('xdp/') || s.startsWith('xdp.frags')) return XDP_PACKET;
+  if (SKB_SECTIONS.some((p) => (p.endsWith('/') || p.endsWith('_') ? s.startsWith(p) : s === p || s.startsWith(`${p}/`)))) return SKB_PACKET;
+  return NO_FIELDS;
+}
+
 const loaded = new WeakMap<BpfObject, ObjectPrograms>();
 
 /** Reads every program of the object, assembled as libbpf loads it (once per object). Throws BtfError on a malformed ELF. */

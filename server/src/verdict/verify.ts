@@ -19,7 +19,7 @@ import {
   ALU, ATOMIC, CALL, CLS, JMP, MODE, PSEUDO, SRC_X, cls, isLdimm64, jumpTarget, op, sizeBytes,
 } from './insn';
 import { CallbackArg, HELPER, helperInfo, helperName } from './helpers';
-import { CtxKind, DataSection, InsnRef, LoadedProgram } from './program';
+import { CtxKind, DataSection, InsnRef, LoadedProgram, packetFields } from './program';
 import * as S from './scalar';
 
 /** Stands for a kernel symbol's address: a known constant to the verifier, and never 0. */
@@ -519,7 +519,7 @@ class Walker {
         out = this.stackRead(st, base, insn.off, size, idx);
         break;
       case 'ctx':
-        out = this.prog.ctx === 'plain' || size < 8 ? unknownReg() : anyReg();
+        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size)) ? unknownReg() : anyReg();
         break;
       case 'mval':
         out = this.mapValueRead(base, insn.off, size, sx);
@@ -537,6 +537,13 @@ class Walker {
       out = { ...out, s };
     }
     regs[insn.dst] = out;
+  }
+
+  /** A 4-byte context load the verifier rewrites into a packet pointer (skb->data, xdp->data_end...): not a number. */
+  private packetField(base: Reg, off: number, size: number): boolean {
+    if (size !== 4 || this.prog.ctx !== 'other') return false;
+    const fields = packetFields(this.prog.section);
+    return fields.size > 0 && S.isConst(base.s) && fields.has(Number(S.s64(base.s.t.v)) + off);
   }
 
   private mapValueRead(base: Reg, off: number, size: number, sx: boolean): Reg {

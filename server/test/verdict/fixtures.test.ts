@@ -70,4 +70,14 @@ describe('load verdicts of the verdict fixtures', function () {
     const p = v.programs.find((x) => x.name === 'deref_one_path')!;
     assert.strictEqual(p.scalarDerefs.get('6.1-amd64')!.length, 1);
   });
+
+  it('packet: skb and xdp_md data/data_end/data_meta are packet pointers; a pointer made of skb->mark is a number', async () => {
+    const v = await verdicts('packet');
+    const on = (prog: string, t: string) => v.programs.find((p) => p.name === prog)!.targets.get(t)!;
+    for (const t of ['6.1-amd64', '6.18-amd64']) {
+      for (const ok of ['tc_ttl', 'tc_meta', 'xdp_ttl']) assert.deepStrictEqual(on(ok, t), { loads: true }, ok);
+      const d = on('tc_mark_deref', t);
+      assert.deepStrictEqual([d.loads, d.kind, d.reg], [false, 'scalar', 1]);
+    }
+  });
 });
