@@ -80,6 +80,30 @@ const RECORD_SIZES = (() => {
 })();
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * RECORD_SIZES again, as bit fields in four int32 constants for scanKnownWords: two bits per kind of extra words
+ * (fixed part, and words per vlen entry), kinds 0..15 in the LO constants and 16..31 in the HI ones. Known kinds are
+ * exactly 1..MAX_KNOWN_KIND. Derived from the table (never written by hand), so the two cannot disagree; the module
+ * refuses to load if the table ever stops fitting this shape.
+ */
+const [FIX_LO, FIX_HI, PER_LO, PER_HI] = (() => {
+  const f = [0, 0, 0, 0];
+  for (let k = 0; k < 128; k++) {
+    const fixed = RECORD_SIZES.fixed[k]!;
+    const per = RECORD_SIZES.perVlen[k]!;
+    const known = k >= 1 && k <= MAX_KNOWN_KIND;
+    if (known !== fixed >= 0 || (known && (fixed % 4 || per % 4 || fixed > 12 || per > 12))) {
+      throw new Error(`record size table does not fit scanKnownWords at kind ${k}`);
+    }
+    if (!known) continue;
+    const hi = k >= 16 ? 1 : 0;
+    const sh = (k & 15) << 1;
+    f[hi] |= (fixed >> 2) << sh;
+    f[2 + hi] |= (per >> 2) << sh;
+  }
+  return f;
+})();
+
 /** Records walked so far: where the type section lies, where the walk stopped, and the tables it filled. */
 interface ScanState {
   readonly start: number;
@@ -117,6 +141,36 @@ function scanWords(w32: Int32Array, packed: Int32Array, mask: number, w: number,
 }
 /** Where the last scanWords stopped, in words (a context slot: no type feedback needed to write it). */
 let scanStopWord = 0;
+
+/**
+ * scanWords for the kinds this reader knows (RECORD_SIZES, whatever the kind mask): the same walk, the same stops,
+ * the same tables filled, but each record's size comes from shifts of constants instead of a table load. The walk is
+ * a chain (each record's start depends on the previous record's size), so its speed is that chain's latency: a load
+ * on it cost more than the shifts (scan of 6.18's 126k records: 0.84 -> 0.67 ms, cilium's: 0.66 -> 0.52, 6.1's:
+ * 0.65 -> 0.54, min of 9 alternating).
+ */
+function scanKnownWords(w32: Int32Array, mask: number, w: number, endW: number, out: Uint32Array, kinds: Uint8Array,
+  n: number): number {
+  while (endW - w >= 3) {
+    const info = w32[w + 1]!;
+    const kind = (info >> 24) & mask;
+    // known kinds are 1..MAX_KNOWN_KIND: one unsigned compare (kind 0 wraps to the top)
+    if ((kind - 1) >>> 0 >= MAX_KNOWN_KIND) break;
+    // kind is 1..MAX_KNOWN_KIND (< 32) here, so (kind & 15) << 1 is info's bits 24..27 one place down, and kind >= 16
+    // is its bit 28: both straight from the loaded word, a step shorter on the chain than from `kind`
+    const sh = (info >>> 23) & 0x1e;
+    const hi = (info & 0x10000000) !== 0;
+    const fix = ((hi ? FIX_HI : FIX_LO) >>> sh) & 3;
+    const per = ((hi ? PER_HI : PER_LO) >>> sh) & 3;
+    const next = (w + 3 + fix + Math.imul(per, info & 0xffff)) | 0;
+    if (next > endW) break;
+    kinds[n] = kind;
+    out[n++] = w << 2;
+    w = next;
+  }
+  scanStopWord = w;
+  return n;
+}
 
 /**
  * Parses raw BTF while its bytes arrive: feed() walks the records that have fully arrived, so each piece of the
@@ -164,7 +218,7 @@ export class BtfScan {
     }
     const w32 = new Int32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
     const limit = Math.min(st.end, filled);
-    st.n = scanWords(w32, RECORD_SIZES.packedWords, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n);
+    st.n = scanKnownWords(w32, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n);
     st.pos = scanStopWord << 2;
     // Stopped short of what has arrived: an unknown kind or an overrun. finish() takes it from here.
     if (st.pos < st.end && limit - st.pos >= 12 && limit === st.end) this.stopped = true;
@@ -404,7 +458,9 @@ export class Btf {
       // record, an unknown kind, a record running past the end) leaves it; the checks below say what.
       const packed = sizes.packedWords;
       const w32 = new Int32Array(words.buffer, words.byteOffset, words.length);
-      n = scanWords(w32, packed, mask, pos >> 2, end >> 2, out, kinds, n);
+      n = sizes === RECORD_SIZES
+        ? scanKnownWords(w32, mask, pos >> 2, end >> 2, out, kinds, n)
+        : scanWords(w32, packed, mask, pos >> 2, end >> 2, out, kinds, n);
       pos = scanStopWord << 2;
     }
     const { fixed, perVlen } = sizes;

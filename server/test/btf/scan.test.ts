@@ -80,6 +80,38 @@ function scanned(bytes: Uint8Array, rng: Prng): Btf {
   return scan.finish();
 }
 
+
+/**
+ * `bytes` (a raw little-endian BTF) rewritten with a kind layout section (in place of any it has) between its type and string sections,
+ * describing kinds 0..`kinds`-1 with the sizes the format gives them (a kind this reader does not know: 12-byte
+ * records). The reader walks records with its known-kind sizes when the layout names no kind beyond those, and with
+ * a size table built from the layout when it names more: the two walks are compared through these files.
+ */
+function withLayout(bytes: Uint8Array, kinds: number): Buffer {
+  const src = Buffer.from(bytes);
+  const hdrLen = src.readUInt32LE(4);
+  const [typeOff, typeLen, strOff, strLen] = [8, 12, 16, 20].map((o) => src.readUInt32LE(o)) as [number, number, number, number];
+  // The format's sizes: [fixed part, per vlen entry] by kind (a u8 pair each in the layout section).
+  const sizes: Record<number, [number, number]> = {
+    [Kind.Int]: [4, 0], [Kind.Var]: [4, 0], [Kind.DeclTag]: [4, 0], [Kind.Array]: [12, 0],
+    [Kind.Struct]: [0, 12], [Kind.Union]: [0, 12], [Kind.Datasec]: [0, 12], [Kind.Enum64]: [0, 12],
+    [Kind.Enum]: [0, 8], [Kind.FuncProto]: [0, 8],
+  };
+  const layout = Buffer.alloc(kinds * 4);
+  for (let k = 0; k < kinds; k++) [layout[4 * k], layout[4 * k + 1]] = sizes[k] ?? [0, 0];
+  const hdr = Buffer.alloc(32);
+  hdr.set(src.subarray(0, 4));
+  hdr.writeUInt32LE(32, 4);
+  hdr.writeUInt32LE(0, 8);
+  hdr.writeUInt32LE(typeLen, 12);
+  hdr.writeUInt32LE(typeLen + layout.length, 16);
+  hdr.writeUInt32LE(strLen, 20);
+  hdr.writeUInt32LE(typeLen, 24);
+  hdr.writeUInt32LE(layout.length, 28);
+  return Buffer.concat([hdr, src.subarray(hdrLen + typeOff, hdrLen + typeOff + typeLen), layout,
+    src.subarray(hdrLen + strOff, hdrLen + strOff + strLen)]);
+}
+
 describe('parsing BTF while it is read (BtfScan)', () => {
   it('gives Btf.parse\'s records for every real kernel and small target, in pieces of any size', async () => {
     const rng = new Prng(16);
@@ -112,6 +144,48 @@ describe('parsing BTF while it is read (BtfScan)', () => {
       assert.strictEqual(outcome(() => scanned(cut, rng)), want, `case ${c}`);
     }
     assert.ok(errors > 100, `only ${errors} of 300 mutations were errors`);
+  });
+
+  it('walks records with the known kinds\' sizes exactly as with a size table from a layout section, errors included', async () => {
+    // Real kernels: the plain file, the file with a layout of the known kinds only (the known-kind walk, with all
+    // seven kind bits), and with one kind more (the table walk) give the same records.
+    for (const k of ['6.18-amd64', 'cilium-ci-2026-04-amd64', '6.1-arm64', '5.10-amd64']) {
+      const bytes = (await kernel(k)).bytes;
+      const plain = outcome(() => Btf.parse(Buffer.from(bytes), 'x'));
+      assert.ok(!plain.startsWith('error'));
+      assert.strictEqual(outcome(() => Btf.parse(withLayout(bytes, Kind.Enum64 + 1), 'x')), plain, `${k}: known-kind walk`);
+      assert.strictEqual(outcome(() => Btf.parse(withLayout(bytes, Kind.Enum64 + 2), 'x')), plain, `${k}: table walk`);
+    }
+    // Mutated type sections (kinds, vlens, sizes, lengths): both walks stop at the same record with the same error, or agree on
+    // every record. A record mutated into kind 20 is the one real difference (the table knows it): those are skipped.
+    const rng = new Prng(1617);
+    const sources = fs.readdirSync(TARGETS_DIR).filter((f) => f.endsWith('.btf') && !f.includes('bpfeb'))
+      .map((f) => fs.readFileSync(path.join(TARGETS_DIR, f)));
+    const big = Buffer.from((await kernel('6.1-amd64')).bytes);
+    let errors = 0;
+    let compared = 0;
+    for (let c = 0; c < 400; c++) {
+      // a kernel now and then (each costs a walk of 100k records, thrice), small targets otherwise
+      const src = Buffer.from(c % 25 === 0 ? big : rng.pick(sources));
+      const plain = Btf.parse(Buffer.from(src), 'x').rawRecords();
+      if (!plain || plain.offsets.length === 0) continue;
+      const start = src.readUInt32LE(4) + src.readUInt32LE(8);
+      for (let i = 1 + rng.int(3); i > 0; i--) {
+        // mostly a record's info word (kind byte, vlen bytes), else any byte of the type section
+        const rec = plain.offsets[rng.int(plain.offsets.length)]!; // (byte offsets in the file)
+        const p = rng.int(4) ? rec + rng.pick([4, 5, 7, 7]) : start + rng.int(src.readUInt32LE(12));
+        if (p < src.length) src[p] = rng.int(3) === 0 ? 0xff : rng.int(256);
+      }
+      // a type section cut short by a word or three: the last record runs past its end by so little
+      if (rng.int(5) === 0) src.writeUInt32LE(src.readUInt32LE(12) - 4 * (1 + rng.int(3)), 12);
+      const known = outcome(() => Btf.parse(withLayout(src, Kind.Enum64 + 1), 'x'));
+      if (known.includes('unknown kind 20')) continue;
+      const table = outcome(() => Btf.parse(withLayout(src, Kind.Enum64 + 2), 'x'));
+      assert.strictEqual(known, table, `case ${c}`);
+      compared++;
+      if (known.startsWith('error')) errors++;
+    }
+    assert.ok(compared > 300 && errors > 150, `${compared} compared, ${errors} errors`);
   });
 
   it('readRawBtfSync reads raw files in one pass and leaves every other file to the general path', async () => {
