@@ -97,12 +97,21 @@ function errorText(e: unknown): string {
   return process.env.CORELENS_DEBUG ? e.stack ?? e.message : e.message.split('\n')[0]!;
 }
 
+/** An analysis made ahead of the target load (analyseAhead), with what it was made with. */
+interface AheadAnalysis {
+  analyzer: Promise<Analyzer>;
+  includeVersion: number;
+  analysis: Analysis;
+}
+
 /** A check run before the document is open (server.ts earlyCheck): its text, the target load it waits for. */
 interface EarlyCheck {
   text: string;
   loaded: Promise<void>;
   /** Whether the editor's text of the document is known and differs (the check stops: its work would not be reused). */
   stale(): boolean;
+  /** Set by the check: the arches whose analysis made during the target load it used (for the log). */
+  usedAhead?: ArchKey[];
 }
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
@@ -633,8 +642,11 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!early && !documents.get(uri)) return undefined;
     const tStart = performance.now();
     let afterEarly = false;
-    if (early) await early.loaded;
-    else {
+    let ahead: Promise<Map<ArchKey, AheadAnalysis>> | undefined;
+    if (early) {
+      ahead = analyseAhead(uri, early);
+      await early.loaded;
+    } else {
       // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
       await reconfiguring;
       await targetsLoading;
@@ -663,8 +675,16 @@ export function startServer(connection: Connection = createServerConnection()): 
     const analyses: Analysis[] = [];
     let tAnalyzer = 0;
     try {
+      const done = ahead ? await ahead : undefined;
       for (const g of groups) {
         if (superseded()) return results.get(uri); // a newer edit is on its way: it wins
+        const got = done?.get(g.arch);
+        // what was analysed ahead stands only if nothing it depended on changed since (a reconfigure meanwhile)
+        if (got && analyzers.get(g.arch) === got.analyzer && includeVersion === got.includeVersion) {
+          analyses.push(got.analysis);
+          if (early) (early.usedAhead ??= []).push(g.arch);
+          continue;
+        }
         const t = performance.now();
         const a = await analyzerFor(g.arch);
         tAnalyzer += performance.now() - t;
@@ -819,6 +839,29 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
     if (caps.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     return res;
+  }
+
+  /**
+   * The early check's analyses, started while its targets load (issue 15): an analysis needs the arch, the defines
+   * and the include paths, never a target, so the arches the target specs name (kernels.json's for the defaults) are
+   * analysed beside the load instead of after it. Each records what it was made with; checkNow uses it only if that
+   * is still current and its arch is one the loaded targets need (else it analyses as before).
+   */
+  async function analyseAhead(uri: string, early: EarlyCheck): Promise<Map<ArchKey, AheadAnalysis>> {
+    const out = new Map<ArchKey, AheadAnalysis>();
+    try {
+      for (const { arch } of archGroups(targets.specs.map((s) => ({ info: { arch: s.arch } })))) {
+        if (early.stale()) break;
+        const analyzer = analyzerFor(arch);
+        const v = includeVersion;
+        const analysis = await analyseFor(await analyzer, arch, uri, early.text);
+        out.set(arch, { analyzer, includeVersion: v, analysis });
+        await breathe();
+      }
+    } catch {
+      // analysed again after the load, where a failure is reported
+    }
+    return out;
   }
 
   /** The analysis with its sites and plain accesses interned against the last check's of the same document and arch. */
@@ -990,10 +1033,12 @@ export function startServer(connection: Connection = createServerConnection()): 
     };
     const t0 = performance.now();
     const said = (m: string) => void afterInitialize.then(() => log(m));
-    earlyChecks.set(uri, checkNow(uri, { text, loaded, stale })
+    const check: EarlyCheck = { text, loaded, stale };
+    earlyChecks.set(uri, checkNow(uri, check)
       .then(() => (stale() ? undefined : earlyDone.add(uri)))
       .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
-        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms)`))
+        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms; `
+        + `analysed while the targets loaded: ${check.usedAhead?.join(', ') || 'none'})`))
       .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
       .finally(() => earlyChecks.delete(uri)));
   }

@@ -36,9 +36,10 @@ describe('early start: targets before initialize, for the VS Code extension', fu
    * `onDisk`: what the file holds on disk when it differs from the text the editor opens (an early check then reads
    * text the editor does not have).
    */
-  async function run(hint: ((ws: string, uri: string) => string) | undefined, onDisk?: (text: string) => string): Promise<{ diags: unknown[]; logs: string[] }> {
+  async function run(hint: ((ws: string, uri: string) => string) | undefined, onDisk?: (text: string) => string,
+    program: (text: string) => string = (t) => t): Promise<{ diags: unknown[]; logs: string[] }> {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-early-'));
-    const text = fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8');
+    const text = program(fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8'));
     const file = path.join(ws, 'probe.bpf.c');
     fs.writeFileSync(file, onDisk ? onDisk(text) : text);
     fs.writeFileSync(path.join(ws, 'corelens.json'), JSON.stringify({ targets: [{ name: '6.1-amd64', path: kernelPath('6.1-amd64') }] }));
@@ -77,7 +78,8 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: {}, documents: [uri] }));
     // the early check ran to its end on the file's text, and the didOpen check found its analysis (an update, no
     // full analysis) and its evaluation (nothing relocated again)
-    assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c done at /.test(l)), early.logs.join('\n'));
+    // (its analysis made while the targets loaded, not after)
+    assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c done at .*analysed while the targets loaded: x86_64\)/.test(l)), early.logs.join('\n'));
     assert.ok(early.logs.some((l) => /first diagnostics for probe\.bpf\.c .*evaluation reused from the early check/.test(l)), early.logs.join('\n'));
     assert.ok(!plain.logs.some((l) => /early check|reused from the early check/.test(l)), plain.logs.join('\n'));
     assert.deepStrictEqual(early.diags, plain.diags);
@@ -92,6 +94,17 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     assert.ok(!early.logs.some((l) => /reused from the early check/.test(l)), early.logs.join('\n'));
     // a named file that cannot be read is skipped with the reason
     assert.ok(early.logs.some((l) => /early check of file:.*gone\.bpf\.c skipped: file not found/.test(l)), early.logs.join('\n'));
+    assert.deepStrictEqual(early.diags, plain.diags);
+  });
+
+  it('an analysis made during the target load with the hint\'s defines is not what the configuration\'s defines get', async () => {
+    // the CO-RE error exists only without AHEAD_STALE: the hint defines it, the configuration (workspace/configuration,
+    // initialize) does not, so an analysis made ahead with the hint's defines must not reach the diagnostics
+    const program = (t: string) => t.replace('\tlong state = BPF_CORE_READ(prev, state);', '#ifndef AHEAD_STALE\n\tlong state = BPF_CORE_READ(prev, state);\n#else\n\tlong state = 0;\n#endif');
+    assert.notStrictEqual(program('\tlong state = BPF_CORE_READ(prev, state);'), '\tlong state = BPF_CORE_READ(prev, state);');
+    const plain = await run(undefined, undefined, program);
+    const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: { defines: ['AHEAD_STALE'] }, documents: [uri] }), undefined, program);
+    assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c done/.test(l)), early.logs.join('\n'));
     assert.deepStrictEqual(early.diags, plain.diags);
   });
 
