@@ -112,6 +112,10 @@ interface EarlyCheck {
   stale(): boolean;
   /** Set by the check: the arches whose analysis made during the target load it used (for the log). */
   usedAhead?: ArchKey[];
+  /** performance.now() when the analyses made during the target load were done (for the log). */
+  aheadDone?: number;
+  /** performance.now() when its targets were loaded (for the log). */
+  loadedAt?: number;
 }
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
@@ -861,6 +865,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     } catch {
       // analysed again after the load, where a failure is reported
     }
+    early.aheadDone = performance.now();
     return out;
   }
 
@@ -1034,11 +1039,13 @@ export function startServer(connection: Connection = createServerConnection()): 
     const t0 = performance.now();
     const said = (m: string) => void afterInitialize.then(() => log(m));
     const check: EarlyCheck = { text, loaded, stale };
+    void loaded.then(() => { check.loadedAt = performance.now(); }, () => undefined);
     earlyChecks.set(uri, checkNow(uri, check)
       .then(() => (stale() ? undefined : earlyDone.add(uri)))
       .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
         + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms; `
-        + `analysed while the targets loaded: ${check.usedAhead?.join(', ') || 'none'})`))
+        + `analysed while the targets loaded: ${check.usedAhead?.join(', ') || 'none'}`
+        + `${check.aheadDone === undefined ? '' : `, by ${check.aheadDone.toFixed(0)} ms`}; targets loaded by ${check.loadedAt?.toFixed(0) ?? '?'} ms)`))
       .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
       .finally(() => earlyChecks.delete(uri)));
   }
