@@ -1043,9 +1043,9 @@ export function startServer(connection: Connection = createServerConnection()): 
     earlyChecks.set(uri, checkNow(uri, check)
       .then(() => (stale() ? undefined : earlyDone.add(uri)))
       .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
-        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms; `
-        + `analysed while the targets loaded: ${check.usedAhead?.join(', ') || 'none'}`
-        + `${check.aheadDone === undefined ? '' : `, by ${check.aheadDone.toFixed(0)} ms`}; targets loaded by ${check.loadedAt?.toFixed(0) ?? '?'} ms)`))
+        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms); `
+        + `used the analyses made while the targets loaded (${check.usedAhead?.join(', ') || 'none'})`
+        + `${check.aheadDone === undefined ? '' : `, done at ${check.aheadDone.toFixed(0)} ms`}; targets loaded at ${check.loadedAt?.toFixed(0) ?? '?'} ms`))
       .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
       .finally(() => earlyChecks.delete(uri)));
   }
