@@ -37,8 +37,10 @@ describe('early start: targets before initialize, for the VS Code extension', fu
    * text the editor does not have).
    */
   async function run(hint: ((ws: string, uri: string) => string) | undefined, onDisk?: (text: string) => string,
-    program: (text: string) => string = (t) => t): Promise<{ diags: unknown[]; logs: string[] }> {
+    program: (text: string) => string = (t) => t, settings: (ws: string) => Record<string, unknown> = () => ({})): Promise<{ diags: unknown[]; logs: string[] }> {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-early-'));
+    fs.mkdirSync(path.join(ws, 'inc'));
+    fs.writeFileSync(path.join(ws, 'inc', 'ahead.h'), '#define AHEAD_FIELD state\n');
     const text = program(fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8'));
     const file = path.join(ws, 'probe.bpf.c');
     fs.writeFileSync(file, onDisk ? onDisk(text) : text);
@@ -47,7 +49,7 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     try {
       const uri = pathToFileURL(file).toString();
       const h = hint?.(ws, uri);
-      client = await startClient(ws, {}, undefined, { env: { CORELENS_CACHE: path.join(ws, 'cache'), ...(h !== undefined ? { [EARLY_START_ENV]: h } : {}) } });
+      client = await startClient(ws, settings(ws), undefined, { env: { CORELENS_CACHE: path.join(ws, 'cache'), ...(h !== undefined ? { [EARLY_START_ENV]: h } : {}) } });
       await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
       const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 60_000);
       for (let i = 0; i < 50 && !(client.logs.some((l) => /targets loaded/.test(l)) && client.logs.some((l) => /first diagnostics/.test(l))); i++) {
@@ -106,6 +108,21 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: { defines: ['AHEAD_STALE'] }, documents: [uri] }), undefined, program);
     assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c done/.test(l)), early.logs.join('\n'));
     assert.deepStrictEqual(early.diags, plain.diags);
+  });
+
+  it('an analysis made ahead with other defines never stands for the configuration\'s: the include paths still apply', async () => {
+    // the accessed field comes from a header found only through the configured include path; the hint and the
+    // configuration name the same include path but other defines, so the configuration replaces the analyzers while the
+    // analyses made ahead (with the hint's defines) may still run: what they leave must not make the new analyzer's
+    // first analysis an update, which would run without the include paths
+    const program = (t: string) => `#include "ahead.h"\n${t.replace('\tlong state = BPF_CORE_READ(prev, state);', '\tlong state = BPF_CORE_READ(prev, AHEAD_FIELD);')}`;
+    const settings = (ws: string) => ({ includePaths: [path.join(ws, 'inc')] });
+    const plain = await run(undefined, undefined, program, settings);
+    assert.ok(plain.diags.some((d) => (d as { code?: string }).code === 'core-missing-field'), JSON.stringify(plain.diags));
+    for (let i = 0; i < 3; i++) {
+      const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: { ...settings(ws), defines: ['AHEAD_OTHER'] }, documents: [uri] }), undefined, program, settings);
+      assert.deepStrictEqual(early.diags, plain.diags);
+    }
   });
 
   it('ignores a malformed hint with a reason, and starts at initialize as usual', async () => {
