@@ -97,25 +97,12 @@ function errorText(e: unknown): string {
   return process.env.CORELENS_DEBUG ? e.stack ?? e.message : e.message.split('\n')[0]!;
 }
 
-/** An analysis made ahead of the target load (analyseAhead), with what it was made with. */
-interface AheadAnalysis {
-  analyzer: Promise<Analyzer>;
-  includeVersion: number;
-  analysis: Analysis;
-}
-
 /** A check run before the document is open (server.ts earlyCheck): its text, the target load it waits for. */
 interface EarlyCheck {
   text: string;
   loaded: Promise<void>;
   /** Whether the editor's text of the document is known and differs (the check stops: its work would not be reused). */
   stale(): boolean;
-  /** Set by the check: the arches whose analysis made during the target load it used (for the log). */
-  usedAhead?: ArchKey[];
-  /** performance.now() when the analyses made during the target load were done (for the log). */
-  aheadDone?: number;
-  /** performance.now() when its targets were loaded (for the log). */
-  loadedAt?: number;
 }
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
@@ -165,7 +152,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   let defines: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
   let includeVersion = 0;
-  /** Per document and arch: the include-path version its analyzer last analysed it with (else a full analysis). */
+  /** Per document and arch: the analyzer that last analysed it and with which include-path version (else a full analysis). */
   const analysedWith = new Map<string, { includeVersion: number; analyzer: Analyzer }>();
   /** The configuration last applied: a reconfigure that changes nothing reloads nothing (VS Code sends one right after start). */
   let appliedKey: string | undefined;
@@ -596,7 +583,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   async function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Promise<Analysis> {
     const key = `${arch}\u0000${uri}`;
     // an update only by the analyzer that analysed the document, with these include paths: a reconfigure during an
-    // analysis (the early check's, issue 15) makes new analyzers, whose first analysis must be a full one
+    // analysis (the early check's during the handshake, or a settings change) makes new analyzers, whose first
+    // analysis must be a full one
     const w = analysedWith.get(key);
     if (!w || w.includeVersion !== includeVersion || w.analyzer !== a) {
       const v = includeVersion;
@@ -649,11 +637,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!early && !documents.get(uri)) return undefined;
     const tStart = performance.now();
     let afterEarly = false;
-    let ahead: Promise<Map<ArchKey, AheadAnalysis>> | undefined;
-    if (early) {
-      ahead = analyseAhead(uri, early);
-      await early.loaded;
-    } else {
+    if (early) await early.loaded;
+    else {
       // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
       await reconfiguring;
       await targetsLoading;
@@ -682,16 +667,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const analyses: Analysis[] = [];
     let tAnalyzer = 0;
     try {
-      const done = ahead ? await ahead : undefined;
       for (const g of groups) {
         if (superseded()) return results.get(uri); // a newer edit is on its way: it wins
-        const got = done?.get(g.arch);
-        // what was analysed ahead stands only if nothing it depended on changed since (a reconfigure meanwhile)
-        if (got && analyzers.get(g.arch) === got.analyzer && includeVersion === got.includeVersion) {
-          analyses.push(got.analysis);
-          if (early) (early.usedAhead ??= []).push(g.arch);
-          continue;
-        }
         const t = performance.now();
         const a = await analyzerFor(g.arch);
         tAnalyzer += performance.now() - t;
@@ -846,30 +823,6 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
     if (caps.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     return res;
-  }
-
-  /**
-   * The early check's analyses, started while its targets load (issue 15): an analysis needs the arch, the defines
-   * and the include paths, never a target, so the arches the target specs name (kernels.json's for the defaults) are
-   * analysed beside the load instead of after it. Each records what it was made with; checkNow uses it only if that
-   * is still current and its arch is one the loaded targets need (else it analyses as before).
-   */
-  async function analyseAhead(uri: string, early: EarlyCheck): Promise<Map<ArchKey, AheadAnalysis>> {
-    const out = new Map<ArchKey, AheadAnalysis>();
-    try {
-      for (const { arch } of archGroups(targets.specs.map((s) => ({ info: { arch: s.arch } })))) {
-        if (early.stale()) break;
-        const analyzer = analyzerFor(arch);
-        const v = includeVersion;
-        const analysis = await analyseFor(await analyzer, arch, uri, early.text);
-        out.set(arch, { analyzer, includeVersion: v, analysis });
-        await breathe();
-      }
-    } catch {
-      // analysed again after the load, where a failure is reported
-    }
-    early.aheadDone = performance.now();
-    return out;
   }
 
   /** The analysis with its sites and plain accesses interned against the last check's of the same document and arch. */
@@ -1041,14 +994,10 @@ export function startServer(connection: Connection = createServerConnection()): 
     };
     const t0 = performance.now();
     const said = (m: string) => void afterInitialize.then(() => log(m));
-    const check: EarlyCheck = { text, loaded, stale };
-    void loaded.then(() => { check.loadedAt = performance.now(); }, () => undefined);
-    earlyChecks.set(uri, checkNow(uri, check)
+    earlyChecks.set(uri, checkNow(uri, { text, loaded, stale })
       .then(() => (stale() ? undefined : earlyDone.add(uri)))
       .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
-        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms); `
-        + `used the analyses made while the targets loaded (${check.usedAhead?.join(', ') || 'none'})`
-        + `${check.aheadDone === undefined ? '' : `, done at ${check.aheadDone.toFixed(0)} ms`}; targets loaded at ${check.loadedAt?.toFixed(0) ?? '?'} ms`))
+        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms)`))
       .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
       .finally(() => earlyChecks.delete(uri)));
   }

@@ -80,8 +80,7 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: {}, documents: [uri] }));
     // the early check ran to its end on the file's text, and the didOpen check found its analysis (an update, no
     // full analysis) and its evaluation (nothing relocated again)
-    // (its analysis made while the targets loaded, not after)
-    assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c done at .*; used the analyses made while the targets loaded \(x86_64\), done at \d+ ms; targets loaded at \d+ ms$/.test(l)), early.logs.join('\n'));
+    assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c done at /.test(l)), early.logs.join('\n'));
     assert.ok(early.logs.some((l) => /first diagnostics for probe\.bpf\.c .*evaluation reused from the early check/.test(l)), early.logs.join('\n'));
     assert.ok(!plain.logs.some((l) => /early check|reused from the early check/.test(l)), plain.logs.join('\n'));
     assert.deepStrictEqual(early.diags, plain.diags);
@@ -99,9 +98,9 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     assert.deepStrictEqual(early.diags, plain.diags);
   });
 
-  it('an analysis made during the target load with the hint\'s defines is not what the configuration\'s defines get', async () => {
+  it('an early check made with the hint\'s defines never stands for the configuration\'s', async () => {
     // the CO-RE error exists only without AHEAD_STALE: the hint defines it, the configuration (workspace/configuration,
-    // initialize) does not, so an analysis made ahead with the hint's defines must not reach the diagnostics
+    // initialize) does not, so the early check's analysis with the hint's defines must not reach the diagnostics
     const program = (t: string) => t.replace('\tlong state = BPF_CORE_READ(prev, state);', '#ifndef AHEAD_STALE\n\tlong state = BPF_CORE_READ(prev, state);\n#else\n\tlong state = 0;\n#endif');
     assert.notStrictEqual(program('\tlong state = BPF_CORE_READ(prev, state);'), '\tlong state = BPF_CORE_READ(prev, state);');
     const plain = await run(undefined, undefined, program);
@@ -110,10 +109,10 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     assert.deepStrictEqual(early.diags, plain.diags);
   });
 
-  it('an analysis made ahead with other defines never stands for the configuration\'s: the include paths still apply', async () => {
+  it('analyzers replaced during the early check (other defines): the new one\'s first analysis still has the include paths', async () => {
     // the accessed field comes from a header found only through the configured include path; the hint and the
     // configuration name the same include path but other defines, so the configuration replaces the analyzers while the
-    // analyses made ahead (with the hint's defines) may still run: what they leave must not make the new analyzer's
+    // early check's analysis (with the hint's defines) may still run: what it leaves must not make the new analyzer's
     // first analysis an update, which would run without the include paths
     const program = (t: string) => `#include "ahead.h"\n${t.replace('\tlong state = BPF_CORE_READ(prev, state);', '\tlong state = BPF_CORE_READ(prev, AHEAD_FIELD);')}`;
     const settings = (ws: string) => ({ includePaths: [path.join(ws, 'inc')] });
