@@ -153,8 +153,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   let defines: string[] = [];
   /** Bumped when include paths change, so every document is analysed afresh with them. */
   let includeVersion = 0;
-  /** Per document and arch: the include-path version its analyzer last analysed it with (else a full analysis). */
-  const analysedWith = new Map<string, number>();
+  /** Per document and arch: the analyzer that last analysed it and with which include-path version (else a full analysis). */
+  const analysedWith = new Map<string, { includeVersion: number; analyzer: Analyzer }>();
   /** The configuration last applied: a reconfigure that changes nothing reloads nothing (VS Code sends one right after start). */
   let appliedKey: string | undefined;
   /** Target files changed since the last load: the next reconfigure loads even with an unchanged configuration. */
@@ -599,10 +599,14 @@ export function startServer(connection: Connection = createServerConnection()): 
    */
   async function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Promise<Analysis> {
     const key = `${arch}\u0000${uri}`;
-    if (analysedWith.get(key) !== includeVersion) {
+    // an update only by the analyzer that analysed the document, with these include paths: a reconfigure during an
+    // analysis (the early check's during the handshake, or a settings change) makes new analyzers, whose first
+    // analysis must be a full one
+    const w = analysedWith.get(key);
+    if (!w || w.includeVersion !== includeVersion || w.analyzer !== a) {
       const v = includeVersion;
       const r = await a.analyzeAsync(uri, text, { includePaths }, breathe);
-      analysedWith.set(key, v);
+      analysedWith.set(key, { includeVersion: v, analyzer: a });
       return r;
     }
     return a.updateAsync(uri, text, breathe);

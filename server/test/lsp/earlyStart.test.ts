@@ -36,9 +36,12 @@ describe('early start: targets before initialize, for the VS Code extension', fu
    * `onDisk`: what the file holds on disk when it differs from the text the editor opens (an early check then reads
    * text the editor does not have).
    */
-  async function run(hint: ((ws: string, uri: string) => string) | undefined, onDisk?: (text: string) => string): Promise<{ diags: unknown[]; logs: string[] }> {
+  async function run(hint: ((ws: string, uri: string) => string) | undefined, onDisk?: (text: string) => string,
+    program: (text: string) => string = (t) => t, settings: (ws: string) => Record<string, unknown> = () => ({})): Promise<{ diags: unknown[]; logs: string[] }> {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-early-'));
-    const text = fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8');
+    fs.mkdirSync(path.join(ws, 'inc'));
+    fs.writeFileSync(path.join(ws, 'inc', 'ahead.h'), '#define AHEAD_FIELD state\n');
+    const text = program(fs.readFileSync(path.join(FIXTURES, 'vscode', 'probe.bpf.c'), 'utf8'));
     const file = path.join(ws, 'probe.bpf.c');
     fs.writeFileSync(file, onDisk ? onDisk(text) : text);
     fs.writeFileSync(path.join(ws, 'corelens.json'), JSON.stringify({ targets: [{ name: '6.1-amd64', path: kernelPath('6.1-amd64') }] }));
@@ -46,7 +49,7 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     try {
       const uri = pathToFileURL(file).toString();
       const h = hint?.(ws, uri);
-      client = await startClient(ws, {}, undefined, { env: { CORELENS_CACHE: path.join(ws, 'cache'), ...(h !== undefined ? { [EARLY_START_ENV]: h } : {}) } });
+      client = await startClient(ws, settings(ws), undefined, { env: { CORELENS_CACHE: path.join(ws, 'cache'), ...(h !== undefined ? { [EARLY_START_ENV]: h } : {}) } });
       await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
       const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 60_000);
       for (let i = 0; i < 50 && !(client.logs.some((l) => /targets loaded/.test(l)) && client.logs.some((l) => /first diagnostics/.test(l))); i++) {
@@ -93,6 +96,32 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     // a named file that cannot be read is skipped with the reason
     assert.ok(early.logs.some((l) => /early check of file:.*gone\.bpf\.c skipped: file not found/.test(l)), early.logs.join('\n'));
     assert.deepStrictEqual(early.diags, plain.diags);
+  });
+
+  it('an early check made with the hint\'s defines never stands for the configuration\'s', async () => {
+    // the CO-RE error exists only without AHEAD_STALE: the hint defines it, the configuration (workspace/configuration,
+    // initialize) does not, so the early check's analysis with the hint's defines must not reach the diagnostics
+    const program = (t: string) => t.replace('\tlong state = BPF_CORE_READ(prev, state);', '#ifndef AHEAD_STALE\n\tlong state = BPF_CORE_READ(prev, state);\n#else\n\tlong state = 0;\n#endif');
+    assert.notStrictEqual(program('\tlong state = BPF_CORE_READ(prev, state);'), '\tlong state = BPF_CORE_READ(prev, state);');
+    const plain = await run(undefined, undefined, program);
+    const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: { defines: ['AHEAD_STALE'] }, documents: [uri] }), undefined, program);
+    assert.ok(early.logs.some((l) => /early check of probe\.bpf\.c done/.test(l)), early.logs.join('\n'));
+    assert.deepStrictEqual(early.diags, plain.diags);
+  });
+
+  it('analyzers replaced during the early check (other defines): the new one\'s first analysis still has the include paths', async () => {
+    // the accessed field comes from a header found only through the configured include path; the hint and the
+    // configuration name the same include path but other defines, so the configuration replaces the analyzers while the
+    // early check's analysis (with the hint's defines) may still run: what it leaves must not make the new analyzer's
+    // first analysis an update, which would run without the include paths
+    const program = (t: string) => `#include "ahead.h"\n${t.replace('\tlong state = BPF_CORE_READ(prev, state);', '\tlong state = BPF_CORE_READ(prev, AHEAD_FIELD);')}`;
+    const settings = (ws: string) => ({ includePaths: [path.join(ws, 'inc')] });
+    const plain = await run(undefined, undefined, program, settings);
+    assert.ok(plain.diags.some((d) => (d as { code?: string }).code === 'core-missing-field'), JSON.stringify(plain.diags));
+    for (let i = 0; i < 3; i++) {
+      const early = await run((ws, uri) => JSON.stringify({ roots: [ws], settings: { ...settings(ws), defines: ['AHEAD_OTHER'] }, documents: [uri] }), undefined, program, settings);
+      assert.deepStrictEqual(early.diags, plain.diags);
+    }
   });
 
   it('ignores a malformed hint with a reason, and starts at initialize as usual', async () => {
