@@ -23,8 +23,9 @@ export function applyServerJitFlags(): void {
   applyV8Flags(SERVER_V8_FLAGS);
 }
 
-/** `corelens sites`' V8 flags (src/cli/sites.ts says why): a one-shot run whose code mostly runs once. */
-export const SITES_V8_FLAGS = '--interrupt-budget=1000000';
+/** `corelens sites`' V8 flags (src/cli/sites.ts says why): a one-shot run whose code mostly runs once, and whose
+ * tree-sitter wasm is kept in Liftoff (no TurboFan tier-up of the grammar's functions). */
+export const SITES_V8_FLAGS = '--interrupt-budget=1000000 --liftoff-only';
 
 /** The V8 flags a CLI command runs with: its own, or CORELENS_V8_FLAGS in their place when set. The CLI's entry
  * applies them before any module loads, because the CLI's code cache (src/cli/codeCache.ts) must be made and used

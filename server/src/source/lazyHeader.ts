@@ -23,7 +23,7 @@
 
 import { CParser, TypeEnv } from './cparse';
 import { CType, EnumT, Record } from './ctypes';
-import { Token, commentEnd } from './lexer';
+import { Tk, Token, commentEnd, tokenize } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
 
 /** Headers smaller than this are parsed in full (lazy parsing pays off on big generated headers only). */
@@ -494,7 +494,8 @@ const NONE: readonly string[] = [];
 const MARK = '$L';
 
 /**
- * The header text with each set-aside definition replaced by a marker of the same length (offsets unchanged).
+ * The header text with each set-aside definition replaced by a marker of the same length (offsets unchanged): what
+ * the preprocessor reads, by definition; markerTokens makes its tokens without building it.
  * `isMacro`: a typedef whose name is a macro is parsed in order (the name the scan read is not the one declared).
  */
 export function markerText(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false): { text: string; decls: LazyDecl[] } {
@@ -517,6 +518,32 @@ export function markerText(text: string, sk: Skim, isMacro: (name: string) => bo
   return { text: parts.join(''), decls: kept };
 }
 
+/**
+ * The tokens of markerText's text, made without that text: each stretch between set-aside definitions tokenized from
+ * the header itself, and one marker token per definition where the marker would start. Why: building the 3 MB marker
+ * text and tokenizing its padding cost a cold `sites` run ~50 ms CPU and a 3 MB string. Exactly tokenize(markerText(
+ * ...).text) (a test compares both on real headers and mutations of them): the padding holds no newline, so after
+ * a marker a line goes on; the marker starts a line when the header's text before it ends one (tokenize's state).
+ */
+export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false): { tokens: Token[]; decls: LazyDecl[] } {
+  const tokens: Token[] = [];
+  const kept: LazyDecl[] = [];
+  const state = { bol: true };
+  let at = 0;
+  for (const d of sk.decls) {
+    if (d.name !== undefined && (isMacro(d.name) || sk.defined.has(d.name))) continue;
+    const m = `${MARK}${kept.length.toString(36)}`;
+    if (d.end - d.start < m.length + 1) continue;
+    for (const t of tokenize(text, at, d.start, state)) tokens.push(t);
+    tokens.push({ t: Tk.Ident, s: m, start: d.start, end: d.start + m.length, exp: undefined, bol: state.bol, hide: undefined, pai: false });
+    state.bol = false;
+    at = d.end;
+    kept.push(d);
+  }
+  for (const t of tokenize(text, at, text.length, state)) tokens.push(t);
+  return { tokens, decls: kept };
+}
+
 let SPACES = ' '.repeat(4096);
 /** `n` spaces, as a slice of one string grown as needed. */
 function spaces(n: number): string {
@@ -527,6 +554,35 @@ function spaces(n: number): string {
 /** Record and enum properties the C parser sets on a definition: reading any of them parses it first. */
 const RECORD_PROPS: [string, unknown][] = [['fields', []], ['complete', false], ['pai', false], ['packed', false], ['size', 0], ['alignment', 1], ['laidOut', false], ['align', undefined], ['inner', undefined]];
 const ENUM_PROPS: [string, unknown][] = [['values', []], ['complete', false], ['size', 4], ['signed', false]];
+
+/** The parse each placeholder not parsed yet is waiting for (its accessors are shared: see armed). */
+const PENDING = new WeakMap<object, () => void>();
+
+/**
+ * A placeholder's accessors, one set per kind shared by all: the first read or write of any of `props` replaces
+ * them by plain properties with their defaults and parses the definition (which completes the same object). Shared
+ * because a vmlinux.h's ~1,300 forward declarations each make a placeholder, and two closures per property each
+ * made them ~4% of a `sites` run.
+ */
+function armed(props: [string, unknown][]): PropertyDescriptorMap {
+  const fire = (obj: object): void => {
+    const parse = PENDING.get(obj);
+    PENDING.delete(obj);
+    for (const [p, v] of props) Object.defineProperty(obj, p, { value: Array.isArray(v) ? [] : v, writable: true, enumerable: true, configurable: true });
+    parse?.();
+  };
+  const out: PropertyDescriptorMap = {};
+  for (const [p] of props) {
+    out[p] = {
+      configurable: true, enumerable: true,
+      get(this: { [k: string]: unknown }) { fire(this); return this[p]; },
+      set(this: { [k: string]: unknown }, v: unknown) { fire(this); this[p] = v; },
+    };
+  }
+  return out;
+}
+const RECORD_ACCESSORS = armed(RECORD_PROPS);
+const ENUM_ACCESSORS = armed(ENUM_PROPS);
 
 // isPending (a placeholder whose definition was not parsed yet) lives in cparse.ts, which needs it too and which this
 // module imports
@@ -577,22 +633,14 @@ export class LazyDefs {
     const kw = key.slice(0, sp);
     const name = key.slice(sp + 1);
     const ph = (kw === 'enum' ? { k: 'enum', name } : { k: kw, name }) as Record | EnumT;
-    const props = kw === 'enum' ? ENUM_PROPS : RECORD_PROPS;
-    const obj = ph as unknown as { [p: string]: unknown };
-    const disarm = () => { for (const [p, v] of props) Object.defineProperty(ph, p, { value: Array.isArray(v) ? [] : v, writable: true, enumerable: true, configurable: true }); };
-    for (const [p] of props) {
-      Object.defineProperty(ph, p, {
-        configurable: true, enumerable: true,
-        get: () => { disarm(); this.parse(d); return obj[p]; },
-        set: (v: unknown) => { disarm(); this.parse(d); obj[p] = v; },
-      });
-    }
+    PENDING.set(ph, () => this.parse(d));
+    Object.defineProperties(ph, kw === 'enum' ? ENUM_ACCESSORS : RECORD_ACCESSORS);
     Map.prototype.set.call(into, key, ph);
     return ph;
   }
 
   /** Parses one set-aside definition into the header's environment (once). */
-  private parse(d: LazyDecl): void {
+  parse(d: LazyDecl): void {
     if (d.state) return;
     d.state = 1;
     lazyStats.parsed++;
@@ -639,23 +687,32 @@ export class LazyDefs {
  * followed by every name once, joined by newlines (UTF-8).
  */
 export function encodeSkim(sk: Skim): Buffer | undefined {
+  // written straight into an array of the final size (a cold `sites` run spent ~40 ms CPU pushing 110k numbers into
+  // a JS array and copying it)
+  const nd = sk.decls.length;
+  const ints = new Int32Array(5 + nd * 3 + 2 * (sk.tags.size + sk.consts.size + sk.typedefs.size) + sk.defined.size);
   const names: string[] = [];
-  const ints: number[] = [sk.decls.length];
   const at = new Map<LazyDecl, number>();
-  for (let i = 0; i < sk.decls.length; i++) {
+  let w = 0;
+  ints[w++] = nd;
+  for (let i = 0; i < nd; i++) {
     const d = sk.decls[i]!;
     at.set(d, i);
-    ints.push(d.start, d.end, d.name === undefined ? -1 : names.push(d.name) - 1);
+    ints[w++] = d.start;
+    ints[w++] = d.end;
+    ints[w++] = d.name === undefined ? -1 : names.push(d.name) - 1;
   }
-  for (const m of [sk.tags, sk.consts, sk.typedefs]) {
-    ints.push(m.size);
-    for (const [k, d] of m) ints.push(names.push(k) - 1, at.get(d)!);
-  }
-  ints.push(sk.defined.size);
-  for (const k of sk.defined) ints.push(names.push(k) - 1);
-  for (const n of names) if (n.includes('\n')) return undefined;
-  const head = Buffer.from(Int32Array.from(ints).buffer);
-  return Buffer.concat([head, Buffer.from(names.join('\n'), 'utf8')]);
+  const entry = (d: LazyDecl, k: string): void => { ints[w++] = names.push(k) - 1; ints[w++] = at.get(d)!; };
+  ints[w++] = sk.tags.size;
+  sk.tags.forEach(entry);
+  ints[w++] = sk.consts.size;
+  sk.consts.forEach(entry);
+  ints[w++] = sk.typedefs.size;
+  sk.typedefs.forEach(entry);
+  ints[w++] = sk.defined.size;
+  sk.defined.forEach((k) => { ints[w++] = names.push(k) - 1; });
+  for (let i = 0; i < names.length; i++) if (names[i]!.includes('\n')) return undefined;
+  return Buffer.concat([Buffer.from(ints.buffer), Buffer.from(names.join('\n'), 'utf8')]);
 }
 
 /** The skim of `text` from encodeSkim's bytes, or undefined when they do not fit the text (a count or index out of
@@ -666,48 +723,52 @@ export function decodeSkim(buf: Buffer, text: string): Skim | undefined {
   // an aligned copy of the int32 part (readFileSync's buffer may start anywhere in its ArrayBuffer)
   const words = Math.floor(buf.length / 4);
   const a = buf.byteOffset % 4 === 0 ? new Int32Array(buf.buffer, buf.byteOffset, words) : new Int32Array(Uint8Array.from(buf.subarray(0, words * 4)).buffer);
-  let p = 0;
-  const next = (): number => (p < a.length ? a[p++]! : -2);
-  const nd = next();
-  if (nd < 0 || nd * 3 > a.length) return undefined;
-  const raw: number[] = [];
-  for (let i = 0; i < nd * 3; i++) raw.push(next());
-  const lists: number[][] = [];
+  // read in place, in plain indexed loops: this runs once per process, mostly before V8 optimises anything (a
+  // closure call and a copied array per number made it ~2x slower)
+  const nd = a[0]!;
+  if (nd < 0 || 1 + nd * 3 > words) return undefined;
+  let p = 1 + nd * 3;
+  const listAt = [0, 0, 0];
+  const listN = [0, 0, 0];
   for (let m = 0; m < 3; m++) {
-    const n = next();
-    if (n < 0 || p + n * 2 > a.length) return undefined;
-    lists.push(Array.from(a.subarray(p, p + n * 2)));
+    const n = p < words ? a[p++]! : -2;
+    if (n < 0 || p + n * 2 > words) return undefined;
+    listAt[m] = p;
+    listN[m] = n;
     p += n * 2;
   }
-  const nDef = next();
-  if (nDef < 0 || p + nDef > a.length) return undefined;
-  const defIdx = Array.from(a.subarray(p, p + nDef));
+  const nDef = p < words ? a[p++]! : -2;
+  if (nDef < 0 || p + nDef > words) return undefined;
+  const defAt = p;
   p += nDef;
   const names = buf.toString('utf8', p * 4).split('\n');
-  const name = (i: number): string | undefined => (i >= 0 && i < names.length ? names[i] : undefined);
+  const nn = names.length;
   const decls: LazyDecl[] = [];
   let last = 0;
   for (let i = 0; i < nd; i++) {
-    const start = raw[i * 3]!;
-    const end = raw[i * 3 + 1]!;
-    const ni = raw[i * 3 + 2]!;
+    const start = a[1 + i * 3]!;
+    const end = a[2 + i * 3]!;
+    const ni = a[3 + i * 3]!;
     if (start < last || end <= start || end > text.length) return undefined;
     last = end;
     if (ni === -1) decls.push({ start, end, state: 0, active: false, pai: false });
-    else { const n = name(ni); if (n === undefined) return undefined; decls.push({ start, end, state: 0, active: false, pai: false, name: n }); }
+    else if (ni >= 0 && ni < nn) decls.push({ start, end, state: 0, active: false, pai: false, name: names[ni]! });
+    else return undefined;
   }
   const maps: Map<string, LazyDecl>[] = [];
-  for (const l of lists) {
-    const m = new Map<string, LazyDecl>();
-    for (let i = 0; i < l.length; i += 2) {
-      const k = name(l[i]!);
-      const d = decls[l[i + 1]!];
-      if (k === undefined || !d) return undefined;
-      m.set(k, d);
+  for (let m = 0; m < 3; m++) {
+    const map = new Map<string, LazyDecl>();
+    const at = listAt[m]!;
+    const end = at + listN[m]! * 2;
+    for (let i = at; i < end; i += 2) {
+      const ni = a[i]!;
+      const di = a[i + 1]!;
+      if (ni < 0 || ni >= nn || di < 0 || di >= nd) return undefined;
+      map.set(names[ni]!, decls[di]!);
     }
-    maps.push(m);
+    maps.push(map);
   }
   const defined = new Set<string>();
-  for (const i of defIdx) { const k = name(i); if (k === undefined) return undefined; defined.add(k); }
+  for (let i = defAt; i < defAt + nDef; i++) { const ni = a[i]!; if (ni < 0 || ni >= nn) return undefined; defined.add(names[ni]!); }
   return { decls, tags: maps[0]!, consts: maps[1]!, typedefs: maps[2]!, defined };
 }

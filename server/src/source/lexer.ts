@@ -62,11 +62,13 @@ function isIdPart(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57);
 }
 
-/** Tokenizes C text; comments vanish, line continuations are honoured, `bol` marks tokens that start a line. */
-export function tokenize(text: string, from = 0, to = text.length): Token[] {
+/** Tokenizes C text; comments vanish, line continuations are honoured, `bol` marks tokens that start a line.
+ * `state`: the line state at `from` (default: a line's start), updated to the state at `to`, so that a text can be
+ * tokenized piece by piece exactly as whole (lazyHeader.ts markerTokens). */
+export function tokenize(text: string, from = 0, to = text.length, state?: { bol: boolean }): Token[] {
   const out: Token[] = [];
   let i = from;
-  let bol = true;
+  let bol = state ? state.bol : true;
   while (i < to) {
     const c = text.charCodeAt(i);
     if (c === 10) { bol = true; i++; continue; }
@@ -120,6 +122,7 @@ export function tokenize(text: string, from = 0, to = text.length): Token[] {
     out.push({ t, s: text.slice(start, i), start, end: i, exp: undefined, bol, hide: undefined, pai: false });
     bol = false;
   }
+  if (state) state.bol = bol;
   return out;
 }
 

@@ -21,7 +21,7 @@ import { Token, tokenize } from './lexer';
 import { readTextInputSync } from '../util/files';
 import { IncludeRef, Macro, PreItem, PreOptions, Preprocessor } from './preproc';
 import { DocBodies, afterLastDirective, blankBodies, bodiesToShare, recordBodies, sameMacro, spliceBodies } from './docBodies';
-import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerText } from './lazyHeader';
+import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerTokens } from './lazyHeader';
 import { skimCached } from './skimCache';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
@@ -483,11 +483,12 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
   const funcs: FuncDef[] = [];
   const pre = tu.pre;
   const notesBefore = pre.notes.length;
-  const mt = markerText(text, sk, (n) => pre.macros.has(n));
+  const mt = markerTokens(text, sk, (n) => pre.macros.has(n));
   tu.stack.push(env);
   let items: PreItem[];
   try {
-    items = pre.run(mt.text, {
+    items = pre.run(text, {
+      tokens: mt.tokens,
       onPragmaOnce: () => { tu.once.add(file); },
       hasInclude: (ref) => !!hc.resolve(ref, file, tu.includePaths, tu.foundIn),
       onInclude: () => undefined,

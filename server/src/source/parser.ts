@@ -72,7 +72,9 @@ export function loadCParser(): Promise<CParserHandle> {
   loading ??= (async () => {
     await TS.Parser.init();
     const dir = grammarsDir();
-    const language = await TS.Language.load(path.join(dir, 'tree-sitter-c.wasm'));
+    // the bytes, not the path: given a path, web-tree-sitter reads it through `import("fs/promises")`, which starts
+    // Node's ES module loader (~20 modules) in a CLI process that has no other use for it
+    const language = await TS.Language.load(fs.readFileSync(path.join(dir, 'tree-sitter-c.wasm')));
     const parser = new TS.Parser();
     parser.setLanguage(language);
     const read = (name: string) => fs.readFileSync(path.join(dir, 'queries', name), 'utf8');

@@ -38,6 +38,9 @@ export interface PreOptions {
   onPragmaOnce?: () => void;
   /** `__has_include(...)` in an #if: does the header resolve? */
   hasInclude?: (ref: IncludeRef) => boolean;
+  /** The tokens of the whole text, already made (a lazily parsed header's, lazyHeader.ts markerTokens): used instead
+   * of tokenizing it. */
+  tokens?: Token[];
 }
 
 /** Builtins clang 14 answers `__has_builtin` with 1 for (the ones BPF code asks about). */
@@ -105,7 +108,7 @@ export class Preprocessor {
   }
 
   private runInner(text: string, opts: PreOptions, from: number, to: number): PreItem[] {
-    const toks = tokenize(text, from, to);
+    const toks = opts.tokens ?? tokenize(text, from, to);
     const out: PreItem[] = [];
     // conditional stack: [active, anyTaken, parentActive]
     const cond: { active: boolean; taken: boolean; parent: boolean }[] = [];

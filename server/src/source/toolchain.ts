@@ -8,7 +8,7 @@
 // fallback is what clang 14 on Debian 12 answers: /usr/local/include, /usr/include (the resource directory is
 // skipped: its headers are clang's own stddef/stdint, which BPF programs rarely include), and the macro list below.
 
-import { execFile } from 'child_process';
+import type { execFile as ExecFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -124,7 +124,8 @@ export function loadToolchain(): Promise<Toolchain> {
   const disk = key ? fromDisk(key) : undefined;
   if (disk) return Promise.resolve((cached = disk));
   const run = (args: string[], out: 'stdout' | 'stderr') => new Promise<string>((resolve) => {
-    execFile('clang', args, { encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 24 }, (_e, stdout, stderr) => resolve(String((out === 'stdout' ? stdout : stderr) ?? '')));
+    // child_process only on a cache miss: loading it (with net, dgram, streams) was a tenth of a cached CLI start
+    (require('child_process') as { execFile: typeof ExecFile }).execFile('clang', args, { encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 24 }, (_e, stdout, stderr) => resolve(String((out === 'stdout' ? stdout : stderr) ?? '')));
   });
   pending ??= Promise.all([run(SEARCH_ARGS, 'stderr'), run(DEFINES_ARGS, 'stdout')]).then(([err, defs]) => {
     if (!cached) {

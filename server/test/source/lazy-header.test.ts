@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
-import { FAST_SCAN, LAZY_MIN_BYTES, lazyStats, skim } from '../../src/source/lazyHeader';
+import { FAST_SCAN, LAZY_MIN_BYTES, lazyStats, markerText, markerTokens, skim } from '../../src/source/lazyHeader';
+import { tokenize } from '../../src/source/lexer';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 import { generateVmlinuxH } from '../../bench/source.bench';
 
@@ -158,6 +159,68 @@ describe('lazy header parsing equals the full parse', function () {
       both(`struct s {\n${'\tint a; struct { int (*f)(int [4]); } b;\n'.repeat(3000)} } x y;\n`, 'a record failing at its end');
       both(`struct s { ${'struct { '.repeat(2000)} int a; ${'} '.repeat(1999)} };\n`, 'nesting deeper than the fast path takes');
       both(`struct s { ${'('.repeat(5000)} };\nstruct t { int a; };\n`, 'brackets that never close');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('the marker tokens (made per stretch of the header) are the tokens of the marker text: real headers, mutations, edge cases', () => {
+    /** Both ways for one text and one choice of macro-named typedefs; false when the text is not eligible. */
+    const same = (text: string, what: string, isMacro: (n: string) => boolean = () => false): boolean => {
+      const sk = skim(text);
+      if (!sk) return false;
+      const old = markerText(text, sk, isMacro);
+      const now = markerTokens(text, sk, isMacro);
+      assert.deepStrictEqual(now.decls, old.decls, `${what}: the definitions set aside differ`);
+      const a = tokenize(old.text);
+      const b = now.tokens;
+      // a first difference is named (a deepStrictEqual of 100k tokens would print them all)
+      for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) assert.fail(`${what}: token ${i} differs: ${JSON.stringify(a[i])} (marker text) vs ${JSON.stringify(b[i])}`);
+      }
+      return true;
+    };
+    fixtureSourcePrograms(); // generates the fixtures' vmlinux.h when needed
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-markers-'));
+    try {
+      const fixtures = path.join(__dirname, '..', '..', '..', '..', 'test-fixtures');
+      const headers: string[] = [generateVmlinuxH(dir)];
+      const walk = (d: string): void => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (e.name.endsWith('.h')) headers.push(p); } };
+      walk(fixtures);
+      let eligible = 0;
+      for (const h of headers) {
+        const text = fs.readFileSync(h, 'utf8');
+        if (same(text, h)) eligible++;
+        // typedefs a macro renames stay in the text (and shift every later marker's number)
+        same(text, `${h} (typedefs with a name of 5, 10... characters macro-named)`, (n) => n.length % 5 === 0);
+      }
+      assert.ok(eligible >= 3, `${eligible} eligible headers`);
+      // definitions side by side on one line, after a directive's line, between comments, continuations, a
+      // definition too short for its marker, a file that ends right after one, CRLF lines
+      const edge = [
+        'struct a { int x; }; struct b { int y; };\tstruct c { char z; } /* c */ ; // tail\n',
+        '#ifndef E_H\n#define E_H\nstruct d { int w; };\n#endif\nstruct e{};',
+        '/* head */struct f { int v; };/* mid\n */struct g { int u; };\\\nstruct h { int t; };\r\nenum i { I0, I1 };\r\n',
+        'typedef int u_t;\ntypedef struct j { u_t s; } j_t; struct k { j_t r; };',
+        'struct l { int q; };',
+      ];
+      for (let i = 0; i < edge.length; i++) assert.ok(same(edge[i]!, `edge case ${i}`), `edge case ${i} is eligible`);
+      // mutations of vmlinux.h slices (as the fast-path test makes them)
+      const big = fs.readFileSync(headers[0]!, 'utf8');
+      const pieces = ['{', '}', '(', ')', ';', '/*', '*/', '//', '"', "'", '#', '\\\n', '\n', '\r\n', 'struct ', 'enum ', 'typedef int t;', ' x', '1.struct {', '$', '\u00a0', '\t'];
+      let seed = 11;
+      const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+      let mutated = 0;
+      for (let i = 0; i < 200; i++) {
+        const at = rnd(big.length - 40_000);
+        let t = big.slice(at, at + 20_000 + rnd(20_000));
+        for (let j = 1 + rnd(6); j > 0; j--) {
+          const p = rnd(t.length);
+          const op = rnd(3);
+          t = op === 0 ? t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p) : op === 1 ? t.slice(0, p) + t.slice(p + 1 + rnd(5)) : t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p + 1);
+        }
+        if (same(t, `mutation ${i}`)) mutated++;
+      }
+      assert.ok(mutated > 50, `${mutated} eligible mutations compared`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
