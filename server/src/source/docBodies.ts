@@ -48,12 +48,18 @@ export interface DocBodies {
   took(n: number): void;
 }
 
+/** The last definition each one was found alike to: a definition never changes once in a table, and the second arch
+ * compares the same pairs (clang's predefined macros, a per-arch header's) once per header it includes. */
+const alike = new WeakMap<Macro, Macro>();
+
 /** Two macro definitions that expand alike (each analyzer defines its predefined macros as objects of its own). */
 export function sameMacro(a: Macro | undefined, b: Macro | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
+  if (alike.get(a) === b) return true;
   if (!!a.variadic !== !!b.variadic || !!a.builtin !== !!b.builtin || (a.params?.join(',') ?? '-') !== (b.params?.join(',') ?? '-') || a.body.length !== b.body.length) return false;
   for (let i = 0; i < a.body.length; i++) if (a.body[i]!.s !== b.body[i]!.s || a.body[i]!.t !== b.body[i]!.t) return false;
+  alike.set(a, b);
   return true;
 }
 

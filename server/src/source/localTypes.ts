@@ -64,6 +64,9 @@ interface CachedHeader {
   /** Spellings `##` pasted while it was parsed (nested and replayed headers included); PASTE_RISK when a lazy part
    * parsed later may paste (see agrees). */
   pasted: Set<string>;
+  /** The text of a lazily parsed header (its lazy environment holds it for the later parses anyway): another arch's
+   * `agrees` searches it for names instead of reading the file again (a 6.18 vmlinux.h is 4 MB). */
+  text?: string;
 }
 
 /** In a parse's pasted set: a lazily parsed header may paste later, with macros that contain `##` and appear in it. */
@@ -225,7 +228,7 @@ export class HeaderCache {
     const entry: CachedHeader = {
       key: ctxKey, id: ++this.ids, before: shareable ? before : undefined, visibleAt: shareable ? visibleAt : undefined, envs: tu.visible.slice(visibleBefore), macros, undefs, notes: [...notes, ...parsed.notes],
       once: [...tu.once].filter((f) => !onceBefore.has(f)), files, libbpfMissing: parsed.libbpfMissing, kernelRegs: parsed.kernelRegs,
-      pasted,
+      pasted, ...(sk ? { text } : {}),
     };
     this.cache.set(ctxKey, entry);
     // bounded: contexts of documents long closed go first (Map keeps insertion order)
@@ -288,6 +291,8 @@ export class HeaderCache {
     }
     const ctx = tu.docText.join(' ');
     const texts = new Map<string, string | undefined>();
+    // the text this parse read from its own file, when it kept it: the same file and stat key as `c.files` names
+    if (c.text !== undefined) texts.set(c.key.slice(0, c.key.indexOf('\u0000')), c.text);
     for (const n of differ) {
       if (ctx.includes(n)) return false;
       for (const [f, stat] of c.files) if (this.mentionsName(f, stat, n, texts)) return false;

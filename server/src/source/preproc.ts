@@ -345,9 +345,9 @@ export class Preprocessor {
         work.length = inputLeft;
         continue;
       }
-      const exp = t.exp ?? { start: t.start, end: t.end };
-      const hide = this.withHidden(t.hide, t.s);
       if (!m.params) {
+        const exp = t.exp ?? { start: t.start, end: t.end };
+        const hide = this.withHidden(t.hide, t.s);
         this.spent += m.body.length;
         for (let i = m.body.length - 1; i >= 0; i--) work.push(retag(m.body[i]!, exp, hide, t));
         continue;
@@ -424,10 +424,15 @@ export class Preprocessor {
 
   private substitute(m: Macro, args: Token[][], exp: { start: number; end: number }, hide: ReadonlySet<string>, at: Token, level: number): Token[] {
     const params = m.params!;
+    // the variadic argument joined once per invocation: BPF_CORE_READ's macros name __VA_ARGS__ several times each
+    // (nobody mutates an argument list: expand copies its input, pastes build new lists)
+    let varArgs: Token[] | undefined;
     const argOf = (name: string): Token[] | undefined => {
       const i = params.indexOf(name);
       if (i < 0) return undefined;
-      if (name === '__VA_ARGS__' || (m.variadic && i === params.length - 1)) return args.slice(i).flatMap((a, k) => (k === 0 ? a : [{ t: Tk.Punct, s: ',', start: a[0]?.start ?? -1, end: a[0]?.start ?? -1 } as Token, ...a]));
+      if (name === '__VA_ARGS__' || (m.variadic && i === params.length - 1)) {
+        return varArgs ??= args.slice(i).flatMap((a, k) => (k === 0 ? a : [{ t: Tk.Punct, s: ',', start: a[0]?.start ?? -1, end: a[0]?.start ?? -1 } as Token, ...a]));
+      }
       return args[i] ?? [];
     };
     const out: Token[] = [];
