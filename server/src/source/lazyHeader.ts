@@ -640,7 +640,7 @@ export class LazyDefs {
   }
 
   /** Parses one set-aside definition into the header's environment (once). */
-  parse(d: LazyDecl): void {
+  private parse(d: LazyDecl): void {
     if (d.state) return;
     d.state = 1;
     lazyStats.parsed++;

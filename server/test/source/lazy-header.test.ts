@@ -13,6 +13,33 @@ import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes
 import { generateVmlinuxH } from '../../bench/source.bench';
 
 /** The analysis of a file with headers from `threshold` bytes up parsed lazily, as comparable strings. */
+/** The headers both scan tests read: a generated 6.18 vmlinux.h (in `dir`) first, then every header of the fixtures
+ * (their 6.1 vmlinux.h among them). */
+function realHeaders(dir: string): string[] {
+  fixtureSourcePrograms(); // generates the fixtures' vmlinux.h when needed
+  const fixtures = path.join(__dirname, '..', '..', '..', '..', 'test-fixtures');
+  const headers: string[] = [generateVmlinuxH(dir)];
+  const walk = (d: string): void => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (e.name.endsWith('.h')) headers.push(p); } };
+  walk(fixtures);
+  return headers;
+}
+
+/** `n` slices of 20-40k characters of `big`, each with 1-6 random edits (a piece inserted, up to 5 characters
+ * deleted, or one replaced by a piece), drawn from `seed`: the same texts every run. */
+function* mutatedSlices(big: string, pieces: readonly string[], seed: number, n: number): Generator<string> {
+  const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+  for (let i = 0; i < n; i++) {
+    const at = rnd(big.length - 40_000);
+    let t = big.slice(at, at + 20_000 + rnd(20_000));
+    for (let j = 1 + rnd(6); j > 0; j--) {
+      const p = rnd(t.length);
+      const op = rnd(3);
+      t = op === 0 ? t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p) : op === 1 ? t.slice(0, p) + t.slice(p + 1 + rnd(5)) : t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p + 1);
+    }
+    yield t;
+  }
+}
+
 function shapes(an: Analyzer, file: string, threshold: number): { [k: string]: string } {
   const saved = LAZY_MIN_BYTES.value;
   LAZY_MIN_BYTES.value = threshold;
@@ -124,14 +151,9 @@ describe('lazy header parsing equals the full parse', function () {
       try { slow = ser(text); } finally { FAST_SCAN.value = true; }
       assert.strictEqual(ser(text), slow, `${what}: the fast path differs from the token path`);
     };
-    fixtureSourcePrograms(); // generates the fixtures' vmlinux.h when needed
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-fastscan-'));
     try {
-      // the fixtures' 6.1 vmlinux.h, a 6.18 one, and every header of the fixtures
-      const fixtures = path.join(__dirname, '..', '..', '..', '..', 'test-fixtures');
-      const headers: string[] = [generateVmlinuxH(dir)];
-      const walk = (d: string): void => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (e.name.endsWith('.h')) headers.push(p); } };
-      walk(fixtures);
+      const headers = realHeaders(dir);
       assert.ok(headers.some((h) => h.endsWith(path.join('programs', 'vmlinux.h'))), 'the fixtures\' vmlinux.h');
       const before = lazyStats.fast;
       for (const h of headers) both(fs.readFileSync(h, 'utf8'), h);
@@ -140,18 +162,8 @@ describe('lazy header parsing equals the full parse', function () {
       const big = fs.readFileSync(headers[0]!, 'utf8');
       const pieces = ['{', '}', '(', ')', '[', ']', ';', '/*', '*/', '//', '"', "'", '#', '\\\n', '\n#define X 1\n', 'struct ', 'union ', 'enum ',
         'enum { A, B } e;', 'struct q {', '__attribute__((packed))', ' x', ',', '=', '-', '1.struct {', '$', 'struct struct {', '0x1F', '\u00a0', '  ', '\t= -\t', 'struct __attribute__((packed))', 'union __attribute__(('];
-      let seed = 7;
-      const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
-      for (let i = 0; i < 300; i++) {
-        const at = rnd(big.length - 40_000);
-        let t = big.slice(at, at + 20_000 + rnd(20_000));
-        for (let j = 1 + rnd(6); j > 0; j--) {
-          const p = rnd(t.length);
-          const op = rnd(3);
-          t = op === 0 ? t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p) : op === 1 ? t.slice(0, p) + t.slice(p + 1 + rnd(5)) : t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p + 1);
-        }
-        both(t, `mutation ${i}`);
-      }
+      let i = 0;
+      for (const t of mutatedSlices(big, pieces, 7, 300)) both(t, `mutation ${i++}`);
       // text on which an ambiguous pattern would backtrack for hours (the test would time out): long enums and
       // record bodies that fail at their very end, deep nesting that never closes
       const items = Array.from({ length: 3000 }, (_, i) => `\tE${i}  =  ${i % 2 ? '-  ' : ''}${i}  ,  `).join('\n');
@@ -179,13 +191,9 @@ describe('lazy header parsing equals the full parse', function () {
       }
       return true;
     };
-    fixtureSourcePrograms(); // generates the fixtures' vmlinux.h when needed
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-markers-'));
     try {
-      const fixtures = path.join(__dirname, '..', '..', '..', '..', 'test-fixtures');
-      const headers: string[] = [generateVmlinuxH(dir)];
-      const walk = (d: string): void => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (e.name.endsWith('.h')) headers.push(p); } };
-      walk(fixtures);
+      const headers = realHeaders(dir);
       let eligible = 0;
       for (const h of headers) {
         const text = fs.readFileSync(h, 'utf8');
@@ -207,19 +215,9 @@ describe('lazy header parsing equals the full parse', function () {
       // mutations of vmlinux.h slices (as the fast-path test makes them)
       const big = fs.readFileSync(headers[0]!, 'utf8');
       const pieces = ['{', '}', '(', ')', ';', '/*', '*/', '//', '"', "'", '#', '\\\n', '\n', '\r\n', 'struct ', 'enum ', 'typedef int t;', ' x', '1.struct {', '$', '\u00a0', '\t'];
-      let seed = 11;
-      const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
       let mutated = 0;
-      for (let i = 0; i < 200; i++) {
-        const at = rnd(big.length - 40_000);
-        let t = big.slice(at, at + 20_000 + rnd(20_000));
-        for (let j = 1 + rnd(6); j > 0; j--) {
-          const p = rnd(t.length);
-          const op = rnd(3);
-          t = op === 0 ? t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p) : op === 1 ? t.slice(0, p) + t.slice(p + 1 + rnd(5)) : t.slice(0, p) + pieces[rnd(pieces.length)] + t.slice(p + 1);
-        }
-        if (same(t, `mutation ${i}`)) mutated++;
-      }
+      let i = 0;
+      for (const t of mutatedSlices(big, pieces, 11, 200)) if (same(t, `mutation ${i++}`)) mutated++;
       assert.ok(mutated > 50, `${mutated} eligible mutations compared`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
