@@ -18,7 +18,7 @@ import { Kind } from '../btf/types';
 import { CParser, FuncDef, TypeEnv } from './cparse';
 import { CType, Record, layout, strip } from './ctypes';
 import { Token, tokenize } from './lexer';
-import { readTextInputSync } from '../util/files';
+import { readTextAndBytesSync, readTextInputSync } from '../util/files';
 import { IncludeRef, Macro, PreItem, PreOptions, Preprocessor } from './preproc';
 import { DocBodies, afterLastDirective, blankBodies, bodiesToShare, recordBodies, sameMacro, spliceBodies } from './docBodies';
 import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerTokens } from './lazyHeader';
@@ -186,15 +186,16 @@ export class HeaderCache {
     const onceBefore = new Set(tu.once);
     const filesBefore = new Map(tu.files);
     let text = '';
+    let bytes: Uint8Array | undefined;
     const notes: LoadNote[] = [];
     // bounded: a header that is a FIFO, a device or larger than CORELENS_MAX_HEADER_MB is a note, never a hang
-    try { text = readTextInputSync(file, 'header'); } catch (e) { notes.push({ file, start: 0, end: 0, message: `cannot read header ${file}: ${(e as Error).message}` }); }
+    try { ({ text, bytes } = readTextAndBytesSync(file, 'header')); } catch (e) { notes.push({ file, start: 0, end: 0, message: `cannot read header ${file}: ${(e as Error).message}` }); }
     tu.files.set(file, key);
     const env = new TypeEnv();
     // a big header nothing before it declared into is parsed lazily (lazyHeader.ts): it keeps the headers before it
     // as imports (its later parses look up through them; they are header environments, never documents); its scan
     // comes from the disk cache when an earlier process scanned the same text (skimCache.ts)
-    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skimCached(text) : undefined;
+    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skimCached(text, bytes) : undefined;
     const visibleAt = [...tu.visible];
     env.imports = [...tu.visible, ...tu.stack];
     const ctxAt = tu.ctx.length;

@@ -143,6 +143,38 @@ describe('the header scan cache', function () {
     assert.strictEqual(ser(skimCached(text)), fresh);
   });
 
+  it('keyed by the file\'s bytes: the text\'s own key for UTF-8, an edited header misses, bytes that are not UTF-8 have a key of their own', () => {
+    fixtureSourcePrograms();
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'programs', 'vmlinux.h'), 'utf8');
+    const fresh = ser(skim(text));
+    const hdir = path.join(dir, 'headers');
+    const s0 = { ...skimCacheStats };
+    assert.strictEqual(ser(skimCached(text)), fresh);
+    // the bytes a UTF-8 file holds give the digest of its text: the entry the text wrote is found
+    assert.strictEqual(ser(skimCached(text, Buffer.from(text, 'utf8'))), fresh);
+    assert.deepStrictEqual([skimCacheStats.misses - s0.misses, skimCacheStats.hits - s0.hits], [1, 1]);
+    assert.strictEqual(fs.readdirSync(hdir).length, 1);
+    // an edited header (one byte of a member name): a miss, scanned again, its own entry; the old one stays valid
+    const edited = Buffer.from(text, 'utf8');
+    const at = edited.indexOf('struct task_struct {');
+    assert.ok(at > 0);
+    edited[at + 'struct task_struct {'.length + 10] = 0x71; // a letter inside its first member line
+    const etext = edited.toString('utf8');
+    const s1 = { ...skimCacheStats };
+    assert.strictEqual(ser(skimCached(etext, edited)), ser(skim(etext)));
+    assert.strictEqual(ser(skimCached(etext, edited)), ser(skim(etext)));
+    assert.deepStrictEqual([skimCacheStats.misses - s1.misses, skimCacheStats.hits - s1.hits], [1, 1]);
+    assert.strictEqual(fs.readdirSync(hdir).length, 2);
+    assert.strictEqual(ser(skimCached(text, Buffer.from(text, 'utf8'))), fresh);
+    // bytes that are not UTF-8 (0xff in a comment): decoded with a replacement character; the key is the bytes', the
+    // cached skim is that text's
+    const latin = Buffer.concat([Buffer.from('/* \xff */\n', 'latin1'), Buffer.from(text, 'utf8')]);
+    const ltext = latin.toString('utf8');
+    assert.strictEqual(ser(skimCached(ltext, latin)), ser(skim(ltext)));
+    assert.strictEqual(ser(skimCached(ltext, latin)), ser(skim(ltext)));
+    assert.strictEqual(fs.readdirSync(hdir).length, 3);
+  });
+
   it('the encoder and the decoder equal their references: the bytes; any bytes decoded (valid, truncated, changed numbers, unaligned)', () => {
     fixtureSourcePrograms();
     const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'programs', 'vmlinux.h'), 'utf8');
