@@ -309,6 +309,10 @@ function scan(text: string): Skim | undefined {
 /** The regular-expression fast path of the scan; off, every declaration takes the token path (tests compare both). */
 export const FAST_SCAN = { value: true };
 
+/** Adjacent markers written as one (markerTokens' `group`); off, one marker per definition (the lazy-vs-full test runs
+ * both). */
+export const GROUP_MARKERS = { value: true };
+
 // The fast path: one sticky regular expression per declaration shape, which V8's irregexp compiles to machine code,
 // matches a whole pure tag definition in the shapes a generated vmlinux.h is made of (80% of its 2.8 MB are such
 // struct, union and enum definitions; the token scanner spent ~50 ns per character on them, in a loop that ran once).
@@ -526,12 +530,23 @@ export function markerText(text: string, sk: Skim, isMacro: (name: string) => bo
  * text and tokenizing its padding cost a cold `sites` run ~50 ms CPU and a 3 MB string. Exactly tokenize(markerText(
  * ...).text) (a test compares both on real headers and mutations of them): the padding holds no newline, so after
  * a marker a line goes on; the marker starts a line when the header's text before it ends one (tokenize's state).
+ *
+ * `group`: a marker that would directly follow another (only whitespace and comments between the two definitions) is
+ * left out, and the one before stands for it too: `last[k]` is the last kept definition marker k stands for. Why:
+ * a 6.18 vmlinux.h's 15,179 markers were 15,179 of the 19,167 tokens preprocessed in order, while the preprocessor
+ * can only tell them apart at a token between them: a branch or a pragma region changes at a directive, a macro call
+ * begins and ends at a name and parentheses, `_Pragma` is tokens too. A run of adjacent markers is thus kept, dropped,
+ * swallowed by a macro's arguments or given a pragma state as a whole, exactly like its first marker — unless a
+ * marker is itself a macro's name, which the caller rules out (no grouping then).
  */
-export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false): { tokens: Token[]; decls: LazyDecl[] } {
+export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false, group = false): { tokens: Token[]; decls: LazyDecl[]; last: number[] } {
   const tokens: Token[] = [];
   const kept: LazyDecl[] = [];
+  const last: number[] = [];
   const state = { bol: true };
   let at = 0;
+  // the kept index of the marker the current run of adjacent markers is written as (-1: none yet)
+  let head = -1;
   // (indexed loops, as in record: 15,000 definitions and ~20,000 tokens, once per header)
   const decls = sk.decls;
   for (let i = 0; i < decls.length; i++) {
@@ -540,15 +555,29 @@ export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => 
     const m = `${MARK}${kept.length.toString(36)}`;
     if (d.end - d.start < m.length + 1) continue;
     const part = tokenize(text, at, d.start, state);
-    for (let j = 0; j < part.length; j++) tokens.push(part[j]!);
-    tokens.push({ t: Tk.Ident, s: m, start: d.start, end: d.start + m.length, exp: undefined, bol: state.bol, hide: undefined, pai: false });
+    if (group && head >= 0 && part.length === 0) {
+      last[head] = kept.length;
+    } else {
+      for (let j = 0; j < part.length; j++) tokens.push(part[j]!);
+      tokens.push({ t: Tk.Ident, s: m, start: d.start, end: d.start + m.length, exp: undefined, bol: state.bol, hide: undefined, pai: false });
+      head = kept.length;
+    }
+    last.push(kept.length);
     state.bol = false;
     at = d.end;
     kept.push(d);
   }
-  const last = tokenize(text, at, text.length, state);
-  for (let j = 0; j < last.length; j++) tokens.push(last[j]!);
-  return { tokens, decls: kept };
+  const tail = tokenize(text, at, text.length, state);
+  for (let j = 0; j < tail.length; j++) tokens.push(tail[j]!);
+  return { tokens, decls: kept, last };
+}
+
+/** Whether markerTokens may group adjacent markers: no macro (the includer's, `macros`, or the header's own) is named
+ * like a marker. */
+export function markersGroupable(macros: ReadonlyMap<string, unknown>, sk: Skim): boolean {
+  for (const k of macros.keys()) if (k.startsWith(MARK)) return false;
+  for (const k of sk.defined) if (k.startsWith(MARK)) return false;
+  return true;
 }
 
 let SPACES = ' '.repeat(4096);
@@ -671,15 +700,20 @@ export class LazyDefs {
     for (const n of p.notes) this.notes.push(n);
   }
 
-  /** Marks which definitions the preprocessor kept (active branch) and their pragma state, from its marker tokens. */
-  static split(items: Token[], decls: LazyDecl[]): Token[] {
+  /** Marks which definitions the preprocessor kept (active branch) and their pragma state, from its marker tokens;
+   * `last` (markerTokens'): the last definition each marker stands for. */
+  static split(items: Token[], decls: LazyDecl[], last?: readonly number[]): Token[] {
     const rest: Token[] = [];
     for (let i = 0; i < items.length; i++) {
       const t = items[i]!;
       if (t.s.startsWith(MARK) && t.s.length > MARK.length) {
         const k = parseInt(t.s.slice(MARK.length), 36);
         const d = decls[k];
-        if (d && !t.exp) { d.active = true; d.pai = !!t.pai; continue; }
+        if (d && !t.exp) {
+          const to = last ? last[k]! : k;
+          for (let j = k; j <= to; j++) { const e = decls[j]!; e.active = true; e.pai = !!t.pai; }
+          continue;
+        }
       }
       rest.push(t);
     }

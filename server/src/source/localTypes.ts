@@ -21,7 +21,7 @@ import { Token, tokenize } from './lexer';
 import { readTextAndBytesSync, readTextInputSync } from '../util/files';
 import { IncludeRef, Macro, PreItem, PreOptions, Preprocessor } from './preproc';
 import { DocBodies, afterLastDirective, blankBodies, bodiesToShare, recordBodies, sameMacro, spliceBodies } from './docBodies';
-import { LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerTokens } from './lazyHeader';
+import { GROUP_MARKERS, LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerTokens, markersGroupable } from './lazyHeader';
 import { skimCached } from './skimCache';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
@@ -489,7 +489,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
   const funcs: FuncDef[] = [];
   const pre = tu.pre;
   const notesBefore = pre.notes.length;
-  const mt = markerTokens(text, sk, (n) => pre.macros.has(n));
+  const mt = markerTokens(text, sk, (n) => pre.macros.has(n), GROUP_MARKERS.value && markersGroupable(pre.macros, sk));
   tu.stack.push(env);
   let items: PreItem[];
   try {
@@ -508,7 +508,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
       if (m.body.some((t) => t.s === '##') && text.includes(n)) { pre.pasted.add(PASTE_RISK); break; }
     }
   }
-  const toks = LazyDefs.split(items.filter((x): x is Token => !('include' in x)), mt.decls);
+  const toks = LazyDefs.split(items.filter((x): x is Token => !('include' in x)), mt.decls, mt.last);
   (env as TypeEnv & { lazy?: LazyDefs }).lazy = new LazyDefs(text, { ...sk, decls: mt.decls }, env, pre.macros);
   const p = new CParser(toks, env);
   while (!p.done) {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
-import { FAST_SCAN, LAZY_MIN_BYTES, lazyStats, markerText, markerTokens, skim } from '../../src/source/lazyHeader';
+import { FAST_SCAN, GROUP_MARKERS, LAZY_MIN_BYTES, lazyStats, markerText, markerTokens, markersGroupable, skim } from '../../src/source/lazyHeader';
 import { tokenize } from '../../src/source/lexer';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 import { generateVmlinuxH } from '../../bench/source.bench';
@@ -109,6 +109,62 @@ describe('lazy header parsing equals the full parse', function () {
     }
   });
 
+  it('adjacent markers written as one: branches, pragma regions, _Pragma, comments between definitions give the full parse', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-lazy-group-'));
+    try {
+      const PAI = '(__attribute__((preserve_access_index)), apply_to = record)';
+      const header = [
+        '#ifndef G_H', '#define G_H', '#define WRAP(x) x',
+        'struct a { int x; };', 'struct b { int y; }; struct c { int z; };',
+        '#if 0', 'struct d { int w; };', '#endif',
+        'struct e { int v; };',
+        `#pragma clang attribute push ${PAI}`,
+        'struct f { int u; };', '/* between */ struct g { int t; }; // after', 'enum ge { GE0, GE1 = 3 };',
+        '#pragma clang attribute pop',
+        'struct h { int s; };',
+        `_Pragma("clang attribute push ${PAI.replace(/"/g, '\\"')}")`,
+        'struct i { int r; };', 'struct j { int q; };',
+        '_Pragma("clang attribute pop")',
+        'struct k { int p; };',
+        '#ifdef NOPE', 'struct l { int o; };', 'struct m { int n; };', '#endif',
+        'struct fw;', 'struct n { struct fw *f; int mm; };', 'struct o { int ll; };',
+        '#endif', '',
+      ].join('\n');
+      fs.writeFileSync(path.join(dir, 'g.h'), header);
+      const reads = ['a', 'b', 'c', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'n', 'o'];
+      const field: { [k: string]: string } = { a: 'x', b: 'y', c: 'z', e: 'v', f: 'u', g: 't', h: 's', i: 'r', j: 'q', k: 'p', n: 'mm', o: 'll' };
+      const prog = path.join(dir, 'p.bpf.c');
+      fs.writeFileSync(prog, [
+        '#include "g.h"', '#include <bpf/bpf_helpers.h>', '#include <bpf/bpf_core_read.h>',
+        `SEC("kprobe/x") int f(${reads.map((r) => `struct ${r} *${r}${r}`).join(', ')}) {`,
+        // plain accesses (relocated only where a pragma region applies) and CO-RE reads of each
+        `  long s = ${reads.map((r) => `${r}${r}->${field[r]} + BPF_CORE_READ(${r}${r}, ${field[r]})`).join(' + ')};`,
+        '  return s + bpf_core_type_exists(struct d) + bpf_core_type_exists(struct l) + bpf_core_type_exists(struct m) + bpf_core_enum_value(enum ge, GE1);',
+        '}', 'char LICENSE[] SEC("license") = "GPL";', '',
+      ].join('\n'));
+      const sk = skim(header)!;
+      assert.ok(sk, 'the header is eligible');
+      const grouped = markerTokens(header, sk, () => false, true);
+      assert.ok(grouped.tokens.length < markerTokens(header, sk).tokens.length - 5, 'markers were grouped');
+      const g = shapes(await createAnalyzer(), prog, Infinity);
+      const sites = JSON.parse(g.sites!) as unknown[];
+      assert.ok(sites.length >= reads.length + 4, g.sites);
+      for (const group of [true, false]) {
+        GROUP_MARKERS.value = group;
+        try {
+          const l = shapes(await createAnalyzer(), prog, 0);
+          for (const key of Object.keys(g)) assert.strictEqual(l[key], g[key], `grouped ${group}: ${key} differ between the lazy and the full parse`);
+        } finally { GROUP_MARKERS.value = true; }
+      }
+      // a macro named like a marker: no grouping
+      assert.strictEqual(markersGroupable(new Map([['$L1', 0]]), sk), false);
+      assert.strictEqual(markersGroupable(new Map([['L1', 0]]), sk), true);
+      assert.strictEqual(markersGroupable(new Map(), skim(`#define $L2 x\n${header}`)!), false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('headers it cannot take lazily are parsed in full', () => {
     assert.ok(skim('struct a { int x; };\nstruct b { struct a y; };\n'), 'plain definitions are eligible');
     assert.strictEqual(skim('struct a { int x; };\n#include "x.h"\n'), undefined, 'an #include');
@@ -186,9 +242,31 @@ describe('lazy header parsing equals the full parse', function () {
       const a = tokenize(old.text);
       const b = now.tokens;
       // a first difference is named (a deepStrictEqual of 100k tokens would print them all)
-      for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) assert.fail(`${what}: token ${i} differs: ${JSON.stringify(a[i])} (marker text) vs ${JSON.stringify(b[i])}`);
+      const sameTokens = (x: typeof a, y: typeof a, how: string): void => {
+        for (let i = 0; i < Math.max(x.length, y.length); i++) {
+          if (JSON.stringify(x[i]) !== JSON.stringify(y[i])) assert.fail(`${what}${how}: token ${i} differs: ${JSON.stringify(x[i])} (marker text) vs ${JSON.stringify(y[i])}`);
+        }
+      };
+      sameTokens(a, b, '');
+      assert.deepStrictEqual(now.last, old.decls.map((_, k) => k), `${what}: ungrouped, each marker stands for its own definition`);
+      // grouped: the marker text's tokens without each marker that directly follows the one before it (marker k
+      // right after marker k - 1), which the run's first marker stands for
+      const isMarker = (t: (typeof a)[number] | undefined, k: number): boolean => !!t && k >= 0 && k < old.decls.length && t.s === `$L${k.toString(36)}` && t.start === old.decls[k]!.start;
+      const want: typeof a = [];
+      const wantLast = old.decls.map((_, k) => k);
+      let head = -1;
+      let k = 0; // the next marker's kept index
+      for (let i = 0; i < a.length; i++) {
+        if (!isMarker(a[i], k)) { want.push(a[i]!); continue; }
+        if (head >= 0 && isMarker(a[i - 1], k - 1)) wantLast[head] = k;
+        else { want.push(a[i]!); head = k; }
+        k++;
       }
+      assert.strictEqual(k, old.decls.length, `${what}: every marker met`);
+      const grouped = markerTokens(text, sk, isMacro, true);
+      assert.deepStrictEqual(grouped.decls, old.decls, `${what}: grouped, the definitions set aside differ`);
+      sameTokens(want, grouped.tokens, ' (grouped)');
+      assert.deepStrictEqual(grouped.last, wantLast, `${what}: the definitions each grouped marker stands for`);
       return true;
     };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-markers-'));
