@@ -227,6 +227,21 @@ describe('lazy header parsing equals the full parse', function () {
       both(`struct s {\n${'\tint a; struct { int (*f)(int [4]); } b;\n'.repeat(3000)} } x y;\n`, 'a record failing at its end');
       both(`struct s { ${'struct { '.repeat(2000)} int a; ${'} '.repeat(1999)} };\n`, 'nesting deeper than the fast path takes');
       both(`struct s { ${'('.repeat(5000)} };\nstruct t { int a; };\n`, 'brackets that never close');
+      // typedefs and forward declarations the fast path takes or declines, alone and with what decides whether a
+      // typedef naming a tag stays set aside (a forward declaration, a definition, neither)
+      const tds = ['typedef;', 'typedef int;', 'typedef unsigned int;', 'typedef int typedef;', 'typedef struct x;', 'typedef struct x x_t;',
+        'typedef struct x *xp;', 'typedef int *ip;', 'typedef int*p2;', 'typedef int (*f)(void);', 'typedef int(*f4)(void);', 'typedef int (*struct)(void);',
+        'typedef int (*typedef)(int);', 'typedef int (* f1 )( struct a *, union b * , enum c );', 'typedef struct s (*g)(struct t);',
+        'typedef enum e (*h)(void);', 'typedef int (*f2)(int (*)(void));', 'typedef int (*f3)(1);', 'typedef int 1x;', 'typedef struct struct s;',
+        'typedef struct __attribute__ s;', 'typedef int __attribute__;', 'typedef $x $y;', 'typedef int (*$f)($a);', 'typedef\nint\nnl_t\n;',
+        'typedef int (*f5)(void) ;', 'typedef int f6(void);', 'typedef int a, b;', 'typedef int (*)(void);', 'typedef int (*f7)(void) __attribute__((x));',
+        'typedef struct x (*f8)(struct y *, struct x);', 'typedef struct\tx\ty_t;', 'typedef union u u;', 'typedef enum e e_t;', 'typedef int (*int)(void);',
+        'typedef struct x * (*f9)(void);', 'typedef int (*f10)(struct);', 'typedef int (*f11)(struct typedef *);', 'typedef long long ll;'];
+      const fwds = ['', 'struct x;', 'struct x ;', 'union typedef;', 'enum struct x;', 'struct __attribute__;', 'struct 1x;', 'struct y;\nstruct x;', 'union u;', 'enum e;', 'struct x { int v; };'];
+      for (const f of fwds) for (const td of tds) {
+        both(`struct zz { int q; };\n${td}\n${f}\n`, `${JSON.stringify(td)} then ${JSON.stringify(f)}`);
+        both(`${f}\nstruct zz { int q; };\n${td}\ntypedef struct y y_t;\n`, `${JSON.stringify(f)} then ${JSON.stringify(td)}`);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
