@@ -637,13 +637,26 @@ export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => 
   for (let i = 0; i < decls.length; i++) {
     const d = decls[i]!;
     if (d.name !== undefined && (isMacro(d.name) || sk.defined.has(d.name))) continue;
-    const m = `${MARK}${kept.length.toString(36)}`;
-    if (d.end - d.start < m.length + 1) continue;
-    const part = tokenize(text, at, d.start, state);
+    // the marker's length without making its name (most markers are grouped away)
+    let mlen = MARK.length + 1;
+    for (let n = kept.length; n >= 36; n = Math.floor(n / 36)) mlen++;
+    if (d.end - d.start < mlen + 1) continue;
+    // a stretch of whitespace alone (between two definitions, nearly always) has no token: only its newlines change
+    // the line state, as tokenize would (anything else is tokenized)
+    let blank = true;
+    let nl = false;
+    for (let j = at; j < d.start; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 10) nl = true;
+      else if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== 11) { blank = false; break; }
+    }
+    const part = blank ? NO_TOKENS : tokenize(text, at, d.start, state);
+    if (blank && nl) state.bol = true;
     if (group && head >= 0 && part.length === 0) {
       last[head] = kept.length;
     } else {
       for (let j = 0; j < part.length; j++) tokens.push(part[j]!);
+      const m = `${MARK}${kept.length.toString(36)}`;
       tokens.push({ t: Tk.Ident, s: m, start: d.start, end: d.start + m.length, exp: undefined, bol: state.bol, hide: undefined, pai: false });
       head = kept.length;
     }
@@ -664,6 +677,8 @@ export function markersGroupable(macros: ReadonlyMap<string, unknown>, sk: Skim)
   for (const k of sk.defined) if (k.startsWith(MARK)) return false;
   return true;
 }
+
+const NO_TOKENS: Token[] = [];
 
 let SPACES = ' '.repeat(4096);
 /** `n` spaces, as a slice of one string grown as needed. */
