@@ -10,13 +10,21 @@
 // analyses of the bench program (5 runs each, main-thread CPU from /proc/<pid>/task/<pid>/schedstat): default budget
 // process CPU 3.8-4.1 s, main thread 1.5-1.6 s; x4 3.1-3.4 / 1.5-1.6; x8 2.9-3.1 / 1.6-1.7; x16 2.9-3.2 / 1.8-2.0.
 // Steady-state speed (edits, hovers) is unchanged: hot code still reaches TurboFan, a little later.
+// The grammar's wasm stays in Liftoff (--liftoff-only), as for `sites`: with V8's dynamic tiering, the first parse of
+// the 8,000-line bench program ran in baseline code while TurboFan compiled the grammar's hot functions beside it, and
+// the main thread then waited for those compiles at the next turn of the event loop. Measured in-process (fresh Node,
+// the bench program): default tiering, first parse 186-213 ms (a warm-up parse first: 30-50 ms + a 145-215 ms turn of
+// the loop + 60 ms); Liftoff only, 69-70 ms and ~95 ms process CPU instead of ~500; a TurboFan parse, once there, is
+// 55 ms. Edits re-parse a few nodes, where the difference is noise. Big bench, first diagnostics, alternating: wall
+// ~2.15-2.35 s -> ~1.8-2.0 s, process CPU ~3.3-3.7 s -> ~2.6-2.9 s.
 // The flag changes V8's flag hash, which a code cache must match: the launcher sets it before compiling the bundle
 // with its cache, and setting the same value again here leaves the hash as it was.
 
 import * as v8 from 'v8';
 
-/** V8's default interrupt budget (bytes of bytecode executed before a function is considered for optimisation) x8. */
-export const SERVER_V8_FLAGS = '--interrupt-budget=540672';
+/** V8's default interrupt budget (bytes of bytecode executed before a function is considered for optimisation) x8;
+ * WebAssembly (tree-sitter's grammar) in Liftoff only. */
+export const SERVER_V8_FLAGS = '--interrupt-budget=540672 --liftoff-only';
 
 /** Applies the server's V8 flags to this process (before the server's modules run; idempotent). */
 export function applyServerJitFlags(): void {

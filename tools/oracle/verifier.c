@@ -24,7 +24,8 @@
  *   {"target","section","name","type","insns","loads","errno","class","insn","message","kconfig","ksyms","cpus"}
  * class: "ok" (loaded), "core" (the verifier reached a poisoned CO-RE instruction: `invalid func
  * unknown#195896080`), "scalar" (a load/store through a register the verifier sees as a scalar: `invalid mem access
- * 'scalar'`), "other" (any other verifier error), "libbpf" (libbpf failed the object load before this program
+ * 'scalar'`), "helper" (the verifier reached a call of a helper the TARGET kernel does not have: see helper_limit),
+ * "other" (any other verifier error), "libbpf" (libbpf failed the object load before this program
  * reached the kernel: CO-RE relocation error, ...; then "message" is libbpf's last warning).
  * insn: the instruction index the verifier names (in the program as loaded: subprograms appended), or -1.
  * kconfig: the values libbpf gave the object's __kconfig externs on this machine, {"NAME":"hex bytes in memory
@@ -68,6 +69,67 @@ struct verdict {
 	int err;
 	char *log;
 };
+
+/*
+ * The target kernel's __BPF_FUNC_MAX_ID (its enum bpf_func_id, read from the target BTF; 0: no rewrite, as for the
+ * running kernel). THIS machine's kernel knows every helper of an older one, so a program calling a helper the target
+ * lacks would load here while the target's verifier refuses it ("invalid func unknown#<id>" where its walk reaches
+ * the call). To get that verdict from this kernel, each such call is rewritten to an id no kernel knows
+ * (UNKNOWN_HELPER_BASE + id) before the load -- what libbpf's poisoning does for failed relocations -- and
+ * classify() maps the message back. probe_read_{user,kernel}[_str] are rewritten as libbpf 1.1 itself does on a kernel
+ * without them (bpf_object__sanitize_prog: probe_read / probe_read_str).
+ */
+static int helper_limit;
+#define UNKNOWN_HELPER_BASE 0x40000000
+#define POISON_HELPER 0xbad2310
+
+static int helper_limit_of(const char *btf_path)
+{
+	struct btf *btf = btf__parse(btf_path, NULL);
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id, i, limit = 0;
+
+	if (!btf)
+		return 0;
+	id = btf__find_by_name_kind(btf, "bpf_func_id", BTF_KIND_ENUM);
+	if (id > 0) {
+		t = btf__type_by_id(btf, id);
+		e = btf_enum(t);
+		for (i = 0; i < btf_vlen(t); i++, e++)
+			if (strcmp(btf__name_by_offset(btf, e->name_off), "__BPF_FUNC_MAX_ID") == 0)
+				limit = e->val;
+	}
+	btf__free(btf);
+	return limit;
+}
+
+/* A copy of insns with the helper calls the target lacks rewritten (see helper_limit); NULL when none is. */
+static struct bpf_insn *as_on_target(const struct bpf_insn *insns, size_t insn_cnt)
+{
+	struct bpf_insn *out = NULL;
+	size_t i;
+
+	if (helper_limit <= 0)
+		return NULL;
+	for (i = 0; i < insn_cnt; i++) {
+		const struct bpf_insn *in = &insns[i];
+		int id = in->imm;
+
+		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg != 0 || id < helper_limit || id == POISON_HELPER)
+			continue;
+		if (!out) {
+			out = malloc(insn_cnt * sizeof(*out));
+			if (!out)
+				return NULL;
+			memcpy(out, insns, insn_cnt * sizeof(*out));
+		}
+		out[i].imm = id == BPF_FUNC_probe_read_user || id == BPF_FUNC_probe_read_kernel ? BPF_FUNC_probe_read
+			: id == BPF_FUNC_probe_read_user_str || id == BPF_FUNC_probe_read_kernel_str ? BPF_FUNC_probe_read_str
+			: UNKNOWN_HELPER_BASE + id;
+	}
+	return out;
+}
 
 static struct bpf_object *cur_obj;
 static struct verdict verdicts[MAX_PROGS];
@@ -114,12 +176,18 @@ int __wrap_bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, co
 	size_t size;
 	int fd, err;
 
+	struct bpf_insn *rewritten;
+
 	if (!v)
 		return __real_bpf_prog_load(prog_type, prog_name, license, insns, insn_cnt, opts);
 	v->attempted = true;
+	rewritten = as_on_target(insns, insn_cnt);
+	if (rewritten)
+		insns = rewritten;
 	fd = __real_bpf_prog_load(prog_type, prog_name, license, insns, insn_cnt, opts);
 	if (fd >= 0) {
 		v->loads = true;
+		free(rewritten);
 		return fd;
 	}
 	err = errno;
@@ -144,6 +212,7 @@ int __wrap_bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, co
 			break;
 	}
 	v->err = err;
+	free(rewritten);
 	/* A dummy fd makes libbpf carry on with the next program (it only binds .rodata to it, and warns). */
 	return dup(devnull);
 }
@@ -204,8 +273,17 @@ static void classify(const char *log, const char **cls, int *insn, char *msg, si
 	}
 	if (!msg[0] && log && *log)
 		snprintf(msg, msgsz, "%.*s", (int)strcspn(log, "\n"), log);
-	if (strstr(msg, "invalid func unknown#195896080"))
+	if (strstr(msg, "invalid func unknown#195896080")) {
 		*cls = "core";
+	} else if (strstr(msg, "invalid func unknown#")) {
+		long id = strtol(strstr(msg, "invalid func unknown#") + 21, NULL, 10);
+
+		/* a helper the target lacks (as_on_target): the target kernel's own message names the real id */
+		if (id >= UNKNOWN_HELPER_BASE) {
+			*cls = "helper";
+			snprintf(msg, msgsz, "invalid func unknown#%ld", id - UNKNOWN_HELPER_BASE);
+		}
+	}
 	else if (strstr(msg, "invalid mem access 'scalar'"))
 		*cls = "scalar";
 }
@@ -437,6 +515,7 @@ static void run_target(const char *obj_path, const char *tname, const char *tpat
 
 	if (tpath)
 		opts.btf_custom_path = tpath;
+	helper_limit = tpath ? helper_limit_of(tpath) : 0;
 	obj = bpf_object__open_file(obj_path, &opts);
 	if (!obj) {
 		fprintf(stderr, "verifier: %s: cannot open with target %s: %s\n", obj_path, tname, strerror(errno));

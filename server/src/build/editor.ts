@@ -196,6 +196,25 @@ export function reconcile(b: BuildState, analysis: Pick<Analysis, 'sites' | 'fun
     added.push({ range: lineRange(d.line, d.column), severity: 1, source: BUILD_SOURCE, code: 'core-build-scalar', message });
     drift.push({ kind: 'missing', key: `scalar\u0000${d.line}\u0000${d.targets.join(',')}`, message: `line ${d.line}: ${message}` });
   }
+  // reachable calls of a helper some targets' kernels do not have: only the build knows (the live analysis does not
+  // follow helper ids); one diagnostic per call line and helper, naming every target that refuses it there
+  const calls = new Map<string, { line: number; column?: number; helper: string; targets: string[]; prog: string }>();
+  for (const p of b.programs) {
+    for (const t of b.targetNames) {
+      const v = p.targets[t];
+      if (!v || v.loads || v.kind !== 'helper' || !v.line) continue;
+      const key = `${v.line}\u0000${v.helper ?? ''}`;
+      const e = calls.get(key) ?? { line: v.line, ...(v.column !== undefined ? { column: v.column } : {}), helper: v.helper ?? 'a helper', targets: [], prog: p.name };
+      if (!e.targets.includes(t)) e.targets.push(t);
+      calls.set(key, e);
+    }
+  }
+  for (const c of calls.values()) {
+    const message = `${c.helper} does not exist on ${on(c.targets)}: the verifier reaches this call in ${c.prog} and rejects the program there `
+      + `(invalid func unknown#); guard it with bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_${c.helper.replace(/^bpf_/, '')})`;
+    // not drift: the live analysis does not claim to know helper ids, so it missed nothing it models
+    added.push({ range: lineRange(c.line, c.column), severity: 1, source: BUILD_SOURCE, code: 'core-build-helper', message });
+  }
   // extra: live errors on sites whose compiled relocations the verifier never reaches
   findings.forEach((f, k) => {
     if (!isError(f) || !f.data || f.data.kind === undefined) return;

@@ -76,6 +76,8 @@ export interface LiteVerdict {
   readonly reason?: string;
   /** For 'libbpf': the __ksym extern libbpf could not resolve on that kernel. */
   readonly extern?: string;
+  /** For 'helper': the helper that kernel does not have. */
+  readonly helper?: string;
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;

@@ -73,8 +73,13 @@ export interface ProgramRow {
 
 export interface ProgramOnTarget {
   readonly loads: boolean;
-  /** core: a reachable poisoned CO-RE relocation; scalar: a read through a plain number; libbpf: the object is refused. */
+  /**
+   * core: a reachable poisoned CO-RE relocation; scalar: a read through a plain number; helper: a reachable call of a
+   * helper that kernel does not have; libbpf: the object is refused.
+   */
   readonly kind?: string;
+  /** For helper: which one (`bpf_loop`). */
+  readonly helper?: string;
   /** Instruction index in the program as loaded (what the verifier log names). */
   readonly insn?: number;
   readonly file?: string;
@@ -639,6 +644,7 @@ function programRows(reports: readonly Extract<TargetReport, { ok: true }>[], de
         loads: false, kind: v.kind, ...(v.insn !== undefined ? { insn: v.insn } : {}),
         ...(v.file ? { file: resolve(v.file), line: v.line, column: v.column } : {}), reason: v.reason,
         ...(v.kind === 'libbpf' ? { errno: v.errno, ...(v.extern ? { extern: v.extern } : {}) } : {}),
+        ...(v.kind === 'helper' && v.helper ? { helper: v.helper } : {}),
       };
     }
     return { section: id.section, name: id.name, targets, ...(fails.length ? { fails: describe(fails) } : {}), failing: fails.length };

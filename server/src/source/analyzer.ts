@@ -30,7 +30,7 @@ import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
 import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './localTypes';
 import { effectiveDefines, loadToolchain } from './toolchain';
-import { loadCParser, toEdit, warmParser, TsNode, TsTree, CParserHandle } from './parser';
+import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, contextSites, isPluginDef } from './contexts';
@@ -607,9 +607,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     return out;
   };
 
-  /** `warm`: an async run (its pauses turn the event loop), which may warm a cold parser first (parser.ts warmParser). */
-  function* analyzeSteps(uri: string, text: string, aopts: AnalyzeOptions, warm = false): Generator<void, Analysis, void> {
-    if (warm && text.length <= limitBytes('source') && warmParser(ts, text.length)) yield;
+  function* analyzeSteps(uri: string, text: string, aopts: AnalyzeOptions): Generator<void, Analysis, void> {
     const st: DocState = { text, includePaths: aopts.includePaths ?? docs.get(uri)?.includePaths ?? [] };
     const tree = text.length > limitBytes('source') ? undefined : parseShared(uri, text);
     if (tree) st.tree = tree;
@@ -619,9 +617,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     st.last = yield* steps(uri, st);
     return st.last;
   }
-  function* updateSteps(uri: string, text: string, edits?: readonly ContentChange[], warm = false): Generator<void, Analysis, void> {
+  function* updateSteps(uri: string, text: string, edits?: readonly ContentChange[]): Generator<void, Analysis, void> {
     const st = docs.get(uri);
-    if (!st) return yield* analyzeSteps(uri, text, {}, warm);
+    if (!st) return yield* analyzeSteps(uri, text, {});
     let cur = st.text;
     if (edits && edits.length && st.tree) {
       for (const e of edits) {
@@ -670,8 +668,8 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   const self: Analyzer = {
     analyze: (uri, text, aopts = {}) => drain(analyzeSteps(uri, text, aopts)),
     update: (uri, text, edits) => drain(updateSteps(uri, text, edits)),
-    analyzeAsync: (uri, text, aopts, pause) => stepAsync(() => analyzeSteps(uri, text, aopts ?? {}, true), pause),
-    updateAsync: (uri, text, pause) => stepAsync(() => updateSteps(uri, text, undefined, true), pause),
+    analyzeAsync: (uri, text, aopts, pause) => stepAsync(() => analyzeSteps(uri, text, aopts ?? {}), pause),
+    updateAsync: (uri, text, pause) => stepAsync(() => updateSteps(uri, text, undefined), pause),
     close(uri) {
       // an async run may be using the document's tree between its pauses: closed after it
       if (inFlight > 0) queue = queue.then(() => closeNow(uri));

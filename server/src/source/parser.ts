@@ -90,63 +90,6 @@ export function loadCParser(): Promise<CParserHandle> {
   return loading;
 }
 
-/** Texts from this size on are parsed by a warmed parser (see warmParser). */
-export const WARM_FROM_CHARS = 32 * 1024;
-let warmed = false;
-
-/**
- * A small C text in the shape of a BPF program (types, a map, helpers, a program, preprocessor lines, comments):
- * what the warm-up parse walks. Written for this purpose; it is never analysed.
- */
-const WARM_TEXT = `/* warm-up text: parsed once, never analysed */
-#include "vmlinux.h"
-#define MAX_ENTRIES 1024
-#define READ(p, f) BPF_CORE_READ(p, f)
-struct event { unsigned int pid; long long ts; char comm[16]; int kind; };
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
-	__type(key, u32);
-	__type(value, struct event);
-} events SEC(".maps");
-static __always_inline int helper(struct task_struct *t, struct event *ev)
-{
-	if (!t || !ev)
-		return -1;
-	ev->pid = READ(t, tgid);
-	ev->ts = bpf_ktime_get_ns() + (long long)t->prio * 2;
-	for (int i = 0; i < 16 && ev->comm[i] != '\\0'; i++)
-		ev->comm[i] = ev->comm[i] == 'a' ? 'b' : ev->comm[i];
-	switch (ev->kind) { case 1: ev->kind = 2; break; default: break; }
-	return bpf_core_field_exists(t->flags) ? 0 : 1;
-}
-SEC("kprobe/do_sys_open")
-int BPF_KPROBE(open_entry, int dfd, const char *name)
-{
-	struct event ev = {};
-	struct task_struct *task = (void *)bpf_get_current_task();
-	u32 key = 0;
-	helper(task, &ev);
-	bpf_map_update_elem(&events, &key, &ev, BPF_ANY); // update
-	return 0;
-}
-`;
-
-/**
- * Warms a cold parser before the process's first big parse (`chars` long): parses a few KB of C, and says so (true)
- * once. The caller must then let the event loop turn (a task boundary) before the big parse: V8 has no on-stack
- * replacement for WebAssembly (a wasm function keeps the code it was entered with until it returns) and installs
- * the optimised code between tasks. Measured on the 8,000-line bench program: its first parse took ≈ 250-300 ms CPU
- * in baseline code; after this warm-up (20-50 ms) and one turn of the loop, 50-70 ms. Without the turn, ≈ 250.
- * Results do not depend on it: each parse stands alone.
- */
-export function warmParser(h: CParserHandle, chars: number): boolean {
-  if (warmed || chars < WARM_FROM_CHARS) return false;
-  warmed = true;
-  h.parser.parse(WARM_TEXT.repeat(5))?.delete();
-  return true;
-}
-
 /** A tree-sitter edit from an LSP-style change applied to `old` text. */
 export function toEdit(old: string, start: { line: number; character: number }, end: { line: number; character: number }, newText: string) {
   const off = (p: { line: number; character: number }) => {

@@ -60,6 +60,12 @@ export interface KernelFacts {
   readonly ksymCompatible?: (name: string) => boolean | undefined;
   /** CPUs the machine may have (bounds bpf_get_smp_processor_id()); default: this machine's. */
   readonly nrCpuIds?: number;
+  /**
+   * The kernel's `__BPF_FUNC_MAX_ID` (the last value of its `enum bpf_func_id`): helper ids from there on do not exist
+   * on it, and a reachable call of one is `invalid func unknown#<id>`. Absent (no such enum in the BTF): unknown, no
+   * helper is refused.
+   */
+  readonly helperLimit?: number;
 }
 
 export interface VerdictTarget {
@@ -73,6 +79,8 @@ export type FailureKind =
   | 'core'
   /** A load or store through a register holding a plain number: `invalid mem access 'scalar'`. */
   | 'scalar'
+  /** A reachable call of a helper the kernel does not have (added in a later kernel): `invalid func unknown#<id>`. */
+  | 'helper'
   /** libbpf refuses the whole object before any program reaches the kernel (a relocation error). */
   | 'libbpf'
   /** The analysis hit its instruction budget: no verdict. */
@@ -95,6 +103,8 @@ export interface TargetVerdict extends SourcePlace {
   readonly relocation?: number;
   /** The register dereferenced, for 'scalar'. */
   readonly reg?: number;
+  /** The helper called, for 'helper' (`bpf_loop`, or `helper #<id>` for an id corelens has no name for). */
+  readonly helper?: string;
   /** For 'libbpf': the __ksym extern libbpf could not resolve (then every program of the object fails alike). */
   readonly extern?: string;
   readonly errno?: number;
@@ -222,13 +232,13 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
       ? { ...given, kconfig: new Map([...intrinsic.values, ...(given.kconfig ?? [])]) } : given;
     const verifyOpts = {
       nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
-      kconfigRange: opts.unknownRodata ? undefined : facts.kconfigRange,
+      kconfigRange: opts.unknownRodata ? undefined : facts.kconfigRange, helperLimit: facts.helperLimit,
     };
     // Which ksyms exist is not in the key: a walk records the ones it asked about (few, often none), and is reused only
     // where the target answers each the same (the walk is a function of its inputs: same answers, same walk).
     const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
       + [...(verifyOpts.kconfigRange ?? new Map())].map(([k, [lo, hi]]) => `;${k}=${lo}..${hi}`).join('')
-      + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}`;
+      + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}|${facts.helperLimit ?? ''}`;
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
     // relocates the whole object and stops at the first error: either way no program loads.
@@ -345,6 +355,17 @@ function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyRe
         + (r ? `: \`${r.path}\` (${r.kindName}): ${problemOf(why)}` : '') + ' — invalid func unknown#195896080',
     };
   }
+  if (e.kind === 'helper') {
+    const id = patched[e.insn]?.imm ?? 0;
+    const named = helperName(id);
+    const helper = named ?? `helper #${id}`;
+    return {
+      loads: false, kind: 'helper', insn: e.insn, text, helper, ...where, errno: 22,
+      reason: `the verifier reaches instruction ${e.insn}, a call of ${helper} (helper ${id}), which this kernel does not `
+        + `have (a later kernel added it): guard the call with `
+        + `bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_${named ? named.slice(4) : '<name>'}) — ${e.message}`,
+    };
+  }
   return {
     loads: false, kind: 'scalar', insn: e.insn, text, reg: e.reg, ...where, errno: 13,
     reason: `R${e.reg} invalid mem access 'scalar': instruction ${e.insn} (${text.replace(/^\d+: /, '')}) reads kernel memory through `
@@ -433,7 +454,9 @@ export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}):
   const externs = new Map(ksymExterns(obj).map((e) => [e.name, e] as const));
   const cache = new Map<string, boolean | undefined>();
   const compat = new Map<string, boolean | undefined>();
+  const helperLimit = helperLimitOf(btf);
   return {
+    ...(helperLimit !== undefined ? { helperLimit } : {}),
     ksymCompatible: (name) => {
       if (compat.has(name)) return compat.get(name);
       const e = externs.get(name);
@@ -479,8 +502,23 @@ export function factNames(obj: BpfObject): string[] {
   }
   const kcfg = new Set(kconfigExterns(obj).map((e) => e.name));
   if (kcfg.has('LINUX_HAS_SYSCALL_WRAPPER')) for (const n of SYSCALL_WRAPPERS) out.add(n);
-  if (kcfg.has('LINUX_HAS_BPF_COOKIE')) out.add('bpf_func_id');
+  // the helper enum: its __BPF_FUNC_MAX_ID says which helpers the kernel has (helperLimitOf), and its values
+  // LINUX_HAS_BPF_COOKIE
+  out.add('bpf_func_id');
   return [...out].sort();
+}
+
+/**
+ * The kernel's `__BPF_FUNC_MAX_ID`: the number of helper ids it knows (check_helper_call() refuses any id from there
+ * on). Read from its BTF's `enum bpf_func_id`, which every kernel with BPF and BTF has; undefined without it.
+ */
+export function helperLimitOf(btf: Btf): number | undefined {
+  const id = btf.findByName('bpf_func_id', Kind.Enum);
+  if (id <= 0) return undefined;
+  const t = btf.type(id);
+  if (t.kind !== Kind.Enum && t.kind !== Kind.Enum64) return undefined;
+  const max = t.values.find((v) => v.name === '__BPF_FUNC_MAX_ID');
+  return max === undefined ? undefined : Number(max.value);
 }
 
 /**

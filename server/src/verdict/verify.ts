@@ -4,9 +4,10 @@
 // visits, and the first error it meets among those this analysis models:
 //   - `invalid func unknown#195896080`: a CO-RE relocation libbpf poisoned, reached;
 //   - `R<n> invalid mem access 'scalar'`: a load or store through a register holding a plain number (the classic
-//     `task->field` after bpf_get_current_task() in a kprobe).
+//     `task->field` after bpf_get_current_task() in a kprobe);
+//   - `invalid func unknown#<id>`: a call of a helper the loading kernel does not have (VerifyOptions.helperLimit).
 // Everything else the kernel checks (bounds, helper argument types, reference leaks, ...) is out of scope: the
-// verdict is exact about CO-RE reachability, and the differential test only compares outcomes of those two kinds.
+// verdict is exact about CO-RE reachability, and the differential test only compares outcomes of those kinds.
 //
 // What is modelled, because reachability depends on it: registers and stack slots with the kernel's scalar
 // tracking (scalar.ts), spills and fills of 1/2/4/8 bytes with the kernel's alignment rules, linked scalar registers
@@ -24,6 +25,9 @@ import * as S from './scalar';
 
 /** Stands for a kernel symbol's address: a known constant to the verifier, and never 0. */
 const KSYM_ADDRESS = 0xffffffff81000000n;
+
+/** Helper ids libbpf rewrites to bpf_probe_read / bpf_probe_read_str on a kernel without them (112-115). */
+const SANITIZED_PROBE_READS: ReadonlySet<number> = new Set([112, 113, 114, 115]);
 
 /** POISON_IMM: what libbpf writes into an instruction whose relocation failed. */
 export const POISON_IMM = 0xbad2310;
@@ -114,11 +118,17 @@ export interface VerifyOptions {
   readonly hasKsym?: (name: string) => boolean | undefined;
   /** Stop after this many instructions processed (the kernel's limit is 1,000,000). */
   readonly maxSteps?: number;
+  /**
+   * The loading kernel's `__BPF_FUNC_MAX_ID` (KernelFacts.helperLimit): a helper call with a higher or equal id is
+   * `invalid func unknown#<id>` where the walk reaches it. Absent: every helper is taken to exist.
+   */
+  readonly helperLimit?: number;
 }
 
 /** An error the verifier would report, at an instruction index of the loaded program. */
 export interface VerifyError {
-  readonly kind: 'core' | 'scalar';
+  /** 'helper': a call of a helper the loading kernel does not have. */
+  readonly kind: 'core' | 'scalar' | 'helper';
   readonly insn: number;
   /** The register used as a pointer, for 'scalar'. */
   readonly reg?: number;
@@ -885,6 +895,16 @@ class Walker {
         return idx + (isLdimm64(orig) ? 2 : 1);
       }
       return this.step(st, idx, orig, pending);
+    }
+    const limit = this.opts.helperLimit;
+    if (limit !== undefined && insn.src === CALL.HELPER && insn.imm >= limit) {
+      // libbpf (bpf_object__sanitize_prog) turns probe_read_{user,kernel}[_str] into probe_read[_str] on a kernel
+      // without them (its FEAT_PROBE_READ_KERN probe): same arguments, same effects, so the walk goes on unchanged.
+      // Any other id past the kernel's table is check_helper_call()'s `invalid func unknown#<id>`: the kernel stops;
+      // the walk goes on as if the helper existed, to find the poisoned relocations behind it too (see above).
+      if (!SANITIZED_PROBE_READS.has(insn.imm)) {
+        this.error ??= { kind: 'helper', insn: idx, message: `invalid func unknown#${insn.imm}` };
+      }
     }
     return this.helper(st, idx, insn, pending);
   }

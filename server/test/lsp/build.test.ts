@@ -212,4 +212,39 @@ describe('build on save over stdio (real clang)', function () {
     assert.deepStrictEqual((await c.conn.sendRequest<ServerStatus>(STATUS_METHOD)).buildDrift, { missing: 1, extra: 1 });
     assert.strictEqual(c.logs.filter((l) => /build drift/.test(l)).length, 2);
   });
+
+  it('a reached call of a helper a target kernel lacks: an error on the call\'s line naming those targets, not drift', async () => {
+    // bpf_loop (helper 181) came with 5.17: 5.10's verifier refuses the call (its helper table ends at 155)
+    const { c, file, uri } = await start(true);
+    const text = fs.readFileSync(file, 'utf8').replace('char LICENSE[]', `static long step(__u32 i, void *ctx)
+{
+\t*(__u64 *)ctx += i;
+\treturn 0;
+}
+
+SEC("kprobe/do_nanosleep")
+int loops(void *ctx)
+{
+\t__u64 sum = 0;
+
+\tbpf_loop(4, step, &sum, 0);
+\tout[0] = sum;
+\treturn 0;
+}
+
+char LICENSE[]`);
+    fs.writeFileSync(file, text);
+    await open(c, uri, text);
+    await save(c, uri);
+    await logLine(c, /built .*\(saved version 1\)/);
+    const after = await c.diagnostics(uri, (d) => d.some((x) => x.code === 'core-build-helper'));
+    const call = text.split('\n').findIndex((l) => l.includes('bpf_loop(4, step'));
+    const h = after.filter((d: Diagnostic) => d.code === 'core-build-helper');
+    assert.deepStrictEqual(h.map((d) => [d.range.start.line, d.severity, d.source]), [[call, 1, 'corelens (build)']]);
+    assert.match(String(h[0]!.message), /^bpf_loop does not exist on 5\.10-amd64: .*BPF_FUNC_loop/);
+    assert.doesNotMatch(String(h[0]!.message), /6\.18/);
+    const lenses = await buildLenses(c, uri);
+    assert.ok(lenses.some((l) => new RegExp(`fails on 5\\.10-amd64: loops line ${call + 1}$`).test(l.title)), JSON.stringify(lenses));
+    assert.deepStrictEqual((await c.conn.sendRequest<ServerStatus>(STATUS_METHOD)).buildDrift, { missing: 0, extra: 0 });
+  });
 });

@@ -9,7 +9,7 @@ import { openBtfFile } from '../../src/btf/open';
 import { openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
-import { KernelFacts, VerdictTarget, factsFromBtf, kconfigExterns, objectVerdicts, resolveKconfig } from '../../src/verdict/index';
+import { KernelFacts, VerdictTarget, factsFromBtf, helperLimitOf, kconfigExterns, objectVerdicts, resolveKconfig } from '../../src/verdict/index';
 import { FIXTURES, KERNELS_DIR, REPO_ROOT, TARGETS_DIR } from './paths';
 
 export const VERIFIER_EXPECTED = path.join(FIXTURES, 'expected', 'verifier');
@@ -23,7 +23,7 @@ export interface VerdictLine {
   insns: number;
   loads: boolean;
   errno: number;
-  class: 'ok' | 'core' | 'scalar' | 'other' | 'libbpf';
+  class: 'ok' | 'core' | 'scalar' | 'helper' | 'other' | 'libbpf';
   insn: number;
   message: string;
   kconfig: Record<string, string>;
@@ -123,8 +123,11 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
   const vts: VerdictTarget[] = targets.map((t) => {
     const l = lines.find((x) => x.target === t.name)!;
     const oracleKconfig = new Map(Object.entries(l.kconfig ?? {}).map(([k, hex]) => [k, Uint8Array.from(Buffer.from(hex, 'hex'))]));
+    // the target's helper table: corelens reads it from the target BTF as the oracle does (with libbpf's own parser)
+    const helperLimit = helperLimitOf(t.btf);
     let facts: KernelFacts = {
       kconfig: oracleKconfig, hasKsym: (n) => l.ksyms?.[n], nrCpuIds: l.cpus || undefined,
+      ...(helperLimit !== undefined ? { helperLimit } : {}),
       ...(compatible ? { ksymCompatible: compatible } : {}),
     };
     if (l.kconfigRaw) {
@@ -166,7 +169,7 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
     c.byClass[l.class] = (c.byClass[l.class] ?? 0) + 1;
     const tv = p.targets.get(l.target)!;
     const ours = tv.loads ? 'ok' : tv.kind!;
-    const sameInsn = (l.class !== 'core' && l.class !== 'scalar') || tv.insn === l.insn;
+    const sameInsn = (l.class !== 'core' && l.class !== 'scalar' && l.class !== 'helper') || tv.insn === l.insn;
     // libbpf refusing the object: the same errno, and for an extern the same extern named
     const sameLibbpf = l.class !== 'libbpf' || ours !== 'libbpf'
       || (tv.errno === l.errno && (!tv.extern || l.message.includes(`'${tv.extern}'`)));

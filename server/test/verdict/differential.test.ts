@@ -3,7 +3,8 @@
 // The oracle (tools/oracle/verifier.c, run by scripts/verifier-oracle.sh) lets real libbpf 1.1 relocate each fixture
 // object against each target BTF (btf_custom_path) and loads every program into THIS machine's kernel; corelens
 // computes its verdict from the object alone and must agree: loads, or fails at the same instruction with the same
-// kind of error (a reachable poisoned CO-RE relocation; a read through a plain number; libbpf refusing the object).
+// kind of error (a reachable poisoned CO-RE relocation; a read through a plain number; a reachable call of a helper
+// the target kernel lacks, which the oracle makes this kernel refuse as the target would; libbpf refusing the object).
 //
 // What is compared, and why the rest is not:
 //   - outcomes of other kinds ("other": fentry not supported by this kernel, bpf_core_cast() with a type id of another

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { openBpfObject } from '../../src/btf/object';
 import { relocateObject } from '../../src/core/object';
-import { ObjectVerdicts, factsFromBtf, objectVerdicts } from '../../src/verdict/index';
+import { ObjectVerdicts, factsFromBtf, helperLimitOf, objectVerdicts } from '../../src/verdict/index';
 import { kernel } from '../support/kernels';
 import { FIXTURES } from '../support/paths';
 
@@ -79,5 +79,37 @@ describe('load verdicts of the verdict fixtures', function () {
       const d = on('tc_mark_deref', t);
       assert.deepStrictEqual([d.loads, d.kind, d.reg], [false, 'scalar', 1]);
     }
+  });
+
+  it('helpers: a reached call of a helper past the kernel\'s table fails there; guarded or sanitized ones do not', async () => {
+    const o = await openBpfObject(path.join(FIXTURES, 'verdict', 'objects', 'helpers.bpf.o'));
+    if (!o.ok) throw o.error;
+    const ks = ['5.10-amd64', '6.1-amd64', '6.18-amd64'];
+    const targets = await Promise.all(ks.map(async (k) => ({ name: k, btf: await kernel(k) })));
+    // the helper tables the kernels' BTF give (their enum bpf_func_id's __BPF_FUNC_MAX_ID)
+    assert.deepStrictEqual(targets.map((t) => helperLimitOf(t.btf)), [156, 210, 212]);
+    const v = objectVerdicts(o.value, relocateObject(o.value, targets), targets.map((t) => ({ name: t.name, facts: factsFromBtf(t.btf, o.value) })));
+    const on = (prog: string, t: string) => v.programs.find((p) => p.name === prog)!.targets.get(t)!;
+    const loop = on('loop_unguarded', '5.10-amd64');
+    assert.deepStrictEqual([loop.loads, loop.kind, loop.helper], [false, 'helper', 'bpf_loop']);
+    assert.match(loop.reason!, /bpf_loop \(helper 181\).*BPF_FUNC_loop.*invalid func unknown#181$/);
+    assert.ok(loop.line! > 0 && /helpers\.bpf\.c$/.test(loop.file!), 'the call\'s source line');
+    for (const p of ['loop_guarded', 'loop_bool_helper', 'tai_in_callback', 'probe_read_kernel_everywhere']) {
+      assert.deepStrictEqual(on(p, '5.10-amd64'), { loads: true }, `${p} on 5.10`);
+    }
+    assert.strictEqual(on('task_btf_unguarded', '5.10-amd64').helper, 'bpf_get_current_task_btf');
+    // bpf_ktime_get_tai_ns (208): 5.10 lacks it, 6.1 has it; in a subprogram the instruction is the appended copy's
+    assert.deepStrictEqual([on('tai_unguarded', '5.10-amd64').kind, on('tai_unguarded', '6.1-amd64').loads], ['helper', true]);
+    const sub = on('tai_in_subprog', '5.10-amd64');
+    assert.ok(sub.kind === 'helper' && sub.insn! > 0);
+    // first error on the path wins: the poisoned __state read before the call, the call before the read
+    assert.strictEqual(on('core_before_helper', '5.10-amd64').kind, 'core');
+    assert.strictEqual(on('helper_before_core', '5.10-amd64').kind, 'helper');
+    for (const t of ['6.1-amd64', '6.18-amd64']) {
+      for (const p of v.programs) if (p.name !== 'task_btf_unguarded') assert.deepStrictEqual(p.targets.get(t), { loads: true }, `${p.name} on ${t}`);
+    }
+    // a kernel whose BTF has no helper enum: no helper is refused (unknown, not a guess)
+    const none = objectVerdicts(o.value, relocateObject(o.value, targets.slice(0, 1)), [{ name: '5.10-amd64', facts: { ...factsFromBtf(targets[0]!.btf, o.value), helperLimit: undefined } }]);
+    assert.deepStrictEqual(none.programs.find((p) => p.name === 'loop_unguarded')!.targets.get('5.10-amd64'), { loads: true });
   });
 });
