@@ -198,20 +198,21 @@ export function reconcile(b: BuildState, analysis: Pick<Analysis, 'sites' | 'fun
   }
   // reachable calls of a helper some targets' kernels do not have: only the build knows (the live analysis does not
   // follow helper ids); one diagnostic per call line and helper, naming every target that refuses it there
-  const calls = new Map<string, { line: number; column?: number; helper: string; targets: string[]; prog: string }>();
+  const calls = new Map<string, { line: number; column?: number; helper: string; targets: string[]; prog: string; kernelSays: string }>();
   for (const p of b.programs) {
     for (const t of b.targetNames) {
       const v = p.targets[t];
       if (!v || v.loads || v.kind !== 'helper' || !v.line) continue;
       const key = `${v.line}\u0000${v.helper ?? ''}`;
-      const e = calls.get(key) ?? { line: v.line, ...(v.column !== undefined ? { column: v.column } : {}), helper: v.helper ?? 'a helper', targets: [], prog: p.name };
+      const e = calls.get(key) ?? { line: v.line, ...(v.column !== undefined ? { column: v.column } : {}), helper: v.helper ?? 'a helper', targets: [], prog: p.name,
+        kernelSays: /invalid func unknown#\d+$/.exec(v.reason ?? '')?.[0] ?? 'invalid func unknown' };
       if (!e.targets.includes(t)) e.targets.push(t);
       calls.set(key, e);
     }
   }
   for (const c of calls.values()) {
     const message = `${c.helper} does not exist on ${on(c.targets)}: the verifier reaches this call in ${c.prog} and rejects the program there `
-      + `(invalid func unknown#); guard it with bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_${c.helper.replace(/^bpf_/, '')})`;
+      + `(${c.kernelSays}); guard it with bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_${c.helper.replace(/^bpf_/, '')})`;
     // not drift: the live analysis does not claim to know helper ids, so it missed nothing it models
     added.push({ range: lineRange(c.line, c.column), severity: 1, source: BUILD_SOURCE, code: 'core-build-helper', message });
   }
