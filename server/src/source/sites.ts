@@ -381,11 +381,6 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** Locals declared so far (a second declaration of a name makes it unsinkable). */
   const declared = new Set<string>();
-  /** Walks an if's arm as a region of its own (sinkable). */
-  const within = <T>(fn: (s: Stmt, c: Ctx) => T, s: Stmt, c: Ctx): T => {
-    regions.push({ guards: c.guards, pconds: c.pconds });
-    try { return fn(s, c); } finally { regions.pop(); }
-  };
   /**
    * An initialiser whose value is relocated constants alone: field/type/enum info and BTF ids, numbers, locals kept
    * in registers, and arithmetic BPF does without a branch. No memory read (a direct load, a global), no call, no
@@ -418,7 +413,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * site of this body has the same relocation (MachineCSE runs first: the merged move is no longer the local's alone).
    */
   const sinkSites = (): void => {
-    const keyOf = (x: RawSite) => `${x.kind}|${spell(x.root)}|${x.access.join(':')}`;
+    // spelled once per type and only for sites of the same kind and access (spell walks the whole type)
+    const spelled = new Map<CType, string>();
+    const typeKey = (t: CType) => { let k = spelled.get(t); if (k === undefined) spelled.set(t, (k = spell(t))); return k; };
+    const same = (a: RawSite, b: RawSite) => a.kind === b.kind && a.access.length === b.access.length
+      && a.access.every((v, i) => v === b.access[i]) && (a.root === b.root || typeKey(a.root) === typeKey(b.root));
     for (const [name, sk] of sinkable) {
       // a declaration inside a loop: LICM hoists an invariant relocation out, a full unroll copies it (measured: both)
       if (!sk.reads || unsinkable.has(name) || sk.at.some((r) => r.stop)) continue;
@@ -427,8 +426,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       for (n = sk.at.length; n < sk.reads.length && !sk.reads[n]!.stop; n++);
       if (n === sk.at.length) continue;
       const mine = new Set(sk.sites);
-      const keys = new Set(sk.sites.map(keyOf));
-      if (res.sites.some((x) => !mine.has(x) && keys.has(keyOf(x)))) continue;
+      if (res.sites.some((x) => !mine.has(x) && sk.sites.some((y) => same(x, y)))) continue;
       const to = sk.reads[n - 1]!;
       for (const x of sk.sites) {
         x.guards = to.guards.slice();
@@ -1517,11 +1515,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
           if (v.name) written(v.name, ctx, !!v.init);
-          if (v.name && !ctx.noEmit) {
+          if (v.name && !ctx.noEmit && SINK) {
             if (declared.has(v.name)) unsinkable.add(v.name);
             declared.add(v.name);
-            const sites = res.sites.slice(before0);
-            if (v.init && sites.length && !unsinkable.has(v.name) && !addrTaken.has(v.name) && SINK && relocConst(v.init)) sinkable.set(v.name, { sites, at: regions.slice() });
+            if (v.init && res.sites.length > before0 && !unsinkable.has(v.name) && !addrTaken.has(v.name) && relocConst(v.init)) {
+              sinkable.set(v.name, { sites: res.sites.slice(before0), at: regions.slice() });
+            }
           }
         }
         return undefined;
@@ -1545,11 +1544,21 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const f0 = freq;
         const pt = branchProb(s.c);
         freq = f0 * pt;
-        const [, ft] = region(() => within(stmt, s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true) }));
+        // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
+        const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true) };
+        regions.push({ guards: tc.guards, pconds: tc.pconds });
+        const [, ft] = region(() => stmt(s.t, tc));
+        regions.pop();
         const fAfterT = freq;
         freq = f0 * (1 - pt);
         const c1 = res.calls.length;
-        const ff = s.f ? region(() => within(stmt, s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false) }))[1] : undefined;
+        let ff: FlowEv[] | undefined;
+        if (s.f) {
+          const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false) };
+          regions.push({ guards: fc.guards, pconds: fc.pconds });
+          ff = region(() => stmt(s.f!, fc))[1];
+          regions.pop();
+        }
         freq += fAfterT;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}) });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
