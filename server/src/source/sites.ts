@@ -246,6 +246,17 @@ function namesOf(f: FuncDef): Set<string> {
   return s;
 }
 
+/** A block of a body being walked: the guards and parameter conditions it runs under; `stop`: a loop or switch body,
+ * where MachineSink does not move a value into. */
+interface Region { guards: GuardRef[]; pconds?: ParamCond[]; stop?: true }
+
+/** How many regions two nests share from the outermost (the same region objects). */
+function commonDepth(a: readonly Region[], b: readonly Region[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
 /** No side effect clang must keep: its loads die with an unused result (calls of helpers and statements do not). */
 function pure(x: Expr): boolean {
   switch (x.e) {
@@ -308,6 +319,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
+  /** The nest of blocks being walked (an if's arm, the rest of a block after an early exit, a loop or switch body),
+   * innermost last, each with the guards and parameter conditions it runs under (sinkable). */
+  const regions: Region[] = [];
+  /** Locals initialised with a relocated constant (relocConst): their sites, the regions at the declaration, and the
+   * regions every read so far lies in (their common part). Finished after the walk (sinkSites). */
+  const sinkable = new Map<string, { sites: RawSite[]; at: Region[]; reads?: Region[] }>();
+  /** Names declared more than once in this body, or written after their declaration: never sunk (which value a read
+   * sees would take more than the names to tell). */
+  const unsinkable = new Set<string>();
   /** `v = &p->f;` assignments (deadLastCopy): the address site, the variable, where the statement ends. */
   const addrSets: { site: RawSite; v: string; end: number; depth: number }[] = [];
   const returns: { x?: Expr; guards: GuardRef[] }[] = [];
@@ -354,9 +374,65 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Values stored into each variable so far in evaluation order (a declaration without initializer stores none). */
   const stored = new Map<string, number>();
   const written = (name: string, ctx: Ctx, value = true): void => {
+    if (sinkable.delete(name)) unsinkable.add(name);
     if (ctx.noEmit) return;
     version.set(name, (version.get(name) ?? 0) + 1);
     if (value) stored.set(name, (stored.get(name) ?? 0) + 1);
+  };
+  /** Locals declared so far (a second declaration of a name makes it unsinkable). */
+  const declared = new Set<string>();
+  /**
+   * An initialiser whose value is relocated constants alone: field/type/enum info and BTF ids, numbers, locals kept
+   * in registers, and arithmetic BPF does without a branch. No memory read (a direct load, a global), no call, no
+   * comparison, `!`, `&&`, `||` or `?:` (BPF has no set-on-condition: each becomes a branch and a phi, which stays).
+   * The BPF backend turns each relocation into a move of an immediate before MachineSink runs (BPFMISimplifyPatchable
+   * comes first), so such a value sinks past calls and stores to the block that dominates all its uses.
+   */
+  const relocConst = (x: Expr): boolean => {
+    let reloc = false;
+    const ok = (e: Expr, d: number): boolean => {
+      if (d > 32) return false;
+      switch (e.e) {
+        case 'num': case 'sizeof': return true;
+        case 'id': return (!!lookup(e.name) && !addrTaken.has(e.name)) || (!lookup(e.name) && !env.global(e.name) && !!env.enumConst(e.name));
+        case 'cast': return ok(e.x, d + 1);
+        case 'unary': return (e.op === '-' || e.op === '~' || e.op === '+') && ok(e.x, d + 1);
+        case 'binary': return ['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^'].includes(e.op) && ok(e.l, d + 1) && ok(e.r, d + 1);
+        case 'call':
+          if (e.fn.e === 'id' && /^__builtin_(preserve_(field_info|type_info|enum_value)|btf_type_id)$/.test(e.fn.name)) { reloc = true; return true; }
+          return false;
+      }
+      return false;
+    };
+    return ok(x, 0) && reloc;
+  };
+  /**
+   * Moves the sites of each sinkable local to the innermost region holding every read of it, as LLVM's MachineSink
+   * moves the relocated moves (measured with clang 14: test/source/sunk.test.ts). Never into a loop or switch body,
+   * nor out of one (not profitable there; a loop's invariant is hoisted, an unrolled body copied); never when another
+   * site of this body has the same relocation (MachineCSE runs first: the merged move is no longer the local's alone).
+   */
+  const sinkSites = (): void => {
+    // spelled once per type and only for sites of the same kind and access (spell walks the whole type)
+    const spelled = new Map<CType, string>();
+    const typeKey = (t: CType) => { let k = spelled.get(t); if (k === undefined) spelled.set(t, (k = spell(t))); return k; };
+    const same = (a: RawSite, b: RawSite) => a.kind === b.kind && a.access.length === b.access.length
+      && a.access.every((v, i) => v === b.access[i]) && (a.root === b.root || typeKey(a.root) === typeKey(b.root));
+    for (const [name, sk] of sinkable) {
+      // a declaration inside a loop: LICM hoists an invariant relocation out, a full unroll copies it (measured: both)
+      if (!sk.reads || unsinkable.has(name) || sk.at.some((r) => r.stop)) continue;
+      let n = commonDepth(sk.at, sk.reads);
+      if (n < sk.at.length) continue;
+      for (n = sk.at.length; n < sk.reads.length && !sk.reads[n]!.stop; n++);
+      if (n === sk.at.length) continue;
+      const mine = new Set(sk.sites);
+      if (res.sites.some((x) => !mine.has(x) && sk.sites.some((y) => same(x, y)))) continue;
+      const to = sk.reads[n - 1]!;
+      for (const x of sk.sites) {
+        x.guards = to.guards.slice();
+        if (to.pconds?.length) x.pconds = to.pconds; else delete x.pconds;
+      }
+    }
   };
   /** The pointer a site's access starts from, as one value of this copy of the body: a parameter never written is
    * itself (an inlined call's argument names the caller's value), a variable whose address is never taken is its
@@ -665,6 +741,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'str': return { type: { k: 'ptr', to: { k: 'int', name: 'char', size: 1, signed: true, char: true } } };
       case 'id': {
         if (!ctx.noEmit && tentative.size) tentative.delete(x.name);
+        if (!ctx.noEmit && !ctx.unevaluated && sinkable.size) {
+          const sk = sinkable.get(x.name);
+          if (sk) sk.reads = sk.reads ? sk.reads.slice(0, commonDepth(sk.reads, regions)) : regions.slice();
+        }
         const t = parseLookup?.(x.name) ?? lookup(x.name) ?? env.global(x.name);
         if (t) return { type: t };
         const ec = env.enumConst(x.name);
@@ -1416,6 +1496,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'expr': return use(s.x, ctx);
       case 'decl':
         for (const v of s.vars) {
+          const before0 = res.sites.length;
           if (v.name && !ctx.noEmit) varOrigin.delete(v.name);
           if (v.init) {
             const before = res.sites.length;
@@ -1434,6 +1515,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
           if (v.name) written(v.name, ctx, !!v.init);
+          if (v.name && !ctx.noEmit && SINK) {
+            if (declared.has(v.name)) unsinkable.add(v.name);
+            declared.add(v.name);
+            if (v.init && res.sites.length > before0 && !unsinkable.has(v.name) && !addrTaken.has(v.name) && relocConst(v.init)) {
+              sinkable.set(v.name, { sites: res.sites.slice(before0), at: regions.slice() });
+            }
+          }
         }
         return undefined;
       case 'if': {
@@ -1456,11 +1544,21 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const f0 = freq;
         const pt = branchProb(s.c);
         freq = f0 * pt;
-        const [, ft] = region(() => stmt(s.t, { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true) }));
+        // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
+        const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true) };
+        regions.push({ guards: tc.guards, pconds: tc.pconds });
+        const [, ft] = region(() => stmt(s.t, tc));
+        regions.pop();
         const fAfterT = freq;
         freq = f0 * (1 - pt);
         const c1 = res.calls.length;
-        const ff = s.f ? region(() => stmt(s.f!, { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false) }))[1] : undefined;
+        let ff: FlowEv[] | undefined;
+        if (s.f) {
+          const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false) };
+          regions.push({ guards: fc.guards, pconds: fc.pconds });
+          ff = region(() => stmt(s.f!, fc))[1];
+          regions.pop();
+        }
         freq += fAfterT;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}) });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -1482,11 +1580,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         freq = f0 * 32;
         breakable.push({ out: 0 });
         loopEntry.push(f0);
+        // `do { } while (0)` (a statement macro) is straight code, no block of its own
+        const once = s.c?.e === 'num' && s.c.v === 0n && s.c.start > s.body.start;
+        if (!once) regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
         const loopEv: Extract<FlowEv, { kind: 'loop' | 'if' | 'switch' }> = { sub: region(() => {
           if (s.c) use(s.c, ctx);
           stmt(s.body, ctx);
           if (s.step) use(s.step, ctx);
         })[1], kind: 'loop' };
+        if (!once) regions.pop();
         flow.push(loopEv);
         breakable.pop();
         loopEntry.pop();
@@ -1532,7 +1634,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const f0 = freq;
         breakable.push({ out: 0, sw: switchShares(s.body, f0) });
         freq = 0;
+        regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
         try { return switchStmt(s, ctx); } finally {
+          regions.pop();
           const b = breakable.pop()!;
           freq = b.out + freq + (b.sw!.dflt ? 0 : f0 / b.sw!.n);
         }
@@ -1927,6 +2031,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let guards = ctx.guards;
     let pconds = ctx.pconds;
     let nonnull = ctx.nonnull;
+    const depth = regions.length;
     for (const s of body) {
       stmt(s, { ...ctx, guards, pconds, nonnull });
       if (s.s === 'if') {
@@ -1934,8 +2039,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const fExit = s.f ? exits(s.f) : false;
         if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); }
         else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); }
+        // what follows an early exit is a block of its own, entered only from the test's other side
+        if (tExit !== fExit) regions.push({ guards, pconds });
       }
     }
+    regions.length = depth;
     scopes.pop();
     checkVars.pop();
   }
@@ -1950,6 +2058,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
     block(body, ctx);
+    if (sinkable.size && !namesOf(f).has('goto')) sinkSites();
     // loads into locals never read are dead: clang emits no relocation for them
     if (tentative.size) {
       const dead = new Set([...tentative.values()].flat());
@@ -2051,6 +2160,8 @@ const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
 const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';
+/** CORELENS_SINK=0: a local holding a relocated constant keeps its declaration's guards (its before/after figures). */
+const SINK = process.env.CORELENS_SINK !== '0';
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */
 const MAX_SPLIT_COPIES = 64;
 
