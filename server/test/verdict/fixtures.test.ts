@@ -94,7 +94,7 @@ describe('load verdicts of the verdict fixtures', function () {
     assert.deepStrictEqual([loop.loads, loop.kind, loop.helper], [false, 'helper', 'bpf_loop']);
     assert.match(loop.reason!, /bpf_loop \(helper 181\).*BPF_FUNC_loop.*invalid func unknown#181$/);
     assert.ok(loop.line! > 0 && /helpers\.bpf\.c$/.test(loop.file!), 'the call\'s source line');
-    for (const p of ['loop_guarded', 'loop_bool_helper', 'tai_in_callback', 'probe_read_kernel_everywhere']) {
+    for (const p of ['loop_guarded', 'loop_bool_helper', 'tai_in_callback', 'probe_read_kernel_everywhere', 'task_btf_value_guard']) {
       assert.deepStrictEqual(on(p, '5.10-amd64'), { loads: true }, `${p} on 5.10`);
     }
     assert.strictEqual(on('task_btf_unguarded', '5.10-amd64').helper, 'bpf_get_current_task_btf');

@@ -5,7 +5,9 @@
  * `enum bpf_func_id` is dead code on such a kernel. The bundled kernels: 5.10 has helpers 0-155, 6.1 0-209, 6.12 and
  * 6.18 0-211; bpf_get_current_task_btf is 158, bpf_loop 181, bpf_ktime_get_tai_ns 208.
  *   - unguarded calls (in the program, in a static subprogram the kernel verifies as a call, in a bpf_loop callback);
- *   - calls guarded by bpf_core_enum_value_exists(enum bpf_func_id, ...), with a fallback, and through a bool helper;
+ *   - calls guarded by bpf_core_enum_value_exists(enum bpf_func_id, ...), with a fallback, through a bool helper, and
+ *     falco's `exists && bpf_core_enum_value(...) == id` (clang keeps both branches: the value's poisoned relocation
+ *     is dead on 5.10 too);
  *   - a call and a poisoned CO-RE read on one path: whichever comes first is the error;
  *   - bpf_probe_read_kernel (113): libbpf turns it into bpf_probe_read on a kernel without it, never refused.
  */
@@ -63,6 +65,23 @@ int loop_bool_helper(void *ctx)
 		return 0;
 	bpf_loop(4, add_one, &sum, 0);
 	out[2] = sum;
+	return 0;
+}
+
+static __always_inline struct task_struct *current_task(void)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf) &&
+	    bpf_core_enum_value(enum bpf_func_id, BPF_FUNC_get_current_task_btf) == BPF_FUNC_get_current_task_btf)
+		return bpf_get_current_task_btf();
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+SEC("kprobe/do_nanosleep")
+int task_btf_value_guard(void *ctx)
+{
+	struct task_struct *t = current_task();
+
+	out[12] = BPF_CORE_READ(t, tgid);
 	return 0;
 }
 
