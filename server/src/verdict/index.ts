@@ -9,7 +9,7 @@ import { BtfError } from '../btf/errors';
 import { LineIndex } from '../btf/ext';
 import { BpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
-import { Kind } from '../btf/types';
+import { Enumerator, Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
 import { typesAreCompat } from '../core/compat';
@@ -508,16 +508,20 @@ export function factNames(obj: BpfObject): string[] {
   return [...out].sort();
 }
 
-/**
- * The kernel's `__BPF_FUNC_MAX_ID`: the number of helper ids it knows (check_helper_call() refuses any id from there
- * on). Read from its BTF's `enum bpf_func_id`, which every kernel with BPF and BTF has; undefined without it.
- */
-export function helperLimitOf(btf: Btf): number | undefined {
+/** The enumerators of a kernel's `enum bpf_func_id` (its helper table), which every kernel with BPF and BTF has. */
+function helperEnum(btf: Btf): readonly Enumerator[] | undefined {
   const id = btf.findByName('bpf_func_id', Kind.Enum);
   if (id <= 0) return undefined;
   const t = btf.type(id);
-  if (t.kind !== Kind.Enum && t.kind !== Kind.Enum64) return undefined;
-  const max = t.values.find((v) => v.name === '__BPF_FUNC_MAX_ID');
+  return t.kind === Kind.Enum ? t.values : undefined;
+}
+
+/**
+ * The kernel's `__BPF_FUNC_MAX_ID`: the number of helper ids it knows (check_helper_call() refuses any id from there
+ * on); undefined without the helper enum.
+ */
+export function helperLimitOf(btf: Btf): number | undefined {
+  const max = helperEnum(btf)?.find((v) => v.name === '__BPF_FUNC_MAX_ID');
   return max === undefined ? undefined : Number(max.value);
 }
 
@@ -526,12 +530,8 @@ export function helperLimitOf(btf: Btf): number | undefined {
  * BTF: its helper enum names BPF_FUNC_get_attach_cookie from the kernel (5.15) that added the helper on.
  */
 function hasBpfCookie(btf: Btf): boolean | undefined {
-  const id = btf.findByName('bpf_func_id', Kind.Enum);
-  if (id <= 0) return undefined;
-  const t = btf.type(id);
-  return t.kind === Kind.Enum ? t.values.some((v) => v.name === 'BPF_FUNC_get_attach_cookie') : undefined;
+  return helperEnum(btf)?.some((v) => v.name === 'BPF_FUNC_get_attach_cookie');
 }
-
 
 interface Memo {
   readonly factKey: string;
