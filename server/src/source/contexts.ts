@@ -231,8 +231,16 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       }
     }
   };
+  // every emitted function's calls count, the programs of an included .c file too (elastic/ebpf's EventProbe.bpf.c
+  // is maps and three `#include "X/Probe.bpf.c"`: counting the document's functions only left every helper at 0
+  // calls, each taken as its caller's last call and inlined, where LLVM keeps the large ones as BPF-to-BPF calls)
   for (const { def } of entries) counted.add(def);
+  for (const d of headerRoots) counted.add(d);
   for (const { res } of entries) count(res, 0);
+  for (const d of headerRoots) {
+    const r = resultOf(d);
+    if (r) count(r, 0);
+  }
   const inlines = (f: FuncDef, call?: CallRef, caller?: FuncDef): boolean => {
     if (!inlinable(f)) return false;
     if (f.alwaysInline) return true;
