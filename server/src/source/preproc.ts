@@ -73,9 +73,64 @@ function guardName(d: string, rest: Token[]): string | undefined {
   return undefined;
 }
 
+/** A macro table that counts its changes: a recorded expansion (MacroMemo) is valid only for the table it ran with. */
+class MacroTable extends Map<string, Macro> {
+  version = 0;
+  override set(name: string, m: Macro): this {
+    this.version++;
+    return super.set(name, m);
+  }
+  override delete(name: string): boolean {
+    this.version++;
+    return super.delete(name);
+  }
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
+/**
+ * One top-level macro invocation's expansion, recorded to be replayed (issue 12: the big program's first diagnostics,
+ * where expanding macros was a third of the analysis and 80% of the invocations repeat one seen before, like
+ * `BPF_CORE_READ(task, tgid)` in every program). An expansion depends only on the invocation's tokens (spelling and
+ * layout), on the macro table (its version), on the preserve_access_index flag its tokens carry and, through a peek,
+ * on the token after it: recordings are made only where that peek cannot matter (see finishRecording). Every position
+ * an expansion produces is -1 or one of its input tokens', so a replay shifts them by the distance between the two
+ * invocations; tokens of the input come out as the very input tokens, as they do when expanding.
+ */
+interface Expansion {
+  /** Per output token: the index of an input token of the invocation, or a template made with the recording's
+   * positions. */
+  readonly out: (number | Token)[];
+  /** Where the recorded invocation started (its first token's start). */
+  readonly at: number;
+  /** Expansion work counted against MACRO_LIMITS (`spent`). */
+  readonly spent: number;
+  /** Spellings `##` made (the `pasted` set). */
+  readonly pastes: readonly string[];
+}
+
+/** Recorded expansions a preprocessor keeps at most (a hostile text cannot grow it without bound). */
+const MEMO_ENTRIES = 20_000;
+
+/** Replayed and recorded expansions since the process started (tests, bench). */
+export const macroMemoStats = { replayed: 0, recorded: 0 };
+
+/** Off with CORELENS_MACRO_MEMO=0 (the test compares both, token by token). */
+let macroMemo = process.env.CORELENS_MACRO_MEMO !== '0';
+/** Turns the expansion memo on or off for preprocessors made afterwards (tests). */
+export function setMacroMemo(on: boolean): void {
+  macroMemo = on;
+}
+
 /** Preprocesses one file's text into a token stream; macros persist across files of a translation unit. */
 export class Preprocessor {
-  readonly macros = new Map<string, Macro>();
+  readonly macros: Map<string, Macro> = new MacroTable();
+  /** Recorded top-level expansions by key (version, flags, tokens with their layout); undefined when off. */
+  private readonly memo: Map<string, Expansion> | undefined = macroMemo ? new Map() : undefined;
+  /** The top-level invocation being recorded. */
+  private rec: { key: string; input: Token[]; outStart: number; endLeft: number; spent: number; pastes: string[] } | undefined;
   readonly notes: PreNote[] = [];
   /** Macros #undef'd since the last `takeUndefs()` (a header's cached effect replays them). */
   undefs = new Set<string>();
@@ -292,7 +347,21 @@ export class Preprocessor {
 
   /** Expands macros in a token list (Prosser-style hide sets); invocation ranges are kept on the results. */
   expand(input: Token[], level = 0): Token[] {
+    // an expansion can start another at level 0 (a GNU `, ## __VA_ARGS__` argument): only the outermost records and
+    // replays, so one recording is never ended by another's
+    this.expanding++;
+    try {
+      return this.expandIn(input, level, this.expanding === 1 ? this.memo : undefined);
+    } finally {
+      this.expanding--;
+    }
+  }
+
+  private expanding = 0;
+
+  private expandIn(input: Token[], level: number, memo: Map<string, Expansion> | undefined): Token[] {
     const out: Token[] = [];
+    if (memo) this.rec = undefined; // one left by an expansion that threw
     const work = input.slice().reverse();
     // `work` holds the input's remaining tokens at the bottom and expansion output above them: while no expansion
     // output is pending, the next macro starts a new top-level invocation with a budget of its own
@@ -301,6 +370,7 @@ export class Preprocessor {
     let outStart = 0;
     while (work.length) {
       if (level === 0 && work.length <= inputLeft) {
+        if (memo && this.rec) this.finishRecording(memo, out, work.length, inputLeft);
         if (top && this.overBudget) {
           // the abandoned invocation stays as its name: what it produced so far is dropped too
           out.length = outStart;
@@ -322,6 +392,13 @@ export class Preprocessor {
       const m = this.macros.get(t.s);
       if (!m || t.hide?.has(t.s)) { out.push(t); continue; }
       if (level === 0 && !top) {
+        if (memo && this.spent < MACRO_LIMITS.tokensPerRun) {
+          const hit = this.replay(memo, t, m, work, out);
+          if (hit) {
+            inputLeft = work.length;
+            continue;
+          }
+        }
         top = t;
         outStart = out.length;
         this.invocationStart = this.spent;
@@ -387,6 +464,7 @@ export class Preprocessor {
       }
       for (let i = body.length - 1; i >= 0; i--) work.push(body[i]!);
     }
+    if (level === 0 && memo && this.rec) this.finishRecording(memo, out, work.length, inputLeft);
     if (level === 0 && top && this.overBudget) {
       out.length = outStart;
       this.limitNote(top);
@@ -394,6 +472,104 @@ export class Preprocessor {
     }
     if (level === 0) this.overBudget = undefined;
     return out;
+  }
+
+  /**
+   * At a top-level invocation of `m` named by input token `t` (just taken from `work`): replays a recorded expansion
+   * of the same invocation into `out` and takes its tokens from `work` (true), or starts recording this one (false).
+   */
+  private replay(memo: Map<string, Expansion>, t: Token, m: Macro, work: Token[], out: Token[]): boolean {
+    // the invocation's input tokens, found as the argument collection finds them: to the `)` closing at depth 0
+    let last = work.length; // index in work of the invocation's last token (work is reversed); `last === work.length`: t alone
+    if (m.params) {
+      if (work.length === 0 || work[work.length - 1]!.s !== '(') return false;
+      let depth = 0;
+      let k = work.length - 2;
+      for (; k >= 0; k--) {
+        const a = work[k]!.s;
+        if (a === '(' || a === '[' || a === '{') depth++;
+        else if (a === ')' || a === ']' || a === '}') {
+          if (depth === 0 && a === ')') break;
+          depth--;
+        }
+      }
+      if (k < 0) return false;
+      last = k;
+    }
+    const base = t.start;
+    const pai = !!t.pai;
+    if (t.hide || t.exp || base < 0) return false;
+    let key = `${(this.macros as MacroTable).version}${pai ? 'p' : 'n'}${t.s}\u0000${t.end - base}`;
+    for (let k = work.length - 1; k >= last; k--) {
+      const a = work[k]!;
+      if (a.hide || a.exp || !!a.pai !== pai || a.start < base) return false;
+      key += `\u0000${a.s}\u0000${a.start - base}\u0000${a.end - base}`;
+    }
+    const hit = memo.get(key);
+    const input: Token[] = [t];
+    for (let k = work.length - 1; k >= last; k--) input.push(work[k]!);
+    if (!hit) {
+      this.rec = { key, input, outStart: out.length, endLeft: last, spent: this.spent, pastes: [] };
+      return false;
+    }
+    work.length = last;
+    const shift = base - hit.at;
+    const exps = new Map<{ start: number; end: number }, { start: number; end: number }>();
+    for (const o of hit.out) {
+      if (typeof o === 'number') { out.push(input[o]!); continue; }
+      const c = { ...o } as { -readonly [K in keyof Token]: Token[K] };
+      if (c.start >= 0) { c.start += shift; c.end += shift; }
+      if (o.exp) {
+        let e = exps.get(o.exp);
+        if (!e) exps.set(o.exp, e = { start: o.exp.start + shift, end: o.exp.end + shift });
+        c.exp = e;
+      }
+      out.push(c);
+    }
+    this.spent += hit.spent;
+    macroMemoStats.replayed++;
+    if (this.pasted) for (const p of hit.pastes) this.pasted.add(p);
+    return true;
+  }
+
+  /** Ends the recording of a top-level invocation whose expansion is complete: keeps it when replaying it elsewhere
+   * gives exactly what expanding there would. */
+  private finishRecording(memo: Map<string, Expansion>, out: Token[], workLeft: number, inputLeft: number): void {
+    const rec = this.rec!;
+    this.rec = undefined;
+    // it read input past its own tokens (an expansion ending in a function-like name whose `(` follows), or a bound
+    // was hit: not the invocation's alone
+    if (workLeft !== rec.endLeft || inputLeft !== rec.endLeft || this.overBudget !== undefined) return;
+    const made = out.slice(rec.outStart);
+    // the last token produced was looked at with only the input after the invocation beyond it: if it names a
+    // macro (or is _Pragma), what follows could have changed it
+    const tail = made[made.length - 1];
+    if (tail && tail.t === Tk.Ident && (tail.s === '_Pragma' || this.macros.has(tail.s))) return;
+    const index = new Map<Token, number>();
+    rec.input.forEach((x, i) => index.set(x, i));
+    const lo = rec.input[0]!.start;
+    const hi = rec.input[rec.input.length - 1]!.end;
+    const inside = (p: number) => p === -1 || (p >= lo && p <= hi);
+    const tpl: (number | Token)[] = [];
+    // templates are copies (nothing that reads the output can change a recording), sharing exp ranges as the output did
+    const exps = new Map<{ start: number; end: number }, { start: number; end: number }>();
+    for (const x of made) {
+      const i = index.get(x);
+      if (i !== undefined) { tpl.push(i); continue; }
+      // positions come from the invocation's tokens (or are -1): anything else could not be shifted
+      if (!inside(x.start) || !inside(x.end) || (x.start < 0) !== (x.end < 0) || (x.exp && (!inside(x.exp.start) || !inside(x.exp.end) || x.exp.start < 0))) return;
+      if (UNROLL.has(x)) return;
+      const c = { ...x };
+      if (x.exp) {
+        let e = exps.get(x.exp);
+        if (!e) exps.set(x.exp, e = { start: x.exp.start, end: x.exp.end });
+        c.exp = e;
+      }
+      tpl.push(c);
+    }
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    macroMemoStats.recorded++;
+    memo.set(rec.key, { out: tpl, at: lo, spent: this.spent - rec.spent, pastes: rec.pastes });
   }
 
   private readonly hideKids = new Map<ReadonlySet<string> | undefined, Map<string, ReadonlySet<string>>>();
@@ -468,6 +644,7 @@ export class Preprocessor {
           if (l && r) {
             const s = l.s + r.s;
             this.pasted?.add(s);
+            this.rec?.pastes.push(s);
             left = [...left.slice(0, -1), { ...tokenize(s)[0]!, start: exp.start, end: exp.end }, ...right.slice(1)];
           } else left = [...left, ...right];
         }
