@@ -1143,7 +1143,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
       if (inl && p && (!p.name || !namesOf(inl).has(p.name)) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
       const av = use(a, ctx);
-      if (MEM_BUILTINS[name]?.includes(i) && res.sites.length === before + 1) memcpySecondSite(name, args, av);
+      if (MEM_BUILTINS[name]?.includes(i) && res.sites.length === before + 1) memcpySecondSite(name, args, av, a);
       if (p?.tok && p.tok.start >= 0 && !inl!.file) {
         // sites made by a program macro's wrapper (all tokens from the macro body) point at the parameter they feed
         for (let k = before; k < res.sites.length; k++) {
@@ -1222,8 +1222,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * the same field, whenever the copy takes more than one access. One access is min(8, alignment of both sides)
    * bytes (addressAlign: what clang derives from the types and member offsets).
    */
-  function memcpySecondSite(name: string, args: readonly Expr[], v: Val): void {
-    if (strip(v.type).k !== 'array') return;
+  function memcpySecondSite(name: string, args: readonly Expr[], v: Val, a?: Expr): void {
+    // an array member, or the address of a struct/union member (`&iph->saddr`, an in6_addr: ecapture's and
+    // netobserv's copies of IPv6 addresses into a map key, two relocations each as for an array)
+    const k = strip(v.type).k;
+    const vt = strip(v.type);
+    const memberAddr = a?.e === 'unary' && a.op === '&' && a.x.e === 'member' && vt.k === 'ptr' && ['struct', 'union'].includes(strip((vt as { to: CType }).to).k);
+    if (k !== 'array' && !memberAddr) return;
     const n = args[2] ? sizeValue(args[2]) : undefined;
     if (n === undefined || n <= 0) return;
     let width = 8;
