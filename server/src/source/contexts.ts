@@ -452,7 +452,7 @@ function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean 
  * point, which clang emits in .text (the analyzer's sections and the contexts' both ask this).
  */
 export function isPluginDef(f: FuncDef): boolean {
-  if (f.static || f.section || f.progMacro) return false;
+  if (f.static || f.section || f.progMacro || f.inlineDef) return false;
   return f.params.some((p) => {
     const t = strip(p.type);
     if (t.k !== 'ptr') return false;

@@ -62,6 +62,11 @@ export interface FuncDef {
   /** `__attribute__((always_inline))` itself: clang always inlines it. A plain `inline` is only LLVM's inlinehint (a
    * higher cost threshold), which a large helper with several callers exceeds (KubeArmor's path matchers). */
   alwaysInline?: boolean;
+  /** A C99 inline definition: the `inline` keyword (libbpf's `__always_inline` spells it), neither `static` nor
+   * `extern`. clang (C17) emits no symbol for it: it is only ever inlined, never a .text function of its own
+   * (ptcpdump's non-static `__always_inline void handle_tc_ingress(struct __sk_buff *skb, ...)`). An
+   * `__attribute__((always_inline))` without the keyword, or `extern inline`, is an external definition, emitted. */
+  inlineDef?: boolean;
 }
 
 /** `mac`: the expression's first token came from a macro body (`((T)(src))` in BPF_CORE_READ's expansion). */
@@ -177,7 +182,7 @@ export class CParser {
   // ------------------------------------------------------------------ declarations
 
   /** Attributes: returns what layout/CO-RE cares about. */
-  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean }): void {
+  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean }): void {
     for (;;) {
       const t = this.peek();
       if (!t) return;
@@ -192,6 +197,7 @@ export class CParser {
           else if (s === 'preserve_access_index' || s === '__preserve_access_index__') into.pai = true;
           else if (s === 'noinline' || s === '__noinline__') into.noinline = true;
           else if (s === 'always_inline' || s === '__always_inline__') { into.inline = true; into.alwaysInline = true; }
+          else if (s === 'gnu_inline' || s === '__gnu_inline__') into.gnuInline = true;
           else if ((s === 'aligned' || s === '__aligned__') && inner[k + 1]?.s === '(') {
             const close = inner.findIndex((x, j) => j > k + 1 && x.s === ')');
             const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
@@ -220,7 +226,7 @@ export class CParser {
   }
 
   /** Declaration specifiers: the base type plus storage class words. Undefined if none found. */
-  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean } = {}): CType | undefined {
+  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean } = {}): CType | undefined {
     let base: CType | undefined;
     const words: string[] = [];
     const quals: ('const' | 'volatile' | 'restrict')[] = [];
@@ -556,7 +562,7 @@ export class CParser {
     if (first.s === ';') { this.i++; return; }
     if (first.s === '_Static_assert' || first.s === 'asm' || first.s === '__asm__') { this.skipStatement(); return; }
     const storage: string[] = [];
-    const attrs: { section?: string; pai?: boolean; noinline?: boolean; inline?: boolean; alwaysInline?: boolean } = {};
+    const attrs: { section?: string; pai?: boolean; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean } = {};
     const base = this.declSpecs(storage, attrs);
     if (!base) {
       // expression statement at top level: SEC("...") before a function or an unknown macro invocation
@@ -597,6 +603,7 @@ export class CParser {
         if (attrs.noinline || storage.includes('__noinline') || (proto && !proto.body && proto.noinline)) f.noinline = true;
         if (attrs.inline || storage.includes('__always_inline') || storage.includes('inline') || storage.includes('__inline') || storage.includes('__inline__') || proto?.inline) f.inline = true;
         if (attrs.alwaysInline || storage.includes('__always_inline') || proto?.alwaysInline) f.alwaysInline = true;
+        if (!f.static && !storage.includes('extern') && !attrs.gnuInline && ['inline', '__inline', '__inline__', '__always_inline'].some((k) => storage.includes(k))) f.inlineDef = true;
         this.env.funcs.set(name, f);
         onFunc(f);
         return;
