@@ -638,6 +638,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'member': {
         if (!x.arrow) return undefined;
         const o = originOf(x.obj, d + 1);
+        if (o === 'map') {
+          // an array member is an address inside the map value, not a load (kubeshark's `(struct iphdr *)p->buf`,
+          // p a map value: the verifier reads it as a map value pointer, not as a number)
+          const notes = res.notes.length;
+          const k = strip(ev(x, { preserve: false, noEmit: true, guards: [] }).type).k;
+          res.notes.length = notes;
+          if (k === 'array') return 'map';
+        }
         // a pointer loaded from a map value (or through a plain number) is a plain number; `->` from a BTF-typed
         // pointer stays typed (the verifier types the loaded field from BTF)
         return o === 'map' ? 'plain' : o;
