@@ -21,7 +21,7 @@
 // it, as in the full parse). Assumption, written down: macros used inside a record body do not expand to `;`, `{`,
 // `}` (the scan reads the unexpanded text); true of every header we know, and of all C that declares types.
 
-import { CParser, TypeEnv } from './cparse';
+import { CParser, TypeEnv, isPending } from './cparse';
 import { CType, EnumT, Record } from './ctypes';
 import { Tk, Token, commentEnd, tokenize } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
@@ -46,6 +46,9 @@ interface LazyDecl {
   name: string | undefined;
   /** Its index in the skim's decls (encodeSkim's references; the scan renumbers after dropping typedefs). */
   idx: number;
+  /** A forward declaration set aside (`struct NAME;`, whose tag the header defines and sets aside): the tag's key.
+   * Parsed in order it only made the definition's placeholder (see LazyDefs.forwardDeclared). */
+  fwd: string | undefined;
 }
 
 /** Names to the set-aside definitions declaring them: the scan's Maps, or a cache file's tables (PackedNames). */
@@ -207,6 +210,9 @@ static int w_h(void) { return "}"[0]; }
 function scan(text: string): Skim | undefined {
   const sc = new Scanner(text);
   const out: ScanOut = { decls: [], tags: new Map(), consts: new Map(), typedefs: new Map(), defined: new Set() };
+  // forward declarations of a struct or union (start, end, key), and where conditional directives are (settle)
+  const fwdDecls: FwdCand[] = [];
+  const conds: number[] = [];
   // typedefs: their depth-0 tokens (kind, and an identifier's position; for a parenthesis group the position of
   // the NAME of a `(*NAME)` inside it, else -1), tag mentions without a body, forward declarations
   const ev: number[] = [];
@@ -219,6 +225,7 @@ function scan(text: string): Skim | undefined {
   while (t !== T.Eof) {
     if (t === T.Directive) {
       const d = directiveName(text, sc.start, sc.end);
+      if (CONDITIONALS.has(d)) conds.push(sc.start);
       if (d === 'include' || d === 'include_next' || d === 'import') return undefined;
       if ((d === 'define' || d === 'undef') && out.decls.length) {
         // one macro snapshot must serve every set-aside parse: typedefs before it are parsed in order instead
@@ -245,7 +252,9 @@ function scan(text: string): Skim | undefined {
       FWD_RE.lastIndex = start;
       const f = FWD_RE.exec(text);
       if (f) {
-        fwd.add(`${f[1]} ${f[2]}`);
+        const key = `${f[1]} ${f[2]}`;
+        fwd.add(key);
+        if (f[1] !== 'enum') fwdDecls.push({ start, end: FWD_RE.lastIndex, key });
         sc.pos = FWD_RE.lastIndex;
         sc.bol = false;
         t = sc.next();
@@ -292,7 +301,12 @@ function scan(text: string): Skim | undefined {
     for (; t !== T.Eof; t = sc.next()) {
       ntok++;
       if (isTd) typedefToken(sc, t, depth, tagState, tagKw, tagNameStart, tagNameEnd, ev, evS, evE, mentions);
-      if (t === T.Directive) { directive = true; prevClose = false; continue; }
+      if (t === T.Directive) {
+        directive = true;
+        prevClose = false;
+        if (CONDITIONALS.has(directiveName(text, sc.start, sc.end))) conds.push(sc.start);
+        continue;
+      }
       if (t === T.Ident) {
         const kw = sc.kw;
         if (outerClosed && depth === 0 && kw !== K.Attribute) pure = false;
@@ -310,7 +324,7 @@ function scan(text: string): Skim | undefined {
         if (depth === 0 && prevClose) fnBody = true;
         if (depth === 0 && outerClosed) pure = false;
         if (tagState >= 1) {
-          if (tagState === 2 && tagNameEnd > tagNameStart) keys.push(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
+          if (tagState === 2 && tagNameEnd > tagNameStart) keys.push(tagKey(text, tagKw, tagNameStart, tagNameEnd));
           if (tagKw === 'enum') { enumDepths.push(depth + 1); expectConst = true; }
         } else if (pure) pure = false; // a brace that opens no tag body (`struct x __attribute__(...) {`): parse in full
         tagState = 0;
@@ -341,13 +355,20 @@ function scan(text: string): Skim | undefined {
         d.name = text.slice(evS[at]!, evE[at]!);
         tds.push({ d, mentions: mentions.length ? [...mentions] : NONE, names: keys.length || consts.length ? [...keys, ...consts] : NONE, ok: true });
       }
-    } else if (ntok === 3 && named) fwd.add(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
+    } else if (ntok === 3 && named) {
+      const key = `${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`;
+      fwd.add(key);
+      if (tagKw !== 'enum') fwdDecls.push({ start, end, key });
+    }
   }
-  return settle(out, tds, fwd);
+  return settle(out, tds, fwd, fwdDecls, conds);
 }
 
 /** The regular-expression fast path of the scan; off, every declaration takes the token path (tests compare both). */
 export const FAST_SCAN = { value: true };
+
+/** Forward declarations made redundant set aside (setAsideForward); off, parsed in order (tests compare both). */
+export const FORWARD_ASIDE = { value: true };
 
 /** Adjacent markers written as one (markerTokens' `group`); off, one marker per definition (the lazy-vs-full test runs
  * both). */
@@ -412,13 +433,26 @@ function fastDecl(text: string, start: number, isEnum: boolean): { end: number; 
     const b = m[2]!;
     ENUMERATOR_RE.lastIndex = 0;
     for (let e = ENUMERATOR_RE.exec(b); e; e = ENUMERATOR_RE.exec(b)) consts.push(e[1]!);
-    return { end, keys: m[1] === undefined ? [] : [`enum ${m[1]}`], consts };
+    return { end, keys: m[1] === undefined ? [] : [tagKey(text, 'enum', start + m[0].indexOf(m[1], 4), -1, m[1])], consts };
   }
   const b = m[3]!;
   if (b.indexOf('{') >= 0 && !innerBracesAnonymous(b)) return undefined;
   // `struct __attribute__((...)) x` anywhere makes the token path parse the declaration in full
   if (b.indexOf('__attribute__') >= 0 && KW_ATTR_RE.test(b)) return undefined;
-  return { end, keys: [`${m[1]} ${m[2]}`], consts: [] };
+  return { end, keys: [tagKey(text, m[1]!, start + m[0].indexOf(m[2]!, m[1]!.length), -1, m[2])], consts: [] };
+}
+
+/**
+ * A tag's key (`struct NAME`): sliced from the header where the keyword and the name stand there with one space
+ * between (nearly always), else joined. Why: a joined string is a rope, which V8 flattens (a copy and a runtime call)
+ * when encodeSkim's hash first reads a character of it; a slice is flat. Same text either way. `nameEnd` -1: `name`
+ * given (from a match), its position `nameStart`.
+ */
+function tagKey(text: string, kw: string, nameStart: number, nameEnd: number, name?: string): string {
+  const end = nameEnd >= 0 ? nameEnd : nameStart + name!.length;
+  const at = nameStart - kw.length - 1;
+  if (at >= 0 && text.charCodeAt(nameStart - 1) === 32 && text.startsWith(kw, at)) return text.slice(at, end);
+  return `${kw} ${name ?? text.slice(nameStart, end)}`;
 }
 
 /** A forward declaration: what the token path reads as exactly three tokens, a tag keyword, a name that is none of its
@@ -526,7 +560,7 @@ function typedefToken(sc: Scanner, t: T, depth: number, tagState: number, tagKw:
 /** Records a set-aside declaration that ended at `end`; undefined when that makes the header ineligible (a name
  * twice). */
 function record(out: ScanOut, start: number, end: number, keys: string[], consts: string[]): LazyDecl | undefined {
-  const d: LazyDecl = { start, end, state: 0, active: false, pai: false, name: undefined, idx: out.decls.length };
+  const d: LazyDecl = { start, end, state: 0, active: false, pai: false, name: undefined, idx: out.decls.length, fwd: undefined };
   // indexed loops: this runs once per definition (15,000 in a vmlinux.h), mostly before V8 optimises it, and a
   // for-of's iterator steps cost more than the map updates (measured: record was ~50 ms of a cold scan's ~150)
   for (let i = 0; i < keys.length; i++) { const k = keys[i]!; if (out.tags.has(k)) return undefined; out.tags.set(k, d); }
@@ -566,7 +600,7 @@ const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned'
  * The others are parsed in order after all (a decl left out of `decls` keeps its text, and its names resolve
  * through the in-order parse).
  */
-function settle(out: ScanOut, tds: TypedefCand[], fwd: Set<string>): Skim {
+function settle(out: ScanOut, tds: TypedefCand[], fwd: Set<string>, fwdDecls: readonly FwdCand[], conds: readonly number[]): Skim {
   // this runs once, in V8's interpreter: indexed loops, no destructuring or callbacks (an iterator protocol step and
   // a closure call per typedef cost more than the rest of the function)
   const count = new Map<string, number>();
@@ -590,7 +624,62 @@ function settle(out: ScanOut, tds: TypedefCand[], fwd: Set<string>): Skim {
       for (const k of t.names) { if (out.tags.get(k) === t.d) out.tags.delete(k); if (out.consts.get(k) === t.d) out.consts.delete(k); }
     }
   }
+  setAsideForward(out, fwdDecls, conds);
   return out;
+}
+
+/** The directives that open, switch or close a conditional branch. */
+const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
+
+/** A forward declaration the scan met: `struct|union NAME;` at top level. */
+interface FwdCand { start: number; end: number; key: string }
+
+/**
+ * Sets aside the forward declarations made redundant by a set-aside definition of their tag. Why: a 6.18 vmlinux.h
+ * forward-declares 1,254 tags it also defines (bpftool breaks cycles that way); parsed in order, each was three
+ * tokens to preprocess and a declaration to parse, and made its definition's placeholder — most of the in-order
+ * part and ~10% of a `sites` run. Parsed in order, `struct NAME;` looks the tag up (the definition's placeholder when
+ * the definition is active) and, when that placeholder was already parsed and is incomplete, marks it
+ * preserve_access_index in a pragma region (cparse recordSpec); LazyDefs.forwardDeclared does both, in order.
+ * Only when that is all it can do: a struct or union (enums take another path), a definition of the tag set aside
+ * as a plain tag definition (not a typedef's: one of those may be parsed in order after all), and no conditional
+ * directive between the two (so the preprocessor keeps both or neither). A tag whose name is a macro keeps its
+ * forward declarations in order (markerTokens).
+ */
+function setAsideForward(out: ScanOut, fwdDecls: readonly FwdCand[], conds: readonly number[]): void {
+  const extra: LazyDecl[] = [];
+  for (let i = 0; i < fwdDecls.length && FORWARD_ASIDE.value; i++) {
+    const f = fwdDecls[i]!;
+    const d = out.tags.get(f.key);
+    if (!d || d.name !== undefined || d.end - d.start < MIN_DEF || condBetween(conds, f.start, d.start)) continue;
+    extra.push({ start: f.start, end: f.end, state: 0, active: false, pai: false, name: undefined, idx: 0, fwd: f.key });
+  }
+  if (!extra.length) return;
+  // both lists are in text order and never overlap (distinct top-level declarations): merged, renumbered
+  const merged: LazyDecl[] = new Array(out.decls.length + extra.length);
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < merged.length; k++) {
+    const d = b >= extra.length || (a < out.decls.length && out.decls[a]!.start < extra[b]!.start) ? out.decls[a++]! : extra[b++]!;
+    d.idx = k;
+    merged[k] = d;
+  }
+  out.decls = merged;
+}
+
+/** A definition whose forward declarations are set aside is at least this long, so that it always has a marker
+ * (markerTokens: a marker is `$L` and a base-36 number, and needs one character more). */
+const MIN_DEF = 16;
+
+/** Whether a conditional directive lies between positions `a` and `b` (`conds` ascending). */
+function condBetween(conds: readonly number[], a: number, b: number): boolean {
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  // the first directive after lo (binary search: a big header may have many)
+  let l = 0;
+  let h = conds.length;
+  while (l < h) { const m = (l + h) >> 1; if (conds[m]! <= lo) l = m + 1; else h = m; }
+  return l < conds.length && conds[l]! < hi;
 }
 
 /** A typedef the scan may set aside: the tags it names without a body, and the tag and enumerator names it defines. */
@@ -608,8 +697,9 @@ export function markerText(text: string, sk: Skim, isMacro: (name: string) => bo
   const parts: string[] = [];
   const kept: LazyDecl[] = [];
   let at = 0;
+  const inOrder = keptInOrder(sk, isMacro);
   for (const d of sk.decls) {
-    if (d.name !== undefined && (isMacro(d.name) || sk.defined.has(d.name))) continue;
+    if (inOrder(d)) continue;
     const m = `${MARK}${kept.length.toString(36)}`;
     if (d.end - d.start < m.length + 1) continue;
     // the padding is a comment where it fits: the tokenizer skips it with one indexOf instead of a step per space
@@ -639,19 +729,25 @@ export function markerText(text: string, sk: Skim, isMacro: (name: string) => bo
  * swallowed by a macro's arguments or given a pragma state as a whole, exactly like its first marker — unless a
  * marker is itself a macro's name, which the caller rules out (no grouping then).
  */
-export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false, group = false): { tokens: Token[]; decls: LazyDecl[]; last: number[] } {
+export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false, group = false): { tokens: Token[]; decls: LazyDecl[]; last: number[]; fwds: LazyDecl[] } {
   const tokens: Token[] = [];
   const kept: LazyDecl[] = [];
   const last: number[] = [];
+  // the forward declarations set aside (LazyDefs.forwardDeclared)
+  const fwds: LazyDecl[] = [];
   const state = { bol: true };
   let at = 0;
   // the kept index of the marker the current run of adjacent markers is written as (-1: none yet)
   let head = -1;
   // (indexed loops, as in record: 15,000 definitions and ~20,000 tokens, once per header)
   const decls = sk.decls;
+  const macro = (n: string) => isMacro(n) || sk.defined.has(n);
+  const kwMacro = macro('struct') || macro('union');
   for (let i = 0; i < decls.length; i++) {
     const d = decls[i]!;
-    if (d.name !== undefined && (isMacro(d.name) || sk.defined.has(d.name))) continue;
+    // (keptInOrder, written out: a call per definition costs in a loop that runs once)
+    if (d.name !== undefined && macro(d.name)) continue;
+    if (d.fwd !== undefined && (kwMacro || macro(d.fwd.slice(d.fwd.indexOf(' ') + 1)))) continue;
     // the marker's length without making its name (most markers are grouped away)
     let mlen = MARK.length + 1;
     for (let n = kept.length; n >= 36; n = Math.floor(n / 36)) mlen++;
@@ -679,10 +775,20 @@ export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => 
     state.bol = false;
     at = d.end;
     kept.push(d);
+    if (d.fwd !== undefined) fwds.push(d);
   }
   const tail = tokenize(text, at, text.length, state);
   for (let j = 0; j < tail.length; j++) tokens.push(tail[j]!);
-  return { tokens, decls: kept, last };
+  return { tokens, decls: kept, last, fwds };
+}
+
+/** Which set-aside declarations are parsed in order after all: a typedef whose name is a macro (the name the scan
+ * read is not the one declared), a forward declaration whose tag's name (or its keyword) is a macro (it would declare
+ * another tag). */
+function keptInOrder(sk: Skim, isMacro: (name: string) => boolean): (d: LazyDecl) => boolean {
+  const macro = (n: string) => isMacro(n) || sk.defined.has(n);
+  const kwMacro = macro('struct') || macro('union');
+  return (d) => (d.name !== undefined && macro(d.name)) || (d.fwd !== undefined && (kwMacro || macro(d.fwd.slice(d.fwd.indexOf(' ') + 1))));
 }
 
 /** Whether markerTokens may group adjacent markers: no macro (the includer's, `macros`, or the header's own) is named
@@ -746,7 +852,13 @@ export class LazyDefs {
   /** Parse notes of set-aside definitions (kept for debugging; header parse notes never reach a document). */
   readonly notes: { start: number; end: number; message: string }[] = [];
 
-  constructor(private readonly text: string, private readonly sk: Skim, private readonly env: TypeEnv, macros: Map<string, Macro>) {
+  /** While the header's in-order part is parsed: the text position it is at (parseLazy sets it; see forwardDeclared). */
+  position: (() => number) | undefined;
+  /** Where the in-order parse was when a definition was parsed on demand during it. */
+  private readonly firedAt = new Map<LazyDecl, number>();
+
+  /** `fwds`: the forward declarations set aside and kept (markerTokens), their activity and pragma state marked (split). */
+  constructor(private readonly text: string, private readonly sk: Skim, private readonly env: TypeEnv, macros: Map<string, Macro>, private readonly fwds: readonly LazyDecl[] = []) {
     for (const [k, v] of macros) this.pre.macros.set(k, v);
     lazyStats.setAside += sk.decls.length;
     const self = this;
@@ -756,6 +868,28 @@ export class LazyDefs {
     (env as { tags: Map<string, Record | EnumT> }).tags = tags;
     (env as { typedefs: Map<string, CType> }).typedefs = this.onDemand<CType>(sk.typedefs);
     (env as { enumConsts: Map<string, { value: bigint; type: EnumT }> }).enumConsts = this.onDemand<{ value: bigint; type: EnumT }>(sk.consts);
+    // what each kept forward declaration did first when parsed in order: look its tag up (the definition's
+    // placeholder: the header's tags hold the same names as before, whatever asks for them later)
+    for (let i = 0; i < fwds.length; i++) { const f = fwds[i]!; if (f.active) tags.get(f.fwd!); }
+  }
+
+  /**
+   * The rest of what the set-aside forward declarations did in order, once the in-order part is parsed: `struct
+   * NAME;` in a pragma region marks its tag preserve_access_index when the tag's record is then neither pending nor
+   * complete (cparse recordSpec) — here, the definition's placeholder parsed on demand by an in-order declaration
+   * before the forward declaration's place, and left incomplete (a definition our parser could not finish).
+   */
+  forwardDeclared(): void {
+    this.position = undefined;
+    if (!this.firedAt.size) return;
+    for (let i = 0; i < this.fwds.length; i++) {
+      const f = this.fwds[i]!;
+      if (!f.active || !f.pai) continue;
+      const rec = Map.prototype.get.call(this.env.tags, f.fwd!) as Record | EnumT | undefined;
+      const d = this.sk.tags.get(f.fwd!);
+      const at = d && this.firedAt.get(d);
+      if (rec && at !== undefined && at < f.start && !isPending(rec) && !(rec as Record).complete) (rec as Record).pai = true;
+    }
   }
 
   /** A map that, asked a name it does not hold, parses the set-aside definition declaring it (enumerators, typedefs)
@@ -794,6 +928,7 @@ export class LazyDefs {
   private parse(d: LazyDecl): void {
     if (d.state) return;
     d.state = 1;
+    if (this.position) this.firedAt.set(d, this.position());
     lazyStats.parsed++;
     this.pre.paiDepth = d.pai ? 1 : 0;
     let toks: Token[];
@@ -919,7 +1054,8 @@ class PackedNames implements NameIndex {
  * definitions, not the names: PackedNames). Little-endian int32s: decl count, then per decl start and end; for tags,
  * consts and typedefs the entry count, the slot count (a power of two, at least twice the entries), the entries (name
  * offset, name length, decl index) and the slots (0 empty, else entry index + 1, linear probing from hashName); the
- * count of #defined names and their offsets and lengths — followed by every name's bytes, back to back (ASCII).
+ * count of #defined names and their offsets and lengths; the count of forward declarations set aside and per one its decl index and its tag key's offset
+ * and length — followed by every name's bytes, back to back (ASCII).
  * A decl's name is the typedefs entry naming it (the scan's typedefs map each named decl's name to it).
  */
 export function encodeSkim(sk: Skim): Buffer | undefined {
@@ -928,7 +1064,9 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
   // (a load of at most 1/2: most lookups are misses — the C parser asks whether each identifier is a typedef name —
   // and a miss probes to a free slot; at 3/4 the tags' probes were ~7 slots long)
   const caps = lists.map((m) => { let c = 4; while (c < m.size * 2) c *= 2; return c; });
-  const ints = new Int32Array(1 + nd * 2 + lists.reduce((n, m, i) => n + 2 + m.size * 3 + caps[i]!, 0) + 1 + sk.defined.size * 2);
+  let nFwd = 0;
+  for (let i = 0; i < nd; i++) if (sk.decls[i]!.fwd !== undefined) nFwd++;
+  const ints = new Int32Array(1 + nd * 2 + lists.reduce((n, m, i) => n + 2 + m.size * 3 + caps[i]!, 0) + 1 + sk.defined.size * 2 + 1 + nFwd * 3);
   let w = 0;
   ints[w++] = nd;
   for (let i = 0; i < nd; i++) {
@@ -964,6 +1102,16 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
   }
   ints[w++] = sk.defined.size;
   sk.defined.forEach((k) => { ints[w++] = off; ints[w++] = k.length; names.push(k); off += k.length; });
+  ints[w++] = nFwd;
+  for (let i = 0; i < nd; i++) {
+    const k = sk.decls[i]!.fwd;
+    if (k === undefined) continue;
+    ints[w++] = i;
+    ints[w++] = off;
+    ints[w++] = k.length;
+    names.push(k);
+    off += k.length;
+  }
   const blob = names.join('');
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(blob)) return undefined;
@@ -995,6 +1143,10 @@ export function decodeSkim(buf: Buffer, text: string): Skim | undefined {
   if (nDef < 0 || p + nDef * 2 > words) return undefined;
   const defAt = p;
   p += nDef * 2;
+  const nFwd = p < words ? a[p++]! : -1;
+  if (nFwd < 0 || p + nFwd * 3 > words) return undefined;
+  const fwdAt = p;
+  p += nFwd * 3;
   const base = p * 4;
   const nb = buf.length - base;
   const decls: LazyDecl[] = new Array(nd);
@@ -1004,7 +1156,7 @@ export function decodeSkim(buf: Buffer, text: string): Skim | undefined {
     const end = a[2 + i * 2]!;
     if (start < last || end <= start || end > text.length) return undefined;
     last = end;
-    decls[i] = { start, end, state: 0, active: false, pai: false, name: undefined, idx: i };
+    decls[i] = { start, end, state: 0, active: false, pai: false, name: undefined, idx: i, fwd: undefined };
   }
   const packed: PackedNames[] = [];
   for (let m = 0; m < 3; m++) {
@@ -1031,6 +1183,13 @@ export function decodeSkim(buf: Buffer, text: string): Skim | undefined {
     const len = a[i + 1]!;
     if (off < 0 || len < 0 || off + len > nb) return undefined;
     defined.add(buf.toString('latin1', base + off, base + off + len));
+  }
+  for (let i = fwdAt; i < fwdAt + nFwd * 3; i += 3) {
+    const di = a[i]!;
+    const off = a[i + 1]!;
+    const len = a[i + 2]!;
+    if (di < 0 || di >= nd || off < 0 || len < 0 || off + len > nb) return undefined;
+    decls[di]!.fwd = buf.toString('latin1', base + off, base + off + len);
   }
   return { decls, tags: packed[0]!, consts: packed[1]!, typedefs: packed[2]!, defined };
 }

@@ -13,7 +13,7 @@ import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes
 /** A skim's whole result as one string. */
 function ser(sk: Skim | undefined): string {
   if (!sk) return 'not eligible';
-  return JSON.stringify([sk.decls.map((d) => [d.start, d.end, d.name ?? null, d.state, d.active, d.pai]), [...sk.tags].map(([k, d]) => [k, sk.decls.indexOf(d)]),
+  return JSON.stringify([sk.decls.map((d) => [d.start, d.end, d.name ?? null, d.state, d.active, d.pai, d.fwd ?? null]), [...sk.tags].map(([k, d]) => [k, sk.decls.indexOf(d)]),
     [...sk.consts].map(([k, d]) => [k, sk.decls.indexOf(d)]), [...sk.typedefs].map(([k, d]) => [k, sk.decls.indexOf(d)]), [...sk.defined]]);
 }
 
