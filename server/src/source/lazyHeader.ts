@@ -1168,28 +1168,36 @@ export function decodeSkim(buf: Buffer, text: string): Skim | undefined {
     // interpreter, was ~10 ms of a run that looks up a few hundred names)
     packed.push(new PackedNames(a, buf, base, decls, ent, n, slots, cap));
   }
-  // each typedef names its decl (encodeSkim's rule)
+  // the names made here (typedefs', #defined, forward declarations' keys) checked first, then sliced from one string
+  // of the names' bytes from the lowest of them (a Buffer#toString call per name was ~5 ms of a run)
   const td = tab[8]!;
-  for (let e = td; e < td + tab[9]! * 3; e += 3) {
+  const tdEnd = td + tab[9]! * 3;
+  let lo = nb;
+  for (let e = td; e < tdEnd; e += 3) {
     const off = a[e]!;
     const len = a[e + 1]!;
     const di = a[e + 2]!;
     if (off < 0 || len < 0 || off + len > nb || di < 0 || di >= nd) return undefined;
-    decls[di]!.name = buf.toString('latin1', base + off, base + off + len);
+    if (off < lo) lo = off;
   }
-  const defined = new Set<string>();
   for (let i = defAt; i < defAt + nDef * 2; i += 2) {
     const off = a[i]!;
     const len = a[i + 1]!;
     if (off < 0 || len < 0 || off + len > nb) return undefined;
-    defined.add(buf.toString('latin1', base + off, base + off + len));
+    if (off < lo) lo = off;
   }
   for (let i = fwdAt; i < fwdAt + nFwd * 3; i += 3) {
     const di = a[i]!;
     const off = a[i + 1]!;
     const len = a[i + 2]!;
     if (di < 0 || di >= nd || off < 0 || len < 0 || off + len > nb) return undefined;
-    decls[di]!.fwd = buf.toString('latin1', base + off, base + off + len);
+    if (off < lo) lo = off;
   }
+  const str = buf.toString('latin1', base + lo, buf.length);
+  // each typedef names its decl (encodeSkim's rule)
+  for (let e = td; e < tdEnd; e += 3) decls[a[e + 2]!]!.name = str.slice(a[e]! - lo, a[e]! - lo + a[e + 1]!);
+  const defined = new Set<string>();
+  for (let i = defAt; i < defAt + nDef * 2; i += 2) defined.add(str.slice(a[i]! - lo, a[i]! - lo + a[i + 1]!));
+  for (let i = fwdAt; i < fwdAt + nFwd * 3; i += 3) decls[a[i]!]!.fwd = str.slice(a[i + 1]! - lo, a[i + 1]! - lo + a[i + 2]!);
   return { decls, tags: packed[0]!, consts: packed[1]!, typedefs: packed[2]!, defined };
 }
