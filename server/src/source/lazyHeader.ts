@@ -562,9 +562,10 @@ function typedefToken(sc: Scanner, t: T, depth: number, tagState: number, tagKw:
 function record(out: ScanOut, start: number, end: number, keys: string[], consts: string[]): LazyDecl | undefined {
   const d: LazyDecl = { start, end, state: 0, active: false, pai: false, name: undefined, idx: out.decls.length, fwd: undefined };
   // indexed loops: this runs once per definition (15,000 in a vmlinux.h), mostly before V8 optimises it, and a
-  // for-of's iterator steps cost more than the map updates (measured: record was ~50 ms of a cold scan's ~150)
-  for (let i = 0; i < keys.length; i++) { const k = keys[i]!; if (out.tags.has(k)) return undefined; out.tags.set(k, d); }
-  for (let i = 0; i < consts.length; i++) { const k = consts[i]!; if (out.consts.has(k)) return undefined; out.consts.set(k, d); }
+  // for-of's iterator steps cost more than the map updates (measured: record was ~50 ms of a cold scan's ~150);
+  // a name met twice is told by the size not growing (one map operation, not two: the header is then not taken)
+  for (let i = 0; i < keys.length; i++) { const n = out.tags.size; out.tags.set(keys[i]!, d); if (out.tags.size === n) return undefined; }
+  for (let i = 0; i < consts.length; i++) { const n = out.consts.size; out.consts.set(consts[i]!, d); if (out.consts.size === n) return undefined; }
   out.decls.push(d);
   return d;
 }
@@ -743,14 +744,16 @@ export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => 
   const decls = sk.decls;
   const macro = (n: string) => isMacro(n) || sk.defined.has(n);
   const kwMacro = macro('struct') || macro('union');
+  let mlen = MARK.length + 1;
+  let mgrow = 36;
   for (let i = 0; i < decls.length; i++) {
     const d = decls[i]!;
     // (keptInOrder, written out: a call per definition costs in a loop that runs once)
     if (d.name !== undefined && macro(d.name)) continue;
     if (d.fwd !== undefined && (kwMacro || macro(d.fwd.slice(d.fwd.indexOf(' ') + 1)))) continue;
-    // the marker's length without making its name (most markers are grouped away)
-    let mlen = MARK.length + 1;
-    for (let n = kept.length; n >= 36; n = Math.floor(n / 36)) mlen++;
+    // the marker's length without making its name (most markers are grouped away): one more character from each
+    // power of 36 of its number on
+    while (kept.length >= mgrow) { mlen++; mgrow *= 36; }
     if (d.end - d.start < mlen + 1) continue;
     // a stretch of whitespace alone (between two definitions, nearly always) has no token: only its newlines change
     // the line state, as tokenize would (anything else is tokenized)
