@@ -997,6 +997,27 @@ function hashName(k: string): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
+/** hashName of the ASCII name at `b[off, off + n)`. */
+function hashBytes(b: Uint8Array, off: number, n: number): number {
+  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
+  if (n <= 9) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ b[off + i]!, 0x01000193);
+  } else {
+    const m = off + (n >> 1);
+    const z = off + n;
+    h = Math.imul(h ^ b[z - 1]!, 0x01000193);
+    h = Math.imul(h ^ b[z - 2]!, 0x01000193);
+    h = Math.imul(h ^ b[z - 3]!, 0x01000193);
+    h = Math.imul(h ^ b[z - 4]!, 0x01000193);
+    h = Math.imul(h ^ b[z - 5]!, 0x01000193);
+    h = Math.imul(h ^ b[m]!, 0x01000193);
+    h = Math.imul(h ^ b[m - 1]!, 0x01000193);
+    h = Math.imul(h ^ b[off + (n >> 2)]!, 0x01000193);
+    h = Math.imul(h ^ b[off + 7]!, 0x01000193);
+  }
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
 /**
  * Names to set-aside definitions as encodeSkim wrote them, answered in place from the cache file's bytes (an
  * open-addressing table of entry indexes, each entry a name's offset and length in the names' bytes and a decl
@@ -1079,6 +1100,7 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
     ints[w++] = d.end;
   }
   const names: string[] = [];
+  const tables: number[] = [];
   let off = 0;
   for (let m = 0; m < 3; m++) {
     const map = lists[m]!;
@@ -1086,7 +1108,6 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
     ints[w++] = map.size;
     ints[w++] = cap;
     const ent = w;
-    const slots = w + map.size * 3;
     let e = 0;
     let bad = false;
     map.forEach((d, k) => {
@@ -1095,13 +1116,13 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
       ints[ent + e * 3] = off;
       ints[ent + e * 3 + 1] = k.length;
       ints[ent + e * 3 + 2] = di;
-      for (let h = hashName(k) & (cap - 1); ; h = (h + 1) & (cap - 1)) if (ints[slots + h] === 0) { ints[slots + h] = e + 1; break; }
       names.push(k);
       off += k.length;
       e++;
     });
     if (bad) return undefined;
-    w = slots + cap;
+    tables.push(ent, map.size, ent + map.size * 3, cap);
+    w = ent + map.size * 3 + cap;
   }
   ints[w++] = sk.defined.size;
   sk.defined.forEach((k) => { ints[w++] = off; ints[w++] = k.length; names.push(k); off += k.length; });
@@ -1118,7 +1139,19 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
   const blob = names.join('');
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(blob)) return undefined;
-  return Buffer.concat([Buffer.from(ints.buffer, 0, w * 4), Buffer.from(blob, 'latin1')]);
+  const bytes = Buffer.from(blob, 'latin1');
+  // the slots, hashing each name's bytes (hashBytes: hashName's value, an element load where hashName calls
+  // charCodeAt — in V8's interpreter, where this runs once, a call per character was ~10 ms of a cold run)
+  for (let m = 0; m < 3; m++) {
+    const ent = tables[m * 4]!;
+    const n = tables[m * 4 + 1]!;
+    const slots = tables[m * 4 + 2]!;
+    const mask = tables[m * 4 + 3]! - 1;
+    for (let e = 0; e < n; e++) {
+      for (let h = hashBytes(bytes, ints[ent + e * 3]!, ints[ent + e * 3 + 1]!) & mask; ; h = (h + 1) & mask) if (ints[slots + h] === 0) { ints[slots + h] = e + 1; break; }
+    }
+  }
+  return Buffer.concat([Buffer.from(ints.buffer, 0, w * 4), bytes]);
 }
 
 /** The skim of `text` from encodeSkim's bytes, or undefined when they do not fit the text (a count, offset or index
