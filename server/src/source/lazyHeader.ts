@@ -9,7 +9,8 @@
 //
 // How. A cheap scan of the raw text (no token objects) splits the header into top-level declarations. A *pure tag
 // definition* — `struct|union|enum [NAME] { ... } [__attribute__((...))] ;` — is set aside and replaced in the text
-// by a short marker of the same length; everything else (typedefs, prototypes, functions, directives) is
+// by a short marker of the same length (so are typedefs whose name is certain, and forward declarations such a
+// definition makes redundant: setAsideForward); everything else (prototypes, functions, directives) is
 // preprocessed and parsed in order as before. The preprocessor thus decides, per marker, whether the definition is
 // in an active conditional branch and inside a preserve_access_index pragma region. A lookup of a set-aside tag
 // returns a placeholder record whose first read of any layout property parses the definition (into the same
