@@ -9,7 +9,8 @@
 //
 // How. A cheap scan of the raw text (no token objects) splits the header into top-level declarations. A *pure tag
 // definition* — `struct|union|enum [NAME] { ... } [__attribute__((...))] ;` — is set aside and replaced in the text
-// by a short marker of the same length; everything else (typedefs, prototypes, functions, directives) is
+// by a short marker of the same length (so are typedefs whose name is certain, and forward declarations such a
+// definition makes redundant: setAsideForward); everything else (prototypes, functions, directives) is
 // preprocessed and parsed in order as before. The preprocessor thus decides, per marker, whether the definition is
 // in an active conditional branch and inside a preserve_access_index pragma region. A lookup of a set-aside tag
 // returns a placeholder record whose first read of any layout property parses the definition (into the same
@@ -21,7 +22,7 @@
 // it, as in the full parse). Assumption, written down: macros used inside a record body do not expand to `;`, `{`,
 // `}` (the scan reads the unexpanded text); true of every header we know, and of all C that declares types.
 
-import { CParser, TypeEnv } from './cparse';
+import { CParser, TypeEnv, isPending } from './cparse';
 import { CType, EnumT, Record } from './ctypes';
 import { Tk, Token, commentEnd, tokenize } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
@@ -43,19 +44,37 @@ interface LazyDecl {
   active: boolean;
   pai: boolean;
   /** The name a set-aside typedef declares. */
-  name?: string;
+  name: string | undefined;
+  /** Its index in the skim's decls (encodeSkim's references; the scan renumbers after dropping typedefs). */
+  idx: number;
+  /** A forward declaration set aside (`struct NAME;`, whose tag the header defines and sets aside): the tag's key.
+   * Parsed in order it only made the definition's placeholder (see LazyDefs.forwardDeclared). */
+  fwd: string | undefined;
+}
+
+/** Names to the set-aside definitions declaring them: the scan's Maps, or a cache file's tables (PackedNames). */
+export interface NameIndex {
+  readonly size: number;
+  get(k: string): LazyDecl | undefined;
+  has(k: string): boolean;
+  keys(): IterableIterator<string>;
+  forEach(f: (d: LazyDecl, k: string) => void): void;
+  [Symbol.iterator](): IterableIterator<[string, LazyDecl]>;
 }
 
 /** The scan's result: set-aside definitions and what they declare. */
 export interface Skim {
   decls: LazyDecl[];
-  tags: Map<string, LazyDecl>;
-  consts: Map<string, LazyDecl>;
+  tags: NameIndex;
+  consts: NameIndex;
   /** Set-aside typedefs by the name they declare. */
-  typedefs: Map<string, LazyDecl>;
+  typedefs: NameIndex;
   /** Names the header #defines (a set-aside typedef whose name is a macro is parsed in order after all). */
   defined: Set<string>;
 }
+
+/** The scan's own result while it runs (Maps it adds to). */
+interface ScanOut extends Skim { tags: Map<string, LazyDecl>; consts: Map<string, LazyDecl>; typedefs: Map<string, LazyDecl> }
 
 const enum T { Eof, Ident, Punct, Other, Directive }
 
@@ -191,7 +210,10 @@ static int w_h(void) { return "}"[0]; }
 /** The scan itself (see skim). */
 function scan(text: string): Skim | undefined {
   const sc = new Scanner(text);
-  const out: Skim = { decls: [], tags: new Map(), consts: new Map(), typedefs: new Map(), defined: new Set() };
+  const out: ScanOut = { decls: [], tags: new Map(), consts: new Map(), typedefs: new Map(), defined: new Set() };
+  // forward declarations of a struct or union (start, end, key), and where conditional directives are (settle)
+  const fwdDecls: FwdCand[] = [];
+  const conds: number[] = [];
   // typedefs: their depth-0 tokens (kind, and an identifier's position; for a parenthesis group the position of
   // the NAME of a `(*NAME)` inside it, else -1), tag mentions without a body, forward declarations
   const ev: number[] = [];
@@ -204,6 +226,7 @@ function scan(text: string): Skim | undefined {
   while (t !== T.Eof) {
     if (t === T.Directive) {
       const d = directiveName(text, sc.start, sc.end);
+      if (CONDITIONALS.has(d)) conds.push(sc.start);
       if (d === 'include' || d === 'include_next' || d === 'import') return undefined;
       if ((d === 'define' || d === 'undef') && out.decls.length) {
         // one macro snapshot must serve every set-aside parse: typedefs before it are parsed in order instead
@@ -230,7 +253,9 @@ function scan(text: string): Skim | undefined {
       FWD_RE.lastIndex = start;
       const f = FWD_RE.exec(text);
       if (f) {
-        fwd.add(`${f[1]} ${f[2]}`);
+        const key = `${f[1]} ${f[2]}`;
+        fwd.add(key);
+        if (f[1] !== 'enum') fwdDecls.push({ start, end: FWD_RE.lastIndex, key });
         sc.pos = FWD_RE.lastIndex;
         sc.bol = false;
         t = sc.next();
@@ -277,7 +302,12 @@ function scan(text: string): Skim | undefined {
     for (; t !== T.Eof; t = sc.next()) {
       ntok++;
       if (isTd) typedefToken(sc, t, depth, tagState, tagKw, tagNameStart, tagNameEnd, ev, evS, evE, mentions);
-      if (t === T.Directive) { directive = true; prevClose = false; continue; }
+      if (t === T.Directive) {
+        directive = true;
+        prevClose = false;
+        if (CONDITIONALS.has(directiveName(text, sc.start, sc.end))) conds.push(sc.start);
+        continue;
+      }
       if (t === T.Ident) {
         const kw = sc.kw;
         if (outerClosed && depth === 0 && kw !== K.Attribute) pure = false;
@@ -295,7 +325,7 @@ function scan(text: string): Skim | undefined {
         if (depth === 0 && prevClose) fnBody = true;
         if (depth === 0 && outerClosed) pure = false;
         if (tagState >= 1) {
-          if (tagState === 2 && tagNameEnd > tagNameStart) keys.push(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
+          if (tagState === 2 && tagNameEnd > tagNameStart) keys.push(tagKey(text, tagKw, tagNameStart, tagNameEnd));
           if (tagKw === 'enum') { enumDepths.push(depth + 1); expectConst = true; }
         } else if (pure) pure = false; // a brace that opens no tag body (`struct x __attribute__(...) {`): parse in full
         tagState = 0;
@@ -326,13 +356,20 @@ function scan(text: string): Skim | undefined {
         d.name = text.slice(evS[at]!, evE[at]!);
         tds.push({ d, mentions: mentions.length ? [...mentions] : NONE, names: keys.length || consts.length ? [...keys, ...consts] : NONE, ok: true });
       }
-    } else if (ntok === 3 && named) fwd.add(`${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`);
+    } else if (ntok === 3 && named) {
+      const key = `${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`;
+      fwd.add(key);
+      if (tagKw !== 'enum') fwdDecls.push({ start, end, key });
+    }
   }
-  return settle(out, tds, fwd);
+  return settle(out, tds, fwd, fwdDecls, conds);
 }
 
 /** The regular-expression fast path of the scan; off, every declaration takes the token path (tests compare both). */
 export const FAST_SCAN = { value: true };
+
+/** Forward declarations made redundant set aside (setAsideForward); off, parsed in order (tests compare both). */
+export const FORWARD_ASIDE = { value: true };
 
 /** Adjacent markers written as one (markerTokens' `group`); off, one marker per definition (the lazy-vs-full test runs
  * both). */
@@ -397,13 +434,26 @@ function fastDecl(text: string, start: number, isEnum: boolean): { end: number; 
     const b = m[2]!;
     ENUMERATOR_RE.lastIndex = 0;
     for (let e = ENUMERATOR_RE.exec(b); e; e = ENUMERATOR_RE.exec(b)) consts.push(e[1]!);
-    return { end, keys: m[1] === undefined ? [] : [`enum ${m[1]}`], consts };
+    return { end, keys: m[1] === undefined ? [] : [tagKey(text, 'enum', start + m[0].indexOf(m[1], 4), -1, m[1])], consts };
   }
   const b = m[3]!;
   if (b.indexOf('{') >= 0 && !innerBracesAnonymous(b)) return undefined;
   // `struct __attribute__((...)) x` anywhere makes the token path parse the declaration in full
   if (b.indexOf('__attribute__') >= 0 && KW_ATTR_RE.test(b)) return undefined;
-  return { end, keys: [`${m[1]} ${m[2]}`], consts: [] };
+  return { end, keys: [tagKey(text, m[1]!, start + m[0].indexOf(m[2]!, m[1]!.length), -1, m[2])], consts: [] };
+}
+
+/**
+ * A tag's key (`struct NAME`): sliced from the header where the keyword and the name stand there with one space
+ * between (nearly always), else joined. Why: a joined string is a rope, which V8 flattens (a copy and a runtime call)
+ * when encodeSkim's hash first reads a character of it; a slice is flat. Same text either way. `nameEnd` -1: `name`
+ * given (from a match), its position `nameStart`.
+ */
+function tagKey(text: string, kw: string, nameStart: number, nameEnd: number, name?: string): string {
+  const end = nameEnd >= 0 ? nameEnd : nameStart + name!.length;
+  const at = nameStart - kw.length - 1;
+  if (at >= 0 && text.charCodeAt(nameStart - 1) === 32 && text.startsWith(kw, at)) return text.slice(at, end);
+  return `${kw} ${name ?? text.slice(nameStart, end)}`;
 }
 
 /** A forward declaration: what the token path reads as exactly three tokens, a tag keyword, a name that is none of its
@@ -510,12 +560,13 @@ function typedefToken(sc: Scanner, t: T, depth: number, tagState: number, tagKw:
 
 /** Records a set-aside declaration that ended at `end`; undefined when that makes the header ineligible (a name
  * twice). */
-function record(out: Skim, start: number, end: number, keys: string[], consts: string[]): LazyDecl | undefined {
-  const d: LazyDecl = { start, end, state: 0, active: false, pai: false };
+function record(out: ScanOut, start: number, end: number, keys: string[], consts: string[]): LazyDecl | undefined {
+  const d: LazyDecl = { start, end, state: 0, active: false, pai: false, name: undefined, idx: out.decls.length, fwd: undefined };
   // indexed loops: this runs once per definition (15,000 in a vmlinux.h), mostly before V8 optimises it, and a
-  // for-of's iterator steps cost more than the map updates (measured: record was ~50 ms of a cold scan's ~150)
-  for (let i = 0; i < keys.length; i++) { const k = keys[i]!; if (out.tags.has(k)) return undefined; out.tags.set(k, d); }
-  for (let i = 0; i < consts.length; i++) { const k = consts[i]!; if (out.consts.has(k)) return undefined; out.consts.set(k, d); }
+  // for-of's iterator steps cost more than the map updates (measured: record was ~50 ms of a cold scan's ~150);
+  // a name met twice is told by the size not growing (one map operation, not two: the header is then not taken)
+  for (let i = 0; i < keys.length; i++) { const n = out.tags.size; out.tags.set(keys[i]!, d); if (out.tags.size === n) return undefined; }
+  for (let i = 0; i < consts.length; i++) { const n = out.consts.size; out.consts.set(consts[i]!, d); if (out.consts.size === n) return undefined; }
   out.decls.push(d);
   return d;
 }
@@ -551,7 +602,7 @@ const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned'
  * The others are parsed in order after all (a decl left out of `decls` keeps its text, and its names resolve
  * through the in-order parse).
  */
-function settle(out: Skim, tds: TypedefCand[], fwd: Set<string>): Skim {
+function settle(out: ScanOut, tds: TypedefCand[], fwd: Set<string>, fwdDecls: readonly FwdCand[], conds: readonly number[]): Skim {
   // this runs once, in V8's interpreter: indexed loops, no destructuring or callbacks (an iterator protocol step and
   // a closure call per typedef cost more than the rest of the function)
   const count = new Map<string, number>();
@@ -567,7 +618,7 @@ function settle(out: Skim, tds: TypedefCand[], fwd: Set<string>): Skim {
   // plain loops over what was dropped, never over every name of the header
   if (drop.size) {
     const kept: LazyDecl[] = [];
-    for (let k = 0; k < out.decls.length; k++) if (!drop.has(out.decls[k]!)) kept.push(out.decls[k]!);
+    for (let k = 0; k < out.decls.length; k++) { const d = out.decls[k]!; if (!drop.has(d)) { d.idx = kept.length; kept.push(d); } }
     out.decls = kept;
     for (let i = 0; i < tds.length; i++) {
       const t = tds[i]!;
@@ -575,7 +626,62 @@ function settle(out: Skim, tds: TypedefCand[], fwd: Set<string>): Skim {
       for (const k of t.names) { if (out.tags.get(k) === t.d) out.tags.delete(k); if (out.consts.get(k) === t.d) out.consts.delete(k); }
     }
   }
+  setAsideForward(out, fwdDecls, conds);
   return out;
+}
+
+/** The directives that open, switch or close a conditional branch. */
+const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
+
+/** A forward declaration the scan met: `struct|union NAME;` at top level. */
+interface FwdCand { start: number; end: number; key: string }
+
+/**
+ * Sets aside the forward declarations made redundant by a set-aside definition of their tag. Why: a 6.18 vmlinux.h
+ * forward-declares 1,254 tags it also defines (bpftool breaks cycles that way); parsed in order, each was three
+ * tokens to preprocess and a declaration to parse, and made its definition's placeholder — most of the in-order
+ * part and ~10% of a `sites` run. Parsed in order, `struct NAME;` looks the tag up (the definition's placeholder when
+ * the definition is active) and, when that placeholder was already parsed and is incomplete, marks it
+ * preserve_access_index in a pragma region (cparse recordSpec); LazyDefs.forwardDeclared does both, in order.
+ * Only when that is all it can do: a struct or union (enums take another path), a definition of the tag set aside
+ * as a plain tag definition (not a typedef's: one of those may be parsed in order after all), and no conditional
+ * directive between the two (so the preprocessor keeps both or neither). A tag whose name is a macro keeps its
+ * forward declarations in order (markerTokens).
+ */
+function setAsideForward(out: ScanOut, fwdDecls: readonly FwdCand[], conds: readonly number[]): void {
+  const extra: LazyDecl[] = [];
+  for (let i = 0; i < fwdDecls.length && FORWARD_ASIDE.value; i++) {
+    const f = fwdDecls[i]!;
+    const d = out.tags.get(f.key);
+    if (!d || d.name !== undefined || d.end - d.start < MIN_DEF || condBetween(conds, f.start, d.start)) continue;
+    extra.push({ start: f.start, end: f.end, state: 0, active: false, pai: false, name: undefined, idx: 0, fwd: f.key });
+  }
+  if (!extra.length) return;
+  // both lists are in text order and never overlap (distinct top-level declarations): merged, renumbered
+  const merged: LazyDecl[] = new Array(out.decls.length + extra.length);
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < merged.length; k++) {
+    const d = b >= extra.length || (a < out.decls.length && out.decls[a]!.start < extra[b]!.start) ? out.decls[a++]! : extra[b++]!;
+    d.idx = k;
+    merged[k] = d;
+  }
+  out.decls = merged;
+}
+
+/** A definition whose forward declarations are set aside is at least this long, so that it always has a marker
+ * (markerTokens: a marker is `$L` and a base-36 number, and needs one character more). */
+const MIN_DEF = 16;
+
+/** Whether a conditional directive lies between positions `a` and `b` (`conds` ascending). */
+function condBetween(conds: readonly number[], a: number, b: number): boolean {
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  // the first directive after lo (binary search: a big header may have many)
+  let l = 0;
+  let h = conds.length;
+  while (l < h) { const m = (l + h) >> 1; if (conds[m]! <= lo) l = m + 1; else h = m; }
+  return l < conds.length && conds[l]! < hi;
 }
 
 /** A typedef the scan may set aside: the tags it names without a body, and the tag and enumerator names it defines. */
@@ -593,8 +699,9 @@ export function markerText(text: string, sk: Skim, isMacro: (name: string) => bo
   const parts: string[] = [];
   const kept: LazyDecl[] = [];
   let at = 0;
+  const inOrder = keptInOrder(sk, isMacro);
   for (const d of sk.decls) {
-    if (d.name !== undefined && (isMacro(d.name) || sk.defined.has(d.name))) continue;
+    if (inOrder(d)) continue;
     const m = `${MARK}${kept.length.toString(36)}`;
     if (d.end - d.start < m.length + 1) continue;
     // the padding is a comment where it fits: the tokenizer skips it with one indexOf instead of a step per space
@@ -624,22 +731,30 @@ export function markerText(text: string, sk: Skim, isMacro: (name: string) => bo
  * swallowed by a macro's arguments or given a pragma state as a whole, exactly like its first marker — unless a
  * marker is itself a macro's name, which the caller rules out (no grouping then).
  */
-export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false, group = false): { tokens: Token[]; decls: LazyDecl[]; last: number[] } {
+export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false, group = false): { tokens: Token[]; decls: LazyDecl[]; last: number[]; fwds: LazyDecl[] } {
   const tokens: Token[] = [];
   const kept: LazyDecl[] = [];
   const last: number[] = [];
+  // the forward declarations set aside (LazyDefs.forwardDeclared)
+  const fwds: LazyDecl[] = [];
   const state = { bol: true };
   let at = 0;
   // the kept index of the marker the current run of adjacent markers is written as (-1: none yet)
   let head = -1;
   // (indexed loops, as in record: 15,000 definitions and ~20,000 tokens, once per header)
   const decls = sk.decls;
+  const macro = (n: string) => isMacro(n) || sk.defined.has(n);
+  const kwMacro = macro('struct') || macro('union');
+  let mlen = MARK.length + 1;
+  let mgrow = 36;
   for (let i = 0; i < decls.length; i++) {
     const d = decls[i]!;
-    if (d.name !== undefined && (isMacro(d.name) || sk.defined.has(d.name))) continue;
-    // the marker's length without making its name (most markers are grouped away)
-    let mlen = MARK.length + 1;
-    for (let n = kept.length; n >= 36; n = Math.floor(n / 36)) mlen++;
+    // (keptInOrder, written out: a call per definition costs in a loop that runs once)
+    if (d.name !== undefined && macro(d.name)) continue;
+    if (d.fwd !== undefined && (kwMacro || macro(d.fwd.slice(d.fwd.indexOf(' ') + 1)))) continue;
+    // the marker's length without making its name (most markers are grouped away): one more character from each
+    // power of 36 of its number on
+    while (kept.length >= mgrow) { mlen++; mgrow *= 36; }
     if (d.end - d.start < mlen + 1) continue;
     // a stretch of whitespace alone (between two definitions, nearly always) has no token: only its newlines change
     // the line state, as tokenize would (anything else is tokenized)
@@ -664,10 +779,20 @@ export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => 
     state.bol = false;
     at = d.end;
     kept.push(d);
+    if (d.fwd !== undefined) fwds.push(d);
   }
   const tail = tokenize(text, at, text.length, state);
   for (let j = 0; j < tail.length; j++) tokens.push(tail[j]!);
-  return { tokens, decls: kept, last };
+  return { tokens, decls: kept, last, fwds };
+}
+
+/** Which set-aside declarations are parsed in order after all: a typedef whose name is a macro (the name the scan
+ * read is not the one declared), a forward declaration whose tag's name (or its keyword) is a macro (it would declare
+ * another tag). */
+function keptInOrder(sk: Skim, isMacro: (name: string) => boolean): (d: LazyDecl) => boolean {
+  const macro = (n: string) => isMacro(n) || sk.defined.has(n);
+  const kwMacro = macro('struct') || macro('union');
+  return (d) => (d.name !== undefined && macro(d.name)) || (d.fwd !== undefined && (kwMacro || macro(d.fwd.slice(d.fwd.indexOf(' ') + 1))));
 }
 
 /** Whether markerTokens may group adjacent markers: no macro (the includer's, `macros`, or the header's own) is named
@@ -731,7 +856,13 @@ export class LazyDefs {
   /** Parse notes of set-aside definitions (kept for debugging; header parse notes never reach a document). */
   readonly notes: { start: number; end: number; message: string }[] = [];
 
-  constructor(private readonly text: string, private readonly sk: Skim, private readonly env: TypeEnv, macros: Map<string, Macro>) {
+  /** While the header's in-order part is parsed: the text position it is at (parseLazy sets it; see forwardDeclared). */
+  position: (() => number) | undefined;
+  /** Where the in-order parse was when a definition was parsed on demand during it. */
+  private readonly firedAt = new Map<LazyDecl, number>();
+
+  /** `fwds`: the forward declarations set aside and kept (markerTokens), their activity and pragma state marked (split). */
+  constructor(private readonly text: string, private readonly sk: Skim, private readonly env: TypeEnv, macros: Map<string, Macro>, private readonly fwds: readonly LazyDecl[] = []) {
     for (const [k, v] of macros) this.pre.macros.set(k, v);
     lazyStats.setAside += sk.decls.length;
     const self = this;
@@ -741,11 +872,33 @@ export class LazyDefs {
     (env as { tags: Map<string, Record | EnumT> }).tags = tags;
     (env as { typedefs: Map<string, CType> }).typedefs = this.onDemand<CType>(sk.typedefs);
     (env as { enumConsts: Map<string, { value: bigint; type: EnumT }> }).enumConsts = this.onDemand<{ value: bigint; type: EnumT }>(sk.consts);
+    // what each kept forward declaration did first when parsed in order: look its tag up (the definition's
+    // placeholder: the header's tags hold the same names as before, whatever asks for them later)
+    for (let i = 0; i < fwds.length; i++) { const f = fwds[i]!; if (f.active) tags.get(f.fwd!); }
+  }
+
+  /**
+   * The rest of what the set-aside forward declarations did in order, once the in-order part is parsed: `struct
+   * NAME;` in a pragma region marks its tag preserve_access_index when the tag's record is then neither pending nor
+   * complete (cparse recordSpec) — here, the definition's placeholder parsed on demand by an in-order declaration
+   * before the forward declaration's place, and left incomplete (a definition our parser could not finish).
+   */
+  forwardDeclared(): void {
+    this.position = undefined;
+    if (!this.firedAt.size) return;
+    for (let i = 0; i < this.fwds.length; i++) {
+      const f = this.fwds[i]!;
+      if (!f.active || !f.pai) continue;
+      const rec = Map.prototype.get.call(this.env.tags, f.fwd!) as Record | EnumT | undefined;
+      const d = this.sk.tags.get(f.fwd!);
+      const at = d && this.firedAt.get(d);
+      if (rec && at !== undefined && at < f.start && !isPending(rec) && !(rec as Record).complete) (rec as Record).pai = true;
+    }
   }
 
   /** A map that, asked a name it does not hold, parses the set-aside definition declaring it (enumerators, typedefs)
    * and answers from what that parse added. */
-  private onDemand<V>(decls: ReadonlyMap<string, LazyDecl>): Map<string, V> {
+  private onDemand<V>(decls: NameIndex): Map<string, V> {
     const self = this;
     return new (class extends Map<string, V> {
       override get(k: string): V | undefined {
@@ -779,6 +932,7 @@ export class LazyDefs {
   private parse(d: LazyDecl): void {
     if (d.state) return;
     d.state = 1;
+    if (this.position) this.firedAt.set(d, this.position());
     lazyStats.parsed++;
     this.pre.paiDepth = d.pai ? 1 : 0;
     let toks: Token[];
@@ -821,96 +975,266 @@ export class LazyDefs {
   }
 }
 
+/** The packed tables' hash of a name: FNV-1a over its length and at most 9 of its characters (both ends, the middle),
+ * a bounded cost: a cold run hashes ~33,000 names once, mostly in V8's interpreter, where a loop over every character
+ * cost ~20 ms. Names sharing a prefix (`struct `, an enum's) differ at their ends. A lookup compares whole names. */
+function hashName(k: string): number {
+  const n = k.length;
+  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
+  if (n <= 9) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
+  } else {
+    const m = n >> 1;
+    h = Math.imul(h ^ k.charCodeAt(n - 1), 0x01000193);
+    h = Math.imul(h ^ k.charCodeAt(n - 2), 0x01000193);
+    h = Math.imul(h ^ k.charCodeAt(n - 3), 0x01000193);
+    h = Math.imul(h ^ k.charCodeAt(n - 4), 0x01000193);
+    h = Math.imul(h ^ k.charCodeAt(n - 5), 0x01000193);
+    h = Math.imul(h ^ k.charCodeAt(m), 0x01000193);
+    h = Math.imul(h ^ k.charCodeAt(m - 1), 0x01000193);
+    h = Math.imul(h ^ k.charCodeAt(n >> 2), 0x01000193);
+    h = Math.imul(h ^ k.charCodeAt(7), 0x01000193);
+  }
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** hashName of the ASCII name at `b[off, off + n)`. */
+function hashBytes(b: Uint8Array, off: number, n: number): number {
+  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
+  if (n <= 9) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ b[off + i]!, 0x01000193);
+  } else {
+    const m = off + (n >> 1);
+    const z = off + n;
+    h = Math.imul(h ^ b[z - 1]!, 0x01000193);
+    h = Math.imul(h ^ b[z - 2]!, 0x01000193);
+    h = Math.imul(h ^ b[z - 3]!, 0x01000193);
+    h = Math.imul(h ^ b[z - 4]!, 0x01000193);
+    h = Math.imul(h ^ b[z - 5]!, 0x01000193);
+    h = Math.imul(h ^ b[m]!, 0x01000193);
+    h = Math.imul(h ^ b[m - 1]!, 0x01000193);
+    h = Math.imul(h ^ b[off + (n >> 2)]!, 0x01000193);
+    h = Math.imul(h ^ b[off + 7]!, 0x01000193);
+  }
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
 /**
- * A skim as bytes (source/skimCache.ts keeps it between processes), or undefined when a name holds a newline. Why
- * binary: the JSON form cost ~35 ms CPU to write and ~50 ms to read in a cold process, most of the scan it replaces.
- * Layout: little-endian int32s — decl count, then per decl start, end, name index (-1: none); then for tags, consts
- * and typedefs a count and per entry name index, decl index; then a count and name indexes of the #defined names —
- * followed by every name once, joined by newlines (UTF-8).
+ * Names to set-aside definitions as encodeSkim wrote them, answered in place from the cache file's bytes (an
+ * open-addressing table of entry indexes, each entry a name's offset and length in the names' bytes and a decl
+ * index). Why: building the ~33,000 names and three Maps of a 6.18 vmlinux.h was ~40-50 ms of a second `sites` run
+ * (with the collections it caused), while a run looks up a few hundred names. Iteration (tests, re-encoding) makes
+ * the names then, in the order the scan's Map had.
+ */
+class PackedNames implements NameIndex {
+  constructor(private readonly a: Int32Array, private readonly buf: Buffer, private readonly base: number, private readonly decls: readonly LazyDecl[],
+    /** word index of the entries (3 words each), of the slots, their count (a power of two) */
+    private readonly ent: number, readonly size: number, private readonly slots: number, private readonly cap: number) {}
+
+  /** The entry holding `k`, or -1 (also where the table is not well formed: decodeSkim checked only its bounds, the
+   * probe checks the rest, and at most `cap` slots, so a damaged table that passed the checksum never loops). */
+  private find(k: string): number {
+    const a = this.a;
+    const b = this.buf;
+    const mask = this.cap - 1;
+    const len = k.length;
+    for (let h = hashName(k) & mask, n = 0; n < this.cap; h = (h + 1) & mask, n++) {
+      const e = a[this.slots + h]! - 1;
+      if (e < 0 || e >= this.size) return -1;
+      const at = this.ent + e * 3;
+      if (a[at + 1] !== len) continue;
+      const off = this.base + a[at]!;
+      if (a[at]! < 0 || off + len > b.length) return -1;
+      let i = 0;
+      while (i < len && b[off + i] === k.charCodeAt(i)) i++;
+      if (i === len) return e;
+    }
+    return -1;
+  }
+
+  /** Answers so far: the C parser asks the same names again and again (every identifier of a declaration is looked up
+   * as a typedef name, the headers after this one ask through it), and V8's Map hashes a string once (its hash is
+   * kept in the string), while find runs in JS, mostly unoptimised. */
+  private readonly seen = new Map<string, LazyDecl | null>();
+
+  get(k: string): LazyDecl | undefined {
+    let d = this.seen.get(k);
+    if (d === undefined) {
+      const e = this.find(k);
+      d = (e < 0 ? undefined : this.decls[this.a[this.ent + e * 3 + 2]!]) ?? null;
+      this.seen.set(k, d);
+    }
+    return d ?? undefined;
+  }
+  has(k: string): boolean { return this.get(k) !== undefined; }
+  private name(e: number): string { const at = this.ent + e * 3; const off = this.base + this.a[at]!; return this.buf.toString('latin1', off, off + this.a[at + 1]!); }
+  forEach(f: (d: LazyDecl, k: string) => void): void { for (let e = 0; e < this.size; e++) f(this.decls[this.a[this.ent + e * 3 + 2]!]!, this.name(e)); }
+  *keys(): IterableIterator<string> { for (let e = 0; e < this.size; e++) yield this.name(e); }
+  *[Symbol.iterator](): IterableIterator<[string, LazyDecl]> { for (let e = 0; e < this.size; e++) yield [this.name(e), this.decls[this.a[this.ent + e * 3 + 2]!]!]; }
+}
+
+/**
+ * A skim as bytes (source/skimCache.ts keeps it between processes), or undefined when it cannot be (a name that is
+ * not ASCII, a named definition that is not its typedef's). Laid out to be read in place (decodeSkim builds the
+ * definitions, not the names: PackedNames). Little-endian int32s: decl count, then per decl start and end; for tags,
+ * consts and typedefs the entry count, the slot count (a power of two, at least twice the entries), the entries (name
+ * offset, name length, decl index) and the slots (0 empty, else entry index + 1, linear probing from hashName); the
+ * count of #defined names and their offsets and lengths; the count of forward declarations set aside and per one its decl index and its tag key's offset
+ * and length — followed by every name's bytes, back to back (ASCII).
+ * A decl's name is the typedefs entry naming it (the scan's typedefs map each named decl's name to it).
  */
 export function encodeSkim(sk: Skim): Buffer | undefined {
-  // written straight into an array of the final size (a cold `sites` run spent ~40 ms CPU pushing 110k numbers into
-  // a JS array and copying it)
   const nd = sk.decls.length;
-  const ints = new Int32Array(5 + nd * 3 + 2 * (sk.tags.size + sk.consts.size + sk.typedefs.size) + sk.defined.size);
-  const names: string[] = [];
-  const at = new Map<LazyDecl, number>();
+  const lists = [sk.tags, sk.consts, sk.typedefs];
+  // (a load of at most 1/2: most lookups are misses — the C parser asks whether each identifier is a typedef name —
+  // and a miss probes to a free slot; at 3/4 the tags' probes were ~7 slots long)
+  const caps = lists.map((m) => { let c = 4; while (c < m.size * 2) c *= 2; return c; });
+  let nFwd = 0;
+  for (let i = 0; i < nd; i++) if (sk.decls[i]!.fwd !== undefined) nFwd++;
+  const ints = new Int32Array(1 + nd * 2 + lists.reduce((n, m, i) => n + 2 + m.size * 3 + caps[i]!, 0) + 1 + sk.defined.size * 2 + 1 + nFwd * 3);
   let w = 0;
   ints[w++] = nd;
   for (let i = 0; i < nd; i++) {
     const d = sk.decls[i]!;
-    at.set(d, i);
+    if (d.idx !== i || (d.name !== undefined && sk.typedefs.get(d.name) !== d)) return undefined;
     ints[w++] = d.start;
     ints[w++] = d.end;
-    ints[w++] = d.name === undefined ? -1 : names.push(d.name) - 1;
   }
-  const entry = (d: LazyDecl, k: string): void => { ints[w++] = names.push(k) - 1; ints[w++] = at.get(d)!; };
-  ints[w++] = sk.tags.size;
-  sk.tags.forEach(entry);
-  ints[w++] = sk.consts.size;
-  sk.consts.forEach(entry);
-  ints[w++] = sk.typedefs.size;
-  sk.typedefs.forEach(entry);
+  const names: string[] = [];
+  const tables: number[] = [];
+  let off = 0;
+  for (let m = 0; m < 3; m++) {
+    const map = lists[m]!;
+    const cap = caps[m]!;
+    ints[w++] = map.size;
+    ints[w++] = cap;
+    const ent = w;
+    let e = 0;
+    let bad = false;
+    map.forEach((d, k) => {
+      const di = d.idx;
+      if (sk.decls[di] !== d) { bad = true; return; }
+      ints[ent + e * 3] = off;
+      ints[ent + e * 3 + 1] = k.length;
+      ints[ent + e * 3 + 2] = di;
+      names.push(k);
+      off += k.length;
+      e++;
+    });
+    if (bad) return undefined;
+    tables.push(ent, map.size, ent + map.size * 3, cap);
+    w = ent + map.size * 3 + cap;
+  }
   ints[w++] = sk.defined.size;
-  sk.defined.forEach((k) => { ints[w++] = names.push(k) - 1; });
-  for (let i = 0; i < names.length; i++) if (names[i]!.includes('\n')) return undefined;
-  return Buffer.concat([Buffer.from(ints.buffer), Buffer.from(names.join('\n'), 'utf8')]);
+  sk.defined.forEach((k) => { ints[w++] = off; ints[w++] = k.length; names.push(k); off += k.length; });
+  ints[w++] = nFwd;
+  for (let i = 0; i < nd; i++) {
+    const k = sk.decls[i]!.fwd;
+    if (k === undefined) continue;
+    ints[w++] = i;
+    ints[w++] = off;
+    ints[w++] = k.length;
+    names.push(k);
+    off += k.length;
+  }
+  const blob = names.join('');
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(blob)) return undefined;
+  const bytes = Buffer.from(blob, 'latin1');
+  // the slots, hashing each name's bytes (hashBytes: hashName's value, an element load where hashName calls
+  // charCodeAt — in V8's interpreter, where this runs once, a call per character was ~10 ms of a cold run)
+  for (let m = 0; m < 3; m++) {
+    const ent = tables[m * 4]!;
+    const n = tables[m * 4 + 1]!;
+    const slots = tables[m * 4 + 2]!;
+    const mask = tables[m * 4 + 3]! - 1;
+    for (let e = 0; e < n; e++) {
+      for (let h = hashBytes(bytes, ints[ent + e * 3]!, ints[ent + e * 3 + 1]!) & mask; ; h = (h + 1) & mask) if (ints[slots + h] === 0) { ints[slots + h] = e + 1; break; }
+    }
+  }
+  return Buffer.concat([Buffer.from(ints.buffer, 0, w * 4), bytes]);
 }
 
-/** The skim of `text` from encodeSkim's bytes, or undefined when they do not fit the text (a count or index out of
- * range, positions outside it or not ascending). Only the shape is checked here: the caller keys the bytes by the
- * text's hash and checks their checksum. */
+/** The skim of `text` from encodeSkim's bytes, or undefined when they do not fit the text (a count, offset or index
+ * out of range, positions outside it or not ascending). Only the shape is checked here: the caller keys the bytes
+ * by the text's hash and checks their checksum. The names stay in `buf` (PackedNames answers from it). */
 export function decodeSkim(buf: Buffer, text: string): Skim | undefined {
   if (buf.length < 4) return undefined;
   // an aligned copy of the int32 part (readFileSync's buffer may start anywhere in its ArrayBuffer)
   const words = Math.floor(buf.length / 4);
   const a = buf.byteOffset % 4 === 0 ? new Int32Array(buf.buffer, buf.byteOffset, words) : new Int32Array(Uint8Array.from(buf.subarray(0, words * 4)).buffer);
-  // read in place, in plain indexed loops: this runs once per process, mostly before V8 optimises anything (a
-  // closure call and a copied array per number made it ~2x slower)
+  // read in place, in plain indexed loops: this runs once per process, mostly before V8 optimises anything
   const nd = a[0]!;
-  if (nd < 0 || 1 + nd * 3 > words) return undefined;
-  let p = 1 + nd * 3;
-  const listAt = [0, 0, 0];
-  const listN = [0, 0, 0];
+  if (nd < 0 || 1 + nd * 2 > words) return undefined;
+  let p = 1 + nd * 2;
+  const tab: number[] = [];
   for (let m = 0; m < 3; m++) {
-    const n = p < words ? a[p++]! : -2;
-    if (n < 0 || p + n * 2 > words) return undefined;
-    listAt[m] = p;
-    listN[m] = n;
-    p += n * 2;
+    const n = p + 1 < words ? a[p]! : -1;
+    const cap = p + 1 < words ? a[p + 1]! : -1;
+    // a power of two holding every entry with a free slot (a probe ends)
+    if (n < 0 || cap < 4 || (cap & (cap - 1)) !== 0 || cap <= n || p + 2 + n * 3 + cap > words) return undefined;
+    tab.push(p + 2, n, p + 2 + n * 3, cap);
+    p += 2 + n * 3 + cap;
   }
-  const nDef = p < words ? a[p++]! : -2;
-  if (nDef < 0 || p + nDef > words) return undefined;
+  const nDef = p < words ? a[p++]! : -1;
+  if (nDef < 0 || p + nDef * 2 > words) return undefined;
   const defAt = p;
-  p += nDef;
-  const names = buf.toString('utf8', p * 4).split('\n');
-  const nn = names.length;
-  const decls: LazyDecl[] = [];
+  p += nDef * 2;
+  const nFwd = p < words ? a[p++]! : -1;
+  if (nFwd < 0 || p + nFwd * 3 > words) return undefined;
+  const fwdAt = p;
+  p += nFwd * 3;
+  const base = p * 4;
+  const nb = buf.length - base;
+  const decls: LazyDecl[] = new Array(nd);
   let last = 0;
   for (let i = 0; i < nd; i++) {
-    const start = a[1 + i * 3]!;
-    const end = a[2 + i * 3]!;
-    const ni = a[3 + i * 3]!;
+    const start = a[1 + i * 2]!;
+    const end = a[2 + i * 2]!;
     if (start < last || end <= start || end > text.length) return undefined;
     last = end;
-    if (ni === -1) decls.push({ start, end, state: 0, active: false, pai: false });
-    else if (ni >= 0 && ni < nn) decls.push({ start, end, state: 0, active: false, pai: false, name: names[ni]! });
-    else return undefined;
+    decls[i] = { start, end, state: 0, active: false, pai: false, name: undefined, idx: i, fwd: undefined };
   }
-  const maps: Map<string, LazyDecl>[] = [];
+  const packed: PackedNames[] = [];
   for (let m = 0; m < 3; m++) {
-    const map = new Map<string, LazyDecl>();
-    const at = listAt[m]!;
-    const end = at + listN[m]! * 2;
-    for (let i = at; i < end; i += 2) {
-      const ni = a[i]!;
-      const di = a[i + 1]!;
-      if (ni < 0 || ni >= nn || di < 0 || di >= nd) return undefined;
-      map.set(names[ni]!, decls[di]!);
-    }
-    maps.push(map);
+    const ent = tab[m * 4]!;
+    const n = tab[m * 4 + 1]!;
+    const slots = tab[m * 4 + 2]!;
+    const cap = tab[m * 4 + 3]!;
+    // (the entries and slots are checked where a lookup reads them: a loop over ~100,000 words here, in V8's
+    // interpreter, was ~10 ms of a run that looks up a few hundred names)
+    packed.push(new PackedNames(a, buf, base, decls, ent, n, slots, cap));
   }
+  // the names made here (typedefs', #defined, forward declarations' keys) checked first, then sliced from one string
+  // of the names' bytes from the lowest of them (a Buffer#toString call per name was ~5 ms of a run)
+  const td = tab[8]!;
+  const tdEnd = td + tab[9]! * 3;
+  let lo = nb;
+  for (let e = td; e < tdEnd; e += 3) {
+    const off = a[e]!;
+    const len = a[e + 1]!;
+    const di = a[e + 2]!;
+    if (off < 0 || len < 0 || off + len > nb || di < 0 || di >= nd) return undefined;
+    if (off < lo) lo = off;
+  }
+  for (let i = defAt; i < defAt + nDef * 2; i += 2) {
+    const off = a[i]!;
+    const len = a[i + 1]!;
+    if (off < 0 || len < 0 || off + len > nb) return undefined;
+    if (off < lo) lo = off;
+  }
+  for (let i = fwdAt; i < fwdAt + nFwd * 3; i += 3) {
+    const di = a[i]!;
+    const off = a[i + 1]!;
+    const len = a[i + 2]!;
+    if (di < 0 || di >= nd || off < 0 || len < 0 || off + len > nb) return undefined;
+    if (off < lo) lo = off;
+  }
+  const str = buf.toString('latin1', base + lo, buf.length);
+  // each typedef names its decl (encodeSkim's rule)
+  for (let e = td; e < tdEnd; e += 3) decls[a[e + 2]!]!.name = str.slice(a[e]! - lo, a[e]! - lo + a[e + 1]!);
   const defined = new Set<string>();
-  for (let i = defAt; i < defAt + nDef; i++) { const ni = a[i]!; if (ni < 0 || ni >= nn) return undefined; defined.add(names[ni]!); }
-  return { decls, tags: maps[0]!, consts: maps[1]!, typedefs: maps[2]!, defined };
+  for (let i = defAt; i < defAt + nDef * 2; i += 2) defined.add(str.slice(a[i]! - lo, a[i]! - lo + a[i + 1]!));
+  for (let i = fwdAt; i < fwdAt + nFwd * 3; i += 3) decls[a[i]!]!.fwd = str.slice(a[i + 1]! - lo, a[i + 1]! - lo + a[i + 2]!);
+  return { decls, tags: packed[0]!, consts: packed[1]!, typedefs: packed[2]!, defined };
 }

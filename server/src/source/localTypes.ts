@@ -509,8 +509,11 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
     }
   }
   const toks = LazyDefs.split(items.filter((x): x is Token => !('include' in x)), mt.decls, mt.last);
-  (env as TypeEnv & { lazy?: LazyDefs }).lazy = new LazyDefs(text, { ...sk, decls: mt.decls }, env, pre.macros);
+  const lazy = new LazyDefs(text, { ...sk, decls: mt.decls }, env, pre.macros, mt.fwds);
+  (env as TypeEnv & { lazy?: LazyDefs }).lazy = lazy;
   const p = new CParser(toks, env);
+  // (where the in-order parse is when it parses a set-aside definition: LazyDefs.forwardDeclared)
+  lazy.position = () => { const t = toks[p.i]; return t ? t.exp?.start ?? t.start : Infinity; };
   while (!p.done) {
     const st = p.i;
     try {
@@ -521,6 +524,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
     }
     if (p.i === st) p.i++;
   }
+  lazy.forwardDeclared();
   for (const n of p.notes) notes.push({ file, ...n });
   for (const n of pre.notes.splice(notesBefore)) notes.push({ file, ...n });
   return { env, funcs, notes, files: [...tu.files.keys()], guard };

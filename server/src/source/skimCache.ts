@@ -28,7 +28,7 @@ function cacheDir(): string | undefined {
 }
 
 /** The format of a header-scan cache file (util/cacheFiles.ts seal: magic, SHA-256, encodeSkim's bytes). */
-const MAGIC = 'CLS1';
+const MAGIC = 'CLS2';
 
 let codeHash: string | null | undefined;
 /** A hash of the scanning code: the compiled lazyHeader module, or in the bundle (dist/corelens.js, where it has no

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
-import { FAST_SCAN, GROUP_MARKERS, LAZY_MIN_BYTES, lazyStats, markerText, markerTokens, markersGroupable, skim } from '../../src/source/lazyHeader';
+import { FAST_SCAN, FORWARD_ASIDE, GROUP_MARKERS, LAZY_MIN_BYTES, lazyStats, markerText, markerTokens, markersGroupable, skim } from '../../src/source/lazyHeader';
 import { tokenize } from '../../src/source/lexer';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 import { generateVmlinuxH } from '../../bench/source.bench';
@@ -109,6 +109,71 @@ describe('lazy header parsing equals the full parse', function () {
     }
   });
 
+  it('forward declarations a set-aside definition makes redundant are set aside: branches, pragma regions, macros, enums, typedefs, a definition parsed early give the full parse', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-lazy-fwd-'));
+    // the scan itself each time (a cached scan would be the one made with the other setting of FORWARD_ASIDE)
+    const cache = process.env.CORELENS_HEADER_CACHE;
+    process.env.CORELENS_HEADER_CACHE = 'off';
+    try {
+      const PAI = '(__attribute__((preserve_access_index)), apply_to = record)';
+      const header = [
+        '#ifndef F_H', '#define F_H', `#pragma clang attribute push ${PAI}`,
+        // in order: a conditional directive between the forward declaration and the definition (the program defines
+        // `struct c` itself: it inherits preserve_access_index from the header's declaration, in the region)
+        'struct b;', '#ifdef NOPE', 'struct nope { int n; };', '#endif',
+        'struct c;', '#if 0', 'struct c { int gone; };', '#endif',
+        // set aside: plain struct and union definitions, one before and one after its forward declaration
+        'struct a;', 'union u;', 'struct early { int e; };', 'struct early;',
+        // in order: an enum, a typedef's definition; a macro-named tag (in order when the includer defines the macro:
+        // it then declares `struct renamed`, which that program defines)
+        'enum e;', 'typedef struct t { int z; } t_t;', 'struct t;', 'struct mac;',
+        // a definition the in-order part parses early (sizeof, in a typedef with an attribute: in order)
+        'struct q { int x; int 5y; };', 'typedef char q_size_t[sizeof(struct q)] __attribute__((aligned(8)));',
+        'struct q;', 'struct p;', 'struct r;', 'struct pp;',
+        'struct a { int x; };', 'union u { int v; long w; };', 'struct b { int y; };', 'enum e { E0, E1 = 2 };',
+        'struct mac { int m; };', 'struct r { int rr; };',
+        '#pragma clang attribute pop',
+        'struct p { int pp; };', 'struct fwonly;',
+        // (`struct p`, `struct pp`: declared in the pragma region, defined after it: the full parse marks the records from
+        // the declaration, the lazy parse does not, with the declarations in order too; read only by the third
+        // program, which is compared with the lazy parse with forward declarations in order only)
+        'struct pp { int ppp; };',
+        '#endif', '',
+      ].join('\n');
+      fs.writeFileSync(path.join(dir, 'f.h'), header);
+      const sk = skim(header)!;
+      assert.ok(sk, 'the header is eligible');
+      assert.deepStrictEqual(sk.decls.filter((d) => d.fwd !== undefined).map((d) => d.fwd), ['struct a', 'union u', 'struct early', 'struct mac', 'struct q', 'struct p', 'struct r', 'struct pp'],
+        'the forward declarations set aside');
+      for (const [macro, pp] of [[false, false], [true, false], [false, true]]) {
+        const prog = path.join(dir, `p${macro ? 'm' : ''}${pp ? 'p' : ''}.bpf.c`);
+        fs.writeFileSync(prog, [
+          ...(macro ? ['#define mac renamed'] : []),
+          '#include "f.h"', '#include <bpf/bpf_helpers.h>', '#include <bpf/bpf_core_read.h>',
+          'struct c { int cc; };', ...(macro ? ['struct renamed { int m; };'] : []),
+          `SEC("kprobe/x") int f(struct a *a, union u *u, struct early *ea, struct b *b, struct t *t, struct ${macro ? 'renamed' : 'mac'} *m, struct q *q, struct p *p, struct r *r, struct c *c) {`,
+          '  long s = c->cc + a->x + BPF_CORE_READ(a, x) + u->w + BPF_CORE_READ(u, v) + ea->e + b->y + BPF_CORE_READ(b, y) + t->z + m->m + BPF_CORE_READ(m, m);',
+          `  s += q->x + BPF_CORE_READ(q, x) + ${pp ? 'p->pp + BPF_CORE_READ(p, pp) + ' : ''}r->rr + bpf_core_type_exists(struct c) + bpf_core_type_exists(struct fwonly);`,
+          `  return s + bpf_core_enum_value(enum e, E1) + bpf_core_type_exists(struct nope)${pp ? ' + ((struct pp *)p)->ppp' : ''};`,
+          '}', 'char LICENSE[] SEC("license") = "GPL";', '',
+        ].join('\n'));
+        const g = shapes(await createAnalyzer(), prog, Infinity);
+        const l = shapes(await createAnalyzer(), prog, 0);
+        FORWARD_ASIDE.value = false;
+        let o: { [k: string]: string };
+        try { o = shapes(await createAnalyzer(), prog, 0); } finally { FORWARD_ASIDE.value = true; }
+        for (const key of Object.keys(g)) assert.strictEqual(l[key], o[key], `macro ${macro}: ${key} differ between forward declarations set aside and parsed in order`);
+        // (the lazy parse is not the full parse with a definition whose tag name is the includer's macro either: the
+        // scan keys it by the name it reads; so the second program too is compared with forward declarations in order)
+        if (!pp && !macro) for (const key of Object.keys(g)) assert.strictEqual(l[key], g[key], `${key} differ between the lazy and the full parse`);
+        assert.ok((JSON.parse(g.sites!) as unknown[]).length >= 10, g.sites);
+      }
+    } finally {
+      if (cache === undefined) delete process.env.CORELENS_HEADER_CACHE; else process.env.CORELENS_HEADER_CACHE = cache;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('adjacent markers written as one: branches, pragma regions, _Pragma, comments between definitions give the full parse', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-lazy-group-'));
     try {
@@ -198,7 +263,7 @@ describe('lazy header parsing equals the full parse', function () {
     const ser = (text: string): string => {
       const sk = skim(text);
       if (!sk) return 'not eligible';
-      return JSON.stringify([sk.decls.map((d) => [d.start, d.end, d.name ?? null]), [...sk.tags].map(([k, d]) => [k, d.start]),
+      return JSON.stringify([sk.decls.map((d) => [d.start, d.end, d.name ?? null, d.fwd ?? null]), [...sk.tags].map(([k, d]) => [k, d.start]),
         [...sk.consts].map(([k, d]) => [k, d.start]), [...sk.typedefs].map(([k, d]) => [k, d.start]), [...sk.defined]]);
     };
     const both = (text: string, what: string): void => {
