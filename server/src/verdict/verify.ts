@@ -292,7 +292,19 @@ class Walker {
       }
     }
     // The same backward analysis for "the value matters" (a subset of live); a round cap would leave it too small,
-    // so past the cap every register counts as needed.
+    // so past the cap every register counts as needed. needOf's rule per instruction, as masks: in = (out & ~kill) |
+    // gen | (out & cond ? condGen : 0).
+    const kill = new Uint16Array(n);
+    const gen = new Uint16Array(n);
+    const cond = new Uint16Array(n);
+    const condGen = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = this.needOf(insns[i]!, i);
+      kill[i] = r[0];
+      gen[i] = r[1];
+      cond[i] = r[2];
+      condGen[i] = r[3];
+    }
     changed = true;
     let round = 0;
     for (; changed && round < 1000; round++) {
@@ -300,7 +312,7 @@ class Walker {
       for (let i = n - 1; i >= 0; i--) {
         let out = 0;
         for (const s of succ[i]!) out |= this.needIn[s]!;
-        const inn = this.needOf(insns[i]!, i, out);
+        const inn = (out & ~kill[i]!) | gen[i]! | (out & cond[i]! ? condGen[i]! : 0);
         if (inn !== this.needIn[i]) {
           this.needIn[i] = inn;
           changed = true;
@@ -311,49 +323,50 @@ class Walker {
   }
 
   /**
-   * Precision, decided statically: the registers whose value the walk may look at from instruction `i` on, given
-   * those needed after it (`out`). A value is looked at by a branch (is_branch_taken, the narrowing), as the base of
-   * a memory access (stack slot, frozen .rodata offset, packet field), when stored (a spill keeps it), as a helper's
-   * size or written-memory argument or its return bound, as an argument of a bpf-to-bpf call or callback, as a
-   * returned r0; an ALU result needs its operands only if it is needed itself. A scalar register outside this set
-   * can hold any number without changing which instructions the walk reaches or which errors it meets (its type still
-   * matters: a number dereferenced is an error whatever its value), so stateKey() writes it as "a number": states that differ only there
-   * are one state. The kernel's imprecise scalars are the same idea decided on demand (mark_chain_precision); this
-   * set is larger than the kernel's precise one (a branch it does not decide needs no precision there), never smaller.
+   * Precision, decided statically: the registers whose value the walk may look at from instruction `i` on, as the
+   * masks of a backward rule (analyzeCfg: in = (out & ~kill) | gen | (out & cond ? condGen : 0)). A value is looked
+   * at by a branch (is_branch_taken, the narrowing), as the base of a memory access (stack slot, frozen .rodata
+   * offset, packet field), when stored (a spill keeps it), as a helper's size or written-memory argument or its
+   * return bound, as an argument of a bpf-to-bpf call or callback, as a returned r0; an ALU result needs its
+   * operands only if it is needed itself. A scalar register outside this set can hold any number without changing
+   * which instructions the walk reaches or which errors it meets (its type still matters: a number dereferenced is an
+   * error whatever its value), so stateKey() writes it as "a number": states that differ only there are one state.
+   * The kernel's imprecise scalars are the same idea decided on demand (mark_chain_precision); this set is larger
+   * than the kernel's precise one (a branch it does not decide needs no precision there), never smaller.
    */
-  private needOf(insn: Insn, i: number, out: number): number {
+  private needOf(insn: Insn, i: number): [kill: number, gen: number, cond: number, condGen: number] {
     const b = (r: number) => 1 << r;
     const c = cls(insn);
     const x = (insn.code & SRC_X) !== 0;
     switch (c) {
       case CLS.ALU: case CLS.ALU64: {
         const o = op(insn);
-        if (o === ALU.MOV) return (out & ~b(insn.dst)) | (x && out & b(insn.dst) ? b(insn.src) : 0);
-        return out & b(insn.dst) ? out | (x && o !== ALU.END ? b(insn.src) : 0) : out;
+        if (o === ALU.MOV) return [b(insn.dst), 0, b(insn.dst), x ? b(insn.src) : 0];
+        return [0, 0, b(insn.dst), x && o !== ALU.END ? b(insn.src) : 0];
       }
-      case CLS.LDX: return (out & ~b(insn.dst)) | b(insn.src);
-      case CLS.ST: return out | b(insn.dst);
-      case CLS.STX: return out | b(insn.dst) | b(insn.src) | ((insn.code & 0xe0) === MODE.ATOMIC ? b(0) : 0);
+      case CLS.LDX: return [b(insn.dst), b(insn.src), 0, 0];
+      case CLS.ST: return [0, b(insn.dst), 0, 0];
+      case CLS.STX: return [0, b(insn.dst) | b(insn.src) | ((insn.code & 0xe0) === MODE.ATOMIC ? b(0) : 0), 0, 0];
       case CLS.LD:
-        if (isLdimm64(insn)) return out & ~b(insn.dst);
-        return (out & ~0x3f) | b(6) | b(insn.src);
+        if (isLdimm64(insn)) return [b(insn.dst), 0, 0, 0];
+        return [0x3f, b(6) | b(insn.src), 0, 0];
       default: {
         const o = op(insn);
-        if (o === JMP.EXIT) return b(0);
-        if (o === JMP.JA || o === JMP.JCOND) return out;
+        if (o === JMP.EXIT) return [0x7ff, b(0), 0, 0];
+        if (o === JMP.JA || o === JMP.JCOND) return [0, 0, 0, 0];
         if (o === JMP.CALL) {
           const kfunc = insn.src === CALL.KFUNC || this.prog.refs[i]?.kind === 'kfunc';
-          if (kfunc) return out & ~0x3f;
-          if (insn.src !== CALL.HELPER) return (out & ~0x3f) | 0x3e;
+          if (kfunc) return [0x3f, 0, 0, 0];
+          if (insn.src !== CALL.HELPER) return [0x3f, 0x3e, 0, 0];
           const info = helperInfo(insn.imm);
           let g = 0;
           for (const wr of info.writes ?? []) g |= b(wr.ptr) | (typeof wr.size === 'number' ? b(wr.size) : 0);
           if (info.retBoundedBy) g |= b(info.retBoundedBy);
           if (info.callback) g |= 0x3e;
-          return (out & ~0x3f) | g;
+          return [0x3f, g, 0, 0];
         }
-        if (c !== CLS.JMP && c !== CLS.JMP32) return out | 0x7ff;
-        return out | b(insn.dst) | (x ? b(insn.src) : 0);
+        if (c !== CLS.JMP && c !== CLS.JMP32) return [0, 0x7ff, 0, 0];
+        return [0, b(insn.dst) | (x ? b(insn.src) : 0), 0, 0];
       }
     }
   }
