@@ -13,7 +13,8 @@
 // tracking (scalar.ts), spills and fills of 1/2/4/8 bytes with the kernel's alignment rules, linked scalar registers
 // (a copy is narrowed with its original), NULL checks of helper results, constants read from frozen .rodata,
 // pointer types as far as "is this a plain number" needs them, helper effects on the stack, bpf-to-bpf calls with
-// their own frames, callbacks of bpf_loop & co. Equal states at one instruction are explored once.
+// their own frames, callbacks of bpf_loop & co. Equal states at one instruction are explored once; numbers the walk
+// never looks at again (needOf) count as equal whatever their value.
 
 import { Insn, disasm } from './insn';
 import {
@@ -119,6 +120,11 @@ export interface VerifyOptions {
   /** Stop after this many instructions processed (the kernel's limit is 1,000,000). */
   readonly maxSteps?: number;
   /**
+   * Key every live number by its value, also those the walk never looks at again (the walk before needOf()): for
+   * tests and A/B measurements. Same verdicts, more states.
+   */
+  readonly exactNumbers?: boolean;
+  /**
    * The loading kernel's `__BPF_FUNC_MAX_ID` (KernelFacts.helperLimit): a helper call with a higher or equal id is
    * `invalid func unknown#<id>` where the walk reaches it. Absent: every helper is taken to exist.
    */
@@ -161,7 +167,7 @@ export function verify(prog: LoadedProgram, insns: readonly Insn[], original: re
   return new Walker(prog, insns, original, data, littleEndian, opts).run();
 }
 
-const cfgCache = new WeakMap<readonly Insn[], { prunePoint: Uint8Array; liveIn: Uint16Array }>();
+const cfgCache = new WeakMap<readonly Insn[], { prunePoint: Uint8Array; liveIn: Uint16Array; needIn: Uint16Array }>();
 
 class Walker {
   private readonly n: number;
@@ -176,6 +182,8 @@ class Walker {
   private readonly seen = new Map<number, Set<string>>();
   private prunePoint: Uint8Array;
   private liveIn: Uint16Array;
+  /** Per instruction, the registers whose value (not only type) the walk may still look at: see needOf(). */
+  private needIn: Uint16Array;
   private readonly funcOf: Int32Array;
   private readonly globalsQueued: number[] = [];
   private readonly maxSteps: number;
@@ -193,14 +201,16 @@ class Walker {
     // patching changes only immediates and offsets otherwise. Computed once per program, whatever the target.
     let cfg = cfgCache.get(original);
     if (!cfg) {
-      cfg = { prunePoint: new Uint8Array(this.n + 1), liveIn: new Uint16Array(this.n + 2) };
+      cfg = { prunePoint: new Uint8Array(this.n + 1), liveIn: new Uint16Array(this.n + 2), needIn: new Uint16Array(this.n + 2) };
       this.prunePoint = cfg.prunePoint;
       this.liveIn = cfg.liveIn;
+      this.needIn = cfg.needIn;
       this.analyzeCfg(original);
       cfgCache.set(original, cfg);
     }
     this.prunePoint = cfg.prunePoint;
     this.liveIn = cfg.liveIn;
+    this.needIn = cfg.needIn;
   }
 
   run(): VerifyResult {
@@ -279,6 +289,84 @@ class Walker {
           this.liveIn[i] = inn;
           changed = true;
         }
+      }
+    }
+    // The same backward analysis for "the value matters" (a subset of live); a round cap would leave it too small,
+    // so past the cap every register counts as needed. needOf's rule per instruction, as masks: in = (out & ~kill) |
+    // gen | (out & cond ? condGen : 0).
+    const kill = new Uint16Array(n);
+    const gen = new Uint16Array(n);
+    const cond = new Uint16Array(n);
+    const condGen = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = this.needOf(insns[i]!, i);
+      kill[i] = r[0];
+      gen[i] = r[1];
+      cond[i] = r[2];
+      condGen[i] = r[3];
+    }
+    changed = true;
+    let round = 0;
+    for (; changed && round < 1000; round++) {
+      changed = false;
+      for (let i = n - 1; i >= 0; i--) {
+        let out = 0;
+        for (const s of succ[i]!) out |= this.needIn[s]!;
+        const inn = (out & ~kill[i]!) | gen[i]! | (out & cond[i]! ? condGen[i]! : 0);
+        if (inn !== this.needIn[i]) {
+          this.needIn[i] = inn;
+          changed = true;
+        }
+      }
+    }
+    if (changed) this.needIn.fill(0x7ff);
+  }
+
+  /**
+   * Precision, decided statically: the registers whose value the walk may look at from instruction `i` on, as the
+   * masks of a backward rule (analyzeCfg: in = (out & ~kill) | gen | (out & cond ? condGen : 0)). A value is looked
+   * at by a branch (is_branch_taken, the narrowing), as the base of a memory access (stack slot, frozen .rodata
+   * offset, packet field), when stored (a spill keeps it), as a helper's size or written-memory argument or its
+   * return bound, as an argument of a bpf-to-bpf call or callback, as a returned r0; an ALU result needs its
+   * operands only if it is needed itself. A scalar register outside this set can hold any number without changing
+   * which instructions the walk reaches or which errors it meets (its type still matters: a number dereferenced is an
+   * error whatever its value), so stateKey() writes it as "a number": states that differ only there are one state.
+   * The kernel's imprecise scalars are the same idea decided on demand (mark_chain_precision); this set is larger
+   * than the kernel's precise one (a branch it does not decide needs no precision there), never smaller.
+   */
+  private needOf(insn: Insn, i: number): [kill: number, gen: number, cond: number, condGen: number] {
+    const b = (r: number) => 1 << r;
+    const c = cls(insn);
+    const x = (insn.code & SRC_X) !== 0;
+    switch (c) {
+      case CLS.ALU: case CLS.ALU64: {
+        const o = op(insn);
+        if (o === ALU.MOV) return [b(insn.dst), 0, b(insn.dst), x ? b(insn.src) : 0];
+        return [0, 0, b(insn.dst), x && o !== ALU.END ? b(insn.src) : 0];
+      }
+      case CLS.LDX: return [b(insn.dst), b(insn.src), 0, 0];
+      case CLS.ST: return [0, b(insn.dst), 0, 0];
+      case CLS.STX: return [0, b(insn.dst) | b(insn.src) | ((insn.code & 0xe0) === MODE.ATOMIC ? b(0) : 0), 0, 0];
+      case CLS.LD:
+        if (isLdimm64(insn)) return [b(insn.dst), 0, 0, 0];
+        return [0x3f, b(6) | b(insn.src), 0, 0];
+      default: {
+        const o = op(insn);
+        if (o === JMP.EXIT) return [0x7ff, b(0), 0, 0];
+        if (o === JMP.JA || o === JMP.JCOND) return [0, 0, 0, 0];
+        if (o === JMP.CALL) {
+          const kfunc = insn.src === CALL.KFUNC || this.prog.refs[i]?.kind === 'kfunc';
+          if (kfunc) return [0x3f, 0, 0, 0];
+          if (insn.src !== CALL.HELPER) return [0x3f, 0x3e, 0, 0];
+          const info = helperInfo(insn.imm);
+          let g = 0;
+          for (const wr of info.writes ?? []) g |= b(wr.ptr) | (typeof wr.size === 'number' ? b(wr.size) : 0);
+          if (info.retBoundedBy) g |= b(info.retBoundedBy);
+          if (info.callback) g |= 0x3e;
+          return [0x3f, g, 0, 0];
+        }
+        if (c !== CLS.JMP && c !== CLS.JMP32) return [0, 0x7ff, 0, 0];
+        return [0, b(insn.dst) | (x ? b(insn.src) : 0), 0, 0];
       }
     }
   }
@@ -1106,10 +1194,14 @@ class Walker {
       if (v === undefined) ids.set(id, (v = ids.size + 1));
       return v;
     };
+    let value = true;
     const regKey = (r: Reg): string => {
       switch (r.t) {
         case 'ni': return '-';
-        case 'sc': return `${S.scalarKey(r.s)}${r.id ? `@${idOf(r.id)}${r.ac ? `+${r.ac}:${r.delta}` : ''}` : ''}`;
+        case 'sc':
+          // a value never looked at again: its range, and its links (which only narrow it), change nothing
+          if (!value) return 'sc';
+          return `${S.scalarKey(r.s)}${r.id ? `@${idOf(r.id)}${r.ac ? `+${r.ac}:${r.delta}` : ''}` : ''}`;
         case 'stk': return `stk${r.fr}:${S.scalarKey(r.s)}`;
         case 'mval': case 'mptr': return `${r.t}:${r.map ?? ''}:${S.scalarKey(r.s)}`;
         case 'null': return `null:${r.nn}@${idOf(r.id)}`;
@@ -1122,8 +1214,14 @@ class Walker {
     st.frames.forEach((f, k) => {
       const top = k === st.frames.length - 1;
       const live = top ? this.liveIn[idx]! : (this.liveIn[f.callsite + 1]! & 0x3c0);
+      const need = this.opts.exactNumbers ? 0x7ff : top ? this.needIn[idx]! : this.needIn[f.callsite + 1]!;
       parts.push(`F${f.callsite}${f.callback ? 'c' : ''}`);
-      for (let r = 0; r < 10; r++) if (live & (1 << r)) parts.push(`${r}=${regKey(f.regs[r]!)}`);
+      for (let r = 0; r < 10; r++) {
+        if (!(live & (1 << r))) continue;
+        value = (need & (1 << r)) !== 0;
+        parts.push(`${r}=${regKey(f.regs[r]!)}`);
+      }
+      value = true; // spilled registers: stack slots are not in needOf's scope
       const spis = [...f.stack.keys()].sort((a, b) => a - b);
       for (const spi of spis) {
         const sl = f.stack.get(spi)!;
