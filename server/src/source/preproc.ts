@@ -73,7 +73,7 @@ function guardName(d: string, rest: Token[]): string | undefined {
   return undefined;
 }
 
-/** A macro table that counts its changes: a recorded expansion (MacroMemo) is valid only for the table it ran with. */
+/** A macro table that counts its changes: a recorded expansion (Expansion) is valid only for the table it ran with. */
 class MacroTable extends Map<string, Macro> {
   version = 0;
   override set(name: string, m: Macro): this {

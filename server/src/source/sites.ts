@@ -1224,7 +1224,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /**
-   * `__builtin_memcpy(dst, p->arr, n)` with a relocated array member as source or destination: clang expands the copy
+   * `__builtin_memcpy(dst, p->arr, n)` with a relocated array member (or a struct/union member's address, `&p->addr`)
+   * as source or destination: clang expands the copy
    * into loads/stores off the member's relocated address, and the BPF backend (BPFMISimplifyPatchable) folds that
    * relocation into the access at offset 0 while the other accesses keep the relocated address: two relocations of
    * the same field, whenever the copy takes more than one access. One access is min(8, alignment of both sides)
@@ -1233,10 +1234,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function memcpySecondSite(name: string, args: readonly Expr[], v: Val, a?: Expr): void {
     // an array member, or the address of a struct/union member (`&iph->saddr`, an in6_addr: ecapture's and
     // netobserv's copies of IPv6 addresses into a map key, two relocations each as for an array)
-    const k = strip(v.type).k;
     const vt = strip(v.type);
     const memberAddr = a?.e === 'unary' && a.op === '&' && a.x.e === 'member' && vt.k === 'ptr' && ['struct', 'union'].includes(strip((vt as { to: CType }).to).k);
-    if (k !== 'array' && !memberAddr) return;
+    if (vt.k !== 'array' && !memberAddr) return;
     const n = args[2] ? sizeValue(args[2]) : undefined;
     if (n === undefined || n <= 0) return;
     let width = 8;
