@@ -278,19 +278,7 @@ class Walker {
       use[i] = u;
       def[i] = d;
     }
-    let changed = true;
-    for (let round = 0; changed && round < 1000; round++) {
-      changed = false;
-      for (let i = n - 1; i >= 0; i--) {
-        let out = 0;
-        for (const s of succ[i]!) out |= this.liveIn[s]!;
-        const inn = use[i]! | (out & ~def[i]!);
-        if (inn !== this.liveIn[i]) {
-          this.liveIn[i] = inn;
-          changed = true;
-        }
-      }
-    }
+    backwardFixpoint(succ, this.liveIn, def, use);
     // The same backward analysis for "the value matters" (a subset of live); a round cap would leave it too small,
     // so past the cap every register counts as needed. needOf's rule per instruction, as masks: in = (out & ~kill) |
     // gen | (out & cond ? condGen : 0).
@@ -305,21 +293,7 @@ class Walker {
       cond[i] = r[2];
       condGen[i] = r[3];
     }
-    changed = true;
-    let round = 0;
-    for (; changed && round < 1000; round++) {
-      changed = false;
-      for (let i = n - 1; i >= 0; i--) {
-        let out = 0;
-        for (const s of succ[i]!) out |= this.needIn[s]!;
-        const inn = (out & ~kill[i]!) | gen[i]! | (out & cond[i]! ? condGen[i]! : 0);
-        if (inn !== this.needIn[i]) {
-          this.needIn[i] = inn;
-          changed = true;
-        }
-      }
-    }
-    if (changed) this.needIn.fill(0x7ff);
+    if (!backwardFixpoint(succ, this.needIn, kill, gen, cond, condGen)) this.needIn.fill(0x7ff);
   }
 
   /**
@@ -1268,6 +1242,29 @@ function invalid(insn: Insn): string | undefined {
   if ((c === CLS.ST || c === CLS.STX || c === CLS.LD) && (insn.code & 0xe0) === MODE.MEMSX) return 'unknown memory mode';
   if ((c === CLS.JMP || c === CLS.JMP32) && op(insn) > JMP.JCOND) return `unknown jump operation 0x${op(insn).toString(16)}`;
   return undefined;
+}
+
+/**
+ * A backward register analysis to its fixed point (bit n = rn): per instruction, in = (out & ~kill) | gen | (out & cond
+ * ? condGen : 0), out the union of the successors' in. Liveness is kill = def, gen = use; need (Walker.needOf) uses
+ * the conditional part. At most 1000 rounds: returns false when that cap stopped it before the fixed point.
+ */
+function backwardFixpoint(succ: readonly number[][], into: Uint16Array, kill: Uint16Array, gen: Uint16Array, cond?: Uint16Array,
+  condGen?: Uint16Array): boolean {
+  let changed = true;
+  for (let round = 0; changed && round < 1000; round++) {
+    changed = false;
+    for (let i = succ.length - 1; i >= 0; i--) {
+      let out = 0;
+      for (const s of succ[i]!) out |= into[s]!;
+      const inn = (out & ~kill[i]!) | gen[i]! | (cond && out & cond[i]! ? condGen![i]! : 0);
+      if (inn !== into[i]) {
+        into[i] = inn;
+        changed = true;
+      }
+    }
+  }
+  return !changed;
 }
 
 /** Registers an instruction reads and writes (bit n = rn), for liveness. */
