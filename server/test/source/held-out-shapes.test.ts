@@ -14,13 +14,14 @@
 //     keeps one real direct read through a plain number, so the set is not empty.
 
 import * as assert from 'assert';
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CheckFinding, runCheck } from '../../src/check/run';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { bundledKernelSpecs } from '../../src/targets/registry';
+import { compileBpf } from '../support/bpfLoad';
 import { compareProgram, contextExpansion } from '../support/corpus';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 
@@ -136,8 +137,7 @@ SEC("kprobe/do_exit") int plain(void *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 `);
-    const r = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86', `-I${PROGRAMS}`, '-c', src, '-o', obj], { encoding: 'utf8' });
-    assert.strictEqual(r.status, 0, r.stderr);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
     const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
     const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
     const key = (f: CheckFinding) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`;
@@ -153,8 +153,7 @@ char LICENSE[] SEC("license") = "GPL";
       const src = path.join(dir, `${shape.name}.bpf.c`);
       const obj = path.join(dir, `${shape.name}.bpf.o`);
       fs.writeFileSync(src, HEAD + shape.text);
-      const r = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86', `-I${PROGRAMS}`, '-c', src, '-o', obj], { encoding: 'utf8' });
-      assert.strictEqual(r.status, 0, r.stderr);
+      compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
       const agree = await compareProgram(await createAnalyzer(), { name: shape.name, arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
       assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
       assert.strictEqual(agree.crash, undefined);

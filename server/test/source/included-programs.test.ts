@@ -7,7 +7,7 @@
 // `check FILE.bpf.c` reports what `check FILE.o` reports.
 
 import * as assert from 'assert';
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,6 +15,7 @@ import { openBpfObject } from '../../src/btf/object';
 import { CheckFinding, runCheck } from '../../src/check/run';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { bundledKernelSpecs } from '../../src/targets/registry';
+import { compileBpf } from '../support/bpfLoad';
 import { compareProgram, contextExpansion } from '../support/corpus';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 
@@ -30,8 +31,7 @@ describe('programs in included .c files: helpers inlined as clang inlines them',
     execFileSync(path.join(REPO_ROOT, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-included-'));
     obj = path.join(tmp, 'events.bpf.o');
-    const r = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86', ...INCLUDES.map((d) => `-I${d}`), '-c', SRC, '-o', obj], { encoding: 'utf8' });
-    assert.strictEqual(r.status, 0, r.stderr);
+    compileBpf(SRC, obj, { includes: INCLUDES, arch: 'x86' });
   });
   after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 

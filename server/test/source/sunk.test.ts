@@ -16,7 +16,7 @@
 // it and its guarded use.
 
 import * as assert from 'assert';
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -29,6 +29,7 @@ import { evaluateSites } from '../../src/features/evaluate';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { bundledKernelSpecs } from '../../src/targets/registry';
 import { objectVerdicts } from '../../src/verdict/index';
+import { compileBpf } from '../support/bpfLoad';
 import { compareProgram, contextExpansion } from '../support/corpus';
 import { kernel } from '../support/kernels';
 import { FIXTURES, KERNELS, REPO_ROOT } from '../support/paths';
@@ -89,8 +90,7 @@ describe('a relocated constant read only under a guard: where clang sinks it (li
     src = path.join(dir, 'sunk.bpf.c');
     obj = path.join(dir, 'sunk.o');
     fs.writeFileSync(src, TEXT);
-    const r = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86', `-I${PROGRAMS}`, '-c', src, '-o', obj], { encoding: 'utf8' });
-    assert.strictEqual(r.status, 0, r.stderr);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
   });
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
