@@ -339,6 +339,7 @@ export function parseArgs(argv: string[]): Opts {
     else if (custom && a === '--files') custom.files.push(next());
     else if (custom && a === '--name') custom.name = next();
     else if (custom && a === '--own-vmlinux') custom.ownVmlinux = true;
+    else if (custom && /^-(?:m|f)[\w-]/.test(a)) (custom.cflags ??= []).push(a);
     else if (custom && (a === '-I' || a.startsWith('-I'))) custom.include.push(a === '-I' ? next() : a.slice(2));
     else if (custom && (a === '-D' || a.startsWith('-D'))) custom.defines.push(a === '-D' ? next() : a.slice(2));
     else if (/^[\w-]+=/.test(a)) {
@@ -348,7 +349,7 @@ export function parseArgs(argv: string[]): Opts {
       recipes.push(preset(path.resolve(dir)));
     } else throw new Error(`unknown argument "${a}"`);
   }
-  if (!recipes.length) throw new Error(`usage: projects.js [--detail] [--check] [--only NAME,..] PRESET=DIR... | --root DIR --files GLOB -I DIR -D X (presets: ${Object.keys(PRESETS).join(', ')})`);
+  if (!recipes.length) throw new Error(`usage: projects.js [--detail] [--check] [--only NAME,..] PRESET=DIR... | --root DIR --files GLOB -I DIR -D X -mcpu=v1 (presets: ${Object.keys(PRESETS).join(', ')})`);
   return { recipes, detail, check, only, cache, kernel, libbpf };
 }
 

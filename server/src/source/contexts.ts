@@ -12,7 +12,8 @@
 //     several callers stays a BPF-to-BPF call); a cold call site (CallRef.freq under 2% of its caller's entry, as
 //     LLVM's static branch probabilities estimate it) has LLVM's threshold 45 and no bonus. Measured on the
 //     57 multi-caller static helpers of bcc's libbpf-tools: 55 decided as clang does (a 64-cost helper outlined and
-//     a 158-cost one inlined are the exceptions). `__noinline` and non-static functions are never inlined. A callee
+//     a 158-cost one inlined are the exceptions). `__noinline` and weak functions are never inlined; a global one
+//     (neither static nor inline) by cost, without the last-call bonus, and emitted on its own as well. A callee
 //     not inlined is a BPF-to-BPF call: a program of its own (".text"), its sites counted once;
 //   - a non-static, non-inline definition in a header is emitted too (libbpf's usdt.bpf.h `__weak __hidden`
 //     helpers): a .text program of its own, called or not;
@@ -111,6 +112,16 @@ export class ContextCache {
 }
 /** Inlining threshold on `FuncResult.cost` for static helpers with several call sites (see the rule above). */
 export const INLINE_COST = 75;
+/**
+ * A global definition (no `static`, no `inline`) is emitted on its own (a .text program) and yet LLVM inlines its
+ * calls in the unit by cost like a static one's, without the last-call bonus (learning-ebpf's `unsigned char
+ * lookup_protocol(struct xdp_md *ctx)` in packet.h: in .text and inlined into its XDP program, two copies of its
+ * relocations). Not a weak one (another unit may replace it), a `__noinline` one or a program.
+ */
+function globalByCost(f: FuncDef): boolean {
+  return !!f.body && !f.static && !f.inline && !f.noinline && !f.weak && !f.section && !f.progMacro;
+}
+
 /** LLVM's threshold for an `inline` (inlinehint) callee: 325 against the default 225, scaled to our units. */
 export const INLINE_HINT_COST = Math.round((INLINE_COST * 325) / 225);
 /** LLVM's LastCallToStaticBonus (15000) in our units. */
@@ -242,7 +253,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r) count(r, 0);
   }
   const inlines = (f: FuncDef, call?: CallRef, caller?: FuncDef): boolean => {
-    if (!inlinable(f)) return false;
+    const global = globalByCost(f);
+    if (!inlinable(f) && !global) return false;
     if (f.alwaysInline) return true;
     // the single call of a static function gets LLVM's LastCallToStaticBonus (15000), which a huge body still exceeds
     // (falco's task_file iterator: dump_pipe & co. cost ~44000 each and stay BPF-to-BPF calls); a cold call site gets
@@ -251,7 +263,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const calls = callCount.get(f) ?? 0;
     // LLVM weighs the body less what inlining saves at the call (getCallsiteCost: the call, its argument setup,
     // CallPenalty; retsnoop's 10-store reset_session: LLVM cost 15 = 50 - 35 <= 45, inlined at a cold site)
-    const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + (calls <= 1 ? LAST_CALL_BONUS : 0);
+    // (the bonus is for a function of internal linkage only: a global one stays emitted whatever its callers)
+    const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + (calls <= 1 && !global ? LAST_CALL_BONUS : 0);
     const cost = costOf(f, 0) - callCost(f.params.length, true);
     inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: cost <= threshold, call, caller });
     return cost <= threshold;

@@ -57,6 +57,8 @@ export interface FuncDef {
   file?: string;
   /** `__attribute__((noinline))` (libbpf's `__noinline`): clang keeps it a BPF-to-BPF call, never inlined. */
   noinline?: boolean;
+  /** `__attribute__((weak))` (libbpf's `__weak`): another unit may replace the definition, so LLVM never inlines it. */
+  weak?: boolean;
   /** `__attribute__((always_inline))` or `inline`. */
   inline?: boolean;
   /** `__attribute__((always_inline))` itself: clang always inlines it. A plain `inline` is only LLVM's inlinehint (a
@@ -182,7 +184,7 @@ export class CParser {
   // ------------------------------------------------------------------ declarations
 
   /** Attributes: returns what layout/CO-RE cares about. */
-  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean }): void {
+  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean; weak?: boolean }): void {
     for (;;) {
       const t = this.peek();
       if (!t) return;
@@ -198,6 +200,7 @@ export class CParser {
           else if (s === 'noinline' || s === '__noinline__') into.noinline = true;
           else if (s === 'always_inline' || s === '__always_inline__') { into.inline = true; into.alwaysInline = true; }
           else if (s === 'gnu_inline' || s === '__gnu_inline__') into.gnuInline = true;
+          else if (s === 'weak' || s === '__weak__') into.weak = true;
           else if ((s === 'aligned' || s === '__aligned__') && inner[k + 1]?.s === '(') {
             const close = inner.findIndex((x, j) => j > k + 1 && x.s === ')');
             const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
@@ -226,7 +229,7 @@ export class CParser {
   }
 
   /** Declaration specifiers: the base type plus storage class words. Undefined if none found. */
-  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean } = {}): CType | undefined {
+  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean; weak?: boolean } = {}): CType | undefined {
     let base: CType | undefined;
     const words: string[] = [];
     const quals: ('const' | 'volatile' | 'restrict')[] = [];
@@ -562,7 +565,7 @@ export class CParser {
     if (first.s === ';') { this.i++; return; }
     if (first.s === '_Static_assert' || first.s === 'asm' || first.s === '__asm__') { this.skipStatement(); return; }
     const storage: string[] = [];
-    const attrs: { section?: string; pai?: boolean; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean } = {};
+    const attrs: { section?: string; pai?: boolean; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean; weak?: boolean } = {};
     const base = this.declSpecs(storage, attrs);
     if (!base) {
       // expression statement at top level: SEC("...") before a function or an unknown macro invocation
@@ -603,6 +606,7 @@ export class CParser {
         if (attrs.noinline || storage.includes('__noinline') || (proto && !proto.body && proto.noinline)) f.noinline = true;
         if (attrs.inline || storage.includes('__always_inline') || storage.includes('inline') || storage.includes('__inline') || storage.includes('__inline__') || proto?.inline) f.inline = true;
         if (attrs.alwaysInline || storage.includes('__always_inline') || proto?.alwaysInline) f.alwaysInline = true;
+        if (attrs.weak || storage.includes('__weak') || proto?.weak) f.weak = true;
         if (!f.static && !storage.includes('extern') && !attrs.gnuInline && ['inline', '__inline', '__inline__', '__always_inline'].some((k) => storage.includes(k))) f.inlineDef = true;
         this.env.funcs.set(name, f);
         onFunc(f);
@@ -616,6 +620,7 @@ export class CParser {
           if (attrs.noinline) proto.noinline = true;
           if (attrs.inline || storage.includes('inline')) proto.inline = true;
           if (attrs.alwaysInline || storage.includes('__always_inline')) proto.alwaysInline = true;
+          if (attrs.weak || storage.includes('__weak')) proto.weak = true;
           this.env.funcs.set(d.name, proto);
         } else if (d.name && !this.env.funcs.get(d.name)!.body) {
           // a second prototype (falco's `int t1_sched_p_exec(...);` before its `SEC(...) int BPF_PROG(t1_...)`):
@@ -625,6 +630,7 @@ export class CParser {
           if (attrs.noinline) proto.noinline = true;
           if (attrs.inline || storage.includes('inline')) proto.inline = true;
           if (attrs.alwaysInline || storage.includes('__always_inline')) proto.alwaysInline = true;
+          if (attrs.weak || storage.includes('__weak')) proto.weak = true;
           if (storage.includes('static')) proto.static = true;
         } else if (d.name && this.env.funcs.get(d.name)?.body) {
           const proto: FuncDef = { name: d.name, type: d.type, params: d.type.params, static: storage.includes('static'), start: first.start, end: first.end };
@@ -632,6 +638,7 @@ export class CParser {
           if (attrs.noinline) proto.noinline = true;
           if (attrs.inline || storage.includes('inline')) proto.inline = true;
           if (attrs.alwaysInline || storage.includes('__always_inline')) proto.alwaysInline = true;
+          if (attrs.weak || storage.includes('__weak')) proto.weak = true;
           this.shadowProtos.set(d.name, proto);
         }
       } else if (d.name) {

@@ -12,6 +12,10 @@
 //     "invalid mem access 'scalar'" error (kubeshark's packet sniffer). `check FILE.bpf.c` must report exactly the
 //     errors `check FILE.o` reports (the object path's verdicts are the kernel's: verdict differential); the program
 //     keeps one real direct read through a plain number, so the set is not empty.
+//   - global_functions: a global definition (neither static nor inline) is emitted on its own AND inlined by LLVM
+//     at its calls when its cost allows (learning-ebpf's packet.h `unsigned char lookup_protocol(struct xdp_md *)`):
+//     its relocations come once in .text and once per inlined copy; a `__weak` one (interposable) and a `__noinline`
+//     one are calls only.
 
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
@@ -99,6 +103,26 @@ __attribute__((always_inline)) int queue_of(struct __sk_buff *skb) { return skb-
 extern inline int proto_of(struct __sk_buff *skb) { return skb->protocol; }
 SEC("tc") int ingress(struct __sk_buff *skb) { handle_ingress(skb); return queue_of(skb); }
 SEC("tc") int egress(struct __sk_buff *skb) { handle_egress(skb); return proto_of(skb); }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'global_functions', min: 15, text: `/* a global helper in the shape of learning-ebpf's packet.h, called from two XDP programs */
+unsigned char proto_of(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	if (data + sizeof(*eth) + sizeof(struct iphdr) > end)
+		return 0;
+	if (bpf_ntohs(eth->h_proto) != 0x0800)
+		return 0;
+	struct iphdr *ip = data + sizeof(*eth);
+	return ip->protocol;
+}
+__weak int weak_len(struct xdp_md *ctx) { return ctx->data_end - ctx->data; }
+__noinline int queue_of(struct xdp_md *ctx) { return ctx->rx_queue_index; }
+int total;
+SEC("xdp") int ping(struct xdp_md *ctx) { return proto_of(ctx) == 1 ? XDP_DROP : XDP_PASS; }
+SEC("xdp") int count(struct xdp_md *ctx) { total += weak_len(ctx) + queue_of(ctx); return proto_of(ctx) ? XDP_PASS : XDP_DROP; }
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
