@@ -660,7 +660,7 @@ function programRows(reports: readonly Extract<TargetReport, { ok: true }>[], de
 function groupByCause(findings: readonly CheckFinding[], describe: (t: readonly string[]) => string): CauseGroup[] {
   const groups = new Map<string, { code: string; severity: SeverityName; cause: string; targets: readonly string[]; findings: number[] }>();
   findings.forEach((f, i) => {
-    const key = `${f.code}\u0000${f.cause}\u0000${f.targets.join('\u0001')}`;
+    const key = `${f.severity}\u0000${f.code}\u0000${f.cause}\u0000${f.targets.join('\u0001')}`;
     const g = groups.get(key);
     if (g) g.findings.push(i);
     else groups.set(key, { code: f.code, severity: f.severity, cause: f.cause, targets: f.targets, findings: [i] });

@@ -178,6 +178,20 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
   return out;
 
   function findingsOf(ev: SiteEvaluation, site: LiveSite): void {
+    const from = out.length;
+    findingsOfSite(ev, site);
+    // code a `const volatile` knob's default keeps from running: the object as compiled loads (check FILE.o reads the
+    // default from its .rodata), so what would fail is the knob's risk, a warning, unless a setting says otherwise
+    if (site.knob) {
+      for (let i = from; i < out.length; i++) {
+        const f = out[i]!;
+        if (f.severity !== Severity.Error || opts.severities?.[f.code]) continue;
+        out[i] = { ...f, severity: Severity.Warning, message: `${f.message} — only if \`${site.knob}\` is set: with its default value this code does not run` };
+      }
+    }
+  }
+
+  function findingsOfSite(ev: SiteEvaluation, site: LiveSite): void {
     const label = siteLabel(localBtf, site);
     const data = { kind: site.kind, typeId: site.typeId, access: site.access, localType: site.localType, path: label };
     const across = acrossTargets(ev.targets, targetNames, namesKey);

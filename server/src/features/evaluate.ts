@@ -67,6 +67,8 @@ export interface LiveSite {
   btfPointer?: boolean;
   /** A direct load through a plain number (see analyzer.ts Site.plainPointer). */
   plainPointer?: boolean;
+  /** Runs only when this `const volatile` knob is set to other than its default (see analyzer.ts Site.knob). */
+  knob?: string;
   /** Width in bytes the program reads, when the read has a fixed width (direct loads, BPF_CORE_READ). */
   readSize?: number;
   /** The program (SEC function or subprogram) whose code holds the relocation, when the analysis knows it: a

@@ -124,6 +124,9 @@ export interface Site {
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads and clang records
    * this relocation twice (the LDX offset of the first byte, the address of the others). */
   unalignedLoad?: boolean;
+  /** Runs only when this `const volatile` knob (a .rodata global the loader may set) is set to other than its
+   * default: the object as compiled does not run it, so its failures are warnings naming the knob, not errors. */
+  knob?: string;
   /** clang emits this relocation this many times in this context: the site sits in a fully unrolled loop
    * (`#pragma unroll` over a constant trip count), one copy per iteration. Absent means once. */
   copies?: number;

@@ -52,6 +52,8 @@ interface Ctx {
   argnn?: boolean[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
+  /** A call on the path runs only when this `const volatile` knob is set to other than its default. */
+  knob?: string;
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
@@ -187,6 +189,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
         ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
       ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
+      ...(c.knob ?? call.knob ? { knob: c.knob ?? call.knob } : {}),
     };
   };
 
@@ -216,6 +219,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (c.section !== undefined) s.section = c.section;
     if (c.unreached) s.unreached = true;
     if (c.idle) s.idle = true;
+    if (c.knob ?? r.knob) s.knob = c.knob ?? r.knob;
     if (r.directBitfield) s.directBitfield = true;
     if (r.directBitfield && r.paramPointer && btfTypedArg(c)) s.btfPointer = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;

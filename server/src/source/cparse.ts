@@ -13,6 +13,9 @@ export class TypeEnv {
   readonly typedefs = new Map<string, CType>();
   readonly enumConsts = new Map<string, { value: bigint; type: EnumT }>();
   readonly globals = new Map<string, CType>();
+  /** `const volatile` scalar globals (libbpf's .rodata knobs) with their value as written (0 without initializer):
+   * the loader may set them before load, the object as compiled carries this default. */
+  readonly knobs = new Map<string, bigint>();
   readonly funcs = new Map<string, FuncDef>();
   /** Header environments visible from here (flat: each is searched at its own names only, never its imports, so a
    * chain of N headers costs N lookups, not 2^N). */
@@ -28,6 +31,7 @@ export class TypeEnv {
   typedef(n: string): CType | undefined { return this.typedefs.get(n) ?? this.find((e) => e.typedefs.get(n)); }
   enumConst(n: string): { value: bigint; type: EnumT } | undefined { return this.enumConsts.get(n) ?? this.find((e) => e.enumConsts.get(n)); }
   global(n: string): CType | undefined { return this.globals.get(n) ?? this.find((e) => e.globals.get(n)); }
+  knob(n: string): bigint | undefined { return this.knobs.get(n) ?? this.find((e) => e.knobs.get(n)); }
   /** A function by name; a definition (with a body) wins over a prototype seen elsewhere. */
   func(n: string): FuncDef | undefined {
     const own = this.funcs.get(n);
@@ -645,7 +649,15 @@ export class CParser {
         this.env.globals.set(d.name, d.type);
         onVar?.({ name: d.name, type: d.type, tok: d.tok, isTypedef, storage });
       }
-      if (this.eat('=')) { this.depthSkipToAny([',', ';']); }
+      const knob = !!d.name && !isTypedef && d.type.k !== 'func' && !storage.includes('extern') && isKnobType(d.type);
+      if (this.eat('=')) {
+        const from = this.i;
+        this.depthSkipToAny([',', ';']);
+        if (knob) {
+          const v = constValue(new CParser(this.toks.slice(from, this.i), this.env).assignExpr(), this.env);
+          if (v !== undefined) this.env.knobs.set(d.name!, v);
+        }
+      } else if (knob) this.env.knobs.set(d.name!, 0n);
       if (this.eat(',')) continue;
       break;
     }
@@ -1103,6 +1115,18 @@ function intFromWords(w: string[]): CType {
 }
 
 /** Value of an integer constant expression, or undefined when it is not one. */
+/** A `const volatile` integer, enum or bool: what libbpf puts in .rodata for the loader to set (a knob). */
+function isKnobType(t: CType): boolean {
+  let c = false;
+  let v = false;
+  for (let i = 0; i < 16; i++) {
+    if (t.k === 'qual') { if (t.q === 'const') c = true; else if (t.q === 'volatile') v = true; t = t.of; }
+    else if (t.k === 'typedef') t = t.to;
+    else break;
+  }
+  return c && v && (t.k === 'int' || t.k === 'enum');
+}
+
 export function constValue(x: Expr, env: TypeEnv): bigint | undefined {
   switch (x.e) {
     case 'num': return x.v;

@@ -45,6 +45,8 @@ export interface RawSite {
   pconds?: ParamCond[];
   /** Copies clang makes of it in one copy of the function (a fully unrolled loop: one per iteration). */
   times?: number;
+  /** Runs only when this `const volatile` knob is set to other than its default (Ctx.knob). */
+  knob?: string;
 }
 
 /** A member access through a record without preserve_access_index: clang bakes its offset into the program. */
@@ -94,6 +96,8 @@ export interface CallRef {
   guards: GuardRef[];
   /** Parameter conditions in effect at the call. */
   pconds?: ParamCond[];
+  /** The callee runs only when this `const volatile` knob is set to other than its default (Ctx.knob). */
+  knob?: string;
   /** Each argument: a constant, or this function's own parameter passed through. */
   args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
     /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true }[];
@@ -190,6 +194,8 @@ interface Ctx {
   nonnull?: Set<string>;
   /** A dry run (with noEmit) counting the relocations the expression would make: `__builtin_constant_p`'s test. */
   seen?: { n: number };
+  /** The `const volatile` knob whose default keeps this code from running (withK). */
+  knob?: string;
 }
 
 interface Val {
@@ -482,6 +488,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     xcost += INSTR;
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
+    if (ctx.knob) s.knob = ctx.knob;
     res.sites.push(s);
     const fe: FlowEv = { s, c: 'a' };
     flow.push(fe);
@@ -869,7 +876,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // the right side runs only where the left is true (`&&`) or false (`||`): a constant parameter folds it in a
           // copy (bcc's biolatency: `if (issue && targ_queued && BPF_CORE_READ(rq, q, elevator))` with issue false)
           const when = x.op === '&&';
-          const rctx: Ctx = SC_CONDS ? { ...ctx, guards: [...ctx.guards, ...g], pconds: withP(ctx, x.l, when), nonnull: withNN(ctx, x.l, when) } : { ...ctx, guards: [...ctx.guards, ...g] };
+          const rctx: Ctx = SC_CONDS ? { ...ctx, guards: [...ctx.guards, ...g], pconds: withP(ctx, x.l, when), nonnull: withNN(ctx, x.l, when), knob: withK(ctx, x.l, when) } : { ...ctx, guards: [...ctx.guards, ...g] };
           const scEv: FlowEv = { sub: region(() => use(x.r, rctx))[1], kind: 'if', sc: x.op };
           flow.push(scEv);
           lastSc = { x, ev: scEv };
@@ -909,8 +916,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
         }
         use(x.c, ctx);
-        const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) }));
-        const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) }));
+        const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true), knob: withK(ctx, x.c, true) }));
+        const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false), knob: withK(ctx, x.c, false) }));
         flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
@@ -1177,6 +1184,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       res.deps.add(name);
       const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added, freq };
       if (ctx.pconds?.length) ref.pconds = ctx.pconds;
+      if (ctx.knob) ref.knob = ctx.knob;
       ref.args = args.map((a) => {
         const k = constValue(a, env);
         if (k !== undefined) return { k };
@@ -1431,6 +1439,53 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const ok = names.filter((n) => !addrTaken.has(n) && (lookupParam(n) ? !(writes.get(n) ?? 0) : lookup(n) && writes.get(n) === 1 && stored.get(n) === 1));
     return ok.length ? new Set([...(ctx.nonnull ?? []), ...ok]) : ctx.nonnull;
   }
+  /**
+   * The `const volatile` knob whose default decides `c` against `when` (`if (targ_x)` with targ_x false, `if (!on)
+   * return 0;` with on false before the code after it): clang keeps the code (volatile), the object as compiled does
+   * not run it (the verifier reads the default from the frozen .rodata, and `check FILE.o` with it), the loader may
+   * set the knob. Three-valued: a condition the knob alone does not decide (`a || knob`, a unknown) decides nothing.
+   */
+  function withK(ctx: Ctx, c: Expr, when: boolean): string | undefined {
+    if (ctx.knob) return ctx.knob;
+    let name: string | undefined;
+    const ev = (x: Expr, d: number): bigint | undefined => {
+      if (d > 16) return undefined;
+      while (x.e === 'cast') x = x.x;
+      if (x.e === 'id') {
+        if (lookup(x.name) || lookupParam(x.name)) return undefined;
+        const k = env.knob(x.name);
+        if (k !== undefined) { name ??= x.name; return k; }
+        return constValue(x, env);
+      }
+      if (x.e === 'num') return x.v;
+      if (x.e === 'unary') {
+        const v = ev(x.x, d + 1);
+        if (v === undefined) return undefined;
+        return x.op === '!' ? (v === 0n ? 1n : 0n) : x.op === '-' ? -v : x.op === '~' ? ~v : undefined;
+      }
+      if (x.e !== 'binary') return undefined;
+      const l = ev(x.l, d + 1);
+      if (x.op === '&&' && l === 0n) return 0n;
+      if (x.op === '||' && l !== undefined && l !== 0n) return 1n;
+      const r = ev(x.r, d + 1);
+      if (x.op === '&&') return r === 0n ? 0n : l !== undefined && r !== undefined ? 1n : undefined;
+      if (x.op === '||') return r !== undefined && r !== 0n ? 1n : l !== undefined && r !== undefined ? 0n : undefined;
+      if (l === undefined || r === undefined) return undefined;
+      switch (x.op) {
+        case '==': return l === r ? 1n : 0n;
+        case '!=': return l !== r ? 1n : 0n;
+        case '<': return l < r ? 1n : 0n;
+        case '<=': return l <= r ? 1n : 0n;
+        case '>': return l > r ? 1n : 0n;
+        case '>=': return l >= r ? 1n : 0n;
+        case '&': return l & r;
+        case '|': return l | r;
+        default: return undefined;
+      }
+    };
+    const v = ev(c, 0);
+    return v !== undefined && name !== undefined && (v !== 0n) !== when ? name : undefined;
+  }
   /** Conditions on parameters that `x` evaluating to `when` is exactly equivalent to (undefined: not expressible). */
   function exactConds(x: Expr, when: boolean, depth: number): ParamCond[] | undefined {
     if (depth > 8) return undefined;
@@ -1558,7 +1613,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const pt = branchProb(s.c);
         freq = f0 * pt;
         // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
-        const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true) };
+        const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true) };
         regions.push({ guards: tc.guards, pconds: tc.pconds });
         const [, ft] = region(() => stmt(s.t, tc));
         regions.pop();
@@ -1567,7 +1622,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const c1 = res.calls.length;
         let ff: FlowEv[] | undefined;
         if (s.f) {
-          const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false) };
+          const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false) };
           regions.push({ guards: fc.guards, pconds: fc.pconds });
           ff = region(() => stmt(s.f!, fc))[1];
           regions.pop();
@@ -2044,14 +2099,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let guards = ctx.guards;
     let pconds = ctx.pconds;
     let nonnull = ctx.nonnull;
+    let knob = ctx.knob;
     const depth = regions.length;
     for (const s of body) {
-      stmt(s, { ...ctx, guards, pconds, nonnull });
+      stmt(s, { ...ctx, guards, pconds, nonnull, knob });
       if (s.s === 'if') {
         const tExit = exits(s.t);
         const fExit = s.f ? exits(s.f) : false;
-        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); }
-        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); }
+        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); knob = withK({ ...ctx, knob }, s.c, false); }
+        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); knob = withK({ ...ctx, knob }, s.c, true); }
         // what follows an early exit is a block of its own, entered only from the test's other side
         if (tExit !== fExit) regions.push({ guards, pconds });
       }

@@ -12,6 +12,11 @@
 //     "invalid mem access 'scalar'" error (kubeshark's packet sniffer). `check FILE.bpf.c` must report exactly the
 //     errors `check FILE.o` reports (the object path's verdicts are the kernel's: verdict differential); the program
 //     keeps one real direct read through a plain number, so the set is not empty.
+//   - knobs (a `check` comparison): code a `const volatile` knob's default keeps from running (`if (with_state)`,
+//     `if (!targ_pid) return 0;` with the defaults false and 0) stays in the object but never runs as compiled: the
+//     verifier reads the default from the frozen .rodata, so `check FILE.o` reports nothing there. The source path
+//     says the same with warnings naming the knob (the loader may set it) instead of errors (netobserv's
+//     `enable_network_events_monitoring`, inspektor-gadget's trace_dns `paths`).
 //   - global_functions: a global definition (neither static nor inline) is emitted on its own AND inlined by LLVM
 //     at its calls when its cost allows (learning-ebpf's packet.h `unsigned char lookup_protocol(struct xdp_md *)`):
 //     its relocations come once in .text and once per inlined copy; a `__weak` one (interposable) and a `__noinline`
@@ -170,6 +175,58 @@ char LICENSE[] SEC("license") = "GPL";
     assert.deepStrictEqual(S, await errors(obj, { source: src }));
     // the one real error: t->pid through bpf_get_current_task()'s number
     assert.deepStrictEqual(S.map((k) => k.split(' ')[0]), ['direct-read']);
+  });
+
+  it('knobs: code a const volatile default keeps from running warns, naming the knob; check FILE.bpf.c errors = check FILE.o errors', async () => {
+    const src = path.join(dir, 'knobs.bpf.c');
+    const obj = path.join(dir, 'knobs.bpf.o');
+    fs.writeFileSync(src, `${HEAD}const volatile bool with_state = false;
+const volatile int mode = 1;
+const volatile __u32 targ_pid = 0;
+long out[4];
+static __always_inline long state_of(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, __state);
+}
+SEC("kprobe/do_exit") int knobbed(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (with_state)
+		out[0] = state_of(t);
+	if (mode == 2 && targ_pid)
+		out[1] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+SEC("kprobe/do_exit") int early(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (!targ_pid)
+		return 0;
+	out[2] = t->pid;
+	return 0;
+}
+SEC("kprobe/do_exit") int live(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (mode == 1)
+		out[3] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
+    const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
+    const key = (f: CheckFinding) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`;
+    const run = async (file: string, extra = {}) => (await runCheck({ ...common, file, ...extra })).findings;
+    const S = await run(src);
+    const errors = (found: readonly CheckFinding[]) => found.filter((f) => f.severity === 'error').map(key).sort();
+    assert.deepStrictEqual(errors(S), errors(await run(obj, { source: src })));
+    // the one live error: __state read where mode's default (1) runs it, missing on 5.10
+    assert.deepStrictEqual(errors(S), ['core-missing-field 35 [5.10-amd64]']);
+    // the others run only when the loader sets the knob: warnings that say which
+    const warned = S.filter((f) => f.severity === 'warning').map((f) => `${key(f)} ${/only if \`(\w+)\` is set/.exec(f.message)?.[1]}`).sort();
+    assert.deepStrictEqual(warned, ['core-missing-field 12 [5.10-amd64] with_state', 'core-missing-field 20 [5.10-amd64] mode', 'direct-read 28 [5.10-amd64,6.18-amd64] targ_pid']);
   });
 
   for (const shape of SHAPES) {
