@@ -183,7 +183,12 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     return {
       key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], prefix: [...c.prefix, ...guardsIn(c, call.guards)],
       entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached, idle: c.idle,
-      argv: call.args?.map((a) => (a.k !== undefined ? a.k : a.param !== undefined ? c.argv?.[a.param] : undefined)),
+      argv: call.args?.map((a) => {
+        if (a.k !== undefined) return a.k;
+        if (a.param !== undefined) return c.argv?.[a.param];
+        const v = a.notParam !== undefined ? c.argv?.[a.notParam] : undefined;
+        return v === undefined ? undefined : v === 0n ? 1n : 0n;
+      }),
       ...(call.args?.some((a) => a.fields || (a.param !== undefined && c.argf?.[a.param]))
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
       ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))

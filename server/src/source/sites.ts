@@ -100,6 +100,8 @@ export interface CallRef {
   knob?: string;
   /** Each argument: a constant, or this function's own parameter passed through. */
   args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
+    /** `!p`, p this function's own parameter: a constant argument for p folds it too (ptcpdump's
+     * `parse_skb_meta(skb, !cgroup_skb, ..)`) */ notParam?: number;
     /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
@@ -1192,6 +1194,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const fields = inl ? constFieldsAt(a, x.start) : undefined;
         if (fields) return { fields };
         if (pi >= 0) return { param: pi };
+        if (a.e === 'unary' && a.op === '!' && a.x.e === 'id') {
+          const name = a.x.name;
+          const q = f.params.findIndex((p) => p.name === name);
+          if (q >= 0 && !assigned.has(name)) return { notParam: q };
+        }
         if (a.e === 'id' && lookup(a.name)) return { local: a.name };
         // `i + 1`, `1 + i`, `i - 1` (traceloop's get_arg(args, i + 1)): a local plus a constant, so a full unroll's
         // copy of the call gets the constant the variable has there plus this one

@@ -17,6 +17,8 @@
 //     verifier reads the default from the frozen .rodata, so `check FILE.o` reports nothing there. The source path
 //     says the same with warnings naming the knob (the loader may set it) instead of errors (netobserv's
 //     `enable_network_events_monitoring`, inspektor-gadget's trace_dns `paths`).
+//   - not_param: a helper called with `!p`, p a parameter of an inlined caller given a constant, folds the helper's
+//     `if (l2)` per copy as a constant argument does (ptcpdump's `parse_skb_meta(skb, !cgroup_skb, &meta)`).
 //   - global_functions: a global definition (neither static nor inline) is emitted on its own AND inlined by LLVM
 //     at its calls when its cost allows (learning-ebpf's packet.h `unsigned char lookup_protocol(struct xdp_md *)`):
 //     its relocations come once in .text and once per inlined copy; a `__weak` one (interposable) and a `__noinline`
@@ -108,6 +110,32 @@ __attribute__((always_inline)) int queue_of(struct __sk_buff *skb) { return skb-
 extern inline int proto_of(struct __sk_buff *skb) { return skb->protocol; }
 SEC("tc") int ingress(struct __sk_buff *skb) { handle_ingress(skb); return queue_of(skb); }
 SEC("tc") int egress(struct __sk_buff *skb) { handle_egress(skb); return proto_of(skb); }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'not_param', min: 6, text: `/* in the shape of ptcpdump's parse_skb_meta(skb, !cgroup_skb, ...): the negated parameter folds per program */
+long res[4];
+static __always_inline int parse(struct __sk_buff *skb, bool l2, long *out)
+{
+	__u16 proto;
+	if (l2) {
+		if (bpf_skb_load_bytes(skb, offsetof(struct ethhdr, h_proto), &proto, sizeof(proto)) < 0)
+			return -1;
+		out[0] = proto;
+	} else {
+		out[0] = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	}
+	out[1] = skb->len;
+	return 0;
+}
+static __always_inline void handle(struct __sk_buff *skb, bool cgroup, bool egress)
+{
+	parse(skb, !cgroup, res);
+	if (egress)
+		res[2] = skb->mark;
+}
+SEC("tc") int tc_in(struct __sk_buff *skb) { handle(skb, false, false); return 0; }
+SEC("tc") int tc_out(struct __sk_buff *skb) { handle(skb, false, true); return 0; }
+SEC("cgroup_skb/ingress") int cg_in(struct __sk_buff *skb) { handle(skb, true, false); return 1; }
 char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'global_functions', min: 15, text: `/* a global helper in the shape of learning-ebpf's packet.h, called from two XDP programs */
