@@ -149,7 +149,8 @@ function differingNames(a: TypeEnv, b: TypeEnv): Set<string> | undefined {
   // the documents' own declarations are parses of their own: the same only for globals of the same shape
   all(a);
   all(b);
-  for (const [n, t] of a.globals) if (!sameType(t, b.globals.get(n))) out.add(n);
+  // (a knob's default too: it decides which sites run as compiled, Site.knob)
+  for (const [n, t] of a.globals) if (!sameType(t, b.globals.get(n)) || a.knobs.get(n) !== b.knobs.get(n)) out.add(n);
   for (const n of b.globals.keys()) if (!a.globals.has(n)) out.add(n);
   return out;
 }
