@@ -241,7 +241,8 @@ export interface SiteOptions {
   summaryOf?: (f: FuncDef) => FuncResult | undefined;
 }
 
-/** clang inlines a called function with a body unless it is `__noinline` or a non-static (global) function. */
+/** A static or inline function with a body that is not `__noinline`: clang may inline it (a global one only by
+ * cost, decided in contexts.ts `globalByCost`). */
 export function inlinable(f: FuncDef): boolean {
   return !!f.body && !f.noinline && (f.static || !!f.inline);
 }
@@ -252,6 +253,48 @@ function namesOf(f: FuncDef): Set<string> {
   let s = bodyNames.get(f);
   if (!s) { s = new Set((f.body ?? []).map((t) => t.s)); bodyNames.set(f, s); }
   return s;
+}
+
+/**
+ * A parameter of an inlined function whose value clang drops: the body never names it, or only hands it on whole as
+ * an argument for a parameter of an inlinable callee that drops it in turn (a BPF_KPROBE body passing `ssl`, read
+ * from pt_regs by the wrapper, to a helper that never reads it: kubeshark's ssl_uprobe; the PT_REGS load dies).
+ */
+const dropped = new WeakMap<TypeEnv, WeakMap<FuncDef, Map<number, boolean>>>();
+function paramDropped(f: FuncDef, i: number, env: TypeEnv, depth = 0): boolean {
+  const name = f.params[i]?.name;
+  if (!name || !namesOf(f).has(name)) return true;
+  if (depth > 6) return false;
+  // per environment: the callees' names resolve in it
+  let byFunc = dropped.get(env);
+  if (!byFunc) { byFunc = new WeakMap(); dropped.set(env, byFunc); }
+  let memo = byFunc.get(f);
+  if (!memo) { memo = new Map(); byFunc.set(f, memo); }
+  const have = memo.get(i);
+  if (have !== undefined) return have;
+  memo.set(i, false); // a recursion sees it used
+  const body = f.body!;
+  let all = true;
+  for (let k = 0; k < body.length && all; k++) {
+    if (body[k]!.s !== name) continue;
+    // `g(.., name, ..)`: the argument is the name alone; find the call's open parenthesis and the argument's index
+    const prev = body[k - 1]?.s;
+    const next = body[k + 1]?.s;
+    if ((prev !== '(' && prev !== ',') || (next !== ',' && next !== ')')) { all = false; break; }
+    let d = 0;
+    let arg = 0;
+    let j = k - 1;
+    for (; j >= 0; j--) {
+      const t = body[j]!.s;
+      if (t === ')' || t === ']' || t === '}') d++;
+      else if (t === '(' || t === '[' || t === '{') { if (d === 0) break; d--; }
+      else if (t === ',' && d === 0) arg++;
+    }
+    const callee = j > 0 && body[j]!.s === '(' ? env.func(body[j - 1]!.s) : undefined;
+    if (!callee || callee === f || !callee.body || !inlinable(callee) || !paramDropped(callee, arg, env, depth + 1)) all = false;
+  }
+  memo.set(i, all);
+  return all;
 }
 
 /** A block of a body being walked: the guards and parameter conditions it runs under; `stop`: a loop or switch body,
@@ -1158,7 +1201,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const before = res.sites.length;
       const p = inl?.params[i];
       // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
-      if (inl && p && (!p.name || !namesOf(inl).has(p.name)) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
+      if (inl && p && paramDropped(inl, i, env) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
       const av = use(a, ctx);
       if (MEM_BUILTINS[name]?.includes(i) && res.sites.length === before + 1) memcpySecondSite(name, args, av, a);
       if (p?.tok && p.tok.start >= 0 && !inl!.file) {

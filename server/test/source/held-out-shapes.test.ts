@@ -19,6 +19,8 @@
 //     `enable_network_events_monitoring`, inspektor-gadget's trace_dns `paths`).
 //   - not_param: a helper called with `!p`, p a parameter of an inlined caller given a constant, folds the helper's
 //     `if (l2)` per copy as a constant argument does (ptcpdump's `parse_skb_meta(skb, !cgroup_skb, &meta)`).
+//   - dropped_args: a parameter an inlined function only hands on, whole, to an inlined callee that never reads it is
+//     dropped too (kubeshark's BPF_KPROBE bodies passing `ssl` to ssl_uprobe): its PT_REGS load dies, no relocation.
 //   - global_functions: a global definition (neither static nor inline) is emitted on its own AND inlined by LLVM
 //     at its calls when its cost allows (learning-ebpf's packet.h `unsigned char lookup_protocol(struct xdp_md *)`):
 //     its relocations come once in .text and once per inlined copy; a `__weak` one (interposable) and a `__noinline`
@@ -136,6 +138,22 @@ static __always_inline void handle(struct __sk_buff *skb, bool cgroup, bool egre
 SEC("tc") int tc_in(struct __sk_buff *skb) { handle(skb, false, false); return 0; }
 SEC("tc") int tc_out(struct __sk_buff *skb) { handle(skb, false, true); return 0; }
 SEC("cgroup_skb/ingress") int cg_in(struct __sk_buff *skb) { handle(skb, true, false); return 1; }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'dropped_args', min: 3, text: `/* in the shape of kubeshark's openssl uprobes: BPF_KPROBE bodies hand every argument to one helper that reads
+ * some of them; clang drops the PT_REGS loads of the others (two levels of inlining) */
+struct info { __u64 buf; __u64 count; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u64); __type(value, struct info); } ctxs SEC(".maps");
+static __always_inline void remember(struct info *i, __u64 buf, __u64 count) { i->buf = buf; i->count = count; }
+static __always_inline void on_call(struct pt_regs *ctx, void *ssl, __u64 buf, int num, __u64 count_ptr)
+{
+	struct info i = {};
+	__u64 id = bpf_get_current_pid_tgid();
+	remember(&i, buf, count_ptr);
+	bpf_map_update_elem(&ctxs, &id, &i, BPF_ANY);
+}
+SEC("uprobe/ssl_write") int BPF_KPROBE(ssl_write, void *ssl, __u64 buffer, int num) { on_call(ctx, ssl, buffer, num, 0); return 0; }
+SEC("uprobe/ssl_write_ex") int BPF_KPROBE(ssl_write_ex, void *ssl, __u64 buffer, __u64 num, __u64 written) { on_call(ctx, ssl, buffer, num, written); return 0; }
 char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'global_functions', min: 15, text: `/* a global helper in the shape of learning-ebpf's packet.h, called from two XDP programs */
