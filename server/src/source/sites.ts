@@ -1845,14 +1845,33 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     switch (x.e) {
       case 'binary': return x.op === '&&' || x.op === '||' ? mayTrap(x.l) : mayTrap(x.l) || mayTrap(x.r);
       case 'cond': return mayTrap(x.c);
-      case 'member': return (x.arrow && !(x.obj.e === 'unary' && x.obj.op === '&')) || mayTrap(x.obj);
-      case 'unary': return x.op === '*' || mayTrap(x.x);
+      case 'member': return (x.arrow && unknownPointer(x.obj)) || mayTrap(x.obj);
+      case 'unary': return (x.op === '*' && unknownPointer(x.x)) || mayTrap(x.x);
       case 'cast': return mayTrap(x.x);
-      case 'index': { const t = ev(x.arr, { preserve: false, noEmit: true, guards: [] }).type; return (!!t && strip(t).k === 'ptr') || mayTrap(x.arr) || mayTrap(x.idx); }
+      case 'index': { const t = ev(x.arr, { preserve: false, noEmit: true, guards: [] }).type; return (!!t && strip(t).k === 'ptr' && unknownPointer(x.arr)) || mayTrap(x.arr) || mayTrap(x.idx); }
       // a BPF helper is a call through a constant address: never speculated (an inlined function may be)
       case 'call': return (x.fn.e === 'id' && /^bpf_/.test(x.fn.name) && !lookup(x.fn.name)) || (x.fn.e === 'id' && x.fn.name === '__builtin_expect' && x.args.length > 0 && mayTrap(x.args[0]!));
       default: return false;
     }
+  }
+  /**
+   * A pointer LLVM cannot prove dereferenceable: not the address of an object (`&x`), nor a variable this function
+   * ever sets to one (`q = &loc`, `q = (T *)&g`: a load through it is speculated, measured rolled). A parameter
+   * counts as unknown: a caller passing `&local` to a helper with such a loop is not seen here.
+   */
+  function unknownPointer(x: Expr): boolean {
+    while (x.e === 'cast') x = x.x;
+    if (x.e === 'unary' && x.op === '&') return false;
+    if (x.e !== 'id') return true;
+    const b = f.body ?? [];
+    for (let i = 0; i + 2 < b.length; i++) {
+      if (b[i]!.s !== x.name || b[i + 1]!.s !== '=' || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
+      let j = i + 2;
+      // a cast: `(T *)`
+      if (b[j]!.s === '(') { let d = 0; do { d += b[j]!.s === '(' ? 1 : b[j]!.s === ')' ? -1 : 0; j++; } while (d > 0 && j < b.length); }
+      if (b[j]?.s === '&') return false;
+    }
+    return true;
   }
   /** `x` reads only constants and locals of this function the loop never writes. */
   function invariantIn(x: Expr, s: Extract<Stmt, { s: 'loop' }>): boolean {

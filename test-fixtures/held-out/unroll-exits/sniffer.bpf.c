@@ -192,4 +192,33 @@ SEC("tc/unknown_start") int unknown_start(struct __sk_buff *skb)
 	return 0;
 }
 
+/* rolled: a load through the address of an object (a local, a global) can be speculated too */
+SEC("tc/local_pointer") int local_pointer(struct __sk_buff *skb)
+{
+	TASK; PKT;
+	struct pkt window = {};
+	struct pkt *w = &window;
+	w->counter = skb->len;
+#pragma unroll
+	for (__u32 i = 0; (i < MAX_PARTS) && w->counter; i++) { /* unroll: none */
+		part(skb, p, task, i);
+		w->counter >>= 1;
+	}
+	return window.len;
+}
+
+struct pkt shared;
+
+SEC("tc/global_pointer") int global_pointer(struct __sk_buff *skb)
+{
+	TASK; PKT;
+	__u64 *left = (__u64 *)&shared.counter;
+#pragma unroll
+	for (__u32 i = 0; (i < MAX_PARTS) && *left; i++) { /* unroll: none */
+		part(skb, p, task, i);
+		*left >>= 1;
+	}
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";
