@@ -1719,7 +1719,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // copy, inlined calls included (the inliner runs first, the unroller after it). How many copies is LLVM's
         // decision (unrollCount): all iterations when the unrolled size fits the pragma threshold, else the
         // largest divisor of the trip count that fits (tracee's 330- and 500-iteration loops: 22 and 25 copies)
-        const n = s.unroll !== undefined ? tripCount(s) : undefined;
+        const exit = s.unroll !== undefined && tripCount(s) === undefined ? countedExit(s) : undefined;
+        const counted = exit ? { ...s, c: exit } : s;
+        const n = s.unroll !== undefined ? tripCount(counted) : undefined;
         const body = cost - k0;
         const xbody = xcost - x0;
         const copies = n !== undefined ? unrollCount(n, Math.round(body * LOOP_SIZE_SCALE), s.unroll!) : 0;
@@ -1729,7 +1731,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           // a full unroll: a call given the induction variable gets its constant in each copy instead
           if (copies === n) { loopEv.full = true; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
-          const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(s, c0, copies) : new Set<CallRef>();
+          const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(counted, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
         } else if (s.unroll === undefined) {
           const made = unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
@@ -1920,6 +1922,72 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if ((f.body ?? []).some((t) => t.s === a.v && (t.exp?.start ?? t.start) >= s.end)) continue;
       const t = a.site.times ?? 1;
       if (t >= copies) a.site.times = t - t / copies;
+    }
+  }
+  /**
+   * The compare of `for (i = A; i < B && R; i++)` that LLVM 14 counts the loop by, or undefined. LoopUnrollPass takes
+   * the smallest exact trip count among the loop's exiting blocks (getSmallConstantTripCount per block), so a full
+   * unroll needs the compare to stay a block of its own: clang branches on it first (it is the leftmost `&&`
+   * conjunct) and SimplifyCFG's FoldBranchToCommonDest cannot merge the next conjunct's block into that branch,
+   * because its first instruction may trap (a load through a pointer, a helper call: not speculatable). Merged, the
+   * exit is one `select` whose exact count SCEV cannot compute (its max only), and the pragma loop stays rolled
+   * (-Wpass-failed). A next conjunct of locals the loop never writes is invariant (the guard before the loop
+   * decides it): LLVM unrolls fully when the merged exit is the loop's only one, no break, return or goto in the
+   * body (measured; with one, rolled: which pass makes the difference is not pinned down). Measured with clang 14 -Rpass=loop-unroll on kubeshark's packet sniffer (`(i < 16) && p->counter`, 16
+   * copies) and the grid of test-fixtures/held-out/unroll-exits (`p->counter && (i < 16)`, a written local or a
+   * global as next conjunct, an unknown start: rolled). Anything else stays as before (no count).
+   */
+  function countedExit(s: Extract<Stmt, { s: 'loop' }>): Expr | undefined {
+    if (s.c?.e !== 'binary' || s.c.op !== '&&') return undefined;
+    let x: Extract<Expr, { e: 'binary' }> = s.c;
+    while (x.l.e === 'binary' && x.l.op === '&&') x = x.l;
+    const first = x.l;
+    if (first.e !== 'binary' || !['<', '<=', '>', '>=', '!='].includes(first.op)) return undefined;
+    return mayTrap(x.r) || (invariantIn(x.r, s) && !leavesLoop(s.body)) ? first : undefined;
+  }
+  /** The block evaluating `x` first (the left of a short circuit) loads through a pointer or calls a helper. */
+  function mayTrap(x: Expr): boolean {
+    switch (x.e) {
+      case 'binary': return x.op === '&&' || x.op === '||' ? mayTrap(x.l) : mayTrap(x.l) || mayTrap(x.r);
+      case 'cond': return mayTrap(x.c);
+      case 'member': return (x.arrow && unknownPointer(x.obj)) || mayTrap(x.obj);
+      case 'unary': return (x.op === '*' && unknownPointer(x.x)) || mayTrap(x.x);
+      case 'cast': return mayTrap(x.x);
+      case 'index': { const t = ev(x.arr, { preserve: false, noEmit: true, guards: [] }).type; return (!!t && strip(t).k === 'ptr' && unknownPointer(x.arr)) || mayTrap(x.arr) || mayTrap(x.idx); }
+      // a BPF helper is a call through a constant address: never speculated (an inlined function may be)
+      case 'call': return (x.fn.e === 'id' && /^bpf_/.test(x.fn.name) && !lookup(x.fn.name)) || (x.fn.e === 'id' && x.fn.name === '__builtin_expect' && x.args.length > 0 && mayTrap(x.args[0]!));
+      default: return false;
+    }
+  }
+  /**
+   * A pointer LLVM cannot prove dereferenceable: not the address of an object (`&x`), nor a variable this function
+   * ever sets to one (`q = &loc`, `q = (T *)&g`: a load through it is speculated, measured rolled). A parameter
+   * counts as unknown: a caller passing `&local` to a helper with such a loop is not seen here.
+   */
+  function unknownPointer(x: Expr): boolean {
+    while (x.e === 'cast') x = x.x;
+    if (x.e === 'unary' && x.op === '&') return false;
+    if (x.e !== 'id') return true;
+    const b = f.body ?? [];
+    for (let i = 0; i + 2 < b.length; i++) {
+      if (b[i]!.s !== x.name || b[i + 1]!.s !== '=' || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
+      let j = i + 2;
+      // a cast: `(T *)`
+      if (b[j]!.s === '(') { let d = 0; do { d += b[j]!.s === '(' ? 1 : b[j]!.s === ')' ? -1 : 0; j++; } while (d > 0 && j < b.length); }
+      if (b[j]?.s === '&') return false;
+    }
+    return true;
+  }
+  /** `x` reads only constants and locals of this function the loop never writes. */
+  function invariantIn(x: Expr, s: Extract<Stmt, { s: 'loop' }>): boolean {
+    switch (x.e) {
+      case 'num': case 'sizeof': return true;
+      case 'id': return !!lookup(x.name) && !addrTaken.has(x.name) && !writesVar(s.body, x.name) && !(s.step && writesVar({ s: 'expr', x: s.step, start: s.step.start, end: s.step.end }, x.name)) && !(s.c && writesVar({ s: 'expr', x: s.c, start: s.c.start, end: s.c.end }, x.name));
+      case 'binary': return invariantIn(x.l, s) && invariantIn(x.r, s);
+      case 'unary': return ['!', '-', '~', '+'].includes(x.op) && invariantIn(x.x, s);
+      case 'cast': return invariantIn(x.x, s);
+      case 'cond': return invariantIn(x.c, s) && invariantIn(x.a, s) && invariantIn(x.b, s);
+      default: return false;
     }
   }
   function tripCount(s: Extract<Stmt, { s: 'loop' }>): number | undefined {
@@ -2285,6 +2353,18 @@ const SINK = process.env.CORELENS_SINK !== '0';
 const MAX_SPLIT_COPIES = 64;
 
 /** The statement contains a loop. */
+/** The statement may leave a loop around it other than by its condition: a return, break or goto (continue stays). */
+function leavesLoop(st: Stmt): boolean {
+  switch (st.s) {
+    case 'return': return true;
+    case 'jump': return st.kind !== 'continue';
+    case 'loop': case 'switch': case 'label': return leavesLoop(st.body);
+    case 'if': return leavesLoop(st.t) || (!!st.f && leavesLoop(st.f));
+    case 'block': return st.body.some(leavesLoop);
+    default: return false;
+  }
+}
+
 function hasLoop(st: Stmt): boolean {
   switch (st.s) {
     // `do { ... } while (0)` (a statement macro: traceloop's bpf_error_printk) runs once, no loop to LLVM (its
