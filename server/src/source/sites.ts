@@ -303,6 +303,9 @@ export function callCost(args: number, direct: boolean): number {
 /** CORELENS_CORE_PASSTHROUGH=0 leaves out the passthrough call of a relocated access (its before/after figures). */
 const CORE_PASSTHROUGH = process.env.CORELENS_CORE_PASSTHROUGH === '0' ? 0 : INSTR;
 
+/** CORELENS_BRANCH_COST=0 leaves out the conditional branch instruction of an if or a short circuit. */
+const BRANCH_COST = process.env.CORELENS_BRANCH_COST === '0' ? 0 : INSTR;
+
 /** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
 const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
 
@@ -563,8 +566,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       // BPFAbstractMemberAccess (run at the pipeline's start, before the inliner weighs anything) makes the access a
-      // load of the relocation's global, a GEP and an llvm.bpf.passthrough call: the load is emit's instruction, the
-      // passthrough one more (InlineCost's per-instruction view of set_flags' `th->ack && th->syn`: 30 per test)
+      // load of the relocation's global, a GEP and an llvm.bpf.passthrough call: the global's load is emit's
+      // instruction, the passthrough one more, the GEP free (opt's print<inline-cost> of netobserv's set_flags: 30
+      // per `th->ack` test; BPF_CORE_READ's hop: 10 and the probe read's 20)
       if (s) xcost += CORE_PASSTHROUGH;
       // a bitfield read extracts its bits from the storage unit it loads (an `and`, a shift)
       if (s && load && v.chain.bits && !ctx.unevaluated) xcost += CORE_PASSTHROUGH;
@@ -928,7 +932,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
-          if (!ctx.noEmit) branches = true;
+          // the short circuit is a conditional branch of its own (set_flags' `th->ack && th->syn`)
+          if (!ctx.noEmit) { branches = true; xcost += BRANCH_COST; }
           use(x.l, ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
           const f0 = freq;
@@ -1402,6 +1407,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** A size argument's value: a constant, or sizeof of a typed expression (`sizeof(*(&__t))` in BPF_CORE_READ). */
+  /** A statement expression whose value is a scalar temporary of its own whose address it takes (BPF_CORE_READ's
+   * `({ typeof(..) __r; bpf_core_read(&__r, ..); __r; })`). */
+  function callSlot(x: Expr): boolean {
+    while (x.e === 'cast') x = x.x;
+    if (x.e !== 'stmtexpr') return false;
+    const last = x.body[x.body.length - 1];
+    if (last?.s !== 'expr' || last.x.e !== 'id' || !addrTaken.has(last.x.name)) return false;
+    const name = last.x.name;
+    const d = x.body.find((st) => st.s === 'decl' && st.vars.some((v) => v.name === name));
+    const t = d?.s === 'decl' ? d.vars.find((v) => v.name === name)?.type : undefined;
+    const k = t ? strip(t).k : undefined;
+    return k === 'int' || k === 'ptr' || k === 'enum';
+  }
   /** `&v`, `&v.a.b`, `&v.arr[2]` or a local array `v`, `v` a local (or a parameter kept in memory) of this body:
    * an alloca of the caller plus a constant offset (stripAndComputeInBoundsConstantOffsets). A member of a
    * preserve_access_index record is a relocated offset, no constant one. */
@@ -1615,6 +1633,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function stmt(s: Stmt, ctx: Ctx): Val | undefined {
     if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
     if (!ctx.noEmit && (s.s === 'loop' || s.s === 'switch' || (s.s === 'if' && constValue(s.c, env) === undefined))) branches = true;
+    // an if's conditional branch is an instruction the inliner counts (visitBranchInst: free only when it folds)
+    if (!ctx.noEmit && s.s === 'if' && constValue(s.c, env) === undefined) xcost += BRANCH_COST;
     // direct loads merge only within one statement: a value kept for a later statement may be sunk by LLVM next to
     // its use, away from the second load (measured: `u32 tgid = p->tgid; if (p->pid != p->tgid) ...` is two loads)
     cut(true);
@@ -1628,7 +1648,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             const before = res.sites.length;
             // the initial store(s) of a local kept in memory: one per value computed at run time (constant members
             // fold into one copy from a constant), one for a scalar
-            if (v.name && addrTaken.has(v.name) && !ctx.noEmit) {
+            if (v.name && addrTaken.has(v.name) && !ctx.noEmit && callSlot(v.init)) {
+              // `T v = BPF_CORE_READ(..)`, v's address taken: MemCpyOpt's call slot optimisation has the probe read
+              // write v itself before the inliner looks, so neither the store nor the temporary's read (counted by
+              // `use`) is left (slabratetop's probe_entry: one alloca, the probe read into it)
+              xcost -= INSTR;
+            } else if (v.name && addrTaken.has(v.name) && !ctx.noEmit) {
               xcost += INSTR * (v.init.e === 'init' ? v.init.items.filter((i) => constValue(i, env) === undefined && i.e !== 'init').length : 1);
             }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
