@@ -981,7 +981,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             return { type: v.type };
           }
         }
-        if (!ctx.noEmit) branches = true;
+        // `__builtin_constant_p(v) ? ..` is no branch to the inliner: llvm.is.constant folds (simplifyIntrinsicCallIsConstant)
+        if (!ctx.noEmit && !cp) branches = true;
         use(x.c, ctx);
         const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true) }));
         const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false) }));
