@@ -10,7 +10,10 @@
 //     `FuncResult.cost` (about one unit per IR instruction, inlined callees included) <= INLINE_COST, or
 //     INLINE_HINT_COST for a plain `inline` (only a hint to LLVM: KubeArmor's large `static inline` path matcher with
 //     several callers stays a BPF-to-BPF call); a cold call site (CallRef.freq under 2% of its caller's entry, as
-//     LLVM's static branch probabilities estimate it) has LLVM's threshold 45 and no bonus. Measured on the
+//     LLVM's static branch probabilities estimate it) has LLVM's threshold 45 and no bonus. A callee without a
+//     conditional branch (its inlined callees' included) gets LLVM's single-basic-block bonus (threshold x 1.5), and
+//     the loads and stores through a pointer parameter given the address of a caller's local are free (SROA splits
+//     that alloca once inlined: FuncResult.sroa; netobserv's core_fill_in_l3(skb, &id, .., &protocol, &dscp)). Measured on the
 //     57 multi-caller static helpers of bcc's libbpf-tools: 55 decided as clang does (a 64-cost helper outlined and
 //     a 158-cost one inlined are the exceptions). `__noinline` and non-static functions are never inlined. A callee
 //     not inlined is a BPF-to-BPF call: a program of its own (".text"), its sites counted once;
