@@ -10,7 +10,10 @@
 //     `FuncResult.cost` (about one unit per IR instruction, inlined callees included) <= INLINE_COST, or
 //     INLINE_HINT_COST for a plain `inline` (only a hint to LLVM: KubeArmor's large `static inline` path matcher with
 //     several callers stays a BPF-to-BPF call); a cold call site (CallRef.freq under 2% of its caller's entry, as
-//     LLVM's static branch probabilities estimate it) has LLVM's threshold 45 and no bonus. Measured on the
+//     LLVM's static branch probabilities estimate it) has LLVM's threshold 45 and no bonus. A callee without a
+//     conditional branch (its inlined callees' included) gets LLVM's single-basic-block bonus (threshold x 1.5), and
+//     the loads and stores through a pointer parameter given the address of a caller's local are free (SROA splits
+//     that alloca once inlined: FuncResult.sroa; netobserv's core_fill_in_l3(skb, &id, .., &protocol, &dscp)). Measured on the
 //     57 multi-caller static helpers of bcc's libbpf-tools: 55 decided as clang does (a 64-cost helper outlined and
 //     a 158-cost one inlined are the exceptions). `__noinline` and weak functions are never inlined; a global one
 //     (neither static nor inline) by cost, without the last-call bonus, and emitted on its own as well. A callee
@@ -130,6 +133,13 @@ export const INLINE_HINT_COST = Math.round((INLINE_COST * 325) / 225);
 const LAST_CALL_BONUS = Math.round((INLINE_COST * 15000) / 225);
 /** The inliner's cost threshold for one callee. */
 const thresholdOf = (f: FuncDef): number => (f.inline ? INLINE_HINT_COST : INLINE_COST);
+/** LLVM's SingleBBBonusPercent: a callee with a single reachable basic block has its threshold raised by half (the
+ * bonus is applied up front and withdrawn at the first block with two successors; VectorBonus is 0 on BPF; a cold
+ * call site gets no bonus at all). */
+const SINGLE_BB_BONUS_PERCENT = 50;
+/** CORELENS_SROA=0 / CORELENS_SINGLE_BB=0 leave the SROA savings / the single-block bonus out (before/after figures). */
+const SROA = process.env.CORELENS_SROA !== '0';
+const SINGLE_BB = process.env.CORELENS_SINGLE_BB !== '0';
 /** LLVM's ColdCallSiteThreshold (45) in our units: the threshold of a call in a block run less than COLD_FREQ as often
  * as its caller's entry (InlineCostCallAnalyzer::isColdCallSite without a profile: the caller's block frequencies). */
 const COLD_COST = Math.round((INLINE_COST * 45) / 225);
@@ -272,9 +282,14 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const calls = callCount.get(f) ?? 0;
     // LLVM weighs the body less what inlining saves at the call (getCallsiteCost: the call, its argument setup,
     // CallPenalty; retsnoop's 10-store reset_session: LLVM cost 15 = 50 - 35 <= 45, inlined at a cold site)
-    // (the bonus is for a function of internal linkage only: a global one stays emitted whatever its callers)
-    const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + (calls <= 1 && !global ? LAST_CALL_BONUS : 0);
-    const cost = costOf(f, 0) - callCost(f.params.length, true);
+    // a callee whose body (its inlined callees' included) has no conditional branch keeps SingleBBBonus; the
+    // loads and stores through a pointer parameter the call passes the address of a caller's local to are free
+    // (SROA splits the alloca once inlined: netobserv's core_fill_in_l3(skb, &id, family, &protocol, &dscp), LLVM
+    // cost 335 less 30 saved, inlined at 325); the last-call bonus is for a function of internal linkage only (a
+    // global one stays emitted whatever its callers)
+    const bonus = SINGLE_BB && singleBB(f, 0) ? (thresholdOf(f) * SINGLE_BB_BONUS_PERCENT) / 100 : 0;
+    const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + bonus + (calls <= 1 && !global ? LAST_CALL_BONUS : 0);
+    const cost = costOf(f, 0) - callCost(f.params.length, true) - (SROA ? sroaSaved(f, call) : 0);
     inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: cost <= threshold, call, caller });
     return cost <= threshold;
   };
@@ -297,6 +312,54 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     }
     costs.set(f, c);
     return c;
+  };
+
+  // Per parameter of a function, what SROA saves when a call passes the address of a local (FuncResult.sroa), its
+  // inlinable callees' uses of the parameter added: a callee inlined brings its loads and stores into the body, one
+  // kept out of line takes the pointer as a call operand, which defeats SROA (disableSROA).
+  const sroas = new Map<FuncDef, (number | undefined)[]>();
+  const sroaOf = (f: FuncDef, depth: number): (number | undefined)[] => {
+    const have = sroas.get(f);
+    if (have) return have;
+    const r = resultOf(f);
+    const out = f.params.map((_, i) => r?.sroa?.[i]);
+    sroas.set(f, f.params.map(() => undefined)); // a recursion defeats it
+    if (r && depth < MAX_DEPTH) {
+      for (const call of r.calls) {
+        if (call.copyOf || call.twin || !call.def.body) continue;
+        call.args?.forEach((a, k) => {
+          if (a.param === undefined || out[a.param] === undefined) return;
+          const s = inlines(call.def, call, f) ? sroaOf(call.def, depth + 1)[k] : undefined;
+          out[a.param] = s === undefined ? undefined : out[a.param]! + s;
+        });
+      }
+    }
+    sroas.set(f, out);
+    return out;
+  };
+  const sroaSaved = (f: FuncDef, call: CallRef | undefined): number => {
+    if (!call?.args?.some((a) => a.alloca)) return 0;
+    const s = sroaOf(f, 0);
+    let saved = 0;
+    call.args.forEach((a, k) => { if (a.alloca) saved += s[k] ?? 0; });
+    return saved;
+  };
+  // A single basic block: no branch of its own, nor in any callee inlined into it (one kept out of line is a call).
+  const singles = new Map<FuncDef, boolean>();
+  const singleBB = (f: FuncDef, depth: number): boolean => {
+    const have = singles.get(f);
+    if (have !== undefined) return have;
+    const r = resultOf(f);
+    singles.set(f, false);
+    let one = !!r && !r.branches && depth < MAX_DEPTH;
+    if (one) {
+      for (const call of r!.calls) {
+        if (call.copyOf || call.twin || !call.def.body || call.def === f) continue;
+        if (inlines(call.def, call, f) && !singleBB(call.def, depth + 1)) { one = false; break; }
+      }
+    }
+    singles.set(f, one);
+    return one;
   };
 
   const visit = (c: Ctx, res: FuncResult, stack: FuncDef[]): void => {

@@ -102,7 +102,9 @@ export interface CallRef {
   args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
     /** `!p`, p this function's own parameter: a constant argument for p folds it too (ptcpdump's
      * `parse_skb_meta(skb, !cgroup_skb, ..)`) */ notParam?: number;
-    /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true }[];
+    /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true;
+    /** the address of one of the caller's locals, or of a plain member of one (an alloca plus a constant offset:
+     * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
@@ -171,6 +173,15 @@ export interface FuncResult {
   /** The part of `cost` only the inliner's estimate counts (LLVM's per-instruction prices: relocation intrinsics,
    * locals kept in memory, argument setup); the rest is also the loop size the unroll model was calibrated on. */
   xcost?: number;
+  /** Per parameter, what LLVM's inline cost saves when the caller passes the address of one of its locals (an
+   * alloca SROA splits once inlined: CallAnalyzer's SROAArgValues): the loads and stores through the parameter,
+   * InstrCost each (onAggregateSROAUse), in our units; undefined where another use defeats SROA (a call operand, a
+   * relocated access, pointer arithmetic, a compare...: disableSROA). Calls to callees with a body that take the
+   * parameter as is are weighed per call site by contexts.ts (the callee inlined or not). */
+  sroa?: (number | undefined)[];
+  /** The body has a conditional branch of its own (an if, a loop, a switch, `&&`, `||`, `?:`), what withdraws LLVM's
+   * single-basic-block threshold bonus (InlineCostCallAnalyzer::onBlockAnalyzed); callees' bodies apart. */
+  branches?: true;
   /** The body (inlined callees included) calls a helper (a function without a body: bpf_probe_read_kernel & co.). */
   helper?: boolean;
   /** The arms of its switches on a parameter (ParamArm). */
@@ -340,6 +351,12 @@ export function callCost(args: number, direct: boolean): number {
   return INSTR * (1 + args + (direct ? 5 : 0));
 }
 
+/** CORELENS_CORE_PASSTHROUGH=0 leaves out the passthrough call of a relocated access (its before/after figures). */
+const CORE_PASSTHROUGH = process.env.CORELENS_CORE_PASSTHROUGH === '0' ? 0 : INSTR;
+
+/** CORELENS_BRANCH_COST=0 leaves out the conditional branch instruction of an if or a short circuit. */
+const BRANCH_COST = process.env.CORELENS_BRANCH_COST === '0' ? 0 : INSTR;
+
 /** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
 const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
 
@@ -401,6 +418,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Variables whose address the body takes (or that meet a binary `&`: the tokens cannot tell): memory a pointer
    * may reach, so a store to one may write what a later direct load reads. */
   const addrTaken = new Set<string>();
+  /** Names given another value (`p = q`, `p++`): a parameter no longer the caller's argument throughout the body. */
+  const rebound = new Set<string>();
   {
     const b = f.body ?? [];
     // how often each name may be written (assigned, stepped, its address taken): a pointer written at most once (a
@@ -410,6 +429,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
       const assign = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '');
       if (assign) assigned.add(t.s);
+      // `*p = v` writes what p points to, not p (the scan above cannot tell them apart for its own uses)
+      if ((assign && b[i - 1]?.s !== '*') || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--') rebound.add(t.s);
       // `&v->f`, `&v.f`, `&v[i]` take an address inside what v points to or holds: no write of v (tetragon's IS_ROOT
       // reads `_(&dentry->d_parent)` of a parameter that stays one value)
       const inside = ['->', '.', '['].includes(b[i + 1]?.s ?? '');
@@ -596,6 +617,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const close = (v: Val, ctx: Ctx, load = false): void => {
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
+      // BPFAbstractMemberAccess (run at the pipeline's start, before the inliner weighs anything) makes the access a
+      // load of the relocation's global, a GEP and an llvm.bpf.passthrough call: the global's load is emit's
+      // instruction, the passthrough one more, the GEP free (opt's print<inline-cost> of netobserv's set_flags: 30
+      // per `th->ack` test; BPF_CORE_READ's hop: 10 and the probe read's 20)
+      if (s) xcost += CORE_PASSTHROUGH;
+      // a bitfield read extracts its bits from the storage unit it loads (an `and`, a shift)
+      if (s && load && v.chain.bits && !ctx.unevaluated) xcost += CORE_PASSTHROUGH;
       const k = strip(v.type).k;
       const b = baseName(v.chain.base);
       // an address through a pointer that is no value of the body (a variable whose address is taken, a member) is
@@ -771,6 +799,33 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
 
   let cost = 0;
   let xcost = 0;
+  /** Per parameter: its evaluations, those SROA goes through (loads/stores, copy builtins, inlinable calls), what
+   * they save, and a use that defeats SROA outright (FuncResult.sroa). */
+  const sroaSeen = f.params.map(() => 0);
+  const sroaOk = f.params.map(() => 0);
+  const sroaSave = f.params.map(() => 0);
+  const sroaBad = f.params.map(() => false);
+  let branches = false;
+  /** The parameter `x` names (through casts), when its value is the caller's argument throughout the body. */
+  const sroaParam = (x: Expr): number | undefined => {
+    while (x.e === 'cast') x = x.x;
+    if (x.e !== 'id' || rebound.has(x.name) || addrTaken.has(x.name) || lookup(x.name) !== f.params.find((p) => p.name === x.name)?.type) return undefined;
+    const i = f.params.findIndex((p) => p.name === (x as { name: string }).name);
+    return i >= 0 ? i : undefined;
+  };
+  /** The parameter an address inside what it points to is taken from (`&p->f`, `p->arr`, `&p[i]`). */
+  const sroaInside = (x: Expr): number | undefined => {
+    while (x.e === 'cast') x = x.x;
+    if (x.e === 'unary' && x.op === '&') x = x.x;
+    for (let d = 0; d < 16; d++) {
+      if (x.e === 'cast') x = x.x;
+      else if (x.e === 'member' && !x.arrow) x = x.obj;
+      else if (x.e === 'index') x = x.arr;
+      else if (x.e === 'member' && x.arrow) return sroaParam(x.obj);
+      else break;
+    }
+    return undefined;
+  };
   /** helper calls met so far (inlined callees' count as one): whether a loop's body makes one */
   let helpers = 0;
   /** the call event of each call (a full unroll's split rewrites it, see SplitLoop) */
@@ -800,6 +855,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'num': return { type: INT };
       case 'str': return { type: { k: 'ptr', to: { k: 'int', name: 'char', size: 1, signed: true, char: true } } };
       case 'id': {
+        if (!ctx.noEmit && !ctx.unevaluated) { const i = f.params.findIndex((p) => p.name === x.name); if (i >= 0) sroaSeen[i]!++; }
         if (!ctx.noEmit && tentative.size) tentative.delete(x.name);
         if (!ctx.noEmit && !ctx.unevaluated && sinkable.size) {
           const sk = sinkable.get(x.name);
@@ -849,6 +905,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const m = member(container, x.name, x);
         if (!m) { close(base, ctx); return { type: LONG }; }
         const preserved = ctx.preserve || m.rec!.pai;
+        if (x.arrow && !ctx.noEmit && !ctx.unevaluated) {
+          // a plain member of what a parameter points to: a constant GEP, and a load or store SROA removes once the
+          // caller's alloca is split (a scalar member; an array or record member is an address or a copy, no saving);
+          // a relocated member is a GEP by a loaded offset, which defeats SROA (set_flags' tcphdr bitfields)
+          const i = sroaParam(x.obj);
+          const mk = strip(m.type).k;
+          if (i !== undefined && !preserved) { sroaOk[i]!++; if (mk === 'int' || mk === 'ptr' || mk === 'enum' || mk === 'float') sroaSave[i]! += INSTR; }
+        }
         if (!preserved && !ctx.noEmit) res.plain.push({ root: unqual(container), access: [0, ...m.path], start: x.nameStart, end: x.nameEnd });
         if (x.arrow) {
           // `&((T)(src))->acc` from a macro body (BPF_CORE_READ): the base is the invocation, the accessor is the
@@ -865,6 +929,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: m.type };
       }
       case 'index': {
+        if (!ctx.noEmit && !ctx.unevaluated) {
+          const ip = sroaParam(x.arr);
+          if (constValue(x.idx, env) === undefined) { const i = ip ?? sroaInside(x.arr); if (i !== undefined) sroaBad[i] = true; }
+          else if (ip !== undefined) { sroaOk[ip]!++; sroaSave[ip]! += INSTR; }
+        }
         const a = ev(x.arr, ctx);
         const i = use(x.idx, { ...ctx, preserve: false });
         void i;
@@ -895,6 +964,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           return { type: { k: 'ptr', to: v.type } };
         }
         if (x.op === '*') {
+          const ip = ctx.noEmit || ctx.unevaluated ? undefined : sroaParam(x.x);
+          if (ip !== undefined) { sroaOk[ip]!++; sroaSave[ip]! += INSTR; }
           const v = use(x.x, ctx);
           const t = strip(v.type);
           const to = t.k === 'ptr' ? t.to : t.k === 'array' ? t.of : LONG;
@@ -913,6 +984,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
+          // the short circuit is a conditional branch of its own (set_flags' `th->ack && th->syn`)
+          if (!ctx.noEmit) { branches = true; xcost += BRANCH_COST; }
           use(x.l, ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
           const f0 = freq;
@@ -960,6 +1033,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             return { type: v.type };
           }
         }
+        // `__builtin_constant_p(v) ? ..` is no branch to the inliner: llvm.is.constant folds (simplifyIntrinsicCallIsConstant)
+        if (!ctx.noEmit && !cp) branches = true;
         use(x.c, ctx);
         const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true), knob: withK(ctx, x.c, true) }));
         const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false), knob: withK(ctx, x.c, false) }));
@@ -1198,6 +1273,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const dst = /^bpf_probe_read/.test(name) ? args[0] : undefined;
     if (dst?.e === 'unary' && dst.op === '&' && dst.x.e === 'id' && !ctx.noEmit) probeDst.add(dst);
     args.forEach((a, i) => {
+      if (!ctx.noEmit && !ctx.unevaluated) {
+        // a parameter a copy builtin takes is an intrinsic's operand SROA still sees through (no saving, no harm); one
+        // an inlinable callee takes as is is weighed by contexts.ts per call site; any other call operand, or an
+        // address inside what the parameter points to passed on, defeats SROA
+        const ip = sroaParam(a);
+        if (ip !== undefined && (MEM_BUILTINS[name] || (inl && a.e === 'id'))) sroaOk[ip]!++;
+        const ii = ip === undefined && !MEM_BUILTINS[name] ? sroaInside(a) : undefined;
+        if (ii !== undefined) sroaBad[ii] = true;
+      }
       const before = res.sites.length;
       const p = inl?.params[i];
       // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
@@ -1219,7 +1303,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // a compiler builtin other than a copy (`__sync_fetch_and_add`, `__builtin_bswap32`) is one instruction, no call
     const builtin = /^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name];
     const sum = inl && !ctx.noEmit ? opts.summaryOf?.(inl) : undefined;
-    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : callCost(args.length, !!def?.body);
+    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : MEM_BUILTINS[name] ? memCost(name, args) : callCost(args.length, !!def?.body);
     // the loop-size part as it was calibrated (2 + args a call), the rest the inliner's alone
     const sized = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - (sum?.xcost ?? 0) : 2 + args.length;
     cost += sized;
@@ -1231,6 +1315,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (ctx.pconds?.length) ref.pconds = ctx.pconds;
       if (ctx.knob) ref.knob = ctx.knob;
       ref.args = args.map((a) => {
+        const r = argRef(a);
+        if (allocaAddr(a)) r.alloca = true;
+        return r;
+      });
+      function argRef(a: Expr): NonNullable<CallRef['args']>[number] {
         const k = constValue(a, env);
         if (k !== undefined) return { k };
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
@@ -1247,7 +1336,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // copy of the call gets the constant the variable has there plus this one
         const off = a.e === 'binary' ? localPlusConst(a) : undefined;
         return off ?? {};
-      });
+      }
       // a pointer the path tested non-null (`if (lc_oi) update_stats(.., lc_oi)`): the callee's `oi` test folds
       if (NONNULL) args.forEach((a, i) => { if (nonNullArg(a, ctx)) ref.args![i]!.nonnull = true; });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
@@ -1377,6 +1466,48 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** A size argument's value: a constant, or sizeof of a typed expression (`sizeof(*(&__t))` in BPF_CORE_READ). */
+  /** A statement expression whose value is a scalar temporary of its own whose address it takes (BPF_CORE_READ's
+   * `({ typeof(..) __r; bpf_core_read(&__r, ..); __r; })`). */
+  function callSlot(x: Expr): boolean {
+    while (x.e === 'cast') x = x.x;
+    if (x.e !== 'stmtexpr') return false;
+    const last = x.body[x.body.length - 1];
+    if (last?.s !== 'expr' || last.x.e !== 'id' || !addrTaken.has(last.x.name)) return false;
+    const name = last.x.name;
+    const d = x.body.find((st) => st.s === 'decl' && st.vars.some((v) => v.name === name));
+    const t = d?.s === 'decl' ? d.vars.find((v) => v.name === name)?.type : undefined;
+    const k = t ? strip(t).k : undefined;
+    return k === 'int' || k === 'ptr' || k === 'enum';
+  }
+  /** `&v`, `&v.a.b`, `&v.arr[2]` or a local array `v`, `v` a local (or a parameter kept in memory) of this body:
+   * an alloca of the caller plus a constant offset (stripAndComputeInBoundsConstantOffsets). A member of a
+   * preserve_access_index record is a relocated offset, no constant one. */
+  function allocaAddr(a: Expr): boolean {
+    while (a.e === 'cast') a = a.x;
+    let x: Expr;
+    if (a.e === 'unary' && a.op === '&') x = a.x;
+    else if (a.e === 'id') { const t = lookup(a.name); return !!t && strip(t).k === 'array'; }
+    else return false;
+    for (let d = 0; d < 16; d++) {
+      if (x.e === 'member' && !x.arrow) {
+        const r = strip(ev(x.obj, { preserve: false, noEmit: true, guards: [] }).type);
+        if ((r.k === 'struct' || r.k === 'union') && r.pai) return false;
+        x = x.obj;
+      } else if (x.e === 'index' && constValue(x.idx, env) !== undefined) {
+        const t = strip(ev(x.arr, { preserve: false, noEmit: true, guards: [] }).type);
+        if (t.k !== 'array') return false;
+        x = x.arr;
+      } else break;
+    }
+    return x.e === 'id' && !!lookup(x.name);
+  }
+  /** What a copy builtin costs the inliner (CallAnalyzer::visitCallBase): the llvm.memcpy/memmove/memset intrinsic
+   * is one instruction, no argument setup and no CallPenalty; one of 1, 2, 4 or 8 bytes InstCombine already made a
+   * load and a store (a store for memset) before the callee is weighed. */
+  function memCost(name: string, args: readonly Expr[]): number {
+    const n = args[2] ? sizeValue(args[2]) : undefined;
+    return n !== undefined && [1, 2, 4, 8].includes(n) && name !== '__builtin_memset' ? 2 * INSTR : INSTR;
+  }
   function sizeValue(a: Expr): number | undefined {
     const k = constValue(a, env);
     if (k !== undefined) return Number(k);
@@ -1607,6 +1738,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Evaluates a statement; returns the value of an expression statement (for statement expressions). */
   function stmt(s: Stmt, ctx: Ctx): Val | undefined {
     if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
+    if (!ctx.noEmit && (s.s === 'loop' || s.s === 'switch' || (s.s === 'if' && constValue(s.c, env) === undefined))) branches = true;
+    // an if's conditional branch is an instruction the inliner counts (visitBranchInst: free only when it folds)
+    if (!ctx.noEmit && s.s === 'if' && constValue(s.c, env) === undefined) xcost += BRANCH_COST;
     // direct loads merge only within one statement: a value kept for a later statement may be sunk by LLVM next to
     // its use, away from the second load (measured: `u32 tgid = p->tgid; if (p->pid != p->tgid) ...` is two loads)
     cut(true);
@@ -1620,7 +1754,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             const before = res.sites.length;
             // the initial store(s) of a local kept in memory: one per value computed at run time (constant members
             // fold into one copy from a constant), one for a scalar
-            if (v.name && addrTaken.has(v.name) && !ctx.noEmit) {
+            if (v.name && addrTaken.has(v.name) && !ctx.noEmit && callSlot(v.init)) {
+              // `T v = BPF_CORE_READ(..)`, v's address taken: MemCpyOpt's call slot optimisation has the probe read
+              // write v itself before the inliner looks, so neither the store nor the temporary's read (counted by
+              // `use`) is left (slabratetop's probe_entry: one alloca, the probe read into it)
+              xcost -= INSTR;
+            } else if (v.name && addrTaken.has(v.name) && !ctx.noEmit) {
               xcost += INSTR * (v.init.e === 'init' ? v.init.items.filter((i) => constValue(i, env) === undefined && i.e !== 'init').length : 1);
             }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
@@ -2258,6 +2397,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     res.ret = summarize(returns);
     res.cost = cost + xcost;
     res.xcost = xcost;
+    if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));
+    if (branches) res.branches = true;
     if (helpers) res.helper = true;
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
