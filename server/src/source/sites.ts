@@ -1625,7 +1625,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const iv = use(v.init, ctx);
-            if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
+            // a volatile local's initial store is a volatile access clang keeps even when nothing reads the local
+            // (measured: cilium/ebpf's `const volatile int val = bpf_core_enum_value(..)`, never read, has its record)
+            if (v.name && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) tentative.set(v.name, res.sites.slice(before));
             // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
             // the store into an address-taken local keeps clang's second load
             if (addrTaken.has(v.name)) cut(true);
@@ -1636,7 +1638,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (v.name && !ctx.noEmit && SINK) {
             if (declared.has(v.name)) unsinkable.add(v.name);
             declared.add(v.name);
-            if (v.init && res.sites.length > before0 && !unsinkable.has(v.name) && !addrTaken.has(v.name) && relocConst(v.init)) {
+            if (v.init && res.sites.length > before0 && !unsinkable.has(v.name) && !addrTaken.has(v.name) && !isVolatileObject(v.type) && relocConst(v.init)) {
               sinkable.set(v.name, { sites: res.sites.slice(before0), at: regions.slice() });
             }
           }
@@ -2347,6 +2349,22 @@ const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
 const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';
+/**
+ * A volatile scalar, or array of them (not a pointer to one): clang initialises it with volatile stores LLVM keeps.
+ * A volatile struct or union is not: clang 14 stores its members as their own (unqualified) types (measured:
+ * `volatile struct two { u32 a, b; } s = { bpf_core_field_size(..), .. }` nobody reads has no record).
+ */
+function isVolatileObject(t: CType): boolean {
+  let v = false;
+  for (let i = 0; i < 32; i++) {
+    if (t.k === 'qual') { if (t.q === 'volatile') v = true; t = t.of; }
+    else if (t.k === 'typedef') t = t.to;
+    else if (t.k === 'array') t = t.of;
+    else return v && (t.k === 'int' || t.k === 'enum' || t.k === 'float' || t.k === 'ptr');
+  }
+  return false;
+}
+
 /** CORELENS_SINK=0: a local holding a relocated constant keeps its declaration's guards (its before/after figures). */
 const SINK = process.env.CORELENS_SINK !== '0';
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */

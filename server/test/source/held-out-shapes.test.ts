@@ -25,6 +25,10 @@
 //     at its calls when its cost allows (learning-ebpf's packet.h `unsigned char lookup_protocol(struct xdp_md *)`):
 //     its relocations come once in .text and once per inlined copy; a `__weak` one (interposable) and a `__noinline`
 //     one are calls only.
+//   - volatile_locals: the initial store of a volatile local (`const volatile int val = bpf_core_enum_value(..)`,
+//     cilium/ebpf's relocs_enum.c) is a volatile access LLVM keeps even when nothing reads the local, so its
+//     relocations stay (a plain local nobody reads has none), nor does LLVM sink them next to a later read; so do a
+//     volatile array's and a volatile typedef's, but not a volatile struct's: clang 14 stores its members unqualified.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -174,6 +178,31 @@ __noinline int queue_of(struct xdp_md *ctx) { return ctx->rx_queue_index; }
 int total;
 SEC("xdp") int ping(struct xdp_md *ctx) { return proto_of(ctx) == 1 ? XDP_DROP : XDP_PASS; }
 SEC("xdp") int count(struct xdp_md *ctx) { total += weak_len(ctx) + queue_of(ctx); return proto_of(ctx) ? XDP_PASS : XDP_DROP; }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'volatile_locals', min: 6, text: `/* in the shape of cilium/ebpf's relocs_enum.c: relocated constants kept in volatile locals nothing reads */
+enum subsys_id { cpuset_id, cpuset_id_x, subsys_count };
+struct two_sizes { __u32 a; __u32 b; };
+typedef volatile long vlong;
+SEC("socket/core_ld64imm") int core_ld64imm(void *ctx)
+{
+	if (bpf_core_enum_value_exists(enum subsys_id, cpuset_id_x)) {
+		__attribute__((unused)) const volatile int val = bpf_core_enum_value(enum subsys_id, cpuset_id_x);
+	}
+	return 0;
+}
+SEC("kprobe/sizes") int BPF_KPROBE(sizes)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	volatile int size = bpf_core_field_size(t->pid);
+	int unread = bpf_core_field_size(t->tgid);
+	volatile struct two_sizes s = { bpf_core_field_size(t->flags), bpf_core_type_size(struct task_struct) };
+	volatile __u32 offs[2] = { bpf_core_field_offset(t->flags), 1 };
+	vlong off = bpf_core_field_offset(t->tgid);
+	if (t->pid == 3)
+		return size;
+	return 0;
+}
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
