@@ -1507,6 +1507,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (k !== undefined) { name ??= x.name; return k; }
         return constValue(x, env);
       }
+      if (x.e === 'member' && !x.arrow && x.obj.e === 'id') {
+        // a scalar member of a `const volatile` struct global (`if (user_config.groupby_ifindex)`)
+        if (lookup(x.obj.name) || lookupParam(x.obj.name)) return undefined;
+        const key = `${x.obj.name}.${x.name}`;
+        const k = env.knob(key);
+        if (k !== undefined) { name ??= key; return k; }
+        return undefined;
+      }
       if (x.e === 'num') return x.v;
       if (x.e === 'unary') {
         const v = ev(x.x, d + 1);

@@ -25,6 +25,9 @@
 //     at its calls when its cost allows (learning-ebpf's packet.h `unsigned char lookup_protocol(struct xdp_md *)`):
 //     its relocations come once in .text and once per inlined copy; a `__weak` one (interposable) and a `__noinline`
 //     one are calls only.
+//   - config_knobs (a `check` comparison): a scalar member of a `const volatile` struct global is a knob as a
+//     `const volatile` scalar is (bpf-examples' netstacklat `if (user_config.groupby_ifindex)`, sk_rx_dst_ifindex
+//     missing on 5.10 but not run with the default): a warning naming `user_config.groupby_ifindex`, not an error.
 //   - volatile_locals: the initial store of a volatile local (`const volatile int val = bpf_core_enum_value(..)`,
 //     cilium/ebpf's relocs_enum.c) is a volatile access LLVM keeps even when nothing reads the local, so its
 //     relocations stay (a plain local nobody reads has none), nor does LLVM sink them next to a later read; so do a
@@ -302,6 +305,62 @@ char LICENSE[] SEC("license") = "GPL";
     // the others run only when the loader sets the knob: warnings that say which
     const warned = S.filter((f) => f.severity === 'warning').map((f) => `${key(f)} ${/only if \`(\w+)\` is set/.exec(f.message)?.[1]}`).sort();
     assert.deepStrictEqual(warned, ['core-missing-field 12 [5.10-amd64] with_state', 'core-missing-field 20 [5.10-amd64] mode', 'direct-read 28 [5.10-amd64,6.18-amd64] targ_pid']);
+  });
+
+  it('config_knobs: members of a const volatile config struct are knobs too; check FILE.bpf.c errors = check FILE.o errors', async () => {
+    const src = path.join(dir, 'config_knobs.bpf.c');
+    const obj = path.join(dir, 'config_knobs.bpf.o');
+    // in the shape of bpf-examples' netstacklat: `volatile const struct netstacklat_bpf_config user_config = {..}`
+    fs.writeFileSync(src, `${HEAD}struct tool_config {
+	__u32 network_ns;
+	bool groupby_state;
+	bool filter_pid;
+	bool enabled;
+};
+volatile const struct tool_config user_config = {
+	.network_ns = 0,
+	.groupby_state = false,
+	.enabled = true,
+};
+long out[4];
+SEC("kprobe/do_exit") int grouped(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (user_config.groupby_state)
+		out[0] = BPF_CORE_READ(t, __state);
+	if (user_config.filter_pid && user_config.network_ns == 0)
+		out[1] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+SEC("kprobe/do_exit") int early(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (!user_config.filter_pid)
+		return 0;
+	out[2] = t->pid;
+	return 0;
+}
+SEC("kprobe/do_exit") int live(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (user_config.enabled)
+		out[3] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
+    const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
+    const key = (f: CheckFinding) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`;
+    const run = async (file: string, extra = {}) => (await runCheck({ ...common, file, ...extra })).findings;
+    const S = await run(src);
+    const errors = (found: readonly CheckFinding[]) => found.filter((f) => f.severity === 'error').map(key).sort();
+    assert.deepStrictEqual(errors(S), errors(await run(obj, { source: src })));
+    // the one live error: __state read where enabled's default (true) runs it, missing on 5.10
+    assert.deepStrictEqual(errors(S), ['core-missing-field 39 [5.10-amd64]']);
+    const warned = S.filter((f) => f.severity === 'warning').map((f) => `${key(f)} ${/only if \`([\w.]+)\` is set/.exec(f.message)?.[1]}`).sort();
+    assert.deepStrictEqual(warned, ['core-missing-field 22 [5.10-amd64] user_config.groupby_state', 'core-missing-field 24 [5.10-amd64] user_config.filter_pid', 'direct-read 32 [5.10-amd64,6.18-amd64] user_config.filter_pid']);
   });
 
   for (const shape of SHAPES) {
