@@ -854,14 +854,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // `&((T)(src))->acc` from a macro body (BPF_CORE_READ): the base is the invocation, the accessor is the
           // user's argument; the site is the accessor as written, where the user looks for it
           const start = (x.obj.exp || x.obj.mac) && !x.exp && x.nameStart >= 0 ? x.nameStart : x.start;
-          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed, base: x.obj } } : { type: m.type };
+          return preserved ? { type: m.type, chain: { root: bitfieldRoot(root!, m), access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed, base: x.obj } } : { type: m.type };
         }
         if (base.chain && preserved) {
           return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
         }
         close(base, ctx);
         // `v.a` on a preserve_access_index record value (a local struct qstr): clang roots a new chain at its type
-        if (preserved) return { type: m.type, chain: { root: unqual(base.type), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed, of: x.obj } };
+        if (preserved) return { type: m.type, chain: { root: bitfieldRoot(unqual(base.type), m), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed, of: x.obj } };
         return { type: m.type };
       }
       case 'index': {
@@ -2357,6 +2357,18 @@ const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
 const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';
+/**
+ * The root type of a chain whose first step is `m`: the base's type as written (typedef kept), except for a bitfield
+ * member reached in that one step, which clang 14 roots at the record itself, its typedef dropped (CGExpr's bitfield
+ * path takes the record's debug type, the other members the base expression's; measured: `((robj *)p)->type`, a
+ * bitfield, is `struct redisObject 0:0`, `((robj *)p)->refcount` is `robj 0:1`; bpftime's redis hotpatch).
+ */
+function bitfieldRoot(root: CType, m: { path: number[]; bits?: boolean }): CType {
+  if (!m.bits || m.path.length !== 1 || root.k !== 'typedef') return root;
+  const r = strip(root);
+  return r.k === 'struct' || r.k === 'union' ? r : root;
+}
+
 /**
  * A volatile scalar, or array of them (not a pointer to one): clang initialises it with volatile stores LLVM keeps.
  * A volatile struct or union is not: clang 14 stores its members as their own (unqualified) types (measured:

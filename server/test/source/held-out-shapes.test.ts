@@ -28,6 +28,9 @@
 //   - config_knobs (a `check` comparison): a scalar member of a `const volatile` struct global is a knob as a
 //     `const volatile` scalar is (bpf-examples' netstacklat `if (user_config.groupby_ifindex)`, sk_rx_dst_ifindex
 //     missing on 5.10 but not run with the default): a warning naming `user_config.groupby_ifindex`, not an error.
+//   - bitfield_typedef: a bitfield member read in one step from a typedef'd record (`((robj *)base)->type`,
+//     bpftime's redis hotpatch) roots its relocation at the record, `struct redisObject`, not at `robj`: clang's
+//     bitfield path takes the record's debug type where the other members take the base expression's (typedef kept).
 //   - volatile_locals: the initial store of a volatile local (`const volatile int val = bpf_core_enum_value(..)`,
 //     cilium/ebpf's relocs_enum.c) is a volatile access LLVM keeps even when nothing reads the local, so its
 //     relocations stay (a plain local nobody reads has none), nor does LLVM sink them next to a later read; so do a
@@ -181,6 +184,38 @@ __noinline int queue_of(struct xdp_md *ctx) { return ctx->rx_queue_index; }
 int total;
 SEC("xdp") int ping(struct xdp_md *ctx) { return proto_of(ctx) == 1 ? XDP_DROP : XDP_PASS; }
 SEC("xdp") int count(struct xdp_md *ctx) { total += weak_len(ctx) + queue_of(ctx); return proto_of(ctx) ? XDP_PASS : XDP_DROP; }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'bitfield_typedef', min: 12, text: `/* in the shape of bpftime's redis hotpatch: a redis-server.h under a preserve_access_index pragma, read through
+ * its typedefs (robj, client) from a uprobe's void pointer */
+#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)
+struct redis_object { unsigned int type: 4; unsigned int encoding: 4; unsigned int lru: 24; int refcount; void *ptr;
+	struct { int hi: 3; int lo: 5; }; };
+typedef struct redis_object robj;
+struct redis_client { int id; robj *argv0; robj inline_obj; };
+typedef struct redis_client client;
+typedef union { int small: 3; int whole; } num_t;
+#pragma clang attribute pop
+long out[10];
+static inline unsigned int read_type(void *base)
+{
+	unsigned a = ((robj *)base)->type;
+	return a & 0x0f;
+}
+SEC("uprobe/redis-server:xgroupCommand") int BPF_KPROBE(xgroup, void *base)
+{
+	client *c = base;
+	robj *o = base;
+	out[0] = read_type(base);
+	out[1] = ((robj *)base)->refcount;
+	out[2] = o->encoding;
+	out[3] = c->argv0->lru;
+	out[4] = c->inline_obj.encoding;
+	out[5] = ((robj *)base)->lo;
+	out[6] = BPF_CORE_READ_BITFIELD_PROBED(o, lru);
+	out[7] = ((num_t *)base)->small;
+	return 0;
+}
 char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'volatile_locals', min: 6, text: `/* in the shape of cilium/ebpf's relocs_enum.c: relocated constants kept in volatile locals nothing reads */
