@@ -14,7 +14,8 @@ export class TypeEnv {
   readonly enumConsts = new Map<string, { value: bigint; type: EnumT }>();
   readonly globals = new Map<string, CType>();
   /** `const volatile` scalar globals (libbpf's .rodata knobs) with their value as written (0 without initializer):
-   * the loader may set them before load, the object as compiled carries this default. */
+   * the loader may set them before load, the object as compiled carries this default. A scalar member of a
+   * `const volatile` struct global is one too, keyed `global.member` (bpf-examples' `user_config.groupby_ifindex`). */
   readonly knobs = new Map<string, bigint>();
   readonly funcs = new Map<string, FuncDef>();
   /** Header environments visible from here (flat: each is searched at its own names only, never its imports, so a
@@ -92,7 +93,7 @@ export type Expr = { start: number; end: number; exp?: { start: number; end: num
   | { e: 'sizeof'; x?: Expr; type?: CType }
   | { e: 'comma'; l: Expr; r: Expr }
   | { e: 'stmtexpr'; body: Stmt[] }
-  | { e: 'init'; items: Expr[]; names?: (string | undefined)[] }
+  | { e: 'init'; items: Expr[]; names?: (string | undefined)[]; /** per item: a designator other than one `.name` */ complex?: boolean[] }
   | { e: 'type'; type: CType }
   /** `_Generic(x, T1: a, T2: b, default: c)`: the association is chosen by x's type when the function is typed. */
   | { e: 'generic'; x: Expr; assoc: { type?: CType; x: Expr }[] }
@@ -650,6 +651,7 @@ export class CParser {
         onVar?.({ name: d.name, type: d.type, tok: d.tok, isTypedef, storage });
       }
       const knob = !!d.name && !isTypedef && d.type.k !== 'func' && !storage.includes('extern') && isKnobType(d.type);
+      const knobRec = !!d.name && !isTypedef && d.type.k !== 'func' && !storage.includes('extern') ? knobRecord(d.type) : undefined;
       if (this.eat('=')) {
         const from = this.i;
         this.depthSkipToAny([',', ';']);
@@ -657,7 +659,12 @@ export class CParser {
           const v = constValue(new CParser(this.toks.slice(from, this.i), this.env).assignExpr(), this.env);
           if (v !== undefined) this.env.knobs.set(d.name!, v);
         }
+        if (knobRec && this.toks[from]?.s === '{') {
+          const init = new CParser(this.toks.slice(from, this.i), this.env).initList();
+          if (init.e === 'init') this.setMemberKnobs(d.name!, knobRec, init);
+        }
       } else if (knob) this.env.knobs.set(d.name!, 0n);
+      else if (knobRec) this.setMemberKnobs(d.name!, knobRec, undefined);
       if (this.eat(',')) continue;
       break;
     }
@@ -880,17 +887,50 @@ export class CParser {
     return { e: 'bad', ...base };
   }
 
+  /**
+   * The scalar members of a `const volatile` struct global as knobs (`name.member`), with the default its
+   * initialiser gives (0 where it gives none). An initialiser this cannot follow exactly (a nested or index
+   * designator, a member given twice, a value not constant) declares no knob for the members it may touch.
+   */
+  private setMemberKnobs(name: string, rec: Record, init: Extract<Expr, { e: 'init' }> | undefined): void {
+    const vals = new Map<string, bigint | undefined>();
+    let pos = 0;
+    let lost = false;
+    for (let i = 0; init && i < init.items.length; i++) {
+      const n = init.names?.[i];
+      if (init.complex?.[i]) { lost = true; break; }
+      // positional items skip unnamed bitfields (C11 6.7.9p9)
+      while (n === undefined && rec.fields[pos] && !rec.fields[pos]!.name && rec.fields[pos]!.bits !== undefined) pos++;
+      const at = n !== undefined ? rec.fields.findIndex((f) => f.name === n) : pos;
+      const field = rec.fields[at];
+      if (!field) { lost = true; break; }
+      const it = init.items[i]!;
+      vals.set(field.name, vals.has(field.name) ? undefined : it.e === 'init' ? undefined : constValue(it, this.env));
+      pos = at + 1;
+    }
+    if (lost) return;
+    for (const f of rec.fields) {
+      if (!f.name || !isScalarKnob(f.type)) continue;
+      const v = vals.has(f.name) ? vals.get(f.name) : 0n;
+      if (v !== undefined) this.env.knobs.set(`${name}.${f.name}`, v);
+    }
+  }
+
   initList(): Expr {
     const open = this.next()!;
     const items: Expr[] = [];
     // the member each item initialises when its designator is one `.name` (sites.ts folds constant members of a
     // local struct passed to inlined helpers); anything else (positional, `[i]`, `.a.b`) stays undefined
     const names: (string | undefined)[] = [];
+    const complex: boolean[] = [];
     let named = false;
+    let anyComplex = false;
     while (!this.done && !this.is('}')) {
       let name: string | undefined;
+      let designated = false;
       if (this.is('.') || this.is('[')) {
         // designator
+        designated = true;
         let parts = 0;
         while (this.is('.') || this.is('[')) {
           parts++;
@@ -901,12 +941,14 @@ export class CParser {
       }
       if (name !== undefined) named = true;
       names.push(name);
+      complex.push(designated && name === undefined);
+      if (designated && name === undefined) anyComplex = true;
       items.push(this.is('{') ? this.initList() : this.assignExpr());
       if (!this.eat(',')) break;
     }
     const close = this.peek();
     this.eat('}');
-    return { e: 'init', items, ...(named ? { names } : {}), start: open.start, end: close?.end ?? open.end };
+    return { e: 'init', items, ...(named ? { names } : {}), ...(anyComplex ? { complex } : {}), start: open.start, end: close?.end ?? open.end };
   }
 
   // ------------------------------------------------------------------ statements
@@ -1125,6 +1167,24 @@ function isKnobType(t: CType): boolean {
     else break;
   }
   return c && v && (t.k === 'int' || t.k === 'enum');
+}
+
+/** The struct of a `const volatile` struct global (libbpf's .rodata config records), else undefined. */
+function knobRecord(t: CType): Record | undefined {
+  let c = false;
+  let v = false;
+  for (let i = 0; i < 16; i++) {
+    if (t.k === 'qual') { if (t.q === 'const') c = true; else if (t.q === 'volatile') v = true; t = t.of; }
+    else if (t.k === 'typedef') t = t.to;
+    else break;
+  }
+  return c && v && t.k === 'struct' && t.complete ? t : undefined;
+}
+
+/** An integer, enum or bool member type (qualifiers and typedefs aside): a member knob's. */
+function isScalarKnob(t: CType): boolean {
+  for (let i = 0; i < 16 && (t.k === 'qual' || t.k === 'typedef'); i++) t = t.k === 'qual' ? t.of : t.to;
+  return t.k === 'int' || t.k === 'enum';
 }
 
 export function constValue(x: Expr, env: TypeEnv): bigint | undefined {

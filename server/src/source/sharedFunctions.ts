@@ -151,6 +151,11 @@ function differingNames(a: TypeEnv, b: TypeEnv): Set<string> | undefined {
   all(b);
   // (a knob's default too: it decides which sites run as compiled, Site.knob)
   for (const [n, t] of a.globals) if (!sameType(t, b.globals.get(n)) || a.knobs.get(n) !== b.knobs.get(n)) out.add(n);
+  // a member knob's default (`cfg.member`) is its struct global's
+  for (const k of new Set([...a.knobs.keys(), ...b.knobs.keys()])) {
+    const dot = k.indexOf('.');
+    if (dot > 0 && a.knobs.get(k) !== b.knobs.get(k)) out.add(k.slice(0, dot));
+  }
   for (const n of b.globals.keys()) if (!a.globals.has(n)) out.add(n);
   return out;
 }

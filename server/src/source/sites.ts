@@ -918,14 +918,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // `&((T)(src))->acc` from a macro body (BPF_CORE_READ): the base is the invocation, the accessor is the
           // user's argument; the site is the accessor as written, where the user looks for it
           const start = (x.obj.exp || x.obj.mac) && !x.exp && x.nameStart >= 0 ? x.nameStart : x.start;
-          return preserved ? { type: m.type, chain: { root: root!, access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed, base: x.obj } } : { type: m.type };
+          return preserved ? { type: m.type, chain: { root: bitfieldRoot(root!, m), access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed, base: x.obj } } : { type: m.type };
         }
         if (base.chain && preserved) {
           return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
         }
         close(base, ctx);
         // `v.a` on a preserve_access_index record value (a local struct qstr): clang roots a new chain at its type
-        if (preserved) return { type: m.type, chain: { root: unqual(base.type), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed, of: x.obj } };
+        if (preserved) return { type: m.type, chain: { root: bitfieldRoot(unqual(base.type), m), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed, of: x.obj } };
         return { type: m.type };
       }
       case 'index': {
@@ -1638,6 +1638,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (k !== undefined) { name ??= x.name; return k; }
         return constValue(x, env);
       }
+      if (x.e === 'member' && !x.arrow && x.obj.e === 'id') {
+        // a scalar member of a `const volatile` struct global (`if (user_config.groupby_ifindex)`)
+        if (lookup(x.obj.name) || lookupParam(x.obj.name)) return undefined;
+        const key = `${x.obj.name}.${x.name}`;
+        const k = env.knob(key);
+        if (k !== undefined) { name ??= key; return k; }
+        return undefined;
+      }
       if (x.e === 'num') return x.v;
       if (x.e === 'unary') {
         const v = ev(x.x, d + 1);
@@ -1764,7 +1772,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const iv = use(v.init, ctx);
-            if (v.name && res.sites.length > before && pure(v.init)) tentative.set(v.name, res.sites.slice(before));
+            // a volatile local's initial store is a volatile access clang keeps even when nothing reads the local
+            // (measured: cilium/ebpf's `const volatile int val = bpf_core_enum_value(..)`, never read, has its record)
+            if (v.name && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) tentative.set(v.name, res.sites.slice(before));
             // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
             // the store into an address-taken local keeps clang's second load
             if (addrTaken.has(v.name)) cut(true);
@@ -1775,7 +1785,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (v.name && !ctx.noEmit && SINK) {
             if (declared.has(v.name)) unsinkable.add(v.name);
             declared.add(v.name);
-            if (v.init && res.sites.length > before0 && !unsinkable.has(v.name) && !addrTaken.has(v.name) && relocConst(v.init)) {
+            if (v.init && res.sites.length > before0 && !unsinkable.has(v.name) && !addrTaken.has(v.name) && !isVolatileObject(v.type) && relocConst(v.init)) {
               sinkable.set(v.name, { sites: res.sites.slice(before0), at: regions.slice() });
             }
           }
@@ -2488,6 +2498,34 @@ const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
 const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';
+/**
+ * The root type of a chain whose first step is `m`: the base's type as written (typedef kept), except for a bitfield
+ * member reached in that one step, which clang 14 roots at the record itself, its typedef dropped (CGExpr's bitfield
+ * path takes the record's debug type, the other members the base expression's; measured: `((robj *)p)->type`, a
+ * bitfield, is `struct redisObject 0:0`, `((robj *)p)->refcount` is `robj 0:1`; bpftime's redis hotpatch).
+ */
+function bitfieldRoot(root: CType, m: { path: number[]; bits?: boolean }): CType {
+  if (!m.bits || m.path.length !== 1 || root.k !== 'typedef') return root;
+  const r = strip(root);
+  return r.k === 'struct' || r.k === 'union' ? r : root;
+}
+
+/**
+ * A volatile scalar, or array of them (not a pointer to one): clang initialises it with volatile stores LLVM keeps.
+ * A volatile struct or union is not: clang 14 stores its members as their own (unqualified) types (measured:
+ * `volatile struct two { u32 a, b; } s = { bpf_core_field_size(..), .. }` nobody reads has no record).
+ */
+function isVolatileObject(t: CType): boolean {
+  let v = false;
+  for (let i = 0; i < 32; i++) {
+    if (t.k === 'qual') { if (t.q === 'volatile') v = true; t = t.of; }
+    else if (t.k === 'typedef') t = t.to;
+    else if (t.k === 'array') t = t.of;
+    else return v && (t.k === 'int' || t.k === 'enum' || t.k === 'float' || t.k === 'ptr');
+  }
+  return false;
+}
+
 /** CORELENS_SINK=0: a local holding a relocated constant keeps its declaration's guards (its before/after figures). */
 const SINK = process.env.CORELENS_SINK !== '0';
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */

@@ -25,6 +25,16 @@
 //     at its calls when its cost allows (learning-ebpf's packet.h `unsigned char lookup_protocol(struct xdp_md *)`):
 //     its relocations come once in .text and once per inlined copy; a `__weak` one (interposable) and a `__noinline`
 //     one are calls only.
+//   - config_knobs (a `check` comparison): a scalar member of a `const volatile` struct global is a knob as a
+//     `const volatile` scalar is (bpf-examples' netstacklat `if (user_config.groupby_ifindex)`, sk_rx_dst_ifindex
+//     missing on 5.10 but not run with the default): a warning naming `user_config.groupby_ifindex`, not an error.
+//   - bitfield_typedef: a bitfield member read in one step from a typedef'd record (`((robj *)base)->type`,
+//     bpftime's redis hotpatch) roots its relocation at the record, `struct redisObject`, not at `robj`: clang's
+//     bitfield path takes the record's debug type where the other members take the base expression's (typedef kept).
+//   - volatile_locals: the initial store of a volatile local (`const volatile int val = bpf_core_enum_value(..)`,
+//     cilium/ebpf's relocs_enum.c) is a volatile access LLVM keeps even when nothing reads the local, so its
+//     relocations stay (a plain local nobody reads has none), nor does LLVM sink them next to a later read; so do a
+//     volatile array's and a volatile typedef's, but not a volatile struct's: clang 14 stores its members unqualified.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -176,6 +186,63 @@ SEC("xdp") int ping(struct xdp_md *ctx) { return proto_of(ctx) == 1 ? XDP_DROP :
 SEC("xdp") int count(struct xdp_md *ctx) { total += weak_len(ctx) + queue_of(ctx); return proto_of(ctx) ? XDP_PASS : XDP_DROP; }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  { name: 'bitfield_typedef', min: 12, text: `/* in the shape of bpftime's redis hotpatch: a redis-server.h under a preserve_access_index pragma, read through
+ * its typedefs (robj, client) from a uprobe's void pointer */
+#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)
+struct redis_object { unsigned int type: 4; unsigned int encoding: 4; unsigned int lru: 24; int refcount; void *ptr;
+	struct { int hi: 3; int lo: 5; }; };
+typedef struct redis_object robj;
+struct redis_client { int id; robj *argv0; robj inline_obj; };
+typedef struct redis_client client;
+typedef union { int small: 3; int whole; } num_t;
+#pragma clang attribute pop
+long out[10];
+static inline unsigned int read_type(void *base)
+{
+	unsigned a = ((robj *)base)->type;
+	return a & 0x0f;
+}
+SEC("uprobe/redis-server:xgroupCommand") int BPF_KPROBE(xgroup, void *base)
+{
+	client *c = base;
+	robj *o = base;
+	out[0] = read_type(base);
+	out[1] = ((robj *)base)->refcount;
+	out[2] = o->encoding;
+	out[3] = c->argv0->lru;
+	out[4] = c->inline_obj.encoding;
+	out[5] = ((robj *)base)->lo;
+	out[6] = BPF_CORE_READ_BITFIELD_PROBED(o, lru);
+	out[7] = ((num_t *)base)->small;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'volatile_locals', min: 6, text: `/* in the shape of cilium/ebpf's relocs_enum.c: relocated constants kept in volatile locals nothing reads */
+enum subsys_id { cpuset_id, cpuset_id_x, subsys_count };
+struct two_sizes { __u32 a; __u32 b; };
+typedef volatile long vlong;
+SEC("socket/core_ld64imm") int core_ld64imm(void *ctx)
+{
+	if (bpf_core_enum_value_exists(enum subsys_id, cpuset_id_x)) {
+		__attribute__((unused)) const volatile int val = bpf_core_enum_value(enum subsys_id, cpuset_id_x);
+	}
+	return 0;
+}
+SEC("kprobe/sizes") int BPF_KPROBE(sizes)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	volatile int size = bpf_core_field_size(t->pid);
+	int unread = bpf_core_field_size(t->tgid);
+	volatile struct two_sizes s = { bpf_core_field_size(t->flags), bpf_core_type_size(struct task_struct) };
+	volatile __u32 offs[2] = { bpf_core_field_offset(t->flags), 1 };
+	vlong off = bpf_core_field_offset(t->tgid);
+	if (t->pid == 3)
+		return size;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
 ];
 
 describe("constructs of held-out projects: live sites = clang's relocations", function () {
@@ -273,6 +340,62 @@ char LICENSE[] SEC("license") = "GPL";
     // the others run only when the loader sets the knob: warnings that say which
     const warned = S.filter((f) => f.severity === 'warning').map((f) => `${key(f)} ${/only if \`(\w+)\` is set/.exec(f.message)?.[1]}`).sort();
     assert.deepStrictEqual(warned, ['core-missing-field 12 [5.10-amd64] with_state', 'core-missing-field 20 [5.10-amd64] mode', 'direct-read 28 [5.10-amd64,6.18-amd64] targ_pid']);
+  });
+
+  it('config_knobs: members of a const volatile config struct are knobs too; check FILE.bpf.c errors = check FILE.o errors', async () => {
+    const src = path.join(dir, 'config_knobs.bpf.c');
+    const obj = path.join(dir, 'config_knobs.bpf.o');
+    // in the shape of bpf-examples' netstacklat: `volatile const struct netstacklat_bpf_config user_config = {..}`
+    fs.writeFileSync(src, `${HEAD}struct tool_config {
+	__u32 network_ns;
+	bool groupby_state;
+	bool filter_pid;
+	bool enabled;
+};
+volatile const struct tool_config user_config = {
+	.network_ns = 0,
+	.groupby_state = false,
+	.enabled = true,
+};
+long out[4];
+SEC("kprobe/do_exit") int grouped(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (user_config.groupby_state)
+		out[0] = BPF_CORE_READ(t, __state);
+	if (user_config.filter_pid && user_config.network_ns == 0)
+		out[1] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+SEC("kprobe/do_exit") int early(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (!user_config.filter_pid)
+		return 0;
+	out[2] = t->pid;
+	return 0;
+}
+SEC("kprobe/do_exit") int live(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (user_config.enabled)
+		out[3] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
+    const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
+    const key = (f: CheckFinding) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`;
+    const run = async (file: string, extra = {}) => (await runCheck({ ...common, file, ...extra })).findings;
+    const S = await run(src);
+    const errors = (found: readonly CheckFinding[]) => found.filter((f) => f.severity === 'error').map(key).sort();
+    assert.deepStrictEqual(errors(S), errors(await run(obj, { source: src })));
+    // the one live error: __state read where enabled's default (true) runs it, missing on 5.10
+    assert.deepStrictEqual(errors(S), ['core-missing-field 39 [5.10-amd64]']);
+    const warned = S.filter((f) => f.severity === 'warning').map((f) => `${key(f)} ${/only if \`([\w.]+)\` is set/.exec(f.message)?.[1]}`).sort();
+    assert.deepStrictEqual(warned, ['core-missing-field 22 [5.10-amd64] user_config.groupby_state', 'core-missing-field 24 [5.10-amd64] user_config.filter_pid', 'direct-read 32 [5.10-amd64,6.18-amd64] user_config.filter_pid']);
   });
 
   for (const shape of SHAPES) {
