@@ -47,6 +47,8 @@ export interface LoadedFunc {
   readonly end: number;
   /** Global functions are verified on their own, with arguments typed from BTF; static ones inline in their caller. */
   readonly global: boolean;
+  /** For a global function: the argument registers (1-5) its BTF types as the program type's context. */
+  readonly ctxArgs?: readonly number[];
 }
 
 export interface LoadedProgram {
@@ -183,6 +185,50 @@ function isExec(s: ElfSection): boolean {
   return s.type === SHT_PROGBITS && (s.flags & SHF_EXECINSTR) !== 0 && s.size > 0;
 }
 
+/**
+ * The context types the kernel recognises in a global function's BTF argument for the program type of this section
+ * (btf_is_prog_ctx_type: a pointer to the program type's context struct, for kprobes also `struct pt_regs` and the
+ * typedef `bpf_user_pt_regs_t`): such an argument is PTR_TO_CTX (pping's `__noinline int
+ * parse_packet_identifer_tc(struct __sk_buff *ctx, ..)` reads packet pointers from it). Program types not listed
+ * here leave the argument unknown to the walk (no verdict claimed through it).
+ */
+function ctxTypeNames(section: string): readonly string[] {
+  const s = section.replace(/^\?/, '');
+  const pf = packetFields(s);
+  if (pf === XDP_PACKET) return ['xdp_md'];
+  if (pf === SKB_PACKET) return ['__sk_buff'];
+  if (/^(kprobe|kretprobe|uprobe|uretprobe|ksyscall|kretsyscall|usdt)(\/|\.|$)/.test(s)) return ['pt_regs', 'bpf_user_pt_regs_t'];
+  if (s === 'perf_event' || s.startsWith('perf_event/')) return ['bpf_perf_event_data'];
+  return [];
+}
+
+/** Argument registers of the function at this place whose BTF type is the program type's context (ctxTypeNames). */
+function btfCtxArgs(obj: BpfObject, section: string, byteOff: number, progSection: string): number[] {
+  const names = ctxTypeNames(progSection);
+  if (!names.length) return [];
+  const fi = obj.ext?.funcInfo.find((f) => f.section === section && f.insnOff === byteOff);
+  if (!fi) return [];
+  const out: number[] = [];
+  try {
+    const { btf } = obj;
+    const fn = btf.type(fi.typeId);
+    if (fn.kind !== Kind.Func) return [];
+    const proto = btf.type(fn.type);
+    if (proto.kind !== Kind.FuncProto) return [];
+    proto.params.slice(0, 5).forEach((p, i) => {
+      const ptr = btf.type(btf.skipModifiers(p.type, false));
+      if (ptr.kind !== Kind.Ptr) return;
+      // the typedef first (bpf_user_pt_regs_t), then the struct under every modifier and typedef
+      const td = btf.type(btf.skipModifiers(ptr.type, false));
+      const st = btf.type(btf.skipModifiers(ptr.type));
+      if ((td.kind === Kind.Typedef && names.includes(td.name)) || (st.kind === Kind.Struct && names.includes(st.name))) out.push(i + 1);
+    });
+  } catch {
+    return [];
+  }
+  return out;
+}
+
 /** Whether .BTF.ext func_info gives the function at this place global linkage (the kernel reads linkage from BTF). */
 function btfGlobal(obj: BpfObject, section: string, byteOff: number): boolean {
   const fi = obj.ext?.funcInfo.find((f) => f.section === section && f.insnOff === byteOff);
@@ -215,7 +261,9 @@ function assemble(obj: BpfObject, syms: readonly ElfSymbol[], main: RawFunc, cod
       originOff.push((f.start + i) * 8);
       refs.push(undefined);
     }
-    funcs.push({ name: f.name, start: at, end: at + f.count, global: at === 0 ? false : f.global });
+    const global = at === 0 ? false : f.global;
+    const ctxArgs = global ? btfCtxArgs(obj, f.section, f.start * 8, main.section) : [];
+    funcs.push({ name: f.name, start: at, end: at + f.count, global, ...(ctxArgs.length ? { ctxArgs } : {}) });
     return at;
   };
   // libbpf's bpf_object__reloc_code: walk the function's instructions; a call into a subprogram not yet placed

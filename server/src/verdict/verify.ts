@@ -103,6 +103,14 @@ const knownReg = (v: bigint): Reg => {
   }
   return r;
 };
+/**
+ * Section names of networking and cgroup programs whose program type libbpf names (SEC_DEF prefixes): in any other
+ * section (`xdp_sock`, a loader that sets the type itself) the context's 4-byte fields may be packet pointers, so a
+ * load of one is unknown, never a number to report a read through.
+ */
+const KNOWN_OTHER = /^\??(socket|sockops|sk_msg|sk_lookup|sk_reuseport|sk_skb|cgroup\/|cgroup_skb\/|lirc_mode2|syscall|netfilter|flow_dissector|lwt_|tc$|tc\/|tcx\/|netkit\/|classifier|action|xdp$|xdp\/|xdp\.frags)/;
+const knownType = (section: string): boolean => KNOWN_OTHER.test(section);
+
 const ANY: Reg = { t: 'any', s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0 };
 const anyReg = (): Reg => ANY;
 const ptrReg = (t: RegType, extra: Partial<Reg> = {}): Reg => ({ t, s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0, ...extra });
@@ -222,7 +230,7 @@ class Walker {
       if (next === undefined || this.incomplete) break;
       done.add(next);
       const f = this.prog.funcs[next]!;
-      this.explore(this.entryState(f.start, 'global'), f.start);
+      this.explore(this.entryState(f.start, 'global', f.ctxArgs), f.start);
     }
     return {
       error: this.error, reachedPoison: this.reachedPoison, scalarDerefs: this.scalarDerefs, visited: this.visited,
@@ -230,10 +238,11 @@ class Walker {
     };
   }
 
-  private entryState(start: number, kind: CtxKind | 'global'): State {
+  private entryState(start: number, kind: CtxKind | 'global', ctxArgs?: readonly number[]): State {
     const regs: Reg[] = new Array(11).fill(NOT_INIT);
     regs[10] = ptrReg('stk', { fr: 0 });
-    if (kind === 'global') for (let r = 1; r <= 5; r++) regs[r] = anyReg();
+    // a global function's arguments: the context where its BTF says so (the kernel's PTR_TO_CTX), else unknown
+    if (kind === 'global') for (let r = 1; r <= 5; r++) regs[r] = ctxArgs?.includes(r) ? ptrReg('ctx') : anyReg();
     else regs[1] = ptrReg('ctx');
     void start;
     return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false }] };
@@ -591,13 +600,18 @@ class Walker {
         out = this.stackRead(st, base, insn.off, size, idx);
         break;
       case 'ctx':
-        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size)) ? unknownReg() : anyReg();
+        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size) && knownType(this.prog.section)) ? unknownReg() : anyReg();
         break;
       case 'mval':
         out = this.mapValueRead(base, insn.off, size, sx);
         break;
       case 'mem':
         out = unknownReg();
+        break;
+      case 'any':
+        // memory of unknown kind may be a context whose 4-byte fields are packet pointers (a global function's
+        // argument the walk cannot type): unknown, never a number to report a read through
+        out = anyReg();
         break;
       default:
         out = size < 8 ? unknownReg() : anyReg();
