@@ -650,8 +650,10 @@ export class CParser {
         this.env.globals.set(d.name, d.type);
         onVar?.({ name: d.name, type: d.type, tok: d.tok, isTypedef, storage });
       }
-      const knob = !!d.name && !isTypedef && d.type.k !== 'func' && !storage.includes('extern') && isKnobType(d.type);
-      const knobRec = !!d.name && !isTypedef && d.type.k !== 'func' && !storage.includes('extern') ? knobRecord(d.type) : undefined;
+      // a `const volatile` global: a scalar knob, or a config record whose scalar members are knobs
+      const cv = !!d.name && !isTypedef && d.type.k !== 'func' && !storage.includes('extern') ? underConstVolatile(d.type) : undefined;
+      const knob = cv?.k === 'int' || cv?.k === 'enum';
+      const knobRec = cv?.k === 'struct' && cv.complete ? cv : undefined;
       if (this.eat('=')) {
         const from = this.i;
         this.depthSkipToAny([',', ';']);
@@ -1156,9 +1158,11 @@ function intFromWords(w: string[]): CType {
   return { k: 'int', name: uns ? 'unsigned int' : 'int', size: 4, signed: !uns };
 }
 
-/** Value of an integer constant expression, or undefined when it is not one. */
-/** A `const volatile` integer, enum or bool: what libbpf puts in .rodata for the loader to set (a knob). */
-function isKnobType(t: CType): boolean {
+/**
+ * The type under both `const` and `volatile` (typedefs followed), or undefined without both: what libbpf puts in
+ * .rodata for the loader to set — an integer, enum or bool is a knob, a struct a config record of knobs.
+ */
+function underConstVolatile(t: CType): CType | undefined {
   let c = false;
   let v = false;
   for (let i = 0; i < 16; i++) {
@@ -1166,19 +1170,7 @@ function isKnobType(t: CType): boolean {
     else if (t.k === 'typedef') t = t.to;
     else break;
   }
-  return c && v && (t.k === 'int' || t.k === 'enum');
-}
-
-/** The struct of a `const volatile` struct global (libbpf's .rodata config records), else undefined. */
-function knobRecord(t: CType): Record | undefined {
-  let c = false;
-  let v = false;
-  for (let i = 0; i < 16; i++) {
-    if (t.k === 'qual') { if (t.q === 'const') c = true; else if (t.q === 'volatile') v = true; t = t.of; }
-    else if (t.k === 'typedef') t = t.to;
-    else break;
-  }
-  return c && v && t.k === 'struct' && t.complete ? t : undefined;
+  return c && v ? t : undefined;
 }
 
 /** An integer, enum or bool member type (qualifiers and typedefs aside): a member knob's. */
@@ -1187,6 +1179,7 @@ function isScalarKnob(t: CType): boolean {
   return t.k === 'int' || t.k === 'enum';
 }
 
+/** Value of an integer constant expression, or undefined when it is not one. */
 export function constValue(x: Expr, env: TypeEnv): bigint | undefined {
   switch (x.e) {
     case 'num': return x.v;

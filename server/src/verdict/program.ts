@@ -114,6 +114,19 @@ export function packetFields(section: string): ReadonlySet<number> {
   return NO_FIELDS;
 }
 
+/** Networking and cgroup sections whose program type has no packet-pointer context fields (libbpf's SEC_DEFs). */
+const NON_PACKET_SECTIONS = /^(socket|sockops|sk_msg|sk_lookup|sk_reuseport|cgroup\/|lirc_mode2|syscall|netfilter)/;
+
+/**
+ * Whether libbpf names a program type for this (networking or cgroup) section. In any other section (`xdp_sock`, a
+ * loader that sets the type itself) the context's 4-byte fields may be packet pointers: the verdict walk takes a load
+ * of one as unknown, never a number to report a read through.
+ */
+export function namedProgramType(section: string): boolean {
+  const s = section.replace(/^\?/, '');
+  return packetFields(s).size > 0 || NON_PACKET_SECTIONS.test(s);
+}
+
 const loaded = new WeakMap<BpfObject, ObjectPrograms>();
 
 /** Reads every program of the object, assembled as libbpf loads it (once per object). Throws BtfError on a malformed ELF. */

@@ -21,7 +21,7 @@ import {
   ALU, ATOMIC, CALL, CLS, JMP, MODE, PSEUDO, SRC_X, cls, isLdimm64, jumpTarget, op, sizeBytes,
 } from './insn';
 import { CallbackArg, HELPER, helperInfo, helperName } from './helpers';
-import { CtxKind, DataSection, InsnRef, LoadedProgram, packetFields } from './program';
+import { CtxKind, DataSection, InsnRef, LoadedProgram, namedProgramType, packetFields } from './program';
 import * as S from './scalar';
 
 /** Stands for a kernel symbol's address: a known constant to the verifier, and never 0. */
@@ -103,14 +103,6 @@ const knownReg = (v: bigint): Reg => {
   }
   return r;
 };
-/**
- * Section names of networking and cgroup programs whose program type libbpf names (SEC_DEF prefixes): in any other
- * section (`xdp_sock`, a loader that sets the type itself) the context's 4-byte fields may be packet pointers, so a
- * load of one is unknown, never a number to report a read through.
- */
-const KNOWN_OTHER = /^\??(socket|sockops|sk_msg|sk_lookup|sk_reuseport|sk_skb|cgroup\/|cgroup_skb\/|lirc_mode2|syscall|netfilter|flow_dissector|lwt_|tc$|tc\/|tcx\/|netkit\/|classifier|action|xdp$|xdp\/|xdp\.frags)/;
-const knownType = (section: string): boolean => KNOWN_OTHER.test(section);
-
 const ANY: Reg = { t: 'any', s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0 };
 const anyReg = (): Reg => ANY;
 const ptrReg = (t: RegType, extra: Partial<Reg> = {}): Reg => ({ t, s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0, ...extra });
@@ -600,7 +592,7 @@ class Walker {
         out = this.stackRead(st, base, insn.off, size, idx);
         break;
       case 'ctx':
-        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size) && knownType(this.prog.section)) ? unknownReg() : anyReg();
+        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size) && namedProgramType(this.prog.section)) ? unknownReg() : anyReg();
         break;
       case 'mval':
         out = this.mapValueRead(base, insn.off, size, sx);

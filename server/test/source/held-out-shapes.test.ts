@@ -245,6 +245,25 @@ char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
 
+/** A finding as the check comparisons compare it: code, line, targets. */
+const findingKey = (f: CheckFinding) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`;
+/** The error findings, keyed. */
+const errorsOf = (found: readonly CheckFinding[]) => found.filter((f) => f.severity === 'error').map(findingKey).sort();
+
+/** `check` of a program of ours written to DIR/NAME.bpf.c (after HEAD), on its source and on its clang object, against
+ * the bundled 5.10 and 6.18 amd64 kernels. */
+async function checkBoth(dir: string, name: string, text: string): Promise<{ S: readonly CheckFinding[]; O: readonly CheckFinding[] }> {
+  const src = path.join(dir, `${name}.bpf.c`);
+  const obj = path.join(dir, `${name}.bpf.o`);
+  fs.writeFileSync(src, HEAD + text);
+  compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+  const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
+  const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
+  const S = (await runCheck({ ...common, file: src })).findings;
+  const O = (await runCheck({ ...common, file: obj, source: src })).findings;
+  return { S, O };
+}
+
 describe("constructs of held-out projects: live sites = clang's relocations", function () {
   this.timeout(300_000);
   let dir: string;
@@ -255,9 +274,7 @@ describe("constructs of held-out projects: live sites = clang's relocations", fu
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
   it('map_value_array: check FILE.bpf.c reports what check FILE.o reports', async () => {
-    const src = path.join(dir, 'map_value_array.bpf.c');
-    const obj = path.join(dir, 'map_value_array.bpf.o');
-    fs.writeFileSync(src, `${HEAD}struct pkt { __u64 len; __u8 buf[256]; };
+    const { S: found, O } = await checkBoth(dir, 'map_value_array', `struct pkt { __u64 len; __u8 buf[256]; };
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, struct pkt); } heap SEC(".maps");
 long out[2];
 SEC("tc") int sniff(struct __sk_buff *skb)
@@ -279,21 +296,14 @@ SEC("kprobe/do_exit") int plain(void *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 `);
-    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-    const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
-    const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
-    const key = (f: CheckFinding) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`;
-    const errors = async (file: string, extra = {}) => (await runCheck({ ...common, file, ...extra })).findings.filter((f) => f.severity === 'error').map(key).sort();
-    const S = await errors(src);
-    assert.deepStrictEqual(S, await errors(obj, { source: src }));
+    const S = errorsOf(found);
+    assert.deepStrictEqual(S, errorsOf(O));
     // the one real error: t->pid through bpf_get_current_task()'s number
     assert.deepStrictEqual(S.map((k) => k.split(' ')[0]), ['direct-read']);
   });
 
   it('knobs: code a const volatile default keeps from running warns, naming the knob; check FILE.bpf.c errors = check FILE.o errors', async () => {
-    const src = path.join(dir, 'knobs.bpf.c');
-    const obj = path.join(dir, 'knobs.bpf.o');
-    fs.writeFileSync(src, `${HEAD}const volatile bool with_state = false;
+    const { S, O } = await checkBoth(dir, 'knobs', `const volatile bool with_state = false;
 const volatile int mode = 1;
 const volatile __u32 targ_pid = 0;
 long out[4];
@@ -327,26 +337,17 @@ SEC("kprobe/do_exit") int live(void *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 `);
-    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-    const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
-    const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
-    const key = (f: CheckFinding) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`;
-    const run = async (file: string, extra = {}) => (await runCheck({ ...common, file, ...extra })).findings;
-    const S = await run(src);
-    const errors = (found: readonly CheckFinding[]) => found.filter((f) => f.severity === 'error').map(key).sort();
-    assert.deepStrictEqual(errors(S), errors(await run(obj, { source: src })));
+    assert.deepStrictEqual(errorsOf(S), errorsOf(O));
     // the one live error: __state read where mode's default (1) runs it, missing on 5.10
-    assert.deepStrictEqual(errors(S), ['core-missing-field 35 [5.10-amd64]']);
+    assert.deepStrictEqual(errorsOf(S), ['core-missing-field 35 [5.10-amd64]']);
     // the others run only when the loader sets the knob: warnings that say which
-    const warned = S.filter((f) => f.severity === 'warning').map((f) => `${key(f)} ${/only if \`(\w+)\` is set/.exec(f.message)?.[1]}`).sort();
+    const warned = S.filter((f) => f.severity === 'warning').map((f) => `${findingKey(f)} ${/only if \`(\w+)\` is set/.exec(f.message)?.[1]}`).sort();
     assert.deepStrictEqual(warned, ['core-missing-field 12 [5.10-amd64] with_state', 'core-missing-field 20 [5.10-amd64] mode', 'direct-read 28 [5.10-amd64,6.18-amd64] targ_pid']);
   });
 
   it('config_knobs: members of a const volatile config struct are knobs too; check FILE.bpf.c errors = check FILE.o errors', async () => {
-    const src = path.join(dir, 'config_knobs.bpf.c');
-    const obj = path.join(dir, 'config_knobs.bpf.o');
     // in the shape of bpf-examples' netstacklat: `volatile const struct netstacklat_bpf_config user_config = {..}`
-    fs.writeFileSync(src, `${HEAD}struct tool_config {
+    const { S, O } = await checkBoth(dir, 'config_knobs', `struct tool_config {
 	__u32 network_ns;
 	bool groupby_state;
 	bool filter_pid;
@@ -384,17 +385,10 @@ SEC("kprobe/do_exit") int live(void *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 `);
-    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-    const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
-    const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
-    const key = (f: CheckFinding) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`;
-    const run = async (file: string, extra = {}) => (await runCheck({ ...common, file, ...extra })).findings;
-    const S = await run(src);
-    const errors = (found: readonly CheckFinding[]) => found.filter((f) => f.severity === 'error').map(key).sort();
-    assert.deepStrictEqual(errors(S), errors(await run(obj, { source: src })));
+    assert.deepStrictEqual(errorsOf(S), errorsOf(O));
     // the one live error: __state read where enabled's default (true) runs it, missing on 5.10
-    assert.deepStrictEqual(errors(S), ['core-missing-field 39 [5.10-amd64]']);
-    const warned = S.filter((f) => f.severity === 'warning').map((f) => `${key(f)} ${/only if \`([\w.]+)\` is set/.exec(f.message)?.[1]}`).sort();
+    assert.deepStrictEqual(errorsOf(S), ['core-missing-field 39 [5.10-amd64]']);
+    const warned = S.filter((f) => f.severity === 'warning').map((f) => `${findingKey(f)} ${/only if \`([\w.]+)\` is set/.exec(f.message)?.[1]}`).sort();
     assert.deepStrictEqual(warned, ['core-missing-field 22 [5.10-amd64] user_config.groupby_state', 'core-missing-field 24 [5.10-amd64] user_config.filter_pid', 'direct-read 32 [5.10-amd64,6.18-amd64] user_config.filter_pid']);
   });
 
