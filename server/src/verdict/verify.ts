@@ -1193,8 +1193,11 @@ class Walker {
     const parts: string[] = [];
     st.frames.forEach((f, k) => {
       const top = k === st.frames.length - 1;
-      const live = top ? this.liveIn[idx]! : (this.liveIn[f.callsite + 1]! & 0x3c0);
-      const need = this.opts.exactNumbers ? 0x7ff : top ? this.needIn[idx]! : this.needIn[f.callsite + 1]!;
+      // a frame below the top waits in the call that made the frame above it (not in its own callsite, which is in
+      // its caller's code): it goes on after that call, where only its callee-saved registers survive
+      const back = top ? -1 : st.frames[k + 1]!.callsite + 1;
+      const live = top ? this.liveIn[idx]! : (this.liveIn[back]! & 0x3c0);
+      const need = this.opts.exactNumbers ? 0x7ff : top ? this.needIn[idx]! : this.needIn[back]!;
       parts.push(`F${f.callsite}${f.callback ? 'c' : ''}`);
       for (let r = 0; r < 10; r++) {
         if (!(live & (1 << r))) continue;
