@@ -189,6 +189,9 @@ interface State {
 /** An address of the current run of addresses in one block (`adj`, `gap`). */
 interface AdjEntry { key: string; block: number; copies: number; seq: number }
 
+/** CORELENS_CSE_SWITCH_CHAINS=0: an empty arm of an if-else compare chain is no block (its before/after figures). */
+const SWITCH_CHAINS = process.env.CORELENS_CSE_SWITCH_CHAINS !== '0';
+
 /** CORELENS_CSE_TWINS=0 turns the `twins` rule off (its before/after figures). */
 const TWINS = process.env.CORELENS_CSE_TWINS !== '0';
 
@@ -462,7 +465,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
         // tcplife's arm with calls is one): its way out is the block it came from
-        if (evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
+        // (not an arm of a compare chain, a case of a switch once lowered: entered from its own compare, sw)
+        if (!(SWITCH_CHAINS && e.sw) && evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
         }

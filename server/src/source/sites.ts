@@ -145,7 +145,9 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
   | { clob: true }
-  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true } | { exit: 'ret' | 'jump' };
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true;
+    /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
+  | { exit: 'ret' | 'jump' };
 
 /** The copies unrollInductionCalls made of a call given a loop's induction variable (one per iteration, in order),
  * and the trip counts at which LLVM keeps that loop rolled after all (see `rolledTrips`): cse.ts then counts each
@@ -1561,6 +1563,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
+   * SelectionDAG lowers to a compare per case: each arm, an empty one too, is entered from its own compare, and the
+   * code after the chain from the last compare and the arms (FlowEv `sw`). */
+  function switchChain(s: Extract<Stmt, { s: 'if' }>): boolean {
+    const on = (c: Expr): string | undefined => {
+      if (c.e !== 'binary' || c.op !== '==') return undefined;
+      if (constValue(c.r, env) !== undefined && pure(c.l)) return exprKey(c.l);
+      if (constValue(c.l, env) !== undefined && pure(c.r)) return exprKey(c.r);
+      return undefined;
+    };
+    let f = s.f;
+    while (f?.s === 'block' && f.body.length === 1) f = f.body[0];
+    if (f?.s !== 'if') return false;
+    const v = on(s.c);
+    return v !== undefined && !v.includes('?') && on(f.c) === v;
+  }
   /** An expression as written, for comparing two arms' operands (cse.ts `sunk`); '?' parts never compare equal. */
   function exprKey(e: Expr, d = 0): string {
     if (d > 12) return `?${e.start}`;
@@ -1827,7 +1845,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.pop();
         }
         freq += fAfterT;
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}) });
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }

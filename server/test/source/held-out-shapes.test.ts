@@ -4,6 +4,10 @@
 //   - memcpy_member: `__builtin_memcpy(key.src, &iph->saddr, sizeof(iph->saddr))`, the address of a struct member (an
 //     in6_addr) copied in several accesses: clang folds the relocation into the first access and keeps the relocated
 //     address for the others, two relocations as for an array member (memcpySecondSite). ecapture, netobserv, tracee.
+//   - switch_chain: `if (*proto == ETH_P_IP) *family = AF_INET; else if (*proto == ETH_P_IPV6) *family = AF_INET6;`
+//     is a switch after SimplifyCFG, lowered to one compare per case: even its empty arms are entered from their own
+//     compare, so the block before the chain is no immediate predecessor of the code after it and MachineCSE keeps
+//     that code's skb->head offset apart (two records); one compare is a select, no block (one record). netobserv.
 //   - inline_definitions: a non-static `__always_inline` (or `inline`) function is a C99 inline definition: clang
 //     emits no symbol for it, so it is no .text program of its own, even taking a pointer to a preserve_access_index
 //     record (ptcpdump's handle_tc_ingress); `__attribute__((always_inline))` alone and `extern inline` are emitted.
@@ -103,6 +107,71 @@ SEC("kprobe/ip6_output") int BPF_KPROBE(out6, void *net, void *sk, struct sk_buf
 	__builtin_memcpy(c.dst6, &ip.daddr, sizeof(ip.daddr));
 	c.proto = ip.nexthdr;
 	bpf_map_update_elem(&conns, &c, &c.proto, BPF_ANY);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'switch_chain', min: 12, text: `/* in the shape of netobserv's utils.h: core_fill_in_l2 sets the family through an if-else chain on the protocol
+ * (a switch after SimplifyCFG, lowered to a compare per case), core_fill_in_l3 reads skb->head again after it */
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define AF_INET 2
+#define AF_INET6 10
+static inline void fill_l2(struct sk_buff *skb, __u16 *proto, __u16 *family)
+{
+	struct ethhdr eth;
+	__builtin_memset(&eth, 0, sizeof(eth));
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	bpf_probe_read_kernel(&eth, sizeof(eth), head + mac);
+	*proto = bpf_ntohs(eth.h_proto);
+	if (*proto == ETH_P_IP) {
+		*family = AF_INET;
+	} else if (*proto == ETH_P_IPV6) {
+		*family = AF_INET6;
+	}
+}
+/* one compare: a select, no block; the head's offset is reused after it */
+static inline void fill_l2_one(struct sk_buff *skb, __u16 *proto, __u16 *family)
+{
+	struct ethhdr eth;
+	__builtin_memset(&eth, 0, sizeof(eth));
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	bpf_probe_read_kernel(&eth, sizeof(eth), head + mac);
+	*proto = bpf_ntohs(eth.h_proto);
+	if (*proto == ETH_P_IP)
+		*family = AF_INET;
+	else
+		*family = AF_INET6;
+}
+static inline void fill_l3(struct sk_buff *skb, __u16 family, __u32 *out)
+{
+	__u16 net = BPF_CORE_READ(skb, network_header);
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	switch (family) {
+	case AF_INET: { struct iphdr ip; bpf_probe_read_kernel(&ip, sizeof(ip), head + net); *out = ip.saddr; break; }
+	case AF_INET6: { struct ipv6hdr ip; bpf_probe_read_kernel(&ip, sizeof(ip), head + net); *out = ip.saddr.in6_u.u6_addr32[0]; break; }
+	default: break;
+	}
+}
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, __u16); } seen SEC(".maps");
+SEC("kprobe/kfree_skb") int BPF_KPROBE(drop, struct sk_buff *skb)
+{
+	__u16 proto = 0, family = 0;
+	__u32 v = 0;
+	fill_l2(skb, &proto, &family);
+	fill_l3(skb, family, &v);
+	bpf_map_update_elem(&seen, &v, &proto, 0);
+	return 0;
+}
+SEC("kprobe/consume_skb") int BPF_KPROBE(consume, struct sk_buff *skb)
+{
+	__u16 proto = 0, family = 0;
+	__u32 v = 0;
+	fill_l2_one(skb, &proto, &family);
+	fill_l3(skb, family, &v);
+	bpf_map_update_elem(&seen, &v, &proto, 0);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
