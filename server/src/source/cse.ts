@@ -189,6 +189,8 @@ interface State {
 /** An address of the current run of addresses in one block (`adj`, `gap`). */
 interface AdjEntry { key: string; block: number; copies: number; seq: number }
 
+/** CORELENS_CSE_PREFIX=0: a struct copy through `p->a.` keeps both records whatever came before (before/after). */
+const PREFIX = process.env.CORELENS_CSE_PREFIX !== '0';
 /** CORELENS_CSE_SWITCH_CHAINS=0: an empty arm of an if-else compare chain is no block (its before/after figures). */
 const SWITCH_CHAINS = process.env.CORELENS_CSE_SWITCH_CHAINS !== '0';
 
@@ -357,6 +359,13 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
     if ('s' in e) {
       const s = copy.site(e.s);
       if (!s) continue;
+      // prefix: a struct copy's second record needs its base address p + a computed before it (sites.ts
+      // structCopySecondSite); any access through p + a makes that address available where it dominates
+      if (PREFIX && e.pk) {
+        const k = `p|${copy.id(e.pk.b)}|${e.pk.off}`;
+        if (e.need && !st.avail.has(k)) s.merged = true;
+        if (!st.avail.has(k)) st.avail.set(k, st.cur);
+      }
       const seq = st.seq.n++;
       if (e.b !== undefined && (e.c === 'a' || e.c === 'l')) {
         const id = copy.id(e.b);

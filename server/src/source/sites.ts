@@ -141,7 +141,11 @@ export interface CallRef {
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string }
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string;
+    /** the access goes through `b->m..`, a constant offset `off` from pointer `b` (a plain member holding the relocated
+     * record: kyanos's `conn_info->raddr.in6.sin6_port`): that address is a value of the program from here on */
+    pk?: { b: string; off: number };
+    /** a struct copy's second record (structCopySecondSite), only when `pk`'s address was there before it */ need?: true }
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
   | { clob: true }
@@ -635,6 +639,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const fe = s && evOf.get(s);
       const from = v.chain.base ?? v.chain.of;
       if (fe && 's' in fe && load && from) fe.src = exprKey(from);
+      if (fe && 's' in fe && v.chain.of && !v.chain.base) { const pk = prefixKey(v.chain.of); if (pk) fe.pk = pk; }
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       }
@@ -1410,8 +1415,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    */
   function structCopySecondSite(dst: Expr, src: Expr, t: CType): void {
     const k = strip(t).k;
-    if ((k !== 'struct' && k !== 'union') || src.e !== 'member' || !src.arrow || src.obj.e !== 'id') return;
-    const base = src.obj.name;
+    if ((k !== 'struct' && k !== 'union') || src.e !== 'member') return;
+    // `p->a.in6.m` (m the relocated step, a, in6 plain members): the relocation's base is p plus a constant
+    const pk = !src.arrow && src.obj.e === 'member' ? prefixKey(src.obj) : undefined;
+    if (!pk && (!src.arrow || src.obj.e !== 'id')) return;
+    let top: Expr = src;
+    while (top.e === 'member' && !top.arrow) top = top.obj;
+    if (top.e !== 'member' || top.obj.e !== 'id') return;
+    const base = top.obj.name;
     if (assigned.has(base) || !lookupParam(base)) return;
     const n = sizeOf(t);
     const width = Math.min(8, addressAlign({ ...src, e: 'unary', op: '&', x: src } as Expr, 0), addressAlign({ ...dst, e: 'unary', op: '&', x: dst } as Expr, 0));
@@ -1421,7 +1432,30 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     res.sites.push(second);
     // as memcpySecondSite: both are accesses of the copy, never merged with a value read
     useOf(st, 'x');
-    flow.push({ s: second, c: 'x' });
+    // p plus a constant: the copy's accesses fold p + R + k (one record) unless p + a is a value already, computed
+    // before the copy's block where it dominates (GVN reuses that GEP): then the first access folds R into its load
+    // from that register and the others go through p + a + R, two records (kyanos's filter_conn_info `test =
+    // conn_info->raddr.in6.sin6_addr`, its caller having stored new_conn_info->raddr.in6.sin6_port; cse.ts `need`)
+    // (the first record's own event is no earlier use of p + a: the second one stands for the copy)
+    const fe = evOf.get(st);
+    if (fe && 's' in fe) delete fe.pk;
+    flow.push(pk && pk.off !== 0 ? { s: second, c: 'x', pk, need: true } : { s: second, c: 'x' });
+  }
+  /** `p->a.b..` through plain members: pointer p (a name) and the constant byte offset of the member reached. */
+  function prefixKey(x: Expr): { b: string; off: number } | undefined {
+    let off = 0;
+    for (let d = 0; d < 12; d++) {
+      if (x.e !== 'member') return undefined;
+      const t = strip(ev(x.obj, { preserve: false, noEmit: true, guards: [] }).type);
+      const rec = strip(x.arrow ? (t.k === 'ptr' ? t.to : VOID) : t);
+      if ((rec.k !== 'struct' && rec.k !== 'union') || rec.pai) return undefined;
+      const o = memberOffset(rec, x.name);
+      if (o === undefined) return undefined;
+      off += o;
+      if (x.arrow) { const b = baseName(x.obj); return b !== undefined ? { b, off } : undefined; }
+      x = x.obj;
+    }
+    return undefined;
   }
   /**
    * The alignment clang knows for the address an expression gives (a decayed array, `&x`, a pointer): a member's is
