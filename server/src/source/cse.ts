@@ -39,6 +39,10 @@
 //     simulation and the plain size test fails): see rolledCopies;
 //   - labels: code after an exit runs again at a label (a case, a goto target), in a block of its own;
 //   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf;
+//   - chains: an if-else chain comparing one value with constants is a switch, lowered to a compare per case: its
+//     arms, empty ones too, are blocks (FlowEv `sw`), so the block before it is no immediate predecessor after it;
+//   - prefix: a struct copy out of `p->a.m` has its second record only where an access through p + a dominates it
+//     (FlowEv `pk`/`need`; sites.ts structCopySecondSite);
 //   - sunk: two arms ending in the same helper call whose relocated operands differ share their identical reads: see
 //     sunkOf;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if

@@ -215,6 +215,9 @@ interface Ctx {
   seen?: { n: number };
   /** The `const volatile` knob whose default keeps this code from running (withK). */
   knob?: string;
+  /** Orders between two plain variables the left side of a `&&` on the path established (`mac < network`): LLVM
+   * folds a later `network == mac` under it to false (withOrd). Each as `a<b` (strict) or `a!=b`, operands exprKeys. */
+  ords?: string[];
 }
 
 interface Val {
@@ -1001,7 +1004,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // the right side runs only where the left is true (`&&`) or false (`||`): a constant parameter folds it in a
           // copy (bcc's biolatency: `if (issue && targ_queued && BPF_CORE_READ(rq, q, elevator))` with issue false)
           const when = x.op === '&&';
-          const rctx: Ctx = SC_CONDS ? { ...ctx, guards: [...ctx.guards, ...g], pconds: withP(ctx, x.l, when), nonnull: withNN(ctx, x.l, when), knob: withK(ctx, x.l, when) } : { ...ctx, guards: [...ctx.guards, ...g] };
+          let rctx: Ctx = SC_CONDS ? { ...ctx, guards: [...ctx.guards, ...g], pconds: withP(ctx, x.l, when), nonnull: withNN(ctx, x.l, when), knob: withK(ctx, x.l, when) } : { ...ctx, guards: [...ctx.guards, ...g] };
+          if (ORDERS && when) {
+            // the left side false under what the path established (ptcpdump's `mac < network && !(.. && network ==
+            // mac && BPF_CORE_READ(skb, mac_len) == 0)`): InstCombine folds it, the right side never runs
+            const ords = withOrd(ctx.ords, x.l);
+            if (ords !== ctx.ords) rctx = { ...rctx, ords };
+            if (ctx.ords?.length && decidedFalse(x.l, ctx.ords)) rctx = { ...rctx, noEmit: true };
+          }
           const scEv: FlowEv = { sub: region(() => use(x.r, rctx))[1], kind: 'if', sc: x.op };
           flow.push(scEv);
           lastSc = { x, ev: scEv };
@@ -1597,6 +1607,35 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /** `ords` with what `c` being true establishes between two plain variables (a strict order or `!=`). */
+  function withOrd(ords: string[] | undefined, c: Expr): string[] | undefined {
+    const add: string[] = [];
+    const walk = (x: Expr, d: number): void => {
+      if (d > 8) return;
+      if (x.e === 'binary' && x.op === '&&') { walk(x.l, d + 1); walk(x.r, d + 1); return; }
+      const o = ordOf(x);
+      if (o) add.push(o);
+    };
+    walk(c, 0);
+    return add.length ? [...(ords ?? []), ...add] : ords;
+  }
+  /** `a < b` as 'a<b' (`b > a` the same), `a != b` as 'a!=b': variables only (a local or parameter by name). */
+  function ordOf(x: Expr): string | undefined {
+    if (x.e !== 'binary' || x.l.e !== 'id' || x.r.e !== 'id' || !lookup(x.l.name) || !lookup(x.r.name)) return undefined;
+    if (x.op === '<') return `${x.l.name}<${x.r.name}`;
+    if (x.op === '>') return `${x.r.name}<${x.l.name}`;
+    if (x.op === '!=') return `${x.l.name}!=${x.r.name}`;
+    return undefined;
+  }
+  /** `c` is false under `ords`: `a == b` where a < b, b < a or a != b holds; a `&&` with a side false. */
+  function decidedFalse(c: Expr, ords: string[], d = 0): boolean {
+    if (d > 8) return false;
+    if (c.e === 'binary' && c.op === '&&') return decidedFalse(c.l, ords, d + 1) || decidedFalse(c.r, ords, d + 1);
+    if (c.e !== 'binary' || c.op !== '==' || c.l.e !== 'id' || c.r.e !== 'id') return false;
+    const a = c.l.name;
+    const b = c.r.name;
+    return ords.some((o) => o === `${a}<${b}` || o === `${b}<${a}` || o === `${a}!=${b}` || o === `${b}!=${a}`);
+  }
   /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
    * SelectionDAG lowers to a compare per case: each arm, an empty one too, is entered from its own compare, and the
    * code after the chain from the last compare and the arms (FlowEv `sw`). */
@@ -2546,6 +2585,8 @@ const SC_CONDS = process.env.CORELENS_SC_CONDS !== '0';
 const NONNULL = process.env.CORELENS_NONNULL !== '0';
 /** CORELENS_ADDR_NONNULL=0: `&v`, `&p->m` arguments are not known non-null in the callee (before/after). */
 const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
+/** CORELENS_ORDERS=0: `a < b && !(a == b && R)` keeps R's relocations (its before/after figures). */
+const ORDERS = process.env.CORELENS_ORDERS !== '0';
 /** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */

@@ -13,6 +13,9 @@
 //     constant into every access), two when an access through c->raddr before it, in a block that dominates it (the
 //     helper's or an inlined caller's: GVN keeps that GEP), made it a register: the first access folds the offset
 //     into its load from it, the others use c + raddr + offset. kyanos.
+//   - ordered_compare: `mac < network && !(is_valid_network(network) && network == mac && BPF_CORE_READ(skb,
+//     mac_len) == 0)`: under `mac < network` InstCombine folds `network == mac` to false, so the read after it never
+//     runs (no record); with `mac <= network` it stays. ptcpdump.
 //   - inline_definitions: a non-static `__always_inline` (or `inline`) function is a C99 inline definition: clang
 //     emits no symbol for it, so it is no .text program of its own, even taking a pointer to a preserve_access_index
 //     record (ptcpdump's handle_tc_ingress); `__attribute__((always_inline))` alone and `extern inline` are emitted.
@@ -262,6 +265,31 @@ SEC("kprobe/tcp_finish_connect") int BPF_KPROBE(after_other, struct sock *sk)
 		return 0;
 	return filter_addr(c);
 }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'ordered_compare', min: 9, text: `/* in the shape of ptcpdump's net.h has_valid_mac_data: \`mac < network && !(.. && network == mac && R)\` */
+#define is_unset(x) ((x) == (typeof(x))~0U)
+static __always_inline bool is_valid_mac(u16 mac) { return !is_unset(mac); }
+static __always_inline bool is_valid_network(u16 network) { return network && !is_unset(network); }
+/* mac < network makes network == mac false: InstCombine folds it, the mac_len read never runs */
+static __always_inline bool has_valid_mac_data(const struct sk_buff *skb)
+{
+	u16 mac = BPF_CORE_READ(skb, mac_header);
+	u16 network = BPF_CORE_READ(skb, network_header);
+	return is_valid_mac(mac) && BPF_CORE_READ(skb, dev, hard_header_len) && mac < network &&
+	       !(is_valid_network(network) && network == mac && BPF_CORE_READ(skb, mac_len) == 0);
+}
+/* mac <= network leaves network == mac possible: the read stays */
+static __always_inline bool has_mac_data_le(const struct sk_buff *skb)
+{
+	u16 mac = BPF_CORE_READ(skb, mac_header);
+	u16 network = BPF_CORE_READ(skb, network_header);
+	return is_valid_mac(mac) && BPF_CORE_READ(skb, dev, hard_header_len) && mac <= network &&
+	       !(is_valid_network(network) && network == mac && BPF_CORE_READ(skb, mac_len) == 0);
+}
+long hits;
+SEC("tp_btf/netif_receive_skb") int BPF_PROG(rx, struct sk_buff *skb) { if (has_valid_mac_data(skb)) hits++; return 0; }
+SEC("tp_btf/net_dev_queue") int BPF_PROG(tx, struct sk_buff *skb) { if (has_mac_data_le(skb)) hits++; return 0; }
 char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'inline_definitions', min: 10, text: `/* an skb handler in the shape of ptcpdump's: one static helper, inlined into non-static inline wrappers */
