@@ -39,6 +39,10 @@
 //     simulation and the plain size test fails): see rolledCopies;
 //   - labels: code after an exit runs again at a label (a case, a goto target), in a block of its own;
 //   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf;
+//   - chains: an if-else chain comparing one value with constants is a switch, lowered to a compare per case: its
+//     arms, empty ones too, are blocks (FlowEv `sw`), so the block before it is no immediate predecessor after it;
+//   - prefix: a struct copy out of `p->a.m` has its second record only where an access through p + a dominates it
+//     (FlowEv `pk`/`need`; sites.ts structCopySecondSite);
 //   - sunk: two arms ending in the same helper call whose relocated operands differ share their identical reads: see
 //     sunkOf;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
@@ -188,6 +192,11 @@ interface State {
 
 /** An address of the current run of addresses in one block (`adj`, `gap`). */
 interface AdjEntry { key: string; block: number; copies: number; seq: number }
+
+/** CORELENS_CSE_PREFIX=0: a struct copy through `p->a.` keeps both records whatever came before (before/after). */
+const PREFIX = process.env.CORELENS_CSE_PREFIX !== '0';
+/** CORELENS_CSE_SWITCH_CHAINS=0: an empty arm of an if-else compare chain is no block (its before/after figures). */
+const SWITCH_CHAINS = process.env.CORELENS_CSE_SWITCH_CHAINS !== '0';
 
 /** CORELENS_CSE_TWINS=0 turns the `twins` rule off (its before/after figures). */
 const TWINS = process.env.CORELENS_CSE_TWINS !== '0';
@@ -354,6 +363,13 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
     if ('s' in e) {
       const s = copy.site(e.s);
       if (!s) continue;
+      // prefix: a struct copy's second record needs its base address p + a computed before it (sites.ts
+      // structCopySecondSite); any access through p + a makes that address available where it dominates
+      if (PREFIX && e.pk) {
+        const k = `p|${copy.id(e.pk.b)}|${e.pk.off}`;
+        if (e.need && !st.avail.has(k)) s.merged = true;
+        if (!st.avail.has(k)) st.avail.set(k, st.cur);
+      }
       const seq = st.seq.n++;
       if (e.b !== undefined && (e.c === 'a' || e.c === 'l')) {
         const id = copy.id(e.b);
@@ -462,7 +478,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
         // tcplife's arm with calls is one): its way out is the block it came from
-        if (evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
+        // (not an arm of a compare chain, a case of a switch once lowered: entered from its own compare, sw)
+        if (!(SWITCH_CHAINS && e.sw) && evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
         }

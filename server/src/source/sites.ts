@@ -141,11 +141,17 @@ export interface CallRef {
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string }
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string;
+    /** the access goes through `b->m..`, a constant offset `off` from pointer `b` (a plain member holding the relocated
+     * record: kyanos's `conn_info->raddr.in6.sin6_port`): that address is a value of the program from here on */
+    pk?: { b: string; off: number };
+    /** a struct copy's second record (structCopySecondSite), only when `pk`'s address was there before it */ need?: true }
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
   | { clob: true }
-  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true } | { exit: 'ret' | 'jump' };
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true;
+    /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
+  | { exit: 'ret' | 'jump' };
 
 /** The copies unrollInductionCalls made of a call given a loop's induction variable (one per iteration, in order),
  * and the trip counts at which LLVM keeps that loop rolled after all (see `rolledTrips`): cse.ts then counts each
@@ -209,6 +215,9 @@ interface Ctx {
   seen?: { n: number };
   /** The `const volatile` knob whose default keeps this code from running (withK). */
   knob?: string;
+  /** Orders between two plain variables the left side of a `&&` on the path established (`mac < network`): LLVM
+   * folds a later `network == mac` under it to false (withOrd). Each as `a<b` (strict) or `a!=b`, operands exprKeys. */
+  ords?: string[];
 }
 
 interface Val {
@@ -633,6 +642,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const fe = s && evOf.get(s);
       const from = v.chain.base ?? v.chain.of;
       if (fe && 's' in fe && load && from) fe.src = exprKey(from);
+      if (fe && 's' in fe && v.chain.of && !v.chain.base) { const pk = prefixKey(v.chain.of); if (pk) fe.pk = pk; }
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       }
@@ -994,7 +1004,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // the right side runs only where the left is true (`&&`) or false (`||`): a constant parameter folds it in a
           // copy (bcc's biolatency: `if (issue && targ_queued && BPF_CORE_READ(rq, q, elevator))` with issue false)
           const when = x.op === '&&';
-          const rctx: Ctx = SC_CONDS ? { ...ctx, guards: [...ctx.guards, ...g], pconds: withP(ctx, x.l, when), nonnull: withNN(ctx, x.l, when), knob: withK(ctx, x.l, when) } : { ...ctx, guards: [...ctx.guards, ...g] };
+          let rctx: Ctx = SC_CONDS ? { ...ctx, guards: [...ctx.guards, ...g], pconds: withP(ctx, x.l, when), nonnull: withNN(ctx, x.l, when), knob: withK(ctx, x.l, when) } : { ...ctx, guards: [...ctx.guards, ...g] };
+          if (ORDERS && when) {
+            // the left side false under what the path established (ptcpdump's `mac < network && !(.. && network ==
+            // mac && BPF_CORE_READ(skb, mac_len) == 0)`): InstCombine folds it, the right side never runs
+            const ords = withOrd(ctx.ords, x.l);
+            if (ords !== ctx.ords) rctx = { ...rctx, ords };
+            if (ctx.ords?.length && decidedFalse(x.l, ctx.ords)) rctx = { ...rctx, noEmit: true };
+          }
           const scEv: FlowEv = { sub: region(() => use(x.r, rctx))[1], kind: 'if', sc: x.op };
           flow.push(scEv);
           lastSc = { x, ev: scEv };
@@ -1408,8 +1425,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    */
   function structCopySecondSite(dst: Expr, src: Expr, t: CType): void {
     const k = strip(t).k;
-    if ((k !== 'struct' && k !== 'union') || src.e !== 'member' || !src.arrow || src.obj.e !== 'id') return;
-    const base = src.obj.name;
+    if ((k !== 'struct' && k !== 'union') || src.e !== 'member') return;
+    // `p->a.in6.m` (m the relocated step, a, in6 plain members): the relocation's base is p plus a constant
+    const pk = !src.arrow && src.obj.e === 'member' ? prefixKey(src.obj) : undefined;
+    if (!pk && (!src.arrow || src.obj.e !== 'id')) return;
+    let top: Expr = src;
+    while (top.e === 'member' && !top.arrow) top = top.obj;
+    if (top.e !== 'member' || top.obj.e !== 'id') return;
+    const base = top.obj.name;
     if (assigned.has(base) || !lookupParam(base)) return;
     const n = sizeOf(t);
     const width = Math.min(8, addressAlign({ ...src, e: 'unary', op: '&', x: src } as Expr, 0), addressAlign({ ...dst, e: 'unary', op: '&', x: dst } as Expr, 0));
@@ -1419,7 +1442,30 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     res.sites.push(second);
     // as memcpySecondSite: both are accesses of the copy, never merged with a value read
     useOf(st, 'x');
-    flow.push({ s: second, c: 'x' });
+    // p plus a constant: the copy's accesses fold p + R + k (one record) unless p + a is a value already, computed
+    // before the copy's block where it dominates (GVN reuses that GEP): then the first access folds R into its load
+    // from that register and the others go through p + a + R, two records (kyanos's filter_conn_info `test =
+    // conn_info->raddr.in6.sin6_addr`, its caller having stored new_conn_info->raddr.in6.sin6_port; cse.ts `need`)
+    // (the first record's own event is no earlier use of p + a: the second one stands for the copy)
+    const fe = evOf.get(st);
+    if (fe && 's' in fe) delete fe.pk;
+    flow.push(pk && pk.off !== 0 ? { s: second, c: 'x', pk, need: true } : { s: second, c: 'x' });
+  }
+  /** `p->a.b..` through plain members: pointer p (a name) and the constant byte offset of the member reached. */
+  function prefixKey(x: Expr): { b: string; off: number } | undefined {
+    let off = 0;
+    for (let d = 0; d < 12; d++) {
+      if (x.e !== 'member') return undefined;
+      const t = strip(ev(x.obj, { preserve: false, noEmit: true, guards: [] }).type);
+      const rec = strip(x.arrow ? (t.k === 'ptr' ? t.to : VOID) : t);
+      if ((rec.k !== 'struct' && rec.k !== 'union') || rec.pai) return undefined;
+      const o = memberOffset(rec, x.name);
+      if (o === undefined) return undefined;
+      off += o;
+      if (x.arrow) { const b = baseName(x.obj); return b !== undefined ? { b, off } : undefined; }
+      x = x.obj;
+    }
+    return undefined;
   }
   /**
    * The alignment clang knows for the address an expression gives (a decayed array, `&x`, a pointer): a member's is
@@ -1561,6 +1607,51 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /** `ords` with what `c` being true establishes between two plain variables (a strict order or `!=`). */
+  function withOrd(ords: string[] | undefined, c: Expr): string[] | undefined {
+    const add: string[] = [];
+    const walk = (x: Expr, d: number): void => {
+      if (d > 8) return;
+      if (x.e === 'binary' && x.op === '&&') { walk(x.l, d + 1); walk(x.r, d + 1); return; }
+      const o = ordOf(x);
+      if (o) add.push(o);
+    };
+    walk(c, 0);
+    return add.length ? [...(ords ?? []), ...add] : ords;
+  }
+  /** `a < b` as 'a<b' (`b > a` the same), `a != b` as 'a!=b': variables only (a local or parameter by name). */
+  function ordOf(x: Expr): string | undefined {
+    if (x.e !== 'binary' || x.l.e !== 'id' || x.r.e !== 'id' || !lookup(x.l.name) || !lookup(x.r.name)) return undefined;
+    if (x.op === '<') return `${x.l.name}<${x.r.name}`;
+    if (x.op === '>') return `${x.r.name}<${x.l.name}`;
+    if (x.op === '!=') return `${x.l.name}!=${x.r.name}`;
+    return undefined;
+  }
+  /** `c` is false under `ords`: `a == b` where a < b, b < a or a != b holds; a `&&` with a side false. */
+  function decidedFalse(c: Expr, ords: string[], d = 0): boolean {
+    if (d > 8) return false;
+    if (c.e === 'binary' && c.op === '&&') return decidedFalse(c.l, ords, d + 1) || decidedFalse(c.r, ords, d + 1);
+    if (c.e !== 'binary' || c.op !== '==' || c.l.e !== 'id' || c.r.e !== 'id') return false;
+    const a = c.l.name;
+    const b = c.r.name;
+    return ords.some((o) => o === `${a}<${b}` || o === `${b}<${a}` || o === `${a}!=${b}` || o === `${b}!=${a}`);
+  }
+  /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
+   * SelectionDAG lowers to a compare per case: each arm, an empty one too, is entered from its own compare, and the
+   * code after the chain from the last compare and the arms (FlowEv `sw`). */
+  function switchChain(s: Extract<Stmt, { s: 'if' }>): boolean {
+    const on = (c: Expr): string | undefined => {
+      if (c.e !== 'binary' || c.op !== '==') return undefined;
+      if (constValue(c.r, env) !== undefined && pure(c.l)) return exprKey(c.l);
+      if (constValue(c.l, env) !== undefined && pure(c.r)) return exprKey(c.r);
+      return undefined;
+    };
+    let f = s.f;
+    while (f?.s === 'block' && f.body.length === 1) f = f.body[0];
+    if (f?.s !== 'if') return false;
+    const v = on(s.c);
+    return v !== undefined && !v.includes('?') && on(f.c) === v;
+  }
   /** An expression as written, for comparing two arms' operands (cse.ts `sunk`); '?' parts never compare equal. */
   function exprKey(e: Expr, d = 0): string {
     if (d > 12) return `?${e.start}`;
@@ -1827,7 +1918,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.pop();
         }
         freq += fAfterT;
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}) });
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
@@ -2494,6 +2585,8 @@ const SC_CONDS = process.env.CORELENS_SC_CONDS !== '0';
 const NONNULL = process.env.CORELENS_NONNULL !== '0';
 /** CORELENS_ADDR_NONNULL=0: `&v`, `&p->m` arguments are not known non-null in the callee (before/after). */
 const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
+/** CORELENS_ORDERS=0: `a < b && !(a == b && R)` keeps R's relocations (its before/after figures). */
+const ORDERS = process.env.CORELENS_ORDERS !== '0';
 /** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */

@@ -4,6 +4,18 @@
 //   - memcpy_member: `__builtin_memcpy(key.src, &iph->saddr, sizeof(iph->saddr))`, the address of a struct member (an
 //     in6_addr) copied in several accesses: clang folds the relocation into the first access and keeps the relocated
 //     address for the others, two relocations as for an array member (memcpySecondSite). ecapture, netobserv, tracee.
+//   - switch_chain: `if (*proto == ETH_P_IP) *family = AF_INET; else if (*proto == ETH_P_IPV6) *family = AF_INET6;`
+//     is a switch after SimplifyCFG, lowered to one compare per case: even its empty arms are entered from their own
+//     compare, so the block before the chain is no immediate predecessor of the code after it and MachineCSE keeps
+//     that code's skb->head offset apart (two records); one compare is a select, no block (one record). netobserv.
+//   - struct_copy_prefix: `test = c->raddr.in6.sin6_addr` (c->raddr a plain member holding a preserve_access_index
+//     record) is one record when c + offsetof(raddr) is first computed in the copy's own block (the DAG folds the
+//     constant into every access), two when an access through c->raddr before it, in a block that dominates it (the
+//     helper's or an inlined caller's: GVN keeps that GEP), made it a register: the first access folds the offset
+//     into its load from it, the others use c + raddr + offset. kyanos.
+//   - ordered_compare: `mac < network && !(is_valid_network(network) && network == mac && BPF_CORE_READ(skb,
+//     mac_len) == 0)`: under `mac < network` InstCombine folds `network == mac` to false, so the read after it never
+//     runs (no record); with `mac <= network` it stays. ptcpdump.
 //   - inline_definitions: a non-static `__always_inline` (or `inline`) function is a C99 inline definition: clang
 //     emits no symbol for it, so it is no .text program of its own, even taking a pointer to a preserve_access_index
 //     record (ptcpdump's handle_tc_ingress); `__attribute__((always_inline))` alone and `extern inline` are emitted.
@@ -105,6 +117,179 @@ SEC("kprobe/ip6_output") int BPF_KPROBE(out6, void *net, void *sk, struct sk_buf
 	bpf_map_update_elem(&conns, &c, &c.proto, BPF_ANY);
 	return 0;
 }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'switch_chain', min: 12, text: `/* in the shape of netobserv's utils.h: core_fill_in_l2 sets the family through an if-else chain on the protocol
+ * (a switch after SimplifyCFG, lowered to a compare per case), core_fill_in_l3 reads skb->head again after it */
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define AF_INET 2
+#define AF_INET6 10
+static inline void fill_l2(struct sk_buff *skb, __u16 *proto, __u16 *family)
+{
+	struct ethhdr eth;
+	__builtin_memset(&eth, 0, sizeof(eth));
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	bpf_probe_read_kernel(&eth, sizeof(eth), head + mac);
+	*proto = bpf_ntohs(eth.h_proto);
+	if (*proto == ETH_P_IP) {
+		*family = AF_INET;
+	} else if (*proto == ETH_P_IPV6) {
+		*family = AF_INET6;
+	}
+}
+/* one compare: a select, no block; the head's offset is reused after it */
+static inline void fill_l2_one(struct sk_buff *skb, __u16 *proto, __u16 *family)
+{
+	struct ethhdr eth;
+	__builtin_memset(&eth, 0, sizeof(eth));
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	bpf_probe_read_kernel(&eth, sizeof(eth), head + mac);
+	*proto = bpf_ntohs(eth.h_proto);
+	if (*proto == ETH_P_IP)
+		*family = AF_INET;
+	else
+		*family = AF_INET6;
+}
+static inline void fill_l3(struct sk_buff *skb, __u16 family, __u32 *out)
+{
+	__u16 net = BPF_CORE_READ(skb, network_header);
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	switch (family) {
+	case AF_INET: { struct iphdr ip; bpf_probe_read_kernel(&ip, sizeof(ip), head + net); *out = ip.saddr; break; }
+	case AF_INET6: { struct ipv6hdr ip; bpf_probe_read_kernel(&ip, sizeof(ip), head + net); *out = ip.saddr.in6_u.u6_addr32[0]; break; }
+	default: break;
+	}
+}
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, __u16); } seen SEC(".maps");
+SEC("kprobe/kfree_skb") int BPF_KPROBE(drop, struct sk_buff *skb)
+{
+	__u16 proto = 0, family = 0;
+	__u32 v = 0;
+	fill_l2(skb, &proto, &family);
+	fill_l3(skb, family, &v);
+	bpf_map_update_elem(&seen, &v, &proto, 0);
+	return 0;
+}
+SEC("kprobe/consume_skb") int BPF_KPROBE(consume, struct sk_buff *skb)
+{
+	__u16 proto = 0, family = 0;
+	__u32 v = 0;
+	fill_l2_one(skb, &proto, &family);
+	fill_l3(skb, family, &v);
+	bpf_map_update_elem(&seen, &v, &proto, 0);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'struct_copy_prefix', min: 14, text: `/* in the shape of kyanos's filter_conn_info: an in6_addr copied out of a plain record's union member holding the
+ * vmlinux sockaddr_in6 (test = conn_info->raddr.in6.sin6_addr), after the caller or the helper itself touched
+ * conn_info->raddr or not */
+union sa_t { struct sockaddr sa; struct sockaddr_in in4; struct sockaddr_in6 in6; };
+struct conn { __u64 id; union sa_t laddr; union sa_t raddr; __u32 role; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct in6_addr); __type(value, __u8); } ips SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u16); __type(value, __u8); } ports SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, struct conn); } conns SEC(".maps");
+static __u16 k0;
+static __always_inline bool filter_addr(struct conn *c)
+{
+	struct in6_addr test = {0};
+	test.in6_u.u6_addr8[0] = 1;
+	if (bpf_map_lookup_elem(&ips, &test)) {
+		test.in6_u.u6_addr8[0] = 0;
+		test = c->raddr.in6.sin6_addr;
+		if (!bpf_map_lookup_elem(&ips, &test))
+			return false;
+	}
+	return true;
+}
+/* the port read makes c + offsetof(raddr) a value of the blocks it dominates */
+static __always_inline bool filter_port_addr(struct conn *c)
+{
+	__u16 port = c->raddr.in6.sin6_port;
+	if (!bpf_map_lookup_elem(&ports, &port))
+		return false;
+	return filter_addr(c);
+}
+/* the port read only in an arm: it dominates nothing after it */
+static __always_inline bool filter_maybe_port_addr(struct conn *c)
+{
+	if (bpf_map_lookup_elem(&ports, &k0)) {
+		__u16 port = c->raddr.in6.sin6_port;
+		if (!bpf_map_lookup_elem(&ports, &port))
+			return false;
+	}
+	return filter_addr(c);
+}
+static __always_inline struct conn *conn_of(void)
+{
+	__u32 k = 0;
+	return bpf_map_lookup_elem(&conns, &k);
+}
+SEC("kprobe/tcp_sendmsg") int BPF_KPROBE(copy_only, struct sock *sk)
+{
+	struct conn *c = conn_of();
+	return c ? filter_addr(c) : 0;
+}
+SEC("kprobe/tcp_recvmsg") int BPF_KPROBE(after_port, struct sock *sk)
+{
+	struct conn *c = conn_of();
+	return c ? filter_port_addr(c) : 0;
+}
+SEC("kprobe/tcp_close") int BPF_KPROBE(after_maybe_port, struct sock *sk)
+{
+	struct conn *c = conn_of();
+	return c ? filter_maybe_port_addr(c) : 0;
+}
+/* the caller stores through c->raddr first (kyanos's create_conn_info_in_data_syscall) */
+SEC("kprobe/tcp_connect") int BPF_KPROBE(after_store, struct sock *sk)
+{
+	struct conn *c = conn_of();
+	if (!c)
+		return 0;
+	c->raddr.in6.sin6_port = 7;
+	if (!bpf_map_lookup_elem(&ports, &k0))
+		return 0;
+	return filter_addr(c);
+}
+/* through laddr: another address, copy_only's count */
+SEC("kprobe/tcp_finish_connect") int BPF_KPROBE(after_other, struct sock *sk)
+{
+	struct conn *c = conn_of();
+	if (!c)
+		return 0;
+	c->laddr.in6.sin6_port = 7;
+	if (!bpf_map_lookup_elem(&ports, &k0))
+		return 0;
+	return filter_addr(c);
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'ordered_compare', min: 9, text: `/* in the shape of ptcpdump's net.h has_valid_mac_data: \`mac < network && !(.. && network == mac && R)\` */
+#define is_unset(x) ((x) == (typeof(x))~0U)
+static __always_inline bool is_valid_mac(u16 mac) { return !is_unset(mac); }
+static __always_inline bool is_valid_network(u16 network) { return network && !is_unset(network); }
+/* mac < network makes network == mac false: InstCombine folds it, the mac_len read never runs */
+static __always_inline bool has_valid_mac_data(const struct sk_buff *skb)
+{
+	u16 mac = BPF_CORE_READ(skb, mac_header);
+	u16 network = BPF_CORE_READ(skb, network_header);
+	return is_valid_mac(mac) && BPF_CORE_READ(skb, dev, hard_header_len) && mac < network &&
+	       !(is_valid_network(network) && network == mac && BPF_CORE_READ(skb, mac_len) == 0);
+}
+/* mac <= network leaves network == mac possible: the read stays */
+static __always_inline bool has_mac_data_le(const struct sk_buff *skb)
+{
+	u16 mac = BPF_CORE_READ(skb, mac_header);
+	u16 network = BPF_CORE_READ(skb, network_header);
+	return is_valid_mac(mac) && BPF_CORE_READ(skb, dev, hard_header_len) && mac <= network &&
+	       !(is_valid_network(network) && network == mac && BPF_CORE_READ(skb, mac_len) == 0);
+}
+long hits;
+SEC("tp_btf/netif_receive_skb") int BPF_PROG(rx, struct sk_buff *skb) { if (has_valid_mac_data(skb)) hits++; return 0; }
+SEC("tp_btf/net_dev_queue") int BPF_PROG(tx, struct sk_buff *skb) { if (has_mac_data_le(skb)) hits++; return 0; }
 char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'inline_definitions', min: 10, text: `/* an skb handler in the shape of ptcpdump's: one static helper, inlined into non-static inline wrappers */
