@@ -41,6 +41,12 @@
 //   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf;
 //   - sunk: two arms ending in the same helper call whose relocated operands differ share their identical reads: see
 //     sunkOf;
+//   - implied: an if whose comparison of two byte pointers (`data + 34 > data_end`) the dominating path already
+//     decided (an earlier `if (same) return;`, or the arm it is in) is folded by JumpThreading: only the arm it takes
+//     is emitted, the other arm's sites are counted like merged ones (ecapture's inlined skb_revalidate_data after
+//     capture_packets' first bounds check; measured with -print-after-all: JumpThreadingPass drops the pull and the
+//     reloads). Only the same comparison of the same values (a local passed as `&x` to an inlined helper is its
+//     `*param` there); another predicate or the operands swapped, which LLVM also folds in small programs, are left;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
