@@ -47,6 +47,11 @@
 //     capture_packets' first bounds check; measured with -print-after-all: JumpThreadingPass drops the pull and the
 //     reloads). Only the same comparison of the same values (a local passed as `&x` to an inlined helper is its
 //     `*param` there); another predicate or the operands swapped, which LLVM also folds in small programs, are left;
+//   - frame: a __builtin_memcpy into or from a local aggregate's member (`&indexer.src.in6_u`) addresses it as
+//     `stack slot + relocation`, the member offsets folded into each access's displacement: within one block with no
+//     call between, the copies share that one value (tracee's and kubeshark's indexer: four records in the model, one
+//     in clang). Stores into a local's members were measured both ways (one record for two u6_addr32[0] stores, two
+//     for kyanos's two sa_family stores): not modelled;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
@@ -78,7 +83,7 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
-  const st: State = { avail: new Map(), facts: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) st.firstUse.set(copy.id(p), -1);
@@ -158,6 +163,10 @@ const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 interface State {
   /** checks and addresses: the block each was last defined in, along the dominating path */
   avail: Map<string, number>;
+  /** frame: per local and relocation, the block and call count where its `slot + relocation` value was made */
+  frame: Map<string, { block: number; calls: number }>;
+  /** calls met so far in replay order (helper calls, probe reads, calls not inlined; not memcpy/memset; not stores) */
+  calls: { n: number };
   /** implied: the comparisons (condKeyIn) an if decided on the dominating path, with their value there */
   facts: Map<string, boolean>;
   /** checks whose value is an if's condition: the clobber count when each was last loaded, along the dominating
@@ -309,6 +318,10 @@ function sigOf(evs: FlowEv[], copy: FlowCopy, depth: number): string | undefined
   return out.join(',');
 }
 
+/** CORELENS_CSE_FRAME=0 turns the `frame` rule off (its before/after figures; sites.ts records no `fr` then). */
+const FRAME = process.env.CORELENS_CSE_FRAME !== '0';
+const copies1 = (s: Site): boolean => (s.copies ?? 1) === 1;
+
 /** CORELENS_CSE_IMPLIED=0 turns the `implied` rule off (its before/after figures; sites.ts records no keys then). */
 const IMPLIED = process.env.CORELENS_CSE_IMPLIED !== '0';
 
@@ -397,6 +410,16 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         if (st.rolled.seen.has(k)) { s.merged = true; st.adj = undefined; continue; }
         st.rolled.seen.add(k);
       }
+      // frame: an address inside a local aggregate (a stack slot) is `slot + relocation`, the member offsets folded
+      // into each access's displacement; within one block and with no call between (nothing to clobber the register)
+      // the BPF backend computes it once (measured: tracee's and kubeshark's `indexer`, two u6_addr32[0] stores and
+      // two 16-byte __builtin_memcpy into `&indexer.src.in6_u` / `&indexer.dst.in6_u`: one record each)
+      if (FRAME && e.fr !== undefined && !st.loop && copies1(s) && !s.unreached) {
+        const k = `${copy.id(e.fr)}|${keyOf(s)}`;
+        const d = st.frame.get(k);
+        if (d && d.block === st.cur && d.calls === st.calls.n) { s.merged = true; st.adj = undefined; continue; }
+        st.frame.set(k, { block: st.cur, calls: st.calls.n });
+      }
       // adj: an address whose previous relocated site, in this block, is the same relocation through another (or the
       // same) pointer: MachineCSE shares the one instruction, kept across the first read's call (register pressure
       // permitting, decided at the end); unrolled copies pair within one iteration (each copy with its own)
@@ -438,6 +461,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.clob.n++;
     } else if ('call' in e) {
       st.loads.clear();
+      st.calls.n++;
       if (e.call.twin || depth > 24) { st.clob.n++; continue; }
       if (ROLLED && e.split && rolledCopies(e, st, copy, depth)) {
         // what follows is another block, nothing of the body available to it
@@ -474,6 +498,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.loads.clear();
     } else if ('cut' in e) {
       st.loads.clear();
+      if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
       if (!e.soft) st.clob.n++;
       if (e.all) { st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]); }
     } else if ('exit' in e) {

@@ -141,7 +141,8 @@ export interface CallRef {
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string }
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string;
+    /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string }
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
@@ -657,6 +658,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const fe = s && evOf.get(s);
       const from = v.chain.base ?? v.chain.of;
       if (fe && 's' in fe && load && from) fe.src = exprKey(from);
+
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       }
@@ -1432,7 +1434,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const second: RawSite = { ...s, guards: s.guards.slice() };
     res.sites.push(second);
     useOf(s, 'x');
-    flow.push({ s: second, c: 'x' });
+    // frame: a copy into a local's member (`&v.a.b`) addresses it as `slot + relocation`, each access's offset
+    // folded into its displacement (measured: two 16-byte copies into `&indexer.src.in6_u`, `&indexer.dst.in6_u`, one
+    // record); only copies: stores into a local's members were measured both ways (cse.ts `frame`)
+    const fe = evOf.get(s);
+    const fr = FRAME && a?.e === 'unary' && a.op === '&' ? frameOf(a.x) : undefined;
+    if (fr !== undefined && fe && 's' in fe) fe.fr = fr;
+    flow.push(fr !== undefined ? { s: second, c: 'x', fr } : { s: second, c: 'x' });
   }
 
   /**
@@ -1556,6 +1564,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const fieldUnwritten = new Map<string, boolean>();
   /** The name is one of this function's parameters. */
   function lookupParam(n: string): boolean { return f.params.some((q) => q.name === n); }
+
+  /** frame: the local aggregate variable an object expression is a part of (`v`, `v.a`, `v.a[2]`), if any. */
+  function frameOf(x: Expr | undefined): string | undefined {
+    for (let d = 0; x && d < 16; d++) {
+      if (x.e === 'member' && !x.arrow) { x = x.obj; continue; }
+      if (x.e === 'index' && constValue(x.idx, env) !== undefined) { x = x.arr; continue; }
+      break;
+    }
+    if (x?.e !== 'id' || lookupParam(x.name) || !lookup(x.name)) return undefined;
+    const k = strip(lookup(x.name)!).k;
+    return k === 'struct' || k === 'union' || k === 'array' ? x.name : undefined;
+  }
 
   /** implied: the memory an argument passes the address of, as `bumpMem` names it (`&x` -> x, `p` -> *p). */
   function memArg(a: Expr): string | undefined {
@@ -2602,6 +2622,8 @@ const MAX_ANALYZED_TRIPS = 10;
 const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
 /** CORELENS_CSE_IMPLIED=0: no condition keys, cse.ts's `implied` rule off (its before/after figures). */
 const IMPLIED = process.env.CORELENS_CSE_IMPLIED !== '0';
+/** CORELENS_CSE_FRAME=0: no `fr` on sites, cse.ts's `frame` rule off (its before/after figures). */
+const FRAME = process.env.CORELENS_CSE_FRAME !== '0';
 /** CORELENS_INDUCTION_ASSIGN=0: `for (i = A; ...)` over an earlier-declared variable is not split (before/after). */
 const INDUCTION_ASSIGN = process.env.CORELENS_INDUCTION_ASSIGN !== '0';
 /** CORELENS_FN_REFS=0: a function named as a value (a bpf_loop callback) is not emitted out of line (before/after). */
