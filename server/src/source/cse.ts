@@ -47,7 +47,7 @@
 //     capture_packets' first bounds check; measured with -print-after-all: JumpThreadingPass drops the pull and the
 //     reloads). Only the same comparison of the same values (a local passed as `&x` to an inlined helper is its
 //     `*param` there); another predicate or the operands swapped, which LLVM also folds in small programs, are left;
-//   - frame: a __builtin_memcpy into or from a local aggregate's member (`&indexer.src.in6_u`) addresses it as
+//   - frame: a __builtin_memcpy into a local aggregate's member (`&indexer.src.in6_u`) addresses it as
 //     `stack slot + relocation`, the member offsets folded into each access's displacement: within one block with no
 //     call between, the copies share that one value (tracee's and kubeshark's indexer: four records in the model, one
 //     in clang). Stores into a local's members were measured both ways (one record for two u6_addr32[0] stores, two

@@ -1434,11 +1434,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const second: RawSite = { ...s, guards: s.guards.slice() };
     res.sites.push(second);
     useOf(s, 'x');
-    // frame: a copy into a local's member (`&v.a.b`) addresses it as `slot + relocation`, each access's offset
-    // folded into its displacement (measured: two 16-byte copies into `&indexer.src.in6_u`, `&indexer.dst.in6_u`, one
-    // record); only copies: stores into a local's members were measured both ways (cse.ts `frame`)
+    // frame: a copy into a local's member (`&v.a.b`, the destination) addresses it as `slot + relocation`, each
+    // access's offset folded into its displacement (measured: two 16-byte copies into `&indexer.src.in6_u`,
+    // `&indexer.dst.in6_u`, one record); not a copy out of a local (`&ip.daddr`, ip a local ipv6hdr, keeps the
+    // memcpy's two records: held-out-shapes memcpy_member), nor stores into a local's members (cse.ts `frame`)
     const fe = evOf.get(s);
-    const fr = FRAME && a?.e === 'unary' && a.op === '&' ? frameOf(a.x) : undefined;
+    const fr = FRAME && a !== undefined && a === args[0] && a.e === 'unary' && a.op === '&' ? frameOf(a.x) : undefined;
     if (fr !== undefined && fe && 's' in fe) fe.fr = fr;
     flow.push(fr !== undefined ? { s: second, c: 'x', fr } : { s: second, c: 'x' });
   }
