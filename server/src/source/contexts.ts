@@ -392,20 +392,30 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   };
 
   /** One inlined copy for the merge replay: the same site objects and contexts as `visit`. */
-  const copyOf = (c: Ctx, stack: FuncDef[], parent?: FlowCopy, bases?: (string | undefined)[]): FlowCopy => {
+  const copyOf = (c: Ctx, stack: FuncDef[], parent?: FlowCopy, bases?: (string | undefined)[], mem?: (string | undefined)[], kargs?: (bigint | undefined)[]): FlowCopy => {
     const copy: FlowCopy = {
       id: (name) => {
+        // `*p` (what parameter p points at, unwritten so far): the caller's memory value passed (`&x`)
+        if (name[0] === '*' && !name.includes('@')) {
+          const i = mem ? c.def.params.findIndex((p) => p.name === name.slice(1)) : -1;
+          const m = i >= 0 ? mem![i] : undefined;
+          return m !== undefined && parent ? parent.id(m) : `${c.key}|${name}`;
+        }
         const i = bases ? c.def.params.findIndex((p) => p.name === name) : -1;
         const b = i >= 0 ? bases![i] : undefined;
         return b !== undefined && parent ? parent.id(b) : `${c.key}|${name}`;
       },
+      konst: (name) => {
+        const i = c.def.params.findIndex((p) => p.name === name);
+        return i < 0 ? undefined : kargs?.[i] ?? c.argv?.[i];
+      },
       site: (r) => (holds(r.pconds, c) ? siteIn(c, r) : undefined),
-      enter: (call, bs) => {
+      enter: (call, bs, ms, ks) => {
         const callee = call.def;
         if (!holds(call.pconds, c) || !callee.body || !inlines(callee, call) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
-        return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs) };
+        return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs, ms, ks) };
       },
     };
     return copy;

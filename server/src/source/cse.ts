@@ -45,6 +45,17 @@
 //     (FlowEv `pk`/`need`; sites.ts structCopySecondSite);
 //   - sunk: two arms ending in the same helper call whose relocated operands differ share their identical reads: see
 //     sunkOf;
+//   - implied: an if whose comparison of two byte pointers (`data + 34 > data_end`) the dominating path already
+//     decided (an earlier `if (same) return;`, or the arm it is in) is folded by JumpThreading: only the arm it takes
+//     is emitted, the other arm's sites are counted like merged ones (ecapture's inlined skb_revalidate_data after
+//     capture_packets' first bounds check; measured with -print-after-all: JumpThreadingPass drops the pull and the
+//     reloads). Only the same comparison of the same values (a local passed as `&x` to an inlined helper is its
+//     `*param` there); another predicate or the operands swapped, which LLVM also folds in small programs, are left;
+//   - frame: a __builtin_memcpy into a local aggregate's member (`&indexer.src.in6_u`) addresses it as
+//     `stack slot + relocation`, the member offsets folded into each access's displacement: within one block with no
+//     call between, the copies share that one value (tracee's and kubeshark's indexer: four records in the model, one
+//     in clang). Stores into a local's members were measured both ways (one record for two u6_addr32[0] stores, two
+//     for kyanos's two sa_family stores): not modelled;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
@@ -60,21 +71,23 @@
 // counting code skips `Site.merged`.
 
 import type { Site } from './analyzer';
-import type { CallRef, FlowEv, RawSite } from './sites';
+import type { CallRef, CondKey, FlowEv, RawSite } from './sites';
 
 /** What the replay needs from the call-context expansion (contexts.ts), for one inlined copy of a function. */
 export interface FlowCopy {
   /** The value a pointer variable of this copy names (a parameter: the caller's variable passed to it, if any). */
   id(name: string): string;
+  /** The constant a parameter of this copy is given (a literal or a local holding one), if any. */
+  konst(name: string): bigint | undefined;
   /** The public site of `r` in this copy, or undefined when this copy does not keep it (a folded condition). */
   site(r: RawSite): Site | undefined;
   /** The inlined callee's events and copy; undefined when the call is not inlined here (or dropped). */
-  enter(call: CallRef, bases: (string | undefined)[] | undefined): { flow: FlowEv[]; copy: FlowCopy } | undefined;
+  enter(call: CallRef, bases: (string | undefined)[] | undefined, mem?: (string | undefined)[], kargs?: (bigint | undefined)[]): { flow: FlowEv[]; copy: FlowCopy } | undefined;
 }
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
-  const st: State = { avail: new Map(), gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) st.firstUse.set(copy.id(p), -1);
@@ -154,6 +167,12 @@ const keyOf = (s: Site): string => `${s.kind}|${s.typeId}|${s.access}`;
 interface State {
   /** checks and addresses: the block each was last defined in, along the dominating path */
   avail: Map<string, number>;
+  /** frame: per local and relocation, the block and call count where its `slot + relocation` value was made */
+  frame: Map<string, { block: number; calls: number }>;
+  /** calls met so far in replay order (helper calls, probe reads, calls not inlined; not memcpy/memset; not stores) */
+  calls: { n: number };
+  /** implied: the comparisons (condKeyIn) an if decided on the dominating path, with their value there */
+  facts: Map<string, boolean>;
   /** checks whose value is an if's condition: the clobber count when each was last loaded, along the dominating
    * path (GVN: a later identical load with no clobber since is the same value) */
   gvn: Map<string, number>;
@@ -308,6 +327,29 @@ function sigOf(evs: FlowEv[], copy: FlowCopy, depth: number): string | undefined
   return out.join(',');
 }
 
+/** CORELENS_CSE_FRAME=0 turns the `frame` rule off (its before/after figures; sites.ts records no `fr` then). */
+const FRAME = process.env.CORELENS_CSE_FRAME !== '0';
+const copies1 = (s: Site): boolean => (s.copies ?? 1) === 1;
+
+/** CORELENS_CSE_IMPLIED=0 turns the `implied` rule off (its before/after figures; sites.ts records no keys then). */
+const IMPLIED = process.env.CORELENS_CSE_IMPLIED !== '0';
+
+/**
+ * implied: an if's comparison (FlowEv `ck`) as one value of this copy: both pointers named as FlowCopy names them
+ * (what an inlined helper's `*head` reads is the caller's `data` passed as `&data`), a parameter's constant
+ * argument folded into its side. Undefined when a parameter of a side has no constant here.
+ */
+function condKeyIn(ck: CondKey, copy: FlowCopy): string | undefined {
+  const side = (s: CondKey['l']): string | undefined => {
+    let k = s.k;
+    for (const p of s.p) { const v = copy.konst(p); if (v === undefined) return undefined; k += v; }
+    return `${copy.id(s.v)}+${k}`;
+  };
+  const l = side(ck.l);
+  const r = l === undefined ? undefined : side(ck.r);
+  return r === undefined ? undefined : `${l}${ck.op}${r}`;
+}
+
 /** CORELENS_CSE_LABELS=0: code after an exit is not replayed even where a label makes it reachable (as before). */
 const LABELS = process.env.CORELENS_CSE_LABELS !== '0';
 /** CORELENS_CSE_ROLLED=0 turns the `rolled` rule off (its before/after figures). */
@@ -384,6 +426,16 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         if (st.rolled.seen.has(k)) { s.merged = true; st.adj = undefined; continue; }
         st.rolled.seen.add(k);
       }
+      // frame: an address inside a local aggregate (a stack slot) is `slot + relocation`, the member offsets folded
+      // into each access's displacement; within one block and with no call between (nothing to clobber the register)
+      // the BPF backend computes it once (measured: tracee's and kubeshark's `indexer`, two u6_addr32[0] stores and
+      // two 16-byte __builtin_memcpy into `&indexer.src.in6_u` / `&indexer.dst.in6_u`: one record each)
+      if (FRAME && e.fr !== undefined && !st.loop && copies1(s) && !s.unreached) {
+        const k = `${copy.id(e.fr)}|${keyOf(s)}`;
+        const d = st.frame.get(k);
+        if (d && d.block === st.cur && d.calls === st.calls.n) { s.merged = true; st.adj = undefined; continue; }
+        st.frame.set(k, { block: st.cur, calls: st.calls.n });
+      }
       // adj: an address whose previous relocated site, in this block, is the same relocation through another (or the
       // same) pointer: MachineCSE shares the one instruction, kept across the first read's call (register pressure
       // permitting, decided at the end); unrolled copies pair within one iteration (each copy with its own)
@@ -425,6 +477,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.clob.n++;
     } else if ('call' in e) {
       st.loads.clear();
+      st.calls.n++;
       if (e.call.twin || depth > 24) { st.clob.n++; continue; }
       if (ROLLED && e.split && rolledCopies(e, st, copy, depth)) {
         // what follows is another block, nothing of the body available to it
@@ -432,17 +485,18 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         newBlock([]);
         continue;
       }
-      const sub = copy.enter(e.call, e.bases);
+      const sub = copy.enter(e.call, e.bases, e.mem, e.kargs);
       if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
-      const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
+      const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
         rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` } };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
         // one way out, at the end: the callee's straight-line code continues the caller's block
         st.avail = inner.avail;
+        st.facts = inner.facts;
         st.gvn = inner.gvn;
         st.cur = inner.cur;
         st.preds = inner.preds;
@@ -460,12 +514,25 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.loads.clear();
     } else if ('cut' in e) {
       st.loads.clear();
+      if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
       if (!e.soft) st.clob.n++;
-      if (e.all) { st.avail = new Map(); st.gvn = new Map(); newBlock([]); }
+      if (e.all) { st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]); }
     } else if ('exit' in e) {
       if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); }
       st.exited = true;
     } else if (e.kind === 'if') {
+      // implied: a comparison the dominating path already decided (JumpThreading / GVN fold the branch: measured,
+      // ecapture's capture_packets, see IMPLIED) leaves only the arm it takes; the other is never emitted
+      const key = IMPLIED && e.ck && !st.loop && !st.rolled ? condKeyIn(e.ck, copy) : undefined;
+      const known = key !== undefined ? st.facts.get(key) : undefined;
+      if (known !== undefined) {
+        const taken = known !== e.ck!.neg;
+        const dead = taken ? e.alt : e.sub;
+        const live = taken ? e.sub : e.alt;
+        if (dead) run(dead, { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], early: [], adj: undefined, dup: true }, copy, depth);
+        if (live) run(live, st, copy, depth);
+        continue;
+      }
       const from = st.cur;
       // an if on `L || R` runs its else arm (or, when its then arm always exits, what follows) only after R was
       // evaluated false: R's block dominates it and is its immediate predecessor (on `L && R`, the then arm), so
@@ -492,9 +559,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
           return { ...st, exited: true };
         }
         const a: State = base
-          ? { ...st, avail: withAddrs(st.avail, base.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
-          : { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
+          ? { ...st, avail: withAddrs(st.avail, base.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
+          : { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         if (dup) a.dup = true;
+        // implied: in the arm, the comparison has the value its branch took
+        if (key !== undefined) a.facts.set(key, evs2 === e.sub ? !e.ck!.neg : e.ck!.neg);
         run(evs2, a, copy, depth);
         a.dup = st.dup;
         return a;
@@ -504,6 +573,12 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // (not in a loop: a rolled loop's copy has its induction variable as a constant the real body does not)
       const twin = TWINS && !e.sc && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
       const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined, twin === 'alt') : undefined;
+      // implied: what follows an if one of whose arms always exits is dominated by the other arm's edge
+      if (key !== undefined) {
+        if (t.exited && !f) st.facts = new Map(st.facts).set(key, e.ck!.neg);
+        else if (t.exited && f && !f.exited) st.facts = new Map(f.facts);
+        else if (f?.exited && !t.exited) st.facts = new Map(t.facts);
+      }
       if (SUNK && e.alt && !twin && !e.sc && !st.loop && !st.rolled) for (const x of sunkOf(e.sub, e.alt, copy)) x.merged = true;
       if (twin === 'rest' && t.exited) st.dup = true;
       if (e.sc === '&&' || e.sc === '||') {
@@ -528,7 +603,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       newBlock(ends);
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };
+      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
@@ -544,7 +619,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      run(e.sub, { ...st, avail: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
+      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);
@@ -567,7 +642,7 @@ function rolledCopies(e: Extract<FlowEv, { call: CallRef }>, st: State, copy: Fl
   if (subs.length < 2 || !e.split!.rolled.includes(subs.length)) return false;
   const rolled = { seen: st.rolled?.seen ?? new Set<string>(), path: `${st.rolled?.path ?? ''}/r${oid(e.split!)}` };
   for (const sub of subs) {
-    const inner: State = { ...st, avail: new Map(st.avail), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], adj: undefined, rolled };
+    const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], adj: undefined, rolled };
     run(sub!.flow, inner, sub!.copy, depth + 1);
   }
   return true;

@@ -145,13 +145,22 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the access goes through `b->m..`, a constant offset `off` from pointer `b` (a plain member holding the relocated
      * record: kyanos's `conn_info->raddr.in6.sin6_port`): that address is a value of the program from here on */
     pk?: { b: string; off: number };
-    /** a struct copy's second record (structCopySecondSite), only when `pk`'s address was there before it */ need?: true }
-  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop }
+    /** a struct copy's second record (structCopySecondSite), only when `pk`'s address was there before it */ need?: true;
+    /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string }
+  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop;
+    /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
+     * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
   | { clob: true }
-  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true;
+  | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
   | { exit: 'ret' | 'jump' };
+
+/** An if statement's condition as a comparison of two byte pointers plus constants (`data + 34 > data_end`, `*head +
+ * offset > *tail`), for cse.ts `implied`; `neg`: the condition is its negation (`!(..)`). */
+export interface CondKey { op: string; neg: boolean; l: CondSide; r: CondSide }
+/** One side: a pointer value (`v`: a FlowCopy name), plus `k` bytes, plus the constant arguments of parameters `p`. */
+export interface CondSide { v: string; k: bigint; p: string[] }
 
 /** The copies unrollInductionCalls made of a call given a loop's induction variable (one per iteration, in order),
  * and the trip counts at which LLVM keeps that loop rolled after all (see `rolledTrips`): cse.ts then counts each
@@ -427,6 +436,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Variables whose address the body takes (or that meet a binary `&`: the tokens cannot tell): memory a pointer
    * may reach, so a store to one may write what a later direct load reads. */
   const addrTaken = new Set<string>();
+  /** implied: address-taken locals (`x`) and pointer parameters (`*p`) whose memory no value is named for. */
+  const memBad = new Set<string>();
+  /** implied: per address-taken local (`x`) or dereferenced parameter (`*p`), its memory's version in evaluation
+   * order, arms scoped (a write in one arm is not seen in the other; after the if, what either arm wrote is new). */
+  let mver = new Map<string, number>();
+  let mfresh = 0;
+  const bumpMem = (n: string): void => { mver.set(n, ++mfresh); };
+  /** implied: locals holding a known constant (declared with one, not written since). */
+  const kval = new Map<string, bigint>();
   /** Names given another value (`p = q`, `p++`): a parameter no longer the caller's argument throughout the body. */
   const rebound = new Set<string>();
   {
@@ -447,6 +465,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
       // `&v` (not `&v->f`, `&v.f`, `&v[i]`: addresses inside what v points to or holds)
       if (b[i - 1]?.s === '&' && !inside) addrTaken.add(t.s);
+      // implied: `&x` only ever a call's whole argument; a pointer parameter only dereferenced or passed as a whole
+      // argument (anything else may let another pointer reach the memory: no value is named for it)
+      const wholeArg = ['(', ','].includes(b[i - (b[i - 1]?.s === '&' ? 2 : 1)]?.s ?? '') && [',', ')'].includes(b[i + 1]?.s ?? '');
+      if (b[i - 1]?.s === '&' && !inside && !wholeArg) memBad.add(t.s);
+      if (f.params.some((q) => q.name === t.s) && b[i - 1]?.s !== '*' && !wholeArg) memBad.add(`*${t.s}`);
     }
   }
   /** Writes of each variable met so far in evaluation order: `name#n` is one value of it (SSA-like), as long as
@@ -457,6 +480,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const written = (name: string, ctx: Ctx, value = true): void => {
     if (sinkable.delete(name)) unsinkable.add(name);
     if (ctx.noEmit) return;
+    kval.delete(name);
+    if (addrTaken.has(name)) bumpMem(name);
     version.set(name, (version.get(name) ?? 0) + 1);
     if (value) stored.set(name, (stored.get(name) ?? 0) + 1);
   };
@@ -964,7 +989,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         return { type: LONG };
       }
-      case 'call': return call(x, ctx);
+      case 'call': {
+        const v = call(x, ctx);
+        // implied: a call given `&x` or a pointer parameter may write that memory
+        if (IMPLIED && !ctx.noEmit) for (const a of x.args) { const m = memArg(a); if (m) bumpMem(m); }
+        return v;
+      }
       case 'unary': {
         if (x.op === '&') {
           // an address taken lets anything write the variable: its origin is unknown, unless a probe read fills it
@@ -1069,6 +1099,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
         if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
+        if (IMPLIED && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id' && !ctx.noEmit) bumpMem(`*${x.l.x.name}`);
         storeCut(x.l);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
         return { type: l.type };
@@ -1363,6 +1394,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         res.calls.push(ref);
         const bases = args.map((a) => baseName(a));
         const cev: Extract<FlowEv, { call: CallRef }> = bases.some((b) => b !== undefined) ? { call: ref, bases } : { call: ref };
+        if (IMPLIED) {
+          const mem = args.map((a) => memName(a));
+          if (mem.some((m) => m !== undefined)) cev.mem = mem;
+          const kargs = args.map((a) => constValue(a, env) ?? (a.e === 'id' ? kval.get(a.name) : undefined));
+          if (kargs.some((k) => k !== undefined)) cev.kargs = kargs;
+        }
         callEv.set(ref, cev);
         flow.push(cev);
       }
@@ -1413,7 +1450,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const second: RawSite = { ...s, guards: s.guards.slice() };
     res.sites.push(second);
     useOf(s, 'x');
-    flow.push({ s: second, c: 'x' });
+    // frame: a copy into a local's member (`&v.a.b`, the destination) addresses it as `slot + relocation`, each
+    // access's offset folded into its displacement (measured: two 16-byte copies into `&indexer.src.in6_u`,
+    // `&indexer.dst.in6_u`, one record); not a copy out of a local (`&ip.daddr`, ip a local ipv6hdr, keeps the
+    // memcpy's two records: held-out-shapes memcpy_member), nor stores into a local's members (cse.ts `frame`)
+    const fe = evOf.get(s);
+    const fr = FRAME && a !== undefined && a === args[0] && a.e === 'unary' && a.op === '&' ? frameOf(a.x) : undefined;
+    if (fr !== undefined && fe && 's' in fe) fe.fr = fr;
+    flow.push(fr !== undefined ? { s: second, c: 'x', fr } : { s: second, c: 'x' });
   }
 
   /**
@@ -1566,6 +1610,85 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const fieldUnwritten = new Map<string, boolean>();
   /** The name is one of this function's parameters. */
   function lookupParam(n: string): boolean { return f.params.some((q) => q.name === n); }
+
+  /** frame: the local aggregate variable an object expression is a part of (`v`, `v.a`, `v.a[2]`), if any. */
+  function frameOf(x: Expr | undefined): string | undefined {
+    for (let d = 0; x && d < 16; d++) {
+      if (x.e === 'member' && !x.arrow) { x = x.obj; continue; }
+      if (x.e === 'index' && constValue(x.idx, env) !== undefined) { x = x.arr; continue; }
+      break;
+    }
+    if (x?.e !== 'id' || lookupParam(x.name) || !lookup(x.name)) return undefined;
+    const k = strip(lookup(x.name)!).k;
+    return k === 'struct' || k === 'union' || k === 'array' ? x.name : undefined;
+  }
+
+  /** implied: the memory an argument passes the address of, as `bumpMem` names it (`&x` -> x, `p` -> *p). */
+  function memArg(a: Expr): string | undefined {
+    while (a.e === 'cast') a = a.x;
+    if (a.e === 'unary' && a.op === '&' && a.x.e === 'id' && addrTaken.has(a.x.name) && lookup(a.x.name)) return a.x.name;
+    if (a.e === 'id' && lookupParam(a.name)) return `*${a.name}`;
+    return undefined;
+  }
+  /** implied: the value of the memory an argument passes the address of (FlowEv `mem`), when one is named. */
+  function memName(a: Expr): string | undefined {
+    const m = memArg(a);
+    if (!m || memBad.has(m)) return undefined;
+    // `*p = v` is no write of p (rebound): p stays the caller's pointer
+    if (m[0] === '*') return rebound.has(m.slice(1)) ? undefined : mver.has(m) ? `${m}@${mver.get(m)}` : m;
+    return `*&${m}@${mver.get(m) ?? 0}`;
+  }
+  /** implied: a pointer value a condition reads, named as FlowCopy resolves it, with its type. */
+  function condLeaf(x: Expr): { v: string; t: CType } | undefined {
+    if (x.e === 'id') {
+      const name = x.name;
+      const t = lookup(name) ?? f.params.find((q) => q.name === name)?.type;
+      if (!t) return undefined;
+      if (lookupParam(name)) return (writes.get(name) ?? 0) || assigned.has(name) ? undefined : { v: name, t };
+      if (addrTaken.has(name)) return memBad.has(name) ? undefined : { v: `*&${name}@${mver.get(name) ?? 0}`, t };
+      return { v: `${name}#${version.get(name) ?? 0}`, t };
+    }
+    if (x.e === 'unary' && x.op === '*' && x.x.e === 'id' && lookupParam(x.x.name)) {
+      const p = x.x.name;
+      const pt = f.params.find((q) => q.name === p)!.type;
+      const s = strip(pt);
+      if (s.k !== 'ptr' || memBad.has(`*${p}`) || rebound.has(p)) return undefined;
+      const m = `*${p}`;
+      return { v: mver.has(m) ? `${m}@${mver.get(m)}` : m, t: s.to };
+    }
+    return undefined;
+  }
+  /** implied: `ptr + consts <op> ptr + consts` over byte pointers (char, u8, void), `!` and __builtin_expect around. */
+  function condKey(c: Expr): CondKey | undefined {
+    let neg = false;
+    for (let d = 0; d < 8; d++) {
+      if (c.e === 'unary' && c.op === '!') { neg = !neg; c = c.x; continue; }
+      if (c.e === 'call' && c.fn.e === 'id' && c.fn.name === '__builtin_expect' && c.args.length === 2) { c = c.args[0]!; continue; }
+      break;
+    }
+    if (c.e !== 'binary' || !['<', '>', '<=', '>=', '==', '!='].includes(c.op)) return undefined;
+    const side = (e: Expr): CondSide | undefined => {
+      const terms: Expr[] = [];
+      while (e.e === 'binary' && e.op === '+' && terms.length < 8) { terms.push(e.r); e = e.l; }
+      const leaf = condLeaf(e);
+      const lt = leaf && strip(leaf.t);
+      if (!leaf || lt?.k !== 'ptr') return undefined;
+      const el = strip(lt.to);
+      if (terms.length && !(el.k === 'void' || (el.k === 'int' && el.size === 1))) return undefined;
+      let k = 0n;
+      const p: string[] = [];
+      for (const t of terms) {
+        const v = constValue(t, env);
+        if (v !== undefined) k += v;
+        else if (t.e === 'id' && lookupParam(t.name) && !(writes.get(t.name) ?? 0) && !assigned.has(t.name)) p.push(t.name);
+        else return undefined;
+      }
+      return { v: leaf.v, k, p };
+    };
+    const l = side(c.l);
+    const r = l && side(c.r);
+    return l && r ? { op: c.op, neg, l, r } : undefined;
+  }
 
   /** Constant members of `&v` (a local struct whose address only reaches inlined calls) at a call starting at `at`. */
   function constFieldsAt(a: Expr, at: number): MemberConsts | undefined {
@@ -1873,6 +1996,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
           if (v.name) written(v.name, ctx, !!v.init);
+          if (IMPLIED && v.name && v.init && !addrTaken.has(v.name) && !ctx.noEmit) {
+            const k = constValue(v.init, env);
+            if (k !== undefined) kval.set(v.name, k);
+          }
           if (v.name && !ctx.noEmit && SINK) {
             if (declared.has(v.name)) unsinkable.add(v.name);
             declared.add(v.name);
@@ -1898,6 +2025,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (!ctx.noEmit) condUse(s.c);
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
+        const ck = IMPLIED && !ctx.noEmit ? condKey(s.c) : undefined;
+        const m0 = IMPLIED ? new Map(mver) : undefined;
         const c0 = res.calls.length;
         const f0 = freq;
         const pt = branchProb(s.c);
@@ -1910,6 +2039,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const fAfterT = freq;
         freq = f0 * (1 - pt);
         const c1 = res.calls.length;
+        const mt = mver;
+        if (m0) mver = new Map(m0);
         let ff: FlowEv[] | undefined;
         if (s.f) {
           const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false) };
@@ -1918,7 +2049,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.pop();
         }
         freq += fAfterT;
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(switchChain(s) ? { sw: true as const } : {}) });
+        if (m0) {
+          const mf = mver;
+          mver = new Map(m0);
+          for (const n of new Set([...mt.keys(), ...mf.keys()])) if (mt.get(n) !== m0.get(n) || mf.get(n) !== m0.get(n)) bumpMem(n);
+        }
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(ck ? { ck } : {}),
+          ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
@@ -2575,6 +2712,10 @@ export function disjunction(alts: GuardRef[][]): GuardRef[] {
 const MAX_ANALYZED_TRIPS = 10;
 /** CORELENS_INDUCTION_OFFSET=0: a call given `i + k` keeps every arm in each unrolled copy (its before/after figures). */
 const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
+/** CORELENS_CSE_IMPLIED=0: no condition keys, cse.ts's `implied` rule off (its before/after figures). */
+const IMPLIED = process.env.CORELENS_CSE_IMPLIED !== '0';
+/** CORELENS_CSE_FRAME=0: no `fr` on sites, cse.ts's `frame` rule off (its before/after figures). */
+const FRAME = process.env.CORELENS_CSE_FRAME !== '0';
 /** CORELENS_INDUCTION_ASSIGN=0: `for (i = A; ...)` over an earlier-declared variable is not split (before/after). */
 const INDUCTION_ASSIGN = process.env.CORELENS_INDUCTION_ASSIGN !== '0';
 /** CORELENS_FN_REFS=0: a function named as a value (a bpf_loop callback) is not emitted out of line (before/after). */

@@ -1175,6 +1175,93 @@ SEC("kprobe/c") int addr_global(void *c) { u32 k = 0; struct ev *e = bpf_map_loo
    GEP: the model leaves that one unknown, an extra, never a missing; not asserted here) */
 SEC("kprobe/d") int addr_null(void *c) { u32 k = 0; struct ev *e = bpf_map_lookup_elem(&evs, &k); if (!e) return 0; fill(e, NULL); return 0; }
 `, { exact: true }],
+  // copies into one local aggregate (source/cse.ts \`frame\`; tracee's and kubeshark's \`indexer\`): the stack slot plus
+  // the relocation is one value, the members' offsets folded into each access's displacement: the two 16-byte copies
+  // into src/dst in6_u are one in6_addr record, not four (the stores of the IPv4 arm are left: not modelled)
+  ['cse_frame', `typedef struct { u64 ts; u16 ip_csum; struct in6_addr src; struct in6_addr dst; } indexer_t;
+typedef union { struct iphdr iphdr; struct ipv6hdr ipv6hdr; } iphdrs_t;
+typedef struct { iphdrs_t iphdrs; } nethdrs_t;
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, indexer_t); __type(value, u64); } idx SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, u32); __type(value, nethdrs_t); } hdrs SEC(".maps");
+SEC("cgroup_skb/ingress") int ing(struct __sk_buff *skb) {
+  u32 z = 0; nethdrs_t *n = bpf_map_lookup_elem(&hdrs, &z); if (!n) return 1;
+  indexer_t indexer = {0};
+  bpf_skb_load_bytes_relative(skb, 0, n, sizeof(*n), 1);
+  switch (n->iphdrs.iphdr.version) {
+  case 4:
+    indexer.ip_csum = n->iphdrs.iphdr.check;
+    indexer.ts = n->iphdrs.iphdr.saddr;
+    break;
+  case 6:
+    __builtin_memcpy(&indexer.src.in6_u, &n->iphdrs.ipv6hdr.saddr.in6_u, 4 * sizeof(u32));
+    __builtin_memcpy(&indexer.dst.in6_u, &n->iphdrs.ipv6hdr.daddr.in6_u, 4 * sizeof(u32));
+    break;
+  default: return 1;
+  }
+  u64 v = 1;
+  bpf_map_update_elem(&idx, &indexer, &v, 0);
+  return 1;
+}
+`, { exact: true }],
+  // a comparison the dominating path already decided (source/cse.ts \`implied\`; ecapture's capture_packets and its
+  // skb_revalidate_data): JumpThreading folds the inlined helper's `*head + offset > *tail` when the caller returned
+  // on `data + 34 > data_end` and passes `&data, &data_end, 34`: its pull and reloads are never emitted (one pair of
+  // data / data_end records for the two calls, the v6 one); another offset, or data rewritten between, keeps both
+  ['cse_implied', `#include <bpf/bpf_endian.h>
+#include "cse_implied.bpf.h"
+long out[4];
+FUNC_INLINE int capture(struct __sk_buff *skb, const __u32 first) {
+  __u8 *data = (void *)(long)skb->data;
+  __u8 *data_end = (void *)(long)skb->data_end;
+  if (data + first > data_end)
+    return 0;
+  struct ethhdr *eth = (void *)data;
+  if (eth->h_proto == bpf_htons(0x86DD)) {
+    __u32 off = sizeof(struct ethhdr) + sizeof(struct ipv6hdr);
+    if (!revalidate(skb, &data, &data_end, off)) return 0;
+    out[0] = data[20];
+  } else if (eth->h_proto == bpf_htons(0x0800)) {
+    __u32 off = sizeof(struct ethhdr) + sizeof(struct iphdr);
+    if (!revalidate(skb, &data, &data_end, off)) return 0;
+    out[1] = data[23];
+  }
+  return 1;
+}
+/* the v4 arm's revalidate tests what the first check decided: its reloads are dead (2 records there, not 4) */
+SEC("classifier") int folded(struct __sk_buff *skb) { return capture(skb, sizeof(struct ethhdr) + sizeof(struct iphdr)); }
+/* another offset first: nothing decided, both revalidates reload (4 records) */
+SEC("classifier") int other_offset(struct __sk_buff *skb) { return capture(skb, sizeof(struct ethhdr)); }
+/* data rewritten between (a pull and a reload): a new value, nothing decided */
+SEC("classifier") int rewritten(struct __sk_buff *skb) {
+  __u8 *data = (void *)(long)skb->data;
+  __u8 *data_end = (void *)(long)skb->data_end;
+  if (data + 34 > data_end)
+    return 0;
+  bpf_skb_pull_data(skb, 0);
+  data = (void *)(long)skb->data;
+  if (!revalidate(skb, &data, &data_end, 34)) return 0;
+  return data[20];
+}
+/* the helper called twice with one offset: after the first, data is a new value (the helper may have written it) */
+SEC("classifier") int twice(struct __sk_buff *skb) {
+  __u8 *data = (void *)(long)skb->data;
+  __u8 *data_end = (void *)(long)skb->data_end;
+  if (!revalidate(skb, &data, &data_end, 34)) return 0;
+  if (!revalidate(skb, &data, &data_end, 34)) return 0;
+  return data[20];
+}
+`, { exact: true, header: `static __always_inline bool revalidate(struct __sk_buff *skb, __u8 **head, __u8 **tail, const __u32 offset) {
+  if (*head + offset > *tail) {
+    if (bpf_skb_pull_data(skb, offset) < 0)
+      return false;
+    *head = (__u8 *)(long)skb->data;
+    *tail = (__u8 *)(long)skb->data_end;
+    if (*head + offset > *tail)
+      return false;
+  }
+  return true;
+}
+` }],
   // SimplifyCFG sinking two arms' identical tails (source/cse.ts \`sunk\`; tetragon's get_namespaces): both arms end in
   // the same probe read whose source offset differs, so the identical load of the local copy's member is one record
   // in the join; other destinations, or two different copies, keep two
