@@ -258,12 +258,18 @@ export function inlinable(f: FuncDef): boolean {
   return !!f.body && !f.noinline && (f.static || !!f.inline);
 }
 
-/** Names a function body mentions (parameter use for dead-argument elimination). */
+/** Names a function body mentions (parameter use for dead-argument elimination); a member name after `.` or `->`
+ * is no mention of a variable (lmp's fraginfo: `zone_data.order = a_order;` leaves the parameter `order` unread). */
 const bodyNames = new WeakMap<FuncDef, Set<string>>();
 function namesOf(f: FuncDef): Set<string> {
   let s = bodyNames.get(f);
-  if (!s) { s = new Set((f.body ?? []).map((t) => t.s)); bodyNames.set(f, s); }
+  if (!s) { const b = f.body ?? []; s = new Set(b.filter((_, i) => !memberName(b, i)).map((t) => t.s)); bodyNames.set(f, s); }
   return s;
+}
+/** The token at i names a member (`x.name`, `p->name`, `.name =`), not a variable. */
+function memberName(b: readonly { s: string }[], i: number): boolean {
+  const p = b[i - 1]?.s;
+  return p === '.' || p === '->';
 }
 
 /**
@@ -287,7 +293,7 @@ function paramDropped(f: FuncDef, i: number, env: TypeEnv, depth = 0): boolean {
   const body = f.body!;
   let all = true;
   for (let k = 0; k < body.length && all; k++) {
-    if (body[k]!.s !== name) continue;
+    if (body[k]!.s !== name || memberName(body, k)) continue;
     // `g(.., name, ..)`: the argument is the name alone; find the call's open parenthesis and the argument's index
     const prev = body[k - 1]?.s;
     const next = body[k + 1]?.s;
@@ -387,6 +393,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
+  /** Statement expressions being walked (a store there may be the expression's value). */
+  let stmtExprDepth = 0;
+  /** A local or parameter whose store dies unread: scalar, not volatile, never reached through a pointer, in a body
+   * without goto (a jump back would let an earlier read see it). */
+  const deadStorable = (n: string): boolean => {
+    const t = lookup(n);
+    return !!t && scalarLocal(n) && !addrTaken.has(n) && !isVolatileObject(t) && !namesOf(f).has('goto');
+  };
   /** The nest of blocks being walked (an if's arm, the rest of a block after an early exit, a loop or switch body),
    * innermost last, each with the guards and parameter conditions it runs under (sinkable). */
   const regions: Region[] = [];
@@ -1043,7 +1057,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'assign': {
         if (x.l.e === 'id' && !ctx.noEmit) setOrigin(x.l.name, x.op === '=' ? originOf(x.r) : undefined);
+        // `v = ..` writes v without reading it: an earlier unread load into v stays dead
+        const unread = x.op === '=' && x.l.e === 'id' ? tentative.get(x.l.name) : undefined;
         const l = ev(x.l, ctx);
+        if (unread && x.l.e === 'id') tentative.set(x.l.name, unread);
         const n0 = res.sites.length;
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
@@ -1070,7 +1087,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         scopes.push(new Map());
         checkVars.push(new Map());
         let last: Val = { type: VOID };
+        stmtExprDepth++;
         for (const s of x.body) last = stmt(s, ctx) ?? { type: VOID };
+        stmtExprDepth--;
         scopes.pop();
         checkVars.pop();
         return last;
@@ -1753,7 +1772,20 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // its use, away from the second load (measured: `u32 tgid = p->tgid; if (p->pid != p->tgid) ...` is two loads)
     cut(true);
     switch (s.s) {
-      case 'expr': return use(s.x, ctx);
+      case 'expr': {
+        // `v = load;` into a scalar local nothing reads after: a dead store, its load gone with it (lmp's fs_watcher
+        // `filp = PT_REGS_PARM1(ctx);`, filp never read). Not in a loop (a read before it in the body or the
+        // condition sees it on the back edge), a statement expression (its last value is the expression's) or a
+        // body with goto; the assignment's own left side counts as a read of an earlier tentative value.
+        const x = s.x;
+        if (x.e === 'assign' && x.op === '=' && x.l.e === 'id' && !ctx.noEmit && !loopEntry.length && !stmtExprDepth && pure(x.r) && deadStorable(x.l.name)) {
+          const before = res.sites.length;
+          const v = use(x, ctx);
+          if (res.sites.length > before) tentative.set(x.l.name, [...(tentative.get(x.l.name) ?? []), ...res.sites.slice(before)]);
+          return v;
+        }
+        return use(x, ctx);
+      }
       case 'decl':
         for (const v of s.vars) {
           const before0 = res.sites.length;
