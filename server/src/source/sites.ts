@@ -393,6 +393,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
+  /** Unread stores into a local (its tentative sites) with the regions they lie in, to tell a later store follows. */
+  const storesAt = new Map<string, { sites: RawSite[]; at: Region[] }[]>();
+  /** Sites of stores overwritten before any read: dead. */
+  const killed = new Set<RawSite>();
   /** Statement expressions being walked (a store there may be the expression's value). */
   let stmtExprDepth = 0;
   /** A local or parameter whose store dies unread: scalar, not volatile, never reached through a pointer, in a body
@@ -1779,9 +1783,25 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // body with goto; the assignment's own left side counts as a read of an earlier tentative value.
         const x = s.x;
         if (x.e === 'assign' && x.op === '=' && x.l.e === 'id' && !ctx.noEmit && !loopEntry.length && !stmtExprDepth && pure(x.r) && deadStorable(x.l.name)) {
+          const name = x.l.name;
+          // an earlier unread store this one surely follows (here or in a block nested here, no switch between)
+          // is dead whatever reads v later: `t = PT_REGS_PARM1(ctx); t = PT_REGS_PARM2(ctx); ..t->pid`
+          const unread = new Set(tentative.get(name));
+          const stays: RawSite[] = [];
+          for (const e of storesAt.get(name) ?? []) {
+            if (!e.sites.every((x) => unread.has(x))) continue;
+            const follows = !regions.some((r) => r.stop) && !e.at.some((r) => r.stop) && commonDepth(regions, e.at) === regions.length;
+            if (follows) for (const x of e.sites) { killed.add(x); unread.delete(x); }
+          }
+          for (const x of unread) stays.push(x);
           const before = res.sites.length;
           const v = use(x, ctx);
-          if (res.sites.length > before) tentative.set(x.l.name, [...(tentative.get(x.l.name) ?? []), ...res.sites.slice(before)]);
+          const mine = res.sites.slice(before);
+          if (mine.length) {
+            tentative.set(name, [...stays, ...mine]);
+            storesAt.set(name, [...(storesAt.get(name) ?? []), { sites: mine, at: regions.slice() }]);
+          } else if (stays.length) tentative.set(name, stays);
+          else tentative.delete(name);
           return v;
         }
         return use(x, ctx);
@@ -1806,7 +1826,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             const iv = use(v.init, ctx);
             // a volatile local's initial store is a volatile access clang keeps even when nothing reads the local
             // (measured: cilium/ebpf's `const volatile int val = bpf_core_enum_value(..)`, never read, has its record)
-            if (v.name && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) tentative.set(v.name, res.sites.slice(before));
+            if (v.name && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) {
+              tentative.set(v.name, res.sites.slice(before));
+              storesAt.set(v.name, [{ sites: res.sites.slice(before), at: regions.slice() }]);
+            }
             // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
             // the store into an address-taken local keeps clang's second load
             if (addrTaken.has(v.name)) cut(true);
@@ -2428,8 +2451,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     block(body, ctx);
     if (sinkable.size && !namesOf(f).has('goto')) sinkSites();
     // loads into locals never read are dead: clang emits no relocation for them
-    if (tentative.size) {
-      const dead = new Set([...tentative.values()].flat());
+    if (tentative.size || killed.size) {
+      const dead = new Set([...tentative.values()].flat().concat([...killed]));
       res.sites = res.sites.filter((x) => !dead.has(x));
       const keep = (evs: FlowEv[]): FlowEv[] => evs.filter((e) => !('s' in e) || !dead.has(e.s))
         .map((e) => ('sub' in e ? { ...e, sub: keep(e.sub), ...(e.alt ? { alt: keep(e.alt) } : {}) } : e));
