@@ -848,6 +848,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   let helpers = 0;
   /** the call event of each call (a full unroll's split rewrites it, see SplitLoop) */
   const callEv = new Map<CallRef, Extract<FlowEv, { call: CallRef }>>();
+  /** `&e`, or `&e` under casts to a pointer to e's own type (qualifiers and typedefs aside): no step between. */
+  function sameTypeAddr(x: Expr): (Expr & { e: 'unary' }) | undefined {
+    if (x.e === 'unary' && x.op === '&') return x;
+    if (x.e !== 'cast') return undefined;
+    const to = strip(x.type);
+    const a = sameTypeAddr(x.x);
+    if (!a || to.k !== 'ptr') return undefined;
+    const want = strip(to.to);
+    const have = strip(ev(a.x, { preserve: false, noEmit: true, guards: [] }).type);
+    const same = want === have || ((want.k === 'struct' || want.k === 'union') && want.k === have.k && !!want.name && want.name === have.name);
+    return same ? a : undefined;
+  }
+
   function ev(x: Expr, ctx: Ctx): Val {
     if (!ctx.noEmit) cost += EXPR_COST[x.e] ?? 0;
     const v = ev0(x, ctx);
@@ -896,11 +909,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'member': {
         let base: Val = { type: LONG };
         let root: CType | undefined;
-        if (x.arrow && x.obj.e === 'unary' && x.obj.op === '&') {
+        const amp = x.arrow ? sameTypeAddr(x.obj) : undefined;
+        if (amp) {
           // `(&a->b)->c` (PT_REGS_IP(&ctx->regs) on x86): no load between the steps, so clang's access chain goes
-          // on through the member of the member: one relocation `a 0:b:c`, not two
+          // on through the member of the member: one relocation `a 0:b:c`, not two; so through casts to the type it
+          // has (BPF_CORE_READ(&q->q, qlen) is `&((typeof(&q->q))(&q->q))->qlen`: one relocation `Qdisc 0:16:2`,
+          // nettrace's qdisc probes), where LLVM's chain check finds the member's type as the next step's base
           if (!ctx.noEmit) cost += EXPR_COST.unary!;
-          const inner = ev(x.obj.x, ctx);
+          const inner = ev(amp.x, ctx);
           const m = inner.chain ? member(inner.type, x.name, x) : undefined;
           if (inner.chain && m && (ctx.preserve || m.rec!.pai)) {
             return { type: m.type, chain: { ...inner.chain, access: [...inner.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };

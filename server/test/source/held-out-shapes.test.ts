@@ -41,6 +41,10 @@
 //     loop's back edge (the read above it in the body) and one overwritten in one arm only stay.
 //   - member_names: a BPF_KPROBE parameter `order` the body names only as a member (`zone_data.order = a_order;`,
 //     lmp's mem_watcher fraginfo.bpf.c) is never read: its PT_REGS load dies with it; `{ .order = order }` reads it.
+//   - core_read_addr: `BPF_CORE_READ(&(q->q), qlen)` (nettrace's qdisc probes) is `&((typeof(&q->q))(&q->q))->qlen`
+//     inside __builtin_preserve_access_index: the cast to the type the address has is no step, so the chain goes on,
+//     one relocation `Qdisc 0:16:2` as for `(&a->b)->c`; a cast to a typedef of it too, a cast to another record
+//     (or a load between, through a local) ends it: two.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -336,6 +340,34 @@ int BPF_KPROBE(alloc_pages, gfp_t gfp, unsigned int order)
 	struct zone_info zone_data = { .order = order };
 	u64 key = 0;
 	bpf_map_update_elem(&zones, &key, &zone_data, BPF_ANY);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'core_read_addr', min: 10, text: `/* in the shape of nettrace's bpf_qdisc_handle: BPF_CORE_READ of a member's address, \`_C(&(q->q), qlen)\` */
+long out[8];
+struct other_head { struct sk_buff *next; struct sk_buff *prev; __u32 qlen; };
+typedef struct qdisc_skb_head qhead_t;
+SEC("tp_btf/qdisc_dequeue") int BPF_PROG(qdisc_dequeue, struct Qdisc *q)
+{
+	out[0] = BPF_CORE_READ(&(q->q), qlen);
+	out[1] = BPF_CORE_READ((qhead_t *)&q->q, qlen);
+	out[2] = ((const struct qdisc_skb_head *)&q->q)->qlen;
+	return 0;
+}
+/* a cast to another record ends the chain: two relocations */
+SEC("kprobe/qdisc_enqueue") int BPF_KPROBE(qdisc_enqueue, struct Qdisc *q)
+{
+	out[3] = BPF_CORE_READ((struct other_head *)&q->q, qlen);
+	struct qdisc_skb_head *h = &q->q;
+	out[4] = BPF_CORE_READ(h, qlen);
+	return 0;
+}
+SEC("kprobe/finish_task_switch") int BPF_KPROBE(finish_task_switch, struct task_struct *t)
+{
+	out[5] = BPF_CORE_READ(&t->se, vruntime) + BPF_CORE_READ(&t->signal->rlim[1], rlim_max);
+	bpf_core_read(&out[6], 8, &t->se.vruntime);
+	out[7] = bpf_core_field_exists(((struct sched_entity *)&t->se)->vruntime);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
