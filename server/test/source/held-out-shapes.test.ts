@@ -41,6 +41,9 @@
 //     loop's back edge (the read above it in the body) and one overwritten in one arm only stay.
 //   - member_names: a BPF_KPROBE parameter `order` the body names only as a member (`zone_data.order = a_order;`,
 //     lmp's mem_watcher fraginfo.bpf.c) is never read: its PT_REGS load dies with it; `{ .order = order }` reads it.
+//   - unicode_space: a no-break space (U+00A0) or an ideographic space (U+3000) between tokens is whitespace to clang
+//     (Lexer's UnicodeWhitespaceCharRanges, a -Wunicode-whitespace warning); it broke the statement for our lexer and
+//     the relocations after it went missing (lmp's old_project write.bpf.c, `PT_REGS_PARM1(ctx);` then U+00A0).
 //   - core_read_addr: `BPF_CORE_READ(&(q->q), qlen)` (nettrace's qdisc probes) is `&((typeof(&q->q))(&q->q))->qlen`
 //     inside __builtin_preserve_access_index: the cast to the type the address has is no step, so the chain goes on,
 //     one relocation `Qdisc 0:16:2` as for `(&a->b)->c`; a cast to a typedef of it too, a cast to another record
@@ -340,6 +343,25 @@ int BPF_KPROBE(alloc_pages, gfp_t gfp, unsigned int order)
 	struct zone_info zone_data = { .order = order };
 	u64 key = 0;
 	bpf_map_update_elem(&zones, &key, &zone_data, BPF_ANY);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'unicode_space', min: 3, text: `/* in the shape of lmp's old_project write.bpf.c: a no-break space (U+00A0) after a statement, whitespace to clang */
+struct fs_ev { unsigned long ino; long count; };
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
+SEC("kprobe/vfs_write") int kprobe_vfs_write(struct pt_regs *ctx)
+{
+	struct file *filp = (struct file *)PT_REGS_PARM1(ctx);\u00a0
+	struct dentry *dentry = BPF_CORE_READ(filp, f_path.dentry);\u3000
+	if (!dentry)
+		return 0;
+	struct fs_ev *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	if (!e)
+		return 0;
+	e->ino = BPF_CORE_READ(dentry, d_inode, i_ino);
+	e->count = PT_REGS_PARM3(ctx);
+	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
