@@ -266,6 +266,29 @@ function namesOf(f: FuncDef): Set<string> {
   if (!s) { const b = f.body ?? []; s = new Set(b.filter((_, i) => !memberName(b, i)).map((t) => t.s)); bodyNames.set(f, s); }
   return s;
 }
+/** Names in the body's `static` declarations, to the `;` (a superset: types and initialisers too): a static local
+ * outlives the call, the next call may read a store a read above it sees (one never read at all LLVM's GlobalOpt
+ * deletes, stores and loads: not modelled, kept). */
+const staticNames = new WeakMap<FuncDef, Set<string>>();
+function staticLocals(f: FuncDef): Set<string> {
+  let s = staticNames.get(f);
+  if (s) return s;
+  s = new Set();
+  const b = f.body ?? [];
+  for (let i = 0; i < b.length; i++) {
+    if (b[i]!.s !== 'static') continue;
+    let depth = 0;
+    for (let j = i + 1; j < b.length; j++) {
+      const t = b[j]!.s;
+      if (t === '(' || t === '{' || t === '[') depth++;
+      else if (t === ')' || t === '}' || t === ']') depth--;
+      else if ((t === ';' && depth <= 0) || depth < 0) break;
+      s.add(t);
+    }
+  }
+  staticNames.set(f, s);
+  return s;
+}
 /** The token at i names a member (`x.name`, `p->name`, `.name =`), not a variable. */
 function memberName(b: readonly { s: string }[], i: number): boolean {
   const p = b[i - 1]?.s;
@@ -399,11 +422,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const killed = new Set<RawSite>();
   /** Statement expressions being walked (a store there may be the expression's value). */
   let stmtExprDepth = 0;
-  /** A local or parameter whose store dies unread: scalar, not volatile, never reached through a pointer, in a body
-   * without goto (a jump back would let an earlier read see it). */
+  /** A local or parameter whose store dies unread: scalar, not volatile, not static, never reached through a pointer,
+   * in a body without goto (a jump back would let an earlier read see it). */
   const deadStorable = (n: string): boolean => {
     const t = lookup(n);
-    return !!t && scalarLocal(n) && !addrTaken.has(n) && !isVolatileObject(t) && !namesOf(f).has('goto');
+    return !!t && scalarLocal(n) && !addrTaken.has(n) && !isVolatileObject(t) && !namesOf(f).has('goto') && !staticLocals(f).has(n);
   };
   /** The nest of blocks being walked (an if's arm, the rest of a block after an early exit, a loop or switch body),
    * innermost last, each with the guards and parameter conditions it runs under (sinkable). */
@@ -1796,7 +1819,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // `v = load;` into a scalar local nothing reads after: a dead store, its load gone with it (lmp's fs_watcher
         // `filp = PT_REGS_PARM1(ctx);`, filp never read). Not in a loop (a read before it in the body or the
         // condition sees it on the back edge), a statement expression (its last value is the expression's) or a
-        // body with goto; the assignment's own left side counts as a read of an earlier tentative value.
+        // body with goto.
         const x = s.x;
         if (x.e === 'assign' && x.op === '=' && x.l.e === 'id' && !ctx.noEmit && !loopEntry.length && !stmtExprDepth && pure(x.r) && deadStorable(x.l.name)) {
           const name = x.l.name;

@@ -38,7 +38,8 @@
 //   - dead_stores: `filp = PT_REGS_PARM1(ctx);` into a local nothing reads after (lmp's fs_watcher write.bpf.c) is a
 //     dead store, its load and relocation gone, as for an unread initialiser; so is a store overwritten before any
 //     read (`t = PARM1; t = PARM2; ..t->pid`) or an inlined helper's parameter overwritten unread. A store read on a
-//     loop's back edge (the read above it in the body) and one overwritten in one arm only stay.
+//     loop's back edge (the read above it in the body), one overwritten in one arm only and one to a static local
+//     the next call reads stay.
 //   - member_names: a BPF_KPROBE parameter `order` the body names only as a member (`zone_data.order = a_order;`,
 //     lmp's mem_watcher fraginfo.bpf.c) is never read: its PT_REGS load dies with it; `{ .order = order }` reads it.
 //   - unicode_space: a no-break space (U+00A0) or an ideographic space (U+3000) between tokens is whitespace to clang
@@ -256,7 +257,7 @@ SEC("kprobe/sizes") int BPF_KPROBE(sizes)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
-  { name: 'dead_stores', min: 6, text: `/* in the shape of lmp's fs_watcher write.bpf.c: registers read into locals nothing reads after */
+  { name: 'dead_stores', min: 7, text: `/* in the shape of lmp's fs_watcher write.bpf.c: registers read into locals nothing reads after */
 struct fs_t { int fd; int pid; long count; long real_count; };
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 1024); __type(key, pid_t); __type(value, int); } data SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 256 * 1024); } rb SEC(".maps");
@@ -316,6 +317,14 @@ static __always_inline long pick(struct pt_regs *ctx, long x)
 SEC("kprobe/vfs_open") int kprobe_vfs_open(struct pt_regs *ctx)
 {
 	return pick(ctx, 3);
+}
+/* a static local outlives the call: the next call reads the store (one nothing reads at all GlobalOpt deletes) */
+SEC("kprobe/vfs_fallocate") int kprobe_vfs_fallocate(struct pt_regs *ctx)
+{
+	static long last_mode;
+	long prev = last_mode;
+	last_mode = PT_REGS_PARM2(ctx);
+	return prev;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
