@@ -62,6 +62,12 @@ function isIdPart(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57);
 }
 
+/** Clang's Unicode whitespace (Lexer's UnicodeWhitespaceCharRanges): a no-break space after a `;` (lmp's
+ * old_project write.bpf.c, `PT_REGS_PARM1(ctx);\u00a0`) is whitespace to clang, with a -Wunicode-whitespace warning. */
+function unicodeSpace(c: number): boolean {
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || c === 0x180e || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
 /** Tokenizes C text; comments vanish, line continuations are honoured, `bol` marks tokens that start a line.
  * `state`: the line state at `from` (default: a line's start), updated to the state at `to`, so that a text can be
  * tokenized piece by piece exactly as whole (lazyHeader.ts markerTokens). */
@@ -73,6 +79,7 @@ export function tokenize(text: string, from = 0, to = text.length, state?: { bol
     const c = text.charCodeAt(i);
     if (c === 10) { bol = true; i++; continue; }
     if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; continue; }
+    if (c > 127 && unicodeSpace(c)) { i++; continue; }
     if (c === 92 && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
       i += text.charCodeAt(i + 1) === 10 ? 2 : 3;
       continue;

@@ -276,12 +276,41 @@ export function inlinable(f: FuncDef): boolean {
   return !!f.body && !f.noinline && (f.static || !!f.inline);
 }
 
-/** Names a function body mentions (parameter use for dead-argument elimination). */
+/** Names a function body mentions (parameter use for dead-argument elimination); a member name after `.` or `->`
+ * is no mention of a variable (lmp's fraginfo: `zone_data.order = a_order;` leaves the parameter `order` unread). */
 const bodyNames = new WeakMap<FuncDef, Set<string>>();
 function namesOf(f: FuncDef): Set<string> {
   let s = bodyNames.get(f);
-  if (!s) { s = new Set((f.body ?? []).map((t) => t.s)); bodyNames.set(f, s); }
+  if (!s) { const b = f.body ?? []; s = new Set(b.filter((_, i) => !memberName(b, i)).map((t) => t.s)); bodyNames.set(f, s); }
   return s;
+}
+/** Names in the body's `static` declarations, to the `;` (a superset: types and initialisers too): a static local
+ * outlives the call, the next call may read a store a read above it sees (one never read at all LLVM's GlobalOpt
+ * deletes, stores and loads: not modelled, kept). */
+const staticNames = new WeakMap<FuncDef, Set<string>>();
+function staticLocals(f: FuncDef): Set<string> {
+  let s = staticNames.get(f);
+  if (s) return s;
+  s = new Set();
+  const b = f.body ?? [];
+  for (let i = 0; i < b.length; i++) {
+    if (b[i]!.s !== 'static') continue;
+    let depth = 0;
+    for (let j = i + 1; j < b.length; j++) {
+      const t = b[j]!.s;
+      if (t === '(' || t === '{' || t === '[') depth++;
+      else if (t === ')' || t === '}' || t === ']') depth--;
+      else if ((t === ';' && depth <= 0) || depth < 0) break;
+      s.add(t);
+    }
+  }
+  staticNames.set(f, s);
+  return s;
+}
+/** The token at i names a member (`x.name`, `p->name`, `.name =`), not a variable. */
+function memberName(b: readonly { s: string }[], i: number): boolean {
+  const p = b[i - 1]?.s;
+  return p === '.' || p === '->';
 }
 
 /**
@@ -305,7 +334,7 @@ function paramDropped(f: FuncDef, i: number, env: TypeEnv, depth = 0): boolean {
   const body = f.body!;
   let all = true;
   for (let k = 0; k < body.length && all; k++) {
-    if (body[k]!.s !== name) continue;
+    if (body[k]!.s !== name || memberName(body, k)) continue;
     // `g(.., name, ..)`: the argument is the name alone; find the call's open parenthesis and the argument's index
     const prev = body[k - 1]?.s;
     const next = body[k + 1]?.s;
@@ -405,6 +434,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const topFlow = flow;
   /** Sites of a pure local initialiser, kept only once the variable is read (clang drops dead loads). */
   const tentative = new Map<string, RawSite[]>();
+  /** Unread stores into a local (its tentative sites) with the regions they lie in, to tell a later store follows. */
+  const storesAt = new Map<string, { sites: RawSite[]; at: Region[] }[]>();
+  /** Sites of stores overwritten before any read: dead. */
+  const killed = new Set<RawSite>();
+  /** Statement expressions being walked (a store there may be the expression's value). */
+  let stmtExprDepth = 0;
+  /** A local or parameter whose store dies unread: scalar, not volatile, not static, never reached through a pointer,
+   * in a body without goto (a jump back would let an earlier read see it). */
+  const deadStorable = (n: string): boolean => {
+    const t = lookup(n);
+    return !!t && scalarLocal(n) && !addrTaken.has(n) && !isVolatileObject(t) && !namesOf(f).has('goto') && !staticLocals(f).has(n);
+  };
   /** The nest of blocks being walked (an if's arm, the rest of a block after an early exit, a loop or switch body),
    * innermost last, each with the guards and parameter conditions it runs under (sinkable). */
   const regions: Region[] = [];
@@ -865,6 +906,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   let helpers = 0;
   /** the call event of each call (a full unroll's split rewrites it, see SplitLoop) */
   const callEv = new Map<CallRef, Extract<FlowEv, { call: CallRef }>>();
+  /** `&e`, or `&e` under casts to a pointer to e's own type (qualifiers and typedefs aside): no step between. */
+  function sameTypeAddr(x: Expr): (Expr & { e: 'unary' }) | undefined {
+    if (x.e === 'unary' && x.op === '&') return x;
+    if (x.e !== 'cast') return undefined;
+    const to = strip(x.type);
+    const a = sameTypeAddr(x.x);
+    if (!a || to.k !== 'ptr') return undefined;
+    const want = strip(to.to);
+    const have = strip(ev(a.x, { preserve: false, noEmit: true, guards: [] }).type);
+    const same = want === have || ((want.k === 'struct' || want.k === 'union') && want.k === have.k && !!want.name && want.name === have.name);
+    return same ? a : undefined;
+  }
+
   function ev(x: Expr, ctx: Ctx): Val {
     if (!ctx.noEmit) cost += EXPR_COST[x.e] ?? 0;
     const v = ev0(x, ctx);
@@ -913,11 +967,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'member': {
         let base: Val = { type: LONG };
         let root: CType | undefined;
-        if (x.arrow && x.obj.e === 'unary' && x.obj.op === '&') {
+        const amp = x.arrow ? sameTypeAddr(x.obj) : undefined;
+        if (amp) {
           // `(&a->b)->c` (PT_REGS_IP(&ctx->regs) on x86): no load between the steps, so clang's access chain goes
-          // on through the member of the member: one relocation `a 0:b:c`, not two
+          // on through the member of the member: one relocation `a 0:b:c`, not two; so through casts to the type it
+          // has (BPF_CORE_READ(&q->q, qlen) is `&((typeof(&q->q))(&q->q))->qlen`: one relocation `Qdisc 0:16:2`,
+          // nettrace's qdisc probes), where LLVM's chain check finds the member's type as the next step's base
           if (!ctx.noEmit) cost += EXPR_COST.unary!;
-          const inner = ev(x.obj.x, ctx);
+          const inner = ev(amp.x, ctx);
           const m = inner.chain ? member(inner.type, x.name, x) : undefined;
           if (inner.chain && m && (ctx.preserve || m.rec!.pai)) {
             return { type: m.type, chain: { ...inner.chain, access: [...inner.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
@@ -1090,7 +1147,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'assign': {
         if (x.l.e === 'id' && !ctx.noEmit) setOrigin(x.l.name, x.op === '=' ? originOf(x.r) : undefined);
+        // `v = ..` writes v without reading it: an earlier unread load into v stays dead
+        const unread = x.op === '=' && x.l.e === 'id' ? tentative.get(x.l.name) : undefined;
         const l = ev(x.l, ctx);
+        if (unread && x.l.e === 'id') tentative.set(x.l.name, unread);
         const n0 = res.sites.length;
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
@@ -1118,7 +1178,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         scopes.push(new Map());
         checkVars.push(new Map());
         let last: Val = { type: VOID };
+        stmtExprDepth++;
         for (const s of x.body) last = stmt(s, ctx) ?? { type: VOID };
+        stmtExprDepth--;
         scopes.pop();
         checkVars.pop();
         return last;
@@ -1967,7 +2029,36 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // its use, away from the second load (measured: `u32 tgid = p->tgid; if (p->pid != p->tgid) ...` is two loads)
     cut(true);
     switch (s.s) {
-      case 'expr': return use(s.x, ctx);
+      case 'expr': {
+        // `v = load;` into a scalar local nothing reads after: a dead store, its load gone with it (lmp's fs_watcher
+        // `filp = PT_REGS_PARM1(ctx);`, filp never read). Not in a loop (a read before it in the body or the
+        // condition sees it on the back edge), a statement expression (its last value is the expression's) or a
+        // body with goto.
+        const x = s.x;
+        if (x.e === 'assign' && x.op === '=' && x.l.e === 'id' && !ctx.noEmit && !loopEntry.length && !stmtExprDepth && pure(x.r) && deadStorable(x.l.name)) {
+          const name = x.l.name;
+          // an earlier unread store this one surely follows (here or in a block nested here, no switch between)
+          // is dead whatever reads v later: `t = PT_REGS_PARM1(ctx); t = PT_REGS_PARM2(ctx); ..t->pid`
+          const unread = new Set(tentative.get(name));
+          const stays: RawSite[] = [];
+          for (const e of storesAt.get(name) ?? []) {
+            if (!e.sites.every((x) => unread.has(x))) continue;
+            const follows = !regions.some((r) => r.stop) && !e.at.some((r) => r.stop) && commonDepth(regions, e.at) === regions.length;
+            if (follows) for (const x of e.sites) { killed.add(x); unread.delete(x); }
+          }
+          for (const x of unread) stays.push(x);
+          const before = res.sites.length;
+          const v = use(x, ctx);
+          const mine = res.sites.slice(before);
+          if (mine.length) {
+            tentative.set(name, [...stays, ...mine]);
+            storesAt.set(name, [...(storesAt.get(name) ?? []), { sites: mine, at: regions.slice() }]);
+          } else if (stays.length) tentative.set(name, stays);
+          else tentative.delete(name);
+          return v;
+        }
+        return use(x, ctx);
+      }
       case 'decl':
         for (const v of s.vars) {
           const before0 = res.sites.length;
@@ -1988,7 +2079,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             const iv = use(v.init, ctx);
             // a volatile local's initial store is a volatile access clang keeps even when nothing reads the local
             // (measured: cilium/ebpf's `const volatile int val = bpf_core_enum_value(..)`, never read, has its record)
-            if (v.name && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) tentative.set(v.name, res.sites.slice(before));
+            if (v.name && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) {
+              tentative.set(v.name, res.sites.slice(before));
+              storesAt.set(v.name, [{ sites: res.sites.slice(before), at: regions.slice() }]);
+            }
             // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
             // the store into an address-taken local keeps clang's second load
             if (addrTaken.has(v.name)) cut(true);
@@ -2624,8 +2718,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     block(body, ctx);
     if (sinkable.size && !namesOf(f).has('goto')) sinkSites();
     // loads into locals never read are dead: clang emits no relocation for them
-    if (tentative.size) {
-      const dead = new Set([...tentative.values()].flat());
+    if (tentative.size || killed.size) {
+      const dead = new Set([...tentative.values()].flat().concat([...killed]));
       res.sites = res.sites.filter((x) => !dead.has(x));
       const keep = (evs: FlowEv[]): FlowEv[] => evs.filter((e) => !('s' in e) || !dead.has(e.s))
         .map((e) => ('sub' in e ? { ...e, sub: keep(e.sub), ...(e.alt ? { alt: keep(e.alt) } : {}) } : e));

@@ -47,6 +47,20 @@
 //     cilium/ebpf's relocs_enum.c) is a volatile access LLVM keeps even when nothing reads the local, so its
 //     relocations stay (a plain local nobody reads has none), nor does LLVM sink them next to a later read; so do a
 //     volatile array's and a volatile typedef's, but not a volatile struct's: clang 14 stores its members unqualified.
+//   - dead_stores: `filp = PT_REGS_PARM1(ctx);` into a local nothing reads after (lmp's fs_watcher write.bpf.c) is a
+//     dead store, its load and relocation gone, as for an unread initialiser; so is a store overwritten before any
+//     read (`t = PARM1; t = PARM2; ..t->pid`) or an inlined helper's parameter overwritten unread. A store read on a
+//     loop's back edge (the read above it in the body), one overwritten in one arm only and one to a static local
+//     the next call reads stay.
+//   - member_names: a BPF_KPROBE parameter `order` the body names only as a member (`zone_data.order = a_order;`,
+//     lmp's mem_watcher fraginfo.bpf.c) is never read: its PT_REGS load dies with it; `{ .order = order }` reads it.
+//   - unicode_space: a no-break space (U+00A0) or an ideographic space (U+3000) between tokens is whitespace to clang
+//     (Lexer's UnicodeWhitespaceCharRanges, a -Wunicode-whitespace warning); it broke the statement for our lexer and
+//     the relocations after it went missing (lmp's old_project write.bpf.c, `PT_REGS_PARM1(ctx);` then U+00A0).
+//   - core_read_addr: `BPF_CORE_READ(&(q->q), qlen)` (nettrace's qdisc probes) is `&((typeof(&q->q))(&q->q))->qlen`
+//     inside __builtin_preserve_access_index: the cast to the type the address has is no step, so the chain goes on,
+//     one relocation `Qdisc 0:16:2` as for `(&a->b)->c`; a cast to a typedef of it too, a cast to another record
+//     (or a load between, through a local) ends it: two.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -424,6 +438,152 @@ SEC("kprobe/sizes") int BPF_KPROBE(sizes)
 	vlong off = bpf_core_field_offset(t->tgid);
 	if (t->pid == 3)
 		return size;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'dead_stores', min: 7, text: `/* in the shape of lmp's fs_watcher write.bpf.c: registers read into locals nothing reads after */
+struct fs_t { int fd; int pid; long count; long real_count; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 1024); __type(key, pid_t); __type(value, int); } data SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 256 * 1024); } rb SEC(".maps");
+long out[4];
+SEC("kprobe/vfs_write") int kprobe_vfs_write(struct pt_regs *ctx)
+{
+	struct file *filp;
+	pid_t pid;
+	struct fs_t *e;
+	int *fd_ptr;
+	filp = PT_REGS_PARM1(ctx);
+	size_t count = (size_t)PT_REGS_PARM3(ctx);
+	size_t real_count = PT_REGS_RC(ctx);
+	pid = bpf_get_current_pid_tgid() >> 32;
+	fd_ptr = bpf_map_lookup_elem(&data, &pid);
+	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	if (!e)
+		return 0;
+	if (fd_ptr) {
+		e->fd = *fd_ptr;
+		e->real_count = real_count;
+		e->count = count;
+		e->pid = pid;
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+/* overwritten before any read, overwritten in one arm only, read through a later dereference */
+SEC("kprobe/vfs_read") int kprobe_vfs_read(struct pt_regs *ctx)
+{
+	struct task_struct *t;
+	long v = 0;
+	t = (void *)PT_REGS_PARM1(ctx);
+	t = (void *)PT_REGS_PARM2(ctx);
+	if (out[0])
+		v = PT_REGS_PARM3(ctx);
+	out[1] = v;
+	v = PT_REGS_PARM4(ctx);
+	return BPF_CORE_READ(t, pid);
+}
+/* in a loop the store reaches the read above it on the back edge */
+SEC("kprobe/vfs_fsync") int kprobe_vfs_fsync(struct pt_regs *ctx)
+{
+	long v = 0;
+	for (int i = 0; i < out[2]; i++) {
+		out[3] += v;
+		v = PT_REGS_PARM5(ctx);
+	}
+	return 0;
+}
+/* a parameter of an inlined helper given a register and overwritten unread */
+static __always_inline long pick(struct pt_regs *ctx, long x)
+{
+	x = PT_REGS_PARM4(ctx);
+	return 0;
+}
+SEC("kprobe/vfs_open") int kprobe_vfs_open(struct pt_regs *ctx)
+{
+	return pick(ctx, 3);
+}
+/* a static local outlives the call: the next call reads the store (one nothing reads at all GlobalOpt deletes) */
+SEC("kprobe/vfs_fallocate") int kprobe_vfs_fallocate(struct pt_regs *ctx)
+{
+	static long last_mode;
+	long prev = last_mode;
+	last_mode = PT_REGS_PARM2(ctx);
+	return prev;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'member_names', min: 5, text: `/* in the shape of lmp's mem_watcher fraginfo.bpf.c: BPF_KPROBE parameters named only as members of locals */
+struct zone_info { u64 zone_ptr; unsigned int order; unsigned long spanned; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, u64); __type(value, struct zone_info); } zones SEC(".maps");
+SEC("kprobe/get_page_from_freelist")
+int BPF_KPROBE(get_page_from_freelist, gfp_t gfp_mask, unsigned int order, int alloc_flags, const struct alloc_context *ac)
+{
+	struct zone_info zone_data = {};
+	struct zone_info *zp = &zone_data;
+	struct zone *z = BPF_CORE_READ(ac, preferred_zoneref, zone);
+	u64 key = (u64)z;
+	for (unsigned int a_order = 0; a_order <= 3; ++a_order) {
+		zone_data.order = a_order;
+		zp->spanned = BPF_CORE_READ(z, spanned_pages);
+		bpf_map_update_elem(&zones, &key, &zone_data, BPF_ANY);
+	}
+	return 0;
+}
+/* the same name read as a variable too: its register load stays */
+SEC("kprobe/__alloc_pages")
+int BPF_KPROBE(alloc_pages, gfp_t gfp, unsigned int order)
+{
+	struct zone_info zone_data = { .order = order };
+	u64 key = 0;
+	bpf_map_update_elem(&zones, &key, &zone_data, BPF_ANY);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'unicode_space', min: 3, text: `/* in the shape of lmp's old_project write.bpf.c: a no-break space (U+00A0) after a statement, whitespace to clang */
+struct fs_ev { unsigned long ino; long count; };
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
+SEC("kprobe/vfs_write") int kprobe_vfs_write(struct pt_regs *ctx)
+{
+	struct file *filp = (struct file *)PT_REGS_PARM1(ctx);\u00a0
+	struct dentry *dentry = BPF_CORE_READ(filp, f_path.dentry);\u3000
+	if (!dentry)
+		return 0;
+	struct fs_ev *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	if (!e)
+		return 0;
+	e->ino = BPF_CORE_READ(dentry, d_inode, i_ino);
+	e->count = PT_REGS_PARM3(ctx);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'core_read_addr', min: 10, text: `/* in the shape of nettrace's bpf_qdisc_handle: BPF_CORE_READ of a member's address, \`_C(&(q->q), qlen)\` */
+long out[8];
+struct other_head { struct sk_buff *next; struct sk_buff *prev; __u32 qlen; };
+typedef struct qdisc_skb_head qhead_t;
+SEC("tp_btf/qdisc_dequeue") int BPF_PROG(qdisc_dequeue, struct Qdisc *q)
+{
+	out[0] = BPF_CORE_READ(&(q->q), qlen);
+	out[1] = BPF_CORE_READ((qhead_t *)&q->q, qlen);
+	out[2] = ((const struct qdisc_skb_head *)&q->q)->qlen;
+	return 0;
+}
+/* a cast to another record ends the chain: two relocations */
+SEC("kprobe/qdisc_enqueue") int BPF_KPROBE(qdisc_enqueue, struct Qdisc *q)
+{
+	out[3] = BPF_CORE_READ((struct other_head *)&q->q, qlen);
+	struct qdisc_skb_head *h = &q->q;
+	out[4] = BPF_CORE_READ(h, qlen);
+	return 0;
+}
+SEC("kprobe/finish_task_switch") int BPF_KPROBE(finish_task_switch, struct task_struct *t)
+{
+	out[5] = BPF_CORE_READ(&t->se, vruntime) + BPF_CORE_READ(&t->signal->rlim[1], rlim_max);
+	bpf_core_read(&out[6], 8, &t->se.vruntime);
+	out[7] = bpf_core_field_exists(((struct sched_entity *)&t->se)->vruntime);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
