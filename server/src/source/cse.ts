@@ -56,6 +56,8 @@
 //     call between, the copies share that one value (tracee's and kubeshark's indexer: four records in the model, one
 //     in clang). Stores into a local's members were measured both ways (one record for two u6_addr32[0] stores, two
 //     for kyanos's two sa_family stores): not modelled;
+//   - hoist: an if/else both of whose arms first branch on the same check (`if (failed) fmt = sane ? A : B; else
+//     fmt = sane ? C : D;`, retsnoop): SimplifyCFG hoists the identical load into the if's block, one record;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
 //     and dominates it, when nothing that may write a global lies between on any path (`clob`: a call not inlined,
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
@@ -64,10 +66,9 @@
 // Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
 // available, where MachineCSE may merge it again: falco's READ_TASK_FIELD_INTO, a probe read in one arm between);
 // a check returned by an inlined helper and tested by the caller;
-// SimplifyCFG hoisting both arms' identical first instruction (only into a block that is both arms' single
-// predecessor); the register allocator rematerialising one merged offset per stretch of code (different pointers,
-// unrolled walks). A rule unsure leaves the site unmerged (the count before this pass). What this decides is only the
-// count: a merged copy still relocates (through the shared instruction) and keeps its verdict and diagnostics;
+// SimplifyCFG hoisting both arms' identical first instruction beyond `hoist`'s checks (an address, a load); the
+// register allocator rematerialising one merged offset per stretch of code (different pointers, unrolled walks). A
+// rule unsure leaves the site unmerged (the count before this pass). What this decides is only the count: a merged copy still relocates (through the shared instruction) and keeps its verdict and diagnostics;
 // counting code skips `Site.merged`.
 
 import type { Site } from './analyzer';
@@ -327,6 +328,35 @@ function sigOf(evs: FlowEv[], copy: FlowCopy, depth: number): string | undefined
   return out.join(',');
 }
 
+/** CORELENS_CSE_HOIST=0 turns the `hoist` rule off (its before/after figures). */
+const HOIST = process.env.CORELENS_CSE_HOIST !== '0';
+
+/**
+ * hoist: SimplifyCFG's HoistThenElseCodeToIf moves the identical leading instructions of an if's two arms into the
+ * block before the branch; a check (enum value, field/type exists...) is a load of one CO-RE global, identical in
+ * both arms when it is the first thing each arm computes (measured, clang 14: retsnoop's print_exit, `if (failed)
+ * fmt = sane ? A : B; else fmt = sane ? C : D;` with `sane` an enum value check: one record, on the if's line;
+ * a helper call, a store or arithmetic before the check in an arm keeps two: construct cse_hoist). Modelled
+ * narrowly: both arms' first event is a live check of the same relocation that the arm's first statement branches
+ * on (FlowEv `lead`: `if (C)`, `v = C ? ..`; code that makes no event, stores and arithmetic, comes first otherwise),
+ * not in a loop, not a short circuit's arm; the else arm's is merged. Returns that site, if any.
+ */
+function hoistOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site | undefined {
+  const first = (xs: FlowEv[]): Site | undefined => {
+    for (const x of xs) {
+      if ('cut' in x && x.soft) continue;
+      // a check used as a value (a bitfield's shift) sits in arithmetic the events do not show: only branch conditions
+      if (!('s' in x) || x.c !== 'v' || !(x.cond || x.sel) || !x.lead) return undefined;
+      const s = copy.site(x.s);
+      return s && copies1(s) && !s.unreached && !s.merged ? s : undefined;
+    }
+    return undefined;
+  };
+  const sa = first(a);
+  const sb = sa && first(b);
+  return sa && sb && keyOf(sa) === keyOf(sb) ? sb : undefined;
+}
+
 /** CORELENS_CSE_FRAME=0 turns the `frame` rule off (its before/after figures; sites.ts records no `fr` then). */
 const FRAME = process.env.CORELENS_CSE_FRAME !== '0';
 const copies1 = (s: Site): boolean => (s.copies ?? 1) === 1;
@@ -573,6 +603,9 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // (not in a loop: a rolled loop's copy has its induction variable as a constant the real body does not)
       const twin = TWINS && !e.sc && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
       const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined, twin === 'alt') : undefined;
+      // (not after a join: a condition that is a phi, like an inlined helper's several returns, is jump-threaded into
+      // the paths before it, and an arm with several predecessors is hoisted into none; retsnoop's IS_ERR_VALUE32)
+      if (HOIST && e.alt && !twin && !e.sc && !st.loop && !st.rolled && !st.dup && st.preds.size <= 1) { const h = hoistOf(e.sub, e.alt, copy); if (h) h.merged = true; }
       // implied: what follows an if one of whose arms always exits is dominated by the other arm's edge
       if (key !== undefined) {
         if (t.exited && !f) st.facts = new Map(st.facts).set(key, e.ck!.neg);

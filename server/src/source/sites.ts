@@ -141,7 +141,8 @@ export interface CallRef {
  *   - `sc` on an if: '&&'/'||' the right side of a short circuit; true an if statement whose condition is the short
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
-export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a read's base as written (exprKey) */ src?: string;
+export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a check a `?:` branches on (cse.ts `hoist`) */ sel?: true;
+    /** the check is the first instruction of an if arm (its first statement branches on it: cse.ts `hoist`) */ lead?: true; /** a read's base as written (exprKey) */ src?: string;
     /** the access goes through `b->m..`, a constant offset `off` from pointer `b` (a plain member holding the relocated
      * record: kyanos's `conn_info->raddr.in6.sin6_port`): that address is a value of the program from here on */
     pk?: { b: string; off: number };
@@ -671,17 +672,47 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (!last || !('clob' in last)) flow.push({ clob: true });
   };
   /** Marks the checks an if statement's condition branches on (through `!`, `&&`, `||`, casts, `== K`, `!= K`). */
-  const condUse = (e: Expr): void => {
+  const condUse = (e: Expr, sel = false): void => {
     for (let d = 0; d < 16; d++) {
       if (e.e === 'unary' && e.op === '!') e = e.x;
       else if (e.e === 'cast') e = e.x;
-      else if (e.e === 'binary' && (e.op === '&&' || e.op === '||')) { condUse(e.l); e = e.r; }
+      else if (e.e === 'binary' && (e.op === '&&' || e.op === '||')) { condUse(e.l, sel); e = e.r; }
       else if (e.e === 'binary' && (e.op === '==' || e.op === '!=') && constValue(e.r, env) !== undefined) e = e.l;
       else break;
     }
     const s = checkOf.get(e);
     const fe = s && evOf.get(s);
-    if (fe && 's' in fe && fe.c === 'v') fe.cond = true;
+    if (fe && 's' in fe && fe.c === 'v') { if (sel) fe.sel = true; else fe.cond = true; }
+  };
+  /** The check an if arm computes before anything else: its first statement branches on it (`if (C)`, `v = C ? ..`,
+   * `T v = C ? ..`, `return C ? ..`), C a check under `!`, casts and `== K` only; else undefined (cse.ts `hoist`). */
+  const leadCheck = (st: Stmt | undefined, d = 0): Expr | undefined => {
+    if (!st || d > 8) return undefined;
+    let c: Expr | undefined;
+    if (st.s === 'block') {
+      // declarations without an initialiser and empty statements emit nothing
+      const first = st.body.find((b) => !(b.s === 'empty' && !b.asm) && !(b.s === 'decl' && b.vars.every((v) => v.init === undefined)));
+      return leadCheck(first, d + 1);
+    }
+    if (st.s === 'if') c = st.c;
+    else if (st.s === 'expr' && st.x.e === 'assign' && st.x.op === '=' && st.x.l.e === 'id' && st.x.r.e === 'cond') c = st.x.r.c;
+    else if (st.s === 'expr' && st.x.e === 'cond') c = st.x.c;
+    else if (st.s === 'decl' && st.vars.length === 1 && st.vars[0]!.init?.e === 'cond') c = (st.vars[0]!.init as Extract<Expr, { e: 'cond' }>).c;
+    else if (st.s === 'return' && st.x?.e === 'cond') c = st.x.c;
+    for (let k = 0; c && k < 16; k++) {
+      if (c.e === 'unary' && c.op === '!') c = c.x;
+      else if (c.e === 'cast') c = c.x;
+      else if (c.e === 'binary' && (c.op === '==' || c.op === '!=') && constValue(c.r, env) !== undefined) c = c.l;
+      else break;
+    }
+    return c;
+  };
+  /** Marks the check `leadCheck` finds in an if arm as its arm's first instruction (FlowEv `lead`). */
+  const markLead = (st: Stmt | undefined): void => {
+    const c = leadCheck(st);
+    const s = c && checkOf.get(c);
+    const fe = s && evOf.get(s);
+    if (fe && 's' in fe && fe.c === 'v') fe.lead = true;
   };
   const cut = (soft = false): void => {
     const last = flow[flow.length - 1];
@@ -1140,6 +1171,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // `__builtin_constant_p(v) ? ..` is no branch to the inliner: llvm.is.constant folds (simplifyIntrinsicCallIsConstant)
         if (!ctx.noEmit && !cp) branches = true;
         use(x.c, ctx);
+        if (!ctx.noEmit && !cp) condUse(x.c, true);
         const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true), knob: withK(ctx, x.c, true) }));
         const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false), knob: withK(ctx, x.c, false) }));
         flow.push({ sub: fa, alt: fb, kind: 'if' });
@@ -2150,6 +2182,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
+        if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }

@@ -1340,6 +1340,80 @@ SEC("kprobe/e") int sunk_other_dest(void *c) {
   return 0;
 }
 `, { exact: true }],
+  // SimplifyCFG hoisting both arms' identical first instruction (source/cse.ts \`hoist\`; retsnoop's print_exit):
+  // `if (failed) fmt = sane ? A : B; else fmt = sane ? C : D;` computes the enum check once, before the branch; a
+  // helper call, a store or arithmetic first in an arm, another check in the other, or no else arm keep a record per use
+  ['cse_hoist', `#define SANE (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
+long res;
+/* the check is each arm's first instruction: hoisted into the if's block, one record */
+SEC("kprobe/a") int hoisted(void *ctx) {
+  const char *fmt;
+  if (res >= -4095) fmt = SANE ? "a" : "b";
+  else fmt = SANE ? "c" : "d";
+  bpf_trace_printk(fmt, 2, res);
+  return 0;
+}
+/* the same with if statements and calls in the arms: one record */
+SEC("kprobe/b") int hoisted_ifs(void *ctx) {
+  if (res >= -4095) { if (SANE) bpf_printk("a"); else bpf_printk("b"); }
+  else { if (SANE) bpf_printk("c"); else bpf_printk("d"); }
+  return 0;
+}
+/* a helper call first in the then arm: the first instructions differ, two records */
+SEC("kprobe/c") int call_first(void *ctx) {
+  const char *fmt;
+  if (res >= -4095) { bpf_printk("x"); fmt = SANE ? "a" : "b"; }
+  else fmt = SANE ? "c" : "d";
+  bpf_trace_printk(fmt, 2, res);
+  return 0;
+}
+/* another check first in the else arm: the first instructions differ, one record of each check */
+SEC("kprobe/d") int other_check(void *ctx) {
+  const char *fmt;
+  if (res >= -4095) fmt = SANE ? "a" : "b";
+  else fmt = bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop) ? "c" : "d";
+  bpf_trace_printk(fmt, 2, res);
+  return 0;
+}
+/* a store or arithmetic first in each arm: the first instructions differ, two records each */
+long x, y;
+SEC("kprobe/f") int stores_first(void *ctx) {
+  if (res >= -4095) { x = 1; if (SANE) bpf_printk("a"); else bpf_printk("b"); }
+  else { y = 2; if (SANE) bpf_printk("c"); else bpf_printk("d"); }
+  return 0;
+}
+SEC("kprobe/g") int arith_first(void *ctx) {
+  const char *fmt; long v;
+  if (res >= -4095) { v = res * 3; fmt = SANE ? "a" : "b"; }
+  else { v = res + 7; fmt = SANE ? "c" : "d"; }
+  bpf_trace_printk(fmt, 2, v);
+  return 0;
+}
+/* the condition is an inlined helper's several returns (retsnoop's IS_ERR_VALUE32): jump threading gives the arms
+   several predecessors, nothing is hoisted, two records */
+FUNC_INLINE bool is_err32(u64 x) {
+  if (x < 0xfffff001) return false;
+  asm volatile("" : "+r"(x));
+  if (x > 0xffffffff) return false;
+  return true;
+}
+SEC("kprobe/h") int threaded(void *ctx) {
+  const char *fmt;
+  bool failed = is_err32((u32)res);
+  if (failed) fmt = SANE ? "a" : "b";
+  else fmt = SANE ? "c" : "d";
+  bpf_trace_printk(fmt, 2, res);
+  return 0;
+}
+/* no else arm: nothing to hoist, the check in the arm and the one after it are two records */
+SEC("kprobe/e") int no_else(void *ctx) {
+  const char *fmt = "z";
+  if (res >= -4095) fmt = SANE ? "a" : "b";
+  bpf_trace_printk(fmt, 2, res);
+  if (SANE) bpf_trace_printk(fmt, 2, res);
+  return 0;
+}
+`, { exact: true }],
   // a constant parameter on the left of && / || decides the right side per inlined copy (bcc's biolatency:
   // trace_rq_start(rq, false) drops \`issue && targ_queued && BPF_CORE_READ(rq, q, elevator)\`'s reads)
   ['sc_param', `const volatile int want_q = 1;
