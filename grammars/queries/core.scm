@@ -41,9 +41,10 @@
 ; their expansion contains a member access or a CO-RE macro (decided with the preprocessor's macro table)
 (call_expression function: (identifier) @core.call)
 
-; object-like macros (upper case by convention) that may expand to a member access
+; object-like macros that may expand to a member access or a CO-RE check (any case: `#define sane bpf_core_enum_value_exists(..)`;
+; the preprocessor's macro table keeps only names defined as such macros)
 ((identifier) @core.name
-  (#match? @core.name "^[A-Z_][A-Z0-9_]*$"))
+  (#match? @core.name "^[A-Za-z_][A-Za-z0-9_]*$"))
 
 ; `p[k]` on a pointer to a preserve_access_index record (`&tp[1]` is relocated with access "1")
 (subscript_expression) @core.index

@@ -560,6 +560,28 @@ SEC("kprobe/vfs_write") int kprobe_vfs_write(struct pt_regs *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  { name: 'lowercase_macros', min: 3, text: `/* in the shape of retsnoop's printk_is_sane: object-like macros named in lower case that expand to CO-RE checks,
+ * in functions where nothing else looks relocatable (no member access, no subscript, no call of a CO-RE macro) */
+#define sane (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_trace_vprintk))
+#define has_state bpf_core_field_exists(struct task_struct, __state)
+#define task_size bpf_core_type_size(struct task_struct)
+__u64 out0, out1, out2;
+SEC("kprobe/lc_a") int lc_a(void *ctx)
+{
+	int res = 1;
+	if (sane)
+		res = 2;
+	out0 = res;
+	return 0;
+}
+SEC("kprobe/lc_b") int lc_b(void *ctx)
+{
+	out1 = has_state;
+	out2 = task_size;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
   { name: 'core_read_addr', min: 10, text: `/* in the shape of nettrace's bpf_qdisc_handle: BPF_CORE_READ of a member's address, \`_C(&(q->q), qlen)\` */
 long out[8];
 struct other_head { struct sk_buff *next; struct sk_buff *prev; __u32 qlen; };
