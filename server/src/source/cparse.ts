@@ -79,7 +79,7 @@ export interface FuncDef {
 /** `mac`: the expression's first token came from a macro body (`((T)(src))` in BPF_CORE_READ's expansion). */
 export type Expr = { start: number; end: number; exp?: { start: number; end: number }; mac?: boolean } & (
   | { e: 'id'; name: string }
-  | { e: 'num'; v: bigint }
+  | { e: 'num'; v: bigint; /** the literal as written (its suffix and base decide its type); absent for characters */ lit?: string }
   | { e: 'str' }
   | { e: 'member'; obj: Expr; name: string; arrow: boolean; nameStart: number; nameEnd: number }
   | { e: 'index'; arr: Expr; idx: Expr }
@@ -859,7 +859,7 @@ export class CParser {
     }
     switch (t.t) {
       case Tk.Ident: return { e: 'id', name: t.s, ...base };
-      case Tk.Number: return { e: 'num', v: /[.eE]/.test(t.s) && !/^0[xX]/.test(t.s) ? 0n : parseIntLit(t.s), ...base };
+      case Tk.Number: return { e: 'num', v: /[.eE]/.test(t.s) && !/^0[xX]/.test(t.s) ? 0n : parseIntLit(t.s), lit: t.s, ...base };
       case Tk.String: {
         while (this.peek()?.t === Tk.String) this.i++;
         return { e: 'str', ...base };

@@ -604,6 +604,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   };
   const checkOf = new Map<Expr, RawSite>();
+  /** Conditions minMaxDecides settled (true or false), by the if's condition expression. */
+  const decided = new Map<Expr, boolean>();
   /** A local (or parameter) of scalar or pointer type: one load reads it. */
   const scalarLocal = (n: string): boolean => {
     const t = lookup(n);
@@ -1824,6 +1826,146 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /** A condition's value where clang knows it: a constant, or a min/max comparison minMaxDecides settled. */
+  function condValue(c: Expr): bigint | undefined {
+    const v = constValue(c, env);
+    if (v !== undefined) return v;
+    const d = decided.get(c);
+    return d === undefined ? undefined : d ? 1n : 0n;
+  }
+  /** The statement never falls through: an exit (guards.ts `exits`), or an if whose condition is known and whose
+   * arm taken exits. */
+  function neverFallsThrough(s: Stmt): boolean {
+    if (exits(s)) return true;
+    if (s.s === 'label') return neverFallsThrough(s.body);
+    if (s.s === 'block') return s.body.length > 0 && neverFallsThrough(s.body[s.body.length - 1]!);
+    if (s.s !== 'if') return false;
+    const v = condValue(s.c);
+    if (v === undefined) return !!s.f && neverFallsThrough(s.t) && neverFallsThrough(s.f);
+    const live = v !== 0n ? s.t : s.f;
+    return !!live && neverFallsThrough(live);
+  }
+  /**
+   * `x = A < B ? A : B;` (a min, `min()` macros) followed at once by `if (x <= A)`: InstSimplify folds a comparison of
+   * a min or max with one of its operands (simplifyICmpWithMinMax: `umin(A, B) ule A` is true) once SROA has
+   * forwarded the store to x and GVN merged the two loads of A (nothing runs between the store and the test), so
+   * only the arm the condition takes exists (bpftune's tcp_nearly_out_of_memory: `mem_new[2] = min(pages >> 2,
+   * ..); if (mem_new[2] <= (pages >> 2)) { ..; return true; }` leaves no code after the if). The fold needs one
+   * signedness and width for both comparisons and no truncation on the store; x is a local or an element of a local
+   * array at a constant index (stores to it cannot write A or B); A and B are free of side effects and volatile loads.
+   */
+  function minMaxDecides(s: Stmt, c: Expr): void {
+    let l: Expr | undefined;
+    let r: Expr | undefined;
+    let lt: CType | undefined;
+    if (s.s === 'expr' && s.x.e === 'assign' && s.x.op === '=') { l = s.x.l; r = s.x.r; lt = localSlot(l); }
+    else if (s.s === 'decl' && s.vars.length === 1 && s.vars[0]!.init) {
+      const v = s.vars[0]!;
+      l = { e: 'id', name: v.name, start: v.start, end: v.start };
+      r = v.init;
+      lt = lookup(v.name);
+    }
+    while (r?.e === 'cast' && l && lt) { const ct = arithType(r.type); if (!ct || ct.size !== sizeOf(strip(lt))) return; r = r.x; }
+    if (!l || !r || !lt || r.e !== 'cond' || r.c.e !== 'binary' || !['<', '<=', '>', '>='].includes(r.c.op)) return;
+    const x = r.c.l;
+    const y = r.c.r;
+    const kx = valueKey(x);
+    const ky = valueKey(y);
+    if (kx === undefined || ky === undefined || kx === ky) return;
+    const ka = valueKey(r.a);
+    const kb = valueKey(r.b);
+    const lessFirst = r.c.op === '<' || r.c.op === '<=';
+    let min: boolean;
+    if (ka === kx && kb === ky) min = lessFirst;
+    else if (ka === ky && kb === kx) min = !lessFirst;
+    else return;
+    if (!steady(x) || !steady(y)) return;
+    const tx = valueType(x);
+    const ty = valueType(y);
+    const tl = arithType(lt);
+    if (!tx || !ty || !tl) return;
+    const sel = usual(tx, ty);
+    if (tl.size !== sel.size) return;
+    if (c.e !== 'binary' || !['<', '<=', '>', '>='].includes(c.op)) return;
+    const kl = valueKey(l);
+    if (kl === undefined) return;
+    let op = c.op;
+    let other: Expr;
+    if (valueKey(c.l) === kl) other = c.r;
+    else if (valueKey(c.r) === kl) { other = c.l; op = op === '<' ? '>' : op === '>' ? '<' : op === '<=' ? '>=' : '<='; }
+    else return;
+    const ko = valueKey(other);
+    if (ko !== kx && ko !== ky) return;
+    const to = valueType(other);
+    if (!to) return;
+    const cmp = usual(tl, to);
+    if (cmp.size !== sel.size || cmp.signed !== sel.signed) return;
+    // x op other: a min is <= both operands, a max >= both
+    if (min ? op === '<=' : op === '>=') decided.set(c, true);
+    else if (min ? op === '>' : op === '<') decided.set(c, false);
+  }
+  /** An integer expression as written (variables, constants, arithmetic, casts, `?:` — min() macros nest), for
+   * telling two evaluations of it apart; undefined for anything else. */
+  function valueKey(e: Expr, d = 0): string | undefined {
+    if (d > 16) return undefined;
+    const k = (x: Expr) => valueKey(x, d + 1);
+    switch (e.e) {
+      case 'id': return e.name;
+      case 'num': return String(e.v);
+      case 'index': { const a = k(e.arr); const i = k(e.idx); return a === undefined || i === undefined ? undefined : `${a}[${i}]`; }
+      case 'unary': { const a = k(e.x); return a === undefined || !['-', '~', '!'].includes(e.op) ? undefined : `${e.op}(${a})`; }
+      case 'binary': { const a = k(e.l); const b = k(e.r); return a === undefined || b === undefined ? undefined : `(${a}${e.op}${b})`; }
+      case 'cast': { const a = k(e.x); return a === undefined ? undefined : `(${spell(e.type)})${a}`; }
+      case 'cond': { const c = k(e.c); const a = k(e.a); const b = k(e.b); return c === undefined || a === undefined || b === undefined ? undefined : `(${c}?${a}:${b})`; }
+      default: return undefined;
+    }
+  }
+  /** The type of `x` when it is a local variable or an element of a local array at a constant index. */
+  function localSlot(x: Expr): CType | undefined {
+    if (x.e === 'id') return lookup(x.name);
+    if (x.e === 'index' && x.arr.e === 'id' && constValue(x.idx, env) !== undefined) {
+      const t = lookup(x.arr.name);
+      const st = t ? strip(t) : undefined;
+      return st?.k === 'array' ? st.of : undefined;
+    }
+    return undefined;
+  }
+  /** No side effect and no volatile load: two evaluations with nothing between them give one value to LLVM. */
+  function steady(x: Expr): boolean {
+    if (!pure(x)) return false;
+    let ok = true;
+    const walk = (e: Expr, d: number): void => {
+      if (!ok || d > 16) { ok = false; return; }
+      if (e.e === 'id') { const t = lookup(e.name) ?? env.global(e.name); if (t && isVolatile(t)) ok = false; return; }
+      if (e.e === 'member') return walk(e.obj, d + 1);
+      if (e.e === 'index') { walk(e.arr, d + 1); return walk(e.idx, d + 1); }
+      if (e.e === 'unary') return e.op === '*' ? void (ok = false) : walk(e.x, d + 1);
+      if (e.e === 'binary') { walk(e.l, d + 1); return walk(e.r, d + 1); }
+      if (e.e === 'cast') return walk(e.x, d + 1);
+      if (e.e === 'cond') { walk(e.c, d + 1); walk(e.a, d + 1); return walk(e.b, d + 1); }
+      if (e.e !== 'num') ok = false;
+    };
+    walk(x, 0);
+    return ok;
+  }
+  /** An integer expression's type after C's promotions, where it is plain to see (variables, constants, arithmetic). */
+  function valueType(e: Expr, d = 0): { size: number; signed: boolean } | undefined {
+    if (d > 12) return undefined;
+    switch (e.e) {
+      case 'num': return literalType(e.v, e.lit);
+      case 'id': { const t = lookup(e.name) ?? env.global(e.name); return t ? arithType(t) : undefined; }
+      case 'index': { const t = e.arr.e === 'id' ? lookup(e.arr.name) ?? env.global(e.arr.name) : undefined; const st = t ? strip(t) : undefined; return st?.k === 'array' || st?.k === 'ptr' ? arithType(st.k === 'array' ? st.of : st.to) : undefined; }
+      case 'cast': return arithType(e.type);
+      case 'binary': {
+        const a = valueType(e.l, d + 1);
+        if (e.op === '<<' || e.op === '>>') return a;
+        const b = valueType(e.r, d + 1);
+        if (!a || !b || !['+', '-', '*', '/', '%', '&', '|', '^'].includes(e.op)) return undefined;
+        return usual(a, b);
+      }
+      default: return undefined;
+    }
+  }
   /** `ords` with what `c` being true establishes between two plain variables (a strict order or `!=`). */
   function withOrd(ords: string[] | undefined, c: Expr): string[] | undefined {
     const add: string[] = [];
@@ -2138,8 +2280,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'if': {
         // a condition constant at compile time (tetragon's `if (CONFIG(ITER_NUM))`, CONFIG() defined to 0): clang
         // never emits the dead arm, so it has no relocation (measured with clang 14: `if (0) BPF_CORE_READ(..)`
-        // has no record); only the live arm is walked (a label in the dead arm is not looked for)
-        const cv = constValue(s.c, env);
+        // has no record); only the live arm is walked (a label in the dead arm is not looked for). A comparison of
+        // a min/max with one of its operands is decided the same way (minMaxDecides).
+        const cv = condValue(s.c);
         if (cv !== undefined) {
           const live = cv !== 0n ? s.t : s.f;
           if (live) stmt(live, ctx);
@@ -2670,8 +2813,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let arm: { vals: bigint[]; dflt: boolean } | undefined;
     let fallsIn = false;
     const spans: { start: number; end: number; vals: bigint[]; dflt: boolean }[] = [];
+    // after an arm's exit, statements before the next case are unreachable (block's rule)
+    let unreachable = false;
     for (const st of body) {
       const l = labelsOf(st);
+      if (!l && unreachable && !hasLabel(st)) continue;
+      unreachable = false;
       let inner = st;
       if (l) {
         inner = l.inner;
@@ -2694,6 +2841,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       spans.push({ start: inner.start, end: inner.end, vals: arm?.vals ?? [], dflt: !arm || arm.dflt });
       fallsIn = !exits(inner);
       if (!fallsIn) arm = undefined;
+      if (DEAD_AFTER_EXIT && neverFallsThrough(inner)) unreachable = true;
     }
     if (field !== undefined) {
       // a local null at its declaration, written only in arms with case values: non-null means one of those values
@@ -2723,8 +2871,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let nonnull = ctx.nonnull;
     let knob = ctx.knob;
     const depth = regions.length;
-    for (const s of body) {
+    // code after a statement that never falls through is unreachable until a label (a case or a goto target): clang
+    // emits none of it (measured: `if (1) return 1;` then a BPF_CORE_READ has no record)
+    let unreachable = false;
+    for (let i = 0; i < body.length; i++) {
+      const s = body[i]!;
+      if (unreachable) {
+        if (!hasLabel(s)) continue;
+        unreachable = false;
+      }
       stmt(s, { ...ctx, guards, pconds, nonnull, knob });
+      if (MINMAX) { const n = body[i + 1]; if (n?.s === 'if') minMaxDecides(s, n.c); }
+      if (DEAD_AFTER_EXIT && neverFallsThrough(s)) unreachable = true;
       if (s.s === 'if') {
         const tExit = exits(s.t);
         const fExit = s.f ? exits(s.f) : false;
@@ -2855,6 +3013,65 @@ const NONNULL = process.env.CORELENS_NONNULL !== '0';
 const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
 /** CORELENS_ORDERS=0: `a < b && !(a == b && R)` keeps R's relocations (its before/after figures). */
 const ORDERS = process.env.CORELENS_ORDERS !== '0';
+/** CORELENS_DEAD_AFTER_EXIT=0: statements after a return, break, continue or goto keep their relocations (before/after). */
+const DEAD_AFTER_EXIT = process.env.CORELENS_DEAD_AFTER_EXIT !== '0';
+/** CORELENS_MINMAX=0: `x = min(a, b); if (x <= a)` keeps both arms (its before/after figures). */
+const MINMAX = process.env.CORELENS_MINMAX !== '0';
+
+/** An integer (or enum) type after the integer promotions: its width and signedness; undefined for anything else. */
+function arithType(t: CType): { size: number; signed: boolean } | undefined {
+  const s = strip(t);
+  if (s.k === 'enum') return s.size < 4 ? { size: 4, signed: true } : { size: s.size, signed: s.signed };
+  if (s.k !== 'int') return undefined;
+  return s.size < 4 ? { size: 4, signed: true } : { size: s.size, signed: s.signed };
+}
+
+/** An integer literal's type (C11 6.4.4.1): the first of its candidate types that holds the value, by suffix and base
+ * (a decimal without `u` is never unsigned); undefined for a floating literal. A character constant is an int. */
+function literalType(v: bigint, lit?: string): { size: number; signed: boolean } | undefined {
+  if (lit === undefined) return { size: 4, signed: true };
+  if (/[.pP]/.test(lit) || (/[eE]/.test(lit) && !/^0[xX]/.test(lit))) return undefined;
+  const suf = /[uUlL]*$/.exec(lit)![0].toLowerCase();
+  const u = suf.includes('u');
+  const long = suf.includes('l');
+  const decimal = !/^0/.test(lit) || lit === '0' || /^0[uUlL]*$/.test(lit);
+  const cands: { size: number; signed: boolean; max: bigint }[] = [];
+  if (!long) { if (!u) cands.push({ size: 4, signed: true, max: 0x7fffffffn }); if (u || !decimal) cands.push({ size: 4, signed: false, max: 0xffffffffn }); }
+  if (!u) cands.push({ size: 8, signed: true, max: 0x7fffffffffffffffn });
+  if (u || !decimal) cands.push({ size: 8, signed: false, max: 0xffffffffffffffffn });
+  const c = cands.find((k) => v <= k.max);
+  return c ? { size: c.size, signed: c.signed } : undefined;
+}
+
+/** C's usual arithmetic conversions of two promoted integer types. */
+function usual(a: { size: number; signed: boolean }, b: { size: number; signed: boolean }): { size: number; signed: boolean } {
+  if (a.size === b.size) return { size: a.size, signed: a.signed && b.signed };
+  return a.size > b.size ? a : b;
+}
+
+/** Volatile anywhere in the type's qualifiers (a `const volatile` knob: every read is a load of its own). */
+function isVolatile(t: CType): boolean {
+  for (let i = 0; i < 32; i++) {
+    if (t.k === 'qual') { if (t.q === 'volatile') return true; t = t.of; }
+    else if (t.k === 'typedef') t = t.to;
+    else return false;
+  }
+  return false;
+}
+
+/** The statement is, or holds, a label control can enter it by (a goto target anywhere, a case or default of the
+ * enclosing switch): unreachable code before it ends there. The cases of a switch inside it are that switch's. */
+function hasLabel(s: Stmt, d = 0, inSwitch = false): boolean {
+  if (d > 64) return true;
+  switch (s.s) {
+    case 'label': return s.name !== undefined || !inSwitch || hasLabel(s.body, d + 1, inSwitch);
+    case 'block': return s.body.some((x) => hasLabel(x, d + 1, inSwitch));
+    case 'if': return hasLabel(s.t, d + 1, inSwitch) || (!!s.f && hasLabel(s.f, d + 1, inSwitch));
+    case 'loop': return hasLabel(s.body, d + 1, inSwitch) || (!!s.init && hasLabel(s.init, d + 1, inSwitch));
+    case 'switch': return hasLabel(s.body, d + 1, true);
+    default: return false;
+  }
+}
 /** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */

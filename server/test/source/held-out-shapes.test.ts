@@ -16,6 +16,12 @@
 //   - ordered_compare: `mac < network && !(is_valid_network(network) && network == mac && BPF_CORE_READ(skb,
 //     mac_len) == 0)`: under `mac < network` InstCombine folds `network == mac` to false, so the read after it never
 //     runs (no record); with `mac <= network` it stays. ptcpdump.
+//   - dead_code: code after a statement that never falls through (a return, break, continue or goto; an if whose
+//     known condition takes an arm that exits), up to the next case or goto label, has no record (clang removes it
+//     unreachable); so has the arm a min/max comparison cannot take: `mem_new[2] = min(pages >> 2, ..); if
+//     (mem_new[2] <= (pages >> 2)) { ..; return true; }` leaves nothing after the if (InstSimplify folds a min/max
+//     compared with its own operand). Kept: a strict comparison, a helper call between the store and the test (the
+//     global may change), a volatile knob operand, a signed min compared unsigned. bpftune (extra 18 → 0, CSE 43 → 2).
 //   - inline_definitions: a non-static `__always_inline` (or `inline`) function is a C99 inline definition: clang
 //     emits no symbol for it, so it is no .text program of its own, even taking a pointer to a preserve_access_index
 //     record (ptcpdump's handle_tc_ingress); `__attribute__((always_inline))` alone and `extern inline` are emitted.
@@ -304,6 +310,109 @@ static __always_inline bool has_mac_data_le(const struct sk_buff *skb)
 long hits;
 SEC("tp_btf/netif_receive_skb") int BPF_PROG(rx, struct sk_buff *skb) { if (has_valid_mac_data(skb)) hits++; return 0; }
 SEC("tp_btf/net_dev_queue") int BPF_PROG(tx, struct sk_buff *skb) { if (has_mac_data_le(skb)) hits++; return 0; }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'dead_code', min: 13, text: `/* in the shape of bpftune's tcp_nearly_out_of_memory: a min stored, then compared with its own operand */
+#define min(a, b) ((a) < (b) ? (a) : (b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#define GROW(v) ((v) + ((v) >> 3))
+unsigned long long free_pages;
+const volatile unsigned long long cap_pages = 1024;
+long out[8];
+static __always_inline void report(struct sock *sk, long *mem)
+{
+	struct net *net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	out[0] = mem[2] + (long)BPF_CORE_READ(net, ipv4.sysctl_tcp_wmem[2]);
+}
+/* mem_new[2] <= (free_pages >> 2) always holds: nothing after the if runs */
+static __always_inline bool nearly_full(struct sock *sk, long *mem)
+{
+	long mem_new[3] = {};
+	mem_new[2] = min(free_pages >> 2, GROW(mem[2]));
+	if (mem_new[2] <= (free_pages >> 2)) {
+		report(sk, mem_new);
+		return true;
+	}
+	mem[0] = (long)BPF_CORE_READ(sk, sk_rcvbuf);
+	report(sk, mem);
+	return true;
+}
+/* a max declared, the operand on the left */
+static __always_inline int max_decl(struct sock *sk, long a)
+{
+	long top = max(a, (long)free_pages);
+	if ((long)free_pages > top)
+		return (int)BPF_CORE_READ(sk, sk_sndbuf);
+	return 0;
+}
+/* kept: a strict comparison, a helper call between the store and the test (free_pages may change), a volatile knob,
+ * a signed min compared unsigned */
+static __always_inline int kept(struct sock *sk, long a, long b)
+{
+	int r = 0;
+	unsigned long long x = min(free_pages >> 2, (unsigned long long)a);
+	if (x < (free_pages >> 2))
+		r += BPF_CORE_READ(sk, sk_priority);
+	x = min(free_pages >> 2, (unsigned long long)b);
+	out[3] = bpf_ktime_get_ns();
+	if (x <= (free_pages >> 2))
+		return r;
+	r += BPF_CORE_READ(sk, sk_mark);
+	x = min(cap_pages, (unsigned long long)a);
+	if (x <= cap_pages)
+		return r;
+	r += BPF_CORE_READ(sk, sk_rcvlowat);
+	long s = min(a, b);
+	if ((unsigned long)s <= (unsigned long)a)
+		return r;
+	return r + BPF_CORE_READ(sk, sk_txhash);
+}
+/* code after an exit: a constant condition's return, a goto, a case's return, a loop's break */
+#define TRACE_ALL 1
+static __always_inline int after_exit(struct sock *sk, int kind)
+{
+	int r = 0;
+	if (TRACE_ALL)
+		return BPF_CORE_READ(sk, sk_err);
+	r = BPF_CORE_READ(sk, sk_err_soft);
+	return r;
+}
+static __always_inline int after_goto(struct sock *sk, int kind)
+{
+	int r = 0;
+	if (kind > 3)
+		goto out;
+	r = BPF_CORE_READ(sk, sk_ack_backlog);
+	goto out;
+	r += BPF_CORE_READ(sk, sk_max_ack_backlog);
+out:
+	return r + BPF_CORE_READ(sk, sk_forward_alloc);
+}
+static __always_inline int after_case(struct sock *sk, int kind)
+{
+	switch (kind) {
+	case 1:
+		return BPF_CORE_READ(sk, sk_wmem_queued);
+		out[4] = BPF_CORE_READ(sk, sk_reserved_mem);
+	case 2:
+		return BPF_CORE_READ(sk, sk_tsflags);
+	default:
+		break;
+		out[5] = BPF_CORE_READ(sk, sk_drops.counter);
+	}
+	return 0;
+}
+SEC("fentry/tcp_enter_memory_pressure") int BPF_PROG(pressure, struct sock *sk)
+{
+	long mem[3];
+	bpf_probe_read_kernel(mem, sizeof(mem), BPF_CORE_READ(sk, __sk_common.skc_prot, sysctl_mem));
+	return nearly_full(sk, mem) + max_decl(sk, mem[1]);
+}
+SEC("fentry/tcp_init_sock") int BPF_PROG(init_sock, struct sock *sk)
+{
+	long a = (long)bpf_ktime_get_ns() - 100, b = (long)bpf_get_prandom_u32() - 7;
+	return kept(sk, a, b) + after_exit(sk, (int)a) + after_goto(sk, (int)b) + after_case(sk, (int)(a ^ b));
+}
 char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'inline_definitions', min: 10, text: `/* an skb handler in the shape of ptcpdump's: one static helper, inlined into non-static inline wrappers */
