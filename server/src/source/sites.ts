@@ -469,6 +469,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * loop's exits share its entry's mass; the x32 of the body is its header's repetition, not more flow out). */
   const gotoFreq = new Map<string, number>();
   const loopEntry: number[] = [];
+  /** Per loop being walked: the arms that leave it (SimplifyCFG sinks an unrolled loop's copies of such an arm into
+   * one: sinkArm), the sites and calls they made, their cost, the switches open since the loop. */
+  const sinkFrames: { variant: Set<string>; ind: Set<string>; sw: number; inArm: number; sites: Set<RawSite>; calls: Set<CallRef>; cost: number; xcost: number }[] = [];
+  /** An arm's block whose tail (from `first` on) sinkExitArm sinks: block() records from there. */
+  const tailStart = new Map<Stmt[], { first: Stmt; fr: (typeof sinkFrames)[number] }>();
   const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
@@ -1826,6 +1831,61 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return true;
   }
 
+  /**
+   * Walks an if's arm; inside a loop, an arm that leaves the loop (sinkArm) records its sites, calls and cost on the
+   * loop's frame, so that unrolling counts them once (the outermost such arm only: an inner one is part of it).
+   */
+  function sinkExitArm(arm: Stmt, ctx: Ctx, walk: () => void): void {
+    const fr = sinkFrames[sinkFrames.length - 1];
+    const tail = SINK_EXIT_ARMS && fr && !fr.inArm && !ctx.noEmit ? sinkTail(arm, fr) : undefined;
+    if (!tail || !fr) { walk(); return; }
+    fr.inArm++;
+    if (arm.s === 'block' && tail !== arm) {
+      // only the arm's last straight-line statements: block() records them when it reaches the first one
+      tailStart.set(arm.body, { first: tail, fr });
+      walk();
+      tailStart.delete(arm.body);
+    } else {
+      const m = mark();
+      walk();
+      sinkSince(m, fr);
+    }
+    fr.inArm--;
+  }
+  /** Where the walk stands: what sinkSince counts from. */
+  function mark(): { s: number; c: number; k: number; x: number } {
+    return { s: res.sites.length, c: res.calls.length, k: cost, x: xcost };
+  }
+  /** Records what the walk made since `m` as sunk on a loop's frame (counted once when the loop is unrolled). */
+  function sinkSince(m: { s: number; c: number; k: number; x: number }, fr: { sites: Set<RawSite>; calls: Set<CallRef>; cost: number; xcost: number }): void {
+    for (let i = m.s; i < res.sites.length; i++) fr.sites.add(res.sites[i]!);
+    for (let i = m.c; i < res.calls.length; i++) fr.calls.add(res.calls[i]!);
+    fr.cost += cost - m.k;
+    fr.xcost += xcost - m.x;
+  }
+  /**
+   * An arm of an if in an unrolled loop's body that ends by leaving the loop (a return, or a break not inside a
+   * switch) branches, in every copy, to the same block: SimplifyCFG's SinkCommonCodeFromPredecessors sinks the copies'
+   * identical instructions into it, from the last one up, one copy left (measured with clang 14: a helper called in
+   * such an arm of an 8-copy loop has one copy of each relocation; Hades' get_socket_info_sub). An instruction sinks
+   * only when its copies differ in at most one operand (one PHI): the arm may name at most one variable the loop body
+   * writes (the address of one, `&v`, is the same stack slot in every copy), and never the induction variable (each
+   * copy a constant: the calls given it are split per copy). No loop or label inside it.
+   */
+  function sinkTail(arm: Stmt, fr: { variant: Set<string>; ind: Set<string>; sw: number }): Stmt | undefined {
+    const exit = (x: Stmt | undefined) => !!x && (x.s === 'return' || (x.s === 'jump' && x.kind === 'break' && fr.sw === 0));
+    if (arm.s !== 'block') return exit(arm) && phiLight(arm, fr.variant, fr.ind) ? arm : undefined;
+    const body = arm.body;
+    if (!exit(body[body.length - 1])) return undefined;
+    // the straight-line statements before the exit: the block that branches to the loop's exit. What comes before
+    // them (an if, an inner exit or continue) ends blocks of its own, which stay per copy (measured: an arm that
+    // first continues on a test keeps that part per iteration and sinks the rest; falco's d_path walk)
+    let i = body.length - 1;
+    while (i > 0 && (body[i - 1]!.s === 'expr' || body[i - 1]!.s === 'decl' || body[i - 1]!.s === 'empty')) i--;
+    const tail = body.slice(i);
+    if (!phiLight({ s: 'block', body: tail, start: tail[0]!.start, end: arm.end }, fr.variant, fr.ind)) return undefined;
+    return i === 0 ? arm : body[i];
+  }
   /** A condition's value where clang knows it: a constant, or a min/max comparison minMaxDecides settled. */
   function condValue(c: Expr): bigint | undefined {
     const v = constValue(c, env);
@@ -2303,7 +2363,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
         const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true) };
         regions.push({ guards: tc.guards, pconds: tc.pconds });
-        const [, ft] = region(() => stmt(s.t, tc));
+        const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
         regions.pop();
         const fAfterT = freq;
         freq = f0 * (1 - pt);
@@ -2314,7 +2374,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (s.f) {
           const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false) };
           regions.push({ guards: fc.guards, pconds: fc.pconds });
-          ff = region(() => stmt(s.f!, fc))[1];
+          ff = region(() => sinkExitArm(s.f!, ctx, () => stmt(s.f!, fc)))[1];
           regions.pop();
         }
         freq += fAfterT;
@@ -2345,6 +2405,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         freq = f0 * 32;
         breakable.push({ out: 0 });
         loopEntry.push(f0);
+        const frame = { variant: writtenIn(s), ind: inductionNames(s), sw: 0, inArm: 0, sites: new Set<RawSite>(), calls: new Set<CallRef>(), cost: 0, xcost: 0 };
+        sinkFrames.push(frame);
         // `do { } while (0)` (a statement macro) is straight code, no block of its own
         const once = s.c?.e === 'num' && s.c.v === 0n && s.c.start > s.body.start;
         if (!once) regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
@@ -2354,6 +2416,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (s.step) use(s.step, ctx);
         })[1], kind: 'loop' };
         if (!once) regions.pop();
+        sinkFrames.pop();
         flow.push(loopEv);
         breakable.pop();
         loopEntry.pop();
@@ -2373,13 +2436,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const xbody = xcost - x0;
         const copies = n !== undefined ? unrollCount(n, Math.round(body * LOOP_SIZE_SCALE), s.unroll!) : 0;
         if (copies > 1) {
-          cost += body * (copies - 1);
-          xcost += xbody * (copies - 1);
-          for (let i = s0; i < res.sites.length; i++) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
+          // the arms leaving the loop are sunk into one copy (sinkArm): their sites, calls and cost count once
+          const sunk = SINK_EXIT_ARMS ? frame : undefined;
+          cost += (body - (sunk?.cost ?? 0)) * (copies - 1);
+          xcost += (xbody - (sunk?.xcost ?? 0)) * (copies - 1);
+          for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           // a full unroll: a call given the induction variable gets its constant in each copy instead
           if (copies === n) { loopEv.full = true; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(counted, c0, copies) : new Set<CallRef>();
-          for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
+          for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!) && !sunk?.calls.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
         } else if (s.unroll === undefined) {
           const made = unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
           if (made.size && helpers > h0) rolledTrips(body);
@@ -2402,7 +2467,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         breakable.push({ out: 0, sw: switchShares(s.body, f0) });
         freq = 0;
         regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
+        const swFrame = sinkFrames[sinkFrames.length - 1];
+        if (swFrame) swFrame.sw++;
         try { return switchStmt(s, ctx); } finally {
+          if (swFrame) swFrame.sw--;
           regions.pop();
           const b = breakable.pop()!;
           freq = b.out + freq + (b.sw!.dflt ? 0 : f0 / b.sw!.n);
@@ -2874,12 +2942,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // code after a statement that never falls through is unreachable until a label (a case or a goto target): clang
     // emits none of it (measured: `if (1) return 1;` then a BPF_CORE_READ has no record)
     let unreachable = false;
+    const tail = tailStart.get(body);
+    let tailMark: ReturnType<typeof mark> | undefined;
     for (let i = 0; i < body.length; i++) {
       const s = body[i]!;
       if (unreachable) {
         if (!hasLabel(s)) continue;
         unreachable = false;
       }
+      if (tail && s === tail.first) tailMark = mark();
       stmt(s, { ...ctx, guards, pconds, nonnull, knob });
       if (MINMAX) { const n = body[i + 1]; if (n?.s === 'if') minMaxDecides(s, n.c); }
       if (DEAD_AFTER_EXIT && neverFallsThrough(s)) unreachable = true;
@@ -2892,6 +2963,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (tExit !== fExit) regions.push({ guards, pconds });
       }
     }
+    if (tail && tailMark) sinkSince(tailMark, tail.fr);
     regions.length = depth;
     scopes.pop();
     checkVars.pop();
@@ -3017,6 +3089,136 @@ const ORDERS = process.env.CORELENS_ORDERS !== '0';
 const DEAD_AFTER_EXIT = process.env.CORELENS_DEAD_AFTER_EXIT !== '0';
 /** CORELENS_MINMAX=0: `x = min(a, b); if (x <= a)` keeps both arms (its before/after figures). */
 const MINMAX = process.env.CORELENS_MINMAX !== '0';
+/** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
+const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+
+/** Calls `fn` on every expression of a statement (not into statement expressions' bodies twice). */
+function eachExpr(s: Stmt, fn: (e: Expr) => void, d = 0): void {
+  if (d > 64) return;
+  const sub = (x: Stmt) => eachExpr(x, fn, d + 1);
+  switch (s.s) {
+    case 'expr': fn(s.x); return;
+    case 'decl': for (const v of s.vars) if (v.init) fn(v.init); return;
+    case 'if': fn(s.c); sub(s.t); if (s.f) sub(s.f); return;
+    case 'return': if (s.x) fn(s.x); return;
+    case 'block': s.body.forEach(sub); return;
+    case 'loop': if (s.init) sub(s.init); if (s.c) fn(s.c); sub(s.body); if (s.step) fn(s.step); return;
+    case 'switch': fn(s.c); sub(s.body); return;
+    case 'label': if (s.x) fn(s.x); sub(s.body); return;
+    default: return;
+  }
+}
+
+/** Every sub-expression of an expression, the expression first (statement expressions' statements included). */
+function walkExpr(e: Expr, fn: (e: Expr, parent?: Expr) => void, parent?: Expr, d = 0, noSizeof = false): void {
+  if (d > 256) return;
+  fn(e, parent);
+  if (noSizeof && e.e === 'sizeof') return;
+  const k = (x: Expr) => walkExpr(x, fn, e, d + 1, noSizeof);
+  switch (e.e) {
+    case 'member': return k(e.obj);
+    case 'index': k(e.arr); return k(e.idx);
+    case 'call': k(e.fn); e.args.forEach(k); return;
+    case 'unary': case 'postfix': case 'cast': return k(e.x);
+    case 'binary': case 'assign': case 'comma': k(e.l); return k(e.r);
+    case 'cond': k(e.c); k(e.a); return k(e.b);
+    case 'sizeof': if (e.x) k(e.x); return;
+    case 'init': e.items.forEach(k); return;
+    case 'generic': k(e.x); e.assoc.forEach((a) => k(a.x)); return;
+    case 'stmtexpr': e.body.forEach((st) => eachExpr(st, (x) => walkExpr(x, fn, e, d + 1, noSizeof))); return;
+    default: return;
+  }
+}
+
+/** The variables a loop's body, condition and step write or declare (different in each unrolled copy). */
+function writtenIn(s: Extract<Stmt, { s: 'loop' }>): Set<string> {
+  const out = new Set<string>();
+  const decls = (st: Stmt, d = 0): void => {
+    if (d > 64) return;
+    if (st.s === 'decl') for (const v of st.vars) out.add(v.name);
+    else if (st.s === 'block') st.body.forEach((x) => decls(x, d + 1));
+    else if (st.s === 'if') { decls(st.t, d + 1); if (st.f) decls(st.f, d + 1); }
+    else if (st.s === 'loop') { decls(st.body, d + 1); if (st.init) decls(st.init, d + 1); }
+    else if (st.s === 'switch' || st.s === 'label') decls(st.body, d + 1);
+  };
+  decls(s.body);
+  if (s.init) decls(s.init);
+  const writes = (e: Expr) => walkExpr(e, (x) => {
+    if (x.e === 'assign' && x.l.e === 'id') out.add(x.l.name);
+    if ((x.e === 'postfix' || (x.e === 'unary' && (x.op === '++' || x.op === '--'))) && x.x.e === 'id') out.add(x.x.name);
+  });
+  eachExpr(s.body, writes);
+  if (s.c) writes(s.c);
+  if (s.step) writes(s.step);
+  if (s.init) eachExpr(s.init, writes);
+  return out;
+}
+
+/** A loop's induction variables: what its init declares or assigns and its step writes. */
+function inductionNames(s: Extract<Stmt, { s: 'loop' }>): Set<string> {
+  const out = new Set<string>();
+  if (s.init?.s === 'decl') for (const v of s.init.vars) out.add(v.name);
+  if (s.init) eachExpr(s.init, (e) => walkExpr(e, (x) => { if (x.e === 'assign' && x.l.e === 'id') out.add(x.l.name); }));
+  if (s.step) walkExpr(s.step, (x) => {
+    if (x.e === 'assign' && x.l.e === 'id') out.add(x.l.name);
+    if ((x.e === 'postfix' || x.e === 'unary') && x.x.e === 'id') out.add(x.x.name);
+  });
+  return out;
+}
+
+/**
+ * Whether an arm's copies differ in at most one operand per operation (SinkCommonCodeFromPredecessors' profitability:
+ * one PHI per sunk instruction): a value the copies differ in is a variable the loop writes (`variant`) read by
+ * value (its address `&v` is one stack slot, a plain store `v = ..` writes without reading it, sizeof never
+ * evaluates); values the arm computes itself are sunk with it. The induction variable (a constant per copy) may be
+ * such an operand, but not in a condition or a call's argument: there it folds each copy's code differently.
+ */
+function phiLight(s: Stmt, variant: ReadonlySet<string>, ind: ReadonlySet<string>): boolean {
+  const declared = new Set<string>();
+  const decls = (st: Stmt, d = 0): void => {
+    if (d > 64) return;
+    if (st.s === 'decl') for (const v of st.vars) declared.add(v.name);
+    else if (st.s === 'block') st.body.forEach((x) => decls(x, d + 1));
+    else if (st.s === 'if') { decls(st.t, d + 1); if (st.f) decls(st.f, d + 1); }
+    else if (st.s === 'switch' || st.s === 'label') decls(st.body, d + 1);
+  };
+  decls(s);
+  const differs = (x: Expr): boolean => x.e === 'id' && variant.has(x.name) && !declared.has(x.name);
+  const mentionsInd = (x: Expr): boolean => {
+    let hit = false;
+    walkExpr(x, (y) => { if (y.e === 'id' && ind.has(y.name) && !declared.has(y.name)) hit = true; }, undefined, 0, true);
+    return hit;
+  };
+  let ok = true;
+  const operands = (x: Expr): Expr[] => {
+    switch (x.e) {
+      case 'binary': return [x.l, x.r];
+      case 'assign': return x.op === '=' ? [x.r, ...(x.l.e === 'id' ? [] : [x.l])] : [x.l, x.r];
+      case 'index': return [x.arr, x.idx];
+      case 'call': return x.args;
+      default: return [];
+    }
+  };
+  const check = (e: Expr) => walkExpr(e, (x) => {
+    if (!ok) return;
+    if (x.e === 'call' && x.args.some(mentionsInd)) { ok = false; return; }
+    if (x.e === 'cond' && mentionsInd(x.c)) { ok = false; return; }
+    if (x.e === 'binary' && (x.op === '&&' || x.op === '||') && mentionsInd(x)) { ok = false; return; }
+    // `&v` and sizeof are no reads
+    const ops = operands(x).filter((o) => !(o.e === 'unary' && o.op === '&') && o.e !== 'sizeof');
+    if (ops.filter((o) => differs(o)).length > 1) ok = false;
+  }, undefined, 0, true);
+  const conds = (st: Stmt, d = 0): void => {
+    if (d > 64 || !ok) return;
+    if (st.s === 'if') { if (mentionsInd(st.c)) ok = false; conds(st.t, d + 1); if (st.f) conds(st.f, d + 1); }
+    else if (st.s === 'block') st.body.forEach((x) => conds(x, d + 1));
+    else if (st.s === 'switch') { if (mentionsInd(st.c)) ok = false; conds(st.body, d + 1); }
+    else if (st.s === 'label') conds(st.body, d + 1);
+  };
+  conds(s);
+  eachExpr(s, check);
+  return ok;
+}
 
 /** An integer (or enum) type after the integer promotions: its width and signedness; undefined for anything else. */
 function arithType(t: CType): { size: number; signed: boolean } | undefined {

@@ -22,6 +22,12 @@
 //     (mem_new[2] <= (pages >> 2)) { ..; return true; }` leaves nothing after the if (InstSimplify folds a min/max
 //     compared with its own operand). Kept: a strict comparison, a helper call between the store and the test (the
 //     global may change), a volatile knob operand, a signed min compared unsigned. bpftune (extra 18 → 0, CSE 43 → 2).
+//   - exit_arms: in an unrolled loop, the arm of an if that leaves the loop (a return, a break) branches to the same
+//     block from every copy, and SimplifyCFG sinks the copies' identical code into it: a helper called there has one
+//     copy of each relocation, not one per iteration (Hades' get_socket_info_sub; the smaller body also lets LLVM
+//     unroll the loop around it fully). Only the straight-line statements before the exit sink (an inner test that
+//     continues stays per copy), and only while each operation differs between copies in at most one operand (one
+//     PHI): the induction variable as a value is one (`out[8 + i] = ..; return i;` sinks). Kept per copy: a continue.
 //   - inline_definitions: a non-static `__always_inline` (or `inline`) function is a C99 inline definition: clang
 //     emits no symbol for it, so it is no .text program of its own, even taking a pointer to a preserve_access_index
 //     record (ptcpdump's handle_tc_ingress); `__attribute__((always_inline))` alone and `extern inline` are emitted.
@@ -412,6 +418,113 @@ SEC("fentry/tcp_init_sock") int BPF_PROG(init_sock, struct sock *sk)
 {
 	long a = (long)bpf_ktime_get_ns() - 100, b = (long)bpf_get_prandom_u32() - 7;
 	return kept(sk, a, b) + after_exit(sk, (int)a) + after_goto(sk, (int)b) + after_case(sk, (int)(a ^ b));
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'exit_arms', min: 60, text: `/* in the shape of Hades' get_socket_info_sub: an fd table scanned in an unrolled loop, the socket found reported
+ * from the loop's exit arm */
+#define READ_KERN(ptr) ({ typeof(ptr) _val; __builtin_memset((void *)&_val, 0, sizeof(_val)); bpf_core_read((void *)&_val, sizeof(_val), &ptr); _val; })
+long out[64];
+static __always_inline void details(struct sock *sk, long *o)
+{
+	o[0] = READ_KERN(sk->__sk_common.skc_daddr);
+	o[1] = READ_KERN(sk->__sk_common.skc_rcv_saddr);
+}
+static __always_inline struct sock *sock_of(struct file **fd, int i)
+{
+	struct file *file = READ_KERN(fd[i]);
+	if (!file)
+		return NULL;
+	struct socket *socket = READ_KERN(file->private_data);
+	if (!socket)
+		return NULL;
+	return READ_KERN(socket->sk);
+}
+/* one copy of the return arm: every iteration branches to the same exit */
+static __always_inline int by_return(struct file **fd)
+{
+	u16 family;
+#pragma unroll
+	for (int i = 0; i < 8; i++) {
+		struct sock *sk = sock_of(fd, i);
+		if (!sk)
+			continue;
+		family = READ_KERN(sk->__sk_common.skc_family);
+		if (family == 2) {
+			bpf_probe_read_kernel(&out[40], sizeof(family), &family);
+			details(sk, out);
+			return 1;
+		}
+	}
+	return 0;
+}
+/* the same through a break */
+static __always_inline int by_break(struct file **fd)
+{
+	int found = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct sock *sk = sock_of(fd, i);
+		if (!sk)
+			continue;
+		if (READ_KERN(sk->__sk_common.skc_state) == 1) {
+			out[41] = READ_KERN(sk->__sk_common.skc_num);
+			found = 1;
+			break;
+		}
+	}
+	return found;
+}
+/* kept per copy: the arm names the induction variable (each copy its own constant) */
+static __always_inline int with_index(struct file **fd)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct sock *sk = sock_of(fd, i);
+		if (sk && READ_KERN(sk->__sk_common.skc_family) == 10) {
+			out[8 + i] = READ_KERN(sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[0]);
+			return i;
+		}
+	}
+	return -1;
+}
+/* kept per copy: the arm goes on to the next iteration */
+static __always_inline int by_continue(struct file **fd)
+{
+	int n = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct sock *sk = sock_of(fd, i);
+		if (sk) {
+			n += READ_KERN(sk->__sk_common.skc_bound_dev_if);
+			continue;
+		}
+	}
+	return n;
+}
+/* kept per copy: the arm may also go on to the next iteration (falco's d_path walk) */
+static __always_inline int mixed_exit(struct file **fd)
+{
+	int n = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct sock *sk = sock_of(fd, i);
+		if (sk) {
+			if (READ_KERN(sk->__sk_common.skc_tx_queue_mapping) > 1) {
+				n += READ_KERN(sk->__sk_common.skc_hash);
+				continue;
+			}
+			out[42] = (long)READ_KERN(sk->__sk_common.skc_prot);
+			break;
+		}
+	}
+	return n;
+}
+SEC("kprobe/scan") int scan(struct pt_regs *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct file **fd = READ_KERN(t->files->fdt->fd);
+	return by_return(fd) + by_break(fd) + with_index(fd) + by_continue(fd) + mixed_exit(fd);
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
