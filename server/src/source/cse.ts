@@ -56,6 +56,8 @@
 //     call between, the copies share that one value (tracee's and kubeshark's indexer: four records in the model, one
 //     in clang). Stores into a local's members were measured both ways (one record for two u6_addr32[0] stores, two
 //     for kyanos's two sa_family stores): not modelled;
+//   - succ: the block after an if whose other ways exit (an early return, an inlined helper's `if (!x) return 0;`)
+//     has the block before the branch as its one immediate predecessor: `adj` goes on there (ptcpdump's handle_fork);
 //   - hoist: an if/else both of whose arms first branch on the same check (`if (failed) fmt = sane ? A : B; else
 //     fmt = sane ? C : D;`, retsnoop): SimplifyCFG hoists the identical load into the if's block, one record;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
@@ -144,6 +146,8 @@ const STRAIGHT = process.env.CORELENS_CSE_STRAIGHT !== '0';
 const EARLY = process.env.CORELENS_CSE_EARLY !== '0';
 /** CORELENS_CSE_GUARD=0: the code after a rolled loop reuses nothing from before it (its before/after figures). */
 const GUARD = process.env.CORELENS_CSE_GUARD !== '0';
+/** CORELENS_CSE_SUCC=0: `adj` stops at every branch, even into a block whose one predecessor holds the offset. */
+const SUCC = process.env.CORELENS_CSE_SUCC !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -633,7 +637,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (!ends.length) { st.exited = true; return; }
       // no branch left at all (every arm empty): still the same block; an arm that exits leaves a branch behind
       if (!t.exited && !f?.exited && ends.every((b) => b === from)) continue;
+      // succ: the block after an if whose other ways exit has the block of the last address as its one immediate
+      // predecessor: MachineCSE reuses that address's offset there as in one block (`adj`, pressure permitting)
+      const keep = SUCC && ends.length === 1 && st.adj?.block === ends[0] ? st.adj : undefined;
       newBlock(ends);
+      st.adj = keep;
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
       const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };

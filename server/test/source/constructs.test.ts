@@ -1414,6 +1414,43 @@ SEC("kprobe/e") int no_else(void *ctx) {
   return 0;
 }
 `, { exact: true }],
+  // the block after an if whose other ways exit has one immediate predecessor (source/cse.ts `succ`; ptcpdump's
+  // handle_fork): MachineCSE reuses the offset of the address read there, through another pointer, as within a block
+  ['cse_succ', `struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u32); __type(value, __u8); } pids SEC(".maps");
+volatile const __u32 rules;
+long out[4];
+FUNC_INLINE int have_rules(void) { return rules != 0; }
+FUNC_INLINE int pfilter(struct task_struct *task) {
+  if (!have_rules()) return 0;
+  __u32 pid = BPF_CORE_READ(task, tgid);
+  if (bpf_map_lookup_elem(&pids, &pid)) return 0;
+  return -1;
+}
+/* child's tgid, then the parent's after the inlined helper's early return: one record; the child's again, after the
+   lookup's branch too (the block holding the offset no immediate predecessor): a second */
+SEC("tp_btf/a") int fork_filter(struct task_struct *parent, struct task_struct *child) {
+  __u8 z = 0;
+  __u32 child_pid = BPF_CORE_READ(child, tgid);
+  if (pfilter(parent) == 0) { bpf_map_update_elem(&pids, &child_pid, &z, BPF_NOEXIST); return 0; }
+  if (pfilter(child) == 0) return 0;
+  return 0;
+}
+/* the program's own early return between: one record */
+SEC("tp_btf/b") int early_own(struct task_struct *p, struct task_struct *n) {
+  out[0] = BPF_CORE_READ(p, tgid);
+  if (rules) return 0;
+  out[1] = BPF_CORE_READ(n, tgid);
+  return 0;
+}
+/* two branches between: two records */
+SEC("tp_btf/d") int two_branches(struct task_struct *p, struct task_struct *n) {
+  out[0] = BPF_CORE_READ(p, tgid);
+  if (rules) return 0;
+  if (bpf_get_current_pid_tgid() == 7) return 1;
+  out[1] = BPF_CORE_READ(n, tgid);
+  return 0;
+}
+`, { exact: true }],
   // a constant parameter on the left of && / || decides the right side per inlined copy (bcc's biolatency:
   // trace_rq_start(rq, false) drops \`issue && targ_queued && BPF_CORE_READ(rq, q, elevator)\`'s reads)
   ['sc_param', `const volatile int want_q = 1;
