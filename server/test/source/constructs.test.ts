@@ -1451,6 +1451,44 @@ SEC("tp_btf/d") int two_branches(struct task_struct *p, struct task_struct *n) {
   return 0;
 }
 `, { exact: true }],
+  // an if on an inlined helper's `return L || R;` (source/cse.ts `thread`; ptcpdump's and elastic's
+  // is_kernel_thread): JumpThreading branches from R's block straight to the if's arms, so the code R alone decides
+  // has R's block as its immediate predecessor and reuses its offset, through another pointer; negated, `!(L || R)`
+  // is `&&`'s then arm; the arm two paths reach keeps its own record
+  ['cse_thread', `#define PF_KTHREAD 0x00200000
+FUNC_INLINE bool is_kthread(struct task_struct *task) {
+  return (BPF_CORE_READ(task, flags) & PF_KTHREAD) || (BPF_CORE_READ(task, real_parent, tgid) == 2);
+}
+FUNC_INLINE bool is_user(struct task_struct *task) {
+  return !(BPF_CORE_READ(task, flags) & PF_KTHREAD) && (BPF_CORE_READ(task, real_parent, tgid) != 2);
+}
+long out[4];
+/* ptcpdump's handle_exit: one tgid record */
+SEC("kprobe/a") int threaded(void *ctx) {
+  struct task_struct *task = (void *)bpf_get_current_task();
+  if (is_kthread(task)) return 0;
+  out[0] = BPF_CORE_READ(task, tgid);
+  return 0;
+}
+/* the && form, its then arm: one record */
+SEC("kprobe/b") int threaded_and(void *ctx) {
+  struct task_struct *task = (void *)bpf_get_current_task();
+  if (is_user(task)) out[0] = BPF_CORE_READ(task, tgid);
+  return 0;
+}
+/* negated: one record */
+SEC("kprobe/c") int negated(void *ctx) {
+  struct task_struct *task = (void *)bpf_get_current_task();
+  if (!is_kthread(task)) out[0] = BPF_CORE_READ(task, tgid);
+  return 0;
+}
+/* the && form's else arm, reached when L or R fails: two records */
+SEC("kprobe/e") int and_else(void *ctx) {
+  struct task_struct *task = (void *)bpf_get_current_task();
+  if (is_user(task)) out[1] = 1; else out[0] = BPF_CORE_READ(task, tgid);
+  return 0;
+}
+`, { exact: true }],
   // a constant parameter on the left of && / || decides the right side per inlined copy (bcc's biolatency:
   // trace_rq_start(rq, false) drops \`issue && targ_queued && BPF_CORE_READ(rq, q, elevator)\`'s reads)
   ['sc_param', `const volatile int want_q = 1;
