@@ -599,6 +599,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     return undefined;
   };
+  /** The pointer an array member argument is reached through (`addr` of `addr->name[0].sun_path`); undefined for one
+   * inside a local (`v.arr`: a stack slot, its offset folded into each access). */
+  const arrayArgPtr = (x: Expr): Expr | undefined => {
+    for (let d = 0; d < 16; d++) {
+      if (x.e === 'member') { if (x.arrow) return x.obj; x = x.obj; continue; }
+      if (x.e === 'index') { x = x.arr; continue; }
+      return undefined;
+    }
+    return undefined;
+  };
   /** While typing a `typeof(expr)` during parsing: the parser's view of the locals declared so far. */
   let parseLookup: ((n: string) => CType | undefined) | undefined;
   const lookup = (n: string): CType | undefined => {
@@ -1432,6 +1442,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (inl && p && paramDropped(inl, i, env) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
       const av = use(a, ctx);
       if (MEM_BUILTINS[name]?.includes(i) && res.sites.length === before + 1) memcpySecondSite(name, args, av, a);
+      // an array member passed as is to a call neither inlined nor a copy builtin (ebpf_exporter's
+      // `__builtin_memcmp(addr->name[0].sun_path, ..)`, `bpf_probe_read_kernel_str(buf, n, t->comm)`) is its decayed
+      // address, computed into the argument register: an address (cse.ts merges it), not a value read
+      else if (ARRAY_ARG && !inl && !MEM_BUILTINS[name] && !ctx.noEmit && !ctx.unevaluated && res.sites.length === before + 1 && strip(av.type).k === 'array') {
+        const ptr = arrayArgPtr(a);
+        if (ptr) useOf(res.sites[before], 'a', baseName(ptr));
+      }
       if (p?.tok && p.tok.start >= 0 && !inl!.file) {
         // sites made by a program macro's wrapper (all tokens from the macro body) point at the parameter they feed
         for (let k = before; k < res.sites.length; k++) {
@@ -2855,6 +2872,8 @@ export function disjunction(alts: GuardRef[][]): GuardRef[] {
 const MAX_ANALYZED_TRIPS = 10;
 /** CORELENS_INDUCTION_OFFSET=0: a call given `i + k` keeps every arm in each unrolled copy (its before/after figures). */
 const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
+/** CORELENS_CSE_ARRAY=0: an array member passed to a helper keeps use class 'x' (cse.ts never merges it). */
+const ARRAY_ARG = process.env.CORELENS_CSE_ARRAY !== '0';
 /** CORELENS_CSE_THREAD=0: no `cc` on ifs nor `sc` on returns, cse.ts's `thread` rule off (its before/after figures). */
 const THREAD = process.env.CORELENS_CSE_THREAD !== '0';
 /** CORELENS_CSE_IMPLIED=0: no condition keys, cse.ts's `implied` rule off (its before/after figures). */

@@ -1489,6 +1489,60 @@ SEC("kprobe/e") int and_else(void *ctx) {
   return 0;
 }
 `, { exact: true }],
+  // an array member passed as is to a helper or memcmp is its decayed address in the argument register (sites.ts
+  // ARRAY_ARG; ebpf_exporter's unix-accept-latency): an address, merged like `&p->f`; a byte loaded through it folds
+  // the relocation into the load (falco's `*(char *)sockaddr_un->sun_path`), a record of its own
+  ['cse_array', `#define A "/run/dbus/system_bus_socket"
+#define B "/run/systemd/journal/stdout"
+long out[4];
+char buf[64];
+volatile const int flag;
+/* memcmp twice on one address: one record */
+SEC("fentry/a") int memcmp_chain(struct unix_address *addr) {
+  if (__builtin_memcmp(addr->name[0].sun_path, A, sizeof(A)) == 0) return 1;
+  if (__builtin_memcmp(addr->name[0].sun_path, B, sizeof(B)) == 0) return 2;
+  return 0;
+}
+/* a probe read of an array member, twice through one pointer, a helper call between: one record */
+SEC("tp_btf/b") int comm_twice(struct task_struct *t) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  out[0] = bpf_get_current_pid_tgid();
+  bpf_probe_read_kernel_str(buf + 16, 16, t->comm);
+  return 0;
+}
+/* after an arm with a call (the join's predecessors include the block before): one record */
+SEC("tp_btf/c") int comm_after_arm(struct task_struct *t) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  if (flag) bpf_get_current_pid_tgid();
+  bpf_probe_read_kernel_str(buf + 16, 16, t->comm);
+  return 0;
+}
+/* two branches between: two records */
+SEC("tp_btf/d") int comm_two_branches(struct task_struct *t) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  if (flag) return 1;
+  if (bpf_get_current_pid_tgid() == 7) return 2;
+  bpf_probe_read_kernel_str(buf + 16, 16, t->comm);
+  return 0;
+}
+/* two pointers, adjacent (adj): one record */
+SEC("tp_btf/e") int comm_two(struct task_struct *t, struct task_struct *u) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  bpf_probe_read_kernel_str(buf + 16, 16, u->comm);
+  return 0;
+}
+/* a byte loaded through the array, before or after it is passed on: two records each */
+SEC("tp_btf/f") int comm_load_then_arg(struct task_struct *t) {
+  out[0] = *(char *)t->comm;
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  return 0;
+}
+SEC("tp_btf/g") int comm_arg_then_load(struct task_struct *t) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  out[0] = *(char *)t->comm;
+  return 0;
+}
+`, { exact: true }],
   // a constant parameter on the left of && / || decides the right side per inlined copy (bcc's biolatency:
   // trace_rq_start(rq, false) drops \`issue && targ_queued && BPF_CORE_READ(rq, q, elevator)\`'s reads)
   ['sc_param', `const volatile int want_q = 1;
