@@ -56,6 +56,10 @@
 //     call between, the copies share that one value (tracee's and kubeshark's indexer: four records in the model, one
 //     in clang). Stores into a local's members were measured both ways (one record for two u6_addr32[0] stores, two
 //     for kyanos's two sa_family stores): not modelled;
+//   - succ: the block after an if whose other ways exit (an early return, an inlined helper's `if (!x) return 0;`)
+//     has the block before the branch as its one immediate predecessor: `adj` goes on there (ptcpdump's handle_fork);
+//   - thread: an if on an inlined helper's value that helper returns as `L || R` (`if (is_kernel_thread(t)) return;`)
+//     is jump-threaded into R's branch: the `sc` rule applies as if the short circuit were the if's own condition;
 //   - hoist: an if/else both of whose arms first branch on the same check (`if (failed) fmt = sane ? A : B; else
 //     fmt = sane ? C : D;`, retsnoop): SimplifyCFG hoists the identical load into the if's block, one record;
 //   - GVN: a check that decides an if statement (`cond`) is the value of an earlier identical one that decided an if
@@ -144,6 +148,10 @@ const STRAIGHT = process.env.CORELENS_CSE_STRAIGHT !== '0';
 const EARLY = process.env.CORELENS_CSE_EARLY !== '0';
 /** CORELENS_CSE_GUARD=0: the code after a rolled loop reuses nothing from before it (its before/after figures). */
 const GUARD = process.env.CORELENS_CSE_GUARD !== '0';
+/** CORELENS_CSE_THREAD=0 turns the `thread` rule off (its before/after figures). */
+const THREAD = process.env.CORELENS_CSE_THREAD !== '0';
+/** CORELENS_CSE_SUCC=0: `adj` stops at every branch, even into a block whose one predecessor holds the offset. */
+const SUCC = process.env.CORELENS_CSE_SUCC !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -208,6 +216,8 @@ interface State {
   rolled?: { seen: Set<string>; path: string };
   /** twins: every site replayed from here on in this region is a copy of an identical arm's (see twinOf) */
   dup?: boolean;
+  /** thread: the short circuit the function being replayed returns as its value (`return L || R;`), per return */
+  retSc?: ({ op: '&&' | '||'; arm: State } | undefined)[];
 }
 
 /** An address of the current run of addresses in one block (`adj`, `gap`). */
@@ -520,7 +530,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
       const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
-        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` } };
+        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }, retSc: [] };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
@@ -531,6 +541,9 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         st.cur = inner.cur;
         st.preds = inner.preds;
         st.adj = inner.adj;
+        // thread: its one return is `return L || R;`: an if branching on this call's value right after it is
+        // jump-threaded into R's branch, as if the short circuit were its own condition (the `sc` rule below)
+        if (THREAD && inner.rets.length === 1 && inner.exited && inner.retSc?.length === 1 && inner.retSc[0]) sc = inner.retSc[0];
       } else if (ends.length) {
         // what every way out (each return, the end) had available is defined in blocks dominating the join (`early`)
         const outs = [...inner.early!, ...(inner.exited ? [] : [inner.avail])];
@@ -548,7 +561,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (!e.soft) st.clob.n++;
       if (e.all) { st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]); }
     } else if ('exit' in e) {
-      if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); }
+      if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined); }
       st.exited = true;
     } else if (e.kind === 'if') {
       // implied: a comparison the dominating path already decided (JumpThreading / GVN fold the branch: measured,
@@ -570,7 +583,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // of d->d_parent as IS_ROOT's: one record; construct cse_merge). Only when R ends in a block of its own, and
       // only R's addresses: a check R compares (kernel_net's `exists && field_size(..) == 4` then the bitfield read's
       // byte size) keeps its second record (measured; not understood, so not merged).
-      const dom = e.sc === true ? prevSc : undefined;
+      // thread: an if on an inlined helper's returned short circuit (`if (f(..))`, f ending in `return L || R;`) is the
+      // same branch once JumpThreading is done; negated (`if (!f(..))`), `!(L || R)` takes the arm `L && R` would
+      const dom = e.sc === true || (THREAD && e.cc === true) ? prevSc
+        : THREAD && e.cc === 'neg' && prevSc ? { op: prevSc.op === '&&' ? '||' as const : '&&' as const, arm: prevSc.arm } : undefined;
       const arm = (evs2: FlowEv[], base?: State, dup = false): State => {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
@@ -601,7 +617,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       const t = arm(e.sub, dom?.op === '&&' ? dom.arm : undefined);
       // twins: an else arm, or what follows an arm that returns up to its own return, identical to the then arm
       // (not in a loop: a rolled loop's copy has its induction variable as a constant the real body does not)
-      const twin = TWINS && !e.sc && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
+      const twin = TWINS && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
       const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined, twin === 'alt') : undefined;
       // (not after a join: a condition that is a phi, like an inlined helper's several returns, is jump-threaded into
       // the paths before it, and an arm with several predecessors is hoisted into none; retsnoop's IS_ERR_VALUE32)
@@ -612,7 +628,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         else if (t.exited && f && !f.exited) st.facts = new Map(f.facts);
         else if (f?.exited && !t.exited) st.facts = new Map(t.facts);
       }
-      if (SUNK && e.alt && !twin && !e.sc && !st.loop && !st.rolled) for (const x of sunkOf(e.sub, e.alt, copy)) x.merged = true;
+      if (SUNK && e.alt && !twin && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled) for (const x of sunkOf(e.sub, e.alt, copy)) x.merged = true;
       if (twin === 'rest' && t.exited) st.dup = true;
       if (e.sc === '&&' || e.sc === '||') {
         // R's own block, ending in its branch: not when it is no block (an empty arm), exits, or ends in a join of
@@ -633,7 +649,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (!ends.length) { st.exited = true; return; }
       // no branch left at all (every arm empty): still the same block; an arm that exits leaves a branch behind
       if (!t.exited && !f?.exited && ends.every((b) => b === from)) continue;
+      // succ: the block after an if whose other ways exit has the block of the last address as its one immediate
+      // predecessor: MachineCSE reuses that address's offset there as in one block (`adj`, pressure permitting)
+      const keep = SUCC && ends.length === 1 && st.adj?.block === ends[0] ? st.adj : undefined;
       newBlock(ends);
+      st.adj = keep;
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
       const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };

@@ -154,8 +154,10 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
+    /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
+     * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
-  | { exit: 'ret' | 'jump' };
+  | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true };
 
 /** An if statement's condition as a comparison of two byte pointers plus constants (`data + 34 > data_end`, `*head +
  * offset > *tail`), for cse.ts `implied`; `neg`: the condition is its negation (`!(..)`). */
@@ -599,6 +601,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (param && !(writes.get(name) ?? 0)) return name;
       if (addrTaken.has(name) || !lookup(name)) return undefined;
       return `${name}#${version.get(name) ?? 0}`;
+    }
+    return undefined;
+  };
+  /** The pointer an array member argument is reached through (`addr` of `addr->name[0].sun_path`); undefined for one
+   * inside a local (`v.arr`: a stack slot, its offset folded into each access). */
+  const arrayArgPtr = (x: Expr): Expr | undefined => {
+    for (let d = 0; d < 16; d++) {
+      if (x.e === 'member') { if (x.arrow) return x.obj; x = x.obj; continue; }
+      if (x.e === 'index') { x = x.arr; continue; }
+      return undefined;
     }
     return undefined;
   };
@@ -1437,6 +1449,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (inl && p && paramDropped(inl, i, env) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
       const av = use(a, ctx);
       if (MEM_BUILTINS[name]?.includes(i) && res.sites.length === before + 1) memcpySecondSite(name, args, av, a);
+      // an array member passed as is to a call neither inlined nor a copy builtin (ebpf_exporter's
+      // `__builtin_memcmp(addr->name[0].sun_path, ..)`, `bpf_probe_read_kernel_str(buf, n, t->comm)`) is its decayed
+      // address, computed into the argument register: an address (cse.ts merges it), not a value read
+      else if (ARRAY_ARG && !inl && !MEM_BUILTINS[name] && !ctx.noEmit && !ctx.unevaluated && res.sites.length === before + 1 && strip(av.type).k === 'array') {
+        const ptr = arrayArgPtr(a);
+        if (ptr) useOf(res.sites[before], 'a', baseName(ptr));
+      }
       if (p?.tok && p.tok.start >= 0 && !inl!.file) {
         // sites made by a program macro's wrapper (all tokens from the macro body) point at the parameter they feed
         for (let k = before; k < res.sites.length; k++) {
@@ -2351,6 +2370,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         use(s.c, ctx);
         // the condition is a short circuit whose right side is the last thing recorded (cse.ts: its block dominates)
         const sc = lastSc?.x === s.c && flow[flow.length - 1] === lastSc.ev;
+        // the condition is a call recorded just now (an inlined helper's value: cse.ts `thread`)
+        const lastEv = flow[flow.length - 1];
+        const neg = s.c.e === 'unary' && s.c.op === '!';
+        const cx = s.c.e === 'unary' && s.c.op === '!' ? s.c.x : s.c;
+        const cc = THREAD && !sc && cx.e === 'call' && lastEv !== undefined && 'call' in lastEv && lastEv.call.start === cx.start && lastEv.call.end === cx.end;
         if (!ctx.noEmit) condUse(s.c);
         const gt = condGuards(s.c, true, gctx) ?? [];
         const gf = condGuards(s.c, false, gctx) ?? [];
@@ -2383,13 +2407,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           mver = new Map(m0);
           for (const n of new Set([...mt.keys(), ...mf.keys()])) if (mt.get(n) !== m0.get(n) || mf.get(n) !== m0.get(n)) bumpMem(n);
         }
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(ck ? { ck } : {}),
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
-      case 'return': if (s.x) use(s.x, ctx); returns.push({ x: s.x, guards: ctx.guards }); flow.push({ exit: 'ret' }); freq = 0; return undefined;
+      case 'return': {
+        if (s.x) use(s.x, ctx);
+        returns.push({ x: s.x, guards: ctx.guards });
+        // `return L || R;` with R the last thing recorded: a caller branching on the value is jump-threaded into R's
+        // branch (cse.ts `thread`)
+        const rsc = THREAD && s.x !== undefined && lastSc?.x === s.x && flow[flow.length - 1] === lastSc.ev;
+        flow.push(rsc ? { exit: 'ret', sc: true } : { exit: 'ret' });
+        freq = 0;
+        return undefined;
+      }
       case 'block': block(s.body, ctx); return undefined;
       case 'loop': {
         scopes.push(new Map());
@@ -3069,6 +3102,10 @@ export function disjunction(alts: GuardRef[][]): GuardRef[] {
 const MAX_ANALYZED_TRIPS = 10;
 /** CORELENS_INDUCTION_OFFSET=0: a call given `i + k` keeps every arm in each unrolled copy (its before/after figures). */
 const INDUCTION_OFFSET = process.env.CORELENS_INDUCTION_OFFSET !== '0';
+/** CORELENS_CSE_ARRAY=0: an array member passed to a helper keeps use class 'x' (cse.ts never merges it). */
+const ARRAY_ARG = process.env.CORELENS_CSE_ARRAY !== '0';
+/** CORELENS_CSE_THREAD=0: no `cc` on ifs nor `sc` on returns, cse.ts's `thread` rule off (its before/after figures). */
+const THREAD = process.env.CORELENS_CSE_THREAD !== '0';
 /** CORELENS_CSE_IMPLIED=0: no condition keys, cse.ts's `implied` rule off (its before/after figures). */
 const IMPLIED = process.env.CORELENS_CSE_IMPLIED !== '0';
 /** CORELENS_CSE_FRAME=0: no `fr` on sites, cse.ts's `frame` rule off (its before/after figures). */

@@ -1414,6 +1414,135 @@ SEC("kprobe/e") int no_else(void *ctx) {
   return 0;
 }
 `, { exact: true }],
+  // the block after an if whose other ways exit has one immediate predecessor (source/cse.ts `succ`; ptcpdump's
+  // handle_fork): MachineCSE reuses the offset of the address read there, through another pointer, as within a block
+  ['cse_succ', `struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u32); __type(value, __u8); } pids SEC(".maps");
+volatile const __u32 rules;
+long out[4];
+FUNC_INLINE int have_rules(void) { return rules != 0; }
+FUNC_INLINE int pfilter(struct task_struct *task) {
+  if (!have_rules()) return 0;
+  __u32 pid = BPF_CORE_READ(task, tgid);
+  if (bpf_map_lookup_elem(&pids, &pid)) return 0;
+  return -1;
+}
+/* child's tgid, then the parent's after the inlined helper's early return: one record; the child's again, after the
+   lookup's branch too (the block holding the offset no immediate predecessor): a second */
+SEC("tp_btf/a") int fork_filter(struct task_struct *parent, struct task_struct *child) {
+  __u8 z = 0;
+  __u32 child_pid = BPF_CORE_READ(child, tgid);
+  if (pfilter(parent) == 0) { bpf_map_update_elem(&pids, &child_pid, &z, BPF_NOEXIST); return 0; }
+  if (pfilter(child) == 0) return 0;
+  return 0;
+}
+/* the program's own early return between: one record */
+SEC("tp_btf/b") int early_own(struct task_struct *p, struct task_struct *n) {
+  out[0] = BPF_CORE_READ(p, tgid);
+  if (rules) return 0;
+  out[1] = BPF_CORE_READ(n, tgid);
+  return 0;
+}
+/* two branches between: two records */
+SEC("tp_btf/d") int two_branches(struct task_struct *p, struct task_struct *n) {
+  out[0] = BPF_CORE_READ(p, tgid);
+  if (rules) return 0;
+  if (bpf_get_current_pid_tgid() == 7) return 1;
+  out[1] = BPF_CORE_READ(n, tgid);
+  return 0;
+}
+`, { exact: true }],
+  // an if on an inlined helper's `return L || R;` (source/cse.ts `thread`; ptcpdump's and elastic's
+  // is_kernel_thread): JumpThreading branches from R's block straight to the if's arms, so the code R alone decides
+  // has R's block as its immediate predecessor and reuses its offset, through another pointer; negated, `!(L || R)`
+  // is `&&`'s then arm; the arm two paths reach keeps its own record
+  ['cse_thread', `#define PF_KTHREAD 0x00200000
+FUNC_INLINE bool is_kthread(struct task_struct *task) {
+  return (BPF_CORE_READ(task, flags) & PF_KTHREAD) || (BPF_CORE_READ(task, real_parent, tgid) == 2);
+}
+FUNC_INLINE bool is_user(struct task_struct *task) {
+  return !(BPF_CORE_READ(task, flags) & PF_KTHREAD) && (BPF_CORE_READ(task, real_parent, tgid) != 2);
+}
+long out[4];
+/* ptcpdump's handle_exit: one tgid record */
+SEC("kprobe/a") int threaded(void *ctx) {
+  struct task_struct *task = (void *)bpf_get_current_task();
+  if (is_kthread(task)) return 0;
+  out[0] = BPF_CORE_READ(task, tgid);
+  return 0;
+}
+/* the && form, its then arm: one record */
+SEC("kprobe/b") int threaded_and(void *ctx) {
+  struct task_struct *task = (void *)bpf_get_current_task();
+  if (is_user(task)) out[0] = BPF_CORE_READ(task, tgid);
+  return 0;
+}
+/* negated: one record */
+SEC("kprobe/c") int negated(void *ctx) {
+  struct task_struct *task = (void *)bpf_get_current_task();
+  if (!is_kthread(task)) out[0] = BPF_CORE_READ(task, tgid);
+  return 0;
+}
+/* the && form's else arm, reached when L or R fails: two records */
+SEC("kprobe/e") int and_else(void *ctx) {
+  struct task_struct *task = (void *)bpf_get_current_task();
+  if (is_user(task)) out[1] = 1; else out[0] = BPF_CORE_READ(task, tgid);
+  return 0;
+}
+`, { exact: true }],
+  // an array member passed as is to a helper or memcmp is its decayed address in the argument register (sites.ts
+  // ARRAY_ARG; ebpf_exporter's unix-accept-latency): an address, merged like `&p->f`; a byte loaded through it folds
+  // the relocation into the load (falco's `*(char *)sockaddr_un->sun_path`), a record of its own
+  ['cse_array', `#define A "/run/dbus/system_bus_socket"
+#define B "/run/systemd/journal/stdout"
+long out[4];
+char buf[64];
+volatile const int flag;
+/* memcmp twice on one address: one record */
+SEC("fentry/a") int memcmp_chain(struct unix_address *addr) {
+  if (__builtin_memcmp(addr->name[0].sun_path, A, sizeof(A)) == 0) return 1;
+  if (__builtin_memcmp(addr->name[0].sun_path, B, sizeof(B)) == 0) return 2;
+  return 0;
+}
+/* a probe read of an array member, twice through one pointer, a helper call between: one record */
+SEC("tp_btf/b") int comm_twice(struct task_struct *t) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  out[0] = bpf_get_current_pid_tgid();
+  bpf_probe_read_kernel_str(buf + 16, 16, t->comm);
+  return 0;
+}
+/* after an arm with a call (the join's predecessors include the block before): one record */
+SEC("tp_btf/c") int comm_after_arm(struct task_struct *t) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  if (flag) bpf_get_current_pid_tgid();
+  bpf_probe_read_kernel_str(buf + 16, 16, t->comm);
+  return 0;
+}
+/* two branches between: two records */
+SEC("tp_btf/d") int comm_two_branches(struct task_struct *t) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  if (flag) return 1;
+  if (bpf_get_current_pid_tgid() == 7) return 2;
+  bpf_probe_read_kernel_str(buf + 16, 16, t->comm);
+  return 0;
+}
+/* two pointers, adjacent (adj): one record */
+SEC("tp_btf/e") int comm_two(struct task_struct *t, struct task_struct *u) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  bpf_probe_read_kernel_str(buf + 16, 16, u->comm);
+  return 0;
+}
+/* a byte loaded through the array, before or after it is passed on: two records each */
+SEC("tp_btf/f") int comm_load_then_arg(struct task_struct *t) {
+  out[0] = *(char *)t->comm;
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  return 0;
+}
+SEC("tp_btf/g") int comm_arg_then_load(struct task_struct *t) {
+  bpf_probe_read_kernel_str(buf, 16, t->comm);
+  out[0] = *(char *)t->comm;
+  return 0;
+}
+`, { exact: true }],
   // a constant parameter on the left of && / || decides the right side per inlined copy (bcc's biolatency:
   // trace_rq_start(rq, false) drops \`issue && targ_queued && BPF_CORE_READ(rq, q, elevator)\`'s reads)
   ['sc_param', `const volatile int want_q = 1;
