@@ -954,6 +954,16 @@ export function settle(s: Scalar): void {
   sanity(s);
 }
 
+/** tnum_in(): every value `b` stands for is one of `a`'s. */
+export const tnumIn = (a: Tnum, b: Tnum): boolean => (b.m & ~a.m) === 0n && a.v === (b.v & ~a.m);
+
+/** The kernel's range_within() && tnum_in() (regsafe of a precise scalar): `cur` stands for a subset of `old`'s values. */
+export function within(old: Scalar, cur: Scalar): boolean {
+  return old.umin <= cur.umin && cur.umax <= old.umax && old.smin <= cur.smin && cur.smax <= old.smax
+    && old.u32min <= cur.u32min && cur.u32max <= old.u32max && old.s32min <= cur.s32min && cur.s32max <= old.s32max
+    && tnumIn(old.t, cur.t);
+}
+
 /** Kernel get_reg_width(): bits needed for the largest unsigned value. */
 export const regWidth = (s: Scalar): number => fls64(s.umax);
 

@@ -13,8 +13,10 @@
 // tracking (scalar.ts), spills and fills of 1/2/4/8 bytes with the kernel's alignment rules, linked scalar registers
 // (a copy is narrowed with its original), NULL checks of helper results, constants read from frozen .rodata,
 // pointer types as far as "is this a plain number" needs them, helper effects on the stack, bpf-to-bpf calls with
-// their own frames, callbacks of bpf_loop & co. Equal states at one instruction are explored once; numbers the walk
-// never looks at again (needOf) count as equal whatever their value.
+// their own frames, callbacks of bpf_loop & co. A state at a prune point is not explored again when one already
+// explored there covers it, as the kernel's is_state_visited() decides: numbers whose value nothing below the explored
+// state looked at (not precise; precision found on demand by backtracking, see visitState) count as any number, the
+// precise ones by range inclusion; numbers the walk never looks at again (needOf) count as equal whatever their value.
 
 import { Insn, disasm } from './insn';
 import {
@@ -87,6 +89,53 @@ interface Frame {
 
 interface State {
   frames: Frame[];
+  /** The last checkpoint of this path (the kernel's cur->parent), undefined before the first. */
+  cp?: Ckpt;
+  /** The instructions this path ran since `cp` (the kernel's jmp_history; here every instruction). */
+  hist: Hist[];
+}
+
+/**
+ * One instruction a path ran, as precision backtracking needs it (the kernel's jmp_history entry and its flags): the
+ * frame that ran it, the stack slot a fill read or a spill wrote (INSN_F_STACK_ACCESS), the registers and slots
+ * linked at a conditional jump (linked_regs), the start of a callback's frame.
+ */
+interface Hist {
+  readonly i: number;
+  readonly f: number;
+  /** Fill or spill: the slot's frame and index. */
+  sf?: number;
+  spi?: number;
+  /** Linked scalars at a conditional jump, as pairs (frame, reg) with a slot spi written as -1-spi. */
+  linked?: number[];
+  /** A callback frame starts here: precision is not followed into the caller (all is marked precise instead). */
+  cb?: boolean;
+}
+
+/**
+ * A state recorded at a prune point (the kernel's explored bpf_verifier_state): its registers and stack as they were,
+ * the path segment that led to it from its parent, how many paths below it are still being explored (branches: 0 =
+ * fully explored), and which of its scalars some instruction below it needed the value of (precise, set on demand by
+ * backtracking, mark_chain_precision, and by states pruned against a state below it, propagate_precision).
+ */
+interface Ckpt {
+  readonly parent: Ckpt | undefined;
+  readonly idx: number;
+  readonly frames: Frame[];
+  readonly hist: Hist[];
+  readonly key: string;
+  branches: number;
+  /** Per frame: precise registers (bit per register) and precise spilled slots. */
+  readonly pr: number[];
+  readonly ps: Set<number>[];
+  /** Every scalar precise (mark_all_scalars_precise), this state's and its parents'. */
+  all: boolean;
+}
+
+/** Registers and slots whose values backtracking still looks for (the kernel's backtrack_state), per frame. */
+interface Bt {
+  r: number[];
+  s: Set<number>[];
 }
 
 const NOT_INIT: Reg = { t: 'ni', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 };
@@ -129,6 +178,11 @@ export interface VerifyOptions {
    * `invalid func unknown#<id>` where the walk reaches it. Absent: every helper is taken to exist.
    */
   readonly helperLimit?: number;
+  /**
+   * Prune only states equal to one seen before (numbers needOf() rules out count as equal), the walk before on-demand
+   * precision and inclusion: for tests and A/B measurements. Same verdicts, more states.
+   */
+  readonly equalStates?: boolean;
 }
 
 /** An error the verifier would report, at an instruction index of the loaded program. */
@@ -180,6 +234,10 @@ class Walker {
   private incomplete = false;
   private idGen = 0;
   private readonly seen = new Map<number, Set<string>>();
+  /** Checkpoints per prune point, by the part of their state compared exactly (stateKey with numbers as 'sc'). */
+  private readonly explored = new Map<number, Map<string, Ckpt[]>>();
+  /** The history entry of the instruction being executed (for fills, spills, linked registers). */
+  private curHist: Hist = { i: -1, f: 0 };
   private prunePoint: Uint8Array;
   private liveIn: Uint16Array;
   /** Per instruction, the registers whose value (not only type) the walk may still look at: see needOf(). */
@@ -237,7 +295,7 @@ class Walker {
     if (kind === 'global') for (let r = 1; r <= 5; r++) regs[r] = ctxArgs?.includes(r) ? ptrReg('ctx') : anyReg();
     else regs[1] = ptrReg('ctx');
     void start;
-    return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false }] };
+    return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false }], hist: [] };
   }
 
   /** Static facts: where states are compared (jump targets, after calls) and which registers are live. */
@@ -360,17 +418,21 @@ class Walker {
   /** Follows one path until it ends; undecided branches push their target. */
   private path(st: State, idx: number, pending: { st: State; idx: number }[]): void {
     for (;;) {
-      if (idx < 0 || idx >= this.n) return;
+      if (idx < 0 || idx >= this.n) return this.endPath(st);
       if (++this.steps > this.maxSteps) {
         this.incomplete = true;
         return;
       }
       if (this.prunePoint[idx]) {
-        const key = this.stateKey(st, idx);
-        let set = this.seen.get(idx);
-        if (!set) this.seen.set(idx, (set = new Set()));
-        if (set.has(key)) return;
-        set.add(key);
+        if (this.opts.equalStates || this.opts.exactNumbers) {
+          const key = this.stateKey(st, idx, false);
+          let set = this.seen.get(idx);
+          if (!set) this.seen.set(idx, (set = new Set()));
+          if (set.has(key)) return;
+          set.add(key);
+        } else if (this.visitState(st, idx)) {
+          return this.endPath(st);
+        }
       }
       this.visited[idx] = 1;
       const insn = this.insns[idx]!;
@@ -378,10 +440,12 @@ class Walker {
       if (bad) {
         // The kernel refuses such a program outright; nothing after it is modelled.
         this.malformed ??= `instruction ${idx} is not valid BPF (${bad}): the kernel refuses the program`;
-        return;
+        return this.endPath(st);
       }
+      this.curHist = { i: idx, f: st.frames.length - 1 };
+      st.hist.push(this.curHist);
       const next = this.step(st, idx, insn, pending);
-      if (next === undefined) return;
+      if (next === undefined) return this.endPath(st);
       idx = next;
     }
   }
@@ -390,8 +454,13 @@ class Walker {
     return st.frames[st.frames.length - 1]!;
   }
 
+  /** A copy of the state for a path explored later: one more path in progress below its checkpoint. */
   private clone(st: State): State {
-    return { frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })) };
+    if (st.cp) st.cp.branches++;
+    return {
+      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })),
+      cp: st.cp, hist: st.hist.slice(),
+    };
   }
 
   /** Executes one instruction; returns the next index, or undefined when the path ends. */
@@ -483,6 +552,7 @@ class Walker {
     } else if (insn.code & SRC_X) {
       const sr = regs[insn.src]!;
       if (sr.t !== 'sc') {
+        if (sr.t !== 'any' && sr.t !== 'ni') this.needPrecise(st, [insn.dst]);
         // scalar += pointer: the kernel turns it into pointer arithmetic; anything else is a number or an error.
         regs[insn.dst] = o === ALU.ADD && sr.t !== 'any' ? { ...sr, s: addOffset(sr.s, dst.s, a64) } : sr.t === 'any' ? anyReg() : unknownReg();
         return;
@@ -544,6 +614,8 @@ class Walker {
     let off: S.Scalar | undefined;
     if (insn.code & SRC_X) {
       const sr = regs[insn.src]!;
+      // adjust_reg_min_max_vals(): the number added to (or taken from) a pointer is precise
+      if (sr.t === 'sc') this.needPrecise(st, [insn.src]);
       if (sr.t === 'sc') off = sr.s;
       else if (o === ALU.SUB && sr.t !== 'any') {
         regs[insn.dst] = unknownReg(); // pointer - pointer: a number
@@ -718,6 +790,7 @@ class Walker {
           if (size === 4 && spillSize === 4 && S.regWidth(reg.s) <= 32) src = this.linkSpill(fr, spi, slot);
           let out: Reg = src;
           if (S.regWidth(src.s) > size * 8) out = { ...src, id: 0, delta: 0, ac: 0 };
+          this.stackAccess(base.fr, spi);
           return out;
         }
         let spills = 0;
@@ -727,10 +800,14 @@ class Walker {
           if (t === SPILL) spills++;
           else if (t === ZERO) zeros++;
         }
-        if (spills === size && S.isConst(reg.s) && reg.s.t.v === 0n) return knownReg(0n);
+        if (spills === size && S.isConst(reg.s) && reg.s.t.v === 0n) {
+          this.stackAccess(base.fr, spi); // "this IS register fill": the slot's value decided it
+          return knownReg(0n);
+        }
         if (zeros === size) return knownReg(0n);
         return unknownReg();
       }
+      this.stackAccess(base.fr, spi);
       return this.linkSpill(fr, spi, slot);
     }
     let zeros = 0;
@@ -768,6 +845,8 @@ class Walker {
       const lo = Number(base.s.smin) + off;
       const hi = Number(base.s.smax) + off + size;
       const zero = (value && value.t === 'sc' && S.isConst(value.s) && value.s.t.v === 0n) || imm === 0;
+      // check_stack_write_var_off(): STACK_ZERO from a register's value makes that value precise
+      if (zero && value && valueRegNo >= 0) this.needPrecise(st, [valueRegNo]);
       for (let a = lo; a < hi && a < 0; a++) {
         if (a < -512) continue;
         const slotIdx = -a - 1;
@@ -801,10 +880,12 @@ class Walker {
       // A register spilled whole stays linked with its slot: the kernel gives it an id first.
       const v = fits && valueRegNo >= 0 ? this.linkForMove(st, valueRegNo, value) : value;
       fr.stack.set(spi, spillOf(fits ? v : { ...v, id: 0, delta: 0, ac: 0 }));
+      this.stackAccess(base.fr, spi);
       return;
     }
     if (!value && imm !== undefined && aligned) {
       fr.stack.set(spi, spillOf(knownReg(BigInt(imm))));
+      this.stackAccess(base.fr, spi);
       return;
     }
     if (value && value.t !== 'sc' && value.t !== 'ni' && value.t !== 'any') {
@@ -817,6 +898,8 @@ class Walker {
       return;
     }
     const zero = (value && value.t === 'sc' && S.isConst(value.s) && value.s.t.v === 0n) || (!value && imm === 0);
+    // check_stack_write_fixed_off(): STACK_ZERO from a register's value makes that value precise
+    if (zero && value && valueRegNo >= 0) this.needPrecise(st, [valueRegNo]);
     // A plain write destroys a spilled register; bytes not written keep their type (as in the kernel).
     let ty = old.ty;
     for (let i = 0; i < size; i++) ty = withTy(ty, (slotIdx - i) % 8, zero ? ZERO : MISC);
@@ -980,6 +1063,11 @@ class Walker {
   private helper(st: State, idx: number, insn: Insn, pending: { st: State; idx: number }[]): number | undefined {
     const regs = this.frame(st).regs;
     const info = helperInfo(insn.imm);
+    // check_mem_size_reg(): a size argument is precise (what the helper writes and returns is bounded by it)
+    const sizes: number[] = [];
+    for (const wr of info.writes ?? []) if (typeof wr.size === 'number' && regs[wr.size]!.t === 'sc') sizes.push(wr.size);
+    if (info.retBoundedBy && regs[info.retBoundedBy]!.t === 'sc') sizes.push(info.retBoundedBy);
+    if (sizes.length) this.needPrecise(st, sizes);
     // Memory the helper writes: those stack bytes become unknown data (check_mem_access of each byte).
     for (const wr of info.writes ?? []) {
       const p = regs[wr.ptr]!;
@@ -1043,7 +1131,14 @@ class Walker {
       else if (a === 'map-value') calleeRegs[r] = ptrReg('mval');
       else calleeRegs[r] = anyReg();
     });
-    const cbState = cb.async ? { frames: [] as Frame[] } : this.clone(st);
+    let cbState: State;
+    if (cb.async) {
+      if (st.cp) st.cp.branches++;
+      cbState = { frames: [], cp: st.cp, hist: st.hist.slice() };
+    } else {
+      cbState = this.clone(st);
+    }
+    cbState.hist.push({ i: idx, f: cbState.frames.length, cb: true });
     calleeRegs[10] = ptrReg('stk', { fr: cbState.frames.length });
     cbState.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: true });
     pending.push({ st: cbState, idx: fnReg.fn });
@@ -1057,7 +1152,15 @@ class Walker {
     const dst = regs[insn.dst]!;
     const src: Reg = isX ? regs[insn.src]! : knownReg(BigInt(insn.imm));
     const target = jumpTarget(insn, idx);
+    if (dst.t === 'sc' && (dst.id || (isX && src.t === 'sc' && src.id))) this.linkedAt(st, dst.id, isX && src.t === 'sc' ? src.id : 0);
     const pred = this.branchTaken(dst, src, o, w32, isX && insn.src === insn.dst);
+    if (pred !== -1) {
+      // check_cond_jmp_op(): a branch decided by a number's value makes that value precise
+      const want: number[] = [];
+      if (dst.t === 'sc') want.push(insn.dst);
+      if (isX && src.t === 'sc') want.push(insn.src);
+      if (want.length) this.needPrecise(st, want);
+    }
     if (pred === 1) return target;
     if (pred === 0) return idx + 1;
 
@@ -1163,10 +1266,276 @@ class Walker {
     }
   }
 
+  // ---- pruning: the kernel's is_state_visited() with on-demand precision ---------------------------------------
+  //
+  // Why inclusion with precision keeps "the first error met" the kernel's: a state is pruned only against a recorded
+  // state whose paths are all explored (branches 0) and that covers it: same types, pointers, stack slot kinds and call
+  // chain (the bucket key), and every number the recorded state's paths ever needed the value of (precise) holds a
+  // subset of the recorded values (range_within + tnum_in, ids consistent: check_scalar_ids). A number nothing below
+  // the recorded state looked at can be any number: the paths below the new state then take the same branches, meet
+  // the same instructions and the same errors as those below the recorded one, which were already walked. So pruning
+  // skips only paths with nothing new on them, and the first error in depth-first order is the one of the walk that
+  // prunes nothing, the kernel's too (it prunes the same way, with its precision a superset of what this walk's
+  // verdicts depend on for the errors modelled here). What "looked at" means is exactly the places below that call
+  // needPrecise(): a branch decided by a value (check_cond_jmp_op), a number added to a pointer
+  // (adjust_reg_min_max_vals), a helper's size argument (check_mem_size_reg), a zero written to the stack as
+  // STACK_ZERO; backtracking (backtrack_insn over the path's history) carries the need back to the registers and stack
+  // slots the value came from, into every recorded state of the path (mark_chain_precision), and a pruned state
+  // hands the recorded state's precise numbers to its own path (propagate_precision). A recorded state still being
+  // explored (a loop back to it) only prunes an equal state (the walk before: numbers needOf() rules out count as
+  // equal), and then every number of the pruned state becomes precise on its path: its future is the one still
+  // being walked, whose needs are not known yet.
+
+  /** is_state_visited(): true when a recorded state covers this one (the path ends); else records it. */
+  private visitState(st: State, idx: number): boolean {
+    const key = this.stateKey(st, idx, true);
+    let byKey = this.explored.get(idx);
+    if (!byKey) this.explored.set(idx, (byKey = new Map()));
+    let list = byKey.get(key);
+    if (!list) byKey.set(key, (list = []));
+    const exact = !!this.opts.exactNumbers;
+    for (const old of list) {
+      if (old.branches > 0) {
+        if (!this.covers(old, st, idx, true)) continue;
+        if (!exact) this.backtrack(st, this.allScalars(st, idx), false);
+        return true;
+      }
+      if (!this.covers(old, st, idx, exact)) continue;
+      if (!exact) this.backtrack(st, this.preciseOf(old, st, idx), false);
+      return true;
+    }
+    const c: Ckpt = {
+      parent: st.cp, idx, key, hist: st.hist, branches: 1, all: false,
+      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })),
+      pr: st.frames.map(() => 0), ps: st.frames.map(() => new Set<number>()),
+    };
+    list.push(c);
+    st.cp = c;
+    st.hist = [];
+    return false;
+  }
+
+  /** A path ended: its checkpoints with no other path in progress below them are fully explored (update_branch_counts). */
+  private endPath(st: State): void {
+    for (let c = st.cp; c; c = c.parent) if (--c.branches > 0) break;
+  }
+
+  /** Registers live in frame k at idx (as stateKey keys them) and those whose value needOf() says may matter. */
+  private masks(st: State, k: number, idx: number): [live: number, need: number] {
+    const top = k === st.frames.length - 1;
+    const back = top ? -1 : st.frames[k + 1]!.callsite + 1;
+    const live = top ? this.liveIn[idx]! : (this.liveIn[back]! & 0x3c0);
+    const need = this.opts.exactNumbers ? 0x7ff : top ? this.needIn[idx]! : this.needIn[back]!;
+    return [live, need];
+  }
+
+  /**
+   * states_equal(): whether `old` (same bucket key as `cur`) covers `cur`. exact: every number needOf() keeps must be
+   * equal; else only the precise ones, and those within (regsafe: range_within && tnum_in, check_scalar_ids).
+   */
+  private covers(old: Ckpt, cur: State, idx: number, exact: boolean): boolean {
+    const fwd = new Map<number, number>();
+    const rev = new Map<number, number>();
+    let fresh = 0;
+    const same = (a: Reg, b: Reg): boolean => {
+      if (exact ? S.scalarKey(a.s) !== S.scalarKey(b.s) : !S.within(a.s, b.s)) return false;
+      if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
+      if (exact && (a.id === 0) !== (b.id === 0)) return false;
+      const ai = a.id || -++fresh;
+      const bi = b.id || -++fresh;
+      const m = fwd.get(ai);
+      if (m !== undefined) return m === bi;
+      if (rev.has(bi)) return false;
+      fwd.set(ai, bi);
+      rev.set(bi, ai);
+      return true;
+    };
+    for (let k = 0; k < old.frames.length; k++) {
+      const of = old.frames[k]!;
+      const cf = cur.frames[k]!;
+      const [live, need] = this.masks(cur, k, idx);
+      const pr = old.all ? 0x7ff : old.pr[k]!;
+      const look = exact ? live & need : live & need & pr;
+      for (let r = 0; r < 10; r++) {
+        if (!(look & (1 << r))) continue;
+        const a = of.regs[r]!;
+        if (a.t === 'sc' && !same(a, cf.regs[r]!)) return false;
+      }
+      const ps = old.ps[k]!;
+      for (const [spi, sl] of of.stack) {
+        if (tyAt(sl.ty, 7) !== SPILL || sl.spill.t !== 'sc') continue;
+        if (!exact && !old.all && !ps.has(spi)) continue;
+        if (!same(sl.spill, cf.stack.get(spi)!.spill)) return false;
+      }
+    }
+    return true;
+  }
+
+  private newBt(): Bt {
+    return { r: new Array(16).fill(0), s: [] };
+  }
+
+  /** propagate_precision(): the numbers `old` has precise, as a need of the current state (same layout). */
+  private preciseOf(old: Ckpt, cur: State, idx: number): Bt {
+    const bt = this.newBt();
+    for (let k = 0; k < old.frames.length; k++) {
+      const [live, need] = this.masks(cur, k, idx);
+      const pr = old.all ? 0x3ff : old.pr[k]!;
+      let m = 0;
+      for (let r = 0; r < 10; r++) if (live & need & pr & (1 << r) && cur.frames[k]!.regs[r]!.t === 'sc') m |= 1 << r;
+      bt.r[k] = m;
+      for (const [spi, sl] of cur.frames[k]!.stack) {
+        if (tyAt(sl.ty, 7) === SPILL && sl.spill.t === 'sc' && (old.all || old.ps[k]!.has(spi))) (bt.s[k] ??= new Set()).add(spi);
+      }
+    }
+    return bt;
+  }
+
+  /** Every live number of the state and every spilled one, as a need. */
+  private allScalars(st: State, idx: number): Bt {
+    const bt = this.newBt();
+    st.frames.forEach((f, k) => {
+      const [live] = this.masks(st, k, idx);
+      for (let r = 0; r < 10; r++) if (live & (1 << r) && f.regs[r]!.t === 'sc') bt.r[k] |= 1 << r;
+      for (const [spi, sl] of f.stack) if (tyAt(sl.ty, 7) === SPILL && sl.spill.t === 'sc') (bt.s[k] ??= new Set()).add(spi);
+    });
+    return bt;
+  }
+
+  /** mark_chain_precision(): this instruction looks at the values of `regs` (current frame, before it runs). */
+  private needPrecise(st: State, regs: readonly number[]): void {
+    if (this.opts.equalStates || this.opts.exactNumbers) return;
+    const bt = this.newBt();
+    const f = st.frames.length - 1;
+    for (const r of regs) bt.r[f] |= 1 << r;
+    this.backtrack(st, bt, true);
+  }
+
+  /** The instruction being run read (fill) or wrote (spill) a register through stack slot `spi` of frame `fr`. */
+  private stackAccess(fr: number, spi: number): void {
+    this.curHist.sf = fr;
+    this.curHist.spi = spi;
+  }
+
+  /** collect_linked_regs(): the scalars sharing an id with a conditional jump's operands, narrowed with them. */
+  private linkedAt(st: State, id1: number, id2: number): void {
+    const out: number[] = [];
+    const hit = (r: Reg) => r.t === 'sc' && r.id !== 0 && (r.id === id1 || r.id === id2);
+    st.frames.forEach((f, k) => {
+      for (let r = 0; r < 10; r++) if (hit(f.regs[r]!)) out.push(k, r);
+      for (const [spi, sl] of f.stack) if (tyAt(sl.ty, 7) === SPILL && hit(sl.spill)) out.push(k, -1 - spi);
+    });
+    if (out.length > 2) this.curHist.linked = out;
+  }
+
+  /**
+   * __mark_chain_precision(): goes back over the path's history from the current instruction (skipLast: the one being
+   * run, whose operands `bt` names) through every recorded state of the path, marking the numbers `bt` needs precise
+   * in each. Where it cannot follow (a callback's start), every number of the path's states becomes precise.
+   */
+  private backtrack(st: State, bt: Bt, skipLast: boolean): void {
+    if (btEmpty(bt)) return;
+    let hist = st.hist;
+    let k = hist.length - (skipLast ? 1 : 0);
+    let nextF = st.frames.length - 1;
+    let c = st.cp;
+    for (;;) {
+      while (k-- > 0) {
+        const e = hist[k]!;
+        if (!this.backInsn(e, nextF, bt)) return allPrecise(c);
+        nextF = e.f;
+        if (btEmpty(bt)) return;
+      }
+      if (!c) return;
+      if (!markIn(c, bt)) return allPrecise(c);
+      if (btEmpty(bt)) return;
+      hist = c.hist;
+      k = hist.length;
+      nextF = c.frames.length - 1;
+      c = c.parent;
+    }
+  }
+
+  /** backtrack_insn(): what `bt` needs before instruction e, given what it needs after; false: cannot follow. */
+  private backInsn(e: Hist, nextF: number, bt: Bt): boolean {
+    if (e.cb || e.f >= 15) return false;
+    let insn = this.insns[e.i]!;
+    if (cls(insn) === CLS.JMP && op(insn) === JMP.CALL && insn.src === CALL.HELPER && insn.imm === POISON_IMM) {
+      const o = this.original[e.i];
+      if (o && !(o.code === insn.code && o.imm === POISON_IMM)) insn = o; // the walk ran what it was
+    }
+    const f = e.f;
+    const b = (r: number) => 1 << r;
+    const c = cls(insn);
+    const x = (insn.code & SRC_X) !== 0;
+    if (e.linked) syncLinkedBt(bt, e.linked);
+    const m = bt.r[f]!;
+    switch (c) {
+      case CLS.ALU: case CLS.ALU64: {
+        if (!(m & b(insn.dst))) break;
+        const o = op(insn);
+        if (o === ALU.END || o === ALU.NEG) break;
+        if (o === ALU.MOV) bt.r[f] = (m & ~b(insn.dst)) | (x && insn.src !== 10 ? b(insn.src) : 0);
+        else if (x && insn.src !== 10) bt.r[f] = m | b(insn.src);
+        break;
+      }
+      case CLS.LDX:
+        if (!(m & b(insn.dst))) break;
+        bt.r[f] = m & ~b(insn.dst);
+        if (e.spi !== undefined) (bt.s[e.sf!] ??= new Set()).add(e.spi);
+        break;
+      case CLS.ST: case CLS.STX: {
+        if ((insn.code & 0xe0) === MODE.ATOMIC) {
+          if (insn.imm === ATOMIC.LOAD_ACQ) {
+            if (!(m & b(insn.src))) break;
+            bt.r[f] = m & ~b(insn.src);
+            if (e.spi !== undefined) (bt.s[e.sf!] ??= new Set()).add(e.spi);
+            break;
+          }
+          if (insn.imm === ATOMIC.CMPXCHG) bt.r[f] = m & ~b(0);
+          else if (insn.imm & ATOMIC.FETCH) bt.r[f] = m & ~b(insn.src);
+          if (insn.imm !== ATOMIC.STORE_REL) break;
+        }
+        if (e.spi === undefined || !bt.s[e.sf!]?.has(e.spi)) break;
+        bt.s[e.sf!]!.delete(e.spi);
+        if (c === CLS.STX) bt.r[f] |= b(insn.src);
+        break;
+      }
+      case CLS.LD:
+        bt.r[f] = m & ~(isLdimm64(insn) ? b(insn.dst) : 0x3f);
+        break;
+      default: {
+        const o = op(insn);
+        if (o === JMP.EXIT) {
+          if (nextF !== f - 1) return false;
+          const r0 = bt.r[f - 1]! & 1;
+          bt.r[f - 1] &= ~1;
+          bt.r[f] = r0;
+          bt.s[f]?.clear();
+        } else if (o === JMP.CALL) {
+          if (nextF === f + 1) {
+            // entering a callee: its arguments are the caller's r1-r5
+            const callee = bt.r[f + 1]!;
+            if (callee & ~0x3e || bt.s[f + 1]?.size) return false;
+            bt.r[f] = (m & ~0x3f) | callee;
+            bt.r[f + 1] = 0;
+          } else {
+            bt.r[f] = m & ~0x3f;
+          }
+        } else if (o !== JMP.JA && o !== JMP.JCOND && x) {
+          // dreg <cond> sreg: each narrowed the other
+          if (m & (b(insn.dst) | b(insn.src))) bt.r[f] = m | b(insn.dst) | b(insn.src);
+        }
+      }
+    }
+    if (e.linked) syncLinkedBt(bt, e.linked);
+    return true;
+  }
+
   // ---- state keys -------------------------------------------------------------------------------------------------
 
   /** An exact key of everything that can influence the future: live registers, stack slots, call chain. */
-  private stateKey(st: State, idx: number): string {
+  private stateKey(st: State, idx: number, bucket: boolean): string {
     const ids = new Map<number, number>();
     const idOf = (id: number) => {
       if (!id) return 0;
@@ -1201,10 +1570,10 @@ class Walker {
       parts.push(`F${f.callsite}${f.callback ? 'c' : ''}`);
       for (let r = 0; r < 10; r++) {
         if (!(live & (1 << r))) continue;
-        value = (need & (1 << r)) !== 0;
+        value = !bucket && (need & (1 << r)) !== 0;
         parts.push(`${r}=${regKey(f.regs[r]!)}`);
       }
-      value = true; // spilled registers: stack slots are not in needOf's scope
+      value = !bucket; // spilled registers: stack slots are not in needOf's scope
       const spis = [...f.stack.keys()].sort((a, b) => a - b);
       for (const spi of spis) {
         const sl = f.stack.get(spi)!;
@@ -1219,6 +1588,67 @@ class Walker {
   describe(idx: number): string {
     return `${idx}: ${disasm(this.insns[idx]!, this.insns[idx + 1], helperName)}`;
   }
+}
+
+function btEmpty(bt: Bt): boolean {
+  for (const m of bt.r) if (m) return false;
+  for (const set of bt.s) if (set?.size) return false;
+  return true;
+}
+
+/** bt_sync_linked_regs(): when one of the scalars linked at a jump is needed, all are (each narrowed the others). */
+function syncLinkedBt(bt: Bt, linked: readonly number[]): void {
+  let any = false;
+  for (let i = 0; i < linked.length && !any; i += 2) {
+    const f = linked[i]!;
+    const r = linked[i + 1]!;
+    any = r >= 0 ? (bt.r[f]! & (1 << r)) !== 0 : !!bt.s[f]?.has(-1 - r);
+  }
+  if (!any) return;
+  for (let i = 0; i < linked.length; i += 2) {
+    const f = linked[i]!;
+    const r = linked[i + 1]!;
+    if (r >= 0) bt.r[f] |= 1 << r;
+    else (bt.s[f] ??= new Set()).add(-1 - r);
+  }
+}
+
+/**
+ * The need `bt` reached recorded state c: its numbers there become precise (non-numbers, and those already precise,
+ * whose sources were marked when they became so, leave `bt`). False when bt names a frame c does not have.
+ */
+function markIn(c: Ckpt, bt: Bt): boolean {
+  if (c.all) {
+    bt.r.fill(0);
+    bt.s.length = 0;
+    return true;
+  }
+  for (let f = 0; f < bt.r.length; f++) {
+    let m = bt.r[f]!;
+    const slots = bt.s[f];
+    if (!m && !slots?.size) continue;
+    if (f >= c.frames.length) return false;
+    const fr = c.frames[f]!;
+    for (let r = 0; r < 10; r++) {
+      const bit = 1 << r;
+      if (!(m & bit)) continue;
+      if (fr.regs[r]!.t !== 'sc' || c.pr[f]! & bit) m &= ~bit;
+      else c.pr[f]! |= bit;
+    }
+    bt.r[f] = m;
+    if (!slots) continue;
+    for (const spi of [...slots]) {
+      const sl = fr.stack.get(spi);
+      if (!sl || tyAt(sl.ty, 7) !== SPILL || sl.spill.t !== 'sc' || c.ps[f]!.has(spi)) slots.delete(spi);
+      else c.ps[f]!.add(spi);
+    }
+  }
+  return true;
+}
+
+/** mark_all_scalars_precise(): where backtracking cannot follow, every number of the path's recorded states. */
+function allPrecise(c: Ckpt | undefined): void {
+  for (; c && !c.all; c = c.parent) c.all = true;
 }
 
 function notNull(r: Reg): boolean {

@@ -1,0 +1,80 @@
+// The walk prunes as the kernel's is_state_visited() does: a state covered by a fully explored one (inclusion of the
+// numbers that one needed precisely, precision found on demand by backtracking). prune.bpf.c is the case it exists
+// for: 2^24 checksums that a walk pruning only equal states (equalStates) cannot get through within a small budget,
+// which the kernel decides (loads, or fails on the one path a precise selector picks); this walk decides every
+// program within that budget exactly as the kernel's record says.
+
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { openBpfObject } from '../../src/btf/object';
+import { relocateObject } from '../../src/core/object';
+import { ObjectVerdicts, VerdictOptions, factsFromBtf, objectVerdicts } from '../../src/verdict/index';
+import { kernel } from '../support/kernels';
+import { FIXTURES } from '../support/paths';
+import { VERIFIER_EXPECTED } from '../support/verifier';
+
+const KERNELS = ['5.10-amd64', '6.1-amd64', '6.18-amd64'];
+const PROGRAMS = ['prune_guarded', 'prune_unguarded', 'prune_branch', 'prune_offset', 'prune_plain'];
+
+async function verdictsOf(file: string, opts: VerdictOptions): Promise<ObjectVerdicts> {
+  const o = await openBpfObject(file);
+  assert.ok(o.ok);
+  const targets = await Promise.all(KERNELS.map(async (k) => ({ name: k, btf: await kernel(k) })));
+  const relos = relocateObject(o.value, targets);
+  return objectVerdicts(o.value, relos, targets.map((t) => ({ name: t.name, facts: factsFromBtf(t.btf, o.value) })), opts);
+}
+
+describe('verdicts: pruning by inclusion with on-demand precision', function () {
+  this.timeout(900_000);
+
+  it('prune: equality pruning runs out of budget, inclusion decides every program as the kernel does', async () => {
+    const file = path.join(FIXTURES, 'verdict', 'objects', 'prune.bpf.o');
+    const maxSteps = 100_000;
+    const equal = await verdictsOf(file, { maxSteps, equalStates: true });
+    const now = await verdictsOf(file, { maxSteps });
+    const kernelSays = fs.readFileSync(path.join(VERIFIER_EXPECTED, 'verdict-prune.jsonl'), 'utf8').trim().split('\n')
+      .map((l) => JSON.parse(l) as { target: string; name: string; loads: boolean; class: string; insn: number });
+    let compared = 0;
+    let failsOnOnePath = 0;
+    for (const t of KERNELS) {
+      for (const name of PROGRAMS) {
+        const k = kernelSays.find((x) => x.target === t && x.name === name);
+        assert.ok(k, `${name} on ${t}: in the kernel's record`);
+        const was = equal.programs.find((p) => p.name === name)!.targets.get(t)!;
+        const is = now.programs.find((p) => p.name === name)!.targets.get(t)!;
+        // equality pruning has no verdict unless its first path already met the error
+        if (k.loads || name === 'prune_branch' || name === 'prune_offset') assert.strictEqual(was.kind, 'unknown', `${name} on ${t}: ${was.reason}`);
+        assert.strictEqual(is.loads, k.loads, `${name} on ${t}: ${is.reason}`);
+        if (!k.loads) {
+          assert.strictEqual(is.kind, k.class, `${name} on ${t}`);
+          assert.strictEqual(is.insn, k.insn, `${name} on ${t}`);
+          if (name === 'prune_branch' || name === 'prune_offset') failsOnOnePath++;
+        }
+        compared++;
+      }
+    }
+    assert.strictEqual(compared, PROGRAMS.length * KERNELS.length);
+    // the selector's precision is what finds these: pruned as an imprecise number, its one failing value is lost
+    assert.ok(failsOnOnePath >= 2, 'the kernel fails a selected path on some kernel');
+    assert.ok(kernelSays.some((k) => k.loads), 'loads are in the record');
+  });
+
+  it('every verdict fixture: the same verdicts, reach and dereferences as equality pruning', async () => {
+    const dir = path.join(FIXTURES, 'verdict', 'objects');
+    let programs = 0;
+    for (const f of fs.readdirSync(dir).filter((x) => x !== 'explode.bpf.o' && x !== 'prune.bpf.o')) {
+      const old = await verdictsOf(path.join(dir, f), { equalStates: true });
+      const now = await verdictsOf(path.join(dir, f), {});
+      for (const t of KERNELS) {
+        const a = old.programs.map((p) => ({ v: p.targets.get(t), d: p.scalarDerefs.get(t) }));
+        const b = now.programs.map((p) => ({ v: p.targets.get(t), d: p.scalarDerefs.get(t) }));
+        assert.deepStrictEqual(b, a, `${f} on ${t}`);
+        assert.deepStrictEqual(now.reach.get(t), old.reach.get(t), `${f} on ${t}`);
+        assert.deepStrictEqual(now.runs.get(t), old.runs.get(t), `${f} on ${t}`);
+      }
+      programs += old.programs.length;
+    }
+    assert.ok(programs > 30);
+  });
+});
