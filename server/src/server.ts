@@ -37,6 +37,7 @@ import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
 import { SaveBuilds } from './build/onSave';
 import { findClang } from './source/toolchain';
+import { Ahead } from './source/ahead';
 import { codeCacheState, cpuMs, markStartup, saveCodeCache, startupLine, takeEarlyStart } from './earlyStart';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
@@ -139,6 +140,9 @@ export function startServer(connection: Connection = createServerConnection()): 
   const headerCache = new HeaderCache();
   /** Functions typed once for every arch when nothing they read differs between arches (source/sharedFunctions.ts). */
   const sharedFunctions = new SharedFunctions();
+  /** A worker scanning a newly opened document's big headers and finding its spots while the main thread parses it
+   * (source/ahead.ts; started with the first analyzer). CORELENS_AHEAD=0 leaves it out (comparisons). */
+  let ahead: Ahead | undefined;
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -571,7 +575,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     let a = analyzers.get(arch);
     if (!a) {
       const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
-      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache, functions: sharedFunctions });
+      if (!ahead && process.env.CORELENS_AHEAD !== '0') ahead = new Ahead();
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache, functions: sharedFunctions, ahead });
       analyzers.set(arch, a);
     }
     return a;
