@@ -143,6 +143,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** A worker scanning a newly opened document's big headers and finding its spots while the main thread parses it
    * (source/ahead.ts; started with the first analyzer). CORELENS_AHEAD=0 leaves it out (comparisons). */
   let ahead: Ahead | undefined;
+  const startAhead = () => { if (!ahead && process.env.CORELENS_AHEAD !== '0') ahead = new Ahead(); };
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -263,6 +264,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const first = configuration();
     targets.configure(first.specs);
     void targets.load();
+    // the worker that scans a new document's big headers boots now too, before the document comes
+    startAhead();
     // and the parser warmed at `initialized` uses the defines it will be asked for
     defines = first.defines;
     return {
@@ -575,7 +578,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     let a = analyzers.get(arch);
     if (!a) {
       const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
-      if (!ahead && process.env.CORELENS_AHEAD !== '0') ahead = new Ahead();
+      startAhead();
       a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache, functions: sharedFunctions, ahead });
       analyzers.set(arch, a);
     }
@@ -838,7 +841,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
       log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: waiting for targets ${ms(tStart, tTargets)}, `
         + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`
-        + (afterEarly ? (reuse ? '; evaluation reused from the early check' : '; the early check\'s evaluation not reused') : ''));
+        + (afterEarly ? (reuse ? '; evaluation reused from the early check' : '; the early check\'s evaluation not reused') : '')
+        + (ahead ? `; from the worker: ${ahead.stats.skims} header scan(s) (waited ${ahead.stats.skimWaitMs.toFixed(0)} ms, spots found meanwhile ${ahead.stats.idleTasks}), ${ahead.stats.spots} spot set(s)` : ''));
       // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
       if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }

@@ -14,8 +14,9 @@
 //   - Spots are taken only for exactly the text the worker parsed, for an analysis whose tree is a fresh parse (no
 //     edited old tree: both sides parsed the same text from scratch with the same grammar), keyed by the function
 //     node's span as the analyzer keys them; a key the analyzer has already filled is never overwritten.
-// Anything missing, late or failed: the main thread computes it itself, as before. A scan the main thread needs while
-// the worker runs it is waited for (the worker started first; bounded); one still queued is done by the main thread.
+// Anything missing, late or failed: the main thread computes it itself, as before. When the main thread needs a scan
+// the worker is still running, it first finds the spots itself (the worker then skips them), then waits a little
+// (SKIM_WAIT_MS), then scans itself; one still queued is never waited for.
 // Proof: server/test/source/ahead.test.ts (analyses with and without the worker are identical, and the worker's
 // answers were the ones used).
 
@@ -26,7 +27,7 @@ import { LAZY_MIN_BYTES, Skim, decodeSkim } from './lazyHeader';
 import type { RawSpot } from './sharedTrees';
 
 /** Main thread -> worker: the big headers to scan, then the document to parse for its spots. */
-export interface AheadRequest { files: string[]; uri?: string; text?: string }
+export interface AheadRequest { files: string[]; seq: number; uri?: string; text?: string }
 /** Worker -> main thread. A scan comes with the bytes it scanned (`bytes`: the first `length` of them). */
 export type AheadAnswer =
   | { kind: 'skim'; file: string; bytes?: ArrayBuffer; length?: number; payload?: ArrayBuffer; none?: boolean; failed?: boolean }
@@ -73,24 +74,30 @@ export function unpackSpots(p: PackedSpots): [string, RawSpot[]][] {
   return out;
 }
 
-/** Longest wait for a scan the worker is running (ms): past it the main thread scans itself. */
-const SKIM_WAIT_MS = 3000;
+/** Longest idle wait for a scan the worker is running (ms): past it the main thread scans itself. Short: a worker
+ * starved of CPU (a busy machine) can take seconds, and a scan is ≈ 100 ms of the main thread's own. */
+const SKIM_WAIT_MS = 40;
 
 /** The worker and what it answered; one per language server. */
 export class Ahead {
   private readonly worker: Worker | undefined;
   private readonly port: MessagePort | undefined;
   /** [0]: answers posted so far (a waiting main thread wakes on its change), [1]: 1 while a scan runs, [2]: 1 once the
-   * worker listens. */
+   * worker listens, [3]: the last request whose spots the main thread found itself. */
   private readonly sig: Int32Array;
   private readonly skims = new Map<string, AheadAnswer & { kind: 'skim' } | 'pending'>();
-  private readonly spots = new Map<string, AheadAnswer & { kind: 'spots' } | 'pending'>();
+  /** Per document: the text asked for, and the answer once in. */
+  private readonly spots = new Map<string, { text: string; answer?: AheadAnswer & { kind: 'spots' } }>();
   private dead = false;
-  /** What was taken from the worker (tests, bench). */
-  readonly stats = { skims: 0, spots: 0, skimWaitMs: 0 };
+  /** Requests made (the worker is told which one's spots the main thread found itself: spotsDone). */
+  private seq = 0;
+  private readonly spotSeq = new Map<string, number>();
+  private idle: (() => void) | undefined;
+  /** What was taken from the worker, and how often the main thread did useful work while a scan ran (tests, bench). */
+  readonly stats = { skims: 0, spots: 0, skimWaitMs: 0, idleTasks: 0 };
 
   constructor() {
-    this.sig = new Int32Array(new SharedArrayBuffer(12));
+    this.sig = new Int32Array(new SharedArrayBuffer(16));
     try {
       const { port1, port2 } = new MessageChannel();
       const w = new Worker(path.join(__dirname, 'aheadWorker.js'), { workerData: { port: port2, signal: this.sig.buffer }, transferList: [port2] });
@@ -123,10 +130,30 @@ export class Ahead {
         break;
       }
     }
-    if (!files.length && !withSpots) return;
+    // (the spots of this very text asked for already: not again)
+    const spots = withSpots && this.spots.get(uri)?.text !== text;
+    if (!files.length && !spots) return;
     for (const f of files) this.skims.set(f, 'pending');
-    if (withSpots) this.spots.set(uri, 'pending');
-    this.port.postMessage({ files, ...(withSpots ? { uri, text } : {}) } satisfies AheadRequest);
+    const seq = ++this.seq;
+    if (spots) { this.spots.set(uri, { text }); this.spotSeq.set(uri, seq); }
+    this.port.postMessage({ files, seq, ...(spots ? { uri, text } : {}) } satisfies AheadRequest);
+  }
+
+  /**
+   * Work the main thread does instead of waiting for a scan the worker is still running (once): the analyzer finds
+   * the document's spots itself then (spotsDone), rather than idle while the worker scans and then find them there.
+   */
+  whileWaiting(task: (() => void) | undefined): void {
+    this.idle = task;
+  }
+
+  /** The main thread found the spots of `uri` itself: the worker skips them (if it has not begun), any answer is
+   * dropped. */
+  spotsDone(uri: string): void {
+    const seq = this.spotSeq.get(uri);
+    if (seq !== undefined) Atomics.store(this.sig, 3, seq);
+    this.spots.delete(uri);
+    this.spotSeq.delete(uri);
   }
 
   /**
@@ -135,15 +162,17 @@ export class Ahead {
    */
   skimFor(file: string, text: string, bytes: Uint8Array | undefined): { skim: Skim | undefined } | undefined {
     if (!bytes || !this.skims.has(file)) return undefined;
-    const t0 = performance.now();
+    // the idle wait starts after any useful work done meanwhile
+    let from = performance.now();
+    const waited = () => { this.stats.skimWaitMs += performance.now() - from; };
     for (;;) {
       const seen = Atomics.load(this.sig, 0);
       this.drain();
       const a = this.skims.get(file);
       if (a === undefined) return undefined;
       if (a !== 'pending') {
+        waited();
         this.skims.delete(file);
-        this.stats.skimWaitMs += performance.now() - t0;
         if (a.failed || a.kind !== 'skim' || !a.bytes || a.length !== bytes.byteLength) return undefined;
         if (!Buffer.from(a.bytes, 0, a.length).equals(bytes)) return undefined;
         if (a.none) { this.stats.skims++; return { skim: undefined }; }
@@ -152,27 +181,39 @@ export class Ahead {
         this.stats.skims++;
         return { skim: sk };
       }
-      // queued behind other work, or the worker gone: not waited for (once more to the port first: the answer may
-      // have come in since, the scan over)
-      const left = SKIM_WAIT_MS - (performance.now() - t0);
-      if (this.dead || Atomics.load(this.sig, 1) === 0 || left <= 0) {
+      const running = !this.dead && Atomics.load(this.sig, 1) === 1;
+      if (running && this.idle) {
+        // useful work first; the scan may be over after it
+        const task = this.idle;
+        this.idle = undefined;
+        this.stats.idleTasks++;
+        task();
+        from = performance.now();
+        continue;
+      }
+      // not running (queued behind other work, the worker still loading or gone), or not over within the wait: this
+      // thread scans (once more to the port first: the answer may have come in since)
+      const left = SKIM_WAIT_MS - (performance.now() - from);
+      if (!running || left <= 0) {
         this.drain();
         if (this.skims.get(file) !== 'pending') continue;
+        waited();
         this.skims.delete(file);
-        this.stats.skimWaitMs += performance.now() - t0;
         return undefined;
       }
       Atomics.wait(this.sig, 0, seen, left);
     }
   }
 
+
   /** The raw spots per function span the worker found for exactly `text` of `uri`, if it answered already. */
   spotsFor(uri: string, text: string): [string, RawSpot[]][] | undefined {
     this.drain();
-    const a = this.spots.get(uri);
-    if (!a || a === 'pending') return undefined;
+    const a = this.spots.get(uri)?.answer;
+    if (!a) return undefined;
     this.spots.delete(uri);
-    if (a.kind !== 'spots' || a.failed || !a.spots || a.text !== text) return undefined;
+    this.spotSeq.delete(uri);
+    if (a.failed || !a.spots || a.text !== text) return undefined;
     this.stats.spots++;
     return unpackSpots(a.spots);
   }
@@ -186,13 +227,14 @@ export class Ahead {
   /** Whether the worker answered for `key` (a header file or a document uri) and the answer was not taken (tests). */
   answered(key: string): boolean {
     this.drain();
-    const a = this.skims.get(key) ?? this.spots.get(key);
+    const a = this.skims.get(key) ?? this.spots.get(key)?.answer;
     return a !== undefined && a !== 'pending';
   }
 
   /** Forgets what was asked for a closed document. */
   forget(uri: string): void {
     this.spots.delete(uri);
+    this.spotSeq.delete(uri);
   }
 
   close(): void {
@@ -206,7 +248,10 @@ export class Ahead {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const a = m.message as AheadAnswer;
       if (a.kind === 'skim') { if (this.skims.get(a.file) === 'pending') this.skims.set(a.file, a); }
-      else if (this.spots.get(a.uri) === 'pending') this.spots.set(a.uri, a);
+      else {
+        const p = this.spots.get(a.uri);
+        if (p && !p.answer && p.text === a.text) p.answer = a;
+      }
     }
   }
 }

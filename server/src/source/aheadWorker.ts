@@ -69,7 +69,12 @@ port.on('message', (r: AheadRequest) => {
   }
   if (r.uri === undefined || r.text === undefined) return;
   const { uri, text } = r;
-  void spotsModule().then((m) => { const spots = m.spotsOf(text); answer({ kind: 'spots', uri, text, spots }, [spots.ints.buffer as ArrayBuffer]); }, () => answer({ kind: 'spots', uri, text, failed: true }));
+  void spotsModule().then((m) => {
+    // found by the main thread meanwhile (it had nothing better to do while waiting for a scan): not again
+    if (Atomics.load(sig, 3) === r.seq) return;
+    const spots = m.spotsOf(text);
+    answer({ kind: 'spots', uri, text, spots }, [spots.ints.buffer as ArrayBuffer]);
+  }, () => answer({ kind: 'spots', uri, text, failed: true }));
 });
 Atomics.store(sig, 2, 1);
 // the grammar loads now, beside the server's own start

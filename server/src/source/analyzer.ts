@@ -383,11 +383,24 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         keep: (r) => opts.functions!.keepBodies(file, owner, r),
         took: (n) => { opts.functions!.bodyHits += n; },
       };
+      // while a header scan the worker runs is not over, this thread finds the spots itself instead of waiting idle
+      // (the worker then skips them)
+      const ahead = opts.ahead;
+      if (ahead && st.ahead) {
+        ahead.whileWaiting(() => {
+          st.ahead = false;
+          ahead.spotsDone(uri);
+          const m = opts.trees?.spotsFor(uri, text);
+          if (m) for (const u of units) { const k = `${u.node.startIndex}:${u.node.endIndex}`; if (!m.has(k)) m.set(k, rawSpots(ts, u.node, text, 0)); }
+        });
+      }
       try {
         parsed = parseText(text, file, tu, 0, env, headers, bodies);
       } catch (e) {
         envNotes.push({ start: 0, end: 0, message: `${file}: analysis failed: ${(e as Error).message}`, severity: 'error' });
         parsed = { env, funcs: [], notes: [] };
+      } finally {
+        ahead?.whileWaiting(undefined);
       }
       for (const n of parsed.notes) envNotes.push({ start: n.start, end: n.end, message: n.message, severity: /not found/.test(n.message) ? 'warning' : 'info' });
       funcsByUnit = new Map();

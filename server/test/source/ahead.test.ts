@@ -148,9 +148,10 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
       const big = writeBigProgram(dir);
       const mine = new Ahead();
       try {
-        // (as in the language server, started before the document comes: a worker still loading when the main thread
-        // needs the scan leaves it to the main thread)
-        await until(() => mine.ready(), 'ready');
+        // asked before the analysis and answered (the language server asks at the analysis's start, and takes what
+        // is in by then): the scan and the spots used are the worker's
+        mine.request(big.file, big.file, big.text, [], true);
+        await until(() => mine.answered(path.join(dir, 'vmlinux.h')) && mine.answered(big.file), 'scan and spots');
         const withIt = await analyzers(mine);
         const without = await analyzers();
         const got: Analysis[] = [];
@@ -167,6 +168,36 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
         const updWant: Analysis[] = [];
         for (const an of without) updWant.push(await an.updateAsync(big.file, edited, pause));
         compare('big program after an edit', upd, updWant);
+      } finally { mine.close(); }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the big program while the worker is busy scanning: this thread finds the spots itself, then scans, equal to without', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-ahead-busy-'));
+    try {
+      generateVmlinuxH(dir);
+      fs.rmSync(path.join(dir, 'vmlinux.btf'));
+      const big = writeBigProgram(dir);
+      // a 14 MB header named in an #if 0 group: the worker (which reads #include lines, not conditions) scans it first
+      // and is still at it when the preprocessor needs vmlinux.h
+      const vm = fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8');
+      fs.writeFileSync(path.join(dir, 'busy.h'), Array.from({ length: 5 }, () => vm).join('\n'));
+      const text = `#if 0\n#include "busy.h"\n#endif\n${big.text}`;
+      const mine = new Ahead();
+      try {
+        await until(() => mine.ready(), 'ready');
+        const withIt = await analyzers(mine);
+        const without = await analyzers();
+        const got: Analysis[] = [];
+        for (const an of withIt) got.push(await an.analyzeAsync(big.file, text, {}, pause));
+        const want: Analysis[] = [];
+        for (const an of without) want.push(await an.analyzeAsync(big.file, text, {}, pause));
+        compare('big program, worker busy', got, want);
+        assert.strictEqual(mine.stats.idleTasks, 1, 'the spots were found while waiting');
+        assert.strictEqual(mine.stats.spots, 0, 'the worker\'s spots were not taken');
+        assert.strictEqual(mine.stats.skims, 0, 'vmlinux.h was scanned here');
       } finally { mine.close(); }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
