@@ -99,6 +99,9 @@ export class Ahead {
   constructor() {
     this.sig = new Int32Array(new SharedArrayBuffer(16));
     try {
+      // only beside its own worker file (tsc's output): the bundle (dist/corelens.js) has none of its own, and a
+      // worker loading server/out beside it could run other code than the bundle's (its scan must be this one)
+      if (path.basename(__filename) !== 'ahead.js') throw new Error('no worker file');
       const { port1, port2 } = new MessageChannel();
       const w = new Worker(path.join(__dirname, 'aheadWorker.js'), { workerData: { port: port2, signal: this.sig.buffer }, transferList: [port2] });
       w.unref();
