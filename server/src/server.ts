@@ -141,9 +141,10 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Functions typed once for every arch when nothing they read differs between arches (source/sharedFunctions.ts). */
   const sharedFunctions = new SharedFunctions();
   /** A worker scanning a newly opened document's big headers and finding its spots while the main thread parses it
-   * (source/ahead.ts; started with the first analyzer). CORELENS_AHEAD=0 leaves it out (comparisons). */
+   * (source/ahead.ts; booted at initialize). CORELENS_AHEAD=0 leaves it out, CORELENS_AHEAD=spots has it find the
+   * spots too (comparisons). */
   let ahead: Ahead | undefined;
-  const startAhead = () => { if (!ahead && process.env.CORELENS_AHEAD !== '0') ahead = new Ahead(); };
+  const startAhead = () => { if (!ahead && process.env.CORELENS_AHEAD !== '0') ahead = new Ahead({ spots: process.env.CORELENS_AHEAD === 'spots' }); };
   let roots: string[] = [];
   let settings: Settings = {};
   /**

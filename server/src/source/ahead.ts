@@ -1,4 +1,5 @@
 // A document's first analysis, partly ahead on a worker thread (issue 12: the big program's first diagnostics).
+// (By default the worker scans only; its spots are an option, see the constructor.)
 //
 // Why: the language server's main thread bounds the first diagnostics (≈ 1.9 s of ≈ 2.2 s wall on the bench), while
 // the second core is half idle. Two steps of a first analysis read nothing but files and the document's text, and
@@ -89,6 +90,7 @@ export class Ahead {
   /** Per document: the text asked for, and the answer once in. */
   private readonly spots = new Map<string, { text: string; answer?: AheadAnswer & { kind: 'spots' } }>();
   private dead = false;
+  private readonly withSpots: boolean;
   /** Requests made (the worker is told which one's spots the main thread found itself: spotsDone). */
   private seq = 0;
   private readonly spotSeq = new Map<string, number>();
@@ -96,14 +98,19 @@ export class Ahead {
   /** What was taken from the worker, and how often the main thread did useful work while a scan ran (tests, bench). */
   readonly stats = { skims: 0, spots: 0, skimWaitMs: 0, idleTasks: 0 };
 
-  constructor() {
+  /**
+   * `spots`: the worker also parses the text and finds its spots. Off by default: on two cores its parse and spots
+   * cost the worker about twice what they save the main thread (which finds them itself while a scan runs instead).
+   */
+  constructor(opts: { spots?: boolean } = {}) {
+    this.withSpots = !!opts.spots;
     this.sig = new Int32Array(new SharedArrayBuffer(16));
     try {
       // only beside its own worker file (tsc's output): the bundle (dist/corelens.js) has none of its own, and a
       // worker loading server/out beside it could run other code than the bundle's (its scan must be this one)
       if (path.basename(__filename) !== 'ahead.js') throw new Error('no worker file');
       const { port1, port2 } = new MessageChannel();
-      const w = new Worker(path.join(__dirname, 'aheadWorker.js'), { workerData: { port: port2, signal: this.sig.buffer }, transferList: [port2] });
+      const w = new Worker(path.join(__dirname, 'aheadWorker.js'), { workerData: { port: port2, signal: this.sig.buffer, spots: this.withSpots }, transferList: [port2] });
       w.unref();
       w.on('error', () => { this.dead = true; });
       w.on('exit', () => { this.dead = true; });
@@ -134,7 +141,7 @@ export class Ahead {
       }
     }
     // (the spots of this very text asked for already: not again)
-    const spots = withSpots && this.spots.get(uri)?.text !== text;
+    const spots = withSpots && this.withSpots && this.spots.get(uri)?.text !== text;
     if (!files.length && !spots) return;
     for (const f of files) this.skims.set(f, 'pending');
     const seq = ++this.seq;

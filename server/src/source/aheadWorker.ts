@@ -12,7 +12,7 @@ import { encodeSkim } from './lazyHeader';
 import { skimCached } from './skimCache';
 import { AheadAnswer, AheadRequest, PackedSpots, packSpots } from './ahead';
 
-const { port, signal } = workerData as { port: MessagePort; signal: SharedArrayBuffer };
+const { port, signal, spots: withSpots } = workerData as { port: MessagePort; signal: SharedArrayBuffer; spots: boolean };
 const sig = new Int32Array(signal);
 
 function answer(a: AheadAnswer, transfer: ArrayBuffer[] = []): void {
@@ -77,5 +77,5 @@ port.on('message', (r: AheadRequest) => {
   }, () => answer({ kind: 'spots', uri, text, failed: true }));
 });
 Atomics.store(sig, 2, 1);
-// the grammar loads now, beside the server's own start
-void spotsModule().catch(() => undefined);
+// the grammar loads now, beside the server's own start (when the worker finds spots at all)
+if (withSpots) void spotsModule().catch(() => undefined);

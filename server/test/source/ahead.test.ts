@@ -62,7 +62,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 describe('work ahead on a worker thread (header scans, raw spots)', function () {
   this.timeout(600_000);
   let ahead: Ahead;
-  before(() => { ahead = new Ahead(); });
+  before(() => { ahead = new Ahead({ spots: true }); });
   after(() => ahead.close());
 
   it('the spots it sends are rawSpots\' own, on every fixture and corpus program', async () => {
@@ -146,7 +146,7 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
       generateVmlinuxH(dir);
       fs.rmSync(path.join(dir, 'vmlinux.btf'));
       const big = writeBigProgram(dir);
-      const mine = new Ahead();
+      const mine = new Ahead({ spots: true });
       try {
         // asked before the analysis and answered (the language server asks at the analysis's start, and takes what
         // is in by then): the scan and the spots used are the worker's
@@ -174,6 +174,30 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
     }
   });
 
+  it('the big program with a worker that scans only (the default): its scan taken, equal to without', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-ahead-scan-'));
+    try {
+      generateVmlinuxH(dir);
+      fs.rmSync(path.join(dir, 'vmlinux.btf'));
+      const big = writeBigProgram(dir);
+      const mine = new Ahead();
+      try {
+        mine.request(big.file, big.file, big.text, [], true);
+        await until(() => mine.answered(path.join(dir, 'vmlinux.h')), 'scan');
+        const withIt = await analyzers(mine);
+        const without = await analyzers();
+        const got: Analysis[] = [];
+        for (const an of withIt) got.push(await an.analyzeAsync(big.file, big.text, {}, pause));
+        const want: Analysis[] = [];
+        for (const an of without) want.push(await an.analyzeAsync(big.file, big.text, {}, pause));
+        compare('big program, scan only', got, want);
+        assert.deepStrictEqual([mine.stats.skims, mine.stats.spots], [1, 0], 'the scan, and no spots, from the worker');
+      } finally { mine.close(); }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the big program while the worker is busy scanning: this thread finds the spots itself, then scans, equal to without', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-ahead-busy-'));
     try {
@@ -185,7 +209,7 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
       const vm = fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8');
       fs.writeFileSync(path.join(dir, 'busy.h'), Array.from({ length: 5 }, () => vm).join('\n'));
       const text = `#if 0\n#include "busy.h"\n#endif\n${big.text}`;
-      const mine = new Ahead();
+      const mine = new Ahead({ spots: true });
       try {
         await until(() => mine.ready(), 'ready');
         const withIt = await analyzers(mine);
