@@ -1,12 +1,12 @@
 // A document's first analysis, partly ahead on a worker thread (issue 12: the big program's first diagnostics).
-// (By default the worker scans only; its spots are an option, see the constructor.)
 //
 // Why: the language server's main thread bounds the first diagnostics (≈ 1.9 s of ≈ 2.2 s wall on the bench), while
 // the second core is half idle. Two steps of a first analysis read nothing but files and the document's text, and
 // their results are plain data: the scan of a big header (lazyHeader.ts skim of vmlinux.h, ≈ 100 ms) and the raw
-// CO-RE spots of each function (spots.ts rawSpots over a tree-sitter parse, ≈ 75 ms). The analyzer asks for both
-// when a document's analysis starts (before its own tree-sitter parse); the worker (aheadWorker.ts) scans while the
-// main thread parses, then parses and finds the spots while the main thread builds the type environment.
+// CO-RE spots of each function (spots.ts rawSpots over a tree-sitter parse, ≈ 75 ms). The analyzer asks when a
+// document's analysis starts (before its own tree-sitter parse); the worker (aheadWorker.ts) scans while the main
+// thread parses. Optionally (constructor) it then parses too and finds the spots while the main thread builds the type
+// environment: off by default, as on two cores that costs the worker about twice what it saves the main thread.
 //
 // Exactness: an answer is the very function the main thread would run, on the same input, moved across as data.
 //   - A scan is taken only for the file the preprocessor resolved, and only when the bytes the main thread read are
