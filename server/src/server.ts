@@ -37,6 +37,7 @@ import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
 import { SaveBuilds } from './build/onSave';
 import { findClang } from './source/toolchain';
+import { Ahead } from './source/ahead';
 import { codeCacheState, cpuMs, markStartup, saveCodeCache, startupLine, takeEarlyStart } from './earlyStart';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
@@ -139,6 +140,11 @@ export function startServer(connection: Connection = createServerConnection()): 
   const headerCache = new HeaderCache();
   /** Functions typed once for every arch when nothing they read differs between arches (source/sharedFunctions.ts). */
   const sharedFunctions = new SharedFunctions();
+  /** A worker scanning a newly opened document's big headers and finding its spots while the main thread parses it
+   * (source/ahead.ts; booted at initialize). CORELENS_AHEAD=0 leaves it out, CORELENS_AHEAD=spots has it find the
+   * spots too (comparisons). */
+  let ahead: Ahead | undefined;
+  const startAhead = () => { if (!ahead && process.env.CORELENS_AHEAD !== '0') ahead = new Ahead({ spots: process.env.CORELENS_AHEAD === 'spots' }); };
   let roots: string[] = [];
   let settings: Settings = {};
   /**
@@ -259,6 +265,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const first = configuration();
     targets.configure(first.specs);
     void targets.load();
+    // the worker that scans a new document's big headers boots now too, before the document comes
+    startAhead();
     // and the parser warmed at `initialized` uses the defines it will be asked for
     defines = first.defines;
     return {
@@ -571,7 +579,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     let a = analyzers.get(arch);
     if (!a) {
       const own = defines.some((d) => d.startsWith('__TARGET_ARCH_'));
-      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache, functions: sharedFunctions });
+      startAhead();
+      a = createAnalyzer({ defines: [...(own ? [] : archDefines(arch)), ...defines], trees, headers: headerCache, functions: sharedFunctions, ahead });
       analyzers.set(arch, a);
     }
     return a;
@@ -833,7 +842,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
       log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: waiting for targets ${ms(tStart, tTargets)}, `
         + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`
-        + (afterEarly ? (reuse ? '; evaluation reused from the early check' : '; the early check\'s evaluation not reused') : ''));
+        + (afterEarly ? (reuse ? '; evaluation reused from the early check' : '; the early check\'s evaluation not reused') : '')
+        + (ahead ? `; from the worker: ${ahead.stats.skims} header scan(s) (waited ${ahead.stats.skimWaitMs.toFixed(0)} ms, spots found meanwhile ${ahead.stats.idleTasks}), ${ahead.stats.spots} spot set(s)` : ''));
       // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
       if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }

@@ -38,6 +38,9 @@ import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
 import { SharedFunctions } from './sharedFunctions';
 import { rawSpots } from './spots';
+import type { Ahead } from './ahead';
+import { Unit, findUnits } from './units';
+export { Unit, findUnits, unitsOf } from './units';
 import type { DocBodies } from './docBodies';
 
 export interface Position { line: number; character: number }
@@ -215,6 +218,8 @@ export interface AnalyzerOptions {
   /** Function typings shared with the analyzers of other arches: a function that reads nothing differing between
    * them is typed once for all (sharedFunctions.ts). */
   functions?: SharedFunctions;
+  /** A worker that scans a document's big headers and finds its raw spots while this thread parses (ahead.ts). */
+  ahead?: Ahead;
 }
 
 export interface ContentChange { range?: Range; text: string }
@@ -239,8 +244,6 @@ const SLICE_MS = 4;
  * Node's perf_hooks (~10 modules, ~2 ms of a one-shot CLI run). */
 function now(): number { const t = process.hrtime(); return t[0] * 1e3 + t[1] / 1e6; }
 
-/** A top-level function definition as tree-sitter sees it (with the SEC statement before it). */
-export interface Unit { start: number; end: number; text: string; node: TsNode; env: boolean }
 
 /** One function's cached analysis; offsets are absolute as of `base` (the unit start when computed). */
 interface FnEntry {
@@ -287,7 +290,11 @@ interface EnvState {
  */
 interface EntryShapes { line: number; character: number; plain: PlainAccess[]; notes: Note[]; info: FunctionInfo }
 
-interface DocState { text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis; envs?: EnvState }
+interface DocState {
+  text: string; tree?: TsTree; includePaths: readonly string[]; last?: Analysis; envs?: EnvState;
+  /** The worker was asked for the spots of this text, which this analyzer parsed afresh (ahead.ts). */
+  ahead?: boolean;
+}
 
 function uriToPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : path.resolve(uri);
@@ -298,6 +305,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   // clang's answers and the parser load side by side: a first open waits for the slower of them only
   const [ts, tc] = await Promise.all([loadCParser(), loadToolchain()]);
   const headers = opts.headers ?? new HeaderCache();
+  if (opts.ahead) headers.ahead = opts.ahead;
   const docs = new Map<string, DocState>();
   let versions = 0;
   const defines = effectiveDefines(opts.defines);
@@ -375,11 +383,24 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         keep: (r) => opts.functions!.keepBodies(file, owner, r),
         took: (n) => { opts.functions!.bodyHits += n; },
       };
+      // while a header scan the worker runs is not over, this thread finds the spots itself instead of waiting idle
+      // (the worker then skips them)
+      const ahead = opts.ahead;
+      if (ahead && st.ahead) {
+        ahead.whileWaiting(() => {
+          st.ahead = false;
+          ahead.spotsDone(uri);
+          const m = opts.trees?.spotsFor(uri, text);
+          if (m) for (const u of units) { const k = `${u.node.startIndex}:${u.node.endIndex}`; if (!m.has(k)) m.set(k, rawSpots(ts, u.node, text, 0)); }
+        });
+      }
       try {
         parsed = parseText(text, file, tu, 0, env, headers, bodies);
       } catch (e) {
         envNotes.push({ start: 0, end: 0, message: `${file}: analysis failed: ${(e as Error).message}`, severity: 'error' });
         parsed = { env, funcs: [], notes: [] };
+      } finally {
+        ahead?.whileWaiting(undefined);
       }
       for (const n of parsed.notes) envNotes.push({ start: n.start, end: n.end, message: n.message, severity: /not found/.test(n.message) ? 'warning' : 'info' });
       funcsByUnit = new Map();
@@ -475,8 +496,16 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     };
     const newCache = new Map<string, FnEntry[]>();
     const sharedSpots = opts.trees?.spotsFor(uri, text);
+    /** The worker's spots of this text, once it answers (never over a key already filled). */
+    const aheadSpots = () => {
+      const got = st.ahead && sharedSpots ? opts.ahead?.spotsFor(uri, text) : undefined;
+      if (!got) return;
+      st.ahead = false;
+      for (const [k, v] of got) if (!sharedSpots!.has(k)) sharedSpots!.set(k, v);
+    };
+    aheadSpots();
     for (const u of ordered) {
-      if (due()) { yield; slice = now(); }
+      if (due()) { yield; slice = now(); aheadSpots(); }
       const hit = u.text ? E.cache.get(u.text) : undefined;
       if (hit && !(stats.full && funcsByUnit.has(u)) && !funcsByUnit.has(u)) {
         const list: FnEntry[] = [];
@@ -612,6 +641,12 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
 
   function* analyzeSteps(uri: string, text: string, aopts: AnalyzeOptions): Generator<void, Analysis, void> {
     const st: DocState = { text, includePaths: aopts.includePaths ?? docs.get(uri)?.includePaths ?? [] };
+    if (opts.ahead && text.length <= limitBytes('source') && !opts.trees?.has(uri, text)) {
+      // a text nobody parsed yet: the worker scans its big headers and finds its spots while this thread parses it
+      // (the spots only beside a shared-tree map to put them in)
+      opts.ahead.request(uri, uriToPath(uri), text, [...st.includePaths, ...(opts.includePaths ?? []), ...(opts.noSystemIncludes ? [] : tc.includeDirs)], !!opts.trees);
+      st.ahead = !!opts.trees;
+    }
     const tree = text.length > limitBytes('source') ? undefined : parseShared(uri, text);
     if (tree) st.tree = tree;
     docs.get(uri)?.tree?.delete();
@@ -623,6 +658,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   function* updateSteps(uri: string, text: string, edits?: readonly ContentChange[]): Generator<void, Analysis, void> {
     const st = docs.get(uri);
     if (!st) return yield* analyzeSteps(uri, text, {});
+    // the worker's spots are of a fresh parse: never for a tree an edit made (even of the same text again)
+    st.ahead = false;
+    opts.ahead?.forget(uri);
     let cur = st.text;
     if (edits && edits.length && st.tree) {
       for (const e of edits) {
@@ -666,6 +704,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     docs.delete(uri);
     opts.trees?.close(uri);
     opts.functions?.close(uriToPath(uri));
+    opts.ahead?.forget(uri);
   };
 
   const self: Analyzer = {
@@ -715,75 +754,6 @@ function bodyRanges(units: Unit[]): { start: number; end: number }[] {
   return out;
 }
 
-/** Top-level function definitions (outermost ones) from structure.scm, each extended over the SEC() before it.
- * Exported for the test that compares it with the node-object walk it replaced. */
-export function findUnits(h: CParserHandle, tree: TsTree | undefined, text: string): Unit[] {
-  if (!tree) return [];
-  const fns: TsNode[] = [];
-  const secs = new Set<number>();
-  // What structure.scm's function and sec patterns capture, found by a walk that never enters a function body: the
-  // query visited every node of every body on each edit (a tenth of an edit's time on an 8,000-line program), and
-  // only the outermost definitions are kept anyway.
-  void h;
-  // A cursor walk: reading a node's children as objects (`children`) unmarshals every child of every top-level
-  // declaration, which made this walk a seventh of an edit's analysis; the cursor reads type ids only, and makes a
-  // node object for the definitions and SEC statements alone. Same nodes visited as the object walk (every child,
-  // named or not, of every node but a function definition).
-  const cur = tree.walk();
-  try {
-    const fnType = 'function_definition';
-    for (;;) {
-      const type = cur.nodeType;
-      let descend = true;
-      if (type === fnType) {
-        fns.push(cur.currentNode);
-        descend = false;
-      } else if (type === 'expression_statement') {
-        const id = cur.nodeId;
-        if (cur.gotoFirstChild()) {
-          if (cur.nodeType === 'call_expression' && cur.gotoFirstChild()) {
-            if ((cur.nodeType as string) === 'identifier') {
-              const callee = cur.currentNode;
-              if (text.slice(callee.startIndex, callee.endIndex) === 'SEC') secs.add(id);
-            }
-            cur.gotoParent();
-          }
-          cur.gotoParent();
-        }
-      }
-      if (descend && cur.gotoFirstChild()) continue;
-      // next: a sibling, else the sibling of the nearest ancestor that has one
-      let done = false;
-      while (!cur.gotoNextSibling()) {
-        if (!cur.gotoParent()) { done = true; break; }
-      }
-      if (done) break;
-    }
-  } finally {
-    cur.delete();
-  }
-  return unitsOf(fns, secs, text);
-}
-
-/** The units from the function definitions and SEC statements a walk found: the outermost definitions, each with
- * the SEC statement just before it (comments between allowed). Shared with the walk's reference test. */
-export function unitsOf(fns: TsNode[], secs: ReadonlySet<number>, text: string): Unit[] {
-  fns.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-  const units: Unit[] = [];
-  let lastEnd = -1;
-  for (const n of fns) {
-    if (n.startIndex < lastEnd) continue;
-    lastEnd = n.endIndex;
-    let start = n.startIndex;
-    let prev = n.previousSibling;
-    while (prev && prev.type === 'comment') prev = prev.previousSibling;
-    if (prev && secs.has(prev.id) && prev.startIndex > (units[units.length - 1]?.end ?? -1)) start = prev.startIndex;
-    const body = text.slice(start, n.endIndex);
-    // a function holding directives changes the macro state: it belongs to the environment, not a unit
-    units.push({ start, end: n.endIndex, text: body, node: n, env: /^[ \t]*#/m.test(body) });
-  }
-  return units;
-}
 
 /** The environment's identity: the text outside (non-directive) function definitions, with a marker per unit.
  * Blank lines and indentation do not change declarations (a line break still ends a directive), so adding an empty

@@ -23,6 +23,7 @@ import { IncludeRef, Macro, PreItem, PreOptions, Preprocessor } from './preproc'
 import { DocBodies, afterLastDirective, blankBodies, bodiesToShare, recordBodies, sameMacro, spliceBodies } from './docBodies';
 import { GROUP_MARKERS, LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerTokens, markersGroupable } from './lazyHeader';
 import { skimCached } from './skimCache';
+import type { Ahead } from './ahead';
 
 export interface LoadNote { file: string; start: number; end: number; message: string }
 
@@ -116,6 +117,8 @@ export class HeaderCache {
   private ids = 0;
   /** Header parses served to another set of defines (tests, bench). */
   sharedHits = 0;
+  /** The worker scanning big headers ahead of the parse (the language server's; ahead.ts). */
+  ahead?: Ahead;
   /** Include guards by file and stat key, as found by the file's last parse. */
   private readonly guards = new Map<string, string>();
   /** Includes skipped because their guard was defined (tests, bench). */
@@ -195,7 +198,8 @@ export class HeaderCache {
     // a big header nothing before it declared into is parsed lazily (lazyHeader.ts): it keeps the headers before it
     // as imports (its later parses look up through them; they are header environments, never documents); its scan
     // comes from the disk cache when an earlier process scanned the same text (skimCache.ts)
-    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? skimCached(text, bytes) : undefined;
+    // (or from the worker that scanned it while the document was being parsed: ahead.ts)
+    const sk = text.length >= LAZY_MIN_BYTES.value && tu.stack.every(declaresNothing) ? (this.ahead?.skimFor(file, text, bytes) ?? { skim: skimCached(text, bytes) }).skim : undefined;
     const visibleAt = [...tu.visible];
     env.imports = [...tu.visible, ...tu.stack];
     const ctxAt = tu.ctx.length;
