@@ -140,6 +140,8 @@ const SINGLE_BB_BONUS_PERCENT = 50;
 /** CORELENS_SROA=0 / CORELENS_SINGLE_BB=0 leave the SROA savings / the single-block bonus out (before/after figures). */
 const SROA = process.env.CORELENS_SROA !== '0';
 const SINGLE_BB = process.env.CORELENS_SINGLE_BB !== '0';
+/** CORELENS_NESTED_COST=0 weighs an inlined callee at its raw cost, its own out-of-line calls' bodies included. */
+const NESTED = process.env.CORELENS_NESTED_COST !== '0';
 /** LLVM's ColdCallSiteThreshold (45) in our units: the threshold of a call in a block run less than COLD_FREQ as often
  * as its caller's entry (InlineCostCallAnalyzer::isColdCallSite without a profile: the caller's block frequencies). */
 const COLD_COST = Math.round((INLINE_COST * 45) / 225);
@@ -307,6 +309,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         if (call.cost === undefined || call.copyOf || !call.def.body || call.def === f) continue;
         if (!inlines(call.def, call, f)) {
           c -= call.cost - callCost(call.args?.length ?? 0, true);
+        } else if (NESTED) {
+          // the callee's own body after its inlining (what LLVM sees bottom-up), not its raw cost
+          c -= call.cost - costOf(call.def, depth + 1);
         }
       }
     }
