@@ -561,6 +561,28 @@ static int note_file(struct file *f, int w)
 	return BPF_CORE_READ(f, f_mode);
 }
 ` }],
+  // LLVM inlines at Cost < Threshold: a cost equal to the threshold keeps the call (teleport's report_ip4_block:
+  // "too costly to inline (cost=325, threshold=325)"). The model's estimate of count_twice lands on 225 exactly
+  // (LLVM's is 230): at the tie it must keep the call, its relocations once in .text
+  ['inline_tie', `
+#include <bpf/bpf_tracing.h>
+struct fkey { __u32 ino; __u32 dev; __u16 mode; __u8 kind; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct fkey); __type(value, __u64); } opens SEC(".maps");
+static int count_twice(struct file *f)
+{
+	__u32 ino = BPF_CORE_READ(f, f_inode, i_ino);
+	__u16 mode = BPF_CORE_READ(f, f_mode);
+	struct fkey k = { .ino = ino, .dev = ino << 3, .mode = mode, .kind = mode >> 12 };
+	__u64 one = 1, *n = bpf_map_lookup_elem(&opens, &k);
+	if (n) { __sync_fetch_and_add(n, 1); return 0; }
+	bpf_map_update_elem(&opens, &k, &one, BPF_NOEXIST);
+	bpf_map_update_elem(&opens, &k, &one, BPF_ANY);
+	return 0;
+}
+SEC("kprobe/vfs_read") int BPF_KPROBE(on_read, struct file *f) { return count_twice(f); }
+SEC("kprobe/vfs_write") int BPF_KPROBE(on_write, struct file *f) { return count_twice(f); }
+SEC("kprobe/vfs_fsync") int BPF_KPROBE(on_fsync, struct file *f) { return count_twice(f); }
+`, { exact: true }],
   // bpftool's profiler (accum->counter += diff.counter): a compound assignment or ++/-- on a relocated field is a
   // load and a store at one relocated address; the BPF backend folds the relocation into both accesses, so clang
   // emits two relocations where one site was counted (a bitfield too). A plain store and an atomic add stay single
