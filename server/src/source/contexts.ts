@@ -7,7 +7,7 @@
 //   - a called function with a body is inlined at every call (one copy of its sites per call) when it is
 //     `__always_inline`, or static with a single call site in the unit (LLVM's last-call-to-static bonus),
 //     or static and small: LLVM's inliner weighs the callee's cost against a threshold, estimated here by
-//     `FuncResult.cost` (about one unit per IR instruction, inlined callees included) <= INLINE_COST, or
+//     `FuncResult.cost` (about one unit per IR instruction, inlined callees included) < INLINE_COST, or
 //     INLINE_HINT_COST for a plain `inline` (only a hint to LLVM: KubeArmor's large `static inline` path matcher with
 //     several callers stays a BPF-to-BPF call); a cold call site (CallRef.freq under 2% of its caller's entry, as
 //     LLVM's static branch probabilities estimate it) has LLVM's threshold 45 and no bonus. A callee without a
@@ -117,6 +117,8 @@ export class ContextCache {
 }
 /** Inlining threshold on `FuncResult.cost` for static helpers with several call sites (see the rule above). */
 export const INLINE_COST = 75;
+/** CORELENS_STRICT_INLINE=0: inline at cost <= threshold (rounded) instead of LLVM's Cost < max(1, Threshold). */
+const STRICT = process.env.CORELENS_STRICT_INLINE !== '0';
 /**
  * A global definition (no `static`, no `inline`) is emitted on its own (a .text program) and yet LLVM inlines its
  * calls in the unit by cost like a static one's, without the last-call bonus (learning-ebpf's `unsigned char
@@ -128,9 +130,9 @@ function globalByCost(f: FuncDef): boolean {
 }
 
 /** LLVM's threshold for an `inline` (inlinehint) callee: 325 against the default 225, scaled to our units. */
-export const INLINE_HINT_COST = Math.round((INLINE_COST * 325) / 225);
+export const INLINE_HINT_COST = STRICT ? (INLINE_COST * 325) / 225 : Math.round((INLINE_COST * 325) / 225);
 /** LLVM's LastCallToStaticBonus (15000) in our units. */
-const LAST_CALL_BONUS = Math.round((INLINE_COST * 15000) / 225);
+const LAST_CALL_BONUS = STRICT ? (INLINE_COST * 15000) / 225 : Math.round((INLINE_COST * 15000) / 225);
 /** The inliner's cost threshold for one callee. */
 const thresholdOf = (f: FuncDef): number => (f.inline ? INLINE_HINT_COST : INLINE_COST);
 /** LLVM's SingleBBBonusPercent: a callee with a single reachable basic block has its threshold raised by half (the
@@ -140,9 +142,11 @@ const SINGLE_BB_BONUS_PERCENT = 50;
 /** CORELENS_SROA=0 / CORELENS_SINGLE_BB=0 leave the SROA savings / the single-block bonus out (before/after figures). */
 const SROA = process.env.CORELENS_SROA !== '0';
 const SINGLE_BB = process.env.CORELENS_SINGLE_BB !== '0';
+/** CORELENS_NESTED_COST=0 weighs an inlined callee at its raw cost, its own out-of-line calls' bodies included. */
+const NESTED = process.env.CORELENS_NESTED_COST !== '0';
 /** LLVM's ColdCallSiteThreshold (45) in our units: the threshold of a call in a block run less than COLD_FREQ as often
  * as its caller's entry (InlineCostCallAnalyzer::isColdCallSite without a profile: the caller's block frequencies). */
-const COLD_COST = Math.round((INLINE_COST * 45) / 225);
+const COLD_COST = STRICT ? (INLINE_COST * 45) / 225 : Math.round((INLINE_COST * 45) / 225);
 /** LLVM's ColdCallSiteRelFreq: 2% of the caller's entry frequency. */
 const COLD_FREQ = 0.02;
 /** A call site LLVM weighs as cold (CallRef.freq; 0 is unknown: dead code, after a goto label). */
@@ -290,8 +294,11 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const bonus = SINGLE_BB && singleBB(f, 0) ? (thresholdOf(f) * SINGLE_BB_BONUS_PERCENT) / 100 : 0;
     const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + bonus + (calls <= 1 && !global ? LAST_CALL_BONUS : 0);
     const cost = costOf(f, 0) - callCost(f.params.length, true) - (SROA ? sroaSaved(f, call) : 0);
-    inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: cost <= threshold, call, caller });
-    return cost <= threshold;
+    // LLVM inlines at Cost < max(1, Threshold): a cost equal to the threshold stays a call (teleport's report_ip4_block,
+    // cost=325, threshold=325); our costs are float sums of thirds (INSTR = 5/3), compared with a margin for their error
+    const inl = STRICT ? cost < Math.max(threshold, 1 / 3) - 1e-6 : cost <= threshold;
+    inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: inl, call, caller });
+    return inl;
   };
   // The inliner works bottom-up: a callee it keeps out of line costs its caller a call, not its body (memleak's
   // two-line gen_alloc_exit around the large, 14-caller gen_alloc_exit2 is inlined into each of its 9 callers).
@@ -307,6 +314,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         if (call.cost === undefined || call.copyOf || !call.def.body || call.def === f) continue;
         if (!inlines(call.def, call, f)) {
           c -= call.cost - callCost(call.args?.length ?? 0, true);
+        } else if (NESTED) {
+          // the callee's own body after its inlining (what LLVM sees bottom-up), not its raw cost
+          c -= call.cost - costOf(call.def, depth + 1);
         }
       }
     }

@@ -523,6 +523,66 @@ SEC("kprobe/vfs_llseek") int BPF_KPROBE(on_seek, struct file *f, long off, int w
 }
 SEC("kprobe/vfs_fallocate") int BPF_KPROBE(on_fallocate, struct file *f) { return note_mode(f); }
 `, { exact: true }],
+  // LLVM's inliner works bottom-up: a callee is weighed with its own callees already inlined or kept out of line, a
+  // kept one costing its call only (nettrace's fake__* bodies around default_handle_entry -> the 11-caller
+  // handle_entry: LLVM cost 90-380, where weighing the raw body with handle_entry's in it gave 824-1140 and kept them
+  // out of line). Here note_file (two callers) holds file_flags (one call, inlined), whose record_file (cost 335,
+  // three calls) stays a call: note_file costs 95 and is inlined into both programs, its relocations once per copy
+  ['nested_cost', `
+#include <bpf/bpf_tracing.h>
+#include "nested_cost.bpf.h"
+SEC("kprobe/vfs_read") int BPF_KPROBE(on_read, struct file *f, int w) { return note_file(f, w) + record_file(f); }
+SEC("kprobe/vfs_write") int BPF_KPROBE(on_write, struct file *f, int w) { return note_file(f, w) + record_file(f); }
+`, { exact: true, header: `
+struct fkey { __u32 ino; __u32 dev; __u16 mode; __u8 kind; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct fkey); __type(value, __u64); } opens SEC(".maps");
+/* LLVM cost above 225, three calls: a BPF-to-BPF call */
+static int record_file(struct file *f)
+{
+	__u32 ino = BPF_CORE_READ(f, f_inode, i_ino);
+	__u32 dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	__u16 mode = BPF_CORE_READ(f, f_mode);
+	struct fkey k = { .ino = ino, .dev = dev ^ ino, .mode = mode, .kind = mode >> 12 };
+	__u64 one = 1, *n = bpf_map_lookup_elem(&opens, &k);
+	if (n) { __sync_fetch_and_add(n, 1); return 0; }
+	bpf_map_update_elem(&opens, &k, &one, BPF_NOEXIST);
+	return 0;
+}
+/* one call: inlined into note_file, record_file's call staying a call */
+static int file_flags(struct file *f)
+{
+	return BPF_CORE_READ(f, f_flags) + record_file(f);
+}
+/* two callers: weighed with file_flags inlined, record_file as the call it stays */
+static int note_file(struct file *f, int w)
+{
+	if (w > 3)
+		return file_flags(f);
+	return BPF_CORE_READ(f, f_mode);
+}
+` }],
+  // LLVM inlines at Cost < Threshold: a cost equal to the threshold keeps the call (teleport's report_ip4_block:
+  // "too costly to inline (cost=325, threshold=325)"). The model's estimate of count_twice lands on 225 exactly
+  // (LLVM's is 230): at the tie it must keep the call, its relocations once in .text
+  ['inline_tie', `
+#include <bpf/bpf_tracing.h>
+struct fkey { __u32 ino; __u32 dev; __u16 mode; __u8 kind; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct fkey); __type(value, __u64); } opens SEC(".maps");
+static int count_twice(struct file *f)
+{
+	__u32 ino = BPF_CORE_READ(f, f_inode, i_ino);
+	__u16 mode = BPF_CORE_READ(f, f_mode);
+	struct fkey k = { .ino = ino, .dev = ino << 3, .mode = mode, .kind = mode >> 12 };
+	__u64 one = 1, *n = bpf_map_lookup_elem(&opens, &k);
+	if (n) { __sync_fetch_and_add(n, 1); return 0; }
+	bpf_map_update_elem(&opens, &k, &one, BPF_NOEXIST);
+	bpf_map_update_elem(&opens, &k, &one, BPF_ANY);
+	return 0;
+}
+SEC("kprobe/vfs_read") int BPF_KPROBE(on_read, struct file *f) { return count_twice(f); }
+SEC("kprobe/vfs_write") int BPF_KPROBE(on_write, struct file *f) { return count_twice(f); }
+SEC("kprobe/vfs_fsync") int BPF_KPROBE(on_fsync, struct file *f) { return count_twice(f); }
+`, { exact: true }],
   // bpftool's profiler (accum->counter += diff.counter): a compound assignment or ++/-- on a relocated field is a
   // load and a store at one relocated address; the BPF backend folds the relocation into both accesses, so clang
   // emits two relocations where one site was counted (a bitfield too). A plain store and an atomic add stay single
