@@ -3167,19 +3167,21 @@ function walkExpr(e: Expr, fn: (e: Expr, parent?: Expr) => void, parent?: Expr, 
   }
 }
 
+/** Adds the names a statement declares, in its nested blocks, arms and cases (and loops, with `loops`). */
+function declaredIn(st: Stmt, out: Set<string>, loops: boolean, d = 0): void {
+  if (d > 64) return;
+  if (st.s === 'decl') for (const v of st.vars) out.add(v.name);
+  else if (st.s === 'block') st.body.forEach((x) => declaredIn(x, out, loops, d + 1));
+  else if (st.s === 'if') { declaredIn(st.t, out, loops, d + 1); if (st.f) declaredIn(st.f, out, loops, d + 1); }
+  else if (st.s === 'loop' && loops) { declaredIn(st.body, out, loops, d + 1); if (st.init) declaredIn(st.init, out, loops, d + 1); }
+  else if (st.s === 'switch' || st.s === 'label') declaredIn(st.body, out, loops, d + 1);
+}
+
 /** The variables a loop's body, condition and step write or declare (different in each unrolled copy). */
 function writtenIn(s: Extract<Stmt, { s: 'loop' }>): Set<string> {
   const out = new Set<string>();
-  const decls = (st: Stmt, d = 0): void => {
-    if (d > 64) return;
-    if (st.s === 'decl') for (const v of st.vars) out.add(v.name);
-    else if (st.s === 'block') st.body.forEach((x) => decls(x, d + 1));
-    else if (st.s === 'if') { decls(st.t, d + 1); if (st.f) decls(st.f, d + 1); }
-    else if (st.s === 'loop') { decls(st.body, d + 1); if (st.init) decls(st.init, d + 1); }
-    else if (st.s === 'switch' || st.s === 'label') decls(st.body, d + 1);
-  };
-  decls(s.body);
-  if (s.init) decls(s.init);
+  declaredIn(s.body, out, true);
+  if (s.init) declaredIn(s.init, out, true);
   const writes = (e: Expr) => walkExpr(e, (x) => {
     if (x.e === 'assign' && x.l.e === 'id') out.add(x.l.name);
     if ((x.e === 'postfix' || (x.e === 'unary' && (x.op === '++' || x.op === '--'))) && x.x.e === 'id') out.add(x.x.name);
@@ -3212,14 +3214,7 @@ function inductionNames(s: Extract<Stmt, { s: 'loop' }>): Set<string> {
  */
 function phiLight(s: Stmt, variant: ReadonlySet<string>, ind: ReadonlySet<string>): boolean {
   const declared = new Set<string>();
-  const decls = (st: Stmt, d = 0): void => {
-    if (d > 64) return;
-    if (st.s === 'decl') for (const v of st.vars) declared.add(v.name);
-    else if (st.s === 'block') st.body.forEach((x) => decls(x, d + 1));
-    else if (st.s === 'if') { decls(st.t, d + 1); if (st.f) decls(st.f, d + 1); }
-    else if (st.s === 'switch' || st.s === 'label') decls(st.body, d + 1);
-  };
-  decls(s);
+  declaredIn(s, declared, false);
   const differs = (x: Expr): boolean => x.e === 'id' && variant.has(x.name) && !declared.has(x.name);
   const mentionsInd = (x: Expr): boolean => {
     let hit = false;
