@@ -59,6 +59,27 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   throw new Error(`the worker did not answer: ${what}`);
 }
 
+/** Both arches' first analyses of one text, by analyzers with the worker and by analyzers without it. */
+async function analyseBoth(withIt: Analyzer[], without: Analyzer[], file: string, text: string): Promise<[Analysis[], Analysis[]]> {
+  const got: Analysis[] = [];
+  for (const an of withIt) got.push(await an.analyzeAsync(file, text, {}, pause));
+  const want: Analysis[] = [];
+  for (const an of without) want.push(await an.analyzeAsync(file, text, {}, pause));
+  return [got, want];
+}
+
+/** The big benchmark program over a generated full vmlinux.h in a temporary folder, removed afterwards. */
+async function withBigProgram(prefix: string, fn: (dir: string, big: ReturnType<typeof writeBigProgram>) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    generateVmlinuxH(dir);
+    fs.rmSync(path.join(dir, 'vmlinux.btf'));
+    await fn(dir, writeBigProgram(dir));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('work ahead on a worker thread (header scans, raw spots)', function () {
   this.timeout(600_000);
   let ahead: Ahead;
@@ -141,11 +162,7 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
   });
 
   it('the big program (full vmlinux.h): open with the worker\'s scan and spots, then an edit, equal to without', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-ahead-big-'));
-    try {
-      generateVmlinuxH(dir);
-      fs.rmSync(path.join(dir, 'vmlinux.btf'));
-      const big = writeBigProgram(dir);
+    await withBigProgram('corelens-ahead-big-', async (dir, big) => {
       const mine = new Ahead({ spots: true });
       try {
         // asked before the analysis and answered (the language server asks at the analysis's start, and takes what
@@ -154,10 +171,7 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
         await until(() => mine.answered(path.join(dir, 'vmlinux.h')) && mine.answered(big.file), 'scan and spots');
         const withIt = await analyzers(mine);
         const without = await analyzers();
-        const got: Analysis[] = [];
-        for (const an of withIt) got.push(await an.analyzeAsync(big.file, big.text, {}, pause));
-        const want: Analysis[] = [];
-        for (const an of without) want.push(await an.analyzeAsync(big.file, big.text, {}, pause));
+        const [got, want] = await analyseBoth(withIt, without, big.file, big.text);
         compare('big program', got, want);
         assert.strictEqual(mine.stats.skims, 1, 'vmlinux.h\'s scan came from the worker');
         assert.strictEqual(mine.stats.spots, 1, 'the spots came from the worker');
@@ -169,41 +183,24 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
         for (const an of without) updWant.push(await an.updateAsync(big.file, edited, pause));
         compare('big program after an edit', upd, updWant);
       } finally { mine.close(); }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
-  it('the big program with a worker that scans only (the default): its scan taken, equal to without', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-ahead-scan-'));
-    try {
-      generateVmlinuxH(dir);
-      fs.rmSync(path.join(dir, 'vmlinux.btf'));
-      const big = writeBigProgram(dir);
+  it('the big program with a worker that scans only (Ahead\'s default, CORELENS_AHEAD=1): its scan taken, equal to without', async () => {
+    await withBigProgram('corelens-ahead-scan-', async (dir, big) => {
       const mine = new Ahead();
       try {
         mine.request(big.file, big.file, big.text, [], true);
         await until(() => mine.answered(path.join(dir, 'vmlinux.h')), 'scan');
-        const withIt = await analyzers(mine);
-        const without = await analyzers();
-        const got: Analysis[] = [];
-        for (const an of withIt) got.push(await an.analyzeAsync(big.file, big.text, {}, pause));
-        const want: Analysis[] = [];
-        for (const an of without) want.push(await an.analyzeAsync(big.file, big.text, {}, pause));
+        const [got, want] = await analyseBoth(await analyzers(mine), await analyzers(), big.file, big.text);
         compare('big program, scan only', got, want);
         assert.deepStrictEqual([mine.stats.skims, mine.stats.spots], [1, 0], 'the scan, and no spots, from the worker');
       } finally { mine.close(); }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('the big program while the worker is busy scanning: this thread finds the spots itself, then scans, equal to without', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-ahead-busy-'));
-    try {
-      generateVmlinuxH(dir);
-      fs.rmSync(path.join(dir, 'vmlinux.btf'));
-      const big = writeBigProgram(dir);
+    await withBigProgram('corelens-ahead-busy-', async (dir, big) => {
       // a 14 MB header named in an #if 0 group: the worker (which reads #include lines, not conditions) scans it first
       // and is still at it when the preprocessor needs vmlinux.h
       const vm = fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8');
@@ -212,19 +209,12 @@ describe('work ahead on a worker thread (header scans, raw spots)', function () 
       const mine = new Ahead({ spots: true });
       try {
         await until(() => mine.ready(), 'ready');
-        const withIt = await analyzers(mine);
-        const without = await analyzers();
-        const got: Analysis[] = [];
-        for (const an of withIt) got.push(await an.analyzeAsync(big.file, text, {}, pause));
-        const want: Analysis[] = [];
-        for (const an of without) want.push(await an.analyzeAsync(big.file, text, {}, pause));
+        const [got, want] = await analyseBoth(await analyzers(mine), await analyzers(), big.file, text);
         compare('big program, worker busy', got, want);
         assert.strictEqual(mine.stats.idleTasks, 1, 'the spots were found while waiting');
         assert.strictEqual(mine.stats.spots, 0, 'the worker\'s spots were not taken');
         assert.strictEqual(mine.stats.skims, 0, 'vmlinux.h was scanned here');
       } finally { mine.close(); }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
