@@ -73,6 +73,9 @@
 //     inside __builtin_preserve_access_index: the cast to the type the address has is no step, so the chain goes on,
 //     one relocation `Qdisc 0:16:2` as for `(&a->b)->c`; a cast to a typedef of it too, a cast to another record
 //     (or a load between, through a local) ends it: two.
+//   - offsetof_callee: `offsetof(struct iphdr, frag_off)` (libbpf's bpf_helpers.h: `&((TYPE *)0)->MEMBER`) alone in a
+//     helper LLVM inlines by cost (libbpf-rs' tcp_option): tree-sitter parses `offsetof(` as an offsetof_expression
+//     (a keyword, no identifier, no call), so core.scm found no spot and the helper was skipped untyped.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -828,6 +831,47 @@ SEC("kprobe/finish_task_switch") int BPF_KPROBE(finish_task_switch, struct task_
 	out[5] = BPF_CORE_READ(&t->se, vruntime) + BPF_CORE_READ(&t->signal->rlim[1], rlim_max);
 	bpf_core_read(&out[6], 8, &t->se.vruntime);
 	out[7] = bpf_core_field_exists(((struct sched_entity *)&t->se)->vruntime);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'offsetof_callee', min: 7, text: `/* in the shape of libbpf-rs' tcp_option example: offsetof() on a preserve_access_index record, alone in a helper
+ * LLVM inlines by its cost (no other access there): tree-sitter reads offsetof as a keyword, not a call */
+static inline int ip_is_fragment(struct __sk_buff *skb, __u32 nhoff)
+{
+	__u16 frag_off;
+	bpf_skb_load_bytes(skb, nhoff + offsetof(struct iphdr, frag_off), &frag_off, 2);
+	frag_off = __bpf_ntohs(frag_off);
+	return frag_off & 0x3fff;
+}
+static int l4_proto(struct __sk_buff *skb, __u32 nhoff)
+{
+	__u8 proto = 0;
+	bpf_skb_load_bytes(skb, nhoff + offsetof(struct iphdr, protocol), &proto, 1);
+	return proto;
+}
+/* out of line: its own relocation once in .text */
+static __noinline int daddr_of(struct __sk_buff *skb, __u32 nhoff)
+{
+	__u32 a = 0;
+	bpf_skb_load_bytes(skb, nhoff + offsetof(struct iphdr, daddr), &a, 4);
+	return a;
+}
+long out[4];
+SEC("socket") int classify(struct __sk_buff *skb)
+{
+	if (ip_is_fragment(skb, 14))
+		return 0;
+	out[0] = l4_proto(skb, 14);
+	out[1] = daddr_of(skb, 14);
+	return 0;
+}
+SEC("tc") int count(struct __sk_buff *skb)
+{
+	if (ip_is_fragment(skb, 14) || l4_proto(skb, 14) != 6)
+		return 0;
+	/* __builtin_offsetof is a constant to clang 14: no relocation */
+	out[2] = skb->len + __builtin_offsetof(struct iphdr, ttl) + offsetof(struct iphdr, saddr);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
