@@ -38,7 +38,8 @@
 //     once per callee position where LLVM keeps the loop rolled (SplitLoop.rolled: a helper call stops the unroll
 //     simulation and the plain size test fails): see rolledCopies;
 //   - labels: code after an exit runs again at a label (a case, a goto target), in a block of its own;
-//   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf;
+//   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf; a
+//     switch's arms that repeat an earlier arm's code (straight-line, same way out) too: sites.ts armTwins;
 //   - chains: an if-else chain comparing one value with constants is a switch, lowered to a compare per case: its
 //     arms, empty ones too, are blocks (FlowEv `sw`), so the block before it is no immediate predecessor after it;
 //   - prefix: a struct copy out of `p->a.m` has its second record only where an access through p + a dominates it
@@ -216,6 +217,8 @@ interface State {
   rolled?: { seen: Set<string>; path: string };
   /** twins: every site replayed from here on in this region is a copy of an identical arm's (see twinOf) */
   dup?: boolean;
+  /** `dup` was set by a switch arm's twin label (sites.ts armTwins), so the next case label ends it */
+  twinArm?: boolean;
   /** thread: the short circuit the function being replayed returns as its value (`return L || R;`), per return */
   retSc?: ({ op: '&&' | '||'; arm: State } | undefined)[];
 }
@@ -227,6 +230,9 @@ interface AdjEntry { key: string; block: number; copies: number; seq: number }
 const PREFIX = process.env.CORELENS_CSE_PREFIX !== '0';
 /** CORELENS_CSE_SWITCH_CHAINS=0: an empty arm of an if-else compare chain is no block (its before/after figures). */
 const SWITCH_CHAINS = process.env.CORELENS_CSE_SWITCH_CHAINS !== '0';
+
+/** CORELENS_CSE_ARM_TWINS=0: a switch arm repeating an earlier arm (sites.ts armTwins) keeps its records. */
+const ARM_TWINS = process.env.CORELENS_CSE_ARM_TWINS !== '0';
 
 /** CORELENS_CSE_TWINS=0 turns the `twins` rule off (its before/after figures). */
 const TWINS = process.env.CORELENS_CSE_TWINS !== '0';
@@ -559,7 +565,13 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.loads.clear();
       if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
       if (!e.soft) st.clob.n++;
-      if (e.all) { st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]); }
+      if (e.all) {
+        st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]);
+        // armTwins: a switch arm repeating an earlier arm's code (sites.ts) is that arm's block when the earlier arm
+        // is there in this copy; the next case label ends it
+        if (e.twin && ARM_TWINS && !st.loop && !st.rolled && copy.site(e.twin)) { st.dup = true; st.twinArm = true; }
+        else if (st.twinArm) { st.dup = false; st.twinArm = false; }
+      }
     } else if ('exit' in e) {
       if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined); }
       st.exited = true;

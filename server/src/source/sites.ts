@@ -151,7 +151,9 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
-  | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
+  | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string;
+    /** a switch arm's case label whose arm is the same code as an earlier arm's, which records this site first (cse.ts
+     * `armTwins`) */ twin?: RawSite }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
@@ -476,6 +478,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const sinkFrames: { variant: Set<string>; ind: Set<string>; sw: number; inArm: number; sites: Set<RawSite>; calls: Set<CallRef>; cost: number; xcost: number }[] = [];
   /** An arm's block whose tail (from `first` on) sinkExitArm sinks: block() records from there. */
   const tailStart = new Map<Stmt[], { first: Stmt; fr: (typeof sinkFrames)[number] }>();
+  /** armTwins: a switch arm's first case label -> the earlier arm whose code it repeats (its first label); and where
+   * each such earlier arm's sites begin in res.sites */
+  const twinLabel = new Map<Stmt, { of: Stmt; end: number }>();
+  const armSites = new Map<Stmt, number>();
   const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
@@ -2520,7 +2526,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           freq = later || (carried ?? 0) < 0 ? 0 : freq + (carried ?? 0);
         } else if (sw) freq += sw.f0 / sw.n;
         else freq = 0;
-        flow.push({ cut: true, all: true });
+        flow.push(caseCut(s));
         return stmt(s.body, ctx);
       }
       case 'jump': {
@@ -2540,8 +2546,20 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
   }
 
+  /** The flow event of a label (a case starts a block the switch enters), naming the earlier arm's first site when
+   * armTwins found this arm to repeat it: that site, its own and within its text, tells cse.ts whether that arm is
+   * there in a copy (a switch on a parameter an inlined caller gives a constant keeps one arm). */
+  function caseCut(label: Stmt): FlowEv {
+    const tw = twinLabel.get(label);
+    const first = tw && armSites.get(tw.of);
+    const probe = first !== undefined ? res.sites[first] : undefined;
+    armSites.set(label, res.sites.length);
+    return probe && probe.start >= tw!.of.start && probe.end <= tw!.end ? { cut: true, all: true, twin: probe } : { cut: true, all: true };
+  }
+
   /** A switch statement's arms (the condition already evaluated). */
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx): undefined {
+    if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
     const pf = paramField(s.c);
     const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
     // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
@@ -2924,7 +2942,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (l) {
         inner = l.inner;
         // a case starts a block the switch enters (cse.ts: code after an earlier arm's break runs again here)
-        flow.push({ cut: true, all: true });
+        flow.push(caseCut(st));
         const sw = breakable[breakable.length - 1]?.sw;
         if (sw) freq += (sw.f0 * (l.vals.length + (l.dflt ? 1 : 0))) / sw.n;
         const vals = l.vals as bigint[];
@@ -3126,6 +3144,94 @@ const ORDERS = process.env.CORELENS_ORDERS !== '0';
 const DEAD_AFTER_EXIT = process.env.CORELENS_DEAD_AFTER_EXIT !== '0';
 /** CORELENS_MINMAX=0: `x = min(a, b); if (x <= a)` keeps both arms (its before/after figures). */
 const MINMAX = process.env.CORELENS_MINMAX !== '0';
+/** CORELENS_ARM_TWINS=0: a switch's arms that repeat an earlier arm's code keep their own records (before/after). */
+const ARM_TWINS = process.env.CORELENS_ARM_TWINS !== '0';
+
+/**
+ * armTwins: a switch's arms (a case label's statements up to the next case label) that are the same code as an
+ * earlier arm and go on to the same place are one block after LLVM (measured with clang 14: three `case X:
+ * bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | F); break;` arms, libbpf-rs' tcp_option, one
+ * record; two BPF_CORE_READ arms apart with another between, one; arms falling into twin arms, one): the later arm's
+ * relocations are the earlier's. Only straight-line arms (expressions, declarations, a block of them; no branch, no
+ * `?:`, `&&`, `||`, no string) ending in `break`, or falling into an arm that is itself the twin of the one after the
+ * earlier arm; an arm ending in `return` keeps its records (measured: `case 1: return BPF_CORE_READ(t, pid); ...
+ * case 3: return BPF_CORE_READ(t, pid);` is two). Returns each later arm's first label -> the earlier arm's.
+ */
+function armTwins(body: readonly Stmt[]): Map<Stmt, { of: Stmt; end: number }> {
+  const out = new Map<Stmt, { of: Stmt; end: number }>();
+  // the arms: from a case (or default) label to the next, the label's own statement first
+  const arms: { label: Stmt; stmts: Stmt[] }[] = [];
+  for (const st of body) {
+    if (st.s === 'label' && st.name === undefined) {
+      let inner: Stmt = st;
+      while (inner.s === 'label' && inner.name === undefined) inner = inner.body;
+      arms.push({ label: st, stmts: [inner] });
+    } else if (arms.length) arms[arms.length - 1]!.stmts.push(st);
+    else return out;
+  }
+  const keys = arms.map((a) => {
+    // `case X: { ..; break; }` ends in a break as well
+    const whole = a.stmts.length === 1 && a.stmts[0]!.s === 'block' ? a.stmts[0]!.body : a.stmts;
+    const last = whole[whole.length - 1];
+    const brk = !!last && last.s === 'jump' && last.kind === 'break';
+    const code = brk ? whole.slice(0, -1) : whole;
+    const k = code.map((x) => straightKey(x, 0)).join(';');
+    return k.includes('\u0000') || !code.length ? undefined : { k, brk };
+  });
+  const twin = new Array<number>(arms.length).fill(-1);
+  for (let j = arms.length - 1; j > 0; j--) {
+    const kj = keys[j];
+    if (!kj) continue;
+    for (let i = 0; i < j; i++) {
+      const ki = keys[i];
+      if (!ki || ki.k !== kj.k) continue;
+      // both leave the switch (a break, or the last arm's end), or both fall into twins of each other
+      const outI = ki.brk || i === arms.length - 1;
+      const outJ = kj.brk || j === arms.length - 1;
+      if (outI && outJ || (!outI && !outJ && twin[j + 1] === i + 1)) { twin[j] = i; break; }
+    }
+    if (twin[j] >= 0) { const a = arms[twin[j]!]!; out.set(arms[j]!.label, { of: a.label, end: a.stmts[a.stmts.length - 1]!.end }); }
+  }
+  return out;
+}
+
+/** A straight-line statement's code as a key (\u0000 when it branches, labels, or holds what the key cannot tell
+ * apart: a string, an unparsed expression). */
+function straightKey(s: Stmt, d: number): string {
+  if (d > 8) return '\u0000';
+  switch (s.s) {
+    case 'expr': return exprCode(s.x, 0);
+    case 'decl': return 'D' + s.vars.map((v) => `${v.name}:${spell(v.type)}=${v.init ? exprCode(v.init, 0) : ''}`).join(',');
+    case 'block': return '{' + s.body.map((x) => straightKey(x, d + 1)).join(';') + '}';
+    case 'empty': return s.asm ? '\u0000' : '';
+    default: return '\u0000';
+  }
+}
+
+/** An expression's code as a key for armTwins (\u0000 inside when it branches or cannot be told apart). */
+function exprCode(e: Expr, d: number): string {
+  if (d > 24) return '\u0000';
+  const k = (x: Expr) => exprCode(x, d + 1);
+  switch (e.e) {
+    case 'id': return e.name;
+    case 'num': return `${e.v}${e.lit ?? ''}`;
+    case 'member': return `${k(e.obj)}${e.arrow ? '->' : '.'}${e.name}`;
+    case 'index': return `${k(e.arr)}[${k(e.idx)}]`;
+    case 'unary': return `${e.op}(${k(e.x)})`;
+    case 'postfix': return `(${k(e.x)})${e.op}`;
+    case 'binary': return e.op === '&&' || e.op === '||' ? '\u0000' : `(${k(e.l)}${e.op}${k(e.r)})`;
+    case 'assign': return `(${k(e.l)}${e.op}${k(e.r)})`;
+    case 'comma': return `(${k(e.l)},${k(e.r)})`;
+    case 'cast': return `((${spell(e.type)})${k(e.x)})`;
+    case 'sizeof': return `sizeof(${e.x ? k(e.x) : e.type ? spell(e.type) : '\u0000'})`;
+    case 'type': return `T(${spell(e.type)})`;
+    case 'call': return `${k(e.fn)}(${e.args.map(k).join(',')})`;
+    case 'stmtexpr': return `({${e.body.map((x) => straightKey(x, 0)).join(';')}})`;
+    case 'init': return e.complex?.some((c) => c) ? '\u0000' : `{${e.items.map((x, i) => `${e.names?.[i] ?? ''}=${k(x)}`).join(',')}}`;
+    default: return '\u0000';
+  }
+}
+
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
 

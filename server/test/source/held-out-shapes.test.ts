@@ -73,6 +73,10 @@
 //     inside __builtin_preserve_access_index: the cast to the type the address has is no step, so the chain goes on,
 //     one relocation `Qdisc 0:16:2` as for `(&a->b)->c`; a cast to a typedef of it too, a cast to another record
 //     (or a load between, through a local) ends it: two.
+//   - switch_twins: switch arms that are the same straight-line code as an earlier arm and leave the same way (a
+//     break, or falling into arms that are twins in turn) are one block after LLVM: one record for all of them
+//     (libbpf-rs' tcp_option, three `bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | F)` arms).
+//     Arms ending in a return or a continue keep their records; so does an arm an inlined caller's constant keeps.
 //   - offsetof_callee: `offsetof(struct iphdr, frag_off)` (libbpf's bpf_helpers.h: `&((TYPE *)0)->MEMBER`) alone in a
 //     helper LLVM inlines by cost (libbpf-rs' tcp_option): tree-sitter parses `offsetof(` as an offsetof_expression
 //     (a keyword, no identifier, no call), so core.scm found no spot and the helper was skipped untyped.
@@ -831,6 +835,85 @@ SEC("kprobe/finish_task_switch") int BPF_KPROBE(finish_task_switch, struct task_
 	out[5] = BPF_CORE_READ(&t->se, vruntime) + BPF_CORE_READ(&t->signal->rlim[1], rlim_max);
 	bpf_core_read(&out[6], 8, &t->se.vruntime);
 	out[7] = bpf_core_field_exists(((struct sched_entity *)&t->se)->vruntime);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'switch_twins', min: 28, text: `/* in the shape of libbpf-rs' tcp_option example: switch arms that repeat an earlier arm's code */
+long out[8];
+SEC("sockops") int same_arms(struct bpf_sock_ops *skops)
+{
+	switch (skops->op) {
+	case BPF_SOCK_OPS_TCP_CONNECT_CB:
+		bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG);
+		break;
+	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+		bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG);
+		break;
+	case BPF_SOCK_OPS_HDR_OPT_LEN_CB:
+		out[0] = skops->skb_len;
+		break;
+	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB: {
+		bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG);
+		break;
+	}
+	}
+	return 1;
+}
+/* arms ending in a return keep their records */
+SEC("kprobe/x") int BPF_KPROBE(return_arms, struct task_struct *t, int k)
+{
+	switch (k) {
+	case 1: return BPF_CORE_READ(t, pid);
+	case 2: return BPF_CORE_READ(t, tgid);
+	case 3: return BPF_CORE_READ(t, pid);
+	}
+	return 0;
+}
+/* arms falling into twin arms are twins */
+SEC("kprobe/z") int BPF_KPROBE(falling_arms, struct task_struct *t, int k)
+{
+	switch (k) {
+	case 1: out[2] = BPF_CORE_READ(t, pid);
+	case 2: out[3] = BPF_CORE_READ(t, tgid); break;
+	case 3: out[2] = BPF_CORE_READ(t, pid);
+	case 4: out[3] = BPF_CORE_READ(t, tgid); break;
+	case 5: out[2] = BPF_CORE_READ(t, pid);
+	case 6: out[4] = BPF_CORE_READ(t, tgid); break;
+	}
+	return 0;
+}
+/* in an inlined helper: twins where both arms are there, one arm where the caller's constant keeps one */
+static __always_inline void pick(struct task_struct *t, int k)
+{
+	switch (k) {
+	case 1: out[2] = BPF_CORE_READ(t, real_parent, pid); break;
+	case 2: out[3] = BPF_CORE_READ(t, tgid); break;
+	case 3: out[2] = BPF_CORE_READ(t, real_parent, pid); break;
+	}
+}
+SEC("kprobe/b") int BPF_KPROBE(constant_pick, struct task_struct *t)
+{
+	pick(t, 3);
+	pick(t, 2);
+	return 0;
+}
+SEC("kprobe/c") int BPF_KPROBE(any_pick, struct task_struct *t, int k)
+{
+	pick(t, k);
+	return 0;
+}
+/* arms that continue a loop keep their records */
+SEC("kprobe/d") int BPF_KPROBE(continue_arms, struct task_struct *t, int k)
+{
+	for (int i = 0; i < k && i < 50; i++) {
+		switch (i & 3) {
+		case 1: out[2] += BPF_CORE_READ(t, pid); continue;
+		case 2: out[3] += BPF_CORE_READ(t, tgid); break;
+		case 3: out[2] += BPF_CORE_READ(t, pid); continue;
+		}
+		out[4]++;
+	}
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
