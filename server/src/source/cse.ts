@@ -28,7 +28,9 @@
 //   - guard: a while/for over an unknown count is rotated behind a guard branching from the block before it to the
 //     code after it, which has that block as an immediate predecessor;
 //   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
-//     nothing between that may write memory (SelectionDAG);
+//     nothing between that may write memory (SelectionDAG); so does, across statements of one block, a pointer
+//     loaded and dereferenced at once (`hop`: `seq = ctx->meta->seq; num = ctx->meta->seq_num;`, one record: used
+//     in its own block, LLVM never sinks that load away, unlike a value kept for a later statement);
 //   - a short circuit's right side R dominates what it alone decides (`if (L || R) return;` what follows, `||`'s
 //     else arm, `&&`'s then arm; R's block is their immediate predecessor): R's addresses are available there;
 //   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, anything in a loop (LLVM
@@ -421,7 +423,8 @@ function mayClobber(evs: FlowEv[]): boolean {
 function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: FlowCopy): void {
   if (e.c === 'l') {
     const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
-    if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
+    if (st.loads.has(k) || (!e.sunk && st.loads.has(`h|${k}`))) s.merged = true;
+    else { st.loads.add(k); if (e.hop) st.loads.add(`h|${k}`); }
     return;
   }
   if (e.c === 'a' && e.b === undefined) return;
@@ -562,7 +565,9 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       } else st.exited = true;
       st.loads.clear();
     } else if ('cut' in e) {
-      st.loads.clear();
+      // hop: a statement's end keeps the pointers loaded to be dereferenced at once (no store, call or block between)
+      if (e.soft && !e.store) { for (const k of st.loads) if (!k.startsWith('h|')) st.loads.delete(k); }
+      else st.loads.clear();
       if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
       if (!e.soft) st.clob.n++;
       if (e.all) {

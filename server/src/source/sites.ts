@@ -147,11 +147,14 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * record: kyanos's `conn_info->raddr.in6.sin6_port`): that address is a value of the program from here on */
     pk?: { b: string; off: number };
     /** a struct copy's second record (structCopySecondSite), only when `pk`'s address was there before it */ need?: true;
-    /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string }
+    /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string;
+    /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
+    /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true }
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string;
+    /** a store that may write what a later direct load reads (not only a statement's end: cse.ts `hop`) */ store?: true;
     /** a switch arm's case label whose arm is the same code as an earlier arm's, which records this site first (cse.ts
      * `armTwins`) */ twin?: RawSite }
   | { clob: true }
@@ -481,6 +484,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** armTwins: a switch arm's first case label -> the earlier arm whose code it repeats (its first label); and where
    * each such earlier arm's sites begin in res.sites */
   const twinLabel = new Map<Stmt, { of: Stmt; end: number }>();
+  /** hop: the statement being walked puts its value in a local LLVM sinks into one arm of the next if (sunkInto):
+   * its loads leave this block, so none of them is a `hop` */
+  let sunkChain = false;
   const armSites = new Map<Stmt, number>();
   const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
@@ -670,6 +676,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (!e || !('s' in e)) return;
     e.c = c;
     if (b !== undefined) e.b = b; else delete e.b;
+    if (c === 'l' && sunkChain) e.sunk = true;
   };
   /** The last short circuit recorded (its expression and right side's event), for an if statement on it. */
   let lastSc: { x: Expr; ev: FlowEv } | undefined;
@@ -684,7 +691,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * local array element, a map value all keep clang's second load). */
   const storeCut = (l: Expr): void => {
     if (l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name)) return;
-    cut(true);
+    cut(true, true);
     // a named variable (a global, a local's member) is no CO-RE global: BasicAA tells distinct globals apart
     // (measured: `total = a;` between two checks keeps one record); a store through a pointer may be anything
     let n = l;
@@ -739,10 +746,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const fe = s && evOf.get(s);
     if (fe && 's' in fe && fe.c === 'v') fe.lead = true;
   };
-  const cut = (soft = false): void => {
+  const cut = (soft = false, store = false): void => {
     const last = flow[flow.length - 1];
-    if (last && 'cut' in last) { if (!soft) delete last.soft; return; }
-    flow.push(soft ? { cut: true, soft: true } : { cut: true });
+    if (last && 'cut' in last) { if (!soft) delete last.soft; if (store) last.store = true; return; }
+    flow.push(soft ? { cut: true, soft: true, ...(store ? { store: true as const } : {}) } : { cut: true });
   };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
@@ -1038,7 +1045,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           close(inner, ctx);
           if (inner.chain && !m) return { type: LONG };
           base = { type: { k: 'ptr', to: inner.type } };
-        } else if (x.arrow) base = use(x.obj, ctx);
+        } else if (x.arrow) {
+          const n0 = flow.length;
+          base = use(x.obj, ctx);
+          // hop: a pointer loaded directly to be dereferenced at once (`ctx->meta->seq`) is used in its own block,
+          // where nothing sinks it: a later load of it in that block is the same load (cse.ts)
+          const last = flow.length > n0 ? flow[flow.length - 1] : undefined;
+          if (HOPS && !sunkChain && last && 's' in last && last.c === 'l') last.hop = true;
+        }
         if (x.arrow) {
           const p = strip(base.type);
           if (p.k !== 'ptr' && p.k !== 'array') {
@@ -3002,7 +3016,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         unreachable = false;
       }
       if (tail && s === tail.first) tailMark = mark();
-      stmt(s, { ...ctx, guards, pconds, nonnull, knob });
+      const sunk0 = sunkChain;
+      sunkChain = HOPS && sunkInto(body, i);
+      try { stmt(s, { ...ctx, guards, pconds, nonnull, knob }); } finally { sunkChain = sunk0; }
       if (MINMAX) { const n = body[i + 1]; if (n?.s === 'if') minMaxDecides(s, n.c); }
       if (DEAD_AFTER_EXIT && neverFallsThrough(s)) unreachable = true;
       if (s.s === 'if') {
@@ -3144,6 +3160,56 @@ const ORDERS = process.env.CORELENS_ORDERS !== '0';
 const DEAD_AFTER_EXIT = process.env.CORELENS_DEAD_AFTER_EXIT !== '0';
 /** CORELENS_MINMAX=0: `x = min(a, b); if (x <= a)` keeps both arms (its before/after figures). */
 const MINMAX = process.env.CORELENS_MINMAX !== '0';
+/** CORELENS_CSE_HOPS=0: a pointer loaded and dereferenced at once merges with a later load of it only within its
+ * statement, as other direct loads (before/after of cse.ts `hop`). */
+const HOPS = process.env.CORELENS_CSE_HOPS !== '0';
+
+/**
+ * hop: whether statement i of a block (`T v = expr;`, or `v = expr;` for a local declared in the block) computes a
+ * value InstCombine sinks out of the block (TryToSinkInstruction: every use in one successor whose one predecessor is
+ * this block), its loads with it: v is read neither in the statements up to the if that ends the block nor in its
+ * condition, and after it only inside one of that if's arms (measured: `u32 a = p->real_parent->tgid; if
+ * (p->real_parent->pid > 100) out = a;` is two real_parent records, one when a is also read before the if).
+ */
+function sunkInto(body: readonly Stmt[], i: number): boolean {
+  const s = body[i]!;
+  let v: string | undefined;
+  if (s.s === 'decl' && s.vars.length === 1 && s.vars[0]!.init) v = s.vars[0]!.name;
+  else if (s.s === 'expr' && s.x.e === 'assign' && s.x.op === '=' && s.x.l.e === 'id') {
+    const n = s.x.l.name;
+    if (body.some((d, k) => k < i && d.s === 'decl' && d.vars.some((x) => x.name === n))) v = n;
+  }
+  if (v === undefined) return false;
+  for (let j = i + 1; j < body.length; j++) {
+    const n = body[j]!;
+    if (n.s === 'if') {
+      // the blocks of the if: a short circuit's operands after the first each have one (entered from the one
+      // before), then the arms; the first operand is evaluated in this block
+      let c: Expr = n.c;
+      while (c.e === 'cast' || (c.e === 'call' && c.fn.e === 'id' && c.fn.name === '__builtin_expect' && c.args.length === 2)) c = c.e === 'cast' ? c.x : c.args[0]!;
+      const op = c.e === 'binary' && (c.op === '&&' || c.op === '||') ? c.op : undefined;
+      const ops: Expr[] = [];
+      for (let x: Expr = c; ; x = (x as { l: Expr }).l) {
+        if (op && x.e === 'binary' && x.op === op) ops.unshift(x.r);
+        else { ops.unshift(x); break; }
+      }
+      const places: string[] = [];
+      ops.forEach((x, k) => { if (readsExpr(x, v!, 0, Infinity)) places.push(k === 0 ? 'cur' : `x${k}`); });
+      if (readsVar(n.t, v, 0, Infinity)) places.push('t');
+      if (n.f && readsVar(n.f, v, 0, Infinity)) places.push('f');
+      // nothing after the if reads it (its join has several predecessors)
+      if (body.slice(j + 1).some((x) => readsVar(x, v!, 0, Infinity))) return false;
+      if (places.length !== 1) return false;
+      const at = places[0]!;
+      // an arm entered from one block only: the then arm of `&&` (or of a plain test), the else arm of `||`
+      return at.startsWith('x') || (at === 't' && op !== '||') || (at === 'f' && op !== '&&');
+    }
+    if (n.s !== 'expr' && n.s !== 'decl' && n.s !== 'empty') return false;
+    if (readsVar(n, v, 0, Infinity) || writesVar(n, v)) return false;
+  }
+  return false;
+}
+
 /** CORELENS_ARM_TWINS=0: a switch's arms that repeat an earlier arm's code keep their own records (before/after). */
 const ARM_TWINS = process.env.CORELENS_ARM_TWINS !== '0';
 

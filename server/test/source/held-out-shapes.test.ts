@@ -77,6 +77,11 @@
 //     break, or falling into arms that are twins in turn) are one block after LLVM: one record for all of them
 //     (libbpf-rs' tcp_option, three `bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | F)` arms).
 //     Arms ending in a return or a continue keep their records; so does an arm an inlined caller's constant keeps.
+//   - pointer_hops: a pointer loaded directly and dereferenced at once (`ctx->meta->seq`, `t->real_parent->tgid`)
+//     is one load with a later `ctx->meta->...` of the same block when nothing between may write memory (libbpf-rs'
+//     map iterator test): unlike a value kept for a later statement, LLVM never sinks it out of the block, unless the
+//     statement's value goes into a local read only in one arm of the if that ends the block (InstCombine sinks the
+//     whole chain there: two records). A store, a call or a branch between keeps two records.
 //   - offsetof_callee: `offsetof(struct iphdr, frag_off)` (libbpf's bpf_helpers.h: `&((TYPE *)0)->MEMBER`) alone in a
 //     helper LLVM inlines by cost (libbpf-rs' tcp_option): tree-sitter parses `offsetof(` as an offsetof_expression
 //     (a keyword, no identifier, no call), so core.scm found no spot and the helper was skipped untyped.
@@ -913,6 +918,154 @@ SEC("kprobe/d") int BPF_KPROBE(continue_arms, struct task_struct *t, int k)
 		case 3: out[2] += BPF_CORE_READ(t, pid); continue;
 		}
 		out[4]++;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'pointer_hops', min: 60, text: `long out[8];
+/* in the shape of libbpf-rs' map iterator test: one ctx->meta record for both reads */
+SEC("iter/bpf_map_elem") int h0_iter(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	__u64 num = ctx->meta->seq_num;
+	__u32 *key = ctx->key;
+	if (!key || num > 100)
+		return 0;
+	bpf_seq_write(seq, key, sizeof(*key));
+	return 0;
+}
+SEC("iter/bpf_map_elem") int h1_a_call(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	bpf_printk("x");
+	__u64 n = ctx->meta->seq_num;
+	bpf_seq_write(seq, &n, 8);
+	return 0;
+}
+SEC("iter/bpf_map_elem") int h1_b_store(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	out[0] = 1;
+	__u64 n = ctx->meta->seq_num;
+	bpf_seq_write(seq, &n, 8);
+	return 0;
+}
+SEC("iter/bpf_map_elem") int h1_c_branch(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	if (!seq) return 0;
+	__u64 n = ctx->meta->seq_num;
+	bpf_seq_write(seq, &n, 8);
+	return 0;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(h1_d_parent, struct task_struct *parent, struct task_struct *child)
+{
+	out[1] = child->real_parent->tgid;
+	out[2] = child->real_parent->pid;
+	return 0;
+}
+SEC("tp_btf/sched_process_exec") int BPF_PROG(h1_e_local, struct task_struct *p)
+{
+	struct task_struct *pp = p->real_parent;
+	out[3] = pp->tgid;
+	out[4] = p->real_parent->pid;
+	return 0;
+}
+SEC("tp_btf/sched_process_exit") int BPF_PROG(h1_f_sunk, struct task_struct *p)
+{
+	struct task_struct *pp = p->real_parent;
+	if (p->real_parent->pid > 100)
+		out[5] = pp->tgid;
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(h1_g_three, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	out[1] = next->mm->total_vm;
+	out[2] = next->mm->map_count;
+	out[3] = prev->mm->total_vm + next->mm->hiwater_rss;
+	return 0;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(h2_d_locals, struct task_struct *parent, struct task_struct *child)
+{
+	u32 a = child->real_parent->tgid;
+	u32 b = child->real_parent->pid;
+	out[1] = a + b;
+	return 0;
+}
+SEC("tp_btf/sched_process_exec") int BPF_PROG(h2_e_kept, struct task_struct *p)
+{
+	u32 a = p->real_parent->tgid;
+	u32 b = p->real_parent->pid;
+	if (b > 100)
+		out[2] = a;
+	return 0;
+}
+SEC("tp_btf/sched_process_exit") int BPF_PROG(h2_f_sunk, struct task_struct *p)
+{
+	u32 a = p->real_parent->tgid;
+	if (p->real_parent->pid > 100)
+		out[5] = a;
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(h2_g_three, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	u64 a = next->mm->total_vm;
+	u64 b = next->mm->map_count;
+	u64 c = next->mm->hiwater_rss;
+	out[3] = a + b + c;
+	return 0;
+}
+SEC("tp_btf/sched_wakeup") int BPF_PROG(h2_h_sunk2, struct task_struct *p)
+{
+	u64 a = p->mm->total_vm;
+	u64 b = p->mm->map_count;
+	if (b)
+		out[4] = a;
+	return 0;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(h3_later_sunk, struct task_struct *parent, struct task_struct *child)
+{
+	u32 a = child->real_parent->tgid;
+	u32 b = child->real_parent->pid;
+	if (a > 100)
+		out[1] = b;
+	return 0;
+}
+SEC("tp_btf/sched_process_exec") int BPF_PROG(h3_both_arms, struct task_struct *p)
+{
+	u32 a = p->real_parent->tgid;
+	u32 b = p->real_parent->pid;
+	if (b > 100)
+		out[2] = a;
+	else
+		out[3] = a;
+	return 0;
+}
+SEC("tp_btf/sched_process_exit") int BPF_PROG(h3_after_if, struct task_struct *p)
+{
+	u32 a = p->real_parent->tgid;
+	if (p->real_parent->pid > 100)
+		out[5] = 1;
+	out[6] = a;
+	return 0;
+}
+SEC("tp_btf/sched_wakeup") int BPF_PROG(h3_assigned, struct task_struct *p)
+{
+	u64 a;
+	a = p->mm->total_vm;
+	u64 b = p->mm->map_count;
+	if (b)
+		out[4] = a;
+	return 0;
+}
+SEC("tp_btf/sched_wakeup_new") int BPF_PROG(h3_nested_arm, struct task_struct *p)
+{
+	u64 a = p->mm->total_vm;
+	u64 b = p->mm->map_count;
+	if (b) {
+		if (b > 5)
+			out[4] = a;
 	}
 	return 0;
 }
