@@ -289,8 +289,50 @@ export function inlinable(f: FuncDef): boolean {
 const bodyNames = new WeakMap<FuncDef, Set<string>>();
 function namesOf(f: FuncDef): Set<string> {
   let s = bodyNames.get(f);
-  if (!s) { const b = f.body ?? []; s = new Set(b.filter((_, i) => !memberName(b, i)).map((t) => t.s)); bodyNames.set(f, s); }
+  if (!s) {
+    const b = f.body ?? [];
+    const skip = unevaluatedOf(b);
+    s = new Set(b.filter((_, i) => !memberName(b, i) && !skip[i]).map((t) => t.s));
+    bodyNames.set(f, s);
+  }
   return s;
+}
+/** CORELENS_UNEVALUATED_NAMES=0: a name inside sizeof/typeof or a CO-RE builtin's operand counts as a read
+ * (before/after of the rule). */
+const UNEVALUATED_NAMES = process.env.CORELENS_UNEVALUATED_NAMES !== '0';
+/** Builtins whose first operand clang never evaluates (it only reads its type and access path): libbpf's
+ * bpf_core_field_exists/size/offset, bpf_core_type_*, bpf_core_enum_value*, bpf_core_type_id_*. */
+const UNEVALUATED_FIRST = new Set(['__builtin_preserve_field_info', '__builtin_preserve_type_info', '__builtin_preserve_enum_value', '__builtin_btf_type_id']);
+const unevalMasks = new WeakMap<readonly Token[], Uint8Array>();
+/**
+ * Per token of a body: 1 inside an operand C never evaluates (`sizeof(..)`, `typeof(..)`, `_Alignof(..)`, the
+ * controlling expression of `_Generic`, the first operand of a CO-RE builtin). A parameter named only there is never
+ * read, so the load of its value dies (measured: `BPF_KPROBE(p, struct task_struct *t)` whose body only tests
+ * `bpf_core_field_exists(t->__state)` has no PT_REGS record).
+ */
+function unevaluatedOf(b: readonly Token[]): Uint8Array {
+  let m = unevalMasks.get(b);
+  if (m) return m;
+  m = new Uint8Array(b.length);
+  if (UNEVALUATED_NAMES) {
+    for (let i = 0; i + 1 < b.length; i++) {
+      const w = b[i]!.s;
+      const whole = w === 'sizeof' || w === 'typeof' || w === '__typeof__' || w === '__typeof' || w === '_Alignof' || w === '__alignof__';
+      const first = UNEVALUATED_FIRST.has(w) || w === '_Generic';
+      if ((!whole && !first) || b[i + 1]!.s !== '(') continue;
+      // to the matching parenthesis (whole) or the operand's top-level comma (first)
+      let d = 0;
+      for (let j = i + 1; j < b.length; j++) {
+        const t = b[j]!.s;
+        if (t === '(' || t === '[' || t === '{') d++;
+        else if (t === ')' || t === ']' || t === '}') { d--; if (d === 0) break; }
+        else if (first && t === ',' && d === 1) break;
+        m[j] = 1;
+      }
+    }
+  }
+  unevalMasks.set(b, m);
+  return m;
 }
 /** Names in the body's `static` declarations, to the `;` (a superset: types and initialisers too): a static local
  * outlives the call, the next call may read a store a read above it sees (one never read at all LLVM's GlobalOpt
@@ -340,9 +382,10 @@ function paramDropped(f: FuncDef, i: number, env: TypeEnv, depth = 0): boolean {
   if (have !== undefined) return have;
   memo.set(i, false); // a recursion sees it used
   const body = f.body!;
+  const skip = unevaluatedOf(body);
   let all = true;
   for (let k = 0; k < body.length && all; k++) {
-    if (body[k]!.s !== name || memberName(body, k)) continue;
+    if (body[k]!.s !== name || memberName(body, k) || skip[k]) continue;
     // `g(.., name, ..)`: the argument is the name alone; find the call's open parenthesis and the argument's index
     const prev = body[k - 1]?.s;
     const next = body[k + 1]?.s;
@@ -3748,7 +3791,8 @@ function readsExpr(e: Expr, v: string, from: number, to: number): boolean {
     case 'call': return x(e.fn) || e.args.some(x) || e.raw.some((r) => r.some((t) => t.s === v && t.start >= from && t.start < to));
     case 'binary': case 'comma': return x(e.l) || x(e.r);
     case 'cond': return x(e.c) || x(e.a) || x(e.b);
-    case 'sizeof': return x(e.x);
+    // sizeof's operand is never evaluated (no VLA in BPF C)
+    case 'sizeof': return UNEVALUATED_NAMES && e.x !== undefined ? false : x(e.x);
     case 'stmtexpr': return e.body.some((b) => readsVar(b, v, from, to));
     case 'init': return e.items.some(x);
     case 'generic': return x(e.x) || e.assoc.some((a) => x(a.x));
@@ -3875,7 +3919,8 @@ function progMacroSites(f: FuncDef, body: Stmt[], env: TypeEnv, opts: SiteOption
 
 function usedNames(toks: Token[]): Set<string> {
   const s = new Set<string>();
-  for (const t of toks) s.add(t.s);
+  const skip = unevaluatedOf(toks);
+  toks.forEach((t, i) => { if (!skip[i]) s.add(t.s); });
   return s;
 }
 

@@ -82,6 +82,10 @@
 //     map iterator test): unlike a value kept for a later statement, LLVM never sinks it out of the block, unless the
 //     statement's value goes into a local read only in one arm of the if that ends the block (InstCombine sinks the
 //     whole chain there: two records). A store, a call or a branch between keeps two records.
+//   - unevaluated_args: a BPF_KPROBE argument (or an inlined helper's parameter) named only where C never evaluates
+//     it — sizeof, typeof, the first operand of a CO-RE builtin (`bpf_core_field_exists(t->__state)`,
+//     `bpf_core_type_size(typeof(*t))`) — is never read: its PT_REGS load dies, no record. A guard helper
+//     `has_state(t)` then a BPF_CORE_READ(t, ..) reads it.
 //   - offsetof_callee: `offsetof(struct iphdr, frag_off)` (libbpf's bpf_helpers.h: `&((TYPE *)0)->MEMBER`) alone in a
 //     helper LLVM inlines by cost (libbpf-rs' tcp_option): tree-sitter parses `offsetof(` as an offsetof_expression
 //     (a keyword, no identifier, no call), so core.scm found no spot and the helper was skipped untyped.
@@ -1067,6 +1071,55 @@ SEC("tp_btf/sched_wakeup_new") int BPF_PROG(h3_nested_arm, struct task_struct *p
 		if (b > 5)
 			out[4] = a;
 	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'unevaluated_args', min: 8, text: `/* a probe's argument named only where C never evaluates it: sizeof, typeof, a CO-RE builtin's operand */
+long out[8];
+static bool has_state(struct task_struct *t) { return bpf_core_field_exists(t->__state); }
+static __always_inline long tsize(struct task_struct *t) { return bpf_core_type_size(typeof(*t)) + sizeof(t->comm); }
+SEC("kprobe/a") int BPF_KPROBE(direct, struct task_struct *t)
+{
+	out[0] = bpf_core_field_exists(t->__state);
+	return 0;
+}
+SEC("kprobe/b") int BPF_KPROBE(via_helper, struct task_struct *t)
+{
+	out[1] = has_state(t);
+	return 0;
+}
+SEC("kprobe/c") int BPF_KPROBE(via_inline, struct task_struct *t)
+{
+	out[2] = tsize(t);
+	return 0;
+}
+SEC("kprobe/d") int BPF_KPROBE(mixed, struct task_struct *t)
+{
+	if (has_state(t))
+		out[3] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(local_sizeof, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	u64 a = next->mm->total_vm;
+	out[0] = sizeof(a);
+	return 0;
+}
+SEC("kprobe/x2") int BPF_KPROBE(kp_sizeof, struct task_struct *t)
+{
+	out[1] = sizeof(*t) + sizeof(t->pid);
+	return 0;
+}
+SEC("kprobe/y2") int BPF_KPROBE(kp_typeof, struct task_struct *t)
+{
+	typeof(t->pid) v = 3;
+	out[2] = v + bpf_core_type_id_kernel(typeof(*t));
+	return 0;
+}
+SEC("kprobe/z2") int BPF_KPROBE(kp_enum, struct task_struct *t, int k)
+{
+	out[3] = bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_map_lookup_elem) + k;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
