@@ -233,9 +233,6 @@ const PREFIX = process.env.CORELENS_CSE_PREFIX !== '0';
 /** CORELENS_CSE_SWITCH_CHAINS=0: an empty arm of an if-else compare chain is no block (its before/after figures). */
 const SWITCH_CHAINS = process.env.CORELENS_CSE_SWITCH_CHAINS !== '0';
 
-/** CORELENS_CSE_ARM_TWINS=0: a switch arm repeating an earlier arm (sites.ts armTwins) keeps its records. */
-const ARM_TWINS = process.env.CORELENS_CSE_ARM_TWINS !== '0';
-
 /** CORELENS_CSE_TWINS=0 turns the `twins` rule off (its before/after figures). */
 const TWINS = process.env.CORELENS_CSE_TWINS !== '0';
 
@@ -574,7 +571,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]);
         // armTwins: a switch arm repeating an earlier arm's code (sites.ts) is that arm's block when the earlier arm
         // is there in this copy; the next case label ends it
-        if (e.twin && ARM_TWINS && !st.loop && !st.rolled && copy.site(e.twin)) { st.dup = true; st.twinArm = true; }
+        if (e.twin && !st.loop && !st.rolled && copy.site(e.twin)) { st.dup = true; st.twinArm = true; }
         else if (st.twinArm) { st.dup = false; st.twinArm = false; }
       }
     } else if ('exit' in e) {

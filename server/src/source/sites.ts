@@ -527,10 +527,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** armTwins: a switch arm's first case label -> the earlier arm whose code it repeats (its first label); and where
    * each such earlier arm's sites begin in res.sites */
   const twinLabel = new Map<Stmt, { of: Stmt; end: number }>();
+  const armSites = new Map<Stmt, number>();
   /** hop: the statement being walked puts its value in a local LLVM sinks into one arm of the next if (sunkInto):
    * its loads leave this block, so none of them is a `hop` */
   let sunkChain = false;
-  const armSites = new Map<Stmt, number>();
   const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
@@ -2401,7 +2401,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             }
             // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
             // the store into an address-taken local keeps clang's second load
-            if (addrTaken.has(v.name)) cut(true);
+            if (addrTaken.has(v.name)) cut(true, true);
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
@@ -3792,7 +3792,7 @@ function readsExpr(e: Expr, v: string, from: number, to: number): boolean {
     case 'binary': case 'comma': return x(e.l) || x(e.r);
     case 'cond': return x(e.c) || x(e.a) || x(e.b);
     // sizeof's operand is never evaluated (no VLA in BPF C)
-    case 'sizeof': return UNEVALUATED_NAMES && e.x !== undefined ? false : x(e.x);
+    case 'sizeof': return !UNEVALUATED_NAMES && x(e.x);
     case 'stmtexpr': return e.body.some((b) => readsVar(b, v, from, to));
     case 'init': return e.items.some(x);
     case 'generic': return x(e.x) || e.assoc.some((a) => x(a.x));
