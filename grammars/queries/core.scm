@@ -48,3 +48,7 @@
 
 ; `p[k]` on a pointer to a preserve_access_index record (`&tp[1]` is relocated with access "1")
 (subscript_expression) @core.index
+
+; `offsetof(struct iphdr, frag_off)`: tree-sitter reads `offsetof` as a keyword, never an identifier or a call, yet
+; libbpf's bpf_helpers.h defines it as `&((TYPE *)0)->MEMBER`, a relocated address on a preserve_access_index record
+(offsetof_expression) @core.offsetof

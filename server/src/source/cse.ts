@@ -28,7 +28,9 @@
 //   - guard: a while/for over an unknown count is rotated behind a guard branching from the block before it to the
 //     code after it, which has that block as an immediate predecessor;
 //   - a direct scalar load (`t->pid`) merges with an earlier one through the same pointer in the same statement with
-//     nothing between that may write memory (SelectionDAG);
+//     nothing between that may write memory (SelectionDAG); so does, across statements of one block, a pointer
+//     loaded and dereferenced at once (`hop`: `seq = ctx->meta->seq; num = ctx->meta->seq_num;`, one record: used
+//     in its own block, LLVM never sinks that load away, unlike a value kept for a later statement);
 //   - a short circuit's right side R dominates what it alone decides (`if (L || R) return;` what follows, `||`'s
 //     else arm, `&&`'s then arm; R's block is their immediate predecessor): R's addresses are available there;
 //   - never: stores, read-modify-writes, bitfields, packed loads, memcpy's second record, anything in a loop (LLVM
@@ -38,7 +40,8 @@
 //     once per callee position where LLVM keeps the loop rolled (SplitLoop.rolled: a helper call stops the unroll
 //     simulation and the plain size test fails): see rolledCopies;
 //   - labels: code after an exit runs again at a label (a case, a goto target), in a block of its own;
-//   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf;
+//   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf; a
+//     switch's arms that repeat an earlier arm's code (straight-line, same way out) too: sites.ts armTwins;
 //   - chains: an if-else chain comparing one value with constants is a switch, lowered to a compare per case: its
 //     arms, empty ones too, are blocks (FlowEv `sw`), so the block before it is no immediate predecessor after it;
 //   - prefix: a struct copy out of `p->a.m` has its second record only where an access through p + a dominates it
@@ -216,6 +219,8 @@ interface State {
   rolled?: { seen: Set<string>; path: string };
   /** twins: every site replayed from here on in this region is a copy of an identical arm's (see twinOf) */
   dup?: boolean;
+  /** `dup` was set by a switch arm's twin label (sites.ts armTwins), so the next case label ends it */
+  twinArm?: boolean;
   /** thread: the short circuit the function being replayed returns as its value (`return L || R;`), per return */
   retSc?: ({ op: '&&' | '||'; arm: State } | undefined)[];
 }
@@ -415,7 +420,8 @@ function mayClobber(evs: FlowEv[]): boolean {
 function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: FlowCopy): void {
   if (e.c === 'l') {
     const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
-    if (st.loads.has(k)) s.merged = true; else st.loads.add(k);
+    if (st.loads.has(k) || (!e.sunk && st.loads.has(`h|${k}`))) s.merged = true;
+    else { st.loads.add(k); if (e.hop) st.loads.add(`h|${k}`); }
     return;
   }
   if (e.c === 'a' && e.b === undefined) return;
@@ -556,10 +562,18 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       } else st.exited = true;
       st.loads.clear();
     } else if ('cut' in e) {
-      st.loads.clear();
+      // hop: a statement's end keeps the pointers loaded to be dereferenced at once (no store, call or block between)
+      if (e.soft && !e.store) { for (const k of st.loads) if (!k.startsWith('h|')) st.loads.delete(k); }
+      else st.loads.clear();
       if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
       if (!e.soft) st.clob.n++;
-      if (e.all) { st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]); }
+      if (e.all) {
+        st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]);
+        // armTwins: a switch arm repeating an earlier arm's code (sites.ts) is that arm's block when the earlier arm
+        // is there in this copy; the next case label ends it
+        if (e.twin && !st.loop && !st.rolled && copy.site(e.twin)) { st.dup = true; st.twinArm = true; }
+        else if (st.twinArm) { st.dup = false; st.twinArm = false; }
+      }
     } else if ('exit' in e) {
       if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined); }
       st.exited = true;

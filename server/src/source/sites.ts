@@ -147,11 +147,16 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * record: kyanos's `conn_info->raddr.in6.sin6_port`): that address is a value of the program from here on */
     pk?: { b: string; off: number };
     /** a struct copy's second record (structCopySecondSite), only when `pk`'s address was there before it */ need?: true;
-    /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string }
+    /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string;
+    /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
+    /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true }
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
-  | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string }
+  | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string;
+    /** a store that may write what a later direct load reads (not only a statement's end: cse.ts `hop`) */ store?: true;
+    /** a switch arm's case label whose arm is the same code as an earlier arm's, which records this site first (cse.ts
+     * `armTwins`) */ twin?: RawSite }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
@@ -284,8 +289,50 @@ export function inlinable(f: FuncDef): boolean {
 const bodyNames = new WeakMap<FuncDef, Set<string>>();
 function namesOf(f: FuncDef): Set<string> {
   let s = bodyNames.get(f);
-  if (!s) { const b = f.body ?? []; s = new Set(b.filter((_, i) => !memberName(b, i)).map((t) => t.s)); bodyNames.set(f, s); }
+  if (!s) {
+    const b = f.body ?? [];
+    const skip = unevaluatedOf(b);
+    s = new Set(b.filter((_, i) => !memberName(b, i) && !skip[i]).map((t) => t.s));
+    bodyNames.set(f, s);
+  }
   return s;
+}
+/** CORELENS_UNEVALUATED_NAMES=0: a name inside sizeof/typeof or a CO-RE builtin's operand counts as a read
+ * (before/after of the rule). */
+const UNEVALUATED_NAMES = process.env.CORELENS_UNEVALUATED_NAMES !== '0';
+/** Builtins whose first operand clang never evaluates (it only reads its type and access path): libbpf's
+ * bpf_core_field_exists/size/offset, bpf_core_type_*, bpf_core_enum_value*, bpf_core_type_id_*. */
+const UNEVALUATED_FIRST = new Set(['__builtin_preserve_field_info', '__builtin_preserve_type_info', '__builtin_preserve_enum_value', '__builtin_btf_type_id']);
+const unevalMasks = new WeakMap<readonly Token[], Uint8Array>();
+/**
+ * Per token of a body: 1 inside an operand C never evaluates (`sizeof(..)`, `typeof(..)`, `_Alignof(..)`, the
+ * controlling expression of `_Generic`, the first operand of a CO-RE builtin). A parameter named only there is never
+ * read, so the load of its value dies (measured: `BPF_KPROBE(p, struct task_struct *t)` whose body only tests
+ * `bpf_core_field_exists(t->__state)` has no PT_REGS record).
+ */
+function unevaluatedOf(b: readonly Token[]): Uint8Array {
+  let m = unevalMasks.get(b);
+  if (m) return m;
+  m = new Uint8Array(b.length);
+  if (UNEVALUATED_NAMES) {
+    for (let i = 0; i + 1 < b.length; i++) {
+      const w = b[i]!.s;
+      const whole = w === 'sizeof' || w === 'typeof' || w === '__typeof__' || w === '__typeof' || w === '_Alignof' || w === '__alignof__';
+      const first = UNEVALUATED_FIRST.has(w) || w === '_Generic';
+      if ((!whole && !first) || b[i + 1]!.s !== '(') continue;
+      // to the matching parenthesis (whole) or the operand's top-level comma (first)
+      let d = 0;
+      for (let j = i + 1; j < b.length; j++) {
+        const t = b[j]!.s;
+        if (t === '(' || t === '[' || t === '{') d++;
+        else if (t === ')' || t === ']' || t === '}') { d--; if (d === 0) break; }
+        else if (first && t === ',' && d === 1) break;
+        m[j] = 1;
+      }
+    }
+  }
+  unevalMasks.set(b, m);
+  return m;
 }
 /** Names in the body's `static` declarations, to the `;` (a superset: types and initialisers too): a static local
  * outlives the call, the next call may read a store a read above it sees (one never read at all LLVM's GlobalOpt
@@ -335,9 +382,10 @@ function paramDropped(f: FuncDef, i: number, env: TypeEnv, depth = 0): boolean {
   if (have !== undefined) return have;
   memo.set(i, false); // a recursion sees it used
   const body = f.body!;
+  const skip = unevaluatedOf(body);
   let all = true;
   for (let k = 0; k < body.length && all; k++) {
-    if (body[k]!.s !== name || memberName(body, k)) continue;
+    if (body[k]!.s !== name || memberName(body, k) || skip[k]) continue;
     // `g(.., name, ..)`: the argument is the name alone; find the call's open parenthesis and the argument's index
     const prev = body[k - 1]?.s;
     const next = body[k + 1]?.s;
@@ -476,6 +524,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const sinkFrames: { variant: Set<string>; ind: Set<string>; sw: number; inArm: number; sites: Set<RawSite>; calls: Set<CallRef>; cost: number; xcost: number }[] = [];
   /** An arm's block whose tail (from `first` on) sinkExitArm sinks: block() records from there. */
   const tailStart = new Map<Stmt[], { first: Stmt; fr: (typeof sinkFrames)[number] }>();
+  /** armTwins: a switch arm's first case label -> the earlier arm whose code it repeats (its first label); and where
+   * each such earlier arm's sites begin in res.sites */
+  const twinLabel = new Map<Stmt, { of: Stmt; end: number }>();
+  const armSites = new Map<Stmt, number>();
+  /** hop: the statement being walked puts its value in a local LLVM sinks into one arm of the next if (sunkInto):
+   * its loads leave this block, so none of them is a `hop` */
+  let sunkChain = false;
   const callOf = new Map<Expr, { ref: CallRef; sum?: FuncResult }>();
   const scopes: Map<string, CType>[] = [new Map()];
   const checkVars: Map<string, Expr>[] = [new Map()];
@@ -664,6 +719,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (!e || !('s' in e)) return;
     e.c = c;
     if (b !== undefined) e.b = b; else delete e.b;
+    if (c === 'l' && sunkChain) e.sunk = true;
   };
   /** The last short circuit recorded (its expression and right side's event), for an if statement on it. */
   let lastSc: { x: Expr; ev: FlowEv } | undefined;
@@ -678,7 +734,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * local array element, a map value all keep clang's second load). */
   const storeCut = (l: Expr): void => {
     if (l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name)) return;
-    cut(true);
+    cut(true, true);
     // a named variable (a global, a local's member) is no CO-RE global: BasicAA tells distinct globals apart
     // (measured: `total = a;` between two checks keeps one record); a store through a pointer may be anything
     let n = l;
@@ -733,10 +789,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const fe = s && evOf.get(s);
     if (fe && 's' in fe && fe.c === 'v') fe.lead = true;
   };
-  const cut = (soft = false): void => {
+  const cut = (soft = false, store = false): void => {
     const last = flow[flow.length - 1];
-    if (last && 'cut' in last) { if (!soft) delete last.soft; return; }
-    flow.push(soft ? { cut: true, soft: true } : { cut: true });
+    if (last && 'cut' in last) { if (!soft) delete last.soft; if (store) last.store = true; return; }
+    flow.push(soft ? { cut: true, soft: true, ...(store ? { store: true as const } : {}) } : { cut: true });
   };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
@@ -1032,7 +1088,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           close(inner, ctx);
           if (inner.chain && !m) return { type: LONG };
           base = { type: { k: 'ptr', to: inner.type } };
-        } else if (x.arrow) base = use(x.obj, ctx);
+        } else if (x.arrow) {
+          const n0 = flow.length;
+          base = use(x.obj, ctx);
+          // hop: a pointer loaded directly to be dereferenced at once (`ctx->meta->seq`) is used in its own block,
+          // where nothing sinks it: a later load of it in that block is the same load (cse.ts)
+          const last = flow.length > n0 ? flow[flow.length - 1] : undefined;
+          if (HOPS && !sunkChain && last && 's' in last && last.c === 'l') last.hop = true;
+        }
         if (x.arrow) {
           const p = strip(base.type);
           if (p.k !== 'ptr' && p.k !== 'array') {
@@ -2338,7 +2401,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             }
             // measured (ebpf_exporter's `u32 tgid = p->tgid; if (p->pid != p->tgid)`, tgid's address taken later):
             // the store into an address-taken local keeps clang's second load
-            if (addrTaken.has(v.name)) cut(true);
+            if (addrTaken.has(v.name)) cut(true, true);
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
@@ -2520,7 +2583,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           freq = later || (carried ?? 0) < 0 ? 0 : freq + (carried ?? 0);
         } else if (sw) freq += sw.f0 / sw.n;
         else freq = 0;
-        flow.push({ cut: true, all: true });
+        flow.push(caseCut(s));
         return stmt(s.body, ctx);
       }
       case 'jump': {
@@ -2540,8 +2603,20 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
   }
 
+  /** The flow event of a label (a case starts a block the switch enters), naming the earlier arm's first site when
+   * armTwins found this arm to repeat it: that site, its own and within its text, tells cse.ts whether that arm is
+   * there in a copy (a switch on a parameter an inlined caller gives a constant keeps one arm). */
+  function caseCut(label: Stmt): FlowEv {
+    const tw = twinLabel.get(label);
+    const first = tw && armSites.get(tw.of);
+    const probe = first !== undefined ? res.sites[first] : undefined;
+    armSites.set(label, res.sites.length);
+    return probe && probe.start >= tw!.of.start && probe.end <= tw!.end ? { cut: true, all: true, twin: probe } : { cut: true, all: true };
+  }
+
   /** A switch statement's arms (the condition already evaluated). */
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx): undefined {
+    if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
     const pf = paramField(s.c);
     const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
     // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
@@ -2924,7 +2999,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (l) {
         inner = l.inner;
         // a case starts a block the switch enters (cse.ts: code after an earlier arm's break runs again here)
-        flow.push({ cut: true, all: true });
+        flow.push(caseCut(st));
         const sw = breakable[breakable.length - 1]?.sw;
         if (sw) freq += (sw.f0 * (l.vals.length + (l.dflt ? 1 : 0))) / sw.n;
         const vals = l.vals as bigint[];
@@ -2984,7 +3059,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         unreachable = false;
       }
       if (tail && s === tail.first) tailMark = mark();
-      stmt(s, { ...ctx, guards, pconds, nonnull, knob });
+      const sunk0 = sunkChain;
+      sunkChain = HOPS && sunkInto(body, i);
+      try { stmt(s, { ...ctx, guards, pconds, nonnull, knob }); } finally { sunkChain = sunk0; }
       if (MINMAX) { const n = body[i + 1]; if (n?.s === 'if') minMaxDecides(s, n.c); }
       if (DEAD_AFTER_EXIT && neverFallsThrough(s)) unreachable = true;
       if (s.s === 'if') {
@@ -3126,6 +3203,144 @@ const ORDERS = process.env.CORELENS_ORDERS !== '0';
 const DEAD_AFTER_EXIT = process.env.CORELENS_DEAD_AFTER_EXIT !== '0';
 /** CORELENS_MINMAX=0: `x = min(a, b); if (x <= a)` keeps both arms (its before/after figures). */
 const MINMAX = process.env.CORELENS_MINMAX !== '0';
+/** CORELENS_CSE_HOPS=0: a pointer loaded and dereferenced at once merges with a later load of it only within its
+ * statement, as other direct loads (before/after of cse.ts `hop`). */
+const HOPS = process.env.CORELENS_CSE_HOPS !== '0';
+
+/**
+ * hop: whether statement i of a block (`T v = expr;`, or `v = expr;` for a local declared in the block) computes a
+ * value InstCombine sinks out of the block (TryToSinkInstruction: every use in one successor whose one predecessor is
+ * this block), its loads with it: v is read neither in the statements up to the if that ends the block nor in its
+ * condition, and after it only inside one of that if's arms (measured: `u32 a = p->real_parent->tgid; if
+ * (p->real_parent->pid > 100) out = a;` is two real_parent records, one when a is also read before the if).
+ */
+function sunkInto(body: readonly Stmt[], i: number): boolean {
+  const s = body[i]!;
+  let v: string | undefined;
+  if (s.s === 'decl' && s.vars.length === 1 && s.vars[0]!.init) v = s.vars[0]!.name;
+  else if (s.s === 'expr' && s.x.e === 'assign' && s.x.op === '=' && s.x.l.e === 'id') {
+    const n = s.x.l.name;
+    if (body.some((d, k) => k < i && d.s === 'decl' && d.vars.some((x) => x.name === n))) v = n;
+  }
+  if (v === undefined) return false;
+  for (let j = i + 1; j < body.length; j++) {
+    const n = body[j]!;
+    if (n.s === 'if') {
+      // the blocks of the if: a short circuit's operands after the first each have one (entered from the one
+      // before), then the arms; the first operand is evaluated in this block
+      let c: Expr = n.c;
+      while (c.e === 'cast' || (c.e === 'call' && c.fn.e === 'id' && c.fn.name === '__builtin_expect' && c.args.length === 2)) c = c.e === 'cast' ? c.x : c.args[0]!;
+      const op = c.e === 'binary' && (c.op === '&&' || c.op === '||') ? c.op : undefined;
+      const ops: Expr[] = [];
+      for (let x: Expr = c; ; x = (x as { l: Expr }).l) {
+        if (op && x.e === 'binary' && x.op === op) ops.unshift(x.r);
+        else { ops.unshift(x); break; }
+      }
+      const places: string[] = [];
+      ops.forEach((x, k) => { if (readsExpr(x, v!, 0, Infinity)) places.push(k === 0 ? 'cur' : `x${k}`); });
+      if (readsVar(n.t, v, 0, Infinity)) places.push('t');
+      if (n.f && readsVar(n.f, v, 0, Infinity)) places.push('f');
+      // nothing after the if reads it (its join has several predecessors)
+      if (body.slice(j + 1).some((x) => readsVar(x, v!, 0, Infinity))) return false;
+      if (places.length !== 1) return false;
+      const at = places[0]!;
+      // an arm entered from one block only: the then arm of `&&` (or of a plain test), the else arm of `||`
+      return at.startsWith('x') || (at === 't' && op !== '||') || (at === 'f' && op !== '&&');
+    }
+    if (n.s !== 'expr' && n.s !== 'decl' && n.s !== 'empty') return false;
+    if (readsVar(n, v, 0, Infinity) || writesVar(n, v)) return false;
+  }
+  return false;
+}
+
+/** CORELENS_ARM_TWINS=0: a switch's arms that repeat an earlier arm's code keep their own records (before/after). */
+const ARM_TWINS = process.env.CORELENS_ARM_TWINS !== '0';
+
+/**
+ * armTwins: a switch's arms (a case label's statements up to the next case label) that are the same code as an
+ * earlier arm and go on to the same place are one block after LLVM (measured with clang 14: three `case X:
+ * bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | F); break;` arms, libbpf-rs' tcp_option, one
+ * record; two BPF_CORE_READ arms apart with another between, one; arms falling into twin arms, one): the later arm's
+ * relocations are the earlier's. Only straight-line arms (expressions, declarations, a block of them; no branch, no
+ * `?:`, `&&`, `||`, no string) ending in `break`, or falling into an arm that is itself the twin of the one after the
+ * earlier arm; an arm ending in `return` keeps its records (measured: `case 1: return BPF_CORE_READ(t, pid); ...
+ * case 3: return BPF_CORE_READ(t, pid);` is two). Returns each later arm's first label -> the earlier arm's.
+ */
+function armTwins(body: readonly Stmt[]): Map<Stmt, { of: Stmt; end: number }> {
+  const out = new Map<Stmt, { of: Stmt; end: number }>();
+  // the arms: from a case (or default) label to the next, the label's own statement first
+  const arms: { label: Stmt; stmts: Stmt[] }[] = [];
+  for (const st of body) {
+    if (st.s === 'label' && st.name === undefined) {
+      let inner: Stmt = st;
+      while (inner.s === 'label' && inner.name === undefined) inner = inner.body;
+      arms.push({ label: st, stmts: [inner] });
+    } else if (arms.length) arms[arms.length - 1]!.stmts.push(st);
+    else return out;
+  }
+  const keys = arms.map((a) => {
+    // `case X: { ..; break; }` ends in a break as well
+    const whole = a.stmts.length === 1 && a.stmts[0]!.s === 'block' ? a.stmts[0]!.body : a.stmts;
+    const last = whole[whole.length - 1];
+    const brk = !!last && last.s === 'jump' && last.kind === 'break';
+    const code = brk ? whole.slice(0, -1) : whole;
+    const k = code.map((x) => straightKey(x, 0)).join(';');
+    return k.includes('\u0000') || !code.length ? undefined : { k, brk };
+  });
+  const twin = new Array<number>(arms.length).fill(-1);
+  for (let j = arms.length - 1; j > 0; j--) {
+    const kj = keys[j];
+    if (!kj) continue;
+    for (let i = 0; i < j; i++) {
+      const ki = keys[i];
+      if (!ki || ki.k !== kj.k) continue;
+      // both leave the switch (a break, or the last arm's end), or both fall into twins of each other
+      const outI = ki.brk || i === arms.length - 1;
+      const outJ = kj.brk || j === arms.length - 1;
+      if (outI && outJ || (!outI && !outJ && twin[j + 1] === i + 1)) { twin[j] = i; break; }
+    }
+    if (twin[j] >= 0) { const a = arms[twin[j]!]!; out.set(arms[j]!.label, { of: a.label, end: a.stmts[a.stmts.length - 1]!.end }); }
+  }
+  return out;
+}
+
+/** A straight-line statement's code as a key (\u0000 when it branches, labels, or holds what the key cannot tell
+ * apart: a string, an unparsed expression). */
+function straightKey(s: Stmt, d: number): string {
+  if (d > 8) return '\u0000';
+  switch (s.s) {
+    case 'expr': return exprCode(s.x, 0);
+    case 'decl': return 'D' + s.vars.map((v) => `${v.name}:${spell(v.type)}=${v.init ? exprCode(v.init, 0) : ''}`).join(',');
+    case 'block': return '{' + s.body.map((x) => straightKey(x, d + 1)).join(';') + '}';
+    case 'empty': return s.asm ? '\u0000' : '';
+    default: return '\u0000';
+  }
+}
+
+/** An expression's code as a key for armTwins (\u0000 inside when it branches or cannot be told apart). */
+function exprCode(e: Expr, d: number): string {
+  if (d > 24) return '\u0000';
+  const k = (x: Expr) => exprCode(x, d + 1);
+  switch (e.e) {
+    case 'id': return e.name;
+    case 'num': return `${e.v}${e.lit ?? ''}`;
+    case 'member': return `${k(e.obj)}${e.arrow ? '->' : '.'}${e.name}`;
+    case 'index': return `${k(e.arr)}[${k(e.idx)}]`;
+    case 'unary': return `${e.op}(${k(e.x)})`;
+    case 'postfix': return `(${k(e.x)})${e.op}`;
+    case 'binary': return e.op === '&&' || e.op === '||' ? '\u0000' : `(${k(e.l)}${e.op}${k(e.r)})`;
+    case 'assign': return `(${k(e.l)}${e.op}${k(e.r)})`;
+    case 'comma': return `(${k(e.l)},${k(e.r)})`;
+    case 'cast': return `((${spell(e.type)})${k(e.x)})`;
+    case 'sizeof': return `sizeof(${e.x ? k(e.x) : e.type ? spell(e.type) : '\u0000'})`;
+    case 'type': return `T(${spell(e.type)})`;
+    case 'call': return `${k(e.fn)}(${e.args.map(k).join(',')})`;
+    case 'stmtexpr': return `({${e.body.map((x) => straightKey(x, 0)).join(';')}})`;
+    case 'init': return e.complex?.some((c) => c) ? '\u0000' : `{${e.items.map((x, i) => `${e.names?.[i] ?? ''}=${k(x)}`).join(',')}}`;
+    default: return '\u0000';
+  }
+}
+
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
 
@@ -3576,7 +3791,8 @@ function readsExpr(e: Expr, v: string, from: number, to: number): boolean {
     case 'call': return x(e.fn) || e.args.some(x) || e.raw.some((r) => r.some((t) => t.s === v && t.start >= from && t.start < to));
     case 'binary': case 'comma': return x(e.l) || x(e.r);
     case 'cond': return x(e.c) || x(e.a) || x(e.b);
-    case 'sizeof': return x(e.x);
+    // sizeof's operand is never evaluated (no VLA in BPF C)
+    case 'sizeof': return !UNEVALUATED_NAMES && x(e.x);
     case 'stmtexpr': return e.body.some((b) => readsVar(b, v, from, to));
     case 'init': return e.items.some(x);
     case 'generic': return x(e.x) || e.assoc.some((a) => x(a.x));
@@ -3703,7 +3919,8 @@ function progMacroSites(f: FuncDef, body: Stmt[], env: TypeEnv, opts: SiteOption
 
 function usedNames(toks: Token[]): Set<string> {
   const s = new Set<string>();
-  for (const t of toks) s.add(t.s);
+  const skip = unevaluatedOf(toks);
+  toks.forEach((t, i) => { if (!skip[i]) s.add(t.s); });
   return s;
 }
 

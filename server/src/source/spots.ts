@@ -55,7 +55,7 @@ export function rawSpots(h: CParserHandle, node: TsNode, text: string, base: num
 export const spotStats = { scanned: 0, queried: 0 };
 
 /** The structural patterns of core.scm the scan answers, as normalised text; the program-macro regex is group 1. */
-const KNOWN = /^\(field_expression\) @core\.member \(function_declarator declarator: \(identifier\) @core\.prog \(#match\? @core\.prog "([^"\\]*)"\)\) \(call_expression function: \(identifier\) @core\.call\) \(subscript_expression\) @core\.index$/;
+const KNOWN = /^\(field_expression\) @core\.member \(function_declarator declarator: \(identifier\) @core\.prog \(#match\? @core\.prog "([^"\\]*)"\)\) \(call_expression function: \(identifier\) @core\.call\) \(subscript_expression\) @core\.index \(offsetof_expression\) @core\.offsetof$/;
 const known = new WeakMap<CParserHandle, RegExp | null>();
 
 /** The program-macro regex when core.scm's structural patterns are exactly those scanSpots answers, else null (an
@@ -127,7 +127,14 @@ function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, p
     // the leaf holding the word's last character: the identifier, if one ends there (it goes on past the word only
     // through a `$`, a `\\u` escape or a non-ASCII character)
     const n = node.descendantForIndex(end - 1 + base, end + base);
-    if (n.type !== 'identifier') continue;
+    if (n.type !== 'identifier') {
+      // `offsetof(` is the keyword opening an offsetof_expression (core.scm's last structural pattern)
+      if (paren && n.type === 'offsetof' && n.endIndex === end + base && n.parent?.type === 'offsetof_expression') {
+        const p = n.parent;
+        items.push({ s: { name: 'core.offsetof', start: p.startIndex, end: p.endIndex }, at: p.startIndex, ce: p.endIndex, pat: 4, seq: items.length });
+      }
+      continue;
+    }
     const after = text.charCodeAt(end);
     if ((after === 36 || after === 92 || after >= 128) && n.endIndex !== end + base) continue;
     const id = text.slice(n.startIndex - base, end);
@@ -146,12 +153,12 @@ function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, p
     if (!(flags & 2)) continue;
     for (const [name, re] of h.coreIdents) {
       if (!re.test(id)) continue;
-      if (name === 'core.name') items.push({ s: { name, text: id, start: n.startIndex, end: ne }, at: n.startIndex, ce: ne, pat: 4, seq: items.length });
+      if (name === 'core.name') items.push({ s: { name, text: id, start: n.startIndex, end: ne }, at: n.startIndex, ce: ne, pat: 5, seq: items.length });
       else {
         // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
         if (p === undefined) { p = n.parent; pt = p?.type; }
         const call = pt === 'call_expression' ? p! : undefined;
-        items.push({ s: { name, start: call ? call.startIndex : n.startIndex, end: call ? call.endIndex : ne }, at: n.startIndex, ce: ne, pat: 4, seq: items.length });
+        items.push({ s: { name, start: call ? call.startIndex : n.startIndex, end: call ? call.endIndex : ne }, at: n.startIndex, ce: ne, pat: 5, seq: items.length });
       }
     }
   }

@@ -73,6 +73,22 @@
 //     inside __builtin_preserve_access_index: the cast to the type the address has is no step, so the chain goes on,
 //     one relocation `Qdisc 0:16:2` as for `(&a->b)->c`; a cast to a typedef of it too, a cast to another record
 //     (or a load between, through a local) ends it: two.
+//   - switch_twins: switch arms that are the same straight-line code as an earlier arm and leave the same way (a
+//     break, or falling into arms that are twins in turn) are one block after LLVM: one record for all of them
+//     (libbpf-rs' tcp_option, three `bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | F)` arms).
+//     Arms ending in a return or a continue keep their records; so does an arm an inlined caller's constant keeps.
+//   - pointer_hops: a pointer loaded directly and dereferenced at once (`ctx->meta->seq`, `t->real_parent->tgid`)
+//     is one load with a later `ctx->meta->...` of the same block when nothing between may write memory (libbpf-rs'
+//     map iterator test): unlike a value kept for a later statement, LLVM never sinks it out of the block, unless the
+//     statement's value goes into a local read only in one arm of the if that ends the block (InstCombine sinks the
+//     whole chain there: two records). A store, a call or a branch between keeps two records.
+//   - unevaluated_args: a BPF_KPROBE argument (or an inlined helper's parameter) named only where C never evaluates
+//     it — sizeof, typeof, the first operand of a CO-RE builtin (`bpf_core_field_exists(t->__state)`,
+//     `bpf_core_type_size(typeof(*t))`) — is never read: its PT_REGS load dies, no record. A guard helper
+//     `has_state(t)` then a BPF_CORE_READ(t, ..) reads it.
+//   - offsetof_callee: `offsetof(struct iphdr, frag_off)` (libbpf's bpf_helpers.h: `&((TYPE *)0)->MEMBER`) alone in a
+//     helper LLVM inlines by cost (libbpf-rs' tcp_option): tree-sitter parses `offsetof(` as an offsetof_expression
+//     (a keyword, no identifier, no call), so core.scm found no spot and the helper was skipped untyped.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -828,6 +844,323 @@ SEC("kprobe/finish_task_switch") int BPF_KPROBE(finish_task_switch, struct task_
 	out[5] = BPF_CORE_READ(&t->se, vruntime) + BPF_CORE_READ(&t->signal->rlim[1], rlim_max);
 	bpf_core_read(&out[6], 8, &t->se.vruntime);
 	out[7] = bpf_core_field_exists(((struct sched_entity *)&t->se)->vruntime);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'switch_twins', min: 28, text: `/* in the shape of libbpf-rs' tcp_option example: switch arms that repeat an earlier arm's code */
+long out[8];
+SEC("sockops") int same_arms(struct bpf_sock_ops *skops)
+{
+	switch (skops->op) {
+	case BPF_SOCK_OPS_TCP_CONNECT_CB:
+		bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG);
+		break;
+	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+		bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG);
+		break;
+	case BPF_SOCK_OPS_HDR_OPT_LEN_CB:
+		out[0] = skops->skb_len;
+		break;
+	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB: {
+		bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_WRITE_HDR_OPT_CB_FLAG);
+		break;
+	}
+	}
+	return 1;
+}
+/* arms ending in a return keep their records */
+SEC("kprobe/x") int BPF_KPROBE(return_arms, struct task_struct *t, int k)
+{
+	switch (k) {
+	case 1: return BPF_CORE_READ(t, pid);
+	case 2: return BPF_CORE_READ(t, tgid);
+	case 3: return BPF_CORE_READ(t, pid);
+	}
+	return 0;
+}
+/* arms falling into twin arms are twins */
+SEC("kprobe/z") int BPF_KPROBE(falling_arms, struct task_struct *t, int k)
+{
+	switch (k) {
+	case 1: out[2] = BPF_CORE_READ(t, pid);
+	case 2: out[3] = BPF_CORE_READ(t, tgid); break;
+	case 3: out[2] = BPF_CORE_READ(t, pid);
+	case 4: out[3] = BPF_CORE_READ(t, tgid); break;
+	case 5: out[2] = BPF_CORE_READ(t, pid);
+	case 6: out[4] = BPF_CORE_READ(t, tgid); break;
+	}
+	return 0;
+}
+/* in an inlined helper: twins where both arms are there, one arm where the caller's constant keeps one */
+static __always_inline void pick(struct task_struct *t, int k)
+{
+	switch (k) {
+	case 1: out[2] = BPF_CORE_READ(t, real_parent, pid); break;
+	case 2: out[3] = BPF_CORE_READ(t, tgid); break;
+	case 3: out[2] = BPF_CORE_READ(t, real_parent, pid); break;
+	}
+}
+SEC("kprobe/b") int BPF_KPROBE(constant_pick, struct task_struct *t)
+{
+	pick(t, 3);
+	pick(t, 2);
+	return 0;
+}
+SEC("kprobe/c") int BPF_KPROBE(any_pick, struct task_struct *t, int k)
+{
+	pick(t, k);
+	return 0;
+}
+/* arms that continue a loop keep their records */
+SEC("kprobe/d") int BPF_KPROBE(continue_arms, struct task_struct *t, int k)
+{
+	for (int i = 0; i < k && i < 50; i++) {
+		switch (i & 3) {
+		case 1: out[2] += BPF_CORE_READ(t, pid); continue;
+		case 2: out[3] += BPF_CORE_READ(t, tgid); break;
+		case 3: out[2] += BPF_CORE_READ(t, pid); continue;
+		}
+		out[4]++;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'pointer_hops', min: 60, text: `long out[8];
+/* in the shape of libbpf-rs' map iterator test: one ctx->meta record for both reads */
+SEC("iter/bpf_map_elem") int h0_iter(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	__u64 num = ctx->meta->seq_num;
+	__u32 *key = ctx->key;
+	if (!key || num > 100)
+		return 0;
+	bpf_seq_write(seq, key, sizeof(*key));
+	return 0;
+}
+SEC("iter/bpf_map_elem") int h1_a_call(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	bpf_printk("x");
+	__u64 n = ctx->meta->seq_num;
+	bpf_seq_write(seq, &n, 8);
+	return 0;
+}
+SEC("iter/bpf_map_elem") int h1_b_store(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	out[0] = 1;
+	__u64 n = ctx->meta->seq_num;
+	bpf_seq_write(seq, &n, 8);
+	return 0;
+}
+SEC("iter/bpf_map_elem") int h1_c_branch(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	if (!seq) return 0;
+	__u64 n = ctx->meta->seq_num;
+	bpf_seq_write(seq, &n, 8);
+	return 0;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(h1_d_parent, struct task_struct *parent, struct task_struct *child)
+{
+	out[1] = child->real_parent->tgid;
+	out[2] = child->real_parent->pid;
+	return 0;
+}
+SEC("tp_btf/sched_process_exec") int BPF_PROG(h1_e_local, struct task_struct *p)
+{
+	struct task_struct *pp = p->real_parent;
+	out[3] = pp->tgid;
+	out[4] = p->real_parent->pid;
+	return 0;
+}
+SEC("tp_btf/sched_process_exit") int BPF_PROG(h1_f_sunk, struct task_struct *p)
+{
+	struct task_struct *pp = p->real_parent;
+	if (p->real_parent->pid > 100)
+		out[5] = pp->tgid;
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(h1_g_three, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	out[1] = next->mm->total_vm;
+	out[2] = next->mm->map_count;
+	out[3] = prev->mm->total_vm + next->mm->hiwater_rss;
+	return 0;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(h2_d_locals, struct task_struct *parent, struct task_struct *child)
+{
+	u32 a = child->real_parent->tgid;
+	u32 b = child->real_parent->pid;
+	out[1] = a + b;
+	return 0;
+}
+SEC("tp_btf/sched_process_exec") int BPF_PROG(h2_e_kept, struct task_struct *p)
+{
+	u32 a = p->real_parent->tgid;
+	u32 b = p->real_parent->pid;
+	if (b > 100)
+		out[2] = a;
+	return 0;
+}
+SEC("tp_btf/sched_process_exit") int BPF_PROG(h2_f_sunk, struct task_struct *p)
+{
+	u32 a = p->real_parent->tgid;
+	if (p->real_parent->pid > 100)
+		out[5] = a;
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(h2_g_three, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	u64 a = next->mm->total_vm;
+	u64 b = next->mm->map_count;
+	u64 c = next->mm->hiwater_rss;
+	out[3] = a + b + c;
+	return 0;
+}
+SEC("tp_btf/sched_wakeup") int BPF_PROG(h2_h_sunk2, struct task_struct *p)
+{
+	u64 a = p->mm->total_vm;
+	u64 b = p->mm->map_count;
+	if (b)
+		out[4] = a;
+	return 0;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(h3_later_sunk, struct task_struct *parent, struct task_struct *child)
+{
+	u32 a = child->real_parent->tgid;
+	u32 b = child->real_parent->pid;
+	if (a > 100)
+		out[1] = b;
+	return 0;
+}
+SEC("tp_btf/sched_process_exec") int BPF_PROG(h3_both_arms, struct task_struct *p)
+{
+	u32 a = p->real_parent->tgid;
+	u32 b = p->real_parent->pid;
+	if (b > 100)
+		out[2] = a;
+	else
+		out[3] = a;
+	return 0;
+}
+SEC("tp_btf/sched_process_exit") int BPF_PROG(h3_after_if, struct task_struct *p)
+{
+	u32 a = p->real_parent->tgid;
+	if (p->real_parent->pid > 100)
+		out[5] = 1;
+	out[6] = a;
+	return 0;
+}
+SEC("tp_btf/sched_wakeup") int BPF_PROG(h3_assigned, struct task_struct *p)
+{
+	u64 a;
+	a = p->mm->total_vm;
+	u64 b = p->mm->map_count;
+	if (b)
+		out[4] = a;
+	return 0;
+}
+SEC("tp_btf/sched_wakeup_new") int BPF_PROG(h3_nested_arm, struct task_struct *p)
+{
+	u64 a = p->mm->total_vm;
+	u64 b = p->mm->map_count;
+	if (b) {
+		if (b > 5)
+			out[4] = a;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'unevaluated_args', min: 8, text: `/* a probe's argument named only where C never evaluates it: sizeof, typeof, a CO-RE builtin's operand */
+long out[8];
+static bool has_state(struct task_struct *t) { return bpf_core_field_exists(t->__state); }
+static __always_inline long tsize(struct task_struct *t) { return bpf_core_type_size(typeof(*t)) + sizeof(t->comm); }
+SEC("kprobe/a") int BPF_KPROBE(direct, struct task_struct *t)
+{
+	out[0] = bpf_core_field_exists(t->__state);
+	return 0;
+}
+SEC("kprobe/b") int BPF_KPROBE(via_helper, struct task_struct *t)
+{
+	out[1] = has_state(t);
+	return 0;
+}
+SEC("kprobe/c") int BPF_KPROBE(via_inline, struct task_struct *t)
+{
+	out[2] = tsize(t);
+	return 0;
+}
+SEC("kprobe/d") int BPF_KPROBE(mixed, struct task_struct *t)
+{
+	if (has_state(t))
+		out[3] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(local_sizeof, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	u64 a = next->mm->total_vm;
+	out[0] = sizeof(a);
+	return 0;
+}
+SEC("kprobe/x2") int BPF_KPROBE(kp_sizeof, struct task_struct *t)
+{
+	out[1] = sizeof(*t) + sizeof(t->pid);
+	return 0;
+}
+SEC("kprobe/y2") int BPF_KPROBE(kp_typeof, struct task_struct *t)
+{
+	typeof(t->pid) v = 3;
+	out[2] = v + bpf_core_type_id_kernel(typeof(*t));
+	return 0;
+}
+SEC("kprobe/z2") int BPF_KPROBE(kp_enum, struct task_struct *t, int k)
+{
+	out[3] = bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_map_lookup_elem) + k;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'offsetof_callee', min: 7, text: `/* in the shape of libbpf-rs' tcp_option example: offsetof() on a preserve_access_index record, alone in a helper
+ * LLVM inlines by its cost (no other access there): tree-sitter reads offsetof as a keyword, not a call */
+static inline int ip_is_fragment(struct __sk_buff *skb, __u32 nhoff)
+{
+	__u16 frag_off;
+	bpf_skb_load_bytes(skb, nhoff + offsetof(struct iphdr, frag_off), &frag_off, 2);
+	frag_off = __bpf_ntohs(frag_off);
+	return frag_off & 0x3fff;
+}
+static int l4_proto(struct __sk_buff *skb, __u32 nhoff)
+{
+	__u8 proto = 0;
+	bpf_skb_load_bytes(skb, nhoff + offsetof(struct iphdr, protocol), &proto, 1);
+	return proto;
+}
+/* out of line: its own relocation once in .text */
+static __noinline int daddr_of(struct __sk_buff *skb, __u32 nhoff)
+{
+	__u32 a = 0;
+	bpf_skb_load_bytes(skb, nhoff + offsetof(struct iphdr, daddr), &a, 4);
+	return a;
+}
+long out[4];
+SEC("socket") int classify(struct __sk_buff *skb)
+{
+	if (ip_is_fragment(skb, 14))
+		return 0;
+	out[0] = l4_proto(skb, 14);
+	out[1] = daddr_of(skb, 14);
+	return 0;
+}
+SEC("tc") int count(struct __sk_buff *skb)
+{
+	if (ip_is_fragment(skb, 14) || l4_proto(skb, 14) != 6)
+		return 0;
+	/* __builtin_offsetof is a constant to clang 14: no relocation */
+	out[2] = skb->len + __builtin_offsetof(struct iphdr, ttl) + offsetof(struct iphdr, saddr);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";

@@ -163,6 +163,8 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
       '  x += FOO\\',
       'BAR + F\\',
       'OO;',
+      '  x += offsetof(struct iphdr, frag_off) + offsetof /* c */ (struct FOO, a) + offsetof\\',
+      '(T, b) + __builtin_offsetof(struct iphdr, ttl) + (offsetof)(T, c) + my_offsetof(T, d);',
       '  goto LABEL; LABEL: return x + sizeof(struct FOO) + (ENUM_T)x;',
       '}',
       'int BPF_KPROBE(prog, struct FOO *f) { return f->X + Y(f); }',
@@ -175,7 +177,10 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
       const n = compare(t, text, 'tricky text');
       assert.ok(n > 30, `${n} spots`);
       // the scan found the identifiers, and left the words in comments, strings and glued tokens out
-      const names = findUnits(h, t, text).flatMap((u) => rawSpots(h, u.node, text, 0)).filter((s) => s.name === 'core.name').map((s) => s.text);
+      const all = findUnits(h, t, text).flatMap((u) => rawSpots(h, u.node, text, 0));
+      const names = all.filter((s) => s.name === 'core.name').map((s) => s.text);
+      // offsetof( opens an offsetof_expression, whatever stands between the keyword and its parenthesis
+      assert.ok(all.filter((s) => s.name === 'core.offsetof').length >= 3, 'offsetof spots');
       // (`1uFOO` lexes as `1uF` and `OO`, `0x1FBAR` as `0x1FBA` and `R`: the identifier is the word's tail)
       for (const w of ['OO', 'R', 'FOO', 'BAR', 'IDX', 'BAZ', 'CONFIG_Y', 'INNER', 'X_', '_']) assert.ok(names.includes(w), `${w} in ${names}`);
     } finally {
