@@ -2749,7 +2749,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const yes = values.filter((y) => evalAt(part, ind, y) === true);
           arm(t.t, yes);
           if (t.f && only) arm(t.f, values.filter((y) => evalAt(part, ind, y) === false));
-        } else if (UNROLL_FOLD && firstCopyDecided(t, ind, a0, s)) arm(t.t, values.slice(1));
+        } else if (UNROLL_FOLD && !loopEntry.length && firstCopyDecided(t, ind, a0, s)) arm(t.t, values.slice(1));
         visit(t.t);
         if (t.f) visit(t.f);
         return;
@@ -2779,7 +2779,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * 0)`): BPFAdjustOpt hides `i == A` behind a passthrough call, so the arm stays in every copy (above), but in the
    * first one R is a constant when it reads only a local declared with a constant that nothing but this arm writes:
    * the condition is then the passthrough of `false` alone, which the backend folds once the call is gone (measured:
-   * 7 of 8 copies; R reading memory, written before the if, or `i == A` true in the first copy: 8).
+   * 7 of 8 copies; R reading memory, written before the if, or `i == A` true in the first copy: 8). Not in a loop
+   * nested in another (an earlier outer iteration's arm may have written the local).
    */
   function firstCopyDecided(t: Extract<Stmt, { s: 'if' }>, ind: string, a: bigint, loop: Stmt): boolean {
     const c = t.c;
