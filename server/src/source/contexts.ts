@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callCost, inlinable } from './sites';
+import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callCost, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -192,6 +192,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
 
   const stepInto = (c: Ctx, call: CallRef): Ctx => {
     const callRange = range(c.def, call.start, call.end);
+    // copies of the callee: the caller's own times the call's (a full unroll's, fewer where the bound is constant)
+    const times = (c.times ?? 1) * tripCapped(call.times, call.cap, c.argv);
     const step: CallStep = { func: call.name, caller: c.def.name, range: callRange };
     if (c.def.file) step.file = c.def.file;
     return {
@@ -207,7 +209,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
       ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
         ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
-      ...((c.times ?? 1) * (call.times ?? 1) > 1 ? { times: (c.times ?? 1) * (call.times ?? 1) } : {}),
+      ...(times !== 1 ? { times } : {}),
       ...(c.knob ?? call.knob ? { knob: c.knob ?? call.knob } : {}),
     };
   };
@@ -244,7 +246,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.readSize !== undefined) s.readSize = r.readSize;
     if (r.viaPointer && plainPointer(c, r.viaPointer)) s.plainPointer = true;
     if (r.unalignedLoad) s.unalignedLoad = true;
-    const copies = (c.times ?? 1) * (r.times ?? 1);
+    const copies = (c.times ?? 1) * tripCapped(r.times, r.cap, c.argv);
     if (copies > 1) s.copies = copies;
     made.set(k, s);
     s.guards = [...c.prefix, ...guardsIn(c, r.guards)];

@@ -8,7 +8,7 @@ import { ReloKind } from '../core/kinds';
 import { CParser, Expr, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
 import { CType, INT, LONG, Record, ULONG, VOID, alignOf, findMember, sizeOf, spell, strip, unqual } from './ctypes';
 import { CheckRef, GuardCtx, condGuards, exits } from './guards';
-import { Token } from './lexer';
+import { Tk, Token } from './lexer';
 
 /** A site before its root has an id in the local BTF. */
 export interface RawSite {
@@ -45,6 +45,8 @@ export interface RawSite {
   pconds?: ParamCond[];
   /** Copies clang makes of it in one copy of the function (a fully unrolled loop: one per iteration). */
   times?: number;
+  /** Of those, the copies a fully unrolled loop's `if (i == E) break;` leaves per context (tripCapped). */
+  cap?: TripCap;
   /** Runs only when this `const volatile` knob is set to other than its default (Ctx.knob). */
   knob?: string;
 }
@@ -83,6 +85,52 @@ export interface ParamCond {
   known?: boolean;
 }
 
+/**
+ * Which of a fully unrolled loop's n copies (`for (i = a; ..; i++)`) of a site or call clang emits, LLVM having folded
+ * the induction variable's comparisons in each copy:
+ *   - `live`: the values of i whose copy runs it, when it sits in the then arm of an `if` whose condition compares i
+ *     with constants (`i == 2`, `i < 3`, `&&` of such and of anything else; the else arm when the condition is only
+ *     that): clang emits the arm in those copies only (absent: every copy);
+ *   - `k` (with `param`, `max`): the loop's `if (i == E) break;`, E being `k` plus parameter `param`'s argument when
+ *     given (at most `max`: the function clamps it with `if (p >= max) p = max;`). Once inlining makes E a constant
+ *     the copy where `i == E` exits unconditionally and the copies after it are unreachable: copies up to E of what
+ *     precedes the break, before E of what follows it (`after`). Hades' save_pid_tree_to_buf(data, 8, ..):
+ *     `if (i == limit - 1) break;` in a 12-copy walk.
+ * `loop` is the loop's start; `unit` the count per copy when the cap was set, `times0` the count right after (an
+ * outer unroll scales both).
+ */
+export interface TripCap {
+  loop: number; n: number; a: bigint; live?: bigint[];
+  k?: bigint; param?: number; max?: bigint; after?: boolean;
+  unit: number; times0: number;
+}
+
+/** CORELENS_UNROLL_EXIT=0: a full unroll's `if (i == E) break;` keeps every copy (its before/after figures). */
+const UNROLL_EXIT = process.env.CORELENS_UNROLL_EXIT !== '0';
+/** CORELENS_UNROLL_FOLD=0: an arm on the induction variable in a full unroll keeps every copy (before/after). */
+export const UNROLL_FOLD = process.env.CORELENS_UNROLL_FOLD !== '0';
+
+/** How many copies of a site or call of `times` copies (with `cap`) clang emits where the arguments are `argv`. */
+export function tripCapped(times: number | undefined, cap: TripCap | undefined, argv: readonly (bigint | undefined)[] | undefined): number {
+  const t = times ?? 1;
+  if (!cap) return t;
+  let e: bigint | undefined;
+  if (cap.k !== undefined && UNROLL_EXIT) {
+    e = cap.k;
+    if (cap.param !== undefined) {
+      const v = argv?.[cap.param];
+      e = v === undefined ? undefined : e + (cap.max !== undefined && v > cap.max ? cap.max : v);
+    }
+  }
+  const last = cap.a + BigInt(cap.n);
+  const inRange = (v: bigint): boolean => e === undefined || e < cap.a || e >= last || (cap.after ? v < e : v <= e);
+  let count = 0;
+  if (cap.live && UNROLL_FOLD) { for (const v of cap.live) if (inRange(v)) count++; }
+  else for (let v = cap.a; v < last; v++) if (inRange(v)) count++;
+  // no copy at all (an arm no copy takes, code after a break in the first copy): left at one (an extra, not a missing)
+  return Math.max(1, t - (t / cap.times0) * cap.unit * (cap.n - count));
+}
+
 /** Constant members of a struct by name (what `&args` of a caller's local holds at an inlined call). */
 export type MemberConsts = { [member: string]: bigint };
 
@@ -107,6 +155,8 @@ export interface CallRef {
      * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
+  /** Of those, the copies a fully unrolled loop's `if (i == E) break;` leaves per context (tripCapped). */
+  cap?: TripCap;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
   cost?: number;
   /** A copy of `copyOf` made by a full unroll after inlining (unrollInductionCalls): the inliner saw one call. */
@@ -536,6 +586,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const checkVars: Map<string, Expr>[] = [new Map()];
   /** Parameters the body assigns to: conditions on them are not folded. */
   const assigned = new Set<string>();
+  /** The function's own statements (capByExit looks for a parameter's clamp there). */
+  let topBody: Stmt[] = [];
   const writes = new Map<string, number>();
   /** Variables whose address the body takes (or that meet a binary `&`: the tokens cannot tell): memory a pointer
    * may reach, so a store to one may write what a later direct load reads. */
@@ -2537,10 +2589,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           cost += (body - (sunk?.cost ?? 0)) * (copies - 1);
           xcost += (xbody - (sunk?.xcost ?? 0)) * (copies - 1);
           for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
+          if (copies === n) capByExit(s, res.sites.slice(s0).filter((x) => !sunk?.sites.has(x)), copies);
           // a full unroll: a call given the induction variable gets its constant in each copy instead
           if (copies === n) { loopEv.full = true; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(counted, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!) && !sunk?.calls.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
+          if (copies === n) capByExit(s, res.calls.slice(c0).filter((x) => !split.has(x) && !sunk?.calls.has(x)), copies);
         } else if (s.unroll === undefined) {
           const made = unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
           if (made.size && helpers > h0) rolledTrips(body);
@@ -2729,6 +2783,193 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return st.s === 'return';
   }
 
+  /**
+   * Caps the n copies of a fully unrolled loop's sites or calls `xs` (TripCap): i the induction variable counting up
+   * by one from a constant, an arm of an `if` on i's comparisons with constants runs in the copies whose i takes it,
+   * and an `if (i == E) break;` among the body's own statements ends the copies at E, E a constant, or a parameter
+   * the body never writes (or only clamps, `if (p >= K) p = K;` at the function's top) plus or minus a constant.
+   * What an inner loop capped keeps its cap.
+   */
+  function capByExit(s: Extract<Stmt, { s: 'loop' }>, xs: (RawSite | CallRef)[], n: number): void {
+    if (!xs.length) return;
+    let v: string | undefined;
+    let a: bigint | undefined;
+    if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = constValue(s.init.vars[0]!.init!, env); }
+    else if (s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id') { v = s.init.x.l.name; a = constValue(s.init.x.r, env); }
+    const st = s.step;
+    const stepped = st && (st.e === 'unary' || st.e === 'postfix') ? (st as { x: Expr }).x : undefined;
+    const up = !!st && ((stepped?.e === 'id' && stepped.name === v && (st as { op: string }).op === '++')
+      || (st.e === 'assign' && st.op === '+=' && st.l.e === 'id' && st.l.name === v && constValue(st.r, env) === 1n));
+    if (v === undefined || a === undefined || !up || writesVar(s.body, v)) return;
+    const ind = v;
+    const a0 = a;
+    const mine = (x: RawSite | CallRef): boolean => !x.cap || x.cap.loop === s.start;
+    const capOf = (x: RawSite | CallRef): TripCap => (x.cap ??= { loop: s.start, n, a: a0, unit: (x.times ?? 1) / n, times0: x.times ?? 1 });
+    const values: bigint[] = [];
+    for (let k = 0; k < n; k++) values.push(a0 + BigInt(k));
+    // the arms: each site or call in one gets the copies whose i takes it (nested arms: both)
+    const arm = (t: Stmt, live: bigint[]): void => {
+      for (const x of xs) {
+        if (x.start < t.start || x.end > t.end || !mine(x)) continue;
+        const c = capOf(x);
+        c.live = c.live ? c.live.filter((y) => live.includes(y)) : live;
+      }
+    };
+    const visit = (t: Stmt): void => {
+      if (t.s === 'block') { for (const u of t.body) visit(u); return; }
+      if (t.s === 'if') {
+        const part = inductionPart(t.c, ind);
+        const only = part === t.c;
+        if (UNROLL_FOLD && part) {
+          const yes = values.filter((y) => evalAt(part, ind, y) === true);
+          arm(t.t, yes);
+          if (t.f && only) arm(t.f, values.filter((y) => evalAt(part, ind, y) === false));
+        } else if (UNROLL_FOLD && !loopEntry.length && firstCopyDecided(t, ind, a0, s)) arm(t.t, values.slice(1));
+        visit(t.t);
+        if (t.f) visit(t.f);
+        return;
+      }
+      if (t.s === 'loop') { visit(t.body); return; }
+      if (t.s === 'label') visit(t.body);
+    };
+    visit(s.body);
+    if (!UNROLL_EXIT) return;
+    const items = s.body.s === 'block' ? s.body.body : [s.body];
+    for (const t of items) {
+      if (t.s !== 'if' || t.f) continue;
+      const armStmt = t.t.s === 'block' && t.t.body.length === 1 ? t.t.body[0]! : t.t;
+      if (armStmt.s !== 'jump' || armStmt.kind !== 'break' || t.c.e !== 'binary' || t.c.op !== '==') continue;
+      const e = t.c.l.e === 'id' && t.c.l.name === v ? t.c.r : t.c.r.e === 'id' && t.c.r.name === v ? t.c.l : undefined;
+      const bound = e && exitBound(e, v);
+      if (!bound) continue;
+      for (const x of xs) {
+        if (x.start > s.end || !mine(x)) continue;
+        Object.assign(capOf(x), bound, { after: x.start > t.end });
+      }
+      return;
+    }
+  }
+  /**
+   * `if ((i == A || i == B) && R)` whose first copy is decided (Hades' `((i == 1) || (i == 2)) && (privilege_flag ==
+   * 0)`): BPFAdjustOpt hides `i == A` behind a passthrough call, so the arm stays in every copy (above), but in the
+   * first one R is a constant when it reads only a local declared with a constant that nothing but this arm writes:
+   * the condition is then the passthrough of `false` alone, which the backend folds once the call is gone (measured:
+   * 7 of 8 copies; R reading memory, written before the if, or `i == A` true in the first copy: 8). Not in a loop
+   * nested in another (an earlier outer iteration's arm may have written the local).
+   */
+  function firstCopyDecided(t: Extract<Stmt, { s: 'if' }>, ind: string, a: bigint, loop: Stmt): boolean {
+    const c = t.c;
+    if (c.e !== 'binary' || c.op !== '&&' || c.l.e !== 'binary' || c.l.op !== '||') return false;
+    const l = c.l;
+    if (!onInduction(l, ind) || hasOr(l.l) || hasOr(l.r) || evalAt(l, ind, a) !== false) return false;
+    let v: string | undefined;
+    walkExpr(c.r, (y) => { if (y.e === 'id' && constValue(y, env) === undefined) v = v === undefined || v === y.name ? y.name : '\0'; });
+    if (v === undefined || v === '\0' || v === ind || addrTaken.has(v) || !onInduction(c.r, v) || hasOr(c.r)) return false;
+    // its declaration with a constant before the loop, every other write inside the arm
+    const b = f.body ?? [];
+    let init: bigint | undefined;
+    for (let i = 0; i < b.length; i++) {
+      const k = b[i]!;
+      if (k.t !== Tk.Ident || k.s !== v || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
+      const next = b[i + 1]?.s ?? '';
+      const w = /^([-+*/%&|^]|<<|>>)?=$/.test(next) || next === '++' || next === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--';
+      if (!w) continue;
+      const at = k.exp?.start ?? k.start;
+      if (at >= t.t.start && at < t.t.end) continue;
+      const decl = next === '=' && b[i - 1]?.t === Tk.Ident && b[i + 2]?.t === Tk.Number && [';', ','].includes(b[i + 3]?.s ?? '') && at < loop.start;
+      if (!decl || init !== undefined) return false;
+      try { init = BigInt(b[i + 2]!.s.replace(/[uUlL]+$/, '')); } catch { return false; }
+    }
+    return init !== undefined && evalAt(c.r, v, init) !== undefined;
+  }
+  /** `x` reads the variable `v`, constants and nothing else. */
+  function onInduction(x: Expr, v: string): boolean {
+    let uses = false;
+    const ok = (y: Expr): boolean => {
+      switch (y.e) {
+        case 'num': return true;
+        case 'id': if (y.name === v) { uses = true; return true; } return constValue(y, env) !== undefined;
+        case 'binary': return ['==', '!=', '<', '<=', '>', '>=', '&&', '||', '&', '+', '-', '%'].includes(y.op) && ok(y.l) && ok(y.r);
+        case 'unary': return y.op === '!' && ok(y.x);
+        default: return false;
+      }
+    };
+    return ok(x) && uses;
+  }
+  /**
+   * The conjuncts of `c` (`&&`) that compare the induction variable with constants, joined, or undefined: what decides
+   * the then arm per copy whatever the rest is. `||` is left alone: the BPF backend (BPFAdjustOpt) hides one of two
+   * comparisons of one value behind a passthrough call so that they stay two branches, and a chain of them combined
+   * with another condition stays in every copy (measured: `(i == 1 || i == 2) && x`, `i == 1 || i == 2 || i == 5`).
+   */
+  function inductionPart(c: Expr, v: string, top = true): Expr | undefined {
+    if (onInduction(c, v) && !hasOr(c)) return c;
+    // the whole condition two comparisons of i `||`-ed: folded (measured: `i == 1 || i == 5`, `i < 2 || i > 5`)
+    if (top && c.e === 'binary' && c.op === '||' && onInduction(c, v) && !hasOr(c.l) && !hasOr(c.r)) return c;
+    if (c.e !== 'binary' || c.op !== '&&') return undefined;
+    const l = inductionPart(c.l, v, false);
+    const r = inductionPart(c.r, v, false);
+    return l && r ? { ...c, l, r } : l ?? r;
+  }
+  function hasOr(c: Expr): boolean {
+    let or = false;
+    walkExpr(c, (y) => { if (y.e === 'binary' && y.op === '||') or = true; });
+    return or;
+  }
+  /** `x` (onInduction) with `v` = `k`: true, false, or undefined when it cannot say. */
+  function evalAt(x: Expr, v: string, k: bigint): boolean | undefined {
+    const num = (y: Expr): bigint | undefined => {
+      switch (y.e) {
+        case 'id': return y.name === v ? k : constValue(y, env);
+        case 'num': return constValue(y, env);
+        case 'unary': { if (y.op !== '!') return undefined; const b = num(y.x); return b === undefined ? undefined : b === 0n ? 1n : 0n; }
+        case 'binary': {
+          const l = num(y.l); const r = num(y.r);
+          if (l === undefined || r === undefined) return undefined;
+          switch (y.op) {
+            case '==': return l === r ? 1n : 0n; case '!=': return l !== r ? 1n : 0n;
+            case '<': return l < r ? 1n : 0n; case '<=': return l <= r ? 1n : 0n;
+            case '>': return l > r ? 1n : 0n; case '>=': return l >= r ? 1n : 0n;
+            case '&&': return l !== 0n && r !== 0n ? 1n : 0n; case '||': return l !== 0n || r !== 0n ? 1n : 0n;
+            case '&': return l & r;
+            case '+': return l + r; case '-': return l - r; case '%': return r === 0n ? undefined : l % r;
+            default: return undefined;
+          }
+        }
+        default: return undefined;
+      }
+    };
+    const r = num(x);
+    return r === undefined ? undefined : r !== 0n;
+  }
+  /** `E` of an unrolled loop's `if (i == E) break;` as a constant plus (maybe) a parameter's argument, or undefined. */
+  function exitBound(e: Expr, v: string): { k: bigint; param?: number; max?: bigint } | undefined {
+    const k = constValue(e, env);
+    if (k !== undefined) return { k };
+    let p: Expr = e;
+    let d = 0n;
+    if (e.e === 'binary' && (e.op === '+' || e.op === '-')) {
+      const r = constValue(e.r, env);
+      const l = e.op === '+' ? constValue(e.l, env) : undefined;
+      if (r !== undefined) { p = e.l; d = e.op === '+' ? r : -r; } else if (l !== undefined) { p = e.r; d = l; } else return undefined;
+    }
+    if (p.e !== 'id' || p.name === v) return undefined;
+    const pname = p.name;
+    const param = f.params.findIndex((q) => q.name === pname);
+    if (param < 0 || (rebound.has(pname) && !assigned.has(pname))) return undefined;
+    if (!assigned.has(pname)) return { k: d, param };
+    // written once, by a clamp among the function's own statements: `if (p >= K) p = K;` (or `>`)
+    if ((writes.get(pname) ?? 0) !== 1) return undefined;
+    for (const t of topBody) {
+      if (t.s !== 'if' || t.f || t.c.e !== 'binary' || (t.c.op !== '>=' && t.c.op !== '>') || t.c.l.e !== 'id' || t.c.l.name !== pname) continue;
+      const arm = t.t.s === 'block' && t.t.body.length === 1 ? t.t.body[0]! : t.t;
+      const max = constValue(t.c.r, env);
+      if (max === undefined || arm.s !== 'expr' || arm.x.e !== 'assign' || arm.x.op !== '=' || arm.x.l.e !== 'id' || arm.x.l.name !== pname || constValue(arm.x.r, env) !== max) continue;
+      return { k: d, param, max };
+    }
+    return undefined;
+  }
+
   /** Iterations of `for (i = A; i < B; i++)` and its variants (<=, >, >=, !=, ++/--, += k/-= k), or undefined. */
   /**
    * A full unroll's last copy of `v = &p->f;` when `v` is read only by the next iteration (before the assignment in
@@ -2745,6 +2986,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if ((f.body ?? []).some((t) => t.s === a.v && (t.exp?.start ?? t.start) >= s.end)) continue;
       const t = a.site.times ?? 1;
       if (t >= copies) a.site.times = t - t / copies;
+      // a break on the induction variable ends the walk earlier: its last copy is dead too (tripCapped)
+      if (a.site.cap) a.site.cap.times0 = a.site.times ?? 1;
     }
   }
   /**
@@ -3083,6 +3326,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (const p of f.params) if (p.name) scopes[0]!.set(p.name, p.type);
     const parser = parserFor(f.body ?? []);
     const body = parser.blockItems();
+    topBody = body;
     for (const n of parser.notes) res.notes.push(n);
     localStructs = constMembers(body, env, f);
     nullLocals = nullInits(body, env);

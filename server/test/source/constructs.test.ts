@@ -1603,6 +1603,116 @@ SEC("tp_btf/g") int comm_arg_then_load(struct task_struct *t) {
   return 0;
 }
 `, { exact: true }],
+  // a fully unrolled loop's `if (i == E) break;` (sites.ts TripCap, capByExit; Hades' save_pid_tree_to_buf): once
+  // inlining makes E a constant (a literal, a caller's constant argument, clamped) the copies after E are unreachable:
+  // E + 1 copies of what precedes the break, E of what follows it; an unknown E keeps every copy
+  ['unroll_exit', `
+#include "unroll_exit.bpf.h"
+/* limit 8: 8 copies of what precedes the break, 7 of what follows it */
+SEC("tp_btf/a") int eight(struct task_struct *t) { out[0] = walk(t, 8); return 0; }
+/* limit 12 (and 20, clamped to 12): every copy */
+SEC("tp_btf/b") int twelve(struct task_struct *t) { out[0] = walk(t, 12); return 0; }
+SEC("tp_btf/c") int clamped(struct task_struct *t) { out[0] = walk(t, 20); return 0; }
+/* limit unknown: every copy */
+SEC("tp_btf/d") int unknown(struct task_struct *t) { out[0] = walk(t, out[2]); return 0; }
+/* a literal bound */
+SEC("tp_btf/e") int literal(struct task_struct *t) {
+#pragma unroll
+  for (int i = 0; i < 10; i++) {
+    out[1] += BPF_CORE_READ(t, pid);
+    t = BPF_CORE_READ(t, group_leader);
+    if (i == 3) break;
+    out[2] += BPF_CORE_READ(t, flags);
+  }
+  return 0;
+}
+`, { exact: true, header: `long out[4];
+/* Hades' save_pid_tree_to_buf: a 12-copy walk the caller's limit ends early, the limit clamped first */
+static __always_inline int walk(struct task_struct *task, int limit) {
+  int n = 0;
+  if (limit >= 12) limit = 12;
+#pragma unroll
+  for (int i = 0; i < 12; i++) {
+    int pid = BPF_CORE_READ(task, tgid);
+    if (pid == 0) break;
+    n += pid;
+    if (bpf_probe_read_kernel(&task, sizeof(task), &task->real_parent)) break;
+    if (i == limit - 1) break;
+    out[1] += BPF_CORE_READ(task, flags);
+  }
+  return n;
+}
+` }],
+  // an if on the induction variable's comparisons with constants in a fully unrolled loop (sites.ts TripCap `live`):
+  // clang folds it in each copy; two equalities `||`-ed with something else, or three, stay in every copy but the
+  // first when the something else is a local still holding its constant there
+  ['unroll_fold', `
+long out[8];
+/* an if on the induction variable's comparisons with constants runs its arm in the copies whose i takes it */
+SEC("tp_btf/a") int folds(struct task_struct *t) {
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+    t = BPF_CORE_READ(t, real_parent);
+    if (i == 2) out[0] += BPF_CORE_READ(t, tgid);
+    if (i < 3) out[1] += BPF_CORE_READ(t, pid);
+    if (i == 1 || i == 5) out[2] += BPF_CORE_READ(t, flags);
+    if (i > 4 && out[7]) out[3] += BPF_CORE_READ(t, prio);
+    if ((i & 1) == 0) out[4] += BPF_CORE_READ(t, static_prio); else out[4] += BPF_CORE_READ(t, normal_prio);
+  }
+  return 0;
+}
+/* kept in every copy: two equalities \`||\`-ed and combined with another condition (BPFAdjustOpt's passthrough), three
+   equalities */
+SEC("tp_btf/b") int kept(struct task_struct *t) {
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+    t = (void *)bpf_get_current_task();
+    if ((i == 1 || i == 2) && out[7] == 0) out[0] += BPF_CORE_READ(t, tgid);
+    if (i == 1 || i == 2 || i == 5) out[1] += BPF_CORE_READ(t, pid);
+  }
+  return 0;
+}
+/* an else arm whose if also tests something else: every copy */
+SEC("tp_btf/c") int kept_else(struct task_struct *t) {
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+    t = BPF_CORE_READ(t, real_parent);
+    if (i == 3 && out[6]) out[2] += BPF_CORE_READ(t, prio); else out[2] += BPF_CORE_READ(t, flags);
+  }
+  return 0;
+}
+/* Hades' \`((i == 1) || (i == 2)) && (flag == 0)\`: every copy but the first, where the local still holds its
+   constant; a flag read from memory, or one written before the if, keeps the first copy too */
+SEC("tp_btf/d") int first_copy(struct task_struct *t) {
+  int flag = 0;
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+    t = (void *)bpf_get_current_task();
+    if ((i == 1 || i == 2) && flag == 0) { out[0] += BPF_CORE_READ(t, tgid); flag = out[5]; }
+  }
+  out[1] = flag;
+  return 0;
+}
+SEC("tp_btf/e") int first_copy_memory(struct task_struct *t) {
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+    t = (void *)bpf_get_current_task();
+    if ((i == 1 || i == 2) && out[6] == 0) { out[0] += BPF_CORE_READ(t, pid); out[6] = out[5]; }
+  }
+  return 0;
+}
+SEC("tp_btf/f") int first_copy_written(struct task_struct *t) {
+  int flag = 0;
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+    t = (void *)bpf_get_current_task();
+    flag += out[4];
+    if ((i == 1 || i == 2) && flag == 0) { out[0] += BPF_CORE_READ(t, flags); flag = out[5]; }
+  }
+  out[1] = flag;
+  return 0;
+}
+`, { exact: true }],
   // a constant parameter on the left of && / || decides the right side per inlined copy (bcc's biolatency:
   // trace_rq_start(rq, false) drops \`issue && targ_queued && BPF_CORE_READ(rq, q, elevator)\`'s reads)
   ['sc_param', `const volatile int want_q = 1;
