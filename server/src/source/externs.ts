@@ -46,34 +46,17 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
   // the document's definition wins over a header's (TypeEnv.func's order)
   for (const f of defs) if (f.def.body && (!byName.has(f.def.name) || f.inDocument)) byName.set(f.def.name, f);
   const uses = new Map<string, { start: number; end: number } | null>();
-  const kept = new Set<DefinedFunction>();
-  const queue: DefinedFunction[] = [];
-  const keep = (f: DefinedFunction | undefined) => {
-    if (f && !kept.has(f)) { kept.add(f); queue.push(f); }
-  };
+  const w = new Walker(env, declared, byName, (name, x, f) => {
+    const at = x.exp ?? x;
+    const here = f.inDocument ? { start: at.start + f.delta, end: at.end + f.delta } : null;
+    const had = uses.get(name);
+    if (had === undefined || (had === null && here) || (had && here && here.start < had.start)) uses.set(name, here);
+  });
   for (const f of byName.values()) {
     const d = f.def;
-    if (d.section || isPluginDef(d) || (!d.static && !d.inlineDef)) keep(f);
+    if (d.section || isPluginDef(d) || (!d.static && !d.inlineDef)) w.keep(f);
   }
-  while (queue.length) {
-    const f = queue.pop()!;
-    let body: Stmt[];
-    try {
-      body = new CParser(f.def.body ?? [], env).blockItems();
-    } catch {
-      continue; // a body the parser cannot read: its sites say so; its externs stay unknown (none assumed)
-    }
-    const onId = (x: Extract<Expr, { e: 'id' }>) => {
-      if (declared.has(x.name)) {
-        const at = x.exp ?? x;
-        const here = f.inDocument ? { start: at.start + f.delta, end: at.end + f.delta } : null;
-        const had = uses.get(x.name);
-        if (had === undefined || (had === null && here) || (had && here && here.start < had.start)) uses.set(x.name, here);
-      }
-      keep(byName.get(x.name));
-    };
-    new Walker(env, onId).stmts(body);
-  }
+  w.run();
   const out: SourceExtern[] = [];
   for (const [name, { d, own }] of declared) {
     const use = uses.get(name);
@@ -87,81 +70,273 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
   return out;
 }
 
-/** Visits the identifiers of code clang keeps: constant conditions fold, code after an exit is dropped. */
-class Walker {
-  constructor(private readonly env: TypeEnv, private readonly onId: (x: Extract<Expr, { e: 'id' }>) => void) {}
+/** How a walk of one function body goes: parameters the caller passes a null constant, and whether its value counts. */
+interface Frame {
+  readonly f: DefinedFunction;
+  /** Names known to hold a null constant here (a static callee's parameters, inlined with `NULL` arguments). */
+  readonly nulls: ReadonlySet<string>;
+  /** The caller ignores the returned value: a `return x` computes nothing clang keeps, unless x has side effects. */
+  readonly discardReturn: boolean;
+}
 
-  /** A statement list; after a statement that never falls through, nothing runs until a label. */
-  stmts(list: readonly Stmt[]): void {
+/**
+ * Visits the references clang keeps. The rules are LLVM's that decide whether an extern survives -O2, as measured
+ * with clang 14 (bpftune's `net == &init_net`, kept in some programs and not in others):
+ *   - a constant condition keeps one arm (`if (0)`, `0 && x`); code after an exit is dropped until a label;
+ *   - a static function is inlined: walked per call, with the parameters its caller passes a null constant folded
+ *     (`f(NULL)` makes `p == &strong_extern` false: a strong extern's address is never null);
+ *   - a value nobody uses is never computed: an expression statement's pure parts, the condition of an `if` whose
+ *     two ways do the same (`if (c) return 0; return 0;`), the returned value of a static function whose caller
+ *     ignores it, and the conditions deciding only that (nothing with an effect follows them);
+ *   - a call (helper, kfunc, BPF-to-BPF) always stays, with its arguments.
+ * Anything else is kept, which can only name an extern clang drops (never the reverse) where LLVM proves more.
+ */
+class Walker {
+  private readonly queue: DefinedFunction[] = [];
+  private readonly kept = new Set<DefinedFunction>();
+  private readonly walked = new Set<string>();
+  private readonly stack = new Set<FuncDef>();
+  private readonly bodies = new Map<FuncDef, Stmt[] | null>();
+  private frame!: Frame;
+
+  constructor(private readonly env: TypeEnv, private readonly declared: ReadonlyMap<string, { d: ExternDecl }>,
+    private readonly byName: ReadonlyMap<string, DefinedFunction>,
+    private readonly onRef: (name: string, x: Expr, f: DefinedFunction) => void) {}
+
+  /** A function clang emits on its own (a program, a global function, a callback): walked once, as is. */
+  keep(f: DefinedFunction | undefined): void {
+    if (f && !this.kept.has(f)) { this.kept.add(f); this.queue.push(f); }
+  }
+
+  run(): void {
+    while (this.queue.length) this.walk({ f: this.queue.pop()!, nulls: new Set(), discardReturn: false });
+  }
+
+  private body(d: FuncDef): Stmt[] | null {
+    let b = this.bodies.get(d);
+    if (b === undefined) {
+      try {
+        b = new CParser(d.body ?? [], this.env).blockItems();
+      } catch {
+        b = null; // a body the parser cannot read: its sites say so; its externs stay unknown (none assumed)
+      }
+      this.bodies.set(d, b);
+    }
+    return b;
+  }
+
+  /** One body under one frame; the same callee with the same folding is walked once (it names the same externs). */
+  private walk(fr: Frame): void {
+    const key = `${fr.f.def.name}|${fr.f.inDocument}|${[...fr.nulls].sort().join(',')}|${fr.discardReturn}`;
+    if (this.walked.has(key) || this.stack.has(fr.f.def)) return;
+    this.walked.add(key);
+    const body = this.body(fr.f.def);
+    if (!body) return;
+    const outer = this.frame;
+    this.frame = fr;
+    this.stack.add(fr.f.def);
+    try {
+      this.stmts(body, true);
+    } finally {
+      this.stack.delete(fr.f.def);
+      this.frame = outer;
+    }
+  }
+
+  /** A statement list; after a statement that never falls through, nothing runs until a label. `top`: the body's. */
+  private stmts(list: readonly Stmt[], top = false): void {
     let dead = false;
-    for (const s of list) {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
       if (dead && !hasLabel(s)) continue;
       dead = false;
-      this.stmt(s);
+      if (s.s === 'if') {
+        // the condition decides nothing when both ways do the same, or (its function's value ignored) when nothing
+        // with an effect comes after it
+        const same = s.f ? sameStmt(s.t, s.f) : exits(s.t) && !!list[i + 1] && sameStmt(s.t, list[i + 1]!);
+        const onlyValue = top && this.frame.discardReturn && list.slice(i).every(pureStmt);
+        this.ifStmt(s, same || onlyValue);
+      } else this.stmt(s);
       if (exits(s)) dead = true;
     }
   }
 
-  stmt(s: Stmt): void {
+  private ifStmt(s: Extract<Stmt, { s: 'if' }>, discardCond: boolean): void {
+    const cv = this.constOf(s.c);
+    if (cv !== undefined) {
+      const live = cv !== 0n ? s.t : s.f;
+      if (live) this.stmt(live);
+      return;
+    }
+    this.expr(s.c, discardCond);
+    this.stmt(s.t);
+    if (s.f) this.stmt(s.f);
+  }
+
+  private stmt(s: Stmt): void {
     switch (s.s) {
-      case 'expr': this.expr(s.x); return;
-      case 'return': if (s.x) this.expr(s.x); return;
-      case 'decl': for (const v of s.vars) if (v.init) this.expr(v.init); return;
+      case 'expr': this.expr(s.x, true); return;
+      case 'return': if (s.x) this.expr(s.x, this.frame.discardReturn); return;
+      case 'decl': for (const v of s.vars) if (v.init) this.expr(v.init, false); return;
       case 'block': this.stmts(s.body); return;
-      case 'if': {
-        const cv = constValue(s.c, this.env);
-        if (cv === undefined) {
-          this.expr(s.c);
-          this.stmt(s.t);
-          if (s.f) this.stmt(s.f);
-        } else {
-          const live = cv !== 0n ? s.t : s.f;
-          if (live) this.stmt(live);
-        }
-        return;
-      }
+      case 'if': this.ifStmt(s, false); return;
       // `do { } while (0)` runs its body once: loops are never folded
       case 'loop':
         if (s.init) this.stmt(s.init);
-        if (s.c) this.expr(s.c);
+        if (s.c) this.expr(s.c, false);
         this.stmt(s.body);
-        if (s.step) this.expr(s.step);
+        if (s.step) this.expr(s.step, true);
         return;
-      case 'switch': this.expr(s.c); this.stmt(s.body); return;
-      case 'label': if (s.x) this.expr(s.x); this.stmt(s.body); return;
+      case 'switch': this.expr(s.c, false); this.stmt(s.body); return;
+      case 'label': this.stmt(s.body); return;
       default: return;
     }
   }
 
-  expr(x: Expr): void {
+  /** An expression; `discard`: its value is not used (only its effects are kept). */
+  private expr(x: Expr, discard: boolean): void {
     switch (x.e) {
-      case 'id': this.onId(x); return;
-      case 'member': this.expr(x.obj); return;
-      case 'index': this.expr(x.arr); this.expr(x.idx); return;
-      case 'call': this.expr(x.fn); for (const a of x.args) this.expr(a); return;
-      case 'unary': case 'postfix': this.expr(x.x); return;
-      case 'cast': this.expr(x.x); return;
+      case 'id': {
+        if (!discard && this.declared.has(x.name)) this.onRef(x.name, x, this.frame.f);
+        // a function named without a call: its address is taken (a callback), so clang emits it
+        if (!discard) this.keep(this.byName.get(x.name));
+        return;
+      }
+      case 'member': this.expr(x.obj, discard); return;
+      case 'index': this.expr(x.arr, discard); this.expr(x.idx, discard); return;
+      case 'call': this.call(x, discard); return;
+      case 'unary': this.expr(x.x, discard && x.op !== '++' && x.op !== '--'); return;
+      case 'postfix': this.expr(x.x, false); return;
+      case 'cast': this.expr(x.x, discard); return;
       case 'binary': {
         // `0 && x`, `1 || x`: clang never evaluates x
-        const l = x.op === '&&' || x.op === '||' ? constValue(x.l, this.env) : undefined;
-        this.expr(x.l);
-        if (l !== undefined && (x.op === '&&' ? l === 0n : l !== 0n)) return;
-        this.expr(x.r);
+        if (x.op === '&&' || x.op === '||') {
+          const l = this.constOf(x.l);
+          this.expr(x.l, discard);
+          if (l !== undefined && (x.op === '&&' ? l === 0n : l !== 0n)) return;
+          this.expr(x.r, discard);
+          return;
+        }
+        if (this.constOf(x) !== undefined) return;
+        this.expr(x.l, discard);
+        this.expr(x.r, discard);
         return;
       }
       case 'cond': {
-        const c = constValue(x.c, this.env);
-        if (c === undefined) { this.expr(x.c); this.expr(x.a); this.expr(x.b); } else this.expr(c !== 0n ? x.a : x.b);
+        const c = this.constOf(x.c);
+        if (c !== undefined) { this.expr(c !== 0n ? x.a : x.b, discard); return; }
+        this.expr(x.c, discard && pureExpr(x.a) && pureExpr(x.b));
+        this.expr(x.a, discard);
+        this.expr(x.b, discard);
         return;
       }
-      case 'assign': case 'comma': this.expr(x.l); this.expr(x.r); return;
-      case 'stmtexpr': this.stmts(x.body); return;
-      case 'init': for (const i of x.items) this.expr(i); return;
+      case 'assign': this.expr(x.l, false); this.expr(x.r, false); return;
+      case 'comma': this.expr(x.l, true); this.expr(x.r, discard); return;
+      case 'stmtexpr': {
+        // its value is its last expression statement's
+        const last = x.body[x.body.length - 1];
+        if (last?.s === 'expr') { this.stmts(x.body.slice(0, -1)); this.expr(last.x, discard); } else this.stmts(x.body);
+        return;
+      }
+      case 'init': for (const i of x.items) this.expr(i, false); return;
       // the association _Generic picks is not known here: each is taken as kept
-      case 'generic': for (const a of x.assoc) this.expr(a.x); return;
+      case 'generic': for (const a of x.assoc) this.expr(a.x, discard); return;
       // sizeof's operand is never evaluated
       default: return;
     }
+  }
+
+  /** A call always stays; a static callee is inlined here (its null arguments folded), others are emitted apart. */
+  private call(x: Extract<Expr, { e: 'call' }>, discard: boolean): void {
+    const callee = x.fn.e === 'id' ? this.byName.get(x.fn.name) : undefined;
+    const d = callee?.def;
+    if (callee && d && d.static && !d.noinline && !d.weak && !d.section) {
+      const nulls = new Set<string>();
+      d.params.forEach((p, i) => { const a = x.args[i]; if (p.name && a && this.constOf(a) === 0n) nulls.add(p.name); });
+      for (const a of x.args) this.expr(a, false);
+      this.walk({ f: callee, nulls, discardReturn: discard });
+      return;
+    }
+    if (x.fn.e === 'id') {
+      if (this.declared.has(x.fn.name)) this.onRef(x.fn.name, x.fn, this.frame.f);
+      this.keep(callee);
+    } else this.expr(x.fn, false);
+    for (const a of x.args) this.expr(a, false);
+  }
+
+  /** A constant value clang folds: the analysis' constants, null-valued parameters, a strong extern's address. */
+  private constOf(x: Expr): bigint | undefined {
+    switch (x.e) {
+      case 'id': return this.frame.nulls.has(x.name) ? 0n : constValue(x, this.env);
+      case 'cast': return this.constOf(x.x);
+      case 'unary': {
+        if (x.op !== '!') break;
+        const v = this.constOf(x.x);
+        return v === undefined ? undefined : v === 0n ? 1n : 0n;
+      }
+      case 'binary': {
+        if (x.op === '==' || x.op === '!=') {
+          // a strong extern's address against null: libbpf resolves it or refuses the object, so it is never null
+          const nonNull = (e: Expr) => this.strongAddress(e);
+          if ((nonNull(x.l) && this.constOf(x.r) === 0n) || (nonNull(x.r) && this.constOf(x.l) === 0n)) return x.op === '==' ? 0n : 1n;
+          const l = this.constOf(x.l);
+          const r = this.constOf(x.r);
+          if (l !== undefined && r !== undefined) return (l === r) === (x.op === '==') ? 1n : 0n;
+          return undefined;
+        }
+        if (!this.frame.nulls.size) break;
+        return undefined;
+      }
+      default: break;
+    }
+    return constValue(x, this.env);
+  }
+
+  /** `&x` (or a cast of it) for a non-weak extern: an address clang knows is not null. */
+  private strongAddress(e: Expr): boolean {
+    while (e.e === 'cast') e = e.x;
+    if (e.e === 'unary' && e.op === '&' && e.x.e === 'id') {
+      const d = this.declared.get(e.x.name);
+      return !!d && !d.d.weak;
+    }
+    return false;
+  }
+}
+
+/** Two statements that do the same (the simple cases that matter: `return` of the same constant, or nothing). */
+function sameStmt(a: Stmt, b: Stmt): boolean {
+  if (a.s === 'block' && a.body.length === 1) return sameStmt(a.body[0]!, b);
+  if (b.s === 'block' && b.body.length === 1) return sameStmt(a, b.body[0]!);
+  if (a.s === 'return' && b.s === 'return') {
+    if (!a.x || !b.x) return !a.x && !b.x;
+    return a.x.e === 'num' && b.x.e === 'num' && a.x.v === b.x.v;
+  }
+  return a.s === 'empty' && b.s === 'empty' && !a.asm && !b.asm;
+}
+
+/** No call, store, increment or asm: clang keeps nothing of it but its value. */
+function pureStmt(s: Stmt): boolean {
+  switch (s.s) {
+    case 'expr': return pureExpr(s.x);
+    case 'return': return !s.x || pureExpr(s.x);
+    case 'decl': return s.vars.every((v) => !v.init || pureExpr(v.init));
+    case 'block': return s.body.every(pureStmt);
+    case 'if': return pureExpr(s.c) && pureStmt(s.t) && (!s.f || pureStmt(s.f));
+    case 'empty': return !s.asm;
+    default: return false;
+  }
+}
+
+function pureExpr(x: Expr): boolean {
+  switch (x.e) {
+    case 'id': case 'num': case 'str': case 'sizeof': case 'type': return true;
+    case 'member': return pureExpr(x.obj);
+    case 'index': return pureExpr(x.arr) && pureExpr(x.idx);
+    case 'unary': return x.op !== '++' && x.op !== '--' && pureExpr(x.x);
+    case 'cast': return pureExpr(x.x);
+    case 'binary': return pureExpr(x.l) && pureExpr(x.r);
+    case 'cond': return pureExpr(x.c) && pureExpr(x.a) && pureExpr(x.b);
+    default: return false;
   }
 }
 
@@ -170,7 +345,7 @@ function exits(s: Stmt): boolean {
   switch (s.s) {
     case 'return': return true;
     case 'jump': return true;
-    case 'block': return s.body.length > 0 && s.body.some((x, i) => exits(x) && !s.body.slice(i + 1).some(hasLabel));
+    case 'block': return s.body.some((x, i) => exits(x) && !s.body.slice(i + 1).some(hasLabel));
     case 'if': return !!s.f && exits(s.t) && exits(s.f);
     default: return false;
   }
@@ -183,7 +358,6 @@ function hasLabel(s: Stmt): boolean {
     case 'block': return s.body.some(hasLabel);
     case 'if': return hasLabel(s.t) || (!!s.f && hasLabel(s.f));
     case 'loop': return hasLabel(s.body);
-    case 'switch': return false;
     default: return false;
   }
 }
