@@ -601,13 +601,13 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       uri, sites, notes, functions, plainAccesses, stats,
       localBtf: () => builder.build(file),
       macroDefined: (name) => E.pre.macros.has(name),
-      externs: () => externs ??= emittedExterns(E.env, [
+      externs: () => externs ??= externsOf(() => emittedExterns(E.env, [
         ...entries.map(({ e }) => ({ def: e.def, delta: deltaOf.get(e.def) ?? 0, inDocument: !e.def.file })),
         ...E.env.imports.flatMap((h) => [...h.funcs.values()].filter((f) => f.body).map((def) => ({ def, delta: 0, inDocument: false }))),
       ]).map((x) => ({
         ...x, typeId: builder.idOf(x.type),
         ...(x.decl ? { declRange: rng(x.decl.start, x.decl.end) } : {}), ...(x.use ? { useRange: rng(x.use.start, x.use.end) } : {}),
-      })),
+      }))),
     };
   }
 
@@ -744,6 +744,16 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     return tree;
   }
   return self;
+}
+
+/** The externs, or none when their walk fails on a document it cannot read (the analysis' notes say why): a check
+ * or an editor must go on, not stop on a malformed program. */
+function externsOf(walk: () => LocalExtern[]): LocalExtern[] {
+  try {
+    return walk();
+  } catch {
+    return [];
+  }
 }
 
 /** A document over the source cap is not analysed (memory grows with its size): one note says why and how to raise it. */
