@@ -45,8 +45,27 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
   const byName = new Map<string, DefinedFunction>();
   // the document's definition wins over a header's (TypeEnv.func's order)
   for (const f of defs) if (f.def.body && (!byName.has(f.def.name) || f.inDocument)) byName.set(f.def.name, f);
+  // only functions that name an extern, or name (call, take) one that does, can make clang emit one: the others are
+  // never parsed again (a token scan, to the fixpoint over the names functions mention)
+  const relevant = new Set<FuncDef>();
+  const mentions = new Map<FuncDef, string[]>();
+  for (const f of byName.values()) {
+    const names: string[] = [];
+    for (const t of f.def.body!) {
+      if (declared.has(t.s)) { relevant.add(f.def); break; }
+      if (byName.has(t.s)) names.push(t.s);
+    }
+    if (!relevant.has(f.def)) mentions.set(f.def, names);
+  }
+  if (!relevant.size) return [];
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [d, names] of mentions) {
+      if (names.some((n) => relevant.has(byName.get(n)!.def))) { relevant.add(d); mentions.delete(d); grew = true; }
+    }
+  }
   const uses = new Map<string, { start: number; end: number } | null>();
-  const w = new Walker(env, declared, byName, (name, x, f) => {
+  const w = new Walker(env, declared, byName, relevant, (name, x, f) => {
     const at = x.exp ?? x;
     const here = f.inDocument ? { start: at.start + f.delta, end: at.end + f.delta } : null;
     const had = uses.get(name);
@@ -100,12 +119,12 @@ class Walker {
   private frame!: Frame;
 
   constructor(private readonly env: TypeEnv, private readonly declared: ReadonlyMap<string, { d: ExternDecl }>,
-    private readonly byName: ReadonlyMap<string, DefinedFunction>,
+    private readonly byName: ReadonlyMap<string, DefinedFunction>, private readonly relevant: ReadonlySet<FuncDef>,
     private readonly onRef: (name: string, x: Expr, f: DefinedFunction) => void) {}
 
   /** A function clang emits on its own (a program, a global function, a callback): walked once, as is. */
   keep(f: DefinedFunction | undefined): void {
-    if (f && !this.kept.has(f)) { this.kept.add(f); this.queue.push(f); }
+    if (f && this.relevant.has(f.def) && !this.kept.has(f)) { this.kept.add(f); this.queue.push(f); }
   }
 
   run(): void {
@@ -128,7 +147,7 @@ class Walker {
   /** One body under one frame; the same callee with the same folding is walked once (it names the same externs). */
   private walk(fr: Frame): void {
     const key = `${fr.f.def.name}|${fr.f.inDocument}|${[...fr.nulls].sort().join(',')}|${fr.discardReturn}`;
-    if (this.walked.has(key) || this.stack.has(fr.f.def)) return;
+    if (!this.relevant.has(fr.f.def) || this.walked.has(key) || this.stack.has(fr.f.def)) return;
     this.walked.add(key);
     const body = this.body(fr.f.def);
     if (!body) return;
