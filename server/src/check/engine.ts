@@ -159,6 +159,7 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
     const remap = loaded.ids ? (t: string | undefined) => remapAmbiguity(t, loaded.ids!) : (t: string | undefined) => t;
     if (prog.payload.kind === 'source') {
       const ex = prog.payload.externs;
+      // (byte order: only whether libbpf refuses is read here, which no kconfig value's byte order changes)
       const f = ex ? externRefusal(loaded.btf, prog.localBtf!, ex.ksyms, ex.kcfg, true, loadingMachineOf(spec)) : undefined;
       const refused: Refusal | undefined = f && { extern: f.extern, errno: f.errno, reason: externRefusalReason(f) };
       const evs = evaluateSites(prog.localBtf!, prog.payload.sites, [target]);
