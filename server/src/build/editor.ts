@@ -154,7 +154,7 @@ const same = (a: Range, b: Range) => a.start.line === b.start.line && a.start.ch
  * `corelens (build)`); extra: a live error at a site whose every compiled relocation is dead or fine on the finding's
  * targets (downgraded: the build is exact for that version).
  */
-export function reconcile(b: BuildState, analysis: Pick<Analysis, 'sites' | 'functions'>, findings: readonly Finding[], ctx: TargetContext): Reconciled {
+export function reconcile(b: BuildState, analysis: Pick<Analysis, 'sites' | 'functions'> & Partial<Pick<Analysis, 'externs'>>, findings: readonly Finding[], ctx: TargetContext): Reconciled {
   const added: BuildDiagnostic[] = [];
   const downgraded = new Map<number, string>();
   const drift: Drift[] = [];
@@ -215,6 +215,27 @@ export function reconcile(b: BuildState, analysis: Pick<Analysis, 'sites' | 'fun
       + `(${c.kernelSays}); guard it with bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_${c.helper.replace(/^bpf_/, '')})`;
     // not drift: the live analysis does not claim to know helper ids, so it missed nothing it models
     added.push({ range: lineRange(c.line, c.column), severity: 1, source: BUILD_SOURCE, code: 'core-build-helper', message });
+  }
+  // libbpf refusing the whole object for an extern (__ksym, __kconfig) on some targets: every program fails alike
+  // there (lenses say "libbpf refuses the object"); one error per refusal at the extern's declaration, as `corelens
+  // check` places it (else its first use, else the top of the document). The live analysis does not decide externs
+  // on its targets: not drift.
+  const refusals = new Map<string, { extern: string; reason: string; targets: string[] }>();
+  for (const t of b.targetNames) {
+    const vs = b.programs.map((p) => p.targets[t]);
+    const first = vs[0];
+    if (!first || first.loads || first.kind !== 'libbpf' || first.extern === undefined || !vs.every((v) => v && !v.loads && v.extern === first.extern)) continue;
+    const reason = first.reason ?? `libbpf refuses extern '${first.extern}'`;
+    const e = refusals.get(reason) ?? { extern: first.extern, reason, targets: [] };
+    e.targets.push(t);
+    refusals.set(reason, e);
+  }
+  if (refusals.size) {
+    const places = new Map((analysis.externs?.() ?? []).map((e) => [e.name, e.declRange ?? e.useRange] as const));
+    for (const r of refusals.values()) {
+      added.push({ range: places.get(r.extern) ?? lineRange(1), severity: 1, source: BUILD_SOURCE, code: 'core-extern-refused',
+        message: `${r.reason}: no program of the object loads on ${on(r.targets)}` });
+    }
   }
   // extra: live errors on sites whose compiled relocations the verifier never reaches
   findings.forEach((f, k) => {

@@ -7,7 +7,8 @@ import { BpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { ReloKind, isExistenceKind } from '../core/kinds';
 import { PreparedObject, prepareObject, relocateEach } from '../core/object';
-import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelocation, factNames, factsFromBtf, objectVerdicts, prepareVerdicts } from '../verdict/index';
+import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelocation, externFactNames, externRefusal, externRefusalReason, factNames, factsFromBtf, objectVerdicts, prepareVerdicts } from '../verdict/index';
+import type { LibbpfExterns } from '../source/externs';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
 import { LiveSite, evaluateSites, guardChecks } from '../features/evaluate';
@@ -24,6 +25,8 @@ export interface SourcePayload {
   /** The local types clang would emit, as raw BTF. */
   readonly localBtf: Uint8Array;
   readonly sites: readonly LiveSite[];
+  /** The __ksym / __kconfig externs clang emits for it (absent: none), which libbpf resolves before relocating. */
+  readonly externs?: LibbpfExterns;
 }
 
 /** A compiled object; its verdicts come from the bytecode, the source beside it only places findings. */
@@ -94,8 +97,13 @@ export type TargetReport =
     readonly records?: ReadonlyMap<number, LiteRecord>;
     readonly programs?: LiteVerdict[]; readonly cached: boolean; readonly archiveRead: boolean; readonly cacheProblem?: string;
     /** The arch the target's BTF says (its pt_regs), when known: a target whose spec said none may need another analysis. */
-    readonly arch?: string }
+    readonly arch?: string;
+    /** libbpf refuses the whole object on this target for its externs (a .o's verdicts, or the source's externs). */
+    readonly refused?: Refusal }
   | { readonly index: number; readonly name: string; readonly ok: false; readonly file: string; readonly error: string; readonly archiveRead: boolean };
+
+/** Why libbpf refuses an object for its externs on one target: the extern, errno and the verdicts' reason text. */
+export interface Refusal { readonly extern: string; readonly errno: number; readonly reason: string }
 
 /** A payload parsed once per worker. */
 export interface PreparedProgram {
@@ -116,7 +124,11 @@ export function prepareProgram(payload: ProgramPayload): PreparedProgram {
   const siteRoots = (btf: Btf, sites: readonly LiveSite[]) => rootNames(btf, sites.flatMap((s) => [s, ...s.guards.flatMap(guardChecks)]));
   if (payload.kind === 'source') {
     const localBtf = Btf.parse(payload.localBtf, payload.file);
-    return { payload, localBtf, names: siteRoots(localBtf, payload.sites) };
+    const roots = siteRoots(localBtf, payload.sites);
+    const ex = payload.externs;
+    // the slice also covers the kernel symbols the extern check asks about (as an object's factNames)
+    const names = ex ? [...new Set([...roots, ...externFactNames(ex.ksyms.map((e) => e.name), ex.kcfg.map((e) => e.name))])].sort() : roots;
+    return { payload, localBtf, names };
   }
   const obj = parseBpfObject(payload.object, payload.file);
   // The slice also covers the kernel symbols the verdicts ask about (do the __ksym externs exist, the syscall wrapper).
@@ -146,9 +158,16 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
     const target = { name: spec.name, btf: loaded.btf };
     const remap = loaded.ids ? (t: string | undefined) => remapAmbiguity(t, loaded.ids!) : (t: string | undefined) => t;
     if (prog.payload.kind === 'source') {
+      const ex = prog.payload.externs;
+      // (byte order: only whether libbpf refuses is read here, which no kconfig value's byte order changes)
+      const f = ex ? externRefusal(loaded.btf, prog.localBtf!, ex.ksyms, ex.kcfg, true, loadingMachineOf(spec)) : undefined;
+      const refused: Refusal | undefined = f && { extern: f.extern, errno: f.errno, reason: externRefusalReason(f) };
       const evs = evaluateSites(prog.localBtf!, prog.payload.sites, [target]);
       const sites = evs.map((ev): LiteSite => {
         const st = ev.targets.get(spec.name)!;
+        // an object libbpf refuses is never walked by the verifier: as for a .o, whether a site runs is unknown
+        // there (its guards decide nothing: nothing loads)
+        if (refused) return { ...lite(st.result, remap), runs: 2, ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}) };
         return {
           ...lite(st.result, remap), runs: st.runs === undefined ? 2 : st.runs ? 1 : 0,
           ...(st.offBy ? { off: ev.site.guards.indexOf(st.offBy) } : {}),
@@ -156,7 +175,7 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
         };
       });
       return { index, name: spec.name, ok: true, sites, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
-        ...(loaded.arch ? { arch: loaded.arch } : {}) };
+        ...(loaded.arch ? { arch: loaded.arch } : {}), ...(refused ? { refused } : {}) };
     }
     // (prepared inside the try: a malformed object is reported per target, as before, not as a worker crash)
     const parts = objectParts(prog);
@@ -187,8 +206,12 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
       const derefs = p.scalarDerefs.get(spec.name) ?? [];
       return { ...tv, ...(tv.reason ? { reason: remap(tv.reason) } : {}), ...(derefs.length ? { derefs } : {}) };
     });
+    // every program carries the same refusal (objectVerdicts): the first says it for the object
+    const first = programs[0];
+    const refused: Refusal | undefined = first && !first.loads && first.kind === 'libbpf' && first.extern !== undefined
+      ? { extern: first.extern, errno: first.errno ?? 0, reason: first.reason ?? '' } : undefined;
     return { index, name: spec.name, ok: true, records, programs, cached: loaded.cached, archiveRead, ...(loaded.problem ? { cacheProblem: loaded.problem } : {}),
-      ...(loaded.arch ? { arch: loaded.arch } : {}) };
+      ...(loaded.arch ? { arch: loaded.arch } : {}), ...(refused ? { refused } : {}) };
   } catch (e) {
     return { index, name: spec.name, ok: false, file: spec.path, error: e instanceof Error ? e.message : String(e), archiveRead };
   }

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { CODES } from '../features/diagnostics';
 import { toJson } from '../util/format';
-import { CheckReport, DIRECT_READ, GUARDED, ProgramRow, SeverityName, UNRESIZABLE_LOAD } from './run';
+import { CheckReport, DIRECT_READ, EXTERN_REFUSED, GUARDED, ProgramRow, SeverityName, UNRESIZABLE_LOAD } from './run';
 
 /** SARIF rule of a program that fails to load on some target (reported before the relocation findings). */
 export const PROGRAM_FAILS = 'program-fails-to-load';
@@ -40,6 +40,8 @@ export const RULES: Record<string, { name: string; short: string; help: string }
     help: 'In kprobe, uprobe and tracepoint programs kernel pointers are plain numbers to the verifier (bpf_get_current_task(), pt_regs values, results of BPF_CORE_READ): a direct `p->field` is rejected with "invalid mem access \'scalar\'". Read it with BPF_CORE_READ() (bpf_probe_read_kernel), or attach as tp_btf/fentry where arguments are typed pointers.' },
   [GUARDED]: { name: 'Guarded', short: 'A poisoned relocation sits in code the verifier never reaches.',
     help: 'The relocation does not resolve on those targets, but a guard (bpf_core_field_exists() and friends) makes its instruction dead code there: the program loads.' },
+  [EXTERN_REFUSED]: { name: 'ExternRefused', short: 'libbpf refuses the whole object for an extern on some targets.',
+    help: 'libbpf resolves the object\'s __ksym and __kconfig externs before anything else: a strong one the loading kernel lacks (a kernel variable or kfunc not in its BTF, a symbol not in /proc/kallsyms, a CONFIG_ its config does not set), or a typed one whose type differs from the kernel\'s, fails every program of the object. Mark it __weak and test it (bpf_ksym_exists(), or its value for a __kconfig) where the code can do without it.' },
   [UNRESIZABLE_LOAD]: { name: 'UnresizableLoad', short: 'A load or store cannot be resized for some targets.',
     help: 'The field has another size on the target and is not an unsigned integer or pointer, so libbpf cannot adjust the instruction\'s width and poisons it. Use BPF_CORE_READ or bpf_core_field_size().' },
 };

@@ -23,7 +23,9 @@ import { SharedFunctions } from '../source/sharedFunctions';
 import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, sameObjectArch, targetArchName } from '../targets/arch';
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
-import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, SourcePayload, TargetReport, objectParts, prepareProgram } from './engine';
+import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, Refusal, SourcePayload, TargetReport, objectParts, prepareProgram } from './engine';
+import { libbpfExterns } from '../source/externs';
+import type { Range } from '../source/analyzer';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
 import { PlaceSite, RecordKey, analyseSource, assignRecords, mergedSites, recordFunctions, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
@@ -201,7 +203,12 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       const sites = src.analysis.sites;
       // the records are described after the targets ran (the object is prepared once, see below): matched then
       match = siteMatcher(sites, src.analysis.functions);
-      places = { source: sourceFile, sites, recordSites: [], merged: [] };
+      const externs: { [name: string]: Range } = {};
+      for (const e of src.analysis.externs()) {
+        const at = e.declRange ?? e.useRange;
+        if (at) externs[e.name] = at;
+      }
+      places = { source: sourceFile, sites, recordSites: [], merged: [], externs };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');
@@ -276,7 +283,11 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
 
   const findings = payload.kind === 'source'
     ? sourceFindings(file, analyses.map((a) => ({ arch: a.arch, payload: a.payload, reports: okReports.filter((r) => a.indices.includes(r.index)) })), describe, o.severities)
-    : objectFindings(payload, parsed!, meta, okReports, describe, places, progIds);
+    : [...objectFindings(payload, parsed!, meta, okReports, describe, places, progIds), ...externFindings(okReports, describe, (name) => {
+      const at = places?.externs?.[name];
+      return at ? rangeLocation(places!.source, at) : places ? { file: places.source, line: 1, column: 1, endLine: 1, endColumn: 1 }
+        : { file, line: 0, column: 1, endLine: 0, endColumn: 1 };
+    })];
   const programs = payload.kind === 'object' ? programRows(okReports, describe, progIds, (f) => resolveSource(payload, f, places)) : undefined;
   dedupe(findings);
   findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line
@@ -362,8 +373,12 @@ async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arc
     if (!notes.includes(note)) notes.push(note); // every arch's analysis says it: once is enough
   }
   if (a.notes.some((n) => /analysis failed/.test(n.message))) throw new CheckInputError(a.notes.find((n) => /analysis failed/.test(n.message))!.message);
+  // the externs first: their types join the local BTF before its bytes are taken
+  const emitted = a.externs();
+  const local = a.localBtf();
   // a function no program reaches is not in the object: its sites (listed for the editor) are not checked
-  return { kind: 'source', file, localBtf: a.localBtf().bytes, sites: a.sites.filter((s) => !s.unreached) as AnalysedSite[] };
+  return { kind: 'source', file, localBtf: local.bytes, sites: a.sites.filter((s) => !s.unreached) as AnalysedSite[],
+    ...(emitted.length ? { externs: libbpfExterns(emitted, local) } : {}) };
 }
 
 /**
@@ -390,7 +405,42 @@ function sourceFindings(file: string, parts: readonly { arch: Arch; payload: Sou
     return { arch, local, evals, targets: reports.map((r) => r.name) };
   });
   const found = mergedFindings(mergeArchEvaluations(archEvals), { severities, describeTargets: (t) => describe(t) });
-  return found.map((f) => fromFinding(file, f, describe));
+  const places = (name: string): CheckFinding['location'] => {
+    const at = parts.map((p) => p.payload.externs?.places[name]).find((r) => r);
+    return at ? rangeLocation(file, at) : { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  };
+  return [...found.map((f) => fromFinding(file, f, describe)), ...externFindings(parts.flatMap((p) => p.reports), describe, places)];
+}
+
+/** Code of a finding on the whole object: libbpf refuses it on some targets for an extern (__ksym, __kconfig). */
+export const EXTERN_REFUSED = 'core-extern-refused';
+
+/**
+ * One error per distinct extern refusal (libbpf's own warning), over the targets it happens on; the same from a .o
+ * and from its source (the engine decides it from the object's verdicts, or from the externs the source makes
+ * clang emit), at the same place: the extern's declaration in the source, else its first kept use there, else the
+ * top of the source (`place`).
+ */
+function externFindings(reports: readonly Extract<TargetReport, { ok: true }>[], describe: (t: readonly string[]) => string,
+  place: (extern: string) => CheckFinding['location']): CheckFinding[] {
+  const groups = new Map<string, { r: Refusal; targets: string[] }>();
+  for (const rep of reports) {
+    if (!rep.refused) continue;
+    const g = groups.get(rep.refused.reason);
+    if (g) g.targets.push(rep.name);
+    else groups.set(rep.refused.reason, { r: rep.refused, targets: [rep.name] });
+  }
+  return [...groups.values()].map(({ r, targets }) => ({
+    code: EXTERN_REFUSED, severity: 'error', cause: `extern \`${r.extern}\` refused by libbpf`,
+    message: `${r.reason}: no program of the object loads on ${describe(targets)}`,
+    location: place(r.extern), targets, summary: describe(targets),
+    site: { kind: 'extern', localType: '', access: '', path: r.extern },
+  }));
+}
+
+/** An LSP range of `file` as a finding's location (1-based). */
+function rangeLocation(file: string, r: Range): CheckFinding['location'] {
+  return { file, line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
 }
 
 function internResult(intern: Map<string, RelocationResult>, kind: number, l: LiteSite | LiteRecord): RelocationResult {
@@ -443,6 +493,8 @@ interface Places {
   readonly recordSites: readonly (readonly number[])[];
   /** Per record: further source reads clang merged into it (CSE), which share its outcome. */
   readonly merged?: readonly (readonly number[])[];
+  /** Where each extern the source makes clang emit is declared (or first used) in the source. */
+  readonly externs?: { readonly [name: string]: Range };
 }
 
 /** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */

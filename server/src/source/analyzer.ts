@@ -40,6 +40,7 @@ import { SharedFunctions } from './sharedFunctions';
 import { rawSpots } from './spots';
 import type { Ahead } from './ahead';
 import { Unit, findUnits } from './units';
+import { SourceExtern, emittedExterns } from './externs';
 export { Unit, findUnits, unitsOf } from './units';
 import type { DocBodies } from './docBodies';
 
@@ -197,7 +198,15 @@ export interface Analysis {
   localBtf(): Btf;
   /** Whether a macro is defined at the end of the document (its headers included): fixes add the include they need. */
   macroDefined(name: string): boolean;
+  /**
+   * The __ksym / __kconfig externs clang emits for the document (source/externs.ts), each with its type's id in
+   * `localBtf()` (call this before taking localBtf()'s bytes: it may add types). Computed on first call.
+   */
+  externs(): readonly LocalExtern[];
 }
+
+/** An extern clang emits, with its declared type in the analysis' local BTF and its places as ranges. */
+export type LocalExtern = SourceExtern & { readonly typeId: number; readonly declRange?: Range; readonly useRange?: Range };
 
 export interface AnalyzeOptions { includePaths?: readonly string[] }
 
@@ -587,10 +596,18 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     stats.functions = entries.length;
     stats.programsExpanded = E.contexts.expanded;
     stats.programsReused = E.contexts.reused;
+    let externs: readonly LocalExtern[] | undefined;
     return {
       uri, sites, notes, functions, plainAccesses, stats,
       localBtf: () => builder.build(file),
       macroDefined: (name) => E.pre.macros.has(name),
+      externs: () => externs ??= externsOf(() => emittedExterns(E.env, [
+        ...entries.map(({ e }) => ({ def: e.def, delta: deltaOf.get(e.def) ?? 0, inDocument: !e.def.file })),
+        ...E.env.imports.flatMap((h) => [...h.funcs.values()].filter((f) => f.body).map((def) => ({ def, delta: 0, inDocument: false }))),
+      ]).map((x) => ({
+        ...x, typeId: builder.idOf(x.type),
+        ...(x.decl ? { declRange: rng(x.decl.start, x.decl.end) } : {}), ...(x.use ? { useRange: rng(x.use.start, x.use.end) } : {}),
+      }))),
     };
   }
 
@@ -729,6 +746,16 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
   return self;
 }
 
+/** The externs, or none when their walk fails on a document it cannot read (the analysis' notes say why): a check
+ * or an editor must go on, not stop on a malformed program. */
+function externsOf(walk: () => LocalExtern[]): LocalExtern[] {
+  try {
+    return walk();
+  } catch {
+    return [];
+  }
+}
+
 /** A document over the source cap is not analysed (memory grows with its size): one note says why and how to raise it. */
 function tooLarge(uri: string, text: string): Analysis {
   const lines = new LineMap(text);
@@ -739,6 +766,7 @@ function tooLarge(uri: string, text: string): Analysis {
     stats: { full: true, functions: 0, analysed: 0, reused: 0, skipped: 0, unattributed: 0 },
     localBtf: () => new LocalBtfBuilder().build(uriToPath(uri)),
     macroDefined: () => false,
+    externs: () => [],
   };
 }
 

@@ -18,6 +18,9 @@ export class TypeEnv {
    * `const volatile` struct global is one too, keyed `global.member` (bpf-examples' `user_config.groupby_ifindex`). */
   readonly knobs = new Map<string, bigint>();
   readonly funcs = new Map<string, FuncDef>();
+  /** `extern` declarations placed in libbpf's `.ksyms` / `.kconfig` sections (`__ksym`, `__kconfig`): what libbpf
+   * resolves before relocating, once clang emits them (source/externs.ts decides which it does). */
+  readonly externs = new Map<string, ExternDecl>();
   /** Header environments visible from here (flat: each is searched at its own names only, never its imports, so a
    * chain of N headers costs N lookups, not 2^N). */
   imports: TypeEnv[] = [];
@@ -126,6 +129,9 @@ const MAX_RECOVERIES = 16;
 /** libbpf/bpf_helpers.h decoration macros that are attributes or storage classes, not types. */
 const NOISE = new Set(['static', 'extern', 'inline', '__inline', '__inline__', 'register', 'auto', '_Thread_local', '__extension__',
   '__always_inline', '__noinline', '__weak', '__hidden', '__ksym', '__kconfig', '__maybe_unused', '_Atomic', '__cpu']);
+
+/** An `extern ... __ksym` / `__kconfig` declaration as written (the first one of its name; `weak` from any). */
+export interface ExternDecl { name: string; type: CType; section: '.ksyms' | '.kconfig'; weak: boolean; tok?: Token }
 
 export interface DeclaredVar { name: string; type: CType; tok?: Token; init?: Expr; isTypedef: boolean; storage: string[] }
 
@@ -451,7 +457,9 @@ export class CParser {
   }
 
   /** A declarator: returns the declared name and the full type built inside-out. */
-  declarator(base: CType): { name: string; type: CType; tok?: Token } {
+  /** `trailing` receives the attributes written after the name (`x __ksym`, `f(..) __weak`), which only the extern
+   * bookkeeping reads: layout and inlining keep ignoring them, as before. */
+  declarator(base: CType, trailing?: { section?: string; weak?: boolean }): { name: string; type: CType; tok?: Token } {
     let ptrs = 0;
     const ptrQuals: ('const' | 'volatile' | 'restrict')[][] = [];
     while (this.is('*') || this.peek()?.s === '__attribute__') {
@@ -494,7 +502,7 @@ export class CParser {
     // suffixes apply right-to-left relative to the type: collect then build
     const sfx: ({ arr: number } | { fn: { name: string; type: CType }[]; variadic: boolean })[] = [];
     for (;;) {
-      this.attributes({});
+      this.attributes(trailing ?? {});
       if (this.eat('[')) {
         let n = 0;
         if (!this.is(']')) {
@@ -581,9 +589,13 @@ export class CParser {
     }
     if (this.eat(';')) return;
     for (;;) {
-      const d = this.declarator(base);
+      const trailing: { section?: string; weak?: boolean } = {};
+      const d = this.declarator(base, trailing);
       this.attributes(attrs);
       const isTypedef = storage.includes('typedef');
+      if (d.name && !isTypedef && storage.includes('extern')) {
+        this.noteExtern(d.name, d.type, d.tok, storage, { section: attrs.section ?? trailing.section, weak: attrs.weak || trailing.weak });
+      }
       if (d.type.k === 'func' && this.is('{')) {
         const bodyStart = this.i + 1;
         this.skipGroup();
@@ -675,6 +687,15 @@ export class CParser {
       this.skipStatement();
     }
     if (this.i === st) this.i++;
+  }
+
+  /** Records an extern of libbpf's `.ksyms` or `.kconfig` section (a later declaration may add `__weak`). */
+  private noteExtern(name: string, type: CType, tok: Token | undefined, storage: string[], attrs: { section?: string; weak?: boolean }): void {
+    const section = attrs.section === '.ksyms' || storage.includes('__ksym') ? '.ksyms' : attrs.section === '.kconfig' || storage.includes('__kconfig') ? '.kconfig' : undefined;
+    const weak = !!attrs.weak || storage.includes('__weak');
+    const have = this.env.externs.get(name);
+    if (have) { if (weak) have.weak = true; return; }
+    if (section) this.env.externs.set(name, { name, type, section, weak, ...(tok ? { tok } : {}) });
   }
 
   private depthSkipToAny(stops: string[]): void {

@@ -6,7 +6,9 @@
 import { readFileSync } from 'fs';
 import { BpfObject } from '../btf/object';
 import { STB_LOCAL, STB_WEAK } from '../btf/elf';
+import { Btf } from '../btf/reader';
 import { Kind } from '../btf/types';
+import { typesAreCompat } from '../core/compat';
 import { EINVAL, ESRCH } from '../core/kinds';
 import { kconfigExterns } from './kconfig';
 
@@ -71,11 +73,64 @@ export function ksymExterns(obj: BpfObject): readonly KsymExtern[] {
   } catch {
     // no symbol table or a malformed BTF: the object's other checks say so
   }
-  // strcmp order (libbpf's cmp_externs): code units, not locale
-  list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  out = list;
+  out = sortKsymExterns(list);
   collected.set(obj, out);
   return out;
+}
+
+/** libbpf's order of the ksym externs (cmp_externs: strcmp of the names, code units, not locale); sorts in place. */
+export function sortKsymExterns<T extends KsymExtern>(list: T[]): T[] {
+  return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** What a program's verdict says when libbpf refuses the object for its externs (one text for .o and .bpf.c). */
+export function externRefusalReason(f: ExternFailure): string {
+  return `libbpf fails the whole object load before any relocation: ${f.message}; libbpf looks it up in ${f.where}`;
+}
+
+/**
+ * Whether a kernel's BTF has each extern where libbpf looks it up, and whether a typed one's type is compatible with
+ * the program's (`local`: the BTF the externs' localType ids index: the object's, or the live analysis' local BTF).
+ * A typed variable is a VAR of the kernel's BTF, a kfunc a FUNC; an untyped one is an address from /proc/kallsyms,
+ * which a BTF cannot tell exactly: a FUNC of that name is a text symbol, always in kallsyms (present); anything else
+ * is unknown (kallsyms lists data symbols only with CONFIG_KALLSYMS_ALL), except on the running kernel (`running`),
+ * whose /proc/kallsyms is read. A name that is no extern is a FUNC or VAR of the BTF.
+ */
+export function ksymAnswers(btf: Btf, local: Btf, externs: readonly KsymExtern[], running: boolean):
+  { hasKsym: (name: string) => boolean | undefined; ksymCompatible: (name: string) => boolean | undefined } {
+  const byName = new Map(externs.map((e) => [e.name, e] as const));
+  const cache = new Map<string, boolean | undefined>();
+  const compat = new Map<string, boolean | undefined>();
+  return {
+    ksymCompatible: (name) => {
+      if (compat.has(name)) return compat.get(name);
+      const e = byName.get(name);
+      let v: boolean | undefined;
+      if (e && !e.untyped) {
+        const id = btf.findByName(name, e.func ? Kind.Func : Kind.Var);
+        if (id > 0) {
+          try {
+            const k = btf.type(id) as { type: number };
+            v = typesAreCompat(local, e.localType, btf, e.func ? k.type : btf.skipModifiers(k.type));
+          } catch {
+            v = undefined; // a type loop or a too deep one: libbpf would error too, but not with a verdict we can name
+          }
+        }
+      }
+      compat.set(name, v);
+      return v;
+    },
+    hasKsym: (name) => {
+      if (cache.has(name)) return cache.get(name);
+      const e = byName.get(name);
+      const func = () => btf.findByName(name, Kind.Func) > 0;
+      const variable = () => btf.findByName(name, Kind.Var) > 0;
+      const v = e?.func ? func() : e && !e.untyped ? variable()
+        : e ? func() || (running ? inKallsyms(name) : undefined) : func() || variable();
+      cache.set(name, v);
+      return v;
+    },
+  };
 }
 
 /**

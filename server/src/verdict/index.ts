@@ -12,18 +12,17 @@ import { Btf } from '../btf/reader';
 import { Enumerator, Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
-import { typesAreCompat } from '../core/compat';
-import { ExternFailure, externFailure, inKallsyms, ksymExterns } from './externs';
-import { KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
+import { ExternFailure, KsymExtern, externFailure, externRefusalReason, ksymAnswers, ksymExterns } from './externs';
+import { KcfgExtern, KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
 import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
 import { VerifyResult, verify } from './verify';
 
 export { loadPrograms } from './program';
-export { ksymExterns, externFailure } from './externs';
+export { ksymExterns, externFailure, externRefusalReason, sortKsymExterns } from './externs';
 export type { KsymExtern, ExternFailure } from './externs';
-export { kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
+export { kcfgExtern, sortKcfgExterns, kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
 export type { KcfgExtern, KconfigSource } from './kconfig';
 export type { LoadedProgram, CtxKind } from './program';
 
@@ -262,10 +261,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     runs.set(t, ran);
     progs.programs.forEach((p, k) => {
       if (externs) {
-        perProgram[k]!.set(t, {
-          loads: false, kind: 'libbpf', extern: externs.extern, errno: externs.errno,
-          reason: `libbpf fails the whole object load before any relocation: ${externs.message}; libbpf looks it up in ${externs.where}`,
-        });
+        perProgram[k]!.set(t, { loads: false, kind: 'libbpf', extern: externs.extern, errno: externs.errno, reason: externRefusalReason(externs) });
         return;
       }
       if (firstError >= 0 || p.problem) {
@@ -437,75 +433,58 @@ function statedOrUnknown(file: string): Pick<KconfigSource, 'config' | 'configEr
  * of a branch on them are considered.
  */
 export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}): KernelFacts {
-  const kcfg = kconfigExterns(obj);
-  let kconfig = new Map<string, Uint8Array>();
-  let kconfigFailure: KernelFacts['kconfigFailure'];
-  let kconfigRange: KernelFacts['kconfigRange'];
-  if (kcfg.length) {
-    const names = new Set(kcfg.map((e) => e.name));
-    const version = opts.running ? undefined : targetKernelVersion(opts.release, opts.distro);
-    const src: KconfigSource = {
-      ...(opts.running ? runningKconfig() : typeof version === 'number' ? { version } : version ? { versionRange: version } : {}),
-      ...(!opts.running && opts.kconfig ? statedOrUnknown(opts.kconfig) : {}),
-      ...(names.has('LINUX_HAS_SYSCALL_WRAPPER') ? { syscallWrapper: SYSCALL_WRAPPERS.some((n) => btf.findByName(n, Kind.Func) > 0) } : {}),
-      ...(names.has('LINUX_HAS_BPF_COOKIE') ? { bpfCookie: hasBpfCookie(btf) } : {}),
-    };
-    const r = resolveKconfig(kcfg, obj.elf.littleEndian, src);
-    kconfig = r.values;
-    kconfigFailure = { early: r.early, unresolved: r.unresolved };
-    if (r.ranges.size) kconfigRange = r.ranges;
-  }
-  const externs = new Map(ksymExterns(obj).map((e) => [e.name, e] as const));
-  const cache = new Map<string, boolean | undefined>();
-  const compat = new Map<string, boolean | undefined>();
   const helperLimit = helperLimitOf(btf);
   return {
     ...(helperLimit !== undefined ? { helperLimit } : {}),
-    ksymCompatible: (name) => {
-      if (compat.has(name)) return compat.get(name);
-      const e = externs.get(name);
-      let v: boolean | undefined;
-      if (e && !e.untyped) {
-        const id = btf.findByName(name, e.func ? Kind.Func : Kind.Var);
-        if (id > 0) {
-          try {
-            const k = btf.type(id) as { type: number };
-            v = typesAreCompat(obj.btf, e.localType, btf, e.func ? k.type : btf.skipModifiers(k.type));
-          } catch {
-            v = undefined; // a type loop or a too deep one: libbpf would error too, but not with a verdict we can name
-          }
-        }
-      }
-      compat.set(name, v);
-      return v;
-    },
-    kconfig,
-    kconfigFailure,
-    ...(kconfigRange ? { kconfigRange } : {}),
-    hasKsym: (name) => {
-      if (cache.has(name)) return cache.get(name);
-      const e = externs.get(name);
-      const func = () => btf.findByName(name, Kind.Func) > 0;
-      const variable = () => btf.findByName(name, Kind.Var) > 0;
-      // a kfunc: a FUNC; a typed variable: a VAR; untyped: a FUNC is a text symbol, else kallsyms where it can be read
-      const v = e?.func ? func() : e && !e.untyped ? variable()
-        : e ? func() || (opts.running ? inKallsyms(name) : undefined) : func() || variable();
-      cache.set(name, v);
-      return v;
-    },
+    ...ksymAnswers(btf, obj.btf, ksymExterns(obj), !!opts.running),
+    ...kconfigFacts(btf, kconfigExterns(obj), obj.elf.littleEndian, opts),
   };
+}
+
+/**
+ * The __kconfig side of factsFromBtf for these externs (an object's, or those the live analysis says clang emits):
+ * the values libbpf stores on the target's machine, its refusals there (absent without externs), known bounds.
+ */
+export function kconfigFacts(btf: Btf, kcfg: readonly KcfgExtern[], littleEndian: boolean, opts: FactsOptions):
+  Pick<KernelFacts, 'kconfig' | 'kconfigFailure' | 'kconfigRange'> {
+  if (!kcfg.length) return { kconfig: new Map(), kconfigFailure: undefined };
+  const names = new Set(kcfg.map((e) => e.name));
+  const version = opts.running ? undefined : targetKernelVersion(opts.release, opts.distro);
+  const src: KconfigSource = {
+    ...(opts.running ? runningKconfig() : typeof version === 'number' ? { version } : version ? { versionRange: version } : {}),
+    ...(!opts.running && opts.kconfig ? statedOrUnknown(opts.kconfig) : {}),
+    ...(names.has('LINUX_HAS_SYSCALL_WRAPPER') ? { syscallWrapper: SYSCALL_WRAPPERS.some((n) => btf.findByName(n, Kind.Func) > 0) } : {}),
+    ...(names.has('LINUX_HAS_BPF_COOKIE') ? { bpfCookie: hasBpfCookie(btf) } : {}),
+  };
+  const r = resolveKconfig(kcfg, littleEndian, src);
+  return { kconfig: r.values, kconfigFailure: { early: r.early, unresolved: r.unresolved }, ...(r.ranges.size ? { kconfigRange: r.ranges } : {}) };
+}
+
+/**
+ * Why libbpf refuses a program's object on a target for its externs, as objectVerdicts decides it (the source
+ * path's side: the externs the live analysis says clang emits, typed in its local BTF); undefined: it does not.
+ */
+export function externRefusal(btf: Btf, local: Btf, ksyms: readonly KsymExtern[], kcfg: readonly KcfgExtern[], littleEndian: boolean, opts: FactsOptions = {}): ExternFailure | undefined {
+  if (!ksyms.length && !kcfg.length) return undefined;
+  const k = ksymAnswers(btf, local, ksyms, !!opts.running);
+  return externFailure(ksyms, k.hasKsym, kconfigFacts(btf, kcfg, littleEndian, opts).kconfigFailure, k.ksymCompatible);
 }
 
 /** Names factsFromBtf() looks up in a target: the object's __ksym externs and the syscall wrappers (for slicing). */
 export function factNames(obj: BpfObject): string[] {
-  const out = new Set<string>();
+  const out: string[] = [];
   try {
-    for (const sym of obj.elf.symbols()) if (sym.shndx === 0 && sym.name && (sym.info >> 4) !== 0) out.add(sym.name);
+    for (const sym of obj.elf.symbols()) if (sym.shndx === 0 && sym.name && (sym.info >> 4) !== 0) out.push(sym.name);
   } catch {
     // no symbol table: nothing to look up
   }
-  const kcfg = new Set(kconfigExterns(obj).map((e) => e.name));
-  if (kcfg.has('LINUX_HAS_SYSCALL_WRAPPER')) for (const n of SYSCALL_WRAPPERS) out.add(n);
+  return externFactNames(out, kconfigExterns(obj).map((e) => e.name));
+}
+
+/** The names a target slice must hold to answer questions about these externs (factNames of any program). */
+export function externFactNames(symbols: readonly string[], kcfg: readonly string[]): string[] {
+  const out = new Set<string>(symbols);
+  if (kcfg.includes('LINUX_HAS_SYSCALL_WRAPPER')) for (const n of SYSCALL_WRAPPERS) out.add(n);
   // the helper enum: its __BPF_FUNC_MAX_ID says which helpers the kernel has (helperLimitOf), and its values
   // LINUX_HAS_BPF_COOKIE
   out.add('bpf_func_id');

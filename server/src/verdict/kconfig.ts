@@ -72,17 +72,26 @@ export function kconfigExterns(obj: BpfObject): readonly KcfgExtern[] {
       for (const v of d.vars) {
         const t = btf.type(v.type);
         if (t.kind !== Kind.Var) continue;
-        const { type, signed } = kcfgType(btf, t.type);
-        list.push({ name: t.name, type, signed, size: btf.resolveSize(t.type) ?? 0, align: btf.alignOf(t.type), weak: weak.has(t.name) });
+        list.push(kcfgExtern(btf, t.name, t.type, weak.has(t.name)));
       }
     }
   } catch {
     // malformed: the object's other checks say so
   }
-  list.sort((a, b) => (a.align !== b.align ? b.align - a.align : a.size !== b.size ? a.size - b.size : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  out = list;
+  out = sortKcfgExterns(list);
   collected.set(obj, out);
   return out;
+}
+
+/** One __kconfig extern as libbpf sees it, from its type (`type`: the VAR's type id in `btf`). */
+export function kcfgExtern(btf: Btf, name: string, type: number, weak: boolean): KcfgExtern {
+  const k = kcfgType(btf, type);
+  return { name, type: k.type, signed: k.signed, size: btf.resolveSize(type) ?? 0, align: btf.alignOf(type), weak };
+}
+
+/** libbpf's order of the kcfg externs (cmp_externs: alignment descending, size ascending, name); sorts in place. */
+export function sortKcfgExterns<T extends KcfgExtern>(list: T[]): T[] {
+  return list.sort((a, b) => (a.align !== b.align ? b.align - a.align : a.size !== b.size ? a.size - b.size : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The loading machine's side: its kernel version and kernel config, as libbpf reads them. */

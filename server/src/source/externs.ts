@@ -1,0 +1,412 @@
+// The __ksym and __kconfig externs a .bpf.c makes clang emit: libbpf resolves those before relocating anything
+// (bpf_object__resolve_externs), and one it cannot resolve on a kernel fails the whole object there. clang emits an
+// extern (an undefined symbol, a VAR or FUNC of the `.ksyms` / `.kconfig` DATASEC) only when code it keeps refers to
+// it: measured with clang 14 -O2, a declaration nobody uses, a use under `if (0)`, after a `return`, in a static
+// function no kept code calls, or inside sizeof leaves no trace in the object; a use under a CO-RE check
+// (`if (bpf_core_type_exists(..))`, `bpf_ksym_exists(x)`) or a `const volatile` knob stays (neither is a constant
+// to clang). Kept code: every program (SEC), every non-static non-inline definition (a .text function of its own),
+// and the static functions those refer to from their own kept code.
+
+import { Btf } from '../btf/reader';
+import { Kind } from '../btf/types';
+import { KsymExtern, sortKsymExterns } from '../verdict/externs';
+import { KcfgExtern, kcfgExtern, sortKcfgExterns } from '../verdict/kconfig';
+import type { LocalExtern, Range } from './analyzer';
+import { CParser, Expr, ExternDecl, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
+import { CType } from './ctypes';
+import { isPluginDef } from './contexts';
+
+/** An extern clang emits, as the source declares it. */
+export interface SourceExtern {
+  readonly name: string;
+  readonly section: '.ksyms' | '.kconfig';
+  /** A kernel function (kfunc): `extern int f(...) __ksym`. */
+  readonly func: boolean;
+  readonly weak: boolean;
+  readonly type: CType;
+  /** Its declaration's name in the document (offsets); absent when a header declares it. */
+  readonly decl?: { readonly start: number; readonly end: number };
+  /** The first reference clang keeps that is written in the document (offsets; a macro's invocation). */
+  readonly use?: { readonly start: number; readonly end: number };
+}
+
+/** A function definition of the analysis, with the shift from its parse-time offsets to the document's (0: header). */
+export interface DefinedFunction { readonly def: FuncDef; readonly delta: number; readonly inDocument: boolean }
+
+/**
+ * The externs clang emits for this document, in declaration order of the document then the headers. `defs`: every
+ * function definition (document and headers); `env`: the document's type environment (its headers imported).
+ */
+export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): SourceExtern[] {
+  const declared = new Map<string, { d: ExternDecl; own: boolean }>();
+  for (const [n, d] of env.externs) declared.set(n, { d, own: true });
+  for (const h of env.imports) for (const [n, d] of h.externs) if (!declared.has(n)) declared.set(n, { d, own: false });
+  if (!declared.size) return [];
+  const byName = new Map<string, DefinedFunction>();
+  // the document's definition wins over a header's (TypeEnv.func's order)
+  for (const f of defs) if (f.def.body && (!byName.has(f.def.name) || f.inDocument)) byName.set(f.def.name, f);
+  // only functions that name an extern, or name (call, take) one that does, can make clang emit one: the others are
+  // never parsed again (a token scan, to the fixpoint over the names functions mention)
+  const relevant = new Set<FuncDef>();
+  const mentions = new Map<FuncDef, string[]>();
+  for (const f of byName.values()) {
+    const names: string[] = [];
+    for (const t of f.def.body!) {
+      if (declared.has(t.s)) { relevant.add(f.def); break; }
+      if (byName.has(t.s)) names.push(t.s);
+    }
+    if (!relevant.has(f.def)) mentions.set(f.def, names);
+  }
+  if (!relevant.size) return [];
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [d, names] of mentions) {
+      if (names.some((n) => relevant.has(byName.get(n)!.def))) { relevant.add(d); mentions.delete(d); grew = true; }
+    }
+  }
+  const uses = new Map<string, { start: number; end: number } | null>();
+  const w = new Walker(env, declared, byName, relevant, (name, x, f) => {
+    const at = x.exp ?? x;
+    const here = f.inDocument ? { start: at.start + f.delta, end: at.end + f.delta } : null;
+    const had = uses.get(name);
+    if (had === undefined || (had === null && here) || (had && here && here.start < had.start)) uses.set(name, here);
+  });
+  for (const f of byName.values()) {
+    const d = f.def;
+    if (d.section || isPluginDef(d) || (!d.static && !d.inlineDef)) w.keep(f);
+  }
+  w.run();
+  const out: SourceExtern[] = [];
+  for (const [name, { d, own }] of declared) {
+    const use = uses.get(name);
+    if (use === undefined) continue;
+    out.push({
+      name, section: d.section, func: d.type.k === 'func', weak: d.weak, type: d.type,
+      ...(own && d.tok ? { decl: { start: d.tok.start, end: d.tok.end } } : {}),
+      ...(use ? { use } : {}),
+    });
+  }
+  return out;
+}
+
+/** How a walk of one function body goes: parameters the caller passes a null constant, and whether its value counts. */
+interface Frame {
+  readonly f: DefinedFunction;
+  /** Names known to hold a null constant here (a static callee's parameters, inlined with `NULL` arguments). */
+  readonly nulls: ReadonlySet<string>;
+  /** The caller ignores the returned value: a `return x` computes nothing clang keeps, unless x has side effects. */
+  readonly discardReturn: boolean;
+}
+
+/**
+ * Visits the references clang keeps. The rules are LLVM's that decide whether an extern survives -O2, as measured
+ * with clang 14 (bpftune's `net == &init_net`, kept in some programs and not in others):
+ *   - a constant condition keeps one arm (`if (0)`, `0 && x`); code after an exit is dropped until a label;
+ *   - a static function is inlined: walked per call, with the parameters its caller passes a null constant folded
+ *     (`f(NULL)` makes `p == &strong_extern` false: a strong extern's address is never null);
+ *   - a value nobody uses is never computed: an expression statement's pure parts, the condition of an `if` whose
+ *     two ways do the same (`if (c) return 0; return 0;`), the returned value of a static function whose caller
+ *     ignores it, and the conditions deciding only that (nothing with an effect follows them);
+ *   - a call (helper, kfunc, BPF-to-BPF) always stays, with its arguments.
+ * Anything else is kept, which can only name an extern clang drops (never the reverse) where LLVM proves more.
+ */
+class Walker {
+  private readonly queue: DefinedFunction[] = [];
+  private readonly kept = new Set<DefinedFunction>();
+  private readonly walked = new Set<string>();
+  private readonly stack = new Set<FuncDef>();
+  private readonly bodies = new Map<FuncDef, Stmt[] | null>();
+  private frame!: Frame;
+
+  constructor(private readonly env: TypeEnv, private readonly declared: ReadonlyMap<string, { d: ExternDecl }>,
+    private readonly byName: ReadonlyMap<string, DefinedFunction>, private readonly relevant: ReadonlySet<FuncDef>,
+    private readonly onRef: (name: string, x: Expr, f: DefinedFunction) => void) {}
+
+  /** A function clang emits on its own (a program, a global function, a callback): walked once, as is. */
+  keep(f: DefinedFunction | undefined): void {
+    if (f && this.relevant.has(f.def) && !this.kept.has(f)) { this.kept.add(f); this.queue.push(f); }
+  }
+
+  run(): void {
+    while (this.queue.length) this.walk({ f: this.queue.pop()!, nulls: new Set(), discardReturn: false });
+  }
+
+  private body(d: FuncDef): Stmt[] | null {
+    let b = this.bodies.get(d);
+    if (b === undefined) {
+      try {
+        b = new CParser(d.body ?? [], this.env).blockItems();
+      } catch {
+        b = null; // a body the parser cannot read: its sites say so; its externs stay unknown (none assumed)
+      }
+      this.bodies.set(d, b);
+    }
+    return b;
+  }
+
+  /** One body under one frame; the same callee with the same folding is walked once (it names the same externs). */
+  private walk(fr: Frame): void {
+    const key = `${fr.f.def.name}|${fr.f.inDocument}|${[...fr.nulls].sort().join(',')}|${fr.discardReturn}`;
+    if (!this.relevant.has(fr.f.def) || this.walked.has(key) || this.stack.has(fr.f.def)) return;
+    this.walked.add(key);
+    const body = this.body(fr.f.def);
+    if (!body) return;
+    const outer = this.frame;
+    this.frame = fr;
+    this.stack.add(fr.f.def);
+    try {
+      this.stmts(body, true);
+    } finally {
+      this.stack.delete(fr.f.def);
+      this.frame = outer;
+    }
+  }
+
+  /** A statement list; after a statement that never falls through, nothing runs until a label. `top`: the body's. */
+  private stmts(list: readonly Stmt[], top = false): void {
+    let dead = false;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (dead && !hasLabel(s)) continue;
+      dead = false;
+      if (s.s === 'if') {
+        // the condition decides nothing when both ways do the same, or (its function's value ignored) when nothing
+        // with an effect comes after it
+        const same = s.f ? sameStmt(s.t, s.f) : exits(s.t) && !!list[i + 1] && sameStmt(s.t, list[i + 1]!);
+        const onlyValue = top && this.frame.discardReturn && list.slice(i).every(pureStmt);
+        this.ifStmt(s, same || onlyValue);
+      } else this.stmt(s);
+      if (exits(s)) dead = true;
+    }
+  }
+
+  private ifStmt(s: Extract<Stmt, { s: 'if' }>, discardCond: boolean): void {
+    const cv = this.constOf(s.c);
+    if (cv !== undefined) {
+      const live = cv !== 0n ? s.t : s.f;
+      if (live) this.stmt(live);
+      return;
+    }
+    this.expr(s.c, discardCond);
+    this.stmt(s.t);
+    if (s.f) this.stmt(s.f);
+  }
+
+  private stmt(s: Stmt): void {
+    switch (s.s) {
+      case 'expr': this.expr(s.x, true); return;
+      case 'return': if (s.x) this.expr(s.x, this.frame.discardReturn); return;
+      case 'decl': for (const v of s.vars) if (v.init) this.expr(v.init, false); return;
+      case 'block': this.stmts(s.body); return;
+      case 'if': this.ifStmt(s, false); return;
+      // `do { } while (0)` runs its body once: loops are never folded
+      case 'loop':
+        if (s.init) this.stmt(s.init);
+        if (s.c) this.expr(s.c, false);
+        this.stmt(s.body);
+        if (s.step) this.expr(s.step, true);
+        return;
+      case 'switch': this.expr(s.c, false); this.stmt(s.body); return;
+      case 'label': this.stmt(s.body); return;
+      default: return;
+    }
+  }
+
+  /** An expression; `discard`: its value is not used (only its effects are kept). */
+  private expr(x: Expr, discard: boolean): void {
+    switch (x.e) {
+      case 'id': {
+        if (!discard && this.declared.has(x.name)) this.onRef(x.name, x, this.frame.f);
+        // a function named without a call: its address is taken (a callback), so clang emits it
+        if (!discard) this.keep(this.byName.get(x.name));
+        return;
+      }
+      case 'member': this.expr(x.obj, discard); return;
+      case 'index': this.expr(x.arr, discard); this.expr(x.idx, discard); return;
+      case 'call': this.call(x, discard); return;
+      case 'unary': this.expr(x.x, discard && x.op !== '++' && x.op !== '--'); return;
+      case 'postfix': this.expr(x.x, false); return;
+      case 'cast': this.expr(x.x, discard); return;
+      case 'binary': {
+        // `0 && x`, `1 || x`: clang never evaluates x
+        if (x.op === '&&' || x.op === '||') {
+          const l = this.constOf(x.l);
+          this.expr(x.l, discard);
+          if (l !== undefined && (x.op === '&&' ? l === 0n : l !== 0n)) return;
+          this.expr(x.r, discard);
+          return;
+        }
+        if (this.constOf(x) !== undefined) return;
+        this.expr(x.l, discard);
+        this.expr(x.r, discard);
+        return;
+      }
+      case 'cond': {
+        const c = this.constOf(x.c);
+        if (c !== undefined) { this.expr(c !== 0n ? x.a : x.b, discard); return; }
+        this.expr(x.c, discard && pureExpr(x.a) && pureExpr(x.b));
+        this.expr(x.a, discard);
+        this.expr(x.b, discard);
+        return;
+      }
+      case 'assign': this.expr(x.l, false); this.expr(x.r, false); return;
+      case 'comma': this.expr(x.l, true); this.expr(x.r, discard); return;
+      case 'stmtexpr': {
+        // its value is its last expression statement's
+        const last = x.body[x.body.length - 1];
+        if (last?.s === 'expr') { this.stmts(x.body.slice(0, -1)); this.expr(last.x, discard); } else this.stmts(x.body);
+        return;
+      }
+      case 'init': for (const i of x.items) this.expr(i, false); return;
+      // the association _Generic picks is not known here: each is taken as kept
+      case 'generic': for (const a of x.assoc) this.expr(a.x, discard); return;
+      // sizeof's operand is never evaluated
+      default: return;
+    }
+  }
+
+  /** A call always stays; a static callee is inlined here (its null arguments folded), others are emitted apart. */
+  private call(x: Extract<Expr, { e: 'call' }>, discard: boolean): void {
+    const callee = x.fn.e === 'id' ? this.byName.get(x.fn.name) : undefined;
+    const d = callee?.def;
+    if (callee && d && d.static && !d.noinline && !d.weak && !d.section) {
+      const nulls = new Set<string>();
+      d.params.forEach((p, i) => { const a = x.args[i]; if (p.name && a && this.constOf(a) === 0n) nulls.add(p.name); });
+      for (const a of x.args) this.expr(a, false);
+      this.walk({ f: callee, nulls, discardReturn: discard });
+      return;
+    }
+    if (x.fn.e === 'id') {
+      if (this.declared.has(x.fn.name)) this.onRef(x.fn.name, x.fn, this.frame.f);
+      this.keep(callee);
+    } else this.expr(x.fn, false);
+    for (const a of x.args) this.expr(a, false);
+  }
+
+  /** A constant value clang folds: the analysis' constants, null-valued parameters, a strong extern's address. */
+  private constOf(x: Expr): bigint | undefined {
+    switch (x.e) {
+      case 'id': return this.frame.nulls.has(x.name) ? 0n : constValue(x, this.env);
+      case 'cast': return this.constOf(x.x);
+      case 'unary': {
+        if (x.op !== '!') break;
+        const v = this.constOf(x.x);
+        return v === undefined ? undefined : v === 0n ? 1n : 0n;
+      }
+      case 'binary': {
+        if (x.op === '==' || x.op === '!=') {
+          // a strong extern's address against null: libbpf resolves it or refuses the object, so it is never null
+          const nonNull = (e: Expr) => this.strongAddress(e);
+          if ((nonNull(x.l) && this.constOf(x.r) === 0n) || (nonNull(x.r) && this.constOf(x.l) === 0n)) return x.op === '==' ? 0n : 1n;
+          const l = this.constOf(x.l);
+          const r = this.constOf(x.r);
+          if (l !== undefined && r !== undefined) return (l === r) === (x.op === '==') ? 1n : 0n;
+          return undefined;
+        }
+        if (!this.frame.nulls.size) break;
+        return undefined;
+      }
+      default: break;
+    }
+    return constValue(x, this.env);
+  }
+
+  /** `&x` (or a cast of it) for a non-weak extern: an address clang knows is not null. */
+  private strongAddress(e: Expr): boolean {
+    while (e.e === 'cast') e = e.x;
+    if (e.e === 'unary' && e.op === '&' && e.x.e === 'id') {
+      const d = this.declared.get(e.x.name);
+      return !!d && !d.d.weak;
+    }
+    return false;
+  }
+}
+
+/** Two statements that do the same (the simple cases that matter: `return` of the same constant, or nothing). */
+function sameStmt(a: Stmt, b: Stmt): boolean {
+  if (a.s === 'block' && a.body.length === 1) return sameStmt(a.body[0]!, b);
+  if (b.s === 'block' && b.body.length === 1) return sameStmt(a, b.body[0]!);
+  if (a.s === 'return' && b.s === 'return') {
+    if (!a.x || !b.x) return !a.x && !b.x;
+    return a.x.e === 'num' && b.x.e === 'num' && a.x.v === b.x.v;
+  }
+  return a.s === 'empty' && b.s === 'empty' && !a.asm && !b.asm;
+}
+
+/** No call, store, increment or asm: clang keeps nothing of it but its value. */
+function pureStmt(s: Stmt): boolean {
+  switch (s.s) {
+    case 'expr': return pureExpr(s.x);
+    case 'return': return !s.x || pureExpr(s.x);
+    case 'decl': return s.vars.every((v) => !v.init || pureExpr(v.init));
+    case 'block': return s.body.every(pureStmt);
+    case 'if': return pureExpr(s.c) && pureStmt(s.t) && (!s.f || pureStmt(s.f));
+    case 'empty': return !s.asm;
+    default: return false;
+  }
+}
+
+function pureExpr(x: Expr): boolean {
+  switch (x.e) {
+    case 'id': case 'num': case 'str': case 'sizeof': case 'type': return true;
+    case 'member': return pureExpr(x.obj);
+    case 'index': return pureExpr(x.arr) && pureExpr(x.idx);
+    case 'unary': return x.op !== '++' && x.op !== '--' && pureExpr(x.x);
+    case 'cast': return pureExpr(x.x);
+    case 'binary': return pureExpr(x.l) && pureExpr(x.r);
+    case 'cond': return pureExpr(x.c) && pureExpr(x.a) && pureExpr(x.b);
+    default: return false;
+  }
+}
+
+/** A statement after which control never reaches the next one (the live analysis' block rule, sites.ts). */
+function exits(s: Stmt): boolean {
+  switch (s.s) {
+    case 'return': return true;
+    case 'jump': return true;
+    case 'block': return s.body.some((x, i) => exits(x) && !s.body.slice(i + 1).some(hasLabel));
+    case 'if': return !!s.f && exits(s.t) && exits(s.f);
+    default: return false;
+  }
+}
+
+/** A label (goto target or case) inside: code reachable by a jump. */
+function hasLabel(s: Stmt): boolean {
+  switch (s.s) {
+    case 'label': return true;
+    case 'block': return s.body.some(hasLabel);
+    case 'if': return hasLabel(s.t) || (!!s.f && hasLabel(s.f));
+    case 'loop': return hasLabel(s.body);
+    default: return false;
+  }
+}
+
+/** A source's externs as libbpf collects them from the object clang would build, in libbpf's orders. */
+export interface LibbpfExterns {
+  readonly ksyms: readonly KsymExtern[];
+  readonly kcfg: readonly KcfgExtern[];
+  /**
+   * Where a finding about each one goes: its declaration when the document declares it, else its first kept use in
+   * the document; absent when both are in headers (the finding then sits at the top of the document).
+   */
+  readonly places: { readonly [name: string]: Range };
+}
+
+/**
+ * What libbpf would collect (ksymExterns, kconfigExterns) from the object of this source, from the externs clang
+ * emits and their types in the analysis' local BTF (the BTF clang would write for them).
+ */
+export function libbpfExterns(list: readonly LocalExtern[], local: Btf): LibbpfExterns {
+  const ksyms: KsymExtern[] = [];
+  const kcfg: KcfgExtern[] = [];
+  const places: { [name: string]: Range } = {};
+  for (const e of list) {
+    const at = e.declRange ?? e.useRange;
+    if (at) places[e.name] = at;
+    if (e.section === '.kconfig') { kcfg.push(kcfgExtern(local, e.name, e.typeId, e.weak)); continue; }
+    const t = e.func ? e.typeId : local.skipModifiers(e.typeId);
+    const untyped = !e.func && local.type(t).kind === Kind.Void;
+    ksyms.push({ name: e.name, untyped, func: e.func, weak: e.weak, localType: untyped ? 0 : t });
+  }
+  return { ksyms: sortKsymExterns(ksyms), kcfg: sortKcfgExterns(kcfg), places };
+}

@@ -1,0 +1,107 @@
+// `corelens check FILE.bpf.c` sees what libbpf refuses before relocating, as `corelens check FILE.o` does (issue 12):
+// a strong __ksym or __kconfig extern the loading kernel lacks, or a typed one of another type, fails the whole
+// object there. The fixtures (test-fixtures/check/externs: many programs per object, a shared .bpf.h) hold each kind
+// of extern (typed per-CPU variable, untyped symbol, kfunc, weak, __kconfig) used, unused, only in dead code or only
+// where LLVM folds the use away, against kernels that have and lack each one. They are compiled here with clang as
+// the fixtures are (scripts/build-fixtures.sh), and:
+//   - the externs the live analysis says clang emits equal the object's, as libbpf collects them (ksymExterns,
+//     kconfigExterns: names, order, kind, weak, typed or not, kconfig type);
+//   - both checks give the same findings on the same targets (hints aside, as live-object-agreement.test.ts), and the
+//     extern refusal the same message at the same place (the extern's declaration in the source);
+//   - where the source check reports a refusal, the object's verdicts fail every program with that extern.
+
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { openBpfObject } from '../../src/btf/object';
+import { CheckFinding, EXTERN_REFUSED, runCheck } from '../../src/check/run';
+import { createAnalyzer } from '../../src/source/analyzer';
+import { libbpfExterns } from '../../src/source/externs';
+import { bundledKernelSpecs, defaultTargetSpecs, TargetSpec } from '../../src/targets/registry';
+import { kconfigExterns, ksymExterns } from '../../src/verdict/index';
+import { FIXTURES } from '../support/paths';
+
+const DIR = path.join(FIXTURES, 'check', 'externs');
+const INCLUDES = [path.join(FIXTURES, 'programs'), DIR];
+const DEFINES = ['__TARGET_ARCH_x86'];
+
+function key(f: CheckFinding): string {
+  return `${f.severity} ${f.code} ${f.cause} ${path.basename(f.location.file)}:${f.location.line} [${[...f.targets].sort().join(',')}]`;
+}
+
+describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o (issue 12)', function () {
+  this.timeout(900_000);
+  let tmp: string;
+  let programs: { name: string; source: string; object: string }[];
+  let targets: TargetSpec[];
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-externs-'));
+    programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.bpf.c')).sort().map((f) => {
+      const name = f.slice(0, -'.bpf.c'.length);
+      const object = path.join(tmp, `${name}.bpf.o`);
+      execFileSync('clang', ['-g', '-O2', '-target', 'bpfel', ...DEFINES.map((d) => `-D${d}`), ...INCLUDES.map((d) => `-I${d}`),
+        '-c', path.join(DIR, f), '-o', object], { stdio: 'pipe' });
+      return { name, source: path.join(DIR, f), object };
+    });
+    const defaults = defaultTargetSpecs();
+    const names = new Set(defaults.map((t) => t.name));
+    targets = [...defaults, ...bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => !names.has(t.name))];
+  });
+
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('the externs the live analysis says clang emits are the object\'s, as libbpf collects them', async () => {
+    assert.ok(programs.length >= 6, `${programs.length} fixtures`);
+    const analyzer = await createAnalyzer({ defines: DEFINES });
+    let externs = 0;
+    for (const p of programs) {
+      const a = analyzer.analyze(p.source, fs.readFileSync(p.source, 'utf8'), { includePaths: INCLUDES });
+      const emitted = a.externs();
+      const mine = libbpfExterns(emitted, a.localBtf());
+      const o = await openBpfObject(p.object);
+      if (!o.ok) throw o.error;
+      const ksyms = ksymExterns(o.value).map(({ localType, ...e }) => ({ ...e, typed: localType !== 0 }));
+      assert.deepStrictEqual(mine.ksyms.map(({ localType, ...e }) => ({ ...e, typed: localType !== 0 })), ksyms, `${p.name}: ksym externs`);
+      assert.deepStrictEqual(mine.kcfg, kconfigExterns(o.value), `${p.name}: kconfig externs`);
+      externs += ksyms.length + mine.kcfg.length;
+      // every extern the document declares and clang emits is placed on its declaration
+      for (const e of emitted) if (e.decl) assert.ok(mine.places[e.name], `${p.name}: ${e.name} placed`);
+    }
+    assert.ok(externs >= 15, `${externs} externs emitted over the fixtures`);
+  });
+
+  it('same findings on the same targets; the refusal with the same message and place, and every program fails there', async () => {
+    const refusals = new Map<string, Set<string>>();
+    for (const p of programs) {
+      const common = { targets, workers: 0, includePaths: INCLUDES, defines: DEFINES };
+      const src = await runCheck({ ...common, file: p.source });
+      const obj = await runCheck({ ...common, file: p.object, source: p.source });
+      const compare = (f: CheckFinding) => f.severity !== 'hint';
+      assert.deepStrictEqual([...new Set(src.findings.filter(compare).map(key))].sort(), [...new Set(obj.findings.filter(compare).map(key))].sort(),
+        `${p.name}: findings of check .bpf.c (actual) and check .o (expected)`);
+      const refused = (r: typeof src) => r.findings.filter((f) => f.code === EXTERN_REFUSED)
+        .map((f) => ({ message: f.message, targets: [...f.targets].sort(), at: `${f.location.file}:${f.location.line}:${f.location.column}` }));
+      assert.deepStrictEqual(refused(src), refused(obj), `${p.name}: extern refusals`);
+      for (const f of src.findings.filter((x) => x.code === EXTERN_REFUSED)) {
+        const name = f.site.path;
+        refusals.set(`${p.name}:${name}`, new Set(f.targets));
+        for (const t of f.targets) {
+          for (const row of obj.programs ?? []) {
+            const v = row.targets[t];
+            assert.ok(v && !v.loads && v.kind === 'libbpf' && v.extern === name, `${p.name}: ${row.name} on ${t} fails for ${name}: ${JSON.stringify(v)}`);
+          }
+        }
+      }
+    }
+    // the fixtures do exercise refusals of each kind (what they are written for; the comparisons above decide)
+    const on = (k: string) => [...(refusals.get(k) ?? [])].sort().join(',');
+    assert.ok(on('ext_dead:bpf_task_acquire').includes('5.10-amd64'), `ext_dead: the live kfunc, named first: ${[...refusals.keys()]}`);
+    assert.ok(on('ext_kinds:bpf_cgroup_acquire').includes('6.1-amd64'), 'ext_kinds: the kfunc of a global function nothing calls');
+    assert.ok(on('ext_weak:process_counts').includes('6.18-amd64'), 'ext_weak: a weak typed extern of another type');
+    assert.ok(on('ext_fold_kept:corelens_init_net').includes('6.18-amd64'), 'ext_fold_kept: the compared address kept');
+    assert.ok(![...refusals.keys()].some((k) => k.startsWith('ext_fold:')), 'ext_fold: no extern emitted, nothing refused');
+  });
+});
