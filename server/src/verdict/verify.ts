@@ -85,6 +85,11 @@ interface Frame {
   readonly callsite: number;
   /** The frame runs a callback: returning from it ends the path. */
   readonly callback: boolean;
+  /**
+   * Which frame this is (a new id at every call): a slot's read reaches the recorded states of this frame only, not
+   * those of an earlier frame at the same depth (the kernel's parentage chain of a new frame starts empty).
+   */
+  readonly fid: number;
 }
 
 interface State {
@@ -93,6 +98,11 @@ interface State {
   cp?: Ckpt;
   /** The instructions this path ran since `cp` (the kernel's jmp_history; here every instruction). */
   hist: Hist[];
+  /**
+   * Per frame, two words (slots 0-31, 32-63): the stack slots this path wrote whole (8 aligned bytes) since `cp`, the
+   * kernel's REG_LIVE_WRITTEN: a later read of such a slot depends on this write, not on the recorded state's value.
+   */
+  wr: number[];
 }
 
 /**
@@ -130,6 +140,15 @@ interface Ckpt {
   readonly ps: Set<number>[];
   /** Every scalar precise (mark_all_scalars_precise), this state's and its parents'. */
   all: boolean;
+  /**
+   * Per frame, two words: the stack slots some path below read before writing them whole (the kernel's REG_LIVE_READ
+   * on spilled_ptr, propagated up the parentage chain by mark_reg_read and, when a state is pruned, by
+   * propagate_liveness). Only those slots are compared when this state covers another: the others never influence
+   * what happens below it.
+   */
+  readonly rd: number[];
+  /** The slots the path segment that led here wrote whole (screens reads from below off the parent). */
+  readonly wr: number[];
 }
 
 /** Registers and slots whose values backtracking still looks for (the kernel's backtrack_state), per frame. */
@@ -233,6 +252,7 @@ class Walker {
   private steps = 0;
   private incomplete = false;
   private idGen = 0;
+  private fidGen = 0;
   private readonly seen = new Map<number, Set<string>>();
   /** Checkpoints per prune point, by the part of their state compared exactly (stateKey with numbers as 'sc'). */
   private readonly explored = new Map<number, Map<string, Ckpt[]>>();
@@ -295,7 +315,7 @@ class Walker {
     if (kind === 'global') for (let r = 1; r <= 5; r++) regs[r] = ctxArgs?.includes(r) ? ptrReg('ctx') : anyReg();
     else regs[1] = ptrReg('ctx');
     void start;
-    return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false }], hist: [] };
+    return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false, fid: ++this.fidGen }], hist: [], wr: [0, 0] };
   }
 
   /** Static facts: where states are compared (jump targets, after calls) and which registers are live. */
@@ -458,8 +478,8 @@ class Walker {
   private clone(st: State): State {
     if (st.cp) st.cp.branches++;
     return {
-      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })),
-      cp: st.cp, hist: st.hist.slice(),
+      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
+      cp: st.cp, hist: st.hist.slice(), wr: st.wr.slice(),
     };
   }
 
@@ -752,7 +772,14 @@ class Walker {
       this.store(st, idx, { ...insn, code: (insn.code & 0x18) | CLS.STX | MODE.MEM });
       return;
     }
-    if (base.t === 'stk') this.stackWrite(st, base, insn.off, size, undefined, undefined, idx);
+    if (base.t === 'stk') {
+      // read, then written (the kernel checks the access both ways)
+      if (S.isConst(base.s)) {
+        const at = Number(S.s64(base.s.t.v)) + insn.off;
+        this.markReadRange(st, base.fr, at, at + size);
+      } else this.markReadRange(st, base.fr, Number(base.s.smin) + insn.off, Number(base.s.smax) + insn.off + size);
+      this.stackWrite(st, base, insn.off, size, undefined, undefined, idx);
+    }
     if (insn.imm === ATOMIC.CMPXCHG) regs[0] = size < 8 ? scalarReg(coerced(S.unknown(), size)) : unknownReg();
     else if (insn.imm & ATOMIC.FETCH) regs[insn.src] = size < 8 ? scalarReg(coerced(S.unknown(), size)) : unknownReg();
   }
@@ -768,10 +795,12 @@ class Walker {
     if (!S.isConst(base.s)) {
       const lo = Number(base.s.smin) + off;
       const hi = Number(base.s.smax) + off + size;
+      this.markReadRange(st, base.fr, lo, hi);
       return this.zerosIn(fr, lo, hi) ? knownReg(0n) : unknownReg();
     }
     const at = Number(S.s64(base.s.t.v)) + off;
     if (at < -512 || at + size > 0) return unknownReg();
+    this.markReadRange(st, base.fr, at, at + size);
     const slotIdx = -at - 1;
     const spi = Math.floor(slotIdx / 8);
     const slot = fr.stack.get(spi);
@@ -866,6 +895,8 @@ class Walker {
     const spi = Math.floor(slotIdx / 8);
     const old = fr.stack.get(spi) ?? EMPTY;
     const aligned = at % 8 === 0;
+    // REG_LIVE_WRITTEN: only a write of the whole slot screens later reads from what was there before
+    if (size === 8 && aligned && !this.opts.equalStates && !this.opts.exactNumbers) st.wr[2 * base.fr + (spi >> 5)] |= 1 << (spi & 31);
     const spillOf = (reg: Reg): Slot => {
       let ty = old.ty;
       for (let i = 8; i > 8 - size; i--) ty = withTy(ty, i - 1, SPILL);
@@ -997,6 +1028,7 @@ class Walker {
   private exit(st: State): number | undefined {
     if (st.frames.length === 1) return undefined;
     const callee = st.frames.pop()!;
+    st.wr.length -= 2;
     if (callee.callback) return undefined;
     const caller = this.frame(st);
     caller.regs[0] = callee.regs[0]!;
@@ -1023,7 +1055,8 @@ class Walker {
       for (let r = 1; r <= 5; r++) calleeRegs[r] = regs[r]!;
       calleeRegs[10] = ptrReg('stk', { fr: st.frames.length });
       for (let r = 0; r <= 5; r++) regs[r] = NOT_INIT;
-      st.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: false });
+      st.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: false, fid: ++this.fidGen });
+      st.wr.push(0, 0);
       return target;
     }
     if (insn.src === CALL.KFUNC || this.prog.refs[idx]?.kind === 'kfunc') {
@@ -1134,13 +1167,14 @@ class Walker {
     let cbState: State;
     if (cb.async) {
       if (st.cp) st.cp.branches++;
-      cbState = { frames: [], cp: st.cp, hist: st.hist.slice() };
+      cbState = { frames: [], cp: st.cp, hist: st.hist.slice(), wr: [] };
     } else {
       cbState = this.clone(st);
     }
     cbState.hist.push({ i: idx, f: cbState.frames.length, cb: true });
     calleeRegs[10] = ptrReg('stk', { fr: cbState.frames.length });
-    cbState.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: true });
+    cbState.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: true, fid: ++this.fidGen });
+    cbState.wr.push(0, 0);
     pending.push({ st: cbState, idx: fnReg.fn });
   }
 
@@ -1298,20 +1332,28 @@ class Walker {
       if (old.branches > 0) {
         if (!this.covers(old, st, idx, true)) continue;
         if (!exact) this.backtrack(st, this.allScalars(st, idx), false);
+        // its future is still being walked: any slot may be read there
+        for (let k = 0; k < st.frames.length; k++) for (let spi = 0; spi < 64; spi++) this.markRead(st, k, spi);
         return true;
       }
       if (!this.covers(old, st, idx, exact)) continue;
       if (!exact) this.backtrack(st, this.preciseOf(old, st, idx), false);
+      // propagate_liveness(): what is read below `old` is read below this state too
+      for (let w = 0; w < old.rd.length; w++) {
+        for (let m = old.rd[w]!; m; m &= m - 1) this.markRead(st, w >> 1, ((w & 1) << 5) + (31 - Math.clz32(m & -m)));
+      }
       return true;
     }
     const c: Ckpt = {
       parent: st.cp, idx, key, hist: st.hist, branches: 1, all: false,
-      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })),
+      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
       pr: st.frames.map(() => 0), ps: st.frames.map(() => new Set<number>()),
+      rd: new Array(st.wr.length).fill(0), wr: st.wr,
     };
     list.push(c);
     st.cp = c;
     st.hist = [];
+    st.wr = new Array(st.wr.length).fill(0);
     return false;
   }
 
@@ -1337,6 +1379,16 @@ class Walker {
     const fwd = new Map<number, number>();
     const rev = new Map<number, number>();
     let fresh = 0;
+    const samePtr = (a: Reg, b: Reg): boolean => {
+      if (a.t !== b.t || ptrKey(a) !== ptrKey(b)) return false;
+      if (a.t !== 'null') return true;
+      const m = fwd.get(a.id);
+      if (m !== undefined) return m === b.id;
+      if (rev.has(b.id)) return false;
+      fwd.set(a.id, b.id);
+      rev.set(b.id, a.id);
+      return true;
+    };
     const same = (a: Reg, b: Reg): boolean => {
       if (exact ? S.scalarKey(a.s) !== S.scalarKey(b.s) : !S.within(a.s, b.s)) return false;
       if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
@@ -1362,10 +1414,39 @@ class Walker {
         if (a.t === 'sc' && !same(a, cf.regs[r]!)) return false;
       }
       const ps = old.ps[k]!;
+      if (exact) {
+        // a state still being explored: the whole stack, every number by its value
+        for (const [spi, sl] of of.stack) {
+          const cs = cf.stack.get(spi) ?? EMPTY;
+          if (sl.ty !== cs.ty) return false;
+          if (tyAt(sl.ty, 7) === SPILL && !(sl.spill.t === 'sc' ? cs.spill.t === 'sc' && same(sl.spill, cs.spill) : samePtr(sl.spill, cs.spill))) return false;
+        }
+        for (const [spi, cs] of cf.stack) if (cs.ty !== 0 && !of.stack.has(spi)) return false;
+        continue;
+      }
+      // stacksafe(): only the slots read below `old` (rd), byte by byte; an uninitialized or MISC byte of `old` covers
+      // anything (the kernel allows reading uninitialized stack to privileged programs: MISC is any value)
+      const rd0 = old.rd[2 * k]!;
+      const rd1 = old.rd[2 * k + 1]!;
       for (const [spi, sl] of of.stack) {
-        if (tyAt(sl.ty, 7) !== SPILL || sl.spill.t !== 'sc') continue;
-        if (!exact && !old.all && !ps.has(spi)) continue;
-        if (!same(sl.spill, cf.stack.get(spi)!.spill)) return false;
+        if (sl.ty === 0 || spi >= 64 || !((spi < 32 ? rd0 : rd1) & (1 << (spi & 31)))) continue;
+        const cs = cf.stack.get(spi) ?? EMPTY;
+        const precise = old.all || ps.has(spi);
+        for (let b = 0; b < 8; b++) {
+          const ot = tyAt(sl.ty, b);
+          if (ot === INVALID || ot === MISC) continue;
+          // scalar_reg_for_stack(): a 64-bit spilled number and a slot of unknown bytes are both a number
+          const or = slotScalar(sl);
+          const cr = or && slotScalar(cs);
+          if (or && cr) {
+            if (precise && !same(or, cr)) return false;
+            break;
+          }
+          if (ot !== tyAt(cs.ty, b)) return false;
+          if (b === 7 && ot === SPILL) {
+            if (sl.spill.t === 'sc' ? cs.spill.t !== 'sc' || (precise && !same(sl.spill, cs.spill)) : !samePtr(sl.spill, cs.spill)) return false;
+          }
+        }
       }
     }
     return true;
@@ -1409,6 +1490,33 @@ class Walker {
     const f = st.frames.length - 1;
     for (const r of regs) bt.r[f] |= 1 << r;
     this.backtrack(st, bt, true);
+  }
+
+  /**
+   * mark_reg_read() of stack slot `spi` of frame `k`: the recorded states of the path depend on its value, up to the
+   * one whose incoming segment wrote it whole (and not past the frame's first recorded state).
+   */
+  private markRead(st: State, k: number, spi: number): void {
+    if (spi < 0 || spi >= 64 || this.opts.equalStates || this.opts.exactNumbers) return;
+    const w = 2 * k + (spi >> 5);
+    const bit = 1 << (spi & 31);
+    if (st.wr[w]! & bit) return;
+    const fid = st.frames[k]!.fid;
+    for (let c = st.cp; c; c = c.parent) {
+      if (k >= c.frames.length || c.frames[k]!.fid !== fid || c.rd[w]! & bit) return;
+      c.rd[w] |= bit;
+      if (c.wr[w]! & bit) return;
+    }
+  }
+
+  /** The stack bytes [lo, hi) of frame k are read. */
+  private markReadRange(st: State, k: number, lo: number, hi: number): void {
+    if (lo < -512) lo = -512;
+    if (hi > 0) hi = 0;
+    if (lo >= hi) return;
+    const first = Math.floor((-hi) / 8);
+    const last = Math.floor((-lo - 1) / 8);
+    for (let spi = first; spi <= last; spi++) this.markRead(st, k, spi);
   }
 
   /** The instruction being run read (fill) or wrote (spill) a register through stack slot `spi` of frame `fr`. */
@@ -1551,12 +1659,8 @@ class Walker {
           // a value never looked at again: its range, and its links (which only narrow it), change nothing
           if (!value) return 'sc';
           return `${S.scalarKey(r.s)}${r.id ? `@${idOf(r.id)}${r.ac ? `+${r.ac}:${r.delta}` : ''}` : ''}`;
-        case 'stk': return `stk${r.fr}:${S.scalarKey(r.s)}`;
-        case 'mval': case 'mptr': return `${r.t}:${r.map ?? ''}:${S.scalarKey(r.s)}`;
-        case 'null': return `null:${r.nn}@${idOf(r.id)}`;
-        case 'fn': return `fn${r.fn}`;
-        case 'btf': return `btf${r.trusted ? 't' : ''}:${S.scalarKey(r.s)}`;
-        default: return `${r.t}:${S.scalarKey(r.s)}`;
+        case 'null': return `${ptrKey(r)}@${idOf(r.id)}`;
+        default: return ptrKey(r);
       }
     };
     const parts: string[] = [];
@@ -1573,7 +1677,9 @@ class Walker {
         value = !bucket && (need & (1 << r)) !== 0;
         parts.push(`${r}=${regKey(f.regs[r]!)}`);
       }
-      value = !bucket; // spilled registers: stack slots are not in needOf's scope
+      // the stack is compared slot by slot (covers: only the slots read below a recorded state)
+      if (bucket) return;
+      value = true; // spilled registers: stack slots are not in needOf's scope
       const spis = [...f.stack.keys()].sort((a, b) => a - b);
       for (const spi of spis) {
         const sl = f.stack.get(spi)!;
@@ -1588,6 +1694,28 @@ class Walker {
   describe(idx: number): string {
     return `${idx}: ${disasm(this.insns[idx]!, this.insns[idx + 1], helperName)}`;
   }
+}
+
+/** A pointer (any register but a number), as states compare it: its kind, what it points to, its offset. */
+function ptrKey(r: Reg): string {
+  switch (r.t) {
+    case 'ni': return '-';
+    case 'stk': return `stk${r.fr}:${S.scalarKey(r.s)}`;
+    case 'mval': case 'mptr': return `${r.t}:${r.map ?? ''}:${S.scalarKey(r.s)}`;
+    case 'null': return `null:${r.nn}`;
+    case 'fn': return `fn${r.fn}`;
+    case 'btf': return `btf${r.trusted ? 't' : ''}:${S.scalarKey(r.s)}`;
+    default: return `${r.t}:${S.scalarKey(r.s)}`;
+  }
+}
+
+const UNBOUND_SLOT: Reg = { t: 'sc', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 };
+
+/** scalar_reg_for_stack(): a slot holding a 64-bit spilled number, or unknown bytes only (a number too), as a number. */
+function slotScalar(sl: Slot): Reg | undefined {
+  if (tyAt(sl.ty, 0) === SPILL) return sl.spill.t === 'sc' ? sl.spill : undefined;
+  for (let b = 0; b < 8; b++) if (tyAt(sl.ty, b) !== MISC && tyAt(sl.ty, b) !== INVALID) return undefined;
+  return UNBOUND_SLOT;
 }
 
 function btEmpty(bt: Bt): boolean {
