@@ -96,8 +96,8 @@ interface State {
   frames: Frame[];
   /** The last checkpoint of this path (the kernel's cur->parent), undefined before the first. */
   cp?: Ckpt;
-  /** The instructions this path ran since `cp` (the kernel's jmp_history; here every instruction). */
-  hist: Hist[];
+  /** The instructions this path ran since `cp` (the kernel's jmp_history; here every instruction), packed: see Hist. */
+  hist: number[];
   /**
    * Per frame, two words (slots 0-31, 32-63): the stack slots this path wrote whole (8 aligned bytes) since `cp`, the
    * kernel's REG_LIVE_WRITTEN: a later read of such a slot depends on this write, not on the recorded state's value.
@@ -108,11 +108,17 @@ interface State {
 /**
  * One instruction a path ran, as precision backtracking needs it (the kernel's jmp_history entry and its flags): the
  * frame that ran it, the stack slot a fill read or a spill wrote (INSN_F_STACK_ACCESS), the registers and slots
- * linked at a conditional jump (linked_regs), the start of a callback's frame.
+ * linked at a conditional jump (linked_regs), the start of a callback's frame. A path keeps them packed in a number
+ * array (one entry per instruction walked, no object each): the instruction as i * 32 + f, followed by negative
+ * numbers for what else it has: a stack access -(1 + sf * 64 + spi), a callback start H_CB, linked registers
+ * H_LINKED - k (k: their index in Walker.linkedStore).
  */
+const H_CB = -4096;
+const H_LINKED = -8192;
+
 interface Hist {
-  readonly i: number;
-  readonly f: number;
+  i: number;
+  f: number;
   /** Fill or spill: the slot's frame and index. */
   sf?: number;
   spi?: number;
@@ -132,7 +138,7 @@ interface Ckpt {
   readonly parent: Ckpt | undefined;
   readonly idx: number;
   readonly frames: Frame[];
-  readonly hist: Hist[];
+  readonly hist: number[];
   readonly key: string;
   branches: number;
   /** Per frame: precise registers (bit per register) and precise spilled slots. */
@@ -225,6 +231,8 @@ export interface VerifyResult {
   /** Instructions visited by some path. */
   readonly visited: Uint8Array;
   readonly steps: number;
+  /** States recorded for pruning (the kernel's total_states). */
+  readonly states: number;
   /** The exploration stopped at maxSteps: reachability beyond is unknown. */
   readonly incomplete: boolean;
   /** A reachable instruction the kernel would refuse as malformed (bad register, bad opcode). */
@@ -252,12 +260,22 @@ class Walker {
   private steps = 0;
   private incomplete = false;
   private idGen = 0;
+  /** Jump instructions and steps walked, and both when the last state was recorded (the kernel's checkpoint policy). */
+  private jmps = 0;
+  private prevJmps = 0;
+  private prevSteps = 0;
+  private states = 0;
   private fidGen = 0;
   private readonly seen = new Map<number, Set<string>>();
   /** Checkpoints per prune point, by the part of their state compared exactly (stateKey with numbers as 'sc'). */
   private readonly explored = new Map<number, Map<string, Ckpt[]>>();
   /** The history entry of the instruction being executed (for fills, spills, linked registers). */
-  private curHist: Hist = { i: -1, f: 0 };
+  /** The path running the current instruction (stack accesses and linked registers are added to its history). */
+  private curSt: State | undefined;
+  /** The linked-register lists of conditional jumps, by the index history entries hold. */
+  private readonly linkedStore: number[][] = [];
+  /** One decoded history entry, reused by backtracking. */
+  private readonly scratch: Hist = { i: -1, f: 0 };
   private prunePoint: Uint8Array;
   private liveIn: Uint16Array;
   /** Per instruction, the registers whose value (not only type) the walk may still look at: see needOf(). */
@@ -304,7 +322,7 @@ class Walker {
     }
     return {
       error: this.error, reachedPoison: this.reachedPoison, scalarDerefs: this.scalarDerefs, visited: this.visited,
-      steps: this.steps, incomplete: this.incomplete, ...(this.malformed ? { malformed: this.malformed } : {}),
+      steps: this.steps, states: this.states, incomplete: this.incomplete, ...(this.malformed ? { malformed: this.malformed } : {}),
     };
   }
 
@@ -462,8 +480,10 @@ class Walker {
         this.malformed ??= `instruction ${idx} is not valid BPF (${bad}): the kernel refuses the program`;
         return this.endPath(st);
       }
-      this.curHist = { i: idx, f: st.frames.length - 1 };
-      st.hist.push(this.curHist);
+      const ic = cls(insn);
+      if (ic === CLS.JMP || ic === CLS.JMP32) this.jmps++;
+      this.curSt = st;
+      st.hist.push(idx * 32 + st.frames.length - 1);
       const next = this.step(st, idx, insn, pending);
       if (next === undefined) return this.endPath(st);
       idx = next;
@@ -1171,7 +1191,7 @@ class Walker {
     } else {
       cbState = this.clone(st);
     }
-    cbState.hist.push({ i: idx, f: cbState.frames.length, cb: true });
+    cbState.hist.push(idx * 32 + cbState.frames.length, H_CB);
     calleeRegs[10] = ptrReg('stk', { fr: cbState.frames.length });
     cbState.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: true, fid: ++this.fidGen });
     cbState.wr.push(0, 0);
@@ -1328,22 +1348,37 @@ class Walker {
     let list = byKey.get(key);
     if (!list) byKey.set(key, (list = []));
     const exact = !!this.opts.exactNumbers;
+    // The kernel records a new state only when the walk has gone at least 2 jumps and 8 instructions since it last
+    // recorded one (fewer states to compare and copy; a state not recorded only prunes less). Its eviction of states
+    // that keep failing to prune (miss_cnt > 3 * hit_cnt + 3) is not followed: with this walk's other differences it
+    // let a bounded loop of the corpus (filelife's path_walk) run out of budget.
+    const sinceJmps = this.jmps - this.prevJmps;
+    const sinceSteps = this.steps - this.prevSteps;
+    const force = this.insns[idx] !== undefined && cls(this.insns[idx]!) === CLS.JMP && op(this.insns[idx]!) === JMP.JCOND;
+    let addNew = force || (sinceJmps >= 2 && sinceSteps >= 8);
     for (const old of list) {
       if (old.branches > 0) {
-        if (!this.covers(old, st, idx, true)) continue;
-        if (!exact) this.backtrack(st, this.allScalars(st, idx), false);
-        // its future is still being walked: any slot may be read there
-        for (let k = 0; k < st.frames.length; k++) for (let spi = 0; spi < 64; spi++) this.markRead(st, k, spi);
+        if (this.covers(old, st, idx, true)) {
+          if (!exact) this.backtrack(st, this.allScalars(st, idx), false);
+          // its future is still being walked: any slot may be read there
+          for (let k = 0; k < st.frames.length; k++) for (let spi = 0; spi < 64; spi++) this.markRead(st, k, spi);
+          return true;
+        }
+        // a loop: its iterations differ, record one only now and then
+        if (!force && sinceJmps < 20 && sinceSteps < 100) addNew = false;
+      } else if (this.covers(old, st, idx, exact)) {
+        if (!exact) this.backtrack(st, this.preciseOf(old, st, idx), false);
+        // propagate_liveness(): what is read below `old` is read below this state too
+        for (let w = 0; w < old.rd.length; w++) {
+          for (let m = old.rd[w]!; m; m &= m - 1) this.markRead(st, w >> 1, ((w & 1) << 5) + (31 - Math.clz32(m & -m)));
+        }
         return true;
       }
-      if (!this.covers(old, st, idx, exact)) continue;
-      if (!exact) this.backtrack(st, this.preciseOf(old, st, idx), false);
-      // propagate_liveness(): what is read below `old` is read below this state too
-      for (let w = 0; w < old.rd.length; w++) {
-        for (let m = old.rd[w]!; m; m &= m - 1) this.markRead(st, w >> 1, ((w & 1) << 5) + (31 - Math.clz32(m & -m)));
-      }
-      return true;
     }
+    if (!addNew) return false;
+    this.prevJmps = this.jmps;
+    this.prevSteps = this.steps;
+    this.states++;
     const c: Ckpt = {
       parent: st.cp, idx, key, hist: st.hist, branches: 1, all: false,
       frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
@@ -1376,31 +1411,28 @@ class Walker {
    * equal; else only the precise ones, and those within (regsafe: range_within && tnum_in, check_scalar_ids).
    */
   private covers(old: Ckpt, cur: State, idx: number, exact: boolean): boolean {
-    const fwd = new Map<number, number>();
-    const rev = new Map<number, number>();
+    // check_ids(): old ids map one to one onto current ones (maps made only when an id is met: most states have none)
+    let fwd: Map<number, number> | undefined;
+    let rev: Map<number, number> | undefined;
     let fresh = 0;
-    const samePtr = (a: Reg, b: Reg): boolean => {
-      if (a.t !== b.t || ptrKey(a) !== ptrKey(b)) return false;
-      if (a.t !== 'null') return true;
-      const m = fwd.get(a.id);
-      if (m !== undefined) return m === b.id;
-      if (rev.has(b.id)) return false;
-      fwd.set(a.id, b.id);
-      rev.set(b.id, a.id);
-      return true;
-    };
-    const same = (a: Reg, b: Reg): boolean => {
-      if (exact ? S.scalarKey(a.s) !== S.scalarKey(b.s) : !S.within(a.s, b.s)) return false;
-      if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
-      if (exact && (a.id === 0) !== (b.id === 0)) return false;
-      const ai = a.id || -++fresh;
-      const bi = b.id || -++fresh;
+    const sameId = (ai: number, bi: number): boolean => {
+      fwd ??= new Map();
+      rev ??= new Map();
       const m = fwd.get(ai);
       if (m !== undefined) return m === bi;
       if (rev.has(bi)) return false;
       fwd.set(ai, bi);
       rev.set(bi, ai);
       return true;
+    };
+    const samePtr = (a: Reg, b: Reg): boolean => samePointer(a, b) && (a.t !== 'null' || sameId(a.id, b.id));
+    const same = (a: Reg, b: Reg): boolean => {
+      if (exact ? !sameScalar(a.s, b.s) : !S.within(a.s, b.s)) return false;
+      if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
+      if (exact && (a.id === 0) !== (b.id === 0)) return false;
+      // two unlinked numbers: fresh ids on both sides, which always map
+      if (!a.id && !b.id) return true;
+      return sameId(a.id || -++fresh, b.id || -++fresh);
     };
     for (let k = 0; k < old.frames.length; k++) {
       const of = old.frames[k]!;
@@ -1521,8 +1553,7 @@ class Walker {
 
   /** The instruction being run read (fill) or wrote (spill) a register through stack slot `spi` of frame `fr`. */
   private stackAccess(fr: number, spi: number): void {
-    this.curHist.sf = fr;
-    this.curHist.spi = spi;
+    this.curSt?.hist.push(-(1 + fr * 64 + spi));
   }
 
   /** collect_linked_regs(): the scalars sharing an id with a conditional jump's operands, narrowed with them. */
@@ -1533,7 +1564,10 @@ class Walker {
       for (let r = 0; r < 10; r++) if (hit(f.regs[r]!)) out.push(k, r);
       for (const [spi, sl] of f.stack) if (tyAt(sl.ty, 7) === SPILL && hit(sl.spill)) out.push(k, -1 - spi);
     });
-    if (out.length > 2) this.curHist.linked = out;
+    if (out.length > 2) {
+      this.linkedStore.push(out);
+      st.hist.push(H_LINKED - (this.linkedStore.length - 1));
+    }
   }
 
   /**
@@ -1544,14 +1578,38 @@ class Walker {
   private backtrack(st: State, bt: Bt, skipLast: boolean): void {
     if (btEmpty(bt)) return;
     let hist = st.hist;
-    let k = hist.length - (skipLast ? 1 : 0);
+    let k = hist.length;
+    if (skipLast) {
+      while (k > 0 && hist[k - 1]! < 0) k--;
+      k--;
+    }
     let nextF = st.frames.length - 1;
     let c = st.cp;
+    const e = this.scratch;
     for (;;) {
+      e.spi = undefined;
+      e.sf = undefined;
+      e.linked = undefined;
+      e.cb = undefined;
       while (k-- > 0) {
-        const e = hist[k]!;
+        const v = hist[k]!;
+        if (v < 0) {
+          if (v === H_CB) e.cb = true;
+          else if (v <= H_LINKED) e.linked = this.linkedStore[H_LINKED - v];
+          else {
+            e.sf = (-v - 1) >> 6;
+            e.spi = (-v - 1) & 63;
+          }
+          continue;
+        }
+        e.i = v >> 5;
+        e.f = v & 31;
         if (!this.backInsn(e, nextF, bt)) return allPrecise(c);
         nextF = e.f;
+        e.spi = undefined;
+        e.sf = undefined;
+        e.linked = undefined;
+        e.cb = undefined;
         if (btEmpty(bt)) return;
       }
       if (!c) return;
@@ -1706,6 +1764,26 @@ function ptrKey(r: Reg): string {
     case 'fn': return `fn${r.fn}`;
     case 'btf': return `btf${r.trusted ? 't' : ''}:${S.scalarKey(r.s)}`;
     default: return `${r.t}:${S.scalarKey(r.s)}`;
+  }
+}
+
+/** Whether two scalars are the same value set (what equal scalarKey()s say, without making the keys). */
+function sameScalar(a: S.Scalar, b: S.Scalar): boolean {
+  return a === b || (a.t.v === b.t.v && a.t.m === b.t.m && a.umin === b.umin && a.umax === b.umax && a.smin === b.smin
+    && a.smax === b.smax && a.u32min === b.u32min && a.u32max === b.u32max && a.s32min === b.s32min && a.s32max === b.s32max);
+}
+
+/** Whether two registers that are not numbers are the same pointer (what equal ptrKey()s say; ids aside). */
+function samePointer(a: Reg, b: Reg): boolean {
+  if (a.t !== b.t) return false;
+  switch (a.t) {
+    case 'ni': return true;
+    case 'null': return a.nn === b.nn;
+    case 'fn': return a.fn === b.fn;
+    case 'stk': return a.fr === b.fr && sameScalar(a.s, b.s);
+    case 'mval': case 'mptr': return (a.map ?? '') === (b.map ?? '') && sameScalar(a.s, b.s);
+    case 'btf': return !!a.trusted === !!b.trusted && sameScalar(a.s, b.s);
+    default: return sameScalar(a.s, b.s);
   }
 }
 

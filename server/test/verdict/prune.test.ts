@@ -10,6 +10,8 @@ import * as path from 'path';
 import { openBpfObject } from '../../src/btf/object';
 import { relocateObject } from '../../src/core/object';
 import { ObjectVerdicts, VerdictOptions, factsFromBtf, objectVerdicts } from '../../src/verdict/index';
+import { loadPrograms } from '../../src/verdict/program';
+import { verify } from '../../src/verdict/verify';
 import { kernel } from '../support/kernels';
 import { FIXTURES } from '../support/paths';
 import { VERIFIER_EXPECTED } from '../support/verifier';
@@ -90,6 +92,25 @@ describe('verdicts: pruning by inclusion with on-demand precision', function () 
     // the live slot's failing path is the one a walk taking it for dead would prune
     assert.ok(kernelSays.some((k) => k.name === 'stack_live' && !k.loads), 'stack_live fails on some kernel');
     assert.ok(fails >= 4 && kernelSays.some((k) => k.loads), 'loads and failures are both in the record');
+  });
+
+  it('records a state only 8 instructions or more after the last one (the kernel\'s add_new_state policy)', async () => {
+    // is_state_visited() adds a state only when at least 2 jumps and 8 instructions were processed since it added
+    // the last (a may_goto forces one): these branchy programs have a prune point every few instructions
+    let programs = 0;
+    for (const f of ['stack.bpf.o', 'prune.bpf.o', 'guards.bpf.o']) {
+      const o = await openBpfObject(path.join(FIXTURES, 'verdict', 'objects', f));
+      assert.ok(o.ok);
+      const progs = loadPrograms(o.value);
+      for (const p of progs.programs) {
+        const res = verify(p, p.insns, p.insns, progs.data, progs.littleEndian, { nrCpuIds: 2 });
+        assert.ok(!res.incomplete, `${f} ${p.name}`);
+        assert.ok(res.states * 8 <= res.steps + 8, `${f} ${p.name}: ${res.states} states in ${res.steps} steps`);
+        if (res.steps > 100) assert.ok(res.states > 0, `${f} ${p.name}: states are recorded`);
+        programs++;
+      }
+    }
+    assert.ok(programs > 20);
   });
 
   it('every verdict fixture: the same verdicts, reach and dereferences as equality pruning', async () => {
