@@ -16,7 +16,8 @@
 // their own frames, callbacks of bpf_loop & co. A state at a prune point is not explored again when one already
 // explored there covers it, as the kernel's is_state_visited() decides: numbers whose value nothing below the explored
 // state looked at (not precise; precision found on demand by backtracking, see visitState) count as any number, the
-// precise ones by range inclusion; numbers the walk never looks at again (needOf) count as equal whatever their value.
+// precise ones by range inclusion; numbers the walk never looks at again (needOf) count as equal whatever their value,
+// and so do stack slots no path below the explored state reads before writing them whole (read marks, markRead).
 
 import { Insn, disasm } from './insn';
 import {
@@ -1338,7 +1339,10 @@ class Walker {
   // hands the recorded state's precise numbers to its own path (propagate_precision). A recorded state still being
   // explored (a loop back to it) only prunes an equal state (the walk before: numbers needOf() rules out count as
   // equal), and then every number of the pruned state becomes precise on its path: its future is the one still
-  // being walked, whose needs are not known yet.
+  // being walked, whose needs are not known yet. The stack the same way: a recorded state compares only the slots
+  // some path below it read before writing them whole (read marks carried up the path's recorded states as the
+  // kernel's mark_reg_read does, stopped by a whole-slot write of the segment; a pruned state takes the read marks of
+  // the state that covers it, propagate_liveness): a slot nothing below reads cannot change what happens there.
 
   /** is_state_visited(): true when a recorded state covers this one (the path ends); else records it. */
   private visitState(st: State, idx: number): boolean {
