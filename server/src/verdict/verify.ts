@@ -16,7 +16,8 @@
 // their own frames, callbacks of bpf_loop & co. A state at a prune point is not explored again when one already
 // explored there covers it, as the kernel's is_state_visited() decides: numbers whose value nothing below the explored
 // state looked at (not precise; precision found on demand by backtracking, see visitState) count as any number, the
-// precise ones by range inclusion; numbers the walk never looks at again (needOf) count as equal whatever their value.
+// precise ones by range inclusion; numbers the walk never looks at again (needOf) count as equal whatever their value,
+// and so do stack slots no path below the explored state reads before writing them whole (read marks, markRead).
 
 import { Insn, disasm } from './insn';
 import {
@@ -85,24 +86,40 @@ interface Frame {
   readonly callsite: number;
   /** The frame runs a callback: returning from it ends the path. */
   readonly callback: boolean;
+  /**
+   * Which frame this is (a new id at every call): a slot's read reaches the recorded states of this frame only, not
+   * those of an earlier frame at the same depth (the kernel's parentage chain of a new frame starts empty).
+   */
+  readonly fid: number;
 }
 
 interface State {
   frames: Frame[];
   /** The last checkpoint of this path (the kernel's cur->parent), undefined before the first. */
   cp?: Ckpt;
-  /** The instructions this path ran since `cp` (the kernel's jmp_history; here every instruction). */
-  hist: Hist[];
+  /** The instructions this path ran since `cp` (the kernel's jmp_history; here every instruction), packed: see Hist. */
+  hist: number[];
+  /**
+   * Per frame, two words (slots 0-31, 32-63): the stack slots this path wrote whole (8 aligned bytes) since `cp`, the
+   * kernel's REG_LIVE_WRITTEN: a later read of such a slot depends on this write, not on the recorded state's value.
+   */
+  wr: number[];
 }
 
 /**
  * One instruction a path ran, as precision backtracking needs it (the kernel's jmp_history entry and its flags): the
  * frame that ran it, the stack slot a fill read or a spill wrote (INSN_F_STACK_ACCESS), the registers and slots
- * linked at a conditional jump (linked_regs), the start of a callback's frame.
+ * linked at a conditional jump (linked_regs), the start of a callback's frame. A path keeps them packed in a number
+ * array (one entry per instruction walked, no object each): the instruction as i * 32 + f, followed by negative
+ * numbers for what else it has: a stack access -(1 + sf * 64 + spi), a callback start H_CB, linked registers
+ * H_LINKED - k (k: their index in Walker.linkedStore).
  */
+const H_CB = -4096;
+const H_LINKED = -8192;
+
 interface Hist {
-  readonly i: number;
-  readonly f: number;
+  i: number;
+  f: number;
   /** Fill or spill: the slot's frame and index. */
   sf?: number;
   spi?: number;
@@ -122,7 +139,7 @@ interface Ckpt {
   readonly parent: Ckpt | undefined;
   readonly idx: number;
   readonly frames: Frame[];
-  readonly hist: Hist[];
+  readonly hist: number[];
   readonly key: string;
   branches: number;
   /** Per frame: precise registers (bit per register) and precise spilled slots. */
@@ -130,6 +147,15 @@ interface Ckpt {
   readonly ps: Set<number>[];
   /** Every scalar precise (mark_all_scalars_precise), this state's and its parents'. */
   all: boolean;
+  /**
+   * Per frame, two words: the stack slots some path below read before writing them whole (the kernel's REG_LIVE_READ
+   * on spilled_ptr, propagated up the parentage chain by mark_reg_read and, when a state is pruned, by
+   * propagate_liveness). Only those slots are compared when this state covers another: the others never influence
+   * what happens below it.
+   */
+  readonly rd: number[];
+  /** The slots the path segment that led here wrote whole (screens reads from below off the parent). */
+  readonly wr: number[];
 }
 
 /** Registers and slots whose values backtracking still looks for (the kernel's backtrack_state), per frame. */
@@ -206,6 +232,8 @@ export interface VerifyResult {
   /** Instructions visited by some path. */
   readonly visited: Uint8Array;
   readonly steps: number;
+  /** States recorded for pruning (the kernel's total_states). */
+  readonly states: number;
   /** The exploration stopped at maxSteps: reachability beyond is unknown. */
   readonly incomplete: boolean;
   /** A reachable instruction the kernel would refuse as malformed (bad register, bad opcode). */
@@ -233,11 +261,22 @@ class Walker {
   private steps = 0;
   private incomplete = false;
   private idGen = 0;
+  /** Jump instructions and steps walked, and both when the last state was recorded (the kernel's checkpoint policy). */
+  private jmps = 0;
+  private prevJmps = 0;
+  private prevSteps = 0;
+  private states = 0;
+  private fidGen = 0;
   private readonly seen = new Map<number, Set<string>>();
   /** Checkpoints per prune point, by the part of their state compared exactly (stateKey with numbers as 'sc'). */
   private readonly explored = new Map<number, Map<string, Ckpt[]>>();
   /** The history entry of the instruction being executed (for fills, spills, linked registers). */
-  private curHist: Hist = { i: -1, f: 0 };
+  /** The path running the current instruction (stack accesses and linked registers are added to its history). */
+  private curSt: State | undefined;
+  /** The linked-register lists of conditional jumps, by the index history entries hold. */
+  private readonly linkedStore: number[][] = [];
+  /** One decoded history entry, reused by backtracking. */
+  private readonly scratch: Hist = { i: -1, f: 0 };
   private prunePoint: Uint8Array;
   private liveIn: Uint16Array;
   /** Per instruction, the registers whose value (not only type) the walk may still look at: see needOf(). */
@@ -284,7 +323,7 @@ class Walker {
     }
     return {
       error: this.error, reachedPoison: this.reachedPoison, scalarDerefs: this.scalarDerefs, visited: this.visited,
-      steps: this.steps, incomplete: this.incomplete, ...(this.malformed ? { malformed: this.malformed } : {}),
+      steps: this.steps, states: this.states, incomplete: this.incomplete, ...(this.malformed ? { malformed: this.malformed } : {}),
     };
   }
 
@@ -295,7 +334,7 @@ class Walker {
     if (kind === 'global') for (let r = 1; r <= 5; r++) regs[r] = ctxArgs?.includes(r) ? ptrReg('ctx') : anyReg();
     else regs[1] = ptrReg('ctx');
     void start;
-    return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false }], hist: [] };
+    return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false, fid: ++this.fidGen }], hist: [], wr: [0, 0] };
   }
 
   /** Static facts: where states are compared (jump targets, after calls) and which registers are live. */
@@ -442,8 +481,10 @@ class Walker {
         this.malformed ??= `instruction ${idx} is not valid BPF (${bad}): the kernel refuses the program`;
         return this.endPath(st);
       }
-      this.curHist = { i: idx, f: st.frames.length - 1 };
-      st.hist.push(this.curHist);
+      const ic = cls(insn);
+      if (ic === CLS.JMP || ic === CLS.JMP32) this.jmps++;
+      this.curSt = st;
+      st.hist.push(idx * 32 + st.frames.length - 1);
       const next = this.step(st, idx, insn, pending);
       if (next === undefined) return this.endPath(st);
       idx = next;
@@ -458,8 +499,8 @@ class Walker {
   private clone(st: State): State {
     if (st.cp) st.cp.branches++;
     return {
-      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })),
-      cp: st.cp, hist: st.hist.slice(),
+      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
+      cp: st.cp, hist: st.hist.slice(), wr: st.wr.slice(),
     };
   }
 
@@ -752,7 +793,14 @@ class Walker {
       this.store(st, idx, { ...insn, code: (insn.code & 0x18) | CLS.STX | MODE.MEM });
       return;
     }
-    if (base.t === 'stk') this.stackWrite(st, base, insn.off, size, undefined, undefined, idx);
+    if (base.t === 'stk') {
+      // read, then written (the kernel checks the access both ways)
+      if (S.isConst(base.s)) {
+        const at = Number(S.s64(base.s.t.v)) + insn.off;
+        this.markReadRange(st, base.fr, at, at + size);
+      } else this.markReadRange(st, base.fr, Number(base.s.smin) + insn.off, Number(base.s.smax) + insn.off + size);
+      this.stackWrite(st, base, insn.off, size, undefined, undefined, idx);
+    }
     if (insn.imm === ATOMIC.CMPXCHG) regs[0] = size < 8 ? scalarReg(coerced(S.unknown(), size)) : unknownReg();
     else if (insn.imm & ATOMIC.FETCH) regs[insn.src] = size < 8 ? scalarReg(coerced(S.unknown(), size)) : unknownReg();
   }
@@ -768,10 +816,12 @@ class Walker {
     if (!S.isConst(base.s)) {
       const lo = Number(base.s.smin) + off;
       const hi = Number(base.s.smax) + off + size;
+      this.markReadRange(st, base.fr, lo, hi);
       return this.zerosIn(fr, lo, hi) ? knownReg(0n) : unknownReg();
     }
     const at = Number(S.s64(base.s.t.v)) + off;
     if (at < -512 || at + size > 0) return unknownReg();
+    this.markReadRange(st, base.fr, at, at + size);
     const slotIdx = -at - 1;
     const spi = Math.floor(slotIdx / 8);
     const slot = fr.stack.get(spi);
@@ -866,6 +916,8 @@ class Walker {
     const spi = Math.floor(slotIdx / 8);
     const old = fr.stack.get(spi) ?? EMPTY;
     const aligned = at % 8 === 0;
+    // REG_LIVE_WRITTEN: only a write of the whole slot screens later reads from what was there before
+    if (size === 8 && aligned && !this.opts.equalStates && !this.opts.exactNumbers) st.wr[2 * base.fr + (spi >> 5)] |= 1 << (spi & 31);
     const spillOf = (reg: Reg): Slot => {
       let ty = old.ty;
       for (let i = 8; i > 8 - size; i--) ty = withTy(ty, i - 1, SPILL);
@@ -997,6 +1049,7 @@ class Walker {
   private exit(st: State): number | undefined {
     if (st.frames.length === 1) return undefined;
     const callee = st.frames.pop()!;
+    st.wr.length -= 2;
     if (callee.callback) return undefined;
     const caller = this.frame(st);
     caller.regs[0] = callee.regs[0]!;
@@ -1023,7 +1076,8 @@ class Walker {
       for (let r = 1; r <= 5; r++) calleeRegs[r] = regs[r]!;
       calleeRegs[10] = ptrReg('stk', { fr: st.frames.length });
       for (let r = 0; r <= 5; r++) regs[r] = NOT_INIT;
-      st.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: false });
+      st.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: false, fid: ++this.fidGen });
+      st.wr.push(0, 0);
       return target;
     }
     if (insn.src === CALL.KFUNC || this.prog.refs[idx]?.kind === 'kfunc') {
@@ -1134,13 +1188,14 @@ class Walker {
     let cbState: State;
     if (cb.async) {
       if (st.cp) st.cp.branches++;
-      cbState = { frames: [], cp: st.cp, hist: st.hist.slice() };
+      cbState = { frames: [], cp: st.cp, hist: st.hist.slice(), wr: [] };
     } else {
       cbState = this.clone(st);
     }
-    cbState.hist.push({ i: idx, f: cbState.frames.length, cb: true });
+    cbState.hist.push(idx * 32 + cbState.frames.length, H_CB);
     calleeRegs[10] = ptrReg('stk', { fr: cbState.frames.length });
-    cbState.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: true });
+    cbState.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: true, fid: ++this.fidGen });
+    cbState.wr.push(0, 0);
     pending.push({ st: cbState, idx: fnReg.fn });
   }
 
@@ -1284,7 +1339,10 @@ class Walker {
   // hands the recorded state's precise numbers to its own path (propagate_precision). A recorded state still being
   // explored (a loop back to it) only prunes an equal state (the walk before: numbers needOf() rules out count as
   // equal), and then every number of the pruned state becomes precise on its path: its future is the one still
-  // being walked, whose needs are not known yet.
+  // being walked, whose needs are not known yet. The stack the same way: a recorded state compares only the slots
+  // some path below it read before writing them whole (read marks carried up the path's recorded states as the
+  // kernel's mark_reg_read does, stopped by a whole-slot write of the segment; a pruned state takes the read marks of
+  // the state that covers it, propagate_liveness): a slot nothing below reads cannot change what happens there.
 
   /** is_state_visited(): true when a recorded state covers this one (the path ends); else records it. */
   private visitState(st: State, idx: number): boolean {
@@ -1294,24 +1352,47 @@ class Walker {
     let list = byKey.get(key);
     if (!list) byKey.set(key, (list = []));
     const exact = !!this.opts.exactNumbers;
+    // The kernel records a new state only when the walk has gone at least 2 jumps and 8 instructions since it last
+    // recorded one (fewer states to compare and copy; a state not recorded only prunes less). Its eviction of states
+    // that keep failing to prune (miss_cnt > 3 * hit_cnt + 3) is not followed: with this walk's other differences it
+    // let a bounded loop of the corpus (filelife's path_walk) run out of budget.
+    const sinceJmps = this.jmps - this.prevJmps;
+    const sinceSteps = this.steps - this.prevSteps;
+    const force = this.insns[idx] !== undefined && cls(this.insns[idx]!) === CLS.JMP && op(this.insns[idx]!) === JMP.JCOND;
+    let addNew = force || (sinceJmps >= 2 && sinceSteps >= 8);
     for (const old of list) {
       if (old.branches > 0) {
-        if (!this.covers(old, st, idx, true)) continue;
-        if (!exact) this.backtrack(st, this.allScalars(st, idx), false);
+        if (this.covers(old, st, idx, true)) {
+          if (!exact) this.backtrack(st, this.allScalars(st, idx), false);
+          // its future is still being walked: any slot may be read there
+          for (let k = 0; k < st.frames.length; k++) for (let spi = 0; spi < 64; spi++) this.markRead(st, k, spi);
+          return true;
+        }
+        // a loop: its iterations differ, record one only now and then
+        if (!force && sinceJmps < 20 && sinceSteps < 100) addNew = false;
+      } else if (this.covers(old, st, idx, exact)) {
+        if (!exact) this.backtrack(st, this.preciseOf(old, st, idx), false);
+        // propagate_liveness(): what is read below `old` is read below this state too
+        for (let w = 0; w < old.rd.length; w++) {
+          for (let m = old.rd[w]!; m; m &= m - 1) this.markRead(st, w >> 1, ((w & 1) << 5) + (31 - Math.clz32(m & -m)));
+        }
         return true;
       }
-      if (!this.covers(old, st, idx, exact)) continue;
-      if (!exact) this.backtrack(st, this.preciseOf(old, st, idx), false);
-      return true;
     }
+    if (!addNew) return false;
+    this.prevJmps = this.jmps;
+    this.prevSteps = this.steps;
+    this.states++;
     const c: Ckpt = {
       parent: st.cp, idx, key, hist: st.hist, branches: 1, all: false,
-      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback })),
+      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
       pr: st.frames.map(() => 0), ps: st.frames.map(() => new Set<number>()),
+      rd: new Array(st.wr.length).fill(0), wr: st.wr,
     };
     list.push(c);
     st.cp = c;
     st.hist = [];
+    st.wr = new Array(st.wr.length).fill(0);
     return false;
   }
 
@@ -1334,21 +1415,28 @@ class Walker {
    * equal; else only the precise ones, and those within (regsafe: range_within && tnum_in, check_scalar_ids).
    */
   private covers(old: Ckpt, cur: State, idx: number, exact: boolean): boolean {
-    const fwd = new Map<number, number>();
-    const rev = new Map<number, number>();
+    // check_ids(): old ids map one to one onto current ones (maps made only when an id is met: most states have none)
+    let fwd: Map<number, number> | undefined;
+    let rev: Map<number, number> | undefined;
     let fresh = 0;
-    const same = (a: Reg, b: Reg): boolean => {
-      if (exact ? S.scalarKey(a.s) !== S.scalarKey(b.s) : !S.within(a.s, b.s)) return false;
-      if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
-      if (exact && (a.id === 0) !== (b.id === 0)) return false;
-      const ai = a.id || -++fresh;
-      const bi = b.id || -++fresh;
+    const sameId = (ai: number, bi: number): boolean => {
+      fwd ??= new Map();
+      rev ??= new Map();
       const m = fwd.get(ai);
       if (m !== undefined) return m === bi;
       if (rev.has(bi)) return false;
       fwd.set(ai, bi);
       rev.set(bi, ai);
       return true;
+    };
+    const samePtr = (a: Reg, b: Reg): boolean => samePointer(a, b) && (a.t !== 'null' || sameId(a.id, b.id));
+    const same = (a: Reg, b: Reg): boolean => {
+      if (exact ? !sameScalar(a.s, b.s) : !S.within(a.s, b.s)) return false;
+      if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
+      if (exact && (a.id === 0) !== (b.id === 0)) return false;
+      // two unlinked numbers: fresh ids on both sides, which always map
+      if (!a.id && !b.id) return true;
+      return sameId(a.id || -++fresh, b.id || -++fresh);
     };
     for (let k = 0; k < old.frames.length; k++) {
       const of = old.frames[k]!;
@@ -1362,10 +1450,39 @@ class Walker {
         if (a.t === 'sc' && !same(a, cf.regs[r]!)) return false;
       }
       const ps = old.ps[k]!;
+      if (exact) {
+        // a state still being explored: the whole stack, every number by its value
+        for (const [spi, sl] of of.stack) {
+          const cs = cf.stack.get(spi) ?? EMPTY;
+          if (sl.ty !== cs.ty) return false;
+          if (tyAt(sl.ty, 7) === SPILL && !(sl.spill.t === 'sc' ? cs.spill.t === 'sc' && same(sl.spill, cs.spill) : samePtr(sl.spill, cs.spill))) return false;
+        }
+        for (const [spi, cs] of cf.stack) if (cs.ty !== 0 && !of.stack.has(spi)) return false;
+        continue;
+      }
+      // stacksafe(): only the slots read below `old` (rd), byte by byte; an uninitialized or MISC byte of `old` covers
+      // anything (the kernel allows reading uninitialized stack to privileged programs: MISC is any value)
+      const rd0 = old.rd[2 * k]!;
+      const rd1 = old.rd[2 * k + 1]!;
       for (const [spi, sl] of of.stack) {
-        if (tyAt(sl.ty, 7) !== SPILL || sl.spill.t !== 'sc') continue;
-        if (!exact && !old.all && !ps.has(spi)) continue;
-        if (!same(sl.spill, cf.stack.get(spi)!.spill)) return false;
+        if (sl.ty === 0 || spi >= 64 || !((spi < 32 ? rd0 : rd1) & (1 << (spi & 31)))) continue;
+        const cs = cf.stack.get(spi) ?? EMPTY;
+        const precise = old.all || ps.has(spi);
+        for (let b = 0; b < 8; b++) {
+          const ot = tyAt(sl.ty, b);
+          if (ot === INVALID || ot === MISC) continue;
+          // scalar_reg_for_stack(): a 64-bit spilled number and a slot of unknown bytes are both a number
+          const or = slotScalar(sl);
+          const cr = or && slotScalar(cs);
+          if (or && cr) {
+            if (precise && !same(or, cr)) return false;
+            break;
+          }
+          if (ot !== tyAt(cs.ty, b)) return false;
+          if (b === 7 && ot === SPILL) {
+            if (sl.spill.t === 'sc' ? cs.spill.t !== 'sc' || (precise && !same(sl.spill, cs.spill)) : !samePtr(sl.spill, cs.spill)) return false;
+          }
+        }
       }
     }
     return true;
@@ -1411,10 +1528,36 @@ class Walker {
     this.backtrack(st, bt, true);
   }
 
+  /**
+   * mark_reg_read() of stack slot `spi` of frame `k`: the recorded states of the path depend on its value, up to the
+   * one whose incoming segment wrote it whole (and not past the frame's first recorded state).
+   */
+  private markRead(st: State, k: number, spi: number): void {
+    if (spi < 0 || spi >= 64 || this.opts.equalStates || this.opts.exactNumbers) return;
+    const w = 2 * k + (spi >> 5);
+    const bit = 1 << (spi & 31);
+    if (st.wr[w]! & bit) return;
+    const fid = st.frames[k]!.fid;
+    for (let c = st.cp; c; c = c.parent) {
+      if (k >= c.frames.length || c.frames[k]!.fid !== fid || c.rd[w]! & bit) return;
+      c.rd[w] |= bit;
+      if (c.wr[w]! & bit) return;
+    }
+  }
+
+  /** The stack bytes [lo, hi) of frame k are read. */
+  private markReadRange(st: State, k: number, lo: number, hi: number): void {
+    if (lo < -512) lo = -512;
+    if (hi > 0) hi = 0;
+    if (lo >= hi) return;
+    const first = Math.floor((-hi) / 8);
+    const last = Math.floor((-lo - 1) / 8);
+    for (let spi = first; spi <= last; spi++) this.markRead(st, k, spi);
+  }
+
   /** The instruction being run read (fill) or wrote (spill) a register through stack slot `spi` of frame `fr`. */
   private stackAccess(fr: number, spi: number): void {
-    this.curHist.sf = fr;
-    this.curHist.spi = spi;
+    this.curSt?.hist.push(-(1 + fr * 64 + spi));
   }
 
   /** collect_linked_regs(): the scalars sharing an id with a conditional jump's operands, narrowed with them. */
@@ -1425,7 +1568,10 @@ class Walker {
       for (let r = 0; r < 10; r++) if (hit(f.regs[r]!)) out.push(k, r);
       for (const [spi, sl] of f.stack) if (tyAt(sl.ty, 7) === SPILL && hit(sl.spill)) out.push(k, -1 - spi);
     });
-    if (out.length > 2) this.curHist.linked = out;
+    if (out.length > 2) {
+      this.linkedStore.push(out);
+      st.hist.push(H_LINKED - (this.linkedStore.length - 1));
+    }
   }
 
   /**
@@ -1436,14 +1582,38 @@ class Walker {
   private backtrack(st: State, bt: Bt, skipLast: boolean): void {
     if (btEmpty(bt)) return;
     let hist = st.hist;
-    let k = hist.length - (skipLast ? 1 : 0);
+    let k = hist.length;
+    if (skipLast) {
+      while (k > 0 && hist[k - 1]! < 0) k--;
+      k--;
+    }
     let nextF = st.frames.length - 1;
     let c = st.cp;
+    const e = this.scratch;
     for (;;) {
+      e.spi = undefined;
+      e.sf = undefined;
+      e.linked = undefined;
+      e.cb = undefined;
       while (k-- > 0) {
-        const e = hist[k]!;
+        const v = hist[k]!;
+        if (v < 0) {
+          if (v === H_CB) e.cb = true;
+          else if (v <= H_LINKED) e.linked = this.linkedStore[H_LINKED - v];
+          else {
+            e.sf = (-v - 1) >> 6;
+            e.spi = (-v - 1) & 63;
+          }
+          continue;
+        }
+        e.i = v >> 5;
+        e.f = v & 31;
         if (!this.backInsn(e, nextF, bt)) return allPrecise(c);
         nextF = e.f;
+        e.spi = undefined;
+        e.sf = undefined;
+        e.linked = undefined;
+        e.cb = undefined;
         if (btEmpty(bt)) return;
       }
       if (!c) return;
@@ -1551,12 +1721,8 @@ class Walker {
           // a value never looked at again: its range, and its links (which only narrow it), change nothing
           if (!value) return 'sc';
           return `${S.scalarKey(r.s)}${r.id ? `@${idOf(r.id)}${r.ac ? `+${r.ac}:${r.delta}` : ''}` : ''}`;
-        case 'stk': return `stk${r.fr}:${S.scalarKey(r.s)}`;
-        case 'mval': case 'mptr': return `${r.t}:${r.map ?? ''}:${S.scalarKey(r.s)}`;
-        case 'null': return `null:${r.nn}@${idOf(r.id)}`;
-        case 'fn': return `fn${r.fn}`;
-        case 'btf': return `btf${r.trusted ? 't' : ''}:${S.scalarKey(r.s)}`;
-        default: return `${r.t}:${S.scalarKey(r.s)}`;
+        case 'null': return `${ptrKey(r)}@${idOf(r.id)}`;
+        default: return ptrKey(r);
       }
     };
     const parts: string[] = [];
@@ -1573,7 +1739,9 @@ class Walker {
         value = !bucket && (need & (1 << r)) !== 0;
         parts.push(`${r}=${regKey(f.regs[r]!)}`);
       }
-      value = !bucket; // spilled registers: stack slots are not in needOf's scope
+      // the stack is compared slot by slot (covers: only the slots read below a recorded state)
+      if (bucket) return;
+      value = true; // spilled registers: stack slots are not in needOf's scope
       const spis = [...f.stack.keys()].sort((a, b) => a - b);
       for (const spi of spis) {
         const sl = f.stack.get(spi)!;
@@ -1588,6 +1756,48 @@ class Walker {
   describe(idx: number): string {
     return `${idx}: ${disasm(this.insns[idx]!, this.insns[idx + 1], helperName)}`;
   }
+}
+
+/** A pointer (any register but a number), as states compare it: its kind, what it points to, its offset. */
+function ptrKey(r: Reg): string {
+  switch (r.t) {
+    case 'ni': return '-';
+    case 'stk': return `stk${r.fr}:${S.scalarKey(r.s)}`;
+    case 'mval': case 'mptr': return `${r.t}:${r.map ?? ''}:${S.scalarKey(r.s)}`;
+    case 'null': return `null:${r.nn}`;
+    case 'fn': return `fn${r.fn}`;
+    case 'btf': return `btf${r.trusted ? 't' : ''}:${S.scalarKey(r.s)}`;
+    default: return `${r.t}:${S.scalarKey(r.s)}`;
+  }
+}
+
+/** Whether two scalars are the same value set (what equal scalarKey()s say, without making the keys). */
+function sameScalar(a: S.Scalar, b: S.Scalar): boolean {
+  return a === b || (a.t.v === b.t.v && a.t.m === b.t.m && a.umin === b.umin && a.umax === b.umax && a.smin === b.smin
+    && a.smax === b.smax && a.u32min === b.u32min && a.u32max === b.u32max && a.s32min === b.s32min && a.s32max === b.s32max);
+}
+
+/** Whether two registers that are not numbers are the same pointer (what equal ptrKey()s say; ids aside). */
+function samePointer(a: Reg, b: Reg): boolean {
+  if (a.t !== b.t) return false;
+  switch (a.t) {
+    case 'ni': return true;
+    case 'null': return a.nn === b.nn;
+    case 'fn': return a.fn === b.fn;
+    case 'stk': return a.fr === b.fr && sameScalar(a.s, b.s);
+    case 'mval': case 'mptr': return (a.map ?? '') === (b.map ?? '') && sameScalar(a.s, b.s);
+    case 'btf': return !!a.trusted === !!b.trusted && sameScalar(a.s, b.s);
+    default: return sameScalar(a.s, b.s);
+  }
+}
+
+const UNBOUND_SLOT: Reg = { t: 'sc', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 };
+
+/** scalar_reg_for_stack(): a slot holding a 64-bit spilled number, or unknown bytes only (a number too), as a number. */
+function slotScalar(sl: Slot): Reg | undefined {
+  if (tyAt(sl.ty, 0) === SPILL) return sl.spill.t === 'sc' ? sl.spill : undefined;
+  for (let b = 0; b < 8; b++) if (tyAt(sl.ty, b) !== MISC && tyAt(sl.ty, b) !== INVALID) return undefined;
+  return UNBOUND_SLOT;
 }
 
 function btEmpty(bt: Bt): boolean {
