@@ -40,6 +40,12 @@ const WORD = /[A-Za-z0-9_]+/g;
  * from offset `base` on (text.slice(node.startIndex - base, node.endIndex - base) is the function as parsed).
  */
 export function rawSpots(h: CParserHandle, node: TsNode, text: string, base: number): RawSpot[] {
+  // hostile nesting (`F(F(F(..)))` 20,000 deep): each lookup below walks the tree from its root, so a function this
+  // deep is one spot, typed whole (a spot only says which functions to type and where a site may come from; the
+  // preprocessor's limits then cut what it expands). Linear, where per-word lookups were quadratic (43 s at 20,000).
+  if (nestingDepth(text, node.startIndex - base, node.endIndex - base) > DEEP_NESTING) {
+    return [{ name: 'core.deep', start: node.startIndex, end: node.endIndex }];
+  }
   const prog = knownPatterns(h);
   // a tree with errors may hold MISSING tokens (an operator or a parenthesis of zero width), which the scan cannot
   // see: the query answers those functions
@@ -49,6 +55,21 @@ export function rawSpots(h: CParserHandle, node: TsNode, text: string, base: num
   }
   spotStats.queried++;
   return querySpots(h, node, text, base);
+}
+
+/** Parenthesis, bracket and brace nesting past which a function is one spot (no real BPF function comes close). */
+export const DEEP_NESTING = 512;
+
+/** The deepest nesting of (), [] and {} in text[from, to) (comments and strings counted too: only ever deeper). */
+function nestingDepth(text: string, from: number, to: number): number {
+  let d = 0;
+  let max = 0;
+  for (let i = Math.max(0, from); i < to && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) { if (++d > max) max = d; }
+    else if ((c === 41 || c === 93 || c === 125) && d > 0) d--;
+  }
+  return max;
 }
 
 /** Functions answered by the scan and by the query (the equality test checks both paths ran). */

@@ -12,7 +12,7 @@ import { findUnits } from '../../src/source/analyzer';
 import { CParserHandle, compileQuery, coreQuery, loadCParser, TsNode, TsQuery, TsTree } from '../../src/source/parser';
 import { randomKeystroke } from '../support/typing';
 import { RawSpot } from '../../src/source/sharedTrees';
-import { rawSpots, spotStats } from '../../src/source/spots';
+import { DEEP_NESTING, rawSpots, spotStats } from '../../src/source/spots';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 import { Prng } from '../support/prng';
@@ -145,6 +145,25 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
       tree.delete();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a function nested past DEEP_NESTING is one spot, the whole function; one just under it is scanned as usual', () => {
+    const nest = (n: number) => `#define F(x) x\nint f(struct task_struct *t) { return ${'F('.repeat(n)}t->pid${')'.repeat(n)}; }\n`;
+    for (const [n, deep] of [[DEEP_NESTING + 10, true], [DEEP_NESTING - 10, false]] as const) {
+      const text = nest(n);
+      const t = h.parser.parse(text)!;
+      try {
+        const spots = findUnits(h, t, text).flatMap((u) => rawSpots(h, u.node, text, 0));
+        if (deep) {
+          assert.deepStrictEqual(spots.map((s) => s.name), ['core.deep']);
+          assert.strictEqual(text.slice(spots[0]!.start, spots[0]!.end).startsWith('int f('), true);
+        } else {
+          // the member access and every F( call, as the query finds them
+          assert.ok(spots.some((s) => s.name === 'core.member'), 'the member access');
+          assert.strictEqual(spots.filter((s) => s.name === 'core.call').length, n);
+        }
+      } finally { t.delete(); }
     }
   });
 
