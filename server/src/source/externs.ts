@@ -15,6 +15,7 @@ import type { LocalExtern, Range } from './analyzer';
 import { CParser, Expr, ExternDecl, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
 import { CType } from './ctypes';
 import { isPluginDef } from './contexts';
+import { hasLabel } from './sites';
 
 /** An extern clang emits, as the source declares it. */
 export interface SourceExtern {
@@ -364,22 +365,12 @@ function exits(s: Stmt): boolean {
   switch (s.s) {
     case 'return': return true;
     case 'jump': return true;
-    case 'block': return s.body.some((x, i) => exits(x) && !s.body.slice(i + 1).some(hasLabel));
+    case 'block': return s.body.some((x, i) => exits(x) && !s.body.slice(i + 1).some((y) => hasLabel(y)));
     case 'if': return !!s.f && exits(s.t) && exits(s.f);
     default: return false;
   }
 }
 
-/** A label (goto target or case) inside: code reachable by a jump. */
-function hasLabel(s: Stmt): boolean {
-  switch (s.s) {
-    case 'label': return true;
-    case 'block': return s.body.some(hasLabel);
-    case 'if': return hasLabel(s.t) || (!!s.f && hasLabel(s.f));
-    case 'loop': return hasLabel(s.body);
-    default: return false;
-  }
-}
 
 /** A source's externs as libbpf collects them from the object clang would build, in libbpf's orders. */
 export interface LibbpfExterns {

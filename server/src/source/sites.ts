@@ -3754,7 +3754,7 @@ function isVolatile(t: CType): boolean {
 
 /** The statement is, or holds, a label control can enter it by (a goto target anywhere, a case or default of the
  * enclosing switch): unreachable code before it ends there. The cases of a switch inside it are that switch's. */
-function hasLabel(s: Stmt, d = 0, inSwitch = false): boolean {
+export function hasLabel(s: Stmt, d = 0, inSwitch = false): boolean {
   if (d > 64) return true;
   switch (s.s) {
     case 'label': return s.name !== undefined || !inSwitch || hasLabel(s.body, d + 1, inSwitch);
