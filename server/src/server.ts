@@ -997,7 +997,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const r = await current(p.textDocument.uri);
     if (!r) return [];
     const programs = r.analysis.functions.filter((f) => f.section !== undefined);
-    const lenses = programLenses(programs, r.evals, r.targetNames, contextOf(r.targetNames));
+    const refused = new Set(r.findings.filter((f) => f.code === 'core-extern-refused').flatMap((f) => f.targets));
+    const lenses = programLenses(programs, r.evals, r.targetNames, contextOf(r.targetNames), refused);
     // The saved build's verdicts beside the live lens; marked when the text changed since that save.
     const built = builds.state(p.textDocument.uri);
     if (built) lenses.push(...buildLenses(built, r.analysis.functions, contextOf(built.targetNames), built.savedVersion !== documents.get(p.textDocument.uri)?.version).map((l) => ({ ...l, failing: [] })));

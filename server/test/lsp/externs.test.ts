@@ -9,7 +9,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { CodeLens, Diagnostic } from 'vscode-languageserver-protocol/node';
 import { EXTERN_REFUSED, runCheck } from '../../src/check/run';
 import { TargetSpec } from '../../src/targets/registry';
 import { FIXTURES, kernelPath } from '../support/paths';
@@ -102,8 +102,13 @@ char LICENSE[] SEC("license") = "GPL";
     assert.deepStrictEqual(r.map((d) => [d.range.start.line, d.range.start.character, d.severity, d.source, (d.data as { targets: string[] }).targets]),
       [[decl, 'extern struct task_struct *'.length, 1, 'corelens', ['5.10-amd64', '6.1-amd64']]], 'bpf_task_acquire came with 6.2');
     assert.match(message(r[0]!), /^libbpf fails the whole object load before any relocation: extern \(func ksym\) 'bpf_task_acquire': not found in kernel or module BTFs; .*: no program of the object loads on 5\.10-amd64, 6\.1-amd64$/);
+    // the program's lens says it fails there (no relocation of its own: libbpf refuses the whole object)
+    const lenses = await client.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepStrictEqual(lenses.map((l) => l.command?.title), ['CO-RE: no relocations · fails on 5.10-amd64, 6.1-amd64: libbpf refuses the object']);
     await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: base }] });
     const back = await client.diagnostics(uri, (d) => !d.some((x) => x.code === EXTERN_REFUSED), 120_000);
     assert.deepStrictEqual(back.filter((d) => d.code === EXTERN_REFUSED), []);
+    const clean = await client.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepStrictEqual(clean.map((l) => l.command?.title), ['CO-RE: no relocations']);
   });
 });
