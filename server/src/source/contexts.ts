@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callCost, inlinable, tripCapped } from './sites';
+import { CallRef, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callCost, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -55,6 +55,9 @@ interface Ctx {
   argnn?: boolean[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
+  /** Entered from a caller's unrolled loop that leaves on this call's value (CallRef.exitIf): the exit arms the test
+   * takes are sunk across the caller's copies, so what they make has the caller's own copies, `times` (ExitArm). */
+  outer?: { times: number; arms: ExitArm[] };
   /** A call on the path runs only when this `const volatile` knob is set to other than its default. */
   knob?: string;
 }
@@ -193,7 +196,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const stepInto = (c: Ctx, call: CallRef): Ctx => {
     const callRange = range(c.def, call.start, call.end);
     // copies of the callee: the caller's own times the call's (a full unroll's, fewer where the bound is constant)
-    const times = (c.times ?? 1) * tripCapped(call.times, call.cap, c.argv);
+    const base = c.outer && c.outer.arms.some((a) => a.calls.has(call)) ? c.outer.times : c.times ?? 1;
+    const times = base * tripCapped(call.times, call.cap, c.argv);
+    const outer = call.exitIf && times > base ? exitArmsTaken(call, base) : undefined;
     const step: CallStep = { func: call.name, caller: c.def.name, range: callRange };
     if (c.def.file) step.file = c.def.file;
     return {
@@ -210,8 +215,18 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
         ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
       ...(times !== 1 ? { times } : {}),
+      ...(outer ? { outer } : {}),
       ...(c.knob ?? call.knob ? { knob: c.knob ?? call.knob } : {}),
     };
+  };
+  /** The callee's exit arms a caller's loop leaving on `call.exitIf` sinks across its copies (ExitArm): those whose
+   * constant the test takes, naming no parameter given a value that differs between the copies unless the arm
+   * sinks with every parameter differing too. */
+  const exitArmsTaken = (call: CallRef, times: number): Ctx['outer'] => {
+    const t = call.exitIf!;
+    const takes = (k: bigint): boolean => t.op === '==' ? k === t.k : t.op === '!=' ? k !== t.k : t.op === 'truthy' ? k !== 0n : k === 0n;
+    const arms = (resultOf(call.def)?.exitArms ?? []).filter((a) => takes(a.k) && (a.paramsLight || ![...a.params].some((i) => t.args.has(i))));
+    return arms.length ? { times, arms } : undefined;
   };
 
   const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g): Guard => {
@@ -246,7 +261,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.readSize !== undefined) s.readSize = r.readSize;
     if (r.viaPointer && plainPointer(c, r.viaPointer)) s.plainPointer = true;
     if (r.unalignedLoad) s.unalignedLoad = true;
-    const copies = (c.times ?? 1) * tripCapped(r.times, r.cap, c.argv);
+    const copies = (c.outer && c.outer.arms.some((a) => a.sites.has(r)) ? c.outer.times : c.times ?? 1) * tripCapped(r.times, r.cap, c.argv);
     if (copies > 1) s.copies = copies;
     made.set(k, s);
     s.guards = [...c.prefix, ...guardsIn(c, r.guards)];

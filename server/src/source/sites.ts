@@ -155,6 +155,10 @@ export interface CallRef {
      * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
+  /** In an unrolled loop, the statement after the call leaves the loop on the call's value (`if (v == 1) return ..;`):
+   * the callee's exit arms returning a constant the test takes (ExitArm) sink across the loop's copies. `args`: the
+   * arguments that differ between those copies (they name something the loop writes). */
+  exitIf?: { op: '==' | '!=' | 'truthy' | 'falsy'; k?: bigint; args: Set<number> };
   /** Of those, the copies a fully unrolled loop's `if (i == E) break;` leaves per context (tripCapped). */
   cap?: TripCap;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
@@ -262,6 +266,26 @@ export interface FuncResult {
   /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
    * always_inline one too, as a subprogram of its own (with the conditions in effect where it is named). */
   fnRefs?: { def: FuncDef; pconds?: ParamCond[] }[];
+  /** The sunk exit arms (sinkExitArm) of this function's unrolled loops that return a constant: a caller whose
+   * unrolled loop leaves on that constant sinks them across its own copies too (CallRef.exitIf, ExitArm). */
+  exitArms?: ExitArm[];
+}
+
+/**
+ * An arm of an unrolled loop that returns the constant `k` from its function, sunk into one copy (sinkTail): once
+ * the function is inlined into each copy of a caller's unrolled loop that leaves the loop when the call returns `k`
+ * (`flag = f(..); if (flag == 1) return pid;`), JumpThreading sends every copy's arm straight to the caller's exit
+ * and SimplifyCFG sinks them again, one copy for all the caller's copies (Hades' get_socket_info over
+ * get_socket_info_sub; measured with clang 14, held-out shape `exit_calls`).
+ */
+export interface ExitArm {
+  k: bigint;
+  sites: Set<RawSite>;
+  calls: Set<CallRef>;
+  /** Parameters the arm names (their arguments may differ between the caller's copies). */
+  params: Set<number>;
+  /** The arm still sinks when every parameter is one more operand the copies differ in (phiLight). */
+  paramsLight: boolean;
 }
 
 interface Ctx {
@@ -1974,6 +1998,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const tail = SINK_EXIT_ARMS && fr && !fr.inArm && !ctx.noEmit ? sinkTail(arm, fr) : undefined;
     if (!tail || !fr) { walk(); return; }
     fr.inArm++;
+    const s0 = fr.sites.size;
+    const c0 = fr.calls.size;
     if (arm.s === 'block' && tail !== arm) {
       // only the arm's last straight-line statements: block() records them when it reaches the first one
       tailStart.set(arm.body, { first: tail, fr });
@@ -1985,6 +2011,52 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       sinkSince(m, fr);
     }
     fr.inArm--;
+    // an arm returning a constant: what a caller's unrolled loop leaving on that constant sinks again (ExitArm)
+    const last = arm.s === 'block' ? arm.body[arm.body.length - 1] : arm;
+    const k = EXIT_CALLS && last?.s === 'return' && last.x ? constValue(last.x, env) : undefined;
+    if (k === undefined) return;
+    const t: Stmt = arm.s === 'block' && tail !== arm ? { s: 'block', body: arm.body.slice(arm.body.indexOf(tail)), start: tail.start, end: arm.end } : arm;
+    const params = new Set<number>();
+    eachExpr(t, (e) => walkExpr(e, (x) => {
+      if (x.e !== 'id') return;
+      const i = f.params.findIndex((p) => p.name === x.name);
+      if (i >= 0) params.add(i);
+    }, undefined, 0, true));
+    const all = new Set([...fr.variant, ...f.params.map((p) => p.name).filter((n): n is string => !!n)]);
+    (res.exitArms ??= []).push({ k, sites: new Set([...fr.sites].slice(s0)), calls: new Set([...fr.calls].slice(c0)), params, paramsLight: phiLight(t, all, fr.ind) });
+  }
+  /**
+   * `v = f(..);` (or `T v = f(..);`) in a loop, followed by `if (TEST(v)) return ..;` (or a break out of the loop,
+   * `{ ..; return ..; }`), TEST being `v == K`, `v != K`, `v` or `!v`: marks the call's CallRef with the test
+   * (CallRef.exitIf) and the arguments that differ between the loop's copies (they name something the loop writes,
+   * or its induction variable).
+   */
+  function exitOnCall(s: Stmt, next: Stmt | undefined, from: number): void {
+    let v: string | undefined;
+    let call: Expr | undefined;
+    const bare = (x: Expr | undefined): Expr | undefined => (x?.e === 'cast' ? bare(x.x) : x);
+    if (s.s === 'decl' && s.vars.length === 1) { v = s.vars[0]!.name; call = bare(s.vars[0]!.init); }
+    else if (s.s === 'expr' && s.x.e === 'assign' && s.x.op === '=' && s.x.l.e === 'id') { v = s.x.l.name; call = bare(s.x.r); }
+    if (!v || call?.e !== 'call' || next?.s !== 'if' || next.f) return;
+    const fr = sinkFrames[sinkFrames.length - 1]!;
+    const arm = next.t.s === 'block' ? next.t.body[next.t.body.length - 1] : next.t;
+    if (!(arm?.s === 'return' || (arm?.s === 'jump' && arm.kind === 'break' && fr.sw === 0 && sinkFrames.length === 1))) return;
+    const c = bare(next.c)!;
+    const isV = (x: Expr | undefined) => bare(x)?.e === 'id' && (bare(x) as { name: string }).name === v;
+    let test: Omit<NonNullable<CallRef['exitIf']>, 'args'> | undefined;
+    if (isV(c)) test = { op: 'truthy' };
+    else if (c.e === 'unary' && c.op === '!' && isV(c.x)) test = { op: 'falsy' };
+    else if (c.e === 'binary' && (c.op === '==' || c.op === '!=')) {
+      const k = isV(c.l) ? constValue(c.r, env) : isV(c.r) ? constValue(c.l, env) : undefined;
+      if (k !== undefined) test = { op: c.op, k };
+    }
+    const ref = res.calls.slice(from).find((r) => r.start === call!.start);
+    if (!test || !ref) return;
+    const variant = new Set<string>();
+    for (const x of sinkFrames) { for (const n of x.variant) variant.add(n); for (const n of x.ind) variant.add(n); }
+    const args = new Set<number>();
+    call.args.forEach((a, i) => walkExpr(a, (x) => { if (x.e === 'id' && variant.has(x.name)) args.add(i); }, undefined, 0, true));
+    ref.exitIf = { ...test, args };
   }
   /** Where the walk stands: what sinkSince counts from. */
   function mark(): { s: number; c: number; k: number; x: number } {
@@ -3304,7 +3376,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (tail && s === tail.first) tailMark = mark();
       const sunk0 = sunkChain;
       sunkChain = HOPS && sunkInto(body, i);
+      const callsBefore = res.calls.length;
       try { stmt(s, { ...ctx, guards, pconds, nonnull, knob }); } finally { sunkChain = sunk0; }
+      if (EXIT_CALLS && sinkFrames.length) exitOnCall(s, body[i + 1], callsBefore);
       if (MINMAX) { const n = body[i + 1]; if (n?.s === 'if') minMaxDecides(s, n.c); }
       if (DEAD_AFTER_EXIT && neverFallsThrough(s)) unreachable = true;
       if (s.s === 'if') {
@@ -3587,6 +3661,9 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+/** CORELENS_SINK_EXIT_CALLS=0: a callee's sunk exit arms keep one copy per copy of a caller's unrolled loop that leaves
+ * on their value (ExitArm; before/after figures). */
+const EXIT_CALLS = process.env.CORELENS_SINK_EXIT_CALLS !== '0';
 
 /** Calls `fn` on every expression of a statement (not into statement expressions' bodies twice). */
 function eachExpr(s: Stmt, fn: (e: Expr) => void, d = 0): void {

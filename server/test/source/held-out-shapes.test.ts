@@ -89,6 +89,11 @@
 //   - offsetof_callee: `offsetof(struct iphdr, frag_off)` (libbpf's bpf_helpers.h: `&((TYPE *)0)->MEMBER`) alone in a
 //     helper LLVM inlines by cost (libbpf-rs' tcp_option): tree-sitter parses `offsetof(` as an offsetof_expression
 //     (a keyword, no identifier, no call), so core.scm found no spot and the helper was skipped untyped.
+//   - exit_calls: a helper's unrolled loop returns 1 from an arm, sunk into one copy there (exit_arms); inlined into
+//     each copy of a caller's unrolled loop that leaves when the helper returns 1 (`flag = sub(..); if (flag == 1)
+//     return pid;`, a break, `if (flag)`), JumpThreading sends every copy's arm to the caller's exit and SimplifyCFG
+//     sinks them again: one copy of the arm's relocations for all the caller's copies (Hades' get_socket_info, 126
+//     of its CSE column). Kept per copy: a test the arm's 1 does not take (`flag == 0`), a value only counted.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1163,6 +1168,190 @@ SEC("tc") int count(struct __sk_buff *skb)
 	out[2] = skb->len + __builtin_offsetof(struct iphdr, ttl) + offsetof(struct iphdr, saddr);
 	return 0;
 }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'exit_calls', min: 600, text: `/* in the shape of Hades' get_socket_info: an unrolled walk of tasks calls an inlined helper whose own unrolled loop
+ * returns 1 from an arm (sunk into one copy there); the caller leaves its loop when the helper returns 1, so
+ * JumpThreading sends every copy's arm to the caller's exit and SimplifyCFG sinks them again: one record each */
+#define READ_KERN(ptr) ({ typeof(ptr) _val; __builtin_memset((void *)&_val, 0, sizeof(_val)); bpf_core_read((void *)&_val, sizeof(_val), &ptr); _val; })
+struct buf { __u8 b[256]; };
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, struct buf); } bufs SEC(".maps");
+struct v4 { __u32 la, ra; __u16 lp, rp; };
+__u32 out, seen;
+static __always_inline void save(struct buf *b, void *p, int n) { bpf_probe_read(b->b, n & 63, p); }
+static __always_inline void details(struct sock *sk, struct v4 *d)
+{
+	struct inet_sock *inet = (struct inet_sock *)sk;
+	d->la = READ_KERN(inet->inet_saddr);
+	d->lp = READ_KERN(inet->inet_sport);
+	d->ra = READ_KERN(inet->sk.__sk_common.skc_daddr);
+	d->rp = READ_KERN(inet->sk.__sk_common.skc_dport);
+}
+static __always_inline int sub(struct buf *b, struct fdtable *fdt)
+{
+	struct file **fd = READ_KERN(fdt->fd);
+	if (!fd)
+		return 0;
+#pragma unroll
+	for (int i = 0; i < 8; i++) {
+		struct file *file = READ_KERN(fd[i]);
+		if (!file)
+			continue;
+		struct socket *socket = READ_KERN(file->private_data);
+		if (!socket)
+			continue;
+		struct sock *sk = READ_KERN(socket->sk);
+		if (!sk)
+			continue;
+		__u16 family = READ_KERN(sk->__sk_common.skc_family);
+		if (family == 2) {
+			struct v4 d = {};
+			save(b, &family, 2);
+			details(sk, &d);
+			save(b, &d, sizeof(d));
+			return 1;
+		}
+	}
+	return 0;
+}
+/* sunk across the copies: the test takes the arms' 1 to a return, a break, a block that returns */
+static __always_inline __u32 ret_eq(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		if (flag == 1)
+			return pid;
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+static __always_inline __u32 brk_truthy(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		if (flag)
+			break;
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+static __always_inline __u32 ret_block(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		if (flag != 0) {
+			seen = pid;
+			return pid;
+		}
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+/* kept per copy: the test takes 0 (the arms' 1 goes on), the value only counted */
+static __always_inline __u32 ret_zero(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		if (flag == 0)
+			return pid;
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+static __always_inline __u32 counted(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		seen += flag;
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+#define PROG(name, sec)								\
+SEC(sec) int prog_##name(void *ctx)						\
+{										\
+	int z = 0;								\
+	struct buf *b = bpf_map_lookup_elem(&bufs, &z);				\
+	if (!b)									\
+		return 0;							\
+	out = name(b);								\
+	return 0;								\
+}
+PROG(ret_eq, "kprobe/do_exit")
+PROG(brk_truthy, "kprobe/do_fork")
+PROG(ret_block, "kprobe/do_sys_open")
+PROG(ret_zero, "kprobe/vfs_read")
+PROG(counted, "kprobe/vfs_write")
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
