@@ -155,6 +155,8 @@ const GUARD = process.env.CORELENS_CSE_GUARD !== '0';
 const THREAD = process.env.CORELENS_CSE_THREAD !== '0';
 /** CORELENS_CSE_SUCC=0: `adj` stops at every branch, even into a block whose one predecessor holds the offset. */
 const SUCC = process.env.CORELENS_CSE_SUCC !== '0';
+/** CORELENS_CSE_JT=0: an if on an inlined helper's returned constants is not threaded (`jt`; its before/after figures). */
+const JT = process.env.CORELENS_CSE_JT !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -210,6 +212,10 @@ interface State {
   adj?: { key: string; block: number; copies: number; seq: number; run?: AdjEntry[] };
   /** the availability at each return of the inlined call being replayed (`early`) */
   early?: Map<string, number>[];
+  /** jt: each return of the inlined call being replayed, loops' included: its block, what dominates it, its constant */
+  outs?: { block: number; avail: Map<string, number>; k?: bigint }[];
+  /** inside a loop body: the availability where the loop was entered (what dominates the returns in it) */
+  entry?: Map<string, number>;
   /** inside a loop body: only `adj` applies, to unrolled copies */
   loop?: boolean;
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
@@ -437,6 +443,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
   const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   // the right side of the short circuit just replayed, and its block's state at its end (see the if below)
   let sc: { op: '&&' | '||'; arm: State } | undefined;
+  // the ways out of the inlined call just replayed, when it has several (`jt`)
+  let jt: { outs: NonNullable<State['outs']>; avail: Map<string, number> } | undefined;
   for (let ei = 0; ei < evs.length; ei++) {
     const e = evs[ei]!;
     if (st.exited) {
@@ -448,6 +456,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
     }
     const prevSc = sc;
     sc = undefined;
+    const prevJt = jt;
+    jt = undefined;
     if ('s' in e) {
       const s = copy.site(e.s);
       if (!s) continue;
@@ -536,7 +546,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
       const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
-        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }, retSc: [] };
+        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }, retSc: [], outs: [], entry: undefined };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
@@ -559,6 +569,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
           st.avail = avail;
         }
         newBlock(ends);
+        // jt: an if on this call's value right after it (`if (!f(..)) return 0;`) is threaded by the returned constants
+        if (JT && inner.exited && inner.outs!.length) jt = { outs: inner.outs!, avail: st.avail };
       } else st.exited = true;
       st.loads.clear();
     } else if ('cut' in e) {
@@ -575,7 +587,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         else if (st.twinArm) { st.dup = false; st.twinArm = false; }
       }
     } else if ('exit' in e) {
-      if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined); }
+      if (e.exit === 'ret') {
+        st.rets.push(st.cur); st.early?.push(new Map(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined);
+        st.outs?.push({ block: st.cur, avail: new Map(st.entry ?? st.avail), ...(e.k !== undefined ? { k: e.k } : {}) });
+      }
       st.exited = true;
     } else if (e.kind === 'if') {
       // implied: a comparison the dominating path already decided (JumpThreading / GVN fold the branch: measured,
@@ -586,7 +601,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         const taken = known !== e.ck!.neg;
         const dead = taken ? e.alt : e.sub;
         const live = taken ? e.sub : e.alt;
-        if (dead) run(dead, { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], early: [], adj: undefined, dup: true }, copy, depth);
+        if (dead) run(dead, { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], early: [], outs: [], adj: undefined, dup: true }, copy, depth);
         if (live) run(live, st, copy, depth);
         continue;
       }
@@ -616,6 +631,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret')) && evs2.some((x) => 'exit' in x)) {
           st.rets.push(from);
           st.early?.push(new Map(st.avail));
+          const x = evs2.find((y): y is Extract<FlowEv, { exit: 'ret' | 'jump' }> => 'exit' in y);
+          st.outs?.push({ block: from, avail: new Map(st.entry ?? st.avail), ...(x?.k !== undefined ? { k: x.k } : {}) });
           return { ...st, exited: true };
         }
         const a: State = base
@@ -643,6 +660,20 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         else if (f?.exited && !t.exited) st.facts = new Map(t.facts);
       }
       if (SUNK && e.alt && !twin && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled) for (const x of sunkOf(e.sub, e.alt, copy)) x.merged = true;
+      // jt: `if (!f(..)) return 0;` on an inlined helper returning only constants: JumpThreading sends each return
+      // straight to the arm its constant takes, so the code after the if has the blocks of the returns that reach it
+      // as its immediate predecessors, and what dominates all of them available (huatuo's should_process_device:
+      // `if (!FILTER_DEV_COUNT) return 1;` leaves the caller's block a predecessor of the code after the test)
+      if (JT && e.cc && prevJt && !e.alt && t.exited && !st.loop && !st.rolled && prevJt.outs.every((o) => o.k !== undefined)) {
+        const cont = prevJt.outs.filter((o) => (e.cc === 'neg' ? o.k !== 0n : o.k === 0n));
+        if (cont.length) {
+          const avail = new Map(prevJt.avail);
+          for (const [k, b] of cont[0]!.avail) if (cont.every((o) => o.avail.get(k) === b)) avail.set(k, b);
+          st.avail = avail;
+          newBlock(cont.map((o) => o.block));
+          continue;
+        }
+      }
       if (twin === 'rest' && t.exited) st.dup = true;
       if (e.sc === '&&' || e.sc === '||') {
         // R's own block, ending in its branch: not when it is no block (an empty arm), exits, or ends in a join of
@@ -670,7 +701,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.adj = keep;
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };
+      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? new Map(st.avail) };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
@@ -686,7 +717,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
+      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, entry: st.entry ?? new Map(st.avail) }, copy, depth);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);

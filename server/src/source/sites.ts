@@ -216,7 +216,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
-  | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true };
+  | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
+    /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
 
 /** An if statement's condition as a comparison of two byte pointers plus constants (`data + 34 > data_end`, `*head +
  * offset > *tail`), for cse.ts `implied`; `neg`: the condition is its negation (`!(..)`). */
@@ -2606,7 +2607,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // `return L || R;` with R the last thing recorded: a caller branching on the value is jump-threaded into R's
         // branch (cse.ts `thread`)
         const rsc = THREAD && s.x !== undefined && lastSc?.x === s.x && flow[flow.length - 1] === lastSc.ev;
-        flow.push(rsc ? { exit: 'ret', sc: true } : { exit: 'ret' });
+        const rk = s.x !== undefined ? constValue(s.x, env) : undefined;
+        flow.push({ exit: 'ret', ...(rsc ? { sc: true as const } : {}), ...(rk !== undefined ? { k: rk } : {}) });
         freq = 0;
         return undefined;
       }

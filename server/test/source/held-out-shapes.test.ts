@@ -94,6 +94,11 @@
 //     return pid;`, a break, `if (flag)`), JumpThreading sends every copy's arm to the caller's exit and SimplifyCFG
 //     sinks them again: one copy of the arm's relocations for all the caller's copies (Hades' get_socket_info, 126
 //     of its CSE column). Kept per copy: a test the arm's 1 does not take (`flag == 0`), a value only counted.
+//   - threaded_returns: `if (!should_process_device(dev)) return 0;` (huatuo's iotracing) between two reads of
+//     iocb->ki_filp: the helper returns only constants, so JumpThreading sends each return to the arm its constant
+//     takes, and a return from the caller's own block (`if (!FILTER_DEV_COUNT) return 1;`) leaves that block an
+//     immediate predecessor of the code after the test: MachineCSE reuses the offset (one record). Kept: a helper
+//     whose early constant takes the caller's exit (the continuing return comes from a later block: two records).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1352,6 +1357,77 @@ PROG(brk_truthy, "kprobe/do_fork")
 PROG(ret_block, "kprobe/do_sys_open")
 PROG(ret_zero, "kprobe/vfs_read")
 PROG(counted, "kprobe/vfs_write")
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'threaded_returns', min: 35, text: `/* in the shape of huatuo's iotracing: \`if (!should_process_device(dev)) return 0;\` between two reads of
+ * iocb->ki_filp; the helper returns only constants, so JumpThreading sends each return to the arm its constant takes:
+ * a return from the caller's own block (\`if (!FILTER_DEV_COUNT) return 1;\`) makes that block an immediate
+ * predecessor of the code after the test, and MachineCSE reuses the first read's ki_filp offset there */
+volatile const u64 FILTER_DEV_COUNT = 0;
+volatile const u32 FILTER_DEV_IDS[8] = {};
+struct io_key { u64 inode; u32 dev; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct io_key); __type(value, u64); } m SEC(".maps");
+u64 out[2];
+/* one record: the early 1 continues from the caller's block (a loop after it, as huatuo's) */
+static __always_inline int dev_loop(u32 dev)
+{
+	int i;
+	if (!FILTER_DEV_COUNT)
+		return 1;
+	for (i = 0; i < FILTER_DEV_COUNT && i < 8; i++)
+		if (FILTER_DEV_IDS[i] == dev)
+			return 1;
+	return 0;
+}
+/* one record: the same without a loop */
+static __always_inline int dev_ifs(u32 dev)
+{
+	if (!FILTER_DEV_COUNT)
+		return 1;
+	if (FILTER_DEV_IDS[0] == dev)
+		return 1;
+	if (FILTER_DEV_IDS[1] == dev)
+		return 1;
+	return 0;
+}
+/* two records: the early return's 0 takes the caller's exit, the 1 that continues comes from a later block */
+static __always_inline int dev_late(u32 dev)
+{
+	if (!FILTER_DEV_COUNT)
+		return 0;
+	if (FILTER_DEV_IDS[0] == dev)
+		return 1;
+	return 0;
+}
+/* one record with \`if (f(..)) return 0;\`: the early 0 continues */
+static __always_inline int dev_zero(u32 dev)
+{
+	if (!FILTER_DEV_COUNT)
+		return 0;
+	if (FILTER_DEV_IDS[0] == dev)
+		return 1;
+	return 2;
+}
+#define READS(TEST)									\\
+	struct io_key key = {};								\\
+	u64 zero = 0, *entry;								\\
+	struct inode *inode = BPF_CORE_READ(iocb, ki_filp, f_inode);			\\
+	key.inode = BPF_CORE_READ(inode, i_ino);					\\
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);					\\
+	if (TEST)									\\
+		return 0;								\\
+	entry = bpf_map_lookup_elem(&m, &key);						\\
+	if (!entry)									\\
+		entry = &zero;								\\
+	struct dentry *dentry = BPF_CORE_READ(iocb, ki_filp, f_path.dentry);		\\
+	out[0] = (u64)dentry + *entry;							\\
+	return 0;
+SEC("kprobe/vfs_read") int BPF_KPROBE(rd_loop, struct kiocb *iocb) { READS(!dev_loop(key.dev)) }
+SEC("kprobe/vfs_write") int BPF_KPROBE(rd_ifs, struct kiocb *iocb) { READS(!dev_ifs(key.dev)) }
+SEC("kprobe/vfs_readv") int BPF_KPROBE(rd_late, struct kiocb *iocb) { READS(!dev_late(key.dev)) }
+SEC("kprobe/vfs_writev") int BPF_KPROBE(rd_zero, struct kiocb *iocb) { READS(dev_zero(key.dev)) }
+/* two records: the helper's 1 takes the exit here */
+SEC("kprobe/vfs_fsync") int BPF_KPROBE(rd_exit, struct kiocb *iocb) { READS(dev_ifs(key.dev)) }
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
