@@ -53,6 +53,8 @@ interface Ctx {
   argf?: (MemberConsts | undefined)[];
   /** Pointer arguments the caller tested non-null on the path to the call, by parameter. */
   argnn?: boolean[];
+  /** The bounds of integer arguments that are no constant but a masked value plus a constant (CallRef args' `range`). */
+  argr?: (readonly [bigint, bigint] | undefined)[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
   /** Entered from a caller's unrolled loop that leaves on this call's value (CallRef.exitIf): the exit arms the test
@@ -73,7 +75,7 @@ function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
 }
 
 /** What an inlined copy knows of its arguments. */
-interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argnn?: boolean[] }
+interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argnn?: boolean[]; argr?: (readonly [bigint, bigint] | undefined)[] }
 
 /** A parameter condition's value in this copy: true or false when its arguments decide it, else undefined. */
 function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
@@ -82,6 +84,11 @@ function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
   if (v !== undefined) return (v === c.v || !!c.alt?.includes(v)) === c.eq;
   // a pointer the caller tested non-null: `p == 0` is false
   if (c.field === undefined && c.v === 0n && !c.alt && cx.argnn?.[c.param]) return !c.eq;
+  // an argument known to lie in [lo, hi] (`(spec & 0x0ff00000) >> 20` plus 1): LazyValueInfo folds a comparison with a
+  // value outside it, so CorrelatedValuePropagation drops a `switch` case it can never take (retsnoop's
+  // get_arg_reg_value(ctx, reg_idx + 1): no `case 0` arm in that copy)
+  const r = c.field === undefined ? cx.argr?.[c.param] : undefined;
+  if (r && [c.v, ...(c.alt ?? [])].every((v) => v < r[0] || v > r[1])) return !c.eq;
   return undefined;
 }
 
@@ -214,6 +221,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
       ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
         ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
+      ...(call.args?.some((a) => a.range || (a.param !== undefined && c.argr?.[a.param]))
+        ? { argr: call.args.map((a) => a.range ?? (a.param !== undefined ? c.argr?.[a.param] : undefined)) } : {}),
       ...(times !== 1 ? { times } : {}),
       ...(outer ? { outer } : {}),
       ...(c.knob ?? call.knob ? { knob: c.knob ?? call.knob } : {}),

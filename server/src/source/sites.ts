@@ -152,7 +152,8 @@ export interface CallRef {
      * `parse_skb_meta(skb, !cgroup_skb, ..)`) */ notParam?: number;
     /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true;
     /** the address of one of the caller's locals, or of a plain member of one (an alloca plus a constant offset:
-     * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true }[];
+     * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true;
+    /** the bounds of an integer argument that is a masked local plus a constant (maskedRange) */ range?: readonly [bigint, bigint] }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** In an unrolled loop, the statement after the call leaves the loop on the call's value (`if (v == 1) return ..;`):
@@ -1647,6 +1648,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       // a pointer the path tested non-null (`if (lc_oi) update_stats(.., lc_oi)`): the callee's `oi` test folds
       if (NONNULL) args.forEach((a, i) => { if (nonNullArg(a, ctx)) ref.args![i]!.nonnull = true; });
+      // an integer known to lie in a range: the callee's switch drops the cases outside it
+      if (ARG_RANGE) args.forEach((a, i) => { const r = ref.args![i]!.k === undefined ? argRange(a, def?.params[i]?.type) : undefined; if (r) ref.args![i]!.range = r; });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
       // `__builtin_constant_p`'s argument) is no inlined copy: recorded, it doubled the callee's sites (falco's
       // `(unsigned long)extract__syscall_argument(regs, 0)`: 1,770 sites counted twice)
@@ -3266,6 +3269,67 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** `v + k`, `k + v`, `v - k` with `v` a local of this function and `k` a constant: the local and the addend. */
+  /**
+   * The bounds of an integer argument `x`, `x + K` or a masked expression, x a local of this function every write of
+   * which is a masked value (`x = (spec & M) >> S;`, `x = v & M;`: LLVM's known bits give 0 <= x <= M >> S), when it
+   * fits the parameter's type (4 bytes or more) without wrapping. Undefined when unknown.
+   */
+  function argRange(a: Expr, to: CType | undefined): readonly [bigint, bigint] | undefined {
+    const pt = to && arithType(to);
+    if (!pt || pt.size < 4) return undefined;
+    let r: readonly [bigint, bigint] | undefined;
+    if (a.e === 'binary' && a.op === '+') {
+      const [x, y] = constValue(a.r, env) !== undefined ? [a.l, a.r] : [a.r, a.l];
+      const k = constValue(y, env);
+      const rx = k !== undefined && k >= 0n ? (x.e === 'id' ? localRange(x.name) : maskRange(x)) : undefined;
+      if (rx) r = [rx[0] + k!, rx[1] + k!];
+    } else r = a.e === 'id' ? localRange(a.name) : maskRange(a);
+    return r && r[1] < 1n << 31n ? r : undefined;
+  }
+  /** `v & M`, `(v & M) >> S`, `(v >> S) & M` with constants M and S: [0, bound]. */
+  function maskRange(x: Expr): readonly [bigint, bigint] | undefined {
+    while (x.e === 'cast') x = x.x;
+    if (x.e !== 'binary') return undefined;
+    if (x.op === '&') {
+      const m = constValue(x.r, env) ?? constValue(x.l, env);
+      return m !== undefined && m >= 0n ? [0n, m] : undefined;
+    }
+    if (x.op === '>>') {
+      const s = constValue(x.r, env);
+      const inner = s !== undefined && s >= 0n && s < 64n ? maskRange(x.l) : undefined;
+      return inner ? [0n, inner[1] >> s!] : undefined;
+    }
+    return undefined;
+  }
+  /** A local (not a parameter) every write of which in the body is a masked value, never incremented nor taken the
+   * address of: the union of those ranges. */
+  function localRange(name: string): readonly [bigint, bigint] | undefined {
+    if (!lookup(name) || f.params.some((p) => p.name === name) || addrTaken.has(name)) return undefined;
+    let hi = -1n;
+    let ok = true;
+    const take = (m: readonly [bigint, bigint] | undefined): void => { if (m) hi = hi > m[1] ? hi : m[1]; else ok = false; };
+    // declarations with an initialiser (statements nested in ifs, loops, switches, blocks)
+    const decls = (st: Stmt, d: number): void => {
+      if (d > 64) { ok = false; return; }
+      switch (st.s) {
+        case 'decl': for (const v of st.vars) if (v.name === name && v.init) take(maskRange(v.init)); return;
+        case 'if': decls(st.t, d + 1); if (st.f) decls(st.f, d + 1); return;
+        case 'block': st.body.forEach((x) => decls(x, d + 1)); return;
+        case 'loop': if (st.init) decls(st.init, d + 1); decls(st.body, d + 1); return;
+        case 'switch': decls(st.body, d + 1); return;
+        case 'label': decls(st.body, d + 1); return;
+        default: return;
+      }
+    };
+    for (const st of topBody ?? []) {
+      decls(st, 0);
+      eachExpr(st, (e) => walkExpr(e, (x) => {
+        if (x.e === 'assign' && x.l.e === 'id' && x.l.name === name) take(x.op === '=' ? maskRange(x.r) : undefined);
+        if ((x.e === 'postfix' || x.e === 'unary') && (x.op === '++' || x.op === '--' || x.op === '&') && x.x.e === 'id' && x.x.name === name) ok = false;
+      }));
+    }
+    return ok && hi >= 0n ? [0n, hi] : undefined;
+  }
   function localPlusConst(a: Extract<Expr, { e: 'binary' }>): { local: string; add: bigint } | undefined {
     if (!INDUCTION_OFFSET || (a.op !== '+' && a.op !== '-')) return undefined;
     const [x, y] = a.l.e === 'id' ? [a.l, a.r] : a.op === '+' ? [a.r, a.l] : [undefined, undefined];
@@ -3663,6 +3727,8 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+/** CORELENS_ARG_RANGE=0: a masked argument's range decides none of the callee's switch cases (before/after figures). */
+const ARG_RANGE = process.env.CORELENS_ARG_RANGE !== '0';
 /** CORELENS_SINK_EXIT_CALLS=0: a callee's sunk exit arms keep one copy per copy of a caller's unrolled loop that leaves
  * on their value (ExitArm; before/after figures). */
 const EXIT_CALLS = process.env.CORELENS_SINK_EXIT_CALLS !== '0';

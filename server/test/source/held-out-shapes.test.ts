@@ -99,6 +99,10 @@
 //     takes, and a return from the caller's own block (`if (!FILTER_DEV_COUNT) return 1;`) leaves that block an
 //     immediate predecessor of the code after the test: MachineCSE reuses the offset (one record). Kept: a helper
 //     whose early constant takes the caller's exit (the continuing return comes from a later block: two records).
+//   - arg_range: `reg_value(ctx, reg_idx + 1)` with `reg_idx = (spec & 0x0ff00000) >> 20` (retsnoop's
+//     get_arg_reg_value): LazyValueInfo knows the argument lies in [1, 256], so CorrelatedValuePropagation drops the
+//     callee's `case 0:` arm in that copy (its PT_REGS_PARM1 has no record). Kept: a local also written unmasked, an
+//     argument that may wrap.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1428,6 +1432,47 @@ SEC("kprobe/vfs_readv") int BPF_KPROBE(rd_late, struct kiocb *iocb) { READS(!dev
 SEC("kprobe/vfs_writev") int BPF_KPROBE(rd_zero, struct kiocb *iocb) { READS(dev_zero(key.dev)) }
 /* two records: the helper's 1 takes the exit here */
 SEC("kprobe/vfs_fsync") int BPF_KPROBE(rd_exit, struct kiocb *iocb) { READS(dev_ifs(key.dev)) }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'arg_range', min: 12, text: `/* in the shape of retsnoop's get_arg_reg_value: a register index masked out of a spec word, plus one */
+#define REGIDX_MASK 0x0ff00000
+#define REGIDX_SHIFT 20
+const volatile bool use_kprobes = true;
+static u64 reg_value(void *ctx, u32 idx)
+{
+	if (use_kprobes) {
+		struct pt_regs *regs = ctx;
+		switch (idx) {
+		case 0: return PT_REGS_PARM1(regs);
+		case 1: return PT_REGS_PARM2(regs);
+		case 2: return PT_REGS_PARM3(regs);
+		default: return 0;
+		}
+	}
+	return 0;
+}
+u64 out[4];
+u32 specs[4];
+SEC("kprobe/a") int a(struct pt_regs *ctx)
+{
+	u32 spec = specs[0], reg_idx;
+	reg_idx = (spec & REGIDX_MASK) >> REGIDX_SHIFT;
+	out[0] = reg_value(ctx, reg_idx);
+	out[1] = reg_value(ctx, reg_idx + 1);
+	out[2] = reg_value(ctx, reg_idx + 2);
+	return 0;
+}
+/* kept: a local also written unmasked, an index that may wrap (0xffffffff + 1) */
+SEC("kprobe/b") int b(struct pt_regs *ctx)
+{
+	u32 spec = specs[1], reg_idx, any = specs[2];
+	reg_idx = (spec & REGIDX_MASK) >> REGIDX_SHIFT;
+	if (spec & 1)
+		reg_idx = spec;
+	out[0] = reg_value(ctx, reg_idx + 1);
+	out[1] = reg_value(ctx, any + 1);
+	return 0;
+}
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
