@@ -99,7 +99,7 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) st.firstUse.set(copy.id(p), -1);
-  run(flow, st, copy, 0);
+  run(flow, st, copy, 0, true);
   // register pressure (adjacent addresses through other pointers, `adj`): the shared offset stays in a callee-saved
   // register (r6-r9) across the first read's probe-read call only when, with the pointers still used after it, it
   // fits in those four; otherwise the allocator rematerialises it, one record per read
@@ -227,6 +227,8 @@ interface State {
   dup?: boolean;
   /** `dup` was set by a switch arm's twin label (sites.ts armTwins), so the next case label ends it */
   twinArm?: boolean;
+  /** tails: the events replayed as twins of an earlier arm's last statement (see tailTwins) */
+  dupEvs?: Set<FlowEv>;
   /** thread: the short circuit the function being replayed returns as its value (`return L || R;`), per return */
   retSc?: ({ op: '&&' | '||'; arm: State } | undefined)[];
 }
@@ -315,6 +317,102 @@ function sunkOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site[] {
     else return [];
   }
   return differ ? same : [];
+}
+
+/** CORELENS_CSE_TAILS=0 turns the `tails` rule off (its before/after figures). */
+const TAILS = process.env.CORELENS_CSE_TAILS !== '0';
+
+/**
+ * tails: an arm that ends `X; return;` (at any depth of ifs, not in a loop or switch) and the function's own last
+ * statement X', the same code on the same values, both branch to the function's return: SimplifyCFG sinks the
+ * identical instructions of its predecessors into one block (their operands the same values, or values sunk with
+ * them), so X' has no code of its own (measured, clang 14: OBI's http_get_or_create_trace_info, `if (meta) { ..;
+ * server_or_client_trace(meta->type, conn, tp_p, ssl); } return;` in an arm and the same `if (meta)` statement
+ * ending the function: one copy of its task_tid reads; a differing store before the call too, another condition
+ * too; an argument that differs (`tp_p + 1`) or a call more after it in one of them keeps both). X is an if statement
+ * or a call; compared as twinOf does, an inlined copy's own locals by position and each call's arguments as written.
+ * Returns the events of X' to replay as twins.
+ */
+function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
+  const out = new Set<FlowEv>();
+  const lastOf = (xs: FlowEv[], exit: boolean): FlowEv | undefined => {
+    let i = xs.length - 1;
+    while (i >= 0 && 'cut' in xs[i]! && (xs[i] as { soft?: true }).soft) i--;
+    if (exit) {
+      const x = xs[i];
+      if (!x || !('exit' in x) || x.exit !== 'ret') return undefined;
+      i--;
+    } else if (xs[i] && 'exit' in xs[i]!) {
+      if ((xs[i] as { exit: string }).exit !== 'ret') return undefined;
+      i--;
+    }
+    while (i >= 0 && 'cut' in xs[i]! && (xs[i] as { soft?: true }).soft) i--;
+    const x = xs[i];
+    return x && (('call' in x && !x.call.twin && !x.split) || ('kind' in x && x.kind === 'if')) ? x : undefined;
+  };
+  const tail = lastOf(evs, false);
+  if (!tail) return out;
+  const want = tailSig(tail, copy);
+  if (want === undefined || !want.includes('S')) return out;
+  // the arms ending in `X; return;` before it (ifs only: a loop's or a switch's return leaves through their blocks)
+  const arms = (xs: FlowEv[], d: number): boolean => xs.some((x) => {
+    if (x === tail || d > 16 || !('kind' in x) || x.kind !== 'if') return false;
+    for (const a of [x.sub, x.alt ?? []]) {
+      const l = lastOf(a, true);
+      if (l && tailSig(l, copy) === want) return true;
+      if (arms(a, d + 1)) return true;
+    }
+    return false;
+  });
+  if (arms(evs, 0)) out.add(tail);
+  return out;
+}
+
+/** tails: what twinOf's sigOf says of one event, with each inlined copy's own names by position (two copies of one
+ * callee given the same arguments compute the same) and each call's arguments as written. */
+function tailSig(e: FlowEv, copy: FlowCopy): string | undefined {
+  const sig = (evs: FlowEv[], cp: FlowCopy, depth: number, own: string[], fresh: Set<string>): string | undefined => {
+    if (depth > 8) return undefined;
+    const name = (id: string): string => {
+      for (let i = own.length - 1; i >= 0; i--) if (id.startsWith(own[i]!)) return `L${i}${id.slice(own[i]!.length)}`;
+      // a local the statement declares: a fresh value of its own, whichever version it is in this run
+      const h = id.lastIndexOf('|');
+      const bare = id.slice(h + 1).replace(/#\d+$/, '');
+      return fresh.has(`${id.slice(0, h + 1)}${bare}`) ? `D${id.slice(0, h + 1)}${bare}` : id;
+    };
+    const out: string[] = [];
+    for (const x of evs) {
+      if ('s' in x) {
+        const s = cp.site(x.s);
+        if (!s) continue;
+        out.push(`S${keyOf(s)}:${x.c}:${x.b === undefined ? x.src ?? '' : name(cp.id(x.b))}`);
+      } else if ('call' in x) {
+        if (x.call.twin) continue;
+        const args = `${x.akey ?? '?'}|${(x.bases ?? []).map((b) => (b === undefined ? '' : name(cp.id(b)))).join(',')}|${(x.kargs ?? []).join(',')}`;
+        const sub = x.split ? undefined : cp.enter(x.call, x.bases, x.mem, x.kargs);
+        if (!sub) { out.push(`X${x.call.name}(${args})`); continue; }
+        // the copy's own names: what its FlowCopy calls a name no argument gives (its key, then the name)
+        const probe = sub.copy.id('\u0001');
+        const inner = sig(sub.flow, sub.copy, depth + 1, [...own, probe.slice(0, -1)], fresh);
+        if (inner === undefined) return undefined;
+        out.push(`I${x.call.name}(${args})[${inner}]`);
+      } else if ('clob' in x) out.push('K');
+      else if ('cut' in x) { if (!x.soft && !x.all) out.push(`C${x.sig ?? ''}`); }
+      else if ('exit' in x) out.push(x.exit === 'ret' ? 'R' : 'J');
+      else {
+        if (x.kind !== 'if') return undefined;
+        // its declared locals as this copy names them (the name with the copy's prefix, no version)
+        const inIf = new Set(fresh);
+        for (const n of x.decls ?? []) { const id = cp.id(n); inIf.add(`${id.slice(0, id.lastIndexOf('|') + 1)}${n}`); }
+        const a = sig(x.sub, cp, depth + 1, own, inIf);
+        const b = x.alt ? sig(x.alt, cp, depth + 1, own, inIf) : '';
+        if (a === undefined || b === undefined) return undefined;
+        out.push(`if[${a}|${b}]`);
+      }
+    }
+    return out.join(',');
+  };
+  return sig([e], copy, 0, [], new Set());
 }
 
 /** What twinOf compares of some code in one copy; undefined when it cannot tell (too deep). */
@@ -439,7 +537,12 @@ function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: F
   if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
 }
 
-function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
+function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = false): void {
+  // tails: the function's last statement repeats an arm's last statement before its return (see tailTwins)
+  if (top && TAILS) {
+    const dups = tailTwins(evs, copy);
+    if (dups.size) st.dupEvs = new Set([...(st.dupEvs ?? []), ...dups]);
+  }
   const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   // the right side of the short circuit just replayed, and its block's state at its end (see the if below)
   let sc: { op: '&&' | '||'; arm: State } | undefined;
@@ -453,6 +556,12 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // return path_init(..); case WORK: return path_work(..);` left path_work's walk unreplayed, its reads unmerged)
       if (!(LABELS && 'cut' in e && e.all)) continue;
       st.exited = false;
+    }
+    if (st.dupEvs?.has(e) && !st.dup) {
+      // a twin of an earlier arm's tail: one code after SimplifyCFG, every site in it that arm's
+      st.dup = true;
+      try { run([e], st, copy, depth); } finally { st.dup = false; }
+      continue;
     }
     const prevSc = sc;
     sc = undefined;
@@ -547,7 +656,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
       const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
         rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }, retSc: [], outs: [], entry: undefined };
-      run(sub.flow, inner, sub.copy, depth + 1);
+      run(sub.flow, inner, sub.copy, depth + 1, true);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
         // one way out, at the end: the callee's straight-line code continues the caller's block

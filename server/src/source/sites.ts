@@ -205,7 +205,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string;
     /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
     /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true }
-  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop;
+  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string;
@@ -214,6 +214,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * `armTwins`) */ twin?: RawSite }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
+    /** the locals an if's arms declare (fresh values of each run of it: cse.ts `tails` compares them by name) */ decls?: string[];
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
@@ -1657,6 +1658,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         res.calls.push(ref);
         const bases = args.map((a) => baseName(a));
         const cev: Extract<FlowEv, { call: CallRef }> = bases.some((b) => b !== undefined) ? { call: ref, bases } : { call: ref };
+        cev.akey = args.map((a) => exprKey(a)).join(',');
         if (IMPLIED) {
           const mem = args.map((a) => memName(a));
           if (mem.some((m) => m !== undefined)) cev.mem = mem;
@@ -2598,7 +2600,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           mver = new Map(m0);
           for (const n of new Set([...mt.keys(), ...mf.keys()])) if (mt.get(n) !== m0.get(n) || mf.get(n) !== m0.get(n)) bumpMem(n);
         }
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
+        const armDecls = TAIL_DECLS ? declaredNames(s) : [];
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -3727,6 +3730,29 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+/** The tails rule's declared-locals record (cse.ts `tails`, switched with it). */
+const TAIL_DECLS = process.env.CORELENS_CSE_TAILS !== '0';
+
+/** The names an if statement's arms declare (nested blocks, ifs, loops and switches included). */
+function declaredNames(st: Extract<Stmt, { s: 'if' }>): string[] {
+  const out = new Set<string>();
+  const walk = (x: Stmt | undefined, d: number): void => {
+    if (!x || d > 64) return;
+    switch (x.s) {
+      case 'decl': for (const v of x.vars) out.add(v.name); return;
+      case 'if': walk(x.t, d + 1); walk(x.f, d + 1); return;
+      case 'block': for (const y of x.body) walk(y, d + 1); return;
+      case 'loop': walk(x.init, d + 1); walk(x.body, d + 1); return;
+      case 'switch': walk(x.body, d + 1); return;
+      case 'label': walk(x.body, d + 1); return;
+      default: return;
+    }
+  };
+  walk(st.t, 0);
+  walk(st.f, 0);
+  return [...out];
+}
+
 /** CORELENS_ARG_RANGE=0: a masked argument's range decides none of the callee's switch cases (before/after figures). */
 const ARG_RANGE = process.env.CORELENS_ARG_RANGE !== '0';
 /** CORELENS_SINK_EXIT_CALLS=0: a callee's sunk exit arms keep one copy per copy of a caller's unrolled loop that leaves

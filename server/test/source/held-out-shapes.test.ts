@@ -103,6 +103,10 @@
 //     get_arg_reg_value): LazyValueInfo knows the argument lies in [1, 256], so CorrelatedValuePropagation drops the
 //     callee's `case 0:` arm in that copy (its PT_REGS_PARM1 has no record). Kept: a local also written unmasked, an
 //     argument that may wrap.
+//   - tails: an arm ending `if (meta) { ..; trace(..); } return;` and the function ending with the same statement on
+//     the same values (OBI's http_get_or_create_trace_info): SimplifyCFG sinks the identical code of the return's
+//     predecessors into one block, one copy of trace()'s reads; also with a store that differs before the call, a
+//     local each declares, another condition. Kept: an argument that differs, a call more in one of them.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1473,6 +1477,123 @@ SEC("kprobe/b") int b(struct pt_regs *ctx)
 	out[1] = reg_value(ctx, any + 1);
 	return 0;
 }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'tails', min: 25, text: `/* in the shape of OBI's http_get_or_create_trace_info: an arm ends \`if (meta) { ..; trace(..); } return;\` and the
+ * function ends with the same statement on the same values: SimplifyCFG sinks the identical code of the return's
+ * predecessors into one block, one copy of trace()'s reads */
+struct meta { u8 type; u32 pid; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, u64); __type(value, u64); } m SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, struct meta); } metas SEC(".maps");
+const volatile bool capture = false;
+const volatile bool enabled = true;
+u64 conns[4], tps[4];
+static __always_inline void tid(u32 *out)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	*out = BPF_CORE_READ(task, group_leader, thread_pid, numbers[0].nr);
+}
+static __always_inline void trace(u8 type, u64 *conn, u64 *tp, u8 ssl)
+{
+	if (type == 1) {
+		u64 k = 0;
+		tid((u32 *)&k);
+		bpf_map_update_elem(&m, &k, tp, BPF_ANY);
+	} else {
+		u64 id = bpf_get_current_pid_tgid();
+		*tp = id >> 32;
+		if (ssl)
+			bpf_map_update_elem(&m, conn, &id, BPF_ANY);
+		else
+			bpf_map_update_elem(&m, conn, tp, BPF_ANY);
+	}
+}
+/* one copy: the same statement, a local of its own declared in each */
+static __always_inline void same(struct meta *meta, u64 *conn, u64 *tp, u8 ssl, unsigned char *buf)
+{
+	if (enabled) {
+		if (!capture) {
+			if (meta) {
+				u8 t = meta->type;
+				*tp += meta->pid;
+				trace(t, conn, tp, ssl);
+			}
+			return;
+		}
+		bpf_probe_read_user(tp, 8, buf);
+	}
+	if (meta) {
+		u8 t = meta->type;
+		*tp += meta->pid;
+		trace(t, conn, tp, ssl);
+	}
+}
+/* one copy: a store that differs before the call, another condition */
+static __always_inline void store_differs(struct meta *meta, u64 *conn, u64 *tp, u8 ssl, unsigned char *buf)
+{
+	if (enabled) {
+		if (!capture) {
+			if (meta && ssl) {
+				*tp += meta->pid + 1;
+				trace(meta->type, conn, tp, ssl);
+			}
+			return;
+		}
+		bpf_probe_read_user(tp, 8, buf);
+	}
+	if (meta) {
+		*tp += meta->pid;
+		trace(meta->type, conn, tp, ssl);
+	}
+}
+/* two copies: an argument that differs, a call more after it in one */
+static __always_inline void arg_differs(struct meta *meta, u64 *conn, u64 *tp, u8 ssl, unsigned char *buf)
+{
+	if (enabled) {
+		if (!capture) {
+			if (meta) {
+				*tp += meta->pid;
+				trace(meta->type, conn, tp + 1, ssl);
+			}
+			return;
+		}
+		bpf_probe_read_user(tp, 8, buf);
+	}
+	if (meta) {
+		*tp += meta->pid;
+		trace(meta->type, conn, tp, ssl);
+	}
+}
+static __always_inline void call_more(struct meta *meta, u64 *conn, u64 *tp, u8 ssl, unsigned char *buf)
+{
+	if (enabled) {
+		if (!capture) {
+			if (meta) {
+				*tp += meta->pid;
+				trace(meta->type, conn, tp, ssl);
+				bpf_printk("x");
+			}
+			return;
+		}
+		bpf_probe_read_user(tp, 8, buf);
+	}
+	if (meta) {
+		*tp += meta->pid;
+		trace(meta->type, conn, tp, ssl);
+	}
+}
+#define PROG(name, sec)										\\
+SEC(sec) int prog_##name(struct pt_regs *ctx)							\\
+{												\\
+	int z = 0;										\\
+	struct meta *meta = bpf_map_lookup_elem(&metas, &z);					\\
+	name(meta, &conns[0], &tps[0], (u8)PT_REGS_PARM2(ctx), (void *)PT_REGS_PARM1(ctx));	\\
+	return 0;										\\
+}
+PROG(same, "kprobe/a")
+PROG(store_differs, "kprobe/b")
+PROG(arg_differs, "kprobe/c")
+PROG(call_more, "kprobe/d")
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
