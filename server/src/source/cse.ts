@@ -70,6 +70,12 @@
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
 //     the CO-RE global): one record however many blocks apart. Only conditions: a check kept as a value may be
 //     copied (into r0 for a return), and the register allocator rematerialises the copy as a second record.
+//   - jt: an if on an inlined helper's value (`if (!f(..)) return 0;`) whose returns are all constants is threaded
+//     by JumpThreading: the code after it has the blocks of the returns whose constant reaches it as immediate
+//     predecessors, with what dominates all of them (huatuo's should_process_device: `if (!COUNT) return 1;` leaves
+//     the caller's block a predecessor there);
+//   - tails: an arm ending `X; return;` and the function's own last statement X, the same code on the same values, are
+//     one block (SimplifyCFG sinks the return's predecessors' identical code: OBI's server_or_client_trace twice).
 // Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
 // available, where MachineCSE may merge it again: falco's READ_TASK_FIELD_INTO, a probe read in one arm between);
 // a check returned by an inlined helper and tested by the caller;

@@ -153,7 +153,7 @@ export interface CallRef {
     /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true;
     /** the address of one of the caller's locals, or of a plain member of one (an alloca plus a constant offset:
      * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true;
-    /** the bounds of an integer argument that is a masked local plus a constant (maskedRange) */ range?: readonly [bigint, bigint] }[];
+    /** the bounds of an integer argument that is a masked local plus a constant (argRange) */ range?: readonly [bigint, bigint] }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** In an unrolled loop, the statement after the call leaves the loop on the call's value (`if (v == 1) return ..;`):
@@ -3307,7 +3307,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** A local (not a parameter) every write of which in the body is a masked value, never incremented nor taken the
    * address of: the union of those ranges. */
   function localRange(name: string): readonly [bigint, bigint] | undefined {
-    if (!lookup(name) || f.params.some((p) => p.name === name) || addrTaken.has(name)) return undefined;
+    // (4 bytes or more: a narrower local truncates the masked value, a signed one may make it negative)
+    const lt = lookup(name);
+    if (!lt || !arithType(lt) || sizeOf(lt) < 4 || f.params.some((p) => p.name === name) || addrTaken.has(name)) return undefined;
     let hi = -1n;
     let ok = true;
     const take = (m: readonly [bigint, bigint] | undefined): void => { if (m) hi = hi > m[1] ? hi : m[1]; else ok = false; };
