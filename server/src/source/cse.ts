@@ -365,7 +365,9 @@ function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
     if (x === tail || d > 16 || !('kind' in x) || x.kind !== 'if') return false;
     for (const a of [x.sub, x.alt ?? []]) {
       const l = lastOf(a, true);
-      if (l && tailSig(l, copy) === want) return true;
+      // (the same kind of statement, the same callee, before the whole comparison)
+      const like = l && ('call' in l ? 'call' in tail && l.call.def === tail.call.def : !('call' in tail));
+      if (like && tailSig(l, copy) === want) return true;
       if (arms(a, d + 1)) return true;
     }
     return false;
