@@ -448,6 +448,7 @@ static void print_ksyms(const char *obj_path)
  * reason that has nothing to do with CO-RE. Never used for the fixtures (their records must not depend on it):
  *   - a map left at max_entries 0 (the loader sizes it from the CPU count or an option) gets 1; a stack-trace map
  *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
+ *     the inner ring buffer of a map of ring buffers left at 0 gets one page (falco's loader creates it at its size);
  *   - an fentry/fexit/fmod_ret/lsm/tp_btf program whose attach target the RUNNING kernel lacks is not loaded
  *     (libbpf resolves attach targets against the running kernel, never the target BTF; tools check
  *     fentry_can_attach() and turn such programs off): returns true for such a program, with its name in `why`;
@@ -501,6 +502,15 @@ static void size_maps_as_loader(struct bpf_object *obj)
 		if (bpf_map__max_entries(map) == 0 && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF
 		    && bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 			bpf_map__set_max_entries(map, 1);
+		/* a map of ring buffers (falco's ringbuf_maps): the loader creates the inner ring buffer at its buffer
+		 * size; libbpf would otherwise create the inner map at 0 entries, which the kernel refuses */
+		if (bpf_map__inner_map(map) && bpf_map__type(bpf_map__inner_map(map)) == BPF_MAP_TYPE_RINGBUF
+		    && bpf_map__max_entries(bpf_map__inner_map(map)) == 0) {
+			int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, sysconf(_SC_PAGESIZE), NULL);
+
+			if (fd >= 0)
+				bpf_map__set_inner_map_fd(map, fd);
+		}
 	}
 }
 

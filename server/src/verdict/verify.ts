@@ -209,6 +209,8 @@ export interface VerifyOptions {
    * precision and inclusion: for tests and A/B measurements. Same verdicts, more states.
    */
   readonly equalStates?: boolean;
+  /** The tp_btf arguments the loading kernel types as numbers (KernelFacts.tpErrArgs), by tracepoint. */
+  readonly tpErrArgs?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** An error the verifier would report, at an instruction index of the loaded program. */
@@ -705,7 +707,8 @@ class Walker {
         out = this.stackRead(st, base, insn.off, size, idx);
         break;
       case 'ctx':
-        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size) && namedProgramType(this.prog.section)) ? unknownReg() : anyReg();
+        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size) && namedProgramType(this.prog.section))
+          || this.errorArg(base, insn.off, size) ? unknownReg() : anyReg();
         break;
       case 'mval':
         out = this.mapValueRead(base, insn.off, size, sx);
@@ -728,6 +731,17 @@ class Walker {
       out = { ...out, s };
     }
     regs[insn.dst] = out;
+  }
+
+  /**
+   * A tp_btf argument the loading kernel types as a number because it may encode an error (btf_ctx_access's
+   * raw_tp table, rawtp.ts): the whole 8-byte argument slot, read at its offset.
+   */
+  private errorArg(base: Reg, off: number, size: number): boolean {
+    const args = this.prog.ctx === 'btf' && this.prog.attachTo && /^\??tp_btf\//.test(this.prog.section) ? this.opts.tpErrArgs?.get(this.prog.attachTo) : undefined;
+    if (!args || size !== 8 || !S.isConst(base.s)) return false;
+    const at = Number(S.s64(base.s.t.v)) + off;
+    return at % 8 === 0 && args.includes(at / 8);
   }
 
   /** A 4-byte context load the verifier rewrites into a packet pointer (skb->data, xdp->data_end...): not a number. */
