@@ -18,7 +18,7 @@ const U32_MAX = 0xffffffff;
 export const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 export const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
 const u32n = (x: bigint): number => Number(x & M32);
-const s32n = (x: bigint): number => Number(BigInt.asIntN(32, x));
+const s32n = (x: bigint): number => Number(x & M32) | 0;
 const u32 = (x: number): number => x >>> 0;
 const s32 = (x: number): number => x | 0;
 
@@ -28,8 +28,11 @@ export interface Tnum { v: bigint; m: bigint }
 export const tnumConst = (v: bigint): Tnum => ({ v: u64(v), m: 0n });
 export const TNUM_UNKNOWN: Tnum = { v: 0n, m: M64 };
 
+/** The kernel's fls64 of a non-negative value below 2^64: the index of its highest set bit, plus one (0 for 0). */
 function fls64(x: bigint): number {
-  return x === 0n ? 0 : x.toString(2).length;
+  if (x === 0n) return 0;
+  const hi = Number(x >> 32n);
+  return hi ? 64 - Math.clz32(hi) : 32 - Math.clz32(Number(x & M32));
 }
 export function tnumRange(min: bigint, max: bigint): Tnum {
   const chi = min ^ max;
@@ -278,9 +281,14 @@ export function sync(s: Scalar): void {
     return;
   }
   updateBounds(s);
-  deduce(s);
-  deduce(s);
-  deduce(s);
+  // deduce() is a function of the fields it rewrites: once a round changes none, the kernel's further rounds do not
+  // either, and are skipped
+  for (let round = 0; round < 3; round++) {
+    const { t, umin, umax, smin, smax, u32min, u32max, s32min, s32max } = s;
+    deduce(s);
+    if (s.t.v === t.v && s.t.m === t.m && s.umin === umin && s.umax === umax && s.smin === smin && s.smax === smax && s.u32min === u32min
+      && s.u32max === u32max && s.s32min === s32min && s.s32max === s32max) break;
+  }
   boundOffset(s);
   updateBounds(s);
 }
