@@ -81,8 +81,8 @@ function NOT_INIT_SLOT(): Reg {
 
 /**
  * A frame's stack slots by index (spi 0-63: every access is within the kernel's 512 bytes), in an array: a state is
- * copied at every branch and checkpoint, and compared slot by slot, far more often than a slot is written. Iterates
- * in slot order.
+ * copied at every branch and checkpoint, and compared slot by slot, far more often than a slot is written. Walked
+ * by index (`a`), in slot order.
  */
 class Slots {
   readonly a: (Slot | undefined)[];
@@ -94,18 +94,6 @@ class Slots {
   }
   set(spi: number, slot: Slot): void {
     this.a[spi] = slot;
-  }
-  has(spi: number): boolean {
-    return this.a[spi] !== undefined;
-  }
-  *[Symbol.iterator](): IterableIterator<[number, Slot]> {
-    const a = this.a;
-    for (let spi = 0; spi < a.length; spi++) if (a[spi] !== undefined) yield [spi, a[spi]!];
-  }
-  keys(): number[] {
-    const out: number[] = [];
-    for (let spi = 0; spi < this.a.length; spi++) if (this.a[spi] !== undefined) out.push(spi);
-    return out;
   }
 }
 
@@ -300,7 +288,7 @@ class Walker {
   private states = 0;
   private fidGen = 0;
   private readonly seen = new Map<number, Set<string>>();
-  /** Checkpoints per prune point, by the part of their state compared exactly (stateKey with numbers as 'sc'). */
+  /** Checkpoints per prune point, by the part of their state compared exactly (bucketKey). */
   private readonly explored = new Map<number, Map<string, Ckpt[]>>();
   /** The history entry of the instruction being executed (for fills, spills, linked registers). */
   /** The path running the current instruction (stack accesses and linked registers are added to its history). */
@@ -496,7 +484,7 @@ class Walker {
       }
       if (this.prunePoint[idx]) {
         if (this.opts.equalStates || this.opts.exactNumbers) {
-          const key = this.stateKey(st, idx, false);
+          const key = this.stateKey(st, idx);
           let set = this.seen.get(idx);
           if (!set) this.seen.set(idx, (set = new Set()));
           if (set.has(key)) return;
@@ -1395,7 +1383,7 @@ class Walker {
 
   /** is_state_visited(): true when a recorded state covers this one (the path ends); else records it. */
   private visitState(st: State, idx: number): boolean {
-    const key = this.stateKey(st, idx, true);
+    const key = this.bucketKey(st, idx);
     let byKey = this.explored.get(idx);
     if (!byKey) this.explored.set(idx, (byKey = new Map()));
     let list = byKey.get(key);
@@ -1483,12 +1471,16 @@ class Walker {
       }
       if (exact) {
         // a state still being explored: the whole stack, every number by its value
-        for (const [spi, sl] of of.stack) {
-          const cs = cf.stack.get(spi) ?? EMPTY;
+        const oa = of.stack.a;
+        const ca = cf.stack.a;
+        for (let spi = 0; spi < oa.length; spi++) {
+          const sl = oa[spi];
+          if (!sl) continue;
+          const cs = ca[spi] ?? EMPTY;
           if (sl.ty !== cs.ty) return false;
           if (tyAt(sl.ty, 7) === SPILL && !(sl.spill.t === 'sc' ? cs.spill.t === 'sc' && this.sameNum(sl.spill, cs.spill, true) : this.samePtr(sl.spill, cs.spill))) return false;
         }
-        for (const [spi, cs] of cf.stack) if (cs.ty !== 0 && !of.stack.has(spi)) return false;
+        for (let spi = 0; spi < ca.length; spi++) if (ca[spi] && ca[spi]!.ty !== 0 && !oa[spi]) return false;
         continue;
       }
       // stacksafe(): only the slots read below `old` (rd), byte by byte; an uninitialized or MISC byte of `old` covers
@@ -1801,8 +1793,43 @@ class Walker {
 
   // ---- state keys -------------------------------------------------------------------------------------------------
 
+  /**
+   * The recorded states' bucket at a prune point: the call chain, the live registers' types and pointers (a number is
+   * just "a number"); the stack is compared slot by slot (covers: only the slots read below a recorded state). Made at
+   * every prune point the walk passes: one string, built directly.
+   */
+  private bucketKey(st: State, idx: number): string {
+    this.keyIds.clear();
+    let key = '';
+    const nf = st.frames.length;
+    for (let k = 0; k < nf; k++) {
+      const f = st.frames[k]!;
+      const live = this.liveMask(st, k, idx);
+      key += `${k ? ' ' : ''}F${f.callsite}${f.callback ? 'c' : ''}`;
+      for (let r = 0; r < 10; r++) {
+        if (!(live & (1 << r))) continue;
+        const reg = f.regs[r]!;
+        key += ` ${r}=`;
+        switch (reg.t) {
+          case 'ni': key += '-'; break;
+          case 'sc': key += 'sc'; break;
+          case 'null': {
+            let v = this.keyIds.get(reg.id);
+            if (reg.id && v === undefined) this.keyIds.set(reg.id, (v = this.keyIds.size + 1));
+            key += `${ptrKey(reg)}@${reg.id ? v : 0}`;
+            break;
+          }
+          default: key += ptrKey(reg);
+        }
+      }
+    }
+    return key;
+  }
+
+  private readonly keyIds = new Map<number, number>();
+
   /** An exact key of everything that can influence the future: live registers, stack slots, call chain. */
-  private stateKey(st: State, idx: number, bucket: boolean): string {
+  private stateKey(st: State, idx: number): string {
     const ids = new Map<number, number>();
     const idOf = (id: number) => {
       if (!id) return 0;
@@ -1833,11 +1860,9 @@ class Walker {
       parts.push(`F${f.callsite}${f.callback ? 'c' : ''}`);
       for (let r = 0; r < 10; r++) {
         if (!(live & (1 << r))) continue;
-        value = !bucket && (need & (1 << r)) !== 0;
+        value = (need & (1 << r)) !== 0;
         parts.push(`${r}=${regKey(f.regs[r]!)}`);
       }
-      // the stack is compared slot by slot (covers: only the slots read below a recorded state)
-      if (bucket) return;
       value = true; // spilled registers: stack slots are not in needOf's scope
       const sa = f.stack.a;
       for (let spi = 0; spi < sa.length; spi++) {
