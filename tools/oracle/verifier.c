@@ -492,11 +492,25 @@ static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *wh
 	return false;
 }
 
+/* Whether the running kernel creates maps of this type (tracee's loader asks before it loads, see as_loader). */
+static bool map_type_supported(enum bpf_map_type type)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_MMAPABLE);
+	int fd = bpf_map_create(type, NULL, 0, 0, 1, &o);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static void size_maps_as_loader(struct bpf_object *obj)
 {
 	struct bpf_map *map;
 
 	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) == 33 /* BPF_MAP_TYPE_ARENA */ && !map_type_supported(bpf_map__type(map)))
+			bpf_map__set_autocreate(map, false);
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STACK_TRACE && bpf_map__value_size(map) == 0)
 			bpf_map__set_value_size(map, 127 * sizeof(__u64));
 		if (bpf_map__max_entries(map) == 0 && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF
