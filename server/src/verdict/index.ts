@@ -14,7 +14,7 @@ import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
 import { ExternFailure, KsymExtern, externFailure, externRefusalReason, ksymAnswers, ksymExterns } from './externs';
 import { errorArgs } from './rawtp';
-import { KcfgExtern, KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
+import { KcfgExtern, KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, runningVersionHere, statedKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
 import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
@@ -24,7 +24,7 @@ export { loadPrograms } from './program';
 export { errorArgs } from './rawtp';
 export { ksymExterns, externFailure, externRefusalReason, sortKsymExterns } from './externs';
 export type { KsymExtern, ExternFailure } from './externs';
-export { kcfgExtern, sortKcfgExterns, kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
+export { kcfgExtern, sortKcfgExterns, kconfigExterns, resolveKconfig, runningKconfig, runningVersionHere, statedKconfig, targetKernelVersion } from './kconfig';
 export type { KcfgExtern, KconfigSource } from './kconfig';
 export type { LoadedProgram, CtxKind } from './program';
 
@@ -441,7 +441,7 @@ function statedOrUnknown(file: string): Pick<KconfigSource, 'config' | 'configEr
  */
 export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}): KernelFacts {
   const helperLimit = helperLimitOf(btf);
-  const tpErrArgs = errorArgs(opts.running ? runningKconfig().version : targetKernelVersion(opts.release, opts.distro));
+  const tpErrArgs = errorArgs(opts.running ? runningVersionHere() : targetKernelVersion(opts.release, opts.distro));
   return {
     ...(helperLimit !== undefined ? { helperLimit } : {}),
     ...(tpErrArgs ? { tpErrArgs } : {}),

@@ -12,7 +12,7 @@ import { openBtfFile } from '../../src/btf/open';
 import { BpfObject, openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
-import { KernelFacts, errorArgs, factsFromBtf, objectVerdicts, runningKconfig } from '../../src/verdict/index';
+import { KernelFacts, errorArgs, factsFromBtf, objectVerdicts, runningVersionHere } from '../../src/verdict/index';
 import { kernelVersionCode } from '../../src/verdict/kconfig';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 import { VerdictLine } from '../support/verifier';
@@ -62,7 +62,7 @@ describe('tp_btf arguments the kernel types as numbers (raw_tp table)', function
       const opened = await openBtfFile('/sys/kernel/btf/vmlinux');
       if (!opened.ok) throw opened.error;
       lines = live;
-      version = runningKconfig().version ?? 0;
+      version = runningVersionHere();
       has = (tp) => opened.value.btf.findByName(`btf_trace_${tp}`) > 0;
     } else {
       // the record: its kernel's release first; only tracepoints it names can be held to it
