@@ -190,31 +190,42 @@ const max = (a: bigint, b: bigint) => (a > b ? a : b);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
 function deduce32(s: Scalar): void {
-  if (s.umin >> 32n === s.umax >> 32n) {
-    s.u32min = Math.max(s.u32min, u32n(s.umin));
-    s.u32max = Math.min(s.u32max, u32n(s.umax));
-    if (s32n(s.umin) <= s32n(s.umax)) {
-      s.s32min = Math.max(s.s32min, s32n(s.umin));
-      s.s32max = Math.min(s.s32max, s32n(s.umax));
+  // the 64-bit bounds are only read here: their halves once, as numbers
+  const uminHi = Number(s.umin >> 32n);
+  const umaxHi = Number(s.umax >> 32n);
+  const sminU = u64(s.smin);
+  const smaxU = u64(s.smax);
+  const sminHi = Number(sminU >> 32n);
+  const smaxHi = Number(smaxU >> 32n);
+  const uminLo = Number(s.umin & M32);
+  const umaxLo = Number(s.umax & M32);
+  const sminLo = Number(sminU & M32);
+  const smaxLo = Number(smaxU & M32);
+  if (uminHi === umaxHi) {
+    s.u32min = Math.max(s.u32min, uminLo);
+    s.u32max = Math.min(s.u32max, umaxLo);
+    if ((uminLo | 0) <= (umaxLo | 0)) {
+      s.s32min = Math.max(s.s32min, uminLo | 0);
+      s.s32max = Math.min(s.s32max, umaxLo | 0);
     }
   }
-  if (s.smin >> 32n === s.smax >> 32n) {
-    if (u32n(s.smin) <= u32n(s.smax)) {
-      s.u32min = Math.max(s.u32min, u32n(s.smin));
-      s.u32max = Math.min(s.u32max, u32n(s.smax));
+  if (sminHi === smaxHi) {
+    if (sminLo <= smaxLo) {
+      s.u32min = Math.max(s.u32min, sminLo);
+      s.u32max = Math.min(s.u32max, smaxLo);
     }
-    if (s32n(s.smin) <= s32n(s.smax)) {
-      s.s32min = Math.max(s.s32min, s32n(s.smin));
-      s.s32max = Math.min(s.s32max, s32n(s.smax));
+    if ((sminLo | 0) <= (smaxLo | 0)) {
+      s.s32min = Math.max(s.s32min, sminLo | 0);
+      s.s32max = Math.min(s.s32max, smaxLo | 0);
     }
   }
-  if (u32(Number((s.umin >> 32n) & M32) + 1) === Number((s.umax >> 32n) & M32) && s32n(s.umin) < 0 && s32n(s.umax) >= 0) {
-    s.s32min = Math.max(s.s32min, s32n(s.umin));
-    s.s32max = Math.min(s.s32max, s32n(s.umax));
+  if (u32(uminHi + 1) === umaxHi && (uminLo | 0) < 0 && (umaxLo | 0) >= 0) {
+    s.s32min = Math.max(s.s32min, uminLo | 0);
+    s.s32max = Math.min(s.s32max, umaxLo | 0);
   }
-  if (u32(Number((u64(s.smin) >> 32n) & M32) + 1) === Number((u64(s.smax) >> 32n) & M32) && s32n(s.smin) < 0 && s32n(s.smax) >= 0) {
-    s.s32min = Math.max(s.s32min, s32n(s.smin));
-    s.s32max = Math.min(s.s32max, s32n(s.smax));
+  if (u32(sminHi + 1) === smaxHi && (sminLo | 0) < 0 && (smaxLo | 0) >= 0) {
+    s.s32min = Math.max(s.s32min, sminLo | 0);
+    s.s32max = Math.min(s.s32max, smaxLo | 0);
   }
   if (s32(s.u32min) <= s32(s.u32max)) {
     s.s32min = Math.max(s.s32min, s32(s.u32min));
