@@ -448,6 +448,7 @@ static void print_ksyms(const char *obj_path)
  * reason that has nothing to do with CO-RE. Never used for the fixtures (their records must not depend on it):
  *   - a map left at max_entries 0 (the loader sizes it from the CPU count or an option) gets 1; a stack-trace map
  *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
+ *     the inner ring buffer of a map of ring buffers left at 0 gets one page (falco's loader creates it at its size);
  *   - an fentry/fexit/fmod_ret/lsm/tp_btf program whose attach target the RUNNING kernel lacks is not loaded
  *     (libbpf resolves attach targets against the running kernel, never the target BTF; tools check
  *     fentry_can_attach() and turn such programs off): returns true for such a program, with its name in `why`;
@@ -491,16 +492,39 @@ static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *wh
 	return false;
 }
 
+/* Whether the running kernel creates maps of this type (tracee's loader asks before it loads, see as_loader). */
+static bool map_type_supported(enum bpf_map_type type)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_MMAPABLE);
+	int fd = bpf_map_create(type, NULL, 0, 0, 1, &o);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static void size_maps_as_loader(struct bpf_object *obj)
 {
 	struct bpf_map *map;
 
 	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) == 33 /* BPF_MAP_TYPE_ARENA */ && !map_type_supported(bpf_map__type(map)))
+			bpf_map__set_autocreate(map, false);
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STACK_TRACE && bpf_map__value_size(map) == 0)
 			bpf_map__set_value_size(map, 127 * sizeof(__u64));
 		if (bpf_map__max_entries(map) == 0 && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF
 		    && bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 			bpf_map__set_max_entries(map, 1);
+		/* a map of ring buffers (falco's ringbuf_maps): the loader creates the inner ring buffer at its buffer
+		 * size; libbpf would otherwise create the inner map at 0 entries, which the kernel refuses */
+		if (bpf_map__inner_map(map) && bpf_map__type(bpf_map__inner_map(map)) == BPF_MAP_TYPE_RINGBUF
+		    && bpf_map__max_entries(bpf_map__inner_map(map)) == 0) {
+			int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, sysconf(_SC_PAGESIZE), NULL);
+
+			if (fd >= 0)
+				bpf_map__set_inner_map_fd(map, fd);
+		}
 	}
 }
 

@@ -13,16 +13,18 @@ import { Enumerator, Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
 import { ExternFailure, KsymExtern, externFailure, externRefusalReason, ksymAnswers, ksymExterns } from './externs';
-import { KcfgExtern, KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
+import { errorArgs } from './rawtp';
+import { KcfgExtern, KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, runningVersionHere, statedKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
 import { Insn, disasm } from './insn';
 import { CtxKind, LoadedProgram, ObjectPrograms, loadPrograms } from './program';
 import { VerifyResult, verify } from './verify';
 
 export { loadPrograms } from './program';
+export { errorArgs } from './rawtp';
 export { ksymExterns, externFailure, externRefusalReason, sortKsymExterns } from './externs';
 export type { KsymExtern, ExternFailure } from './externs';
-export { kcfgExtern, sortKcfgExterns, kconfigExterns, resolveKconfig, runningKconfig, statedKconfig, targetKernelVersion } from './kconfig';
+export { kcfgExtern, sortKcfgExterns, kconfigExterns, resolveKconfig, runningKconfig, runningVersionHere, statedKconfig, targetKernelVersion } from './kconfig';
 export type { KcfgExtern, KconfigSource } from './kconfig';
 export type { LoadedProgram, CtxKind } from './program';
 
@@ -69,6 +71,11 @@ export interface KernelFacts {
    * helper is refused.
    */
   readonly helperLimit?: number;
+  /**
+   * The tp_btf arguments the kernel types as a number, not a pointer (rawtp.ts: its table of arguments that may encode
+   * an error), by tracepoint. Absent: none.
+   */
+  readonly tpErrArgs?: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface VerdictTarget {
@@ -235,13 +242,13 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
       ? { ...given, kconfig: new Map([...intrinsic.values, ...(given.kconfig ?? [])]) } : given;
     const verifyOpts = {
       nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, exactNumbers: opts.exactNumbers, equalStates: opts.equalStates, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
-      kconfigRange: opts.unknownRodata ? undefined : facts.kconfigRange, helperLimit: facts.helperLimit,
+      kconfigRange: opts.unknownRodata ? undefined : facts.kconfigRange, helperLimit: facts.helperLimit, tpErrArgs: facts.tpErrArgs,
     };
     // Which ksyms exist is not in the key: a walk records the ones it asked about (few, often none), and is reused only
     // where the target answers each the same (the walk is a function of its inputs: same answers, same walk).
     const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
       + [...(verifyOpts.kconfigRange ?? new Map())].map(([k, [lo, hi]]) => `;${k}=${lo}..${hi}`).join('')
-      + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}${opts.exactNumbers ? 'x' : ''}${opts.equalStates ? 'e' : ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}|${facts.helperLimit ?? ''}`;
+      + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}${opts.exactNumbers ? 'x' : ''}${opts.equalStates ? 'e' : ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}|${facts.helperLimit ?? ''}|${[...(facts.tpErrArgs ?? [])].map(([k, a]) => `${k}:${a.join('.')}`).join(',')}`;
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
     // relocates the whole object and stops at the first error: either way no program loads.
@@ -434,8 +441,10 @@ function statedOrUnknown(file: string): Pick<KconfigSource, 'config' | 'configEr
  */
 export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}): KernelFacts {
   const helperLimit = helperLimitOf(btf);
+  const tpErrArgs = errorArgs(opts.running ? runningVersionHere() : targetKernelVersion(opts.release, opts.distro));
   return {
     ...(helperLimit !== undefined ? { helperLimit } : {}),
+    ...(tpErrArgs ? { tpErrArgs } : {}),
     ...ksymAnswers(btf, obj.btf, ksymExterns(obj), !!opts.running),
     ...kconfigFacts(btf, kconfigExterns(obj), obj.elf.littleEndian, opts),
   };

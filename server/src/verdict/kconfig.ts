@@ -151,17 +151,25 @@ export function parseKconfig(text: string): { config: Map<string, string>; error
   return { config };
 }
 
-let running: KconfigSource | undefined;
+let runningVersion: number | undefined;
 
-/** This machine's side, read once per process: what libbpf loading here would use. */
-export function runningKconfig(): KconfigSource {
-  if (running) return running;
+/** This machine's kernel version as libbpf computes it (runningKernelVersion), without reading its config. */
+export function runningVersionHere(): number {
+  if (runningVersion !== undefined) return runningVersion;
   let signature: string | undefined;
   try {
     signature = readFileSync('/proc/version_signature', 'latin1');
   } catch {
     // not Ubuntu: uname decides
   }
+  return (runningVersion = runningKernelVersion(signature, release()));
+}
+
+let running: KconfigSource | undefined;
+
+/** This machine's side, read once per process: what libbpf loading here would use. */
+export function runningKconfig(): KconfigSource {
+  if (running) return running;
   const rel = release();
   let text: string | undefined;
   for (const file of [`/boot/config-${rel}`, '/proc/config.gz']) {
@@ -176,7 +184,7 @@ export function runningKconfig(): KconfigSource {
   }
   const parsed = text === undefined ? undefined : parseKconfig(text);
   running = {
-    version: runningKernelVersion(signature, rel),
+    version: runningVersionHere(),
     config: parsed?.config,
     configError: text === undefined ? 'failed to open system Kconfig' : parsed?.error ? `error parsing system Kconfig: ${parsed.error}` : undefined,
   };

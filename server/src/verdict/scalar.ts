@@ -18,7 +18,7 @@ const U32_MAX = 0xffffffff;
 export const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 export const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
 const u32n = (x: bigint): number => Number(x & M32);
-const s32n = (x: bigint): number => Number(BigInt.asIntN(32, x));
+const s32n = (x: bigint): number => Number(x & M32) | 0;
 const u32 = (x: number): number => x >>> 0;
 const s32 = (x: number): number => x | 0;
 
@@ -28,8 +28,11 @@ export interface Tnum { v: bigint; m: bigint }
 export const tnumConst = (v: bigint): Tnum => ({ v: u64(v), m: 0n });
 export const TNUM_UNKNOWN: Tnum = { v: 0n, m: M64 };
 
+/** The kernel's fls64 of a non-negative value below 2^64: the index of its highest set bit, plus one (0 for 0). */
 function fls64(x: bigint): number {
-  return x === 0n ? 0 : x.toString(2).length;
+  if (x === 0n) return 0;
+  const hi = Number(x >> 32n);
+  return hi ? 64 - Math.clz32(hi) : 32 - Math.clz32(Number(x & M32));
 }
 export function tnumRange(min: bigint, max: bigint): Tnum {
   const chi = min ^ max;
@@ -187,31 +190,42 @@ const max = (a: bigint, b: bigint) => (a > b ? a : b);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
 function deduce32(s: Scalar): void {
-  if (s.umin >> 32n === s.umax >> 32n) {
-    s.u32min = Math.max(s.u32min, u32n(s.umin));
-    s.u32max = Math.min(s.u32max, u32n(s.umax));
-    if (s32n(s.umin) <= s32n(s.umax)) {
-      s.s32min = Math.max(s.s32min, s32n(s.umin));
-      s.s32max = Math.min(s.s32max, s32n(s.umax));
+  // the 64-bit bounds are only read here: their halves once, as numbers
+  const uminHi = Number(s.umin >> 32n);
+  const umaxHi = Number(s.umax >> 32n);
+  const sminU = u64(s.smin);
+  const smaxU = u64(s.smax);
+  const sminHi = Number(sminU >> 32n);
+  const smaxHi = Number(smaxU >> 32n);
+  const uminLo = Number(s.umin & M32);
+  const umaxLo = Number(s.umax & M32);
+  const sminLo = Number(sminU & M32);
+  const smaxLo = Number(smaxU & M32);
+  if (uminHi === umaxHi) {
+    s.u32min = Math.max(s.u32min, uminLo);
+    s.u32max = Math.min(s.u32max, umaxLo);
+    if ((uminLo | 0) <= (umaxLo | 0)) {
+      s.s32min = Math.max(s.s32min, uminLo | 0);
+      s.s32max = Math.min(s.s32max, umaxLo | 0);
     }
   }
-  if (s.smin >> 32n === s.smax >> 32n) {
-    if (u32n(s.smin) <= u32n(s.smax)) {
-      s.u32min = Math.max(s.u32min, u32n(s.smin));
-      s.u32max = Math.min(s.u32max, u32n(s.smax));
+  if (sminHi === smaxHi) {
+    if (sminLo <= smaxLo) {
+      s.u32min = Math.max(s.u32min, sminLo);
+      s.u32max = Math.min(s.u32max, smaxLo);
     }
-    if (s32n(s.smin) <= s32n(s.smax)) {
-      s.s32min = Math.max(s.s32min, s32n(s.smin));
-      s.s32max = Math.min(s.s32max, s32n(s.smax));
+    if ((sminLo | 0) <= (smaxLo | 0)) {
+      s.s32min = Math.max(s.s32min, sminLo | 0);
+      s.s32max = Math.min(s.s32max, smaxLo | 0);
     }
   }
-  if (u32(Number((s.umin >> 32n) & M32) + 1) === Number((s.umax >> 32n) & M32) && s32n(s.umin) < 0 && s32n(s.umax) >= 0) {
-    s.s32min = Math.max(s.s32min, s32n(s.umin));
-    s.s32max = Math.min(s.s32max, s32n(s.umax));
+  if (u32(uminHi + 1) === umaxHi && (uminLo | 0) < 0 && (umaxLo | 0) >= 0) {
+    s.s32min = Math.max(s.s32min, uminLo | 0);
+    s.s32max = Math.min(s.s32max, umaxLo | 0);
   }
-  if (u32(Number((u64(s.smin) >> 32n) & M32) + 1) === Number((u64(s.smax) >> 32n) & M32) && s32n(s.smin) < 0 && s32n(s.smax) >= 0) {
-    s.s32min = Math.max(s.s32min, s32n(s.smin));
-    s.s32max = Math.min(s.s32max, s32n(s.smax));
+  if (u32(sminHi + 1) === smaxHi && (sminLo | 0) < 0 && (smaxLo | 0) >= 0) {
+    s.s32min = Math.max(s.s32min, sminLo | 0);
+    s.s32max = Math.min(s.s32max, smaxLo | 0);
   }
   if (s32(s.u32min) <= s32(s.u32max)) {
     s.s32min = Math.max(s.s32min, s32(s.u32min));
@@ -278,9 +292,14 @@ export function sync(s: Scalar): void {
     return;
   }
   updateBounds(s);
-  deduce(s);
-  deduce(s);
-  deduce(s);
+  // deduce() is a function of the fields it rewrites: once a round changes none, the kernel's further rounds do not
+  // either, and are skipped
+  for (let round = 0; round < 3; round++) {
+    const { t, umin, umax, smin, smax, u32min, u32max, s32min, s32max } = s;
+    deduce(s);
+    if (s.t.v === t.v && s.t.m === t.m && s.umin === umin && s.umax === umax && s.smin === smin && s.smax === smax && s.u32min === u32min
+      && s.u32max === u32max && s.s32min === s32min && s.s32max === s32max) break;
+  }
   boundOffset(s);
   updateBounds(s);
 }

@@ -79,9 +79,27 @@ function NOT_INIT_SLOT(): Reg {
   return { t: 'ni', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 };
 }
 
+/**
+ * A frame's stack slots by index (spi 0-63: every access is within the kernel's 512 bytes), in an array: a state is
+ * copied at every branch and checkpoint, and compared slot by slot, far more often than a slot is written. Walked
+ * by index (`a`), in slot order.
+ */
+class Slots {
+  readonly a: (Slot | undefined)[];
+  constructor(from?: Slots) {
+    this.a = from ? from.a.slice() : [];
+  }
+  get(spi: number): Slot | undefined {
+    return this.a[spi];
+  }
+  set(spi: number, slot: Slot): void {
+    this.a[spi] = slot;
+  }
+}
+
 interface Frame {
   readonly regs: Reg[];
-  readonly stack: Map<number, Slot>;
+  readonly stack: Slots;
   /** Index of the call instruction in the caller (-1 for the entry frame). */
   readonly callsite: number;
   /** The frame runs a callback: returning from it ends the path. */
@@ -142,9 +160,9 @@ interface Ckpt {
   readonly hist: number[];
   readonly key: string;
   branches: number;
-  /** Per frame: precise registers (bit per register) and precise spilled slots. */
+  /** Per frame: precise registers (bit per register); precise spilled slots, two words per frame (slots 0-31, 32-63). */
   readonly pr: number[];
-  readonly ps: Set<number>[];
+  readonly ps: number[];
   /** Every scalar precise (mark_all_scalars_precise), this state's and its parents'. */
   all: boolean;
   /**
@@ -209,6 +227,8 @@ export interface VerifyOptions {
    * precision and inclusion: for tests and A/B measurements. Same verdicts, more states.
    */
   readonly equalStates?: boolean;
+  /** The tp_btf arguments the loading kernel types as numbers (KernelFacts.tpErrArgs), by tracepoint. */
+  readonly tpErrArgs?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** An error the verifier would report, at an instruction index of the loaded program. */
@@ -268,7 +288,7 @@ class Walker {
   private states = 0;
   private fidGen = 0;
   private readonly seen = new Map<number, Set<string>>();
-  /** Checkpoints per prune point, by the part of their state compared exactly (stateKey with numbers as 'sc'). */
+  /** Checkpoints per prune point, by the part of their state compared exactly (bucketKey). */
   private readonly explored = new Map<number, Map<string, Ckpt[]>>();
   /** The history entry of the instruction being executed (for fills, spills, linked registers). */
   /** The path running the current instruction (stack accesses and linked registers are added to its history). */
@@ -334,7 +354,7 @@ class Walker {
     if (kind === 'global') for (let r = 1; r <= 5; r++) regs[r] = ctxArgs?.includes(r) ? ptrReg('ctx') : anyReg();
     else regs[1] = ptrReg('ctx');
     void start;
-    return { frames: [{ regs, stack: new Map(), callsite: -1, callback: false, fid: ++this.fidGen }], hist: [], wr: [0, 0] };
+    return { frames: [{ regs, stack: new Slots(), callsite: -1, callback: false, fid: ++this.fidGen }], hist: [], wr: [0, 0] };
   }
 
   /** Static facts: where states are compared (jump targets, after calls) and which registers are live. */
@@ -464,7 +484,7 @@ class Walker {
       }
       if (this.prunePoint[idx]) {
         if (this.opts.equalStates || this.opts.exactNumbers) {
-          const key = this.stateKey(st, idx, false);
+          const key = this.stateKey(st, idx);
           let set = this.seen.get(idx);
           if (!set) this.seen.set(idx, (set = new Set()));
           if (set.has(key)) return;
@@ -499,7 +519,7 @@ class Walker {
   private clone(st: State): State {
     if (st.cp) st.cp.branches++;
     return {
-      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
+      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Slots(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
       cp: st.cp, hist: st.hist.slice(), wr: st.wr.slice(),
     };
   }
@@ -705,7 +725,8 @@ class Walker {
         out = this.stackRead(st, base, insn.off, size, idx);
         break;
       case 'ctx':
-        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size) && namedProgramType(this.prog.section)) ? unknownReg() : anyReg();
+        out = this.prog.ctx === 'plain' || (size < 8 && !this.packetField(base, insn.off, size) && namedProgramType(this.prog.section))
+          || this.errorArg(base, insn.off, size) ? unknownReg() : anyReg();
         break;
       case 'mval':
         out = this.mapValueRead(base, insn.off, size, sx);
@@ -728,6 +749,17 @@ class Walker {
       out = { ...out, s };
     }
     regs[insn.dst] = out;
+  }
+
+  /**
+   * A tp_btf argument the loading kernel types as a number because it may encode an error (btf_ctx_access's
+   * raw_tp table, rawtp.ts): the whole 8-byte argument slot, read at its offset.
+   */
+  private errorArg(base: Reg, off: number, size: number): boolean {
+    const args = this.prog.ctx === 'btf' && this.prog.attachTo && /^\??tp_btf\//.test(this.prog.section) ? this.opts.tpErrArgs?.get(this.prog.attachTo) : undefined;
+    if (!args || size !== 8 || !S.isConst(base.s)) return false;
+    const at = Number(S.s64(base.s.t.v)) + off;
+    return at % 8 === 0 && args.includes(at / 8);
   }
 
   /** A 4-byte context load the verifier rewrites into a packet pointer (skb->data, xdp->data_end...): not a number. */
@@ -1076,7 +1108,7 @@ class Walker {
       for (let r = 1; r <= 5; r++) calleeRegs[r] = regs[r]!;
       calleeRegs[10] = ptrReg('stk', { fr: st.frames.length });
       for (let r = 0; r <= 5; r++) regs[r] = NOT_INIT;
-      st.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: false, fid: ++this.fidGen });
+      st.frames.push({ regs: calleeRegs, stack: new Slots(), callsite: idx, callback: false, fid: ++this.fidGen });
       st.wr.push(0, 0);
       return target;
     }
@@ -1194,7 +1226,7 @@ class Walker {
     }
     cbState.hist.push(idx * 32 + cbState.frames.length, H_CB);
     calleeRegs[10] = ptrReg('stk', { fr: cbState.frames.length });
-    cbState.frames.push({ regs: calleeRegs, stack: new Map(), callsite: idx, callback: true, fid: ++this.fidGen });
+    cbState.frames.push({ regs: calleeRegs, stack: new Slots(), callsite: idx, callback: true, fid: ++this.fidGen });
     cbState.wr.push(0, 0);
     pending.push({ st: cbState, idx: fnReg.fn });
   }
@@ -1295,8 +1327,10 @@ class Walker {
         const nr = apply(f.regs[r]!);
         if (nr) f.regs[r] = nr;
       }
-      for (const [spi, slot] of f.stack) {
-        if (tyAt(slot.ty, 7) !== SPILL) continue;
+      const sa = f.stack.a;
+      for (let spi = 0; spi < sa.length; spi++) {
+        const slot = sa[spi];
+        if (!slot || tyAt(slot.ty, 7) !== SPILL) continue;
         const nr = apply(slot.spill);
         if (nr) f.stack.set(spi, { ty: slot.ty, spill: nr });
       }
@@ -1314,7 +1348,10 @@ class Walker {
         const nr = fix(f.regs[r]!);
         if (nr) f.regs[r] = nr;
       }
-      for (const [spi, slot] of f.stack) {
+      const sa = f.stack.a;
+      for (let spi = 0; spi < sa.length; spi++) {
+        const slot = sa[spi];
+        if (!slot) continue;
         const nr = fix(slot.spill);
         if (nr) f.stack.set(spi, { ty: slot.ty, spill: nr });
       }
@@ -1346,7 +1383,7 @@ class Walker {
 
   /** is_state_visited(): true when a recorded state covers this one (the path ends); else records it. */
   private visitState(st: State, idx: number): boolean {
-    const key = this.stateKey(st, idx, true);
+    const key = this.bucketKey(st, idx);
     let byKey = this.explored.get(idx);
     if (!byKey) this.explored.set(idx, (byKey = new Map()));
     let list = byKey.get(key);
@@ -1365,7 +1402,7 @@ class Walker {
         if (this.covers(old, st, idx, true)) {
           if (!exact) this.backtrack(st, this.allScalars(st, idx), false);
           // its future is still being walked: any slot may be read there
-          for (let k = 0; k < st.frames.length; k++) for (let spi = 0; spi < 64; spi++) this.markRead(st, k, spi);
+          for (let k = 0; k < st.frames.length; k++) this.markReadAll(st, k);
           return true;
         }
         // a loop: its iterations differ, record one only now and then
@@ -1385,8 +1422,8 @@ class Walker {
     this.states++;
     const c: Ckpt = {
       parent: st.cp, idx, key, hist: st.hist, branches: 1, all: false,
-      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Map(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
-      pr: st.frames.map(() => 0), ps: st.frames.map(() => new Set<number>()),
+      frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Slots(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
+      pr: st.frames.map(() => 0), ps: new Array(2 * st.frames.length).fill(0),
       rd: new Array(st.wr.length).fill(0), wr: st.wr,
     };
     list.push(c);
@@ -1401,13 +1438,15 @@ class Walker {
     for (let c = st.cp; c; c = c.parent) if (--c.branches > 0) break;
   }
 
-  /** Registers live in frame k at idx (as stateKey keys them) and those whose value needOf() says may matter. */
-  private masks(st: State, k: number, idx: number): [live: number, need: number] {
-    const top = k === st.frames.length - 1;
-    const back = top ? -1 : st.frames[k + 1]!.callsite + 1;
-    const live = top ? this.liveIn[idx]! : (this.liveIn[back]! & 0x3c0);
-    const need = this.opts.exactNumbers ? 0x7ff : top ? this.needIn[idx]! : this.needIn[back]!;
-    return [live, need];
+  /** Registers live in frame k at idx (as stateKey keys them). */
+  private liveMask(st: State, k: number, idx: number): number {
+    return k === st.frames.length - 1 ? this.liveIn[idx]! : (this.liveIn[st.frames[k + 1]!.callsite + 1]! & 0x3c0);
+  }
+
+  /** Registers of frame k at idx whose value needOf() says may matter. */
+  private needMask(st: State, k: number, idx: number): number {
+    if (this.opts.exactNumbers) return 0x7ff;
+    return k === st.frames.length - 1 ? this.needIn[idx]! : this.needIn[st.frames[k + 1]!.callsite + 1]!;
   }
 
   /**
@@ -1415,77 +1454,101 @@ class Walker {
    * equal; else only the precise ones, and those within (regsafe: range_within && tnum_in, check_scalar_ids).
    */
   private covers(old: Ckpt, cur: State, idx: number, exact: boolean): boolean {
-    // check_ids(): old ids map one to one onto current ones (maps made only when an id is met: most states have none)
-    let fwd: Map<number, number> | undefined;
-    let rev: Map<number, number> | undefined;
-    let fresh = 0;
-    const sameId = (ai: number, bi: number): boolean => {
-      fwd ??= new Map();
-      rev ??= new Map();
-      const m = fwd.get(ai);
-      if (m !== undefined) return m === bi;
-      if (rev.has(bi)) return false;
-      fwd.set(ai, bi);
-      rev.set(bi, ai);
-      return true;
-    };
-    const samePtr = (a: Reg, b: Reg): boolean => samePointer(a, b) && (a.t !== 'null' || sameId(a.id, b.id));
-    const same = (a: Reg, b: Reg): boolean => {
-      if (exact ? !sameScalar(a.s, b.s) : !S.within(a.s, b.s)) return false;
-      if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
-      if (exact && (a.id === 0) !== (b.id === 0)) return false;
-      // two unlinked numbers: fresh ids on both sides, which always map
-      if (!a.id && !b.id) return true;
-      return sameId(a.id || -++fresh, b.id || -++fresh);
-    };
-    for (let k = 0; k < old.frames.length; k++) {
+    this.idsUsed = false;
+    this.idFresh = 0;
+    const nf = old.frames.length;
+    for (let k = 0; k < nf; k++) {
       const of = old.frames[k]!;
       const cf = cur.frames[k]!;
-      const [live, need] = this.masks(cur, k, idx);
+      const live = this.liveMask(cur, k, idx);
+      const need = this.needMask(cur, k, idx);
       const pr = old.all ? 0x7ff : old.pr[k]!;
       const look = exact ? live & need : live & need & pr;
       for (let r = 0; r < 10; r++) {
         if (!(look & (1 << r))) continue;
         const a = of.regs[r]!;
-        if (a.t === 'sc' && !same(a, cf.regs[r]!)) return false;
+        if (a.t === 'sc' && !this.sameNum(a, cf.regs[r]!, exact)) return false;
       }
-      const ps = old.ps[k]!;
       if (exact) {
         // a state still being explored: the whole stack, every number by its value
-        for (const [spi, sl] of of.stack) {
-          const cs = cf.stack.get(spi) ?? EMPTY;
+        const oa = of.stack.a;
+        const ca = cf.stack.a;
+        for (let spi = 0; spi < oa.length; spi++) {
+          const sl = oa[spi];
+          if (!sl) continue;
+          const cs = ca[spi] ?? EMPTY;
           if (sl.ty !== cs.ty) return false;
-          if (tyAt(sl.ty, 7) === SPILL && !(sl.spill.t === 'sc' ? cs.spill.t === 'sc' && same(sl.spill, cs.spill) : samePtr(sl.spill, cs.spill))) return false;
+          if (tyAt(sl.ty, 7) === SPILL && !(sl.spill.t === 'sc' ? cs.spill.t === 'sc' && this.sameNum(sl.spill, cs.spill, true) : this.samePtr(sl.spill, cs.spill))) return false;
         }
-        for (const [spi, cs] of cf.stack) if (cs.ty !== 0 && !of.stack.has(spi)) return false;
+        for (let spi = 0; spi < ca.length; spi++) if (ca[spi] && ca[spi]!.ty !== 0 && !oa[spi]) return false;
         continue;
       }
       // stacksafe(): only the slots read below `old` (rd), byte by byte; an uninitialized or MISC byte of `old` covers
-      // anything (the kernel allows reading uninitialized stack to privileged programs: MISC is any value)
-      const rd0 = old.rd[2 * k]!;
-      const rd1 = old.rd[2 * k + 1]!;
-      for (const [spi, sl] of of.stack) {
-        if (sl.ty === 0 || spi >= 64 || !((spi < 32 ? rd0 : rd1) & (1 << (spi & 31)))) continue;
-        const cs = cf.stack.get(spi) ?? EMPTY;
-        const precise = old.all || ps.has(spi);
-        for (let b = 0; b < 8; b++) {
-          const ot = tyAt(sl.ty, b);
-          if (ot === INVALID || ot === MISC) continue;
+      // anything (the kernel allows reading uninitialized stack to privileged programs: MISC is any value). The read
+      // marks are few: walk them, not the whole stack.
+      const ps0 = old.ps[2 * k]!;
+      const ps1 = old.ps[2 * k + 1]!;
+      for (let half = 0; half < 2; half++) {
+        for (let m = old.rd[2 * k + half]!; m; m &= m - 1) {
+          const spi = (half << 5) + (31 - Math.clz32(m & -m));
+          const sl = of.stack.get(spi);
+          if (!sl || sl.ty === 0) continue;
+          const cs = cf.stack.get(spi) ?? EMPTY;
+          const precise = old.all || ((spi < 32 ? ps0 : ps1) & (1 << (spi & 31))) !== 0;
           // scalar_reg_for_stack(): a 64-bit spilled number and a slot of unknown bytes are both a number
           const or = slotScalar(sl);
-          const cr = or && slotScalar(cs);
-          if (or && cr) {
-            if (precise && !same(or, cr)) return false;
-            break;
-          }
-          if (ot !== tyAt(cs.ty, b)) return false;
-          if (b === 7 && ot === SPILL) {
-            if (sl.spill.t === 'sc' ? cs.spill.t !== 'sc' || (precise && !same(sl.spill, cs.spill)) : !samePtr(sl.spill, cs.spill)) return false;
+          for (let b = 0; b < 8; b++) {
+            const ot = tyAt(sl.ty, b);
+            if (ot === INVALID || ot === MISC) continue;
+            const cr = or && slotScalar(cs);
+            if (or && cr) {
+              if (precise && !this.sameNum(or, cr, false)) return false;
+              break;
+            }
+            if (ot !== tyAt(cs.ty, b)) return false;
+            if (b === 7 && ot === SPILL) {
+              if (sl.spill.t === 'sc' ? cs.spill.t !== 'sc' || (precise && !this.sameNum(sl.spill, cs.spill, false)) : !this.samePtr(sl.spill, cs.spill)) return false;
+            }
           }
         }
       }
     }
     return true;
+  }
+
+  // check_ids() of one covers() call: old ids map one to one onto current ones. The maps are the walker's, cleared
+  // only when a call met an id (most states have none), so a comparison allocates nothing.
+  private readonly idFwd = new Map<number, number>();
+  private readonly idRev = new Map<number, number>();
+  private idsUsed = false;
+  private idFresh = 0;
+
+  private sameId(ai: number, bi: number): boolean {
+    if (!this.idsUsed) {
+      this.idsUsed = true;
+      this.idFwd.clear();
+      this.idRev.clear();
+    }
+    const m = this.idFwd.get(ai);
+    if (m !== undefined) return m === bi;
+    if (this.idRev.has(bi)) return false;
+    this.idFwd.set(ai, bi);
+    this.idRev.set(bi, ai);
+    return true;
+  }
+
+  private samePtr(a: Reg, b: Reg): boolean {
+    return samePointer(a, b) && (a.t !== 'null' || this.sameId(a.id, b.id));
+  }
+
+  /** regsafe() of two numbers: exact, equal value sets; else the old one's range and tnum hold the current one. */
+  private sameNum(a: Reg, b: Reg, exact: boolean): boolean {
+    if (exact ? !sameScalar(a.s, b.s) : !S.within(a.s, b.s)) return false;
+    if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
+    if (exact && (a.id === 0) !== (b.id === 0)) return false;
+    // two unlinked numbers: fresh ids on both sides, which always map
+    if (!a.id && !b.id) return true;
+    return this.sameId(a.id || -++this.idFresh, b.id || -++this.idFresh);
   }
 
   private newBt(): Bt {
@@ -1496,13 +1559,16 @@ class Walker {
   private preciseOf(old: Ckpt, cur: State, idx: number): Bt {
     const bt = this.newBt();
     for (let k = 0; k < old.frames.length; k++) {
-      const [live, need] = this.masks(cur, k, idx);
+      const live = this.liveMask(cur, k, idx);
+      const need = this.needMask(cur, k, idx);
       const pr = old.all ? 0x3ff : old.pr[k]!;
       let m = 0;
       for (let r = 0; r < 10; r++) if (live & need & pr & (1 << r) && cur.frames[k]!.regs[r]!.t === 'sc') m |= 1 << r;
       bt.r[k] = m;
-      for (const [spi, sl] of cur.frames[k]!.stack) {
-        if (tyAt(sl.ty, 7) === SPILL && sl.spill.t === 'sc' && (old.all || old.ps[k]!.has(spi))) (bt.s[k] ??= new Set()).add(spi);
+      const sa = cur.frames[k]!.stack.a;
+      for (let spi = 0; spi < sa.length; spi++) {
+        const sl = sa[spi];
+        if (sl && tyAt(sl.ty, 7) === SPILL && sl.spill.t === 'sc' && (old.all || (old.ps[2 * k + (spi >> 5)]! & (1 << (spi & 31))) !== 0)) (bt.s[k] ??= new Set()).add(spi);
       }
     }
     return bt;
@@ -1512,9 +1578,13 @@ class Walker {
   private allScalars(st: State, idx: number): Bt {
     const bt = this.newBt();
     st.frames.forEach((f, k) => {
-      const [live] = this.masks(st, k, idx);
+      const live = this.liveMask(st, k, idx);
       for (let r = 0; r < 10; r++) if (live & (1 << r) && f.regs[r]!.t === 'sc') bt.r[k] |= 1 << r;
-      for (const [spi, sl] of f.stack) if (tyAt(sl.ty, 7) === SPILL && sl.spill.t === 'sc') (bt.s[k] ??= new Set()).add(spi);
+      const sa = f.stack.a;
+      for (let spi = 0; spi < sa.length; spi++) {
+        const sl = sa[spi];
+        if (sl && tyAt(sl.ty, 7) === SPILL && sl.spill.t === 'sc') (bt.s[k] ??= new Set()).add(spi);
+      }
     });
     return bt;
   }
@@ -1526,6 +1596,21 @@ class Walker {
     const f = st.frames.length - 1;
     for (const r of regs) bt.r[f] |= 1 << r;
     this.backtrack(st, bt, true);
+  }
+
+  /** markRead() of every stack slot of frame `k`, a word of 32 slots at a time (the same marks, bit by bit). */
+  private markReadAll(st: State, k: number): void {
+    if (this.opts.equalStates || this.opts.exactNumbers) return;
+    const fid = st.frames[k]!.fid;
+    for (let w = 2 * k; w < 2 * k + 2; w++) {
+      let pending = ~st.wr[w]! | 0;
+      for (let c = st.cp; c && pending; c = c.parent) {
+        if (k >= c.frames.length || c.frames[k]!.fid !== fid) break;
+        pending &= ~c.rd[w]!;
+        c.rd[w] |= pending;
+        pending &= ~c.wr[w]!;
+      }
+    }
   }
 
   /**
@@ -1566,7 +1651,11 @@ class Walker {
     const hit = (r: Reg) => r.t === 'sc' && r.id !== 0 && (r.id === id1 || r.id === id2);
     st.frames.forEach((f, k) => {
       for (let r = 0; r < 10; r++) if (hit(f.regs[r]!)) out.push(k, r);
-      for (const [spi, sl] of f.stack) if (tyAt(sl.ty, 7) === SPILL && hit(sl.spill)) out.push(k, -1 - spi);
+      const sa = f.stack.a;
+      for (let spi = 0; spi < sa.length; spi++) {
+        const sl = sa[spi];
+        if (sl && tyAt(sl.ty, 7) === SPILL && hit(sl.spill)) out.push(k, -1 - spi);
+      }
     });
     if (out.length > 2) {
       this.linkedStore.push(out);
@@ -1704,8 +1793,43 @@ class Walker {
 
   // ---- state keys -------------------------------------------------------------------------------------------------
 
+  /**
+   * The recorded states' bucket at a prune point: the call chain, the live registers' types and pointers (a number is
+   * just "a number"); the stack is compared slot by slot (covers: only the slots read below a recorded state). Made at
+   * every prune point the walk passes: one string, built directly.
+   */
+  private bucketKey(st: State, idx: number): string {
+    this.keyIds.clear();
+    let key = '';
+    const nf = st.frames.length;
+    for (let k = 0; k < nf; k++) {
+      const f = st.frames[k]!;
+      const live = this.liveMask(st, k, idx);
+      key += `${k ? ' ' : ''}F${f.callsite}${f.callback ? 'c' : ''}`;
+      for (let r = 0; r < 10; r++) {
+        if (!(live & (1 << r))) continue;
+        const reg = f.regs[r]!;
+        key += ` ${r}=`;
+        switch (reg.t) {
+          case 'ni': key += '-'; break;
+          case 'sc': key += 'sc'; break;
+          case 'null': {
+            let v = this.keyIds.get(reg.id);
+            if (reg.id && v === undefined) this.keyIds.set(reg.id, (v = this.keyIds.size + 1));
+            key += `${ptrKey(reg)}@${reg.id ? v : 0}`;
+            break;
+          }
+          default: key += ptrKey(reg);
+        }
+      }
+    }
+    return key;
+  }
+
+  private readonly keyIds = new Map<number, number>();
+
   /** An exact key of everything that can influence the future: live registers, stack slots, call chain. */
-  private stateKey(st: State, idx: number, bucket: boolean): string {
+  private stateKey(st: State, idx: number): string {
     const ids = new Map<number, number>();
     const idOf = (id: number) => {
       if (!id) return 0;
@@ -1736,16 +1860,14 @@ class Walker {
       parts.push(`F${f.callsite}${f.callback ? 'c' : ''}`);
       for (let r = 0; r < 10; r++) {
         if (!(live & (1 << r))) continue;
-        value = !bucket && (need & (1 << r)) !== 0;
+        value = (need & (1 << r)) !== 0;
         parts.push(`${r}=${regKey(f.regs[r]!)}`);
       }
-      // the stack is compared slot by slot (covers: only the slots read below a recorded state)
-      if (bucket) return;
       value = true; // spilled registers: stack slots are not in needOf's scope
-      const spis = [...f.stack.keys()].sort((a, b) => a - b);
-      for (const spi of spis) {
-        const sl = f.stack.get(spi)!;
-        if (sl.ty === 0) continue;
+      const sa = f.stack.a;
+      for (let spi = 0; spi < sa.length; spi++) {
+        const sl = sa[spi];
+        if (!sl || sl.ty === 0) continue;
         parts.push(`s${spi}=${sl.ty}${tyAt(sl.ty, 7) === SPILL ? regKey(sl.spill) : ''}`);
       }
     });
@@ -1849,8 +1971,10 @@ function markIn(c: Ckpt, bt: Bt): boolean {
     if (!slots) continue;
     for (const spi of [...slots]) {
       const sl = fr.stack.get(spi);
-      if (!sl || tyAt(sl.ty, 7) !== SPILL || sl.spill.t !== 'sc' || c.ps[f]!.has(spi)) slots.delete(spi);
-      else c.ps[f]!.add(spi);
+      const w = 2 * f + (spi >> 5);
+      const bit = 1 << (spi & 31);
+      if (!sl || tyAt(sl.ty, 7) !== SPILL || sl.spill.t !== 'sc' || c.ps[w]! & bit) slots.delete(spi);
+      else c.ps[w] |= bit;
     }
   }
   return true;

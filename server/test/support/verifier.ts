@@ -9,7 +9,7 @@ import { openBtfFile } from '../../src/btf/open';
 import { openBpfObject } from '../../src/btf/object';
 import { Btf } from '../../src/btf/reader';
 import { relocateObject } from '../../src/core/object';
-import { KernelFacts, VerdictTarget, factsFromBtf, helperLimitOf, kconfigExterns, objectVerdicts, resolveKconfig } from '../../src/verdict/index';
+import { KernelFacts, VerdictTarget, errorArgs, factsFromBtf, helperLimitOf, kconfigExterns, objectVerdicts, resolveKconfig, runningVersionHere } from '../../src/verdict/index';
 import { FIXTURES, KERNELS_DIR, REPO_ROOT, TARGETS_DIR } from './paths';
 
 export const VERIFIER_EXPECTED = path.join(FIXTURES, 'expected', 'verifier');
@@ -120,6 +120,7 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
   // (factsFromBtf's ksymCompatible) against the same BTF
   const host = await verdictTarget('host');
   const compatible = host ? factsFromBtf(host, o.value).ksymCompatible : undefined;
+  const tpErrArgs = errorArgs(runningVersionHere());
   const vts: VerdictTarget[] = targets.map((t) => {
     const l = lines.find((x) => x.target === t.name)!;
     const oracleKconfig = new Map(Object.entries(l.kconfig ?? {}).map(([k, hex]) => [k, Uint8Array.from(Buffer.from(hex, 'hex'))]));
@@ -129,6 +130,8 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
       kconfig: oracleKconfig, hasKsym: (n) => l.ksyms?.[n], nrCpuIds: l.cpus || undefined,
       ...(helperLimit !== undefined ? { helperLimit } : {}),
       ...(compatible ? { ksymCompatible: compatible } : {}),
+      // every target is loaded by this machine's kernel: its raw_tp table types the tp_btf arguments
+      ...(tpErrArgs ? { tpErrArgs } : {}),
     };
     if (l.kconfigRaw) {
       // corelens computes the kconfig values and libbpf's refusals itself from what this machine's config says (the
