@@ -235,6 +235,8 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   /** The wait before the check that gave a document its first diagnostics (the last one scheduled before them). */
   const firstWait = new Map<string, number>();
+  /** When a document not yet given diagnostics was opened (its first diagnostics' log line counts from there). */
+  const openedAt = new Map<string, number>();
   /** Documents whose first diagnostics were timed (the log says where first-run time goes). */
   const timed = new Set<string>();
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -859,12 +861,13 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!timed.has(uri)) {
       timed.add(uri);
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
-      log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: debounce ${firstWait.get(uri) ?? 0} ms, waiting for targets ${ms(tStart, tTargets)}, `
+      log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: ${openedAt.has(uri) ? `${ms(openedAt.get(uri)!, performance.now())} after didOpen (check started after ${ms(openedAt.get(uri)!, tStart)}), ` : ''}debounce ${firstWait.get(uri) ?? 0} ms, waiting for targets ${ms(tStart, tTargets)}, `
         + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`
         + (afterEarly ? (reuse ? '; evaluation reused from the early check' : '; the early check\'s evaluation not reused') : '')
         + (cpuMarks && cpuMarks.length > 1 ? `; main-thread CPU ${cpuMarks.slice(1).map(([n, c], k) => `${n} ${(c - cpuMarks[k]![1]).toFixed(0)}`).join(', ')} ms` : '')
         + (ahead ? `; from the worker: ${ahead.stats.skims} header scan(s) (waited ${ahead.stats.skimWaitMs.toFixed(0)} ms, spots found meanwhile ${ahead.stats.idleTasks}), ${ahead.stats.spots} spot set(s)` : ''));
       firstWait.delete(uri);
+      openedAt.delete(uri);
       // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
       if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }
@@ -897,6 +900,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   // first diagnostics. The open's own version is checked at once (CORELENS_OPEN_NOW=0: as before, for comparison).
   const openedAs = new Map<string, number>();
   documents.onDidOpen((e) => {
+    if (!timed.has(e.document.uri)) openedAt.set(e.document.uri, performance.now());
     if (OPEN_NOW) openedAs.set(e.document.uri, e.document.version);
     schedule(e.document, 0);
   });
