@@ -23,7 +23,8 @@ if (args[0] === '--report-size') {
 if (args[0] === '--code-cache-only') {
   // dist/code-cache/ for the dist/corelens.js built last (the firstrun bench installs what a .vsix would ship)
   await shipCodeCache();
-  if (!process.exitCode) shipExtensionCodeCache();
+  // and the extension bundle's, when it was built too (the firstrun bench needs the server's only)
+  if (!process.exitCode && fs.existsSync(path.join(root, 'dist/extension-main.js'))) shipExtensionCodeCache();
   process.exit(process.exitCode ?? 0);
 }
 
