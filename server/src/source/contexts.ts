@@ -200,21 +200,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     return ce.linesOf(def.file).position(Math.max(0, off)).line;
   };
 
-  /** Contexts already made, per parent context and call (contextMemo). */
-  const kids = new WeakMap<Ctx, Map<CallRef, Ctx>>();
-  /** Sites already made, per context object and raw site (contextMemo; `made` by key stays the reference). */
-  const sitesOf = new WeakMap<Ctx, Map<RawSite, Site>>();
-  const memo = contextMemo.on;
   const stepInto = (c: Ctx, call: CallRef): Ctx => {
-    if (!memo) return makeStep(c, call);
-    let m = kids.get(c);
-    if (!m) kids.set(c, m = new Map());
-    let k = m.get(call);
-    if (k) contextMemo.hits++;
-    else m.set(call, k = makeStep(c, call));
-    return k;
-  };
-  const makeStep = (c: Ctx, call: CallRef): Ctx => {
     const callRange = range(c.def, call.start, call.end);
     // copies of the callee: the caller's own times the call's (a full unroll's, fewer where the bound is constant)
     const times = (c.times ?? 1) * tripCapped(call.times, call.cap, c.argv);
@@ -241,13 +227,29 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g): Guard => {
     if ('any' in g) return { any: g.any.map((alt) => guardsIn(c, alt)) };
     let cc = c;
-    for (const v of g.via ?? []) cc = stepInto(cc, v);
+    for (const v of g.via ?? []) cc = stepOnce(cc, v);
     const s = siteIn(cc, g.check);
     const out: CheckGuard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
     if (g.cmp) out.cmp = g.cmp;
     if (s.origin) out.origin = s.origin;
     return out;
   });
+
+  /** Contexts already made, per parent context and call (contextMemo). */
+  const kids = new WeakMap<Ctx, Map<CallRef, Ctx>>();
+  /** Sites already made, per context object and raw site (contextMemo; `made` by key stays the reference). */
+  const sitesOf = new WeakMap<Ctx, Map<RawSite, Site>>();
+  const memo = contextMemo.on;
+  /** stepInto, once per parent context and call (contextMemo). */
+  const stepOnce = (c: Ctx, call: CallRef): Ctx => {
+    if (!memo) return stepInto(c, call);
+    let m = kids.get(c);
+    if (!m) kids.set(c, m = new Map());
+    let k = m.get(call);
+    if (k) contextMemo.hits++;
+    else m.set(call, k = stepInto(c, call));
+    return k;
+  };
 
   /** The public site of raw site `r` of function `c.def` in context `c` (one object per context). */
   const siteIn = (c: Ctx, r: RawSite): Site => {
@@ -435,7 +437,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       if (stack.includes(callee) || stack.length > MAX_DEPTH) continue;
       const cres = resultOf(callee);
       if (!cres) continue;
-      visit(stepInto(c, call), cres, [...stack, callee]);
+      visit(stepOnce(c, call), cres, [...stack, callee]);
     }
   };
 
@@ -463,7 +465,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         if (!holds(call.pconds, c) || !callee.body || !inlines(callee, call) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
-        return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs, ms, ks) };
+        return { flow: cres.flow, copy: copyOf(stepOnce(c, call), [...stack, callee], copy, bs, ms, ks) };
       },
     };
     return copy;

@@ -95,8 +95,8 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
-  const st = stateOf({ avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
-    seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] });
+  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+    seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) st.firstUse.set(copy.id(p), -1);
   run(flow, st, copy, 0);
@@ -224,22 +224,6 @@ interface State {
   /** thread: the short circuit the function being replayed returns as its value (`return L || R;`), per return */
   retSc?: ({ op: '&&' | '||'; arm: State } | undefined)[];
 }
-
-/**
- * A copy of a state, every field of State present, in one order. The replay makes a state per arm and per inlined
- * call; spread (`{ ...st, avail, .. }`) from states whose optional fields came and went, they took many shapes, and
- * every event of `run` reads them (cseShape.on false: the spread, for comparisons and the equality test).
- */
-function stateOf(st: State): State {
-  if (!cseShape.on) return { ...st };
-  return {
-    avail: st.avail, frame: st.frame, calls: st.calls, facts: st.facts, gvn: st.gvn, clob: st.clob, loads: st.loads, cur: st.cur, preds: st.preds,
-    exited: st.exited, rets: st.rets, next: st.next, seq: st.seq, lastUse: st.lastUse, firstUse: st.firstUse, adj: st.adj, early: st.early,
-    loop: st.loop, cands: st.cands, rolled: st.rolled, dup: st.dup, twinArm: st.twinArm, retSc: st.retSc,
-  };
-}
-/** CORELENS_CSE_SHAPE=0: states spread as before (stateOf); tests flip `on`. */
-export const cseShape = { on: process.env.CORELENS_CSE_SHAPE !== '0' };
 
 /** An address of the current run of addresses in one block (`adj`, `gap`). */
 interface AdjEntry { key: string; block: number; copies: number; seq: number }
@@ -551,10 +535,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
-      const inner = stateOf(st);
-      inner.avail = new Map(st.avail); inner.facts = new Map(st.facts); inner.gvn = new Map(st.gvn); inner.loads = new Set(); inner.preds = new Set(st.preds);
-      inner.exited = false; inner.rets = []; inner.early = [];
-      inner.rolled = st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }; inner.retSc = [];
+      const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
+        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }, retSc: [] };
       run(sub.flow, inner, sub.copy, depth + 1);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
@@ -604,12 +586,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         const taken = known !== e.ck!.neg;
         const dead = taken ? e.alt : e.sub;
         const live = taken ? e.sub : e.alt;
-        if (dead) {
-          const d = stateOf(st);
-          d.avail = new Map(st.avail); d.facts = new Map(st.facts); d.gvn = new Map(st.gvn); d.loads = new Set(); d.cur = st.next.n++; d.preds = new Set();
-          d.exited = false; d.rets = []; d.early = []; d.adj = undefined; d.dup = true;
-          run(dead, d, copy, depth);
-        }
+        if (dead) run(dead, { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], early: [], adj: undefined, dup: true }, copy, depth);
         if (live) run(live, st, copy, depth);
         continue;
       }
@@ -631,9 +608,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         // (not an arm of a compare chain, a case of a switch once lowered: entered from its own compare, sw)
         if (!(SWITCH_CHAINS && e.sw) && evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
-          const same = stateOf(st);
-          same.exited = false;
-          return same;
+          return { ...st, exited: false };
         }
         // early: an arm that only returns (`if (!ns) return 0;` in an inlined helper) is no block either once
         // SimplifyCFG folds it into the return's phi: the caller's join after the call has this block as its
@@ -641,13 +616,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret')) && evs2.some((x) => 'exit' in x)) {
           st.rets.push(from);
           st.early?.push(new Map(st.avail));
-          const out = stateOf(st);
-          out.exited = true;
-          return out;
+          return { ...st, exited: true };
         }
-        const a = stateOf(st);
-        a.avail = base ? withAddrs(st.avail, base.avail) : new Map(st.avail); a.facts = new Map(st.facts); a.gvn = new Map(st.gvn); a.loads = new Set();
-        a.cur = st.next.n++; a.preds = new Set([base ? base.cur : from]); a.exited = false; a.adj = base ? base.adj : undefined;
+        const a: State = base
+          ? { ...st, avail: withAddrs(st.avail, base.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
+          : { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         if (dup) a.dup = true;
         // implied: in the arm, the comparison has the value its branch took
         if (key !== undefined) a.facts.set(key, evs2 === e.sub ? !e.ck!.neg : e.ck!.neg);
@@ -697,9 +670,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.adj = keep;
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner = stateOf(st);
-      inner.avail = new Map(); inner.facts = new Map(); inner.gvn = new Map(); inner.loads = new Set(); inner.cur = st.next.n++; inner.preds = new Set();
-      inner.exited = false; inner.adj = undefined;
+      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
@@ -715,10 +686,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      const body = stateOf(st);
-      body.avail = new Map(); body.facts = new Map(); body.gvn = new Map(); body.loads = new Set(); body.cur = st.next.n++; body.preds = new Set();
-      body.exited = false; body.rets = []; body.adj = undefined; body.loop = true;
-      run(e.sub, body, copy, depth);
+      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);
@@ -741,9 +709,7 @@ function rolledCopies(e: Extract<FlowEv, { call: CallRef }>, st: State, copy: Fl
   if (subs.length < 2 || !e.split!.rolled.includes(subs.length)) return false;
   const rolled = { seen: st.rolled?.seen ?? new Set<string>(), path: `${st.rolled?.path ?? ''}/r${oid(e.split!)}` };
   for (const sub of subs) {
-    const inner = stateOf(st);
-    inner.avail = new Map(st.avail); inner.facts = new Map(); inner.gvn = new Map(st.gvn); inner.loads = new Set(); inner.preds = new Set(st.preds);
-    inner.exited = false; inner.rets = []; inner.adj = undefined; inner.rolled = rolled;
+    const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], adj: undefined, rolled };
     run(sub!.flow, inner, sub!.copy, depth + 1);
   }
   return true;

@@ -1,7 +1,7 @@
 // The call contexts' memo (contexts.ts contextMemo: a context made once per parent context and call, sites found by
-// object) and the merge replay's one-shape states (cse.ts cseShape) skip recomputing values, never change one:
-// analyses with both on equal analyses with both off, field by field (sites with their `merged` flags, notes, plain
-// accesses, functions, local BTF), on every fixture and corpus program and the big program, both arches.
+// object) skips recomputing values, never changes one: analyses with it on equal analyses with it off, field by field
+// (sites with their `merged` flags, notes, plain accesses, functions, local BTF), on every fixture and corpus program
+// and the big program, both arches.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -9,15 +9,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { contextMemo } from '../../src/source/contexts';
-import { cseShape } from '../../src/source/cse';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { generateVmlinuxH } from '../../bench/source.bench';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 
-describe('call-context memo and one-shape merge states: the same analyses', function () {
+describe('call-context memo: the same analyses', function () {
   this.timeout(600_000);
 
-  const set = (on: boolean) => { contextMemo.on = on; cseShape.on = on; };
+  const set = (on: boolean) => { contextMemo.on = on; };
 
   it('every fixture and corpus program and the big program, both arches', async () => {
     const { files, includePaths } = fixtureSourcePrograms();
