@@ -23,6 +23,8 @@ if (args[0] === '--report-size') {
 if (args[0] === '--code-cache-only') {
   // dist/code-cache/ for the dist/corelens.js built last (the firstrun bench installs what a .vsix would ship)
   await shipCodeCache();
+  // and the extension bundle's, when it was built too (the firstrun bench needs the server's only)
+  if (!process.exitCode && fs.existsSync(path.join(root, 'dist/extension-main.js'))) shipExtensionCodeCache();
   process.exit(process.exitCode ?? 0);
 }
 
@@ -55,8 +57,10 @@ const common = {
 };
 
 const builds = [
-  // The extension: vscode is provided by the host.
-  { ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/extension.js'), external: ['vscode'] },
+  // The extension: vscode is provided by the host. dist/extension.js, the main VS Code loads, is its launcher: it runs
+  // dist/extension-main.js through a V8 code cache (client/src/extensionLoader.ts).
+  { ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/extension-main.js'), external: ['vscode'] },
+  { ...common, entryPoints: [path.join(root, 'client/src/extensionLoader.ts')], outfile: path.join(root, 'dist/extension.js') },
   // The server's launcher: runs corelens.js through a V8 code cache (client/src/serverLoader.ts); not bundled with it.
   { ...common, entryPoints: [path.join(root, 'client/src/serverLoader.ts')], outfile: path.join(root, 'dist/server.js') },
   // Server + CLI in one file.
@@ -111,6 +115,7 @@ if (watch) {
       process.exit(1);
     }
     await shipCodeCache();
+    if (!process.exitCode) shipExtensionCodeCache();
     if (process.exitCode) process.exit(process.exitCode);
   }
 }
@@ -190,5 +195,40 @@ async function shipCodeCache() {
     fs.copyFileSync(path.join(tmp, 'cache', 'code-cache', made[0]), path.join(to, made[0]));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * dist/code-cache/extension-<key>.bin: the extension bundle's V8 code cache as its launcher writes it
+ * (client/src/extensionLoader.ts), made by this node evaluating dist/extension-main.js in a fresh process, with a
+ * stand-in for the `vscode` module (nothing is activated: the bundle's modules only define things when they run), so
+ * the functions its evaluation compiles are in it. Named by the bundle's hash and this node's version, like the
+ * server's: only the same engine reads it (code-server's extension host runs the system node).
+ */
+function shipExtensionCodeCache() {
+  const to = path.join(root, 'dist/code-cache');
+  fs.mkdirSync(to, { recursive: true });
+  const make = `
+    const Module = require('module'); const vm = require('vm'); const fs = require('fs'); const path = require('path'); const crypto = require('crypto');
+    const stand = () => new Proxy(function () {}, { get: (t, k) => (k === '__esModule' ? true : k === 'prototype' ? {} : stand()), apply: () => stand(), construct: () => stand() });
+    const vscode = stand();
+    const resolve = Module._resolveFilename;
+    Module._resolveFilename = function (r, ...a) { return r === 'vscode' ? 'vscode' : resolve.call(this, r, ...a); };
+    require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
+    const [script, to] = process.argv.slice(1);
+    const source = fs.readFileSync(script, 'utf8');
+    const key = crypto.createHash('sha256').update(source).update('\\0' + process.version + '\\0' + process.versions.v8 + '\\0' + process.arch).digest('hex').slice(0, 32);
+    const compiled = new vm.Script(Module.wrap(source), { filename: script });
+    const mod = new Module(script, module); mod.filename = script; mod.paths = Module._nodeModulePaths(path.dirname(script));
+    compiled.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(script), mod, script, path.dirname(script));
+    if (typeof mod.exports.activate !== 'function') throw new Error('the bundle exports no activate()');
+    const data = compiled.createCachedData();
+    const sealed = Buffer.concat([Buffer.from('CEC1', 'latin1'), crypto.createHash('sha256').update(data).digest(), data]);
+    fs.writeFileSync(path.join(to, 'extension-' + key + '.bin'), sealed);
+  `;
+  const r = spawnSync(process.execPath, ['-e', make, path.join(root, 'dist/extension-main.js'), to], { encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: 'off' } });
+  if (r.status !== 0) {
+    console.error(`corelens: the extension's shipped code cache was not made:\n${r.stdout}${r.stderr}`);
+    process.exitCode = 1;
   }
 }

@@ -4,6 +4,8 @@
 // Nothing else changes: `initialize` recomputes the configuration from its own parameters, and every target whose spec
 // is the same keeps its load in progress (FleetTargets.configure), so a stale or wrong hint only costs the work.
 
+import * as fs from 'fs';
+
 /** What the extension hands over: the workspace folders (paths) and the `corelens` settings it read. */
 export interface EarlyStart {
   roots: string[];
@@ -75,6 +77,16 @@ const serverMarks: [string, number, number][] = [];
 export function cpuMs(): number {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
+}
+
+/** The main thread's CPU time so far (ms), where Linux tells it (/proc/self/task/PID/schedstat; else NaN): V8's GC
+ * and compiler threads run beside it, and the main thread is what a first answer waits for. */
+export function mainThreadMs(): number {
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Notes a start-up step (issue 15: where the time from spawn to the early check goes, and whether it is CPU). */

@@ -40,7 +40,7 @@ import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
 import { SaveBuilds } from './build/onSave';
 import { findClang } from './source/toolchain';
 import { Ahead } from './source/ahead';
-import { codeCacheState, cpuMs, markStartup, saveCodeCache, startupLine, takeEarlyStart } from './earlyStart';
+import { codeCacheState, cpuMs, mainThreadMs, markStartup, saveCodeCache, startupLine, takeEarlyStart } from './earlyStart';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -88,6 +88,9 @@ interface DocResult {
   targetNames: readonly string[];
   findings: Finding[];
 }
+
+/** CORELENS_OPEN_NOW=0: an opened document's first check waits for the edit debounce, as before (see onDidOpen). */
+const OPEN_NOW = process.env.CORELENS_OPEN_NOW !== '0';
 
 /** Up to this many targets, a hover on a type no slice covers waits while they are read; beyond, they are read in the background. */
 const HOVER_WAIT_TARGETS = 16;
@@ -234,6 +237,10 @@ export function startServer(connection: Connection = createServerConnection()): 
     return { names, infos: names.map((n) => infos.get(n) ?? { name: n }) };
   };
 
+  /** The wait before the check that gave a document its first diagnostics (the last one scheduled before them). */
+  const firstWait = new Map<string, number>();
+  /** When a document not yet given diagnostics was opened (its first diagnostics' log line counts from there). */
+  const openedAt = new Map<string, number>();
   /** Documents whose first diagnostics were timed (the log says where first-run time goes). */
   const timed = new Set<string>();
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -648,6 +655,7 @@ export function startServer(connection: Connection = createServerConnection()): 
    * stops after one stage.
    */
   function schedule(doc: TextDocument, delayMs = Math.min(80, Math.max(15, checkCost.get(doc.uri) ?? 80))): void {
+    if (!timed.has(doc.uri)) firstWait.set(doc.uri, delayMs);
     clearTimeout(timers.get(doc.uri));
     timers.set(doc.uri, setTimeout(() => {
       timers.delete(doc.uri);
@@ -691,6 +699,9 @@ export function startServer(connection: Connection = createServerConnection()): 
       afterEarly = !!e || earlyDone.delete(uri);
     }
     const tTargets = performance.now();
+    // main-thread CPU per stage of a document's first check (the log line of its first diagnostics)
+    const cpuMarks: [string, number][] | undefined = timed.has(uri) ? undefined : [['start', mainThreadMs()]];
+    const cpuMark = (name: string) => cpuMarks?.push([name, mainThreadMs()]);
     const doc = early ? { version: -1, getText: () => early.text } : documents.get(uri);
     if (!doc) return undefined;
     const version = doc.version;
@@ -719,6 +730,7 @@ export function startServer(connection: Connection = createServerConnection()): 
         // the externs first: their types join the local BTF before anything takes it (nothing to do without externs)
         an.externs();
         analyses.push(an);
+        cpuMark(`analysis ${g.arch}`);
         await breathe();
       }
     } catch (e) {
@@ -777,8 +789,11 @@ export function startServer(connection: Connection = createServerConnection()): 
         const key = `${g.arch}\u0000${uri}`;
         let memo = memos.get(key);
         if (!memo) memos.set(key, (memo = new EvaluationMemo()));
+        if (i === 0) cpuMark('roots');
         parts.push({ arch: g.arch, local, evals: evaluateDistinct(local, analysis.sites as LiveSite[], g.targets, memo), targets: g.targets.map((t) => t.name) });
+        cpuMark(`relocation ${g.arch}`);
         findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity, describeTargets }, memo));
+        cpuMark(`plain accesses ${g.arch}`);
       }
     } catch (e) {
       failed = true;
@@ -791,6 +806,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     let fm = findingMemos.get(uri);
     if (!fm) findingMemos.set(uri, (fm = { findings: new FindingMemo() }));
     const merged = reuse ? last!.merged : mergeArchEvaluations(parts);
+    cpuMark('arch merge');
     if (!reuse) {
       await breathe();
       if (superseded()) return results.get(uri); // a newer edit is on its way
@@ -823,6 +839,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     } catch (e) {
       log(`externs of ${uri} failed: ${errorText(e)}`);
     }
+    cpuMark('findings and externs');
     const largest = [...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!;
     const primary = analyses[groups.indexOf(largest)] ?? analyses[0]!;
     const res: DocResult = { version, analysis: primary, merged, evals: merged.evals, targetNames: merged.targets, findings };
@@ -870,15 +887,19 @@ export function startServer(connection: Connection = createServerConnection()): 
       }
     }
     void connection.sendDiagnostics({ uri, version, diagnostics });
+    cpuMark('publish');
     superseded();
     checkCost.set(uri, longest);
     if (!timed.has(uri)) {
       timed.add(uri);
       const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
-      log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: waiting for targets ${ms(tStart, tTargets)}, `
+      log(`first diagnostics for ${path.basename(uri)} at ${clock()}, ${performance.now().toFixed(0)} ms after start: ${openedAt.has(uri) ? `${ms(openedAt.get(uri)!, performance.now())} after didOpen (check started after ${ms(openedAt.get(uri)!, tStart)}), ` : ''}debounce ${firstWait.get(uri) ?? 0} ms, waiting for targets ${ms(tStart, tTargets)}, `
         + `parser ${tAnalyzer.toFixed(0)} ms, analysis (${analyses.length} arch${analyses.length === 1 ? '' : 'es'}) ${(tAnalysed - tTargets - tAnalyzer).toFixed(0)} ms, relocation ${ms(tAnalysed, performance.now())}`
         + (afterEarly ? (reuse ? '; evaluation reused from the early check' : '; the early check\'s evaluation not reused') : '')
+        + (cpuMarks && cpuMarks.length > 1 ? `; main-thread CPU ${cpuMarks.slice(1).map(([n, c], k) => `${n} ${(c - cpuMarks[k]![1]).toFixed(0)}`).join(', ')} ms` : '')
         + (ahead ? `; from the worker: ${ahead.stats.skims} header scan(s) (waited ${ahead.stats.skimWaitMs.toFixed(0)} ms, spots found meanwhile ${ahead.stats.idleTasks}), ${ahead.stats.spots} spot set(s)` : ''));
+      firstWait.delete(uri);
+      openedAt.delete(uri);
       // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
       if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }
@@ -906,14 +927,26 @@ export function startServer(connection: Connection = createServerConnection()): 
     return check(uri);
   }
 
-  documents.onDidOpen((e) => schedule(e.document, 0));
-  documents.onDidChangeContent((e) => schedule(e.document));
+  // TextDocuments fires onDidChangeContent for an open as well, right after onDidOpen: its debounce (80 ms before a
+  // document's first check, whose cost is not known yet) replaced the open's immediate check, an idle wait before every
+  // first diagnostics. The open's own version is checked at once (CORELENS_OPEN_NOW=0: as before, for comparison).
+  const openedAs = new Map<string, number>();
+  documents.onDidOpen((e) => {
+    if (!timed.has(e.document.uri)) openedAt.set(e.document.uri, performance.now());
+    if (OPEN_NOW) openedAs.set(e.document.uri, e.document.version);
+    schedule(e.document, 0);
+  });
+  documents.onDidChangeContent((e) => {
+    if (openedAs.get(e.document.uri) === e.document.version) return;
+    schedule(e.document);
+  });
   documents.onDidSave((e) => builds.saved(e.document.uri));
   connection.onNotification(TRUST_METHOD, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
     log(`workspace ${trusted ? 'trusted: saved documents are built' : 'not trusted: no builds'}`);
   });
   documents.onDidClose((e) => {
+    openedAs.delete(e.document.uri);
     builds.close(e.document.uri);
     results.delete(e.document.uri);
     checkCost.delete(e.document.uri);

@@ -165,6 +165,16 @@ const coldAt = (call: CallRef | undefined): boolean => !!call?.freq && call.freq
 /** One inlining decision of the model, as the differential harness (server/bench/inlinecost.ts) compares it with
  * clang's -Rpass=inline remarks: cost and threshold in our units, the last-call bonus included in the threshold. */
 export interface InlineDecision { callee: FuncDef; cost: number; threshold: number; calls: number; inlined: boolean; call?: CallRef; caller?: FuncDef }
+/**
+ * The merge replay (cse.ts markMerged) walks each program again through FlowCopy.enter and .site: without this, every
+ * inlined call made its context a second time (the call chain and guard prefix copied, the guards' sites looked up,
+ * ranges converted) and every site was found by a string key built anew. On: a context made for (parent context,
+ * call) is made once and given back, and each context finds its sites by object first. Both only skip recomputing
+ * the same value: a context is a function of its parent and the call, and a site of its context's key and raw site.
+ * CORELENS_CONTEXT_MEMO=0 turns it off; tests flip `on` (the analyses must be identical either way).
+ */
+export const contextMemo = { on: process.env.CORELENS_CONTEXT_MEMO !== '0', hits: 0 };
+
 /** Set by a measuring harness to see every decision `contextSites` takes (unset in the server: no cost). */
 export const inlineTrace: { on?: (d: InlineDecision) => void } = {};
 
@@ -241,7 +251,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g): Guard => {
     if ('any' in g) return { any: g.any.map((alt) => guardsIn(c, alt)) };
     let cc = c;
-    for (const v of g.via ?? []) cc = stepInto(cc, v);
+    for (const v of g.via ?? []) cc = stepOnce(cc, v);
     const s = siteIn(cc, g.check);
     const out: CheckGuard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
     if (g.cmp) out.cmp = g.cmp;
@@ -249,8 +259,36 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     return out;
   });
 
+  /** Contexts already made, per parent context and call (contextMemo). */
+  const kids = new WeakMap<Ctx, Map<CallRef, Ctx>>();
+  /** Sites already made, per context object and raw site (contextMemo; `made` by key stays the reference). */
+  const sitesOf = new WeakMap<Ctx, Map<RawSite, Site>>();
+  const memo = contextMemo.on;
+  /** stepInto, once per parent context and call (contextMemo). */
+  const stepOnce = (c: Ctx, call: CallRef): Ctx => {
+    if (!memo) return stepInto(c, call);
+    let m = kids.get(c);
+    if (!m) kids.set(c, m = new Map());
+    let k = m.get(call);
+    if (k) contextMemo.hits++;
+    else m.set(call, k = stepInto(c, call));
+    return k;
+  };
+
   /** The public site of raw site `r` of function `c.def` in context `c` (one object per context). */
   const siteIn = (c: Ctx, r: RawSite): Site => {
+    let mine: Map<RawSite, Site> | undefined;
+    if (memo) {
+      mine = sitesOf.get(c);
+      if (!mine) sitesOf.set(c, mine = new Map());
+      const s = mine.get(r);
+      if (s) { contextMemo.hits++; return s; }
+    }
+    const s = siteByKey(c, r);
+    mine?.set(r, s);
+    return s;
+  };
+  const siteByKey = (c: Ctx, r: RawSite): Site => {
     const k = `${c.key}#${idOf(r)}`;
     const have = made.get(k);
     if (have) return have;
@@ -423,7 +461,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       if (stack.includes(callee) || stack.length > MAX_DEPTH) continue;
       const cres = resultOf(callee);
       if (!cres) continue;
-      visit(stepInto(c, call), cres, [...stack, callee]);
+      visit(stepOnce(c, call), cres, [...stack, callee]);
     }
   };
 
@@ -451,7 +489,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         if (!holds(call.pconds, c) || !callee.body || !inlines(callee, call) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
-        return { flow: cres.flow, copy: copyOf(stepInto(c, call), [...stack, callee], copy, bs, ms, ks) };
+        return { flow: cres.flow, copy: copyOf(stepOnce(c, call), [...stack, callee], copy, bs, ms, ks) };
       },
     };
     return copy;

@@ -40,7 +40,7 @@ describe('editor extension: the packaged .vsix', function () {
 
   it('holds the bundles, both wasm files, the grammar, the default kernels — and no node_modules or sources', () => {
     const names = zipEntries(VSIX);
-    for (const want of ['extension/dist/extension.js', 'extension/dist/corelens.js', 'extension/dist/server.js', 'extension/dist/web-tree-sitter.wasm',
+    for (const want of ['extension/dist/extension.js', 'extension/dist/extension-main.js', 'extension/dist/corelens.js', 'extension/dist/server.js', 'extension/dist/web-tree-sitter.wasm',
       'extension/grammars/tree-sitter-c.wasm', 'extension/grammars/queries/structure.scm',
       'extension/syntaxes/bpf-core.injection.tmLanguage.json', 'extension/syntaxes/corelens.schema.json',
       'extension/dist/kernels/6.1-amd64.btf.xz', 'extension/dist/kernels/5.10-amd64.btf.xz', 'extension/dist/kernels/5.10-arm64.btf.xz',
@@ -50,10 +50,59 @@ describe('editor extension: the packaged .vsix', function () {
     assert.ok(!names.some((n) => /node_modules|\/src\/|\.ts$|\.map$|\/test\/|test-fixtures/.test(n)), names.join('\n'));
     // the bundle's V8 code cache for the packaging engine, named by the bundle's hash and the engine (serverLoader.ts)
     assert.strictEqual(names.filter((n) => /^extension\/dist\/code-cache\/corelens-[0-9a-f]{32}\.bin$/.test(n)).length, 1, names.join('\n'));
+    // and the extension bundle's (extensionLoader.ts)
+    assert.strictEqual(names.filter((n) => /^extension\/dist\/code-cache\/extension-[0-9a-f]{32}\.bin$/.test(n)).length, 1, names.join('\n'));
     // The default kernels (kernels.json's list) ship as .btf.xz; the fixture-only ones stay out.
     const defaults = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'btf', 'kernels', 'kernels.json'), 'utf8')) as { defaults: string[] }).defaults;
     assert.deepStrictEqual(names.filter((n) => /^extension\/dist\/kernels\/.*\.btf\.xz$/.test(n)).map((n) => path.basename(n, '.btf.xz')).sort(), [...defaults].sort());
     assert.ok(fs.statSync(VSIX).size < 10 * 1024 * 1024, 'under 10 MB');
+  });
+
+  it('its extension launcher runs the bundle from the shipped code cache, or compiles it and keeps its own', () => {
+    // what the extension host does with dist/extension.js, in a plain node on this (the packaging) engine, with a
+    // stand-in `vscode` module: the exports, and the cache's state, as extension.ts reads them
+    const probe = `
+      const Module = require('module');
+      const stand = () => new Proxy(function () {}, { get: (t, k) => (k === '__esModule' ? true : k === 'prototype' ? {} : stand()), apply: () => stand(), construct: () => stand() });
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (r, ...a) { return r === 'vscode' ? 'vscode' : resolve.call(this, r, ...a); };
+      require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: stand() };
+      const ext = require(process.argv[1]);
+      const hook = globalThis[Symbol.for('corelens.extensionLoader')];
+      const before = hook.state;
+      hook.save();
+      console.log(JSON.stringify({ exports: Object.keys(ext).sort(), activate: typeof ext.activate, before, after: hook.state }));
+    `;
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-vsix-ext-'));
+    const run = (dir: string) => {
+      const r = spawnSync(process.execPath, ['-e', probe, path.join(dir, 'dist', 'extension.js')], { encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: path.join(ws, 'cache') } });
+      assert.strictEqual(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { exports: string[]; activate: string; before: string; after: string };
+    };
+    const userCaches = () => (fs.existsSync(path.join(ws, 'cache', 'code-cache')) ? fs.readdirSync(path.join(ws, 'cache', 'code-cache')).filter((f) => /^extension-[0-9a-f]{32}\.bin$/.test(f)) : []);
+    try {
+      const shipped = run(path.join(unpacked, 'extension'));
+      assert.deepStrictEqual(shipped, { exports: ['activate', 'deactivate'], activate: 'function', before: 'shipped', after: 'shipped' });
+      assert.deepStrictEqual(userCaches(), [], 'none written beside a shipped one V8 took');
+      // another engine finds no shipped file of its key: it compiles and writes its own, then starts from it; a damaged
+      // file is no cache (removed, then written again)
+      const other = path.join(ws, 'other-engine');
+      fs.cpSync(path.join(unpacked, 'extension'), other, { recursive: true });
+      fs.rmSync(path.join(other, 'dist', 'code-cache'), { recursive: true });
+      for (const want of ['none', 'used', 'damaged', 'used']) {
+        if (want === 'damaged') {
+          const f = path.join(ws, 'cache', 'code-cache', userCaches()[0]!);
+          const bytes = fs.readFileSync(f);
+          for (let i = 64; i < bytes.length; i += 4099) bytes[i] ^= 0x5a;
+          fs.writeFileSync(f, bytes);
+        }
+        const r = run(other);
+        assert.deepStrictEqual([r.exports, r.before, r.after], [['activate', 'deactivate'], want, want === 'used' ? 'used' : 'created']);
+        assert.strictEqual(userCaches().length, 1);
+      }
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
   });
 
   it('its bundled server analyses a BPF file on its own (tree-sitter wasm, targets, diagnostics)', async () => {
