@@ -257,6 +257,9 @@ export interface FuncResult {
   branches?: true;
   /** The body (inlined callees included) calls a helper (a function without a body: bpf_probe_read_kernel & co.). */
   helper?: boolean;
+  /** How many arguments a call of this function passes once LLVM's DeadArgumentElimination (run before the inliner)
+   * has removed the parameters a static function never reads (callArgs); absent: all of them. */
+  liveArgs?: number;
   /** The arms of its switches on a parameter (ParamArm). */
   paramArms?: ParamArm[];
   /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
@@ -497,6 +500,14 @@ const INSTR = 5 / 3;
  * not a Function) does not. */
 export function callCost(args: number, direct: boolean): number {
   return INSTR * (1 + args + (direct ? 5 : 0));
+}
+
+/** CORELENS_DEAD_ARGS=0 counts every parameter of a call in the inline cost, the dead ones too (FuncResult.liveArgs). */
+const DEAD_ARGS = process.env.CORELENS_DEAD_ARGS !== '0';
+
+/** The arguments a call of `f` sets up after DeadArgumentElimination (FuncResult.liveArgs), `given` without a result. */
+export function callArgs(r: FuncResult | undefined, given: number): number {
+  return r?.liveArgs ?? given;
 }
 
 /** CORELENS_CORE_PASSTHROUGH=0 leaves out the passthrough call of a relocated access (its before/after figures). */
@@ -3349,6 +3360,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));
     if (branches) res.branches = true;
     if (helpers) res.helper = true;
+    if (DEAD_ARGS && f.static && f.params.length) {
+      const live = f.params.filter((_, i) => !paramDropped(f, i, env)).length;
+      if (live < f.params.length) res.liveArgs = live;
+    }
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
   }
