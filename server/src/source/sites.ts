@@ -209,6 +209,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * `armTwins`) */ twin?: RawSite }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
+    /** a comparison's value materialised in a register (a select the BPF backend lowers to a branch over one move, no
+     * setcc): an if whose empty arm is still a block (cse.ts `diamond`) */ diamond?: true;
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
@@ -500,6 +502,19 @@ const INSTR = 5 / 3;
  * not a Function) does not. */
 export function callCost(args: number, direct: boolean): number {
   return INSTR * (1 + args + (direct ? 5 : 0));
+}
+
+/** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
+const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+
+/** An expression whose value is a comparison's, 0 or 1 (`!x`, `a < b`, `a && b`; through casts and a statement
+ * expression's last value: libbpf's bpf_ksym_exists is `({ _Static_assert(..); !!sym; })`). */
+function comparison(e: Expr): boolean {
+  if (e.e === 'cast') return comparison(e.x);
+  if (e.e === 'unary') return e.op === '!';
+  if (e.e === 'binary') return ['==', '!=', '<', '>', '<=', '>=', '&&', '||'].includes(e.op);
+  if (e.e === 'stmtexpr') { const last = e.body[e.body.length - 1]; return last?.s === 'expr' && comparison(last.x); }
+  return false;
 }
 
 /** CORELENS_DEAD_ARGS=0 counts every parameter of a call in the inline cost, the dead ones too (FuncResult.liveArgs). */
@@ -993,6 +1008,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     return false;
   };
+  /** Locals whose value is a comparison's (`bool b = x > 3`, `bpf_ksym_exists(..)`), as last written (cse.ts `diamond`). */
+  const boolLocals = new Set<string>();
   /** Origins of local variables, in evaluation order (see originOf). */
   const varOrigin = new Map<string, Origin | 'mixed'>();
   /** `&v` arguments of probe reads (what they write is a plain number). */
@@ -1324,6 +1341,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'assign': {
         if (x.l.e === 'id' && !ctx.noEmit) setOrigin(x.l.name, x.op === '=' ? originOf(x.r) : undefined);
+        if (x.l.e === 'id' && !ctx.noEmit) { if (x.op === '=' && comparison(x.r)) boolLocals.add(x.l.name); else boolLocals.delete(x.l.name); }
         // `v = ..` writes v without reading it: an earlier unread load into v stays dead
         const unread = x.op === '=' && x.l.e === 'id' ? tentative.get(x.l.name) : undefined;
         const l = ev(x.l, ctx);
@@ -2442,6 +2460,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         for (const v of s.vars) {
           const before0 = res.sites.length;
           if (v.name && !ctx.noEmit) varOrigin.delete(v.name);
+          if (v.name && !ctx.noEmit) { if (v.init && comparison(v.init)) boolLocals.add(v.name); else boolLocals.delete(v.name); }
           if (v.init) {
             const before = res.sites.length;
             // the initial store(s) of a local kept in memory: one per value computed at run time (constant members
@@ -2663,7 +2682,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return undefined;
       }
       // asm may write memory (barrier(), barrier_var): a later direct load is a load of its own
-      case 'empty': if (s.asm) cut(); return undefined;
+      case 'empty':
+        if (!s.asm) return undefined;
+        cut();
+        // barrier_var(v) with v holding a comparison's value (below's `bool has_get = bpf_ksym_exists(..)`): the asm
+        // takes it in a register, so the comparison is a select, a branch over one move (cse.ts `diamond`)
+        if (DIAMOND && !ctx.noEmit) for (const v of s.asmVars ?? []) if (boolLocals.has(v)) flow.push({ sub: [], kind: 'if', diamond: true });
+        return undefined;
       default: return undefined;
     }
   }
