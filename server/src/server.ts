@@ -16,6 +16,7 @@ import { FleetTargets, LoadProgress, documentRoots, evaluateDistinct } from './f
 import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings } from './features/arches';
 import { codeActionsFor } from './features/codeActions';
 import { Finding, FindingMemo, SeveritySetting } from './features/diagnostics';
+import { ExternMemo, externFindings } from './features/externs';
 import { EvaluationMemo, LiveSite, SiteEvaluation } from './features/evaluate';
 import { notesToPublish } from './features/notes';
 import { plainAccessFindings } from './features/plainAccess';
@@ -29,9 +30,10 @@ import { HeaderCache } from './source/localTypes';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
-import { TargetSpec, defaultTargetSpecs, withKconfigDir } from './targets/registry';
+import { TargetSpec, defaultTargetSpecs, loadingMachineOf, withKconfigDir } from './targets/registry';
 import { STATUS_METHOD, serverStatus } from './status';
 import { unreadableStatedKconfigs } from './verdict/kconfig';
+import { externFactNames } from './verdict/index';
 import { readTextInputSync } from './util/files';
 import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
@@ -120,6 +122,8 @@ export function startServer(connection: Connection = createServerConnection()): 
   const results = new Map<string, DocResult>();
   /** Per document: relocation results kept between checks, so an edit costs the same at 500 targets as at 5. */
   const memos = new Map<string, EvaluationMemo>();
+  /** libbpf's extern decisions per target (features/externs.ts); dropped when the configuration is applied again. */
+  const externMemo = new ExternMemo();
   /** Per document: findings of the sites an edit left alone (see FindingMemo). */
   const findingMemos = new Map<string, { findings: FindingMemo }>();
   /** Per document and arch: its last sites and plain accesses, as analysed and as interned (features/recheck.ts). */
@@ -446,6 +450,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     appliedKey = key;
     targetsDirty = false;
     configProblems = problems;
+    // a stated kernel config may say something else now (the editor reads configs again when the configuration changes)
+    externMemo.clear();
     if (cfg.defines.join('\u0000') !== defines.join('\u0000')) {
       // The macro state of every header changes: new analyzers (their header caches are keyed by the defines anyway).
       defines = cfg.defines;
@@ -459,6 +465,14 @@ export function startServer(connection: Connection = createServerConnection()): 
     targetsLoading = loadTargets();
     await targetsLoading;
     for (const doc of documents.all()) schedule(doc, 0);
+  }
+
+  /** The target names libbpf looks up for the externs the analyses say clang emits (none: most programs). */
+  function externFactNamesOf(analyses: readonly Analysis[]): string[] {
+    const ksyms = new Set<string>();
+    const kcfg = new Set<string>();
+    for (const a of analyses) for (const e of a.externs()) (e.section === '.kconfig' ? kcfg : ksyms).add(e.name);
+    return ksyms.size || kcfg.size ? externFactNames([...ksyms], [...kcfg]) : [];
   }
 
   /** Runs a target load under a `$/progress` report when the client supports it (the load starts before the round trip). */
@@ -701,7 +715,10 @@ export function startServer(connection: Connection = createServerConnection()): 
         const t = performance.now();
         const a = await analyzerFor(g.arch);
         tAnalyzer += performance.now() - t;
-        analyses.push(await analyseFor(a, g.arch, uri, text));
+        const an = await analyseFor(a, g.arch, uri, text);
+        // the externs first: their types join the local BTF before anything takes it (nothing to do without externs)
+        an.externs();
+        analyses.push(an);
         await breathe();
       }
     } catch (e) {
@@ -724,9 +741,11 @@ export function startServer(connection: Connection = createServerConnection()): 
     const last = lastEval.get(uri);
     let ctx = contextOf(groups.flatMap((g) => g.targets.map((t) => t.name)));
     let inputs = last ? inputsOf(groups, keyOf(ctx)) : undefined;
-    const reuse = !!last && !!inputs && sameInputs(last.inputs, inputs);
+    // the names libbpf looks up for the externs (features/externs.ts): target slices must hold them too
+    const externNames = externFactNamesOf(analyses);
+    const reuse = !!last && !!inputs && sameInputs(last.inputs, inputs) && targets.covers(externNames);
     if (!reuse) {
-      const names = new Set<string>();
+      const names = new Set<string>(externNames);
       for (const a of analyses) {
         try {
           for (const n of documentRoots(a.localBtf(), a.sites, a.plainAccesses)) names.add(n);
@@ -790,6 +809,19 @@ export function startServer(connection: Connection = createServerConnection()): 
         lastEval.delete(uri);
         log(`findings of ${uri} failed: ${errorText(e)}`);
       }
+    }
+    // libbpf refusing the whole object for an extern on some targets (as `check` says; decided again only when the
+    // externs, a target or the configuration change)
+    try {
+      findings.push(...externFindings(groups.map((g, i) => {
+        const a = analyses[i] ?? analyses[0]!;
+        return {
+          local: () => a.localBtf(), externs: a.externs(),
+          targets: g.targets.map((t) => ({ name: t.name, btf: t.btf, machine: loadingMachineOf({ path: t.info.file, origin: t.info.origin, kernel: t.info.kernel, distro: t.info.distro, machine: t.info.machine }) })),
+        };
+      }), { severities: settings.severity, describeTargets, externMemo }));
+    } catch (e) {
+      log(`externs of ${uri} failed: ${errorText(e)}`);
     }
     const largest = [...groups].sort((a, b) => b.targets.length - a.targets.length)[0]!;
     const primary = analyses[groups.indexOf(largest)] ?? analyses[0]!;
@@ -965,7 +997,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     const r = await current(p.textDocument.uri);
     if (!r) return [];
     const programs = r.analysis.functions.filter((f) => f.section !== undefined);
-    const lenses = programLenses(programs, r.evals, r.targetNames, contextOf(r.targetNames));
+    const refused = new Set(r.findings.filter((f) => f.code === 'core-extern-refused').flatMap((f) => f.targets));
+    const lenses = programLenses(programs, r.evals, r.targetNames, contextOf(r.targetNames), refused);
     // The saved build's verdicts beside the live lens; marked when the text changed since that save.
     const built = builds.state(p.textDocument.uri);
     if (built) lenses.push(...buildLenses(built, r.analysis.functions, contextOf(built.targetNames), built.savedVersion !== documents.get(p.textDocument.uri)?.version).map((l) => ({ ...l, failing: [] })));

@@ -218,8 +218,9 @@ export function reconcile(b: BuildState, analysis: Pick<Analysis, 'sites' | 'fun
   }
   // libbpf refusing the whole object for an extern (__ksym, __kconfig) on some targets: every program fails alike
   // there (lenses say "libbpf refuses the object"); one error per refusal at the extern's declaration, as `corelens
-  // check` places it (else its first use, else the top of the document). The live analysis does not decide externs
-  // on its targets: not drift.
+  // check` places it (else its first use, else the top of the document). The live analysis decides externs too
+  // (features/externs.ts): one it reports on the same line for these targets is not added again; one it missed is
+  // added and counted as drift.
   const refusals = new Map<string, { extern: string; reason: string; targets: string[] }>();
   for (const t of b.targetNames) {
     const vs = b.programs.map((p) => p.targets[t]);
@@ -233,8 +234,11 @@ export function reconcile(b: BuildState, analysis: Pick<Analysis, 'sites' | 'fun
   if (refusals.size) {
     const places = new Map((analysis.externs?.() ?? []).map((e) => [e.name, e.declRange ?? e.useRange] as const));
     for (const r of refusals.values()) {
-      added.push({ range: places.get(r.extern) ?? lineRange(1), severity: 1, source: BUILD_SOURCE, code: 'core-extern-refused',
-        message: `${r.reason}: no program of the object loads on ${on(r.targets)}` });
+      const range = places.get(r.extern) ?? lineRange(1);
+      if (findings.some((f) => f.code === 'core-extern-refused' && f.range.start.line === range.start.line && r.targets.every((t) => f.targets.includes(t)))) continue;
+      const message = `${r.reason}: no program of the object loads on ${on(r.targets)}`;
+      added.push({ range, severity: 1, source: BUILD_SOURCE, code: 'core-extern-refused', message });
+      drift.push({ kind: 'missing', key: `extern\u0000${r.extern}\u0000${r.targets.join(',')}`, message: `line ${range.start.line + 1}: ${message}` });
     }
   }
   // extra: live errors on sites whose compiled relocations the verifier never reaches

@@ -30,6 +30,8 @@ export const CODES = {
   notRelocated: 'core-not-relocated',
   /** A load through a plain number (the same code `check FILE.o` gives the verifier's `invalid mem access 'scalar'`). */
   directRead: 'direct-read',
+  /** libbpf refuses the whole object on some targets for an extern (__ksym, __kconfig): the code `check` gives. */
+  externRefused: 'core-extern-refused',
 } as const;
 
 export type Code = (typeof CODES)[keyof typeof CODES];
@@ -46,6 +48,7 @@ const DEFAULT_SEVERITY: Record<Code, Severity> = {
   'core-guard-constant': Severity.Hint,
   'core-not-relocated': Severity.Warning,
   'direct-read': Severity.Error,
+  'core-extern-refused': Severity.Error,
 };
 
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -82,6 +85,13 @@ export interface Finding {
 const SEVERITY_NAMES: Record<Exclude<SeveritySetting, 'off'>, Severity> = {
   error: Severity.Error, warning: Severity.Warning, information: Severity.Information, hint: Severity.Hint,
 };
+
+/** A code's severity under the settings' overrides; undefined: turned off. */
+export function severityOf(code: Code, severities: FindingOptions['severities']): Severity | undefined {
+  const setting = severities?.[code];
+  if (setting === 'off') return undefined;
+  return setting ? SEVERITY_NAMES[setting] : DEFAULT_SEVERITY[code];
+}
 
 /** Labels per BTF (immutable once built) and (kind, type, access): a big program's thousands of sites name a few
  * hundred distinct specs, and parsing each spec again was a tenth of its first diagnostics' relocation stage. */

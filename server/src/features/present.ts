@@ -65,12 +65,14 @@ export interface LensData {
 }
 
 /** Per program: how many of its relocations resolve on how many targets, and which targets fail. */
-export function programLenses(programs: readonly ProgramInfo[], evals: readonly SiteEvaluation[], targetNames: readonly string[], ctx?: TargetContext): LensData[] {
+export function programLenses(programs: readonly ProgramInfo[], evals: readonly SiteEvaluation[], targetNames: readonly string[], ctx?: TargetContext,
+  refused: ReadonlySet<string> = new Set()): LensData[] {
   return programs.map((p) => {
     // by the program the relocation belongs to (a BPF_KPROBE body is an inlined inner function, a helper may live
     // in a header); by position for sites from an analysis that does not say
     const mine = evals.filter((e) => (e.site.program !== undefined ? e.site.program === p.name : contains(p.range, e.site.range.start)));
-    const failing = targetNames.filter((n) => mine.some((e) => {
+    // (`refused`: targets where libbpf refuses the whole object for an extern: every program fails there)
+    const failing = targetNames.filter((n) => refused.has(n) || mine.some((e) => {
       const st = e.targets.get(n);
       return st && st.runs !== false && st.result.status !== 'ok';
     }));
@@ -79,7 +81,7 @@ export function programLenses(programs: readonly ProgramInfo[], evals: readonly 
     const counted = mine.filter((e) => !e.site.merged);
     const fields = counted.filter((e) => isFieldBased(e.site.kind)).length;
     const title = counted.length === 0
-      ? 'CO-RE: no relocations'
+      ? `CO-RE: no relocations${failing.length ? ` · fails on ${describeSubset(failing, ctx ?? targetContext(targetNames), 60)}: libbpf refuses the object` : ''}`
       : `CO-RE: ${counted.length} relocation${counted.length === 1 ? '' : 's'} (${fields} field) · loads on ${okTargets}/${targetNames.length} targets`
         + (failing.length ? ` · fails on ${describeSubset(failing, ctx ?? targetContext(targetNames), 60)}` : '');
     return { range: p.range, title, failing };

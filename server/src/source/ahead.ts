@@ -84,7 +84,8 @@ export class Ahead {
   private readonly worker: Worker | undefined;
   private readonly port: MessagePort | undefined;
   /** [0]: answers posted so far (a waiting main thread wakes on its change), [1]: 1 while a scan runs, [2]: 1 once the
-   * worker listens, [3]: the last request whose spots the main thread found itself. */
+   * worker listens, [3]: the last request whose spots the main thread found itself, [4]: 1 once a held worker may
+   * scan (tests: `hold`). */
   private readonly sig: Int32Array;
   private readonly skims = new Map<string, AheadAnswer & { kind: 'skim' } | 'pending'>();
   /** Per document: the text asked for, and the answer once in. */
@@ -101,16 +102,18 @@ export class Ahead {
   /**
    * `spots`: the worker also parses the text and finds its spots. Off by default: on two cores its parse and spots
    * cost the worker about twice what they save the main thread (which finds them itself while a scan runs instead).
+   * `hold` (tests): the worker starts its first scan and stays in it until `release()`, so that 'a scan the worker
+   * is still running' does not depend on how busy the machine is.
    */
-  constructor(opts: { spots?: boolean } = {}) {
+  constructor(opts: { spots?: boolean; hold?: boolean } = {}) {
     this.withSpots = !!opts.spots;
-    this.sig = new Int32Array(new SharedArrayBuffer(16));
+    this.sig = new Int32Array(new SharedArrayBuffer(20));
     try {
       // only beside its own worker file (tsc's output): the bundle (dist/corelens.js) has none of its own, and a
       // worker loading server/out beside it could run other code than the bundle's (its scan must be this one)
       if (path.basename(__filename) !== 'ahead.js') throw new Error('no worker file');
       const { port1, port2 } = new MessageChannel();
-      const w = new Worker(path.join(__dirname, 'aheadWorker.js'), { workerData: { port: port2, signal: this.sig.buffer, spots: this.withSpots }, transferList: [port2] });
+      const w = new Worker(path.join(__dirname, 'aheadWorker.js'), { workerData: { port: port2, signal: this.sig.buffer, spots: this.withSpots, hold: !!opts.hold }, transferList: [port2] });
       w.unref();
       w.on('error', () => { this.dead = true; });
       w.on('exit', () => { this.dead = true; });
@@ -247,7 +250,15 @@ export class Ahead {
     this.spotSeq.delete(uri);
   }
 
+  /** Lets a worker made with `hold` go on (tests). */
+  release(): void {
+    Atomics.store(this.sig, 4, 1);
+    Atomics.notify(this.sig, 4);
+  }
+
   close(): void {
+    // a held worker blocks in Atomics.wait, which terminate() may not interrupt
+    this.release();
     this.dead = true;
     void this.worker?.terminate();
     this.port?.close();

@@ -12,7 +12,7 @@ import { encodeSkim } from './lazyHeader';
 import { skimCached } from './skimCache';
 import { AheadAnswer, AheadRequest, PackedSpots, packSpots } from './ahead';
 
-const { port, signal, spots: withSpots } = workerData as { port: MessagePort; signal: SharedArrayBuffer; spots: boolean };
+const { port, signal, spots: withSpots, hold } = workerData as { port: MessagePort; signal: SharedArrayBuffer; spots: boolean; hold: boolean };
 const sig = new Int32Array(signal);
 
 function answer(a: AheadAnswer, transfer: ArrayBuffer[] = []): void {
@@ -49,6 +49,8 @@ function spotsModule() {
 port.on('message', (r: AheadRequest) => {
   for (const file of r.files) {
     Atomics.store(sig, 1, 1); // a scan is running (the main thread waits for one that runs, not for one queued)
+    // (tests: a scan that runs until the main thread lets it go)
+    if (hold) Atomics.wait(sig, 4, 0);
     try {
       const { text, bytes } = readTextAndBytesSync(file, 'header');
       const sk = skimCached(text, bytes);

@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
+import { CallRef, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -53,8 +53,13 @@ interface Ctx {
   argf?: (MemberConsts | undefined)[];
   /** Pointer arguments the caller tested non-null on the path to the call, by parameter. */
   argnn?: boolean[];
+  /** The bounds of integer arguments that are no constant but a masked value plus a constant (CallRef args' `range`). */
+  argr?: (readonly [bigint, bigint] | undefined)[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
+  /** Entered from a caller's unrolled loop that leaves on this call's value (CallRef.exitIf): the exit arms the test
+   * takes are sunk across the caller's copies, so what they make has the caller's own copies, `times` (ExitArm). */
+  outer?: { times: number; arms: ExitArm[] };
   /** A call on the path runs only when this `const volatile` knob is set to other than its default. */
   knob?: string;
 }
@@ -70,7 +75,7 @@ function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
 }
 
 /** What an inlined copy knows of its arguments. */
-interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argnn?: boolean[] }
+interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argnn?: boolean[]; argr?: (readonly [bigint, bigint] | undefined)[] }
 
 /** A parameter condition's value in this copy: true or false when its arguments decide it, else undefined. */
 function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
@@ -79,6 +84,11 @@ function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
   if (v !== undefined) return (v === c.v || !!c.alt?.includes(v)) === c.eq;
   // a pointer the caller tested non-null: `p == 0` is false
   if (c.field === undefined && c.v === 0n && !c.alt && cx.argnn?.[c.param]) return !c.eq;
+  // an argument known to lie in [lo, hi] (`(spec & 0x0ff00000) >> 20` plus 1): LazyValueInfo folds a comparison with a
+  // value outside it, so CorrelatedValuePropagation drops a `switch` case it can never take (retsnoop's
+  // get_arg_reg_value(ctx, reg_idx + 1): no `case 0` arm in that copy)
+  const r = c.field === undefined ? cx.argr?.[c.param] : undefined;
+  if (r && [c.v, ...(c.alt ?? [])].every((v) => v < r[0] || v > r[1])) return !c.eq;
   return undefined;
 }
 
@@ -193,7 +203,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const stepInto = (c: Ctx, call: CallRef): Ctx => {
     const callRange = range(c.def, call.start, call.end);
     // copies of the callee: the caller's own times the call's (a full unroll's, fewer where the bound is constant)
-    const times = (c.times ?? 1) * tripCapped(call.times, call.cap, c.argv);
+    const base = c.outer && c.outer.arms.some((a) => a.calls.has(call)) ? c.outer.times : c.times ?? 1;
+    const times = base * tripCapped(call.times, call.cap, c.argv);
+    const outer = call.exitIf && times > base ? exitArmsTaken(call, base) : undefined;
     const step: CallStep = { func: call.name, caller: c.def.name, range: callRange };
     if (c.def.file) step.file = c.def.file;
     return {
@@ -209,9 +221,21 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
       ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
         ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
+      ...(call.args?.some((a) => a.range || (a.param !== undefined && c.argr?.[a.param]))
+        ? { argr: call.args.map((a) => a.range ?? (a.param !== undefined ? c.argr?.[a.param] : undefined)) } : {}),
       ...(times !== 1 ? { times } : {}),
+      ...(outer ? { outer } : {}),
       ...(c.knob ?? call.knob ? { knob: c.knob ?? call.knob } : {}),
     };
+  };
+  /** The callee's exit arms a caller's loop leaving on `call.exitIf` sinks across its copies (ExitArm): those whose
+   * constant the test takes, naming no parameter given a value that differs between the copies unless the arm
+   * sinks with every parameter differing too. */
+  const exitArmsTaken = (call: CallRef, times: number): Ctx['outer'] => {
+    const t = call.exitIf!;
+    const takes = (k: bigint): boolean => t.op === '==' ? k === t.k : t.op === '!=' ? k !== t.k : t.op === 'truthy' ? k !== 0n : k === 0n;
+    const arms = (resultOf(call.def)?.exitArms ?? []).filter((a) => takes(a.k) && (a.paramsLight || ![...a.params].some((i) => t.args.has(i))));
+    return arms.length ? { times, arms } : undefined;
   };
 
   const guardsIn = (c: Ctx, gs: GuardRef[]): Guard[] => gs.map((g): Guard => {
@@ -246,7 +270,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.readSize !== undefined) s.readSize = r.readSize;
     if (r.viaPointer && plainPointer(c, r.viaPointer)) s.plainPointer = true;
     if (r.unalignedLoad) s.unalignedLoad = true;
-    const copies = (c.times ?? 1) * tripCapped(r.times, r.cap, c.argv);
+    const copies = (c.outer && c.outer.arms.some((a) => a.sites.has(r)) ? c.outer.times : c.times ?? 1) * tripCapped(r.times, r.cap, c.argv);
     if (copies > 1) s.copies = copies;
     made.set(k, s);
     s.guards = [...c.prefix, ...guardsIn(c, r.guards)];

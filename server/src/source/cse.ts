@@ -72,6 +72,12 @@
 //     a probe read, a store through a pointer, asm; not a store to a named variable, which BasicAA tells apart from
 //     the CO-RE global): one record however many blocks apart. Only conditions: a check kept as a value may be
 //     copied (into r0 for a return), and the register allocator rematerialises the copy as a second record.
+//   - jt: an if on an inlined helper's value (`if (!f(..)) return 0;`) whose returns are all constants is threaded
+//     by JumpThreading: the code after it has the blocks of the returns whose constant reaches it as immediate
+//     predecessors, with what dominates all of them (huatuo's should_process_device: `if (!COUNT) return 1;` leaves
+//     the caller's block a predecessor there);
+//   - tails: an arm ending `X; return;` and the function's own last statement X, the same code on the same values, are
+//     one block (SimplifyCFG sinks the return's predecessors' identical code: OBI's server_or_client_trace twice).
 // Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
 // available, where MachineCSE may merge it again: falco's READ_TASK_FIELD_INTO, a probe read in one arm between);
 // a check returned by an inlined helper and tested by the caller;
@@ -101,7 +107,7 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) st.firstUse.set(copy.id(p), -1);
-  run(flow, st, copy, 0);
+  run(flow, st, copy, 0, true);
   // register pressure (adjacent addresses through other pointers, `adj`): the shared offset stays in a callee-saved
   // register (r6-r9) across the first read's probe-read call only when, with the pointers still used after it, it
   // fits in those four; otherwise the allocator rematerialises it, one record per read
@@ -157,6 +163,8 @@ const GUARD = process.env.CORELENS_CSE_GUARD !== '0';
 const THREAD = process.env.CORELENS_CSE_THREAD !== '0';
 /** CORELENS_CSE_SUCC=0: `adj` stops at every branch, even into a block whose one predecessor holds the offset. */
 const SUCC = process.env.CORELENS_CSE_SUCC !== '0';
+/** CORELENS_CSE_JT=0: an if on an inlined helper's returned constants is not threaded (`jt`; its before/after figures). */
+const JT = process.env.CORELENS_CSE_JT !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -212,6 +220,10 @@ interface State {
   adj?: { key: string; block: number; copies: number; seq: number; run?: AdjEntry[] };
   /** the availability at each return of the inlined call being replayed (`early`) */
   early?: Map<string, number>[];
+  /** jt: each return of the inlined call being replayed, loops' included: its block, what dominates it, its constant */
+  outs?: { block: number; avail: Map<string, number>; k?: bigint }[];
+  /** inside a loop body: the availability where the loop was entered (what dominates the returns in it) */
+  entry?: Map<string, number>;
   /** inside a loop body: only `adj` applies, to unrolled copies */
   loop?: boolean;
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
@@ -223,6 +235,8 @@ interface State {
   dup?: boolean;
   /** `dup` was set by a switch arm's twin label (sites.ts armTwins), so the next case label ends it */
   twinArm?: boolean;
+  /** tails: the events replayed as twins of an earlier arm's last statement (see tailTwins) */
+  dupEvs?: Set<FlowEv>;
   /** thread: the short circuit the function being replayed returns as its value (`return L || R;`), per return */
   retSc?: ({ op: '&&' | '||'; arm: State } | undefined)[];
 }
@@ -311,6 +325,104 @@ function sunkOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site[] {
     else return [];
   }
   return differ ? same : [];
+}
+
+/** CORELENS_CSE_TAILS=0 turns the `tails` rule off (its before/after figures). */
+const TAILS = process.env.CORELENS_CSE_TAILS !== '0';
+
+/**
+ * tails: an arm that ends `X; return;` (at any depth of ifs, not in a loop or switch) and the function's own last
+ * statement X', the same code on the same values, both branch to the function's return: SimplifyCFG sinks the
+ * identical instructions of its predecessors into one block (their operands the same values, or values sunk with
+ * them), so X' has no code of its own (measured, clang 14: OBI's http_get_or_create_trace_info, `if (meta) { ..;
+ * server_or_client_trace(meta->type, conn, tp_p, ssl); } return;` in an arm and the same `if (meta)` statement
+ * ending the function: one copy of its task_tid reads; a differing store before the call too, another condition
+ * too; an argument that differs (`tp_p + 1`) or a call more after it in one of them keeps both). X is an if statement
+ * or a call; compared as twinOf does, an inlined copy's own locals by position and each call's arguments as written.
+ * Returns the events of X' to replay as twins.
+ */
+function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
+  const out = new Set<FlowEv>();
+  const lastOf = (xs: FlowEv[], exit: boolean): FlowEv | undefined => {
+    let i = xs.length - 1;
+    while (i >= 0 && 'cut' in xs[i]! && (xs[i] as { soft?: true }).soft) i--;
+    if (exit) {
+      const x = xs[i];
+      if (!x || !('exit' in x) || x.exit !== 'ret') return undefined;
+      i--;
+    } else if (xs[i] && 'exit' in xs[i]!) {
+      if ((xs[i] as { exit: string }).exit !== 'ret') return undefined;
+      i--;
+    }
+    while (i >= 0 && 'cut' in xs[i]! && (xs[i] as { soft?: true }).soft) i--;
+    const x = xs[i];
+    return x && (('call' in x && !x.call.twin && !x.split) || ('kind' in x && x.kind === 'if')) ? x : undefined;
+  };
+  const tail = lastOf(evs, false);
+  if (!tail) return out;
+  const want = tailSig(tail, copy);
+  if (want === undefined || !want.includes('S')) return out;
+  // the arms ending in `X; return;` before it (ifs only: a loop's or a switch's return leaves through their blocks)
+  const arms = (xs: FlowEv[], d: number): boolean => xs.some((x) => {
+    if (x === tail || d > 16 || !('kind' in x) || x.kind !== 'if') return false;
+    for (const a of [x.sub, x.alt ?? []]) {
+      const l = lastOf(a, true);
+      // (the same kind of statement, the same callee, before the whole comparison)
+      const like = l && ('call' in l ? 'call' in tail && l.call.def === tail.call.def : !('call' in tail));
+      if (like && tailSig(l, copy) === want) return true;
+      if (arms(a, d + 1)) return true;
+    }
+    return false;
+  });
+  if (arms(evs, 0)) out.add(tail);
+  return out;
+}
+
+/** tails: what twinOf's sigOf says of one event, with each inlined copy's own names by position (two copies of one
+ * callee given the same arguments compute the same) and each call's arguments as written. */
+function tailSig(e: FlowEv, copy: FlowCopy): string | undefined {
+  const sig = (evs: FlowEv[], cp: FlowCopy, depth: number, own: string[], fresh: Set<string>): string | undefined => {
+    if (depth > 8) return undefined;
+    const name = (id: string): string => {
+      for (let i = own.length - 1; i >= 0; i--) if (id.startsWith(own[i]!)) return `L${i}${id.slice(own[i]!.length)}`;
+      // a local the statement declares: a fresh value of its own, whichever version it is in this run
+      const h = id.lastIndexOf('|');
+      const bare = id.slice(h + 1).replace(/#\d+$/, '');
+      return fresh.has(`${id.slice(0, h + 1)}${bare}`) ? `D${id.slice(0, h + 1)}${bare}` : id;
+    };
+    const out: string[] = [];
+    for (const x of evs) {
+      if ('s' in x) {
+        const s = cp.site(x.s);
+        if (!s) continue;
+        out.push(`S${keyOf(s)}:${x.c}:${x.b === undefined ? x.src ?? '' : name(cp.id(x.b))}`);
+      } else if ('call' in x) {
+        if (x.call.twin) continue;
+        const args = `${x.akey ?? '?'}|${(x.bases ?? []).map((b) => (b === undefined ? '' : name(cp.id(b)))).join(',')}|${(x.kargs ?? []).join(',')}`;
+        const sub = x.split ? undefined : cp.enter(x.call, x.bases, x.mem, x.kargs);
+        if (!sub) { out.push(`X${x.call.name}(${args})`); continue; }
+        // the copy's own names: what its FlowCopy calls a name no argument gives (its key, then the name)
+        const probe = sub.copy.id('\u0001');
+        const inner = sig(sub.flow, sub.copy, depth + 1, [...own, probe.slice(0, -1)], fresh);
+        if (inner === undefined) return undefined;
+        out.push(`I${x.call.name}(${args})[${inner}]`);
+      } else if ('clob' in x) out.push('K');
+      else if ('cut' in x) { if (!x.soft && !x.all) out.push(`C${x.sig ?? ''}`); }
+      else if ('exit' in x) out.push(x.exit === 'ret' ? 'R' : 'J');
+      else {
+        if (x.kind !== 'if') return undefined;
+        // its declared locals as this copy names them (the name with the copy's prefix, no version)
+        const inIf = new Set(fresh);
+        for (const n of x.decls ?? []) { const id = cp.id(n); inIf.add(`${id.slice(0, id.lastIndexOf('|') + 1)}${n}`); }
+        const a = sig(x.sub, cp, depth + 1, own, inIf);
+        const b = x.alt ? sig(x.alt, cp, depth + 1, own, inIf) : '';
+        if (a === undefined || b === undefined) return undefined;
+        out.push(`if[${a}|${b}]`);
+      }
+    }
+    return out.join(',');
+  };
+  return sig([e], copy, 0, [], new Set());
 }
 
 /** What twinOf compares of some code in one copy; undefined when it cannot tell (too deep). */
@@ -435,10 +547,17 @@ function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: F
   if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
 }
 
-function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
+function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = false): void {
+  // tails: the function's last statement repeats an arm's last statement before its return (see tailTwins)
+  if (top && TAILS) {
+    const dups = tailTwins(evs, copy);
+    if (dups.size) st.dupEvs = new Set([...(st.dupEvs ?? []), ...dups]);
+  }
   const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   // the right side of the short circuit just replayed, and its block's state at its end (see the if below)
   let sc: { op: '&&' | '||'; arm: State } | undefined;
+  // the ways out of the inlined call just replayed, when it has several (`jt`)
+  let jt: { outs: NonNullable<State['outs']>; avail: Map<string, number> } | undefined;
   for (let ei = 0; ei < evs.length; ei++) {
     const e = evs[ei]!;
     if (st.exited) {
@@ -448,8 +567,16 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (!(LABELS && 'cut' in e && e.all)) continue;
       st.exited = false;
     }
+    if (st.dupEvs?.has(e) && !st.dup) {
+      // a twin of an earlier arm's tail: one code after SimplifyCFG, every site in it that arm's
+      st.dup = true;
+      try { run([e], st, copy, depth); } finally { st.dup = false; }
+      continue;
+    }
     const prevSc = sc;
     sc = undefined;
+    const prevJt = jt;
+    jt = undefined;
     if ('s' in e) {
       const s = copy.site(e.s);
       if (!s) continue;
@@ -538,8 +665,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
       const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
-        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }, retSc: [] };
-      run(sub.flow, inner, sub.copy, depth + 1);
+        rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }, retSc: [], outs: [], entry: undefined };
+      run(sub.flow, inner, sub.copy, depth + 1, true);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
       if (ends.length && ends.every((b) => b === inner.cur)) {
         // one way out, at the end: the callee's straight-line code continues the caller's block
@@ -561,6 +688,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
           st.avail = avail;
         }
         newBlock(ends);
+        // jt: an if on this call's value right after it (`if (!f(..)) return 0;`) is threaded by the returned constants
+        if (JT && inner.exited && inner.outs!.length) jt = { outs: inner.outs!, avail: st.avail };
       } else st.exited = true;
       st.loads.clear();
     } else if ('cut' in e) {
@@ -577,7 +706,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         else if (st.twinArm) { st.dup = false; st.twinArm = false; }
       }
     } else if ('exit' in e) {
-      if (e.exit === 'ret') { st.rets.push(st.cur); st.early?.push(new Map(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined); }
+      if (e.exit === 'ret') {
+        st.rets.push(st.cur); st.early?.push(new Map(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined);
+        st.outs?.push({ block: st.cur, avail: new Map(st.entry ?? st.avail), ...(e.k !== undefined ? { k: e.k } : {}) });
+      }
       st.exited = true;
     } else if (e.kind === 'if') {
       // implied: a comparison the dominating path already decided (JumpThreading / GVN fold the branch: measured,
@@ -588,7 +720,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         const taken = known !== e.ck!.neg;
         const dead = taken ? e.alt : e.sub;
         const live = taken ? e.sub : e.alt;
-        if (dead) run(dead, { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], early: [], adj: undefined, dup: true }, copy, depth);
+        if (dead) run(dead, { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], early: [], outs: [], adj: undefined, dup: true }, copy, depth);
         if (live) run(live, st, copy, depth);
         continue;
       }
@@ -619,6 +751,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret')) && evs2.some((x) => 'exit' in x)) {
           st.rets.push(from);
           st.early?.push(new Map(st.avail));
+          const x = evs2.find((y): y is Extract<FlowEv, { exit: 'ret' | 'jump' }> => 'exit' in y);
+          st.outs?.push({ block: from, avail: new Map(st.entry ?? st.avail), ...(x?.k !== undefined ? { k: x.k } : {}) });
           return { ...st, exited: true };
         }
         const a: State = base
@@ -646,6 +780,20 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
         else if (f?.exited && !t.exited) st.facts = new Map(t.facts);
       }
       if (SUNK && e.alt && !twin && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled) for (const x of sunkOf(e.sub, e.alt, copy)) x.merged = true;
+      // jt: `if (!f(..)) return 0;` on an inlined helper returning only constants: JumpThreading sends each return
+      // straight to the arm its constant takes, so the code after the if has the blocks of the returns that reach it
+      // as its immediate predecessors, and what dominates all of them available (huatuo's should_process_device:
+      // `if (!FILTER_DEV_COUNT) return 1;` leaves the caller's block a predecessor of the code after the test)
+      if (JT && e.cc && prevJt && !e.alt && t.exited && !st.loop && !st.rolled && prevJt.outs.every((o) => o.k !== undefined)) {
+        const cont = prevJt.outs.filter((o) => (e.cc === 'neg' ? o.k !== 0n : o.k === 0n));
+        if (cont.length) {
+          const avail = new Map(prevJt.avail);
+          for (const [k, b] of cont[0]!.avail) if (cont.every((o) => o.avail.get(k) === b)) avail.set(k, b);
+          st.avail = avail;
+          newBlock(cont.map((o) => o.block));
+          continue;
+        }
+      }
       if (twin === 'rest' && t.exited) st.dup = true;
       if (e.sc === '&&' || e.sc === '||') {
         // R's own block, ending in its branch: not when it is no block (an empty arm), exits, or ends in a join of
@@ -673,7 +821,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       st.adj = keep;
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined };
+      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? new Map(st.avail) };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
@@ -689,7 +837,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number): void {
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true }, copy, depth);
+      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, entry: st.entry ?? new Map(st.avail) }, copy, depth);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);

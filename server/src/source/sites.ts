@@ -152,9 +152,14 @@ export interface CallRef {
      * `parse_skb_meta(skb, !cgroup_skb, ..)`) */ notParam?: number;
     /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true;
     /** the address of one of the caller's locals, or of a plain member of one (an alloca plus a constant offset:
-     * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true }[];
+     * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true;
+    /** the bounds of an integer argument that is a masked local plus a constant (argRange) */ range?: readonly [bigint, bigint] }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
+  /** In an unrolled loop, the statement after the call leaves the loop on the call's value (`if (v == 1) return ..;`):
+   * the callee's exit arms returning a constant the test takes (ExitArm) sink across the loop's copies. `args`: the
+   * arguments that differ between those copies (they name something the loop writes). */
+  exitIf?: { op: '==' | '!=' | 'truthy' | 'falsy'; k?: bigint; args: Set<number> };
   /** Of those, the copies a fully unrolled loop's `if (i == E) break;` leaves per context (tripCapped). */
   cap?: TripCap;
   /** What this call added to the caller's `FuncResult.cost` (the callee's whole cost when it may be inlined). */
@@ -200,7 +205,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string;
     /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
     /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true }
-  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop;
+  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string;
@@ -211,10 +216,12 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
     /** a comparison's value materialised in a register (a select the BPF backend lowers to a branch over one move, no
      * setcc): an if whose empty arm is still a block (cse.ts `diamond`) */ diamond?: true;
+    /** the locals an if's arms declare (fresh values of each run of it: cse.ts `tails` compares them by name) */ decls?: string[];
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
-  | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true };
+  | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
+    /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
 
 /** An if statement's condition as a comparison of two byte pointers plus constants (`data + 34 > data_end`, `*head +
  * offset > *tail`), for cse.ts `implied`; `neg`: the condition is its negation (`!(..)`). */
@@ -267,6 +274,26 @@ export interface FuncResult {
   /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
    * always_inline one too, as a subprogram of its own (with the conditions in effect where it is named). */
   fnRefs?: { def: FuncDef; pconds?: ParamCond[] }[];
+  /** The sunk exit arms (sinkExitArm) of this function's unrolled loops that return a constant: a caller whose
+   * unrolled loop leaves on that constant sinks them across its own copies too (CallRef.exitIf, ExitArm). */
+  exitArms?: ExitArm[];
+}
+
+/**
+ * An arm of an unrolled loop that returns the constant `k` from its function, sunk into one copy (sinkTail): once
+ * the function is inlined into each copy of a caller's unrolled loop that leaves the loop when the call returns `k`
+ * (`flag = f(..); if (flag == 1) return pid;`), JumpThreading sends every copy's arm straight to the caller's exit
+ * and SimplifyCFG sinks them again, one copy for all the caller's copies (Hades' get_socket_info over
+ * get_socket_info_sub; measured with clang 14, held-out shape `exit_calls`).
+ */
+export interface ExitArm {
+  k: bigint;
+  sites: Set<RawSite>;
+  calls: Set<CallRef>;
+  /** Parameters the arm names (their arguments may differ between the caller's copies). */
+  params: Set<number>;
+  /** The arm still sinks when every parameter is one more operand the copies differ in (phiLight). */
+  paramsLight: boolean;
 }
 
 interface Ctx {
@@ -1651,6 +1678,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       // a pointer the path tested non-null (`if (lc_oi) update_stats(.., lc_oi)`): the callee's `oi` test folds
       if (NONNULL) args.forEach((a, i) => { if (nonNullArg(a, ctx)) ref.args![i]!.nonnull = true; });
+      // an integer known to lie in a range: the callee's switch drops the cases outside it
+      if (ARG_RANGE) args.forEach((a, i) => { const r = ref.args![i]!.k === undefined ? argRange(a, def?.params[i]?.type) : undefined; if (r) ref.args![i]!.range = r; });
       // a call in code clang never evaluates (a cast's or sizeof's operand typed apart, `typeof`, a dropped arm,
       // `__builtin_constant_p`'s argument) is no inlined copy: recorded, it doubled the callee's sites (falco's
       // `(unsigned long)extract__syscall_argument(regs, 0)`: 1,770 sites counted twice)
@@ -1658,6 +1687,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         res.calls.push(ref);
         const bases = args.map((a) => baseName(a));
         const cev: Extract<FlowEv, { call: CallRef }> = bases.some((b) => b !== undefined) ? { call: ref, bases } : { call: ref };
+        cev.akey = args.map((a) => exprKey(a)).join(',');
         if (IMPLIED) {
           const mem = args.map((a) => memName(a));
           if (mem.some((m) => m !== undefined)) cev.mem = mem;
@@ -2003,6 +2033,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const tail = SINK_EXIT_ARMS && fr && !fr.inArm && !ctx.noEmit ? sinkTail(arm, fr) : undefined;
     if (!tail || !fr) { walk(); return; }
     fr.inArm++;
+    const s0 = fr.sites.size;
+    const c0 = fr.calls.size;
     if (arm.s === 'block' && tail !== arm) {
       // only the arm's last straight-line statements: block() records them when it reaches the first one
       tailStart.set(arm.body, { first: tail, fr });
@@ -2014,6 +2046,52 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       sinkSince(m, fr);
     }
     fr.inArm--;
+    // an arm returning a constant: what a caller's unrolled loop leaving on that constant sinks again (ExitArm)
+    const last = arm.s === 'block' ? arm.body[arm.body.length - 1] : arm;
+    const k = EXIT_CALLS && last?.s === 'return' && last.x ? constValue(last.x, env) : undefined;
+    if (k === undefined) return;
+    const t: Stmt = arm.s === 'block' && tail !== arm ? { s: 'block', body: arm.body.slice(arm.body.indexOf(tail)), start: tail.start, end: arm.end } : arm;
+    const params = new Set<number>();
+    eachExpr(t, (e) => walkExpr(e, (x) => {
+      if (x.e !== 'id') return;
+      const i = f.params.findIndex((p) => p.name === x.name);
+      if (i >= 0) params.add(i);
+    }, undefined, 0, true));
+    const all = new Set([...fr.variant, ...f.params.map((p) => p.name).filter((n): n is string => !!n)]);
+    (res.exitArms ??= []).push({ k, sites: new Set([...fr.sites].slice(s0)), calls: new Set([...fr.calls].slice(c0)), params, paramsLight: phiLight(t, all, fr.ind) });
+  }
+  /**
+   * `v = f(..);` (or `T v = f(..);`) in a loop, followed by `if (TEST(v)) return ..;` (or a break out of the loop,
+   * `{ ..; return ..; }`), TEST being `v == K`, `v != K`, `v` or `!v`: marks the call's CallRef with the test
+   * (CallRef.exitIf) and the arguments that differ between the loop's copies (they name something the loop writes,
+   * or its induction variable).
+   */
+  function exitOnCall(s: Stmt, next: Stmt | undefined, from: number): void {
+    let v: string | undefined;
+    let call: Expr | undefined;
+    const bare = (x: Expr | undefined): Expr | undefined => (x?.e === 'cast' ? bare(x.x) : x);
+    if (s.s === 'decl' && s.vars.length === 1) { v = s.vars[0]!.name; call = bare(s.vars[0]!.init); }
+    else if (s.s === 'expr' && s.x.e === 'assign' && s.x.op === '=' && s.x.l.e === 'id') { v = s.x.l.name; call = bare(s.x.r); }
+    if (!v || call?.e !== 'call' || next?.s !== 'if' || next.f) return;
+    const fr = sinkFrames[sinkFrames.length - 1]!;
+    const arm = next.t.s === 'block' ? next.t.body[next.t.body.length - 1] : next.t;
+    if (!(arm?.s === 'return' || (arm?.s === 'jump' && arm.kind === 'break' && fr.sw === 0 && sinkFrames.length === 1))) return;
+    const c = bare(next.c)!;
+    const isV = (x: Expr | undefined) => bare(x)?.e === 'id' && (bare(x) as { name: string }).name === v;
+    let test: Omit<NonNullable<CallRef['exitIf']>, 'args'> | undefined;
+    if (isV(c)) test = { op: 'truthy' };
+    else if (c.e === 'unary' && c.op === '!' && isV(c.x)) test = { op: 'falsy' };
+    else if (c.e === 'binary' && (c.op === '==' || c.op === '!=')) {
+      const k = isV(c.l) ? constValue(c.r, env) : isV(c.r) ? constValue(c.l, env) : undefined;
+      if (k !== undefined) test = { op: c.op, k };
+    }
+    const ref = res.calls.slice(from).find((r) => r.start === call!.start);
+    if (!test || !ref) return;
+    const variant = new Set<string>();
+    for (const x of sinkFrames) { for (const n of x.variant) variant.add(n); for (const n of x.ind) variant.add(n); }
+    const args = new Set<number>();
+    call.args.forEach((a, i) => walkExpr(a, (x) => { if (x.e === 'id' && variant.has(x.name)) args.add(i); }, undefined, 0, true));
+    ref.exitIf = { ...test, args };
   }
   /** Where the walk stands: what sinkSince counts from. */
   function mark(): { s: number; c: number; k: number; x: number } {
@@ -2552,7 +2630,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           mver = new Map(m0);
           for (const n of new Set([...mt.keys(), ...mf.keys()])) if (mt.get(n) !== m0.get(n) || mf.get(n) !== m0.get(n)) bumpMem(n);
         }
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
+        const armDecls = TAIL_DECLS ? declaredNames(s) : [];
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -2564,7 +2643,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // `return L || R;` with R the last thing recorded: a caller branching on the value is jump-threaded into R's
         // branch (cse.ts `thread`)
         const rsc = THREAD && s.x !== undefined && lastSc?.x === s.x && flow[flow.length - 1] === lastSc.ev;
-        flow.push(rsc ? { exit: 'ret', sc: true } : { exit: 'ret' });
+        const rk = s.x !== undefined ? constValue(s.x, env) : undefined;
+        flow.push({ exit: 'ret', ...(rsc ? { sc: true as const } : {}), ...(rk !== undefined ? { k: rk } : {}) });
         freq = 0;
         return undefined;
       }
@@ -3228,6 +3308,69 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** `v + k`, `k + v`, `v - k` with `v` a local of this function and `k` a constant: the local and the addend. */
+  /**
+   * The bounds of an integer argument `x`, `x + K` or a masked expression, x a local of this function every write of
+   * which is a masked value (`x = (spec & M) >> S;`, `x = v & M;`: LLVM's known bits give 0 <= x <= M >> S), when it
+   * fits the parameter's type (4 bytes or more) without wrapping. Undefined when unknown.
+   */
+  function argRange(a: Expr, to: CType | undefined): readonly [bigint, bigint] | undefined {
+    const pt = to && arithType(to);
+    if (!pt || pt.size < 4) return undefined;
+    let r: readonly [bigint, bigint] | undefined;
+    if (a.e === 'binary' && a.op === '+') {
+      const [x, y] = constValue(a.r, env) !== undefined ? [a.l, a.r] : [a.r, a.l];
+      const k = constValue(y, env);
+      const rx = k !== undefined && k >= 0n ? (x.e === 'id' ? localRange(x.name) : maskRange(x)) : undefined;
+      if (rx) r = [rx[0] + k!, rx[1] + k!];
+    } else r = a.e === 'id' ? localRange(a.name) : maskRange(a);
+    return r && r[1] < 1n << 31n ? r : undefined;
+  }
+  /** `v & M`, `(v & M) >> S`, `(v >> S) & M` with constants M and S: [0, bound]. */
+  function maskRange(x: Expr): readonly [bigint, bigint] | undefined {
+    while (x.e === 'cast') x = x.x;
+    if (x.e !== 'binary') return undefined;
+    if (x.op === '&') {
+      const m = constValue(x.r, env) ?? constValue(x.l, env);
+      return m !== undefined && m >= 0n ? [0n, m] : undefined;
+    }
+    if (x.op === '>>') {
+      const s = constValue(x.r, env);
+      const inner = s !== undefined && s >= 0n && s < 64n ? maskRange(x.l) : undefined;
+      return inner ? [0n, inner[1] >> s!] : undefined;
+    }
+    return undefined;
+  }
+  /** A local (not a parameter) every write of which in the body is a masked value, never incremented nor taken the
+   * address of: the union of those ranges. */
+  function localRange(name: string): readonly [bigint, bigint] | undefined {
+    // (4 bytes or more: a narrower local truncates the masked value, a signed one may make it negative)
+    const lt = lookup(name);
+    if (!lt || !arithType(lt) || sizeOf(lt) < 4 || f.params.some((p) => p.name === name) || addrTaken.has(name)) return undefined;
+    let hi = -1n;
+    let ok = true;
+    const take = (m: readonly [bigint, bigint] | undefined): void => { if (m) hi = hi > m[1] ? hi : m[1]; else ok = false; };
+    // declarations with an initialiser (statements nested in ifs, loops, switches, blocks)
+    const decls = (st: Stmt, d: number): void => {
+      if (d > 64) { ok = false; return; }
+      switch (st.s) {
+        case 'decl': for (const v of st.vars) if (v.name === name && v.init) take(maskRange(v.init)); return;
+        case 'if': decls(st.t, d + 1); if (st.f) decls(st.f, d + 1); return;
+        case 'block': st.body.forEach((x) => decls(x, d + 1)); return;
+        case 'loop': if (st.init) decls(st.init, d + 1); decls(st.body, d + 1); return;
+        case 'switch': decls(st.body, d + 1); return;
+        case 'label': decls(st.body, d + 1); return;
+        default: return;
+      }
+    };
+    for (const st of topBody ?? []) {
+      decls(st, 0);
+      eachExpr(st, (e) => walkExpr(e, (x) => {
+        if (x.e === 'assign' && x.l.e === 'id' && x.l.name === name) take(x.op === '=' ? maskRange(x.r) : undefined);
+        if ((x.e === 'postfix' || x.e === 'unary') && (x.op === '++' || x.op === '--' || x.op === '&') && x.x.e === 'id' && x.x.name === name) ok = false;
+      }));
+    }
+    return ok && hi >= 0n ? [0n, hi] : undefined;
+  }
   function localPlusConst(a: Extract<Expr, { e: 'binary' }>): { local: string; add: bigint } | undefined {
     if (!INDUCTION_OFFSET || (a.op !== '+' && a.op !== '-')) return undefined;
     const [x, y] = a.l.e === 'id' ? [a.l, a.r] : a.op === '+' ? [a.r, a.l] : [undefined, undefined];
@@ -3340,7 +3483,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (tail && s === tail.first) tailMark = mark();
       const sunk0 = sunkChain;
       sunkChain = HOPS && sunkInto(body, i);
+      const callsBefore = res.calls.length;
       try { stmt(s, { ...ctx, guards, pconds, nonnull, knob }); } finally { sunkChain = sunk0; }
+      if (EXIT_CALLS && sinkFrames.length) exitOnCall(s, body[i + 1], callsBefore);
       if (MINMAX) { const n = body[i + 1]; if (n?.s === 'if') minMaxDecides(s, n.c); }
       if (DEAD_AFTER_EXIT && neverFallsThrough(s)) unreachable = true;
       if (s.s === 'if') {
@@ -3627,6 +3772,34 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+/** The tails rule's declared-locals record (cse.ts `tails`, switched with it). */
+const TAIL_DECLS = process.env.CORELENS_CSE_TAILS !== '0';
+
+/** The names an if statement's arms declare (nested blocks, ifs, loops and switches included). */
+function declaredNames(st: Extract<Stmt, { s: 'if' }>): string[] {
+  const out = new Set<string>();
+  const walk = (x: Stmt | undefined, d: number): void => {
+    if (!x || d > 64) return;
+    switch (x.s) {
+      case 'decl': for (const v of x.vars) out.add(v.name); return;
+      case 'if': walk(x.t, d + 1); walk(x.f, d + 1); return;
+      case 'block': for (const y of x.body) walk(y, d + 1); return;
+      case 'loop': walk(x.init, d + 1); walk(x.body, d + 1); return;
+      case 'switch': walk(x.body, d + 1); return;
+      case 'label': walk(x.body, d + 1); return;
+      default: return;
+    }
+  };
+  walk(st.t, 0);
+  walk(st.f, 0);
+  return [...out];
+}
+
+/** CORELENS_ARG_RANGE=0: a masked argument's range decides none of the callee's switch cases (before/after figures). */
+const ARG_RANGE = process.env.CORELENS_ARG_RANGE !== '0';
+/** CORELENS_SINK_EXIT_CALLS=0: a callee's sunk exit arms keep one copy per copy of a caller's unrolled loop that leaves
+ * on their value (ExitArm; before/after figures). */
+const EXIT_CALLS = process.env.CORELENS_SINK_EXIT_CALLS !== '0';
 
 /** Calls `fn` on every expression of a statement (not into statement expressions' bodies twice). */
 function eachExpr(s: Stmt, fn: (e: Expr) => void, d = 0): void {

@@ -89,6 +89,24 @@
 //   - offsetof_callee: `offsetof(struct iphdr, frag_off)` (libbpf's bpf_helpers.h: `&((TYPE *)0)->MEMBER`) alone in a
 //     helper LLVM inlines by cost (libbpf-rs' tcp_option): tree-sitter parses `offsetof(` as an offsetof_expression
 //     (a keyword, no identifier, no call), so core.scm found no spot and the helper was skipped untyped.
+//   - exit_calls: a helper's unrolled loop returns 1 from an arm, sunk into one copy there (exit_arms); inlined into
+//     each copy of a caller's unrolled loop that leaves when the helper returns 1 (`flag = sub(..); if (flag == 1)
+//     return pid;`, a break, `if (flag)`), JumpThreading sends every copy's arm to the caller's exit and SimplifyCFG
+//     sinks them again: one copy of the arm's relocations for all the caller's copies (Hades' get_socket_info, 126
+//     of its CSE column). Kept per copy: a test the arm's 1 does not take (`flag == 0`), a value only counted.
+//   - threaded_returns: `if (!should_process_device(dev)) return 0;` (huatuo's iotracing) between two reads of
+//     iocb->ki_filp: the helper returns only constants, so JumpThreading sends each return to the arm its constant
+//     takes, and a return from the caller's own block (`if (!FILTER_DEV_COUNT) return 1;`) leaves that block an
+//     immediate predecessor of the code after the test: MachineCSE reuses the offset (one record). Kept: a helper
+//     whose early constant takes the caller's exit (the continuing return comes from a later block: two records).
+//   - arg_range: `reg_value(ctx, reg_idx + 1)` with `reg_idx = (spec & 0x0ff00000) >> 20` (retsnoop's
+//     get_arg_reg_value): LazyValueInfo knows the argument lies in [1, 256], so CorrelatedValuePropagation drops the
+//     callee's `case 0:` arm in that copy (its PT_REGS_PARM1 has no record). Kept: a local also written unmasked, an
+//     argument that may wrap.
+//   - tails: an arm ending `if (meta) { ..; trace(..); } return;` and the function ending with the same statement on
+//     the same values (OBI's http_get_or_create_trace_info): SimplifyCFG sinks the identical code of the return's
+//     predecessors into one block, one copy of trace()'s reads; also with a store that differs before the call, a
+//     local each declares, another condition. Kept: an argument that differs, a call more in one of them.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1163,6 +1181,419 @@ SEC("tc") int count(struct __sk_buff *skb)
 	out[2] = skb->len + __builtin_offsetof(struct iphdr, ttl) + offsetof(struct iphdr, saddr);
 	return 0;
 }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'exit_calls', min: 600, text: `/* in the shape of Hades' get_socket_info: an unrolled walk of tasks calls an inlined helper whose own unrolled loop
+ * returns 1 from an arm (sunk into one copy there); the caller leaves its loop when the helper returns 1, so
+ * JumpThreading sends every copy's arm to the caller's exit and SimplifyCFG sinks them again: one record each */
+#define READ_KERN(ptr) ({ typeof(ptr) _val; __builtin_memset((void *)&_val, 0, sizeof(_val)); bpf_core_read((void *)&_val, sizeof(_val), &ptr); _val; })
+struct buf { __u8 b[256]; };
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, struct buf); } bufs SEC(".maps");
+struct v4 { __u32 la, ra; __u16 lp, rp; };
+__u32 out, seen;
+static __always_inline void save(struct buf *b, void *p, int n) { bpf_probe_read(b->b, n & 63, p); }
+static __always_inline void details(struct sock *sk, struct v4 *d)
+{
+	struct inet_sock *inet = (struct inet_sock *)sk;
+	d->la = READ_KERN(inet->inet_saddr);
+	d->lp = READ_KERN(inet->inet_sport);
+	d->ra = READ_KERN(inet->sk.__sk_common.skc_daddr);
+	d->rp = READ_KERN(inet->sk.__sk_common.skc_dport);
+}
+static __always_inline int sub(struct buf *b, struct fdtable *fdt)
+{
+	struct file **fd = READ_KERN(fdt->fd);
+	if (!fd)
+		return 0;
+#pragma unroll
+	for (int i = 0; i < 8; i++) {
+		struct file *file = READ_KERN(fd[i]);
+		if (!file)
+			continue;
+		struct socket *socket = READ_KERN(file->private_data);
+		if (!socket)
+			continue;
+		struct sock *sk = READ_KERN(socket->sk);
+		if (!sk)
+			continue;
+		__u16 family = READ_KERN(sk->__sk_common.skc_family);
+		if (family == 2) {
+			struct v4 d = {};
+			save(b, &family, 2);
+			details(sk, &d);
+			save(b, &d, sizeof(d));
+			return 1;
+		}
+	}
+	return 0;
+}
+/* sunk across the copies: the test takes the arms' 1 to a return, a break, a block that returns */
+static __always_inline __u32 ret_eq(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		if (flag == 1)
+			return pid;
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+static __always_inline __u32 brk_truthy(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		if (flag)
+			break;
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+static __always_inline __u32 ret_block(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		if (flag != 0) {
+			seen = pid;
+			return pid;
+		}
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+/* kept per copy: the test takes 0 (the arms' 1 goes on), the value only counted */
+static __always_inline __u32 ret_zero(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		if (flag == 0)
+			return pid;
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+static __always_inline __u32 counted(struct buf *b)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	int family = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 pid = READ_KERN(task->pid);
+		if (pid == 1)
+			break;
+		struct files_struct *files = READ_KERN(task->files);
+		if (!files)
+			goto next;
+		struct fdtable *fdt = READ_KERN(files->fdt);
+		if (!fdt)
+			goto next;
+		int flag = sub(b, fdt);
+		seen += flag;
+	next:
+		task = READ_KERN(task->real_parent);
+	}
+	save(b, &family, 2);
+	return 0;
+}
+#define PROG(name, sec)								\
+SEC(sec) int prog_##name(void *ctx)						\
+{										\
+	int z = 0;								\
+	struct buf *b = bpf_map_lookup_elem(&bufs, &z);				\
+	if (!b)									\
+		return 0;							\
+	out = name(b);								\
+	return 0;								\
+}
+PROG(ret_eq, "kprobe/do_exit")
+PROG(brk_truthy, "kprobe/do_fork")
+PROG(ret_block, "kprobe/do_sys_open")
+PROG(ret_zero, "kprobe/vfs_read")
+PROG(counted, "kprobe/vfs_write")
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'threaded_returns', min: 35, text: `/* in the shape of huatuo's iotracing: \`if (!should_process_device(dev)) return 0;\` between two reads of
+ * iocb->ki_filp; the helper returns only constants, so JumpThreading sends each return to the arm its constant takes:
+ * a return from the caller's own block (\`if (!FILTER_DEV_COUNT) return 1;\`) makes that block an immediate
+ * predecessor of the code after the test, and MachineCSE reuses the first read's ki_filp offset there */
+volatile const u64 FILTER_DEV_COUNT = 0;
+volatile const u32 FILTER_DEV_IDS[8] = {};
+struct io_key { u64 inode; u32 dev; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct io_key); __type(value, u64); } m SEC(".maps");
+u64 out[2];
+/* one record: the early 1 continues from the caller's block (a loop after it, as huatuo's) */
+static __always_inline int dev_loop(u32 dev)
+{
+	int i;
+	if (!FILTER_DEV_COUNT)
+		return 1;
+	for (i = 0; i < FILTER_DEV_COUNT && i < 8; i++)
+		if (FILTER_DEV_IDS[i] == dev)
+			return 1;
+	return 0;
+}
+/* one record: the same without a loop */
+static __always_inline int dev_ifs(u32 dev)
+{
+	if (!FILTER_DEV_COUNT)
+		return 1;
+	if (FILTER_DEV_IDS[0] == dev)
+		return 1;
+	if (FILTER_DEV_IDS[1] == dev)
+		return 1;
+	return 0;
+}
+/* two records: the early return's 0 takes the caller's exit, the 1 that continues comes from a later block */
+static __always_inline int dev_late(u32 dev)
+{
+	if (!FILTER_DEV_COUNT)
+		return 0;
+	if (FILTER_DEV_IDS[0] == dev)
+		return 1;
+	return 0;
+}
+/* one record with \`if (f(..)) return 0;\`: the early 0 continues */
+static __always_inline int dev_zero(u32 dev)
+{
+	if (!FILTER_DEV_COUNT)
+		return 0;
+	if (FILTER_DEV_IDS[0] == dev)
+		return 1;
+	return 2;
+}
+#define READS(TEST)									\\
+	struct io_key key = {};								\\
+	u64 zero = 0, *entry;								\\
+	struct inode *inode = BPF_CORE_READ(iocb, ki_filp, f_inode);			\\
+	key.inode = BPF_CORE_READ(inode, i_ino);					\\
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);					\\
+	if (TEST)									\\
+		return 0;								\\
+	entry = bpf_map_lookup_elem(&m, &key);						\\
+	if (!entry)									\\
+		entry = &zero;								\\
+	struct dentry *dentry = BPF_CORE_READ(iocb, ki_filp, f_path.dentry);		\\
+	out[0] = (u64)dentry + *entry;							\\
+	return 0;
+SEC("kprobe/vfs_read") int BPF_KPROBE(rd_loop, struct kiocb *iocb) { READS(!dev_loop(key.dev)) }
+SEC("kprobe/vfs_write") int BPF_KPROBE(rd_ifs, struct kiocb *iocb) { READS(!dev_ifs(key.dev)) }
+SEC("kprobe/vfs_readv") int BPF_KPROBE(rd_late, struct kiocb *iocb) { READS(!dev_late(key.dev)) }
+SEC("kprobe/vfs_writev") int BPF_KPROBE(rd_zero, struct kiocb *iocb) { READS(dev_zero(key.dev)) }
+/* two records: the helper's 1 takes the exit here */
+SEC("kprobe/vfs_fsync") int BPF_KPROBE(rd_exit, struct kiocb *iocb) { READS(dev_ifs(key.dev)) }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'arg_range', min: 12, text: `/* in the shape of retsnoop's get_arg_reg_value: a register index masked out of a spec word, plus one */
+#define REGIDX_MASK 0x0ff00000
+#define REGIDX_SHIFT 20
+const volatile bool use_kprobes = true;
+static u64 reg_value(void *ctx, u32 idx)
+{
+	if (use_kprobes) {
+		struct pt_regs *regs = ctx;
+		switch (idx) {
+		case 0: return PT_REGS_PARM1(regs);
+		case 1: return PT_REGS_PARM2(regs);
+		case 2: return PT_REGS_PARM3(regs);
+		default: return 0;
+		}
+	}
+	return 0;
+}
+u64 out[4];
+u32 specs[4];
+SEC("kprobe/a") int a(struct pt_regs *ctx)
+{
+	u32 spec = specs[0], reg_idx;
+	reg_idx = (spec & REGIDX_MASK) >> REGIDX_SHIFT;
+	out[0] = reg_value(ctx, reg_idx);
+	out[1] = reg_value(ctx, reg_idx + 1);
+	out[2] = reg_value(ctx, reg_idx + 2);
+	return 0;
+}
+/* kept: a local also written unmasked, an index that may wrap (0xffffffff + 1) */
+SEC("kprobe/b") int b(struct pt_regs *ctx)
+{
+	u32 spec = specs[1], reg_idx, any = specs[2];
+	reg_idx = (spec & REGIDX_MASK) >> REGIDX_SHIFT;
+	if (spec & 1)
+		reg_idx = spec;
+	out[0] = reg_value(ctx, reg_idx + 1);
+	out[1] = reg_value(ctx, any + 1);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'tails', min: 25, text: `/* in the shape of OBI's http_get_or_create_trace_info: an arm ends \`if (meta) { ..; trace(..); } return;\` and the
+ * function ends with the same statement on the same values: SimplifyCFG sinks the identical code of the return's
+ * predecessors into one block, one copy of trace()'s reads */
+struct meta { u8 type; u32 pid; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, u64); __type(value, u64); } m SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, struct meta); } metas SEC(".maps");
+const volatile bool capture = false;
+const volatile bool enabled = true;
+u64 conns[4], tps[4];
+static __always_inline void tid(u32 *out)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	*out = BPF_CORE_READ(task, group_leader, thread_pid, numbers[0].nr);
+}
+static __always_inline void trace(u8 type, u64 *conn, u64 *tp, u8 ssl)
+{
+	if (type == 1) {
+		u64 k = 0;
+		tid((u32 *)&k);
+		bpf_map_update_elem(&m, &k, tp, BPF_ANY);
+	} else {
+		u64 id = bpf_get_current_pid_tgid();
+		*tp = id >> 32;
+		if (ssl)
+			bpf_map_update_elem(&m, conn, &id, BPF_ANY);
+		else
+			bpf_map_update_elem(&m, conn, tp, BPF_ANY);
+	}
+}
+/* one copy: the same statement, a local of its own declared in each */
+static __always_inline void same(struct meta *meta, u64 *conn, u64 *tp, u8 ssl, unsigned char *buf)
+{
+	if (enabled) {
+		if (!capture) {
+			if (meta) {
+				u8 t = meta->type;
+				*tp += meta->pid;
+				trace(t, conn, tp, ssl);
+			}
+			return;
+		}
+		bpf_probe_read_user(tp, 8, buf);
+	}
+	if (meta) {
+		u8 t = meta->type;
+		*tp += meta->pid;
+		trace(t, conn, tp, ssl);
+	}
+}
+/* one copy: a store that differs before the call, another condition */
+static __always_inline void store_differs(struct meta *meta, u64 *conn, u64 *tp, u8 ssl, unsigned char *buf)
+{
+	if (enabled) {
+		if (!capture) {
+			if (meta && ssl) {
+				*tp += meta->pid + 1;
+				trace(meta->type, conn, tp, ssl);
+			}
+			return;
+		}
+		bpf_probe_read_user(tp, 8, buf);
+	}
+	if (meta) {
+		*tp += meta->pid;
+		trace(meta->type, conn, tp, ssl);
+	}
+}
+/* two copies: an argument that differs, a call more after it in one */
+static __always_inline void arg_differs(struct meta *meta, u64 *conn, u64 *tp, u8 ssl, unsigned char *buf)
+{
+	if (enabled) {
+		if (!capture) {
+			if (meta) {
+				*tp += meta->pid;
+				trace(meta->type, conn, tp + 1, ssl);
+			}
+			return;
+		}
+		bpf_probe_read_user(tp, 8, buf);
+	}
+	if (meta) {
+		*tp += meta->pid;
+		trace(meta->type, conn, tp, ssl);
+	}
+}
+static __always_inline void call_more(struct meta *meta, u64 *conn, u64 *tp, u8 ssl, unsigned char *buf)
+{
+	if (enabled) {
+		if (!capture) {
+			if (meta) {
+				*tp += meta->pid;
+				trace(meta->type, conn, tp, ssl);
+				bpf_printk("x");
+			}
+			return;
+		}
+		bpf_probe_read_user(tp, 8, buf);
+	}
+	if (meta) {
+		*tp += meta->pid;
+		trace(meta->type, conn, tp, ssl);
+	}
+}
+#define PROG(name, sec)										\\
+SEC(sec) int prog_##name(struct pt_regs *ctx)							\\
+{												\\
+	int z = 0;										\\
+	struct meta *meta = bpf_map_lookup_elem(&metas, &z);					\\
+	name(meta, &conns[0], &tps[0], (u8)PT_REGS_PARM2(ctx), (void *)PT_REGS_PARM1(ctx));	\\
+	return 0;										\\
+}
+PROG(same, "kprobe/a")
+PROG(store_differs, "kprobe/b")
+PROG(arg_differs, "kprobe/c")
+PROG(call_more, "kprobe/d")
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];

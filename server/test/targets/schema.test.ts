@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CODES } from '../../src/features/diagnostics';
 import { readConfigFile } from '../../src/targets/config';
 import { SchemaNode, closestName, keyPositions, schemas, settingsSchema, unknownKeys, unknownKeysInText } from '../../src/targets/schema';
 import { REPO_ROOT } from '../support/paths';
@@ -20,6 +21,11 @@ describe('configuration keys from the schemas', () => {
     const settings = s.settings!;
     assert.ok(settings.properties?.inlayHints?.properties?.offsets, 'corelens.inlayHints.offsets nests as inlayHints.offsets');
     assert.ok(settings.properties?.syntaxDiagnostics);
+  });
+
+  it('every diagnostic code can be given a severity in the settings (a code missing there would be "unknown")', () => {
+    const codes = Object.keys(schemas().settings?.properties?.severity?.properties ?? {}).sort();
+    assert.deepStrictEqual(codes, [...Object.values(CODES)].sort());
   });
 
   it('a key added to a schema is known without any other change', () => {
