@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callCost, inlinable, tripCapped } from './sites';
+import { CallRef, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -357,7 +357,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     // global one stays emitted whatever its callers)
     const bonus = SINGLE_BB && singleBB(f, 0) ? (thresholdOf(f) * SINGLE_BB_BONUS_PERCENT) / 100 : 0;
     const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + bonus + (calls <= 1 && !global ? LAST_CALL_BONUS : 0);
-    const cost = costOf(f, 0) - callCost(f.params.length, true) - (SROA ? sroaSaved(f, call) : 0);
+    const cost = costOf(f, 0) - callCost(callArgs(resultOf(f), f.params.length), true) - (SROA ? sroaSaved(f, call) : 0);
     // LLVM inlines at Cost < max(1, Threshold): a cost equal to the threshold stays a call (teleport's report_ip4_block,
     // cost=325, threshold=325); our costs are float sums of thirds (INSTR = 5/3), compared with a margin for their error
     const inl = STRICT ? cost < Math.max(threshold, 1 / 3) - 1e-6 : cost <= threshold;
@@ -377,7 +377,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       for (const call of r.calls) {
         if (call.cost === undefined || call.copyOf || !call.def.body || call.def === f) continue;
         if (!inlines(call.def, call, f)) {
-          c -= call.cost - callCost(call.args?.length ?? 0, true);
+          c -= call.cost - callCost(callArgs(resultOf(call.def), call.args?.length ?? 0), true);
         } else if (NESTED) {
           // the callee's own body after its inlining (what LLVM sees bottom-up), not its raw cost
           c -= call.cost - costOf(call.def, depth + 1);

@@ -113,7 +113,7 @@ export type Stmt = { start: number; end: number } & (
   | { s: 'switch'; c: Expr; body: Stmt }
   | { s: 'jump'; kind: string; /** `goto`'s label */ target?: string }
   | { s: 'label'; x?: Expr; body: Stmt; /** a goto target's name (no `x`) */ name?: string }
-  | { s: 'empty'; asm?: boolean }
+  | { s: 'empty'; asm?: boolean; /** the variables an asm statement takes as register operands (`"+r"(v)`) */ asmVars?: string[] }
 );
 
 export interface ParseNote { start: number; end: number; message: string }
@@ -1060,8 +1060,15 @@ export class CParser {
       }
       if (s === 'asm' || s === '__asm__' || s === '__asm') {
         // inline assembly (libbpf's barrier_var in BPF_CORE_READ_BITFIELD): no CO-RE access, nothing to type
+        const i0 = this.i;
         this.skipStatement();
-        return { s: 'empty', asm: true, start, end: this.toks[this.i - 1]?.end ?? start };
+        // register operands `"constraint"(name)`: the value the asm takes in a register (cse.ts `diamond`)
+        const vars: string[] = [];
+        for (let k = i0; k + 3 < this.i; k++) {
+          const [a, b, c, d] = [this.toks[k]!, this.toks[k + 1]!, this.toks[k + 2]!, this.toks[k + 3]!];
+          if (a.s.startsWith('"') && /r/.test(a.s) && b.s === '(' && /^[A-Za-z_]\w*$/.test(c.s) && d.s === ')') vars.push(c.s);
+        }
+        return { s: 'empty', asm: true, ...(vars.length ? { asmVars: vars } : {}), start, end: this.toks[this.i - 1]?.end ?? start };
       }
       if (s === 'return') {
         this.i++;

@@ -42,6 +42,8 @@
 //   - labels: code after an exit runs again at a label (a case, a goto target), in a block of its own;
 //   - twins: two identical arms (addresses only, not in loops) are one block after SimplifyCFG: see twinOf; a
 //     switch's arms that repeat an earlier arm's code (straight-line, same way out) too: sites.ts armTwins;
+//   - diamond: an asm taking a comparison's value in a register (`barrier_var(b)`, b = bpf_ksym_exists(..)) makes it a
+//     select, a branch over one move (BPF has no setcc): a block boundary even with nothing relocated in it;
 //   - chains: an if-else chain comparing one value with constants is a switch, lowered to a compare per case: its
 //     arms, empty ones too, are blocks (FlowEv `sw`), so the block before it is no immediate predecessor after it;
 //   - prefix: a struct copy out of `p->a.m` has its second record only where an access through p + a dominates it
@@ -738,7 +740,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
         // tcplife's arm with calls is one): its way out is the block it came from
         // (not an arm of a compare chain, a case of a switch once lowered: entered from its own compare, sw)
-        if (!(SWITCH_CHAINS && e.sw) && evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
+        // (diamond: a select's arm is the move the BPF backend branches over, a block of its own however empty)
+        if (!(SWITCH_CHAINS && e.sw) && !e.diamond && evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
         }

@@ -214,6 +214,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * `armTwins`) */ twin?: RawSite }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
+    /** a comparison's value materialised in a register (a select the BPF backend lowers to a branch over one move, no
+     * setcc): an if whose empty arm is still a block (cse.ts `diamond`) */ diamond?: true;
     /** the locals an if's arms declare (fresh values of each run of it: cse.ts `tails` compares them by name) */ decls?: string[];
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
@@ -264,6 +266,9 @@ export interface FuncResult {
   branches?: true;
   /** The body (inlined callees included) calls a helper (a function without a body: bpf_probe_read_kernel & co.). */
   helper?: boolean;
+  /** How many arguments a call of this function passes once LLVM's DeadArgumentElimination (run before the inliner)
+   * has removed the parameters a static function never reads (callArgs); absent: all of them. */
+  liveArgs?: number;
   /** The arms of its switches on a parameter (ParamArm). */
   paramArms?: ParamArm[];
   /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
@@ -524,6 +529,27 @@ const INSTR = 5 / 3;
  * not a Function) does not. */
 export function callCost(args: number, direct: boolean): number {
   return INSTR * (1 + args + (direct ? 5 : 0));
+}
+
+/** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
+const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+
+/** An expression whose value is a comparison's, 0 or 1 (`!x`, `a < b`, `a && b`; through casts and a statement
+ * expression's last value: libbpf's bpf_ksym_exists is `({ _Static_assert(..); !!sym; })`). */
+function comparison(e: Expr): boolean {
+  if (e.e === 'cast') return comparison(e.x);
+  if (e.e === 'unary') return e.op === '!';
+  if (e.e === 'binary') return ['==', '!=', '<', '>', '<=', '>=', '&&', '||'].includes(e.op);
+  if (e.e === 'stmtexpr') { const last = e.body[e.body.length - 1]; return last?.s === 'expr' && comparison(last.x); }
+  return false;
+}
+
+/** CORELENS_DEAD_ARGS=0 counts every parameter of a call in the inline cost, the dead ones too (FuncResult.liveArgs). */
+const DEAD_ARGS = process.env.CORELENS_DEAD_ARGS !== '0';
+
+/** The arguments a call of `f` sets up after DeadArgumentElimination (FuncResult.liveArgs), `given` without a result. */
+export function callArgs(r: FuncResult | undefined, given: number): number {
+  return r?.liveArgs ?? given;
 }
 
 /** CORELENS_CORE_PASSTHROUGH=0 leaves out the passthrough call of a relocated access (its before/after figures). */
@@ -1009,6 +1035,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     return false;
   };
+  /** Locals whose value is a comparison's (`bool b = x > 3`, `bpf_ksym_exists(..)`), as last written (cse.ts `diamond`). */
+  const boolLocals = new Set<string>();
   /** Origins of local variables, in evaluation order (see originOf). */
   const varOrigin = new Map<string, Origin | 'mixed'>();
   /** `&v` arguments of probe reads (what they write is a plain number). */
@@ -1340,6 +1368,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'assign': {
         if (x.l.e === 'id' && !ctx.noEmit) setOrigin(x.l.name, x.op === '=' ? originOf(x.r) : undefined);
+        if (x.l.e === 'id' && !ctx.noEmit) { if (x.op === '=' && comparison(x.r)) boolLocals.add(x.l.name); else boolLocals.delete(x.l.name); }
         // `v = ..` writes v without reading it: an earlier unread load into v stays dead
         const unread = x.op === '=' && x.l.e === 'id' ? tentative.get(x.l.name) : undefined;
         const l = ev(x.l, ctx);
@@ -2509,6 +2538,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         for (const v of s.vars) {
           const before0 = res.sites.length;
           if (v.name && !ctx.noEmit) varOrigin.delete(v.name);
+          if (v.name && !ctx.noEmit) { if (v.init && comparison(v.init)) boolLocals.add(v.name); else boolLocals.delete(v.name); }
           if (v.init) {
             const before = res.sites.length;
             // the initial store(s) of a local kept in memory: one per value computed at run time (constant members
@@ -2732,7 +2762,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return undefined;
       }
       // asm may write memory (barrier(), barrier_var): a later direct load is a load of its own
-      case 'empty': if (s.asm) cut(); return undefined;
+      case 'empty':
+        if (!s.asm) return undefined;
+        cut();
+        // barrier_var(v) with v holding a comparison's value (below's `bool has_get = bpf_ksym_exists(..)`): the asm
+        // takes it in a register, so the comparison is a select, a branch over one move (cse.ts `diamond`)
+        if (DIAMOND && !ctx.noEmit) for (const v of s.asmVars ?? []) if (boolLocals.has(v)) flow.push({ sub: [], kind: 'if', diamond: true });
+        return undefined;
       default: return undefined;
     }
   }
@@ -3494,6 +3530,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));
     if (branches) res.branches = true;
     if (helpers) res.helper = true;
+    if (DEAD_ARGS && f.static && f.params.length) {
+      const live = f.params.filter((_, i) => !paramDropped(f, i, env)).length;
+      if (live < f.params.length) res.liveArgs = live;
+    }
   } catch (e) {
     res.notes.push({ start: f.start, end: f.end, message: `analysis stopped: ${(e as Error).message}` });
   }

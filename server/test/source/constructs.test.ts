@@ -583,6 +583,119 @@ SEC("kprobe/vfs_read") int BPF_KPROBE(on_read, struct file *f) { return count_tw
 SEC("kprobe/vfs_write") int BPF_KPROBE(on_write, struct file *f) { return count_twice(f); }
 SEC("kprobe/vfs_fsync") int BPF_KPROBE(on_fsync, struct file *f) { return count_twice(f); }
 `, { exact: true }],
+  // DeadArgumentElimination runs before the inliner: a static function's unread parameters are gone from its calls,
+  // so inlining it saves no setup for them (teleport's report_ip4_block(void *ctx, ..) never reads ctx: LLVM's cost
+  // 325 = 375 less 4 arguments and the call, not 5). Four dead parameters here: clang 245, not inlined; the model
+  // 233 with the rule, 213 without (inlined, three copies of the relocations; CORELENS_DEAD_ARGS=0)
+  ['dead_args', `
+#include <bpf/bpf_tracing.h>
+struct fkey { __u32 ino; __u32 dev; __u16 mode; __u8 kind; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct fkey); __type(value, __u64); } opens SEC(".maps");
+static int count_twice(void *ctx, struct file *f, long why, int tag, __u64 cookie)
+{
+	__u32 ino = BPF_CORE_READ(f, f_inode, i_ino);
+	__u16 mode = BPF_CORE_READ(f, f_mode);
+	struct fkey k = { .ino = ino, .dev = ino << 3, .mode = mode, .kind = mode >> 12 };
+	__u64 one = bpf_get_prandom_u32() & 1, *n = bpf_map_lookup_elem(&opens, &k);
+	if (n) { __sync_fetch_and_add(n, 1); return 0; }
+	bpf_map_update_elem(&opens, &k, &one, BPF_NOEXIST);
+	bpf_map_update_elem(&opens, &k, &one, BPF_ANY);
+	return 0;
+}
+SEC("kprobe/vfs_read") int BPF_KPROBE(on_read, struct file *f) { return count_twice(ctx, f, 1, 2, 3); }
+SEC("kprobe/vfs_write") int BPF_KPROBE(on_write, struct file *f) { return count_twice(ctx, f, 4, 5, 6); }
+SEC("kprobe/vfs_fsync") int BPF_KPROBE(on_fsync, struct file *f) { return count_twice(ctx, f, 7, 8, 9); }
+`, { exact: true }],
+  // cse.ts `diamond` (below's cgroupfs flush_rstat): `bool has_get = bpf_ksym_exists(..); barrier_var(has_get);` has
+  // the asm take the comparison's value in a register; BPF has no setcc, so the select is a branch over one move and
+  // the address of &cgrp->self after it is in a block the first one is no immediate predecessor of: two records (a,
+  // c, d; CORELENS_CSE_DIAMOND=0 merges them). The twins keep one: the symbol tested directly (e), a comparison kept
+  // in a local the if branches on (f), barrier_var on a plain value (g). Not modelled: `if (!ksym_a || !ksym_b)`,
+  // where SimplifyCFG's or of the two comparisons makes selects too (two records in clang, one in the model)
+  ['cse_diamond', `
+#include <bpf/bpf_tracing.h>
+#ifndef bpf_ksym_exists
+#define bpf_ksym_exists(sym) ({ _Static_assert(!__builtin_constant_p(!!sym), #sym " should be marked as __weak"); !!sym; })
+#endif
+#ifndef barrier_var
+#define barrier_var(var) asm volatile("" : "+r"(var))
+#endif
+extern void css_rstat_flush(struct cgroup_subsys_state *css) __ksym __weak;
+extern struct mem_cgroup *bpf_get_mem_cgroup(struct cgroup_subsys_state *css) __ksym __weak;
+extern void bpf_put_mem_cgroup(struct mem_cgroup *memcg) __ksym __weak;
+int flag1, flag2;
+/* a: bools kept as values (selects) between the two &cgrp->self */
+SEC("tp_btf/cgroup_mkdir") int BPF_PROG(a, struct cgroup *cgrp, const char *path)
+{
+	if (!bpf_ksym_exists(css_rstat_flush)) return 0;
+	css_rstat_flush(&cgrp->self);
+	bool has_get = bpf_ksym_exists(bpf_get_mem_cgroup);
+	bool has_put = bpf_ksym_exists(bpf_put_mem_cgroup);
+	barrier_var(has_get);
+	barrier_var(has_put);
+	if (!has_get || !has_put) return 0;
+	struct mem_cgroup *m = bpf_get_mem_cgroup(&cgrp->self);
+	if (m) bpf_put_mem_cgroup(m);
+	return 0;
+}
+/* c: one bool kept, one test */
+SEC("tp_btf/cgroup_release") int BPF_PROG(c, struct cgroup *cgrp, const char *path)
+{
+	if (!bpf_ksym_exists(css_rstat_flush)) return 0;
+	css_rstat_flush(&cgrp->self);
+	bool has_get = bpf_ksym_exists(bpf_get_mem_cgroup);
+	barrier_var(has_get);
+	if (!has_get) return 0;
+	struct mem_cgroup *m = bpf_get_mem_cgroup(&cgrp->self);
+	if (m) bpf_put_mem_cgroup(m);
+	return 0;
+}
+/* d: a bool from plain globals kept as a value */
+SEC("tp_btf/cgroup_rename") int BPF_PROG(d, struct cgroup *cgrp, const char *path)
+{
+	if (!bpf_ksym_exists(css_rstat_flush)) return 0;
+	css_rstat_flush(&cgrp->self);
+	bool x = flag1 > 3;
+	barrier_var(x);
+	if (!x) return 0;
+	struct mem_cgroup *m = bpf_get_mem_cgroup(&cgrp->self);
+	if (m) bpf_put_mem_cgroup(m);
+	return 0;
+}
+/* e: the symbol tested directly: a branch, no value kept: one record */
+SEC("tp_btf/cgroup_transfer_tasks") int BPF_PROG(e, struct cgroup *cgrp, const char *path)
+{
+	if (!bpf_ksym_exists(css_rstat_flush)) return 0;
+	css_rstat_flush(&cgrp->self);
+	if (!bpf_ksym_exists(bpf_get_mem_cgroup)) return 0;
+	struct mem_cgroup *m = bpf_get_mem_cgroup(&cgrp->self);
+	if (m) bpf_put_mem_cgroup(m);
+	return 0;
+}
+/* f: a comparison kept in a local no asm takes: the if branches on it, one record */
+SEC("tp_btf/cgroup_freeze") int BPF_PROG(f, struct cgroup *cgrp, const char *path)
+{
+	if (!bpf_ksym_exists(css_rstat_flush)) return 0;
+	css_rstat_flush(&cgrp->self);
+	bool x = flag1 > 3;
+	if (!x) return 0;
+	struct mem_cgroup *m = bpf_get_mem_cgroup(&cgrp->self);
+	if (m) bpf_put_mem_cgroup(m);
+	return 0;
+}
+/* g: barrier_var on a plain value (no comparison): one record */
+SEC("tp_btf/cgroup_unfreeze") int BPF_PROG(g, struct cgroup *cgrp, const char *path)
+{
+	if (!bpf_ksym_exists(css_rstat_flush)) return 0;
+	css_rstat_flush(&cgrp->self);
+	int x = flag1;
+	barrier_var(x);
+	if (!x) return 0;
+	struct mem_cgroup *m = bpf_get_mem_cgroup(&cgrp->self);
+	if (m) bpf_put_mem_cgroup(m);
+	return 0;
+}
+`, { exact: true }],
   // bpftool's profiler (accum->counter += diff.counter): a compound assignment or ++/-- on a relocated field is a
   // load and a store at one relocated address; the BPF backend folds the relocation into both accesses, so clang
   // emits two relocations where one site was counted (a bitfield too). A plain store and an atomic add stay single
