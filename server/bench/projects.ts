@@ -1,4 +1,4 @@
-// `node server/out/bench/projects.js [--detail] [--check] [--only NAME,...] PRESET=DIR... | --root DIR [options]`:
+// `node server/out/bench/projects.js [--detail] [--check] [--only NAME,...] PRESET=DIR... | --held DIR | --root DIR [options]`:
 // the live analysis measured on a checkout of a real BPF project (issue 12's held-out measure, reproduced on
 // projects we can fetch). Nothing of those projects is committed: the checkout lives wherever the user put it.
 //
@@ -23,6 +23,10 @@
 // Options for a project given by hand (`--root DIR`): `--files GLOB` (repeatable, relative to the root, `*` and
 // `**`), `-I DIR` (relative to the root), `-D X`, `--own-vmlinux` (the project ships its vmlinux.h: do not put the
 // generated one on the include path), `--name NAME`.
+// `--held DIR`: every held-out preset (HELD_PRESETS, issue 12's held-out projects named in the README) whose checkout
+// DIR/<HELD_DIRS name> exists (elastic, ecapture, ptcpdump, pulsar, netobserv, kubeshark, bpf-developer-tutorial,
+// retina, bpf-examples, cilium-ebpf, bpftime, systemd, huatuo, kubeskoop, kyanos, learning-ebpf, lmp, nettrace, Hades,
+// bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -52,10 +56,21 @@ export interface Recipe {
   /** Headers the project's build image provides and this machine names differently (path -> text): written to
    * <cache>/shims/<project>/ and put on the include path after the project's dirs. */
   shims?: Record<string, string>;
+  /** The generated vmlinux.h dir comes first on the include path, as the project's build puts it (MagicEyes'
+   * FindBpfObject.cmake), ahead of the project's own stale copies. */
+  vmlinuxFirst?: boolean;
+  /** The project's own libbpf headers come first even with --libbpf (its build never sees another libbpf). */
+  ownLibbpf?: boolean;
+  /** Headers the project's build generates with its own script (path -> [cwd relative to root, command...]): the
+   * command's output is written to the shim dir once per cache dir. */
+  generated?: Record<string, string[]>;
+  /** The project puts libbpf's src/ itself on its include path and includes "bpf_helpers.h" by quote: the --libbpf
+   * headers' own dir follows the project's dirs. */
+  libbpfSrc?: boolean;
 }
 
 /** The projects we measure, by the layout of their repositories (flags read from their Makefiles). */
-export const PRESETS: Record<string, (root: string) => Recipe> = {
+export const PRESETS: Record<string, (root: string) => Recipe | Recipe[]> = {
   // libbpf-tools/Makefile: -I$(OUTPUT) (libbpf headers: the system's 1.1 here) -I../src/cc/libbpf/include/uapi -I$(ARCH)/
   'bcc': (root) => ({ name: 'bcc libbpf-tools', root, files: ['libbpf-tools/*.bpf.c'], include: ['libbpf-tools'], defines: [], multiarch: true }),
   // examples/c/Makefile: -I$(OUTPUT) -I../../libbpf/include/uapi -I$(dir $(VMLINUX)) + clang's system dirs
@@ -133,6 +148,242 @@ export const PRESETS: Record<string, (root: string) => Recipe> = {
   }),
 };
 
+/** -target bpf leaves __x86_64__ undefined, so glibc's gnu/stubs.h (the multiarch dir) asks for the 32-bit stubs,
+ * which only a multilib libc (libc6-dev-i386) has; they declare unimplemented functions only. */
+const STUBS32: Record<string, string> = { 'gnu/stubs-32.h': '' };
+
+/** lmp eBPF_Supermarket's tools: each Makefile has its own include dirs and vmlinux.h: a dir of the repository, a
+ * header of it the shim vmlinux.h includes, or neither (the Makefile asks bpftool: the generated 6.18 here). */
+const LMP_TOOLS: { dir: string; include: string[]; vmlinuxDir?: string; vmlinuxFile?: string }[] = [
+  // Memory_Subsystem/mem_watcher/Makefile: -I$(OUTPUT) -I../../libbpf/include/uapi -I../vmlinux/$(ARCH) -I./include;
+  // ../vmlinux/x86/vmlinux.h is a symlink to vmlinux_601.h that the snapshot stores as a text file: the shim follows it
+  { dir: 'Memory_Subsystem/mem_watcher', include: ['include'], vmlinuxFile: 'Memory_Subsystem/vmlinux/x86/vmlinux_601.h' },
+  // CPU_Subsystem/cpu_watcher/Makefile: -I$(OUTPUT) -I../../../libbpf/include/uapi -I../vmlinux/$(ARCH) -I./include
+  { dir: 'CPU_Subsystem/cpu_watcher', include: ['include'], vmlinuxDir: 'CPU_Subsystem/vmlinux/x86' },
+  // Stack_Analyser/Makefile: -I./include -I./$(OUTPUT) -I$(LIBBPF_ROOT)/include/uapi -I$(dir ../lib/vmlinux.h), that one
+  // from bpftool on the build machine; 6.18's kernfs_node has no `parent` (renamed __parent in 6.15): the
+  // repository's 6.1 header stands in
+  { dir: 'Stack_Analyser', include: ['include'], vmlinuxFile: 'CPU_Subsystem/vmlinux/x86/vmlinux_601.h' },
+  // CPU_Subsystem/eBPF_proc_image/Makefile: -I$(OUTPUT) -I../libbpf/include/uapi -I./include (its include/vmlinux.h)
+  { dir: 'CPU_Subsystem/eBPF_proc_image', include: ['include'], vmlinuxDir: 'CPU_Subsystem/eBPF_proc_image/include' },
+  // Filesystem_Subsystem/fs_watcher (no Makefile in the tree): the tool dir (bpf/read.bpf.c includes "read.h") and
+  // its include/ with its vmlinux.h
+  { dir: 'Filesystem_Subsystem/fs_watcher', include: ['.', 'include'], vmlinuxDir: 'Filesystem_Subsystem/fs_watcher/include' },
+  // Network_Subsystem/net_watcher/Makefile: -I$(OUTPUT) -I ../../lib/libbpf/include/uapi -I../../lib/vmlinux/$(ARCH)
+  // (bpftool's); common.bpf.h defines trace_event_raw_tcp_send_reset, which 6.18's vmlinux.h has: the 6.1 one
+  { dir: 'Network_Subsystem/net_watcher', include: [], vmlinuxFile: 'CPU_Subsystem/vmlinux/x86/vmlinux_601.h' },
+];
+
+/** lmp MagicEyes' backend tools (src/backend/<area>/<tool>/bpf/*.bpf.c). */
+const MAGICEYES_TOOLS = ['net/delay_analysis', 'net/net_watcher', 'process/cpu_watcher', 'process/proc_image',
+  'hypervisor/kvm_watcher', 'fs/fs_watcher', 'memory/mem_watcher'];
+
+/** The held-out projects of issue 12 (README "Held-out projects"), by the layout of their repositories; the flags
+ * are read from each project's build files as noted. Objects measured without a vendored libbpf get the --libbpf
+ * checkout's headers first, as the other presets do. */
+export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> = {
+  // GPL/Events/CMakeLists.txt: -g -O2 -D__KERNEL__ -DBPF_DEBUG_TRACE=0 -D__TARGET_ARCH_x86 -D__x86_64__ -I GPL/Events
+  // -fno-ident; vmlinux.h from contrib/vmlinux/x86_64 (ebpf_get_includes(vmlinux)); libbpf submodule
+  'elastic': (root) => ({
+    name: 'elastic/ebpf', root, files: ['GPL/Events/EventProbe.bpf.c'], include: ['GPL/Events', 'contrib/vmlinux/x86_64'],
+    defines: ['__KERNEL__', 'BPF_DEBUG_TRACE=0', '__x86_64__'], ownVmlinux: true,
+  }),
+  // Makefile + variables.mk: clang -D__TARGET_ARCH_x86 -O2 -mcpu=v1 -nostdinc -I ./kern -I ./kern/bpf/x86 -target bpfel
+  // (kern/bpf/x86/vmlinux.h from bpftool: the generated one)
+  'ecapture': (root) => ({
+    name: 'gojue/ecapture', root, files: ['kern/*_kern.c'], include: ['kern', 'kern/bpf/x86'], defines: [], cflags: ['-mcpu=v1'],
+  }),
+  // bpf/bpf.go: bpf2go -target amd64 ./ptcpdump.c -- -I./headers -I./headers/amd64 -I. (its own vmlinux.h)
+  'ptcpdump': (root) => ({
+    name: 'mozillazg/ptcpdump', root, files: ['bpf/ptcpdump.c'], include: ['bpf/headers', 'bpf/headers/amd64', 'bpf'], defines: [],
+    ownVmlinux: true, cflags: ['-mcpu=v1'],
+  }),
+  // bpf/bpf_legacy.go: the same plus -DLEGACY_KERNEL -DNO_CGROUP_PROG -DNO_TRACING -DNO_TCX
+  'ptcpdump-legacy': (root) => ({
+    name: 'mozillazg/ptcpdump legacy', root, files: ['bpf/ptcpdump.c'], include: ['bpf/headers', 'bpf/headers/amd64', 'bpf'],
+    defines: ['LEGACY_KERNEL', 'NO_CGROUP_PROG', 'NO_TRACING', 'NO_TCX'], ownVmlinux: true, cflags: ['-mcpu=v1'],
+  }),
+  // bpf-common/src/builder.rs: clang -I include -I include/x86_64 -g -O2 -target bpf -D__TARGET_ARCH_x86 (its own
+  // vmlinux.h and libbpf headers in bpf-common/include)
+  'pulsar': (root) => ({
+    name: 'Exein-io/pulsar', root, files: ['modules/*/*.bpf.c'], include: ['bpf-common/include', 'bpf-common/include/x86_64'],
+    defines: [], ownVmlinux: true, ownLibbpf: true,
+  }),
+  // pkg/ebpf/gen.go: bpf2go -cflags "-O2 -g -Wall -Werror" ../../bpf/flows.c -- -I../../bpf/headers (its own vmlinux.h)
+  'netobserv': (root) => ({
+    name: 'netobserv-ebpf-agent', root, files: ['bpf/flows.c'], include: ['bpf/headers'], defines: [], ownVmlinux: true, cflags: ['-mcpu=v1'],
+  }),
+  // pkg/bpf/bpf.go + Makefile: bpf2go -target amd64 -cflags "-O2 -g -D__TARGET_ARCH_x86" ../../bpf/tracer.c (its own
+  // bpf/include/vmlinux_x86.h)
+  'kubeshark': (root) => ({
+    name: 'kubeshark/tracer', root, files: ['bpf/tracer.c'], include: ['bpf'], defines: [], ownVmlinux: true, cflags: ['-mcpu=v1'],
+  }),
+  // src/<n>/Makefile: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(OUTPUT) -I../third_party/libbpf/include/uapi
+  // -I../third_party/vmlinux/x86 $(CLANG_BPF_SYS_INCLUDES)
+  'bpf-developer-tutorial': (root) => ({
+    name: 'bpf-developer-tutorial', root, files: ['src/*/*.bpf.c'], include: ['src/third_party/vmlinux/x86'], defines: [],
+    ownVmlinux: true, multiarch: true,
+  }),
+  // pkg/plugin/*/*_linux.go: bpf2go -cflags "-g -O2 -Wall" -target amd64 ./_cprog/X.c -- -I../lib/_amd64
+  // -I../lib/common/libbpf/_src (+ _include/{linux,uapi/linux,asm}, ../filter/_cprog, ../conntrack/_cprog for some)
+  'retina': (root) => {
+    const p = 'pkg/plugin/';
+    return {
+      name: 'microsoft/retina', root, files: [`${p}*/_cprog/*.c`],
+      include: [`${p}lib/_amd64`, `${p}lib/common/libbpf/_src`, `${p}lib/common/libbpf/_include/linux`, `${p}lib/common/libbpf/_include/uapi/linux`,
+        `${p}lib/common/libbpf/_include/asm`, `${p}filter/_cprog`, `${p}conntrack/_cprog`],
+      defines: [], ownVmlinux: true, cflags: ['-mcpu=v1'],
+    };
+  },
+  // lib/common.mk: clang -target bpf -D__TARGET_ARCH_x86 -I../include -I../headers -I../lib/install/include
+  // $(ARCH_INCLUDES) -O2 -g (libbpf submodule; vmlinux.h from bpftool where a program wants one)
+  'bpf-examples': (root) => ({
+    name: 'xdp-project/bpf-examples', root,
+    files: ['netstacklat/*.bpf.c', 'pkt-loop-filter/*.kern.c', 'ktrace-CO-RE/*_kern.c', 'LPM-map-bench/*.bpf.c',
+      'AF_XDP-interaction/af_xdp_kern.c', 'AF_XDP-interaction/btf_unit_test_bpf.c', 'pping/pping_kern.c', 'delay-kfunc/*.bpf.c'],
+    include: ['include', 'headers', 'lib/install/include'], defines: [], multiarch: true, shims: STUBS32,
+  }),
+  // Makefile: CFLAGS := -O2 -g -Wall -Werror -mcpu=v2 (testdata, and BPF2GO_CFLAGS for examples/*: -- -I../headers)
+  'cilium-ebpf': (root) => ({
+    name: 'cilium/ebpf', root, files: ['examples/*/*.c', 'btf/testdata/relocs*.c', 'testdata/manyprogs.c', 'testdata/errors.c', 'testdata/ksym.c'],
+    include: ['examples/headers', 'testdata'], defines: [], cflags: ['-mcpu=v2'],
+  }),
+  // example/*/Makefile: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(OUTPUT) -I../../third_party/vmlinux/x86
+  // $(CLANG_BPF_SYS_INCLUDES) (libbpf submodule)
+  'bpftime': (root) => ({
+    name: 'eunomia-bpf/bpftime', root, files: ['example/**/*.bpf.c', 'benchmark/**/*.bpf.c'], include: ['third_party/vmlinux/x86'],
+    defines: [], ownVmlinux: true, multiarch: true,
+  }),
+  // src/core/bpf/meson.build: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 + the system's libbpf and uapi headers; the
+  // programs declare their own preserve_access_index structs. A snapshot of systemd is too big to fetch: the
+  // checkout is a directory holding src/core/bpf/<prog>/<prog>.bpf.c copied from the repository
+  'systemd': (root) => ({
+    name: 'systemd src/core/bpf', root, files: ['src/core/bpf/*/*.bpf.c'], include: [], defines: [], multiarch: true, shims: STUBS32,
+  }),
+  // build/clang.sh: clang -Wall -O2 -g -target bpf -D__TARGET_ARCH_x86 -mcpu=v1 -I bpf/include (its own vmlinux.h)
+  'huatuo': (root) => ({
+    name: 'ccfos/huatuo', root, files: ['bpf/*.c'], include: ['bpf/include'], defines: [], ownVmlinux: true, cflags: ['-mcpu=v1'],
+  }),
+  // pkg/exporter/probe/*/*.go: bpf2go -target amd64 bpf/X.c -- -I bpf/headers [-I bpf/headers/amd64] (its own vmlinux.h)
+  'kubeskoop': (root) => ({
+    name: 'alibaba/kubeskoop', root, files: ['bpf/*.c'], include: ['bpf/headers', 'bpf/headers/amd64'], defines: [], ownVmlinux: true,
+    cflags: ['-mcpu=v1'],
+  }),
+  // bpf/gen.go: bpf2go -cflags "-D ARCH_amd64" -target amd64 X.bpf.c -- -I./ -I../.output/ -I../libbpf/include/uapi
+  // -I../vmlinux/amd64 (its own vmlinux.h)
+  'kyanos': (root) => ({
+    name: 'hengyoush/kyanos', root, files: ['bpf/*.bpf.c'], include: ['bpf', 'libbpf/include/uapi', 'vmlinux/amd64'], defines: ['ARCH_amd64'],
+    ownVmlinux: true, cflags: ['-mcpu=v1'],
+  }),
+  // chapter*/Makefile: clang -target bpf -D __TARGET_ARCH_x86 -Wall -O2 -g [-I/usr/include/x86_64-linux-gnu]; vmlinux.h
+  // from bpftool
+  'learning-ebpf': (root) => ({ name: 'lizrice/learning-ebpf', root, files: ['chapter*/*.bpf.c'], include: [], defines: [], multiarch: true }),
+  // eBPF_Supermarket/<area>/<tool>/Makefile (libbpf-bootstrap's): clang -g -O2 -target bpf -D__TARGET_ARCH_x86
+  // $(INCLUDES) $(CLANG_BPF_SYS_INCLUDES), per tool as LMP_TOOLS says
+  'lmp': (root) => LMP_TOOLS.map((t) => ({
+    name: `lmp ${path.basename(t.dir)}`, root, files: [`eBPF_Supermarket/${t.dir}/bpf/*.bpf.c`, `eBPF_Supermarket/${t.dir}/*.bpf.c`],
+    include: [...t.include.map((d) => `eBPF_Supermarket/${t.dir}/${d}`), ...(t.vmlinuxDir ? [`eBPF_Supermarket/${t.vmlinuxDir}`] : [])],
+    defines: [], ownVmlinux: !!(t.vmlinuxDir || t.vmlinuxFile), multiarch: true,
+    shims: { ...STUBS32, ...(t.vmlinuxFile ? { 'vmlinux.h': `#include "${path.join(root, 'eBPF_Supermarket', t.vmlinuxFile)}"\n` } : {}) },
+  })),
+  // eBPF_Supermarket/**/old_project/**/Makefile (libbpf-bootstrap's): the same, vmlinux.h from bpftool
+  'lmp-old': (root) => ({
+    name: 'lmp old_project', root, files: ['eBPF_Supermarket/**/old_project/**/*.bpf.c'], include: [], defines: [], multiarch: true,
+    shims: STUBS32,
+  }),
+  // MagicEyes/tools/cmake/FindBpfObject.cmake: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 $(CLANG_SYSTEM_INCLUDES)
+  // -I<vmlinux dir> -I src/backend/bpf_common_helper -I <tool>/include -isystem <libbpf>; vmlinux/x86/vmlinux.h is
+  // generated (tools/gen_vmlinux_h.sh) and comes first
+  'magiceyes': (root) => MAGICEYES_TOOLS.map((tool) => ({
+    name: `MagicEyes ${path.basename(tool)}`, root, files: [`MagicEyes/src/backend/${tool}/bpf/*.bpf.c`],
+    include: ['MagicEyes/src/backend/bpf_common_helper', `MagicEyes/src/backend/${tool}/include`], defines: [], multiarch: true, vmlinuxFirst: true,
+    shims: STUBS32,
+  })),
+  // common.mk: BPF_CFLAGS -I./ -g -D__TARGET_ARCH_x86 -DBPF_NO_PRESERVE_ACCESS_INDEX, src/progs/kprobe.c (kheaders.h:
+  // a link to progs/vmlinux.h in BTF mode, the shim below; src/Makefile: progs/kprobe_trace.h is `python3
+  // gen_trace.py probe`'s output)
+  'nettrace': (root) => ({
+    name: 'OpenCloudOS/nettrace', root, files: ['src/progs/kprobe.c'], include: ['src', 'src/progs'], defines: ['BPF_NO_PRESERVE_ACCESS_INDEX'],
+    ownVmlinux: true, shims: { 'kheaders.h': '#include <progs/vmlinux.h>\n' }, generated: { 'kprobe_trace.h': ['src', 'python3', 'gen_trace.py', 'probe'] },
+  }),
+  // plugins/edriver/bpf/Makefile (bpf-core): clang -D__TARGET_ARCH_x86 -D__BPF_TRACING__ -DCORE -I headers/libbpf
+  // -I headers -I include -I ../../libs/core -I ../../libs/bpfheaders -target bpf -O2 -g -mcpu=v2 (its own vmlinux.h;
+  // headers/libbpf: the libbpf headers by quote, --libbpf's here)
+  'hades': (root) => {
+    const b = 'plugins/edriver/bpf/';
+    return {
+      name: 'chriskaliX/Hades edriver', root, files: [`${b}src/hades.c`],
+      include: [`${b}headers`, `${b}include`, 'plugins/libs/core', 'plugins/libs/bpfheaders'], defines: ['__BPF_TRACING__', 'CORE'],
+      ownVmlinux: true, cflags: ['-mcpu=v2'], libbpfSrc: true,
+    };
+  },
+  // src/Makefile: clang -g -fno-stack-protector -I../include -I../include/uapi -DVMLINUX_H (its vmlinux.h dir: the
+  // generated one) -D__TARGET_ARCH_x86 -O2 -target bpf
+  'bpftune': (root) => ({
+    name: 'oracle/bpftune', root, files: ['src/*.bpf.c'], include: ['include', 'include/uapi'], defines: ['VMLINUX_H'], multiarch: true,
+    cflags: ['-fno-stack-protector'],
+  }),
+  // libbpf-cargo (SkeletonBuilder): clang -g -O2 -target bpf -fno-stack-protector -D__TARGET_ARCH_x86 + the vmlinux
+  // crate's headers (bpftool's here) + libbpf-sys' headers
+  'libbpf-rs': (root) => ({
+    name: 'libbpf-rs examples', root, files: ['examples/*/src/bpf/*.bpf.c'], include: [], defines: [], multiarch: true, cflags: ['-fno-stack-protector'],
+  }),
+  // the same builder for libbpf-rs/tests/bin/src/*.bpf.c (libbpf-rs/build.rs)
+  'libbpf-rs-tests': (root) => ({
+    name: 'libbpf-rs tests', root, files: ['libbpf-rs/tests/bin/src/*.bpf.c'], include: [], defines: [], multiarch: true,
+    cflags: ['-fno-stack-protector'],
+  }),
+  // src/Makefile (libbpf-bootstrap's): clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(OUTPUT) -I../vmlinux/x86
+  // $(CLANG_BPF_SYS_INCLUDES)
+  'bad-bpf': (root) => ({ name: 'pathtofile/bad-bpf', root, files: ['src/*.bpf.c'], include: ['vmlinux/x86'], defines: [], multiarch: true }),
+  // build.rs: SkeletonBuilder (-fno-stack-protector) -I$OUT_DIR (src/bpf/vmlinux_x86_64.h copied as vmlinux.h: the
+  // shim) -I src/bpf -D__x86_64__ -DSYSTING_PYSTACKS -I src/pystacks/bpf/include -I src/pystacks/bpf + the multiarch dir
+  'systing': (root) => ({
+    name: 'josefbacik/systing', root, files: ['src/bpf/*.bpf.c'], include: ['src/bpf', 'src/pystacks/bpf/include', 'src/pystacks/bpf'],
+    defines: ['__x86_64__', 'SYSTING_PYSTACKS'], ownVmlinux: true, multiarch: true, cflags: ['-fno-stack-protector'],
+    shims: { 'vmlinux.h': '#include "vmlinux_x86_64.h"\n' },
+  }),
+  // below/cgroupfs/build.rs, below/build.rs: SkeletonBuilder (-fno-stack-protector) -I <below-vmlinux crate's include>
+  // (below/vmlinux)
+  'below': (root) => ({
+    name: 'facebookincubator/below', root, files: ['below/cgroupfs/src/bpf/*.bpf.c', 'below/src/bpf/*.bpf.c'], include: ['below/vmlinux'],
+    defines: [], ownVmlinux: true, cflags: ['-fno-stack-protector'],
+  }),
+  // makefiles/variables.mk: bpf2go -cc clang ... -- -g -D__TARGET_ARCH_x86 -I bpf -I bpf/headers -I lib/libbpf/src
+  // (libbpf submodule); bpf/headers/vmlinux.h from bpftool
+  'bpfsnoop': (root) => ({
+    name: 'bpfsnoop', root, files: ['bpf/*.c'], include: ['bpf', 'bpf/headers'], defines: [], cflags: ['-mcpu=v1'], libbpfSrc: true,
+  }),
+  // */Makefile: clang -ggdb -gdwarf -O2 -Wall -fpie -target bpf -D__TARGET_ARCH_x86 -I. -I$(OUTPUT) (libbpf submodule;
+  // vmlinux.h from bpftool)
+  'hello-libbpfgo': (root) => ({ name: 'mozillazg/hello-libbpfgo', root, files: ['*/main.bpf.c'], include: [], defines: [] }),
+  // compiler/cmd/src/config/mod.rs (ecc): clang -g -O2 -target bpf -D__TARGET_ARCH_x86 $(bpf sys includes)
+  // -I<workspace>/include -I<workspace>/include/vmlinux/x86 (bpftool's here)
+  'eunomia-bpf': (root) => ({
+    name: 'eunomia-bpf examples', root, files: ['examples/bpftools/*/*.bpf.c'], include: [], defines: [], multiarch: true,
+  }),
+  // selftest/common/Makefile: clang -g -O2 -Wall -fpie -I../common -target bpf -D__TARGET_ARCH_x86 -I$(OUTPUT)
+  // (selftest/common/vmlinux.h)
+  'libbpfgo': (root) => ({
+    name: 'aquasecurity/libbpfgo selftests', root, files: ['selftest/*/*.bpf.c'], include: ['selftest/common'], defines: [], ownVmlinux: true,
+  }),
+  // Makefile: clang -S -target bpf -D __BPF_TRACING__ -I/usr/local/include -g -O2 -emit-llvm pr0be.X.c | llc (vmlinux.h
+  // from bpftool)
+  'boopkit': (root) => ({ name: 'krisnova/boopkit', root, files: ['pr0be.*.c'], include: [], defines: ['__BPF_TRACING__'] }),
+};
+
+/** The checkout directory name `--held DIR` looks for, per held preset (DIR/<name>). */
+export const HELD_DIRS: Record<string, string> = {
+  'elastic': 'elastic', 'ecapture': 'ecapture', 'ptcpdump': 'ptcpdump', 'ptcpdump-legacy': 'ptcpdump', 'pulsar': 'pulsar',
+  'netobserv': 'netobserv', 'kubeshark': 'kubeshark', 'bpf-developer-tutorial': 'bpf-developer-tutorial', 'retina': 'retina',
+  'bpf-examples': 'bpf-examples', 'cilium-ebpf': 'cilium-ebpf', 'bpftime': 'bpftime', 'systemd': 'systemd', 'huatuo': 'huatuo',
+  'kubeskoop': 'kubeskoop', 'kyanos': 'kyanos', 'learning-ebpf': 'learning-ebpf', 'lmp': 'lmp', 'lmp-old': 'lmp', 'magiceyes': 'lmp',
+  'nettrace': 'nettrace', 'hades': 'Hades', 'bpftune': 'bpftune', 'libbpf-rs': 'libbpf-rs', 'libbpf-rs-tests': 'libbpf-rs',
+  'bad-bpf': 'bad-bpf', 'systing': 'systing', 'below': 'below', 'bpfsnoop': 'bpfsnoop', 'hello-libbpfgo': 'hello-libbpfgo',
+  'eunomia-bpf': 'eunomia-bpf', 'libbpfgo': 'libbpfgo', 'boopkit': 'boopkit',
+};
+Object.assign(PRESETS, HELD_PRESETS);
+
 /** `*` one path segment, `**` any number of them. */
 export function glob(root: string, pattern: string): string[] {
   const parts = pattern.split('/');
@@ -203,16 +454,25 @@ function shimDir(cache: string, recipe: Recipe): string {
     fs.mkdirSync(path.dirname(f), { recursive: true });
     fs.writeFileSync(f, text);
   }
+  for (const [rel, [cwd, cmd, ...args]] of Object.entries(recipe.generated ?? {})) {
+    const f = path.join(dir, rel);
+    if (fs.existsSync(f)) continue;
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, execFileSync(cmd!, args, { cwd: path.join(recipe.root, cwd!), maxBuffer: 1 << 28 }));
+  }
   return dir;
 }
 
 /** Compiles one program as its project does; the object lands in the cache (rebuilt when the source is newer). */
 export function build(recipe: Recipe, file: string, cache: string, vmlinux: string | undefined, libbpf: string | undefined): Built {
+  if (recipe.ownLibbpf) libbpf = undefined;
   const rel = path.relative(recipe.root, file);
   const tag = `${recipe.name.replace(/\W+/g, '_')}-${libbpf ? path.basename(path.dirname(libbpf)) + path.basename(libbpf) : 'system'}-${vmlinux ? path.basename(vmlinux) : 'own'}`;
   const object = path.join(cache, 'objects', tag, rel.replace(/\.c$/, '') + '.o');
-  const includePaths = [...(libbpf ? [libbpf] : []), ...recipe.include.map((d) => path.resolve(recipe.root, d)),
-    ...(recipe.shims ? [shimDir(cache, recipe)] : []), ...(vmlinux ? [vmlinux] : []), ...(recipe.multiarch && fs.existsSync(MULTIARCH) ? [MULTIARCH] : [])];
+  const lead = vmlinux && recipe.vmlinuxFirst ? [vmlinux] : [];
+  const tail = vmlinux && !recipe.vmlinuxFirst ? [vmlinux] : [];
+  const includePaths = [...lead, ...(libbpf ? [libbpf] : []), ...recipe.include.map((d) => path.resolve(recipe.root, d)),
+    ...(libbpf && recipe.libbpfSrc ? [path.join(libbpf, 'bpf')] : []), ...(recipe.shims || recipe.generated ? [shimDir(cache, recipe)] : []), ...tail, ...(recipe.multiarch && fs.existsSync(MULTIARCH) ? [MULTIARCH] : [])];
   const defines = ['__TARGET_ARCH_x86', ...recipe.defines];
   const prog: CorpusProgram = {
     name: rel.replace(/\.bpf\.c$|\.c$/, ''), arch: 'x86', source: file, object, includePaths, defines, newLibbpf: false,
@@ -346,10 +606,17 @@ export function parseArgs(argv: string[]): Opts {
       const [name, dir] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
       const preset = PRESETS[name];
       if (!preset) throw new Error(`unknown project preset "${name}" (known: ${Object.keys(PRESETS).join(', ')})`);
-      recipes.push(preset(path.resolve(dir)));
+      recipes.push(...[preset(path.resolve(dir))].flat());
+    } else if (a === '--held') {
+      // every held-out preset whose checkout DIR/<HELD_DIRS name> exists, in HELD_PRESETS' order
+      const dir = path.resolve(next());
+      for (const [name, preset] of Object.entries(HELD_PRESETS)) {
+        const root = path.join(dir, HELD_DIRS[name]!);
+        if (fs.existsSync(root)) recipes.push(...[preset(root)].flat());
+      }
     } else throw new Error(`unknown argument "${a}"`);
   }
-  if (!recipes.length) throw new Error(`usage: projects.js [--detail] [--check] [--only NAME,..] PRESET=DIR... | --root DIR --files GLOB -I DIR -D X -mcpu=v1 (presets: ${Object.keys(PRESETS).join(', ')})`);
+  if (!recipes.length) throw new Error(`usage: projects.js [--detail] [--check] [--only NAME,..] PRESET=DIR... | --held DIR | --root DIR --files GLOB -I DIR -D X -mcpu=v1 (presets: ${Object.keys(PRESETS).join(', ')})`);
   return { recipes, detail, check, only, cache, kernel, libbpf };
 }
 
