@@ -41,6 +41,8 @@ export interface VerdictOptions {
   readonly exactNumbers?: boolean;
   /** Prune only equal states, without on-demand precision (VerifyOptions.equalStates): for tests and A/B. */
   readonly equalStates?: boolean;
+  /** Drop states that keep failing to prune (VerifyOptions.evict; default on): for tests and A/B. */
+  readonly evict?: boolean;
 }
 
 /**
@@ -241,14 +243,14 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     const facts: KernelFacts = intrinsic?.values.size && [...intrinsic.values.keys()].some((k) => !given.kconfig?.has(k))
       ? { ...given, kconfig: new Map([...intrinsic.values, ...(given.kconfig ?? [])]) } : given;
     const verifyOpts = {
-      nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, exactNumbers: opts.exactNumbers, equalStates: opts.equalStates, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
+      nrCpuIds: facts.nrCpuIds ?? possibleCpus(), maxSteps: opts.maxSteps, exactNumbers: opts.exactNumbers, equalStates: opts.equalStates, evict: opts.evict, kconfig: facts.kconfig, hasKsym: facts.hasKsym,
       kconfigRange: opts.unknownRodata ? undefined : facts.kconfigRange, helperLimit: facts.helperLimit, tpErrArgs: facts.tpErrArgs,
     };
     // Which ksyms exist is not in the key: a walk records the ones it asked about (few, often none), and is reused only
     // where the target answers each the same (the walk is a function of its inputs: same answers, same walk).
     const factKey = [...(facts.kconfig ?? new Map())].map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`).join(',')
       + [...(verifyOpts.kconfigRange ?? new Map())].map(([k, [lo, hi]]) => `;${k}=${lo}..${hi}`).join('')
-      + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}${opts.exactNumbers ? 'x' : ''}${opts.equalStates ? 'e' : ''}|${opts.unknownRodata ? 'u' : ''}|${facts.hasKsym ? 'k' : ''}|${facts.helperLimit ?? ''}|${[...(facts.tpErrArgs ?? [])].map(([k, a]) => `${k}:${a.join('.')}`).join(',')}`;
+      + `|${verifyOpts.nrCpuIds}|${opts.maxSteps ?? ''}${opts.exactNumbers ? 'x' : ''}${opts.equalStates ? 'e' : ''}|${opts.unknownRodata ? 'u' : ''}${opts.evict === false ? 'n' : ''}|${facts.hasKsym ? 'k' : ''}|${facts.helperLimit ?? ''}|${[...(facts.tpErrArgs ?? [])].map(([k, a]) => `${k}:${a.join('.')}`).join(',')}`;
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
     // relocates the whole object and stops at the first error: either way no program loads.

@@ -174,7 +174,24 @@ interface Ckpt {
   readonly rd: number[];
   /** The slots the path segment that led here wrote whole (screens reads from below off the parent). */
   readonly wr: number[];
+  /** is_state_visited()'s hit_cnt and miss_cnt: how often this state pruned another, and failed to (EVICT). */
+  hit: number;
+  miss: number;
 }
+
+/**
+ * CORELENS_VERDICT_EVICT=0: recorded states are never dropped from their bucket. On (is_state_visited's heuristic,
+ * counted per bucket): a state that keeps failing to prune (miss_cnt > n * hit_cnt + n; a miss counted only when a new
+ * state will be recorded) leaves the list later visits compare with. Why: without it the states of a long bounded
+ * loop's head pile up and every visit compares with all of them (bad-bpf's textreplace2, a 64 × 64 loop pair: ≈ 228 s
+ * CPU per kernel, half of it comparing states; 5.7 s with it). n = 64 for every state, the kernel's margin for
+ * checkpoints: its n = 3 for the others made this walk (which prunes differently) run out of budget on textreplace2's
+ * check_possible_addresses (8, 16 too; 32 and 64 decide it), and when tried before on filelife's path_walk. Dropping a
+ * state only prunes less: verdicts stay what the walk proves (the fixture differential, every measured project's
+ * objects: the same verdicts and reach with and without it).
+ */
+const EVICT = process.env.CORELENS_VERDICT_EVICT !== '0';
+const EVICT_N = 64;
 
 /** Registers and slots whose values backtracking still looks for (the kernel's backtrack_state), per frame. */
 interface Bt {
@@ -229,6 +246,8 @@ export interface VerifyOptions {
   readonly equalStates?: boolean;
   /** The tp_btf arguments the loading kernel types as numbers (KernelFacts.tpErrArgs), by tracepoint. */
   readonly tpErrArgs?: ReadonlyMap<string, readonly number[]>;
+  /** Drop recorded states that keep failing to prune (EVICT; default: CORELENS_VERDICT_EVICT, on). */
+  readonly evict?: boolean;
 }
 
 /** An error the verifier would report, at an instruction index of the loaded program. */
@@ -254,6 +273,8 @@ export interface VerifyResult {
   readonly steps: number;
   /** States recorded for pruning (the kernel's total_states). */
   readonly states: number;
+  /** Recorded states compared with a visiting one (is_state_visited's states_equal calls): the walk's pruning cost. */
+  readonly compares: number;
   /** The exploration stopped at maxSteps: reachability beyond is unknown. */
   readonly incomplete: boolean;
   /** A reachable instruction the kernel would refuse as malformed (bad register, bad opcode). */
@@ -286,6 +307,7 @@ class Walker {
   private prevJmps = 0;
   private prevSteps = 0;
   private states = 0;
+  private compares = 0;
   private fidGen = 0;
   private readonly seen = new Map<number, Set<string>>();
   /** Checkpoints per prune point, by the part of their state compared exactly (bucketKey). */
@@ -343,7 +365,7 @@ class Walker {
     }
     return {
       error: this.error, reachedPoison: this.reachedPoison, scalarDerefs: this.scalarDerefs, visited: this.visited,
-      steps: this.steps, states: this.states, incomplete: this.incomplete, ...(this.malformed ? { malformed: this.malformed } : {}),
+      steps: this.steps, states: this.states, compares: this.compares, incomplete: this.incomplete, ...(this.malformed ? { malformed: this.malformed } : {}),
     };
   }
 
@@ -1391,31 +1413,43 @@ class Walker {
     const exact = !!this.opts.exactNumbers;
     // The kernel records a new state only when the walk has gone at least 2 jumps and 8 instructions since it last
     // recorded one (fewer states to compare and copy; a state not recorded only prunes less). Its eviction of states
-    // that keep failing to prune (miss_cnt > 3 * hit_cnt + 3) is not followed: with this walk's other differences it
-    // let a bounded loop of the corpus (filelife's path_walk) run out of budget.
+    // that keep failing to prune is followed with a wider margin (EVICT).
     const sinceJmps = this.jmps - this.prevJmps;
     const sinceSteps = this.steps - this.prevSteps;
     const force = this.insns[idx] !== undefined && cls(this.insns[idx]!) === CLS.JMP && op(this.insns[idx]!) === JMP.JCOND;
     let addNew = force || (sinceJmps >= 2 && sinceSteps >= 8);
-    for (const old of list) {
+    let kept = 0;
+    for (let li = 0; li < list.length; li++) {
+      const old = list[li]!;
       if (old.branches > 0) {
         if (this.covers(old, st, idx, true)) {
+          old.hit++;
           if (!exact) this.backtrack(st, this.allScalars(st, idx), false);
           // its future is still being walked: any slot may be read there
           for (let k = 0; k < st.frames.length; k++) this.markReadAll(st, k);
+          if (kept < li) list.splice(kept, li - kept);
           return true;
         }
         // a loop: its iterations differ, record one only now and then
         if (!force && sinceJmps < 20 && sinceSteps < 100) addNew = false;
       } else if (this.covers(old, st, idx, exact)) {
+        old.hit++;
         if (!exact) this.backtrack(st, this.preciseOf(old, st, idx), false);
         // propagate_liveness(): what is read below `old` is read below this state too
         for (let w = 0; w < old.rd.length; w++) {
           for (let m = old.rd[w]!; m; m &= m - 1) this.markRead(st, w >> 1, ((w & 1) << 5) + (31 - Math.clz32(m & -m)));
         }
+        if (kept < li) list.splice(kept, li - kept);
         return true;
       }
+      // a miss (counted only when a state will be recorded here: a loop's iterations do not evict the early ones)
+      if (this.opts.evict ?? EVICT) {
+        if (addNew) old.miss++;
+        if (old.miss > old.hit * EVICT_N + EVICT_N) continue; // evicted: not kept
+      }
+      list[kept++] = old;
     }
+    list.length = kept;
     if (!addNew) return false;
     this.prevJmps = this.jmps;
     this.prevSteps = this.steps;
@@ -1424,7 +1458,7 @@ class Walker {
       parent: st.cp, idx, key, hist: st.hist, branches: 1, all: false,
       frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Slots(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
       pr: st.frames.map(() => 0), ps: new Array(2 * st.frames.length).fill(0),
-      rd: new Array(st.wr.length).fill(0), wr: st.wr,
+      rd: new Array(st.wr.length).fill(0), wr: st.wr, hit: 0, miss: 0,
     };
     list.push(c);
     st.cp = c;
@@ -1454,6 +1488,7 @@ class Walker {
    * equal; else only the precise ones, and those within (regsafe: range_within && tnum_in, check_scalar_ids).
    */
   private covers(old: Ckpt, cur: State, idx: number, exact: boolean): boolean {
+    this.compares++;
     this.idsUsed = false;
     this.idFresh = 0;
     const nf = old.frames.length;
