@@ -184,14 +184,18 @@ interface Ckpt {
  * counted per bucket): a state that keeps failing to prune (miss_cnt > n * hit_cnt + n; a miss counted only when a new
  * state will be recorded) leaves the list later visits compare with. Why: without it the states of a long bounded
  * loop's head pile up and every visit compares with all of them (bad-bpf's textreplace2, a 64 × 64 loop pair: ≈ 228 s
- * CPU per kernel, half of it comparing states; 5.7 s with it). n = 64 for every state, the kernel's margin for
+ * CPU per kernel, half of it comparing states; 5.9 s with it). n = 64 for every state, the kernel's margin for
  * checkpoints: its n = 3 for the others made this walk (which prunes differently) run out of budget on textreplace2's
  * check_possible_addresses (8, 16 too; 32 and 64 decide it), and when tried before on filelife's path_walk. Dropping a
- * state only prunes less: verdicts stay what the walk proves (the fixture differential unchanged; of the 950 objects the
- * project measurements build, 949 get the same verdicts, reach and runs with and without it, one is decided sooner).
+ * state only prunes less: verdicts stay what the walk proves (the fixture differential unchanged; of the 941 objects with
+ * BTF the project measurements build, 938 get the same verdicts, reach and runs with and without it, three are decided
+ * within a smaller budget than before).
  */
 const EVICT = process.env.CORELENS_VERDICT_EVICT !== '0';
 const EVICT_N = 64;
+/** Buckets of at most this many states keep them all: eviction everywhere cost the verdict bench's object 1.8× its
+ * CPU (less pruning, more steps), while the pile-ups it is for hold thousands. */
+const EVICT_MIN = 64;
 
 /** Registers and slots whose values backtracking still looks for (the kernel's backtrack_state), per frame. */
 interface Bt {
@@ -1445,7 +1449,8 @@ class Walker {
       // a miss (counted only when a state will be recorded here: a loop's iterations do not evict the early ones)
       if (this.opts.evict ?? EVICT) {
         if (addNew) old.miss++;
-        if (old.miss > old.hit * EVICT_N + EVICT_N) continue; // evicted: not kept
+        // (only from a long bucket: a short one costs little to scan and its states prune the common programs)
+        if (list.length > EVICT_MIN && old.miss > old.hit * EVICT_N + EVICT_N) continue; // evicted: not kept
       }
       list[kept++] = old;
     }
