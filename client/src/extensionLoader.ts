@@ -11,12 +11,11 @@
 // the same key: a fresh install on that engine (code-server runs the system node) starts from it, any other engine
 // (VS Code's Electron) finds no file of its key, compiles and writes its own. A rejected or damaged file, an unwritable
 // folder, CORELENS_CACHE=off: the bundle is compiled as `require` would, nothing else changes.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
 import * as vm from 'vm';
-import { cacheSubdir, seal, unseal } from '../../server/src/util/cacheFiles';
+import { findCodeCache, writeCodeCache } from '../../server/src/util/cacheFiles';
 
 /** What extension.ts reads (its log's timeline marks, the cache's state) and calls once its first diagnostics are out
  * (found under Symbol.for('corelens.extensionLoader'): the bundle does not import this file). */
@@ -35,43 +34,16 @@ const MAGIC = 'CEC1';
 function loadExtension(script: string, shippedDir: string): unknown {
   const began = Date.now();
   const source = fs.readFileSync(script, 'utf8');
-  const dir = cacheSubdir('code-cache');
-  const key = crypto.createHash('sha256').update(source).update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`).digest('hex').slice(0, 32);
-  const name = `extension-${key}.bin`;
-  const file = dir && path.join(dir, name);
-  let cached: Buffer | undefined;
-  let from: 'user' | 'shipped' | undefined;
-  let damaged = false;
-  for (const [f, where] of [[file, 'user'], [path.join(shippedDir, name), 'shipped']] as const) {
-    let bytes: Buffer;
-    try {
-      if (!f) continue;
-      bytes = fs.readFileSync(f);
-    } catch {
-      continue; // none yet (the user's), or not made for this engine (the shipped one)
-    }
-    const data = unseal(MAGIC, bytes);
-    if (!data || !data.length) {
-      damaged = true;
-      if (where === 'user') fs.rmSync(f, { force: true });
-      continue;
-    }
-    cached = data;
-    from = where;
-    break;
-  }
+  const at = findCodeCache('extension', MAGIC, source, shippedDir);
+  const { dir, cached } = at;
   const compiled = new vm.Script(Module.wrap(source), { filename: script, ...(cached ? { cachedData: cached } : {}) });
   const hook: ExtensionLoaderHook = {
     began,
-    state: !dir ? 'off' : !cached ? (damaged ? 'damaged' : 'none') : compiled.cachedDataRejected ? 'rejected' : from === 'shipped' ? 'shipped' : 'used',
+    state: !dir ? 'off' : !cached ? (at.damaged ? 'damaged' : 'none') : compiled.cachedDataRejected ? 'rejected' : at.from === 'shipped' ? 'shipped' : 'used',
     save() {
-      if (!file || !dir || (hook.state !== 'none' && hook.state !== 'rejected' && hook.state !== 'damaged')) return;
+      if (!dir || (hook.state !== 'none' && hook.state !== 'rejected' && hook.state !== 'damaged')) return;
       try {
-        fs.mkdirSync(dir, { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, seal(MAGIC, compiled.createCachedData()));
-        fs.renameSync(tmp, file);
-        for (const f of fs.readdirSync(dir)) if (f.startsWith('extension-') && f !== name && !f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
+        writeCodeCache(at, 'extension', MAGIC, compiled.createCachedData());
         hook.state = 'created';
       } catch {
         hook.state = 'failed'; // a read-only home: the next start compiles, as without a cache

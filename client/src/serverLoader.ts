@@ -15,13 +15,12 @@
 // bundled server on a program of ours, named by the same key, so a fresh install whose engine is the packaging one
 // (code-server runs the system node) starts from it; any other engine (VS Code's Electron) finds no file of its key
 // and compiles, then writes its own as before. A user's own cache, when there is one, goes first.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
 import * as vm from 'vm';
 import { applyServerJitFlags } from '../../server/src/jitFlags';
-import { cacheSubdir, seal, unseal } from '../../server/src/util/cacheFiles';
+import { findCodeCache, writeCodeCache } from '../../server/src/util/cacheFiles';
 
 /** What the server reads to log the cache's state, and calls once its first diagnostics are out. */
 const HOOK = Symbol.for('corelens.codeCache');
@@ -46,30 +45,8 @@ const MAGIC = 'CSC1';
 function run(): void {
   const marks = [mark('launcher')];
   const source = fs.readFileSync(script, 'utf8');
-  const dir = cacheSubdir('code-cache');
-  const key = crypto.createHash('sha256').update(source).update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`).digest('hex').slice(0, 32);
-  const file = dir && path.join(dir, `corelens-${key}.bin`);
-  let cached: Buffer | undefined;
-  let from: 'user' | 'shipped' | undefined;
-  let damaged = false;
-  for (const [f, where] of [[file, 'user'], [dir && path.join(__dirname, 'code-cache', `corelens-${key}.bin`), 'shipped']] as const) {
-    let bytes: Buffer;
-    try {
-      if (!f) continue;
-      bytes = fs.readFileSync(f);
-    } catch {
-      continue; // none yet (the user's), or not made for this engine (the shipped one)
-    }
-    const data = unseal(MAGIC, bytes);
-    if (!data || !data.length) {
-      damaged = true;
-      if (where === 'user') fs.rmSync(f, { force: true });
-      continue;
-    }
-    cached = data;
-    from = where;
-    break;
-  }
+  const at = findCodeCache('corelens', MAGIC, source, path.join(__dirname, 'code-cache'));
+  const { dir, cached } = at;
   // (client/build.mjs leaves no import() in the bundle: a script from a code cache has no dynamic-import loader)
   // the server's V8 flags before compiling: they are part of the hash the cache must match (server/src/jitFlags.ts)
   applyServerJitFlags();
@@ -78,15 +55,11 @@ function run(): void {
   marks.push(mark('compiled'));
   const hook: Hook = {
     marks,
-    state: !dir ? 'off' : !cached ? (damaged ? 'damaged' : 'none') : compiled.cachedDataRejected ? 'rejected' : from === 'shipped' ? 'shipped' : 'used',
+    state: !dir ? 'off' : !cached ? (at.damaged ? 'damaged' : 'none') : compiled.cachedDataRejected ? 'rejected' : at.from === 'shipped' ? 'shipped' : 'used',
     save() {
-      if (!file || !dir || (hook.state !== 'none' && hook.state !== 'rejected' && hook.state !== 'damaged')) return;
+      if (!dir || (hook.state !== 'none' && hook.state !== 'rejected' && hook.state !== 'damaged')) return;
       try {
-        fs.mkdirSync(dir, { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, seal(MAGIC, compiled.createCachedData()));
-        fs.renameSync(tmp, file);
-        for (const f of fs.readdirSync(dir)) if (f.startsWith('corelens-') && path.join(dir, f) !== file && !f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
+        writeCodeCache(at, 'corelens', MAGIC, compiled.createCachedData());
         hook.state = 'created';
       } catch {
         hook.state = 'failed'; // a read-only home: the next start compiles, as without a cache

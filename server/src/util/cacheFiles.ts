@@ -53,3 +53,59 @@ export function keepNewest(dir: string, match: (name: string) => boolean, max: n
   const aged = files.map((f) => { try { return { f, t: fs.statSync(path.join(dir, f)).mtimeMs }; } catch { return { f, t: 0 }; } }).sort((a, b) => b.t - a.t);
   for (const { f } of aged.slice(max)) fs.rmSync(path.join(dir, f), { force: true });
 }
+
+/** A bundle's V8 code cache as the loaders look it up (client/src/serverLoader.ts, extensionLoader.ts). */
+export interface CodeCacheLookup {
+  /** The user's cache folder (undefined: CORELENS_CACHE=off or no home). */
+  dir: string | undefined;
+  /** The file name, keyed by the bundle text and the node / V8 version and arch (V8 itself checks only the length). */
+  name: string;
+  /** The user's cache file, where it is written. */
+  file: string | undefined;
+  cached?: Buffer;
+  from?: 'user' | 'shipped';
+  /** A file was found but not sealed right (a damaged user file is removed). */
+  damaged: boolean;
+}
+
+/**
+ * Finds `<prefix>-<key>.bin` for `source`: the user's cache first, then the one shipped in `shippedDir`; none at all
+ * when the cache is off (no folder).
+ */
+export function findCodeCache(prefix: string, magic: string, source: string, shippedDir: string): CodeCacheLookup {
+  const dir = cacheSubdir('code-cache');
+  const key = crypto.createHash('sha256').update(source).update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`).digest('hex').slice(0, 32);
+  const name = `${prefix}-${key}.bin`;
+  const file = dir && path.join(dir, name);
+  const out: CodeCacheLookup = { dir, name, file, damaged: false };
+  for (const [f, where] of [[file, 'user'], [dir && path.join(shippedDir, name), 'shipped']] as const) {
+    let bytes: Buffer;
+    try {
+      if (!f) continue;
+      bytes = fs.readFileSync(f);
+    } catch {
+      continue; // none yet (the user's), or not made for this engine (the shipped one)
+    }
+    const data = unseal(magic, bytes);
+    if (!data || !data.length) {
+      out.damaged = true;
+      if (where === 'user') fs.rmSync(f, { force: true });
+      continue;
+    }
+    out.cached = data;
+    out.from = where;
+    break;
+  }
+  return out;
+}
+
+/** Writes a bundle's code cache where findCodeCache looks first (atomically) and removes the prefix's older files;
+ * throws when the folder cannot be written. */
+export function writeCodeCache(at: CodeCacheLookup, prefix: string, magic: string, data: Buffer): void {
+  if (!at.dir || !at.file) return;
+  fs.mkdirSync(at.dir, { recursive: true });
+  const tmp = `${at.file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, seal(magic, data));
+  fs.renameSync(tmp, at.file);
+  for (const f of fs.readdirSync(at.dir)) if (f.startsWith(`${prefix}-`) && f !== at.name && !f.endsWith('.tmp')) fs.rmSync(path.join(at.dir, f), { force: true });
+}
