@@ -30,7 +30,8 @@ import { HeaderCache } from './source/localTypes';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
 import { FETCH_MARKER, FleetConfig, btfhubDir, missingMessage, parseFleetConfig, resolveFleet } from './targets/btfhub';
 import { CONFIG_FILE, ConfigProblem, readConfigFile, readDefines, resolveTargets, settingsProblems } from './targets/config';
-import { TargetSpec, defaultTargetSpecs, loadingMachineOf, withKconfigDir } from './targets/registry';
+import { TargetSpec, defaultTargetSpecs, withKconfigDir } from './targets/registry';
+import { loadingMachineOfInfo } from './targets/info';
 import { STATUS_METHOD, serverStatus } from './status';
 import { unreadableStatedKconfigs } from './verdict/kconfig';
 import { externFactNames } from './verdict/index';
@@ -833,7 +834,7 @@ export function startServer(connection: Connection = createServerConnection()): 
         const a = analyses[i] ?? analyses[0]!;
         return {
           local: () => a.localBtf(), externs: a.externs(),
-          targets: g.targets.map((t) => ({ name: t.name, btf: t.btf, machine: loadingMachineOf({ path: t.info.file, origin: t.info.origin, kernel: t.info.kernel, distro: t.info.distro, machine: t.info.machine }) })),
+          targets: g.targets.map((t) => ({ name: t.name, btf: t.btf, machine: loadingMachineOfInfo(t.info) })),
         };
       }), { severities: settings.severity, describeTargets, externMemo }));
     } catch (e) {

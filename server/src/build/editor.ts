@@ -10,7 +10,7 @@ import { Finding } from '../features/diagnostics';
 import { Range } from '../features/evaluate';
 import { TargetContext, describeSubset } from '../features/hover';
 import { ReadyTarget } from '../fleet';
-import { loadingMachineOf } from '../targets/registry';
+import { loadingMachineOfInfo } from '../targets/info';
 import { Analysis } from '../source/analyzer';
 import { Reach, TargetVerdict, factNames, factsFromBtf, objectVerdicts } from '../verdict/index';
 import { rootNames } from '../check/slice';
@@ -62,7 +62,7 @@ export function builtVerdicts(object: Uint8Array, file: string, targets: readonl
   Pick<BuildState, 'programs' | 'relos' | 'reach' | 'derefLines' | 'targetNames'> {
   const obj = parseBpfObject(object, file);
   const relos = relocateObject(obj, targets.map((t) => ({ name: t.name, btf: t.btf })));
-  const v = objectVerdicts(obj, relos, targets.map((t) => ({ name: t.name, facts: factsFromBtf(t.btf, obj, loadingMachineOf({ path: t.info.file, origin: t.info.origin, kernel: t.info.kernel, distro: t.info.distro, machine: t.info.machine })) })));
+  const v = objectVerdicts(obj, relos, targets.map((t) => ({ name: t.name, facts: factsFromBtf(t.btf, obj, loadingMachineOfInfo(t.info)) })));
   return {
     targetNames: targets.map((t) => t.name),
     programs: v.programs.map((p) => ({ section: p.section, name: p.name, targets: Object.fromEntries(p.targets) })),

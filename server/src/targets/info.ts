@@ -2,7 +2,7 @@
 // it ("on 5.4–5.15 generic (212 kernels)"), `targets list` prints it, and `check` summarises target sets with it.
 
 import { Arch, parseArch } from './arch';
-import { StatedMachine, TargetOrigin, TargetSpec, isRunningKernelBtf } from './registry';
+import { StatedMachine, TargetOrigin, TargetSpec, isRunningKernelBtf, loadingMachineOf } from './registry';
 import { TargetInfo as SummaryInfo } from './summary';
 import { describeTarget } from './tree';
 
@@ -45,4 +45,9 @@ export function targetInfo(spec: TargetSpec, btfArch?: Arch): TargetInfo {
 export function versionText(v: readonly number[] | undefined): string {
   if (!v) return '';
   return v.length === 4 ? `${v.slice(0, 3).join('.')}-${v[3]}` : v.join('.');
+}
+
+/** The machine that loads on a described target (loadingMachineOf of its spec, from what its info kept). */
+export function loadingMachineOfInfo(info: TargetInfo): ReturnType<typeof loadingMachineOf> {
+  return loadingMachineOf({ path: info.file, origin: info.origin, kernel: info.kernel, distro: info.distro, machine: info.machine });
 }
