@@ -30,8 +30,9 @@ interface Entry {
   env: TypeEnv;
   kernelRegs: boolean;
   res: FuncResult;
-  /** Names the body may look up (identifiers not after `.` or `->`). */
-  names: string[];
+  /** Names the body may look up (identifiers not after `.` or `->`), found at the first take (a server whose
+   * targets are of one arch never takes any). */
+  names?: string[];
   /** The callee results the typing used, by name. */
   deps: Map<string, FuncResult>;
 }
@@ -117,7 +118,7 @@ export class SharedFunctions {
     }
     let m = this.docs.get(doc);
     if (!m) this.docs.set(doc, (m = new Map()));
-    m.set(keyOf(f), { def: f, env, kernelRegs, res, names: bodyNames(f.body), deps });
+    m.set(keyOf(f), { def: f, env, kernelRegs, res, deps });
   }
 
   /** Another arch's typing of `f`, when it is exactly what typing `f` in `env` gives; else undefined. */
@@ -126,7 +127,7 @@ export class SharedFunctions {
     if (!e || e.env === env || e.kernelRegs !== kernelRegs || !sameDef(e.def, f)) return undefined;
     const differ = this.differ(e.env, env);
     if (!differ) return undefined;
-    for (const n of e.names) {
+    for (const n of (e.names ??= bodyNames(e.def.body!))) {
       if (differ.has(n)) return undefined;
       // a document function resolves the same only to the very same definition (adoptDefs): looked up now, since an
       // edit re-parses a function without changing the sizes that stamp `differ`
