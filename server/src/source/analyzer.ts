@@ -33,7 +33,7 @@ import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
 import { FuncResult, RawPlain, analyzeFunction } from './sites';
-import { ContextCache, contextSites, isPluginDef } from './contexts';
+import { ContextCache, ExpansionShare, contextSites, isPluginDef } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
 import { SharedFunctions } from './sharedFunctions';
@@ -247,6 +247,17 @@ export interface Analyzer {
   close(uri: string): void;
 }
 
+/**
+ * Every function of the document was typed twice in a first analysis: once as its caller's summary (a program's
+ * BPF_PROG wrapper calls its `____name` body, which holds nearly all the program's code) and again as its own unit.
+ * The second typing reads the same definition, environment and callee results, so it is the same result, except
+ * where the first was shaped by a cut (a recursion or the depth bound left a callee's summary unknown, there or in a
+ * result it used): only those are typed again. CORELENS_TYPE_ONCE=0 types every unit again, as before; tests compare.
+ */
+export const typeOnce = { on: process.env.CORELENS_TYPE_ONCE !== '0', kept: 0, cut: 0 };
+/** Results a cut summary shaped (see typeOnce); shared between analyzers with the results themselves. */
+const cutResults = new WeakSet<FuncResult>();
+
 /** Longest stretch of function typing between two pauses of an async analysis (ms). */
 const SLICE_MS = 4;
 /** A monotonic clock in ms for the time slices: process.hrtime, not the global `performance`, whose first use loads
@@ -411,6 +422,9 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       } finally {
         ahead?.whileWaiting(undefined);
       }
+      // the document functions another arch's analyzer parsed to the very same definition are that definition here
+      // too, so typings and program expansions naming them can be shared (sharedFunctions.ts adoptDefs)
+      if (opts.functions) parsed.funcs = opts.functions.adoptDefs(file, owner, parsed.funcs, env);
       for (const n of parsed.notes) envNotes.push({ start: n.start, end: n.end, message: n.message, severity: /not found/.test(n.message) ? 'warning' : 'info' });
       funcsByUnit = new Map();
       let matched = true;
@@ -486,23 +500,36 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const entries: { unit: Unit; e: FnEntry }[] = [];
     const live = new Set<FuncDef>();
     const summaryStack = new Set<FuncDef>();
+    /** Results typed (or taken) in this run: a function's own unit keeps one as its typing unless it is cut. */
+    const typedNow = new Set<FuncResult>();
+    /** Summaries cut so far in this run (a recursion, the depth bound), or cut results used. */
+    let cuts = 0;
     const resultOf = (f: FuncDef): FuncResult | undefined => {
       const have = E.results.get(f);
-      if (have) return have;
-      if (summaryStack.has(f) || summaryStack.size > 24) return undefined;
+      if (have) {
+        if (cutResults.has(have)) cuts++;
+        return have;
+      }
+      if (summaryStack.has(f) || summaryStack.size > 24) { cuts++; return undefined; }
       summaryStack.add(f);
+      const cuts0 = cuts;
       try {
         const shared = opts.functions?.take(file, f, E.env, E.kernelRegs, resultOf);
         if (shared) {
+          if (cutResults.has(shared)) cuts++;
           E.results.set(f, shared);
+          typedNow.add(shared);
           return shared;
         }
         const r = analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs, summaryOf: resultOf });
+        if (cuts !== cuts0) cutResults.add(r);
+        typedNow.add(r);
         E.results.set(f, r);
         opts.functions?.put(file, f, E.env, E.kernelRegs, r, resultOf);
         return r;
       } finally { summaryStack.delete(f); }
     };
+    const keepTyping = (r: FuncResult): boolean => typedNow.has(r) && !cutResults.has(r);
     const newCache = new Map<string, FnEntry[]>();
     const sharedSpots = opts.trees?.spotsFor(uri, text);
     /** The worker's spots of this text, once it answers (never over a key already filled). */
@@ -524,7 +551,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
           if (changed.size) for (const n of h.res.deps) if (changed.has(n)) { stale = true; break; }
           // re-typed from the cached definition, whose offsets are those of when it was parsed (`h.base`): rebased
           // like a reused result, never taken as if parsed at the unit's new start
-          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base, sharedSpots, st.text) : h;
+          const e = stale ? analyzeUnit(ts, E, u, h.def, resultOf, h.base, sharedSpots, st.text, keepTyping) : h;
           if (stale) stats.analysed++; else stats.reused++;
           if (!stale) E.results.set(h.def, h.res);
           list.push(e);
@@ -537,7 +564,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       const list: FnEntry[] = [];
       for (const f of funcsByUnit.get(u) ?? []) {
         if (!f.body) continue;
-        const e = analyzeUnit(ts, E, u, f, resultOf, u.start, sharedSpots, st.text);
+        const e = analyzeUnit(ts, E, u, f, resultOf, u.start, sharedSpots, st.text, keepTyping);
         list.push(e);
         entries.push({ unit: u, e });
         live.add(f);
@@ -592,7 +619,11 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const headerRoots: FuncDef[] = [];
     for (const h of E.env.imports) for (const f of h.funcs.values()) if (f.body && f.file && !f.static && !f.inline) headerRoots.push(f);
     yield;
-    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots, E.contexts);
+    // the other arches' analyzers' expansions of this very text, taken per program where they come out the same here
+    const share: ExpansionShare | undefined = opts.functions && {
+      text, from: opts.functions.expansionsOf(file, owner), keep: (x) => opts.functions!.keepExpansions(file, owner, x),
+    };
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots, E.contexts, share);
     stats.functions = entries.length;
     stats.programsExpanded = E.contexts.expanded;
     stats.programsReused = E.contexts.reused;
@@ -613,7 +644,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
 
   /** Types one function if tree-sitter's CO-RE query finds a spot in it; attributes each site to its spot. `text`:
    * the document's text as parsed (u.node's offsets are in it). */
-  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base: number, shared: Map<string, RawSpot[]> | undefined, text: string): FnEntry => {
+  const analyzeUnit = (h: CParserHandle, E: EnvState, u: Unit, f: FuncDef, resultOf: (f: FuncDef) => FuncResult | undefined, base: number, shared: Map<string, RawSpot[]> | undefined, text: string, keep: (r: FuncResult) => boolean = () => false): FnEntry => {
     // `f`'s offsets are those of the text it was parsed from (`base`); tree-sitter's spots are in today's text
     const shift = u.start - base;
     const spots = u.node ? coreSpots(h, E, u.node, text, shared) : undefined;
@@ -625,7 +656,14 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       E.results.set(f, res);
       return { base, def: f, res, skipped: true, unattributed: 0 };
     }
-    E.results.delete(f);
+    // a typing this run already made (as a caller's summary) and no cut summary shaped is this function's own
+    // typing: typed again, it comes out the same (TYPE_ONCE)
+    const have = E.results.get(f);
+    if (typeOnce.on && have && keep(have)) typeOnce.kept++;
+    else {
+      if (have && cutResults.has(have)) typeOnce.cut++;
+      E.results.delete(f);
+    }
     const res = resultOf(f) ?? analyzeFunction(f, E.env, { kernelRegs: E.kernelRegs });
     let unattributed = spots ? 0 : res.sites.length;
     if (spots) {

@@ -112,7 +112,33 @@ interface RootMemo {
   /** Callees kept out of line, in the order the expansion met them (each a program of its own). */
   pushes: FuncDef[];
   reached: FuncDef[];
+  /** The types the expansion gave the local BTF builder, in order (replayed when another arch takes the expansion). */
+  types: CType[];
 }
+
+/**
+ * One analyzer's program expansions of a document text, for the analyzers of the other arches (the language server's:
+ * issue 12). The second arch took most of its typings from the first (sharedFunctions.ts), yet expanded every program
+ * again: its call contexts, and clang's merge model (cse.ts) over them, about half of its analysis. An expansion is a
+ * function of the program's definition, the results of the functions it enters (where they start, for a document's),
+ * the inlining decisions it takes and the order of the types it gives the local BTF builder: where the other arch's
+ * expansion of the very same definition entered the very same functions with the very same results and took the same
+ * decisions here, it is this arch's, each type id taken from this arch's builder (after giving it the same types in
+ * the same order, so the local BTF is the same too). CORELENS_SHARED_EXPANSIONS=0 turns it off; tests flip `on` (the
+ * analyses must be identical either way).
+ */
+export const sharedExpansions = { on: process.env.CORELENS_SHARED_EXPANSIONS !== '0', hits: 0, remapped: 0 };
+
+/** A document text's program expansions by one analyzer, by root (file, name, offsets) and mode. */
+export interface ArchExpansions { text: string; roots: Map<string, { def: FuncDef; memo: RootMemo }> }
+
+/** Where the expansions of the other arches' analyzers come from and where this one's go (sharedFunctions.ts). */
+export interface ExpansionShare { text: string; from?: ArchExpansions; keep: (x: ArchExpansions) => void }
+
+/** The local type a public site or check guard names (to give it this arch's id when another arch takes it). */
+const typeOfId = new WeakMap<object, CType>();
+
+const rootKey = (f: FuncDef, mode: string): string => `${f.file ?? ''}\u0000${f.name}\u0000${f.start}\u0000${f.end}\u0000${mode}`;
 
 /**
  * The previous analysis's expansion per program, reused while nothing it read changed: an edit inside one function
@@ -180,8 +206,11 @@ export const inlineTrace: { on?: (d: InlineDecision) => void } = {};
 
 /** Every site per call context, for the document's functions (`entries`) and the helpers they reach. */
 export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resultOf: (f: FuncDef) => FuncResult | undefined,
-  deltaOf: Map<FuncDef, number>, ce: ContextEnv, headerRoots: readonly FuncDef[] = [], cache?: ContextCache): Site[] {
+  deltaOf: Map<FuncDef, number>, ce: ContextEnv, headerRoots: readonly FuncDef[] = [], cache?: ContextCache, share?: ExpansionShare): Site[] {
   const out: Site[] = [];
+  // expansions are recorded for the other arches (and taken from them) only where an analyzer shares them
+  const crossArch = !!share && !!cache && sharedExpansions.on;
+  const from = crossArch && share!.from?.text === share!.text ? share!.from : undefined;
   const seen = cache ? new Map<FuncDef, Map<string, RootMemo>>() : undefined;
   if (cache) { cache.expanded = 0; cache.reused = 0; }
   let rec: RootMemo | undefined;
@@ -254,6 +283,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     for (const v of g.via ?? []) cc = stepOnce(cc, v);
     const s = siteIn(cc, g.check);
     const out: CheckGuard = { kind: s.kind, typeId: s.typeId, localType: s.localType, access: s.access, when: g.when, range: s.range };
+    const t = crossArch ? typeOfId.get(s) : undefined;
+    if (t) typeOfId.set(out, t);
     if (g.cmp) out.cmp = g.cmp;
     if (s.origin) out.origin = s.origin;
     return out;
@@ -293,10 +324,12 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const have = made.get(k);
     if (have) return have;
     const own = range(c.def, r.start, r.end);
+    rec?.types.push(r.root as CType);
     const s: Site = {
       kind: r.kind, typeId: ce.builder.idOf(r.root as CType), localType: spell(r.root as CType), access: r.access.join(':'),
       range: c.entry ?? own, line: lineOf(c.def, r.expStart ?? r.start), func: r.func, guards: [], chain: c.chain,
     };
+    if (crossArch) typeOfId.set(s, r.root as CType);
     if (c.def.file) s.origin = { file: c.def.file, range: own, line: s.line };
     if (c.program !== undefined) s.program = c.program;
     if (c.section !== undefined) s.section = c.section;
@@ -515,10 +548,21 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         remember(def, mode, old);
         return;
       }
+      const other = from?.roots.get(rootKey(def, mode));
+      const taken = other && takeExpansion(other.def, other.memo, def, res);
+      if (taken) {
+        cache.reused++;
+        sharedExpansions.hits++;
+        for (const s of taken.sites) out.push(s);
+        for (const d of taken.reached) reached.add(d);
+        for (const d of taken.pushes) if (!rootsDone.has(d)) pendingRoots.push(d);
+        remember(def, mode, taken);
+        return;
+      }
       cache.expanded++;
-      rec = { funcs: new Map(), decisions: new Map(), sites: [], pushes: [], reached: [] };
+      rec = { funcs: new Map(), decisions: new Map(), sites: [], pushes: [], reached: [], types: [] };
     }
-    const from = out.length;
+    const start = out.length;
     const c: Ctx = { key: `${unreached ? 'u' : 'p'}${idOf(def)}`, def, chain: [], prefix: [], program: unreached ? undefined : def.name, section: unreached ? undefined : section, unreached };
     if (idle) c.idle = true;
     if (def.file) c.entry = undefined;
@@ -526,7 +570,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     // clang's merge of repeated relocations (cse.ts): which of this program's site copies share an earlier record
     if (!unreached && res.flow) markMerged(res.flow, copyOf(c, [def]), def.params.map((p) => p.name));
     if (rec) {
-      rec.sites = out.slice(from);
+      rec.sites = out.slice(start);
       remember(def, mode, rec);
       rec = undefined;
     }
@@ -535,6 +579,52 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     let byMode = seen!.get(def);
     if (!byMode) seen!.set(def, byMode = new Map());
     byMode.set(mode, m);
+  };
+  /**
+   * Another arch's expansion of `od` as this arch's expansion of `def` (the same definition: sharedFunctions.ts
+   * adoptDefs), or undefined when this one could come out otherwise: every function it entered must be a header's or
+   * one of this document's, with the very same result here (a document's at the same place), and every inlining
+   * decision the same here.
+   */
+  const takeExpansion = (od: FuncDef, m: RootMemo, def: FuncDef, res: FuncResult): RootMemo | undefined => {
+    if (od !== def) return undefined;
+    for (const [f, used] of m.funcs) {
+      const now = f === def ? res : f.file || isEntry.has(f) ? resultOf(f) : undefined;
+      if (now !== used.res || startOf(f) !== used.at) return undefined;
+    }
+    for (const [call, inl] of m.decisions) if (inlines(call.def, call) !== inl) return undefined;
+    // every site and guard knows its type (one made while the sharing was off does not)
+    const typed = (g: Guard): boolean => ('any' in g ? g.any.every((alt) => alt.every(typed)) : typeOfId.has(g));
+    if (!m.sites.every((s) => typeOfId.has(s) && s.guards.every(typed))) return undefined;
+    // the same types given to this arch's builder in the same order, then each site and guard with this arch's id
+    for (const t of m.types) ce.builder.idOf(t);
+    const copied = new Map<Guard, Guard>();
+    const guard = (g: Guard): Guard => {
+      let c = copied.get(g);
+      if (c) return c;
+      if ('any' in g) {
+        const any = g.any.map((alt) => alt.map(guard));
+        c = any.every((alt, i) => alt.every((x, j) => x === g.any[i]![j])) ? g : { any };
+      } else {
+        const t = typeOfId.get(g)!;
+        const id = ce.builder.idOf(t);
+        if (id === g.typeId) c = g;
+        else { c = { ...g, typeId: id }; typeOfId.set(c, t); sharedExpansions.remapped++; }
+      }
+      copied.set(g, c);
+      return c;
+    };
+    const sites = m.sites.map((s) => {
+      const t = typeOfId.get(s)!;
+      const id = ce.builder.idOf(t);
+      const guards = s.guards.map(guard);
+      if (id === s.typeId && guards.every((g, i) => g === s.guards[i])) return s;
+      sharedExpansions.remapped++;
+      const c: Site = { ...s, typeId: id, guards };
+      typeOfId.set(c, t);
+      return c;
+    });
+    return { funcs: m.funcs, decisions: m.decisions, sites, pushes: m.pushes, reached: m.reached, types: m.types };
   };
   /** The expansion would come out the same: every function it entered has the same result at the same place, and
    * every inlining decision is the same. */
@@ -588,6 +678,11 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   if (cache && seen) {
     cache.roots.clear();
     for (const [d, m] of seen) cache.roots.set(d, m);
+  }
+  if (crossArch && seen) {
+    const roots: ArchExpansions['roots'] = new Map();
+    for (const [def, byMode] of seen) for (const [mode, memo] of byMode) roots.set(rootKey(def, mode), { def, memo });
+    share!.keep({ text: share!.text, roots });
   }
   return out;
 }

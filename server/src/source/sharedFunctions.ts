@@ -21,6 +21,7 @@ import { CType } from './ctypes';
 import { FuncDef, TypeEnv } from './cparse';
 import { Tk, Token } from './lexer';
 import type { BodyRecord } from './docBodies';
+import type { ArchExpansions } from './contexts';
 import type { FuncResult } from './sites';
 
 /** One arch's typing of one function, with what it read. */
@@ -29,8 +30,9 @@ interface Entry {
   env: TypeEnv;
   kernelRegs: boolean;
   res: FuncResult;
-  /** Names the body may look up (identifiers not after `.` or `->`). */
-  names: string[];
+  /** Names the body may look up (identifiers not after `.` or `->`), found at the first take (a server whose
+   * targets are of one arch never takes any). */
+  names?: string[];
   /** The callee results the typing used, by name. */
   deps: Map<string, FuncResult>;
 }
@@ -43,6 +45,12 @@ export class SharedFunctions {
   private readonly differs = new WeakMap<TypeEnv, WeakMap<TypeEnv, { stamp: string; names: Set<string> | undefined }>>();
   /** Per document file: the last record of its function bodies' tokens (docBodies.ts), with the analyzer that made it. */
   private readonly bodies = new Map<string, { owner: object; rec: BodyRecord }>();
+  /** Per document file: the last analyzer's program expansions (contexts.ts), with that analyzer. */
+  private readonly expansions = new Map<string, { owner: object; rec: ArchExpansions }>();
+  /** Per document file: the last analyzer's document function definitions by key, with that analyzer. */
+  private readonly defs = new Map<string, { owner: object; byKey: Map<string, FuncDef> }>();
+  /** Document definitions taken from another arch's analyzer (tests, bench). */
+  defHits = 0;
   /** Typings taken from another arch's analyzer (tests, bench). */
   hits = 0;
   /** Function bodies whose preprocessed tokens were taken from another arch's analyzer (tests, bench). */
@@ -59,6 +67,44 @@ export class SharedFunctions {
     this.bodies.set(doc, { owner, rec });
   }
 
+  /**
+   * The document's function definitions of this analyzer's parse (`funcs`, registered in `env`), each replaced by
+   * another analyzer's definition of the same function where that is equal in everything typing and the call
+   * contexts read (tokens, parameters, type, attributes): that definition is then this environment's too. Why: a
+   * typing naming a document function was never shared (its lookup gave each arch its own object), so no program
+   * wrapper (BPF_PROG's SEC function calls its `____name` body) was, nor its expansion. `owner`: the asking analyzer.
+   */
+  adoptDefs(doc: string, owner: object, funcs: FuncDef[], env: TypeEnv): FuncDef[] {
+    const other = sharedDefs.on ? this.defs.get(doc) : undefined;
+    const from = other && other.owner !== owner ? other.byKey : undefined;
+    const mine = new Map<string, FuncDef>();
+    const out = funcs.map((f) => {
+      if (!f.body || f.file) return f;
+      const o = from?.get(keyOf(f));
+      if (o && o !== f && env.funcs.get(f.name) === f && sameDef(o, f) && !!o.weak === !!f.weak && !!o.inlineDef === !!f.inlineDef) {
+        env.funcs.set(f.name, o);
+        mine.set(keyOf(o), o);
+        this.defHits++;
+        return o;
+      }
+      mine.set(keyOf(f), f);
+      return f;
+    });
+    this.defs.set(doc, { owner, byKey: mine });
+    return out;
+  }
+
+  /** Another analyzer's program expansions of the document (contexts.ts ExpansionShare; `owner`: the asking analyzer). */
+  expansionsOf(doc: string, owner: object): ArchExpansions | undefined {
+    const x = this.expansions.get(doc);
+    return x && x.owner !== owner ? x.rec : undefined;
+  }
+
+  /** Keeps an analyzer's program expansions of the document for the others. */
+  keepExpansions(doc: string, owner: object, rec: ArchExpansions): void {
+    this.expansions.set(doc, { owner, rec });
+  }
+
   /** Records `res`, the typing of `f` in `env` (a document's analyzer), for the other arches' analyzers. */
   put(doc: string, f: FuncDef, env: TypeEnv, kernelRegs: boolean, res: FuncResult, resultOf: (f: FuncDef) => FuncResult | undefined): void {
     if (!f.body) return;
@@ -72,7 +118,7 @@ export class SharedFunctions {
     }
     let m = this.docs.get(doc);
     if (!m) this.docs.set(doc, (m = new Map()));
-    m.set(keyOf(f), { def: f, env, kernelRegs, res, names: bodyNames(f.body), deps });
+    m.set(keyOf(f), { def: f, env, kernelRegs, res, deps });
   }
 
   /** Another arch's typing of `f`, when it is exactly what typing `f` in `env` gives; else undefined. */
@@ -81,7 +127,12 @@ export class SharedFunctions {
     if (!e || e.env === env || e.kernelRegs !== kernelRegs || !sameDef(e.def, f)) return undefined;
     const differ = this.differ(e.env, env);
     if (!differ) return undefined;
-    for (const n of e.names) if (differ.has(n)) return undefined;
+    for (const n of (e.names ??= bodyNames(e.def.body!))) {
+      if (differ.has(n)) return undefined;
+      // a document function resolves the same only to the very same definition (adoptDefs): looked up now, since an
+      // edit re-parses a function without changing the sizes that stamp `differ`
+      if (e.env.funcs.get(n) !== env.funcs.get(n)) return undefined;
+    }
     for (const [n, r] of e.deps) {
       const d = env.func(n);
       if (!d || resultOf(d) !== r) return undefined;
@@ -94,6 +145,8 @@ export class SharedFunctions {
   close(doc: string): void {
     this.docs.delete(doc);
     this.bodies.delete(doc);
+    this.expansions.delete(doc);
+    this.defs.delete(doc);
   }
 
   /** The names that may resolve differently in `a` and `b` (both a document's environment); undefined: any may. */
@@ -110,6 +163,13 @@ export class SharedFunctions {
     return names;
   }
 }
+
+/**
+ * Document definitions shared between the arches' analyzers (adoptDefs), and with them the typings of functions
+ * calling them and the program expansions (contexts.ts sharedExpansions). CORELENS_SHARED_DEFS=0 turns it off; tests
+ * flip `on` (the analyses must be identical either way).
+ */
+export const sharedDefs = { on: process.env.CORELENS_SHARED_DEFS !== '0' };
 
 function keyOf(f: FuncDef): string {
   return `${f.file ?? ''}\u0000${f.name}\u0000${f.start}\u0000${f.end}`;
@@ -133,9 +193,9 @@ function bodyNames(body: readonly Token[]): string[] {
 function differingNames(a: TypeEnv, b: TypeEnv): Set<string> | undefined {
   if (a.imports.length !== b.imports.length) return undefined;
   const out = new Set<string>();
-  const all = (e: TypeEnv) => {
+  const all = (e: TypeEnv, funcs = true) => {
     for (const k of e.tags.keys()) out.add(k.slice(k.indexOf(' ') + 1));
-    for (const m of [e.typedefs, e.enumConsts, e.funcs]) for (const k of m.keys()) out.add(k);
+    for (const m of funcs ? [e.typedefs, e.enumConsts, e.funcs] : [e.typedefs, e.enumConsts]) for (const k of m.keys()) out.add(k);
   };
   for (let i = 0; i < a.imports.length; i++) {
     const x = a.imports[i]!;
@@ -146,9 +206,10 @@ function differingNames(a: TypeEnv, b: TypeEnv): Set<string> | undefined {
     for (const k of x.globals.keys()) out.add(k);
     for (const k of y.globals.keys()) out.add(k);
   }
-  // the documents' own declarations are parses of their own: the same only for globals of the same shape
-  all(a);
-  all(b);
+  // the documents' own declarations are parses of their own: the same only for globals of the same shape, and for
+  // functions of the very same definition (checked per lookup in take: adoptDefs shares them)
+  all(a, !sharedDefs.on);
+  all(b, !sharedDefs.on);
   // (a knob's default too: it decides which sites run as compiled, Site.knob)
   for (const [n, t] of a.globals) if (!sameType(t, b.globals.get(n)) || a.knobs.get(n) !== b.knobs.get(n)) out.add(n);
   // a member knob's default (`cfg.member`) is its struct global's

@@ -1,5 +1,6 @@
-// Function typings and preprocessed function bodies shared between the analyzers of two arches
-// (source/sharedFunctions.ts, source/docBodies.ts) give exactly what each arch's own work gives: x86 and arm64
+// Function typings, preprocessed function bodies, document definitions and program expansions shared between the
+// analyzers of two arches (source/sharedFunctions.ts, source/docBodies.ts, contexts.ts sharedExpansions) give exactly
+// what each arch's own work gives: x86 and arm64
 // analyzers sharing trees, header parses, typings and bodies against analyzers of their own, on every fixture and
 // corpus program and on the big program (open, then an edit): identical sites, notes, plain accesses, functions and
 // local BTF bytes; the sharing really happened; and the cases that must stay per arch (a call of a per-arch header's
@@ -13,6 +14,7 @@ import * as path from 'path';
 import { Analysis, Analyzer, createAnalyzer } from '../../src/source/analyzer';
 import { HeaderCache } from '../../src/source/localTypes';
 import { SharedFunctions } from '../../src/source/sharedFunctions';
+import { sharedExpansions } from '../../src/source/contexts';
 import { SharedTrees } from '../../src/source/sharedTrees';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { generateVmlinuxH } from '../../bench/source.bench';
@@ -126,11 +128,19 @@ describe('function typings and bodies shared between arches', function () {
       const { functions, shared, alone } = await pairs();
       const pause = () => new Promise<void>((r) => setImmediate(r));
       const got: Analysis[] = [];
+      const x0 = sharedExpansions.hits;
+      const r0 = sharedExpansions.remapped;
       for (const an of shared) got.push(await an.analyzeAsync(big.file, big.text, {}, pause));
       const w = compare('big program', got, alone.map((an) => an.analyze(big.file, big.text)));
       assert.notStrictEqual(w[0]!.sites, w[1]!.sites, 'the arches differ (BPF_KPROBE reads pt_regs per arch)');
       assert.ok(functions.hits > 300, `most functions typed once (${functions.hits} taken)`);
       assert.ok(functions.bodyHits >= 140, `most bodies preprocessed once (${functions.bodyHits} taken)`);
+      // BPF_PROG programs' wrappers and every program's body are the first arch's definitions, and the BPF_PROG
+      // programs' expansions are taken whole (BPF_KPROBE wrappers read pt_regs per arch: theirs are not), some with
+      // type ids of this arch's own (what the comparison above checked, local BTF included)
+      assert.ok(functions.defHits >= 200, `document definitions shared (${functions.defHits})`);
+      assert.ok(sharedExpansions.hits - x0 >= 90 && sharedExpansions.hits - x0 < 150, `program expansions taken (${sharedExpansions.hits - x0})`);
+      assert.ok(sharedExpansions.remapped > r0, 'some taken sites name types at other ids on this arch');
       // an edit inside one program body: each arch's update equals its own
       const edited = big.text.replace('\tev.kind = 0;', '\tev.kind = 7;');
       assert.notStrictEqual(edited, big.text);
