@@ -78,6 +78,8 @@
 //     the caller's block a predecessor there);
 //   - tails: an arm ending `X; return;` and the function's own last statement X, the same code on the same values, are
 //     one block (SimplifyCFG sinks the return's predecessors' identical code: OBI's server_or_client_trace twice).
+//   - cof (register pressure, like `adj`): in a fully unrolled list walk, container_of's offset (`&((T *)0)->m`)
+//     after `&cur->m` in the same block shares its MOV when the loop's register values leave it room: see COF.
 // Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
 // available, where MachineCSE may merge it again: falco's READ_TASK_FIELD_INTO, a probe read in one arm between);
 // a check returned by an inlined helper and tested by the caller;
@@ -124,6 +126,13 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
     const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
     // gap: the offset is held from the earlier read to this one, across the calls of the reads from the earlier one
     // on: what crosses each of those calls (used at or before it and after it) shares r6-r9 with it
+    // cof: the offset crosses the probe read between; what else does in registers: the pointers live there and the
+    // scalars the unrolled loop keeps
+    if (c.regs !== undefined) {
+      const inv = new Set((c.inv ?? []).filter((id) => !((st.firstUse.get(id) ?? Infinity) <= c.seq && c.seq <= (st.lastUse.get(id) ?? -Infinity)))).size;
+      if (live + c.regs + inv + 1 <= COF_REGS) c.s.merged = true;
+      continue;
+    }
     if (c.from !== undefined) {
       if (!GAP_P) { c.s.merged = true; continue; }
       let cross = 0;
@@ -165,6 +174,22 @@ const THREAD = process.env.CORELENS_CSE_THREAD !== '0';
 const SUCC = process.env.CORELENS_CSE_SUCC !== '0';
 /** CORELENS_CSE_JT=0: an if on an inlined helper's returned constants is not threaded (`jt`; its before/after figures). */
 const JT = process.env.CORELENS_CSE_JT !== '0';
+/** CORELENS_CSE_COF=0 turns the `cof` heuristic off (its before/after figures; sites.ts reads it too). */
+const COF = process.env.CORELENS_CSE_COF !== '0';
+/**
+ * cof (a register-pressure HEURISTIC like `adj`): in a fully unrolled list walk, `tmp = READ(cur->entry); cur =
+ * container_of(tmp.next, T, entry);` computes `&cur->entry` and container_of's offset from one relocated MOV of
+ * offsetof(T, entry), which MachineCSE shares when the second is in the same block or a successor (Hades'
+ * trigger_module_scan: 256 copies, one record each, where each copy was counted twice). The copy of the struct in
+ * between is a load that folds its own relocation and takes no register. The offset survives the probe read's
+ * call in r6-r9 only when few other values do; measured with clang 14 on our walk (held-out shape `cof`): with the
+ * loop's scalars `out = i; count++` in memory or one of them in a register, one record per copy at 4, 8 and 32
+ * copies; with both in registers the MOV is rematerialised per use at 4 and 8 copies (two records) and shared at
+ * 32 (the greedy allocator's choice: the rule keeps two there, a surplus, never a missing record). Hence: the
+ * pointers live there, the loop's register scalars and the offset within COF_REGS (the memset zero READ_KERN
+ * stores keeps a register too, which no event shows).
+ */
+const COF_REGS = Number(process.env.CORELENS_CSE_COF_REGS ?? 2);
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -226,8 +251,15 @@ interface State {
   entry?: Map<string, number>;
   /** inside a loop body: only `adj` applies, to unrolled copies */
   loop?: boolean;
-  /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
-  cands: { s: Site; seq: number; from?: number }[];
+  /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`); `regs`: a
+   * `cof` candidate, with the scalars its loop keeps in registers */
+  cands: { s: Site; seq: number; from?: number; regs?: number; inv?: string[] }[];
+  /** cof: the last address of this block's run (a folded load of another relocation between does not end it) */
+  cof?: { key: string; block: number; copies: number };
+  /** cof: inside a loop body, the scalar locals it keeps in registers (FlowEv `regs`) and the values it only reads
+   * (`inv`, as this copy names them) */
+  loopRegs?: number;
+  loopInv?: string[];
   /** inside the copies of a loop LLVM keeps rolled (`rolled`): the positions (call path and site) met so far, and
    * this copy's path to here */
   rolled?: { seen: Set<string>; path: string };
@@ -622,6 +654,16 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       st.adj = e.c === 'a' && !s.unalignedLoad
         ? { key, block: st.cur, copies, seq, run: prev && prev.block === st.cur ? [...(prev.run ?? []), { key: prev.key, block: prev.block, copies: prev.copies, seq: prev.seq }].slice(-GAP_MAX) : undefined }
         : undefined;
+      // cof: container_of's offset (`&((T *)0)->m`) right after an address of the same member in this block, only
+      // folded loads between (they take no register): the one MOV of the offset serves both (see COF)
+      const cofPrev = st.cof;
+      if (e.c === 'a' && !e.nul) st.cof = { key, block: st.cur, copies };
+      else if (e.c !== 'x' && e.c !== 'l') st.cof = undefined;
+      if (COF && UNROLLED && e.nul && e.c === 'a' && st.loop && copies > 1 && !s.unreached && cofPrev && cofPrev.key === key && cofPrev.block === st.cur && cofPrev.copies === copies
+        && !(prev && prev.key === key && prev.block === st.cur)) {
+        st.cands.push({ s, seq, regs: st.loopRegs ?? 0, inv: st.loopInv ?? [] });
+        continue;
+      }
       if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && (prev.block === st.cur || st.preds.has(prev.block)) && prev.copies === copies && (copies > 1 || !st.loop)) {
         // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
         if (!st.loop ? copies === 1 : copies > 1 && UNROLLED) byValue(e, s, st, copy);
@@ -837,7 +879,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, entry: st.entry ?? new Map(st.avail) }, copy, depth);
+      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? new Map(st.avail) }, copy, depth);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);

@@ -204,7 +204,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** a struct copy's second record (structCopySecondSite), only when `pk`'s address was there before it */ need?: true;
     /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string;
     /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
-    /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true }
+    /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true;
+    /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true }
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
@@ -219,7 +220,9 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the locals an if's arms declare (fresh values of each run of it: cse.ts `tails` compares them by name) */ decls?: string[];
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
-    /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
+    /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true;
+    /** a loop's scalar locals kept in registers through its body (loopRegs): cse.ts `cof` counts them as pressure */ regs?: number;
+    /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[] }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
     /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
 
@@ -533,6 +536,18 @@ export function callCost(args: number, direct: boolean): number {
 
 /** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
 const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+/** CORELENS_CSE_COF=0 turns cse.ts `cof` off (no `nul` or `regs` marks: its before/after figures). */
+const COF = process.env.CORELENS_CSE_COF !== '0';
+
+/** cof: `(T *)0` as an access's base (offsetof's `&((T *)0)->m`, container_of's offset). */
+function nullBase(x: Expr | undefined): boolean {
+  if (!COF) return false;
+  for (let d = 0; x && d < 8; d++) {
+    if (x.e === 'cast') { x = x.x; continue; }
+    return x.e === 'num' && x.v === 0n;
+  }
+  return false;
+}
 
 /** An expression whose value is a comparison's, 0 or 1 (`!x`, `a < b`, `a && b`; through casts and a statement
  * expression's last value: libbpf's bpf_ksym_exists is `({ _Static_assert(..); !!sym; })`). */
@@ -783,6 +798,40 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const checkOf = new Map<Expr, RawSite>();
   /** Conditions minMaxDecides settled (true or false), by the if's condition expression. */
   const decided = new Map<Expr, boolean>();
+  /** cof: how many integer locals declared before loop `s` its body writes (not the induction variable, not one whose
+   * address is taken): each iteration's value lives in a register across the body's helper calls (`count++`, `out =
+   * i`, read after the loop) */
+  const loopRegs = (s: Extract<Stmt, { s: 'loop' }>): number => {
+    const inner = new Set<string>();
+    declaredIn(s.body, inner, true);
+    if (s.init) declaredIn(s.init, inner, true);
+    const ind = inductionNames(s);
+    let n = 0;
+    for (const name of writtenIn(s)) {
+      if (inner.has(name) || ind.has(name) || addrTaken.has(name)) continue;
+      const t = lookup(name);
+      const k = t ? strip(t).k : undefined;
+      if (k === 'int' || k === 'enum') n++;
+    }
+    return n;
+  };
+  /** cof: the locals and parameters of scalar or pointer type that loop `s` reads and never writes (`head` of `if
+   * (&cur->entry == head) break;`), their address never taken: one register each, live across the whole body */
+  const loopInv = (s: Extract<Stmt, { s: 'loop' }>): string[] => {
+    const written = writtenIn(s);
+    const ind = inductionNames(s);
+    const out = new Set<string>();
+    const reads = (e: Expr) => walkExpr(e, (x) => {
+      if (x.e !== 'id' || written.has(x.name) || ind.has(x.name) || addrTaken.has(x.name)) return;
+      const t = lookup(x.name);
+      const k = t ? strip(t).k : undefined;
+      if (k === 'int' || k === 'enum' || k === 'ptr') out.add(x.name);
+    });
+    eachExpr(s.body, reads);
+    if (s.c) reads(s.c);
+    if (s.step) reads(s.step);
+    return [...out];
+  };
   /** A local (or parameter) of scalar or pointer type: one load reads it. */
   const scalarLocal = (n: string): boolean => {
     const t = lookup(n);
@@ -920,6 +969,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const from = v.chain.base ?? v.chain.of;
       if (fe && 's' in fe && load && from) fe.src = exprKey(from);
       if (fe && 's' in fe && v.chain.of && !v.chain.base) { const pk = prefixKey(v.chain.of); if (pk) fe.pk = pk; }
+      if (fe && 's' in fe && !load && nullBase(v.chain.base)) fe.nul = true;
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       }
@@ -2675,6 +2725,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         })[1], kind: 'loop' };
         if (!once) regions.pop();
         sinkFrames.pop();
+        const regs = COF ? loopRegs(s) : 0;
+        if (regs) loopEv.regs = regs;
+        const inv = COF ? loopInv(s) : [];
+        if (inv.length) loopEv.inv = inv;
         flow.push(loopEv);
         breakable.pop();
         loopEntry.pop();

@@ -107,6 +107,11 @@
 //     the same values (OBI's http_get_or_create_trace_info): SimplifyCFG sinks the identical code of the return's
 //     predecessors into one block, one copy of trace()'s reads; also with a store that differs before the call, a
 //     local each declares, another condition. Kept: an argument that differs, a call more in one of them.
+//   - cof: a fully unrolled kobject list walk (Hades' trigger_module_scan): `tlist = READ_KERN(cur->entry); cur =
+//     container_of(tlist.next, struct kobject, entry);` computes `&cur->entry` and container_of's offset from one
+//     MOV of offsetof(struct kobject, entry) when it stays in a register across the probe read: one record per copy
+//     with the loop's scalars in memory (cof). With them in registers (cof_kept) clang rematerialises it in some
+//     copies and not in others (the greedy allocator's choice): the rule keeps both there, never fewer than clang.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -127,6 +132,40 @@ const HEAD = `#include "vmlinux.h"
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
 `;
+/** cof: a fully unrolled kobject list walk in the shape of Hades' trigger_module_scan (START/STEP), three trip counts;
+ * `end` ends each program (what the loop's scalars `out` and `count` become). */
+const COF_WALK = `/* in the shape of Hades' trigger_module_scan: a fully unrolled walk of a kobject list, \`&cur->entry\` and
+ * container_of's offset in each copy (one MOV of offsetof(struct kobject, entry) when it survives the probe read) */
+#define READ_KERN(ptr) ({ typeof(ptr) _val; __builtin_memset((void *)&_val, 0, sizeof(_val)); bpf_core_read((void *)&_val, sizeof(_val), &ptr); _val; })
+static inline const char *kname(const struct kobject *kobj) { return READ_KERN(kobj->name); }
+__u32 outs[2];
+#define START									\\
+	struct kobject *cur = (struct kobject *)ctx->di;				\\
+	struct list_head *head = (struct list_head *)ctx->si, tlist;			\\
+	struct module_kobject *kobj;							\\
+	__u32 count = 0, out = 0;
+#define STEP									\\
+	out = i;								\\
+	if (&cur->entry == head)						\\
+		break;								\\
+	tlist = READ_KERN(cur->entry);						\\
+	cur = container_of(tlist.next, struct kobject, entry);			\\
+	if (!kname(cur))							\\
+		break;								\\
+	kobj = container_of(cur, struct module_kobject, kobj);			\\
+	if (!READ_KERN(kobj->mod))						\\
+		continue;							\\
+	count++;
+`;
+const cofPrograms = (end: string, tag: string, counts: number[]): string => counts.map((n) => `SEC("uprobe/${tag}${n}") int ${tag}${n}(struct pt_regs *ctx)
+{
+	START
+#pragma unroll
+	for (int i = 0; i < ${n}; i++) { STEP }
+	${end}
+	return 0;
+}
+`).join('');
 const SHAPES: { name: string; text: string; min: number }[] = [
   { name: 'memcpy_member', min: 14, text: `struct conn { __u32 proto; __u32 sport; __u32 src6[4]; __u32 dst6[4]; };
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct conn); __type(value, __u64); } conns SEC(".maps");
@@ -1479,6 +1518,10 @@ SEC("kprobe/b") int b(struct pt_regs *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  { name: 'cof', min: 220, text: `${COF_WALK}/* the loop's scalars in memory (their addresses taken, as Hades' are): the offset stays in a register, one
+ * record per copy */
+${cofPrograms('bpf_probe_read_kernel(&outs[0], 4, &out); bpf_probe_read_kernel(&outs[1], 4, &count);', 'mem', [4, 8, 32])}char LICENSE[] SEC("license") = "GPL";
+` },
   { name: 'tails', min: 25, text: `/* in the shape of OBI's http_get_or_create_trace_info: an arm ends \`if (meta) { ..; trace(..); } return;\` and the
  * function ends with the same statement on the same values: SimplifyCFG sinks the identical code of the return's
  * predecessors into one block, one copy of trace()'s reads */
@@ -1743,6 +1786,27 @@ char LICENSE[] SEC("license") = "GPL";
     assert.deepStrictEqual(errorsOf(S), ['core-missing-field 39 [5.10-amd64]']);
     const warned = S.filter((f) => f.severity === 'warning').map((f) => `${findingKey(f)} ${/only if \`([\w.]+)\` is set/.exec(f.message)?.[1]}`).sort();
     assert.deepStrictEqual(warned, ['core-missing-field 22 [5.10-amd64] user_config.groupby_state', 'core-missing-field 24 [5.10-amd64] user_config.filter_pid', 'direct-read 32 [5.10-amd64,6.18-amd64] user_config.filter_pid']);
+  });
+
+  it("cof_kept: with the walk's scalars in registers, container_of's offset is never merged where clang keeps it", async () => {
+    // clang 14 shares the offset in some of these (reg at 32 copies, cnt and out in all but the first copies at 4:
+    // the greedy allocator's choice) and rematerialises it in others: the rule keeps both records in all of them,
+    // a surplus, never a record clang has and the model lacks
+    const text = `${COF_WALK}${cofPrograms('outs[0] = out; outs[1] = count;', 'reg', [4, 8, 32])}`
+      + `${cofPrograms('bpf_probe_read_kernel(&outs[0], 4, &out); outs[1] = count;', 'cnt', [4, 8])}`
+      + `${cofPrograms('outs[0] = out; bpf_probe_read_kernel(&outs[1], 4, &count);', 'out', [4, 8])}char LICENSE[] SEC("license") = "GPL";\n`;
+    const src = path.join(dir, 'cof_kept.bpf.c');
+    const obj = path.join(dir, 'cof_kept.bpf.o');
+    fs.writeFileSync(src, HEAD + text);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'cof_kept', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    // clang keeps two offset records in some copies (so the shape measures what it should): each of the 68 copies has
+    // five relocations with one offset record (tlist.next, kobject name, module_kobject's two), each program two
+    // PT_REGS reads
+    const one = 68 * 5 + 7 * 2;
+    assert.ok(agree.relocations > one, `${agree.relocations} relocations, ${one} with one offset record per copy`);
   });
 
   for (const shape of SHAPES) {
