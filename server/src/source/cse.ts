@@ -790,7 +790,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         // early: an arm that only returns (`if (!ns) return 0;` in an inlined helper) is no block either once
         // SimplifyCFG folds it into the return's phi: the caller's join after the call has this block as its
         // immediate predecessor (measured: KubeArmor's get_task_pid_ns_id then get_task_mnt_ns_id, one nsproxy record)
-        if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret')) && evs2.some((x) => 'exit' in x)) {
+        // (sst: the arm's constant store is sunk into the return block with the function's last one: only a return)
+        if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret') || (e.sst && evs2 === e.sub && 'clob' in x)) && evs2.some((x) => 'exit' in x)) {
           st.rets.push(from);
           st.early?.push(new Map(st.avail));
           const x = evs2.find((y): y is Extract<FlowEv, { exit: 'ret' | 'jump' }> => 'exit' in y);

@@ -221,6 +221,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true;
+    /** the then arm is `p[i] = K; return ..;` and the function ends `p[j] = K; return ..;`: SimplifyCFG sinks the
+     * store into the return block, the arm is only a return (sinksWithTail; cse.ts `early`) */ sst?: true;
     /** a loop's scalar locals kept in registers through its body (loopRegs): cse.ts `cof` counts them as pressure */ regs?: number;
     /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[] }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
@@ -536,6 +538,11 @@ export function callCost(args: number, direct: boolean): number {
 
 /** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
 const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+/** CORELENS_CSE_SINK_STORE=0: an arm's constant store that SimplifyCFG sinks into the return block keeps the arm a
+ * block of its own for cse.ts `early` (sinksWithTail; its before/after figures). */
+const SINK_STORE = process.env.CORELENS_CSE_SINK_STORE !== '0';
+/** CORELENS_CSE_SWITCH2=0: a one-case switch stays a switch event for cse.ts, not an if (twoWay; before/after). */
+const SWITCH2 = process.env.CORELENS_CSE_SWITCH2 !== '0';
 /** CORELENS_CSE_COF=0 turns cse.ts `cof` off (no `nul` or `regs` marks: its before/after figures). */
 const COF = process.env.CORELENS_CSE_COF !== '0';
 
@@ -831,6 +838,27 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (s.c) reads(s.c);
     if (s.step) reads(s.step);
     return [...out];
+  };
+  /** sst: `p[i] = K;` or `*p = K;` through a pointer variable p, K a constant: its pointer (as written) and K. */
+  const constStore = (st: Stmt | undefined): { base: string; k: bigint } | undefined => {
+    if (!st || st.s !== 'expr' || st.x.e !== 'assign' || st.x.op !== '=') return undefined;
+    const l = st.x.l;
+    const base = l.e === 'index' ? l.arr : l.e === 'unary' && l.op === '*' ? l.x : undefined;
+    const k = constValue(st.x.r, env);
+    return base?.e === 'id' && k !== undefined ? { base: base.name, k } : undefined;
+  };
+  /** sst: an if's then arm `p[i] = K; return ..;` in a function whose last statements are `p[j] = K; return ..;`
+   * (elastic's ebpf_argv__fill: `buf[0] = '\0'; return 1;` and `buf[size - 1] = '\0'; return size;`): both reach the
+   * return block with the same store but its index, which SimplifyCFG's sinking of common code makes one store
+   * there (a phi of the index), leaving the arm only a return */
+  const sinksWithTail = (t: Stmt): boolean => {
+    const arm = t.s === 'block' ? t.body : [t];
+    if (arm.length !== 2 || arm[1]!.s !== 'return') return false;
+    const a = constStore(arm[0]);
+    const n = topBody.length;
+    if (!a || n < 2 || topBody[n - 1]!.s !== 'return' || (writes.get(a.base) ?? 0) > 0) return false;
+    const b = constStore(topBody[n - 2]);
+    return b !== undefined && b.base === a.base && b.k === a.k;
   };
   /** A local (or parameter) of scalar or pointer type: one load reads it. */
   const scalarLocal = (n: string): boolean => {
@@ -2681,7 +2709,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           for (const n of new Set([...mt.keys(), ...mf.keys()])) if (mt.get(n) !== m0.get(n) || mf.get(n) !== m0.get(n)) bumpMem(n);
         }
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -2838,6 +2866,58 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return probe && probe.start >= tw!.of.start && probe.end <= tw!.end ? { cut: true, all: true, twin: probe } : { cut: true, all: true };
   }
 
+  /** switch2: a switch with one case label (and a default) is a conditional branch once SimplifyCFG is done
+   * (ConstantFoldTerminator turns a one-case switch into `icmp eq` and `br`): its events as an if's, each arm's
+   * own (the case's, the default's), without the `break` that ends one. Only arms that end in a break or an exit and
+   * hold no other break of the switch and no label; else undefined (the switch event). */
+  function twoWay(s: Extract<Stmt, { s: 'switch' }>, evs: FlowEv[]): FlowEv | undefined {
+    if (s.body.s !== 'block') return undefined;
+    // the arms as statements: each label's own statement and those after it up to the next label
+    const arms: Stmt[][] = [];
+    for (const st of s.body.body) {
+      if (st.s === 'label' && st.name === undefined) arms.push([st.body]);
+      else if (!arms.length) return undefined;
+      else arms[arms.length - 1]!.push(st);
+    }
+    const cases = s.body.body.filter((x) => x.s === 'label' && x.name === undefined && x.x !== undefined).length;
+    if (cases !== 1 || arms.length > 2) return undefined;
+    const inner = (st: Stmt, top: boolean): boolean => {
+      // a break of the switch before an arm's end, a label (a goto target, a nested case) inside: not an if
+      switch (st.s) {
+        case 'jump': return st.kind === 'break' && !top;
+        case 'label': return true;
+        case 'block': return st.body.some((x, i) => inner(x, top && i === st.body.length - 1));
+        case 'if': return inner(st.t, false) || (!!st.f && inner(st.f, false));
+        case 'loop': case 'switch': return hasLabel(st.body);
+        default: return false;
+      }
+    };
+    const brk = (st: Stmt | undefined): boolean => st?.s === 'jump' && st.kind === 'break';
+    const exits = (st: Stmt | undefined): boolean => st?.s === 'return' || (st?.s === 'jump' && st.kind !== 'break');
+    for (const [i, arm] of arms.entries()) {
+      if (arm.some((x, k) => inner(x, k === arm.length - 1))) return undefined;
+      // the first arm may not fall into the second
+      const last = arm[arm.length - 1];
+      if (i < arms.length - 1 && !brk(last) && !exits(last)) return undefined;
+    }
+    // the events per arm: split at the labels' cuts (top level: the arms hold no label)
+    const parts: FlowEv[][] = [[]];
+    for (const e of evs) {
+      if ('cut' in e && e.all) parts.push([]);
+      else parts[parts.length - 1]!.push(e);
+    }
+    if (parts.length !== arms.length + 1 || parts[0]!.some((e) => !('cut' in e && e.soft))) return undefined;
+    const armEvs = arms.map((arm, i) => {
+      const xs = parts[i + 1]!;
+      // the arm's break goes on after the switch: no exit
+      if (!brk(arm[arm.length - 1])) return xs;
+      let k = xs.length - 1;
+      while (k >= 0 && 'cut' in xs[k]! && (xs[k] as { soft?: true }).soft) k--;
+      return k >= 0 && 'exit' in xs[k]! ? [...xs.slice(0, k), ...xs.slice(k + 1)] : xs;
+    });
+    return { sub: armEvs[0]!, ...(armEvs[1] ? { alt: armEvs[1] } : {}), kind: 'if' };
+  }
+
   /** A switch statement's arms (the condition already evaluated). */
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx): undefined {
     if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
@@ -2845,7 +2925,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
     // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
     // relocations, not one): nothing before it is available inside, nothing inside after it
-    if (p < 0 || s.body.s !== 'block') { flow.push({ sub: region(() => stmt(s.body, ctx))[1], kind: 'switch' }); return undefined; }
+    if (p < 0 || s.body.s !== 'block') {
+      const evs = region(() => stmt(s.body, ctx))[1];
+      flow.push(SWITCH2 ? twoWay(s, evs) ?? { sub: evs, kind: 'switch' } : { sub: evs, kind: 'switch' });
+      return undefined;
+    }
     const arms = s.body.body;
     flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field))[1], kind: 'switch' });
     return undefined;

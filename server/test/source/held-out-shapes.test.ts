@@ -107,6 +107,14 @@
 //     the same values (OBI's http_get_or_create_trace_info): SimplifyCFG sinks the identical code of the return's
 //     predecessors into one block, one copy of trace()'s reads; also with a store that differs before the call, a
 //     local each declares, another condition. Kept: an argument that differs, a call more in one of them.
+//   - switch2: a switch with one case (and a default) between two reads of one address (elastic's
+//     file_modify_event__emit, `switch (type) { case FILE: break; default: goto out; }`) is a conditional branch after
+//     SimplifyCFG: the read after it reuses the address as after the same if. Kept as before: a call in the arm
+//     between two checks (GVN), switches of several cases (not modelled: surplus records).
+//   - sink_store: an inlined helper's early arm `buf[0] = '\0'; return 1;` and its end `buf[size - 1] = '\0'; return
+//     size;` (elastic's ebpf_argv__fill, ebpf_env__fill): SimplifyCFG sinks the common store into the return block,
+//     so the arm is only a return (`early`): one task->mm record for both helpers. Kept: no store at the end, another
+//     constant stored.
 //   - cof: a fully unrolled kobject list walk (Hades' trigger_module_scan): `tlist = READ_KERN(cur->entry); cur =
 //     container_of(tlist.next, struct kobject, entry);` computes `&cur->entry` and container_of's offset from one
 //     MOV of offsetof(struct kobject, entry) when it stays in a register across the probe read: one record per copy
@@ -1521,6 +1529,116 @@ char LICENSE[] SEC("license") = "GPL";
   { name: 'cof', min: 220, text: `${COF_WALK}/* the loop's scalars in memory (their addresses taken, as Hades' are): the offset stays in a register, one
  * record per copy */
 ${cofPrograms('bpf_probe_read_kernel(&outs[0], 4, &out); bpf_probe_read_kernel(&outs[1], 4, &count);', 'mem', [4, 8, 32])}char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'switch2', min: 20, text: `/* in the shape of elastic's file_modify_event__emit: \`switch (event->finfo.type) { case FILE: break; default: goto
+ * out; }\` between two BPF_CORE_READ(path, dentry..): a switch with one case is a conditional branch after
+ * SimplifyCFG, so the read after it reuses the address as after an if */
+struct ev { __u32 type; __u64 a, b; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct ev); } evs SEC(".maps");
+static __noinline int fill(struct ev *e, struct dentry *d) { e->type = BPF_CORE_READ(d, d_flags); return 0; }
+#define HEAD(name) SEC("kprobe/" #name) int name(struct pt_regs *ctx) { struct path *path = (void *)ctx->di; __u32 z = 0;	\\
+	struct ev *e = bpf_map_lookup_elem(&evs, &z); if (!e) return 0; struct dentry *d = BPF_CORE_READ(path, dentry); fill(e, d);
+/* the case goes on, the default leaves: one path 0:1 record */
+HEAD(brk_out)
+	switch (e->type) { case 1: break; default: goto out; }
+	e->b = (__u64)BPF_CORE_READ(path, dentry, d_inode);
+out:
+	return 0;
+}
+/* the case leaves, no default */
+HEAD(case_out)
+	switch (e->type) { case 3: goto out; }
+	e->b = (__u64)BPF_CORE_READ(path, dentry, d_inode);
+out:
+	return 0;
+}
+/* the default first */
+HEAD(dflt_first)
+	switch (e->type) { default: return 0; case 2: break; }
+	e->b = (__u64)BPF_CORE_READ(path, dentry, d_inode);
+	return 0;
+}
+/* both arms go on: an if/else */
+HEAD(both_on)
+	switch (e->type) { case 1: e->a = 1; break; default: e->a = 2; break; }
+	e->b = (__u64)BPF_CORE_READ(path, dentry, d_inode);
+	return 0;
+}
+/* a check before and after: GVN's one value, as around an if */
+HEAD(checks)
+	if (bpf_core_field_exists(path->mnt)) e->a = 1;
+	switch (e->type) { case 1: break; default: goto out; }
+	if (bpf_core_field_exists(path->mnt)) e->a = 2;
+out:
+	return 0;
+}
+HEAD(checks_both)
+	if (bpf_core_field_exists(path->mnt)) e->a = 1;
+	switch (e->type) { case 1: e->a = 3; break; default: e->a = 4; break; }
+	if (bpf_core_field_exists(path->mnt)) e->a = 2;
+	return 0;
+}
+/* kept: a call in the case arm may write the check's global (two field_exists records) */
+HEAD(checks_call)
+	if (bpf_core_field_exists(path->mnt)) e->a = 1;
+	switch (e->type) { case 1: fill(e, d); break; default: goto out; }
+	if (bpf_core_field_exists(path->mnt)) e->a = 2;
+out:
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'sink_store', min: 15, text: `/* in the shape of elastic's ebpf_argv__fill and ebpf_env__fill, both inlined into one program reading task->mm:
+ * the early arm's \`buf[0] = '\\0'; return 1;\` and the end's \`buf[size - 1] = '\\0'; return size;\` store the same
+ * constant through the same pointer, SimplifyCFG sinks the store into the return block, and the code after the call
+ * has the test's block as an immediate predecessor: one mm record for the four reads */
+char bufs[2][512];
+#define FILL(name, a, b, tail)								\\
+static long name(char *buf, unsigned long buf_size, const struct task_struct *task)	\\
+{											\\
+	unsigned long start, end, size;							\\
+	start = BPF_CORE_READ(task, mm, a);						\\
+	end = BPF_CORE_READ(task, mm, b);						\\
+	if (end <= start) {								\\
+		buf[0] = '\\0';								\\
+		return 1;								\\
+	}										\\
+	size = end - start;								\\
+	size = size > buf_size ? buf_size : size;					\\
+	bpf_probe_read_user(buf, size, (void *)start);					\\
+	tail;										\\
+	return size;									\\
+}
+FILL(argv_fill, arg_start, arg_end, buf[size - 1] = '\\0')
+FILL(env_fill, env_start, env_end, buf[size - 1] = '\\0')
+FILL(argv_fill2, arg_start, arg_end, )
+FILL(env_fill2, env_start, env_end, )
+FILL(argv_fill3, arg_start, arg_end, buf[size - 1] = 'x')
+FILL(env_fill3, env_start, env_end, buf[size - 1] = 'x')
+SEC("kprobe/same_store") int same_store(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	long n = argv_fill(bufs[0], 512, task);
+	n += env_fill(bufs[1], 512, task);
+	return n;
+}
+/* kept: no store before the last return, the arm keeps its own (two mm records) */
+SEC("kprobe/no_store") int no_store(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	long n = argv_fill2(bufs[0], 512, task);
+	n += env_fill2(bufs[1], 512, task);
+	return n;
+}
+/* kept: another constant stored at the end */
+SEC("kprobe/other_store") int other_store(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	long n = argv_fill3(bufs[0], 512, task);
+	n += env_fill3(bufs[1], 512, task);
+	return n;
+}
+char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'tails', min: 25, text: `/* in the shape of OBI's http_get_or_create_trace_info: an arm ends \`if (meta) { ..; trace(..); } return;\` and the
  * function ends with the same statement on the same values: SimplifyCFG sinks the identical code of the return's
