@@ -83,6 +83,9 @@ export interface ParamCond {
   /** The condition also needs the argument to be a constant in the context (a copy of a loop LLVM unrolls only once
    * its trip count is known): it fails where the argument is unknown, where the others hold. */
   known?: boolean;
+  /** dead_out: holds unless the argument is the address of a caller's local nobody reads (CallRef args' `deadOut`):
+   * the value stored through the parameter dies there, and the loads computing it (eq and v are unused) */
+  dout?: true;
 }
 
 /**
@@ -153,7 +156,9 @@ export interface CallRef {
     /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true;
     /** the address of one of the caller's locals, or of a plain member of one (an alloca plus a constant offset:
      * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true;
-    /** the bounds of an integer argument that is a masked local plus a constant (argRange) */ range?: readonly [bigint, bigint] }[];
+    /** the bounds of an integer argument that is a masked local plus a constant (argRange) */ range?: readonly [bigint, bigint];
+    /** `&x`, x a local of the caller named nowhere else but in its declaration: what the callee stores there is
+     * never read (dead_out) */ deadOut?: true }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** In an unrolled loop, the statement after the call leaves the loop on the call's value (`if (v == 1) return ..;`):
@@ -538,6 +543,9 @@ export function callCost(args: number, direct: boolean): number {
 
 /** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
 const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+/** CORELENS_DEAD_OUT=0: a value an inlined callee stores through an out-parameter its caller never reads keeps its
+ * loads (dead_out; its before/after figures). */
+const DEAD_OUT = process.env.CORELENS_DEAD_OUT !== '0';
 /** CORELENS_CSE_SINK_STORE=0: an arm's constant store that SimplifyCFG sinks into the return block keeps the arm a
  * block of its own for cse.ts `early` (sinksWithTail; its before/after figures). */
 const SINK_STORE = process.env.CORELENS_CSE_SINK_STORE !== '0';
@@ -838,6 +846,35 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (s.c) reads(s.c);
     if (s.step) reads(s.step);
     return [...out];
+  };
+  /** dead_out: the non-member uses of `name` in the body (its tokens, macro arguments included). */
+  const usesOf = (name: string): number[] => {
+    const b = f.body ?? [];
+    const out: number[] = [];
+    for (let k = 0; k < b.length; k++) if (b[k]!.s === name && !memberName(b, k)) out.push(k);
+    return out;
+  };
+  /** dead_out: a local (not a parameter) named only twice in the body, its declaration and one `&x`. */
+  const unreadLocal = (name: string): boolean => {
+    if (!lookup(name) || f.params.some((q) => q.name === name)) return false;
+    const u = usesOf(name);
+    return u.length === 2 && f.body![u[1]! - 1]?.s === '&';
+  };
+  /** dead_out: a parameter named only as `*p = ..` statements (`*dscp = ipv4_get_dscp(&ip);`): never read here. */
+  const storedOnly = (name: string): boolean => {
+    const b = f.body ?? [];
+    const u = usesOf(name);
+    return u.length > 0 && u.every((k) => b[k - 1]?.s === '*' && [';', '{', '}'].includes(b[k - 2]?.s ?? '') && b[k + 1]?.s === '=');
+  };
+  /** dead_out: an expression whose value alone matters: pure() or a call of a function whose body is one `return E;`
+   * with no call, assignment or increment (netobserv's ipv4_get_dscp), on pure arguments. */
+  const pureValue = (x: Expr): boolean => {
+    if (pure(x)) return true;
+    if (x.e !== 'call' || x.fn.e !== 'id' || !x.args.every(pure)) return false;
+    const b = env.func(x.fn.name)?.body;
+    if (!b || b[0]?.s !== 'return' || b[b.length - 1]?.s !== ';') return false;
+    return b.every((t, k) => (t.s !== ';' || k === b.length - 1) && !/^(?:[-+*/%&|^]|<<|>>)?=$/.test(t.s) && t.s !== '++' && t.s !== '--'
+      && !(/^[A-Za-z_]\w*$/.test(t.s) && t.s !== 'sizeof' && t.s !== 'return' && b[k + 1]?.s === '('));
   };
   /** sst: `p[i] = K;` or `*p = K;` through a pointer variable p, K a constant: its pointer (as written) and K. */
   const constStore = (st: Stmt | undefined): { base: string; k: bigint } | undefined => {
@@ -1455,7 +1492,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
         const before = res.sites.length;
+        const calls0 = res.calls.length;
         use(x.r, ctx);
+        // dead_out: `*p = E` with E free of side effects, p a parameter only ever stored through: in a copy whose
+        // caller passes the address of a local it never reads, the store dies (DSE) and E's loads with it (DCE)
+        if (DEAD_OUT && x.op === '=' && !ctx.noEmit && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id') {
+          const pi = f.params.findIndex((q) => q.name === (x.l as { x: { name: string } }).x.name);
+          if (pi >= 0 && storedOnly(f.params[pi]!.name!) && pureValue(x.r)) {
+            const dc: ParamCond = { param: pi, eq: false, v: 0n, dout: true };
+            for (let i = before; i < res.sites.length; i++) res.sites[i]!.pconds = [...(res.sites[i]!.pconds ?? []), dc];
+            for (let i = calls0; i < res.calls.length; i++) res.calls[i]!.pconds = [...(res.calls[i]!.pconds ?? []), dc];
+          }
+        }
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
         if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
@@ -1734,6 +1782,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       ref.args = args.map((a) => {
         const r = argRef(a);
         if (allocaAddr(a)) r.alloca = true;
+        if (DEAD_OUT && a.e === 'unary' && a.op === '&' && a.x.e === 'id' && unreadLocal(a.x.name)) r.deadOut = true;
         return r;
       });
       function argRef(a: Expr): NonNullable<CallRef['args']>[number] {

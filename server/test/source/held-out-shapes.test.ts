@@ -115,6 +115,10 @@
 //     size;` (elastic's ebpf_argv__fill, ebpf_env__fill): SimplifyCFG sinks the common store into the return block,
 //     so the arm is only a return (`early`): one task->mm record for both helpers. Kept: no store at the end, another
 //     constant stored.
+//   - dead_out: `*dscp = ipv4_get_dscp(&ip);` in an inlined helper (netobserv's core_fill_in_l3) whose caller passes
+//     `&dscp` of a local it never reads: the store dies (DSE) and the value's loads with it (`ip.tos`, no record),
+//     also passed on through a second helper. Kept: a caller that reads it, a value from a probe read (a call clang
+//     keeps, its relocated address with it), a callee that reads what it stored.
 //   - cof: a fully unrolled kobject list walk (Hades' trigger_module_scan): `tlist = READ_KERN(cur->entry); cur =
 //     container_of(tlist.next, struct kobject, entry);` computes `&cur->entry` and container_of's offset from one
 //     MOV of offsetof(struct kobject, entry) when it stays in a register across the probe read: one record per copy
@@ -1637,6 +1641,81 @@ SEC("kprobe/other_store") int other_store(struct pt_regs *ctx)
 	long n = argv_fill3(bufs[0], 512, task);
 	n += env_fill3(bufs[1], 512, task);
 	return n;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'dead_out', min: 20, text: `/* in the shape of netobserv's core_fill_in_l3: \`*dscp = ipv4_get_dscp(&ip);\` into a caller's local \`dscp\` that only
+ * one of the callers reads afterwards */
+struct flow { __u32 saddr, daddr; __u8 proto, dscp; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct flow); __type(value, __u64); } flows SEC(".maps");
+static inline __u8 get_dscp(const struct iphdr *iph) { return (iph->tos >> 2) & 0x3f; }
+static inline void fill_l3(struct sk_buff *skb, struct flow *id, __u8 *protocol, __u8 *dscp)
+{
+	struct iphdr ip;
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__builtin_memset(&ip, 0, sizeof(ip));
+	bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
+	id->saddr = ip.saddr;
+	id->daddr = ip.daddr;
+	*dscp = get_dscp(&ip);
+	*protocol = ip.protocol;
+}
+/* dscp never read: the store and the tos load die */
+SEC("kprobe/kfree_skb") int BPF_KPROBE(drops, struct sk_buff *skb)
+{
+	struct flow id = {};
+	__u8 protocol = 0, dscp = 0;
+	fill_l3(skb, &id, &protocol, &dscp);
+	id.proto = protocol;
+	__u64 one = 1;
+	bpf_map_update_elem(&flows, &id, &one, BPF_ANY);
+	return 0;
+}
+/* read: kept */
+SEC("kprobe/nf_nat_manip_pkt") int BPF_KPROBE(nat, struct sk_buff *skb)
+{
+	struct flow id = {};
+	__u8 protocol = 0, dscp = 0;
+	fill_l3(skb, &id, &protocol, &dscp);
+	id.proto = protocol;
+	id.dscp = dscp;
+	__u64 one = 1;
+	bpf_map_update_elem(&flows, &id, &one, BPF_ANY);
+	return 0;
+}
+/* passed on by an inlined helper that never reads it either: dead too */
+static inline void fill_all(struct sk_buff *skb, struct flow *id, __u8 *dscp)
+{
+	__u8 protocol = 0;
+	fill_l3(skb, id, &protocol, dscp);
+	id->proto = protocol;
+}
+SEC("kprobe/psample_sample_packet") int BPF_KPROBE(passed, struct sk_buff *skb)
+{
+	struct flow id = {};
+	__u8 dscp = 0;
+	fill_all(skb, &id, &dscp);
+	__u64 one = 1;
+	bpf_map_update_elem(&flows, &id, &one, BPF_ANY);
+	return 0;
+}
+/* kept: the value comes through a probe read (a call clang keeps, with its relocated address) */
+static inline void fill_len(struct sk_buff *skb, __u32 *len) { *len = BPF_CORE_READ(skb, len); }
+SEC("kprobe/dev_queue_xmit") int BPF_KPROBE(probe_read, struct sk_buff *skb)
+{
+	__u32 len = 0;
+	fill_len(skb, &len);
+	return 0;
+}
+/* kept: the callee reads what it stored */
+static inline __u8 fill_back(const struct iphdr *ip, __u8 *dscp) { *dscp = get_dscp(ip); return *dscp + 1; }
+SEC("kprobe/ip_rcv") int BPF_KPROBE(read_back, struct sk_buff *skb)
+{
+	struct iphdr ip;
+	__u8 dscp = 0;
+	bpf_probe_read_kernel(&ip, sizeof(ip), BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header));
+	return fill_back(&ip, &dscp);
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
