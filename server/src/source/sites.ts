@@ -543,6 +543,8 @@ export function callCost(args: number, direct: boolean): number {
 
 /** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
 const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+/** CORELENS_REMAT=0: a check kept in a local and given to several helper calls is one record (rematArg; before/after). */
+const REMAT = process.env.CORELENS_REMAT !== '0';
 /** CORELENS_DEAD_OUT=0: a value an inlined callee stores through an out-parameter its caller never reads keeps its
  * loads (dead_out; its before/after figures). */
 const DEAD_OUT = process.env.CORELENS_DEAD_OUT !== '0';
@@ -846,6 +848,42 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (s.c) reads(s.c);
     if (s.step) reads(s.step);
     return [...out];
+  };
+  /** remat: the checks kept in locals (their one site, how many helper-call arguments name them so far, the first
+   * of those, the loop depth of the declaration; `bad`: a use the rule does not model). */
+  const rematVars = new Map<string, { site: RawSite; k: number; first?: { a: Expr; ctx: Ctx }; loops: number; bad: boolean }>();
+  /** if/else arms and `?:` operands being walked: a helper call in one may be sunk with its twin (remat leaves it). */
+  let twoArms = 0;
+  /**
+   * remat: a check's value is a MOV of an immediate (relocated), and an argument of a helper call is a COPY into an
+   * argument register, which RegisterCoalescer's reMaterializeTrivialDef turns into the MOV itself: one record per
+   * helper-call argument naming the kept check, plus the def's own when anything else reads it (a comparison, a
+   * store, arithmetic). Measured with clang 14: `u32 s = bpf_core_type_size(struct iphdr);` given to two calls, or
+   * twice to one, is two records; to one call and a comparison or a store, two; two stores, one (libbpfgo's
+   * cgroup-legacy: s_iphdr given to two bpf_skb_load_bytes_relative). Not modelled (the count stays one): a use in
+   * a loop, in an if/else arm or `?:` operand (two calls in the arms are sunk into one: one record), as an argument of
+   * a function with a body (inlined or not), and `return v` (a COPY to r0 too, not counted).
+   */
+  const rematArg = (a: Expr, helper: boolean, ctx: Ctx): void => {
+    let x = a;
+    while (x.e === 'cast') x = x.x;
+    if (x.e !== 'id') return;
+    const rv = rematVars.get(x.name);
+    if (!rv || rv.bad) return;
+    if (!helper || loopEntry.length !== rv.loops || twoArms > 0) { rv.bad = true; return; }
+    rv.k++;
+    if (rv.k === 1) rv.first = { a, ctx };
+    else rematSite(rv.site, a, ctx);
+  };
+  /** remat: one more record of check `o` at the argument `a` (no cost: the inliner never sees it, the allocator makes it). */
+  const rematSite = (o: RawSite, a: Expr, ctx: Ctx): void => {
+    const s: RawSite = { kind: o.kind, root: o.root, access: o.access, start: a.start, end: a.end, func: f.name, guards: ctx.guards.slice() };
+    if (ctx.pconds?.length) s.pconds = ctx.pconds;
+    if (ctx.knob) s.knob = ctx.knob;
+    res.sites.push(s);
+    const fe: FlowEv = { s, c: 'x' };
+    flow.push(fe);
+    evOf.set(s, fe);
   };
   /** dead_out: the non-member uses of `name` in the body (its tokens, macro arguments included). */
   const usesOf = (name: string): number[] => {
@@ -1476,8 +1514,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (!ctx.noEmit && !cp) branches = true;
         use(x.c, ctx);
         if (!ctx.noEmit && !cp) condUse(x.c, true);
+        twoArms++;
         const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true), knob: withK(ctx, x.c, true) }));
         const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false), knob: withK(ctx, x.c, false) }));
+        twoArms--;
         flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
@@ -1740,6 +1780,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const ii = ip === undefined && !MEM_BUILTINS[name] ? sroaInside(a) : undefined;
         if (ii !== undefined) sroaBad[ii] = true;
       }
+      if (REMAT && rematVars.size && !ctx.noEmit && !ctx.unevaluated) rematArg(a, !def?.body && !/^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name], ctx);
       const before = res.sites.length;
       const p = inl?.params[i];
       // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
@@ -2690,6 +2731,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             // the store into an address-taken local keeps clang's second load
             if (addrTaken.has(v.name)) cut(true, true);
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
+            // remat: a check kept in a local written only here, its address never taken (see rematArg)
+            if (REMAT && v.name && !ctx.noEmit && iv.check && res.sites.length === before + 1 && (writes.get(v.name) ?? 0) === 1 && !addrTaken.has(v.name)) {
+              const e0 = evOf.get(res.sites[before]!);
+              if (e0 && 's' in e0 && e0.c === 'v') rematVars.set(v.name, { site: res.sites[before]!, k: 0, loops: loopEntry.length, bad: false });
+            }
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
           if (v.name) written(v.name, ctx, !!v.init);
@@ -2737,6 +2783,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
         const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true) };
         regions.push({ guards: tc.guards, pconds: tc.pconds });
+        if (s.f) twoArms++;
         const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
         regions.pop();
         const fAfterT = freq;
@@ -2750,6 +2797,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.push({ guards: fc.guards, pconds: fc.pconds });
           ff = region(() => sinkExitArm(s.f!, ctx, () => stmt(s.f!, fc)))[1];
           regions.pop();
+          twoArms--;
         }
         freq += fAfterT;
         if (m0) {
@@ -3701,6 +3749,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
     block(body, ctx);
+    // remat: the def's own record stays when anything but those arguments reads the local
+    for (const [name, rv] of rematVars) if (!rv.bad && rv.first && usesOf(name).length - 1 > rv.k) rematSite(rv.site, rv.first.a, rv.first.ctx);
     if (sinkable.size && !namesOf(f).has('goto')) sinkSites();
     // loads into locals never read are dead: clang emits no relocation for them
     if (tentative.size || killed.size) {

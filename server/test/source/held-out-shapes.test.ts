@@ -119,6 +119,10 @@
 //     `&dscp` of a local it never reads: the store dies (DSE) and the value's loads with it (`ip.tos`, no record),
 //     also passed on through a second helper. Kept: a caller that reads it, a value from a probe read (a call clang
 //     keeps, its relocated address with it), a callee that reads what it stored.
+//   - remat: a check kept in a local (`u32 s = bpf_core_type_size(struct iphdr);`, libbpfgo's cgroup-legacy) and given
+//     to helper calls: each argument is a COPY into an argument register, rematerialised as the relocated MOV (one
+//     record per argument), the def's own record staying when anything else reads it (a comparison, a store, a
+//     return). Kept one: two stores, calls in the two arms of an if/else (sunk into one call).
 //   - cof: a fully unrolled kobject list walk (Hades' trigger_module_scan): `tlist = READ_KERN(cur->entry); cur =
 //     container_of(tlist.next, struct kobject, entry);` computes `&cur->entry` and container_of's offset from one
 //     MOV of offsetof(struct kobject, entry) when it stays in a register across the probe read: one record per copy
@@ -1716,6 +1720,77 @@ SEC("kprobe/ip_rcv") int BPF_KPROBE(read_back, struct sk_buff *skb)
 	__u8 dscp = 0;
 	bpf_probe_read_kernel(&ip, sizeof(ip), BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header));
 	return fill_back(&ip, &dscp);
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'remat', min: 14, text: `/* in the shape of libbpfgo's cgroup-legacy: \`u32 s_iphdr = bpf_core_type_size(struct iphdr);\` given to two
+ * bpf_skb_load_bytes_relative calls: each helper-call argument is a COPY into an argument register, which the register
+ * coalescer rematerialises as the relocated MOV itself (one record each), the def's own staying for any other read */
+char buf[64];
+/* two helper calls each given the kept size: one MOV per argument (RegisterCoalescer rematerialises it into r2/r4) */
+SEC("cgroup_skb/ingress") int two_calls(struct __sk_buff *ctx)
+{
+	struct iphdr ip = {};
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (bpf_skb_load_bytes(ctx, 0, &ip, s))
+		return 1;
+	if (bpf_skb_load_bytes(ctx, s, buf, 8))
+		return 1;
+	return 0;
+}
+/* one call, used twice in it */
+SEC("cgroup_skb/egress") int one_call_twice(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (bpf_skb_load_bytes(ctx, s, buf, s))
+		return 1;
+	return 0;
+}
+/* a comparison and a call argument */
+SEC("tc/cmp_and_arg") int cmp_and_arg(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (ctx->len < s)
+		return 1;
+	if (bpf_skb_load_bytes(ctx, 0, buf, s))
+		return 1;
+	return 0;
+}
+/* a store then a call argument */
+__u32 sizes[2];
+SEC("tc/store_and_arg") int store_and_arg(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	sizes[0] = s;
+	if (bpf_skb_load_bytes(ctx, 0, buf, s))
+		return 1;
+	return 0;
+}
+/* returned and a call argument */
+SEC("tc/ret_and_arg") int ret_and_arg(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (bpf_skb_load_bytes(ctx, 0, buf, s))
+		return 1;
+	return s;
+}
+/* two calls in the two arms */
+SEC("tc/arms") int arms(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (ctx->len > 100)
+		bpf_skb_load_bytes(ctx, 0, buf, s);
+	else
+		bpf_skb_load_bytes(ctx, 4, buf, s);
+	return 0;
+}
+/* stored twice, no call */
+SEC("tc/stores") int stores(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	sizes[0] = s;
+	sizes[1] = s + 1;
+	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
