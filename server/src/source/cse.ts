@@ -78,6 +78,8 @@
 //     the caller's block a predecessor there);
 //   - tails: an arm ending `X; return;` and the function's own last statement X, the same code on the same values, are
 //     one block (SimplifyCFG sinks the return's predecessors' identical code: OBI's server_or_client_trace twice).
+//   - tailsink: the identical events ending both arms of an if/else (a helper call among them) are sunk into the join
+//     (SinkCommonCodeFromPredecessors): the else arm's copies of those reads are merged: see tailSunkOf;
 //   - cof (register pressure, like `adj`): in a fully unrolled list walk, container_of's offset (`&((T *)0)->m`)
 //     after `&cur->m` in the same block shares its MOV when the loop's register values leave it room: see COF.
 // Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
@@ -357,6 +359,44 @@ function sunkOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site[] {
     else return [];
   }
   return differ ? same : [];
+}
+
+/** CORELENS_CSE_TAIL_SINK=0 turns the `tailsink` rule off (its before/after figures). */
+const TAIL_SINK = process.env.CORELENS_CSE_TAIL_SINK !== '0';
+
+/**
+ * tailsink: SimplifyCFG's SinkCommonCodeFromPredecessors moves the identical instructions that end both arms of an
+ * if/else into the join, from the last one back while they are the same (measured, clang 14: lmp's schedule_delay,
+ * `if (history) { ..; h.last[1].pid = prev->pid; bpf_probe_read_kernel_str(.., prev->comm); update(..); } else { ..;
+ * h.last[1].pid = prev->pid; bpf_probe_read_kernel_str(.., prev->comm); update(..); }`: one pid and one comm record;
+ * also after a helper call in one arm; none when the arms' last calls differ in one constant). Pairs the arms' events
+ * from their ends while they are the same (a site's relocation, use and pointer value or base as written, a helper
+ * call's signature, cuts and clobbers), over straight code only (no nested branch, inlined call or exit among them);
+ * returns the else arm's sites of that common tail.
+ */
+function tailSunkOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site[] {
+  const strip = (xs: FlowEv[]): FlowEv[] => xs.filter((x) => !('cut' in x && x.soft) && !('s' in x && !copy.site(x.s)));
+  const xa = strip(a);
+  const xb = strip(b);
+  const out: Site[] = [];
+  let calls = 0;
+  for (let i = xa.length - 1, j = xb.length - 1; i >= 0 && j >= 0; i--, j--) {
+    const p = xa[i]!;
+    const q = xb[j]!;
+    if ('s' in p && 's' in q) {
+      const sp = copy.site(p.s)!;
+      const sq = copy.site(q.s)!;
+      const sameBase = p.b !== undefined ? q.b !== undefined && copy.id(p.b) === copy.id(q.b) : q.b === undefined && p.src !== undefined && p.src === q.src;
+      if (keyOf(sp) !== keyOf(sq) || p.c !== q.c || !sameBase || p.c === 'v') break;
+      out.push(sq);
+    } else if ('cut' in p && 'cut' in q) {
+      if (!!p.all !== !!q.all || p.all || p.sig === undefined || p.sig !== q.sig || !!p.store !== !!q.store) break;
+      calls++;
+    } else if ('clob' in p && 'clob' in q) continue;
+    else break;
+  }
+  // (a tail with no helper call is a few loads and stores SimplifyCFG may as well hoist or leave: not measured)
+  return calls ? out : [];
 }
 
 /** CORELENS_CSE_TAILS=0 turns the `tails` rule off (its before/after figures). */
@@ -822,7 +862,12 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         else if (t.exited && f && !f.exited) st.facts = new Map(f.facts);
         else if (f?.exited && !t.exited) st.facts = new Map(t.facts);
       }
-      if (SUNK && e.alt && !twin && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled) for (const x of sunkOf(e.sub, e.alt, copy)) x.merged = true;
+      if (SUNK && e.alt && !twin && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled) {
+        const sunk = sunkOf(e.sub, e.alt, copy);
+        for (const x of sunk) x.merged = true;
+        // tailsink: the identical end of both arms, in the join once SimplifyCFG is done
+        if (TAIL_SINK && !sunk.length && !t.exited && !f?.exited) for (const x of tailSunkOf(e.sub, e.alt, copy)) x.merged = true;
+      }
       // jt: `if (!f(..)) return 0;` on an inlined helper returning only constants: JumpThreading sends each return
       // straight to the arm its constant takes, so the code after the if has the blocks of the returns that reach it
       // as its immediate predecessors, and what dominates all of them available (huatuo's should_process_device:

@@ -123,6 +123,11 @@
 //     to helper calls: each argument is a COPY into an argument register, rematerialised as the relocated MOV (one
 //     record per argument), the def's own record staying when anything else reads it (a comparison, a store, a
 //     return). Kept one: two stores, calls in the two arms of an if/else (sunk into one call).
+//   - tail_sink: both arms of an if/else end with the same reads and helper calls (lmp's schedule_delay: `..pid =
+//     prev->pid; bpf_probe_read_kernel_str(.., prev->comm); bpf_map_update_elem(..)` in each): SimplifyCFG sinks
+//     the identical tail into the join, one record of each; also after a helper call in one arm. Kept: the last
+//     calls differ in one constant (nothing sunk). Not modelled (surplus): tails whose reads differ in their pointer,
+//     which LLVM sinks with a phi.
 //   - cof: a fully unrolled kobject list walk (Hades' trigger_module_scan): `tlist = READ_KERN(cur->entry); cur =
 //     container_of(tlist.next, struct kobject, entry);` computes `&cur->entry` and container_of's offset from one
 //     MOV of offsetof(struct kobject, entry) when it stays in a register across the probe read: one record per copy
@@ -1790,6 +1795,67 @@ SEC("tc/stores") int stores(struct __sk_buff *ctx)
 	__u32 s = bpf_core_type_size(struct iphdr);
 	sizes[0] = s;
 	sizes[1] = s + 1;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'tail_sink', min: 9, text: `struct item { __u32 pid; char comm[16]; };
+struct hist { struct item last[2]; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, struct hist); } hists SEC(".maps");
+/* in the shape of lmp's schedule_delay: both arms end with the same reads and calls, sunk into the join by SimplifyCFG
+ * (one prev->pid and one prev->comm record) */
+SEC("tp_btf/sched_switch") int BPF_PROG(same_tail, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u32 key = next->pid;
+	struct hist nh;
+	struct hist *h = bpf_map_lookup_elem(&hists, &key);
+	if (h) {
+		nh.last[0] = h->last[1];
+		nh.last[1].pid = prev->pid;
+		bpf_probe_read_kernel_str(&nh.last[1].comm, sizeof(nh.last[1].comm), prev->comm);
+		bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
+	} else {
+		nh.last[0].pid = 0;
+		nh.last[0].comm[0] = '\\0';
+		nh.last[1].pid = prev->pid;
+		bpf_probe_read_kernel_str(&nh.last[1].comm, sizeof(nh.last[1].comm), prev->comm);
+		bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
+	}
+	return 0;
+}
+/* kept: the last call differs in a flag */
+SEC("tp_btf/sched_wakeup") int BPF_PROG(other_flag, struct task_struct *p)
+{
+	__u32 key = p->tgid;
+	struct hist nh = {};
+	struct hist *h = bpf_map_lookup_elem(&hists, &key);
+	if (h) {
+		nh.last[0] = h->last[1];
+		nh.last[1].pid = p->pid;
+		bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
+	} else {
+		nh.last[0].pid = 1;
+		nh.last[1].pid = p->pid;
+		bpf_map_update_elem(&hists, &key, &nh, BPF_NOEXIST);
+	}
+	return 0;
+}
+/* the same tail after an arm with a helper call of its own */
+SEC("tp_btf/sched_process_exit") int BPF_PROG(call_before, struct task_struct *p)
+{
+	__u32 key = p->tgid;
+	struct hist nh = {};
+	struct hist *h = bpf_map_lookup_elem(&hists, &key);
+	if (h) {
+		bpf_map_delete_elem(&hists, &key);
+		nh.last[1].pid = p->pid;
+		bpf_probe_read_kernel_str(&nh.last[1].comm, 16, p->comm);
+	} else {
+		nh.last[0].pid = 1;
+		nh.last[1].pid = p->pid;
+		bpf_probe_read_kernel_str(&nh.last[1].comm, 16, p->comm);
+	}
+	bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
