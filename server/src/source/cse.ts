@@ -369,10 +369,12 @@ const TAIL_SINK = process.env.CORELENS_CSE_TAIL_SINK !== '0';
  * if/else into the join, from the last one back while they are the same (measured, clang 14: lmp's schedule_delay,
  * `if (history) { ..; h.last[1].pid = prev->pid; bpf_probe_read_kernel_str(.., prev->comm); update(..); } else { ..;
  * h.last[1].pid = prev->pid; bpf_probe_read_kernel_str(.., prev->comm); update(..); }`: one pid and one comm record;
- * also after a helper call in one arm; none when the arms' last calls differ in one constant). Pairs the arms' events
- * from their ends while they are the same (a site's relocation, use and pointer value or base as written, a helper
- * call's signature, cuts and clobbers), over straight code only (no nested branch, inlined call or exit among them);
- * returns the else arm's sites of that common tail.
+ * also after a helper call in one arm; none when the arms' last calls differ in one constant, nor for `v =
+ * BPF_CORE_READ(r, dx);` against `v = BPF_CORE_READ(r, si) + BPF_CORE_READ(r, dx);`, whose last instructions, the
+ * arithmetic making v, differ). Only the arms' trailing expression statements that are the same code (sites.ts
+ * sameTail, FlowEv `tl`): their events are paired from the ends while they are the same (a site's relocation, use
+ * and pointer value or base as written, a helper call's signature, cuts and clobbers), over straight code only (no
+ * nested branch, inlined call or exit among them); returns the else arm's sites of that common tail.
  */
 function tailSunkOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site[] {
   const strip = (xs: FlowEv[]): FlowEv[] => xs.filter((x) => !('cut' in x && x.soft) && !('s' in x && !copy.site(x.s)));
@@ -866,7 +868,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         const sunk = sunkOf(e.sub, e.alt, copy);
         for (const x of sunk) x.merged = true;
         // tailsink: the identical end of both arms, in the join once SimplifyCFG is done
-        if (TAIL_SINK && !sunk.length && !t.exited && !f?.exited) for (const x of tailSunkOf(e.sub, e.alt, copy)) x.merged = true;
+        if (TAIL_SINK && e.tl && !sunk.length && !t.exited && !f?.exited) for (const x of tailSunkOf(e.sub.slice(e.tl[0]), e.alt.slice(e.tl[1]), copy)) x.merged = true;
       }
       // jt: `if (!f(..)) return 0;` on an inlined helper returning only constants: JumpThreading sends each return
       // straight to the arm its constant takes, so the code after the if has the blocks of the returns that reach it

@@ -228,6 +228,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true;
     /** the then arm is `p[i] = K; return ..;` and the function ends `p[j] = K; return ..;`: SimplifyCFG sinks the
      * store into the return block, the arm is only a return (sinksWithTail; cse.ts `early`) */ sst?: true;
+    /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
+     * (sameTail; cse.ts `tailsink`) */ tl?: [number, number];
     /** a loop's scalar locals kept in registers through its body (loopRegs): cse.ts `cof` counts them as pressure */ regs?: number;
     /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[] }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
@@ -543,6 +545,8 @@ export function callCost(args: number, direct: boolean): number {
 
 /** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
 const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+/** CORELENS_CSE_TAIL_SINK=0: no `tl` mark on if events (cse.ts `tailsink`; its before/after figures). */
+const TAIL_SINK = process.env.CORELENS_CSE_TAIL_SINK !== '0';
 /** CORELENS_REMAT=0: a check kept in a local and given to several helper calls is one record (rematArg; before/after). */
 const REMAT = process.env.CORELENS_REMAT !== '0';
 /** CORELENS_DEAD_OUT=0: a value an inlined callee stores through an out-parameter its caller never reads keeps its
@@ -913,6 +917,26 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (!b || b[0]?.s !== 'return' || b[b.length - 1]?.s !== ';') return false;
     return b.every((t, k) => (t.s !== ';' || k === b.length - 1) && !/^(?:[-+*/%&|^]|<<|>>)?=$/.test(t.s) && t.s !== '++' && t.s !== '--'
       && !(/^[A-Za-z_]\w*$/.test(t.s) && t.s !== 'sizeof' && t.s !== 'return' && b[k + 1]?.s === '('));
+  };
+  /** tailsink: where each statement's events begin in the event list being recorded (block()). */
+  const stmtAt = new Map<Stmt, number>();
+  /** tailsink: two arms (blocks) ending with the same expression statements as code (`bpf_map_update_elem(&m, &k, &v,
+   * 0);` in both): the index of the first such statement's events in each arm's list; undefined when none. */
+  const sameTail = (t: Stmt, e: Stmt): [number, number] | undefined => {
+    const a = t.s === 'block' ? t.body : [t];
+    const b = e.s === 'block' ? e.body : [e];
+    let n = 0;
+    while (n < a.length && n < b.length) {
+      const x = a[a.length - 1 - n]!;
+      const y = b[b.length - 1 - n]!;
+      const key = (z: Expr): string => (z.e === 'assign' ? `${exprKey(z.l)}${z.op}${exprKey(z.r)}` : exprKey(z));
+      if (x.s !== 'expr' || y.s !== 'expr' || key(x.x) !== key(y.x) || key(x.x).includes('?')) break;
+      n++;
+    }
+    if (!n || t.s !== 'block' || e.s !== 'block') return undefined;
+    const i = stmtAt.get(a[a.length - n]!);
+    const j = stmtAt.get(b[b.length - n]!);
+    return i !== undefined && j !== undefined ? [i, j] : undefined;
   };
   /** sst: `p[i] = K;` or `*p = K;` through a pointer variable p, K a constant: its pointer (as written) and K. */
   const constStore = (st: Stmt | undefined): { base: string; k: bigint } | undefined => {
@@ -2806,7 +2830,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           for (const n of new Set([...mt.keys(), ...mf.keys()])) if (mt.get(n) !== m0.get(n) || mf.get(n) !== m0.get(n)) bumpMem(n);
         }
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
+        const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -3716,6 +3741,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         unreachable = false;
       }
       if (tail && s === tail.first) tailMark = mark();
+      if (TAIL_SINK) stmtAt.set(s, flow.length);
       const sunk0 = sunkChain;
       sunkChain = HOPS && sunkInto(body, i);
       const callsBefore = res.calls.length;
