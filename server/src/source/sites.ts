@@ -545,6 +545,8 @@ export function callCost(args: number, direct: boolean): number {
 
 /** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
 const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+/** CORELENS_UB_ARMS=0: an arm storing through a pointer that never gets a value is walked as any (its before/after). */
+const UB_ARMS = process.env.CORELENS_UB_ARMS !== '0';
 /** CORELENS_CSE_TAIL_SINK=0: no `tl` mark on if events (cse.ts `tailsink`; its before/after figures). */
 const TAIL_SINK = process.env.CORELENS_CSE_TAIL_SINK !== '0';
 /** CORELENS_REMAT=0: a check kept in a local and given to several helper calls is one record (rematArg; before/after). */
@@ -852,6 +854,26 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (s.c) reads(s.c);
     if (s.step) reads(s.step);
     return [...out];
+  };
+  /** ub: the arm's first statement is `p->f = ..` or `*p = ..`, p a pointer local (not a parameter) never written,
+   * its address never taken: its value is undef, the store undefined behaviour. */
+  const undefStore = (arm: Stmt): boolean => {
+    let st: Stmt | undefined = arm;
+    while (st?.s === 'block') st = st.body[0];
+    if (st?.s !== 'expr' || st.x.e !== 'assign') return false;
+    let l = st.x.l;
+    while (l.e === 'member' && !l.arrow) l = l.obj;
+    const p = l.e === 'member' && l.arrow ? l.obj : l.e === 'unary' && l.op === '*' ? l.x : undefined;
+    if (p?.e !== 'id' || f.params.some((q) => q.name === p.name) || addrTaken.has(p.name) || (writes.get(p.name) ?? 0) > 0) return false;
+    const t = lookup(p.name);
+    return !!t && strip(t).k === 'ptr' && declaredBare(p.name);
+  };
+  /** ub: `name` is declared in the body without an initialiser (`struct fs_t *e;`). */
+  const declaredBare = (name: string): boolean => {
+    const b = f.body ?? [];
+    const u = usesOf(name);
+    const k = u[0];
+    return k !== undefined && (b[k + 1]?.s === ';' || b[k + 1]?.s === ',');
   };
   /** remat: the checks kept in locals (their one site, how many helper-call arguments name them so far, the first
    * of those, the loop depth of the declaration; `bad`: a use the rule does not model). */
@@ -2784,6 +2806,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const cv = condValue(s.c);
         if (cv !== undefined) {
           const live = cv !== 0n ? s.t : s.f;
+          if (live) stmt(live, ctx);
+          return undefined;
+        }
+        // ub: an arm whose first statement stores through a pointer local that never gets a value is undefined on
+        // entry: SimplifyCFG removes the edge into it (passingValueIsAlwaysUndefined), so only the other arm is left
+        // and a pure condition dies with the branch (lmp's fs_watcher: `struct fs_t *e; .. if (fd >= 0) { e->fd =
+        // fd; .. }`, no record of the PT_REGS_RC read fd holds)
+        if (UB_ARMS && pure(s.c) && (undefStore(s.t) || (s.f && undefStore(s.f)))) {
+          const live = undefStore(s.t) ? s.f : s.t;
           if (live) stmt(live, ctx);
           return undefined;
         }

@@ -128,6 +128,10 @@
 //     the identical tail into the join, one record of each; also after a helper call in one arm. Kept: the last
 //     calls differ in one constant (nothing sunk). Not modelled (surplus): tails whose reads differ in their pointer,
 //     which LLVM sinks with a phi.
+//   - ub_arms: an arm whose first statement stores through a pointer local never given a value (lmp's fs_watcher,
+//     `struct fs_t *e; .. if (fd >= 0) { e->fd = fd; .. }`) is undefined on entry: SimplifyCFG drops the edge into
+//     it, the pure condition and the PT_REGS_RC read `fd` holds die. Kept: a pointer from a map lookup, a helper call
+//     before the store (the arm is entered: the call may not return).
 //   - cof: a fully unrolled kobject list walk (Hades' trigger_module_scan): `tlist = READ_KERN(cur->entry); cur =
 //     container_of(tlist.next, struct kobject, entry);` computes `&cur->entry` and container_of's offset from one
 //     MOV of offsetof(struct kobject, entry) when it stays in a register across the probe read: one record per copy
@@ -1856,6 +1860,58 @@ SEC("tp_btf/sched_process_exit") int BPF_PROG(call_before, struct task_struct *p
 		bpf_probe_read_kernel_str(&nh.last[1].comm, 16, p->comm);
 	}
 	bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'ub_arms', min: 2, text: `/* in the shape of lmp's fs_watcher (write.bpf.c): \`struct fs_t *e;\` never given a value, \`e->fd = fd;\` first in the
+ * arm: the store through undef is undefined, SimplifyCFG drops the edge into the arm, \`fd >= 0\` and the PT_REGS_RC
+ * read that fd holds die with it */
+struct fs_t { int fd; int pid; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, int); __type(value, struct fs_t); } fds SEC(".maps");
+SEC("kprobe/do_sys_openat2") int BPF_KPROBE(undef_arm)
+{
+	struct fs_t *e;
+	int pid = bpf_get_current_pid_tgid() >> 32;
+	int fd = PT_REGS_RC(ctx);
+	if (fd >= 0) {
+		e->fd = fd;
+		bpf_map_update_elem(&fds, &pid, &pid, BPF_ANY);
+	}
+	return 0;
+}
+/* the else arm */
+SEC("kprobe/do_sys_open") int BPF_KPROBE(undef_else)
+{
+	struct fs_t *e;
+	int fd = PT_REGS_RC(ctx);
+	if (fd < 0)
+		return 0;
+	else
+		e->pid = fd;
+	return 1;
+}
+/* kept: the pointer comes from a map lookup */
+SEC("kprobe/vfs_open") int BPF_KPROBE(from_map)
+{
+	struct fs_t *e;
+	int pid = bpf_get_current_pid_tgid() >> 32;
+	int fd = PT_REGS_RC(ctx);
+	e = bpf_map_lookup_elem(&fds, &pid);
+	if (fd >= 0 && e) {
+		e->fd = fd;
+	}
+	return 0;
+}
+/* kept: a helper call before the store (it may never return: the arm is entered) */
+SEC("kprobe/vfs_read") int BPF_KPROBE(call_first)
+{
+	struct fs_t *e;
+	int fd = PT_REGS_RC(ctx);
+	if (fd >= 0) {
+		bpf_printk("fd %d", fd);
+		e->fd = fd;
+	}
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
