@@ -26,7 +26,7 @@
 // `--held DIR`: every held-out preset (HELD_PRESETS, issue 12's held-out projects named in the README) whose checkout
 // DIR/<HELD_DIRS name> exists (elastic, ecapture, ptcpdump, pulsar, netobserv, kubeshark, bpf-developer-tutorial,
 // retina, bpf-examples, cilium-ebpf, bpftime, systemd, huatuo, kubeskoop, kyanos, learning-ebpf, lmp, nettrace, Hades,
-// bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit).
+// bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -370,6 +370,13 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
   // Makefile: clang -S -target bpf -D __BPF_TRACING__ -I/usr/local/include -g -O2 -emit-llvm pr0be.X.c | llc (vmlinux.h
   // from bpftool)
   'boopkit': (root) => ({ name: 'krisnova/boopkit', root, files: ['pr0be.*.c'], include: [], defines: ['__BPF_TRACING__'] }),
+  // src/Makefile: clang -fno-stack-protector -I../.local_libbpf/ -I../includes/ -I$(LIBBPF)/src/ -I.
+  // -I../kernel-collector/includes/ -ggdb -O2 -target bpf -DMY_LINUX_VERSION_CODE=<running kernel> (the
+  // kernel-collector submodule cloned into the checkout; 6.18 = 397824)
+  'netdata': (root) => ({
+    name: 'netdata/ebpf-co-re', root, files: ['src/*.bpf.c'], include: ['includes', 'src', 'kernel-collector/includes'],
+    defines: ['MY_LINUX_VERSION_CODE=397824'], ownVmlinux: true, cflags: ['-fno-stack-protector'], libbpfSrc: true,
+  }),
 };
 
 /** The checkout directory name `--held DIR` looks for, per held preset (DIR/<name>). */
@@ -380,7 +387,7 @@ export const HELD_DIRS: Record<string, string> = {
   'kubeskoop': 'kubeskoop', 'kyanos': 'kyanos', 'learning-ebpf': 'learning-ebpf', 'lmp': 'lmp', 'lmp-old': 'lmp', 'magiceyes': 'lmp',
   'nettrace': 'nettrace', 'hades': 'Hades', 'bpftune': 'bpftune', 'libbpf-rs': 'libbpf-rs', 'libbpf-rs-tests': 'libbpf-rs',
   'bad-bpf': 'bad-bpf', 'systing': 'systing', 'below': 'below', 'bpfsnoop': 'bpfsnoop', 'hello-libbpfgo': 'hello-libbpfgo',
-  'eunomia-bpf': 'eunomia-bpf', 'libbpfgo': 'libbpfgo', 'boopkit': 'boopkit',
+  'eunomia-bpf': 'eunomia-bpf', 'libbpfgo': 'libbpfgo', 'boopkit': 'boopkit', 'netdata': 'ebpf-co-re',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 

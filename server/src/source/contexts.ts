@@ -472,7 +472,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   };
 
   /** One inlined copy for the merge replay: the same site objects and contexts as `visit`. */
-  const copyOf = (c: Ctx, stack: FuncDef[], parent?: FlowCopy, bases?: (string | undefined)[], mem?: (string | undefined)[], kargs?: (bigint | undefined)[]): FlowCopy => {
+  const copyOf = (c: Ctx, stack: FuncDef[], parent?: FlowCopy, bases?: (string | undefined)[], mem?: (string | undefined)[], kargs?: (bigint | undefined)[], live?: (true | string | undefined)[]): FlowCopy => {
     const copy: FlowCopy = {
       id: (name) => {
         // `*p` (what parameter p points at, unwritten so far): the caller's memory value passed (`&x`)
@@ -489,13 +489,18 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         const i = c.def.params.findIndex((p) => p.name === name);
         return i < 0 ? undefined : kargs?.[i] ?? c.argv?.[i];
       },
+      outLive: (name) => {
+        const i = live ? c.def.params.findIndex((p) => p.name === name) : -1;
+        const l = i >= 0 ? live![i] : undefined;
+        return l === true || (typeof l === 'string' && !!parent?.outLive?.(l));
+      },
       site: (r) => (holds(r.pconds, c) ? siteIn(c, r) : undefined),
-      enter: (call, bs, ms, ks) => {
+      enter: (call, bs, ms, ks, ls) => {
         const callee = call.def;
         if (!holds(call.pconds, c) || !callee.body || !inlines(callee, call) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
-        return { flow: cres.flow, copy: copyOf(stepOnce(c, call), [...stack, callee], copy, bs, ms, ks) };
+        return { flow: cres.flow, copy: copyOf(stepOnce(c, call), [...stack, callee], copy, bs, ms, ks, ls) };
       },
     };
     return copy;

@@ -101,8 +101,10 @@ export interface FlowCopy {
   konst(name: string): bigint | undefined;
   /** The public site of `r` in this copy, or undefined when this copy does not keep it (a folded condition). */
   site(r: RawSite): Site | undefined;
+  /** Whether pointer parameter `name` of this copy points at a caller's local that caller reads by value (`tails`). */
+  outLive?(name: string): boolean;
   /** The inlined callee's events and copy; undefined when the call is not inlined here (or dropped). */
-  enter(call: CallRef, bases: (string | undefined)[] | undefined, mem?: (string | undefined)[], kargs?: (bigint | undefined)[]): { flow: FlowEv[]; copy: FlowCopy } | undefined;
+  enter(call: CallRef, bases: (string | undefined)[] | undefined, mem?: (string | undefined)[], kargs?: (bigint | undefined)[], live?: (true | string | undefined)[]): { flow: FlowEv[]; copy: FlowCopy } | undefined;
 }
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
@@ -417,25 +419,13 @@ const TAILS = process.env.CORELENS_CSE_TAILS !== '0';
  */
 function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
   const out = new Set<FlowEv>();
-  const lastOf = (xs: FlowEv[], exit: boolean): FlowEv | undefined => {
-    let i = xs.length - 1;
-    while (i >= 0 && 'cut' in xs[i]! && (xs[i] as { soft?: true }).soft) i--;
-    if (exit) {
-      const x = xs[i];
-      if (!x || !('exit' in x) || x.exit !== 'ret') return undefined;
-      i--;
-    } else if (xs[i] && 'exit' in xs[i]!) {
-      if ((xs[i] as { exit: string }).exit !== 'ret') return undefined;
-      i--;
-    }
-    while (i >= 0 && 'cut' in xs[i]! && (xs[i] as { soft?: true }).soft) i--;
-    const x = xs[i];
-    return x && (('call' in x && !x.call.twin && !x.split) || ('kind' in x && x.kind === 'if')) ? x : undefined;
-  };
+  const lastOf = lastStatement;
   const tail = lastOf(evs, false);
   if (!tail) return out;
   const want = tailSig(tail, copy);
   if (want === undefined || !want.includes('S')) return out;
+  // what the path to the last statement stores into callers' locals (its own statements before it, not in an if)
+  const finalOuts = liveOuts(evs.slice(0, evs.indexOf(tail)).filter((x) => !('sub' in x)), copy);
   // the arms ending in `X; return;` before it (ifs only: a loop's or a switch's return leaves through their blocks)
   const arms = (xs: FlowEv[], d: number): boolean => xs.some((x) => {
     if (x === tail || d > 16 || !('kind' in x) || x.kind !== 'if') return false;
@@ -443,13 +433,153 @@ function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
       const l = lastOf(a, true);
       // (the same kind of statement, the same callee, before the whole comparison)
       const like = l && ('call' in l ? 'call' in tail && l.call.def === tail.call.def : !('call' in tail));
-      if (like && tailSig(l, copy) === want) return true;
+      if (like && tailSig(l, copy) === want && !(TAIL_OUTS && liveOuts(a, copy) !== finalOuts)) return true;
       if (arms(a, d + 1)) return true;
     }
     return false;
   });
   if (arms(evs, 0)) out.add(tail);
   return out;
+}
+
+/** CORELENS_CSE_TAIL_OUTS=0: `tails` merges an arm that writes a caller's local too (its before/after figures). */
+const TAIL_OUTS = process.env.CORELENS_CSE_TAIL_OUTS !== '0';
+
+/**
+ * tails, kept apart: the arm stores through a pointer parameter into a caller's local (`*tgid = pid >> 32;` with
+ * `&tgid` passed), which SROA makes a register value: the join takes it in a phi, and the copy or computation that
+ * feeds the phi ends the arm's block (the BPF code of `r6 >>= 32` after the arm's last call), so two paths that store different values there
+ * (or one of them none) no longer end in the same instructions and BranchFolding has no common tail to merge (measured, clang 14: netdata's
+ * netdata_get_pid, `if (*level == REAL_PARENT) { ..; *tgid = ..; return get_real_parent_pid(); } .. return
+ * get_real_parent_pid();`: two copies of its task_struct reads; with the caller's tgid unused after the call, one).
+ * Returns those stores (place = value, as written) of the statements given, ifs included, inlined calls not: two
+ * paths merge only when they store the same. A local the caller never reads by value is no phi (FlowEv `live`).
+ */
+function liveOuts(xs: FlowEv[], copy: FlowCopy): string {
+  const out: string[] = [];
+  const walk = (ys: FlowEv[], d: number): void => {
+    if (d > 16) return;
+    for (const x of ys) {
+      if ('cut' in x) for (const o of x.outs ?? []) { if (copy.outLive?.(o.p)) out.push(`${o.at}=${o.v}`); }
+      else if ('sub' in x && x.kind === 'if') { walk(x.sub, d + 1); walk(x.alt ?? [], d + 1); }
+    }
+  };
+  walk(xs, 0);
+  return out.join(';');
+}
+
+/** CORELENS_CSE_SUFFIX=0 turns the `suffix` rule off (its before/after figures). */
+const SUFFIX = process.env.CORELENS_CSE_SUFFIX !== '0';
+
+/** One instruction-ish step of an inlined call's straight code (`suffix`): a site with its relocation key apart. */
+interface SuffixTok { tag: string; key: string; site?: Site }
+
+/**
+ * suffix: two paths that return through inlined calls whose code is the same but for the relocations it starts with
+ * (`return get_real_parent_pid();` and `return get_parent_pid();`, each reading its own task_struct member and then
+ * the same `->tgid` of the pointer read) end in the same instructions after the last differing one, the differing
+ * offsets being only immediates in registers: BranchFolding merges that common tail into one, so each relocation
+ * after it is one record (measured, clang 14: netdata's netdata_get_pid, the real_parent and parent arms: one tgid
+ * record for both). The candidates are the returning arms' last statements (ifs at any depth, as `tails`) and the
+ * function's own last one, each an inlined call of straight code (no branch inside); their steps are compared one
+ * to one: sites by use and pointer value (an inlined copy's own values by their order of first use, others as they
+ * are), relocation keys apart, helper calls by what they call, cuts and clobbers as such. Two paths merge only when
+ * they store the same into callers' locals (see liveOuts). The later path's sites after the last differing
+ * relocation are merged; nothing when more than the keys differ.
+ */
+function suffixTwins(evs: FlowEv[], copy: FlowCopy): Site[] {
+  const out: Site[] = [];
+  const cands: { toks: SuffixTok[]; outs: string }[] = [];
+  const add = (x: FlowEv | undefined, outs: string): void => {
+    if (!x || !('call' in x)) return;
+    const toks = suffixShape(x, copy);
+    if (toks?.some((t) => t.site)) cands.push({ toks, outs });
+  };
+  const walk = (xs: FlowEv[], d: number): void => {
+    if (d > 16) return;
+    for (const x of xs) {
+      if (!('kind' in x) || x.kind !== 'if') continue;
+      for (const a of [x.sub, x.alt ?? []]) {
+        add(lastStatement(a, true), liveOuts(a, copy));
+        walk(a, d + 1);
+      }
+    }
+  };
+  walk(evs, 0);
+  const tail = lastStatement(evs, false);
+  if (tail) add(tail, liveOuts(evs.slice(0, evs.indexOf(tail)).filter((x) => !('sub' in x)), copy));
+  for (let j = 1; j < cands.length; j++) {
+    const b = cands[j]!;
+    for (let i = 0; i < j; i++) {
+      const a = cands[i]!;
+      if (a.outs !== b.outs || a.toks.length !== b.toks.length) continue;
+      let last = -1;
+      let ok = true;
+      for (let k = 0; k < a.toks.length && ok; k++) {
+        const p = a.toks[k]!;
+        const q = b.toks[k]!;
+        if (p.tag !== q.tag) ok = false;
+        else if (p.key !== q.key) last = k;
+      }
+      if (!ok) continue;
+      for (let k = last + 1; k < b.toks.length; k++) if (b.toks[k]!.site) out.push(b.toks[k]!.site!);
+      break;
+    }
+  }
+  return out;
+}
+
+/** suffix: the steps of one inlined call's straight code, or undefined (not inlined, a branch inside, too deep). */
+function suffixShape(x: Extract<FlowEv, { call: CallRef }>, copy: FlowCopy): SuffixTok[] | undefined {
+  const sub = x.split ? undefined : copy.enter(x.call, x.bases, x.mem, x.kargs, x.live);
+  if (!sub) return undefined;
+  const own = sub.copy.id('\u0001').slice(0, -2);
+  const order = new Map<string, number>();
+  const name = (id: string): string => {
+    if (!id.startsWith(`${own}|`) && !id.startsWith(`${own}/`)) return id;
+    let n = order.get(id);
+    if (n === undefined) order.set(id, n = order.size);
+    return `#${n}`;
+  };
+  const toks: SuffixTok[] = [];
+  const flat = (xs: FlowEv[], cp: FlowCopy, d: number): boolean => {
+    if (d > 8) return false;
+    for (const e of xs) {
+      if ('s' in e) {
+        const s = cp.site(e.s);
+        if (!s) continue;
+        toks.push({ tag: `S${e.c}:${e.b === undefined ? `src:${e.src ?? ''}` : name(cp.id(e.b))}`, key: keyOf(s), site: s });
+      } else if ('call' in e) {
+        if (e.call.twin) continue;
+        const inner = e.split ? undefined : cp.enter(e.call, e.bases, e.mem, e.kargs, e.live);
+        if (!inner) { toks.push({ tag: `X${e.call.name}`, key: '' }); continue; }
+        if (!flat(inner.flow, inner.copy, d + 1)) return false;
+      } else if ('clob' in e) toks.push({ tag: 'K', key: '' });
+      else if ('cut' in e) { if (!e.soft && !e.all) toks.push({ tag: `C${e.sig ?? ''}`, key: '' }); }
+      else if ('exit' in e) { if (e.exit !== 'ret') return false; }
+      else return false;
+    }
+    return true;
+  };
+  return flat(sub.flow, sub.copy, 0) ? toks : undefined;
+}
+
+/** The last statement of an arm that returns (`exit`: the arm must end in a return) or of a function, when it is a
+ * call or an if; soft cuts are skipped. */
+function lastStatement(xs: FlowEv[], exit: boolean): FlowEv | undefined {
+  let i = xs.length - 1;
+  while (i >= 0 && 'cut' in xs[i]! && (xs[i] as { soft?: true }).soft) i--;
+  if (exit) {
+    const x = xs[i];
+    if (!x || !('exit' in x) || x.exit !== 'ret') return undefined;
+    i--;
+  } else if (xs[i] && 'exit' in xs[i]!) {
+    if ((xs[i] as { exit: string }).exit !== 'ret') return undefined;
+    i--;
+  }
+  while (i >= 0 && 'cut' in xs[i]! && (xs[i] as { soft?: true }).soft) i--;
+  const x = xs[i];
+  return x && (('call' in x && !x.call.twin && !x.split) || ('kind' in x && x.kind === 'if')) ? x : undefined;
 }
 
 /** tails: what twinOf's sigOf says of one event, with each inlined copy's own names by position (two copies of one
@@ -473,7 +603,7 @@ function tailSig(e: FlowEv, copy: FlowCopy): string | undefined {
       } else if ('call' in x) {
         if (x.call.twin) continue;
         const args = `${x.akey ?? '?'}|${(x.bases ?? []).map((b) => (b === undefined ? '' : name(cp.id(b)))).join(',')}|${(x.kargs ?? []).join(',')}`;
-        const sub = x.split ? undefined : cp.enter(x.call, x.bases, x.mem, x.kargs);
+        const sub = x.split ? undefined : cp.enter(x.call, x.bases, x.mem, x.kargs, x.live);
         if (!sub) { out.push(`X${x.call.name}(${args})`); continue; }
         // the copy's own names: what its FlowCopy calls a name no argument gives (its key, then the name)
         const probe = sub.copy.id('\u0001');
@@ -627,6 +757,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
     const dups = tailTwins(evs, copy);
     if (dups.size) st.dupEvs = new Set([...(st.dupEvs ?? []), ...dups]);
   }
+  // suffix: returning arms whose inlined code differs only in leading relocations share what follows the last one
+  if (top && SUFFIX) for (const s of suffixTwins(evs, copy)) s.merged = true;
   const newBlock = (preds: number[]): void => { st.cur = st.next.n++; st.preds = new Set(preds); st.loads.clear(); st.adj = undefined; };
   // the right side of the short circuit just replayed, and its block's state at its end (see the if below)
   let sc: { op: '&&' | '||'; arm: State } | undefined;
@@ -744,7 +876,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         newBlock([]);
         continue;
       }
-      const sub = copy.enter(e.call, e.bases, e.mem, e.kargs);
+      const sub = copy.enter(e.call, e.bases, e.mem, e.kargs, e.live);
       if (!sub) { st.clob.n++; continue; }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }

@@ -213,9 +213,15 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true }
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
-     * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[] }
+     * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[];
+    /** per argument `&x`, true when this function reads the local x by value somewhere (what the callee stores through
+     * it is a live register value after SROA); a pointer parameter passed on: its name (the caller decides): cse.ts
+     * `tails` */ live?: (true | string | undefined)[] }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string;
     /** a store that may write what a later direct load reads (not only a statement's end: cse.ts `hop`) */ store?: true;
+    /** the pointer variables those stores write through (`*p = ..`, `p->f = ..`, `p[i] = ..`): cse.ts `tails` asks
+     * whether one points at a caller's local, a register value after SROA; `at` the place and `v` the value as
+     * written */ outs?: { p: string; at: string; v: string }[];
     /** a switch arm's case label whose arm is the same code as an earlier arm's, which records this site first (cse.ts
      * `armTwins`) */ twin?: RawSite }
   | { clob: true }
@@ -679,6 +685,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const assigned = new Set<string>();
   /** The function's own statements (capByExit looks for a parameter's clamp there). */
   let topBody: Stmt[] = [];
+  /** The locals the function's body reads by value (not `&x`, not `x = ..`'s left side), each with the place of its
+   * last read, but none whose address escapes (liveAddr), made at first need. */
+  let valueReads: Map<string, number> | undefined;
   const writes = new Map<string, number>();
   /** Variables whose address the body takes (or that meet a binary `&`: the tokens cannot tell): memory a pointer
    * may reach, so a store to one may write what a later direct load reads. */
@@ -1035,9 +1044,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
    * local array element, a map value all keep clang's second load). */
-  const storeCut = (l: Expr): void => {
+  const storeCut = (l: Expr, value = '?'): void => {
     if (l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name)) return;
     cut(true, true);
+    // the pointer written through, when it is a plain variable (a parameter: `*tgid = ..`), and what is written
+    const p = l.e === 'unary' && l.op === '*' ? l.x : l.e === 'member' && l.arrow ? l.obj : l.e === 'index' ? l.arr : undefined;
+    const last = flow[flow.length - 1];
+    if (p?.e === 'id' && last && 'cut' in last) (last.outs ??= []).push({ p: p.name, at: exprKey(l), v: value });
     // a named variable (a global, a local's member) is no CO-RE global: BasicAA tells distinct globals apart
     // (measured: `total = a;` between two checks keeps one record); a store through a pointer may be anything
     let n = l;
@@ -1594,7 +1607,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
         if (IMPLIED && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id' && !ctx.noEmit) bumpMem(`*${x.l.x.name}`);
-        storeCut(x.l);
+        storeCut(x.l, x.op === '=' ? exprKey(x.r) : `${x.op}${exprKey(x.r)}`);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
         return { type: l.type };
       }
@@ -1908,6 +1921,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const kargs = args.map((a) => constValue(a, env) ?? (a.e === 'id' ? kval.get(a.name) : undefined));
           if (kargs.some((k) => k !== undefined)) cev.kargs = kargs;
         }
+        const live = args.map((a) => liveAddr(a, loopEntry.length ? -1 : x.end));
+        if (live.some((l) => l !== undefined)) cev.live = live;
         callEv.set(ref, cev);
         flow.push(cev);
       }
@@ -2131,6 +2146,33 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return k === 'struct' || k === 'union' || k === 'array' ? x.name : undefined;
   }
 
+  /** tails: an argument `&x` of a local this function reads by value after the call (true; `after` -1 in a loop:
+   * anywhere), or a pointer parameter passed on (its name): FlowEv `live`. */
+  function liveAddr(a: Expr, after: number): true | string | undefined {
+    while (a.e === 'cast') a = a.x;
+    if (a.e === 'id' && lookupParam(a.name)) return a.name;
+    if (a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id' || !lookup(a.x.name) || lookupParam(a.x.name)) return undefined;
+    if (!valueReads) {
+      const reads = new Map<string, number>();
+      // a local whose address goes anywhere but an argument of a function with a body (a helper, a store, a
+      // pointer kept) stays in memory: no SROA, no phi (measured: `bpf_map_update_elem(&m, &k, &tgid, 0)` after it)
+      const escapes = new Set<string>();
+      for (const st of topBody) eachExpr(st, (e) => walkExpr(e, (x, parent) => {
+        if (x.e === 'unary' && x.op === '&' && x.x.e === 'id') {
+          const inlinable = parent?.e === 'call' && parent.fn.e === 'id' && !!env.func(parent.fn.name)?.body;
+          if (!inlinable) escapes.add(x.x.name);
+          return;
+        }
+        if (x.e !== 'id') return;
+        if (parent?.e === 'unary' && parent.op === '&') return;
+        if (parent?.e === 'assign' && parent.op === '=' && parent.l === x) return;
+        reads.set(x.name, Math.max(reads.get(x.name) ?? -1, x.start));
+      }));
+      for (const n of escapes) reads.delete(n);
+      valueReads = reads;
+    }
+    return (valueReads.get(a.x.name) ?? -2) > after ? true : undefined;
+  }
   /** implied: the memory an argument passes the address of, as `bumpMem` names it (`&x` -> x, `p` -> *p). */
   function memArg(a: Expr): string | undefined {
     while (a.e === 'cast') a = a.x;

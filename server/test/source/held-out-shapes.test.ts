@@ -137,6 +137,13 @@
 //     MOV of offsetof(struct kobject, entry) when it stays in a register across the probe read: one record per copy
 //     with the loop's scalars in memory (cof). With them in registers (cof_kept) clang rematerialises it in some
 //     copies and not in others (the greedy allocator's choice): the rule keeps both there, never fewer than clang.
+//   - phi_tails (`tails` kept apart, `suffix`): netdata's netdata_get_pid picks whose pid to report by a level from a
+//     map and stores the caller's tgid through an out-parameter on some paths. A caller local read by value after the
+//     call is a register after SROA: the paths that store it differently (or not at all) end in the phi's copy, no
+//     common tail, so the fallback `return rparent_pid();` keeps its own reads (kept too when the local is read before
+//     a second call only: dead after it, merged there; merged when its address also goes to a helper: memory).
+//     Arms calling different helpers whose code differs only in the member read first (real_parent / parent) share
+//     the rest, the `->tgid` read, when they store the same: BranchFolding merges the common tail.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -2031,6 +2038,117 @@ PROG(same, "kprobe/a")
 PROG(store_differs, "kprobe/b")
 PROG(arg_differs, "kprobe/c")
 PROG(call_more, "kprobe/d")
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'phi_tails', min: 23, text: `/* in the shape of netdata's netdata_get_pid: a level read from a map picks whose pid to report, an out-parameter
+ * gets the caller's tgid on some paths */
+#define RD(P) ({ typeof(P) v_ = 0; bpf_probe_read(&v_, sizeof(v_), &(P)); v_; })
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } levels SEC(".maps");
+static __always_inline __u32 rparent_pid(void)
+{
+	__u32 pid;
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *p = RD(t->real_parent);
+	bpf_probe_read(&pid, sizeof(pid), &p->tgid);
+	return pid;
+}
+static __always_inline __u32 parent_pid(void)
+{
+	__u32 pid;
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *p = RD(t->parent);
+	bpf_probe_read(&pid, sizeof(pid), &p->tgid);
+	return pid;
+}
+/* the same arms store the same value: the parent arm's tgid read shares the real_parent arm's tail (suffix); the
+ * fallback stores nothing, its copy stays apart when the caller reads the out-parameter after the call (tails) */
+static __always_inline __u32 pick(__u32 *tgid)
+{
+	__u32 k = 1;
+	__u64 *level = bpf_map_lookup_elem(&levels, &k);
+	if (level) {
+		if (*level == 0) {
+			__u64 id = bpf_get_current_pid_tgid();
+			*tgid = id >> 32;
+			return rparent_pid();
+		} else if (*level == 1) {
+			__u64 id = bpf_get_current_pid_tgid();
+			*tgid = id >> 32;
+			return parent_pid();
+		} else if (*level == 2)
+			return 7;
+	}
+	return rparent_pid();
+}
+/* the arms store different values: no common tail (each keeps its tgid read) */
+static __always_inline __u32 pick_differs(__u32 *tgid)
+{
+	__u32 k = 2;
+	__u64 *level = bpf_map_lookup_elem(&levels, &k);
+	if (level) {
+		if (*level == 0) {
+			__u64 id = bpf_get_current_pid_tgid();
+			*tgid = id >> 32;
+			return rparent_pid();
+		} else if (*level == 1) {
+			__u64 id = bpf_get_current_pid_tgid();
+			*tgid = (__u32)id;
+			return parent_pid();
+		}
+	}
+	return 0;
+}
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, __u32); } seen SEC(".maps");
+/* the caller reads tgid by value after the call: a register after SROA, a phi where the paths join */
+SEC("kprobe/live")
+int BPF_KPROBE(live)
+{
+	__u32 tgid = 0;
+	__u32 pid = pick(&tgid);
+	__u32 v = tgid + 1;
+	bpf_map_update_elem(&seen, &pid, &v, BPF_ANY);
+	return 0;
+}
+/* its address goes to a helper too: it stays in memory, a store like any other */
+SEC("kprobe/escapes")
+int BPF_KPROBE(escapes)
+{
+	__u32 tgid = 0;
+	__u32 pid = pick(&tgid);
+	bpf_map_update_elem(&seen, &pid, &tgid, BPF_ANY);
+	return 0;
+}
+/* the out-parameter is never read after the call: no phi, the fallback and the first arm end alike */
+SEC("kprobe/dead")
+int BPF_KPROBE(dead)
+{
+	__u32 tgid = 0;
+	__u32 pid = pick(&tgid);
+	bpf_map_update_elem(&seen, &pid, &pid, BPF_ANY);
+	return 0;
+}
+/* read before a second call only: dead after that one */
+SEC("kprobe/twice")
+int BPF_KPROBE(twice)
+{
+	__u32 tgid = 0;
+	__u32 pid = pick(&tgid);
+	__u32 v = tgid + 1;
+	bpf_map_update_elem(&seen, &pid, &v, BPF_ANY);
+	if (pid == 3)
+		pid = pick(&tgid);
+	bpf_map_update_elem(&seen, &pid, &pid, BPF_ANY);
+	return 0;
+}
+SEC("kprobe/differs")
+int BPF_KPROBE(differs)
+{
+	__u32 tgid = 0;
+	__u32 pid = pick_differs(&tgid);
+	__u32 v = tgid + 1;
+	bpf_map_update_elem(&seen, &pid, &v, BPF_ANY);
+	return 0;
+}
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
