@@ -55,6 +55,8 @@ interface Ctx {
   argnn?: boolean[];
   /** The bounds of integer arguments that are no constant but a masked value plus a constant (CallRef args' `range`). */
   argr?: (readonly [bigint, bigint] | undefined)[];
+  /** Pointer arguments to a caller's local nobody reads (CallRef args' `deadOut`, or such a parameter passed on). */
+  argdo?: boolean[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
   /** Entered from a caller's unrolled loop that leaves on this call's value (CallRef.exitIf): the exit arms the test
@@ -68,6 +70,7 @@ interface Ctx {
 function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
   if (!conds) return true;
   return conds.every((c) => {
+    if (c.dout) return !cx.argdo?.[c.param];
     if (c.nand) return !c.nand.every((d) => decided(d, cx) === true);
     const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
     return v === undefined ? !c.known && decided(c, cx) !== false : (v === c.v || !!c.alt?.includes(v)) === c.eq;
@@ -75,10 +78,11 @@ function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
 }
 
 /** What an inlined copy knows of its arguments. */
-interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argnn?: boolean[]; argr?: (readonly [bigint, bigint] | undefined)[] }
+interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undefined)[]; argnn?: boolean[]; argr?: (readonly [bigint, bigint] | undefined)[]; argdo?: boolean[] }
 
 /** A parameter condition's value in this copy: true or false when its arguments decide it, else undefined. */
 function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
+  if (c.dout) return cx.argdo?.[c.param] ? false : undefined;
   if (c.nand) return c.nand.every((d) => decided(d, cx) === true) ? false : c.nand.some((d) => decided(d, cx) === false) ? true : undefined;
   const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
   if (v !== undefined) return (v === c.v || !!c.alt?.includes(v)) === c.eq;
@@ -260,6 +264,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
       ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
         ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
+      ...(call.args?.some((a) => a.deadOut || (a.param !== undefined && c.argdo?.[a.param]))
+        ? { argdo: call.args.map((a) => !!a.deadOut || (a.param !== undefined && !!c.argdo?.[a.param])) } : {}),
       ...(call.args?.some((a) => a.range || (a.param !== undefined && c.argr?.[a.param]))
         ? { argr: call.args.map((a) => a.range ?? (a.param !== undefined ? c.argr?.[a.param] : undefined)) } : {}),
       ...(times !== 1 ? { times } : {}),

@@ -78,6 +78,10 @@
 //     the caller's block a predecessor there);
 //   - tails: an arm ending `X; return;` and the function's own last statement X, the same code on the same values, are
 //     one block (SimplifyCFG sinks the return's predecessors' identical code: OBI's server_or_client_trace twice).
+//   - tailsink: the identical events ending both arms of an if/else (a helper call among them) are sunk into the join
+//     (SinkCommonCodeFromPredecessors): the else arm's copies of those reads are merged: see tailSunkOf;
+//   - cof (register pressure, like `adj`): in a fully unrolled list walk, container_of's offset (`&((T *)0)->m`)
+//     after `&cur->m` in the same block shares its MOV when the loop's register values leave it room: see COF.
 // Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
 // available, where MachineCSE may merge it again: falco's READ_TASK_FIELD_INTO, a probe read in one arm between);
 // a check returned by an inlined helper and tested by the caller;
@@ -126,6 +130,13 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
     const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
     // gap: the offset is held from the earlier read to this one, across the calls of the reads from the earlier one
     // on: what crosses each of those calls (used at or before it and after it) shares r6-r9 with it
+    // cof: the offset crosses the probe read between; what else does in registers: the pointers live there and the
+    // scalars the unrolled loop keeps
+    if (c.regs !== undefined) {
+      const inv = new Set((c.inv ?? []).filter((id) => !((st.firstUse.get(id) ?? Infinity) <= c.seq && c.seq <= (st.lastUse.get(id) ?? -Infinity)))).size;
+      if (live + c.regs + inv + 1 <= COF_REGS) c.s.merged = true;
+      continue;
+    }
     if (c.from !== undefined) {
       if (!GAP_P) { c.s.merged = true; continue; }
       let cross = 0;
@@ -167,6 +178,22 @@ const THREAD = process.env.CORELENS_CSE_THREAD !== '0';
 const SUCC = process.env.CORELENS_CSE_SUCC !== '0';
 /** CORELENS_CSE_JT=0: an if on an inlined helper's returned constants is not threaded (`jt`; its before/after figures). */
 const JT = process.env.CORELENS_CSE_JT !== '0';
+/** CORELENS_CSE_COF=0 turns the `cof` heuristic off (its before/after figures; sites.ts reads it too). */
+const COF = process.env.CORELENS_CSE_COF !== '0';
+/**
+ * cof (a register-pressure HEURISTIC like `adj`): in a fully unrolled list walk, `tmp = READ(cur->entry); cur =
+ * container_of(tmp.next, T, entry);` computes `&cur->entry` and container_of's offset from one relocated MOV of
+ * offsetof(T, entry), which MachineCSE shares when the second is in the same block or a successor (Hades'
+ * trigger_module_scan: 256 copies, one record each, where each copy was counted twice). The copy of the struct in
+ * between is a load that folds its own relocation and takes no register. The offset survives the probe read's
+ * call in r6-r9 only when few other values do; measured with clang 14 on our walk (held-out shape `cof`): with the
+ * loop's scalars `out = i; count++` in memory or one of them in a register, one record per copy at 4, 8 and 32
+ * copies; with both in registers the MOV is rematerialised per use at 4 and 8 copies (two records) and shared at
+ * 32 (the greedy allocator's choice: the rule keeps two there, a surplus, never a missing record). Hence: the
+ * pointers live there, the loop's register scalars and the offset within COF_REGS (the memset zero READ_KERN
+ * stores keeps a register too, which no event shows).
+ */
+const COF_REGS = Number(process.env.CORELENS_CSE_COF_REGS ?? 2);
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -228,8 +255,15 @@ interface State {
   entry?: Map<string, number>;
   /** inside a loop body: only `adj` applies, to unrolled copies */
   loop?: boolean;
-  /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`) */
-  cands: { s: Site; seq: number; from?: number }[];
+  /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`); `regs`: a
+   * `cof` candidate, with the scalars its loop keeps in registers */
+  cands: { s: Site; seq: number; from?: number; regs?: number; inv?: string[] }[];
+  /** cof: the last address of this block's run (a folded load of another relocation between does not end it) */
+  cof?: { key: string; block: number; copies: number };
+  /** cof: inside a loop body, the scalar locals it keeps in registers (FlowEv `regs`) and the values it only reads
+   * (`inv`, as this copy names them) */
+  loopRegs?: number;
+  loopInv?: string[];
   /** inside the copies of a loop LLVM keeps rolled (`rolled`): the positions (call path and site) met so far, and
    * this copy's path to here */
   rolled?: { seen: Set<string>; path: string };
@@ -327,6 +361,46 @@ function sunkOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site[] {
     else return [];
   }
   return differ ? same : [];
+}
+
+/** CORELENS_CSE_TAIL_SINK=0 turns the `tailsink` rule off (its before/after figures). */
+const TAIL_SINK = process.env.CORELENS_CSE_TAIL_SINK !== '0';
+
+/**
+ * tailsink: SimplifyCFG's SinkCommonCodeFromPredecessors moves the identical instructions that end both arms of an
+ * if/else into the join, from the last one back while they are the same (measured, clang 14: lmp's schedule_delay,
+ * `if (history) { ..; h.last[1].pid = prev->pid; bpf_probe_read_kernel_str(.., prev->comm); update(..); } else { ..;
+ * h.last[1].pid = prev->pid; bpf_probe_read_kernel_str(.., prev->comm); update(..); }`: one pid and one comm record;
+ * also after a helper call in one arm; none when the arms' last calls differ in one constant, nor for `v =
+ * BPF_CORE_READ(r, dx);` against `v = BPF_CORE_READ(r, si) + BPF_CORE_READ(r, dx);`, whose last instructions, the
+ * arithmetic making v, differ). Only the arms' trailing expression statements that are the same code (sites.ts
+ * sameTail, FlowEv `tl`): their events are paired from the ends while they are the same (a site's relocation, use
+ * and pointer value or base as written, a helper call's signature, cuts and clobbers), over straight code only (no
+ * nested branch, inlined call or exit among them); returns the else arm's sites of that common tail.
+ */
+function tailSunkOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site[] {
+  const strip = (xs: FlowEv[]): FlowEv[] => xs.filter((x) => !('cut' in x && x.soft) && !('s' in x && !copy.site(x.s)));
+  const xa = strip(a);
+  const xb = strip(b);
+  const out: Site[] = [];
+  let calls = 0;
+  for (let i = xa.length - 1, j = xb.length - 1; i >= 0 && j >= 0; i--, j--) {
+    const p = xa[i]!;
+    const q = xb[j]!;
+    if ('s' in p && 's' in q) {
+      const sp = copy.site(p.s)!;
+      const sq = copy.site(q.s)!;
+      const sameBase = p.b !== undefined ? q.b !== undefined && copy.id(p.b) === copy.id(q.b) : q.b === undefined && p.src !== undefined && p.src === q.src;
+      if (keyOf(sp) !== keyOf(sq) || p.c !== q.c || !sameBase || p.c === 'v') break;
+      out.push(sq);
+    } else if ('cut' in p && 'cut' in q) {
+      if (!!p.all !== !!q.all || p.all || p.sig === undefined || p.sig !== q.sig || !!p.store !== !!q.store) break;
+      calls++;
+    } else if ('clob' in p && 'clob' in q) continue;
+    else break;
+  }
+  // (a tail with no helper call is a few loads and stores SimplifyCFG may as well hoist or leave: not measured)
+  return calls ? out : [];
 }
 
 /** CORELENS_CSE_TAILS=0 turns the `tails` rule off (its before/after figures). */
@@ -754,6 +828,16 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       st.adj = e.c === 'a' && !s.unalignedLoad
         ? { key, block: st.cur, copies, seq, run: prev && prev.block === st.cur ? [...(prev.run ?? []), { key: prev.key, block: prev.block, copies: prev.copies, seq: prev.seq }].slice(-GAP_MAX) : undefined }
         : undefined;
+      // cof: container_of's offset (`&((T *)0)->m`) right after an address of the same member in this block, only
+      // folded loads between (they take no register): the one MOV of the offset serves both (see COF)
+      const cofPrev = st.cof;
+      if (e.c === 'a' && !e.nul) st.cof = { key, block: st.cur, copies };
+      else if (e.c !== 'x' && e.c !== 'l') st.cof = undefined;
+      if (COF && UNROLLED && e.nul && e.c === 'a' && st.loop && copies > 1 && !s.unreached && cofPrev && cofPrev.key === key && cofPrev.block === st.cur && cofPrev.copies === copies
+        && !(prev && prev.key === key && prev.block === st.cur)) {
+        st.cands.push({ s, seq, regs: st.loopRegs ?? 0, inv: st.loopInv ?? [] });
+        continue;
+      }
       if (ADJ && e.c === 'a' && !s.unreached && prev && prev.key === key && (prev.block === st.cur || st.preds.has(prev.block)) && prev.copies === copies && (copies > 1 || !st.loop)) {
         // the same pointer's rule below may merge it regardless of pressure; if it does not, pressure decides
         if (!st.loop ? copies === 1 : copies > 1 && UNROLLED) byValue(e, s, st, copy);
@@ -880,7 +964,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         // early: an arm that only returns (`if (!ns) return 0;` in an inlined helper) is no block either once
         // SimplifyCFG folds it into the return's phi: the caller's join after the call has this block as its
         // immediate predecessor (measured: KubeArmor's get_task_pid_ns_id then get_task_mnt_ns_id, one nsproxy record)
-        if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret')) && evs2.some((x) => 'exit' in x)) {
+        // (sst: the arm's constant store is sunk into the return block with the function's last one: only a return)
+        if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret') || (e.sst && evs2 === e.sub && 'clob' in x)) && evs2.some((x) => 'exit' in x)) {
           st.rets.push(from);
           st.early?.push(new Map(st.avail));
           const x = evs2.find((y): y is Extract<FlowEv, { exit: 'ret' | 'jump' }> => 'exit' in y);
@@ -911,7 +996,12 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         else if (t.exited && f && !f.exited) st.facts = new Map(f.facts);
         else if (f?.exited && !t.exited) st.facts = new Map(t.facts);
       }
-      if (SUNK && e.alt && !twin && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled) for (const x of sunkOf(e.sub, e.alt, copy)) x.merged = true;
+      if (SUNK && e.alt && !twin && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled) {
+        const sunk = sunkOf(e.sub, e.alt, copy);
+        for (const x of sunk) x.merged = true;
+        // tailsink: the identical end of both arms, in the join once SimplifyCFG is done
+        if (TAIL_SINK && e.tl && !sunk.length && !t.exited && !f?.exited) for (const x of tailSunkOf(e.sub.slice(e.tl[0]), e.alt.slice(e.tl[1]), copy)) x.merged = true;
+      }
       // jt: `if (!f(..)) return 0;` on an inlined helper returning only constants: JumpThreading sends each return
       // straight to the arm its constant takes, so the code after the if has the blocks of the returns that reach it
       // as its immediate predecessors, and what dominates all of them available (huatuo's should_process_device:
@@ -969,7 +1059,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, entry: st.entry ?? new Map(st.avail) }, copy, depth);
+      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? new Map(st.avail) }, copy, depth);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);

@@ -83,6 +83,9 @@ export interface ParamCond {
   /** The condition also needs the argument to be a constant in the context (a copy of a loop LLVM unrolls only once
    * its trip count is known): it fails where the argument is unknown, where the others hold. */
   known?: boolean;
+  /** dead_out: holds unless the argument is the address of a caller's local nobody reads (CallRef args' `deadOut`):
+   * the value stored through the parameter dies there, and the loads computing it (eq and v are unused) */
+  dout?: true;
 }
 
 /**
@@ -153,7 +156,9 @@ export interface CallRef {
     /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true;
     /** the address of one of the caller's locals, or of a plain member of one (an alloca plus a constant offset:
      * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true;
-    /** the bounds of an integer argument that is a masked local plus a constant (argRange) */ range?: readonly [bigint, bigint] }[];
+    /** the bounds of an integer argument that is a masked local plus a constant (argRange) */ range?: readonly [bigint, bigint];
+    /** `&x`, x a local of the caller named nowhere else but in its declaration: what the callee stores there is
+     * never read (dead_out) */ deadOut?: true }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** In an unrolled loop, the statement after the call leaves the loop on the call's value (`if (v == 1) return ..;`):
@@ -204,7 +209,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** a struct copy's second record (structCopySecondSite), only when `pk`'s address was there before it */ need?: true;
     /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string;
     /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
-    /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true }
+    /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true;
+    /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true }
   | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[];
@@ -225,7 +231,13 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the locals an if's arms declare (fresh values of each run of it: cse.ts `tails` compares them by name) */ decls?: string[];
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
-    /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true }
+    /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true;
+    /** the then arm is `p[i] = K; return ..;` and the function ends `p[j] = K; return ..;`: SimplifyCFG sinks the
+     * store into the return block, the arm is only a return (sinksWithTail; cse.ts `early`) */ sst?: true;
+    /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
+     * (sameTail; cse.ts `tailsink`) */ tl?: [number, number];
+    /** a loop's scalar locals kept in registers through its body (loopRegs): cse.ts `cof` counts them as pressure */ regs?: number;
+    /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[] }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
     /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
 
@@ -539,6 +551,32 @@ export function callCost(args: number, direct: boolean): number {
 
 /** CORELENS_CSE_DIAMOND=0: a comparison's value an asm takes in a register is no block boundary (its before/after). */
 const DIAMOND = process.env.CORELENS_CSE_DIAMOND !== '0';
+/** CORELENS_UB_ARMS=0: an arm storing through a pointer that never gets a value is walked as any (its before/after). */
+const UB_ARMS = process.env.CORELENS_UB_ARMS !== '0';
+/** CORELENS_CSE_TAIL_SINK=0: no `tl` mark on if events (cse.ts `tailsink`; its before/after figures). */
+const TAIL_SINK = process.env.CORELENS_CSE_TAIL_SINK !== '0';
+/** CORELENS_REMAT=0: a check kept in a local and given to several helper calls is one record (rematArg; before/after). */
+const REMAT = process.env.CORELENS_REMAT !== '0';
+/** CORELENS_DEAD_OUT=0: a value an inlined callee stores through an out-parameter its caller never reads keeps its
+ * loads (dead_out; its before/after figures). */
+const DEAD_OUT = process.env.CORELENS_DEAD_OUT !== '0';
+/** CORELENS_CSE_SINK_STORE=0: an arm's constant store that SimplifyCFG sinks into the return block keeps the arm a
+ * block of its own for cse.ts `early` (sinksWithTail; its before/after figures). */
+const SINK_STORE = process.env.CORELENS_CSE_SINK_STORE !== '0';
+/** CORELENS_CSE_SWITCH2=0: a one-case switch stays a switch event for cse.ts, not an if (twoWay; before/after). */
+const SWITCH2 = process.env.CORELENS_CSE_SWITCH2 !== '0';
+/** CORELENS_CSE_COF=0 turns cse.ts `cof` off (no `nul` or `regs` marks: its before/after figures). */
+const COF = process.env.CORELENS_CSE_COF !== '0';
+
+/** cof: `(T *)0` as an access's base (offsetof's `&((T *)0)->m`, container_of's offset). */
+function nullBase(x: Expr | undefined): boolean {
+  if (!COF) return false;
+  for (let d = 0; x && d < 8; d++) {
+    if (x.e === 'cast') { x = x.x; continue; }
+    return x.e === 'num' && x.v === 0n;
+  }
+  return false;
+}
 
 /** An expression whose value is a comparison's, 0 or 1 (`!x`, `a < b`, `a && b`; through casts and a statement
  * expression's last value: libbpf's bpf_ksym_exists is `({ _Static_assert(..); !!sym; })`). */
@@ -792,6 +830,166 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const checkOf = new Map<Expr, RawSite>();
   /** Conditions minMaxDecides settled (true or false), by the if's condition expression. */
   const decided = new Map<Expr, boolean>();
+  /** cof: how many integer locals declared before loop `s` its body writes (not the induction variable, not one whose
+   * address is taken): each iteration's value lives in a register across the body's helper calls (`count++`, `out =
+   * i`, read after the loop) */
+  const loopRegs = (s: Extract<Stmt, { s: 'loop' }>): number => {
+    const inner = new Set<string>();
+    declaredIn(s.body, inner, true);
+    if (s.init) declaredIn(s.init, inner, true);
+    const ind = inductionNames(s);
+    let n = 0;
+    for (const name of writtenIn(s)) {
+      if (inner.has(name) || ind.has(name) || addrTaken.has(name)) continue;
+      const t = lookup(name);
+      const k = t ? strip(t).k : undefined;
+      if (k === 'int' || k === 'enum') n++;
+    }
+    return n;
+  };
+  /** cof: the locals and parameters of scalar or pointer type that loop `s` reads and never writes (`head` of `if
+   * (&cur->entry == head) break;`), their address never taken: one register each, live across the whole body */
+  const loopInv = (s: Extract<Stmt, { s: 'loop' }>): string[] => {
+    const written = writtenIn(s);
+    const ind = inductionNames(s);
+    const out = new Set<string>();
+    const reads = (e: Expr) => walkExpr(e, (x) => {
+      if (x.e !== 'id' || written.has(x.name) || ind.has(x.name) || addrTaken.has(x.name)) return;
+      const t = lookup(x.name);
+      const k = t ? strip(t).k : undefined;
+      if (k === 'int' || k === 'enum' || k === 'ptr') out.add(x.name);
+    });
+    eachExpr(s.body, reads);
+    if (s.c) reads(s.c);
+    if (s.step) reads(s.step);
+    return [...out];
+  };
+  /** ub: the arm's first statement is `p->f = ..` or `*p = ..`, p a pointer local (not a parameter) never written,
+   * its address never taken: its value is undef, the store undefined behaviour. */
+  const undefStore = (arm: Stmt): boolean => {
+    let st: Stmt | undefined = arm;
+    while (st?.s === 'block') st = st.body[0];
+    if (st?.s !== 'expr' || st.x.e !== 'assign') return false;
+    let l = st.x.l;
+    while (l.e === 'member' && !l.arrow) l = l.obj;
+    const p = l.e === 'member' && l.arrow ? l.obj : l.e === 'unary' && l.op === '*' ? l.x : undefined;
+    if (p?.e !== 'id' || f.params.some((q) => q.name === p.name) || addrTaken.has(p.name) || (writes.get(p.name) ?? 0) > 0) return false;
+    const t = lookup(p.name);
+    return !!t && strip(t).k === 'ptr' && declaredBare(p.name);
+  };
+  /** ub: `name` is declared in the body without an initialiser (`struct fs_t *e;`). */
+  const declaredBare = (name: string): boolean => {
+    const b = f.body ?? [];
+    const u = usesOf(name);
+    const k = u[0];
+    return k !== undefined && (b[k + 1]?.s === ';' || b[k + 1]?.s === ',');
+  };
+  /** remat: the checks kept in locals (their one site, how many helper-call arguments name them so far, the first
+   * of those, the loop depth of the declaration; `bad`: a use the rule does not model). */
+  const rematVars = new Map<string, { site: RawSite; k: number; first?: { a: Expr; ctx: Ctx }; loops: number; bad: boolean }>();
+  /** if/else arms and `?:` operands being walked: a helper call in one may be sunk with its twin (remat leaves it). */
+  let twoArms = 0;
+  /**
+   * remat: a check's value is a MOV of an immediate (relocated), and an argument of a helper call is a COPY into an
+   * argument register, which RegisterCoalescer's reMaterializeTrivialDef turns into the MOV itself: one record per
+   * helper-call argument naming the kept check, plus the def's own when anything else reads it (a comparison, a
+   * store, arithmetic). Measured with clang 14: `u32 s = bpf_core_type_size(struct iphdr);` given to two calls, or
+   * twice to one, is two records; to one call and a comparison or a store, two; two stores, one (libbpfgo's
+   * cgroup-legacy: s_iphdr given to two bpf_skb_load_bytes_relative). Not modelled (the count stays one): a use in
+   * a loop, in an if/else arm or `?:` operand (two calls in the arms are sunk into one: one record), as an argument of
+   * a function with a body (inlined or not), and `return v` (a COPY to r0 too, not counted).
+   */
+  const rematArg = (a: Expr, helper: boolean, ctx: Ctx): void => {
+    let x = a;
+    while (x.e === 'cast') x = x.x;
+    if (x.e !== 'id') return;
+    const rv = rematVars.get(x.name);
+    if (!rv || rv.bad) return;
+    if (!helper || loopEntry.length !== rv.loops || twoArms > 0) { rv.bad = true; return; }
+    rv.k++;
+    if (rv.k === 1) rv.first = { a, ctx };
+    else rematSite(rv.site, a, ctx);
+  };
+  /** remat: one more record of check `o` at the argument `a` (no cost: the inliner never sees it, the allocator makes it). */
+  const rematSite = (o: RawSite, a: Expr, ctx: Ctx): void => {
+    const s: RawSite = { kind: o.kind, root: o.root, access: o.access, start: a.start, end: a.end, func: f.name, guards: ctx.guards.slice() };
+    if (ctx.pconds?.length) s.pconds = ctx.pconds;
+    if (ctx.knob) s.knob = ctx.knob;
+    res.sites.push(s);
+    const fe: FlowEv = { s, c: 'x' };
+    flow.push(fe);
+    evOf.set(s, fe);
+  };
+  /** dead_out: the non-member uses of `name` in the body (its tokens, macro arguments included). */
+  const usesOf = (name: string): number[] => {
+    const b = f.body ?? [];
+    const out: number[] = [];
+    for (let k = 0; k < b.length; k++) if (b[k]!.s === name && !memberName(b, k)) out.push(k);
+    return out;
+  };
+  /** dead_out: a local (not a parameter) named only twice in the body, its declaration and one `&x`. */
+  const unreadLocal = (name: string): boolean => {
+    if (!lookup(name) || f.params.some((q) => q.name === name)) return false;
+    const u = usesOf(name);
+    return u.length === 2 && f.body![u[1]! - 1]?.s === '&';
+  };
+  /** dead_out: a parameter named only as `*p = ..` statements (`*dscp = ipv4_get_dscp(&ip);`): never read here. */
+  const storedOnly = (name: string): boolean => {
+    const b = f.body ?? [];
+    const u = usesOf(name);
+    return u.length > 0 && u.every((k) => b[k - 1]?.s === '*' && [';', '{', '}'].includes(b[k - 2]?.s ?? '') && b[k + 1]?.s === '=');
+  };
+  /** dead_out: an expression whose value alone matters: pure() or a call of a function whose body is one `return E;`
+   * with no call, assignment or increment (netobserv's ipv4_get_dscp), on pure arguments. */
+  const pureValue = (x: Expr): boolean => {
+    if (pure(x)) return true;
+    if (x.e !== 'call' || x.fn.e !== 'id' || !x.args.every(pure)) return false;
+    const b = env.func(x.fn.name)?.body;
+    if (!b || b[0]?.s !== 'return' || b[b.length - 1]?.s !== ';') return false;
+    return b.every((t, k) => (t.s !== ';' || k === b.length - 1) && !/^(?:[-+*/%&|^]|<<|>>)?=$/.test(t.s) && t.s !== '++' && t.s !== '--'
+      && !(/^[A-Za-z_]\w*$/.test(t.s) && t.s !== 'sizeof' && t.s !== 'return' && b[k + 1]?.s === '('));
+  };
+  /** tailsink: where each statement's events begin in the event list being recorded (block()). */
+  const stmtAt = new Map<Stmt, number>();
+  /** tailsink: two arms (blocks) ending with the same expression statements as code (`bpf_map_update_elem(&m, &k, &v,
+   * 0);` in both): the index of the first such statement's events in each arm's list; undefined when none. */
+  const sameTail = (t: Stmt, e: Stmt): [number, number] | undefined => {
+    const a = t.s === 'block' ? t.body : [t];
+    const b = e.s === 'block' ? e.body : [e];
+    let n = 0;
+    while (n < a.length && n < b.length) {
+      const x = a[a.length - 1 - n]!;
+      const y = b[b.length - 1 - n]!;
+      const key = (z: Expr): string => (z.e === 'assign' ? `${exprKey(z.l)}${z.op}${exprKey(z.r)}` : exprKey(z));
+      if (x.s !== 'expr' || y.s !== 'expr' || key(x.x) !== key(y.x) || key(x.x).includes('?')) break;
+      n++;
+    }
+    if (!n || t.s !== 'block' || e.s !== 'block') return undefined;
+    const i = stmtAt.get(a[a.length - n]!);
+    const j = stmtAt.get(b[b.length - n]!);
+    return i !== undefined && j !== undefined ? [i, j] : undefined;
+  };
+  /** sst: `p[i] = K;` or `*p = K;` through a pointer variable p, K a constant: its pointer (as written) and K. */
+  const constStore = (st: Stmt | undefined): { base: string; k: bigint } | undefined => {
+    if (!st || st.s !== 'expr' || st.x.e !== 'assign' || st.x.op !== '=') return undefined;
+    const l = st.x.l;
+    const base = l.e === 'index' ? l.arr : l.e === 'unary' && l.op === '*' ? l.x : undefined;
+    const k = constValue(st.x.r, env);
+    return base?.e === 'id' && k !== undefined ? { base: base.name, k } : undefined;
+  };
+  /** sst: an if's then arm `p[i] = K; return ..;` in a function whose last statements are `p[j] = K; return ..;`
+   * (elastic's ebpf_argv__fill: `buf[0] = '\0'; return 1;` and `buf[size - 1] = '\0'; return size;`): both reach the
+   * return block with the same store but its index, which SimplifyCFG's sinking of common code makes one store
+   * there (a phi of the index), leaving the arm only a return */
+  const sinksWithTail = (t: Stmt): boolean => {
+    const arm = t.s === 'block' ? t.body : [t];
+    if (arm.length !== 2 || arm[1]!.s !== 'return') return false;
+    const a = constStore(arm[0]);
+    const n = topBody.length;
+    if (!a || n < 2 || topBody[n - 1]!.s !== 'return' || (writes.get(a.base) ?? 0) > 0) return false;
+    const b = constStore(topBody[n - 2]);
+    return b !== undefined && b.base === a.base && b.k === a.k;
+  };
   /** A local (or parameter) of scalar or pointer type: one load reads it. */
   const scalarLocal = (n: string): boolean => {
     const t = lookup(n);
@@ -933,6 +1131,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const from = v.chain.base ?? v.chain.of;
       if (fe && 's' in fe && load && from) fe.src = exprKey(from);
       if (fe && 's' in fe && v.chain.of && !v.chain.base) { const pk = prefixKey(v.chain.of); if (pk) fe.pk = pk; }
+      if (fe && 's' in fe && !load && nullBase(v.chain.base)) fe.nul = true;
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       }
@@ -1374,8 +1573,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (!ctx.noEmit && !cp) branches = true;
         use(x.c, ctx);
         if (!ctx.noEmit && !cp) condUse(x.c, true);
+        twoArms++;
         const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true), knob: withK(ctx, x.c, true) }));
         const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false), knob: withK(ctx, x.c, false) }));
+        twoArms--;
         flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
@@ -1390,7 +1591,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
         const before = res.sites.length;
+        const calls0 = res.calls.length;
         use(x.r, ctx);
+        // dead_out: `*p = E` with E free of side effects, p a parameter only ever stored through: in a copy whose
+        // caller passes the address of a local it never reads, the store dies (DSE) and E's loads with it (DCE)
+        if (DEAD_OUT && x.op === '=' && !ctx.noEmit && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id') {
+          const pi = f.params.findIndex((q) => q.name === (x.l as { x: { name: string } }).x.name);
+          if (pi >= 0 && storedOnly(f.params[pi]!.name!) && pureValue(x.r)) {
+            const dc: ParamCond = { param: pi, eq: false, v: 0n, dout: true };
+            for (let i = before; i < res.sites.length; i++) res.sites[i]!.pconds = [...(res.sites[i]!.pconds ?? []), dc];
+            for (let i = calls0; i < res.calls.length; i++) res.calls[i]!.pconds = [...(res.calls[i]!.pconds ?? []), dc];
+          }
+        }
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
         if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
@@ -1627,6 +1839,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const ii = ip === undefined && !MEM_BUILTINS[name] ? sroaInside(a) : undefined;
         if (ii !== undefined) sroaBad[ii] = true;
       }
+      if (REMAT && rematVars.size && !ctx.noEmit && !ctx.unevaluated) rematArg(a, !def?.body && !/^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name], ctx);
       const before = res.sites.length;
       const p = inl?.params[i];
       // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
@@ -1669,6 +1882,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       ref.args = args.map((a) => {
         const r = argRef(a);
         if (allocaAddr(a)) r.alloca = true;
+        if (DEAD_OUT && a.e === 'unary' && a.op === '&' && a.x.e === 'id' && unreadLocal(a.x.name)) r.deadOut = true;
         return r;
       });
       function argRef(a: Expr): NonNullable<CallRef['args']>[number] {
@@ -2605,6 +2819,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             // the store into an address-taken local keeps clang's second load
             if (addrTaken.has(v.name)) cut(true, true);
             if (condGuards(v.init, true, gctx)?.length || iv.check) checkVars[checkVars.length - 1]!.set(v.name, v.init);
+            // remat: a check kept in a local written only here, its address never taken (see rematArg)
+            if (REMAT && v.name && !ctx.noEmit && iv.check && res.sites.length === before + 1 && (writes.get(v.name) ?? 0) === 1 && !addrTaken.has(v.name)) {
+              const e0 = evOf.get(res.sites[before]!);
+              if (e0 && 's' in e0 && e0.c === 'v') rematVars.set(v.name, { site: res.sites[before]!, k: 0, loops: loopEntry.length, bad: false });
+            }
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
           if (v.name) written(v.name, ctx, !!v.init);
@@ -2632,6 +2851,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (live) stmt(live, ctx);
           return undefined;
         }
+        // ub: an arm whose first statement stores through a pointer local that never gets a value is undefined on
+        // entry: SimplifyCFG removes the edge into it (passingValueIsAlwaysUndefined), so only the other arm is left
+        // and a pure condition dies with the branch (lmp's fs_watcher: `struct fs_t *e; .. if (fd >= 0) { e->fd =
+        // fd; .. }`, no record of the PT_REGS_RC read fd holds)
+        if (UB_ARMS && pure(s.c) && (undefStore(s.t) || (s.f && undefStore(s.f)))) {
+          const live = undefStore(s.t) ? s.f : s.t;
+          if (live) stmt(live, ctx);
+          return undefined;
+        }
         use(s.c, ctx);
         // the condition is a short circuit whose right side is the last thing recorded (cse.ts: its block dominates)
         const sc = lastSc?.x === s.c && flow[flow.length - 1] === lastSc.ev;
@@ -2652,6 +2880,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
         const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true) };
         regions.push({ guards: tc.guards, pconds: tc.pconds });
+        if (s.f) twoArms++;
         const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
         regions.pop();
         const fAfterT = freq;
@@ -2665,6 +2894,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.push({ guards: fc.guards, pconds: fc.pconds });
           ff = region(() => sinkExitArm(s.f!, ctx, () => stmt(s.f!, fc)))[1];
           regions.pop();
+          twoArms--;
         }
         freq += fAfterT;
         if (m0) {
@@ -2673,7 +2903,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           for (const n of new Set([...mt.keys(), ...mf.keys()])) if (mt.get(n) !== m0.get(n) || mf.get(n) !== m0.get(n)) bumpMem(n);
         }
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
+        const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -2717,6 +2948,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         })[1], kind: 'loop' };
         if (!once) regions.pop();
         sinkFrames.pop();
+        const regs = COF ? loopRegs(s) : 0;
+        if (regs) loopEv.regs = regs;
+        const inv = COF ? loopInv(s) : [];
+        if (inv.length) loopEv.inv = inv;
         flow.push(loopEv);
         breakable.pop();
         loopEntry.pop();
@@ -2826,6 +3061,58 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return probe && probe.start >= tw!.of.start && probe.end <= tw!.end ? { cut: true, all: true, twin: probe } : { cut: true, all: true };
   }
 
+  /** switch2: a switch with one case label (and a default) is a conditional branch once SimplifyCFG is done
+   * (ConstantFoldTerminator turns a one-case switch into `icmp eq` and `br`): its events as an if's, each arm's
+   * own (the case's, the default's), without the `break` that ends one. Only arms that end in a break or an exit and
+   * hold no other break of the switch and no label; else undefined (the switch event). */
+  function twoWay(s: Extract<Stmt, { s: 'switch' }>, evs: FlowEv[]): FlowEv | undefined {
+    if (s.body.s !== 'block') return undefined;
+    // the arms as statements: each label's own statement and those after it up to the next label
+    const arms: Stmt[][] = [];
+    for (const st of s.body.body) {
+      if (st.s === 'label' && st.name === undefined) arms.push([st.body]);
+      else if (!arms.length) return undefined;
+      else arms[arms.length - 1]!.push(st);
+    }
+    const cases = s.body.body.filter((x) => x.s === 'label' && x.name === undefined && x.x !== undefined).length;
+    if (cases !== 1 || arms.length > 2) return undefined;
+    const inner = (st: Stmt, top: boolean): boolean => {
+      // a break of the switch before an arm's end, a label (a goto target, a nested case) inside: not an if
+      switch (st.s) {
+        case 'jump': return st.kind === 'break' && !top;
+        case 'label': return true;
+        case 'block': return st.body.some((x, i) => inner(x, top && i === st.body.length - 1));
+        case 'if': return inner(st.t, false) || (!!st.f && inner(st.f, false));
+        case 'loop': case 'switch': return hasLabel(st.body);
+        default: return false;
+      }
+    };
+    const brk = (st: Stmt | undefined): boolean => st?.s === 'jump' && st.kind === 'break';
+    const exits = (st: Stmt | undefined): boolean => st?.s === 'return' || (st?.s === 'jump' && st.kind !== 'break');
+    for (const [i, arm] of arms.entries()) {
+      if (arm.some((x, k) => inner(x, k === arm.length - 1))) return undefined;
+      // the first arm may not fall into the second
+      const last = arm[arm.length - 1];
+      if (i < arms.length - 1 && !brk(last) && !exits(last)) return undefined;
+    }
+    // the events per arm: split at the labels' cuts (top level: the arms hold no label)
+    const parts: FlowEv[][] = [[]];
+    for (const e of evs) {
+      if ('cut' in e && e.all) parts.push([]);
+      else parts[parts.length - 1]!.push(e);
+    }
+    if (parts.length !== arms.length + 1 || parts[0]!.some((e) => !('cut' in e && e.soft))) return undefined;
+    const armEvs = arms.map((arm, i) => {
+      const xs = parts[i + 1]!;
+      // the arm's break goes on after the switch: no exit
+      if (!brk(arm[arm.length - 1])) return xs;
+      let k = xs.length - 1;
+      while (k >= 0 && 'cut' in xs[k]! && (xs[k] as { soft?: true }).soft) k--;
+      return k >= 0 && 'exit' in xs[k]! ? [...xs.slice(0, k), ...xs.slice(k + 1)] : xs;
+    });
+    return { sub: armEvs[0]!, ...(armEvs[1] ? { alt: armEvs[1] } : {}), kind: 'if' };
+  }
+
   /** A switch statement's arms (the condition already evaluated). */
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx): undefined {
     if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
@@ -2833,7 +3120,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
     // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
     // relocations, not one): nothing before it is available inside, nothing inside after it
-    if (p < 0 || s.body.s !== 'block') { flow.push({ sub: region(() => stmt(s.body, ctx))[1], kind: 'switch' }); return undefined; }
+    if (p < 0 || s.body.s !== 'block') {
+      const evs = region(() => stmt(s.body, ctx))[1];
+      flow.push(SWITCH2 ? twoWay(s, evs) ?? { sub: evs, kind: 'switch' } : { sub: evs, kind: 'switch' });
+      return undefined;
+    }
     const arms = s.body.body;
     flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field))[1], kind: 'switch' });
     return undefined;
@@ -3523,6 +3814,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         unreachable = false;
       }
       if (tail && s === tail.first) tailMark = mark();
+      if (TAIL_SINK) stmtAt.set(s, flow.length);
       const sunk0 = sunkChain;
       sunkChain = HOPS && sunkInto(body, i);
       const callsBefore = res.calls.length;
@@ -3556,6 +3848,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
     block(body, ctx);
+    // remat: the def's own record stays when anything but those arguments reads the local
+    for (const [name, rv] of rematVars) if (!rv.bad && rv.first && usesOf(name).length - 1 > rv.k) rematSite(rv.site, rv.first.a, rv.first.ctx);
     if (sinkable.size && !namesOf(f).has('goto')) sinkSites();
     // loads into locals never read are dead: clang emits no relocation for them
     if (tentative.size || killed.size) {

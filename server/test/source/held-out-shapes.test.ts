@@ -107,6 +107,36 @@
 //     the same values (OBI's http_get_or_create_trace_info): SimplifyCFG sinks the identical code of the return's
 //     predecessors into one block, one copy of trace()'s reads; also with a store that differs before the call, a
 //     local each declares, another condition. Kept: an argument that differs, a call more in one of them.
+//   - switch2: a switch with one case (and a default) between two reads of one address (elastic's
+//     file_modify_event__emit, `switch (type) { case FILE: break; default: goto out; }`) is a conditional branch after
+//     SimplifyCFG: the read after it reuses the address as after the same if. Kept as before: a call in the arm
+//     between two checks (GVN), switches of several cases (not modelled: surplus records).
+//   - sink_store: an inlined helper's early arm `buf[0] = '\0'; return 1;` and its end `buf[size - 1] = '\0'; return
+//     size;` (elastic's ebpf_argv__fill, ebpf_env__fill): SimplifyCFG sinks the common store into the return block,
+//     so the arm is only a return (`early`): one task->mm record for both helpers. Kept: no store at the end, another
+//     constant stored.
+//   - dead_out: `*dscp = ipv4_get_dscp(&ip);` in an inlined helper (netobserv's core_fill_in_l3) whose caller passes
+//     `&dscp` of a local it never reads: the store dies (DSE) and the value's loads with it (`ip.tos`, no record),
+//     also passed on through a second helper. Kept: a caller that reads it, a value from a probe read (a call clang
+//     keeps, its relocated address with it), a callee that reads what it stored.
+//   - remat: a check kept in a local (`u32 s = bpf_core_type_size(struct iphdr);`, libbpfgo's cgroup-legacy) and given
+//     to helper calls: each argument is a COPY into an argument register, rematerialised as the relocated MOV (one
+//     record per argument), the def's own record staying when anything else reads it (a comparison, a store, a
+//     return). Kept one: two stores, calls in the two arms of an if/else (sunk into one call).
+//   - tail_sink: both arms of an if/else end with the same reads and helper calls (lmp's schedule_delay: `..pid =
+//     prev->pid; bpf_probe_read_kernel_str(.., prev->comm); bpf_map_update_elem(..)` in each): SimplifyCFG sinks
+//     the identical tail into the join, one record of each; also after a helper call in one arm. Kept: the last
+//     calls differ in one constant (nothing sunk). Not modelled (surplus): tails whose reads differ in their pointer,
+//     which LLVM sinks with a phi.
+//   - ub_arms: an arm whose first statement stores through a pointer local never given a value (lmp's fs_watcher,
+//     `struct fs_t *e; .. if (fd >= 0) { e->fd = fd; .. }`) is undefined on entry: SimplifyCFG drops the edge into
+//     it, the pure condition and the PT_REGS_RC read `fd` holds die. Kept: a pointer from a map lookup, a helper call
+//     before the store (the arm is entered: the call may not return).
+//   - cof: a fully unrolled kobject list walk (Hades' trigger_module_scan): `tlist = READ_KERN(cur->entry); cur =
+//     container_of(tlist.next, struct kobject, entry);` computes `&cur->entry` and container_of's offset from one
+//     MOV of offsetof(struct kobject, entry) when it stays in a register across the probe read: one record per copy
+//     with the loop's scalars in memory (cof). With them in registers (cof_kept) clang rematerialises it in some
+//     copies and not in others (the greedy allocator's choice): the rule keeps both there, never fewer than clang.
 //   - phi_tails (`tails` kept apart, `suffix`): netdata's netdata_get_pid picks whose pid to report by a level from a
 //     map and stores the caller's tgid through an out-parameter on some paths. A caller local read by value after the
 //     call is a register after SROA: the paths that store it differently (or not at all) end in the phi's copy, no
@@ -134,6 +164,40 @@ const HEAD = `#include "vmlinux.h"
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
 `;
+/** cof: a fully unrolled kobject list walk in the shape of Hades' trigger_module_scan (START/STEP), three trip counts;
+ * `end` ends each program (what the loop's scalars `out` and `count` become). */
+const COF_WALK = `/* in the shape of Hades' trigger_module_scan: a fully unrolled walk of a kobject list, \`&cur->entry\` and
+ * container_of's offset in each copy (one MOV of offsetof(struct kobject, entry) when it survives the probe read) */
+#define READ_KERN(ptr) ({ typeof(ptr) _val; __builtin_memset((void *)&_val, 0, sizeof(_val)); bpf_core_read((void *)&_val, sizeof(_val), &ptr); _val; })
+static inline const char *kname(const struct kobject *kobj) { return READ_KERN(kobj->name); }
+__u32 outs[2];
+#define START									\\
+	struct kobject *cur = (struct kobject *)ctx->di;				\\
+	struct list_head *head = (struct list_head *)ctx->si, tlist;			\\
+	struct module_kobject *kobj;							\\
+	__u32 count = 0, out = 0;
+#define STEP									\\
+	out = i;								\\
+	if (&cur->entry == head)						\\
+		break;								\\
+	tlist = READ_KERN(cur->entry);						\\
+	cur = container_of(tlist.next, struct kobject, entry);			\\
+	if (!kname(cur))							\\
+		break;								\\
+	kobj = container_of(cur, struct module_kobject, kobj);			\\
+	if (!READ_KERN(kobj->mod))						\\
+		continue;							\\
+	count++;
+`;
+const cofPrograms = (end: string, tag: string, counts: number[]): string => counts.map((n) => `SEC("uprobe/${tag}${n}") int ${tag}${n}(struct pt_regs *ctx)
+{
+	START
+#pragma unroll
+	for (int i = 0; i < ${n}; i++) { STEP }
+	${end}
+	return 0;
+}
+`).join('');
 const SHAPES: { name: string; text: string; min: number }[] = [
   { name: 'memcpy_member', min: 14, text: `struct conn { __u32 proto; __u32 sport; __u32 src6[4]; __u32 dst6[4]; };
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct conn); __type(value, __u64); } conns SEC(".maps");
@@ -1486,6 +1550,379 @@ SEC("kprobe/b") int b(struct pt_regs *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  { name: 'cof', min: 220, text: `${COF_WALK}/* the loop's scalars in memory (their addresses taken, as Hades' are): the offset stays in a register, one
+ * record per copy */
+${cofPrograms('bpf_probe_read_kernel(&outs[0], 4, &out); bpf_probe_read_kernel(&outs[1], 4, &count);', 'mem', [4, 8, 32])}char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'switch2', min: 20, text: `/* in the shape of elastic's file_modify_event__emit: \`switch (event->finfo.type) { case FILE: break; default: goto
+ * out; }\` between two BPF_CORE_READ(path, dentry..): a switch with one case is a conditional branch after
+ * SimplifyCFG, so the read after it reuses the address as after an if */
+struct ev { __u32 type; __u64 a, b; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct ev); } evs SEC(".maps");
+static __noinline int fill(struct ev *e, struct dentry *d) { e->type = BPF_CORE_READ(d, d_flags); return 0; }
+#define HEAD(name) SEC("kprobe/" #name) int name(struct pt_regs *ctx) { struct path *path = (void *)ctx->di; __u32 z = 0;	\\
+	struct ev *e = bpf_map_lookup_elem(&evs, &z); if (!e) return 0; struct dentry *d = BPF_CORE_READ(path, dentry); fill(e, d);
+/* the case goes on, the default leaves: one path 0:1 record */
+HEAD(brk_out)
+	switch (e->type) { case 1: break; default: goto out; }
+	e->b = (__u64)BPF_CORE_READ(path, dentry, d_inode);
+out:
+	return 0;
+}
+/* the case leaves, no default */
+HEAD(case_out)
+	switch (e->type) { case 3: goto out; }
+	e->b = (__u64)BPF_CORE_READ(path, dentry, d_inode);
+out:
+	return 0;
+}
+/* the default first */
+HEAD(dflt_first)
+	switch (e->type) { default: return 0; case 2: break; }
+	e->b = (__u64)BPF_CORE_READ(path, dentry, d_inode);
+	return 0;
+}
+/* both arms go on: an if/else */
+HEAD(both_on)
+	switch (e->type) { case 1: e->a = 1; break; default: e->a = 2; break; }
+	e->b = (__u64)BPF_CORE_READ(path, dentry, d_inode);
+	return 0;
+}
+/* a check before and after: GVN's one value, as around an if */
+HEAD(checks)
+	if (bpf_core_field_exists(path->mnt)) e->a = 1;
+	switch (e->type) { case 1: break; default: goto out; }
+	if (bpf_core_field_exists(path->mnt)) e->a = 2;
+out:
+	return 0;
+}
+HEAD(checks_both)
+	if (bpf_core_field_exists(path->mnt)) e->a = 1;
+	switch (e->type) { case 1: e->a = 3; break; default: e->a = 4; break; }
+	if (bpf_core_field_exists(path->mnt)) e->a = 2;
+	return 0;
+}
+/* kept: a call in the case arm may write the check's global (two field_exists records) */
+HEAD(checks_call)
+	if (bpf_core_field_exists(path->mnt)) e->a = 1;
+	switch (e->type) { case 1: fill(e, d); break; default: goto out; }
+	if (bpf_core_field_exists(path->mnt)) e->a = 2;
+out:
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'sink_store', min: 15, text: `/* in the shape of elastic's ebpf_argv__fill and ebpf_env__fill, both inlined into one program reading task->mm:
+ * the early arm's \`buf[0] = '\\0'; return 1;\` and the end's \`buf[size - 1] = '\\0'; return size;\` store the same
+ * constant through the same pointer, SimplifyCFG sinks the store into the return block, and the code after the call
+ * has the test's block as an immediate predecessor: one mm record for the four reads */
+char bufs[2][512];
+#define FILL(name, a, b, tail)								\\
+static long name(char *buf, unsigned long buf_size, const struct task_struct *task)	\\
+{											\\
+	unsigned long start, end, size;							\\
+	start = BPF_CORE_READ(task, mm, a);						\\
+	end = BPF_CORE_READ(task, mm, b);						\\
+	if (end <= start) {								\\
+		buf[0] = '\\0';								\\
+		return 1;								\\
+	}										\\
+	size = end - start;								\\
+	size = size > buf_size ? buf_size : size;					\\
+	bpf_probe_read_user(buf, size, (void *)start);					\\
+	tail;										\\
+	return size;									\\
+}
+FILL(argv_fill, arg_start, arg_end, buf[size - 1] = '\\0')
+FILL(env_fill, env_start, env_end, buf[size - 1] = '\\0')
+FILL(argv_fill2, arg_start, arg_end, )
+FILL(env_fill2, env_start, env_end, )
+FILL(argv_fill3, arg_start, arg_end, buf[size - 1] = 'x')
+FILL(env_fill3, env_start, env_end, buf[size - 1] = 'x')
+SEC("kprobe/same_store") int same_store(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	long n = argv_fill(bufs[0], 512, task);
+	n += env_fill(bufs[1], 512, task);
+	return n;
+}
+/* kept: no store before the last return, the arm keeps its own (two mm records) */
+SEC("kprobe/no_store") int no_store(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	long n = argv_fill2(bufs[0], 512, task);
+	n += env_fill2(bufs[1], 512, task);
+	return n;
+}
+/* kept: another constant stored at the end */
+SEC("kprobe/other_store") int other_store(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	long n = argv_fill3(bufs[0], 512, task);
+	n += env_fill3(bufs[1], 512, task);
+	return n;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'dead_out', min: 20, text: `/* in the shape of netobserv's core_fill_in_l3: \`*dscp = ipv4_get_dscp(&ip);\` into a caller's local \`dscp\` that only
+ * one of the callers reads afterwards */
+struct flow { __u32 saddr, daddr; __u8 proto, dscp; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct flow); __type(value, __u64); } flows SEC(".maps");
+static inline __u8 get_dscp(const struct iphdr *iph) { return (iph->tos >> 2) & 0x3f; }
+static inline void fill_l3(struct sk_buff *skb, struct flow *id, __u8 *protocol, __u8 *dscp)
+{
+	struct iphdr ip;
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__builtin_memset(&ip, 0, sizeof(ip));
+	bpf_probe_read_kernel(&ip, sizeof(ip), head + nh);
+	id->saddr = ip.saddr;
+	id->daddr = ip.daddr;
+	*dscp = get_dscp(&ip);
+	*protocol = ip.protocol;
+}
+/* dscp never read: the store and the tos load die */
+SEC("kprobe/kfree_skb") int BPF_KPROBE(drops, struct sk_buff *skb)
+{
+	struct flow id = {};
+	__u8 protocol = 0, dscp = 0;
+	fill_l3(skb, &id, &protocol, &dscp);
+	id.proto = protocol;
+	__u64 one = 1;
+	bpf_map_update_elem(&flows, &id, &one, BPF_ANY);
+	return 0;
+}
+/* read: kept */
+SEC("kprobe/nf_nat_manip_pkt") int BPF_KPROBE(nat, struct sk_buff *skb)
+{
+	struct flow id = {};
+	__u8 protocol = 0, dscp = 0;
+	fill_l3(skb, &id, &protocol, &dscp);
+	id.proto = protocol;
+	id.dscp = dscp;
+	__u64 one = 1;
+	bpf_map_update_elem(&flows, &id, &one, BPF_ANY);
+	return 0;
+}
+/* passed on by an inlined helper that never reads it either: dead too */
+static inline void fill_all(struct sk_buff *skb, struct flow *id, __u8 *dscp)
+{
+	__u8 protocol = 0;
+	fill_l3(skb, id, &protocol, dscp);
+	id->proto = protocol;
+}
+SEC("kprobe/psample_sample_packet") int BPF_KPROBE(passed, struct sk_buff *skb)
+{
+	struct flow id = {};
+	__u8 dscp = 0;
+	fill_all(skb, &id, &dscp);
+	__u64 one = 1;
+	bpf_map_update_elem(&flows, &id, &one, BPF_ANY);
+	return 0;
+}
+/* kept: the value comes through a probe read (a call clang keeps, with its relocated address) */
+static inline void fill_len(struct sk_buff *skb, __u32 *len) { *len = BPF_CORE_READ(skb, len); }
+SEC("kprobe/dev_queue_xmit") int BPF_KPROBE(probe_read, struct sk_buff *skb)
+{
+	__u32 len = 0;
+	fill_len(skb, &len);
+	return 0;
+}
+/* kept: the callee reads what it stored */
+static inline __u8 fill_back(const struct iphdr *ip, __u8 *dscp) { *dscp = get_dscp(ip); return *dscp + 1; }
+SEC("kprobe/ip_rcv") int BPF_KPROBE(read_back, struct sk_buff *skb)
+{
+	struct iphdr ip;
+	__u8 dscp = 0;
+	bpf_probe_read_kernel(&ip, sizeof(ip), BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header));
+	return fill_back(&ip, &dscp);
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'remat', min: 14, text: `/* in the shape of libbpfgo's cgroup-legacy: \`u32 s_iphdr = bpf_core_type_size(struct iphdr);\` given to two
+ * bpf_skb_load_bytes_relative calls: each helper-call argument is a COPY into an argument register, which the register
+ * coalescer rematerialises as the relocated MOV itself (one record each), the def's own staying for any other read */
+char buf[64];
+/* two helper calls each given the kept size: one MOV per argument (RegisterCoalescer rematerialises it into r2/r4) */
+SEC("cgroup_skb/ingress") int two_calls(struct __sk_buff *ctx)
+{
+	struct iphdr ip = {};
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (bpf_skb_load_bytes(ctx, 0, &ip, s))
+		return 1;
+	if (bpf_skb_load_bytes(ctx, s, buf, 8))
+		return 1;
+	return 0;
+}
+/* one call, used twice in it */
+SEC("cgroup_skb/egress") int one_call_twice(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (bpf_skb_load_bytes(ctx, s, buf, s))
+		return 1;
+	return 0;
+}
+/* a comparison and a call argument */
+SEC("tc/cmp_and_arg") int cmp_and_arg(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (ctx->len < s)
+		return 1;
+	if (bpf_skb_load_bytes(ctx, 0, buf, s))
+		return 1;
+	return 0;
+}
+/* a store then a call argument */
+__u32 sizes[2];
+SEC("tc/store_and_arg") int store_and_arg(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	sizes[0] = s;
+	if (bpf_skb_load_bytes(ctx, 0, buf, s))
+		return 1;
+	return 0;
+}
+/* returned and a call argument */
+SEC("tc/ret_and_arg") int ret_and_arg(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (bpf_skb_load_bytes(ctx, 0, buf, s))
+		return 1;
+	return s;
+}
+/* two calls in the two arms */
+SEC("tc/arms") int arms(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	if (ctx->len > 100)
+		bpf_skb_load_bytes(ctx, 0, buf, s);
+	else
+		bpf_skb_load_bytes(ctx, 4, buf, s);
+	return 0;
+}
+/* stored twice, no call */
+SEC("tc/stores") int stores(struct __sk_buff *ctx)
+{
+	__u32 s = bpf_core_type_size(struct iphdr);
+	sizes[0] = s;
+	sizes[1] = s + 1;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'tail_sink', min: 9, text: `struct item { __u32 pid; char comm[16]; };
+struct hist { struct item last[2]; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, struct hist); } hists SEC(".maps");
+/* in the shape of lmp's schedule_delay: both arms end with the same reads and calls, sunk into the join by SimplifyCFG
+ * (one prev->pid and one prev->comm record) */
+SEC("tp_btf/sched_switch") int BPF_PROG(same_tail, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u32 key = next->pid;
+	struct hist nh;
+	struct hist *h = bpf_map_lookup_elem(&hists, &key);
+	if (h) {
+		nh.last[0] = h->last[1];
+		nh.last[1].pid = prev->pid;
+		bpf_probe_read_kernel_str(&nh.last[1].comm, sizeof(nh.last[1].comm), prev->comm);
+		bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
+	} else {
+		nh.last[0].pid = 0;
+		nh.last[0].comm[0] = '\\0';
+		nh.last[1].pid = prev->pid;
+		bpf_probe_read_kernel_str(&nh.last[1].comm, sizeof(nh.last[1].comm), prev->comm);
+		bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
+	}
+	return 0;
+}
+/* kept: the last call differs in a flag */
+SEC("tp_btf/sched_wakeup") int BPF_PROG(other_flag, struct task_struct *p)
+{
+	__u32 key = p->tgid;
+	struct hist nh = {};
+	struct hist *h = bpf_map_lookup_elem(&hists, &key);
+	if (h) {
+		nh.last[0] = h->last[1];
+		nh.last[1].pid = p->pid;
+		bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
+	} else {
+		nh.last[0].pid = 1;
+		nh.last[1].pid = p->pid;
+		bpf_map_update_elem(&hists, &key, &nh, BPF_NOEXIST);
+	}
+	return 0;
+}
+/* the same tail after an arm with a helper call of its own */
+SEC("tp_btf/sched_process_exit") int BPF_PROG(call_before, struct task_struct *p)
+{
+	__u32 key = p->tgid;
+	struct hist nh = {};
+	struct hist *h = bpf_map_lookup_elem(&hists, &key);
+	if (h) {
+		bpf_map_delete_elem(&hists, &key);
+		nh.last[1].pid = p->pid;
+		bpf_probe_read_kernel_str(&nh.last[1].comm, 16, p->comm);
+	} else {
+		nh.last[0].pid = 1;
+		nh.last[1].pid = p->pid;
+		bpf_probe_read_kernel_str(&nh.last[1].comm, 16, p->comm);
+	}
+	bpf_map_update_elem(&hists, &key, &nh, BPF_ANY);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'ub_arms', min: 2, text: `/* in the shape of lmp's fs_watcher (write.bpf.c): \`struct fs_t *e;\` never given a value, \`e->fd = fd;\` first in the
+ * arm: the store through undef is undefined, SimplifyCFG drops the edge into the arm, \`fd >= 0\` and the PT_REGS_RC
+ * read that fd holds die with it */
+struct fs_t { int fd; int pid; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, int); __type(value, struct fs_t); } fds SEC(".maps");
+SEC("kprobe/do_sys_openat2") int BPF_KPROBE(undef_arm)
+{
+	struct fs_t *e;
+	int pid = bpf_get_current_pid_tgid() >> 32;
+	int fd = PT_REGS_RC(ctx);
+	if (fd >= 0) {
+		e->fd = fd;
+		bpf_map_update_elem(&fds, &pid, &pid, BPF_ANY);
+	}
+	return 0;
+}
+/* the else arm */
+SEC("kprobe/do_sys_open") int BPF_KPROBE(undef_else)
+{
+	struct fs_t *e;
+	int fd = PT_REGS_RC(ctx);
+	if (fd < 0)
+		return 0;
+	else
+		e->pid = fd;
+	return 1;
+}
+/* kept: the pointer comes from a map lookup */
+SEC("kprobe/vfs_open") int BPF_KPROBE(from_map)
+{
+	struct fs_t *e;
+	int pid = bpf_get_current_pid_tgid() >> 32;
+	int fd = PT_REGS_RC(ctx);
+	e = bpf_map_lookup_elem(&fds, &pid);
+	if (fd >= 0 && e) {
+		e->fd = fd;
+	}
+	return 0;
+}
+/* kept: a helper call before the store (it may never return: the arm is entered) */
+SEC("kprobe/vfs_read") int BPF_KPROBE(call_first)
+{
+	struct fs_t *e;
+	int fd = PT_REGS_RC(ctx);
+	if (fd >= 0) {
+		bpf_printk("fd %d", fd);
+		e->fd = fd;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
   { name: 'tails', min: 25, text: `/* in the shape of OBI's http_get_or_create_trace_info: an arm ends \`if (meta) { ..; trace(..); } return;\` and the
  * function ends with the same statement on the same values: SimplifyCFG sinks the identical code of the return's
  * predecessors into one block, one copy of trace()'s reads */
@@ -1861,6 +2298,27 @@ char LICENSE[] SEC("license") = "GPL";
     assert.deepStrictEqual(errorsOf(S), ['core-missing-field 39 [5.10-amd64]']);
     const warned = S.filter((f) => f.severity === 'warning').map((f) => `${findingKey(f)} ${/only if \`([\w.]+)\` is set/.exec(f.message)?.[1]}`).sort();
     assert.deepStrictEqual(warned, ['core-missing-field 22 [5.10-amd64] user_config.groupby_state', 'core-missing-field 24 [5.10-amd64] user_config.filter_pid', 'direct-read 32 [5.10-amd64,6.18-amd64] user_config.filter_pid']);
+  });
+
+  it("cof_kept: with the walk's scalars in registers, container_of's offset is never merged where clang keeps it", async () => {
+    // clang 14 shares the offset in some of these (reg at 32 copies, cnt and out in all but the first copies at 4:
+    // the greedy allocator's choice) and rematerialises it in others: the rule keeps both records in all of them,
+    // a surplus, never a record clang has and the model lacks
+    const text = `${COF_WALK}${cofPrograms('outs[0] = out; outs[1] = count;', 'reg', [4, 8, 32])}`
+      + `${cofPrograms('bpf_probe_read_kernel(&outs[0], 4, &out); outs[1] = count;', 'cnt', [4, 8])}`
+      + `${cofPrograms('outs[0] = out; bpf_probe_read_kernel(&outs[1], 4, &count);', 'out', [4, 8])}char LICENSE[] SEC("license") = "GPL";\n`;
+    const src = path.join(dir, 'cof_kept.bpf.c');
+    const obj = path.join(dir, 'cof_kept.bpf.o');
+    fs.writeFileSync(src, HEAD + text);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'cof_kept', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    // clang keeps two offset records in some copies (so the shape measures what it should): each of the 68 copies has
+    // five relocations with one offset record (tlist.next, kobject name, module_kobject's two), each program two
+    // PT_REGS reads
+    const one = 68 * 5 + 7 * 2;
+    assert.ok(agree.relocations > one, `${agree.relocations} relocations, ${one} with one offset record per copy`);
   });
 
   for (const shape of SHAPES) {
