@@ -459,7 +459,7 @@ class Walker {
    * than the kernel's precise one (a branch it does not decide needs no precision there), never smaller.
    */
   private needOf(insn: Insn, i: number): [kill: number, gen: number, cond: number, condGen: number] {
-    const b = (r: number) => 1 << r;
+    const b = bit;
     const c = cls(insn);
     const x = (insn.code & SRC_X) !== 0;
     switch (c) {
@@ -683,7 +683,7 @@ class Walker {
         ac = a64 ? 64 : 32;
       }
     }
-    regs[insn.dst] = { ...scalarReg(d), id, delta, ac };
+    regs[insn.dst] = { t: 'sc', s: d, id, delta, ac, fr: 0 };
   }
 
   /** Moving a scalar: the kernel gives the source an id first so the two stay linked. */
@@ -1759,7 +1759,7 @@ class Walker {
       if (o && !(o.code === insn.code && o.imm === POISON_IMM)) insn = o; // the walk ran what it was
     }
     const f = e.f;
-    const b = (r: number) => 1 << r;
+    const b = bit;
     const c = cls(insn);
     const x = (insn.code & SRC_X) !== 0;
     if (e.linked) syncLinkedBt(bt, e.linked);
@@ -2035,6 +2035,11 @@ function addOffset(off: S.Scalar, add: S.Scalar, a64: boolean): S.Scalar {
 }
 
 
+/** Register r's bit in a register mask (one function, not a closure per call: backtracking runs it per instruction). */
+function bit(r: number): number {
+  return 1 << r;
+}
+
 /** Why the kernel would refuse this instruction outright (register numbers, writes to r10), or undefined. */
 function invalid(insn: Insn): string | undefined {
   if (insn.dst > 10 || insn.src > 10) return `register r${Math.max(insn.dst, insn.src)} does not exist`;
@@ -2043,7 +2048,7 @@ function invalid(insn: Insn): string | undefined {
   if (writesDst && insn.dst === 10) return 'the frame pointer r10 is read only';
   if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) > ALU.END) return `unknown ALU operation 0x${op(insn).toString(16)}`;
   if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) === ALU.MOV && (insn.code & SRC_X)
-    && ![0, 8, 16, ...(c === CLS.ALU64 ? [32] : [])].includes(insn.off)) return 'BPF_MOV uses reserved fields';
+    && !(insn.off === 0 || insn.off === 8 || insn.off === 16 || (c === CLS.ALU64 && insn.off === 32))) return 'BPF_MOV uses reserved fields';
   if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) !== ALU.MOV && insn.off !== 0
     && !(insn.off === 1 && (op(insn) === ALU.DIV || op(insn) === ALU.MOD))) return 'BPF_ALU uses reserved fields';
   if ((c === CLS.ST || c === CLS.STX || c === CLS.LD) && (insn.code & 0xe0) === MODE.MEMSX) return 'unknown memory mode';
@@ -2076,7 +2081,7 @@ function backwardFixpoint(succ: readonly number[][], into: Uint16Array, kill: Ui
 
 /** Registers an instruction reads and writes (bit n = rn), for liveness. */
 function useDef(insn: Insn): [number, number] {
-  const b = (r: number) => 1 << r;
+  const b = bit;
   const c = cls(insn);
   const x = (insn.code & SRC_X) !== 0;
   switch (c) {
