@@ -1210,14 +1210,16 @@ class Walker {
       case 'ptr': r0 = ptrReg('mem'); break;
       case 'btf': r0 = ptrReg('btf', { trusted: true }); break;
       default: {
-        let s = S.unknown();
         if (retBound !== undefined) {
-          s = S.boundedReturn(retBound);
+          r0 = scalarReg(S.boundedReturn(retBound));
         } else if (insn.imm === HELPER.GET_SMP_PROCESSOR_ID) {
+          const s = S.unknown();
           S.setSmallRange(s, 0, this.opts.nrCpuIds - 1);
           S.settle(s);
+          r0 = scalarReg(s);
+        } else {
+          r0 = unknownReg(); // the shared one: no number and register allocated per helper call
         }
-        r0 = scalarReg(s);
       }
     }
     regs[0] = r0;
