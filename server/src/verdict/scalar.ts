@@ -19,6 +19,7 @@ const S32_MAX = 0x7fffffff;
 const U32_MAX = 0xffffffff;
 const TWO32 = 4294967296;
 
+/** The 64-bit limits and wraps as BigInt, for the callers that still hold a 64-bit value as one (rare paths). */
 export const U64_MAX = (1n << 64n) - 1n;
 export const S64_MIN = -(1n << 63n);
 export const S64_MAX = (1n << 63n) - 1n;
@@ -193,9 +194,11 @@ export function known(v: bigint): Scalar {
 }
 /** A known value from a whole JS number (|x| < 2^53: an immediate, an offset, a delta). */
 export const knownNum = (x: number): Scalar => knownHL(Math.floor(x / TWO32) | 0, x | 0);
+/** Any number (a fresh object: callers may change it). */
 export function unknown(): Scalar {
   return new Scalar(0, 0, -1, -1, 0, 0, -1, -1, S32_MIN, 0, S32_MAX, -1, 0, U32_MAX, S32_MIN, S32_MAX);
 }
+/** A copy to change (registers share their Scalars). */
 export const clone = (s: Scalar): Scalar => new Scalar(s.vH, s.vL, s.mH, s.mL, s.uminH, s.uminL, s.umaxH, s.umaxL,
   s.sminH, s.sminL, s.smaxH, s.smaxL, s.u32min, s.u32max, s.s32min, s.s32max);
 /** Every field of `s` into `d`. */
@@ -210,11 +213,13 @@ export const same = (a: Scalar, b: Scalar): boolean => a === b || (a.vH === b.vH
   && a.mL === b.mL && a.uminH === b.uminH && a.uminL === b.uminL && a.umaxH === b.umaxH && a.umaxL === b.umaxL
   && a.sminH === b.sminH && a.sminL === b.sminL && a.smaxH === b.smaxH && a.smaxL === b.smaxL && a.u32min === b.u32min
   && a.u32max === b.u32max && a.s32min === b.s32min && a.s32max === b.s32max);
+/** Every bit known. */
 export const isConst = (s: Scalar): boolean => (s.mH | s.mL) === 0;
 /** Known to be 0 (64 bits). */
 export const isZero = (s: Scalar): boolean => (s.mH | s.mL | s.vH | s.vL) === 0;
 /** Constant value, as the kernel's reg_const_value (32-bit: the low half). */
 export const constValue = (s: Scalar, w32: boolean): bigint => (w32 ? BigInt(s.vL >>> 0) : big(s.vH, s.vL));
+/** Every bit known, of the low half only for a 32-bit operation. */
 export const isConstW = (s: Scalar, w32: boolean): boolean => (w32 ? s.mL === 0 : (s.mH | s.mL) === 0);
 /** The tnum's value as a signed number (Number(s64(value)): exact below 2^53, rounded to nearest above). */
 export const constNum = (s: Scalar): number => s.vH * TWO32 + (s.vL >>> 0);
