@@ -208,18 +208,24 @@ const NOT_INIT: Reg = { t: 'ni', s: S.unknown(), id: 0, delta: 0, ac: 0, fr: 0 }
 const scalarReg = (s: S.Scalar): Reg => ({ t: 'sc', s, id: 0, delta: 0, ac: 0, fr: 0 });
 const UNKNOWN: Reg = scalarReg(S.unknown());
 const unknownReg = (): Reg => UNKNOWN;
-const knownRegs = new Map<bigint, Reg>();
-const knownReg = (v: bigint): Reg => {
+const knownRegs = new Map<number, Reg>();
+/** A known number from a whole JS number (|v| < 2^53: immediates, offsets, bytes). */
+const knownReg = (v: number): Reg => {
   let r = knownRegs.get(v);
   if (!r) {
     if (knownRegs.size >= 65536) knownRegs.clear();
-    knownRegs.set(v, (r = scalarReg(S.known(v))));
+    knownRegs.set(v, (r = scalarReg(S.knownNum(v))));
   }
   return r;
 };
-const ANY: Reg = { t: 'any', s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0 };
+/** A known number of any 64 bits (a 64-bit immediate, an 8-byte read). */
+const knownRegBig = (v: bigint): Reg => {
+  const n = Number(BigInt.asIntN(64, v));
+  return Number.isSafeInteger(n) ? knownReg(n) : scalarReg(S.known(v));
+};
+const ANY: Reg = { t: 'any', s: S.knownNum(0), id: 0, delta: 0, ac: 0, fr: 0 };
 const anyReg = (): Reg => ANY;
-const ptrReg = (t: RegType, extra: Partial<Reg> = {}): Reg => ({ t, s: S.known(0n), id: 0, delta: 0, ac: 0, fr: 0, ...extra });
+const ptrReg = (t: RegType, extra: Partial<Reg> = {}): Reg => ({ t, s: S.knownNum(0), id: 0, delta: 0, ac: 0, fr: 0, ...extra });
 
 /** Options of one verification: what the kernel knows that the object does not say. */
 export interface VerifyOptions {
@@ -453,7 +459,7 @@ class Walker {
    * than the kernel's precise one (a branch it does not decide needs no precision there), never smaller.
    */
   private needOf(insn: Insn, i: number): [kill: number, gen: number, cond: number, condGen: number] {
-    const b = (r: number) => 1 << r;
+    const b = bit;
     const c = cls(insn);
     const x = (insn.code & SRC_X) !== 0;
     switch (c) {
@@ -594,7 +600,7 @@ class Walker {
             const s = this.linkForMove(st, insn.src, src);
             regs[insn.dst] = s;
           } else if (src.t === 'sc') {
-            const noSext = src.s.umax < 1n << BigInt(insn.off - 1);
+            const noSext = S.umaxNum(src.s) < 2 ** (insn.off - 1);
             const from = noSext ? this.linkForMove(st, insn.src, src) : src;
             const s = S.clone(from.s);
             S.coerceSx(s, insn.off / 8);
@@ -611,7 +617,7 @@ class Walker {
             S.sync(s);
             regs[insn.dst] = { ...from, s, id: fits ? from.id : 0, delta: fits ? from.delta : 0, ac: fits ? from.ac : 0 };
           } else {
-            const noSext = src.s.umax < 1n << BigInt(insn.off - 1);
+            const noSext = S.umaxNum(src.s) < 2 ** (insn.off - 1);
             const from = noSext ? this.linkForMove(st, insn.src, src) : src;
             const s = S.clone(from.s);
             S.coerceSubregSx(s, insn.off / 8);
@@ -625,7 +631,7 @@ class Walker {
           regs[insn.dst] = src.t === 'any' ? anyReg() : scalarReg(s);
         }
       } else {
-        regs[insn.dst] = knownReg(a64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
+        regs[insn.dst] = knownReg(a64 ? insn.imm : insn.imm >>> 0);
       }
       return;
     }
@@ -646,7 +652,7 @@ class Walker {
       }
       src = sr.s;
     } else {
-      src = S.known(BigInt(insn.imm));
+      src = S.knownNum(insn.imm);
     }
     const d = S.clone(dst.s);
     if ((o === ALU.AND || o === ALU.OR) && S.isConst(src)) {
@@ -655,12 +661,12 @@ class Walker {
         // The kernel explores the 0 and the -1 case apart (maybe_fork_scalars); on Linux 6.18 the 0 case runs this
         // instruction again (0 | k is k: the semantics probe fork-or shows it).
         const other = this.clone(st);
-        this.frame(other).regs[insn.dst] = { ...dst, s: S.forkAs(d, how, 0n) };
+        this.frame(other).regs[insn.dst] = { ...dst, s: S.forkAs(d, how, 0) };
         pending.push({ st: other, idx });
-        Object.assign(d, S.forkAs(d, how, -1n));
+        S.assign(d, S.forkAs(d, how, -1));
       }
     }
-    const dstUmax = d.umax;
+    const dstU32 = d.umaxH === 0;
     const endSwap = o === ALU.END && (cls(insn) === CLS.ALU64 || ((insn.code & SRC_X) !== 0) === this.le);
     S.alu(d, src, o, !a64, insn.imm, endSwap);
     let id = 0;
@@ -668,16 +674,16 @@ class Walker {
     let ac: 0 | 32 | 64 = 0;
     const srcConst = S.isConstW(src, !a64) && (insn.code & SRC_X ? true : true);
     if ((o === ALU.ADD || o === ALU.SUB) && dst.id && srcConst && (o === ALU.ADD || o === ALU.SUB)) {
-      const val = S.constValue(src, !a64);
-      const v = a64 ? S.s64(val) : BigInt.asIntN(32, val);
-      const ok = a64 ? v >= -0x80000000n && v <= 0x7fffffffn : dstUmax <= 0xffffffffn;
-      if (ok && !dst.ac && !(o === ALU.SUB && v === -0x80000000n)) {
+      // the constant as a signed number (exact within the 32-bit range, the only one that links)
+      const v = a64 ? S.constNum(src) : src.vL | 0;
+      const ok = a64 ? v >= -0x80000000 && v <= 0x7fffffff : dstU32;
+      if (ok && !dst.ac && !(o === ALU.SUB && v === -0x80000000)) {
         id = dst.id;
-        delta = Number(o === ALU.SUB ? -v : v);
+        delta = o === ALU.SUB ? -v : v;
         ac = a64 ? 64 : 32;
       }
     }
-    regs[insn.dst] = { ...scalarReg(d), id, delta, ac };
+    regs[insn.dst] = { t: 'sc', s: d, id, delta, ac, fr: 0 };
   }
 
   /** Moving a scalar: the kernel gives the source an id first so the two stay linked. */
@@ -712,7 +718,7 @@ class Walker {
         return;
       }
     } else {
-      off = S.known(BigInt(insn.imm));
+      off = S.knownNum(insn.imm);
     }
     if (!a64 || (o !== ALU.ADD && o !== ALU.SUB) || dst.t === 'null') {
       // 32-bit or bitwise arithmetic on a pointer: the kernel refuses it; what follows is not modelled.
@@ -784,7 +790,7 @@ class Walker {
   private errorArg(base: Reg, off: number, size: number): boolean {
     const args = this.prog.ctx === 'btf' && this.prog.attachTo && /^\??tp_btf\//.test(this.prog.section) ? this.opts.tpErrArgs?.get(this.prog.attachTo) : undefined;
     if (!args || size !== 8 || !S.isConst(base.s)) return false;
-    const at = Number(S.s64(base.s.t.v)) + off;
+    const at = S.constNum(base.s) + off;
     return at % 8 === 0 && args.includes(at / 8);
   }
 
@@ -792,25 +798,19 @@ class Walker {
   private packetField(base: Reg, off: number, size: number): boolean {
     if (size !== 4 || this.prog.ctx !== 'other') return false;
     const fields = packetFields(this.prog.section);
-    return fields.size > 0 && S.isConst(base.s) && fields.has(Number(S.s64(base.s.t.v)) + off);
+    return fields.size > 0 && S.isConst(base.s) && fields.has(S.constNum(base.s) + off);
   }
 
   private mapValueRead(base: Reg, off: number, size: number, sx: boolean): Reg {
     const kc = base.map?.startsWith('.kconfig:') ? this.opts.kconfig?.get(base.map.slice(9)) : undefined;
     const range = !kc && base.map?.startsWith('.kconfig:') ? this.opts.kconfigRange?.get(base.map.slice(9)) : undefined;
-    if (range && S.isConst(base.s) && base.s.t.v + BigInt(off) === 0n && size >= 4 && range[0] >= 0n && range[1] < 0x80000000n) {
+    if (range && S.isConst(base.s) && S.constUnsigned(base.s) + off === 0 && size >= 4 && range[0] >= 0n && range[1] < 0x80000000n) {
       // the real verifier reads one constant; any value of the range may be it, so a branch it does not decide forks
-      const s = S.unknown();
-      s.umin = range[0]; s.umax = range[1]; s.smin = range[0]; s.smax = range[1];
-      s.u32min = Number(range[0] & 0xffffffffn); s.u32max = Number(range[1] & 0xffffffffn);
-      s.s32min = s.u32min; s.s32max = s.u32max;
-      s.t = S.tnumRange(range[0], range[1]);
-      S.sync(s);
-      return scalarReg(s);
+      return scalarReg(S.smallRange(Number(range[0]), Number(range[1])));
     }
     const sec = kc ? { frozen: true, bytes: kc } : base.map ? this.data.get(base.map) : undefined;
     if (!sec || !sec.frozen || !S.isConst(base.s)) return unknownReg();
-    const at = Number(S.s64(base.s.t.v)) + off;
+    const at = S.constNum(base.s) + off;
     if (at < 0 || at + size > sec.bytes.length) return unknownReg();
     let v = 0n;
     for (let i = 0; i < size; i++) {
@@ -818,7 +818,7 @@ class Walker {
       v = (v << 8n) | b;
     }
     if (sx) v = BigInt.asIntN(size * 8, v);
-    return knownReg(v);
+    return knownRegBig(v);
   }
 
   private store(st: State, idx: number, insn: Insn): void {
@@ -854,9 +854,9 @@ class Walker {
     if (base.t === 'stk') {
       // read, then written (the kernel checks the access both ways)
       if (S.isConst(base.s)) {
-        const at = Number(S.s64(base.s.t.v)) + insn.off;
+        const at = S.constNum(base.s) + insn.off;
         this.markReadRange(st, base.fr, at, at + size);
-      } else this.markReadRange(st, base.fr, Number(base.s.smin) + insn.off, Number(base.s.smax) + insn.off + size);
+      } else this.markReadRange(st, base.fr, S.sminNum(base.s) + insn.off, S.smaxNum(base.s) + insn.off + size);
       this.stackWrite(st, base, insn.off, size, undefined, undefined, idx);
     }
     if (insn.imm === ATOMIC.CMPXCHG) regs[0] = size < 8 ? scalarReg(coerced(S.unknown(), size)) : unknownReg();
@@ -872,12 +872,12 @@ class Walker {
     const fr = this.stackFrame(st, base);
     if (!fr) return unknownReg();
     if (!S.isConst(base.s)) {
-      const lo = Number(base.s.smin) + off;
-      const hi = Number(base.s.smax) + off + size;
+      const lo = S.sminNum(base.s) + off;
+      const hi = S.smaxNum(base.s) + off + size;
       this.markReadRange(st, base.fr, lo, hi);
-      return this.zerosIn(fr, lo, hi) ? knownReg(0n) : unknownReg();
+      return this.zerosIn(fr, lo, hi) ? knownReg(0) : unknownReg();
     }
-    const at = Number(S.s64(base.s.t.v)) + off;
+    const at = S.constNum(base.s) + off;
     if (at < -512 || at + size > 0) return unknownReg();
     this.markReadRange(st, base.fr, at, at + size);
     const slotIdx = -at - 1;
@@ -908,11 +908,11 @@ class Walker {
           if (t === SPILL) spills++;
           else if (t === ZERO) zeros++;
         }
-        if (spills === size && S.isConst(reg.s) && reg.s.t.v === 0n) {
+        if (spills === size && S.isZero(reg.s)) {
           this.stackAccess(base.fr, spi); // "this IS register fill": the slot's value decided it
-          return knownReg(0n);
+          return knownReg(0);
         }
-        if (zeros === size) return knownReg(0n);
+        if (zeros === size) return knownReg(0);
         return unknownReg();
       }
       this.stackAccess(base.fr, spi);
@@ -921,7 +921,7 @@ class Walker {
     let zeros = 0;
     for (let i = 0; i < size; i++) if (byteOf(i) === ZERO) zeros++;
     void idx;
-    return zeros === size ? knownReg(0n) : unknownReg();
+    return zeros === size ? knownReg(0) : unknownReg();
   }
 
   /** A fill restores the spilled register; the kernel links the two (assign_scalar_id_before_mov). */
@@ -950,9 +950,9 @@ class Walker {
     if (!fr) return;
     void idx;
     if (!S.isConst(base.s)) {
-      const lo = Number(base.s.smin) + off;
-      const hi = Number(base.s.smax) + off + size;
-      const zero = (value && value.t === 'sc' && S.isConst(value.s) && value.s.t.v === 0n) || imm === 0;
+      const lo = S.sminNum(base.s) + off;
+      const hi = S.smaxNum(base.s) + off + size;
+      const zero = (value && value.t === 'sc' && S.isZero(value.s)) || imm === 0;
       // check_stack_write_var_off(): STACK_ZERO from a register's value makes that value precise
       if (zero && value && valueRegNo >= 0) this.needPrecise(st, [valueRegNo]);
       for (let a = lo; a < hi && a < 0; a++) {
@@ -961,14 +961,13 @@ class Walker {
         const spi = Math.floor(slotIdx / 8);
         const slot = fr.stack.get(spi) ?? EMPTY;
         const b = slotIdx % 8;
-        if (zero && tyAt(slot.ty, b) === SPILL && tyAt(slot.ty, 7) === SPILL && slot.spill.t === 'sc' && S.isConst(slot.spill.s)
-          && slot.spill.s.t.v === 0n) continue;
+        if (zero && tyAt(slot.ty, b) === SPILL && tyAt(slot.ty, 7) === SPILL && slot.spill.t === 'sc' && S.isZero(slot.spill.s)) continue;
         const nt = zero && tyAt(slot.ty, b) === ZERO ? ZERO : MISC;
         fr.stack.set(spi, { ty: withTy(slot.ty, b, nt), spill: NOT_INIT });
       }
       return;
     }
-    const at = Number(S.s64(base.s.t.v)) + off;
+    const at = S.constNum(base.s) + off;
     if (at < -512 || at + size > 0) return;
     const slotIdx = -at - 1;
     const spi = Math.floor(slotIdx / 8);
@@ -994,7 +993,7 @@ class Walker {
       return;
     }
     if (!value && imm !== undefined && aligned) {
-      fr.stack.set(spi, spillOf(knownReg(BigInt(imm))));
+      fr.stack.set(spi, spillOf(knownReg(imm)));
       this.stackAccess(base.fr, spi);
       return;
     }
@@ -1007,7 +1006,7 @@ class Walker {
       fr.stack.set(spi, spillOf(value));
       return;
     }
-    const zero = (value && value.t === 'sc' && S.isConst(value.s) && value.s.t.v === 0n) || (!value && imm === 0);
+    const zero = (value && value.t === 'sc' && S.isZero(value.s)) || (!value && imm === 0);
     // check_stack_write_fixed_off(): STACK_ZERO from a register's value makes that value precise
     if (zero && value && valueRegNo >= 0) this.needPrecise(st, [valueRegNo]);
     // A plain write destroys a spilled register; bytes not written keep their type (as in the kernel).
@@ -1023,7 +1022,7 @@ class Walker {
   private helperWrite(st: State, base: Reg, size: number): void {
     const fr = this.stackFrame(st, base);
     if (!fr) return;
-    const start = Number(S.s64(base.s.t.v));
+    const start = S.constNum(base.s);
     for (let a = start; a < start + size; ) {
       if (a < -512 || a >= 0) {
         a++;
@@ -1053,7 +1052,7 @@ class Walker {
       return;
     }
     if (ref?.kind === 'data') {
-      regs[insn.dst] = ptrReg('mval', { map: ref.section, s: S.known(BigInt(ref.offset)) });
+      regs[insn.dst] = ptrReg('mval', { map: ref.section, s: S.knownNum(ref.offset) });
       return;
     }
     if (ref?.kind === 'kconfig') {
@@ -1064,14 +1063,14 @@ class Walker {
       const exists = this.opts.hasKsym?.(ref.name);
       if (exists === false) {
         // An unresolved weak extern: libbpf writes 0 (a missing one that is not weak fails the load).
-        regs[insn.dst] = knownReg(0n);
+        regs[insn.dst] = knownReg(0);
       } else if (exists === undefined) {
         regs[insn.dst] = ref.typed ? anyReg() : unknownReg();
       } else if (ref.func) {
         regs[insn.dst] = ptrReg('mem'); // PTR_TO_MEM | MEM_RDONLY: never NULL
       } else {
         // Typed: a BTF pointer the verifier cannot assume non-NULL; untyped: the symbol's (non-zero) address.
-        regs[insn.dst] = ref.typed ? anyReg() : knownReg(KSYM_ADDRESS);
+        regs[insn.dst] = ref.typed ? anyReg() : knownRegBig(KSYM_ADDRESS);
       }
       return;
     }
@@ -1084,7 +1083,7 @@ class Walker {
       return;
     }
     const v = (BigInt(second?.imm ?? 0) << 32n) | BigInt(insn.imm >>> 0);
-    regs[insn.dst] = knownReg(v);
+    regs[insn.dst] = knownRegBig(v);
   }
 
   // ---- jumps and calls ------------------------------------------------------------------------------------------
@@ -1190,15 +1189,15 @@ class Walker {
       else {
         const sz = regs[wr.size]!;
         if (sz.t !== 'sc') continue;
-        size = Number(sz.s.umax > 512n ? 512n : sz.s.umax);
+        size = Math.min(S.umaxNum(sz.s), 512);
       }
       if (S.isConst(p.s)) this.helperWrite(st, p, size);
       else for (let i = 0; i < size; i++) this.stackWrite(st, p, i, 1, undefined, undefined, idx);
     }
-    let retBound: bigint | undefined;
+    let retBound: S.Scalar | undefined;
     if (info.retBoundedBy) {
       const sz = regs[info.retBoundedBy]!;
-      retBound = sz.t === 'sc' ? sz.s.umax : undefined;
+      retBound = sz.t === 'sc' ? sz.s : undefined;
     }
     if (info.callback) this.pushCallback(st, idx, info.callback, pending);
     for (let r = 1; r <= 5; r++) regs[r] = NOT_INIT;
@@ -1211,18 +1210,16 @@ class Walker {
       case 'ptr': r0 = ptrReg('mem'); break;
       case 'btf': r0 = ptrReg('btf', { trusted: true }); break;
       default: {
-        const s = S.unknown();
         if (retBound !== undefined) {
-          s.smax = retBound; s.s32max = Number(BigInt.asIntN(32, retBound));
-          s.smin = -4095n; s.s32min = -4095;
-          S.settle(s);
+          r0 = scalarReg(S.boundedReturn(retBound));
         } else if (insn.imm === HELPER.GET_SMP_PROCESSOR_ID) {
-          const m = this.opts.nrCpuIds - 1;
-          s.umax = BigInt(m); s.u32max = m; s.smax = BigInt(m); s.s32max = m;
-          s.umin = 0n; s.u32min = 0; s.smin = 0n; s.s32min = 0;
+          const s = S.unknown();
+          S.setSmallRange(s, 0, this.opts.nrCpuIds - 1);
           S.settle(s);
+          r0 = scalarReg(s);
+        } else {
+          r0 = unknownReg(); // the shared one: no number and register allocated per helper call
         }
-        r0 = scalarReg(s);
       }
     }
     regs[0] = r0;
@@ -1263,7 +1260,7 @@ class Walker {
     const w32 = cls(insn) === CLS.JMP32;
     const isX = (insn.code & SRC_X) !== 0;
     const dst = regs[insn.dst]!;
-    const src: Reg = isX ? regs[insn.src]! : knownReg(BigInt(insn.imm));
+    const src: Reg = isX ? regs[insn.src]! : knownReg(insn.imm);
     const target = jumpTarget(insn, idx);
     if (dst.t === 'sc' && (dst.id || (isX && src.t === 'sc' && src.id))) this.linkedAt(st, dst.id, isX && src.t === 'sc' ? src.id : 0);
     const pred = this.branchTaken(dst, src, o, w32, isX && insn.src === insn.dst);
@@ -1327,7 +1324,7 @@ class Walker {
       }
       if (!(k.t === 'sc' && S.isConstW(k.s, w32))) return -1;
       if (!notNull(p)) return -1;
-      if (S.constValue(k.s, w32) !== 0n) return -1;
+      if (w32 ? k.s.vL !== 0 : !S.isZero(k.s)) return -1;
       return oo === JMP.JEQ ? 0 : oo === JMP.JNE ? 1 : -1;
     }
     if (a.t !== 'sc' || b.t !== 'sc') return -1;
@@ -1341,7 +1338,7 @@ class Walker {
       if (reg.t !== 'sc' || reg.id !== id || reg === known) return undefined;
       if ((!reg.ac && !known.ac) || reg.delta === known.delta) return { ...known, id: reg.id, delta: reg.delta, ac: reg.ac };
       const s = S.clone(known.s);
-      S.alu(s, S.known(BigInt(reg.delta - known.delta)), S.OP.ADD, false);
+      S.alu(s, S.knownNum(reg.delta - known.delta), S.OP.ADD, false);
       if (known.ac === 32) {
         S.zext32(s);
         S.sync(s);
@@ -1367,7 +1364,7 @@ class Walker {
   private markNull(st: State, id: number, isNull: boolean): void {
     const fix = (reg: Reg): Reg | undefined => {
       if (reg.t !== 'null' || reg.id !== id) return undefined;
-      return isNull ? knownReg(0n) : { ...reg, t: reg.nn ?? 'any', id: 0, nn: undefined };
+      return isNull ? knownReg(0) : { ...reg, t: reg.nn ?? 'any', id: 0, nn: undefined };
     };
     for (const f of st.frames) {
       for (let r = 0; r < 10; r++) {
@@ -1764,7 +1761,7 @@ class Walker {
       if (o && !(o.code === insn.code && o.imm === POISON_IMM)) insn = o; // the walk ran what it was
     }
     const f = e.f;
-    const b = (r: number) => 1 << r;
+    const b = bit;
     const c = cls(insn);
     const x = (insn.code & SRC_X) !== 0;
     if (e.linked) syncLinkedBt(bt, e.linked);
@@ -1935,8 +1932,7 @@ function ptrKey(r: Reg): string {
 
 /** Whether two scalars are the same value set (what equal scalarKey()s say, without making the keys). */
 function sameScalar(a: S.Scalar, b: S.Scalar): boolean {
-  return a === b || (a.t.v === b.t.v && a.t.m === b.t.m && a.umin === b.umin && a.umax === b.umax && a.smin === b.smin
-    && a.smax === b.smax && a.u32min === b.u32min && a.u32max === b.u32max && a.s32min === b.s32min && a.s32max === b.s32max);
+  return S.same(a, b);
 }
 
 /** Whether two registers that are not numbers are the same pointer (what equal ptrKey()s say; ids aside). */
@@ -2041,6 +2037,11 @@ function addOffset(off: S.Scalar, add: S.Scalar, a64: boolean): S.Scalar {
 }
 
 
+/** Register r's bit in a register mask (one function, not a closure per call: backtracking runs it per instruction). */
+function bit(r: number): number {
+  return 1 << r;
+}
+
 /** Why the kernel would refuse this instruction outright (register numbers, writes to r10), or undefined. */
 function invalid(insn: Insn): string | undefined {
   if (insn.dst > 10 || insn.src > 10) return `register r${Math.max(insn.dst, insn.src)} does not exist`;
@@ -2049,7 +2050,7 @@ function invalid(insn: Insn): string | undefined {
   if (writesDst && insn.dst === 10) return 'the frame pointer r10 is read only';
   if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) > ALU.END) return `unknown ALU operation 0x${op(insn).toString(16)}`;
   if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) === ALU.MOV && (insn.code & SRC_X)
-    && ![0, 8, 16, ...(c === CLS.ALU64 ? [32] : [])].includes(insn.off)) return 'BPF_MOV uses reserved fields';
+    && !(insn.off === 0 || insn.off === 8 || insn.off === 16 || (c === CLS.ALU64 && insn.off === 32))) return 'BPF_MOV uses reserved fields';
   if ((c === CLS.ALU || c === CLS.ALU64) && op(insn) !== ALU.MOV && insn.off !== 0
     && !(insn.off === 1 && (op(insn) === ALU.DIV || op(insn) === ALU.MOD))) return 'BPF_ALU uses reserved fields';
   if ((c === CLS.ST || c === CLS.STX || c === CLS.LD) && (insn.code & 0xe0) === MODE.MEMSX) return 'unknown memory mode';
@@ -2082,7 +2083,7 @@ function backwardFixpoint(succ: readonly number[][], into: Uint16Array, kill: Ui
 
 /** Registers an instruction reads and writes (bit n = rn), for liveness. */
 function useDef(insn: Insn): [number, number] {
-  const b = (r: number) => 1 << r;
+  const b = bit;
   const c = cls(insn);
   const x = (insn.code & SRC_X) !== 0;
   switch (c) {
