@@ -1751,30 +1751,47 @@ class Walker {
    * stack slot is compared: the same kinds, numbers by range and tnum whether precise or not, pointers equal.
    */
   private coversByRange(old: Ckpt, cur: State): boolean {
-    for (let k = 0; k < old.frames.length; k++) {
+    const nf = old.frames.length;
+    // the kinds first (registers' types, slots' byte kinds): cheap, and where most comparisons fail
+    for (let k = 0; k < nf; k++) {
       const of = old.frames[k]!;
       const cf = cur.frames[k]!;
-      for (let r = 0; r < 10; r++) {
-        const a = of.regs[r]!;
-        const b = cf.regs[r]!;
-        if (a.t !== b.t) return false;
-        if (a.t === 'sc' ? !this.sameNum(a, b, false) : !this.samePtr(a, b)) return false;
-      }
+      for (let r = 0; r < 10; r++) if (of.regs[r]!.t !== cf.regs[r]!.t) return false;
       const oa = of.stack.a;
       const ca = cf.stack.a;
       for (let spi = 0; spi < oa.length; spi++) {
         const sl = oa[spi] ?? EMPTY;
         const cs = ca[spi] ?? EMPTY;
-        if (sl.ty !== cs.ty) return false;
-        if (tyAt(sl.ty, 7) !== SPILL) continue;
-        const a = sl.spill;
-        const b = cs.spill;
-        if (a.t !== b.t) return false;
-        if (a.t === 'sc' ? !this.sameNum(a, b, false) : !this.samePtr(a, b)) return false;
+        if (sl.ty !== cs.ty || (tyAt(sl.ty, 7) === SPILL && sl.spill.t !== cs.spill.t)) return false;
+      }
+    }
+    for (let k = 0; k < nf; k++) {
+      const of = old.frames[k]!;
+      const cf = cur.frames[k]!;
+      for (let r = 0; r < 10; r++) if (!this.sameByRange(of.regs[r]!, cf.regs[r]!)) return false;
+      const oa = of.stack.a;
+      const ca = cf.stack.a;
+      for (let spi = 0; spi < oa.length; spi++) {
+        const sl = oa[spi];
+        if (sl && tyAt(sl.ty, 7) === SPILL && !this.sameByRange(sl.spill, ca[spi]!.spill)) return false;
       }
     }
     return true;
   }
+
+  /** regsafe(RANGE_WITHIN) of two values of the same kind; the same value object (states share them) holds itself. */
+  private sameByRange(a: Reg, b: Reg): boolean {
+    if (a.t === 'sc') {
+      if (a === b) return !a.id || this.sameId(a.id, b.id);
+      // the 32-bit bounds are plain numbers: compared before the 64-bit ones and the tnum
+      const x = a.s;
+      const y = b.s;
+      if (x.u32min > y.u32min || y.u32max > x.u32max || x.s32min > y.s32min || y.s32max > x.s32max) return false;
+      return this.sameNum(a, b, false);
+    }
+    return a === b ? (a.t !== 'null' || this.sameId(a.id, b.id)) : this.samePtr(a, b);
+  }
+
 
   // check_ids() of one covers() call: old ids map one to one onto current ones. The maps are the walker's, cleared
   // only when a call met an id (most states have none), so a comparison allocates nothing.
