@@ -397,7 +397,8 @@ class Walker {
     });
     // The control flow and liveness of the original instructions: the walk follows them past poisoned ones too, and
     // patching changes only immediates and offsets otherwise. Computed once per program, whatever the target.
-    this.sccOn = opts.scc ?? SCC;
+    // (not in the A/B walks before on-demand precision: equal states only would not let a callback's iterations meet)
+    this.sccOn = (opts.scc ?? SCC) && !opts.equalStates && !opts.exactNumbers;
     let cfg = cfgCache.get(original);
     if (!cfg) {
       cfg = {
