@@ -216,12 +216,21 @@ const EVICT = process.env.CORELENS_VERDICT_EVICT !== '0';
  * it was pruned against a state of the same component still being explored (a backedge), compare every register and
  * slot, numbers by range, precise or not (RANGE_WITHIN: incomplete_read_marks), until the component's first recorded
  * state is fully explored, when the backedges' precision is propagated (propagate_backedges); a returning callback's
- * numbers that changed and were not needed are widened (widen_imprecise_scalars); the instruction after every call is
- * a prune point, as in the kernel's check_cfg(). Why: the kernel's instruction count, and so its "too large" refusal,
- * depends on it (falco's sendmmsg_x and recvmmsg_x: their bpf_loop callbacks, compared by range, take the kernel past
- * 1,000,001 instructions; the walk before decided them in 65,391 and 7,969 steps).
+ * numbers that changed and were not needed are widened (widen_imprecise_scalars). Why: the kernel's instruction
+ * count, and so its "too large" refusal, depends on it (falco's sendmmsg_x and recvmmsg_x: their bpf_loop callbacks,
+ * compared by range, take the kernel past 1,000,001 instructions; the walk before decided them in 65,391 and 7,969
+ * steps).
  */
 const SCC = process.env.CORELENS_VERDICT_SCC !== '0';
+
+/**
+ * CORELENS_VERDICT_AFTER_CALL=1 (off by default): the instruction after every call is a prune point, as in the
+ * kernel's check_cfg() (visit_func_call_insn), not only after a bpf-to-bpf call. With it the walk records states where
+ * the kernel does and counts branchy code without loops to the instruction (verdict/complexity: 9,724, the kernel's;
+ * 10,234 without); off because it costs the verdict bench's object (a helper call every few instructions) 25% more
+ * CPU for 20,191 states instead of 780, the same 410,066 steps.
+ */
+const AFTER_CALL = process.env.CORELENS_VERDICT_AFTER_CALL === '1';
 const EVICT_N = 64;
 /** Buckets of at most this many states keep them all: eviction everywhere cost the verdict bench's object 1.8× its
  * CPU (less pruning, more steps), while the pile-ups it is for hold thousands. */
@@ -284,6 +293,8 @@ export interface VerifyOptions {
   readonly evict?: boolean;
   /** The kernel's callback iterations and loop accounting (SCC; default: CORELENS_VERDICT_SCC, on). */
   readonly scc?: boolean;
+  /** A prune point after every call, as the kernel's (AFTER_CALL; default: CORELENS_VERDICT_AFTER_CALL, off). */
+  readonly afterCall?: boolean;
   /** Count the walks through each instruction (VerifyResult.counts): to compare with a kernel log of level 2. */
   readonly countVisits?: boolean;
 }
@@ -337,8 +348,8 @@ interface Cfg {
   /** Per instruction: its strongly connected component (1..), 0 for none (compute_scc). */
   scc: Int32Array;
   /**
-   * Bit 1: a helper call that runs a callback in place (bpf_loop & co.: calls_callback), a forced checkpoint; bit 2:
-   * the instruction after a call. Both are prune points of the kernel's check_cfg() the walk before did not have (SCC).
+   * Bit 1: a helper call that runs a callback in place (bpf_loop & co.: calls_callback), a forced checkpoint (SCC);
+   * bit 2: the instruction after a call (AFTER_CALL). Both are prune points of the kernel's check_cfg().
    */
   callsCb: Uint8Array;
 }
@@ -379,6 +390,8 @@ class Walker {
   private scc: Int32Array;
   private callsCb: Uint8Array;
   private readonly sccOn: boolean;
+  /** Which callsCb bits make a prune point: 1 (callback-calling calls) with SCC, 2 (after a call) with AFTER_CALL. */
+  private readonly extraPrune: number;
   private readonly visits = new Map<string, SccVisit>();
   private readonly funcOf: Int32Array;
   private readonly globalsQueued: number[] = [];
@@ -399,6 +412,7 @@ class Walker {
     // patching changes only immediates and offsets otherwise. Computed once per program, whatever the target.
     // (not in the A/B walks before on-demand precision: equal states only would not let a callback's iterations meet)
     this.sccOn = (opts.scc ?? SCC) && !opts.equalStates && !opts.exactNumbers;
+    this.extraPrune = (this.sccOn ? 1 : 0) | ((opts.afterCall ?? AFTER_CALL) ? 2 : 0);
     let cfg = cfgCache.get(original);
     if (!cfg) {
       cfg = {
@@ -469,7 +483,7 @@ class Walker {
             const cb = helperInfo(insn.imm).callback;
             if (cb && !cb.async) this.callsCb[i] = 1;
           }
-          // the kernel's visit_func_call_insn() makes the instruction after any call a prune point (SCC)
+          // the kernel's visit_func_call_insn() makes the instruction after any call a prune point (AFTER_CALL)
           if (i + 1 <= n) this.callsCb[i + 1] |= 2;
         } else if (o === JMP.JA) {
           out.push(jumpTarget(insn, i));
@@ -580,8 +594,8 @@ class Walker {
         this.incomplete = true;
         return;
       }
-      // (with SCC also the kernel's others: a callback-calling call, where the callback returns, and after a call)
-      if (this.prunePoint[idx] || (this.sccOn && this.callsCb[idx])) {
+      // (with SCC also a callback-calling call, where the callback returns; with AFTER_CALL the one after a call)
+      if (this.prunePoint[idx] || this.callsCb[idx]! & this.extraPrune) {
         if (this.opts.equalStates || this.opts.exactNumbers) {
           const key = this.stateKey(st, idx);
           let set = this.seen.get(idx);
@@ -1529,12 +1543,6 @@ class Walker {
 
   /** is_state_visited(): true when a recorded state covers this one (the path ends); else records it. */
   private visitState(st: State, idx: number): boolean {
-    const key = this.bucketKey(st, idx);
-    let byKey = this.explored.get(idx);
-    if (!byKey) this.explored.set(idx, (byKey = new Map()));
-    let list = byKey.get(key);
-    if (!list) byKey.set(key, (list = []));
-    const exact = !!this.opts.exactNumbers;
     // The kernel records a new state only when the walk has gone at least 2 jumps and 8 instructions since it last
     // recorded one (fewer states to compare and copy; a state not recorded only prunes less). Its eviction of states
     // that keep failing to prune is followed with a wider margin (EVICT).
@@ -1543,6 +1551,14 @@ class Walker {
     const cbCall = this.sccOn && (this.callsCb[idx]! & 1) === 1;
     const force = cbCall || (this.insns[idx] !== undefined && cls(this.insns[idx]!) === CLS.JMP && op(this.insns[idx]!) === JMP.JCOND);
     let addNew = force || (sinceJmps >= 2 && sinceSteps >= 8);
+    let byKey = this.explored.get(idx);
+    // nothing recorded here and nothing to record: no bucket key to build (most prune points after a call)
+    if (!byKey && !addNew) return false;
+    const key = this.bucketKey(st, idx);
+    if (!byKey) this.explored.set(idx, (byKey = new Map()));
+    let list = byKey.get(key);
+    if (!list) byKey.set(key, (list = []));
+    const exact = !!this.opts.exactNumbers;
     let kept = 0;
     for (let li = 0; li < list.length; li++) {
       const old = list[li]!;
