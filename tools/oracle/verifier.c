@@ -25,7 +25,8 @@
  * class: "ok" (loaded), "core" (the verifier reached a poisoned CO-RE instruction: `invalid func
  * unknown#195896080`), "scalar" (a load/store through a register the verifier sees as a scalar: `invalid mem access
  * 'scalar'`), "helper" (the verifier reached a call of a helper the TARGET kernel does not have: see helper_limit),
- * "other" (any other verifier error), "libbpf" (libbpf failed the object load before this program
+ * "complex" (the verifier gave up: `BPF program is too large. Processed 1000001 insn`, more instructions processed
+ * than BPF_COMPLEXITY_LIMIT_INSNS), "other" (any other verifier error), "libbpf" (libbpf failed the object load before this program
  * reached the kernel: CO-RE relocation error, ...; then "message" is libbpf's last warning).
  * insn: the instruction index the verifier names (in the program as loaded: subprograms appended), or -1.
  * kconfig: the values libbpf gave the object's __kconfig externs on this machine, {"NAME":"hex bytes in memory
@@ -286,6 +287,8 @@ static void classify(const char *log, const char **cls, int *insn, char *msg, si
 	}
 	else if (strstr(msg, "invalid mem access 'scalar'"))
 		*cls = "scalar";
+	else if (strstr(msg, "BPF program is too large"))
+		*cls = "complex";
 }
 
 /* The values libbpf resolved for the object's __kconfig externs, as a JSON object of hex byte strings. */

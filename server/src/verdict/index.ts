@@ -95,6 +95,11 @@ export type FailureKind =
   | 'helper'
   /** libbpf refuses the whole object before any program reaches the kernel (a relocation error). */
   | 'libbpf'
+  /**
+   * The verifier gives up: it processes more than 1,000,000 instructions (BPF_COMPLEXITY_LIMIT_INSNS), `BPF program
+   * is too large`; the walk counts as the kernel does (COMPLEX).
+   */
+  | 'complex'
   /** The analysis hit its instruction budget: no verdict. */
   | 'unknown';
 
@@ -325,7 +330,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
         if (res.visited[s.pos]) ran[s.relo] = 'reached';
         else if ((res.incomplete || res.malformed) && ran[s.relo] === 'dead') ran[s.relo] = 'unknown';
       }
-      perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t));
+      perProgram[k]!.set(t, targetVerdict(p, patched, res, relos, sites[k]!, lines, t, opts.maxSteps ?? KERNEL_INSN_LIMIT));
       perProgramDerefs[k]!.set(t, [...res.scalarDerefs.values()].map((e) => ({
         insn: e.insn, reg: e.reg ?? 0, text: describeInsn(patched, e.insn), section: p.originSection[e.insn]!,
         insnOff: p.originOff[e.insn]!, ...place(lines, p, e.insn),
@@ -341,10 +346,28 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
   };
 }
 
+/** BPF_COMPLEXITY_LIMIT_INSNS: the kernel verifier gives up on a program once it processed more instructions. */
+export const KERNEL_INSN_LIMIT = 1_000_000;
+
+/**
+ * CORELENS_VERDICT_COMPLEX=0: a walk that reaches the kernel's limit has no verdict ('unknown'), as before. On: the
+ * program is refused as too large, because the walk counts instructions as the kernel's do_check() does (every
+ * instruction of every path, the pruned one included) and records and prunes states as is_state_visited() does; a
+ * bounded loop of our own is counted to the instruction (999,999 and 1,000,001: verdict/complexity.test.ts).
+ */
+const COMPLEX = process.env.CORELENS_VERDICT_COMPLEX !== '0';
+
 function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyResult, relos: readonly VerdictRelocation[],
-  sites: readonly { pos: number; relo: number }[], lines: LineIndex, target: string): TargetVerdict {
+  sites: readonly { pos: number; relo: number }[], lines: LineIndex, target: string, budget: number): TargetVerdict {
   if (!res.error) {
     if (res.malformed) return { loads: false, kind: 'unknown', reason: res.malformed };
+    if (res.incomplete && COMPLEX && budget === KERNEL_INSN_LIMIT) {
+      return {
+        loads: false, kind: 'complex', errno: 7,
+        reason: `refused: too complex (the kernel processes more than ${KERNEL_INSN_LIMIT.toLocaleString('en-US')} instructions`
+          + ` of this program and gives up) — BPF program is too large. Processed ${res.steps} insn`,
+      };
+    }
     if (res.incomplete) {
       return { loads: false, kind: 'unknown', reason: `the analysis stopped after ${res.steps} instructions without a verdict` };
     }
