@@ -618,6 +618,8 @@ const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcp
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
+/** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
+const SIZEOF_BOUNDS = process.env.CORELENS_SIZEOF_BOUNDS !== '0';
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
@@ -3505,13 +3507,32 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       default: return false;
     }
   }
+  /** A loop bound's value: a constant, where `sizeof` of an expression counts too (the kernel selftests'
+   * `i < ARRAY_SIZE(p->array)`, `sizeof(p->array) / sizeof(p->array[0])`: clang folds it like a literal). */
+  function boundValue(x: Expr): bigint | undefined {
+    if (!SIZEOF_BOUNDS) return constValue(x, env);
+    switch (x.e) {
+      case 'sizeof': {
+        if (x.type || !x.x) return constValue(x, env);
+        const n = sizeOf(ev(x.x, { preserve: false, noEmit: true, guards: [] }).type);
+        return n > 0 ? BigInt(n) : undefined;
+      }
+      case 'binary': {
+        const a = boundValue(x.l);
+        const b = a === undefined ? undefined : boundValue(x.r);
+        return a === undefined || b === undefined ? undefined : constValue({ ...x, l: { e: 'num', v: a }, r: { e: 'num', v: b } } as Expr, env);
+      }
+      case 'cast': return boundValue(x.x);
+      default: return constValue(x, env);
+    }
+  }
   function tripCount(s: Extract<Stmt, { s: 'loop' }>): number | undefined {
     let v: string | undefined;
     let a: bigint | undefined;
-    if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = constValue(s.init.vars[0]!.init!, env); }
-    else if (s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id') { v = s.init.x.l.name; a = constValue(s.init.x.r, env); }
+    if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = boundValue(s.init.vars[0]!.init!); }
+    else if (s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id') { v = s.init.x.l.name; a = boundValue(s.init.x.r); }
     if (v === undefined || a === undefined || !s.c || s.c.e !== 'binary' || s.c.l.e !== 'id' || s.c.l.name !== v || !s.step) return undefined;
-    const b = constValue(s.c.r, env);
+    const b = boundValue(s.c.r);
     if (b === undefined) return undefined;
     let d: bigint | undefined;
     const st = s.step;

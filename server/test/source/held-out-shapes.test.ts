@@ -144,6 +144,9 @@
 //     a second call only: dead after it, merged there; merged when its address also goes to a helper: memory).
 //     Arms calling different helpers whose code differs only in the member read first (real_parent / parent) share
 //     the rest, the `->tgid` read, when they store the same: BranchFolding merges the common tail.
+//   - sizeof_bounds: `#pragma unroll` over `i < ARRAY_SIZE(a->array)` (`sizeof(a->array) / sizeof(a->array[0])`, the
+//     kernel selftests' profiler.inc.h) or `sizeof(local) / sizeof(__u64)`: clang folds the bound to a constant and
+//     unrolls fully, one record per copy; the bound was no constant to the model (the loop counted once).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -2148,6 +2151,41 @@ int BPF_KPROBE(differs)
 	__u32 v = tgid + 1;
 	bpf_map_update_elem(&seen, &pid, &v, BPF_ANY);
 	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'sizeof_bounds', min: 18, text: `/* in the shape of the kernel selftests' profiler.inc.h: unrolled loops bounded by ARRAY_SIZE of a member */
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof(arr[0]))
+struct entry { __u32 pid; __u32 len; char payload[64]; };
+struct entries { struct entry array[4]; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, struct entries); } tab SEC(".maps");
+SEC("raw_tracepoint/sched_process_exit") int member_bound(void *ctx)
+{
+	__u32 k = bpf_get_current_pid_tgid();
+	struct entries *a = bpf_map_lookup_elem(&tab, &k);
+	if (!a)
+		return 0;
+	struct task_struct *task = (void *)bpf_get_current_task();
+#pragma unroll
+	for (int i = 0; i < ARRAY_SIZE(a->array); i++) {
+		struct entry *e = &a->array[i];
+		if (e->pid == k) {
+			e->len = bpf_core_read_str(e->payload, 16, &task->comm);
+			e->pid = BPF_CORE_READ(task, real_parent, tgid);
+		}
+	}
+	return 0;
+}
+SEC("raw_tracepoint/sched_process_fork") int local_bound(void *ctx)
+{
+	__u64 seen[3] = {};
+	struct task_struct *task = (void *)bpf_get_current_task();
+#pragma unroll
+	for (int i = 0; i < sizeof(seen) / sizeof(__u64); i++) {
+		if (bpf_get_prandom_u32() & 1)
+			seen[i] = BPF_CORE_READ(task, real_parent, start_time);
+	}
+	return seen[0] + seen[2];
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
