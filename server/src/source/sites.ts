@@ -226,6 +226,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * `armTwins`) */ twin?: RawSite }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
+    /** a pragma's full unroll: its copies (the trip count), each site of the body `copies` times as many (cse.ts `alt`) */ trips?: number;
     /** a comparison's value materialised in a register (a select the BPF backend lowers to a branch over one move, no
      * setcc): an if whose empty arm is still a block (cse.ts `diamond`) */ diamond?: true;
     /** the locals an if's arms declare (fresh values of each run of it: cse.ts `tails` compares them by name) */ decls?: string[];
@@ -2980,7 +2981,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           if (copies === n) capByExit(s, res.sites.slice(s0).filter((x) => !sunk?.sites.has(x)), copies);
           // a full unroll: a call given the induction variable gets its constant in each copy instead
-          if (copies === n) { loopEv.full = true; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
+          if (copies === n) { loopEv.full = true; loopEv.trips = copies; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(counted, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!) && !sunk?.calls.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
           if (copies === n) capByExit(s, res.calls.slice(c0).filter((x) => !split.has(x) && !sunk?.calls.has(x)), copies);

@@ -147,6 +147,15 @@
 //   - sizeof_bounds: `#pragma unroll` over `i < ARRAY_SIZE(a->array)` (`sizeof(a->array) / sizeof(a->array[0])`, the
 //     kernel selftests' profiler.inc.h) or `sizeof(local) / sizeof(__u64)`: clang folds the bound to a constant and
 //     unrolls fully, one record per copy; the bound was no constant to the model (the loop counted once).
+//   - alternate_copies: a fully unrolled body beginning with a straight block F and ending in an if without else
+//     (`css = BPF_CORE_READ(task, cgroups, subsys[i]); if (css) { .. }`, the kernel selftests' populate_cgroup_info):
+//     each copy's F is an immediate predecessor of the next one, so MachineCSE reuses an offset the previous copy
+//     computed but not one it reused itself: one record every other copy (6 copies after the same read before the
+//     loop: 2 more; 5 copies: 3). Kept per copy: an if with an else (4 copies, 4 records).
+//   - store_arms: the one arm of an if without else that stores through a pointer (`if (n <= 32) v->len = n;`,
+//     profiler3 with barrier_var empty) is a block (no store is speculated), so task->mm read before it and again
+//     in a later if's arm is two records; a local's store in the arm is a select (one record), so is the join
+//     right after it (the block before the if is its immediate predecessor: one record, `adj` across it too).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -2186,6 +2195,172 @@ SEC("raw_tracepoint/sched_process_fork") int local_bound(void *ctx)
 			seen[i] = BPF_CORE_READ(task, real_parent, start_time);
 	}
 	return seen[0] + seen[2];
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'alternate_copies', min: 40, text: `/* in the shape of the kernel selftests' profiler.inc.h populate_cgroup_info: an unrolled loop's copies alternate
+ * computing and reusing the first block's offsets */
+const volatile int target_id = 3;
+__u64 out[8];
+/* the profiler's shape: the block before the loop reads task->cgroups too */
+SEC("kprobe/a") int with_pre(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+		if (css) {
+			int id = BPF_CORE_READ(css, ss, id);
+			if (id == target_id) {
+				dfl = BPF_CORE_READ(css, cgroup);
+				break;
+			}
+		}
+	}
+	out[0] = (long)dfl;
+	return 0;
+}
+/* nothing before the loop, an odd count */
+SEC("kprobe/b") int no_pre(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct cgroup *found = 0;
+#pragma unroll
+	for (int i = 0; i < 5; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+		if (css) {
+			int id = BPF_CORE_READ(css, ss, id);
+			if (id == target_id) {
+				found = BPF_CORE_READ(css, cgroup);
+				break;
+			}
+		}
+	}
+	out[1] = (long)found;
+	return 0;
+}
+/* an else arm: the copy's first block is no predecessor of the next copy */
+SEC("kprobe/c") int with_else(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	long n = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+		if (css)
+			n += BPF_CORE_READ(css, ss, id);
+		else
+			n += bpf_get_prandom_u32();
+	}
+	out[2] = n;
+	return 0;
+}
+/* an if with stores only after the first block */
+SEC("kprobe/e") int store(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+		if (css)
+			out[i] = (long)BPF_CORE_READ(css, cgroup);
+	}
+	return 0;
+}
+/* a map-value pointer */
+struct val { __u64 a[8]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct val); } m SEC(".maps");
+SEC("kprobe/f") int parent_walk(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v) return 0;
+#pragma unroll
+	for (int i = 0; i < 8; i++) {
+		struct task_struct *p = BPF_CORE_READ(task, real_parent);
+		if (p) {
+			v->a[i] = BPF_CORE_READ(p, tgid);
+			task = p;
+		}
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'store_arms', min: 12, text: `/* in the shape of the kernel selftests' profiler.inc.h (profiler3, barrier_var empty): the one arm of an if that
+ * stores through a pointer is a block of its own */
+struct val { long len; long env; char buf[64]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct val); } m SEC(".maps");
+struct { int flag; } cfg;
+/* an arm that only stores through a pointer, then a global's if */
+SEC("kprobe/a") int store_arm(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	void *a = (void *)BPF_CORE_READ(t, mm, arg_start);
+	long n = bpf_probe_read_user_str(v->buf, 64, a);
+	if (n <= 32)
+		v->len = n;
+	if (cfg.flag) {
+		void *e = (void *)BPF_CORE_READ(t, mm, env_start);
+		v->env = bpf_probe_read_user_str(v->buf, 64, e);
+	}
+	return 0;
+}
+/* the same with the arm storing to a local only */
+SEC("kprobe/b") int local_arm(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	void *a = (void *)BPF_CORE_READ(t, mm, arg_start);
+	long n = bpf_probe_read_user_str(v->buf, 64, a);
+	long k = 0;
+	if (n <= 32)
+		k = n;
+	if (cfg.flag) {
+		void *e = (void *)BPF_CORE_READ(t, mm, env_start);
+		v->env = bpf_probe_read_user_str(v->buf, 64, e) + k;
+	}
+	return 0;
+}
+/* the store arm, no second if */
+SEC("kprobe/c") int store_only(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	void *a = (void *)BPF_CORE_READ(t, mm, arg_start);
+	long n = bpf_probe_read_user_str(v->buf, 64, a);
+	if (n <= 32)
+		v->len = n;
+	void *e = (void *)BPF_CORE_READ(t, mm, env_start);
+	v->env = bpf_probe_read_user_str(v->buf, 64, e);
+	return 0;
+}
+/* two pointers' reads of one field around a store arm: the block before the if is a predecessor of the join (adj) */
+SEC("kprobe/d") int adj_store(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	struct task_struct *p = BPF_CORE_READ(t, real_parent);
+	long n = bpf_probe_read_kernel_str(v->buf, 16, BPF_CORE_READ(t, mm));
+	if (n <= 16)
+		v->len = n;
+	v->env = bpf_probe_read_kernel_str(v->buf, 16, BPF_CORE_READ(p, mm));
+	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
