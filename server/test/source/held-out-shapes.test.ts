@@ -156,6 +156,9 @@
 //     profiler3 with barrier_var empty) is a block (no store is speculated), so task->mm read before it and again
 //     in a later if's arm is two records; a local's store in the arm is a select (one record), so is the join
 //     right after it (the block before the if is its immediate predecessor: one record, `adj` across it too).
+//   - renamed_tags: a tag the includer's macro renames before vmlinux.h (`#define bpf_iter_meta
+//     bpf_iter_meta___not_used`, the kernel selftests' bpf_iter.h) is defined under the new name: the lazy header
+//     parse set the definition aside under the name as written, so the renamed record was incomplete, no relocation.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -2532,6 +2535,53 @@ char LICENSE[] SEC("license") = "GPL";
     // PT_REGS reads
     const one = 68 * 5 + 7 * 2;
     assert.ok(agree.relocations > one, `${agree.relocations} relocations, ${one} with one offset record per copy`);
+  });
+
+  // renamed_tags: `#define bpf_iter_meta bpf_iter_meta___not_used` before vmlinux.h (the kernel selftests'
+  // bpf_iter.h): the header's `struct bpf_iter_meta` is `bpf_iter_meta___not_used`, the type of the vmlinux
+  // iterator contexts' `meta`, so `ctx->meta->seq` on one the program does not redefine relocates in it (0:0:0, its
+  // anonymous union), while the program's own `struct bpf_iter_meta` serves the context it redefines. The lazy
+  // header parse had the renamed tag nowhere (an incomplete record, no relocation); CORELENS_RENAMED_TAGS=0 shows it.
+  it('renamed_tags', async () => {
+    const src = path.join(dir, 'renamed_tags.bpf.c');
+    const obj = path.join(dir, 'renamed_tags.bpf.o');
+    fs.writeFileSync(src, `#define bpf_iter_meta bpf_iter_meta___not_used
+#define bpf_iter__task bpf_iter__task___not_used
+#include "vmlinux.h"
+#undef bpf_iter_meta
+#undef bpf_iter__task
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+struct bpf_iter_meta { struct seq_file *seq; __u64 session_id; __u64 seq_num; } __attribute__((preserve_access_index));
+struct bpf_iter__task { struct bpf_iter_meta *meta; struct task_struct *task; } __attribute__((preserve_access_index));
+__u64 out[4];
+/* a context vmlinux.h defines: its meta is the renamed vmlinux record */
+SEC("iter/task_vma") int vmas(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *vma = ctx->vma;
+	if (!vma)
+		return 0;
+	out[0] = ctx->meta->seq_num + vma->vm_start;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%lx\\n", vma->vm_end);
+	return 0;
+}
+/* a context the program redefines: its own bpf_iter_meta */
+SEC("iter/task") int tasks(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	if (!t)
+		return 0;
+	out[1] = ctx->meta->seq_num + t->pid;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'renamed_tags', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    assert.ok(agree.relocations >= 10, `${agree.relocations} relocations`);
   });
 
   for (const shape of SHAPES) {
