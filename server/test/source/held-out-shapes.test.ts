@@ -151,7 +151,8 @@
 //     (`css = BPF_CORE_READ(task, cgroups, subsys[i]); if (css) { .. }`, the kernel selftests' populate_cgroup_info):
 //     each copy's F is an immediate predecessor of the next one, so MachineCSE reuses an offset the previous copy
 //     computed but not one it reused itself: one record every other copy (6 copies after the same read before the
-//     loop: 2 more; 5 copies: 3). Kept per copy: an if with an else (4 copies, 4 records).
+//     loop: 2 more; after it in the block before the if holding the loop: 3 more; 5 copies: 3). Kept per copy: an
+//     if with an else (4 copies, 4 records).
 //   - store_arms: the one arm of an if without else that stores through a pointer (`if (n <= 32) v->len = n;`,
 //     profiler3 with barrier_var empty) is a block (no store is speculated), so task->mm read before it and again
 //     in a later if's arm is two records; a local's store in the arm is a select (one record), so is the join
@@ -2288,6 +2289,28 @@ SEC("kprobe/f") int parent_walk(void *ctx)
 			task = p;
 		}
 	}
+	return 0;
+}
+const volatile bool walk = true;
+/* the read before the loop in the block before the if the loop is in: an immediate predecessor of copy 0 */
+SEC("kprobe/g") int pred_pre(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	if (walk) {
+#pragma unroll
+		for (int i = 0; i < 6; i++) {
+			struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+			if (css) {
+				int id = BPF_CORE_READ(css, ss, id);
+				if (id == target_id) {
+					dfl = BPF_CORE_READ(css, cgroup);
+					break;
+				}
+			}
+		}
+	}
+	out[3] = (long)dfl;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
