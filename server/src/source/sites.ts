@@ -2955,7 +2955,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (regs) loopEv.regs = regs;
         const inv = COF ? loopInv(s) : [];
         if (inv.length) loopEv.inv = inv;
-        flow.push(loopEv);
+        // (cse.ts sees it as the straight code it is unless a break or continue leaves it: a join after it then)
+        if (ONCE_STRAIGHT && s.post && s.c?.e === 'num' && s.c.v === 0n && !breaksLoop(s.body)) flow.push(...loopEv.sub);
+        else flow.push(loopEv);
         breakable.pop();
         loopEntry.pop();
         freq = f0;
@@ -4372,6 +4374,22 @@ function isVolatileObject(t: CType): boolean {
 const SINK = process.env.CORELENS_SINK !== '0';
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */
 const MAX_SPLIT_COPIES = 64;
+
+/** CORELENS_CSE_DO_ONCE=0: a `do { } while (0)` is a loop to cse.ts (nothing merged in it or across it; before). */
+const ONCE_STRAIGHT = process.env.CORELENS_CSE_DO_ONCE !== '0';
+
+/** The statement has a break or continue of the loop around it (a nested loop's are its own, a switch's break too). */
+function breaksLoop(st: Stmt, inSwitch = false): boolean {
+  switch (st.s) {
+    case 'jump': return st.kind === 'continue' || (st.kind === 'break' && !inSwitch);
+    case 'loop': return false;
+    case 'switch': return breaksLoop(st.body, true);
+    case 'label': return breaksLoop(st.body, inSwitch);
+    case 'if': return breaksLoop(st.t, inSwitch) || (!!st.f && breaksLoop(st.f, inSwitch));
+    case 'block': return st.body.some((b) => breaksLoop(b, inSwitch));
+    default: return false;
+  }
+}
 
 /** The statement contains a loop. */
 /** The statement may leave a loop around it other than by its condition: a return, break or goto (continue stays). */

@@ -160,6 +160,9 @@
 //   - renamed_tags: a tag the includer's macro renames before vmlinux.h (`#define bpf_iter_meta
 //     bpf_iter_meta___not_used`, the kernel selftests' bpf_iter.h) is defined under the new name: the lazy header
 //     parse set the definition aside under the name as written, so the renamed record was incomplete, no relocation.
+//   - do_once: `do { dst = BPF_CORE_READ(t, mm); } while (0)` (a statement macro) then `BPF_CORE_READ(t, mm)`: straight
+//     code to LLVM, one record; it was a loop to the merge model (nothing merged in it or across it). Kept: a break
+//     out of it (the code after it is a join: two records).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -2386,6 +2389,37 @@ SEC("kprobe/d") int adj_store(void *ctx)
 	if (n <= 16)
 		v->len = n;
 	v->env = bpf_probe_read_kernel_str(v->buf, 16, BPF_CORE_READ(p, mm));
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'do_once', min: 4, text: `/* a statement macro's do { } while (0) is straight code to LLVM */
+__u64 out[8];
+#define READ_INTO(dst, src, f) do { dst = (long)BPF_CORE_READ(src, f); } while (0)
+/* a statement macro wrapping a read: straight code, the same address of the same pointer once */
+SEC("kprobe/a") int wrapped(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	long a, b;
+	READ_INTO(a, t, mm);
+	b = (long)BPF_CORE_READ(t, mm);
+	READ_INTO(out[2], t, real_parent);
+	out[0] = a;
+	out[1] = b;
+	return 0;
+}
+/* a break out of it: the code after it is a join */
+SEC("kprobe/b") int broken(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	long a = 0, b;
+	do {
+		if (!t)
+			break;
+		a = (long)BPF_CORE_READ(t, mm);
+	} while (0);
+	b = (long)BPF_CORE_READ(t, mm);
+	out[3] = a + b;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
