@@ -928,6 +928,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       }
       st.exited = true;
     } else if (e.kind === 'if') {
+      // void tail: `if (c) return;` as the last statement of an inlined void function (nothing after it, no return
+      // value): both ways reach the same return with nothing between, so SimplifyCFG leaves no branch (netdata's
+      // set_common_udp_nv_data: the caller's read of sk->skc_state after the call reuses the helper's, one record)
+      if (VOID_TAIL && depth > 0 && !e.alt && !e.sc && voidTail(e.sub) && evs.slice(ei + 1).every((x) => 'cut' in x && x.soft)) continue;
       // implied: a comparison the dominating path already decided (JumpThreading / GVN fold the branch: measured,
       // ecapture's capture_packets, see IMPLIED) leaves only the arm it takes; the other is never emitted
       const key = IMPLIED && e.ck && !st.loop && !st.rolled ? condKeyIn(e.ck, copy) : undefined;
@@ -1080,6 +1084,13 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
 
 /** CORELENS_CSE_STORE_ARMS=0: an if's one arm that only stores through a pointer is no block (as before). */
 const STORE_ARMS = process.env.CORELENS_CSE_STORE_ARMS !== '0';
+/** CORELENS_CSE_VOID_TAIL=0: `if (c) return;` ending an inlined void function is a branch (its before/after figures). */
+const VOID_TAIL = process.env.CORELENS_CSE_VOID_TAIL !== '0';
+/** An if arm that only returns, without a value (soft cuts, then `return;`: no constant, no site, no call). */
+const voidTail = (xs: FlowEv[]): boolean => {
+  const last = xs[xs.length - 1];
+  return !!last && 'exit' in last && last.exit === 'ret' && last.k === undefined && xs.slice(0, -1).every((x) => 'cut' in x && x.soft);
+};
 /** CORELENS_CSE_ALT=0 turns the `alt` rule off (its before/after figures). */
 const ALT = process.env.CORELENS_CSE_ALT !== '0';
 

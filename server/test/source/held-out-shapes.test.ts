@@ -144,6 +144,9 @@
 //     a second call only: dead after it, merged there; merged when its address also goes to a helper: memory).
 //     Arms calling different helpers whose code differs only in the member read first (real_parent / parent) share
 //     the rest, the `->tgid` read, when they store the same: BranchFolding merges the common tail.
+//   - void_tail: `if (c) return;` as the last statement of an inlined void helper (after a store arm, netdata's
+//     set_common_udp_nv_data) is no branch (both ways reach the return with nothing between): the caller's read of the
+//     same address after the call reuses the helper's, one record.
 //   - sizeof_bounds: `#pragma unroll` over `i < ARRAY_SIZE(a->array)` (`sizeof(a->array) / sizeof(a->array[0])`, the
 //     kernel selftests' profiler.inc.h) or `sizeof(local) / sizeof(__u64)`: clang folds the bound to a constant and
 //     unrolls fully, one record per copy; the bound was no constant to the model (the loop counted once).
@@ -2166,6 +2169,33 @@ int BPF_KPROBE(differs)
 	__u32 pid = pick_differs(&tgid);
 	__u32 v = tgid + 1;
 	bpf_map_update_elem(&seen, &pid, &v, BPF_ANY);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'void_tail', min: 1, text: `/* in the shape of netdata's networkviewer: an inlined void helper ends in \`if (..) return;\` */
+struct val { long len; long env; int state; int dir; char buf[64]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct val); } m SEC(".maps");
+/* a void helper ending in a store arm and \`if (..) return;\` (netdata's set_common_udp_nv_data), then the caller reads
+ * the same address again */
+static __always_inline void fill(struct val *v, struct sock *sk, int dir)
+{
+	unsigned char st;
+	bpf_probe_read_kernel(&st, 1, (void *)&sk->__sk_common.skc_state);
+	v->state = st;
+	if (v->dir == 0)
+		v->dir = dir;
+	if (v->state > 12)
+		return;
+}
+SEC("fentry/udp_sendmsg") int BPF_PROG(void_tail, struct sock *sk)
+{
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	fill(v, sk, 2);
+	BPF_CORE_READ_INTO(&v->len, sk, __sk_common.skc_state);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
