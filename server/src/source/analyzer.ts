@@ -138,6 +138,9 @@ export interface Site {
    * source/cse.ts): it still relocates and keeps its diagnostics, but it is no record of its own. Every count of
    * relocations skips it. */
   merged?: boolean;
+  /** Of `copies`, how many share the record of another copy (an unrolled loop's copies reusing the previous copy's
+   * offset, source/cse.ts `alt`): counts of relocations take `copies - mergedCopies`. */
+  mergedCopies?: number;
 }
 
 /** A member access through a type without preserve_access_index: its offset is baked in by clang, never relocated. */

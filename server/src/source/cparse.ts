@@ -109,7 +109,7 @@ export type Stmt = { start: number; end: number } & (
   | { s: 'if'; c: Expr; t: Stmt; f?: Stmt }
   | { s: 'return'; x?: Expr }
   | { s: 'block'; body: Stmt[] }
-  | { s: 'loop'; c?: Expr; body: Stmt; init?: Stmt; step?: Expr; unroll?: number }
+  | { s: 'loop'; c?: Expr; body: Stmt; init?: Stmt; step?: Expr; unroll?: number; /** `do { } while (c);` */ post?: true }
   | { s: 'switch'; c: Expr; body: Stmt }
   | { s: 'jump'; kind: string; /** `goto`'s label */ target?: string }
   | { s: 'label'; x?: Expr; body: Stmt; /** a goto target's name (no `x`) */ name?: string }
@@ -1028,7 +1028,7 @@ export class CParser {
         const c = this.expr();
         this.eat(')');
         this.eat(';');
-        return { s: 'loop', c, body, start, end: c.end };
+        return { s: 'loop', c, body, start, end: c.end, post: true };
       }
       if (s === 'for') {
         const unroll = UNROLL.get(t);

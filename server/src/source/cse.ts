@@ -928,6 +928,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       }
       st.exited = true;
     } else if (e.kind === 'if') {
+      // void tail: `if (c) return;` as the last statement of an inlined void function (nothing after it, no return
+      // value): both ways reach the same return with nothing between, so SimplifyCFG leaves no branch (netdata's
+      // set_common_udp_nv_data: the caller's read of sk->skc_state after the call reuses the helper's, one record)
+      if (VOID_TAIL && depth > 0 && !e.alt && !e.sc && voidTail(e.sub) && evs.slice(ei + 1).every((x) => 'cut' in x && x.soft)) continue;
       // implied: a comparison the dominating path already decided (JumpThreading / GVN fold the branch: measured,
       // ecapture's capture_packets, see IMPLIED) leaves only the arm it takes; the other is never emitted
       const key = IMPLIED && e.ck && !st.loop && !st.rolled ? condKeyIn(e.ck, copy) : undefined;
@@ -957,7 +961,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         // tcplife's arm with calls is one): its way out is the block it came from
         // (not an arm of a compare chain, a case of a switch once lowered: entered from its own compare, sw)
         // (diamond: a select's arm is the move the BPF backend branches over, a block of its own however empty)
-        if (!(SWITCH_CHAINS && e.sw) && !e.diamond && evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
+        // (store arms: the one arm of an if without else that writes through a pointer stays a block: SimplifyCFG
+        // speculates a store only after a store to the same address before the branch; measured, profiler3's
+        // `if (len <= MAX) data->len = len;` between two reads of task->mm: two records)
+        if (!(SWITCH_CHAINS && e.sw) && !e.diamond && !(STORE_ARMS && !e.alt && evs2.some((x) => 'clob' in x)) && evs2.every((x) => ('cut' in x && x.soft) || 'clob' in x)) {
           if (evs2.some((x) => 'clob' in x)) st.clob.n++;
           return { ...st, exited: false };
         }
@@ -1038,9 +1045,17 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (!t.exited && !f?.exited && ends.every((b) => b === from)) continue;
       // succ: the block after an if whose other ways exit has the block of the last address as its one immediate
       // predecessor: MachineCSE reuses that address's offset there as in one block (`adj`, pressure permitting)
-      const keep = SUCC && ends.length === 1 && st.adj?.block === ends[0] ? st.adj : undefined;
+      // (and after a store arm, a block now: the block before the if is one of the join's immediate predecessors,
+      // the offset still in its register: profiler2's two `bpf_probe_read_str(.., BPF_CORE_READ(kn, name))` around
+      // `if (len <= MAX_PATH) { data->len = len; payload += len; }`, one record)
+      const storeArm = STORE_ARMS && !e.alt && e.sub.some((x) => 'clob' in x) && e.sub.every((x) => ('cut' in x && x.soft) || 'clob' in x);
+      const keep = (SUCC && ends.length === 1 && st.adj?.block === ends[0]) || (storeArm && st.adj?.block === from) ? st.adj : undefined;
       newBlock(ends);
       st.adj = keep;
+      // (a check the block before a store arm computed is still reused after it as if the arm were no block:
+      // measured on cse14's switch2 `checks` shape, clang one field_exists record; an address is not, above. Why
+      // the check differs is not understood: GVN's load PRE into the arm is the guess)
+      if (storeArm) { const avail = new Map(st.avail); for (const [k, b] of st.avail) if (b === from && k.startsWith('v|')) avail.set(k, st.cur); st.avail = avail; }
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
       const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? new Map(st.avail) };
@@ -1059,11 +1074,71 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      run(e.sub, { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? new Map(st.avail) }, copy, depth);
+      const body: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? new Map(st.avail) };
+      const first = body.cur;
+      const seq0 = st.seq.n;
+      run(e.sub, body, copy, depth);
+      if (ALT && e.trips && e.trips > 1) alternate(e.sub, e.trips, first, body, st, copy, seq0);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);
     }
+  }
+}
+
+/** CORELENS_CSE_STORE_ARMS=0: an if's one arm that only stores through a pointer is no block (as before). */
+const STORE_ARMS = process.env.CORELENS_CSE_STORE_ARMS !== '0';
+/** CORELENS_CSE_VOID_TAIL=0: `if (c) return;` ending an inlined void function is a branch (its before/after figures). */
+const VOID_TAIL = process.env.CORELENS_CSE_VOID_TAIL !== '0';
+/** An if arm that only returns, without a value (soft cuts, then `return;`: no constant, no site, no call). */
+const voidTail = (xs: FlowEv[]): boolean => {
+  const last = xs[xs.length - 1];
+  return !!last && 'exit' in last && last.exit === 'ret' && last.k === undefined && xs.slice(0, -1).every((x) => 'cut' in x && x.soft);
+};
+/** CORELENS_CSE_ALT=0 turns the `alt` rule off (its before/after figures). */
+const ALT = process.env.CORELENS_CSE_ALT !== '0';
+
+/**
+ * alt: a fully unrolled body (a pragma's, `trips` copies) that begins with a straight block F and ends in an if
+ * without else (`subsys = BPF_CORE_READ(task, cgroups, subsys[i]); if (subsys) { .. }`, the kernel selftests'
+ * profiler.inc.h): each copy's F is an immediate predecessor of the next copy's F, which F dominates, so MachineCSE
+ * reuses an address offset the previous F computed, but not one the previous F itself reused (that instruction is
+ * gone, its def two blocks up): the copies alternate, one record every other copy (measured, clang 14: 14 copies of
+ * `task->cgroups` give 7 records; 5 copies 3; 6 copies after the same address of the same pointer in the block
+ * before the loop 2, that block's own record serving copies 0 and 1). Only addresses of F that F defines in one copy (not merged within it);
+ * `Site.mergedCopies` holds the copies that share a record.
+ */
+function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: State, copy: FlowCopy, seq0: number): void {
+  // F is a predecessor of what follows the body (the if has no else, nothing after it in the body)
+  if (end.exited || !end.preds.has(first)) return;
+  const last = evs[evs.length - 1];
+  if (!last || !('kind' in last) || last.kind !== 'if' || last.alt) return;
+  const carried: Extract<FlowEv, { s: RawSite }>[] = [];
+  for (const x of evs) {
+    if ('sub' in x || 'call' in x || 'exit' in x || ('cut' in x && x.all)) break;
+    if (!('s' in x) || x.c !== 'a') continue;
+    const s = copy.site(x.s);
+    if (!s || s.merged || s.unreached || s.unalignedLoad || !s.copies || s.copies % trips) continue;
+    carried.push(x);
+  }
+  // register pressure (a HEURISTIC like `adj`): each offset is kept across the copy's probe-read calls in r6-r9,
+  // with the pointers the body uses that live across the whole loop (first used before it); measured: three such
+  // offsets and one pointer alternate, four offsets and one pointer do not all (clang drops one: which, not modelled:
+  // none merged, a CSE surplus, never a missing record)
+  // (a carried offset's own pointer too: it is loop-invariant, or the phi of the copies' values)
+  const live = new Set<string>();
+  for (const [id, lastSeq] of st.lastUse) if (lastSeq >= seq0 && (st.firstUse.get(id) ?? lastSeq) < seq0) live.add(id);
+  for (const x of carried) if (x.b !== undefined) live.add(copy.id(x.b));
+  if (carried.length + live.size > CALLEE_SAVED) return;
+  for (const x of carried) {
+    const s = copy.site(x.s)!;
+    // copy 0 reuses what the block before the loop computed through the same pointer
+    const k = x.b !== undefined ? `a|${copy.id(x.b)}|${keyOf(s)}` : undefined;
+    const d = k !== undefined ? st.avail.get(k) : undefined;
+    // in the block before it (one block with copy 0, whose successor copy 1 reuses it too: records from copy 2 on,
+    // every other one) or in its immediate predecessor (copy 0 reuses it, copy 1 computes it again)
+    const records = d === st.cur ? Math.floor((trips - 1) / 2) : d !== undefined && st.preds.has(d) ? Math.floor(trips / 2) : Math.ceil(trips / 2);
+    s.mergedCopies = (s.copies! / trips) * (trips - records);
   }
 }
 

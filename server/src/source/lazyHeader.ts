@@ -690,18 +690,41 @@ const NONE: readonly string[] = [];
 
 const MARK = '$L';
 
+/** CORELENS_RENAMED_TAGS=0: a tag definition whose name is a macro is set aside under the name as written (before). */
+const RENAMED_TAGS = process.env.CORELENS_RENAMED_TAGS !== '0';
+
+/**
+ * The set-aside tag definitions whose tag name is a macro where the header is parsed: `#define bpf_iter_meta
+ * bpf_iter_meta___not_used` before `#include "vmlinux.h"` (the kernel selftests' bpf_iter.h) makes the header's
+ * `struct bpf_iter_meta {..}` define `struct bpf_iter_meta___not_used`, the type of the vmlinux records' `meta`
+ * members, while the program defines its own `struct bpf_iter_meta`. Set aside under the name as written, the
+ * renamed tag was unknown (an incomplete record, no relocation) and the program's name found the header's layout.
+ * These are parsed in order instead, as a macro-named typedef is. `names`: the macros defined where the header
+ * starts (the includer's and the header's own), looked up as tags (a few hundred lookups, not one per tag).
+ */
+export function renamedTagDecls(sk: Skim, names: Iterable<string>): Set<LazyDecl> | undefined {
+  if (!RENAMED_TAGS) return undefined;
+  let out: Set<LazyDecl> | undefined;
+  const add = (n: string): void => {
+    for (const kw of ['struct ', 'union ', 'enum ']) { const d = sk.tags.get(kw + n); if (d && d.fwd === undefined) (out ??= new Set()).add(d); }
+  };
+  for (const n of names) add(n);
+  for (const n of sk.defined) add(n);
+  return out;
+}
+
 /**
  * The header text with each set-aside definition replaced by a marker of the same length (offsets unchanged): what
  * the preprocessor reads, by definition; markerTokens makes its tokens without building it.
  * `isMacro`: a typedef whose name is a macro is parsed in order (the name the scan read is not the one declared).
  */
-export function markerText(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false): { text: string; decls: LazyDecl[] } {
+export function markerText(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false, renamed?: ReadonlySet<LazyDecl>): { text: string; decls: LazyDecl[] } {
   const parts: string[] = [];
   const kept: LazyDecl[] = [];
   let at = 0;
   const inOrder = keptInOrder(sk, isMacro);
   for (const d of sk.decls) {
-    if (inOrder(d)) continue;
+    if (inOrder(d) || renamed?.has(d)) continue;
     const m = `${MARK}${kept.length.toString(36)}`;
     if (d.end - d.start < m.length + 1) continue;
     // the padding is a comment where it fits: the tokenizer skips it with one indexOf instead of a step per space
@@ -731,7 +754,7 @@ export function markerText(text: string, sk: Skim, isMacro: (name: string) => bo
  * swallowed by a macro's arguments or given a pragma state as a whole, exactly like its first marker — unless a
  * marker is itself a macro's name, which the caller rules out (no grouping then).
  */
-export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false, group = false): { tokens: Token[]; decls: LazyDecl[]; last: number[]; fwds: LazyDecl[] } {
+export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => boolean = () => false, group = false, renamed?: ReadonlySet<LazyDecl>): { tokens: Token[]; decls: LazyDecl[]; last: number[]; fwds: LazyDecl[] } {
   const tokens: Token[] = [];
   const kept: LazyDecl[] = [];
   const last: number[] = [];
@@ -752,6 +775,7 @@ export function markerTokens(text: string, sk: Skim, isMacro: (name: string) => 
     // (keptInOrder, written out: a call per definition costs in a loop that runs once)
     if (d.name !== undefined && macro(d.name)) continue;
     if (d.fwd !== undefined && (kwMacro || macro(d.fwd.slice(d.fwd.indexOf(' ') + 1)))) continue;
+    if (renamed?.has(d)) continue;
     // the marker's length without making its name (most markers are grouped away): one more character from each
     // power of 36 of its number on
     while (kept.length >= mgrow) { mlen++; mgrow *= 36; }

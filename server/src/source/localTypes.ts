@@ -21,7 +21,7 @@ import { Token, tokenize } from './lexer';
 import { readTextAndBytesSync, readTextInputSync } from '../util/files';
 import { IncludeRef, Macro, PreItem, PreOptions, Preprocessor } from './preproc';
 import { DocBodies, afterLastDirective, blankBodies, bodiesToShare, recordBodies, sameMacro, spliceBodies } from './docBodies';
-import { GROUP_MARKERS, LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerTokens, markersGroupable } from './lazyHeader';
+import { GROUP_MARKERS, LAZY_MIN_BYTES, LazyDefs, Skim, isPending, markerTokens, markersGroupable, renamedTagDecls } from './lazyHeader';
 import { skimCached } from './skimCache';
 import type { Ahead } from './ahead';
 
@@ -493,7 +493,7 @@ function parseLazy(text: string, sk: Skim, file: string, tu: Tu, env: TypeEnv, h
   const funcs: FuncDef[] = [];
   const pre = tu.pre;
   const notesBefore = pre.notes.length;
-  const mt = markerTokens(text, sk, (n) => pre.macros.has(n), GROUP_MARKERS.value && markersGroupable(pre.macros, sk));
+  const mt = markerTokens(text, sk, (n) => pre.macros.has(n), GROUP_MARKERS.value && markersGroupable(pre.macros, sk), renamedTagDecls(sk, pre.macros.keys()));
   tu.stack.push(env);
   let items: PreItem[];
   try {

@@ -226,6 +226,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * `armTwins`) */ twin?: RawSite }
   | { clob: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
+    /** a pragma's full unroll: its copies (the trip count), each site of the body `copies` times as many (cse.ts `alt`) */ trips?: number;
     /** a comparison's value materialised in a register (a select the BPF backend lowers to a branch over one move, no
      * setcc): an if whose empty arm is still a block (cse.ts `diamond`) */ diamond?: true;
     /** the locals an if's arms declare (fresh values of each run of it: cse.ts `tails` compares them by name) */ decls?: string[];
@@ -618,6 +619,8 @@ const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcp
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
+/** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
+const SIZEOF_BOUNDS = process.env.CORELENS_SIZEOF_BOUNDS !== '0';
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
@@ -2952,7 +2955,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (regs) loopEv.regs = regs;
         const inv = COF ? loopInv(s) : [];
         if (inv.length) loopEv.inv = inv;
-        flow.push(loopEv);
+        // (cse.ts sees it as the straight code it is unless a break or continue leaves it: a join after it then)
+        if (ONCE_STRAIGHT && s.post && s.c?.e === 'num' && s.c.v === 0n && !breaksLoop(s.body)) flow.push(...loopEv.sub);
+        else flow.push(loopEv);
         breakable.pop();
         loopEntry.pop();
         freq = f0;
@@ -2978,7 +2983,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
           if (copies === n) capByExit(s, res.sites.slice(s0).filter((x) => !sunk?.sites.has(x)), copies);
           // a full unroll: a call given the induction variable gets its constant in each copy instead
-          if (copies === n) { loopEv.full = true; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
+          if (copies === n) { loopEv.full = true; loopEv.trips = copies; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(counted, c0, copies) : new Set<CallRef>();
           for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!) && !sunk?.calls.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
           if (copies === n) capByExit(s, res.calls.slice(c0).filter((x) => !split.has(x) && !sunk?.calls.has(x)), copies);
@@ -3505,13 +3510,32 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       default: return false;
     }
   }
+  /** A loop bound's value: a constant, where `sizeof` of an expression counts too (the kernel selftests'
+   * `i < ARRAY_SIZE(p->array)`, `sizeof(p->array) / sizeof(p->array[0])`: clang folds it like a literal). */
+  function boundValue(x: Expr): bigint | undefined {
+    if (!SIZEOF_BOUNDS) return constValue(x, env);
+    switch (x.e) {
+      case 'sizeof': {
+        if (x.type || !x.x) return constValue(x, env);
+        const n = sizeOf(ev(x.x, { preserve: false, noEmit: true, guards: [] }).type);
+        return n > 0 ? BigInt(n) : undefined;
+      }
+      case 'binary': {
+        const a = boundValue(x.l);
+        const b = a === undefined ? undefined : boundValue(x.r);
+        return a === undefined || b === undefined ? undefined : constValue({ ...x, l: { e: 'num', v: a }, r: { e: 'num', v: b } } as Expr, env);
+      }
+      case 'cast': return boundValue(x.x);
+      default: return constValue(x, env);
+    }
+  }
   function tripCount(s: Extract<Stmt, { s: 'loop' }>): number | undefined {
     let v: string | undefined;
     let a: bigint | undefined;
-    if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = constValue(s.init.vars[0]!.init!, env); }
-    else if (s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id') { v = s.init.x.l.name; a = constValue(s.init.x.r, env); }
+    if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = boundValue(s.init.vars[0]!.init!); }
+    else if (s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id') { v = s.init.x.l.name; a = boundValue(s.init.x.r); }
     if (v === undefined || a === undefined || !s.c || s.c.e !== 'binary' || s.c.l.e !== 'id' || s.c.l.name !== v || !s.step) return undefined;
-    const b = constValue(s.c.r, env);
+    const b = boundValue(s.c.r);
     if (b === undefined) return undefined;
     let d: bigint | undefined;
     const st = s.step;
@@ -4350,6 +4374,22 @@ function isVolatileObject(t: CType): boolean {
 const SINK = process.env.CORELENS_SINK !== '0';
 /** Copies of a call a pragma's full unroll is split into (each an inlined context): beyond, the copies share one. */
 const MAX_SPLIT_COPIES = 64;
+
+/** CORELENS_CSE_DO_ONCE=0: a `do { } while (0)` is a loop to cse.ts (nothing merged in it or across it; before). */
+const ONCE_STRAIGHT = process.env.CORELENS_CSE_DO_ONCE !== '0';
+
+/** The statement has a break or continue of the loop around it (a nested loop's are its own, a switch's break too). */
+function breaksLoop(st: Stmt, inSwitch = false): boolean {
+  switch (st.s) {
+    case 'jump': return st.kind === 'continue' || (st.kind === 'break' && !inSwitch);
+    case 'loop': return false;
+    case 'switch': return breaksLoop(st.body, true);
+    case 'label': return breaksLoop(st.body, inSwitch);
+    case 'if': return breaksLoop(st.t, inSwitch) || (!!st.f && breaksLoop(st.f, inSwitch));
+    case 'block': return st.body.some((b) => breaksLoop(b, inSwitch));
+    default: return false;
+  }
+}
 
 /** The statement contains a loop. */
 /** The statement may leave a loop around it other than by its condition: a return, break or goto (continue stays). */

@@ -144,6 +144,28 @@
 //     a second call only: dead after it, merged there; merged when its address also goes to a helper: memory).
 //     Arms calling different helpers whose code differs only in the member read first (real_parent / parent) share
 //     the rest, the `->tgid` read, when they store the same: BranchFolding merges the common tail.
+//   - void_tail: `if (c) return;` as the last statement of an inlined void helper (after a store arm, netdata's
+//     set_common_udp_nv_data) is no branch (both ways reach the return with nothing between): the caller's read of the
+//     same address after the call reuses the helper's, one record.
+//   - sizeof_bounds: `#pragma unroll` over `i < ARRAY_SIZE(a->array)` (`sizeof(a->array) / sizeof(a->array[0])`, the
+//     kernel selftests' profiler.inc.h) or `sizeof(local) / sizeof(__u64)`: clang folds the bound to a constant and
+//     unrolls fully, one record per copy; the bound was no constant to the model (the loop counted once).
+//   - alternate_copies: a fully unrolled body beginning with a straight block F and ending in an if without else
+//     (`css = BPF_CORE_READ(task, cgroups, subsys[i]); if (css) { .. }`, the kernel selftests' populate_cgroup_info):
+//     each copy's F is an immediate predecessor of the next one, so MachineCSE reuses an offset the previous copy
+//     computed but not one it reused itself: one record every other copy (6 copies after the same read before the
+//     loop: 2 more; after it in the block before the if holding the loop: 3 more; 5 copies: 3). Kept per copy: an
+//     if with an else (4 copies, 4 records).
+//   - store_arms: the one arm of an if without else that stores through a pointer (`if (n <= 32) v->len = n;`,
+//     profiler3 with barrier_var empty) is a block (no store is speculated), so task->mm read before it and again
+//     in a later if's arm is two records; a local's store in the arm is a select (one record), so is the join
+//     right after it (the block before the if is its immediate predecessor: one record, `adj` across it too).
+//   - renamed_tags: a tag the includer's macro renames before vmlinux.h (`#define bpf_iter_meta
+//     bpf_iter_meta___not_used`, the kernel selftests' bpf_iter.h) is defined under the new name: the lazy header
+//     parse set the definition aside under the name as written, so the renamed record was incomplete, no relocation.
+//   - do_once: `do { dst = BPF_CORE_READ(t, mm); } while (0)` (a statement macro) then `BPF_CORE_READ(t, mm)`: straight
+//     code to LLVM, one record; it was a loop to the merge model (nothing merged in it or across it). Kept: a break
+//     out of it (the code after it is a join: two records).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -2151,6 +2173,287 @@ int BPF_KPROBE(differs)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  { name: 'void_tail', min: 1, text: `/* in the shape of netdata's networkviewer: an inlined void helper ends in \`if (..) return;\` */
+struct val { long len; long env; int state; int dir; char buf[64]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct val); } m SEC(".maps");
+/* a void helper ending in a store arm and \`if (..) return;\` (netdata's set_common_udp_nv_data), then the caller reads
+ * the same address again */
+static __always_inline void fill(struct val *v, struct sock *sk, int dir)
+{
+	unsigned char st;
+	bpf_probe_read_kernel(&st, 1, (void *)&sk->__sk_common.skc_state);
+	v->state = st;
+	if (v->dir == 0)
+		v->dir = dir;
+	if (v->state > 12)
+		return;
+}
+SEC("fentry/udp_sendmsg") int BPF_PROG(void_tail, struct sock *sk)
+{
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	fill(v, sk, 2);
+	BPF_CORE_READ_INTO(&v->len, sk, __sk_common.skc_state);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'sizeof_bounds', min: 18, text: `/* in the shape of the kernel selftests' profiler.inc.h: unrolled loops bounded by ARRAY_SIZE of a member */
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof(arr[0]))
+struct entry { __u32 pid; __u32 len; char payload[64]; };
+struct entries { struct entry array[4]; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, struct entries); } tab SEC(".maps");
+SEC("raw_tracepoint/sched_process_exit") int member_bound(void *ctx)
+{
+	__u32 k = bpf_get_current_pid_tgid();
+	struct entries *a = bpf_map_lookup_elem(&tab, &k);
+	if (!a)
+		return 0;
+	struct task_struct *task = (void *)bpf_get_current_task();
+#pragma unroll
+	for (int i = 0; i < ARRAY_SIZE(a->array); i++) {
+		struct entry *e = &a->array[i];
+		if (e->pid == k) {
+			e->len = bpf_core_read_str(e->payload, 16, &task->comm);
+			e->pid = BPF_CORE_READ(task, real_parent, tgid);
+		}
+	}
+	return 0;
+}
+SEC("raw_tracepoint/sched_process_fork") int local_bound(void *ctx)
+{
+	__u64 seen[3] = {};
+	struct task_struct *task = (void *)bpf_get_current_task();
+#pragma unroll
+	for (int i = 0; i < sizeof(seen) / sizeof(__u64); i++) {
+		if (bpf_get_prandom_u32() & 1)
+			seen[i] = BPF_CORE_READ(task, real_parent, start_time);
+	}
+	return seen[0] + seen[2];
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'alternate_copies', min: 40, text: `/* in the shape of the kernel selftests' profiler.inc.h populate_cgroup_info: an unrolled loop's copies alternate
+ * computing and reusing the first block's offsets */
+const volatile int target_id = 3;
+__u64 out[8];
+/* the profiler's shape: the block before the loop reads task->cgroups too */
+SEC("kprobe/a") int with_pre(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+		if (css) {
+			int id = BPF_CORE_READ(css, ss, id);
+			if (id == target_id) {
+				dfl = BPF_CORE_READ(css, cgroup);
+				break;
+			}
+		}
+	}
+	out[0] = (long)dfl;
+	return 0;
+}
+/* nothing before the loop, an odd count */
+SEC("kprobe/b") int no_pre(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct cgroup *found = 0;
+#pragma unroll
+	for (int i = 0; i < 5; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+		if (css) {
+			int id = BPF_CORE_READ(css, ss, id);
+			if (id == target_id) {
+				found = BPF_CORE_READ(css, cgroup);
+				break;
+			}
+		}
+	}
+	out[1] = (long)found;
+	return 0;
+}
+/* an else arm: the copy's first block is no predecessor of the next copy */
+SEC("kprobe/c") int with_else(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	long n = 0;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+		if (css)
+			n += BPF_CORE_READ(css, ss, id);
+		else
+			n += bpf_get_prandom_u32();
+	}
+	out[2] = n;
+	return 0;
+}
+/* an if with stores only after the first block */
+SEC("kprobe/e") int store(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+		if (css)
+			out[i] = (long)BPF_CORE_READ(css, cgroup);
+	}
+	return 0;
+}
+/* a map-value pointer */
+struct val { __u64 a[8]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct val); } m SEC(".maps");
+SEC("kprobe/f") int parent_walk(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v) return 0;
+#pragma unroll
+	for (int i = 0; i < 8; i++) {
+		struct task_struct *p = BPF_CORE_READ(task, real_parent);
+		if (p) {
+			v->a[i] = BPF_CORE_READ(p, tgid);
+			task = p;
+		}
+	}
+	return 0;
+}
+const volatile bool walk = true;
+/* the read before the loop in the block before the if the loop is in: an immediate predecessor of copy 0 */
+SEC("kprobe/g") int pred_pre(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct cgroup *dfl = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	if (walk) {
+#pragma unroll
+		for (int i = 0; i < 6; i++) {
+			struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[i]);
+			if (css) {
+				int id = BPF_CORE_READ(css, ss, id);
+				if (id == target_id) {
+					dfl = BPF_CORE_READ(css, cgroup);
+					break;
+				}
+			}
+		}
+	}
+	out[3] = (long)dfl;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'store_arms', min: 12, text: `/* in the shape of the kernel selftests' profiler.inc.h (profiler3, barrier_var empty): the one arm of an if that
+ * stores through a pointer is a block of its own */
+struct val { long len; long env; char buf[64]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct val); } m SEC(".maps");
+struct { int flag; } cfg;
+/* an arm that only stores through a pointer, then a global's if */
+SEC("kprobe/a") int store_arm(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	void *a = (void *)BPF_CORE_READ(t, mm, arg_start);
+	long n = bpf_probe_read_user_str(v->buf, 64, a);
+	if (n <= 32)
+		v->len = n;
+	if (cfg.flag) {
+		void *e = (void *)BPF_CORE_READ(t, mm, env_start);
+		v->env = bpf_probe_read_user_str(v->buf, 64, e);
+	}
+	return 0;
+}
+/* the same with the arm storing to a local only */
+SEC("kprobe/b") int local_arm(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	void *a = (void *)BPF_CORE_READ(t, mm, arg_start);
+	long n = bpf_probe_read_user_str(v->buf, 64, a);
+	long k = 0;
+	if (n <= 32)
+		k = n;
+	if (cfg.flag) {
+		void *e = (void *)BPF_CORE_READ(t, mm, env_start);
+		v->env = bpf_probe_read_user_str(v->buf, 64, e) + k;
+	}
+	return 0;
+}
+/* the store arm, no second if */
+SEC("kprobe/c") int store_only(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	void *a = (void *)BPF_CORE_READ(t, mm, arg_start);
+	long n = bpf_probe_read_user_str(v->buf, 64, a);
+	if (n <= 32)
+		v->len = n;
+	void *e = (void *)BPF_CORE_READ(t, mm, env_start);
+	v->env = bpf_probe_read_user_str(v->buf, 64, e);
+	return 0;
+}
+/* two pointers' reads of one field around a store arm: the block before the if is a predecessor of the join (adj) */
+SEC("kprobe/d") int adj_store(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	__u32 z = 0;
+	struct val *v = bpf_map_lookup_elem(&m, &z);
+	if (!v)
+		return 0;
+	struct task_struct *p = BPF_CORE_READ(t, real_parent);
+	long n = bpf_probe_read_kernel_str(v->buf, 16, BPF_CORE_READ(t, mm));
+	if (n <= 16)
+		v->len = n;
+	v->env = bpf_probe_read_kernel_str(v->buf, 16, BPF_CORE_READ(p, mm));
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'do_once', min: 4, text: `/* a statement macro's do { } while (0) is straight code to LLVM */
+__u64 out[8];
+#define READ_INTO(dst, src, f) do { dst = (long)BPF_CORE_READ(src, f); } while (0)
+/* a statement macro wrapping a read: straight code, the same address of the same pointer once */
+SEC("kprobe/a") int wrapped(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	long a, b;
+	READ_INTO(a, t, mm);
+	b = (long)BPF_CORE_READ(t, mm);
+	READ_INTO(out[2], t, real_parent);
+	out[0] = a;
+	out[1] = b;
+	return 0;
+}
+/* a break out of it: the code after it is a join */
+SEC("kprobe/b") int broken(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	long a = 0, b;
+	do {
+		if (!t)
+			break;
+		a = (long)BPF_CORE_READ(t, mm);
+	} while (0);
+	b = (long)BPF_CORE_READ(t, mm);
+	out[3] = a + b;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
 ];
 
 /** A finding as the check comparisons compare it: code, line, targets. */
@@ -2319,6 +2622,53 @@ char LICENSE[] SEC("license") = "GPL";
     // PT_REGS reads
     const one = 68 * 5 + 7 * 2;
     assert.ok(agree.relocations > one, `${agree.relocations} relocations, ${one} with one offset record per copy`);
+  });
+
+  // renamed_tags: `#define bpf_iter_meta bpf_iter_meta___not_used` before vmlinux.h (the kernel selftests'
+  // bpf_iter.h): the header's `struct bpf_iter_meta` is `bpf_iter_meta___not_used`, the type of the vmlinux
+  // iterator contexts' `meta`, so `ctx->meta->seq` on one the program does not redefine relocates in it (0:0:0, its
+  // anonymous union), while the program's own `struct bpf_iter_meta` serves the context it redefines. The lazy
+  // header parse had the renamed tag nowhere (an incomplete record, no relocation); CORELENS_RENAMED_TAGS=0 shows it.
+  it('renamed_tags', async () => {
+    const src = path.join(dir, 'renamed_tags.bpf.c');
+    const obj = path.join(dir, 'renamed_tags.bpf.o');
+    fs.writeFileSync(src, `#define bpf_iter_meta bpf_iter_meta___not_used
+#define bpf_iter__task bpf_iter__task___not_used
+#include "vmlinux.h"
+#undef bpf_iter_meta
+#undef bpf_iter__task
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+struct bpf_iter_meta { struct seq_file *seq; __u64 session_id; __u64 seq_num; } __attribute__((preserve_access_index));
+struct bpf_iter__task { struct bpf_iter_meta *meta; struct task_struct *task; } __attribute__((preserve_access_index));
+__u64 out[4];
+/* a context vmlinux.h defines: its meta is the renamed vmlinux record */
+SEC("iter/task_vma") int vmas(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *vma = ctx->vma;
+	if (!vma)
+		return 0;
+	out[0] = ctx->meta->seq_num + vma->vm_start;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%lx\\n", vma->vm_end);
+	return 0;
+}
+/* a context the program redefines: its own bpf_iter_meta */
+SEC("iter/task") int tasks(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	if (!t)
+		return 0;
+	out[1] = ctx->meta->seq_num + t->pid;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'renamed_tags', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    assert.ok(agree.relocations >= 10, `${agree.relocations} relocations`);
   });
 
   for (const shape of SHAPES) {

@@ -120,7 +120,7 @@ export const contextExpansion: LiveExpansion = (a, sourceFile) => {
     if (!s.section || s.merged) continue;
     const file = s.origin?.file ?? sourceFile;
     const line = (s.origin?.line ?? s.line) + 1;
-    for (let i = 0; i < (s.unalignedLoad ? 2 : 1) * (s.copies ?? 1); i++) out.push({ section: s.section, key: siteKey(s), file, line });
+    for (let i = 0; i < (s.unalignedLoad ? 2 : 1) * ((s.copies ?? 1) - (s.mergedCopies ?? 0)); i++) out.push({ section: s.section, key: siteKey(s), file, line });
   }
   return out;
 };
