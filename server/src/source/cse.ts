@@ -419,8 +419,7 @@ const TAILS = process.env.CORELENS_CSE_TAILS !== '0';
  */
 function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
   const out = new Set<FlowEv>();
-  const lastOf = lastStatement;
-  const tail = lastOf(evs, false);
+  const tail = lastStatement(evs, false);
   if (!tail) return out;
   const want = tailSig(tail, copy);
   if (want === undefined || !want.includes('S')) return out;
@@ -430,7 +429,7 @@ function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
   const arms = (xs: FlowEv[], d: number): boolean => xs.some((x) => {
     if (x === tail || d > 16 || !('kind' in x) || x.kind !== 'if') return false;
     for (const a of [x.sub, x.alt ?? []]) {
-      const l = lastOf(a, true);
+      const l = lastStatement(a, true);
       // (the same kind of statement, the same callee, before the whole comparison)
       const like = l && ('call' in l ? 'call' in tail && l.call.def === tail.call.def : !('call' in tail));
       if (like && tailSig(l, copy) === want && !(TAIL_OUTS && liveOuts(a, copy) !== finalOuts)) return true;

@@ -915,11 +915,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** remat: one more record of check `o` at the argument `a` (no cost: the inliner never sees it, the allocator makes it). */
   const rematSite = (o: RawSite, a: Expr, ctx: Ctx): void => {
-    const s: RawSite = { kind: o.kind, root: o.root, access: o.access, start: a.start, end: a.end, func: f.name, guards: ctx.guards.slice() };
+    record({ kind: o.kind, root: o.root, access: o.access, start: a.start, end: a.end, func: f.name, guards: ctx.guards.slice() }, 'x', ctx);
+  };
+  /** Records a new site of this function in its context (pointer conditions, knob) and as a flow event of use `c`. */
+  const record = (s: RawSite, c: 'a' | 'x', ctx: Ctx): void => {
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     if (ctx.knob) s.knob = ctx.knob;
     res.sites.push(s);
-    const fe: FlowEv = { s, c: 'x' };
+    const fe: FlowEv = { s, c };
     flow.push(fe);
     evOf.set(s, fe);
   };
@@ -1018,12 +1021,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // the relocated access is an llvm.preserve.*.access.index call in the IR the inliner weighs: an instruction
     xcost += INSTR;
     const s: RawSite = { kind, root, access, start, end, func: f.name, guards: ctx.guards.slice(), expStart: exp?.start };
-    if (ctx.pconds?.length) s.pconds = ctx.pconds;
-    if (ctx.knob) s.knob = ctx.knob;
-    res.sites.push(s);
-    const fe: FlowEv = { s, c: 'a' };
-    flow.push(fe);
-    evOf.set(s, fe);
+    record(s, 'a', ctx);
     return s;
   };
   /** Each site's event (emit): its use class is set by useOf, a check's condition mark by condUse. */
