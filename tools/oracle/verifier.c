@@ -449,7 +449,8 @@ static void print_ksyms(const char *obj_path)
  * VERIFIER_AS_LOADER=1 (server/bench/projectVerdicts.ts, real projects): do what a real project's user-space loader
  * does between open and load, which the object alone cannot say, so that libbpf does not refuse the whole object for a
  * reason that has nothing to do with CO-RE. Never used for the fixtures (their records must not depend on it):
- *   - a map left at max_entries 0 (the loader sizes it from the CPU count or an option) gets 1; a stack-trace map
+ *   - a map left at max_entries 0 (the loader sizes it from the CPU count or an option) gets 1, local-storage maps
+ *     excepted (they must stay at 0); a stack-trace map
  *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
  *     the inner ring buffer of a map of ring buffers left at 0 gets one page (falco's loader creates it at its size);
  *   - an fentry/fexit/fmod_ret/lsm/tp_btf program whose attach target the RUNNING kernel lacks is not loaded
@@ -507,6 +508,14 @@ static bool map_type_supported(enum bpf_map_type type)
 	return true;
 }
 
+/* Local-storage maps (socket, inode, task, cgroup) are sized by the objects they hang on: the kernel refuses any
+ * max_entries but 0 (EINVAL), so a loader never sizes them. Numbers, as libbpf 1.1's headers may lack the names. */
+static bool local_storage(enum bpf_map_type type)
+{
+	return type == 24 /* SK_STORAGE */ || type == 28 /* INODE_STORAGE */ || type == 29 /* TASK_STORAGE */
+	       || type == 32 /* CGRP_STORAGE */;
+}
+
 static void size_maps_as_loader(struct bpf_object *obj)
 {
 	struct bpf_map *map;
@@ -517,7 +526,7 @@ static void size_maps_as_loader(struct bpf_object *obj)
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STACK_TRACE && bpf_map__value_size(map) == 0)
 			bpf_map__set_value_size(map, 127 * sizeof(__u64));
 		if (bpf_map__max_entries(map) == 0 && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF
-		    && bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		    && bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY && !local_storage(bpf_map__type(map)))
 			bpf_map__set_max_entries(map, 1);
 		/* a map of ring buffers (falco's ringbuf_maps): the loader creates the inner ring buffer at its buffer
 		 * size; libbpf would otherwise create the inner map at 0 entries, which the kernel refuses */
