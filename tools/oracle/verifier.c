@@ -453,6 +453,9 @@ static void print_ksyms(const char *obj_path)
  *     excepted (they must stay at 0); a stack-trace map
  *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
  *     the inner ring buffer of a map of ring buffers left at 0 gets one page (falco's loader creates it at its size);
+ *   - a perf event array without key and value sizes gets 4 and 4 (newer libbpfs and cilium/ebpf set them);
+ *   - no program of an object with a map of maps lacking its inner map's definition is loaded (the project's
+ *     loader creates the inner map; the object cannot say its shape, which the verifier checks lookups against);
  *   - an fentry/fexit/fmod_ret/lsm/tp_btf program whose attach target the RUNNING kernel lacks is not loaded
  *     (libbpf resolves attach targets against the running kernel, never the target BTF; tools check
  *     fentry_can_attach() and turn such programs off): returns true for such a program, with its name in `why`;
@@ -473,10 +476,20 @@ static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *wh
 	char name[512];
 	size_t i;
 
-	(void)obj;
+	struct bpf_map *map;
+
 	if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC) {
 		snprintf(why, size, "loader: libbpf 1.1 does not know section %s (program not loaded)", sec);
 		return true;
+	}
+	bpf_object__for_each_map(map, obj) {
+		enum bpf_map_type t = bpf_map__type(map);
+
+		if ((t == BPF_MAP_TYPE_HASH_OF_MAPS || t == BPF_MAP_TYPE_ARRAY_OF_MAPS) && !bpf_map__inner_map(map)) {
+			snprintf(why, size, "loader: map %s is a map of maps without an inner map definition (the project's "
+				 "loader supplies it; program not loaded)", bpf_map__name(map));
+			return true;
+		}
 	}
 	if (!vmlinux)
 		vmlinux = btf__load_vmlinux_btf();
@@ -523,6 +536,12 @@ static void size_maps_as_loader(struct bpf_object *obj)
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__type(map) == 33 /* BPF_MAP_TYPE_ARENA */ && !map_type_supported(bpf_map__type(map)))
 			bpf_map__set_autocreate(map, false);
+		/* libbpf 1.1 leaves a perf event array's key and value sizes at 0, which the kernel refuses; newer
+		 * libbpfs and cilium/ebpf (retina's loader) set them to 4 */
+		if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__key_size(map) == 0)
+			bpf_map__set_key_size(map, 4);
+		if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__value_size(map) == 0)
+			bpf_map__set_value_size(map, 4);
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STACK_TRACE && bpf_map__value_size(map) == 0)
 			bpf_map__set_value_size(map, 127 * sizeof(__u64));
 		if (bpf_map__max_entries(map) == 0 && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF
