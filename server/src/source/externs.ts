@@ -41,7 +41,15 @@ export interface DefinedFunction { readonly def: FuncDef; readonly delta: number
 export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): SourceExtern[] {
   const declared = new Map<string, { d: ExternDecl; own: boolean }>();
   for (const [n, d] of env.externs) declared.set(n, { d, own: true });
-  for (const h of env.imports) for (const [n, d] of h.externs) if (!declared.has(n)) declared.set(n, { d, own: false });
+  for (const h of env.imports) {
+    for (const [n, d] of h.externs) {
+      const have = declared.get(n);
+      if (!have) declared.set(n, { d, own: false });
+      // `weak` on any declaration makes the symbol weak (clang merges it either way round): a vmlinux.h from a newer
+      // bpftool declares every kfunc `__weak __ksym`, and a program then re-declares one without it
+      else if (d.weak && !have.d.weak) have.d = { ...have.d, weak: true };
+    }
+  }
   if (!declared.size) return [];
   const byName = new Map<string, DefinedFunction>();
   // the document's definition wins over a header's (TypeEnv.func's order)
