@@ -454,6 +454,9 @@ static void print_ksyms(const char *obj_path)
  *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
  *     the inner ring buffer of a map of ring buffers left at 0 gets one page (falco's loader creates it at its size);
  *   - a perf event array without key and value sizes gets 4 and 4 (newer libbpfs and cilium/ebpf set them);
+ *   - no program of an object with a map type the running kernel does not know is loaded (bpftime's GPU maps:
+ *     its programs run in a userspace runtime), nor a program whose attach target the loader names at run time
+ *     (`SEC("fentry")` without a target: bpfsnoop);
  *   - no program of an object with a map of maps lacking its inner map's definition is loaded (the project's
  *     loader creates the inner map; the object cannot say its shape, which the verifier checks lookups against);
  *   - an fentry/fexit/fmod_ret/lsm/tp_btf program whose attach target the RUNNING kernel lacks is not loaded
@@ -463,6 +466,33 @@ static void print_ksyms(const char *obj_path)
  *     loaded: libbpf 1.1 leaves its type unset and then refuses the whole object ("missing BPF prog type"), so no
  *     program of the object would get a verdict. Its own outcome is the loader's, not CO-RE's.
  */
+/* One past the largest map type the running kernel knows (its BTF's __MAX_BPF_MAP_TYPE); a large number when unknown. */
+static int max_map_type(void)
+{
+	static int max = -1;
+	struct btf *vmlinux;
+	int id;
+
+	if (max >= 0)
+		return max;
+	max = 1 << 30;
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return max;
+	id = btf__find_by_name_kind(vmlinux, "bpf_map_type", BTF_KIND_ENUM);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(vmlinux, id);
+		const struct btf_enum *e = btf_enum(t);
+		int k;
+
+		for (k = 0; k < btf_vlen(t); k++)
+			if (strcmp(btf__name_by_offset(vmlinux, e[k].name_off), "__MAX_BPF_MAP_TYPE") == 0)
+				max = e[k].val;
+	}
+	btf__free(vmlinux);
+	return max;
+}
+
 static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *why, size_t size)
 {
 	static struct btf *vmlinux;
@@ -490,6 +520,11 @@ static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *wh
 				 "loader supplies it; program not loaded)", bpf_map__name(map));
 			return true;
 		}
+		if ((int)t >= max_map_type()) {
+			snprintf(why, size, "loader: map %s has type %d, which the running kernel does not know (a userspace "
+				 "runtime's map; program not loaded)", bpf_map__name(map), (int)t);
+			return true;
+		}
 	}
 	if (!vmlinux)
 		vmlinux = btf__load_vmlinux_btf();
@@ -497,6 +532,12 @@ static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *wh
 		return false;
 	for (i = 0; i < sizeof(attach) / sizeof(attach[0]); i++) {
 		size_t n = strlen(attach[i].sec);
+		/* `SEC("fentry")`: the loader names the target at run time (bpf_program__set_attach_target) */
+		if (strncmp(sec, attach[i].sec, n - 1) == 0 && (sec[n - 1] == '\0' || (sec[n - 1] == '/' && !sec[n]))) {
+			snprintf(why, size, "loader: attach target set by the project's loader at run time (section %s; "
+				 "program not loaded)", sec);
+			return true;
+		}
 		if (strncmp(sec, attach[i].sec, n) != 0 || !sec[n])
 			continue;
 		snprintf(name, sizeof(name), "%s%s", attach[i].prefix, sec + n);

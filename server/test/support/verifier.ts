@@ -82,7 +82,9 @@ export function verdictTarget(name: string): Promise<Btf | undefined> {
 export function exclusion(l: VerdictLine, ctx: string): string | undefined {
   // VERIFIER_AS_LOADER (projectVerdicts): programs a real loader would not load here (tools/oracle/verifier.c).
   if (l.class === 'other' && l.message.startsWith('loader: libbpf 1.1 does not know section')) return 'section libbpf 1.1 does not know (not loaded)';
-  if (l.class === 'other' && l.message.startsWith('loader: map ')) return 'map of maps whose inner map the project\'s loader supplies (not loaded)';
+  if (l.class === 'other' && l.message.startsWith('loader: map ') && l.message.includes('map of maps')) return 'map of maps whose inner map the project\'s loader supplies (not loaded)';
+  if (l.class === 'other' && l.message.startsWith('loader: map ')) return 'map type the running kernel does not know (not loaded)';
+  if (l.class === 'other' && l.message.startsWith('loader: attach target set')) return 'attach target named by the project\'s loader at run time (not loaded)';
   if (l.class === 'other' && l.message.startsWith('loader: ')) return 'attach target missing on the running kernel (not loaded)';
   if (l.class === 'other') return 'other verifier error (not a CO-RE or scalar-dereference outcome)';
   if (ctx === 'btf' && l.target !== 'host' && l.class === 'scalar') {
