@@ -453,7 +453,8 @@ static void print_ksyms(const char *obj_path)
  *     excepted (they must stay at 0); a stack-trace map
  *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
  *     the inner ring buffer of a map of ring buffers left at 0 gets one page (falco's loader creates it at its size);
- *   - a perf event array without key and value sizes gets 4 and 4 (newer libbpfs and cilium/ebpf set them);
+ *   - a perf event array gets key and value sizes 4 (newer libbpfs and cilium/ebpf set them), a ring
+ *     buffer declared with a value type gets sizes 0 (they drop them);
  *   - no program of an object with a map type the running kernel does not know is loaded (bpftime's GPU maps:
  *     its programs run in a userspace runtime), nor a program whose attach target the loader names at run time
  *     (`SEC("fentry")` without a target: bpfsnoop);
@@ -577,12 +578,21 @@ static void size_maps_as_loader(struct bpf_object *obj)
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__type(map) == 33 /* BPF_MAP_TYPE_ARENA */ && !map_type_supported(bpf_map__type(map)))
 			bpf_map__set_autocreate(map, false);
-		/* libbpf 1.1 leaves a perf event array's key and value sizes at 0, which the kernel refuses; newer
-		 * libbpfs and cilium/ebpf (retina's loader) set them to 4 */
-		if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__key_size(map) == 0)
+		/* the kernel wants a perf event array's key and value sizes at 4; libbpf 1.1 leaves them at 0 or at a
+		 * declared type's size (`__type(value, struct event)`), newer libbpfs and cilium/ebpf (retina's loader,
+		 * cilium/ebpf's examples) set them to 4 */
+		if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__key_size(map) != 4)
 			bpf_map__set_key_size(map, 4);
-		if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__value_size(map) == 0)
+		if (bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY && bpf_map__value_size(map) != 4)
 			bpf_map__set_value_size(map, 4);
+		/* a ring buffer declared with `__type(value, struct event)`: the kernel wants key and value sizes 0;
+		 * cilium/ebpf and newer libbpfs drop them, libbpf 1.1 passes the type's size (EINVAL). With the sizes at
+		 * 0 the BTF value type no longer fits and libbpf 1.1 creates the map again without BTF, as it does. */
+		if ((bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF || bpf_map__type(map) == 31 /* USER_RINGBUF */)
+		    && (bpf_map__key_size(map) || bpf_map__value_size(map))) {
+			bpf_map__set_key_size(map, 0);
+			bpf_map__set_value_size(map, 0);
+		}
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STACK_TRACE && bpf_map__value_size(map) == 0)
 			bpf_map__set_value_size(map, 127 * sizeof(__u64));
 		if (bpf_map__max_entries(map) == 0 && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF
