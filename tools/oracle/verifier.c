@@ -452,7 +452,8 @@ static void print_ksyms(const char *obj_path)
  *   - a map left at max_entries 0 (the loader sizes it from the CPU count or an option) gets 1, local-storage maps
  *     excepted (they must stay at 0); a stack-trace map
  *     without value_size gets 127 frames (the kernel's default perf_event_max_stack), as bcc's tools set it;
- *     the inner ring buffer of a map of ring buffers left at 0 gets one page (falco's loader creates it at its size);
+ *     the inner ring buffer of a map of ring buffers left at 0 gets one page (falco's loader creates it at its size),
+ *     an inner perf event array left at 0 the CPU count;
  *   - a perf event array gets key and value sizes 4 (newer libbpfs and cilium/ebpf set them), a ring
  *     buffer declared with a value type gets sizes 0 (they drop them);
  *   - no program of an object with a map type the running kernel does not know is loaded (bpftime's GPU maps:
@@ -598,6 +599,16 @@ static void size_maps_as_loader(struct bpf_object *obj)
 		if (bpf_map__max_entries(map) == 0 && bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF
 		    && bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY && !local_storage(bpf_map__type(map)))
 			bpf_map__set_max_entries(map, 1);
+		/* a map of perf event arrays (inspektor-gadget's traceloop): libbpf sizes an outer perf event array
+		 * left at 0 by the CPU count, never an inner one (EINVAL at 0 entries); the loader creates it sized
+		 * (libbpf 1.1's setters crash on an inner map: it has no object) */
+		if (bpf_map__inner_map(map) && bpf_map__type(bpf_map__inner_map(map)) == BPF_MAP_TYPE_PERF_EVENT_ARRAY
+		    && bpf_map__max_entries(bpf_map__inner_map(map)) == 0 && libbpf_num_possible_cpus() > 0) {
+			int fd = bpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, NULL, 4, 4, libbpf_num_possible_cpus(), NULL);
+
+			if (fd >= 0)
+				bpf_map__set_inner_map_fd(map, fd);
+		}
 		/* a map of ring buffers (falco's ringbuf_maps): the loader creates the inner ring buffer at its buffer
 		 * size; libbpf would otherwise create the inner map at 0 entries, which the kernel refuses */
 		if (bpf_map__inner_map(map) && bpf_map__type(bpf_map__inner_map(map)) == BPF_MAP_TYPE_RINGBUF
