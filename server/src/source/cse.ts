@@ -235,8 +235,8 @@ const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
 const GAP_MAX = Number(process.env.CORELENS_CSE_GAP_MAX ?? 1);
 /**
- * far (a register-pressure HEURISTIC like `gap`, round 15): the same relocation two to FAR_MAX - 1 addresses back in
- * the run of one block, the reads between other relocations' (the corpus's exitsnoop: fill_hdr_task's
+ * far (a register-pressure HEURISTIC like `gap`, round 15): the same relocation three to FAR_MAX addresses back in the
+ * run of one block, the two to five reads between other relocations' (the corpus's exitsnoop: fill_hdr_task's
  * `BPF_CORE_READ(t, tgid)`, then pid and real_parent, then task_ppid's `real_parent->tgid`; cgtrace:
  * `BPF_CORE_READ(dst, kn, id)`, dst's level, then `BPF_CORE_READ(t, cgroups, dfl_cgrp, kn)`): MachineCSE left one MOV
  * for both, and the greedy allocator keeps it in a callee-saved register across the calls between when the values
