@@ -518,6 +518,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         const b = i >= 0 ? bases![i] : undefined;
         return b !== undefined && parent ? parent.id(b) : `${c.key}|${name}`;
       },
+      params: () => c.def.params.map((p) => p.name),
       konst: (name) => {
         const i = c.def.params.findIndex((p) => p.name === name);
         return i < 0 ? undefined : kargs?.[i] ?? c.argv?.[i];

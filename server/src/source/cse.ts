@@ -101,6 +101,8 @@ export interface FlowCopy {
   konst(name: string): bigint | undefined;
   /** The public site of `r` in this copy, or undefined when this copy does not keep it (a folded condition). */
   site(r: RawSite): Site | undefined;
+  /** This copy's function's parameter names (`far`: what an inlined call is given is a value from the call on). */
+  params?(): string[];
   /** Whether pointer parameter `name` of this copy points at a caller's local that caller reads by value (`tails`). */
   outLive?(name: string): boolean;
   /** The inlined callee's events and copy; undefined when the call is not inlined here (or dropped). */
@@ -110,9 +112,9 @@ export interface FlowCopy {
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
   const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
-    seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), cands: [] };
+    seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), lastAny: new Map(), firstAny: new Map(), defSeq: new Map(), spans: [], alias: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
-  for (const p of params) if (p !== undefined) st.firstUse.set(copy.id(p), -1);
+  for (const p of params) if (p !== undefined) { st.firstUse.set(copy.id(p), -1); st.firstAny.set(copy.id(p), -1); }
   run(flow, st, copy, 0, true);
   // register pressure (adjacent addresses through other pointers, `adj`): the shared offset stays in a callee-saved
   // register (r6-r9) across the first read's probe-read call only when, with the pointers still used after it, it
@@ -126,6 +128,8 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
   lasts.sort((a, b) => a - b);
   // gap offsets kept so far (each from its earlier read to its merged one): they cross the reads between too
   const held: { from: number; seq: number }[] = [];
+  // far: the values the replay saw and the same-pointer spans, as sorted bounds (built at the first far candidate)
+  let any: { firsts: number[]; lasts: number[]; from: number[]; to: number[] } | undefined;
   for (const c of st.cands) {
     const live = below(firsts, c.seq + 1) - below(lasts, c.seq);
     // gap: the offset is held from the earlier read to this one, across the calls of the reads from the earlier one
@@ -135,6 +139,31 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
     if (c.regs !== undefined) {
       const inv = new Set((c.inv ?? []).filter((id) => !((st.firstUse.get(id) ?? Infinity) <= c.seq && c.seq <= (st.lastUse.get(id) ?? -Infinity)))).size;
       if (live + c.regs + inv + 1 <= COF_REGS) c.s.merged = true;
+      continue;
+    }
+    if (c.far !== undefined) {
+      // far, offsets competing: another offset held across some of the same calls (a far or gap candidate whose
+      // span overlaps this one's) weighs about the same to the allocator, which keeps one of them or neither
+      // (measured: neither in four shapes of ours, one in a fifth): left unmerged
+      const f = c.far;
+      if (FAR_ALONE && st.cands.some((o) => o !== c && (o.far ?? o.from) !== undefined && (o.far ?? o.from)! < c.seq && f < o.seq)) continue;
+      // far: every value the replay sees crossing each read between (used at or before its call and after it: read
+      // bases, pointers handed to inlined calls, pointers stored through), the offsets gap merges hold there, the
+      // addresses same-pointer merges keep from their first computation to their reuse, and this offset, in r6-r9
+      // (positions are site events, or halves between them: `<= x` is `< x + 0.25`; a span's first <= its last)
+      any ??= {
+        firsts: [...st.lastAny].map(([id, last]) => st.firstAny.get(id) ?? last).sort((a, b) => a - b),
+        lasts: [...st.lastAny.values()].sort((a, b) => a - b),
+        from: st.spans.map((h) => h.from).sort((a, b) => a - b),
+        to: st.spans.map((h) => h.seq).sort((a, b) => a - b),
+      };
+      let cross = 0;
+      for (let x = c.far; x < c.seq; x++) {
+        const at = x + 0.25;
+        const n = held.filter((h) => h.from <= x && x < h.seq).length + below(any.from, at) - below(any.to, at) + below(any.firsts, at) - below(any.lasts, at);
+        cross = Math.max(cross, n);
+      }
+      if (cross + 1 <= CALLEE_SAVED) { c.s.merged = true; held.push({ from: c.far, seq: c.seq }); }
       continue;
     }
     if (c.from !== undefined) {
@@ -149,6 +178,13 @@ export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | und
     }
     if (live + 1 <= CALLEE_SAVED) c.s.merged = true;
   }
+}
+
+/** far: value `id` is used at `at` (a register from its first use to its last). */
+function useAny(st: State, id0: string, at: number): void {
+  const id = st.alias.get(id0) ?? id0;
+  st.lastAny.set(id, at);
+  if (!st.firstAny.has(id)) st.firstAny.set(id, at);
 }
 
 /** How many of the sorted `xs` are below `v`. */
@@ -198,6 +234,28 @@ const COF_REGS = Number(process.env.CORELENS_CSE_COF_REGS ?? 2);
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
 const GAP_MAX = Number(process.env.CORELENS_CSE_GAP_MAX ?? 1);
+/**
+ * far (a register-pressure HEURISTIC like `gap`, round 15): the same relocation three to FAR_MAX addresses back in the
+ * run of one block, the two to five reads between other relocations' (the corpus's exitsnoop: fill_hdr_task's
+ * `BPF_CORE_READ(t, tgid)`, then pid and real_parent, then task_ppid's `real_parent->tgid`; cgtrace:
+ * `BPF_CORE_READ(dst, kn, id)`, dst's level, then `BPF_CORE_READ(t, cgroups, dfl_cgrp, kn)`): MachineCSE left one MOV
+ * for both, and the greedy allocator keeps it in a callee-saved register across the calls between when the values
+ * crossing them leave one free. Unlike `gap` the count takes every value the replay sees, from its definition or
+ * first use to its last use: a read's base, a parameter given to an inlined call (an address inside a caller's
+ * pointer, `&e->hdr`, is that pointer), a local's definition, a named variable a helper call is given or a store
+ * writes (`submit(ctx, e)`, `st->bytes += count`), a pointer stored through, an address a same-pointer merge keeps,
+ * an offset an earlier gap or far merge holds; the offset fits when those plus itself are at most r6-r9's four
+ * (measured: exitsnoop's p, hdr and ctx, one record; forkstat's fork_raw, the same code with the parent kept for
+ * later, two; kernel_vfs's i_sb with file, st, count and the kept f_inode address, two). Two offsets held across the
+ * same calls are both left (FAR_ALONE). Values the replay does not see (a frame address kept for a later helper
+ * call, a scalar computed in arithmetic) take registers too, and the greedy allocator weighs each by its uses over its
+ * length, which a count does not follow: a rule that errs both ways (README).
+ */
+const FAR = process.env.CORELENS_CSE_FAR !== '0';
+/** CORELENS_CSE_FAR_ALONE=0: `far` merges an offset whose span overlaps another's too (measurement). */
+const FAR_ALONE = process.env.CORELENS_CSE_FAR_ALONE !== '0';
+/** How many addresses back `far` looks (its run of one block). */
+const FAR_MAX = Number(process.env.CORELENS_CSE_FAR_MAX ?? 6);
 /** Registers `gap` lets the pointers crossing the reads between plus the offset take: one below r6-r9, a heuristic
  * (measured: three parameters crossing keep no offset, `gap_three` in the cse_merge construct; the values the replay
  * does not see, a context or map value pointer, a kept scalar, take the rest). */
@@ -245,6 +303,16 @@ interface State {
   lastUse: Map<string, number>;
   /** the first site event using each pointer value (a local pointer is loaded then; a parameter of the program: -1) */
   firstUse: Map<string, number>;
+  /** far: as lastUse/firstUse, with the pointers inlined calls are given and stores write through (between the
+   * site events: n - 0.5) */
+  lastAny: Map<string, number>;
+  firstAny: Map<string, number>;
+  /** far: the site event where each address (`a|pointer|relocation`) was last computed, and the spans over which a
+   * same-pointer merge keeps one in a register (computed there, reused at `seq`) */
+  defSeq: Map<string, number>;
+  spans: { from: number; seq: number }[];
+  /** far: a parameter given an address inside what a caller's pointer points at (`&e->hdr`) is that pointer */
+  alias: Map<string, string>;
   /** the last relocated site in this block, for `adj` (undefined: none since the block began) */
   adj?: { key: string; block: number; copies: number; seq: number; run?: AdjEntry[] };
   /** the availability at each return of the inlined call being replayed (`early`) */
@@ -257,7 +325,7 @@ interface State {
   loop?: boolean;
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`); `regs`: a
    * `cof` candidate, with the scalars its loop keeps in registers */
-  cands: { s: Site; seq: number; from?: number; regs?: number; inv?: string[] }[];
+  cands: { s: Site; seq: number; from?: number; far?: number; regs?: number; inv?: string[] }[];
   /** cof: the last address of this block's run (a folded load of another relocation between does not end it) */
   cof?: { key: string; block: number; copies: number };
   /** cof: inside a loop body, the scalar locals it keeps in registers (FlowEv `regs`) and the values it only reads
@@ -744,9 +812,13 @@ function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: F
   if (e.c === 'a' && e.b === undefined) return;
   const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
   const d = st.avail.get(k);
-  if (d !== undefined && (d === st.cur || st.preds.has(d))) s.merged = true;
-  else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; return; }
-  else st.avail.set(k, st.cur);
+  if (d !== undefined && (d === st.cur || st.preds.has(d))) {
+    s.merged = true;
+    // far: the address is kept in a register from where it was computed to here
+    const f = e.c === 'a' ? st.defSeq.get(k) : undefined;
+    if (f !== undefined) st.spans.push({ from: f, seq: st.seq.n - 1 });
+  } else if (e.c === 'v' && e.cond && st.gvn.get(k) === st.clob.n) { s.merged = true; return; }
+  else { st.avail.set(k, st.cur); if (e.c === 'a') st.defSeq.set(k, st.seq.n - 1); }
   if (e.c === 'v' && e.cond) st.gvn.set(k, st.clob.n);
 }
 
@@ -797,6 +869,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         const id = copy.id(e.b);
         st.lastUse.set(id, seq);
         if (!st.firstUse.has(id)) st.firstUse.set(id, seq);
+        useAny(st, id, seq);
       }
       // twins: this code is the twin of an arm replayed before it (SimplifyCFG made them one block)
       if (st.dup) { s.merged = true; st.adj = undefined; continue; }
@@ -825,7 +898,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // only an address before it leaves the offset in a register (a direct load folds it into its own instruction:
       // mmapsnoop's `PT_REGS_PARM1(ctx)` then `BPF_CORE_READ(regs, di)` are two records); anything else breaks the run
       st.adj = e.c === 'a' && !s.unalignedLoad
-        ? { key, block: st.cur, copies, seq, run: prev && prev.block === st.cur ? [...(prev.run ?? []), { key: prev.key, block: prev.block, copies: prev.copies, seq: prev.seq }].slice(-GAP_MAX) : undefined }
+        ? { key, block: st.cur, copies, seq, run: prev && prev.block === st.cur ? [...(prev.run ?? []), { key: prev.key, block: prev.block, copies: prev.copies, seq: prev.seq }].slice(-Math.max(GAP_MAX, FAR ? FAR_MAX - 1 : 0)) : undefined }
         : undefined;
       // cof: container_of's offset (`&((T *)0)->m`) right after an address of the same member in this block, only
       // folded loads between (they take no register): the one MOV of the offset serves both (see COF)
@@ -847,10 +920,18 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // `BPF_CORE_READ(BPF_CORE_READ(BPF_CORE_READ(t, group_leader), real_parent), group_leader)`): MachineCSE shares
       // the instruction as for `adj`, and the allocator keeps it across the reads between when pressure allows
       if (GAP && e.c === 'a' && !s.unreached && !s.unalignedLoad && (copies === 1 ? !st.loop : st.loop && GAP_UNROLLED) && prev && prev.block === st.cur && prev.key !== key) {
-        const hit = [...(prev.run ?? [])].reverse().find((r) => r.key === key);
+        const back = [...(prev.run ?? [])].reverse();
+        const hit = back.slice(0, GAP_MAX).find((r) => r.key === key);
         if (hit && hit.block === st.cur && hit.copies === copies) {
           if (copies === 1 || UNROLLED) byValue(e, s, st, copy);
           if (!s.merged) st.cands.push({ s, seq, from: hit.seq });
+          continue;
+        }
+        // far: further back, all the values crossing counted (see FAR); straight code only
+        const far = FAR && copies === 1 ? back.slice(GAP_MAX).find((r) => r.key === key) : undefined;
+        if (far && far.block === st.cur && far.copies === copies) {
+          byValue(e, s, st, copy);
+          if (!s.merged) st.cands.push({ s, seq, far: far.seq });
           continue;
         }
       }
@@ -868,6 +949,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
     } else if ('call' in e) {
       st.loads.clear();
       st.calls.n++;
+      for (const b of e.bases ?? []) if (b !== undefined) useAny(st, copy.id(b), st.seq.n - 0.5);
       if (e.call.twin || depth > 24) { st.clob.n++; continue; }
       if (ROLLED && e.split && rolledCopies(e, st, copy, depth)) {
         // what follows is another block, nothing of the body available to it
@@ -877,6 +959,17 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       }
       const sub = copy.enter(e.call, e.bases, e.mem, e.kargs, e.live);
       if (!sub) { st.clob.n++; continue; }
+      // far: a parameter given a value that is no named pointer (`(void *)ctx[0]` in BPF_PROG, `&e->hdr`) holds it
+      // from the call on
+      // (`&e->hdr`: e's register, the same value)
+      if (FAR) {
+        for (const [i, n] of (sub.copy.params?.() ?? []).entries()) {
+          if (e.bases?.[i] !== undefined) continue;
+          const root = e.roots?.[i];
+          if (root !== undefined) { st.alias.set(sub.copy.id(n), copy.id(root)); useAny(st, copy.id(root), st.seq.n - 0.5); }
+          else if (!st.firstAny.has(sub.copy.id(n))) useAny(st, sub.copy.id(n), st.seq.n - 0.5);
+        }
+      }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
       if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
       const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
@@ -908,6 +1001,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       } else st.exited = true;
       st.loads.clear();
     } else if ('cut' in e) {
+      for (const o of e.outs ?? []) useAny(st, copy.id(o.p), st.seq.n - 0.5);
+      for (const u of e.uses ?? []) useAny(st, copy.id(u), st.seq.n - 0.5);
       // hop: a statement's end keeps the pointers loaded to be dereferenced at once (no store, call or block between)
       if (e.soft && !e.store) { for (const k of st.loads) if (!k.startsWith('h|')) st.loads.delete(k); }
       else st.loads.clear();

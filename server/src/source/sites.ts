@@ -211,7 +211,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
     /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true;
     /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true }
-  | { call: CallRef; bases?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
+  | { call: CallRef; bases?: (string | undefined)[]; /** per argument with no base, the named pointer an address
+    * argument is computed from (`&e->hdr`: e), cse.ts `far` */ roots?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[];
     /** per argument `&x`, true when this function reads the local x by value somewhere (what the callee stores through
@@ -222,6 +223,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the pointer variables those stores write through (`*p = ..`, `p->f = ..`, `p[i] = ..`): cse.ts `tails` asks
      * whether one points at a caller's local, a register value after SROA; `at` the place and `v` the value as
      * written */ outs?: { p: string; at: string; v: string }[];
+    /** the named variables a helper call is given (`bpf_ringbuf_output(&rb, e, n, (long)ctx)`) or a store writes
+     * (`st->bytes += count`): live until it, cse.ts `far` */ uses?: string[];
     /** a switch arm's case label whose arm is the same code as an earlier arm's, which records this site first (cse.ts
      * `armTwins`) */ twin?: RawSite }
   | { clob: true }
@@ -814,6 +817,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     return undefined;
   };
+  /** far: the named pointer an address argument is computed from (`&e->hdr`, `&p->a.b[1]`, `(void *)&e->x`). */
+  const addrRoot = (x: Expr): string | undefined => {
+    while (x.e === 'cast') x = x.x;
+    if (x.e !== 'unary' || x.op !== '&') return undefined;
+    let y = x.x;
+    for (let d = 0; d < 16; d++) {
+      if (y.e === 'member') { if (y.arrow) return baseName(y.obj); y = y.obj; continue; }
+      if (y.e === 'index') { y = y.arr; continue; }
+      return undefined;
+    }
+    return undefined;
+  };
   /** The pointer an array member argument is reached through (`addr` of `addr->name[0].sun_path`); undefined for one
    * inside a local (`v.arr`: a stack slot, its offset folded into each access). */
   const arrayArgPtr = (x: Expr): Expr | undefined => {
@@ -1045,9 +1060,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
    * local array element, a map value all keep clang's second load). */
-  const storeCut = (l: Expr, value = '?'): void => {
+  const storeCut = (l: Expr, value = '?', r?: Expr): void => {
     if (l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name)) return;
     cut(true, true);
+    // the named variables a stored value reads (`st->read_bytes += count`, `e->min = t[0] + y`) are values in
+    // registers until here (cse.ts `far`)
+    if (r) liveUse(r);
     // the pointer written through, when it is a plain variable (a parameter: `*tgid = ..`), and what is written
     const p = l.e === 'unary' && l.op === '*' ? l.x : l.e === 'member' && l.arrow ? l.obj : l.e === 'index' ? l.arr : undefined;
     const last = flow[flow.length - 1];
@@ -1110,6 +1128,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const last = flow[flow.length - 1];
     if (last && 'cut' in last) { if (!soft) delete last.soft; if (store) last.store = true; return; }
     flow.push(soft ? { cut: true, soft: true, ...(store ? { store: true as const } : {}) } : { cut: true });
+  };
+  /** far (cse.ts): the named variables `x` reads (or, `def`, the local it defines) are values in registers up to (from)
+   * here; noted on the statement's last cut (a call or a store ends it), none when it has no event to carry them. */
+  const liveUse = (x: Expr, def = false): void => {
+    const last = flow[flow.length - 1];
+    if (!last || !('cut' in last)) return;
+    const names: string[] = [];
+    if (def) { const b = baseName(x); if (b !== undefined) names.push(b); }
+    else walkExpr(x, (y) => { if (y.e === 'id') { const b = baseName(y); if (b !== undefined && !names.includes(b)) names.push(b); } });
+    if (names.length) (last.uses ??= []).push(...names);
   };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
@@ -1607,8 +1635,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
         if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
+        if (x.l.e === 'id' && !ctx.noEmit) liveUse(x.l, true);
         if (IMPLIED && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id' && !ctx.noEmit) bumpMem(`*${x.l.x.name}`);
-        storeCut(x.l, x.op === '=' ? exprKey(x.r) : `${x.op}${exprKey(x.r)}`);
+        storeCut(x.l, x.op === '=' ? exprKey(x.r) : `${x.op}${exprKey(x.r)}`, x.r);
         if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
         return { type: l.type };
       }
@@ -1915,6 +1944,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         res.calls.push(ref);
         const bases = args.map((a) => baseName(a));
         const cev: Extract<FlowEv, { call: CallRef }> = bases.some((b) => b !== undefined) ? { call: ref, bases } : { call: ref };
+        // far (cse.ts): an argument that is an address inside what a named pointer points at (`&e->hdr`) is that
+        // pointer's register, so the parameter and the pointer are one value for the register count
+        const roots = args.map((a, i) => (bases[i] === undefined ? addrRoot(a) : undefined));
+        if (roots.some((r) => r !== undefined)) cev.roots = roots;
         cev.akey = args.map((a) => exprKey(a)).join(',');
         if (IMPLIED) {
           const mem = args.map((a) => memName(a));
@@ -1937,6 +1970,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       cut();
       const last = flow[flow.length - 1];
       if (last && 'cut' in last && name) last.sig = `${name}(${args.map((a) => (res.sites.some((r) => r.start >= a.start && r.end <= a.end) ? '#' : exprKey(a))).join(',')})`;
+      // the named pointers the helper is given are values in registers until it (cse.ts `far` counts them)
+      const uses = args.map((a) => baseName(a)).filter((b): b is string => b !== undefined);
+      if (last && 'cut' in last && uses.length) (last.uses ??= []).push(...uses);
     }
     if (name && !def && !lookup(name) && !env.global(name) && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
       res.notes.push({ start: x.fn.start, end: x.fn.end, message: `unknown macro '${name}': not defined in this file or its headers; read as a function call, so CO-RE accesses inside it may be missed` });
@@ -2828,6 +2864,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
           if (v.name) written(v.name, ctx, !!v.init);
+          if (v.name && v.init && !ctx.noEmit) liveUse({ e: 'id', name: v.name, start: v.init.start, end: v.init.end }, true);
           if (IMPLIED && v.name && v.init && !addrTaken.has(v.name) && !ctx.noEmit) {
             const k = constValue(v.init, env);
             if (k !== undefined) kval.set(v.name, k);

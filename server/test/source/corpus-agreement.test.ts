@@ -4,14 +4,15 @@
 // helpers included; `contextExpansion`) against clang's records: no triple missing, no triple clang never emitted,
 // and for a triple the program has n > 1 times, 1 <= clang <= n. The live count already leaves out the copies whose
 // relocation clang's CSE shares with an earlier one (source/cse.ts: Site.merged); what stays above clang's count
-// (a merge the model does not know) may not grow: at most UNMERGED_MAX over the corpus (71 before the model). The
-// figures are printed. Also asserted:
+// (a merge the model does not know) may not grow: at most UNMERGED_MAX over the corpus (71 before the model, 0 now).
+// The figures are printed. Also asserted:
 //   - the corpus itself is sound: every program has committed objects (x86, and arm64 where marked) whose CO-RE
 //     relocations sit in sections the source declares (SEC("...") strings, or .text for __noinline helpers);
 //   - the comparer is right: on the hand-written fixture programs, which clang-agreement.test.ts proves equal to
 //     clang, it finds no missing and no extra relocation; on the corpus its books balance (matched + missing =
 //     clang's relocations, for every program).
-// CORPUS_STRICT=1 additionally requires 0 strict multiset differences per program (the unmerged ones counted too).
+// Strict by default: 0 strict multiset differences per program (the unmerged ones counted too); CORPUS_STRICT=0 for
+// the bounded check alone (while a rule is being worked on).
 // `node server/out/test/support/corpus-report.js --detail` lists every difference with its source line.
 
 import * as assert from 'assert';
@@ -34,9 +35,9 @@ function declaredSections(source: string, arch: string): Set<string> {
   return out;
 }
 
-/** Live copies above clang's count the merge model leaves (capable, cgtrace, exitsnoop, mountsnoop, runqslower x2:
- * reuses across different pointers and from inside a BPF_PROG's early-return program). */
-const UNMERGED_MAX = 6;
+/** Live copies above clang's count the merge model leaves: none since `far` (cse.ts; cgtrace's and exitsnoop's
+ * offsets kept across other reads were the last two), so any merge rule that regresses fails here. */
+const UNMERGED_MAX = 0;
 
 describe('realistic corpus (test-fixtures/corpus): live analysis vs clang, measured', function () {
   this.timeout(600_000);
@@ -92,7 +93,7 @@ describe('realistic corpus (test-fixtures/corpus): live analysis vs clang, measu
     assert.ok(relocations > 100);
   });
 
-  it('every corpus program: no relocation missing, none extra, CSE merges within bounds (CORPUS_STRICT=1: none)', async () => {
+  it('every corpus program: no relocation missing, none extra, no CSE merge left (strict multiset equality)', async () => {
     const results: ProgramAgreement[] = [];
     for (const p of programs) results.push(await compareProgram(await analyzerFor(p.defines), p, contextExpansion));
     console.log(formatReport(results).split('\n').map((l) => `      ${l}`).join('\n'));
@@ -107,7 +108,7 @@ describe('realistic corpus (test-fixtures/corpus): live analysis vs clang, measu
     assert.deepStrictEqual(results.flatMap((r) => show(r, r.missing)), [], 'relocations clang emitted that the live analysis lacks');
     assert.deepStrictEqual(results.flatMap((r) => show(r, r.extra)), [], 'live sites for relocations clang never emitted');
     assert.ok(t.merged <= UNMERGED_MAX, `live copies above clang's count: ${t.merged} > ${UNMERGED_MAX} (a merge rule of source/cse.ts regressed?)`);
-    if (process.env.CORPUS_STRICT === '1') {
+    if (process.env.CORPUS_STRICT !== '0') {
       assert.deepStrictEqual(results.filter((r) => r.strictDifferences || r.crash).map((r) => `${r.program}/${r.arch}: ${r.strictDifferences}`), []);
     }
   });

@@ -166,6 +166,12 @@
 //   - do_once: `do { dst = BPF_CORE_READ(t, mm); } while (0)` (a statement macro) then `BPF_CORE_READ(t, mm)`: straight
 //     code to LLVM, one record; it was a loop to the merge model (nothing merged in it or across it). Kept: a break
 //     out of it (the code after it is a join: two records).
+//   - far (the corpus's exitsnoop and cgtrace; not a held-out project): the same field's offset two to five other
+//     relocations' reads apart in one block is one MOV after MachineCSE, kept in r6-r9 across the calls between when
+//     the values crossing them leave a register (exit_like: the task, the record being filled and ctx, one tgid
+//     record; fork_like also keeps the parent for later: two; cg_like: one cgroup.kn record); two offsets held across
+//     the same calls (competing: kn's and id's) are rematerialised both. CORELENS_CSE_FAR=0 leaves two surplus
+//     copies; CORELENS_CSE_FAR_ALONE=0 merges the competing ones, two missing.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -2419,6 +2425,77 @@ SEC("kprobe/d") int adj_store(void *ctx)
 	if (n <= 16)
 		v->len = n;
 	v->env = bpf_probe_read_kernel_str(v->buf, 16, BPF_CORE_READ(p, mm));
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'far', min: 40, text: `struct hdr { __u32 pid, tid, ppid, uid; __u64 cg; };
+struct ev { struct hdr hdr; __u32 code; __u64 start; };
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
+struct cg_info { __u64 id; __u64 parent_id; __u32 level; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, struct cg_info); } tasks SEC(".maps");
+/* a record header filled from any task: tgid, then pid and real_parent, then real_parent's tgid (the same offset) */
+static __always_inline void fill(struct hdr *h, struct task_struct *t)
+{
+	h->pid = BPF_CORE_READ(t, tgid);
+	h->tid = BPF_CORE_READ(t, pid);
+	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	h->uid = BPF_CORE_READ(t, cred, uid.val);
+	h->cg = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+}
+/* t, the record and ctx cross the reads between, plus the offset: four, kept in r6-r9 (one tgid record) */
+SEC("tp_btf/sched_process_exit") int BPF_PROG(exit_like, struct task_struct *p)
+{
+	if (p->pid != p->tgid)
+		return 0;
+	struct ev *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	if (!e)
+		return 0;
+	fill(&e->hdr, p);
+	e->code = BPF_CORE_READ(p, exit_code);
+	e->start = p->start_boottime;
+	bpf_ringbuf_output(&rb, e, sizeof(*e), (long)ctx);
+	bpf_ringbuf_discard(e, 0);
+	return 0;
+}
+/* the parent kept for a later read too: five, the offset rematerialised (two tgid records) */
+SEC("tp_btf/sched_process_fork") int BPF_PROG(fork_like, struct task_struct *parent, struct task_struct *child)
+{
+	struct ev *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	if (!e)
+		return 0;
+	fill(&e->hdr, child);
+	e->code = BPF_CORE_READ(parent, tgid);
+	bpf_ringbuf_output(&rb, e, sizeof(*e), (long)ctx);
+	bpf_ringbuf_discard(e, 0);
+	return 0;
+}
+/* cgroup.kn through dst, then through the task's default cgroup four reads later; the id read after a test */
+static __always_inline __u64 parent_id(struct task_struct *t)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn);
+	kn = BPF_CORE_READ(kn, parent);
+	return kn ? BPF_CORE_READ(kn, id) : 0;
+}
+SEC("raw_tp/cgroup_attach_task") int BPF_PROG(cg_like, struct cgroup *dst, const char *path, struct task_struct *task)
+{
+	__u32 pid = BPF_CORE_READ(task, tgid);
+	struct cg_info info = {};
+	info.id = BPF_CORE_READ(dst, kn, id);
+	info.level = BPF_CORE_READ(dst, level);
+	info.parent_id = parent_id(task);
+	bpf_map_update_elem(&tasks, &pid, &info, BPF_ANY);
+	return 0;
+}
+/* the id read unconditionally: kn's and id's offsets both held across the same calls, neither kept */
+SEC("raw_tp/cgroup_mkdir") int BPF_PROG(competing, struct cgroup *dst, const char *path, struct task_struct *task)
+{
+	__u32 pid = BPF_CORE_READ(task, tgid);
+	struct cg_info info = {};
+	info.id = BPF_CORE_READ(dst, kn, id);
+	info.level = BPF_CORE_READ(dst, level);
+	info.parent_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	bpf_map_update_elem(&tasks, &pid, &info, BPF_ANY);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";

@@ -368,7 +368,7 @@ export function formatReport(results: readonly ProgramAgreement[], detail = fals
   group('extra', t.extraByConstruct);
   if (detail) {
     for (const r of results) {
-      for (const d of [...r.missing.map((d) => ['-', d] as const), ...r.extra.map((d) => ['+', d] as const)]) {
+      for (const d of [...r.missing.map((d) => ['-', d] as const), ...r.extra.map((d) => ['+', d] as const), ...r.merged.map((d) => ['=', d] as const)]) {
         lines.push(`  ${d[0]} ${r.program}/${r.arch} ${d[1].section}: ${d[1].key} x${d[1].count}  ${path.relative(REPO_ROOT, d[1].file)}:${d[1].line}  ${d[1].text}`);
       }
     }
