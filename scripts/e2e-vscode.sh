@@ -69,7 +69,9 @@ mkdir -p "$ARTIFACTS"
 rm -rf "$ARTIFACTS"/*.png "$ARTIFACTS"/ui-* "$ARTIFACTS"/exthost-* "$ARTIFACTS"/first-run-logs   # no stale screenshot may pass for this run's
 D=$(mktemp -d /tmp/corelens-e2e-XXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$D"; }
+# stop_cs PID: a code-server launcher and its children (its server process outlived the launcher once, left running)
+stop_cs() { local kids; kids=$(pgrep -P "$1" 2>/dev/null || true); kill "$1" $kids 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do stop_cs "$p"; done; rm -rf "$D"; }
 trap cleanup EXIT
 
 # --- the fixture workspace, copied (Build writes the object next to the source) with absolute kernel paths
@@ -123,7 +125,7 @@ PORT=$(free_port); start_cs "$P1" "$PORT"
 ui_rc=0
 node "$ROOT/client/test/e2e/drive-ui.mjs" "http://127.0.0.1:$PORT/?folder=$WS" probe.bpf.c "$ARTIFACTS" || ui_rc=$?
 keep_logs "$P1" ui
-kill "${pids[-1]}" 2>/dev/null || true
+stop_cs "${pids[-1]}"
 [ $ui_rc = 0 ] || die "UI checks failed (screenshots and logs in $ARTIFACTS)"
 fi
 
@@ -143,9 +145,10 @@ first_rc=0
 node "$ROOT/client/test/e2e/drive-ui.mjs" "http://127.0.0.1:$PORT/?folder=$WS0" tracer.bpf.c "$ARTIFACTS" --first-run | tee "$D/first-ui.txt" || first_rc=$?
 [ $first_rc = 0 ] && { node "$ROOT/client/test/e2e/first-run-timeline.mjs" "$D/first-ui.txt" "$P0/user/logs" || first_rc=$?; }
 keep_logs "$P0" first-run
-kill "${pids[-1]}" 2>/dev/null || true
+stop_cs "${pids[-1]}"
+[ $first_only = 1 ] && cp -r "$P0/user/logs" "$ARTIFACTS/first-run-logs"
 [ $first_rc = 0 ] || die "first-run check failed (screenshots and logs in $ARTIFACTS)"
-if [ $first_only = 1 ]; then cp -r "$P0/user/logs" "$ARTIFACTS/first-run-logs"; say "PASS (first run only; artifacts in $ARTIFACTS)"; exit 0; fi
+if [ $first_only = 1 ]; then say "PASS (first run only; artifacts in $ARTIFACTS)"; exit 0; fi
 
 # --- 2. extension-host mocha tests, with the unpacked .vsix as the development extension (so the packaged bundle,
 #        grammar and wasm are what runs) and client/out/test/exthost/index.js as extensionTestsPath

@@ -87,12 +87,12 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     assert.deepStrictEqual(early.diags, plain.diags);
   });
 
-  it('analyses the named document while the targets load (CORELENS_EARLY_ANALYSIS): the didOpen check reuses it, the same diagnostics', async () => {
+  it('analyses the named document while the targets load (CORELENS_EARLY_ANALYSIS=1): the didOpen check reuses it, the same diagnostics', async () => {
     const plain = await run(undefined);
     const hint = (ws: string, uri: string) => JSON.stringify({ roots: [ws], settings: {}, documents: [uri] });
-    const ahead = await run(hint);
-    const after = await run(hint, undefined, undefined, undefined, { CORELENS_EARLY_ANALYSIS: '0' });
-    // the early check's stages: its x86_64 analysis during the target load, or (switched off) after it
+    const ahead = await run(hint, undefined, undefined, undefined, { CORELENS_EARLY_ANALYSIS: '1' });
+    const after = await run(hint);
+    // the early check's stages: its x86_64 analysis during the target load, or (off, the default) after it
     const line = (r: { logs: string[] }) => r.logs.find((l) => /early check of probe\.bpf\.c done at /.test(l)) ?? r.logs.join('\n');
     assert.match(line(ahead), /main-thread CPU analysis x86_64 during the load \d+, rest of the target load \d+, .*relocation x86_64/);
     assert.match(line(after), /main-thread CPU rest of the target load \d+, analysis x86_64 \d+, .*relocation x86_64/);
