@@ -729,8 +729,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!early && !documents.get(uri)) return undefined;
     const tStart = performance.now();
     let afterEarly = false;
-    // The early check analyses the document for the arches the target specs name while the targets load (an analysis
-    // needs the arch, the defines and the include paths, no target): the load and the analysis then share the wait
+    // With CORELENS_EARLY_ANALYSIS=1 the early check analyses the document for the arches the target specs name while
+    // the targets load (an analysis needs the arch, the defines and the include paths, no target): the two share the wait
     // instead of following each other. An analysis is used below only if its analyzer and include paths are still
     // the current ones and its arch is one the loaded targets group into; any other arch is analysed then, as before.
     let preAnalysed: Map<ArchKey, PreAnalysis> | undefined;
