@@ -3,7 +3,8 @@
 # every checkout) + Debian Chromium driven by playwright-core. Installs the packaged .vsix into a fresh profile, opens a
 # fixture workspace and checks the Problems panel and a hover (screenshots in .tmp/e2e-artifacts/), then runs the
 # extension-host mocha tests (client/test/exthost) against the unpacked .vsix via extensionTestsPath.
-# Usage: scripts/e2e-vscode.sh [--install-only] [VSIX]      (default VSIX: corelens-<version>.vsix at the repo root)
+# Usage: scripts/e2e-vscode.sh [--install-only | --first-run-only] [VSIX]   (default VSIX: corelens-<version>.vsix at the
+#   repo root; --first-run-only: only the first-run phase, its time and timeline: for repeated A/B measurement)
 # Fails loudly (non-zero, with the reason) when anything is missing; as root it installs what it needs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,8 +18,9 @@ t0=$(date +%s)
 say() { echo "e2e-vscode [$(( $(date +%s) - t0 ))s] $*" >&2; }
 die() { echo "e2e-vscode: FAIL: $*" >&2; exit 1; }
 
-install_only=0
+install_only=0 first_only=0
 if [ "${1:-}" = --install-only ]; then install_only=1; shift; fi
+if [ "${1:-}" = --first-run-only ]; then first_only=1; shift; fi
 VSIX=${1:-$ROOT/corelens-$(node -p "require('$ROOT/package.json').version").vsix}
 
 # --- system packages: chromium (the browser), ripgrep (seeds code-server's rg download), libkrb5-dev/pkg-config
@@ -64,10 +66,12 @@ say "code-server $("$CS" --version | head -1)"
 [ -f "$VSIX" ] || die "no $VSIX: run npm run package first"
 [ -f "$ROOT/client/out/test/exthost/index.js" ] || die "extension-host tests not built: run npm run package first"
 mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/ui-* "$ARTIFACTS"/exthost-*   # no stale screenshot may pass for this run's
+rm -rf "$ARTIFACTS"/*.png "$ARTIFACTS"/ui-* "$ARTIFACTS"/exthost-* "$ARTIFACTS"/first-run-logs   # no stale screenshot may pass for this run's
 D=$(mktemp -d /tmp/corelens-e2e-XXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$D"; }
+# stop_cs PID: a code-server launcher and its children (its server process outlived the launcher once, left running)
+stop_cs() { local kids; kids=$(pgrep -P "$1" 2>/dev/null || true); kill "$1" $kids 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do stop_cs "$p"; done; rm -rf "$D"; }
 trap cleanup EXIT
 
 # --- the fixture workspace, copied (Build writes the object next to the source) with absolute kernel paths
@@ -96,6 +100,7 @@ keep_logs() {
 	for f in "$ARTIFACTS"/corelens*.log; do [ -f "$f" ] && mv "$f" "$ARTIFACTS/$2-$(basename "$f" | tr ' ' '_')"; done
 }
 
+if [ $first_only = 0 ]; then
 # --- 0. the TextMate injection against VS Code's real C grammar (npm test checks it against a stub C grammar)
 CGRAMMAR=$CS_DIR/node_modules/code-server/lib/vscode/extensions/cpp/syntaxes/c.tmLanguage.json
 [ -f "$CGRAMMAR" ] || die "no C grammar in code-server at $CGRAMMAR"
@@ -120,8 +125,9 @@ PORT=$(free_port); start_cs "$P1" "$PORT"
 ui_rc=0
 node "$ROOT/client/test/e2e/drive-ui.mjs" "http://127.0.0.1:$PORT/?folder=$WS" probe.bpf.c "$ARTIFACTS" || ui_rc=$?
 keep_logs "$P1" ui
-kill "${pids[-1]}" 2>/dev/null || true
+stop_cs "${pids[-1]}"
 [ $ui_rc = 0 ] || die "UI checks failed (screenshots and logs in $ARTIFACTS)"
+fi
 
 # --- 1b. first run: a fresh profile and a fresh corelens cache (no slices, no V8 code cache: a new install), a 100-line
 #         program and no corelens.json (the default targets: the running kernel and the bundled ones); prints the time
@@ -139,8 +145,10 @@ first_rc=0
 node "$ROOT/client/test/e2e/drive-ui.mjs" "http://127.0.0.1:$PORT/?folder=$WS0" tracer.bpf.c "$ARTIFACTS" --first-run | tee "$D/first-ui.txt" || first_rc=$?
 [ $first_rc = 0 ] && { node "$ROOT/client/test/e2e/first-run-timeline.mjs" "$D/first-ui.txt" "$P0/user/logs" || first_rc=$?; }
 keep_logs "$P0" first-run
-kill "${pids[-1]}" 2>/dev/null || true
+stop_cs "${pids[-1]}"
+[ $first_only = 1 ] && cp -r "$P0/user/logs" "$ARTIFACTS/first-run-logs"
 [ $first_rc = 0 ] || die "first-run check failed (screenshots and logs in $ARTIFACTS)"
+if [ $first_only = 1 ]; then say "PASS (first run only; artifacts in $ARTIFACTS)"; exit 0; fi
 
 # --- 2. extension-host mocha tests, with the unpacked .vsix as the development extension (so the packaged bundle,
 #        grammar and wasm are what runs) and client/out/test/exthost/index.js as extensionTestsPath

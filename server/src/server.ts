@@ -92,6 +92,11 @@ interface DocResult {
 
 /** CORELENS_OPEN_NOW=0: an opened document's first check waits for the edit debounce, as before (see onDidOpen). */
 const OPEN_NOW = process.env.CORELENS_OPEN_NOW !== '0';
+/**
+ * CORELENS_EARLY_ANALYSIS=1: the early check analyses the document while its targets load (see checkNow). Off by
+ * default: the same CPU, and no gain shown at the loads it was measured at (README, round 15); kept for a quiet A/B.
+ */
+const EARLY_ANALYSIS = process.env.CORELENS_EARLY_ANALYSIS === '1';
 
 /** Up to this many targets, a hover on a type no slice covers waits while they are read; beyond, they are read in the background. */
 const HOVER_WAIT_TARGETS = 16;
@@ -105,12 +110,21 @@ function errorText(e: unknown): string {
   return process.env.CORELENS_DEBUG ? e.stack ?? e.message : e.message.split('\n')[0]!;
 }
 
+/** An analysis the early check made while its targets loaded, with what it was made by (checkNow uses it if current). */
+interface PreAnalysis {
+  analysis: Analysis;
+  analyzer: Promise<Analyzer>;
+  includeVersion: number;
+}
+
 /** A check run before the document is open (server.ts earlyCheck): its text, the target load it waits for. */
 interface EarlyCheck {
   text: string;
   loaded: Promise<void>;
   /** Whether the editor's text of the document is known and differs (the check stops: its work would not be reused). */
   stale(): boolean;
+  /** Main-thread CPU at the end of each stage (set by checkNow: the early check's log line). */
+  marks?: [string, number][];
 }
 
 /** Starts the server on the transport given in process.argv (--stdio, --node-ipc, --socket=N). */
@@ -647,6 +661,32 @@ export function startServer(connection: Connection = createServerConnection()): 
   }
 
   /**
+   * The early check's analyses before its targets are loaded (checkNow): one per arch the configured targets name
+   * (specs, manifest, the running kernel's), in the order a check takes them; none when a target's arch is known
+   * only from its BTF (the groups cannot be planned yet), or when the editor's text is known to differ.
+   */
+  async function analyseAhead(uri: string, early: EarlyCheck, cpuMark: (stage: string) => void): Promise<Map<ArchKey, PreAnalysis> | undefined> {
+    const infos = targets.infos();
+    if (!infos.length || infos.some((i) => !parseArch(i.arch))) return undefined;
+    const done = new Map<ArchKey, PreAnalysis>();
+    try {
+      for (const g of archGroups(infos.map((info) => ({ info })))) {
+        if (early.stale()) return done;
+        const analyzer = analyzerFor(g.arch);
+        const includeVersion0 = includeVersion;
+        const analysis = await analyseFor(await analyzer, g.arch, uri, early.text);
+        analysis.externs();
+        done.set(g.arch, { analysis, analyzer, includeVersion: includeVersion0 });
+        cpuMark(`analysis ${g.arch} during the load`);
+        await breathe();
+      }
+    } catch {
+      // analysed again after the load, where a failure is reported
+    }
+    return done;
+  }
+
+  /**
    * Checks a document after a quiet spell. Waiting exists so a keystroke does not start work the next keystroke
    * makes useless; but a check stops at its next stage when a newer version arrives (before each arch's analysis,
    * before relocating, before merging, before publishing), so what a premature check can waste is one stage, not
@@ -689,8 +729,21 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!early && !documents.get(uri)) return undefined;
     const tStart = performance.now();
     let afterEarly = false;
-    if (early) await early.loaded;
-    else {
+    // With CORELENS_EARLY_ANALYSIS=1 the early check analyses the document for the arches the target specs name while
+    // the targets load (an analysis needs the arch, the defines and the include paths, no target): the two share the wait
+    // instead of following each other. An analysis is used below only if its analyzer and include paths are still
+    // the current ones and its arch is one the loaded targets group into; any other arch is analysed then, as before.
+    let preAnalysed: Map<ArchKey, PreAnalysis> | undefined;
+    // main-thread CPU per stage of a document's first check (the log line of its first diagnostics; the early check's
+    // own line has its stages from the analyses during the load on)
+    const cpuMarks: [string, number][] | undefined = timed.has(uri) ? undefined : [['start', mainThreadMs()]];
+    const cpuMark = (name: string) => cpuMarks?.push([name, mainThreadMs()]);
+    if (early) {
+      early.marks = cpuMarks;
+      if (EARLY_ANALYSIS) preAnalysed = await analyseAhead(uri, early, cpuMark);
+      await early.loaded;
+      cpuMark('rest of the target load');
+    } else {
       // A document opened during start-up waits for the configuration and its targets: never findings on no targets.
       await reconfiguring;
       await targetsLoading;
@@ -700,9 +753,7 @@ export function startServer(connection: Connection = createServerConnection()): 
       afterEarly = !!e || earlyDone.delete(uri);
     }
     const tTargets = performance.now();
-    // main-thread CPU per stage of a document's first check (the log line of its first diagnostics)
-    const cpuMarks: [string, number][] | undefined = timed.has(uri) ? undefined : [['start', mainThreadMs()]];
-    const cpuMark = (name: string) => cpuMarks?.push([name, mainThreadMs()]);
+    if (!early && cpuMarks) cpuMarks[0] = ['start', mainThreadMs()];
     const doc = early ? { version: -1, getText: () => early.text } : documents.get(uri);
     if (!doc) return undefined;
     const version = doc.version;
@@ -724,6 +775,11 @@ export function startServer(connection: Connection = createServerConnection()): 
     try {
       for (const g of groups) {
         if (superseded()) return results.get(uri); // a newer edit is on its way: it wins
+        const pre = preAnalysed?.get(g.arch);
+        if (pre && pre.analyzer === analyzers.get(g.arch) && pre.includeVersion === includeVersion) {
+          analyses.push(pre.analysis);
+          continue;
+        }
         const t = performance.now();
         const a = await analyzerFor(g.arch);
         tAnalyzer += performance.now() - t;
@@ -1091,10 +1147,15 @@ export function startServer(connection: Connection = createServerConnection()): 
     };
     const t0 = performance.now();
     const said = (m: string) => void afterInitialize.then(() => log(m));
-    earlyChecks.set(uri, checkNow(uri, { text, loaded, stale })
+    const check: EarlyCheck = { text, loaded, stale };
+    earlyChecks.set(uri, checkNow(uri, check)
       .then(() => (stale() ? undefined : earlyDone.add(uri)))
-      .then(() => said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
-        + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms)`))
+      .then(() => {
+        const m = check.marks;
+        said(`early check of ${path.basename(uri)} ${stale() ? 'stopped: the editor\'s text differs' : 'done'} at ${clock()}, `
+          + `${performance.now().toFixed(0)} ms after the process started (${(performance.now() - t0).toFixed(0)} ms; process CPU ${cpuMs().toFixed(0)} ms)`
+          + (m && m.length > 1 ? `; main-thread CPU ${m.slice(1).map(([n, c], k) => `${n} ${(c - m[k]![1]).toFixed(0)}`).join(', ')} ms` : ''));
+      })
       .catch((e) => said(`early check of ${uri} failed: ${errorText(e)}`))
       .finally(() => earlyChecks.delete(uri)));
   }

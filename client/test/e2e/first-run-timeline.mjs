@@ -49,6 +49,10 @@ const marks = [
   ['server process spawned', at(corelens, new RegExp(`language server process spawned at ${T}`))],
   ['server: initialize received', at(corelens, new RegExp(`initialize at ${T}`))],
   ['client: server running', at(corelens, new RegExp(`language server running at ${T}`))],
+  // activate() returning lets VS Code activate its eager extensions (git, GitHub); CORELENS_ACTIVATION_HOLD=1 holds
+  // it until our first diagnostics or 1 s (extension.ts)
+  ['activate() returned', at(corelens, new RegExp(`(?:activation held \\d+ ms, until [^\\n]*? at|activate\\(\\) returns at) ${T}`))],
+  ['VS Code: eager extensions (git, ...) activating', at(exthost, new RegExp(`${T} \\[info\\] ExtensionService#_doActivateExtension \\S+, startup: true`))],
   ['server: early check of the open program done', at(corelens, new RegExp(`early check of \\S+ done at ${T}`))],
   ['server: first diagnostics published', at(corelens, new RegExp(`first diagnostics for \\S+ at ${T}`))],
   ['client: diagnostics handed to VS Code', at(corelens, new RegExp(`first diagnostics handed to VS Code at ${T}`))],
@@ -64,7 +68,7 @@ if (initAt !== undefined && initMs !== undefined) {
   const early = /early start: \d+ targets and the parser loading since (\d+) ms after the process started/.exec(corelens)?.[1];
   if (early !== undefined) marks.push(['server: early start (targets, parser) began', started + Number(early)]);
 }
-const missing = marks.filter(([n, t]) => t === undefined && !/requested|bundle evaluat|squiggle/.test(n)).map(([n]) => n);
+const missing = marks.filter(([n, t]) => t === undefined && !/requested|bundle evaluat|squiggle|returned|eager/.test(n)).map(([n]) => n);
 const known = marks.filter(([, t]) => t !== undefined).sort((a, b) => a[1] - b[1]);
 const open = marks.find(([n]) => n.startsWith('editor open'))[1];
 const ready = marks.find(([n]) => n.startsWith('workbench ready'))[1];

@@ -37,7 +37,8 @@ describe('early start: targets before initialize, for the VS Code extension', fu
    * text the editor does not have).
    */
   async function run(hint: ((ws: string, uri: string) => string) | undefined, onDisk?: (text: string) => string,
-    program: (text: string) => string = (t) => t, settings: (ws: string) => Record<string, unknown> = () => ({})): Promise<{ diags: unknown[]; logs: string[] }> {
+    program: (text: string) => string = (t) => t, settings: (ws: string) => Record<string, unknown> = () => ({}),
+    env: Record<string, string> = {}): Promise<{ diags: unknown[]; logs: string[] }> {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-early-'));
     fs.mkdirSync(path.join(ws, 'inc'));
     fs.writeFileSync(path.join(ws, 'inc', 'ahead.h'), '#define AHEAD_FIELD state\n');
@@ -49,7 +50,7 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     try {
       const uri = pathToFileURL(file).toString();
       const h = hint?.(ws, uri);
-      client = await startClient(ws, settings(ws), undefined, { env: { CORELENS_CACHE: path.join(ws, 'cache'), ...(h !== undefined ? { [EARLY_START_ENV]: h } : {}) } });
+      client = await startClient(ws, settings(ws), undefined, { env: { ...env, CORELENS_CACHE: path.join(ws, 'cache'), ...(h !== undefined ? { [EARLY_START_ENV]: h } : {}) } });
       await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
       const diags = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'core-missing-field'), 60_000);
       for (let i = 0; i < 50 && !(client.logs.some((l) => /targets loaded/.test(l)) && client.logs.some((l) => /first diagnostics/.test(l))); i++) {
@@ -84,6 +85,22 @@ describe('early start: targets before initialize, for the VS Code extension', fu
     assert.ok(early.logs.some((l) => /first diagnostics for probe\.bpf\.c .*evaluation reused from the early check/.test(l)), early.logs.join('\n'));
     assert.ok(!plain.logs.some((l) => /early check|reused from the early check/.test(l)), plain.logs.join('\n'));
     assert.deepStrictEqual(early.diags, plain.diags);
+  });
+
+  it('analyses the named document while the targets load (CORELENS_EARLY_ANALYSIS=1): the didOpen check reuses it, the same diagnostics', async () => {
+    const plain = await run(undefined);
+    const hint = (ws: string, uri: string) => JSON.stringify({ roots: [ws], settings: {}, documents: [uri] });
+    const ahead = await run(hint, undefined, undefined, undefined, { CORELENS_EARLY_ANALYSIS: '1' });
+    const after = await run(hint);
+    // the early check's stages: its x86_64 analysis during the target load, or (off, the default) after it
+    const line = (r: { logs: string[] }) => r.logs.find((l) => /early check of probe\.bpf\.c done at /.test(l)) ?? r.logs.join('\n');
+    assert.match(line(ahead), /main-thread CPU analysis x86_64 during the load \d+, rest of the target load \d+, .*relocation x86_64/);
+    assert.match(line(after), /main-thread CPU rest of the target load \d+, analysis x86_64 \d+, .*relocation x86_64/);
+    assert.doesNotMatch(line(after), /during the load/);
+    for (const r of [ahead, after]) {
+      assert.ok(r.logs.some((l) => /first diagnostics for probe\.bpf\.c .*evaluation reused from the early check/.test(l)), r.logs.join('\n'));
+      assert.deepStrictEqual(r.diags, plain.diags);
+    }
   });
 
   it('an early check of a file whose editor text differs stops, one that cannot be read is skipped; the diagnostics are those of the editor\'s text', async () => {
