@@ -116,6 +116,7 @@ function namedWords(idents: [string, RegExp][]): RegExp {
  * at once, as before (tests compare). */
 export const deferNames = { on: process.env.CORELENS_DEFER_NAMES !== '0' };
 
+/** [A-Za-z0-9_]: a character of a word (WORD), by code. */
 const isWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 const othersOf = new WeakMap<[string, RegExp][], { name: RegExp; rest: RegExp } | null>();
