@@ -37,7 +37,7 @@ import { ContextCache, ExpansionShare, contextSites, isPluginDef } from './conte
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
 import { SharedFunctions } from './sharedFunctions';
-import { rawSpots } from './spots';
+import { rawSpots, resolveWord } from './spots';
 import type { Ahead } from './ahead';
 import { Unit, findUnits } from './units';
 import { SourceExtern, emittedExterns } from './externs';
@@ -414,7 +414,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
           st.ahead = false;
           ahead.spotsDone(uri);
           const m = opts.trees?.spotsFor(uri, text);
-          if (m) for (const u of units) { const k = `${u.node.startIndex}:${u.node.endIndex}`; if (!m.has(k)) m.set(k, rawSpots(ts, u.node, text, 0)); }
+          if (m) for (const u of units) { const k = `${u.node.startIndex}:${u.node.endIndex}`; if (!m.has(k)) m.set(k, rawSpots(ts, u.node, text, 0, true)); }
         });
       }
       try {
@@ -686,12 +686,15 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const key = spots ? `${node.startIndex}:${node.endIndex}` : '';
     let raw = spots?.get(key);
     if (!raw) {
-      raw = rawSpots(h, node, text, 0);
+      raw = rawSpots(h, node, text, 0, true);
       spots?.set(key, raw);
     }
     const out: { start: number; end: number }[] = [];
-    for (const c of raw) {
+    for (let k = 0; k < raw.length; k++) {
+      let c: RawSpot | undefined = raw[k]!;
       if (c.text !== undefined && !macroMayCore(E, c.text, 0)) continue;
+      // a word the scan left for the tree: looked up only now that its name is a macro that may be CO-RE
+      if (c.name === 'core.word' && !(c = resolveWord(node, c))) continue;
       out.push({ start: c.start, end: c.end });
     }
     return out;

@@ -124,8 +124,9 @@ export function bodiesToShare(text: string, from: number, ranges: DocBodies['ran
   const out = new Map<number, Token[]>();
   if (rec.text !== text || rec.from !== from || rec.paiDepth !== paiDepth || !rec.tokens.size) return out;
   const differ = new Set<string>();
-  for (const [n, m] of rec.macros) if (!sameMacro(m, macros.get(n))) differ.add(n);
-  for (const n of macros.keys()) if (!rec.macros.has(n)) differ.add(n);
+  // forEach, not for-of over entries: thousands of macros (no entry pair and iterator result each)
+  rec.macros.forEach((m, n) => { if (!sameMacro(m, macros.get(n))) differ.add(n); });
+  macros.forEach((_, n) => { if (!rec.macros.has(n)) differ.add(n); });
   // a pasted name is a concatenation of whole tokens: of the body text, or of the bodies of the macros it reaches
   // (arguments are made of those too); only tokens that are part of a differing name can be its pieces
   const parts = new Set<string>();
@@ -173,7 +174,9 @@ export function bodiesToShare(text: string, from: number, ranges: DocBodies['ran
     if (!toks || r.start <= from) continue;
     let ok = true;
     const pieces = new Set<string>();
-    for (const t of tokenize(text, r.start, r.end)) {
+    const body = tokenize(text, r.start, r.end);
+    for (let k = 0; k < body.length; k++) {
+      const t = body[k]!;
       if (t.t !== Tk.Ident && t.t !== Tk.Number) continue;
       if (parts.has(t.s)) pieces.add(t.s);
       if (t.t !== Tk.Ident) continue;
@@ -215,7 +218,8 @@ export function spliceBodies(items: readonly PreItem[], ranges: DocBodies['range
     if (t.start === r.start - 1 && t.s === '{' && !t.exp) {
       const close = items[i + 1];
       if (!close || 'include' in close || close.start !== r.end || close.s !== '}' || close.exp) return undefined;
-      for (const b of shared.get(r.start)!) out.push(b);
+      const body = shared.get(r.start)!;
+      for (let k = 0; k < body.length; k++) out.push(body[k]!);
       w++;
     }
   }

@@ -265,8 +265,9 @@ export class HeaderCache {
     if (!a) return false;
     const b = tu.pre.macros;
     const differ = new Set<string>();
-    for (const [n, m] of a) if (!sameMacro(m, b.get(n))) differ.add(n);
-    for (const [n, m] of b) if (!a.has(n) && m) differ.add(n);
+    // forEach, not for-of over entries: a macro table holds thousands (no entry pair and iterator result each)
+    a.forEach((m, n) => { if (!sameMacro(m, b.get(n))) differ.add(n); });
+    b.forEach((m, n) => { if (!a.has(n) && m) differ.add(n); });
     // header environments before it that are not the same parse (a header parsed per arch, like bpf_tracing.h):
     // what they declare may resolve differently, so those names must not be met either
     const va = c.visibleAt ?? [];
@@ -288,10 +289,11 @@ export class HeaderCache {
     for (let grew = true; grew;) {
       grew = false;
       for (const map of [a, b]) {
-        for (const [n, m] of map) {
-          if (differ.has(n)) continue;
-          if (m.body.some((t) => differ.has(t.s))) { differ.add(n); grew = true; }
-        }
+        map.forEach((m, n) => {
+          if (differ.has(n)) return;
+          const body = m.body;
+          for (let k = 0; k < body.length; k++) if (differ.has(body[k]!.s)) { differ.add(n); grew = true; return; }
+        });
       }
     }
     const ctx = tu.docText.join(' ');

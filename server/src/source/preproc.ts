@@ -172,7 +172,8 @@ export class Preprocessor {
     let pendingUnroll: number | undefined;
     const flush = () => {
       if (pending.length) {
-        for (const t of this.expand(pending)) out.push(t);
+        const ex = this.expand(pending);
+        for (let k = 0; k < ex.length; k++) out.push(ex[k]!);
         pending = [];
       }
     };
@@ -515,7 +516,9 @@ export class Preprocessor {
     work.length = last;
     const shift = base - hit.at;
     const exps = new Map<{ start: number; end: number }, { start: number; end: number }>();
-    for (const o of hit.out) {
+    const tpl = hit.out;
+    for (let k = 0; k < tpl.length; k++) {
+      const o = tpl[k]!;
       if (typeof o === 'number') { out.push(input[o]!); continue; }
       const c = { ...o } as { -readonly [K in keyof Token]: Token[K] };
       if (c.start >= 0) { c.start += shift; c.end += shift; }
@@ -553,7 +556,8 @@ export class Preprocessor {
     const tpl: (number | Token)[] = [];
     // templates are copies (nothing that reads the output can change a recording), sharing exp ranges as the output did
     const exps = new Map<{ start: number; end: number }, { start: number; end: number }>();
-    for (const x of made) {
+    for (let k = 0; k < made.length; k++) {
+      const x = made[k]!;
       const i = index.get(x);
       if (i !== undefined) { tpl.push(i); continue; }
       // positions come from the invocation's tokens (or are -1): anything else could not be shifted
@@ -648,13 +652,14 @@ export class Preprocessor {
             left = [...left.slice(0, -1), { ...tokenize(s)[0]!, start: exp.start, end: exp.end }, ...right.slice(1)];
           } else left = [...left, ...right];
         }
-        for (const x of left) out.push(fromArg.has(x) && x.start >= 0 ? x : retag(x, exp, hide, at));
+        for (let k = 0; k < left.length; k++) { const x = left[k]!; out.push(fromArg.has(x) && x.start >= 0 ? x : retag(x, exp, hide, at)); }
         continue;
       }
       const a = argOf(b.s);
       if (a) {
         // arguments are fully expanded first; their tokens keep their own (spelling) positions
-        for (const x of this.expand(a, level + 1)) out.push(x.start >= 0 ? x : retag(x, exp, hide, at));
+        const ex = this.expand(a, level + 1);
+        for (let k = 0; k < ex.length; k++) { const x = ex[k]!; out.push(x.start >= 0 ? x : retag(x, exp, hide, at)); }
         if (this.overBudget !== undefined) return out;
       } else out.push(retag(b, exp, hide, at));
     }

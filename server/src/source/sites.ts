@@ -396,7 +396,8 @@ function namesOf(f: FuncDef): Set<string> {
   if (!s) {
     const b = f.body ?? [];
     const skip = unevaluatedOf(b);
-    s = new Set(b.filter((_, i) => !memberName(b, i) && !skip[i]).map((t) => t.s));
+    s = new Set();
+    for (let i = 0; i < b.length; i++) if (!skip[i] && !memberName(b, i)) s.add(b[i]!.s);
     bodyNames.set(f, s);
   }
   return s;

@@ -38,8 +38,10 @@ const WORD = /[A-Za-z0-9_]+/g;
 /**
  * The raw spots of function `node`, in the order core.scm's full query returns them. `text` holds the node's text
  * from offset `base` on (text.slice(node.startIndex - base, node.endIndex - base) is the function as parsed).
+ * `defer`: a word only the generic name pattern (core.name) may match, followed by no `(`, is left as a `core.word`
+ * spot, its tree lookup not made (see deferNames).
  */
-export function rawSpots(h: CParserHandle, node: TsNode, text: string, base: number): RawSpot[] {
+export function rawSpots(h: CParserHandle, node: TsNode, text: string, base: number, defer = false): RawSpot[] {
   // hostile nesting (`F(F(F(..)))` 20,000 deep): each lookup below walks the tree from its root, so a function this
   // deep is one spot, typed whole (a spot only says which functions to type and where a site may come from; the
   // preprocessor's limits then cut what it expands). Linear, where per-word lookups were quadratic (43 s at 20,000).
@@ -51,7 +53,7 @@ export function rawSpots(h: CParserHandle, node: TsNode, text: string, base: num
   // see: the query answers those functions
   if (prog && !node.hasError) {
     spotStats.scanned++;
-    return scanSpots(h, node, text, base, prog);
+    return scanSpots(h, node, text, base, prog, defer && deferNames.on);
   }
   spotStats.queried++;
   return querySpots(h, node, text, base);
@@ -107,6 +109,43 @@ function namedWords(idents: [string, RegExp][]): RegExp {
   return r;
 }
 
+/** Deferred name spots (rawSpots' `defer`): the generic name pattern matches nearly every identifier of a function
+ * (≈12,000 of the big bench program's ≈18,500 raw spots), and each took a tree lookup (a wasm call and a node object)
+ * though the arch's macro table then keeps only the few names that are macros which may expand to CO-RE. A deferred
+ * word is looked up only when its name passes that filter (resolveWord). CORELENS_DEFER_NAMES=0 looks every word up
+ * at once, as before (tests compare). */
+export const deferNames = { on: process.env.CORELENS_DEFER_NAMES !== '0' };
+
+/** [A-Za-z0-9_]: a character of a word (WORD), by code. */
+const isWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+const othersOf = new WeakMap<[string, RegExp][], { name: RegExp; rest: RegExp } | null>();
+/** The name pattern, and one regex of every other identifier pattern (null: no core.name pattern to defer). */
+function otherIdents(idents: [string, RegExp][]): { name: RegExp; rest: RegExp } | undefined {
+  let o = othersOf.get(idents);
+  if (o === undefined) {
+    const name = idents.find(([n]) => n === 'core.name')?.[1];
+    const rest = idents.filter(([n]) => n !== 'core.name').map(([, re]) => `(?:${re.source})`);
+    // flags would not carry over to the joined regex (and a global one keeps state between tests): none, or no deferring
+    o = name && idents.every(([, re]) => re.flags === '') ? { name, rest: rest.length ? new RegExp(rest.join('|')) : /(?!)/ } : null;
+    othersOf.set(idents, o);
+  }
+  return o ?? undefined;
+}
+
+/** What the tree says of a deferred word: its core.name spot when an identifier of the function ends at its end (the
+ * very spot the scan would have made), else undefined. Kept per spot object: every arch asks the same tree. */
+export function resolveWord(node: TsNode, w: RawSpot): RawSpot | undefined {
+  let r = resolved.get(w);
+  if (r === undefined) {
+    const n = node.descendantForIndex(w.end - 1, w.end);
+    r = n.type === 'identifier' && n.endIndex === w.end && n.startIndex === w.start ? { name: 'core.name', text: w.text, start: w.start, end: w.end } : null;
+    resolved.set(w, r);
+  }
+  return r ?? undefined;
+}
+const resolved = new WeakMap<RawSpot, RawSpot | null>();
+
 /** A spot with what orders it as the query would: the captured node's span (`at`, `ce`: the identifier for calls,
  * program macros and identifier patterns), then the pattern's index in core.scm. */
 interface Ordered { s: RawSpot; at: number; ce: number; pat: number; seq: number }
@@ -119,7 +158,7 @@ interface Ordered { s: RawSpot; at: number; ce: number; pat: number; seq: number
  * identifier, if one ends there). Every field_expression and subscript_expression has its operator token, and only
  * whitespace, comments and line continuations separate a call's identifier from its `(`: nothing is missed.
  */
-function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, prog: RegExp): RawSpot[] {
+function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, prog: RegExp, defer: boolean): RawSpot[] {
   const items: Ordered[] = [];
   const from = node.startIndex - base;
   const to = node.endIndex - base;
@@ -133,18 +172,42 @@ function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, p
   }
   // the words followed by `(` (calls, program macros; conservatively also by a comment, a line continuation or a
   // directive), and the words some identifier pattern may match, by the position they end at (1: paren, 2: named)
+  // by `test` and lastIndex (the word's end), no match array per word; a word ending past `to` is dropped below (the
+  // scan stops at the first: every later word ends later)
   const cands = new Map<number, number>();
   PAREN.lastIndex = from;
-  for (let m = PAREN.exec(text); m && m.index < to; m = PAREN.exec(text)) cands.set(m.index + m[0].length, 1);
+  while (PAREN.test(text) && PAREN.lastIndex <= to) cands.set(PAREN.lastIndex, 1);
   const named = namedWords(h.coreIdents);
   named.lastIndex = from;
-  for (let m = named.exec(text); m && m.index < to; m = named.exec(text)) {
-    const e = m.index + m[0].length;
+  while (named.test(text) && named.lastIndex <= to) {
+    const e = named.lastIndex;
     cands.set(e, (cands.get(e) ?? 0) | 2);
   }
-  for (const [end, flags] of cands) {
-    if (end > to) continue;
+  // forEach, not for-of over entries: no entry pair and iterator result allocated per candidate (this runs once per
+  // function of a first analysis, mostly before the JIT has optimised it)
+  const others = defer ? otherIdents(h.coreIdents) : undefined;
+  cands.forEach((flags, end) => {
+    if (end > to) return;
     const paren = (flags & 1) !== 0;
+    if (others && !paren) {
+      // a word starting with a letter or `_` after a character no identifier holds: if the tree has an identifier
+      // ending at its end, that identifier is the word itself, so its core.name spot is the word's (deferNames)
+      let ws = end;
+      while (ws > 0 && isWordChar(text.charCodeAt(ws - 1))) ws--;
+      const c0 = text.charCodeAt(ws);
+      let before = ws > 0 ? text.charCodeAt(ws - 1) : 32;
+      // a line continuation before the word joins it to what precedes (`FOO\<newline>BAR` may be one identifier)
+      if (before === 10 || before === 13) {
+        let k = ws - 1;
+        if (before === 10 && text.charCodeAt(k - 1) === 13) k--;
+        if (text.charCodeAt(k - 1) === 92) before = 92;
+      }
+      const word = text.slice(ws, end);
+      if (ws >= from && !(c0 >= 48 && c0 <= 57) && before !== 36 && before !== 92 && before < 128 && others.name.test(word) && !others.rest.test(word)) {
+        items.push({ s: { name: 'core.word', text: word, start: ws + base, end: end + base }, at: ws + base, ce: end + base, pat: 5, seq: items.length });
+        return;
+      }
+    }
     // the leaf holding the word's last character: the identifier, if one ends there (it goes on past the word only
     // through a `$`, a `\\u` escape or a non-ASCII character)
     const n = node.descendantForIndex(end - 1 + base, end + base);
@@ -154,10 +217,10 @@ function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, p
         const p = n.parent;
         items.push({ s: { name: 'core.offsetof', start: p.startIndex, end: p.endIndex }, at: p.startIndex, ce: p.endIndex, pat: 4, seq: items.length });
       }
-      continue;
+      return;
     }
     const after = text.charCodeAt(end);
-    if ((after === 36 || after === 92 || after >= 128) && n.endIndex !== end + base) continue;
+    if ((after === 36 || after === 92 || after >= 128) && n.endIndex !== end + base) return;
     const id = text.slice(n.startIndex - base, end);
     const ne = end + base;
     let p: TsNode | null | undefined;
@@ -171,9 +234,11 @@ function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, p
         else if (pt === 'function_declarator' && prog.test(id)) items.push({ s: { name: 'core.prog', start: p.startIndex, end: p.endIndex }, at: n.startIndex, ce: ne, pat: 1, seq: items.length });
       }
     }
-    if (!(flags & 2)) continue;
-    for (const [name, re] of h.coreIdents) {
-      if (!re.test(id)) continue;
+    if (!(flags & 2)) return;
+    const idents = h.coreIdents;
+    for (let k = 0; k < idents.length; k++) {
+      const name = idents[k]![0];
+      if (!idents[k]![1].test(id)) continue;
       if (name === 'core.name') items.push({ s: { name, text: id, start: n.startIndex, end: ne }, at: n.startIndex, ce: ne, pat: 5, seq: items.length });
       else {
         // a CO-RE macro spans its invocation when tree-sitter could parse it as a call
@@ -182,7 +247,7 @@ function scanSpots(h: CParserHandle, node: TsNode, text: string, base: number, p
         items.push({ s: { name, start: call ? call.startIndex : n.startIndex, end: call ? call.endIndex : ne }, at: n.startIndex, ce: ne, pat: 5, seq: items.length });
       }
     }
-  }
+  });
   // the query's order: the captured nodes in pre-order (by start, the outer of two first), one node's captures by
   // pattern, the identifier patterns in core.scm's order
   items.sort((a, b) => a.at - b.at || b.ce - a.ce || a.pat - b.pat || a.seq - b.seq);

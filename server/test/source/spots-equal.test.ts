@@ -12,7 +12,7 @@ import { findUnits } from '../../src/source/analyzer';
 import { CParserHandle, compileQuery, coreQuery, loadCParser, TsNode, TsQuery, TsTree } from '../../src/source/parser';
 import { randomKeystroke } from '../support/typing';
 import { RawSpot } from '../../src/source/sharedTrees';
-import { DEEP_NESTING, rawSpots, spotStats } from '../../src/source/spots';
+import { DEEP_NESTING, deferNames, rawSpots, resolveWord, spotStats } from '../../src/source/spots';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 import { Prng } from '../support/prng';
@@ -68,6 +68,9 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
     asWritten = compileQuery(h, CORE_SCM);
   });
 
+  /** Words deferred by the scans compare made (deferNames). */
+  const deferred = { n: 0 };
+
   /** Compares every unit of `tree`; returns the spots compared. */
   const compare = (tree: TsTree, text: string, what: string): number => {
     let n = 0;
@@ -78,6 +81,16 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
       // the scan reads the text from any base that covers the function
       const b = u.node.startIndex;
       assert.deepStrictEqual(rawSpots(h, u.node, text.slice(b, u.node.endIndex), b), got, `${what}: function at ${b} from its own text`);
+      // deferred words (spots.ts deferNames), each looked up in the tree: the very spots of the scan that looks every
+      // word up at once (the analyzer's filter reads them as a set)
+      for (const [t, base] of [[text, 0], [text.slice(b, u.node.endIndex), b]] as const) {
+        const lazy = rawSpots(h, u.node, t, base, true);
+        const words = lazy.filter((s) => s.name === 'core.word');
+        deferred.n += words.length;
+        const resolved = lazy.flatMap((s) => (s.name === 'core.word' ? [resolveWord(u.node, s)].filter((x): x is RawSpot => !!x) : [s]));
+        assert.deepStrictEqual(resolved.map(key).sort(), got.map(key).sort(), `${what}: function at ${b}, deferred words resolved`);
+        for (const w of words) assert.strictEqual(t.slice(w.start - base, w.end - base), w.text, `${what}: a deferred word's text`);
+      }
       n += got.length;
     }
     return n;
@@ -134,8 +147,17 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
       }
       let text = big.text;
       let tree = h.parser.parse(text)!;
+      const d0 = deferred.n;
       spots += compare(tree, text, 'big program');
       assert.ok(spots > 8000, `${spots} spots`);
+      // nearly every word of the program is left for its name to be asked about (two scans per function compared)
+      assert.ok(deferred.n - d0 > 2 * 10_000, `${deferred.n - d0} deferred words`);
+      // switched off, nothing is deferred
+      deferNames.on = false;
+      try {
+        const u = findUnits(h, tree, text)[0]!;
+        assert.deepStrictEqual(rawSpots(h, u.node, text, 0, true), rawSpots(h, u.node, text, 0));
+      } finally { deferNames.on = true; }
       const rnd = new Prng(9);
       for (let i = 0; i < 25; i++) {
         const k = randomKeystroke(h, tree, text, rnd, ['x', 'X', '1', ' ', '\n', '{', '}', ';', '(', '->', '[', 'BPF_CORE_READ(', '"', '/*', '']);
