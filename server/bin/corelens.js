@@ -7,7 +7,7 @@ const argv = process.argv.slice(2);
 // A command whose node start-up flags this process lacks (`check`'s young generation, src/cli/nodeFlags.ts says why)
 // runs in a node started with them.
 const nodeFlags = argv[0] === 'lsp' ? undefined : require('../out/src/cli/nodeFlags.js');
-const startup = nodeFlags ? nodeFlags.commandNodeFlags(argv[0]) : [];
+const startup = nodeFlags ? nodeFlags.commandNodeFlags(argv) : [];
 const run = (withStartup) => {
   if (argv[0] !== 'lsp') {
     const flags = require('../out/src/jitFlags.js').commandV8Flags(argv[0]);

@@ -13,9 +13,15 @@ import { spawn } from 'child_process';
 /** `corelens check`'s start-up flags (CORELENS_NODE_FLAGS in their place when set; empty: none, no second process). */
 export const CHECK_NODE_FLAGS = '--max-semi-space-size=32';
 
-/** The node start-up flags `cmd` runs with, or none. */
-export function commandNodeFlags(cmd: string | undefined): string[] {
-  const flags = process.env.CORELENS_NODE_FLAGS ?? (cmd === 'check' ? CHECK_NODE_FLAGS : '');
+/**
+ * The node start-up flags a command (`argv`: the command and its arguments) runs with, or none. A `check` over a
+ * targets dir or BTFHub fleet gets none: its targets run in worker threads (the main thread is a lane only below 32
+ * targets, check/pool.ts), where the flag only added memory, and the second node its start-up: over 166 archives
+ * the process's own CPU (xz aside) was 13.7 ms per archive without it and 16.5-18.8 with it (README "check15").
+ */
+export function commandNodeFlags(argv: readonly string[]): string[] {
+  const fleet = argv.some((a) => a === '--targets-dir' || a === '--btfhub' || a.startsWith('--targets-dir=') || a.startsWith('--btfhub='));
+  const flags = process.env.CORELENS_NODE_FLAGS ?? (argv[0] === 'check' && !fleet ? CHECK_NODE_FLAGS : '');
   return flags.split(/\s+/).filter((f) => f.length > 0);
 }
 

@@ -14,14 +14,14 @@ const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'corelens.js');
 interface Run { out: string; status: number | null; procs: { pid: number; ppid: number; execArgv: string[] }[] }
 
 /** `corelens check` on a fixture object with CORELENS_NODE_FLAGS as given (undefined: unset); the nodes it ran. */
-function check(dir: string, nodeFlags: string | undefined, nodeArgs: string[] = []): Run {
+function check(dir: string, nodeFlags: string | undefined, nodeArgs: string[] = [], targets = ['--target', `k=${kernelPath('6.18-amd64')}`]): Run {
   const log = path.join(dir, `procs-${Math.random().toString(36).slice(2)}.jsonl`);
   const probe = path.join(dir, 'probe.js');
   fs.writeFileSync(probe, `require('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, ppid: process.ppid, execArgv: process.execArgv }) + '\\n');\n`);
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--require=${probe}`, CORELENS_V8_FLAGS: undefined };
   if (nodeFlags === undefined) delete env.CORELENS_NODE_FLAGS;
   else env.CORELENS_NODE_FLAGS = nodeFlags;
-  const r = spawnSync(process.execPath, [...nodeArgs, BIN, 'check', path.join(OBJECTS_DIR, 'kernel_task.bpfel.o'), '--target', `k=${kernelPath('6.18-amd64')}`,
+  const r = spawnSync(process.execPath, [...nodeArgs, BIN, 'check', path.join(OBJECTS_DIR, 'kernel_task.bpfel.o'), ...targets,
     '--no-cache', '--format', 'json', '--jobs', '0'], { encoding: 'utf8', env });
   const procs = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Run['procs'][number]) : [];
   return { out: r.stdout, status: r.status, procs };
@@ -54,6 +54,15 @@ describe('check: node start-up flags', function () {
     assert.strictEqual(relaunched.status, plain.status);
     assert.ok(relaunched.out.length > 0);
     assert.deepStrictEqual(report(relaunched.out), report(plain.out));
+  });
+
+  it('a fleet (targets dir) runs in the first node: its targets run in workers', () => {
+    const tree = path.join(dir, 'tree');
+    fs.mkdirSync(tree, { recursive: true });
+    fs.copyFileSync(kernelPath('6.18-amd64'), path.join(tree, '6.18-amd64.btf.xz'));
+    const fleet = check(dir, undefined, [], ['--targets-dir', tree]);
+    assert.strictEqual(fleet.procs.length, 1);
+    assert.strictEqual(fleet.status, check(dir, '', [], ['--targets-dir', tree]).status);
   });
 
   it('a node already started with the flags runs the command itself; CORELENS_NODE_FLAGS replaces them', () => {
