@@ -4,9 +4,19 @@
 // The language server keeps its own start-up path (src/cli/main.ts runProcess).
 const path = require('path');
 const argv = process.argv.slice(2);
-if (argv[0] !== 'lsp') {
-  const flags = require('../out/src/jitFlags.js').commandV8Flags(argv[0]);
-  if (flags) require('v8').setFlagsFromString(flags);
-  require('../out/src/cli/codeCache.js').installCodeCache(path.join(__dirname, '..', 'out'), flags);
-}
-require('../out/src/cli/main.js').runProcess(argv);
+// A command whose node start-up flags this process lacks (`check`'s young generation, src/cli/nodeFlags.ts says why)
+// runs in a node started with them.
+const nodeFlags = argv[0] === 'lsp' ? undefined : require('../out/src/cli/nodeFlags.js');
+const startup = nodeFlags ? nodeFlags.commandNodeFlags(argv) : [];
+const run = (withStartup) => {
+  if (argv[0] !== 'lsp') {
+    const flags = require('../out/src/jitFlags.js').commandV8Flags(argv[0]);
+    if (flags) require('v8').setFlagsFromString(flags);
+    // V8 rejects code cached under other heap flags too: the start-up flags are part of the cache's key
+    require('../out/src/cli/codeCache.js').installCodeCache(path.join(__dirname, '..', 'out'), [flags, ...(withStartup ? startup : [])].filter(Boolean).join(' '));
+  }
+  require('../out/src/cli/main.js').runProcess(argv);
+};
+if (nodeFlags) nodeFlags.followParent();
+if (startup.length && nodeFlags.needsRelaunch(startup)) nodeFlags.relaunch(startup, __filename, argv, () => run(false));
+else run(true);

@@ -42,6 +42,13 @@ const TARGETS_PER_WORKER_ONLY = 16;
  * live heap of 8-12 MB (--trace-gc). An initial heap of 96 MB leaves 0-2 (measured in README "Performance").
  */
 const WORKER_HEAP_FLAGS = '--initial-heap-size=96';
+/**
+ * The same flag at V8's default, set again once the workers are gone. Why: V8 stamps code-cache data with a hash of
+ * the flags that differ from their defaults, and the CLI writes its code cache (src/cli/codeCache.ts) when the
+ * command ends: written under --initial-heap-size=96, it was rejected by the next run (which starts without it) and
+ * written again, so every check with workers compiled its ~76 modules from scratch.
+ */
+const WORKER_HEAP_DEFAULTS = '--initial-heap-size=0';
 
 /**
  * A worker is busy when its event loop ran at least this share of the time over its last GROW_WINDOW targets. A
@@ -175,6 +182,8 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
     // after the workers have their first targets: the main lane's first target is synchronous work
     if (withMainLane) mainLane = new Promise<void>((r) => setImmediate(r)).then(() => inProcess(opts.prepared!));
   });
+  // every worker has exited (finish() resolved after their 'exit'): no isolate is still to be made with the flag
+  v8.setFlagsFromString(WORKER_HEAP_DEFAULTS);
   await mainLane;
   await stopXzProcesses();
 }

@@ -158,7 +158,6 @@ interface Ckpt {
   readonly idx: number;
   readonly frames: Frame[];
   readonly hist: number[];
-  readonly key: string;
   branches: number;
   /** Per frame: precise registers (bit per register); precise spilled slots, two words per frame (slots 0-31, 32-63). */
   readonly pr: number[];
@@ -188,6 +187,16 @@ interface Ckpt {
 interface SccVisit {
   entry?: Ckpt;
   backedges: { st: State; old: Ckpt; idx: number }[];
+}
+
+/**
+ * The recorded states of a prune point whose bucket key (what bucketHash hashes, sameBucket compares) is the same:
+ * `rep`, the frames of the first one, stands for the key; buckets whose hashes collide are chained by `next`.
+ */
+interface Bucket {
+  readonly rep: readonly Frame[];
+  readonly list: Ckpt[];
+  readonly next: Bucket | undefined;
 }
 
 /** How many precision marks recorded states got (markIn, allPrecise): a fixed point is reached when it stops growing. */
@@ -362,9 +371,25 @@ interface Cfg {
 
 const cfgCache = new WeakMap<readonly Insn[], Cfg>();
 
+/** The control flow's successors of each instruction, at most two: `a` then `b` (-1: none). */
+interface Succ {
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+}
+
+/** needOf()'s backward rule per instruction: in = (out & ~kill) | gen | (out & cond ? condGen : 0). */
+interface NeedMasks {
+  readonly kill: Uint16Array;
+  readonly gen: Uint16Array;
+  readonly cond: Uint16Array;
+  readonly condGen: Uint16Array;
+}
+
 class Walker {
   private readonly n: number;
   private readonly visited: Uint8Array;
+  /** Instructions invalid() found valid (1). */
+  private readonly valid: Uint8Array;
   private readonly reachedPoison = new Set<number>();
   private readonly scalarDerefs = new Map<number, VerifyError>();
   private error?: VerifyError;
@@ -381,7 +406,7 @@ class Walker {
   private fidGen = 0;
   private readonly seen = new Map<number, Set<string>>();
   /** Checkpoints per prune point, by the part of their state compared exactly (bucketKey). */
-  private readonly explored = new Map<number, Map<string, Ckpt[]>>();
+  private readonly explored = new Map<number, Map<number, Bucket>>();
   /** The history entry of the instruction being executed (for fills, spills, linked registers). */
   /** The path running the current instruction (stack accesses and linked registers are added to its history). */
   private curSt: State | undefined;
@@ -408,6 +433,7 @@ class Walker {
     private readonly original: readonly Insn[], private readonly data: ReadonlyMap<string, DataSection>, private readonly le: boolean, private readonly opts: VerifyOptions) {
     this.n = insns.length;
     this.visited = new Uint8Array(this.n);
+    this.valid = new Uint8Array(this.n);
     if (opts.countVisits) this.counts = new Uint32Array(this.n);
     this.maxSteps = opts.maxSteps ?? 1_000_000;
     this.funcOf = new Int32Array(this.n).fill(-1);
@@ -471,17 +497,23 @@ class Walker {
   /** Static facts: where states are compared (jump targets, after calls) and which registers are live. */
   private analyzeCfg(insns: readonly Insn[]): void {
     const { n } = this;
-    const succ: number[][] = [];
+    // at most two successors per instruction, in two arrays (-1: none): an array or two per instruction were
+    // tracee's third largest allocation (with the tuples of useDef and needOf, ~300 MB over its 169 programs)
+    const succ: Succ = { a: new Int32Array(n).fill(-1), b: new Int32Array(n).fill(-1) };
+    const add = (i: number, x: number) => {
+      if (x < 0 || x > n) return;
+      if (succ.a[i] === -1) succ.a[i] = x;
+      else succ.b[i] = x;
+    };
     for (let i = 0; i < n; i++) {
       const insn = insns[i]!;
       const c = cls(insn);
-      const out: number[] = [];
       if (c === CLS.JMP || c === CLS.JMP32) {
         const o = op(insn);
         if (o === JMP.EXIT) {
           // no successor
         } else if (o === JMP.CALL) {
-          out.push(i + 1);
+          add(i, i + 1);
           // States meet again after a bpf-to-bpf call (the callee's paths all return here); after a helper call
           // there is one predecessor, so nothing to compare.
           if (insn.src === CALL.PSEUDO) this.prunePoint[i + 1] = 1;
@@ -492,44 +524,31 @@ class Walker {
           // the kernel's visit_func_call_insn() makes the instruction after any call a prune point (AFTER_CALL)
           if (i + 1 <= n) this.callsCb[i + 1] |= 2;
         } else if (o === JMP.JA) {
-          out.push(jumpTarget(insn, i));
+          add(i, jumpTarget(insn, i));
           this.prunePoint[jumpTarget(insn, i)] = 1;
         } else {
-          out.push(i + 1, jumpTarget(insn, i));
+          add(i, i + 1);
+          add(i, jumpTarget(insn, i));
           this.prunePoint[jumpTarget(insn, i)] = 1;
           this.prunePoint[i] = 1;
         }
       } else {
-        out.push(isLdimm64(insn) ? i + 2 : i + 1);
+        add(i, isLdimm64(insn) ? i + 2 : i + 1);
       }
-      succ.push(out.filter((x) => x >= 0 && x <= n));
     }
     for (const f of this.prog.funcs) if (f.start < n) this.prunePoint[f.start] = 1;
     sccOf(succ, this.scc, this.callsCb);
     // Backward liveness of r0-r9 (bit per register), iterated to a fixed point.
     const use = new Uint16Array(n);
     const def = new Uint16Array(n);
-    for (let i = 0; i < n; i++) {
-      const [u, d] = useDef(insns[i]!);
-      use[i] = u;
-      def[i] = d;
-    }
+    for (let i = 0; i < n; i++) useDef(insns[i]!, i, use, def);
     backwardFixpoint(succ, this.liveIn, def, use);
     // The same backward analysis for "the value matters" (a subset of live); a round cap would leave it too small,
     // so past the cap every register counts as needed. needOf's rule per instruction, as masks: in = (out & ~kill) |
     // gen | (out & cond ? condGen : 0).
-    const kill = new Uint16Array(n);
-    const gen = new Uint16Array(n);
-    const cond = new Uint16Array(n);
-    const condGen = new Uint16Array(n);
-    for (let i = 0; i < n; i++) {
-      const r = this.needOf(insns[i]!, i);
-      kill[i] = r[0];
-      gen[i] = r[1];
-      cond[i] = r[2];
-      condGen[i] = r[3];
-    }
-    if (!backwardFixpoint(succ, this.needIn, kill, gen, cond, condGen)) this.needIn.fill(0x7ff);
+    const m: NeedMasks = { kill: new Uint16Array(n), gen: new Uint16Array(n), cond: new Uint16Array(n), condGen: new Uint16Array(n) };
+    for (let i = 0; i < n; i++) this.needOf(insns[i]!, i, m);
+    if (!backwardFixpoint(succ, this.needIn, m.kill, m.gen, m.cond, m.condGen)) this.needIn.fill(0x7ff);
   }
 
   /**
@@ -544,39 +563,39 @@ class Walker {
    * The kernel's imprecise scalars are the same idea decided on demand (mark_chain_precision); this set is larger
    * than the kernel's precise one (a branch it does not decide needs no precision there), never smaller.
    */
-  private needOf(insn: Insn, i: number): [kill: number, gen: number, cond: number, condGen: number] {
-    const b = bit;
+  private needOf(insn: Insn, i: number, m: NeedMasks): void {
+        const b = bit;
     const c = cls(insn);
     const x = (insn.code & SRC_X) !== 0;
     switch (c) {
       case CLS.ALU: case CLS.ALU64: {
         const o = op(insn);
-        if (o === ALU.MOV) return [b(insn.dst), 0, b(insn.dst), x ? b(insn.src) : 0];
-        return [0, 0, b(insn.dst), x && o !== ALU.END ? b(insn.src) : 0];
+        if (o === ALU.MOV) return setMasks(m, i, b(insn.dst), 0, b(insn.dst), x ? b(insn.src) : 0);
+        return setMasks(m, i, 0, 0, b(insn.dst), x && o !== ALU.END ? b(insn.src) : 0);
       }
-      case CLS.LDX: return [b(insn.dst), b(insn.src), 0, 0];
-      case CLS.ST: return [0, b(insn.dst), 0, 0];
-      case CLS.STX: return [0, b(insn.dst) | b(insn.src) | ((insn.code & 0xe0) === MODE.ATOMIC ? b(0) : 0), 0, 0];
+      case CLS.LDX: return setMasks(m, i, b(insn.dst), b(insn.src), 0, 0);
+      case CLS.ST: return setMasks(m, i, 0, b(insn.dst), 0, 0);
+      case CLS.STX: return setMasks(m, i, 0, b(insn.dst) | b(insn.src) | ((insn.code & 0xe0) === MODE.ATOMIC ? b(0) : 0), 0, 0);
       case CLS.LD:
-        if (isLdimm64(insn)) return [b(insn.dst), 0, 0, 0];
-        return [0x3f, b(6) | b(insn.src), 0, 0];
+        if (isLdimm64(insn)) return setMasks(m, i, b(insn.dst), 0, 0, 0);
+        return setMasks(m, i, 0x3f, b(6) | b(insn.src), 0, 0);
       default: {
         const o = op(insn);
-        if (o === JMP.EXIT) return [0x7ff, b(0), 0, 0];
-        if (o === JMP.JA || o === JMP.JCOND) return [0, 0, 0, 0];
+        if (o === JMP.EXIT) return setMasks(m, i, 0x7ff, b(0), 0, 0);
+        if (o === JMP.JA || o === JMP.JCOND) return setMasks(m, i, 0, 0, 0, 0);
         if (o === JMP.CALL) {
           const kfunc = insn.src === CALL.KFUNC || this.prog.refs[i]?.kind === 'kfunc';
-          if (kfunc) return [0x3f, 0, 0, 0];
-          if (insn.src !== CALL.HELPER) return [0x3f, 0x3e, 0, 0];
+          if (kfunc) return setMasks(m, i, 0x3f, 0, 0, 0);
+          if (insn.src !== CALL.HELPER) return setMasks(m, i, 0x3f, 0x3e, 0, 0);
           const info = helperInfo(insn.imm);
           let g = 0;
           for (const wr of info.writes ?? []) g |= b(wr.ptr) | (typeof wr.size === 'number' ? b(wr.size) : 0);
           if (info.retBoundedBy) g |= b(info.retBoundedBy);
           if (info.callback) g |= 0x3e;
-          return [0x3f, g, 0, 0];
+          return setMasks(m, i, 0x3f, g, 0, 0);
         }
-        if (c !== CLS.JMP && c !== CLS.JMP32) return [0, 0x7ff, 0, 0];
-        return [0, b(insn.dst) | (x ? b(insn.src) : 0), 0, 0];
+        if (c !== CLS.JMP && c !== CLS.JMP32) return setMasks(m, i, 0, 0x7ff, 0, 0);
+        return setMasks(m, i, 0, b(insn.dst) | (x ? b(insn.src) : 0), 0, 0);
       }
     }
   }
@@ -615,8 +634,10 @@ class Walker {
       this.visited[idx] = 1;
       if (this.counts) this.counts[idx]++;
       const insn = this.insns[idx]!;
-      const bad = invalid(insn);
-      if (bad) {
+      // each instruction checked once per walk (1: valid), not at every step
+      const bad = this.valid[idx] === 1 ? undefined : invalid(insn);
+      if (bad === undefined) this.valid[idx] = 1;
+      else {
         // The kernel refuses such a program outright; nothing after it is modelled.
         this.malformed ??= `instruction ${idx} is not valid BPF (${bad}): the kernel refuses the program`;
         return this.endPath(st);
@@ -1551,10 +1572,11 @@ class Walker {
     let byKey = this.explored.get(idx);
     // nothing recorded here and nothing to record: no bucket key to build (most prune points after a call)
     if (!byKey && !addNew) return false;
-    const key = this.bucketKey(st, idx);
-    if (!byKey) this.explored.set(idx, (byKey = new Map()));
-    let list = byKey.get(key);
-    if (!list) byKey.set(key, (list = []));
+    const key = this.bucketHash(st, idx);
+    let bucket = byKey?.get(key);
+    while (bucket && !this.sameBucket(bucket.rep, st, idx)) bucket = bucket.next;
+    if (!bucket && !addNew) return false;
+    const list = bucket ? bucket.list : [];
     const exact = !!this.opts.exactNumbers;
     let kept = 0;
     for (let li = 0; li < list.length; li++) {
@@ -1601,12 +1623,18 @@ class Walker {
     this.prevSteps = this.steps;
     this.states++;
     const c: Ckpt = {
-      parent: st.cp, idx, key, hist: st.hist, branches: 1, all: false,
+      parent: st.cp, idx, hist: st.hist, branches: 1, all: false,
       frames: st.frames.map((f) => ({ regs: f.regs.slice(), stack: new Slots(f.stack), callsite: f.callsite, callback: f.callback, fid: f.fid })),
       pr: st.frames.map(() => 0), ps: new Array(2 * st.frames.length).fill(0),
       rd: new Array(st.wr.length).fill(0), wr: st.wr, hit: 0, miss: 0,
     };
-    list.push(c);
+    if (bucket) list.push(c);
+    else {
+      if (!byKey) this.explored.set(idx, (byKey = new Map()));
+      // a new bucket; its first state's frames (never changed once recorded) stand for its key
+      list.push(c);
+      byKey.set(key, { rep: c.frames, list, next: byKey.get(key) });
+    }
     if (this.sccOn) {
       // maybe_enter_scc(): the first state recorded in a component's visit is its entry
       const chain = this.callchain(st, idx);
@@ -1740,10 +1768,16 @@ class Walker {
           const precise = old.all || ((spi < 32 ? ps0 : ps1) & (1 << (spi & 31))) !== 0;
           // scalar_reg_for_stack(): a 64-bit spilled number and a slot of unknown bytes are both a number
           const or = slotScalar(sl);
+          if (sl === cs) {
+            // the same slot (states share slots until one is written): what the byte loop below checks of it
+            if (or ? precise && !this.sameNum(or, or, false)
+              : tyAt(sl.ty, 7) === SPILL && (sl.spill.t === 'sc' ? precise && !this.sameNum(sl.spill, sl.spill, false) : !this.samePtr(sl.spill, sl.spill))) return false;
+            continue;
+          }
+          const cr = or && slotScalar(cs);
           for (let b = 0; b < 8; b++) {
             const ot = tyAt(sl.ty, b);
             if (ot === INVALID || ot === MISC) continue;
-            const cr = or && slotScalar(cs);
             if (or && cr) {
               if (precise && !this.sameNum(or, cr, false)) return false;
               break;
@@ -1807,33 +1841,59 @@ class Walker {
   }
 
 
-  // check_ids() of one covers() call: old ids map one to one onto current ones. The maps are the walker's, cleared
-  // only when a call met an id (most states have none), so a comparison allocates nothing.
-  private readonly idFwd = new Map<number, number>();
-  private readonly idRev = new Map<number, number>();
+  // check_ids() of one covers() call: old ids map one to one onto current ones. The map is two arrays indexed by id,
+  // stamped with the comparison they belong to (a new stamp empties them at once): a comparison allocates nothing
+  // (Map.clear() allocated a fresh table at each one that met an id: 110 MB of tracee's check). The fresh negative
+  // ids sameNum gives unlinked numbers are unique within a comparison: never looked up again, so not stored.
+  private idFwd = new Int32Array(256);
+  private idFwdAt = new Uint32Array(256);
+  private idRevAt = new Uint32Array(256);
+  private idEpoch = 0;
   private idsUsed = false;
   private idFresh = 0;
 
   private sameId(ai: number, bi: number): boolean {
     if (!this.idsUsed) {
       this.idsUsed = true;
-      this.idFwd.clear();
-      this.idRev.clear();
+      this.idEpoch = (this.idEpoch + 1) >>> 0;
+      if (this.idEpoch === 0) {
+        // 2^32 comparisons later: old stamps could look current again
+        this.idFwdAt.fill(0);
+        this.idRevAt.fill(0);
+        this.idEpoch = 1;
+      }
     }
-    const m = this.idFwd.get(ai);
-    if (m !== undefined) return m === bi;
-    if (this.idRev.has(bi)) return false;
-    this.idFwd.set(ai, bi);
-    this.idRev.set(bi, ai);
+    const e = this.idEpoch;
+    if (ai >= this.idFwdAt.length || bi >= this.idRevAt.length) this.growIds(Math.max(ai, bi));
+    if (ai >= 0 && this.idFwdAt[ai] === e) return this.idFwd[ai] === bi;
+    if (bi >= 0 && this.idRevAt[bi] === e) return false;
+    if (ai >= 0) {
+      this.idFwdAt[ai] = e;
+      this.idFwd[ai] = bi;
+    }
+    if (bi >= 0) this.idRevAt[bi] = e;
     return true;
   }
 
+  private growIds(max: number): void {
+    const n = Math.max(max + 1, this.idFwdAt.length * 2);
+    const grow = <T extends Int32Array | Uint32Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.idFwd = grow(this.idFwd, new Int32Array(n));
+    this.idFwdAt = grow(this.idFwdAt, new Uint32Array(n));
+    this.idRevAt = grow(this.idRevAt, new Uint32Array(n));
+  }
+
   private samePtr(a: Reg, b: Reg): boolean {
-    return samePointer(a, b) && (a.t !== 'null' || this.sameId(a.id, b.id));
+    return (a === b || samePointer(a, b)) && (a.t !== 'null' || this.sameId(a.id, b.id));
   }
 
   /** regsafe() of two numbers: exact, equal value sets; else the old one's range and tnum hold the current one. */
   private sameNum(a: Reg, b: Reg, exact: boolean): boolean {
+    // one value (registers are shared between states until written): equal, its link mapped onto itself
+    if (a === b) return !a.id || this.sameId(a.id, a.id);
     if (exact ? !sameScalar(a.s, b.s) : !S.within(a.s, b.s)) return false;
     if (a.ac !== b.ac || (a.ac && a.delta !== b.delta)) return false;
     if (exact && (a.id === 0) !== (b.id === 0)) return false;
@@ -2087,37 +2147,84 @@ class Walker {
   /**
    * The recorded states' bucket at a prune point: the call chain, the live registers' types and pointers (a number is
    * just "a number"); the stack is compared slot by slot (covers: only the slots read below a recorded state). Made at
-   * every prune point the walk passes: one string, built directly.
+   * every prune point the walk passes, so as a 32-bit hash of those parts (no string: building one per visit was
+   * tracee's largest allocation, 357 MB), with sameBucket() deciding equality: the same parts as the string key
+   * the walk had before (ptrKey, scalarKey, NULL-check ids numbered in order of appearance), so the same buckets.
    */
-  private bucketKey(st: State, idx: number): string {
-    this.keyIds.clear();
-    let key = '';
+  private bucketHash(st: State, idx: number): number {
+    const ids = this.keyIdsA;
+    ids.n = 0;
     const nf = st.frames.length;
+    let h = mix(0x2f1d, nf);
     for (let k = 0; k < nf; k++) {
       const f = st.frames[k]!;
       const live = this.liveMask(st, k, idx);
-      key += `${k ? ' ' : ''}F${f.callsite}${f.callback ? 'c' : ''}`;
+      h = mix(mix(h, f.callsite), f.callback ? 1 : 0);
       for (let r = 0; r < 10; r++) {
         if (!(live & (1 << r))) continue;
         const reg = f.regs[r]!;
-        key += ` ${r}=`;
+        h = mix(mix(h, r), REG_TYPE_CODE[reg.t]);
         switch (reg.t) {
-          case 'ni': key += '-'; break;
-          case 'sc': key += 'sc'; break;
+          case 'ni': case 'sc': break;
           case 'null': {
-            let v = this.keyIds.get(reg.id);
-            if (reg.id && v === undefined) this.keyIds.set(reg.id, (v = this.keyIds.size + 1));
-            key += `${ptrKey(reg)}@${reg.id ? v : 0}`;
+            h = mix(h, REG_TYPE_CODE[reg.nn ?? 'ni'] + (reg.nn ? 16 : 0));
+            h = mix(h, reg.id ? keyIdOf(ids, reg.id) : 0);
             break;
           }
-          default: key += ptrKey(reg);
+          case 'stk': h = scalarHash(mix(h, reg.fr), reg.s); break;
+          case 'mval': case 'mptr': h = scalarHash(mix(h, stringCode(reg.map ?? '')), reg.s); break;
+          case 'fn': h = mix(h, reg.fn ?? -1); break;
+          case 'btf': h = scalarHash(mix(h, reg.trusted ? 1 : 0), reg.s); break;
+          default: h = scalarHash(h, reg.s);
         }
       }
     }
-    return key;
+    return h;
   }
 
-  private readonly keyIds = new Map<number, number>();
+  /** Whether the state's bucket key at idx is the one `rep` (frames of a recorded state at idx) has. */
+  private sameBucket(rep: readonly Frame[], st: State, idx: number): boolean {
+    const nf = st.frames.length;
+    if (rep.length !== nf) return false;
+    const ia = this.keyIdsA;
+    const ib = this.keyIdsB;
+    ia.n = 0;
+    ib.n = 0;
+    for (let k = 0; k < nf; k++) {
+      const rf = rep[k]!;
+      const f = st.frames[k]!;
+      if (rf.callsite !== f.callsite || rf.callback !== f.callback) return false;
+    }
+    for (let k = 0; k < nf; k++) {
+      const rf = rep[k]!;
+      const f = st.frames[k]!;
+      // the same call chain: the same live registers
+      const live = this.liveMask(st, k, idx);
+      for (let r = 0; r < 10; r++) {
+        if (!(live & (1 << r))) continue;
+        const a = rf.regs[r]!;
+        const b = f.regs[r]!;
+        if (a.t !== b.t) return false;
+        if (a === b && a.t !== 'null') continue;
+        switch (a.t) {
+          case 'ni': case 'sc': break;
+          case 'null':
+            if (a.nn !== b.nn || (a.id ? keyIdOf(ia, a.id) : 0) !== (b.id ? keyIdOf(ib, b.id) : 0)) return false;
+            break;
+          case 'stk': if (a.fr !== b.fr || !sameScalarKey(a.s, b.s)) return false; break;
+          case 'mval': case 'mptr': if ((a.map ?? '') !== (b.map ?? '') || !sameScalarKey(a.s, b.s)) return false; break;
+          case 'fn': if (a.fn !== b.fn) return false; break;
+          case 'btf': if (!!a.trusted !== !!b.trusted || !sameScalarKey(a.s, b.s)) return false; break;
+          default: if (!sameScalarKey(a.s, b.s)) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** NULL-check ids met by bucketHash / sameBucket, in order of appearance (the key numbers them so). */
+  private readonly keyIdsA: KeyIds = { ids: new Int32Array(32), n: 0 };
+  private readonly keyIdsB: KeyIds = { ids: new Int32Array(32), n: 0 };
 
   /** An exact key of everything that can influence the future: live registers, stack slots, call chain. */
   private stateKey(st: State, idx: number): string {
@@ -2182,6 +2289,63 @@ function ptrKey(r: Reg): string {
     case 'btf': return `btf${r.trusted ? 't' : ''}:${S.scalarKey(r.s)}`;
     default: return `${r.t}:${S.scalarKey(r.s)}`;
   }
+}
+
+/** A small code per register type (bucketHash). */
+const REG_TYPE_CODE: Readonly<Record<RegType, number>> = { ni: 1, sc: 2, ctx: 3, stk: 4, mptr: 5, mval: 6, null: 7, mem: 8, btf: 9, fn: 10, any: 11 };
+
+/** One step of bucketHash's 32-bit hash. */
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ (x | 0), 0x9e3779b1);
+  return h ^ (h >>> 15);
+}
+
+/** The hash of what scalarKey() writes: a known constant by its value, else every field. */
+function scalarHash(h: number, s: S.Scalar): number {
+  if (isKeyConst(s)) return mix(mix(mix(h, 1), s.vH), s.vL);
+  h = mix(mix(mix(mix(mix(h, 2), s.vH), s.vL), s.mH), s.mL);
+  h = mix(mix(mix(mix(h, s.uminH), s.uminL), s.umaxH), s.umaxL);
+  h = mix(mix(mix(mix(h, s.sminH), s.sminL), s.smaxH), s.smaxL);
+  return mix(mix(mix(mix(h, s.u32min), s.u32max), s.s32min), s.s32max);
+}
+
+/** Whether scalarKey() writes `s` as a constant (`#v`). */
+function isKeyConst(s: S.Scalar): boolean {
+  return (s.mH | s.mL) === 0 && s.uminH === s.vH && s.uminL === s.vL && s.umaxH === s.vH && s.umaxL === s.vL;
+}
+
+/** Whether scalarKey(a) === scalarKey(b), without making the keys. */
+function sameScalarKey(a: S.Scalar, b: S.Scalar): boolean {
+  if (a === b) return true;
+  const ca = isKeyConst(a);
+  if (ca !== isKeyConst(b)) return false;
+  return ca ? a.vH === b.vH && a.vL === b.vL : S.same(a, b);
+}
+
+/** NULL-check ids in order of appearance: the first n of ids (reused, so a key allocates nothing). */
+interface KeyIds {
+  ids: Int32Array;
+  n: number;
+}
+
+/** 1-based position of `id` among the ids met so far (appended when new). */
+function keyIdOf(k: KeyIds, id: number): number {
+  for (let i = 0; i < k.n; i++) if (k.ids[i] === id) return i + 1;
+  if (k.n === k.ids.length) {
+    const more = new Int32Array(k.ids.length * 2);
+    more.set(k.ids);
+    k.ids = more;
+  }
+  k.ids[k.n++] = id;
+  return k.n;
+}
+
+const stringCodes = new Map<string, number>();
+/** A number per map name (bucketHash), the same for the whole process. */
+function stringCode(name: string): number {
+  let c = stringCodes.get(name);
+  if (c === undefined) stringCodes.set(name, (c = stringCodes.size + 1));
+  return c;
 }
 
 /** Whether two scalars are the same value set (what equal scalarKey()s say, without making the keys). */
@@ -2326,14 +2490,16 @@ function invalid(insn: Insn): string | undefined {
  * ? condGen : 0), out the union of the successors' in. Liveness is kill = def, gen = use; need (Walker.needOf) uses
  * the conditional part. At most 1000 rounds: returns false when that cap stopped it before the fixed point.
  */
-function backwardFixpoint(succ: readonly number[][], into: Uint16Array, kill: Uint16Array, gen: Uint16Array, cond?: Uint16Array,
+function backwardFixpoint(succ: Succ, into: Uint16Array, kill: Uint16Array, gen: Uint16Array, cond?: Uint16Array,
   condGen?: Uint16Array): boolean {
+  const { a, b } = succ;
   let changed = true;
   for (let round = 0; changed && round < 1000; round++) {
     changed = false;
-    for (let i = succ.length - 1; i >= 0; i--) {
-      let out = 0;
-      for (const s of succ[i]!) out |= into[s]!;
+    for (let i = a.length - 1; i >= 0; i--) {
+      const sa = a[i]!;
+      const sb = b[i]!;
+      const out = (sa >= 0 ? into[sa]! : 0) | (sb >= 0 ? into[sb]! : 0);
       const inn = (out & ~kill[i]!) | gen[i]! | (cond && out & cond[i]! ? condGen![i]! : 0);
       if (inn !== into[i]) {
         into[i] = inn;
@@ -2349,84 +2515,100 @@ function backwardFixpoint(succ: readonly number[][], into: Uint16Array, kill: Ui
  * more than one instruction, or one jumping to itself, or a call that runs a callback in place (callsCb: the
  * callback's returns lead back to it). 0: in none.
  */
-function sccOf(succ: readonly number[][], out: Int32Array, callsCb: Uint8Array): void {
-  const n = succ.length;
+function sccOf(succ: Succ, out: Int32Array, callsCb: Uint8Array): void {
+  const n = succ.a.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  const work: number[] = [];
+  // Tarjan's stack and the DFS's, as arrays of at most n entries each (no array grown per program or component)
+  const stack = new Int32Array(n);
+  let sp = 0;
+  const work = new Int32Array(n);
+  let wp = 0;
   const pos = new Int32Array(n);
   let next = 0;
   let comps = 0;
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
-    work.push(root);
-    while (work.length) {
-      const v = work[work.length - 1]!;
+    work[wp++] = root;
+    while (wp) {
+      const v = work[wp - 1]!;
       if (index[v] === -1) {
         index[v] = low[v] = next++;
-        stack.push(v);
+        stack[sp++] = v;
         onStack[v] = 1;
       }
-      const ss = succ[v]!;
-      if (pos[v]! < ss.length) {
-        const w = ss[pos[v]!++]!;
+      const p = pos[v]!;
+      const w = p === 0 ? succ.a[v]! : p === 1 ? succ.b[v]! : -1;
+      if (w >= 0) {
+        pos[v]++;
         if (w >= n) continue;
-        if (index[w] === -1) work.push(w);
+        if (index[w] === -1) work[wp++] = w;
         else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
         continue;
       }
-      work.pop();
-      if (work.length) {
-        const u = work[work.length - 1]!;
+      wp--;
+      if (wp) {
+        const u = work[wp - 1]!;
         low[u] = Math.min(low[u]!, low[v]!);
       }
       if (low[v] !== index[v]) continue;
-      const members: number[] = [];
-      let w: number;
-      do {
-        w = stack.pop()!;
-        onStack[w] = 0;
-        members.push(w);
-      } while (w !== v);
-      if (members.length > 1 || ss.includes(v) || callsCb[v]! & 1) {
+      // the component: stack[from..sp) (v and what was pushed after it)
+      let from = sp - 1;
+      while (stack[from] !== v) from--;
+      if (sp - from > 1 || succ.a[v] === v || succ.b[v] === v || callsCb[v]! & 1) {
         comps++;
-        for (const m of members) out[m] = comps;
+        for (let k = from; k < sp; k++) out[stack[k]!] = comps;
       }
+      for (let k = from; k < sp; k++) onStack[stack[k]!] = 0;
+      sp = from;
     }
   }
 }
 
 /** Registers an instruction reads and writes (bit n = rn), for liveness. */
-function useDef(insn: Insn): [number, number] {
+function useDef(insn: Insn, i: number, use: Uint16Array, def: Uint16Array): void {
   const b = bit;
   const c = cls(insn);
   const x = (insn.code & SRC_X) !== 0;
   switch (c) {
     case CLS.ALU: case CLS.ALU64: {
       const o = op(insn);
-      if (o === ALU.MOV) return [x ? b(insn.src) : 0, b(insn.dst)];
-      return [b(insn.dst) | (x && o !== ALU.END ? b(insn.src) : 0), b(insn.dst)];
+      if (o === ALU.MOV) return setUseDef(use, def, i, x ? b(insn.src) : 0, b(insn.dst));
+      return setUseDef(use, def, i, b(insn.dst) | (x && o !== ALU.END ? b(insn.src) : 0), b(insn.dst));
     }
-    case CLS.LDX: return [b(insn.src), b(insn.dst)];
-    case CLS.ST: return [b(insn.dst), 0];
+    case CLS.LDX: return setUseDef(use, def, i, b(insn.src), b(insn.dst));
+    case CLS.ST: return setUseDef(use, def, i, b(insn.dst), 0);
     case CLS.STX:
       if ((insn.code & 0xe0) === MODE.ATOMIC) {
-        if (insn.imm === ATOMIC.CMPXCHG) return [b(insn.dst) | b(insn.src) | b(0), b(0)];
-        if (insn.imm === ATOMIC.LOAD_ACQ) return [b(insn.dst), b(insn.src)];
-        return [b(insn.dst) | b(insn.src), insn.imm & ATOMIC.FETCH ? b(insn.src) : 0];
+        if (insn.imm === ATOMIC.CMPXCHG) return setUseDef(use, def, i, b(insn.dst) | b(insn.src) | b(0), b(0));
+        if (insn.imm === ATOMIC.LOAD_ACQ) return setUseDef(use, def, i, b(insn.dst), b(insn.src));
+        return setUseDef(use, def, i, b(insn.dst) | b(insn.src), insn.imm & ATOMIC.FETCH ? b(insn.src) : 0);
       }
-      return [b(insn.dst) | b(insn.src), 0];
+      return setUseDef(use, def, i, b(insn.dst) | b(insn.src), 0);
     case CLS.LD:
-      if (isLdimm64(insn)) return [0, b(insn.dst)];
-      return [b(6) | ((insn.code & 0xe0) === MODE.IND ? b(insn.src) : 0), 0x3f];
+      if (isLdimm64(insn)) return setUseDef(use, def, i, 0, b(insn.dst));
+      return setUseDef(use, def, i, b(6) | ((insn.code & 0xe0) === MODE.IND ? b(insn.src) : 0), 0x3f);
     default: {
       const o = op(insn);
-      if (o === JMP.CALL) return [0x3e, 0x3f];
-      if (o === JMP.EXIT) return [b(0), 0];
-      if (o === JMP.JA || o === JMP.JCOND) return [0, 0];
-      return [b(insn.dst) | (x ? b(insn.src) : 0), 0];
+      if (o === JMP.CALL) return setUseDef(use, def, i, 0x3e, 0x3f);
+      if (o === JMP.EXIT) return setUseDef(use, def, i, b(0), 0);
+      if (o === JMP.JA || o === JMP.JCOND) return setUseDef(use, def, i, 0, 0);
+      return setUseDef(use, def, i, b(insn.dst) | (x ? b(insn.src) : 0), 0);
     }
   }
+}
+
+/** useDef's answer for instruction i: the registers it reads (use) and writes (def). */
+function setUseDef(use: Uint16Array, def: Uint16Array, i: number, u: number, d: number): void {
+  use[i] = u;
+  def[i] = d;
+}
+
+/** needOf's answer for instruction i (NeedMasks). */
+function setMasks(m: NeedMasks, i: number, kill: number, gen: number, cond: number, condGen: number): void {
+  m.kill[i] = kill;
+  m.gen[i] = gen;
+  m.cond[i] = cond;
+  m.condGen[i] = condGen;
 }

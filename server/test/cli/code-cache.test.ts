@@ -119,4 +119,30 @@ describe('the CLI code cache', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a check whose targets run in workers writes a cache the next run accepts', () => {
+    // the pool starts workers with a heap flag (check/pool.ts); V8 stamps cached code with the flags that differ
+    // from their defaults, so a cache written while it was still set was rejected by every next run
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-codecache-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'p.bpf.c'), PROGRAM);
+      const kernel = path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'btf', 'kernels', '6.18-amd64.btf.xz');
+      const check = () => {
+        // a source's targets always run in a worker (at least one is started, whatever the cores)
+        const r = spawnSync(process.execPath, [BIN, 'check', path.join(dir, 'p.bpf.c'), '--target', `k=${kernel}`, '--no-cache', '--format', 'json'], {
+          encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: path.join(dir, 'cache'), CORELENS_DEBUG_CODE_CACHE: '1', CORELENS_V8_FLAGS: undefined },
+        });
+        const m = /corelens code cache: (\{.*\})/.exec(r.stderr);
+        return { status: r.status, stats: m ? JSON.parse(m[1]!) as Stats : undefined };
+      };
+      const first = check();
+      assert.ok(first.status === 0 || first.status === 1, `exit ${first.status}`);
+      assert.ok(first.stats?.written, JSON.stringify(first.stats));
+      const second = check();
+      assert.strictEqual(second.status, first.status);
+      assert.ok(second.stats && second.stats.rejected === 0 && second.stats.used > 10 && !second.stats.written, JSON.stringify(second.stats));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
