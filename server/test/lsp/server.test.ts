@@ -107,7 +107,8 @@ describe('language server over stdio (real process, real JSON-RPC client)', func
   it('code lens over the program counts relocations and names failing targets', async () => {
     const lenses = await client.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: ws.uri } });
     assert.strictEqual(lenses.length, 1);
-    assert.match(lenses[0]!.command!.title, /CO-RE: 4 relocations \(4 field\) · loads on 0\/2 targets · fails on every target \(2\)/);
+    // 3, as clang's object of this program: real_parent's pid shares the first pid read's offset register (cse.ts `far`)
+    assert.match(lenses[0]!.command!.title, /CO-RE: 3 relocations \(3 field\) · loads on 0\/2 targets · fails on every target \(2\)/);
   });
 
   it('the guard quick fix, applied, makes the error go away', async () => {
