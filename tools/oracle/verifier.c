@@ -24,7 +24,8 @@
  *   {"target","section","name","type","insns","loads","errno","class","insn","message","kconfig","ksyms","cpus"}
  * class: "ok" (loaded), "core" (the verifier reached a poisoned CO-RE instruction: `invalid func
  * unknown#195896080`), "scalar" (a load/store through a register the verifier sees as a scalar: `invalid mem access
- * 'scalar'`), "helper" (the verifier reached a call of a helper the TARGET kernel does not have: see helper_limit),
+ * 'scalar'`), "null" (a load/store through memory that may be NULL: `invalid mem access '[rdonly_|ringbuf_]mem_or_null'`),
+ * "helper" (the verifier reached a call of a helper the TARGET kernel does not have: see helper_limit),
  * "complex" (the verifier gave up: `BPF program is too large. Processed 1000001 insn`, more instructions processed
  * than BPF_COMPLEXITY_LIMIT_INSNS), "other" (any other verifier error), "libbpf" (libbpf failed the object load before this program
  * reached the kernel: CO-RE relocation error, ...; then "message" is libbpf's last warning).
@@ -287,6 +288,8 @@ static void classify(const char *log, const char **cls, int *insn, char *msg, si
 	}
 	else if (strstr(msg, "invalid mem access 'scalar'"))
 		*cls = "scalar";
+	else if (strstr(msg, "mem_or_null'") && strstr(msg, "invalid mem access '"))
+		*cls = "null"; /* PTR_TO_MEM | PTR_MAYBE_NULL (dynptr slice, ring buffer record) used before its NULL check */
 	else if (strstr(msg, "BPF program is too large"))
 		*cls = "complex";
 }

@@ -91,6 +91,11 @@ export type FailureKind =
   | 'core'
   /** A load or store through a register holding a plain number: `invalid mem access 'scalar'`. */
   | 'scalar'
+  /**
+   * A load or store through memory that may still be NULL (a bpf_dynptr_slice() or bpf_ringbuf_reserve() result not
+   * checked): `invalid mem access 'rdonly_mem_or_null'`.
+   */
+  | 'null'
   /** A reachable call of a helper the kernel does not have (added in a later kernel): `invalid func unknown#<id>`. */
   | 'helper'
   /** libbpf refuses the whole object before any program reaches the kernel (a relocation error). */
@@ -396,6 +401,13 @@ function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyRe
       reason: `the verifier reaches instruction ${e.insn}, a call of ${helper} (helper ${id}), which this kernel does not `
         + `have (a later kernel added it): guard the call with `
         + `bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_${named ? named.slice(4) : '<name>'}) — ${e.message}`,
+    };
+  }
+  if (e.kind === 'null') {
+    return {
+      loads: false, kind: 'null', insn: e.insn, text, reg: e.reg, ...where, errno: 13,
+      reason: `${e.message}: instruction ${e.insn} (${text.replace(/^\d+: /, '')}) goes through a pointer that may be NULL `
+        + `(what bpf_dynptr_slice() or bpf_ringbuf_reserve() returned); check it first (\`if (!p) return ...\`)`,
     };
   }
   return {

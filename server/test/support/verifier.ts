@@ -23,7 +23,7 @@ export interface VerdictLine {
   insns: number;
   loads: boolean;
   errno: number;
-  class: 'ok' | 'core' | 'scalar' | 'helper' | 'other' | 'libbpf';
+  class: 'ok' | 'core' | 'scalar' | 'null' | 'helper' | 'other' | 'libbpf';
   insn: number;
   message: string;
   kconfig: Record<string, string>;
@@ -175,7 +175,7 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
     c.byClass[l.class] = (c.byClass[l.class] ?? 0) + 1;
     const tv = p.targets.get(l.target)!;
     const ours = tv.loads ? 'ok' : tv.kind!;
-    const sameInsn = (l.class !== 'core' && l.class !== 'scalar' && l.class !== 'helper') || tv.insn === l.insn;
+    const sameInsn = (l.class !== 'core' && l.class !== 'scalar' && l.class !== 'null' && l.class !== 'helper') || tv.insn === l.insn;
     // libbpf refusing the object: the same errno, and for an extern the same extern named
     const sameLibbpf = l.class !== 'libbpf' || ours !== 'libbpf'
       || (tv.errno === l.errno && (!tv.extern || l.message.includes(`'${tv.extern}'`)));
