@@ -12,7 +12,7 @@ import { Btf } from '../btf/reader';
 import { Enumerator, Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
-import { ExternFailure, KsymExtern, externFailure, externRefusalReason, ksymAnswers, ksymExterns } from './externs';
+import { ExternFailure, KsymExtern, externFailure, externOpenFailure, externRefusalReason, ksymAnswers, ksymExterns } from './externs';
 import { errorArgs } from './rawtp';
 import { KcfgExtern, KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, runningVersionHere, statedKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
@@ -247,6 +247,8 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
   const intrinsic = kcfgExterns.length ? resolveKconfig(kcfgExterns, progs.littleEndian, {}) : undefined;
   if (intrinsic && opts.unknownRodata) intrinsic.values.clear();
   const intrinsicKcfg = intrinsic?.early ? { early: intrinsic.early } : undefined;
+  // libbpf's open refuses an extern the object's BTF does not describe, on every target alike
+  const opened = externOpenFailure(obj);
   for (const target of targets) {
     const t = target.name;
     const given = target.facts ?? {};
@@ -264,7 +266,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
     // relocates the whole object and stops at the first error: either way no program loads.
-    const externs = externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg, facts.ksymCompatible);
+    const externs = opened ?? externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg, facts.ksymCompatible);
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
     // An object with no program (a userspace plugin: all code in .text, its entry chosen by the host runtime) gives
     // the kernel nothing to load: whether its code runs is the runtime's business, not something the walk can say.

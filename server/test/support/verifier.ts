@@ -159,7 +159,9 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
   });
   const v = objectVerdicts(o.value, relos, vts);
   const have = new Set(targets.map((t) => t.name));
-  for (const l of lines) {
+  // libbpf refused to open the object (the oracle's line with no program name): it stands for every program
+  const expanded = lines.flatMap((l) => (l.name === '' && !l.section ? v.programs.map((p) => ({ ...l, section: p.section, name: p.name })) : [l]));
+  for (const l of expanded) {
     if (!have.has(l.target)) continue;
     const p = v.programs.find((x) => x.name === l.name && x.section === l.section);
     if (!p) {
