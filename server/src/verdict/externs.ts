@@ -78,6 +78,63 @@ export function ksymExterns(obj: BpfObject): readonly KsymExtern[] {
   return out;
 }
 
+const ENOENT = 2;
+const ENOTSUP = 95;
+
+/**
+ * libbpf refusing to open the object for an extern its BTF does not describe (bpf_object__collect_externs:
+ * find_extern_btf_id, exact name, symbol table order): no VAR or FUNC of that name is -ENOENT, one that is not an
+ * extern (a static variable or function of the same name) -EINVAL; one no DATASEC lists -ENOENT, one in a section
+ * other than .kconfig/.ksyms -ENOTSUP. What clang 14 builds from a kfunc called without a
+ * declaration (an implicit `int f()`, a warning only): a call relocation with no BTF (libbpf-rs's netfilter_blocklist
+ * built with a vmlinux.h that declares no kfuncs). libbpf fails bpf_object__open, so no program of the object loads
+ * on any kernel. Off with CORELENS_EXTERN_NO_BTF=0.
+ */
+export function externOpenFailure(obj: BpfObject): ExternFailure | undefined {
+  if (process.env.CORELENS_EXTERN_NO_BTF === '0') return undefined;
+  try {
+    const btf = obj.btf;
+    const byName = new Map<string, number>();
+    const secOf = new Map<number, string>();
+    for (let id = 1; id < btf.typeCount; id++) {
+      const t = btf.type(id);
+      if ((t.kind === Kind.Var || t.kind === Kind.Func) && !byName.has(t.name)) byName.set(t.name, id);
+      if (t.kind === Kind.Datasec) for (const v of t.vars) if (!secOf.has(v.type)) secOf.set(v.type, t.name);
+    }
+    for (const sym of obj.elf.symbols()) {
+      if (sym.shndx !== 0 || !sym.name || (sym.info >> 4) === STB_LOCAL || (sym.info & 0xf) !== STT_NOTYPE) continue;
+      const id = byName.get(sym.name);
+      const t = id === undefined ? undefined : btf.type(id);
+      // BTF_VAR_GLOBAL_EXTERN = 2, BTF_FUNC_EXTERN = 2
+      const err = !t ? ENOENT : (t.kind === Kind.Var || t.kind === Kind.Func) && t.linkage !== 2 ? EINVAL : 0;
+      if (!err) {
+        // then its DATASEC (find_extern_sec_btf_id): an extern variable no section lists (a component object of a
+        // static link, retsnoop's `extern bool use_lbr`) is -ENOENT; a section other than .kconfig/.ksyms -ENOTSUP
+        const sec = secOf.get(id!);
+        if (sec === undefined) {
+          return {
+            extern: sym.name, errno: ENOENT, message: `failed to find BTF for extern '${sym.name}' [${id}] section: -${ENOENT}`,
+            where: 'the object\'s own BTF, where no data section (DATASEC) lists it',
+          };
+        }
+        if (sec !== '.kconfig' && sec !== '.ksyms') {
+          return { extern: sym.name, errno: ENOTSUP, message: `unrecognized extern section '${sec}'`, where: `the object's own BTF, which puts it in ${sec}` };
+        }
+        continue;
+      }
+      return {
+        extern: sym.name, errno: err, message: `failed to find BTF for extern '${sym.name}': -${err}`,
+        where: err === ENOENT
+          ? 'the object\'s own BTF, which has no declaration of it (a function called without a prototype: declare it `extern ... __ksym`)'
+          : 'the object\'s own BTF, where that name is not an extern',
+      };
+    }
+  } catch {
+    // no BTF or symbol table: the object's other checks say so
+  }
+  return undefined;
+}
+
 /** libbpf's order of the ksym externs (cmp_externs: strcmp of the names, code units, not locale); sorts in place. */
 export function sortKsymExterns<T extends KsymExtern>(list: T[]): T[] {
   return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -60,7 +60,23 @@ export interface HelperInfo {
   readonly callback?: { readonly reg: number; readonly async?: boolean; readonly args: readonly CallbackArg[] };
   /** The return value is bounded by the size argument: [-MAX_ERRNO, size] (do_refine_retval_range). */
   readonly retBoundedBy?: number;
+  /** For 'nullable-mem': the kernel's name of the memory type (`invalid mem access '<name>_or_null'`). */
+  readonly memName?: string;
 }
+
+/**
+ * Kernel functions whose result the verifier types as memory that may be NULL, not as their BTF prototype says
+ * (check_kfunc_call's special cases, kernel 6.18): bpf_dynptr_slice() and bpf_dynptr_slice_rdwr() return PTR_TO_MEM
+ * of `buffer__szk` bytes | PTR_MAYBE_NULL (KF_RET_NULL), read-only for the first; value: the kernel's name of the
+ * type, as `invalid mem access '<name>_or_null'` prints it. Off with CORELENS_KFUNC_MEM=0 (then any pointer).
+ */
+export const KFUNC_MEM: ReadonlyMap<string, string> = new Map(process.env.CORELENS_KFUNC_MEM === '0' ? [] : [
+  ['bpf_dynptr_slice', 'rdonly_mem'],
+  ['bpf_dynptr_slice_rdwr', 'mem'],
+]);
+
+/** Whether a read through memory that may be NULL is refused (the kernel's check_mem_access on *_or_null): CORELENS_KFUNC_MEM. */
+export const MEM_OR_NULL_DEREF = process.env.CORELENS_KFUNC_MEM !== '0';
 
 /** Where a callback's argument comes from: a caller register, or a value the helper makes up. */
 export type CallbackArg = { readonly from: number } | 'scalar' | 'ptr' | 'map-value';
@@ -93,7 +109,7 @@ const TABLE: Record<number, HelperInfo> = {
   114: { ret: 'scalar', writes: [w(1, 2)], retBoundedBy: 2 }, 115: { ret: 'scalar', writes: [w(1, 2)], retBoundedBy: 2 },
   119: { ret: 'scalar', writes: [w(2, 3)] }, // read_branch_records
   120: { ret: 'scalar', writes: [w(3, 4)] }, // get_ns_current_pid_tgid
-  131: { ret: 'nullable-mem' }, // ringbuf_reserve
+  131: { ret: 'nullable-mem', memName: 'ringbuf_mem' }, // ringbuf_reserve
   132: { ret: 'void' }, 133: { ret: 'void' }, // ringbuf_submit, ringbuf_discard
   136: { ret: 'nullable-ptr' }, 137: { ret: 'nullable-ptr' }, 138: { ret: 'nullable-ptr' }, 139: { ret: 'nullable-ptr' },
   140: { ret: 'nullable-ptr' }, 178: { ret: 'nullable-ptr' }, 196: { ret: 'nullable-ptr' }, // skc_to_*

@@ -12,7 +12,7 @@ import { Btf } from '../btf/reader';
 import { Enumerator, Kind } from '../btf/types';
 import { ObjectRelocation, TargetOutcome } from '../core/object';
 import { PatchOutcome } from '../core/patch';
-import { ExternFailure, KsymExtern, externFailure, externRefusalReason, ksymAnswers, ksymExterns } from './externs';
+import { ExternFailure, KsymExtern, externFailure, externOpenFailure, externRefusalReason, ksymAnswers, ksymExterns } from './externs';
 import { errorArgs } from './rawtp';
 import { KcfgExtern, KconfigSource, kconfigExterns, resolveKconfig, runningKconfig, runningVersionHere, statedKconfig, targetKernelVersion } from './kconfig';
 import { helperName } from './helpers';
@@ -91,6 +91,11 @@ export type FailureKind =
   | 'core'
   /** A load or store through a register holding a plain number: `invalid mem access 'scalar'`. */
   | 'scalar'
+  /**
+   * A load or store through memory that may still be NULL (a bpf_dynptr_slice() or bpf_ringbuf_reserve() result not
+   * checked): `invalid mem access 'rdonly_mem_or_null'`.
+   */
+  | 'null'
   /** A reachable call of a helper the kernel does not have (added in a later kernel): `invalid func unknown#<id>`. */
   | 'helper'
   /** libbpf refuses the whole object before any program reaches the kernel (a relocation error). */
@@ -242,6 +247,8 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
   const intrinsic = kcfgExterns.length ? resolveKconfig(kcfgExterns, progs.littleEndian, {}) : undefined;
   if (intrinsic && opts.unknownRodata) intrinsic.values.clear();
   const intrinsicKcfg = intrinsic?.early ? { early: intrinsic.early } : undefined;
+  // libbpf's open refuses an extern the object's BTF does not describe, on every target alike
+  const opened = externOpenFailure(obj);
   for (const target of targets) {
     const t = target.name;
     const given = target.facts ?? {};
@@ -259,7 +266,7 @@ export function objectVerdicts(obj: BpfObject, relos: readonly VerdictRelocation
     const sameKsyms = (m: Memo) => m.ksyms.every(([n, v]) => facts.hasKsym?.(n) === v);
     // libbpf resolves the __ksym externs before anything else (a strong one the kernel lacks fails the object), then
     // relocates the whole object and stops at the first error: either way no program loads.
-    const externs = externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg, facts.ksymCompatible);
+    const externs = opened ?? externFailure(ksymExterns(obj), facts.hasKsym, facts.kconfigFailure ?? intrinsicKcfg, facts.ksymCompatible);
     const firstError = relos.findIndex((r) => r.targets.get(t)?.outcome === 'error');
     // An object with no program (a userspace plugin: all code in .text, its entry chosen by the host runtime) gives
     // the kernel nothing to load: whether its code runs is the runtime's business, not something the walk can say.
@@ -396,6 +403,13 @@ function targetVerdict(p: LoadedProgram, patched: readonly Insn[], res: VerifyRe
       reason: `the verifier reaches instruction ${e.insn}, a call of ${helper} (helper ${id}), which this kernel does not `
         + `have (a later kernel added it): guard the call with `
         + `bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_${named ? named.slice(4) : '<name>'}) — ${e.message}`,
+    };
+  }
+  if (e.kind === 'null') {
+    return {
+      loads: false, kind: 'null', insn: e.insn, text, reg: e.reg, ...where, errno: 13,
+      reason: `${e.message}: instruction ${e.insn} (${text.replace(/^\d+: /, '')}) goes through a pointer that may be NULL `
+        + `(what bpf_dynptr_slice() or bpf_ringbuf_reserve() returned); check it first (\`if (!p) return ...\`)`,
     };
   }
   return {

@@ -9,6 +9,7 @@ import {
 } from '../btf/elf';
 import { Kind } from '../btf/types';
 import { readInsn } from '../core/patch';
+import { KFUNC_MEM } from './helpers';
 import { Insn, PSEUDO, isCall, isLdimm64, isPseudoFunc, isSubprogCall } from './insn';
 
 
@@ -27,7 +28,7 @@ export type InsnRef =
   | { readonly kind: 'data'; readonly section: string; readonly offset: number }
   | { readonly kind: 'kconfig'; readonly name: string }
   | { readonly kind: 'ksym'; readonly name: string; readonly typed: boolean; readonly func: boolean; readonly weak: boolean }
-  | { readonly kind: 'kfunc'; readonly name: string; readonly returns: 'void' | 'scalar' | 'pointer' }
+  | { readonly kind: 'kfunc'; readonly name: string; readonly returns: 'void' | 'scalar' | 'pointer'; readonly mem?: string }
   | { readonly kind: 'func'; readonly target: number }
   | { readonly kind: 'call'; readonly target: number };
 
@@ -290,7 +291,7 @@ function assemble(obj: BpfObject, syms: readonly ElfSymbol[], main: RawFunc, cod
       const sym = rel?.get(f.start + i);
       // Externs first, as libbpf's bpf_program__record_reloc: a call to an extern is a kernel function call.
       if (sym && sym.shndx === 0 && (sym.info >> 4) !== STB_LOCAL) {
-        if (isCall(insn)) refs[pos] = { kind: 'kfunc', name: sym.name, returns: kfuncReturn(obj, sym.name) };
+        if (isCall(insn)) refs[pos] = kfuncRef(obj, sym.name);
         else if (isLdimm64(insn)) refs[pos] = externRef(obj, sym.name, (sym.info >> 4) === STB_WEAK);
         continue;
       }
@@ -359,6 +360,17 @@ function externRef(obj: BpfObject, name: string, weak: boolean): InsnRef {
     // a malformed BTF: treat as an untyped ksym
   }
   return { kind: 'ksym', name, typed: false, func: false, weak };
+}
+
+/**
+ * A call of a kernel function: what it returns by the object's BTF prototype (libbpf refuses a prototype the kernel's
+ * does not match), and the kernel's memory type for those the verifier types as memory that may be NULL (KFUNC_MEM,
+ * looked up by essential name as libbpf resolves `f___v2`).
+ */
+function kfuncRef(obj: BpfObject, name: string): InsnRef {
+  const returns = kfuncReturn(obj, name);
+  const mem = returns === 'pointer' ? KFUNC_MEM.get(name.replace(/___.*$/, '')) : undefined;
+  return { kind: 'kfunc', name, returns, ...(mem ? { mem } : {}) };
 }
 
 /** What a kernel function declared in the object returns, from its BTF prototype. */

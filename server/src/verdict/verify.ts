@@ -23,7 +23,7 @@ import { Insn, disasm } from './insn';
 import {
   ALU, ATOMIC, CALL, CLS, JMP, MODE, PSEUDO, SRC_X, cls, isLdimm64, jumpTarget, op, sizeBytes,
 } from './insn';
-import { CallbackArg, HELPER, helperInfo, helperName } from './helpers';
+import { CallbackArg, HELPER, MEM_OR_NULL_DEREF, helperInfo, helperName } from './helpers';
 import { CtxKind, DataSection, InsnRef, LoadedProgram, namedProgramType, packetFields } from './program';
 import * as S from './scalar';
 
@@ -57,6 +57,8 @@ interface Reg {
   readonly trusted?: boolean;
   /** Functions: instruction index. */
   readonly fn?: number;
+  /** Memory that may be NULL ('null' with nn 'mem'): the kernel's name of its type, for the error a read through it gives. */
+  readonly memName?: string;
 }
 
 interface Slot {
@@ -317,9 +319,9 @@ export interface VerifyOptions {
 /** An error the verifier would report, at an instruction index of the loaded program. */
 export interface VerifyError {
   /** 'helper': a call of a helper the loading kernel does not have. */
-  readonly kind: 'core' | 'scalar' | 'helper';
+  readonly kind: 'core' | 'scalar' | 'helper' | 'null';
   readonly insn: number;
-  /** The register used as a pointer, for 'scalar'. */
+  /** The register used as a pointer, for 'scalar' and 'null' (memory that may be NULL, not checked yet). */
   readonly reg?: number;
   /** The kernel's message. */
   readonly message: string;
@@ -892,11 +894,23 @@ class Walker {
     this.error ??= e;
   }
 
+  /**
+   * check_mem_access() on memory that may be NULL (a bpf_dynptr_slice() or bpf_ringbuf_reserve() result not checked
+   * yet): `R<n> invalid mem access '<type>_or_null'`. Other nullable pointers (map values, sockets) are not refused
+   * here: their reads say nothing about CO-RE, and the walk stays silent where it has not been proven.
+   */
+  private nullDeref(idx: number, reg: number, base: Reg): boolean {
+    if (!MEM_OR_NULL_DEREF || base.t !== 'null' || base.nn !== 'mem' || !base.memName) return false;
+    this.error ??= { kind: 'null', insn: idx, reg, message: `R${reg} invalid mem access '${base.memName}_or_null'` };
+    return true;
+  }
+
   private load(st: State, idx: number, insn: Insn): void {
     const regs = this.frame(st).regs;
     const base = regs[insn.src]!;
     const size = sizeBytes(insn.code);
     const sx = (insn.code & 0xe0) === MODE.MEMSX;
+    this.nullDeref(idx, insn.src, base);
     let out: Reg;
     switch (base.t) {
       case 'sc':
@@ -976,6 +990,7 @@ class Walker {
     const base = regs[insn.dst]!;
     const size = sizeBytes(insn.code);
     const isSt = cls(insn) === CLS.ST;
+    if (this.nullDeref(idx, insn.dst, base)) return;
     if (base.t === 'sc') {
       this.scalarDeref(idx, insn.dst);
       return;
@@ -993,6 +1008,7 @@ class Walker {
       this.scalarDeref(idx, insn.dst);
       return;
     }
+    if (insn.imm !== ATOMIC.LOAD_ACQ && insn.imm !== ATOMIC.STORE_REL) this.nullDeref(idx, insn.dst, base);
     if (insn.imm === ATOMIC.LOAD_ACQ) {
       this.load(st, idx, { ...insn, dst: insn.src, src: insn.dst, code: (insn.code & 0x18) | CLS.LDX | MODE.MEM });
       return;
@@ -1296,7 +1312,8 @@ class Walker {
       const ref = this.prog.refs[idx];
       const ret = ref?.kind === 'kfunc' ? ref.returns : 'scalar';
       for (let r = 0; r <= 5; r++) regs[r] = NOT_INIT;
-      regs[0] = ret === 'void' ? NOT_INIT : ret === 'pointer' ? anyReg() : unknownReg();
+      regs[0] = ret === 'void' ? NOT_INIT : ref?.kind === 'kfunc' && ref.mem ? ptrReg('null', { nn: 'mem', id: ++this.idGen, memName: ref.mem })
+        : ret === 'pointer' ? anyReg() : unknownReg();
       return idx + 1;
     }
     if (insn.imm === POISON_IMM && insn.src === CALL.HELPER) {
@@ -1360,7 +1377,7 @@ class Walker {
     switch (info.ret) {
       case 'void': r0 = NOT_INIT; break;
       case 'nullable-map-value': r0 = ptrReg('null', { nn: 'mval', id: ++this.idGen }); break;
-      case 'nullable-mem': r0 = ptrReg('null', { nn: 'mem', id: ++this.idGen }); break;
+      case 'nullable-mem': r0 = ptrReg('null', { nn: 'mem', id: ++this.idGen, memName: info.memName }); break;
       case 'nullable-ptr': r0 = ptrReg('null', { nn: 'any', id: ++this.idGen }); break;
       case 'ptr': r0 = ptrReg('mem'); break;
       case 'btf': r0 = ptrReg('btf', { trusted: true }); break;
