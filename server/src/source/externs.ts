@@ -20,6 +20,9 @@ import { hasLabel } from './sites';
 /** CORELENS_UNDEFINED_FUNCS=0: a called function defined nowhere in the unit is no extern (no refusal). */
 const UNDEFINED_FUNCS = process.env.CORELENS_UNDEFINED_FUNCS !== '0';
 
+/** Library functions clang knows as builtins and the BPF backend lowers inline (a constant size), never a symbol. */
+const LOWERED_LIBCALLS = new Set(['memcpy', 'memset', 'memmove']);
+
 /** An extern clang emits, as the source declares it. */
 export interface SourceExtern {
   readonly name: string;
@@ -62,7 +65,7 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
   if (UNDEFINED_FUNCS) {
     const protos = (e: TypeEnv, own: boolean): void => {
       for (const [n, f] of e.funcs) {
-        if (f.body || f.static || declared.has(n) || byName.has(n) || n.startsWith('__builtin')) continue;
+        if (f.body || f.static || declared.has(n) || byName.has(n) || n.startsWith('__builtin') || LOWERED_LIBCALLS.has(n)) continue;
         declared.set(n, { d: { name: n, type: f.type, section: '.ksyms', weak: !!f.weak, ...(f.nameTok ? { tok: f.nameTok } : {}) }, own });
       }
     };

@@ -4,7 +4,7 @@
  * in another BPF object the build links later with the BPF linker). A call leaves an undefined FUNC symbol, which
  * libbpf collects as a kfunc and looks up in the kernel's BTF: the object compiled alone is refused everywhere. One
  * only called in dead code, and one never called, leave nothing; a kernel function declared so (bpf_task_acquire,
- * 6.2 on, without __ksym) is resolved as a kfunc would be.
+ * 6.2 on, without __ksym) is resolved as a kfunc would be; memcpy, declared so, is lowered inline by clang.
  */
 #include "externs.bpf.h"
 
@@ -16,12 +16,15 @@ void corelens_linked_later(int pid);
 int corelens_linked_dead(int pid);
 int corelens_linked_uncalled(void);
 struct task_struct *bpf_task_acquire(struct task_struct *p);
+/* a library function clang lowers inline (a constant size): no symbol */
+void *memcpy(void *dst, const void *src, unsigned long n);
 void bpf_task_release(struct task_struct *p);
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(linked_call, struct task_struct *p)
 {
 	corelens_linked_later(p->tgid);
+	memcpy(&out[2], &out[3], sizeof(out[3]));
 	if (0)
 		out[0] = corelens_linked_dead(p->pid);
 	return 0;
