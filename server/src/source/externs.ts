@@ -65,7 +65,7 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
   if (UNDEFINED_FUNCS) {
     const protos = (e: TypeEnv, own: boolean): void => {
       for (const [n, f] of e.funcs) {
-        if (f.body || f.static || declared.has(n) || byName.has(n) || n.startsWith('__builtin') || LOWERED_LIBCALLS.has(n)) continue;
+        if (f.body || f.static || declared.has(n) || byName.has(n) || n.startsWith('__builtin') || LOWERED_LIBCALLS.has(n) || f.asmLabel) continue;
         declared.set(n, { d: { name: n, type: f.type, section: '.ksyms', weak: !!f.weak, ...(f.nameTok ? { tok: f.nameTok } : {}) }, own });
       }
     };

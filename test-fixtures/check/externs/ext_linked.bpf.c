@@ -41,3 +41,12 @@ int BPF_PROG(kernel_func_undeclared_ksym, struct task_struct *parent, struct tas
 	}
 	return 0;
 }
+
+/* an asm label naming an LLVM intrinsic (bpf-developer-tutorial's socket filters): clang calls the intrinsic, no symbol */
+unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.load.byte");
+
+SEC("socket")
+int socket_load_byte(struct __sk_buff *skb)
+{
+	return load_byte(skb, 14) == 6;
+}
