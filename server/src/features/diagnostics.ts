@@ -17,6 +17,9 @@ export const enum Severity {
 }
 
 /** Stable diagnostic codes; each can be given another severity (or turned off) in the settings. */
+/** CORELENS_POISONED_DIRECT_READ=0: a direct read through a plain number is not reported where its relocation is poisoned. */
+const POISONED_DIRECT_READ = process.env.CORELENS_POISONED_DIRECT_READ !== '0';
+
 export const CODES = {
   missingField: 'core-missing-field',
   missingType: 'core-missing-type',
@@ -246,9 +249,13 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
       });
     }
     if (site.plainPointer) {
-      // The verifier walks the instruction where the relocation resolves and the site runs; where it is poisoned it
-      // stops at the poison instead (reported above), and where libbpf refuses the record nothing is loaded.
-      const targets = targetNames.filter((n) => { const t = ev.targets.get(n); return t?.runs === true && t.result.status === 'ok'; });
+      // The verifier walks the instruction where the site runs. Where the relocation is poisoned the load is still
+      // one through a plain number (the object path's walk says so too: bpftime's `((client *)base)->argc` against a
+      // kernel without `client`), reported beside the poison; where libbpf refuses the record nothing is loaded.
+      const targets = targetNames.filter((n) => {
+        const t = ev.targets.get(n);
+        return t?.runs === true && (t.result.status === 'ok' || (POISONED_DIRECT_READ && t.result.status === 'poison'));
+      });
       if (targets.length) {
         add({
           range: site.range, code: CODES.directRead, targets, data,

@@ -57,6 +57,8 @@ interface Ctx {
   argr?: (readonly [bigint, bigint] | undefined)[];
   /** Pointer arguments to a caller's local nobody reads (CallRef args' `deadOut`, or such a parameter passed on). */
   argdo?: boolean[];
+  /** Pointer arguments that are plain numbers to the verifier here, by parameter (CallRef args' `via`). */
+  argpl?: boolean[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
   /** Entered from a caller's unrolled loop that leaves on this call's value (CallRef.exitIf): the exit arms the test
@@ -266,6 +268,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         ? { argnn: call.args.map((a) => !!a.nonnull || (a.param !== undefined && !!c.argnn?.[a.param])) } : {}),
       ...(call.args?.some((a) => a.deadOut || (a.param !== undefined && c.argdo?.[a.param]))
         ? { argdo: call.args.map((a) => !!a.deadOut || (a.param !== undefined && !!c.argdo?.[a.param])) } : {}),
+      ...(call.args?.some((a) => a.via && plainPointer(c, a.via))
+        ? { argpl: call.args.map((a) => !!a.via && plainPointer(c, a.via)) } : {}),
       ...(call.args?.some((a) => a.range || (a.param !== undefined && c.argr?.[a.param]))
         ? { argr: call.args.map((a) => a.range ?? (a.param !== undefined ? c.argr?.[a.param] : undefined)) } : {}),
       ...(times !== 1 ? { times } : {}),
@@ -713,13 +717,15 @@ function btfTypedArg(c: Ctx): boolean {
 const REGS_SECTIONS = /^(kprobe|kretprobe|uprobe|uretprobe|uprobe\.s|uretprobe\.s|ksyscall|kretsyscall|usdt|kprobe\.multi|kretprobe\.multi|uprobe\.multi|uretprobe\.multi)(\/|$)/;
 
 /**
- * A direct load's pointer is a plain number to the verifier in this context: a plain origin in the body, or an
+ * A direct load's pointer is a plain number to the verifier in this context: a plain origin in the body, an
  * argument (not the context, parameter 0) of a BPF_KPROBE/BPF_KRETPROBE/BPF_UPROBE/BPF_KSYSCALL/BPF_USDT body in
- * such a section. Anything else (typed sections, helpers called with pointers) is not claimed: no false error.
+ * such a section, or a parameter of an inlined helper its caller passed a plain number (Ctx.argpl). Anything else
+ * (typed sections, a .text function's parameters) is not claimed: no false error.
  */
 function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean {
   if (via === 'plain') return !c.unreached;
   if (via === 'regs') return !c.unreached && !!c.section && REGS_SECTIONS.test(c.section);
+  if (c.argpl?.[via.param]) return !c.unreached;
   return via.param >= 1 && !!c.section && REGS_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
 }
 

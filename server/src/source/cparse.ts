@@ -67,6 +67,9 @@ export interface FuncDef {
   noinline?: boolean;
   /** `__attribute__((weak))` (libbpf's `__weak`): another unit may replace the definition, so LLVM never inlines it. */
   weak?: boolean;
+  /** `asm("llvm.bpf.load.byte")` after the prototype: the name is an alias clang calls instead (an LLVM intrinsic),
+   * no symbol of its own (bpf-developer-tutorial's `load_byte`). */
+  asmLabel?: boolean;
   /** `__attribute__((always_inline))` or `inline`. */
   inline?: boolean;
   /** `__attribute__((always_inline))` itself: clang always inlines it. A plain `inline` is only LLVM's inlinehint (a
@@ -592,6 +595,16 @@ export class CParser {
       const trailing: { section?: string; weak?: boolean } = {};
       const d = this.declarator(base, trailing);
       this.attributes(attrs);
+      let asmLabel = false;
+      if ((this.is('asm') || this.is('__asm__') || this.is('__asm')) && this.peek(1)?.s === '(') {
+        // an asm label (`f(..) asm("llvm.bpf.load.byte");`): skipped to its `)`, remembered on a prototype
+        this.i++;
+        this.eat('(');
+        this.depthSkipTo(')');
+        this.eat(')');
+        asmLabel = true;
+        this.attributes(attrs);
+      }
       const isTypedef = storage.includes('typedef');
       if (d.name && !isTypedef && storage.includes('extern')) {
         this.noteExtern(d.name, d.type, d.tok, storage, { section: attrs.section ?? trailing.section, weak: attrs.weak || trailing.weak });
@@ -638,6 +651,7 @@ export class CParser {
           if (attrs.inline || storage.includes('inline')) proto.inline = true;
           if (attrs.alwaysInline || storage.includes('__always_inline')) proto.alwaysInline = true;
           if (attrs.weak || storage.includes('__weak')) proto.weak = true;
+          if (asmLabel) proto.asmLabel = true;
           this.env.funcs.set(d.name, proto);
         } else if (d.name && !this.env.funcs.get(d.name)!.body) {
           // a second prototype (falco's `int t1_sched_p_exec(...);` before its `SEC(...) int BPF_PROG(t1_...)`):

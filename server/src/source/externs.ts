@@ -17,6 +17,12 @@ import { CType } from './ctypes';
 import { isPluginDef } from './contexts';
 import { hasLabel } from './sites';
 
+/** CORELENS_UNDEFINED_FUNCS=0: a called function defined nowhere in the unit is no extern (no refusal). */
+const UNDEFINED_FUNCS = process.env.CORELENS_UNDEFINED_FUNCS !== '0';
+
+/** Library functions clang knows as builtins and the BPF backend lowers inline (a constant size), never a symbol. */
+const LOWERED_LIBCALLS = new Set(['memcpy', 'memset', 'memmove']);
+
 /** An extern clang emits, as the source declares it. */
 export interface SourceExtern {
   readonly name: string;
@@ -50,10 +56,23 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
       else if (d.weak && !have.d.weak) have.d = { ...have.d, weak: true };
     }
   }
-  if (!declared.size) return [];
   const byName = new Map<string, DefinedFunction>();
   // the document's definition wins over a header's (TypeEnv.func's order)
   for (const f of defs) if (f.def.body && (!byName.has(f.def.name) || f.inDocument)) byName.set(f.def.name, f);
+  // A function declared and defined nowhere in the unit (systing's `void pystacks_clear_pid(pid_t pid);`, defined in
+  // another BPF object the build links later): a call leaves an undefined FUNC symbol, which libbpf collects as a
+  // kfunc of `.ksyms` (ksymExterns) and looks up in the kernel's BTF, refusing the object as compiled alone.
+  if (UNDEFINED_FUNCS) {
+    const protos = (e: TypeEnv, own: boolean): void => {
+      for (const [n, f] of e.funcs) {
+        if (f.body || f.static || declared.has(n) || byName.has(n) || n.startsWith('__builtin') || LOWERED_LIBCALLS.has(n) || f.asmLabel) continue;
+        declared.set(n, { d: { name: n, type: f.type, section: '.ksyms', weak: !!f.weak, ...(f.nameTok ? { tok: f.nameTok } : {}) }, own });
+      }
+    };
+    protos(env, true);
+    for (const h of env.imports) protos(h, false);
+  }
+  if (!declared.size) return [];
   // only functions that name an extern, or name (call, take) one that does, can make clang emit one: the others are
   // never parsed again (a token scan, to the fixpoint over the names functions mention)
   const relevant = new Set<FuncDef>();

@@ -158,7 +158,10 @@ export interface CallRef {
      * what LLVM's inline cost weighs with SROA in mind, FuncResult.sroa) */ alloca?: true;
     /** the bounds of an integer argument that is a masked local plus a constant (argRange) */ range?: readonly [bigint, bigint];
     /** `&x`, x a local of the caller named nowhere else but in its declaration: what the callee stores there is
-     * never read (dead_out) */ deadOut?: true }[];
+     * never read (dead_out) */ deadOut?: true;
+    /** where the pointer passed comes from, as the caller's body tells (RawSite.viaPointer): a plain number, a number
+     * read from the context, or the caller's own parameter (typed or not by the caller's context) */
+    via?: 'plain' | 'regs' | { param: number } }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** In an unrolled loop, the statement after the call leaves the loop on the call's value (`if (v == 1) return ..;`):
@@ -621,6 +624,10 @@ const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boo
 /** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite). */
 const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0] };
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
+/** CORELENS_ARG_ORIGIN=0: a pointer passed to a helper function is of unknown origin there (no direct-read). */
+const ARG_ORIGIN = process.env.CORELENS_ARG_ORIGIN !== '0';
+/** CORELENS_LOADED_VIA=0: a pointer member indexed (`q->argv[i]`) or a bitfield loaded tells no pointer origin. */
+const LOADED_VIA = process.env.CORELENS_LOADED_VIA !== '0';
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
 /** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
@@ -1169,6 +1176,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       else if (s && load && v.chain.bits) {
         s.directBitfield = true;
         if (v.chain.base && rootedAtParam(v.chain.base)) s.paramPointer = true;
+        // the storage unit is loaded through the pointer as any other field is (bpftime's `((robj *)base)->type`)
+        const o = LOADED_VIA && v.chain.base ? originOf(v.chain.base) : undefined;
+        if (o === 'plain' || o === 'regs' || (o && typeof o === 'object')) s.viaPointer = o;
       }
       else if (s && load && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
         s.readSize = sizeOf(v.type);
@@ -1498,7 +1508,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           close(a, ctx);
           return { type: t.of };
         }
+        const before = res.sites.length;
+        const base = t.k === 'ptr' && !ctx.unevaluated ? a.chain?.base : undefined;
         close(a, ctx);
+        // `q->argv[i]`: the pointer member is loaded before it is indexed, a load through q like any other (bpftime's
+        // redis-patch `((client *)base)->argv[idx]`, base a uprobe argument)
+        if (base && LOADED_VIA && res.sites.length === before + 1 && res.sites[before]!.kind === ReloKind.FieldByteOffset) {
+          const o = originOf(base);
+          if (o === 'plain' || o === 'regs' || (o && typeof o === 'object')) res.sites[before]!.viaPointer = o;
+        }
         if (t.k === 'ptr') {
           // p[k] on a pointer to a preserve_access_index record is relocated like a member step (`&tp[1]`: access "1")
           const el = strip(t.to);
@@ -1914,6 +1932,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const r = argRef(a);
         if (allocaAddr(a)) r.alloca = true;
         if (DEAD_OUT && a.e === 'unary' && a.op === '&' && a.x.e === 'id' && unreadLocal(a.x.name)) r.deadOut = true;
+        // a plain number stays one through an inline helper's parameter (bpftime's `read_argc(c)`, c a uprobe argument)
+        if (ARG_ORIGIN && !ctx.noEmit) {
+          const o = originOf(a);
+          if (o === 'plain' || o === 'regs' || (o && typeof o === 'object')) r.via = o;
+        }
         return r;
       });
       function argRef(a: Expr): NonNullable<CallRef['args']>[number] {

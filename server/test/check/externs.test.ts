@@ -1,7 +1,7 @@
 // `corelens check FILE.bpf.c` sees what libbpf refuses before relocating, as `corelens check FILE.o` does (issue 12):
 // a strong __ksym or __kconfig extern the loading kernel lacks, or a typed one of another type, fails the whole
 // object there. The fixtures (test-fixtures/check/externs: many programs per object, a shared .bpf.h) hold each kind
-// of extern (typed per-CPU variable, untyped symbol, kfunc, weak, __kconfig) used, unused, only in dead code or only
+// of extern (typed per-CPU variable, untyped symbol, kfunc, weak, __kconfig, a function defined in no file of the unit) used, unused, only in dead code or only
 // where LLVM folds the use away, against kernels that have and lack each one. They are compiled here with clang as
 // the fixtures are (scripts/build-fixtures.sh), and:
 //   - the externs the live analysis says clang emits equal the object's, as libbpf collects them (ksymExterns,
@@ -103,5 +103,7 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     assert.ok(on('ext_weak:process_counts').includes('6.18-amd64'), 'ext_weak: a weak typed extern of another type');
     assert.ok(on('ext_fold_kept:corelens_init_net').includes('6.18-amd64'), 'ext_fold_kept: the compared address kept');
     assert.ok(![...refusals.keys()].some((k) => k.startsWith('ext_fold:')), 'ext_fold: no extern emitted, nothing refused');
+    assert.ok(on('ext_linked:corelens_linked_later').includes('6.18-amd64'), 'ext_linked: a function defined in another object (CORELENS_UNDEFINED_FUNCS)');
+    assert.ok(on('ext_linked:bpf_task_acquire').includes('5.10-amd64'), 'ext_linked: a kernel function declared without __ksym');
   });
 });

@@ -152,6 +152,56 @@ int BPF_PROG(tp_btf_arg, bool preempt, struct task_struct *prev, struct task_str
 	return 0;
 }`,
   },
+  {
+    // a kprobe argument handed to an inline helper stays a plain number there (CORELENS_ARG_ORIGIN)
+    name: 'kprobe_arg_helper', findings: 1,
+    body: `static __always_inline int read_pid(void *base)
+{
+	return ((struct task_struct *)base)->pid;
+}
+
+SEC("kprobe/wake_up_new_task")
+int BPF_KPROBE(kprobe_arg_helper, struct task_struct *p)
+{
+	out = read_pid(p);
+	return 0;
+}`,
+  },
+  {
+    // the same helper given the BTF-typed task loads
+    name: 'kprobe_btf_helper', findings: 0,
+    body: `static __always_inline int read_pid(void *base)
+{
+	return ((struct task_struct *)base)->pid;
+}
+
+SEC("kprobe/wake_up_new_task")
+int kprobe_btf_helper(struct pt_regs *ctx)
+{
+	out = read_pid(bpf_get_current_task_btf());
+	return 0;
+}`,
+  },
+  {
+    // a pointer member loaded through the number, then indexed (CORELENS_LOADED_VIA)
+    name: 'kprobe_index_member', findings: 1,
+    body: `SEC("kprobe/do_nanosleep")
+int BPF_KPROBE(kprobe_index_member, struct fdtable *fdt)
+{
+	out = (__u64)fdt->fd[1];
+	return 0;
+}`,
+  },
+  {
+    // a bitfield's storage unit loaded through the number (CORELENS_LOADED_VIA)
+    name: 'kprobe_bitfield', findings: 1,
+    body: `SEC("kprobe/wake_up_new_task")
+int BPF_KPROBE(kprobe_bitfield, struct task_struct *p)
+{
+	out = p->in_execve;
+	return 0;
+}`,
+  },
 ];
 
 const directReads = (fs_: readonly CheckFinding[]) => fs_.filter((f) => f.code === CODES.directRead)
