@@ -134,7 +134,7 @@ const NOISE = new Set(['static', 'extern', 'inline', '__inline', '__inline__', '
   '__always_inline', '__noinline', '__weak', '__hidden', '__ksym', '__kconfig', '__maybe_unused', '_Atomic', '__cpu']);
 
 /** An `extern ... __ksym` / `__kconfig` declaration as written (the first one of its name; `weak` from any). */
-export interface ExternDecl { name: string; type: CType; section: '.ksyms' | '.kconfig'; weak: boolean; tok?: Token }
+export interface ExternDecl { name: string; type: CType; section: '.ksyms' | '.kconfig'; weak: boolean; tok?: Token; /** defined nowhere, no `__ksym` (source/externs.ts) */ linked?: true }
 
 export interface DeclaredVar { name: string; type: CType; tok?: Token; init?: Expr; isTypedef: boolean; storage: string[] }
 

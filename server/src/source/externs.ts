@@ -35,6 +35,9 @@ export interface SourceExtern {
   readonly decl?: { readonly start: number; readonly end: number };
   /** The first reference clang keeps that is written in the document (offsets; a macro's invocation). */
   readonly use?: { readonly start: number; readonly end: number };
+  /** A function declared without `__ksym` and defined nowhere in the unit: no DATASEC lists it (libbpf's open
+   * refuses the object for it). */
+  readonly linked?: true;
 }
 
 /** A function definition of the analysis, with the shift from its parse-time offsets to the document's (0: header). */
@@ -60,13 +63,14 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
   // the document's definition wins over a header's (TypeEnv.func's order)
   for (const f of defs) if (f.def.body && (!byName.has(f.def.name) || f.inDocument)) byName.set(f.def.name, f);
   // A function declared and defined nowhere in the unit (systing's `void pystacks_clear_pid(pid_t pid);`, defined in
-  // another BPF object the build links later): a call leaves an undefined FUNC symbol, which libbpf collects as a
-  // kfunc of `.ksyms` (ksymExterns) and looks up in the kernel's BTF, refusing the object as compiled alone.
+  // another BPF object the build links later): a call leaves an undefined FUNC symbol and a FUNC extern in the BTF
+  // that no DATASEC lists (no `__ksym`), so libbpf's open refuses the object as compiled alone, on every kernel
+  // ("failed to find BTF for extern ... section": verdict/externs.ts unsectionedFailure).
   if (UNDEFINED_FUNCS) {
     const protos = (e: TypeEnv, own: boolean): void => {
       for (const [n, f] of e.funcs) {
         if (f.body || f.static || declared.has(n) || byName.has(n) || n.startsWith('__builtin') || LOWERED_LIBCALLS.has(n) || f.asmLabel) continue;
-        declared.set(n, { d: { name: n, type: f.type, section: '.ksyms', weak: !!f.weak, ...(f.nameTok ? { tok: f.nameTok } : {}) }, own });
+        declared.set(n, { d: { name: n, type: f.type, section: '.ksyms', weak: !!f.weak, linked: true, ...(f.nameTok ? { tok: f.nameTok } : {}) }, own });
       }
     };
     protos(env, true);
@@ -109,7 +113,7 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
     const use = uses.get(name);
     if (use === undefined) continue;
     out.push({
-      name, section: d.section, func: d.type.k === 'func', weak: d.weak, type: d.type,
+      name, section: d.section, func: d.type.k === 'func', weak: d.weak, type: d.type, ...(d.linked ? { linked: true as const } : {}),
       ...(own && d.tok ? { decl: { start: d.tok.start, end: d.tok.end } } : {}),
       ...(use ? { use } : {}),
     });
@@ -418,13 +422,17 @@ export function libbpfExterns(list: readonly LocalExtern[], local: Btf): LibbpfE
   const ksyms: KsymExtern[] = [];
   const kcfg: KcfgExtern[] = [];
   const places: { [name: string]: Range } = {};
+  // the symbol table lists undefined symbols as the code first names them: by first use in the document, then in
+  // declaration order (an estimate: which one libbpf's open names first when several are unsectioned)
+  const linked = list.filter((e) => e.linked).map((e, i) => ({ e, k: e.use?.start ?? Number.MAX_SAFE_INTEGER, i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.e.name);
   for (const e of list) {
     const at = e.declRange ?? e.useRange;
     if (at) places[e.name] = at;
     if (e.section === '.kconfig') { kcfg.push(kcfgExtern(local, e.name, e.typeId, e.weak)); continue; }
     const t = e.func ? e.typeId : local.skipModifiers(e.typeId);
     const untyped = !e.func && local.type(t).kind === Kind.Void;
-    ksyms.push({ name: e.name, untyped, func: e.func, weak: e.weak, localType: untyped ? 0 : t });
+    ksyms.push({ name: e.name, untyped, func: e.func, weak: e.weak, localType: untyped ? 0 : t, ...(e.linked ? { unsectioned: linked.indexOf(e.name) } : {}) });
   }
   return { ksyms: sortKsymExterns(ksyms), kcfg: sortKcfgExterns(kcfg), places };
 }

@@ -23,6 +23,12 @@ export interface KsymExtern {
   /** The object's type for it (modifiers and typedefs skipped, a kfunc's FUNC_PROTO), which libbpf checks against the
    * kernel's with bpf_core_types_are_compat; 0 when untyped. */
   readonly localType: number;
+  /**
+   * No DATASEC of the object lists it (a function declared without `__ksym` and defined in no unit compiled here):
+   * libbpf's open refuses the object for the first such symbol, before any lookup. The source path's estimate of
+   * the symbol table's order (lower first); the object path decides it from the object itself (externOpenFailure).
+   */
+  readonly unsectioned?: number;
 }
 
 /** Why libbpf refuses the object for its externs: its warning and errno. */
@@ -111,12 +117,7 @@ export function externOpenFailure(obj: BpfObject): ExternFailure | undefined {
         // then its DATASEC (find_extern_sec_btf_id): an extern variable no section lists (a component object of a
         // static link, retsnoop's `extern bool use_lbr`) is -ENOENT; a section other than .kconfig/.ksyms -ENOTSUP
         const sec = secOf.get(id!);
-        if (sec === undefined) {
-          return {
-            extern: sym.name, errno: ENOENT, message: `failed to find BTF for extern '${sym.name}' [${id}] section: -${ENOENT}`,
-            where: 'the object\'s own BTF, where no data section (DATASEC) lists it',
-          };
-        }
+        if (sec === undefined) return unsectionedFailure(sym.name);
         if (sec !== '.kconfig' && sec !== '.ksyms') {
           return { extern: sym.name, errno: ENOTSUP, message: `unrecognized extern section '${sec}'`, where: `the object's own BTF, which puts it in ${sec}` };
         }
@@ -133,6 +134,17 @@ export function externOpenFailure(obj: BpfObject): ExternFailure | undefined {
     // no BTF or symbol table: the object's other checks say so
   }
   return undefined;
+}
+
+/**
+ * libbpf's open refusing an extern no DATASEC lists. libbpf's warning also names the extern's BTF type id, which
+ * depends on the build: left out, so that `check FILE.bpf.c` and `check FILE.o` say the same.
+ */
+export function unsectionedFailure(name: string): ExternFailure {
+  return {
+    extern: name, errno: ENOENT, message: `failed to find BTF for extern '${name}' section: -${ENOENT}`,
+    where: 'the object\'s own BTF, where no data section (DATASEC) lists it (a function declared without __ksym and defined in another object)',
+  };
 }
 
 /** libbpf's order of the ksym externs (cmp_externs: strcmp of the names, code units, not locale); sorts in place. */
@@ -205,6 +217,11 @@ export function ksymAnswers(btf: Btf, local: Btf, externs: readonly KsymExtern[]
 export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: string) => boolean | undefined) | undefined,
   kconfig?: { readonly early?: ExternFailure; readonly unresolved?: ExternFailure },
   compatible?: (name: string) => boolean | undefined): ExternFailure | undefined {
+  // libbpf's open fails first, at the first extern no DATASEC lists (the source path's; an object's is
+  // externOpenFailure's)
+  let first: KsymExtern | undefined;
+  for (const e of externs) if (e.unsectioned !== undefined && (!first || e.unsectioned < first.unsectioned!)) first = e;
+  if (first) return unsectionedFailure(first.name);
   // the kcfg externs sort before the ksyms (cmp_externs), and their refusals before the ksyms' BTF lookup
   if (kconfig?.early) return kconfig.early;
   if (!hasKsym) return kconfig?.unresolved;

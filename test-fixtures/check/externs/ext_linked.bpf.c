@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * ext_linked.bpf.c - functions declared and defined nowhere in this unit (systing's `pystacks_clear_pid`, defined
- * in another BPF object the build links later with the BPF linker). A call leaves an undefined FUNC symbol, which
- * libbpf collects as a kfunc and looks up in the kernel's BTF: the object compiled alone is refused everywhere. One
- * only called in dead code, and one never called, leave nothing; a kernel function declared so (bpf_task_acquire,
- * 6.2 on, without __ksym) is resolved as a kfunc would be; memcpy, declared so, is lowered inline by clang.
+ * in another BPF object the build links later with the BPF linker). A call leaves an undefined FUNC symbol and a FUNC
+ * extern that no DATASEC lists (no __ksym): libbpf's open refuses the object compiled alone, on every kernel, naming
+ * the first such symbol. One only called in dead code, and one never called, leave nothing; a kernel function
+ * declared so (bpf_task_acquire, without __ksym) is no kfunc either, only a second unsectioned symbol; memcpy, declared
+ * so, is lowered inline by clang.
  */
 #include "externs.bpf.h"
 
