@@ -38,6 +38,9 @@ export interface SourceExtern {
   /** A function declared without `__ksym` and defined nowhere in the unit: no DATASEC lists it (libbpf's open
    * refuses the object for it). */
   readonly linked?: true;
+  /** For a linked one, where its symbol is estimated to come in the object's symbol table (which libbpf's open names
+   * first): the order of first reference in clang's emission order (Walker.order). */
+  readonly order?: number;
 }
 
 /** A function definition of the analysis, with the shift from its parse-time offsets to the document's (0: header). */
@@ -97,7 +100,9 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
     }
   }
   const uses = new Map<string, { start: number; end: number } | null>();
-  const w = new Walker(env, declared, byName, relevant, (name, x, f) => {
+  const orders = new Map<string, number>();
+  const w = new Walker(env, declared, byName, relevant, (name, x, f, order) => {
+    if (!(orders.get(name)! <= order)) orders.set(name, order);
     const at = x.exp ?? x;
     const here = f.inDocument ? { start: at.start + f.delta, end: at.end + f.delta } : null;
     const had = uses.get(name);
@@ -113,7 +118,7 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
     const use = uses.get(name);
     if (use === undefined) continue;
     out.push({
-      name, section: d.section, func: d.type.k === 'func', weak: d.weak, type: d.type, ...(d.linked ? { linked: true as const } : {}),
+      name, section: d.section, func: d.type.k === 'func', weak: d.weak, type: d.type, ...(d.linked ? { linked: true as const, order: orders.get(name) } : {}),
       ...(own && d.tok ? { decl: { start: d.tok.start, end: d.tok.end } } : {}),
       ...(use ? { use } : {}),
     });
@@ -128,6 +133,9 @@ interface Frame {
   readonly nulls: ReadonlySet<string>;
   /** The caller ignores the returned value: a `return x` computes nothing clang keeps, unless x has side effects. */
   readonly discardReturn: boolean;
+  /** Reached through a static function not marked inline: clang defers its emission to the end of the unit (and LLVM
+   * may keep it as a subprogram), so what it names comes late in the symbol table (an estimate, see `order`). */
+  readonly deferred?: boolean;
 }
 
 /**
@@ -152,15 +160,28 @@ class Walker {
 
   constructor(private readonly env: TypeEnv, private readonly declared: ReadonlyMap<string, { d: ExternDecl }>,
     private readonly byName: ReadonlyMap<string, DefinedFunction>, private readonly relevant: ReadonlySet<FuncDef>,
-    private readonly onRef: (name: string, x: Expr, f: DefinedFunction) => void) {}
+    private readonly onRef: (name: string, x: Expr, f: DefinedFunction, order: number) => void) {}
 
   /** A function clang emits on its own (a program, a global function, a callback): walked once, as is. */
   keep(f: DefinedFunction | undefined): void {
     if (f && this.relevant.has(f.def) && !this.kept.has(f)) { this.kept.add(f); this.queue.push(f); }
   }
 
+  /** The emission order of the reference being walked (`order` of onRef): the functions clang emits on their own in
+   * unit order, each with what it inlines in place, then what static non-inline functions name. */
+  private root = 0;
+  private seq = 0;
+
   run(): void {
-    while (this.queue.length) this.walk({ f: this.queue.pop()!, nulls: new Set(), discardReturn: false });
+    for (let i = 0; i < this.queue.length; i++) {
+      this.root = i;
+      this.walk({ f: this.queue[i]!, nulls: new Set(), discardReturn: false });
+    }
+  }
+
+  /** Where a reference met now comes in the estimated symbol order (lower first). */
+  private order(): number {
+    return (this.frame.deferred ? 1e12 : 0) + this.root * 1e6 + this.seq++;
   }
 
   private body(d: FuncDef): Stmt[] | null {
@@ -248,7 +269,7 @@ class Walker {
   private expr(x: Expr, discard: boolean): void {
     switch (x.e) {
       case 'id': {
-        if (!discard && this.declared.has(x.name)) this.onRef(x.name, x, this.frame.f);
+        if (!discard && this.declared.has(x.name)) this.onRef(x.name, x, this.frame.f, this.order());
         // a function named without a call: its address is taken (a callback), so clang emits it
         if (!discard) this.keep(this.byName.get(x.name));
         return;
@@ -305,11 +326,11 @@ class Walker {
       const nulls = new Set<string>();
       d.params.forEach((p, i) => { const a = x.args[i]; if (p.name && a && this.constOf(a) === 0n) nulls.add(p.name); });
       for (const a of x.args) this.expr(a, false);
-      this.walk({ f: callee, nulls, discardReturn: discard });
+      this.walk({ f: callee, nulls, discardReturn: discard, deferred: this.frame.deferred || (!d.inline && !d.alwaysInline) });
       return;
     }
     if (x.fn.e === 'id') {
-      if (this.declared.has(x.fn.name)) this.onRef(x.fn.name, x.fn, this.frame.f);
+      if (this.declared.has(x.fn.name)) this.onRef(x.fn.name, x.fn, this.frame.f, this.order());
       this.keep(callee);
     } else this.expr(x.fn, false);
     for (const a of x.args) this.expr(a, false);
@@ -422,9 +443,11 @@ export function libbpfExterns(list: readonly LocalExtern[], local: Btf): LibbpfE
   const ksyms: KsymExtern[] = [];
   const kcfg: KcfgExtern[] = [];
   const places: { [name: string]: Range } = {};
-  // the symbol table lists undefined symbols as the code first names them: by first use in the document, then in
-  // declaration order (an estimate: which one libbpf's open names first when several are unsectioned)
-  const linked = list.filter((e) => e.linked).map((e, i) => ({ e, k: e.use?.start ?? Number.MAX_SAFE_INTEGER, i }))
+  // the symbol table lists undefined symbols as the emitted code first names them (Walker.order: functions emitted on
+  // their own in unit order with what they inline, then static non-inline functions clang defers), an estimate of
+  // which one libbpf's open names first when several are unsectioned (LLVM's inlining of a static function is not
+  // modelled here)
+  const linked = list.filter((e) => e.linked).map((e, i) => ({ e, k: e.order ?? Number.MAX_SAFE_INTEGER, i }))
     .sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.e.name);
   for (const e of list) {
     const at = e.declRange ?? e.useRange;
