@@ -448,6 +448,31 @@ static void print_ksyms(const char *obj_path)
 	btf__free(btf);
 }
 
+/* One past the largest map type the running kernel knows (its BTF's __MAX_BPF_MAP_TYPE); a large number when unknown.
+ * `vmlinux`: the running kernel's BTF as_loader already holds (not parsed a second time). */
+static int max_map_type(const struct btf *vmlinux)
+{
+	static int max = -1;
+	int id;
+
+	if (max >= 0)
+		return max;
+	max = 1 << 30;
+	if (!vmlinux)
+		return max;
+	id = btf__find_by_name_kind(vmlinux, "bpf_map_type", BTF_KIND_ENUM);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(vmlinux, id);
+		const struct btf_enum *e = btf_enum(t);
+		int k;
+
+		for (k = 0; k < btf_vlen(t); k++)
+			if (strcmp(btf__name_by_offset(vmlinux, e[k].name_off), "__MAX_BPF_MAP_TYPE") == 0)
+				max = e[k].val;
+	}
+	return max;
+}
+
 /*
  * VERIFIER_AS_LOADER=1 (server/bench/projectVerdicts.ts, real projects): do what a real project's user-space loader
  * does between open and load, which the object alone cannot say, so that libbpf does not refuse the whole object for a
@@ -471,33 +496,6 @@ static void print_ksyms(const char *obj_path)
  *     loaded: libbpf 1.1 leaves its type unset and then refuses the whole object ("missing BPF prog type"), so no
  *     program of the object would get a verdict. Its own outcome is the loader's, not CO-RE's.
  */
-/* One past the largest map type the running kernel knows (its BTF's __MAX_BPF_MAP_TYPE); a large number when unknown. */
-static int max_map_type(void)
-{
-	static int max = -1;
-	struct btf *vmlinux;
-	int id;
-
-	if (max >= 0)
-		return max;
-	max = 1 << 30;
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux)
-		return max;
-	id = btf__find_by_name_kind(vmlinux, "bpf_map_type", BTF_KIND_ENUM);
-	if (id > 0) {
-		const struct btf_type *t = btf__type_by_id(vmlinux, id);
-		const struct btf_enum *e = btf_enum(t);
-		int k;
-
-		for (k = 0; k < btf_vlen(t); k++)
-			if (strcmp(btf__name_by_offset(vmlinux, e[k].name_off), "__MAX_BPF_MAP_TYPE") == 0)
-				max = e[k].val;
-	}
-	btf__free(vmlinux);
-	return max;
-}
-
 static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *why, size_t size)
 {
 	static struct btf *vmlinux;
@@ -510,13 +508,14 @@ static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *wh
 	const char *sec = bpf_program__section_name(prog);
 	char name[512];
 	size_t i;
-
 	struct bpf_map *map;
 
 	if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC) {
 		snprintf(why, size, "loader: libbpf 1.1 does not know section %s (program not loaded)", sec);
 		return true;
 	}
+	if (!vmlinux)
+		vmlinux = btf__load_vmlinux_btf();
 	bpf_object__for_each_map(map, obj) {
 		enum bpf_map_type t = bpf_map__type(map);
 
@@ -525,14 +524,12 @@ static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *wh
 				 "loader supplies it; program not loaded)", bpf_map__name(map));
 			return true;
 		}
-		if ((int)t >= max_map_type()) {
+		if ((int)t >= max_map_type(vmlinux)) {
 			snprintf(why, size, "loader: map %s has type %d, which the running kernel does not know (a userspace "
 				 "runtime's map; program not loaded)", bpf_map__name(map), (int)t);
 			return true;
 		}
 	}
-	if (!vmlinux)
-		vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)
 		return false;
 	for (i = 0; i < sizeof(attach) / sizeof(attach[0]); i++) {
