@@ -5,14 +5,11 @@
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { UNROLL, Token } from '../../src/source/lexer';
 import { PreItem, Preprocessor, macroMemoStats, setMacroMemo } from '../../src/source/preproc';
-import { writeBigProgram } from '../../bench/bigProgram';
-import { generateVmlinuxH } from '../../bench/source.bench';
-import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
+import { assertSameAnalyses, withEveryProgram } from '../support/analysisShapes';
 
 /** Everything a consumer can read of a preprocessed token stream, as one string per token. */
 function shapes(items: PreItem[]): string[] {
@@ -124,34 +121,28 @@ describe('replayed macro expansions equal expanding', function () {
   });
 
   it('every fixture and corpus program and the big program, both arches: the same analyses', async () => {
-    const { files, includePaths } = fixtureSourcePrograms();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-memo-'));
+    const r0 = macroMemoStats.replayed;
     try {
-      generateVmlinuxH(dir);
-      const big = writeBigProgram(dir);
-      const programs = [...files.map((f) => ({ f, includePaths })), { f: big.file, includePaths: [dir] }];
-      const r0 = macroMemoStats.replayed;
-      for (const arch of ['x86', 'arm64']) {
-        setMacroMemo(false);
-        const off = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
-        setMacroMemo(true);
-        const on = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
-        for (const { f, includePaths: inc } of programs) {
-          const text = fs.readFileSync(f, 'utf8');
+      await withEveryProgram('corelens-memo-', async (programs) => {
+        for (const arch of ['x86', 'arm64']) {
           setMacroMemo(false);
-          const want = analysisShapes(off.analyze(f, text, { includePaths: inc }));
+          const off = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
           setMacroMemo(true);
-          const got = analysisShapes(on.analyze(f, text, { includePaths: inc }));
-          for (const k of Object.keys(want)) assert.strictEqual(got[k], want[k], `${path.basename(f)} ${arch}: ${k} differ with replayed expansions`);
-          off.close(f);
-          on.close(f);
+          const on = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
+          for (const { file: f, includePaths: inc } of programs) {
+            const text = fs.readFileSync(f, 'utf8');
+            setMacroMemo(false);
+            const want = off.analyze(f, text, { includePaths: inc });
+            setMacroMemo(true);
+            assertSameAnalyses(`${path.basename(f)} ${arch}`, on.analyze(f, text, { includePaths: inc }), want, 'with replayed expansions');
+            off.close(f);
+            on.close(f);
+          }
         }
-      }
-      assert.ok(programs.length >= 46, `${programs.length} programs`);
+      });
       assert.ok(macroMemoStats.replayed - r0 > 1000, `expansions replayed: ${macroMemoStats.replayed - r0}`);
     } finally {
       setMacroMemo(true);
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -8,15 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analysis, createAnalyzer, typeOnce } from '../../src/source/analyzer';
-import { writeBigProgram } from '../../bench/bigProgram';
-import { generateVmlinuxH } from '../../bench/source.bench';
-import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
+import { assertSameAnalyses, withEveryProgram } from '../support/analysisShapes';
 
 /** Both analyses equal part by part. */
 function same(label: string, got: Analysis, want: Analysis): void {
-  const g = analysisShapes(got);
-  const w = analysisShapes(want);
-  for (const k of Object.keys(w)) assert.strictEqual(g[k], w[k], `${label}: ${k} differ when a summary's typing is kept`);
+  assertSameAnalyses(label, got, want, "when a summary's typing is kept");
 }
 
 describe('a function typed once (as a summary, then kept for its unit)', function () {
@@ -25,16 +21,11 @@ describe('a function typed once (as a summary, then kept for its unit)', functio
   afterEach(() => set(true));
 
   it('every fixture and corpus program and the big program (open, then an edit), both arches', async () => {
-    const { files, includePaths } = fixtureSourcePrograms();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-type-once-'));
-    try {
-      generateVmlinuxH(dir);
-      const big = writeBigProgram(dir);
-      const programs = [...files.map((f) => ({ f, includePaths })), { f: big.file, includePaths: [dir] }];
+    await withEveryProgram('corelens-type-once-', async (programs) => {
       for (const arch of ['x86', 'arm64']) {
         const off = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
         const on = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
-        for (const { f, includePaths: inc } of programs) {
+        for (const { file: f, includePaths: inc, big } of programs) {
           const text = fs.readFileSync(f, 'utf8');
           set(false);
           const k0 = typeOnce.kept;
@@ -42,7 +33,7 @@ describe('a function typed once (as a summary, then kept for its unit)', functio
           assert.strictEqual(typeOnce.kept, k0, 'the rule is off');
           set(true);
           same(`${path.basename(f)} ${arch}`, on.analyze(f, text, { includePaths: inc }), want);
-          if (f === big.file) {
+          if (big) {
             // the big program's 150 program bodies are typed as their wrappers' summaries first
             assert.ok(typeOnce.kept - k0 >= 150, `kept typings: ${typeOnce.kept - k0}`);
             const edited = text.replace('\tev.kind = 0;', '\tev.kind = 7;');
@@ -56,10 +47,7 @@ describe('a function typed once (as a summary, then kept for its unit)', functio
           on.close(f);
         }
       }
-      assert.ok(programs.length >= 46, `${programs.length} programs`);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('types again a function whose first typing met a cut summary (mutual recursion)', async () => {
