@@ -16,11 +16,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { CheckFinding, DIRECT_READ, runCheck } from '../../src/check/run';
 import { bundledKernelSpecs, TargetSpec } from '../../src/targets/registry';
+import { compileBpf } from '../support/bpfLoad';
 import { FIXTURES } from '../support/paths';
 
 const DIR = path.join(FIXTURES, 'check', 'direct');
 const INCLUDES = [path.join(FIXTURES, 'programs'), DIR];
-const DEFINES = ['__TARGET_ARCH_x86'];
+const ARCH = 'x86';
+const DEFINES = [`__TARGET_ARCH_${ARCH}`];
 
 function key(f: CheckFinding): string {
   return `${f.code} ${f.cause} ${path.basename(f.location.file)}:${f.location.line} [${[...f.targets].sort().join(',')}]`;
@@ -38,8 +40,7 @@ describe('check FILE.bpf.c finds the direct reads check FILE.o finds: helpers, i
     programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.bpf.c')).sort().map((f) => {
       const name = f.slice(0, -'.bpf.c'.length);
       const object = path.join(tmp, `${name}.bpf.o`);
-      execFileSync('clang', ['-g', '-O2', '-target', 'bpf', ...DEFINES.map((d) => `-D${d}`), ...INCLUDES.map((d) => `-I${d}`),
-        '-c', path.join(DIR, f), '-o', object], { stdio: 'pipe' });
+      compileBpf(path.join(DIR, f), object, { includes: INCLUDES, arch: ARCH, target: 'bpf' });
       return { name, source: path.join(DIR, f), object };
     });
     // 5.10 lacks `task_struct::__state` (the poisoned case), 6.18 has it

@@ -11,7 +11,6 @@
 //   - where the source check reports a refusal, the object's verdicts fail every program with that extern.
 
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -21,11 +20,13 @@ import { createAnalyzer } from '../../src/source/analyzer';
 import { libbpfExterns } from '../../src/source/externs';
 import { bundledKernelSpecs, defaultTargetSpecs, TargetSpec } from '../../src/targets/registry';
 import { kconfigExterns, ksymExterns } from '../../src/verdict/index';
+import { compileBpf } from '../support/bpfLoad';
 import { FIXTURES } from '../support/paths';
 
 const DIR = path.join(FIXTURES, 'check', 'externs');
 const INCLUDES = [path.join(FIXTURES, 'programs'), DIR];
-const DEFINES = ['__TARGET_ARCH_x86'];
+const ARCH = 'x86';
+const DEFINES = [`__TARGET_ARCH_${ARCH}`];
 
 function key(f: CheckFinding): string {
   return `${f.severity} ${f.code} ${f.cause} ${path.basename(f.location.file)}:${f.location.line} [${[...f.targets].sort().join(',')}]`;
@@ -42,8 +43,7 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.bpf.c')).sort().map((f) => {
       const name = f.slice(0, -'.bpf.c'.length);
       const object = path.join(tmp, `${name}.bpf.o`);
-      execFileSync('clang', ['-g', '-O2', '-target', 'bpfel', ...DEFINES.map((d) => `-D${d}`), ...INCLUDES.map((d) => `-I${d}`),
-        '-c', path.join(DIR, f), '-o', object], { stdio: 'pipe' });
+      compileBpf(path.join(DIR, f), object, { includes: INCLUDES, arch: ARCH, target: 'bpfel' });
       return { name, source: path.join(DIR, f), object };
     });
     const defaults = defaultTargetSpecs();

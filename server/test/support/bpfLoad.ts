@@ -9,11 +9,12 @@ import * as path from 'path';
 /** bpf_tracing.h's __TARGET_ARCH_ for this machine. */
 const ARCH = ({ x64: 'x86', arm64: 'arm64', s390x: 's390', ppc64: 'powerpc', riscv64: 'riscv' } as Record<string, string>)[os.arch()] ?? 'x86';
 
-/** `clang -g -O2 -target bpf -D__TARGET_ARCH_<arch> [-I DIR]... -c FILE -o OUT` (this machine's arch unless given);
- * throws with clang's errors when it fails. */
-export function compileBpf(file: string, out = file.replace(/\.c$/, '.o'), opts: { includes?: readonly string[]; arch?: string } = {}): string {
+/** `clang -g -O2 -target bpf -D__TARGET_ARCH_<arch> [-I DIR]... -c FILE -o OUT` (this machine's arch unless given;
+ * `target` bpfel/bpfeb for an explicit byte order); throws with clang's errors when it fails. */
+export function compileBpf(file: string, out = file.replace(/\.c$/, '.o'),
+  opts: { includes?: readonly string[]; arch?: string; target?: string } = {}): string {
   const inc = (opts.includes ?? []).map((d) => `-I${d}`);
-  const r = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${opts.arch ?? ARCH}`, ...inc, '-c', file, '-o', out], { encoding: 'utf8' });
+  const r = spawnSync('clang', ['-g', '-O2', '-target', opts.target ?? 'bpf', `-D__TARGET_ARCH_${opts.arch ?? ARCH}`, ...inc, '-c', file, '-o', out], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`clang failed on ${file}:\n${r.stderr}`);
   return out;
 }
