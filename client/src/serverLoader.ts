@@ -19,7 +19,7 @@ import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
 import * as vm from 'vm';
-import { applyServerJitFlags } from '../../server/src/jitFlags';
+import { applyServerJitFlags, withStartupJitFlags } from '../../server/src/jitFlags';
 import { findCodeCache, writeCodeCache } from '../../server/src/util/cacheFiles';
 
 /** What the server reads to log the cache's state, and calls once its first diagnostics are out. */
@@ -59,7 +59,8 @@ function run(): void {
     save() {
       if (!dir || (hook.state !== 'none' && hook.state !== 'rejected' && hook.state !== 'damaged')) return;
       try {
-        writeCodeCache(at, 'corelens', MAGIC, compiled.createCachedData());
+        // under the start-up flags: a cache made after the server settled its budget would be rejected at the next start
+        writeCodeCache(at, 'corelens', MAGIC, withStartupJitFlags(() => compiled.createCachedData()));
         hook.state = 'created';
       } catch {
         hook.state = 'failed'; // a read-only home: the next start compiles, as without a cache

@@ -26,9 +26,62 @@ import * as v8 from 'v8';
  * WebAssembly (tree-sitter's grammar) in Liftoff only. */
 export const SERVER_V8_FLAGS = '--interrupt-budget=540672 --liftoff-only';
 
-/** Applies the server's V8 flags to this process (before the server's modules run; idempotent). */
+// The start-up budget (issue 15, the editor's first problem): the server starts with twice the interrupt budget above
+// (x16) and settles to it (settleServerJitFlags, server.ts) when its first diagnostics are out, or earlier when its
+// first analyses pass 250 ms of main-thread CPU. A fresh server's first check of a small program runs most of its code
+// a few times only (module initialisation, the running kernel's BTF read and sliced, the seeds, two analyses), and
+// TurboFan's compiles of it on V8's background threads were CPU the first problem waited for on a busy 2-core machine;
+// a long first analysis (the 8,000-line big program) gains from the earlier optimisations, so it settles early
+// (x16 throughout cost it ~0.5 s of main thread: issue 12's tuning above).
+// Measured (fresh packaged server forked as the extension does, fresh cache, spawn → first diagnostics of the
+// first-run program, alternating pairs, load 3-7): x16 throughout the first check, process CPU -70 ms median pairwise
+// (13 of 15 pairs better; 420 -> 360 ms); x16 only until the first analysis began, -10 to -35 ms (8-10 of 12-15).
+// Big bench first diagnostics (BIG_FIRST_ONLY, 6 each, alternating with CORELENS_STARTUP_BUDGET=0): process CPU
+// median 2535 -> 2350 ms, main thread 1705 -> 1625 ms: no worse.
+// The bundle's V8 code cache must be made under the flags the next start compiles with (V8 compares a hash of them),
+// so the launcher writes it under the start-up budget (withStartupJitFlags). CORELENS_STARTUP_BUDGET=0: the budget
+// above from the start, as before; CORELENS_V8_FLAGS set: those flags throughout.
+
+/** The interrupt budget until the server settles (x16 V8's default) and the one after it (SERVER_V8_FLAGS'). */
+const STARTUP_BUDGET = '--interrupt-budget=1081344';
+const STEADY_BUDGET = '--interrupt-budget=540672';
+
+/** Whether this process is past its start-up budget; on globalThis because the launcher (dist/server.js) and the
+ * server bundle (dist/corelens.js) each have their own copy of this module. */
+const SETTLED = Symbol.for('corelens.jitFlags.settled');
+const settled = (): boolean => (globalThis as Record<symbol, unknown>)[SETTLED] === true;
+
+/** Whether the server starts with the start-up budget (not when CORELENS_V8_FLAGS replaces the flags, nor when
+ * switched off). */
+export function startupBudgetOn(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CORELENS_V8_FLAGS === undefined && env.CORELENS_STARTUP_BUDGET !== '0';
+}
+
+/** Applies the server's V8 flags to this process (before the server's modules run; idempotent): the start-up budget
+ * until settleServerJitFlags. */
 export function applyServerJitFlags(): void {
   applyV8Flags(SERVER_V8_FLAGS);
+  if (startupBudgetOn() && !settled()) v8.setFlagsFromString(STARTUP_BUDGET);
+}
+
+/** The server's start-up is over: the budget of SERVER_V8_FLAGS from now on. True the first time it changed. */
+export function settleServerJitFlags(): boolean {
+  if (settled() || !startupBudgetOn()) return false;
+  (globalThis as Record<symbol, unknown>)[SETTLED] = true;
+  v8.setFlagsFromString(STEADY_BUDGET);
+  return true;
+}
+
+/** Runs `fn` (the bundle's code cache being written) under the flags the process started with, so a next start,
+ * which compiles under them, takes the cache. */
+export function withStartupJitFlags<T>(fn: () => T): T {
+  if (!settled() || !startupBudgetOn()) return fn();
+  v8.setFlagsFromString(STARTUP_BUDGET);
+  try {
+    return fn();
+  } finally {
+    v8.setFlagsFromString(STEADY_BUDGET);
+  }
 }
 
 /** `corelens sites`' V8 flags (src/cli/sites.ts says why): a one-shot run whose code mostly runs once, and whose

@@ -42,6 +42,7 @@ import { SaveBuilds } from './build/onSave';
 import { findClang } from './source/toolchain';
 import { Ahead } from './source/ahead';
 import { codeCacheState, cpuMs, mainThreadMs, markStartup, saveCodeCache, startupLine, takeEarlyStart } from './earlyStart';
+import { settleServerJitFlags } from './jitFlags';
 
 /** Settings under `corelens.*` (VS Code settings, or `settings.corelens` from other clients). */
 export interface Settings {
@@ -646,6 +647,11 @@ export function startServer(connection: Connection = createServerConnection()): 
    * In slices with breaths between them: a hover sent meanwhile is answered from the last result at once.
    */
   async function analyseFor(a: Analyzer, arch: ArchKey, uri: string, text: string): Promise<Analysis> {
+    settleWhenLong();
+    const pause = () => {
+      settleWhenLong();
+      return breathe();
+    };
     const key = `${arch}\u0000${uri}`;
     // an update only by the analyzer that analysed the document, with these include paths: a reconfigure during an
     // analysis (the early check's during the handshake, or a settings change) makes new analyzers, whose first
@@ -653,11 +659,11 @@ export function startServer(connection: Connection = createServerConnection()): 
     const w = analysedWith.get(key);
     if (!w || w.includeVersion !== includeVersion || w.analyzer !== a) {
       const v = includeVersion;
-      const r = await a.analyzeAsync(uri, text, { includePaths }, breathe);
+      const r = await a.analyzeAsync(uri, text, { includePaths }, pause);
       analysedWith.set(key, { includeVersion: v, analyzer: a });
       return r;
     }
-    return a.updateAsync(uri, text, breathe);
+    return a.updateAsync(uri, text, pause);
   }
 
   /**
@@ -717,6 +723,21 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (version !== undefined) running.set(uri, { version, done });
     return done;
   }
+
+  /**
+   * The start-up V8 budget (jitFlags.ts) holds through a first check that stays small (the first-run program's two
+   * analyses: ~100-160 ms of main-thread CPU) and ends with the first diagnostics; an analysis past this much
+   * main-thread CPU since the first one began (the 8,000-line big program, whose analysis TurboFan's earlier
+   * optimisations speed up) settles to the steady budget at its next pause.
+   */
+  const STARTUP_ANALYSIS_MS = 250;
+  let firstAnalysisAt: number | undefined;
+  const settleWhenLong = () => {
+    const main = mainThreadMs();
+    const now = Number.isNaN(main) ? cpuMs() : main;
+    if (firstAnalysisAt === undefined) firstAnalysisAt = now;
+    else if (now - firstAnalysisAt > STARTUP_ANALYSIS_MS) settleServerJitFlags();
+  };
 
   /** Lets queued requests (a hover) in between the phases of a long check: they are answered from the last result. */
   const breathe = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
@@ -957,6 +978,8 @@ export function startServer(connection: Connection = createServerConnection()): 
         + (ahead ? `; from the worker: ${ahead.stats.skims} header scan(s) (waited ${ahead.stats.skimWaitMs.toFixed(0)} ms, spots found meanwhile ${ahead.stats.idleTasks}), ${ahead.stats.spots} spot set(s)` : ''));
       firstWait.delete(uri);
       openedAt.delete(uri);
+      // the first answer is out: the server's steady V8 budget from now on (jitFlags.ts)
+      settleServerJitFlags();
       // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
       if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }
