@@ -1,8 +1,10 @@
-// Two savings of clang's merge model (cse.ts) that must not change a value: its states' maps and sets copied by
-// forEach (cseCopies) and the `tails` rule's signature of a function's last statement made only once an arm is like
-// it (lazyTails). Analyses with both on equal analyses with both off, field by field (sites with their `merged`
-// flags, notes, plain accesses, functions, local BTF), on every fixture and corpus program and the big program, both
-// arches alone, and the big program's two arches sharing as the language server shares them.
+// Savings in a first analysis (issue 12's big program) that must not change a value. Clang's merge model (cse.ts):
+// its states' maps and sets copied by forEach (cseCopies) and the `tails` rule's signature of a function's last
+// statement made only once an arm is like it (lazyTails); analyses with both on equal analyses with both off, field
+// by field (sites with their `merged` flags, notes, plain accesses, functions, local BTF), on every fixture and corpus
+// program and the big program, both arches alone, and the big program's two arches sharing as the language server
+// shares them. The second arch's blanked bodies (docBodies.ts blank): the regular expression's text, code unit for
+// code unit.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -10,16 +12,20 @@ import * as os from 'os';
 import * as path from 'path';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { cseCopies, lazyTails } from '../../src/source/cse';
+import { blank } from '../../src/source/docBodies';
 import { HeaderCache } from '../../src/source/localTypes';
 import { SharedFunctions } from '../../src/source/sharedFunctions';
 import { SharedTrees } from '../../src/source/sharedTrees';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { generateVmlinuxH } from '../../bench/source.bench';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
+import { compileBpf } from '../support/bpfLoad';
+import { compareProgram, contextExpansion } from '../support/corpus';
 
 /** `tails` shapes (after held-out-shapes' OBI one): an arm ending `if (meta) { ..; trace(..); } return;` and the
  * function ending with the same statement (a twin); one whose argument differs (none); one whose tail reads nothing
- * relocated (no signature: the lazy walk stops at the first like arm). */
+ * relocated (no signature: the lazy walk stops at the first like arm). Then a parameter handed on to a callee that
+ * drops it. */
 const TAILS = `#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -84,6 +90,14 @@ SEC("kprobe/c") int prog_nothing(struct pt_regs *ctx)
 	nothing_relocated(&conns[0], &tps[0], (void *)PT_REGS_PARM1(ctx));
 	return 0;
 }
+/* a parameter named only as an argument handed on whole to a callee that never reads it (kubeshark's ssl_uprobe):
+ * dropped, its PT_REGS load dead */
+static __always_inline int ignore(u64 *tp, int unused) { *tp = 1; return 0; }
+static __always_inline int pass_on(u64 *tp, int ssl) { return ignore(tp, ssl); }
+SEC("kprobe/d") int BPF_KPROBE(prog_pass, void *a, int ssl)
+{
+	return pass_on(&tps[1], ssl);
+}
 char LICENSE[] SEC("license") = "GPL";
 `;
 
@@ -139,6 +153,18 @@ describe('merge model copies and lazy tails: the same analyses', function () {
     assert.ok(found > 0, `tail twins found: ${found}`);
   });
 
+  it("the shapes' live sites are clang's relocations", async () => {
+    const { includePaths } = fixtureSourcePrograms();
+    const src = path.join(dir, 'shapes.bpf.c');
+    const obj = path.join(dir, 'shapes.bpf.o');
+    fs.writeFileSync(src, TAILS);
+    compileBpf(src, obj, { includes: includePaths, arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'shapes', arch: 'x86', source: src, object: obj, includePaths, defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    assert.ok(agree.relocations >= 9, `${agree.relocations} relocations`);
+  });
+
   it('the big program, both arches sharing as the server does', async () => {
     const text = fs.readFileSync(big, 'utf8');
     const run = async (on: boolean) => {
@@ -157,5 +183,20 @@ describe('merge model copies and lazy tails: the same analyses', function () {
     const want = await run(false);
     const got = await run(true);
     for (const i of [0, 1]) for (const k of Object.keys(want[i]!)) assert.strictEqual(got[i]![k], want[i]![k], `arch ${i}: ${k} differ`);
+  });
+});
+
+describe('blanked bodies: the regular expression\'s text', () => {
+  it('random texts: newlines, carriage returns, tabs, surrogate pairs, empty lines', () => {
+    const pieces = ['\n', '\r\n', '\r', '\t', ' ', 'x', '{', '}', '\u00e9', '\ud83d\ude00', '\ud83d', '\u2028', '\n\n', ''];
+    let seed = 12;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    for (let k = 0; k < 500; k++) {
+      let s = '';
+      for (let i = rnd(40); i > 0; i--) s += pieces[rnd(pieces.length)];
+      assert.strictEqual(blank(s), s.replace(/[^\n]/g, ' '), JSON.stringify(s));
+    }
+    assert.strictEqual(blank(''), '');
+    assert.strictEqual(blank('\n'), '\n');
   });
 });
