@@ -549,9 +549,11 @@ function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
   return out;
 }
 
-/** CORELENS_CSE_LAZY_TAILS=0: `tails` makes the last statement's signature before looking for arms like it (as
- * before; the same twins either way, see tailTwins). Tests flip `on`; `skipped` counts the signatures not made, `found` the twins. */
-export const lazyTails = { on: process.env.CORELENS_CSE_LAZY_TAILS !== '0', skipped: 0, found: 0 };
+/** CORELENS_CSE_LAZY_TAILS=0: `tails` makes the last statement's signature before looking for arms like it, and
+ * `suffix` shapes a lone candidate call (as before; the same twins either way, see tailTwins and suffixTwins). Tests
+ * flip `on`; `skipped` counts the signatures and shapes not made, `found` the tails twins, `suffixes` the suffix
+ * pairs. */
+export const lazyTails = { on: process.env.CORELENS_CSE_LAZY_TAILS !== '0', skipped: 0, found: 0, suffixes: 0 };
 
 /** CORELENS_CSE_TAIL_OUTS=0: `tails` merges an arm that writes a caller's local too (its before/after figures). */
 const TAIL_OUTS = process.env.CORELENS_CSE_TAIL_OUTS !== '0';
@@ -601,25 +603,34 @@ interface SuffixTok { tag: string; key: string; site?: Site }
  */
 function suffixTwins(evs: FlowEv[], copy: FlowCopy): Site[] {
   const out: Site[] = [];
-  const cands: { toks: SuffixTok[]; outs: string }[] = [];
-  const add = (x: FlowEv | undefined, outs: string): void => {
-    if (!x || !('call' in x)) return;
-    const toks = suffixShape(x, copy);
-    if (toks?.some((t) => t.site)) cands.push({ toks, outs });
+  // the candidates' calls first, with what their paths store made when needed: two at least, or nothing can merge
+  // (lazyTails; otherwise each is shaped, in the same order as when shaped at once)
+  const calls: { x: Extract<FlowEv, { call: CallRef }>; outs: () => string }[] = [];
+  const add = (x: FlowEv | undefined, outs: () => string): void => {
+    if (x && 'call' in x) calls.push({ x, outs });
   };
   const walk = (xs: FlowEv[], d: number): void => {
     if (d > 16) return;
-    for (const x of xs) {
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
       if (!('kind' in x) || x.kind !== 'if') continue;
-      for (const a of [x.sub, x.alt ?? []]) {
-        add(lastStatement(a, true), liveOuts(a, copy));
-        walk(a, d + 1);
-      }
+      const sub = x.sub;
+      add(lastStatement(sub, true), () => liveOuts(sub, copy));
+      walk(sub, d + 1);
+      const alt = x.alt ?? [];
+      add(lastStatement(alt, true), () => liveOuts(alt, copy));
+      walk(alt, d + 1);
     }
   };
   walk(evs, 0);
   const tail = lastStatement(evs, false);
-  if (tail) add(tail, liveOuts(evs.slice(0, evs.indexOf(tail)).filter((x) => !('sub' in x)), copy));
+  if (tail) add(tail, () => liveOuts(evs.slice(0, evs.indexOf(tail)).filter((x) => !('sub' in x)), copy));
+  if (lazyTails.on && calls.length < 2) { if (calls.length) lazyTails.skipped++; return out; }
+  const cands: { toks: SuffixTok[]; outs: string }[] = [];
+  for (const c of calls) {
+    const toks = suffixShape(c.x, copy);
+    if (toks?.some((t) => t.site)) cands.push({ toks, outs: c.outs() });
+  }
   for (let j = 1; j < cands.length; j++) {
     const b = cands[j]!;
     for (let i = 0; i < j; i++) {
@@ -635,6 +646,7 @@ function suffixTwins(evs: FlowEv[], copy: FlowCopy): Site[] {
       }
       if (!ok) continue;
       for (let k = last + 1; k < b.toks.length; k++) if (b.toks[k]!.site) out.push(b.toks[k]!.site!);
+      lazyTails.suffixes++;
       break;
     }
   }

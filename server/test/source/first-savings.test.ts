@@ -25,7 +25,7 @@ import { compareProgram, contextExpansion } from '../support/corpus';
 /** `tails` shapes (after held-out-shapes' OBI one): an arm ending `if (meta) { ..; trace(..); } return;` and the
  * function ending with the same statement (a twin); one whose argument differs (none); one whose tail reads nothing
  * relocated (no signature: the lazy walk stops at the first like arm). Then a parameter handed on to a callee that
- * drops it. */
+ * drops it, and a `suffix` pair. */
 const TAILS = `#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -98,6 +98,29 @@ SEC("kprobe/d") int BPF_KPROBE(prog_pass, void *a, int ssl)
 {
 	return pass_on(&tps[1], ssl);
 }
+/* suffix (after held-out-shapes' netdata one): two returning paths whose inlined reads differ only in the first
+ * relocation share the rest (one tgid record) */
+static __always_inline u32 real_parent_pid(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(t, real_parent, tgid);
+}
+static __always_inline u32 parent_pid(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(t, parent, tgid);
+}
+static __always_inline u32 pick(int level)
+{
+	if (level == 1)
+		return real_parent_pid();
+	return parent_pid();
+}
+SEC("kprobe/e") int prog_pick(struct pt_regs *ctx)
+{
+	tps[2] = pick((int)PT_REGS_PARM1(ctx));
+	return 0;
+}
 char LICENSE[] SEC("license") = "GPL";
 `;
 
@@ -123,6 +146,7 @@ describe('merge model copies and lazy tails: the same analyses', function () {
     const copies0 = cseCopies.copies;
     const skipped0 = lazyTails.skipped;
     let found = 0;
+    let suffixes = 0;
     for (const arch of ['x86', 'arm64']) {
       const off = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
       const on = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
@@ -132,16 +156,21 @@ describe('merge model copies and lazy tails: the same analyses', function () {
         const c0 = cseCopies.copies;
         const s0 = lazyTails.skipped;
         const f0 = lazyTails.found;
+        const x0 = lazyTails.suffixes;
         const want = analysisShapes(off.analyze(f, text, { includePaths: inc }));
         assert.strictEqual(cseCopies.copies, c0, 'copies by forEach are off');
         assert.strictEqual(lazyTails.skipped, s0, 'lazy tails are off');
         const foundOff = lazyTails.found - f0;
+        const suffixesOff = lazyTails.suffixes - x0;
         set(true);
         const f1 = lazyTails.found;
+        const x1 = lazyTails.suffixes;
         const got = analysisShapes(on.analyze(f, text, { includePaths: inc }));
         for (const k of Object.keys(want)) assert.strictEqual(got[k], want[k], `${path.basename(f)} ${arch}: ${k} differ`);
         assert.strictEqual(lazyTails.found - f1, foundOff, `${path.basename(f)} ${arch}: the same tail twins`);
+        assert.strictEqual(lazyTails.suffixes - x1, suffixesOff, `${path.basename(f)} ${arch}: the same suffix pairs`);
         found += foundOff;
+        suffixes += suffixesOff;
         off.close(f);
         on.close(f);
       }
@@ -151,6 +180,7 @@ describe('merge model copies and lazy tails: the same analyses', function () {
     assert.ok(cseCopies.copies - copies0 > 10_000, `copies: ${cseCopies.copies - copies0}`);
     assert.ok(lazyTails.skipped - skipped0 > 100, `signatures not made: ${lazyTails.skipped - skipped0}`);
     assert.ok(found > 0, `tail twins found: ${found}`);
+    assert.ok(suffixes > 0, `suffix pairs found: ${suffixes}`);
   });
 
   it("the shapes' live sites are clang's relocations", async () => {
