@@ -1,10 +1,12 @@
 // Savings in a first analysis (issue 12's big program) that must not change a value. Clang's merge model (cse.ts):
 // its states' maps and sets copied by forEach (cseCopies) and the `tails` rule's signature of a function's last
-// statement made only once an arm is like it (lazyTails); analyses with both on equal analyses with both off, field
-// by field (sites with their `merged` flags, notes, plain accesses, functions, local BTF), on every fixture and corpus
+// statement made only once an arm is like it (lazyTails); analyzeFunction's scan of how each name is written without
+// a regular expression, array literals or a closure per token (sites.ts writeScan); analyses with all on equal
+// analyses with all off, field by field (sites with their `merged` flags, notes, plain accesses, functions, local BTF), on every fixture and corpus
 // program and the big program, both arches alone, and the big program's two arches sharing as the language server
-// shares them. The second arch's blanked bodies (docBodies.ts blank): the regular expression's text, code unit for
-// code unit.
+// shares them. The second arch's blanked bodies (docBodies.ts blank): the regular expression's text, code unit for code unit. The
+// write scan's assignment operators (sites.ts ASSIGN_OPS): what its regular expression matched, over every C
+// punctuator.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -13,6 +15,7 @@ import * as path from 'path';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { cseCopies, lazyTails } from '../../src/source/cse';
 import { blank } from '../../src/source/docBodies';
+import { ASSIGN_OPS, writeScan } from '../../src/source/sites';
 import { HeaderCache } from '../../src/source/localTypes';
 import { SharedFunctions } from '../../src/source/sharedFunctions';
 import { SharedTrees } from '../../src/source/sharedTrees';
@@ -124,10 +127,10 @@ SEC("kprobe/e") int prog_pick(struct pt_regs *ctx)
 char LICENSE[] SEC("license") = "GPL";
 `;
 
-describe('merge model copies and lazy tails: the same analyses', function () {
+describe('merge model copies, lazy tails, the write scan: the same analyses', function () {
   this.timeout(600_000);
 
-  const set = (on: boolean) => { cseCopies.on = on; lazyTails.on = on; };
+  const set = (on: boolean) => { cseCopies.on = on; lazyTails.on = on; writeScan.on = on; };
   let dir = '';
   let big = '';
   before(() => {
@@ -220,7 +223,7 @@ describe('blanked bodies: the regular expression\'s text', () => {
   it('random texts: newlines, carriage returns, tabs, surrogate pairs, empty lines', () => {
     const pieces = ['\n', '\r\n', '\r', '\t', ' ', 'x', '{', '}', '\u00e9', '\ud83d\ude00', '\ud83d', '\u2028', '\n\n', ''];
     let seed = 12;
-    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const rnd = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
     for (let k = 0; k < 500; k++) {
       let s = '';
       for (let i = rnd(40); i > 0; i--) s += pieces[rnd(pieces.length)];
@@ -228,5 +231,16 @@ describe('blanked bodies: the regular expression\'s text', () => {
     }
     assert.strictEqual(blank(''), '');
     assert.strictEqual(blank('\n'), '\n');
+  });
+});
+
+describe("the write scan's assignment operators", () => {
+  it('are what /^([-+*/%&|^]|<<|>>)?=$/ matches among every C punctuator and a few words', () => {
+    const re = /^([-+*/%&|^]|<<|>>)?=$/;
+    const puncts = ['[', ']', '(', ')', '{', '}', '.', '->', '++', '--', '&', '*', '+', '-', '~', '!', '/', '%', '<<', '>>', '<', '>', '<=', '>=',
+      '==', '!=', '^', '|', '&&', '||', '?', ':', ';', '...', '=', '*=', '/=', '%=', '+=', '-=', '<<=', '>>=', '&=', '^=', '|=', ',', '#', '##',
+      '<:', ':>', '<%', '%>', '%:', '%:%:', 'a', '', '==='];
+    for (const p of puncts) assert.strictEqual(ASSIGN_OPS.has(p), re.test(p), p);
+    assert.strictEqual(ASSIGN_OPS.size, puncts.filter((p) => re.test(p)).length);
   });
 });
