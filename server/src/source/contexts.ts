@@ -228,7 +228,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     return `${p.line}:${p.character}`;
   };
   const made = new Map<string, Site>();
-  const ids = new WeakMap<object, number>();
+  // (plain Maps, here and for the memo below: they live only as long as this call, so weak keys keep nothing alive
+  // longer, and a WeakMap's insert costs more: an ephemeron entry the GC must trace)
+  const ids = new Map<object, number>();
   let nextId = 0;
   const idOf = (o: object): number => { let i = ids.get(o); if (i === undefined) { i = ++nextId; ids.set(o, i); } return i; };
   const reached = new Set<FuncDef>();
@@ -301,9 +303,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   });
 
   /** Contexts already made, per parent context and call (contextMemo). */
-  const kids = new WeakMap<Ctx, Map<CallRef, Ctx>>();
+  const kids = new Map<Ctx, Map<CallRef, Ctx>>();
   /** Sites already made, per context object and raw site (contextMemo; `made` by key stays the reference). */
-  const sitesOf = new WeakMap<Ctx, Map<RawSite, Site>>();
+  const sitesOf = new Map<Ctx, Map<RawSite, Site>>();
   const memo = contextMemo.on;
   /** stepInto, once per parent context and call (contextMemo). */
   const stepOnce = (c: Ctx, call: CallRef): Ctx => {

@@ -31,10 +31,31 @@ export class TypeEnv {
     }
     return undefined;
   }
-  tag(key: string): Record | EnumT | undefined { return this.tags.get(key) ?? this.find((e) => e.tags.get(key)); }
-  typedef(n: string): CType | undefined { return this.typedefs.get(n) ?? this.find((e) => e.typedefs.get(n)); }
-  enumConst(n: string): { value: bigint; type: EnumT } | undefined { return this.enumConsts.get(n) ?? this.find((e) => e.enumConsts.get(n)); }
-  global(n: string): CType | undefined { return this.globals.get(n) ?? this.find((e) => e.globals.get(n)); }
+  // (the hottest lookups, once per identifier the parser meets, walk the imports without a closure per call)
+  tag(key: string): Record | EnumT | undefined {
+    const own = this.tags.get(key);
+    if (own !== undefined) return own;
+    for (let i = this.imports.length - 1; i >= 0; i--) { const v = this.imports[i]!.tags.get(key); if (v !== undefined) return v; }
+    return undefined;
+  }
+  typedef(n: string): CType | undefined {
+    const own = this.typedefs.get(n);
+    if (own !== undefined) return own;
+    for (let i = this.imports.length - 1; i >= 0; i--) { const v = this.imports[i]!.typedefs.get(n); if (v !== undefined) return v; }
+    return undefined;
+  }
+  enumConst(n: string): { value: bigint; type: EnumT } | undefined {
+    const own = this.enumConsts.get(n);
+    if (own !== undefined) return own;
+    for (let i = this.imports.length - 1; i >= 0; i--) { const v = this.imports[i]!.enumConsts.get(n); if (v !== undefined) return v; }
+    return undefined;
+  }
+  global(n: string): CType | undefined {
+    const own = this.globals.get(n);
+    if (own !== undefined) return own;
+    for (let i = this.imports.length - 1; i >= 0; i--) { const v = this.imports[i]!.globals.get(n); if (v !== undefined) return v; }
+    return undefined;
+  }
   knob(n: string): bigint | undefined { return this.knobs.get(n) ?? this.find((e) => e.knobs.get(n)); }
   /** A function by name; a definition (with a body) wins over a prototype seen elsewhere. */
   func(n: string): FuncDef | undefined {

@@ -93,6 +93,32 @@
 import type { Site } from './analyzer';
 import type { CallRef, CondKey, FlowEv, RawSite } from './sites';
 
+/**
+ * How the replay copies its states' maps and sets. `new Map(m)` / `new Set(s)` walk their argument with the iterator
+ * protocol: in code not yet optimised (the replay runs mostly once, in a first analysis) each entry allocates an
+ * iterator result and a `[key, value]` pair; `forEach` allocates neither. The copy is the same either way (same
+ * entries, same order). CORELENS_CSE_COPY=0 goes back to the constructors; tests flip `on` and count `copies`.
+ */
+export const cseCopies = { on: process.env.CORELENS_CSE_COPY !== '0', copies: 0 };
+
+/** A copy of `m` (see cseCopies). */
+function copyMap<K, V>(m: Map<K, V>): Map<K, V> {
+  if (!cseCopies.on) return new Map(m);
+  cseCopies.copies++;
+  const c = new Map<K, V>();
+  m.forEach((v, k) => { c.set(k, v); });
+  return c;
+}
+
+/** A copy of `s` (see cseCopies). */
+function copySet<T>(s: Set<T>): Set<T> {
+  if (!cseCopies.on) return new Set(s);
+  cseCopies.copies++;
+  const c = new Set<T>();
+  s.forEach((v) => { c.add(v); });
+  return c;
+}
+
 /** What the replay needs from the call-context expansion (contexts.ts), for one inlined copy of a function. */
 export interface FlowCopy {
   /** The value a pointer variable of this copy names (a parameter: the caller's variable passed to it, if any). */
@@ -489,10 +515,21 @@ function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
   const out = new Set<FlowEv>();
   const tail = lastStatement(evs, false);
   if (!tail) return out;
-  const want = tailSig(tail, copy);
-  if (want === undefined || !want.includes('S')) return out;
-  // what the path to the last statement stores into callers' locals (its own statements before it, not in an if)
-  const finalOuts = liveOuts(evs.slice(0, evs.indexOf(tail)).filter((x) => !('sub' in x)), copy);
+  // the tail's signature and stores, made at the first arm like it (lazyTails): most programs have none, and the
+  // signature walks every call the tail inlines; made before any arm's, as when made first
+  let want: string | undefined | null = null;
+  let finalOuts = '';
+  /** The tail's signature, or undefined when it cannot have a twin (no signature, or no relocation in it). */
+  const wanted = (): string | undefined => {
+    if (want === null) {
+      want = tailSig(tail, copy);
+      if (want !== undefined && !want.includes('S')) want = undefined;
+      // what the path to the last statement stores into callers' locals (its own statements before it, not in an if)
+      if (want !== undefined) finalOuts = liveOuts(evs.slice(0, evs.indexOf(tail)).filter((x) => !('sub' in x)), copy);
+    }
+    return want;
+  };
+  if (!lazyTails.on && wanted() === undefined) return out;
   // the arms ending in `X; return;` before it (ifs only: a loop's or a switch's return leaves through their blocks)
   const arms = (xs: FlowEv[], d: number): boolean => xs.some((x) => {
     if (x === tail || d > 16 || !('kind' in x) || x.kind !== 'if') return false;
@@ -500,14 +537,23 @@ function tailTwins(evs: FlowEv[], copy: FlowCopy): Set<FlowEv> {
       const l = lastStatement(a, true);
       // (the same kind of statement, the same callee, before the whole comparison)
       const like = l && ('call' in l ? 'call' in tail && l.call.def === tail.call.def : !('call' in tail));
+      // (a tail with no signature has no twin: the walk stops, nothing found)
+      if (like && wanted() === undefined) return true;
       if (like && tailSig(l, copy) === want && !(TAIL_OUTS && liveOuts(a, copy) !== finalOuts)) return true;
       if (arms(a, d + 1)) return true;
     }
     return false;
   });
-  if (arms(evs, 0)) out.add(tail);
+  if (arms(evs, 0) && want !== undefined && want !== null) { out.add(tail); lazyTails.found++; }
+  if (want === null) lazyTails.skipped++;
   return out;
 }
+
+/** CORELENS_CSE_LAZY_TAILS=0: `tails` makes the last statement's signature before looking for arms like it, and
+ * `suffix` shapes a lone candidate call (as before; the same twins either way, see tailTwins and suffixTwins). Tests
+ * flip `on`; `skipped` counts the signatures and shapes not made, `found` the tails twins, `suffixes` the suffix
+ * pairs. */
+export const lazyTails = { on: process.env.CORELENS_CSE_LAZY_TAILS !== '0', skipped: 0, found: 0, suffixes: 0 };
 
 /** CORELENS_CSE_TAIL_OUTS=0: `tails` merges an arm that writes a caller's local too (its before/after figures). */
 const TAIL_OUTS = process.env.CORELENS_CSE_TAIL_OUTS !== '0';
@@ -526,8 +572,9 @@ function liveOuts(xs: FlowEv[], copy: FlowCopy): string {
   const out: string[] = [];
   const walk = (ys: FlowEv[], d: number): void => {
     if (d > 16) return;
-    for (const x of ys) {
-      if ('cut' in x) for (const o of x.outs ?? []) { if (copy.outLive?.(o.p)) out.push(`${o.at}=${o.v}`); }
+    for (let i = 0; i < ys.length; i++) {
+      const x = ys[i]!;
+      if ('cut' in x) { const os = x.outs; if (os) for (let j = 0; j < os.length; j++) { const o = os[j]!; if (copy.outLive?.(o.p)) out.push(`${o.at}=${o.v}`); } }
       else if ('sub' in x && x.kind === 'if') { walk(x.sub, d + 1); walk(x.alt ?? [], d + 1); }
     }
   };
@@ -556,25 +603,34 @@ interface SuffixTok { tag: string; key: string; site?: Site }
  */
 function suffixTwins(evs: FlowEv[], copy: FlowCopy): Site[] {
   const out: Site[] = [];
-  const cands: { toks: SuffixTok[]; outs: string }[] = [];
-  const add = (x: FlowEv | undefined, outs: string): void => {
-    if (!x || !('call' in x)) return;
-    const toks = suffixShape(x, copy);
-    if (toks?.some((t) => t.site)) cands.push({ toks, outs });
+  // the candidates' calls first, with what their paths store made when needed: two at least, or nothing can merge
+  // (lazyTails; otherwise each is shaped, in the same order as when shaped at once)
+  const calls: { x: Extract<FlowEv, { call: CallRef }>; outs: () => string }[] = [];
+  const add = (x: FlowEv | undefined, outs: () => string): void => {
+    if (x && 'call' in x) calls.push({ x, outs });
   };
   const walk = (xs: FlowEv[], d: number): void => {
     if (d > 16) return;
-    for (const x of xs) {
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
       if (!('kind' in x) || x.kind !== 'if') continue;
-      for (const a of [x.sub, x.alt ?? []]) {
-        add(lastStatement(a, true), liveOuts(a, copy));
-        walk(a, d + 1);
-      }
+      const sub = x.sub;
+      add(lastStatement(sub, true), () => liveOuts(sub, copy));
+      walk(sub, d + 1);
+      const alt = x.alt ?? [];
+      add(lastStatement(alt, true), () => liveOuts(alt, copy));
+      walk(alt, d + 1);
     }
   };
   walk(evs, 0);
   const tail = lastStatement(evs, false);
-  if (tail) add(tail, liveOuts(evs.slice(0, evs.indexOf(tail)).filter((x) => !('sub' in x)), copy));
+  if (tail) add(tail, () => liveOuts(evs.slice(0, evs.indexOf(tail)).filter((x) => !('sub' in x)), copy));
+  if (lazyTails.on && calls.length < 2) { if (calls.length) lazyTails.skipped++; return out; }
+  const cands: { toks: SuffixTok[]; outs: string }[] = [];
+  for (const c of calls) {
+    const toks = suffixShape(c.x, copy);
+    if (toks?.some((t) => t.site)) cands.push({ toks, outs: c.outs() });
+  }
   for (let j = 1; j < cands.length; j++) {
     const b = cands[j]!;
     for (let i = 0; i < j; i++) {
@@ -590,6 +646,7 @@ function suffixTwins(evs: FlowEv[], copy: FlowCopy): Site[] {
       }
       if (!ok) continue;
       for (let k = last + 1; k < b.toks.length; k++) if (b.toks[k]!.site) out.push(b.toks[k]!.site!);
+      lazyTails.suffixes++;
       break;
     }
   }
@@ -662,7 +719,8 @@ function tailSig(e: FlowEv, copy: FlowCopy): string | undefined {
       return fresh.has(`${id.slice(0, h + 1)}${bare}`) ? `D${id.slice(0, h + 1)}${bare}` : id;
     };
     const out: string[] = [];
-    for (const x of evs) {
+    for (let i = 0; i < evs.length; i++) {
+      const x = evs[i]!;
       if ('s' in x) {
         const s = cp.site(x.s);
         if (!s) continue;
@@ -683,7 +741,7 @@ function tailSig(e: FlowEv, copy: FlowCopy): string | undefined {
       else {
         if (x.kind !== 'if') return undefined;
         // its declared locals as this copy names them (the name with the copy's prefix, no version)
-        const inIf = new Set(fresh);
+        const inIf = copySet(fresh);
         for (const n of x.decls ?? []) { const id = cp.id(n); inIf.add(`${id.slice(0, id.lastIndexOf('|') + 1)}${n}`); }
         const a = sig(x.sub, cp, depth + 1, own, inIf);
         const b = x.alt ? sig(x.alt, cp, depth + 1, own, inIf) : '';
@@ -791,7 +849,7 @@ const oid = (o: object): number => { let i = oids.get(o); if (i === undefined) o
 
 /** `avail` with the addresses (not the checks) another state defined: a short circuit's right side, see `run`. */
 function withAddrs(avail: Map<string, number>, from: Map<string, number>): Map<string, number> {
-  const m = new Map(avail);
+  const m = copyMap(avail);
   for (const [k, b] of from) if (k.startsWith('a|')) m.set(k, b);
   return m;
 }
@@ -949,7 +1007,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
     } else if ('call' in e) {
       st.loads.clear();
       st.calls.n++;
-      for (const b of e.bases ?? []) if (b !== undefined) useAny(st, copy.id(b), st.seq.n - 0.5);
+      const bs = e.bases;
+      if (bs) for (let i = 0; i < bs.length; i++) { const b = bs[i]; if (b !== undefined) useAny(st, copy.id(b), st.seq.n - 0.5); }
       if (e.call.twin || depth > 24) { st.clob.n++; continue; }
       if (ROLLED && e.split && rolledCopies(e, st, copy, depth)) {
         // what follows is another block, nothing of the body available to it
@@ -971,8 +1030,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         }
       }
       // a call sunk out of an if/else runs after the join: its own blocks, nothing before it reused
-      if (e.call.sunk) { newBlock([]); st.avail = new Map(st.avail); st.gvn = new Map(); st.clob.n++; }
-      const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], early: [],
+      if (e.call.sunk) { newBlock([]); st.avail = copyMap(st.avail); st.gvn = new Map(); st.clob.n++; }
+      const inner: State = { ...st, avail: copyMap(st.avail), facts: copyMap(st.facts), gvn: copyMap(st.gvn), loads: new Set(), preds: copySet(st.preds), exited: false, rets: [], early: [],
         rolled: st.rolled && { seen: st.rolled.seen, path: `${st.rolled.path}/${oid(e.call)}` }, retSc: [], outs: [], entry: undefined };
       run(sub.flow, inner, sub.copy, depth + 1, true);
       const ends = [...inner.rets, ...(inner.exited ? [] : [inner.cur])];
@@ -991,7 +1050,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         // what every way out (each return, the end) had available is defined in blocks dominating the join (`early`)
         const outs = [...inner.early!, ...(inner.exited ? [] : [inner.avail])];
         if (outs.length === ends.length) {
-          const avail = new Map(st.avail);
+          const avail = copyMap(st.avail);
           for (const [k, b] of outs[0]!) if (outs.every((o) => o.get(k) === b)) avail.set(k, b);
           st.avail = avail;
         }
@@ -1001,8 +1060,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       } else st.exited = true;
       st.loads.clear();
     } else if ('cut' in e) {
-      for (const o of e.outs ?? []) useAny(st, copy.id(o.p), st.seq.n - 0.5);
-      for (const u of e.uses ?? []) useAny(st, copy.id(u), st.seq.n - 0.5);
+      const os = e.outs;
+      if (os) for (let i = 0; i < os.length; i++) useAny(st, copy.id(os[i]!.p), st.seq.n - 0.5);
+      const us = e.uses;
+      if (us) for (let i = 0; i < us.length; i++) useAny(st, copy.id(us[i]!), st.seq.n - 0.5);
       // hop: a statement's end keeps the pointers loaded to be dereferenced at once (no store, call or block between)
       if (e.soft && !e.store) { for (const k of st.loads) if (!k.startsWith('h|')) st.loads.delete(k); }
       else st.loads.clear();
@@ -1017,8 +1078,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       }
     } else if ('exit' in e) {
       if (e.exit === 'ret') {
-        st.rets.push(st.cur); st.early?.push(new Map(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined);
-        st.outs?.push({ block: st.cur, avail: new Map(st.entry ?? st.avail), ...(e.k !== undefined ? { k: e.k } : {}) });
+        st.rets.push(st.cur); st.early?.push(copyMap(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined);
+        st.outs?.push({ block: st.cur, avail: copyMap(st.entry ?? st.avail), ...(e.k !== undefined ? { k: e.k } : {}) });
       }
       st.exited = true;
     } else if (e.kind === 'if') {
@@ -1034,7 +1095,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         const taken = known !== e.ck!.neg;
         const dead = taken ? e.alt : e.sub;
         const live = taken ? e.sub : e.alt;
-        if (dead) run(dead, { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], early: [], outs: [], adj: undefined, dup: true }, copy, depth);
+        if (dead) run(dead, { ...st, avail: copyMap(st.avail), facts: copyMap(st.facts), gvn: copyMap(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], early: [], outs: [], adj: undefined, dup: true }, copy, depth);
         if (live) run(live, st, copy, depth);
         continue;
       }
@@ -1068,14 +1129,14 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         // (sst: the arm's constant store is sunk into the return block with the function's last one: only a return)
         if (EARLY && depth > 0 && evs2.every((x) => ('cut' in x && x.soft) || ('exit' in x && x.exit === 'ret') || (e.sst && evs2 === e.sub && 'clob' in x)) && evs2.some((x) => 'exit' in x)) {
           st.rets.push(from);
-          st.early?.push(new Map(st.avail));
+          st.early?.push(copyMap(st.avail));
           const x = evs2.find((y): y is Extract<FlowEv, { exit: 'ret' | 'jump' }> => 'exit' in y);
-          st.outs?.push({ block: from, avail: new Map(st.entry ?? st.avail), ...(x?.k !== undefined ? { k: x.k } : {}) });
+          st.outs?.push({ block: from, avail: copyMap(st.entry ?? st.avail), ...(x?.k !== undefined ? { k: x.k } : {}) });
           return { ...st, exited: true };
         }
         const a: State = base
-          ? { ...st, avail: withAddrs(st.avail, base.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
-          : { ...st, avail: new Map(st.avail), facts: new Map(st.facts), gvn: new Map(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
+          ? { ...st, avail: withAddrs(st.avail, base.avail), facts: copyMap(st.facts), gvn: copyMap(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
+          : { ...st, avail: copyMap(st.avail), facts: copyMap(st.facts), gvn: copyMap(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         if (dup) a.dup = true;
         // implied: in the arm, the comparison has the value its branch took
         if (key !== undefined) a.facts.set(key, evs2 === e.sub ? !e.ck!.neg : e.ck!.neg);
@@ -1093,9 +1154,9 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (HOIST && e.alt && !twin && !e.sc && !st.loop && !st.rolled && !st.dup && st.preds.size <= 1) { const h = hoistOf(e.sub, e.alt, copy); if (h) h.merged = true; }
       // implied: what follows an if one of whose arms always exits is dominated by the other arm's edge
       if (key !== undefined) {
-        if (t.exited && !f) st.facts = new Map(st.facts).set(key, e.ck!.neg);
-        else if (t.exited && f && !f.exited) st.facts = new Map(f.facts);
-        else if (f?.exited && !t.exited) st.facts = new Map(t.facts);
+        if (t.exited && !f) st.facts = copyMap(st.facts).set(key, e.ck!.neg);
+        else if (t.exited && f && !f.exited) st.facts = copyMap(f.facts);
+        else if (f?.exited && !t.exited) st.facts = copyMap(t.facts);
       }
       if (SUNK && e.alt && !twin && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled) {
         const sunk = sunkOf(e.sub, e.alt, copy);
@@ -1110,7 +1171,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (JT && e.cc && prevJt && !e.alt && t.exited && !st.loop && !st.rolled && prevJt.outs.every((o) => o.k !== undefined)) {
         const cont = prevJt.outs.filter((o) => (e.cc === 'neg' ? o.k !== 0n : o.k === 0n));
         if (cont.length) {
-          const avail = new Map(prevJt.avail);
+          const avail = copyMap(prevJt.avail);
           for (const [k, b] of cont[0]!.avail) if (cont.every((o) => o.avail.get(k) === b)) avail.set(k, b);
           st.avail = avail;
           newBlock(cont.map((o) => o.block));
@@ -1149,10 +1210,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // (a check the block before a store arm computed is still reused after it as if the arm were no block:
       // measured on cse14's switch2 `checks` shape, clang one field_exists record; an address is not, above. Why
       // the check differs is not understood: GVN's load PRE into the arm is the guess)
-      if (storeArm) { const avail = new Map(st.avail); for (const [k, b] of st.avail) if (b === from && k.startsWith('v|')) avail.set(k, st.cur); st.avail = avail; }
+      if (storeArm) { const avail = copyMap(st.avail); for (const [k, b] of st.avail) if (b === from && k.startsWith('v|')) avail.set(k, st.cur); st.avail = avail; }
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? new Map(st.avail) };
+      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? copyMap(st.avail) };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
@@ -1168,7 +1229,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      const body: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? new Map(st.avail) };
+      const body: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? copyMap(st.avail) };
       const first = body.cur;
       const seq0 = st.seq.n;
       run(e.sub, body, copy, depth);
@@ -1251,7 +1312,7 @@ function rolledCopies(e: Extract<FlowEv, { call: CallRef }>, st: State, copy: Fl
   if (subs.length < 2 || !e.split!.rolled.includes(subs.length)) return false;
   const rolled = { seen: st.rolled?.seen ?? new Set<string>(), path: `${st.rolled?.path ?? ''}/r${oid(e.split!)}` };
   for (const sub of subs) {
-    const inner: State = { ...st, avail: new Map(st.avail), facts: new Map(), gvn: new Map(st.gvn), loads: new Set(), preds: new Set(st.preds), exited: false, rets: [], adj: undefined, rolled };
+    const inner: State = { ...st, avail: copyMap(st.avail), facts: new Map(), gvn: copyMap(st.gvn), loads: new Set(), preds: copySet(st.preds), exited: false, rets: [], adj: undefined, rolled };
     run(sub!.flow, inner, sub!.copy, depth + 1);
   }
   return true;

@@ -189,6 +189,14 @@ export function bodiesToShare(text: string, from: number, ranges: DocBodies['ran
   return out;
 }
 
+/** `s` with every character but a newline a space (what `s.replace(/[^\n]/g, ' ')` gives: the same code units,
+ * counted per line), a line at a time: the global regular expression took ≈ 4× as long on a first analysis. */
+export function blank(s: string): string {
+  const lines = s.split('\n');
+  for (let i = 0; i < lines.length; i++) lines[i] = ' '.repeat(lines[i]!.length);
+  return lines.join('\n');
+}
+
 /** `text` with the shared bodies' interiors blanked (line breaks kept, so offsets, lines and `bol` stay). */
 export function blankBodies(text: string, ranges: DocBodies['ranges'], shared: Map<number, Token[]>): string {
   const parts: string[] = [];
@@ -196,7 +204,7 @@ export function blankBodies(text: string, ranges: DocBodies['ranges'], shared: M
   for (const r of ranges) {
     if (!shared.has(r.start)) continue;
     parts.push(text.slice(at, r.start));
-    parts.push(text.slice(r.start, r.end).replace(/[^\n]/g, ' '));
+    parts.push(blank(text.slice(r.start, r.end)));
     at = r.end;
   }
   parts.push(text.slice(at));

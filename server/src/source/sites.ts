@@ -634,6 +634,33 @@ const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
 const SIZEOF_BOUNDS = process.env.CORELENS_SIZEOF_BOUNDS !== '0';
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
+/** The write scan of analyzeFunction as it was (CORELENS_WRITE_SCAN=0): a regular expression, array literals and a
+ * closure per token. */
+function writesAsBefore(f: FuncDef, b: readonly Token[], o: { assigned: Set<string>; rebound: Set<string>; writes: Map<string, number>; addrTaken: Set<string>; memBad: Set<string> }): void {
+  const { assigned, rebound, writes, addrTaken, memBad } = o;
+  for (let i = 0; i < b.length; i++) {
+    const t = b[i]!;
+    if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
+    const assign = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '');
+    if (assign) assigned.add(t.s);
+    if ((assign && b[i - 1]?.s !== '*') || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--') rebound.add(t.s);
+    const inside = ['->', '.', '['].includes(b[i + 1]?.s ?? '');
+    const w = assign || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || (b[i - 1]?.s === '&' && !inside);
+    if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
+    if (b[i - 1]?.s === '&' && !inside) addrTaken.add(t.s);
+    const wholeArg = ['(', ','].includes(b[i - (b[i - 1]?.s === '&' ? 2 : 1)]?.s ?? '') && [',', ')'].includes(b[i + 1]?.s ?? '');
+    if (b[i - 1]?.s === '&' && !inside && !wholeArg) memBad.add(t.s);
+    if (f.params.some((q) => q.name === t.s) && b[i - 1]?.s !== '*' && !wholeArg) memBad.add(`*${t.s}`);
+  }
+}
+
+/** CORELENS_WRITE_SCAN=0: analyzeFunction's scan of how each name is written runs as before (writesAsBefore: the
+ * same sets, ≈ 6% more instructions in a first analysis of the big program). Tests flip `on`. */
+export const writeScan = { on: process.env.CORELENS_WRITE_SCAN !== '0' };
+
+/** The assignment operators: `=`, and `=` after one of - + * / % & | ^ << >> (a regular expression did this). */
+export const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
+
 export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): FuncResult {
   const res: FuncResult = { sites: [], plain: [], calls: [], notes: [], deps: new Set() };
   /** Local structs with members that are constants where the struct is passed to inlined calls (constMembers). */
@@ -721,25 +748,35 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const b = f.body ?? [];
     // how often each name may be written (assigned, stepped, its address taken): a pointer written at most once (a
     // parameter never, a local at its declaration) names one value in a copy of the body (cse.ts's same-base rule)
-    for (let i = 0; i < b.length; i++) {
+    // (once per token of every body typed, mostly in code not yet optimised: the neighbours read once, no regular
+    // expression, array literal or closure per token)
+    const paramNames = new Set<string>();
+    for (let i = 0; i < f.params.length; i++) paramNames.add(f.params[i]!.name);
+    if (!writeScan.on) writesAsBefore(f, b, { assigned, rebound, writes, addrTaken, memBad });
+    else for (let i = 0; i < b.length; i++) {
       const t = b[i]!;
-      if (t.t !== 0 || b[i - 1]?.s === '.' || b[i - 1]?.s === '->') continue;
-      const assign = /^([-+*/%&|^]|<<|>>)?=$/.test(b[i + 1]?.s ?? '');
+      if (t.t !== 0) continue;
+      const prev = b[i - 1]?.s;
+      if (prev === '.' || prev === '->') continue;
+      const next = b[i + 1]?.s;
+      const assign = next !== undefined && ASSIGN_OPS.has(next);
       if (assign) assigned.add(t.s);
+      const stepped = next === '++' || next === '--' || prev === '++' || prev === '--';
       // `*p = v` writes what p points to, not p (the scan above cannot tell them apart for its own uses)
-      if ((assign && b[i - 1]?.s !== '*') || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--') rebound.add(t.s);
+      if ((assign && prev !== '*') || stepped) rebound.add(t.s);
       // `&v->f`, `&v.f`, `&v[i]` take an address inside what v points to or holds: no write of v (tetragon's IS_ROOT
       // reads `_(&dentry->d_parent)` of a parameter that stays one value)
-      const inside = ['->', '.', '['].includes(b[i + 1]?.s ?? '');
-      const w = assign || b[i + 1]?.s === '++' || b[i + 1]?.s === '--' || b[i - 1]?.s === '++' || b[i - 1]?.s === '--' || (b[i - 1]?.s === '&' && !inside);
+      const inside = next === '->' || next === '.' || next === '[';
+      const w = assign || stepped || (prev === '&' && !inside);
       if (w) writes.set(t.s, (writes.get(t.s) ?? 0) + 1);
       // `&v` (not `&v->f`, `&v.f`, `&v[i]`: addresses inside what v points to or holds)
-      if (b[i - 1]?.s === '&' && !inside) addrTaken.add(t.s);
+      if (prev === '&' && !inside) addrTaken.add(t.s);
       // implied: `&x` only ever a call's whole argument; a pointer parameter only dereferenced or passed as a whole
       // argument (anything else may let another pointer reach the memory: no value is named for it)
-      const wholeArg = ['(', ','].includes(b[i - (b[i - 1]?.s === '&' ? 2 : 1)]?.s ?? '') && [',', ')'].includes(b[i + 1]?.s ?? '');
-      if (b[i - 1]?.s === '&' && !inside && !wholeArg) memBad.add(t.s);
-      if (f.params.some((q) => q.name === t.s) && b[i - 1]?.s !== '*' && !wholeArg) memBad.add(`*${t.s}`);
+      const before = b[i - (prev === '&' ? 2 : 1)]?.s;
+      const wholeArg = (before === '(' || before === ',') && (next === ',' || next === ')');
+      if (prev === '&' && !inside && !wholeArg) memBad.add(t.s);
+      if (paramNames.has(t.s) && prev !== '*' && !wholeArg) memBad.add(`*${t.s}`);
     }
   }
   /** Writes of each variable met so far in evaluation order: `name#n` is one value of it (SSA-like), as long as
