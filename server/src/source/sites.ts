@@ -630,6 +630,8 @@ const ARG_ORIGIN = process.env.CORELENS_ARG_ORIGIN !== '0';
 const LOADED_VIA = process.env.CORELENS_LOADED_VIA !== '0';
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
+/** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
+export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
 const SIZEOF_BOUNDS = process.env.CORELENS_SIZEOF_BOUNDS !== '0';
 
@@ -1306,6 +1308,114 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     close(v, ctx, true);
     return v;
   };
+  /** A brace list clang folds to a constant (isConstantInitializer): numbers, strings, addresses of globals. */
+  const constInit = (x: Expr): boolean => {
+    if (x.e === 'init') return x.items.every(constInit);
+    if (constValue(x, env) !== undefined || x.e === 'str') return true;
+    if (x.e === 'cast') return constInit(x.x);
+    const g = x.e === 'unary' && x.op === '&' ? x.x : x;
+    return g.e === 'id' && !lookup(g.name) && (env.global(g.name) !== undefined || env.func(g.name) !== undefined);
+  };
+  /**
+   * init_stores: the member stores of a brace list into a record with preserve_access_index: a local's initializer
+   * clang cannot fold to a constant, or a compound literal (always built member by member). CGExprAgg's
+   * VisitInitListExpr takes every member's address (EmitLValueForFieldInitialization, a relocated access) and stores
+   * its value, a member without one getting zero; one record each, in member order, kept even when nothing reads the
+   * local (measured: scx's compat.bpf.h `struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = dsq_id, .. }`, 4
+   * records). Over 16 bytes of which at most a quarter is not a literal zero, CheckAggExprForMemSetUse clears the
+   * whole first and the zero members get no store and no record. A member record in a record chains onto the
+   * outer one's access (`0:1:1`). Returns the steps in emission order (a record, then the value it stores), or
+   * undefined for shapes not modelled (unions, bitfields, arrays given a brace list, nested memsets, designators
+   * other than one `.name`, a member given twice): the caller evaluates the list as before.
+   */
+  type InitStep = { root?: CType; access?: number[]; item?: Expr; start: number; end: number };
+  const initPlan = (t: CType, init: Extract<Expr, { e: 'init' }>, compound: boolean, ctx: Ctx): InitStep[] | undefined => {
+    const top = strip(t);
+    if (!INIT_STORES || ctx.preserve || ctx.noEmit || top.k !== 'struct' || !top.complete || isVolatileObject(t)) return undefined;
+    if (!compound && constInit(init)) return undefined;
+    const simpleZero = (x: Expr): boolean => {
+      while (x.e === 'cast') x = x.x;
+      return x.e === 'num' && x.v === 0n;
+    };
+    /** The item each member gets (C's designation: a `.name` moves the cursor, a positional item takes the next). */
+    const assign = (rec: Record, il: Extract<Expr, { e: 'init' }>): (Expr | undefined)[] | undefined => {
+      if (il.complex?.some((c) => c)) return undefined;
+      if (rec.fields.some((f) => f.bits !== undefined || !f.name)) return undefined;
+      const out: (Expr | undefined)[] = rec.fields.map(() => undefined);
+      let cur = 0;
+      for (let j = 0; j < il.items.length; j++) {
+        const name = il.names?.[j];
+        if (name !== undefined) cur = rec.fields.findIndex((f) => f.name === name);
+        if (cur < 0 || cur >= rec.fields.length || out[cur] !== undefined) return undefined;
+        out[cur++] = il.items[j];
+      }
+      return out;
+    };
+    /** GetNumNonZeroBytesInInit: the bytes the list does not set to a literal zero. */
+    const nonZero = (rec: Record, il: Extract<Expr, { e: 'init' }>): number | undefined => {
+      const a = assign(rec, il);
+      if (!a) return undefined;
+      let n = 0;
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i];
+        if (!x || simpleZero(x)) continue;
+        const ft = strip(rec.fields[i]!.type);
+        if (x.e === 'init') {
+          if (ft.k !== 'struct') return undefined;
+          const m = nonZero(ft, x);
+          if (m === undefined) return undefined;
+          n += m;
+        } else n += sizeOf(ft);
+      }
+      return n;
+    };
+    const memsets = (rec: Record, il: Extract<Expr, { e: 'init' }>): boolean | undefined => {
+      const size = sizeOf(rec);
+      if (size <= 16) return false;
+      const n = nonZero(rec, il);
+      return n === undefined ? undefined : n * 4 <= size;
+    };
+    const steps: InitStep[] = [];
+    let sites = 0;
+    const walk = (rec: Record, self: CType, il: Extract<Expr, { e: 'init' }>, chain: { root: CType; access: number[] } | undefined, zeroed: boolean): boolean => {
+      const a = assign(rec, il);
+      if (!a || rec.k !== 'struct' || (chain && !rec.pai)) return false;
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i];
+        const ft = strip(rec.fields[i]!.type);
+        if (ft.k === 'array' && ft.n === 0) return false;
+        if (zeroed && (!x || simpleZero(x))) continue;
+        const at = rec.pai ? { root: chain ? chain.root : unqual(self), access: chain ? [...chain.access, i] : [0, i] } : undefined;
+        if (x?.e === 'init') {
+          if (ft.k !== 'struct' || !ft.complete) return false;
+          const z = zeroed || memsets(ft, x);
+          // a member record cleared by a memset of its own: that memset's record is not modelled
+          if (z === undefined || (z && !zeroed)) return false;
+          if (!walk(ft, rec.fields[i]!.type, x, at, zeroed)) return false;
+          continue;
+        }
+        if (x?.e === 'str' || (x && ft.k === 'array')) return false;
+        const where = x ?? il;
+        if (at) sites++;
+        steps.push({ ...(at ?? {}), item: x, start: where.start, end: where.end });
+      }
+      return true;
+    };
+    const z = memsets(top, init);
+    if (z === undefined || !walk(top, t, init, undefined, z) || !sites) return undefined;
+    return steps;
+  };
+  /** Runs initPlan's steps: each member's record, then its value. */
+  const initStores = (steps: InitStep[], ctx: Ctx): void => {
+    for (const st of steps) {
+      if (st.root && st.access) {
+        const s = emit(ReloKind.FieldByteOffset, st.root, st.access, st.start, st.end, ctx);
+        if (s) xcost += CORE_PASSTHROUGH;
+        useOf(s, 'x');
+      }
+      if (st.item) use(st.item, ctx);
+    }
+  };
 
   const parserFor = (toks: Token[]): CParser => {
     const p = new CParser(toks, env, lookup);
@@ -1661,6 +1771,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: l.type };
       }
       case 'cast': {
+        // a compound literal `(T){ .. }`: built member by member (initPlan)
+        const plan = x.x.e === 'init' ? initPlan(x.type, x.x, true, ctx) : undefined;
+        if (plan) { initStores(plan, ctx); return { type: x.type }; }
         const v = ev(x.x, ctx);
         close(v, ctx, true);
         return { type: x.type, check: v.check };
@@ -2869,10 +2982,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
               xcost += INSTR * (v.init.e === 'init' ? v.init.items.filter((i) => constValue(i, env) === undefined && i.e !== 'init').length : 1);
             }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
-            const iv = use(v.init, ctx);
+            const plan = v.init.e === 'init' ? initPlan(v.type, v.init, false, ctx) : undefined;
+            if (plan) initStores(plan, ctx);
+            const iv: Val = plan ? { type: VOID } : use(v.init, ctx);
             // a volatile local's initial store is a volatile access clang keeps even when nothing reads the local
             // (measured: cilium/ebpf's `const volatile int val = bpf_core_enum_value(..)`, never read, has its record)
-            if (v.name && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) {
+            if (v.name && !plan && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) {
               tentative.set(v.name, res.sites.slice(before));
               storesAt.set(v.name, [{ sites: res.sites.slice(before), at: regions.slice() }]);
             }
