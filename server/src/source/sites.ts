@@ -86,6 +86,10 @@ export interface ParamCond {
   /** dead_out: holds unless the argument is the address of a caller's local nobody reads (CallRef args' `deadOut`):
    * the value stored through the parameter dies there, and the loads computing it (eq and v are unused) */
   dout?: true;
+  /** literal_args: a read of member `field` of a by-value record parameter, which holds unless the argument is a
+   * compound literal (its members in argf, literalFields; eq and v are unused): GVN forwards the stored value, the
+   * load and its relocation die */
+  fold?: true;
 }
 
 /**
@@ -630,6 +634,12 @@ const ARG_ORIGIN = process.env.CORELENS_ARG_ORIGIN !== '0';
 const LOADED_VIA = process.env.CORELENS_LOADED_VIA !== '0';
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
+/** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
+ * literal (literalFields). */
+const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
+/** A member value literalFields knows is stored and read back but not as a constant: no condition compares equal to it
+ * (outside any C integer's range). */
+export const FORWARDED = -(1n << 80n);
 /** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
@@ -1173,6 +1183,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (fe && 's' in fe && !load && nullBase(v.chain.base)) fe.nul = true;
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
+      }
+      // literal_args: `u.m` read from a by-value record parameter never written: gone in a copy whose argument is a
+      // compound literal (measured: Hades' `hades_uid_val(right)` of ROOT_UID, `(const kuid_t){ 0 }`; `(T){ x + 1 }`
+      // too: GVN forwards the literal's store)
+      if (LITERAL_ARGS && s && load && !ctx.unevaluated && v.chain.of?.e === 'id' && v.chain.access.length === 2 && !v.chain.bits) {
+        const pn = v.chain.of.name;
+        const pi = f.params.findIndex((q) => q.name === pn);
+        const rec = pi >= 0 ? strip(f.params[pi]!.type) : undefined;
+        if (rec?.k === 'struct' && !assigned.has(pn) && !addrTaken.has(pn)) {
+          const fd = rec.fields[v.chain.access[1]!];
+          if (fd?.name) s.pconds = [...(s.pconds ?? []), { param: pi, eq: true, v: 0n, field: fd.name, fold: true }];
+        }
       }
       if (ctx.unevaluated) { /* not a load that runs: see Ctx.unevaluated */ }
       else if (s && load && v.chain.bits) {
@@ -2056,7 +2078,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const k = constValue(a, env);
         if (k !== undefined) return { k };
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
-        const fields = inl ? constFieldsAt(a, x.start) : undefined;
+        const fields = inl ? constFieldsAt(a, x.start) ?? literalFields(a) : undefined;
         if (fields) return { fields };
         if (pi >= 0) return { param: pi };
         if (a.e === 'unary' && a.op === '!' && a.x.e === 'id') {
@@ -2414,6 +2436,27 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return l && r ? { op: c.op, neg, l, r } : undefined;
   }
 
+  /** literal_args: the members of a compound literal of a record passed by value (`(const kuid_t){ 0 }`, Hades'
+   * ROOT_UID) that fits a register: each is the value the literal stores, which GVN forwards to a read in the inlined
+   * copy, a constant (the ones not named are 0) or FORWARDED when computed at run time; undefined otherwise. */
+  function literalFields(a: Expr): MemberConsts | undefined {
+    if (!LITERAL_ARGS || a.e !== 'cast' || a.x.e !== 'init' || a.x.complex?.some((c) => c)) return undefined;
+    const r = strip(a.type);
+    // a record of at most 8 bytes, passed in one register (measured: a 24-byte one passed by value keeps a member's
+    // read in the inlined copy while another folds)
+    if (r.k !== 'struct' || !r.complete || sizeOf(r) > 8 || r.fields.some((fd) => !fd.name || fd.bits !== undefined)) return undefined;
+    const out: MemberConsts = {};
+    for (const fd of r.fields) { const k = strip(fd.type).k; if (k === 'int' || k === 'enum' || k === 'ptr') out[fd.name] = 0n; }
+    let cur = 0;
+    for (let j = 0; j < a.x.items.length; j++) {
+      const n = a.x.names?.[j];
+      if (n !== undefined) cur = r.fields.findIndex((fd) => fd.name === n);
+      const fd = r.fields[cur++];
+      if (!fd || !(fd.name in out) || a.x.items[j]!.e === 'init') return undefined;
+      out[fd.name] = constValue(a.x.items[j]!, env) ?? FORWARDED;
+    }
+    return out;
+  }
   /** Constant members of `&v` (a local struct whose address only reaches inlined calls) at a call starting at `at`. */
   function constFieldsAt(a: Expr, at: number): MemberConsts | undefined {
     while (a.e === 'cast') a = a.x;

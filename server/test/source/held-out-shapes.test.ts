@@ -173,6 +173,10 @@
 //     over 16 bytes with at most a quarter not literal zeros, a memset first and records for the others only; a
 //     member record's members chain onto the outer access; a compound literal is always built member by member.
 //     scx missing 322 -> 142, security-profiles-operator 12 -> 6.
+//   - literal_args: a member of a by-value record parameter (at most 8 bytes, one register) read in an inlined copy
+//     whose argument is a compound literal (Hades' `hades_uid_eq(kuid, ROOT_UID)`, ROOT_UID `(const kuid_t){ 0 }`;
+//     `(T){ x + 1 }` too) is the literal's stored value after GVN: no record there (the literal's own store keeps
+//     its record, init_stores). Hades CSE 4 -> 804 with init_stores alone, 4 with both.
 //   - far (the corpus's exitsnoop and cgtrace; not a held-out project): the same field's offset two to five other
 //     relocations' reads apart in one block is one MOV after MachineCSE, kept in r6-r9 across the calls between when
 //     the values crossing them leave a register (exit_like: the task, the record being filled and ctx, one tgid
@@ -2587,6 +2591,38 @@ SEC("kprobe/j") int literalarg(void *ctx) { long x = bpf_get_prandom_u32(); retu
 SEC("kprobe/k") int unread(void *ctx) { long x = bpf_get_prandom_u32(); struct s3 v = { .a = x, .b = 1 }; return 0; }
 /* read back */
 SEC("kprobe/l") int readback(void *ctx) { long x = bpf_get_prandom_u32(); struct s3 v = { .a = x, .b = 1 }; return v.a + v.b; }
+char LICENSE[] SEC("license") = "GPL";
+` },  { name: 'literal_args', min: 10, text: `/* in the shape of Hades' helpers.h: \`hades_uid_eq(kuid, ROOT_UID)\`, ROOT_UID a constant compound literal of a
+ * preserve_access_index record passed by value to inline helpers */
+typedef struct { unsigned int val; } __attribute__((preserve_access_index)) myuid_t;
+#define ROOT_UID ((const myuid_t){ 0 })
+__u64 out[4];
+static inline unsigned int uval(myuid_t u) { return u.val; }
+static inline bool uid_eq(myuid_t l, myuid_t r) { return uval(l) == uval(r); }
+/* the literal's store stays, its member read in the inlined copy is the constant: no record */
+SEC("kprobe/a") int is_root(void *ctx)
+{
+	myuid_t k;
+	bpf_probe_read_kernel(&k, sizeof(k), (void *)PT_REGS_PARM1((struct pt_regs *)ctx));
+	out[0] = uid_eq(k, ROOT_UID);
+	return 0;
+}
+SEC("kprobe/c") int root_is(void *ctx)
+{
+	myuid_t k;
+	bpf_probe_read_kernel(&k, sizeof(k), (void *)PT_REGS_PARM1((struct pt_regs *)ctx));
+	out[1] = uid_eq(ROOT_UID, k);
+	return 0;
+}
+/* a value computed at run time: the store is forwarded to the read all the same */
+SEC("kprobe/b") int next(void *ctx)
+{
+	myuid_t k, j;
+	bpf_probe_read_kernel(&k, sizeof(k), (void *)PT_REGS_PARM1((struct pt_regs *)ctx));
+	bpf_probe_read_kernel(&j, sizeof(j), (void *)PT_REGS_PARM2((struct pt_regs *)ctx));
+	out[2] = uid_eq(k, (myuid_t){ j.val + 1 });
+	return 0;
+}
 char LICENSE[] SEC("license") = "GPL";
 ` },
 ];
