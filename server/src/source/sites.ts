@@ -640,6 +640,8 @@ const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
 /** A member value literalFields knows is stored and read back but not as a constant: no condition compares equal to it
  * (outside any C integer's range). */
 export const FORWARDED = -(1n << 80n);
+/** CORELENS_KNOWN_LOCALS=0: a local's constant value (`bool first = true; .. first = false;`) decides no if (known). */
+const KNOWN_LOCALS = process.env.CORELENS_KNOWN_LOCALS !== '0';
 /** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
@@ -727,6 +729,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const bumpMem = (n: string): void => { mver.set(n, ++mfresh); };
   /** implied: locals holding a known constant (declared with one, not written since). */
   const kval = new Map<string, bigint>();
+  /**
+   * known: scalar locals (address never taken) whose value here is a constant on every path: a declaration or a
+   * statement `x = K;` sets it, any other write forgets it; after an if, what both arms that fall through agree on; a
+   * loop forgets what its body writes, a switch or a label everything. SROA and SCCP/jump threading make those
+   * values constants to LLVM, so `if (x)` on one takes one arm only (skywalking-rover's list.h
+   * `list_for_each_entry_data` unrolled by hand: `list_is_first` true then false, ten copies of which clang keeps the
+   * first arm once). condValue reads it.
+   */
+  let known = new Map<string, bigint>();
+  /** The statement expression being walked (known: `x = K;` at statement level only). */
+  let stmtX: Expr | undefined;
   /** Names given another value (`p = q`, `p++`): a parameter no longer the caller's argument throughout the body. */
   const rebound = new Set<string>();
   {
@@ -761,6 +774,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const stored = new Map<string, number>();
   const written = (name: string, ctx: Ctx, value = true): void => {
     if (sinkable.delete(name)) unsinkable.add(name);
+    known.delete(name);
     if (ctx.noEmit) return;
     kval.delete(name);
     if (addrTaken.has(name)) bumpMem(name);
@@ -1786,6 +1800,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
         if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
+        if (KNOWN_LOCALS && x.op === '=' && x.l.e === 'id' && stmtX === x && !ctx.noEmit) knowLocal(x.l.name, x.r);
         if (x.l.e === 'id' && !ctx.noEmit) liveUse(x.l, true);
         if (IMPLIED && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id' && !ctx.noEmit) bumpMem(`*${x.l.x.name}`);
         storeCut(x.l, x.op === '=' ? exprKey(x.r) : `${x.op}${exprKey(x.r)}`, x.r);
@@ -2604,8 +2619,43 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function condValue(c: Expr): bigint | undefined {
     const v = constValue(c, env);
     if (v !== undefined) return v;
+    const kv = KNOWN_LOCALS ? knownValue(c) : undefined;
+    if (kv !== undefined) return kv;
     const d = decided.get(c);
     return d === undefined ? undefined : d ? 1n : 0n;
+  }
+  /** known: `x`, `!x`, `x == K`, `x != K` (casts skipped) on a local whose value is known here. */
+  function knownValue(c: Expr): bigint | undefined {
+    while (c.e === 'cast') c = c.x;
+    if (c.e === 'id') return known.get(c.name);
+    if (c.e === 'unary' && c.op === '!') { const x = knownValue(c.x); return x === undefined ? undefined : x === 0n ? 1n : 0n; }
+    if (c.e === 'binary' && (c.op === '==' || c.op === '!=')) {
+      let l = c.l;
+      while (l.e === 'cast') l = l.x;
+      const a = l.e === 'id' ? known.get(l.name) : undefined;
+      const b = constValue(c.r, env);
+      if (a === undefined || b === undefined) return undefined;
+      return (a === b) === (c.op === '==') ? 1n : 0n;
+    }
+    return undefined;
+  }
+  /** known: local `n` now holds `x` when x is a constant and n a scalar local whose address is never taken. */
+  function knowLocal(n: string, x: Expr): void {
+    const t = lookup(n);
+    const k = t ? strip(t).k : undefined;
+    if (f.params.some((q) => q.name === n) || addrTaken.has(n) || (k !== 'int' && k !== 'enum') || isVolatileObject(t!)) return;
+    const v = constValue(x, env);
+    if (v === undefined) return;
+    // the value as the local holds it (a bool is 0 or 1)
+    known.set(n, (t && strip(t).k === 'int' && (strip(t) as { bool?: boolean }).bool) ? (v !== 0n ? 1n : 0n) : v);
+  }
+  /** known after an if: what the arms that fall through agree on (none: nothing follows, keep the entry's). */
+  function knownJoin(arms: (Map<string, bigint> | undefined)[], entry: Map<string, bigint>): Map<string, bigint> {
+    const live = arms.filter((a): a is Map<string, bigint> => !!a);
+    if (!live.length) return entry;
+    const out = new Map<string, bigint>();
+    for (const [n, v] of live[0]!) if (live.every((a) => a.get(n) === v)) out.set(n, v);
+    return out;
   }
   /** The statement never falls through: an exit (guards.ts `exits`), or an if whose condition is known and whose
    * arm taken exits. */
@@ -2978,6 +3028,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     cut(true);
     switch (s.s) {
       case 'expr': {
+        stmtX = s.x;
         // `v = load;` into a scalar local nothing reads after: a dead store, its load gone with it (lmp's fs_watcher
         // `filp = PT_REGS_PARM1(ctx);`, filp never read). Not in a loop (a read before it in the body or the
         // condition sees it on the back edge), a statement expression (its last value is the expression's) or a
@@ -3051,6 +3102,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             const k = constValue(v.init, env);
             if (k !== undefined) kval.set(v.name, k);
           }
+          if (KNOWN_LOCALS && v.name && v.init && !ctx.noEmit) knowLocal(v.name, v.init);
           if (v.name && !ctx.noEmit && SINK) {
             if (declared.has(v.name)) unsinkable.add(v.name);
             declared.add(v.name);
@@ -3101,7 +3153,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true) };
         regions.push({ guards: tc.guards, pconds: tc.pconds });
         if (s.f) twoArms++;
+        // (whether an arm falls through, asked with what is known on entry, before its own writes)
+        const known0 = known;
+        const tExits = neverFallsThrough(s.t);
+        const fExits = !!s.f && neverFallsThrough(s.f);
+        known = new Map(known0);
         const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
+        const knownT = tExits ? undefined : known;
+        known = new Map(known0);
         regions.pop();
         const fAfterT = freq;
         freq = f0 * (1 - pt);
@@ -3116,6 +3175,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.pop();
           twoArms--;
         }
+        known = knownJoin([knownT, fExits ? undefined : known], known0);
         freq += fAfterT;
         if (m0) {
           const mf = mver;
@@ -3145,6 +3205,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'loop': {
         scopes.push(new Map());
         if (s.init) stmt(s.init, ctx);
+        // known: what the body, condition or step writes changes on the back edge
+        const loopWrites = writtenIn(s);
+        for (const n of loopWrites) known.delete(n);
         const s0 = res.sites.length;
         const c0 = res.calls.length;
         const k0 = cost;
@@ -3179,6 +3242,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         loopEntry.pop();
         freq = f0;
         scopes.pop();
+        for (const n of loopWrites) known.delete(n);
         // a while/for loop whose trip count is unknown: loop rotation leaves a guard branching from the block
         // before it straight to the code after it (cse.ts `guard`)
         if (s.c && s.c.start < s.body.start && s.unroll === undefined && tripCount(s) === undefined) loopEv.guard = true;
@@ -3221,6 +3285,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return undefined;
       }
       case 'switch': {
+        known.clear();
         use(s.c, ctx);
         const f0 = freq;
         breakable.push({ out: 0, sw: switchShares(s.body, f0) });
@@ -3229,6 +3294,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const swFrame = sinkFrames[sinkFrames.length - 1];
         if (swFrame) swFrame.sw++;
         try { return switchStmt(s, ctx); } finally {
+          known.clear();
           if (swFrame) swFrame.sw--;
           regions.pop();
           const b = breakable.pop()!;
@@ -3236,6 +3302,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
       }
       case 'label': {
+        known.clear();
         const sw = breakable[breakable.length - 1]?.sw;
         // a case (or default) label: its share of the switch's entry; a goto target: what falls into it and what
         // the gotos before it carry (a goto after it, a loop back: unknown, never cold)
@@ -4074,6 +4141,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     if (tail && tailMark) sinkSince(tailMark, tail.fr);
     regions.length = depth;
+    // known: a local declared in the block may shadow an outer one of the same name
+    for (const n of scopes[scopes.length - 1]!.keys()) known.delete(n);
     scopes.pop();
     checkVars.pop();
   }

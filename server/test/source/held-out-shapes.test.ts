@@ -177,6 +177,11 @@
 //     whose argument is a compound literal (Hades' `hades_uid_eq(kuid, ROOT_UID)`, ROOT_UID `(const kuid_t){ 0 }`;
 //     `(T){ x + 1 }` too) is the literal's stored value after GVN: no record there (the literal's own store keeps
 //     its record, init_stores). Hades CSE 4 -> 804 with init_stores alone, 4 with both.
+//   - known_locals: a scalar local whose value is a constant on every path here (`bool first = true;` .. `first =
+//     false;` in the arm taken) decides `if (first)`, `if (!x)`, `if (x == K)`: SROA and SCCP/jump threading leave
+//     one arm (skywalking-rover's hand-unrolled list walk, list.h list_for_each_entry_data: the first arm once of
+//     ten copies). After an if, what the arms that fall through agree on; a loop forgets what it writes, a switch or
+//     a label everything. skywalking-rover CSE 65 -> 7.
 //   - far (the corpus's exitsnoop and cgtrace; not a held-out project): the same field's offset two to five other
 //     relocations' reads apart in one block is one MOV after MachineCSE, kept in r6-r9 across the calls between when
 //     the values crossing them leave a register (exit_like: the task, the record being filled and ctx, one tgid
@@ -2621,6 +2626,64 @@ SEC("kprobe/b") int next(void *ctx)
 	bpf_probe_read_kernel(&k, sizeof(k), (void *)PT_REGS_PARM1((struct pt_regs *)ctx));
 	bpf_probe_read_kernel(&j, sizeof(j), (void *)PT_REGS_PARM2((struct pt_regs *)ctx));
 	out[2] = uid_eq(k, (myuid_t){ j.val + 1 });
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },  { name: 'known_locals', min: 14, text: `/* in the shape of skywalking-rover's list.h list_for_each_entry_data: a list walk unrolled by hand, two bool
+ * locals telling the first step from the others (each step reads other fields: clang's merge of one offset over
+ * the steps' probe reads is another model's) */
+__u64 out[8];
+#define STEP(F, G) \\
+	if (first) { first = false; enter = true; cur = BPF_CORE_READ(t, real_parent); } \\
+	else if (enter) { cur = BPF_CORE_READ(cur, F); enter = cur != t; } \\
+	if (enter) out[0] += BPF_CORE_READ(cur, G);
+/* first is true at the first step only, enter true after it: the first arm once, the else arm from the second step */
+SEC("kprobe/a") int walk(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task(), *cur = 0;
+	bool first = true, enter = false;
+	STEP(group_leader, pid) STEP(parent, tgid) STEP(last_wakee, prio) STEP(group_leader, normal_prio)
+	return 0;
+}
+/* set in one arm only: unknown after the if */
+SEC("kprobe/b") int one_arm(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	int seen = 0;
+	if (BPF_CORE_READ(t, pid) > 10)
+		seen = 1;
+	if (seen)
+		out[1] = BPF_CORE_READ(t, tgid);
+	else
+		out[2] = BPF_CORE_READ(t, flags);
+	return 0;
+}
+/* the same value in both arms: known after the if */
+SEC("kprobe/c") int both_arms(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	int mode = 0;
+	if (BPF_CORE_READ(t, pid) > 10) { mode = 2; out[3] = 1; } else { mode = 2; out[4] = 1; }
+	if (mode == 2)
+		out[5] = BPF_CORE_READ(t, tgid);
+	else
+		out[6] = BPF_CORE_READ(t, flags);
+	return 0;
+}
+/* written in a loop: unknown in the body and after it */
+SEC("kprobe/d") int in_loop(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	int first = 1;
+	for (int i = 0; i < (int)(bpf_get_prandom_u32() & 7); i++) {
+		if (first)
+			out[7] = BPF_CORE_READ(t, pid);
+		else
+			out[7] += BPF_CORE_READ(t, tgid);
+		first = 0;
+	}
+	if (first)
+		out[6] = BPF_CORE_READ(t, prio);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
