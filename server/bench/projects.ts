@@ -26,7 +26,8 @@
 // `--held DIR`: every held-out preset (HELD_PRESETS, issue 12's held-out projects named in the README) whose checkout
 // DIR/<HELD_DIRS name> exists (elastic, ecapture, ptcpdump, pulsar, netobserv, kubeshark, bpf-developer-tutorial,
 // retina, bpf-examples, cilium-ebpf, bpftime, systemd, huatuo, kubeskoop, kyanos, learning-ebpf, lmp, nettrace, Hades,
-// bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata).
+// bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata, otel-go,
+// skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
