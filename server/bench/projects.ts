@@ -26,7 +26,8 @@
 // `--held DIR`: every held-out preset (HELD_PRESETS, issue 12's held-out projects named in the README) whose checkout
 // DIR/<HELD_DIRS name> exists (elastic, ecapture, ptcpdump, pulsar, netobserv, kubeshark, bpf-developer-tutorial,
 // retina, bpf-examples, cilium-ebpf, bpftime, systemd, huatuo, kubeskoop, kyanos, learning-ebpf, lmp, nettrace, Hades,
-// bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata).
+// bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata, otel-go,
+// skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -377,6 +378,51 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
     name: 'netdata/ebpf-co-re', root, files: ['src/*.bpf.c'], include: ['includes', 'src', 'kernel-collector/includes'],
     defines: ['MY_LINUX_VERSION_CODE=397824'], ownVmlinux: true, cflags: ['-fno-stack-protector'], libbpfSrc: true,
   }),
+  // Makefile + internal/pkg/instrumentation/bpf/*/probe.go: bpf2go -target amd64 ./bpf/probe.bpf.c with BPF2GO_CFLAGS
+  // -I internal/include/libbpf -I internal/include (its own vmlinux stand-in in common.h and libbpf headers by quote)
+  'otel-go': (root) => ({
+    name: 'opentelemetry-go-instrumentation', root, files: ['internal/pkg/instrumentation/bpf/**/bpf/probe.bpf.c'],
+    include: ['internal/include/libbpf', 'internal/include'], defines: [], ownVmlinux: true, ownLibbpf: true, cflags: ['-mcpu=v1'],
+  }),
+  // pkg/**/*.go: bpf2go -target amd64 -cflags "-O2 -g -Wall -Werror" X.c -- -I bpf/include; its build image
+  // (docker/Dockerfile.base) has libbpf 1.1's headers and the kernel's uapi headers (multiarch here), no vmlinux.h
+  'skywalking-rover': (root) => ({
+    name: 'apache/skywalking-rover', root,
+    files: ['bpf/profiling/oncpu.c', 'bpf/profiling/offcpu.c', 'bpf/profiling/network/netmonitor.c', 'bpf/profiling/continuous/network.c',
+      'bpf/accesslog/accesslog.c'],
+    include: ['bpf/include'], defines: [], ownVmlinux: true, multiarch: true, cflags: ['-mcpu=v1'], shims: STUBS32,
+  }),
+  // Makefile probes-bpf: bpf2go -target bpfel (-O2 -g -Wall -Werror -I/usr/include/<multiarch>) bpf/probe.bpf.c, the
+  // system's libbpf and uapi headers
+  'parca-agent': (root) => ({
+    name: 'parca-dev/parca-agent probes', root, files: ['probes/bpf/probe.bpf.c'], include: [], defines: [], ownVmlinux: true,
+    multiarch: true, cflags: ['-mcpu=v1'], shims: STUBS32,
+  }),
+  // Makefile: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I internal/pkg/daemon/bpfrecorder/vmlinux/x86 (its own
+  // vmlinux.h; the system's libbpf headers)
+  'security-profiles-operator': (root) => ({
+    name: 'kubernetes-sigs/security-profiles-operator', root,
+    files: ['internal/pkg/daemon/bpfrecorder/bpf/recorder.bpf.c', 'internal/pkg/daemon/enricher/auditsource/bpf/enricher.bpf.c'],
+    include: ['internal/pkg/daemon/bpfrecorder/vmlinux/x86'], defines: [], ownVmlinux: true, multiarch: true,
+  }),
+  // src/Makefile: clang -g -O2 -fno-builtin -target bpf -D__KERNEL__ -D__TARGET_ARCH_x86 -I.output (its vendored
+  // libbpf's installed headers: the shims) -I libbpf/include/uapi -I vmlinux -I libbpf/include/uapi/linux -I ebpf/include
+  // -I user/include $(CLANG_BPF_SYS_INCLUDES)
+  'triplecross': (root) => ({
+    name: 'h3xduck/TripleCross', root, files: ['src/ebpf/kit.bpf.c'],
+    include: ['src/libbpf/include/uapi', 'src/vmlinux', 'src/libbpf/include/uapi/linux', 'src/ebpf/include', 'src/user/include'],
+    defines: ['__KERNEL__'], ownVmlinux: true, ownLibbpf: true, multiarch: true, cflags: ['-fno-builtin'],
+    shims: { ...STUBS32, ...Object.fromEntries(['bpf_helpers.h', 'bpf_helper_defs.h', 'bpf_tracing.h', 'bpf_core_read.h', 'bpf_endian.h']
+      .map((h) => [`bpf/${h}`, `#include "${path.join(root, 'src/libbpf/src', h)}"\n`])) },
+  }),
+  // rust/scx_cargo (BpfBuilder): clang -g -O2 -Wall -D__TARGET_ARCH_x86 -mcpu=v3 -mlittle-endian -I <bpf_h>/arch/x86
+  // -I <bpf_h> -I <bpf_h>/bpf-compat (bpf_h = scheds/include + the vmlinux tarball: scheds/vmlinux here) -idirafter
+  // <system includes>. Most schedulers need a newer clang (bpf_for, arena casts): clang 14 skips them
+  'scx': (root) => ({
+    name: 'sched-ext/scx', root, files: ['scheds/**/*.bpf.c', 'rust/**/*.bpf.c', 'tools/**/*.bpf.c', 'lib/*.bpf.c'],
+    include: ['scheds/vmlinux/arch/x86', 'scheds/include', 'scheds/include/bpf-compat'], defines: [], ownVmlinux: true,
+    multiarch: true, cflags: ['-mcpu=v3', '-Wno-compare-distinct-pointer-types'], shims: STUBS32,
+  }),
 };
 
 /** The checkout directory name `--held DIR` looks for, per held preset (DIR/<name>). */
@@ -388,6 +434,8 @@ export const HELD_DIRS: Record<string, string> = {
   'nettrace': 'nettrace', 'hades': 'Hades', 'bpftune': 'bpftune', 'libbpf-rs': 'libbpf-rs', 'libbpf-rs-tests': 'libbpf-rs',
   'bad-bpf': 'bad-bpf', 'systing': 'systing', 'below': 'below', 'bpfsnoop': 'bpfsnoop', 'hello-libbpfgo': 'hello-libbpfgo',
   'eunomia-bpf': 'eunomia-bpf', 'libbpfgo': 'libbpfgo', 'boopkit': 'boopkit', 'netdata': 'ebpf-co-re',
+  'otel-go': 'otel-go', 'skywalking-rover': 'skywalking-rover', 'parca-agent': 'parca-agent',
+  'security-profiles-operator': 'security-profiles-operator', 'triplecross': 'TripleCross', 'scx': 'scx',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 

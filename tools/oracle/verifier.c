@@ -494,7 +494,9 @@ static int max_map_type(const struct btf *vmlinux)
  *     fentry_can_attach() and turn such programs off): returns true for such a program, with its name in `why`;
  *   - a program in a section libbpf 1.1 does not know (uprobe.multi, tcx, netkit...: newer libbpfs know them) is not
  *     loaded: libbpf 1.1 leaves its type unset and then refuses the whole object ("missing BPF prog type"), so no
- *     program of the object would get a verdict. Its own outcome is the loader's, not CO-RE's.
+ *     program of the object would get a verdict. Its own outcome is the loader's, not CO-RE's;
+ *   - an object with a map attribute given as an enum value (a newer libbpf's __ulong(), scx's arena map_extra),
+ *     which libbpf 1.1 refuses at open, is not loaded (run_target: one "loader:" line for the whole object).
  */
 static bool as_loader(struct bpf_object *obj, struct bpf_program *prog, char *why, size_t size)
 {
@@ -646,6 +648,20 @@ static void run_target(const char *obj_path, const char *tname, const char *tpat
 			exit(1);
 		}
 		last_warn[strcspn(last_warn, "\n")] = '\0';
+		/* VERIFIER_AS_LOADER: a map attribute given as an enum value is a newer libbpf's __ulong() (map_extra of an
+		 * arena map: scx's sdt_alloc), which libbpf 1.1 cannot parse ("expected PTR, got enum"); the project's
+		 * own libbpf opens it. The refusal is this oracle's libbpf, not the object's: no program is loaded. */
+		if (loader && strstr(last_warn, "expected PTR, got enum")) {
+			char msg[sizeof(last_warn) + 128];
+
+			snprintf(msg, sizeof(msg), "loader: a newer libbpf's map attribute libbpf 1.1 cannot parse (%s; object not loaded)", last_warn);
+			printf("{\"target\":");
+			json_str(tname);
+			printf(",\"section\":\"\",\"name\":\"\",\"type\":0,\"insns\":0,\"loads\":false,\"errno\":%d,\"class\":\"other\",\"insn\":-1,\"message\":", e);
+			json_str(msg);
+			printf(",\"kconfig\":{},\"ksyms\":{},\"cpus\":%d}\n", cpus);
+			return;
+		}
 		printf("{\"target\":");
 		json_str(tname);
 		printf(",\"section\":\"\",\"name\":\"\",\"type\":0,\"insns\":0,\"loads\":false,\"errno\":%d,\"class\":\"libbpf\",\"insn\":-1,\"message\":", e);

@@ -73,7 +73,7 @@ export function externFindings(parts: readonly ExternPart[], opts: FindingOption
     if (!ex.ksyms.length && !ex.kcfg.length) continue;
     for (const [n, r] of Object.entries(ex.places)) if (!places.has(n)) places.set(n, r);
     const sig = JSON.stringify([
-      ex.ksyms.map((e) => [e.name, e.func, e.weak, e.untyped, e.untyped ? '' : localSignature(local, e.localType), e.unsectioned ?? -1]),
+      ex.ksyms.map((e) => [e.name, e.func, e.weak, e.untyped, e.untyped ? '' : localSignature(local, e.localType), e.unsectioned ?? -1, e.noBtf ? 1 : 0]),
       ex.kcfg,
     ]);
     for (const t of p.targets) {

@@ -32,7 +32,7 @@ import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './lo
 import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Preprocessor } from './preproc';
-import { FuncResult, RawPlain, analyzeFunction } from './sites';
+import { FuncResult, INIT_STORES, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, ExpansionShare, contextSites, isPluginDef } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
 import { RawSpot, RawSyntax, SharedTrees } from './sharedTrees';
@@ -654,7 +654,10 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     // broken functions are always typed: the typer's notes say what cannot be known; a function calling a helper
     // with a body is typed too (its calls carry the helper's sites into this program)
     const callsHelper = spots && spots.length === 0 && (f.body ?? []).some((t, i, a) => a[i + 1]?.s === '(' && !!E.env.func(t.s)?.body);
-    if (spots && spots.length === 0 && !u.node.hasError && !callsHelper) {
+    // so is one initialising a local with a brace list (`T v = { .a = x }`: a record with preserve_access_index
+    // stores each member through a relocated address, sites.ts initPlan), which core.scm has no spot for
+    const initList = INIT_STORES && spots && spots.length === 0 && (f.body ?? []).some((t, i, a) => t.s === '=' && a[i + 1]?.s === '{');
+    if (spots && spots.length === 0 && !u.node.hasError && !callsHelper && !initList) {
       const res: FuncResult = { sites: [], plain: [], notes: [], calls: [], deps: new Set() };
       E.results.set(f, res);
       return { base, def: f, res, skipped: true, unattributed: 0 };

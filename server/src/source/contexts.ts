@@ -73,6 +73,7 @@ function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
   if (!conds) return true;
   return conds.every((c) => {
     if (c.dout) return !cx.argdo?.[c.param];
+    if (c.fold) return cx.argf?.[c.param]?.[c.field!] === undefined;
     if (c.nand) return !c.nand.every((d) => decided(d, cx) === true);
     const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
     return v === undefined ? !c.known && decided(c, cx) !== false : (v === c.v || !!c.alt?.includes(v)) === c.eq;
@@ -85,6 +86,7 @@ interface ArgFacts { argv?: (bigint | undefined)[]; argf?: (MemberConsts | undef
 /** A parameter condition's value in this copy: true or false when its arguments decide it, else undefined. */
 function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
   if (c.dout) return cx.argdo?.[c.param] ? false : undefined;
+  if (c.fold) return cx.argf?.[c.param]?.[c.field!] !== undefined ? false : undefined;
   if (c.nand) return c.nand.every((d) => decided(d, cx) === true) ? false : c.nand.some((d) => decided(d, cx) === false) ? true : undefined;
   const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
   if (v !== undefined) return (v === c.v || !!c.alt?.includes(v)) === c.eq;

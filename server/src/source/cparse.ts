@@ -137,7 +137,8 @@ export type Stmt = { start: number; end: number } & (
   | { s: 'switch'; c: Expr; body: Stmt }
   | { s: 'jump'; kind: string; /** `goto`'s label */ target?: string }
   | { s: 'label'; x?: Expr; body: Stmt; /** a goto target's name (no `x`) */ name?: string }
-  | { s: 'empty'; asm?: boolean; /** the variables an asm statement takes as register operands (`"+r"(v)`) */ asmVars?: string[] }
+  | { s: 'empty'; asm?: boolean; /** the variables an asm statement takes as register operands (`"+r"(v)`) */ asmVars?: string[];
+      /** symbols its template loads as 64-bit immediates (`"%0 = SYM ll"`): a relocation to SYM (asmSymbols) */ asmSyms?: string[] }
 );
 
 export interface ParseNote { start: number; end: number; message: string }
@@ -155,7 +156,8 @@ const NOISE = new Set(['static', 'extern', 'inline', '__inline', '__inline__', '
   '__always_inline', '__noinline', '__weak', '__hidden', '__ksym', '__kconfig', '__maybe_unused', '_Atomic', '__cpu']);
 
 /** An `extern ... __ksym` / `__kconfig` declaration as written (the first one of its name; `weak` from any). */
-export interface ExternDecl { name: string; type: CType; section: '.ksyms' | '.kconfig'; weak: boolean; tok?: Token; /** defined nowhere, no `__ksym` (source/externs.ts) */ linked?: true }
+export interface ExternDecl { name: string; type: CType; section: '.ksyms' | '.kconfig'; weak: boolean; tok?: Token; /** defined nowhere, no `__ksym` (source/externs.ts) */ linked?: true;
+  /** declared nowhere, named only in inline asm: no BTF at all (source/externs.ts) */ noBtf?: true }
 
 export interface DeclaredVar { name: string; type: CType; tok?: Token; init?: Expr; isTypedef: boolean; storage: string[] }
 
@@ -1103,7 +1105,8 @@ export class CParser {
           const [a, b, c, d] = [this.toks[k]!, this.toks[k + 1]!, this.toks[k + 2]!, this.toks[k + 3]!];
           if (a.s.startsWith('"') && /r/.test(a.s) && b.s === '(' && /^[A-Za-z_]\w*$/.test(c.s) && d.s === ')') vars.push(c.s);
         }
-        return { s: 'empty', asm: true, ...(vars.length ? { asmVars: vars } : {}), start, end: this.toks[this.i - 1]?.end ?? start };
+        const syms = asmSymbols(this.toks, i0, this.i);
+        return { s: 'empty', asm: true, ...(vars.length ? { asmVars: vars } : {}), ...(syms.length ? { asmSyms: syms } : {}), start, end: this.toks[this.i - 1]?.end ?? start };
       }
       if (s === 'return') {
         this.i++;
@@ -1280,5 +1283,27 @@ export { layout, alignOf };
 function joinStrings(toks: readonly Token[], i: number): string {
   let out = '';
   for (let k = i; toks[k]?.t === Tk.String; k++) out += toks[k]!.s.slice(1, -1);
+  return out;
+}
+
+/**
+ * The symbols an inline asm statement's template (its string literals before the first `:`) loads as 64-bit
+ * immediates, `%0 = SYM ll` (skywalking-rover's `asm("%0 = MONITOR_PID ll" : "=r"(pid))`, a constant its Go loader
+ * writes): clang leaves an undefined symbol and a relocation to it, with no BTF. toks[from, to): the statement.
+ */
+export function asmSymbols(toks: readonly Token[], from: number, to: number): string[] {
+  let text = '';
+  let depth = 0;
+  for (let k = from; k < to; k++) {
+    const t = toks[k]!.s;
+    if (t === '(') depth++;
+    else if (t === ')') depth--;
+    else if (t === ':' && depth === 1) break;
+    else if (depth >= 1 && t.startsWith('"')) text += t.slice(1, -1);
+  }
+  const out: string[] = [];
+  for (const m of text.matchAll(/=\s*([A-Za-z_][A-Za-z0-9_]*)\s+ll\b/g)) {
+    if (!/^[rw]\d+$/.test(m[1]!) && !out.includes(m[1]!)) out.push(m[1]!);
+  }
   return out;
 }

@@ -12,13 +12,15 @@ import { Kind } from '../btf/types';
 import { KsymExtern, sortKsymExterns } from '../verdict/externs';
 import { KcfgExtern, kcfgExtern, sortKcfgExterns } from '../verdict/kconfig';
 import type { LocalExtern, Range } from './analyzer';
-import { CParser, Expr, ExternDecl, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
-import { CType } from './ctypes';
+import { CParser, Expr, ExternDecl, FuncDef, Stmt, TypeEnv, asmSymbols, constValue } from './cparse';
+import { CType, VOID } from './ctypes';
 import { isPluginDef } from './contexts';
 import { hasLabel } from './sites';
 
 /** CORELENS_UNDEFINED_FUNCS=0: a called function defined nowhere in the unit is no extern (no refusal). */
 const UNDEFINED_FUNCS = process.env.CORELENS_UNDEFINED_FUNCS !== '0';
+/** CORELENS_ASM_SYMBOLS=0: a symbol only inline asm names (`%0 = SYM ll`) is no extern (no refusal). */
+const ASM_SYMBOLS = process.env.CORELENS_ASM_SYMBOLS !== '0';
 
 /** Library functions clang knows as builtins and the BPF backend lowers inline (a constant size), never a symbol. */
 const LOWERED_LIBCALLS = new Set(['memcpy', 'memset', 'memmove']);
@@ -41,6 +43,9 @@ export interface SourceExtern {
   /** For a linked one, where its symbol is estimated to come in the object's symbol table (which libbpf's open names
    * first): the order of first reference in clang's emission order (Walker.order). */
   readonly order?: number;
+  /** A symbol only inline asm names (`asm("%0 = SYM ll" ..)`) and nothing declares: no BTF describes it at all
+   * (libbpf's open: "failed to find BTF for extern"). */
+  readonly noBtf?: true;
 }
 
 /** A function definition of the analysis, with the shift from its parse-time offsets to the document's (0: header). */
@@ -79,6 +84,29 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
     protos(env, true);
     for (const h of env.imports) protos(h, false);
   }
+  // A symbol a function's inline asm loads (`asm("%0 = MONITOR_PID ll" : "=r"(pid))`, skywalking-rover: its Go loader
+  // rewrites the constant) that nothing in the unit declares: an undefined NOTYPE symbol with no BTF, which libbpf's
+  // open refuses (verdict/externs.ts noBtfFailure)
+  const asmDefs = new Set<FuncDef>();
+  if (ASM_SYMBOLS) {
+    for (const f of byName.values()) {
+      const b = f.def.body!;
+      for (let k = 0; k < b.length; k++) {
+        const t = b[k]!.s;
+        if ((t !== 'asm' && t !== '__asm__' && t !== '__asm') || !b.slice(k + 1, k + 4).some((x) => x.s === '(')) continue;
+        let end = k + 1;
+        for (let depth = 0; end < b.length; end++) {
+          if (b[end]!.s === '(') depth++;
+          else if (b[end]!.s === ')' && --depth === 0) break;
+        }
+        for (const n of asmSymbols(b, k + 1, end + 1)) {
+          if (declared.has(n) || byName.has(n) || env.global(n) !== undefined || env.func(n) !== undefined) continue;
+          declared.set(n, { d: { name: n, type: VOID, section: '.ksyms', weak: false, linked: true, noBtf: true }, own: true });
+        }
+        for (const n of asmSymbols(b, k + 1, end + 1)) if (declared.get(n)?.d.noBtf) asmDefs.add(f.def);
+      }
+    }
+  }
   if (!declared.size) return [];
   // only functions that name an extern, or name (call, take) one that does, can make clang emit one: the others are
   // never parsed again (a token scan, to the fixpoint over the names functions mention)
@@ -86,7 +114,8 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
   const mentions = new Map<FuncDef, string[]>();
   for (const f of byName.values()) {
     const names: string[] = [];
-    for (const t of f.def.body!) {
+    if (asmDefs.has(f.def)) relevant.add(f.def);
+    else for (const t of f.def.body!) {
       if (declared.has(t.s)) { relevant.add(f.def); break; }
       if (byName.has(t.s)) names.push(t.s);
     }
@@ -119,6 +148,7 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
     if (use === undefined) continue;
     out.push({
       name, section: d.section, func: d.type.k === 'func', weak: d.weak, type: d.type, ...(d.linked ? { linked: true as const, order: orders.get(name) } : {}),
+      ...(d.noBtf ? { noBtf: true as const } : {}),
       ...(own && d.tok ? { decl: { start: d.tok.start, end: d.tok.end } } : {}),
       ...(use ? { use } : {}),
     });
@@ -261,6 +291,10 @@ class Walker {
         return;
       case 'switch': this.expr(s.c, false); this.stmt(s.body); return;
       case 'label': this.stmt(s.body); return;
+      // inline asm loading a symbol: a reference clang keeps (asm is never dead code to it)
+      case 'empty':
+        for (const n of s.asmSyms ?? []) if (this.declared.get(n)?.d.noBtf) this.onRef(n, { e: 'id', name: n, start: s.start, end: s.end }, this.frame.f, this.order());
+        return;
       default: return;
     }
   }
@@ -455,7 +489,8 @@ export function libbpfExterns(list: readonly LocalExtern[], local: Btf): LibbpfE
     if (e.section === '.kconfig') { kcfg.push(kcfgExtern(local, e.name, e.typeId, e.weak)); continue; }
     const t = e.func ? e.typeId : local.skipModifiers(e.typeId);
     const untyped = !e.func && local.type(t).kind === Kind.Void;
-    ksyms.push({ name: e.name, untyped, func: e.func, weak: e.weak, localType: untyped ? 0 : t, ...(e.linked ? { unsectioned: linked.indexOf(e.name) } : {}) });
+    ksyms.push({ name: e.name, untyped, func: e.func, weak: e.weak, localType: untyped ? 0 : t, ...(e.linked ? { unsectioned: linked.indexOf(e.name) } : {}),
+      ...(e.noBtf ? { noBtf: true as const } : {}) });
   }
   return { ksyms: sortKsymExterns(ksyms), kcfg: sortKcfgExterns(kcfg), places };
 }

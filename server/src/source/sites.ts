@@ -86,6 +86,10 @@ export interface ParamCond {
   /** dead_out: holds unless the argument is the address of a caller's local nobody reads (CallRef args' `deadOut`):
    * the value stored through the parameter dies there, and the loads computing it (eq and v are unused) */
   dout?: true;
+  /** literal_args: a read of member `field` of a by-value record parameter, which holds unless the argument is a
+   * compound literal (its members in argf, literalFields; eq and v are unused): GVN forwards the stored value, the
+   * load and its relocation die */
+  fold?: true;
 }
 
 /**
@@ -630,6 +634,16 @@ const ARG_ORIGIN = process.env.CORELENS_ARG_ORIGIN !== '0';
 const LOADED_VIA = process.env.CORELENS_LOADED_VIA !== '0';
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
+/** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
+ * literal (literalFields). */
+const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
+/** A member value literalFields knows is stored and read back but not as a constant: no condition compares equal to it
+ * (outside any C integer's range). */
+export const FORWARDED = -(1n << 80n);
+/** CORELENS_KNOWN_LOCALS=0: a local's constant value (`bool first = true; .. first = false;`) decides no if (known). */
+const KNOWN_LOCALS = process.env.CORELENS_KNOWN_LOCALS !== '0';
+/** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
+export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
 const SIZEOF_BOUNDS = process.env.CORELENS_SIZEOF_BOUNDS !== '0';
 
@@ -742,6 +756,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const bumpMem = (n: string): void => { mver.set(n, ++mfresh); };
   /** implied: locals holding a known constant (declared with one, not written since). */
   const kval = new Map<string, bigint>();
+  /**
+   * known: scalar locals (address never taken) whose value here is a constant on every path: a declaration or a
+   * statement `x = K;` sets it, any other write forgets it; after an if, what both arms that fall through agree on; a
+   * loop forgets what its body writes, a switch or a label everything. SROA and SCCP/jump threading make those
+   * values constants to LLVM, so `if (x)` on one takes one arm only (skywalking-rover's list.h
+   * `list_for_each_entry_data` unrolled by hand: `list_is_first` true then false, ten copies of which clang keeps the
+   * first arm once). condValue reads it.
+   */
+  let known = new Map<string, bigint>();
+  /** The statement expression being walked (known: `x = K;` at statement level only). */
+  let stmtX: Expr | undefined;
   /** Names given another value (`p = q`, `p++`): a parameter no longer the caller's argument throughout the body. */
   const rebound = new Set<string>();
   {
@@ -786,6 +811,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const stored = new Map<string, number>();
   const written = (name: string, ctx: Ctx, value = true): void => {
     if (sinkable.delete(name)) unsinkable.add(name);
+    known.delete(name);
     if (ctx.noEmit) return;
     kval.delete(name);
     if (addrTaken.has(name)) bumpMem(name);
@@ -1209,6 +1235,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       }
+      // literal_args: `u.m` read from a by-value record parameter never written: gone in a copy whose argument is a
+      // compound literal (measured: Hades' `hades_uid_val(right)` of ROOT_UID, `(const kuid_t){ 0 }`; `(T){ x + 1 }`
+      // too: GVN forwards the literal's store)
+      if (LITERAL_ARGS && s && load && !ctx.unevaluated && v.chain.of?.e === 'id' && v.chain.access.length === 2 && !v.chain.bits) {
+        const pn = v.chain.of.name;
+        const pi = f.params.findIndex((q) => q.name === pn);
+        const rec = pi >= 0 ? strip(f.params[pi]!.type) : undefined;
+        if (rec?.k === 'struct' && !assigned.has(pn) && !addrTaken.has(pn)) {
+          const fd = rec.fields[v.chain.access[1]!];
+          if (fd?.name) s.pconds = [...(s.pconds ?? []), { param: pi, eq: true, v: 0n, field: fd.name, fold: true }];
+        }
+      }
       if (ctx.unevaluated) { /* not a load that runs: see Ctx.unevaluated */ }
       else if (s && load && v.chain.bits) {
         s.directBitfield = true;
@@ -1342,6 +1380,114 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const v = ev(x, ctx);
     close(v, ctx, true);
     return v;
+  };
+  /** A brace list clang folds to a constant (isConstantInitializer): numbers, strings, addresses of globals. */
+  const constInit = (x: Expr): boolean => {
+    if (x.e === 'init') return x.items.every(constInit);
+    if (constValue(x, env) !== undefined || x.e === 'str') return true;
+    if (x.e === 'cast') return constInit(x.x);
+    const g = x.e === 'unary' && x.op === '&' ? x.x : x;
+    return g.e === 'id' && !lookup(g.name) && (env.global(g.name) !== undefined || env.func(g.name) !== undefined);
+  };
+  /**
+   * init_stores: the member stores of a brace list into a record with preserve_access_index: a local's initializer
+   * clang cannot fold to a constant, or a compound literal (always built member by member). CGExprAgg's
+   * VisitInitListExpr takes every member's address (EmitLValueForFieldInitialization, a relocated access) and stores
+   * its value, a member without one getting zero; one record each, in member order, kept even when nothing reads the
+   * local (measured: scx's compat.bpf.h `struct scx_bpf_dsq_insert_vtime_args args = { .dsq_id = dsq_id, .. }`, 4
+   * records). Over 16 bytes of which at most a quarter is not a literal zero, CheckAggExprForMemSetUse clears the
+   * whole first and the zero members get no store and no record. A member record in a record chains onto the
+   * outer one's access (`0:1:1`). Returns the steps in emission order (a record, then the value it stores), or
+   * undefined for shapes not modelled (unions, bitfields, arrays given a brace list, nested memsets, designators
+   * other than one `.name`, a member given twice): the caller evaluates the list as before.
+   */
+  type InitStep = { root?: CType; access?: number[]; item?: Expr; start: number; end: number };
+  const initPlan = (t: CType, init: Extract<Expr, { e: 'init' }>, compound: boolean, ctx: Ctx): InitStep[] | undefined => {
+    const top = strip(t);
+    if (!INIT_STORES || ctx.preserve || ctx.noEmit || top.k !== 'struct' || !top.complete || isVolatileObject(t)) return undefined;
+    if (!compound && constInit(init)) return undefined;
+    const simpleZero = (x: Expr): boolean => {
+      while (x.e === 'cast') x = x.x;
+      return x.e === 'num' && x.v === 0n;
+    };
+    /** The item each member gets (C's designation: a `.name` moves the cursor, a positional item takes the next). */
+    const assign = (rec: Record, il: Extract<Expr, { e: 'init' }>): (Expr | undefined)[] | undefined => {
+      if (il.complex?.some((c) => c)) return undefined;
+      if (rec.fields.some((f) => f.bits !== undefined || !f.name)) return undefined;
+      const out: (Expr | undefined)[] = rec.fields.map(() => undefined);
+      let cur = 0;
+      for (let j = 0; j < il.items.length; j++) {
+        const name = il.names?.[j];
+        if (name !== undefined) cur = rec.fields.findIndex((f) => f.name === name);
+        if (cur < 0 || cur >= rec.fields.length || out[cur] !== undefined) return undefined;
+        out[cur++] = il.items[j];
+      }
+      return out;
+    };
+    /** GetNumNonZeroBytesInInit: the bytes the list does not set to a literal zero. */
+    const nonZero = (rec: Record, il: Extract<Expr, { e: 'init' }>): number | undefined => {
+      const a = assign(rec, il);
+      if (!a) return undefined;
+      let n = 0;
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i];
+        if (!x || simpleZero(x)) continue;
+        const ft = strip(rec.fields[i]!.type);
+        if (x.e === 'init') {
+          if (ft.k !== 'struct') return undefined;
+          const m = nonZero(ft, x);
+          if (m === undefined) return undefined;
+          n += m;
+        } else n += sizeOf(ft);
+      }
+      return n;
+    };
+    const memsets = (rec: Record, il: Extract<Expr, { e: 'init' }>): boolean | undefined => {
+      const size = sizeOf(rec);
+      if (size <= 16) return false;
+      const n = nonZero(rec, il);
+      return n === undefined ? undefined : n * 4 <= size;
+    };
+    const steps: InitStep[] = [];
+    let sites = 0;
+    const walk = (rec: Record, self: CType, il: Extract<Expr, { e: 'init' }>, chain: { root: CType; access: number[] } | undefined, zeroed: boolean): boolean => {
+      const a = assign(rec, il);
+      if (!a || rec.k !== 'struct' || (chain && !rec.pai)) return false;
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i];
+        const ft = strip(rec.fields[i]!.type);
+        if (ft.k === 'array' && ft.n === 0) return false;
+        if (zeroed && (!x || simpleZero(x))) continue;
+        const at = rec.pai ? { root: chain ? chain.root : unqual(self), access: chain ? [...chain.access, i] : [0, i] } : undefined;
+        if (x?.e === 'init') {
+          if (ft.k !== 'struct' || !ft.complete) return false;
+          const z = zeroed || memsets(ft, x);
+          // a member record cleared by a memset of its own: that memset's record is not modelled
+          if (z === undefined || (z && !zeroed)) return false;
+          if (!walk(ft, rec.fields[i]!.type, x, at, zeroed)) return false;
+          continue;
+        }
+        if (x?.e === 'str' || (x && ft.k === 'array')) return false;
+        const where = x ?? il;
+        if (at) sites++;
+        steps.push({ ...(at ?? {}), item: x, start: where.start, end: where.end });
+      }
+      return true;
+    };
+    const z = memsets(top, init);
+    if (z === undefined || !walk(top, t, init, undefined, z) || !sites) return undefined;
+    return steps;
+  };
+  /** Runs initPlan's steps: each member's record, then its value. */
+  const initStores = (steps: InitStep[], ctx: Ctx): void => {
+    for (const st of steps) {
+      if (st.root && st.access) {
+        const s = emit(ReloKind.FieldByteOffset, st.root, st.access, st.start, st.end, ctx);
+        if (s) xcost += CORE_PASSTHROUGH;
+        useOf(s, 'x');
+      }
+      if (st.item) use(st.item, ctx);
+    }
   };
 
   const parserFor = (toks: Token[]): CParser => {
@@ -1691,6 +1837,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
         if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
+        if (KNOWN_LOCALS && x.op === '=' && x.l.e === 'id' && stmtX === x && !ctx.noEmit) knowLocal(x.l.name, x.r);
         if (x.l.e === 'id' && !ctx.noEmit) liveUse(x.l, true);
         if (IMPLIED && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id' && !ctx.noEmit) bumpMem(`*${x.l.x.name}`);
         storeCut(x.l, x.op === '=' ? exprKey(x.r) : `${x.op}${exprKey(x.r)}`, x.r);
@@ -1698,6 +1845,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return { type: l.type };
       }
       case 'cast': {
+        // a compound literal `(T){ .. }`: built member by member (initPlan)
+        const plan = x.x.e === 'init' ? initPlan(x.type, x.x, true, ctx) : undefined;
+        if (plan) { initStores(plan, ctx); return { type: x.type }; }
         const v = ev(x.x, ctx);
         close(v, ctx, true);
         return { type: x.type, check: v.check };
@@ -1980,7 +2130,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const k = constValue(a, env);
         if (k !== undefined) return { k };
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
-        const fields = inl ? constFieldsAt(a, x.start) : undefined;
+        const fields = inl ? constFieldsAt(a, x.start) ?? literalFields(a) : undefined;
         if (fields) return { fields };
         if (pi >= 0) return { param: pi };
         if (a.e === 'unary' && a.op === '!' && a.x.e === 'id') {
@@ -2338,6 +2488,27 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return l && r ? { op: c.op, neg, l, r } : undefined;
   }
 
+  /** literal_args: the members of a compound literal of a record passed by value (`(const kuid_t){ 0 }`, Hades'
+   * ROOT_UID) that fits a register: each is the value the literal stores, which GVN forwards to a read in the inlined
+   * copy, a constant (the ones not named are 0) or FORWARDED when computed at run time; undefined otherwise. */
+  function literalFields(a: Expr): MemberConsts | undefined {
+    if (!LITERAL_ARGS || a.e !== 'cast' || a.x.e !== 'init' || a.x.complex?.some((c) => c)) return undefined;
+    const r = strip(a.type);
+    // a record of at most 8 bytes, passed in one register (measured: a 24-byte one passed by value keeps a member's
+    // read in the inlined copy while another folds)
+    if (r.k !== 'struct' || !r.complete || sizeOf(r) > 8 || r.fields.some((fd) => !fd.name || fd.bits !== undefined)) return undefined;
+    const out: MemberConsts = {};
+    for (const fd of r.fields) { const k = strip(fd.type).k; if (k === 'int' || k === 'enum' || k === 'ptr') out[fd.name] = 0n; }
+    let cur = 0;
+    for (let j = 0; j < a.x.items.length; j++) {
+      const n = a.x.names?.[j];
+      if (n !== undefined) cur = r.fields.findIndex((fd) => fd.name === n);
+      const fd = r.fields[cur++];
+      if (!fd || !(fd.name in out) || a.x.items[j]!.e === 'init') return undefined;
+      out[fd.name] = constValue(a.x.items[j]!, env) ?? FORWARDED;
+    }
+    return out;
+  }
   /** Constant members of `&v` (a local struct whose address only reaches inlined calls) at a call starting at `at`. */
   function constFieldsAt(a: Expr, at: number): MemberConsts | undefined {
     while (a.e === 'cast') a = a.x;
@@ -2485,8 +2656,43 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function condValue(c: Expr): bigint | undefined {
     const v = constValue(c, env);
     if (v !== undefined) return v;
+    const kv = KNOWN_LOCALS ? knownValue(c) : undefined;
+    if (kv !== undefined) return kv;
     const d = decided.get(c);
     return d === undefined ? undefined : d ? 1n : 0n;
+  }
+  /** known: `x`, `!x`, `x == K`, `x != K` (casts skipped) on a local whose value is known here. */
+  function knownValue(c: Expr): bigint | undefined {
+    while (c.e === 'cast') c = c.x;
+    if (c.e === 'id') return known.get(c.name);
+    if (c.e === 'unary' && c.op === '!') { const x = knownValue(c.x); return x === undefined ? undefined : x === 0n ? 1n : 0n; }
+    if (c.e === 'binary' && (c.op === '==' || c.op === '!=')) {
+      let l = c.l;
+      while (l.e === 'cast') l = l.x;
+      const a = l.e === 'id' ? known.get(l.name) : undefined;
+      const b = constValue(c.r, env);
+      if (a === undefined || b === undefined) return undefined;
+      return (a === b) === (c.op === '==') ? 1n : 0n;
+    }
+    return undefined;
+  }
+  /** known: local `n` now holds `x` when x is a constant and n a scalar local whose address is never taken. */
+  function knowLocal(n: string, x: Expr): void {
+    const t = lookup(n);
+    const k = t ? strip(t).k : undefined;
+    if (f.params.some((q) => q.name === n) || addrTaken.has(n) || (k !== 'int' && k !== 'enum') || isVolatileObject(t!)) return;
+    const v = constValue(x, env);
+    if (v === undefined) return;
+    // the value as the local holds it (a bool is 0 or 1)
+    known.set(n, (t && strip(t).k === 'int' && (strip(t) as { bool?: boolean }).bool) ? (v !== 0n ? 1n : 0n) : v);
+  }
+  /** known after an if: what the arms that fall through agree on (none: nothing follows, keep the entry's). */
+  function knownJoin(arms: (Map<string, bigint> | undefined)[], entry: Map<string, bigint>): Map<string, bigint> {
+    const live = arms.filter((a): a is Map<string, bigint> => !!a);
+    if (!live.length) return entry;
+    const out = new Map<string, bigint>();
+    for (const [n, v] of live[0]!) if (live.every((a) => a.get(n) === v)) out.set(n, v);
+    return out;
   }
   /** The statement never falls through: an exit (guards.ts `exits`), or an if whose condition is known and whose
    * arm taken exits. */
@@ -2859,6 +3065,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     cut(true);
     switch (s.s) {
       case 'expr': {
+        stmtX = s.x;
         // `v = load;` into a scalar local nothing reads after: a dead store, its load gone with it (lmp's fs_watcher
         // `filp = PT_REGS_PARM1(ctx);`, filp never read). Not in a loop (a read before it in the body or the
         // condition sees it on the back edge), a statement expression (its last value is the expression's) or a
@@ -2906,10 +3113,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
               xcost += INSTR * (v.init.e === 'init' ? v.init.items.filter((i) => constValue(i, env) === undefined && i.e !== 'init').length : 1);
             }
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
-            const iv = use(v.init, ctx);
+            const plan = v.init.e === 'init' ? initPlan(v.type, v.init, false, ctx) : undefined;
+            if (plan) initStores(plan, ctx);
+            const iv: Val = plan ? { type: VOID } : use(v.init, ctx);
             // a volatile local's initial store is a volatile access clang keeps even when nothing reads the local
             // (measured: cilium/ebpf's `const volatile int val = bpf_core_enum_value(..)`, never read, has its record)
-            if (v.name && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) {
+            if (v.name && !plan && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) {
               tentative.set(v.name, res.sites.slice(before));
               storesAt.set(v.name, [{ sites: res.sites.slice(before), at: regions.slice() }]);
             }
@@ -2930,6 +3139,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             const k = constValue(v.init, env);
             if (k !== undefined) kval.set(v.name, k);
           }
+          if (KNOWN_LOCALS && v.name && v.init && !ctx.noEmit) knowLocal(v.name, v.init);
           if (v.name && !ctx.noEmit && SINK) {
             if (declared.has(v.name)) unsinkable.add(v.name);
             declared.add(v.name);
@@ -2980,7 +3190,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true) };
         regions.push({ guards: tc.guards, pconds: tc.pconds });
         if (s.f) twoArms++;
+        // (whether an arm falls through, asked with what is known on entry, before its own writes)
+        const known0 = known;
+        const tExits = neverFallsThrough(s.t);
+        const fExits = !!s.f && neverFallsThrough(s.f);
+        known = new Map(known0);
         const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
+        const knownT = tExits ? undefined : known;
+        known = new Map(known0);
         regions.pop();
         const fAfterT = freq;
         freq = f0 * (1 - pt);
@@ -2995,6 +3212,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.pop();
           twoArms--;
         }
+        known = knownJoin([knownT, fExits ? undefined : known], known0);
         freq += fAfterT;
         if (m0) {
           const mf = mver;
@@ -3024,6 +3242,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'loop': {
         scopes.push(new Map());
         if (s.init) stmt(s.init, ctx);
+        // known: what the body, condition or step writes changes on the back edge
+        const loopWrites = writtenIn(s);
+        for (const n of loopWrites) known.delete(n);
         const s0 = res.sites.length;
         const c0 = res.calls.length;
         const k0 = cost;
@@ -3058,6 +3279,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         loopEntry.pop();
         freq = f0;
         scopes.pop();
+        for (const n of loopWrites) known.delete(n);
         // a while/for loop whose trip count is unknown: loop rotation leaves a guard branching from the block
         // before it straight to the code after it (cse.ts `guard`)
         if (s.c && s.c.start < s.body.start && s.unroll === undefined && tripCount(s) === undefined) loopEv.guard = true;
@@ -3100,6 +3322,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return undefined;
       }
       case 'switch': {
+        known.clear();
         use(s.c, ctx);
         const f0 = freq;
         breakable.push({ out: 0, sw: switchShares(s.body, f0) });
@@ -3108,6 +3331,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const swFrame = sinkFrames[sinkFrames.length - 1];
         if (swFrame) swFrame.sw++;
         try { return switchStmt(s, ctx); } finally {
+          known.clear();
           if (swFrame) swFrame.sw--;
           regions.pop();
           const b = breakable.pop()!;
@@ -3115,6 +3339,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
       }
       case 'label': {
+        known.clear();
         const sw = breakable[breakable.length - 1]?.sw;
         // a case (or default) label: its share of the switch's entry; a goto target: what falls into it and what
         // the gotos before it carry (a goto after it, a loop back: unknown, never cold)
@@ -3953,6 +4178,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     if (tail && tailMark) sinkSince(tailMark, tail.fr);
     regions.length = depth;
+    // known: a local declared in the block may shadow an outer one of the same name
+    for (const n of scopes[scopes.length - 1]!.keys()) known.delete(n);
     scopes.pop();
     checkVars.pop();
   }

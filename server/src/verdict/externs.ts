@@ -29,6 +29,8 @@ export interface KsymExtern {
    * the symbol table's order (lower first); the object path decides it from the object itself (externOpenFailure).
    */
   readonly unsectioned?: number;
+  /** With `unsectioned`: no BTF describes it at all (a symbol only inline asm names): noBtfFailure. */
+  readonly noBtf?: true;
 }
 
 /** Why libbpf refuses the object for its externs: its warning and errno. */
@@ -123,11 +125,10 @@ export function externOpenFailure(obj: BpfObject): ExternFailure | undefined {
         }
         continue;
       }
+      if (err === ENOENT) return noBtfFailure(sym.name);
       return {
         extern: sym.name, errno: err, message: `failed to find BTF for extern '${sym.name}': -${err}`,
-        where: err === ENOENT
-          ? 'the object\'s own BTF, which has no declaration of it (a function called without a prototype: declare it `extern ... __ksym`)'
-          : 'the object\'s own BTF, where that name is not an extern',
+        where: 'the object\'s own BTF, where that name is not an extern',
       };
     }
   } catch {
@@ -144,6 +145,14 @@ export function unsectionedFailure(name: string): ExternFailure {
   return {
     extern: name, errno: ENOENT, message: `failed to find BTF for extern '${name}' section: -${ENOENT}`,
     where: 'the object\'s own BTF, where no data section (DATASEC) lists it (a function declared without __ksym and defined in another object)',
+  };
+}
+
+/** libbpf's open refusing an undefined symbol no BTF describes (find_extern_btf_id: -ENOENT). */
+export function noBtfFailure(name: string): ExternFailure {
+  return {
+    extern: name, errno: ENOENT, message: `failed to find BTF for extern '${name}': -${ENOENT}`,
+    where: 'the object\'s own BTF, which has no declaration of it (a function called without a prototype, or a symbol only inline asm names: declare it `extern ... __ksym`)',
   };
 }
 
@@ -221,7 +230,7 @@ export function externFailure(externs: readonly KsymExtern[], hasKsym: ((name: s
   // externOpenFailure's)
   let first: KsymExtern | undefined;
   for (const e of externs) if (e.unsectioned !== undefined && (!first || e.unsectioned < first.unsectioned!)) first = e;
-  if (first) return unsectionedFailure(first.name);
+  if (first) return first.noBtf ? noBtfFailure(first.name) : unsectionedFailure(first.name);
   // the kcfg externs sort before the ksyms (cmp_externs), and their refusals before the ksyms' BTF lookup
   if (kconfig?.early) return kconfig.early;
   if (!hasKsym) return kconfig?.unresolved;

@@ -1,7 +1,8 @@
 // `corelens check FILE.bpf.c` sees what libbpf refuses before relocating, as `corelens check FILE.o` does (issue 12):
 // a strong __ksym or __kconfig extern the loading kernel lacks, or a typed one of another type, fails the whole
 // object there. The fixtures (test-fixtures/check/externs: many programs per object, a shared .bpf.h) hold each kind
-// of extern (typed per-CPU variable, untyped symbol, kfunc, weak, __kconfig, a function defined in no file of the unit) used, unused, only in dead code or only
+// of extern (typed per-CPU variable, untyped symbol, kfunc, weak, __kconfig, a function defined in no file of the unit,
+// a symbol only inline asm names) used, unused, only in dead code or only
 // where LLVM folds the use away, against kernels that have and lack each one. They are compiled here with clang as
 // the fixtures are (scripts/build-fixtures.sh), and:
 //   - the externs the live analysis says clang emits equal the object's, as libbpf collects them (ksymExterns,
@@ -20,6 +21,7 @@ import { createAnalyzer } from '../../src/source/analyzer';
 import { libbpfExterns } from '../../src/source/externs';
 import { bundledKernelSpecs, defaultTargetSpecs, TargetSpec } from '../../src/targets/registry';
 import { kconfigExterns, ksymExterns } from '../../src/verdict/index';
+import { Kind } from '../../src/btf/types';
 import { compileBpf } from '../support/bpfLoad';
 import { FIXTURES } from '../support/paths';
 
@@ -65,7 +67,12 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
       if (!o.ok) throw o.error;
       const ksyms = ksymExterns(o.value).map(({ localType, ...e }) => ({ ...e, typed: localType !== 0 }));
       // (`unsectioned`: the source path's estimate of the symbol order; the object path reads the object itself)
-      assert.deepStrictEqual(mine.ksyms.map(({ localType, unsectioned, ...e }) => ({ ...e, typed: localType !== 0 })), ksyms, `${p.name}: ksym externs`);
+      assert.deepStrictEqual(mine.ksyms.filter((e) => !e.noBtf).map(({ localType, unsectioned, ...e }) => ({ ...e, typed: localType !== 0 })), ksyms, `${p.name}: ksym externs`);
+      // the symbols only inline asm names: the object's undefined symbols no BTF VAR or FUNC describes
+      const described = new Set<string>();
+      for (let id = 1; id < o.value.btf.typeCount; id++) { const t = o.value.btf.type(id); if (t.kind === Kind.Var || t.kind === Kind.Func) described.add(t.name); }
+      const bare = o.value.elf.symbols().filter((y) => y.shndx === 0 && y.name && (y.info >> 4) !== 0 && !described.has(y.name)).map((y) => y.name).sort();
+      assert.deepStrictEqual(mine.ksyms.filter((e) => e.noBtf).map((e) => e.name).sort(), bare, `${p.name}: symbols with no BTF`);
       assert.deepStrictEqual(mine.kcfg, kconfigExterns(o.value), `${p.name}: kconfig externs`);
       externs += ksyms.length + mine.kcfg.length;
       // every extern the document declares and clang emits is placed on its declaration
@@ -109,5 +116,8 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     assert.ok(on('ext_linked:corelens_linked_later').includes('6.18-amd64') && on('ext_linked:corelens_linked_later').includes('5.10-amd64'),
       'ext_linked: a function defined in another object (CORELENS_UNDEFINED_FUNCS), refused at open everywhere');
     assert.ok(!refusals.has('ext_linked:bpf_task_acquire'), 'ext_linked: the open refusal names the first unsectioned symbol only');
+    // a symbol only inline asm loads has no BTF at all: refused at open everywhere (CORELENS_ASM_SYMBOLS)
+    assert.ok(on('ext_asm:CORELENS_ASM_PID').includes('6.18-amd64') && on('ext_asm:CORELENS_ASM_PID').includes('5.10-amd64'),
+      'ext_asm: a symbol only inline asm names (CORELENS_ASM_SYMBOLS), refused at open everywhere');
   });
 });

@@ -82,6 +82,7 @@ export function verdictTarget(name: string): Promise<Btf | undefined> {
 export function exclusion(l: VerdictLine, ctx: string): string | undefined {
   // VERIFIER_AS_LOADER (projectVerdicts): programs a real loader would not load here (tools/oracle/verifier.c).
   if (l.class === 'other' && l.message.startsWith('loader: libbpf 1.1 does not know section')) return 'section libbpf 1.1 does not know (not loaded)';
+  if (l.class === 'other' && l.message.startsWith("loader: a newer libbpf's map attribute")) return 'map attribute only a newer libbpf parses (not loaded)';
   if (l.class === 'other' && l.message.startsWith('loader: map ') && l.message.includes('map of maps')) return 'map of maps whose inner map the project\'s loader supplies (not loaded)';
   if (l.class === 'other' && l.message.startsWith('loader: map ')) return 'map type the running kernel does not know (not loaded)';
   if (l.class === 'other' && l.message.startsWith('loader: attach target set')) return 'attach target named by the project\'s loader at run time (not loaded)';
@@ -163,7 +164,8 @@ export async function compareVerdicts(objectFile: string, lines: readonly Verdic
   const expanded = lines.flatMap((l) => (l.name === '' && !l.section ? v.programs.map((p) => ({ ...l, section: p.section, name: p.name })) : [l]));
   for (const l of expanded) {
     if (!have.has(l.target)) continue;
-    const p = v.programs.find((x) => x.name === l.name && x.section === l.section);
+    // libbpf names a `SEC("?..")` program (autoload off) by its section without the `?` (bpf_program__section_name)
+    const p = v.programs.find((x) => x.name === l.name && x.section.replace(/^\?/, '') === l.section.replace(/^\?/, ''));
     if (!p) {
       c.differences.push(`${obj} ${l.section} ${l.name}: corelens does not see this program`);
       continue;
