@@ -31,7 +31,7 @@ import * as fs from 'fs';
 import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './localTypes';
 import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
-import { Preprocessor } from './preproc';
+import { Macro, Preprocessor } from './preproc';
 import { FuncResult, INIT_STORES, RawPlain, analyzeFunction } from './sites';
 import { ContextCache, ExpansionShare, contextSites, isPluginDef } from './contexts';
 import { limitBytes, overLimitMessage, readTextInputSync } from '../util/files';
@@ -638,7 +638,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       externs: () => externs ??= externsOf(() => emittedExterns(E.env, [
         ...entries.map(({ e }) => ({ def: e.def, delta: deltaOf.get(e.def) ?? 0, inDocument: !e.def.file })),
         ...E.env.imports.flatMap((h) => [...h.funcs.values()].filter((f) => f.body).map((def) => ({ def, delta: 0, inDocument: false }))),
-      ]).map((x) => ({
+      ], { clangMajor: clangMajor(E.pre.macros) }).map((x) => ({
         ...x, typeId: builder.idOf(x.type),
         ...(x.decl ? { declRange: rng(x.decl.start, x.decl.end) } : {}), ...(x.use ? { useRange: rng(x.use.start, x.use.end) } : {}),
       }))),
@@ -791,6 +791,13 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     return tree;
   }
   return self;
+}
+
+/** The clang version the predefined macros name (`__clang_major__`: the toolchain's clang, or the fallback's 14). */
+function clangMajor(macros: ReadonlyMap<string, Macro>): number | undefined {
+  const v = macros.get('__clang_major__')?.body[0]?.s;
+  const n = v === undefined ? NaN : Number.parseInt(v, 10);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** The externs, or none when their walk fails on a document it cannot read (the analysis' notes say why): a check

@@ -21,6 +21,11 @@ export class TypeEnv {
   /** `extern` declarations placed in libbpf's `.ksyms` / `.kconfig` sections (`__ksym`, `__kconfig`): what libbpf
    * resolves before relocating, once clang emits them (source/externs.ts decides which it does). */
   readonly externs = new Map<string, ExternDecl>();
+  /** `extern` variables in no section (`extern struct sys_stat sys_stat;`, defined in another object a build links
+   * later): source/externs.ts decides whether clang emits them (a BTF VAR no DATASEC lists). */
+  readonly linkedVars = new Map<string, ExternDecl>();
+  /** File-scope variables declared without `extern` (a definition, tentative or not, in this unit). */
+  readonly definedVars = new Set<string>();
   /** Header environments visible from here (flat: each is searched at its own names only, never its imports, so a
    * chain of N headers costs N lookups, not 2^N). */
   imports: TypeEnv[] = [];
@@ -154,6 +159,9 @@ const MAX_RECOVERIES = 16;
 /** libbpf/bpf_helpers.h decoration macros that are attributes or storage classes, not types. */
 const NOISE = new Set(['static', 'extern', 'inline', '__inline', '__inline__', 'register', 'auto', '_Thread_local', '__extension__',
   '__always_inline', '__noinline', '__weak', '__hidden', '__ksym', '__kconfig', '__maybe_unused', '_Atomic', '__cpu']);
+
+/** CORELENS_KSYM_PROTOS=0: a function prototype without `extern` is no __ksym extern, whatever its section. */
+const KSYM_PROTOS = process.env.CORELENS_KSYM_PROTOS !== '0';
 
 /** An `extern ... __ksym` / `__kconfig` declaration as written (the first one of its name; `weak` from any). */
 export interface ExternDecl { name: string; type: CType; section: '.ksyms' | '.kconfig'; weak: boolean; tok?: Token; /** defined nowhere, no `__ksym` (source/externs.ts) */ linked?: true;
@@ -629,7 +637,10 @@ export class CParser {
         this.attributes(attrs);
       }
       const isTypedef = storage.includes('typedef');
-      if (d.name && !isTypedef && storage.includes('extern')) {
+      // a function prototype is extern without the keyword: `bool f(s32 cpu) __ksym;` (sched-ext's common.bpf.h) is a
+      // kfunc clang lists in .ksyms like `extern bool f(s32 cpu) __ksym;` (measured: FUNC linkage=extern, DATASEC .ksyms)
+      const proto = KSYM_PROTOS && d.type.k === 'func' && !storage.includes('static') && !this.is('{');
+      if (d.name && !isTypedef && (storage.includes('extern') || proto)) {
         this.noteExtern(d.name, d.type, d.tok, storage, { section: attrs.section ?? trailing.section, weak: attrs.weak || trailing.weak });
       }
       if (d.type.k === 'func' && this.is('{')) {
@@ -697,6 +708,7 @@ export class CParser {
         }
       } else if (d.name) {
         this.env.globals.set(d.name, d.type);
+        if (!isTypedef && !storage.includes('extern')) this.env.definedVars.add(d.name);
         onVar?.({ name: d.name, type: d.type, tok: d.tok, isTypedef, storage });
       }
       // a `const volatile` global: a scalar knob, or a config record whose scalar members are knobs
@@ -730,6 +742,11 @@ export class CParser {
   private noteExtern(name: string, type: CType, tok: Token | undefined, storage: string[], attrs: { section?: string; weak?: boolean }): void {
     const section = attrs.section === '.ksyms' || storage.includes('__ksym') ? '.ksyms' : attrs.section === '.kconfig' || storage.includes('__kconfig') ? '.kconfig' : undefined;
     const weak = !!attrs.weak || storage.includes('__weak');
+    if (!section && type.k !== 'func' && storage.includes('extern')) {
+      const v = this.env.linkedVars.get(name);
+      if (v) { if (weak) v.weak = true; } else this.env.linkedVars.set(name, { name, type, section: '.ksyms', weak, linked: true, ...(tok ? { tok } : {}) });
+      return;
+    }
     const have = this.env.externs.get(name);
     if (have) { if (weak) have.weak = true; return; }
     if (section) this.env.externs.set(name, { name, type, section, weak, ...(tok ? { tok } : {}) });

@@ -21,6 +21,19 @@ import { hasLabel } from './sites';
 const UNDEFINED_FUNCS = process.env.CORELENS_UNDEFINED_FUNCS !== '0';
 /** CORELENS_ASM_SYMBOLS=0: a symbol only inline asm names (`%0 = SYM ll`) is no extern (no refusal). */
 const ASM_SYMBOLS = process.env.CORELENS_ASM_SYMBOLS !== '0';
+/** CORELENS_LINKED_VARS=0: an `extern` variable in no section, defined nowhere in the unit, is no extern (no refusal). */
+const LINKED_VARS = process.env.CORELENS_LINKED_VARS !== '0';
+/** CORELENS_RESERVED_KFUNCS=0: a kfunc with a reserved name that is only called keeps its BTF (clang 15+'s output). */
+const RESERVED_KFUNCS = process.env.CORELENS_RESERVED_KFUNCS !== '0';
+
+/**
+ * A name C reserves for the implementation at file scope (`__x`, `_X`, and `_x` for a file-scope declaration): clang
+ * 14 writes no debug info for a called extern function of such a name (CGDebugInfo::EmitFuncDeclForCallSite elides
+ * "functions with reserved names"), so the object has the call's undefined symbol but no BTF for it.
+ */
+export function reservedName(name: string): boolean {
+  return name.startsWith('_');
+}
 
 /** Library functions clang knows as builtins and the BPF backend lowers inline (a constant size), never a symbol. */
 const LOWERED_LIBCALLS = new Set(['memcpy', 'memset', 'memmove']);
@@ -55,7 +68,7 @@ export interface DefinedFunction { readonly def: FuncDef; readonly delta: number
  * The externs clang emits for this document, in declaration order of the document then the headers. `defs`: every
  * function definition (document and headers); `env`: the document's type environment (its headers imported).
  */
-export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): SourceExtern[] {
+export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], opts: { clangMajor?: number } = {}): SourceExtern[] {
   const declared = new Map<string, { d: ExternDecl; own: boolean }>();
   for (const [n, d] of env.externs) declared.set(n, { d, own: true });
   for (const h of env.imports) {
@@ -83,6 +96,21 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
     };
     protos(env, true);
     for (const h of env.imports) protos(h, false);
+  }
+  // An `extern` variable in no section that nothing in the unit defines (sched-ext's `extern struct sys_stat
+  // sys_stat;`, retsnoop's `extern bool use_lbr`: defined in another object the build links): a reference leaves an
+  // undefined symbol and a BTF VAR of extern linkage that no DATASEC lists, which libbpf's open refuses (measured:
+  // "failed to find BTF for extern 'sys_stat' [..] section: -2", the same refusal as an undefined function's)
+  if (LINKED_VARS) {
+    const defined = (n: string) => env.definedVars.has(n) || env.imports.some((h) => h.definedVars.has(n));
+    const vars = (e: TypeEnv, own: boolean): void => {
+      for (const [n, d] of e.linkedVars) {
+        if (declared.has(n) || byName.has(n) || defined(n)) continue;
+        declared.set(n, { d, own });
+      }
+    };
+    vars(env, true);
+    for (const h of env.imports) vars(h, false);
   }
   // A symbol a function's inline asm loads (`asm("%0 = MONITOR_PID ll" : "=r"(pid))`, skywalking-rover: its Go loader
   // rewrites the constant) that nothing in the unit declares: an undefined NOTYPE symbol with no BTF, which libbpf's
@@ -130,7 +158,10 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
   }
   const uses = new Map<string, { start: number; end: number } | null>();
   const orders = new Map<string, number>();
-  const w = new Walker(env, declared, byName, relevant, (name, x, f, order) => {
+  /** Externs named other than as a call's callee (an address taken: `bpf_ksym_exists(f)`, `&f`). */
+  const addressed = new Set<string>();
+  const w = new Walker(env, declared, byName, relevant, (name, x, f, order, called) => {
+    if (!called) addressed.add(name);
     if (!(orders.get(name)! <= order)) orders.set(name, order);
     const at = x.exp ?? x;
     const here = f.inDocument ? { start: at.start + f.delta, end: at.end + f.delta } : null;
@@ -142,6 +173,17 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[]): 
     if (d.section || isPluginDef(d) || (!d.static && !d.inlineDef)) w.keep(f);
   }
   w.run();
+  // A __ksym function with a reserved name that the unit only calls: clang 14 writes its call's undefined symbol and
+  // no BTF at all (sched-ext's `__scx_bpf_dsq_insert_vtime`: libbpf's open names it, "failed to find BTF for extern
+  // '__scx_bpf_dsq_insert_vtime': -2", on every kernel). An address taken anywhere (`bpf_ksym_exists`) emits its
+  // declaration, BTF and DATASEC entry included; extern variables keep theirs whatever their name (both measured).
+  // clang 15 and later: not measured here, the rule is applied to clang 14 and older only (the toolchain's
+  // __clang_major__; unknown: clang 14, the fallback's).
+  const reservedCalls = RESERVED_KFUNCS && (opts.clangMajor ?? 14) <= 14;
+  for (const [name, x] of declared) {
+    if (!reservedCalls || x.d.section !== '.ksyms' || x.d.type.k !== 'func' || x.d.linked || !reservedName(name) || addressed.has(name)) continue;
+    x.d = { ...x.d, linked: true, noBtf: true };
+  }
   const out: SourceExtern[] = [];
   for (const [name, { d, own }] of declared) {
     const use = uses.get(name);
@@ -190,7 +232,7 @@ class Walker {
 
   constructor(private readonly env: TypeEnv, private readonly declared: ReadonlyMap<string, { d: ExternDecl }>,
     private readonly byName: ReadonlyMap<string, DefinedFunction>, private readonly relevant: ReadonlySet<FuncDef>,
-    private readonly onRef: (name: string, x: Expr, f: DefinedFunction, order: number) => void) {}
+    private readonly onRef: (name: string, x: Expr, f: DefinedFunction, order: number, called: boolean) => void) {}
 
   /** A function clang emits on its own (a program, a global function, a callback): walked once, as is. */
   keep(f: DefinedFunction | undefined): void {
@@ -293,7 +335,7 @@ class Walker {
       case 'label': this.stmt(s.body); return;
       // inline asm loading a symbol: a reference clang keeps (asm is never dead code to it)
       case 'empty':
-        for (const n of s.asmSyms ?? []) if (this.declared.get(n)?.d.noBtf) this.onRef(n, { e: 'id', name: n, start: s.start, end: s.end }, this.frame.f, this.order());
+        for (const n of s.asmSyms ?? []) if (this.declared.get(n)?.d.noBtf) this.onRef(n, { e: 'id', name: n, start: s.start, end: s.end }, this.frame.f, this.order(), false);
         return;
       default: return;
     }
@@ -303,7 +345,7 @@ class Walker {
   private expr(x: Expr, discard: boolean): void {
     switch (x.e) {
       case 'id': {
-        if (!discard && this.declared.has(x.name)) this.onRef(x.name, x, this.frame.f, this.order());
+        if (!discard && this.declared.has(x.name)) this.onRef(x.name, x, this.frame.f, this.order(), false);
         // a function named without a call: its address is taken (a callback), so clang emits it
         if (!discard) this.keep(this.byName.get(x.name));
         return;
@@ -364,7 +406,7 @@ class Walker {
       return;
     }
     if (x.fn.e === 'id') {
-      if (this.declared.has(x.fn.name)) this.onRef(x.fn.name, x.fn, this.frame.f, this.order());
+      if (this.declared.has(x.fn.name)) this.onRef(x.fn.name, x.fn, this.frame.f, this.order(), true);
       this.keep(callee);
     } else this.expr(x.fn, false);
     for (const a of x.args) this.expr(a, false);

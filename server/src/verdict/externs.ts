@@ -144,7 +144,7 @@ export function externOpenFailure(obj: BpfObject): ExternFailure | undefined {
 export function unsectionedFailure(name: string): ExternFailure {
   return {
     extern: name, errno: ENOENT, message: `failed to find BTF for extern '${name}' section: -${ENOENT}`,
-    where: 'the object\'s own BTF, where no data section (DATASEC) lists it (a function declared without __ksym and defined in another object)',
+    where: 'the object\'s own BTF, where no data section (DATASEC) lists it (a function or variable declared without __ksym and defined in another object)',
   };
 }
 

@@ -119,5 +119,17 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     // a symbol only inline asm loads has no BTF at all: refused at open everywhere (CORELENS_ASM_SYMBOLS)
     assert.ok(on('ext_asm:CORELENS_ASM_PID').includes('6.18-amd64') && on('ext_asm:CORELENS_ASM_PID').includes('5.10-amd64'),
       'ext_asm: a symbol only inline asm names (CORELENS_ASM_SYMBOLS), refused at open everywhere');
+    // an extern variable in no section, defined in another object, is refused at open too (CORELENS_LINKED_VARS),
+    // named before the linked function the program calls after reading it
+    assert.ok(on('ext_linked_var:corelens_linked_stats').includes('6.18-amd64') && on('ext_linked_var:corelens_linked_stats').includes('5.10-amd64'),
+      `ext_linked_var: an extern variable defined in another object, refused at open everywhere: ${[...refusals.keys()]}`);
+    // kfuncs declared as prototypes without `extern` are ksyms (CORELENS_KSYM_PROTOS), looked up per kernel: the
+    // strong bpf_task_acquire refused where the kernel lacks it only, never at open
+    assert.ok(on('ext_proto:bpf_task_acquire').includes('5.10-amd64') && !on('ext_proto:bpf_task_acquire').includes('6.18-amd64'),
+      `ext_proto: a kfunc prototype without extern, looked up per kernel: ${on('ext_proto:bpf_task_acquire')}`);
+    // a kfunc with a reserved name that is only called has no BTF with clang 14: refused at open everywhere
+    // (CORELENS_RESERVED_KFUNCS); the one whose address is taken too is not named
+    assert.ok(on('ext_reserved:__corelens_called_only').includes('6.18-amd64') && on('ext_reserved:__corelens_called_only').includes('5.10-amd64'),
+      'ext_reserved: a called-only kfunc of a reserved name (CORELENS_RESERVED_KFUNCS), refused at open everywhere');
   });
 });
