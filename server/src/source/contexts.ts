@@ -38,6 +38,8 @@ interface Ctx {
   key: string;
   def: FuncDef;
   chain: CallStep[];
+  /** The inlined call that brought `def` here and its caller's context (absent at a program or .text root). */
+  up?: { call: CallRef; parent: Ctx };
   /** Guards of the calls leading here (already mapped). */
   prefix: Guard[];
   /** For code in a header: where the chain entered it from the document. */
@@ -195,6 +197,9 @@ const COLD_COST = STRICT ? (INLINE_COST * 45) / 225 : Math.round((INLINE_COST * 
 const COLD_FREQ = 0.02;
 /** A call site LLVM weighs as cold (CallRef.freq; 0 is unknown: dead code, after a goto label). */
 const coldAt = (call: CallRef | undefined): boolean => !!call?.freq && call.freq < COLD_FREQ;
+/** CORELENS_COLD_REDECIDE=0: a call kept out of line at a cold site stays a call wherever its caller is inlined. */
+const COLD_REDECIDE = process.env.CORELENS_COLD_REDECIDE !== '0';
+
 
 /** One inlining decision of the model, as the differential harness (server/bench/inlinecost.ts) compares it with
  * clang's -Rpass=inline remarks: cost and threshold in our units, the last-call bonus included in the threshold. */
@@ -258,7 +263,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const step: CallStep = { func: call.name, caller: c.def.name, range: callRange };
     if (c.def.file) step.file = c.def.file;
     return {
-      key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], prefix: [...c.prefix, ...guardsIn(c, call.guards)],
+      key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], up: { call, parent: c }, prefix: [...c.prefix, ...guardsIn(c, call.guards)],
       entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached, idle: c.idle,
       argv: call.args?.map((a) => {
         if (a.k !== undefined) return a.k;
@@ -411,6 +416,44 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     inlineTrace.on?.({ callee: f, cost, threshold, calls, inlined: inl, call, caller });
     return inl;
   };
+  // A call the inliner kept out of line in its own function is decided again in each function that function is
+  // inlined into, with that function's block frequencies; InlineFunction updates them in place (updateCallerBFI:
+  // the callee's integer frequencies scaled to the call's block) instead of recomputing them, so the entry keeps the
+  // integer it had before: 8 for a body without a branch (a BPF_STRUCT_OPS wrapper's `return impl(..)`), whose 2%
+  // rounds to 0, and nothing inlined into it is cold (scx's p2dq_dispatch_impl: scx_bpf_dsq_insert_vtime under
+  // `unlikely()` not inlined there at 45, inlined at 325 once it lands in ____p2dq_dispatch).
+  // Only a function inlined by cost brings its calls into a caller whose frequencies are that stale ones: the
+  // always_inline callees are inlined by the mandatory inliner run before (ModuleInlinerWrapperPass's
+  // MandatoryFirst, per SCC), after which the caller's frequencies are computed afresh, the cold site cold again
+  // (layered's xnuma_gate: 45 in pick_idle_cpu, ____layered_select_cpu and layered_select_cpu alike).
+  const redecided = (f: FuncDef, call: CallRef, c: Ctx): boolean => {
+    if (!COLD_REDECIDE || !coldAt(call)) return false;
+    let freq = call.freq!;
+    for (let x = c; x.up; x = x.up.parent) {
+      const into = x.up.parent;
+      freq *= x.up.call.freq ?? 0;
+      if (!freq) return false;
+      if (x.def.alwaysInline) continue;
+      const e = entryFreqInt(into.def, 0);
+      if (Math.floor(e * freq) >= Math.floor(e * COLD_FREQ)) return inlines(f, { ...call, freq: undefined }, into.def);
+    }
+    return false;
+  };
+  /** BlockFrequencyInfo's integer entry frequency of a function as the cost-based inliner first sees it, its
+   * always_inline callees inlined (convertFloatingToInteger: the least block frequency scaled to 8, truncated); its
+   * 2% (BranchProbability::scale, rounding down) is the cold-call-site bound: 0 below 50. */
+  const entryFreqInt = (f: FuncDef, depth: number): number => Math.floor(8 / minFreqOf(f, depth));
+  const minFreqOf = (f: FuncDef, depth: number): number => {
+    const r = resultOf(f);
+    let m = r?.minFreq ?? 1;
+    if (r && depth < MAX_DEPTH) {
+      for (const call of r.calls) {
+        if (call.twin || !call.def.body || !call.def.alwaysInline || call.def === f || !call.freq) continue;
+        m = Math.min(m, call.freq * minFreqOf(call.def, depth + 1));
+      }
+    }
+    return m;
+  };
   // The inliner works bottom-up: a callee it keeps out of line costs its caller a call, not its body (memleak's
   // two-line gen_alloc_exit around the large, 14-caller gen_alloc_exit2 is inlined into each of its 9 callers).
   const costs = new Map<FuncDef, number>();
@@ -497,8 +540,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       if (call.twin || !holds(call.pconds, c)) continue;
       const callee = call.def;
       if (!callee.body) continue;
-      const inl = inlines(callee, call, c.def);
-      rec?.decisions.set(call, inl);
+      const inl0 = inlines(callee, call, c.def);
+      rec?.decisions.set(call, inl0);
+      const inl = inl0 || redecided(callee, call, c);
       if (!inl) {
         // a BPF-to-BPF call: the callee is a program of its own, counted once
         rec?.pushes.push(callee);
@@ -539,7 +583,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       site: (r) => (holds(r.pconds, c) ? siteIn(c, r) : undefined),
       enter: (call, bs, ms, ks, ls) => {
         const callee = call.def;
-        if (!holds(call.pconds, c) || !callee.body || !inlines(callee, call) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
+        if (!holds(call.pconds, c) || !callee.body || !(inlines(callee, call) || redecided(callee, call, c)) || stack.includes(callee) || stack.length > MAX_DEPTH) return undefined;
         const cres = resultOf(callee);
         if (!cres?.flow) return undefined;
         return { flow: cres.flow, copy: copyOf(stepOnce(c, call), [...stack, callee], copy, bs, ms, ks, ls) };

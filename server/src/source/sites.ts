@@ -290,6 +290,10 @@ export interface FuncResult {
    * relocated access, pointer arithmetic, a compare...: disableSROA). Calls to callees with a body that take the
    * parameter as is are weighed per call site by contexts.ts (the callee inlined or not). */
   sroa?: (number | undefined)[];
+  /** The least frequency of a block of the body's own (an if arm doing more than jump, a case, the right side of `&&`
+   * / `||` calling a function) relative to its entry, as `CallRef.freq` counts it; absent: 1 (no such block). What
+   * BlockFrequencyInfo's integer entry frequency comes from (contexts.ts entryFreqInt). */
+  minFreq?: number;
   /** The body has a conditional branch of its own (an if, a loop, a switch, `&&`, `||`, `?:`), what withdraws LLVM's
    * single-basic-block threshold bonus (InlineCostCallAnalyzer::onBlockAnalyzed); callees' bodies apart. */
   branches?: true;
@@ -716,6 +720,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * with what the breaks carry out and, for a switch, its entry frequency and successor count (each case value and
    * the default one equal share, as BranchProbabilityInfo gives a switch without metadata). */
   let freq = 1;
+  /** FuncResult.minFreq so far; blockAt(f) notes a block of frequency f (0: unknown, not counted). */
+  let minFreq = 1;
+  const blockAt = (f: number): void => { if (f > 0 && f < minFreq) minFreq = f; };
+  /** An arm that only jumps (`return;`, `return 0;`, `break;`, `continue;`, a goto) is no block after SimplifyCFG:
+   * its predecessor branches straight to the target. */
+  const jumpOnly = (st: Stmt): boolean => {
+    const one = st.s === 'block' && st.body.length === 1 ? st.body[0]! : st;
+    if (one.s === 'jump') return true;
+    return one.s === 'return' && (!one.x || one.x.e === 'num');
+  };
   const breakable: { out: number; sw?: { f0: number; n: number; dflt: boolean } }[] = [];
   /** What the gotos met so far carry to each label; inside loops capped at the outermost loop's entry frequency (a
    * loop's exits share its entry's mass; the x32 of the body is its header's repetition, not more flow out). */
@@ -1762,7 +1776,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (ords !== ctx.ords) rctx = { ...rctx, ords };
             if (ctx.ords?.length && decidedFalse(x.l, ctx.ords)) rctx = { ...rctx, noEmit: true };
           }
+          const scC0 = res.calls.length;
           const scEv: FlowEv = { sub: region(() => use(x.r, rctx))[1], kind: 'if', sc: x.op };
+          // a call on the right is a block of its own (a compare alone becomes a select)
+          if (res.calls.length > scC0 && !ctx.noEmit) blockAt(freq);
           flow.push(scEv);
           lastSc = { x, ev: scEv };
           freq = f0;
@@ -3195,6 +3212,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const tExits = neverFallsThrough(s.t);
         const fExits = !!s.f && neverFallsThrough(s.f);
         known = new Map(known0);
+        if (!jumpOnly(s.t) && !ctx.noEmit) blockAt(freq);
         const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
         const knownT = tExits ? undefined : known;
         known = new Map(known0);
@@ -3206,6 +3224,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (m0) mver = new Map(m0);
         let ff: FlowEv[] | undefined;
         if (s.f) {
+          if (!jumpOnly(s.f) && !ctx.noEmit) blockAt(freq);
           const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false) };
           regions.push({ guards: fc.guards, pconds: fc.pconds });
           ff = region(() => sinkExitArm(s.f!, ctx, () => stmt(s.f!, fc)))[1];
@@ -4101,7 +4120,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // a case starts a block the switch enters (cse.ts: code after an earlier arm's break runs again here)
         flow.push(caseCut(st));
         const sw = breakable[breakable.length - 1]?.sw;
-        if (sw) freq += (sw.f0 * (l.vals.length + (l.dflt ? 1 : 0))) / sw.n;
+        if (sw) { freq += (sw.f0 * (l.vals.length + (l.dflt ? 1 : 0))) / sw.n; if (!ctx.noEmit) blockAt(freq); }
         const vals = l.vals as bigint[];
         arm = fallsIn && arm ? { vals: [...arm.vals, ...vals], dflt: arm.dflt || l.dflt } : { vals, dflt: l.dflt };
       }
@@ -4212,6 +4231,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     res.xcost = xcost;
     if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));
     if (branches) res.branches = true;
+    if (minFreq < 1) res.minFreq = minFreq;
     if (helpers) res.helper = true;
     if (DEAD_ARGS && f.static && f.params.length) {
       const live = f.params.filter((_, i) => !paramDropped(f, i, env)).length;

@@ -77,6 +77,12 @@
 //     break, or falling into arms that are twins in turn) are one block after LLVM: one record for all of them
 //     (libbpf-rs' tcp_option, three `bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | F)` arms).
 //     Arms ending in a return or a continue keep their records; so does an arm an inlined caller's constant keeps.
+//   - cold_redecide: a call LLVM keeps out of line at a cold site (threshold 45) is decided again in each function its
+//     caller is inlined into by cost, with that function's block frequencies as the inliner first computed them
+//     (updated in place, not recomputed): a caller of one block has entry frequency 8, whose 2% rounds to 0, so
+//     nothing is cold there (scx's p2dq_dispatch_impl in ____p2dq_dispatch: scx_bpf_dsq_insert_vtime under
+//     `unlikely()`, 45 → 325, inlined); a caller with a rare block of its own keeps it cold, and so does an
+//     always_inline caller (the mandatory inliner runs first, the frequencies are then computed afresh).
 //   - pointer_hops: a pointer loaded directly and dereferenced at once (`ctx->meta->seq`, `t->real_parent->tgid`)
 //     is one load with a later `ctx->meta->...` of the same block when nothing between may write memory (libbpf-rs'
 //     map iterator test): unlike a value kept for a later statement, LLVM never sinks it out of the block, unless the
@@ -2684,6 +2690,46 @@ SEC("kprobe/d") int in_loop(void *ctx)
 	}
 	if (first)
 		out[6] = BPF_CORE_READ(t, prio);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // cold_redecide: note() at impl's cold site (unlikely) stays a call there (threshold 45); impl, inlined by cost
+  // into ____wake (one block: entry frequency 8, whose 2% is 0), brings it there and LLVM decides it again, not cold:
+  // inlined (325). ____wake_new's own unlikely branch makes its entry frequency large: cold again, a .text note().
+  { name: 'cold_redecide', min: 20, text: `__u64 out[8];
+static inline void note(struct task_struct *p, __u64 v)
+{
+	out[0] = p->pid + v;
+	out[1] = p->tgid * v;
+	out[2] = p->prio + v;
+	out[3] = p->flags * v;
+	out[4] = p->nr_cpus_allowed + v;
+	out[5] = p->static_prio ^ v;
+}
+#define IMPL(n) \\
+static void impl##n(struct task_struct *p, __u64 v) \\
+{ \\
+	if (__builtin_expect(v > 100, 0)) { \\
+		note(p, v); \\
+		out[7] = 1; \\
+		return; \\
+	} \\
+	note(p, v + 1); \\
+	out[6] = v; \\
+}
+IMPL(1)
+IMPL(2)
+SEC("tp_btf/sched_wakeup") int BPF_PROG(wake, struct task_struct *p)
+{
+	impl1(p, p->pid);
+	return 0;
+}
+SEC("tp_btf/sched_wakeup_new") int BPF_PROG(wake_new, struct task_struct *p)
+{
+	if (__builtin_expect(p->prio == 7, 0))
+		out[7] = 2;
+	impl2(p, p->tgid);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
