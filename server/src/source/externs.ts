@@ -173,15 +173,16 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
     if (d.section || isPluginDef(d) || (!d.static && !d.inlineDef)) w.keep(f);
   }
   w.run();
-  // A __ksym function with a reserved name that the unit only calls: clang 14 writes its call's undefined symbol and
-  // no BTF at all (sched-ext's `__scx_bpf_dsq_insert_vtime`: libbpf's open names it, "failed to find BTF for extern
-  // '__scx_bpf_dsq_insert_vtime': -2", on every kernel). An address taken anywhere (`bpf_ksym_exists`) emits its
-  // declaration, BTF and DATASEC entry included; extern variables keep theirs whatever their name (both measured).
+  // An extern function with a reserved name that the unit only calls, a __ksym one or one defined in another object:
+  // clang 14 writes its call's undefined symbol and no BTF at all (sched-ext's `__scx_bpf_dsq_insert_vtime`: libbpf's
+  // open names it, "failed to find BTF for extern '__scx_bpf_dsq_insert_vtime': -2", on every kernel; a function of
+  // another object the same, without " section"). An address taken anywhere (`bpf_ksym_exists`) emits its
+  // declaration, BTF and DATASEC entry included; extern variables keep theirs whatever their name (all measured).
   // clang 15 and later: not measured here, the rule is applied to clang 14 and older only (the toolchain's
   // __clang_major__; unknown: clang 14, the fallback's).
   const reservedCalls = RESERVED_KFUNCS && (opts.clangMajor ?? 14) <= 14;
   for (const [name, x] of declared) {
-    if (!reservedCalls || x.d.section !== '.ksyms' || x.d.type.k !== 'func' || x.d.linked || !reservedName(name) || addressed.has(name)) continue;
+    if (!reservedCalls || x.d.type.k !== 'func' || x.d.noBtf || !reservedName(name) || addressed.has(name)) continue;
     x.d = { ...x.d, linked: true, noBtf: true };
   }
   const out: SourceExtern[] = [];

@@ -131,5 +131,6 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     // (CORELENS_RESERVED_KFUNCS); the one whose address is taken too is not named
     assert.ok(on('ext_reserved:__corelens_called_only').includes('6.18-amd64') && on('ext_reserved:__corelens_called_only').includes('5.10-amd64'),
       'ext_reserved: a called-only kfunc of a reserved name (CORELENS_RESERVED_KFUNCS), refused at open everywhere');
+    assert.ok(on('ext_reserved_linked:__corelens_linked_fn').includes('6.18-amd64'), 'ext_reserved_linked: a function of another object with a reserved name');
   });
 });

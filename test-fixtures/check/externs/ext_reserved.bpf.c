@@ -5,7 +5,7 @@
  * elides call-site declarations of reserved names), so the object has the call's undefined symbol and no BTF for
  * it: libbpf's open refuses the object on every kernel ("failed to find BTF for extern '__corelens_called_only':
  * -2"). One whose address is also taken (`if (&f)`, what bpf_ksym_exists does) gets its BTF from that reference;
- * an extern variable keeps its BTF whatever its name.
+ * an extern variable keeps its BTF whatever its name. ext_reserved_linked.bpf.c: a function of another object.
  */
 #include "externs.bpf.h"
 
