@@ -51,6 +51,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -623,6 +625,37 @@ static void size_maps_as_loader(struct bpf_object *obj)
 	}
 }
 
+/* Where libbpf pins the maps an object marks LIBBPF_PIN_BY_NAME: a directory of this process under /sys/fs/bpf,
+ * emptied after each target and removed at exit. libbpf's default, /sys/fs/bpf itself, kept every such map pinned after
+ * the run (real programs' maps left in the host's bpffs), and a later object with a map of the same name and another
+ * definition would then fail to load ("couldn't reuse pinned map"): a refusal of this oracle's, not of the object. */
+static char pin_dir[64];
+
+/* Unpins what the last load pinned. */
+static void clear_pins(void)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[sizeof(pin_dir) + 256];
+
+	if (!pin_dir[0] || !(d = opendir(pin_dir)))
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* The pin directory, gone at exit (error exits included). */
+static void drop_pin_dir(void)
+{
+	clear_pins();
+	rmdir(pin_dir);
+}
+
 static void run_target(const char *obj_path, const char *tname, const char *tpath)
 {
 	bool loader = getenv("VERIFIER_AS_LOADER") != NULL;
@@ -634,6 +667,8 @@ static void run_target(const char *obj_path, const char *tname, const char *tpat
 
 	if (tpath)
 		opts.btf_custom_path = tpath;
+	if (pin_dir[0])
+		opts.pin_root_path = pin_dir;
 	helper_limit = tpath ? helper_limit_of(tpath) : 0;
 	last_warn[0] = '\0';
 	obj = bpf_object__open_file(obj_path, &opts);
@@ -730,6 +765,7 @@ static void run_target(const char *obj_path, const char *tname, const char *tpat
 		free(v->log);
 	}
 	bpf_object__close(obj);
+	clear_pins();
 }
 
 /* nr_cpu_ids: the highest possible CPU + 1. */
@@ -830,6 +866,11 @@ int main(int argc, char **argv)
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	libbpf_set_print(print_fn);
+	snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/corelens-oracle-%d", (int)getpid());
+	if (mkdir(pin_dir, 0700) != 0)
+		pin_dir[0] = '\0'; /* no bpffs there: libbpf's default, as before */
+	else
+		atexit(drop_pin_dir);
 	for (i = 2; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		if (!eq) {
