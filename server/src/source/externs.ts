@@ -127,11 +127,12 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
           if (b[end]!.s === '(') depth++;
           else if (b[end]!.s === ')' && --depth === 0) break;
         }
-        for (const n of asmSymbols(b, k + 1, end + 1)) {
+        const syms = asmSymbols(b, k + 1, end + 1);
+        for (const n of syms) {
           if (declared.has(n) || byName.has(n) || env.global(n) !== undefined || env.func(n) !== undefined) continue;
           declared.set(n, { d: { name: n, type: VOID, section: '.ksyms', weak: false, linked: true, noBtf: true }, own: true });
         }
-        for (const n of asmSymbols(b, k + 1, end + 1)) if (declared.get(n)?.d.noBtf) asmDefs.add(f.def);
+        for (const n of syms) if (declared.get(n)?.d.noBtf) asmDefs.add(f.def);
       }
     }
   }

@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CheckFinding, DIRECT_READ, runCheck } from '../../src/check/run';
 import { bundledKernelSpecs, TargetSpec } from '../../src/targets/registry';
-import { compileBpf } from '../support/bpfLoad';
+import { CompiledFixture, compileFixtureDir } from '../support/bpfLoad';
 import { FIXTURES } from '../support/paths';
 
 const DIR = path.join(FIXTURES, 'check', 'direct');
@@ -31,18 +31,13 @@ function key(f: CheckFinding): string {
 describe('check FILE.bpf.c finds the direct reads check FILE.o finds: helpers, indexed members, bitfields, poisoned loads', function () {
   this.timeout(900_000);
   let tmp: string;
-  let programs: { name: string; source: string; object: string }[];
+  let programs: CompiledFixture[];
   let targets: TargetSpec[];
 
   before(() => {
     execFileSync(path.join(FIXTURES, '..', 'scripts', 'build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-direct-'));
-    programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.bpf.c')).sort().map((f) => {
-      const name = f.slice(0, -'.bpf.c'.length);
-      const object = path.join(tmp, `${name}.bpf.o`);
-      compileBpf(path.join(DIR, f), object, { includes: INCLUDES, arch: ARCH, target: 'bpf' });
-      return { name, source: path.join(DIR, f), object };
-    });
+    programs = compileFixtureDir(DIR, tmp, { includes: INCLUDES, arch: ARCH, target: 'bpf' });
     // 5.10 lacks `task_struct::__state` (the poisoned case), 6.18 has it
     targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
   });

@@ -22,7 +22,7 @@ import { libbpfExterns } from '../../src/source/externs';
 import { bundledKernelSpecs, defaultTargetSpecs, TargetSpec } from '../../src/targets/registry';
 import { kconfigExterns, ksymExterns } from '../../src/verdict/index';
 import { Kind } from '../../src/btf/types';
-import { compileBpf } from '../support/bpfLoad';
+import { CompiledFixture, compileFixtureDir } from '../support/bpfLoad';
 import { FIXTURES } from '../support/paths';
 
 const DIR = path.join(FIXTURES, 'check', 'externs');
@@ -37,17 +37,12 @@ function key(f: CheckFinding): string {
 describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o (issue 12)', function () {
   this.timeout(900_000);
   let tmp: string;
-  let programs: { name: string; source: string; object: string }[];
+  let programs: CompiledFixture[];
   let targets: TargetSpec[];
 
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-externs-'));
-    programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.bpf.c')).sort().map((f) => {
-      const name = f.slice(0, -'.bpf.c'.length);
-      const object = path.join(tmp, `${name}.bpf.o`);
-      compileBpf(path.join(DIR, f), object, { includes: INCLUDES, arch: ARCH, target: 'bpfel' });
-      return { name, source: path.join(DIR, f), object };
-    });
+    programs = compileFixtureDir(DIR, tmp, { includes: INCLUDES, arch: ARCH, target: 'bpfel' });
     const defaults = defaultTargetSpecs();
     const names = new Set(defaults.map((t) => t.name));
     targets = [...defaults, ...bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => !names.has(t.name))];

@@ -19,6 +19,18 @@ export function compileBpf(file: string, out = file.replace(/\.c$/, '.o'),
   return out;
 }
 
+/** A fixture program compiled for a test: its name (the file's, less `.bpf.c`), source and object. */
+export interface CompiledFixture { name: string; source: string; object: string }
+
+/** Every `*.bpf.c` of `dir`, in name order, compiled into `out` as `NAME.bpf.o` (compileBpf's options). */
+export function compileFixtureDir(dir: string, out: string, opts: Parameters<typeof compileBpf>[2] = {}): CompiledFixture[] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.bpf.c')).sort().map((f) => {
+    const name = f.slice(0, -'.bpf.c'.length);
+    const source = path.join(dir, f);
+    return { name, source, object: compileBpf(source, path.join(out, `${name}.bpf.o`), opts) };
+  });
+}
+
 let pins = 0;
 
 /**
