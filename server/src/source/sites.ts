@@ -635,8 +635,13 @@ type Origin = 'plain' | 'regs' | 'typed' | 'map' | { param: number };
 const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boolean =>
   a === b || (typeof a === 'object' && typeof b === 'object' && a.param === b.param);
 
-/** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite). */
-const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0] };
+/** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite);
+ * `__builtin_memcpy_inline` (scx's scxtop: `__builtin_memcpy_inline(comm, &task->comm, MAX_COMM)`) is llvm.memcpy.inline,
+ * expanded as llvm.memcpy is (CORELENS_MEMCPY_INLINE=0: a call of its own, one record). */
+const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0],
+  ...(process.env.CORELENS_MEMCPY_INLINE !== '0' ? { __builtin_memcpy_inline: [0, 1] } : {}) };
+/** CORELENS_COPY_ARRAY_ADDR=0: a copy from `&p->arr` (an array member's address) is one record, as before. */
+const COPY_ARRAY_ADDR = process.env.CORELENS_COPY_ARRAY_ADDR !== '0';
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 /** CORELENS_ARG_ORIGIN=0: a pointer passed to a helper function is of unknown origin there (no direct-read). */
 const ARG_ORIGIN = process.env.CORELENS_ARG_ORIGIN !== '0';
@@ -2232,7 +2237,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // an array member, or the address of a struct/union member (`&iph->saddr`, an in6_addr: ecapture's and
     // netobserv's copies of IPv6 addresses into a map key, two relocations each as for an array)
     const vt = strip(v.type);
-    const memberAddr = a?.e === 'unary' && a.op === '&' && a.x.e === 'member' && vt.k === 'ptr' && ['struct', 'union'].includes(strip((vt as { to: CType }).to).k);
+    // `&t->comm`, an array member's address, is the array's own (scxtop's record_real_comm: COPY_ARRAY_ADDR)
+    const memberAddr = a?.e === 'unary' && a.op === '&' && a.x.e === 'member' && vt.k === 'ptr' && (COPY_ARRAY_ADDR ? ['struct', 'union', 'array'] : ['struct', 'union']).includes(strip((vt as { to: CType }).to).k);
     if (vt.k !== 'array' && !memberAddr) return;
     const n = args[2] ? sizeValue(args[2]) : undefined;
     if (n === undefined || n <= 0) return;

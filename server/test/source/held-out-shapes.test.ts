@@ -201,6 +201,10 @@
 //     record each (class_rcu_destructor's `_T->lock`). None when the variable is NULL and never named again (the
 //     destructor's test folds). scx missing 97 -> 74. Not modelled: JumpThreading copies the destructor once per
 //     way out when the scope leads to returns of different values and other code (scx_layered's try_preempt_cpu).
+//   - memcpy_inline: `__builtin_memcpy_inline(comm, &task->comm, MAX_COMM)` (scx's scxtop record_real_comm) is
+//     llvm.memcpy.inline, expanded as __builtin_memcpy's llvm.memcpy (memcpy_member): the first access folds the
+//     relocation, the second keeps the relocated address, two records (CORELENS_MEMCPY_INLINE); so does a copy from
+//     `&p->arr`, an array member's address, the array's own (CORELENS_COPY_ARRAY_ADDR). scx missing 74 -> 59.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -2833,6 +2837,38 @@ SEC("tp_btf/sched_process_fork") int BPF_PROG(unset, struct task_struct *parent,
 {
 	struct task_struct *g __free(put_task) = NULL;
 	out[3] = child->flags;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // memcpy_inline: __builtin_memcpy_inline and a copy from `&p->arr` are two records each, as __builtin_memcpy's
+  { name: 'memcpy_inline', min: 12, text: `struct ev { __u8 comm[16]; __u8 c2[16]; __u8 c3[16]; __u8 c4[16]; __u64 pad[2]; };
+struct ev evs[4];
+/* __builtin_memcpy from an array member's address: the first access folds the relocation, the second keeps the
+ * relocated address (two records, as from \`p->comm\`) */
+SEC("tp_btf/sched_wakeup") int BPF_PROG(copy_addr, struct task_struct *p)
+{
+	__u8 *d = evs[0].comm;
+	__builtin_memcpy(d, &p->comm, 16);
+	return 0;
+}
+/* scxtop's record_real_comm: __builtin_memcpy_inline is expanded as llvm.memcpy is */
+static void record_comm(__u8 *comm, struct task_struct *task)
+{
+	if (task->flags & 0x20)
+		comm[0] = task->prio;
+	else
+		__builtin_memcpy_inline(comm, &task->comm, 16);
+}
+SEC("tp_btf/sched_wakeup_new") int BPF_PROG(copy_inline, struct task_struct *p)
+{
+	record_comm(evs[1].c2, p);
+	return 0;
+}
+SEC("tp_btf/sched_process_exit") int BPF_PROG(copy_inline2, struct task_struct *p)
+{
+	record_comm(evs[2].c3, p->real_parent);
+	evs[2].pad[0] = p->pid;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
