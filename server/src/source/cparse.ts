@@ -134,7 +134,8 @@ export type Expr = { start: number; end: number; exp?: { start: number; end: num
 
 export type Stmt = { start: number; end: number } & (
   | { s: 'expr'; x: Expr }
-  | { s: 'decl'; vars: { name: string; type: CType; init?: Expr; start: number }[] }
+  | { s: 'decl'; vars: { name: string; type: CType; init?: Expr; start: number; /** `__attribute__((cleanup(fn)))`: fn's
+      * name, called with the variable's address whenever its scope is left (sites.ts cleanups) */ cleanup?: string }[] }
   | { s: 'if'; c: Expr; t: Stmt; f?: Stmt }
   | { s: 'return'; x?: Expr }
   | { s: 'block'; body: Stmt[] }
@@ -229,7 +230,7 @@ export class CParser {
   // ------------------------------------------------------------------ declarations
 
   /** Attributes: returns what layout/CO-RE cares about. */
-  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean; weak?: boolean }): void {
+  private attributes(into: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean; weak?: boolean; cleanup?: string }): void {
     for (;;) {
       const t = this.peek();
       if (!t) return;
@@ -246,6 +247,7 @@ export class CParser {
           else if (s === 'always_inline' || s === '__always_inline__') { into.inline = true; into.alwaysInline = true; }
           else if (s === 'gnu_inline' || s === '__gnu_inline__') into.gnuInline = true;
           else if (s === 'weak' || s === '__weak__') into.weak = true;
+          else if ((s === 'cleanup' || s === '__cleanup__') && inner[k + 1]?.s === '(' && inner[k + 2]?.t === Tk.Ident && inner[k + 3]?.s === ')') into.cleanup = inner[k + 2]!.s;
           else if ((s === 'aligned' || s === '__aligned__') && inner[k + 1]?.s === '(') {
             const close = inner.findIndex((x, j) => j > k + 1 && x.s === ')');
             const sub = new CParser(inner.slice(k + 2, close < 0 ? undefined : close), this.env);
@@ -274,7 +276,7 @@ export class CParser {
   }
 
   /** Declaration specifiers: the base type plus storage class words. Undefined if none found. */
-  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean; weak?: boolean } = {}): CType | undefined {
+  declSpecs(storage: string[] = [], attrs: { packed?: boolean; align?: number; pai?: boolean; section?: string; noinline?: boolean; inline?: boolean; alwaysInline?: boolean; gnuInline?: boolean; weak?: boolean; cleanup?: string } = {}): CType | undefined {
     let base: CType | undefined;
     const words: string[] = [];
     const quals: ('const' | 'volatile' | 'restrict')[] = [];
@@ -493,7 +495,7 @@ export class CParser {
   /** A declarator: returns the declared name and the full type built inside-out. */
   /** `trailing` receives the attributes written after the name (`x __ksym`, `f(..) __weak`), which only the extern
    * bookkeeping reads: layout and inlining keep ignoring them, as before. */
-  declarator(base: CType, trailing?: { section?: string; weak?: boolean }): { name: string; type: CType; tok?: Token } {
+  declarator(base: CType, trailing?: { section?: string; weak?: boolean; cleanup?: string }): { name: string; type: CType; tok?: Token } {
     let ptrs = 0;
     const ptrQuals: ('const' | 'volatile' | 'restrict')[][] = [];
     while (this.is('*') || this.peek()?.s === '__attribute__') {
@@ -1042,7 +1044,9 @@ export class CParser {
   }
 
   statement(): Stmt {
-    const t = this.peek()!;
+    const t = this.peek();
+    // half-typed: the body ends where a statement is due (`if (_T->lock)` as the last thing typed)
+    if (!t) { const end = this.toks[this.toks.length - 1]?.end ?? 0; return { s: 'empty', start: end, end }; }
     const start = pos(t);
     const s = t.s;
     if (s === '{') {
@@ -1162,12 +1166,15 @@ export class CParser {
   declaration(): Stmt {
     const start = pos(this.peek());
     const storage: string[] = [];
-    const base = this.declSpecs(storage) ?? INT;
-    const vars: { name: string; type: CType; init?: Expr; start: number }[] = [];
+    const specAttrs: { cleanup?: string } = {};
+    const base = this.declSpecs(storage, specAttrs) ?? INT;
+    const vars: { name: string; type: CType; init?: Expr; start: number; cleanup?: string }[] = [];
     if (!this.is(';')) {
       for (;;) {
-        const d = this.declarator(base);
-        this.attributes({});
+        const attrs: { cleanup?: string } = {};
+        const d = this.declarator(base, attrs);
+        this.attributes(attrs);
+        const cleanup = attrs.cleanup ?? specAttrs.cleanup;
         let init: Expr | undefined;
         let type = d.type;
         if (this.eat('=')) {
@@ -1179,7 +1186,7 @@ export class CParser {
         d.type = type;
         if (storage.includes('typedef')) { if (d.name) this.env.typedefs.set(d.name, d.type); }
         else {
-          vars.push({ name: d.name, type: d.type, init, start: d.tok ? pos(d.tok) : start });
+          vars.push({ name: d.name, type: d.type, init, start: d.tok ? pos(d.tok) : start, ...(cleanup !== undefined && d.name ? { cleanup } : {}) });
           if (d.name) (this.scopes[this.scopes.length - 1] ?? (this.scopes[0] = new Map())).set(d.name, d.type);
         }
         if (!this.eat(',')) break;

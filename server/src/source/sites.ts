@@ -594,6 +594,12 @@ function nullBase(x: Expr | undefined): boolean {
   return false;
 }
 
+/** A literal 0 through casts (`NULL`, `(void *)0`). */
+function nullConst(x: Expr): boolean {
+  while (x.e === 'cast') x = x.x;
+  return x.e === 'num' && x.v === 0n;
+}
+
 /** An expression whose value is a comparison's, 0 or 1 (`!x`, `a < b`, `a && b`; through casts and a statement
  * expression's last value: libbpf's bpf_ksym_exists is `({ _Static_assert(..); !!sym; })`). */
 function comparison(e: Expr): boolean {
@@ -629,8 +635,13 @@ type Origin = 'plain' | 'regs' | 'typed' | 'map' | { param: number };
 const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boolean =>
   a === b || (typeof a === 'object' && typeof b === 'object' && a.param === b.param);
 
-/** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite). */
-const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0] };
+/** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite);
+ * `__builtin_memcpy_inline` (scx's scxtop: `__builtin_memcpy_inline(comm, &task->comm, MAX_COMM)`) is llvm.memcpy.inline,
+ * expanded as llvm.memcpy is (CORELENS_MEMCPY_INLINE=0: a call of its own, one record). */
+const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0],
+  ...(process.env.CORELENS_MEMCPY_INLINE !== '0' ? { __builtin_memcpy_inline: [0, 1] } : {}) };
+/** CORELENS_COPY_ARRAY_ADDR=0: a copy from `&p->arr` (an array member's address) is one record, as before. */
+const COPY_ARRAY_ADDR = process.env.CORELENS_COPY_ARRAY_ADDR !== '0';
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
 /** CORELENS_ARG_ORIGIN=0: a pointer passed to a helper function is of unknown origin there (no direct-read). */
 const ARG_ORIGIN = process.env.CORELENS_ARG_ORIGIN !== '0';
@@ -650,6 +661,8 @@ const KNOWN_LOCALS = process.env.CORELENS_KNOWN_LOCALS !== '0';
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
 const SIZEOF_BOUNDS = process.env.CORELENS_SIZEOF_BOUNDS !== '0';
+/** CORELENS_CLEANUPS=0 leaves out the destructor call of `__attribute__((cleanup(fn)))` locals (block cleanups). */
+const CLEANUPS = process.env.CORELENS_CLEANUPS !== '0';
 
 /** Analyses one function definition. Never throws: broken code yields notes. */
 /** The write scan of analyzeFunction as it was (CORELENS_WRITE_SCAN=0): a regular expression, array literals and a
@@ -2224,7 +2237,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // an array member, or the address of a struct/union member (`&iph->saddr`, an in6_addr: ecapture's and
     // netobserv's copies of IPv6 addresses into a map key, two relocations each as for an array)
     const vt = strip(v.type);
-    const memberAddr = a?.e === 'unary' && a.op === '&' && a.x.e === 'member' && vt.k === 'ptr' && ['struct', 'union'].includes(strip((vt as { to: CType }).to).k);
+    // `&t->comm`, an array member's address, is the array's own (scxtop's record_real_comm: COPY_ARRAY_ADDR)
+    const memberAddr = a?.e === 'unary' && a.op === '&' && a.x.e === 'member' && vt.k === 'ptr' && (COPY_ARRAY_ADDR ? ['struct', 'union', 'array'] : ['struct', 'union']).includes(strip((vt as { to: CType }).to).k);
     if (vt.k !== 'array' && !memberAddr) return;
     const n = args[2] ? sizeValue(args[2]) : undefined;
     if (n === undefined || n <= 0) return;
@@ -3261,6 +3275,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'loop': {
         scopes.push(new Map());
         if (s.init) stmt(s.init, ctx);
+        // a for's own declarations are its scope's: their cleanups run once the loop is left (scoped_guard)
+        const loopCleanups: Cleanup[] = [];
+        if (s.init) cleanupsOf(s.init, ctx, loopCleanups);
         // known: what the body, condition or step writes changes on the back edge
         const loopWrites = writtenIn(s);
         for (const n of loopWrites) known.delete(n);
@@ -3337,6 +3354,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             cost += body * (tc - 1);
             xcost += xbody * (tc - 1);
           }
+        }
+        if (loopCleanups.length) {
+          scopes.push(new Map(s.init?.s === 'decl' ? s.init.vars.map((v) => [v.name, v.type] as const) : []));
+          try { runCleanups(loopCleanups); } finally { scopes.pop(); }
         }
         return undefined;
       }
@@ -4157,10 +4178,47 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     checkVars.pop();
   }
 
+  /** A local declared with `__attribute__((cleanup(fn)))` as its scope's walk saw it: where and under what. */
+  interface Cleanup { name: string; fn: string; at: number; ctx: Ctx; freq: number; regions: Region[] }
+
+  /** The cleanups the declaration `s` starts (only while the walk emits). */
+  function cleanupsOf(s: Stmt, ctx: Ctx, out: Cleanup[]): void {
+    if (!CLEANUPS || s.s !== 'decl' || ctx.noEmit) return;
+    for (const v of s.vars) {
+      if (v.cleanup === undefined || !v.name) continue;
+      // a pointer set to NULL and never named again is NULL at every exit: the destructor's `if (_T)` folds and its
+      // code goes (measured: `struct task_struct *g __free(..) = NULL;` alone leaves no record of the destructor)
+      if (v.init && nullConst(v.init) && usesOf(v.name).length === 1) continue;
+      out.push({ name: v.name, fn: v.cleanup, at: v.start, ctx, freq, regions: regions.slice() });
+    }
+  }
+
+  /**
+   * cleanups: the destructors of a scope's `__attribute__((cleanup(fn)))` locals, `fn(&v)` in reverse declaration
+   * order. clang emits one normal cleanup per variable (CodeGenFunction::PopCleanupBlock): every way out of the scope
+   * (its end, each return, break, continue or goto leaving it) branches through that one copy, the return value
+   * already computed, then on to its destination (measured with clang 14: two returns in a guarded scope, one inlined
+   * destructor; sched-ext's cleanup.bpf.h `guard(rcu)` / `scoped_guard(rcu)`, `class_rcu_destructor` reading
+   * `_T->lock` of a preserve_access_index class_rcu_t). So it runs under the conditions of the declaration, once,
+   * whatever code after it exits: walked here as a call made where the declaration was, after the scope's code.
+   */
+  function runCleanups(cs: readonly Cleanup[]): void {
+    for (let i = cs.length - 1; i >= 0; i--) {
+      const c = cs[i]!;
+      const at = { start: c.at, end: c.at };
+      const x: Expr = { e: 'call', fn: { e: 'id', name: c.fn, ...at }, args: [{ e: 'unary', op: '&', x: { e: 'id', name: c.name, ...at }, ...at }], raw: [], ...at };
+      const f0 = freq;
+      const r0 = regions.splice(0, regions.length, ...c.regions);
+      freq = c.freq;
+      try { stmt({ s: 'expr', x, ...at }, c.ctx); } finally { freq = f0; regions.splice(0, regions.length, ...r0); }
+    }
+  }
+
   /** A block: early exits narrow the guards of the statements after them. */
   function block(body: Stmt[], ctx: Ctx): void {
     scopes.push(new Map());
     checkVars.push(new Map());
+    const cleanups: Cleanup[] = [];
     let guards = ctx.guards;
     let pconds = ctx.pconds;
     let nonnull = ctx.nonnull;
@@ -4182,7 +4240,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const sunk0 = sunkChain;
       sunkChain = HOPS && sunkInto(body, i);
       const callsBefore = res.calls.length;
-      try { stmt(s, { ...ctx, guards, pconds, nonnull, knob }); } finally { sunkChain = sunk0; }
+      const sctx = { ...ctx, guards, pconds, nonnull, knob };
+      try { stmt(s, sctx); } finally { sunkChain = sunk0; }
+      cleanupsOf(s, sctx, cleanups);
       if (EXIT_CALLS && sinkFrames.length) exitOnCall(s, body[i + 1], callsBefore);
       if (MINMAX) { const n = body[i + 1]; if (n?.s === 'if') minMaxDecides(s, n.c); }
       if (DEAD_AFTER_EXIT && neverFallsThrough(s)) unreachable = true;
@@ -4196,6 +4256,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
     }
     if (tail && tailMark) sinkSince(tailMark, tail.fr);
+    runCleanups(cleanups);
     regions.length = depth;
     // known: a local declared in the block may shadow an outer one of the same name
     for (const n of scopes[scopes.length - 1]!.keys()) known.delete(n);
