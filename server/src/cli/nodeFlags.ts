@@ -8,7 +8,7 @@
 // collection (tracee.bpf.o on one kernel: peak RSS 465-543 MB). With 32 MB semi-spaces fewer of them are promoted
 // (measured in README "check15"). Set at run time it changed nothing (187 scavenges against 175).
 
-import { spawn } from 'child_process';
+import type { spawn as Spawn } from 'child_process';
 
 /** `corelens check`'s start-up flags (CORELENS_NODE_FLAGS in their place when set; empty: none, no second process). */
 export const CHECK_NODE_FLAGS = '--max-semi-space-size=32';
@@ -52,6 +52,8 @@ export function relaunch(flags: readonly string[], script: string, argv: readonl
   let child;
   try {
     // an IPC channel only so that the child sees this process end (followParent), even by SIGKILL
+    // (child_process loaded here, not at the top: every other command's process paid ~2.5 ms for it)
+    const { spawn } = require('child_process') as { spawn: typeof Spawn };
     child = spawn(process.execPath, [...process.execArgv, ...flags, script, ...argv], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, [RELAUNCHED]: '1' } });
   } catch {

@@ -9,8 +9,10 @@
 
 import { Btf } from '../btf/reader';
 import { Kind } from '../btf/types';
-import { KsymExtern, sortKsymExterns } from '../verdict/externs';
-import { KcfgExtern, kcfgExtern, sortKcfgExterns } from '../verdict/kconfig';
+// libbpf's extern orders load with libbpfExterns (the check's), not with the analysis: a `sites` run loaded them and
+// what they import (the ELF reader, CO-RE compatibility, zlib) for nothing, ~4 ms of its process
+import type { KsymExtern } from '../verdict/externs';
+import type { KcfgExtern } from '../verdict/kconfig';
 import type { LocalExtern, Range } from './analyzer';
 import { CParser, Expr, ExternDecl, FuncDef, Stmt, TypeEnv, asmSymbols, constValue } from './cparse';
 import { CType, VOID } from './ctypes';
@@ -518,6 +520,8 @@ export interface LibbpfExterns {
  * emits and their types in the analysis' local BTF (the BTF clang would write for them).
  */
 export function libbpfExterns(list: readonly LocalExtern[], local: Btf): LibbpfExterns {
+  const { sortKsymExterns } = require('../verdict/externs') as typeof import('../verdict/externs');
+  const { kcfgExtern, sortKcfgExterns } = require('../verdict/kconfig') as typeof import('../verdict/kconfig');
   const ksyms: KsymExtern[] = [];
   const kcfg: KcfgExtern[] = [];
   const places: { [name: string]: Range } = {};

@@ -375,6 +375,10 @@ export const FORWARD_ASIDE = { value: true };
  * both). */
 export const GROUP_MARKERS = { value: true };
 
+/** A set-aside forward declaration's placeholder made when its tag is first asked for (LazyDefs: the tag's entry
+ * holds UNMADE until then); off, made up front (CORELENS_UNMADE_FORWARDS=0; tests compare both). */
+export const UNMADE_FORWARDS = { value: process.env.CORELENS_UNMADE_FORWARDS !== '0' };
+
 // The fast path: one sticky regular expression per declaration shape, which V8's irregexp compiles to machine code,
 // matches a whole pure tag definition in the shapes a generated vmlinux.h is made of (80% of its 2.8 MB are such
 // struct, union and enum definitions; the token scanner spent ~50 ns per character on them, in a loop that ran once).
@@ -873,6 +877,10 @@ const ENUM_ACCESSORS = armed(ENUM_PROPS);
 // module imports
 export { isPending } from './cparse';
 
+/** The entry of a forward-declared tag whose placeholder is not made yet (UNMADE_FORWARDS); never leaves LazyDefs:
+ * its tags Map's `get` makes the placeholder in its place. */
+const UNMADE = Object.freeze({ k: 'struct', name: '' }) as unknown as Record;
+
 /** Makes `env` (a header's environment) answer set-aside names by parsing their definitions on first use. */
 export class LazyDefs {
   private readonly pre = new Preprocessor();
@@ -891,14 +899,26 @@ export class LazyDefs {
     lazyStats.setAside += sk.decls.length;
     const self = this;
     const tags = new (class extends Map<string, Record | EnumT> {
-      override get(k: string): Record | EnumT | undefined { return super.get(k) ?? self.placeholder(k, this); }
+      override get(k: string): Record | EnumT | undefined {
+        const v = super.get(k);
+        return v === undefined || v === UNMADE ? self.placeholder(k, this) : v;
+      }
     })();
     (env as { tags: Map<string, Record | EnumT> }).tags = tags;
     (env as { typedefs: Map<string, CType> }).typedefs = this.onDemand<CType>(sk.typedefs);
     (env as { enumConsts: Map<string, { value: bigint; type: EnumT }> }).enumConsts = this.onDemand<{ value: bigint; type: EnumT }>(sk.consts);
     // what each kept forward declaration did first when parsed in order: look its tag up (the definition's
-    // placeholder: the header's tags hold the same names as before, whatever asks for them later)
-    for (let i = 0; i < fwds.length; i++) { const f = fwds[i]!; if (f.active) tags.get(f.fwd!); }
+    // placeholder: the header's tags hold the same names as before, in the same order, whatever asks for them later).
+    // The entry holds UNMADE until something asks (every read of a tag goes through `get`, which then makes the
+    // placeholder as it does for a tag no forward declaration named): a 6.18 vmlinux.h's 1,254 placeholders, each
+    // with nine accessors defined, were ~5-6 ms of a second `sites` run that reads a few dozen of them
+    for (let i = 0; i < fwds.length; i++) {
+      const f = fwds[i]!;
+      if (!f.active) continue;
+      if (!UNMADE_FORWARDS.value) { tags.get(f.fwd!); continue; }
+      // (placeholder's own condition: the tag's definition is in an active branch)
+      if (!Map.prototype.has.call(tags, f.fwd!) && sk.tags.get(f.fwd!)?.active) Map.prototype.set.call(tags, f.fwd!, UNMADE);
+    }
   }
 
   /**
@@ -913,7 +933,9 @@ export class LazyDefs {
     for (let i = 0; i < this.fwds.length; i++) {
       const f = this.fwds[i]!;
       if (!f.active || !f.pai) continue;
+      // (UNMADE: nothing asked for the tag, so nothing parsed its definition through it)
       const rec = Map.prototype.get.call(this.env.tags, f.fwd!) as Record | EnumT | undefined;
+      if (rec === UNMADE) continue;
       const d = this.sk.tags.get(f.fwd!);
       const at = d && this.firedAt.get(d);
       if (rec && at !== undefined && at < f.start && !isPending(rec) && !(rec as Record).complete) (rec as Record).pai = true;
@@ -1164,7 +1186,10 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
   const blob = names.join('');
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(blob)) return undefined;
-  const bytes = Buffer.from(blob, 'latin1');
+  // the names' bytes written once, where they end up (a Buffer of their own and a concat copied 1.7 MB twice)
+  const base = w * 4;
+  const out = Buffer.allocUnsafe(base + blob.length);
+  out.write(blob, base, 'latin1');
   // the slots, hashing each name's bytes (hashBytes: hashName's value, an element load where hashName calls
   // charCodeAt — in V8's interpreter, where this runs once, a call per character was ~10 ms of a cold run)
   for (let m = 0; m < 3; m++) {
@@ -1173,10 +1198,11 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
     const slots = tables[m * 4 + 2]!;
     const mask = tables[m * 4 + 3]! - 1;
     for (let e = 0; e < n; e++) {
-      for (let h = hashBytes(bytes, ints[ent + e * 3]!, ints[ent + e * 3 + 1]!) & mask; ; h = (h + 1) & mask) if (ints[slots + h] === 0) { ints[slots + h] = e + 1; break; }
+      for (let h = hashBytes(out, base + ints[ent + e * 3]!, ints[ent + e * 3 + 1]!) & mask; ; h = (h + 1) & mask) if (ints[slots + h] === 0) { ints[slots + h] = e + 1; break; }
     }
   }
-  return Buffer.concat([Buffer.from(ints.buffer, 0, w * 4), bytes]);
+  out.set(new Uint8Array(ints.buffer, 0, base), 0);
+  return out;
 }
 
 /** The skim of `text` from encodeSkim's bytes, or undefined when they do not fit the text (a count, offset or index

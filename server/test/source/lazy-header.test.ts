@@ -7,7 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
-import { FAST_SCAN, FORWARD_ASIDE, GROUP_MARKERS, LAZY_MIN_BYTES, lazyStats, markerText, markerTokens, markersGroupable, skim } from '../../src/source/lazyHeader';
+import { FAST_SCAN, FORWARD_ASIDE, GROUP_MARKERS, LAZY_MIN_BYTES, LazyDefs, UNMADE_FORWARDS, lazyStats, markerText, markerTokens, markersGroupable, skim } from '../../src/source/lazyHeader';
+import { TypeEnv, isPending } from '../../src/source/cparse';
+import type { EnumT, Record } from '../../src/source/ctypes';
 import { tokenize } from '../../src/source/lexer';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 import { generateVmlinuxH } from '../../bench/source.bench';
@@ -172,6 +174,45 @@ describe('lazy header parsing equals the full parse', function () {
       if (cache === undefined) delete process.env.CORELENS_HEADER_CACHE; else process.env.CORELENS_HEADER_CACHE = cache;
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a set-aside forward declaration\'s placeholder is made when its tag is first asked for: the same names in the same order, the same records', () => {
+    const header = [
+      '#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)',
+      'struct a;', 'union u;', 'struct early { int e; };', 'struct early;', 'struct later;', 'struct never;',
+      'struct a { int x; struct later *l; };', 'union u { int v; long w; };', 'struct later { struct a a; union u u; };',
+      'struct never { char c[3]; };', 'enum e { E0, E1 };', '#pragma clang attribute pop', '',
+    ].join('\n');
+    /** A header environment made by LazyDefs as parseLazy makes it (every definition in an active branch). */
+    const make = (unmade: boolean) => {
+      const sk = skim(header)!;
+      const mt = markerTokens(header, sk, () => false, true);
+      for (const d of mt.decls) { d.active = true; d.pai = true; }
+      const env = new TypeEnv();
+      UNMADE_FORWARDS.value = unmade;
+      try { new LazyDefs(header, { ...sk, decls: mt.decls }, env, new Map(), mt.fwds); } finally { UNMADE_FORWARDS.value = true; }
+      return { env, fwds: mt.fwds.map((d) => d.fwd!) };
+    };
+    const on = make(true);
+    const off = make(false);
+    assert.deepStrictEqual(on.fwds, ['struct a', 'union u', 'struct early', 'struct later', 'struct never']);
+    // the names a forward declaration put there, in the same order (sizes and iteration: declaresNothing,
+    // sharedFunctions' stamps, the header-sharing test read them)
+    assert.deepStrictEqual([...on.env.tags.keys()], [...off.env.tags.keys()]);
+    assert.deepStrictEqual([...on.env.tags.keys()], on.fwds);
+    // made up front when off; when on, made by the first lookup (the raw entry is no record before it)
+    const raw = (env: TypeEnv, k: string) => Map.prototype.get.call(env.tags, k) as Record | EnumT | undefined;
+    assert.ok(isPending(raw(off.env, 'struct later')!));
+    const before = raw(on.env, 'struct later');
+    const got = on.env.tags.get('struct later')!;
+    assert.notStrictEqual(before, got, 'the placeholder is made by the lookup, not up front');
+    assert.ok(isPending(got));
+    assert.strictEqual(raw(on.env, 'struct later'), got);
+    // every record as the up-front placeholders give it, once read (reading parses the definition)
+    const shape = (r: Record | EnumT | undefined): unknown => r && (r.k === 'enum' ? { k: r.k, name: r.name, values: r.values.map((v) => v.name) }
+      : { k: r.k, name: r.name, complete: r.complete, pai: r.pai, size: r.size, fields: r.fields.map((f) => `${f.name}:${f.type.k}`) });
+    for (const k of [...off.env.tags.keys(), 'struct never', 'enum e', 'struct missing']) assert.deepStrictEqual(shape(on.env.tag(k)), shape(off.env.tag(k)), k);
+    assert.deepStrictEqual([...on.env.tags.keys()], [...off.env.tags.keys()]);
   });
 
   it('adjacent markers written as one: branches, pragma regions, _Pragma, comments between definitions give the full parse', async () => {
