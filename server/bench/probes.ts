@@ -1,0 +1,168 @@
+// `node server/out/bench/probes.js [--seed S] [--count N] [--keep DIR] [--arch x86|arm64]`: random BPF programs
+// built from C and libbpf constructs (helpers in a header and in the file, call contexts with constant arguments,
+// guards through field checks and knobs, loops, switches, early returns, every CO-RE read form), compiled by clang;
+// each program's live sites are compared with its object's relocations, as the corpus is. Why: the held-out
+// programs and hidden probes exercise combinations no hand-written fixture has; a generator finds the rules the
+// model lacks from the language, not from a few files. Every seed replays (the program is printed or kept).
+
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Analyzer, createAnalyzer } from '../src/source/analyzer';
+import { compareProgram, contextExpansion, ProgramAgreement } from '../test/support/corpus';
+import { REPO_ROOT } from '../test/support/paths';
+import { generate, STATEMENTS } from '../test/support/probeGen';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
+}
+
+const PROGRAMS = path.join(REPO_ROOT, 'test-fixtures', 'programs');
+
+/** One difference as printed: sign (- missing, + extra, = merged by clang), section, key, count, place. */
+interface Diff { sign: '-' | '+' | '='; section: string; key: string; count: number; where: string; text: string }
+
+/** Writes the pair into `dir`, compiles it with clang and compares: the differences, or undefined when clang refuses. */
+async function compareOnce(analyzer: Analyzer, dir: string, header: string, program: string, arch: string):
+Promise<{ agree: ProgramAgreement; diffs: Diff[] } | { error: string }> {
+  fs.writeFileSync(path.join(dir, 'probe.bpf.h'), header);
+  const src = path.join(dir, 'probe.bpf.c');
+  fs.writeFileSync(src, program);
+  const obj = path.join(dir, 'probe.bpf.o');
+  const cc = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${arch}`, `-I${PROGRAMS}`, `-I${dir}`, '-c', src, '-o', obj], { encoding: 'utf8' });
+  if (cc.status !== 0) return { error: cc.stderr.split('\n').find((l) => l.includes('error')) ?? cc.stderr.slice(0, 200) };
+  const agree = await compareProgram(analyzer, { name: 'probe', arch: arch as 'x86', source: src, object: obj, includePaths: [PROGRAMS, dir], defines: [], newLibbpf: false }, contextExpansion);
+  const diffs: Diff[] = [];
+  const add = (sign: Diff['sign'], list: ProgramAgreement['missing']) => {
+    for (const d of list) diffs.push({ sign, section: d.section, key: d.key, count: d.count, where: `${path.basename(d.file)}:${d.line}`, text: d.text });
+  };
+  add('-', agree.missing);
+  add('+', agree.extra);
+  add('=', agree.merged);
+  return { agree, diffs };
+}
+
+/** Statement units of a text: [first, last] line ranges whose braces balance and that end a statement; removing one
+ * keeps the rest well-formed more often than not (clang decides). */
+function units(lines: readonly string[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.trim();
+    if (!t || t === '}' || t.startsWith('#include') || t.startsWith('/*') || t === '#pragma once' || t.startsWith('else')) continue;
+    let bal = 0;
+    for (let j = i; j < lines.length; j++) {
+      for (const ch of lines[j]!) bal += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+      if (bal < 0) break;
+      const e = lines[j]!.trim();
+      if (bal === 0 && (e.endsWith(';') || e.endsWith('}'))) {
+        // an if's arm with an else after it goes with the else
+        const next = lines[j + 1]?.trim() ?? '';
+        if (next.startsWith('else')) continue;
+        out.push([i, j]);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Deletes statement units from the pair while `keep` holds (greedy, largest units first, until nothing goes). */
+async function minimize(analyzer: Analyzer, dir: string, pair: { header: string; program: string }, arch: string,
+  keep: (diffs: Diff[]) => boolean): Promise<{ header: string; program: string; tries: number }> {
+  let cur = { header: pair.header.split('\n'), program: pair.program.split('\n') };
+  let tries = 0;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const file of ['program', 'header'] as const) {
+      const us = units(cur[file]).sort((a, b) => (b[1] - b[0]) - (a[1] - a[0]));
+      const gone = new Set<number>();
+      for (const [a, b] of us) {
+        if ([...Array(b - a + 1).keys()].some((k) => gone.has(a + k))) continue;
+        const lines = cur[file].map((l, i) => (i >= a && i <= b ? null : gone.has(i) ? null : l)).filter((l): l is string => l !== null);
+        const trial = { ...cur, [file]: lines };
+        tries++;
+        const r = await compareOnce(analyzer, dir, trial.header.join('\n'), trial.program.join('\n'), arch);
+        if ('error' in r || !keep(r.diffs)) continue;
+        for (let k = a; k <= b; k++) gone.add(k);
+        changed = true;
+      }
+      cur = { ...cur, [file]: cur[file].filter((_, i) => !gone.has(i)) };
+    }
+  }
+  return { header: cur.header.join('\n'), program: cur.program.join('\n'), tries };
+}
+
+async function main(): Promise<void> {
+  const first = Number(arg('--seed', '1'));
+  const count = Number(arg('--count', '50'));
+  const keep = arg('--keep', '');
+  const arch = arg('--arch', 'x86');
+  const min = process.argv.includes('--minimize');
+  const without = new Set(arg('--without', '').split(',').filter(Boolean));
+  const unknown = [...without].filter((w) => !STATEMENTS.includes(w));
+  if (unknown.length) throw new Error(`--without ${unknown.join(',')}: choose from ${[...new Set(STATEMENTS)].join(', ')}`);
+  if (!fs.existsSync(path.join(PROGRAMS, 'vmlinux.h'))) spawnSync(path.join(REPO_ROOT, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
+  const analyzer = await createAnalyzer();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-probes-'));
+  const tot = { programs: 0, failedCompile: 0, relocations: 0, missing: 0, extra: 0, merged: 0, crashes: 0, bad: [] as number[] };
+  try {
+    for (let seed = first; seed < first + count; seed++) {
+      const dir = path.join(tmp, String(seed));
+      fs.mkdirSync(dir);
+      const pair = generate(seed, without);
+      const r = await compareOnce(analyzer, dir, pair.header, pair.program, arch);
+      if ('error' in r) {
+        tot.failedCompile++;
+        console.log(`seed ${seed}: clang failed: ${r.error}`);
+        continue;
+      }
+      const a = r.agree;
+      tot.programs++;
+      tot.relocations += a.relocations;
+      const sum = (sign: string) => r.diffs.filter((d) => d.sign === sign).reduce((n, d) => n + d.count, 0);
+      const miss = sum('-');
+      const extra = sum('+');
+      const merged = sum('=');
+      tot.missing += miss; tot.extra += extra; tot.merged += merged;
+      if (a.crash) tot.crashes++;
+      if (miss || extra || merged || a.crash) {
+        tot.bad.push(seed);
+        console.log(`seed ${seed}: ${a.relocations} relocations, missing ${miss}, extra ${extra}, CSE ${merged}${a.crash ? ` CRASH ${a.crash.split('\n')[0]}` : ''}`);
+        for (const d of r.diffs) console.log(`   ${d.sign} ${d.section} ${d.key} x${d.count} ${d.where} ${d.text}`);
+        if (keep) {
+          const k = path.join(keep, String(seed));
+          fs.mkdirSync(k, { recursive: true });
+          for (const f of ['probe.bpf.h', 'probe.bpf.c']) fs.copyFileSync(path.join(dir, f), path.join(k, f));
+        }
+        // --minimize: the first missing or extra difference (else the first merged one), by sign and key, kept
+        // while statements go
+        const want = arg('--target', '');
+        const target = want ? r.diffs.find((d) => d.sign === want) : r.diffs.find((d) => d.sign !== '=') ?? r.diffs[0];
+        if (min && target) {
+          const m = await minimize(analyzer, dir, pair, arch, (ds) => ds.some((d) => d.sign === target.sign && d.key === target.key));
+          console.log(`   minimized (${m.tries} compiles) for ${target.sign} ${target.key}:\n----- probe.bpf.h\n${m.header}\n----- probe.bpf.c\n${m.program}\n-----`);
+          if (keep) {
+            const k = path.join(keep, `${seed}-min`);
+            fs.mkdirSync(k, { recursive: true });
+            fs.writeFileSync(path.join(k, 'probe.bpf.h'), m.header);
+            fs.writeFileSync(path.join(k, 'probe.bpf.c'), m.program);
+          }
+        }
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const pct = (n: number) => (tot.relocations ? ((100 * n) / tot.relocations).toFixed(2) : '0');
+  console.log(`\nprobes ${first}..${first + count - 1}: ${tot.programs} programs (${tot.failedCompile} not compiled), ${tot.relocations} relocations, missing ${tot.missing} (${pct(tot.missing)}%), extra ${tot.extra} (${pct(tot.extra)}%), CSE ${tot.merged} (${pct(tot.merged)}%), crashes ${tot.crashes}; seeds with differences: ${tot.bad.length}`);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
