@@ -1011,7 +1011,9 @@ export function startServer(connection: Connection = createServerConnection()): 
    */
   const inlayAnswers = new Map<string, Set<DocResult | null>>();
   const lensAnswers = new Map<string, Set<DocResult | null>>();
-  const answered = (from: Map<string, Set<DocResult | null>>, uri: string, r: DocResult | undefined) => {
+  const answered = (from: Map<string, Set<DocResult | null>>, uri: string, r: DocResult | undefined, refreshes: boolean) => {
+    // kept only where refreshStale runs at each publication (it forgets them): no older result is held otherwise
+    if (!STALE_REFRESH || !refreshes) return;
     let set = from.get(uri);
     if (!set) from.set(uri, (set = new Set()));
     set.add(r ?? null);
@@ -1131,7 +1133,7 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   connection.languages.inlayHint.on(async (p): Promise<InlayHint[]> => {
     const r = await current(p.textDocument.uri);
-    answered(inlayAnswers, p.textDocument.uri, r);
+    answered(inlayAnswers, p.textDocument.uri, r, caps.inlayRefresh);
     if (!r) return [];
     const mode = settings.inlayHints?.offsets ?? 'primary';
     // Per group, so a site only one arch has is labelled with that arch's targets alone.
@@ -1143,7 +1145,7 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   connection.onCodeLens(async (p): Promise<CodeLens[]> => {
     const r = await current(p.textDocument.uri);
-    answered(lensAnswers, p.textDocument.uri, r);
+    answered(lensAnswers, p.textDocument.uri, r, caps.codeLensRefresh);
     if (!r) return [];
     const programs = r.analysis.functions.filter((f) => f.section !== undefined);
     const refused = new Set(r.findings.filter((f) => f.code === 'core-extern-refused').flatMap((f) => f.targets));
