@@ -24,6 +24,8 @@ const BUNDLE_EVALUATED = Date.now();
  * when it did: its start is where the bundle's load began, and its cache is written once the first problem is out. */
 const loader = (globalThis as Record<symbol, unknown>)[Symbol.for('corelens.extensionLoader')] as { began: number; state: string; save(): void } | undefined;
 
+/** What the server's process runs: dist/server.js runs dist/corelens.js through a V8 code cache (serverLoader.ts). */
+const SERVER_SCRIPT = 'dist/server.js';
 const STATUS_METHOD = 'corelens/status'; // server/src/status.ts
 const TRUST_METHOD = 'corelens/workspaceTrust'; // server/src/server.ts
 
@@ -51,17 +53,41 @@ const onServer = new Set<string>();
  * own 1 s bound came first either way, and no gain showed (README, round 15); kept for a quiet A/B.
  */
 const ACTIVATION_HOLD_MS = process.env.CORELENS_ACTIVATION_HOLD === '1' ? 1000 : 0;
+/**
+ * CORELENS_EARLY_RETURN=1 (off: an A/B switch, README round 17): activate() returns once the server is forked and the
+ * client's start is under way, not when the client runs (after the `initialize` round trip with a server still
+ * starting). VS Code starts its eager extensions (git, GitHub, emmet, ...) on the extension host's thread when the
+ * activations it asked for during its start have returned, or 1 s after: returned at once, their activation (~200 ms
+ * of that thread in one profile) moves from our first diagnostics' arrival (seen holding them 250-300 ms) to our
+ * server's start, which it then slows as much: no net gain in code-server first runs.
+ */
+const EARLY_RETURN = process.env.CORELENS_EARLY_RETURN === '1';
 /** Resolved when the language client hands VS Code its first diagnostics (any document, even none). */
 let firstPublication: () => void = () => undefined;
 const firstPublished = new Promise<void>((r) => (firstPublication = r));
 
+/**
+ * CORELENS_SPAWN_FIRST=1 (off: an A/B switch, README round 17): the server process is forked as activate()'s first
+ * step when a BPF document is already open (what activated us) and handed to the language client when it starts,
+ * instead of by the client's start after the output channel, the status bar, the commands and the client's own
+ * construction (10-50 ms of the extension host's thread in code-server). The fork then came 37 ms sooner but the
+ * server's start shared the cores with that construction: no net gain in code-server first runs.
+ */
+let preforked: { proc: ChildProcess; spawnedAt: number } | undefined;
+const SPAWN_FIRST = process.env.CORELENS_SPAWN_FIRST === '1';
+
 /** Activation: output channel, status bar, language client, commands. Returns the API the integration tests use. */
 export async function activate(context: vscode.ExtensionContext): Promise<{ status(): Promise<ServerStatus>; onServer: ReadonlySet<string> }> {
+  const activatedAt = Date.now();
+  if (SPAWN_FIRST && !debugging && vscode.workspace.textDocuments.some(isOpenBpf)) {
+    preforked = forkServer(context.asAbsolutePath(SERVER_SCRIPT), true);
+    serverProc = preforked.proc; // reaped by deactivate() even if activation fails before the client takes it
+  }
   const output = vscode.window.createOutputChannel('corelens', { log: true });
   const clock = () => new Date().toISOString().slice(11, 23);
   output.appendLine(`corelens: extension bundle evaluation began at ${new Date(loader?.began ?? BUNDLE_EVALUATION_BEGAN).toISOString().slice(11, 23)}`
     + `, ended at ${new Date(BUNDLE_EVALUATED).toISOString().slice(11, 23)}; code cache ${loader ? loader.state : 'not used'}`);
-  output.appendLine(`corelens: extension activated at ${clock()}`);
+  output.appendLine(`corelens: extension activated at ${new Date(activatedAt).toISOString().slice(11, 23)}`);
   const statusBar = new StatusBar();
   context.subscriptions.push(output, statusBar);
   initTools(context, output);
@@ -132,7 +158,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ stat
   }
   const isBpf = isOpenBpf;
   if (vscode.workspace.textDocuments.some(isBpf)) {
-    await ensureStarted();
+    const started = ensureStarted();
+    if (!EARLY_RETURN || ACTIVATION_HOLD_MS > 0) await started;
     if (ACTIVATION_HOLD_MS > 0) {
       const t0 = Date.now();
       let timer: NodeJS.Timeout | undefined;
@@ -188,14 +215,16 @@ export async function deactivate(): Promise<void> {
  * (serverProcess.ts: with the early-start hint); under a debugger the client forks it itself with --inspect.
  */
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
-  // dist/server.js runs dist/corelens.js through a V8 code cache (serverLoader.ts)
-  const module = context.asAbsolutePath('dist/server.js');
+  const module = context.asAbsolutePath(SERVER_SCRIPT);
   const serverOptions: ServerOptions = debugging ? {
     run: { module, args: ['lsp'], transport: TransportKind.ipc },
     // "Attach to Server" in .vscode/launch.json connects to this port.
     debug: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   } : async () => {
-    const { proc, spawnedAt } = forkServer(module, true);
+    // the process activate() forked first, once and while it lives (a restart forks a fresh one)
+    const first = preforked?.proc.connected ? preforked : undefined;
+    preforked = undefined;
+    const { proc, spawnedAt } = first ?? forkServer(module, true);
     output.appendLine(`corelens: language server process spawned at ${new Date(spawnedAt).toISOString().slice(11, 23)}`);
     if (proc.pid === undefined) throw new Error(`could not start node on ${module}`);
     serverProc = proc;

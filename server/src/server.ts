@@ -98,6 +98,14 @@ const OPEN_NOW = process.env.CORELENS_OPEN_NOW !== '0';
  * default: the same CPU, and no gain shown at the loads it was measured at (README, round 15); kept for a quiet A/B.
  */
 const EARLY_ANALYSIS = process.env.CORELENS_EARLY_ANALYSIS === '1';
+/**
+ * CORELENS_STALE_REFRESH=1: a publication asks the editor to refresh its inlay hints and code lenses only when the
+ * editor may hold an answer of an older result (see `refreshStale`). On a document's first publication the editor's
+ * hint and lens requests were waiting for that very check, and the refresh makes it ask again for nothing. Off by
+ * default: no gain on the way to the first problem showed (code-server first runs, 6 alternating pairs: publish →
+ * Problems panel 90 / 93 ms; the second round comes after the panel), so every publication refreshes, as before.
+ */
+const STALE_REFRESH = process.env.CORELENS_STALE_REFRESH === '1';
 
 /** Up to this many targets, a hover on a type no slice covers waits while they are read; beyond, they are read in the background. */
 const HOVER_WAIT_TARGETS = 16;
@@ -983,8 +991,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       // after the publish and the editor's follow-up requests (inlay hints, lenses), whose code is then compiled too
       if (timed.size === 1) setTimeout(() => { const s = saveCodeCache(); if (s) log(`code cache ${s}`); }, 1000).unref();
     }
-    if (caps.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
-    if (caps.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (caps.inlayRefresh && refreshStale(inlayAnswers, uri, res)) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (caps.codeLensRefresh && refreshStale(lensAnswers, uri, res)) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     return res;
   }
 
@@ -995,6 +1003,32 @@ export function startServer(connection: Connection = createServerConnection()): 
     const plain = intern(have?.plain, a.plainAccesses);
     interned.set(key, { sites, plain });
     return sites.kept === a.sites && plain.kept === a.plainAccesses ? a : { ...a, sites: sites.kept as Site[], plainAccesses: plain.kept as PlainAccess[] };
+  }
+
+  /**
+   * The results (null: none) each document's inlay hints / code lenses were answered from since the last refresh of
+   * that feature: the editor keeps those answers until it asks again, which a refresh (of every document) makes it do.
+   */
+  const inlayAnswers = new Map<string, Set<DocResult | null>>();
+  const lensAnswers = new Map<string, Set<DocResult | null>>();
+  const answered = (from: Map<string, Set<DocResult | null>>, uri: string, r: DocResult | undefined, refreshes: boolean) => {
+    // kept only where refreshStale runs at each publication (it forgets them): no older result is held otherwise
+    if (!STALE_REFRESH || !refreshes) return;
+    let set = from.get(uri);
+    if (!set) from.set(uri, (set = new Set()));
+    set.add(r ?? null);
+  };
+  /**
+   * Whether the editor may hold an answer of a result other than `res`, just published: then it must ask again (and
+   * every answer is forgotten: a refresh makes it ask for every document). Every check makes a new result, so another
+   * object is an answer of an older version, other targets or settings, another build. A document none of whose
+   * answers is another result needs no refresh: on its first publication the editor's requests waited for this check.
+   */
+  function refreshStale(from: Map<string, Set<DocResult | null>>, uri: string, res: DocResult): boolean {
+    const set = from.get(uri);
+    if (STALE_REFRESH && (!set || [...set].every((r) => r === res))) return false;
+    from.clear();
+    return true;
   }
 
   /** The current result of a document, computing it now if the debounce has not fired yet. */
@@ -1029,6 +1063,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     openedAs.delete(e.document.uri);
     builds.close(e.document.uri);
     results.delete(e.document.uri);
+    inlayAnswers.delete(e.document.uri);
+    lensAnswers.delete(e.document.uri);
     checkCost.delete(e.document.uri);
     for (const [arch, a] of analyzers) {
       memos.delete(`${arch}\u0000${e.document.uri}`);
@@ -1097,6 +1133,7 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   connection.languages.inlayHint.on(async (p): Promise<InlayHint[]> => {
     const r = await current(p.textDocument.uri);
+    answered(inlayAnswers, p.textDocument.uri, r, caps.inlayRefresh);
     if (!r) return [];
     const mode = settings.inlayHints?.offsets ?? 'primary';
     // Per group, so a site only one arch has is labelled with that arch's targets alone.
@@ -1108,6 +1145,7 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   connection.onCodeLens(async (p): Promise<CodeLens[]> => {
     const r = await current(p.textDocument.uri);
+    answered(lensAnswers, p.textDocument.uri, r, caps.codeLensRefresh);
     if (!r) return [];
     const programs = r.analysis.functions.filter((f) => f.section !== undefined);
     const refused = new Set(r.findings.filter((f) => f.code === 'core-extern-refused').flatMap((f) => f.targets));

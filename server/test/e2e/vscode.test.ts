@@ -105,6 +105,58 @@ describe('editor extension: the packaged .vsix', function () {
     }
   });
 
+  it('its activation forks the server first with CORELENS_SPAWN_FIRST=1, returns at once with CORELENS_EARLY_RETURN=1', () => {
+    // issue 15: what the extension host does with dist/extension.js when a BPF program activated us, in a plain node
+    // with a stand-in `vscode` (one open BPF document) and a stand-in fork (a server that never answers initialize):
+    // the order of the fork and the first thing activate() made before (its output channel), and whether activate()
+    // returned while the client still waits for the server (VS Code's eager extensions start when it returns)
+    const probe = `
+      const Module = require('module');
+      const cp = require('child_process');
+      const { EventEmitter } = require('events');
+      const events = [];
+      const stand = () => new Proxy(function () {}, { get: (t, k) => (k === '__esModule' ? true : k === 'prototype' ? {} : k === 'then' ? undefined : stand()),
+        apply: () => stand(), construct: () => stand(), set: () => true });
+      const doc = { languageId: 'c', uri: { scheme: 'file', fsPath: '/w/t.bpf.c', toString: () => 'file:///w/t.bpf.c' }, fileName: '/w/t.bpf.c',
+        getText: () => '#include "vmlinux.h"\\n', isDirty: false, isUntitled: false };
+      const vscode = Object.create(new Proxy({}, { get: (t, k) => {
+        if (k === '__esModule') return true;
+        if (k === 'version') return '1.100.3';
+        if (k === 'workspace') return new Proxy({}, { get: (w, p) => p === 'textDocuments' ? [doc] : p === 'workspaceFolders' ? [] : p === 'isTrusted' ? true : p === 'getConfiguration' ? () => ({}) : stand() });
+        if (k === 'window') return new Proxy({}, { get: (w, p) => p === 'createOutputChannel' ? () => { events.push('output channel'); return stand(); } : stand() });
+        return stand();
+      } }));
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (r, ...a) { return r === 'vscode' ? 'vscode' : resolve.call(this, r, ...a); };
+      require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
+      cp.fork = () => {
+        events.push('fork');
+        return Object.assign(new EventEmitter(), { pid: 4242, connected: true, exitCode: null, signalCode: null, stdout: null, stderr: null, send: () => true, kill: () => true });
+      };
+      const ext = require(process.argv[1]);
+      const context = new Proxy({ subscriptions: [], asAbsolutePath: (p) => '/x/' + p }, { get: (t, k) => (k in t ? t[k] : stand()) });
+      const activated = ext.activate(context).then(() => 'returned', (e) => 'threw ' + e.message);
+      Promise.race([activated, new Promise((r) => setTimeout(() => r('pending'), 2000))])
+        .then((activate) => { console.log(JSON.stringify({ events, activate })); process.exit(0); });
+    `;
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-vsix-activate-'));
+    const run = (env: Record<string, string>) => {
+      const r = spawnSync(process.execPath, ['-e', probe, path.join(unpacked, 'extension', 'dist', 'extension.js')],
+        { encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: path.join(ws, 'cache'), CORELENS_SPAWN_FIRST: '', CORELENS_EARLY_RETURN: '', ...env } });
+      assert.strictEqual(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { events: string[]; activate: string };
+    };
+    try {
+      // by default the client's start forks, and activate() waits for the client to run (README round 17: the two
+      // switches below showed no net gain); each switch changes only its own part
+      assert.deepStrictEqual(run({}), { events: ['output channel', 'fork'], activate: 'pending' });
+      assert.deepStrictEqual(run({ CORELENS_SPAWN_FIRST: '1' }), { events: ['fork', 'output channel'], activate: 'pending' });
+      assert.deepStrictEqual(run({ CORELENS_EARLY_RETURN: '1' }), { events: ['output channel', 'fork'], activate: 'returned' });
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
   it('its bundled server analyses a BPF file on its own (tree-sitter wasm, targets, diagnostics)', async () => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-vsix-ws-'));
     const text = fs.readFileSync(path.join(REPO_ROOT, 'test-fixtures', 'vscode', 'probe.bpf.c'), 'utf8');
