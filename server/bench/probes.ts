@@ -20,6 +20,8 @@ function arg(name: string, dflt: string): string {
 }
 
 const PROGRAMS = path.join(REPO_ROOT, 'test-fixtures', 'programs');
+/** Where an arch's vmlinux.h is: the fixtures' (6.1 amd64) for x86, the corpus' (scripts/build-corpus.sh) for arm64. */
+const vmlinuxDir = (arch: string): string => (arch === 'x86' ? PROGRAMS : path.join(REPO_ROOT, 'test-fixtures', 'corpus', 'vmlinux', arch));
 
 /** One difference as printed: sign (- missing, + extra, = merged by clang), section, key, count, place. */
 interface Diff { sign: '-' | '+' | '='; section: string; key: string; count: number; where: string; text: string }
@@ -31,9 +33,10 @@ Promise<{ agree: ProgramAgreement; diffs: Diff[] } | { error: string }> {
   const src = path.join(dir, 'probe.bpf.c');
   fs.writeFileSync(src, program);
   const obj = path.join(dir, 'probe.bpf.o');
-  const cc = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${arch}`, `-I${PROGRAMS}`, `-I${dir}`, '-c', src, '-o', obj], { encoding: 'utf8' });
+  const inc = vmlinuxDir(arch);
+  const cc = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${arch}`, `-I${inc}`, `-I${dir}`, '-c', src, '-o', obj], { encoding: 'utf8' });
   if (cc.status !== 0) return { error: cc.stderr.split('\n').find((l) => l.includes('error')) ?? cc.stderr.slice(0, 200) };
-  const agree = await compareProgram(analyzer, { name: 'probe', arch: arch as 'x86', source: src, object: obj, includePaths: [PROGRAMS, dir], defines: [], newLibbpf: false }, contextExpansion);
+  const agree = await compareProgram(analyzer, { name: 'probe', arch: arch as 'x86', source: src, object: obj, includePaths: [inc, dir], defines: [], newLibbpf: false }, contextExpansion);
   const diffs: Diff[] = [];
   const add = (sign: Diff['sign'], list: ProgramAgreement['missing']) => {
     for (const d of list) diffs.push({ sign, section: d.section, key: d.key, count: d.count, where: `${path.basename(d.file)}:${d.line}`, text: d.text });
@@ -104,7 +107,9 @@ async function main(): Promise<void> {
   const unknown = [...without].filter((w) => !STATEMENTS.includes(w));
   if (unknown.length) throw new Error(`--without ${unknown.join(',')}: choose from ${[...new Set(STATEMENTS)].join(', ')}`);
   if (!fs.existsSync(path.join(PROGRAMS, 'vmlinux.h'))) spawnSync(path.join(REPO_ROOT, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
-  const analyzer = await createAnalyzer();
+  if (!fs.existsSync(path.join(vmlinuxDir(arch), 'vmlinux.h'))) spawnSync(path.join(REPO_ROOT, 'scripts/build-corpus.sh'), ['--prepare'], { stdio: 'inherit' });
+  // the arch as clang's -D gives it (the analyzer's default is x86)
+  const analyzer = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-probes-'));
   const tot = { programs: 0, failedCompile: 0, relocations: 0, missing: 0, extra: 0, merged: 0, crashes: 0, bad: [] as number[] };
   try {

@@ -37,6 +37,26 @@ describe('generated probes: live sites equal clang relocations', function () {
     assert.notStrictEqual(generate(7).program, generate(8).program);
   });
 
+  // half-typed code: every prefix of a generated program (cut every 11 characters, from the first line after the
+  // includes) analyses without throwing and without an internal failure note; the lead's sweep of seeds 1-12 every 5
+  // characters (7,776 analyses, header cuts included) found none either
+  it('every prefix of a generated program analyses (half-typed code)', () => {
+    for (const seed of [3, 5]) {
+      const d = path.join(dir, `cut${seed}`);
+      fs.mkdirSync(d);
+      const { header, program } = generate(seed);
+      fs.writeFileSync(path.join(d, 'probe.bpf.h'), header);
+      const src = path.join(d, 'probe.bpf.c');
+      let cuts = 0;
+      for (let i = program.indexOf('const volatile int knob'); i <= program.length; i += 11, cuts++) {
+        const a = analyzer.analyze(src, program.slice(0, i), { includePaths: [PROGRAMS, d] });
+        const bad = a.notes.find((n) => /analysis failed|TypeError|RangeError/.test(n.message));
+        assert.strictEqual(bad, undefined, `seed ${seed} cut at ${i}: ${bad?.message}\n${program.slice(Math.max(0, i - 200), i)}`);
+      }
+      assert.ok(cuts > 100, `${cuts} cuts`);
+    }
+  });
+
   for (const seed of AGREEING) {
     it(`seed ${seed}`, async () => {
       const d = path.join(dir, String(seed));
