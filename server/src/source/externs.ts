@@ -207,7 +207,9 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
   const orders = new Map<string, number>();
   /** Externs named other than as a call's callee (an address taken: `bpf_ksym_exists(f)`, `&f`). */
   const addressed = new Set<string>();
-  const w = new Walker(env, declared, byName, relevant, SYMBOL_ORDER ? moduleOrder(env, byName, opts.inlining) : undefined, (name, x, f, order, called) => {
+  // the order only decides which unsectioned extern libbpf's open names first: not computed without one
+  const ordered = SYMBOL_ORDER && [...declared].some(([n, x]) => x.d.linked || x.d.noBtf || (x.d.type.k === 'func' && reservedName(n)));
+  const w = new Walker(env, declared, byName, relevant, ordered ? moduleOrder(env, byName, opts.inlining) : undefined, (name, x, f, order, called) => {
     if (!called) addressed.add(name);
     if (!(orders.get(name)! <= order)) orders.set(name, order);
     const at = x.exp ?? x;
