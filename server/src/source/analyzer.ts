@@ -626,7 +626,8 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const share: ExpansionShare | undefined = opts.functions && {
       text, from: opts.functions.expansionsOf(file, owner), keep: (x) => opts.functions!.keepExpansions(file, owner, x),
     };
-    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf }, headerRoots, E.contexts, share);
+    const inlining = { outlined: new Set<FuncDef>(), reached: new Set<FuncDef>() };
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf, inlining }, headerRoots, E.contexts, share);
     stats.functions = entries.length;
     stats.programsExpanded = E.contexts.expanded;
     stats.programsReused = E.contexts.reused;
@@ -638,7 +639,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       externs: () => externs ??= externsOf(() => emittedExterns(E.env, [
         ...entries.map(({ e }) => ({ def: e.def, delta: deltaOf.get(e.def) ?? 0, inDocument: !e.def.file })),
         ...E.env.imports.flatMap((h) => [...h.funcs.values()].filter((f) => f.body).map((def) => ({ def, delta: 0, inDocument: false }))),
-      ], { clangMajor: clangMajor(E.pre.macros) }).map((x) => ({
+      ], { clangMajor: clangMajor(E.pre.macros), inlining }).map((x) => ({
         ...x, typeId: builder.idOf(x.type),
         ...(x.decl ? { declRange: rng(x.decl.start, x.decl.end) } : {}), ...(x.use ? { useRange: rng(x.use.start, x.use.end) } : {}),
       }))),

@@ -108,6 +108,9 @@ export interface ContextEnv {
   rng: (a: number, b: number) => Range;
   builder: LocalBtfBuilder;
   linesOf: (file: string) => LineMap;
+  /** Filled when given: the static functions some program calls out of line (BPF-to-BPF) and every function a
+   * program reaches, as the inlining decisions above take them (source/externs.ts moduleOrder reads them). */
+  inlining?: { readonly outlined: Set<FuncDef>; readonly reached: Set<FuncDef> };
 }
 
 const MAX_DEPTH = 24;
@@ -731,6 +734,10 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const d = pendingRoots.shift()!;
     const r = resultOf(d);
     if (r) root(d, r, d.section ?? '.text');
+  }
+  if (ce.inlining) {
+    for (const d of rootsDone) if (d.static && !d.section) ce.inlining.outlined.add(d);
+    for (const d of reached) ce.inlining.reached.add(d);
   }
   // the document's functions nobody reaches: once, as if called from nowhere
   for (const { def, res } of entries) if (!reached.has(def)) root(def, res, '', true);

@@ -108,6 +108,11 @@ export interface FuncDef {
   inlineDef?: boolean;
 }
 
+/** GNU's attribute keyword, in either spelling. */
+function isAttribute(s: string | undefined): boolean {
+  return s === '__attribute__' || s === '__attribute';
+}
+
 /** `mac`: the expression's first token came from a macro body (`((T)(src))` in BPF_CORE_READ's expansion). */
 export type Expr = { start: number; end: number; exp?: { start: number; end: number }; mac?: boolean } & (
   | { e: 'id'; name: string }
@@ -498,8 +503,10 @@ export class CParser {
   declarator(base: CType, trailing?: { section?: string; weak?: boolean; cleanup?: string }): { name: string; type: CType; tok?: Token } {
     let ptrs = 0;
     const ptrQuals: ('const' | 'volatile' | 'restrict')[][] = [];
-    while (this.is('*') || this.peek()?.s === '__attribute__') {
-      if (this.peek()!.s === '__attribute__') { this.attributes({}); continue; }
+    // `__attribute` is the same keyword as `__attribute__` (sched-ext's `#define __arg_arena __attribute((..))` in
+    // `typedef struct scx_bitmap * __arg_arena scx_bitmap_t`)
+    while (this.is('*') || isAttribute(this.peek()?.s)) {
+      if (isAttribute(this.peek()!.s)) { this.attributes({}); continue; }
       this.i++;
       ptrs++;
       const qs: ('const' | 'volatile' | 'restrict')[] = [];
@@ -572,7 +579,7 @@ export class CParser {
     if (!t) return false;
     if (t.s === ')') return true;
     if (t.s === '*' || t.s === '(' || t.s === '^') return false;
-    return this.isTypeStart(k) && !(this.peek(k)!.s === '__attribute__');
+    return this.isTypeStart(k) && !isAttribute(this.peek(k)!.s);
   }
 
   /** `( params )`: parameter names and types; `(void)` is empty. */

@@ -127,5 +127,13 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     assert.ok(on('ext_reserved:__corelens_called_only').includes('6.18-amd64') && on('ext_reserved:__corelens_called_only').includes('5.10-amd64'),
       'ext_reserved: a called-only kfunc of a reserved name (CORELENS_RESERVED_KFUNCS), refused at open everywhere');
     assert.ok(on('ext_reserved_linked:__corelens_linked_fn').includes('6.18-amd64'), 'ext_reserved_linked: a function of another object with a reserved name');
+    // the first unsectioned symbol in clang's module order (CORELENS_SYMBOL_ORDER): a header's weak function before
+    // the document's program, a static function inlined where it is called (not after everything)
+    assert.ok(on('ext_order_header:corelens_order_alloc_internal').includes('6.18-amd64'), `ext_order_header: the header's call named first: ${[...refusals.keys()]}`);
+    // a kfunc called with no declaration: an implicit `int f()` with no BTF, refused at open everywhere
+    // (CORELENS_IMPLICIT_FUNCS)
+    assert.ok(on('ext_implicit:bpf_dynptr_from_skb').includes('6.18-amd64') && on('ext_implicit:bpf_dynptr_from_skb').includes('5.10-amd64'),
+      `ext_implicit: an undeclared call refused at open everywhere: ${[...refusals.keys()]}`);
+    assert.ok(on('ext_order_static:corelens_order_flag').includes('6.18-amd64'), `ext_order_static: the inlined static's call named first: ${[...refusals.keys()]}`);
   });
 });
