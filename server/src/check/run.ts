@@ -12,7 +12,8 @@ import { reloKindName } from '../core/kinds';
 import { RecordInfo } from '../core/object';
 import { RelocationResult } from '../core/relocate';
 import { readInsn, sectionCode } from '../core/patch';
-import { parseSpec } from '../core/spec';
+import { describe as describeType, parseSpec } from '../core/spec';
+import { cTypeName } from '../btf/cnames';
 import { isComposite } from '../btf/types';
 import { ArchEvaluation, mergeArchEvaluations, mergedFindings } from '../features/arches';
 import { CODES, Finding, FindingOptions, Severity, siteLabel } from '../features/diagnostics';
@@ -219,8 +220,12 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     parsed = prepared.obj!;
     meta = objectParts(prepared).relocs.records;
     if (places && match) {
-      const recordSites = assignRecords(meta, places.sites, match, recordFunctions(parsed, meta));
-      places = { ...places, recordSites, merged: mergedSites(meta, recordSites, places.sites) };
+      // matched on the type as C spells it, which is how the live sites name their root (`class_rcu_t`, not the
+      // record's `typedef class_rcu_t`): a typedef-rooted record found no site and kept its line-info row (sched-ext's
+      // cleanup.bpf.h destructor of a guard, reported in the header by the object path, at the guard by the source)
+      const spelled = meta.map((r) => { try { return { ...r, localType: cTypeName(parsed!.btf, r.typeId) }; } catch { return r; } });
+      const recordSites = assignRecords(spelled, places.sites, match, recordFunctions(parsed, meta));
+      places = { ...places, recordSites, merged: mergedSites(spelled, recordSites, places.sites) };
     }
     // A target of unknown arch whose BTF turned out to be another arch's: left out after all, like the others.
     if (programArch) {
@@ -389,8 +394,13 @@ function sourceFindings(file: string, parts: readonly { arch: Arch; payload: Sou
   describe: (t: readonly string[]) => string, severities: FindingOptions['severities']): CheckFinding[] {
   // Identical results on many targets share one object: memory grows with distinct results, not with targets.
   const intern = new Map<string, RelocationResult>();
+  // the root type as libbpf and the object path name it (`typedef kernel_cap_t`, not its C spelling)
+  const rootNames = new Map<string, string>();
   const archEvals: ArchEvaluation[] = parts.filter((p) => p.reports.length).map(({ arch, payload: p, reports }) => {
     const local = Btf.parse(p.localBtf, p.file);
+    for (const site of p.sites) {
+      if (!rootNames.has(site.localType)) { try { rootNames.set(site.localType, describeType(local, site.typeId)); } catch { /* named as spelled */ } }
+    }
     const evals: SiteEvaluation[] = p.sites.map((site, i) => {
       const per = new Map<string, SiteOnTarget>();
       for (const r of reports) {
@@ -409,7 +419,7 @@ function sourceFindings(file: string, parts: readonly { arch: Arch; payload: Sou
     const at = parts.map((p) => p.payload.externs?.places[name]).find((r) => r);
     return at ? rangeLocation(file, at) : { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
   };
-  return [...found.map((f) => fromFinding(file, f, describe)), ...externFindings(parts.flatMap((p) => p.reports), describe, places)];
+  return [...found.map((f) => fromFinding(file, f, describe, rootNames)), ...externFindings(parts.flatMap((p) => p.reports), describe, places)];
 }
 
 /** Code of a finding on the whole object: libbpf refuses it on some targets for an extern (__ksym, __kconfig). */
@@ -457,13 +467,14 @@ function internResult(intern: Map<string, RelocationResult>, kind: number, l: Li
   return r;
 }
 
-function fromFinding(file: string, f: Finding, describe: (t: readonly string[]) => string): CheckFinding {
+function fromFinding(file: string, f: Finding, describe: (t: readonly string[]) => string, rootNames?: ReadonlyMap<string, string>): CheckFinding {
   const { data } = f;
+  const localType = rootNames?.get(data.localType) ?? data.localType;
   return {
-    code: f.code, severity: SEVERITY[f.severity], cause: causeOf(f.code, data.path, data.localType), message: f.message,
+    code: f.code, severity: SEVERITY[f.severity], cause: causeOf(f.code, data.path, localType), message: f.message,
     location: { file, line: f.range.start.line + 1, column: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 },
     targets: f.targets, summary: describe(f.targets),
-    site: { kind: reloKindName(data.kind), localType: data.localType, access: data.access, path: data.path },
+    site: { kind: reloKindName(data.kind), localType, access: data.access, path: data.path },
   };
 }
 

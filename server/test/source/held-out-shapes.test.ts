@@ -2903,6 +2903,35 @@ describe("constructs of held-out projects: live sites = clang's relocations", fu
   });
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
+  // typedef_roots (a `check` comparison): a relocation rooted at a typedef (`_T->lock` with `_T` a `class_rcu_t *`,
+  // sched-ext's cleanup.bpf.h guard destructor, inlined at the guard; here through a pointer guard) is `typedef class_rcu_t` to libbpf and to the
+  // object path, and `class_rcu_t` as the live sites spell it: the source path titled its finding by the spelling and
+  // the object path matched no site to the record (it kept the helper's line-info row), so the same error was two
+  // groups. Both now name the root as libbpf does and place it at the call (the type here exists on no kernel).
+  it('typedef_roots: a typedef-rooted finding is the same on both paths', async () => {
+    // the guard's type and destructor in a header, as cleanup.bpf.h has them
+    fs.writeFileSync(path.join(dir, 'typedef_roots.bpf.h'), `typedef struct { void *lock; } __attribute__((preserve_access_index)) class_guard_t;
+long out[2];
+static inline void class_guard_destructor(class_guard_t **_T)
+{
+	if ((*_T)->lock)
+		out[0] = 1;
+}
+`);
+    const { S, O } = await checkBoth(dir, 'typedef_roots', `#include "typedef_roots.bpf.h"
+SEC("tp_btf/sched_switch") int BPF_PROG(sw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	class_guard_t *g __attribute__((cleanup(class_guard_destructor))) = (void *)next->real_parent;
+	out[1] = next->pid;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    const keyed = (found: readonly CheckFinding[]) => found.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.location.line} ${f.cause}`).sort();
+    assert.deepStrictEqual(keyed(S), keyed(O));
+    assert.ok(keyed(S).some((k) => k.includes('`typedef class_guard_t` missing')), keyed(S).join('\n'));
+  });
+
   it('map_value_array: check FILE.bpf.c reports what check FILE.o reports', async () => {
     const { S: found, O } = await checkBoth(dir, 'map_value_array', `struct pkt { __u64 len; __u8 buf[256]; };
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, struct pkt); } heap SEC(".maps");
