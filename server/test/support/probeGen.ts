@@ -44,7 +44,9 @@ export class Gen {
   private helperSigs: { name: string; rec: string; inHeader: boolean }[] = [];
   /** While a header helper's body is made: it may call header helpers only (the file's come after the include). */
   private inHeader = false;
-  constructor(private r: Prng, private without: ReadonlySet<string> = new Set()) {}
+  /** `wide`: also bitfields, enumerator values, type checks, a variable array index and container_of (bench/probes.ts
+   * `--wide`). Off, the draws are exactly the default profile's, so the agreeing seeds of probes.test.ts stay. */
+  constructor(private r: Prng, private without: ReadonlySet<string> = new Set(), private wide = false) {}
 
   private fresh(p: string): string {
     return `${p}${++this.n}`;
@@ -73,6 +75,18 @@ export class Gen {
   /** A scalar read from `p`: one of libbpf's read forms or a direct access, as an expression (statements needed
    * before it go to `pre`). */
   read(p: Ptr, pre: string[]): string {
+    if (this.wide && this.r.next() < 0.3) {
+      const task = p.rec === 'task_struct';
+      switch (this.r.int(5)) {
+        case 0: if (task) return this.r.next() < 0.5 ? `BPF_CORE_READ_BITFIELD_PROBED(${p.name}, in_iowait)` : `BPF_CORE_READ_BITFIELD(${p.name}, ${this.r.pick(['in_execve', 'sched_reset_on_fork'])})`;
+          break;
+        case 1: return this.r.next() < 0.5 ? 'bpf_core_enum_value(enum pid_type, PIDTYPE_TGID)' : 'bpf_core_enum_value_exists(enum pid_type, PIDTYPE_SID)';
+        case 2: return this.r.next() < 0.5 ? `bpf_core_type_size(struct ${p.rec})` : 'bpf_core_type_exists(struct bpf_ringbuf)';
+        case 3: if (task) return this.r.next() < 0.5 ? `${p.name}->comm[out[${this.r.int(16)}] & 15]` : `BPF_CORE_READ(${p.name}, group_leader, comm[out[${this.r.int(16)}] & 15])`;
+          break;
+        default: if (task) return `container_of(&${p.name}->se, struct task_struct, se)->${this.r.pick(['pid', 'tgid', 'prio'])}`;
+      }
+    }
     const c = this.chain(p.rec);
     const idx = c.char ? `[${this.r.int(4)}]` : '';
     const form = this.r.int(6);
@@ -255,8 +269,8 @@ const INCLUDES = `#include "vmlinux.h"
 `;
 
 /** One seed's program: the header (helpers) and the program file. */
-export function generate(seed: number, without: ReadonlySet<string> = new Set()): { header: string; program: string } {
-  const g = new Gen(new Prng(seed), without);
+export function generate(seed: number, without: ReadonlySet<string> = new Set(), wide = false): { header: string; program: string } {
+  const g = new Gen(new Prng(seed), without, wide);
   g.makeHelpers();
   const progs = g.programs();
   const header = `/* probe ${seed}: helpers */\n#pragma once\nextern const volatile int knob;\n__u64 out[16];\n\n${g.header.join('\n')}\n`;
