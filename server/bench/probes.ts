@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../src/source/analyzer';
+import { compileBpf } from '../test/support/bpfLoad';
 import { compareProgram, contextExpansion, ProgramAgreement } from '../test/support/corpus';
 import { REPO_ROOT } from '../test/support/paths';
 import { generate, STATEMENTS } from '../test/support/probeGen';
@@ -26,7 +27,8 @@ const vmlinuxDir = (arch: string): string => (arch === 'x86' ? PROGRAMS : path.j
 /** One difference as printed: sign (- missing, + extra, = merged by clang), section, key, count, place. */
 interface Diff { sign: '-' | '+' | '='; section: string; key: string; count: number; where: string; text: string }
 
-/** Writes the pair into `dir`, compiles it with clang and compares: the differences, or undefined when clang refuses. */
+/** Writes the pair into `dir`, compiles it with clang (the tests' compileBpf) and compares: the differences, or
+ * clang's first error line when it refuses the program. */
 async function compareOnce(analyzer: Analyzer, dir: string, header: string, program: string, arch: string):
 Promise<{ agree: ProgramAgreement; diffs: Diff[] } | { error: string }> {
   fs.writeFileSync(path.join(dir, 'probe.bpf.h'), header);
@@ -34,8 +36,12 @@ Promise<{ agree: ProgramAgreement; diffs: Diff[] } | { error: string }> {
   fs.writeFileSync(src, program);
   const obj = path.join(dir, 'probe.bpf.o');
   const inc = vmlinuxDir(arch);
-  const cc = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', `-D__TARGET_ARCH_${arch}`, `-I${inc}`, `-I${dir}`, '-c', src, '-o', obj], { encoding: 'utf8' });
-  if (cc.status !== 0) return { error: cc.stderr.split('\n').find((l) => l.includes('error')) ?? cc.stderr.slice(0, 200) };
+  try {
+    compileBpf(src, obj, { includes: [inc, dir], arch });
+  } catch (e) {
+    const m = (e as Error).message;
+    return { error: m.split('\n').find((l) => l.includes('error:')) ?? m.slice(0, 200) };
+  }
   const agree = await compareProgram(analyzer, { name: 'probe', arch: arch as 'x86', source: src, object: obj, includePaths: [inc, dir], defines: [], newLibbpf: false }, contextExpansion);
   const diffs: Diff[] = [];
   const add = (sign: Diff['sign'], list: ProgramAgreement['missing']) => {

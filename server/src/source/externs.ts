@@ -54,8 +54,7 @@ export function reservedName(name: string): boolean {
 
 /** C's keywords and the library functions clang declares itself (LIBBUILTIN: called undeclared, they are its
  * builtins, not implicit `int f()`), which a call's name never makes an implicit function. */
-const NOT_IMPLICIT = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__typeof', 'asm', '__asm__', '__asm',
-  'volatile', '__volatile__', '_Static_assert', '_Generic', '_Alignof', '__alignof__', 'alignof', 'offsetof', 'do', 'else', 'case', 'goto',
+const NOT_IMPLICIT = new Set([...KEYWORDS, '__typeof', '__asm', '__volatile__', '_Generic', '_Alignof', '__alignof__', 'alignof', 'offsetof', 'do', 'else', 'case', 'goto',
   'memcpy', 'memset', 'memmove', 'memcmp', 'memchr', 'strlen', 'strnlen', 'strcmp', 'strncmp', 'strcpy', 'strncpy', 'strcat', 'strncat',
   'strchr', 'strrchr', 'strstr', 'bzero', 'bcmp', 'bcopy', 'abs', 'labs', 'llabs', 'printf', 'sprintf', 'snprintf', 'vprintf', 'malloc',
   'calloc', 'realloc', 'free', 'exit', 'abort', 'alloca', 'setjmp', 'longjmp']);
