@@ -647,6 +647,8 @@ const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', '
 const ARG_ORIGIN = process.env.CORELENS_ARG_ORIGIN !== '0';
 /** CORELENS_LOADED_VIA=0: a pointer member indexed (`q->argv[i]`) or a bitfield loaded tells no pointer origin. */
 const LOADED_VIA = process.env.CORELENS_LOADED_VIA !== '0';
+/** CORELENS_PTR_INDEX_RULES=0: `p[k]` relocates for any pointee inside the builtin and roots at the pointee as written. */
+const PTR_INDEX_RULES = process.env.CORELENS_PTR_INDEX_RULES !== '0';
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
 /** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
@@ -1720,6 +1722,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         const before = res.sites.length;
         const base = t.k === 'ptr' && !ctx.unevaluated ? a.chain?.base : undefined;
+        // clang's IsPreserveAIArrayBase: outside the builtin, a pointer is indexed as a CO-RE step only when it is a
+        // variable or a member of a preserve_access_index record (a chain), never a cast or a call's value
+        const paiBase = x.arr.e === 'id' || (x.arr.e === 'member' && !!a.chain);
         close(a, ctx);
         // `q->argv[i]`: the pointer member is loaded before it is indexed, a load through q like any other (bpftime's
         // redis-patch `((client *)base)->argv[idx]`, base a uprobe argument)
@@ -1728,9 +1733,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (o === 'plain' || o === 'regs' || (o && typeof o === 'object')) res.sites[before]!.viaPointer = o;
         }
         if (t.k === 'ptr') {
-          // p[k] on a pointer to a preserve_access_index record is relocated like a member step (`&tp[1]`: access "1")
+          // p[k] on a pointer to a record is relocated like a member step (`&tp[1]`: access "1"). BPFAbstractMemberAccess
+          // roots such a chain at the pointee with typedefs and qualifiers stripped (`atomic_t *a; &a[1]` is the
+          // anonymous struct's), and drops it when the pointee is no struct or union (`&fd[1]`, fd a `struct file **`)
           const el = strip(t.to);
-          const paiEl = (el.k === 'struct' || el.k === 'union') && el.pai;
+          const rec = el.k === 'struct' || el.k === 'union';
+          if (PTR_INDEX_RULES) {
+            if (rec && k !== undefined && (ctx.preserve || (el.pai && paiBase))) return { type: t.to, chain: { root: el, access: [Number(k)], start: x.start, end: x.end, indexed: k !== 0n } };
+            return { type: t.to };
+          }
+          const paiEl = rec && el.pai;
           if ((ctx.preserve || paiEl) && k !== undefined) return { type: t.to, chain: { root: unqual(t.to), access: [Number(k)], start: x.start, end: x.end, indexed: k !== 0n } };
           return { type: t.to };
         }

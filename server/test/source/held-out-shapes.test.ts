@@ -2873,6 +2873,46 @@ SEC("tp_btf/sched_process_exit") int BPF_PROG(copy_inline2, struct task_struct *
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  // ptr_index (CORELENS_PTR_INDEX_RULES): `p[k]` in a CO-RE read is a relocation step only on a pointer to a struct or
+  // union (BPFAbstractMemberAccess drops the chain for `&fd[1]`, fd a `struct file **`, or a `long *`), rooted at the
+  // pointee with its typedef stripped (`atomic_t *`: the anonymous struct); outside the builtin only a variable or a
+  // preserve_access_index member is indexed so (clang's IsPreserveAIArrayBase: a cast's value is not)
+  { name: 'ptr_index', min: 10, text: `typedef struct task_struct task_t;
+struct slots { struct task_struct *tasks; } __attribute__((preserve_access_index));
+long out[16];
+/* a file-table helper as real tools write it: the second open file, read through the fd array */
+static __always_inline struct file *second_file(struct task_struct *t)
+{
+	struct file **fd = BPF_CORE_READ(t, files, fdt, fd);
+	struct file *f;
+	bpf_core_read(&f, sizeof(f), &fd[1]);
+	return f;
+}
+SEC("kprobe/do_sys_openat2") int BPF_KPROBE(files_of, int dfd)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct file *f = second_file(t);
+	out[0] = BPF_CORE_READ(f, f_inode, i_ino);
+	long *args = (void *)out[10];
+	bpf_core_read(&out[1], sizeof(long), &args[2]);
+	atomic_t *cnt = (void *)out[11];
+	out[2] = __builtin_preserve_access_index(cnt[1].counter);
+	task_t *tt = (void *)out[12];
+	struct task_struct *next;
+	bpf_core_read(&next, sizeof(next), &tt[1].real_parent);
+	out[3] = (long)next;
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(indexed, bool preempt, struct task_struct *prev, struct task_struct *nx)
+{
+	out[4] = prev[1].pid;
+	out[5] = ((struct task_struct *)out[13])[2].tgid;
+	struct slots *s = (void *)out[14];
+	out[6] = s->tasks[3].prio;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
 ];
 
 /** A finding as the check comparisons compare it: code, line, targets. */
