@@ -4,12 +4,17 @@
 // each program's live sites are compared with its object's relocations, as the corpus is. Why: the held-out
 // programs and hidden probes exercise combinations no hand-written fixture has; a generator finds the rules the
 // model lacks from the language, not from a few files. Every seed replays (the program is printed or kept).
+// `--check`: also `corelens check` on the source and on the object against the bundled x86 kernels (all of them), and
+// the error findings compared by (code, target, line), as projectChecks.ts compares real projects: the object path's
+// verdicts are the loader's and verifier's, so a source-only error is a false one on a kind of program nobody wrote.
 
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CheckFinding, runCheck } from '../src/check/run';
 import { Analyzer, createAnalyzer } from '../src/source/analyzer';
+import { bundledKernelSpecs } from '../src/targets/registry';
 import { compileBpf } from '../test/support/bpfLoad';
 import { compareProgram, contextExpansion, ProgramAgreement } from '../test/support/corpus';
 import { REPO_ROOT } from '../test/support/paths';
@@ -51,6 +56,36 @@ Promise<{ agree: ProgramAgreement; diffs: Diff[] } | { error: string }> {
   add('+', agree.extra);
   add('=', agree.merged);
   return { agree, diffs };
+}
+
+/** Error findings keyed by (code, target, file:line), one key per target. */
+function errorKeys(found: readonly CheckFinding[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of found) {
+    if (f.severity !== 'error') continue;
+    for (const t of f.targets) out.set(`${f.code} @${t} ${path.basename(f.location.file)}:${f.location.line}`, f.cause);
+  }
+  return out;
+}
+
+/** `check` of the compiled pair on its source and on its object (x86 kernels bundled): the groups of errors only one
+ * path reports, by (code, place, cause), targets listed once. */
+async function checkOnce(dir: string, arch: string): Promise<{ sourceOnly: string[]; objectOnly: string[]; errors: number }> {
+  const src = path.join(dir, 'probe.bpf.c');
+  const targets = bundledKernelSpecs(false).filter((t) => (arch === 'x86' ? /amd64$/ : /arm64$/).test(t.name));
+  const common = { targets, workers: 0, includePaths: [vmlinuxDir(arch), dir], defines: [`__TARGET_ARCH_${arch}`] };
+  const S = errorKeys((await runCheck({ ...common, file: src })).findings);
+  const O = errorKeys((await runCheck({ ...common, file: path.join(dir, 'probe.bpf.o'), source: src })).findings);
+  const group = (keys: [string, string][]) => {
+    const g = new Map<string, string[]>();
+    for (const [k, cause] of keys) {
+      const [code, target, where] = k.split(' ');
+      const id = `${code} ${where} ${cause}`;
+      g.set(id, [...(g.get(id) ?? []), target!.slice(1)]);
+    }
+    return [...g].map(([id, ts]) => `${id} on ${ts.join(',')}`);
+  };
+  return { sourceOnly: group([...S].filter(([k]) => !O.has(k))), objectOnly: group([...O].filter(([k]) => !S.has(k))), errors: O.size };
 }
 
 /** Statement units of a text: [first, last] line ranges whose braces balance and that end a statement; removing one
@@ -117,7 +152,9 @@ async function main(): Promise<void> {
   // the arch as clang's -D gives it (the analyzer's default is x86)
   const analyzer = await createAnalyzer({ defines: [`__TARGET_ARCH_${arch}`] });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-probes-'));
-  const tot = { programs: 0, failedCompile: 0, relocations: 0, missing: 0, extra: 0, merged: 0, crashes: 0, bad: [] as number[] };
+  const tot = { programs: 0, failedCompile: 0, relocations: 0, missing: 0, extra: 0, merged: 0, crashes: 0, bad: [] as number[],
+    checkErrors: 0, sourceOnly: 0, objectOnly: 0, checkBad: [] as number[] };
+  const check = process.argv.includes('--check');
   try {
     for (let seed = first; seed < first + count; seed++) {
       const dir = path.join(tmp, String(seed));
@@ -138,6 +175,21 @@ async function main(): Promise<void> {
       const merged = sum('=');
       tot.missing += miss; tot.extra += extra; tot.merged += merged;
       if (a.crash) tot.crashes++;
+      if (check) {
+        const c = await checkOnce(dir, arch);
+        tot.checkErrors += c.errors; tot.sourceOnly += c.sourceOnly.length; tot.objectOnly += c.objectOnly.length;
+        if (c.sourceOnly.length || c.objectOnly.length) {
+          tot.checkBad.push(seed);
+          console.log(`seed ${seed}: check: object errors ${c.errors}, source-only groups ${c.sourceOnly.length}, object-only ${c.objectOnly.length}`);
+          for (const l of c.sourceOnly) console.log(`   + ${l}`);
+          for (const l of c.objectOnly) console.log(`   - ${l}`);
+          if (keep) {
+            const k = path.join(keep, String(seed));
+            fs.mkdirSync(k, { recursive: true });
+            for (const f of ['probe.bpf.h', 'probe.bpf.c']) fs.copyFileSync(path.join(dir, f), path.join(k, f));
+          }
+        }
+      }
       if (miss || extra || merged || a.crash) {
         tot.bad.push(seed);
         console.log(`seed ${seed}: ${a.relocations} relocations, missing ${miss}, extra ${extra}, CSE ${merged}${a.crash ? ` CRASH ${a.crash.split('\n')[0]}` : ''}`);
@@ -169,6 +221,7 @@ async function main(): Promise<void> {
   }
   const pct = (n: number) => (tot.relocations ? ((100 * n) / tot.relocations).toFixed(2) : '0');
   console.log(`\nprobes ${first}..${first + count - 1}: ${tot.programs} programs (${tot.failedCompile} not compiled), ${tot.relocations} relocations, missing ${tot.missing} (${pct(tot.missing)}%), extra ${tot.extra} (${pct(tot.extra)}%), CSE ${tot.merged} (${pct(tot.merged)}%), crashes ${tot.crashes}; seeds with differences: ${tot.bad.length}`);
+  if (check) console.log(`check: ${tot.checkErrors} object errors (code x target x line), source-only groups ${tot.sourceOnly}, object-only groups ${tot.objectOnly}; seeds: ${tot.checkBad.join(' ') || 'none'}`);
 }
 
 if (require.main === module) {

@@ -649,6 +649,10 @@ const ARG_ORIGIN = process.env.CORELENS_ARG_ORIGIN !== '0';
 const LOADED_VIA = process.env.CORELENS_LOADED_VIA !== '0';
 /** CORELENS_PTR_INDEX_RULES=0: `p[k]` relocates for any pointee inside the builtin and roots at the pointee as written. */
 const PTR_INDEX_RULES = process.env.CORELENS_PTR_INDEX_RULES !== '0';
+/** CORELENS_STMTEXPR_ORIGIN=0: a statement expression's value (BPF_CORE_READ expanded) has no known origin. */
+const STMTEXPR_ORIGIN = process.env.CORELENS_STMTEXPR_ORIGIN !== '0';
+/** CORELENS_DOT_ORIGIN=0: `p->a.b` tells no origin (only `p->a` does). */
+const DOT_ORIGIN = process.env.CORELENS_DOT_ORIGIN !== '0';
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
 /** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
@@ -1359,8 +1363,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return i >= 0 && !assigned.has(x.name) ? { param: i } : undefined;
       }
       case 'member': {
-        if (!x.arrow) return undefined;
-        const o = originOf(x.obj, d + 1);
+        // `p->a.b`: a member of a record reached through `->` is loaded through p as `p->a` is (a local record's
+        // member, `v.a`, tells nothing)
+        let y: Expr = x;
+        if (!x.arrow) {
+          if (!DOT_ORIGIN) return undefined;
+          y = x.obj;
+          while (y.e === 'member' && !y.arrow) y = y.obj;
+          if (y.e !== 'member') return undefined;
+        }
+        const o = originOf((y as Expr & { e: 'member' }).obj, d + 1);
         if (o === 'map') {
           // an array member is an address inside the map value, not a load (kubeshark's `(struct iphdr *)p->buf`,
           // p a map value: the verifier reads it as a map value pointer, not as a number)
@@ -1376,6 +1388,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'unary': return x.op === '*' && originOf(x.x, d + 1) === 'map' ? 'plain' : undefined;
       case 'index': return originOf(x.arr, d + 1) === 'map' ? 'plain' : undefined;
       case 'comma': return originOf(x.r, d + 1);
+      case 'stmtexpr': {
+        // `({ T __r; bpf_probe_read_kernel((void *)(&__r), ..); __r; })`: BPF_CORE_READ's expansion is the value of
+        // its last statement, a probe read's destination: a plain number. Read from the body, not from varOrigin: the
+        // origin of a declaration's or assignment's value is asked before the value is evaluated
+        const last = x.body[x.body.length - 1];
+        if (!STMTEXPR_ORIGIN || last?.s !== 'expr') return undefined;
+        if (last.x.e === 'id' && probeWritten(x.body, last.x.name)) return 'plain';
+        return originOf(last.x, d + 1);
+      }
       default: return undefined;
     }
   };
@@ -2105,7 +2126,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const inl = def?.body && inlinable(def) ? def : undefined;
     const sizeArg = PROBE_READ_HELPERS.has(name) ? args[1] : undefined;
     // `bpf_probe_read_kernel(&t, sizeof(t), ...)`: what lands in `t` is a plain number to the verifier
-    const dst = /^bpf_probe_read/.test(name) ? args[0] : undefined;
+    // (through casts: libbpf's ___read passes `(void *)(dst)`, so BPF_CORE_READ's expansion writes `__r` that way)
+    let dst = /^bpf_probe_read/.test(name) ? args[0] : undefined;
+    while (STMTEXPR_ORIGIN && dst?.e === 'cast') dst = dst.x;
     if (dst?.e === 'unary' && dst.op === '&' && dst.x.e === 'id' && !ctx.noEmit) probeDst.add(dst);
     args.forEach((a, i) => {
       if (!ctx.noEmit && !ctx.unevaluated) {
@@ -4592,6 +4615,22 @@ function eachExpr(s: Stmt, fn: (e: Expr) => void, d = 0): void {
     case 'label': if (s.x) fn(s.x); sub(s.body); return;
     default: return;
   }
+}
+
+/** A probe read (`bpf_probe_read*`) in these statements, nested statement expressions included, writes `&name`
+ * (through casts): what the variable holds after them is a plain number to the verifier. */
+function probeWritten(body: readonly Stmt[], name: string): boolean {
+  let hit = false;
+  for (const st of body) {
+    eachExpr(st, (e) => walkExpr(e, (y) => {
+      if (hit || y.e !== 'call' || y.fn.e !== 'id' || !/^bpf_probe_read/.test(y.fn.name)) return;
+      let a = y.args[0];
+      while (a?.e === 'cast') a = a.x;
+      if (a?.e === 'unary' && a.op === '&' && a.x.e === 'id' && a.x.name === name) hit = true;
+    }));
+    if (hit) return true;
+  }
+  return false;
 }
 
 /** Every sub-expression of an expression, the expression first (statement expressions' statements included). */
