@@ -202,6 +202,41 @@ int BPF_KPROBE(kprobe_bitfield, struct task_struct *p)
 	return 0;
 }`,
   },
+  {
+    // BPF_CORE_READ's value is a probe read's: a plain number (CORELENS_STMTEXPR_ORIGIN: its expansion's last value)
+    name: 'core_read_value', findings: 1, fixed: 'out = BPF_CORE_READ(parent, tgid);',
+    body: `SEC("kprobe/do_nanosleep")
+int core_read_value(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+
+	out = parent->tgid;
+	return 0;
+}`,
+  },
+  {
+    // ... in tp_btf too: the typed argument read through BPF_CORE_READ gives a number, not a typed pointer
+    name: 'tp_btf_core_read_value', findings: 1, fixed: 'out = BPF_CORE_READ(p, pid);',
+    body: `SEC("tp_btf/sched_switch")
+int BPF_PROG(tp_btf_core_read_value, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct task_struct *p = BPF_CORE_READ(prev, real_parent);
+
+	out = p->pid;
+	return 0;
+}`,
+  },
+  {
+    // \`f->f_path.dentry\` is loaded through f as \`f->f_path\` would be (CORELENS_DOT_ORIGIN): both hops refused
+    name: 'kprobe_dot_chain', findings: 2, fixed: 'out = BPF_CORE_READ(f, f_path.dentry, d_name.len);',
+    body: `SEC("kprobe/vfs_read")
+int BPF_KPROBE(kprobe_dot_chain, struct file *f)
+{
+	out = f->f_path.dentry->d_name.len;
+	return 0;
+}`,
+  },
 ];
 
 const directReads = (fs_: readonly CheckFinding[]) => fs_.filter((f) => f.code === CODES.directRead)
