@@ -653,6 +653,8 @@ const PTR_INDEX_RULES = process.env.CORELENS_PTR_INDEX_RULES !== '0';
 const STMTEXPR_ORIGIN = process.env.CORELENS_STMTEXPR_ORIGIN !== '0';
 /** CORELENS_DOT_ORIGIN=0: `p->a.b` tells no origin (only `p->a` does). */
 const DOT_ORIGIN = process.env.CORELENS_DOT_ORIGIN !== '0';
+/** CORELENS_LOOP_CARRIED=0: a variable a loop assigns a plain number is 'mixed' (unclaimed) in the loop too. */
+const LOOP_CARRIED = process.env.CORELENS_LOOP_CARRIED !== '0';
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
 /** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
@@ -1356,6 +1358,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return undefined;
       }
       case 'id': {
+        // assigned a plain number later in an enclosing loop (a parent walk's `t = BPF_CORE_READ(t, real_parent)`):
+        // the verifier walks the next iteration with that number in it
+        if (loopPlain.some((set) => set.has(x.name))) return 'plain';
         const o = varOrigin.get(x.name);
         if (o !== undefined) return o === 'mixed' ? undefined : o;
         // parameters live in the outermost scope too: a name declared in the body was met above (varOrigin)
@@ -1400,6 +1405,25 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       default: return undefined;
     }
   };
+  /**
+   * loop_carried: the variables a loop's body or step assigns a plain number (`w = BPF_CORE_READ(w, real_parent)`)
+   * that live across its iterations (declared before it). A direct read through one anywhere in the loop meets that
+   * number on the next iteration, which the verifier walks whenever the loop may run twice (clang's copies of an
+   * unrolled loop are those iterations), so it refuses the program there as on a kprobe argument.
+   */
+  const loopCarried = (s: Extract<Stmt, { s: 'loop' }>): Set<string> => {
+    const out = new Set<string>();
+    const tc = tripCount(s);
+    if (!LOOP_CARRIED || (tc !== undefined && tc <= 1)) return out;
+    const inner = new Set<string>();
+    declaredIn(s.body, inner, true);
+    const look = (e: Expr) => walkExpr(e, (y) => {
+      if (y.e === 'assign' && y.op === '=' && y.l.e === 'id' && !inner.has(y.l.name) && originOf(y.r) === 'plain') out.add(y.l.name);
+    });
+    eachExpr(s.body, look);
+    if (s.step) look(s.step);
+    return out;
+  };
   /** `ctx->di`, `ctx[1]`, `*(ctx + 1)`: a value read from one of this function's parameters. */
   const readsParam = (x: Expr): boolean => {
     for (let d = 0; d < 8; d++) {
@@ -1414,6 +1438,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** Locals whose value is a comparison's (`bool b = x > 3`, `bpf_ksym_exists(..)`), as last written (cse.ts `diamond`). */
   const boolLocals = new Set<string>();
+  /** Per enclosing loop, the variables declared outside it that its body assigns a plain number (loopCarried). */
+  const loopPlain: Set<string>[] = [];
   /** Origins of local variables, in evaluation order (see originOf). */
   const varOrigin = new Map<string, Origin | 'mixed'>();
   /** `&v` arguments of probe reads (what they write is a plain number). */
@@ -3332,11 +3358,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // `do { } while (0)` (a statement macro) is straight code, no block of its own
         const once = s.c?.e === 'num' && s.c.v === 0n && s.c.start > s.body.start;
         if (!once) regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
+        loopPlain.push(once ? new Set() : loopCarried(s));
         const loopEv: Extract<FlowEv, { kind: 'loop' | 'if' | 'switch' }> = { sub: region(() => {
           if (s.c) use(s.c, ctx);
           stmt(s.body, ctx);
           if (s.step) use(s.step, ctx);
         })[1], kind: 'loop' };
+        loopPlain.pop();
         if (!once) regions.pop();
         sinkFrames.pop();
         const regs = COF ? loopRegs(s) : 0;

@@ -237,6 +237,45 @@ int BPF_KPROBE(kprobe_dot_chain, struct file *f)
 	return 0;
 }`,
   },
+  {
+    // a parent walk from a typed task through BPF_CORE_READ: the second iteration reads through the number it left
+    // (CORELENS_LOOP_CARRIED; the verifier walks that iteration)
+    name: 'tp_btf_walk', findings: 1, fixed: 'out += BPF_CORE_READ(t, pid);',
+    body: `SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_btf_walk, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct task_struct *t = p;
+
+	for (int i = 0; i < 4; i++) {
+		out += t->pid;
+		t = BPF_CORE_READ(t, real_parent);
+		if (!t)
+			break;
+	}
+	return 0;
+}`,
+  },
+  {
+    // the same walk with direct reads stays typed, and a loop that runs once never meets the number
+    name: 'tp_btf_walk_typed', findings: 0,
+    body: `SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_btf_walk_typed, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct task_struct *t = p, *u = p;
+
+	for (int i = 0; i < 4; i++) {
+		out += t->pid;
+		t = t->real_parent;
+		if (!t)
+			break;
+	}
+	for (int i = 0; i < 1; i++) {
+		out += u->tgid;
+		u = BPF_CORE_READ(u, real_parent);
+	}
+	return 0;
+}`,
+  },
 ];
 
 const directReads = (fs_: readonly CheckFinding[]) => fs_.filter((f) => f.code === CODES.directRead)
