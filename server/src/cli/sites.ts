@@ -78,7 +78,7 @@ type GuardJson = { kind: string; localType: string; access: string; when: boolea
 /** A guard in `sites --json`: a check as before, a disjunction as `{ any: [[...], ...] }`. */
 function guardJson(g: Guard): GuardJson {
   if ('any' in g) return { any: g.any.map((alt) => alt.map(guardJson)) };
-  return { kind: RELO_KIND_NAMES[g.kind]!, localType: g.localType, access: g.access, when: g.when, ...(g.cmp ? { compare: `${g.cmp.op} ${g.cmp.v}` } : {}) };
+  return { kind: RELO_KIND_NAMES[g.kind]!, localType: g.localType, access: g.access, when: g.when, ...(g.cmp ? { compare: `${g.cmp.mask !== undefined ? `& ${g.cmp.mask} ` : ''}${g.cmp.op} ${g.cmp.v}` } : {}) };
 }
 
 /** A JSON guard as C-like text for the table. */

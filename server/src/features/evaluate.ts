@@ -33,7 +33,7 @@ export function guardChecks(g: LiveGuard): LiveCheckGuard[] {
 
 /** A guard as C-like text, each check spelled by `check` (`(!a || !b)` for a disjunction). */
 export function guardText(g: LiveGuard, check: (c: LiveCheckGuard) => string): string {
-  if (!('any' in g)) return g.cmp ? `${g.when ? '' : '!'}(${check(g)} ${g.cmp.op} ${g.cmp.v})` : `${g.when ? '' : '!'}${check(g)}`;
+  if (!('any' in g)) return g.cmp ? `${g.when ? '' : '!'}(${g.cmp.mask !== undefined ? `(${check(g)} & ${g.cmp.mask})` : check(g)} ${g.cmp.op} ${g.cmp.v})` : `${g.when ? '' : '!'}${check(g)}`;
   return `(${g.any.map((alt) => alt.map((h) => guardText(h, check)).join(' && ')).join(' || ')})`;
 }
 
@@ -47,7 +47,7 @@ export interface LiveCheckGuard {
   when: boolean;
   /** The check's value compared with a constant (`bpf_core_field_size(x) == 2`), folded per target like the
    * existence checks: the value is the relocation's, exactly as libbpf patches it. */
-  cmp?: { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number };
+  cmp?: { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number; mask?: number };
   range?: Range;
 }
 
@@ -261,7 +261,7 @@ function holds(g: LiveGuard, p: GuardPlan, r: readonly RelocationResult[]): bool
 
 /** A guard's comparison as a key part ('' without one). */
 export function cmpKey(c: LiveCheckGuard['cmp']): string {
-  return c ? `${c.op}${c.v}` : '';
+  return c ? `${c.mask !== undefined ? `&${c.mask}` : ''}${c.op}${c.v}` : '';
 }
 
 /**
@@ -271,6 +271,7 @@ export function cmpKey(c: LiveCheckGuard['cmp']): string {
  */
 function compare(value: bigint, c: NonNullable<LiveCheckGuard['cmp']>): boolean | undefined {
   const k = BigInt(c.v);
+  if (c.mask !== undefined) value = BigInt.asUintN(64, value) & BigInt(c.mask);
   if (c.op === '==' || c.op === '!=') return (BigInt.asUintN(64, value) === BigInt.asUintN(64, k)) === (c.op === '==');
   const small = (x: bigint) => x >= 0n && x < 0x80000000n;
   if (!small(value) || !small(k)) return undefined;

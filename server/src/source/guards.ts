@@ -51,19 +51,20 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
       }
       // `check != 0`, `check == 0`
       const zero = (e: Expr) => e.e === 'num' && e.v === 0n;
-      if ((x.op === '!=' || x.op === '==') && (zero(x.r) || zero(x.l))) {
+      if ((x.op === '!=' || x.op === '==') && (zero(x.r) || zero(x.l)) && masked(zero(x.r) ? x.l : x.r, g)?.mask === undefined) {
         const other = zero(x.r) ? x.l : x.r;
         return condGuards(other, x.op === '!=' ? when : !when, g, depth + 1);
       }
       // a check's value compared with a constant (`bpf_core_field_size(sk->sk_protocol) == sizeof(__u16)`): the value
       // is known per target exactly as the relocation computes it, so the comparison folds like an existence check
       if (FLIP.has(x.op) && g.constOf) {
-        const lc = g.checkOf(x.l);
-        const rc = lc ? undefined : g.checkOf(x.r);
-        const v = lc ? g.constOf(x.r) : rc ? g.constOf(x.l) : undefined;
+        const lm = masked(x.l, g);
+        const rm = lm ? undefined : masked(x.r, g);
+        const v = lm ? g.constOf(x.r) : rm ? g.constOf(x.l) : undefined;
         if (v !== undefined && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
-          const op = lc ? (x.op as GuardCmp['op']) : FLIP.get(x.op)!;
-          return [{ check: (lc ?? rc)!, when, cmp: { op, v: Number(v) } }];
+          const op = lm ? (x.op as GuardCmp['op']) : FLIP.get(x.op)!;
+          const m = (lm ?? rm)!;
+          return [{ check: m.check, when, cmp: { op, v: Number(v), ...(m.mask !== undefined ? { mask: m.mask } : {}) } }];
         }
       }
       return undefined;
@@ -77,6 +78,24 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
   }
   return undefined;
 }
+
+/** A check's value (`bpf_core_field_size(x)`), or that value masked by a constant (`.. & 3`, SWITCH_GUARDS). */
+export function masked(x: Expr, g: GuardCtx): { check: RawSite; mask?: number } | undefined {
+  while (x.e === 'cast') x = x.x;
+  const c = g.checkOf(x);
+  if (c) return { check: c };
+  if (!SWITCH_GUARDS || x.e !== 'binary' || x.op !== '&' || !g.constOf) return undefined;
+  for (const [a, b] of [[x.l, x.r], [x.r, x.l]] as const) {
+    const ac = g.checkOf(a.e === 'cast' ? a.x : a);
+    const k = ac ? g.constOf(b) : undefined;
+    if (ac && k !== undefined && k >= 0n && k <= 0xffffffffn) return { check: ac, mask: Number(k) };
+  }
+  return undefined;
+}
+
+/** CORELENS_SWITCH_GUARDS=0: a switch on a CO-RE check's value gives its cases no guards, and `(check & k) == v`
+ * none either. */
+export const SWITCH_GUARDS = process.env.CORELENS_SWITCH_GUARDS !== '0';
 
 /** True when a statement never falls through (return, break, continue, goto, or a block ending in one). */
 export function exits(s: Stmt): boolean {

@@ -7,7 +7,7 @@
 import { ReloKind } from '../core/kinds';
 import { CParser, Expr, FuncDef, Stmt, TypeEnv, constValue } from './cparse';
 import { CType, INT, LONG, Record, ULONG, VOID, alignOf, findMember, sizeOf, spell, strip, unqual } from './ctypes';
-import { CheckRef, GuardCtx, condGuards, exits } from './guards';
+import { CheckRef, GuardCtx, SWITCH_GUARDS, condGuards, exits, masked } from './guards';
 import { Tk, Token } from './lexer';
 
 /** A site before its root has an id in the local BTF. */
@@ -59,10 +59,10 @@ export interface RawPlain { root: CType; access: number[]; start: number; end: n
 export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[]; cmp?: GuardCmp }
 /** A check's value compared with a constant (`bpf_core_field_size(x) == 2`): the guard holds when `value op v` is
  * `when`. Without it the test is `value != 0`. `v` is a safe integer (sites are JSON: LSP, caches, `sites --json`). */
-export interface GuardCmp { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number }
+export interface GuardCmp { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number; /** compared after `& mask` (a switch on `check & 3`) */ mask?: number }
 /** Same comparison (both absent, or equal). */
 export function sameCmp(a: GuardCmp | undefined, b: GuardCmp | undefined): boolean {
-  return a === b || (!!a && !!b && a.op === b.op && a.v === b.v);
+  return a === b || (!!a && !!b && a.op === b.op && a.v === b.v && a.mask === b.mask);
 }
 /** A disjunction: holds when every guard of at least one alternative holds (the false side of `a && b`, the true
  * side of `a || b`, the final `else` of an if/else-if chain). Alternatives nest, so any and/or/not is expressible. */
@@ -3543,6 +3543,58 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** A switch statement's arms (the condition already evaluated). */
+  /**
+   * switch_guards: the cases of a switch on a CO-RE check's value (`switch (bpf_core_field_size(t->x))`, or that value
+   * masked, `& 3`) run only on targets where the value matches one of the labels reaching them; the default where it
+   * matches none. The value is a constant per target (libbpf patches it), so the verifier walks only that way, and a
+   * failure in another case is no failure there.
+   */
+  function switchOnCheck(s: Extract<Stmt, { s: 'switch' }>): SwitchOnCheck | undefined {
+    if (!SWITCH_GUARDS || s.body.s !== 'block' || !masked(s.c, gctx)) return undefined;
+    const values: bigint[] = [];
+    let ok = true;
+    const collect = (st: Stmt, d = 0): void => {
+      if (d > 64 || !ok) return;
+      if (st.s === 'label' && st.x) { const v = constValue(st.x, env); if (v === undefined) ok = false; else values.push(v); }
+      if (st.s === 'label') collect(st.body, d + 1);
+      else if (st.s === 'block') st.body.forEach((b) => collect(b, d + 1));
+      else if (st.s === 'if') { collect(st.t, d + 1); if (st.f) collect(st.f, d + 1); }
+      else if (st.s === 'loop') collect(st.body, d + 1);
+    };
+    collect(s.body);
+    // a label inside a nested statement (Duff's device) is not modelled: no guards
+    const top = s.body.body.reduce((n, st) => n + (caseLabels(st)?.filter((x) => x !== 'default').length ?? 0), 0);
+    return ok && top === values.length ? { c: s.c, values } : undefined;
+  }
+
+  /** The case labels a statement starts with (`case 1: case 2: x;`), 'default' for a default, or undefined (a goto
+   * label ends them; a label clang cannot fold was refused by switchOnCheck). */
+  function caseLabels(s: Stmt): (bigint | 'default')[] | undefined {
+    const out: (bigint | 'default')[] = [];
+    for (let cur: Stmt = s, d = 0; cur.s === 'label' && d < 64; cur = cur.body, d++) {
+      if (!cur.x) { if (cur.name !== undefined) break; out.push('default'); continue; }
+      const v = constValue(cur.x, env);
+      if (v !== undefined) out.push(v);
+    }
+    return out.length ? out : undefined;
+  }
+
+  /** The guards of code reached from these case labels of a switch on a check (undefined: nothing implied). */
+  function caseGuards(sw: SwitchOnCheck, reach: readonly (bigint | 'default')[]): GuardRef[] | undefined {
+    const num = (v: bigint): Expr => ({ e: 'num', v, start: sw.c.start, end: sw.c.end });
+    const cmp = (op: string, v: bigint): Expr => ({ e: 'binary', op, l: sw.c, r: num(v), start: sw.c.start, end: sw.c.end });
+    const ors: Expr[] = reach.filter((v): v is bigint => v !== 'default').map((v) => cmp('==', v));
+    if (reach.includes('default')) {
+      let none: Expr | undefined;
+      for (const v of sw.values) { const c = cmp('!=', v); none = none ? { e: 'binary', op: '&&', l: none, r: c, start: sw.c.start, end: sw.c.end } : c; }
+      if (!none) return undefined;
+      ors.push(none);
+    }
+    if (!ors.length) return [];
+    const cond = ors.reduce((a, b) => ({ e: 'binary', op: '||', l: a, r: b, start: sw.c.start, end: sw.c.end }));
+    return condGuards(cond, true, gctx);
+  }
+
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx): undefined {
     if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
     const pf = paramField(s.c);
@@ -3550,7 +3602,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
     // relocations, not one): nothing before it is available inside, nothing inside after it
     if (p < 0 || s.body.s !== 'block') {
-      const evs = region(() => stmt(s.body, ctx))[1];
+      const sw = switchOnCheck(s);
+      const evs = region(() => { if (sw) block((s.body as Extract<Stmt, { s: 'block' }>).body, ctx, sw); else stmt(s.body, ctx); })[1];
       flow.push(SWITCH2 ? twoWay(s, evs) ?? { sub: evs, kind: 'switch' } : { sub: evs, kind: 'switch' });
       return undefined;
     }
@@ -4278,8 +4331,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** A block: early exits narrow the guards of the statements after them. */
-  function block(body: Stmt[], ctx: Ctx): void {
+  function block(body: Stmt[], ctx: Ctx, sw?: SwitchOnCheck): void {
     scopes.push(new Map());
+    // a switch on a check's value: the case labels reaching a statement (fall-through included), and whether it
+    // follows one at all (code before the first label never runs)
+    let reach: (bigint | 'default')[] = [];
+    let falls = false;
     checkVars.push(new Map());
     const cleanups: Cleanup[] = [];
     let guards = ctx.guards;
@@ -4303,8 +4360,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const sunk0 = sunkChain;
       sunkChain = HOPS && sunkInto(body, i);
       const callsBefore = res.calls.length;
-      const sctx = { ...ctx, guards, pconds, nonnull, knob };
+      let sguards = guards;
+      if (sw) {
+        const labels = caseLabels(s);
+        if (labels) reach = falls ? [...reach, ...labels] : labels;
+        sguards = [...guards, ...(caseGuards(sw, reach) ?? [])];
+      }
+      const sctx = { ...ctx, guards: sguards, pconds, nonnull, knob };
       try { stmt(s, sctx); } finally { sunkChain = sunk0; }
+      if (sw) falls = !neverFallsThrough(s) && !exits(s);
       cleanupsOf(s, sctx, cleanups);
       if (EXIT_CALLS && sinkFrames.length) exitOnCall(s, body[i + 1], callsBefore);
       if (MINMAX) { const n = body[i + 1]; if (n?.s === 'if') minMaxDecides(s, n.c); }
@@ -4627,6 +4691,9 @@ const ARG_RANGE = process.env.CORELENS_ARG_RANGE !== '0';
 /** CORELENS_SINK_EXIT_CALLS=0: a callee's sunk exit arms keep one copy per copy of a caller's unrolled loop that leaves
  * on their value (ExitArm; before/after figures). */
 const EXIT_CALLS = process.env.CORELENS_SINK_EXIT_CALLS !== '0';
+
+/** A switch on a check's value (switch_guards): its condition and every case label's value. */
+interface SwitchOnCheck { c: Expr; values: bigint[] }
 
 /** Calls `fn` on every expression of a statement (not into statement expressions' bodies twice). */
 function eachExpr(s: Stmt, fn: (e: Expr) => void, d = 0): void {

@@ -2972,6 +2972,44 @@ char LICENSE[] SEC("license") = "GPL";
     assert.ok(keyed(S).some((k) => k.includes('`typedef class_guard_t` missing')), keyed(S).join('\n'));
   });
 
+  // switch_guards (CORELENS_SWITCH_GUARDS): a switch on a CO-RE check's value runs one way per target (libbpf patches
+  // the value, the verifier walks that case only), so a case no target selects fails nowhere: task_struct's pid is 4
+  // bytes on every kernel, so `case 2` and the masked switch's default are dead and their reads of a field no kernel
+  // has are no error; `case 4` runs, and its `__state` read fails on 5.10 only (fall-through into `case 8` too)
+  it('switch_guards: cases a check value never selects fail nowhere, on both paths', async () => {
+    const { S, O } = await checkBoth(dir, 'switch_guards', `struct task_struct___x { int no_such_field; } __attribute__((preserve_access_index));
+long out[4];
+SEC("tp_btf/sched_switch") int BPF_PROG(sw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	switch (bpf_core_field_size(next->pid)) {
+	case 2:
+		out[0] = ((struct task_struct___x *)next)->no_such_field;
+		break;
+	case 4:
+		out[1] = next->__state;
+		/* falls through */
+	case 8:
+		out[2] = next->tgid;
+		break;
+	}
+	switch (bpf_core_field_size(prev->pid) & 3) {
+	case 0:
+		out[3] = prev->prio;
+		break;
+	default:
+		out[3] = BPF_CORE_READ((struct task_struct___x *)prev, no_such_field);
+		break;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    const keyed = (found: readonly CheckFinding[]) => found.filter((f) => f.severity === 'error').map((f) => `${f.code} ${f.location.line} ${f.cause} [${[...f.targets].sort().join(',')}]`).sort();
+    assert.deepStrictEqual(keyed(S), keyed(O));
+    assert.ok(keyed(S).some((k) => k.includes('__state') && k.includes('5.10-amd64') && !k.includes('6.18')), keyed(S).join('\n'));
+    assert.ok(!keyed(S).some((k) => k.includes('no_such_field')), keyed(S).join('\n'));
+  });
+
   it('map_value_array: check FILE.bpf.c reports what check FILE.o reports', async () => {
     const { S: found, O } = await checkBoth(dir, 'map_value_array', `struct pkt { __u64 len; __u8 buf[256]; };
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, struct pkt); } heap SEC(".maps");
