@@ -49,6 +49,11 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
         const r = condGuards(x.r, when, g, depth + 1);
         return l?.length && r?.length ? disjunction([l, r]) : [];
       }
+      // `check & k` tested for truth: `(check & k) != 0`
+      if (x.op === '&') {
+        const m = masked(x, g);
+        if (m?.mask !== undefined) return [{ check: m.check, when, cmp: { op: '!=', v: 0, mask: m.mask } }];
+      }
       // `check != 0`, `check == 0`
       const zero = (e: Expr) => e.e === 'num' && e.v === 0n;
       if ((x.op === '!=' || x.op === '==') && (zero(x.r) || zero(x.l)) && masked(zero(x.r) ? x.l : x.r, g)?.mask === undefined) {
@@ -81,12 +86,18 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
 
 /** A check's value (`bpf_core_field_size(x)`), or that value masked by a constant (`.. & 3`, SWITCH_GUARDS). */
 export function masked(x: Expr, g: GuardCtx): { check: RawSite; mask?: number } | undefined {
+  // a check, or a local holding one (`v = bpf_core_field_offset(..)`)
+  const checkIn = (e: Expr): RawSite | undefined => {
+    while (e.e === 'cast') e = e.x;
+    const init = e.e === 'id' ? g.varCheck(e.name) : undefined;
+    return g.checkOf(e) ?? (init ? g.checkOf(init) : undefined);
+  };
   while (x.e === 'cast') x = x.x;
   const c = g.checkOf(x);
   if (c) return { check: c };
   if (!SWITCH_GUARDS || x.e !== 'binary' || x.op !== '&' || !g.constOf) return undefined;
   for (const [a, b] of [[x.l, x.r], [x.r, x.l]] as const) {
-    const ac = g.checkOf(a.e === 'cast' ? a.x : a);
+    const ac = checkIn(a);
     const k = ac ? g.constOf(b) : undefined;
     if (ac && k !== undefined && k >= 0n && k <= 0xffffffffn) return { check: ac, mask: Number(k) };
   }

@@ -2975,7 +2975,8 @@ char LICENSE[] SEC("license") = "GPL";
   // switch_guards (CORELENS_SWITCH_GUARDS): a switch on a CO-RE check's value runs one way per target (libbpf patches
   // the value, the verifier walks that case only), so a case no target selects fails nowhere: task_struct's pid is 4
   // bytes on every kernel, so `case 2` and the masked switch's default are dead and their reads of a field no kernel
-  // has are no error; `case 4` runs, and its `__state` read fails on 5.10 only (fall-through into `case 8` too)
+  // has are no error, nor is `if (off & 1)` with off an int's offset; `case 4` runs, and its `__state` read fails
+  // on 5.10 only (fall-through into `case 8` too)
   it('switch_guards: cases a check value never selects fail nowhere, on both paths', async () => {
     const { S, O } = await checkBoth(dir, 'switch_guards', `struct task_struct___x { int no_such_field; } __attribute__((preserve_access_index));
 long out[4];
@@ -3000,6 +3001,10 @@ SEC("tp_btf/sched_switch") int BPF_PROG(sw, bool preempt, struct task_struct *pr
 		out[3] = BPF_CORE_READ((struct task_struct___x *)prev, no_such_field);
 		break;
 	}
+	/* an int's offset is even: a masked check tested for truth, through a local */
+	__u64 off = bpf_core_field_offset(next->pid);
+	if (off & 1)
+		out[0] = ((struct task_struct___x *)prev)->no_such_field;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
