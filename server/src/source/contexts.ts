@@ -246,6 +246,13 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const reached = new Set<FuncDef>();
   const rootsDone = new Set<FuncDef>();
   const pendingRoots: FuncDef[] = [];
+  /**
+   * text_args: per static subprogram kept out of line, the parameters some caller passes a plain number. The verifier
+   * walks a static subprogram with each caller's registers (a global one is verified alone, with its own typed
+   * arguments), so a direct read through such a parameter refuses the calling program. Merged over the callers
+   * visited before the subprogram's own root is made (roots are made in the order the calls are met).
+   */
+  const textPlain = new Map<FuncDef, boolean[]>();
 
   const range = (def: FuncDef, a: number, b: number): Range => {
     if (!def.file) { const d = deltaOf.get(def) ?? 0; return ce.rng(a + d, b + d); }
@@ -548,6 +555,11 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       const inl = inl0 || redecided(callee, call, c);
       if (!inl) {
         // a BPF-to-BPF call: the callee is a program of its own, counted once
+        if (TEXT_ARGS && callee.static && !callee.section && call.args?.some((a) => a.via)) {
+          const pl = call.args.map((a) => !!a.via && plainPointer(c, a.via));
+          const was = textPlain.get(callee);
+          textPlain.set(callee, was ? pl.map((x, i) => x || !!was[i]) : pl);
+        }
         rec?.pushes.push(callee);
         if (!rootsDone.has(callee)) pendingRoots.push(callee);
         continue;
@@ -599,7 +611,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (rootsDone.has(def)) return;
     rootsDone.add(def);
     const idle = !unreached && !loaded(def);
-    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}`;
+    const argpl = unreached ? undefined : textPlain.get(def);
+    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}${argpl?.some((x) => x) ? `:${argpl.map((x) => (x ? 1 : 0)).join('')}` : ''}`;
     if (cache) {
       const old = cache.roots.get(def)?.get(mode);
       if (old && stillValid(old, def, res)) {
@@ -627,6 +640,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const start = out.length;
     const c: Ctx = { key: `${unreached ? 'u' : 'p'}${idOf(def)}`, def, chain: [], prefix: [], program: unreached ? undefined : def.name, section: unreached ? undefined : section, unreached };
     if (idle) c.idle = true;
+    if (argpl?.some((x) => x)) c.argpl = argpl;
     if (def.file) c.entry = undefined;
     visit(c, res, [def]);
     // clang's merge of repeated relocations (cse.ts): which of this program's site copies share an earlier record
@@ -767,6 +781,9 @@ const BTF_SECTIONS = /^(tp_btf|fentry|fexit|fmod_ret|lsm|lsm\.s|lsm_cgroup|fentr
 function btfTypedArg(c: Ctx): boolean {
   return !!c.section && BTF_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
 }
+
+/** CORELENS_TEXT_ARGS=0: a static subprogram's parameters are never plain numbers to its direct reads. */
+const TEXT_ARGS = process.env.CORELENS_TEXT_ARGS !== '0';
 
 /** Program types whose BPF_KPROBE-style macros hand the body its arguments as plain numbers (read from pt_regs). */
 const REGS_SECTIONS = /^(kprobe|kretprobe|uprobe|uretprobe|uprobe\.s|uretprobe\.s|ksyscall|kretsyscall|usdt|kprobe\.multi|kretprobe\.multi|uprobe\.multi|uretprobe\.multi)(\/|$)/;

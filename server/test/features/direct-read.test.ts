@@ -276,6 +276,39 @@ int BPF_PROG(tp_btf_walk_typed, struct task_struct *p, pid_t old_pid, struct lin
 	return 0;
 }`,
   },
+  {
+    // a static subprogram kept out of line is walked with its caller's registers: given a plain number, its direct
+    // read refuses the calling program (CORELENS_TEXT_ARGS)
+    name: 'static_noinline_arg', findings: 1, fixed: 'return BPF_CORE_READ(t, pid);',
+    body: `static __noinline int read_pid_ool(struct task_struct *t)
+{
+	return t->pid;
+}
+
+SEC("kprobe/do_nanosleep")
+int static_noinline_arg(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	out = read_pid_ool(task);
+	return 0;
+}`,
+  },
+  {
+    // the same subprogram given the BTF-typed task loads
+    name: 'static_noinline_btf', findings: 0,
+    body: `static __noinline int read_pid_ool(struct task_struct *t)
+{
+	return t->pid;
+}
+
+SEC("kprobe/do_nanosleep")
+int static_noinline_btf(struct pt_regs *ctx)
+{
+	out = read_pid_ool(bpf_get_current_task_btf());
+	return 0;
+}`,
+  },
 ];
 
 const directReads = (fs_: readonly CheckFinding[]) => fs_.filter((f) => f.code === CODES.directRead)
