@@ -3542,7 +3542,6 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return { sub: armEvs[0]!, ...(armEvs[1] ? { alt: armEvs[1] } : {}), kind: 'if' };
   }
 
-  /** A switch statement's arms (the condition already evaluated). */
   /**
    * switch_guards: the cases of a switch on a CO-RE check's value (`switch (bpf_core_field_size(t->x))`, or that value
    * masked, `& 3`) run only on targets where the value matches one of the labels reaching them; the default where it
@@ -3595,6 +3594,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return condGuards(cond, true, gctx);
   }
 
+  /** A switch statement's arms (the condition already evaluated). */
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx): undefined {
     if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
     const pf = paramField(s.c);
