@@ -1,0 +1,206 @@
+// The record walk of a raw BTF file as a tiny WebAssembly function, over file bytes read straight into its memory.
+//
+// Why: a process opens its first kernel BTF with the walk (126k records on 6.18) still in V8's interpreter and
+// baseline tiers: ~75-120 ns a record until Turbofan's on-stack replacement arrives, ~4 ms of the main thread plus
+// ~4 ms of compiling the loop twice (OSR, then the whole function). Liftoff compiles this module in well under a
+// millisecond and walks at a few ns a record from the first one. The walk is scanKnownWords (reader.ts) instruction
+// for instruction, on the same word arithmetic and the same constants, so it stops where it stops and fills the same
+// tables; the rest of the open (every check, every error) stays Btf's own.
+//
+// Memory: a file's bytes, its record offsets and kinds live in one WebAssembly.Memory (an "arena"), which the Btf
+// holds until release(); release grows it by zero pages, which by the JS API detaches every view of the old buffer
+// (as recycle.ts detaches a released buffer), and pools it for the next open. CORELENS_WASM_WALK=0 turns it off.
+
+import { WALK_CONSTANTS, ScanArena } from './reader';
+
+// The project compiles without the WebAssembly lib's typings (as source/parser.ts): the few shapes used here.
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmGlobal { readonly value: unknown }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: new (desc: { initial: number }) => WasmMemory;
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** Files below this size keep the JavaScript walk: the arena's fixed costs are not worth it for a module's BTF. */
+export const MIN_ARENA_BYTES = 1 << 20;
+const PAGE = 65536;
+/** Idle arenas kept for the next open (each at most the largest file seen: a few MB). */
+const MAX_POOLED = 4;
+
+function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
+  return out;
+}
+
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && (b & 0x40))) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/**
+ * The module: `walk(w, endW, out, kinds, n, mask) -> n` over an imported memory, the stop word in the exported global
+ * `stop`. Locals and steps mirror scanKnownWords line by line (same signed compares, shifts and masks), so the two
+ * cannot differ on any input: w and endW are word indexes of the blob at byte 0 of the memory, out and kinds byte
+ * offsets of the tables.
+ */
+function moduleBytes(): Uint8Array {
+  const { fixLo, fixHi, perLo, perHi, maxKnownKind } = WALK_CONSTANTS;
+  const I32 = 0x7f;
+  const [w, endW, out, kinds, n, mask, info, kind, sh, next] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const get = (l: number) => [0x20, l];
+  const set = (l: number) => [0x21, l];
+  const tee = (l: number) => [0x22, l];
+  const c = (v: number) => [0x41, ...sleb(v | 0)];
+  const [add, sub, mul, and, shl, shrS, shrU, ltS, gtS, geU, select] = [0x6a, 0x6b, 0x6c, 0x71, 0x74, 0x75, 0x76, 0x48, 0x4a, 0x4f, 0x1b];
+  const brIf = (depth: number) => [0x0d, depth];
+  // ((hi ? HI : LO) >>> sh) & 3, hi = info & 0x10000000
+  const field = (hi: number, lo: number) => [...c(hi), ...c(lo), ...get(info), ...c(0x10000000), and, select, ...get(sh), shrU, ...c(3), and];
+  const body = [
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    // while (endW - w >= 3)
+    ...get(endW), ...get(w), sub, ...c(3), ltS, ...brIf(1),
+    // info = w32[w + 1]
+    ...get(w), ...c(2), shl, 0x28, 0x02, 0x04, ...set(info),
+    // kind = (info >> 24) & mask; if ((kind - 1) >>> 0 >= MAX_KNOWN_KIND) break
+    ...get(info), ...c(24), shrS, ...get(mask), and, ...tee(kind), ...c(1), sub, ...c(maxKnownKind), geU, ...brIf(1),
+    // sh = (info >>> 23) & 0x1e
+    ...get(info), ...c(23), shrU, ...c(0x1e), and, ...set(sh),
+    // next = (w + 3 + fix + Math.imul(per, info & 0xffff)) | 0; if (next > endW) break
+    ...get(w), ...c(3), add, ...field(fixHi, fixLo), add,
+    ...field(perHi, perLo), ...get(info), ...c(0xffff), and, mul, add, ...tee(next),
+    ...get(endW), gtS, ...brIf(1),
+    // kinds[n] = kind; out[n++] = w << 2; w = next
+    ...get(kinds), ...get(n), add, ...get(kind), 0x3a, 0x00, 0x00,
+    ...get(out), ...get(n), ...c(2), shl, add, ...get(w), ...c(2), shl, 0x36, 0x02, 0x00,
+    ...get(n), ...c(1), add, ...set(n),
+    ...get(next), ...set(w),
+    0x0c, 0x00, // continue
+    0x0b, 0x0b, // end loop, end block
+    ...get(w), 0x24, 0x00, // stop = w
+    ...get(n),
+    0x0b,
+  ];
+  const fn = [1, 4, I32, ...body];
+  const name = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'latin1')];
+  const section = (id: number, b: number[]) => [id, ...uleb(b.length), ...b];
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 1, I32]),
+    ...section(2, [1, ...name('m'), ...name('mem'), 0x02, 0x00, 0x00]),
+    ...section(3, [1, 0]),
+    ...section(6, [1, I32, 1, 0x41, 0, 0x0b]),
+    ...section(7, [2, ...name('walk'), 0x00, 0, ...name('stop'), 0x03, 0]),
+    ...section(10, [1, ...uleb(fn.length), ...fn]),
+  ]);
+}
+
+let compiled: object | undefined | null;
+
+function walkModule(): object | undefined {
+  if (compiled === undefined) {
+    try {
+      compiled = wasm ? new wasm.Module(moduleBytes()) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled ?? undefined;
+}
+
+type WalkExports = { walk: (w: number, endW: number, out: number, kinds: number, n: number, mask: number) => number; stop: WasmGlobal };
+
+/** One memory and its instance of the walk: a raw BTF file's home from its read to its Btf's release. */
+class Arena implements ScanArena {
+  private readonly exports: WalkExports;
+  private outAt = 0;
+  private kindsAt = 0;
+  stopWord = 0;
+
+  constructor(readonly memory: WasmMemory, module: object) {
+    this.exports = new wasm!.Instance(module, { m: { mem: memory } }).exports as WalkExports;
+  }
+
+  get capacity(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** The file's bytes: the memory's first `size` bytes. */
+  bytes(size: number): Buffer {
+    return Buffer.from(this.memory.buffer, 0, size);
+  }
+
+  tables(blobBytes: number, maxRecords: number): { out: Uint32Array; kinds: Uint8Array } | undefined {
+    const outAt = (blobBytes + 7) & ~7;
+    const kindsAt = outAt + maxRecords * 4;
+    if (kindsAt + maxRecords > this.capacity) return undefined;
+    this.outAt = outAt;
+    this.kindsAt = kindsAt;
+    const buf = this.memory.buffer;
+    return { out: new Uint32Array(buf, outAt, maxRecords), kinds: new Uint8Array(buf, kindsAt, maxRecords) };
+  }
+
+  walk(mask: number, w: number, endW: number, n: number): number {
+    const r = this.exports.walk(w, endW, this.outAt, this.kindsAt, n, mask);
+    this.stopWord = this.exports.stop.value as number;
+    return r;
+  }
+
+  release(): void {
+    // grow(0) detaches the buffer every view was made over (the JS API's "refresh the memory buffer"): views a caller
+    // kept read nothing, never the next file's bytes
+    this.memory.grow(0);
+    pool.push(this);
+    if (pool.length > MAX_POOLED) pool.shift();
+  }
+}
+
+const pool: Arena[] = [];
+/** Arenas handed out and made since the process started (tests read them: was the walk taken at all?). */
+export const arenaCounts = { taken: 0, made: 0 };
+
+/**
+ * Room for a raw BTF file of `size` bytes and its tables (at most one record per 12 bytes), or undefined: walk off,
+ * a small file, or no memory to be had (the caller then reads into an ordinary buffer).
+ */
+export function takeArena(size: number): Arena | undefined {
+  if (size < MIN_ARENA_BYTES || process.env.CORELENS_WASM_WALK === '0') return undefined;
+  const need = ((size + 7) & ~7) + 5 * (Math.floor(size / 12) + 1);
+  const pages = Math.ceil(need / PAGE);
+  // The pooled one that fits with the least room to spare, grown in place when a little short.
+  let best = -1;
+  for (let i = 0; i < pool.length; i++) {
+    const cap = pool[i]!.capacity;
+    if (cap <= 2 * need + PAGE && (best < 0 || Math.abs(cap - need) < Math.abs(pool[best]!.capacity - need))) best = i;
+  }
+  try {
+    if (best >= 0) {
+      const [a] = pool.splice(best, 1);
+      if (a!.capacity < need) a!.memory.grow(pages - a!.capacity / PAGE);
+      arenaCounts.taken++;
+      return a;
+    }
+    const module = walkModule();
+    if (!module) return undefined;
+    const made = new Arena(new wasm!.Memory({ initial: pages }), module);
+    arenaCounts.taken++;
+    arenaCounts.made++;
+    return made;
+  } catch {
+    return undefined; // (address space or memory exhausted: the ordinary buffer serves)
+  }
+}
