@@ -12,46 +12,12 @@
 // (as recycle.ts detaches a released buffer), and pools it for the next open. CORELENS_WASM_WALK=0 turns it off.
 
 import { WALK_CONSTANTS, ScanArena } from './reader';
-
-// The project compiles without the WebAssembly lib's typings (as source/parser.ts): the few shapes used here.
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmGlobal { readonly value: unknown }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-  Memory: new (desc: { initial: number }) => WasmMemory;
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+import { WASM_PAGE, WasmGlobal, WasmMemory, compileModule, oneFunctionModule, op, wasmApi } from '../util/wasm';
 
 /** Files below this size keep the JavaScript walk: the arena's fixed costs are not worth it for a module's BTF. */
 export const MIN_ARENA_BYTES = 1 << 20;
-const PAGE = 65536;
 /** Idle arenas kept for the next open (each at most the largest file seen: a few MB). */
 const MAX_POOLED = 4;
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && !(b & 0x40)) || (v === -1 && (b & 0x40))) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 /**
  * The module: `walk(w, endW, out, kinds, n, mask) -> n` over an imported memory, the stop word in the exported global
@@ -61,22 +27,16 @@ function sleb(v: number): number[] {
  */
 function moduleBytes(): Uint8Array {
   const { fixLo, fixHi, perLo, perHi, maxKnownKind } = WALK_CONSTANTS;
-  const I32 = 0x7f;
+  const { get, set, tee, c, add, sub, mul, and, shl, shrS, shrU, ltS, gtS, geU, select, brIf, br } = op;
   const [w, endW, out, kinds, n, mask, info, kind, sh, next] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const get = (l: number) => [0x20, l];
-  const set = (l: number) => [0x21, l];
-  const tee = (l: number) => [0x22, l];
-  const c = (v: number) => [0x41, ...sleb(v | 0)];
-  const [add, sub, mul, and, shl, shrS, shrU, ltS, gtS, geU, select] = [0x6a, 0x6b, 0x6c, 0x71, 0x74, 0x75, 0x76, 0x48, 0x4a, 0x4f, 0x1b];
-  const brIf = (depth: number) => [0x0d, depth];
   // ((hi ? HI : LO) >>> sh) & 3, hi = info & 0x10000000
   const field = (hi: number, lo: number) => [...c(hi), ...c(lo), ...get(info), ...c(0x10000000), and, select, ...get(sh), shrU, ...c(3), and];
-  const body = [
-    0x02, 0x40, 0x03, 0x40, // block, loop
+  return oneFunctionModule('walk', 6, 4, true, [
+    ...op.block, ...op.loop,
     // while (endW - w >= 3)
     ...get(endW), ...get(w), sub, ...c(3), ltS, ...brIf(1),
     // info = w32[w + 1]
-    ...get(w), ...c(2), shl, 0x28, 0x02, 0x04, ...set(info),
+    ...get(w), ...c(2), shl, ...op.load(4), ...set(info),
     // kind = (info >> 24) & mask; if ((kind - 1) >>> 0 >= MAX_KNOWN_KIND) break
     ...get(info), ...c(24), shrS, ...get(mask), and, ...tee(kind), ...c(1), sub, ...c(maxKnownKind), geU, ...brIf(1),
     // sh = (info >>> 23) & 0x1e
@@ -86,39 +46,21 @@ function moduleBytes(): Uint8Array {
     ...field(perHi, perLo), ...get(info), ...c(0xffff), and, mul, add, ...tee(next),
     ...get(endW), gtS, ...brIf(1),
     // kinds[n] = kind; out[n++] = w << 2; w = next
-    ...get(kinds), ...get(n), add, ...get(kind), 0x3a, 0x00, 0x00,
-    ...get(out), ...get(n), ...c(2), shl, add, ...get(w), ...c(2), shl, 0x36, 0x02, 0x00,
+    ...get(kinds), ...get(n), add, ...get(kind), ...op.store8(),
+    ...get(out), ...get(n), ...c(2), shl, add, ...get(w), ...c(2), shl, ...op.store(),
     ...get(n), ...c(1), add, ...set(n),
     ...get(next), ...set(w),
-    0x0c, 0x00, // continue
-    0x0b, 0x0b, // end loop, end block
-    ...get(w), 0x24, 0x00, // stop = w
+    ...br(0),
+    op.end, op.end,
+    ...get(w), ...op.globalSet(0), // stop = w
     ...get(n),
-    0x0b,
-  ];
-  const fn = [1, 4, I32, ...body];
-  const name = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'latin1')];
-  const section = (id: number, b: number[]) => [id, ...uleb(b.length), ...b];
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 1, I32]),
-    ...section(2, [1, ...name('m'), ...name('mem'), 0x02, 0x00, 0x00]),
-    ...section(3, [1, 0]),
-    ...section(6, [1, I32, 1, 0x41, 0, 0x0b]),
-    ...section(7, [2, ...name('walk'), 0x00, 0, ...name('stop'), 0x03, 0]),
-    ...section(10, [1, ...uleb(fn.length), ...fn]),
-  ]);
+  ], 'stop');
 }
 
 let compiled: object | undefined | null;
 
 function walkModule(): object | undefined {
-  if (compiled === undefined) {
-    try {
-      compiled = wasm ? new wasm.Module(moduleBytes()) : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileModule(moduleBytes()) ?? null;
   return compiled ?? undefined;
 }
 
@@ -132,7 +74,7 @@ class Arena implements ScanArena {
   stopWord = 0;
 
   constructor(readonly memory: WasmMemory, module: object) {
-    this.exports = new wasm!.Instance(module, { m: { mem: memory } }).exports as WalkExports;
+    this.exports = new wasmApi!.Instance(module, { m: { mem: memory } }).exports as WalkExports;
   }
 
   get capacity(): number {
@@ -180,23 +122,23 @@ export const arenaCounts = { taken: 0, made: 0 };
 export function takeArena(size: number): Arena | undefined {
   if (size < MIN_ARENA_BYTES || process.env.CORELENS_WASM_WALK === '0') return undefined;
   const need = ((size + 7) & ~7) + 5 * (Math.floor(size / 12) + 1);
-  const pages = Math.ceil(need / PAGE);
+  const pages = Math.ceil(need / WASM_PAGE);
   // The pooled one that fits with the least room to spare, grown in place when a little short.
   let best = -1;
   for (let i = 0; i < pool.length; i++) {
     const cap = pool[i]!.capacity;
-    if (cap <= 2 * need + PAGE && (best < 0 || Math.abs(cap - need) < Math.abs(pool[best]!.capacity - need))) best = i;
+    if (cap <= 2 * need + WASM_PAGE && (best < 0 || Math.abs(cap - need) < Math.abs(pool[best]!.capacity - need))) best = i;
   }
   try {
     if (best >= 0) {
       const [a] = pool.splice(best, 1);
-      if (a!.capacity < need) a!.memory.grow(pages - a!.capacity / PAGE);
+      if (a!.capacity < need) a!.memory.grow(pages - a!.capacity / WASM_PAGE);
       arenaCounts.taken++;
       return a;
     }
     const module = walkModule();
     if (!module) return undefined;
-    const made = new Arena(new wasm!.Memory({ initial: pages }), module);
+    const made = new Arena(new wasmApi!.Memory({ initial: pages }), module);
     arenaCounts.taken++;
     arenaCounts.made++;
     return made;
