@@ -18,6 +18,15 @@ import { WASM_PAGE, WasmGlobal, WasmMemory, compileModule, oneFunctionModule, op
 export const MIN_ARENA_BYTES = 1 << 20;
 /** Idle arenas kept for the next open (each at most the largest file seen: a few MB). */
 const MAX_POOLED = 4;
+/**
+ * At most this many arenas are made per process (released ones are reused without limit). A fresh memory is fresh
+ * pages from the kernel (a page fault and a clear per 4 KB), where a dropped buffer's pages come back through malloc:
+ * a loop that opens kernels without releasing them (the core bench opens 4 per iteration) paid ~13 ms more per
+ * iteration with a fresh arena per open. The walk only needs an arena while the JavaScript one is cold, which is the
+ * first few opens of a process; after those, an open without a pooled arena reads into a buffer as before. (An object
+ * so tests can lift it: the count is per process, and a test process has opened many kernels before.)
+ */
+export const ARENA_LIMIT = { value: 4 };
 
 /**
  * The module: `walk(w, endW, out, kinds, n, mask) -> n` over an imported memory, the stop word in the exported global
@@ -136,6 +145,7 @@ export function takeArena(size: number): Arena | undefined {
       arenaCounts.taken++;
       return a;
     }
+    if (arenaCounts.made >= ARENA_LIMIT.value) return undefined;
     const module = walkModule();
     if (!module) return undefined;
     const made = new Arena(new wasmApi!.Memory({ initial: pages }), module);

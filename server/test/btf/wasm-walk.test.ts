@@ -10,7 +10,7 @@ import { BtfError } from '../../src/btf/errors';
 import { readRawBtfSync } from '../../src/btf/rawfile';
 import { Btf, BtfScan } from '../../src/btf/reader';
 import { Kind } from '../../src/btf/types';
-import { arenaCounts, takeArena } from '../../src/btf/wasmWalk';
+import { ARENA_LIMIT, arenaCounts, takeArena } from '../../src/btf/wasmWalk';
 import { kernel } from '../support/kernels';
 import { KERNELS } from '../support/paths';
 import { Prng } from '../support/prng';
@@ -72,6 +72,11 @@ function withLayout(bytes: Uint8Array, kinds: number): Buffer {
 }
 
 describe('the record walk in WebAssembly (wasmWalk)', () => {
+  // (the limit on arenas made counts per process: this process may have opened many kernels before these tests)
+  const limit = ARENA_LIMIT.value;
+  beforeEach(() => { ARENA_LIMIT.value = Infinity; });
+  afterEach(() => { ARENA_LIMIT.value = limit; });
+
   it('readRawBtfSync walks a kernel in an arena (CORELENS_WASM_WALK=0: a buffer), both exactly Btf.parse', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-wasmwalk-'));
     const saved = process.env.CORELENS_WASM_WALK;
@@ -153,6 +158,15 @@ describe('the record walk in WebAssembly (wasmWalk)', () => {
         assert.throws(() => btf.type(id), /released/);
       }
       assert.ok(arenaCounts.made - made <= 1, `${arenaCounts.made - made} memories made for 4 opens in a row`);
+      // past the limit on arenas made, an open without a pooled one reads into a buffer, exactly as before
+      ARENA_LIMIT.value = arenaCounts.made;
+      const held = [];
+      for (let a = takeArena(8 << 20); a; a = takeArena(8 << 20)) held.push(a); // every pooled one
+      const taken = arenaCounts.taken;
+      assert.strictEqual(outcome(() => readRawBtfSync(path.join(dir, '6.18-amd64'), {}, 1 << 30)!), outcome(() => Btf.parse(fs.readFileSync(path.join(dir, '6.18-amd64')), '6.18-amd64')));
+      assert.strictEqual(arenaCounts.taken, taken, 'no arena past the limit');
+      for (const a of held) a.release();
+      ARENA_LIMIT.value = Infinity;
       // a malformed file gives its memory back too
       const bad = Buffer.from((await kernel('6.1-amd64')).bytes);
       bad.writeUInt32LE(bad.readUInt32LE(12) - 4, 12);
