@@ -3,8 +3,10 @@
 // compiles a tiny module in well under a millisecond and runs it at native-like speed from the first iteration.
 // This file holds what they share: the JS API's few shapes, LEB128 and the one-function module layout.
 
-/** The project compiles without the WebAssembly lib's typings (as source/parser.ts): the shapes used here. */
+// The project compiles without the WebAssembly lib's typings (as source/parser.ts): the shapes used here.
+/** A WebAssembly.Memory: its buffer (replaced, the old one detached, by every grow) and grow(pages). */
 export interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+/** An exported WebAssembly.Global. */
 export interface WasmGlobal { readonly value: unknown }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -14,6 +16,7 @@ interface WasmApi {
 
 /** The engine's WebAssembly object, when there is one. */
 export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+/** Bytes per WebAssembly memory page. */
 export const WASM_PAGE = 65536;
 
 /** Unsigned LEB128. */
