@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import { BtfParseOptions, BtfScan, Btf } from './reader';
 import { takeBuffer } from './recycle';
+import { takeArena } from './wasmWalk';
 
 /**
  * Bytes per read. One read for any kernel (like libbpf's single fread): walking each 128 KB piece right after reading
@@ -30,20 +31,30 @@ export function readRawBtfSync(path: string, opts: BtfParseOptions, maxBytes: nu
     // The magic first, into a few bytes: an archive (the common case in a fleet) must not cost a file-sized buffer.
     const magic = Buffer.alloc(4);
     if (fs.readSync(fd, magic, 0, 4, 0) < 4 || !((magic[0] === 0x9f && magic[1] === 0xeb) || (magic[0] === 0xeb && magic[1] === 0x9f))) return undefined;
-    // A buffer of its own (possibly one a released Btf left: recycle.ts), so Btf.release can hand it on again.
-    const bytes = Buffer.from(takeBuffer(size), 0, size);
-    let filled = fs.readSync(fd, bytes, 0, Math.min(CHUNK, size), 0);
-    if (filled < 4 || !((bytes[0] === 0x9f && bytes[1] === 0xeb) || (bytes[0] === 0xeb && bytes[1] === 0x9f))) return undefined;
-    const scan = new BtfScan(bytes, path, opts, true);
-    scan.feed(filled);
-    while (filled < size) {
-      const n = fs.readSync(fd, bytes, filled, Math.min(CHUNK, size - filled), filled);
-      if (n === 0) return undefined;
-      filled += n;
-      scan.feed(filled);
-    }
-    return scan.finish();
+    // A kernel's bytes go straight into a WebAssembly memory whose walk needs no warming up (wasmWalk.ts); other
+    // files into a buffer of their own (possibly one a released Btf left: recycle.ts). Either way Btf.release hands
+    // the memory on again.
+    const arena = takeArena(size);
+    const bytes = arena ? arena.bytes(size) : Buffer.from(takeBuffer(size), 0, size);
+    const scan = new BtfScan(bytes, path, opts, true, arena);
+    const btf = readInto(fd, bytes, scan, size);
+    if (!btf) arena?.release();
+    return btf;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The read itself, walking each piece as it arrives: the Btf, or undefined when the file is not what it seemed. */
+function readInto(fd: number, bytes: Buffer, scan: BtfScan, size: number): Btf | undefined {
+  let filled = fs.readSync(fd, bytes, 0, Math.min(CHUNK, size), 0);
+  if (filled < 4 || !((bytes[0] === 0x9f && bytes[1] === 0xeb) || (bytes[0] === 0xeb && bytes[1] === 0x9f))) return undefined;
+  scan.feed(filled);
+  while (filled < size) {
+    const n = fs.readSync(fd, bytes, filled, Math.min(CHUNK, size - filled), filled);
+    if (n === 0) return undefined;
+    filled += n;
+    scan.feed(filled);
+  }
+  return scan.finish();
 }

@@ -104,6 +104,23 @@ const [FIX_LO, FIX_HI, PER_LO, PER_HI] = (() => {
   return f;
 })();
 
+/** The walk's constants, for the same walk written in WebAssembly (wasmWalk.ts): one derivation, one truth. */
+export const WALK_CONSTANTS = { fixLo: FIX_LO!, fixHi: FIX_HI!, perLo: PER_LO!, perHi: PER_HI!, maxKnownKind: MAX_KNOWN_KIND };
+
+/**
+ * Where a BtfScan keeps its tables and how it walks, when the bytes live in a WebAssembly memory of their own
+ * (wasmWalk.ts): the tables beside the bytes, the walk scanKnownWords' twin. release() ends the bytes' life.
+ */
+export interface ScanArena {
+  /** Tables for up to maxRecords records placed after a blob of blobBytes; undefined when they do not fit. */
+  tables(blobBytes: number, maxRecords: number): { out: Uint32Array; kinds: Uint8Array } | undefined;
+  /** scanKnownWords(w32, mask, w, endW, out, kinds, n) over the tables tables() gave; the stop word in stopWord. */
+  walk(mask: number, w: number, endW: number, n: number): number;
+  readonly stopWord: number;
+  /** Detaches every view of the bytes and tables and gives the memory to the next open. */
+  release(): void;
+}
+
 /** Records walked so far: where the type section lies, where the walk stopped, and the tables it filled. */
 interface ScanState {
   readonly start: number;
@@ -113,6 +130,8 @@ interface ScanState {
   n: number;
   readonly out: Uint32Array;
   readonly kinds: Uint8Array;
+  /** The tables lie in this arena and it walks them (else they are buffers of their own, walked here). */
+  readonly arena?: ScanArena;
 }
 
 /**
@@ -185,10 +204,11 @@ export class BtfScan {
 
   /**
    * `bytes`: the whole buffer the data is being read into (its final size). `ownsBuffer`: bytes.buffer belongs to
-   * this BTF alone (nobody else holds a view of it), so Btf.release may recycle it.
+   * this BTF alone (nobody else holds a view of it), so Btf.release may recycle it. `arena`: the bytes lie at the
+   * start of this arena's memory, which the Btf then owns (ownsBuffer is ignored).
    */
   constructor(readonly bytes: Uint8Array, readonly file: string, private readonly opts: BtfParseOptions = {},
-    private readonly ownsBuffer = false) {}
+    private readonly ownsBuffer = false, private readonly arena?: ScanArena) {}
 
   /** Walks whatever whole records lie in bytes[0, filled). */
   feed(filled: number): void {
@@ -210,23 +230,30 @@ export class BtfScan {
         this.stopped = true;
         return;
       }
-      st = this.state = {
-        start, end: start + typeLen, mask: hdrLen >= 32 && u32(28) > 0 ? 0x7f : 0x1f, pos: start, n: 0,
+      const mask = hdrLen >= 32 && u32(28) > 0 ? 0x7f : 0x1f;
+      const inArena = this.arena && b.byteOffset === 0 ? this.arena.tables(b.length, maxRecords) : undefined;
+      st = this.state = inArena ? { start, end: start + typeLen, mask, pos: start, n: 0, ...inArena, arena: this.arena } : {
+        start, end: start + typeLen, mask, pos: start, n: 0,
         out: new Uint32Array(takeBuffer(maxRecords * 4), 0, maxRecords),
         kinds: new Uint8Array(takeBuffer(maxRecords), 0, maxRecords),
       };
     }
-    const w32 = new Int32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
     const limit = Math.min(st.end, filled);
-    st.n = scanKnownWords(w32, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n);
-    st.pos = scanStopWord << 2;
+    if (st.arena) {
+      st.n = st.arena.walk(st.mask, st.pos >> 2, limit >> 2, st.n);
+      st.pos = st.arena.stopWord << 2;
+    } else {
+      const w32 = new Int32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
+      st.n = scanKnownWords(w32, st.mask, st.pos >> 2, limit >> 2, st.out, st.kinds, st.n);
+      st.pos = scanStopWord << 2;
+    }
     // Stopped short of what has arrived: an unknown kind or an overrun. finish() takes it from here.
     if (st.pos < st.end && limit - st.pos >= 12 && limit === st.end) this.stopped = true;
   }
 
   /** Every byte has arrived: the Btf, exactly as Btf.parse(bytes) would make it (or its BtfError). */
   finish(): Btf {
-    return Btf.parseScanned(this.bytes, this.file, this.opts, this.state, this.ownsBuffer);
+    return Btf.parseScanned(this.bytes, this.file, this.opts, this.state, this.ownsBuffer, this.arena);
   }
 }
 
@@ -275,6 +302,8 @@ export class Btf {
   private ptrSizeCache?: number;
   /** bytes.buffer is this BTF's alone (read from a file into a buffer of its own): release() may recycle it. */
   private ownsBuffer = false;
+  /** The memory bytes, offsets and kinds lie in (wasmWalk.ts): release() hands it on instead of the buffers. */
+  private arena?: ScanArena;
   private released = false;
   private kindWordsCache?: Uint32Array;
 
@@ -312,9 +341,16 @@ export class Btf {
 
   /** Btf.parse, continuing the record scan a BtfScan did while the bytes arrived (see BtfScan). */
   static parseScanned(bytes: Uint8Array, file: string, opts: BtfParseOptions, scan: ScanState | undefined,
-    ownsBuffer = false): Btf {
-    const btf = new Btf(bytes, file, opts.base, scan);
+    ownsBuffer = false, arena?: ScanArena): Btf {
+    let btf: Btf;
+    try {
+      btf = new Btf(bytes, file, opts.base, scan);
+    } catch (e) {
+      arena?.release();
+      throw e;
+    }
     btf.ownsBuffer = ownsBuffer;
+    btf.arena = arena;
     return btf;
   }
 
@@ -332,6 +368,12 @@ export class Btf {
     this.strCache.clear();
     this.index = undefined;
     this.found = undefined;
+    if (this.arena) {
+      // (bytes and tables in one wasm memory: recycleBuffer would copy it, not detach it)
+      this.arena.release();
+      this.arena = undefined;
+      return;
+    }
     if (this.ownsBuffer) recycleBuffer(this.bytes.buffer);
     recycleBuffer(this.offsets.buffer);
     recycleBuffer(this.kinds.buffer);

@@ -26,13 +26,14 @@ import { CParser, TypeEnv, isPending } from './cparse';
 import { CType, EnumT, Record } from './ctypes';
 import { Tk, Token, commentEnd, tokenize } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
+import { WASM_PAGE, compileModule, oneFunctionModule, op, wasmApi } from '../util/wasm';
 
 /** Headers smaller than this are parsed in full (lazy parsing pays off on big generated headers only). */
 export const LAZY_MIN_BYTES = { value: 256 * 1024 };
 
 /** Counters for the bench and tests: definitions set aside and parsed, and those the scan's fast path took, since
  * the process started. */
-export const lazyStats = { setAside: 0, parsed: 0, fast: 0 };
+export const lazyStats = { setAside: 0, parsed: 0, fast: 0, wasmSlots: 0 };
 
 /** A set-aside definition. */
 interface LazyDecl {
@@ -1188,6 +1189,8 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
   if (/[^\x00-\x7f]/.test(blob)) return undefined;
   // the names' bytes written once, where they end up (a Buffer of their own and a concat copied 1.7 MB twice)
   const base = w * 4;
+  const inWasm = slotsInWasm(ints, base, blob, tables);
+  if (inWasm) return inWasm;
   const out = Buffer.allocUnsafe(base + blob.length);
   out.write(blob, base, 'latin1');
   // the slots, hashing each name's bytes (hashBytes: hashName's value, an element load where hashName calls
@@ -1203,6 +1206,84 @@ export function encodeSkim(sk: Skim): Buffer | undefined {
   }
   out.set(new Uint8Array(ints.buffer, 0, base), 0);
   return out;
+}
+
+let slotModule: object | undefined | null;
+
+/**
+ * encodeSkim's output made in a WebAssembly memory, its hash slots filled there by slotsModule (undefined: no
+ * WebAssembly, or CORELENS_WASM_SLOTS=0; the loop in JavaScript then does it). Why: encodeSkim runs once per header
+ * and process, so its loop over ~33,000 names ran in V8's interpreter (~7 ms of a cold `sites` run); Liftoff
+ * compiles this in a fraction of a millisecond. The bytes are the same (the test compares them).
+ */
+function slotsInWasm(ints: Int32Array, base: number, blob: string, tables: number[]): Buffer | undefined {
+  if (process.env.CORELENS_WASM_SLOTS === '0' || !wasmApi) return undefined;
+  if (slotModule === undefined) slotModule = compileModule(slotsModule()) ?? null;
+  if (!slotModule) return undefined;
+  try {
+    const memory = new wasmApi.Memory({ initial: Math.ceil((base + blob.length) / WASM_PAGE) });
+    const fill = (new wasmApi.Instance(slotModule, { m: { mem: memory } }).exports as { fill: (ent: number, n: number, slots: number, mask: number, base: number) => void }).fill;
+    const out = Buffer.from(memory.buffer, 0, base + blob.length);
+    out.set(new Uint8Array(ints.buffer, 0, base), 0);
+    out.write(blob, base, 'latin1');
+    for (let m = 0; m < 3; m++) fill(tables[m * 4]!, tables[m * 4 + 1]!, tables[m * 4 + 2]!, tables[m * 4 + 3]! - 1, base);
+    lazyStats.wasmSlots++;
+    return out;
+  } catch {
+    return undefined; // (no memory to be had: the JavaScript loop)
+  }
+}
+
+/**
+ * `fill(ent, n, slots, mask, base)`: encodeSkim's slot loop over the memory (int32 words from 0, names from byte
+ * `base`): for each of the n entries (offset, length, decl) at word `ent`, hashBytes of its name, then the first free
+ * slot from there (linear probing) gets entry + 1. Step for step hashBytes and the loop in encodeSkim.
+ */
+function slotsModule(): Uint8Array {
+  const { get, set, tee, c, add, sub, mul, and, xor, shl, shrS, shrU, ltS, geU, eqz, brIf, br } = op;
+  const [ent, n, slots, mask, base, e, p, off, len, h, m, z, i] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const P = 0x01000193;
+  // h = Math.imul(h ^ b[<addr>], P)
+  const mix = (addr: number[]) => [...get(h), ...addr, ...op.load8(), xor, ...c(P), mul, ...set(h)];
+  return oneFunctionModule('fill', 5, 8, false, [
+    ...op.block, ...op.loop,
+    // for (let e = 0; e < n; e++)
+    ...get(e), ...get(n), geU, ...brIf(1),
+    // p = (ent + e * 3) * 4; off = base + ints[ent + e * 3]; len = ints[ent + e * 3 + 1]
+    ...get(ent), ...get(e), ...c(3), mul, add, ...c(2), shl, ...tee(p), ...op.load(), ...get(base), add, ...set(off),
+    ...get(p), ...op.load(4), ...set(len),
+    // hashBytes(out, off, len)
+    ...c(0x811c9dc5), ...get(len), xor, ...c(P), mul, ...set(h),
+    ...get(len), ...c(10), ltS, ...op.if,
+    ...c(0), ...set(i),
+    ...op.block, ...op.loop,
+    ...get(i), ...get(len), geU, ...brIf(1),
+    ...mix([...get(off), ...get(i), add]),
+    ...get(i), ...c(1), add, ...set(i),
+    ...br(0),
+    op.end, op.end,
+    op.else,
+    ...get(off), ...get(len), ...c(1), shrS, add, ...set(m),
+    ...get(off), ...get(len), add, ...set(z),
+    ...mix([...get(z), ...c(1), sub]), ...mix([...get(z), ...c(2), sub]), ...mix([...get(z), ...c(3), sub]),
+    ...mix([...get(z), ...c(4), sub]), ...mix([...get(z), ...c(5), sub]),
+    ...mix(get(m)), ...mix([...get(m), ...c(1), sub]),
+    ...mix([...get(off), ...get(len), ...c(2), shrS, add]), ...mix([...get(off), ...c(7), add]),
+    op.end,
+    // h = ((h ^ (h >>> 15)) >>> 0) & mask, then probe from there
+    ...get(h), ...get(h), ...c(15), shrU, xor, ...get(mask), and, ...set(h),
+    ...op.block, ...op.loop,
+    // p = (slots + h) * 4: free (0) takes e + 1
+    ...get(slots), ...get(h), add, ...c(2), shl, ...tee(p), ...op.load(), eqz, ...op.if,
+    ...get(p), ...get(e), ...c(1), add, ...op.store(), ...br(2),
+    op.end,
+    ...get(h), ...c(1), add, ...get(mask), and, ...set(h),
+    ...br(0),
+    op.end, op.end,
+    ...get(e), ...c(1), add, ...set(e),
+    ...br(0),
+    op.end, op.end,
+  ]);
 }
 
 /** The skim of `text` from encodeSkim's bytes, or undefined when they do not fit the text (a count, offset or index

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createAnalyzer } from '../../src/source/analyzer';
-import { Skim, decodeSkim, encodeSkim, skim } from '../../src/source/lazyHeader';
+import { Skim, decodeSkim, encodeSkim, lazyStats, skim } from '../../src/source/lazyHeader';
 import { skimCacheStats, skimCached } from '../../src/source/skimCache';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 
@@ -100,6 +100,43 @@ describe('the header scan cache', function () {
     assert.strictEqual(ser(skimCached(ltext, latin)), ser(skim(ltext)));
     assert.strictEqual(ser(skimCached(ltext, latin)), ser(skim(ltext)));
     assert.strictEqual(fs.readdirSync(hdir).length, 3);
+  });
+
+  it('encodeSkim\'s hash slots filled in WebAssembly are the bytes the JavaScript loop writes (CORELENS_WASM_SLOTS=0)', () => {
+    fixtureSourcePrograms();
+    const texts = [fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'programs', 'vmlinux.h'), 'utf8'),
+      'typedef int t_t;\n#define X 1\ntypedef int u_t;\nstruct s { t_t a; };\nenum e { A, B };\nstruct w;\n'];
+    // names of every length 1..40 and many sharing the sampled characters (long probe chains, wrapping slots)
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const word = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 'abcxyz_' : 'ab_9z')[rnd(i === 0 ? 7 : 5)]).join('');
+    const seen = new Set<string>();
+    const parts: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const n = 1 + rnd(40);
+      const [a, b] = [word(n), word(1 + rnd(40))];
+      if (seen.has(`s${a}`) || seen.has(`e${b}`) || seen.has(`t${a}`)) continue;
+      seen.add(`s${a}`).add(`e${b}`).add(`t${a}`);
+      parts.push(`struct ${a} { int x; };\nenum ${a}_e { ${b} = ${i} };\ntypedef struct ${a} ${a}_t;\n`);
+    }
+    texts.push(parts.join(''));
+    const saved = process.env.CORELENS_WASM_SLOTS;
+    try {
+      for (const t of texts) {
+        const sk = skim(t)!;
+        assert.ok(sk, 'eligible');
+        delete process.env.CORELENS_WASM_SLOTS;
+        const before = lazyStats.wasmSlots;
+        const wasm = encodeSkim(sk)!;
+        assert.strictEqual(lazyStats.wasmSlots, before + 1, 'the slots were filled in WebAssembly');
+        process.env.CORELENS_WASM_SLOTS = '0';
+        const js = encodeSkim(sk)!;
+        assert.strictEqual(lazyStats.wasmSlots, before + 1);
+        assert.ok(wasm.equals(js), `the same bytes (${wasm.length} / ${js.length})`);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.CORELENS_WASM_SLOTS; else process.env.CORELENS_WASM_SLOTS = saved;
+    }
   });
 
   it('the packed tables answer every name as the scan\'s maps; names not held (same hash, other length, a prefix) miss; damaged bytes never throw', () => {
