@@ -256,6 +256,24 @@ const COF = process.env.CORELENS_CSE_COF !== '0';
  * stores keeps a register too, which no event shows).
  */
 const COF_REGS = Number(process.env.CORELENS_CSE_COF_REGS ?? 2);
+/**
+ * cc (sites.ts CONTAINER_CANCEL): container_of(&p->m, T, m)'s `p + R - R` folds in the SelectionDAG, after the BPF
+ * backend drops the passthrough calls that keep the IR from seeing it, so only within one block: its address and
+ * offset have no record. GVN and EarlyCSE make a later container_of of the same relocation, in a block an earlier one
+ * dominates with nothing between that may write the global, use that one's values: `R` and `0 + R` come in as two
+ * registers, nothing folds, and the one MOV of the earlier block is a record (measured with clang 14: a switch on
+ * container_of(&prev->se, ..)->pid whose case reads container_of(&next->se, ..)->prio, one record; the same in one
+ * block or after a call, none). CORELENS_CONTAINER_CANCEL_BLOCKS=0 cancels every pair (its before/after figures).
+ */
+const CC_BLOCKS = process.env.CORELENS_CONTAINER_CANCEL !== '0' && process.env.CORELENS_CONTAINER_CANCEL_BLOCKS !== '0';
+/** cc: the pairs a switch's condition block has that nothing clobbered up to `clob` (`keep`: the others go), as of
+ * `clob` (a case label: the clobbers of the arms before it are on no path from the condition to it). */
+function ccRebase(m: State['ccAvail'], clob: number, keep = false): State['ccAvail'] {
+  if (!m) return undefined;
+  const out: NonNullable<State['ccAvail']> = new Map();
+  for (const [k, v] of m) if (!keep || v.clob === clob) out.set(k, { ...v, clob });
+  return out;
+}
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -352,6 +370,14 @@ interface State {
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`); `regs`: a
    * `cof` candidate, with the scalars its loop keeps in registers */
   cands: { s: Site; seq: number; from?: number; far?: number; regs?: number; inv?: string[] }[];
+  /** cc: the address of the container_of pair being replayed; per block and relocation, the first pair's address
+   * (its record when a later pair in another block uses its values) */
+  ccAddr?: Site;
+  /** never changed in place (a nested state's pairs stay its own, as `avail`'s scoping does): per relocation, the
+   * dominating pair's block, the clobber count there and its address */
+  ccAvail?: Map<string, { block: number; clob: number; site: Site }>;
+  /** cc: in a switch's arms, the pairs its condition's block has (every case label starts from them) */
+  ccEntry?: Map<string, { block: number; clob: number; site: Site }>;
   /** cof: the last address of this block's run (a folded load of another relocation between does not end it) */
   cof?: { key: string; block: number; copies: number };
   /** cof: inside a loop body, the scalar locals it keeps in registers (FlowEv `regs`) and the values it only reads
@@ -915,6 +941,17 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
     if ('s' in e) {
       const s = copy.site(e.s);
       if (!s) continue;
+      if (e.co) {
+        // cc: the pair cancels in its block (see CC_BLOCKS); the offset decides for both
+        s.merged = true;
+        if (e.co === 'a') { st.ccAddr = s; continue; }
+        const k = keyOf(s);
+        const d = CC_BLOCKS && !st.loop ? st.ccAvail?.get(k) : undefined;
+        if (d && d.block !== st.cur && d.clob === st.clob.n) d.site.merged = false;
+        else if (CC_BLOCKS && st.ccAddr && !st.loop) st.ccAvail = new Map(st.ccAvail ?? []).set(k, { block: st.cur, clob: st.clob.n, site: st.ccAddr });
+        st.ccAddr = undefined;
+        continue;
+      }
       // prefix: a struct copy's second record needs its base address p + a computed before it (sites.ts
       // structCopySecondSite); any access through p + a makes that address available where it dominates
       if (PREFIX && e.pk) {
@@ -1043,6 +1080,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         st.cur = inner.cur;
         st.preds = inner.preds;
         st.adj = inner.adj;
+        st.ccAvail = inner.ccAvail;
         // thread: its one return is `return L || R;`: an if branching on this call's value right after it is
         // jump-threaded into R's branch, as if the short circuit were its own condition (the `sc` rule below)
         if (THREAD && inner.rets.length === 1 && inner.exited && inner.retSc?.length === 1 && inner.retSc[0]) sc = inner.retSc[0];
@@ -1070,7 +1108,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
       if (!e.soft) st.clob.n++;
       if (e.all) {
-        st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]);
+        st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); st.ccAvail = ccRebase(st.ccEntry, st.clob.n); newBlock([]);
         // armTwins: a switch arm repeating an earlier arm's code (sites.ts) is that arm's block when the earlier arm
         // is there in this copy; the next case label ends it
         if (e.twin && !st.loop && !st.rolled && copy.site(e.twin)) { st.dup = true; st.twinArm = true; }
@@ -1110,6 +1148,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // same branch once JumpThreading is done; negated (`if (!f(..))`), `!(L || R)` takes the arm `L && R` would
       const dom = e.sc === true || (THREAD && e.cc === true) ? prevSc
         : THREAD && e.cc === 'neg' && prevSc ? { op: prevSc.op === '&&' ? '||' as const : '&&' as const, arm: prevSc.arm } : undefined;
+      // cc: the pairs before the if, as either arm sees them (the other arm's clobbers are on no path to it)
+      const ccAt = st.ccAvail && ccRebase(st.ccAvail, st.clob.n, true);
       const arm = (evs2: FlowEv[], base?: State, dup = false): State => {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
@@ -1138,6 +1178,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
           ? { ...st, avail: withAddrs(st.avail, base.avail), facts: copyMap(st.facts), gvn: copyMap(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
           : { ...st, avail: copyMap(st.avail), facts: copyMap(st.facts), gvn: copyMap(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         if (dup) a.dup = true;
+        if (ccAt) a.ccAvail = ccRebase(ccAt, st.clob.n);
         // implied: in the arm, the comparison has the value its branch took
         if (key !== undefined) a.facts.set(key, evs2 === e.sub ? !e.ck!.neg : e.ck!.neg);
         run(evs2, a, copy, depth);
@@ -1213,7 +1254,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (storeArm) { const avail = copyMap(st.avail); for (const [k, b] of st.avail) if (b === from && k.startsWith('v|')) avail.set(k, st.cur); st.avail = avail; }
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? copyMap(st.avail) };
+      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? copyMap(st.avail), ccEntry: ccRebase(st.ccAvail, st.clob.n, true) };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
