@@ -137,7 +137,7 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
-  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, named: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), lastAny: new Map(), firstAny: new Map(), defSeq: new Map(), spans: [], alias: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) { st.firstUse.set(copy.id(p), -1); st.firstAny.set(copy.id(p), -1); }
@@ -274,6 +274,19 @@ function ccRebase(m: State['ccAvail'], clob: number, keep = false): State['ccAva
   for (const [k, v] of m) if (!keep || v.clob === clob) out.set(k, { ...v, clob });
   return out;
 }
+/**
+ * pre: GVN's load PRE (LLVM 14 GVN::PerformLoadPRE) of a relocation's global. A load after an if/else whose one arm
+ * loaded the same global (nothing that may write it after, to the join) and whose other arm did not, nor the code
+ * before the if: the load is available on all predecessors but one, so GVN inserts it at the end of that one and
+ * the access after the join takes the value through a phi. Records: the inserted load in the other arm is one (the
+ * access after has none, the count moves); the arm's own access keeps its record and, when it was a direct load the
+ * backend folds the relocation into, needs one more for the phi (a MOV of the offset). Later accesses of the same
+ * relocation in the join block, nothing writing memory between, reuse the phi: none. Only diamonds (both arms
+ * blocks of their own): with one arm empty the predecessor is the block before the if, where the inserted load
+ * dominates both ways (modelled as before). Measured with clang 14 (held-out shape `load_pre`): `v = exists(f->x) ?
+ * f->f_inode->i_ino : offset(f->y); BPF_CORE_READ(f, f_inode)`, three f_inode records. CORELENS_CSE_PRE=0 turns it off.
+ */
+const PRE = process.env.CORELENS_CSE_PRE !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -332,6 +345,9 @@ interface State {
   /** calls, probe reads, stores that may write a global, loops and switches (not replayed) met so far, in replay
    * order: anything between a dominating definition and a use comes between them in that order */
   clob: { n: number };
+  /** of those, the stores to a named array's element (`out[1] = v`): BasicAA tells them from a CO-RE global, but the
+   * GVN rule for checks was measured counting them; `pre` does not (clob.n - named.n) */
+  named: { n: number };
   /** direct loads since the last thing that may write memory, in this block */
   loads: Set<string>;
   cur: number;
@@ -376,6 +392,13 @@ interface State {
   /** never changed in place (a nested state's pairs stay its own, as `avail`'s scoping does): per relocation, the
    * dominating pair's block, the clobber count there and its address */
   ccAvail?: Map<string, { block: number; clob: number; site: Site }>;
+  /** pre: per relocation, the load of its global last made on this path (its block, the clobber count then, its
+   * site and use class); never changed in place, so an arm's loads stay its own */
+  got?: Map<string, PreLoad>;
+  /** inside a loop body LLVM unrolls fully (a pragma's count): `pre` applies within each copy */
+  unrolled?: boolean;
+  /** pre: the relocations GVN's load PRE makes a phi of at this join block (see PRE) */
+  pre?: Map<string, PreLoad & { done?: true }>;
   /** cc: in a switch's arms, the pairs its condition's block has (every case label starts from them) */
   ccEntry?: Map<string, { block: number; clob: number; site: Site }>;
   /** cof: the last address of this block's run (a folded load of another relocation between does not end it) */
@@ -396,6 +419,11 @@ interface State {
   /** thread: the short circuit the function being replayed returns as its value (`return L || R;`), per return */
   retSc?: ({ op: '&&' | '||'; arm: State } | undefined)[];
 }
+
+/** pre: a load of a relocation's global on the replayed path. */
+interface PreLoad { block: number; clob: number; s: Site; c: 'a' | 'l' | 'v' }
+/** pre: what may write a CO-RE global so far (a store to a named array's element cannot). */
+const preClob = (st: State): number => st.clob.n - st.named.n;
 
 /** An address of the current run of addresses in one block (`adj`, `gap`). */
 interface AdjEntry { key: string; block: number; copies: number; seq: number }
@@ -952,6 +980,23 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         st.ccAddr = undefined;
         continue;
       }
+      // pre: this load is the one GVN's load PRE made a phi of at this join (see PRE); record the path's loads
+      if (PRE && (!st.loop || st.unrolled) && !st.rolled && !st.dup && (e.c === 'a' || e.c === 'l' || e.c === 'v') && !s.mergedCopies && !s.unreached) {
+        const k = keyOf(s);
+        const p = st.pre?.get(k);
+
+        if (p && p.block === st.cur && p.clob === preClob(st)) {
+          if (p.done) s.merged = true;
+          else if (!s.merged) {
+            // in an unrolled body, per copy: the arm's load needs its MOV in each
+            if (p.c === 'l' && !p.s.merged && !p.s.mergedCopies && (p.s.copies ?? 1) === (s.copies ?? 1)) p.s.copies = 2 * (s.copies ?? 1);
+            p.done = true;
+          }
+        }
+        const g = st.got?.get(k);
+        if (!g || g.block !== st.cur || g.clob !== preClob(st)) st.got = new Map(st.got ?? []).set(k, { block: st.cur, clob: preClob(st), s, c: e.c });
+        else if (g.c === 'l' && e.c !== 'l') st.got = new Map(st.got).set(k, { ...g, c: e.c });
+      }
       // prefix: a struct copy's second record needs its base address p + a computed before it (sites.ts
       // structCopySecondSite); any access through p + a makes that address available where it dominates
       if (PREFIX && e.pk) {
@@ -1041,6 +1086,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       byValue(e, s, st, copy);
     } else if ('clob' in e) {
       st.clob.n++;
+      if (e.named) st.named.n++;
     } else if ('call' in e) {
       st.loads.clear();
       st.calls.n++;
@@ -1185,7 +1231,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         a.dup = st.dup;
         return a;
       };
+      const got0 = st.got;
+      const clob0 = preClob(st);
       const t = arm(e.sub, dom?.op === '&&' ? dom.arm : undefined);
+      const tClob = preClob(st);
       // twins: an else arm, or what follows an arm that returns up to its own return, identical to the then arm
       // (not in a loop: a rolled loop's copy has its induction variable as a constant the real body does not)
       const twin = TWINS && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
@@ -1248,6 +1297,36 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       const keep = (SUCC && ends.length === 1 && st.adj?.block === ends[0]) || (storeArm && st.adj?.block === from) ? st.adj : undefined;
       newBlock(ends);
       st.adj = keep;
+      st.got = got0;
+      // pre: a load of one arm only, the other arm a block of its own (see PRE)
+      if (PRE && f && !e.sc && !t.exited && !f.exited && t.cur !== from && f.cur !== from && (!st.loop || st.unrolled) && !st.rolled && !st.dup) {
+        const pre = new Map<string, PreLoad>();
+
+        const mine = (x: State, k: string, g: PreLoad | undefined) => g !== undefined && g !== got0?.get(k) && (x.got?.get(k) === g);
+        for (const [a, b, end] of [[t, f, tClob], [f, t, preClob(st)]] as const) {
+          for (const [k, g] of a.got ?? []) {
+            if (!mine(a, k, g) || g.clob !== end) continue;
+            const o = b.got?.get(k);
+            if (o !== undefined && o !== got0?.get(k)) continue;
+            pre.set(k, { ...g, block: st.cur, clob: preClob(st) });
+          }
+        }
+        for (const k of pre.keys()) if (got0?.get(k)?.clob === clob0) pre.delete(k);
+        // both arms ending in a direct load of one size (the ternary's value): SimplifyCFG sinks the two loads into the
+        // join as one on a phi of the addresses, so the arm's relocation is an address already (measured: `c ?
+        // f->..->d_name.len : f->f_flags`, one f_flags record in the arm, none more)
+        const lastLoad = (xs: FlowEv[]): number | undefined => {
+          for (let i = xs.length - 1; i >= 0; i--) {
+            const x = xs[i]!;
+            if ('cut' in x && x.soft) continue;
+            return 's' in x && (x.c === 'l' || x.c === 'x') ? copy.site(x.s)?.readSize : undefined;
+          }
+          return undefined;
+        };
+        const ls = lastLoad(e.sub);
+        if (ls !== undefined && ls === lastLoad(e.alt!)) for (const [k, g] of pre) if (g.c === 'l') pre.set(k, { ...g, c: 'a' });
+        st.pre = pre.size ? pre : undefined;
+      }
       // (a check the block before a store arm computed is still reused after it as if the arm were no block:
       // measured on cse14's switch2 `checks` shape, clang one field_exists record; an address is not, above. Why
       // the check differs is not understood: GVN's load PRE into the arm is the guess)
@@ -1270,7 +1349,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      const body: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? copyMap(st.avail) };
+      const body: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, unrolled: !!e.full && !!e.trips, got: undefined, pre: undefined, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? copyMap(st.avail) };
       const first = body.cur;
       const seq0 = st.seq.n;
       run(e.sub, body, copy, depth);

@@ -235,7 +235,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * (`st->bytes += count`): live until it, cse.ts `far` */ uses?: string[];
     /** a switch arm's case label whose arm is the same code as an earlier arm's, which records this site first (cse.ts
      * `armTwins`) */ twin?: RawSite }
-  | { clob: true }
+  | { clob: true; /** only stores to a named array's elements (cse.ts `pre`) */ named?: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
     /** a pragma's full unroll: its copies (the trip count), each site of the body `copies` times as many (cse.ts `alt`) */ trips?: number;
     /** a comparison's value materialised in a register (a select the BPF backend lowers to a branch over one move, no
@@ -1221,12 +1221,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // (measured: `total = a;` between two checks keeps one record); a store through a pointer may be anything
     let n = l;
     while (n.e === 'member' && !n.arrow) n = n.obj;
-    if (n.e !== 'id') clob();
+    if (n.e === 'id') return;
+    // an element of a named array (`out[1] = v`) is no CO-RE global either, but the GVN rule for checks was
+    // measured counting it: marked `named` (cse.ts `pre` tells it apart)
+    const at = n.e === 'index' && n.arr.e === 'id' ? lookup(n.arr.name) ?? env.global(n.arr.name) : undefined;
+    clob(!!at && strip(at).k === 'array');
   };
-  /** Something that may write a global (FlowEv `clob`); a hard cut says it already. */
-  const clob = (): void => {
+  /** Something that may write a global (FlowEv `clob`); a hard cut says it already. `named`: a store to a named
+   * array's element only. */
+  const clob = (named = false): void => {
     const last = flow[flow.length - 1];
-    if (!last || !('clob' in last)) flow.push({ clob: true });
+    if (!last || !('clob' in last)) flow.push(named ? { clob: true, named: true } : { clob: true });
+    else if (!named) delete last.named;
   };
   /** Marks the checks an if statement's condition branches on (through `!`, `&&`, `||`, casts, `== K`, `!= K`). */
   const condUse = (e: Expr, sel = false): void => {

@@ -211,6 +211,12 @@
 //     A later container_of of the same relocation in a block the first dominates, nothing that writes memory
 //     between, gets the first one's values from GVN and folds nothing: one record, the first's (switch cases, a
 //     ternary's other arm). Kept: another member or type, a pointer read from memory. CORELENS_CONTAINER_CANCEL(_BLOCKS).
+//   - load_pre: GVN's load PRE of a relocation's global (generated probes, default profile): a load after an if/else
+//     one of whose arms (a block of its own, both) loaded the same global, nothing that may write it between (a store
+//     to a named array's element cannot), is inserted at the end of the other arm and the access after takes a phi:
+//     three records where the arm and the access made two (the arm's folded load keeps a MOV for the phi); per copy
+//     in an unrolled loop. Kept: both arms ending in a load of one size (sunk into the join), a call between, an
+//     empty arm. CORELENS_CSE_PRE.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1677,6 +1683,78 @@ int BPF_PROG(c, bool preempt, struct task_struct *prev, struct task_struct *next
 			: container_of(&next->se, struct task_struct, se)->pid;
 		break;
 	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'load_pre', min: 55, text: `/* GVN's load PRE of a relocation's global: f_inode's is loaded in one arm of a diamond only (the other arm a block
+ * of its own: a relocated check), so GVN inserts its load at the end of the other arm and the access after the join
+ * takes a phi: the arm keeps a MOV for the phi beside its folded load, the other arm has the inserted MOV, the access
+ * after none (three records where one arm and the access after made two) */
+__u64 out[16];
+SEC("fentry/vfs_write1") int BPF_PROG(addr_after, struct file *f)
+{
+	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : bpf_core_field_offset(f->f_mode);
+	out[1] = v;
+	struct inode *p = BPF_CORE_READ(f, f_inode);
+	out[2] = (__u64)p;
+	return 0;
+}
+SEC("fentry/vfs_write2") int BPF_PROG(load_after, struct file *f)
+{
+	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : bpf_core_field_offset(f->f_mode);
+	out[1] = v;
+	out[2] = f->f_inode->i_size;
+	out[3] = bpf_core_field_size(f->f_inode);
+	return 0;
+}
+/* per copy of a fully unrolled loop */
+SEC("fentry/vfs_write3") int BPF_PROG(unrolled, struct file *f)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u64 v = BPF_CORE_READ(f, f_path.dentry, d_name.len) > 46 ? f->f_flags : BPF_CORE_READ(f, f_path.dentry, d_inode, i_ino);
+		out[15] = v;
+		if (bpf_core_field_offset(f->f_flags) > 0)
+			return 1;
+	}
+	return 0;
+}
+/* kept: both arms ending in a load of one size (SimplifyCFG sinks them, the arm's relocation is an address), a call
+ * between the join and the access, a call after the load in its arm, an empty other arm (the load goes before the if) */
+SEC("fentry/vfs_write4") int BPF_PROG(sunk, struct file *f)
+{
+	__u64 v = f->f_inode->i_ino > 50 ? f->f_path.dentry->d_parent->d_name.len : f->f_flags;
+	out[11] = v;
+	out[4] += f->f_flags;
+	return 0;
+}
+SEC("fentry/vfs_write5") int BPF_PROG(call_after, struct file *f)
+{
+	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : bpf_core_field_offset(f->f_mode);
+	out[1] = v;
+	out[3] = bpf_get_prandom_u32();
+	out[2] = (__u64)BPF_CORE_READ(f, f_inode);
+	return 0;
+}
+SEC("fentry/vfs_write6") int BPF_PROG(call_in_arm, struct file *f)
+{
+	__u64 v = 7;
+	if (bpf_core_field_exists(f->f_flags)) {
+		v = f->f_inode->i_ino;
+		out[3] = bpf_get_prandom_u32();
+	} else {
+		v = bpf_core_field_offset(f->f_mode);
+	}
+	out[1] = v;
+	out[2] = (__u64)BPF_CORE_READ(f, f_inode);
+	return 0;
+}
+SEC("fentry/vfs_write7") int BPF_PROG(triangle, struct file *f)
+{
+	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : 7;
+	out[1] = v;
+	out[2] = (__u64)BPF_CORE_READ(f, f_inode);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
