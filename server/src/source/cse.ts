@@ -137,7 +137,7 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
-  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, named: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), lastAny: new Map(), firstAny: new Map(), defSeq: new Map(), spans: [], alias: new Map(), cands: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) { st.firstUse.set(copy.id(p), -1); st.firstAny.set(copy.id(p), -1); }
@@ -256,6 +256,37 @@ const COF = process.env.CORELENS_CSE_COF !== '0';
  * stores keeps a register too, which no event shows).
  */
 const COF_REGS = Number(process.env.CORELENS_CSE_COF_REGS ?? 2);
+/**
+ * cc (sites.ts CONTAINER_CANCEL): container_of(&p->m, T, m)'s `p + R - R` folds in the SelectionDAG, after the BPF
+ * backend drops the passthrough calls that keep the IR from seeing it, so only within one block: its address and
+ * offset have no record. GVN and EarlyCSE make a later container_of of the same relocation, in a block an earlier one
+ * dominates with nothing between that may write the global, use that one's values: `R` and `0 + R` come in as two
+ * registers, nothing folds, and the one MOV of the earlier block is a record (measured with clang 14: a switch on
+ * container_of(&prev->se, ..)->pid whose case reads container_of(&next->se, ..)->prio, one record; the same in one
+ * block or after a call, none). CORELENS_CONTAINER_CANCEL_BLOCKS=0 cancels every pair (its before/after figures).
+ */
+const CC_BLOCKS = process.env.CORELENS_CONTAINER_CANCEL !== '0' && process.env.CORELENS_CONTAINER_CANCEL_BLOCKS !== '0';
+/** cc: the pairs a switch's condition block has that nothing clobbered up to `clob` (`keep`: the others go), as of
+ * `clob` (a case label: the clobbers of the arms before it are on no path from the condition to it). */
+function ccRebase(m: State['ccAvail'], clob: number, keep = false): State['ccAvail'] {
+  if (!m) return undefined;
+  const out: NonNullable<State['ccAvail']> = new Map();
+  for (const [k, v] of m) if (!keep || v.clob === clob) out.set(k, { ...v, clob });
+  return out;
+}
+/**
+ * pre: GVN's load PRE (LLVM 14 GVN::PerformLoadPRE) of a relocation's global. A load after an if/else whose one arm
+ * loaded the same global (nothing that may write it after, to the join) and whose other arm did not, nor the code
+ * before the if: the load is available on all predecessors but one, so GVN inserts it at the end of that one and
+ * the access after the join takes the value through a phi. Records: the inserted load in the other arm is one (the
+ * access after has none, the count moves); the arm's own access keeps its record and, when it was a direct load the
+ * backend folds the relocation into, needs one more for the phi (a MOV of the offset). Later accesses of the same
+ * relocation in the join block, nothing writing memory between, reuse the phi: none. Only diamonds (both arms
+ * blocks of their own): with one arm empty the predecessor is the block before the if, where the inserted load
+ * dominates both ways (modelled as before). Measured with clang 14 (held-out shape `load_pre`): `v = exists(f->x) ?
+ * f->f_inode->i_ino : offset(f->y); BPF_CORE_READ(f, f_inode)`, three f_inode records. CORELENS_CSE_PRE=0 turns it off.
+ */
+const PRE = process.env.CORELENS_CSE_PRE !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -314,6 +345,9 @@ interface State {
   /** calls, probe reads, stores that may write a global, loops and switches (not replayed) met so far, in replay
    * order: anything between a dominating definition and a use comes between them in that order */
   clob: { n: number };
+  /** of those, the stores to a named array's element (`out[1] = v`): BasicAA tells them from a CO-RE global, but the
+   * GVN rule for checks was measured counting them; `pre` does not (clob.n - named.n) */
+  named: { n: number };
   /** direct loads since the last thing that may write memory, in this block */
   loads: Set<string>;
   cur: number;
@@ -352,6 +386,21 @@ interface State {
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`); `regs`: a
    * `cof` candidate, with the scalars its loop keeps in registers */
   cands: { s: Site; seq: number; from?: number; far?: number; regs?: number; inv?: string[] }[];
+  /** cc: the address of the container_of pair being replayed; per block and relocation, the first pair's address
+   * (its record when a later pair in another block uses its values) */
+  ccAddr?: Site;
+  /** never changed in place (a nested state's pairs stay its own, as `avail`'s scoping does): per relocation, the
+   * dominating pair's block, the clobber count there and its address */
+  ccAvail?: Map<string, { block: number; clob: number; site: Site }>;
+  /** pre: per relocation, the load of its global last made on this path (its block, the clobber count then, its
+   * site and use class); never changed in place, so an arm's loads stay its own */
+  got?: Map<string, PreLoad>;
+  /** inside a loop body LLVM unrolls fully (a pragma's count): `pre` applies within each copy */
+  unrolled?: boolean;
+  /** pre: the relocations GVN's load PRE makes a phi of at this join block (see PRE) */
+  pre?: Map<string, PreLoad & { done?: true }>;
+  /** cc: in a switch's arms, the pairs its condition's block has (every case label starts from them) */
+  ccEntry?: Map<string, { block: number; clob: number; site: Site }>;
   /** cof: the last address of this block's run (a folded load of another relocation between does not end it) */
   cof?: { key: string; block: number; copies: number };
   /** cof: inside a loop body, the scalar locals it keeps in registers (FlowEv `regs`) and the values it only reads
@@ -370,6 +419,11 @@ interface State {
   /** thread: the short circuit the function being replayed returns as its value (`return L || R;`), per return */
   retSc?: ({ op: '&&' | '||'; arm: State } | undefined)[];
 }
+
+/** pre: a load of a relocation's global on the replayed path. */
+interface PreLoad { block: number; clob: number; s: Site; c: 'a' | 'l' | 'v' }
+/** pre: what may write a CO-RE global so far (a store to a named array's element cannot). */
+const preClob = (st: State): number => st.clob.n - st.named.n;
 
 /** An address of the current run of addresses in one block (`adj`, `gap`). */
 interface AdjEntry { key: string; block: number; copies: number; seq: number }
@@ -915,6 +969,34 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
     if ('s' in e) {
       const s = copy.site(e.s);
       if (!s) continue;
+      if (e.co) {
+        // cc: the pair cancels in its block (see CC_BLOCKS); the offset decides for both
+        s.merged = true;
+        if (e.co === 'a') { st.ccAddr = s; continue; }
+        const k = keyOf(s);
+        const d = CC_BLOCKS && !st.loop ? st.ccAvail?.get(k) : undefined;
+        if (d && d.block !== st.cur && d.clob === st.clob.n) d.site.merged = false;
+        else if (CC_BLOCKS && st.ccAddr && !st.loop) st.ccAvail = new Map(st.ccAvail ?? []).set(k, { block: st.cur, clob: st.clob.n, site: st.ccAddr });
+        st.ccAddr = undefined;
+        continue;
+      }
+      // pre: this load is the one GVN's load PRE made a phi of at this join (see PRE); record the path's loads
+      if (PRE && (!st.loop || st.unrolled) && !st.rolled && !st.dup && (e.c === 'a' || e.c === 'l' || e.c === 'v') && !s.mergedCopies && !s.unreached) {
+        const k = keyOf(s);
+        const p = st.pre?.get(k);
+
+        if (p && p.block === st.cur && p.clob === preClob(st)) {
+          if (p.done) s.merged = true;
+          else if (!s.merged) {
+            // in an unrolled body, per copy: the arm's load needs its MOV in each
+            if (p.c === 'l' && !p.s.merged && !p.s.mergedCopies && (p.s.copies ?? 1) === (s.copies ?? 1)) p.s.copies = 2 * (s.copies ?? 1);
+            p.done = true;
+          }
+        }
+        const g = st.got?.get(k);
+        if (!g || g.block !== st.cur || g.clob !== preClob(st)) st.got = new Map(st.got ?? []).set(k, { block: st.cur, clob: preClob(st), s, c: e.c });
+        else if (g.c === 'l' && e.c !== 'l') st.got = new Map(st.got).set(k, { ...g, c: e.c });
+      }
       // prefix: a struct copy's second record needs its base address p + a computed before it (sites.ts
       // structCopySecondSite); any access through p + a makes that address available where it dominates
       if (PREFIX && e.pk) {
@@ -1004,6 +1086,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       byValue(e, s, st, copy);
     } else if ('clob' in e) {
       st.clob.n++;
+      if (e.named) st.named.n++;
     } else if ('call' in e) {
       st.loads.clear();
       st.calls.n++;
@@ -1043,6 +1126,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         st.cur = inner.cur;
         st.preds = inner.preds;
         st.adj = inner.adj;
+        st.ccAvail = inner.ccAvail;
         // thread: its one return is `return L || R;`: an if branching on this call's value right after it is
         // jump-threaded into R's branch, as if the short circuit were its own condition (the `sc` rule below)
         if (THREAD && inner.rets.length === 1 && inner.exited && inner.retSc?.length === 1 && inner.retSc[0]) sc = inner.retSc[0];
@@ -1070,7 +1154,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
       if (!e.soft) st.clob.n++;
       if (e.all) {
-        st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); newBlock([]);
+        st.avail = new Map(); st.facts = new Map(); st.gvn = new Map(); st.ccAvail = ccRebase(st.ccEntry, st.clob.n); newBlock([]);
         // armTwins: a switch arm repeating an earlier arm's code (sites.ts) is that arm's block when the earlier arm
         // is there in this copy; the next case label ends it
         if (e.twin && !st.loop && !st.rolled && copy.site(e.twin)) { st.dup = true; st.twinArm = true; }
@@ -1110,6 +1194,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // same branch once JumpThreading is done; negated (`if (!f(..))`), `!(L || R)` takes the arm `L && R` would
       const dom = e.sc === true || (THREAD && e.cc === true) ? prevSc
         : THREAD && e.cc === 'neg' && prevSc ? { op: prevSc.op === '&&' ? '||' as const : '&&' as const, arm: prevSc.arm } : undefined;
+      // cc: the pairs before the if, as either arm sees them (the other arm's clobbers are on no path to it)
+      const ccAt = st.ccAvail && ccRebase(st.ccAvail, st.clob.n, true);
       const arm = (evs2: FlowEv[], base?: State, dup = false): State => {
         // an arm with no relocation, call, asm or exit (a comparison on the right of &&, `v = 0xff000002;` in an
         // else) is no block of its own once SimplifyCFG is done (measured: sel_fields' existence checks, filetop,
@@ -1138,13 +1224,17 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
           ? { ...st, avail: withAddrs(st.avail, base.avail), facts: copyMap(st.facts), gvn: copyMap(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([base.cur]), exited: false, adj: base.adj }
           : { ...st, avail: copyMap(st.avail), facts: copyMap(st.facts), gvn: copyMap(st.gvn), loads: new Set(), cur: st.next.n++, preds: new Set([from]), exited: false, adj: undefined };
         if (dup) a.dup = true;
+        if (ccAt) a.ccAvail = ccRebase(ccAt, st.clob.n);
         // implied: in the arm, the comparison has the value its branch took
         if (key !== undefined) a.facts.set(key, evs2 === e.sub ? !e.ck!.neg : e.ck!.neg);
         run(evs2, a, copy, depth);
         a.dup = st.dup;
         return a;
       };
+      const got0 = st.got;
+      const clob0 = preClob(st);
       const t = arm(e.sub, dom?.op === '&&' ? dom.arm : undefined);
+      const tClob = preClob(st);
       // twins: an else arm, or what follows an arm that returns up to its own return, identical to the then arm
       // (not in a loop: a rolled loop's copy has its induction variable as a constant the real body does not)
       const twin = TWINS && !e.sc && !(e.cc && dom) && !st.loop && !st.rolled ? twinOf(e, evs, ei, copy) : undefined;
@@ -1207,13 +1297,43 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       const keep = (SUCC && ends.length === 1 && st.adj?.block === ends[0]) || (storeArm && st.adj?.block === from) ? st.adj : undefined;
       newBlock(ends);
       st.adj = keep;
+      st.got = got0;
+      // pre: a load of one arm only, the other arm a block of its own (see PRE)
+      if (PRE && f && !e.sc && !t.exited && !f.exited && t.cur !== from && f.cur !== from && (!st.loop || st.unrolled) && !st.rolled && !st.dup) {
+        const pre = new Map<string, PreLoad>();
+
+        const mine = (x: State, k: string, g: PreLoad | undefined) => g !== undefined && g !== got0?.get(k) && (x.got?.get(k) === g);
+        for (const [a, b, end] of [[t, f, tClob], [f, t, preClob(st)]] as const) {
+          for (const [k, g] of a.got ?? []) {
+            if (!mine(a, k, g) || g.clob !== end) continue;
+            const o = b.got?.get(k);
+            if (o !== undefined && o !== got0?.get(k)) continue;
+            pre.set(k, { ...g, block: st.cur, clob: preClob(st) });
+          }
+        }
+        for (const k of pre.keys()) if (got0?.get(k)?.clob === clob0) pre.delete(k);
+        // both arms ending in a direct load of one size (the ternary's value): SimplifyCFG sinks the two loads into the
+        // join as one on a phi of the addresses, so the arm's relocation is an address already (measured: `c ?
+        // f->..->d_name.len : f->f_flags`, one f_flags record in the arm, none more)
+        const lastLoad = (xs: FlowEv[]): number | undefined => {
+          for (let i = xs.length - 1; i >= 0; i--) {
+            const x = xs[i]!;
+            if ('cut' in x && x.soft) continue;
+            return 's' in x && (x.c === 'l' || x.c === 'x') ? copy.site(x.s)?.readSize : undefined;
+          }
+          return undefined;
+        };
+        const ls = lastLoad(e.sub);
+        if (ls !== undefined && ls === lastLoad(e.alt!)) for (const [k, g] of pre) if (g.c === 'l') pre.set(k, { ...g, c: 'a' });
+        st.pre = pre.size ? pre : undefined;
+      }
       // (a check the block before a store arm computed is still reused after it as if the arm were no block:
       // measured on cse14's switch2 `checks` shape, clang one field_exists record; an address is not, above. Why
       // the check differs is not understood: GVN's load PRE into the arm is the guess)
       if (storeArm) { const avail = copyMap(st.avail); for (const [k, b] of st.avail) if (b === from && k.startsWith('v|')) avail.set(k, st.cur); st.avail = avail; }
     } else if (e.kind === 'switch') {
       // a switch is not modelled: its arms reuse nothing from before it, nothing of theirs is reused after it
-      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? copyMap(st.avail) };
+      const inner: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, adj: undefined, entry: st.entry ?? copyMap(st.avail), ccEntry: ccRebase(st.ccAvail, st.clob.n, true) };
       run(e.sub, inner, copy, depth);
       st.clob.n++;
       newBlock([]);
@@ -1229,7 +1349,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (mayClobber(e.sub)) st.clob.n++;
       // replayed for `adj` only (an unrolled body's copies pair within one iteration) and for register pressure
       const from = st.cur;
-      const body: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? copyMap(st.avail) };
+      const body: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, unrolled: !!e.full && !!e.trips, got: undefined, pre: undefined, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? copyMap(st.avail) };
       const first = body.cur;
       const seq0 = st.seq.n;
       run(e.sub, body, copy, depth);

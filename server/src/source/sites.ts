@@ -217,7 +217,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the address is inside this local aggregate (a stack slot: `&v.a.b`, `v.a.b = x`), cse.ts `frame` */ fr?: string;
     /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
     /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true;
-    /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true }
+    /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true;
+    /** container_of(&p->m, T, m)'s address ('a') and offset ('o') of one relocation, which cancel: cse.ts `cc` */ co?: 'a' | 'o' }
   | { call: CallRef; bases?: (string | undefined)[]; /** per argument with no base, the named pointer an address
     * argument is computed from (`&e->hdr`: e), cse.ts `far` */ roots?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
@@ -234,7 +235,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * (`st->bytes += count`): live until it, cse.ts `far` */ uses?: string[];
     /** a switch arm's case label whose arm is the same code as an earlier arm's, which records this site first (cse.ts
      * `armTwins`) */ twin?: RawSite }
-  | { clob: true }
+  | { clob: true; /** only stores to a named array's elements (cse.ts `pre`) */ named?: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
     /** a pragma's full unroll: its copies (the trip count), each site of the body `copies` times as many (cse.ts `alt`) */ trips?: number;
     /** a comparison's value materialised in a register (a select the BPF backend lowers to a branch over one move, no
@@ -584,6 +585,31 @@ const SWITCH2 = process.env.CORELENS_CSE_SWITCH2 !== '0';
 /** CORELENS_CSE_COF=0 turns cse.ts `cof` off (no `nul` or `regs` marks: its before/after figures). */
 const COF = process.env.CORELENS_CSE_COF !== '0';
 
+/**
+ * CORELENS_CONTAINER_CANCEL=0: `container_of(&p->m, T, m)` keeps both records (its before/after figures). libbpf's
+ * offsetof is `&((T *)0)->m`; under preserve_access_index it and `&p->m` are both loads of the one global
+ * BPFAbstractMemberAccess makes per (type, access, kind), nothing between them writes memory, so EarlyCSE makes them
+ * one load and InstCombine folds `p + R - R` to `p`: neither record exists (measured with clang 14: nested members,
+ * array elements and BPF_CORE_READ of the result alike). Another member, type or a pointer read from memory keep both.
+ */
+const CONTAINER_CANCEL = process.env.CORELENS_CONTAINER_CANCEL !== '0';
+
+/** The pointer an address `&x->a.b[2]` is computed from (`x`), or undefined when no `->` roots it. */
+function arrowBase(x: Expr): Expr | undefined {
+  for (let d = 0; d < 32; d++) {
+    if (x.e === 'member') { if (x.arrow) return x.obj; x = x.obj; }
+    else if (x.e === 'index') x = x.arr;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** An expression through its casts. */
+function uncast(x: Expr): Expr {
+  while (x.e === 'cast') x = x.x;
+  return x;
+}
+
 /** cof: `(T *)0` as an access's base (offsetof's `&((T *)0)->m`, container_of's offset). */
 function nullBase(x: Expr | undefined): boolean {
   if (!COF) return false;
@@ -718,6 +744,29 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const killed = new Set<RawSite>();
   /** Statement expressions being walked (a store there may be the expression's value). */
   let stmtExprDepth = 0;
+  /** container_cancel: the address site each `&..` expression closed (its last relocation), and the statement
+   * expression locals initialised with one (container_of's `__mptr`). */
+  const addrSite = new Map<Expr, RawSite>();
+  const addrLocals = new Map<string, RawSite>();
+  /** container_cancel: `ptr - offsetof(T, m)` with ptr `&q->m` (directly or through container_of's `__mptr`) of the
+   * same relocation as the offset's: the two loads of one global are one value and the difference folds to `q`. */
+  const containerCancel = (x: Expr & { e: 'binary' }): void => {
+    const rx = uncast(x.r);
+    const off = rx.e === 'unary' && rx.op === '&' ? addrSite.get(rx) : undefined;
+    const nb = rx.e === 'unary' ? arrowBase(rx.x) : undefined;
+    if (!off || !nb || !nullConst(nb)) return;
+    const lx = uncast(x.l);
+    const a = lx.e === 'unary' && lx.op === '&' ? addrSite.get(lx) : lx.e === 'id' && stmtExprDepth ? addrLocals.get(lx.name) : undefined;
+    if (!a || a === off || killed.has(a) || killed.has(off) || a.kind !== off.kind || a.access.length !== off.access.length) return;
+    if (!a.access.every((v, i) => v === off.access[i]) || (a.root !== off.root && spell(a.root) !== spell(off.root))) return;
+    // cse.ts decides per block (an earlier container_of's offset reaching this block stops the fold); without the
+    // events, both records go
+    const ea = evOf.get(a);
+    const eo = evOf.get(off);
+    if (ea && eo && 's' in ea && 's' in eo) { ea.co = 'a'; eo.co = 'o'; return; }
+    killed.add(a);
+    killed.add(off);
+  };
   /** A local or parameter whose store dies unread: scalar, not volatile, not static, never reached through a pointer,
    * in a body without goto (a jump back would let an earlier read see it). */
   const deadStorable = (n: string): boolean => {
@@ -1180,12 +1229,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // (measured: `total = a;` between two checks keeps one record); a store through a pointer may be anything
     let n = l;
     while (n.e === 'member' && !n.arrow) n = n.obj;
-    if (n.e !== 'id') clob();
+    if (n.e === 'id') return;
+    // an element of a named array (`out[1] = v`) is no CO-RE global either, but the GVN rule for checks was
+    // measured counting it: marked `named` (cse.ts `pre` tells it apart)
+    const at = n.e === 'index' && n.arr.e === 'id' ? lookup(n.arr.name) ?? env.global(n.arr.name) : undefined;
+    clob(!!at && strip(at).k === 'array');
   };
-  /** Something that may write a global (FlowEv `clob`); a hard cut says it already. */
-  const clob = (): void => {
+  /** Something that may write a global (FlowEv `clob`); a hard cut says it already. `named`: a store to a named
+   * array's element only. */
+  const clob = (named = false): void => {
     const last = flow[flow.length - 1];
-    if (!last || !('clob' in last)) flow.push({ clob: true });
+    if (!last || !('clob' in last)) flow.push(named ? { clob: true, named: true } : { clob: true });
+    else if (!named) delete last.named;
   };
   /** Marks the checks an if statement's condition branches on (through `!`, `&&`, `||`, casts, `== K`, `!= K`). */
   const condUse = (e: Expr, sel = false): void => {
@@ -1806,7 +1861,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // an address taken lets anything write the variable: its origin is unknown, unless a probe read fills it
           if (x.x.e === 'id' && !ctx.noEmit) setOrigin(x.x.name, probeDst.has(x) ? 'plain' : undefined);
           const v = ev(x.x, ctx);
+          const n1 = res.sites.length;
           close(v, ctx);
+          if (CONTAINER_CANCEL && res.sites.length === n1 + 1) addrSite.set(x, res.sites[n1]!);
           return { type: { k: 'ptr', to: v.type } };
         }
         if (x.op === '*') {
@@ -1863,6 +1920,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const l = use(x.l, dead('l') ? { ...ctx, noEmit: true } : ctx);
         const r = use(x.r, dead('r') ? { ...ctx, noEmit: true } : ctx);
         const lt = strip(l.type);
+        if (CONTAINER_CANCEL && x.op === '-' && !ctx.noEmit && lt.k === 'ptr' && strip(r.type).k !== 'ptr') containerCancel(x);
         if (lt.k === 'ptr' && (x.op === '+' || x.op === '-') && strip(r.type).k !== 'ptr') return { type: l.type };
         if (['==', '!=', '<', '>', '<=', '>='].includes(x.op)) return { type: INT };
         return { type: lt.k === 'int' && lt.size >= 8 ? l.type : r.type };
@@ -3208,6 +3266,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             const plan = v.init.e === 'init' ? initPlan(v.type, v.init, false, ctx) : undefined;
             if (plan) initStores(plan, ctx);
             const iv: Val = plan ? { type: VOID } : use(v.init, ctx);
+            if (CONTAINER_CANCEL && v.name) {
+              const ax = uncast(v.init);
+              const a = stmtExprDepth && ax.e === 'unary' && ax.op === '&' ? addrSite.get(ax) : undefined;
+              if (a) addrLocals.set(v.name, a); else addrLocals.delete(v.name);
+            }
             // a volatile local's initial store is a volatile access clang keeps even when nothing reads the local
             // (measured: cilium/ebpf's `const volatile int val = bpf_core_enum_value(..)`, never read, has its record)
             if (v.name && !plan && res.sites.length > before && pure(v.init) && !isVolatileObject(v.type)) {

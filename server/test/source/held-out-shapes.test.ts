@@ -205,6 +205,18 @@
 //     llvm.memcpy.inline, expanded as __builtin_memcpy's llvm.memcpy (memcpy_member): the first access folds the
 //     relocation, the second keeps the relocated address, two records (CORELENS_MEMCPY_INLINE); so does a copy from
 //     `&p->arr`, an array member's address, the array's own (CORELENS_COPY_ARRAY_ADDR). scx missing 74 -> 59.
+//   - container_cancel: `container_of(&p->m, T, m)` (issue 12's own example; generated probes --wide) subtracts
+//     libbpf's offsetof, `&((T *)0)->m`, a relocation of the same global as `&p->m`: the SelectionDAG folds `p + R -
+//     R` to p within a block, neither record exists (nested members, an array element, BPF_CORE_READ of the result).
+//     A later container_of of the same relocation in a block the first dominates, nothing that writes memory
+//     between, gets the first one's values from GVN and folds nothing: one record, the first's (switch cases, a
+//     ternary's other arm). Kept: another member or type, a pointer read from memory. CORELENS_CONTAINER_CANCEL(_BLOCKS).
+//   - load_pre: GVN's load PRE of a relocation's global (generated probes, default profile): a load after an if/else
+//     one of whose arms (a block of its own, both) loaded the same global, nothing that may write it between (a store
+//     to a named array's element cannot), is inserted at the end of the other arm and the access after takes a phi:
+//     three records where the arm and the access made two (the arm's folded load keeps a MOV for the phi); per copy
+//     in an unrolled loop. Kept: both arms ending in a load of one size (sunk into the join), a call between, an
+//     empty arm. CORELENS_CSE_PRE.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1614,6 +1626,138 @@ char LICENSE[] SEC("license") = "GPL";
   { name: 'cof', min: 220, text: `${COF_WALK}/* the loop's scalars in memory (their addresses taken, as Hades' are): the offset stays in a register, one
  * record per copy */
 ${cofPrograms('bpf_probe_read_kernel(&outs[0], 4, &out); bpf_probe_read_kernel(&outs[1], 4, &count);', 'mem', [4, 8, 32])}char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'container_cancel', min: 25, text: `/* container_of(&p->m, T, m): libbpf's offsetof is a relocation of the same global as &p->m, p + R - R folds in
+ * the block: no record for either (nested members, an array element, BPF_CORE_READ of the result, twice) */
+__u64 out[16];
+SEC("kprobe/a") int a(struct pt_regs *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	out[0] = container_of(&t->se, struct task_struct, se)->pid;
+	out[1] = (__u64)container_of(&t->se, struct task_struct, se);
+	out[2] = container_of(&t->se.run_node, struct task_struct, se.run_node)->tgid;
+	out[3] = container_of(&t->comm[3], struct task_struct, comm[3])->pid;
+	out[4] = BPF_CORE_READ(container_of(&t->se, struct task_struct, se), real_parent, pid);
+	return 0;
+}
+/* kept: another member or type, a pointer read from memory, the address used on its own too */
+SEC("kprobe/b") int b(struct pt_regs *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	out[0] = container_of(&t->se.run_node, struct task_struct, se)->tgid;
+	return 0;
+}
+SEC("kprobe/b2") int b2(struct pt_regs *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	out[1] = container_of(&t->se, struct task_struct, rt)->pid;
+	out[2] = container_of(t->children.next, struct task_struct, sibling)->pid;
+	out[3] = (__u64)&t->se;
+	out[4] = container_of(&t->se, struct task_struct, se)->prio;
+	return 0;
+}
+/* a later container_of in a block the first one dominates, nothing between that writes memory: GVN gives it the
+ * first one's offset and its \`0 + offset\`, two registers, nothing folds there: one record (a case of a switch, the
+ * other arm of a ternary); a call between, or the same block: none */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(c, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	switch (prev->signal->oom_score_adj & 3) {
+	case 0:
+		switch (container_of(&prev->se, struct task_struct, se)->pid & 3) {
+		case 1:
+			out[14] += container_of(&next->se, struct task_struct, se)->prio;
+			break;
+		case 2:
+			out[13] += bpf_get_prandom_u32();
+			out[12] += container_of(&next->se, struct task_struct, se)->tgid;
+			break;
+		}
+		break;
+	case 1:
+		out[11] = container_of(&prev->se, struct task_struct, se)->pid > 68 ? BPF_CORE_READ(prev, tgid)
+			: container_of(&next->se, struct task_struct, se)->pid;
+		break;
+	case 2:
+		out[10] = container_of(&prev->se, struct task_struct, se)->pid > 68 ? bpf_get_prandom_u32()
+			: container_of(&next->se, struct task_struct, se)->pid;
+		break;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'load_pre', min: 55, text: `/* GVN's load PRE of a relocation's global: f_inode's is loaded in one arm of a diamond only (the other arm a block
+ * of its own: a relocated check), so GVN inserts its load at the end of the other arm and the access after the join
+ * takes a phi: the arm keeps a MOV for the phi beside its folded load, the other arm has the inserted MOV, the access
+ * after none (three records where one arm and the access after made two) */
+__u64 out[16];
+SEC("fentry/vfs_write1") int BPF_PROG(addr_after, struct file *f)
+{
+	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : bpf_core_field_offset(f->f_mode);
+	out[1] = v;
+	struct inode *p = BPF_CORE_READ(f, f_inode);
+	out[2] = (__u64)p;
+	return 0;
+}
+SEC("fentry/vfs_write2") int BPF_PROG(load_after, struct file *f)
+{
+	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : bpf_core_field_offset(f->f_mode);
+	out[1] = v;
+	out[2] = f->f_inode->i_size;
+	out[3] = bpf_core_field_size(f->f_inode);
+	return 0;
+}
+/* per copy of a fully unrolled loop */
+SEC("fentry/vfs_write3") int BPF_PROG(unrolled, struct file *f)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u64 v = BPF_CORE_READ(f, f_path.dentry, d_name.len) > 46 ? f->f_flags : BPF_CORE_READ(f, f_path.dentry, d_inode, i_ino);
+		out[15] = v;
+		if (bpf_core_field_offset(f->f_flags) > 0)
+			return 1;
+	}
+	return 0;
+}
+/* kept: both arms ending in a load of one size (SimplifyCFG sinks them, the arm's relocation is an address), a call
+ * between the join and the access, a call after the load in its arm, an empty other arm (the load goes before the if) */
+SEC("fentry/vfs_write4") int BPF_PROG(sunk, struct file *f)
+{
+	__u64 v = f->f_inode->i_ino > 50 ? f->f_path.dentry->d_parent->d_name.len : f->f_flags;
+	out[11] = v;
+	out[4] += f->f_flags;
+	return 0;
+}
+SEC("fentry/vfs_write5") int BPF_PROG(call_after, struct file *f)
+{
+	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : bpf_core_field_offset(f->f_mode);
+	out[1] = v;
+	out[3] = bpf_get_prandom_u32();
+	out[2] = (__u64)BPF_CORE_READ(f, f_inode);
+	return 0;
+}
+SEC("fentry/vfs_write6") int BPF_PROG(call_in_arm, struct file *f)
+{
+	__u64 v = 7;
+	if (bpf_core_field_exists(f->f_flags)) {
+		v = f->f_inode->i_ino;
+		out[3] = bpf_get_prandom_u32();
+	} else {
+		v = bpf_core_field_offset(f->f_mode);
+	}
+	out[1] = v;
+	out[2] = (__u64)BPF_CORE_READ(f, f_inode);
+	return 0;
+}
+SEC("fentry/vfs_write7") int BPF_PROG(triangle, struct file *f)
+{
+	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : 7;
+	out[1] = v;
+	out[2] = (__u64)BPF_CORE_READ(f, f_inode);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'switch2', min: 20, text: `/* in the shape of elastic's file_modify_event__emit: \`switch (event->finfo.type) { case FILE: break; default: goto
  * out; }\` between two BPF_CORE_READ(path, dentry..): a switch with one case is a conditional branch after
