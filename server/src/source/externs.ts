@@ -16,6 +16,7 @@ import type { KcfgExtern } from '../verdict/kconfig';
 import type { LocalExtern, Range } from './analyzer';
 import { CParser, Expr, ExternDecl, FuncDef, Stmt, TypeEnv, asmSymbols, constValue } from './cparse';
 import { CType, VOID } from './ctypes';
+import { Tk, Token } from './lexer';
 import { isPluginDef } from './contexts';
 import { hasLabel } from './sites';
 
@@ -586,7 +587,7 @@ class Walker {
   private call(x: Extract<Expr, { e: 'call' }>, discard: boolean): void {
     if (x.fn.e === 'id' && (x.fn.name === '__builtin_memcmp' || x.fn.name === 'memcmp') && !this.byName.has(x.fn.name) && this.declared.has('memcmp')) {
       // (readonly: a result nobody uses is no call)
-      if (!discard && memcmpCall(x, this.env)) this.onRef('memcmp', x.fn, this.frame.f, this.order(), true);
+      if (!discard && memcmpCall(x, this.env, this.frame.f.def.body ?? [])) this.onRef('memcmp', x.fn, this.frame.f, this.order(), true);
       for (const a of x.args) this.expr(a, false);
       return;
     }
@@ -659,14 +660,46 @@ const MEMCMP_TYPE: CType = { k: 'func', ret: { k: 'int', name: 'int', size: 4, s
  * Claimed for a constant size of 3 or from 5 on only: a 2 or 4 whose result reaches `== 0` through a helper's return
  * is not told apart here, nor a size that inlining makes constant (left unclaimed: no refusal said wrongly).
  */
-function memcmpCall(x: Extract<Expr, { e: 'call' }>, env: TypeEnv): boolean {
+function memcmpCall(x: Extract<Expr, { e: 'call' }>, env: TypeEnv, body: readonly Token[]): boolean {
   const [a, b, n] = x.args;
   if (!a || !b || !n || x.args.length !== 3) return false;
-  const size = constValue(n, env);
+  const size = sizeValue(n, env, body);
   if (size === undefined || size < 3n || size === 4n) return false;
   const bare = (e: Expr): Expr => (e.e === 'cast' ? bare(e.x) : e);
   if (bare(a).e === 'str' && bare(b).e === 'str') return false;
   return !sameExpr(bare(a), bare(b));
+}
+
+/** A constant size, `sizeof("literal")` (ebpf_exporter's unix-accept-latency: `sizeof(DBUS_SOCK_ADDR_PATH)`) and
+ * that plus or minus a constant included. */
+function sizeValue(n: Expr, env: TypeEnv, body: readonly Token[]): bigint | undefined {
+  if (n.e === 'sizeof' && n.x?.e === 'str') return stringSize(body, n.x);
+  if (n.e === 'binary' && (n.op === '+' || n.op === '-')) {
+    const a = sizeValue(n.l, env, body);
+    const b = sizeValue(n.r, env, body);
+    return a === undefined || b === undefined ? undefined : n.op === '+' ? a + b : a - b;
+  }
+  return constValue(n, env);
+}
+
+/** The bytes of a string literal (its tokens, adjacent ones joined, and the terminating NUL); undefined: not found. */
+function stringSize(body: readonly Token[], x: Expr): bigint | undefined {
+  let n = 0;
+  let found = false;
+  for (const t of body) {
+    if (t.t !== Tk.String || t.start < x.start || t.end > x.end) continue;
+    const q = t.s.indexOf('"');
+    if (q < 0 || t.s.slice(0, q) !== '') return undefined; // a wide or u8 prefix: not counted here
+    const inner = t.s.slice(q + 1, -1);
+    for (let i = 0; i < inner.length; i++, n++) {
+      if (inner[i] !== '\\') continue;
+      const c = inner[++i];
+      if (c === 'x') while (/[0-9a-fA-F]/.test(inner[i + 1] ?? '')) i++;
+      else if (c !== undefined && /[0-7]/.test(c)) for (let k = 0; k < 2 && /[0-7]/.test(inner[i + 1] ?? ''); k++) i++;
+    }
+    found = true;
+  }
+  return found ? BigInt(n + 1) : undefined;
 }
 
 /** The same simple expression (names, members, indexes by constants, `&`): one pointer against itself. */
