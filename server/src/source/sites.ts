@@ -281,6 +281,9 @@ export interface FuncResult {
    * verifier rejects them as it does a relocated direct read. Never relocations: no site list counts them.
    */
   reads?: RawSite[];
+  /** plain_reads: every return gives a plain number to the verifier (bpftime's lookupKeyWriteOrReply returns a ufunc
+   * helper's u64 cast to `robj *`): a caller's pointer from a call of it is one too. */
+  plainRet?: true;
   /** Calls of functions with a body (helpers of this file or of any header). */
   calls: CallRef[];
   notes: { start: number; end: number; message: string }[];
@@ -1400,6 +1403,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (PLAIN_RESULT.has(n) || (READ_MACROS[n] && !READ_MACROS[n]!.into)) return 'plain';
         if (n === 'bpf_get_current_task_btf' || n === 'bpf_core_cast') return 'typed';
         if (n === 'bpf_map_lookup_elem') return 'map';
+        // a function of the unit whose every return is a plain number (its summary, as for `ret`)
+        const callee = PLAIN_READS && n ? env.func(n) : undefined;
+        if (callee?.body && callee !== f && opts.summaryOf?.(callee)?.plainRet) { res.deps.add(n); return 'plain'; }
         return undefined;
       }
       case 'id': {
@@ -4364,6 +4370,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     res.flow = topFlow;
     res.ret = summarize(returns);
+    if (PLAIN_READS && returns.length && returns.every((r) => r.x && originOf(r.x) === 'plain')) res.plainRet = true;
     res.cost = cost + xcost;
     res.xcost = xcost;
     if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));

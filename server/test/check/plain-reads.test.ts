@@ -1,6 +1,6 @@
 // Loads with no relocation through a plain number (issue 12, held-out MagicEyes mem_watcher's procstat:
 // `t = (long long *)rss.count; *t`): a member of a record without preserve_access_index, `*p` or `p[i]`, read through
-// a kprobe argument or a number BPF_CORE_READ returned, is refused by the verifier ("invalid mem access 'scalar'")
+// a kprobe argument, a number BPF_CORE_READ returned or a helper function returns (pr_return, plainRet), is refused by the verifier ("invalid mem access 'scalar'")
 // as a relocated direct read is. The fixtures (test-fixtures/check/plain, the tool's records and inline helpers in
 // app_stats.bpf.h) are compiled here with clang; per fixture `check FILE.bpf.c` must give the errors `check FILE.o`
 // (the bytecode walk) gives, on the same targets at the same lines, and this machine's verifier must refuse every
@@ -29,7 +29,7 @@ const key = (f: CheckFinding) => `${f.code} ${path.basename(f.location.file)}:${
 
 /** The direct reads each fixture is written for, by line of the .bpf.c (the comparison decides whether they are right). */
 const EXPECTED: { [name: string]: number[] } = {
-  pr_kprobe: [13], pr_header: [10, 11], pr_deref: [15, 16, 17], pr_guarded: [13], pr_loads: [],
+  pr_kprobe: [13], pr_header: [10, 11], pr_deref: [15, 16, 17], pr_guarded: [13], pr_return: [13], pr_loads: [],
 };
 
 describe('check FILE.bpf.c finds the loads with no relocation through a plain number that check FILE.o finds', function () {

@@ -39,4 +39,12 @@ static __always_inline long next_head(struct app_queue *q)
 	return q->next->head;
 }
 
+/* the queue the tool keeps for the current task: an address it stored in the mm's arg_start, read back as a number */
+static __always_inline struct app_queue *task_queue(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return (struct app_queue *)BPF_CORE_READ(task, mm, arg_start);
+}
+
 #endif
