@@ -1387,6 +1387,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           res.notes.length = n2;
           if (k2 === 'ptr' || k2 === 'array') return originOf(x.x.x, d + 1);
         }
+        // `(char *)(temp + 2)`, temp an array or a pointer (typed as a number here): pointer arithmetic, temp's origin
+        // (otel-go's w3c_string_to_span_context((char *)(temp + W3C_KEY_LENGTH + 2), ..), temp a local array)
+        if (PLAIN_READS) {
+          let b = x.x;
+          for (let i = 0; i < 16 && (b.e === 'cast' || (b.e === 'binary' && (b.op === '+' || b.op === '-'))); i++) b = b.e === 'cast' ? b.x : b.l;
+          const t = b.e === 'id' ? lookup(b.name) ?? env.global(b.name) : undefined;
+          const bk = t && strip(t).k;
+          if (bk === 'array' || bk === 'ptr') return originOf(b, d + 1);
+        }
         // a number read from the context (`PT_REGS_PARM1(ctx)`, `ctx[0]`): a plain number in a kprobe, but a
         // BTF-typed pointer in tp_btf/fentry (the verifier types those context slots): the section decides
         return readsParam(x.x) ? 'regs' : 'plain';
@@ -1409,6 +1418,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return undefined;
       }
       case 'id': {
+        // an array (not a parameter) is its address on the stack or in a global, whatever a probe read wrote into it
+        // (hello-libbpfgo's `bpf_probe_read_kernel_str(&file_name_str, ..)` then `file_name_str[i]`)
+        if (PLAIN_READS && !f.params.some((p) => p.name === x.name)) {
+          const t = lookup(x.name) ?? env.global(x.name);
+          if (t && strip(t).k === 'array') return undefined;
+        }
         const o = varOrigin.get(x.name);
         if (o !== undefined) return o === 'mixed' ? undefined : o;
         // parameters live in the outermost scope too: a name declared in the body was met above (varOrigin)

@@ -44,6 +44,17 @@ int BPF_KPROBE(pr_stack)
 	return 0;
 }
 
+/* an array a probe read filled: its elements are read from the stack */
+SEC("kprobe/do_unlinkat")
+int BPF_KPROBE(pr_probed_array, int dfd, struct filename *name)
+{
+	char buf[16];
+
+	bpf_probe_read_kernel_str(&buf, sizeof(buf), BPF_CORE_READ(name, name));
+	out = buf[1] + buf[2];
+	return 0;
+}
+
 /* a BTF-typed argument cast to the tool's record: the verifier checks the offset against task_struct and allows it */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(pr_typed, struct task_struct *parent, struct task_struct *child)
