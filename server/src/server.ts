@@ -17,7 +17,7 @@ import { ArchEvaluation, MergedEvaluations, mergeArchEvaluations, mergedFindings
 import { codeActionsFor } from './features/codeActions';
 import { Finding, FindingMemo, SeveritySetting } from './features/diagnostics';
 import { ExternMemo, externFindings } from './features/externs';
-import { EvaluationMemo, LiveSite, SiteEvaluation } from './features/evaluate';
+import { EvaluationMemo, LiveSite, SiteEvaluation, evaluateSites } from './features/evaluate';
 import { notesToPublish } from './features/notes';
 import { plainAccessFindings } from './features/plainAccess';
 import { TargetContext, describeSubset, macroHover, siteHover, typeHover } from './features/hover';
@@ -154,7 +154,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   /** Per document: findings of the sites an edit left alone (see FindingMemo). */
   const findingMemos = new Map<string, { findings: FindingMemo }>();
   /** Per document and arch: its last sites and plain accesses, as analysed and as interned (features/recheck.ts). */
-  const interned = new Map<string, { sites: Interned<Site>; plain: Interned<PlainAccess> }>();
+  const interned = new Map<string, { sites: Interned<Site>; plain: Interned<PlainAccess>; reads: Interned<Site> }>();
   /** Per document: the inputs and outputs of its last evaluation, reused whole when the inputs are the same objects. */
   const lastEval = new Map<string, { inputs: { key: string; arches: EvaluationInputs[] }; parts: ArchEvaluation[]; plainFindings: Finding[]; merged: MergedEvaluations; siteFindings: Finding[] }>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -833,7 +833,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     const inputsOf = (gs: typeof groups, key: string) => ({
       key, arches: gs.map((g, i) => {
         const a = analyses[i] ?? analyses[0]!;
-        return { local: a.localBtf(), sites: a.sites, plain: a.plainAccesses, targets: g.targets };
+        return { local: a.localBtf(), sites: a.sites, plain: a.plainAccesses, reads: a.plainReads, targets: g.targets };
       }),
     });
     const last = lastEval.get(uri);
@@ -860,6 +860,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     }
     const parts: ArchEvaluation[] = reuse ? last!.parts : [];
     const findings: Finding[] = reuse ? [...last!.plainFindings] : [];
+    // plain_reads: loads through a plain number with no relocation, reported as direct reads (only their guards relocate)
+    const readParts: ArchEvaluation[] = [];
     // Messages name up to 4 targets, else a kernel-range summary: a fleet of 300 names helps nobody.
     const describeTargets = (subset: readonly string[]) => describeSubset(subset, ctx, 80);
     let failed = false;
@@ -879,12 +881,14 @@ export function startServer(connection: Connection = createServerConnection()): 
         parts.push({ arch: g.arch, local, evals: evaluateDistinct(local, analysis.sites as LiveSite[], g.targets, memo), targets: g.targets.map((t) => t.name) });
         cpuMark(`relocation ${g.arch}`);
         findings.push(...plainAccessFindings(local, analysis.plainAccesses, g.targets, { severities: settings.severity, describeTargets }, memo));
+        if (analysis.plainReads.length) readParts.push({ arch: g.arch, local, evals: evaluateSites(local, analysis.plainReads as LiveSite[], g.targets, memo), targets: g.targets.map((t) => t.name) });
         cpuMark(`plain accesses ${g.arch}`);
       }
     } catch (e) {
       failed = true;
       log(`relocating ${uri} failed: ${errorText(e)}`);
     }
+    if (readParts.length) findings.push(...mergedFindings(mergeArchEvaluations(readParts), { severities: settings.severity, describeTargets }));
     if (!reuse) {
       await breathe();
       if (superseded()) return results.get(uri); // a newer edit is on its way
@@ -1001,8 +1005,10 @@ export function startServer(connection: Connection = createServerConnection()): 
     const have = interned.get(key);
     const sites = intern(have?.sites, a.sites);
     const plain = intern(have?.plain, a.plainAccesses);
-    interned.set(key, { sites, plain });
-    return sites.kept === a.sites && plain.kept === a.plainAccesses ? a : { ...a, sites: sites.kept as Site[], plainAccesses: plain.kept as PlainAccess[] };
+    const reads = intern(have?.reads, a.plainReads);
+    interned.set(key, { sites, plain, reads });
+    return sites.kept === a.sites && plain.kept === a.plainAccesses && reads.kept === a.plainReads ? a
+      : { ...a, sites: sites.kept as Site[], plainAccesses: plain.kept as PlainAccess[], plainReads: reads.kept as Site[] };
   }
 
   /**

@@ -26,7 +26,7 @@ import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, Refusal, SourcePayload, TargetReport, objectParts, prepareProgram } from './engine';
 import { libbpfExterns } from '../source/externs';
-import type { Range } from '../source/analyzer';
+import type { Analysis, Range } from '../source/analyzer';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
 import { PlaceSite, RecordKey, analyseSource, assignRecords, mergedSites, recordFunctions, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
@@ -209,7 +209,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
         const at = e.declRange ?? e.useRange;
         if (at) externs[e.name] = at;
       }
-      places = { source: sourceFile, sites, recordSites: [], merged: [], externs };
+      places = { source: sourceFile, sites, recordSites: [], merged: [], externs, reads: src.analysis.plainReads };
     } else {
       notes.push(`${path.basename(file)}: no source beside the object (${path.basename(file).replace(/(\.bpf(el|eb)?)?\.o$/i, '.bpf.c')}; or pass --source): `
         + 'findings point at the line-info rows of the object');
@@ -311,7 +311,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     program: {
       file, kind: payload.kind,
       // a copy clang merges with an earlier one is no record of its own (source/cse.ts)
-      relocations: payload.kind === 'source' ? payload.sites.filter((s) => !s.merged).length : meta.length,
+      relocations: payload.kind === 'source' ? payload.sites.filter((s) => !s.merged && s.plainRead === undefined).length : meta.length,
       guards: payload.kind === 'source' ? 'source' : 'bytecode',
       ...(payload.kind === 'object' && sourceFile ? { source: sourceFile } : {}),
       ...(programArch ? { arch: programArch.arch, archEvidence: programArch.evidence } : {}),
@@ -382,7 +382,8 @@ async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arc
   const emitted = a.externs();
   const local = a.localBtf();
   // a function no program reaches is not in the object: its sites (listed for the editor) are not checked
-  return { kind: 'source', file, localBtf: local.bytes, sites: a.sites.filter((s) => !s.unreached) as AnalysedSite[],
+  // plain_reads ride along as sites that relocate nothing (only their guards), to be walked per target like the rest
+  return { kind: 'source', file, localBtf: local.bytes, sites: [...a.sites.filter((s) => !s.unreached), ...a.plainReads] as AnalysedSite[],
     ...(emitted.length ? { externs: libbpfExterns(emitted, local) } : {}) };
 }
 
@@ -399,7 +400,7 @@ function sourceFindings(file: string, parts: readonly { arch: Arch; payload: Sou
   const archEvals: ArchEvaluation[] = parts.filter((p) => p.reports.length).map(({ arch, payload: p, reports }) => {
     const local = Btf.parse(p.localBtf, p.file);
     for (const site of p.sites) {
-      if (!rootNames.has(site.localType)) { try { rootNames.set(site.localType, describeType(local, site.typeId)); } catch { /* named as spelled */ } }
+      if (site.plainRead === undefined && !rootNames.has(site.localType)) { try { rootNames.set(site.localType, describeType(local, site.typeId)); } catch { /* named as spelled */ } }
     }
     const evals: SiteEvaluation[] = p.sites.map((site, i) => {
       const per = new Map<string, SiteOnTarget>();
@@ -506,6 +507,8 @@ interface Places {
   readonly merged?: readonly (readonly number[])[];
   /** Where each extern the source makes clang emit is declared (or first used) in the source. */
   readonly externs?: { readonly [name: string]: Range };
+  /** plain_reads of the source (loads with no record): where a read through a plain number with no record goes. */
+  readonly reads?: Analysis['plainReads'];
 }
 
 /** Code of a check finding on a .o: a load or store through a plain number, which the verifier rejects. */
@@ -573,7 +576,7 @@ function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordI
     for (const m of places?.merged?.[i] ?? []) out.push({ ...f, location: siteLocation(places!, m) });
   });
   // Reads through a plain number, grouped per instruction across targets.
-  const derefs = new Map<string, { d: ScalarDeref; targets: string[]; program: string }>();
+  const derefs = new Map<string, { d: ScalarDeref; targets: string[]; program: string; k: number }>();
   reports.forEach((rep) => rep.programs?.forEach((v, k) => {
     for (const d of v.derefs ?? []) {
       const key = `${d.section}\u0000${d.insnOff}`;
@@ -581,21 +584,37 @@ function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordI
       if (g) {
         if (!g.targets.includes(rep.name)) g.targets.push(rep.name);
       } else {
-        derefs.set(key, { d, targets: [rep.name], program: programName(k) });
+        derefs.set(key, { d, targets: [rep.name], program: programName(k), k });
       }
     }
   }));
-  for (const { d, targets, program } of derefs.values()) {
+  // a read with no record: the source's plain read of that program at that line (its header line for an inlined
+  // helper, then placed where the document enters it, as the source path places it), each in turn
+  const taken = new Map<string, number>();
+  const plainReadOf = (d: ScalarDeref, k: number): Analysis['plainReads'][number] | undefined => {
+    if (!places?.reads?.length || !d.file || !d.line || process.env.CORELENS_PLAIN_READS === '0') return undefined;
+    const name = ids[k]?.name;
+    const base = path.basename(d.file);
+    const all = places.reads.filter((r) => r.program === name && r.line + 1 === d.line
+      && path.basename(r.origin ? r.origin.file : places.source) === base);
+    if (!all.length) return undefined;
+    const key = `${name}\u0000${base}:${d.line}`;
+    const n = taken.get(key) ?? 0;
+    taken.set(key, n + 1);
+    return all[Math.min(n, all.length - 1)];
+  };
+  for (const { d, targets, program, k } of derefs.values()) {
     // The read's own relocation, else the field offset computed just before it (BPF_CORE_READ_BITFIELD adds a
     // relocated offset to the pointer, then reads at +0).
     let ri = byOrigin.get(`${d.section}\u0000${d.insnOff}`);
     for (let back = 8; ri === undefined && back <= 32; back += 8) {
       const j = byOrigin.get(`${d.section}\u0000${d.insnOff - back}`);
-      if (j !== undefined && meta[j]!.kindName === 'byte_off') ri = j;
+      if (j !== undefined && meta[j]!.kindName === 'byte_off' && offsetMove(obj, meta[j]!)) ri = j;
     }
     const r = ri !== undefined ? meta[ri] : undefined;
-    const label = r ? siteLabel(obj.btf, r) : d.text.replace(/^\d+: \(\w+\) /, '');
-    const loc = r && ri !== undefined ? place(p, r, ri, places)
+    const pr = r ? undefined : plainReadOf(d, k);
+    const label = r ? siteLabel(obj.btf, r) : pr ? pr.plainRead! : d.text.replace(/^\d+: \(\w+\) /, '');
+    const loc = r && ri !== undefined ? place(p, r, ri, places) : pr ? rangeLocation(places!.source, pr.range)
       : { file: d.file ? resolveSource(p, d.file, places) : p.file, line: d.line ?? 0, column: d.column || 1, endLine: d.line ?? 0, endColumn: d.column || 1 };
     out.push({
       code: DIRECT_READ, severity: 'error', cause: `\`${label}\` read directly through a plain number`,
@@ -607,6 +626,21 @@ function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordI
     });
   }
   return out;
+}
+
+/**
+ * The record's instruction computes the offset into a register (a `mov`/`add` of an immediate), as
+ * BPF_CORE_READ_BITFIELD's does before its load at +0; a record on a load of its own is another read (MagicEyes'
+ * `t = (long long *)rss.count; *t`: the relocated stack load of `rss.count` is not what `*t` reads through).
+ * CORELENS_PLAIN_READS=0: any byte_off record before the read, as before.
+ */
+function offsetMove(obj: ReturnType<typeof parseBpfObject>, r: RecordInfo): boolean {
+  if (process.env.CORELENS_PLAIN_READS === '0') return true;
+  const code = sectionCode(obj.elf, r.section);
+  const insn = code && r.insnOff % 8 === 0 ? readInsn(code, r.insnOff / 8, obj.elf.littleEndian) : undefined;
+  if (!insn) return true;
+  const cls = insn.code & 0x07;
+  return cls === 0x04 || cls === 0x07 || cls === 0x00; // ALU, ALU64, LD (ld_imm64)
 }
 
 /**

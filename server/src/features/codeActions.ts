@@ -395,6 +395,8 @@ function bitfieldFix(ctx: FixContext, diag: Diagnostic, f: Finding): CodeAction 
  * stored to, called, indexed, or its base not a name.
  */
 function directReadFix(ctx: FixContext, diag: Diagnostic, f: Finding): CodeAction | undefined {
+  // a read with no relocation (plain_reads): BPF_CORE_READ would relocate a record the kernel may not have
+  if (!f.data.localType) return undefined;
   const r = f.range;
   if (r.start.line !== r.end.line) return undefined;
   const text = lineText(ctx.doc, r.start.line);

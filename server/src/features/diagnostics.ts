@@ -205,7 +205,8 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
   }
 
   function findingsOfSite(ev: SiteEvaluation, site: LiveSite): void {
-    const label = siteLabel(localBtf, site);
+    // a plain read names its own load (no type of the local BTF stands for it)
+    const label = site.plainRead !== undefined ? site.plainRead : siteLabel(localBtf, site);
     const data = { kind: site.kind, typeId: site.typeId, access: site.access, localType: site.localType, path: label };
     const across = acrossTargets(ev.targets, targetNames, namesKey);
     for (const { res, targets: groupTargets } of across.failures.values()) {
@@ -261,7 +262,10 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
           range: site.range, code: CODES.directRead, targets, data,
           message: `\`${label}\` is read directly through a pointer that is a plain number to the verifier (a helper's result, a `
             + `probe-read value or a kprobe argument): it rejects the program with "invalid mem access 'scalar'" on ${list(targets, all)}. `
-            + 'Read it with BPF_CORE_READ() (bpf_probe_read_kernel), or attach as tp_btf/fentry where arguments are typed pointers',
+            + (site.plainRead !== undefined
+              // no relocation here: BPF_CORE_READ would add one for a record the kernel may not have
+              ? 'Read it with bpf_probe_read_kernel() (bpf_probe_read_user() for user memory), or attach as tp_btf/fentry where arguments are typed pointers'
+              : 'Read it with BPF_CORE_READ() (bpf_probe_read_kernel), or attach as tp_btf/fentry where arguments are typed pointers'),
         });
       }
     }

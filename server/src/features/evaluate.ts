@@ -69,6 +69,8 @@ export interface LiveSite {
   plainPointer?: boolean;
   /** Runs only when this `const volatile` knob is set to other than its default (see analyzer.ts Site.knob). */
   knob?: string;
+  /** A load with no relocation (see analyzer.ts Site.plainRead): only its guards are relocated; its label. */
+  plainRead?: string;
   /** Width in bytes the program reads, when the read has a fixed width (direct loads, BPF_CORE_READ). */
   readSize?: number;
   /** The program (SEC function or subprogram) whose code holds the relocation, when the analysis knows it: a
@@ -178,6 +180,8 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
     const planOf = (g: LiveGuard): GuardPlan => ('any' in g ? { any: g.any.map((alt) => alt.map(planOf)) } : callOf(g));
     const plan = sites.map((site) => {
       const guards = site.guards.map(planOf);
+      // a plain read relocates nothing of its own: only whether it runs is asked (PLAIN_READ stands for its result)
+      if (site.plainRead !== undefined) return { call: -1, guards };
       calls.push({ kind: site.kind, typeId: site.typeId, access: site.access });
       return { call: calls.length - 1, guards };
     });
@@ -186,12 +190,12 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
     const gkey = (g: LiveGuard, p: GuardPlan): string => (typeof p === 'number'
       ? `${(g as LiveCheckGuard).when ? '+' : '-'}${prep.callIds[p]}${cmpKey((g as LiveCheckGuard).cmp)}`
       : `(${p.any.map((alt, i) => alt.map((q, j) => gkey((g as LiveAnyGuard).any[i]![j]!, q)).join(',')).join('|')})`);
-    const keys = plan.map((p, i) => `${setKey}\u0002${sites[i]!.idle ? 'idle|' : ''}${prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => gkey(g, p.guards[j]!)).join(',')}`);
+    const keys = plan.map((p, i) => `${setKey}\u0002${sites[i]!.idle ? 'idle|' : ''}${p.call < 0 ? 'plain' : prep.callIds[p.call]}|${sites[i]!.guards.map((g, j) => gkey(g, p.guards[j]!)).join(',')}`);
     const maps = keys.map((k) => m.siteMap(k));
     // Only the sites without a map of their own need relocation results, and only for their own calls.
     const needed: number[] = [];
     const callsIn = (p: GuardPlan): number[] => (typeof p === 'number' ? [p] : p.any.flatMap((alt) => alt.flatMap(callsIn)));
-    maps.forEach((map, i) => { if (!map) needed.push(plan[i]!.call, ...plan[i]!.guards.flatMap(callsIn)); });
+    maps.forEach((map, i) => { if (!map) needed.push(...(plan[i]!.call < 0 ? [] : [plan[i]!.call]), ...plan[i]!.guards.flatMap(callsIn)); });
     const results = needed.length ? m.relocations.resolve(prep, needed) : [];
     return sites.map((site, si) => {
       // A site equal to an earlier one of this evaluation (same calls, same guards) shares its map.
@@ -215,9 +219,10 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
               break;
             }
           }
+          const result = call < 0 ? PLAIN_READ : r[call]!;
           per!.set(t.name, offByIndex === undefined
-            ? { result: r[call]!, runs }
-            : { result: r[call]!, runs, offBy: site.guards[offByIndex], offByIndex });
+            ? { result, runs }
+            : { result, runs, offBy: site.guards[offByIndex], offByIndex });
         });
         m.remember(keys[si]!, per);
       }
@@ -227,6 +232,11 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
     m.end();
   }
 }
+
+/** What a plain read (LiveSite.plainRead) stands on: nothing to relocate, so nothing fails. */
+export const PLAIN_READ: RelocationResult = {
+  kind: 0, status: 'ok', validate: false, localSize: 0, targetSize: 0, failMemszAdjust: false, targetTypeId: 0, candidates: 0, matched: 0,
+};
 
 /** A guard's relocation calls: the call index of a check, or the same shape as a disjunction. */
 type GuardPlan = number | { any: GuardPlan[][] };

@@ -68,6 +68,8 @@ export interface EvaluationInputs {
   readonly local: object;
   readonly sites: readonly object[];
   readonly plain: readonly object[];
+  /** plain_reads (analyzer.ts Analysis.plainReads): absent where none are evaluated. */
+  readonly reads?: readonly object[];
   /** The targets of the arch, by what relocation reads of each: name, BTF, slice ids, generation, info. */
   readonly targets: readonly { readonly name: string; readonly btf: object; readonly ids?: object; readonly generation?: number; readonly info?: object }[];
 }
@@ -77,7 +79,7 @@ export function sameInputs(a: { key: string; arches: readonly EvaluationInputs[]
   if (a.key !== b.key || a.arches.length !== b.arches.length) return false;
   return a.arches.every((x, i) => {
     const y = b.arches[i]!;
-    return x.local === y.local && x.sites === y.sites && x.plain === y.plain && x.targets.length === y.targets.length
+    return x.local === y.local && x.sites === y.sites && x.plain === y.plain && x.reads === y.reads && x.targets.length === y.targets.length
       && x.targets.every((t, j) => {
         const u = y.targets[j]!;
         return t.name === u.name && t.btf === u.btf && t.ids === u.ids && t.generation === u.generation && t.info === u.info;

@@ -125,6 +125,10 @@ export interface Site {
   /** A direct load through a pointer that is a plain number to the verifier (bpf_get_current_task(), a probe-read
    * value, a BPF_KPROBE argument): it rejects the program ("invalid mem access 'scalar'"). */
   plainPointer?: boolean;
+  /** plain_reads: no relocation at all but a load with none (`app_rec::count` of a record without
+   * preserve_access_index, `*(long long *)`) through a plain number: in `Analysis.plainReads` only, never among the
+   * sites (typeId 0, no kind of its own), reported as a direct read (`plainPointer` is set). */
+  plainRead?: string;
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads and clang records
    * this relocation twice (the LDX offset of the first byte, the address of the others). */
   unalignedLoad?: boolean;
@@ -193,6 +197,9 @@ export interface AnalysisStats {
 export interface Analysis {
   uri: string;
   sites: Site[];
+  /** plain_reads: loads with no relocation through a pointer that is a plain number to the verifier, per call
+   * context as sites are (guards, program, section): what `direct-read` also reports. Not relocations. */
+  plainReads: Site[];
   notes: Note[];
   functions: FunctionInfo[];
   plainAccesses: PlainAccess[];
@@ -627,13 +634,14 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
       text, from: opts.functions.expansionsOf(file, owner), keep: (x) => opts.functions!.keepExpansions(file, owner, x),
     };
     const inlining = { outlined: new Set<FuncDef>(), reached: new Set<FuncDef>() };
-    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf, inlining }, headerRoots, E.contexts, share);
+    const plainReads: Site[] = [];
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf, inlining }, headerRoots, E.contexts, share, plainReads);
     stats.functions = entries.length;
     stats.programsExpanded = E.contexts.expanded;
     stats.programsReused = E.contexts.reused;
     let externs: readonly LocalExtern[] | undefined;
     return {
-      uri, sites, notes, functions, plainAccesses, stats,
+      uri, sites, plainReads, notes, functions, plainAccesses, stats,
       localBtf: () => builder.build(file),
       macroDefined: (name) => E.pre.macros.has(name),
       externs: () => externs ??= externsOf(() => emittedExterns(E.env, [
@@ -816,7 +824,7 @@ function tooLarge(uri: string, text: string): Analysis {
   const lines = new LineMap(text);
   const end = lines.position(Math.min(text.length, 1));
   return {
-    uri, sites: [], functions: [], plainAccesses: [],
+    uri, sites: [], plainReads: [], functions: [], plainAccesses: [],
     notes: [{ range: { start: { line: 0, character: 0 }, end }, severity: 'warning', message: `not analysed: the ${overLimitMessage('source', text.length, 'document')}` }],
     stats: { full: true, functions: 0, analysed: 0, reused: 0, skipped: 0, unattributed: 0 },
     localBtf: () => new LocalBtfBuilder().build(uriToPath(uri)),

@@ -122,6 +122,8 @@ interface RootMemo {
   /** The inlining decision taken for every callee met (they depend on the whole unit's call counts). */
   decisions: Map<CallRef, boolean>;
   sites: Site[];
+  /** plain_reads: the program's loads through a plain number with no relocation (FuncResult.reads), never sites. */
+  reads: Site[];
   /** Callees kept out of line, in the order the expansion met them (each a program of its own). */
   pushes: FuncDef[];
   reached: FuncDef[];
@@ -222,7 +224,8 @@ export const inlineTrace: { on?: (d: InlineDecision) => void } = {};
 
 /** Every site per call context, for the document's functions (`entries`) and the helpers they reach. */
 export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resultOf: (f: FuncDef) => FuncResult | undefined,
-  deltaOf: Map<FuncDef, number>, ce: ContextEnv, headerRoots: readonly FuncDef[] = [], cache?: ContextCache, share?: ExpansionShare): Site[] {
+  deltaOf: Map<FuncDef, number>, ce: ContextEnv, headerRoots: readonly FuncDef[] = [], cache?: ContextCache, share?: ExpansionShare,
+  reads: Site[] = []): Site[] {
   const out: Site[] = [];
   // expansions are recorded for the other arches (and taken from them) only where an analyzer shares them
   const crossArch = !!share && !!cache && sharedExpansions.on;
@@ -374,6 +377,23 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (copies > 1) s.copies = copies;
     made.set(k, s);
     s.guards = [...c.prefix, ...guardsIn(c, r.guards)];
+    return s;
+  };
+
+  /** plain_reads: a load with no relocation through a plain number in context `c` (no type of the local BTF: it is no
+   * relocation), or undefined where its pointer is not one there or the program type makes casts of numbers pointers. */
+  const readIn = (c: Ctx, r: RawSite): Site | undefined => {
+    if (!r.viaPointer || !plainPointer(c, r.viaPointer) || !c.section || !TRACE_SECTIONS.test(c.section)) return undefined;
+    const own = range(c.def, r.start, r.end);
+    const s: Site = {
+      kind: r.kind, typeId: 0, localType: '', access: '', range: c.entry ?? own, line: lineOf(c.def, r.start), func: r.func,
+      guards: [...c.prefix, ...guardsIn(c, r.guards)], chain: c.chain, plainPointer: true, plainRead: r.plainRead ?? '',
+    };
+    if (c.def.file) s.origin = { file: c.def.file, range: own, line: s.line };
+    if (c.program !== undefined) s.program = c.program;
+    s.section = c.section;
+    if (c.idle) s.idle = true;
+    if (c.knob ?? r.knob) s.knob = c.knob ?? r.knob;
     return s;
   };
 
@@ -540,6 +560,11 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     reached.add(c.def);
     if (rec) { rec.reached.push(c.def); if (!rec.funcs.has(c.def)) rec.funcs.set(c.def, { res, at: startOf(c.def) }); }
     for (const r of res.sites) if (holds(r.pconds, c)) out.push(siteIn(c, r));
+    // (after the sites: a read's guards are checks already made, so the local BTF gets no type in another order)
+    for (const r of res.reads ?? []) {
+      const s = holds(r.pconds, c) ? readIn(c, r) : undefined;
+      if (s) { reads.push(s); rec?.reads.push(s); }
+    }
     // a function named as a value (a bpf_loop callback): an out-of-line body, a program of its own, counted once
     for (const r of res.fnRefs ?? []) {
       if (!holds(r.pconds, c) || !r.def.body) continue;
@@ -618,6 +643,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       if (old && stillValid(old, def, res)) {
         cache.reused++;
         for (const s of old.sites) out.push(s);
+        for (const s of old.reads) reads.push(s);
         for (const d of old.reached) reached.add(d);
         for (const d of old.pushes) if (!rootsDone.has(d)) pendingRoots.push(d);
         remember(def, mode, old);
@@ -629,13 +655,14 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         cache.reused++;
         sharedExpansions.hits++;
         for (const s of taken.sites) out.push(s);
+        for (const s of taken.reads) reads.push(s);
         for (const d of taken.reached) reached.add(d);
         for (const d of taken.pushes) if (!rootsDone.has(d)) pendingRoots.push(d);
         remember(def, mode, taken);
         return;
       }
       cache.expanded++;
-      rec = { funcs: new Map(), decisions: new Map(), sites: [], pushes: [], reached: [], types: [] };
+      rec = { funcs: new Map(), decisions: new Map(), sites: [], reads: [], pushes: [], reached: [], types: [] };
     }
     const start = out.length;
     const c: Ctx = { key: `${unreached ? 'u' : 'p'}${idOf(def)}`, def, chain: [], prefix: [], program: unreached ? undefined : def.name, section: unreached ? undefined : section, unreached };
@@ -671,7 +698,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     for (const [call, inl] of m.decisions) if (inlines(call.def, call) !== inl) return undefined;
     // every site and guard knows its type (one made while the sharing was off does not)
     const typed = (g: Guard): boolean => ('any' in g ? g.any.every((alt) => alt.every(typed)) : typeOfId.has(g));
-    if (!m.sites.every((s) => typeOfId.has(s) && s.guards.every(typed))) return undefined;
+    if (!m.sites.every((s) => typeOfId.has(s) && s.guards.every(typed)) || !m.reads.every((s) => s.guards.every(typed))) return undefined;
     // the same types given to this arch's builder in the same order, then each site and guard with this arch's id
     for (const t of m.types) ce.builder.idOf(t);
     const copied = new Map<Guard, Guard>();
@@ -700,7 +727,11 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       typeOfId.set(c, t);
       return c;
     });
-    return { funcs: m.funcs, decisions: m.decisions, sites, pushes: m.pushes, reached: m.reached, types: m.types };
+    const rds = m.reads.map((s) => {
+      const guards = s.guards.map(guard);
+      return guards.every((g, i) => g === s.guards[i]) ? s : { ...s, guards };
+    });
+    return { funcs: m.funcs, decisions: m.decisions, sites, reads: rds, pushes: m.pushes, reached: m.reached, types: m.types };
   };
   /** The expansion would come out the same: every function it entered has the same result at the same place, and
    * every inlining decision is the same. */
@@ -784,6 +815,14 @@ function btfTypedArg(c: Ctx): boolean {
 
 /** CORELENS_TEXT_ARGS=0: a static subprogram's parameters are never plain numbers to its direct reads. */
 const TEXT_ARGS = process.env.CORELENS_TEXT_ARGS !== '0';
+/**
+ * plain_reads: program types where an integer cast to a pointer is a number to the verifier. Packet programs (xdp,
+ * tc, socket filters, cgroup skb...) cast `ctx->data` (a u32 the verifier rewrites into a packet pointer) through a
+ * local copy of ctx the origin model does not follow: no claim there.
+ */
+/** CORELENS_PLAIN_READS=0: no plain reads (sites.ts), and direct reads claimed in any program type, as before. */
+const PLAIN_READS = process.env.CORELENS_PLAIN_READS !== '0';
+const TRACE_SECTIONS = /^(kprobe|kretprobe|uprobe|uretprobe|uprobe\.s|uretprobe\.s|ksyscall|kretsyscall|usdt|kprobe\.multi|kretprobe\.multi|uprobe\.multi|uretprobe\.multi|tracepoint|tp|raw_tracepoint|raw_tp|raw_tracepoint\.w|raw_tp\.w|perf_event|tp_btf|fentry|fexit|fmod_ret|fentry\.s|fexit\.s|fmod_ret\.s|lsm|lsm\.s|iter|iter\.s)(\/|$)/;
 
 /** Program types whose BPF_KPROBE-style macros hand the body its arguments as plain numbers (read from pt_regs). */
 const REGS_SECTIONS = /^(kprobe|kretprobe|uprobe|uretprobe|uprobe\.s|uretprobe\.s|ksyscall|kretsyscall|usdt|kprobe\.multi|kretprobe\.multi|uprobe\.multi|uretprobe\.multi)(\/|$)/;
@@ -795,9 +834,14 @@ const REGS_SECTIONS = /^(kprobe|kretprobe|uprobe|uretprobe|uprobe\.s|uretprobe\.
  * (typed sections, a .text function's parameters) is not claimed: no false error.
  */
 function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean {
+  // a parameter a caller passes a plain number: that caller's context decided it, its program type included (an
+  // inlined helper's, or a static subprogram's in .text: text_args)
+  if (typeof via === 'object' && c.argpl?.[via.param]) return !c.unreached;
+  // a packet program's `(void *)(long)s->data` through a copy of its ctx is a packet pointer the origin model takes
+  // for a number (plain_reads: no claim outside tracing programs)
+  if (PLAIN_READS && (!c.section || !TRACE_SECTIONS.test(c.section))) return false;
   if (via === 'plain') return !c.unreached;
   if (via === 'regs') return !c.unreached && !!c.section && REGS_SECTIONS.test(c.section);
-  if (c.argpl?.[via.param]) return !c.unreached;
   return via.param >= 1 && !!c.section && REGS_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
 }
 

@@ -16,6 +16,7 @@ import type { KcfgExtern } from '../verdict/kconfig';
 import type { LocalExtern, Range } from './analyzer';
 import { CParser, Expr, ExternDecl, FuncDef, Stmt, TypeEnv, asmSymbols, constValue } from './cparse';
 import { CType, VOID } from './ctypes';
+import { Tk, Token } from './lexer';
 import { isPluginDef } from './contexts';
 import { hasLabel } from './sites';
 
@@ -27,6 +28,8 @@ const ASM_SYMBOLS = process.env.CORELENS_ASM_SYMBOLS !== '0';
 const LINKED_VARS = process.env.CORELENS_LINKED_VARS !== '0';
 /** CORELENS_IMPLICIT_FUNCS=0: a function called without any declaration (clang 14's implicit `int f()`) is no extern. */
 const IMPLICIT_FUNCS = process.env.CORELENS_IMPLICIT_FUNCS !== '0';
+/** CORELENS_MEMCMP_CALLS=0: a memcmp clang 14 keeps as a call is no extern (no refusal; memcmpCall). */
+const MEMCMP_CALLS = process.env.CORELENS_MEMCMP_CALLS !== '0';
 /** CORELENS_RESERVED_KFUNCS=0: a kfunc with a reserved name that is only called keeps its BTF (clang 15+'s output). */
 const RESERVED_KFUNCS = process.env.CORELENS_RESERVED_KFUNCS !== '0';
 
@@ -183,6 +186,26 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
       }
     }
   }
+  // memcmp_calls: clang 14 keeps many a memcmp as a call of an undefined `memcmp` (memcmpCall), which libbpf's open
+  // refuses on every kernel: with no BTF for `__builtin_memcmp` (netobserv's md_already_exists, sched-ext lavd's
+  // `!__builtin_memcmp(p->comm, "ksoftirqd/", 10)`), with a BTF FUNC in no DATASEC for `memcmp` called undeclared
+  // (clang's builtin declaration gets debug info); measured with clang 14 and libbpf 1.1, fixture
+  // test-fixtures/check/externs/ext_memcmp.bpf.c
+  if (MEMCMP_CALLS && !declared.has('memcmp') && !byName.has('memcmp')) {
+    let builtin = false;
+    let plain = false;
+    for (const f of byName.values()) {
+      const b = f.def.body!;
+      for (let k = 0; k + 1 < b.length; k++) {
+        if (b[k + 1]!.s !== '(') continue;
+        if (b[k]!.s === '__builtin_memcmp') builtin = true;
+        else if (b[k]!.s === 'memcmp' && b[k - 1]?.s !== '.' && b[k - 1]?.s !== '->') plain = true;
+      }
+    }
+    if ((builtin || plain) && env.func('memcmp') === undefined) {
+      declared.set('memcmp', { d: { name: 'memcmp', type: MEMCMP_TYPE, section: '.ksyms', weak: false, linked: true, ...(plain ? {} : { noBtf: true }) }, own: true });
+    }
+  }
   if (!declared.size) return [];
   // only functions that name an extern, or name (call, take) one that does, can make clang emit one: the others are
   // never parsed again (a token scan, to the fixpoint over the names functions mention)
@@ -192,7 +215,7 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
     const names: string[] = [];
     if (asmDefs.has(f.def)) relevant.add(f.def);
     else for (const t of f.def.body!) {
-      if (declared.has(t.s)) { relevant.add(f.def); break; }
+      if (declared.has(t.s) || (t.s === '__builtin_memcmp' && declared.has('memcmp'))) { relevant.add(f.def); break; }
       if (byName.has(t.s)) names.push(t.s);
     }
     if (!relevant.has(f.def)) mentions.set(f.def, names);
@@ -562,6 +585,12 @@ class Walker {
 
   /** A call always stays; a static callee is inlined here (its null arguments folded), others are emitted apart. */
   private call(x: Extract<Expr, { e: 'call' }>, discard: boolean): void {
+    if (x.fn.e === 'id' && (x.fn.name === '__builtin_memcmp' || x.fn.name === 'memcmp') && !this.byName.has(x.fn.name) && this.declared.has('memcmp')) {
+      // (readonly: a result nobody uses is no call)
+      if (!discard && memcmpCall(x, this.env, this.frame.f.def.body ?? [])) this.onRef('memcmp', x.fn, this.frame.f, this.order(), true);
+      for (const a of x.args) this.expr(a, false);
+      return;
+    }
     const callee = x.fn.e === 'id' ? this.byName.get(x.fn.name) : undefined;
     const d = callee?.def;
     if (callee && d && d.static && !d.noinline && !d.weak && !d.section) {
@@ -617,6 +646,73 @@ class Walker {
       return !!d && !d.d.weak;
     }
     return false;
+  }
+}
+
+/** memcmp's declaration as clang's builtin has it: `int memcmp(const void *, const void *, unsigned long)`. */
+const MEMCMP_TYPE: CType = { k: 'func', ret: { k: 'int', name: 'int', size: 4, signed: true }, variadic: false, params: [] };
+
+/**
+ * Whether clang 14 -O2 for BPF keeps `memcmp(a, b, n)` as a call (measured, sizes 1-16 and 64, locals, globals, map
+ * values, string constants, at offsets: alignment changes nothing): only a size of 0 or 1 folds whatever the result's
+ * use, and 2 or 4 when the result is only compared with zero (SelectionDAG's memcmp-as-loads; 8 and every other size
+ * stay calls, even against a string constant). Two constant strings fold, and so does one pointer against itself.
+ * Claimed for a constant size of 3 or from 5 on only: a 2 or 4 whose result reaches `== 0` through a helper's return
+ * is not told apart here, nor a size that inlining makes constant (left unclaimed: no refusal said wrongly).
+ */
+function memcmpCall(x: Extract<Expr, { e: 'call' }>, env: TypeEnv, body: readonly Token[]): boolean {
+  const [a, b, n] = x.args;
+  if (!a || !b || !n || x.args.length !== 3) return false;
+  const size = sizeValue(n, env, body);
+  if (size === undefined || size < 3n || size === 4n) return false;
+  const bare = (e: Expr): Expr => (e.e === 'cast' ? bare(e.x) : e);
+  if (bare(a).e === 'str' && bare(b).e === 'str') return false;
+  return !sameExpr(bare(a), bare(b));
+}
+
+/** A constant size, `sizeof("literal")` (ebpf_exporter's unix-accept-latency: `sizeof(DBUS_SOCK_ADDR_PATH)`) and
+ * that plus or minus a constant included. */
+function sizeValue(n: Expr, env: TypeEnv, body: readonly Token[]): bigint | undefined {
+  if (n.e === 'sizeof' && n.x?.e === 'str') return stringSize(body, n.x);
+  if (n.e === 'binary' && (n.op === '+' || n.op === '-')) {
+    const a = sizeValue(n.l, env, body);
+    const b = sizeValue(n.r, env, body);
+    return a === undefined || b === undefined ? undefined : n.op === '+' ? a + b : a - b;
+  }
+  return constValue(n, env);
+}
+
+/** The bytes of a string literal (its tokens, adjacent ones joined, and the terminating NUL); undefined: not found. */
+function stringSize(body: readonly Token[], x: Expr): bigint | undefined {
+  let n = 0;
+  let found = false;
+  for (const t of body) {
+    if (t.t !== Tk.String || t.start < x.start || t.end > x.end) continue;
+    const q = t.s.indexOf('"');
+    if (q < 0 || t.s.slice(0, q) !== '') return undefined; // a wide or u8 prefix: not counted here
+    const inner = t.s.slice(q + 1, -1);
+    for (let i = 0; i < inner.length; i++, n++) {
+      if (inner[i] !== '\\') continue;
+      const c = inner[++i];
+      if (c === 'x') while (/[0-9a-fA-F]/.test(inner[i + 1] ?? '')) i++;
+      else if (c !== undefined && /[0-7]/.test(c)) for (let k = 0; k < 2 && /[0-7]/.test(inner[i + 1] ?? ''); k++) i++;
+    }
+    found = true;
+  }
+  return found ? BigInt(n + 1) : undefined;
+}
+
+/** The same simple expression (names, members, indexes by constants, `&`): one pointer against itself. */
+function sameExpr(a: Expr, b: Expr): boolean {
+  if (a.e !== b.e) return false;
+  switch (a.e) {
+    case 'id': return a.name === (b as typeof a).name;
+    case 'num': return a.v === (b as typeof a).v;
+    case 'member': return a.name === (b as typeof a).name && a.arrow === (b as typeof a).arrow && sameExpr(a.obj, (b as typeof a).obj);
+    case 'index': return sameExpr(a.arr, (b as typeof a).arr) && sameExpr(a.idx, (b as typeof a).idx);
+    case 'unary': return a.op === (b as typeof a).op && sameExpr(a.x, (b as typeof a).x);
+    case 'cast': return sameExpr(a.x, (b as typeof a).x);
+    default: return false;
   }
 }
 

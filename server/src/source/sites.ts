@@ -49,6 +49,9 @@ export interface RawSite {
   cap?: TripCap;
   /** Runs only when this `const volatile` knob is set to other than its default (Ctx.knob). */
   knob?: string;
+  /** plain_reads: no relocation but a load with no record of its own (FuncResult.reads), named as the finding says
+   * (`app_rec::count`, `*(long long *)`). */
+  plainRead?: string;
 }
 
 /** A member access through a record without preserve_access_index: clang bakes its offset into the program. */
@@ -273,6 +276,15 @@ export interface FuncResult {
   flow?: FlowEv[];
   sites: RawSite[];
   plain: RawPlain[];
+  /**
+   * plain_reads: loads clang bakes no relocation into (a member of a record without preserve_access_index, `*p`,
+   * `p[i]`) through a pointer whose origin says it may be a plain number (RawSite.viaPointer, plainRead set): the
+   * verifier rejects them as it does a relocated direct read. Never relocations: no site list counts them.
+   */
+  reads?: RawSite[];
+  /** plain_reads: every return gives a plain number to the verifier (bpftime's lookupKeyWriteOrReply returns a ufunc
+   * helper's u64 cast to `robj *`): a caller's pointer from a call of it is one too. */
+  plainRet?: true;
   /** Calls of functions with a body (helpers of this file or of any header). */
   calls: CallRef[];
   notes: { start: number; end: number; message: string }[];
@@ -363,6 +375,9 @@ interface Val {
     of?: Expr };
   /** Set when the value is a CO-RE check result (for guards). */
   check?: RawSite;
+  /** plain_reads: the value is loaded, with no relocation, through pointer `p` (`p->m` of a plain record, `*p`,
+   * `p[i]`, and members and elements of those); start/end: what the finding points at; label: how it names the load. */
+  ld?: { p: Expr; start: number; end: number; label: string };
 }
 
 const READ_MACROS: { [k: string]: { into: boolean } } = {
@@ -656,6 +671,9 @@ const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, post
 /** Helpers whose result the verifier sees as a plain number, even when the program casts it to a pointer. */
 const PLAIN_RESULT = new Set(['bpf_get_current_task']);
 
+/** A record's name as findings say it (`app_rec` of `struct app_rec`). */
+const plainName = (t: CType): string => spell(t).replace(/^(struct|union) /, '');
+
 /** Where a pointer comes from, for the direct-read rule (see RawSite.viaPointer). */
 type Origin = 'plain' | 'regs' | 'typed' | 'map' | { param: number };
 const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boolean =>
@@ -695,6 +713,8 @@ const KNOWN_LOCALS = process.env.CORELENS_KNOWN_LOCALS !== '0';
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_SIZEOF_BOUNDS=0: a loop bound `sizeof(expr)` (ARRAY_SIZE of a member) is no constant, the loop rolled. */
 const SIZEOF_BOUNDS = process.env.CORELENS_SIZEOF_BOUNDS !== '0';
+/** CORELENS_PLAIN_READS=0: a load with no relocation of its own through a plain number is no read (FuncResult.reads). */
+const PLAIN_READS = process.env.CORELENS_PLAIN_READS !== '0';
 /** CORELENS_CLEANUPS=0 leaves out the destructor call of `__attribute__((cleanup(fn)))` locals (block cleanups). */
 const CLEANUPS = process.env.CORELENS_CLEANUPS !== '0';
 
@@ -742,6 +762,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const storesAt = new Map<string, { sites: RawSite[]; at: Region[] }[]>();
   /** Sites of stores overwritten before any read: dead. */
   const killed = new Set<RawSite>();
+  /** plain_reads: reads whose value went into a local nothing has read since (dead loads clang drops, as tentative). */
+  const unreadReads = new Map<string, RawSite[]>();
   /** Statement expressions being walked (a store there may be the expression's value). */
   let stmtExprDepth = 0;
   /** container_cancel: the address site each `&..` expression closed (its last relocation), and the statement
@@ -1302,6 +1324,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** Ends an access chain; `load` when its value is read (not its address taken or stored to). */
   const close = (v: Val, ctx: Ctx, load = false): void => {
+    if (v.ld) {
+      if (load && !v.chain) plainRead(v.ld, v.type, ctx);
+      v.ld = undefined;
+    }
     if (v.chain && (v.chain.access.length > 1 || v.chain.indexed)) {
       const s = emit(ReloKind.FieldByteOffset, v.chain.root, v.chain.access, v.chain.start, v.chain.end, ctx);
       // BPFAbstractMemberAccess (run at the pipeline's start, before the inliner weighs anything) makes the access a
@@ -1375,6 +1401,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     useOf(s, 'x');
     flow.push({ s: store, c: 'x' }, { cut: true });
   };
+  /**
+   * plain_reads: a scalar loaded with no relocation through `ld.p`, kept when the pointer may be a plain number to the
+   * verifier (its origin, as for a relocated direct read; contexts.ts decides per call context). A record copy
+   * (`v = *p`) is not claimed.
+   */
+  const plainRead = (ld: NonNullable<Val['ld']>, type: CType, ctx: Ctx): void => {
+    if (!PLAIN_READS || ctx.noEmit || ctx.unevaluated) return;
+    const k = strip(type).k;
+    if (k !== 'int' && k !== 'ptr' && k !== 'enum' && k !== 'float') return;
+    const o = originOf(ld.p);
+    if (o !== 'plain' && o !== 'regs' && !(o && typeof o === 'object')) return;
+    const s: RawSite = { kind: ReloKind.FieldByteOffset, root: VOID, access: [], start: ld.start, end: ld.end, func: f.name, guards: ctx.guards.slice(), viaPointer: o, plainRead: ld.label };
+    if (ctx.pconds?.length) s.pconds = ctx.pconds;
+    if (ctx.knob) s.knob = ctx.knob;
+    (res.reads ??= []).push(s);
+  };
   /** `p`, `p->a`, `(T *)p->a->b` where `p` is a parameter of this function the body never assigns. */
   const rootedAtParam = (x: Expr): boolean => {
     for (let d = 0; d < 32; d++) {
@@ -1401,21 +1443,53 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const k = strip(ev(x.x, { preserve: false, noEmit: true, guards: [] }).type).k;
         res.notes.length = notes;
         if (k !== 'int' && k !== 'enum') return originOf(x.x, d + 1);
+        // `(T *)(long)p`: a pointer's round trip through an integer is still that pointer to the verifier
+        if (PLAIN_READS && x.x.e === 'cast') {
+          const n2 = res.notes.length;
+          const k2 = strip(ev(x.x.x, { preserve: false, noEmit: true, guards: [] }).type).k;
+          res.notes.length = n2;
+          if (k2 === 'ptr' || k2 === 'array') return originOf(x.x.x, d + 1);
+        }
+        // `(char *)(temp + 2)`, temp an array or a pointer (typed as a number here): pointer arithmetic, temp's origin
+        // (otel-go's w3c_string_to_span_context((char *)(temp + W3C_KEY_LENGTH + 2), ..), temp a local array)
+        if (PLAIN_READS) {
+          let b = x.x;
+          for (let i = 0; i < 16 && (b.e === 'cast' || (b.e === 'binary' && (b.op === '+' || b.op === '-'))); i++) b = b.e === 'cast' ? b.x : b.l;
+          const t = b.e === 'id' ? lookup(b.name) ?? env.global(b.name) : undefined;
+          const bk = t && strip(t).k;
+          if (bk === 'array' || bk === 'ptr') return originOf(b, d + 1);
+        }
         // a number read from the context (`PT_REGS_PARM1(ctx)`, `ctx[0]`): a plain number in a kprobe, but a
         // BTF-typed pointer in tp_btf/fentry (the verifier types those context slots): the section decides
         return readsParam(x.x) ? 'regs' : 'plain';
       }
       case 'call': {
         const n = x.fn.e === 'id' ? x.fn.name : '';
+        if (PLAIN_READS && READ_MACROS[n] && !READ_MACROS[n]!.into) {
+          // BPF_CORE_READ of an array member is the address of its copy on the stack, no number
+          const n2 = res.notes.length;
+          const k2 = strip(ev(x, { preserve: false, noEmit: true, guards: [] }).type).k;
+          res.notes.length = n2;
+          if (k2 === 'array') return undefined;
+        }
         if (PLAIN_RESULT.has(n) || (READ_MACROS[n] && !READ_MACROS[n]!.into)) return 'plain';
         if (n === 'bpf_get_current_task_btf' || n === 'bpf_core_cast') return 'typed';
         if (n === 'bpf_map_lookup_elem') return 'map';
+        // a function of the unit whose every return is a plain number (its summary, as for `ret`)
+        const callee = PLAIN_READS && n ? env.func(n) : undefined;
+        if (callee?.body && callee !== f && opts.summaryOf?.(callee)?.plainRet) { res.deps.add(n); return 'plain'; }
         return undefined;
       }
       case 'id': {
         // assigned a plain number later in an enclosing loop (a parent walk's `t = BPF_CORE_READ(t, real_parent)`):
         // the verifier walks the next iteration with that number in it
         if (loopPlain.some((set) => set.has(x.name))) return 'plain';
+        // an array (not a parameter) is its address on the stack or in a global, whatever a probe read wrote into it
+        // (hello-libbpfgo's `bpf_probe_read_kernel_str(&file_name_str, ..)` then `file_name_str[i]`)
+        if (PLAIN_READS && !f.params.some((p) => p.name === x.name)) {
+          const t = lookup(x.name) ?? env.global(x.name);
+          if (t && strip(t).k === 'array') return undefined;
+        }
         const o = varOrigin.get(x.name);
         if (o !== undefined) return o === 'mixed' ? undefined : o;
         // parameters live in the outermost scope too: a name declared in the body was met above (varOrigin)
@@ -1457,6 +1531,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (last.x.e === 'id' && probeWritten(x.body, last.x.name)) return 'plain';
         return originOf(last.x, d + 1);
       }
+      // `p + 1`: pointer arithmetic keeps what the pointer is (an integer sum is a cast's business, above)
+      case 'binary': return PLAIN_READS && (x.op === '+' || x.op === '-') ? originOf(x.l, d + 1) : undefined;
       default: return undefined;
     }
   };
@@ -1725,6 +1801,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'id': {
         if (!ctx.noEmit && !ctx.unevaluated) { const i = f.params.findIndex((p) => p.name === x.name); if (i >= 0) sroaSeen[i]!++; }
         if (!ctx.noEmit && tentative.size) tentative.delete(x.name);
+        if (!ctx.noEmit && unreadReads.size) unreadReads.delete(x.name);
         if (!ctx.noEmit && !ctx.unevaluated && sinkable.size) {
           const sk = sinkable.get(x.name);
           if (sk) sk.reads = sk.reads ? sk.reads.slice(0, commonDepth(sk.reads, regions)) : regions.slice();
@@ -1796,12 +1873,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // `&((T)(src))->acc` from a macro body (BPF_CORE_READ): the base is the invocation, the accessor is the
           // user's argument; the site is the accessor as written, where the user looks for it
           const start = (x.obj.exp || x.obj.mac) && !x.exp && x.nameStart >= 0 ? x.nameStart : x.start;
-          return preserved ? { type: m.type, chain: { root: bitfieldRoot(root!, m), access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed, base: x.obj } } : { type: m.type };
+          return preserved ? { type: m.type, chain: { root: bitfieldRoot(root!, m), access: [0, ...m.path], start, end: x.end, bits: m.bits, packed: m.packed, base: x.obj } }
+            : { type: m.type, ld: { p: x.obj, start: x.nameStart, end: x.nameEnd, label: `${plainName(root!)}::${x.name}` } };
         }
         if (base.chain && preserved) {
           return { type: m.type, chain: { ...base.chain, access: [...base.chain.access, ...m.path], end: x.end, bits: m.bits, packed: m.packed } };
         }
+        // `p->a.b` (a plain record): still a load through p
+        const ld = !preserved && !base.chain && base.ld ? { ...base.ld, end: x.nameEnd, label: `${base.ld.label}.${x.name}` } : undefined;
         close(base, ctx);
+        if (ld) return { type: m.type, ld };
         // `v.a` on a preserve_access_index record value (a local struct qstr): clang roots a new chain at its type
         if (preserved) return { type: m.type, chain: { root: bitfieldRoot(unqual(base.type), m), access: [0, ...m.path], start: x.start, end: x.end, bits: m.bits, packed: m.packed, of: x.obj } };
         return { type: m.type };
@@ -1819,8 +1900,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const k = constValue(x.idx, env);
         if (t.k === 'array') {
           if (a.chain && k !== undefined) return { type: t.of, chain: { ...a.chain, access: [...a.chain.access, Number(k)], end: x.end } };
+          // `p->arr[i]` of a plain record: an element loaded through p
+          const ld = !a.chain && a.ld ? { ...a.ld, label: `${a.ld.label}[]` } : undefined;
           close(a, ctx);
-          return { type: t.of };
+          return ld ? { type: t.of, ld } : { type: t.of };
         }
         const before = res.sites.length;
         const base = t.k === 'ptr' && !ctx.unevaluated ? a.chain?.base : undefined;
@@ -1842,11 +1925,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const rec = el.k === 'struct' || el.k === 'union';
           if (PTR_INDEX_RULES) {
             if (rec && k !== undefined && (ctx.preserve || (el.pai && paiBase))) return { type: t.to, chain: { root: el, access: [Number(k)], start: x.start, end: x.end, indexed: k !== 0n } };
-            return { type: t.to };
+            return { type: t.to, ld: { p: x.arr, start: x.start, end: x.end, label: `*(${spell(t)})` } };
           }
           const paiEl = rec && el.pai;
           if ((ctx.preserve || paiEl) && k !== undefined) return { type: t.to, chain: { root: unqual(t.to), access: [Number(k)], start: x.start, end: x.end, indexed: k !== 0n } };
-          return { type: t.to };
+          return { type: t.to, ld: { p: x.arr, start: x.start, end: x.end, label: `*(${spell(t)})` } };
         }
         return { type: LONG };
       }
@@ -1874,7 +1957,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const to = t.k === 'ptr' ? t.to : t.k === 'array' ? t.of : LONG;
           const r = strip(to);
           if ((r.k === 'struct' || r.k === 'union') && (ctx.preserve || r.pai)) return { type: to, chain: { root: unqual(to), access: [0], start: x.start, end: x.end } };
-          return { type: to };
+          return t.k === 'ptr' ? { type: to, ld: { p: x.x, start: x.start, end: x.end, label: `*(${spell(t)})` } } : { type: to };
         }
         if (x.op === '!') {
           use(x.x, ctx);
@@ -1963,8 +2046,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.l.e === 'id' && !ctx.noEmit) { if (x.op === '=' && comparison(x.r)) boolLocals.add(x.l.name); else boolLocals.delete(x.l.name); }
         // `v = ..` writes v without reading it: an earlier unread load into v stays dead
         const unread = x.op === '=' && x.l.e === 'id' ? tentative.get(x.l.name) : undefined;
+        const unreadR = x.op === '=' && x.l.e === 'id' ? unreadReads.get(x.l.name) : undefined;
         const l = ev(x.l, ctx);
         if (unread && x.l.e === 'id') tentative.set(x.l.name, unread);
+        if (unreadR && x.l.e === 'id') unreadReads.set(x.l.name, unreadR);
         const n0 = res.sites.length;
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
@@ -3234,7 +3319,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
           for (const x of unread) stays.push(x);
           const before = res.sites.length;
+          const r0 = res.reads?.length ?? 0;
+          const unreadR = unreadReads.get(name) ?? [];
           const v = use(x, ctx);
+          // (the reads of an earlier store nobody read stay dead too)
+          if ((res.reads?.length ?? 0) > r0 || unreadR.length) unreadReads.set(name, [...unreadR, ...res.reads!.slice(r0)]);
           const mine = res.sites.slice(before);
           if (mine.length) {
             tentative.set(name, [...stays, ...mine]);
@@ -3248,6 +3337,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'decl':
         for (const v of s.vars) {
           const before0 = res.sites.length;
+          let r0 = res.reads?.length ?? 0;
           if (v.name && !ctx.noEmit) varOrigin.delete(v.name);
           if (v.name && !ctx.noEmit) { if (v.init && comparison(v.init)) boolLocals.add(v.name); else boolLocals.delete(v.name); }
           if (v.init) {
@@ -3265,6 +3355,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (v.name && !ctx.noEmit) setOrigin(v.name, originOf(v.init));
             const plan = v.init.e === 'init' ? initPlan(v.type, v.init, false, ctx) : undefined;
             if (plan) initStores(plan, ctx);
+            r0 = res.reads?.length ?? 0;
             const iv: Val = plan ? { type: VOID } : use(v.init, ctx);
             if (CONTAINER_CANCEL && v.name) {
               const ax = uncast(v.init);
@@ -3288,6 +3379,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             }
           }
           scopes[scopes.length - 1]!.set(v.name, v.type);
+          // a plain read into a local nothing reads is dead (clang drops the load)
+          if (v.name && (res.reads?.length ?? 0) > r0 && deadStorable(v.name)) unreadReads.set(v.name, res.reads!.slice(r0));
           if (v.name) written(v.name, ctx, !!v.init);
           if (v.name && v.init && !ctx.noEmit) liveUse({ e: 'id', name: v.name, start: v.init.start, end: v.init.end }, true);
           if (IMPLIED && v.name && v.init && !addrTaken.has(v.name) && !ctx.noEmit) {
@@ -4468,6 +4561,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // remat: the def's own record stays when anything but those arguments reads the local
     for (const [name, rv] of rematVars) if (!rv.bad && rv.first && usesOf(name).length - 1 > rv.k) rematSite(rv.site, rv.first.a, rv.first.ctx);
     if (sinkable.size && !namesOf(f).has('goto')) sinkSites();
+    if (unreadReads.size && res.reads) {
+      const dead = new Set([...unreadReads.values()].flat());
+      res.reads = res.reads.filter((x) => !dead.has(x));
+    }
     // loads into locals never read are dead: clang emits no relocation for them
     if (tentative.size || killed.size) {
       const dead = new Set([...tentative.values()].flat().concat([...killed]));
@@ -4478,6 +4575,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     res.flow = topFlow;
     res.ret = summarize(returns);
+    if (PLAIN_READS && returns.length && returns.every((r) => r.x && originOf(r.x) === 'plain')) res.plainRet = true;
     res.cost = cost + xcost;
     res.xcost = xcost;
     if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));

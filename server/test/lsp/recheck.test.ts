@@ -39,7 +39,8 @@ int BPF_KPROBE(on_exit, struct task_struct *t)
 	int k = 10;
 	if (bpf_core_field_exists(t->state))
 		k += BPF_CORE_READ(t, state);
-	return k + parent_pid(t);
+	// a load with no relocation through a kprobe argument (plain_reads): a direct-read the reuse must keep too
+	return k + parent_pid(t) + ((struct file_plain *)t)->f_flags;
 }
 
 SEC("tp_btf/sched_switch")
@@ -123,7 +124,10 @@ describe('language server: an edit reuses the last evaluation only when it is th
     let text = PROGRAM;
     let version = 1;
     await live.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version, text } });
-    await at(live, version);
+    const opened = await at(live, version);
+    // the editor shows the load with no relocation through the kprobe argument (plain_reads), at its member
+    const fLine = PROGRAM.split('\n').findIndex((l) => l.includes('->f_flags;'));
+    assert.ok(opened.some((d) => d.code === 'direct-read' && d.range.start.line === fLine), `direct-read at line ${fLine + 1}`);
     const r = rng(12);
     let changed = 0;
     for (let step = 0; step < 24; step++) {
