@@ -580,7 +580,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       const inl = inl0 || redecided(callee, call, c);
       if (!inl) {
         // a BPF-to-BPF call: the callee is a program of its own, counted once
-        if (TEXT_ARGS && callee.static && !callee.section && call.args?.some((a) => a.via)) {
+        // (only from a call that runs on every target: a call under CO-RE guards may be dead where the verifier never
+        // walks the subprogram from it, and the subprogram's one copy cannot say per target)
+        if (TEXT_ARGS && callee.static && !callee.section && call.args?.some((a) => a.via) && !c.prefix.length && !call.guards.length) {
           const pl = call.args.map((a) => !!a.via && plainPointer(c, a.via));
           const was = textPlain.get(callee);
           textPlain.set(callee, was ? pl.map((x, i) => x || !!was[i]) : pl);
