@@ -3521,6 +3521,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'cast': return branchProb(c.x);
       case 'comma': return branchProb(c.r);
       case 'binary': {
+        if ((c.op === '&&' || c.op === '||') && FOLD_CONDS) return chainProb(c, c.op);
         if (c.op === '&&') return branchProb(c.l) * branchProb(c.r);
         if (c.op === '||') return 1 - (1 - branchProb(c.l)) * (1 - branchProb(c.r));
         if (!(c.op in mirror)) return c.op === '&' && powerOfTwo(c.r) ? 0.5 : LIKELY;
@@ -3550,6 +3551,196 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       default: return LIKELY;
     }
+  }
+
+  /**
+   * fold_conds: the probability of a `&&` / `||` chain's branch once SimplifyCFG's FoldBranchToCommonDest has merged
+   * its conjuncts' blocks (LLVM 14, before the inliner weighs a call site). clang branches once per conjunct; a
+   * conjunct's block whose instructions may all run unconditionally, at most one besides its compare
+   * (BonusInstThreshold 1), folds into the block before it, the branch then on a `select` no BranchProbabilityInfo
+   * heuristic knows: even. Two runs decide: the early SimplifyCFG, before SROA, where each variable read is a load of
+   * its alloca, then the one after InstCombine, where locals are SSA values and only a conjunct still alone can join
+   * (one that took others in has their compares as bonus instructions). Not merged after a branch
+   * `__builtin_expect` makes predictable towards the common successor (99%); merged weights as
+   * performBranchToCommonDestFolding computes them. InstCombine turns a merged `a == 0 && b == 0` of parameters (not
+   * poison) into `(a | b) == 0`, whose zero heuristic counts again. Measured with clang 14 and
+   * `opt -passes='print<block-freq>'` on the IR before the inliner (scx pandemonium's `!last_cpu_idle_miss && tctx &&
+   * anchor >= 0 && (u64)anchor < nr_cpu_ids && bpf_cpumask_test_cpu(..)`: 1/2 * 1/2 * 1/2, not 1/2 * 5/8 * 5/8 ...).
+   */
+  function chainProb(c: Expr, op: string): number {
+    const terms: { x: Expr; neg: boolean }[] = [];
+    const flat = (e: Expr, neg: boolean): void => {
+      if (e.e === 'unary' && e.op === '!' && e.x.e === 'binary' && (e.x.op === '&&' || e.x.op === '||')) return flat(e.x, !neg);
+      if (e.e === 'binary' && (e.op === '&&' || e.op === '||') && (e.op === op) !== neg) { flat(e.l, neg); flat(e.r, neg); return; }
+      terms.push({ x: e, neg });
+    };
+    flat(c, false);
+    const and = op === '&&';
+    const probOf = (t: { x: Expr; neg: boolean }): number => t.neg ? 1 - branchProb(t.x) : branchProb(t.x);
+    /** __builtin_expect's weights on the term's branch (taken, not taken), or undefined. */
+    const weightsOf = (t: { x: Expr; neg: boolean }): [number, number] | undefined => {
+      let x = t.x;
+      let neg = t.neg;
+      while (x.e === 'unary' && x.op === '!') { neg = !neg; x = x.x; }
+      if (x.e !== 'call' || x.fn.e !== 'id' || x.fn.name !== '__builtin_expect' || x.args.length !== 2) return undefined;
+      const v = constValue(x.args[1]!, env);
+      if (v === undefined) return undefined;
+      const w: [number, number] = v === 0n ? [1, 2000] : [2000, 1];
+      return neg ? [w[1], w[0]] : w;
+    };
+    interface Group { terms: number[]; w?: [number, number] }
+    const costs = terms.map((t) => foldCost(t.x));
+    // a branch predictable towards the common successor keeps the next conjunct's block (the 99% threshold)
+    const predictable = (g: Group): boolean => !!g.w && (and ? g.w[1] : g.w[0]) / (g.w[0] + g.w[1]) >= 0.99;
+    const merge = (g: Group, i: number): void => {
+      const sw = weightsOf(terms[i]!);
+      if (g.w || sw) {
+        const [pt, pf] = g.w ?? [1, 1];
+        const [st, sf] = sw ?? [1, 1];
+        g.w = and ? [pt * st, pf * (sf + st) + pt * sf] : [pt * (sf + st) + pf * st, pf * sf];
+      }
+      g.terms.push(i);
+    };
+    const groups: Group[] = [];
+    terms.forEach((t, i) => {
+      const g = groups[groups.length - 1];
+      const c = costs[i];
+      if (g && c && c.pre <= 1 && !predictable(g)) merge(g, i);
+      else groups.push({ terms: [i], ...(weightsOf(t) ? { w: weightsOf(t)! } : {}) });
+    });
+    // after InstCombine: a conjunct left alone joins the group before it when its SSA form is cheap enough
+    for (let k = 1; k < groups.length; k++) {
+      const g = groups[k]!;
+      const c = costs[g.terms[0]!];
+      if (g.terms.length !== 1 || !c || c.ssa > 1 || predictable(groups[k - 1]!)) continue;
+      merge(groups[k - 1]!, g.terms[0]!);
+      groups.splice(k--, 1);
+    }
+    let p = 1;
+    for (const g of groups) {
+      const q = g.w ? g.w[0] / (g.w[0] + g.w[1]) : g.terms.length === 1 ? probOf(terms[g.terms[0]!]!) : combined(g.terms.map((i) => terms[i]!), and);
+      p *= and ? q : 1 - q;
+    }
+    return and ? p : 1 - p;
+  }
+  /**
+   * A merged group's probability: even (a `select`), unless InstCombine makes one compare of it: `a == 0 && b == 0`
+   * is `(a | b) == 0`, `a || b` is `(a | b) != 0`, `a < 0 && b < 0` is `(a & b) < 0`, `a >= 0 && b >= 0` is
+   * `(a | b) > -1` (their zero heuristics: 12:20, 20:12), when every value after the first is a parameter never
+   * written (noundef: a `select` becomes an `and` only when its second value cannot be poison).
+   */
+  function combined(ts: { x: Expr; neg: boolean }[], and: boolean): number {
+    const form = (t: { x: Expr; neg: boolean }): { v: Expr; rel: string } | undefined => {
+      let x = t.x;
+      let neg = t.neg;
+      while (x.e === 'unary' && x.op === '!') { neg = !neg; x = x.x; }
+      let v: Expr;
+      let rel: string;
+      if (x.e === 'binary' && ['==', '!=', '<', '>='].includes(x.op) && constValue(x.r, env) === 0n) { v = x.l; rel = x.op; }
+      else if (x.e === 'binary' && x.op === '>' && constValue(x.r, env) === -1n) { v = x.l; rel = '>='; }
+      else if (x.e === 'id') { v = x; rel = '!='; }
+      else return undefined;
+      if (neg) rel = { '==': '!=', '!=': '==', '<': '>=', '>=': '<' }[rel]!;
+      if (v.e !== 'id') return undefined;
+      const t0 = lookup(v.name) ?? env.global(v.name);
+      if (!t0 || strip(t0).k !== 'int' || isBool(t0)) return undefined;
+      return { v, rel };
+    };
+    const fs = ts.map(form);
+    if (fs.some((x) => !x)) return 0.5;
+    const rel = fs[0]!.rel;
+    if (fs.some((x) => x!.rel !== rel)) return 0.5;
+    const param = (e: Expr): boolean => e.e === 'id' && f.params.some((q) => q.name === e.name) && !(writes.get(e.name) ?? 0) && !addrTaken.has(e.name);
+    if (!fs.slice(1).every((x) => param(x!.v))) return 0.5;
+    const LIKELY = 20 / 32;
+    if (and && rel === '==') return 1 - LIKELY;
+    if (!and && rel === '!=') return LIKELY;
+    if (rel === '<') return 1 - LIKELY;
+    if (rel === '>=') return LIKELY;
+    return 0.5;
+  }
+  /**
+   * What a conjunct's block costs FoldBranchToCommonDest: its instructions other than the compare it branches on
+   * (bonus instructions), before SROA (`pre`: each variable read a load) and after InstCombine (`ssa`: locals are
+   * values; `x + K < C` is `x < C - K`, a widened value compared with a constant is compared unwidened); undefined
+   * when one may not run unconditionally (a load through a pointer, a volatile load, a call, a store, a division by
+   * a variable) or the condition is no instruction of its own block (a bool local: its compare is elsewhere).
+   */
+  function foldCost(x: Expr): { pre: number; ssa: number } | undefined {
+    let pre = 0;
+    let ssa = 0;
+    let bad = false;
+    const isConst = (e: Expr): boolean => constValue(e, env) !== undefined;
+    const sizeOfInt = (t: CType | undefined): number | undefined => { const s = t ? strip(t) : undefined; return s?.k === 'int' || s?.k === 'enum' ? s.size : undefined; };
+    const typeOf = (e: Expr): CType | undefined => e.e === 'id' ? lookup(e.name) ?? env.global(e.name) : e.e === 'cast' ? e.type : undefined;
+    const read = (name: string): void => {
+      const local = lookup(name);
+      const t = local ?? env.global(name);
+      if (!t) { if (!env.enumConst(name) && !env.func(name)) bad = true; return; }
+      if (isVolatile(t)) { bad = true; return; }
+      if (strip(t).k === 'array' || strip(t).k === 'func') return;
+      pre++;
+      if (!local || addrTaken.has(name)) ssa++;
+    };
+    const walk = (e: Expr, vsConst: boolean, d: number): void => {
+      if (bad || d > 24) { bad = true; return; }
+      if (isConst(e)) return;
+      switch (e.e) {
+        case 'num': case 'sizeof': case 'type': return;
+        case 'id': return read(e.name);
+        case 'member': {
+          let o: Expr = e;
+          while (o.e === 'member' && !o.arrow) o = o.obj;
+          if (o.e !== 'id') { bad = true; return; }
+          return read(o.name);
+        }
+        case 'unary':
+          if (e.op === '&') { if (e.x.e !== 'id' && !(e.x.e === 'member' && !e.x.arrow)) bad = true; return; }
+          if (e.op === '+') return walk(e.x, vsConst, d + 1);
+          if (e.op === '-' || e.op === '~' || e.op === '!') { pre++; ssa++; return walk(e.x, false, d + 1); }
+          bad = true;
+          return;
+        case 'cast': {
+          const to = sizeOfInt(e.type);
+          const from = sizeOfInt(typeOf(e.x));
+          if (to !== undefined && from !== undefined && to > from) { pre++; if (!vsConst) ssa++; }
+          return walk(e.x, vsConst, d + 1);
+        }
+        case 'binary': {
+          if (['==', '!=', '<', '>', '<=', '>='].includes(e.op)) { pre++; ssa++; walk(e.l, false, d + 1); return walk(e.r, false, d + 1); }
+          if ((e.op === '/' || e.op === '%') && !isConst(e.r)) { bad = true; return; }
+          if (!['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'].includes(e.op)) { bad = true; return; }
+          pre++;
+          // InstCombine moves a constant addend to the other side of a compare with a constant
+          if (!(vsConst && (e.op === '+' || e.op === '-') && (isConst(e.l) || isConst(e.r)))) ssa++;
+          walk(e.l, false, d + 1);
+          return walk(e.r, false, d + 1);
+        }
+        case 'call': {
+          if (e.fn.e === 'id' && e.fn.name === '__builtin_expect' && e.args.length === 2) { pre += 2; return top(e.args[0]!, d + 1); }
+          bad = true;
+          return;
+        }
+        default: bad = true;
+      }
+    };
+    const top = (e: Expr, d: number): void => {
+      while (e.e === 'unary' && e.op === '!') e = e.x;
+      if (e.e === 'binary' && ['==', '!=', '<', '>', '<=', '>='].includes(e.op)) {
+        const kl = isConst(e.l);
+        const kr = isConst(e.r);
+        walk(e.l, kr, d + 1);
+        walk(e.r, kl, d + 1);
+        return;
+      }
+      if (e.e === 'call' && e.fn.e === 'id' && e.fn.name === '__builtin_expect') return walk(e, false, d);
+      // a bool local's branch is on a compare made where the value was (not in this block); a parameter's folds
+      if (e.e === 'id') { const t = lookup(e.name); if (t && isBool(t) && !f.params.some((q) => q.name === e.name)) { bad = true; return; } }
+      walk(e, true, d + 1);
+    };
+    if (x.e === 'binary' && (x.op === '&&' || x.op === '||')) return undefined;
+    top(x, 0);
+    return bad ? undefined : { pre, ssa };
   }
 
   /** `if (c) return f(a); else return f(b);` (or the same as plain calls) where f is a static function clang's inliner
@@ -4743,6 +4934,9 @@ export function hasLabel(s: Stmt, d = 0, inSwitch = false): boolean {
   }
 }
 /** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
+/** CORELENS_FOLD_CONDS=0: each conjunct of a `&&` / `||` branch keeps its own heuristic probability (no
+ * FoldBranchToCommonDest merging: sites.ts chainProb). */
+const FOLD_CONDS = process.env.CORELENS_FOLD_CONDS !== '0';
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
 const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';

@@ -83,6 +83,13 @@
 //     nothing is cold there (scx's p2dq_dispatch_impl in ____p2dq_dispatch: scx_bpf_dsq_insert_vtime under
 //     `unlikely()`, 45 → 325, inlined); a caller with a rare block of its own keeps it cold, and so does an
 //     always_inline caller (the mandatory inliner runs first, the frequencies are then computed afresh).
+//   - fold_conds: `!miss && tctx && anchor >= 0 && (u64)anchor < nr_cpu_ids && bpf_cpumask_test_cpu(..)` (scx
+//     pandemonium's select_cpu, compat.bpf.h's scx_bpf_dsq_insert_vtime under it): SimplifyCFG's FoldBranchToCommonDest
+//     merges the blocks of conjuncts that may run unconditionally (no load through a pointer, no volatile load, no
+//     call, at most one instruction besides the compare) into one branch on a select, even to BranchProbabilityInfo:
+//     1/2 where the branches' heuristics made 1/2 * 5/8 * 5/8, and the call site there is no cold one (2%): clang
+//     inlines the helper (threshold 325), the model kept it out of line (45). __builtin_expect's weights merge as
+//     performBranchToCommonDestFolding computes them; a branch predictable towards the common block takes none.
 //   - pointer_hops: a pointer loaded directly and dereferenced at once (`ctx->meta->seq`, `t->real_parent->tgid`)
 //     is one load with a later `ctx->meta->...` of the same block when nothing between may write memory (libbpf-rs'
 //     map iterator test): unlike a value kept for a later statement, LLVM never sinks it out of the block, unless the
@@ -2741,6 +2748,47 @@ SEC("tp_btf/sched_wakeup_new") int BPF_PROG(wake_new, struct task_struct *p)
 	if (__builtin_expect(p->prio == 7, 0))
 		out[7] = 2;
 	impl2(p, p->tgid);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // fold_conds: note() (LLVM cost 255) under `&&` chains in an arm of 3/8: clang inlines it where the chain's cheap
+  // conjuncts are one select (1/2, then the knob's and the call's branches: 3/64 > 2%), keeps it a call where each
+  // conjunct loads through a pointer (a branch each, 5/8 apiece: cold) and where __builtin_expect's weights merge
+  { name: 'fold_conds', min: 30, text: `const volatile __u64 nr_ids = 64;
+__u64 out[8];
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, __u64); } m SEC(".maps");
+static inline void note(struct task_struct *p, __u64 v)
+{
+	out[0] = p->pid + v;
+	out[1] = p->tgid * v;
+	out[2] = p->prio + v;
+	out[3] = p->flags * v;
+	out[4] = p->nr_cpus_allowed + v;
+	out[5] = p->static_prio ^ v;
+	out[6] = bpf_ktime_get_ns() + p->normal_prio;
+	bpf_map_update_elem(&m, &p->pid, &v, BPF_ANY);
+}
+SEC("tp_btf/sched_wakeup") int BPF_PROG(wake, struct task_struct *p)
+{
+	__u32 key = 0;
+	__u64 a = bpf_get_prandom_u32(), b = bpf_ktime_get_ns(), c = bpf_get_current_pid_tgid();
+	int cpu = bpf_get_smp_processor_id();
+	struct task_struct *t = (void *)bpf_get_current_task();
+	void *v = bpf_map_lookup_elem(&m, &key);
+	if (out[7] == 0) {
+		/* one select (even), the volatile knob's compare, the call's test: 1/8 of the arm (a branch each: 1/180) */
+		if (v && t && a && b && c && cpu >= 0 && (__u64)cpu < nr_ids && (bpf_get_prandom_u32() & 1))
+			note(p, a);
+		/* loads through a pointer may trap: a branch each, the site cold (2%) */
+		if (v && t->pid && t->tgid && t->prio && t->flags && t->static_prio && t->normal_prio)
+			note(p, b);
+		/* __builtin_expect's weights merged into the select's: (2000, 2002), then (2000, 2 * F + 2000) per
+		 * conjunct, 2000:62032 after five, then the call's test: cold again */
+		if (__builtin_expect(!!v, 1) && t && a && b && c && cpu >= 0 && (bpf_get_prandom_u32() & 2))
+			note(p, c);
+	}
+	note(p, 7);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
