@@ -266,6 +266,9 @@ export interface SplitLoop { copies: CallRef[]; rolled: number[] }
 /** Per arm of a `switch (param)` in this function: its case values (none: the default arm) and its cost, in the
  * loop-size part of `FuncResult.cost` (what a full unroll's simulation drops from a copy where the arm is dead). */
 export interface ParamArm { param: number; vals: bigint[]; dflt: boolean; cost: number }
+/** const_arms: an if or `?:` deciding on a parameter of its function (`type == PIDTYPE_PID ? a : b`): what each arm
+ * costs the inliner (cost units) and the calls it makes, and what the test itself costs (its compare and branch). */
+export interface ConstArm { param: number; op: string; k: bigint; test: number; t: { cost: number; calls: CallRef[] }; f: { cost: number; calls: CallRef[] } }
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
@@ -304,6 +307,8 @@ export interface FuncResult {
   liveArgs?: number;
   /** The arms of its switches on a parameter (ParamArm). */
   paramArms?: ParamArm[];
+  /** Its ifs and `?:` deciding on a parameter (ConstArm), outside loops: what a constant argument saves the inliner. */
+  constArms?: ConstArm[];
   /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
    * always_inline one too, as a subprogram of its own (with the conditions in effect where it is named). */
   fnRefs?: { def: FuncDef; pconds?: ParamCond[] }[];
@@ -1832,12 +1837,20 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         // `__builtin_constant_p(v) ? ..` is no branch to the inliner: llvm.is.constant folds (simplifyIntrinsicCallIsConstant)
         if (!ctx.noEmit && !cp) branches = true;
+        const pk = !ctx.noEmit && !cp && !loopEntry.length ? paramTest(x.c) : undefined;
+        const x0 = cost + xcost;
+        const k0 = res.calls.length;
         use(x.c, ctx);
+        const xc = cost + xcost;
         if (!ctx.noEmit && !cp) condUse(x.c, true);
         twoArms++;
         const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true), knob: withK(ctx, x.c, true) }));
+        const xa = cost + xcost;
+        const k1 = res.calls.length;
         const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false), knob: withK(ctx, x.c, false) }));
         twoArms--;
+        // a `?:` is a branch and a phi to the inliner until SimplifyCFG makes a select of it: its test costs the compare
+        if (pk) (res.constArms ??= []).push({ ...pk, test: xc - x0, t: { cost: xa - xc, calls: res.calls.slice(k0, k1) }, f: { cost: cost + xcost - xa, calls: res.calls.slice(k1) } });
         flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
@@ -2134,7 +2147,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // a compiler builtin other than a copy (`__sync_fetch_and_add`, `__builtin_bswap32`) is one instruction, no call
     const builtin = /^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name];
     const sum = inl && !ctx.noEmit ? opts.summaryOf?.(inl) : undefined;
-    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : MEM_BUILTINS[name] ? memCost(name, args) : callCost(args.length, !!def?.body);
+    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : MEM_BUILTINS[name] ? memCost(name, args) : callCost(args.length, KFUNC_PENALTY ? !!def : !!def?.body);
     // the loop-size part as it was calibrated (2 + args a call), the rest the inliner's alone
     const sized = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - (sum?.xcost ?? 0) : 2 + args.length;
     cost += sized;
@@ -3200,7 +3213,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (live) stmt(live, ctx);
           return undefined;
         }
+        const pk = !ctx.noEmit && !loopEntry.length ? paramTest(s.c) : undefined;
+        const x0 = cost + xcost;
         use(s.c, ctx);
+        const xc = cost + xcost;
         // the condition is a short circuit whose right side is the last thing recorded (cse.ts: its block dominates)
         const sc = lastSc?.x === s.c && flow[flow.length - 1] === lastSc.ev;
         // the condition is a call recorded just now (an inlined helper's value: cse.ts `thread`)
@@ -3234,6 +3250,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const fAfterT = freq;
         freq = f0 * (1 - pt);
         const c1 = res.calls.length;
+        const xt = cost + xcost;
         const mt = mver;
         if (m0) mver = new Map(m0);
         let ff: FlowEv[] | undefined;
@@ -3257,6 +3274,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
+        if (pk) (res.constArms ??= []).push({ ...pk, test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
@@ -3741,6 +3759,30 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (x.e === 'binary' && (x.op === '&&' || x.op === '||')) return undefined;
     top(x, 0);
     return bad ? undefined : { pre, ssa };
+  }
+
+  /** const_arms: `c` as a test of one of this function's parameters against a constant (`p == K`, `K < p`, `!p`, `p`),
+   * the parameter never written nor its address taken (a constant argument then decides it), else undefined. */
+  function paramTest(c: Expr): { param: number; op: string; k: bigint } | undefined {
+    if (!CONST_ARMS) return undefined;
+    let neg = false;
+    while ((c.e === 'unary' && c.op === '!') || c.e === 'cast') { if (c.e === 'unary') neg = !neg; c = c.x; }
+    const idx = (e: Expr): number => {
+      while (e.e === 'cast') e = e.x;
+      if (e.e !== 'id' || (writes.get(e.name) ?? 0) > 0 || addrTaken.has(e.name)) return -1;
+      return f.params.findIndex((q) => q.name === e.name && lookup(e.name) === q.type);
+    };
+    const mirror: { [op: string]: string } = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
+    const negate: { [op: string]: string } = { '<': '>=', '>': '<=', '<=': '>', '>=': '<', '==': '!=', '!=': '==' };
+    let r: { param: number; op: string; k: bigint } | undefined;
+    if (c.e === 'binary' && c.op in mirror) {
+      const kr = constValue(c.r, env);
+      const kl = constValue(c.l, env);
+      if (kr !== undefined && idx(c.l) >= 0) r = { param: idx(c.l), op: c.op, k: kr };
+      else if (kl !== undefined && idx(c.r) >= 0) r = { param: idx(c.r), op: mirror[c.op]!, k: kl };
+    } else if (idx(c) >= 0) r = { param: idx(c), op: '!=', k: 0n };
+    if (r && neg) r.op = negate[r.op]!;
+    return r;
   }
 
   /** `if (c) return f(a); else return f(b);` (or the same as plain calls) where f is a static function clang's inliner
@@ -4934,6 +4976,12 @@ export function hasLabel(s: Stmt, d = 0, inSwitch = false): boolean {
   }
 }
 /** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
+/** CORELENS_KFUNC_PENALTY=0: a call of a declared function without a body (a kfunc, `extern .. __ksym`) costs as a
+ * helper's (no CallPenalty). */
+const KFUNC_PENALTY = process.env.CORELENS_KFUNC_PENALTY !== '0';
+/** CORELENS_CONST_ARMS=0: a constant argument saves the inliner nothing of its callee's ifs on that parameter
+ * (ConstArm, contexts.ts constSaved). */
+const CONST_ARMS = process.env.CORELENS_CONST_ARMS !== '0';
 /** CORELENS_FOLD_CONDS=0: each conjunct of a `&&` / `||` branch keeps its own heuristic probability (no
  * FoldBranchToCommonDest merging: sites.ts chainProb). */
 const FOLD_CONDS = process.env.CORELENS_FOLD_CONDS !== '0';
