@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
+import { CallRef, ConstArm, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -510,9 +510,18 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (!r || depth >= MAX_DEPTH || !kargs.some((k) => k !== undefined)) return 0;
     let saved = 0;
     const dead = new Set<CallRef>();
+    /** The arm a constant argument leaves dead, if any. */
+    const deadSide = (a: ConstArm): 't' | 'f' | undefined => {
+      const k = kargs[a.param];
+      return k === undefined ? undefined : compares(k, a.op, a.k) ? 'f' : 't';
+    };
     for (const a of r.constArms ?? []) {
       const k = kargs[a.param];
       if (k === undefined) continue;
+      // inside an arm already dead: its cost went with that arm
+      let up = a.in;
+      while (up && deadSide(up.arm) !== up.side) up = up.arm.in;
+      if (up) continue;
       const arm = compares(k, a.op, a.k) ? a.f : a.t;
       saved += a.test + arm.cost;
       for (const c of arm.calls) {

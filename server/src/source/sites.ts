@@ -268,7 +268,8 @@ export interface SplitLoop { copies: CallRef[]; rolled: number[] }
 export interface ParamArm { param: number; vals: bigint[]; dflt: boolean; cost: number }
 /** const_arms: an if or `?:` deciding on a parameter of its function (`type == PIDTYPE_PID ? a : b`): what each arm
  * costs the inliner (cost units) and the calls it makes, and what the test itself costs (its compare and branch). */
-export interface ConstArm { param: number; op: string; k: bigint; test: number; t: { cost: number; calls: CallRef[] }; f: { cost: number; calls: CallRef[] } }
+export interface ConstArm { param: number; op: string; k: bigint; test: number; t: { cost: number; calls: CallRef[] }; f: { cost: number; calls: CallRef[] };
+  /** the arm of an enclosing ConstArm this one lies in (its cost is in that arm's already) */ in?: { arm: ConstArm; side: 't' | 'f' } }
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
@@ -1838,19 +1839,23 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // `__builtin_constant_p(v) ? ..` is no branch to the inliner: llvm.is.constant folds (simplifyIntrinsicCallIsConstant)
         if (!ctx.noEmit && !cp) branches = true;
         const pk = !ctx.noEmit && !cp && !loopEntry.length ? paramTest(x.c) : undefined;
+        const ca = pk ? constArm(pk) : undefined;
         const x0 = cost + xcost;
         const k0 = res.calls.length;
         use(x.c, ctx);
         const xc = cost + xcost;
         if (!ctx.noEmit && !cp) condUse(x.c, true);
         twoArms++;
+        if (ca) constArmIn.push({ arm: ca, side: 't' });
         const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true), knob: withK(ctx, x.c, true) }));
         const xa = cost + xcost;
         const k1 = res.calls.length;
+        if (ca) constArmIn[constArmIn.length - 1] = { arm: ca, side: 'f' };
         const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false), knob: withK(ctx, x.c, false) }));
+        if (ca) constArmIn.pop();
         twoArms--;
         // a `?:` is a branch and a phi to the inliner until SimplifyCFG makes a select of it: its test costs the compare
-        if (pk) (res.constArms ??= []).push({ ...pk, test: xc - x0, t: { cost: xa - xc, calls: res.calls.slice(k0, k1) }, f: { cost: cost + xcost - xa, calls: res.calls.slice(k1) } });
+        if (ca) Object.assign(ca, { test: xc - x0, t: { cost: xa - xc, calls: res.calls.slice(k0, k1) }, f: { cost: cost + xcost - xa, calls: res.calls.slice(k1) } });
         flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
@@ -3214,6 +3219,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           return undefined;
         }
         const pk = !ctx.noEmit && !loopEntry.length ? paramTest(s.c) : undefined;
+        const ca = pk ? constArm(pk) : undefined;
         const x0 = cost + xcost;
         use(s.c, ctx);
         const xc = cost + xcost;
@@ -3243,7 +3249,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const fExits = !!s.f && neverFallsThrough(s.f);
         known = new Map(known0);
         if (!jumpOnly(s.t) && !ctx.noEmit) blockAt(freq);
+        if (ca) constArmIn.push({ arm: ca, side: 't' });
         const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
+        if (ca) constArmIn[constArmIn.length - 1] = { arm: ca, side: 'f' };
         const knownT = tExits ? undefined : known;
         known = new Map(known0);
         regions.pop();
@@ -3262,6 +3270,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.pop();
           twoArms--;
         }
+        if (ca) constArmIn.pop();
         known = knownJoin([knownT, fExits ? undefined : known], known0);
         freq += fAfterT;
         if (m0) {
@@ -3274,7 +3283,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
-        if (pk) (res.constArms ??= []).push({ ...pk, test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
+        if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
@@ -3761,6 +3770,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return bad ? undefined : { pre, ssa };
   }
 
+  /** const_arms: the arms being walked of the ConstArms around here, innermost last. */
+  const constArmIn: { arm: ConstArm; side: 't' | 'f' }[] = [];
+  /** A ConstArm for a test of a parameter, recorded before its arms are walked (so the ones inside know it). */
+  function constArm(pk: { param: number; op: string; k: bigint }): ConstArm {
+    const in_ = constArmIn[constArmIn.length - 1];
+    const a: ConstArm = { ...pk, test: 0, t: { cost: 0, calls: [] }, f: { cost: 0, calls: [] }, ...(in_ ? { in: { ...in_ } } : {}) };
+    (res.constArms ??= []).push(a);
+    return a;
+  }
   /** const_arms: `c` as a test of one of this function's parameters against a constant (`p == K`, `K < p`, `!p`, `p`),
    * the parameter never written nor its address taken (a constant argument then decides it), else undefined. */
   function paramTest(c: Expr): { param: number; op: string; k: bigint } | undefined {
