@@ -527,8 +527,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       for (const c of arm.calls) {
         dead.add(c);
         if (c.cost === undefined || c.copyOf || !c.def.body || c.def === f) continue;
-        // the arm's cost has the callee's raw body; costOf counted it as decided
-        saved += (inlines(c.def, c, f) ? costOf(c.def, depth + 1) : callCost(callArgs(resultOf(c.def), c.args?.length ?? 0), true)) - c.cost;
+        // the arm's cost has the callee's raw body; costOf counted it as decided (less what its own constants save)
+        saved += (inlines(c.def, c, f) ? costOf(c.def, depth + 1) - constSaved(c.def, literals(c), depth + 1) : callCost(callArgs(resultOf(c.def), c.args?.length ?? 0), true)) - c.cost;
       }
     }
     for (const c of r.calls) {
