@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
+import { CallRef, ConstArm, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -202,6 +202,19 @@ const COLD_COST = STRICT ? (INLINE_COST * 45) / 225 : Math.round((INLINE_COST * 
 const COLD_FREQ = 0.02;
 /** A call site LLVM weighs as cold (CallRef.freq; 0 is unknown: dead code, after a goto label). */
 const coldAt = (call: CallRef | undefined): boolean => !!call?.freq && call.freq < COLD_FREQ;
+/** CORELENS_CONST_ARMS=0: a call's constant arguments save nothing of its callee's cost (constSaved). */
+const CONST_ARMS = process.env.CORELENS_CONST_ARMS !== '0';
+/** `k op K` as C compares two integer constants. */
+function compares(k: bigint, op: string, K: bigint): boolean {
+  switch (op) {
+    case '==': return k === K;
+    case '!=': return k !== K;
+    case '<': return k < K;
+    case '>': return k > K;
+    case '<=': return k <= K;
+    default: return k >= K;
+  }
+}
 /** CORELENS_COLD_REDECIDE=0: a call kept out of line at a cold site stays a call wherever its caller is inlined. */
 const COLD_REDECIDE = process.env.CORELENS_COLD_REDECIDE !== '0';
 
@@ -439,7 +452,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     // global one stays emitted whatever its callers)
     const bonus = SINGLE_BB && singleBB(f, 0) ? (thresholdOf(f) * SINGLE_BB_BONUS_PERCENT) / 100 : 0;
     const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + bonus + (calls <= 1 && !global ? LAST_CALL_BONUS : 0);
-    const cost = costOf(f, 0) - callCost(callArgs(resultOf(f), f.params.length), true) - (SROA ? sroaSaved(f, call) : 0);
+    const cost = costOf(f, 0) - callCost(callArgs(resultOf(f), f.params.length), true) - (SROA ? sroaSaved(f, call) : 0)
+      - (CONST_ARMS ? constSaved(f, literals(call), 0) : 0);
     // LLVM inlines at Cost < max(1, Threshold): a cost equal to the threshold stays a call (teleport's report_ip4_block,
     // cost=325, threshold=325); our costs are float sums of thirds (INSTR = 5/3), compared with a margin for their error
     const inl = STRICT ? cost < Math.max(threshold, 1 / 3) - 1e-6 : cost <= threshold;
@@ -499,13 +513,60 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         if (!inlines(call.def, call, f)) {
           c -= call.cost - callCost(callArgs(resultOf(call.def), call.args?.length ?? 0), true);
         } else if (NESTED) {
-          // the callee's own body after its inlining (what LLVM sees bottom-up), not its raw cost
-          c -= call.cost - costOf(call.def, depth + 1);
+          // the callee's own body after its inlining (what LLVM sees bottom-up), not its raw cost: the arms its
+          // constant arguments decide are gone once SCCP and SimplifyCFG have run over the caller
+          c -= call.cost - costOf(call.def, depth + 1) + (CONST_ARMS ? constSaved(call.def, literals(call), depth + 1) : 0);
         }
       }
     }
     costs.set(f, c);
     return c;
+  };
+
+  /** The constants a call passes, per parameter (undefined where none). */
+  const literals = (call: CallRef | undefined): (bigint | undefined)[] => call?.args?.map((a) => a.k) ?? [];
+  /**
+   * const_arms: what constant arguments save LLVM's cost analysis of f at one call. CallAnalyzer simplifies a
+   * parameter's compare with the constant, the branch folds and the arm it never takes is never counted (scx's
+   * namespace_impl.bpf.h: get_task_pid_ns(task, PIDTYPE_TGID) hands `type` to get_task_pid_ptr, inlined into it, whose
+   * `type == PIDTYPE_PID ? BPF_CORE_READ(task, thread_pid) : ..` loses its first arm: cost 205, ours was 253). The
+   * constants flow on into the callees f inlines (their arms on the parameters f hands them).
+   */
+  const constSaved = (f: FuncDef, kargs: (bigint | undefined)[], depth: number): number => {
+    const r = resultOf(f);
+    if (!r || depth >= MAX_DEPTH || !kargs.some((k) => k !== undefined)) return 0;
+    let saved = 0;
+    const dead = new Set<CallRef>();
+    /** The arm a constant argument leaves dead, if any. */
+    const deadSide = (a: ConstArm): 't' | 'f' | undefined => {
+      const k = kargs[a.param];
+      return k === undefined ? undefined : compares(k, a.op, a.k) ? 'f' : 't';
+    };
+    for (const a of r.constArms ?? []) {
+      const k = kargs[a.param];
+      if (k === undefined) continue;
+      // inside an arm already dead: its cost went with that arm
+      let up = a.in;
+      while (up && deadSide(up.arm) !== up.side) up = up.arm.in;
+      if (up) continue;
+      const arm = compares(k, a.op, a.k) ? a.f : a.t;
+      saved += a.test + arm.cost;
+      for (const c of arm.calls) {
+        dead.add(c);
+        if (c.cost === undefined || c.copyOf || !c.def.body || c.def === f) continue;
+        // the arm's cost has the callee's raw body; costOf counted it as decided (less what its own constants save)
+        saved += (inlines(c.def, c, f) ? costOf(c.def, depth + 1) - constSaved(c.def, literals(c), depth + 1) : callCost(callArgs(resultOf(c.def), c.args?.length ?? 0), true)) - c.cost;
+      }
+    }
+    for (const c of r.calls) {
+      if (dead.has(c) || c.copyOf || c.twin || !c.def.body || c.def === f || !c.args) continue;
+      const lit = c.args.map((a) => a.k);
+      const ks = c.args.map((a) => a.k ?? (a.param !== undefined ? kargs[a.param] : undefined));
+      if (!ks.some((k, i) => k !== undefined && lit[i] === undefined) || !inlines(c.def, c, f)) continue;
+      // what the literals alone save is in costOf(f) already
+      saved += constSaved(c.def, ks, depth + 1) - constSaved(c.def, lit, depth + 1);
+    }
+    return saved;
   };
 
   // Per parameter of a function, what SROA saves when a call passes the address of a local (FuncResult.sroa), its

@@ -270,6 +270,10 @@ export interface SplitLoop { copies: CallRef[]; rolled: number[] }
 /** Per arm of a `switch (param)` in this function: its case values (none: the default arm) and its cost, in the
  * loop-size part of `FuncResult.cost` (what a full unroll's simulation drops from a copy where the arm is dead). */
 export interface ParamArm { param: number; vals: bigint[]; dflt: boolean; cost: number }
+/** const_arms: an if or `?:` deciding on a parameter of its function (`type == PIDTYPE_PID ? a : b`): what each arm
+ * costs the inliner (cost units) and the calls it makes, and what the test itself costs (its compare and branch). */
+export interface ConstArm { param: number; op: string; k: bigint; test: number; t: { cost: number; calls: CallRef[] }; f: { cost: number; calls: CallRef[] };
+  /** the arm of an enclosing ConstArm this one lies in (its cost is in that arm's already) */ in?: { arm: ConstArm; side: 't' | 'f' } }
 
 export interface FuncResult {
   /** Events for clang's merge of repeated relocations (FlowEv). */
@@ -317,6 +321,8 @@ export interface FuncResult {
   liveArgs?: number;
   /** The arms of its switches on a parameter (ParamArm). */
   paramArms?: ParamArm[];
+  /** Its ifs and `?:` deciding on a parameter (ConstArm), outside loops: what a constant argument saves the inliner. */
+  constArms?: ConstArm[];
   /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
    * always_inline one too, as a subprogram of its own (with the conditions in effect where it is named). */
   fnRefs?: { def: FuncDef; pconds?: ParamCond[] }[];
@@ -2032,12 +2038,24 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         // `__builtin_constant_p(v) ? ..` is no branch to the inliner: llvm.is.constant folds (simplifyIntrinsicCallIsConstant)
         if (!ctx.noEmit && !cp) branches = true;
+        const pk = !ctx.noEmit && !cp && !loopEntry.length ? paramTest(x.c) : undefined;
+        const ca = pk ? constArm(pk) : undefined;
+        const x0 = cost + xcost;
+        const k0 = res.calls.length;
         use(x.c, ctx);
+        const xc = cost + xcost;
         if (!ctx.noEmit && !cp) condUse(x.c, true);
         twoArms++;
+        if (ca) constArmIn.push({ arm: ca, side: 't' });
         const [a, fa] = region(() => use(x.a, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, true, gctx) ?? [])], pconds: withP(ctx, x.c, true), knob: withK(ctx, x.c, true) }));
+        const xa = cost + xcost;
+        const k1 = res.calls.length;
+        if (ca) constArmIn[constArmIn.length - 1] = { arm: ca, side: 'f' };
         const [, fb] = region(() => use(x.b, { ...ctx, guards: [...ctx.guards, ...(condGuards(x.c, false, gctx) ?? [])], pconds: withP(ctx, x.c, false), knob: withK(ctx, x.c, false) }));
+        if (ca) constArmIn.pop();
         twoArms--;
+        // a `?:` is a branch and a phi to the inliner until SimplifyCFG makes a select of it: its test costs the compare
+        if (ca) Object.assign(ca, { test: xc - x0, t: { cost: xa - xc, calls: res.calls.slice(k0, k1) }, f: { cost: cost + xcost - xa, calls: res.calls.slice(k1) } });
         flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
@@ -2338,7 +2356,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // a compiler builtin other than a copy (`__sync_fetch_and_add`, `__builtin_bswap32`) is one instruction, no call
     const builtin = /^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name];
     const sum = inl && !ctx.noEmit ? opts.summaryOf?.(inl) : undefined;
-    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : MEM_BUILTINS[name] ? memCost(name, args) : callCost(args.length, !!def?.body);
+    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : MEM_BUILTINS[name] ? memCost(name, args) : callCost(args.length, KFUNC_PENALTY ? !!def : !!def?.body);
     // the loop-size part as it was calibrated (2 + args a call), the rest the inliner's alone
     const sized = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - (sum?.xcost ?? 0) : 2 + args.length;
     cost += sized;
@@ -3417,7 +3435,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (live) stmt(live, ctx);
           return undefined;
         }
+        const pk = !ctx.noEmit && !loopEntry.length ? paramTest(s.c) : undefined;
+        const ca = pk ? constArm(pk) : undefined;
+        const x0 = cost + xcost;
         use(s.c, ctx);
+        const xc = cost + xcost;
         // the condition is a short circuit whose right side is the last thing recorded (cse.ts: its block dominates)
         const sc = lastSc?.x === s.c && flow[flow.length - 1] === lastSc.ev;
         // the condition is a call recorded just now (an inlined helper's value: cse.ts `thread`)
@@ -3444,13 +3466,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const fExits = !!s.f && neverFallsThrough(s.f);
         known = new Map(known0);
         if (!jumpOnly(s.t) && !ctx.noEmit) blockAt(freq);
+        if (ca) constArmIn.push({ arm: ca, side: 't' });
         const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
+        if (ca) constArmIn[constArmIn.length - 1] = { arm: ca, side: 'f' };
         const knownT = tExits ? undefined : known;
         known = new Map(known0);
         regions.pop();
         const fAfterT = freq;
         freq = f0 * (1 - pt);
         const c1 = res.calls.length;
+        const xt = cost + xcost;
         const mt = mver;
         if (m0) mver = new Map(m0);
         let ff: FlowEv[] | undefined;
@@ -3462,6 +3487,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           regions.pop();
           twoArms--;
         }
+        if (ca) constArmIn.pop();
         known = knownJoin([knownT, fExits ? undefined : known], known0);
         freq += fAfterT;
         if (m0) {
@@ -3474,6 +3500,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
+        if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
       }
@@ -3793,6 +3820,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'cast': return branchProb(c.x);
       case 'comma': return branchProb(c.r);
       case 'binary': {
+        if ((c.op === '&&' || c.op === '||') && FOLD_CONDS) return chainProb(c, c.op);
         if (c.op === '&&') return branchProb(c.l) * branchProb(c.r);
         if (c.op === '||') return 1 - (1 - branchProb(c.l)) * (1 - branchProb(c.r));
         if (!(c.op in mirror)) return c.op === '&' && powerOfTwo(c.r) ? 0.5 : LIKELY;
@@ -3822,6 +3850,229 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       default: return LIKELY;
     }
+  }
+
+  /**
+   * fold_conds: the probability of a `&&` / `||` chain's branch once SimplifyCFG's FoldBranchToCommonDest has merged
+   * its conjuncts' blocks (LLVM 14, before the inliner weighs a call site). clang branches once per conjunct; a
+   * conjunct's block whose instructions may all run unconditionally, at most one besides its compare
+   * (BonusInstThreshold 1), folds into the block before it, the branch then on a `select` no BranchProbabilityInfo
+   * heuristic knows: even. Two runs decide: the early SimplifyCFG, before SROA, where each variable read is a load of
+   * its alloca, then the one after InstCombine, where locals are SSA values and only a conjunct still alone can join
+   * (one that took others in has their compares as bonus instructions). Not merged after a branch
+   * `__builtin_expect` makes predictable towards the common successor (99%); merged weights as
+   * performBranchToCommonDestFolding computes them. InstCombine turns a merged `a == 0 && b == 0` of parameters (not
+   * poison) into `(a | b) == 0`, whose zero heuristic counts again. Measured with clang 14 and
+   * `opt -passes='print<block-freq>'` on the IR before the inliner (scx pandemonium's `!last_cpu_idle_miss && tctx &&
+   * anchor >= 0 && (u64)anchor < nr_cpu_ids && bpf_cpumask_test_cpu(..)`: 1/2 * 1/2 * 1/2, not 1/2 * 5/8 * 5/8 ...).
+   */
+  function chainProb(c: Expr, op: string): number {
+    const terms: { x: Expr; neg: boolean }[] = [];
+    const flat = (e: Expr, neg: boolean): void => {
+      if (e.e === 'unary' && e.op === '!' && e.x.e === 'binary' && (e.x.op === '&&' || e.x.op === '||')) return flat(e.x, !neg);
+      if (e.e === 'binary' && (e.op === '&&' || e.op === '||') && (e.op === op) !== neg) { flat(e.l, neg); flat(e.r, neg); return; }
+      terms.push({ x: e, neg });
+    };
+    flat(c, false);
+    const and = op === '&&';
+    const probOf = (t: { x: Expr; neg: boolean }): number => t.neg ? 1 - branchProb(t.x) : branchProb(t.x);
+    /** __builtin_expect's weights on the term's branch (taken, not taken), or undefined. */
+    const weightsOf = (t: { x: Expr; neg: boolean }): [number, number] | undefined => {
+      let x = t.x;
+      let neg = t.neg;
+      while (x.e === 'unary' && x.op === '!') { neg = !neg; x = x.x; }
+      if (x.e !== 'call' || x.fn.e !== 'id' || x.fn.name !== '__builtin_expect' || x.args.length !== 2) return undefined;
+      const v = constValue(x.args[1]!, env);
+      if (v === undefined) return undefined;
+      const w: [number, number] = v === 0n ? [1, 2000] : [2000, 1];
+      return neg ? [w[1], w[0]] : w;
+    };
+    interface Group { terms: number[]; w?: [number, number] }
+    const costs = terms.map((t) => foldCost(t.x));
+    // a branch predictable towards the common successor keeps the next conjunct's block (the 99% threshold)
+    const predictable = (g: Group): boolean => !!g.w && (and ? g.w[1] : g.w[0]) / (g.w[0] + g.w[1]) >= 0.99;
+    const merge = (g: Group, i: number): void => {
+      const sw = weightsOf(terms[i]!);
+      if (g.w || sw) {
+        const [pt, pf] = g.w ?? [1, 1];
+        const [st, sf] = sw ?? [1, 1];
+        g.w = and ? [pt * st, pf * (sf + st) + pt * sf] : [pt * (sf + st) + pf * st, pf * sf];
+      }
+      g.terms.push(i);
+    };
+    const groups: Group[] = [];
+    terms.forEach((t, i) => {
+      const g = groups[groups.length - 1];
+      const c = costs[i];
+      if (g && c && c.pre <= 1 && !predictable(g)) merge(g, i);
+      else groups.push({ terms: [i], ...(weightsOf(t) ? { w: weightsOf(t)! } : {}) });
+    });
+    // after InstCombine: a conjunct left alone joins the group before it when its SSA form is cheap enough
+    for (let k = 1; k < groups.length; k++) {
+      const g = groups[k]!;
+      const c = costs[g.terms[0]!];
+      if (g.terms.length !== 1 || !c || c.ssa > 1 || predictable(groups[k - 1]!)) continue;
+      merge(groups[k - 1]!, g.terms[0]!);
+      groups.splice(k--, 1);
+    }
+    let p = 1;
+    for (const g of groups) {
+      const q = g.w ? g.w[0] / (g.w[0] + g.w[1]) : g.terms.length === 1 ? probOf(terms[g.terms[0]!]!) : combined(g.terms.map((i) => terms[i]!), and);
+      p *= and ? q : 1 - q;
+    }
+    return and ? p : 1 - p;
+  }
+  /**
+   * A merged group's probability: even (a `select`), unless InstCombine makes one compare of it: `a == 0 && b == 0`
+   * is `(a | b) == 0`, `a || b` is `(a | b) != 0`, `a < 0 && b < 0` is `(a & b) < 0`, `a >= 0 && b >= 0` is
+   * `(a | b) > -1` (their zero heuristics: 12:20, 20:12), when every value after the first is a parameter never
+   * written (noundef: a `select` becomes an `and` only when its second value cannot be poison).
+   */
+  function combined(ts: { x: Expr; neg: boolean }[], and: boolean): number {
+    const form = (t: { x: Expr; neg: boolean }): { v: Expr; rel: string } | undefined => {
+      let x = t.x;
+      let neg = t.neg;
+      while (x.e === 'unary' && x.op === '!') { neg = !neg; x = x.x; }
+      let v: Expr;
+      let rel: string;
+      if (x.e === 'binary' && ['==', '!=', '<', '>='].includes(x.op) && constValue(x.r, env) === 0n) { v = x.l; rel = x.op; }
+      else if (x.e === 'binary' && x.op === '>' && constValue(x.r, env) === -1n) { v = x.l; rel = '>='; }
+      else if (x.e === 'id') { v = x; rel = '!='; }
+      else return undefined;
+      if (neg) rel = { '==': '!=', '!=': '==', '<': '>=', '>=': '<' }[rel]!;
+      if (v.e !== 'id') return undefined;
+      const t0 = lookup(v.name) ?? env.global(v.name);
+      if (!t0 || strip(t0).k !== 'int' || isBool(t0)) return undefined;
+      return { v, rel };
+    };
+    const fs = ts.map(form);
+    if (fs.some((x) => !x)) return 0.5;
+    const rel = fs[0]!.rel;
+    if (fs.some((x) => x!.rel !== rel)) return 0.5;
+    const param = (e: Expr): boolean => e.e === 'id' && f.params.some((q) => q.name === e.name) && !(writes.get(e.name) ?? 0) && !addrTaken.has(e.name);
+    if (!fs.slice(1).every((x) => param(x!.v))) return 0.5;
+    const LIKELY = 20 / 32;
+    if (and && rel === '==') return 1 - LIKELY;
+    if (!and && rel === '!=') return LIKELY;
+    if (rel === '<') return 1 - LIKELY;
+    if (rel === '>=') return LIKELY;
+    return 0.5;
+  }
+  /**
+   * What a conjunct's block costs FoldBranchToCommonDest: its instructions other than the compare it branches on
+   * (bonus instructions), before SROA (`pre`: each variable read a load) and after InstCombine (`ssa`: locals are
+   * values; `x + K < C` is `x < C - K`, a widened value compared with a constant is compared unwidened); undefined
+   * when one may not run unconditionally (a load through a pointer, a volatile load, a call, a store, a division by
+   * a variable) or the condition is no instruction of its own block (a bool local: its compare is elsewhere).
+   */
+  function foldCost(x: Expr): { pre: number; ssa: number } | undefined {
+    let pre = 0;
+    let ssa = 0;
+    let bad = false;
+    const isConst = (e: Expr): boolean => constValue(e, env) !== undefined;
+    const sizeOfInt = (t: CType | undefined): number | undefined => { const s = t ? strip(t) : undefined; return s?.k === 'int' || s?.k === 'enum' ? s.size : undefined; };
+    const typeOf = (e: Expr): CType | undefined => e.e === 'id' ? lookup(e.name) ?? env.global(e.name) : e.e === 'cast' ? e.type : undefined;
+    const read = (name: string): void => {
+      const local = lookup(name);
+      const t = local ?? env.global(name);
+      if (!t) { if (!env.enumConst(name) && !env.func(name)) bad = true; return; }
+      if (isVolatile(t)) { bad = true; return; }
+      if (strip(t).k === 'array' || strip(t).k === 'func') return;
+      pre++;
+      if (!local || addrTaken.has(name)) ssa++;
+    };
+    const walk = (e: Expr, vsConst: boolean, d: number): void => {
+      if (bad || d > 24) { bad = true; return; }
+      if (isConst(e)) return;
+      switch (e.e) {
+        case 'num': case 'sizeof': case 'type': return;
+        case 'id': return read(e.name);
+        case 'member': {
+          let o: Expr = e;
+          while (o.e === 'member' && !o.arrow) o = o.obj;
+          if (o.e !== 'id') { bad = true; return; }
+          return read(o.name);
+        }
+        case 'unary':
+          if (e.op === '&') { if (e.x.e !== 'id' && !(e.x.e === 'member' && !e.x.arrow)) bad = true; return; }
+          if (e.op === '+') return walk(e.x, vsConst, d + 1);
+          if (e.op === '-' || e.op === '~' || e.op === '!') { pre++; ssa++; return walk(e.x, false, d + 1); }
+          bad = true;
+          return;
+        case 'cast': {
+          const to = sizeOfInt(e.type);
+          const from = sizeOfInt(typeOf(e.x));
+          if (to !== undefined && from !== undefined && to > from) { pre++; if (!vsConst) ssa++; }
+          return walk(e.x, vsConst, d + 1);
+        }
+        case 'binary': {
+          if (['==', '!=', '<', '>', '<=', '>='].includes(e.op)) { pre++; ssa++; walk(e.l, false, d + 1); return walk(e.r, false, d + 1); }
+          if ((e.op === '/' || e.op === '%') && !isConst(e.r)) { bad = true; return; }
+          if (!['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'].includes(e.op)) { bad = true; return; }
+          pre++;
+          // InstCombine moves a constant addend to the other side of a compare with a constant
+          if (!(vsConst && (e.op === '+' || e.op === '-') && (isConst(e.l) || isConst(e.r)))) ssa++;
+          walk(e.l, false, d + 1);
+          return walk(e.r, false, d + 1);
+        }
+        case 'call': {
+          if (e.fn.e === 'id' && e.fn.name === '__builtin_expect' && e.args.length === 2) { pre += 2; return top(e.args[0]!, d + 1); }
+          bad = true;
+          return;
+        }
+        default: bad = true;
+      }
+    };
+    const top = (e: Expr, d: number): void => {
+      while (e.e === 'unary' && e.op === '!') e = e.x;
+      if (e.e === 'binary' && ['==', '!=', '<', '>', '<=', '>='].includes(e.op)) {
+        const kl = isConst(e.l);
+        const kr = isConst(e.r);
+        walk(e.l, kr, d + 1);
+        walk(e.r, kl, d + 1);
+        return;
+      }
+      if (e.e === 'call' && e.fn.e === 'id' && e.fn.name === '__builtin_expect') return walk(e, false, d);
+      // a bool local's branch is on a compare made where the value was (not in this block); a parameter's folds
+      if (e.e === 'id') { const t = lookup(e.name); if (t && isBool(t) && !f.params.some((q) => q.name === e.name)) { bad = true; return; } }
+      walk(e, true, d + 1);
+    };
+    if (x.e === 'binary' && (x.op === '&&' || x.op === '||')) return undefined;
+    top(x, 0);
+    return bad ? undefined : { pre, ssa };
+  }
+
+  /** const_arms: the arms being walked of the ConstArms around here, innermost last. */
+  const constArmIn: { arm: ConstArm; side: 't' | 'f' }[] = [];
+  /** A ConstArm for a test of a parameter, recorded before its arms are walked (so the ones inside know it). */
+  function constArm(pk: { param: number; op: string; k: bigint }): ConstArm {
+    const in_ = constArmIn[constArmIn.length - 1];
+    const a: ConstArm = { ...pk, test: 0, t: { cost: 0, calls: [] }, f: { cost: 0, calls: [] }, ...(in_ ? { in: { ...in_ } } : {}) };
+    (res.constArms ??= []).push(a);
+    return a;
+  }
+  /** const_arms: `c` as a test of one of this function's parameters against a constant (`p == K`, `K < p`, `!p`, `p`),
+   * the parameter never written nor its address taken (a constant argument then decides it), else undefined. */
+  function paramTest(c: Expr): { param: number; op: string; k: bigint } | undefined {
+    if (!CONST_ARMS) return undefined;
+    let neg = false;
+    while ((c.e === 'unary' && c.op === '!') || c.e === 'cast') { if (c.e === 'unary') neg = !neg; c = c.x; }
+    const idx = (e: Expr): number => {
+      while (e.e === 'cast') e = e.x;
+      if (e.e !== 'id' || (writes.get(e.name) ?? 0) > 0 || addrTaken.has(e.name)) return -1;
+      return f.params.findIndex((q) => q.name === e.name && lookup(e.name) === q.type);
+    };
+    const mirror: { [op: string]: string } = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
+    const negate: { [op: string]: string } = { '<': '>=', '>': '<=', '<=': '>', '>=': '<', '==': '!=', '!=': '==' };
+    let r: { param: number; op: string; k: bigint } | undefined;
+    if (c.e === 'binary' && c.op in mirror) {
+      const kr = constValue(c.r, env);
+      const kl = constValue(c.l, env);
+      if (kr !== undefined && idx(c.l) >= 0) r = { param: idx(c.l), op: c.op, k: kr };
+      else if (kl !== undefined && idx(c.r) >= 0) r = { param: idx(c.r), op: mirror[c.op]!, k: kl };
+    } else if (idx(c) >= 0) r = { param: idx(c), op: '!=', k: 0n };
+    if (r && neg) r.op = negate[r.op]!;
+    return r;
   }
 
   /** `if (c) return f(a); else return f(b);` (or the same as plain calls) where f is a static function clang's inliner
@@ -5050,6 +5301,15 @@ export function hasLabel(s: Stmt, d = 0, inSwitch = false): boolean {
   }
 }
 /** CORELENS_NAND=0: the else side of `a && b` on parameters carries no condition (its before/after figures). */
+/** CORELENS_KFUNC_PENALTY=0: a call of a declared function without a body (a kfunc, `extern .. __ksym`) costs as a
+ * helper's (no CallPenalty). */
+const KFUNC_PENALTY = process.env.CORELENS_KFUNC_PENALTY !== '0';
+/** CORELENS_CONST_ARMS=0: a constant argument saves the inliner nothing of its callee's ifs on that parameter
+ * (ConstArm, contexts.ts constSaved). */
+const CONST_ARMS = process.env.CORELENS_CONST_ARMS !== '0';
+/** CORELENS_FOLD_CONDS=0: each conjunct of a `&&` / `||` branch keeps its own heuristic probability (no
+ * FoldBranchToCommonDest merging: sites.ts chainProb). */
+const FOLD_CONDS = process.env.CORELENS_FOLD_CONDS !== '0';
 const NAND = process.env.CORELENS_NAND !== '0';
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
 const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';

@@ -83,6 +83,21 @@
 //     nothing is cold there (scx's p2dq_dispatch_impl in ____p2dq_dispatch: scx_bpf_dsq_insert_vtime under
 //     `unlikely()`, 45 → 325, inlined); a caller with a rare block of its own keeps it cold, and so does an
 //     always_inline caller (the mandatory inliner runs first, the frequencies are then computed afresh).
+//   - fold_conds: `!miss && tctx && anchor >= 0 && (u64)anchor < nr_cpu_ids && bpf_cpumask_test_cpu(..)` (scx
+//     pandemonium's select_cpu, compat.bpf.h's scx_bpf_dsq_insert_vtime under it): SimplifyCFG's FoldBranchToCommonDest
+//     merges the blocks of conjuncts that may run unconditionally (no load through a pointer, no volatile load, no
+//     call, at most one instruction besides the compare) into one branch on a select, even to BranchProbabilityInfo:
+//     1/2 where the branches' heuristics made 1/2 * 5/8 * 5/8, and the call site there is no cold one (2%): clang
+//     inlines the helper (threshold 325), the model kept it out of line (45). __builtin_expect's weights merge as
+//     performBranchToCommonDestFolding computes them; a branch predictable towards the common block takes none.
+//   - const_arms: `get_task_pid_ns(task, PIDTYPE_TGID)` (scx's namespace_impl.bpf.h, layered's match_one): LLVM
+//     weighs a call with its constant arguments, the compare of a parameter with one simplified, the branch folded and
+//     the arm it never takes not counted, also in the callees the function inlined that the parameter reaches
+//     (get_task_pid_ptr's `type == PIDTYPE_PID ? ..`): cost 205 where the whole body made ours 253 > 225.
+//   - kfunc_calls: a kfunc (`extern .. __ksym`: scx's scx_bpf_*, bpf_rcu_read_lock, bpf_task_acquire) is a declared
+//     function clang calls directly, so LLVM's inline cost adds CallPenalty (25) to each call as for any direct call,
+//     where a helper is a call through a constant address (no penalty): scx's is_smt_contended (LLVM 345-360, ours
+//     72-83 without it), inlinecost's scx disagreements 171 -> 100.
 //   - pointer_hops: a pointer loaded directly and dereferenced at once (`ctx->meta->seq`, `t->real_parent->tgid`)
 //     is one load with a later `ctx->meta->...` of the same block when nothing between may write memory (libbpf-rs'
 //     map iterator test): unlike a value kept for a later statement, LLVM never sinks it out of the block, unless the
@@ -2885,6 +2900,121 @@ SEC("tp_btf/sched_wakeup_new") int BPF_PROG(wake_new, struct task_struct *p)
 	if (__builtin_expect(p->prio == 7, 0))
 		out[7] = 2;
 	impl2(p, p->tgid);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // fold_conds: note() (LLVM cost 255) under `&&` chains in an arm of 3/8: clang inlines it where the chain's cheap
+  // conjuncts are one select (1/2, then the knob's and the call's branches: 3/64 > 2%), keeps it a call where each
+  // conjunct loads through a pointer (a branch each, 5/8 apiece: cold) and where __builtin_expect's weights merge
+  { name: 'fold_conds', min: 30, text: `const volatile __u64 nr_ids = 64;
+__u64 out[8];
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, __u64); } m SEC(".maps");
+static inline void note(struct task_struct *p, __u64 v)
+{
+	out[0] = p->pid + v;
+	out[1] = p->tgid * v;
+	out[2] = p->prio + v;
+	out[3] = p->flags * v;
+	out[4] = p->nr_cpus_allowed + v;
+	out[5] = p->static_prio ^ v;
+	out[6] = bpf_ktime_get_ns() + p->normal_prio;
+	bpf_map_update_elem(&m, &p->pid, &v, BPF_ANY);
+}
+SEC("tp_btf/sched_wakeup") int BPF_PROG(wake, struct task_struct *p)
+{
+	__u32 key = 0;
+	__u64 a = bpf_get_prandom_u32(), b = bpf_ktime_get_ns(), c = bpf_get_current_pid_tgid();
+	int cpu = bpf_get_smp_processor_id();
+	struct task_struct *t = (void *)bpf_get_current_task();
+	void *v = bpf_map_lookup_elem(&m, &key);
+	if (out[7] == 0) {
+		/* one select (even), the volatile knob's compare, the call's test: 1/8 of the arm (a branch each: 1/180) */
+		if (v && t && a && b && c && cpu >= 0 && (__u64)cpu < nr_ids && (bpf_get_prandom_u32() & 1))
+			note(p, a);
+		/* loads through a pointer may trap: a branch each, the site cold (2%) */
+		if (v && t->pid && t->tgid && t->prio && t->flags && t->static_prio && t->normal_prio)
+			note(p, b);
+		/* __builtin_expect's weights merged into the select's: (2000, 2002), then (2000, 2 * F + 2000) per
+		 * conjunct, 2000:62032 after five, then the call's test: cold again */
+		if (__builtin_expect(!!v, 1) && t && a && b && c && cpu >= 0 && (bpf_get_prandom_u32() & 2))
+			note(p, c);
+	}
+	note(p, 7);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // const_arms: ns_of(t, PIDTYPE_TGID) three times (LLVM cost 205 of 225): the constant decides pid_of's `?:`,
+  // inlined into ns_of, its PIDTYPE_PID arm never counted; counting it (250) kept ns_of out of line
+  { name: 'const_arms', min: 15, text: `__u64 out[8];
+/* which struct pid a task's kind of id lives in: a thread's own, else its signal's */
+static struct pid *pid_of(const struct task_struct *t, enum pid_type kind)
+{
+	return kind == PIDTYPE_PID ? BPF_CORE_READ(t, thread_pid) : BPF_CORE_READ(t, signal, pids[kind]);
+}
+/* the namespace a task's id of that kind is numbered in */
+static struct pid_namespace *ns_of(const struct task_struct *t, enum pid_type kind)
+{
+	struct pid *p;
+	int lvl;
+
+	if (!t)
+		t = (struct task_struct *)bpf_get_current_task();
+	if (!t)
+		return NULL;
+	p = pid_of(t, kind);
+	if (!p)
+		return NULL;
+	lvl = BPF_CORE_READ(p, level);
+	return BPF_CORE_READ(p, numbers[lvl].ns);
+}
+SEC("tp_btf/sched_wakeup") int BPF_PROG(wake, struct task_struct *p)
+{
+	out[0] = (__u64)ns_of(p, PIDTYPE_TGID);
+	out[1] = (__u64)ns_of(p->real_parent, PIDTYPE_TGID);
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(sw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	out[2] = (__u64)ns_of(next, PIDTYPE_TGID);
+	out[3] = (__u64)pid_of(prev, PIDTYPE_PID);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // kfunc_calls: sample() with six kfunc calls, three calls of it: LLVM 280 > 225, a BPF-to-BPF call (its records in
+  // .text); priced as helpers (no CallPenalty) the model's 90 inlined it
+  { name: 'kfunc_calls', min: 5, text: `__u64 out[8];
+extern void bpf_rcu_read_lock(void) __ksym;
+extern void bpf_rcu_read_unlock(void) __ksym;
+extern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+/* kfuncs are functions clang calls directly: each call costs the inliner CallPenalty too (LLVM 280 > 225) */
+static void sample(struct task_struct *p, int i)
+{
+	struct task_struct *t;
+
+	bpf_rcu_read_lock();
+	t = bpf_task_acquire(p);
+	if (t) {
+		out[i & 7] += t->pid + t->tgid;
+		bpf_task_release(t);
+	}
+	bpf_rcu_read_unlock();
+	bpf_rcu_read_lock();
+	out[(i + 1) & 7] = p->prio + p->static_prio;
+	bpf_rcu_read_unlock();
+}
+SEC("tp_btf/sched_wakeup") int BPF_PROG(wake, struct task_struct *p)
+{
+	sample(p, 1);
+	sample(p->real_parent, 2);
+	return 0;
+}
+SEC("tp_btf/sched_wakeup_new") int BPF_PROG(wake_new, struct task_struct *p)
+{
+	sample(p, 3);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
