@@ -644,7 +644,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         // (only from a call that runs on every target: a call under CO-RE guards may be dead where the verifier never
         // walks the subprogram from it, and the subprogram's one copy cannot say per target)
         if (TEXT_ARGS && callee.static && !callee.section && call.args?.some((a) => a.via) && !c.prefix.length && !call.guards.length) {
-          const pl = call.args.map((a) => !!a.via && plainPointer(c, a.via));
+          // (a constant argument, NULL above all, is a number the verifier knows: it prunes what tests it)
+          const pl = call.args.map((a) => a.k === undefined && !!a.via && plainPointer(c, a.via));
           const was = textPlain.get(callee);
           textPlain.set(callee, was ? pl.map((x, i) => x || !!was[i]) : pl);
         }

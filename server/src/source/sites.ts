@@ -1534,8 +1534,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // origin of a declaration's or assignment's value is asked before the value is evaluated
         const last = x.body[x.body.length - 1];
         if (!STMTEXPR_ORIGIN || last?.s !== 'expr') return undefined;
-        if (last.x.e === 'id' && probeWritten(x.body, last.x.name)) return 'plain';
-        return originOf(last.x, d + 1);
+        // (an array `__r`, BPF_CORE_READ of an array member, is its own address on the stack: no number)
+        if (last.x.e === 'id' && probeWritten(x.body, last.x.name)) return declaredArray(x.body, last.x.name) ? undefined : 'plain';
+        // nothing else: the body's locals are not declared yet when this is asked (nettrace's CONFIG(), a map value
+        // cast from a `void *` local, would read as a cast from an integer)
+        return undefined;
       }
       // `p + 1`: pointer arithmetic keeps what the pointer is (an integer sum is a cast's business, above)
       case 'binary': return PLAIN_READS && (x.op === '+' || x.op === '-') ? originOf(x.l, d + 1) : undefined;
@@ -5138,6 +5141,11 @@ function probeWritten(body: readonly Stmt[], name: string): boolean {
     if (hit) return true;
   }
   return false;
+}
+
+/** `name` is declared an array by one of these statements (a statement expression's own local). */
+function declaredArray(body: readonly Stmt[], name: string): boolean {
+  return body.some((st) => st.s === 'decl' && st.vars.some((v) => v.name === name && strip(v.type).k === 'array'));
 }
 
 /** Every sub-expression of an expression, the expression first (statement expressions' statements included). */

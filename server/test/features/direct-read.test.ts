@@ -309,6 +309,34 @@ int static_noinline_btf(struct pt_regs *ctx)
 	return 0;
 }`,
   },
+  {
+    // none of these reads a number: BPF_CORE_READ of an array member is a stack array (lmp's `t =
+    // BPF_CORE_READ(ac, .., _watermark); t[0]`), a map value a statement-expression macro returns (nettrace's
+    // CONFIG()), and a static subprogram given NULL, which the verifier knows and prunes (netstacklat's
+    // `sk ? sk->x : 0`): false errors the merged rules made once
+    name: 'not_numbers', findings: 0,
+    body: `struct cfg { int ready; __u8 status[16]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, int); __type(value, struct cfg); } m_config SEC(".maps");
+#define CONFIG() ({ int _key = 0; void *_v = bpf_map_lookup_elem(&m_config, &_key); if (!_v) return 0; (struct cfg *)_v; })
+
+static __noinline int sk_mark_or_zero(struct sock *sk)
+{
+	return sk ? sk->sk_mark : 0;
+}
+
+SEC("kprobe/do_nanosleep")
+int not_numbers(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct cfg *c = (void *)CONFIG();
+	char *comm = BPF_CORE_READ(task, comm);
+
+	if (!c->ready)
+		return 0;
+	out = comm[1] + c->status[3] + sk_mark_or_zero(NULL);
+	return 0;
+}`,
+  },
 ];
 
 const directReads = (fs_: readonly CheckFinding[]) => fs_.filter((f) => f.code === CODES.directRead)
