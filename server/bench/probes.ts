@@ -12,10 +12,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CheckFinding, runCheck } from '../src/check/run';
+import { CheckFinding } from '../src/check/run';
 import { Analyzer, createAnalyzer } from '../src/source/analyzer';
 import { bundledKernelSpecs } from '../src/targets/registry';
 import { compileBpf } from '../test/support/bpfLoad';
+import { checkBothWays } from '../test/support/checkBoth';
 import { compareProgram, contextExpansion, ProgramAgreement } from '../test/support/corpus';
 import { REPO_ROOT } from '../test/support/paths';
 import { generate, STATEMENTS } from '../test/support/probeGen';
@@ -74,8 +75,9 @@ async function checkOnce(dir: string, arch: string): Promise<{ sourceOnly: strin
   const src = path.join(dir, 'probe.bpf.c');
   const targets = bundledKernelSpecs(false).filter((t) => (arch === 'x86' ? /amd64$/ : /arm64$/).test(t.name));
   const common = { targets, workers: 0, includePaths: [vmlinuxDir(arch), dir], defines: [`__TARGET_ARCH_${arch}`] };
-  const S = errorKeys((await runCheck({ ...common, file: src })).findings);
-  const O = errorKeys((await runCheck({ ...common, file: path.join(dir, 'probe.bpf.o'), source: src })).findings);
+  const both = await checkBothWays(common, src, path.join(dir, 'probe.bpf.o'));
+  const S = errorKeys(both.S);
+  const O = errorKeys(both.O);
   const group = (keys: [string, string][]) => {
     const g = new Map<string, string[]>();
     for (const [k, cause] of keys) {

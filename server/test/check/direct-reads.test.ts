@@ -14,9 +14,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CheckFinding, DIRECT_READ, runCheck } from '../../src/check/run';
+import { CheckFinding, DIRECT_READ } from '../../src/check/run';
 import { bundledKernelSpecs, TargetSpec } from '../../src/targets/registry';
 import { CompiledFixture, compileFixtureDir } from '../support/bpfLoad';
+import { checkBothWays } from '../support/checkBoth';
 import { FIXTURES } from '../support/paths';
 
 const DIR = path.join(FIXTURES, 'check', 'direct');
@@ -49,11 +50,10 @@ describe('check FILE.bpf.c finds the direct reads check FILE.o finds: helpers, i
     const reads = new Map<string, string[]>();
     for (const p of programs) {
       const common = { targets, workers: 0, includePaths: INCLUDES, defines: DEFINES };
-      const src = await runCheck({ ...common, file: p.source });
-      const obj = await runCheck({ ...common, file: p.object, source: p.source });
+      const { S, O } = await checkBothWays(common, p.source, p.object);
       const errors = (fs_: readonly CheckFinding[]) => [...new Set(fs_.filter((f) => f.severity === 'error').map(key))].sort();
-      assert.deepStrictEqual(errors(src.findings), errors(obj.findings), `${p.name}: errors of check .bpf.c (actual) and check .o (expected)`);
-      reads.set(p.name, src.findings.filter((f) => f.code === DIRECT_READ).map((f) => `${f.location.line} ${[...f.targets].sort().join(',')}`));
+      assert.deepStrictEqual(errors(S), errors(O), `${p.name}: errors of check .bpf.c (actual) and check .o (expected)`);
+      reads.set(p.name, S.filter((f) => f.code === DIRECT_READ).map((f) => `${f.location.line} ${[...f.targets].sort().join(',')}`));
     }
     // what each fixture is written for (the comparison above decides whether it is right)
     const at = (name: string, line: number) => (reads.get(name) ?? []).filter((r) => r.startsWith(`${line} `));

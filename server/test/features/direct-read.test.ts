@@ -36,6 +36,13 @@ const HEAD_NO_CORE_READ = HEAD.replace('#include <bpf/bpf_core_read.h>\n', '');
  * the headers it starts with (HEAD unless given): the fix adds `#include <bpf/bpf_core_read.h>` only where the
  * program lacks it, and the fixed program must compile and load either way.
  */
+/** A static subprogram kept out of line that reads its argument directly (the text_args cases). */
+const READ_PID_OOL = `static __noinline int read_pid_ool(struct task_struct *t)
+{
+	return t->pid;
+}
+`;
+
 const CASES: { name: string; body: string; findings: number; fixed?: string; head?: string }[] = [
   {
     name: 'kprobe_helper', findings: 1, fixed: 'out = BPF_CORE_READ(task, __state);',
@@ -280,11 +287,7 @@ int BPF_PROG(tp_btf_walk_typed, struct task_struct *p, pid_t old_pid, struct lin
     // a static subprogram kept out of line is walked with its caller's registers: given a plain number, its direct
     // read refuses the calling program (CORELENS_TEXT_ARGS)
     name: 'static_noinline_arg', findings: 1, fixed: 'return BPF_CORE_READ(t, pid);',
-    body: `static __noinline int read_pid_ool(struct task_struct *t)
-{
-	return t->pid;
-}
-
+    body: `${READ_PID_OOL}
 SEC("kprobe/do_nanosleep")
 int static_noinline_arg(struct pt_regs *ctx)
 {
@@ -297,11 +300,7 @@ int static_noinline_arg(struct pt_regs *ctx)
   {
     // the same subprogram given the BTF-typed task loads
     name: 'static_noinline_btf', findings: 0,
-    body: `static __noinline int read_pid_ool(struct task_struct *t)
-{
-	return t->pid;
-}
-
+    body: `${READ_PID_OOL}
 SEC("kprobe/do_nanosleep")
 int static_noinline_btf(struct pt_regs *ctx)
 {

@@ -238,10 +238,11 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CheckFinding, runCheck } from '../../src/check/run';
+import { CheckFinding } from '../../src/check/run';
 import { createAnalyzer } from '../../src/source/analyzer';
 import { bundledKernelSpecs } from '../../src/targets/registry';
 import { compileBpf } from '../support/bpfLoad';
+import { checkBothWays } from '../support/checkBoth';
 import { compareProgram, contextExpansion } from '../support/corpus';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 
@@ -3202,10 +3203,7 @@ async function checkBoth(dir: string, name: string, text: string): Promise<{ S: 
   fs.writeFileSync(src, HEAD + text);
   compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
   const targets = bundledKernelSpecs(false, path.join(FIXTURES, 'btf', 'kernels')).filter((t) => /^(5\.10|6\.18)-amd64$/.test(t.name));
-  const common = { targets, workers: 0, includePaths: [PROGRAMS], defines: [] };
-  const S = (await runCheck({ ...common, file: src })).findings;
-  const O = (await runCheck({ ...common, file: obj, source: src })).findings;
-  return { S, O };
+  return checkBothWays({ targets, workers: 0, includePaths: [PROGRAMS], defines: [] }, src, obj);
 }
 
 describe("constructs of held-out projects: live sites = clang's relocations", function () {
