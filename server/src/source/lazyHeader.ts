@@ -74,8 +74,25 @@ export interface Skim {
   defined: Set<string>;
 }
 
-/** The scan's own result while it runs (Maps it adds to). */
-interface ScanOut extends Skim { tags: Map<string, LazyDecl>; consts: Map<string, LazyDecl>; typedefs: Map<string, LazyDecl> }
+/**
+ * The scan's own result while it runs: per set-aside definition its position (and a typedef's name), per tag and
+ * enumerator name its position in the header and its definition. Positions, not strings, Maps or objects: a cold run
+ * scans a 6.18 vmlinux.h's ~16,000 definitions and ~30,000 names once, and the Maps, their key strings and one
+ * object per definition were ~30% of the scan plus the young-generation collections copying them; what the run uses
+ * is the packed form a second run reads from the cache (pack, decodeSkim), so the names become bytes directly.
+ */
+class ScanOut {
+  readonly start: number[] = [];
+  readonly end: number[] = [];
+  /** A set-aside typedef's name (undefined for other definitions). */
+  readonly tdName: (string | undefined)[] = [];
+  /** Names as pack's entries, three numbers each: the name's position in the header (| its tag keyword, K, << 28),
+   * its length, its definition. Tags, enumerators, and typedefs (in the scan's order, one per tds entry). */
+  readonly k: number[] = [];
+  readonly c: number[] = [];
+  readonly td: number[] = [];
+  readonly defined = new Set<string>();
+}
 
 const enum T { Eof, Ident, Punct, Other, Directive }
 
@@ -177,15 +194,27 @@ function directiveName(text: string, start: number, end: number): string {
 
 /**
  * Splits a header into top-level declarations and sets aside its pure tag definitions; undefined when the header
- * is not eligible (see the file comment).
+ * is not eligible (see the file comment). `bytes`: the file's bytes `text` was decoded from, when the caller has them
+ * (the names are copied from them when they sit at the text's offsets). The result reads its names from skimBytes'
+ * bytes, as one from the cache does.
  */
-export function skim(text: string): Skim | undefined {
+export function skim(text: string, bytes?: Uint8Array): Skim | undefined {
+  const b = skimBytes(text, bytes);
+  return b ? decodeSkim(b, text) : undefined;
+}
+
+/**
+ * The skim of `text` as encodeSkim's bytes (what the cache keeps), or null when the header is not eligible: made from
+ * the scan's positions without a Skim in between (ScanOut says why).
+ */
+export function skimBytes(text: string, bytes?: Uint8Array): Buffer | null {
   // one scan of a small header taking every path first: V8 compiles the scan of a big header once it is hot, and a
   // path first met after that (a typedef's struct, an enum body) threw the optimised code away and compiled it again
   // while the loop ran unoptimised (measured: the scan of a 6.18 vmlinux.h took ~60% longer without this)
   // (several times: V8 gives a function its feedback vector only after a few calls, so one call would record nothing)
   if (!warmed && text.length >= 64 * 1024) { warmed = true; for (let i = 0; i < 12; i++) scan(WARM_HEADER); }
-  return scan(text);
+  const r = scan(text);
+  return r ? pack(text, bytes, r) : null;
 }
 
 let warmed = false;
@@ -208,10 +237,13 @@ static int w_h(void) { return "}"[0]; }
 #endif
 `;
 
-/** The scan itself (see skim). */
-function scan(text: string): Skim | undefined {
+/** What the scan found, for settle and pack. */
+interface Scanned { out: ScanOut; tds: TypedefCand[]; fwd: Set<string>; fwdDecls: FwdCand[]; conds: number[] }
+
+/** The scan itself (see skim); undefined when the header is not eligible (a name defined twice is found by pack). */
+function scan(text: string): Scanned | undefined {
   const sc = new Scanner(text);
-  const out: ScanOut = { decls: [], tags: new Map(), consts: new Map(), typedefs: new Map(), defined: new Set() };
+  const out = new ScanOut();
   // forward declarations of a struct or union (start, end, key), and where conditional directives are (settle)
   const fwdDecls: FwdCand[] = [];
   const conds: number[] = [];
@@ -229,9 +261,9 @@ function scan(text: string): Skim | undefined {
       const d = directiveName(text, sc.start, sc.end);
       if (CONDITIONALS.has(d)) conds.push(sc.start);
       if (d === 'include' || d === 'include_next' || d === 'import') return undefined;
-      if ((d === 'define' || d === 'undef') && out.decls.length) {
+      if ((d === 'define' || d === 'undef') && out.start.length) {
         // one macro snapshot must serve every set-aside parse: typedefs before it are parsed in order instead
-        if (out.decls.length > tds.length) return undefined;
+        if (out.start.length > tds.length) return undefined;
         for (const x of tds) x.ok = false;
       }
       if (d === 'define') { const m = /^#\s*define\s+([A-Za-z_$][\w$]*)/.exec(text.slice(sc.start, Math.min(sc.end, sc.start + 300))); if (m) out.defined.add(m[1]!); }
@@ -241,11 +273,11 @@ function scan(text: string): Skim | undefined {
     // one top-level declaration
     const start = sc.start;
     if (t === T.Ident && sc.kw >= K.Struct && sc.kw <= K.Enum && FAST_SCAN.value) {
-      const r = fastDecl(text, start, sc.kw === K.Enum);
-      if (r) {
-        if (!record(out, start, r.end, r.keys, r.consts)) return undefined;
+      const fend = fastDecl(text, start, sc.kw, out);
+      if (fend >= 0) {
+        record(out, start, fend);
         lazyStats.fast++;
-        sc.pos = r.end;
+        sc.pos = fend;
         sc.bol = false; // as after the `;` token the token path ends on
         t = sc.next();
         continue;
@@ -256,7 +288,7 @@ function scan(text: string): Skim | undefined {
       if (f) {
         const key = `${f[1]} ${f[2]}`;
         fwd.add(key);
-        if (f[1] !== 'enum') fwdDecls.push({ start, end: FWD_RE.lastIndex, key });
+        if (f[1] !== 'enum') fwdDecls.push({ start, end: FWD_RE.lastIndex, key, at: (start + f[0].indexOf(f[2]!, f[1]!.length)) | (sc.kw << 28), len: f[2]!.length });
         sc.pos = FWD_RE.lastIndex;
         sc.bol = false;
         t = sc.next();
@@ -267,10 +299,10 @@ function scan(text: string): Skim | undefined {
       const r = fastTypedef(text, start);
       if (r) {
         if (r.name !== undefined) {
-          const d = record(out, start, r.end, NO_NAMES, NO_NAMES);
-          if (!d) return undefined;
-          d.name = r.name;
-          tds.push({ d, mentions: r.mentions.length ? r.mentions : NONE, names: NONE, ok: true });
+          const d = record(out, start, r.end);
+          out.tdName[d] = r.name;
+          out.td.push(r.at, r.name.length, d);
+          tds.push({ d, mentions: r.mentions.length ? r.mentions : NONE, ok: true });
         }
         sc.pos = r.end;
         sc.bol = false;
@@ -284,11 +316,14 @@ function scan(text: string): Skim | undefined {
     let fnBody = false;
     let outerClosed = false;
     let directive = false;
-    const keys: string[] = [];
-    const consts: string[] = [];
+    // the names it defines go straight to out, under the index its definition gets (dropped when it gets none)
+    const k0 = out.k.length;
+    const c0 = out.c.length;
+    const di = out.start.length;
     // tag being declared: 1 after the keyword, 2 after its name; enum bodies collect enumerators
     let tagState = 0;
     let tagKw = '';
+    let tagK = K.None;
     // the name's position: sliced only when a body follows (most tag names in a header are member types)
     let tagNameStart = 0;
     let tagNameEnd = 0;
@@ -312,11 +347,11 @@ function scan(text: string): Skim | undefined {
       if (t === T.Ident) {
         const kw = sc.kw;
         if (outerClosed && depth === 0 && kw !== K.Attribute) pure = false;
-        if (kw >= K.Struct && kw <= K.Enum) { tagState = 1; tagKw = kw === K.Struct ? 'struct' : kw === K.Union ? 'union' : 'enum'; tagNameEnd = tagNameStart; }
+        if (kw >= K.Struct && kw <= K.Enum) { tagState = 1; tagK = kw; tagKw = kw === K.Struct ? 'struct' : kw === K.Union ? 'union' : 'enum'; tagNameEnd = tagNameStart; }
         else if (tagState === 1 && kw === K.Attribute) { pure = false; tagState = 0; } // attributes before the name: parse in full
         else if (tagState === 1) { tagState = 2; tagNameStart = sc.start; tagNameEnd = sc.end; }
         else tagState = 0;
-        if (expectConst && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) { consts.push(sc.word()); expectConst = false; }
+        if (expectConst && enumDepths.length && enumDepths[enumDepths.length - 1] === depth) { out.c.push(sc.start, sc.end - sc.start, di); expectConst = false; }
         prevClose = false;
         continue;
       }
@@ -326,7 +361,7 @@ function scan(text: string): Skim | undefined {
         if (depth === 0 && prevClose) fnBody = true;
         if (depth === 0 && outerClosed) pure = false;
         if (tagState >= 1) {
-          if (tagState === 2 && tagNameEnd > tagNameStart) keys.push(tagKey(text, tagKw, tagNameStart, tagNameEnd));
+          if (tagState === 2 && tagNameEnd > tagNameStart) out.k.push(tagNameStart | (tagK << 28), tagNameEnd - tagNameStart, di);
           if (tagKw === 'enum') { enumDepths.push(depth + 1); expectConst = true; }
         } else if (pure) pure = false; // a brace that opens no tag body (`struct x __attribute__(...) {`): parse in full
         tagState = 0;
@@ -347,23 +382,27 @@ function scan(text: string): Skim | undefined {
       prevClose = c === 41;
     }
     if (end < 0) end = text.length;
+    let kept = false;
     if (pure && outerClosed && !directive && !fnBody && depth === 0) {
-      if (!record(out, start, end, keys, consts)) return undefined;
+      record(out, start, end);
+      kept = true;
     } else if (isTd && semi && !directive && !fnBody) {
       const at = typedefName(ev, evS, evE, text);
       if (at >= 0) {
-        const d = record(out, start, end, keys, consts);
-        if (!d) return undefined;
-        d.name = text.slice(evS[at]!, evE[at]!);
-        tds.push({ d, mentions: mentions.length ? [...mentions] : NONE, names: keys.length || consts.length ? [...keys, ...consts] : NONE, ok: true });
+        const d = record(out, start, end);
+        out.tdName[d] = text.slice(evS[at]!, evE[at]!);
+        out.td.push(evS[at]!, evE[at]! - evS[at]!, d);
+        tds.push({ d, mentions: mentions.length ? [...mentions] : NONE, ok: true });
+        kept = true;
       }
     } else if (ntok === 3 && named) {
       const key = `${tagKw} ${text.slice(tagNameStart, tagNameEnd)}`;
       fwd.add(key);
-      if (tagKw !== 'enum') fwdDecls.push({ start, end, key });
+      if (tagKw !== 'enum') fwdDecls.push({ start, end, key, at: tagNameStart | (tagK << 28), len: tagNameEnd - tagNameStart });
     }
+    if (!kept) { out.k.length = k0; out.c.length = c0; }
   }
-  return settle(out, tds, fwd, fwdDecls, conds);
+  return { out, tds, fwd, fwdDecls, conds };
 }
 
 /** The regular-expression fast path of the scan; off, every declaration takes the token path (tests compare both). */
@@ -426,39 +465,36 @@ const ENUM_RE = new RegExp(`enum(?:${WS}+${NOT_KW}(${ID}))?${WS}*\\{(${WS}*(?:${
 const KW_ATTR_RE = /(?:struct|union|enum)[ \t\n\r\f\v]*__attribute__/;
 const ENUMERATOR_RE = /(?:^|,)[ \t\n\r\f\v]*([A-Za-z_$][\w$]*)/g;
 
-/** A pure tag definition at `start` (a `struct`, `union` or `enum` token) in a shape the fast path takes, with what
- * the token path would record for it; undefined when it declines (see above). */
-function fastDecl(text: string, start: number, isEnum: boolean): { end: number; keys: string[]; consts: string[] } | undefined {
+/** A pure tag definition at `start` (a `struct`, `union` or `enum` token: `kw`) in a shape the fast path takes: its
+ * end, the names the token path would record for it pushed to `out` under the next definition's index; -1 when it
+ * declines (see above). */
+function fastDecl(text: string, start: number, kw: K, out: ScanOut): number {
+  const isEnum = kw === K.Enum;
   const re = isEnum ? ENUM_RE : RECORD_RE;
   re.lastIndex = start;
   const m = re.exec(text);
-  if (!m) return undefined;
+  if (!m) return -1;
   const end = re.lastIndex;
+  const di = out.start.length;
   if (isEnum) {
-    const consts: string[] = [];
+    if (m[1] !== undefined) out.k.push((start + m[0].indexOf(m[1], 4)) | (kw << 28), m[1].length, di);
+    // the body starts after the match's first `{` (none before it); an enumerator is its item's first word
     const b = m[2]!;
+    const bodyAt = start + m[0].indexOf('{') + 1;
     ENUMERATOR_RE.lastIndex = 0;
-    for (let e = ENUMERATOR_RE.exec(b); e; e = ENUMERATOR_RE.exec(b)) consts.push(e[1]!);
-    return { end, keys: m[1] === undefined ? [] : [tagKey(text, 'enum', start + m[0].indexOf(m[1], 4), -1, m[1])], consts };
+    for (let e = ENUMERATOR_RE.exec(b); e; e = ENUMERATOR_RE.exec(b)) {
+      const at = bodyAt + e.index + e[0].length - e[1]!.length;
+      out.c.push(at, e[1]!.length, di);
+    }
+    return end;
   }
   const b = m[3]!;
-  if (b.indexOf('{') >= 0 && !innerBracesAnonymous(b)) return undefined;
+  if (b.indexOf('{') >= 0 && !innerBracesAnonymous(b)) return -1;
   // `struct __attribute__((...)) x` anywhere makes the token path parse the declaration in full
-  if (b.indexOf('__attribute__') >= 0 && KW_ATTR_RE.test(b)) return undefined;
-  return { end, keys: [tagKey(text, m[1]!, start + m[0].indexOf(m[2]!, m[1]!.length), -1, m[2])], consts: [] };
-}
-
-/**
- * A tag's key (`struct NAME`): sliced from the header where the keyword and the name stand there with one space
- * between (nearly always), else joined. Why: a joined string is a rope, which V8 flattens (a copy and a runtime call)
- * when encodeSkim's hash first reads a character of it; a slice is flat. Same text either way. `nameEnd` -1: `name`
- * given (from a match), its position `nameStart`.
- */
-function tagKey(text: string, kw: string, nameStart: number, nameEnd: number, name?: string): string {
-  const end = nameEnd >= 0 ? nameEnd : nameStart + name!.length;
-  const at = nameStart - kw.length - 1;
-  if (at >= 0 && text.charCodeAt(nameStart - 1) === 32 && text.startsWith(kw, at)) return text.slice(at, end);
-  return `${kw} ${name ?? text.slice(nameStart, end)}`;
+  if (b.indexOf('__attribute__') >= 0 && KW_ATTR_RE.test(b)) return -1;
+  const at = start + m[0].indexOf(m[2]!, m[1]!.length);
+  out.k.push(at | (kw << 28), m[2]!.length, di);
+  return end;
 }
 
 /** A forward declaration: what the token path reads as exactly three tokens, a tag keyword, a name that is none of its
@@ -470,7 +506,6 @@ const TD_WORDS_RE = new RegExp(`typedef([\\w$*${WSC}]*);`, 'y');
 const TD_FN_RE = new RegExp(`typedef([\\w$*${WSC}]*)\\(${WS}*\\*${WS}*(${ID})${WS}*\\)${WS}*\\(([\\w$*,${WSC}]*)\\)${WS}*;`, 'y');
 /** The tokens of a text made of words and single punctuators (what the typedef patterns let through). */
 const TD_TOKEN_RE = /[\w$]+|[^\w$ \t\n\r\f\v]/g;
-const NO_NAMES: string[] = [];
 const TAG_WORDS = new Set(['struct', 'union', 'enum']);
 
 /**
@@ -480,7 +515,7 @@ const TAG_WORDS = new Set(['struct', 'union', 'enum']);
  * when it declines (a word starting with a digit, an `__attribute__`): the token path takes it from there. The scan's
  * fast-path test compares both paths on real headers, mutations and hostile text.
  */
-function fastTypedef(text: string, start: number): { end: number; name: string | undefined; mentions: string[] } | undefined {
+function fastTypedef(text: string, start: number): { end: number; name: string | undefined; at: number; mentions: string[] } | undefined {
   let m: RegExpExecArray | null = null;
   let fn = false;
   // a function pointer's shape first: the words-only pattern stops at its `(` and fails
@@ -507,18 +542,23 @@ function fastTypedef(text: string, start: number): { end: number; name: string |
     if (word && TAG_WORDS.has(w)) { tagState = 1; tagKw = w; } else if (word && tagState === 1) { tagState = 2; tagName = w; } else tagState = 0;
   }
   let name: string | undefined;
+  let at = -1;
   if (fn) {
     // typedefName: the `(*NAME)` group's NAME, when it is no keyword of the scan's
     const n = m[2]!;
     name = TAG_WORDS.has(n) || n === 'typedef' ? undefined : n;
+    // (only whitespace and `*` lie between the group's `(` and the name)
+    at = start + m[0].indexOf(n, 7 + m[1]!.length);
   } else {
     // typedefName: the last token, a word that is not a tag keyword, after a token that is not one either
     const last = toks.length - 1;
     const w = toks[last];
     const prev = last >= 1 ? toks[last - 1]! : 'typedef';
     name = last >= 1 && w !== undefined && isIdStart(w.charCodeAt(0)) && !TAG_WORDS.has(w) && !TAG_WORDS.has(prev) && !TYPE_WORDS.has(w) ? w : undefined;
+    // (the last token: only whitespace and the `;` follow it)
+    if (name !== undefined) at = start + m[0].lastIndexOf(name);
   }
-  return { end, name, mentions };
+  return { end, name, at, mentions };
 }
 
 /** Whether every `{` of a record body directly follows a `struct` or `union` keyword (an anonymous member record:
@@ -563,17 +603,12 @@ function typedefToken(sc: Scanner, t: T, depth: number, tagState: number, tagKw:
 }
 
 
-/** Records a set-aside declaration that ended at `end`; undefined when that makes the header ineligible (a name
- * twice). */
-function record(out: ScanOut, start: number, end: number, keys: string[], consts: string[]): LazyDecl | undefined {
-  const d: LazyDecl = { start, end, state: 0, active: false, pai: false, name: undefined, idx: out.decls.length, fwd: undefined };
-  // indexed loops: this runs once per definition (15,000 in a vmlinux.h), mostly before V8 optimises it, and a
-  // for-of's iterator steps cost more than the map updates (measured: record was ~50 ms of a cold scan's ~150);
-  // a name met twice is told by the size not growing (one map operation, not two: the header is then not taken)
-  for (let i = 0; i < keys.length; i++) { const n = out.tags.size; out.tags.set(keys[i]!, d); if (out.tags.size === n) return undefined; }
-  for (let i = 0; i < consts.length; i++) { const n = out.consts.size; out.consts.set(consts[i]!, d); if (out.consts.size === n) return undefined; }
-  out.decls.push(d);
-  return d;
+/** Records a set-aside declaration that ended at `end` (the names it defines are in `out` already): its index. */
+function record(out: ScanOut, start: number, end: number): number {
+  out.start.push(start);
+  out.end.push(end);
+  out.tdName.push(undefined);
+  return out.start.length - 1;
 }
 
 /**
@@ -605,73 +640,254 @@ const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned'
  * order, `typedef struct x x_t;` declares `struct x` in the header even when nothing else does; parsed on demand it
  * would not, and a program's lookup of `struct x` would differ. Typedefs before a #define are parsed in order too.
  * The others are parsed in order after all (a decl left out of `decls` keeps its text, and its names resolve
- * through the in-order parse).
+ * through the in-order parse). `tags`: every tag name the scan recorded. Returns, per definition, whether it is
+ * dropped (undefined: none is).
  */
-function settle(out: ScanOut, tds: TypedefCand[], fwd: Set<string>, fwdDecls: readonly FwdCand[], conds: readonly number[]): Skim {
+function settle(out: ScanOut, tds: TypedefCand[], fwd: Set<string>, tags: PackedNames): { dropped: Uint8Array | undefined } {
   // this runs once, in V8's interpreter: indexed loops, no destructuring or callbacks (an iterator protocol step and
   // a closure call per typedef cost more than the rest of the function)
   const count = new Map<string, number>();
-  for (let i = 0; i < tds.length; i++) { const n = tds[i]!.d.name!; count.set(n, (count.get(n) ?? 0) + 1); }
-  const drop = new Set<LazyDecl>();
+  for (let i = 0; i < tds.length; i++) { const n = out.tdName[tds[i]!.d]!; count.set(n, (count.get(n) ?? 0) + 1); }
+  let dropped: Uint8Array | undefined;
   for (let i = 0; i < tds.length; i++) {
     const t = tds[i]!;
-    let ok = t.ok && count.get(t.d.name!) === 1;
-    for (let j = 0; ok && j < t.mentions.length; j++) if (!fwd.has(t.mentions[j]!) && !out.tags.has(t.mentions[j]!)) ok = false;
-    if (ok) out.typedefs.set(t.d.name!, t.d);
-    else drop.add(t.d);
+    let ok = t.ok && count.get(out.tdName[t.d]!) === 1;
+    for (let j = 0; ok && j < t.mentions.length; j++) if (!fwd.has(t.mentions[j]!) && tags.declOf(t.mentions[j]!) < 0) ok = false;
+    if (!ok) (dropped ??= new Uint8Array(out.start.length))[t.d] = 1;
   }
-  // plain loops over what was dropped, never over every name of the header
-  if (drop.size) {
-    const kept: LazyDecl[] = [];
-    for (let k = 0; k < out.decls.length; k++) { const d = out.decls[k]!; if (!drop.has(d)) { d.idx = kept.length; kept.push(d); } }
-    out.decls = kept;
-    for (let i = 0; i < tds.length; i++) {
-      const t = tds[i]!;
-      if (!drop.has(t.d)) continue;
-      for (const k of t.names) { if (out.tags.get(k) === t.d) out.tags.delete(k); if (out.consts.get(k) === t.d) out.consts.delete(k); }
-    }
-  }
-  setAsideForward(out, fwdDecls, conds);
-  return out;
+  return { dropped };
 }
 
 /** The directives that open, switch or close a conditional branch. */
 const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
 
 /** A forward declaration the scan met: `struct|union NAME;` at top level. */
-interface FwdCand { start: number; end: number; key: string }
+interface FwdCand { start: number; end: number; key: string; /** the tag's name: position | keyword << 28, length */ at: number; len: number }
 
 /**
- * Sets aside the forward declarations made redundant by a set-aside definition of their tag. Why: a 6.18 vmlinux.h
- * forward-declares 1,254 tags it also defines (bpftool breaks cycles that way); parsed in order, each was three
- * tokens to preprocess and a declaration to parse, and made its definition's placeholder — most of the in-order
- * part and ~10% of a `sites` run. Parsed in order, `struct NAME;` looks the tag up (the definition's placeholder when
- * the definition is active) and, when that placeholder was already parsed and is incomplete, marks it
- * preserve_access_index in a pragma region (cparse recordSpec); LazyDefs.forwardDeclared does both, in order.
+ * The forward declarations made redundant by a set-aside definition of their tag, to be set aside too. Why: a 6.18
+ * vmlinux.h forward-declares 1,254 tags it also defines (bpftool breaks cycles that way); parsed in order, each was
+ * three tokens to preprocess and a declaration to parse, and made its definition's placeholder — most of the
+ * in-order part and ~10% of a `sites` run. Parsed in order, `struct NAME;` looks the tag up (the definition's
+ * placeholder when the definition is active) and, when that placeholder was already parsed and is incomplete, marks
+ * it preserve_access_index in a pragma region (cparse recordSpec); LazyDefs.forwardDeclared does both, in order.
  * Only when that is all it can do: a struct or union (enums take another path), a definition of the tag set aside
  * as a plain tag definition (not a typedef's: one of those may be parsed in order after all), and no conditional
  * directive between the two (so the preprocessor keeps both or neither). A tag whose name is a macro keeps its
- * forward declarations in order (markerTokens).
+ * forward declarations in order (markerTokens). `tags`: every tag name recorded, `dropped` the typedefs settle drops
+ * (their names are not the header's).
  */
-function setAsideForward(out: ScanOut, fwdDecls: readonly FwdCand[], conds: readonly number[]): void {
-  const extra: LazyDecl[] = [];
+function setAsideForward(out: ScanOut, fwdDecls: readonly FwdCand[], conds: readonly number[], tags: PackedNames, dropped: Uint8Array | undefined): FwdCand[] {
+  const extra: FwdCand[] = [];
   for (let i = 0; i < fwdDecls.length && FORWARD_ASIDE.value; i++) {
     const f = fwdDecls[i]!;
-    const d = out.tags.get(f.key);
-    if (!d || d.name !== undefined || d.end - d.start < MIN_DEF || condBetween(conds, f.start, d.start)) continue;
-    extra.push({ start: f.start, end: f.end, state: 0, active: false, pai: false, name: undefined, idx: 0, fwd: f.key });
+    const d = tags.declOf(f.key);
+    if (d < 0 || (dropped && dropped[d]) || out.tdName[d] !== undefined || out.end[d]! - out.start[d]! < MIN_DEF || condBetween(conds, f.start, out.start[d]!)) continue;
+    extra.push(f);
   }
-  if (!extra.length) return;
-  // both lists are in text order and never overlap (distinct top-level declarations): merged, renumbered
-  const merged: LazyDecl[] = new Array(out.decls.length + extra.length);
+  return extra;
+}
+
+/** The byte length of each tag keyword with its space (`struct `), by K. */
+const KW_LEN = [0, 7, 6, 5];
+const KW_TEXT = ['', 'struct ', 'union ', 'enum '];
+/** The open-addressing table size for n names (encodeSkim's: a power of two, at least 4 and twice n). */
+function capFor(n: number): number { let c = 4; while (c < n * 2) c *= 2; return c; }
+const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * settle, setAsideForward and encodeSkim over the scan's positions: encodeSkim's bytes for the skim the scan
+ * describes, or null when a tag or an enumerator is defined twice (not eligible: the scan's Maps used to tell).
+ * Two tables are made: every tag and enumerator name (whether a name repeats, and the lookups settle and
+ * setAsideForward make), then the skim's own (its definitions renumbered after the dropped typedefs and the forward
+ * declarations set aside). The names' bytes are copied from the header's (`hdr`: the text's characters at its
+ * offsets; names are ASCII identifiers), the tag keyword before a tag's; in a WebAssembly memory by namesModule and
+ * fillModule when there is one (the loops run once, ~30,000 names: V8's interpreter took ~10 ms for encodeSkim's),
+ * else by their JavaScript twins. The skim-cache test compares the bytes with encodeSkim's of a skim made from Maps.
+ */
+function pack(text: string, bytes: Uint8Array | undefined, r: Scanned): Buffer | null {
+  const { out, tds, fwd, fwdDecls, conds } = r;
+  const n = out.start.length;
+  const nk = out.k.length / 3;
+  const nc = out.c.length / 3;
+  const nt = out.td.length / 3;
+  const nf = fwdDecls.length;
+  const hdr = bytes && bytes.length === text.length ? bytes : Buffer.from(text, 'latin1');
+  const capK = capFor(nk);
+  const capC = capFor(nc);
+  // bounds: every name is a token of its own in the header (the names' bytes are at most the header's, with a
+  // keyword each); the skim's region as if nothing were dropped and every forward declaration set aside
+  let defBytes = 0;
+  for (const k of out.defined) defBytes += k.length;
+  const blobMax = text.length + 8 * (nk + nf) + defBytes;
+  const wordsA = nk * 3 + capK + nc * 3 + capC;
+  const wordsF = 1 + (n + nf) * 2 + 2 + nk * 3 + capK + 2 + nc * 3 + capC + 2 + nt * 3 + capFor(nt) + 1 + out.defined.size * 2 + 1 + nf * 3;
+  const scratch = Math.max(nk, nc, nt, nf) * 3;
+  const m = packMemory(hdr, (wordsA + n + scratch + wordsF) * 4 + 2 * blobMax);
+  const i32 = m.i32;
+  // the first table: every tag and enumerator name, as recorded
+  const entK = m.at >> 2;
+  const slotsK = entK + nk * 3;
+  const entC = slotsK + capK;
+  const slotsC = entC + nc * 3;
+  const baseA = (slotsC + capC) * 4;
+  i32.set(out.k, entK);
+  i32.set(out.c, entC);
+  m.names(entC, nc, baseA, m.names(entK, nk, baseA, 0));
+  if (m.fill(entK, nk, slotsK, capK - 1, baseA) || m.fill(entC, nc, slotsC, capC - 1, baseA)) return null;
+  const tags = new PackedNames(i32, m.u8, baseA, NO_DECLS, entK, nk, slotsK, capK);
+  const { dropped } = settle(out, tds, fwd, tags);
+  const extra = setAsideForward(out, fwdDecls, conds, tags, dropped);
+  // the skim: its definitions (kept ones and forward declarations set aside merged in text order, renumbered; map:
+  // the scan's index to the skim's, -1 for a dropped typedef)
+  const map = (baseA + blobMax + 3) >> 2;
+  const scr = map + n;
+  const w0 = scr + scratch;
+  let w = w0 + 1;
   let a = 0;
   let b = 0;
-  for (let k = 0; k < merged.length; k++) {
-    const d = b >= extra.length || (a < out.decls.length && out.decls[a]!.start < extra[b]!.start) ? out.decls[a++]! : extra[b++]!;
-    d.idx = k;
-    merged[k] = d;
+  let nd = 0;
+  const extraIdx: number[] = [];
+  while (a < n || b < extra.length) {
+    if (a < n && dropped && dropped[a]) { i32[map + a++] = -1; continue; }
+    if (b >= extra.length || (a < n && out.start[a]! < extra[b]!.start)) { i32[w++] = out.start[a]!; i32[w++] = out.end[a]!; i32[map + a++] = nd++; }
+    else { i32[w++] = extra[b]!.start; i32[w++] = extra[b]!.end; extraIdx.push(nd++); b++; }
   }
-  out.decls = merged;
+  i32[w0] = nd;
+  // its tables (the names of what was kept, renumbered), #defined names and forward declarations; then the base of
+  // the names' bytes is known, and they are written: tags and enumerators, typedefs, #defined, forward declarations
+  const tables: number[] = [];
+  for (const list of [out.k, out.c, out.td]) {
+    i32.set(list, scr);
+    const size = m.compact(scr, list.length / 3, w + 2, map);
+    const cap = capFor(size);
+    i32[w] = size;
+    i32[w + 1] = cap;
+    tables.push(w + 2, size, w + 2 + size * 3, cap);
+    w += 2 + size * 3;
+    i32.fill(0, w, w + cap);
+    w += cap;
+  }
+  i32[w++] = out.defined.size;
+  const defAt = w;
+  w += out.defined.size * 2;
+  i32[w++] = extra.length;
+  const fwdAt = w;
+  w += extra.length * 3;
+  const base = w * 4;
+  let off = 0;
+  for (let t = 0; t < 3; t++) off = m.names(tables[t * 4]!, tables[t * 4 + 1]!, base, off);
+  let j = defAt;
+  for (const k of out.defined) { m.u8.write(k, base + off, 'latin1'); i32[j++] = off; i32[j++] = k.length; off += k.length; }
+  for (let i = 0; i < extra.length; i++) { i32[scr + i * 3] = extra[i]!.at; i32[scr + i * 3 + 1] = extra[i]!.len; }
+  off = m.names(scr, extra.length, base, off);
+  for (let i = 0; i < extra.length; i++) { i32[fwdAt + i * 3] = extraIdx[i]!; i32[fwdAt + i * 3 + 1] = i32[scr + i * 3]!; i32[fwdAt + i * 3 + 2] = i32[scr + i * 3 + 1]!; }
+  for (let t = 0; t < 3; t++) m.fill(tables[t * 4]!, tables[t * 4 + 1]!, tables[t * 4 + 2]!, tables[t * 4 + 3]! - 1, base);
+  return m.u8.subarray(w0 * 4, base + off);
+}
+
+const NO_DECLS: LazyDecl[] = [];
+
+/** pack's memory: the header's bytes where namesModule reads them, then `size` bytes from `at`; `names` and `fill`
+ * over it (WebAssembly, or the JavaScript twins). */
+interface PackMemory {
+  u8: Buffer;
+  i32: Int32Array;
+  at: number;
+  /** Turns the entries at word `ent` from (position | keyword << 28, length, definition) into (offset, length,
+   * definition), writing each name's bytes (its keyword's first) at `base + offset` from `off` on: the next offset. */
+  names(ent: number, n: number, base: number, off: number): number;
+  /** encodeSkim's slot loop over the entries at word `ent` (names at byte `base`); true when two names are equal. */
+  fill(ent: number, n: number, slots: number, mask: number, base: number): boolean;
+  /** Copies the entries at word `src` to word `dst`, each one's definition d replaced by the word at `map + d`, and
+   * leaving out those mapped to -1: how many were copied. */
+  compact(src: number, n: number, dst: number, map: number): number;
+}
+
+let namesMod: object | undefined | null;
+let fillMod: object | undefined | null;
+let compactMod: object | undefined | null;
+
+/** A PackMemory of `size` bytes after the header's (see PackMemory). */
+function packMemory(hdr: Uint8Array, size: number): PackMemory {
+  if (process.env.CORELENS_WASM_SLOTS !== '0' && wasmApi) {
+    if (namesMod === undefined) namesMod = compileModule(namesModule()) ?? null;
+    if (fillMod === undefined) fillMod = compileModule(slotsModule()) ?? null;
+    if (compactMod === undefined) compactMod = compileModule(compactModule()) ?? null;
+    if (namesMod && fillMod && compactMod) {
+      try {
+        // the keyword table (KW_TEXT at 8-byte steps, their lengths at 32) right after the header, then the rest
+        const kw = align4(hdr.length);
+        const at = kw + 48;
+        const memory = new wasmApi.Memory({ initial: Math.ceil((at + size) / WASM_PAGE) });
+        const u8 = Buffer.from(memory.buffer);
+        u8.set(hdr, 0);
+        for (let k = 1; k < 4; k++) { u8.write(KW_TEXT[k]!, kw + k * 8, 'latin1'); u8.writeInt32LE(KW_LEN[k]!, kw + 32 + k * 4); }
+        const imports = { m: { mem: memory } };
+        const names = (new wasmApi.Instance(namesMod, imports).exports as { names: (ent: number, n: number, kw: number, base: number, off: number) => number }).names;
+        const fill = (new wasmApi.Instance(fillMod, imports).exports as { fill: (ent: number, n: number, slots: number, mask: number, base: number) => number }).fill;
+        const compact = (new wasmApi.Instance(compactMod, imports).exports as { compact: (src: number, n: number, dst: number, map: number) => number }).compact;
+        lazyStats.wasmSlots++;
+        return {
+          u8, i32: new Int32Array(memory.buffer), at,
+          names: (ent, n, base, off) => names(ent, n, kw, base, off),
+          fill: (ent, n, slots, mask, base) => fill(ent, n, slots, mask, base) !== 0,
+          compact,
+        };
+      } catch {
+        // (no memory to be had: the JavaScript loops)
+      }
+    }
+  }
+  const u8 = Buffer.alloc(size);
+  const i32 = new Int32Array(u8.buffer, u8.byteOffset, size >> 2);
+  return {
+    u8, i32, at: 0,
+    names(ent, n, base, off) {
+      for (let e = 0; e < n; e++) {
+        const p = ent + e * 3;
+        const src = i32[p]! & 0x0fffffff;
+        const len = i32[p + 1]!;
+        const k = i32[p]! >>> 28;
+        const kl = KW_LEN[k]!;
+        if (kl) u8.write(KW_TEXT[k]!, base + off, 'latin1');
+        for (let i = 0; i < len; i++) u8[base + off + kl + i] = hdr[src + i]!;
+        i32[p] = off;
+        i32[p + 1] = kl + len;
+        off += kl + len;
+      }
+      return off;
+    },
+    fill(ent, n, slots, mask, base) {
+      for (let e = 0; e < n; e++) {
+        const off = base + i32[ent + e * 3]!;
+        const len = i32[ent + e * 3 + 1]!;
+        for (let h = hashBytes(u8, off, len) & mask; ; h = (h + 1) & mask) {
+          const s = i32[slots + h]!;
+          if (s === 0) { i32[slots + h] = e + 1; break; }
+          const q = ent + (s - 1) * 3;
+          if (i32[q + 1] !== len) continue;
+          const o2 = base + i32[q]!;
+          let i = 0;
+          while (i < len && u8[off + i] === u8[o2 + i]) i++;
+          if (i === len) return true;
+        }
+      }
+      return false;
+    },
+    compact(src, n, dst, map) {
+      let k = 0;
+      for (let e = 0; e < n; e++) {
+        const d = i32[map + i32[src + e * 3 + 2]!]!;
+        if (d < 0) continue;
+        i32[dst + k * 3] = i32[src + e * 3]!;
+        i32[dst + k * 3 + 1] = i32[src + e * 3 + 1]!;
+        i32[dst + k * 3 + 2] = d;
+        k++;
+      }
+      return k;
+    },
+  };
 }
 
 /** A definition whose forward declarations are set aside is at least this long, so that it always has a marker
@@ -689,8 +905,8 @@ function condBetween(conds: readonly number[], a: number, b: number): boolean {
   return l < conds.length && conds[l]! < hi;
 }
 
-/** A typedef the scan may set aside: the tags it names without a body, and the tag and enumerator names it defines. */
-interface TypedefCand { d: LazyDecl; mentions: readonly string[]; names: readonly string[]; ok: boolean }
+/** A typedef the scan may set aside (its definition's index): the tags it names without a body. */
+interface TypedefCand { d: number; mentions: readonly string[]; ok: boolean }
 const NONE: readonly string[] = [];
 
 const MARK = '$L';
@@ -1080,6 +1296,9 @@ class PackedNames implements NameIndex {
 
   /** The entry holding `k`, or -1 (also where the table is not well formed: decodeSkim checked only its bounds, the
    * probe checks the rest, and at most `cap` slots, so a damaged table that passed the checksum never loops). */
+  /** The decl index `k` names, or -1 (pack's lookups, before there are decls). */
+  declOf(k: string): number { const e = this.find(k); return e < 0 ? -1 : this.a[this.ent + e * 3 + 2]!; }
+
   private find(k: string): number {
     const a = this.a;
     const b = this.buf;
@@ -1235,17 +1454,18 @@ function slotsInWasm(ints: Int32Array, base: number, blob: string, tables: numbe
 }
 
 /**
- * `fill(ent, n, slots, mask, base)`: encodeSkim's slot loop over the memory (int32 words from 0, names from byte
- * `base`): for each of the n entries (offset, length, decl) at word `ent`, hashBytes of its name, then the first free
- * slot from there (linear probing) gets entry + 1. Step for step hashBytes and the loop in encodeSkim.
+ * `fill(ent, n, slots, mask, base) -> 1 | 0`: encodeSkim's slot loop over the memory (int32 words from 0, names from
+ * byte `base`): for each of the n entries (offset, length, decl) at word `ent`, hashBytes of its name, then the first
+ * free slot from there (linear probing) gets entry + 1. Step for step hashBytes and the loop in encodeSkim. Returns 1
+ * as soon as a slot on the way holds an equal name (pack: a name defined twice; encodeSkim's names never repeat).
  */
 function slotsModule(): Uint8Array {
-  const { get, set, tee, c, add, sub, mul, and, xor, shl, shrS, shrU, ltS, geU, eqz, brIf, br } = op;
-  const [ent, n, slots, mask, base, e, p, off, len, h, m, z, i] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const { get, set, tee, c, add, sub, mul, and, xor, shl, shrS, shrU, ltS, geU, eqz, eq, ne, brIf, br } = op;
+  const [ent, n, slots, mask, base, e, p, off, len, h, m, z, i, q, j] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
   const P = 0x01000193;
   // h = Math.imul(h ^ b[<addr>], P)
   const mix = (addr: number[]) => [...get(h), ...addr, ...op.load8(), xor, ...c(P), mul, ...set(h)];
-  return oneFunctionModule('fill', 5, 8, false, [
+  return oneFunctionModule('fill', 5, 10, true, [
     ...op.block, ...op.loop,
     // for (let e = 0; e < n; e++)
     ...get(e), ...get(n), geU, ...brIf(1),
@@ -1274,8 +1494,19 @@ function slotsModule(): Uint8Array {
     ...get(h), ...get(h), ...c(15), shrU, xor, ...get(mask), and, ...set(h),
     ...op.block, ...op.loop,
     // p = (slots + h) * 4: free (0) takes e + 1
-    ...get(slots), ...get(h), add, ...c(2), shl, ...tee(p), ...op.load(), eqz, ...op.if,
+    ...get(slots), ...get(h), add, ...c(2), shl, ...tee(p), ...op.load(), ...tee(q), eqz, ...op.if,
     ...get(p), ...get(e), ...c(1), add, ...op.store(), ...br(2),
+    op.end,
+    // taken by entry q - 1: q = its word address * 4; same length, then the same bytes: return 1
+    ...get(ent), ...get(q), ...c(1), sub, ...c(3), mul, add, ...c(2), shl, ...tee(q), ...op.load(4), ...get(len), eq, ...op.if,
+    ...get(q), ...op.load(), ...get(base), add, ...set(q),
+    ...c(0), ...set(j),
+    ...op.block, ...op.loop,
+    ...get(j), ...get(len), geU, ...op.if, ...c(1), op.return, op.end,
+    ...get(off), ...get(j), add, ...op.load8(), ...get(q), ...get(j), add, ...op.load8(), ne, ...brIf(1),
+    ...get(j), ...c(1), add, ...set(j),
+    ...br(0),
+    op.end, op.end,
     op.end,
     ...get(h), ...c(1), add, ...get(mask), and, ...set(h),
     ...br(0),
@@ -1283,6 +1514,60 @@ function slotsModule(): Uint8Array {
     ...get(e), ...c(1), add, ...set(e),
     ...br(0),
     op.end, op.end,
+    ...c(0),
+  ]);
+}
+
+/** `compact(src, n, dst, map) -> count`: PackMemory's JavaScript `compact` step for step (word addresses). */
+function compactModule(): Uint8Array {
+  const { get, set, tee, c, add, mul, shl, ltS, eqz, geU, brIf, br } = op;
+  const [src, n, dst, map, e, p, d, q, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  return oneFunctionModule('compact', 4, 5, true, [
+    ...op.block, ...op.loop,
+    ...get(e), ...get(n), geU, ...brIf(1),
+    // p = (src + e * 3) * 4; d = map[its definition]; kept when d >= 0
+    ...get(src), ...get(e), ...c(3), mul, add, ...c(2), shl, ...tee(p),
+    ...op.load(8), ...get(map), add, ...c(2), shl, ...op.load(), ...tee(d), ...c(0), ltS, eqz, ...op.if,
+    ...get(dst), ...get(k), ...c(3), mul, add, ...c(2), shl, ...tee(q), ...get(p), ...op.load(), ...op.store(),
+    ...get(q), ...get(p), ...op.load(4), ...op.store(4),
+    ...get(q), ...get(d), ...op.store(8),
+    ...get(k), ...c(1), add, ...set(k),
+    op.end,
+    ...get(e), ...c(1), add, ...set(e),
+    ...br(0),
+    op.end, op.end,
+    ...get(k),
+  ]);
+}
+
+/**
+ * `names(ent, n, kw, base, off) -> off`: pack's name copy over the memory (the header's bytes from 0, the keyword
+ * table at `kw`: KW_TEXT[k] at kw + 8k, its length at kw + 32 + 4k): each of the n entries at word `ent`, (position |
+ * keyword << 28, length, decl), becomes (off, keyword's length + length, decl) with the keyword's and the name's bytes
+ * written at `base + off`; returns the offset after the last. PackMemory's JavaScript `names` step for step.
+ */
+function namesModule(): Uint8Array {
+  const { get, set, tee, c, add, mul, and, shl, shrU, geU, brIf, br } = op;
+  const [ent, n, kw, base, off, e, p, w, len, k, kl, dst] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  return oneFunctionModule('names', 5, 7, true, [
+    ...op.block, ...op.loop,
+    ...get(e), ...get(n), geU, ...brIf(1),
+    // p = (ent + e * 3) * 4; w = its first word, len its second; k = w >>> 28; kl = the keyword's length
+    ...get(ent), ...get(e), ...c(3), mul, add, ...c(2), shl, ...tee(p), ...op.load(), ...set(w),
+    ...get(p), ...op.load(4), ...set(len),
+    ...get(w), ...c(28), shrU, ...set(k),
+    ...get(kw), ...get(k), ...c(2), shl, add, ...op.load(32), ...set(kl),
+    ...get(base), ...get(off), add, ...set(dst),
+    // the keyword, then the name's bytes from the header
+    ...get(dst), ...get(kw), ...get(k), ...c(3), shl, add, ...get(kl), ...op.memoryCopy,
+    ...get(dst), ...get(kl), add, ...get(w), ...c(0x0fffffff), and, ...get(len), ...op.memoryCopy,
+    ...get(p), ...get(off), ...op.store(),
+    ...get(p), ...get(kl), ...get(len), add, ...op.store(4),
+    ...get(off), ...get(kl), add, ...get(len), add, ...set(off),
+    ...get(e), ...c(1), add, ...set(e),
+    ...br(0),
+    op.end, op.end,
+    ...get(off),
   ]);
 }
 

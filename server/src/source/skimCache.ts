@@ -13,7 +13,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Skim, decodeSkim, encodeSkim, skim } from './lazyHeader';
+import { Skim, decodeSkim, skim, skimBytes } from './lazyHeader';
 import { cacheSubdir, keepNewest, seal, unseal } from '../util/cacheFiles';
 
 const MAX_FILES = 16;
@@ -50,7 +50,7 @@ function scanCodeHash(): string | null {
 export function skimCached(text: string, bytes?: Uint8Array): Skim | undefined {
   const dir = cacheDir();
   const code = dir && scanCodeHash();
-  if (!dir || !code) return skim(text);
+  if (!dir || !code) return skim(text, bytes);
   const key = crypto.createHash('sha256').update(code).update(bytes ?? text).digest('hex').slice(0, 40);
   const file = path.join(dir, `skim-${key}.bin`);
   let raw: Buffer | undefined;
@@ -65,9 +65,10 @@ export function skimCached(text: string, bytes?: Uint8Array): Skim | undefined {
     skimCacheStats.ignored++;
   }
   skimCacheStats.misses++;
-  const sk = skim(text);
-  const payload = sk ? encodeSkim(sk) : Buffer.alloc(0);
-  if (!payload) return sk;
+  // the scan's bytes are what the file keeps, and what a second run reads (null: not eligible, an empty payload)
+  const packed = skimBytes(text, bytes);
+  const sk = packed ? decodeSkim(packed, text) : undefined;
+  const payload = packed ?? Buffer.alloc(0);
   try {
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;

@@ -50,9 +50,11 @@ export const op = {
   get: (l: number) => [0x20, l], set: (l: number) => [0x21, l], tee: (l: number) => [0x22, l],
   c: (v: number) => [0x41, ...sleb(v | 0)],
   add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, xor: 0x73, shl: 0x74, shrS: 0x75, shrU: 0x76,
-  eqz: 0x45, ltS: 0x48, ltU: 0x49, gtS: 0x4a, geU: 0x4f, select: 0x1b,
+  eqz: 0x45, eq: 0x46, ne: 0x47, ltS: 0x48, ltU: 0x49, gtS: 0x4a, geU: 0x4f, select: 0x1b,
   brIf: (depth: number) => [0x0d, depth], br: (depth: number) => [0x0c, depth],
-  block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40], else: 0x05, end: 0x0b,
+  block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40], else: 0x05, end: 0x0b, return: 0x0f,
+  /** memory.copy (bulk memory) of the imported memory: dst, src, length on the stack. */
+  memoryCopy: [0xfc, 0x0a, 0x00, 0x00],
   /** i32.load / i32.store (align 4) and i32.load8_u / i32.store8, with a constant offset. */
   load: (offset = 0) => [0x28, 0x02, ...uleb(offset)], store: (offset = 0) => [0x36, 0x02, ...uleb(offset)],
   load8: (offset = 0) => [0x2d, 0x00, ...uleb(offset)], store8: (offset = 0) => [0x3a, 0x00, ...uleb(offset)],
