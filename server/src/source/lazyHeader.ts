@@ -26,14 +26,15 @@ import { CParser, TypeEnv, isPending } from './cparse';
 import { CType, EnumT, Record } from './ctypes';
 import { Tk, Token, commentEnd, tokenize } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
-import { WASM_PAGE, compileModule, oneFunctionModule, op, wasmApi } from '../util/wasm';
+import { WASM_PAGE, WasmMemory, compileModule, oneFunctionModule, op, wasmApi } from '../util/wasm';
+import { Code, DeclRunner, RunOut, flatten } from './wasmScan';
 
 /** Headers smaller than this are parsed in full (lazy parsing pays off on big generated headers only). */
 export const LAZY_MIN_BYTES = { value: 256 * 1024 };
 
 /** Counters for the bench and tests: definitions set aside and parsed, and those the scan's fast path took, since
  * the process started. */
-export const lazyStats = { setAside: 0, parsed: 0, fast: 0, wasmSlots: 0 };
+export const lazyStats = { setAside: 0, parsed: 0, fast: 0, wasmSlots: 0, wasmScan: 0 };
 
 /** A set-aside definition. */
 interface LazyDecl {
@@ -82,16 +83,30 @@ export interface Skim {
  * is the packed form a second run reads from the cache (pack, decodeSkim), so the names become bytes directly.
  */
 class ScanOut {
-  readonly start: number[] = [];
-  readonly end: number[] = [];
-  /** A set-aside typedef's name (undefined for other definitions). */
-  readonly tdName: (string | undefined)[] = [];
+  /** Definitions recorded so far. */
+  n = 0;
+  /** Per definition its start and end (two numbers each): the current list the JavaScript paths add to, and the
+   * lists before it (WebAssembly runs add theirs as copies of their records: wasmScan.ts). */
+  se: number[] = [];
+  readonly seDone: (number[] | Int32Array)[] = [];
+  /** A set-aside typedef's name, by its definition's index. */
+  readonly tdName = new Map<number, string>();
   /** Names as pack's entries, three numbers each: the name's position in the header (| its tag keyword, K, << 28),
-   * its length, its definition. Tags, enumerators, and typedefs (in the scan's order, one per tds entry). */
-  readonly k: number[] = [];
-  readonly c: number[] = [];
+   * its length, its definition. Tags and enumerators (current lists and the lists before them, as `se`), and
+   * typedefs (in the scan's order, one per tds entry). */
+  k: number[] = [];
+  readonly kDone: (number[] | Int32Array)[] = [];
+  c: number[] = [];
+  readonly cDone: (number[] | Int32Array)[] = [];
   readonly td: number[] = [];
   readonly defined = new Set<string>();
+
+  /** Closes the current lists (before a WebAssembly run's records are added, and at the end). */
+  flush(): void {
+    if (this.se.length) { this.seDone.push(this.se); this.se = []; }
+    if (this.k.length) { this.kDone.push(this.k); this.k = []; }
+    if (this.c.length) { this.cDone.push(this.c); this.c = []; }
+  }
 }
 
 const enum T { Eof, Ident, Punct, Other, Directive }
@@ -213,9 +228,18 @@ export function skimBytes(text: string, bytes?: Uint8Array): Buffer | null {
   // while the loop ran unoptimised (measured: the scan of a 6.18 vmlinux.h took ~60% longer without this)
   // (several times: V8 gives a function its feedback vector only after a few calls, so one call would record nothing)
   if (!warmed && text.length >= 64 * 1024) { warmed = true; for (let i = 0; i < 12; i++) scan(WARM_HEADER); }
-  const r = scan(text);
-  return r ? pack(text, bytes, r) : null;
+  // the header's bytes at the text's offsets: the file's when they are (one byte a character), else the text's own
+  // latin1 bytes, which are its characters when it is ASCII (the only case the WebAssembly matcher reads them in;
+  // pack reads only names, ASCII in any case)
+  const exact = bytes !== undefined && bytes.length === text.length;
+  const hdr = exact ? bytes : Buffer.from(text, 'latin1');
+  const runner = FAST_SCAN.value && WASM_SCAN.value && (exact || Buffer.byteLength(text, 'utf8') === text.length) ? DeclRunner.make(hdr) : undefined;
+  const r = scan(text, runner);
+  return r ? pack(text, hdr, r) : null;
 }
+
+/** The WebAssembly matcher ahead of the fast path (wasmScan.ts); off, the fast path alone (tests compare both). */
+export const WASM_SCAN = { value: process.env.CORELENS_WASM_SCAN !== '0' };
 
 let warmed = false;
 const WARM_HEADER = `#ifndef W_H
@@ -238,10 +262,10 @@ static int w_h(void) { return "}"[0]; }
 `;
 
 /** What the scan found, for settle and pack. */
-interface Scanned { out: ScanOut; tds: TypedefCand[]; fwd: Set<string>; fwdDecls: FwdCand[]; conds: number[] }
+interface Scanned { out: ScanOut; tds: TypedefCand[]; fwd: Set<string>; fwdDecls: FwdCand[]; conds: number[]; runner: DeclRunner | undefined }
 
 /** The scan itself (see skim); undefined when the header is not eligible (a name defined twice is found by pack). */
-function scan(text: string): Scanned | undefined {
+function scan(text: string, runner?: DeclRunner): Scanned | undefined {
   const sc = new Scanner(text);
   const out = new ScanOut();
   // forward declarations of a struct or union (start, end, key), and where conditional directives are (settle)
@@ -261,9 +285,9 @@ function scan(text: string): Scanned | undefined {
       const d = directiveName(text, sc.start, sc.end);
       if (CONDITIONALS.has(d)) conds.push(sc.start);
       if (d === 'include' || d === 'include_next' || d === 'import') return undefined;
-      if ((d === 'define' || d === 'undef') && out.start.length) {
+      if ((d === 'define' || d === 'undef') && out.n) {
         // one macro snapshot must serve every set-aside parse: typedefs before it are parsed in order instead
-        if (out.start.length > tds.length) return undefined;
+        if (out.n > tds.length) return undefined;
         for (const x of tds) x.ok = false;
       }
       if (d === 'define') { const m = /^#\s*define\s+([A-Za-z_$][\w$]*)/.exec(text.slice(sc.start, Math.min(sc.end, sc.start + 300))); if (m) out.defined.add(m[1]!); }
@@ -273,6 +297,17 @@ function scan(text: string): Scanned | undefined {
     // one top-level declaration
     const start = sc.start;
     if (t === T.Ident && sc.kw >= K.Struct && sc.kw <= K.Enum && FAST_SCAN.value) {
+      // a run of what the fast path would take, in WebAssembly (it stops where it is not sure: the paths below go on)
+      if (runner) {
+        const r = runner.run(start, out.n);
+        if (r.end > start) {
+          took(text, runner, r, out, fwd, fwdDecls);
+          sc.pos = r.end;
+          sc.bol = false;
+          t = sc.next();
+          continue;
+        }
+      }
       const fend = fastDecl(text, start, sc.kw, out);
       if (fend >= 0) {
         record(out, start, fend);
@@ -300,7 +335,7 @@ function scan(text: string): Scanned | undefined {
       if (r) {
         if (r.name !== undefined) {
           const d = record(out, start, r.end);
-          out.tdName[d] = r.name;
+          out.tdName.set(d, r.name);
           out.td.push(r.at, r.name.length, d);
           tds.push({ d, mentions: r.mentions.length ? r.mentions : NONE, ok: true });
         }
@@ -319,7 +354,7 @@ function scan(text: string): Scanned | undefined {
     // the names it defines go straight to out, under the index its definition gets (dropped when it gets none)
     const k0 = out.k.length;
     const c0 = out.c.length;
-    const di = out.start.length;
+    const di = out.n;
     // tag being declared: 1 after the keyword, 2 after its name; enum bodies collect enumerators
     let tagState = 0;
     let tagKw = '';
@@ -390,7 +425,7 @@ function scan(text: string): Scanned | undefined {
       const at = typedefName(ev, evS, evE, text);
       if (at >= 0) {
         const d = record(out, start, end);
-        out.tdName[d] = text.slice(evS[at]!, evE[at]!);
+        out.tdName.set(d, text.slice(evS[at]!, evE[at]!));
         out.td.push(evS[at]!, evE[at]! - evS[at]!, d);
         tds.push({ d, mentions: mentions.length ? [...mentions] : NONE, ok: true });
         kept = true;
@@ -402,7 +437,7 @@ function scan(text: string): Scanned | undefined {
     }
     if (!kept) { out.k.length = k0; out.c.length = c0; }
   }
-  return { out, tds, fwd, fwdDecls, conds };
+  return { out, tds, fwd, fwdDecls, conds, runner };
 }
 
 /** The regular-expression fast path of the scan; off, every declaration takes the token path (tests compare both). */
@@ -475,7 +510,7 @@ function fastDecl(text: string, start: number, kw: K, out: ScanOut): number {
   const m = re.exec(text);
   if (!m) return -1;
   const end = re.lastIndex;
-  const di = out.start.length;
+  const di = out.n;
   if (isEnum) {
     if (m[1] !== undefined) out.k.push((start + m[0].indexOf(m[1], 4)) | (kw << 28), m[1].length, di);
     // the body starts after the match's first `{` (none before it); an enumerator is its item's first word
@@ -603,12 +638,27 @@ function typedefToken(sc: Scanner, t: T, depth: number, tagState: number, tagKw:
 }
 
 
+/** Adds a WebAssembly run's records to the scan's (as fastDecl, record and the forward-declaration path would). */
+function took(text: string, runner: DeclRunner, r: RunOut, out: ScanOut, fwd: Set<string>, fwdDecls: FwdCand[]): void {
+  const i32 = runner.i32;
+  out.flush();
+  if (r.decls) { out.seDone.push(i32.slice(runner.declsAt, runner.declsAt + r.decls * 2)); out.n += r.decls; lazyStats.fast += r.decls; lazyStats.wasmScan += r.decls; }
+  if (r.keys) out.kDone.push(i32.slice(runner.keysAt, runner.keysAt + r.keys * 3));
+  if (r.consts) out.cDone.push(i32.slice(runner.constsAt, runner.constsAt + r.consts * 3));
+  for (let i = 0, w = runner.fwdsAt; i < r.fwds; i++, w += 4) {
+    const at = i32[w + 2]!;
+    const kw = at >>> 28;
+    const pos = at & 0x0fffffff;
+    const key = KW_TEXT[kw]! + text.slice(pos, pos + i32[w + 3]!);
+    fwd.add(key);
+    if (kw !== K.Enum) fwdDecls.push({ start: i32[w]!, end: i32[w + 1]!, key, at, len: i32[w + 3]! });
+  }
+}
+
 /** Records a set-aside declaration that ended at `end` (the names it defines are in `out` already): its index. */
 function record(out: ScanOut, start: number, end: number): number {
-  out.start.push(start);
-  out.end.push(end);
-  out.tdName.push(undefined);
-  return out.start.length - 1;
+  out.se.push(start, end);
+  return out.n++;
 }
 
 /**
@@ -644,16 +694,17 @@ const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned'
  * dropped (undefined: none is).
  */
 function settle(out: ScanOut, tds: TypedefCand[], fwd: Set<string>, tags: PackedNames): { dropped: Uint8Array | undefined } {
+  const names = out.tdName;
   // this runs once, in V8's interpreter: indexed loops, no destructuring or callbacks (an iterator protocol step and
   // a closure call per typedef cost more than the rest of the function)
   const count = new Map<string, number>();
-  for (let i = 0; i < tds.length; i++) { const n = out.tdName[tds[i]!.d]!; count.set(n, (count.get(n) ?? 0) + 1); }
+  for (let i = 0; i < tds.length; i++) { const n = names.get(tds[i]!.d)!; count.set(n, (count.get(n) ?? 0) + 1); }
   let dropped: Uint8Array | undefined;
   for (let i = 0; i < tds.length; i++) {
     const t = tds[i]!;
-    let ok = t.ok && count.get(out.tdName[t.d]!) === 1;
+    let ok = t.ok && count.get(names.get(t.d)!) === 1;
     for (let j = 0; ok && j < t.mentions.length; j++) if (!fwd.has(t.mentions[j]!) && tags.declOf(t.mentions[j]!) < 0) ok = false;
-    if (!ok) (dropped ??= new Uint8Array(out.start.length))[t.d] = 1;
+    if (!ok) (dropped ??= new Uint8Array(out.n))[t.d] = 1;
   }
   return { dropped };
 }
@@ -677,12 +728,12 @@ interface FwdCand { start: number; end: number; key: string; /** the tag's name:
  * forward declarations in order (markerTokens). `tags`: every tag name recorded, `dropped` the typedefs settle drops
  * (their names are not the header's).
  */
-function setAsideForward(out: ScanOut, fwdDecls: readonly FwdCand[], conds: readonly number[], tags: PackedNames, dropped: Uint8Array | undefined): FwdCand[] {
+function setAsideForward(out: ScanOut, se: Int32Array, fwdDecls: readonly FwdCand[], conds: readonly number[], tags: PackedNames, dropped: Uint8Array | undefined): FwdCand[] {
   const extra: FwdCand[] = [];
   for (let i = 0; i < fwdDecls.length && FORWARD_ASIDE.value; i++) {
     const f = fwdDecls[i]!;
     const d = tags.declOf(f.key);
-    if (d < 0 || (dropped && dropped[d]) || out.tdName[d] !== undefined || out.end[d]! - out.start[d]! < MIN_DEF || condBetween(conds, f.start, out.start[d]!)) continue;
+    if (d < 0 || (dropped && dropped[d]) || out.tdName.has(d) || se[d * 2 + 1]! - se[d * 2]! < MIN_DEF || condBetween(conds, f.start, se[d * 2]!)) continue;
     extra.push(f);
   }
   return extra;
@@ -707,9 +758,13 @@ const align4 = (n: number): number => (n + 3) & ~3;
  */
 function pack(text: string, bytes: Uint8Array | undefined, r: Scanned): Buffer | null {
   const { out, tds, fwd, fwdDecls, conds } = r;
-  const n = out.start.length;
-  const nk = out.k.length / 3;
-  const nc = out.c.length / 3;
+  out.flush();
+  const n = out.n;
+  const se = joined(out.seDone, n * 2);
+  const ks = joined(out.kDone, -1);
+  const cs = joined(out.cDone, -1);
+  const nk = ks.length / 3;
+  const nc = cs.length / 3;
   const nt = out.td.length / 3;
   const nf = fwdDecls.length;
   const hdr = bytes && bytes.length === text.length ? bytes : Buffer.from(text, 'latin1');
@@ -723,7 +778,7 @@ function pack(text: string, bytes: Uint8Array | undefined, r: Scanned): Buffer |
   const wordsA = nk * 3 + capK + nc * 3 + capC;
   const wordsF = 1 + (n + nf) * 2 + 2 + nk * 3 + capK + 2 + nc * 3 + capC + 2 + nt * 3 + capFor(nt) + 1 + out.defined.size * 2 + 1 + nf * 3;
   const scratch = Math.max(nk, nc, nt, nf) * 3;
-  const m = packMemory(hdr, (wordsA + n + scratch + wordsF) * 4 + 2 * blobMax);
+  const m = packMemory(hdr, (wordsA + n + scratch + wordsF) * 4 + 2 * blobMax, r.runner);
   const i32 = m.i32;
   // the first table: every tag and enumerator name, as recorded
   const entK = m.at >> 2;
@@ -731,13 +786,13 @@ function pack(text: string, bytes: Uint8Array | undefined, r: Scanned): Buffer |
   const entC = slotsK + capK;
   const slotsC = entC + nc * 3;
   const baseA = (slotsC + capC) * 4;
-  i32.set(out.k, entK);
-  i32.set(out.c, entC);
+  i32.set(ks, entK);
+  i32.set(cs, entC);
   m.names(entC, nc, baseA, m.names(entK, nk, baseA, 0));
   if (m.fill(entK, nk, slotsK, capK - 1, baseA) || m.fill(entC, nc, slotsC, capC - 1, baseA)) return null;
   const tags = new PackedNames(i32, m.u8, baseA, NO_DECLS, entK, nk, slotsK, capK);
   const { dropped } = settle(out, tds, fwd, tags);
-  const extra = setAsideForward(out, fwdDecls, conds, tags, dropped);
+  const extra = setAsideForward(out, se, fwdDecls, conds, tags, dropped);
   // the skim: its definitions (kept ones and forward declarations set aside merged in text order, renumbered; map:
   // the scan's index to the skim's, -1 for a dropped typedef)
   const map = (baseA + blobMax + 3) >> 2;
@@ -750,14 +805,14 @@ function pack(text: string, bytes: Uint8Array | undefined, r: Scanned): Buffer |
   const extraIdx: number[] = [];
   while (a < n || b < extra.length) {
     if (a < n && dropped && dropped[a]) { i32[map + a++] = -1; continue; }
-    if (b >= extra.length || (a < n && out.start[a]! < extra[b]!.start)) { i32[w++] = out.start[a]!; i32[w++] = out.end[a]!; i32[map + a++] = nd++; }
+    if (b >= extra.length || (a < n && se[a * 2]! < extra[b]!.start)) { i32[w++] = se[a * 2]!; i32[w++] = se[a * 2 + 1]!; i32[map + a++] = nd++; }
     else { i32[w++] = extra[b]!.start; i32[w++] = extra[b]!.end; extraIdx.push(nd++); b++; }
   }
   i32[w0] = nd;
   // its tables (the names of what was kept, renumbered), #defined names and forward declarations; then the base of
   // the names' bytes is known, and they are written: tags and enumerators, typedefs, #defined, forward declarations
   const tables: number[] = [];
-  for (const list of [out.k, out.c, out.td]) {
+  for (const list of [ks, cs, out.td]) {
     i32.set(list, scr);
     const size = m.compact(scr, list.length / 3, w + 2, map);
     const cap = capFor(size);
@@ -788,6 +843,14 @@ function pack(text: string, bytes: Uint8Array | undefined, r: Scanned): Buffer |
 
 const NO_DECLS: LazyDecl[] = [];
 
+/** The lists as one array (`total`: its length, or -1 to count it). */
+function joined(lists: readonly (number[] | Int32Array)[], total: number): Int32Array {
+  if (total < 0) { total = 0; for (let i = 0; i < lists.length; i++) total += lists[i]!.length; }
+  const out = new Int32Array(total);
+  for (let i = 0, at = 0; i < lists.length; i++) { out.set(lists[i]!, at); at += lists[i]!.length; }
+  return out;
+}
+
 /** pack's memory: the header's bytes where namesModule reads them, then `size` bytes from `at`; `names` and `fill`
  * over it (WebAssembly, or the JavaScript twins). */
 interface PackMemory {
@@ -809,19 +872,27 @@ let fillMod: object | undefined | null;
 let compactMod: object | undefined | null;
 
 /** A PackMemory of `size` bytes after the header's (see PackMemory). */
-function packMemory(hdr: Uint8Array, size: number): PackMemory {
+function packMemory(hdr: Uint8Array, size: number, runner: DeclRunner | undefined): PackMemory {
   if (process.env.CORELENS_WASM_SLOTS !== '0' && wasmApi) {
     if (namesMod === undefined) namesMod = compileModule(namesModule()) ?? null;
     if (fillMod === undefined) fillMod = compileModule(slotsModule()) ?? null;
     if (compactMod === undefined) compactMod = compileModule(compactModule()) ?? null;
     if (namesMod && fillMod && compactMod) {
       try {
-        // the keyword table (KW_TEXT at 8-byte steps, their lengths at 32) right after the header, then the rest
-        const kw = align4(hdr.length);
+        // the keyword table (KW_TEXT at 8-byte steps, their lengths at 32) right after the header, then the rest; in
+        // the scan's memory when it had one (the header is there already: grown, after its records)
+        const kw = runner ? runner.free : align4(hdr.length);
         const at = kw + 48;
-        const memory = new wasmApi.Memory({ initial: Math.ceil((at + size) / WASM_PAGE) });
+        let memory: WasmMemory;
+        if (runner) {
+          memory = runner.memory;
+          const need = Math.ceil((at + size) / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
+          if (need > 0) memory.grow(need);
+        } else {
+          memory = new wasmApi.Memory({ initial: Math.ceil((at + size) / WASM_PAGE) });
+          new Uint8Array(memory.buffer).set(hdr, 0);
+        }
         const u8 = Buffer.from(memory.buffer);
-        u8.set(hdr, 0);
         for (let k = 1; k < 4; k++) { u8.write(KW_TEXT[k]!, kw + k * 8, 'latin1'); u8.writeInt32LE(KW_LEN[k]!, kw + 32 + k * 4); }
         const imports = { m: { mem: memory } };
         const names = (new wasmApi.Instance(namesMod, imports).exports as { names: (ent: number, n: number, kw: number, base: number, off: number) => number }).names;
@@ -1464,80 +1535,80 @@ function slotsModule(): Uint8Array {
   const [ent, n, slots, mask, base, e, p, off, len, h, m, z, i, q, j] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
   const P = 0x01000193;
   // h = Math.imul(h ^ b[<addr>], P)
-  const mix = (addr: number[]) => [...get(h), ...addr, ...op.load8(), xor, ...c(P), mul, ...set(h)];
-  return oneFunctionModule('fill', 5, 10, true, [
-    ...op.block, ...op.loop,
+  const mix = (addr: Code) => [get(h), addr, op.load8(), xor, c(P), mul, set(h)];
+  return oneFunctionModule('fill', 5, 10, true, flatten([
+    op.block, op.loop,
     // for (let e = 0; e < n; e++)
-    ...get(e), ...get(n), geU, ...brIf(1),
+    get(e), get(n), geU, brIf(1),
     // p = (ent + e * 3) * 4; off = base + ints[ent + e * 3]; len = ints[ent + e * 3 + 1]
-    ...get(ent), ...get(e), ...c(3), mul, add, ...c(2), shl, ...tee(p), ...op.load(), ...get(base), add, ...set(off),
-    ...get(p), ...op.load(4), ...set(len),
+    get(ent), get(e), c(3), mul, add, c(2), shl, tee(p), op.load(), get(base), add, set(off),
+    get(p), op.load(4), set(len),
     // hashBytes(out, off, len)
-    ...c(0x811c9dc5), ...get(len), xor, ...c(P), mul, ...set(h),
-    ...get(len), ...c(10), ltS, ...op.if,
-    ...c(0), ...set(i),
-    ...op.block, ...op.loop,
-    ...get(i), ...get(len), geU, ...brIf(1),
-    ...mix([...get(off), ...get(i), add]),
-    ...get(i), ...c(1), add, ...set(i),
-    ...br(0),
+    c(0x811c9dc5), get(len), xor, c(P), mul, set(h),
+    get(len), c(10), ltS, op.if,
+    c(0), set(i),
+    op.block, op.loop,
+    get(i), get(len), geU, brIf(1),
+    mix([get(off), get(i), add]),
+    get(i), c(1), add, set(i),
+    br(0),
     op.end, op.end,
     op.else,
-    ...get(off), ...get(len), ...c(1), shrS, add, ...set(m),
-    ...get(off), ...get(len), add, ...set(z),
-    ...mix([...get(z), ...c(1), sub]), ...mix([...get(z), ...c(2), sub]), ...mix([...get(z), ...c(3), sub]),
-    ...mix([...get(z), ...c(4), sub]), ...mix([...get(z), ...c(5), sub]),
-    ...mix(get(m)), ...mix([...get(m), ...c(1), sub]),
-    ...mix([...get(off), ...get(len), ...c(2), shrS, add]), ...mix([...get(off), ...c(7), add]),
+    get(off), get(len), c(1), shrS, add, set(m),
+    get(off), get(len), add, set(z),
+    mix([get(z), c(1), sub]), mix([get(z), c(2), sub]), mix([get(z), c(3), sub]),
+    mix([get(z), c(4), sub]), mix([get(z), c(5), sub]),
+    mix(get(m)), mix([get(m), c(1), sub]),
+    mix([get(off), get(len), c(2), shrS, add]), mix([get(off), c(7), add]),
     op.end,
     // h = ((h ^ (h >>> 15)) >>> 0) & mask, then probe from there
-    ...get(h), ...get(h), ...c(15), shrU, xor, ...get(mask), and, ...set(h),
-    ...op.block, ...op.loop,
+    get(h), get(h), c(15), shrU, xor, get(mask), and, set(h),
+    op.block, op.loop,
     // p = (slots + h) * 4: free (0) takes e + 1
-    ...get(slots), ...get(h), add, ...c(2), shl, ...tee(p), ...op.load(), ...tee(q), eqz, ...op.if,
-    ...get(p), ...get(e), ...c(1), add, ...op.store(), ...br(2),
+    get(slots), get(h), add, c(2), shl, tee(p), op.load(), tee(q), eqz, op.if,
+    get(p), get(e), c(1), add, op.store(), br(2),
     op.end,
     // taken by entry q - 1: q = its word address * 4; same length, then the same bytes: return 1
-    ...get(ent), ...get(q), ...c(1), sub, ...c(3), mul, add, ...c(2), shl, ...tee(q), ...op.load(4), ...get(len), eq, ...op.if,
-    ...get(q), ...op.load(), ...get(base), add, ...set(q),
-    ...c(0), ...set(j),
-    ...op.block, ...op.loop,
-    ...get(j), ...get(len), geU, ...op.if, ...c(1), op.return, op.end,
-    ...get(off), ...get(j), add, ...op.load8(), ...get(q), ...get(j), add, ...op.load8(), ne, ...brIf(1),
-    ...get(j), ...c(1), add, ...set(j),
-    ...br(0),
+    get(ent), get(q), c(1), sub, c(3), mul, add, c(2), shl, tee(q), op.load(4), get(len), eq, op.if,
+    get(q), op.load(), get(base), add, set(q),
+    c(0), set(j),
+    op.block, op.loop,
+    get(j), get(len), geU, op.if, c(1), op.return, op.end,
+    get(off), get(j), add, op.load8(), get(q), get(j), add, op.load8(), ne, brIf(1),
+    get(j), c(1), add, set(j),
+    br(0),
     op.end, op.end,
     op.end,
-    ...get(h), ...c(1), add, ...get(mask), and, ...set(h),
-    ...br(0),
+    get(h), c(1), add, get(mask), and, set(h),
+    br(0),
     op.end, op.end,
-    ...get(e), ...c(1), add, ...set(e),
-    ...br(0),
+    get(e), c(1), add, set(e),
+    br(0),
     op.end, op.end,
-    ...c(0),
-  ]);
+    c(0),
+  ]));
 }
 
 /** `compact(src, n, dst, map) -> count`: PackMemory's JavaScript `compact` step for step (word addresses). */
 function compactModule(): Uint8Array {
   const { get, set, tee, c, add, mul, shl, ltS, eqz, geU, brIf, br } = op;
   const [src, n, dst, map, e, p, d, q, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  return oneFunctionModule('compact', 4, 5, true, [
-    ...op.block, ...op.loop,
-    ...get(e), ...get(n), geU, ...brIf(1),
+  return oneFunctionModule('compact', 4, 5, true, flatten([
+    op.block, op.loop,
+    get(e), get(n), geU, brIf(1),
     // p = (src + e * 3) * 4; d = map[its definition]; kept when d >= 0
-    ...get(src), ...get(e), ...c(3), mul, add, ...c(2), shl, ...tee(p),
-    ...op.load(8), ...get(map), add, ...c(2), shl, ...op.load(), ...tee(d), ...c(0), ltS, eqz, ...op.if,
-    ...get(dst), ...get(k), ...c(3), mul, add, ...c(2), shl, ...tee(q), ...get(p), ...op.load(), ...op.store(),
-    ...get(q), ...get(p), ...op.load(4), ...op.store(4),
-    ...get(q), ...get(d), ...op.store(8),
-    ...get(k), ...c(1), add, ...set(k),
+    get(src), get(e), c(3), mul, add, c(2), shl, tee(p),
+    op.load(8), get(map), add, c(2), shl, op.load(), tee(d), c(0), ltS, eqz, op.if,
+    get(dst), get(k), c(3), mul, add, c(2), shl, tee(q), get(p), op.load(), op.store(),
+    get(q), get(p), op.load(4), op.store(4),
+    get(q), get(d), op.store(8),
+    get(k), c(1), add, set(k),
     op.end,
-    ...get(e), ...c(1), add, ...set(e),
-    ...br(0),
+    get(e), c(1), add, set(e),
+    br(0),
     op.end, op.end,
-    ...get(k),
-  ]);
+    get(k),
+  ]));
 }
 
 /**
@@ -1549,26 +1620,26 @@ function compactModule(): Uint8Array {
 function namesModule(): Uint8Array {
   const { get, set, tee, c, add, mul, and, shl, shrU, geU, brIf, br } = op;
   const [ent, n, kw, base, off, e, p, w, len, k, kl, dst] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  return oneFunctionModule('names', 5, 7, true, [
-    ...op.block, ...op.loop,
-    ...get(e), ...get(n), geU, ...brIf(1),
+  return oneFunctionModule('names', 5, 7, true, flatten([
+    op.block, op.loop,
+    get(e), get(n), geU, brIf(1),
     // p = (ent + e * 3) * 4; w = its first word, len its second; k = w >>> 28; kl = the keyword's length
-    ...get(ent), ...get(e), ...c(3), mul, add, ...c(2), shl, ...tee(p), ...op.load(), ...set(w),
-    ...get(p), ...op.load(4), ...set(len),
-    ...get(w), ...c(28), shrU, ...set(k),
-    ...get(kw), ...get(k), ...c(2), shl, add, ...op.load(32), ...set(kl),
-    ...get(base), ...get(off), add, ...set(dst),
+    get(ent), get(e), c(3), mul, add, c(2), shl, tee(p), op.load(), set(w),
+    get(p), op.load(4), set(len),
+    get(w), c(28), shrU, set(k),
+    get(kw), get(k), c(2), shl, add, op.load(32), set(kl),
+    get(base), get(off), add, set(dst),
     // the keyword, then the name's bytes from the header
-    ...get(dst), ...get(kw), ...get(k), ...c(3), shl, add, ...get(kl), ...op.memoryCopy,
-    ...get(dst), ...get(kl), add, ...get(w), ...c(0x0fffffff), and, ...get(len), ...op.memoryCopy,
-    ...get(p), ...get(off), ...op.store(),
-    ...get(p), ...get(kl), ...get(len), add, ...op.store(4),
-    ...get(off), ...get(kl), add, ...get(len), add, ...set(off),
-    ...get(e), ...c(1), add, ...set(e),
-    ...br(0),
+    get(dst), get(kw), get(k), c(3), shl, add, get(kl), op.memoryCopy,
+    get(dst), get(kl), add, get(w), c(0x0fffffff), and, get(len), op.memoryCopy,
+    get(p), get(off), op.store(),
+    get(p), get(kl), get(len), add, op.store(4),
+    get(off), get(kl), add, get(len), add, set(off),
+    get(e), c(1), add, set(e),
+    br(0),
     op.end, op.end,
-    ...get(off),
-  ]);
+    get(off),
+  ]));
 }
 
 /** The skim of `text` from encodeSkim's bytes, or undefined when they do not fit the text (a count, offset or index

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analyzer, createAnalyzer } from '../../src/source/analyzer';
-import { FAST_SCAN, FORWARD_ASIDE, GROUP_MARKERS, LAZY_MIN_BYTES, LazyDefs, UNMADE_FORWARDS, lazyStats, markerText, markerTokens, markersGroupable, skim } from '../../src/source/lazyHeader';
+import { FAST_SCAN, WASM_SCAN, FORWARD_ASIDE, GROUP_MARKERS, LAZY_MIN_BYTES, LazyDefs, UNMADE_FORWARDS, lazyStats, markerText, markerTokens, markersGroupable, skim } from '../../src/source/lazyHeader';
 import { TypeEnv, isPending } from '../../src/source/cparse';
 import type { EnumT, Record } from '../../src/source/ctypes';
 import { tokenize } from '../../src/source/lexer';
@@ -299,7 +299,7 @@ describe('lazy header parsing equals the full parse', function () {
     assert.strictEqual(sk.decls.length, 2);
   });
 
-  it('the scan\'s regular-expression fast path gives what the token path gives: real headers, mutations, hostile text', () => {
+  it('the scan\'s regular-expression fast path, and the WebAssembly matcher ahead of it, give what the token path gives: real headers, mutations, hostile text', () => {
     /** A skim's whole result as one string (positions, names, typedef names, #defines). */
     const ser = (text: string): string => {
       const sk = skim(text);
@@ -312,14 +312,19 @@ describe('lazy header parsing equals the full parse', function () {
       let slow: string;
       try { slow = ser(text); } finally { FAST_SCAN.value = true; }
       assert.strictEqual(ser(text), slow, `${what}: the fast path differs from the token path`);
+      // the fast path's regular expressions alone (the WebAssembly matcher ahead of them off: wasmScan.ts)
+      WASM_SCAN.value = false;
+      try { assert.strictEqual(ser(text), slow, `${what}: the fast path without the WebAssembly matcher differs from the token path`); } finally { WASM_SCAN.value = true; }
     };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-fastscan-'));
     try {
       const headers = realHeaders(dir);
       assert.ok(headers.some((h) => h.endsWith(path.join('programs', 'vmlinux.h'))), 'the fixtures\' vmlinux.h');
       const before = lazyStats.fast;
+      const beforeWasm = lazyStats.wasmScan;
       for (const h of headers) both(fs.readFileSync(h, 'utf8'), h);
       assert.ok(lazyStats.fast - before > 15_000, `the fast path took ${lazyStats.fast - before} definitions`);
+      assert.ok(lazyStats.wasmScan - beforeWasm > 15_000, `the WebAssembly matcher took ${lazyStats.wasmScan - beforeWasm} definitions`);
       // mutations of vmlinux.h slices: every character the fast path declines, inserted, deleted or replaced
       const big = fs.readFileSync(headers[0]!, 'utf8');
       const pieces = ['{', '}', '(', ')', '[', ']', ';', '/*', '*/', '//', '"', "'", '#', '\\\n', '\n#define X 1\n', 'struct ', 'union ', 'enum ',

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createAnalyzer } from '../../src/source/analyzer';
-import { Skim, decodeSkim, encodeSkim, lazyStats, skim } from '../../src/source/lazyHeader';
+import { Skim, WASM_SCAN, decodeSkim, encodeSkim, lazyStats, skim, skimBytes } from '../../src/source/lazyHeader';
 import { skimCacheStats, skimCached } from '../../src/source/skimCache';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 
@@ -134,6 +134,39 @@ describe('the header scan cache', function () {
         assert.strictEqual(lazyStats.wasmSlots, before + 1);
         assert.ok(wasm.equals(js), `the same bytes (${wasm.length} / ${js.length})`);
       }
+    } finally {
+      if (saved === undefined) delete process.env.CORELENS_WASM_SLOTS; else process.env.CORELENS_WASM_SLOTS = saved;
+    }
+  });
+
+  it('the scan\'s bytes (pack) are the same made in WebAssembly or JavaScript, with or without the WebAssembly matcher, and re-encode to themselves; a name defined twice is found either way (CORELENS_WASM_SLOTS=0, WASM_SCAN)', () => {
+    fixtureSourcePrograms();
+    const vmlinux = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'programs', 'vmlinux.h'));
+    // a dropped typedef (its tag declared nowhere) and forward declarations set aside renumber the definitions
+    const texts: [string, Uint8Array | undefined][] = [[vmlinux.toString('utf8'), vmlinux], [vmlinux.toString('utf8'), undefined],
+      ['struct fw;\ntypedef struct nowhere nw_t;\nstruct fw { int a; long b; char c[8]; };\ntypedef struct fw fw_t;\nenum e { A = 1, B };\nunion u;\nunion u { int x; int y; };\n', undefined]];
+    const twice = ['struct a { int x; };\nstruct a { int y; };\n', 'enum e { A, B };\nenum f { C, A };\n', 'typedef struct x { int a; } x_t;\nstruct x { int b; };\n',
+      'typedef struct nowhere nw_t;\ntypedef enum { Q } q_t;\nenum r { Q };\n'];
+    const saved = process.env.CORELENS_WASM_SLOTS;
+    const ways = (f: () => void): void => {
+      for (const slots of [undefined, '0']) for (const matcher of [true, false]) {
+        if (slots === undefined) delete process.env.CORELENS_WASM_SLOTS; else process.env.CORELENS_WASM_SLOTS = slots;
+        WASM_SCAN.value = matcher;
+        try { f(); } finally { WASM_SCAN.value = true; }
+      }
+    };
+    try {
+      for (const [t, b] of texts) {
+        delete process.env.CORELENS_WASM_SLOTS;
+        const ref = skimBytes(t, b)!;
+        assert.ok(ref && ref.length > 0, 'eligible');
+        const sk = decodeSkim(ref, t)!;
+        assert.ok(encodeSkim(sk)!.equals(ref), 'encodeSkim of its skim gives the same bytes');
+        const slots0 = lazyStats.wasmSlots;
+        ways(() => assert.ok(skimBytes(t, b)!.equals(ref), 'the same bytes every way'));
+        assert.ok(lazyStats.wasmSlots > slots0, 'some ways in WebAssembly');
+      }
+      ways(() => { for (const t of twice) assert.strictEqual(skimBytes(t), null, `not eligible: ${t}`); });
     } finally {
       if (saved === undefined) delete process.env.CORELENS_WASM_SLOTS; else process.env.CORELENS_WASM_SLOTS = saved;
     }
