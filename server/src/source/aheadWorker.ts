@@ -8,8 +8,7 @@
 
 import { workerData, MessagePort } from 'worker_threads';
 import { readTextAndBytesSync } from '../util/files';
-import { encodeSkim } from './lazyHeader';
-import { skimCached } from './skimCache';
+import { skimCachedBytes } from './skimCache';
 import { AheadAnswer, AheadRequest, PackedSpots, packSpots } from './ahead';
 
 const { port, signal, spots: withSpots, hold } = workerData as { port: MessagePort; signal: SharedArrayBuffer; spots: boolean; hold: boolean };
@@ -53,8 +52,7 @@ port.on('message', (r: AheadRequest) => {
     if (hold) Atomics.wait(sig, 4, 0);
     try {
       const { text, bytes } = readTextAndBytesSync(file, 'header');
-      const sk = skimCached(text, bytes);
-      const payload = sk ? encodeSkim(sk) : undefined;
+      const payload = skimCachedBytes(text, bytes);
       // (an ineligible header is an answer too: the scan said undefined)
       let buf: ArrayBuffer | undefined;
       if (payload) { buf = new ArrayBuffer(payload.byteLength); new Uint8Array(buf).set(payload); }
@@ -62,7 +60,7 @@ port.on('message', (r: AheadRequest) => {
       // buffer may be shared)
       const own = new ArrayBuffer(bytes.byteLength);
       new Uint8Array(own).set(bytes);
-      answer({ kind: 'skim', file, bytes: own, length: bytes.byteLength, payload: buf, none: !sk }, buf ? [buf, own] : [own]);
+      answer({ kind: 'skim', file, bytes: own, length: bytes.byteLength, payload: buf, none: !payload }, buf ? [buf, own] : [own]);
     } catch {
       answer({ kind: 'skim', file, failed: true });
     } finally {

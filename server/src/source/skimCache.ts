@@ -13,7 +13,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Skim, decodeSkim, skim, skimBytes } from './lazyHeader';
+import { Skim, decodeSkim, skimBytes } from './lazyHeader';
 import { cacheSubdir, keepNewest, seal, unseal } from '../util/cacheFiles';
 
 const MAX_FILES = 16;
@@ -48,36 +48,49 @@ function scanCodeHash(): string | null {
  * for a 3 MB header: a string is encoded to UTF-8 first). For valid UTF-8 the key is the text's own (the same
  * digest); for other bytes it is theirs, and a key still names one text (the text is a function of the bytes). */
 export function skimCached(text: string, bytes?: Uint8Array): Skim | undefined {
+  return cached(text, bytes, true).sk;
+}
+
+/** skimCached's skim as its bytes (encodeSkim's; null: not eligible), for a thread that hands them on (aheadWorker):
+ * a cold scan's bytes as they are, never re-encoded from a skim (which makes every name a string). */
+export function skimCachedBytes(text: string, bytes?: Uint8Array): Buffer | null {
+  return cached(text, bytes, false).payload;
+}
+
+/** The skim's bytes (null: not eligible) and, when `decode`, the skim; see skimCached. */
+function cached(text: string, bytes: Uint8Array | undefined, decode: boolean): { payload: Buffer | null; sk: Skim | undefined } {
   const dir = cacheDir();
   const code = dir && scanCodeHash();
-  if (!dir || !code) return skim(text, bytes);
+  const fresh = (): { payload: Buffer | null; sk: Skim | undefined } => {
+    const packed = skimBytes(text, bytes);
+    return { payload: packed, sk: packed && decode ? decodeSkim(packed, text) : undefined };
+  };
+  if (!dir || !code) return fresh();
   const key = crypto.createHash('sha256').update(code).update(bytes ?? text).digest('hex').slice(0, 40);
   const file = path.join(dir, `skim-${key}.bin`);
   let raw: Buffer | undefined;
   try { raw = fs.readFileSync(file); } catch { raw = undefined; }
   if (raw !== undefined) {
-    // (an empty payload: a header the scan found ineligible)
+    // (an empty payload: a header the scan found ineligible; a payload is checked against the text by decoding it)
     const payload = unseal(MAGIC, raw);
     if (payload) {
       const sk = payload.length ? decodeSkim(payload, text) : undefined;
-      if (!payload.length || sk) { skimCacheStats.hits++; return sk; }
+      if (!payload.length || sk) { skimCacheStats.hits++; return { payload: payload.length ? payload : null, sk }; }
     }
     skimCacheStats.ignored++;
   }
   skimCacheStats.misses++;
   // the scan's bytes are what the file keeps, and what a second run reads (null: not eligible, an empty payload)
-  const packed = skimBytes(text, bytes);
-  const sk = packed ? decodeSkim(packed, text) : undefined;
-  const payload = packed ?? Buffer.alloc(0);
+  const out = fresh();
   try {
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, seal(MAGIC, payload));
+    fs.writeFileSync(tmp, seal(MAGIC, out.payload ?? Buffer.alloc(0)));
     fs.renameSync(tmp, file);
     skimCacheStats.written++;
     keepNewest(dir, (f) => f.startsWith('skim-') && f.endsWith('.bin'), MAX_FILES);
   } catch {
     // an unwritable cache: the next process scans again
   }
-  return sk;
+  return out;
 }
