@@ -26,8 +26,8 @@ import { CParser, TypeEnv, isPending } from './cparse';
 import { CType, EnumT, Record } from './ctypes';
 import { Tk, Token, commentEnd, tokenize } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
-import { WASM_PAGE, WasmMemory, compileModule, oneFunctionModule, op, wasmApi } from '../util/wasm';
-import { Code, DeclRunner, RunOut, flatten } from './wasmScan';
+import { Code, WASM_PAGE, WasmMemory, compileModule, flatten, oneFunctionModule, op, wasmApi } from '../util/wasm';
+import type { DeclRunner, RunOut } from './wasmScan';
 
 /** Headers smaller than this are parsed in full (lazy parsing pays off on big generated headers only). */
 export const LAZY_MIN_BYTES = { value: 256 * 1024 };
@@ -233,7 +233,9 @@ export function skimBytes(text: string, bytes?: Uint8Array): Buffer | null {
   // pack reads only names, ASCII in any case)
   const exact = bytes !== undefined && bytes.length === text.length;
   const hdr = exact ? bytes : Buffer.from(text, 'latin1');
-  const runner = FAST_SCAN.value && WASM_SCAN.value && (exact || Buffer.byteLength(text, 'utf8') === text.length) ? DeclRunner.make(hdr) : undefined;
+  // (its module loaded here: a run that reads the scan from the cache never needs it)
+  const runner = FAST_SCAN.value && WASM_SCAN.value && (exact || Buffer.byteLength(text, 'utf8') === text.length)
+    ? (require('./wasmScan') as typeof import('./wasmScan')).DeclRunner.make(hdr) : undefined;
   const r = scan(text, runner);
   return r ? pack(text, hdr, r) : null;
 }

@@ -31,14 +31,19 @@ function cacheDir(): string | undefined {
 const MAGIC = 'CLS2';
 
 let codeHash: string | null | undefined;
-/** A hash of the scanning code: the compiled lazyHeader module, or in the bundle (dist/corelens.js, where it has no
- * file of its own) the whole bundle; null when neither can be read (no cache then). */
+/** A hash of the scanning code: the compiled lazyHeader and wasmScan modules, or in the bundle (dist/corelens.js,
+ * where they have no file of their own) the whole bundle; null when they cannot be read (no cache then). */
 function scanCodeHash(): string | null {
   if (codeHash === undefined) {
     codeHash = null;
     // (this module's own file tells which: skimCache.js beside lazyHeader.js, or the bundle)
-    const code = path.basename(__filename) === 'skimCache.js' ? path.join(path.dirname(__filename), 'lazyHeader.js') : __filename;
-    try { codeHash = crypto.createHash('sha256').update(fs.readFileSync(code)).digest('hex'); } catch { /* no cache */ }
+    const dir = path.dirname(__filename);
+    const code = path.basename(__filename) === 'skimCache.js' ? [path.join(dir, 'lazyHeader.js'), path.join(dir, 'wasmScan.js')] : [__filename];
+    try {
+      const h = crypto.createHash('sha256');
+      for (const f of code) h.update(fs.readFileSync(f));
+      codeHash = h.digest('hex');
+    } catch { /* no cache */ }
   }
   return codeHash;
 }

@@ -16,7 +16,7 @@
 // their enumerators (position, length, index) — lazyHeader.ts ScanOut's forms — and the forward declarations (start,
 // end, name position | keyword << 28, name length). A run stops before any list would overflow its room.
 
-import { WASM_PAGE, WasmMemory, compileModule, oneFunctionModule, op, wasmApi } from '../util/wasm';
+import { Code, WASM_PAGE, WasmMemory, compileModule, flatten, oneFunctionModule, op, wasmApi } from '../util/wasm';
 
 /** Room for one run's records (entries of each list). */
 const ROOM = { decls: 8192, keys: 8192, consts: 32768, fwds: 4096 };
@@ -100,13 +100,6 @@ function classTables(): Uint8Array {
   }
   return t;
 }
-
-/** Instructions as nested arrays, flattened once at the end (spreading them at every level made building the module
- * take ~15 ms in a cold process). */
-export type Code = number | readonly Code[];
-
-/** The instructions, in order (Array#flat, native; its TypeScript type would recurse on an unbounded depth). */
-export function flatten(code: Code): number[] { return [code].flat(Infinity as 1) as number[]; }
 
 /** A structured `if` with no value (`els`: an else branch). */
 function If(cond: Code, then: Code, els?: Code): Code { return [cond, op.if, then, els ? [op.else, els] : [], op.end]; }

@@ -61,6 +61,13 @@ export const op = {
   globalSet: (g: number) => [0x24, g],
 } as const;
 
+/** Instructions as nested arrays, flattened once at the end (a module built by spreading them at every level took
+ * ~15 ms in a cold process: lazyHeader.ts's scan matcher). */
+export type Code = number | readonly Code[];
+
+/** The instructions, in order (Array#flat, native; its TypeScript type would recurse on an unbounded depth). */
+export function flatten(code: Code): number[] { return [code].flat(Infinity as 1) as number[]; }
+
 /**
  * A module of one exported function `name` over an imported memory `m.mem`: `params` i32 parameters, `locals` more
  * i32 locals, returning one i32 when `returns`; with `global`, one mutable i32 global exported as `global`.
