@@ -223,6 +223,8 @@ export function skim(text: string, bytes?: Uint8Array): Skim | undefined {
  * the scan's positions without a Skim in between (ScanOut says why).
  */
 export function skimBytes(text: string, bytes?: Uint8Array): Buffer | null {
+  // (positions share an int32 with a keyword: a header of 256 MB or more is parsed in full)
+  if (text.length >= MAX_POS) return null;
   // one scan of a small header taking every path first: V8 compiles the scan of a big header once it is hot, and a
   // path first met after that (a typedef's struct, an enum body) threw the optimised code away and compiled it again
   // while the loop ran unoptimised (measured: the scan of a 6.18 vmlinux.h took ~60% longer without this)
@@ -239,6 +241,9 @@ export function skimBytes(text: string, bytes?: Uint8Array): Buffer | null {
   const r = scan(text, runner);
   return r ? pack(text, hdr, r) : null;
 }
+
+/** Positions below this fit beside a keyword in pack's entries (position | keyword << 28). */
+const MAX_POS = 1 << 28;
 
 /** The WebAssembly matcher ahead of the fast path (wasmScan.ts); off, the fast path alone (tests compare both). */
 export const WASM_SCAN = { value: process.env.CORELENS_WASM_SCAN !== '0' };
