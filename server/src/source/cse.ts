@@ -319,6 +319,10 @@ const PRE_EDGE = PRE && process.env.CORELENS_CSE_PRE_EDGE !== '0';
  * (measured: `c ? offset(p->real_parent) : p->pid; .. next->real_parent->pid`, a pid MOV for the phi beside the arm's
  * folded load). CORELENS_CSE_PRE_X=0 turns it off. */
 const PRE_X = PRE && process.env.CORELENS_CSE_PRE_X !== '0';
+/** pre_taint: a way that loaded the global and then may have written it is a way without it (GVN inserts there), and
+ * a later join sees the phi's value in a register, no folded load (measured: seed 102's nested if/else, see preJoin).
+ * CORELENS_CSE_PRE_TAINT=0: such a way leaves the relocation alone (pre18's rule). */
+const PRE_TAINT = PRE && process.env.CORELENS_CSE_PRE_TAINT !== '0';
 /**
  * pre_switch: the same PRE at the join after a switch, whose ways in are its breaks, the end of its last arm and,
  * without a default label, the switch's own edge (measured with clang 14: `switch (x->prio & 3) { case 0: out[1] =
@@ -474,7 +478,7 @@ interface PreLoad { block: number; clob: number; s: Site; c: 'a' | 'l' | 'v'; tv
 type PreJoin = PreLoad & { also?: PreLoad[]; full?: true; done?: true; /** a way had only a check's 32-bit load */ narrow?: true };
 /** pre: one way into a join (an arm's end, a break, the edge from the branching block): the loads of its path, the
  * clobber count at its end, and its own code when it is a block of its own (`evs`; pre_hoist). */
-interface PreWay { got?: Map<string, PreLoad>; end: number; evs?: FlowEv[]; fall?: State['fall'] }
+interface PreWay { got?: Map<string, PreLoad>; end: number; evs?: FlowEv[]; fall?: State['fall']; /** its last block */ cur?: number }
 
 /**
  * pre: the relocations GVN's load PRE (LLVM 14 GVN::PerformLoadPRE) makes a phi of at a join, from the ways into it.
@@ -506,13 +510,22 @@ function preJoin(ways: PreWay[], got0: Map<string, PreLoad> | undefined, clob0: 
     const have: PreLoad[] = [];
     let lacking: PreWay | undefined;
     let missing = 0;
-    let tainted = false;
+    // pre_taint: a way that loaded it and then may have written it lacks it too; when that load was a MOV (an address,
+    // a check) in the block the way ends in, MachineCSE makes the inserted MOV that one (nothing inserted, as far as
+    // records go: measured, seed 102's nested if/else whose arm reads `&x->d_name.len` before two probe reads)
+    let reused = false;
     for (const w of ways) {
       const g = w.got?.get(k);
-      if (g !== undefined && g !== got0?.get(k)) { if (g.clob === w.end) have.push(g); else tainted = true; }
-      else { missing++; lacking = w; }
+      if (g !== undefined && g !== got0?.get(k)) {
+        if (g.clob === w.end) { have.push(g); continue; }
+        if (!PRE_TAINT) { missing = Infinity; break; }
+        reused = (g.c === 'a' || g.c === 'v') && g.block === w.cur;
+      }
+      missing++;
+      lacking = w;
     }
-    if (tainted || !have.length || missing > 1) continue;
+    if (!have.length || missing > 1) continue;
+    if (reused) { pre.set(k, { ...have[0]!, block: st.cur, clob: preClob(st), ...(have.some((h) => !h.w) ? { narrow: true as const } : {}), also: have.slice(1), full: true }); continue; }
     const at = { block: st.cur, clob: preClob(st), ...(have.some((h) => !h.w) ? { narrow: true as const } : {}) };
     if (missing === 1) {
       if (hoist && !lacking!.evs) {
@@ -1117,7 +1130,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
 
         // (a check loads its global as 32 bits, which gives no access's 64-bit load: measured, `c ?
         // bpf_core_field_offset(p->real_parent) : p->pid; .. next->real_parent->pid`, no PRE)
-        if (p && p.block === st.cur && p.clob === preClob(st) && !(p.narrow && ec !== 'v')) {
+        const phi = p !== undefined && p.block === st.cur && p.clob === preClob(st) && !(p.narrow && ec !== 'v');
+        if (p && phi) {
           if (p.done) s.merged = true;
           else if (!s.merged) {
             // in an unrolled body, per copy: the arm's load needs its MOV in each (a check that is also a `?:`'s
@@ -1130,9 +1144,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
             if (p.full) s.merged = true;
           }
         }
+        // (the access a phi feeds has its value in a register, no folded load: an address's for the next join; pre_taint)
+        const gc = phi && PRE_TAINT ? 'a' : ec;
         const g = st.got?.get(k);
-        if (!g || g.block !== st.cur || g.clob !== preClob(st)) st.got = new Map(st.got ?? []).set(k, { block: st.cur, clob: preClob(st), s, c: ec, ...(e.tv ? { tv: true as const } : {}), ...(ec !== 'v' ? { w: true as const } : {}) });
-        else if ((g.c === 'l' && ec !== 'l') || (!g.w && ec !== 'v')) st.got = new Map(st.got).set(k, { block: g.block, clob: g.clob, s: g.s, c: g.c === 'l' && ec !== 'l' ? ec : g.c, ...((g.c === 'l' && ec !== 'l' ? e.tv : g.tv) ? { tv: true as const } : {}), ...(g.w || ec !== 'v' ? { w: true as const } : {}) });
+        if (!g || g.block !== st.cur || g.clob !== preClob(st)) st.got = new Map(st.got ?? []).set(k, { block: st.cur, clob: preClob(st), s, c: gc, ...(e.tv ? { tv: true as const } : {}), ...(ec !== 'v' ? { w: true as const } : {}) });
+        else if ((g.c === 'l' && gc !== 'l') || (!g.w && ec !== 'v')) st.got = new Map(st.got).set(k, { block: g.block, clob: g.clob, s: g.s, c: g.c === 'l' && gc !== 'l' ? gc : g.c, ...((g.c === 'l' && gc !== 'l' ? e.tv : g.tv) ? { tv: true as const } : {}), ...(g.w || ec !== 'v' ? { w: true as const } : {}) });
       }
       // prefix: a struct copy's second record needs its base address p + a computed before it (sites.ts
       // structCopySecondSite); any access through p + a makes that address available where it dominates
@@ -1305,7 +1321,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       }
     } else if ('exit' in e) {
       // pre_switch: a break of the switch being replayed is a way into its join, with the loads of its path
-      if (e.brk && st.brks && !st.dup) st.brks.push({ got: st.got, end: preClob(st), ...(st.fall ? { fall: st.fall } : {}) });
+      if (e.brk && st.brks && !st.dup) st.brks.push({ got: st.got, end: preClob(st), cur: st.cur, ...(st.fall ? { fall: st.fall } : {}) });
       if (e.exit === 'ret') {
         st.rets.push(st.cur); st.early?.push(copyMap(st.avail)); st.retSc?.push(e.sc ? prevSc : undefined);
         st.outs?.push({ block: st.cur, avail: copyMap(st.entry ?? st.avail), ...(e.k !== undefined ? { k: e.k } : {}) });
@@ -1455,8 +1471,8 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // PRE); pre_full: of both arms
       if (PRE && !e.sc && (!st.loop || st.unrolled) && !st.rolled && !st.dup) {
         const ways: PreWay[] = [];
-        if (!t.exited) ways.push({ got: t.got, end: tClob, evs: t.cur !== from ? e.sub : undefined });
-        if (f && !f.exited) ways.push({ got: f.got, end: preClob(st), evs: f.cur !== from ? e.alt : undefined });
+        if (!t.exited) ways.push({ got: t.got, end: tClob, evs: t.cur !== from ? e.sub : undefined, cur: t.cur });
+        if (f && !f.exited) ways.push({ got: f.got, end: preClob(st), evs: f.cur !== from ? e.alt : undefined, cur: f.cur });
         else if (!f) ways.push({ got: got0, end: clob0 });
         const pre = ways.length > 1 ? preJoin(ways, got0, clob0, st, copy, true) : undefined;
         // both arms ending in a direct load of one size (the ternary's value): SimplifyCFG sinks the two loads into the
@@ -1484,7 +1500,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       newBlock([]);
       if (brks) {
         // the ways into the join: each break, the end of the last arm, and the switch's own edge when it has no default
-        const ways = [...brks, ...(inner.exited ? [] : [{ got: inner.got, end: endClob }]), ...(e.dflt ? [] : [{ got: got0, end: clob0 }])];
+        const ways = [...brks, ...(inner.exited ? [] : [{ got: inner.got, end: endClob, cur: inner.cur }]), ...(e.dflt ? [] : [{ got: got0, end: clob0 }])];
         st.pre = ways.length > 1 ? preJoin(ways, got0, clob0, st, copy, false) : undefined;
       }
     } else if (STRAIGHT && e.full && e.sub.every((x) => 'cut' in x || 'clob' in x)) {

@@ -236,7 +236,8 @@
 //     stack load, a block (CORELENS_CSE_PRE_STACK); a check that is a ?: arm's value takes two MOVs (_PRE_VALUE); both
 //     arms loading it, nothing inserted (_PRE_FULL); an if without else, inserted on the split edge (_PRE_EDGE), or
 //     hoisted with the arm's first instruction (_PRE_HOIST); a switch's breaks as the ways in (_PRE_SWITCH); a
-//     pointer no variable holds (_PRE_X). Kept: a check's 32-bit load before an access, one case of three.
+//     pointer no variable holds (_PRE_X); an arm that loaded it before a probe read lacks it (_PRE_TAINT). Kept: a
+//     check's 32-bit load before an access, one case of three.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1907,6 +1908,26 @@ SEC("fentry/sw_fall") int BPF_PROG(sw_fall, struct task_struct *x)
 	default: out[3] = x->tgid; break;
 	}
 	out[4] += x->mm->arg_start;
+	return 0;
+}
+/* pre_taint: an arm that computed \`&x->d_name.len\` before its probe reads lacks the load at its end: inserted there, the
+ * same MOV to MachineCSE, and the access after the inner join a phi, a register to the outer join (no MOV more): four
+ * d_name.len records */
+SEC("fentry/taint") int BPF_PROG(taint, struct dentry *x)
+{
+	if (x->d_flags > 9) {
+		out[5] += x->d_inode->i_ino;
+	} else {
+		if (x->d_time > 5) {
+			__u64 t = 0; bpf_core_read(&t, sizeof(x->d_name.len), &x->d_name.len);
+			out[7] += t;
+			out[6] += BPF_CORE_READ(x, d_parent, d_name.len);
+		} else {
+			out[11] += x->d_parent->d_name.len;
+		}
+		out[8] += x->d_parent->d_name.len;
+	}
+	out[14] += x->d_name.len;
 	return 0;
 }
 SEC("fentry/sw_fall_twice") int BPF_PROG(sw_fall_twice, struct task_struct *x)
