@@ -82,8 +82,10 @@
 //     (SinkCommonCodeFromPredecessors): the else arm's copies of those reads are merged: see tailSunkOf;
 //   - cof (register pressure, like `adj`): in a fully unrolled list walk, container_of's offset (`&((T *)0)->m`)
 //     after `&cur->m` in the same block shares its MOV when the loop's register values leave it room: see COF.
-// Not modelled (measured, README): GVN's load PRE (moving a check into the one predecessor where it is not
-// available, where MachineCSE may merge it again: falco's READ_TASK_FIELD_INTO, a probe read in one arm between);
+//   - pre (pre18, pre19): GVN's load PRE and full redundancy of a relocation's global at a join (an if's arms, the
+//     edge from the branching block, a switch's breaks): see PRE and preJoin.
+// Not modelled (measured, README): GVN's load PRE where the rule above does not reach (falco's READ_TASK_FIELD_INTO,
+// a probe read in one arm between, where MachineCSE may merge the inserted load again under register pressure);
 // a check returned by an inlined helper and tested by the caller;
 // SimplifyCFG hoisting both arms' identical first instruction beyond `hoist`'s checks (an address, a load); the
 // register allocator rematerialising one merged offset per stretch of code (different pointers, unrolled walks). A
