@@ -48,7 +48,13 @@ Promise<{ agree: ProgramAgreement; diffs: Diff[] } | { error: string }> {
     const m = (e as Error).message;
     return { error: m.split('\n').find((l) => l.includes('error:')) ?? m.slice(0, 200) };
   }
-  const agree = await compareProgram(analyzer, { name: 'probe', arch: arch as 'x86', source: src, object: obj, includePaths: [inc, dir], defines: [], newLibbpf: false }, contextExpansion);
+  let agree: ProgramAgreement;
+  try {
+    agree = await compareProgram(analyzer, { name: 'probe', arch: arch as 'x86', source: src, object: obj, includePaths: [inc, dir], defines: [], newLibbpf: false }, contextExpansion);
+  } catch (e) {
+    // (a minimiser's trial that left no relocated code: an object without .BTF, no program to compare)
+    return { error: (e as Error).message.split('\n')[0]! };
+  }
   const diffs: Diff[] = [];
   const add = (sign: Diff['sign'], list: ProgramAgreement['missing']) => {
     for (const d of list) diffs.push({ sign, section: d.section, key: d.key, count: d.count, where: `${path.basename(d.file)}:${d.line}`, text: d.text });

@@ -221,7 +221,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** a direct load of a pointer dereferenced at once in the same expression (`ctx->meta->seq`): cse.ts `hop` */ hop?: true;
     /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true;
     /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true;
-    /** container_of(&p->m, T, m)'s address ('a') and offset ('o') of one relocation, which cancel: cse.ts `cc` */ co?: 'a' | 'o' }
+    /** container_of(&p->m, T, m)'s address ('a') and offset ('o') of one relocation, which cancel: cse.ts `cc` */ co?: 'a' | 'o';
+    /** a check that is a `?:` arm's value (sites.ts preArms): cse.ts `pre` counts a second MOV for GVN's phi */ tv?: true }
   | { call: CallRef; bases?: (string | undefined)[]; /** per argument with no base, the named pointer an address
     * argument is computed from (`&e->hdr`: e), cse.ts `far` */ roots?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
@@ -230,6 +231,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * it is a live register value after SROA); a pointer parameter passed on: its name (the caller decides): cse.ts
      * `tails` */ live?: (true | string | undefined)[] }
   | { cut: true; all?: true; soft?: true; /** a helper call's callee and operands as written, relocated ones '#' (cse.ts `sunk`) */ sig?: string;
+    /** (soft) a `?:` arm's load of a local in memory, its size when the arm is that load alone, else 0 (sites.ts
+     * preArms): the arm is a block for cse.ts */ ld?: number;
     /** a store that may write what a later direct load reads (not only a statement's end: cse.ts `hop`) */ store?: true;
     /** the pointer variables those stores write through (`*p = ..`, `p->f = ..`, `p[i] = ..`): cse.ts `tails` asks
      * whether one points at a caller's local, a register value after SROA; `at` the place and `v` the value as
@@ -240,6 +243,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
      * `armTwins`) */ twin?: RawSite }
   | { clob: true; /** only stores to a named array's elements (cse.ts `pre`) */ named?: true }
   | { sub: FlowEv[]; alt?: FlowEv[]; kind: 'if' | 'loop' | 'switch'; sc?: '&&' | '||' | true; full?: true; guard?: true; ck?: CondKey;
+    /** a switch as written (its body a block of case arms): whether it has a default label (cse.ts `pre_switch`) */ dflt?: boolean;
     /** a pragma's full unroll: its copies (the trip count), each site of the body `copies` times as many (cse.ts `alt`) */ trips?: number;
     /** a comparison's value materialised in a register (a select the BPF backend lowers to a branch over one move, no
      * setcc): an if whose empty arm is still a block (cse.ts `diamond`) */ diamond?: true;
@@ -254,6 +258,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** a loop's scalar locals kept in registers through its body (loopRegs): cse.ts `cof` counts them as pressure */ regs?: number;
     /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[] }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
+    /** a `break` of the innermost switch (cse.ts `pre_switch`: a way into the switch's join) */ brk?: true;
     /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
 
 /** An if statement's condition as a comparison of two byte pointers plus constants (`data + 34 > data_end`, `*head +
@@ -1225,6 +1230,40 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Each site's event (emit): its use class is set by useOf, a check's condition mark by condUse. */
   const evOf = new Map<RawSite, FlowEv>();
   /** The event of site `s`: its use class for clang's merge. */
+  /**
+   * For cse.ts `pre`, what a `?:`'s arms are once LLVM is done, beyond their CO-RE sites: an arm reading only a local
+   * whose address escapes (`c ? tmp : x->mm->..`, tmp written by a probe read) is a load from the stack, a block of
+   * its own when the other arm cannot be speculated (a relocated access: its passthrough call), so the `?:` is a
+   * diamond, not a triangle (pre_stack: FlowEv `ld`, the load's size when the arm is that load alone, for `pre`'s
+   * sunk loads); an arm whose value is a check (`c ? bpf_core_field_offset(..) : ..`, or that check with a constant
+   * in arithmetic) gives that check's register to the `?:`'s phi as well as to a phi GVN makes of it (pre_value:
+   * FlowEv `tv`).
+   */
+  const preArms = (x: Extract<Expr, { e: 'cond' }>, fa: FlowEv[], fb: FlowEv[]): void => {
+    const bare = (e: Expr): Expr => (e.e === 'cast' ? bare(e.x) : e);
+    const own = (xs: FlowEv[]): boolean => xs.some((e) => !('cut' in e && e.soft));
+    for (const [arm, xs, other] of [[x.a, fa, fb], [x.b, fb, fa]] as const) {
+      const b = bare(arm);
+      if (PRE_STACK && !own(xs) && other.some((e) => 's' in e)) {
+        const local = (e: Expr): string | undefined => {
+          const y = bare(e);
+          if (y.e === 'id') return addrTaken.has(y.name) && scalarLocal(y.name) ? y.name : undefined;
+          if (y.e === 'binary' && !['&&', '||'].includes(y.op)) return local(y.l) ?? local(y.r);
+          if (y.e === 'unary' && y.op !== '&') return local(y.x);
+          return undefined;
+        };
+        const n = local(b);
+        if (n !== undefined) xs.push(b.e === 'id' && arm.e === 'id' ? { cut: true, soft: true, ld: sizeOf(lookup(n)!) } : { cut: true, soft: true, ld: 0 });
+      }
+      if (PRE_VALUE) {
+        const num = (e: Expr): boolean => constValue(e, env) !== undefined;
+        const val = (e: Expr): boolean => { const y = bare(e); return y.e === 'call' || (y.e === 'binary' && ['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^'].includes(y.op) && ((num(y.r) && val(y.l)) || (num(y.l) && val(y.r)))); };
+        const sites = xs.filter((e): e is Extract<FlowEv, { s: RawSite }> => 's' in e);
+        const last = sites[sites.length - 1];
+        if (sites.length === 1 && last!.c === 'v' && !last!.cond && val(b)) last!.tv = true;
+      }
+    }
+  };
   const useOf = (s: RawSite | undefined, c: 'v' | 'a' | 'l' | 'x', b?: string): void => {
     const e = s && evOf.get(s);
     if (!e || !('s' in e)) return;
@@ -2059,6 +2098,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         twoArms--;
         // a `?:` is a branch and a phi to the inliner until SimplifyCFG makes a select of it: its test costs the compare
         if (ca) Object.assign(ca, { test: xc - x0, t: { cost: xa - xc, calls: res.calls.slice(k0, k1) }, f: { cost: cost + xcost - xa, calls: res.calls.slice(k1) } });
+        if (!ctx.noEmit && !cp) preArms(x, fa, fb);
         flow.push({ sub: fa, alt: fb, kind: 'if' });
         return { type: a.type };
       }
@@ -3643,8 +3683,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         return stmt(s.body, ctx);
       }
       case 'jump': {
-        flow.push({ exit: 'jump' });
         const b = breakable[breakable.length - 1];
+        flow.push(s.kind === 'break' && b?.sw ? { exit: 'jump', brk: true } : { exit: 'jump' });
         if (s.kind === 'break' && b) b.out += freq;
         // a goto from code of unknown frequency makes its label unknown (-1)
         if (s.target !== undefined && (gotoFreq.get(s.target) ?? 0) >= 0) {
@@ -3790,7 +3830,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (p < 0 || s.body.s !== 'block') {
       const sw = switchOnCheck(s);
       const evs = region(() => { if (sw) block((s.body as Extract<Stmt, { s: 'block' }>).body, ctx, sw); else stmt(s.body, ctx); })[1];
-      flow.push(SWITCH2 ? twoWay(s, evs) ?? { sub: evs, kind: 'switch' } : { sub: evs, kind: 'switch' });
+      const dflt = s.body.s === 'block' ? { dflt: s.body.body.some((x) => caseLabels(x)?.includes('default')) } : {};
+      flow.push(SWITCH2 ? twoWay(s, evs) ?? { sub: evs, kind: 'switch', ...dflt } : { sub: evs, kind: 'switch', ...dflt });
       return undefined;
     }
     const arms = s.body.body;
@@ -4941,6 +4982,10 @@ const MINMAX = process.env.CORELENS_MINMAX !== '0';
 /** CORELENS_CSE_HOPS=0: a pointer loaded and dereferenced at once merges with a later load of it only within its
  * statement, as other direct loads (before/after of cse.ts `hop`). */
 const HOPS = process.env.CORELENS_CSE_HOPS !== '0';
+/** CORELENS_CSE_PRE_STACK=0: a `?:` arm reading a local in memory is no block for cse.ts (its before/after figures). */
+const PRE_STACK = process.env.CORELENS_CSE_PRE !== '0' && process.env.CORELENS_CSE_PRE_STACK !== '0';
+/** CORELENS_CSE_PRE_VALUE=0: a check that is a `?:` arm's value gets no second record under `pre` (before/after). */
+const PRE_VALUE = process.env.CORELENS_CSE_PRE !== '0' && process.env.CORELENS_CSE_PRE_VALUE !== '0';
 
 /**
  * hop: whether statement i of a block (`T v = expr;`, or `v = expr;` for a local declared in the block) computes a

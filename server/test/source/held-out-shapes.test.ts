@@ -232,6 +232,12 @@
 //     three records where the arm and the access made two (the arm's folded load keeps a MOV for the phi); per copy
 //     in an unrolled loop. Kept: both arms ending in a load of one size (sunk into the join), a call between, an
 //     empty arm. CORELENS_CSE_PRE.
+//   - load_pre_ways: the same PRE at other joins (generated probes): a ?: arm reading a local a probe read wrote is a
+//     stack load, a block (CORELENS_CSE_PRE_STACK); a check that is a ?: arm's value takes two MOVs (_PRE_VALUE); both
+//     arms loading it, nothing inserted (_PRE_FULL); an if without else, inserted on the split edge (_PRE_EDGE), or
+//     hoisted with the arm's first instruction (_PRE_HOIST); a switch's breaks as the ways in (_PRE_SWITCH); a
+//     pointer no variable holds (_PRE_X); an arm that loaded it before a probe read lacks it (_PRE_TAINT). Kept: a
+//     check's 32-bit load before an access, one case of three.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1771,6 +1777,168 @@ SEC("fentry/vfs_write7") int BPF_PROG(triangle, struct file *f)
 	__u64 v = bpf_core_field_exists(f->f_flags) ? f->f_inode->i_ino : 7;
 	out[1] = v;
 	out[2] = (__u64)BPF_CORE_READ(f, f_inode);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'load_pre_ways', min: 90, text: `/* GVN's load PRE of a relocation's global at other joins than load_pre's diamond, and the same phi when every way
+ * in has it: a folded load in a way keeps a MOV for the phi, the load inserted into the one way without it is a
+ * record, the access after the join none */
+__u64 out[16];
+/* pre_stack: an arm reading a local a probe read wrote is a load from the stack, a block: a diamond (three mm
+ * records); the same with the local's load and the other arm's of one size: sunk into the join, a triangle (two) */
+SEC("fentry/stack") int BPF_PROG(stack, struct task_struct *x)
+{
+	__u64 b = 0; bpf_core_read(&b, sizeof(x->start_time), &x->start_time);
+	__u64 v = x->prio > 5 ? b : x->mm->exe_file->f_flags; out[1] = v;
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+SEC("fentry/stack_sunk") int BPF_PROG(stack_sunk, struct task_struct *x)
+{
+	__u64 b = 0; bpf_core_read(&b, sizeof(x->start_time), &x->start_time);
+	__u64 v = x->prio > 5 ? b : x->mm->total_vm; out[1] = v;
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+/* pre_value: a check that is the ?: arm's value feeds two phis, the ?:'s and GVN's: two MOVs in the arm (three
+ * __state records); used in the arm's own arithmetic or compare, one (two records) */
+SEC("fentry/value") int BPF_PROG(value, struct task_struct *x)
+{
+	__u64 v = x->prio > 5 ? bpf_core_field_offset(x->__state) * 3 : x->pid; out[1] = v;
+	out[4] += bpf_core_field_offset(x->__state);
+	return 0;
+}
+SEC("fentry/value_used") int BPF_PROG(value_used, struct task_struct *x)
+{
+	if (x->prio > 5) out[1] += bpf_core_field_offset(x->__state); else out[2] = x->pid;
+	out[4] += bpf_core_field_offset(x->__state);
+	return 0;
+}
+/* pre_full: both arms load mm, neither first: no load inserted, the access after none (four records); both arms
+ * beginning with it: hoisted before the if, each access folds it (three) */
+SEC("fentry/full") int BPF_PROG(full, struct task_struct *x)
+{
+	if (x->prio > 5) { out[5] = x->pid; out[1] = x->mm->total_vm; }
+	else { out[6] = x->tgid; out[2] = x->mm->arg_end; }
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+SEC("fentry/full_hoisted") int BPF_PROG(full_hoisted, struct task_struct *x)
+{
+	__u64 v = x->prio > 5 ? x->mm->total_vm + x->pid : x->mm->arg_end; out[1] = v;
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+/* pre_edge: an if without else, the load not first in its arm: inserted on the split edge (three mm records); a check
+ * after the 32-bit load of a check gives no access's load (two real_parent records) */
+SEC("fentry/edge") int BPF_PROG(edge, struct task_struct *x)
+{
+	if (x->prio > 5) { out[3] = 1; out[1] = x->mm->total_vm; }
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+SEC("fentry/narrow") int BPF_PROG(narrow, struct task_struct *prev, struct task_struct *next)
+{
+	__u64 v = next->prio > 27 ? bpf_core_field_offset(prev->real_parent) : prev->pid; out[11] = v;
+	out[11] += next->real_parent->pid;
+	return 0;
+}
+/* pre_hoist: the check first in its arm is hoisted before the if with the inserted load: one __state record; a
+ * folded load first in its arm, each access its own (two mm) */
+SEC("fentry/hoist") int BPF_PROG(hoist, struct task_struct *x)
+{
+	if (x->prio > 5) out[1] = bpf_core_field_offset(x->__state) + x->pid;
+	out[4] += bpf_core_field_offset(x->__state);
+	return 0;
+}
+SEC("fentry/hoist_load") int BPF_PROG(hoist_load, struct task_struct *x)
+{
+	if (x->prio > 5) out[1] = x->mm->total_vm;
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+/* pre_switch: two of three cases (five mm records), all three (six), one of three (three, as before), no default
+ * (the switch's edge gets the load), a case falling into one that loads, one falling into one that does not (the
+ * load goes on once more, onto the switch's edge into that case: seven) */
+SEC("fentry/sw_two") int BPF_PROG(sw_two, struct task_struct *x)
+{
+	switch (x->prio & 3) {
+	case 0: out[1] = x->mm->total_vm; break;
+	case 1: out[2] = x->mm->arg_end; break;
+	default: out[3] = x->tgid; break;
+	}
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+SEC("fentry/sw_all") int BPF_PROG(sw_all, struct task_struct *x)
+{
+	switch (x->prio & 3) {
+	case 0: out[1] = x->mm->total_vm; break;
+	case 1: out[2] = x->mm->arg_end; break;
+	default: out[3] = x->mm->arg_start; break;
+	}
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+SEC("fentry/sw_one") int BPF_PROG(sw_one, struct task_struct *x)
+{
+	switch (x->prio & 3) {
+	case 0: out[1] = x->mm->total_vm; break;
+	case 1: out[2] = x->pid; break;
+	default: out[3] = x->tgid; break;
+	}
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+SEC("fentry/sw_nodefault") int BPF_PROG(sw_nodefault, struct task_struct *x)
+{
+	switch (x->prio & 3) {
+	case 0: out[1] = x->mm->total_vm; break;
+	case 1: out[2] = x->mm->arg_end; break;
+	}
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+SEC("fentry/sw_fall") int BPF_PROG(sw_fall, struct task_struct *x)
+{
+	switch (x->prio & 3) {
+	case 0: out[1] = x->pid;
+	case 1: out[2] = x->mm->arg_end; break;
+	default: out[3] = x->tgid; break;
+	}
+	out[4] += x->mm->arg_start;
+	return 0;
+}
+/* pre_taint: an arm that computed \`&x->d_name.len\` before its probe reads lacks the load at its end: inserted there, the
+ * same MOV to MachineCSE, and the access after the inner join a phi, a register to the outer join (no MOV more): four
+ * d_name.len records */
+SEC("fentry/taint") int BPF_PROG(taint, struct dentry *x)
+{
+	if (x->d_flags > 9) {
+		out[5] += x->d_inode->i_ino;
+	} else {
+		if (x->d_time > 5) {
+			__u64 t = 0; bpf_core_read(&t, sizeof(x->d_name.len), &x->d_name.len);
+			out[7] += t;
+			out[6] += BPF_CORE_READ(x, d_parent, d_name.len);
+		} else {
+			out[11] += x->d_parent->d_name.len;
+		}
+		out[8] += x->d_parent->d_name.len;
+	}
+	out[14] += x->d_name.len;
+	return 0;
+}
+SEC("fentry/sw_fall_twice") int BPF_PROG(sw_fall_twice, struct task_struct *x)
+{
+	switch (x->prio & 3) {
+	case 0: out[1] = x->mm->total_vm;
+	case 2: out[5] = x->pid; break;
+	case 1: out[2] = x->mm->arg_end; break;
+	default: out[3] = x->mm->arg_start; break;
+	}
+	out[4] += x->mm->arg_start;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
