@@ -4431,7 +4431,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (!LICM_HOIST) return out;
     const exits = (es: FlowEv[]): boolean => es.some((e) => 'exit' in e || ('sub' in e && (exits(e.sub) || (!!e.alt && exits(e.alt)))));
     if (exits(evs)) return out;
-    const branchy = evs.slice(cond).some((e) => 'sub' in e);
+    // (an inlined call may branch inside: its blocks split the copies alike)
+    const branchy = evs.slice(cond).some((e) => 'sub' in e || 'call' in e);
     const checks = (es: FlowEv[]): void => { for (const e of es) { if ('s' in e && e.c === 'v') out.add(e.s); else if ('sub' in e) { checks(e.sub); if (e.alt) checks(e.alt); } } };
     if (!calls) checks(evs);
     if (!branchy) for (const e of evs) if ('s' in e && e.c === 'a' && e.b !== undefined && !e.nul && !e.co && !written.has(e.b.split('#')[0]!)) out.add(e.s);
