@@ -712,6 +712,15 @@ const DOT_ORIGIN = process.env.CORELENS_DOT_ORIGIN !== '0';
 const LOOP_CARRIED = process.env.CORELENS_LOOP_CARRIED !== '0';
 /** CORELENS_DEAD_LAST=0 keeps counting a full unroll's last copy of a dead `v = &p->f;` (its before/after figures). */
 const DEAD_LAST = process.env.CORELENS_DEAD_LAST !== '0';
+/** CORELENS_FULL_UNROLL_COPIES=0: a loop without pragma that LoopFullUnrollPass unrolls (a small constant trip
+ * count) keeps its body's sites once, as before (their before/after figures). */
+const FULL_UNROLL_COPIES = process.env.CORELENS_FULL_UNROLL_COPIES !== '0';
+/** CORELENS_COUNTER_LOOPS=0: while / do-while loops counted by a local have no trip count (counterTrip's before/after). */
+const COUNTER_LOOPS = process.env.CORELENS_COUNTER_LOOPS !== '0';
+/** CORELENS_DEAD_LAST_LOAD=0: deadLastCopy takes `v = &p->m` only, not a direct load `v = p->m` (its before/after). */
+const DEAD_LAST_LOAD = process.env.CORELENS_DEAD_LAST_LOAD !== '0';
+/** CORELENS_LICM_HOIST=0: every site of an unrolled body is copied, invariant ones too (loopHoisted's before/after). */
+const LICM_HOIST = process.env.CORELENS_LICM_HOIST !== '0';
 /** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
  * literal (literalFields). */
 const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
@@ -1129,6 +1138,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     flow.push(fe);
     evOf.set(s, fe);
   };
+  /** A site's event is a direct scalar load. */
+  const isLoadEv = (e: FlowEv | undefined): boolean => !!e && 's' in e && e.c === 'l';
   /** dead_out: the non-member uses of `name` in the body (its tokens, macro arguments included). */
   const usesOf = (name: string): number[] => {
     const b = f.body ?? [];
@@ -2129,6 +2140,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         if (x.op === '=' && res.sites.length === before + 1) structCopySecondSite(x.l, x.r, l.type);
         if (x.op === '=' && x.l.e === 'id' && x.r.e === 'unary' && x.r.op === '&' && res.sites.length === before + 1 && !ctx.noEmit) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
+        // a direct load is as pure (`t = t->real_parent;` at the end of a walk: the last copy's load is dead too)
+        else if (DEAD_LAST_LOAD && x.op === '=' && x.l.e === 'id' && res.sites.length === before + 1 && !ctx.noEmit && isLoadEv(evOf.get(res.sites[before]!))) addrSets.push({ site: res.sites[before]!, v: x.l.name, end: x.end, depth: loopEntry.length });
         if (x.l.e === 'id') written(x.l.name, ctx);
         if (KNOWN_LOCALS && x.op === '=' && x.l.e === 'id' && stmtX === x && !ctx.noEmit) knowLocal(x.l.name, x.r);
         if (x.l.e === 'id' && !ctx.noEmit) liveUse(x.l, true);
@@ -3565,6 +3578,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // a for's own declarations are its scope's: their cleanups run once the loop is left (scoped_guard)
         const loopCleanups: Cleanup[] = [];
         if (s.init) cleanupsOf(s.init, ctx, loopCleanups);
+        counterTrip(s);
         // known: what the body, condition or step writes changes on the back edge
         const loopWrites = writtenIn(s);
         for (const n of loopWrites) known.delete(n);
@@ -3585,8 +3599,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const once = s.c?.e === 'num' && s.c.v === 0n && s.c.start > s.body.start;
         if (!once) regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
         loopPlain.push(once ? new Set() : loopCarried(s));
+        let condEvs = 0;
         const loopEv: Extract<FlowEv, { kind: 'loop' | 'if' | 'switch' }> = { sub: region(() => {
           if (s.c) use(s.c, ctx);
+          condEvs = flow.length;
           stmt(s.body, ctx);
           if (s.step) use(s.step, ctx);
         })[1], kind: 'loop' };
@@ -3598,6 +3614,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const inv = COF ? loopInv(s) : [];
         if (inv.length) loopEv.inv = inv;
         // (cse.ts sees it as the straight code it is unless a break or continue leaves it: a join after it then)
+        // licm_hoist: what LICM takes out of a loop that runs at least once (a constant trip count) is straight code
+        // before it, where GVN merges it like any other (the same address in every read of one iteration is one)
+        const hoisted = !once && tripCount(s) !== 0 ? loopHoisted(loopEv.sub, loopWrites, helpers > h0, condEvs) : new Set<RawSite>();
+        if (hoisted.size) {
+          const moved: FlowEv[] = [];
+          const take = (es: FlowEv[]): FlowEv[] => es.filter((e) => {
+            if ('s' in e && hoisted.has(e.s)) { moved.push(e); return false; }
+            if ('sub' in e) { e.sub = take(e.sub); if (e.alt) e.alt = take(e.alt); }
+            return true;
+          });
+          loopEv.sub = take(loopEv.sub);
+          // into the preheader: straight code before a loop that runs at least once, else behind the guard that
+          // skips the rotated loop when it runs no iteration
+          if (s.post || !s.c || tripCount(s) !== undefined) flow.push(...moved);
+          else flow.push({ sub: moved, kind: 'if' });
+        }
         if (ONCE_STRAIGHT && s.post && s.c?.e === 'num' && s.c.v === 0n && !breaksLoop(s.body)) flow.push(...loopEv.sub);
         else flow.push(loopEv);
         breakable.pop();
@@ -3623,8 +3655,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           const sunk = SINK_EXIT_ARMS ? frame : undefined;
           cost += (body - (sunk?.cost ?? 0)) * (copies - 1);
           xcost += (xbody - (sunk?.xcost ?? 0)) * (copies - 1);
-          for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
-          if (copies === n) capByExit(s, res.sites.slice(s0).filter((x) => !sunk?.sites.has(x)), copies);
+          for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!) && !hoisted.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
+          if (copies === n) capByExit(s, res.sites.slice(s0).filter((x) => !sunk?.sites.has(x) && !hoisted.has(x)), copies);
           // a full unroll: a call given the induction variable gets its constant in each copy instead
           if (copies === n) { loopEv.full = true; loopEv.trips = copies; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
           const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(counted, c0, copies) : new Set<CallRef>();
@@ -3642,6 +3674,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             loopEv.full = true;
             cost += body * (tc - 1);
             xcost += xbody * (tc - 1);
+            // and clang emits the body's relocations once per copy, as for a pragma's full unroll (the calls given
+            // the induction variable are already one per copy: unrollInductionCalls)
+            if (FULL_UNROLL_COPIES && !hasLoop(s.body) && fullUnrollFits(body, loopEv.sub, tc)) {
+              const sunk = SINK_EXIT_ARMS ? frame : undefined;
+                  for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!) && !hoisted.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * tc;
+              capByExit(s, res.sites.slice(s0).filter((x) => !sunk?.sites.has(x) && !hoisted.has(x)), tc);
+              loopEv.trips = tc;
+              if (DEAD_LAST) deadLastCopy(s, s0, tc);
+              for (let i = c0; i < res.calls.length; i++) if (!made.has(res.calls[i]!) && !sunk?.calls.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * tc;
+              capByExit(s, res.calls.slice(c0).filter((x) => !made.has(x) && !sunk?.calls.has(x)), tc);
+            }
           }
         }
         if (loopCleanups.length) {
@@ -4358,6 +4401,84 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * the body, not in the condition or step, not after the loop): the value is dead there and clang emits no record
    * for it (measured: the path walks' `vfsmnt = &mnt_p->mnt; continue;`, one record per iteration but the last).
    */
+  /** counter_loops: the trip counts counterTrip found, per loop statement (tripCount's answer for them). */
+  const counterTrips = new Map<Stmt, number>();
+  /**
+   * counter_loops: a while or do-while loop counted by a local with a known constant value before it and stepped once,
+   * unconditionally, at the top level of its body (`int i = 0; do { ..; i++; } while (i < 3);`): SCEV computes its
+   * trip count as for a `for` loop (a do-while runs at least once), so LLVM unrolls it alike (measured: g2-style
+   * shapes `counter_loops`). Called before the loop's writes forget the local's value.
+   */
+  function counterTrip(s: Extract<Stmt, { s: 'loop' }>): void {
+    if (!COUNTER_LOOPS || s.init || s.step || !s.c || s.c.e !== 'binary' || s.c.l.e !== 'id') return;
+    const v = s.c.l.name;
+    const a = known.get(v);
+    const b = boundValue(s.c.r);
+    if (a === undefined || b === undefined) return;
+    const top = s.body.s === 'block' ? s.body.body : [s.body];
+    let d: bigint | undefined;
+    let steps = 0;
+    for (const st of top) {
+      if (st.s !== 'expr') continue;
+      const x = st.x;
+      if ((x.e === 'unary' || x.e === 'postfix') && (x.op === '++' || x.op === '--') && x.x.e === 'id' && x.x.name === v) { steps++; d = x.op === '++' ? 1n : -1n; }
+      else if (x.e === 'assign' && x.l.e === 'id' && x.l.name === v && (x.op === '+=' || x.op === '-=')) { const k = constValue(x.r, env); steps++; d = k === undefined ? undefined : x.op === '+=' ? k : -k; }
+    }
+    // the step is the loop's only write of the counter (a nested one, a second step or an assignment: no count)
+    let writes = 0;
+    eachExpr(s.body, (e) => walkExpr(e, (x) => {
+      if (x.e === 'assign' && x.l.e === 'id' && x.l.name === v) writes++;
+      if ((x.e === 'postfix' || (x.e === 'unary' && (x.op === '++' || x.op === '--'))) && x.x.e === 'id' && x.x.name === v) writes++;
+      if (x.e === 'unary' && x.op === '&' && x.x.e === 'id' && x.x.name === v) writes += 2;
+    }));
+    if (steps !== 1 || writes !== 1 || !d) return;
+    const op = s.c.op;
+    const span = d > 0n ? (op === '<' || op === '!=' ? b - a : op === '<=' ? b - a + 1n : undefined) : (op === '>' || op === '!=' ? a - b : op === '>=' ? a - b + 1n : undefined);
+    if (span === undefined) return;
+    const step = d > 0n ? d : -d;
+    const n = span <= 0n ? 0n : (span + step - 1n) / step;
+    const runs = s.post && n < 1n ? 1n : n;
+    if (runs <= 4096n) counterTrips.set(s, Number(runs));
+  }
+  /**
+   * full_unroll: whether LoopFullUnrollPass unrolls a loop without pragma, of `tc` trips and `body` cost units, whose
+   * events are `evs`: the unrolled size (LLVM's ApproximateLoopSize, right after inlining: FULL_UNROLL_SCALE) must fit
+   * UnrollThreshold. A direct CO-RE load weighs more there than in the inliner's cost (its relocation global's load,
+   * the GEP and the llvm.bpf.passthrough call all count): DIRECT_LOAD_LOOP_SIZE more units each. Measured, not derived,
+   * with -Rpass=loop-unroll on grids of our own (2 to 12 trips, 1 to 8 reads per iteration, direct loads and
+   * BPF_CORE_READ; held-out shape `full_unroll`): every unrolled body fits with an extra weight up to 1.56 and every
+   * rolled one exceeds it from 1.23 on; 1.4 is the middle.
+   */
+  function fullUnrollFits(body: number, evs: FlowEv[], tc: number): boolean {
+    let direct = 0;
+    const count = (es: FlowEv[]): void => { for (const e of es) { if ('s' in e && e.c === 'l') direct++; else if ('sub' in e) { count(e.sub); if (e.alt) count(e.alt); } } };
+    count(evs);
+    const size = Math.max(Math.round((body + direct * DIRECT_LOAD_LOOP_SIZE) * LOOP_SIZE_SCALE * FULL_UNROLL_SCALE), BE_INSNS + 1);
+    return (size - BE_INSNS) * tc + BE_INSNS <= FULL_UNROLL_THRESHOLD;
+  }
+  /**
+   * licm_hoist: the sites of a loop body that share one record for every iteration (and every copy of an unrolled
+   * body), as if LICM had moved them before the loop. A HEURISTIC over two mechanisms, measured with clang 14 (held-out
+   * shape `licm_hoist`, grids of our own), not derived: without calls in the body, LICM hoists a field check's load of
+   * its relocation global wherever it is in the body (a global load is speculatable); with calls (a probe read may
+   * write any global), a check stays per copy, and only a body of straight code (no if, switch, loop or short circuit
+   * after the loop's own condition) shares its addresses through a pointer the loop never writes (`BPF_CORE_READ(t, ..)`'s first hop, `bpf_core_read(.., &t->f)`, `&t->comm[i]`'s
+   * base). Never in a loop that may be left early (measured: two records of four), never a direct load's record (on
+   * each copy's load), nor inlined calls' sites. Measured and left: a branchy body with calls merges some copies'
+   * addresses (two records of four) where the model keeps all.
+   */
+  function loopHoisted(evs: FlowEv[], written: Set<string>, calls: boolean, cond: number): Set<RawSite> {
+    const out = new Set<RawSite>();
+    if (!LICM_HOIST) return out;
+    const exits = (es: FlowEv[]): boolean => es.some((e) => 'exit' in e || ('sub' in e && (exits(e.sub) || (!!e.alt && exits(e.alt)))));
+    if (exits(evs)) return out;
+    // (an inlined call may branch inside: its blocks split the copies alike)
+    const branchy = evs.slice(cond).some((e) => 'sub' in e || 'call' in e);
+    const checks = (es: FlowEv[]): void => { for (const e of es) { if ('s' in e && e.c === 'v') out.add(e.s); else if ('sub' in e) { checks(e.sub); if (e.alt) checks(e.alt); } } };
+    if (!calls) checks(evs);
+    if (!branchy) for (const e of evs) if ('s' in e && e.c === 'a' && e.b !== undefined && !e.nul && !e.co && !written.has(e.b.split('#')[0]!)) out.add(e.s);
+    return out;
+  }
   function deadLastCopy(s: Extract<Stmt, { s: 'loop' }>, s0: number, copies: number): void {
     for (const a of addrSets) {
       const i = res.sites.indexOf(a.site);
@@ -4458,6 +4579,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
   }
   function tripCount(s: Extract<Stmt, { s: 'loop' }>): number | undefined {
+    if (!s.init && !s.step) return counterTrips.get(s);
     let v: string | undefined;
     let a: bigint | undefined;
     if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = boundValue(s.init.vars[0]!.init!); }
@@ -5707,6 +5829,8 @@ const FULL_UNROLL_THRESHOLD = 150;
  * 2-trip loop rolled (1.125 <= k < 1.195): 1.14.
  */
 const FULL_UNROLL_SCALE = 1.14;
+/** full_unroll (fullUnrollFits): the extra weight of a direct CO-RE load in a loop's size over its inline cost. */
+const DIRECT_LOAD_LOOP_SIZE = Number(process.env.CORELENS_DIRECT_LOAD_LOOP_SIZE ?? 1.4);
 /** LLVM's UP.BEInsns: the loop's back-edge instructions, not replicated by unrolling. */
 const BE_INSNS = 2;
 

@@ -238,6 +238,20 @@
 //     hoisted with the arm's first instruction (_PRE_HOIST); a switch's breaks as the ways in (_PRE_SWITCH); a
 //     pointer no variable holds (_PRE_X); an arm that loaded it before a probe read lacks it (_PRE_TAINT). Kept: a
 //     check's 32-bit load before an access, one case of three.
+//   - full_unroll: a loop WITHOUT pragma over a small constant trip count is unrolled by LoopFullUnrollPass when its
+//     unrolled size fits UnrollThreshold (150): clang then emits the body's relocations once per copy, as for a
+//     pragma (the model counted the body once). A direct CO-RE load weighs 1.4 units more in the loop's size than in
+//     the inliner's cost (-Rpass=loop-unroll on grids of 2-12 trips x 1-8 reads: the programs below sit on both sides
+//     of the threshold). `t = t->real_parent;` closing a walk is dead in the last copy (CORELENS_DEAD_LAST_LOAD).
+//     CORELENS_FULL_UNROLL_COPIES.
+//   - licm_hoist: LICM moves out of a loop (rolled or not) what is invariant and safe to move before any unroll: an
+//     address through a pointer the loop never writes (BPF_CORE_READ's first hop, bpf_core_read's `&t->f`), at the
+//     body's top level, and a field check anywhere in the body; none when the loop may be left early. The moved
+//     records are straight code before the loop (behind its guard when the count is unknown), merged there by GVN:
+//     one record for every copy and every read of one iteration. Kept per copy: an address under an if or after a
+//     `continue`, a direct load (its record is on each copy's load). CORELENS_LICM_HOIST.
+//   - counter_loops: `int i = 0; while (i < 3) { ..; i++; }` and the do-while form have a trip count (SCEV's) and are
+//     unrolled as the `for` loop is. CORELENS_COUNTER_LOOPS.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -1704,6 +1718,351 @@ int BPF_PROG(c, bool preempt, struct task_struct *prev, struct task_struct *next
 		out[10] = container_of(&prev->se, struct task_struct, se)->pid > 68 ? bpf_get_prandom_u32()
 			: container_of(&next->se, struct task_struct, se)->pid;
 		break;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'full_unroll', min: 200, text: `/* no pragma: LoopFullUnrollPass unrolls what fits UnrollThreshold (probe reads are calls: the plain size test) */
+__u64 out[64];
+SEC("kprobe/k2_3") int BPF_KPROBE(k2_3)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	for (int i = 0; i < 2; i++) {
+		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
+		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
+		out[i + 2] += BPF_CORE_READ(t, real_parent, flags);
+	}
+	return 0;
+}
+SEC("kprobe/k2_4") int BPF_KPROBE(k2_4)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	for (int i = 0; i < 2; i++) {
+		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
+		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
+		out[i + 2] += BPF_CORE_READ(t, real_parent, flags);
+		out[i + 3] += BPF_CORE_READ(t, real_parent, prio);
+	}
+	return 0;
+}
+SEC("kprobe/k3_2") int BPF_KPROBE(k3_2)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	for (int i = 0; i < 3; i++) {
+		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
+		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
+	}
+	return 0;
+}
+SEC("kprobe/k3_3") int BPF_KPROBE(k3_3)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	for (int i = 0; i < 3; i++) {
+		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
+		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
+		out[i + 2] += BPF_CORE_READ(t, real_parent, flags);
+	}
+	return 0;
+}
+SEC("kprobe/k4_1") int BPF_KPROBE(k4_1)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	for (int i = 0; i < 4; i++) {
+		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
+	}
+	return 0;
+}
+SEC("kprobe/k4_2") int BPF_KPROBE(k4_2)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	for (int i = 0; i < 4; i++) {
+		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
+		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
+	}
+	return 0;
+}
+SEC("kprobe/k8_1") int BPF_KPROBE(k8_1)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	for (int i = 0; i < 8; i++) {
+		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
+	}
+	return 0;
+}
+/* direct loads (no call: a load weighs more in the loop's size); the walk's last \`t = t->real_parent\` is dead */
+SEC("tp_btf/t4_4") int BPF_PROG(t4_4, struct task_struct *t)
+{
+	for (int i = 0; i < 4; i++) {
+		struct task_struct *p = t->real_parent;
+		out[i + 0] += p->pid;
+		out[i + 1] += p->tgid;
+		out[i + 2] += p->flags;
+		out[i + 3] += p->prio;
+		t = p;
+	}
+	return 0;
+}
+SEC("tp_btf/t4_6") int BPF_PROG(t4_6, struct task_struct *t)
+{
+	for (int i = 0; i < 4; i++) {
+		struct task_struct *p = t->real_parent;
+		out[i + 0] += p->pid;
+		out[i + 1] += p->tgid;
+		out[i + 2] += p->flags;
+		out[i + 3] += p->prio;
+		out[i + 4] += p->static_prio;
+		out[i + 5] += p->normal_prio;
+		t = p;
+	}
+	return 0;
+}
+SEC("tp_btf/t6_3") int BPF_PROG(t6_3, struct task_struct *t)
+{
+	for (int i = 0; i < 6; i++) {
+		struct task_struct *p = t->real_parent;
+		out[i + 0] += p->pid;
+		out[i + 1] += p->tgid;
+		out[i + 2] += p->flags;
+		t = p;
+	}
+	return 0;
+}
+SEC("tp_btf/t6_4") int BPF_PROG(t6_4, struct task_struct *t)
+{
+	for (int i = 0; i < 6; i++) {
+		struct task_struct *p = t->real_parent;
+		out[i + 0] += p->pid;
+		out[i + 1] += p->tgid;
+		out[i + 2] += p->flags;
+		out[i + 3] += p->prio;
+		t = p;
+	}
+	return 0;
+}
+SEC("tp_btf/t8_2") int BPF_PROG(t8_2, struct task_struct *t)
+{
+	for (int i = 0; i < 8; i++) {
+		struct task_struct *p = t->real_parent;
+		out[i + 0] += p->pid;
+		out[i + 1] += p->tgid;
+		t = p;
+	}
+	return 0;
+}
+SEC("tp_btf/t8_3") int BPF_PROG(t8_3, struct task_struct *t)
+{
+	for (int i = 0; i < 8; i++) {
+		struct task_struct *p = t->real_parent;
+		out[i + 0] += p->pid;
+		out[i + 1] += p->tgid;
+		out[i + 2] += p->flags;
+		t = p;
+	}
+	return 0;
+}
+SEC("tp_btf/t12_1") int BPF_PROG(t12_1, struct task_struct *t)
+{
+	for (int i = 0; i < 12; i++) {
+		struct task_struct *p = t->real_parent;
+		out[i + 0] += p->pid;
+		t = p;
+	}
+	return 0;
+}
+SEC("tp_btf/t12_2") int BPF_PROG(t12_2, struct task_struct *t)
+{
+	for (int i = 0; i < 12; i++) {
+		struct task_struct *p = t->real_parent;
+		out[i + 0] += p->pid;
+		out[i + 1] += p->tgid;
+		t = p;
+	}
+	return 0;
+}
+SEC("tp_btf/s5_5") int BPF_PROG(s5_5, struct task_struct *t)
+{
+	__u64 s = 0;
+	for (int i = 0; i < 5; i++) {
+		s += t->pid * 3;
+		s += t->tgid * 4;
+		s += t->flags * 5;
+		s += t->prio * 6;
+		s += t->static_prio * 7;
+		t = t->real_parent;
+	}
+	out[0] = s;
+	return 0;
+}
+SEC("tp_btf/s5_6") int BPF_PROG(s5_6, struct task_struct *t)
+{
+	__u64 s = 0;
+	for (int i = 0; i < 5; i++) {
+		s += t->pid * 3;
+		s += t->tgid * 4;
+		s += t->flags * 5;
+		s += t->prio * 6;
+		s += t->static_prio * 7;
+		s += t->normal_prio * 8;
+		t = t->real_parent;
+	}
+	out[0] = s;
+	return 0;
+}
+SEC("tp_btf/s10_2") int BPF_PROG(s10_2, struct task_struct *t)
+{
+	__u64 s = 0;
+	for (int i = 0; i < 10; i++) {
+		s += t->pid * 3;
+		s += t->tgid * 4;
+		t = t->real_parent;
+	}
+	out[0] = s;
+	return 0;
+}
+SEC("tp_btf/s10_3") int BPF_PROG(s10_3, struct task_struct *t)
+{
+	__u64 s = 0;
+	for (int i = 0; i < 10; i++) {
+		s += t->pid * 3;
+		s += t->tgid * 4;
+		s += t->flags * 5;
+		t = t->real_parent;
+	}
+	out[0] = s;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'licm_hoist', min: 40, text: `/* LICM: an invariant address or a check leaves the loop before it is unrolled: one record for all copies */
+__u64 out[16];
+SEC("kprobe/a") int BPF_KPROBE(a, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[i] += BPF_CORE_READ(t, tgid);
+		__u64 v = 0;
+		bpf_core_read(&v, sizeof(t->pid), &t->pid);
+		out[i + 4] += v + BPF_CORE_READ(t, real_parent, pid) + BPF_CORE_READ(t, real_parent, tgid);
+	}
+	return 0;
+}
+SEC("kprobe/b") int BPF_KPROBE(b, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		out[i + 8] += BPF_CORE_READ(t, comm[i]);
+	return 0;
+}
+/* no call in the loop: a check is hoisted from an if too */
+SEC("kprobe/b2") int BPF_KPROBE(b2, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		if (out[i])
+			out[i + 4] += bpf_core_field_size(t->pid);
+	}
+	return 0;
+}
+/* no pragma, and a read of the same address before the loop: merged with it */
+SEC("kprobe/c") int BPF_KPROBE(c, struct task_struct *t)
+{
+	out[0] = BPF_CORE_READ(t, tgid);
+	for (int i = 0; i < 3; i++)
+		out[i + 4] += BPF_CORE_READ(t, tgid) + BPF_CORE_READ(t, pid);
+	return 0;
+}
+/* rolled loops: the unknown count's guard, a count too large to unroll */
+SEC("kprobe/d") int BPF_KPROBE(d, struct task_struct *t, int n)
+{
+	for (int i = 0; i < n && i < 100; i++)
+		out[i & 15] += BPF_CORE_READ(t, tgid) + BPF_CORE_READ(t, tgid);
+	return 0;
+}
+SEC("kprobe/e") int BPF_KPROBE(e, struct task_struct *t)
+{
+	for (int i = 0; i < 64; i++)
+		out[i & 15] += BPF_CORE_READ(t, tgid) + BPF_CORE_READ(t, tgid);
+	return 0;
+}
+/* kept per copy: under an if, after a continue, a loop left early, a direct load with a call in the loop */
+SEC("kprobe/f") int BPF_KPROBE(f, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		if (out[i])
+			out[i + 4] += BPF_CORE_READ(t, tgid);
+	}
+	return 0;
+}
+SEC("kprobe/g") int BPF_KPROBE(g, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		if (out[i] == 3)
+			continue;
+		out[i + 4] += BPF_CORE_READ(t, tgid);
+	}
+	return 0;
+}
+/* with a call in the loop, a check stays per copy, under an if or not */
+SEC("kprobe/h2") int BPF_KPROBE(h2, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		out[i + 8] += BPF_CORE_READ(t, pid) + bpf_core_field_size(t->comm);
+	return 0;
+}
+SEC("kprobe/h") int BPF_KPROBE(h, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[i + 4] += BPF_CORE_READ(t, tgid);
+		if (out[i] == 3)
+			break;
+	}
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(k, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[i] += prev->pid;
+		out[i + 4] += BPF_CORE_READ(next, tgid);
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'counter_loops', min: 12, text: `/* while and do-while loops counted by a local: unrolled as the for loop is */
+__u64 out[16];
+SEC("kprobe/a") int BPF_KPROBE(a, struct task_struct *t)
+{
+	int i = 0;
+	do {
+		out[i] += BPF_CORE_READ(t, real_parent, pid);
+		t = BPF_CORE_READ(t, real_parent);
+		i++;
+	} while (i < 3);
+	return 0;
+}
+SEC("kprobe/b") int BPF_KPROBE(b, struct task_struct *t)
+{
+	int i = 0;
+	while (i < 3) {
+		out[i] += BPF_CORE_READ(t, real_parent, pid);
+		t = BPF_CORE_READ(t, real_parent);
+		i++;
+	}
+	return 0;
+}
+SEC("kprobe/c") int BPF_KPROBE(c, struct task_struct *t)
+{
+	int i = 4;
+	while (i > 0) {
+		i -= 2;
+		out[i] += BPF_CORE_READ(t, flags);
+		t = BPF_CORE_READ(t, group_leader);
 	}
 	return 0;
 }

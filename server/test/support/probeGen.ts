@@ -168,13 +168,19 @@ export class Gen {
       } else if (k === 6 && !inLoop) {
         const task = scopePtrs.find((p) => p.rec === 'task_struct');
         const n = 2 + this.r.int(3);
+        // --wide: loops as written today too, without pragma (LLVM unrolls what fits its threshold), and counted
+        // while / do-while loops
+        const form = this.wide ? this.r.int(4) : 0;
+        const head = form === 0 ? ['#pragma unroll', `for (int i = 0; i < ${n}; i++) {`] : form === 1 ? [`for (int i = 0; i < ${n}; i++) {`]
+          : form === 2 ? ['{', 'int i = 0;', `while (i < ${n}) {`] : ['{', 'int i = 0;', 'do {'];
+        const tail = form === 2 ? ['\ti++;', '}', '}'] : form === 3 ? ['\ti++;', `} while (i < ${n});`, '}'] : ['}'];
         if (task && this.r.next() < 0.5) {
           const w = this.fresh('w');
-          out.push(`struct task_struct *${w} = ${task.name};`, `#pragma unroll`, `for (int i = 0; i < ${n}; i++) {`,
+          out.push(`struct task_struct *${w} = ${task.name};`, ...head,
             ...this.indent(this.block([{ name: w, rec: 'task_struct' }, ...scopePtrs], scopeLocals, depth - 1, consts, true)),
-            `\t${w} = BPF_CORE_READ(${w}, real_parent);`, `\tif (!${w})`, '\t\tbreak;', '}');
+            `\t${w} = BPF_CORE_READ(${w}, real_parent);`, `\tif (!${w})`, '\t\tbreak;', ...tail);
         } else {
-          out.push(`#pragma unroll`, `for (int i = 0; i < ${n}; i++) {`, ...this.indent(this.block(scopePtrs, scopeLocals, depth - 1, consts, true)), '}');
+          out.push(...head, ...this.indent(this.block(scopePtrs, scopeLocals, depth - 1, consts, true)), ...tail);
         }
       } else if (k === 7) {
         // on a value read here: a switch on a local an enclosing switch already decided is folded by LLVM, a shape
