@@ -901,6 +901,9 @@ function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean 
   // a parameter a caller passes a plain number: that caller's context decided it, its program type included (an
   // inlined helper's, or a static subprogram's in .text: text_args)
   if (typeof via === 'object' && c.argpl?.[via.param]) return !c.unreached;
+  // a number in every program type (a BPF_CORE_READ value, bpf_get_current_task()): a .text function verified alone,
+  // or a packet program, meets it as a tracing program does (sites.ts Origin 'number', CORELENS_ANY_SECTION)
+  if (via === 'number') return !c.unreached;
   // a packet program's `(void *)(long)s->data` through a copy of its ctx is a packet pointer the origin model takes
   // for a number (plain_reads: no claim outside tracing programs)
   if (PLAIN_READS && (!c.section || !TRACE_SECTIONS.test(c.section))) return false;
