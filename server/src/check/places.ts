@@ -221,3 +221,30 @@ export function recordFunctions(obj: BpfObject, records: readonly { section: str
   }
   return records.map((r) => bySection.get(r.section)?.find((f) => r.insnOff >= f.start && r.insnOff < f.end)?.name);
 }
+
+/** A site as loadSite needs it: its key, where clang attributes it, the file it is written in and its program. */
+export type LoadSite = PlaceSite & { section?: string; unreached?: boolean; program?: string; origin?: { file: string } };
+
+/**
+ * The source site of a load the verifier refuses, at the load's own line-info row (`file`:`line`, 1-based) rather
+ * than where its relocation record was paired (issue 12): clang merges one field's relocation across statements and
+ * unrolled copies, and records pair with sites by nearest line in any file, so the record of a load in an inlined
+ * header helper may pair with a document expression of the same field, or an unrolled copy's record with another
+ * statement's read. The refused instruction's line is the truth: the paired site when it is written there, else a
+ * site of the same (kind, type, access) and section written there (the load's program's first), else undefined.
+ * CORELENS_LOAD_LINE=0: the paired site, as before.
+ */
+export function loadSite(sites: readonly LoadSite[], paired: number, load: { file: string; line: number; section: string },
+  source: string, program?: string): number | undefined {
+  const p = sites[paired];
+  if (!p || process.env.CORELENS_LOAD_LINE === '0') return undefined;
+  const base = path.basename(load.file);
+  const at = (s: LoadSite) => path.basename(s.origin ? s.origin.file : source) === base && s.line + 1 === load.line;
+  if (at(p)) return paired;
+  let best: number | undefined;
+  sites.forEach((s, i) => {
+    if (s.unreached || s.section !== load.section || s.kind !== p.kind || s.localType !== p.localType || s.access !== p.access || !at(s)) return;
+    if (best === undefined || (program && s.program === program && sites[best]!.program !== program)) best = i;
+  });
+  return best;
+}

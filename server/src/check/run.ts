@@ -28,7 +28,7 @@ import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, R
 import { libbpfExterns } from '../source/externs';
 import type { Analysis, Range } from '../source/analyzer';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
-import { PlaceSite, RecordKey, analyseSource, assignRecords, mergedSites, recordFunctions, siblingSource, siteMatcher } from './places';
+import { LoadSite, RecordKey, analyseSource, assignRecords, loadSite, mergedSites, recordFunctions, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
 import { TargetInfo, summarizeTargets } from '../targets/summary';
@@ -500,7 +500,7 @@ function causeOf(code: string, label: string, localType: string): string {
 /** Where findings of a .o point: the source's expression (matched sites) when the source is at hand. */
 interface Places {
   readonly source: string;
-  readonly sites: readonly PlaceSite[];
+  readonly sites: readonly LoadSite[];
   /** Per .BTF.ext record: indices of the source sites it was compiled from. */
   readonly recordSites: readonly (readonly number[])[];
   /** Per record: further source reads clang merged into it (CSE), which share its outcome. */
@@ -614,7 +614,11 @@ function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordI
     const r = ri !== undefined ? meta[ri] : undefined;
     const pr = r ? undefined : plainReadOf(d, k);
     const label = r ? siteLabel(obj.btf, r) : pr ? pr.plainRead! : d.text.replace(/^\d+: \(\w+\) /, '');
-    const loc = r && ri !== undefined ? place(p, r, ri, places) : pr ? rangeLocation(places!.source, pr.range)
+    // the refused load's own line, where the record was paired with another statement's read of the field
+    const paired = ri !== undefined ? places?.recordSites[ri]?.[0] : undefined;
+    const own = places && paired !== undefined && d.file && d.line
+      ? loadSite(places.sites, paired, { file: d.file, line: d.line, section: d.section }, places.source, ids[k]?.name) : undefined;
+    const loc = own !== undefined ? siteLocation(places!, own) : r && ri !== undefined ? place(p, r, ri, places) : pr ? rangeLocation(places!.source, pr.range)
       : { file: d.file ? resolveSource(p, d.file, places) : p.file, line: d.line ?? 0, column: d.column || 1, endLine: d.line ?? 0, endColumn: d.column || 1 };
     out.push({
       code: DIRECT_READ, severity: 'error', cause: `\`${label}\` read directly through a plain number`,

@@ -49,6 +49,9 @@ interface Ctx {
   unreached?: boolean;
   /** Emitted but never loaded: libbpf appends a .text function only to the programs that call it. */
   idle?: boolean;
+  /** A .text function (and what it inlines) that some call the verifier walks on every target reaches: a call from a
+   * program or from such a function, under no CO-RE guard (textWalked). Other .text functions claim no 'number'. */
+  walked?: boolean;
   /** Constant arguments of the inlined call into `def` (by parameter index), for folding parameter conditions. */
   argv?: (bigint | undefined)[];
   /** Constant members of what a pointer argument points at (the caller's local struct, `&args`), by parameter. */
@@ -269,6 +272,10 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
    * visited before the subprogram's own root is made (roots are made in the order the calls are met).
    */
   const textPlain = new Map<FuncDef, boolean[]>();
+  /** .text functions a call under no CO-RE guard reaches from a program or from another such function (Ctx.walked):
+   * the verifier walks them on every target, so a number read there is refused everywhere (a call only in a case
+   * no target takes reaches nothing). */
+  const textWalked = new Set<FuncDef>();
 
   const range = (def: FuncDef, a: number, b: number): Range => {
     if (!def.file) { const d = deltaOf.get(def) ?? 0; return ce.rng(a + d, b + d); }
@@ -291,6 +298,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     return {
       key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], up: { call, parent: c }, prefix: [...c.prefix, ...guardsIn(c, call.guards)],
       entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached, idle: c.idle,
+      ...(c.walked ? { walked: true } : {}),
       argv: call.args?.map((a) => {
         if (a.k !== undefined) return a.k;
         if (a.param !== undefined) return c.argv?.[a.param];
@@ -640,6 +648,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       rec?.decisions.set(call, inl0);
       const inl = inl0 || redecided(callee, call, c);
       if (!inl) {
+        if (!c.prefix.length && !call.guards.length && !c.unreached && (c.section !== '.text' || c.walked)) textWalked.add(callee);
         // a BPF-to-BPF call: the callee is a program of its own, counted once
         // (only from a call that runs on every target: a call under CO-RE guards may be dead where the verifier never
         // walks the subprogram from it, and the subprogram's one copy cannot say per target)
@@ -701,7 +710,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     rootsDone.add(def);
     const idle = !unreached && !loaded(def);
     const argpl = unreached ? undefined : textPlain.get(def);
-    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}${argpl?.some((x) => x) ? `:${argpl.map((x) => (x ? 1 : 0)).join('')}` : ''}`;
+    const walked = !unreached && section === '.text' && textWalked.has(def);
+    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}${walked ? 'w' : ''}${argpl?.some((x) => x) ? `:${argpl.map((x) => (x ? 1 : 0)).join('')}` : ''}`;
     if (cache) {
       const old = cache.roots.get(def)?.get(mode);
       if (old && stillValid(old, def, res)) {
@@ -732,6 +742,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const c: Ctx = { key: `${unreached ? 'u' : 'p'}${idOf(def)}`, def, chain: [], prefix: [], program: unreached ? undefined : def.name, section: unreached ? undefined : section, unreached };
     if (idle) c.idle = true;
     if (argpl?.some((x) => x)) c.argpl = argpl;
+    if (walked) c.walked = true;
     if (def.file) c.entry = undefined;
     visit(c, res, [def]);
     // clang's merge of repeated relocations (cse.ts): which of this program's site copies share an earlier record
@@ -901,6 +912,10 @@ function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean 
   // a parameter a caller passes a plain number: that caller's context decided it, its program type included (an
   // inlined helper's, or a static subprogram's in .text: text_args)
   if (typeof via === 'object' && c.argpl?.[via.param]) return !c.unreached;
+  // a number in every program type (a BPF_CORE_READ value, bpf_get_current_task()): a .text function verified alone,
+  // or a packet program, meets it as a tracing program does (sites.ts Origin 'number', CORELENS_ANY_SECTION); in .text
+  // only where the verifier walks the function on every target (Ctx.walked)
+  if (via === 'number') return !c.unreached && (c.section !== '.text' || !!c.walked);
   // a packet program's `(void *)(long)s->data` through a copy of its ctx is a packet pointer the origin model takes
   // for a number (plain_reads: no claim outside tracing programs)
   if (PLAIN_READS && (!c.section || !TRACE_SECTIONS.test(c.section))) return false;

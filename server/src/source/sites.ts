@@ -37,8 +37,9 @@ export interface RawSite {
    * bpf_probe_read* result, a cast from an integer, a pointer loaded from a map value), 'regs' for a number read
    * from the context (plain in a kprobe, typed in tp_btf), `param` when it is (reached
    * by `->` from) parameter `param`, which only the call context can type. Absent: unknown or a typed pointer.
+   * 'number': a plain number in every program type, not only in tracing ones (Origin).
    */
-  viaPointer?: 'plain' | 'regs' | { param: number };
+  viaPointer?: 'plain' | 'number' | 'regs' | { param: number };
   /** A direct multi-byte load through a packed record: the BPF backend splits it into byte loads. */
   unalignedLoad?: boolean;
   /** Conditions on this function's parameters the site runs under. */
@@ -168,7 +169,7 @@ export interface CallRef {
      * never read (dead_out) */ deadOut?: true;
     /** where the pointer passed comes from, as the caller's body tells (RawSite.viaPointer): a plain number, a number
      * read from the context, or the caller's own parameter (typed or not by the caller's context) */
-    via?: 'plain' | 'regs' | { param: number } }[];
+    via?: 'plain' | 'number' | 'regs' | { param: number } }[];
   /** Copies of the call after a full unroll (each inlined copy of the callee is one more context). */
   times?: number;
   /** In an unrolled loop, the statement after the call leaves the loop on the call's value (`if (v == 1) return ..;`):
@@ -685,10 +686,23 @@ const PLAIN_RESULT = new Set(['bpf_get_current_task']);
 /** A record's name as findings say it (`app_rec` of `struct app_rec`). */
 const plainName = (t: CType): string => spell(t).replace(/^(struct|union) /, '');
 
-/** Where a pointer comes from, for the direct-read rule (see RawSite.viaPointer). */
-type Origin = 'plain' | 'regs' | 'typed' | 'map' | { param: number };
+/**
+ * Where a pointer comes from, for the direct-read rule (see RawSite.viaPointer). 'number' is a plain number whatever
+ * the program type (bpf_get_current_task()'s value, what a probe read or BPF_CORE_READ wrote: a scalar to the
+ * verifier in a packet program or a .text function verified alone too); 'plain' one only in tracing programs (a cast
+ * from an integer may be a packet pointer, a map value's pointer member is claimed there only).
+ */
+type Origin = 'plain' | 'number' | 'regs' | 'typed' | 'map' | { param: number };
+/** CORELENS_ANY_SECTION=0: every plain number is 'plain' (claimed in tracing programs only), as before. */
+const ANY_SECTION = process.env.CORELENS_ANY_SECTION !== '0';
+/** A number in every program type (ANY_SECTION), else a tracing program's plain number. */
+const NUMBER: Origin = ANY_SECTION ? 'number' : 'plain';
+/** Either kind of plain number. */
+const isPlain = (o: Origin | 'mixed' | undefined): o is 'plain' | 'number' => o === 'plain' || o === 'number';
+/** A plain number of both strengths is the weaker one ('plain'). */
+const samePlain = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boolean => isPlain(a) && isPlain(b);
 const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boolean =>
-  a === b || (typeof a === 'object' && typeof b === 'object' && a.param === b.param);
+  a === b || samePlain(a, b) || (typeof a === 'object' && typeof b === 'object' && a.param === b.param);
 
 /** Copy builtins clang expands inline, with the indexes of their pointer arguments (see memcpySecondSite);
  * `__builtin_memcpy_inline` (scx's scxtop: `__builtin_memcpy_inline(comm, &task->comm, MAX_COMM)`) is llvm.memcpy.inline,
@@ -1425,13 +1439,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (v.chain.base && rootedAtParam(v.chain.base)) s.paramPointer = true;
         // the storage unit is loaded through the pointer as any other field is (bpftime's `((robj *)base)->type`)
         const o = LOADED_VIA && v.chain.base ? originOf(v.chain.base) : undefined;
-        if (o === 'plain' || o === 'regs' || (o && typeof o === 'object')) s.viaPointer = o;
+        if (isPlain(o) || o === 'regs' || (o && typeof o === 'object')) s.viaPointer = o;
       }
       else if (s && load && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
         s.readSize = sizeOf(v.type);
         if (v.chain.packed && s.readSize > 1) s.unalignedLoad = true;
         const o = v.chain.base && originOf(v.chain.base);
-        if (o === 'plain' || o === 'regs') s.viaPointer = o;
+        if (isPlain(o) || o === 'regs') s.viaPointer = o;
         else if (o && typeof o === 'object') s.viaPointer = o;
       }
     }
@@ -1467,7 +1481,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const k = strip(type).k;
     if (k !== 'int' && k !== 'ptr' && k !== 'enum' && k !== 'float') return;
     const o = originOf(ld.p);
-    if (o !== 'plain' && o !== 'regs' && !(o && typeof o === 'object')) return;
+    if (!isPlain(o) && o !== 'regs' && !(o && typeof o === 'object')) return;
     const s: RawSite = { kind: ReloKind.FieldByteOffset, root: VOID, access: [], start: ld.start, end: ld.end, func: f.name, guards: ctx.guards.slice(), viaPointer: o, plainRead: ld.label };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     if (ctx.knob) s.knob = ctx.knob;
@@ -1528,7 +1542,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           res.notes.length = n2;
           if (k2 === 'array') return undefined;
         }
-        if (PLAIN_RESULT.has(n) || (READ_MACROS[n] && !READ_MACROS[n]!.into)) return 'plain';
+        if (PLAIN_RESULT.has(n) || (READ_MACROS[n] && !READ_MACROS[n]!.into)) return NUMBER;
         if (n === 'bpf_get_current_task_btf' || n === 'bpf_core_cast') return 'typed';
         if (n === 'bpf_map_lookup_elem') return 'map';
         // a function of the unit whose every return is a plain number (its summary, as for `ret`)
@@ -1539,7 +1553,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'id': {
         // assigned a plain number later in an enclosing loop (a parent walk's `t = BPF_CORE_READ(t, real_parent)`):
         // the verifier walks the next iteration with that number in it
-        if (loopPlain.some((set) => set.has(x.name))) return 'plain';
+        for (const m of loopPlain) if (m.has(x.name)) return m.get(x.name);
         // an array (not a parameter) is its address on the stack or in a global, whatever a probe read wrote into it
         // (hello-libbpfgo's `bpf_probe_read_kernel_str(&file_name_str, ..)` then `file_name_str[i]`)
         if (PLAIN_READS && !f.params.some((p) => p.name === x.name)) {
@@ -1585,7 +1599,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const last = x.body[x.body.length - 1];
         if (!STMTEXPR_ORIGIN || last?.s !== 'expr') return undefined;
         // (an array `__r`, BPF_CORE_READ of an array member, is its own address on the stack: no number)
-        if (last.x.e === 'id' && probeWritten(x.body, last.x.name)) return declaredArray(x.body, last.x.name) ? undefined : 'plain';
+        if (last.x.e === 'id' && probeWritten(x.body, last.x.name)) return declaredArray(x.body, last.x.name) ? undefined : NUMBER;
         // nothing else: the body's locals are not declared yet when this is asked (nettrace's CONFIG(), a map value
         // cast from a `void *` local, would read as a cast from an integer)
         return undefined;
@@ -1601,14 +1615,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * number on the next iteration, which the verifier walks whenever the loop may run twice (clang's copies of an
    * unrolled loop are those iterations), so it refuses the program there as on a kprobe argument.
    */
-  const loopCarried = (s: Extract<Stmt, { s: 'loop' }>): Set<string> => {
-    const out = new Set<string>();
+  const loopCarried = (s: Extract<Stmt, { s: 'loop' }>): Map<string, 'plain' | 'number'> => {
+    const out = new Map<string, 'plain' | 'number'>();
     const tc = tripCount(s);
     if (!LOOP_CARRIED || (tc !== undefined && tc <= 1)) return out;
     const inner = new Set<string>();
     declaredIn(s.body, inner, true);
     const look = (e: Expr) => walkExpr(e, (y) => {
-      if (y.e === 'assign' && y.op === '=' && y.l.e === 'id' && !inner.has(y.l.name) && originOf(y.r) === 'plain') out.add(y.l.name);
+      if (y.e !== 'assign' || y.op !== '=' || y.l.e !== 'id' || inner.has(y.l.name)) return;
+      const o = originOf(y.r);
+      // the weaker kind when the loop assigns both
+      if (isPlain(o)) out.set(y.l.name, out.get(y.l.name) === 'plain' ? 'plain' : o);
     });
     eachExpr(s.body, look);
     if (s.step) look(s.step);
@@ -1629,7 +1646,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Locals whose value is a comparison's (`bool b = x > 3`, `bpf_ksym_exists(..)`), as last written (cse.ts `diamond`). */
   const boolLocals = new Set<string>();
   /** Per enclosing loop, the variables declared outside it that its body assigns a plain number (loopCarried). */
-  const loopPlain: Set<string>[] = [];
+  const loopPlain: Map<string, 'plain' | 'number'>[] = [];
   /** Origins of local variables, in evaluation order (see originOf). */
   const varOrigin = new Map<string, Origin | 'mixed'>();
   /** `&v` arguments of probe reads (what they write is a plain number). */
@@ -1638,6 +1655,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const have = varOrigin.get(name);
     if (!varOrigin.has(name)) varOrigin.set(name, o ?? 'mixed');
     else if (have !== 'mixed' && !sameOrigin(have, o)) varOrigin.set(name, 'mixed');
+    else if (samePlain(have, o) && have !== o) varOrigin.set(name, 'plain');
   };
   const use = (x: Expr, ctx: Ctx): Val => {
     // a local whose address escapes (`&v` passed to a helper) stays in memory (SROA cannot promote it): reading its
@@ -1974,7 +1992,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // redis-patch `((client *)base)->argv[idx]`, base a uprobe argument)
         if (base && LOADED_VIA && res.sites.length === before + 1 && res.sites[before]!.kind === ReloKind.FieldByteOffset) {
           const o = originOf(base);
-          if (o === 'plain' || o === 'regs' || (o && typeof o === 'object')) res.sites[before]!.viaPointer = o;
+          if (isPlain(o) || o === 'regs' || (o && typeof o === 'object')) res.sites[before]!.viaPointer = o;
         }
         if (t.k === 'ptr') {
           // p[k] on a pointer to a record is relocated like a member step (`&tp[1]`: access "1"). BPFAbstractMemberAccess
@@ -2001,7 +2019,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'unary': {
         if (x.op === '&') {
           // an address taken lets anything write the variable: its origin is unknown, unless a probe read fills it
-          if (x.x.e === 'id' && !ctx.noEmit) setOrigin(x.x.name, probeDst.has(x) ? 'plain' : undefined);
+          if (x.x.e === 'id' && !ctx.noEmit) setOrigin(x.x.name, probeDst.has(x) ? NUMBER : undefined);
           const v = ev(x.x, ctx);
           const n1 = res.sites.length;
           close(v, ctx);
@@ -2430,7 +2448,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // a plain number stays one through an inline helper's parameter (bpftime's `read_argc(c)`, c a uprobe argument)
         if (ARG_ORIGIN && !ctx.noEmit) {
           const o = originOf(a);
-          if (o === 'plain' || o === 'regs' || (o && typeof o === 'object')) r.via = o;
+          if (isPlain(o) || o === 'regs' || (o && typeof o === 'object')) r.via = o;
         }
         return r;
       });
@@ -3598,7 +3616,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // `do { } while (0)` (a statement macro) is straight code, no block of its own
         const once = s.c?.e === 'num' && s.c.v === 0n && s.c.start > s.body.start;
         if (!once) regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
-        loopPlain.push(once ? new Set() : loopCarried(s));
+        loopPlain.push(once ? new Map() : loopCarried(s));
         let condEvs = 0;
         const loopEv: Extract<FlowEv, { kind: 'loop' | 'if' | 'switch' }> = { sub: region(() => {
           if (s.c) use(s.c, ctx);
@@ -4992,7 +5010,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     res.flow = topFlow;
     res.ret = summarize(returns);
-    if (PLAIN_READS && returns.length && returns.every((r) => r.x && originOf(r.x) === 'plain')) res.plainRet = true;
+    if (PLAIN_READS && returns.length && returns.every((r) => r.x && isPlain(originOf(r.x)))) res.plainRet = true;
     res.cost = cost + xcost;
     res.xcost = xcost;
     if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));

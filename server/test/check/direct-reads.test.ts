@@ -2,7 +2,8 @@
 // verifier's walk of the bytecode) reports, in shapes beyond `p->f` in the program's own body (issue 12's second
 // rule, the held-out projects bpftime and lmp): the plain number handed to an inline helper's parameter
 // (CORELENS_ARG_ORIGIN), a pointer member loaded then indexed and a bitfield's storage unit loaded through it
-// (CORELENS_LOADED_VIA), and a load whose relocation is poisoned on a target (CORELENS_POISONED_DIRECT_READ). The
+// (CORELENS_LOADED_VIA), a load whose relocation is poisoned on a target (CORELENS_POISONED_DIRECT_READ), and a
+// refused load placed on its own line where its record pairs with another read of the field (CORELENS_LOAD_LINE). The
 // fixtures (test-fixtures/check/direct: many programs per object, helpers in direct.bpf.h) hold each shape with a
 // plain number and with a typed pointer (no finding). They are compiled here with clang, and both checks must give
 // the same errors on the same targets at the same lines. Warnings are not compared: the object path does not see a
@@ -16,7 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CheckFinding, DIRECT_READ } from '../../src/check/run';
 import { bundledKernelSpecs, TargetSpec } from '../../src/targets/registry';
-import { CompiledFixture, compileFixtureDir } from '../support/bpfLoad';
+import { CompiledFixture, compileFixtureDir, loadOnRunningKernel } from '../support/bpfLoad';
 import { checkBothWays } from '../support/checkBoth';
 import { FIXTURES } from '../support/paths';
 
@@ -63,5 +64,13 @@ describe('check FILE.bpf.c finds the direct reads check FILE.o finds: helpers, i
     for (const line of [30, 38]) assert.ok(at('dr_loads', line).length, `dr_loads:${line}: a bitfield's storage unit`);
     for (const line of [46, 54]) assert.deepStrictEqual(at('dr_loads', line), [`${line} 5.10-amd64,6.18-amd64`], `dr_loads:${line}: poisoned on 5.10, still a direct read`);
     assert.deepStrictEqual(at('dr_loads', 62), [], 'dr_loads:62: typed pointers load');
+    // the refused load's own line (CORELENS_LOAD_LINE): the helper's read entered at line 14, not the document's
+    // read of the same field that its record pairs with by line number (15); the unrolled copy's at 31, not at 33
+    for (const line of [14, 31]) assert.ok(at('dr_lines', line).length, `dr_lines:${line}: a refused load`);
+    for (const line of [15, 33]) assert.deepStrictEqual(at('dr_lines', line), [], `dr_lines:${line}: not the load refused`);
+    // the kernel's verifier names the refused instruction by its line info: the helper's line in lines.bpf.h
+    const lines = programs.find((p) => p.name === 'dr_lines')!;
+    const load = loadOnRunningKernel(lines.object);
+    assert.ok(!load.ok && /; v \+= t->mm->arg_end; @ lines\.bpf\.h:15\n[^\n]*\nR\d+ invalid mem access 'scalar'/.test(load.log), load.log.slice(-2000));
   });
 });

@@ -309,6 +309,61 @@ int static_noinline_btf(struct pt_regs *ctx)
 }`,
   },
   {
+    // a BPF_CORE_READ value is a number in a packet program too (casts of numbers are not claimed there: packet
+    // pointers), and a static subprogram the program calls under no guard meets the same numbers in its body
+    // (CORELENS_ANY_SECTION; one called only under CO-RE guards may be walked nowhere: not claimed)
+    name: 'tc_core_read_value', findings: 1, fixed: 'out = BPF_CORE_READ(parent, tgid);',
+    body: `SEC("tc")
+int tc_core_read_value(struct __sk_buff *skb)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+
+	out = parent->tgid;
+	return 0;
+}`,
+  },
+  {
+    name: 'subprog_walk', findings: 1, fixed: 'out += BPF_CORE_READ(w, pid);',
+    body: `static __noinline int walk_pids(int k)
+{
+	struct task_struct *w = bpf_get_current_task_btf();
+
+	for (int i = 0; i < 2; i++) {
+		out += w->pid;
+		w = BPF_CORE_READ(w, real_parent);
+	}
+	return k;
+}
+
+SEC("kprobe/do_nanosleep")
+int subprog_walk(struct pt_regs *ctx)
+{
+	return walk_pids(1);
+}`,
+  },
+  {
+    // the same subprogram called only where a CO-RE check fails on every kernel: the verifier never walks it
+    name: 'subprog_guarded', findings: 0,
+    body: `static __noinline int parent_pid(int k)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+
+	return parent->pid + k;
+}
+
+SEC("kprobe/do_nanosleep")
+int subprog_guarded(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	if (!bpf_core_field_exists(task->pid))
+		out = parent_pid(1);
+	return 0;
+}`,
+  },
+  {
     // none of these reads a number: BPF_CORE_READ of an array member is a stack array (lmp's `t =
     // BPF_CORE_READ(ac, .., _watermark); t[0]`), a map value a statement-expression macro returns (nettrace's
     // CONFIG()), and a static subprogram given NULL, which the verifier knows and prunes (netstacklat's
