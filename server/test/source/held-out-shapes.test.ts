@@ -242,6 +242,8 @@
 //     in .text whether or not a program calls it, its always-inlined callees' relocations in it, and inlined into each
 //     caller as well; a C99 inline (`inline`) or static one is not emitted (CORELENS_HEADER_EXTERNAL). skbtracer
 //     missing 169 -> 84.
+//   - inlined_idle (a `check` comparison): that .text copy is never loaded (every call inlines it): its failed
+//     relocations are no error on either path (skbtracer's `struct xt_table` on 6.1, a source-only group).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -3368,6 +3370,26 @@ char LICENSE[] SEC("license") = "GPL";
     assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
     assert.strictEqual(agree.crash, undefined);
     assert.ok(agree.relocations >= 10, `${agree.relocations} relocations`);
+  });
+
+  // inlined_idle (a `check` comparison, CORELENS_INLINED_IDLE): the .text copy of a header's external always_inline
+  // helper (header_external) is never called, every call inlining it: libbpf poisons its failed relocation and never
+  // loads it, so only the program's inlined copy fails (a type no kernel has); the source path reported the copy too.
+  it('inlined_idle: check FILE.bpf.c reports what check FILE.o reports', async () => {
+    fs.writeFileSync(path.join(dir, 'inlined_idle.bpf.h'), `struct ii_gone { int ii_name; } __attribute__((preserve_access_index));
+__attribute__((always_inline)) int ii_read(struct ii_gone *t) { return BPF_CORE_READ(t, ii_name); }
+`);
+    const { S, O } = await checkBoth(dir, 'inlined_idle', `#include "inlined_idle.bpf.h"
+long ii_out[2];
+SEC("kprobe/ii") int ii(struct pt_regs *ctx)
+{
+	ii_out[0] = ii_read((void *)ctx->di);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    assert.deepStrictEqual(errorsOf(S), errorsOf(O));
+    assert.ok(S.some((f) => f.severity === 'error' && /ii_gone/.test(f.cause)), errorsOf(S).join('\n'));
   });
 
   it('map_value_array: check FILE.bpf.c reports what check FILE.o reports', async () => {
