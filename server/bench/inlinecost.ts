@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const summary: string[] = [];
   for (const recipe of o.recipes) {
     const vmlinux = recipe.ownVmlinux ? undefined : vmlinuxDir(o.cache, o.kernel);
-    const libbpf = o.libbpf ? libbpfDir(o.cache, o.libbpf) : undefined;
+    const libbpf = o.libbpf ? libbpfDir(o.cache, o.libbpf, recipe.libbpfTag) : undefined;
     const analyzers = new Map<string, Analyzer>();
     let byCost = 0;
     let agree = 0;

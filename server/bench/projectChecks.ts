@@ -63,7 +63,7 @@ function grouped(prog: string, keys: ErrorKey[]): string[] {
 
 async function measure(recipe: Recipe, o: ReturnType<typeof parseArgs>, arch: string, detail: boolean): Promise<Row> {
   const vmlinux = recipe.ownVmlinux ? undefined : vmlinuxDir(o.cache, o.kernel);
-  const libbpf = o.libbpf ? libbpfDir(o.cache, o.libbpf) : undefined;
+  const libbpf = o.libbpf ? libbpfDir(o.cache, o.libbpf, recipe.libbpfTag) : undefined;
   const files = recipe.files.flatMap((g) => glob(recipe.root, g));
   const row: Row = { project: recipe.name, programs: files.length, compared: 0, skipped: [], sourceOnly: [], objectOnly: [], failures: [] };
   for (const file of files) {

@@ -27,7 +27,8 @@
 // DIR/<HELD_DIRS name> exists (elastic, ecapture, ptcpdump, pulsar, netobserv, kubeshark, bpf-developer-tutorial,
 // retina, bpf-examples, cilium-ebpf, bpftime, systemd, huatuo, kubeskoop, kyanos, learning-ebpf, lmp, nettrace, Hades,
 // bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata, otel-go,
-// skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx).
+// skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx, and fresh19's pyroscope, bouheki, skbtracer,
+// caretta, skbdump, xdp-tools, coolbpf, sysak).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -68,6 +69,8 @@ export interface Recipe {
   /** The project puts libbpf's src/ itself on its include path and includes "bpf_helpers.h" by quote: the --libbpf
    * headers' own dir follows the project's dirs. */
   libbpfSrc?: boolean;
+  /** The project pins an old libbpf release: the --libbpf checkout's headers at this git tag stand for it. */
+  libbpfTag?: string;
 }
 
 /** The projects we measure, by the layout of their repositories (flags read from their Makefiles). */
@@ -423,7 +426,92 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
     include: ['scheds/vmlinux/arch/x86', 'scheds/include', 'scheds/include/bpf-compat'], defines: [], ownVmlinux: true,
     multiarch: true, cflags: ['-mcpu=v3', '-Wno-compare-distinct-pointer-types'], shims: STUBS32,
   }),
+  // Thirteenth session (fresh19): projects none of us had read, measured before any rule was written for them.
+  // ebpf/{pyrobpf,python}/gen.go (the commit before "remove ebpf module", 090f5f565): bpf2go -target amd64 -cflags
+  // "-O2 -Wall -Werror -fpie ..." ../bpf/X.bpf.c -- -I../bpf/libbpf -I../bpf/vmlinux/ (its own libbpf 0.6.1 headers by
+  // quote and vmlinux.h, bcc's vmlinux_518.h)
+  'pyroscope': (root) => ({
+    name: 'grafana/pyroscope ebpf', root, files: ['ebpf/bpf/*.bpf.c'], include: ['ebpf/bpf/libbpf', 'ebpf/bpf/vmlinux'], defines: [],
+    ownVmlinux: true, ownLibbpf: true, cflags: ['-mcpu=v1', '-fpie'],
+  }),
+  // Makefile: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 $(CLANG_BPF_SYS_INCLUDES) pkg/bpf/c/X.bpf.c (its own
+  // vmlinux.h beside the sources; libbpf's headers installed from its submodule: --libbpf's)
+  'bouheki': (root) => ({
+    name: 'mrtc0/bouheki', root, files: ['pkg/bpf/c/*.bpf.c'], include: [], defines: [], ownVmlinux: true, multiarch: true,
+  }),
+  // Makefile: clang -I./ebpf/headers -O2 -g -target bpf -c ebpf/skbtracer.c (its own vmlinux.h and libbpf headers)
+  'skbtracer': (root) => ({
+    name: 'Asphaltt/skbtracer', root, files: ['ebpf/skbtracer.c'], include: ['ebpf/headers'], defines: [], ownVmlinux: true, ownLibbpf: true,
+  }),
+  // Makefile generate_ebpf: bpf2go 0.9.0 -cc clang-14 -cflags "-O2 -g -Wall -Werror -I/tmp/caretta_extra/libbpf_headers"
+  // -target amd64 ebpf/caretta.bpf.c; that dir (scripts/build/download_libbpf_headers.sh) holds libbpf 0.6.1's src/*.h
+  // (--libbpf's by quote here) and cilium/ebpf v0.10.0's examples/headers/common.h as vmlinux.h (generated from the
+  // cilium-ebpf checkout beside this one)
+  'caretta': (root) => ({
+    name: 'groundcover-com/caretta', root, files: ['pkg/tracing/ebpf/caretta.bpf.c'], include: [], defines: [], ownVmlinux: true,
+    libbpfSrc: true, libbpfTag: 'v0.6.1', cflags: ['-mcpu=v1'],
+    generated: { 'vmlinux.h': ['.', 'git', '-C', path.join(root, '..', 'cilium-ebpf'), 'show', 'v0.10.0:examples/headers/common.h'] },
+  }),
+  // bpf/bpf.go: bpf2go -cc clang -no-strip -target native ./skbdump.c -- -I./headers -I. -Wall (its own vmlinux.h and
+  // libbpf headers by quote)
+  'skbdump': (root) => ({
+    name: 'jschwinger233/skbdump', root, files: ['bpf/skbdump.c'], include: ['bpf/headers', 'bpf'], defines: [], ownVmlinux: true,
+    ownLibbpf: true, cflags: ['-mcpu=v1'],
+  }),
+  // lib/defines.mk + lib/common.mk: clang -target bpf -Wall ... -fno-stack-protector -std=gnu2x $(DEFINES) -I headers
+  // $(ARCH_INCLUDES) -O2 -c -g (headers/bpf/vmlinux.h: its own small one; libbpf's headers from the lib/libbpf
+  // submodule: --libbpf's); DEFINES without PRODUCTION=1 has -DDEBUG
+  'xdp-tools': (root) => ({
+    name: 'xdp-project/xdp-tools', root, files: ['*/*.bpf.c', 'xdp-dump/xdpdump_bpf.c', 'lib/util/*.bpf.c'], include: ['headers'],
+    defines: ['BPF_DIR_MNT="/sys/fs/bpf"', 'BPF_OBJECT_PATH="/usr/local/lib/bpf"', 'MAX_DISPATCHER_ACTIONS=10', 'DEBUG',
+      '_LARGEFILE64_SOURCE', '_FILE_OFFSET_BITS=64', ...XDP_TOOLS_LIBBPF_FEATURES.map((f) => `HAVE_LIBBPF_${f.toUpperCase()}`)],
+    ownVmlinux: true, multiarch: true, cflags: ['-std=gnu2x', '-fno-stack-protector'], shims: STUBS32,
+    skip: Object.fromEntries(['xdp-bench/xdp_basic', 'xdp-bench/xdp_redirect_basic', 'xdp-bench/xdp_redirect_cpumap', 'xdp-bench/xdp_redirect_devmap',
+      'xdp-bench/xdp_redirect_devmap_multi', 'xdp-forward/xdp_flowtable', 'xdp-forward/xdp_flowtable_sample', 'xdp-monitor/xdp_monitor',
+      'xdp-trafficgen/xdp_trafficgen', 'xdp-dump/xdpdump_bpf'].map((n) => [n, 'clang 14: `bool` without <stdbool.h> is C23 (a keyword from clang 15 in -std=gnu2x)'])),
+  }),
+  // scripts/cmake/genskel.cmake: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 + the top CMakeLists' include dirs (third,
+  // arch/x86_64 with its vmlinux.h, third/libbpf/include, third/libbpf/include/uapi) and tools/examples' src; libbpf
+  // installed on the build machine (--libbpf's); tests/bpf's <coolbpf/coolbpf.h> is src/coolbpf.h installed
+  'coolbpf': (root) => ({
+    name: 'aliyun/coolbpf', root, files: ['src/bpf/*.bpf.c', 'tests/bpf/*.bpf.c', 'tools/examples/*/*.bpf.c'],
+    include: ['third', 'arch/x86_64', 'third/libbpf/include', 'third/libbpf/include/uapi', 'src'], defines: [], ownVmlinux: true,
+    ownLibbpf: true, multiarch: true,
+    shims: { ...STUBS32, ...vendoredLibbpf(path.join(root, 'third/libbpf/src')), 'coolbpf/coolbpf.h': `#include "${path.join(root, 'src/coolbpf.h')}"\n` },
+  }),
+  // source/mk/bpf.mk and bpfso.mk: clang -g -O2 -DVER310_LATER -target bpf -D__TARGET_ARCH_x86 -I$(SRC)/lib/internal/ebpf
+  // -I$(OBJ_LIB_PATH)/include{,/coolbpf} -I$(SRC)/lib/internal/ebpf/coolbpf/third/libbpf/include/uapi
+  // -I$(SRC)/lib/uapi/include; lib/internal/ebpf/vmlinux.h includes its coolbpf submodule's arch/x86_64/vmlinux.h and
+  // the installed coolbpf headers are coolbpf's src/*.h: both from the coolbpf checkout beside this one (2024, the
+  // submodule's pin is older); libbpf's headers: --libbpf's
+  'sysak': (root) => {
+    const cool = path.join(root, '..', 'coolbpf');
+    return {
+      name: 'openanolis/sysak', root,
+      files: ['source/tools/detect/*/*/bpf/*.bpf.c', 'source/tools/detect/*/*/*.bpf.c', 'source/tools/combine/iosdiag/latency/*.bpf.c',
+        'source/tools/test/bpf_test/bpf/*.bpf.c', 'source/tools/monitor/unity/collector/plugin/*/*.bpf.c'],
+      include: ['source/lib/internal/ebpf', path.join(cool, 'src'), path.join(cool, 'third/libbpf/include/uapi'), 'source/lib/uapi/include',
+        'source/tools/detect/net/tcpping/include'],
+      defines: ['VER310_LATER'], ownVmlinux: true, ownLibbpf: true,
+      skip: Object.fromEntries(['source/tools/detect/cgroup/cpuacct_load/cpuacct_load', 'source/tools/detect/cgroup/memcg_usage/memcg_usage']
+        .map((n) => [n, 'cgtool_comm.h defines struct page_counter, which the 2024 coolbpf vmlinux.h standing for the pinned one has'])
+        .concat([['source/tools/monitor/unity/collector/plugin/unity_nosched/unity_nosched', 'reads task_struct.state, renamed __state in the 2024 coolbpf vmlinux.h']])),
+      shims: { ...vendoredLibbpf(path.join(cool, 'third/libbpf/src')), 'coolbpf/arch/x86_64/vmlinux.h': `#include "${path.join(cool, 'arch/x86_64/vmlinux.h')}"\n`,
+        'coolbpf/coolbpf.h': `#include "${path.join(cool, 'src/coolbpf.h')}"\n`, 'coolbpf/vmlinux.h': `#include "${path.join(cool, 'arch/x86_64/vmlinux.h')}"\n` },
+    };
+  },
 };
+
+/** xdp-tools' configure: the libbpf functions it probes, all present in its libbpf submodule (HAVE_FEATURES). */
+const XDP_TOOLS_LIBBPF_FEATURES = ['perf_buffer__consume', 'btf__load_from_kernel_by_id', 'btf__type_cnt', 'bpf_object__next_map',
+  'bpf_object__next_program', 'bpf_program__insn_cnt', 'bpf_program__type', 'bpf_program__flags', 'bpf_program__expected_attach_type',
+  'bpf_map_create', 'perf_buffer__new_raw', 'bpf_xdp_attach', 'bpf_map__set_autocreate', 'bpf_prog_test_run_opts', 'bpf_xdp_query'];
+
+/** A vendored libbpf's src/ headers as <bpf/X.h> shims (the project's build installs them so). */
+function vendoredLibbpf(src: string): Record<string, string> {
+  return Object.fromEntries(['bpf_helpers.h', 'bpf_helper_defs.h', 'bpf_tracing.h', 'bpf_core_read.h', 'bpf_endian.h']
+    .map((h) => [`bpf/${h}`, `#include "${path.join(src, h)}"\n`]));
+}
 
 /** The checkout directory name `--held DIR` looks for, per held preset (DIR/<name>). */
 export const HELD_DIRS: Record<string, string> = {
@@ -436,6 +524,8 @@ export const HELD_DIRS: Record<string, string> = {
   'eunomia-bpf': 'eunomia-bpf', 'libbpfgo': 'libbpfgo', 'boopkit': 'boopkit', 'netdata': 'ebpf-co-re',
   'otel-go': 'otel-go', 'skywalking-rover': 'skywalking-rover', 'parca-agent': 'parca-agent',
   'security-profiles-operator': 'security-profiles-operator', 'triplecross': 'TripleCross', 'scx': 'scx',
+  'pyroscope': 'pyroscope', 'bouheki': 'bouheki', 'skbtracer': 'skbtracer', 'caretta': 'caretta', 'skbdump': 'skbdump',
+  'xdp-tools': 'xdp-tools', 'coolbpf': 'coolbpf', 'sysak': 'sysak',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 
@@ -486,11 +576,18 @@ export function vmlinuxDir(cache: string, kernel: string): string {
 
 export interface Built { prog: CorpusProgram; error?: string }
 
-/** The libbpf checkout's headers as a `bpf/` include dir (copied once per cache dir). */
-export function libbpfDir(cache: string, checkout: string): string {
-  const dir = path.join(cache, 'libbpf', path.basename(checkout));
+/** The libbpf checkout's headers as a `bpf/` include dir (copied once per cache dir); with a tag, its src/*.h at that
+ * git tag of the checkout (a project pinned to an old libbpf: `struct bpf_map_def` left with 1.0). */
+export function libbpfDir(cache: string, checkout: string, tag?: string): string {
+  const dir = path.join(cache, 'libbpf', path.basename(checkout) + (tag ? `@${tag}` : ''));
   const bpf = path.join(dir, 'bpf');
   if (fs.existsSync(path.join(bpf, 'bpf_helpers.h'))) return dir;
+  if (tag) {
+    const names = execFileSync('git', ['-C', checkout, 'ls-tree', '--name-only', `${tag}:src`], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.h'));
+    fs.mkdirSync(bpf, { recursive: true });
+    for (const f of names) fs.writeFileSync(path.join(bpf, f), execFileSync('git', ['-C', checkout, 'show', `${tag}:src/${f}`], { maxBuffer: 1 << 28 }));
+    return dir;
+  }
   const src = fs.existsSync(path.join(checkout, 'src', 'bpf_helpers.h')) ? path.join(checkout, 'src') : checkout;
   if (!fs.existsSync(path.join(src, 'bpf_helpers.h'))) throw new Error(`--libbpf ${checkout}: no bpf_helpers.h in it or in its src/`);
   fs.mkdirSync(bpf, { recursive: true });
@@ -569,7 +666,7 @@ async function sourceOnlyErrors(prog: CorpusProgram): Promise<string[]> {
 /** Measures one project; prints its report and returns its results. */
 async function measure(recipe: Recipe, opts: Opts): Promise<ProgramAgreement[]> {
   const vmlinux = recipe.ownVmlinux ? undefined : vmlinuxDir(opts.cache, opts.kernel);
-  const libbpf = opts.libbpf ? libbpfDir(opts.cache, opts.libbpf) : undefined;
+  const libbpf = opts.libbpf ? libbpfDir(opts.cache, opts.libbpf, recipe.libbpfTag) : undefined;
   const files = recipe.files.flatMap((g) => glob(recipe.root, g));
   const analyzers = new Map<string, Analyzer>();
   const results: ProgramAgreement[] = [];

@@ -44,6 +44,10 @@ import { SourceExtern, emittedExterns } from './externs';
 export { Unit, findUnits, unitsOf } from './units';
 import type { DocBodies } from './docBodies';
 
+/** CORELENS_HEADER_EXTERNAL=0: a header's non-static `__attribute__((always_inline))` definition (no `inline` keyword)
+ * is not emitted on its own (headerRoots in analyze). */
+const HEADER_EXTERNAL = process.env.CORELENS_HEADER_EXTERNAL !== '0';
+
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
 
@@ -624,10 +628,12 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         } else E.shapes.delete(e);
       }
     }
-    // a non-static, non-inline definition in a header (usdt.bpf.h's `__weak __hidden int bpf_usdt_arg(...)`) is
-    // emitted by clang whether or not a program calls it: a .text subprogram of its own, like the document's
+    // a non-static definition in a header that is no C99 inline definition (usdt.bpf.h's `__weak __hidden int
+    // bpf_usdt_arg(...)`; skbtracer's helpers under `#define INLINE __attribute__((__always_inline__))`: the attribute
+    // without the keyword is an external definition) is emitted by clang whether or not a program calls it: a .text
+    // subprogram of its own, like the document's (CORELENS_HEADER_EXTERNAL=0: only those with neither)
     const headerRoots: FuncDef[] = [];
-    for (const h of E.env.imports) for (const f of h.funcs.values()) if (f.body && f.file && !f.static && !f.inline) headerRoots.push(f);
+    for (const h of E.env.imports) for (const f of h.funcs.values()) if (f.body && f.file && !f.static && !(HEADER_EXTERNAL ? f.inlineDef : f.inline)) headerRoots.push(f);
     yield;
     // the other arches' analyzers' expansions of this very text, taken per program where they come out the same here
     const share: ExpansionShare | undefined = opts.functions && {

@@ -169,6 +169,8 @@ export class ContextCache {
   expanded = 0;
   reused = 0;
 }
+/** CORELENS_INLINED_IDLE=0: a function every call inlines (always_inline) is loaded when called, its .text copy too. */
+const INLINED_IDLE = process.env.CORELENS_INLINED_IDLE !== '0';
 /** Inlining threshold on `FuncResult.cost` for static helpers with several call sites (see the rule above). */
 export const INLINE_COST = 75;
 /** CORELENS_STRICT_INLINE=0: inline at cost <= threshold (rounded) instead of LLVM's Cost < max(1, Threshold). */
@@ -830,15 +832,20 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (!programs.length || def.section) return true;
     if (!loadedSet) {
       loadedSet = new Set();
-      const stack = programs.map((e) => e.def);
+      // an always_inline callee's body runs inside its caller (its calls load what they call) but no call reaches
+      // its own .text copy (skbtracer's header helpers, external definitions emitted and inlined everywhere):
+      // libbpf never loads that copy, whose failed relocations it only poisons
+      const walked = new Set<FuncDef>();
+      const stack: [FuncDef, boolean][] = programs.map((e) => [e.def, true]);
       while (stack.length) {
-        const d = stack.pop()!;
-        if (loadedSet.has(d)) continue;
-        loadedSet.add(d);
+        const [d, load] = stack.pop()!;
+        if (load) loadedSet.add(d);
+        if (walked.has(d)) continue;
+        walked.add(d);
         const r = d.file ? resultOf(d) : entries.find((e) => e.def === d)?.res ?? resultOf(d);
         // every call, whatever its conditions: a call clang may drop still counts as loading (never claims idle wrongly)
-        for (const call of r?.calls ?? []) if (call.def.body && !loadedSet.has(call.def)) stack.push(call.def);
-        for (const fr of r?.fnRefs ?? []) if (fr.def.body && !loadedSet.has(fr.def)) stack.push(fr.def);
+        for (const call of r?.calls ?? []) if (call.def.body && !loadedSet.has(call.def)) stack.push([call.def, !(INLINED_IDLE && call.def.alwaysInline && !call.def.noinline)]);
+        for (const fr of r?.fnRefs ?? []) if (fr.def.body && !loadedSet.has(fr.def)) stack.push([fr.def, true]);
       }
     }
     return loadedSet.has(def);

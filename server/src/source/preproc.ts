@@ -125,6 +125,16 @@ export function setMacroMemo(on: boolean): void {
 }
 
 /** Preprocesses one file's text into a token stream; macros persist across files of a translation unit. */
+/** CORELENS_PRAGMA_MACROS=0: an unroll pragma's count spelled as a macro (`#pragma unroll(VEC_LEN)`) is a full unroll. */
+const PRAGMA_MACROS = process.env.CORELENS_PRAGMA_MACROS !== '0';
+
+/** The count of an unroll pragma whose argument is a macro: clang's loop-hint handler lexes the argument with macro
+ * expansion (coolbpf's `#pragma unroll(VEC_LEN)`, 44 copies). A single number after expansion, else 0 (full) as before. */
+function macroCount(arg: Token[]): number {
+  const m = /^\(?\s*(\d+)\s*\)?$/.exec(arg.map((t) => t.s).join(' ').replace(/^unroll_count /, ''));
+  return m ? Number(m[1]) : 0;
+}
+
 export class Preprocessor {
   readonly macros: Map<string, Macro> = new MacroTable();
   /** Recorded top-level expansions by key (version, flags, tokens with their layout); undefined when off. */
@@ -247,7 +257,7 @@ export class Preprocessor {
           const s = rest.map((t) => t.s).join(' ');
           if (s === 'once') opts.onPragmaOnce?.();
           const un = /^(?:unroll|GCC unroll|clang loop unroll \( full \)|clang loop unroll_count \()\s*\(?\s*(\d*)/.exec(s);
-          if (un) pendingUnroll = un[1] ? Number(un[1]) : 0;
+          if (un) pendingUnroll = un[1] ? Number(un[1]) : PRAGMA_MACROS ? macroCount(this.expand(rest.slice(/^(?:GCC|clang)/.test(s) ? 2 : 1))) : 0;
           if (/^clang attribute push/.test(s)) {
             const pai = /preserve_access_index/.test(s);
             flush();

@@ -252,6 +252,18 @@
 //     `continue`, a direct load (its record is on each copy's load). CORELENS_LICM_HOIST.
 //   - counter_loops: `int i = 0; while (i < 3) { ..; i++; }` and the do-while form have a trip count (SCEV's) and are
 //     unrolled as the `for` loop is. CORELENS_COUNTER_LOOPS.
+//   - max_trips (fresh19, coolbpf's iovec walk): `#pragma unroll(VEC_LEN)` over `for (i = 0; i < VEC_LEN && i <
+//     iovlen; ++i)`: the pragma's count is a macro clang expands (CORELENS_PRAGMA_MACROS), and the two compares merge
+//     into one exit whose max trip count (VEC_LEN) a pragma count at least as large unrolls completely, one copy of
+//     the body's relocations per iteration, a return in it or not (CORELENS_MAX_TRIPS, sites.ts maxCountedExit).
+//     `unroll(full)` over the same loop stays rolled. coolbpf missing 516 -> 0.
+//   - header_external (fresh19, skbtracer's `#define INLINE __attribute__((__always_inline__))` helpers in its
+//     header): a non-static definition with the attribute and no `inline` keyword is an external definition, emitted
+//     in .text whether or not a program calls it, its always-inlined callees' relocations in it, and inlined into each
+//     caller as well; a C99 inline (`inline`) or static one is not emitted (CORELENS_HEADER_EXTERNAL). skbtracer
+//     missing 169 -> 84.
+//   - inlined_idle (a `check` comparison): that .text copy is never loaded (every call inlines it): its failed
+//     relocations are no error on either path (skbtracer's `struct xt_table` on 6.1, a source-only group).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -3715,6 +3727,49 @@ SEC("tp_btf/sched_switch") int BPF_PROG(indexed, bool preempt, struct task_struc
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  { name: 'max_trips', min: 16, text: `#define VEC_LEN 6
+__u64 mt_out[16], mt_in[4];
+SEC("kprobe/max_trips") int max_trips(struct pt_regs *ctx)
+{
+	const struct iovec *iov = (void *)ctx->di;
+	int iovlen = ctx->si, i;
+#pragma unroll(VEC_LEN)
+	for (i = 0; i < VEC_LEN && i < iovlen; ++i) {
+		struct iovec c;
+		bpf_probe_read(&c, sizeof(c), &iov[i]);
+		__u64 n = c.iov_len;
+		if (n == 0)
+			return 0;
+		mt_out[i] = n;
+	}
+	return 0;
+}
+SEC("kprobe/max_trips_full") int max_trips_full(struct pt_regs *ctx)
+{
+	const struct iovec *iov = (void *)ctx->di;
+	int iovlen = ctx->si, i;
+#pragma clang loop unroll(full)
+	for (i = 0; i < VEC_LEN && i < iovlen; ++i) {
+		struct iovec c;
+		bpf_probe_read(&c, sizeof(c), &iov[i]);
+		mt_out[i] = c.iov_len;
+	}
+	return 0;
+}
+SEC("kprobe/max_trips_gcc") int max_trips_gcc(struct pt_regs *ctx)
+{
+	const struct iovec *iov = (void *)ctx->di;
+	int i;
+#pragma GCC unroll 8
+	for (i = 0; i < 4 && mt_in[i]; i++) {
+		struct iovec c;
+		bpf_probe_read(&c, sizeof(c), &iov[i]);
+		mt_out[8 + i] = c.iov_len;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
 ];
 
 /** A finding as the check comparisons compare it: code, line, targets. */
@@ -3812,6 +3867,56 @@ char LICENSE[] SEC("license") = "GPL";
     assert.deepStrictEqual(keyed(S), keyed(O));
     assert.ok(keyed(S).some((k) => k.includes('__state') && k.includes('5.10-amd64') && !k.includes('6.18')), keyed(S).join('\n'));
     assert.ok(!keyed(S).some((k) => k.includes('no_such_field')), keyed(S).join('\n'));
+  });
+
+  // header_external: a header's non-static `__attribute__((always_inline))` helpers (skbtracer's INLINE) are
+  // emitted in .text and inlined into their callers; the static and C99 inline ones only inlined.
+  it('header_external: live sites = clang relocations, .text copies included', async () => {
+    fs.writeFileSync(path.join(dir, 'header_external.bpf.h'), `#define INLINE __attribute__((__always_inline__))
+INLINE unsigned char *he_l3(struct sk_buff *skb) { return BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header); }
+INLINE unsigned char *he_l4(struct sk_buff *skb) { return he_l3(skb) + BPF_CORE_READ(skb, transport_header); }
+static inline __u32 he_len(struct sk_buff *skb) { return BPF_CORE_READ(skb, len); }
+inline __u32 he_mark(struct sk_buff *skb) { return BPF_CORE_READ(skb, mark); }
+INLINE __u32 he_unused(struct sk_buff *skb) { return BPF_CORE_READ(skb, priority); }
+`);
+    const src = path.join(dir, 'header_external.bpf.c');
+    const obj = path.join(dir, 'header_external.bpf.o');
+    fs.writeFileSync(src, HEAD + `#include "header_external.bpf.h"
+__u64 he_out[4];
+SEC("kprobe/he") int he(struct pt_regs *ctx)
+{
+	struct sk_buff *skb = (void *)ctx->di;
+	he_out[0] = (long)he_l4(skb);
+	he_out[1] = he_len(skb) + he_mark(skb);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS, dir], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'header_external', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS, dir], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    assert.ok(agree.relocations >= 10, `${agree.relocations} relocations`);
+  });
+
+  // inlined_idle (a `check` comparison, CORELENS_INLINED_IDLE): the .text copy of a header's external always_inline
+  // helper (header_external) is never called, every call inlining it: libbpf poisons its failed relocation and never
+  // loads it, so only the program's inlined copy fails (a type no kernel has); the source path reported the copy too.
+  it('inlined_idle: check FILE.bpf.c reports what check FILE.o reports', async () => {
+    fs.writeFileSync(path.join(dir, 'inlined_idle.bpf.h'), `struct ii_gone { int ii_name; } __attribute__((preserve_access_index));
+__attribute__((always_inline)) int ii_read(struct ii_gone *t) { return BPF_CORE_READ(t, ii_name); }
+`);
+    const { S, O } = await checkBoth(dir, 'inlined_idle', `#include "inlined_idle.bpf.h"
+long ii_out[2];
+SEC("kprobe/ii") int ii(struct pt_regs *ctx)
+{
+	ii_out[0] = ii_read((void *)ctx->di);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    assert.deepStrictEqual(errorsOf(S), errorsOf(O));
+    assert.ok(S.some((f) => f.severity === 'error' && /ii_gone/.test(f.cause)), errorsOf(S).join('\n'));
   });
 
   it('map_value_array: check FILE.bpf.c reports what check FILE.o reports', async () => {
