@@ -3674,18 +3674,27 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const body = cost - k0;
         const xbody = xcost - x0;
         const copies = n !== undefined ? unrollCount(n, Math.round(body * LOOP_SIZE_SCALE), s.unroll!) : 0;
+        // the arms leaving the loop are sunk into one copy (sinkArm): their sites, calls and cost count once; what LICM
+        // hoisted too (licm_hoist). The other sites and calls of the body count once per copy; on a full unroll, the
+        // copies a break on the induction variable leaves (capByExit). `kept`: calls already one per copy.
+        const sunk = SINK_EXIT_ARMS ? frame : undefined;
+        const copySites = (k: number, full: boolean): void => {
+          const xs = res.sites.slice(s0).filter((x) => !sunk?.sites.has(x) && !hoisted.has(x));
+          for (const x of xs) x.times = (x.times ?? 1) * k;
+          if (full) capByExit(s, xs, k);
+        };
+        const copyCalls = (k: number, full: boolean, kept: Set<CallRef>): void => {
+          const xs = res.calls.slice(c0).filter((x) => !kept.has(x) && !sunk?.calls.has(x));
+          for (const x of xs) x.times = (x.times ?? 1) * k;
+          if (full) capByExit(s, xs, k);
+        };
         if (copies > 1) {
-          // the arms leaving the loop are sunk into one copy (sinkArm): their sites, calls and cost count once
-          const sunk = SINK_EXIT_ARMS ? frame : undefined;
           cost += (body - (sunk?.cost ?? 0)) * (copies - 1);
           xcost += (xbody - (sunk?.xcost ?? 0)) * (copies - 1);
-          for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!) && !hoisted.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * copies;
-          if (copies === n) capByExit(s, res.sites.slice(s0).filter((x) => !sunk?.sites.has(x) && !hoisted.has(x)), copies);
+          copySites(copies, copies === n);
           // a full unroll: a call given the induction variable gets its constant in each copy instead
           if (copies === n) { loopEv.full = true; loopEv.trips = copies; if (DEAD_LAST) deadLastCopy(s, s0, copies); }
-          const split = copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(counted, c0, copies) : new Set<CallRef>();
-          for (let i = c0; i < res.calls.length; i++) if (!split.has(res.calls[i]!) && !sunk?.calls.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * copies;
-          if (copies === n) capByExit(s, res.calls.slice(c0).filter((x) => !split.has(x) && !sunk?.calls.has(x)), copies);
+          copyCalls(copies, copies === n, copies === n && copies <= MAX_SPLIT_COPIES ? unrollInductionCalls(counted, c0, copies) : new Set<CallRef>());
         } else if (s.unroll === undefined) {
           const made = unrollInductionCalls(s, c0, MAX_ANALYZED_TRIPS);
           if (made.size && helpers > h0) rolledTrips(body);
@@ -3701,13 +3710,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             // and clang emits the body's relocations once per copy, as for a pragma's full unroll (the calls given
             // the induction variable are already one per copy: unrollInductionCalls)
             if (FULL_UNROLL_COPIES && !hasLoop(s.body) && fullUnrollFits(body, loopEv.sub, tc)) {
-              const sunk = SINK_EXIT_ARMS ? frame : undefined;
-                  for (let i = s0; i < res.sites.length; i++) if (!sunk?.sites.has(res.sites[i]!) && !hoisted.has(res.sites[i]!)) res.sites[i]!.times = (res.sites[i]!.times ?? 1) * tc;
-              capByExit(s, res.sites.slice(s0).filter((x) => !sunk?.sites.has(x) && !hoisted.has(x)), tc);
+              copySites(tc, true);
               loopEv.trips = tc;
               if (DEAD_LAST) deadLastCopy(s, s0, tc);
-              for (let i = c0; i < res.calls.length; i++) if (!made.has(res.calls[i]!) && !sunk?.calls.has(res.calls[i]!)) res.calls[i]!.times = (res.calls[i]!.times ?? 1) * tc;
-              capByExit(s, res.calls.slice(c0).filter((x) => !made.has(x) && !sunk?.calls.has(x)), tc);
+              copyCalls(tc, true, made);
             }
           }
         }
@@ -4456,13 +4462,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (x.e === 'unary' && x.op === '&' && x.x.e === 'id' && x.x.name === v) writes += 2;
     }));
     if (steps !== 1 || writes !== 1 || !d) return;
-    const op = s.c.op;
-    const span = d > 0n ? (op === '<' || op === '!=' ? b - a : op === '<=' ? b - a + 1n : undefined) : (op === '>' || op === '!=' ? a - b : op === '>=' ? a - b + 1n : undefined);
-    if (span === undefined) return;
-    const step = d > 0n ? d : -d;
-    const n = span <= 0n ? 0n : (span + step - 1n) / step;
-    const runs = s.post && n < 1n ? 1n : n;
-    if (runs <= 4096n) counterTrips.set(s, Number(runs));
+    const n = tripsOf(a, b, d, s.c.op);
+    if (n !== undefined) counterTrips.set(s, s.post && n < 1 ? 1 : n);
   }
   /**
    * full_unroll: whether LoopFullUnrollPass unrolls a loop without pragma, of `tc` trips and `body` cost units, whose
@@ -4639,12 +4640,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if ((st.e === 'unary' || st.e === 'postfix') && (st as { x: Expr }).x.e === 'id') d = st.op === '++' ? 1n : st.op === '--' ? -1n : undefined;
     else if (st.e === 'assign' && st.l.e === 'id' && st.l.name === v && (st.op === '+=' || st.op === '-=')) { const k = constValue(st.r, env); d = k === undefined ? undefined : st.op === '+=' ? k : -k; }
     if (!d) return undefined;
-    const op = s.c.op;
-    const span = d > 0n ? (op === '<' || op === '!=' ? b - a : op === '<=' ? b - a + 1n : undefined) : (op === '>' || op === '!=' ? a - b : op === '>=' ? a - b + 1n : undefined);
-    if (span === undefined || span <= 0n) return span === undefined ? undefined : 0;
-    const step = d > 0n ? d : -d;
-    const n = (span + step - 1n) / step;
-    return n > 4096n ? undefined : Number(n);
+    return tripsOf(a, b, d, s.c.op);
   }
 
   /**
@@ -5848,6 +5844,17 @@ function writesVar(st: Stmt, v: string): boolean {
     }
   };
   return someInStmt(st, x, (name) => name === v);
+}
+
+/** The trip count of a loop whose counter starts at `a`, moves by `d` each iteration and runs while `counter op b`:
+ * 0 when it never runs, undefined for a comparison that does not bound it or a count over 4096. */
+function tripsOf(a: bigint, b: bigint, d: bigint, op: string): number | undefined {
+  const span = d > 0n ? (op === '<' || op === '!=' ? b - a : op === '<=' ? b - a + 1n : undefined) : (op === '>' || op === '!=' ? a - b : op === '>=' ? a - b + 1n : undefined);
+  if (span === undefined) return undefined;
+  if (span <= 0n) return 0;
+  const step = d > 0n ? d : -d;
+  const n = (span + step - 1n) / step;
+  return n > 4096n ? undefined : Number(n);
 }
 
 /** LLVM's -pragma-unroll-threshold (16 * 1024): the largest unrolled size a `#pragma unroll` loop is unrolled to. */
