@@ -34,7 +34,7 @@ export const LAZY_MIN_BYTES = { value: 256 * 1024 };
 
 /** Counters for the bench and tests: definitions set aside and parsed, and those the scan's fast path took, since
  * the process started. */
-export const lazyStats = { setAside: 0, parsed: 0, fast: 0, wasmSlots: 0, wasmScan: 0 };
+export const lazyStats = { setAside: 0, parsed: 0, fast: 0, wasmSlots: 0, wasmScan: 0, wasmTypedefs: 0 };
 
 /** A set-aside definition. */
 interface LazyDecl {
@@ -225,11 +225,6 @@ export function skim(text: string, bytes?: Uint8Array): Skim | undefined {
 export function skimBytes(text: string, bytes?: Uint8Array): Buffer | null {
   // (positions share an int32 with a keyword: a header of 256 MB or more is parsed in full)
   if (text.length >= MAX_POS) return null;
-  // one scan of a small header taking every path first: V8 compiles the scan of a big header once it is hot, and a
-  // path first met after that (a typedef's struct, an enum body) threw the optimised code away and compiled it again
-  // while the loop ran unoptimised (measured: the scan of a 6.18 vmlinux.h took ~60% longer without this)
-  // (several times: V8 gives a function its feedback vector only after a few calls, so one call would record nothing)
-  if (!warmed && text.length >= 64 * 1024) { warmed = true; for (let i = 0; i < 12; i++) scan(WARM_HEADER); }
   // the header's bytes at the text's offsets: the file's when they are (one byte a character), else the text's own
   // latin1 bytes, which are its characters when it is ASCII (the only case the WebAssembly matcher reads them in;
   // pack reads only names, ASCII in any case)
@@ -248,25 +243,6 @@ const MAX_POS = 1 << 28;
 /** The WebAssembly matcher ahead of the fast path (wasmScan.ts); off, the fast path alone (tests compare both). */
 export const WASM_SCAN = { value: process.env.CORELENS_WASM_SCAN !== '0' };
 
-let warmed = false;
-const WARM_HEADER = `#ifndef W_H
-#define W_H /* warm-up */
-typedef unsigned int w_u32;
-typedef struct w_s w_s_t;
-typedef void (*w_fn)(struct w_s *, int);
-typedef int w_arr[4];
-typedef int w_f(void);
-typedef struct { int a; } w_anon;
-typedef enum { W_A, W_B = 2 } w_e;
-typedef int w_al __attribute__((aligned(8)));
-struct w_fw;
-enum w_k { W_K0 = 1 << 2, W_K1 = 'a' };
-struct w_s { struct w_in { w_u32 x; } in; union { char c[2]; } u; enum { W_C } e; int (*cb)(const char *s); } __attribute__((packed));
-struct w_t { int y; } w_g;
-static int w_h(void) { return "}"[0]; }
-// comment
-#endif
-`;
 
 /** What the scan found, for settle and pack. */
 interface Scanned { out: ScanOut; tds: TypedefCand[]; fwd: Set<string>; fwdDecls: FwdCand[]; conds: number[]; runner: DeclRunner | undefined }
@@ -308,7 +284,7 @@ function scan(text: string, runner?: DeclRunner): Scanned | undefined {
       if (runner) {
         const r = runner.run(start, out.n);
         if (r.end > start) {
-          took(text, runner, r, out, fwd, fwdDecls);
+          took(text, runner, r, out, fwd, fwdDecls, tds);
           sc.pos = r.end;
           sc.bol = false;
           t = sc.next();
@@ -338,6 +314,17 @@ function scan(text: string, runner?: DeclRunner): Scanned | undefined {
       }
     }
     if (t === T.Ident && sc.kw === K.Typedef && FAST_SCAN.value) {
+      // the matcher takes typedefs too (and the tag definitions after them)
+      if (runner) {
+        const r = runner.run(start, out.n);
+        if (r.end > start) {
+          took(text, runner, r, out, fwd, fwdDecls, tds);
+          sc.pos = r.end;
+          sc.bol = false;
+          t = sc.next();
+          continue;
+        }
+      }
       const r = fastTypedef(text, start);
       if (r) {
         if (r.name !== undefined) {
@@ -645,11 +632,39 @@ function typedefToken(sc: Scanner, t: T, depth: number, tagState: number, tagKw:
 }
 
 
-/** Adds a WebAssembly run's records to the scan's (as fastDecl, record and the forward-declaration path would). */
-function took(text: string, runner: DeclRunner, r: RunOut, out: ScanOut, fwd: Set<string>, fwdDecls: FwdCand[]): void {
+/** Adds a WebAssembly run's records to the scan's (as fastDecl, record, the forward-declaration path and the typedef
+ * path would). */
+function took(text: string, runner: DeclRunner, r: RunOut, out: ScanOut, fwd: Set<string>, fwdDecls: FwdCand[], tds: TypedefCand[]): void {
   const i32 = runner.i32;
   out.flush();
-  if (r.decls) { out.seDone.push(i32.slice(runner.declsAt, runner.declsAt + r.decls * 2)); out.n += r.decls; lazyStats.fast += r.decls; lazyStats.wasmScan += r.decls; }
+  if (r.decls) {
+    out.seDone.push(i32.slice(runner.declsAt, runner.declsAt + r.decls * 2));
+    out.n += r.decls;
+    // (the tag definitions, as the fast path counts them; typedefs apart)
+    lazyStats.fast += r.decls - r.tds;
+    lazyStats.wasmScan += r.decls - r.tds;
+    lazyStats.wasmTypedefs += r.tds;
+  }
+  // named typedefs: (definition, name position, length, first mention, mentions); mentions: (position | keyword << 28,
+  // length) — what the typedef path records (fastTypedef's name, at and mentions)
+  for (let i = 0, w = runner.tdsAt; i < r.tds; i++, w += 5) {
+    const d = i32[w]!;
+    const at = i32[w + 1]!;
+    const len = i32[w + 2]!;
+    out.tdName.set(d, text.slice(at, at + len));
+    out.td.push(at, len, d);
+    const nm = i32[w + 4]!;
+    let mentions = NONE as string[];
+    if (nm) {
+      mentions = [];
+      for (let j = 0, m = runner.mentsAt + i32[w + 3]! * 2; j < nm; j++, m += 2) {
+        const a = i32[m]!;
+        const pos = a & 0x0fffffff;
+        mentions.push(KW_TEXT[a >>> 28]! + text.slice(pos, pos + i32[m + 1]!));
+      }
+    }
+    tds.push({ d, mentions, ok: true });
+  }
   if (r.keys) out.kDone.push(i32.slice(runner.keysAt, runner.keysAt + r.keys * 3));
   if (r.consts) out.cDone.push(i32.slice(runner.constsAt, runner.constsAt + r.consts * 3));
   for (let i = 0, w = runner.fwdsAt; i < r.fwds; i++, w += 4) {
@@ -688,8 +703,8 @@ function typedefName(ev: number[], evS: number[], evE: number[], s: string): num
   return k > 0 && ev[k] === E.Ident && ev[k - 1] !== E.Tag && ev[k - 1] !== E.Paren && !TYPE_WORDS.has(s.slice(evS[k]!, evE[k]!)) ? k : -1;
 }
 
-/** Words that cannot be a typedef's name (`typedef unsigned int;` declares nothing). */
-const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned', 'float', 'double', 'void', '_Bool', 'const', 'volatile', 'restrict', '__restrict', 'typedef']);
+/** Words that cannot be a typedef's name (`typedef unsigned int;` declares nothing; the WebAssembly matcher's too). */
+export const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'signed', 'unsigned', 'float', 'double', 'void', '_Bool', 'const', 'volatile', 'restrict', '__restrict', 'typedef']);
 
 /**
  * The typedefs the scan may leave set aside: one whose name is declared once, and whose tags named without a body

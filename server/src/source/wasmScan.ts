@@ -5,32 +5,41 @@
 // object and its substrings, the token after it, the pushes) ran mostly in V8's interpreter: ~60% of the scan.
 // Liftoff compiles this module in well under a millisecond and matches a run of such declarations in one call.
 //
-// What it takes: from a `struct`, `union` or `enum` keyword token, consecutive declarations each of which the fast
-// path (lazyHeader.ts RECORD_RE / ENUM_RE with fastDecl's checks, then FWD_RE) takes with the same result — the same
-// end, tag name and enumerators. It is a deterministic automaton for those unambiguous patterns, and where it is not
+// What it takes: from a `struct`, `union`, `enum` or `typedef` keyword token, consecutive declarations each of which the
+// fast path (lazyHeader.ts RECORD_RE / ENUM_RE with fastDecl's checks, then FWD_RE; for typedefs fastTypedef's
+// TD_FN_RE / TD_WORDS_RE and its walk over the tokens) takes with the same result — the same end, tag name and
+// enumerators, a typedef's name, position and the tags it names without a body. It is a deterministic automaton for those unambiguous patterns, and where it is not
 // sure it stops: the declaration it stops at is left to the JavaScript paths, which handle it as before. So it may
 // take less than the fast path, never more or otherwise (the fast-path tests compare with the token path, with and
 // without this module).
 //
 // Records (int32 words): the declarations (start, end), their tag names (position | keyword << 28, length, index),
-// their enumerators (position, length, index) — lazyHeader.ts ScanOut's forms — and the forward declarations (start,
-// end, name position | keyword << 28, name length). A run stops before any list would overflow its room.
+// their enumerators (position, length, index) — lazyHeader.ts ScanOut's forms —, the forward declarations (start,
+// end, name position | keyword << 28, name length), the named typedefs (index, name position, length, first mention,
+// mentions) and their mentions (name position | keyword << 28, length). Typedefs were added in issue 16's perf20: a
+// 6.18 vmlinux.h's ~2,800 brace-free typedefs went through fastTypedef's regular expressions, token arrays and
+// strings in V8's interpreter, and each one ended a run (~860 runs; now ~680, most of the rest typedefs of an
+// anonymous struct or enum, which the token path takes). A run stops before any list would overflow its room.
 
 import { Code, WASM_PAGE, WasmMemory, compileModule, flatten, oneFunctionModule, op, wasmApi } from '../util/wasm';
+// (lazyHeader loads this module when it scans: its exports are complete by then)
+import { TYPE_WORDS } from './lazyHeader';
 
 /** Room for one run's records (entries of each list). */
-const ROOM = { decls: 8192, keys: 8192, consts: 32768, fwds: 4096 };
+const ROOM = { decls: 8192, keys: 8192, consts: 32768, fwds: 4096, tds: 4096, ments: 16384 };
 /** Word offsets, from the records' area, of the counts, the lists. */
 const RES = 8;
 const DECLS = RES;
 const KEYS = DECLS + ROOM.decls * 2;
 const CONSTS = KEYS + ROOM.keys * 3;
 const FWDS = CONSTS + ROOM.consts * 3;
-const WORDS = FWDS + ROOM.fwds * 4;
+const TDS = FWDS + ROOM.fwds * 4;
+const MENTS = TDS + ROOM.tds * 5;
+const WORDS = MENTS + ROOM.ments * 2;
 
 /** What one run took: its end (the position after the last declaration taken; the start when none), and the
  * records (word offsets into `i32`). */
-export interface RunOut { end: number; decls: number; keys: number; consts: number; fwds: number }
+export interface RunOut { end: number; decls: number; keys: number; consts: number; fwds: number; tds: number; ments: number }
 
 /** A header's bytes in a WebAssembly memory and the run function over them. */
 export class DeclRunner {
@@ -57,7 +66,7 @@ export class DeclRunner {
     }
   }
 
-  /** Takes the declarations from `p` (a struct, union or enum keyword token); `di`: the next declaration's index. */
+  /** Takes the declarations from `p` (a struct, union, enum or typedef keyword token); `di`: the next declaration's index. */
   run(p: number, di: number): RunOut {
     const i32 = this.i32;
     const r = this.at >> 2;
@@ -66,8 +75,10 @@ export class DeclRunner {
     i32[r + 2] = 0;
     i32[r + 3] = 0;
     i32[r + 4] = 0;
+    i32[r + 5] = 0;
+    i32[r + 6] = 0;
     this.fn(p, this.n, this.at, di);
-    return { end: i32[r]!, decls: i32[r + 1]!, keys: i32[r + 2]!, consts: i32[r + 3]!, fwds: i32[r + 4]! };
+    return { end: i32[r]!, decls: i32[r + 1]!, keys: i32[r + 2]!, consts: i32[r + 3]!, fwds: i32[r + 4]!, tds: i32[r + 5]!, ments: i32[r + 6]! };
   }
 
   /** The first byte after the records (the memory's users after the scan: lazyHeader.ts pack). */
@@ -78,6 +89,8 @@ export class DeclRunner {
   get keysAt(): number { return (this.at >> 2) + KEYS; }
   get constsAt(): number { return (this.at >> 2) + CONSTS; }
   get fwdsAt(): number { return (this.at >> 2) + FWDS; }
+  get tdsAt(): number { return (this.at >> 2) + TDS; }
+  get mentsAt(): number { return (this.at >> 2) + MENTS; }
 }
 
 let mod: object | undefined | null;
@@ -114,7 +127,11 @@ function scanModule(): Uint8Array {
   const { get, set, c, add, sub, mul, and, or, shl, shrU, gtU, geU, geS, eq, ne, eqz, brIf, br } = op;
   // (local 5 is unused)
   const L = { p: 0, n: 1, res: 2, di: 3, q: 4, kw: 6, start: 7, nameS: 8, nameE: 9, bodyS: 10, db: 11, dg: 12,
-    nd: 13, nk: 14, nc: 15, nf: 16, k1: 17, c1: 18, t: 19, a: 20, isFwd: 21, tab: 22 };
+    nd: 13, nk: 14, nc: 15, nf: 16, k1: 17, c1: 18, t: 19, a: 20, isFwd: 21, tab: 22,
+    // typedefs: taken, named, counts (committed, and the mentions tentatively), the token walk's position, token start,
+    // tag state, keyword and name, the last two tokens, the token count, a `(*NAME)`'s name, the shape, word, tag code
+    isTd: 23, tdNamed: 24, nt: 25, nm: 26, m1: 27, r: 28, tS: 29, ts: 30, tkw: 31, tnS: 32, tnE: 33, lastS: 34,
+    lastE: 35, lastWord: 36, lastTag: 37, prevTag: 38, ntok: 39, fnS: 40, fnE: 41, isFn: 42, w: 43, tg: 44 };
   const ret = [op.return];
   const ld = (local: number, off = 0) => [get(local), op.load8(off)];
   // character classes of the byte on the stack (consumed), leaving 0 or 1: its flags in the table (classTables)
@@ -267,31 +284,98 @@ function scanModule(): Uint8Array {
     ]),
   ];
 
+  // the identifier [s, e) (locals) is `word`
+  const spanIs = (s: number, e: number, word: string) => [get(e), get(s), sub, c(word.length), eq, bytesAre(s, 0, word), and];
+  // a tag named without a body (tkw, [tnS, tnE)), tentatively (m1); return when the list is full
+  const pushMention = [
+    If([get(L.m1), c(ROOM.ments), geU], ret),
+    store(MENTS, 2, L.m1, 0, [get(L.tnS), get(L.tkw), c(28), shl, or]), store(MENTS, 2, L.m1, 1, [get(L.tnE), get(L.tnS), sub]),
+    inc(L.m1)];
+  // typedef WORDS-AND-STARS ;  — or  typedef WORDS-AND-STARS ( WS* * WS* NAME WS* ) WS* ( WORDS-STARS-AND-COMMAS ) WS* ;
+  // (lazyHeader.ts TD_WORDS_RE / TD_FN_RE: the function pointer's shape is the one whose words end at a `(`), then
+  // fastTypedef's walk over its tokens (words and single characters; `;` last): a word starting with a digit or
+  // `__attribute__` returns (the JavaScript paths take it), a tag keyword then a word followed by anything is a mention;
+  // the name as fastTypedef's (none: taken, nothing recorded)
+  const typedefDecl = [
+    c(1), set(L.isTd), c(0), set(L.isFn),
+    whileDo([ld(L.q), set(L.a), get(L.a), get(L.tab), add, op.load8(), c(5), and, c(0), ne, get(L.a), c(42), eq, or], inc(L.q)),
+    If(chIs(59), inc(L.q), If(chIs(40), [
+      inc(L.q), skipWs, If([chIs(42), eqz], ret), inc(L.q), skipWs,
+      readName, get(L.nameS), set(L.fnS), get(L.nameE), set(L.fnE), skipWs,
+      If([chIs(41), eqz], ret), inc(L.q), skipWs, If([chIs(40), eqz], ret), inc(L.q),
+      whileDo([ld(L.q), set(L.a), get(L.a), flag(5), get(L.a), c(42), eq, or], inc(L.q)),
+      If([chIs(41), eqz], ret), inc(L.q), skipWs, If([chIs(59), eqz], ret), inc(L.q), c(1), set(L.isFn),
+    ], ret)),
+    // the tokens of [start, q - 1), then the `;`
+    get(L.start), set(L.r), c(0), set(L.ts), c(0), set(L.ntok), c(0), set(L.lastTag), c(0), set(L.prevTag), c(0), set(L.lastWord),
+    get(L.nm), set(L.m1),
+    op.block, op.loop,
+    whileDo([ld(L.r), isWs], inc(L.r)),
+    If([get(L.r), get(L.q), c(1), sub, geU], br(2)),
+    get(L.r), set(L.tS), ld(L.r), set(L.a),
+    If([get(L.a), isIdPart], whileDo([ld(L.r), isIdPart], inc(L.r)), inc(L.r)),
+    If([get(L.a), isDigit], ret),
+    get(L.a), isIdStart, set(L.w),
+    c(0), set(L.tg),
+    If(get(L.w), [
+      If(spanIs(L.tS, L.r, '__attribute__'), ret),
+      If(spanIs(L.tS, L.r, 'struct'), [c(1), set(L.tg)]),
+      If(spanIs(L.tS, L.r, 'union'), [c(2), set(L.tg)]),
+      If(spanIs(L.tS, L.r, 'enum'), [c(3), set(L.tg)]),
+    ]),
+    If([get(L.ts), c(2), eq], pushMention),
+    If(get(L.tg), [c(1), set(L.ts), get(L.tg), set(L.tkw)],
+      If([get(L.w), get(L.ts), c(1), eq, and], [c(2), set(L.ts), get(L.tS), set(L.tnS), get(L.r), set(L.tnE)], [c(0), set(L.ts)])),
+    get(L.lastTag), set(L.prevTag), get(L.tg), c(0), ne, set(L.lastTag), get(L.tS), set(L.lastS), get(L.r), set(L.lastE),
+    get(L.w), set(L.lastWord), inc(L.ntok),
+    br(0),
+    op.end, op.end,
+    If([get(L.ts), c(2), eq], pushMention),
+    // the name: `(*NAME)`'s unless a keyword of the scan's; else the last token, a word that is neither a tag keyword
+    // nor a type word, after one that is no tag keyword
+    c(0), set(L.tdNamed),
+    If(get(L.isFn),
+      If([spanIs(L.fnS, L.fnE, 'struct'), spanIs(L.fnS, L.fnE, 'union'), or, spanIs(L.fnS, L.fnE, 'enum'), or, spanIs(L.fnS, L.fnE, 'typedef'), or, eqz],
+        [c(1), set(L.tdNamed), get(L.fnS), set(L.nameS), get(L.fnE), set(L.nameE)]),
+      If([get(L.ntok), c(2), geU, get(L.lastWord), and, get(L.lastTag), eqz, and, get(L.prevTag), eqz, and,
+        [...TYPE_WORDS].map((tw, i) => (i ? [spanIs(L.lastS, L.lastE, tw), or] : spanIs(L.lastS, L.lastE, tw))), eqz, and],
+      [c(1), set(L.tdNamed), get(L.lastS), set(L.nameS), get(L.lastE), set(L.nameE)])),
+  ];
+
   const body: Code[] = [
     get(L.res), c(512), sub, set(L.tab),
     op.loop,
     // a keyword token at p
     get(L.p), set(L.q), readName,
-    If(nameIs('struct'), [c(1), set(L.kw)], If(nameIs('union'), [c(2), set(L.kw)], If(nameIs('enum'), [c(3), set(L.kw)], ret))),
-    get(L.p), set(L.start), c(0), set(L.isFwd), get(L.nk), set(L.k1), get(L.nc), set(L.c1),
-    If([get(L.kw), c(3), eq], enumDecl, record),
+    If(nameIs('struct'), [c(1), set(L.kw)], If(nameIs('union'), [c(2), set(L.kw)], If(nameIs('enum'), [c(3), set(L.kw)],
+      If(nameIs('typedef'), [c(5), set(L.kw)], ret)))),
+    get(L.p), set(L.start), c(0), set(L.isFwd), c(0), set(L.isTd), get(L.nk), set(L.k1), get(L.nc), set(L.c1),
+    If([get(L.kw), c(3), eq], enumDecl, If([get(L.kw), c(5), eq], typedefDecl, record)),
     // taken: its records committed, the end and the counts stored
     If(get(L.isFwd), [
       If([get(L.nf), c(ROOM.fwds), geU], ret),
       store(FWDS, 4, L.nf, 0, get(L.start)), store(FWDS, 4, L.nf, 1, get(L.q)),
       store(FWDS, 4, L.nf, 2, [get(L.nameS), get(L.kw), c(28), shl, or]), store(FWDS, 4, L.nf, 3, [get(L.nameE), get(L.nameS), sub]),
       inc(L.nf),
-    ], [
+    ], If(get(L.isTd), If(get(L.tdNamed), [
+      // a named typedef: its definition, and (definition, name, length, first mention, mentions)
+      If([get(L.nd), c(ROOM.decls), geU], ret),
+      If([get(L.nt), c(ROOM.tds), geU], ret),
+      store(TDS, 5, L.nt, 0, thisDecl), store(TDS, 5, L.nt, 1, get(L.nameS)), store(TDS, 5, L.nt, 2, [get(L.nameE), get(L.nameS), sub]),
+      store(TDS, 5, L.nt, 3, get(L.nm)), store(TDS, 5, L.nt, 4, [get(L.m1), get(L.nm), sub]), inc(L.nt), get(L.m1), set(L.nm),
+      store(DECLS, 2, L.nd, 0, get(L.start)), store(DECLS, 2, L.nd, 1, get(L.q)), inc(L.nd),
+    ]), [
       If([get(L.nd), c(ROOM.decls), geU], ret),
       store(DECLS, 2, L.nd, 0, get(L.start)), store(DECLS, 2, L.nd, 1, get(L.q)), inc(L.nd),
       get(L.k1), set(L.nk), get(L.c1), set(L.nc),
-    ]),
+    ])),
     get(L.res), get(L.q), op.store(0), get(L.res), get(L.nd), op.store(4), get(L.res), get(L.nk), op.store(8),
-    get(L.res), get(L.nc), op.store(12), get(L.res), get(L.nf), op.store(16),
+    get(L.res), get(L.nc), op.store(12), get(L.res), get(L.nf), op.store(16), get(L.res), get(L.nt), op.store(20),
+    get(L.res), get(L.nm), op.store(24),
     // the next token
     skipWs, get(L.q), set(L.p),
     br(0),
     op.end,
   ];
-  return oneFunctionModule('run', 4, 19, false, flatten(body));
+  return oneFunctionModule('run', 4, 41, false, flatten(body));
 }

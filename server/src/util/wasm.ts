@@ -74,18 +74,29 @@ export function flatten(code: Code): number[] { return [code].flat(Infinity as 1
  */
 export function oneFunctionModule(name: string, params: number, locals: number, returns: boolean, body: number[],
   global?: string): Uint8Array {
+  // Written with pushes into one array: the spreads of a 4,400-byte body into each enclosing array (several copies, in
+  // V8's interpreter: this runs once per process) were ~2.8 ms of the scan matcher's ~5.5 ms set-up in a cold `sites`
   const I32 = 0x7f;
-  const text = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'latin1')];
-  const section = (id: number, b: number[]) => [id, ...uleb(b.length), ...b];
-  const fn = [...(locals ? [1, ...uleb(locals), I32] : [0]), ...body, op.end];
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, params, ...new Array<number>(params).fill(I32), ...(returns ? [1, I32] : [0])]),
-    ...section(2, [1, ...text('m'), ...text('mem'), 0x02, 0x00, 0x00]),
-    ...section(3, [1, 0]),
-    ...(global ? section(6, [1, I32, 1, 0x41, 0, op.end]) : []),
-    ...section(7, [global ? 2 : 1, ...text(name), 0x00, 0, ...(global ? [...text(global), 0x03, 0] : [])]),
-    ...section(10, [1, ...uleb(fn.length), ...fn]),
-  ]);
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
+  const push = (xs: readonly number[]): void => { for (let i = 0; i < xs.length; i++) out.push(xs[i]!); };
+  const text = (s: string): number[] => { const b = uleb(s.length); for (let i = 0; i < s.length; i++) b.push(s.charCodeAt(i) & 0xff); return b; };
+  const section = (id: number, parts: readonly (readonly number[])[]): void => {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    out.push(id);
+    push(uleb(n));
+    for (const p of parts) push(p);
+  };
+  const paramTypes = new Array<number>(params).fill(I32);
+  section(1, [[1, 0x60, params], paramTypes, returns ? [1, I32] : [0]]);
+  section(2, [[1], text('m'), text('mem'), [0x02, 0x00, 0x00]]);
+  section(3, [[1, 0]]);
+  if (global) section(6, [[1, I32, 1, 0x41, 0, op.end]]);
+  section(7, [[global ? 2 : 1], text(name), [0x00, 0], global ? text(global) : [], global ? [0x03, 0] : []]);
+  const localDecl = locals ? [1, ...uleb(locals), I32] : [0];
+  const fnLen = localDecl.length + body.length + 1;
+  section(10, [[1], uleb(fnLen), localDecl, body, [op.end]]);
+  return Uint8Array.from(out);
 }
 
 /** The compiled module, or undefined when the engine has no WebAssembly or refuses it (callers then stay in JS). */

@@ -322,13 +322,17 @@ describe('lazy header parsing equals the full parse', function () {
       assert.ok(headers.some((h) => h.endsWith(path.join('programs', 'vmlinux.h'))), 'the fixtures\' vmlinux.h');
       const before = lazyStats.fast;
       const beforeWasm = lazyStats.wasmScan;
+      const beforeTypedefs = lazyStats.wasmTypedefs;
       for (const h of headers) both(fs.readFileSync(h, 'utf8'), h);
       assert.ok(lazyStats.fast - before > 15_000, `the fast path took ${lazyStats.fast - before} definitions`);
       assert.ok(lazyStats.wasmScan - beforeWasm > 15_000, `the WebAssembly matcher took ${lazyStats.wasmScan - beforeWasm} definitions`);
+      // (6.18's vmlinux.h alone has ~2,800 typedefs of the two shapes the matcher takes)
+      assert.ok(lazyStats.wasmTypedefs - beforeTypedefs > 2_500, `the WebAssembly matcher took ${lazyStats.wasmTypedefs - beforeTypedefs} typedefs`);
       // mutations of vmlinux.h slices: every character the fast path declines, inserted, deleted or replaced
       const big = fs.readFileSync(headers[0]!, 'utf8');
       const pieces = ['{', '}', '(', ')', '[', ']', ';', '/*', '*/', '//', '"', "'", '#', '\\\n', '\n#define X 1\n', 'struct ', 'union ', 'enum ',
-        'enum { A, B } e;', 'struct q {', '__attribute__((packed))', ' x', ',', '=', '-', '1.struct {', '$', 'struct struct {', '0x1F', '\u00a0', '  ', '\t= -\t', 'struct __attribute__((packed))', 'union __attribute__(('];
+        'enum { A, B } e;', 'struct q {', '__attribute__((packed))', ' x', ',', '=', '-', '1.struct {', '$', 'struct struct {', '0x1F', '\u00a0', '  ', '\t= -\t', 'struct __attribute__((packed))', 'union __attribute__((',
+        'typedef ', 'typedef int t_t;', '(*', ')(', 'typedef struct q q_t;', 'unsigned ', '1', '*'];
       let i = 0;
       for (const t of mutatedSlices(big, pieces, 7, 300)) both(t, `mutation ${i++}`);
       // text on which an ambiguous pattern would backtrack for hours (the test would time out): long enums and
@@ -347,7 +351,14 @@ describe('lazy header parsing equals the full parse', function () {
         'typedef struct __attribute__ s;', 'typedef int __attribute__;', 'typedef $x $y;', 'typedef int (*$f)($a);', 'typedef\nint\nnl_t\n;',
         'typedef int (*f5)(void) ;', 'typedef int f6(void);', 'typedef int a, b;', 'typedef int (*)(void);', 'typedef int (*f7)(void) __attribute__((x));',
         'typedef struct x (*f8)(struct y *, struct x);', 'typedef struct\tx\ty_t;', 'typedef union u u;', 'typedef enum e e_t;', 'typedef int (*int)(void);',
-        'typedef struct x * (*f9)(void);', 'typedef int (*f10)(struct);', 'typedef int (*f11)(struct typedef *);', 'typedef long long ll;'];
+        'typedef struct x * (*f9)(void);', 'typedef int (*f10)(struct);', 'typedef int (*f11)(struct typedef *);', 'typedef long long ll;',
+        // the matcher's name rules: type words, tag keywords before and as the name, a `(*NAME)` named like a keyword
+        'typedef unsigned long;', 'typedef int const;', 'typedef int volatile;', 'typedef int restrict;', 'typedef int __restrict;', 'typedef char _Bool;',
+        'typedef int void;', 'typedef int signed;', 'typedef double float;', 'typedef int typedef_t;', 'typedef int structx;', 'typedef struct x struct;',
+        'typedef enum e union;', 'typedef int (*union)(void);', 'typedef int (*enum)(void);', 'typedef int (*__attribute__)(void);', 'typedef int (*f12)(__attribute__);',
+        'typedef int (*f13)(int) ;', 'typedef int(*f14)(int,int);', 'typedef int (*f15) (struct x*);', 'typedef int ( * f16 ) ( ) ;', 'typedef int (**f17)(void);',
+        'typedef int (*f18)(void)(int);', 'typedef struct x struct_x;', 'typedef union u *up, uq;', 'typedef struct x1 y1; typedef struct x2 y2;', 'typedef int 9;',
+        'typedef int x9;', 'typedef int x$;', 'typedef*p;', 'typedef(*f19)(void);', 'typedef struct\nx\nx_t;', 'typedef unsigned\tint\tu_t;'];
       const fwds = ['', 'struct x;', 'struct x ;', 'union typedef;', 'enum struct x;', 'struct __attribute__;', 'struct 1x;', 'struct y;\nstruct x;', 'union u;', 'enum e;', 'struct x { int v; };'];
       for (const f of fwds) for (const td of tds) {
         both(`struct zz { int q; };\n${td}\n${f}\n`, `${JSON.stringify(td)} then ${JSON.stringify(f)}`);
