@@ -23,6 +23,8 @@ export interface RawSite {
   guards: GuardRef[];
   /** Bytes the program reads at the relocated field (direct load or BPF_CORE_READ hop), when fixed. */
   readSize?: number;
+  /** readSize is a direct load's width: libbpf resizes it on a target (see analyzer.ts Site.directLoad). */
+  directLoad?: boolean;
   /** A direct load of a bitfield member (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
   /**
@@ -116,6 +118,10 @@ export interface TripCap {
   unit: number; times0: number;
 }
 
+/** CORELENS_DIRECT_LOAD_SIZE=0: a direct load of a field whose size differs on a target warns `core-size-differs` as a
+ * probe read does, though libbpf resizes an unsigned integer's or a pointer's load and poisons any other (an error the
+ * object path reports: `core-unresizable-load`). */
+const DIRECT_LOAD_SIZE = process.env.CORELENS_DIRECT_LOAD_SIZE !== '0';
 /** CORELENS_VAR_INDEX_READ=0: a probe read of `&p->arr[i]` (i unknown) keeps the element's size as the relocated
  * field's read width, so a length differing between kernels warned `core-size-differs` where the object path does not. */
 const VAR_INDEX_READ = process.env.CORELENS_VAR_INDEX_READ !== '0';
@@ -1449,6 +1455,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       else if (s && load && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
         s.readSize = sizeOf(v.type);
+        if (DIRECT_LOAD_SIZE) s.directLoad = true;
         if (v.chain.packed && s.readSize > 1) s.unalignedLoad = true;
         const o = v.chain.base && originOf(v.chain.base);
         if (isPlain(o) || o === 'regs') s.viaPointer = o;
@@ -1470,6 +1477,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (s.kind !== ReloKind.FieldByteOffset) return;
     const store: RawSite = { ...s, guards: s.guards.slice() };
     delete store.readSize;
+    delete store.directLoad;
     delete store.viaPointer;
     delete store.unalignedLoad;
     delete store.paramPointer;
