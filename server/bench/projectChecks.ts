@@ -6,7 +6,8 @@
 // headers, vmlinux.h), then the CLI itself runs twice with the default targets of the project's arch, --format json.
 // ERROR findings are compared by (code, target, source file:line), both ways: source-only errors break the rule;
 // object-only errors are what the source path misses. Nothing of the projects is committed; objects live in --cache.
-// Options are projects.ts's, plus `--arch A` (default x86_64: the presets build with -D__TARGET_ARCH_x86).
+// Options are projects.ts's, plus `--arch A` (default x86_64: the presets build with -D__TARGET_ARCH_x86) and
+// `--warnings`: warnings are compared too (a false `core-size-differs` is noise the user must read on every edit).
 
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -26,7 +27,10 @@ interface ErrorKey { key: string; code: string; target: string; where: string; c
 
 const CLI = path.join(REPO_ROOT, 'server', 'bin', 'corelens.js');
 
-/** The CLI's error findings for one input, one entry per (code, target, file:line). */
+/** Severities compared: errors, and warnings with `--warnings`. */
+let compared = new Set(['error']);
+
+/** The CLI's compared findings for one input, one entry per (code, target, file:line). */
 function errorsOf(input: string, extra: string[], root: string): ErrorKey[] | string {
   const r = spawnSync(process.execPath, [CLI, 'check', input, ...extra, '--format', 'json', '--fail-on', 'never'],
     { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -39,7 +43,7 @@ function errorsOf(input: string, extra: string[], root: string): ErrorKey[] | st
   }
   const out = new Map<string, ErrorKey>();
   for (const f of report.findings) {
-    if (f.severity !== 'error') continue;
+    if (!compared.has(f.severity)) continue;
     const where = `${path.relative(root, f.location.file)}:${f.location.line}`;
     for (const target of f.targets) {
       const key = `${f.code} @${target} ${where}`;
@@ -100,15 +104,17 @@ async function main(): Promise<void> {
   let arch = 'x86_64';
   const i = argv.indexOf('--arch');
   if (i >= 0) [arch] = argv.splice(i, 2).slice(1) as [string];
+  const w = argv.indexOf('--warnings');
+  if (w >= 0) { argv.splice(w, 1); compared = new Set(['error', 'warning']); }
   const o = parseArgs(argv);
   const rows: Row[] = [];
   for (const r of o.recipes) {
     const row = await measure(r, o, arch, o.detail);
     rows.push(row);
     console.log(`\n## ${row.project}: ${row.programs} programs, ${row.compared} compared, ${row.skipped.length} skipped, ${row.failures.length} check failures`);
-    console.log(`   errors the source path reports and the object path does not: ${row.sourceOnly.length}`);
+    console.log(`   ${[...compared].join('s and ')}s the source path reports and the object path does not: ${row.sourceOnly.length}`);
     for (const l of row.sourceOnly) console.log(`   + ${l}`);
-    console.log(`   errors the object path reports and the source path does not: ${row.objectOnly.length}`);
+    console.log(`   ${[...compared].join('s and ')}s the object path reports and the source path does not: ${row.objectOnly.length}`);
     for (const l of row.objectOnly) console.log(`   - ${l}`);
     for (const l of row.failures) console.log(`   ! ${l}`);
     for (const l of row.skipped) console.log(`   skipped ${l}`);

@@ -14,7 +14,11 @@
  *     container_of(list_head, struct task_struct, sibling) with this file's
  *     own offsetof: defined the <stddef.h> way (__builtin_offsetof) before
  *     bpf_helpers.h, whose `#ifndef offsetof` (libbpf 1.1) keeps it, so that
- *     offset is *not* relocated (libbpf 1.5 force-redefines offsetof).
+ *     offset is *not* relocated (libbpf 1.5 force-redefines offsetof);
+ *     the memory controller's css id through css_set::subsys[id], an index
+ *     known only at load time (bpf_core_enum_value): one element is read, so
+ *     the array's length (13, 14 or 12 controllers: 5.10, 6.1, 6.18) warns
+ *     nothing.
  * Loads on every kernel.
  */
 #include "vmlinux.h"
@@ -35,6 +39,7 @@ struct cg_info {
 	__u32 net_ns;
 	__u32 cgroup_ns;
 	__u32 first_child;
+	__u32 memcg_id;
 	char nodename[NODENAME_LEN];
 };
 
@@ -100,6 +105,14 @@ int tp_cgroup_rmdir(struct trace_event_raw_cgroup *ctx)
 	return 0;
 }
 
+static __always_inline __u32 task_memcg_id(struct task_struct *task)
+{
+	int id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[id]);
+
+	return BPF_CORE_READ(css, id);
+}
+
 SEC("kprobe/wake_up_new_task")
 int BPF_KPROBE(wake_up_new_task, struct task_struct *p)
 {
@@ -111,6 +124,7 @@ int BPF_KPROBE(wake_up_new_task, struct task_struct *p)
 
 	info.id = task_cgroup_id(p);
 	info.first_child = BPF_CORE_READ(child, pid);
+	info.memcg_id = task_memcg_id(p);
 	bpf_map_update_elem(&tasks, &pid, &info, BPF_ANY);
 	return 0;
 }

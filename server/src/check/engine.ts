@@ -52,6 +52,8 @@ export interface LiteSite {
   readonly off?: number;
   /** Target field size for byte-offset sites (what size findings compare). */
   readonly fs?: number;
+  /** libbpf cannot resize a load of this field there (RelocationResult.failMemszAdjust). */
+  readonly m?: true;
 }
 
 /**
@@ -225,6 +227,7 @@ function lite(r: RelocationResult, remap: (t: string | undefined) => string | un
     ...(r.suggestion ? { g: r.suggestion } : {}),
     ...(r.reason ? { why: remap(r.reason) } : {}),
     ...(isExistenceKind(r.kind) && r.value !== undefined ? { v: r.value } : {}),
+    ...(r.failMemszAdjust ? { m: true as const } : {}),
   };
 }
 

@@ -37,7 +37,7 @@ import { peakRssKb } from '../util/memory';
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 
 /** Code of a check-only finding: a .o load/store whose size libbpf cannot adjust (seen only with instructions). */
-export const UNRESIZABLE_LOAD = 'core-unresizable-load';
+export const UNRESIZABLE_LOAD = CODES.unresizableLoad;
 
 /** One finding of a check: a place in the program, what is wrong, and on which targets. */
 export interface CheckFinding {
@@ -455,11 +455,12 @@ function rangeLocation(file: string, r: Range): CheckFinding['location'] {
 }
 
 function internResult(intern: Map<string, RelocationResult>, kind: number, l: LiteSite | LiteRecord): RelocationResult {
-  const key = `${kind}|${l.s}|${l.f ?? ''}|${l.p ?? ''}|${l.g ?? ''}|${l.why ?? ''}|${'v' in l && l.v !== undefined ? l.v : ''}`;
+  const m = 'm' in l && l.m === true;
+  const key = `${kind}|${l.s}|${l.f ?? ''}|${l.p ?? ''}|${l.g ?? ''}|${l.why ?? ''}|${'v' in l && l.v !== undefined ? l.v : ''}|${m ? 'm' : ''}`;
   let r = intern.get(key);
   if (!r) {
     r = {
-      kind, status: l.s, validate: false, localSize: 0, targetSize: 0, failMemszAdjust: false, targetTypeId: 0, candidates: 0, matched: 0,
+      kind, status: l.s, validate: false, localSize: 0, targetSize: 0, failMemszAdjust: m, targetTypeId: 0, candidates: 0, matched: 0,
       ...(l.f ? { failure: l.f } : {}), ...(l.p ? { problem: l.p } : {}), ...(l.g ? { suggestion: l.g } : {}), ...(l.why ? { reason: l.why } : {}),
       ...('v' in l && l.v !== undefined ? { value: l.v } : {}),
     };

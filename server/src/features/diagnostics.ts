@@ -28,6 +28,8 @@ export const CODES = {
   ambiguous: 'core-ambiguous',
   loadError: 'core-load-error',
   sizeDiffers: 'core-size-differs',
+  /** A direct load libbpf cannot resize to the field's size on a target, so it poisons it (the object path's code). */
+  unresizableLoad: 'core-unresizable-load',
   directBitfield: 'core-direct-bitfield',
   guardConstant: 'core-guard-constant',
   notRelocated: 'core-not-relocated',
@@ -47,6 +49,7 @@ const DEFAULT_SEVERITY: Record<Code, Severity> = {
   'core-ambiguous': Severity.Error,
   'core-load-error': Severity.Error,
   'core-size-differs': Severity.Warning,
+  'core-unresizable-load': Severity.Error,
   'core-direct-bitfield': Severity.Warning,
   'core-guard-constant': Severity.Hint,
   'core-not-relocated': Severity.Warning,
@@ -272,7 +275,12 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
     // Only a read whose width is fixed in the program (a probe read of sizeof(field), a direct load) can get the
     // wrong bytes; an offset used for an address (container_of, &p->f, a variable index into an array) cannot, and
     // libbpf itself checks nothing there (the object path agrees: issue 12's agreement test).
-    if (site.kind === ReloKind.FieldByteOffset && site.readSize !== undefined) sizeFinding(localBtf, ev, across, label, data, targetNames, add, list);
+    // A direct load is no fixed width to libbpf: it resizes the load of an unsigned integer or a pointer to the
+    // target's field and poisons any other (relo_core.c fail_memsz_adjust), so the finding is that error, where it runs.
+    if (site.kind === ReloKind.FieldByteOffset && site.readSize !== undefined) {
+      if (site.directLoad) unresizableFinding(localBtf, ev, label, data, targetNames, add, list);
+      else sizeFinding(localBtf, ev, across, label, data, targetNames, add, list);
+    }
     if (isExistenceKind(site.kind) && all > 0) guardFinding(ev, across, label, data, targetNames, add, list);
   }
 }
@@ -349,16 +357,52 @@ function sizeFinding(
     return;
   }
   if (local === undefined) return;
+  const read = ev.site.readSize ?? local;
   for (const [size, sized] of across.sizes) {
-    if (size === local) continue;
+    // only where the size moved from the program's own (a CO-RE difference) and the read does not fit it there
+    if (size === local || size === read) continue;
     const targets = [...sized];
     add({
       range: ev.site.range, code: CODES.sizeDiffers, targets, data,
-      message: `\`${label}\` is ${local} bytes here but ${size} bytes on ${list(targets, targetNames.length)}: `
-        + `a read of ${local} bytes gets ${size > local ? 'only part of the field' : 'the field plus the bytes after it'} there; `
+      message: `\`${label}\` is ${bytes(local)} here but ${bytes(size)} on ${list(targets, targetNames.length)}: `
+        + `a read of ${bytes(read)} gets ${size > read ? 'only part of the field' : 'the field plus the bytes after it'} there; `
         + 'size the read with bpf_core_field_size',
     });
   }
+}
+
+/** Direct loads poisoned for their size: grouped by the target's field size, on the targets where the load runs. */
+function unresizableFinding(
+  localBtf: Btf, ev: SiteEvaluation, label: string, data: Finding['data'], targetNames: readonly string[],
+  add: (f: Omit<Finding, 'severity'>) => void, list: (names: string[], all: number) => string,
+): void {
+  const bySize = new Map<number | undefined, string[]>();
+  for (const name of targetNames) {
+    const st = ev.targets.get(name);
+    const r = st?.result;
+    if (!st || !r || r.status !== 'ok' || !r.failMemszAdjust || st.runs === false) continue;
+    const size = r.targetSpec ? fieldSize(r.targetSpec) : st.targetFieldSize;
+    bySize.set(size, [...(bySize.get(size) ?? []), name]);
+  }
+  if (!bySize.size) return;
+  let local: number | undefined;
+  try {
+    local = fieldSize(parseSpec(localBtf, ev.site.typeId, ev.site.access, ev.site.kind));
+  } catch { /* sizes left unsaid */ }
+  for (const [size, targets] of bySize) {
+    const sizes = local !== undefined && size !== undefined ? ` is ${bytes(local)} here but ${bytes(size)}` : ' has another size';
+    add({
+      range: ev.site.range, code: CODES.unresizableLoad, targets, data,
+      message: `\`${label}\`${sizes} on ${list(targets, targetNames.length)}: libbpf resizes a direct load only from an unsigned `
+        + 'integer to an unsigned integer or from a pointer to a pointer, so it poisons this one and the program will fail to '
+        + 'load there; read it with BPF_CORE_READ() (a probe read of a fixed width) or size it with bpf_core_field_size()',
+    });
+  }
+}
+
+/** "1 byte", "4 bytes". */
+function bytes(n: number): string {
+  return `${n} byte${n === 1 ? '' : 's'}`;
 }
 
 function guardFinding(

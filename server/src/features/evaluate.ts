@@ -73,6 +73,8 @@ export interface LiveSite {
   plainRead?: string;
   /** Width in bytes the program reads, when the read has a fixed width (direct loads, BPF_CORE_READ). */
   readSize?: number;
+  /** The fixed-width read is a direct load, which libbpf resizes or poisons (see analyzer.ts Site.directLoad). */
+  directLoad?: boolean;
   /** The program (SEC function or subprogram) whose code holds the relocation, when the analysis knows it: a
    * helper inlined into two programs is one site per program. */
   program?: string;

@@ -126,6 +126,9 @@ export interface Site {
   btfPointer?: boolean;
   /** Bytes the program reads at this field with a fixed width: a direct load, or a BPF_CORE_READ hop. */
   readSize?: number;
+  /** readSize is a direct load's (LDX): where the field's size differs, libbpf resizes the load of an unsigned
+   * integer or a pointer and poisons any other (relo_core.c's fail_memsz_adjust); a probe read keeps its width. */
+  directLoad?: boolean;
   /** A direct load through a pointer that is a plain number to the verifier (bpf_get_current_task(), a probe-read
    * value, a BPF_KPROBE argument): it rejects the program ("invalid mem access 'scalar'"). */
   plainPointer?: boolean;

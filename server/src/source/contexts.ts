@@ -394,6 +394,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.directBitfield) s.directBitfield = true;
     if (r.directBitfield && r.paramPointer && btfTypedArg(c)) s.btfPointer = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;
+    if (r.directLoad) s.directLoad = true;
     if (r.viaPointer && plainPointer(c, r.viaPointer)) s.plainPointer = true;
     if (r.unalignedLoad) s.unalignedLoad = true;
     const copies = (c.outer && c.outer.arms.some((a) => a.sites.has(r)) ? c.outer.times : c.times ?? 1) * tripCapped(r.times, r.cap, c.argv);

@@ -15,7 +15,7 @@ import type { KsymExtern } from '../verdict/externs';
 import type { KcfgExtern } from '../verdict/kconfig';
 import type { LocalExtern, Range } from './analyzer';
 import { CParser, Expr, ExternDecl, FuncDef, Stmt, TypeEnv, asmSymbols, constValue } from './cparse';
-import { CType, VOID } from './ctypes';
+import { CType, VOID, findMember, sizeOf, strip } from './ctypes';
 import { Tk, Token } from './lexer';
 import { isPluginDef } from './contexts';
 import { hasLabel } from './sites';
@@ -28,6 +28,8 @@ const ASM_SYMBOLS = process.env.CORELENS_ASM_SYMBOLS !== '0';
 const LINKED_VARS = process.env.CORELENS_LINKED_VARS !== '0';
 /** CORELENS_IMPLICIT_FUNCS=0: a function called without any declaration (clang 14's implicit `int f()`) is no extern. */
 const IMPLICIT_FUNCS = process.env.CORELENS_IMPLICIT_FUNCS !== '0';
+/** CORELENS_MEMCMP_OPERAND_SIZE=0: a memcmp sized by `sizeof(p->member)` is left unclaimed (not known as a call). */
+const MEMCMP_OPERAND_SIZE = process.env.CORELENS_MEMCMP_OPERAND_SIZE !== '0';
 /** CORELENS_MEMCMP_CALLS=0: a memcmp clang 14 keeps as a call is no extern (no refusal; memcmpCall). */
 const MEMCMP_CALLS = process.env.CORELENS_MEMCMP_CALLS !== '0';
 /** CORELENS_RESERVED_KFUNCS=0: a kfunc with a reserved name that is only called keeps its BTF (clang 15+'s output). */
@@ -587,7 +589,7 @@ class Walker {
   private call(x: Extract<Expr, { e: 'call' }>, discard: boolean): void {
     if (x.fn.e === 'id' && (x.fn.name === '__builtin_memcmp' || x.fn.name === 'memcmp') && !this.byName.has(x.fn.name) && this.declared.has('memcmp')) {
       // (readonly: a result nobody uses is no call)
-      if (!discard && memcmpCall(x, this.env, this.frame.f.def.body ?? [])) this.onRef('memcmp', x.fn, this.frame.f, this.order(), true);
+      if (!discard && memcmpCall(x, this.env, this.frame.f.def.body ?? [], this.frame.f.def.params)) this.onRef('memcmp', x.fn, this.frame.f, this.order(), true);
       for (const a of x.args) this.expr(a, false);
       return;
     }
@@ -660,10 +662,10 @@ const MEMCMP_TYPE: CType = { k: 'func', ret: { k: 'int', name: 'int', size: 4, s
  * Claimed for a constant size of 3 or from 5 on only: a 2 or 4 whose result reaches `== 0` through a helper's return
  * is not told apart here, nor a size that inlining makes constant (left unclaimed: no refusal said wrongly).
  */
-function memcmpCall(x: Extract<Expr, { e: 'call' }>, env: TypeEnv, body: readonly Token[]): boolean {
+function memcmpCall(x: Extract<Expr, { e: 'call' }>, env: TypeEnv, body: readonly Token[], params: FuncDef['params']): boolean {
   const [a, b, n] = x.args;
   if (!a || !b || !n || x.args.length !== 3) return false;
-  const size = sizeValue(n, env, body);
+  const size = sizeValue(n, env, body, params);
   if (size === undefined || size < 3n || size === 4n) return false;
   const bare = (e: Expr): Expr => (e.e === 'cast' ? bare(e.x) : e);
   if (bare(a).e === 'str' && bare(b).e === 'str') return false;
@@ -672,14 +674,48 @@ function memcmpCall(x: Extract<Expr, { e: 'call' }>, env: TypeEnv, body: readonl
 
 /** A constant size, `sizeof("literal")` (ebpf_exporter's unix-accept-latency: `sizeof(DBUS_SOCK_ADDR_PATH)`) and
  * that plus or minus a constant included. */
-function sizeValue(n: Expr, env: TypeEnv, body: readonly Token[]): bigint | undefined {
+function sizeValue(n: Expr, env: TypeEnv, body: readonly Token[], params: FuncDef['params'] = []): bigint | undefined {
   if (n.e === 'sizeof' && n.x?.e === 'str') return stringSize(body, n.x);
+  // MEMCMP_OPERAND_SIZE: `sizeof(endpoint->addr_raw.v6)` of a parameter (inspektor-gadget's is_ipv6_zero:
+  // 16 bytes against a global array, a call clang 14 keeps, which libbpf refuses)
+  if (n.e === 'sizeof' && n.x && MEMCMP_OPERAND_SIZE) {
+    const t = operandType(n.x, params);
+    return t ? BigInt(sizeOf(t)) : undefined;
+  }
   if (n.e === 'binary' && (n.op === '+' || n.op === '-')) {
-    const a = sizeValue(n.l, env, body);
-    const b = sizeValue(n.r, env, body);
+    const a = sizeValue(n.l, env, body, params);
+    const b = sizeValue(n.r, env, body, params);
     return a === undefined || b === undefined ? undefined : n.op === '+' ? a + b : a - b;
   }
   return constValue(n, env);
+}
+
+/** The type of an expression rooted at a parameter through members and indexes; undefined elsewhere. */
+function operandType(e: Expr, params: FuncDef['params']): CType | undefined {
+  switch (e.e) {
+    // a parameter only: a global's name may be shadowed by a local this walk does not type
+    case 'id': return params.find((p) => p.name === e.name)?.type;
+    case 'member': {
+      const o = operandType(e.obj, params);
+      let r = o && strip(o);
+      if (r && e.arrow) r = r.k === 'ptr' ? strip(r.to) : undefined;
+      if (!r || (r.k !== 'struct' && r.k !== 'union')) return undefined;
+      return findMember(r, e.name)?.field.type;
+    }
+    case 'index': {
+      const a = operandType(e.arr, params);
+      const s = a && strip(a);
+      return s?.k === 'array' ? s.of : s?.k === 'ptr' ? s.to : undefined;
+    }
+    case 'unary': {
+      if (e.op !== '*') return undefined;
+      const p = operandType(e.x, params);
+      const s = p && strip(p);
+      return s?.k === 'ptr' ? s.to : s?.k === 'array' ? s.of : undefined;
+    }
+    case 'type': return e.type;
+    default: return undefined;
+  }
 }
 
 /** The bytes of a string literal (its tokens, adjacent ones joined, and the terminating NUL); undefined: not found. */

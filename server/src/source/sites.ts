@@ -23,6 +23,8 @@ export interface RawSite {
   guards: GuardRef[];
   /** Bytes the program reads at the relocated field (direct load or BPF_CORE_READ hop), when fixed. */
   readSize?: number;
+  /** readSize is a direct load's width: libbpf resizes it on a target (see analyzer.ts Site.directLoad). */
+  directLoad?: boolean;
   /** A direct load of a bitfield member (not through BPF_CORE_READ_BITFIELD*). */
   directBitfield?: boolean;
   /**
@@ -116,6 +118,13 @@ export interface TripCap {
   unit: number; times0: number;
 }
 
+/** CORELENS_DIRECT_LOAD_SIZE=0: a direct load of a field whose size differs on a target warns `core-size-differs` as a
+ * probe read does, though libbpf resizes an unsigned integer's or a pointer's load and poisons any other (an error the
+ * object path reports: `core-unresizable-load`). */
+const DIRECT_LOAD_SIZE = process.env.CORELENS_DIRECT_LOAD_SIZE !== '0';
+/** CORELENS_VAR_INDEX_READ=0: a probe read of `&p->arr[i]` (i unknown) keeps the element's size as the relocated
+ * field's read width, so a length differing between kernels warned `core-size-differs` where the object path does not. */
+const VAR_INDEX_READ = process.env.CORELENS_VAR_INDEX_READ !== '0';
 /** CORELENS_UNROLL_EXIT=0: a full unroll's `if (i == E) break;` keeps every copy (its before/after figures). */
 const UNROLL_EXIT = process.env.CORELENS_UNROLL_EXIT !== '0';
 /** CORELENS_UNROLL_FOLD=0: an arm on the induction variable in a full unroll keeps every copy (before/after). */
@@ -1446,6 +1455,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       else if (s && load && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
         s.readSize = sizeOf(v.type);
+        if (DIRECT_LOAD_SIZE) s.directLoad = true;
         if (v.chain.packed && s.readSize > 1) s.unalignedLoad = true;
         const o = v.chain.base && originOf(v.chain.base);
         if (isPlain(o) || o === 'regs') s.viaPointer = o;
@@ -1467,6 +1477,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (s.kind !== ReloKind.FieldByteOffset) return;
     const store: RawSite = { ...s, guards: s.guards.slice() };
     delete store.readSize;
+    delete store.directLoad;
     delete store.viaPointer;
     delete store.unalignedLoad;
     delete store.paramPointer;
@@ -2213,6 +2224,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return undefined;
   };
 
+  /**
+   * A probe read's source `&p->arr[i]` with i unknown (through casts and __builtin_preserve_access_index): the
+   * relocation is the array's offset and the element is found at run time, so the read is one element, not the
+   * relocated field, and a length differing between kernels moves no element (the object path warns nothing either).
+   */
+  const runtimeIndexed = (e: Expr): boolean => {
+    let x = e;
+    for (;;) {
+      if (x.e === 'cast') x = x.x;
+      else if (x.e === 'call' && x.fn.e === 'id' && x.fn.name === '__builtin_preserve_access_index' && x.args[0]) x = x.args[0];
+      else break;
+    }
+    if (x.e === 'unary' && x.op === '&') x = x.x;
+    return VAR_INDEX_READ && x.e === 'index' && constValue(x.idx, env) === undefined;
+  };
+
   /** One field relocation rooted at `root` through accessor steps; returns the field type. */
   const fieldSite = (kind: ReloKind, root: CType, acc: Expr, ctx: Ctx, exp: Expr): { type: CType; site?: RawSite } | undefined => {
     const steps = accessorSteps(acc);
@@ -2300,7 +2327,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const before = res.sites.length;
       const v = withExp(() => use(src, { ...ctx, preserve: true }), x);
       const sz = name === 'bpf_core_read' || name === 'bpf_core_read_user' ? (args[1] && constValue(args[1], env)) : undefined;
-      if (sz !== undefined && res.sites.length > before) res.sites[res.sites.length - 1]!.readSize = Number(sz);
+      if (sz !== undefined && res.sites.length > before && !runtimeIndexed(src)) res.sites[res.sites.length - 1]!.readSize = Number(sz);
       if (name !== '__builtin_preserve_access_index' && !ctx.noEmit) clob();
       return { type: name === '__builtin_preserve_access_index' ? v.type : LONG };
     }
@@ -2425,7 +2452,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (st.expStart !== undefined && st.start === st.expStart && st.start <= p.tok.start && p.tok.end <= st.end) { st.start = p.tok.start; st.end = p.tok.end; }
         }
       }
-      if (i === 2 && sizeArg && res.sites.length > before) {
+      if (i === 2 && sizeArg && res.sites.length > before && !runtimeIndexed(a)) {
         const sz = sizeValue(sizeArg);
         if (sz !== undefined) res.sites[res.sites.length - 1]!.readSize = sz;
       }

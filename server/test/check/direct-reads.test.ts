@@ -3,7 +3,9 @@
 // rule, the held-out projects bpftime and lmp): the plain number handed to an inline helper's parameter
 // (CORELENS_ARG_ORIGIN), a pointer member loaded then indexed and a bitfield's storage unit loaded through it
 // (CORELENS_LOADED_VIA), a load whose relocation is poisoned on a target (CORELENS_POISONED_DIRECT_READ), and a
-// refused load placed on its own line where its record pairs with another read of the field (CORELENS_LOAD_LINE). The
+// refused load placed on its own line where its record pairs with another read of the field (CORELENS_LOAD_LINE), and
+// a direct load of a field whose size differs on a target, which libbpf resizes (an unsigned integer) or poisons (a
+// signed one: CORELENS_DIRECT_LOAD_SIZE, the error `core-unresizable-load` both paths then give). The
 // fixtures (test-fixtures/check/direct: many programs per object, helpers in direct.bpf.h) hold each shape with a
 // plain number and with a typed pointer (no finding). They are compiled here with clang, and both checks must give
 // the same errors on the same targets at the same lines. Warnings are not compared: the object path does not see a
@@ -15,7 +17,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CheckFinding, DIRECT_READ } from '../../src/check/run';
+import { CheckFinding, DIRECT_READ, UNRESIZABLE_LOAD } from '../../src/check/run';
 import { bundledKernelSpecs, TargetSpec } from '../../src/targets/registry';
 import { CompiledFixture, compileFixtureDir, loadOnRunningKernel } from '../support/bpfLoad';
 import { checkBothWays } from '../support/checkBoth';
@@ -49,12 +51,14 @@ describe('check FILE.bpf.c finds the direct reads check FILE.o finds: helpers, i
   it('same errors on the same targets at the same lines; the fixtures do exercise each shape', async () => {
     assert.strictEqual(targets.length, 2);
     const reads = new Map<string, string[]>();
+    const sized = new Map<string, string[]>();
     for (const p of programs) {
       const common = { targets, workers: 0, includePaths: INCLUDES, defines: DEFINES };
       const { S, O } = await checkBothWays(common, p.source, p.object);
       const errors = (fs_: readonly CheckFinding[]) => [...new Set(fs_.filter((f) => f.severity === 'error').map(key))].sort();
       assert.deepStrictEqual(errors(S), errors(O), `${p.name}: errors of check .bpf.c (actual) and check .o (expected)`);
       reads.set(p.name, S.filter((f) => f.code === DIRECT_READ).map((f) => `${f.location.line} ${[...f.targets].sort().join(',')}`));
+      sized.set(p.name, S.filter((f) => f.severity !== 'hint' && /size|resiz/.test(f.code)).map((f) => `${f.code} ${f.location.line} ${[...f.targets].sort().join(',')}`));
     }
     // what each fixture is written for (the comparison above decides whether it is right)
     const at = (name: string, line: number) => (reads.get(name) ?? []).filter((r) => r.startsWith(`${line} `));
@@ -72,5 +76,13 @@ describe('check FILE.bpf.c finds the direct reads check FILE.o finds: helpers, i
     const lines = programs.find((p) => p.name === 'dr_lines')!;
     const load = loadOnRunningKernel(lines.object);
     assert.ok(!load.ok && /; v \+= t->mm->arg_end; @ lines\.bpf\.h:15\n[^\n]*\nR\d+ invalid mem access 'scalar'/.test(load.log), load.log.slice(-2000));
+    // sizes (CORELENS_DIRECT_LOAD_SIZE): the unsigned field is resized, no finding, not even a size warning; the signed
+    // one is poisoned on 6.18 (an int in 6.1's vmlinux.h, a u16 there), and this 6.18 kernel's verifier says so
+    assert.deepStrictEqual(sized.get('dr_resized'), [], 'dr_resized: libbpf resizes an unsigned load');
+    assert.deepStrictEqual(sized.get('dr_unresized'), [`${UNRESIZABLE_LOAD} 12 6.18-amd64`], 'dr_unresized: poisoned on 6.18');
+    const resized = loadOnRunningKernel(programs.find((p) => p.name === 'dr_resized')!.object);
+    assert.ok(resized.ok, resized.log.slice(-2000));
+    const unresized = loadOnRunningKernel(programs.find((p) => p.name === 'dr_unresized')!.object);
+    assert.ok(!unresized.ok && /out = sk->sk_gso_type; @ dr_unresized\.bpf\.c:12\n1: <invalid CO-RE relocation>/.test(unresized.log), unresized.log.slice(-2000));
   });
 });

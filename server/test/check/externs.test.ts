@@ -135,5 +135,8 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     assert.ok(on('ext_implicit:bpf_dynptr_from_skb').includes('6.18-amd64') && on('ext_implicit:bpf_dynptr_from_skb').includes('5.10-amd64'),
       `ext_implicit: an undeclared call refused at open everywhere: ${[...refusals.keys()]}`);
     assert.ok(on('ext_order_static:corelens_order_flag').includes('6.18-amd64'), `ext_order_static: the inlined static's call named first: ${[...refusals.keys()]}`);
+    // a memcmp sized by `sizeof(e->addr.v6)` of the helper's parameter: 16 bytes, a call (CORELENS_MEMCMP_OPERAND_SIZE)
+    assert.ok(on('ext_memcmp_member:memcmp').includes('6.18-amd64') && on('ext_memcmp_member:memcmp').includes('5.10-amd64'),
+      `ext_memcmp_member: a memcmp sized by a member, refused at open everywhere: ${[...refusals.keys()]}`);
   });
 });

@@ -319,6 +319,23 @@ const cofPrograms = (end: string, tag: string, counts: number[]): string => coun
 	return 0;
 }
 `).join('');
+/** Loops of the full_unroll grid: trips x reads per body, in the three forms clang sizes differently. */
+const UNROLL_FIELDS = ['pid', 'tgid', 'flags', 'prio', 'static_prio', 'normal_prio'];
+const unrollGrid = (form: 'k' | 't' | 's', grid: [number, number][]): string => grid.map(([n, r]) => {
+  const f = UNROLL_FIELDS.slice(0, r);
+  if (form === 'k') {
+    return `SEC("kprobe/k${n}_${r}") int BPF_KPROBE(k${n}_${r})\n{\n\tstruct task_struct *t = (void *)bpf_get_current_task();\n`
+      + `\tfor (int i = 0; i < ${n}; i++) {\n${f.map((x, j) => `\t\tout[i + ${j}] += BPF_CORE_READ(t, real_parent, ${x});\n`).join('')}`
+      + '\t}\n\treturn 0;\n}\n';
+  }
+  if (form === 't') {
+    return `SEC("tp_btf/t${n}_${r}") int BPF_PROG(t${n}_${r}, struct task_struct *t)\n{\n\tfor (int i = 0; i < ${n}; i++) {\n`
+      + `\t\tstruct task_struct *p = t->real_parent;\n${f.map((x, j) => `\t\tout[i + ${j}] += p->${x};\n`).join('')}`
+      + '\t\tt = p;\n\t}\n\treturn 0;\n}\n';
+  }
+  return `SEC("tp_btf/s${n}_${r}") int BPF_PROG(s${n}_${r}, struct task_struct *t)\n{\n\t__u64 s = 0;\n\tfor (int i = 0; i < ${n}; i++) {\n`
+    + `${f.map((x, j) => `\t\ts += t->${x} * ${j + 3};\n`).join('')}\t\tt = t->real_parent;\n\t}\n\tout[0] = s;\n\treturn 0;\n}\n`;
+}).join('');
 const SHAPES: { name: string; text: string; min: number }[] = [
   { name: 'memcpy_member', min: 14, text: `struct conn { __u32 proto; __u32 sport; __u32 src6[4]; __u32 dst6[4]; };
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct conn); __type(value, __u64); } conns SEC(".maps");
@@ -1737,214 +1754,8 @@ char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'full_unroll', min: 200, text: `/* no pragma: LoopFullUnrollPass unrolls what fits UnrollThreshold (probe reads are calls: the plain size test) */
 __u64 out[64];
-SEC("kprobe/k2_3") int BPF_KPROBE(k2_3)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	for (int i = 0; i < 2; i++) {
-		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
-		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
-		out[i + 2] += BPF_CORE_READ(t, real_parent, flags);
-	}
-	return 0;
-}
-SEC("kprobe/k2_4") int BPF_KPROBE(k2_4)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	for (int i = 0; i < 2; i++) {
-		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
-		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
-		out[i + 2] += BPF_CORE_READ(t, real_parent, flags);
-		out[i + 3] += BPF_CORE_READ(t, real_parent, prio);
-	}
-	return 0;
-}
-SEC("kprobe/k3_2") int BPF_KPROBE(k3_2)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	for (int i = 0; i < 3; i++) {
-		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
-		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
-	}
-	return 0;
-}
-SEC("kprobe/k3_3") int BPF_KPROBE(k3_3)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	for (int i = 0; i < 3; i++) {
-		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
-		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
-		out[i + 2] += BPF_CORE_READ(t, real_parent, flags);
-	}
-	return 0;
-}
-SEC("kprobe/k4_1") int BPF_KPROBE(k4_1)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	for (int i = 0; i < 4; i++) {
-		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
-	}
-	return 0;
-}
-SEC("kprobe/k4_2") int BPF_KPROBE(k4_2)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	for (int i = 0; i < 4; i++) {
-		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
-		out[i + 1] += BPF_CORE_READ(t, real_parent, tgid);
-	}
-	return 0;
-}
-SEC("kprobe/k8_1") int BPF_KPROBE(k8_1)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-	for (int i = 0; i < 8; i++) {
-		out[i + 0] += BPF_CORE_READ(t, real_parent, pid);
-	}
-	return 0;
-}
-/* direct loads (no call: a load weighs more in the loop's size); the walk's last \`t = t->real_parent\` is dead */
-SEC("tp_btf/t4_4") int BPF_PROG(t4_4, struct task_struct *t)
-{
-	for (int i = 0; i < 4; i++) {
-		struct task_struct *p = t->real_parent;
-		out[i + 0] += p->pid;
-		out[i + 1] += p->tgid;
-		out[i + 2] += p->flags;
-		out[i + 3] += p->prio;
-		t = p;
-	}
-	return 0;
-}
-SEC("tp_btf/t4_6") int BPF_PROG(t4_6, struct task_struct *t)
-{
-	for (int i = 0; i < 4; i++) {
-		struct task_struct *p = t->real_parent;
-		out[i + 0] += p->pid;
-		out[i + 1] += p->tgid;
-		out[i + 2] += p->flags;
-		out[i + 3] += p->prio;
-		out[i + 4] += p->static_prio;
-		out[i + 5] += p->normal_prio;
-		t = p;
-	}
-	return 0;
-}
-SEC("tp_btf/t6_3") int BPF_PROG(t6_3, struct task_struct *t)
-{
-	for (int i = 0; i < 6; i++) {
-		struct task_struct *p = t->real_parent;
-		out[i + 0] += p->pid;
-		out[i + 1] += p->tgid;
-		out[i + 2] += p->flags;
-		t = p;
-	}
-	return 0;
-}
-SEC("tp_btf/t6_4") int BPF_PROG(t6_4, struct task_struct *t)
-{
-	for (int i = 0; i < 6; i++) {
-		struct task_struct *p = t->real_parent;
-		out[i + 0] += p->pid;
-		out[i + 1] += p->tgid;
-		out[i + 2] += p->flags;
-		out[i + 3] += p->prio;
-		t = p;
-	}
-	return 0;
-}
-SEC("tp_btf/t8_2") int BPF_PROG(t8_2, struct task_struct *t)
-{
-	for (int i = 0; i < 8; i++) {
-		struct task_struct *p = t->real_parent;
-		out[i + 0] += p->pid;
-		out[i + 1] += p->tgid;
-		t = p;
-	}
-	return 0;
-}
-SEC("tp_btf/t8_3") int BPF_PROG(t8_3, struct task_struct *t)
-{
-	for (int i = 0; i < 8; i++) {
-		struct task_struct *p = t->real_parent;
-		out[i + 0] += p->pid;
-		out[i + 1] += p->tgid;
-		out[i + 2] += p->flags;
-		t = p;
-	}
-	return 0;
-}
-SEC("tp_btf/t12_1") int BPF_PROG(t12_1, struct task_struct *t)
-{
-	for (int i = 0; i < 12; i++) {
-		struct task_struct *p = t->real_parent;
-		out[i + 0] += p->pid;
-		t = p;
-	}
-	return 0;
-}
-SEC("tp_btf/t12_2") int BPF_PROG(t12_2, struct task_struct *t)
-{
-	for (int i = 0; i < 12; i++) {
-		struct task_struct *p = t->real_parent;
-		out[i + 0] += p->pid;
-		out[i + 1] += p->tgid;
-		t = p;
-	}
-	return 0;
-}
-SEC("tp_btf/s5_5") int BPF_PROG(s5_5, struct task_struct *t)
-{
-	__u64 s = 0;
-	for (int i = 0; i < 5; i++) {
-		s += t->pid * 3;
-		s += t->tgid * 4;
-		s += t->flags * 5;
-		s += t->prio * 6;
-		s += t->static_prio * 7;
-		t = t->real_parent;
-	}
-	out[0] = s;
-	return 0;
-}
-SEC("tp_btf/s5_6") int BPF_PROG(s5_6, struct task_struct *t)
-{
-	__u64 s = 0;
-	for (int i = 0; i < 5; i++) {
-		s += t->pid * 3;
-		s += t->tgid * 4;
-		s += t->flags * 5;
-		s += t->prio * 6;
-		s += t->static_prio * 7;
-		s += t->normal_prio * 8;
-		t = t->real_parent;
-	}
-	out[0] = s;
-	return 0;
-}
-SEC("tp_btf/s10_2") int BPF_PROG(s10_2, struct task_struct *t)
-{
-	__u64 s = 0;
-	for (int i = 0; i < 10; i++) {
-		s += t->pid * 3;
-		s += t->tgid * 4;
-		t = t->real_parent;
-	}
-	out[0] = s;
-	return 0;
-}
-SEC("tp_btf/s10_3") int BPF_PROG(s10_3, struct task_struct *t)
-{
-	__u64 s = 0;
-	for (int i = 0; i < 10; i++) {
-		s += t->pid * 3;
-		s += t->tgid * 4;
-		s += t->flags * 5;
-		t = t->real_parent;
-	}
-	out[0] = s;
-	return 0;
-}
-char LICENSE[] SEC("license") = "GPL";
+${unrollGrid('k', [[2, 3], [2, 4], [3, 2], [3, 3], [4, 1], [4, 2], [8, 1]])}/* direct loads (no call: a load weighs more in the loop's size); the walk's last \`t = t->real_parent\` is dead */
+${unrollGrid('t', [[4, 4], [4, 6], [6, 3], [6, 4], [8, 2], [8, 3], [12, 1], [12, 2]])}${unrollGrid('s', [[5, 5], [5, 6], [10, 2], [10, 3]])}char LICENSE[] SEC("license") = "GPL";
 ` },
   { name: 'licm_hoist', min: 40, text: `/* LICM: an invariant address or a check leaves the loop before it is unrolled: one record for all copies */
 __u64 out[16];
