@@ -1627,14 +1627,17 @@ function copyChecks(evs: FlowEv[], trips: number, st: State, copy: FlowCopy, seq
   const isCall = (x: FlowEv): boolean => 'cut' in x && !x.soft && !x.all;
   const checks: { s: Site; k: string }[] = [];
   let called = false;
+  let stmt = false;
   for (const x of evs) {
-    if (isCall(x)) called = true;
+    if (isCall(x)) { called = true; stmt = false; } else if ('cut' in x && x.soft) stmt = true;
     if (!('s' in x) || x.c !== 'v') continue;
     const s = copy.site(x.s);
     if (!s || s.merged || s.unreached || s.mergedCopies || !s.copies || s.copies % trips) continue;
     // a check before the body's first call is live across every copy's call from the loop's start: rematerialised
-    // (measured: the same check and probe read the other way round, a record per copy)
-    if (!called) return;
+    // (measured: the same check and probe read the other way round, a record per copy); one in the probe read's own
+    // statement (`out[i] += BPF_CORE_READ(t, pid) + bpf_core_field_size(t->comm)`) is the two-address add's
+    // destination, rematerialised into it per copy (measured: four records; licm_hoist's h2)
+    if (!called || !stmt) return;
     checks.push({ s, k: `v|${keyOf(s)}` });
   }
   if (!checks.length) return;

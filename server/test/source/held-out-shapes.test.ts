@@ -242,8 +242,9 @@
 //     keeps a check's first MOV for every copy, one record, when the checks, the pointers the body reads through, two
 //     registers per probe read, the stores' global and the pointers live across the loop fit r6-r9
 //     (CORELENS_CSE_COPY_CHECKS); a parent walk's copies alternate a check as `alt` does addresses
-//     (CORELENS_CSE_ALT_CHECKS). Kept (a record per copy): the check before the body's first probe read, before the
-//     loop too, the pointer used after the loop, four checks beside two probe reads, two beside a read through it.
+//     (CORELENS_CSE_ALT_CHECKS). Kept (a record per copy): the check before the body's first probe read or in its
+//     statement, before the loop too, the pointer used after the loop, four checks beside two probe reads, two beside
+//     a read through it. Left: `p = BPF_CORE_READ(x, m); .. bpf_core_field_offset(p->f)` (clang: one record).
 //   - full_unroll: a loop WITHOUT pragma over a small constant trip count is unrolled by LoopFullUnrollPass when its
 //     unrolled size fits UnrollThreshold (150): clang then emits the body's relocations once per copy, as for a
 //     pragma (the model counted the body once). A direct CO-RE load weighs 1.4 units more in the loop's size than in
@@ -2334,14 +2335,22 @@ SEC("fentry/one") int BPF_PROG(one, struct file *x)
 	}
 	return 0;
 }
-/* one check beside a walk's hop through a hoisted address: one record for three copies */
-SEC("fentry/hop") int BPF_PROG(hop, struct dentry *x)
+/* the check a statement of its own after the read: one record; in the read's own statement, the add's destination
+ * (licm_hoist's h2 too), rematerialised per copy: four */
+SEC("fentry/stmt") int BPF_PROG(stmt, struct task_struct *t)
 {
 #pragma unroll
-	for (int i = 0; i < 3; i++) {
-		struct inode *p = BPF_CORE_READ(x, d_inode);
-		out[7] += bpf_core_field_offset(p->i_mode);
+	for (int i = 0; i < 4; i++) {
+		out[8] += BPF_CORE_READ(t, pid);
+		out[9] += bpf_core_field_size(t->comm);
 	}
+	return 0;
+}
+SEC("fentry/expr") int BPF_PROG(expr, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		out[i + 8] += BPF_CORE_READ(t, pid) + bpf_core_field_size(t->comm);
 	return 0;
 }
 /* kept: the check before the body's probe read (live across every call from the loop's start), or x live after the
