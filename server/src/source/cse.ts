@@ -84,6 +84,9 @@
 //     after `&cur->m` in the same block shares its MOV when the loop's register values leave it room: see COF.
 //   - pre (pre18, pre19): GVN's load PRE and full redundancy of a relocation's global at a join (an if's arms, the
 //     edge from the branching block, a switch's breaks): see PRE and preJoin.
+//   - copy_checks (register pressure, like `alt`): a fully unrolled body without a branch is one block, so MachineCSE
+//     keeps a check's first MOV for every copy when the allocator has a callee-saved register for it: see copyChecks;
+//     alt_checks: a walk's copies alternate a check as `alt` does addresses, when a register is spare (see alternate).
 // Not modelled (measured, README): GVN's load PRE where the rule above does not reach (falco's READ_TASK_FIELD_INTO,
 // a probe read in one arm between, where MachineCSE may merge the inserted load again under register pressure);
 // a check returned by an inlined helper and tested by the caller;
@@ -140,10 +143,18 @@ export interface FlowCopy {
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
   const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, named: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
-    seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), lastAny: new Map(), firstAny: new Map(), defSeq: new Map(), spans: [], alias: new Map(), cands: [] };
+    seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), lastAny: new Map(), firstAny: new Map(), defSeq: new Map(), spans: [], alias: new Map(), cands: [], copyc: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) { st.firstUse.set(copy.id(p), -1); st.firstAny.set(copy.id(p), -1); }
   run(flow, st, copy, 0, true);
+  // copy_checks: with the pointers live across the whole loop (used before it and after it: the allocator spills
+  // one of them or rematerialises the check, measured both) no room is left for the check
+  for (const c of st.copyc ?? []) {
+    let cross = 0;
+    for (const [id, last] of st.lastUse) if ((st.firstUse.get(id) ?? last) < c.from && last >= c.to) cross++;
+    if (c.regs + cross > CALLEE_SAVED) continue;
+    for (const x of c.checks) { if (x.copies) x.s.mergedCopies = x.copies; else x.s.merged = true; }
+  }
   // register pressure (adjacent addresses through other pointers, `adj`): the shared offset stays in a callee-saved
   // register (r6-r9) across the first read's probe-read call only when, with the pointers still used after it, it
   // fits in those four; otherwise the allocator rematerialises it, one record per read
@@ -434,6 +445,9 @@ interface State {
   /** address sites `adj` merges if register pressure allows (decided after the replay, from `lastUse`); `regs`: a
    * `cof` candidate, with the scalars its loop keeps in registers */
   cands: { s: Site; seq: number; from?: number; far?: number; regs?: number; inv?: string[] }[];
+  /** copy_checks: the checks of a straight unrolled body, merged if the pointers live across the loop leave room
+   * (decided after the replay, from `lastUse`): the loop's site events [from, to), the registers the body needs */
+  copyc?: { checks: { s: Site; copies: number }[]; from: number; to: number; regs: number }[];
   /** cc: the address of the container_of pair being replayed; per block and relocation, the first pair's address
    * (its record when a later pair in another block uses its values) */
   ccAddr?: Site;
@@ -1522,6 +1536,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       const seq0 = st.seq.n;
       run(e.sub, body, copy, depth);
       if (ALT && e.trips && e.trips > 1) alternate(e.sub, e.trips, first, body, st, copy, seq0);
+      if (COPY_CHECKS && e.trips && e.trips > 1) copyChecks(e.sub, e.trips, st, copy, seq0);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);
@@ -1540,6 +1555,8 @@ const voidTail = (xs: FlowEv[]): boolean => {
 };
 /** CORELENS_CSE_ALT=0 turns the `alt` rule off (its before/after figures). */
 const ALT = process.env.CORELENS_CSE_ALT !== '0';
+/** CORELENS_CSE_ALT_CHECKS=0: `alt` carries addresses only, not checks (its before/after figures). */
+const ALT_CHECKS = ALT && process.env.CORELENS_CSE_ALT_CHECKS !== '0';
 
 /**
  * alt: a fully unrolled body (a pragma's, `trips` copies) that begins with a straight block F and ends in an if
@@ -1559,9 +1576,11 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   const carried: Extract<FlowEv, { s: RawSite }>[] = [];
   for (const x of evs) {
     if ('sub' in x || 'call' in x || 'exit' in x || ('cut' in x && x.all)) break;
-    if (!('s' in x) || x.c !== 'a') continue;
+    // (alt_checks: a check's MOV alternates alike; measured: `out[6] += bpf_core_field_offset(p->tgid)` in a
+    // parent walk of 4 copies, 2 records)
+    if (!('s' in x) || (x.c !== 'a' && !(ALT_CHECKS && x.c === 'v'))) continue;
     const s = copy.site(x.s);
-    if (!s || s.merged || s.unreached || s.unalignedLoad || !s.copies || s.copies % trips) continue;
+    if (!s || s.merged || s.unreached || s.unalignedLoad || s.mergedCopies || !s.copies || s.copies % trips) continue;
     carried.push(x);
   }
   // register pressure (a HEURISTIC like `adj`): each offset is kept across the copy's probe-read calls in r6-r9,
@@ -1572,17 +1591,81 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   const live = new Set<string>();
   for (const [id, lastSeq] of st.lastUse) if (lastSeq >= seq0 && (st.firstUse.get(id) ?? lastSeq) < seq0) live.add(id);
   for (const x of carried) if (x.b !== undefined) live.add(copy.id(x.b));
-  if (carried.length + live.size > CALLEE_SAVED) return;
+  // (alt_checks: the addresses decide as before; the checks come along only when they leave a register spare, else
+  // they keep a record per copy: measured, a check and one address of the walk's pointer alternate; a check beside
+  // two addresses, before them or between, a record per copy)
+  const addrs = carried.filter((x) => x.c === 'a').length;
+  if (addrs + live.size > CALLEE_SAVED) return;
+  const room = carried.length + live.size < CALLEE_SAVED;
   for (const x of carried) {
+    if (x.c === 'v' && !room) continue;
     const s = copy.site(x.s)!;
-    // copy 0 reuses what the block before the loop computed through the same pointer
-    const k = x.b !== undefined ? `a|${copy.id(x.b)}|${keyOf(s)}` : undefined;
+    // copy 0 reuses what the block before the loop computed through the same pointer (a check: the same check)
+    const k = x.c === 'v' ? `v|${keyOf(s)}` : x.b !== undefined ? `a|${copy.id(x.b)}|${keyOf(s)}` : undefined;
     const d = k !== undefined ? st.avail.get(k) : undefined;
     // in the block before it (one block with copy 0, whose successor copy 1 reuses it too: records from copy 2 on,
     // every other one) or in its immediate predecessor (copy 0 reuses it, copy 1 computes it again)
     const records = d === st.cur ? Math.floor((trips - 1) / 2) : d !== undefined && st.preds.has(d) ? Math.floor(trips / 2) : Math.ceil(trips / 2);
     s.mergedCopies = (s.copies! / trips) * (trips - records);
   }
+}
+
+/** CORELENS_CSE_COPY_CHECKS=0 turns the `copy_checks` rule off (its before/after figures). */
+const COPY_CHECKS = process.env.CORELENS_CSE_COPY_CHECKS !== '0';
+
+/**
+ * copy_checks: a fully unrolled body (a pragma's, `trips` copies) without a branch is, copies and all, one block: a
+ * check's MOV (BPFMISimplifyPatchable makes the load of its global one) is the same instruction in every copy, and
+ * MachineCSE keeps the first, in a callee-saved register across the copies' probe reads (measured, clang 14: 4
+ * copies of `BPF_CORE_READ_INTO(&t, x, f_flags); out[6] += bpf_core_field_offset(x->f_path.dentry);`, one record;
+ * GVN and LICM cannot, the probe read's call may write the global). Only checks: an address through another
+ * pointer per copy is `adj`'s, through one pointer licm_hoist's (sites.ts).
+ */
+function copyChecks(evs: FlowEv[], trips: number, st: State, copy: FlowCopy, seq0: number): void {
+  // one block: no nested code, no exit, no inlined call (its branches split the copies), no label
+  if (!evs.every((x) => 's' in x || 'clob' in x || ('cut' in x && !x.all))) return;
+  const isCall = (x: FlowEv): boolean => 'cut' in x && !x.soft && !x.all;
+  const checks: { s: Site; k: string }[] = [];
+  let called = false;
+  let stmt = false;
+  for (const x of evs) {
+    if (isCall(x)) { called = true; stmt = false; } else if ('cut' in x && x.soft) stmt = true;
+    if (!('s' in x) || x.c !== 'v') continue;
+    const s = copy.site(x.s);
+    if (!s || s.merged || s.unreached || s.mergedCopies || !s.copies || s.copies % trips) continue;
+    // a check before the body's first call is live across every copy's call from the loop's start: rematerialised
+    // (measured: the same check and probe read the other way round, a record per copy); one in the probe read's own
+    // statement (`out[i] += BPF_CORE_READ(t, pid) + bpf_core_field_size(t->comm)`) is the two-address add's
+    // destination, rematerialised into it per copy (measured: four records; licm_hoist's h2)
+    if (!called || !stmt) return;
+    checks.push({ s, k: `v|${keyOf(s)}` });
+  }
+  if (!checks.length) return;
+  // register pressure (a HEURISTIC, as `alt`'s): the checks kept, the pointers the body reads through (each copy
+  // reads them: live across all), per helper call its two address operands the copies repeat (the local it writes,
+  // the source LICM hoisted) and the named global the body stores to, all across the copies' calls, fit r6-r9 with
+  // the pointers live across the whole loop (decided after the replay); else the allocator rematerialises the MOVs,
+  // one per copy (measured: one check after one probe read and `out[i] +=`, one record; two checks beside a direct
+  // read through the pointer, or four checks, a record per copy each)
+  const live = new Set<string>();
+  for (const x of evs) if ('s' in x && x.b !== undefined && (x.c === 'a' || x.c === 'l')) live.add(copy.id(x.b));
+  const calls = evs.filter(isCall).length;
+  const named = evs.some((x) => 'clob' in x && x.named) ? 1 : 0;
+  const regs = new Set(checks.map((c) => c.k)).size + live.size + 2 * calls + named;
+  if (regs > CALLEE_SAVED) return;
+  const seen = new Set<string>();
+  const out: { s: Site; copies: number }[] = [];
+  for (const { s, k } of checks) {
+    // a check the block before the loop defines too is one value from there on, live across more than the loop: the
+    // allocator rematerialises it first, a record per copy (measured: `out[5] = bpf_core_field_size(x->f_inode)`
+    // before three copies of `out[6] += bpf_core_field_size(x->f_inode)` beside a probe read, four records)
+    const d = st.avail.get(k);
+    if (d !== undefined && (d === st.cur || st.preds.has(d))) continue;
+    // another copy of this check earlier in the body: the same instruction (copies 0: merged whole)
+    out.push({ s, copies: seen.has(k) ? 0 : s.copies! - s.copies! / trips });
+    seen.add(k);
+  }
+  if (out.length) st.copyc?.push({ checks: out, from: seq0, to: st.seq.n, regs });
 }
 
 /**

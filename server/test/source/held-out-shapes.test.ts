@@ -238,6 +238,13 @@
 //     hoisted with the arm's first instruction (_PRE_HOIST); a switch's breaks as the ways in (_PRE_SWITCH); a
 //     pointer no variable holds (_PRE_X); an arm that loaded it before a probe read lacks it (_PRE_TAINT). Kept: a
 //     check's 32-bit load before an access, one case of three.
+//   - copy_checks: a fully unrolled body without a branch is one block, copies and all (generated probes): MachineCSE
+//     keeps a check's first MOV for every copy, one record, when the checks, the pointers the body reads through, two
+//     registers per probe read, the stores' global and the pointers live across the loop fit r6-r9
+//     (CORELENS_CSE_COPY_CHECKS); a parent walk's copies alternate a check as `alt` does addresses
+//     (CORELENS_CSE_ALT_CHECKS). Kept (a record per copy): the check before the body's first probe read or in its
+//     statement, before the loop too, the pointer used after the loop, four checks beside two probe reads, two beside
+//     a read through it. Left: `p = BPF_CORE_READ(x, m); .. bpf_core_field_offset(p->f)` (clang: one record).
 //   - full_unroll: a loop WITHOUT pragma over a small constant trip count is unrolled by LoopFullUnrollPass when its
 //     unrolled size fits UnrollThreshold (150): clang then emits the body's relocations once per copy, as for a
 //     pragma (the model counted the body once). A direct CO-RE load weighs 1.4 units more in the loop's size than in
@@ -2121,6 +2128,115 @@ SEC("fentry/sw_fall_twice") int BPF_PROG(sw_fall_twice, struct task_struct *x)
 	default: out[3] = x->mm->arg_start; break;
 	}
 	out[4] += x->mm->arg_start;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'copy_checks', min: 50, text: `/* a fully unrolled body without a branch is one block, copies and all: MachineCSE keeps a check's first MOV for
+ * every copy when the allocator has a callee-saved register for it; a parent walk's copies alternate it */
+__u64 out[16];
+/* copy_checks: one check beside one probe read, four copies: one record */
+SEC("fentry/one") int BPF_PROG(one, struct file *x)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u64 t = 0; BPF_CORE_READ_INTO(&t, x, f_flags);
+		out[11] += t;
+		out[6] += bpf_core_field_offset(x->f_path.dentry);
+	}
+	return 0;
+}
+/* the check a statement of its own after the read: one record; in the read's own statement, the add's destination
+ * (licm_hoist's h2 too), rematerialised per copy: four */
+SEC("fentry/stmt") int BPF_PROG(stmt, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[8] += BPF_CORE_READ(t, pid);
+		out[9] += bpf_core_field_size(t->comm);
+	}
+	return 0;
+}
+SEC("fentry/expr") int BPF_PROG(expr, struct task_struct *t)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		out[i + 8] += BPF_CORE_READ(t, pid) + bpf_core_field_size(t->comm);
+	return 0;
+}
+/* kept: the check before the body's probe read (live across every call from the loop's start), or x live after the
+ * loop too: a record per copy */
+SEC("fentry/first") int BPF_PROG(first, struct file *x)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[6] += bpf_core_field_offset(x->f_path.dentry);
+		__u64 t = 0; BPF_CORE_READ_INTO(&t, x, f_flags);
+		out[11] += t;
+	}
+	return 0;
+}
+SEC("fentry/after") int BPF_PROG(after, struct file *x)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u64 t = 0; BPF_CORE_READ_INTO(&t, x, f_flags);
+		out[11] += t;
+		out[6] += bpf_core_field_offset(x->f_path.dentry);
+	}
+	out[1] = BPF_CORE_READ(x, f_mode);
+	return 0;
+}
+/* kept: the same check before the loop too, rematerialised first (a record per copy, four) */
+SEC("fentry/before") int BPF_PROG(before, struct file *x)
+{
+	out[5] = bpf_core_field_size(x->f_inode);
+#pragma unroll
+	for (int i = 0; i < 3; i++) {
+		__u64 t = 0; BPF_CORE_READ_INTO(&t, x, f_flags);
+		out[11] += t;
+		out[6] += bpf_core_field_size(x->f_inode);
+	}
+	return 0;
+}
+/* kept: four checks beside two probe reads, or two beside a read through the pointer: no room, a record per copy */
+SEC("tp_btf/sched_switch") int BPF_PROG(crowded, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+#pragma unroll
+	for (int i = 0; i < 3; i++) {
+		__u64 t = 0; BPF_CORE_READ_INTO(&t, next, pid);
+		out[1] += t;
+		out[6] += bpf_core_field_offset(prev->tgid);
+		out[7] += bpf_core_field_size(next->comm);
+		out[8] += bpf_core_field_exists(next->mm);
+		__u64 u = 0; BPF_CORE_READ_INTO(&u, prev, start_time);
+		out[9] += u;
+		out[10] += bpf_core_field_offset(next->flags);
+	}
+	return 0;
+}
+SEC("fentry/direct") int BPF_PROG(direct, struct file *f)
+{
+#pragma unroll
+	for (int i = 0; i < 3; i++) {
+		out[11] += bpf_core_field_size(f->f_path.dentry);
+		out[12] += f->f_inode->i_mode;
+		out[11] += bpf_core_field_size(f->f_flags);
+		out[3] += BPF_CORE_READ(f, f_flags);
+	}
+	return 0;
+}
+/* alt_checks: a parent walk's copies alternate the check's MOV as alt's addresses: two records of four */
+SEC("tp_btf/sched_wakeup") int BPF_PROG(walk, struct task_struct *p)
+{
+	struct task_struct *w = p;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[6] += bpf_core_field_offset(p->tgid);
+		w = BPF_CORE_READ(w, real_parent);
+		if (!w)
+			break;
+	}
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
