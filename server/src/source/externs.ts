@@ -28,6 +28,8 @@ const ASM_SYMBOLS = process.env.CORELENS_ASM_SYMBOLS !== '0';
 const LINKED_VARS = process.env.CORELENS_LINKED_VARS !== '0';
 /** CORELENS_IMPLICIT_FUNCS=0: a function called without any declaration (clang 14's implicit `int f()`) is no extern. */
 const IMPLICIT_FUNCS = process.env.CORELENS_IMPLICIT_FUNCS !== '0';
+/** CORELENS_ERROR_ATTR=0: a block-scope extern declared with the `error` attribute may be named as an extern clang emits. */
+const ERROR_ATTR = process.env.CORELENS_ERROR_ATTR !== '0';
 /** CORELENS_MEMCMP_OPERAND_SIZE=0: a memcmp sized by `sizeof(p->member)` is left unclaimed (not known as a call). */
 const MEMCMP_OPERAND_SIZE = process.env.CORELENS_MEMCMP_OPERAND_SIZE !== '0';
 /** CORELENS_MEMCMP_CALLS=0: a memcmp clang 14 keeps as a call is no extern (no refusal; memcmpCall). */
@@ -208,6 +210,10 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
       declared.set('memcmp', { d: { name: 'memcmp', type: MEMCMP_TYPE, section: '.ksyms', weak: false, linked: true, ...(plain ? {} : { noBtf: true }) }, own: true });
     }
   }
+  // error_attr: a function declared `__attribute__((error(..)))` in a body (tetragon's errmetrics compile_error, the
+  // kernel's compiletime_assert) is one clang fails the build for if any call of it survives optimisation; so in an
+  // object that compiled, none did: never an extern, whatever the walk below cannot fold (`!__builtin_constant_p(id)`)
+  if (ERROR_ATTR) for (const n of errorAttributed(byName.values())) declared.delete(n);
   if (!declared.size) return [];
   // only functions that name an extern, or name (call, take) one that does, can make clang emit one: the others are
   // never parsed again (a token scan, to the fixpoint over the names functions mention)
@@ -649,6 +655,40 @@ class Walker {
     }
     return false;
   }
+}
+
+/** Names a function body declares `extern` with the `error` attribute (`extern __attribute__((error("m"))) void f(void);`). */
+function errorAttributed(funcs: Iterable<DefinedFunction>): Set<string> {
+  const out = new Set<string>();
+  for (const f of funcs) {
+    const b = f.def.body!;
+    for (let k = 0; k < b.length; k++) {
+      if (b[k]!.s !== 'extern') continue;
+      let end = k + 1;
+      while (end < b.length && b[end]!.s !== ';') end++;
+      let error = false;
+      let name: string | undefined;
+      for (let j = k + 1, depth = 0; j < end; j++) {
+        const s = b[j]!.s;
+        if (s === '__attribute__' || s === '__attribute') {
+          // the attribute's own parentheses: `error` / `__error__` called inside them
+          let d = 0;
+          for (j++; j < end; j++) {
+            const t = b[j]!.s;
+            if (t === '(') d++;
+            else if (t === ')' && --d === 0) break;
+            else if ((t === 'error' || t === '__error__') && b[j + 1]?.s === '(') error = true;
+          }
+          continue;
+        }
+        if (s === '(') { if (depth++ === 0 && name === undefined && b[j - 1]?.t === Tk.Ident) name = b[j - 1]!.s; }
+        else if (s === ')') depth--;
+      }
+      if (error && name) out.add(name);
+      k = end;
+    }
+  }
+  return out;
 }
 
 /** memcmp's declaration as clang's builtin has it: `int memcmp(const void *, const void *, unsigned long)`. */

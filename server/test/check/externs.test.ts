@@ -2,7 +2,7 @@
 // a strong __ksym or __kconfig extern the loading kernel lacks, or a typed one of another type, fails the whole
 // object there. The fixtures (test-fixtures/check/externs: many programs per object, a shared .bpf.h) hold each kind
 // of extern (typed per-CPU variable, untyped symbol, kfunc, weak, __kconfig, a function defined in no file of the unit,
-// a symbol only inline asm names) used, unused, only in dead code or only
+// a symbol only inline asm names, a build-time assertion's `__error__` function) used, unused, only in dead code or only
 // where LLVM folds the use away, against kernels that have and lack each one. They are compiled here with clang as
 // the fixtures are (scripts/build-fixtures.sh), and:
 //   - the externs the live analysis says clang emits equal the object's, as libbpf collects them (ksymExterns,
@@ -135,6 +135,11 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     assert.ok(on('ext_implicit:bpf_dynptr_from_skb').includes('6.18-amd64') && on('ext_implicit:bpf_dynptr_from_skb').includes('5.10-amd64'),
       `ext_implicit: an undeclared call refused at open everywhere: ${[...refusals.keys()]}`);
     assert.ok(on('ext_order_static:corelens_order_flag').includes('6.18-amd64'), `ext_order_static: the inlined static's call named first: ${[...refusals.keys()]}`);
+    // a build-time assertion's `__error__` extern: a call clang would have failed the build for, so none (CORELENS_ERROR_ATTR)
+    assert.ok(![...refusals.keys()].some((k) => k.startsWith('ext_error_attr:')), `ext_error_attr: nothing refused: ${[...refusals.keys()]}`);
+    // a component of a static link (two global functions, no program): libbpf would refuse it alone, but no program
+    // of it is refused (CORELENS_LIBRARY_UNITS)
+    assert.ok(![...refusals.keys()].some((k) => k.startsWith('ext_library:')), `ext_library: nothing refused: ${[...refusals.keys()]}`);
     // a memcmp sized by `sizeof(e->addr.v6)` of the helper's parameter: 16 bytes, a call (CORELENS_MEMCMP_OPERAND_SIZE)
     assert.ok(on('ext_memcmp_member:memcmp').includes('6.18-amd64') && on('ext_memcmp_member:memcmp').includes('5.10-amd64'),
       `ext_memcmp_member: a memcmp sized by a member, refused at open everywhere: ${[...refusals.keys()]}`);
