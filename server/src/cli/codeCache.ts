@@ -12,6 +12,8 @@
 // corrupt entry means a plain compile, as require would do; a cache directory that cannot be written means no cache.
 // A module that uses import() is compiled by Node as usual (a vm.Script has no dynamic-import loader in Node 20).
 // CORELENS_CACHE=off disables it; CORELENS_CACHE=DIR puts it in DIR/code-cache, as the server's.
+// The same file keeps the header scan's WebAssembly bytes (util/wasm.ts builtModule: their assembly in JavaScript
+// was ~5 ms of a cold `sites` run), keyed by the hashes of the modules whose code assembles them.
 //
 // Dependency-free on purpose: it runs before any other module of the CLI is loaded.
 

@@ -1,5 +1,6 @@
 // The CLI's V8 code cache (src/cli/codeCache.ts): real `corelens` processes give the same output with no cache, a
 // fresh one, a used one, a corrupt file and entries V8 rejects; the cache is written only when something was missing.
+// The header scan's WebAssembly bytes kept in it are used by the next cold scan, with the same sites.
 
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
