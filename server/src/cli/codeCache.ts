@@ -12,6 +12,8 @@
 // corrupt entry means a plain compile, as require would do; a cache directory that cannot be written means no cache.
 // A module that uses import() is compiled by Node as usual (a vm.Script has no dynamic-import loader in Node 20).
 // CORELENS_CACHE=off disables it; CORELENS_CACHE=DIR puts it in DIR/code-cache, as the server's.
+// The same file keeps the header scan's WebAssembly bytes (util/wasm.ts builtModule: their assembly in JavaScript
+// was ~5 ms of a cold `sites` run), keyed by the hashes of the modules whose code assembles them.
 //
 // Dependency-free on purpose: it runs before any other module of the CLI is loaded.
 
@@ -26,7 +28,10 @@ import { cacheSubdir, keepNewest } from '../util/cacheFiles';
 const MAX_FILES = 6;
 
 /** What a run did with the cache (tests read it through CORELENS_DEBUG_CODE_CACHE). */
-export const codeCacheStats = { used: 0, rejected: 0, missing: 0, skipped: 0, written: false };
+export const codeCacheStats = { used: 0, rejected: 0, missing: 0, skipped: 0, written: false, bytesUsed: 0, bytesBuilt: 0 };
+
+/** Index names of module bytes kept beside the code (util/wasm.ts builtModule): no module path starts so. */
+const BYTES_PREFIX = 'bytes:';
 
 interface Entry { hash: string; data: Buffer }
 
@@ -72,6 +77,22 @@ export function installCodeCache(root: string, flags: string): void {
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;
   const M = Module as unknown as { prototype: { _compile(content: string, filename: string): unknown }; _resolveFilename(r: string, m: unknown, main: boolean, o?: unknown): string; _cache: unknown };
   const plain = M.prototype._compile;
+  // WebAssembly module bytes (util/wasm.ts builtModule), keyed by the SHA-256 of every module whose code makes them,
+  // as compiled in this process: the same code assembles the same bytes (the assemblers read no input, nor the
+  // environment); a module not compiled through this cache (its hash unknown) means assembling, as without a cache
+  const bytes = new Map<string, Entry>();
+  (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('corelens.moduleBytesMemo')] = (name: string, files: readonly string[], build: () => Uint8Array): Uint8Array => {
+    const hashes = files.map((f) => scripts.get(f)?.hash);
+    if (hashes.some((h) => h === undefined)) return build();
+    const key = hashes.join(' ');
+    const e = old.get(BYTES_PREFIX + name);
+    if (e && e.hash === key) { codeCacheStats.bytesUsed++; return e.data; }
+    const made = build();
+    bytes.set(BYTES_PREFIX + name, { hash: key, data: Buffer.from(made) });
+    codeCacheStats.bytesBuilt++;
+    dirty = true;
+    return made;
+  };
   M.prototype._compile = function (this: Module, content: string, filename: string): unknown {
     if (!filename.startsWith(prefix) || !filename.endsWith('.js') || content.includes('import(')) {
       if (filename.startsWith(prefix)) codeCacheStats.skipped++;
@@ -99,7 +120,13 @@ export function installCodeCache(root: string, flags: string): void {
       const index: [string, string, number][] = [];
       const parts: Buffer[] = [];
       for (const [p, s] of scripts) { const d = s.script.createCachedData(); index.push([p, s.hash, d.length]); parts.push(d); }
-      for (const [p, e] of old) if (!scripts.has(p) && fs.existsSync(p)) { index.push([p, e.hash, e.data.length]); parts.push(e.data); }
+      for (const [p, e] of bytes) { index.push([p, e.hash, e.data.length]); parts.push(e.data); }
+      // (module bytes this run did not need stay: a second run's rewrite keeps a cold run's matcher)
+      for (const [p, e] of old) {
+        if (p.startsWith(BYTES_PREFIX) ? bytes.has(p) : scripts.has(p) || !fs.existsSync(p)) continue;
+        index.push([p, e.hash, e.data.length]);
+        parts.push(e.data);
+      }
       const data = Buffer.concat(parts);
       const head = Buffer.from(JSON.stringify({ sum: crypto.createHash('sha256').update(data).digest('base64'), entries: index }));
       const pre = Buffer.alloc(8);

@@ -22,11 +22,12 @@
 // it, as in the full parse). Assumption, written down: macros used inside a record body do not expand to `;`, `{`,
 // `}` (the scan reads the unexpanded text); true of every header we know, and of all C that declares types.
 
+import * as path from 'path';
 import { CParser, TypeEnv, isPending } from './cparse';
 import { CType, EnumT, Record } from './ctypes';
 import { Tk, Token, commentEnd, tokenize } from './lexer';
 import { Macro, PreOptions, Preprocessor } from './preproc';
-import { Code, WASM_PAGE, WasmMemory, compileModule, flatten, oneFunctionModule, op, wasmApi } from '../util/wasm';
+import { Code, WASM_PAGE, WasmMemory, builtModule, flatten, oneFunctionModule, op, wasmApi } from '../util/wasm';
 import type { DeclRunner, RunOut } from './wasmScan';
 
 /** Headers smaller than this are parsed in full (lazy parsing pays off on big generated headers only). */
@@ -898,15 +899,18 @@ interface PackMemory {
 }
 
 let namesMod: object | undefined | null;
+/** The modules whose code makes pack's and encodeSkim's WebAssembly bytes (this file and the assembler): their key in
+ * the CLI's code cache. */
+const PACK_FILES = [__filename, path.join(__dirname, '..', 'util', 'wasm.js')];
 let fillMod: object | undefined | null;
 let compactMod: object | undefined | null;
 
 /** A PackMemory of `size` bytes after the header's (see PackMemory). */
 function packMemory(hdr: Uint8Array, size: number, runner: DeclRunner | undefined): PackMemory {
   if (process.env.CORELENS_WASM_SLOTS !== '0' && wasmApi) {
-    if (namesMod === undefined) namesMod = compileModule(namesModule()) ?? null;
-    if (fillMod === undefined) fillMod = compileModule(slotsModule()) ?? null;
-    if (compactMod === undefined) compactMod = compileModule(compactModule()) ?? null;
+    if (namesMod === undefined) namesMod = builtModule('names', PACK_FILES, namesModule) ?? null;
+    if (fillMod === undefined) fillMod = builtModule('slots', PACK_FILES, slotsModule) ?? null;
+    if (compactMod === undefined) compactMod = builtModule('compact', PACK_FILES, compactModule) ?? null;
     if (namesMod && fillMod && compactMod) {
       try {
         // the keyword table (KW_TEXT at 8-byte steps, their lengths at 32) right after the header, then the rest; in
@@ -1538,7 +1542,7 @@ let slotModule: object | undefined | null;
  */
 function slotsInWasm(ints: Int32Array, base: number, blob: string, tables: number[]): Buffer | undefined {
   if (process.env.CORELENS_WASM_SLOTS === '0' || !wasmApi) return undefined;
-  if (slotModule === undefined) slotModule = compileModule(slotsModule()) ?? null;
+  if (slotModule === undefined) slotModule = builtModule('slots', PACK_FILES, slotsModule) ?? null;
   if (!slotModule) return undefined;
   try {
     const memory = new wasmApi.Memory({ initial: Math.ceil((base + blob.length) / WASM_PAGE) });

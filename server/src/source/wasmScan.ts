@@ -21,7 +21,8 @@
 // strings in V8's interpreter, and each one ended a run (~860 runs; now ~680, most of the rest typedefs of an
 // anonymous struct or enum, which the token path takes). A run stops before any list would overflow its room.
 
-import { Code, WASM_PAGE, WasmMemory, compileModule, flatten, oneFunctionModule, op, wasmApi } from '../util/wasm';
+import * as path from 'path';
+import { Code, WASM_PAGE, WasmMemory, builtModule, flatten, oneFunctionModule, op, wasmApi } from '../util/wasm';
 // (lazyHeader loads this module when it scans: its exports are complete by then)
 import { TYPE_WORDS } from './lazyHeader';
 
@@ -49,7 +50,7 @@ export class DeclRunner {
    * WebAssembly (or CORELENS_WASM_SCAN=0). */
   static make(hdr: Uint8Array): DeclRunner | undefined {
     if (process.env.CORELENS_WASM_SCAN === '0' || !wasmApi) return undefined;
-    if (mod === undefined) mod = compileModule(scanModule()) ?? null;
+    if (mod === undefined) mod = builtModule('scan', SCAN_FILES, scanModule) ?? null;
     if (!mod) return undefined;
     try {
       // the header, 16 bytes of zeros after it (the matcher reads at most 13 past a position it checked), the class
@@ -94,6 +95,9 @@ export class DeclRunner {
 }
 
 let mod: object | undefined | null;
+/** The modules whose code makes the matcher's bytes (this file, TYPE_WORDS' and the assembler's): its key in the
+ * CLI's code cache. */
+const SCAN_FILES = [__filename, path.join(__dirname, 'lazyHeader.js'), path.join(__dirname, '..', 'util', 'wasm.js')];
 
 /**
  * Per byte value, its flags (bit 0 whitespace as the patterns' WS, 1 [A-Za-z_$], 2 [A-Za-z0-9_$], 3 [0-9], 4 hex

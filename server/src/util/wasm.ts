@@ -99,6 +99,25 @@ export function oneFunctionModule(name: string, params: number, locals: number, 
   return Uint8Array.from(out);
 }
 
+/** A store of module bytes across processes: `build`'s result for `name`, kept while the `files` that make it are
+ * unchanged (the CLI's code cache provides it: src/cli/codeCache.ts). */
+export type ModuleBytesMemo = (name: string, files: readonly string[], build: () => Uint8Array) => Uint8Array;
+
+/** Where the CLI's code cache puts its ModuleBytesMemo: a global, so that the code cache (loaded before any other
+ * module, dependency-free) and this file need not import each other. */
+export const MODULE_BYTES_MEMO = Symbol.for('corelens.moduleBytesMemo');
+
+/**
+ * The module `build` assembles, compiled; its bytes from the CLI's code cache when it has them for the same `files`
+ * (the modules whose code makes the bytes). Why: assembling the scan matcher in JavaScript was 3-4 ms of a cold
+ * `sites` run, compiling its bytes ~0.3 ms. CORELENS_WASM_BYTES_CACHE=0 assembles every time.
+ */
+export function builtModule(name: string, files: readonly string[], build: () => Uint8Array): object | undefined {
+  const memo = process.env.CORELENS_WASM_BYTES_CACHE === '0' ? undefined
+    : (globalThis as unknown as Record<symbol, ModuleBytesMemo | undefined>)[MODULE_BYTES_MEMO];
+  return compileModule(memo ? memo(name, files, build) : build());
+}
+
 /** The compiled module, or undefined when the engine has no WebAssembly or refuses it (callers then stay in JS). */
 export function compileModule(bytes: Uint8Array): object | undefined {
   try {

@@ -1,5 +1,6 @@
 // The CLI's V8 code cache (src/cli/codeCache.ts): real `corelens` processes give the same output with no cache, a
 // fresh one, a used one, a corrupt file and entries V8 rejects; the cache is written only when something was missing.
+// The header scan's WebAssembly bytes kept in it are used by the next cold scan, with the same sites.
 
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
@@ -7,6 +8,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { fixtureSourcePrograms } from '../support/analysisShapes';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'corelens.js');
 
@@ -16,7 +18,7 @@ SEC("kprobe/x") int prog(struct task *t) { return t->parent->pid + __builtin_pre
 char LICENSE[] SEC("license") = "GPL";
 `;
 
-interface Stats { used: number; rejected: number; missing: number; skipped: number; written: boolean }
+interface Stats { used: number; rejected: number; missing: number; skipped: number; written: boolean; bytesUsed: number; bytesBuilt: number }
 
 /** Runs `corelens sites` on the program with CORELENS_CACHE=`cache`; its stdout, exit code and cache stats. */
 function run(dir: string, cache: string): { out: string; status: number | null; stats?: Stats } {
@@ -141,6 +143,61 @@ describe('the CLI code cache', function () {
       const second = check();
       assert.strictEqual(second.status, first.status);
       assert.ok(second.stats && second.stats.rejected === 0 && second.stats.used > 10 && !second.stats.written, JSON.stringify(second.stats));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the header scan\'s WebAssembly bytes: a cold scan with a used cache assembles none, same sites', () => {
+    // a header over LAZY_MIN_BYTES: its cold scan runs the matcher and pack's functions (util/wasm.ts builtModule)
+    fixtureSourcePrograms();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-codecache-'));
+    try {
+      fs.copyFileSync(path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'programs', 'vmlinux.h'), path.join(dir, 'vmlinux.h'));
+      fs.writeFileSync(path.join(dir, 'p.bpf.c'), `#include "vmlinux.h"\n${PROGRAM.replace(/^struct task [^\n]*\n/, 'struct task { int pid; struct task *parent; } __attribute__((preserve_access_index));\n')}
+SEC("kprobe/y") int prog2(struct task_struct *t) { return t->pid + t->real_parent->tgid; }
+`);
+      const cache = path.join(dir, 'cache');
+      const cold = (env: NodeJS.ProcessEnv = {}) => {
+        fs.rmSync(path.join(cache, 'headers'), { recursive: true, force: true });
+        const r = spawnSync(process.execPath, [BIN, 'sites', path.join(dir, 'p.bpf.c')], {
+          encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: cache, CORELENS_DEBUG_CODE_CACHE: '1', CORELENS_V8_FLAGS: undefined, ...env },
+        });
+        const m = /corelens code cache: (\{.*\})/.exec(r.stderr);
+        assert.strictEqual(r.status, 0, r.stderr);
+        return { out: r.stdout, stats: m ? JSON.parse(m[1]!) as Stats : undefined };
+      };
+      const plain = cold({ CORELENS_CACHE: 'off' });
+      assert.match(plain.out, /struct task_struct/, 'the header\'s sites');
+      const first = cold();
+      assert.strictEqual(first.out, plain.out);
+      assert.ok(first.stats && first.stats.bytesBuilt >= 3 && first.stats.bytesUsed === 0 && first.stats.written, JSON.stringify(first.stats));
+      const second = cold();
+      assert.strictEqual(second.out, plain.out);
+      assert.ok(second.stats && second.stats.bytesUsed === first.stats.bytesBuilt && second.stats.bytesBuilt === 0 && !second.stats.written, JSON.stringify(second.stats));
+      // the kept bytes are a module the engine accepts
+      const file = path.join(cache, 'code-cache', fs.readdirSync(path.join(cache, 'code-cache'))[0]!);
+      const buf = fs.readFileSync(file);
+      const n = buf.readUInt32LE(4);
+      let at = 8 + n;
+      const kept: string[] = [];
+      for (const [p, , len] of (JSON.parse(buf.toString('utf8', 8, 8 + n)) as { entries: [string, string, number][] }).entries) {
+        if (p.startsWith('bytes:')) { kept.push(p); assert.ok((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(buf.subarray(at, at + len)), p); }
+        at += len;
+      }
+      assert.strictEqual(kept.length, first.stats.bytesBuilt, kept.join(' '));
+      // bytes kept under other code (an entry whose key no longer matches the modules' hashes) are assembled afresh
+      const text = buf.toString('utf8', 8, 8 + n).replace(/"(bytes:[a-z]+)","[^"]*"/g, '"$1","other code"');
+      const head = Buffer.from(text);
+      const pre = Buffer.alloc(8);
+      pre.write('CLC1', 0, 'latin1');
+      pre.writeUInt32LE(head.length, 4);
+      fs.writeFileSync(file, Buffer.concat([pre, head, buf.subarray(8 + n)]));
+      const stale = cold();
+      assert.strictEqual(stale.out, plain.out);
+      assert.ok(stale.stats && stale.stats.bytesBuilt === first.stats.bytesBuilt && stale.stats.bytesUsed === 0 && stale.stats.written, JSON.stringify(stale.stats));
+      // a second run (header from its cache: no matcher) that rewrites the file keeps the bytes
+      assert.strictEqual(cold().stats?.bytesUsed, first.stats.bytesBuilt);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
