@@ -547,6 +547,28 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
     name: 'Asphaltt/bpflbr', root, files: ['bpf/btrace.c', 'bpf/feature.c'], include: ['bpf/headers'], defines: [], ownVmlinux: true,
     ownLibbpf: true, cflags: ['-mcpu=v1'],
   }),
+  // src/probes/extends/ebpf.probe/src/mk/var.mk: clang -g -O2 -Wall -fPIC -std=gnu11 -Wunused -D__TARGET_ARCH_x86
+  // -D__BTF_ENABLE_ON -DBPF_NO_GLOBAL_DATA -DLIBBPF_VER_MAJOR/MINOR (the rpm's: this machine's 1.1 stands in)
+  // -DCLANG_VER_MAJOR=14 -DJAVA_SYM_AGENT_VER='"v1"' -target bpf $(BASE_INC) (-I/usr/include -I src/include with its
+  // vmlinux.h -I <gala-gopher>/src/common -I .output: --libbpf's headers) plus each probe Makefile's own dirs
+  // (l7probe, stackprobe, tprofilingprobe) and kafkaprobe's -Wno-compare-distinct-pointer-types
+  'gala-gopher': (root) => {
+    const p = 'src/probes/extends/ebpf.probe/src/';
+    const base = {
+      root, include: [`${p}include`, 'src/common'], ownVmlinux: true, multiarch: true, shims: STUBS32,
+      defines: ['__BTF_ENABLE_ON', 'BPF_NO_GLOBAL_DATA', 'LIBBPF_VER_MAJOR=1', 'LIBBPF_VER_MINOR=1', 'CLANG_VER_MAJOR=14', 'JAVA_SYM_AGENT_VER="v1"'],
+      cflags: ['-fPIC', '-std=gnu11'],
+    };
+    return [
+      { ...base, name: 'gala-gopher probes', files: ['endpointprobe', 'flowtracer', 'hwprobe', 'ioprobe', 'ksliprobe', 'lvsprobe', 'nginxprobe',
+        'pgsliprobe', 'sliprobe', 'taskprobe', 'tcpprobe'].map((d) => `${p}${d}/*.bpf.c`) },
+      { ...base, name: 'gala-gopher kafkaprobe', files: [`${p}kafkaprobe/*.bpf.c`], cflags: [...base.cflags, '-Wno-compare-distinct-pointer-types'] },
+      { ...base, name: 'gala-gopher l7probe', files: [`${p}l7probe/bpf/*.bpf.c`], include: [...base.include, `${p}l7probe`, `${p}l7probe/include`, `${p}l7probe/protocol`] },
+      { ...base, name: 'gala-gopher stackprobe', files: [`${p}stackprobe/stack_bpf/*.bpf.c`], include: [...base.include, `${p}lib/pystack`] },
+      { ...base, name: 'gala-gopher tprofilingprobe', files: [`${p}tprofilingprobe/*.bpf.c`],
+        include: [...base.include, `${p}tprofilingprobe`, `${p}lib/pystack`, `${p}tprofilingprobe/local_storage`, `${p}tprofilingprobe/mem`] },
+    ];
+  },
   // src/Makefile: clang -g -Wall -O2 -target bpf -mcpu=v4 -D__TARGET_ARCH_x86 -fms-extensions -Wno-microsoft-anon-tag
   // -I../include -I../libbpf/include/uapi -I../libbpf/include -I../vmlinux.h/include/x86 -I../usdt -I strobelight-libs
   // (submodules absent from the snapshot: --libbpf's headers, the generated vmlinux.h)
@@ -581,7 +603,7 @@ export const HELD_DIRS: Record<string, string> = {
   'pyroscope': 'pyroscope', 'bouheki': 'bouheki', 'skbtracer': 'skbtracer', 'caretta': 'caretta', 'skbdump': 'skbdump',
   'xdp-tools': 'xdp-tools', 'coolbpf': 'coolbpf', 'sysak': 'sysak',
   'rbperf': 'rbperf', 'lightswitch': 'lightswitch', 'x-monitor': 'x-monitor', 'krie': 'krie', 'ehids-agent': 'ehids-agent',
-  'strobelight': 'strobelight', 'bpflbr': 'bpflbr', 'wprof': 'wprof',
+  'strobelight': 'strobelight', 'bpflbr': 'bpflbr', 'wprof': 'wprof', 'gala-gopher': 'gala-gopher',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 
