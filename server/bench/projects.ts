@@ -500,6 +500,82 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
         'coolbpf/coolbpf.h': `#include "${path.join(cool, 'src/coolbpf.h')}"\n`, 'coolbpf/vmlinux.h': `#include "${path.join(cool, 'arch/x86_64/vmlinux.h')}"\n` },
     };
   },
+  // Fourteenth session (fresh20): more projects none of us had read, measured before any rule was written for them.
+  // build.rs: libbpf-cargo 0.20.1 SkeletonBuilder (clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -fno-stack-protector,
+  // libbpf-sys' headers: --libbpf's) + "-Wextra -Wall -Werror"; src/bpf/vmlinux.h beside the sources
+  'rbperf': (root) => ({
+    name: 'javierhonduco/rbperf', root, files: ['src/bpf/*.bpf.c'], include: [], defines: [], ownVmlinux: true,
+    cflags: ['-fno-stack-protector'],
+  }),
+  // build.rs, lightswitch-capabilities/build.rs: libbpf-cargo 0.26.2 SkeletonBuilder (the same flags) + "-Wextra -Wall
+  // -Werror" and -mcpu=v1 for profiler.bpf.c (clang 14's default); vmlinux.h picks vmlinux_x86.h by __TARGET_ARCH_x86
+  'lightswitch': (root) => ({
+    name: 'javierhonduco/lightswitch', root, files: ['src/bpf/*.bpf.c', 'lightswitch-capabilities/src/bpf/*.bpf.c'], include: [],
+    defines: [], ownVmlinux: true, cflags: ['-fno-stack-protector', '-mcpu=v1'],
+  }),
+  // plugin_ebpf/bpf/Makefile: clang -g -Wall -O2 -target bpf -D__TARGET_ARCH_x86 -I.output (vmlinux.h from the running
+  // kernel's BTF: the generated one) -I extra/include (its libbpf 1.0 headers) -I extra/vendor/libbpf/libbpf_repo/include/uapi
+  // $(CLANG_BPF_SYS_INCLUDES); the bpfeb copies it also builds are left out
+  'x-monitor': (root) => ({
+    name: 'wubo0067/x-monitor', root, files: ['plugin_ebpf/bpf/*.bpf.c'], include: ['extra/include', 'extra/vendor/libbpf/libbpf_repo/include/uapi'],
+    defines: [], ownLibbpf: true, multiarch: true, shims: STUBS32,
+  }),
+  // Makefile build-ebpf-no-wrapper / -syscall-wrapper: clang-14 -D__KERNEL__ -DCONFIG_64BIT -D__ASM_SYSREG_H -D__x86_64__
+  // -D__BPF_TRACING__ -DKBUILD_MODNAME="krie" [-DUSE_SYSCALL_WRAPPER=1] -O2 -g -target bpf ebpf/main.c (its own
+  // ebpf/include/vmlinux.h and libbpf headers by quote; the build machine's kernel headers it also names are not read)
+  'krie': (root) => [false, true].map((wrapper) => ({
+    name: `Gui774ume/krie${wrapper ? ' syscall-wrapper' : ''}`, root, files: ['ebpf/main.c'], include: ['ebpf'],
+    defines: ['__KERNEL__', 'CONFIG_64BIT', '__ASM_SYSREG_H', '__x86_64__', '__BPF_TRACING__', 'KBUILD_MODNAME="krie"',
+      ...(wrapper ? ['USE_SYSCALL_WRAPPER=1'] : [])],
+    ownVmlinux: true, ownLibbpf: true, multiarch: true, shims: STUBS32,
+  })),
+  // Makefile (CO-RE): clang -D__TARGET_ARCH_x86 -O2 -mcpu=v1 -nostdinc -Wno-pointer-sign -I./kern -target bpfel -fno-ident
+  // -g kern/X_kern.c (its own kern/vmlinux.h and kern/bpf/ libbpf headers)
+  'ehids-agent': (root) => ({
+    name: 'gojue/ehids-agent', root, files: ['kern/*_kern.c'], include: ['kern'], defines: [], ownVmlinux: true, ownLibbpf: true,
+    cflags: ['-mcpu=v1', '-nostdinc', '-fno-ident'],
+  }),
+  // tools/cmake/FindBpfObject.cmake: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 $(CLANG_SYSTEM_INCLUDES) -I<vmlinux.h
+  // from bpftool: the generated one>; libbpf from its submodule (--libbpf's)
+  'strobelight': (root) => ({
+    name: 'facebookincubator/strobelight', root, files: ['strobelight/src/profilers/*/bpf/*.bpf.c'], include: [], defines: [],
+    multiarch: true, shims: STUBS32,
+  }),
+  // main.go: bpf2go -cc clang btrace ./bpf/btrace.c -- -g -D__TARGET_ARCH_x86 -I./bpf/headers -Wall (bpf2go's -O2
+  // -mcpu=v1; its own vmlinux.h and libbpf headers)
+  'bpflbr': (root) => ({
+    name: 'Asphaltt/bpflbr', root, files: ['bpf/btrace.c', 'bpf/feature.c'], include: ['bpf/headers'], defines: [], ownVmlinux: true,
+    ownLibbpf: true, cflags: ['-mcpu=v1'],
+  }),
+  // src/probes/extends/ebpf.probe/src/mk/var.mk: clang -g -O2 -Wall -fPIC -std=gnu11 -Wunused -D__TARGET_ARCH_x86
+  // -D__BTF_ENABLE_ON -DBPF_NO_GLOBAL_DATA -DLIBBPF_VER_MAJOR/MINOR (the rpm's: this machine's 1.1 stands in)
+  // -DCLANG_VER_MAJOR=14 -DJAVA_SYM_AGENT_VER='"v1"' -target bpf $(BASE_INC) (-I/usr/include -I src/include with its
+  // vmlinux.h -I <gala-gopher>/src/common -I .output: --libbpf's headers) plus each probe Makefile's own dirs
+  // (l7probe, stackprobe, tprofilingprobe) and kafkaprobe's -Wno-compare-distinct-pointer-types
+  'gala-gopher': (root) => {
+    const p = 'src/probes/extends/ebpf.probe/src/';
+    const base = {
+      root, include: [`${p}include`, 'src/common'], ownVmlinux: true, multiarch: true, shims: STUBS32,
+      defines: ['__BTF_ENABLE_ON', 'BPF_NO_GLOBAL_DATA', 'LIBBPF_VER_MAJOR=1', 'LIBBPF_VER_MINOR=1', 'CLANG_VER_MAJOR=14', 'JAVA_SYM_AGENT_VER="v1"'],
+      cflags: ['-fPIC', '-std=gnu11'],
+    };
+    return [
+      { ...base, name: 'gala-gopher probes', files: ['endpointprobe', 'flowtracer', 'hwprobe', 'ioprobe', 'ksliprobe', 'lvsprobe', 'nginxprobe',
+        'pgsliprobe', 'sliprobe', 'taskprobe', 'tcpprobe'].map((d) => `${p}${d}/*.bpf.c`) },
+      { ...base, name: 'gala-gopher kafkaprobe', files: [`${p}kafkaprobe/*.bpf.c`], cflags: [...base.cflags, '-Wno-compare-distinct-pointer-types'] },
+      { ...base, name: 'gala-gopher l7probe', files: [`${p}l7probe/bpf/*.bpf.c`], include: [...base.include, `${p}l7probe`, `${p}l7probe/include`, `${p}l7probe/protocol`] },
+      { ...base, name: 'gala-gopher stackprobe', files: [`${p}stackprobe/stack_bpf/*.bpf.c`], include: [...base.include, `${p}lib/pystack`] },
+      { ...base, name: 'gala-gopher tprofilingprobe', files: [`${p}tprofilingprobe/*.bpf.c`],
+        include: [...base.include, `${p}tprofilingprobe`, `${p}lib/pystack`, `${p}tprofilingprobe/local_storage`, `${p}tprofilingprobe/mem`] },
+    ];
+  },
+  // src/Makefile: clang -g -Wall -O2 -target bpf -mcpu=v4 -D__TARGET_ARCH_x86 -fms-extensions -Wno-microsoft-anon-tag
+  // -I../include -I../libbpf/include/uapi -I../libbpf/include -I../vmlinux.h/include/x86 -I../usdt -I strobelight-libs
+  // (submodules absent from the snapshot: --libbpf's headers, the generated vmlinux.h)
+  'wprof': (root) => ({
+    name: 'anakryiko/wprof', root, files: ['src/*.bpf.c'], include: ['include', 'usdt', 'strobelight-libs'], defines: [],
+    multiarch: true, cflags: ['-mcpu=v4', '-fms-extensions', '-Wno-microsoft-anon-tag'], shims: STUBS32,
+  }),
 };
 
 /** xdp-tools' configure: the libbpf functions it probes, all present in its libbpf submodule (HAVE_FEATURES). */
@@ -526,6 +602,8 @@ export const HELD_DIRS: Record<string, string> = {
   'security-profiles-operator': 'security-profiles-operator', 'triplecross': 'TripleCross', 'scx': 'scx',
   'pyroscope': 'pyroscope', 'bouheki': 'bouheki', 'skbtracer': 'skbtracer', 'caretta': 'caretta', 'skbdump': 'skbdump',
   'xdp-tools': 'xdp-tools', 'coolbpf': 'coolbpf', 'sysak': 'sysak',
+  'rbperf': 'rbperf', 'lightswitch': 'lightswitch', 'x-monitor': 'x-monitor', 'krie': 'krie', 'ehids-agent': 'ehids-agent',
+  'strobelight': 'strobelight', 'bpflbr': 'bpflbr', 'wprof': 'wprof', 'gala-gopher': 'gala-gopher',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 

@@ -378,6 +378,22 @@ const FAR_MAX = Number(process.env.CORELENS_CSE_FAR_MAX ?? 6);
 const GAP_REGS = Number(process.env.CORELENS_CSE_GAP_REGS ?? 3);
 /** CORELENS_CSE_GAP_UNROLLED=0: `gap` leaves unrolled bodies alone (in them it pairs copies of one iteration). */
 const GAP_UNROLLED = process.env.CORELENS_CSE_GAP_UNROLLED !== '0';
+/**
+ * gap_one_block: a fully unrolled body without a branch is one block with the code around it, so MachineCSE gives
+ * every copy's `gap` offset (the same relocation a few addresses back in its iteration) one value, defined in the
+ * first copy and live to the last, across every call of the copies between; the greedy allocator does not keep it in
+ * r6-r9 that long and rematerialises the MOV at its uses: a record per copy, as if unmerged (measured, clang 14:
+ * krie's `for (i = 0; i <= CGROUP_SUBSYS_COUNT; i++) { BPF_CORE_READ_INTO(.., task, cgroups, subsys[i], id);
+ * BPF_CORE_READ_INTO(.., task, cgroups, subsys[i], cgroup, kn, name); .. }`, 14 copies, 26 css_set 0:0 records;
+ * with an `if (..) bpf_printk(..)` ending the body each copy is its own block and they merge, 8 records).
+ * CORELENS_CSE_GAP_ONE_BLOCK=0 turns it off.
+ */
+const GAP_ONE_BLOCK = process.env.CORELENS_CSE_GAP_ONE_BLOCK !== '0';
+/** gap_one_block: the `gap` candidates of unrolled copies an unrolled body's replay queued from `from` on are dropped. */
+function oneBlockGaps(st: State, from: number): void {
+  const kept = st.cands.slice(from).filter((c) => c.from === undefined || (c.s.copies ?? 1) === 1);
+  st.cands.splice(from, st.cands.length - from, ...kept);
+}
 /** CORELENS_CSE_GAP_HELD=0: `gap` ignores the offsets earlier gap merges keep across the same reads (measurement). */
 const GAP_HELD = process.env.CORELENS_CSE_GAP_HELD !== '0';
 /** CORELENS_CSE_GAP_P=0: `gap` ignores register pressure (measurement only). */
@@ -1534,7 +1550,9 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       const body: State = { ...st, avail: new Map(), facts: new Map(), gvn: new Map(), loads: new Set(), cur: st.next.n++, preds: new Set(), exited: false, rets: [], adj: undefined, loop: true, unrolled: !!e.full && !!e.trips, got: undefined, pre: undefined, brks: undefined, loopRegs: e.regs ?? 0, loopInv: (e.inv ?? []).map((n) => copy.id(n)), entry: st.entry ?? copyMap(st.avail) };
       const first = body.cur;
       const seq0 = st.seq.n;
+      const cand0 = st.cands.length;
       run(e.sub, body, copy, depth);
+      if (GAP_ONE_BLOCK && body.unrolled && !body.exited && body.cur === first) oneBlockGaps(st, cand0);
       if (ALT && e.trips && e.trips > 1) alternate(e.sub, e.trips, first, body, st, copy, seq0);
       if (COPY_CHECKS && e.trips && e.trips > 1) copyChecks(e.sub, e.trips, st, copy, seq0);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate

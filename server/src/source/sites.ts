@@ -961,6 +961,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const version = new Map<string, number>();
   /** Values stored into each variable so far in evaluation order (a declaration without initializer stores none). */
   const stored = new Map<string, number>();
+  /**
+   * alias_nonnull: pointer locals declared (outside any loop) with a pointer parameter as their value, `T *ns = (T
+   * *)socket;`, and how many values they held then: until the next store the local is the parameter to SROA, so a
+   * test on it is a test on the parameter (gala-gopher's new_sock_conn: `if (new_socket == NULL) { ..sock_get_by_fd..
+   * }` with a caller that returned on `socket == NULL` before the call: the arm and its relocations are gone).
+   */
+  const paramAlias = new Map<string, { param: number; stored: number }>();
+  /** alias_nonnull: the parameter local `n` still equals here, or -1. */
+  const aliasParam = (n: string): number => {
+    const a = ALIAS_NONNULL && !loopEntry.length ? paramAlias.get(n) : undefined;
+    return a && (stored.get(n) ?? 0) === a.stored ? a.param : -1;
+  };
   const written = (name: string, ctx: Ctx, value = true): void => {
     if (sinkable.delete(name)) unsinkable.add(name);
     known.delete(name);
@@ -3346,7 +3358,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Conditions on parameters that `x` evaluating to `when` is exactly equivalent to (undefined: not expressible). */
   function exactConds(x: Expr, when: boolean, depth: number): ParamCond[] | undefined {
     if (depth > 8) return undefined;
-    const pi = (e: Expr) => (e.e === 'id' ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : -1);
+    const pi = (e: Expr) => (e.e === 'id' ? (lookupParam(e.name) ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : aliasParam(e.name)) : -1);
     while (x.e === 'cast') x = x.x;
     if (x.e === 'unary' && x.op === '!') return exactConds(x.x, !when, depth + 1);
     if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
@@ -3370,7 +3382,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
   function paramConds(x: Expr, when: boolean, depth: number): ParamCond[] {
     if (depth > 8) return [];
-    const pi = (e: Expr) => (e.e === 'id' ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : -1);
+    const pi = (e: Expr) => (e.e === 'id' ? (lookupParam(e.name) ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : aliasParam(e.name)) : -1);
     if (x.e === 'unary' && x.op === '!') return paramConds(x.x, !when, depth + 1);
     if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
     const pf = paramField(x);
@@ -3504,6 +3516,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // a plain read into a local nothing reads is dead (clang drops the load)
           if (v.name && (res.reads?.length ?? 0) > r0 && deadStorable(v.name)) unreadReads.set(v.name, res.reads!.slice(r0));
           if (v.name) written(v.name, ctx, !!v.init);
+          if (v.name) paramAlias.delete(v.name);
+          if (ALIAS_NONNULL && v.name && v.init && !loopEntry.length && !addrTaken.has(v.name) && strip(v.type).k === 'ptr') {
+            const x = uncast(v.init);
+            const pi = x.e === 'id' && !assigned.has(x.name) ? f.params.findIndex((q) => q.name === (x as { name: string }).name && lookup(q.name) === q.type) : -1;
+            if (pi >= 0 && strip(f.params[pi]!.type).k === 'ptr') paramAlias.set(v.name, { param: pi, stored: stored.get(v.name) ?? 0 });
+          }
           if (v.name && v.init && !ctx.noEmit) liveUse({ e: 'id', name: v.name, start: v.init.start, end: v.init.end }, true);
           if (IMPLIED && v.name && v.init && !addrTaken.has(v.name) && !ctx.noEmit) {
             const k = constValue(v.init, env);
@@ -5163,6 +5181,9 @@ const FN_REFS = process.env.CORELENS_FN_REFS !== '0';
 const SC_CONDS = process.env.CORELENS_SC_CONDS !== '0';
 /** CORELENS_NONNULL=0: a pointer the caller tested non-null is unknown in the callee (its before/after figures). */
 const NONNULL = process.env.CORELENS_NONNULL !== '0';
+/** CORELENS_ALIAS_NONNULL=0: a pointer local initialised from a pointer parameter is not that parameter in conditions
+ * (alias_nonnull: before/after). */
+const ALIAS_NONNULL = process.env.CORELENS_ALIAS_NONNULL !== '0';
 /** CORELENS_ADDR_NONNULL=0: `&v`, `&p->m` arguments are not known non-null in the callee (before/after). */
 const ADDR_NONNULL = process.env.CORELENS_ADDR_NONNULL !== '0';
 /** CORELENS_ORDERS=0: `a < b && !(a == b && R)` keeps R's relocations (its before/after figures). */

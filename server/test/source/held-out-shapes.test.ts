@@ -269,6 +269,15 @@
 //     in .text whether or not a program calls it, its always-inlined callees' relocations in it, and inlined into each
 //     caller as well; a C99 inline (`inline`) or static one is not emitted (CORELENS_HEADER_EXTERNAL). skbtracer
 //     missing 169 -> 84.
+//   - gap_one_block (fresh20, krie's fill_process_context): a `#pragma unroll` body without a branch,
+//     `BPF_CORE_READ_INTO(.., task, cgroups, subsys[i], id); BPF_CORE_READ_INTO(.., task, cgroups, subsys[i], cgroup,
+//     kn, name);`: the copies are one block, the second subsys offset of each copy no `gap` merge (cse.ts
+//     GAP_ONE_BLOCK: MachineCSE makes every copy's offset one value live across the whole block, and the allocator
+//     rematerialises it at each use), two records per copy. CORELENS_CSE_GAP_ONE_BLOCK. krie missing 2 x 2,930 -> 0.
+//   - alias_nonnull (fresh20, gala-gopher's l7probe new_sock_conn): `struct socket *ns = (struct socket *)socket; if
+//     (ns == NULL) { ..sock_get_by_fd(..).. }` with the caller having returned on `socket == NULL`: until its next
+//     store the local is the parameter (SROA), so the test folds as a test on the parameter and the arm's relocations
+//     go from that copy; with an unknown argument they stay (CORELENS_ALIAS_NONNULL, sites.ts paramAlias).
 //   - inlined_idle (a `check` comparison): that .text copy is never loaded (every call inlines it): its failed
 //     relocations are no error on either path (skbtracer's `struct xt_table` on 6.1, a source-only group).
 
@@ -3694,6 +3703,72 @@ SEC("kprobe/max_trips_gcc") int max_trips_gcc(struct pt_regs *ctx)
 		mt_out[8 + i] = c.iov_len;
 	}
 	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'gap_one_block', min: 70, text: `/* in the shape of krie's fill_process_context: a branchless unrolled body reading subsys[i] twice */
+#define NSUB 12
+struct gob_cg { __u32 subsystem_id; __u64 id; char name[64]; };
+struct gob_ctx { struct gob_cg cgroups[NSUB + 1]; };
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct gob_ctx); } gob_m SEC(".maps");
+SEC("kprobe/gap_one_block") int gap_one_block(void *c)
+{
+	__u32 k = 0;
+	struct gob_ctx *ctx = bpf_map_lookup_elem(&gob_m, &k);
+	if (!ctx)
+		return 0;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	char *container_id;
+	__u8 read = 0;
+#pragma unroll
+	for (__u32 i = 0; i <= NSUB; i++) {
+		ctx->cgroups[i].subsystem_id = i;
+		BPF_CORE_READ_INTO(&ctx->cgroups[i].id, task, cgroups, subsys[i], id);
+		BPF_CORE_READ_INTO(&container_id, task, cgroups, subsys[i], cgroup, kn, name);
+		read = bpf_probe_read_str(ctx->cgroups[i].name, sizeof(ctx->cgroups[i].name), container_id);
+		ctx->cgroups[i].name[read & 63] = 0;
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'alias_nonnull', min: 4, text: `/* in the shape of gala-gopher's new_sock_conn: a parameter copied to a local, tested null there */
+long an_out[8];
+static __always_inline struct sock *an_by_task(struct task_struct *t)
+{
+	struct file **ff = BPF_CORE_READ(t, files, fdt, fd);
+	struct file *f;
+	bpf_core_read(&f, sizeof(f), ff + 3);
+	if (!f)
+		return 0;
+	struct socket *s = BPF_CORE_READ(f, private_data);
+	return BPF_CORE_READ(s, sk);
+}
+static __always_inline int an_aliased(const struct socket *socket)
+{
+	struct socket *ns = (struct socket *)socket;
+	if (ns == NULL) {
+		struct sock *sk = an_by_task((struct task_struct *)bpf_get_current_task());
+		if (!sk)
+			return 0;
+		ns = BPF_CORE_READ(sk, sk_socket);
+		if (ns == NULL)
+			return 0;
+	}
+	an_out[3] = BPF_CORE_READ(ns, state);
+	return 0;
+}
+SEC("kprobe/alias_nonnull") int alias_nonnull(void *ctx)
+{
+	struct sock *sk = (void *)an_out[5];
+	struct socket *socket = BPF_CORE_READ(sk, sk_socket);
+	if (socket == NULL)
+		return 0;
+	return an_aliased((const struct socket *)socket);
+}
+SEC("kprobe/alias_unknown") int alias_unknown(void *ctx)
+{
+	return an_aliased((const struct socket *)an_out[6]);
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
