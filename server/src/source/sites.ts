@@ -320,6 +320,11 @@ export interface FuncResult {
   /** The body has a conditional branch of its own (an if, a loop, a switch, `&&`, `||`, `?:`), what withdraws LLVM's
    * single-basic-block threshold bonus (InlineCostCallAnalyzer::onBlockAnalyzed); callees' bodies apart. */
   branches?: true;
+  /** single_bb_const: each conditional branch of the body that no ConstArm stands for, by the ConstArm arm it lies in
+   * (null: none). A branch a constant argument folds keeps the bonus (onBlockAnalyzed counts the successors of the
+   * blocks the analysis reaches, a folded branch reaching one), so the callee is one block at a call whose constants
+   * decide every ConstArm outside dead arms and leave each of these in a dead arm. */
+  looseBranches?: ({ arm: ConstArm; side: 't' | 'f' } | null)[];
   /** The body (inlined callees included) calls a helper (a function without a body: bpf_probe_read_kernel & co.). */
   helper?: boolean;
   /** How many arguments a call of this function passes once LLVM's DeadArgumentElimination (run before the inliner)
@@ -676,6 +681,9 @@ const CORE_PASSTHROUGH = process.env.CORELENS_CORE_PASSTHROUGH === '0' ? 0 : INS
 
 /** CORELENS_BRANCH_COST=0 leaves out the conditional branch instruction of an if or a short circuit. */
 const BRANCH_COST = process.env.CORELENS_BRANCH_COST === '0' ? 0 : INSTR;
+
+/** CORELENS_ADDR_FREE=0: `&p->m` of a plain record costs its '&' and member nodes, as any expression (before/after). */
+const ADDR_FREE = process.env.CORELENS_ADDR_FREE !== '0';
 
 /** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
 const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
@@ -1817,6 +1825,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const sroaSave = f.params.map(() => 0);
   const sroaBad = f.params.map(() => false);
   let branches = false;
+  const looseBranches: ({ arm: ConstArm; side: 't' | 'f' } | null)[] = [];
+  /** A conditional branch of the body; `folds` when a ConstArm stands for it (single_bb_const). */
+  const branchHere = (folds: boolean): void => {
+    branches = true;
+    if (folds) return;
+    const up = constArmIn[constArmIn.length - 1];
+    looseBranches.push(up ? { ...up } : null);
+  };
   /** The parameter `x` names (through casts), when its value is the caller's argument throughout the body. */
   const sroaParam = (x: Expr): number | undefined => {
     while (x.e === 'cast') x = x.x;
@@ -1852,6 +1868,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const have = strip(ev(a.x, { preserve: false, noEmit: true, guards: [] }).type);
     const same = want === have || ((want.k === 'struct' || want.k === 'union') && want.k === have.k && !!want.name && want.name === have.name);
     return same ? a : undefined;
+  }
+
+  /** addr_free: how many member / constant-index nodes `x` is made of down to the pointer or variable they offset
+   * (`p->a.b[2]`: 3; `s.m`: 1), 0 when it is not such an address (a variable index, a pointer indexed). */
+  function constSpine(x: Expr): number {
+    let n = 0;
+    for (let d = 0; d < 32; d++) {
+      if (x.e === 'member') { n++; if (x.arrow) return n; x = x.obj; continue; }
+      if (x.e === 'index' && constValue(x.idx, env) !== undefined && strip(ev(x.arr, { preserve: false, noEmit: true, guards: [] }).type).k === 'array') { n++; x = x.arr; continue; }
+      return x.e === 'id' && n > 0 ? n : 0;
+    }
+    return 0;
   }
 
   function ev(x: Expr, ctx: Ctx): Val {
@@ -2024,6 +2052,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // an address taken lets anything write the variable: its origin is unknown, unless a probe read fills it
           if (x.x.e === 'id' && !ctx.noEmit) setOrigin(x.x.name, probeDst.has(x) ? NUMBER : undefined);
           const v = ev(x.x, ctx);
+          // addr_free: `&p->a.b[2]` of a record no relocation reaches is getelementptrs by constant indices, which the
+          // inliner counts as free (CallAnalyzer::isGEPFree: BPF addresses base + immediate), the `&` no instruction
+          // either: the '&' and the member/index nodes of its spine cost nothing (caretta's parse_sock_data,
+          // `bpf_core_read(&out_tuple->dst_ip, ..)` six times: LLVM 285, ours 343)
+          if (ADDR_FREE && !ctx.noEmit && !v.chain) cost -= EXPR_COST.unary! + constSpine(x.x) * EXPR_COST.member!;
           const n1 = res.sites.length;
           close(v, ctx);
           if (CONTAINER_CANCEL && res.sites.length === n1 + 1) addrSite.set(x, res.sites[n1]!);
@@ -2051,7 +2084,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
           // the short circuit is a conditional branch of its own (set_flags' `th->ack && th->syn`)
-          if (!ctx.noEmit) { branches = true; xcost += BRANCH_COST; }
+          if (!ctx.noEmit) { branchHere(false); xcost += BRANCH_COST; }
           use(x.l, ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
           const f0 = freq;
@@ -2111,8 +2144,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
         }
         // `__builtin_constant_p(v) ? ..` is no branch to the inliner: llvm.is.constant folds (simplifyIntrinsicCallIsConstant)
-        if (!ctx.noEmit && !cp) branches = true;
         const pk = !ctx.noEmit && !cp && !loopEntry.length ? paramTest(x.c) : undefined;
+        if (!ctx.noEmit && !cp) branchHere(!!pk);
         const ca = pk ? constArm(pk) : undefined;
         const x0 = cost + xcost;
         const k0 = res.calls.length;
@@ -3387,7 +3420,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Evaluates a statement; returns the value of an expression statement (for statement expressions). */
   function stmt(s: Stmt, ctx: Ctx): Val | undefined {
     if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
-    if (!ctx.noEmit && (s.s === 'loop' || s.s === 'switch' || (s.s === 'if' && constValue(s.c, env) === undefined))) branches = true;
+    if (!ctx.noEmit && (s.s === 'loop' || s.s === 'switch' || (s.s === 'if' && constValue(s.c, env) === undefined))) {
+      // (the ConstArm the if case records for a parameter's test, under the same conditions)
+      branchHere(s.s === 'if' && !loopEntry.length && !!paramTest(s.c));
+    }
     // an if's conditional branch is an instruction the inliner counts (visitBranchInst: free only when it folds)
     if (!ctx.noEmit && s.s === 'if' && constValue(s.c, env) === undefined) xcost += BRANCH_COST;
     // direct loads merge only within one statement: a value kept for a later statement may be sunk by LLVM next to
@@ -5040,6 +5076,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     res.xcost = xcost;
     if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));
     if (branches) res.branches = true;
+    if (looseBranches.length) res.looseBranches = looseBranches;
     if (minFreq < 1) res.minFreq = minFreq;
     if (helpers) res.helper = true;
     if (DEAD_ARGS && f.static && f.params.length) {

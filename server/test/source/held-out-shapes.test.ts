@@ -3770,6 +3770,100 @@ SEC("kprobe/max_trips_gcc") int max_trips_gcc(struct pt_regs *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  // single_bb_const (CORELENS_SINGLE_BB_CONST): sizes(f, 2), sizes(f, 0) in two programs: the helper's one branch, `k == 1 ? ..`,
+  // folds on the constant, so LLVM keeps the single-block bonus (cost 435 < 325 + 162; ours 344); without it, a BPF-to-BPF call
+  { name: 'single_bb_const', min: 10, text: `__u64 out[16];
+/* one branch, on k: each call's constant folds it, the callee stays one block to the inliner */
+static inline __u64 sizes(struct file *x, int k)
+{
+	__u64 sz = 0;
+	BPF_CORE_READ_INTO(&sz, x, f_inode, i_size);
+	__u64 v = k == 1 ? x->f_flags : sz;
+	out[13] = v;
+	out[7] += BPF_CORE_READ(x, f_path.dentry, d_inode, i_mode);
+	out[5] += BPF_CORE_READ(x, f_mode);
+	out[15] += x->f_pos;
+	out[3] += x->f_wb_err;
+	return BPF_CORE_READ(x, f_path.mnt, mnt_flags) + k;
+}
+SEC("fentry/vfs_write") int BPF_PROG(wr, struct file *f)
+{
+	out[6] += sizes(f, 2);
+	return 0;
+}
+SEC("fentry/vfs_read") int BPF_PROG(rd, struct file *f)
+{
+	out[4] += sizes(f, 0);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // addr_free (CORELENS_ADDR_FREE): parse() in caretta's parse_sock_data shape, six reads into members of its
+  // pointer parameters, three callers: \`&out->dst\` is a GEP by constants, free to LLVM (cost 285 < 325, inlined);
+  // priced as two expression nodes each the model made it 343, a BPF-to-BPF call
+  { name: 'addr_free', min: 18, text: `struct tuple { __u32 src, dst; __u16 sport, dport; };
+struct counts { __u64 rx, tx; };
+struct conn { struct tuple t; __u32 pid; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct conn); __type(value, struct counts); } conns SEC(".maps");
+static inline __u16 swap16(__be16 v) { return (v >> 8) | (v << 8); }
+/* each read straight into a member of what the caller's pointers point at */
+static inline int parse(struct sock *sk, struct tuple *out, struct counts *c)
+{
+	if (!sk)
+		return -1;
+	struct tcp_sock *tcp = (struct tcp_sock *)sk;
+	struct inet_sock *inet = (struct inet_sock *)sk;
+	__be16 sport = 0, dport = 0;
+	if (0 != bpf_core_read(&out->src, sizeof(out->src), &inet->inet_saddr))
+		return -1;
+	if (0 != bpf_core_read(&out->dst, sizeof(out->dst), &inet->sk.__sk_common.skc_daddr))
+		return -1;
+	if (0 != bpf_core_read(&sport, sizeof(sport), &inet->inet_sport))
+		return -1;
+	out->sport = swap16(sport);
+	if (0 != bpf_core_read(&dport, sizeof(dport), &inet->sk.__sk_common.skc_dport))
+		return -1;
+	out->dport = swap16(dport);
+	if (0 != bpf_core_read(&c->rx, sizeof(c->rx), &tcp->bytes_received))
+		return -1;
+	if (0 != bpf_core_read(&c->tx, sizeof(c->tx), &tcp->bytes_sent))
+		return -1;
+	return 0;
+}
+static int record(struct sock *sk, __u32 pid)
+{
+	struct conn id = {};
+	struct counts c = {};
+	if (parse(sk, &id.t, &c) == -1)
+		return 1;
+	id.pid = pid;
+	bpf_map_update_elem(&conns, &id, &c, BPF_ANY);
+	return 0;
+}
+SEC("kprobe/tcp_data_queue") int queue(struct pt_regs *ctx)
+{
+	return record((struct sock *)PT_REGS_PARM1(ctx), 0);
+}
+SEC("tp_btf/inet_sock_set_state") int BPF_PROG(state, struct sock *sk, int from, int to)
+{
+	struct conn id = {};
+	struct counts c = {};
+	if (to != 1 || parse(sk, &id.t, &c) == -1)
+		return 0;
+	bpf_map_update_elem(&conns, &id, &c, BPF_ANY);
+	return 0;
+}
+SEC("kprobe/tcp_close") int closing(struct pt_regs *ctx)
+{
+	struct conn id = {};
+	struct counts c = {};
+	if (parse((struct sock *)PT_REGS_PARM1(ctx), &id.t, &c) == -1)
+		return 0;
+	bpf_map_delete_elem(&conns, &id);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
 ];
 
 /** A finding as the check comparisons compare it: code, line, targets. */
