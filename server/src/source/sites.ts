@@ -252,6 +252,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true;
+    /** the if's one arm only gives a local a value (`if (nh == 0) nh = mh + 14;`): a select once SimplifyCFG
+     * speculates it, which the BPF backend lowers to a branch over a move (selectArm; cse.ts `select_block`) */ selb?: true;
     /** the then arm is `p[i] = K; return ..;` and the function ends `p[j] = K; return ..;`: SimplifyCFG sinks the
      * store into the return block, the arm is only a return (sinksWithTail; cse.ts `early`) */ sst?: true;
     /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
@@ -682,6 +684,8 @@ const CORE_PASSTHROUGH = process.env.CORELENS_CORE_PASSTHROUGH === '0' ? 0 : INS
 /** CORELENS_BRANCH_COST=0 leaves out the conditional branch instruction of an if or a short circuit. */
 const BRANCH_COST = process.env.CORELENS_BRANCH_COST === '0' ? 0 : INSTR;
 
+/** CORELENS_CSE_SELECT_BLOCK=0: an if whose one arm SimplifyCFG makes a select leaves no block behind (cse.ts). */
+const SELECT_BLOCK = process.env.CORELENS_CSE_SELECT_BLOCK !== '0';
 /** CORELENS_ADDR_FREE=0: `&p->m` of a plain record costs its '&' and member nodes, as any expression (before/after). */
 const ADDR_FREE = process.env.CORELENS_ADDR_FREE !== '0';
 
@@ -3219,6 +3223,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const b = c.r.name;
     return ords.some((o) => o === `${a}<${b}` || o === `${b}<${a}` || o === `${a}!=${b}` || o === `${b}!=${a}`);
   }
+  /** select_block: an arm that is one assignment (`=`, `op=`) to a local of this function, through a block of one
+   * statement: what SimplifyCFG turns into a select when it is cheap (cse.ts decides that from the arm's events). */
+  function selectArm(t: Stmt): boolean {
+    while (t.s === 'block' && t.body.length === 1) t = t.body[0]!;
+    if (t.s !== 'expr' || t.x.e !== 'assign' || t.x.l.e !== 'id') return false;
+    const n = t.x.l.name;
+    return !!lookup(n) && !f.params.some((q) => q.name === n);
+  }
   /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
    * SelectionDAG lowers to a compare per case: each arm, an empty one too, is entered from its own compare, and the
    * code after the chain from the last compare and the arms (FlowEv `sw`). */
@@ -3611,7 +3623,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
-          ...(switchChain(s) ? { sw: true as const } : {}) });
+          ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s.t) ? { selb: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);

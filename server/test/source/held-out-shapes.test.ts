@@ -3864,6 +3864,37 @@ SEC("kprobe/tcp_close") int closing(struct pt_regs *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  // select_block (CORELENS_CSE_SELECT_BLOCK): l3() in skbtracer's get_l3_header shape ends in a select (`if (nh == 0)
+  // nh = mh + 14;`), a branch over a move on BPF: the ifs after it are two machine blocks away from l3's offsets,
+  // each arm's l3() has its own three records (with the switch off, cse.ts merges them: 3 missing)
+  { name: 'select_block', min: 9, text: `__u64 out[16];
+/* the packet's network header, or the one after the MAC header when it is unset */
+static __always_inline unsigned char *l3(struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mh = BPF_CORE_READ(skb, mac_header);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	if (nh == 0)
+		nh = mh + 14;
+	return head + nh;
+}
+SEC("kprobe/ip_rcv") int rcv(struct pt_regs *ctx)
+{
+	struct sk_buff *skb = (struct sk_buff *)PT_REGS_PARM1(ctx);
+	unsigned char *h = l3(skb);
+	__u8 v = 0;
+	bpf_probe_read_kernel(&v, 1, h);
+	v >>= 4;
+	if (v == 4)
+		out[0] = (__u64)l3(skb);
+	else if (v == 6)
+		out[1] = (__u64)l3(skb);
+	else
+		return 0;
+	return 1;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
 ];
 
 /** A finding as the check comparisons compare it: code, line, targets. */
