@@ -684,6 +684,8 @@ const CORE_PASSTHROUGH = process.env.CORELENS_CORE_PASSTHROUGH === '0' ? 0 : INS
 /** CORELENS_BRANCH_COST=0 leaves out the conditional branch instruction of an if or a short circuit. */
 const BRANCH_COST = process.env.CORELENS_BRANCH_COST === '0' ? 0 : INSTR;
 
+/** CORELENS_RMW_COST=1: a compound assignment to memory costs its load and operation too (measured, not proven: off). */
+const RMW_COST = process.env.CORELENS_RMW_COST === '1';
 /** CORELENS_CSE_SELECT_BLOCK=0: an if whose one arm SimplifyCFG makes a select leaves no block behind (cse.ts). */
 const SELECT_BLOCK = process.env.CORELENS_CSE_SELECT_BLOCK !== '0';
 /** CORELENS_ADDR_FREE=0: `&p->m` of a plain record costs its '&' and member nodes, as any expression (before/after). */
@@ -2181,6 +2183,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (unread && x.l.e === 'id') tentative.set(x.l.name, unread);
         if (unreadR && x.l.e === 'id') unreadReads.set(x.l.name, unreadR);
         const n0 = res.sites.length;
+        // rmw_cost (off unless CORELENS_RMW_COST=1, not proven): `out[k] += v` on memory is a load, the operation and
+        // a store to LLVM (15), where the node count prices it as a store (`=`)
+        if (RMW_COST && x.op !== '=' && !ctx.noEmit && !ctx.unevaluated && inMemory(x.l)) xcost += 2 * INSTR;
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
         const before = res.sites.length;
@@ -3222,6 +3227,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const a = c.l.name;
     const b = c.r.name;
     return ords.some((o) => o === `${a}<${b}` || o === `${b}<${a}` || o === `${a}!=${b}` || o === `${b}!=${a}`);
+  }
+  /** rmw_cost: an lvalue LLVM keeps in memory: a global, an element or member through a pointer; not a local nor a
+   * member or constant element of one (SROA makes them values). */
+  function inMemory(x: Expr): boolean {
+    for (let d = 0; d < 32; d++) {
+      if (x.e === 'member' && !x.arrow) { x = x.obj; continue; }
+      if (x.e === 'index' && constValue(x.idx, env) !== undefined && x.arr.e === 'id' && lookup(x.arr.name) && strip(lookup(x.arr.name)!).k === 'array') { x = x.arr; continue; }
+      break;
+    }
+    return x.e !== 'id' || !lookup(x.name);
   }
   /** select_block: an arm that is one assignment (`=`, `op=`) to a local of this function, through a block of one
    * statement: what SimplifyCFG turns into a select when it is cheap (cse.ts decides that from the arm's events). */
