@@ -688,8 +688,9 @@ const BRANCH_COST = process.env.CORELENS_BRANCH_COST === '0' ? 0 : INSTR;
 const RMW_COST = process.env.CORELENS_RMW_COST === '1';
 /** CORELENS_CSE_SELECT_BLOCK=0: an if whose one arm SimplifyCFG makes a select leaves no block behind (cse.ts). */
 const SELECT_BLOCK = process.env.CORELENS_CSE_SELECT_BLOCK !== '0';
-/** CORELENS_ADDR_FREE=0: `&p->m` of a plain record costs its '&' and member nodes, as any expression (before/after). */
-const ADDR_FREE = process.env.CORELENS_ADDR_FREE !== '0';
+/** CORELENS_ADDR_FREE=1: `&p->m` of a plain record costs nothing (off: the other prices were fitted with the '&' and
+ * member nodes counted; alone it undercounts ebpf_exporter's handle, KubeArmor's get_task_file, sysak's get_tcp_info). */
+const ADDR_FREE = process.env.CORELENS_ADDR_FREE === '1';
 
 /** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
 const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
