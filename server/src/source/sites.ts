@@ -3241,12 +3241,25 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
   /** select_block: an arm that is one assignment (`=`, `op=`) to a local of this function, through a block of one
    * statement: what SimplifyCFG turns into a select when it is cheap (cse.ts decides that from the arm's events). */
-  function selectArm(t: Stmt): boolean {
+  function selectArm(s: Extract<Stmt, { s: 'if' }>): boolean {
+    let t = s.t;
     while (t.s === 'block' && t.body.length === 1) t = t.body[0]!;
     if (t.s !== 'expr' || t.x.e !== 'assign' || t.x.l.e !== 'id') return false;
     const n = t.x.l.name;
-    return !!lookup(n) && !f.params.some((q) => q.name === n);
+    if (!lookup(n) || f.params.some((q) => q.name === n)) return false;
+    // the select stays where the if was only when the next statement (an expression, a return, a declaration) reads
+    // its value at once (get_l3_header's `return head + network_header;`); a value read later, in an arm or after
+    // other code (`if (!entry) entry = &zero;` .. `*entry`, profiler's `k = n` read in a later if), is sunk towards
+    // its use, and the code between stays in one block (measured: shapes threaded_returns, store_arms)
+    const next = selNext.get(s);
+    if (!next) return false;
+    const xs = next.s === 'expr' || next.s === 'return' ? (next.x ? [next.x] : []) : next.s === 'decl' ? next.vars.flatMap((v) => (v.init ? [v.init] : [])) : [];
+    let reads = false;
+    for (const x of xs) walkExpr(x, (e) => { if (e.e === 'id' && e.name === n) reads = true; });
+    return reads;
   }
+  /** select_block: each if without else to the statement after it in its block. */
+  const selNext = new WeakMap<Stmt, Stmt>();
   /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
    * SelectionDAG lowers to a compare per case: each arm, an empty one too, is entered from its own compare, and the
    * code after the chain from the last compare and the arms (FlowEv `sw`). */
@@ -3639,7 +3652,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
-          ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s.t) ? { selb: true as const } : {}) });
+          ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -5037,6 +5050,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       if (tail && s === tail.first) tailMark = mark();
       if (TAIL_SINK) stmtAt.set(s, flow.length);
+      if (SELECT_BLOCK && s.s === 'if' && !s.f && i + 1 < body.length) selNext.set(s, body[i + 1]!);
       const sunk0 = sunkChain;
       sunkChain = HOPS && sunkInto(body, i);
       const callsBefore = res.calls.length;
