@@ -198,6 +198,8 @@ const SINGLE_BB_BONUS_PERCENT = 50;
 /** CORELENS_SROA=0 / CORELENS_SINGLE_BB=0 leave the SROA savings / the single-block bonus out (before/after figures). */
 const SROA = process.env.CORELENS_SROA !== '0';
 const SINGLE_BB = process.env.CORELENS_SINGLE_BB !== '0';
+/** CORELENS_SINGLE_BB_CONST=0: a callee's branches that constant arguments fold withdraw the single-block bonus too. */
+const SINGLE_BB_CONST = process.env.CORELENS_SINGLE_BB_CONST !== '0';
 /** CORELENS_NESTED_COST=0 weighs an inlined callee at its raw cost, its own out-of-line calls' bodies included. */
 const NESTED = process.env.CORELENS_NESTED_COST !== '0';
 /** LLVM's ColdCallSiteThreshold (45) in our units: the threshold of a call in a block run less than COLD_FREQ as often
@@ -461,7 +463,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     // (SROA splits the alloca once inlined: netobserv's core_fill_in_l3(skb, &id, family, &protocol, &dscp), LLVM
     // cost 335 less 30 saved, inlined at 325); the last-call bonus is for a function of internal linkage only (a
     // global one stays emitted whatever its callers)
-    const bonus = SINGLE_BB && singleBB(f, 0) ? (thresholdOf(f) * SINGLE_BB_BONUS_PERCENT) / 100 : 0;
+    const bonus = SINGLE_BB && (singleBB(f, 0) || (SINGLE_BB_CONST && singleWith(f, literals(call), 0))) ? (thresholdOf(f) * SINGLE_BB_BONUS_PERCENT) / 100 : 0;
     const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + bonus + (calls <= 1 && !global ? LAST_CALL_BONUS : 0);
     const cost = costOf(f, 0) - callCost(callArgs(resultOf(f), f.params.length), true) - (SROA ? sroaSaved(f, call) : 0)
       - (CONST_ARMS ? constSaved(f, literals(call), 0) : 0);
@@ -626,6 +628,42 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     }
     singles.set(f, one);
     return one;
+  };
+
+  /**
+   * single_bb_const: f is one block to the analysis of a call passing the constants `kargs`. CallAnalyzer folds a
+   * branch on a parameter's compare with a constant argument and walks only the live successor; onBlockAnalyzed
+   * withdraws SingleBBBonus at a block with two successors left, which a folded branch is not (probe seed 17's
+   * `helper14(f, 2)`: `k == 1 ? x->f_inode->i_ino : tmp16` its one branch, LLVM threshold 325 + 162 = 487).
+   */
+  const singleWith = (f: FuncDef, kargs: (bigint | undefined)[], depth: number): boolean => {
+    const r = resultOf(f);
+    if (!r || depth >= MAX_DEPTH || !CONST_ARMS || !kargs.some((k) => k !== undefined)) return false;
+    /** The arm a constant argument leaves dead, if any. */
+    const deadSide = (a: ConstArm): 't' | 'f' | undefined => {
+      const k = kargs[a.param];
+      return k === undefined ? undefined : compares(k, a.op, a.k) ? 'f' : 't';
+    };
+    const inDead = (x: { arm: ConstArm; side: 't' | 'f' } | null | undefined): boolean => {
+      for (let u = x; u; u = u.arm.in) if (deadSide(u.arm) === u.side) return true;
+      return false;
+    };
+    if (!(r.looseBranches ?? []).every(inDead)) return false;
+    const dead = new Set<CallRef>();
+    for (const a of r.constArms ?? []) {
+      if (inDead(a.in)) continue;
+      const side = deadSide(a);
+      if (!side) return false;
+      for (const c of a[side].calls) dead.add(c);
+    }
+    for (const call of r.calls) {
+      if (dead.has(call) || call.copyOf || call.twin || !call.def.body || call.def === f) continue;
+      if (!inlines(call.def, call, f)) continue;
+      if (singleBB(call.def, depth + 1)) continue;
+      const ks = (call.args ?? []).map((a) => a.k ?? (a.param !== undefined ? kargs[a.param] : undefined));
+      if (!singleWith(call.def, ks, depth + 1)) return false;
+    }
+    return true;
   };
 
   const visit = (c: Ctx, res: FuncResult, stack: FuncDef[]): void => {

@@ -600,6 +600,8 @@ interface AdjEntry { key: string; block: number; copies: number; seq: number }
 
 /** CORELENS_CSE_PREFIX=0: a struct copy through `p->a.` keeps both records whatever came before (before/after). */
 const PREFIX = process.env.CORELENS_CSE_PREFIX !== '0';
+/** CORELENS_CSE_SELECT_BLOCK=0: an if SimplifyCFG makes a select leaves the code after it in the block before. */
+const SELECT_BLOCK = process.env.CORELENS_CSE_SELECT_BLOCK !== '0';
 /** CORELENS_CSE_SWITCH_CHAINS=0: an empty arm of an if-else compare chain is no block (its before/after figures). */
 const SWITCH_CHAINS = process.env.CORELENS_CSE_SWITCH_CHAINS !== '0';
 
@@ -1488,7 +1490,16 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       else if (!f.exited) ends.push(f.cur);
       if (!ends.length) { st.exited = true; return; }
       // no branch left at all (every arm empty): still the same block; an arm that exits leaves a branch behind
-      if (!t.exited && !f?.exited && ends.every((b) => b === from)) continue;
+      if (!t.exited && !f?.exited && ends.every((b) => b === from)) {
+        // select_block: an arm that gave a local a value is a select, which the BPF backend (no select instruction,
+        // no setcc) lowers to a branch over a move: what follows is a new machine block whose immediate predecessors
+        // are the block before the if and the move's. MachineCSE still reuses an offset of the block before here,
+        // but not past the next branch (skbtracer's get_l3_header, `if (network_header == 0) network_header =
+        // mac_header + MAC_HEADER_SIZE;`, then `if (ip_version == 4) set_ipv4_info(..)` reading skb->head again:
+        // three records more per program). IR-level merges (loads, GVN) are unaffected: no block in the IR.
+        if (SELECT_BLOCK && e.selb && t.cur === from) { st.cur = st.next.n++; st.preds = new Set([from]); }
+        continue;
+      }
       // succ: the block after an if whose other ways exit has the block of the last address as its one immediate
       // predecessor: MachineCSE reuses that address's offset there as in one block (`adj`, pressure permitting)
       // (and after a store arm, a block now: the block before the if is one of the join's immediate predecessors,

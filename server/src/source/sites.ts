@@ -261,6 +261,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the condition is the call just recorded, whose value an inlined callee may return as a short circuit (cse.ts
      * `thread`; 'neg': its negation, `!f(..)`) */ cc?: true | 'neg';
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true;
+    /** the if's one arm only gives a local a value (`if (nh == 0) nh = mh + 14;`): a select once SimplifyCFG
+     * speculates it, which the BPF backend lowers to a branch over a move (selectArm; cse.ts `select_block`) */ selb?: true;
     /** the then arm is `p[i] = K; return ..;` and the function ends `p[j] = K; return ..;`: SimplifyCFG sinks the
      * store into the return block, the arm is only a return (sinksWithTail; cse.ts `early`) */ sst?: true;
     /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
@@ -329,6 +331,11 @@ export interface FuncResult {
   /** The body has a conditional branch of its own (an if, a loop, a switch, `&&`, `||`, `?:`), what withdraws LLVM's
    * single-basic-block threshold bonus (InlineCostCallAnalyzer::onBlockAnalyzed); callees' bodies apart. */
   branches?: true;
+  /** single_bb_const: each conditional branch of the body that no ConstArm stands for, by the ConstArm arm it lies in
+   * (null: none). A branch a constant argument folds keeps the bonus (onBlockAnalyzed counts the successors of the
+   * blocks the analysis reaches, a folded branch reaching one), so the callee is one block at a call whose constants
+   * decide every ConstArm outside dead arms and leave each of these in a dead arm. */
+  looseBranches?: ({ arm: ConstArm; side: 't' | 'f' } | null)[];
   /** The body (inlined callees included) calls a helper (a function without a body: bpf_probe_read_kernel & co.). */
   helper?: boolean;
   /** How many arguments a call of this function passes once LLVM's DeadArgumentElimination (run before the inliner)
@@ -685,6 +692,14 @@ const CORE_PASSTHROUGH = process.env.CORELENS_CORE_PASSTHROUGH === '0' ? 0 : INS
 
 /** CORELENS_BRANCH_COST=0 leaves out the conditional branch instruction of an if or a short circuit. */
 const BRANCH_COST = process.env.CORELENS_BRANCH_COST === '0' ? 0 : INSTR;
+
+/** CORELENS_RMW_COST=1: a compound assignment to memory costs its load and operation too (measured, not proven: off). */
+const RMW_COST = process.env.CORELENS_RMW_COST === '1';
+/** CORELENS_CSE_SELECT_BLOCK=0: an if whose one arm SimplifyCFG makes a select leaves no block behind (cse.ts). */
+const SELECT_BLOCK = process.env.CORELENS_CSE_SELECT_BLOCK !== '0';
+/** CORELENS_ADDR_FREE=1: `&p->m` of a plain record costs nothing (off: the other prices were fitted with the '&' and
+ * member nodes counted; alone it undercounts ebpf_exporter's handle, KubeArmor's get_task_file, sysak's get_tcp_info). */
+const ADDR_FREE = process.env.CORELENS_ADDR_FREE === '1';
 
 /** IR instructions an expression node costs (the inlining estimate; calls are counted where they are typed). */
 const EXPR_COST: { [k: string]: number } = { member: 1, index: 1, unary: 1, postfix: 1, binary: 1, cond: 2, assign: 1 };
@@ -1840,6 +1855,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const sroaSave = f.params.map(() => 0);
   const sroaBad = f.params.map(() => false);
   let branches = false;
+  const looseBranches: ({ arm: ConstArm; side: 't' | 'f' } | null)[] = [];
+  /** A conditional branch of the body; `folds` when a ConstArm stands for it (single_bb_const). */
+  const branchHere = (folds: boolean): void => {
+    branches = true;
+    if (folds) return;
+    const up = constArmIn[constArmIn.length - 1];
+    looseBranches.push(up ? { ...up } : null);
+  };
   /** The parameter `x` names (through casts), when its value is the caller's argument throughout the body. */
   const sroaParam = (x: Expr): number | undefined => {
     while (x.e === 'cast') x = x.x;
@@ -1875,6 +1898,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const have = strip(ev(a.x, { preserve: false, noEmit: true, guards: [] }).type);
     const same = want === have || ((want.k === 'struct' || want.k === 'union') && want.k === have.k && !!want.name && want.name === have.name);
     return same ? a : undefined;
+  }
+
+  /** addr_free: how many member / constant-index nodes `x` is made of down to the pointer or variable they offset
+   * (`p->a.b[2]`: 3; `s.m`: 1), 0 when it is not such an address (a variable index, a pointer indexed). */
+  function constSpine(x: Expr): number {
+    let n = 0;
+    for (let d = 0; d < 32; d++) {
+      if (x.e === 'member') { n++; if (x.arrow) return n; x = x.obj; continue; }
+      if (x.e === 'index' && constValue(x.idx, env) !== undefined && strip(ev(x.arr, { preserve: false, noEmit: true, guards: [] }).type).k === 'array') { n++; x = x.arr; continue; }
+      return x.e === 'id' && n > 0 ? n : 0;
+    }
+    return 0;
   }
 
   function ev(x: Expr, ctx: Ctx): Val {
@@ -2047,6 +2082,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // an address taken lets anything write the variable: its origin is unknown, unless a probe read fills it
           if (x.x.e === 'id' && !ctx.noEmit) setOrigin(x.x.name, probeDst.has(x) ? NUMBER : undefined);
           const v = ev(x.x, ctx);
+          // addr_free: `&p->a.b[2]` of a record no relocation reaches is getelementptrs by constant indices, which the
+          // inliner counts as free (CallAnalyzer::isGEPFree: BPF addresses base + immediate), the `&` no instruction
+          // either: the '&' and the member/index nodes of its spine cost nothing (caretta's parse_sock_data,
+          // `bpf_core_read(&out_tuple->dst_ip, ..)` six times: LLVM 285, ours 343)
+          if (ADDR_FREE && !ctx.noEmit && !v.chain) cost -= EXPR_COST.unary! + constSpine(x.x) * EXPR_COST.member!;
           const n1 = res.sites.length;
           close(v, ctx);
           if (CONTAINER_CANCEL && res.sites.length === n1 + 1) addrSite.set(x, res.sites[n1]!);
@@ -2074,7 +2114,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
           // the short circuit is a conditional branch of its own (set_flags' `th->ack && th->syn`)
-          if (!ctx.noEmit) { branches = true; xcost += BRANCH_COST; }
+          if (!ctx.noEmit) { branchHere(false); xcost += BRANCH_COST; }
           use(x.l, ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
           const f0 = freq;
@@ -2134,8 +2174,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           }
         }
         // `__builtin_constant_p(v) ? ..` is no branch to the inliner: llvm.is.constant folds (simplifyIntrinsicCallIsConstant)
-        if (!ctx.noEmit && !cp) branches = true;
         const pk = !ctx.noEmit && !cp && !loopEntry.length ? paramTest(x.c) : undefined;
+        if (!ctx.noEmit && !cp) branchHere(!!pk);
         const ca = pk ? constArm(pk) : undefined;
         const x0 = cost + xcost;
         const k0 = res.calls.length;
@@ -2167,6 +2207,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (unread && x.l.e === 'id') tentative.set(x.l.name, unread);
         if (unreadR && x.l.e === 'id') unreadReads.set(x.l.name, unreadR);
         const n0 = res.sites.length;
+        // rmw_cost (off unless CORELENS_RMW_COST=1, not proven): `out[k] += v` on memory is a load, the operation and
+        // a store to LLVM (15), where the node count prices it as a store (`=`)
+        if (RMW_COST && x.op !== '=' && !ctx.noEmit && !ctx.unevaluated && inMemory(x.l)) xcost += 2 * INSTR;
         if (x.op === '=') close(l, ctx); else readModifyWrite(l, ctx, false);
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
         const before = res.sites.length;
@@ -3225,6 +3268,37 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const b = c.r.name;
     return ords.some((o) => o === `${a}<${b}` || o === `${b}<${a}` || o === `${a}!=${b}` || o === `${b}!=${a}`);
   }
+  /** rmw_cost: an lvalue LLVM keeps in memory: a global, an element or member through a pointer; not a local nor a
+   * member or constant element of one (SROA makes them values). */
+  function inMemory(x: Expr): boolean {
+    for (let d = 0; d < 32; d++) {
+      if (x.e === 'member' && !x.arrow) { x = x.obj; continue; }
+      if (x.e === 'index' && constValue(x.idx, env) !== undefined && x.arr.e === 'id' && lookup(x.arr.name) && strip(lookup(x.arr.name)!).k === 'array') { x = x.arr; continue; }
+      break;
+    }
+    return x.e !== 'id' || !lookup(x.name);
+  }
+  /** select_block: an arm that is one assignment (`=`, `op=`) to a local of this function, through a block of one
+   * statement: what SimplifyCFG turns into a select when it is cheap (cse.ts decides that from the arm's events). */
+  function selectArm(s: Extract<Stmt, { s: 'if' }>): boolean {
+    let t = s.t;
+    while (t.s === 'block' && t.body.length === 1) t = t.body[0]!;
+    if (t.s !== 'expr' || t.x.e !== 'assign' || t.x.l.e !== 'id') return false;
+    const n = t.x.l.name;
+    if (!lookup(n) || f.params.some((q) => q.name === n)) return false;
+    // the select stays where the if was only when the next statement (an expression, a return, a declaration) reads
+    // its value at once (get_l3_header's `return head + network_header;`); a value read later, in an arm or after
+    // other code (`if (!entry) entry = &zero;` .. `*entry`, profiler's `k = n` read in a later if), is sunk towards
+    // its use, and the code between stays in one block (measured: shapes threaded_returns, store_arms)
+    const next = selNext.get(s);
+    if (!next) return false;
+    const xs = next.s === 'expr' || next.s === 'return' ? (next.x ? [next.x] : []) : next.s === 'decl' ? next.vars.flatMap((v) => (v.init ? [v.init] : [])) : [];
+    let reads = false;
+    for (const x of xs) walkExpr(x, (e) => { if (e.e === 'id' && e.name === n) reads = true; });
+    return reads;
+  }
+  /** select_block: each if without else to the statement after it in its block. */
+  const selNext = new WeakMap<Stmt, Stmt>();
   /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
    * SelectionDAG lowers to a compare per case: each arm, an empty one too, is entered from its own compare, and the
    * code after the chain from the last compare and the arms (FlowEv `sw`). */
@@ -3426,7 +3500,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Evaluates a statement; returns the value of an expression statement (for statement expressions). */
   function stmt(s: Stmt, ctx: Ctx): Val | undefined {
     if (!ctx.noEmit) cost += s.s === 'if' ? 1 : s.s === 'loop' ? 3 : s.s === 'switch' ? 2 : 0;
-    if (!ctx.noEmit && (s.s === 'loop' || s.s === 'switch' || (s.s === 'if' && constValue(s.c, env) === undefined))) branches = true;
+    if (!ctx.noEmit && (s.s === 'loop' || s.s === 'switch' || (s.s === 'if' && constValue(s.c, env) === undefined))) {
+      // (the ConstArm the if case records for a parameter's test, under the same conditions)
+      branchHere(s.s === 'if' && !loopEntry.length && !!paramTest(s.c));
+    }
     // an if's conditional branch is an instruction the inliner counts (visitBranchInst: free only when it folds)
     if (!ctx.noEmit && s.s === 'if' && constValue(s.c, env) === undefined) xcost += BRANCH_COST;
     // direct loads merge only within one statement: a value kept for a later statement may be sunk by LLVM next to
@@ -3620,7 +3697,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
-          ...(switchChain(s) ? { sw: true as const } : {}) });
+          ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -5018,6 +5095,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       if (tail && s === tail.first) tailMark = mark();
       if (TAIL_SINK) stmtAt.set(s, flow.length);
+      if (SELECT_BLOCK && s.s === 'if' && !s.f && i + 1 < body.length) selNext.set(s, body[i + 1]!);
       const sunk0 = sunkChain;
       sunkChain = HOPS && sunkInto(body, i);
       const callsBefore = res.calls.length;
@@ -5085,6 +5163,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     res.xcost = xcost;
     if (f.params.length) res.sroa = f.params.map((_, i) => (sroaBad[i] || sroaSeen[i] !== sroaOk[i] ? undefined : sroaSave[i]));
     if (branches) res.branches = true;
+    if (looseBranches.length) res.looseBranches = looseBranches;
     if (minFreq < 1) res.minFreq = minFreq;
     if (helpers) res.helper = true;
     if (DEAD_ARGS && f.static && f.params.length) {

@@ -3732,6 +3732,34 @@ SEC("kprobe/gap_one_block") int gap_one_block(void *c)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  // single_bb_const (CORELENS_SINGLE_BB_CONST): sizes(f, 2), sizes(f, 0) in two programs: the helper's one branch, `k == 1 ? ..`,
+  // folds on the constant, so LLVM keeps the single-block bonus (cost 435 < 325 + 162; ours 344); without it, a BPF-to-BPF call
+  { name: 'single_bb_const', min: 10, text: `__u64 out[16];
+/* one branch, on k: each call's constant folds it, the callee stays one block to the inliner */
+static inline __u64 sizes(struct file *x, int k)
+{
+	__u64 sz = 0;
+	BPF_CORE_READ_INTO(&sz, x, f_inode, i_size);
+	__u64 v = k == 1 ? x->f_flags : sz;
+	out[13] = v;
+	out[7] += BPF_CORE_READ(x, f_path.dentry, d_inode, i_mode);
+	out[5] += BPF_CORE_READ(x, f_mode);
+	out[15] += x->f_pos;
+	out[3] += x->f_wb_err;
+	return BPF_CORE_READ(x, f_path.mnt, mnt_flags) + k;
+}
+SEC("fentry/vfs_write") int BPF_PROG(wr, struct file *f)
+{
+	out[6] += sizes(f, 2);
+	return 0;
+}
+SEC("fentry/vfs_read") int BPF_PROG(rd, struct file *f)
+{
+	out[4] += sizes(f, 0);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
   { name: 'alias_nonnull', min: 4, text: `/* in the shape of gala-gopher's new_sock_conn: a parameter copied to a local, tested null there */
 long an_out[8];
 static __always_inline struct sock *an_by_task(struct task_struct *t)
@@ -3769,6 +3797,37 @@ SEC("kprobe/alias_nonnull") int alias_nonnull(void *ctx)
 SEC("kprobe/alias_unknown") int alias_unknown(void *ctx)
 {
 	return an_aliased((const struct socket *)an_out[6]);
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // select_block (CORELENS_CSE_SELECT_BLOCK): l3() in skbtracer's get_l3_header shape ends in a select (`if (nh == 0)
+  // nh = mh + 14;`), a branch over a move on BPF: the ifs after it are two machine blocks away from l3's offsets,
+  // each arm's l3() has its own three records (with the switch off, cse.ts merges them: 3 missing)
+  { name: 'select_block', min: 9, text: `__u64 out[16];
+/* the packet's network header, or the one after the MAC header when it is unset */
+static __always_inline unsigned char *l3(struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mh = BPF_CORE_READ(skb, mac_header);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	if (nh == 0)
+		nh = mh + 14;
+	return head + nh;
+}
+SEC("kprobe/ip_rcv") int rcv(struct pt_regs *ctx)
+{
+	struct sk_buff *skb = (struct sk_buff *)PT_REGS_PARM1(ctx);
+	unsigned char *h = l3(skb);
+	__u8 v = 0;
+	bpf_probe_read_kernel(&v, 1, h);
+	v >>= 4;
+	if (v == 4)
+		out[0] = (__u64)l3(skb);
+	else if (v == 6)
+		out[1] = (__u64)l3(skb);
+	else
+		return 0;
+	return 1;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
