@@ -122,6 +122,8 @@ export interface TripCap {
  * probe read does, though libbpf resizes an unsigned integer's or a pointer's load and poisons any other (an error the
  * object path reports: `core-unresizable-load`). */
 const DIRECT_LOAD_SIZE = process.env.CORELENS_DIRECT_LOAD_SIZE !== '0';
+/** CORELENS_MEMBER_ARITH=0: `(T *)(p->arr + k)` is taken for a number read (a false direct-read error). */
+const MEMBER_ARITH = process.env.CORELENS_MEMBER_ARITH !== '0';
 /** CORELENS_VAR_INDEX_READ=0: a probe read of `&p->arr[i]` (i unknown) keeps the element's size as the relocated
  * field's read width, so a length differing between kernels warned `core-size-differs` where the object path does not. */
 const VAR_INDEX_READ = process.env.CORELENS_VAR_INDEX_READ !== '0';
@@ -1566,7 +1568,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (PLAIN_READS) {
           let b = x.x;
           for (let i = 0; i < 16 && (b.e === 'cast' || (b.e === 'binary' && (b.op === '+' || b.op === '-'))); i++) b = b.e === 'cast' ? b.x : b.l;
-          const t = b.e === 'id' ? lookup(b.name) ?? env.global(b.name) : undefined;
+          let t = b.e === 'id' ? lookup(b.name) ?? env.global(b.name) : undefined;
+          // member_arith: `(u64 *)(parent->trace_id + 8)`, an array member plus a constant, is the address inside
+          // what parent points to (OBI's tp_from_parent on a map value), not a number read
+          if (!t && MEMBER_ARITH && b !== x.x && b.e === 'member') {
+            const n2 = res.notes.length;
+            t = ev(b, { preserve: false, noEmit: true, guards: [] }).type;
+            res.notes.length = n2;
+          }
           const bk = t && strip(t).k;
           if (bk === 'array' || bk === 'ptr') return originOf(b, d + 1);
         }

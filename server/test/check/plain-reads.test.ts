@@ -5,7 +5,9 @@
 // app_stats.bpf.h) are compiled here with clang; per fixture `check FILE.bpf.c` must give the errors `check FILE.o`
 // (the bytecode walk) gives, on the same targets at the same lines, and this machine's verifier must refuse every
 // fixture with a finding and load pr_loads (map values, a dead read, the stack, a BTF-typed argument, a tc program's
-// packet pointer made through a copy of ctx). CORELENS_PLAIN_READS=0 fails it (the source path finds none).
+// packet pointer made through a copy of ctx) and pr_member_arith (words copied out of a map value's byte array:
+// `(u64 *)(p->arr + 8)` is an address, CORELENS_MEMBER_ARITH=0 fails it). CORELENS_PLAIN_READS=0 fails it (the source
+// path finds none).
 
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -29,7 +31,7 @@ const key = (f: CheckFinding) => `${f.code} ${path.basename(f.location.file)}:${
 
 /** The direct reads each fixture is written for, by line of the .bpf.c (the comparison decides whether they are right). */
 const EXPECTED: { [name: string]: number[] } = {
-  pr_kprobe: [13], pr_header: [10, 11], pr_deref: [15, 16, 17], pr_guarded: [13], pr_return: [13], pr_loads: [],
+  pr_kprobe: [13], pr_header: [10, 11], pr_deref: [15, 16, 17], pr_guarded: [13], pr_return: [13], pr_loads: [], pr_member_arith: [],
 };
 
 describe('check FILE.bpf.c finds the loads with no relocation through a plain number that check FILE.o finds', function () {
