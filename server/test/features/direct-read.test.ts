@@ -481,6 +481,26 @@ int ret_value(struct pt_regs *ctx)
 	return 0;
 }`,
   },
+  {
+    // GLOBAL_WALK: a global function a program calls under no CO-RE guard is verified on every kernel (alone, its
+    // arguments unknown): the number BPF_CORE_READ returned is read directly there as in a static subprogram
+    // (generated seed 86)
+    name: 'global_walk', findings: 1, fixed: 'return BPF_CORE_READ(p, pid) + k;',
+    body: `__noinline int gw_parent_pid(int k)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *p = BPF_CORE_READ(task, real_parent);
+
+	return p->pid + k;
+}
+
+SEC("kprobe/do_nanosleep")
+int global_walk(struct pt_regs *ctx)
+{
+	out = gw_parent_pid(1);
+	return 0;
+}`,
+  },
 ];
 
 const directReads = (fs_: readonly CheckFinding[]) => fs_.filter((f) => f.code === CODES.directRead)
