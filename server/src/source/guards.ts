@@ -71,8 +71,9 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
           const k = call ? g.constOf(b) : undefined;
           if (!call || k === undefined || k < 0n) continue;
           const op = flip ? FLIP.get(x.op) ?? x.op : x.op;
-          const pass = (v: bigint): boolean => {
-            if (v < 0n) return true; // signedness unknown: may pass
+          // (a negative or large constant: signedness and width unknown here, so it may pass either way)
+          const pass = (v: bigint): boolean | undefined => {
+            if (v < 0n || v >= 0x80000000n || k >= 0x80000000n) return undefined;
             switch (op) {
               case '&': return (v & k) !== 0n;
               case '==': return v === k;
@@ -82,9 +83,9 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
               case '>': return v > k;
               case '>=': return v >= k;
             }
-            return true;
+            return undefined;
           };
-          const r = g.callValue(call, (v) => pass(v) === when);
+          const r = g.callValue(call, (v) => { const p = pass(v); return p === undefined || p === when; });
           if (r) return r;
         }
       }
