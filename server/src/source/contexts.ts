@@ -889,18 +889,27 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     }
     return loadedSet.has(def);
   };
+  // GLOBAL_WALK: a global function of a unit with programs is rooted after the programs and what they call, so a
+  // call reaching it under no CO-RE guard has made it walked (the verifier verifies a global subprogram a walked
+  // call reaches, on every target: its 'number' reads are claimed as a static subprogram's are)
+  const deferred: { def: FuncDef; res: FuncResult; section: string }[] = [];
   for (const { def, res } of entries) {
     const section = def.section ?? (!inlinable(def) || isPluginDef(def) ? '.text' : undefined);
     void inlines;
-    if (section && !def.static) root(def, res, section);
+    if (section && !def.static && !def.section && GLOBAL_WALK && programs.length) deferred.push({ def, res, section });
+    else if (section && !def.static) root(def, res, section);
     else if (def.section) root(def, res, def.section);
   }
   for (const d of headerRoots) if (!rootsDone.has(d)) pendingRoots.push(d);
-  while (pendingRoots.length) {
-    const d = pendingRoots.shift()!;
-    const r = resultOf(d);
-    if (r) root(d, r, d.section ?? '.text');
-  }
+  const drain = (): void => {
+    while (pendingRoots.length) {
+      const d = pendingRoots.shift()!;
+      const r = resultOf(d);
+      if (r) root(d, r, d.section ?? '.text');
+    }
+  };
+  drain();
+  for (const { def, res, section } of deferred) { root(def, res, section); drain(); }
   if (ce.inlining) {
     for (const d of rootsDone) if (d.static && !d.section) ce.inlining.outlined.add(d);
     for (const d of reached) ce.inlining.reached.add(d);
@@ -936,6 +945,8 @@ function btfTypedArg(c: Ctx): boolean {
 
 /** CORELENS_TEXT_ARGS=0: a static subprogram's parameters are never plain numbers to its direct reads. */
 const TEXT_ARGS = process.env.CORELENS_TEXT_ARGS !== '0';
+/** CORELENS_GLOBAL_WALK=0: global functions are rooted before the programs calling them, never walked (before/after). */
+const GLOBAL_WALK = process.env.CORELENS_GLOBAL_WALK !== '0';
 /**
  * plain_reads: program types where an integer cast to a pointer is a number to the verifier. Packet programs (xdp,
  * tc, socket filters, cgroup skb...) cast `ctx->data` (a u32 the verifier rewrites into a packet pointer) through a

@@ -20,6 +20,9 @@ export interface GuardCtx {
   constOf?: (x: Expr) => bigint | undefined;
   /** A call of a helper whose result implies checks (`static bool has_x(void) { return bpf_core_field_exists(...); }`). */
   callGuards?: (x: Expr, when: boolean) => CheckRef[] | undefined;
+  /** A call of a helper some of whose returns are constants: the checks under which a return whose value passes
+   * `ok` runs (a return of no constant value passes), or undefined. */
+  callValue?: (x: Expr, ok: (v: bigint) => boolean) => CheckRef[] | undefined;
 }
 
 /**
@@ -60,6 +63,32 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
         const other = zero(x.r) ? x.l : x.r;
         return condGuards(other, x.op === '!=' ? when : !when, g, depth + 1);
       }
+      // a helper's value masked or compared with a constant (`v = helper(..); if (v & 2)`): the returns that can pass
+      // (the verifier knows a constant return's value, in an inlined copy and in a static subprogram alike)
+      if ((x.op === '&' || FLIP.has(x.op)) && g.callValue && g.constOf) {
+        for (const [a, b, flip] of [[x.l, x.r, false], [x.r, x.l, true]] as const) {
+          const call = callIn(a, g);
+          const k = call ? g.constOf(b) : undefined;
+          if (!call || k === undefined || k < 0n) continue;
+          const op = flip ? FLIP.get(x.op) ?? x.op : x.op;
+          // (a negative or large constant: signedness and width unknown here, so it may pass either way)
+          const pass = (v: bigint): boolean | undefined => {
+            if (v < 0n || v >= 0x80000000n || k >= 0x80000000n) return undefined;
+            switch (op) {
+              case '&': return (v & k) !== 0n;
+              case '==': return v === k;
+              case '!=': return v !== k;
+              case '<': return v < k;
+              case '<=': return v <= k;
+              case '>': return v > k;
+              case '>=': return v >= k;
+            }
+            return undefined;
+          };
+          const r = g.callValue(call, (v) => { const p = pass(v); return p === undefined || p === when; });
+          if (r) return r;
+        }
+      }
       // a check's value compared with a constant (`bpf_core_field_size(sk->sk_protocol) == sizeof(__u16)`): the value
       // is known per target exactly as the relocation computes it, so the comparison folds like an existence check
       if (FLIP.has(x.op) && g.constOf) {
@@ -82,6 +111,14 @@ export function condGuards(x: Expr, when: boolean, g: GuardCtx, depth = 0): Chec
       return condGuards(x.r, when, g, depth + 1);
   }
   return undefined;
+}
+
+/** The call an expression's value is (through casts and a local initialised with it), or undefined. */
+function callIn(x: Expr, g: GuardCtx): Expr | undefined {
+  while (x.e === 'cast') x = x.x;
+  if (x.e === 'id') { const init = g.varCheck(x.name); if (!init) return undefined; x = init; }
+  while (x.e === 'cast') x = x.x;
+  return x.e === 'call' ? x : undefined;
 }
 
 /** A check's value (`bpf_core_field_size(x)`), or that value masked by a constant (`.. & 3`, SWITCH_GUARDS). */

@@ -313,6 +313,9 @@ export interface FuncResult {
   notes: { start: number; end: number; message: string }[];
   /** What a nonzero (t) / zero (f) result of this function implies about CO-RE checks it made. */
   ret?: { t: GuardRef[]; f: GuardRef[] };
+  /** Each return's constant value (undefined: not a constant) and the checks it runs under (RET_VALUES: a caller
+   * testing the value against a constant keeps the returns that can pass). */
+  rets?: { k?: bigint; guards: GuardRef[] }[];
   /** Functions whose analysis this one used (summaries, parameter use): an edit to one re-analyses this one. */
   deps: Set<string>;
   /** A rough count of the IR instructions the body becomes (inlined callees included): the inlining estimate. */
@@ -885,7 +888,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (one.s === 'jump') return true;
     return one.s === 'return' && (!one.x || one.x.e === 'num');
   };
-  const breakable: { out: number; sw?: { f0: number; n: number; dflt: boolean } }[] = [];
+  const breakable: { out: number; sw?: { f0: number; n: number; dflt: boolean }; join?: SwitchJoin }[] = [];
+  /** The state after the if, switch or block walked last (FALL_JOIN): set by those statements only; undefined when
+   * unknown (a caller then takes the statement's entry state). */
+  let fall: Fall | null | undefined;
+  /** `fall` as the last walk left it (a function: the compiler would narrow the variable to its reset value). */
+  const takeFall = (): Fall | null | undefined => fall;
   /** What the gotos met so far carry to each label; inside loops capped at the outermost loop's entry frequency (a
    * loop's exits share its entry's mass; the x32 of the body is its header's repetition, not more flow out). */
   const gotoFreq = new Map<string, number>();
@@ -1282,6 +1290,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const r = c?.sum?.ret;
       if (!c || !r) return undefined;
       return (when ? r.t : r.f).map((g) => throughCall(g, c.ref));
+    },
+    callValue: (x, ok) => {
+      const c = callOf.get(x);
+      const rs = c?.sum?.rets;
+      if (!c || !rs) return undefined;
+      const pass = rs.filter((r) => r.k === undefined || ok(r.k));
+      if (!pass.length) return undefined;
+      return disjunction(pass.map((r) => r.guards)).map((g) => throughCall(g, c.ref));
     },
   };
 
@@ -3675,7 +3691,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         known = new Map(known0);
         if (!jumpOnly(s.t) && !ctx.noEmit) blockAt(freq);
         if (ca) constArmIn.push({ arm: ca, side: 't' });
+        fall = undefined;
         const [, ft] = region(() => sinkExitArm(s.t, ctx, () => stmt(s.t, tc)));
+        const fallT = armFall(s.t, tc);
         if (ca) constArmIn[constArmIn.length - 1] = { arm: ca, side: 'f' };
         const knownT = tExits ? undefined : known;
         known = new Map(known0);
@@ -3687,14 +3705,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const mt = mver;
         if (m0) mver = new Map(m0);
         let ff: FlowEv[] | undefined;
+        let fallF: Fall | null = { guards: [...ctx.guards, ...gf], knob: withK(ctx, s.c, false), narrowed: false };
         if (s.f) {
           if (!jumpOnly(s.f) && !ctx.noEmit) blockAt(freq);
           const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false) };
           regions.push({ guards: fc.guards, pconds: fc.pconds });
+          fall = undefined;
           ff = region(() => sinkExitArm(s.f!, ctx, () => stmt(s.f!, fc)))[1];
+          fallF = armFall(s.f, fc);
           regions.pop();
           twoArms--;
         }
+        if (FALL_JOIN) { const [t0, f0] = [fallT, fallF]; fall = joinFalls(ctx, [t0, f0]); }
         if (ca) constArmIn.pop();
         known = knownJoin([knownT, fExits ? undefined : known], known0);
         freq += fAfterT;
@@ -3858,12 +3880,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         known.clear();
         use(s.c, ctx);
         const f0 = freq;
-        breakable.push({ out: 0, sw: switchShares(s.body, f0) });
+        const join: SwitchJoin = { base: ctx.guards, baseKnob: ctx.knob, paths: [] };
+        breakable.push({ out: 0, sw: switchShares(s.body, f0), join });
         freq = 0;
         regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
         const swFrame = sinkFrames[sinkFrames.length - 1];
         if (swFrame) swFrame.sw++;
-        try { return switchStmt(s, ctx); } finally {
+        try { const r = switchStmt(s, ctx, join); fall = FALL_JOIN ? switchFall(s, ctx, join) : undefined; return r; } finally {
           known.clear();
           if (swFrame) swFrame.sw--;
           regions.pop();
@@ -3884,12 +3907,20 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         } else if (sw) freq += sw.f0 / sw.n;
         else freq = 0;
         flow.push(caseCut(s));
-        return stmt(s.body, ctx);
+        fall = undefined;
+        const r = stmt(s.body, ctx);
+        if (!STRUCTURED.has(s.body.s)) fall = undefined;
+        return r;
       }
       case 'jump': {
         const b = breakable[breakable.length - 1];
         flow.push(s.kind === 'break' && b?.sw ? { exit: 'jump', brk: true } : { exit: 'jump' });
         if (s.kind === 'break' && b) b.out += freq;
+        // a break out of a switch: a path to the code after it, with its guards (FALL_JOIN)
+        if (s.kind === 'break' && b?.join) {
+          const j = b.join;
+          j.paths.push({ guards: ctx.guards, knob: ctx.knob, narrowed: ctx.guards.length > j.base.length || ctx.knob !== j.baseKnob, reach: j.reach });
+        }
         // a goto from code of unknown frequency makes its label unknown (-1)
         if (s.target !== undefined && (gotoFreq.get(s.target) ?? 0) >= 0) {
           gotoFreq.set(s.target, freq > 0 ? (gotoFreq.get(s.target) ?? 0) + Math.min(freq, loopEntry[0] ?? freq) : -1);
@@ -4008,6 +4039,53 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return out.length ? out : undefined;
   }
 
+  /** The state falling out of an if's arm just walked (`fall` as its walk left it): null when it never falls through. */
+  function armFall(st: Stmt, c: Ctx): Fall | null {
+    if (neverFallsThrough(st)) return null;
+    const f = STRUCTURED.has(st.s) ? fall : undefined;
+    if (f === null) return null;
+    return f ?? { guards: c.guards, knob: c.knob, narrowed: false };
+  }
+
+  /**
+   * FALL_JOIN: the state after a statement whose paths leave it in these states (null: a path that never falls out),
+   * entered in `entry`: its guards and the disjunction of what each path adds, a path that runs only with a knob set
+   * dropped while another runs with the default (the verifier, and `check FILE.o`, read the default). Unchanged
+   * (narrowed false) when every path falls out as it entered.
+   */
+  function joinFalls(entry: Ctx, paths: (Fall | null)[]): Fall | null {
+    const same: Fall = { guards: entry.guards, knob: entry.knob, narrowed: false };
+    let live = paths.filter((p): p is Fall => p !== null);
+    if (!live.length) return null;
+    if (!entry.knob && live.some((p) => !p.knob)) live = live.filter((p) => !p.knob);
+    if (live.length === paths.length && !live.some((p) => p.narrowed)) return same;
+    const n = entry.guards.length;
+    const extras: GuardRef[][] = [];
+    for (const p of live) {
+      if (p.guards.length < n || entry.guards.some((g, k) => p.guards[k] !== g)) return same;
+      extras.push(p.guards.slice(n));
+    }
+    const guards = [...entry.guards, ...disjunction(extras)];
+    const knob = entry.knob ?? (live.every((p) => p.knob) ? live[0]!.knob : undefined);
+    return { guards, knob, narrowed: guards.length > n || knob !== entry.knob };
+  }
+
+  /** FALL_JOIN: the state after a switch, from its breaks, its body's end and, with no default label, the values no
+   * case takes. Case guards alone (every label reached by a path that adds nothing else) imply nothing. */
+  function switchFall(s: Extract<Stmt, { s: 'switch' }>, entry: Ctx, join: SwitchJoin): Fall | null | undefined {
+    if (join.bad) return undefined;
+    const paths = [...join.paths];
+    const dflt = s.body.s === 'block' && s.body.body.some((x) => caseLabels(x)?.includes('default'));
+    if (!dflt) paths.push({ guards: [...entry.guards, ...(join.sw ? caseGuards(join.sw, ['default']) ?? [] : [])], knob: entry.knob, narrowed: false, reach: ['default'] });
+    if (join.sw && paths.every((p) => !p.narrowed)) {
+      const hit = new Set(paths.flatMap((p) => p.reach ?? []).map(String));
+      if (hit.has('default') && join.sw.values.every((v) => hit.has(String(v)))) return { guards: entry.guards, knob: entry.knob, narrowed: false };
+      // a path falling out under its case guards only: what the others add is implied
+      return joinFalls(entry, paths.map((p) => ({ ...p, narrowed: true })));
+    }
+    return joinFalls(entry, paths);
+  }
+
   /** The guards of code reached from these case labels of a switch on a check (undefined: nothing implied). */
   function caseGuards(sw: SwitchOnCheck, reach: readonly (bigint | 'default')[]): GuardRef[] | undefined {
     const num = (v: bigint): Expr => ({ e: 'num', v, start: sw.c.start, end: sw.c.end });
@@ -4025,7 +4103,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
 
   /** A switch statement's arms (the condition already evaluated). */
-  function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx): undefined {
+  function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx, join?: SwitchJoin): undefined {
     if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
     const pf = paramField(s.c);
     const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
@@ -4033,12 +4111,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // relocations, not one): nothing before it is available inside, nothing inside after it
     if (p < 0 || s.body.s !== 'block') {
       const sw = switchOnCheck(s);
-      const evs = region(() => { if (sw) block((s.body as Extract<Stmt, { s: 'block' }>).body, ctx, sw); else stmt(s.body, ctx); })[1];
+      if (join) join.sw = sw;
+      fall = undefined;
+      const evs = region(() => {
+        if (sw) block((s.body as Extract<Stmt, { s: 'block' }>).body, ctx, sw);
+        else {
+          stmt(s.body, ctx);
+          const bf = takeFall();
+          if (join && bf !== null) join.paths.push(bf && s.body.s === 'block' ? bf : { guards: ctx.guards, knob: ctx.knob, narrowed: false });
+        }
+      })[1];
       const dflt = s.body.s === 'block' ? { dflt: s.body.body.some((x) => caseLabels(x)?.includes('default')) } : {};
       flow.push(SWITCH2 ? twoWay(s, evs) ?? { sub: evs, kind: 'switch', ...dflt } : { sub: evs, kind: 'switch', ...dflt });
       return undefined;
     }
     const arms = s.body.body;
+    if (join) join.bad = true;
     flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field))[1], kind: 'switch' });
     return undefined;
   }
@@ -5096,6 +5184,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let unreachable = false;
     const tail = tailStart.get(body);
     let tailMark: ReturnType<typeof mark> | undefined;
+    // FALL_JOIN: what the joins after earlier statements add, up to the next label (entered from elsewhere too)
+    let joinExtra: GuardRef[] = [];
+    let joinKnob: string | undefined;
+    const swJoin = sw ? breakable[breakable.length - 1]?.join : undefined;
     for (let i = 0; i < body.length; i++) {
       const s = body[i]!;
       if (unreachable) {
@@ -5113,9 +5205,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const labels = caseLabels(s);
         if (labels) reach = falls ? [...reach, ...labels] : labels;
         sguards = [...guards, ...(caseGuards(sw, reach) ?? [])];
+        if (swJoin) Object.assign(swJoin, { base: sguards, baseKnob: knob, reach });
       }
-      const sctx = { ...ctx, guards: sguards, pconds, nonnull, knob };
+      let inner = s;
+      while (inner.s === 'label') inner = inner.body;
+      if (FALL_JOIN && (s.s === 'label' || hasLabel(s))) { joinExtra = []; joinKnob = undefined; }
+      const sctx = { ...ctx, guards: joinExtra.length ? [...sguards, ...joinExtra] : sguards, pconds, nonnull, knob: knob ?? joinKnob };
+      fall = undefined;
       try { stmt(s, sctx); } finally { sunkChain = sunk0; }
+      const sf = FALL_JOIN && STRUCTURED.has(s.s) && !hasLabel(inner) ? takeFall() : undefined;
       if (sw) falls = !neverFallsThrough(s) && !exits(s);
       cleanupsOf(s, sctx, cleanups);
       if (EXIT_CALLS && sinkFrames.length) exitOnCall(s, body[i + 1], callsBefore);
@@ -5129,7 +5227,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // what follows an early exit is a block of its own, entered only from the test's other side
         if (tExit !== fExit) regions.push({ guards, pconds });
       }
+      // an if, switch or block some paths of which leave (or run only with a knob set): what follows runs where one
+      // of the others falls out (FALL_JOIN; the verifier never walks past a branch a known constant decides)
+      if (sf?.narrowed && !(s.s === 'if' && exits(s.t) !== (s.f ? exits(s.f) : false))) {
+        const n = sctx.guards.length;
+        if (sf.guards.length >= n && sctx.guards.every((g, k) => sf.guards[k] === g)) {
+          joinExtra = [...joinExtra, ...sf.guards.slice(n)];
+          if (!knob && !joinKnob && sf.knob) joinKnob = sf.knob;
+        }
+      }
     }
+    // the state falling out of the block's end (none after an exit)
+    const last = body[body.length - 1];
+    const endGuards = [...guards, ...(sw ? caseGuards(sw, reach) ?? [] : []), ...joinExtra];
+    const endKnob = knob ?? joinKnob;
+    const end: Fall | null = unreachable || (last && neverFallsThrough(last)) ? null
+      : { guards: endGuards, knob: endKnob, narrowed: guards.length > ctx.guards.length || joinExtra.length > 0 || endKnob !== ctx.knob, reach: sw ? reach : undefined };
     if (tail && tailMark) sinkSince(tailMark, tail.fr);
     runCleanups(cleanups);
     regions.length = depth;
@@ -5137,6 +5250,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (const n of scopes[scopes.length - 1]!.keys()) known.delete(n);
     scopes.pop();
     checkVars.pop();
+    if (swJoin && end) swJoin.paths.push(end);
+    fall = end === null ? null : end;
   }
 
   try {
@@ -5167,6 +5282,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     res.flow = topFlow;
     res.ret = summarize(returns);
+    if (RET_VALUES && returns.length && returns.every((r) => r.x) && returns.some((r) => constValue(r.x!, env) !== undefined)) {
+      res.rets = returns.map((r) => ({ k: constValue(r.x!, env), guards: r.guards }));
+    }
     if (PLAIN_READS && returns.length && returns.every((r) => r.x && isPlain(originOf(r.x)))) res.plainRet = true;
     res.cost = cost + xcost;
     res.xcost = xcost;
@@ -5455,6 +5573,18 @@ const EXIT_CALLS = process.env.CORELENS_SINK_EXIT_CALLS !== '0';
 
 /** A switch on a check's value (switch_guards): its condition and every case label's value. */
 interface SwitchOnCheck { c: Expr; values: bigint[] }
+/** The guards and knob code falling out of a statement runs under (FALL_JOIN); narrowed: more than on its entry. */
+interface Fall { guards: GuardRef[]; knob?: string; narrowed: boolean; reach?: (bigint | 'default')[] }
+/** A switch's paths out (FALL_JOIN): each break's state, the current case's guards (`base`) and labels. */
+interface SwitchJoin { base: GuardRef[]; baseKnob?: string; reach?: (bigint | 'default')[]; paths: Fall[]; sw?: SwitchOnCheck; bad?: boolean }
+/** Statements whose walk sets `fall`. */
+const STRUCTURED = new Set<Stmt['s']>(['if', 'switch', 'block', 'label']);
+/** CORELENS_FALL_JOIN=0: code after an if, switch or block runs under the entry's guards whatever its paths add (only
+ * an if with one exiting arm narrows): before/after. */
+const FALL_JOIN = process.env.CORELENS_FALL_JOIN !== '0';
+/** CORELENS_RET_VALUES=0: a callee's value compared with a constant (`v & 2`, `v > 3`) implies nothing about the
+ * checks its constant returns run under (only its truth does): before/after. */
+const RET_VALUES = process.env.CORELENS_RET_VALUES !== '0';
 
 /** Calls `fn` on every expression of a statement (not into statement expressions' bodies twice). */
 function eachExpr(s: Stmt, fn: (e: Expr) => void, d = 0): void {

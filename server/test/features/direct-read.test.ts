@@ -391,6 +391,116 @@ int not_numbers(struct pt_regs *ctx)
 	return 0;
 }`,
   },
+  {
+    // FALL_JOIN: the read after an if/else runs where one arm falls out; the knob's arm runs only with the knob set
+    // (the verifier reads its default from the frozen .rodata) and the other returns wherever `pid` exists, so no
+    // kernel's verifier reaches the read (generated seed 146)
+    name: 'join_knob_arm', findings: 0,
+    body: `const volatile int jk_on = 0;
+
+SEC("kprobe/do_nanosleep")
+int join_knob_arm(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	if (jk_on) {
+		out = 1;
+	} else {
+		if (bpf_core_field_exists(task->pid))
+			return 0;
+		out = 2;
+	}
+	out += task->tgid;
+	return 0;
+}`,
+  },
+  {
+    // the same with the early exit the other way round: the other arm falls out on every kernel, the read is reached
+    name: 'join_falls', findings: 1, fixed: 'out += BPF_CORE_READ(task, tgid);',
+    body: `const volatile int jf_on = 0;
+
+SEC("kprobe/do_nanosleep")
+int join_falls(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	if (jf_on) {
+		out = 1;
+	} else {
+		if (!bpf_core_field_exists(task->pid))
+			return 0;
+		out = 2;
+	}
+	out += task->tgid;
+	return 0;
+}`,
+  },
+  {
+    // FALL_JOIN: a switch on a check's value whose case taken returns under a value guard (pid's offset is never
+    // below 4) and whose default returns: no break is reached, so nothing after the switch is (generated seed 124)
+    name: 'join_switch', findings: 0,
+    body: `SEC("kprobe/do_nanosleep")
+int join_switch(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	switch (bpf_core_field_size(task->pid)) {
+	case 4:
+		if (bpf_core_field_offset(task->pid) > 3)
+			return 0;
+		out = 1;
+		break;
+	default:
+		return 1;
+	}
+	out += task->tgid;
+	return 0;
+}`,
+  },
+  {
+    // RET_VALUES: an inline helper returns 3 wherever pid's offset is above 3 (every kernel): the verifier knows the
+    // value, `v & 2` holds, and the else arm's read is never walked (generated seed 127)
+    name: 'ret_value', findings: 0,
+    body: `static __always_inline __u64 rv_flags(struct task_struct *t)
+{
+	if (bpf_core_field_offset(t->pid) > 3)
+		return 3;
+	return BPF_CORE_READ(t, flags);
+}
+
+SEC("kprobe/do_nanosleep")
+int ret_value(struct pt_regs *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 v = rv_flags(task);
+
+	if (v & 2)
+		out = v;
+	else
+		out = task->tgid;
+	return 0;
+}`,
+  },
+  {
+    // GLOBAL_WALK: a global function a program calls under no CO-RE guard is verified on every kernel (alone, its
+    // arguments unknown): the number BPF_CORE_READ returned is read directly there as in a static subprogram
+    // (generated seed 86)
+    name: 'global_walk', findings: 1, fixed: 'return BPF_CORE_READ(p, pid) + k;',
+    body: `__noinline int gw_parent_pid(int k)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *p = BPF_CORE_READ(task, real_parent);
+
+	return p->pid + k;
+}
+
+SEC("kprobe/do_nanosleep")
+int global_walk(struct pt_regs *ctx)
+{
+	out = gw_parent_pid(1);
+	return 0;
+}`,
+  },
 ];
 
 const directReads = (fs_: readonly CheckFinding[]) => fs_.filter((f) => f.code === CODES.directRead)
