@@ -122,6 +122,8 @@ export interface TripCap {
  * probe read does, though libbpf resizes an unsigned integer's or a pointer's load and poisons any other (an error the
  * object path reports: `core-unresizable-load`). */
 const DIRECT_LOAD_SIZE = process.env.CORELENS_DIRECT_LOAD_SIZE !== '0';
+/** CORELENS_ASSIGNED_CHECKS=0: a CO-RE check assigned to a variable after its declaration guards nothing. */
+const ASSIGNED_CHECKS = process.env.CORELENS_ASSIGNED_CHECKS !== '0';
 /** CORELENS_MEMBER_ARITH=0: `(T *)(p->arr + k)` is taken for a number read (a false direct-read error). */
 const MEMBER_ARITH = process.env.CORELENS_MEMBER_ARITH !== '0';
 /** CORELENS_VAR_INDEX_READ=0: a probe read of `&p->arr[i]` (i unknown) keeps the element's size as the relocated
@@ -2239,7 +2241,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         for (let i = n0; i < res.sites.length; i++) useOf(res.sites[i], 'x');
         const before = res.sites.length;
         const calls0 = res.calls.length;
-        use(x.r, ctx);
+        const rv = use(x.r, ctx);
         // dead_out: `*p = E` with E free of side effects, p a parameter only ever stored through: in a copy whose
         // caller passes the address of a local it never reads, the store dies (DSE) and E's loads with it (DCE)
         if (DEAD_OUT && x.op === '=' && !ctx.noEmit && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id') {
@@ -2259,7 +2261,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.l.e === 'id' && !ctx.noEmit) liveUse(x.l, true);
         if (IMPLIED && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id' && !ctx.noEmit) bumpMem(`*${x.l.x.name}`);
         storeCut(x.l, x.op === '=' ? exprKey(x.r) : `${x.op}${exprKey(x.r)}`, x.r);
-        if (x.l.e === 'id' && x.op === '=') checkVars[checkVars.length - 1]!.delete(x.l.name);
+        if (x.l.e === 'id' && x.op === '=') {
+          checkVars[checkVars.length - 1]!.delete(x.l.name);
+          // assigned_checks: `int e; .. e = bpf_core_field_exists(t->thread_pid); if (e) ..` (tetragon's
+          // get_task_pid_vnr_by_task) guards as a declaration's initialiser does, in the scope of the assignment
+          if (ASSIGNED_CHECKS && !ctx.noEmit && (condGuards(x.r, true, gctx)?.length || rv.check)) checkVars[checkVars.length - 1]!.set(x.l.name, x.r);
+        }
         return { type: l.type };
       }
       case 'cast': {

@@ -3887,6 +3887,42 @@ char LICENSE[] SEC("license") = "GPL";
     assert.ok(keyed(S).some((k) => k.includes('`typedef class_guard_t` missing')), keyed(S).join('\n'));
   });
 
+  // assigned_checks (CORELENS_ASSIGNED_CHECKS): a check assigned to a variable declared before it (tetragon's
+  // get_task_pid_vnr_by_task: `int e; .. e = bpf_core_field_exists(task->thread_pid); if (e) .. else ..`) guards as an
+  // initialiser does: the fallback's reads of `pids`, a field no kernel here has, are dead on both, no error (with the
+  // switch off the source path reported them on every kernel)
+  it('assigned_checks: a check assigned after its declaration guards, on both paths', async () => {
+    const { S, O } = await checkBoth(dir, 'assigned_checks', `struct pid_link___x { struct hlist_node node; struct pid *pid; };
+struct task_struct___y { struct pid *thread_pid; struct pid_link___x pids[4]; } __attribute__((preserve_access_index));
+long out[2];
+static __always_inline long vnr(struct task_struct *t)
+{
+	struct task_struct___y *task = (struct task_struct___y *)t;
+	int thread_pid_exists;
+	struct pid *pid;
+
+	thread_pid_exists = bpf_core_field_exists(task->thread_pid);
+	if (thread_pid_exists) {
+		bpf_probe_read_kernel(&pid, sizeof(pid), &task->thread_pid);
+	} else {
+		struct pid_link___x link;
+		bpf_probe_read_kernel(&link, sizeof(link), &task->pids[0]);
+		pid = link.pid;
+	}
+	return (long)pid;
+}
+SEC("kprobe/do_exit") int BPF_KPROBE(ex)
+{
+	out[0] = vnr((struct task_struct *)bpf_get_current_task());
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    assert.deepStrictEqual(errorsOf(S), errorsOf(O));
+    assert.deepStrictEqual(errorsOf(S), [], 'the fallback never runs');
+    assert.ok(O.some((f) => f.code === 'core-guarded'), 'the object has the fallback, poisoned and dead');
+  });
+
   // switch_guards (CORELENS_SWITCH_GUARDS): a switch on a CO-RE check's value runs one way per target (libbpf patches
   // the value, the verifier walks that case only), so a case no target selects fails nowhere: task_struct's pid is 4
   // bytes on every kernel, so `case 2` and the masked switch's default are dead and their reads of a field no kernel
