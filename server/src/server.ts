@@ -25,6 +25,7 @@ import { CORE_MACRO, InlayMode, inlayHints, programLenses, siteAt, sitesOfMacro,
 import { Analysis, Analyzer, PlainAccess, Site, createAnalyzer } from './source/analyzer';
 import { EvaluationInputs, Interned, intern, sameInputs } from './features/recheck';
 import { SharedTrees } from './source/sharedTrees';
+import { hasPrograms } from './source/externs';
 import { SharedFunctions } from './source/sharedFunctions';
 import { HeaderCache } from './source/localTypes';
 import { Arch, archDefines, archSkipNote, hostArch, parseArch, targetArchName } from './targets/arch';
@@ -922,7 +923,8 @@ export function startServer(connection: Connection = createServerConnection()): 
       findings.push(...externFindings(groups.map((g, i) => {
         const a = analyses[i] ?? analyses[0]!;
         return {
-          local: () => a.localBtf(), externs: a.externs(),
+          // (a unit with no program refuses no extern: hasPrograms, as `check` says)
+          local: () => a.localBtf(), externs: hasPrograms(a.functions) ? a.externs() : [],
           targets: g.targets.map((t) => ({ name: t.name, btf: t.btf, machine: loadingMachineOfInfo(t.info) })),
         };
       }), { severities: settings.severity, describeTargets, externMemo }));

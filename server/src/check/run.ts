@@ -25,7 +25,7 @@ import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, sameO
 import { TargetSpec } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, Refusal, SourcePayload, TargetReport, objectParts, prepareProgram } from './engine';
-import { libbpfExterns } from '../source/externs';
+import { hasPrograms, libbpfExterns } from '../source/externs';
 import type { Analysis, Range } from '../source/analyzer';
 import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
 import { LoadSite, RecordKey, analyseSource, assignRecords, loadSite, mergedSites, recordFunctions, siblingSource, siteMatcher } from './places';
@@ -39,8 +39,6 @@ export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 /** Code of a check-only finding: a .o load/store whose size libbpf cannot adjust (seen only with instructions). */
 export const UNRESIZABLE_LOAD = CODES.unresizableLoad;
 
-/** CORELENS_LIBRARY_UNITS=0: a source with no program section still reports libbpf's refusal of its externs. */
-const LIBRARY_UNITS = process.env.CORELENS_LIBRARY_UNITS !== '0';
 
 /** One finding of a check: a place in the program, what is wrong, and on which targets. */
 export interface CheckFinding {
@@ -386,14 +384,9 @@ async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arc
   const local = a.localBtf();
   // a function no program reaches is not in the object: its sites (listed for the editor) are not checked
   // plain_reads ride along as sites that relocate nothing (only their guards), to be walked per target like the rest
-  // A unit with no program is a component of a static link (retsnoop.bpf.c: global functions mass_attach's programs
-  // call, `copy_lbrs` defined there): libbpf's open of it alone would refuse the undefined symbol, but no program of
-  // it is refused, as the object path says (its refusal is its programs' verdict): no extern refusal. No program: no
-  // SEC function nor plugin-style entry point, and more than one global function, all in .text (libbpf's
-  // prog_is_subprog: a lone .text function is a program, several are subprograms).
-  const programs = !LIBRARY_UNITS || a.functions.some((f) => f.section !== undefined) || a.functions.filter((f) => !f.static).length === 1;
+  // a unit with no program (a component of a static link) refuses no extern (hasPrograms)
   return { kind: 'source', file, localBtf: local.bytes, sites: [...a.sites.filter((s) => !s.unreached), ...a.plainReads] as AnalysedSite[],
-    ...(emitted.length && programs ? { externs: libbpfExterns(emitted, local) } : {}) };
+    ...(emitted.length && hasPrograms(a.functions) ? { externs: libbpfExterns(emitted, local) } : {}) };
 }
 
 /**

@@ -97,6 +97,20 @@ export interface SourceExtern {
   readonly noBtf?: true;
 }
 
+/** CORELENS_LIBRARY_UNITS=0: a unit with no program still reports libbpf's refusal of its externs. */
+const LIBRARY_UNITS = process.env.CORELENS_LIBRARY_UNITS !== '0';
+
+/**
+ * Whether the object of a unit has a program libbpf would refuse with it: a unit with none is a component of a static
+ * link (retsnoop.bpf.c: global functions mass_attach's programs call, `copy_lbrs` defined there), whose open alone
+ * libbpf would refuse for the undefined symbol while no program of it is refused, as the object path says (its
+ * refusal is its programs' verdict). No program: no SEC function nor plugin-style entry point, and more than one
+ * global function, all in .text (libbpf's prog_is_subprog: a lone .text function is a program, several subprograms).
+ */
+export function hasPrograms(functions: readonly { section?: string; static: boolean }[]): boolean {
+  return !LIBRARY_UNITS || functions.some((f) => f.section !== undefined) || functions.filter((f) => !f.static).length === 1;
+}
+
 /** A function definition of the analysis, with the shift from its parse-time offsets to the document's (0: header). */
 export interface DefinedFunction { readonly def: FuncDef; readonly delta: number; readonly inDocument: boolean }
 
