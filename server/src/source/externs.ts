@@ -28,6 +28,8 @@ const ASM_SYMBOLS = process.env.CORELENS_ASM_SYMBOLS !== '0';
 const LINKED_VARS = process.env.CORELENS_LINKED_VARS !== '0';
 /** CORELENS_IMPLICIT_FUNCS=0: a function called without any declaration (clang 14's implicit `int f()`) is no extern. */
 const IMPLICIT_FUNCS = process.env.CORELENS_IMPLICIT_FUNCS !== '0';
+/** CORELENS_LOCAL_SHADOW=0: a local or parameter named as an extern is taken for a reference to the extern. */
+const LOCAL_SHADOW = process.env.CORELENS_LOCAL_SHADOW !== '0';
 /** CORELENS_ERROR_ATTR=0: a block-scope extern declared with the `error` attribute may be named as an extern clang emits. */
 const ERROR_ATTR = process.env.CORELENS_ERROR_ATTR !== '0';
 /** CORELENS_MEMCMP_OPERAND_SIZE=0: a memcmp sized by `sizeof(p->member)` is left unclaimed (not known as a call). */
@@ -104,11 +106,13 @@ const LIBRARY_UNITS = process.env.CORELENS_LIBRARY_UNITS !== '0';
  * Whether the object of a unit has a program libbpf would refuse with it: a unit with none is a component of a static
  * link (retsnoop.bpf.c: global functions mass_attach's programs call, `copy_lbrs` defined there), whose open alone
  * libbpf would refuse for the undefined symbol while no program of it is refused, as the object path says (its
- * refusal is its programs' verdict). No program: no SEC function nor plugin-style entry point, and more than one
- * global function, all in .text (libbpf's prog_is_subprog: a lone .text function is a program, several subprograms).
+ * refusal is its programs' verdict). No program: no SEC function, and more than one global function, all in .text,
+ * plugin-style entry points included (libbpf's prog_is_subprog: a lone .text function is a program, several are
+ * subprograms; retsnoop.bpf.c has six).
  */
 export function hasPrograms(functions: readonly { section?: string; static: boolean }[]): boolean {
-  return !LIBRARY_UNITS || functions.some((f) => f.section !== undefined) || functions.filter((f) => !f.static).length === 1;
+  // (a plugin-style entry point is in .text too: among several global functions, one more subprogram to libbpf)
+  return !LIBRARY_UNITS || functions.some((f) => f.section !== undefined && f.section !== '.text') || functions.filter((f) => !f.static).length === 1;
 }
 
 /** A function definition of the analysis, with the shift from its parse-time offsets to the document's (0: header). */
@@ -433,6 +437,10 @@ class Walker {
   private readonly stack = new Set<FuncDef>();
   private readonly bodies = new Map<FuncDef, Stmt[] | null>();
   private frame!: Frame;
+  /** local_shadow: the names the walked body declares (its parameters, then each block's locals), innermost last: a
+   * local of an extern's name is no reference to it (falco's creat.bpf.c: `uint16_t creat_flags` under ppm_events_public.h's
+   * `extern const struct ppm_name_value creat_flags[]`). */
+  private scopes: Set<string>[] = [];
 
   constructor(private readonly env: TypeEnv, private readonly declared: ReadonlyMap<string, { d: ExternDecl }>,
     private readonly byName: ReadonlyMap<string, DefinedFunction>, private readonly relevant: ReadonlySet<FuncDef>,
@@ -488,13 +496,16 @@ class Walker {
     const body = this.body(fr.f.def);
     if (!body) return;
     const outer = this.frame;
+    const outerScopes = this.scopes;
     this.frame = fr;
+    this.scopes = LOCAL_SHADOW ? [new Set(fr.f.def.params.map((p) => p.name).filter((n): n is string => !!n))] : [];
     this.stack.add(fr.f.def);
     try {
       this.stmts(body, true);
     } finally {
       this.stack.delete(fr.f.def);
       this.frame = outer;
+      this.scopes = outerScopes;
     }
   }
 
@@ -532,8 +543,16 @@ class Walker {
     switch (s.s) {
       case 'expr': this.expr(s.x, true); return;
       case 'return': if (s.x) this.expr(s.x, this.frame.discardReturn); return;
-      case 'decl': for (const v of s.vars) if (v.init) this.expr(v.init, false); return;
-      case 'block': this.stmts(s.body); return;
+      case 'decl':
+        for (const v of s.vars) {
+          if (v.init) this.expr(v.init, false);
+          if (LOCAL_SHADOW && v.name) this.scopes[this.scopes.length - 1]?.add(v.name);
+        }
+        return;
+      case 'block':
+        if (LOCAL_SHADOW) this.scopes.push(new Set());
+        try { this.stmts(s.body); } finally { if (LOCAL_SHADOW) this.scopes.pop(); }
+        return;
       case 'if': this.ifStmt(s, false); return;
       // `do { } while (0)` runs its body once: loops are never folded
       case 'loop':
@@ -556,7 +575,7 @@ class Walker {
   private expr(x: Expr, discard: boolean): void {
     switch (x.e) {
       case 'id': {
-        if (!discard && this.declared.has(x.name)) this.onRef(x.name, x, this.frame.f, this.order(), false);
+        if (!discard && this.declared.has(x.name) && !this.scopes.some((sc) => sc.has(x.name))) this.onRef(x.name, x, this.frame.f, this.order(), false);
         // a function named without a call: its address is taken (a callback), so clang emits it
         if (!discard) this.keep(this.byName.get(x.name));
         return;

@@ -14,11 +14,12 @@ int corelens_copy_stack(void *dst, __u64 size);
 
 struct stack { __u64 ips[8]; long n; };
 
-/* (a pointer to a record of the program's own, no preserve_access_index: no plugin-style entry point either) */
-__hidden int corelens_record_stack(struct stack *s, void *task)
+/* a plugin-style entry point (a pointer to a preserve_access_index record): among several .text functions, a
+ * subprogram to libbpf all the same (retsnoop's handle_inj_kprobe) */
+__hidden int corelens_record_stack(struct stack *s, struct task_struct *task)
 {
 	s->n = corelens_copy_stack(s->ips, sizeof(s->ips));
-	return BPF_CORE_READ((struct task_struct *)task, pid);
+	return BPF_CORE_READ(task, pid);
 }
 
 __hidden long corelens_stack_depth(struct stack *s)
