@@ -280,18 +280,19 @@ function scan(text: string, runner?: DeclRunner): Scanned | undefined {
     }
     // one top-level declaration
     const start = sc.start;
-    if (t === T.Ident && sc.kw >= K.Struct && sc.kw <= K.Enum && FAST_SCAN.value) {
-      // a run of what the fast path would take, in WebAssembly (it stops where it is not sure: the paths below go on)
-      if (runner) {
-        const r = runner.run(start, out.n);
-        if (r.end > start) {
-          took(text, runner, r, out, fwd, fwdDecls, tds);
-          sc.pos = r.end;
-          sc.bol = false;
-          t = sc.next();
-          continue;
-        }
+    // a run of what the fast path would take (tag definitions, forward declarations, typedefs), in WebAssembly: it
+    // stops where it is not sure, and the paths below go on
+    if (runner && t === T.Ident && FAST_SCAN.value && ((sc.kw >= K.Struct && sc.kw <= K.Enum) || sc.kw === K.Typedef)) {
+      const r = runner.run(start, out.n);
+      if (r.end > start) {
+        took(text, runner, r, out, fwd, fwdDecls, tds);
+        sc.pos = r.end;
+        sc.bol = false;
+        t = sc.next();
+        continue;
       }
+    }
+    if (t === T.Ident && sc.kw >= K.Struct && sc.kw <= K.Enum && FAST_SCAN.value) {
       const fend = fastDecl(text, start, sc.kw, out);
       if (fend >= 0) {
         record(out, start, fend);
@@ -315,17 +316,6 @@ function scan(text: string, runner?: DeclRunner): Scanned | undefined {
       }
     }
     if (t === T.Ident && sc.kw === K.Typedef && FAST_SCAN.value) {
-      // the matcher takes typedefs too (and the tag definitions after them)
-      if (runner) {
-        const r = runner.run(start, out.n);
-        if (r.end > start) {
-          took(text, runner, r, out, fwd, fwdDecls, tds);
-          sc.pos = r.end;
-          sc.bol = false;
-          t = sc.next();
-          continue;
-        }
-      }
       const r = fastTypedef(text, start);
       if (r) {
         if (r.name !== undefined) {
