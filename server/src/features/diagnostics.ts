@@ -328,7 +328,7 @@ function acrossTargets(per: Map<string, SiteOnTarget>, targetNames: readonly str
     else if (r.value !== value) allEqual = false;
     if (!st || !r || st.runs === false) return;
     if (r.status === 'ok') {
-      const size = r.targetSpec ? fieldSize(r.targetSpec) : st.targetFieldSize;
+      const size = targetFieldSize(st);
       if (size !== undefined) {
         const list = sizes.get(size);
         if (list) list.push(name);
@@ -350,12 +350,7 @@ function sizeFinding(
   localBtf: Btf, ev: SiteEvaluation, across: AcrossTargets, label: string, data: Finding['data'], targetNames: readonly string[],
   add: (f: Omit<Finding, 'severity'>) => void, list: (names: string[], all: number) => string,
 ): void {
-  let local: number | undefined;
-  try {
-    local = fieldSize(parseSpec(localBtf, ev.site.typeId, ev.site.access, ev.site.kind));
-  } catch {
-    return;
-  }
+  const local = localFieldSize(localBtf, ev.site);
   if (local === undefined) return;
   const read = ev.site.readSize ?? local;
   for (const [size, sized] of across.sizes) {
@@ -371,6 +366,20 @@ function sizeFinding(
   }
 }
 
+/** The relocated field's size in the program's own types; undefined where it has none (or the spec does not parse). */
+function localFieldSize(localBtf: Btf, site: Pick<LiveSite, 'typeId' | 'access' | 'kind'>): number | undefined {
+  try {
+    return fieldSize(parseSpec(localBtf, site.typeId, site.access, site.kind));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The field's size on a target, from its relocation's spec, or as a compact result (`check`'s workers) carries it. */
+function targetFieldSize(st: SiteOnTarget): number | undefined {
+  return st.result.targetSpec ? fieldSize(st.result.targetSpec) : st.targetFieldSize;
+}
+
 /** Direct loads poisoned for their size: grouped by the target's field size, on the targets where the load runs. */
 function unresizableFinding(
   localBtf: Btf, ev: SiteEvaluation, label: string, data: Finding['data'], targetNames: readonly string[],
@@ -381,14 +390,11 @@ function unresizableFinding(
     const st = ev.targets.get(name);
     const r = st?.result;
     if (!st || !r || r.status !== 'ok' || !r.failMemszAdjust || st.runs === false) continue;
-    const size = r.targetSpec ? fieldSize(r.targetSpec) : st.targetFieldSize;
+    const size = targetFieldSize(st);
     bySize.set(size, [...(bySize.get(size) ?? []), name]);
   }
   if (!bySize.size) return;
-  let local: number | undefined;
-  try {
-    local = fieldSize(parseSpec(localBtf, ev.site.typeId, ev.site.access, ev.site.kind));
-  } catch { /* sizes left unsaid */ }
+  const local = localFieldSize(localBtf, ev.site);
   for (const [size, targets] of bySize) {
     const sizes = local !== undefined && size !== undefined ? ` is ${bytes(local)} here but ${bytes(size)}` : ' has another size';
     add({
