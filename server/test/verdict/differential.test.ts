@@ -79,6 +79,10 @@ describe('load verdicts equal the kernel verifier\'s (differential)', function (
           // kernel build's own BTF (a kfunc's type ID relocated against another target's BTF, checked here against
           // the running kernel's types), which changes between builds of one release.
           if (l.class === 'other' && n.class === 'other') continue;
+          // Nor does a program that passes a relocated type ID to bpf_rdonly_cast get a fixed verdict here: the ID
+          // is the target's, the kernel reads it as its own, so whether the load gets past it (ok or other) hangs
+          // on this build's BTF too (two machines running 6.18.44 builds disagreed on corecast's 6.18 verdict).
+          if (l.ksyms?.bpf_rdonly_cast && n.ksyms?.bpf_rdonly_cast && l.class !== 'core' && n.class !== 'core') continue;
           checked++;
           if (n.class !== l.class || n.insn !== l.insn || n.insns !== l.insns) stale.push(`${path.basename(f)} ${l.name} on ${l.target}: record ${l.class}@${l.insn}, kernel ${n.class}@${n.insn}`);
         }
