@@ -35,7 +35,7 @@ export const LAZY_MIN_BYTES = { value: 256 * 1024 };
 
 /** Counters for the bench and tests: definitions set aside and parsed, and those the scan's fast path took, since
  * the process started. */
-export const lazyStats = { setAside: 0, parsed: 0, fast: 0, wasmSlots: 0, wasmScan: 0, wasmTypedefs: 0 };
+export const lazyStats = { setAside: 0, parsed: 0, fast: 0, wasmSlots: 0, wasmScan: 0, wasmTypedefs: 0, wasmLookups: 0 };
 
 /** A set-aside definition. */
 interface LazyDecl {
@@ -747,13 +747,13 @@ interface FwdCand { start: number; end: number; key: string; /** the tag's name:
  * as a plain tag definition (not a typedef's: one of those may be parsed in order after all), and no conditional
  * directive between the two (so the preprocessor keeps both or neither). A tag whose name is a macro keeps its
  * forward declarations in order (markerTokens). `tags`: every tag name recorded, `dropped` the typedefs settle drops
- * (their names are not the header's).
+ * (their names are not the header's); `found`: each forward declaration's answer of `tags`, looked up beforehand.
  */
-function setAsideForward(out: ScanOut, se: Int32Array, fwdDecls: readonly FwdCand[], conds: readonly number[], tags: PackedNames, dropped: Uint8Array | undefined): FwdCand[] {
+function setAsideForward(out: ScanOut, se: Int32Array, fwdDecls: readonly FwdCand[], conds: readonly number[], tags: PackedNames, dropped: Uint8Array | undefined, found?: Int32Array): FwdCand[] {
   const extra: FwdCand[] = [];
   for (let i = 0; i < fwdDecls.length && FORWARD_ASIDE.value; i++) {
     const f = fwdDecls[i]!;
-    const d = tags.declOf(f.key);
+    const d = found ? found[i]! : tags.declOf(f.key);
     if (d < 0 || (dropped && dropped[d]) || out.tdName.has(d) || se[d * 2 + 1]! - se[d * 2]! < MIN_DEF || condBetween(conds, f.start, se[d * 2]!)) continue;
     extra.push(f);
   }
@@ -809,11 +809,14 @@ function pack(text: string, bytes: Uint8Array | undefined, r: Scanned): Buffer |
   const baseA = (slotsC + capC) * 4;
   i32.set(ks, entK);
   i32.set(cs, entC);
-  m.names(entC, nc, baseA, m.names(entK, nk, baseA, 0));
+  const blobEnd = m.names(entC, nc, baseA, m.names(entK, nk, baseA, 0));
   if (m.fill(entK, nk, slotsK, capK - 1, baseA) || m.fill(entC, nc, slotsC, capC - 1, baseA)) return null;
   const tags = new PackedNames(i32, m.u8, baseA, NO_DECLS, entK, nk, slotsK, capK);
+  // setAsideForward's lookups in the first table, in one WebAssembly call when there is one; in the memory after the
+  // first table's names (bytes) and after its region (entries), both unused until the skim is laid out below
+  const looked = m.lookup && WASM_LOOKUP.value ? lookForwards(m, fwdDecls, entK, slotsK, capK, baseA, blobEnd, blobMax, (baseA + blobMax + 3) >> 2, m.i32.length) : undefined;
   const { dropped } = settle(out, tds, fwd, tags);
-  const extra = setAsideForward(out, se, fwdDecls, conds, tags, dropped);
+  const extra = setAsideForward(out, se, fwdDecls, conds, tags, dropped, looked);
   // the skim: its definitions (kept ones and forward declarations set aside merged in text order, renumbered; map:
   // the scan's index to the skim's, -1 for a dropped typedef)
   const map = (baseA + blobMax + 3) >> 2;
@@ -886,6 +889,10 @@ interface PackMemory {
   /** Copies the entries at word `src` to word `dst`, each one's definition d replaced by the word at `map + d`, and
    * leaving out those mapped to -1: how many were copied. */
   compact(src: number, n: number, dst: number, map: number): number;
+  /** Looks up the n names of the entries at word `q` (offset, length at `base + offset`, -) in the table whose
+   * entries are at word `ent` and slots at `slots` (mask + 1 of them): each entry's third word becomes the
+   * definition of the equal name, or -1. Absent: no WebAssembly (PackedNames.declOf answers one by one). */
+  lookup?: (q: number, n: number, ent: number, slots: number, mask: number, base: number) => void;
 }
 
 let namesMod: object | undefined | null;
@@ -894,6 +901,38 @@ let namesMod: object | undefined | null;
 const PACK_FILES = [__filename, path.join(__dirname, '..', 'util', 'wasm.js')];
 let fillMod: object | undefined | null;
 let compactMod: object | undefined | null;
+let lookupMod: object | undefined | null;
+
+/** setAsideForward's lookups batched in WebAssembly (lookupModule); off (CORELENS_WASM_LOOKUP=0), each is
+ * PackedNames.declOf in JavaScript, as before (tests compare both). */
+export const WASM_LOOKUP = { value: process.env.CORELENS_WASM_LOOKUP !== '0' };
+
+/**
+ * setAsideForward's lookups in the first table (`tags`: entries at word `ent`, slots at `slots`, names at byte
+ * `base`), made at once by PackMemory.lookup from each forward declaration's tag as the scan recorded it (its position
+ * in the header and keyword): its definition there, or -1. Why: ~1,300 of them on 6.18's vmlinux.h, each a hash and a
+ * byte comparison in JavaScript, in V8's interpreter (~2 ms of a cold `sites` run). (settle's lookups stay one by
+ * one: they are of strings, the ~660 distinct tags typedefs mention, and gathering them cost what it saved.) The
+ * names' bytes go from byte offset `blobEnd` (after the table's names) up to `blobMax`, the entries from word `words0`
+ * up to `words1`; undefined (each is looked up in JavaScript then) when they do not fit.
+ */
+function lookForwards(m: PackMemory, fwdDecls: readonly FwdCand[], ent: number, slots: number, cap: number,
+  base: number, blobEnd: number, blobMax: number, words0: number, words1: number): Int32Array | undefined {
+  const n = fwdDecls.length;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) bytes += KW_LEN[fwdDecls[i]!.at >>> 28]! + fwdDecls[i]!.len;
+  if (!n || blobEnd + bytes > blobMax || words0 + n * 3 > words1) return undefined;
+  const i32 = m.i32;
+  // as the scan's entries (position | keyword << 28, length): names() writes their keys (`struct NAME`) after the
+  // table's names, then each entry's third word becomes the answer
+  for (let i = 0; i < n; i++) { i32[words0 + i * 3] = fwdDecls[i]!.at; i32[words0 + i * 3 + 1] = fwdDecls[i]!.len; }
+  m.names(words0, n, base, blobEnd);
+  m.lookup!(words0, n, ent, slots, cap - 1, base);
+  lazyStats.wasmLookups += n;
+  const found = new Int32Array(n);
+  for (let i = 0; i < n; i++) found[i] = i32[words0 + i * 3 + 2]!;
+  return found;
+}
 
 /** A PackMemory of `size` bytes after the header's (see PackMemory). */
 function packMemory(hdr: Uint8Array, size: number, runner: DeclRunner | undefined): PackMemory {
@@ -901,6 +940,7 @@ function packMemory(hdr: Uint8Array, size: number, runner: DeclRunner | undefine
     if (namesMod === undefined) namesMod = builtModule('names', PACK_FILES, namesModule) ?? null;
     if (fillMod === undefined) fillMod = builtModule('slots', PACK_FILES, slotsModule) ?? null;
     if (compactMod === undefined) compactMod = builtModule('compact', PACK_FILES, compactModule) ?? null;
+    if (lookupMod === undefined) lookupMod = WASM_LOOKUP.value ? builtModule('lookup', PACK_FILES, lookupModule) ?? null : null;
     if (namesMod && fillMod && compactMod) {
       try {
         // the keyword table (KW_TEXT at 8-byte steps, their lengths at 32) right after the header, then the rest; in
@@ -922,12 +962,14 @@ function packMemory(hdr: Uint8Array, size: number, runner: DeclRunner | undefine
         const names = (new wasmApi.Instance(namesMod, imports).exports as { names: (ent: number, n: number, kw: number, base: number, off: number) => number }).names;
         const fill = (new wasmApi.Instance(fillMod, imports).exports as { fill: (ent: number, n: number, slots: number, mask: number, base: number) => number }).fill;
         const compact = (new wasmApi.Instance(compactMod, imports).exports as { compact: (src: number, n: number, dst: number, map: number) => number }).compact;
+        const lookup = lookupMod ? (new wasmApi.Instance(lookupMod, imports).exports as { find: (q: number, n: number, ent: number, slots: number, mask: number, base: number) => number }).find : undefined;
         lazyStats.wasmSlots++;
         return {
           u8, i32: new Int32Array(memory.buffer), at,
           names: (ent, n, base, off) => names(ent, n, kw, base, off),
           fill: (ent, n, slots, mask, base) => fill(ent, n, slots, mask, base) !== 0,
           compact,
+          ...(lookup ? { lookup: (q: number, n: number, ent: number, slots: number, mask: number, base: number) => { lookup(q, n, ent, slots, mask, base); } } : {}),
         };
       } catch {
         // (no memory to be had: the JavaScript loops)
@@ -1632,6 +1674,69 @@ function compactModule(): Uint8Array {
     br(0),
     op.end, op.end,
     get(k),
+  ]));
+}
+
+/**
+ * `find(q, n, ent, slots, mask, base) -> 0`: PackMemory.lookup, PackedNames.find step for step: for each of the n
+ * entries (offset, length, -) at word `q`, hashBytes of its name (at byte `base` + offset), then linear probing from
+ * there in the slots at word `slots` until a free slot (its third word becomes -1) or an entry of the table at word
+ * `ent` with an equal name (its definition, the entry's third word). The table is pack's own, just filled: it has a
+ * free slot (at most half full), so a probe ends.
+ */
+function lookupModule(): Uint8Array {
+  const { get, set, tee, c, add, sub, mul, and, xor, shl, shrS, shrU, ltS, geU, eqz, eq, ne, brIf, br } = op;
+  const [q, n, ent, slots, mask, base, e, p, off, len, h, m, z, i, s, r, j] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const P = 0x01000193;
+  const mix = (addr: Code) => [get(h), addr, op.load8(), xor, c(P), mul, set(h)];
+  return oneFunctionModule('find', 6, 11, true, flatten([
+    op.block, op.loop,
+    // for (let e = 0; e < n; e++): p = (q + e * 3) * 4; off = base + its first word; len = its second
+    get(e), get(n), geU, brIf(1),
+    get(q), get(e), c(3), mul, add, c(2), shl, tee(p), op.load(), get(base), add, set(off),
+    get(p), op.load(4), set(len),
+    // hashBytes(memory, off, len), as slotsModule
+    c(0x811c9dc5), get(len), xor, c(P), mul, set(h),
+    get(len), c(10), ltS, op.if,
+    c(0), set(i),
+    op.block, op.loop,
+    get(i), get(len), geU, brIf(1),
+    mix([get(off), get(i), add]),
+    get(i), c(1), add, set(i),
+    br(0),
+    op.end, op.end,
+    op.else,
+    get(off), get(len), c(1), shrS, add, set(m),
+    get(off), get(len), add, set(z),
+    mix([get(z), c(1), sub]), mix([get(z), c(2), sub]), mix([get(z), c(3), sub]),
+    mix([get(z), c(4), sub]), mix([get(z), c(5), sub]),
+    mix(get(m)), mix([get(m), c(1), sub]),
+    mix([get(off), get(len), c(2), shrS, add]), mix([get(off), c(7), add]),
+    op.end,
+    get(h), get(h), c(15), shrU, xor, get(mask), and, set(h),
+    op.block, op.loop,
+    // a free slot: not held
+    get(slots), get(h), add, c(2), shl, op.load(), tee(s), eqz, op.if,
+    get(p), c(-1), op.store(8), br(2),
+    op.end,
+    // entry s - 1 (r: its byte address): same length, then the same bytes: its definition
+    get(ent), get(s), c(1), sub, c(3), mul, add, c(2), shl, tee(r), op.load(4), get(len), eq, op.if,
+    get(r), op.load(), get(base), add, set(s),
+    c(0), set(j),
+    op.block, op.loop,
+    get(j), get(len), geU, op.if, get(p), get(r), op.load(8), op.store(8), br(5), op.end,
+    get(off), get(j), add, op.load8(), get(s), get(j), add, op.load8(), ne, brIf(1),
+    get(j), c(1), add, set(j),
+    br(0),
+    op.end, op.end,
+    op.end,
+    get(h), c(1), add, get(mask), and, set(h),
+    br(0),
+    op.end, op.end,
+    get(e), c(1), add, set(e),
+    br(0),
+    op.end, op.end,
+    c(0),
   ]));
 }
 

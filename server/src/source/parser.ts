@@ -39,8 +39,9 @@ export interface CParserHandle {
   /** grammars/queries/structure.scm: functions, SEC statements, syntax errors. */
   structure: TsQuery;
   /** grammars/queries/core.scm: the spots inside a function where clang may emit CO-RE relocations. Its patterns
-   * that are an identifier filtered by a `#match?` are left out and answered by `coreIdents` (see coreQuery). */
-  core: TsQuery;
+   * that are an identifier filtered by a `#match?` are left out and answered by `coreIdents` (see coreQuery).
+   * Compiled on first use (see loadCParser). */
+  readonly core: TsQuery;
   /** core.scm's identifier patterns: each identifier whose text a regex matches is a capture of that name. */
   coreIdents: [string, RegExp][];
   /** The source `core` was compiled from (spots.ts answers the patterns it knows without running the query). */
@@ -67,6 +68,9 @@ export function compileQuery(h: CParserHandle, source: string): TsQuery {
 
 let loading: Promise<CParserHandle> | undefined;
 
+/** How many times core.scm's query was compiled (on first use: tests check a run that needs none makes none). */
+export const parserStats = { coreCompiled: 0 };
+
 /** Loads the wasm runtime and grammar once per process. */
 export function loadCParser(): Promise<CParserHandle> {
   loading ??= (async () => {
@@ -82,9 +86,14 @@ export function loadCParser(): Promise<CParserHandle> {
     // structure.scm compiled on first use: the analysis walks units with a cursor and never asks for it, and a
     // query's compile is ~10-15 ms of a cold CLI run (wasm code running for the first time)
     let structure: TsQuery | undefined;
+    // core.scm's too: spots.ts answers its patterns by a scan of the text and asks the query only for a function
+    // whose tree has a MISSING token or when core.scm is not the one the scan knows, so a run over code without
+    // those never needs it (its compile was ~6 ms of every `corelens sites` run)
+    let coreQ: TsQuery | undefined;
     return {
-      parser, language, core: new TS.Query(language, core.source), coreIdents: core.idents, coreSource: core.source,
-      get structure(): TsQuery { return structure ??= new TS.Query(language, read('structure.scm')); },
+      parser, language, coreIdents: core.idents, coreSource: core.source,
+      get core(): TsQuery { if (!coreQ) { coreQ = new TS.Query(language, core.source) as TsQuery; parserStats.coreCompiled++; } return coreQ; },
+      get structure(): TsQuery { return structure ??= new TS.Query(language, read('structure.scm')) as TsQuery; },
     };
   })();
   return loading;

@@ -14,7 +14,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Skim, decodeSkim, skimBytes } from './lazyHeader';
-import { cacheSubdir, keepNewest, seal, unseal } from '../util/cacheFiles';
+import { cacheSubdir, keepNewest, unseal, writeSealedSync } from '../util/cacheFiles';
 
 const MAX_FILES = 16;
 
@@ -90,7 +90,7 @@ function cached(text: string, bytes: Uint8Array | undefined, decode: boolean): {
   try {
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, seal(MAGIC, out.payload ?? Buffer.alloc(0)));
+    writeSealedSync(tmp, MAGIC, out.payload ?? Buffer.alloc(0));
     fs.renameSync(tmp, file);
     skimCacheStats.written++;
     keepNewest(dir, (f) => f.startsWith('skim-') && f.endsWith('.bin'), MAX_FILES);

@@ -50,13 +50,29 @@ export function rawSpots(h: CParserHandle, node: TsNode, text: string, base: num
   }
   const prog = knownPatterns(h);
   // a tree with errors may hold MISSING tokens (an operator or a parenthesis of zero width), which the scan cannot
-  // see: the query answers those functions
-  if (prog && !node.hasError) {
+  // see: the query answers those functions. Only those: an ERROR node holds real tokens, and the nodes around them
+  // are the ones the query captures (the scan asks the tree for the node at each token); a BPF program's
+  // `SEC("...")` line before its function is one (no `;` after it), so most programs' functions have one, and asking
+  // the query compiled it (~6 ms of every `corelens sites` run) and walked each such function's every node.
+  // CORELENS_SCAN_ERROR_TREES=0: every function with an error goes to the query, as before.
+  if (prog && !(node.hasError && (!SCAN_ERROR_TREES.value || hasMissing(node)))) {
     spotStats.scanned++;
     return scanSpots(h, node, text, base, prog, defer && deferNames.on);
   }
   spotStats.queried++;
   return querySpots(h, node, text, base);
+}
+
+/** Whether the scan answers functions whose tree has ERROR nodes but no MISSING token (see rawSpots). */
+export const SCAN_ERROR_TREES = { value: process.env.CORELENS_SCAN_ERROR_TREES !== '0' };
+
+/** Whether `n`'s tree holds a MISSING token (tree-sitter's zero-width insertion): only subtrees with an error are
+ * walked (a missing token counts as one for each of its ancestors). */
+function hasMissing(n: TsNode): boolean {
+  if (n.isMissing) return true;
+  if (!n.hasError) return false;
+  for (const c of n.children) if (c.hasError && hasMissing(c)) return true;
+  return false;
 }
 
 /** Parenthesis, bracket and brace nesting past which a function is one spot (no real BPF function comes close). */

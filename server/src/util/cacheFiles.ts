@@ -31,6 +31,37 @@ export function seal(magic: string, payload: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(magic, 'latin1'), crypto.createHash('sha256').update(payload).digest(), payload]);
 }
 
+/** Writes seal(magic, payload) to `file` without making it in memory first: its head, then the payload as it is (one
+ * vectored write). Why: the header scan's payload is ~1.7 MB for a 6.18 vmlinux.h, and a copy of it (a fresh buffer,
+ * ~420 pages faulted in) was ~1 ms of a cold `sites` run. The same bytes as seal's. */
+export function writeSealedSync(file: string, magic: string, payload: Uint8Array): void {
+  const head = Buffer.concat([Buffer.from(magic, 'latin1'), crypto.createHash('sha256').update(payload).digest()]);
+  const fd = fs.openSync(file, 'w');
+  try {
+    let parts: Uint8Array[] = [head, payload];
+    // (a short write, which a regular file rarely gives: the rest from where it stopped)
+    for (let left = head.length + payload.length; left > 0;) {
+      const n = fs.writevSync(fd, parts);
+      if (n <= 0) throw new Error(`${file}: nothing written`);
+      left -= n;
+      if (left > 0) parts = rest(parts, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** `parts` without their first `n` bytes. */
+function rest(parts: readonly Uint8Array[], n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const p of parts) {
+    if (n >= p.length) { n -= p.length; continue; }
+    out.push(n > 0 ? p.subarray(n) : p);
+    n = 0;
+  }
+  return out;
+}
+
 /** The payload of a sealed file, or undefined when it is not one of `magic` or its checksum does not match. */
 export function unseal(magic: string, file: Buffer): Buffer | undefined {
   if (file.length < 36 || file.toString('latin1', 0, 4) !== magic) return undefined;

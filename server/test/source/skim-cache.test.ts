@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createAnalyzer } from '../../src/source/analyzer';
-import { Skim, WASM_SCAN, decodeSkim, encodeSkim, lazyStats, skim, skimBytes } from '../../src/source/lazyHeader';
+import { Skim, WASM_LOOKUP, WASM_SCAN, decodeSkim, encodeSkim, lazyStats, skim, skimBytes } from '../../src/source/lazyHeader';
+import { seal, unseal, writeSealedSync } from '../../src/util/cacheFiles';
 import { skimCacheStats, skimCached } from '../../src/source/skimCache';
 import { analysisShapes, fixtureSourcePrograms } from '../support/analysisShapes';
 
@@ -139,7 +140,7 @@ describe('the header scan cache', function () {
     }
   });
 
-  it('the scan\'s bytes (pack) are the same made in WebAssembly or JavaScript, with or without the WebAssembly matcher, and re-encode to themselves; a name defined twice is found either way (CORELENS_WASM_SLOTS=0, WASM_SCAN)', () => {
+  it('the scan\'s bytes (pack) are the same made in WebAssembly or JavaScript, with or without the WebAssembly matcher or the batched lookups, and re-encode to themselves; a name defined twice is found either way (CORELENS_WASM_SLOTS=0, WASM_SCAN, CORELENS_WASM_LOOKUP=0)', () => {
     fixtureSourcePrograms();
     const vmlinux = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'programs', 'vmlinux.h'));
     // a dropped typedef (its tag declared nowhere) and forward declarations set aside renumber the definitions
@@ -163,12 +164,40 @@ describe('the header scan cache', function () {
         const sk = decodeSkim(ref, t)!;
         assert.ok(encodeSkim(sk)!.equals(ref), 'encodeSkim of its skim gives the same bytes');
         const slots0 = lazyStats.wasmSlots;
+        const lookups0 = lazyStats.wasmLookups;
         ways(() => assert.ok(skimBytes(t, b)!.equals(ref), 'the same bytes every way'));
         assert.ok(lazyStats.wasmSlots > slots0, 'some ways in WebAssembly');
+        // the forward declarations' lookups batched in WebAssembly (as the environment sets it: on by default), and
+        // looked up one by one in JavaScript: the same bytes
+        assert.ok(lazyStats.wasmLookups > lookups0, 'forward declarations looked up in WebAssembly');
+        const lookup = WASM_LOOKUP.value;
+        WASM_LOOKUP.value = false;
+        try {
+          const l0 = lazyStats.wasmLookups;
+          ways(() => assert.ok(skimBytes(t, b)!.equals(ref), 'the same bytes with the lookups in JavaScript'));
+          assert.strictEqual(lazyStats.wasmLookups, l0, 'none in WebAssembly when off');
+        } finally { WASM_LOOKUP.value = lookup; }
       }
       ways(() => { for (const t of twice) assert.strictEqual(skimBytes(t), null, `not eligible: ${t}`); });
     } finally {
       if (saved === undefined) delete process.env.CORELENS_WASM_SLOTS; else process.env.CORELENS_WASM_SLOTS = saved;
+    }
+  });
+
+  it('a cache file written from its payload in place (writeSealedSync) is seal\'s bytes, and unseals to the payload', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-seal-'));
+    try {
+      const big = Buffer.alloc(3 << 20);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+      for (const payload of [Buffer.alloc(0), Buffer.from('skim'), big, big.subarray(5, 1_000_005)]) {
+        const f = path.join(dir, 'x.bin');
+        writeSealedSync(f, 'CLS2', payload);
+        const raw = fs.readFileSync(f);
+        assert.ok(raw.equals(seal('CLS2', payload)), `seal's bytes for ${payload.length} bytes`);
+        assert.ok(unseal('CLS2', raw)!.equals(payload));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

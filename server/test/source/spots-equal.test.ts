@@ -12,7 +12,9 @@ import { findUnits } from '../../src/source/analyzer';
 import { CParserHandle, compileQuery, coreQuery, loadCParser, TsNode, TsQuery, TsTree } from '../../src/source/parser';
 import { randomKeystroke } from '../support/typing';
 import { RawSpot } from '../../src/source/sharedTrees';
-import { DEEP_NESTING, deferNames, rawSpots, resolveWord, spotStats } from '../../src/source/spots';
+import { DEEP_NESTING, SCAN_ERROR_TREES, deferNames, rawSpots, resolveWord, spotStats } from '../../src/source/spots';
+import { spawnSync } from 'child_process';
+import { fixtureSourcePrograms } from '../support/analysisShapes';
 import { writeBigProgram } from '../../bench/bigProgram';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 import { Prng } from '../support/prng';
@@ -226,6 +228,94 @@ describe('raw CO-RE spots: query + text scan = the full core.scm query', functio
       for (const w of ['OO', 'R', 'FOO', 'BAR', 'IDX', 'BAZ', 'CONFIG_Y', 'INNER', 'X_', '_']) assert.ok(names.includes(w), `${w} in ${names}`);
     } finally {
       t.delete();
+    }
+  });
+
+  // a libbpf program's `SEC("...")` line before its function (no `;` after it) is an ERROR node in tree-sitter's tree:
+  // such functions are scanned like error-free ones (the query only for a MISSING token), and a run over them never
+  // compiles core.scm's query (parser.ts compiles it on first use)
+  const SEC_PROGRAM = [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    '#include <bpf/bpf_core_read.h>',
+    '#include <bpf/bpf_tracing.h>',
+    'struct task_struct___o { volatile long state; } __attribute__((preserve_access_index));',
+    'static __always_inline long st(struct task_struct *t)',
+    '{',
+    '\tif (bpf_core_field_exists(t->__state)) return BPF_CORE_READ(t, __state);',
+    '\treturn BPF_CORE_READ((struct task_struct___o *)t, state);',
+    '}',
+    'SEC("tp_btf/sched_switch")',
+    'int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)',
+    '{',
+    '\treturn st(prev) + prev->pid + BPF_CORE_READ(next, real_parent, tgid) + bpf_core_type_size(struct task_struct);',
+    '}',
+    'SEC("kprobe/vfs_read")',
+    'int BPF_KPROBE(on_read, struct file *file)',
+    '{',
+    '\treturn BPF_CORE_READ(file, f_path.dentry, d_name.len) + file->f_inode->i_ino;',
+    '}',
+    'char LICENSE[] SEC("license") = "GPL";',
+    '',
+  ].join('\n');
+
+  it('functions whose tree has ERROR nodes but no MISSING token are scanned, with the query\'s spots; a MISSING token still goes to the query (CORELENS_SCAN_ERROR_TREES=0: every error to the query)', () => {
+    const missing = SEC_PROGRAM.replace('+ file->f_inode->i_ino;', '+ ;');
+    // as the environment sets it (the default: on), then off
+    const initial = SCAN_ERROR_TREES.value;
+    for (const on of [true, false]) {
+      if (!on) SCAN_ERROR_TREES.value = false;
+      try {
+        for (const [text, withMissing] of [[SEC_PROGRAM, false], [missing, true]] as const) {
+          const t = h.parser.parse(text)!;
+          try {
+            const withErrors = findUnits(h, t, text).filter((u) => u.node.hasError);
+            assert.ok(withErrors.length >= 1, `${withErrors.length} functions with an error`);
+            compare(t, text, `SEC program${withMissing ? ' with a MISSING token' : ''}, scan of error trees ${on ? 'on' : 'off'}`);
+            // the test's own walk for MISSING tokens: every node
+            const missingIn = (n: TsNode): boolean => n.isMissing || n.children.some(missingIn);
+            let scanned = 0;
+            for (const u of withErrors) {
+              const q0 = spotStats.queried;
+              rawSpots(h, u.node, text, 0);
+              const queried = spotStats.queried > q0;
+              assert.strictEqual(queried, !on || missingIn(u.node), `function at ${u.node.startIndex}: ${queried ? 'queried' : 'scanned'}`);
+              if (!queried) scanned++;
+            }
+            if (on) assert.ok(scanned >= 1, 'a function with an ERROR node scanned');
+            if (withMissing) assert.ok(withErrors.some((u) => missingIn(u.node)), 'a function with a MISSING token');
+          } finally { t.delete(); }
+        }
+      } finally { SCAN_ERROR_TREES.value = initial; }
+    }
+  });
+
+  it('a `sites` analysis of a program with SEC lines compiles no core.scm query (a fresh process; CORELENS_SCAN_ERROR_TREES=0 compiles it)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-spots-'));
+    try {
+      const file = path.join(dir, 'prog.bpf.c');
+      fs.writeFileSync(file, SEC_PROGRAM);
+      fixtureSourcePrograms();
+      fs.copyFileSync(path.join(FIXTURES, 'programs', 'vmlinux.h'), path.join(dir, 'vmlinux.h'));
+      const out = path.join(__dirname, '..', '..');
+      const script = `const { createAnalyzer } = require(${JSON.stringify(path.join(out, 'src/source/analyzer.js'))});
+        const { parserStats } = require(${JSON.stringify(path.join(out, 'src/source/parser.js'))});
+        createAnalyzer().then((an) => { const a = an.analyze(${JSON.stringify(file)}, require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'));
+          process.stdout.write(JSON.stringify({ sites: a.sites.length, compiled: parserStats.coreCompiled })); });`;
+      const run = (scan: boolean) => {
+        // (on: as this process' environment says, the default)
+        const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: 'off', ...(scan ? {} : { CORELENS_SCAN_ERROR_TREES: '0' }) } });
+        assert.strictEqual(r.status, 0, r.stderr);
+        return JSON.parse(r.stdout) as { sites: number; compiled: number };
+      };
+      const on = run(true);
+      const off = run(false);
+      assert.ok(on.sites >= 8, `${on.sites} sites`);
+      assert.strictEqual(on.sites, off.sites, 'the same sites either way');
+      assert.strictEqual(on.compiled, 0, 'no query compiled');
+      assert.strictEqual(off.compiled, 1, 'the query compiled for the functions with an error');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
