@@ -35,7 +35,7 @@ import { TargetSpec, defaultTargetSpecs, withKconfigDir } from './targets/regist
 import { loadingMachineOfInfo } from './targets/info';
 import { STATUS_METHOD, serverStatus } from './status';
 import { unreadableStatedKconfigs } from './verdict/kconfig';
-import { externFactNames } from './verdict/index';
+import { externFactNames, tpErrArgsOf } from './verdict/index';
 import { readTextInputSync } from './util/files';
 import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
@@ -865,6 +865,13 @@ export function startServer(connection: Connection = createServerConnection()): 
     const readParts: ArchEvaluation[] = [];
     // Messages name up to 4 targets, else a kernel-range summary: a fleet of 300 names helps nobody.
     const describeTargets = (subset: readonly string[]) => describeSubset(subset, ctx, 80);
+    // tp_err_args: the tp_btf arguments each target's loading machine types as numbers, as `check` asks them
+    const machines = new Map(groups.flatMap((g) => g.targets.map((t) => [t.name, t.info] as const)));
+    const errArgs = new Map<string, ReadonlyMap<string, readonly number[]> | undefined>();
+    const tpErrArgs = (name: string) => {
+      if (!errArgs.has(name)) { const info = machines.get(name); errArgs.set(name, info ? tpErrArgsOf(loadingMachineOfInfo(info)) : undefined); }
+      return errArgs.get(name);
+    };
     let failed = false;
     if (!reuse) try {
       for (const [i, g] of groups.entries()) {
@@ -889,7 +896,7 @@ export function startServer(connection: Connection = createServerConnection()): 
       failed = true;
       log(`relocating ${uri} failed: ${errorText(e)}`);
     }
-    if (readParts.length) findings.push(...mergedFindings(mergeArchEvaluations(readParts), { severities: settings.severity, describeTargets }));
+    if (readParts.length) findings.push(...mergedFindings(mergeArchEvaluations(readParts), { severities: settings.severity, describeTargets, tpErrArgs }));
     if (!reuse) {
       await breathe();
       if (superseded()) return results.get(uri); // a newer edit is on its way
@@ -907,7 +914,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     else {
       const plainFindings = [...findings];
       try {
-        const siteFindings = mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey });
+        const siteFindings = mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey, tpErrArgs });
         findings.unshift(...siteFindings);
         inputs = inputsOf(groups, memoKey);
         if (!failed && analyses.length === groups.length) lastEval.set(uri, { inputs, parts, plainFindings, merged, siteFindings });

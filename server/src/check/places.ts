@@ -153,17 +153,25 @@ export function mergedSites(records: readonly RecordKey[], recordSites: readonly
       if (matched.has(i) || matchedAt.has(at(i))) continue;
       const line = sites[i]!.range.start.line;
       let best: { r: number; d: number } | undefined;
+      let after: { r: number; d: number } | undefined;
       for (const r of rs) {
         for (const m of recordSites[r] ?? []) {
           const d = line - sites[m]!.range.start.line;
           if (d >= 0 && (!best || d < best.d)) best = { r, d };
+          if (d < 0 && (!after || -d < after.d)) after = { r, d: -d };
         }
       }
+      // sunk_loads: SimplifyCFG's sinking merges the identical reads ending several arms into the join, the earlier
+      // arm's with a later one's too: a read with no record before it belongs to the nearest after it
+      if (!best && SUNK_LOADS) best = after;
       if (best) out[best.r]!.push(i);
     }
   }
   return out;
 }
+
+/** CORELENS_SUNK_LOADS=0: a read no record matched is merged only into a record before it (CSE's dominating read). */
+const SUNK_LOADS = process.env.CORELENS_SUNK_LOADS !== '0';
 
 /**
  * One source site per record where the live analysis knows each site's program section (issue 12): within a section
@@ -223,7 +231,7 @@ export function recordFunctions(obj: BpfObject, records: readonly { section: str
 }
 
 /** A site as loadSite needs it: its key, where clang attributes it, the file it is written in and its program. */
-export type LoadSite = PlaceSite & { section?: string; unreached?: boolean; program?: string; origin?: { file: string } };
+export type LoadSite = PlaceSite & { section?: string; unreached?: boolean; program?: string; origin?: { file: string }; directLoad?: boolean };
 
 /**
  * The source site of a load the verifier refuses, at the load's own line-info row (`file`:`line`, 1-based) rather

@@ -22,12 +22,12 @@ import { createAnalyzer } from '../source/analyzer';
 import { HeaderCache } from '../source/localTypes';
 import { SharedFunctions } from '../source/sharedFunctions';
 import { Arch, archDefines, archSkipNote, hostArch, objectArch, parseArch, sameObjectArch, targetArchName } from '../targets/arch';
-import { TargetSpec } from '../targets/registry';
+import { TargetSpec, loadingMachineOf } from '../targets/registry';
 import { SkippedFile, describeTarget } from '../targets/tree';
 import { LiteRecord, LiteSite, ObjectPayload, PreparedProgram, ProgramPayload, Refusal, SourcePayload, TargetReport, objectParts, prepareProgram } from './engine';
 import { hasPrograms, libbpfExterns } from '../source/externs';
 import type { Analysis, Range } from '../source/analyzer';
-import { ScalarDeref, loadPrograms, relocationPrograms } from '../verdict/index';
+import { ScalarDeref, loadPrograms, relocationPrograms, tpErrArgsOf } from '../verdict/index';
 import { LoadSite, RecordKey, analyseSource, assignRecords, loadSite, mergedSites, recordFunctions, siblingSource, siteMatcher } from './places';
 import { ArchPlan, planArches } from './arches';
 import { checkTargets } from './pool';
@@ -288,7 +288,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
   const describe = (t: readonly string[]) => summarizeTargets(t, infos);
 
   const findings = payload.kind === 'source'
-    ? sourceFindings(file, analyses.map((a) => ({ arch: a.arch, payload: a.payload, reports: okReports.filter((r) => a.indices.includes(r.index)) })), describe, o.severities)
+    ? sourceFindings(file, analyses.map((a) => ({ arch: a.arch, payload: a.payload, reports: okReports.filter((r) => a.indices.includes(r.index)) })), describe, o.severities,
+      tpErrArgsByName(okReports.map((r) => [r.name, o.targets[r.index]!] as const)))
     : [...objectFindings(payload, parsed!, meta, okReports, describe, places, progIds), ...externFindings(okReports, describe, (name) => {
       const at = places?.externs?.[name];
       return at ? rangeLocation(places!.source, at) : places ? { file: places.source, line: 1, column: 1, endLine: 1, endColumn: 1 }
@@ -393,8 +394,19 @@ async function analyse(file: string, o: CheckOptions, notes: string[], arch: Arc
  * Rebuilds the evaluations siteFindings expects from compact per-target results (no target BTF needed), per arch
  * analysis, and merges the arches: a site every arch has is one finding over all its targets.
  */
+/** Per target name, the tp_btf arguments its loading machine's kernel types as numbers (FindingOptions.tpErrArgs),
+ * each computed once. */
+function tpErrArgsByName(targets: readonly (readonly [string, TargetSpec])[]): FindingOptions['tpErrArgs'] {
+  const specs = new Map(targets);
+  const memo = new Map<string, ReadonlyMap<string, readonly number[]> | undefined>();
+  return (name) => {
+    if (!memo.has(name)) { const spec = specs.get(name); memo.set(name, spec ? tpErrArgsOf(loadingMachineOf(spec)) : undefined); }
+    return memo.get(name);
+  };
+}
+
 function sourceFindings(file: string, parts: readonly { arch: Arch; payload: SourcePayload; reports: readonly Extract<TargetReport, { ok: true }>[] }[],
-  describe: (t: readonly string[]) => string, severities: FindingOptions['severities']): CheckFinding[] {
+  describe: (t: readonly string[]) => string, severities: FindingOptions['severities'], tpErrArgs?: FindingOptions['tpErrArgs']): CheckFinding[] {
   // Identical results on many targets share one object: memory grows with distinct results, not with targets.
   const intern = new Map<string, RelocationResult>();
   // the root type as libbpf and the object path name it (`typedef kernel_cap_t`, not its C spelling)
@@ -417,7 +429,7 @@ function sourceFindings(file: string, parts: readonly { arch: Arch; payload: Sou
     });
     return { arch, local, evals, targets: reports.map((r) => r.name) };
   });
-  const found = mergedFindings(mergeArchEvaluations(archEvals), { severities, describeTargets: (t) => describe(t) });
+  const found = mergedFindings(mergeArchEvaluations(archEvals), { severities, describeTargets: (t) => describe(t), ...(tpErrArgs ? { tpErrArgs } : {}) });
   const places = (name: string): CheckFinding['location'] => {
     const at = parts.map((p) => p.payload.externs?.places[name]).find((r) => r);
     return at ? rangeLocation(file, at) : { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -610,9 +622,10 @@ function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordI
     // The read's own relocation, else the field offset computed just before it (BPF_CORE_READ_BITFIELD adds a
     // relocated offset to the pointer, then reads at +0).
     let ri = byOrigin.get(`${d.section}\u0000${d.insnOff}`);
+    let moveOff: number | undefined;
     for (let back = 8; ri === undefined && back <= 32; back += 8) {
       const j = byOrigin.get(`${d.section}\u0000${d.insnOff - back}`);
-      if (j !== undefined && meta[j]!.kindName === 'byte_off' && offsetMove(obj, meta[j]!)) ri = j;
+      if (j !== undefined && meta[j]!.kindName === 'byte_off' && offsetMove(obj, meta[j]!)) { ri = j; moveOff = d.insnOff - back; }
     }
     const r = ri !== undefined ? meta[ri] : undefined;
     const pr = r ? undefined : plainReadOf(d, k);
@@ -631,6 +644,58 @@ function objectFindings(p: ObjectPayload, obj: BpfObject, meta: readonly RecordI
       location: loc, targets, summary: describe(targets),
       site: { kind: r?.kindName ?? 'direct', localType: r?.localType ?? '', access: r?.access ?? '', path: label },
     });
+    if (!SUNK_LOADS || ri === undefined || !places) continue;
+    // the refused load is each source load it stands for: the direct loads its record was compiled from (the reads
+    // clang merged into it: CSE), and the other arms' loads SimplifyCFG sank into it (sunkMoves) with theirs
+    const seen = new Set([`${loc.file}:${loc.line}:${loc.column}`]);
+    const f = out[out.length - 1]!;
+    const again = (at: CheckFinding['location'], rj: number) => {
+      const key = `${at.file}:${at.line}:${at.column}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const lj = siteLabel(obj.btf, meta[rj]!);
+      out.push({ ...f, location: at, cause: `\`${lj}\` read directly through a plain number`, site: { ...f.site, localType: meta[rj]!.localType, access: meta[rj]!.access, path: lj } });
+    };
+    const records = [ri, ...(moveOff !== undefined ? sunkMoves(obj, byOrigin, meta, d.section, moveOff) : [])];
+    for (const rj of records) {
+      // (a read of the field by a probe read, which a record may be paired with by line, is no load of this one)
+      for (const m of [...(places.recordSites[rj] ?? []), ...(places.merged?.[rj] ?? [])]) if (places.sites[m]!.directLoad) again(siteLocation(places, m), rj);
+    }
+  }
+  return out;
+}
+
+/** CORELENS_SUNK_LOADS=0: a read through a plain number is placed at one source read only (its record's), as before. */
+const SUNK_LOADS = process.env.CORELENS_SUNK_LOADS !== '0';
+
+/**
+ * sunk_loads: the other relocated offset moves that reach the join a refused load sits in. SimplifyCFG's
+ * SinkCommonCodeFromPredecessors merges the identical loads ending several arms (`spid = info->_sifields._kill._pid;
+ * break;` per switch case) into one load in their common successor, its offset a PHI of each arm's relocated move:
+ * the arm laid out before the join falls into it (the move `moveOff` the load's record was found by), the others jump
+ * to it right after their own move of the offset into the same register. Record indices, `moveOff`'s excluded.
+ */
+function sunkMoves(obj: BpfObject, byOrigin: ReadonlyMap<string, number>, meta: readonly RecordInfo[], section: string, moveOff: number): number[] {
+  const code = sectionCode(obj.elf, section);
+  const le = obj.elf.littleEndian;
+  const mv = code && moveOff % 8 === 0 ? readInsn(code, moveOff / 8, le) : undefined;
+  if (!code || !mv) return [];
+  const join = moveOff / 8 + 1;
+  const out: number[] = [];
+  const isJump = (c: number) => ((c & 0x07) === 0x05 || (c & 0x07) === 0x06) && (c & 0xf0) !== 0x80 && (c & 0xf0) !== 0x90;
+  for (let q = 0; q < code.length / 8; q++) {
+    const insn = readInsn(code, q, le)!;
+    if (!isJump(insn.code) || q + 1 + insn.off !== join) continue;
+    // the last write of the register before the jump, in the jump's own block (a few instructions back)
+    for (let b = q - 1; b >= Math.max(0, q - 4); b--) {
+      const w = readInsn(code, b, le)!;
+      if (isJump(w.code)) break;
+      const cls = w.code & 0x07;
+      if (w.dst !== mv.dst || !(cls === 0x04 || cls === 0x07 || cls === 0x00 || cls === 0x01)) continue;
+      const j = byOrigin.get(`${section}\u0000${b * 8}`);
+      if (j !== undefined && meta[j]!.kindName === 'byte_off' && offsetMove(obj, meta[j]!)) out.push(j);
+      break;
+    }
   }
   return out;
 }

@@ -71,6 +71,9 @@ export interface FindingOptions {
   memo?: FindingMemo;
   /** Identifies `severities` and `describeTargets`: memoised findings are reused only under the same key. */
   memoKey?: unknown;
+  /** The tp_btf arguments a target's kernel types as numbers, by tracepoint (verdict tpErrArgsOf of its loading
+   * machine): a direct load through one is refused there (LiveSite.tpArg). Absent: none is claimed. */
+  tpErrArgs?: (target: string) => ReadonlyMap<string, readonly number[]> | undefined;
 }
 
 export interface Finding {
@@ -269,6 +272,25 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
               // no relocation here: BPF_CORE_READ would add one for a record the kernel may not have
               ? 'Read it with bpf_probe_read_kernel() (bpf_probe_read_user() for user memory), or attach as tp_btf/fentry where arguments are typed pointers'
               : 'Read it with BPF_CORE_READ() (bpf_probe_read_kernel), or attach as tp_btf/fentry where arguments are typed pointers'),
+        });
+      }
+    }
+    if (site.tpArg && !site.plainPointer && opts.tpErrArgs) {
+      // tp_err_args: the kernel's btf_ctx_access types this tracepoint argument as a scalar where its raw_tp table
+      // says it may encode an error or a sentinel (SEND_SIG_PRIV is (void *)1): the load through it is refused there
+      // as through any plain number, on the targets whose release marks it, where the load runs
+      const { tp, arg } = site.tpArg;
+      const targets = targetNames.filter((n) => {
+        const t = ev.targets.get(n);
+        return t?.runs === true && (t.result.status === 'ok' || (POISONED_DIRECT_READ && t.result.status === 'poison'))
+          && !!opts.tpErrArgs!(n)?.get(tp)?.includes(arg);
+      });
+      if (targets.length) {
+        add({
+          range: site.range, code: CODES.directRead, targets, data,
+          message: `\`${label}\` is read directly through argument ${arg} of tracepoint ${tp}, which the kernel may pass as an `
+            + `error or sentinel value and so types as a plain number: it rejects the program with "invalid mem access 'scalar'" on ${list(targets, all)}. `
+            + 'Read it with BPF_CORE_READ() (bpf_probe_read_kernel)',
         });
       }
     }

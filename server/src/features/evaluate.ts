@@ -67,6 +67,9 @@ export interface LiveSite {
   btfPointer?: boolean;
   /** A direct load through a plain number (see analyzer.ts Site.plainPointer). */
   plainPointer?: boolean;
+  /** tp_err_args: a direct load through this tp_btf argument of the program's tracepoint (0-based, the kernel's argN):
+   * a plain number on the kernels whose btf_ctx_access marks it as possibly an error (verdict/rawtp.ts), per target. */
+  tpArg?: { tp: string; arg: number };
   /** Runs only when this `const volatile` knob is set to other than its default (see analyzer.ts Site.knob). */
   knob?: string;
   /** A load with no relocation (see analyzer.ts Site.plainRead): only its guards are relocated; its label. */

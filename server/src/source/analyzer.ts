@@ -132,6 +132,9 @@ export interface Site {
   /** A direct load through a pointer that is a plain number to the verifier (bpf_get_current_task(), a probe-read
    * value, a BPF_KPROBE argument): it rejects the program ("invalid mem access 'scalar'"). */
   plainPointer?: boolean;
+  /** tp_err_args: a direct load through this tp_btf argument of the program's tracepoint (0-based, the kernel's argN):
+   * a plain number on the kernels whose btf_ctx_access marks it as possibly an error (verdict/rawtp.ts), per target. */
+  tpArg?: { tp: string; arg: number };
   /** plain_reads: no relocation at all but a load with none (`app_rec::count` of a record without
    * preserve_access_index, `*(long long *)`) through a plain number: in `Analysis.plainReads` only, never among the
    * sites (typeId 0, no kind of its own), reported as a direct read (`plainPointer` is set). */

@@ -64,6 +64,8 @@ interface Ctx {
   argdo?: boolean[];
   /** Pointer arguments that are plain numbers to the verifier here, by parameter (CallRef args' `via`). */
   argpl?: boolean[];
+  /** Pointer arguments that are a tp_btf program's arguments (their 0-based kernel index), by parameter (tp_err_args). */
+  argtp?: (number | undefined)[];
   /** Copies of this context clang makes (calls inside fully unrolled loops on the path). */
   times?: number;
   /** Entered from a caller's unrolled loop that leaves on this call's value (CallRef.exitIf): the exit arms the test
@@ -317,6 +319,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         ? { argdo: call.args.map((a) => !!a.deadOut || (a.param !== undefined && !!c.argdo?.[a.param])) } : {}),
       ...(call.args?.some((a) => a.via && plainPointer(c, a.via))
         ? { argpl: call.args.map((a) => !!a.via && plainPointer(c, a.via)) } : {}),
+      ...(call.args?.some((a) => a.k === undefined && a.via && tpArgOf(c, a.via) !== undefined)
+        ? { argtp: call.args.map((a) => (a.k === undefined && a.via ? tpArgOf(c, a.via) : undefined)) } : {}),
       ...(call.args?.some((a) => a.range || (a.param !== undefined && c.argr?.[a.param]))
         ? { argr: call.args.map((a) => a.range ?? (a.param !== undefined ? c.argr?.[a.param] : undefined)) } : {}),
       ...(times !== 1 ? { times } : {}),
@@ -398,6 +402,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.readSize !== undefined) s.readSize = r.readSize;
     if (r.directLoad) s.directLoad = true;
     if (r.viaPointer && plainPointer(c, r.viaPointer)) s.plainPointer = true;
+    else if (r.viaPointer) { const a = tpArgOf(c, r.viaPointer); if (a !== undefined) s.tpArg = { tp: c.section!.replace(/^\??tp_btf\//, ''), arg: a }; }
     if (r.unalignedLoad) s.unalignedLoad = true;
     const copies = (c.outer && c.outer.arms.some((a) => a.sites.has(r)) ? c.outer.times : c.times ?? 1) * tripCapped(r.times, r.cap, c.argv);
     if (copies > 1) s.copies = copies;
@@ -409,11 +414,15 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   /** plain_reads: a load with no relocation through a plain number in context `c` (no type of the local BTF: it is no
    * relocation), or undefined where its pointer is not one there or the program type makes casts of numbers pointers. */
   const readIn = (c: Ctx, r: RawSite): Site | undefined => {
-    if (!r.viaPointer || !plainPointer(c, r.viaPointer) || !c.section || !TRACE_SECTIONS.test(c.section)) return undefined;
+    if (!r.viaPointer || !c.section || !TRACE_SECTIONS.test(c.section)) return undefined;
+    const plain = plainPointer(c, r.viaPointer);
+    const tp = plain ? undefined : tpArgOf(c, r.viaPointer);
+    if (!plain && tp === undefined) return undefined;
     const own = range(c.def, r.start, r.end);
     const s: Site = {
       kind: r.kind, typeId: 0, localType: '', access: '', range: c.entry ?? own, line: lineOf(c.def, r.start), func: r.func,
-      guards: [...c.prefix, ...guardsIn(c, r.guards)], chain: c.chain, plainPointer: true, plainRead: r.plainRead ?? '',
+      guards: [...c.prefix, ...guardsIn(c, r.guards)], chain: c.chain, plainRead: r.plainRead ?? '',
+      ...(plain ? { plainPointer: true } : { tpArg: { tp: c.section.replace(/^\??tp_btf\//, ''), arg: tp! } }),
     };
     if (c.def.file) s.origin = { file: c.def.file, range: own, line: s.line };
     if (c.program !== undefined) s.program = c.program;
@@ -979,6 +988,25 @@ function plainPointer(c: Ctx, via: NonNullable<RawSite['viaPointer']>): boolean 
   if (via === 'plain') return !c.unreached;
   if (via === 'regs') return !c.unreached && !!c.section && REGS_SECTIONS.test(c.section);
   return via.param >= 1 && !!c.section && REGS_SECTIONS.test(c.section) && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}`;
+}
+
+/** CORELENS_TP_ERR_ARGS=0: the source path claims no direct read through a tp_btf argument (as before). */
+const TP_ERR_ARGS = process.env.CORELENS_TP_ERR_ARGS !== '0';
+
+/**
+ * tp_err_args: the tp_btf argument (0-based, as the kernel's btf_ctx_access counts argN) a direct load's pointer is
+ * in this context, or undefined: a BPF_PROG body's parameter (its parameter 0 is ctx) in a tp_btf section, or an
+ * inlined helper's parameter its caller passed one (Ctx.argtp). Whether the target's kernel types that argument as a
+ * number (raw_tp_null_args' IS_ERR entries: verdict/rawtp.ts) is per target, decided with the findings.
+ */
+function tpArgOf(c: Ctx, via: NonNullable<RawSite['viaPointer']>): number | undefined {
+  if (!TP_ERR_ARGS || typeof via !== 'object' || c.unreached) return undefined;
+  if (c.up) {
+    const a = c.argtp?.[via.param];
+    if (a !== undefined) return a;
+  }
+  if (!c.section || !/^\??tp_btf\//.test(c.section)) return undefined;
+  return via.param >= 1 && c.chain.length === 1 && c.def.name === `____${c.chain[0]!.caller}` ? via.param - 1 : undefined;
 }
 
 /**

@@ -459,6 +459,12 @@ export interface FactsOptions {
   readonly kconfig?: string;
 }
 
+/** The tp_btf arguments the loading machine's kernel types as numbers (rawtp.ts errorArgs), by tracepoint: what
+ * the object path's walk and the source path's direct-read findings both ask of a target. */
+export function tpErrArgsOf(opts: Pick<FactsOptions, 'running' | 'release' | 'distro'>): ReadonlyMap<string, readonly number[]> | undefined {
+  return errorArgs(opts.running ? runningVersionHere() : targetKernelVersion(opts.release, opts.distro));
+}
+
 /** A stated kernel config's values, or nothing (unknown) when it cannot be read: its readers already said why. */
 function statedOrUnknown(file: string): Pick<KconfigSource, 'config' | 'configError'> {
   try {
@@ -480,7 +486,7 @@ function statedOrUnknown(file: string): Pick<KconfigSource, 'config' | 'configEr
  */
 export function factsFromBtf(btf: Btf, obj: BpfObject, opts: FactsOptions = {}): KernelFacts {
   const helperLimit = helperLimitOf(btf);
-  const tpErrArgs = errorArgs(opts.running ? runningVersionHere() : targetKernelVersion(opts.release, opts.distro));
+  const tpErrArgs = tpErrArgsOf(opts);
   return {
     ...(helperLimit !== undefined ? { helperLimit } : {}),
     ...(tpErrArgs ? { tpErrArgs } : {}),
