@@ -2,7 +2,7 @@
 //
 // What BPF programs, bpftool-generated headers and libbpf's own headers use: libbpf's bpf/*.h are read like any
 // header, so BPF_CORE_READ & co expand down to clang's builtins (__builtin_preserve_*), the typer's primitives.
-// `_Pragma` operators vanish, `__has_include`/`__has_builtin`/`__has_attribute` answer as clang 14 for -target bpf
+// `_Pragma` operators vanish (an unroll one leaves its loop hint), `__has_include`/`__has_builtin`/`__has_attribute` answer as clang 14 for -target bpf
 // would for what BPF code asks, `#pragma once` and `#include_next` work, and every #undef is recorded so a cached
 // header replays exactly the macro state it left.
 
@@ -135,6 +135,25 @@ function macroCount(arg: Token[]): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** CORELENS_UNROLL_IN_MACROS=0: a loop hint inside a macro (`_Pragma("unroll")`) or before a macro invocation is lost. */
+const UNROLL_IN_MACROS = process.env.CORELENS_UNROLL_IN_MACROS !== '0';
+
+/** The unroll count a pragma's tokens ask (0 = full), or undefined when it is no unroll pragma. `expand` gives a
+ * macro count its value (clang's loop-hint handler lexes the argument with macro expansion). */
+function unrollHint(rest: Token[], expand: (t: Token[]) => Token[]): number | undefined {
+  const s = rest.map((t) => t.s).join(' ');
+  const un = /^(?:unroll|GCC unroll|clang loop unroll \( full \)|clang loop unroll_count \()\s*\(?\s*(\d*)/.exec(s);
+  if (!un) return undefined;
+  return un[1] ? Number(un[1]) : PRAGMA_MACROS ? macroCount(expand(rest.slice(/^(?:GCC|clang)/.test(s) ? 2 : 1))) : 0;
+}
+
+/** The tokens of a `_Pragma("...")` operand: the string literal destringized (C11 6.10.9: `\"` and `\\` lose
+ * their backslash) and lexed again, as clang does before handling it as a #pragma line. */
+function pragmaOperand(arg: Token[]): Token[] {
+  const lit = arg.length === 1 && arg[0]!.t === Tk.String ? /^(?:L|u8|u|U)?"([\s\S]*)"$/.exec(arg[0]!.s) : null;
+  return lit ? tokenize(lit[1]!.replace(/\\(["\\])/g, '$1')) : [];
+}
+
 export class Preprocessor {
   readonly macros: Map<string, Macro> = new MacroTable();
   /** Recorded top-level expansions by key (version, flags, tokens with their layout); undefined when off. */
@@ -256,8 +275,8 @@ export class Preprocessor {
         } else if (d === 'pragma') {
           const s = rest.map((t) => t.s).join(' ');
           if (s === 'once') opts.onPragmaOnce?.();
-          const un = /^(?:unroll|GCC unroll|clang loop unroll \( full \)|clang loop unroll_count \()\s*\(?\s*(\d*)/.exec(s);
-          if (un) pendingUnroll = un[1] ? Number(un[1]) : PRAGMA_MACROS ? macroCount(this.expand(rest.slice(/^(?:GCC|clang)/.test(s) ? 2 : 1))) : 0;
+          const un = unrollHint(rest, (t) => this.expand(t));
+          if (un !== undefined) pendingUnroll = un;
           if (/^clang attribute push/.test(s)) {
             const pai = /preserve_access_index/.test(s);
             flush();
@@ -379,6 +398,14 @@ export class Preprocessor {
     let inputLeft = work.length;
     let top: Token | undefined;
     let outStart = 0;
+    // a loop hint waiting for the next token out: clang attaches a pragma to the statement that follows it once
+    // expanded, so `_Pragma("unroll") for (..)` in a macro body (a LOOP macro) and `#pragma unroll` before a macro
+    // whose expansion begins with the loop both reach its `for`
+    let hint: number | undefined;
+    const emit = (t: Token) => {
+      if (hint !== undefined) { UNROLL.set(t, hint); hint = undefined; }
+      out.push(t);
+    };
     while (work.length) {
       if (level === 0 && work.length <= inputLeft) {
         if (memo && this.rec) this.finishRecording(memo, out, work.length, inputLeft);
@@ -392,18 +419,27 @@ export class Preprocessor {
       }
       const t = work.pop()!;
       if (work.length < inputLeft) inputLeft = work.length;
-      if (t.t !== Tk.Ident) { out.push(t); continue; }
+      if (t.t !== Tk.Ident) { emit(t); continue; }
       if (t.s === '_Pragma' && work[work.length - 1]?.s === '(') {
-        // the operator form of #pragma: diagnostics pragmas only in what BPF code writes; drop it with its operand
+        // the operator form of #pragma: dropped with its operand; an unroll pragma's hint goes to the next token
         work.pop();
         let depth = 1;
-        while (work.length && depth > 0) { const a = work.pop()!; if (a.s === '(') depth++; else if (a.s === ')') depth--; }
+        const arg: Token[] = [];
+        while (work.length && depth > 0) {
+          const a = work.pop()!;
+          if (a.s === '(') depth++; else if (a.s === ')') depth--;
+          if (depth > 0) arg.push(a);
+        }
+        if (UNROLL_IN_MACROS) hint = unrollHint(pragmaOperand(arg), (x) => this.expand(x, level + 1)) ?? hint;
         continue;
       }
       const m = this.macros.get(t.s);
-      if (!m || t.hide?.has(t.s)) { out.push(t); continue; }
+      if (!m || t.hide?.has(t.s)) { emit(t); continue; }
+      // a hint on the invocation's name goes to the expansion's first token
+      const named = UNROLL_IN_MACROS ? UNROLL.get(t) : undefined;
+      if (named !== undefined) hint = named;
       if (level === 0 && !top) {
-        if (memo && this.spent < MACRO_LIMITS.tokensPerRun) {
+        if (memo && named === undefined && hint === undefined && this.spent < MACRO_LIMITS.tokensPerRun) {
           const hit = this.replay(memo, t, m, work, out);
           if (hit) {
             inputLeft = work.length;
@@ -440,7 +476,7 @@ export class Preprocessor {
         for (let i = m.body.length - 1; i >= 0; i--) work.push(retag(m.body[i]!, exp, hide, t));
         continue;
       }
-      if (work.length === 0 || work[work.length - 1]!.s !== '(') { out.push(t); continue; }
+      if (work.length === 0 || work[work.length - 1]!.s !== '(') { emit(t); continue; }
       // collect arguments
       work.pop();
       const args: Token[][] = [[]];

@@ -278,6 +278,11 @@
 //     (ns == NULL) { ..sock_get_by_fd(..).. }` with the caller having returned on `socket == NULL`: until its next
 //     store the local is the parameter (SROA), so the test folds as a test on the parameter and the arm's relocations
 //     go from that copy; with an unknown argument they stay (CORELENS_ALIAS_NONNULL, sites.ts paramAlias).
+//   - unroll_in_macros (held21, pulsar's LOOP macro, its build without bpf_loop): `_Pragma("unroll") for (..)` in a
+//     macro body, and `#pragma unroll` before a macro whose expansion begins with the loop: clang handles the operator
+//     as the #pragma line it destringizes to and attaches the hint to the statement that follows it once expanded, so
+//     the loop is unrolled completely (20 copies of the callback's reads); both were dropped, the loop counted rolled
+//     (CORELENS_UNROLL_IN_MACROS, preproc.ts unrollHint/pragmaOperand). pulsar (HEAD, no FEATURE_*) missing 736 of 1,131.
 //   - inlined_idle (a `check` comparison): that .text copy is never loaded (every call inlines it): its failed
 //     relocations are no error on either path (skbtracer's `struct xt_table` on 6.1, a source-only group).
 
@@ -3659,6 +3664,64 @@ SEC("tp_btf/sched_switch") int BPF_PROG(indexed, bool preempt, struct task_struc
 	out[5] = ((struct task_struct *)out[13])[2].tgid;
 	struct slots *s = (void *)out[14];
 	out[6] = s->tasks[3].prio;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'unroll_in_macros', min: 112, text: `/* a LOOP macro as tools write it to fall back from bpf_loop to an unrolled loop on old kernels */
+#define WALK_STOP 1
+#define WALK(max, cb, c) \\
+  _Pragma("unroll") for (int i = 0; i < max; i++) { \\
+    if (cb(i, c) == WALK_STOP) \\
+      break; \\
+  }
+#define WALK_PLAIN(max, cb, c) \\
+  for (int i = 0; i < max; i++) { \\
+    if (cb(i, c) == WALK_STOP) \\
+      break; \\
+  }
+
+#define WALK_FULL(max, cb, c) \\
+  _Pragma("clang loop unroll(full)") for (int i = 0; i < max; i++) { \\
+    if (cb(i, c) == WALK_STOP) \\
+      break; \\
+  }
+
+struct up { struct task_struct *t; __u64 sum; };
+__u64 ups[4];
+
+static __always_inline long up_step(__u32 i, void *p)
+{
+	struct up *u = p;
+	struct task_struct *parent = u->t->real_parent;
+	if (parent == u->t)
+		return WALK_STOP;
+	u->sum += parent->tgid;
+	u->t = parent;
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec") int BPF_PROG(op_unroll, struct task_struct *t)
+{
+	struct up u = { .t = t };
+	WALK(20, up_step, &u);
+	ups[0] = u.sum;
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork") int BPF_PROG(pragma_before, struct task_struct *t, struct task_struct *child)
+{
+	struct up u = { .t = child };
+#pragma unroll
+	WALK_PLAIN(20, up_step, &u);
+	ups[1] = u.sum;
+	return 0;
+}
+SEC("tp_btf/sched_process_exit") int BPF_PROG(clang_loop_full, struct task_struct *t)
+{
+	struct up u = { .t = t };
+	WALK_FULL(16, up_step, &u);
+	ups[2] = u.sum;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
