@@ -3087,11 +3087,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (arm.s !== 'block') return exit(arm) && phiLight(arm, fr.variant, fr.ind) ? arm : undefined;
     const body = arm.body;
     if (!exit(body[body.length - 1])) return undefined;
-    // the straight-line statements before the exit: the block that branches to the loop's exit. What comes before
-    // them (an if, an inner exit or continue) ends blocks of its own, which stay per copy (measured: an arm that
+    // the straight-line statements before the exit: the block that branches to the loop's exit, and the ifs among
+    // them whose arms only fall through (quietIf: their blocks reach the exit only, outside the loop too). What comes
+    // before them (an inner exit or continue) ends blocks of its own, which stay per copy (measured: an arm that
     // first continues on a test keeps that part per iteration and sinks the rest; falco's d_path walk)
     let i = body.length - 1;
-    while (i > 0 && (body[i - 1]!.s === 'expr' || body[i - 1]!.s === 'decl' || body[i - 1]!.s === 'empty')) i--;
+    while (i > 0 && (body[i - 1]!.s === 'expr' || body[i - 1]!.s === 'decl' || body[i - 1]!.s === 'empty' || (SINK_EXIT_IFS && quietIf(body[i - 1]!)))) i--;
     const tail = body.slice(i);
     if (!phiLight({ s: 'block', body: tail, start: tail[0]!.start, end: arm.end }, fr.variant, fr.ind)) return undefined;
     return i === 0 ? arm : body[i];
@@ -5549,6 +5550,26 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+/** CORELENS_SINK_EXIT_IFS=0: an if before an exit arm's last statements ends the part sunk (its before/after figures). */
+const SINK_EXIT_IFS = process.env.CORELENS_SINK_EXIT_IFS !== '0';
+
+/**
+ * An if whose arms hold only straight-line code and ifs of the same kind (no jump, loop, switch or label): in an exit
+ * arm of a loop (sinkTail), after its last way back into the loop (a continue), such an if's blocks reach only the
+ * exit, never the latch, so they are no part of the natural loop LoopUnroll copies: one copy for all iterations,
+ * entered through PHIs of the values the copies hand over (measured with clang 14: `if (off >= 5 &&
+ * BPF_CORE_READ(d, d_sb, s_magic) == M) {..} break;` after a test that continues, in an 80-copy d_path walk: one
+ * record per inlined walk; kubescape node-agent's trace_open).
+ */
+function quietIf(st: Stmt, d = 0): boolean {
+  if (d > 64) return false;
+  switch (st.s) {
+    case 'expr': case 'decl': case 'empty': return true;
+    case 'block': return st.body.every((x) => quietIf(x, d + 1));
+    case 'if': return quietIf(st.t, d + 1) && (!st.f || quietIf(st.f, d + 1));
+    default: return false;
+  }
+}
 /** The tails rule's declared-locals record (cse.ts `tails`, switched with it). */
 const TAIL_DECLS = process.env.CORELENS_CSE_TAILS !== '0';
 

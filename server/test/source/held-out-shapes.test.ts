@@ -28,6 +28,10 @@
 //     unroll the loop around it fully). Only the straight-line statements before the exit sink (an inner test that
 //     continues stays per copy), and only while each operation differs between copies in at most one operand (one
 //     PHI): the induction variable as a value is one (`out[8 + i] = ..; return i;` sinks). Kept per copy: a continue.
+//   - exit_arm_ifs: ifs whose arms only fall through, before such an arm's exit, sink with it: their blocks reach
+//     the exit only, outside the loop LoopUnroll copies (CORELENS_SINK_EXIT_IFS; kubescape node-agent's trace_open
+//     d_path walk, `if (buf_off >= 5 && BPF_CORE_READ(dentry, d_sb, s_magic) == ..) {..} break;` after a test that
+//     continues: 80 copies for clang's 1, 634 of its CSE). Also an if/else arm with no continue before it.
 //   - inline_definitions: a non-static `__always_inline` (or `inline`) function is a C99 inline definition: clang
 //     emits no symbol for it, so it is no .text program of its own, even taking a pointer to a preserve_access_index
 //     record (ptcpdump's handle_tc_ingress); `__attribute__((always_inline))` alone and `extern inline` are emitted.
@@ -1405,6 +1409,91 @@ SEC("tc") int count(struct __sk_buff *skb)
 	/* __builtin_offsetof is a constant to clang 14: no relocation */
 	out[2] = skb->len + __builtin_offsetof(struct iphdr, ttl) + offsetof(struct iphdr, saddr);
 	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'exit_arm_ifs', min: 200, text: `/* in the shape of a d_path walk (kubescape node-agent's trace_open): the arm that leaves the loop first checks
+ * the mount, continues on a mount point, then tests the super block before its break */
+#define NPARTS 8
+#define MAGIC 0x9fa0
+struct scratch { char buf[4096]; };
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, u32); __type(value, struct scratch); } bufs SEC(".maps");
+static __always_inline long walk(struct path *p)
+{
+	u32 z = 0;
+	struct scratch *s = bpf_map_lookup_elem(&bufs, &z);
+	if (!s)
+		return 0;
+	struct dentry *dentry = BPF_CORE_READ(p, dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(p, mnt);
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
+	unsigned int off = 2048;
+	char slash = '/';
+#pragma unroll
+	for (int i = 0; i < NPARTS; i++) {
+		struct dentry *root = BPF_CORE_READ(vfsmnt, mnt_root);
+		struct dentry *up = BPF_CORE_READ(dentry, d_parent);
+		if (dentry == root || dentry == up) {
+			if (dentry != root)
+				break;
+			if (mnt != parent) {
+				bpf_probe_read_kernel(&dentry, sizeof(dentry), &mnt->mnt_mountpoint);
+				bpf_probe_read_kernel(&mnt, sizeof(mnt), &mnt->mnt_parent);
+				bpf_probe_read_kernel(&parent, sizeof(parent), &mnt->mnt_parent);
+				vfsmnt = &mnt->mnt;
+				continue;
+			}
+			/* one copy: from here on the arm reaches the exit only */
+			if (off >= 5 && BPF_CORE_READ(dentry, d_sb, s_magic) == MAGIC) {
+				off -= 1;
+				bpf_probe_read_kernel(&s->buf[off & 2047], 1, &slash);
+			}
+			break;
+		}
+		struct qstr name = BPF_CORE_READ(dentry, d_name);
+		unsigned int len = (name.len + 1) & 255;
+		off -= len;
+		bpf_probe_read_kernel_str(&s->buf[off & 2047], len, name.name);
+		dentry = up;
+	}
+	return off;
+}
+SEC("kprobe/vfs_open") int BPF_KPROBE(open_walk, struct path *p)
+{
+	return walk(p);
+}
+SEC("kprobe/vfs_truncate") int BPF_KPROBE(trunc_walk, struct path *p)
+{
+	return walk(p) + walk(p);
+}
+long seen[4];
+/* an exit arm with no continue before it: its if/else and the rest leave the loop from every copy */
+static __always_inline int find_sock(struct file **fd)
+{
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		struct file *f = NULL;
+		bpf_probe_read_kernel(&f, sizeof(f), &fd[i]);
+		if (!f)
+			continue;
+		struct socket *sock = BPF_CORE_READ(f, private_data);
+		if (sock) {
+			struct sock *sk = BPF_CORE_READ(sock, sk);
+			if (BPF_CORE_READ(sk, __sk_common.skc_family) == 10)
+				seen[0] = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[3]);
+			else
+				seen[1] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+			seen[2] = BPF_CORE_READ(sk, __sk_common.skc_num);
+			return 1;
+		}
+	}
+	return 0;
+}
+SEC("kprobe/sock_close") int BPF_KPROBE(close_scan, struct task_struct *t)
+{
+	struct file **fd = BPF_CORE_READ(t, files, fdt, fd);
+	return find_sock(fd);
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
