@@ -52,6 +52,8 @@ export interface RawSite {
   cap?: TripCap;
   /** Runs only when this `const volatile` knob is set to other than its default (Ctx.knob). */
   knob?: string;
+  /** Runs only where these comparisons of a `__kconfig` LINUX_KERNEL_VERSION hold (Ctx.kver). */
+  kver?: KverCond[];
   /** plain_reads: no relocation but a load with no record of its own (FuncResult.reads), named as the finding says
    * (`app_rec::count`, `*(long long *)`). */
   plainRead?: string;
@@ -66,6 +68,13 @@ export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[];
 /** A check's value compared with a constant (`bpf_core_field_size(x) == 2`): the guard holds when `value op v` is
  * `when`. Without it the test is `value != 0`. `v` is a safe integer (sites are JSON: LSP, caches, `sites --json`). */
 export interface GuardCmp { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number; /** compared after `& mask` (a switch on `check & 3`) */ mask?: number }
+/**
+ * `LINUX_KERNEL_VERSION op v` is `when` (a `__kconfig` extern on the left, a constant on the right): libbpf fills the
+ * frozen .kconfig map from the loading machine's release before the verifier runs, which reads the value as a known
+ * constant and never walks the arm the comparison does not take there (proven for `check FILE.o` by the kconfig
+ * verdict fixtures); the source path decides it per target where the target's release is known (check/engine.ts).
+ */
+export interface KverCond { op: GuardCmp['op']; v: number; when: boolean }
 /** Same comparison (both absent, or equal). */
 export function sameCmp(a: GuardCmp | undefined, b: GuardCmp | undefined): boolean {
   return a === b || (!!a && !!b && a.op === b.op && a.v === b.v && a.mask === b.mask);
@@ -170,6 +179,8 @@ export interface CallRef {
   pconds?: ParamCond[];
   /** The callee runs only when this `const volatile` knob is set to other than its default (Ctx.knob). */
   knob?: string;
+  /** The callee runs only where these LINUX_KERNEL_VERSION comparisons hold (Ctx.kver). */
+  kver?: KverCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
   args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
     /** `!p`, p this function's own parameter: a constant argument for p folds it too (ptcpdump's
@@ -395,6 +406,8 @@ interface Ctx {
   seen?: { n: number };
   /** The `const volatile` knob whose default keeps this code from running (withK). */
   knob?: string;
+  /** The LINUX_KERNEL_VERSION comparisons this code runs under (withV). */
+  kver?: KverCond[];
   /** Orders between two plain variables the left side of a `&&` on the path established (`mac < network`): LLVM
    * folds a later `network == mac` under it to false (withOrd). Each as `a<b` (strict) or `a!=b`, operands exprKeys. */
   ords?: string[];
@@ -1198,6 +1211,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const record = (s: RawSite, c: 'a' | 'x', ctx: Ctx): void => {
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     if (ctx.knob) s.knob = ctx.knob;
+    if (ctx.kver) s.kver = ctx.kver;
     res.sites.push(s);
     const fe: FlowEv = { s, c };
     flow.push(fe);
@@ -1546,6 +1560,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const s: RawSite = { kind: ReloKind.FieldByteOffset, root: VOID, access: [], start: ld.start, end: ld.end, func: f.name, guards: ctx.guards.slice(), viaPointer: o, plainRead: ld.label };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     if (ctx.knob) s.knob = ctx.knob;
+    if (ctx.kver) s.kver = ctx.kver;
     (res.reads ??= []).push(s);
   };
   /** `p`, `p->a`, `(T *)p->a->b` where `p` is a parameter of this function the body never assigns. */
@@ -2558,6 +2573,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added, freq };
       if (ctx.pconds?.length) ref.pconds = ctx.pconds;
       if (ctx.knob) ref.knob = ctx.knob;
+      if (ctx.kver) ref.kver = ctx.kver;
       ref.args = args.map((a) => {
         const r = argRef(a);
         if (allocaAddr(a)) r.alloca = true;
@@ -3408,6 +3424,38 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return ok.length ? new Set([...(ctx.nonnull ?? []), ...ok]) : ctx.nonnull;
   }
   /**
+   * The LINUX_KERNEL_VERSION comparisons code under `c` being `when` runs under (KverCond): `LINUX_KERNEL_VERSION <=
+   * KERNEL_VERSION(5, 15, 0)` (either side), the conjuncts of a true `&&`, the disjuncts of a false `||`, through `!`;
+   * LINUX_KERNEL_VERSION a `__kconfig` extern no local or parameter shadows. CORELENS_KVER_GUARDS=0: none.
+   */
+  function withV(ctx: Ctx, c: Expr, when: boolean): KverCond[] | undefined {
+    if (!KVER_GUARDS) return ctx.kver;
+    const out: KverCond[] = [];
+    const bare = (x: Expr): Expr => { while (x.e === 'cast') x = x.x; return x; };
+    const isKver = (x: Expr): boolean => {
+      x = bare(x);
+      if (x.e !== 'id' || x.name !== 'LINUX_KERNEL_VERSION' || lookup(x.name) || lookupParam(x.name)) return false;
+      return env.extern(x.name)?.section === '.kconfig';
+    };
+    const flip: { [op: string]: KverCond['op'] } = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+    const walk = (x: Expr, w: boolean, d: number): void => {
+      if (d > 16) return;
+      x = bare(x);
+      if (x.e === 'unary' && x.op === '!') { walk(x.x, !w, d + 1); return; }
+      if (x.e !== 'binary') return;
+      if ((x.op === '&&' && w) || (x.op === '||' && !w)) { walk(x.l, w, d + 1); walk(x.r, w, d + 1); return; }
+      if (!(x.op in flip)) return;
+      const op = x.op as KverCond['op'];
+      const [k, other, o] = isKver(x.l) ? [true, x.r, op] : isKver(x.r) ? [true, x.l, flip[op]!] : [false, x.r, op];
+      if (!k) return;
+      const v = constValue(other, env);
+      if (v === undefined || v < 0n || v > 0xffffffffn) return;
+      out.push({ op: o, v: Number(v), when: w });
+    };
+    walk(c, when, 0);
+    return out.length ? [...(ctx.kver ?? []), ...out] : ctx.kver;
+  }
+  /**
    * The `const volatile` knob whose default decides `c` against `when` (`if (targ_x)` with targ_x false, `if (!on)
    * return 0;` with on false before the code after it): clang keeps the code (volatile), the object as compiled does
    * not run it (the verifier reads the default from the frozen .rodata, and `check FILE.o` with it), the loader may
@@ -3689,7 +3737,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const pt = branchProb(s.c);
         freq = f0 * pt;
         // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
-        const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true) };
+        const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true), kver: withV(ctx, s.c, true) };
         regions.push({ guards: tc.guards, pconds: tc.pconds });
         if (s.f) twoArms++;
         // (whether an arm falls through, asked with what is known on entry, before its own writes)
@@ -3716,7 +3764,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         let fallF: Fall | null = { guards: [...ctx.guards, ...gf], knob: withK(ctx, s.c, false), narrowed: false };
         if (s.f) {
           if (!jumpOnly(s.f) && !ctx.noEmit) blockAt(freq);
-          const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false) };
+          const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false), kver: withV(ctx, s.c, false) };
           regions.push({ guards: fc.guards, pconds: fc.pconds });
           fall = undefined;
           ff = region(() => sinkExitArm(s.f!, ctx, () => stmt(s.f!, fc)))[1];
@@ -5186,6 +5234,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let pconds = ctx.pconds;
     let nonnull = ctx.nonnull;
     let knob = ctx.knob;
+    let kver = ctx.kver;
     const depth = regions.length;
     // code after a statement that never falls through is unreachable until a label (a case or a goto target): clang
     // emits none of it (measured: `if (1) return 1;` then a BPF_CORE_READ has no record)
@@ -5218,7 +5267,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       let inner = s;
       while (inner.s === 'label') inner = inner.body;
       if (FALL_JOIN && (s.s === 'label' || hasLabel(s))) { joinExtra = []; joinKnob = undefined; }
-      const sctx = { ...ctx, guards: joinExtra.length ? [...sguards, ...joinExtra] : sguards, pconds, nonnull, knob: knob ?? joinKnob };
+      // a label may be entered by a goto from before the early exit that added a version comparison
+      if (hasLabel(s)) kver = ctx.kver;
+      const sctx = { ...ctx, guards: joinExtra.length ? [...sguards, ...joinExtra] : sguards, pconds, nonnull, knob: knob ?? joinKnob, kver };
       fall = undefined;
       try { stmt(s, sctx); } finally { sunkChain = sunk0; }
       const sf = FALL_JOIN && STRUCTURED.has(s.s) && !hasLabel(inner) ? takeFall() : undefined;
@@ -5230,8 +5281,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (s.s === 'if') {
         const tExit = exits(s.t);
         const fExit = s.f ? exits(s.f) : false;
-        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); knob = withK({ ...ctx, knob }, s.c, false); }
-        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); knob = withK({ ...ctx, knob }, s.c, true); }
+        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); knob = withK({ ...ctx, knob }, s.c, false); kver = withV({ ...ctx, kver }, s.c, false); }
+        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); knob = withK({ ...ctx, knob }, s.c, true); kver = withV({ ...ctx, kver }, s.c, true); }
         // what follows an early exit is a block of its own, entered only from the test's other side
         if (tExit !== fExit) regions.push({ guards, pconds });
       }
@@ -5550,6 +5601,8 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+/** CORELENS_KVER_GUARDS=0: no site records the LINUX_KERNEL_VERSION comparisons it runs under (withV). */
+const KVER_GUARDS = process.env.CORELENS_KVER_GUARDS !== '0';
 /** CORELENS_SINK_EXIT_IFS=0: an if before an exit arm's last statements ends the part sunk (its before/after figures). */
 const SINK_EXIT_IFS = process.env.CORELENS_SINK_EXIT_IFS !== '0';
 

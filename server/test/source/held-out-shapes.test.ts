@@ -4177,6 +4177,50 @@ char LICENSE[] SEC("license") = "GPL";
     assert.deepStrictEqual(warned, ['core-missing-field 12 [5.10-amd64] with_state', 'core-missing-field 20 [5.10-amd64] mode', 'direct-read 28 [5.10-amd64,6.18-amd64] targ_pid']);
   });
 
+  // kver_guards (a `check` comparison): `if (LINUX_KERNEL_VERSION <= KERNEL_VERSION(5, 15, 0)) .. else
+  // BPF_CORE_READ(fpu, fpstate, ..)` (kubescape node-agent's randomx gadget): libbpf fills the __kconfig
+  // LINUX_KERNEL_VERSION from the loading machine's release and the verifier reads it from the frozen .kconfig map, so
+  // the arm a comparison does not take there never runs (check FILE.o: no error on 5.10, release 5.10.0); the source
+  // path read every arm as running: 2 source-only error groups. Now each site keeps the comparisons it runs under
+  // (sites.ts withV, CORELENS_KVER_GUARDS) and the engine decides them per target where the release is known.
+  it('kver_guards: arms a LINUX_KERNEL_VERSION comparison leaves out on a target fail nowhere, on both paths', async () => {
+    const { S, O } = await checkBoth(dir, 'kver_guards', `extern int LINUX_KERNEL_VERSION __kconfig;
+long out[5];
+static __always_inline long state_of(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, __state);
+}
+SEC("kprobe/do_exit") int by_arm(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (LINUX_KERNEL_VERSION <= KERNEL_VERSION(5, 13, 0))
+		out[0] = BPF_CORE_READ(t, pid);
+	else
+		out[1] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+SEC("kprobe/do_exit") int by_exit(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (KERNEL_VERSION(5, 14, 0) > LINUX_KERNEL_VERSION || !t)
+		return 0;
+	out[2] = state_of(t);
+	return 0;
+}
+SEC("kprobe/do_exit") int kept(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 4, 0))
+		out[3] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    assert.deepStrictEqual(errorsOf(S), errorsOf(O));
+    // the one error: __state read on every kernel from 5.4, missing on 5.10
+    assert.deepStrictEqual(errorsOf(S), ['core-missing-field 33 [5.10-amd64]']);
+  });
+
   it('config_knobs: members of a const volatile config struct are knobs too; check FILE.bpf.c errors = check FILE.o errors', async () => {
     // in the shape of bpf-examples' netstacklat: `volatile const struct netstacklat_bpf_config user_config = {..}`
     const { S, O } = await checkBoth(dir, 'config_knobs', `struct tool_config {
