@@ -237,6 +237,8 @@ export interface CallRef {
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
 export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a check a `?:` branches on (cse.ts `hoist`) */ sel?: true;
+    /** local_loads: a scalar read of a member of this local aggregate (`s.sin_port`, its stack slot): cse.ts merges it
+     * with the same read earlier in the statement */ lb?: string;
     /** the check is the first instruction of an if arm (its first statement branches on it: cse.ts `hoist`) */ lead?: true; /** a read's base as written (exprKey) */ src?: string;
     /** the access goes through `b->m..`, a constant offset `off` from pointer `b` (a plain member holding the relocated
      * record: kyanos's `conn_info->raddr.in6.sin6_port`): that address is a value of the program from here on */
@@ -1493,6 +1495,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (fe && 's' in fe && !load && nullBase(v.chain.base)) fe.nul = true;
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
+      } else if (LOCAL_LOADS && fe && 's' in fe && load && !ctx.unevaluated && !v.chain.bits
+        && (k === 'int' || k === 'ptr' || k === 'enum') && !(v.chain.packed && sizeOf(v.type) > 1)) {
+        // a member of a local aggregate (no pointer: its stack slot), read as a scalar
+        let root = v.chain.base ?? v.chain.of;
+        while (root?.e === 'cast') root = root.x;
+        const t = root?.e === 'id' && !lookupParam(root.name) ? lookup(root.name) : undefined;
+        const rk = t ? strip(t).k : undefined;
+        if (root?.e === 'id' && (rk === 'struct' || rk === 'union')) fe.lb = `${root.name}@${version.get(root.name) ?? 0}`;
       }
       // literal_args: `u.m` read from a by-value record parameter never written: gone in a copy whose argument is a
       // compound literal (measured: Hades' `hades_uid_val(right)` of ROOT_UID, `(const kuid_t){ 0 }`; `(T){ x + 1 }`
@@ -5601,6 +5611,8 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+/** CORELENS_LOCAL_LOADS=0: a local aggregate's member read twice in a statement keeps both records (cse.ts). */
+const LOCAL_LOADS = process.env.CORELENS_LOCAL_LOADS !== '0';
 /** CORELENS_KVER_GUARDS=0: no site records the LINUX_KERNEL_VERSION comparisons it runs under (withV). */
 const KVER_GUARDS = process.env.CORELENS_KVER_GUARDS !== '0';
 /** CORELENS_SINK_EXIT_IFS=0: an if before an exit arm's last statements ends the part sunk (its before/after figures). */

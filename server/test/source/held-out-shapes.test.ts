@@ -32,6 +32,10 @@
 //     the exit only, outside the loop LoopUnroll copies (CORELENS_SINK_EXIT_IFS; kubescape node-agent's trace_open
 //     d_path walk, `if (buf_off >= 5 && BPF_CORE_READ(dentry, d_sb, s_magic) == ..) {..} break;` after a test that
 //     continues: 80 copies for clang's 1, 634 of its CSE). Also an if/else arm with no continue before it.
+//   - local_loads: the same member of a local aggregate read twice in one statement (`(s_addr.sin_port >> 8) |
+//     ((s_addr.sin_port & 0xFF) << 8)` after bpf_probe_read(&s_addr, ..), SysmonForLinux's TCPaccept): EarlyCSE merges
+//     the identical preserve_access_index calls on the one stack slot, GVN the loads: one record, as through a pointer
+//     (CORELENS_LOCAL_LOADS). Across statements (`a = s.x; .. a + s.x`) clang merges too: not modelled.
 //   - inline_definitions: a non-static `__always_inline` (or `inline`) function is a C99 inline definition: clang
 //     emits no symbol for it, so it is no .text program of its own, even taking a pointer to a preserve_access_index
 //     record (ptcpdump's handle_tc_ingress); `__attribute__((always_inline))` alone and `extern inline` are emitted.
@@ -1494,6 +1498,42 @@ SEC("kprobe/sock_close") int BPF_KPROBE(close_scan, struct task_struct *t)
 {
 	struct file **fd = BPF_CORE_READ(t, files, fdt, fd);
 	return find_sock(fd);
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'local_loads', min: 6, text: `/* in the shape of SysmonForLinux's TCPaccept: a sockaddr copied to the stack, its port byte-swapped by hand */
+struct ev { unsigned short port; unsigned char addr[16]; };
+struct ev evs[4];
+SEC("kprobe/inet_csk_accept") int BPF_KPROBE(acc, void *uaddr, int *len)
+{
+	int socklen = 0;
+	struct sockaddr_in s_addr;
+	struct sockaddr_in6 s_addr6;
+	struct ev *event = &evs[0];
+	bpf_probe_read(&socklen, sizeof(socklen), len);
+	if (socklen <= sizeof(struct sockaddr_in)) {
+		bpf_probe_read(&s_addr, sizeof(s_addr), uaddr);
+		bpf_probe_read(event->addr, 4, (void *)&(s_addr.sin_addr));
+		event->port = (s_addr.sin_port >> 8) | ((s_addr.sin_port & 0xFF) << 8);
+	} else {
+		bpf_probe_read(&s_addr6, sizeof(s_addr6), uaddr);
+		bpf_probe_read(event->addr, 16, (void *)&(s_addr6.sin6_addr));
+		event->port = (s_addr6.sin6_port >> 8) | ((s_addr6.sin6_port & 0xFF) << 8);
+	}
+	return 0;
+}
+SEC("kprobe/a1") int BPF_KPROBE(a1, void *uaddr)
+{
+	struct sockaddr_in s;
+	bpf_probe_read(&s, sizeof(s), uaddr);
+	evs[1].port = s.sin_port + s.sin_port;
+	return 0;
+}
+/* through a pointer: one record already */
+SEC("kprobe/a3") int BPF_KPROBE(a3, struct sockaddr_in *p)
+{
+	evs[2].port = (p->sin_port >> 8) | ((p->sin_port & 0xFF) << 8);
+	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
