@@ -7,7 +7,7 @@ import { BpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { ReloKind, isExistenceKind } from '../core/kinds';
 import { PreparedObject, prepareObject, relocateEach } from '../core/object';
-import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelocation, externFactNames, externRefusal, externRefusalReason, factNames, factsFromBtf, objectVerdicts, prepareVerdicts } from '../verdict/index';
+import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelocation, externFactNames, externRefusal, externRefusalReason, factNames, factsFromBtf, objectVerdicts, prepareVerdicts, runningVersionHere, targetKernelVersion } from '../verdict/index';
 import type { LibbpfExterns } from '../source/externs';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
@@ -152,6 +152,26 @@ export interface EngineOptions {
   readonly cache?: SliceCache;
 }
 
+/** Whether `LINUX_KERNEL_VERSION op v` is `when` on a machine of this version (a range: Ubuntu's unknown patch
+ * level), undefined when the range does not decide it. */
+export function kverHolds(c: NonNullable<LiveSite['kver']>[number], version: number | readonly [number, number]): boolean | undefined {
+  const at = (x: number): boolean => {
+    switch (c.op) {
+      case '==': return x === c.v;
+      case '!=': return x !== c.v;
+      case '<': return x < c.v;
+      case '<=': return x <= c.v;
+      case '>': return x > c.v;
+      case '>=': return x >= c.v;
+    }
+  };
+  const [lo, hi] = typeof version === 'number' ? [version, version] : version;
+  // every comparison is monotonic in x or true at one point only: the ends decide unless v lies between them
+  const a = at(lo);
+  if (a !== at(hi) || (lo < c.v && c.v < hi && (c.op === '==' || c.op === '!='))) return undefined;
+  return a === c.when;
+}
+
 /** Checks one target; never throws (a bad target is a value naming its file). */
 export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index: number, opts: EngineOptions): Promise<TargetReport> {
   let archiveRead = false;
@@ -165,11 +185,18 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
       const f = ex ? externRefusal(loaded.btf, prog.localBtf!, ex.ksyms, ex.kcfg, true, loadingMachineOf(spec)) : undefined;
       const refused: Refusal | undefined = f && { extern: f.extern, errno: f.errno, reason: externRefusalReason(f) };
       const evs = evaluateSites(prog.localBtf!, prog.payload.sites, [target]);
+      const machine = loadingMachineOf(spec);
+      const version = machine.running ? runningVersionHere() : targetKernelVersion(machine.release, machine.distro);
       const sites = evs.map((ev): LiteSite => {
         const st = ev.targets.get(spec.name)!;
         // an object libbpf refuses is never walked by the verifier: as for a .o, whether a site runs is unknown
         // there (its guards decide nothing: nothing loads)
         if (refused) return { ...lite(st.result, remap), runs: 2, ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}) };
+        // an arm a LINUX_KERNEL_VERSION comparison does not take on this target's machine: the verifier, reading
+        // the frozen .kconfig value as a constant, never walks it (as objectVerdicts decides for the .o)
+        if (ev.site.kver && version !== undefined && ev.site.kver.some((c) => kverHolds(c, version) === false)) {
+          return { ...lite(st.result, remap), runs: 0, ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}) };
+        }
         return {
           ...lite(st.result, remap), runs: st.runs === undefined ? 2 : st.runs ? 1 : 0,
           ...(st.offBy ? { off: ev.site.guards.indexOf(st.offBy) } : {}),

@@ -49,7 +49,7 @@ const siteKey = (s: LiveSite): string => {
   return k;
 };
 const siteKeys = new WeakMap<LiveSite, string>();
-const siteKeyOf = (s: LiveSite) => `${posKey(s)}|${s.kind}|${s.localType}|${s.access}|${s.readSize ?? ''}${s.directLoad ? 'd' : ''}|${s.directBitfield ? 1 : 0}${s.plainPointer ? 'p' : ''}${s.tpArg ? `t${s.tpArg.tp}:${s.tpArg.arg}` : ''}${s.knob ? `k${s.knob}` : ''}|${s.guards.map(guardKey).join('&')}`;
+const siteKeyOf = (s: LiveSite) => `${posKey(s)}|${s.kind}|${s.localType}|${s.access}|${s.readSize ?? ''}${s.directLoad ? 'd' : ''}|${s.directBitfield ? 1 : 0}${s.plainPointer ? 'p' : ''}${s.tpArg ? `t${s.tpArg.tp}:${s.tpArg.arg}` : ''}${s.knob ? `k${s.knob}` : ''}${s.kver ? `v${s.kver.map((c) => `${c.when ? '' : '!'}${c.op}${c.v}`).join(',')}` : ''}|${s.guards.map(guardKey).join('&')}`;
 
 /**
  * Puts per-arch evaluations back together. The arch with the most targets is the primary one: its sites (and local

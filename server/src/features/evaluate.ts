@@ -72,6 +72,8 @@ export interface LiveSite {
   tpArg?: { tp: string; arg: number };
   /** Runs only when this `const volatile` knob is set to other than its default (see analyzer.ts Site.knob). */
   knob?: string;
+  /** Runs only where these LINUX_KERNEL_VERSION comparisons hold (see analyzer.ts Site.kver). */
+  kver?: { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number; when: boolean }[];
   /** A load with no relocation (see analyzer.ts Site.plainRead): only its guards are relocated; its label. */
   plainRead?: string;
   /** Width in bytes the program reads, when the read has a fixed width (direct loads, BPF_CORE_READ). */

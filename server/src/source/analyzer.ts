@@ -145,6 +145,9 @@ export interface Site {
   /** Runs only when this `const volatile` knob (a .rodata global the loader may set) is set to other than its
    * default: the object as compiled does not run it, so its failures are warnings naming the knob, not errors. */
   knob?: string;
+  /** Runs only where these comparisons of the `__kconfig` LINUX_KERNEL_VERSION hold (sites.ts KverCond): the check
+   * engine drops the site on a target whose release decides one false, as the verifier prunes that arm there. */
+  kver?: { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number; when: boolean }[];
   /** clang emits this relocation this many times in this context: the site sits in a fully unrolled loop
    * (`#pragma unroll` over a constant trip count), one copy per iteration. Absent means once. */
   copies?: number;

@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, ConstArm, ExitArm, FuncResult, GuardRef, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
+import { CallRef, ConstArm, ExitArm, FuncResult, GuardRef, KverCond, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -73,6 +73,8 @@ interface Ctx {
   outer?: { times: number; arms: ExitArm[] };
   /** A call on the path runs only when this `const volatile` knob is set to other than its default. */
   knob?: string;
+  /** The LINUX_KERNEL_VERSION comparisons the calls on the path run under (CallRef.kver). */
+  kver?: KverCond[];
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
@@ -326,6 +328,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       ...(times !== 1 ? { times } : {}),
       ...(outer ? { outer } : {}),
       ...(c.knob ?? call.knob ? { knob: c.knob ?? call.knob } : {}),
+      ...(c.kver || call.kver ? { kver: [...(c.kver ?? []), ...(call.kver ?? [])] } : {}),
     };
   };
   /** The callee's exit arms a caller's loop leaving on `call.exitIf` sinks across its copies (ExitArm): those whose
@@ -397,6 +400,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (c.unreached) s.unreached = true;
     if (c.idle) s.idle = true;
     if (c.knob ?? r.knob) s.knob = c.knob ?? r.knob;
+    if (c.kver || r.kver) s.kver = [...(c.kver ?? []), ...(r.kver ?? [])];
     if (r.directBitfield) s.directBitfield = true;
     if (r.directBitfield && r.paramPointer && btfTypedArg(c)) s.btfPointer = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;
@@ -429,6 +433,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     s.section = c.section;
     if (c.idle) s.idle = true;
     if (c.knob ?? r.knob) s.knob = c.knob ?? r.knob;
+    if (c.kver || r.kver) s.kver = [...(c.kver ?? []), ...(r.kver ?? [])];
     return s;
   };
 

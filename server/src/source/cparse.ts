@@ -62,6 +62,8 @@ export class TypeEnv {
     return undefined;
   }
   knob(n: string): bigint | undefined { return this.knobs.get(n) ?? this.find((e) => e.knobs.get(n)); }
+  /** A `__ksym` / `__kconfig` extern by name, declared here or in a header. */
+  extern(n: string): ExternDecl | undefined { return this.externs.get(n) ?? this.find((e) => e.externs.get(n)); }
   /** A function by name; a definition (with a body) wins over a prototype seen elsewhere. */
   func(n: string): FuncDef | undefined {
     const own = this.funcs.get(n);

@@ -1087,6 +1087,16 @@ function mayClobber(evs: FlowEv[]): boolean {
 
 /** The rules by value: direct loads in one statement, checks and addresses through one pointer value, GVN. */
 function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: FlowCopy): void {
+  // local_loads: the same member of a local aggregate read twice in one statement, nothing between that may write
+  // memory: EarlyCSE merges the two identical llvm.preserve.struct.access.index calls on the one stack slot and GVN
+  // the two loads, one record (measured with clang 14: `(s.sin_port >> 8) | ((s.sin_port & 0xFF) << 8)` after
+  // bpf_probe_read(&s, ..), SysmonForLinux's TCPaccept; through a pointer the rule above already merges)
+  if (e.c === 'x' && e.lb !== undefined) {
+    const k = `lb|${copy.id(e.lb)}/${s.readSize}|${keyOf(s)}`;
+    if (st.loads.has(k)) s.merged = true;
+    else st.loads.add(k);
+    return;
+  }
   if (e.c === 'l') {
     const k = `${copy.id(e.b!)}/${s.readSize}|${keyOf(s)}`;
     if (st.loads.has(k) || (!e.sunk && st.loads.has(`h|${k}`))) s.merged = true;
@@ -1266,6 +1276,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // replay's `avail` starts empty) merges as in straight code (measured: KubeArmor's walk reading
       // mnt->mnt_parent before and in `if (mnt != m)`, one record per iteration; construct cse_merge)
       if (UNROLLED && st.loop && copies > 1 && e.c === 'a' && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
+      if (e.c === 'x' && e.lb !== undefined && !st.loop && copies === 1 && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
       if (e.c === 'x' || st.loop) continue;
       // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
       // records, not 4): they stay unmerged

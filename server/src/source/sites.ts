@@ -52,6 +52,8 @@ export interface RawSite {
   cap?: TripCap;
   /** Runs only when this `const volatile` knob is set to other than its default (Ctx.knob). */
   knob?: string;
+  /** Runs only where these comparisons of a `__kconfig` LINUX_KERNEL_VERSION hold (Ctx.kver). */
+  kver?: KverCond[];
   /** plain_reads: no relocation but a load with no record of its own (FuncResult.reads), named as the finding says
    * (`app_rec::count`, `*(long long *)`). */
   plainRead?: string;
@@ -66,6 +68,13 @@ export interface CheckGuardRef { check: RawSite; when: boolean; via?: CallRef[];
 /** A check's value compared with a constant (`bpf_core_field_size(x) == 2`): the guard holds when `value op v` is
  * `when`. Without it the test is `value != 0`. `v` is a safe integer (sites are JSON: LSP, caches, `sites --json`). */
 export interface GuardCmp { op: '==' | '!=' | '<' | '<=' | '>' | '>='; v: number; /** compared after `& mask` (a switch on `check & 3`) */ mask?: number }
+/**
+ * `LINUX_KERNEL_VERSION op v` is `when` (a `__kconfig` extern on the left, a constant on the right): libbpf fills the
+ * frozen .kconfig map from the loading machine's release before the verifier runs, which reads the value as a known
+ * constant and never walks the arm the comparison does not take there (proven for `check FILE.o` by the kconfig
+ * verdict fixtures); the source path decides it per target where the target's release is known (check/engine.ts).
+ */
+export interface KverCond { op: GuardCmp['op']; v: number; when: boolean }
 /** Same comparison (both absent, or equal). */
 export function sameCmp(a: GuardCmp | undefined, b: GuardCmp | undefined): boolean {
   return a === b || (!!a && !!b && a.op === b.op && a.v === b.v && a.mask === b.mask);
@@ -170,6 +179,8 @@ export interface CallRef {
   pconds?: ParamCond[];
   /** The callee runs only when this `const volatile` knob is set to other than its default (Ctx.knob). */
   knob?: string;
+  /** The callee runs only where these LINUX_KERNEL_VERSION comparisons hold (Ctx.kver). */
+  kver?: KverCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
   args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
     /** `!p`, p this function's own parameter: a constant argument for p folds it too (ptcpdump's
@@ -226,6 +237,8 @@ export interface CallRef {
  *     circuit of the event right before it (the right side's block then dominates one of its arms, or what follows).
  */
 export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: true; /** a check a `?:` branches on (cse.ts `hoist`) */ sel?: true;
+    /** local_loads: a scalar read of a member of this local aggregate (`s.sin_port`, its stack slot): cse.ts merges it
+     * with the same read earlier in the statement */ lb?: string;
     /** the check is the first instruction of an if arm (its first statement branches on it: cse.ts `hoist`) */ lead?: true; /** a read's base as written (exprKey) */ src?: string;
     /** the access goes through `b->m..`, a constant offset `off` from pointer `b` (a plain member holding the relocated
      * record: kyanos's `conn_info->raddr.in6.sin6_port`): that address is a value of the program from here on */
@@ -395,6 +408,8 @@ interface Ctx {
   seen?: { n: number };
   /** The `const volatile` knob whose default keeps this code from running (withK). */
   knob?: string;
+  /** The LINUX_KERNEL_VERSION comparisons this code runs under (withV). */
+  kver?: KverCond[];
   /** Orders between two plain variables the left side of a `&&` on the path established (`mac < network`): LLVM
    * folds a later `network == mac` under it to false (withOrd). Each as `a<b` (strict) or `a!=b`, operands exprKeys. */
   ords?: string[];
@@ -1198,6 +1213,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const record = (s: RawSite, c: 'a' | 'x', ctx: Ctx): void => {
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     if (ctx.knob) s.knob = ctx.knob;
+    if (ctx.kver) s.kver = ctx.kver;
     res.sites.push(s);
     const fe: FlowEv = { s, c };
     flow.push(fe);
@@ -1479,6 +1495,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (fe && 's' in fe && !load && nullBase(v.chain.base)) fe.nul = true;
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
+      } else if (LOCAL_LOADS && fe && 's' in fe && load && !ctx.unevaluated && !v.chain.bits
+        && (k === 'int' || k === 'ptr' || k === 'enum') && !(v.chain.packed && sizeOf(v.type) > 1)) {
+        // a member of a local aggregate (no pointer: its stack slot), read as a scalar
+        let root = v.chain.base ?? v.chain.of;
+        while (root?.e === 'cast') root = root.x;
+        const t = root?.e === 'id' && !lookupParam(root.name) ? lookup(root.name) : undefined;
+        const rk = t ? strip(t).k : undefined;
+        if (root?.e === 'id' && (rk === 'struct' || rk === 'union')) fe.lb = `${root.name}@${version.get(root.name) ?? 0}`;
       }
       // literal_args: `u.m` read from a by-value record parameter never written: gone in a copy whose argument is a
       // compound literal (measured: Hades' `hades_uid_val(right)` of ROOT_UID, `(const kuid_t){ 0 }`; `(T){ x + 1 }`
@@ -1546,6 +1570,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const s: RawSite = { kind: ReloKind.FieldByteOffset, root: VOID, access: [], start: ld.start, end: ld.end, func: f.name, guards: ctx.guards.slice(), viaPointer: o, plainRead: ld.label };
     if (ctx.pconds?.length) s.pconds = ctx.pconds;
     if (ctx.knob) s.knob = ctx.knob;
+    if (ctx.kver) s.kver = ctx.kver;
     (res.reads ??= []).push(s);
   };
   /** `p`, `p->a`, `(T *)p->a->b` where `p` is a parameter of this function the body never assigns. */
@@ -2558,6 +2583,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added, freq };
       if (ctx.pconds?.length) ref.pconds = ctx.pconds;
       if (ctx.knob) ref.knob = ctx.knob;
+      if (ctx.kver) ref.kver = ctx.kver;
       ref.args = args.map((a) => {
         const r = argRef(a);
         if (allocaAddr(a)) r.alloca = true;
@@ -3087,11 +3113,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (arm.s !== 'block') return exit(arm) && phiLight(arm, fr.variant, fr.ind) ? arm : undefined;
     const body = arm.body;
     if (!exit(body[body.length - 1])) return undefined;
-    // the straight-line statements before the exit: the block that branches to the loop's exit. What comes before
-    // them (an if, an inner exit or continue) ends blocks of its own, which stay per copy (measured: an arm that
+    // the straight-line statements before the exit: the block that branches to the loop's exit, and the ifs among
+    // them whose arms only fall through (quietIf: their blocks reach the exit only, outside the loop too). What comes
+    // before them (an inner exit or continue) ends blocks of its own, which stay per copy (measured: an arm that
     // first continues on a test keeps that part per iteration and sinks the rest; falco's d_path walk)
     let i = body.length - 1;
-    while (i > 0 && (body[i - 1]!.s === 'expr' || body[i - 1]!.s === 'decl' || body[i - 1]!.s === 'empty')) i--;
+    while (i > 0 && (body[i - 1]!.s === 'expr' || body[i - 1]!.s === 'decl' || body[i - 1]!.s === 'empty' || (SINK_EXIT_IFS && quietIf(body[i - 1]!)))) i--;
     const tail = body.slice(i);
     if (!phiLight({ s: 'block', body: tail, start: tail[0]!.start, end: arm.end }, fr.variant, fr.ind)) return undefined;
     return i === 0 ? arm : body[i];
@@ -3407,6 +3434,38 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return ok.length ? new Set([...(ctx.nonnull ?? []), ...ok]) : ctx.nonnull;
   }
   /**
+   * The LINUX_KERNEL_VERSION comparisons code under `c` being `when` runs under (KverCond): `LINUX_KERNEL_VERSION <=
+   * KERNEL_VERSION(5, 15, 0)` (either side), the conjuncts of a true `&&`, the disjuncts of a false `||`, through `!`;
+   * LINUX_KERNEL_VERSION a `__kconfig` extern no local or parameter shadows. CORELENS_KVER_GUARDS=0: none.
+   */
+  function withV(ctx: Ctx, c: Expr, when: boolean): KverCond[] | undefined {
+    if (!KVER_GUARDS) return ctx.kver;
+    const out: KverCond[] = [];
+    const bare = (x: Expr): Expr => { while (x.e === 'cast') x = x.x; return x; };
+    const isKver = (x: Expr): boolean => {
+      x = bare(x);
+      if (x.e !== 'id' || x.name !== 'LINUX_KERNEL_VERSION' || lookup(x.name) || lookupParam(x.name)) return false;
+      return env.extern(x.name)?.section === '.kconfig';
+    };
+    const flip: { [op: string]: KverCond['op'] } = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+    const walk = (x: Expr, w: boolean, d: number): void => {
+      if (d > 16) return;
+      x = bare(x);
+      if (x.e === 'unary' && x.op === '!') { walk(x.x, !w, d + 1); return; }
+      if (x.e !== 'binary') return;
+      if ((x.op === '&&' && w) || (x.op === '||' && !w)) { walk(x.l, w, d + 1); walk(x.r, w, d + 1); return; }
+      if (!(x.op in flip)) return;
+      const op = x.op as KverCond['op'];
+      const [k, other, o] = isKver(x.l) ? [true, x.r, op] : isKver(x.r) ? [true, x.l, flip[op]!] : [false, x.r, op];
+      if (!k) return;
+      const v = constValue(other, env);
+      if (v === undefined || v < 0n || v > 0xffffffffn) return;
+      out.push({ op: o, v: Number(v), when: w });
+    };
+    walk(c, when, 0);
+    return out.length ? [...(ctx.kver ?? []), ...out] : ctx.kver;
+  }
+  /**
    * The `const volatile` knob whose default decides `c` against `when` (`if (targ_x)` with targ_x false, `if (!on)
    * return 0;` with on false before the code after it): clang keeps the code (volatile), the object as compiled does
    * not run it (the verifier reads the default from the frozen .rodata, and `check FILE.o` with it), the loader may
@@ -3688,7 +3747,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const pt = branchProb(s.c);
         freq = f0 * pt;
         // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
-        const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true) };
+        const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true), kver: withV(ctx, s.c, true) };
         regions.push({ guards: tc.guards, pconds: tc.pconds });
         if (s.f) twoArms++;
         // (whether an arm falls through, asked with what is known on entry, before its own writes)
@@ -3715,7 +3774,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         let fallF: Fall | null = { guards: [...ctx.guards, ...gf], knob: withK(ctx, s.c, false), narrowed: false };
         if (s.f) {
           if (!jumpOnly(s.f) && !ctx.noEmit) blockAt(freq);
-          const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false) };
+          const fc: Ctx = { ...ctx, guards: [...ctx.guards, ...gf], pconds: withP(ctx, s.c, false), nonnull: withNN(ctx, s.c, false), knob: withK(ctx, s.c, false), kver: withV(ctx, s.c, false) };
           regions.push({ guards: fc.guards, pconds: fc.pconds });
           fall = undefined;
           ff = region(() => sinkExitArm(s.f!, ctx, () => stmt(s.f!, fc)))[1];
@@ -5185,6 +5244,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let pconds = ctx.pconds;
     let nonnull = ctx.nonnull;
     let knob = ctx.knob;
+    let kver = ctx.kver;
     const depth = regions.length;
     // code after a statement that never falls through is unreachable until a label (a case or a goto target): clang
     // emits none of it (measured: `if (1) return 1;` then a BPF_CORE_READ has no record)
@@ -5217,7 +5277,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       let inner = s;
       while (inner.s === 'label') inner = inner.body;
       if (FALL_JOIN && (s.s === 'label' || hasLabel(s))) { joinExtra = []; joinKnob = undefined; }
-      const sctx = { ...ctx, guards: joinExtra.length ? [...sguards, ...joinExtra] : sguards, pconds, nonnull, knob: knob ?? joinKnob };
+      // a label may be entered by a goto from before the early exit that added a version comparison
+      if (hasLabel(s)) kver = ctx.kver;
+      const sctx = { ...ctx, guards: joinExtra.length ? [...sguards, ...joinExtra] : sguards, pconds, nonnull, knob: knob ?? joinKnob, kver };
       fall = undefined;
       try { stmt(s, sctx); } finally { sunkChain = sunk0; }
       const sf = FALL_JOIN && STRUCTURED.has(s.s) && !hasLabel(inner) ? takeFall() : undefined;
@@ -5229,8 +5291,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (s.s === 'if') {
         const tExit = exits(s.t);
         const fExit = s.f ? exits(s.f) : false;
-        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); knob = withK({ ...ctx, knob }, s.c, false); }
-        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); knob = withK({ ...ctx, knob }, s.c, true); }
+        if (tExit && !fExit) { guards = [...guards, ...(condGuards(s.c, false, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, false); nonnull = withNN({ ...ctx, nonnull }, s.c, false); knob = withK({ ...ctx, knob }, s.c, false); kver = withV({ ...ctx, kver }, s.c, false); }
+        else if (fExit && !tExit) { guards = [...guards, ...(condGuards(s.c, true, gctx) ?? [])]; pconds = withP({ ...ctx, pconds }, s.c, true); nonnull = withNN({ ...ctx, nonnull }, s.c, true); knob = withK({ ...ctx, knob }, s.c, true); kver = withV({ ...ctx, kver }, s.c, true); }
         // what follows an early exit is a block of its own, entered only from the test's other side
         if (tExit !== fExit) regions.push({ guards, pconds });
       }
@@ -5549,6 +5611,30 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
+/** CORELENS_LOCAL_LOADS=0: a local aggregate's member read twice in a statement keeps both records (cse.ts). */
+const LOCAL_LOADS = process.env.CORELENS_LOCAL_LOADS !== '0';
+/** CORELENS_KVER_GUARDS=0: no site records the LINUX_KERNEL_VERSION comparisons it runs under (withV). */
+const KVER_GUARDS = process.env.CORELENS_KVER_GUARDS !== '0';
+/** CORELENS_SINK_EXIT_IFS=0: an if before an exit arm's last statements ends the part sunk (its before/after figures). */
+const SINK_EXIT_IFS = process.env.CORELENS_SINK_EXIT_IFS !== '0';
+
+/**
+ * An if whose arms hold only straight-line code and ifs of the same kind (no jump, loop, switch or label): in an exit
+ * arm of a loop (sinkTail), after its last way back into the loop (a continue), such an if's blocks reach only the
+ * exit, never the latch, so they are no part of the natural loop LoopUnroll copies: one copy for all iterations,
+ * entered through PHIs of the values the copies hand over (measured with clang 14: `if (off >= 5 &&
+ * BPF_CORE_READ(d, d_sb, s_magic) == M) {..} break;` after a test that continues, in an 80-copy d_path walk: one
+ * record per inlined walk; kubescape node-agent's trace_open).
+ */
+function quietIf(st: Stmt, d = 0): boolean {
+  if (d > 64) return false;
+  switch (st.s) {
+    case 'expr': case 'decl': case 'empty': return true;
+    case 'block': return st.body.every((x) => quietIf(x, d + 1));
+    case 'if': return quietIf(st.t, d + 1) && (!st.f || quietIf(st.f, d + 1));
+    default: return false;
+  }
+}
 /** The tails rule's declared-locals record (cse.ts `tails`, switched with it). */
 const TAIL_DECLS = process.env.CORELENS_CSE_TAILS !== '0';
 

@@ -28,6 +28,14 @@
 //     unroll the loop around it fully). Only the straight-line statements before the exit sink (an inner test that
 //     continues stays per copy), and only while each operation differs between copies in at most one operand (one
 //     PHI): the induction variable as a value is one (`out[8 + i] = ..; return i;` sinks). Kept per copy: a continue.
+//   - exit_arm_ifs: ifs whose arms only fall through, before such an arm's exit, sink with it: their blocks reach
+//     the exit only, outside the loop LoopUnroll copies (CORELENS_SINK_EXIT_IFS; kubescape node-agent's trace_open
+//     d_path walk, `if (buf_off >= 5 && BPF_CORE_READ(dentry, d_sb, s_magic) == ..) {..} break;` after a test that
+//     continues: 80 copies for clang's 1, 634 of its CSE). Also an if/else arm with no continue before it.
+//   - local_loads: the same member of a local aggregate read twice in one statement (`(s_addr.sin_port >> 8) |
+//     ((s_addr.sin_port & 0xFF) << 8)` after bpf_probe_read(&s_addr, ..), SysmonForLinux's TCPaccept): EarlyCSE merges
+//     the identical preserve_access_index calls on the one stack slot, GVN the loads: one record, as through a pointer
+//     (CORELENS_LOCAL_LOADS). Across statements (`a = s.x; .. a + s.x`) clang merges too: not modelled.
 //   - inline_definitions: a non-static `__always_inline` (or `inline`) function is a C99 inline definition: clang
 //     emits no symbol for it, so it is no .text program of its own, even taking a pointer to a preserve_access_index
 //     record (ptcpdump's handle_tc_ingress); `__attribute__((always_inline))` alone and `extern inline` are emitted.
@@ -1409,6 +1417,127 @@ SEC("tc") int count(struct __sk_buff *skb)
 		return 0;
 	/* __builtin_offsetof is a constant to clang 14: no relocation */
 	out[2] = skb->len + __builtin_offsetof(struct iphdr, ttl) + offsetof(struct iphdr, saddr);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'exit_arm_ifs', min: 200, text: `/* in the shape of a d_path walk (kubescape node-agent's trace_open): the arm that leaves the loop first checks
+ * the mount, continues on a mount point, then tests the super block before its break */
+#define NPARTS 8
+#define MAGIC 0x9fa0
+struct scratch { char buf[4096]; };
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, u32); __type(value, struct scratch); } bufs SEC(".maps");
+static __always_inline long walk(struct path *p)
+{
+	u32 z = 0;
+	struct scratch *s = bpf_map_lookup_elem(&bufs, &z);
+	if (!s)
+		return 0;
+	struct dentry *dentry = BPF_CORE_READ(p, dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(p, mnt);
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
+	unsigned int off = 2048;
+	char slash = '/';
+#pragma unroll
+	for (int i = 0; i < NPARTS; i++) {
+		struct dentry *root = BPF_CORE_READ(vfsmnt, mnt_root);
+		struct dentry *up = BPF_CORE_READ(dentry, d_parent);
+		if (dentry == root || dentry == up) {
+			if (dentry != root)
+				break;
+			if (mnt != parent) {
+				bpf_probe_read_kernel(&dentry, sizeof(dentry), &mnt->mnt_mountpoint);
+				bpf_probe_read_kernel(&mnt, sizeof(mnt), &mnt->mnt_parent);
+				bpf_probe_read_kernel(&parent, sizeof(parent), &mnt->mnt_parent);
+				vfsmnt = &mnt->mnt;
+				continue;
+			}
+			/* one copy: from here on the arm reaches the exit only */
+			if (off >= 5 && BPF_CORE_READ(dentry, d_sb, s_magic) == MAGIC) {
+				off -= 1;
+				bpf_probe_read_kernel(&s->buf[off & 2047], 1, &slash);
+			}
+			break;
+		}
+		struct qstr name = BPF_CORE_READ(dentry, d_name);
+		unsigned int len = (name.len + 1) & 255;
+		off -= len;
+		bpf_probe_read_kernel_str(&s->buf[off & 2047], len, name.name);
+		dentry = up;
+	}
+	return off;
+}
+SEC("kprobe/vfs_open") int BPF_KPROBE(open_walk, struct path *p)
+{
+	return walk(p);
+}
+SEC("kprobe/vfs_truncate") int BPF_KPROBE(trunc_walk, struct path *p)
+{
+	return walk(p) + walk(p);
+}
+long seen[4];
+/* an exit arm with no continue before it: its if/else and the rest leave the loop from every copy */
+static __always_inline int find_sock(struct file **fd)
+{
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		struct file *f = NULL;
+		bpf_probe_read_kernel(&f, sizeof(f), &fd[i]);
+		if (!f)
+			continue;
+		struct socket *sock = BPF_CORE_READ(f, private_data);
+		if (sock) {
+			struct sock *sk = BPF_CORE_READ(sock, sk);
+			if (BPF_CORE_READ(sk, __sk_common.skc_family) == 10)
+				seen[0] = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[3]);
+			else
+				seen[1] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+			seen[2] = BPF_CORE_READ(sk, __sk_common.skc_num);
+			return 1;
+		}
+	}
+	return 0;
+}
+SEC("kprobe/sock_close") int BPF_KPROBE(close_scan, struct task_struct *t)
+{
+	struct file **fd = BPF_CORE_READ(t, files, fdt, fd);
+	return find_sock(fd);
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'local_loads', min: 6, text: `/* in the shape of SysmonForLinux's TCPaccept: a sockaddr copied to the stack, its port byte-swapped by hand */
+struct ev { unsigned short port; unsigned char addr[16]; };
+struct ev evs[4];
+SEC("kprobe/inet_csk_accept") int BPF_KPROBE(acc, void *uaddr, int *len)
+{
+	int socklen = 0;
+	struct sockaddr_in s_addr;
+	struct sockaddr_in6 s_addr6;
+	struct ev *event = &evs[0];
+	bpf_probe_read(&socklen, sizeof(socklen), len);
+	if (socklen <= sizeof(struct sockaddr_in)) {
+		bpf_probe_read(&s_addr, sizeof(s_addr), uaddr);
+		bpf_probe_read(event->addr, 4, (void *)&(s_addr.sin_addr));
+		event->port = (s_addr.sin_port >> 8) | ((s_addr.sin_port & 0xFF) << 8);
+	} else {
+		bpf_probe_read(&s_addr6, sizeof(s_addr6), uaddr);
+		bpf_probe_read(event->addr, 16, (void *)&(s_addr6.sin6_addr));
+		event->port = (s_addr6.sin6_port >> 8) | ((s_addr6.sin6_port & 0xFF) << 8);
+	}
+	return 0;
+}
+SEC("kprobe/a1") int BPF_KPROBE(a1, void *uaddr)
+{
+	struct sockaddr_in s;
+	bpf_probe_read(&s, sizeof(s), uaddr);
+	evs[1].port = s.sin_port + s.sin_port;
+	return 0;
+}
+/* through a pointer: one record already */
+SEC("kprobe/a3") int BPF_KPROBE(a3, struct sockaddr_in *p)
+{
+	evs[2].port = (p->sin_port >> 8) | ((p->sin_port & 0xFF) << 8);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
@@ -4149,6 +4278,50 @@ char LICENSE[] SEC("license") = "GPL";
     // the others run only when the loader sets the knob: warnings that say which
     const warned = S.filter((f) => f.severity === 'warning').map((f) => `${findingKey(f)} ${/only if \`(\w+)\` is set/.exec(f.message)?.[1]}`).sort();
     assert.deepStrictEqual(warned, ['core-missing-field 12 [5.10-amd64] with_state', 'core-missing-field 20 [5.10-amd64] mode', 'direct-read 28 [5.10-amd64,6.18-amd64] targ_pid']);
+  });
+
+  // kver_guards (a `check` comparison): `if (LINUX_KERNEL_VERSION <= KERNEL_VERSION(5, 15, 0)) .. else
+  // BPF_CORE_READ(fpu, fpstate, ..)` (kubescape node-agent's randomx gadget): libbpf fills the __kconfig
+  // LINUX_KERNEL_VERSION from the loading machine's release and the verifier reads it from the frozen .kconfig map, so
+  // the arm a comparison does not take there never runs (check FILE.o: no error on 5.10, release 5.10.0); the source
+  // path read every arm as running: 2 source-only error groups. Now each site keeps the comparisons it runs under
+  // (sites.ts withV, CORELENS_KVER_GUARDS) and the engine decides them per target where the release is known.
+  it('kver_guards: arms a LINUX_KERNEL_VERSION comparison leaves out on a target fail nowhere, on both paths', async () => {
+    const { S, O } = await checkBoth(dir, 'kver_guards', `extern int LINUX_KERNEL_VERSION __kconfig;
+long out[5];
+static __always_inline long state_of(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, __state);
+}
+SEC("kprobe/do_exit") int by_arm(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (LINUX_KERNEL_VERSION <= KERNEL_VERSION(5, 13, 0))
+		out[0] = BPF_CORE_READ(t, pid);
+	else
+		out[1] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+SEC("kprobe/do_exit") int by_exit(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (KERNEL_VERSION(5, 14, 0) > LINUX_KERNEL_VERSION || !t)
+		return 0;
+	out[2] = state_of(t);
+	return 0;
+}
+SEC("kprobe/do_exit") int kept(void *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 4, 0))
+		out[3] = BPF_CORE_READ(t, __state);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`);
+    assert.deepStrictEqual(errorsOf(S), errorsOf(O));
+    // the one error: __state read on every kernel from 5.4, missing on 5.10
+    assert.deepStrictEqual(errorsOf(S), ['core-missing-field 33 [5.10-amd64]']);
   });
 
   it('config_knobs: members of a const volatile config struct are knobs too; check FILE.bpf.c errors = check FILE.o errors', async () => {
