@@ -6,7 +6,10 @@
 //   - ool_callers (CORELENS_OOL_CALLERS): a subprogram kept out of line runs where one of its calls runs, with that
 //     call's constant arguments known (the verifier's check_func_call and is_branch_taken); a global one once a
 //     walked call reaches it; clang's IPSCCP folds a parameter every call passes the same literal;
-//   - loop_join (CORELENS_LOOP_JOIN): code after a loop entered at least once runs where a path through its body does.
+//   - loop_join (CORELENS_LOOP_JOIN): code after a loop entered at least once runs where a path through its body does;
+//   - poisoned_guards (CORELENS_POISONED_GUARDS): under a check whose relocation is poisoned on a target (the size of a
+//     field it lacks) the verifier stops at the check; the object path's walk goes on into both branches with the
+//     value unknown and reports the direct reads there too (seed 296's 18 object-only groups), and so does the source.
 
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
@@ -95,7 +98,7 @@ int BPF_PROG(loop_join, bool preempt, struct task_struct *prev, struct task_stru
 const errorsOf = (found: readonly CheckFinding[]): string[] => found.filter((f) => f.severity === 'error')
   .map((f) => `${f.code} ${f.location.line} [${[...f.targets].sort().join(',')}]`).sort();
 
-describe('subprograms and loops as the verifier walks them (ool_callers, loop_join)', function () {
+describe('subprograms, loops and poisoned checks as the verifier walks them (ool_callers, loop_join, poisoned_guards)', function () {
   this.timeout(300_000);
   let dir: string;
   const raw = new Map<string, string>();
@@ -178,6 +181,26 @@ int BPF_PROG(ipsccp, bool preempt, struct task_struct *prev, struct task_struct 
     const agree = await compareProgram(await createAnalyzer(), { name: 'ipsccp', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
     assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
     assert.strictEqual(agree.relocations, 1);
+  });
+
+  it('poisoned_guards: a direct read under a poisoned check is the object walk\'s error there too; refused on 5.10', async () => {
+    const { S, O, loads } = await run('poisoned_guards', `
+SEC("kprobe/do_nanosleep")
+int BPF_KPROBE(poisoned_guards)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+
+	if (bpf_core_field_size(t->__state) > 24)
+		out[0] = t->pid;
+	return 0;
+}
+`);
+    assert.deepStrictEqual(S, O, 'check .bpf.c vs check .o');
+    assert.ok(S.includes('direct-read 15 [5.10-amd64]'), S.join('\n'));
+    if (loads) {
+      assert.strictEqual(loads.get('5.10-amd64')?.class, 'core', loads.get('5.10-amd64')?.message);
+      assert.ok(loads.get('6.18-amd64')?.loads, loads.get('6.18-amd64')?.message);
+    }
   });
 
   it('loop_join: the first iteration returns where __state is missing: no error on either path, loads on 5.10', async () => {
