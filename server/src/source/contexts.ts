@@ -165,6 +165,11 @@ interface RootMemo {
   reached: FuncDef[];
   /** The types the expansion gave the local BTF builder, in order (replayed when another arch takes the expansion). */
   types: CType[];
+  /** ool_callers: the calls of out-of-line subprograms the expansion met, the literal arguments of every call of a
+   * static function and the functions it named as values (replayed when the expansion is reused). */
+  ool?: [FuncDef, OolCall][];
+  lits?: [FuncDef, (bigint | undefined)[]][];
+  taken?: FuncDef[];
 }
 
 /**
@@ -754,6 +759,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     for (const r of res.fnRefs ?? []) {
       if (!holds(r.pconds, c) || !r.def.body) continue;
       addressTaken.add(r.def);
+      if (rec) (rec.taken ??= []).push(r.def);
       rec?.pushes.push(r.def);
       if (!rootsDone.has(r.def)) pendingRoots.push(r.def);
     }
@@ -768,6 +774,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         let lits = litCalls.get(callee);
         if (!lits) litCalls.set(callee, lits = []);
         lits.push(literals(call));
+        if (rec) (rec.lits ??= []).push([callee, literals(call)]);
       }
       // (a global function too, in a unit with programs: verified alone, and only once a walked call reaches it)
       if (!inl && OOL_CALLERS && (callee.static || (GLOBAL_WALK && programs.length)) && !callee.section && !c.unreached) {
@@ -779,7 +786,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         const argpl = (call.args ?? []).map((a) => free && a.k === undefined && !!a.via && plainPointer(c, a.via));
         let list = oolCalls.get(callee);
         if (!list) oolCalls.set(callee, list = []);
-        list.push({ guards, argv: argsAt(c.argv, call) ?? [], argpl, lit: literals(call), ...(c.idle ? { idle: true } : {}) });
+        const oc: OolCall = { guards, argv: argsAt(c.argv, call) ?? [], argpl, lit: literals(call), ...(c.idle ? { idle: true } : {}) };
+        list.push(oc);
+        if (rec) (rec.ool ??= []).push([callee, oc]);
       }
       if (!inl) {
         if (!c.prefix.length && !call.guards.length && !c.unreached && (c.section !== '.text' || c.walked)) textWalked.add(callee);
@@ -851,6 +860,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       const old = cache.roots.get(def)?.get(mode);
       if (old && stillValid(old, def, res)) {
         cache.reused++;
+        replayOol(old);
         for (const s of old.sites) out.push(s);
         for (const s of old.reads) reads.push(s);
         for (const d of old.reached) reached.add(d);
@@ -863,6 +873,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       if (taken) {
         cache.reused++;
         sharedExpansions.hits++;
+        replayOol(taken);
         for (const s of taken.sites) out.push(s);
         for (const s of taken.reads) reads.push(s);
         for (const d of taken.reached) reached.add(d);
@@ -931,6 +942,20 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   /** ool_callers: a function still to be rooted (pending, or a global one deferred) may call `def`. */
   const laterCallers = (def: FuncDef): boolean => [...pendingRoots, ...deferred.map((d) => d.def)]
     .some((d) => d !== def && !rootsDone.has(d) && reaches(d).has(def));
+  /** ool_callers: what a reused expansion's walk had recorded (its calls, literals, callbacks). */
+  const replayOol = (m: RootMemo): void => {
+    for (const [d, oc] of m.ool ?? []) {
+      let list = oolCalls.get(d);
+      if (!list) oolCalls.set(d, list = []);
+      list.push(oc);
+    }
+    for (const [d, l] of m.lits ?? []) {
+      let lits = litCalls.get(d);
+      if (!lits) litCalls.set(d, lits = []);
+      lits.push(l);
+    }
+    for (const d of m.taken ?? []) addressTaken.add(d);
+  };
   const remember = (def: FuncDef, mode: string, m: RootMemo): void => {
     let byMode = seen!.get(def);
     if (!byMode) seen!.set(def, byMode = new Map());
@@ -951,7 +976,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     for (const [call, inl] of m.decisions) if (inlines(call.def, call) !== inl) return undefined;
     // every site and guard knows its type (one made while the sharing was off does not)
     const typed = (g: Guard): boolean => ('any' in g ? g.any.every((alt) => alt.every(typed)) : typeOfId.has(g));
-    if (!m.sites.every((s) => typeOfId.has(s) && s.guards.every(typed)) || !m.reads.every((s) => s.guards.every(typed))) return undefined;
+    if (!m.sites.every((s) => typeOfId.has(s) && s.guards.every(typed)) || !m.reads.every((s) => s.guards.every(typed))
+      || !(m.ool ?? []).every(([, oc]) => oc.guards.every(typed))) return undefined;
     // the same types given to this arch's builder in the same order, then each site and guard with this arch's id
     for (const t of m.types) ce.builder.idOf(t);
     const copied = new Map<Guard, Guard>();
@@ -984,7 +1010,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       const guards = s.guards.map(guard);
       return guards.every((g, i) => g === s.guards[i]) ? s : { ...s, guards };
     });
-    return { funcs: m.funcs, decisions: m.decisions, sites, reads: rds, pushes: m.pushes, reached: m.reached, types: m.types };
+    const ool = m.ool?.map(([d, oc]): [FuncDef, OolCall] => [d, { ...oc, guards: oc.guards.map(guard) }]);
+    return { funcs: m.funcs, decisions: m.decisions, sites, reads: rds, pushes: m.pushes, reached: m.reached, types: m.types,
+      ...(ool ? { ool } : {}), ...(m.lits ? { lits: m.lits } : {}), ...(m.taken ? { taken: m.taken } : {}) };
   };
   /** The expansion would come out the same: every function it entered has the same result at the same place, and
    * every inlining decision is the same. */
