@@ -50,6 +50,8 @@ export interface LiteSite {
   readonly runs: 0 | 1 | 2;
   /** Index of the guard that switches the site off. */
   readonly off?: number;
+  /** runs 2 only because a guard's check is poisoned there (SiteOnTarget.pastPoison). */
+  readonly pp?: true;
   /** Target field size for byte-offset sites (what size findings compare). */
   readonly fs?: number;
   /** libbpf cannot resize a load of this field there (RelocationResult.failMemszAdjust). */
@@ -200,6 +202,7 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
         return {
           ...lite(st.result, remap), runs: st.runs === undefined ? 2 : st.runs ? 1 : 0,
           ...(st.offBy ? { off: ev.site.guards.indexOf(st.offBy) } : {}),
+          ...(st.pastPoison ? { pp: true as const } : {}),
           ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}),
         };
       });

@@ -423,6 +423,7 @@ function sourceFindings(file: string, parts: readonly { arch: Arch; payload: Sou
         per.set(r.name, {
           result: internResult(intern, site.kind, l), runs: l.runs === 2 ? undefined : l.runs === 1,
           ...(l.off !== undefined ? { offBy: site.guards[l.off] } : {}), ...(l.fs !== undefined ? { targetFieldSize: l.fs } : {}),
+          ...(l.pp ? { pastPoison: true } : {}),
         });
       }
       return { site, targets: per };

@@ -261,7 +261,8 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
       // kernel without `client`), reported beside the poison; where libbpf refuses the record nothing is loaded.
       const targets = targetNames.filter((n) => {
         const t = ev.targets.get(n);
-        return t?.runs === true && (t.result.status === 'ok' || (POISONED_DIRECT_READ && t.result.status === 'poison'));
+        // (past a poisoned guard too: the object path's walk goes on into both branches, finding the load there)
+        return (t?.runs === true || !!t?.pastPoison) && (t.result.status === 'ok' || (POISONED_DIRECT_READ && t.result.status === 'poison'));
       });
       if (targets.length) {
         add({

@@ -109,6 +109,9 @@ export interface SiteOnTarget {
   readonly offBy?: LiveGuard;
   /** Index of `offBy` in the site's guards (stable across analyses, unlike the guard object). */
   readonly offByIndex?: number;
+  /** `runs` is undefined only because a guard's own relocation is poisoned here (poisoned_guards): the verifier
+   * stops at that poisoned check, the object path's walk goes on past it into both of its branches. */
+  readonly pastPoison?: boolean;
   /**
    * Size of the field the site ends at on this target, for results shipped without their target spec (the
    * `check` workers drop each target's BTF, and the spec with it); diagnostics use it when the spec is absent.
@@ -214,10 +217,12 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
           const r = results[ti]!;
           let runs: boolean | undefined = !site.idle;
           let offByIndex: number | undefined;
+          let pastPoison = true;
           for (let gi = 0; gi < guards.length && runs !== false; gi++) {
             const v = holds(site.guards[gi]!, guards[gi]!, r);
             if (v === undefined) {
               runs = undefined;
+              if (!callsIn(guards[gi]!).some((c) => r[c]!.status === 'poison')) pastPoison = false;
               continue;
             }
             if (!v) {
@@ -228,7 +233,7 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
           }
           const result = call < 0 ? PLAIN_READ : r[call]!;
           per!.set(t.name, offByIndex === undefined
-            ? { result, runs }
+            ? { result, runs, ...(runs === undefined && pastPoison && POISONED_GUARDS ? { pastPoison: true } : {}) }
             : { result, runs, offBy: site.guards[offByIndex], offByIndex });
         });
         m.remember(keys[si]!, per);
@@ -239,6 +244,9 @@ export function evaluateSites(localBtf: Btf, sites: readonly LiveSite[], targets
     m.end();
   }
 }
+
+/** CORELENS_POISONED_GUARDS=0: a site under a guard whose check is poisoned on a target is never `pastPoison`. */
+const POISONED_GUARDS = process.env.CORELENS_POISONED_GUARDS !== '0';
 
 /** What a plain read (LiveSite.plainRead) stands on: nothing to relocate, so nothing fails. */
 export const PLAIN_READ: RelocationResult = {

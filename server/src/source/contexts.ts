@@ -75,6 +75,28 @@ interface Ctx {
   knob?: string;
   /** The LINUX_KERNEL_VERSION comparisons the calls on the path run under (CallRef.kver). */
   kver?: KverCond[];
+  /** ool_callers: at the root of a static subprogram kept out of line, every call reaching it (OolCall). */
+  vars?: OolCall[];
+}
+
+/**
+ * ool_callers: one call of a static subprogram kept out of line (a BPF-to-BPF call). The verifier walks the
+ * subprogram from each call it reaches with the caller's registers (check_func_call: a new frame holding R1-R5), so
+ * the subprogram runs where one of its calls runs, and a constant argument is a known scalar there: do_check prunes the
+ * branch it decides (is_branch_taken). LLVM's IPSCCP, before any inlining, folds a parameter every call passes the
+ * same literal (internal linkage, no address taken): clang drops what it decides from the one copy.
+ */
+interface OolCall {
+  /** The guards of the path to the call (its context's and the call's own). */
+  guards: Guard[];
+  /** The argument values as this call's context knows them (the verifier's scalars). */
+  argv: (bigint | undefined)[];
+  /** Arguments that are plain numbers to the verifier (text_args), from a call under no CO-RE guard only. */
+  argpl: boolean[];
+  /** The literal constants the call passes (what IPSCCP sees before inlining). */
+  lit: (bigint | undefined)[];
+  /** From an emitted but never loaded function: counts for clang, never walked by the verifier. */
+  idle?: boolean;
 }
 
 /** False when a parameter condition is decided false by a constant argument of this inlined copy. */
@@ -109,6 +131,17 @@ function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
   return undefined;
 }
 
+/** The argument values of `call` in a context whose own parameters have values `argv` (constants, a parameter passed
+ * on, `!param`). */
+function argsAt(argv: (bigint | undefined)[] | undefined, call: CallRef): (bigint | undefined)[] | undefined {
+  return call.args?.map((a) => {
+    if (a.k !== undefined) return a.k;
+    if (a.param !== undefined) return argv?.[a.param];
+    const v = a.notParam !== undefined ? argv?.[a.notParam] : undefined;
+    return v === undefined ? undefined : v === 0n ? 1n : 0n;
+  });
+}
+
 export interface ContextEnv {
   file: string;
   lines: LineMap;
@@ -136,6 +169,11 @@ interface RootMemo {
   reached: FuncDef[];
   /** The types the expansion gave the local BTF builder, in order (replayed when another arch takes the expansion). */
   types: CType[];
+  /** ool_callers: the calls of out-of-line subprograms the expansion met, the literal arguments of every call of a
+   * static function and the functions it named as values (replayed when the expansion is reused). */
+  ool?: [FuncDef, OolCall][];
+  lits?: [FuncDef, (bigint | undefined)[]][];
+  taken?: FuncDef[];
 }
 
 /**
@@ -284,6 +322,12 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
    * the verifier walks them on every target, so a number read there is refused everywhere (a call only in a case
    * no target takes reaches nothing). */
   const textWalked = new Set<FuncDef>();
+  /** ool_callers: per static subprogram kept out of line, the calls met so far (OolCall), in the order met. */
+  const oolCalls = new Map<FuncDef, OolCall[]>();
+  /** ool_callers: per static function, the literal arguments of every call met, inlined or not (IPSCCP's lattice). */
+  const litCalls = new Map<FuncDef, (bigint | undefined)[][]>();
+  /** Functions named as a value (a callback): IPSCCP keeps their parameters, unknown callers may pass anything. */
+  const addressTaken = new Set<FuncDef>();
 
   const range = (def: FuncDef, a: number, b: number): Range => {
     if (!def.file) { const d = deltaOf.get(def) ?? 0; return ce.rng(a + d, b + d); }
@@ -307,12 +351,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], up: { call, parent: c }, prefix: [...c.prefix, ...guardsIn(c, call.guards)],
       entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached, idle: c.idle,
       ...(c.walked ? { walked: true } : {}),
-      argv: call.args?.map((a) => {
-        if (a.k !== undefined) return a.k;
-        if (a.param !== undefined) return c.argv?.[a.param];
-        const v = a.notParam !== undefined ? c.argv?.[a.notParam] : undefined;
-        return v === undefined ? undefined : v === 0n ? 1n : 0n;
-      }),
+      argv: argsAt(c.argv, call),
       ...(call.args?.some((a) => a.fields || (a.param !== undefined && c.argf?.[a.param]))
         ? { argf: call.args.map((a) => a.fields ?? (a.param !== undefined ? c.argf?.[a.param] : undefined)) } : {}),
       ...(call.args?.some((a) => a.nonnull || (a.param !== undefined && c.argnn?.[a.param]))
@@ -353,6 +392,46 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (s.origin) out.origin = s.origin;
     return out;
   });
+
+  /**
+   * ool_callers: the calls of the out-of-line subprogram at the root of `c` under which code of `c` with parameter
+   * conditions `pconds` runs: the verifier walks the subprogram from each with its constant arguments and never
+   * enters a branch they decide (undefined: c's root is no subprogram rooted on its calls).
+   */
+  const liveCalls = (c: Ctx, pconds: ParamCond[] | undefined): OolCall[] | undefined => {
+    const path: Ctx[] = [c];
+    while (path[0]!.up) path.unshift(path[0]!.up.parent);
+    const vars = path[0]!.vars;
+    if (!vars) return undefined;
+    return vars.filter((v) => {
+      let argv: (bigint | undefined)[] | undefined = path[0]!.def.params.map((_, i) => path[0]!.argv?.[i] ?? v.argv[i]);
+      for (let i = 1; i < path.length; i++) {
+        const call = path[i]!.up!.call;
+        if (!holds(call.pconds, { ...path[i - 1]!, argv })) return false;
+        const next = argsAt(argv, call);
+        argv = path[i]!.def.params.map((_, j) => path[i]!.argv?.[j] ?? next?.[j]);
+      }
+      return holds(pconds, { ...c, argv });
+    });
+  };
+  /** ool_callers: the guards code of `c` under `pconds` gets from the calls it runs under (liveCalls): none when one
+   * of them runs on every target, an alternative per call, false when no call reaches it. */
+  const varGuards = (c: Ctx, pconds: ParamCond[] | undefined): Guard[] | undefined => {
+    const live = liveCalls(c, pconds);
+    if (!live) return undefined;
+    if (!live.length) return [{ any: [] }];
+    if (live.some((v) => !v.guards.length)) return [];
+    return live.length === 1 ? live[0]!.guards : [{ any: live.map((v) => v.guards) }];
+  };
+  /** ool_callers: some call under which a site runs passes a plain number where it reads (text_args per call). */
+  const plainUnder = (c: Ctx, r: RawSite): boolean => {
+    const live = liveCalls(c, r.pconds);
+    if (!live) return true;
+    const via = r.viaPointer;
+    if (typeof via !== 'object') return true; // a number of the subprogram's own: the guards say where it runs
+    const own = !c.up ? via.param : undefined;
+    return live.some((v) => (own !== undefined ? v.argpl[own] : v.argpl.some((x) => x)));
+  };
 
   /** Contexts already made, per parent context and call (contextMemo). */
   const kids = new Map<Ctx, Map<CallRef, Ctx>>();
@@ -405,13 +484,13 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (r.directBitfield && r.paramPointer && btfTypedArg(c)) s.btfPointer = true;
     if (r.readSize !== undefined) s.readSize = r.readSize;
     if (r.directLoad) s.directLoad = true;
-    if (r.viaPointer && plainPointer(c, r.viaPointer)) s.plainPointer = true;
+    if (r.viaPointer && plainPointer(c, r.viaPointer)) { if (!c.argpl || plainUnder(c, r)) s.plainPointer = true; }
     else if (r.viaPointer) { const a = tpArgOf(c, r.viaPointer); if (a !== undefined) s.tpArg = { tp: c.section!.replace(/^\??tp_btf\//, ''), arg: a }; }
     if (r.unalignedLoad) s.unalignedLoad = true;
     const copies = (c.outer && c.outer.arms.some((a) => a.sites.has(r)) ? c.outer.times : c.times ?? 1) * tripCapped(r.times, r.cap, c.argv);
     if (copies > 1) s.copies = copies;
     made.set(k, s);
-    s.guards = [...c.prefix, ...guardsIn(c, r.guards)];
+    s.guards = [...(varGuards(c, r.pconds) ?? []), ...c.prefix, ...guardsIn(c, r.guards)];
     return s;
   };
 
@@ -422,10 +501,11 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const plain = plainPointer(c, r.viaPointer);
     const tp = plain ? undefined : tpArgOf(c, r.viaPointer);
     if (!plain && tp === undefined) return undefined;
+    if (plain && c.argpl && !plainUnder(c, r)) return undefined;
     const own = range(c.def, r.start, r.end);
     const s: Site = {
       kind: r.kind, typeId: 0, localType: '', access: '', range: c.entry ?? own, line: lineOf(c.def, r.start), func: r.func,
-      guards: [...c.prefix, ...guardsIn(c, r.guards)], chain: c.chain, plainRead: r.plainRead ?? '',
+      guards: [...(varGuards(c, r.pconds) ?? []), ...c.prefix, ...guardsIn(c, r.guards)], chain: c.chain, plainRead: r.plainRead ?? '',
       ...(plain ? { plainPointer: true } : { tpArg: { tp: c.section.replace(/^\??tp_btf\//, ''), arg: tp! } }),
     };
     if (c.def.file) s.origin = { file: c.def.file, range: own, line: s.line };
@@ -692,6 +772,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     // a function named as a value (a bpf_loop callback): an out-of-line body, a program of its own, counted once
     for (const r of res.fnRefs ?? []) {
       if (!holds(r.pconds, c) || !r.def.body) continue;
+      addressTaken.add(r.def);
+      if (rec) (rec.taken ??= []).push(r.def);
       rec?.pushes.push(r.def);
       if (!rootsDone.has(r.def)) pendingRoots.push(r.def);
     }
@@ -702,6 +784,26 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       const inl0 = inlines(callee, call, c.def);
       rec?.decisions.set(call, inl0);
       const inl = inl0 || redecided(callee, call, c);
+      if (OOL_CALLERS && callee.static && !c.unreached) {
+        let lits = litCalls.get(callee);
+        if (!lits) litCalls.set(callee, lits = []);
+        lits.push(literals(call));
+        if (rec) (rec.lits ??= []).push([callee, literals(call)]);
+      }
+      // (a global function too, in a unit with programs: verified alone, and only once a walked call reaches it)
+      if (!inl && OOL_CALLERS && (callee.static || (GLOBAL_WALK && programs.length)) && !callee.section && !c.unreached) {
+        // the guards the call runs under: its context's, its own and, in a subprogram rooted on its calls, those of
+        // the calls under whose constants it is live
+        const vg = varGuards(c, call.pconds);
+        const guards = [...(vg ?? []), ...c.prefix, ...guardsIn(c, call.guards)];
+        const free = !guards.length;
+        const argpl = (call.args ?? []).map((a) => free && a.k === undefined && !!a.via && plainPointer(c, a.via));
+        let list = oolCalls.get(callee);
+        if (!list) oolCalls.set(callee, list = []);
+        const oc: OolCall = { guards, argv: argsAt(c.argv, call) ?? [], argpl, lit: literals(call), ...(c.idle ? { idle: true } : {}) };
+        list.push(oc);
+        if (rec) (rec.ool ??= []).push([callee, oc]);
+      }
       if (!inl) {
         if (!c.prefix.length && !call.guards.length && !c.unreached && (c.section !== '.text' || c.walked)) textWalked.add(callee);
         // a BPF-to-BPF call: the callee is a program of its own, counted once
@@ -766,11 +868,13 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const idle = !unreached && !loaded(def);
     const argpl = unreached ? undefined : textPlain.get(def);
     const walked = !unreached && section === '.text' && textWalked.has(def);
-    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}${walked ? 'w' : ''}${argpl?.some((x) => x) ? `:${argpl.map((x) => (x ? 1 : 0)).join('')}` : ''}`;
+    const ool = unreached ? undefined : oolRoot(def);
+    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}${walked ? 'w' : ''}${argpl?.some((x) => x) ? `:${argpl.map((x) => (x ? 1 : 0)).join('')}` : ''}${ool ? `@${ool.key}` : ''}`;
     if (cache) {
       const old = cache.roots.get(def)?.get(mode);
       if (old && stillValid(old, def, res)) {
         cache.reused++;
+        replayOol(old);
         for (const s of old.sites) out.push(s);
         for (const s of old.reads) reads.push(s);
         for (const d of old.reached) reached.add(d);
@@ -783,6 +887,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       if (taken) {
         cache.reused++;
         sharedExpansions.hits++;
+        replayOol(taken);
         for (const s of taken.sites) out.push(s);
         for (const s of taken.reads) reads.push(s);
         for (const d of taken.reached) reached.add(d);
@@ -798,6 +903,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (idle) c.idle = true;
     if (argpl?.some((x) => x)) c.argpl = argpl;
     if (walked) c.walked = true;
+    if (ool) { c.vars = ool.vars; if (ool.argv.some((k) => k !== undefined)) c.argv = ool.argv; }
     if (def.file) c.entry = undefined;
     visit(c, res, [def]);
     // clang's merge of repeated relocations (cse.ts): which of this program's site copies share an earlier record
@@ -807,6 +913,62 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       remember(def, mode, rec);
       rec = undefined;
     }
+  };
+  /**
+   * ool_callers: what a static subprogram kept out of line is rooted with, once every function that may call it has
+   * been walked (the drain's order): the calls the verifier walks it from and the parameters IPSCCP folds (every
+   * call passing the same literal, its address never taken). Undefined for any other root, or when a function still
+   * to be rooted may call it (its calls would be missing: the old rule, nothing implied).
+   */
+  const oolRoot = (def: FuncDef): { vars: OolCall[]; argv: (bigint | undefined)[]; key: string } | undefined => {
+    if (!OOL_CALLERS || def.section || (!def.static && !(GLOBAL_WALK && programs.length))) return undefined;
+    const all = oolCalls.get(def);
+    if (!all?.length || laterCallers(def)) return undefined;
+    // a global function is verified with its own BTF-typed arguments, whatever its callers pass (btf_prepare_func_args)
+    const vars = all.filter((v) => !v.idle).map((v) => (def.static ? v : { ...v, argv: [], argpl: [] }));
+    const lits = litCalls.get(def) ?? [];
+    const argv = def.params.map((_, i) => {
+      if (!def.static || addressTaken.has(def) || !lits.length) return undefined;
+      const k = lits[0]![i];
+      return k !== undefined && lits.every((l) => l[i] === k) ? k : undefined;
+    });
+    const gkey = (g: Guard): string => ('any' in g ? `(${g.any.map((alt) => alt.map(gkey).join('&')).join('|')})`
+      : `${g.kind}:${g.localType}:${g.access}:${g.when}:${g.cmp ? JSON.stringify(g.cmp, (_, v) => (typeof v === 'bigint' ? `${v}` : v)) : ''}@${g.range.start.line}.${g.range.start.character}`);
+    const key = `${argv.map((k) => k ?? '').join(',')};${vars.map((v) => `${v.argv.map((k) => k ?? '').join(',')}/${v.argpl.map((x) => (x ? 1 : 0)).join('')}/${v.guards.map(gkey).join('&')}`).join(';')}`;
+    return { vars, argv, key };
+  };
+  /** Reach per function through its calls and callbacks (laterCallers). */
+  const reachOf = new Map<FuncDef, Set<FuncDef>>();
+  const reaches = (from: FuncDef): Set<FuncDef> => {
+    let r = reachOf.get(from);
+    if (r) return r;
+    reachOf.set(from, r = new Set());
+    const stack = [from];
+    while (stack.length) {
+      const f = stack.pop()!;
+      const res = isEntry.has(f) ? entries.find((e) => e.def === f)?.res : resultOf(f);
+      for (const d of [...(res?.calls ?? []).map((c) => c.def), ...(res?.fnRefs ?? []).map((x) => x.def)]) {
+        if (d.body && !r.has(d)) { r.add(d); stack.push(d); }
+      }
+    }
+    return r;
+  };
+  /** ool_callers: a function still to be rooted (pending, or a global one deferred) may call `def`. */
+  const laterCallers = (def: FuncDef): boolean => [...pendingRoots, ...deferred.map((d) => d.def)]
+    .some((d) => d !== def && !rootsDone.has(d) && reaches(d).has(def));
+  /** ool_callers: what a reused expansion's walk had recorded (its calls, literals, callbacks). */
+  const replayOol = (m: RootMemo): void => {
+    for (const [d, oc] of m.ool ?? []) {
+      let list = oolCalls.get(d);
+      if (!list) oolCalls.set(d, list = []);
+      list.push(oc);
+    }
+    for (const [d, l] of m.lits ?? []) {
+      let lits = litCalls.get(d);
+      if (!lits) litCalls.set(d, lits = []);
+      lits.push(l);
+    }
+    for (const d of m.taken ?? []) addressTaken.add(d);
   };
   const remember = (def: FuncDef, mode: string, m: RootMemo): void => {
     let byMode = seen!.get(def);
@@ -828,7 +990,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     for (const [call, inl] of m.decisions) if (inlines(call.def, call) !== inl) return undefined;
     // every site and guard knows its type (one made while the sharing was off does not)
     const typed = (g: Guard): boolean => ('any' in g ? g.any.every((alt) => alt.every(typed)) : typeOfId.has(g));
-    if (!m.sites.every((s) => typeOfId.has(s) && s.guards.every(typed)) || !m.reads.every((s) => s.guards.every(typed))) return undefined;
+    if (!m.sites.every((s) => typeOfId.has(s) && s.guards.every(typed)) || !m.reads.every((s) => s.guards.every(typed))
+      || !(m.ool ?? []).every(([, oc]) => oc.guards.every(typed))) return undefined;
     // the same types given to this arch's builder in the same order, then each site and guard with this arch's id
     for (const t of m.types) ce.builder.idOf(t);
     const copied = new Map<Guard, Guard>();
@@ -861,7 +1024,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
       const guards = s.guards.map(guard);
       return guards.every((g, i) => g === s.guards[i]) ? s : { ...s, guards };
     });
-    return { funcs: m.funcs, decisions: m.decisions, sites, reads: rds, pushes: m.pushes, reached: m.reached, types: m.types };
+    const ool = m.ool?.map(([d, oc]): [FuncDef, OolCall] => [d, { ...oc, guards: oc.guards.map(guard) }]);
+    return { funcs: m.funcs, decisions: m.decisions, sites, reads: rds, pushes: m.pushes, reached: m.reached, types: m.types,
+      ...(ool ? { ool } : {}), ...(m.lits ? { lits: m.lits } : {}), ...(m.taken ? { taken: m.taken } : {}) };
   };
   /** The expansion would come out the same: every function it entered has the same result at the same place, and
    * every inlining decision is the same. */
@@ -917,7 +1082,13 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   for (const d of headerRoots) if (!rootsDone.has(d)) pendingRoots.push(d);
   const drain = (): void => {
     while (pendingRoots.length) {
-      const d = pendingRoots.shift()!;
+      // ool_callers: a subprogram after every pending function that may call it (its calls all met first)
+      let at = 0;
+      if (OOL_CALLERS) {
+        at = pendingRoots.findIndex((d) => d.section || !pendingRoots.some((e) => e !== d && !rootsDone.has(e) && reaches(e).has(d)));
+        if (at < 0) at = 0;
+      }
+      const d = pendingRoots.splice(at, 1)[0]!;
       const r = resultOf(d);
       if (r) root(d, r, d.section ?? '.text');
     }
@@ -961,6 +1132,9 @@ function btfTypedArg(c: Ctx): boolean {
 const TEXT_ARGS = process.env.CORELENS_TEXT_ARGS !== '0';
 /** CORELENS_GLOBAL_WALK=0: global functions are rooted before the programs calling them, never walked (before/after). */
 const GLOBAL_WALK = process.env.CORELENS_GLOBAL_WALK !== '0';
+/** CORELENS_OOL_CALLERS=0: a static subprogram kept out of line runs under no guard of its calls and knows none of
+ * their constants (ool_callers, OolCall). */
+const OOL_CALLERS = process.env.CORELENS_OOL_CALLERS !== '0';
 /**
  * plain_reads: program types where an integer cast to a pointer is a number to the verifier. Packet programs (xdp,
  * tc, socket filters, cgroup skb...) cast `ctx->data` (a u32 the verifier rewrites into a packet pointer) through a

@@ -3831,7 +3831,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // unless the loop is; after the loop, as before it (breaks and returns inside are not weighed)
         const f0 = freq;
         freq = f0 * 32;
-        breakable.push({ out: 0 });
+        // loop_join: the breaks' states, for the state after a loop that runs at least once (its body's end otherwise)
+        const loopJoin: SwitchJoin | undefined = LOOP_JOIN && FALL_JOIN && (s.post || (tripCount(s) ?? 0) >= 1) && !oddExit(s.body) && !hasLabel(s.body)
+          ? { base: ctx.guards, baseKnob: ctx.knob, paths: [] } : undefined;
+        breakable.push(loopJoin ? { out: 0, join: loopJoin } : { out: 0 });
         loopEntry.push(f0);
         const frame = { variant: writtenIn(s), ind: inductionNames(s), sw: 0, inArm: 0, sites: new Set<RawSite>(), calls: new Set<CallRef>(), cost: 0, xcost: 0 };
         sinkFrames.push(frame);
@@ -3840,10 +3843,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (!once) regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
         loopPlain.push(once ? new Map() : loopCarried(s));
         let condEvs = 0;
+        let bodyEnd: Fall | null | undefined;
         const loopEv: Extract<FlowEv, { kind: 'loop' | 'if' | 'switch' }> = { sub: region(() => {
           if (s.c) use(s.c, ctx);
           condEvs = flow.length;
+          fall = undefined;
           stmt(s.body, ctx);
+          bodyEnd = loopJoin ? armFall(s.body, ctx) : undefined;
           if (s.step) use(s.step, ctx);
         })[1], kind: 'loop' };
         loopPlain.pop();
@@ -3940,6 +3946,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           scopes.push(new Map(s.init?.s === 'decl' ? s.init.vars.map((v) => [v.name, v.type] as const) : []));
           try { runCleanups(loopCleanups); } finally { scopes.pop(); }
         }
+        // loop_join: a loop entered at least once is left from the end of an iteration (its condition false) or by a
+        // break: a check's value is the same in every iteration, so what a path through the whole body adds (`if
+        // (bpf_core_field_exists(..)) return;` in it) holds after the loop too; the verifier, walking the first
+        // iteration (an unrolled copy or its bounded-loop walk), never goes past a return a known constant takes
+        fall = loopJoin && bodyEnd !== undefined ? joinFalls(ctx, [bodyEnd, ...loopJoin.paths]) : undefined;
         return undefined;
       }
       case 'switch': {
@@ -5671,7 +5682,10 @@ interface Fall { guards: GuardRef[]; knob?: string; narrowed: boolean; reach?: (
 /** A switch's paths out (FALL_JOIN): each break's state, the current case's guards (`base`) and labels. */
 interface SwitchJoin { base: GuardRef[]; baseKnob?: string; reach?: (bigint | 'default')[]; paths: Fall[]; sw?: SwitchOnCheck; bad?: boolean }
 /** Statements whose walk sets `fall`. */
-const STRUCTURED = new Set<Stmt['s']>(['if', 'switch', 'block', 'label']);
+const STRUCTURED = new Set<Stmt['s']>(['if', 'switch', 'block', 'label', ...(process.env.CORELENS_LOOP_JOIN !== '0' ? ['loop' as const] : [])]);
+/** CORELENS_LOOP_JOIN=0: code after a loop runs under the loop's entry guards whatever every path through its body
+ * adds (loop_join): before/after. */
+const LOOP_JOIN = process.env.CORELENS_LOOP_JOIN !== '0';
 /** CORELENS_FALL_JOIN=0: code after an if, switch or block runs under the entry's guards whatever its paths add (only
  * an if with one exiting arm narrows): before/after. */
 const FALL_JOIN = process.env.CORELENS_FALL_JOIN !== '0';
@@ -5935,6 +5949,18 @@ function breaksLoop(st: Stmt, inSwitch = false): boolean {
     case 'label': return breaksLoop(st.body, inSwitch);
     case 'if': return breaksLoop(st.t, inSwitch) || (!!st.f && breaksLoop(st.f, inSwitch));
     case 'block': return st.body.some((b) => breaksLoop(b, inSwitch));
+    default: return false;
+  }
+}
+
+/** loop_join: a continue of the loop around, or a goto, in a loop's body: a path out that no join here follows. */
+function oddExit(st: Stmt, inLoop = false): boolean {
+  switch (st.s) {
+    case 'jump': return st.kind === 'goto' || (st.kind === 'continue' && !inLoop);
+    case 'loop': return oddExit(st.body, true);
+    case 'switch': case 'label': return oddExit(st.body, inLoop);
+    case 'if': return oddExit(st.t, inLoop) || (!!st.f && oddExit(st.f, inLoop));
+    case 'block': return st.body.some((b) => oddExit(b, inLoop));
     default: return false;
   }
 }
