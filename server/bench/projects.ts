@@ -28,7 +28,7 @@
 // retina, bpf-examples, cilium-ebpf, bpftime, systemd, huatuo, kubeskoop, kyanos, learning-ebpf, lmp, nettrace, Hades,
 // bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata, otel-go,
 // skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx, and fresh19's pyroscope, bouheki, skbtracer,
-// caretta, skbdump, xdp-tools, coolbpf, sysak).
+// caretta, skbdump, xdp-tools, coolbpf, sysak, and fresh21b's aws-network-policy-agent, kvisor, ebpf-apps, perforator, bpfcontain).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -569,6 +569,46 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
         include: [...base.include, `${p}tprofilingprobe`, `${p}lib/pystack`, `${p}tprofilingprobe/local_storage`, `${p}tprofilingprobe/mem`] },
     ];
   },
+  // Fifteenth session (fresh21b): projects none of us had read, measured before any rule was written for them.
+  // Makefile build-bpf: clang -I../../. -g -O2 -Wall -fpie -target bpf -DCORE -D__BPF_TRACING__ -march=bpf
+  // -D__TARGET_ARCH_x86 pkg/ebpf/c/X.bpf.c; vmlinux.h from bpftool (make vmlinuxh: the generated one); the build
+  // image's libbpf headers (--libbpf's)
+  'aws-network-policy-agent': (root) => ({
+    name: 'aws/aws-network-policy-agent', root, files: ['pkg/ebpf/c/*.bpf.c'], include: [], defines: ['CORE', '__BPF_TRACING__'],
+    multiarch: true, cflags: ['-fpie'], shims: STUBS32,
+  }),
+  // pkg/ebpftracer/module.go: bpf2go -cc clang-14 -target amd64 ./c/tracee.bpf.c -- -I./c/headers
+  // -Wno-address-of-packed-member -O2 (bpf2go's -mcpu=v1; its own vmlinux.h and libbpf headers in c/headers); its
+  // debug/c/debug.bpf.c no longer compiles against those headers (struct net_task_context incomplete)
+  'kvisor': (root) => ({
+    name: 'castai/kvisor', root, files: ['pkg/ebpftracer/c/tracee.bpf.c'],
+    include: ['pkg/ebpftracer/c/headers'], defines: [], ownVmlinux: true, ownLibbpf: true, cflags: ['-mcpu=v1'],
+  }),
+  // bpf-apps/Makefile: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Ilibbpf/usr/include -I../libbpf/include/uapi
+  // -I/usr/include/x86_64-linux-gnu -I. (its installed libbpf headers and vmlinux.h beside the sources)
+  'ebpf-apps': (root) => ({
+    name: 'feiskyer/ebpf-apps', root, files: ['bpf-apps/*.bpf.c'], include: ['bpf-apps/libbpf/usr/include', 'bpf-apps'], defines: [],
+    ownVmlinux: true, ownLibbpf: true, multiarch: true, shims: STUBS32,
+  }),
+  // perforator/agent/collector/progs/ya.make, perforator/ebpf/examples/*/prog/ya.make: BPF(... -O2 --debug -mcpu=v3
+  // -D__TARGET_ARCH_x86 -D__x86_64__ -D__KERNEL__) with ADDINCL contrib/libs/libbpf/include contrib/libs/linux-headers
+  // perforator/ebpf/include and the source root; no vmlinux.h (its own preserve_access_index structs), its own
+  // <bpf/bpf.h>
+  'perforator': (root) => ({
+    name: 'yandex/perforator', root, files: ['perforator/agent/collector/progs/unwinder/unwinder.c', 'perforator/ebpf/examples/*/prog/prog.c'],
+    include: ['contrib/libs/libbpf/include', 'contrib/libs/linux-headers', 'perforator/ebpf/include', '.'], defines: ['__x86_64__', '__KERNEL__'],
+    ownVmlinux: true, ownLibbpf: true, cflags: ['-mcpu=v3'],
+  }),
+  // build.rs: libbpf-cargo SkeletonBuilder (clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -fno-stack-protector) with
+  // -O2 -Isrc/bpf/include -Wno-unknown-attributes -emit-llvm, then llc (the same code); vmlinux.h from bpftool on the
+  // build machine, symlinked as src/bpf/include/vmlinux.h: the bundled 6.1 kernel's here (the project's last commit is
+  // of 2022; 6.18's BTF lacks the anonymous enum with PROC_USER_INIT_INO it names); libbpf-sys' headers (--libbpf's)
+  'bpfcontain': (root) => ({
+    name: 'willfindlay/bpfcontain-rs', root, files: ['src/bpf/bpfcontain.bpf.c'], include: ['src/bpf/include'], defines: [],
+    ownVmlinux: true, multiarch: true, cflags: ['-fno-stack-protector', '-Wno-unknown-attributes'], shims: STUBS32,
+    generated: { 'vmlinux.h': ['.', 'sh', '-c', 't=$(mktemp) && xz -dc "$0" > "$t" && bpftool btf dump file "$t" format c; r=$?; rm -f "$t"; exit $r',
+      path.join(REPO_ROOT, 'test-fixtures/btf/kernels/6.1-amd64.btf.xz')] },
+  }),
   // src/Makefile: clang -g -Wall -O2 -target bpf -mcpu=v4 -D__TARGET_ARCH_x86 -fms-extensions -Wno-microsoft-anon-tag
   // -I../include -I../libbpf/include/uapi -I../libbpf/include -I../vmlinux.h/include/x86 -I../usdt -I strobelight-libs
   // (submodules absent from the snapshot: --libbpf's headers, the generated vmlinux.h)
@@ -636,6 +676,8 @@ export const HELD_DIRS: Record<string, string> = {
   'rbperf': 'rbperf', 'lightswitch': 'lightswitch', 'x-monitor': 'x-monitor', 'krie': 'krie', 'ehids-agent': 'ehids-agent',
   'strobelight': 'strobelight', 'bpflbr': 'bpflbr', 'wprof': 'wprof', 'gala-gopher': 'gala-gopher',
   'node-agent': 'node-agent', 'kepler': 'kepler', 'sysmon': 'SysmonForLinux',
+  'aws-network-policy-agent': 'aws-network-policy-agent', 'kvisor': 'kvisor', 'ebpf-apps': 'ebpf-apps', 'perforator': 'perforator',
+  'bpfcontain': 'bpfcontain-rs',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 

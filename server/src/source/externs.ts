@@ -36,6 +36,8 @@ const ERROR_ATTR = process.env.CORELENS_ERROR_ATTR !== '0';
 const MEMCMP_OPERAND_SIZE = process.env.CORELENS_MEMCMP_OPERAND_SIZE !== '0';
 /** CORELENS_MEMCMP_CALLS=0: a memcmp clang 14 keeps as a call is no extern (no refusal; memcmpCall). */
 const MEMCMP_CALLS = process.env.CORELENS_MEMCMP_CALLS !== '0';
+/** CORELENS_EMPTY_ARM=0: the condition of an `if` whose only arm does nothing still names its externs (before/after). */
+const EMPTY_ARM = process.env.CORELENS_EMPTY_ARM !== '0';
 /** CORELENS_RESERVED_KFUNCS=0: a kfunc with a reserved name that is only called keeps its BTF (clang 15+'s output). */
 const RESERVED_KFUNCS = process.env.CORELENS_RESERVED_KFUNCS !== '0';
 
@@ -519,7 +521,7 @@ class Walker {
       if (s.s === 'if') {
         // the condition decides nothing when both ways do the same, or (its function's value ignored) when nothing
         // with an effect comes after it
-        const same = s.f ? sameStmt(s.t, s.f) : exits(s.t) && !!list[i + 1] && sameStmt(s.t, list[i + 1]!);
+        const same = s.f ? sameStmt(s.t, s.f) : (exits(s.t) && !!list[i + 1] && sameStmt(s.t, list[i + 1]!)) || (EMPTY_ARM && inert(s.t));
         const onlyValue = top && this.frame.discardReturn && list.slice(i).every(pureStmt);
         this.ifStmt(s, same || onlyValue);
       } else this.stmt(s);
@@ -834,6 +836,18 @@ function sameStmt(a: Stmt, b: Stmt): boolean {
     return a.x.e === 'num' && b.x.e === 'num' && a.x.v === b.x.v;
   }
   return a.s === 'empty' && b.s === 'empty' && !a.asm && !b.asm;
+}
+
+/** empty_arm: an arm with no effect that falls through (`{ }`, `;`, pure expressions): an `if` without else on it
+ * goes the same way both ways, so SimplifyCFG drops the branch and DCE the condition's pure parts (measured with
+ * clang 14: bpfcontain-rs' `if (!under_init_nsproxy()) { }` leaves no `init_nsproxy` symbol; ext_empty_arm). */
+function inert(s: Stmt): boolean {
+  switch (s.s) {
+    case 'empty': return !s.asm;
+    case 'expr': return pureExpr(s.x);
+    case 'block': return s.body.every(inert);
+    default: return false;
+  }
 }
 
 /** No call, store, increment or asm: clang keeps nothing of it but its value. */

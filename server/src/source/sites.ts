@@ -3053,7 +3053,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (i >= 0) params.add(i);
     }, undefined, 0, true));
     const all = new Set([...fr.variant, ...f.params.map((p) => p.name).filter((n): n is string => !!n)]);
-    (res.exitArms ??= []).push({ k, sites: new Set([...fr.sites].slice(s0)), calls: new Set([...fr.calls].slice(c0)), params, paramsLight: phiLight(t, all, fr.ind) });
+    (res.exitArms ??= []).push({ k, sites: new Set([...fr.sites].slice(s0)), calls: new Set([...fr.calls].slice(c0)), params, paramsLight: phiLight(t, all, fr.ind, isConstHere) });
   }
   /**
    * `v = f(..);` (or `T v = f(..);`) in a loop, followed by `if (TEST(v)) return ..;` (or a break out of the loop,
@@ -3110,7 +3110,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    */
   function sinkTail(arm: Stmt, fr: { variant: Set<string>; ind: Set<string>; sw: number }): Stmt | undefined {
     const exit = (x: Stmt | undefined) => !!x && (x.s === 'return' || (x.s === 'jump' && x.kind === 'break' && fr.sw === 0));
-    if (arm.s !== 'block') return exit(arm) && phiLight(arm, fr.variant, fr.ind) ? arm : undefined;
+    if (arm.s !== 'block') return exit(arm) && phiLight(arm, fr.variant, fr.ind, isConstHere) ? arm : undefined;
     const body = arm.body;
     if (!exit(body[body.length - 1])) return undefined;
     // the straight-line statements before the exit: the block that branches to the loop's exit, and the ifs among
@@ -3120,8 +3120,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let i = body.length - 1;
     while (i > 0 && (body[i - 1]!.s === 'expr' || body[i - 1]!.s === 'decl' || body[i - 1]!.s === 'empty' || (SINK_EXIT_IFS && quietIf(body[i - 1]!)))) i--;
     const tail = body.slice(i);
-    if (!phiLight({ s: 'block', body: tail, start: tail[0]!.start, end: arm.end }, fr.variant, fr.ind)) return undefined;
+    if (!phiLight({ s: 'block', body: tail, start: tail[0]!.start, end: arm.end }, fr.variant, fr.ind, isConstHere)) return undefined;
     return i === 0 ? arm : body[i];
+  }
+  /** phiLight: a value every copy of an unrolled body knows as a constant (a literal, an enum, a known local). */
+  function isConstHere(x: Expr): boolean {
+    return constValue(x, env) !== undefined || (KNOWN_LOCALS && knownValue(x) !== undefined);
   }
   /** A condition's value where clang knows it: a constant, or a min/max comparison minMaxDecides settled. */
   function condValue(c: Expr): bigint | undefined {
@@ -3614,7 +3618,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           // is dead whatever reads v later: `t = PT_REGS_PARM1(ctx); t = PT_REGS_PARM2(ctx); ..t->pid`
           const unread = new Set(tentative.get(name));
           const stays: RawSite[] = [];
-          for (const e of storesAt.get(name) ?? []) {
+          // `hl = hl << 2;` reads the earlier value before it writes the new one: that store is read, not dead
+          // (measured with clang 14: `__u32 hl = iph.ihl; hl = hl << 2;` keeps ihl's record; ebpf-apps' http_trace)
+          const selfRead = DEAD_SELF_READ && mentionsName(x.r, name);
+          for (const e of selfRead ? [] : storesAt.get(name) ?? []) {
             if (!e.sites.every((x) => unread.has(x))) continue;
             const follows = !regions.some((r) => r.stop) && !e.at.some((r) => r.stop) && commonDepth(regions, e.at) === regions.length;
             if (follows) for (const x of e.sites) { killed.add(x); unread.delete(x); }
@@ -5620,6 +5627,16 @@ function exprCode(e: Expr, d: number): string {
   }
 }
 
+/** CORELENS_DEAD_SELF_READ=0: `v = f(v);` kills v's earlier unread store as if it did not read it (before/after). */
+const DEAD_SELF_READ = process.env.CORELENS_DEAD_SELF_READ !== '0';
+
+/** Whether an expression names the variable `name` (a read of it, sizeof's operand aside). */
+function mentionsName(x: Expr, name: string): boolean {
+  let hit = false;
+  walkExpr(x, (y) => { if (y.e === 'id' && y.name === name) hit = true; }, undefined, 0, true);
+  return hit;
+}
+
 /** CORELENS_SINK_EXIT_ARMS=0: an unrolled loop's arms that leave it keep one copy per iteration (before/after). */
 const SINK_EXIT_ARMS = process.env.CORELENS_SINK_EXIT_ARMS !== '0';
 /** CORELENS_LOCAL_LOADS=0: a local aggregate's member read twice in a statement keeps both records (cse.ts). */
@@ -5646,6 +5663,10 @@ function quietIf(st: Stmt, d = 0): boolean {
     default: return false;
   }
 }
+/** CORELENS_SINK_IND_ARITH=0: an exit arm naming the induction variable in any way stays per copy (phiLight). */
+const SINK_IND_ARITH = process.env.CORELENS_SINK_IND_ARITH !== '0';
+/** The binary operators that compute a value (no comparison, no && or ||: those branch or test). */
+const ARITH_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^']);
 /** The tails rule's declared-locals record (cse.ts `tails`, switched with it). */
 const TAIL_DECLS = process.env.CORELENS_CSE_TAILS !== '0';
 
@@ -5732,11 +5753,11 @@ function declaredArray(body: readonly Stmt[], name: string): boolean {
 }
 
 /** Every sub-expression of an expression, the expression first (statement expressions' statements included). */
-function walkExpr(e: Expr, fn: (e: Expr, parent?: Expr) => void, parent?: Expr, d = 0, noSizeof = false): void {
-  if (d > 256) return;
+function walkExpr(e: Expr, fn: (e: Expr, parent?: Expr) => void, parent?: Expr, d = 0, noSizeof = false, prune?: (e: Expr) => boolean): void {
+  if (d > 256 || prune?.(e)) return;
   fn(e, parent);
   if (noSizeof && e.e === 'sizeof') return;
-  const k = (x: Expr) => walkExpr(x, fn, e, d + 1, noSizeof);
+  const k = (x: Expr) => walkExpr(x, fn, e, d + 1, noSizeof, prune);
   switch (e.e) {
     case 'member': return k(e.obj);
     case 'index': k(e.arr); return k(e.idx);
@@ -5747,7 +5768,7 @@ function walkExpr(e: Expr, fn: (e: Expr, parent?: Expr) => void, parent?: Expr, 
     case 'sizeof': if (e.x) k(e.x); return;
     case 'init': e.items.forEach(k); return;
     case 'generic': k(e.x); e.assoc.forEach((a) => k(a.x)); return;
-    case 'stmtexpr': e.body.forEach((st) => eachExpr(st, (x) => walkExpr(x, fn, e, d + 1, noSizeof))); return;
+    case 'stmtexpr': e.body.forEach((st) => eachExpr(st, (x) => walkExpr(x, fn, e, d + 1, noSizeof, prune))); return;
     default: return;
   }
 }
@@ -5797,13 +5818,28 @@ function inductionNames(s: Extract<Stmt, { s: 'loop' }>): Set<string> {
  * evaluates); values the arm computes itself are sunk with it. The induction variable (a constant per copy) may be
  * such an operand, but not in a condition or a call's argument: there it folds each copy's code differently.
  */
-function phiLight(s: Stmt, variant: ReadonlySet<string>, ind: ReadonlySet<string>): boolean {
+function phiLight(s: Stmt, variant: ReadonlySet<string>, ind: ReadonlySet<string>, isConst?: (x: Expr) => boolean): boolean {
   const declared = new Set<string>();
   declaredIn(s, declared, false);
-  const differs = (x: Expr): boolean => x.e === 'id' && variant.has(x.name) && !declared.has(x.name);
-  const mentionsInd = (x: Expr): boolean => {
+  const hasInd = (x: Expr): boolean => {
     let hit = false;
     walkExpr(x, (y) => { if (y.e === 'id' && ind.has(y.name) && !declared.has(y.name)) hit = true; }, undefined, 0, true);
+    return hit;
+  };
+  // `level - i`: the induction variable in arithmetic with a value no copy knows (isConst says so, the other side
+  // free of it) is no constant in any copy, so nothing folds on it (no relocation's access string, no call split
+  // per copy: unrollInductionCalls wants the variable itself); it is one value differing per copy, one PHI like a
+  // variant local (measured with clang 14: kvisor's pid-namespace walk, `numbers[level - i].nr` in a break arm of a
+  // 10-copy loop, sunk into one copy)
+  const absorbed = (x: Expr): boolean => {
+    if (!SINK_IND_ARITH || !isConst || x.e !== 'binary' || !ARITH_OPS.has(x.op)) return false;
+    const [a, b] = hasInd(x.l) ? [x.l, x.r] : [x.r, x.l];
+    return !hasInd(b) && !isConst(b) && (a.e === 'id' || absorbed(a)) && hasInd(a);
+  };
+  const differs = (x: Expr): boolean => (x.e === 'id' && variant.has(x.name) && !declared.has(x.name)) || absorbed(x);
+  const mentionsInd = (x: Expr): boolean => {
+    let hit = false;
+    walkExpr(x, (y) => { if (y.e === 'id' && ind.has(y.name) && !declared.has(y.name)) hit = true; }, undefined, 0, true, absorbed);
     return hit;
   };
   let ok = true;

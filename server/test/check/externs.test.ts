@@ -142,6 +142,8 @@ describe('check FILE.bpf.c refuses externs as libbpf does, equal to check FILE.o
     assert.ok(![...refusals.keys()].some((k) => k.startsWith('ext_library:')), `ext_library: nothing refused: ${[...refusals.keys()]}`);
     // a local and a parameter named as an extern shadow it: no reference (CORELENS_LOCAL_SHADOW)
     assert.ok(![...refusals.keys()].some((k) => k.startsWith('ext_shadow:')), `ext_shadow: nothing refused: ${[...refusals.keys()]}`);
+    // an extern named only in the condition of an `if` whose arm does nothing: no reference (CORELENS_EMPTY_ARM)
+    assert.ok(![...refusals.keys()].some((k) => k.startsWith('ext_empty_arm:')), `ext_empty_arm: nothing refused: ${[...refusals.keys()]}`);
     // a memcmp sized by `sizeof(e->addr.v6)` of the helper's parameter: 16 bytes, a call (CORELENS_MEMCMP_OPERAND_SIZE)
     assert.ok(on('ext_memcmp_member:memcmp').includes('6.18-amd64') && on('ext_memcmp_member:memcmp').includes('5.10-amd64'),
       `ext_memcmp_member: a memcmp sized by a member, refused at open everywhere: ${[...refusals.keys()]}`);

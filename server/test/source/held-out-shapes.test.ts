@@ -291,6 +291,12 @@
 //     as the #pragma line it destringizes to and attaches the hint to the statement that follows it once expanded, so
 //     the loop is unrolled completely (20 copies of the callback's reads); both were dropped, the loop counted rolled
 //     (CORELENS_UNROLL_IN_MACROS, preproc.ts unrollHint/pragmaOperand). pulsar (HEAD, no FEATURE_*) missing 736 of 1,131.
+//   - ind_arith (fresh21b, kvisor's get_pid_in_ns): `if (..) { *pid = BPF_CORE_READ(p, numbers[level - i].nr); break; }`
+//     in a 10-copy unrolled loop: `level - i` is no constant in any copy (level is unknown), so nothing folds on
+//     the induction variable there; it is one value per copy, one PHI, and SimplifyCFG sinks the arm into one copy
+//     as it does an arm naming a variant local (CORELENS_SINK_IND_ARITH). kvisor CSE 2,021 -> 565.
+//   - self_read (fresh21b, ebpf-apps' http_trace): `__u32 hl = iph.ihl; hl = hl << 2;` reads the earlier store, so it
+//     is no dead store overwritten unread (CORELENS_DEAD_SELF_READ). ebpf-apps missing 4 -> 0.
 //   - inlined_idle (a `check` comparison): that .text copy is never loaded (every call inlines it): its failed
 //     relocations are no error on either path (skbtracer's `struct xt_table` on 6.1, a source-only group).
 
@@ -4020,6 +4026,67 @@ SEC("kprobe/ip_rcv") int rcv(struct pt_regs *ctx)
 	else
 		return 0;
 	return 1;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // ind_arith (fresh21b, CORELENS_SINK_IND_ARITH): an unrolled loop's exit arm that names the induction variable
+  // only in arithmetic with an unknown value (`numbers[level - i]`) sinks into one copy (with the switch off each
+  // copy keeps its arm: 19 surplus)
+  { name: 'ind_arith', min: 9, text: `/* in the shape of kvisor's get_pid_in_ns: the levels of a task's pid walked from the deepest up in an unrolled loop
+ * that leaves from an arm reading \`numbers[level - i]\`, the level's namespace inode from a table */
+__u64 ns_inos[8];
+__u32 out[8];
+static __always_inline void pid_in_ns(struct task_struct *task, __u64 ino, __u32 *pid)
+{
+	struct pid *p = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(p, level);
+#pragma unroll
+	for (int i = 0; i < 6; i++) {
+		if (ns_inos[i] == ino) {
+			*pid = BPF_CORE_READ(p, numbers[level - i].nr);
+			break;
+		}
+	}
+}
+/* the same leaving by a return, \`i + level\` */
+static __always_inline __u32 ns_level(struct task_struct *task, __u64 ino)
+{
+	struct pid *p = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(p, level);
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		if (ns_inos[i] == ino)
+			return BPF_CORE_READ(p, numbers[i + level].ns, level);
+	}
+	return 0;
+}
+SEC("kprobe/sched_fork") int fork(struct pt_regs *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	pid_in_ns(task, ns_inos[7], &out[0]);
+	out[1] = ns_level(task, ns_inos[6]);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // self_read (fresh21b, CORELENS_DEAD_SELF_READ): `hl = hl << 2;` reads the store it replaces: ihl's and doff's
+  // records stay (with the switch off, 2 missing); `unread = 3;` after `unread = tcph.window;` still kills window's
+  { name: 'self_read', min: 3, text: `/* in the shape of ebpf-apps' http_trace: a socket filter copying the IP and TCP headers onto the stack and scaling
+ * their length fields in place (\`hl = hl << 2;\` reads the value it replaces) */
+SEC("socket") int http_filter(struct __sk_buff *skb)
+{
+	struct iphdr iph;
+	struct tcphdr tcph;
+	bpf_skb_load_bytes(skb, 14, &iph, sizeof(iph));
+	__u32 total = iph.tot_len;
+	__u32 hl = iph.ihl;
+	hl = hl << 2;
+	bpf_skb_load_bytes(skb, 14 + hl, &tcph, sizeof(tcph));
+	__u32 doff = tcph.doff;
+	doff = doff * 4;
+	__u32 unread = tcph.window;
+	unread = 3;
+	return bpf_ntohs(total) - hl - doff + unread;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
