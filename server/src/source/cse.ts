@@ -346,6 +346,8 @@ const PRE_TAINT = PRE && process.env.CORELENS_CSE_PRE_TAINT !== '0';
  * would insert a second load on that edge: not modelled). CORELENS_CSE_PRE_SWITCH=0 turns it off.
  */
 const PRE_SWITCH = PRE && process.env.CORELENS_CSE_PRE_SWITCH !== '0';
+/** CORELENS_CSE_CHECKS_UNROLLED=0: checks in fully unrolled bodies never merge, as before (checks_unrolled). */
+const CHECKS_UNROLLED = process.env.CORELENS_CSE_CHECKS_UNROLLED !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -1094,7 +1096,8 @@ function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: F
     return;
   }
   if (e.c === 'a' && e.b === undefined) return;
-  const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
+  // (checks_unrolled: an unrolled body's check only with one of the same copies, its own iteration's)
+  const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}${st.loop ? `#${s.copies ?? 1}` : ''}`;
   const d = st.avail.get(k);
   if (d !== undefined && (d === st.cur || st.preds.has(d))) {
     s.merged = true;
@@ -1266,6 +1269,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // replay's `avail` starts empty) merges as in straight code (measured: KubeArmor's walk reading
       // mnt->mnt_parent before and in `if (mnt != m)`, one record per iteration; construct cse_merge)
       if (UNROLLED && st.loop && copies > 1 && e.c === 'a' && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
+      // checks_unrolled: a check in a fully unrolled body merges with an identical one earlier in the same iteration
+      // as in straight code (MachineCSE on the unrolled copies: each iteration's blocks are straight code; measured:
+      // a ringbuf test in an inlined reserve and again in the inlined submit of one iteration, one record per copy)
+      if (CHECKS_UNROLLED && st.unrolled && !st.rolled && e.c === 'v' && copies > 1 && !s.unreached) { byValue(e, s, st, copy); continue; }
       if (e.c === 'x' || st.loop) continue;
       // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
       // records, not 4): they stay unmerged
