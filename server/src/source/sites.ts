@@ -5930,7 +5930,8 @@ const SETTER_CONSTS = process.env.CORELENS_SETTER_CONSTS !== '0';
  * (in order; `v` undefined when not a constant), members written otherwise (under a branch, a loop, after a return,
  * compound or through their address), and whether the pointer escapes (to a helper, a store, a non-inlined call). */
 interface SetterSummary { writes: { m: string; v?: bigint }[]; spoilt: Set<string>; escapes: boolean; deps: string[] }
-const setterMemo = new WeakMap<FuncDef, (SetterSummary | undefined)[]>();
+/** (per type environment: a callee's callees are looked up in it, and an edit makes a new one) */
+const setterMemo = new WeakMap<TypeEnv, WeakMap<FuncDef, (SetterSummary | undefined)[]>>();
 /** setter_consts: each call's place in constMembers' evaluation order (what LocalDecl.hist's `at` counts). */
 const callSeq = new WeakMap<Expr, number>();
 
@@ -5941,7 +5942,9 @@ const callSeq = new WeakMap<Expr, number>();
  * callee brings that callee's writes; `p` given anything else (a helper, a non-inlined function, stored) escapes.
  */
 function setterWrites(def: FuncDef, pi: number, env: TypeEnv, depth = 0): SetterSummary {
-  const memo = setterMemo.get(def);
+  let byDef = setterMemo.get(env);
+  if (!byDef) setterMemo.set(env, (byDef = new WeakMap()));
+  const memo = byDef.get(def);
   const hit = memo?.[pi];
   if (hit) return hit;
   const out: SetterSummary = { writes: [], spoilt: new Set(), escapes: false, deps: [def.name] };
@@ -6025,8 +6028,8 @@ function setterWrites(def: FuncDef, pi: number, env: TypeEnv, depth = 0): Setter
     }
   };
   for (const s of body) st(s, true);
-  if (!memo) setterMemo.set(def, []);
-  setterMemo.get(def)![pi] = out;
+  if (!memo) byDef.set(def, []);
+  byDef.get(def)![pi] = out;
   return out;
 }
 
