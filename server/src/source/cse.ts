@@ -142,7 +142,7 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
-  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, named: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, helpers: { n: 0 }, gvn: new Map(), clob: { n: 0 }, named: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), lastAny: new Map(), firstAny: new Map(), defSeq: new Map(), spans: [], alias: new Map(), cands: [], copyc: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) { st.firstUse.set(copy.id(p), -1); st.firstAny.set(copy.id(p), -1); }
@@ -414,6 +414,8 @@ interface State {
   frame: Map<string, { block: number; calls: number }>;
   /** calls met so far in replay order (helper calls, probe reads, calls not inlined; not memcpy/memset; not stores) */
   calls: { n: number };
+  /** checks_unrolled: helper calls (hard cuts) replayed so far, inlined calls' entries not counted */
+  helpers?: { n: number };
   /** implied: the comparisons (condKeyIn) an if decided on the dominating path, with their value there */
   facts: Map<string, boolean>;
   /** checks whose value is an if's condition: the clobber count when each was last loaded, along the dominating
@@ -1096,8 +1098,7 @@ function byValue(e: Extract<FlowEv, { s: RawSite }>, s: Site, st: State, copy: F
     return;
   }
   if (e.c === 'a' && e.b === undefined) return;
-  // (checks_unrolled: an unrolled body's check only with one of the same copies, its own iteration's)
-  const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}${st.loop ? `#${s.copies ?? 1}` : ''}`;
+  const k = e.c === 'a' ? `a|${copy.id(e.b!)}|${keyOf(s)}` : `v|${keyOf(s)}`;
   const d = st.avail.get(k);
   if (d !== undefined && (d === st.cur || st.preds.has(d))) {
     s.merged = true;
@@ -1270,9 +1271,19 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // mnt->mnt_parent before and in `if (mnt != m)`, one record per iteration; construct cse_merge)
       if (UNROLLED && st.loop && copies > 1 && e.c === 'a' && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
       // checks_unrolled: a check in a fully unrolled body merges with an identical one earlier in the same iteration
-      // as in straight code (MachineCSE on the unrolled copies: each iteration's blocks are straight code; measured:
-      // a ringbuf test in an inlined reserve and again in the inlined submit of one iteration, one record per copy)
-      if (CHECKS_UNROLLED && st.unrolled && !st.rolled && e.c === 'v' && copies > 1 && !s.unreached) { byValue(e, s, st, copy); continue; }
+      // (the same copies) as in straight code, by MachineCSE (this block or an immediate predecessor; measured: a
+      // ringbuf test in an inlined reserve's if and again in the inlined submit's, one record per copy), but only with
+      // no helper call between: the merged MOV's register then lives across the call, and in an unrolled body's
+      // pressure the allocator rematerialises it (probe seed 73: two `bpf_core_field_size(f->f_flags)` around a
+      // BPF_CORE_READ_INTO, kept apart in one copy of two)
+      if (CHECKS_UNROLLED && st.unrolled && !st.rolled && e.c === 'v' && copies > 1 && !s.unreached) {
+        const k = `u|${keyOf(s)}#${copies}`;
+        const d = st.avail.get(k);
+        const h = st.helpers?.n ?? -1;
+        if (d !== undefined && (d === st.cur || st.preds.has(d)) && st.gvn.get(k) === h) s.merged = true;
+        else { st.avail.set(k, st.cur); st.gvn.set(k, h); }
+        continue;
+      }
       if (e.c === 'x' || st.loop) continue;
       // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
       // records, not 4): they stay unmerged
@@ -1345,7 +1356,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // hop: a statement's end keeps the pointers loaded to be dereferenced at once (no store, call or block between)
       if (e.soft && !e.store) { for (const k of st.loads) if (!k.startsWith('h|')) st.loads.delete(k); }
       else st.loads.clear();
-      if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
+      if (!e.soft && !e.sig?.startsWith('__builtin_mem')) { st.calls.n++; if (st.helpers) st.helpers.n++; }
       const fallEnd = preClob(st);
       if (!e.soft) st.clob.n++;
       if (e.all) {
