@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, ConstArm, ExitArm, FuncResult, GuardRef, KverCond, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
+import { CallRef, ConstArm, ExitArm, FORWARDED, FuncResult, GuardRef, KverCond, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -106,9 +106,15 @@ function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
     if (c.dout) return !cx.argdo?.[c.param];
     if (c.fold) return cx.argf?.[c.param]?.[c.field!] === undefined;
     if (c.nand) return !c.nand.every((d) => decided(d, cx) === true);
-    const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
+    const v = masked(c, c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param]);
     return v === undefined ? !c.known && decided(c, cx) !== false : (v === c.v || !!c.alt?.includes(v)) === c.eq;
   });
+}
+
+/** setter_consts: a member's constant under the condition's mask (a value forwarded at run time is none). */
+function masked(c: ParamCond, v: bigint | undefined): bigint | undefined {
+  if (c.mask === undefined || v === undefined) return v;
+  return v === FORWARDED ? undefined : BigInt.asUintN(64, v) & c.mask;
 }
 
 /** What an inlined copy knows of its arguments. */
@@ -119,8 +125,9 @@ function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
   if (c.dout) return cx.argdo?.[c.param] ? false : undefined;
   if (c.fold) return cx.argf?.[c.param]?.[c.field!] !== undefined ? false : undefined;
   if (c.nand) return c.nand.every((d) => decided(d, cx) === true) ? false : c.nand.some((d) => decided(d, cx) === false) ? true : undefined;
-  const v = c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param];
+  const v = masked(c, c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param]);
   if (v !== undefined) return (v === c.v || !!c.alt?.includes(v)) === c.eq;
+  if (c.mask !== undefined) return undefined;
   // a pointer the caller tested non-null: `p == 0` is false
   if (c.field === undefined && c.v === 0n && !c.alt && cx.argnn?.[c.param]) return !c.eq;
   // an argument known to lie in [lo, hi] (`(spec & 0x0ff00000) >> 20` plus 1): LazyValueInfo folds a comparison with a

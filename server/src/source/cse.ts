@@ -142,7 +142,7 @@ export interface FlowCopy {
 
 /** Marks `merged` on every site copy of one program whose relocation clang shares with an earlier one. */
 export function markMerged(flow: FlowEv[], copy: FlowCopy, params: (string | undefined)[] = []): void {
-  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, gvn: new Map(), clob: { n: 0 }, named: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
+  const st: State = { avail: new Map(), facts: new Map(), frame: new Map(), calls: { n: 0 }, helpers: { n: 0 }, gvn: new Map(), clob: { n: 0 }, named: { n: 0 }, loads: new Set(), cur: 0, preds: new Set(), exited: false, rets: [], next: { n: 1 },
     seq: { n: 0 }, lastUse: new Map(), firstUse: new Map(), lastAny: new Map(), firstAny: new Map(), defSeq: new Map(), spans: [], alias: new Map(), cands: [], copyc: [] };
   // the program's own parameters are in registers from its entry
   for (const p of params) if (p !== undefined) { st.firstUse.set(copy.id(p), -1); st.firstAny.set(copy.id(p), -1); }
@@ -346,6 +346,8 @@ const PRE_TAINT = PRE && process.env.CORELENS_CSE_PRE_TAINT !== '0';
  * would insert a second load on that edge: not modelled). CORELENS_CSE_PRE_SWITCH=0 turns it off.
  */
 const PRE_SWITCH = PRE && process.env.CORELENS_CSE_PRE_SWITCH !== '0';
+/** CORELENS_CSE_CHECKS_UNROLLED=0: checks in fully unrolled bodies never merge, as before (checks_unrolled). */
+const CHECKS_UNROLLED = process.env.CORELENS_CSE_CHECKS_UNROLLED !== '0';
 /** CORELENS_CSE_GAP=0 turns the `gap` heuristic off (its before/after figures). */
 const GAP = process.env.CORELENS_CSE_GAP !== '0';
 /** How many addresses back `gap` looks for the same relocation (the run kept per block). */
@@ -412,6 +414,8 @@ interface State {
   frame: Map<string, { block: number; calls: number }>;
   /** calls met so far in replay order (helper calls, probe reads, calls not inlined; not memcpy/memset; not stores) */
   calls: { n: number };
+  /** checks_unrolled: helper calls (hard cuts) replayed so far, inlined calls' entries not counted */
+  helpers?: { n: number };
   /** implied: the comparisons (condKeyIn) an if decided on the dominating path, with their value there */
   facts: Map<string, boolean>;
   /** checks whose value is an if's condition: the clobber count when each was last loaded, along the dominating
@@ -1277,6 +1281,20 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // mnt->mnt_parent before and in `if (mnt != m)`, one record per iteration; construct cse_merge)
       if (UNROLLED && st.loop && copies > 1 && e.c === 'a' && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
       if (e.c === 'x' && e.lb !== undefined && !st.loop && copies === 1 && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
+      // checks_unrolled: a check in a fully unrolled body merges with an identical one earlier in the same iteration
+      // (the same copies) as in straight code, by MachineCSE (this block or an immediate predecessor; measured: a
+      // ringbuf test in an inlined reserve's if and again in the inlined submit's, one record per copy), but only with
+      // no helper call between: the merged MOV's register then lives across the call, and in an unrolled body's
+      // pressure the allocator rematerialises it (probe seed 73: two `bpf_core_field_size(f->f_flags)` around a
+      // BPF_CORE_READ_INTO, kept apart in one copy of two)
+      if (CHECKS_UNROLLED && st.unrolled && !st.rolled && e.c === 'v' && copies > 1 && !s.unreached) {
+        const k = `u|${keyOf(s)}#${copies}`;
+        const d = st.avail.get(k);
+        const h = st.helpers?.n ?? -1;
+        if (d !== undefined && (d === st.cur || st.preds.has(d)) && st.gvn.get(k) === h) s.merged = true;
+        else { st.avail.set(k, st.cur); st.gvn.set(k, h); }
+        continue;
+      }
       if (e.c === 'x' || st.loop) continue;
       // unrolled copies are not modelled (measured: 4 copies of a loop whose reads merge in one iteration gave 5
       // records, not 4): they stay unmerged
@@ -1349,7 +1367,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // hop: a statement's end keeps the pointers loaded to be dereferenced at once (no store, call or block between)
       if (e.soft && !e.store) { for (const k of st.loads) if (!k.startsWith('h|')) st.loads.delete(k); }
       else st.loads.clear();
-      if (!e.soft && !e.sig?.startsWith('__builtin_mem')) st.calls.n++;
+      if (!e.soft && !e.sig?.startsWith('__builtin_mem')) { st.calls.n++; if (st.helpers) st.helpers.n++; }
       const fallEnd = preClob(st);
       if (!e.soft) st.clob.n++;
       if (e.all) {

@@ -95,6 +95,8 @@ export interface ParamCond {
   nand?: ParamCond[];
   /** The condition is on the member `field` of what the (pointer) parameter points at (`p->field == v`). */
   field?: string;
+  /** setter_consts: the condition is on `field & mask` (`p->flag & F`, `(p->flag & F) == F`). */
+  mask?: bigint;
   /** The condition also needs the argument to be a constant in the context (a copy of a loop LLVM unrolls only once
    * its trip count is known): it fails where the argument is unknown, where the others hold. */
   known?: boolean;
@@ -2599,7 +2601,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const k = constValue(a, env);
         if (k !== undefined) return { k };
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
-        const fields = inl ? constFieldsAt(a, x.start) ?? literalFields(a) : undefined;
+        const fields = inl ? constFieldsAt(a, x.start, x) ?? literalFields(a) : undefined;
         if (fields) return { fields };
         if (pi >= 0) return { param: pi };
         if (a.e === 'unary' && a.op === '!' && a.x.e === 'id') {
@@ -2980,7 +2982,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return out;
   }
   /** Constant members of `&v` (a local struct whose address only reaches inlined calls) at a call starting at `at`. */
-  function constFieldsAt(a: Expr, at: number): MemberConsts | undefined {
+  function constFieldsAt(a: Expr, at: number, call?: Expr): MemberConsts | undefined {
     while (a.e === 'cast') a = a.x;
     if (a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id') return undefined;
     const name = a.x.name;
@@ -2990,6 +2992,18 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const d = declAt(localStructs.get(name), at);
     if (!d || d.escaped) return undefined;
     let out: MemberConsts | undefined;
+    if (d.hist) {
+      // setter_consts: the last straight-line store before the call decides each member
+      const seq = call && callSeq.get(call);
+      if (seq === undefined) return undefined;
+      at = seq;
+      for (const [m, h] of d.hist) {
+        let last: { v?: bigint; at: number } | undefined;
+        for (const w of h ?? []) if (w.at < at) last = w;
+        if (last?.v !== undefined) (out ??= {})[m] = last.v;
+      }
+      return out;
+    }
     for (const [m, w] of d.fields) if (w && w.at < at) (out ??= {})[m] = w.v;
     return out;
   }
@@ -3005,6 +3019,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     let unwritten = fieldUnwritten.get(key);
     if (unwritten === undefined) fieldUnwritten.set(key, (unwritten = memberUnwritten(pn, x.name)));
     return unwritten ? { param, field: x.name } : undefined;
+  }
+  /** setter_consts: `p->m & K` (either order, through casts), p->m a paramField: the member and the mask. */
+  function maskedField(x: Expr): { param: number; field: string; mask: bigint } | undefined {
+    while (x.e === 'cast') x = x.x;
+    if (!SETTER_CONSTS || x.e !== 'binary' || x.op !== '&') return undefined;
+    const strip1 = (e: Expr): Expr => { while (e.e === 'cast') e = e.x; return e; };
+    const l = strip1(x.l);
+    const r = strip1(x.r);
+    const [pf, k] = paramField(l) ? [paramField(l)!, constValue(r, env)] : [paramField(r), constValue(l, env)];
+    return pf && k !== undefined && k >= 0n ? { ...pf, mask: k } : undefined;
   }
   /** Whether the body never writes `pn->m` (nor takes its address, nor indexes into it). */
   function memberUnwritten(pn: string, m: string): boolean {
@@ -3556,6 +3580,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
     const pf = paramField(x);
     if (pf) return [{ ...pf, eq: !when, v: 0n }];
+    // setter_consts: a flag test of a member, `p->flag & F` (InstCombine folds the and of a constant member)
+    const mf = maskedField(x);
+    if (mf) return [{ ...mf, eq: !when, v: 0n }];
     // `p` / `p != NULL` true on a local null unless the switch took one of some arms: those arms' values
     const nu = (e: Expr): ParamCond | undefined => {
       while (e.e === 'cast') e = e.x;
@@ -3579,6 +3606,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (p >= 0 && k !== undefined) return [{ param: p, eq: (x.op === '==') === when, v: k }];
         const [q, kq] = paramField(x.l) ? [paramField(x.l)!, constValue(x.r, env)] : [paramField(x.r), constValue(x.l, env)];
         if (q && kq !== undefined) return [{ ...q, eq: (x.op === '==') === when, v: kq }];
+        const [mq, km] = maskedField(x.l) ? [maskedField(x.l)!, constValue(x.r, env)] : [maskedField(x.r), constValue(x.l, env)];
+        if (mq && km !== undefined) return [{ ...mq, eq: (x.op === '==') === when, v: km }];
       }
     }
     return [];
@@ -5347,7 +5376,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const body = parser.blockItems();
     topBody = body;
     for (const n of parser.notes) res.notes.push(n);
-    localStructs = constMembers(body, env, f);
+    localStructs = constMembers(body, env, f, res.deps);
     nullLocals = nullInits(body, env);
     if (f.progMacro) progMacroSites(f, body, env, opts, res);
     const ctx: Ctx = { preserve: false, noEmit: false, guards: [] };
@@ -6037,7 +6066,155 @@ function loopIn(def: FuncDef, depth: number, env?: TypeEnv): boolean {
 
 /** One declaration of a local: where its scope runs, its members written once with a constant (undefined: written
  * otherwise), and whether its address may escape (then nothing about it is known). */
-interface LocalDecl { start: number; end: number; fields: Map<string, { v: bigint; at: number } | undefined>; escaped: boolean }
+interface LocalDecl { start: number; end: number; fields: Map<string, { v: bigint; at: number } | undefined>; escaped: boolean;
+  /** setter_consts: each member's straight-line writes in order (`v` undefined: not a constant), or null where a write
+   * is under a branch or a loop (unknown everywhere) */ hist?: Map<string, { v?: bigint; at: number }[] | null> }
+
+/** CORELENS_SETTER_CONSTS=0: a local struct's members are known only when written once in the function itself (no
+ * memset, no brace-list zeroes, no inlined setter, no later overwrite), as before (setter_consts: before/after). */
+const SETTER_CONSTS = process.env.CORELENS_SETTER_CONSTS !== '0';
+
+/** setter_consts: what an inlined callee does to the record its parameter points at: straight-line member writes
+ * (in order; `v` undefined when not a constant), members written otherwise (under a branch, a loop, after a return,
+ * compound or through their address), and whether the pointer escapes (to a helper, a store, a non-inlined call). */
+interface SetterSummary { writes: { m: string; v?: bigint }[]; spoilt: Set<string>; escapes: boolean; deps: string[] }
+/** (per type environment: a callee's callees are looked up in it, and an edit makes a new one) */
+const setterMemo = new WeakMap<TypeEnv, WeakMap<FuncDef, (SetterSummary | undefined)[]>>();
+/** setter_consts: each call's place in constMembers' evaluation order (what LocalDecl.hist's `at` counts). */
+const callSeq = new WeakMap<Expr, number>();
+
+/**
+ * setter_consts: the writes an inlined call of `def` makes through its parameter `pi`, what SROA sees after inlining
+ * (the alloca's stores in the caller's flow): a statement `p->m = K;` at the body's top level before any return is a
+ * store every path makes; a write of `p->m` anywhere else (or `&p->m`) leaves m unknown; `p` handed whole to an inlinable
+ * callee brings that callee's writes; `p` given anything else (a helper, a non-inlined function, stored) escapes.
+ */
+function setterWrites(def: FuncDef, pi: number, env: TypeEnv, depth = 0): SetterSummary {
+  let byDef = setterMemo.get(env);
+  if (!byDef) setterMemo.set(env, (byDef = new WeakMap()));
+  const memo = byDef.get(def);
+  const hit = memo?.[pi];
+  if (hit) return hit;
+  const out: SetterSummary = { writes: [], spoilt: new Set(), escapes: false, deps: [def.name] };
+  const pn = def.params[pi]?.name;
+  let body: Stmt[] | undefined;
+  try { body = pn ? new CParser(def.body ?? [], env).blockItems() : undefined; } catch { body = undefined; }
+  if (!body || depth > 4) { out.escapes = true; return out; }
+  let exited = false;
+  const isP = (e: Expr): boolean => { while (e.e === 'cast') e = e.x; return e.e === 'id' && e.name === pn; };
+  /** `p->m` (or deeper into it, `p->m.x`, `p->m[i]`): m */
+  const memberOf = (e: Expr): string | undefined => {
+    for (let d = 0; d < 16; d++) {
+      if (e.e === 'member' && e.arrow && isP(e.obj)) return e.name;
+      if (e.e === 'member' && !e.arrow) e = e.obj;
+      else if (e.e === 'index') e = e.arr;
+      else return undefined;
+    }
+    return undefined;
+  };
+  const ex = (e: Expr | undefined, top: boolean): void => {
+    if (!e) return;
+    switch (e.e) {
+      case 'id': if (e.name === pn) out.escapes = true; return;
+      case 'member': {
+        if (e.arrow && isP(e.obj)) return; // a read of p->m
+        return ex(e.obj, false);
+      }
+      case 'assign': {
+        const m = memberOf(e.l);
+        if (m !== undefined) {
+          const k = e.op === '=' && e.l.e === 'member' && e.l.arrow ? constValue(e.r, env) : undefined;
+          if (top && !exited && e.op === '=' && e.l.e === 'member' && e.l.arrow) out.writes.push(k !== undefined ? { m, v: k } : { m });
+          else out.spoilt.add(m);
+        } else if (isP(e.l)) out.escapes = true;
+        else ex(e.l, false);
+        return ex(e.r, false);
+      }
+      case 'unary':
+        if (e.op === '&' || e.op === '++' || e.op === '--') { const m = memberOf(e.x); if (m !== undefined) { out.spoilt.add(m); return; } }
+        if (e.op === '*' && isP(e.x)) { out.escapes = true; return; }
+        return ex(e.x, false);
+      case 'postfix': { const m = memberOf(e.x); if (m !== undefined) { out.spoilt.add(m); return; } return ex(e.x, false); }
+      case 'call': {
+        const name = e.fn.e === 'id' ? e.fn.name : '';
+        const callee = name ? env.func(name) : undefined;
+        if (e.fn.e !== 'id') ex(e.fn, false);
+        e.args.forEach((a, i) => {
+          if (!isP(a)) return ex(a, false);
+          if (!callee?.body || !inlinable(callee)) { out.escapes = true; return; }
+          const sub = setterWrites(callee, i, env, depth + 1);
+          out.deps.push(...sub.deps);
+          if (sub.escapes) out.escapes = true;
+          for (const m of sub.spoilt) out.spoilt.add(m);
+          for (const w of sub.writes) if (top && !exited) out.writes.push(w); else out.spoilt.add(w.m);
+        });
+        return;
+      }
+      case 'index': ex(e.arr, false); return ex(e.idx, false);
+      case 'binary': case 'comma': ex(e.l, false); return ex(e.r, false);
+      case 'cond': ex(e.c, false); ex(e.a, false); return ex(e.b, false);
+      case 'cast': return ex(e.x, false);
+      case 'sizeof': return;
+      case 'stmtexpr': for (const b of e.body) st(b, false); return;
+      case 'init': for (const i of e.items) ex(i, false); return;
+      case 'generic': return ex(e.x, false);
+      default: return;
+    }
+  };
+  const st = (s: Stmt, top: boolean): void => {
+    switch (s.s) {
+      case 'expr': return ex(s.x, top);
+      case 'decl': for (const v of s.vars) ex(v.init, false); return;
+      case 'if': ex(s.c, false); st(s.t, false); if (s.f) st(s.f, false); if (leaves(s)) exited = true; return;
+      case 'return': ex(s.x, false); exited = true; return;
+      case 'block': for (const b of s.body) st(b, top); return;
+      case 'loop': if (s.init) st(s.init, false); ex(s.c, false); ex(s.step, false); st(s.body, top && onceBlock(s)); return;
+      case 'switch': ex(s.c, false); st(s.body, false); exited = true; return;
+      case 'label': ex(s.x, false); st(s.body, false); exited = true; return;
+      case 'jump': exited = true; return;
+      default: return;
+    }
+  };
+  for (const s of body) st(s, true);
+  if (!memo) byDef.set(def, []);
+  byDef.get(def)![pi] = out;
+  return out;
+}
+
+/** A statement holding a return or a goto anywhere: the code after it may not run. */
+function leaves(t: Stmt): boolean {
+  switch (t.s) {
+    case 'return': return true;
+    case 'jump': return t.kind === 'goto';
+    case 'if': return leaves(t.t) || (!!t.f && leaves(t.f));
+    case 'block': return t.body.some(leaves);
+    case 'loop': case 'switch': case 'label': return leaves(t.body);
+    default: return false;
+  }
+}
+
+/** `do { .. } while (0)` with no break or continue of its own: straight-line code (a statement macro's body). */
+function onceBlock(s: Extract<Stmt, { s: 'loop' }>): boolean {
+  if (!s.post || s.c?.e !== 'num' || s.c.v !== 0n) return false;
+  const jumps = (t: Stmt): boolean => {
+    switch (t.s) {
+      case 'jump': return t.kind === 'break' || t.kind === 'continue';
+      case 'if': return jumps(t.t) || (!!t.f && jumps(t.f));
+      case 'block': return t.body.some(jumps);
+      case 'label': return jumps(t.body);
+      default: return false; // a nested loop's or switch's own
+    }
+  };
+  return !jumps(s.body);
+}
+
+/** setter_consts: the scalar members a zeroing store writes (a memset, `= {}`), by name: what SROA's slices see. */
+function zeroMembers(t: CType): string[] | undefined {
+  const r = strip(t);
+  // (a bitfield too: its storage unit is a slice whose loads and read-modify-write stores fold the same way, measured)
+  if (r.k !== 'struct' || !r.complete || r.fields.some((fd) => !fd.name)) return undefined;
+  return r.fields.filter((fd) => { const k = strip(fd.type).k; return k === 'int' || k === 'enum' || k === 'ptr'; }).map((fd) => fd.name);
+}
 
 /** The declaration of a name in scope at `at`: the latest one started before it whose block is still open. */
 function declAt(ds: LocalDecl[] | undefined, at: number): LocalDecl | undefined {
@@ -6054,8 +6231,20 @@ function declAt(ds: LocalDecl[] | undefined, at: number): LocalDecl | undefined 
  * anything but a direct argument of an inlinable call (a helper, a store, `&v.m`, a non-inlined function: anything
  * may write it). Anything else leaves the member unknown (today's behaviour: every arm kept).
  */
-function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef): Map<string, LocalDecl[]> {
+function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef, deps?: Set<string>): Map<string, LocalDecl[]> {
   const decls = new Map<string, LocalDecl[]>();
+  let seq = 0;
+  /** setter_consts: a straight-line write of member m of `d` ending at `pos` (v undefined: not a constant), or one
+   * under a branch or a loop (unknown everywhere). */
+  const hist = (d: LocalDecl, m: string, pos: number, v: bigint | undefined, top: boolean): void => {
+    if (!d.hist) return;
+    // in evaluation order (a statement macro's expansion gives every expression the invocation's offsets)
+    pos = ++seq;
+    const h = d.hist.get(m);
+    if (h === null) return;
+    if (!top) { d.hist.set(m, null); return; }
+    if (h) h.push(v !== undefined ? { v, at: pos } : { at: pos }); else d.hist.set(m, [v !== undefined ? { v, at: pos } : { at: pos }]);
+  };
   const params = new Set(f.params.map((p) => p.name));
   const at = (name: string, pos: number): LocalDecl | undefined => declAt(decls.get(name), pos);
   const rootOf = (e: Expr): string | undefined => {
@@ -6067,8 +6256,15 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef): Map<string, Local
     // a write of `v.m` (or deeper) that is not the single constant one: m unknown; a write of `v` itself: all unknown
     const top = e.e === 'member' && !e.arrow && e.obj.e === 'id' ? e : undefined;
     const d = top ? at((top.obj as { name: string }).name, e.start) : undefined;
-    if (top && d) d.fields.set(top.name, undefined);
-    else { const r = rootOf(e); const dd = r !== undefined ? at(r, e.start) : undefined; if (dd) dd.escaped = true; }
+    if (top && d) { d.fields.set(top.name, undefined); hist(d, top.name, e.end, undefined, false); }
+    else {
+      // setter_consts: a write inside member m (`v.m.x = ..`, `v.m[i] = ..`) leaves m unknown, not the rest
+      let x = e;
+      while (SETTER_CONSTS && ((x.e === 'member' && !x.arrow && x.obj.e !== 'id') || x.e === 'index')) x = x.e === 'member' ? x.obj : x.arr;
+      const dm = SETTER_CONSTS && x.e === 'member' && !x.arrow && x.obj.e === 'id' ? at(x.obj.name, e.start) : undefined;
+      if (dm && x.e === 'member') { dm.fields.set(x.name, undefined); hist(dm, x.name, e.end, undefined, false); return; }
+      const r = rootOf(e); const dd = r !== undefined ? at(r, e.start) : undefined; if (dd) dd.escaped = true;
+    }
   };
   const ex = (e: Expr | undefined, direct: boolean, stmtTop: boolean): void => {
     if (!e) return;
@@ -6085,7 +6281,12 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef): Map<string, Local
         const k = e.op === '=' ? constValue(e.r, env) : undefined;
         if (l.e === 'member' && !l.arrow && l.obj.e === 'id' && stmtTop && k !== undefined) {
           const d = at(l.obj.name, e.start);
-          if (d) d.fields.set(l.name, d.fields.has(l.name) ? undefined : { v: k, at: e.end });
+          if (d) { d.fields.set(l.name, d.fields.has(l.name) ? undefined : { v: k, at: e.end }); hist(d, l.name, e.end, k, true); }
+        } else if (SETTER_CONSTS && l.e === 'member' && !l.arrow && l.obj.e === 'id' && stmtTop && e.op === '=' && at(l.obj.name, e.start)?.hist) {
+          // `v.m = x;` at the top: m holds an unknown value from here on (a later constant store replaces it)
+          const d = at(l.obj.name, e.start)!;
+          d.fields.set(l.name, undefined);
+          hist(d, l.name, e.end, undefined, true);
         } else spoil(l);
         ex(l.e === 'member' && !l.arrow ? undefined : l, false, false);
         return ex(e.r, false, false);
@@ -6095,7 +6296,21 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef): Map<string, Local
         const def = name ? env.func(name) : undefined;
         const inl = !!def?.body && inlinable(def);
         if (e.fn.e !== 'id') ex(e.fn, false, false);
-        for (const a of e.args) ex(a.e === 'cast' ? a.x : a, inl, false);
+        if (SETTER_CONSTS) callSeq.set(e, ++seq);
+        if (SETTER_CONSTS && memsetZero(e, stmtTop)) return;
+        e.args.forEach((a0, i) => {
+          const a = a0.e === 'cast' ? a0.x : a0;
+          ex(a, inl, false);
+          // setter_consts: what the inlined callee stores through `&v` is in v's flow once inlined
+          if (!SETTER_CONSTS || !inl || a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id') return;
+          const d = at(a.x.name, e.start);
+          if (!d?.hist || d.escaped) return;
+          const w = setterWrites(def!, i, env);
+          for (const n of w.deps) deps?.add(n);
+          if (w.escapes) { d.escaped = true; return; }
+          for (const m of w.spoilt) { d.fields.set(m, undefined); hist(d, m, e.end, undefined, false); }
+          for (const x of w.writes) { d.fields.set(x.m, undefined); hist(d, x.m, e.end, x.v, stmtTop); }
+        });
         return;
       }
       case 'member': return ex(e.obj, false, false);
@@ -6116,7 +6331,26 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef): Map<string, Local
         for (const v of s.vars) {
           ex(v.init, false, false);
           if (!v.name || params.has(v.name)) continue;
-          const d: LocalDecl = { start: v.start, end, fields: new Map(), escaped: false };
+          const d: LocalDecl = { start: v.start, end, fields: new Map(), escaped: false, ...(SETTER_CONSTS && top ? { hist: new Map() } : {}) };
+          let ts = types.get(v.name);
+          if (!ts) types.set(v.name, (ts = []));
+          ts.push({ start: v.start, end, type: v.type });
+          // setter_consts: a brace list zeroes the members it names not (`= {}`, `= {0}`, designators): a store of 0
+          const zs = d.hist && v.init?.e === 'init' ? zeroMembers(v.type) : undefined;
+          if (zs && v.init?.e === 'init') {
+            const r = strip(v.type) as Record;
+            const vals = new Map<string, bigint | undefined>(zs.map((m) => [m, 0n]));
+            let cur = 0;
+            const init = v.init;
+            init.items.forEach((it, j) => {
+              const n = init.names?.[j];
+              if (n !== undefined) cur = r.fields.findIndex((fd) => fd.name === n);
+              const fd = r.fields[cur++];
+              if (fd && (init.complex?.[j] || it.e === 'init' || !vals.has(fd.name))) { if (fd.name) vals.set(fd.name, undefined); }
+              else if (fd) vals.set(fd.name, constValue(it, env));
+            });
+            for (const [m, k] of vals) hist(d, m, v.start, k, true);
+          } else if (d.hist && v.init) d.hist = undefined;
           if (v.init?.e === 'init' && v.init.names) {
             v.init.names.forEach((m, i) => {
               if (m === undefined) return;
@@ -6132,11 +6366,32 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef): Map<string, Local
       case 'if': ex(s.c, false, false); st(s.t, false, s.t.end); if (s.f) st(s.f, false, s.f.end); return;
       case 'return': return ex(s.x, false, false);
       case 'block': for (const b of s.body) st(b, top, s.end); return;
-      case 'loop': if (s.init) st(s.init, false, s.end); ex(s.c, false, false); ex(s.step, false, false); return st(s.body, false, s.body.end);
+      // setter_consts: a statement macro's `do { .. } while (0)` is straight-line code
+      case 'loop': if (s.init) st(s.init, false, s.end); ex(s.c, false, false); ex(s.step, false, false); return st(s.body, SETTER_CONSTS && top && onceBlock(s), s.body.end);
       case 'switch': ex(s.c, false, false); return st(s.body, false, s.body.end);
       case 'label': ex(s.x, false, false); return st(s.body, false, end);
       default: return;
     }
+  };
+  /** setter_consts: `memset(&v, 0, ..)` at statement level stores 0 into every scalar member of v (a whole-record
+   * memset of a local that SROA splits: each slice a constant 0); true when it was one (the call is then handled). */
+  function memsetZero(e: Extract<Expr, { e: 'call' }>, stmtTop: boolean): boolean {
+    const name = e.fn.e === 'id' ? e.fn.name : '';
+    if (name !== '__builtin_memset' && name !== 'memset') return false;
+    let a = e.args[0];
+    while (a?.e === 'cast') a = a.x;
+    if (!a || a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id' || constValue(e.args[1]!, env) !== 0n) return false;
+    const d = at(a.x.name, e.start);
+    const zs = d?.hist ? zeroMembers(lookupLocal(a.x.name, e.start) ?? VOID) : undefined;
+    if (!d || !zs || !stmtTop) return false;
+    for (const m of zs) { d.fields.set(m, undefined); hist(d, m, e.end, 0n, true); }
+    return true;
+  }
+  const types = new Map<string, { start: number; end: number; type: CType }[]>();
+  const lookupLocal = (name: string, pos: number): CType | undefined => {
+    let best: { start: number; end: number; type: CType } | undefined;
+    for (const d of types.get(name) ?? []) if (d.start <= pos && pos <= d.end && (!best || d.start > best.start)) best = d;
+    return best?.type;
   };
   for (const s of body) st(s, true, Infinity);
   return decls;

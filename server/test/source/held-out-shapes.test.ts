@@ -299,6 +299,11 @@
 //     is no dead store overwritten unread (CORELENS_DEAD_SELF_READ). ebpf-apps missing 4 -> 0.
 //   - inlined_idle (a `check` comparison): that .text copy is never loaded (every call inlines it): its failed
 //     relocations are no error on either path (skbtracer's `struct xt_table` on 6.1, a source-only group).
+//   - setter_consts (cse21, gala-gopher's tprofilingprobe): a local record zeroed, given a constant flag by an inlined
+//     setter and tested by an inlined emitter folds that test (SROA), the dead arm's relocations gone; a grid of
+//     when it applies (CORELENS_SETTER_CONSTS, sites.ts constMembers/setterWrites).
+//   - checks_unrolled (cse21, gala-gopher's l7probe): a check repeated within one iteration of a fully unrolled loop
+//     merges as in straight code (CORELENS_CSE_CHECKS_UNROLLED, cse.ts).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4087,6 +4092,209 @@ SEC("socket") int http_filter(struct __sk_buff *skb)
 	__u32 unread = tcph.window;
 	unread = 3;
 	return bpf_ntohs(total) - hl - doff + unread;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // setter_consts (CORELENS_SETTER_CONSTS, sites.ts constMembers/setterWrites, gala-gopher's tprofilingprobe): a local
+  // record zeroed (memset, `= {}`), then given a constant flag by an inlined per-program setter, then tested by an
+  // inlined emitter (`m->flag & F_FD`): after inlining SROA makes each member an SSA value, the test folds and the
+  // dead arm's relocations are never emitted; the last straight-line store before the call decides (a setter's store
+  // after its possible return, one in an arm or in a loop, or the record handed to a helper or a non-inlined setter
+  // keep the arm). With the switch off: 9 extra (b, f, g).
+  { name: 'setter_consts', min: 12, text: `/* in the shape of gala-gopher's syscall probes: a per-syscall meta setter, a shared emitter */
+/* a meta record filled by a per-program setter, tested by a shared emitter */
+struct meta { unsigned long nr; unsigned int flag; };
+enum { F_FD = 1, F_STACK = 2 };
+__u64 out[16];
+static __always_inline void fd_info(__u64 *o)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	o[0] = BPF_CORE_READ(t, files, fdt, max_fds);
+}
+static __always_inline void fill(__u64 *o, struct meta *m)
+{
+	if (m->flag & F_FD)
+		fd_info(o);
+	if (m->flag & F_STACK)
+		o[2] = bpf_get_smp_processor_id();
+	if (m->nr == 7)
+		o[3] = 7;
+}
+static __always_inline void emit(struct meta *m, int stat)
+{
+	__u64 *o = &out[4];
+	o[1] = m->nr;
+	if (stat)
+		fill(o, m);
+}
+static __always_inline void set_meta_read(struct meta *m) { m->flag = F_FD; }
+static __always_inline void set_meta_sync(struct meta *m) { m->flag = F_STACK; }
+static __always_inline void set_meta_both(struct meta *m) { m->flag = F_FD | F_STACK; }
+#define EXIT_BODY(name) \\
+	do { \\
+		struct meta m; \\
+		if (out[9]) return 0; \\
+		__builtin_memset(&m, 0, sizeof(m)); \\
+		m.nr = out[8]; \\
+		set_meta_##name(&m); \\
+		emit(&m, 1); \\
+		return 0; \\
+	} while (0)
+SEC("kprobe/a") int exit_read(void *ctx) { EXIT_BODY(read); }
+SEC("kprobe/b") int exit_sync(void *ctx) { EXIT_BODY(sync); }
+SEC("kprobe/c") int exit_both(void *ctx) { EXIT_BODY(both); }
+/* the setter runs in one arm only: the member is no constant at the test */
+SEC("kprobe/d") int exit_arm(void *ctx)
+{
+	struct meta m;
+	__builtin_memset(&m, 0, sizeof(m));
+	m.nr = out[8];
+	if (out[10])
+		set_meta_sync(&m);
+	else
+		m.flag = out[11];
+	emit(&m, 1);
+	return 0;
+}
+/* the address reaches a helper that may write it: kept */
+SEC("kprobe/e") int exit_escape(void *ctx)
+{
+	struct meta m;
+	__builtin_memset(&m, 0, sizeof(m));
+	set_meta_sync(&m);
+	bpf_probe_read_kernel(&m, sizeof(m), (void *)out[12]);
+	emit(&m, 1);
+	return 0;
+}
+/* written zero by the memset only: folds (flag 0) */
+SEC("kprobe/f") int exit_zero(void *ctx)
+{
+	struct meta m;
+	__builtin_memset(&m, 0, sizeof(m));
+	m.nr = out[8];
+	emit(&m, 1);
+	return 0;
+}
+/* a second write after the setter: the last one counts */
+SEC("kprobe/g") int exit_over(void *ctx)
+{
+	struct meta m = {};
+	set_meta_read(&m);
+	m.flag = F_STACK;
+	emit(&m, 1);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // setter_consts, the grid of when SROA folds (each program's comment says what clang does): a variable index into
+  // another member, a byte member, a bitfield zeroed by the brace list, a setter calling the setter fold; an
+  // out-of-line setter, a store after a possible return, a helper given the record, a store in a loop keep the arm.
+  // With the switch off: 12 extra (i, j, l, n).
+  { name: 'setter_consts_grid', min: 12, text: `struct meta { unsigned long nr; unsigned int flag; unsigned char small; unsigned int bits : 3; __u32 arr[4]; };
+enum { F_FD = 1, F_STACK = 2 };
+__u64 out[16];
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, struct meta); } metas SEC(".maps");
+static __always_inline void fd_info(__u64 *o)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	o[0] = BPF_CORE_READ(t, files, fdt, max_fds);
+}
+static __always_inline void fill(struct meta *m)
+{
+	if (m->flag & F_FD)
+		fd_info(&out[4]);
+}
+static __always_inline void fill_small(struct meta *m)
+{
+	if (m->small == 5)
+		fd_info(&out[5]);
+}
+static __always_inline void fill_bits(struct meta *m)
+{
+	if (m->bits == 5)
+		fd_info(&out[6]);
+}
+static __noinline void set_outline(struct meta *m) { m->flag = F_STACK; }
+static __always_inline void set_late(struct meta *m) { if (out[1]) return; m->flag = F_STACK; }
+static __always_inline void set_sync(struct meta *m) { m->flag = F_STACK; }
+static __always_inline void set_small(struct meta *m) { m->small = 4; }
+static __always_inline void set_nested(struct meta *m) { set_sync(m); }
+/* the setter kept out of line: the record is memory, the test stays */
+SEC("kprobe/h") int outline(void *ctx) { struct meta m = {}; set_outline(&m); fill(&m); return 0; }
+/* a setter that may return before its store: kept */
+SEC("kprobe/k") int late(void *ctx) { struct meta m = {}; m.flag = F_FD; set_late(&m); fill(&m); return 0; }
+/* a variable index into another member */
+SEC("kprobe/i") int varidx(void *ctx) { struct meta m = {}; set_sync(&m); m.arr[out[3] & 3] = 1; fill(&m); out[7] = m.arr[out[2] & 3]; return 0; }
+/* a byte member */
+SEC("kprobe/j") int small(void *ctx) { struct meta m = {}; set_small(&m); fill_small(&m); return 0; }
+/* a bitfield member, zero from the brace list */
+SEC("kprobe/l") int bits(void *ctx) { struct meta m = {}; fill_bits(&m); return 0; }
+/* the record handed to a helper between the store and the test */
+SEC("kprobe/m") int helper(void *ctx) { struct meta m = {}; __u32 k = 1; set_sync(&m); bpf_map_update_elem(&metas, &k, &m, 0); fill(&m); return 0; }
+/* a setter calling the setter */
+SEC("kprobe/n") int nested(void *ctx) { struct meta m; __builtin_memset(&m, 0, sizeof(m)); m.flag = F_FD; set_nested(&m); fill(&m); return 0; }
+/* a store in a loop */
+SEC("kprobe/o") int inloop(void *ctx) { struct meta m = {}; for (int i = 0; i < out[2] && i < 4; i++) m.flag = i; fill(&m); return 0; }
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // checks_unrolled (CORELENS_CSE_CHECKS_UNROLLED, cse.ts, gala-gopher's l7probe): in a fully unrolled loop, each
+  // iteration's inlined reserve tests `bpf_core_type_exists(struct bpf_ringbuf)`, then the chunk sender tests it
+  // again to pick a size (an if/else of two stores, sunk, an empty arm: the block after is an immediate successor of
+  // the test's) and the inlined submit a third time: MachineCSE merges the third into the second in each copy as in
+  // straight code (two records per iteration). With the switch off: 4 extra records counted (merged x4).
+  { name: 'checks_unrolled', min: 14, text: `struct cmsg { __u32 size; __u32 psize; __u32 evt; __u32 idx; char data[64]; };
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct cmsg); } heap SEC(".maps");
+static inline char has_rb(void) { return bpf_core_type_exists(struct bpf_ringbuf); }
+static inline void *reserve(__u64 sz)
+{
+	int zero = 0;
+	if (has_rb())
+		return bpf_ringbuf_reserve(&rb, sz, 0);
+	return bpf_map_lookup_elem(&heap, &zero);
+}
+static inline void submit(void *ctx, void *p, __u64 sz)
+{
+	if (has_rb()) {
+		bpf_ringbuf_submit(p, 0);
+		return;
+	}
+	bpf_perf_event_output(ctx, &rb, BPF_F_CURRENT_CPU, p, sz);
+}
+/* one chunk: the payload size depends on the buffer kind, then the submit tests it again */
+static __always_inline void send_one(void *ctx, const char *buf, __u64 n, struct cmsg *m)
+{
+	volatile __u64 copied = n > 64 ? 64 : n;
+	m->size = copied;
+	bpf_probe_read_user(m->data, copied & 63, buf);
+	if (has_rb())
+		m->psize = sizeof(m->data);
+	else
+		m->psize = copied;
+	m->evt = 3;
+	submit(ctx, m, sizeof(*m));
+}
+SEC("uprobe/a") int one(struct pt_regs *ctx)
+{
+	struct cmsg *m = reserve(sizeof(*m));
+	if (!m)
+		return 0;
+	send_one(ctx, (const char *)PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx), m);
+	return 0;
+}
+SEC("uprobe/b") int chunks(struct pt_regs *ctx)
+{
+	const char *buf = (const char *)PT_REGS_PARM2(ctx);
+	__u64 n = PT_REGS_PARM3(ctx);
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		struct cmsg *m = reserve(sizeof(*m));
+		if (!m)
+			return 0;
+		m->idx = i;
+		send_one(ctx, buf + i * 64, n, m);
+	}
+	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
