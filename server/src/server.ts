@@ -35,7 +35,7 @@ import { TargetSpec, defaultTargetSpecs, withKconfigDir } from './targets/regist
 import { loadingMachineOfInfo } from './targets/info';
 import { STATUS_METHOD, serverStatus } from './status';
 import { unreadableStatedKconfigs } from './verdict/kconfig';
-import { externFactNames, tpErrArgsOf } from './verdict/index';
+import { externFactNames, runningVersionHere, targetKernelVersion, tpErrArgsOf } from './verdict/index';
 import { readTextInputSync } from './util/files';
 import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
@@ -872,6 +872,16 @@ export function startServer(connection: Connection = createServerConnection()): 
       if (!errArgs.has(name)) { const info = machines.get(name); errArgs.set(name, info ? tpErrArgsOf(loadingMachineOfInfo(info)) : undefined); }
       return errArgs.get(name);
     };
+    // kver_guards: the LINUX_KERNEL_VERSION each target's loading machine gives, as `check` reads it
+    const versions = new Map<string, number | readonly [number, number] | undefined>();
+    const kernelVersion = (name: string) => {
+      if (!versions.has(name)) {
+        const info = machines.get(name);
+        const m = info ? loadingMachineOfInfo(info) : undefined;
+        versions.set(name, m ? (m.running ? runningVersionHere() : targetKernelVersion(m.release, m.distro)) : undefined);
+      }
+      return versions.get(name);
+    };
     let failed = false;
     if (!reuse) try {
       for (const [i, g] of groups.entries()) {
@@ -896,7 +906,7 @@ export function startServer(connection: Connection = createServerConnection()): 
       failed = true;
       log(`relocating ${uri} failed: ${errorText(e)}`);
     }
-    if (readParts.length) findings.push(...mergedFindings(mergeArchEvaluations(readParts), { severities: settings.severity, describeTargets, tpErrArgs }));
+    if (readParts.length) findings.push(...mergedFindings(mergeArchEvaluations(readParts), { severities: settings.severity, describeTargets, tpErrArgs, kernelVersion }));
     if (!reuse) {
       await breathe();
       if (superseded()) return results.get(uri); // a newer edit is on its way
@@ -914,7 +924,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     else {
       const plainFindings = [...findings];
       try {
-        const siteFindings = mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey, tpErrArgs });
+        const siteFindings = mergedFindings(merged, { severities: settings.severity, describeTargets, memo: fm.findings, memoKey, tpErrArgs, kernelVersion });
         findings.unshift(...siteFindings);
         inputs = inputsOf(groups, memoKey);
         if (!failed && analyses.length === groups.length) lastEval.set(uri, { inputs, parts, plainFindings, merged, siteFindings });

@@ -11,7 +11,7 @@ import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelo
 import type { LibbpfExterns } from '../source/externs';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
-import { LiveSite, evaluateSites, guardChecks } from '../features/evaluate';
+import { LiveSite, evaluateSites, guardChecks, kverHolds } from '../features/evaluate';
 import { archFromBtf } from '../targets/arch';
 import { TargetSpec, loadingMachineOf } from '../targets/registry';
 import { describeFsError } from '../util/files';
@@ -152,26 +152,6 @@ export function objectParts(prog: PreparedProgram): { relocs: PreparedObject; ve
 export interface EngineOptions {
   /** Undefined: no cache (always read the archive, relocate on the full BTF). */
   readonly cache?: SliceCache;
-}
-
-/** Whether `LINUX_KERNEL_VERSION op v` is `when` on a machine of this version (a range: Ubuntu's unknown patch
- * level), undefined when the range does not decide it. */
-export function kverHolds(c: NonNullable<LiveSite['kver']>[number], version: number | readonly [number, number]): boolean | undefined {
-  const at = (x: number): boolean => {
-    switch (c.op) {
-      case '==': return x === c.v;
-      case '!=': return x !== c.v;
-      case '<': return x < c.v;
-      case '<=': return x <= c.v;
-      case '>': return x > c.v;
-      case '>=': return x >= c.v;
-    }
-  };
-  const [lo, hi] = typeof version === 'number' ? [version, version] : version;
-  // every comparison is monotonic in x or true at one point only: the ends decide unless v lies between them
-  const a = at(lo);
-  if (a !== at(hi) || (lo < c.v && c.v < hi && (c.op === '==' || c.op === '!='))) return undefined;
-  return a === c.when;
 }
 
 /** Checks one target; never throws (a bad target is a value naming its file). */

@@ -7,7 +7,7 @@ import { isComposite } from '../btf/types';
 import { ReloKind, isExistenceKind, reloKindName } from '../core/kinds';
 import { RelocationResult } from '../core/relocate';
 import { Spec, parseSpec, specPath } from '../core/spec';
-import { LiveSite, Range, SiteEvaluation, SiteOnTarget } from './evaluate';
+import { LiveSite, Range, SiteEvaluation, SiteOnTarget, kverHolds } from './evaluate';
 
 export const enum Severity {
   Error = 1,
@@ -74,6 +74,10 @@ export interface FindingOptions {
   /** The tp_btf arguments a target's kernel types as numbers, by tracepoint (verdict tpErrArgsOf of its loading
    * machine): a direct load through one is refused there (LiveSite.tpArg). Absent: none is claimed. */
   tpErrArgs?: (target: string) => ReadonlyMap<string, readonly number[]> | undefined;
+  /** The LINUX_KERNEL_VERSION a target's loading machine gives the program (a range where the patch level is unknown),
+   * or undefined: a site under comparisons of it (LiveSite.kver) does not run where one is decided false, as `check`
+   * decides (kver_guards). Absent: every arm is taken to run. */
+  kernelVersion?: (target: string) => number | readonly [number, number] | undefined;
 }
 
 export interface Finding {
@@ -191,10 +195,25 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
         continue;
       }
     }
-    findingsOf(ev, site);
+    findingsOf(kverRuns(ev, site), site);
     if (memo) memo.bySite.set(site, { map: ev.targets, local: localBtf, names: namesKey, key: memoKey, out: out.slice(from) });
   }
   return out;
+
+  /** kver_guards: the evaluation with the site not running on the targets whose LINUX_KERNEL_VERSION rules its arm
+   * out (libbpf fills the __kconfig from the loading machine's release, and the verifier reads the frozen .kconfig
+   * map as a constant: that arm is never walked there), as the check engine decides for `check FILE.bpf.c`. */
+  function kverRuns(ev: SiteEvaluation, site: LiveSite): SiteEvaluation {
+    if (!site.kver || !opts.kernelVersion) return ev;
+    let map: Map<string, SiteOnTarget> | undefined;
+    for (const [name, t] of ev.targets) {
+      if (t.runs === false) continue;
+      const version = opts.kernelVersion(name);
+      if (version === undefined || !site.kver.some((c) => kverHolds(c, version) === false)) continue;
+      (map ??= new Map(ev.targets)).set(name, { ...t, runs: false, pastPoison: undefined });
+    }
+    return map ? { ...ev, targets: map } : ev;
+  }
 
   function findingsOf(ev: SiteEvaluation, site: LiveSite): void {
     const from = out.length;

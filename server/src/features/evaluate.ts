@@ -307,3 +307,23 @@ function compare(value: bigint, c: NonNullable<LiveCheckGuard['cmp']>): boolean 
     default: return value >= k;
   }
 }
+
+/** Whether `LINUX_KERNEL_VERSION op v` is `when` on a machine of this version (a range: Ubuntu's unknown patch
+ * level), undefined when the range does not decide it. */
+export function kverHolds(c: NonNullable<LiveSite['kver']>[number], version: number | readonly [number, number]): boolean | undefined {
+  const at = (x: number): boolean => {
+    switch (c.op) {
+      case '==': return x === c.v;
+      case '!=': return x !== c.v;
+      case '<': return x < c.v;
+      case '<=': return x <= c.v;
+      case '>': return x > c.v;
+      case '>=': return x >= c.v;
+    }
+  };
+  const [lo, hi] = typeof version === 'number' ? [version, version] : version;
+  // every comparison is monotonic in x or true at one point only: the ends decide unless v lies between them
+  const a = at(lo);
+  if (a !== at(hi) || (lo < c.v && c.v < hi && (c.op === '==' || c.op === '!='))) return undefined;
+  return a === c.when;
+}
