@@ -1591,25 +1591,17 @@ function slotsInWasm(ints: Int32Array, base: number, blob: string, tables: numbe
 }
 
 /**
- * `fill(ent, n, slots, mask, base) -> 1 | 0`: encodeSkim's slot loop over the memory (int32 words from 0, names from
- * byte `base`): for each of the n entries (offset, length, decl) at word `ent`, hashBytes of its name, then the first
- * free slot from there (linear probing) gets entry + 1. Step for step hashBytes and the loop in encodeSkim. Returns 1
- * as soon as a slot on the way holds an equal name (pack: a name defined twice; encodeSkim's names never repeat).
+ * WebAssembly code leaving hashBytes(memory, off, len) in local `h` (i, m, z scratch): FNV-1a over every byte of a
+ * short name, over nine sampled bytes of a long one, step for step as hashBytes; one text for the two modules that
+ * must hash alike (slotsModule fills the table, lookupModule probes it).
  */
-function slotsModule(): Uint8Array {
-  const { get, set, tee, c, add, sub, mul, and, xor, shl, shrS, shrU, ltS, geU, eqz, eq, ne, brIf, br } = op;
-  const [ent, n, slots, mask, base, e, p, off, len, h, m, z, i, q, j] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+function hashBytesCode(l: { h: number; off: number; len: number; i: number; m: number; z: number }): Code {
+  const { get, set, c, add, sub, mul, xor, shrS, ltS, geU, brIf, br } = op;
+  const { h, off, len, i, m, z } = l;
   const P = 0x01000193;
   // h = Math.imul(h ^ b[<addr>], P)
   const mix = (addr: Code) => [get(h), addr, op.load8(), xor, c(P), mul, set(h)];
-  return oneFunctionModule('fill', 5, 10, true, flatten([
-    op.block, op.loop,
-    // for (let e = 0; e < n; e++)
-    get(e), get(n), geU, brIf(1),
-    // p = (ent + e * 3) * 4; off = base + ints[ent + e * 3]; len = ints[ent + e * 3 + 1]
-    get(ent), get(e), c(3), mul, add, c(2), shl, tee(p), op.load(), get(base), add, set(off),
-    get(p), op.load(4), set(len),
-    // hashBytes(out, off, len)
+  return [
     c(0x811c9dc5), get(len), xor, c(P), mul, set(h),
     get(len), c(10), ltS, op.if,
     c(0), set(i),
@@ -1627,6 +1619,27 @@ function slotsModule(): Uint8Array {
     mix(get(m)), mix([get(m), c(1), sub]),
     mix([get(off), get(len), c(2), shrS, add]), mix([get(off), c(7), add]),
     op.end,
+  ];
+}
+
+/**
+ * `fill(ent, n, slots, mask, base) -> 1 | 0`: encodeSkim's slot loop over the memory (int32 words from 0, names from
+ * byte `base`): for each of the n entries (offset, length, decl) at word `ent`, hashBytes of its name, then the first
+ * free slot from there (linear probing) gets entry + 1. Step for step hashBytes and the loop in encodeSkim. Returns 1
+ * as soon as a slot on the way holds an equal name (pack: a name defined twice; encodeSkim's names never repeat).
+ */
+function slotsModule(): Uint8Array {
+  const { get, set, tee, c, add, sub, mul, and, xor, shl, shrU, geU, eqz, eq, ne, brIf, br } = op;
+  const [ent, n, slots, mask, base, e, p, off, len, h, m, z, i, q, j] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  return oneFunctionModule('fill', 5, 10, true, flatten([
+    op.block, op.loop,
+    // for (let e = 0; e < n; e++)
+    get(e), get(n), geU, brIf(1),
+    // p = (ent + e * 3) * 4; off = base + ints[ent + e * 3]; len = ints[ent + e * 3 + 1]
+    get(ent), get(e), c(3), mul, add, c(2), shl, tee(p), op.load(), get(base), add, set(off),
+    get(p), op.load(4), set(len),
+    // hashBytes(out, off, len)
+    hashBytesCode({ h, off, len, i, m, z }),
     // h = ((h ^ (h >>> 15)) >>> 0) & mask, then probe from there
     get(h), get(h), c(15), shrU, xor, get(mask), and, set(h),
     op.block, op.loop,
@@ -1685,10 +1698,8 @@ function compactModule(): Uint8Array {
  * free slot (at most half full), so a probe ends.
  */
 function lookupModule(): Uint8Array {
-  const { get, set, tee, c, add, sub, mul, and, xor, shl, shrS, shrU, ltS, geU, eqz, eq, ne, brIf, br } = op;
+  const { get, set, tee, c, add, sub, mul, and, xor, shl, shrU, geU, eqz, eq, ne, brIf, br } = op;
   const [q, n, ent, slots, mask, base, e, p, off, len, h, m, z, i, s, r, j] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-  const P = 0x01000193;
-  const mix = (addr: Code) => [get(h), addr, op.load8(), xor, c(P), mul, set(h)];
   return oneFunctionModule('find', 6, 11, true, flatten([
     op.block, op.loop,
     // for (let e = 0; e < n; e++): p = (q + e * 3) * 4; off = base + its first word; len = its second
@@ -1696,23 +1707,7 @@ function lookupModule(): Uint8Array {
     get(q), get(e), c(3), mul, add, c(2), shl, tee(p), op.load(), get(base), add, set(off),
     get(p), op.load(4), set(len),
     // hashBytes(memory, off, len), as slotsModule
-    c(0x811c9dc5), get(len), xor, c(P), mul, set(h),
-    get(len), c(10), ltS, op.if,
-    c(0), set(i),
-    op.block, op.loop,
-    get(i), get(len), geU, brIf(1),
-    mix([get(off), get(i), add]),
-    get(i), c(1), add, set(i),
-    br(0),
-    op.end, op.end,
-    op.else,
-    get(off), get(len), c(1), shrS, add, set(m),
-    get(off), get(len), add, set(z),
-    mix([get(z), c(1), sub]), mix([get(z), c(2), sub]), mix([get(z), c(3), sub]),
-    mix([get(z), c(4), sub]), mix([get(z), c(5), sub]),
-    mix(get(m)), mix([get(m), c(1), sub]),
-    mix([get(off), get(len), c(2), shrS, add]), mix([get(off), c(7), add]),
-    op.end,
+    hashBytesCode({ h, off, len, i, m, z }),
     get(h), get(h), c(15), shrU, xor, get(mask), and, set(h),
     op.block, op.loop,
     // a free slot: not held
