@@ -35,7 +35,7 @@ import { TargetSpec, defaultTargetSpecs, withKconfigDir } from './targets/regist
 import { loadingMachineOfInfo } from './targets/info';
 import { STATUS_METHOD, serverStatus } from './status';
 import { unreadableStatedKconfigs } from './verdict/kconfig';
-import { externFactNames, runningVersionHere, targetKernelVersion, tpErrArgsOf } from './verdict/index';
+import { externFactNames, loadingKernelVersion, tpErrArgsOf } from './verdict/index';
 import { readTextInputSync } from './util/files';
 import { createServerConnection } from './lspTransport';
 import { BUILD_SOURCE, buildLenses, reconcile } from './build/editor';
@@ -877,8 +877,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     const kernelVersion = (name: string) => {
       if (!versions.has(name)) {
         const info = machines.get(name);
-        const m = info ? loadingMachineOfInfo(info) : undefined;
-        versions.set(name, m ? (m.running ? runningVersionHere() : targetKernelVersion(m.release, m.distro)) : undefined);
+        versions.set(name, info ? loadingKernelVersion(loadingMachineOfInfo(info)) : undefined);
       }
       return versions.get(name);
     };

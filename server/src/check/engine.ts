@@ -7,11 +7,11 @@ import { BpfObject, parseBpfObject } from '../btf/object';
 import { Btf } from '../btf/reader';
 import { ReloKind, isExistenceKind } from '../core/kinds';
 import { PreparedObject, prepareObject, relocateEach } from '../core/object';
-import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelocation, externFactNames, externRefusal, externRefusalReason, factNames, factsFromBtf, objectVerdicts, prepareVerdicts, runningVersionHere, targetKernelVersion } from '../verdict/index';
+import { FailureKind, PreparedVerdicts, ScalarDeref, VerdictOutcome, VerdictRelocation, externFactNames, externRefusal, externRefusalReason, factNames, factsFromBtf, objectVerdicts, prepareVerdicts, loadingKernelVersion } from '../verdict/index';
 import type { LibbpfExterns } from '../source/externs';
 import { FailureClass, RelocationResult, RelocationStatus } from '../core/relocate';
 import { fieldSize } from '../features/diagnostics';
-import { LiveSite, evaluateSites, guardChecks, kverHolds } from '../features/evaluate';
+import { LiveSite, evaluateSites, guardChecks, kverRulesOut } from '../features/evaluate';
 import { archFromBtf } from '../targets/arch';
 import { TargetSpec, loadingMachineOf } from '../targets/registry';
 import { describeFsError } from '../util/files';
@@ -164,11 +164,11 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
     if (prog.payload.kind === 'source') {
       const ex = prog.payload.externs;
       // (byte order: only whether libbpf refuses is read here, which no kconfig value's byte order changes)
-      const f = ex ? externRefusal(loaded.btf, prog.localBtf!, ex.ksyms, ex.kcfg, true, loadingMachineOf(spec)) : undefined;
+      const machine = loadingMachineOf(spec);
+      const f = ex ? externRefusal(loaded.btf, prog.localBtf!, ex.ksyms, ex.kcfg, true, machine) : undefined;
       const refused: Refusal | undefined = f && { extern: f.extern, errno: f.errno, reason: externRefusalReason(f) };
       const evs = evaluateSites(prog.localBtf!, prog.payload.sites, [target]);
-      const machine = loadingMachineOf(spec);
-      const version = machine.running ? runningVersionHere() : targetKernelVersion(machine.release, machine.distro);
+      const version = loadingKernelVersion(machine);
       const sites = evs.map((ev): LiteSite => {
         const st = ev.targets.get(spec.name)!;
         // an object libbpf refuses is never walked by the verifier: as for a .o, whether a site runs is unknown
@@ -176,7 +176,7 @@ export async function checkTarget(prog: PreparedProgram, spec: TargetSpec, index
         if (refused) return { ...lite(st.result, remap), runs: 2, ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}) };
         // an arm a LINUX_KERNEL_VERSION comparison does not take on this target's machine: the verifier, reading
         // the frozen .kconfig value as a constant, never walks it (as objectVerdicts decides for the .o)
-        if (ev.site.kver && version !== undefined && ev.site.kver.some((c) => kverHolds(c, version) === false)) {
+        if (kverRulesOut(ev.site.kver, version)) {
           return { ...lite(st.result, remap), runs: 0, ...(ev.site.kind === ReloKind.FieldByteOffset ? sizeOf(st.result) : {}) };
         }
         return {

@@ -7,7 +7,7 @@ import { isComposite } from '../btf/types';
 import { ReloKind, isExistenceKind, reloKindName } from '../core/kinds';
 import { RelocationResult } from '../core/relocate';
 import { Spec, parseSpec, specPath } from '../core/spec';
-import { LiveSite, Range, SiteEvaluation, SiteOnTarget, kverHolds } from './evaluate';
+import { LiveSite, Range, SiteEvaluation, SiteOnTarget, kverRulesOut } from './evaluate';
 
 export const enum Severity {
   Error = 1,
@@ -16,10 +16,16 @@ export const enum Severity {
   Hint = 4,
 }
 
-/** Stable diagnostic codes; each can be given another severity (or turned off) in the settings. */
 /** CORELENS_POISONED_DIRECT_READ=0: a direct read through a plain number is not reported where its relocation is poisoned. */
 const POISONED_DIRECT_READ = process.env.CORELENS_POISONED_DIRECT_READ !== '0';
 
+/** A direct load the verifier meets on a target (where it runs): its record relocated, or poisoned (the instruction
+ * stays a load through the same pointer); one test for the plain-number and the tp_btf-argument findings. */
+function loadReached(t: SiteOnTarget): boolean {
+  return t.result.status === 'ok' || (POISONED_DIRECT_READ && t.result.status === 'poison');
+}
+
+/** Stable diagnostic codes; each can be given another severity (or turned off) in the settings. */
 export const CODES = {
   missingField: 'core-missing-field',
   missingType: 'core-missing-type',
@@ -208,8 +214,7 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
     let map: Map<string, SiteOnTarget> | undefined;
     for (const [name, t] of ev.targets) {
       if (t.runs === false) continue;
-      const version = opts.kernelVersion(name);
-      if (version === undefined || !site.kver.some((c) => kverHolds(c, version) === false)) continue;
+      if (!kverRulesOut(site.kver, opts.kernelVersion(name))) continue;
       (map ??= new Map(ev.targets)).set(name, { ...t, runs: false, pastPoison: undefined });
     }
     return map ? { ...ev, targets: map } : ev;
@@ -281,7 +286,7 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
       const targets = targetNames.filter((n) => {
         const t = ev.targets.get(n);
         // (past a poisoned guard too: the object path's walk goes on into both branches, finding the load there)
-        return (t?.runs === true || !!t?.pastPoison) && (t.result.status === 'ok' || (POISONED_DIRECT_READ && t.result.status === 'poison'));
+        return (t?.runs === true || !!t?.pastPoison) && loadReached(t);
       });
       if (targets.length) {
         add({
@@ -302,8 +307,7 @@ export function siteFindings(localBtf: Btf, evals: readonly SiteEvaluation[], ta
       const { tp, arg } = site.tpArg;
       const targets = targetNames.filter((n) => {
         const t = ev.targets.get(n);
-        return t?.runs === true && (t.result.status === 'ok' || (POISONED_DIRECT_READ && t.result.status === 'poison'))
-          && !!opts.tpErrArgs!(n)?.get(tp)?.includes(arg);
+        return t?.runs === true && loadReached(t) && !!opts.tpErrArgs!(n)?.get(tp)?.includes(arg);
       });
       if (targets.length) {
         add({

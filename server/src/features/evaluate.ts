@@ -308,9 +308,15 @@ function compare(value: bigint, c: NonNullable<LiveCheckGuard['cmp']>): boolean 
   }
 }
 
+/** kver_guards: whether a site under these LINUX_KERNEL_VERSION comparisons never runs on a machine of this version
+ * (one of them decided false there); the check engine and the editor's findings both ask it. */
+export function kverRulesOut(kver: LiveSite['kver'], version: number | readonly [number, number] | undefined): boolean {
+  return !!kver && version !== undefined && kver.some((c) => kverHolds(c, version) === false);
+}
+
 /** Whether `LINUX_KERNEL_VERSION op v` is `when` on a machine of this version (a range: Ubuntu's unknown patch
  * level), undefined when the range does not decide it. */
-export function kverHolds(c: NonNullable<LiveSite['kver']>[number], version: number | readonly [number, number]): boolean | undefined {
+function kverHolds(c: NonNullable<LiveSite['kver']>[number], version: number | readonly [number, number]): boolean | undefined {
   const at = (x: number): boolean => {
     switch (c.op) {
       case '==': return x === c.v;

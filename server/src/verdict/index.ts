@@ -459,10 +459,16 @@ export interface FactsOptions {
   readonly kconfig?: string;
 }
 
+/** The LINUX_KERNEL_VERSION the loading machine gives a program (a range where the patch level is unknown), or
+ * undefined where its release is not known: what tp_btf arguments and kernel-version arms are decided by. */
+export function loadingKernelVersion(opts: Pick<FactsOptions, 'running' | 'release' | 'distro'>): number | readonly [number, number] | undefined {
+  return opts.running ? runningVersionHere() : targetKernelVersion(opts.release, opts.distro);
+}
+
 /** The tp_btf arguments the loading machine's kernel types as numbers (rawtp.ts errorArgs), by tracepoint: what
  * the object path's walk and the source path's direct-read findings both ask of a target. */
 export function tpErrArgsOf(opts: Pick<FactsOptions, 'running' | 'release' | 'distro'>): ReadonlyMap<string, readonly number[]> | undefined {
-  return errorArgs(opts.running ? runningVersionHere() : targetKernelVersion(opts.release, opts.distro));
+  return errorArgs(loadingKernelVersion(opts));
 }
 
 /** A stated kernel config's values, or nothing (unknown) when it cannot be read: its readers already said why. */
