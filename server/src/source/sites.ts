@@ -757,6 +757,30 @@ const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boo
  * expanded as llvm.memcpy is (CORELENS_MEMCPY_INLINE=0: a call of its own, one record). */
 const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0],
   ...(process.env.CORELENS_MEMCPY_INLINE !== '0' ? { __builtin_memcpy_inline: [0, 1] } : {}) };
+/** CORELENS_COPY_LOCAL_BASE=0: a struct copy `dst = p->m` through a local pointer (not a parameter) is one record,
+ * as before (sites.ts localBaseInRegister). */
+const COPY_LOCAL_BASE = process.env.CORELENS_COPY_LOCAL_BASE !== '0';
+/**
+ * copy_local_base: the value a local pointer is initialised with (the tokens from `i` to the declaration's or
+ * statement's end) is a register whatever uses it has: a load (`skb->data`, `*pp`) or a call's result, not another
+ * pointer plus a constant (`data + 14`, `(void *)data + sizeof(struct ethhdr)`) nor a plain name.
+ */
+function initOpaque(b: readonly { s: string }[], i: number): boolean {
+  let d = 0;
+  let load = false;
+  let plus = false;
+  for (let j = i; j < b.length; j++) {
+    const t = b[j]!.s;
+    if (t === '(' || t === '[') { if (d === 0 && j > i && /^[A-Za-z_]\w*$/.test(b[j - 1]!.s) && !['sizeof', '__builtin_offsetof', 'offsetof', '__alignof__', '_Alignof'].includes(b[j - 1]!.s)) load = true; d++; continue; }
+    if (t === ')' || t === ']') { if (--d < 0) break; continue; }
+    if (d === 0 && (t === ';' || t === ',')) break;
+    if (t === '->' || t === '.') load = true;
+    if (d === 0 && (t === '+' || t === '-')) plus = true;
+    if (t === '?' || t === '[') return true;
+  }
+  // `(void *)(long)skb->data + 14`: q + C with q a load is still q + C
+  return load && !plus;
+}
 /** CORELENS_COPY_ARRAY_ADDR=0: a copy from `&p->arr` (an array member's address) is one record, as before. */
 const COPY_ARRAY_ADDR = process.env.CORELENS_COPY_ARRAY_ADDR !== '0';
 const PROBE_READ_HELPERS = new Set(['bpf_probe_read', 'bpf_probe_read_kernel', 'bpf_probe_read_user']);
@@ -2720,7 +2744,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     while (top.e === 'member' && !top.arrow) top = top.obj;
     if (top.e !== 'member' || top.obj.e !== 'id') return;
     const base = top.obj.name;
-    if (assigned.has(base) || !lookupParam(base)) return;
+    if (lookupParam(base) ? assigned.has(base) : !(COPY_LOCAL_BASE && !pk && localBaseInRegister(base))) return;
     const n = sizeOf(t);
     const width = Math.min(8, addressAlign({ ...src, e: 'unary', op: '&', x: src } as Expr, 0), addressAlign({ ...dst, e: 'unary', op: '&', x: dst } as Expr, 0));
     if (!(n > width)) return;
@@ -2736,7 +2760,44 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // (the first record's own event is no earlier use of p + a: the second one stands for the copy)
     const fe = evOf.get(st);
     if (fe && 's' in fe) delete fe.pk;
-    flow.push(pk && pk.off !== 0 ? { s: second, c: 'x', pk, need: true } : { s: second, c: 'x' });
+    // copy_local_base: the second record is the address `p + R` in a register, an address through the local p (cse.ts
+    // merges it as any: copies of one member through p share it where it dominates, measured: three `k.x = ip->saddr`
+    // in a row are one MOV and three folded loads, and the copies after a call reuse it while registers allow)
+    const lb = !pk && !lookupParam(base);
+    flow.push(pk && pk.off !== 0 ? { s: second, c: 'x', pk, need: true } : lb ? { s: second, c: 'a', b: base } : { s: second, c: 'x' });
+  }
+  /**
+   * copy_local_base: a local pointer `p` (not a parameter) a struct copy `dst = p->m` reads through is a register of
+   * the copy's block, so that the BPF backend folds the relocation into the copy's offset-0 access and the others go
+   * through `p + R` (two records, as for a parameter), unless `p` is another pointer plus a constant used by this copy
+   * alone: InstCombine then sinks that GEP into the copy's block and the DAG reassociates `(q + C) + R` into
+   * `(q + R) + C`, every access's offset nonzero (one record). Measured with clang 14: `ip = data + 14` read by the
+   * copy only: one; the same `ip` also read by `ip->nexthdr` (before or after, any block), by a second copy, or `ip`
+   * loaded from memory (`(void *)(long)skb->data`) or returned by a call: two each. Token-level: `p` assigned once
+   * (its declaration or one `p = E;`); a deref (`p->`, `p[`, `*p`) or a call argument is a use, `sizeof` and
+   * constant arithmetic (`(void *)(p + 1) > end`, which InstCombine folds into `q + C'`) are not.
+   */
+  function localBaseInRegister(name: string): boolean {
+    const b = f.body ?? [];
+    if (!lookup(name)) return false;
+    const skip = unevaluatedOf(b);
+    let inits = 0;
+    let opaque = false;
+    let uses = 0;
+    const ident = (t: string | undefined) => t !== undefined && /^[A-Za-z_]\w*$/.test(t);
+    for (const k of usesOf(name)) {
+      if (skip[k]) continue;
+      const nx = b[k + 1]?.s;
+      const pv = b[k - 1]?.s;
+      if (nx === '=') { inits++; opaque = initOpaque(b, k + 2); continue; }
+      if (nx === '++' || nx === '--' || pv === '++' || pv === '--' || (nx !== undefined && /^(?:[-+*/%&|^]|<<|>>)=$/.test(nx))) return false;
+      if (pv === '&') return false;
+      const unaryStar = pv === '*' && !ident(b[k - 2]?.s) && ![')', ']'].includes(b[k - 2]?.s ?? '') && !/^\d/.test(b[k - 2]?.s ?? '');
+      const callArg = (pv === ',' || (pv === '(' && ident(b[k - 2]?.s) && !['if', 'while', 'return', 'sizeof', 'switch'].includes(b[k - 2]!.s))) && (nx === ')' || nx === ',');
+      if (nx === '->' || nx === '[' || unaryStar || callArg) uses++;
+    }
+    if (inits !== 1) return false;
+    return opaque || uses >= 2;
   }
   /** `p->a.b..` through plain members: pointer p (a name) and the constant byte offset of the member reached. */
   function prefixKey(x: Expr): { b: string; off: number } | undefined {

@@ -8,6 +8,10 @@
 //     is a switch after SimplifyCFG, lowered to one compare per case: even its empty arms are entered from their own
 //     compare, so the block before the chain is no immediate predecessor of the code after it and MachineCSE keeps
 //     that code's skb->head offset apart (two records); one compare is a select, no block (one record). netobserv.
+//   - copy_local_base: `k.src = ip->saddr` through a local pointer (not a parameter) is clang's memcpy expansion off
+//     `ip + R`: two records when ip is a register of the copy's block (loaded, or read by another access, before or
+//     after), copies of one block sharing the one MOV; one when ip = data + 14 serves the copy alone (InstCombine sinks
+//     the GEP into the copy's block, the DAG folds 14 into every access). aws-network-policy-agent.
 //   - struct_copy_prefix: `test = c->raddr.in6.sin6_addr` (c->raddr a plain member holding a preserve_access_index
 //     record) is one record when c + offsetof(raddr) is first computed in the copy's own block (the DAG folds the
 //     constant into every access), two when an access through c->raddr before it, in a block that dominates it (the
@@ -489,6 +493,96 @@ SEC("kprobe/consume_skb") int BPF_KPROBE(consume, struct sk_buff *skb)
 	fill_l2_one(skb, &proto, &family);
 	fill_l3(skb, family, &v);
 	bpf_map_update_elem(&seen, &v, &proto, 0);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'copy_local_base', min: 24, text: `/* in the shape of aws-network-policy-agent's tc programs: in6_addr members copied into a flow key through a local
+ * pointer into the packet (flow_key.saddr = ip->saddr), the pointer read elsewhere or not, loaded or derived */
+struct flowkey { struct in6_addr src; struct in6_addr dst; struct in6_addr owner; __u8 proto; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, struct flowkey); __type(value, __u32); } flows SEC(".maps");
+/* ip = data + 14 read by the copy alone: one record (the DAG folds 14 into every access) */
+SEC("tc") int copy_only(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ipv6hdr *ip = data + 14;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	struct flowkey k = {};
+	k.src = ip->saddr;
+	__u32 one = 1;
+	bpf_map_update_elem(&flows, &k, &one, 0);
+	return 0;
+}
+/* data += 14; ip = data; read by ip->nexthdr first: two records per copy, the three saddr copies of one block share
+ * the relocated address (one MOV, three folded loads) */
+SEC("tc") int read_before(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	if (data + sizeof(*eth) > end)
+		return 0;
+	if (eth->h_proto != bpf_htons(0x86dd))
+		return 0;
+	data += sizeof(*eth);
+	struct ipv6hdr *ip = data;
+	if (data + sizeof(*ip) > end)
+		return 0;
+	if (ip->nexthdr == 58)
+		return 0;
+	struct flowkey k = {};
+	k.src = ip->saddr;
+	k.dst = ip->daddr;
+	k.proto = ip->nexthdr;
+	k.owner = ip->saddr;
+	__u32 one = 1;
+	if (bpf_map_lookup_elem(&flows, &k))
+		return 1;
+	struct flowkey r = {};
+	r.src = ip->daddr;
+	r.dst = ip->saddr;
+	bpf_map_update_elem(&flows, &r, &one, 0);
+	return 0;
+}
+/* two copies and nothing else through ip: each is the other's use */
+SEC("tc") int two_copies(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ipv6hdr *ip = data + 14;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	struct flowkey k = {};
+	k.src = ip->saddr;
+	k.dst = ip->daddr;
+	__u32 one = 1;
+	bpf_map_update_elem(&flows, &k, &one, 0);
+	return 0;
+}
+/* ip loaded from the context: a register whatever reads it */
+SEC("tc") int loaded(struct __sk_buff *skb)
+{
+	struct ipv6hdr *ip = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	struct flowkey k = {};
+	k.src = ip->saddr;
+	__u32 one = 1;
+	bpf_map_update_elem(&flows, &k, &one, 0);
+	return 0;
+}
+/* read after the copy, in another block */
+SEC("tc") int read_after(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ipv6hdr *ip = data + 14;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	struct flowkey k = {};
+	k.src = ip->saddr;
+	__u32 one = 1;
+	if (bpf_map_update_elem(&flows, &k, &one, 0))
+		return ip->nexthdr;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
