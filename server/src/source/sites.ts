@@ -757,6 +757,8 @@ const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boo
  * expanded as llvm.memcpy is (CORELENS_MEMCPY_INLINE=0: a call of its own, one record). */
 const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0],
   ...(process.env.CORELENS_MEMCPY_INLINE !== '0' ? { __builtin_memcpy_inline: [0, 1] } : {}) };
+/** CORELENS_UNROLLED_INDEX=0: `p->arr[i]` in a fully unrolled loop is one record, as before (unrolledIndexSites). */
+const UNROLLED_INDEX = process.env.CORELENS_UNROLLED_INDEX !== '0';
 /** CORELENS_COPY_LOCAL_BASE=0: a struct copy `dst = p->m` through a local pointer (not a parameter) is one record,
  * as before (sites.ts localBaseInRegister). */
 const COPY_LOCAL_BASE = process.env.CORELENS_COPY_LOCAL_BASE !== '0';
@@ -958,6 +960,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const checkVars: Map<string, Expr>[] = [new Map()];
   /** Parameters the body assigns to: conditions on them are not folded. */
   const assigned = new Set<string>();
+  /** unrolled_index: sites of `p->arr[i]` (a variable index, i a name): the index, p, the element size */
+  const varIndexSites = new Map<RawSite, { idx: string; base: string; size: number }>();
   /** The function's own statements (capByExit looks for a parameter's clamp there). */
   let topBody: Stmt[] = [];
   /** The locals the function's body reads by value (not `&x`, not `x = ..`'s left side), each with the place of its
@@ -2118,7 +2122,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           if (a.chain && k !== undefined) return { type: t.of, chain: { ...a.chain, access: [...a.chain.access, Number(k)], end: x.end } };
           // `p->arr[i]` of a plain record: an element loaded through p
           const ld = !a.chain && a.ld ? { ...a.ld, label: `${a.ld.label}[]` } : undefined;
+          const n0 = res.sites.length;
+          const cb = a.chain?.base;
           close(a, ctx);
+          // unrolled_index: `p->arr[i]`, i a name, one relocation of the array's address (see unrolledIndexSites)
+          if (UNROLLED_INDEX && cb?.e === 'id' && x.idx.e === 'id' && res.sites.length === n0 + 1 && !ctx.noEmit && !ctx.unevaluated) {
+            varIndexSites.set(res.sites[n0]!, { idx: x.idx.name, base: cb.name, size: sizeOf(t.of) });
+          }
           return ld ? { type: t.of, ld } : { type: t.of };
         }
         const before = res.sites.length;
@@ -2798,6 +2808,38 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     if (inits !== 1) return false;
     return opaque || uses >= 2;
+  }
+  /**
+   * unrolled_index: `v = p->arr[i]` in a loop LLVM unrolls fully, i the induction variable from 0 by 1: clang relocates
+   * the array's address once (`p + R`, loop invariant: LICM hoists it) and each copy loads `p + R + i * size`; the BPF
+   * backend (BPFMISimplifyPatchable) folds R into copy 0's load, at offset 0, and keeps `p + R` for the others: two
+   * records, as for a copy's memcpy expansion, when p is a register there (a parameter, or localBaseInRegister);
+   * `p = q + C` read by the loop alone has every offset nonzero after the DAG reassociates C (one). Measured with clang
+   * 14: aws-network-policy-agent's `trie_key.ip[i] = ip->daddr.in6_u.u6_addr8[i]` over 16 bytes, `k[i] = t->comm[i]`.
+   */
+  function unrolledIndexSites(s: Extract<Stmt, { s: 'loop' }>, hoisted: Set<RawSite>): void {
+    const iv = zeroStepOne(s);
+    if (iv === undefined) return;
+    for (const [site, v] of varIndexSites) {
+      if (v.idx !== iv || !hoisted.has(site) || site.times !== undefined && site.times !== 1) continue;
+      if (!(lookupParam(v.base) ? !assigned.has(v.base) : localBaseInRegister(v.base))) continue;
+      varIndexSites.delete(site);
+      const second: RawSite = { ...site, guards: site.guards.slice() };
+      res.sites.push(second);
+      flow.push({ s: second, c: 'x' });
+    }
+  }
+  /** The induction variable of `for (i = 0; ..; i++)` (or `i += 1`), or undefined. */
+  function zeroStepOne(s: Extract<Stmt, { s: 'loop' }>): string | undefined {
+    let v: string | undefined;
+    let a: bigint | undefined;
+    if (s.init?.s === 'decl' && s.init.vars.length === 1 && s.init.vars[0]!.init) { v = s.init.vars[0]!.name; a = constValue(s.init.vars[0]!.init!, env); }
+    else if (s.init?.s === 'expr' && s.init.x.e === 'assign' && s.init.x.op === '=' && s.init.x.l.e === 'id') { v = s.init.x.l.name; a = constValue(s.init.x.r, env); }
+    const st = s.step;
+    if (v === undefined || a !== 0n || !st) return undefined;
+    if ((st.e === 'unary' || st.e === 'postfix') && st.op === '++' && st.x.e === 'id' && st.x.name === v) return v;
+    if (st.e === 'assign' && st.op === '+=' && st.l.e === 'id' && st.l.name === v && constValue(st.r, env) === 1n) return v;
+    return undefined;
   }
   /** `p->a.b..` through plain members: pointer p (a name) and the constant byte offset of the member reached. */
   function prefixKey(x: Expr): { b: string; off: number } | undefined {
@@ -4039,6 +4081,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             }
           }
         }
+        if (UNROLLED_INDEX && loopEv.full && loopEv.trips !== undefined && loopEv.trips > 1) unrolledIndexSites(s, hoisted);
         if (loopCleanups.length) {
           scopes.push(new Map(s.init?.s === 'decl' ? s.init.vars.map((v) => [v.name, v.type] as const) : []));
           try { runCleanups(loopCleanups); } finally { scopes.pop(); }

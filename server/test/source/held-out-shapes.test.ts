@@ -12,6 +12,9 @@
 //     `ip + R`: two records when ip is a register of the copy's block (loaded, or read by another access, before or
 //     after), copies of one block sharing the one MOV; one when ip = data + 14 serves the copy alone (InstCombine sinks
 //     the GEP into the copy's block, the DAG folds 14 into every access). aws-network-policy-agent.
+//   - unrolled_index: `k.ip[i] = ip->daddr.in6_u.u6_addr8[i]` in a loop LLVM unrolls fully, i from 0: the array's
+//     relocated address is hoisted, copy 0's load at offset 0 folds it (two records when ip is a register, as for a
+//     copy's memcpy expansion; one when ip = data + 14 serves the loop alone, or i starts at 1). aws-network-policy-agent.
 //   - struct_copy_prefix: `test = c->raddr.in6.sin6_addr` (c->raddr a plain member holding a preserve_access_index
 //     record) is one record when c + offsetof(raddr) is first computed in the copy's own block (the DAG folds the
 //     constant into every access), two when an access through c->raddr before it, in a block that dominates it (the
@@ -583,6 +586,83 @@ SEC("tc") int read_after(struct __sk_buff *skb)
 	__u32 one = 1;
 	if (bpf_map_update_elem(&flows, &k, &one, 0))
 		return ip->nexthdr;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'unrolled_index', min: 16, text: `/* in the shape of aws-network-policy-agent's tc programs: an address copied byte by byte into a map key in a loop
+ * LLVM unrolls fully (trie_key.ip[i] = ip->daddr.in6_u.u6_addr8[i]), and a task's comm read the same way */
+struct lkey { __u32 len; __u8 ip[16]; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, struct lkey); __type(value, __u32); } lkeys SEC(".maps");
+/* ip read by ip->nexthdr too: a register, two records */
+SEC("tc") int byte_loop(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ipv6hdr *ip = data + 14;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	if (ip->nexthdr == 58)
+		return 0;
+	struct lkey k = {};
+	for (int i = 0; i < 16; i++)
+		k.ip[i] = ip->daddr.in6_u.u6_addr8[i];
+	__u32 one = 1;
+	bpf_map_update_elem(&lkeys, &k, &one, 0);
+	return 0;
+}
+/* ip = data + 14 read by the loop alone: one record */
+SEC("tc") int word_loop(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ipv6hdr *ip = data + 14;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	__u32 a[5] = {};
+	for (int i = 0; i < 4; i++)
+		a[i] = ip->saddr.in6_u.u6_addr32[i];
+	__u32 one = 1;
+	bpf_map_update_elem(&lkeys, a, &one, 0);
+	return 0;
+}
+/* from index 1: no copy at offset 0, one record */
+SEC("tc") int from_one(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ipv6hdr *ip = data + 14;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	if (ip->nexthdr == 58)
+		return 0;
+	struct lkey k = {};
+	for (int i = 1; i < 16; i++)
+		k.ip[i] = ip->daddr.in6_u.u6_addr8[i];
+	__u32 one = 1;
+	bpf_map_update_elem(&lkeys, &k, &one, 0);
+	return 0;
+}
+/* t loaded from the context: two records */
+SEC("tp_btf/sched_switch") int comm_loop(u64 *ctx)
+{
+	struct task_struct *t = (void *)ctx[2];
+	struct lkey k = {};
+	for (int i = 0; i < 16; i++)
+		k.ip[i] = t->comm[i];
+	__u32 one = 1;
+	bpf_map_update_elem(&lkeys, &k, &one, 0);
+	return 0;
+}
+/* through a helper's parameter, inlined */
+static __always_inline void fill_comm(struct lkey *k, struct task_struct *t)
+{
+	for (int i = 0; i < 16; i++)
+		k->ip[i] = t->comm[i];
+}
+SEC("tp_btf/sched_wakeup") int comm_helper(u64 *ctx)
+{
+	struct lkey k = {};
+	fill_comm(&k, (void *)ctx[0]);
+	__u32 one = 1;
+	bpf_map_update_elem(&lkeys, &k, &one, 0);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
