@@ -757,6 +757,9 @@ const sameOrigin = (a: Origin | 'mixed' | undefined, b: Origin | undefined): boo
  * expanded as llvm.memcpy is (CORELENS_MEMCPY_INLINE=0: a call of its own, one record). */
 const MEM_BUILTINS: { [name: string]: number[] | undefined } = { __builtin_memcpy: [0, 1], __builtin_memmove: [0, 1], __builtin_memset: [0],
   ...(process.env.CORELENS_MEMCPY_INLINE !== '0' ? { __builtin_memcpy_inline: [0, 1] } : {}) };
+/** CORELENS_SWITCH_FREQ=0: an if-else chain on one value weighs its arms as nested ifs (halving per link), as before
+ * (chainProbs). */
+const SWITCH_FREQ = process.env.CORELENS_SWITCH_FREQ !== '0';
 /** CORELENS_UNROLLED_INDEX=0: `p->arr[i]` in a fully unrolled loop is one record, as before (unrolledIndexSites). */
 const UNROLLED_INDEX = process.env.CORELENS_UNROLLED_INDEX !== '0';
 /** CORELENS_COPY_LOCAL_BASE=0: a struct copy `dst = p->m` through a local pointer (not a parameter) is one record,
@@ -960,6 +963,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const checkVars: Map<string, Expr>[] = [new Map()];
   /** Parameters the body assigns to: conditions on them are not folded. */
   const assigned = new Set<string>();
+  /** switch_freq: each link of an if-else chain that is a switch to LLVM, its branch probability (chainProbs) */
+  const chainPt = new Map<Stmt, number>();
   /** unrolled_index: sites of `p->arr[i]` (a variable index, i a name): the index, p, the element size */
   const varIndexSites = new Map<RawSite, { idx: string; base: string; size: number }>();
   /** The function's own statements (capByExit looks for a parameter's clamp there). */
@@ -3493,17 +3498,40 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * SelectionDAG lowers to a compare per case: each arm, an empty one too, is entered from its own compare, and the
    * code after the chain from the last compare and the arms (FlowEv `sw`). */
   function switchChain(s: Extract<Stmt, { s: 'if' }>): boolean {
-    const on = (c: Expr): string | undefined => {
-      if (c.e !== 'binary' || c.op !== '==') return undefined;
-      if (constValue(c.r, env) !== undefined && pure(c.l)) return exprKey(c.l);
-      if (constValue(c.l, env) !== undefined && pure(c.r)) return exprKey(c.r);
-      return undefined;
-    };
     let f = s.f;
     while (f?.s === 'block' && f.body.length === 1) f = f.body[0];
     if (f?.s !== 'if') return false;
-    const v = on(s.c);
-    return v !== undefined && !v.includes('?') && on(f.c) === v;
+    const v = chainOn(s.c);
+    return v !== undefined && !v.includes('?') && chainOn(f.c) === v;
+  }
+  /** switchChain: the value `v == K` (or `K == v`) compares, v pure, as written. */
+  function chainOn(c: Expr): string | undefined {
+    if (c.e !== 'binary' || c.op !== '==') return undefined;
+    if (constValue(c.r, env) !== undefined && pure(c.l)) return exprKey(c.l);
+    if (constValue(c.l, env) !== undefined && pure(c.r)) return exprKey(c.r);
+    return undefined;
+  }
+  /**
+   * switch_freq: the branch probability of each link of an if-else chain SimplifyCFG makes one switch (switchChain):
+   * BranchProbabilityInfo gives a switch without weights the same probability on every edge, so each of n cases and
+   * the default runs 1/(n+1) of the chain's entry (link j, reached with 1 - j/(n+1) of it, takes 1/(n+1-j)), where
+   * nested ifs would halve it per link. The inliner's cold call site test reads those frequencies (measured with
+   * clang 14 -Rpass=inline: a helper called in the 5th arm of x-monitor's filter_ts chain on `args->scope_type` is
+   * weighed at threshold 337, not 45; the same call in the 19th arm of a 19-link chain at 45).
+   */
+  function chainProbs(s: Extract<Stmt, { s: 'if' }>): void {
+    if (chainPt.has(s) || !switchChain(s)) return;
+    const v = chainOn(s.c)!;
+    const links: Stmt[] = [s];
+    let f = s.f;
+    for (;;) {
+      while (f?.s === 'block' && f.body.length === 1) f = f.body[0];
+      if (f?.s !== 'if' || chainOn(f.c) !== v) break;
+      links.push(f);
+      f = f.f;
+    }
+    const n = links.length;
+    links.forEach((l, j) => chainPt.set(l, 1 / (n + 1 - j)));
   }
   /** An expression as written, for comparing two arms' operands (cse.ts `sunk`); '?' parts never compare equal. */
   function exprKey(e: Expr, d = 0): string {
@@ -3883,7 +3911,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const m0 = IMPLIED ? new Map(mver) : undefined;
         const c0 = res.calls.length;
         const f0 = freq;
-        const pt = branchProb(s.c);
+        if (SWITCH_FREQ) chainProbs(s);
+        const pt = chainPt.get(s) ?? branchProb(s.c);
         freq = f0 * pt;
         // each arm is a region of its own (sinkable; an exception ends the whole walk, so no finally)
         const tc: Ctx = { ...ctx, guards: [...ctx.guards, ...gt], pconds: withP(ctx, s.c, true), nonnull: withNN(ctx, s.c, true), knob: withK(ctx, s.c, true), kver: withV(ctx, s.c, true) };

@@ -15,6 +15,9 @@
 //   - unrolled_index: `k.ip[i] = ip->daddr.in6_u.u6_addr8[i]` in a loop LLVM unrolls fully, i from 0: the array's
 //     relocated address is hoisted, copy 0's load at offset 0 folds it (two records when ip is a register, as for a
 //     copy's memcpy expansion; one when ip = data + 14 serves the loop alone, or i starts at 1). aws-network-policy-agent.
+//   - switch_freq: an if-else chain comparing one value with constants is a switch to LLVM, whose edges are equally
+//     likely: each of n arms runs 1/(n+1) of the chain's entry, not half the previous one's; a static helper called in
+//     the 5th arm is inlined at the full threshold (cold only from about 19 links). x-monitor's filter_ts.
 //   - struct_copy_prefix: `test = c->raddr.in6.sin6_addr` (c->raddr a plain member holding a preserve_access_index
 //     record) is one record when c + offsetof(raddr) is first computed in the copy's own block (the DAG folds the
 //     constant into every access), two when an access through c->raddr before it, in a block that dominates it (the
@@ -664,6 +667,119 @@ SEC("tp_btf/sched_wakeup") int comm_helper(u64 *ctx)
 	__u32 one = 1;
 	bpf_map_update_elem(&lkeys, &k, &one, 0);
 	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'switch_freq', min: 8, text: `/* in the shape of x-monitor's filter_ts: an if-else chain on the filter's scope type (a switch to LLVM), a static
+ * helper reading the process group called in its last arm: each case runs 1/(n+1) of the chain's entry, so the call is
+ * weighed at the full threshold in a 5-link chain (inlined) and at the cold one in a 19-link chain (a BPF-to-BPF call) */
+struct sargs { __u32 scope; __u64 val; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct sargs); } sargm SEC(".maps");
+static pid_t get_pgid(struct task_struct *task)
+{
+	struct signal_struct *signal = BPF_CORE_READ(task, signal);
+	struct pid *pgid = BPF_CORE_READ(signal, pids[PIDTYPE_PGID]);
+	struct upid u = BPF_CORE_READ(pgid, numbers[0]);
+	return u.nr;
+}
+static __always_inline bool filter_short(struct task_struct *ts, pid_t tgid)
+{
+	__u32 idx = 0;
+	if (!ts)
+		return false;
+	struct sargs *a = bpf_map_lookup_elem(&sargm, &idx);
+	if (!a)
+		return false;
+	if (a->scope == 1) {
+		return true;
+	} else if (a->scope == 2) {
+		if ((pid_t)a->val == tgid + 2)
+			return true;
+	} else if (a->scope == 3) {
+		return true;
+	} else if (a->scope == 4) {
+		if ((pid_t)a->val == tgid + 4)
+			return true;
+	} else if (a->scope == 5) {
+		pid_t pg = get_pgid(ts);
+		if ((pid_t)a->val == pg)
+			return true;
+	}
+	return false;
+}
+static __always_inline bool filter_long(struct task_struct *ts, pid_t tgid)
+{
+	__u32 idx = 0;
+	if (!ts)
+		return false;
+	struct sargs *a = bpf_map_lookup_elem(&sargm, &idx);
+	if (!a)
+		return false;
+	if (a->scope == 1) {
+		return true;
+	} else if (a->scope == 2) {
+		if ((pid_t)a->val == tgid + 2)
+			return true;
+	} else if (a->scope == 3) {
+		return true;
+	} else if (a->scope == 4) {
+		if ((pid_t)a->val == tgid + 4)
+			return true;
+	} else if (a->scope == 5) {
+		return true;
+	} else if (a->scope == 6) {
+		if ((pid_t)a->val == tgid + 6)
+			return true;
+	} else if (a->scope == 7) {
+		return true;
+	} else if (a->scope == 8) {
+		if ((pid_t)a->val == tgid + 8)
+			return true;
+	} else if (a->scope == 9) {
+		return true;
+	} else if (a->scope == 10) {
+		if ((pid_t)a->val == tgid + 10)
+			return true;
+	} else if (a->scope == 11) {
+		return true;
+	} else if (a->scope == 12) {
+		if ((pid_t)a->val == tgid + 12)
+			return true;
+	} else if (a->scope == 13) {
+		return true;
+	} else if (a->scope == 14) {
+		if ((pid_t)a->val == tgid + 14)
+			return true;
+	} else if (a->scope == 15) {
+		return true;
+	} else if (a->scope == 16) {
+		if ((pid_t)a->val == tgid + 16)
+			return true;
+	} else if (a->scope == 17) {
+		return true;
+	} else if (a->scope == 18) {
+		if ((pid_t)a->val == tgid + 18)
+			return true;
+	} else if (a->scope == 19) {
+		pid_t pg = get_pgid(ts);
+		if ((pid_t)a->val == pg)
+			return true;
+	}
+	return false;
+}
+SEC("tp_btf/sched_switch") int short_chain(u64 *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (!filter_short(t, bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	return get_pgid(t) + 1;
+}
+SEC("tp_btf/sched_wakeup") int long_chain(u64 *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	if (!filter_long(t, bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	return get_pgid((void *)ctx[0]) + 1;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
