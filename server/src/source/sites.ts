@@ -767,15 +767,18 @@ const UNROLLED_INDEX = process.env.CORELENS_UNROLLED_INDEX !== '0';
 const COPY_LOCAL_BASE = process.env.CORELENS_COPY_LOCAL_BASE !== '0';
 /**
  * copy_local_base: the value a local pointer is initialised with (the tokens from `i` to the declaration's or
- * statement's end) is a register whatever uses it has: a load (`skb->data`, `*pp`) or a call's result, not another
- * pointer plus a constant (`data + 14`, `(void *)data + sizeof(struct ethhdr)`) nor a plain name.
+ * statement's end) is a register whatever uses it has: a load (`skb->data`, `*pp`), a call's result or another
+ * pointer plus a variable (`isVar`), not another pointer plus a constant (`data + 14`, `(void *)data +
+ * sizeof(struct ethhdr)`) nor a plain name.
  */
-function initOpaque(b: readonly { s: string }[], i: number): boolean {
+function initOpaque(b: readonly { s: string }[], i: number, isVar: (name: string) => boolean, skip: Uint8Array): boolean {
   let d = 0;
   let load = false;
   let plus = false;
   for (let j = i; j < b.length; j++) {
     const t = b[j]!.s;
+    // `data + off`, off a variable: no constant for the DAG to fold, `q + off` is a register like a load (measured)
+    if (plus && !skip[j] && /^[A-Za-z_]\w*$/.test(t) && b[j - 1]?.s !== '.' && b[j - 1]?.s !== '->' && isVar(t)) return true;
     if (t === '(' || t === '[') { if (d === 0 && j > i && /^[A-Za-z_]\w*$/.test(b[j - 1]!.s) && !['sizeof', '__builtin_offsetof', 'offsetof', '__alignof__', '_Alignof'].includes(b[j - 1]!.s)) load = true; d++; continue; }
     if (t === ')' || t === ']') { if (--d < 0) break; continue; }
     if (d === 0 && (t === ';' || t === ',')) break;
@@ -2804,7 +2807,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (skip[k]) continue;
       const nx = b[k + 1]?.s;
       const pv = b[k - 1]?.s;
-      if (nx === '=') { inits++; opaque = initOpaque(b, k + 2); continue; }
+      if (nx === '=') { inits++; opaque = initOpaque(b, k + 2, (n) => !!lookup(n) || lookupParam(n), skip); continue; }
       if (nx === '++' || nx === '--' || pv === '++' || pv === '--' || (nx !== undefined && /^(?:[-+*/%&|^]|<<|>>)=$/.test(nx))) return false;
       if (pv === '&') return false;
       const unaryStar = pv === '*' && !ident(b[k - 2]?.s) && ![')', ']'].includes(b[k - 2]?.s ?? '') && !/^\d/.test(b[k - 2]?.s ?? '');

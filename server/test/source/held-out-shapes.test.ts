@@ -577,6 +577,20 @@ SEC("tc") int loaded(struct __sk_buff *skb)
 	bpf_map_update_elem(&flows, &k, &one, 0);
 	return 0;
 }
+/* ip = data + a variable offset: no constant for the DAG to fold, a register: two records */
+SEC("tc") int var_off(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	__u32 off = skb->cb[0] & 0x3f;
+	struct ipv6hdr *ip = data + off;
+	if ((void *)(ip + 1) > end)
+		return 0;
+	struct flowkey k = {};
+	k.src = ip->saddr;
+	__u32 one = 1;
+	bpf_map_update_elem(&flows, &k, &one, 0);
+	return 0;
+}
 /* read after the copy, in another block */
 SEC("tc") int read_after(struct __sk_buff *skb)
 {
