@@ -968,6 +968,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const assigned = new Set<string>();
   /** switch_freq: each link of an if-else chain that is a switch to LLVM, its branch probability (chainProbs) */
   const chainPt = new Map<Stmt, number>();
+  /** copy_local_base: localBaseInRegister's answer per local, for this body */
+  const baseInReg = new Map<string, boolean>();
   /** unrolled_index: sites of `p->arr[i]` (a variable index, i a name): the index, p, the element size */
   const varIndexSites = new Map<RawSite, { idx: string; base: string; size: number }>();
   /** The function's own statements (capByExit looks for a parameter's clamp there). */
@@ -2796,6 +2798,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * constant arithmetic (`(void *)(p + 1) > end`, which InstCombine folds into `q + C'`) are not.
    */
   function localBaseInRegister(name: string): boolean {
+    let r = baseInReg.get(name);
+    if (r === undefined) baseInReg.set(name, (r = baseInRegisterOf(name)));
+    return r;
+  }
+  /** localBaseInRegister, computed (a scan of the body's tokens). */
+  function baseInRegisterOf(name: string): boolean {
     const b = f.body ?? [];
     if (!lookup(name)) return false;
     const skip = unevaluatedOf(b);
