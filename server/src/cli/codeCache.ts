@@ -41,8 +41,9 @@ const DEPS = process.env.CORELENS_CODE_CACHE_DEPS !== '0';
  * afresh every time (~5 ms CPU, plus its functions' lazy compiles, ~11 ms in all of a cold run). Its entry is keyed by
  * its text's SHA-256 like ours, so an upgraded dependency compiles afresh.
  */
-function depCached(filename: string): boolean {
-  return DEPS && (filename.endsWith('.js') || filename.endsWith('.cjs')) && filename.includes(`${path.sep}node_modules${path.sep}`);
+function depCached(filename: string, content: string): boolean {
+  // (a file starting with a `#!` line, a dependency's executable, is Node's: inside our wrapper it would not parse)
+  return DEPS && (filename.endsWith('.js') || filename.endsWith('.cjs')) && filename.includes(`${path.sep}node_modules${path.sep}`) && !content.startsWith('#!');
 }
 
 /** A builtin-naming import() literal: `import("fs/promises")` (group 1: the argument). */
@@ -142,7 +143,7 @@ export function installCodeCache(root: string, flags: string): void {
   };
   M.prototype._compile = function (this: Module, content: string, filename: string): unknown {
     const ours = filename.startsWith(prefix) && filename.endsWith('.js');
-    const dep = !ours && depCached(filename);
+    const dep = !ours && depCached(filename, content);
     const imports = ours || dep ? cachedImports(content) : 'none';
     if ((!ours && !dep) || imports === 'other') {
       if (ours) codeCacheStats.skipped++;

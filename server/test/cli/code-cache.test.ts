@@ -173,7 +173,9 @@ describe('the CLI code cache', function () {
       fs.mkdirSync(root, { recursive: true });
       fs.mkdirSync(dep, { recursive: true });
       fs.writeFileSync(path.join(dep, 'index.js'), `module.exports = async () => (await import("fs/promises")).readFile.name + ' ' + require('./rel.js').x;\n`);
-      fs.writeFileSync(path.join(dep, 'rel.js'), `exports.x = 'rel'; exports.later = () => import('./index.js');\n`);
+      fs.writeFileSync(path.join(dep, 'rel.js'), `exports.x = require('./bin.js').x; exports.later = () => import('./index.js');\n`);
+      // an executable's `#!` line: left to Node (it would not parse inside the wrapper)
+      fs.writeFileSync(path.join(dep, 'bin.js'), `#!/usr/bin/env node\nexports.x = 'rel';\n`);
       const codeCache = path.join(__dirname, '..', '..', 'src', 'cli', 'codeCache.js');
       const script = `require(${JSON.stringify(codeCache)}).installCodeCache(${JSON.stringify(root)}, '');
         require(${JSON.stringify(path.join(dep, 'index.js'))})().then((v) => console.log(v));`;
