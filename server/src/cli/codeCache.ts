@@ -78,6 +78,10 @@ function wrapImports(content: string): string {
   return `(function (exports, require, module, __filename, __dirname, __corelensImport) { ${content.replace(BUILTIN_IMPORT, '__corelensImport($1)')}\n});`;
 }
 
+/** The cache this process installed (root and flags), on globalThis: check/pool.ts hands it to its worker threads. */
+export const INSTALLED = Symbol.for('corelens.codeCache.installed');
+export interface InstalledCodeCache { root: string; flags: string }
+
 /** Index names of module bytes kept beside the code (util/wasm.ts builtModule): no module path starts so. */
 const BYTES_PREFIX = 'bytes:';
 
@@ -117,6 +121,8 @@ function readCache(file: string): Map<string, Entry> {
 export function installCodeCache(root: string, flags: string): void {
   const dir = cacheSubdir('code-cache');
   if (!dir) return;
+  // where it is, for the threads this process starts (check/workerEntry.ts)
+  (globalThis as unknown as Record<symbol, unknown>)[INSTALLED] = { root, flags } satisfies InstalledCodeCache;
   const key = crypto.createHash('sha256').update(`${process.version}\0${process.versions.v8}\0${process.arch}\0${flags}\0${root}`).digest('hex').slice(0, 24);
   const file = path.join(dir, `cli-${key}.bin`);
   const old = readCache(file);
@@ -194,7 +200,12 @@ export function installCodeCache(root: string, flags: string): void {
     } catch {
       // a read-only home: the next run compiles, as without a cache
     }
-    if (process.env.CORELENS_DEBUG_CODE_CACHE) process.stderr.write(`corelens code cache: ${JSON.stringify(codeCacheStats)}\n`);
+    if (process.env.CORELENS_DEBUG_CODE_CACHE) process.stderr.write(`${debugLabel()}: ${JSON.stringify(codeCacheStats)}\n`);
   });
-  if (process.env.CORELENS_DEBUG_CODE_CACHE) process.once('exit', () => { if (!dirty) process.stderr.write(`corelens code cache: ${JSON.stringify(codeCacheStats)}\n`); });
+  if (process.env.CORELENS_DEBUG_CODE_CACHE) process.once('exit', () => { if (!dirty) process.stderr.write(`${debugLabel()}: ${JSON.stringify(codeCacheStats)}\n`); });
+}
+
+/** The debug line's label: a worker thread's (check/workerEntry.ts) apart from the process's. */
+function debugLabel(): string {
+  return (require('worker_threads') as typeof import('worker_threads')).isMainThread ? 'corelens code cache' : 'corelens worker code cache';
 }

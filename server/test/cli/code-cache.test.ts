@@ -148,6 +148,34 @@ describe('the CLI code cache', function () {
     }
   });
 
+  it('a check\'s worker threads compile their modules from a cache of their own', () => {
+    // check/workerEntry.ts; fails with CORELENS_WORKER_CODE_CACHE=0 (the thread then compiles every module each run)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-codecache-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'p.bpf.c'), PROGRAM);
+      const kernel = path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'btf', 'kernels', '6.18-amd64.btf.xz');
+      const check = () => {
+        // a source's targets always run in a worker (at least one is started, whatever the cores)
+        const r = spawnSync(process.execPath, [BIN, 'check', path.join(dir, 'p.bpf.c'), '--target', `k=${kernel}`, '--no-cache', '--format', 'json'], {
+          encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: path.join(dir, 'cache'), CORELENS_DEBUG_CODE_CACHE: '1', CORELENS_V8_FLAGS: undefined },
+        });
+        const m = /corelens worker code cache: (\{.*\})/.exec(r.stderr);
+        return { status: r.status, out: r.stdout, stats: m ? JSON.parse(m[1]!) as Stats : undefined };
+      };
+      const first = check();
+      assert.ok(first.stats && first.stats.missing > 10 && first.stats.written, JSON.stringify(first.stats));
+      const second = check();
+      assert.strictEqual(second.status, first.status);
+      const findings = (out: string) => out.replace(/"(wallMs|peakRssMb)": \d+/g, '');
+      assert.strictEqual(findings(second.out), findings(first.out));
+      assert.ok(second.stats && second.stats.used === first.stats.missing && second.stats.missing === 0 && second.stats.rejected === 0 && !second.stats.written, JSON.stringify(second.stats));
+      // the threads' file is not the process's (their heap flag is part of V8's check)
+      assert.strictEqual(fs.readdirSync(path.join(dir, 'cache', 'code-cache')).filter((f) => f.startsWith('cli-')).length, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('caches the dependencies (web-tree-sitter) too, and a cached module\'s import() of a builtin still runs', () => {
     // fails with CORELENS_CODE_CACHE_DEPS=0: web-tree-sitter (it has an import() of fs/promises) is then compiled
     // by Node on every run, and so is the dependency below
