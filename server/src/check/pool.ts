@@ -151,8 +151,8 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
     const start = () => {
       // every lane's share of the slots once this one runs: the new worker's, and the one the others shrink to
       const share = Math.max(1, Math.floor(n / (lanes.length + 1)));
-      const w = new Worker(path.join(__dirname, 'worker.js'), { workerData: { payload, cacheDir: opts.cacheDir,
-        ...(adaptive ? { decompressions: share } : {}) } });
+      const w = new Worker(path.join(__dirname, 'workerEntry.js'), { workerData: { payload, cacheDir: opts.cacheDir,
+        ...(adaptive ? { decompressions: share } : {}), ...(codeCache ? { codeCache } : {}) } });
       if (adaptive) for (const l of lanes) l.w.postMessage({ decompressions: share });
       const lane: Lane = { w, outstanding: 0, reports: 0 };
       lanes.push(lane);
@@ -178,6 +178,10 @@ export async function checkTargets(payload: ProgramPayload, specs: readonly Targ
       feed(lane);
     };
     v8.setFlagsFromString(WORKER_HEAP_FLAGS);
+    // the process's code cache (the CLI's: cli/codeCache.ts), for the threads' modules (workerEntry.ts); keyed by
+    // the flags the threads' isolates are made with
+    const main = (globalThis as unknown as Record<symbol, { root: string; flags: string } | undefined>)[Symbol.for('corelens.codeCache.installed')];
+    const codeCache = main && { root: main.root, flags: [main.flags, WORKER_HEAP_FLAGS].filter(Boolean).join(' ') };
     for (let k = 0; k < (adaptive ? 1 : n); k++) start();
     // after the workers have their first targets: the main lane's first target is synchronous work
     if (withMainLane) mainLane = new Promise<void>((r) => setImmediate(r)).then(() => inProcess(opts.prepared!));

@@ -10,7 +10,9 @@
 // Safety: an entry is offered only to a module whose text has the same SHA-256 (V8 itself checks only the length);
 // one cache file per node / V8 version, arch and V8 flags (V8 rejects data made under other flags); a rejected or
 // corrupt entry means a plain compile, as require would do; a cache directory that cannot be written means no cache.
-// A module that uses import() is compiled by Node as usual (a vm.Script has no dynamic-import loader in Node 20).
+// A module that uses import() is compiled by Node as usual (a vm.Script has no dynamic-import loader of its own in
+// Node 20), unless every import() names a Node builtin by a literal (cachedImports says why).
+// The CLI's dependencies are cached too (depCached says why).
 // CORELENS_CACHE=off disables it; CORELENS_CACHE=DIR puts it in DIR/code-cache, as the server's.
 // The same file keeps the header scan's WebAssembly bytes (util/wasm.ts builtModule: their assembly in JavaScript
 // was ~5 ms of a cold `sites` run), keyed by the hashes of the modules whose code assembles them.
@@ -28,7 +30,57 @@ import { cacheSubdir, keepNewest } from '../util/cacheFiles';
 const MAX_FILES = 6;
 
 /** What a run did with the cache (tests read it through CORELENS_DEBUG_CODE_CACHE). */
-export const codeCacheStats = { used: 0, rejected: 0, missing: 0, skipped: 0, written: false, bytesUsed: 0, bytesBuilt: 0 };
+export const codeCacheStats = { used: 0, rejected: 0, missing: 0, skipped: 0, deps: 0, written: false, bytesUsed: 0, bytesBuilt: 0 };
+
+/** CORELENS_CODE_CACHE_DEPS=0: only the CLI's own modules without import(), as before (measuring, a suspect cache). */
+const DEPS = process.env.CORELENS_CODE_CACHE_DEPS !== '0';
+
+/**
+ * Whether a module outside server/out goes through the cache: a dependency's CommonJS file (under a node_modules
+ * directory). Why: web-tree-sitter's 168 KB runtime was the one big module of a `sites` run that Node compiled
+ * afresh every time (~5 ms CPU, plus its functions' lazy compiles, ~11 ms in all of a cold run). Its entry is keyed by
+ * its text's SHA-256 like ours, so an upgraded dependency compiles afresh.
+ */
+function depCached(filename: string, content: string): boolean {
+  // (a file starting with a `#!` line, a dependency's executable, is Node's: inside our wrapper it would not parse)
+  return DEPS && (filename.endsWith('.js') || filename.endsWith('.cjs')) && filename.includes(`${path.sep}node_modules${path.sep}`) && !content.startsWith('#!');
+}
+
+/** A builtin-naming import() literal: `import("fs/promises")` (group 1: the argument). */
+const BUILTIN_IMPORT = /\bimport\s*\((\s*(["'])[^"'`]+\2\s*)\)/g;
+
+/**
+ * What the module's import() calls are: 'none'; 'builtins' when each names a Node builtin by a string literal
+ * (web-tree-sitter's `import("fs/promises")`, on a path we never take: parser.ts passes bytes); 'other' (a relative
+ * or computed specifier): compiled by Node as before. Why: a vm.Script has no import() of its own in Node 20, and one
+ * compiled from cached data loses even the main context's loader (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING, measured on
+ * 20.20), so a 'builtins' module is compiled with each such call turned into a call of importBuiltin (wrapImports).
+ */
+function cachedImports(content: string): 'none' | 'builtins' | 'other' {
+  if (!/\bimport\s*\(/.test(content)) return 'none';
+  if (!DEPS) return 'other';
+  let builtins = 0;
+  for (const m of content.matchAll(BUILTIN_IMPORT)) {
+    if (!Module.isBuiltin(/["']([^"'`]+)["']/.exec(m[1]!)![1]!)) return 'other';
+    builtins++;
+  }
+  // every import( of the text is one of those literals (none computed, none in another form)
+  return builtins === (content.match(/\bimport\s*\(/g) ?? []).length ? 'builtins' : 'other';
+}
+
+/** import() of a builtin, for the modules wrapImports rewrote: a builtin resolves the same from any module. */
+const importBuiltin = (specifier: string): Promise<unknown> => import(specifier);
+
+/** The CommonJS wrapper with a sixth parameter, importBuiltin, called where the text had `import("builtin")`.
+ * (The text is the module's own: a string literal holding exactly such a call would be rewritten too; a dependency
+ * is cached only after its text was read here, and web-tree-sitter's one import() is code.) */
+function wrapImports(content: string): string {
+  return `(function (exports, require, module, __filename, __dirname, __corelensImport) { ${content.replace(BUILTIN_IMPORT, '__corelensImport($1)')}\n});`;
+}
+
+/** The cache this process installed (root and flags), on globalThis: check/pool.ts hands it to its worker threads. */
+export const INSTALLED = Symbol.for('corelens.codeCache.installed');
+export interface InstalledCodeCache { root: string; flags: string }
 
 /** Index names of module bytes kept beside the code (util/wasm.ts builtModule): no module path starts so. */
 const BYTES_PREFIX = 'bytes:';
@@ -69,6 +121,8 @@ function readCache(file: string): Map<string, Entry> {
 export function installCodeCache(root: string, flags: string): void {
   const dir = cacheSubdir('code-cache');
   if (!dir) return;
+  // where it is, for the threads this process starts (check/workerEntry.ts)
+  (globalThis as unknown as Record<symbol, unknown>)[INSTALLED] = { root, flags } satisfies InstalledCodeCache;
   const key = crypto.createHash('sha256').update(`${process.version}\0${process.versions.v8}\0${process.arch}\0${flags}\0${root}`).digest('hex').slice(0, 24);
   const file = path.join(dir, `cli-${key}.bin`);
   const old = readCache(file);
@@ -94,14 +148,18 @@ export function installCodeCache(root: string, flags: string): void {
     return made;
   };
   M.prototype._compile = function (this: Module, content: string, filename: string): unknown {
-    if (!filename.startsWith(prefix) || !filename.endsWith('.js') || content.includes('import(')) {
-      if (filename.startsWith(prefix)) codeCacheStats.skipped++;
+    const ours = filename.startsWith(prefix) && filename.endsWith('.js');
+    const dep = !ours && depCached(filename, content);
+    const imports = ours || dep ? cachedImports(content) : 'none';
+    if ((!ours && !dep) || imports === 'other') {
+      if (ours) codeCacheStats.skipped++;
       return plain.call(this, content, filename);
     }
+    if (dep) codeCacheStats.deps++;
     const hash = crypto.createHash('sha256').update(content).digest('base64');
     const e = old.get(filename);
     const cachedData = e && e.hash === hash ? e.data : undefined;
-    const script = new vm.Script(Module.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
+    const script = new vm.Script(imports === 'builtins' ? wrapImports(content) : Module.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
     if (!cachedData) { codeCacheStats.missing++; dirty = true; } else if (script.cachedDataRejected) { codeCacheStats.rejected++; dirty = true; } else codeCacheStats.used++;
     scripts.set(filename, { hash, script });
     // the require Node would give the module (Module.prototype.require with its resolve, cache and main)
@@ -110,8 +168,8 @@ export function installCodeCache(root: string, flags: string): void {
     req.resolve = ((r: string, o?: unknown) => M._resolveFilename(r, mod, false, o)) as NodeRequire['resolve'];
     req.cache = M._cache as NodeRequire['cache'];
     req.main = require.main;
-    const wrapper = script.runInThisContext() as (e: unknown, r: NodeRequire, m: Module, f: string, d: string) => unknown;
-    return wrapper.call(mod.exports, mod.exports, req, mod, filename, path.dirname(filename));
+    const wrapper = script.runInThisContext() as (e: unknown, r: NodeRequire, m: Module, f: string, d: string, i: typeof importBuiltin) => unknown;
+    return wrapper.call(mod.exports, mod.exports, req, mod, filename, path.dirname(filename), importBuiltin);
   };
   process.once('exit', () => {
     if (!dirty) return;
@@ -142,7 +200,12 @@ export function installCodeCache(root: string, flags: string): void {
     } catch {
       // a read-only home: the next run compiles, as without a cache
     }
-    if (process.env.CORELENS_DEBUG_CODE_CACHE) process.stderr.write(`corelens code cache: ${JSON.stringify(codeCacheStats)}\n`);
+    if (process.env.CORELENS_DEBUG_CODE_CACHE) process.stderr.write(`${debugLabel()}: ${JSON.stringify(codeCacheStats)}\n`);
   });
-  if (process.env.CORELENS_DEBUG_CODE_CACHE) process.once('exit', () => { if (!dirty) process.stderr.write(`corelens code cache: ${JSON.stringify(codeCacheStats)}\n`); });
+  if (process.env.CORELENS_DEBUG_CODE_CACHE) process.once('exit', () => { if (!dirty) process.stderr.write(`${debugLabel()}: ${JSON.stringify(codeCacheStats)}\n`); });
+}
+
+/** The debug line's label: a worker thread's (check/workerEntry.ts) apart from the process's. */
+function debugLabel(): string {
+  return (require('worker_threads') as typeof import('worker_threads')).isMainThread ? 'corelens code cache' : 'corelens worker code cache';
 }

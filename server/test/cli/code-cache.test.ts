@@ -18,7 +18,7 @@ SEC("kprobe/x") int prog(struct task *t) { return t->parent->pid + __builtin_pre
 char LICENSE[] SEC("license") = "GPL";
 `;
 
-interface Stats { used: number; rejected: number; missing: number; skipped: number; written: boolean; bytesUsed: number; bytesBuilt: number }
+interface Stats { used: number; rejected: number; missing: number; skipped: number; deps: number; written: boolean; bytesUsed: number; bytesBuilt: number }
 
 /** Runs `corelens sites` on the program with CORELENS_CACHE=`cache`; its stdout, exit code and cache stats. */
 function run(dir: string, cache: string): { out: string; status: number | null; stats?: Stats } {
@@ -143,6 +143,82 @@ describe('the CLI code cache', function () {
       const second = check();
       assert.strictEqual(second.status, first.status);
       assert.ok(second.stats && second.stats.rejected === 0 && second.stats.used > 10 && !second.stats.written, JSON.stringify(second.stats));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a check\'s worker threads compile their modules from a cache of their own', () => {
+    // check/workerEntry.ts; fails with CORELENS_WORKER_CODE_CACHE=0 (the thread then compiles every module each run)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-codecache-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'p.bpf.c'), PROGRAM);
+      const kernel = path.join(__dirname, '..', '..', '..', '..', 'test-fixtures', 'btf', 'kernels', '6.18-amd64.btf.xz');
+      const check = () => {
+        // a source's targets always run in a worker (at least one is started, whatever the cores)
+        const r = spawnSync(process.execPath, [BIN, 'check', path.join(dir, 'p.bpf.c'), '--target', `k=${kernel}`, '--no-cache', '--format', 'json'], {
+          encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: path.join(dir, 'cache'), CORELENS_DEBUG_CODE_CACHE: '1', CORELENS_V8_FLAGS: undefined },
+        });
+        const m = /corelens worker code cache: (\{.*\})/.exec(r.stderr);
+        return { status: r.status, out: r.stdout, stats: m ? JSON.parse(m[1]!) as Stats : undefined };
+      };
+      const first = check();
+      assert.ok(first.stats && first.stats.missing > 10 && first.stats.written, JSON.stringify(first.stats));
+      const second = check();
+      assert.strictEqual(second.status, first.status);
+      const findings = (out: string) => out.replace(/"(wallMs|peakRssMb)": \d+/g, '');
+      assert.strictEqual(findings(second.out), findings(first.out));
+      assert.ok(second.stats && second.stats.used === first.stats.missing && second.stats.missing === 0 && second.stats.rejected === 0 && !second.stats.written, JSON.stringify(second.stats));
+      // the threads' file is not the process's (their heap flag is part of V8's check)
+      assert.strictEqual(fs.readdirSync(path.join(dir, 'cache', 'code-cache')).filter((f) => f.startsWith('cli-')).length, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('caches the dependencies (web-tree-sitter) too, and a cached module\'s import() of a builtin still runs', () => {
+    // fails with CORELENS_CODE_CACHE_DEPS=0: web-tree-sitter (it has an import() of fs/promises) is then compiled
+    // by Node on every run, and so is the dependency below
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-codecache-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'p.bpf.c'), PROGRAM);
+      const cache = path.join(dir, 'cache');
+      const plain = run(dir, 'off');
+      const first = run(dir, cache);
+      const second = run(dir, cache);
+      assert.strictEqual(second.out, plain.out);
+      assert.ok(first.stats && first.stats.deps >= 1 && first.stats.written, JSON.stringify(first.stats));
+      assert.ok(second.stats && second.stats.deps === first.stats.deps && second.stats.used === first.stats.missing && second.stats.missing === 0 && !second.stats.written, JSON.stringify(second.stats));
+      const file = path.join(cache, 'code-cache', fs.readdirSync(path.join(cache, 'code-cache'))[0]!);
+      const buf = fs.readFileSync(file);
+      const index = (JSON.parse(buf.toString('utf8', 8, 8 + buf.readUInt32LE(4))) as { entries: [string, string, number][] }).entries.map((e) => e[0]);
+      assert.ok(index.some((p) => p.endsWith(path.join('node_modules', 'web-tree-sitter', 'web-tree-sitter.cjs'))), index.join(' '));
+
+      // a dependency whose import() names a builtin, compiled from the cache, runs that import() (the main
+      // context's loader); one whose import() is relative is left to Node, as before
+      const root = path.join(dir, 'app', 'out');
+      const dep = path.join(dir, 'app', 'node_modules', 'dep');
+      fs.mkdirSync(root, { recursive: true });
+      fs.mkdirSync(dep, { recursive: true });
+      fs.writeFileSync(path.join(dep, 'index.js'), `module.exports = async () => (await import("fs/promises")).readFile.name + ' ' + require('./rel.js').x;\n`);
+      fs.writeFileSync(path.join(dep, 'rel.js'), `exports.x = require('./bin.js').x; exports.later = () => import('./index.js');\n`);
+      // an executable's `#!` line: left to Node (it would not parse inside the wrapper)
+      fs.writeFileSync(path.join(dep, 'bin.js'), `#!/usr/bin/env node\nexports.x = 'rel';\n`);
+      const codeCache = path.join(__dirname, '..', '..', 'src', 'cli', 'codeCache.js');
+      const script = `require(${JSON.stringify(codeCache)}).installCodeCache(${JSON.stringify(root)}, '');
+        require(${JSON.stringify(path.join(dep, 'index.js'))})().then((v) => console.log(v));`;
+      const go = () => {
+        const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, CORELENS_CACHE: path.join(dir, 'cache2'), CORELENS_DEBUG_CODE_CACHE: '1' } });
+        assert.strictEqual(r.status, 0, r.stderr);
+        const m = /corelens code cache: (\{.*\})/.exec(r.stderr);
+        return { out: r.stdout.trim(), stats: JSON.parse(m![1]!) as Stats };
+      };
+      const a = go();
+      const b = go();
+      assert.strictEqual(a.out, 'readFile rel');
+      assert.strictEqual(b.out, 'readFile rel');
+      assert.deepStrictEqual([a.stats.deps, a.stats.missing, a.stats.used], [1, 1, 0], JSON.stringify(a.stats));
+      assert.deepStrictEqual([b.stats.deps, b.stats.missing, b.stats.used], [1, 0, 1], JSON.stringify(b.stats));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
