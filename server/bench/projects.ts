@@ -28,7 +28,8 @@
 // retina, bpf-examples, cilium-ebpf, bpftime, systemd, huatuo, kubeskoop, kyanos, learning-ebpf, lmp, nettrace, Hades,
 // bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata, otel-go,
 // skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx, and fresh19's pyroscope, bouheki, skbtracer,
-// caretta, skbdump, xdp-tools, coolbpf, sysak, and fresh21b's aws-network-policy-agent, kvisor, ebpf-apps, perforator, bpfcontain).
+// caretta, skbdump, xdp-tools, coolbpf, sysak, and fresh21b's aws-network-policy-agent, kvisor, ebpf-apps, perforator, bpfcontain,
+// and fresh30a's datadog-agent, tarian-detector, runtime-detector).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -647,6 +648,48 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
     shims: { 'sysmonmsgop.h': '' },
     generated: { 'sysinternalsEBPFoffsets.h': ['../SysinternalsEBPF', 'python3', 'generateUnameOffsets.py', 'offsetsNeeded.json', 'PUBLIC_HEADER'] },
   }),
+  // Thirtieth session (fresh30a): projects none of us had read, measured before any rule was written for them.
+  // tasks/system_probe.py (ninja_define_co_re_compiler + get_co_re_build_flags): clang -target bpf -D__KERNEL__
+  // -D__BPF_TRACING__ -DKBUILD_MODNAME="ddsysprobe" -D__TARGET_ARCH_x86 -D__x86_64__ -Wall -O2 -fno-stack-protector
+  // -fno-unwind-tables -fno-asynchronous-unwind-tables -fno-jump-tables -fmerge-all-constants -Ipkg/ebpf/c
+  // -DCOMPILE_CORE -emit-llvm -g, then llc -march=bpf (the same code); each program's -I after pkg/ebpf/c: its own dir and
+  // pkg/network/ebpf/c (network), its runtime dir (corechecks), pkg/gpu/ebpf/c (gpu). Its own vmlinux.h (5.15) and
+  // libbpf headers in pkg/ebpf/c. The CO-RE programs of ninja_network/container_integrations/telemetry/gpu_ebpf_programs
+  'datadog-agent': (root) => {
+    const base = {
+      root, defines: ['__KERNEL__', '__BPF_TRACING__', 'KBUILD_MODNAME="ddsysprobe"', '__x86_64__', 'COMPILE_CORE'], ownVmlinux: true, ownLibbpf: true,
+      cflags: ['-fno-stack-protector', '-fno-unwind-tables', '-fno-asynchronous-unwind-tables', '-fno-jump-tables', '-fmerge-all-constants',
+        '-Wno-unused-value', '-Wno-pointer-sign', '-Wno-compare-distinct-pointer-types'],
+    };
+    const net = 'pkg/network/ebpf/c';
+    const cc = 'pkg/collector/corechecks/ebpf/c/runtime';
+    return [
+      { ...base, name: 'datadog-agent network', files: [`${net}/tracer.c`], include: ['pkg/ebpf/c', net] },
+      { ...base, name: 'datadog-agent network co-re', files: [`${net}/co-re/tracer-fentry.c`], include: ['pkg/ebpf/c', `${net}/co-re`, net] },
+      { ...base, name: 'datadog-agent network runtime', files: [`${net}/runtime/usm.c`, `${net}/runtime/shared-libraries.c`, `${net}/runtime/conntrack.c`],
+        include: ['pkg/ebpf/c', `${net}/runtime`, net] },
+      { ...base, name: 'datadog-agent corechecks', files: [`${cc}/*-kern.c`], include: ['pkg/ebpf/c', cc] },
+      { ...base, name: 'datadog-agent telemetry', files: ['pkg/ebpf/c/lock_contention.c', 'pkg/ebpf/c/ksyms_iter.c'], include: ['pkg/ebpf/c'] },
+      { ...base, name: 'datadog-agent gpu', files: ['pkg/gpu/ebpf/c/runtime/gpu.c'], include: ['pkg/ebpf/c', 'pkg/gpu/ebpf/c', 'pkg/gpu/ebpf/c/runtime'] },
+    ];
+  },
+  // Makefile gen + tarian/tarian.go: bpf2go (cilium/ebpf v0.13: -mcpu=v1) -cc clang -cflags "-O2 -g -Wall -Werror
+  // -DLINUX_VERSION_MAJOR/MINOR/PATCH=<uname -r>" -target amd64 c/tarian.bpf.c -- -I../headers -I./c; its own
+  // vmlinux.h and libbpf headers in headers/ (the release: 6.1.0, the sources only ask >= 5.2 and < 4.17)
+  'tarian-detector': (root) => ({
+    name: 'intelops/tarian-detector', root, files: ['tarian/c/tarian.bpf.c'], include: ['headers', 'tarian/c'],
+    defines: ['LINUX_VERSION_MAJOR=6', 'LINUX_VERSION_MINOR=1', 'LINUX_VERSION_PATCH=0'], ownVmlinux: true, ownLibbpf: true, cflags: ['-mcpu=v1'],
+  }),
+  // internal/probe/probe.go: bpf2go (-mcpu=v1) -target amd64 -cc clang -cflags $CFLAGS (Makefile: -I internal/headers)
+  // ./ebpf/detector.bpf.c, plain and -DSMALL_PROGRAM (the -DNO_BTF variants have no CO-RE); its own vmlinux.h and
+  // libbpf headers
+  'runtime-detector': (root) => {
+    const base = { root, files: ['internal/probe/ebpf/detector.bpf.c'], include: ['internal/headers'], ownVmlinux: true, ownLibbpf: true, cflags: ['-mcpu=v1'] };
+    return [
+      { ...base, name: 'odigos-io/runtime-detector', defines: [] },
+      { ...base, name: 'odigos-io/runtime-detector small', defines: ['SMALL_PROGRAM'] },
+    ];
+  },
 };
 
 /** xdp-tools' configure: the libbpf functions it probes, all present in its libbpf submodule (HAVE_FEATURES). */
@@ -677,7 +720,8 @@ export const HELD_DIRS: Record<string, string> = {
   'strobelight': 'strobelight', 'bpflbr': 'bpflbr', 'wprof': 'wprof', 'gala-gopher': 'gala-gopher',
   'node-agent': 'node-agent', 'kepler': 'kepler', 'sysmon': 'SysmonForLinux',
   'aws-network-policy-agent': 'aws-network-policy-agent', 'kvisor': 'kvisor', 'ebpf-apps': 'ebpf-apps', 'perforator': 'perforator',
-  'bpfcontain': 'bpfcontain-rs',
+  'bpfcontain': 'bpfcontain-rs', 'datadog-agent': 'datadog-agent',
+  'tarian-detector': 'tarian-detector', 'runtime-detector': 'runtime-detector',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 

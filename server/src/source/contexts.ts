@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, ConstArm, ExitArm, FORWARDED, FuncResult, GuardRef, KverCond, MemberConsts, ParamCond, RawSite, callArgs, callCost, inlinable, tripCapped } from './sites';
+import { CallRef, ConstArm, ExitArm, FORWARDED, FuncResult, GuardRef, KverCond, MemberConsts, ParamCond, RawSite, callArgs, callCost, constSwitchSaved, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -567,7 +567,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const bonus = SINGLE_BB && (singleBB(f, 0) || (SINGLE_BB_CONST && singleWith(f, literals(call), 0))) ? (thresholdOf(f) * SINGLE_BB_BONUS_PERCENT) / 100 : 0;
     const threshold = coldAt(call) ? Math.min(thresholdOf(f), COLD_COST) : thresholdOf(f) + bonus + (calls <= 1 && !global ? LAST_CALL_BONUS : 0);
     const cost = costOf(f, 0) - callCost(callArgs(resultOf(f), f.params.length), true) - (SROA ? sroaSaved(f, call) : 0)
-      - (CONST_ARMS ? constSaved(f, literals(call), 0) : 0);
+      - (CONST_ARMS ? constSaved(f, costLits(call), 0) : 0);
     // LLVM inlines at Cost < max(1, Threshold): a cost equal to the threshold stays a call (teleport's report_ip4_block,
     // cost=325, threshold=325); our costs are float sums of thirds (INSTR = 5/3), compared with a margin for their error
     const inl = STRICT ? cost < Math.max(threshold, 1 / 3) - 1e-6 : cost <= threshold;
@@ -629,7 +629,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         } else if (NESTED) {
           // the callee's own body after its inlining (what LLVM sees bottom-up), not its raw cost: the arms its
           // constant arguments decide are gone once SCCP and SimplifyCFG have run over the caller
-          c -= call.cost - costOf(call.def, depth + 1) + (CONST_ARMS ? constSaved(call.def, literals(call), depth + 1) : 0);
+          c -= call.cost - costOf(call.def, depth + 1) + (CONST_ARMS ? constSaved(call.def, costLits(call), depth + 1) : 0);
         }
       }
     }
@@ -639,6 +639,8 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
 
   /** The constants a call passes, per parameter (undefined where none). */
   const literals = (call: CallRef | undefined): (bigint | undefined)[] => call?.args?.map((a) => a.k) ?? [];
+  /** const_switch: the constants a call passes to the inliner's cost analysis, sizes (`sizeof(buf)`) included. */
+  const costLits = (call: CallRef | undefined): (bigint | undefined)[] => call?.args?.map((a) => a.k ?? a.kz) ?? [];
   /**
    * const_arms: what constant arguments save LLVM's cost analysis of f at one call. CallAnalyzer simplifies a
    * parameter's compare with the constant, the branch folds and the arm it never takes is never counted (scx's
@@ -649,7 +651,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
   const constSaved = (f: FuncDef, kargs: (bigint | undefined)[], depth: number): number => {
     const r = resultOf(f);
     if (!r || depth >= MAX_DEPTH || !kargs.some((k) => k !== undefined)) return 0;
-    let saved = 0;
+    // const_switch: the segments of its switches the constants never reach (sites.ts constSwitchSaved)
+    const sw = constSwitchSaved(r, kargs);
+    let saved = sw.k + sw.x;
     const dead = new Set<CallRef>();
     /** The arm a constant argument leaves dead, if any. */
     const deadSide = (a: ConstArm): 't' | 'f' | undefined => {
@@ -669,13 +673,13 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
         dead.add(c);
         if (c.cost === undefined || c.copyOf || !c.def.body || c.def === f) continue;
         // the arm's cost has the callee's raw body; costOf counted it as decided (less what its own constants save)
-        saved += (inlines(c.def, c, f) ? costOf(c.def, depth + 1) - constSaved(c.def, literals(c), depth + 1) : callCost(callArgs(resultOf(c.def), c.args?.length ?? 0), true)) - c.cost;
+        saved += (inlines(c.def, c, f) ? costOf(c.def, depth + 1) - constSaved(c.def, costLits(c), depth + 1) : callCost(callArgs(resultOf(c.def), c.args?.length ?? 0), true)) - c.cost;
       }
     }
     for (const c of r.calls) {
       if (dead.has(c) || c.copyOf || c.twin || !c.def.body || c.def === f || !c.args) continue;
-      const lit = c.args.map((a) => a.k);
-      const ks = c.args.map((a) => a.k ?? (a.param !== undefined ? kargs[a.param] : undefined));
+      const lit = costLits(c);
+      const ks = c.args.map((a) => a.k ?? a.kz ?? (a.param !== undefined ? kargs[a.param] : undefined));
       if (!ks.some((k, i) => k !== undefined && lit[i] === undefined) || !inlines(c.def, c, f)) continue;
       // what the literals alone save is in costOf(f) already
       saved += constSaved(c.def, ks, depth + 1) - constSaved(c.def, lit, depth + 1);

@@ -1315,8 +1315,26 @@ export { layout, alignOf };
 /** Adjacent string literals from `i` on, concatenated as C does (`SEC("kprobe/" SYS_PREFIX "umount")`). */
 function joinStrings(toks: readonly Token[], i: number): string {
   let out = '';
-  for (let k = i; toks[k]?.t === Tk.String; k++) out += toks[k]!.s.slice(1, -1);
+  for (let k = i; toks[k]?.t === Tk.String; k++) out += SECTION_ESCAPES ? unescapeC(toks[k]!.s.slice(1, -1)) : toks[k]!.s.slice(1, -1);
   return out;
+}
+
+/** CORELENS_SECTION_ESCAPES=0: a section name keeps its string literal's escape sequences as written. */
+const SECTION_ESCAPES = process.env.CORELENS_SECTION_ESCAPES !== '0';
+const SIMPLE_ESCAPES: { [c: string]: string } = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+/**
+ * section_escapes: the characters a string literal's body stands for (C translation phase 5: escape sequences are
+ * converted before adjacent literals are concatenated), as clang writes them into the section name. A stringized
+ * string argument keeps its quotes escaped: `#define KPROBE(h) SEC("kprobe/" #h)` with `KPROBE("__x64_sys_execve")`
+ * names the section `kprobe/"__x64_sys_execve"` (intelops/tarian-detector).
+ */
+export function unescapeC(body: string): string {
+  if (!body.includes('\\')) return body;
+  return body.replace(/\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))/g, (_m, oct?: string, hex?: string, ch?: string) => {
+    if (oct !== undefined) return String.fromCharCode(parseInt(oct, 8) & 0xff);
+    if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16) & 0xff);
+    return SIMPLE_ESCAPES[ch!] ?? ch!;
+  });
 }
 
 /**

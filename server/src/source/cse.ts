@@ -241,6 +241,9 @@ const CALLEE_SAVED = 4;
 const ADJ = process.env.CORELENS_CSE_ADJ !== '0';
 /** CORELENS_CSE_UNROLLED=0 turns the same-pointer rule in unrolled bodies off (its before/after figures). */
 const UNROLLED = process.env.CORELENS_CSE_UNROLLED !== '0';
+/** CORELENS_LOCAL_LOADS_ACROSS=0: a local aggregate's member read again in a later statement keeps its own record
+ * (local_loads only within one statement). */
+const LOCAL_LOADS_ACROSS = process.env.CORELENS_LOCAL_LOADS_ACROSS !== '0';
 /** CORELENS_CSE_STRAIGHT=0 keeps a fully unrolled loop of arithmetic a block boundary (its before/after figures). */
 const STRAIGHT = process.env.CORELENS_CSE_STRAIGHT !== '0';
 /** CORELENS_CSE_EARLY=0: an inlined helper's bare early return keeps a block of its own (its before/after figures). */
@@ -1280,7 +1283,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       // replay's `avail` starts empty) merges as in straight code (measured: KubeArmor's walk reading
       // mnt->mnt_parent before and in `if (mnt != m)`, one record per iteration; construct cse_merge)
       if (UNROLLED && st.loop && copies > 1 && e.c === 'a' && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
-      if (e.c === 'x' && e.lb !== undefined && !st.loop && copies === 1 && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
+      if (e.c === 'x' && e.lb !== undefined && (LOCAL_LOADS_ACROSS ? !st.loop || st.unrolled : !st.loop && copies === 1) && !s.unalignedLoad && !s.unreached) { byValue(e, s, st, copy); continue; }
       // checks_unrolled: a check in a fully unrolled body merges with an identical one earlier in the same iteration
       // (the same copies) as in straight code, by MachineCSE (this block or an immediate predecessor; measured: a
       // ringbuf test in an inlined reserve's if and again in the inlined submit's, one record per copy), but only with
@@ -1365,7 +1368,10 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       const us = e.uses;
       if (us) for (let i = 0; i < us.length; i++) useAny(st, copy.id(us[i]!), st.seq.n - 0.5);
       // hop: a statement's end keeps the pointers loaded to be dereferenced at once (no store, call or block between)
-      if (e.soft && !e.store) { for (const k of st.loads) if (!k.startsWith('h|')) st.loads.delete(k); }
+      // local_loads_across: the member loads of a local aggregate stay available past a statement that stores through
+      // no pointer and calls nothing: GVN forwards the first load of the stack slot to the next (nothing between may
+      // write it), one record (intelops/tarian-detector's `len += (d_name.len + 1) ..; s->pos = max - (d_name.len + 1)`)
+      if (e.soft && !e.store) { for (const k of st.loads) if (!k.startsWith('h|') && !(LOCAL_LOADS_ACROSS && k.startsWith('lb|'))) st.loads.delete(k); }
       else st.loads.clear();
       if (!e.soft && !e.sig?.startsWith('__builtin_mem')) { st.calls.n++; if (st.helpers) st.helpers.n++; }
       const fallEnd = preClob(st);

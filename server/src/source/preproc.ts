@@ -131,8 +131,45 @@ const PRAGMA_MACROS = process.env.CORELENS_PRAGMA_MACROS !== '0';
 /** The count of an unroll pragma whose argument is a macro: clang's loop-hint handler lexes the argument with macro
  * expansion (coolbpf's `#pragma unroll(VEC_LEN)`, 44 copies). A single number after expansion, else 0 (full) as before. */
 function macroCount(arg: Token[]): number {
-  const m = /^\(?\s*(\d+)\s*\)?$/.exec(arg.map((t) => t.s).join(' ').replace(/^unroll_count /, ''));
-  return m ? Number(m[1]) : 0;
+  const text = arg.map((t) => t.s).join(' ').replace(/^unroll_count /, '');
+  const m = /^\(?\s*(\d+)\s*\)?$/.exec(text);
+  if (m) return Number(m[1]);
+  // pragma_count_expr: the argument is an integer constant expression to clang (Sema evaluates it): a macro defined
+  // with parentheses or arithmetic (`#define MAX_NS (8)`: `unroll ( ( 8 ) )`, odigos' runtime-detector) counts too
+  const v = PRAGMA_COUNT_EXPR ? countExpr(text) : undefined;
+  return v !== undefined && v > 0 && v <= 1 << 20 ? v : 0;
+}
+
+/** CORELENS_PRAGMA_COUNT_EXPR=0: an unroll count other than a number or a parenthesized number is a full unroll. */
+const PRAGMA_COUNT_EXPR = process.env.CORELENS_PRAGMA_COUNT_EXPR !== '0';
+
+/** pragma_count_expr: the value of an integer constant expression of decimal numbers, parentheses and + - * / % << >>
+ * (space-separated tokens, as the expanded pragma argument), or undefined. */
+export function countExpr(text: string): number | undefined {
+  const toks = text.trim().split(/\s+/).filter((t) => t.length);
+  let i = 0;
+  const prec: { [op: string]: number } = { '*': 3, '/': 3, '%': 3, '+': 2, '-': 2, '<<': 1, '>>': 1 };
+  const primary = (): number | undefined => {
+    const t = toks[i++];
+    if (t === '(') { const v = binary(0); return toks[i++] === ')' ? v : undefined; }
+    if (t === '-') { const v = primary(); return v === undefined ? undefined : -v; }
+    if (t === '+') return primary();
+    const m = t !== undefined ? /^(\d+)[uUlL]*$/.exec(t) : null;
+    return m ? Number(m[1]) : undefined;
+  };
+  const binary = (min: number): number | undefined => {
+    let l = primary();
+    for (let op = toks[i]; l !== undefined && op !== undefined && prec[op] !== undefined && prec[op]! > min; op = toks[i]) {
+      i++;
+      const r = binary(prec[op]!);
+      if (r === undefined) return undefined;
+      l = op === '*' ? l * r : op === '/' ? (r ? Math.trunc(l / r) : NaN) : op === '%' ? (r ? l % r : NaN) : op === '+' ? l + r : op === '-' ? l - r : op === '<<' ? l * 2 ** r : Math.floor(l / 2 ** r);
+      if (!Number.isFinite(l)) return undefined;
+    }
+    return l;
+  };
+  const v = binary(0);
+  return v !== undefined && i === toks.length && Number.isSafeInteger(v) ? v : undefined;
 }
 
 /** CORELENS_UNROLL_IN_MACROS=0: a loop hint inside a macro (`_Pragma("unroll")`) or before a macro invocation is lost. */

@@ -184,7 +184,8 @@ export interface CallRef {
   /** The callee runs only where these LINUX_KERNEL_VERSION comparisons hold (Ctx.kver). */
   kver?: KverCond[];
   /** Each argument: a constant, or this function's own parameter passed through. */
-  args?: { k?: bigint; param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
+  args?: { k?: bigint; /** const_switch: a size (`sizeof(buf)`, `sizeof(s) - 1`) the inliner's cost sees constant */ kz?: bigint;
+    param?: number; local?: string; /** `local + add` */ add?: bigint; fields?: MemberConsts;
     /** `!p`, p this function's own parameter: a constant argument for p folds it too (ptcpdump's
      * `parse_skb_meta(skb, !cgroup_skb, ..)`) */ notParam?: number;
     /** a pointer the caller tested non-null on the path to the call (Ctx.nonnull) */ nonnull?: true;
@@ -306,6 +307,44 @@ export interface SplitLoop { copies: CallRef[]; rolled: number[] }
 /** Per arm of a `switch (param)` in this function: its case values (none: the default arm) and its cost, in the
  * loop-size part of `FuncResult.cost` (what a full unroll's simulation drops from a copy where the arm is dead). */
 export interface ParamArm { param: number; vals: bigint[]; dflt: boolean; cost: number }
+/**
+ * const_switch: a `switch` at the top of a function's body on one of its parameters, which straight statements before
+ * it may adjust (`if (len > 1 && len % 2 == 1) { ..; len -= 1; }`): each transform of the parameter's value before the
+ * switch, and the switch's body cut at its top-level labels. Once the function is inlined with a constant there, SCCP
+ * folds the condition and SimplifyCFG (ConstantFoldTerminator) keeps only the code that case reaches, falling through
+ * or by goto (constSwitchSaved): the fixed-size copy/compare/zero helpers of cilium-style builtins.h.
+ */
+export interface ConstSwitch {
+  param: number;
+  /** per statement before the switch that writes the parameter: its new value given the old (undefined: unknown) */
+  pre: ((v: bigint) => bigint | undefined)[];
+  /** the code between one top-level label and the next: its case values, default, goto names, what it costs (the
+   * loop-size part k and the inliner-only part x) and where it goes at its end */
+  segs: { vals: bigint[]; dflt: boolean; names: string[]; k: number; x: number; next: 'fall' | 'exit' | { goto: string } }[];
+}
+
+/** const_switch: what a call passing `kargs` saves of f's own ConstSwitches (the segments its constants never reach). */
+export function constSwitchSaved(r: FuncResult, kargs: readonly (bigint | undefined)[]): { k: number; x: number } {
+  const out = { k: 0, x: 0 };
+  if (!CONST_SWITCH) return out;
+  for (const cs of r.constSwitches ?? []) {
+    let v = kargs[cs.param];
+    for (const t of cs.pre) if (v !== undefined) v = t(v);
+    if (v === undefined) continue;
+    let i = cs.segs.findIndex((g) => g.vals.includes(v!));
+    if (i < 0) i = cs.segs.findIndex((g) => g.dflt);
+    const kept = new Set<number>();
+    while (i >= 0 && i < cs.segs.length && !kept.has(i)) {
+      kept.add(i);
+      const nx = cs.segs[i]!.next;
+      if (nx === 'exit') break;
+      i = nx === 'fall' ? i + 1 : cs.segs.findIndex((g) => g.names.includes(nx.goto));
+    }
+    cs.segs.forEach((g, j) => { if (!kept.has(j)) { out.k += g.k; out.x += g.x; } });
+  }
+  return out;
+}
+
 /** const_arms: an if or `?:` deciding on a parameter of its function (`type == PIDTYPE_PID ? a : b`): what each arm
  * costs the inliner (cost units) and the calls it makes, and what the test itself costs (its compare and branch). */
 export interface ConstArm { param: number; op: string; k: bigint; test: number; t: { cost: number; calls: CallRef[] }; f: { cost: number; calls: CallRef[] };
@@ -367,6 +406,8 @@ export interface FuncResult {
   paramArms?: ParamArm[];
   /** Its ifs and `?:` deciding on a parameter (ConstArm), outside loops: what a constant argument saves the inliner. */
   constArms?: ConstArm[];
+  /** Its switches on a parameter a constant argument folds (ConstSwitch). */
+  constSwitches?: ConstSwitch[];
   /** Functions with a body this one names as a value (`bpf_loop(n, cb, &d, 0)`): clang emits each out of line, an
    * always_inline one too, as a subprogram of its own (with the conditions in effect where it is named). */
   fnRefs?: { def: FuncDef; pconds?: ParamCond[] }[];
@@ -2618,9 +2659,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     // a compiler builtin other than a copy (`__sync_fetch_and_add`, `__builtin_bswap32`) is one instruction, no call
     const builtin = /^__(sync|atomic|builtin)_/.test(name) && !MEM_BUILTINS[name];
     const sum = inl && !ctx.noEmit ? opts.summaryOf?.(inl) : undefined;
-    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) : builtin ? INSTR : MEM_BUILTINS[name] ? memCost(name, args) : callCost(args.length, KFUNC_PENALTY ? !!def : !!def?.body);
+    // const_switch: the segments of the callee's switches (its always_inline callees' too) the constants this call
+    // passes never reach are gone once it is inlined (SCCP, SimplifyCFG): neither the inliner nor the unroller counts them
+    const folded = sum && inl?.alwaysInline ? switchSaved(inl, args.map((a) => sizeConst(a)), 0) : { k: 0, x: 0 };
+    const added = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - folded.k - folded.x : builtin ? INSTR : MEM_BUILTINS[name] ? memCost(name, args) : callCost(args.length, KFUNC_PENALTY ? !!def : !!def?.body);
     // the loop-size part as it was calibrated (2 + args a call), the rest the inliner's alone
-    const sized = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - (sum?.xcost ?? 0) : 2 + args.length;
+    const sized = ctx.noEmit ? 0 : inl ? (sum?.cost ?? 10) - (sum?.xcost ?? 0) - folded.k : 2 + args.length;
     cost += sized;
     xcost += added - sized;
     if (!ctx.noEmit && !builtin && (inl ? sum?.helper : !def?.body)) helpers++;
@@ -2644,6 +2688,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       function argRef(a: Expr): NonNullable<CallRef['args']>[number] {
         const k = constValue(a, env);
         if (k !== undefined) return { k };
+        const kz = CONST_SWITCH && inl ? sizeConst(a) : undefined;
+        if (kz !== undefined) return { kz };
         const pi = a.e === 'id' ? f.params.findIndex((p) => p.name === a.name) : -1;
         const fields = inl ? constFieldsAt(a, x.start, x) ?? literalFields(a) : undefined;
         if (fields) return { fields };
@@ -2959,6 +3005,23 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function memCost(name: string, args: readonly Expr[]): number {
     const n = args[2] ? sizeValue(args[2]) : undefined;
     return n !== undefined && [1, 2, 4, 8].includes(n) && name !== '__builtin_memset' ? 2 * INSTR : INSTR;
+  }
+  /** const_switch: an argument's constant value, a `sizeof` of a typed expression (a local array, a member) and
+   * arithmetic on such sizes included. */
+  function sizeConst(a: Expr, d = 0): bigint | undefined {
+    const k = constValue(a, env);
+    if (k !== undefined || d > 8) return k;
+    const u = uncast(a);
+    if (u.e === 'sizeof' && u.x) {
+      const n = sizeOf(ev(u.x, { preserve: false, noEmit: true, guards: [] }).type);
+      return n !== undefined && n > 0 ? BigInt(n) : undefined;
+    }
+    if (u.e === 'binary') {
+      const l = sizeConst(u.l, d + 1);
+      const r = l === undefined ? undefined : sizeConst(u.r, d + 1);
+      return l === undefined || r === undefined ? undefined : arith(u.op, l, r);
+    }
+    return undefined;
   }
   function sizeValue(a: Expr): number | undefined {
     const k = constValue(a, env);
@@ -4152,6 +4215,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
       }
       case 'label': {
+        // const_switch: where each top-level label of the switch being recorded starts, in cost
+        const rec = swRecs[swRecs.length - 1];
+        if (rec?.tops.has(s)) rec.marks.push({ st: s, k: cost, x: xcost });
         known.clear();
         const sw = breakable[breakable.length - 1]?.sw;
         // a case (or default) label: its share of the switch's entry; a goto target: what falls into it and what
@@ -4359,6 +4425,131 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return condGuards(cond, true, gctx);
   }
 
+  /** const_switch: what inlining `d` with the constants `ks` saves of its switches and those of the always_inline
+   * callees it hands them to (a constant it passes itself is counted in its own summary already). */
+  function switchSaved(d: FuncDef, ks: (bigint | undefined)[], depth: number): { k: number; x: number } {
+    const r = CONST_SWITCH && depth < 16 && ks.some((k) => k !== undefined) ? opts.summaryOf?.(d) : undefined;
+    if (!r) return { k: 0, x: 0 };
+    const out = constSwitchSaved(r, ks);
+    for (const c of r.calls) {
+      if (!c.def.alwaysInline || !c.def.body || !c.args || c.twin || c.copyOf || c.def === d) continue;
+      const lit = c.args.map((a) => a.k ?? a.kz);
+      const all = c.args.map((a) => a.k ?? a.kz ?? (a.param !== undefined ? ks[a.param] : undefined));
+      if (!all.some((k, i) => k !== undefined && lit[i] === undefined)) continue;
+      const a = switchSaved(c.def, all, depth + 1);
+      const b = switchSaved(c.def, lit, depth + 1);
+      out.k += a.k - b.k;
+      out.x += a.x - b.x;
+    }
+    return out;
+  }
+  /** const_switch: the switches being walked whose top-level labels are being marked (ConstSwitch). */
+  const swRecs: { tops: Set<Stmt>; marks: { st: Stmt; k: number; x: number }[] }[] = [];
+  /**
+   * const_switch: a switch statement of the function's top-level body on a parameter, with the transforms the
+   * statements before it make of that parameter; undefined when it is not one, or when a statement before it writes
+   * the parameter otherwise than `p op= K` (alone, or in the arm of an if without else whose condition is the
+   * parameter's and constants' only) or takes its address.
+   */
+  function constSwitchOf(s: Extract<Stmt, { s: 'switch' }>): { param: number; pre: ConstSwitch['pre']; body: Stmt[] } | undefined {
+    if (!CONST_SWITCH || s.body.s !== 'block') return undefined;
+    const c = uncast(s.c);
+    if (c.e !== 'id') return undefined;
+    const param = f.params.findIndex((q) => q.name === c.name);
+    const at = topBody.indexOf(s);
+    if (param < 0 || at < 0 || addrTaken.has(c.name)) return undefined;
+    const name = c.name;
+    /** Whether the expression writes the parameter. */
+    const writes = (x: Expr): boolean => {
+      let w = false;
+      walkExpr(x, (y) => {
+        if (y.e === 'assign' && uncast(y.l).e === 'id' && (uncast(y.l) as { name: string }).name === name) w = true;
+        if ((y.e === 'postfix' || y.e === 'unary') && (y.op === '++' || y.op === '--' || y.op === '&') && uncast(y.x).e === 'id' && (uncast(y.x) as { name: string }).name === name) w = true;
+      });
+      return w;
+    };
+    const stmtWrites = (st: Stmt): boolean => { let w = false; eachExpr(st, (e) => { if (writes(e)) w = true; }); return w; };
+    /** `p op= K` as a transform of p's value. */
+    const step = (st: Stmt): ((v: bigint) => bigint | undefined) | undefined => {
+      if (st.s !== 'expr' || st.x.e !== 'assign' || uncast(st.x.l).e !== 'id' || (uncast(st.x.l) as { name: string }).name !== name) return undefined;
+      const k = constValue(st.x.r, env);
+      if (k === undefined) return undefined;
+      const op = st.x.op;
+      return (v) => (op === '=' ? k : arith(op.slice(0, -1), v, k));
+    };
+    const pre: ConstSwitch['pre'] = [];
+    for (const st of topBody.slice(0, at)) {
+      if (!stmtWrites(st)) continue;
+      const t = step(st);
+      if (t) { pre.push(t); continue; }
+      if (st.s !== 'if' || st.f || writes(st.c)) return undefined;
+      const cond = valueOf(st.c, name);
+      const arm = st.t.s === 'block' ? st.t.body : [st.t];
+      const steps: ((v: bigint) => bigint | undefined)[] = [];
+      for (const a of arm) {
+        if (!stmtWrites(a)) continue;
+        const t2 = step(a);
+        if (!t2) return undefined;
+        steps.push(t2);
+      }
+      if (!cond) return undefined;
+      pre.push((v) => {
+        const b = cond(v);
+        if (b === undefined) return undefined;
+        if (b === 0n) return v;
+        let w: bigint | undefined = v;
+        for (const t2 of steps) if (w !== undefined) w = t2(w);
+        return w;
+      });
+    }
+    return { param, pre, body: s.body.body };
+  }
+  /** const_switch: an expression's value given the parameter `name`'s (constants and that parameter only). */
+  function valueOf(x: Expr, name: string): ((v: bigint) => bigint | undefined) | undefined {
+    const u = uncast(x);
+    if (u.e === 'id' && u.name === name) return (v) => v;
+    const k = constValue(u, env);
+    if (k !== undefined) return () => k;
+    if (u.e === 'unary' && (u.op === '!' || u.op === '-' || u.op === '~')) {
+      const a = valueOf(u.x, name);
+      return a && ((v) => { const w = a(v); return w === undefined ? undefined : u.op === '!' ? (w === 0n ? 1n : 0n) : u.op === '-' ? -w : ~w; });
+    }
+    if (u.e === 'binary') {
+      const a = valueOf(u.l, name);
+      const b = valueOf(u.r, name);
+      return a && b && ((v) => { const l = a(v); const r = b(v); return l === undefined || r === undefined ? undefined : arith(u.op, l, r); });
+    }
+    return undefined;
+  }
+  /** const_switch: the walk of a ConstSwitch done: its segments from the marks, recorded unless its body calls a
+   * function with a body (contexts.ts weighs those calls apart) or a segment leaves otherwise than at its end. */
+  function constSwitchDone(cs: { param: number; pre: ConstSwitch['pre']; body: Stmt[] }, rec: { marks: { st: Stmt; k: number; x: number }[] }, c0: number): void {
+    if (res.calls.slice(c0).some((c) => c.def.body) || !rec.marks.length) return;
+    const segs: ConstSwitch['segs'] = [];
+    const ends = [...rec.marks.slice(1).map((m) => ({ k: m.k, x: m.x })), { k: cost, x: xcost }];
+    for (let i = 0; i < rec.marks.length; i++) {
+      const m = rec.marks[i]!;
+      const from = cs.body.indexOf(m.st);
+      const to = i + 1 < rec.marks.length ? cs.body.indexOf(rec.marks[i + 1]!.st) : cs.body.length;
+      if (from < 0 || to < from) return;
+      const vals: bigint[] = [];
+      const names: string[] = [];
+      let dflt = false;
+      let first: Stmt = m.st;
+      while (first.s === 'label') {
+        if (first.x) { const v = constValue(first.x, env); if (v === undefined) return; vals.push(v); } else if (first.name !== undefined) names.push(first.name); else dflt = true;
+        first = first.body;
+      }
+      const stmts = [first, ...cs.body.slice(from + 1, to)];
+      const last = stmts[stmts.length - 1]!;
+      // a jump anywhere but at the end: the segment may leave early, which a cut at labels cannot tell
+      if (stmts.slice(0, -1).some((x) => hasJump(x)) || (last.s !== 'jump' && last.s !== 'return' && hasJump(last))) return;
+      const next: ConstSwitch['segs'][number]['next'] = last.s === 'return' || (last.s === 'jump' && last.kind !== 'goto') ? 'exit'
+        : last.s === 'jump' ? (last.target !== undefined ? { goto: last.target } : 'exit') : 'fall';
+      segs.push({ vals, dflt, names, k: ends[i]!.k - m.k, x: ends[i]!.x - m.x, next });
+    }
+    (res.constSwitches ??= []).push({ param: cs.param, pre: cs.pre, segs });
+  }
   /** A switch statement's arms (the condition already evaluated). */
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx, join?: SwitchJoin): undefined {
     if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
@@ -4370,10 +4561,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const sw = switchOnCheck(s);
       if (join) join.sw = sw;
       fall = undefined;
+      const cs = !sw && !ctx.noEmit ? constSwitchOf(s) : undefined;
+      if (cs) swRecs.push({ tops: new Set(cs.body), marks: [] });
+      const c0 = res.calls.length;
       const evs = region(() => {
         if (sw) block((s.body as Extract<Stmt, { s: 'block' }>).body, ctx, sw);
         else {
           stmt(s.body, ctx);
+          if (cs) constSwitchDone(cs, swRecs.pop()!, c0);
           const bf = takeFall();
           if (join && bf !== null) join.paths.push(bf && s.body.s === 'block' ? bf : { guards: ctx.guards, knob: ctx.knob, narrowed: false });
         }
@@ -5032,9 +5227,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const conj: Expr[] = [];
     const flat = (x: Expr): void => { if (x.e === 'binary' && x.op === '&&') { flat(x.l); flat(x.r); } else conj.push(x); };
     flat(s.c);
-    const first = conj[0]!;
+    // max_trips_any: the counted compare need not come first (`i < n && i < MAX`, odigos' runtime-detector): SCEV's
+    // max trip count of an exit on `a && b` is the least of its conjuncts' (computeExitLimitFromCond), so the
+    // constant one bounds the loop whatever its place, when those before it cannot trap (speculated, one branch)
+    const counted = (x: Expr): boolean => x.e === 'binary' && ['<', '<=', '>', '>=', '!='].includes(x.op) && tripCount({ ...s, c: x }) !== undefined;
+    const j = MAX_TRIPS_ANY ? conj.findIndex(counted) : 0;
+    if (j < 0 || conj.slice(0, j).some((x) => mayTrap(x))) return undefined;
+    const first = conj[j]!;
     if (first.e !== 'binary' || !['<', '<=', '>', '>=', '!='].includes(first.op) || tripCount({ ...s, c: first }) === undefined) return undefined;
-    const rest = conj.slice(1);
+    const rest = [...conj.slice(0, j), ...conj.slice(j + 1)];
     if (rest.some((x) => mayTrap(x) || tripCount({ ...s, c: x }) !== undefined) || rest.every((x) => invariantIn(x, s))) return undefined;
     return first;
   }
@@ -5887,6 +6088,47 @@ const FALL_JOIN = process.env.CORELENS_FALL_JOIN !== '0';
  * checks its constant returns run under (only its truth does): before/after. */
 const RET_VALUES = process.env.CORELENS_RET_VALUES !== '0';
 
+/** const_switch: `l op r` on integers as C computes it for the values a size parameter takes (no width: a negative
+ * result or a shift past 63 is unknown). */
+function arith(op: string, l: bigint, r: bigint): bigint | undefined {
+  const b = (x: boolean): bigint => (x ? 1n : 0n);
+  let v: bigint | undefined;
+  switch (op) {
+    case '+': v = l + r; break;
+    case '-': v = l - r; break;
+    case '*': v = l * r; break;
+    case '/': v = r === 0n ? undefined : l / r; break;
+    case '%': v = r === 0n ? undefined : l % r; break;
+    case '&': v = l & r; break;
+    case '|': v = l | r; break;
+    case '^': v = l ^ r; break;
+    case '<<': v = r < 0n || r > 63n ? undefined : l << r; break;
+    case '>>': v = r < 0n || r > 63n ? undefined : l >> r; break;
+    case '<': return b(l < r);
+    case '>': return b(l > r);
+    case '<=': return b(l <= r);
+    case '>=': return b(l >= r);
+    case '==': return b(l === r);
+    case '!=': return b(l !== r);
+    case '&&': return b(l !== 0n && r !== 0n);
+    case '||': return b(l !== 0n || r !== 0n);
+    default: return undefined;
+  }
+  return v === undefined || v < 0n ? undefined : v;
+}
+
+/** A jump or return anywhere in the statement (const_switch: a segment that may leave before its end). */
+function hasJump(st: Stmt, d = 0): boolean {
+  if (d > 64) return true;
+  switch (st.s) {
+    case 'jump': case 'return': return true;
+    case 'if': return hasJump(st.t, d + 1) || (!!st.f && hasJump(st.f, d + 1));
+    case 'block': return st.body.some((x) => hasJump(x, d + 1));
+    case 'loop': case 'switch': case 'label': return hasJump(st.body, d + 1);
+    default: return false;
+  }
+}
+
 /** Calls `fn` on every expression of a statement (not into statement expressions' bodies twice). */
 function eachExpr(s: Stmt, fn: (e: Expr) => void, d = 0): void {
   if (d > 64) return;
@@ -6104,6 +6346,12 @@ export function hasLabel(s: Stmt, d = 0, inSwitch = false): boolean {
 /** CORELENS_KFUNC_PENALTY=0: a call of a declared function without a body (a kfunc, `extern .. __ksym`) costs as a
  * helper's (no CallPenalty). */
 const KFUNC_PENALTY = process.env.CORELENS_KFUNC_PENALTY !== '0';
+/** CORELENS_MAX_TRIPS_ANY=0: a loop `i < n && i < MAX` (the constant bound not first) is no bounded loop for a
+ * pragma's count (maxCountedExit). */
+const MAX_TRIPS_ANY = process.env.CORELENS_MAX_TRIPS_ANY !== '0';
+/** CORELENS_CONST_SWITCH=0: a constant argument saves the inliner and the unroller nothing of its callee's switch on
+ * that parameter (ConstSwitch). */
+const CONST_SWITCH = process.env.CORELENS_CONST_SWITCH !== '0';
 /** CORELENS_CONST_ARMS=0: a constant argument saves the inliner nothing of its callee's ifs on that parameter
  * (ConstArm, contexts.ts constSaved). */
 const CONST_ARMS = process.env.CORELENS_CONST_ARMS !== '0';

@@ -314,6 +314,27 @@
 //     when it applies (CORELENS_SETTER_CONSTS, sites.ts constMembers/setterWrites).
 //   - checks_unrolled (cse21, gala-gopher's l7probe): a check repeated within one iteration of a fully unrolled loop
 //     merges as in straight code (CORELENS_CSE_CHECKS_UNROLLED, cse.ts).
+//   - section_escapes (fresh30a, intelops/tarian-detector): a section name is the string literal's characters, its
+//     escapes decoded (C translation phase 5) before concatenation: `#define KPROBE(h) SEC("kprobe/" #h)` with
+//     `KPROBE("__x64_sys_execve")` stringizes the quoted argument to `"\"__x64_sys_execve\""`, and clang names the
+//     section `kprobe/"__x64_sys_execve"`; read as written, every site was in a section clang never emitted
+//     (tarian: 13,542 missing and 15,180 extra). CORELENS_SECTION_ESCAPES.
+//   - local_loads_across (fresh30a, intelops/tarian-detector's dentry walk): a local aggregate's member read again in a
+//     later statement, with no call and no store through a pointer between, is one record: GVN forwards the first load
+//     of the stack slot (`len += (d_name.len + 1) & M; pos = M - (d_name.len + 1);`, once per unrolled iteration and
+//     in straight code); a store through a pointer between keeps both (it may alias the escaped local).
+//     CORELENS_LOCAL_LOADS_ACROSS (cse.ts). tarian: CSE 1,638 -> 102.
+//   - pragma_count_expr + max_trips_any (fresh30a, odigos-io/runtime-detector): `#define MAX_NS_FOR_PID (8)` then
+//     `#pragma unroll(MAX_NS_FOR_PID)`: the count is an integer constant expression to clang, `( ( 8 ) )` is 8
+//     (CORELENS_PRAGMA_COUNT_EXPR, preproc.ts countExpr); over `for (i = 0; i < n && i < MAX_NS_FOR_PID; i++)` the
+//     constant conjunct bounds the loop though it comes second (SCEV's exit limit of `a && b` is the least of the
+//     two; CORELENS_MAX_TRIPS_ANY, sites.ts maxCountedExit): 8 copies. runtime-detector: missing 222 -> 0.
+//   - const_switch (fresh30a, DataDog datadog-agent's bpf_builtins.h, cilium's builtins.h style): a fixed-size compare
+//     helper, `switch (len)` with a case per size falling through one word at a time (odd sizes adjust `len` before
+//     it), called with a constant size: once inlined, SCCP folds the switch and SimplifyCFG keeps the one case's path,
+//     so the loop calling it per iteration is small and `#pragma unroll` unrolls it fully (40 copies of its reads);
+//     counting every case, the body looked 13x larger and the loop rolled (CORELENS_CONST_SWITCH; datadog-agent's
+//     is_grpc 90-iteration frame loop: 89 missing relocations).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -5181,5 +5202,222 @@ describe("held-out shapes: a header helper inlined thanks to SROA's savings on &
     assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
     assert.strictEqual(agree.crash, undefined);
     assert.ok(agree.relocations >= 40, `${agree.relocations} relocations`);
+  });
+});
+
+/** const_switch: a fixed-size compare helper (a case per size, one word each, falling through; odd and 4/6-remainder
+ * sizes adjust or jump) called with a constant size in a pragma-unrolled walk up the process tree. */
+function constSwitchShape(): string {
+  const cases: string[] = [];
+  for (let n = 256; n >= 8; n -= 8) cases.push(`case ${n}: L${n}: X64${n === 8 ? ' break;' : ''}`);
+  for (let n = 254; n > 6; n -= 8) cases.push(`case ${n}: X16 X32 goto L${n - 6};`);
+  cases.push('case 6: X16 X32 break;');
+  for (let n = 252; n > 4; n -= 8) cases.push(`case ${n}: X32 goto L${n - 4};`);
+  cases.push('case 4: X32 break;', 'case 2: X16 break;');
+  return `${HEAD}
+char LICENSE[] SEC("license") = "GPL";
+#define XW(w) x -= sizeof(__u##w); y -= sizeof(__u##w); r |= *(__u##w *)x ^ *(__u##w *)y;
+#define X64 XW(64)
+#define X32 XW(32)
+#define X16 XW(16)
+static __always_inline __u64 same_n(const void *x, const void *y, __u64 len)
+{
+	__u64 r = 0;
+	if (!__builtin_constant_p(len))
+		__builtin_trap();
+	x += len;
+	y += len;
+	if (len > 1 && len % 2 == 1) {
+		XW(8)
+		len -= 1;
+	}
+	switch (len) {
+	${cases.join('\n\t')}
+	default: __builtin_trap();
+	}
+	return r;
+}
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 1 << 12); } events SEC(".maps");
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec)
+{
+	static const char launcher[16] = "containerd-shim";
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
+	char comm[16];
+	__u32 depth = 0;
+#pragma unroll(40)
+	for (int i = 0; i < 40; i++) {
+		bpf_probe_read_kernel_str(comm, sizeof(comm), BPF_CORE_READ(t, comm));
+		if (!same_n(comm, launcher, sizeof(comm))) {
+			depth = i + 1;
+			break;
+		}
+		t = BPF_CORE_READ(t, real_parent);
+		if (!t)
+			break;
+	}
+	bpf_ringbuf_output(&events, &depth, sizeof(depth), 0);
+	return 0;
+}
+`;
+}
+
+describe('held-out shapes: a switch on a constant size folds before the unroller weighs the loop (const_switch)', function () {
+  this.timeout(300_000);
+  let dir: string;
+  before(() => {
+    execFileSync(path.join(REPO_ROOT, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-constsw-'));
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it("const_switch: live sites = clang's relocations (the 40-iteration walk unrolled, 40 copies of each read)", async () => {
+    const src = path.join(dir, 'ancestry.bpf.c');
+    const obj = path.join(dir, 'ancestry.bpf.o');
+    fs.writeFileSync(src, constSwitchShape());
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'const_switch', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    assert.strictEqual(agree.relocations, 80);
+  });
+});
+
+describe('held-out shapes: a section name with escape sequences (section_escapes)', function () {
+  this.timeout(300_000);
+  let dir: string;
+  before(() => {
+    execFileSync(path.join(REPO_ROOT, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-secesc-'));
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it("section_escapes: live sites = clang's relocations, in the sections clang names", async () => {
+    const src = path.join(dir, 'hooks.bpf.c');
+    const obj = path.join(dir, 'hooks.bpf.o');
+    fs.writeFileSync(src, `${HEAD}
+char LICENSE[] SEC("license") = "GPL";
+/* a hook macro stringizing its (already quoted) argument, and a name with an octal and a hex escape */
+#define HOOK(h) SEC("kprobe/" #h)
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 1 << 12); } events SEC(".maps");
+static __always_inline int emit(struct sock *sk)
+{
+	__u32 v = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+	bpf_ringbuf_output(&events, &v, sizeof(v), 0);
+	return 0;
+}
+HOOK("tcp_connect") int BPF_KPROBE(on_connect, struct sock *sk) { return emit(sk); }
+HOOK("tcp_close") int BPF_KPROBE(on_close, struct sock *sk) { return emit(sk) + BPF_CORE_READ(sk, sk_rcvbuf); }
+SEC("kprobe/\\164cp_\\x73" "endmsg") int BPF_KPROBE(on_send, struct sock *sk) { return emit(sk); }
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'section_escapes', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    assert.ok(agree.relocations >= 4, `${agree.relocations} relocations`);
+  });
+});
+
+describe('held-out shapes: a local aggregate member read again in a later statement (local_loads_across)', function () {
+  this.timeout(300_000);
+  let dir: string;
+  before(() => {
+    execFileSync(path.join(REPO_ROOT, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-llx-'));
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it("local_loads_across: live sites = clang's relocations (one per iteration, one in straight code; kept apart across a store)", async () => {
+    const src = path.join(dir, 'names.bpf.c');
+    const obj = path.join(dir, 'names.bpf.o');
+    fs.writeFileSync(src, `${HEAD}
+char LICENSE[] SEC("license") = "GPL";
+struct out { __u32 pos; __u32 total; char buf[256]; };
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct out); } heap SEC(".maps");
+/* a dentry walk copying each name: the local qstr's len read in two statements of one iteration */
+SEC("kprobe/vfs_unlink")
+int BPF_KPROBE(on_unlink, void *idmap, struct inode *dir, struct dentry *d)
+{
+	__u32 k = 0;
+	struct out *o = bpf_map_lookup_elem(&heap, &k);
+	struct qstr nm = {};
+	struct dentry *up = NULL;
+	__u32 total = 0, pos = 0;
+	if (!o) return 0;
+#pragma unroll
+	for (int i = 0; i < 8; i++) {
+		bpf_probe_read_kernel(&nm, sizeof(nm), &d->d_name);
+		total += (nm.len + 1) & 255;
+		pos = 255 - (nm.len + 1);
+		if (bpf_probe_read_kernel_str(&o->buf[pos & 255], 64, nm.name) <= 1)
+			break;
+		bpf_probe_read_kernel(&up, sizeof(up), &d->d_parent);
+		if (up == d)
+			break;
+		d = up;
+	}
+	/* straight code: the same member two statements later, then again after a store through a pointer */
+	bpf_probe_read_kernel(&nm, sizeof(nm), &dir->i_sb->s_root->d_name);
+	__u32 n = nm.len;
+	total += n;
+	pos += nm.len & 255;
+	o->total = total;
+	o->pos = pos + nm.len;
+	return 0;
+}
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'local_loads_across', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    assert.ok(agree.relocations >= 30, `${agree.relocations} relocations`);
+  });
+});
+
+describe('held-out shapes: an unroll count spelled as a parenthesized macro over a loop bounded by its second conjunct', function () {
+  this.timeout(300_000);
+  let dir: string;
+  before(() => {
+    execFileSync(path.join(REPO_ROOT, 'scripts/build-fixtures.sh'), ['--vmlinux-h'], { stdio: 'inherit' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corelens-nsloop-'));
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it("pragma_count_expr, max_trips_any: live sites = clang's relocations (8 copies of the level walk)", async () => {
+    const src = path.join(dir, 'nspid.bpf.c');
+    const obj = path.join(dir, 'nspid.bpf.o');
+    fs.writeFileSync(src, `${HEAD}
+char LICENSE[] SEC("license") = "GPL";
+#define MAX_LEVELS (8)
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u32); } target_ns SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 1 << 12); } events SEC(".maps");
+/* the pid of the task as its pid namespace of interest sees it: one level per namespace, at most MAX_LEVELS */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+	__u32 zero = 0, *want = bpf_map_lookup_elem(&target_ns, &zero);
+	struct upid up;
+	__u32 levels, nr = 0;
+	if (!want)
+		return 0;
+	levels = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, level) + 1;
+#pragma unroll(MAX_LEVELS)
+	for (int i = 0; i < levels && i < MAX_LEVELS; i++) {
+		up = BPF_CORE_READ(task, thread_pid, numbers[i]);
+		if (BPF_CORE_READ(up.ns, ns.inum) == *want) {
+			nr = up.nr;
+			break;
+		}
+	}
+	bpf_ringbuf_output(&events, &nr, sizeof(nr), 0);
+	return 0;
+}
+`);
+    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+    const agree = await compareProgram(await createAnalyzer(), { name: 'pragma_count_expr', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+    assert.strictEqual(agree.crash, undefined);
+    assert.ok(agree.relocations >= 30, `${agree.relocations} relocations`);
   });
 });
