@@ -252,7 +252,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** a direct load LLVM sinks out of its block with the statement's value (sites.ts sunkInto): no `hop` reaches it */ sunk?: true;
     /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true;
     /** container_of(&p->m, T, m)'s address ('a') and offset ('o') of one relocation, which cancel: cse.ts `cc` */ co?: 'a' | 'o';
-    /** a check that is a `?:` arm's value (sites.ts preArms): cse.ts `pre` counts a second MOV for GVN's phi */ tv?: true }
+    /** a check that is a `?:` arm's value (sites.ts preArms): cse.ts `pre` counts a second MOV for GVN's phi */ tv?: true;
+    /** a check computed in a `?:`'s condition (cse.ts `offset_mov`) */ tc?: true }
   | { call: CallRef; bases?: (string | undefined)[]; /** per argument with no base, the named pointer an address
     * argument is computed from (`&e->hdr`: e), cse.ts `far` */ roots?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
@@ -2318,7 +2319,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const ca = pk ? constArm(pk) : undefined;
         const x0 = cost + xcost;
         const k0 = res.calls.length;
+        const f0 = flow.length;
         use(x.c, ctx);
+        // (the checks computed in the condition: cse.ts `offset_mov` keeps their MOV from the accesses after the `?:`)
+        for (let i = f0; i < flow.length; i++) { const fe = flow[i]!; if ('s' in fe && fe.c === 'v') fe.tc = true; }
         const xc = cost + xcost;
         if (!ctx.noEmit && !cp) condUse(x.c, true);
         twoArms++;
