@@ -87,6 +87,8 @@
 //   - copy_checks (register pressure, like `alt`): a fully unrolled body without a branch is one block, so MachineCSE
 //     keeps a check's first MOV for every copy when the allocator has a callee-saved register for it: see copyChecks;
 //     alt_checks: a walk's copies alternate a check as `alt` does addresses, when a register is spare (see alternate).
+//     alt_inv: an address through a pointer the loop never writes alternates whatever the pressure, and its copy in
+//     the sunk exit arm reuses copy 0's (see alternate);
 // Not modelled (measured, README): GVN's load PRE where the rule above does not reach (falco's READ_TASK_FIELD_INTO,
 // a probe read in one arm between, where MachineCSE may merge the inserted load again under register pressure);
 // a check returned by an inlined helper and tested by the caller;
@@ -1613,6 +1615,10 @@ const voidTail = (xs: FlowEv[]): boolean => {
 };
 /** CORELENS_CSE_ALT=0 turns the `alt` rule off (its before/after figures). */
 const ALT = process.env.CORELENS_CSE_ALT !== '0';
+/** CORELENS_CSE_ALT_INV=0: `alt` ignores whether a carried address's pointer is loop-invariant (alt_inv, before/after). */
+const ALT_INV = ALT && process.env.CORELENS_CSE_ALT_INV !== '0';
+/** CORELENS_CSE_ALT_EXIT=0: the sunk exit arm's address of an invariant pointer keeps its record (alt_inv's exit part). */
+const ALT_EXIT = ALT_INV && process.env.CORELENS_CSE_ALT_EXIT !== '0';
 /** CORELENS_CSE_ALT_CHECKS=0: `alt` carries addresses only, not checks (its before/after figures). */
 const ALT_CHECKS = ALT && process.env.CORELENS_CSE_ALT_CHECKS !== '0';
 
@@ -1631,6 +1637,9 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   if (end.exited || !end.preds.has(first)) return;
   const last = evs[evs.length - 1];
   if (!last || !('kind' in last) || last.kind !== 'if' || last.alt) return;
+  // (alt_inv: an exit test of several branches, `if (v == a || v == b)`, ends each copy in blocks of its own after
+  // F: F is no immediate predecessor of the next copy's F, nothing alternates; measured, clang 14: a record per copy)
+  if (ALT_INV && last.scb) return;
   const carried: Extract<FlowEv, { s: RawSite }>[] = [];
   for (const x of evs) {
     if ('sub' in x || 'call' in x || 'exit' in x || ('cut' in x && x.all)) break;
@@ -1649,13 +1658,33 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   const live = new Set<string>();
   for (const [id, lastSeq] of st.lastUse) if (lastSeq >= seq0 && (st.firstUse.get(id) ?? lastSeq) < seq0) live.add(id);
   for (const x of carried) if (x.b !== undefined) live.add(copy.id(x.b));
+  // (alt_inv: the locals and parameters the loop reads and never writes hold a register throughout it too, the level
+  // and the inode compared in each copy of kvisor's walk beside its task: measured, then the per-copy pointers'
+  // offsets are rematerialised per copy, only the invariant pointer's address alternates)
+  if (ALT_INV) {
+    const named = new Set([...live].map((id) => id.replace(/#\d+$/, '')));
+    for (const id of end.loopInv ?? []) if (!named.has(id)) live.add(id);
+  }
   // (alt_checks: the addresses decide as before; the checks come along only when they leave a register spare, else
   // they keep a record per copy: measured, a check and one address of the walk's pointer alternate; a check beside
   // two addresses, before them or between, a record per copy)
   const addrs = carried.filter((x) => x.c === 'a').length;
-  if (addrs + live.size > CALLEE_SAVED) return;
+  // alt_inv: an address through a pointer the loop never writes (`task` from bpf_get_current_task() before the walk)
+  // is, after MachineCSE, one ADD of the pointer and the shared MOV, itself merged with the previous copy's ADD: the
+  // MOV's only use is that ADD, next to it, so no pressure keeps it live across the copies' calls and the allocator
+  // has nothing to rematerialise (the ADD has a register operand: not rematerialisable; it is spilled and reloaded,
+  // no record). Such an address alternates with MachineCSE whatever the pressure test below says of the others
+  // (measured, clang 14: kvisor's get_pid_in_ns, `BPF_CORE_READ(task, group_leader, thread_pid, numbers[level -
+  // i].ns, ns.inum)` over 10 copies: 2480's group_leader MOV every other copy, the per-copy pointers' offsets
+  // rematerialised per copy)
+  const inv = ALT_INV ? new Set(end.loopInv ?? []) : new Set<string>();
+  // (a base is a variable's version, `task#1`; the loop writes none of an invariant's, so any version is the one before)
+  const fixed = (x: Extract<FlowEv, { s: RawSite }>): boolean => x.c === 'a' && x.b !== undefined && inv.has(copy.id(x.b).replace(/#\d+$/, ''));
+  const fits = addrs + live.size <= CALLEE_SAVED;
+  if (!fits && !carried.some(fixed)) return;
   const room = carried.length + live.size < CALLEE_SAVED;
   for (const x of carried) {
+    if (!fits && !fixed(x)) continue;
     if (x.c === 'v' && !room) continue;
     const s = copy.site(x.s)!;
     // copy 0 reuses what the block before the loop computed through the same pointer (a check: the same check)
@@ -1665,6 +1694,21 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
     // every other one) or in its immediate predecessor (copy 0 reuses it, copy 1 computes it again)
     const records = d === st.cur ? Math.floor((trips - 1) / 2) : d !== undefined && st.preds.has(d) ? Math.floor(trips / 2) : Math.ceil(trips / 2);
     s.mergedCopies = (s.copies! / trips) * (trips - records);
+    // alt_inv, the exit: the if's arm that leaves the loop, sunk into one block every copy branches to (sites.ts
+    // sinkTail), has copy 0's block as immediate predecessor and dominator; an address of the same invariant pointer
+    // there reuses copy 0's MOV and ADD (MachineCSE), unless copy 0 itself reused them from the block before (then
+    // they live further up: a record; measured, clang 14, the same walk: no group_leader record in the exit)
+    if (ALT_EXIT && fixed(x) && !(d !== undefined && d !== st.cur && st.preds.has(d))) {
+      for (const y of last.sub) {
+        if ('sub' in y || 'call' in y) break;
+        if (!('s' in y) || y.c !== 'a' || y.b === undefined || copy.id(y.b) !== copy.id(x.b!)) continue;
+        const a = copy.site(y.s);
+        if (!a || a.merged || a.unreached || a.unalignedLoad || a.mergedCopies || keyOf(a) !== keyOf(s) || (a.copies ?? 1) * trips !== s.copies) continue;
+        if ((a.copies ?? 1) === 1) a.merged = true;
+        else a.mergedCopies = a.copies;
+        break;
+      }
+    }
   }
 }
 

@@ -287,7 +287,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
      * (sameTail; cse.ts `tailsink`) */ tl?: [number, number];
     /** a loop's scalar locals kept in registers through its body (loopRegs): cse.ts `cof` counts them as pressure */ regs?: number;
-    /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[] }
+    /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[];
+    /** the condition is a short circuit (`a || b`): a branch per operand, blocks of their own (cse.ts `alt_inv`) */ scb?: true }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
     /** a `break` of the innermost switch (cse.ts `pre_switch`: a way into the switch's join) */ brk?: true;
     /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
@@ -791,6 +792,13 @@ const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
 export const FORWARDED = -(1n << 80n);
 /** CORELENS_KNOWN_LOCALS=0: a local's constant value (`bool first = true; .. first = false;`) decides no if (known). */
 const KNOWN_LOCALS = process.env.CORELENS_KNOWN_LOCALS !== '0';
+/**
+ * CORELENS_UNSIGNED_ZERO=0: `u < 0` / `u >= 0` on an unsigned value stay unknown conditions (unsigned_zero; before/after).
+ * An unsigned value is never below zero: InstSimplify folds `icmp ult %x, 0` to false and `icmp uge %x, 0` to true
+ * (clang's -Wtautological-unsigned-zero-compare), so the arm is dead before any block is laid out (kvisor's
+ * get_pid_in_ns: `if ((level - i) < 0) break;` at the top of each unrolled copy, `level` unsigned).
+ */
+const UNSIGNED_ZERO = process.env.CORELENS_UNSIGNED_ZERO !== '0';
 /** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_MAX_TRIPS=0: a pragma-count loop bounded only by its max trip count (`i < N && i < len`) stays rolled
@@ -3158,7 +3166,23 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const kv = KNOWN_LOCALS ? knownValue(c) : undefined;
     if (kv !== undefined) return kv;
     const d = decided.get(c);
-    return d === undefined ? undefined : d ? 1n : 0n;
+    if (d !== undefined) return d ? 1n : 0n;
+    return UNSIGNED_ZERO ? unsignedZero(c) : undefined;
+  }
+  /** unsigned_zero: `u < 0` is 0, `u >= 0` is 1 (either side), u an unsigned arithmetic of locals and constants (no
+   * call, no load: the folded condition leaves nothing to evaluate). */
+  function unsignedZero(c: Expr): bigint | undefined {
+    if (c.e !== 'binary' || !['<', '>=', '>', '<='].includes(c.op)) return undefined;
+    const zero = (x: Expr) => x.e === 'num' && x.v === 0n;
+    const [x, op] = zero(c.r) ? [c.l, c.op] : zero(c.l) ? [c.r, c.op === '>' ? '<' : c.op === '<=' ? '>=' : ''] : [undefined, ''];
+    if (!x || (op !== '<' && op !== '>=')) return undefined;
+    const plain = (e: Expr, d = 0): boolean => d < 12 && (e.e === 'num' || e.e === 'id' || (e.e === 'cast' && plain(e.x, d + 1))
+      || (e.e === 'binary' && ['+', '-', '*', '&', '|', '^', '<<', '>>'].includes(e.op) && plain(e.l, d + 1) && plain(e.r, d + 1)));
+    if (!plain(x)) return undefined;
+    const t = valueType(x);
+    if (!t || t.signed) return undefined;
+    // (the usual conversions with the literal 0, an int, keep an unsigned int or wider unsigned)
+    return op === '<' ? 0n : 1n;
   }
   /** known: `x`, `!x`, `x == K`, `x != K` (casts skipped) on a local whose value is known here. */
   function knownValue(c: Expr): bigint | undefined {
@@ -3829,7 +3853,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(shortCircuit(s.c) ? { scb: true as const } : {}), ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
@@ -5903,6 +5927,12 @@ function phiLight(s: Stmt, variant: ReadonlySet<string>, ind: ReadonlySet<string
 }
 
 /** An integer (or enum) type after the integer promotions: its width and signedness; undefined for anything else. */
+/** A condition that is a short circuit (`a && b`, `!(a || b)`): each operand a branch of its own. */
+function shortCircuit(c: Expr): boolean {
+  while (c.e === 'unary' && c.op === '!') c = c.x;
+  return c.e === 'binary' && (c.op === '&&' || c.op === '||');
+}
+
 function arithType(t: CType): { size: number; signed: boolean } | undefined {
   const s = strip(t);
   if (s.k === 'enum') return s.size < 4 ? { size: 4, signed: true } : { size: s.size, signed: s.signed };

@@ -304,6 +304,11 @@
 //     when it applies (CORELENS_SETTER_CONSTS, sites.ts constMembers/setterWrites).
 //   - checks_unrolled (cse21, gala-gopher's l7probe): a check repeated within one iteration of a fully unrolled loop
 //     merges as in straight code (CORELENS_CSE_CHECKS_UNROLLED, cse.ts).
+//   - alt_inv (cse30, kvisor's get_pid_in_ns): `if ((level - i) < 0) break;` with level unsigned is dead
+//     (InstSimplify, CORELENS_UNSIGNED_ZERO, sites.ts); then the walk's `BPF_CORE_READ(task, group_leader, ..)`
+//     through a task the loop never writes alternates by MachineCSE (a record every other copy) whatever the
+//     register pressure, and the sunk exit arm's copy reuses copy 0's (CORELENS_CSE_ALT_INV, CORELENS_CSE_ALT_EXIT,
+//     cse.ts alternate). kvisor CSE 565 -> 179.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4070,6 +4075,61 @@ SEC("kprobe/sched_fork") int fork(struct pt_regs *ctx)
 	struct task_struct *task = (void *)bpf_get_current_task();
 	pid_in_ns(task, ns_inos[7], &out[0]);
 	out[1] = ns_level(task, ns_inos[6]);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // alt_inv (cse30, CORELENS_UNSIGNED_ZERO, CORELENS_CSE_ALT_INV, CORELENS_CSE_ALT_EXIT): the unsigned `< 0` test
+  // folds, so the body is one block ending in the exit test; `task->group_leader`'s offset then alternates across
+  // the 10 copies (MachineCSE reuses an immediate predecessor's MOV, not one that was itself reused), in the exit arm
+  // it reuses copy 0's (in `leave` copy 0's block is the one before the loop), and after the type check's if/else in
+  // `enter` the block before holds none. Off: 14 surplus (UNSIGNED_ZERO), 2 (ALT_INV or ALT_EXIT)
+  { name: 'alt_inv', min: 20, text: `/* in the shape of kvisor's get_pid_in_ns: the current task's namespace levels walked from the deepest up in an
+ * unrolled loop through \`task\`, which the loop never writes; the level found leaves by an arm sunk out of the loop */
+struct pid_link { int x; };
+__u64 cfg_ino;
+__u32 out[8];
+static __always_inline void pid_in_ns(__u64 ino, __u32 *pid)
+{
+	if (ino == 0) {
+		*pid = bpf_get_current_pid_tgid() >> 32;
+		return;
+	}
+	struct task_struct *task = (void *)bpf_get_current_task();
+	unsigned int level = BPF_CORE_READ(task, group_leader, nsproxy, pid_ns_for_children, level);
+#pragma unroll
+	for (int i = 0; i < 10; i++) {
+		if ((level - i) < 0)
+			break;
+		unsigned long leader = (unsigned long)BPF_CORE_READ(task, group_leader);
+		if (leader == ino) {
+			*pid = BPF_CORE_READ(task, group_leader, thread_pid, numbers[level - i].nr);
+			break;
+		}
+	}
+}
+/* the walk after a type check's if/else: the block before it holds no group_leader offset */
+static __always_inline __u32 pidns_of(struct task_struct *task)
+{
+	struct pid *pid;
+	if (bpf_core_type_exists(struct pid_link))
+		pid = BPF_CORE_READ(task, thread_pid);
+	else
+		pid = BPF_CORE_READ(task, thread_pid, numbers[0].ns, parent, pid_allocated);
+	return BPF_CORE_READ(pid, level);
+}
+SEC("raw_tracepoint/sys_enter") int enter(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	out[0] = pidns_of(task);
+	pid_in_ns(cfg_ino, &out[1]);
+	out[2] = BPF_CORE_READ(task, start_time);
+	return 0;
+}
+/* the walk alone: the level's read before the loop is in copy 0's block */
+SEC("raw_tracepoint/sys_exit") int leave(void *ctx)
+{
+	pid_in_ns(cfg_ino + 1, &out[3]);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
