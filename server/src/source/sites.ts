@@ -93,6 +93,8 @@ export interface ParamCond {
   /** "Not all of these": the else side of `a && b` (the then side of `a || b` negated), each exactly its operand's
    * condition; decided false only when every one is decided true (param, eq and v are then unused). */
   nand?: ParamCond[];
+  /** switch_clamp: the condition is on min(argument, clamp) (the parameter clamped before the switch, sites.ts clampOf). */
+  clamp?: bigint;
   /** The condition is on the member `field` of what the (pointer) parameter points at (`p->field == v`). */
   field?: string;
   /** setter_consts: the condition is on `field & mask` (`p->flag & F`, `(p->flag & F) == F`). */
@@ -799,6 +801,9 @@ const KNOWN_LOCALS = process.env.CORELENS_KNOWN_LOCALS !== '0';
  * get_pid_in_ns: `if ((level - i) < 0) break;` at the top of each unrolled copy, `level` unsigned).
  */
 const UNSIGNED_ZERO = process.env.CORELENS_UNSIGNED_ZERO !== '0';
+/** CORELENS_SWITCH_CLAMP=0: a switch on a parameter clamped before it (`n = n > K ? K : n;`) is no switch on the
+ * parameter (clampOf; its before/after figures). */
+const SWITCH_CLAMP = process.env.CORELENS_SWITCH_CLAMP !== '0';
 /** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_MAX_TRIPS=0: a pragma-count loop bounded only by its max trip count (`i < N && i < len`) stays rolled
@@ -4243,7 +4248,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx, join?: SwitchJoin): undefined {
     if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
     const pf = paramField(s.c);
-    const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
+    const clamp = !pf && s.c.e === 'id' ? clampOf(s.c.name, s) : undefined;
+    const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && (!assigned.has(q.name!) || clamp !== undefined)) : -1;
     // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
     // relocations, not one): nothing before it is available inside, nothing inside after it
     if (p < 0 || s.body.s !== 'block') {
@@ -4264,7 +4270,47 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     const arms = s.body.body;
     if (join) join.bad = true;
-    flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field))[1], kind: 'switch' });
+    flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field, clamp))[1], kind: 'switch' });
+    return undefined;
+  }
+
+  /**
+   * switch_clamp: the bound K when the parameter `name`'s only writes before the top-level statement `sw` are one
+   * clamp `name = name > K ? K : name;` (or its mirrors: min(name, K)), its address never taken. After inlining, a
+   * constant argument A makes that value min(A, K), a constant to InstCombine, and the switch on it folds to one arm
+   * (SimplifyCFG): the others' reads are never emitted (tracee's and kvisor's cgroup_skb_submit: `size = size > FULL
+   * ? FULL : size; switch (size) { case HEADERS: ..; case FULL: size = ctx->len; ..; default: .. ctx->len ..}` with
+   * HEADERS or FULL given). Writes after `sw` (its arms' `size = ..`) come after the test.
+   */
+  function clampOf(name: string, sw: Stmt): bigint | undefined {
+    if (!SWITCH_CLAMP || addrTaken.has(name) || !f.params.some((q) => q.name === name)) return undefined;
+    const j = topBody.indexOf(sw);
+    let k: bigint | undefined;
+    for (let i = 0; i < j; i++) {
+      const t = topBody[i]!;
+      const c = k === undefined ? clampStmt(t, name) : undefined;
+      if (c !== undefined) k = c;
+      else if (writesVar(t, name)) return undefined;
+    }
+    return k !== undefined && k >= 0n ? k : undefined;
+  }
+  /** `n = n > K ? K : n;` (`>=`, `K < n`, `n < K ? n : K`, ..): K, the min's constant bound. */
+  function clampStmt(t: Stmt, n: string): bigint | undefined {
+    if (t.s !== 'expr' || t.x.e !== 'assign' || t.x.op !== '=' || t.x.l.e !== 'id' || t.x.l.name !== n) return undefined;
+    const r = t.x.r;
+    if (r.e !== 'cond' || r.c.e !== 'binary') return undefined;
+    const isN = (e: Expr) => e.e === 'id' && e.name === n;
+    const { op, l, r: rr } = r.c;
+    // normalise to `n OP K`
+    const [o, kx] = isN(l) ? [op, rr] : isN(rr) ? [({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as { [o: string]: string })[op], l] : [undefined, undefined];
+    if (!o || !kx) return undefined;
+    const k = constValue(kx, env);
+    if (k === undefined) return undefined;
+    // n > K ? K : n  and  n < K ? n : K  are min(n, K)
+    const ka = constValue(r.a, env);
+    const kb = constValue(r.b, env);
+    if ((o === '>' || o === '>=') && ka === k && isN(r.b)) return k;
+    if ((o === '<' || o === '<=') && isN(r.a) && kb === k) return k;
     return undefined;
   }
 
@@ -5188,8 +5234,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** `switch (param)`: each arm runs under "param is one of its case values" (or, for `default`, none of the others),
    * so an inlined copy with a constant argument keeps only the arm clang keeps. Arms reached by falling through
    * take the union; an arm with a non-constant case (or reached from `default` by falling through) is unconditioned. */
-  function switchOnParam(p: number, body: Stmt[], ctx: Ctx, field?: string): void {
-    const fx = field !== undefined ? { field } : {};
+  function switchOnParam(p: number, body: Stmt[], ctx: Ctx, field?: string, clamp?: bigint): void {
+    const fx = { ...(field !== undefined ? { field } : {}), ...(clamp !== undefined ? { clamp } : {}) };
     const caseValues: bigint[] = [];
     let constant = true;
     const labelsOf = (st: Stmt): { vals: (bigint | undefined)[]; dflt: boolean; inner: Stmt } | undefined => {
@@ -5241,7 +5287,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       const k0 = cost;
       stmt(inner, { ...ctx, pconds: pc.length ? [...(ctx.pconds ?? []), ...pc] : ctx.pconds });
-      if (field === undefined && arm) (res.paramArms ??= []).push({ param: p, vals: arm.vals, dflt: arm.dflt, cost: cost - k0 });
+      // (an arm of a clamped value is no arm of the argument's: not told to the inline cost)
+      if (field === undefined && clamp === undefined && arm) (res.paramArms ??= []).push({ param: p, vals: arm.vals, dflt: arm.dflt, cost: cost - k0 });
       spans.push({ start: inner.start, end: inner.end, vals: arm?.vals ?? [], dflt: !arm || arm.dflt });
       fallsIn = !exits(inner);
       if (!fallsIn) arm = undefined;

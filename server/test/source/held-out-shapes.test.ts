@@ -309,6 +309,10 @@
 //     through a task the loop never writes alternates by MachineCSE (a record every other copy) whatever the
 //     register pressure, and the sunk exit arm's copy reuses copy 0's (CORELENS_CSE_ALT_INV, CORELENS_CSE_ALT_EXIT,
 //     cse.ts alternate). kvisor CSE 565 -> 179.
+//   - switch_clamp (cse30, tracee's and kvisor's cgroup_skb_submit): `size = size > FULL ? FULL : size; switch (size)`
+//     on a parameter given a constant folds to one arm per inlined copy (the clamp is min(arg, FULL) to InstCombine),
+//     so the other arms' `ctx->len` loads are never emitted (CORELENS_SWITCH_CLAMP, sites.ts clampOf). kvisor CSE
+//     179 -> 141.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4131,6 +4135,48 @@ SEC("raw_tracepoint/sys_exit") int leave(void *ctx)
 {
 	pid_in_ns(cfg_ino + 1, &out[3]);
 	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // switch_clamp (cse30, CORELENS_SWITCH_CLAMP): the submit helper's size argument, a constant per call, is clamped
+  // then switched on: each copy keeps the one arm min(size, FULL) takes (a size over FULL takes FULL's, one under it
+  // and not a case the default); with the switch off every copy keeps all three arms' reads (8 surplus)
+  { name: 'switch_clamp', min: 8, text: `/* in the shape of tracee's cgroup_skb_submit: a submit helper given its size as a constant (headers only, the full
+ * packet, a byte count), clamped, then switched on */
+#define HEADERS 0
+#define FULL 65536
+struct md { __u32 header_size; };
+__u64 out[8];
+static __always_inline __u32 submit(struct __sk_buff *ctx, struct md *m, __u32 type, __u32 size)
+{
+	size = size > FULL ? FULL : size;
+	switch (size) {
+	case HEADERS:
+		size = m->header_size;
+		break;
+	case FULL:
+		size = ctx->len;
+		break;
+	default:
+		size += m->header_size;
+		size = size > ctx->len ? ctx->len : size;
+		break;
+	}
+	out[type] = size;
+	return size;
+}
+SEC("cgroup_skb/ingress") int ingress(struct __sk_buff *ctx)
+{
+	struct md m = { .header_size = ctx->protocol };
+	if (ctx->mark == 1)
+		submit(ctx, &m, 1, HEADERS);
+	else if (ctx->mark == 2)
+		submit(ctx, &m, 2, FULL);
+	else if (ctx->mark == 3)
+		submit(ctx, &m, 3, 100);
+	else
+		submit(ctx, &m, 4, 1 << 20);
+	return 1;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
