@@ -804,6 +804,8 @@ const UNSIGNED_ZERO = process.env.CORELENS_UNSIGNED_ZERO !== '0';
 /** CORELENS_SWITCH_CLAMP=0: a switch on a parameter clamped before it (`n = n > K ? K : n;`) is no switch on the
  * parameter (clampOf; its before/after figures). */
 const SWITCH_CLAMP = process.env.CORELENS_SWITCH_CLAMP !== '0';
+/** CORELENS_VARARGS_DROPPED=0: the variadic arguments of an inlined function that never reads them keep their loads. */
+const VARARGS_DROPPED = process.env.CORELENS_VARARGS_DROPPED !== '0';
 /** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_MAX_TRIPS=0: a pragma-count loop bounded only by its max trip count (`i < N && i < len`) stays rolled
@@ -2563,6 +2565,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const p = inl?.params[i];
       // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
       if (inl && p && paramDropped(inl, i, env) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
+      // varargs_dropped: an argument past the named parameters of an inlined variadic function that never starts its
+      // va_list (sched-ext's `___scx_bpf_bstr_format_checker(fmt, ...) {}`, handed scx_bpf_error's arguments again
+      // for -Wformat) is read by nothing once inlined: a side-effect-free one is dead code (its loads go)
+      if (VARARGS_DROPPED && inl && !p && i >= inl.params.length && !inl.body!.some((t) => t.s === '__builtin_va_start' || t.s === 'va_start') && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
       const av = use(a, ctx);
       if (MEM_BUILTINS[name]?.includes(i) && res.sites.length === before + 1) memcpySecondSite(name, args, av, a);
       // an array member passed as is to a call neither inlined nor a copy builtin (ebpf_exporter's

@@ -313,6 +313,9 @@
 //     on a parameter given a constant folds to one arm per inlined copy (the clamp is min(arg, FULL) to InstCombine),
 //     so the other arms' `ctx->len` loads are never emitted (CORELENS_SWITCH_CLAMP, sites.ts clampOf). kvisor CSE
 //     179 -> 141.
+//   - varargs_dropped (cse30, sched-ext's scx_bpf_error): the arguments stored into the kfunc's array are handed again to
+//     an empty `static inline` variadic format checker; once inlined nothing reads them, their loads die
+//     (CORELENS_VARARGS_DROPPED, sites.ts).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4177,6 +4180,27 @@ SEC("cgroup_skb/ingress") int ingress(struct __sk_buff *ctx)
 	else
 		submit(ctx, &m, 4, 1 << 20);
 	return 1;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // varargs_dropped (cse30, CORELENS_VARARGS_DROPPED): the checker's variadic arguments are dead once it is inlined; the
+  // same loads stored for the report keep their records (with the switch off, 4 surplus)
+  { name: 'varargs_dropped', min: 5, text: `/* in the shape of sched-ext's scx_bpf_error: the arguments stored into a u64 array for the report, then handed
+ * again to an empty variadic format checker defined in the header */
+static inline __attribute__((format(printf, 1, 2))) void fmt_check(const char *fmt, ...) {}
+__u64 sink[4];
+#define report(fmt, a, b) ({ unsigned long long ___p[2] = {}; ___p[0] = (unsigned long long)(a); \\
+	___p[1] = (unsigned long long)(b); bpf_probe_read_kernel(&sink[0], 16, ___p); fmt_check(fmt, a, b); })
+SEC("tp_btf/sched_process_exec") int BPF_PROG(on_exec, struct task_struct *p)
+{
+	if (p->flags & 4)
+		report("task %d %d", p->pid, p->tgid);
+	return 0;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	report("fork %d %llu", child->pid, child->start_time);
+	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
