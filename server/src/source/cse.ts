@@ -98,6 +98,7 @@
 // counting code skips `Site.merged`.
 
 import type { Site } from './analyzer';
+import { HOIST_CALLS } from './sites';
 import type { CallRef, CondKey, FlowEv, RawSite } from './sites';
 
 /**
@@ -1032,19 +1033,52 @@ const HOIST = process.env.CORELENS_CSE_HOIST !== '0';
  * not in a loop, not a short circuit's arm; the else arm's is merged. Returns that site, if any.
  */
 function hoistOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site | undefined {
-  const first = (xs: FlowEv[]): Site | undefined => {
+  // hoist_calls: both arms start with a call of one inlined function whose arguments differ only where they are no
+  // instruction (`buf_output(ctx, &chan_a, &e, n)` / `&chan_b`: gala-gopher's stackprobe): after inlining the
+  // arms' leading instructions are the callee's, pairwise identical up to its first check, which is hoisted
+  const lead = (xs: FlowEv[]): FlowEv | undefined => xs.find((x) => !('cut' in x && x.soft));
+  const ca = HOIST_CALLS ? lead(a) : undefined;
+  const cb = ca && 'call' in ca ? lead(b) : undefined;
+  if (ca && cb && 'call' in ca && 'call' in cb && ca.lead && cb.lead && ca.call.name === cb.call.name && ca.aks && cb.aks && ca.aks.length === cb.aks.length
+    && ca.aks.every((k, i) => k === cb.aks![i] || (ca.acst?.[i] && cb.acst?.[i]))) {
+    const ia = copy.enter(ca.call, ca.bases, ca.mem, ca.kargs, ca.live);
+    const ib = ia && copy.enter(cb.call, cb.bases, cb.mem, cb.kargs, cb.live);
+    if (ia && ib) {
+      const ha = firstCheck(ia.flow, ia.copy);
+      const hb = ha && firstCheck(ib.flow, ib.copy);
+      return ha && hb && keyOf(ha) === keyOf(hb) ? hb : undefined;
+    }
+  }
+  const sa = firstCheck(a, copy, 4);
+  const sb = sa && firstCheck(b, copy, 4);
+  return sa && sb && keyOf(sa) === keyOf(sb) ? sb : undefined;
+}
+
+/** hoist: the live check an arm's first event is, when its first statement branches on it (FlowEv `lead`); an
+ * inlined call first (hoist_calls, below `depth` 4; an arm's own call only as hoistOf allows): its callee's first
+ * check, when its arguments made no event. */
+function firstCheck(xs: FlowEv[], copy: FlowCopy, depth = 0): Site | undefined {
+  {
     for (const x of xs) {
       if ('cut' in x && x.soft) continue;
+      if (HOIST_CALLS && 'call' in x && depth < 4) {
+        const sub = copy.enter(x.call, x.bases, x.mem, x.kargs, x.live);
+        return sub ? firstCheck(sub.flow, sub.copy, depth + 1) : undefined;
+      }
+      // a callee that only returns its check (`static inline char has_ringbuf(void) { return (char)
+      // bpf_core_type_exists(struct bpf_ringbuf); }`, the caller branching on it): the check is its first instruction
+      if (HOIST_CALLS && depth > 0 && depth < 4 && 's' in x && x.c === 'v' && !(x.cond || x.sel)) {
+        const next = xs.slice(xs.indexOf(x) + 1).find((y) => !('cut' in y && y.soft));
+        const s = next && 'exit' in next && next.exit === 'ret' ? copy.site(x.s) : undefined;
+        return s && copies1(s) && !s.unreached && !s.merged ? s : undefined;
+      }
       // a check used as a value (a bitfield's shift) sits in arithmetic the events do not show: only branch conditions
       if (!('s' in x) || x.c !== 'v' || !(x.cond || x.sel) || !x.lead) return undefined;
       const s = copy.site(x.s);
       return s && copies1(s) && !s.unreached && !s.merged ? s : undefined;
     }
     return undefined;
-  };
-  const sa = first(a);
-  const sb = sa && first(b);
-  return sa && sb && keyOf(sa) === keyOf(sb) ? sb : undefined;
+  }
 }
 
 /** CORELENS_CSE_FRAME=0 turns the `frame` rule off (its before/after figures; sites.ts records no `fr` then). */

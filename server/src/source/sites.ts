@@ -256,6 +256,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** a check that is a `?:` arm's value (sites.ts preArms): cse.ts `pre` counts a second MOV for GVN's phi */ tv?: true }
   | { call: CallRef; bases?: (string | undefined)[]; /** per argument with no base, the named pointer an address
     * argument is computed from (`&e->hdr`: e), cse.ts `far` */ roots?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
+    /** hoist_calls: the arguments as written, one by one, and which of them are no instruction (a constant, `&global`) */
+    aks?: string[]; acst?: boolean[]; /** the call is its if arm's first statement (hoist_calls) */ lead?: true;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[];
     /** per argument `&x`, true when this function reads the local x by value somewhere (what the callee stores through
@@ -806,6 +808,8 @@ const UNSIGNED_ZERO = process.env.CORELENS_UNSIGNED_ZERO !== '0';
 const SWITCH_CLAMP = process.env.CORELENS_SWITCH_CLAMP !== '0';
 /** CORELENS_VARARGS_DROPPED=0: the variadic arguments of an inlined function that never reads them keep their loads. */
 const VARARGS_DROPPED = process.env.CORELENS_VARARGS_DROPPED !== '0';
+/** CORELENS_CSE_HOIST_CALLS=0: `hoist` looks at an arm's own first check only, not into an inlined call it starts with. */
+export const HOIST_CALLS = process.env.CORELENS_CSE_HOIST_CALLS !== '0';
 /** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_MAX_TRIPS=0: a pragma-count loop bounded only by its max trip count (`i < N && i < len`) stays rolled
@@ -1463,7 +1467,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return c;
   };
   /** Marks the check `leadCheck` finds in an if arm as its arm's first instruction (FlowEv `lead`). */
-  const markLead = (st: Stmt | undefined): void => {
+  const markLead = (st: Stmt | undefined, evs?: FlowEv[]): void => {
+    // hoist_calls: the arm's first statement is a call, its value unused or returned (`(void)f(..);`, `return f(..);`)
+    if (HOIST_CALLS) {
+      let first = st;
+      for (let d = 0; first?.s === 'block' && d < 8; d++) first = first.body.find((b) => !(b.s === 'empty' && !b.asm) && !(b.s === 'decl' && b.vars.every((v) => v.init === undefined)));
+      let x = first?.s === 'expr' ? first.x : first?.s === 'return' ? first.x : undefined;
+      while (x?.e === 'cast') x = x.x;
+      const ref = x?.e === 'call' ? callOf.get(x)?.ref : undefined;
+      const ce = ref && evs?.find((y) => 'call' in y && y.call === ref);
+      if (ce && 'call' in ce) ce.lead = true;
+    }
     const c = leadCheck(st);
     const s = c && checkOf.get(c);
     const fe = s && evOf.get(s);
@@ -2650,6 +2664,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const roots = args.map((a, i) => (bases[i] === undefined ? addrRoot(a) : undefined));
         if (roots.some((r) => r !== undefined)) cev.roots = roots;
         cev.akey = args.map((a) => exprKey(a)).join(',');
+        // hoist_calls (cse.ts): per argument as written, and whether it computes nothing at run time (a constant, the
+        // address of a global): two calls differing only there are the same instructions up to the callee's body
+        if (HOIST_CALLS) { cev.aks = args.map((a) => exprKey(a)); cev.acst = args.map((a) => noCode(a)); }
         if (IMPLIED) {
           const mem = args.map((a) => memName(a));
           if (mem.some((m) => m !== undefined)) cev.mem = mem;
@@ -3438,6 +3455,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return v !== undefined && !v.includes('?') && on(f.c) === v;
   }
   /** An expression as written, for comparing two arms' operands (cse.ts `sunk`); '?' parts never compare equal. */
+  /** hoist_calls: the argument computes nothing at run time: a constant, a string, the address of (or a decayed array
+   * that is) a global variable (a relocation of the instruction using it, no instruction of its own). */
+  function noCode(e: Expr): boolean {
+    while (e.e === 'cast') e = e.x;
+    if (constValue(e, env) !== undefined || e.e === 'str') return true;
+    const g = (x: Expr) => x.e === 'id' && !lookup(x.name) && env.global(x.name) !== undefined;
+    if (e.e === 'unary' && e.op === '&') return g(e.x);
+    return e.e === 'id' && g(e) && strip(env.global(e.name)!).k === 'array';
+  }
   function exprKey(e: Expr, d = 0): string {
     if (d > 12) return `?${e.start}`;
     const k = (x: Expr) => exprKey(x, d + 1);
@@ -3866,7 +3892,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(shortCircuit(s.c) ? { scb: true as const } : {}), ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}) });
-        if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
+        if (s.f && !ctx.noEmit) { markLead(s.t, ft); markLead(s.f, ff); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;

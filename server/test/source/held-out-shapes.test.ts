@@ -316,6 +316,10 @@
 //   - varargs_dropped (cse30, sched-ext's scx_bpf_error): the arguments stored into the kfunc's array are handed again to
 //     an empty `static inline` variadic format checker; once inlined nothing reads them, their loads die
 //     (CORELENS_VARARGS_DROPPED, sites.ts).
+//   - hoist_calls (cse30, gala-gopher's stackprobe): `if (a) out(ctx, &chan_a, &e, n); else out(ctx, &chan_b, &e, n);`
+//     with out() first testing an inlined `return bpf_core_type_exists(..)`: the arms' leading instructions are the
+//     callee's, identical, and SimplifyCFG hoists its check (one record); kept apart when an arm does something first
+//     or an argument differs in code (CORELENS_CSE_HOIST_CALLS, cse.ts hoistOf).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4200,6 +4204,68 @@ SEC("tp_btf/sched_process_exec") int BPF_PROG(on_exec, struct task_struct *p)
 SEC("tp_btf/sched_process_fork") int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	report("fork %d %llu", child->pid, child->start_time);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // hoist_calls (cse30, CORELENS_CSE_HOIST_CALLS): both arms start with the same inlined output helper, its arguments
+  // differing only in the map's address: its ring buffer check is hoisted (one record); an arm that first stores, or
+  // whose argument is a loaded value or another local, keeps its own (with the switch off, 1 surplus)
+  { name: 'hoist_calls', min: 7, text: `/* in the shape of gala-gopher's stackprobe: two perf/ringbuf channels, the event sent on the one the counter picks
+ * through an output helper that first asks whether ring buffers exist */
+struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 4); __uint(value_size, 4); } chan_a SEC(".maps"), chan_b SEC(".maps");
+struct ev { __u64 pid; __u64 ts; };
+__u64 counter;
+static inline char has_ringbuf(void) { return (char)bpf_core_type_exists(struct bpf_ringbuf); }
+static inline long buf_output(void *ctx, void *map, void *buf, __u64 size)
+{
+	if (has_ringbuf())
+		return bpf_ringbuf_output(map, buf, size, 0);
+	return bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, buf, size);
+}
+SEC("perf_event") int sample(struct bpf_perf_event_data *ctx)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .ts = bpf_ktime_get_ns() };
+	char is_a = (counter % 2) == 0;
+	if (is_a)
+		(void)buf_output(ctx, &chan_a, &e, sizeof(e));
+	else
+		(void)buf_output(ctx, &chan_b, &e, sizeof(e));
+	return 0;
+}
+/* an arm that counts first */
+SEC("perf_event") int sample_count(struct bpf_perf_event_data *ctx)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .ts = bpf_ktime_get_ns() };
+	if (counter & 1)
+		buf_output(ctx, &chan_a, &e, sizeof(e));
+	else {
+		counter++;
+		buf_output(ctx, &chan_b, &e, sizeof(e));
+	}
+	return 0;
+}
+/* sizes loaded from a global */
+SEC("perf_event") int sample_sized(struct bpf_perf_event_data *ctx)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .ts = bpf_ktime_get_ns() };
+	if (counter & 1)
+		buf_output(ctx, &chan_a, &e, counter & 15);
+	else
+		buf_output(ctx, &chan_b, &e, (counter >> 4) & 15);
+	return 0;
+}
+/* another local sent */
+SEC("perf_event") int sample_copy(struct bpf_perf_event_data *ctx)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .ts = bpf_ktime_get_ns() };
+	if (counter & 1)
+		buf_output(ctx, &chan_a, &e, sizeof(e));
+	else {
+		struct ev e2 = e;
+		e2.ts++;
+		buf_output(ctx, &chan_b, &e2, sizeof(e2));
+	}
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
