@@ -1692,10 +1692,13 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   const live = new Set<string>();
   for (const [id, lastSeq] of st.lastUse) if (lastSeq >= seq0 && (st.firstUse.get(id) ?? lastSeq) < seq0) live.add(id);
   for (const x of carried) if (x.b !== undefined) live.add(copy.id(x.b));
-  // (alt_inv: the locals and parameters the loop reads and never writes hold a register throughout it too, the level
-  // and the inode compared in each copy of kvisor's walk beside its task: measured, then the per-copy pointers'
-  // offsets are rematerialised per copy, only the invariant pointer's address alternates)
-  if (ALT_INV) {
+  // (alt_inv: with an address of an invariant pointer carried, that address is a value live across the whole loop, and
+  // the locals and parameters the loop reads and never writes hold a register throughout it too: the level and the
+  // inode compared in each copy of kvisor's walk beside its task: measured, then the per-copy pointers' offsets are
+  // rematerialised per copy, only the invariant pointer's address alternates; without one, as before: probe seed
+  // 110's parent walk, its tp_btf arguments named in the loop, alternates)
+  const invIds = ALT_INV ? new Set(end.loopInv ?? []) : new Set<string>();
+  if (ALT_INV && carried.some((x) => x.c === 'a' && x.b !== undefined && invIds.has(copy.id(x.b).replace(/#\d+$/, '')))) {
     const named = new Set([...live].map((id) => id.replace(/#\d+$/, '')));
     for (const id of end.loopInv ?? []) if (!named.has(id)) live.add(id);
   }
