@@ -113,6 +113,8 @@ function holds(conds: ParamCond[] | undefined, cx: ArgFacts): boolean {
 
 /** setter_consts: a member's constant under the condition's mask (a value forwarded at run time is none). */
 function masked(c: ParamCond, v: bigint | undefined): bigint | undefined {
+  // switch_clamp: the value tested is min(argument, clamp); a negative argument is left unknown (its type decides)
+  if (c.clamp !== undefined && v !== undefined) return v < 0n || v === FORWARDED ? undefined : v > c.clamp ? c.clamp : v;
   if (c.mask === undefined || v === undefined) return v;
   return v === FORWARDED ? undefined : BigInt.asUintN(64, v) & c.mask;
 }
@@ -127,7 +129,7 @@ function decided(c: ParamCond, cx: ArgFacts): boolean | undefined {
   if (c.nand) return c.nand.every((d) => decided(d, cx) === true) ? false : c.nand.some((d) => decided(d, cx) === false) ? true : undefined;
   const v = masked(c, c.field !== undefined ? cx.argf?.[c.param]?.[c.field] : cx.argv?.[c.param]);
   if (v !== undefined) return (v === c.v || !!c.alt?.includes(v)) === c.eq;
-  if (c.mask !== undefined) return undefined;
+  if (c.mask !== undefined || c.clamp !== undefined) return undefined;
   // a pointer the caller tested non-null: `p == 0` is false
   if (c.field === undefined && c.v === 0n && !c.alt && cx.argnn?.[c.param]) return !c.eq;
   // an argument known to lie in [lo, hi] (`(spec & 0x0ff00000) >> 20` plus 1): LazyValueInfo folds a comparison with a

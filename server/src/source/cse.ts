@@ -87,6 +87,8 @@
 //   - copy_checks (register pressure, like `alt`): a fully unrolled body without a branch is one block, so MachineCSE
 //     keeps a check's first MOV for every copy when the allocator has a callee-saved register for it: see copyChecks;
 //     alt_checks: a walk's copies alternate a check as `alt` does addresses, when a register is spare (see alternate).
+//     alt_inv: an address through a pointer the loop never writes alternates whatever the pressure, and its copy in
+//     the sunk exit arm reuses copy 0's (see alternate);
 // Not modelled (measured, README): GVN's load PRE where the rule above does not reach (falco's READ_TASK_FIELD_INTO,
 // a probe read in one arm between, where MachineCSE may merge the inserted load again under register pressure);
 // a check returned by an inlined helper and tested by the caller;
@@ -97,6 +99,7 @@
 
 import { ReloKind } from '../core/kinds';
 import type { Site } from './analyzer';
+import { HOIST_CALLS } from './sites';
 import type { CallRef, CondKey, FlowEv, RawSite } from './sites';
 
 /**
@@ -1047,19 +1050,52 @@ const HOIST = process.env.CORELENS_CSE_HOIST !== '0';
  * not in a loop, not a short circuit's arm; the else arm's is merged. Returns that site, if any.
  */
 function hoistOf(a: FlowEv[], b: FlowEv[], copy: FlowCopy): Site | undefined {
-  const first = (xs: FlowEv[]): Site | undefined => {
+  // hoist_calls: both arms start with a call of one inlined function whose arguments differ only where they are no
+  // instruction (`buf_output(ctx, &chan_a, &e, n)` / `&chan_b`: gala-gopher's stackprobe): after inlining the
+  // arms' leading instructions are the callee's, pairwise identical up to its first check, which is hoisted
+  const lead = (xs: FlowEv[]): FlowEv | undefined => xs.find((x) => !('cut' in x && x.soft));
+  const ca = HOIST_CALLS ? lead(a) : undefined;
+  const cb = ca && 'call' in ca ? lead(b) : undefined;
+  if (ca && cb && 'call' in ca && 'call' in cb && ca.lead && cb.lead && ca.call.name === cb.call.name && ca.aks && cb.aks && ca.aks.length === cb.aks.length
+    && ca.aks.every((k, i) => k === cb.aks![i] || (ca.acst?.[i] && cb.acst?.[i]))) {
+    const ia = copy.enter(ca.call, ca.bases, ca.mem, ca.kargs, ca.live);
+    const ib = ia && copy.enter(cb.call, cb.bases, cb.mem, cb.kargs, cb.live);
+    if (ia && ib) {
+      const ha = firstCheck(ia.flow, ia.copy);
+      const hb = ha && firstCheck(ib.flow, ib.copy);
+      return ha && hb && keyOf(ha) === keyOf(hb) ? hb : undefined;
+    }
+  }
+  const sa = firstCheck(a, copy, 4);
+  const sb = sa && firstCheck(b, copy, 4);
+  return sa && sb && keyOf(sa) === keyOf(sb) ? sb : undefined;
+}
+
+/** hoist: the live check an arm's first event is, when its first statement branches on it (FlowEv `lead`); an
+ * inlined call first (hoist_calls, below `depth` 4; an arm's own call only as hoistOf allows): its callee's first
+ * check, when its arguments made no event. */
+function firstCheck(xs: FlowEv[], copy: FlowCopy, depth = 0): Site | undefined {
+  {
     for (const x of xs) {
       if ('cut' in x && x.soft) continue;
+      if (HOIST_CALLS && 'call' in x && depth < 4) {
+        const sub = copy.enter(x.call, x.bases, x.mem, x.kargs, x.live);
+        return sub ? firstCheck(sub.flow, sub.copy, depth + 1) : undefined;
+      }
+      // a callee that only returns its check (`static inline char has_ringbuf(void) { return (char)
+      // bpf_core_type_exists(struct bpf_ringbuf); }`, the caller branching on it): the check is its first instruction
+      if (HOIST_CALLS && depth > 0 && depth < 4 && 's' in x && x.c === 'v' && !(x.cond || x.sel)) {
+        const next = xs.slice(xs.indexOf(x) + 1).find((y) => !('cut' in y && y.soft));
+        const s = next && 'exit' in next && next.exit === 'ret' ? copy.site(x.s) : undefined;
+        return s && copies1(s) && !s.unreached && !s.merged ? s : undefined;
+      }
       // a check used as a value (a bitfield's shift) sits in arithmetic the events do not show: only branch conditions
       if (!('s' in x) || x.c !== 'v' || !(x.cond || x.sel) || !x.lead) return undefined;
       const s = copy.site(x.s);
       return s && copies1(s) && !s.unreached && !s.merged ? s : undefined;
     }
     return undefined;
-  };
-  const sa = first(a);
-  const sb = sa && first(b);
-  return sa && sb && keyOf(sa) === keyOf(sb) ? sb : undefined;
+  }
 }
 
 /** CORELENS_CSE_FRAME=0 turns the `frame` rule off (its before/after figures; sites.ts records no `fr` then). */
@@ -1661,6 +1697,10 @@ const voidTail = (xs: FlowEv[]): boolean => {
 };
 /** CORELENS_CSE_ALT=0 turns the `alt` rule off (its before/after figures). */
 const ALT = process.env.CORELENS_CSE_ALT !== '0';
+/** CORELENS_CSE_ALT_INV=0: `alt` ignores whether a carried address's pointer is loop-invariant (alt_inv, before/after). */
+const ALT_INV = ALT && process.env.CORELENS_CSE_ALT_INV !== '0';
+/** CORELENS_CSE_ALT_EXIT=0: the sunk exit arm's address of an invariant pointer keeps its record (alt_inv's exit part). */
+const ALT_EXIT = ALT_INV && process.env.CORELENS_CSE_ALT_EXIT !== '0';
 /** CORELENS_CSE_ALT_CHECKS=0: `alt` carries addresses only, not checks (its before/after figures). */
 const ALT_CHECKS = ALT && process.env.CORELENS_CSE_ALT_CHECKS !== '0';
 
@@ -1679,6 +1719,9 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   if (end.exited || !end.preds.has(first)) return;
   const last = evs[evs.length - 1];
   if (!last || !('kind' in last) || last.kind !== 'if' || last.alt) return;
+  // (alt_inv: an exit test of several branches, `if (v == a || v == b)`, ends each copy in blocks of its own after
+  // F: F is no immediate predecessor of the next copy's F, nothing alternates; measured, clang 14: a record per copy)
+  if (ALT_INV && last.scb) return;
   const carried: Extract<FlowEv, { s: RawSite }>[] = [];
   for (const x of evs) {
     if ('sub' in x || 'call' in x || 'exit' in x || ('cut' in x && x.all)) break;
@@ -1697,13 +1740,36 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   const live = new Set<string>();
   for (const [id, lastSeq] of st.lastUse) if (lastSeq >= seq0 && (st.firstUse.get(id) ?? lastSeq) < seq0) live.add(id);
   for (const x of carried) if (x.b !== undefined) live.add(copy.id(x.b));
+  // (alt_inv: with an address of an invariant pointer carried, that address is a value live across the whole loop, and
+  // the locals and parameters the loop reads and never writes hold a register throughout it too: the level and the
+  // inode compared in each copy of kvisor's walk beside its task: measured, then the per-copy pointers' offsets are
+  // rematerialised per copy, only the invariant pointer's address alternates; without one, as before: probe seed
+  // 110's parent walk, its tp_btf arguments named in the loop, alternates)
+  const invIds = ALT_INV ? new Set(end.loopInv ?? []) : new Set<string>();
+  if (ALT_INV && carried.some((x) => x.c === 'a' && x.b !== undefined && invIds.has(copy.id(x.b).replace(/#\d+$/, '')))) {
+    const named = new Set([...live].map((id) => id.replace(/#\d+$/, '')));
+    for (const id of end.loopInv ?? []) if (!named.has(id)) live.add(id);
+  }
   // (alt_checks: the addresses decide as before; the checks come along only when they leave a register spare, else
   // they keep a record per copy: measured, a check and one address of the walk's pointer alternate; a check beside
   // two addresses, before them or between, a record per copy)
   const addrs = carried.filter((x) => x.c === 'a').length;
-  if (addrs + live.size > CALLEE_SAVED) return;
+  // alt_inv: an address through a pointer the loop never writes (`task` from bpf_get_current_task() before the walk)
+  // is, after MachineCSE, one ADD of the pointer and the shared MOV, itself merged with the previous copy's ADD: the
+  // MOV's only use is that ADD, next to it, so no pressure keeps it live across the copies' calls and the allocator
+  // has nothing to rematerialise (the ADD has a register operand: not rematerialisable; it is spilled and reloaded,
+  // no record). Such an address alternates with MachineCSE whatever the pressure test below says of the others
+  // (measured, clang 14: kvisor's get_pid_in_ns, `BPF_CORE_READ(task, group_leader, thread_pid, numbers[level -
+  // i].ns, ns.inum)` over 10 copies: 2480's group_leader MOV every other copy, the per-copy pointers' offsets
+  // rematerialised per copy)
+  const inv = ALT_INV ? new Set(end.loopInv ?? []) : new Set<string>();
+  // (a base is a variable's version, `task#1`; the loop writes none of an invariant's, so any version is the one before)
+  const fixed = (x: Extract<FlowEv, { s: RawSite }>): boolean => x.c === 'a' && x.b !== undefined && inv.has(copy.id(x.b).replace(/#\d+$/, ''));
+  const fits = addrs + live.size <= CALLEE_SAVED;
+  if (!fits && !carried.some(fixed)) return;
   const room = carried.length + live.size < CALLEE_SAVED;
   for (const x of carried) {
+    if (!fits && !fixed(x)) continue;
     if (x.c === 'v' && !room) continue;
     const s = copy.site(x.s)!;
     // copy 0 reuses what the block before the loop computed through the same pointer (a check: the same check)
@@ -1713,6 +1779,21 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
     // every other one) or in its immediate predecessor (copy 0 reuses it, copy 1 computes it again)
     const records = d === st.cur ? Math.floor((trips - 1) / 2) : d !== undefined && st.preds.has(d) ? Math.floor(trips / 2) : Math.ceil(trips / 2);
     s.mergedCopies = (s.copies! / trips) * (trips - records);
+    // alt_inv, the exit: the if's arm that leaves the loop, sunk into one block every copy branches to (sites.ts
+    // sinkTail), has copy 0's block as immediate predecessor and dominator; an address of the same invariant pointer
+    // there reuses copy 0's MOV and ADD (MachineCSE), unless copy 0 itself reused them from the block before (then
+    // they live further up: a record; measured, clang 14, the same walk: no group_leader record in the exit)
+    if (ALT_EXIT && fixed(x) && !(d !== undefined && d !== st.cur && st.preds.has(d))) {
+      for (const y of last.sub) {
+        if ('sub' in y || 'call' in y) break;
+        if (!('s' in y) || y.c !== 'a' || y.b === undefined || copy.id(y.b) !== copy.id(x.b!)) continue;
+        const a = copy.site(y.s);
+        if (!a || a.merged || a.unreached || a.unalignedLoad || a.mergedCopies || keyOf(a) !== keyOf(s) || (a.copies ?? 1) * trips !== s.copies) continue;
+        if ((a.copies ?? 1) === 1) a.merged = true;
+        else a.mergedCopies = a.copies;
+        break;
+      }
+    }
   }
 }
 

@@ -93,6 +93,8 @@ export interface ParamCond {
   /** "Not all of these": the else side of `a && b` (the then side of `a || b` negated), each exactly its operand's
    * condition; decided false only when every one is decided true (param, eq and v are then unused). */
   nand?: ParamCond[];
+  /** switch_clamp: the condition is on min(argument, clamp) (the parameter clamped before the switch, sites.ts clampOf). */
+  clamp?: bigint;
   /** The condition is on the member `field` of what the (pointer) parameter points at (`p->field == v`). */
   field?: string;
   /** setter_consts: the condition is on `field & mask` (`p->flag & F`, `(p->flag & F) == F`). */
@@ -256,6 +258,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** a check computed in a `?:`'s condition (cse.ts `offset_mov`) */ tc?: true }
   | { call: CallRef; bases?: (string | undefined)[]; /** per argument with no base, the named pointer an address
     * argument is computed from (`&e->hdr`: e), cse.ts `far` */ roots?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
+    /** hoist_calls: the arguments as written, one by one, and which of them are no instruction (a constant, `&global`) */
+    aks?: string[]; acst?: boolean[]; /** the call is its if arm's first statement (hoist_calls) */ lead?: true;
     /** per argument, the memory value it passes the address of (`&x`: `*&x@n`; a pointer parameter passed on: `*p`),
      * and its constant value (a literal, or a local holding one): cse.ts `implied` */ mem?: (string | undefined)[]; kargs?: (bigint | undefined)[];
     /** per argument `&x`, true when this function reads the local x by value somewhere (what the callee stores through
@@ -289,7 +293,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
      * (sameTail; cse.ts `tailsink`) */ tl?: [number, number];
     /** a loop's scalar locals kept in registers through its body (loopRegs): cse.ts `cof` counts them as pressure */ regs?: number;
-    /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[] }
+    /** the locals and parameters a loop reads and never writes (loopInv): in registers throughout it, cse.ts `cof` */ inv?: string[];
+    /** the condition is a short circuit (`a || b`): a branch per operand, blocks of their own (cse.ts `alt_inv`) */ scb?: true }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
     /** a `break` of the innermost switch (cse.ts `pre_switch`: a way into the switch's join) */ brk?: true;
     /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
@@ -865,6 +870,20 @@ const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
 export const FORWARDED = -(1n << 80n);
 /** CORELENS_KNOWN_LOCALS=0: a local's constant value (`bool first = true; .. first = false;`) decides no if (known). */
 const KNOWN_LOCALS = process.env.CORELENS_KNOWN_LOCALS !== '0';
+/**
+ * CORELENS_UNSIGNED_ZERO=0: `u < 0` / `u >= 0` on an unsigned value stay unknown conditions (unsigned_zero; before/after).
+ * An unsigned value is never below zero: InstSimplify folds `icmp ult %x, 0` to false and `icmp uge %x, 0` to true
+ * (clang's -Wtautological-unsigned-zero-compare), so the arm is dead before any block is laid out (kvisor's
+ * get_pid_in_ns: `if ((level - i) < 0) break;` at the top of each unrolled copy, `level` unsigned).
+ */
+const UNSIGNED_ZERO = process.env.CORELENS_UNSIGNED_ZERO !== '0';
+/** CORELENS_SWITCH_CLAMP=0: a switch on a parameter clamped before it (`n = n > K ? K : n;`) is no switch on the
+ * parameter (clampOf; its before/after figures). */
+const SWITCH_CLAMP = process.env.CORELENS_SWITCH_CLAMP !== '0';
+/** CORELENS_VARARGS_DROPPED=0: the variadic arguments of an inlined function that never reads them keep their loads. */
+const VARARGS_DROPPED = process.env.CORELENS_VARARGS_DROPPED !== '0';
+/** CORELENS_CSE_HOIST_CALLS=0: `hoist` looks at an arm's own first check only, not into an inlined call it starts with. */
+export const HOIST_CALLS = process.env.CORELENS_CSE_HOIST_CALLS !== '0';
 /** CORELENS_INIT_STORES=0: a brace list into a preserve_access_index record has no records (initPlan). */
 export const INIT_STORES = process.env.CORELENS_INIT_STORES !== '0';
 /** CORELENS_MAX_TRIPS=0: a pragma-count loop bounded only by its max trip count (`i < N && i < len`) stays rolled
@@ -1528,7 +1547,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return c;
   };
   /** Marks the check `leadCheck` finds in an if arm as its arm's first instruction (FlowEv `lead`). */
-  const markLead = (st: Stmt | undefined): void => {
+  const markLead = (st: Stmt | undefined, evs?: FlowEv[]): void => {
+    // hoist_calls: the arm's first statement is a call, its value unused or returned (`(void)f(..);`, `return f(..);`)
+    if (HOIST_CALLS) {
+      let first = st;
+      for (let d = 0; first?.s === 'block' && d < 8; d++) first = first.body.find((b) => !(b.s === 'empty' && !b.asm) && !(b.s === 'decl' && b.vars.every((v) => v.init === undefined)));
+      let x = first?.s === 'expr' ? first.x : first?.s === 'return' ? first.x : undefined;
+      while (x?.e === 'cast') x = x.x;
+      const ref = x?.e === 'call' ? callOf.get(x)?.ref : undefined;
+      const ce = ref && evs?.find((y) => 'call' in y && y.call === ref);
+      if (ce && 'call' in ce) ce.lead = true;
+    }
     const c = leadCheck(st);
     const s = c && checkOf.get(c);
     const fe = s && evOf.get(s);
@@ -2639,6 +2668,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       const p = inl?.params[i];
       // an inlined callee that never reads the parameter: a side-effect-free argument is dead code for clang
       if (inl && p && paramDropped(inl, i, env) && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
+      // varargs_dropped: an argument past the named parameters of an inlined variadic function that never starts its
+      // va_list (sched-ext's `___scx_bpf_bstr_format_checker(fmt, ...) {}`, handed scx_bpf_error's arguments again
+      // for -Wformat) is read by nothing once inlined: a side-effect-free one is dead code (its loads go)
+      if (VARARGS_DROPPED && inl && !p && i >= inl.params.length && !inl.body!.some((t) => t.s === '__builtin_va_start' || t.s === 'va_start') && pure(a)) { ev(a, { ...ctx, noEmit: true }); return; }
       const av = use(a, ctx);
       if (MEM_BUILTINS[name]?.includes(i) && res.sites.length === before + 1) memcpySecondSite(name, args, av, a);
       // an array member passed as is to a call neither inlined nor a copy builtin (ebpf_exporter's
@@ -2725,6 +2758,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const roots = args.map((a, i) => (bases[i] === undefined ? addrRoot(a) : undefined));
         if (roots.some((r) => r !== undefined)) cev.roots = roots;
         cev.akey = args.map((a) => exprKey(a)).join(',');
+        // hoist_calls (cse.ts): per argument as written, and whether it computes nothing at run time (a constant, the
+        // address of a global): two calls differing only there are the same instructions up to the callee's body
+        if (HOIST_CALLS) { cev.aks = args.map((a) => exprKey(a)); cev.acst = args.map((a) => noCode(a)); }
         if (IMPLIED) {
           const mem = args.map((a) => memName(a));
           if (mem.some((m) => m !== undefined)) cev.mem = mem;
@@ -3344,7 +3380,23 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const kv = KNOWN_LOCALS ? knownValue(c) : undefined;
     if (kv !== undefined) return kv;
     const d = decided.get(c);
-    return d === undefined ? undefined : d ? 1n : 0n;
+    if (d !== undefined) return d ? 1n : 0n;
+    return UNSIGNED_ZERO ? unsignedZero(c) : undefined;
+  }
+  /** unsigned_zero: `u < 0` is 0, `u >= 0` is 1 (either side), u an unsigned arithmetic of locals and constants (no
+   * call, no load: the folded condition leaves nothing to evaluate). */
+  function unsignedZero(c: Expr): bigint | undefined {
+    if (c.e !== 'binary' || !['<', '>=', '>', '<='].includes(c.op)) return undefined;
+    const zero = (x: Expr) => x.e === 'num' && x.v === 0n;
+    const [x, op] = zero(c.r) ? [c.l, c.op] : zero(c.l) ? [c.r, c.op === '>' ? '<' : c.op === '<=' ? '>=' : ''] : [undefined, ''];
+    if (!x || (op !== '<' && op !== '>=')) return undefined;
+    const plain = (e: Expr, d = 0): boolean => d < 12 && (e.e === 'num' || e.e === 'id' || (e.e === 'cast' && plain(e.x, d + 1))
+      || (e.e === 'binary' && ['+', '-', '*', '&', '|', '^', '<<', '>>'].includes(e.op) && plain(e.l, d + 1) && plain(e.r, d + 1)));
+    if (!plain(x)) return undefined;
+    const t = valueType(x);
+    if (!t || t.signed) return undefined;
+    // (the usual conversions with the literal 0, an int, keep an unsigned int or wider unsigned)
+    return op === '<' ? 0n : 1n;
   }
   /** known: `x`, `!x`, `x == K`, `x != K` (casts skipped) on a local whose value is known here. */
   function knownValue(c: Expr): bigint | undefined {
@@ -3612,6 +3664,15 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     links.forEach((l, j) => chainPt.set(l, 1 / (n + 1 - j)));
   }
   /** An expression as written, for comparing two arms' operands (cse.ts `sunk`); '?' parts never compare equal. */
+  /** hoist_calls: the argument computes nothing at run time: a constant, a string, the address of (or a decayed array
+   * that is) a global variable (a relocation of the instruction using it, no instruction of its own). */
+  function noCode(e: Expr): boolean {
+    while (e.e === 'cast') e = e.x;
+    if (constValue(e, env) !== undefined || e.e === 'str') return true;
+    const g = (x: Expr) => x.e === 'id' && !lookup(x.name) && env.global(x.name) !== undefined;
+    if (e.e === 'unary' && e.op === '&') return g(e.x);
+    return e.e === 'id' && g(e) && strip(env.global(e.name)!).k === 'array';
+  }
   function exprKey(e: Expr, d = 0): string {
     if (d > 12) return `?${e.start}`;
     const k = (x: Expr) => exprKey(x, d + 1);
@@ -4039,9 +4100,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         }
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
-        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
+        flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(shortCircuit(s.c) ? { scb: true as const } : {}), ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}) });
-        if (s.f && !ctx.noEmit) { markLead(s.t); markLead(s.f); }
+        if (s.f && !ctx.noEmit) { markLead(s.t, ft); markLead(s.f, ff); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
         return undefined;
@@ -4558,7 +4619,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx, join?: SwitchJoin): undefined {
     if (ARM_TWINS && s.body.s === 'block') for (const [b, a] of armTwins(s.body.body)) twinLabel.set(b, a);
     const pf = paramField(s.c);
-    const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && !assigned.has(q.name!)) : -1;
+    const clamp = !pf && s.c.e === 'id' ? clampOf(s.c.name, s) : undefined;
+    const p = pf ? pf.param : s.c.e === 'id' ? f.params.findIndex((q) => q.name === (s.c as { name: string }).name && (!assigned.has(q.name!) || clamp !== undefined)) : -1;
     // a switch is not modelled for clang's merge (measured: a check before it, in an arm and after it gave two
     // relocations, not one): nothing before it is available inside, nothing inside after it
     if (p < 0 || s.body.s !== 'block') {
@@ -4583,7 +4645,47 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     }
     const arms = s.body.body;
     if (join) join.bad = true;
-    flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field))[1], kind: 'switch' });
+    flow.push({ sub: region(() => switchOnParam(p, arms, ctx, pf?.field, clamp))[1], kind: 'switch' });
+    return undefined;
+  }
+
+  /**
+   * switch_clamp: the bound K when the parameter `name`'s only writes before the top-level statement `sw` are one
+   * clamp `name = name > K ? K : name;` (or its mirrors: min(name, K)), its address never taken. After inlining, a
+   * constant argument A makes that value min(A, K), a constant to InstCombine, and the switch on it folds to one arm
+   * (SimplifyCFG): the others' reads are never emitted (tracee's and kvisor's cgroup_skb_submit: `size = size > FULL
+   * ? FULL : size; switch (size) { case HEADERS: ..; case FULL: size = ctx->len; ..; default: .. ctx->len ..}` with
+   * HEADERS or FULL given). Writes after `sw` (its arms' `size = ..`) come after the test.
+   */
+  function clampOf(name: string, sw: Stmt): bigint | undefined {
+    if (!SWITCH_CLAMP || addrTaken.has(name) || !f.params.some((q) => q.name === name)) return undefined;
+    const j = topBody.indexOf(sw);
+    let k: bigint | undefined;
+    for (let i = 0; i < j; i++) {
+      const t = topBody[i]!;
+      const c = k === undefined ? clampStmt(t, name) : undefined;
+      if (c !== undefined) k = c;
+      else if (writesVar(t, name)) return undefined;
+    }
+    return k !== undefined && k >= 0n ? k : undefined;
+  }
+  /** `n = n > K ? K : n;` (`>=`, `K < n`, `n < K ? n : K`, ..): K, the min's constant bound. */
+  function clampStmt(t: Stmt, n: string): bigint | undefined {
+    if (t.s !== 'expr' || t.x.e !== 'assign' || t.x.op !== '=' || t.x.l.e !== 'id' || t.x.l.name !== n) return undefined;
+    const r = t.x.r;
+    if (r.e !== 'cond' || r.c.e !== 'binary') return undefined;
+    const isN = (e: Expr) => e.e === 'id' && e.name === n;
+    const { op, l, r: rr } = r.c;
+    // normalise to `n OP K`
+    const [o, kx] = isN(l) ? [op, rr] : isN(rr) ? [({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as { [o: string]: string })[op], l] : [undefined, undefined];
+    if (!o || !kx) return undefined;
+    const k = constValue(kx, env);
+    if (k === undefined) return undefined;
+    // n > K ? K : n  and  n < K ? n : K  are min(n, K)
+    const ka = constValue(r.a, env);
+    const kb = constValue(r.b, env);
+    if ((o === '>' || o === '>=') && ka === k && isN(r.b)) return k;
+    if ((o === '<' || o === '<=') && isN(r.a) && kb === k) return k;
     return undefined;
   }
 
@@ -5513,8 +5615,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** `switch (param)`: each arm runs under "param is one of its case values" (or, for `default`, none of the others),
    * so an inlined copy with a constant argument keeps only the arm clang keeps. Arms reached by falling through
    * take the union; an arm with a non-constant case (or reached from `default` by falling through) is unconditioned. */
-  function switchOnParam(p: number, body: Stmt[], ctx: Ctx, field?: string): void {
-    const fx = field !== undefined ? { field } : {};
+  function switchOnParam(p: number, body: Stmt[], ctx: Ctx, field?: string, clamp?: bigint): void {
+    const fx = { ...(field !== undefined ? { field } : {}), ...(clamp !== undefined ? { clamp } : {}) };
     const caseValues: bigint[] = [];
     let constant = true;
     const labelsOf = (st: Stmt): { vals: (bigint | undefined)[]; dflt: boolean; inner: Stmt } | undefined => {
@@ -5566,7 +5668,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       const k0 = cost;
       stmt(inner, { ...ctx, pconds: pc.length ? [...(ctx.pconds ?? []), ...pc] : ctx.pconds });
-      if (field === undefined && arm) (res.paramArms ??= []).push({ param: p, vals: arm.vals, dflt: arm.dflt, cost: cost - k0 });
+      // (an arm of a clamped value is no arm of the argument's: not told to the inline cost)
+      if (field === undefined && clamp === undefined && arm) (res.paramArms ??= []).push({ param: p, vals: arm.vals, dflt: arm.dflt, cost: cost - k0 });
       spans.push({ start: inner.start, end: inner.end, vals: arm?.vals ?? [], dflt: !arm || arm.dflt });
       fallsIn = !exits(inner);
       if (!fallsIn) arm = undefined;
@@ -6293,6 +6396,12 @@ function phiLight(s: Stmt, variant: ReadonlySet<string>, ind: ReadonlySet<string
 }
 
 /** An integer (or enum) type after the integer promotions: its width and signedness; undefined for anything else. */
+/** A condition that is a short circuit (`a && b`, `!(a || b)`): each operand a branch of its own. */
+function shortCircuit(c: Expr): boolean {
+  while (c.e === 'unary' && c.op === '!') c = c.x;
+  return c.e === 'binary' && (c.op === '&&' || c.op === '||');
+}
+
 function arithType(t: CType): { size: number; signed: boolean } | undefined {
   const s = strip(t);
   if (s.k === 'enum') return s.size < 4 ? { size: 4, signed: true } : { size: s.size, signed: s.signed };

@@ -340,6 +340,22 @@
 //     so the loop calling it per iteration is small and `#pragma unroll` unrolls it fully (40 copies of its reads);
 //     counting every case, the body looked 13x larger and the loop rolled (CORELENS_CONST_SWITCH; datadog-agent's
 //     is_grpc 90-iteration frame loop: 89 missing relocations).
+//   - alt_inv (cse30, kvisor's get_pid_in_ns): `if ((level - i) < 0) break;` with level unsigned is dead
+//     (InstSimplify, CORELENS_UNSIGNED_ZERO, sites.ts); then the walk's `BPF_CORE_READ(task, group_leader, ..)`
+//     through a task the loop never writes alternates by MachineCSE (a record every other copy) whatever the
+//     register pressure, and the sunk exit arm's copy reuses copy 0's (CORELENS_CSE_ALT_INV, CORELENS_CSE_ALT_EXIT,
+//     cse.ts alternate). kvisor CSE 565 -> 179.
+//   - switch_clamp (cse30, tracee's and kvisor's cgroup_skb_submit): `size = size > FULL ? FULL : size; switch (size)`
+//     on a parameter given a constant folds to one arm per inlined copy (the clamp is min(arg, FULL) to InstCombine),
+//     so the other arms' `ctx->len` loads are never emitted (CORELENS_SWITCH_CLAMP, sites.ts clampOf). kvisor CSE
+//     179 -> 141.
+//   - varargs_dropped (cse30, sched-ext's scx_bpf_error): the arguments stored into the kfunc's array are handed again to
+//     an empty `static inline` variadic format checker; once inlined nothing reads them, their loads die
+//     (CORELENS_VARARGS_DROPPED, sites.ts).
+//   - hoist_calls (cse30, gala-gopher's stackprobe): `if (a) out(ctx, &chan_a, &e, n); else out(ctx, &chan_b, &e, n);`
+//     with out() first testing an inlined `return bpf_core_type_exists(..)`: the arms' leading instructions are the
+//     callee's, identical, and SimplifyCFG hoists its check (one record); kept apart when an arm does something first
+//     or an argument differs in code (CORELENS_CSE_HOIST_CALLS, cse.ts hoistOf).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4400,6 +4416,186 @@ SEC("kprobe/sched_fork") int fork(struct pt_regs *ctx)
 	struct task_struct *task = (void *)bpf_get_current_task();
 	pid_in_ns(task, ns_inos[7], &out[0]);
 	out[1] = ns_level(task, ns_inos[6]);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // alt_inv (cse30, CORELENS_UNSIGNED_ZERO, CORELENS_CSE_ALT_INV, CORELENS_CSE_ALT_EXIT): the unsigned `< 0` test
+  // folds, so the body is one block ending in the exit test; `task->group_leader`'s offset then alternates across
+  // the 10 copies (MachineCSE reuses an immediate predecessor's MOV, not one that was itself reused), in the exit arm
+  // it reuses copy 0's (in `leave` copy 0's block is the one before the loop), and after the type check's if/else in
+  // `enter` the block before holds none. Off: 14 surplus (UNSIGNED_ZERO), 2 (ALT_INV or ALT_EXIT)
+  { name: 'alt_inv', min: 20, text: `/* in the shape of kvisor's get_pid_in_ns: the current task's namespace levels walked from the deepest up in an
+ * unrolled loop through \`task\`, which the loop never writes; the level found leaves by an arm sunk out of the loop */
+struct pid_link { int x; };
+__u64 cfg_ino;
+__u32 out[8];
+static __always_inline void pid_in_ns(__u64 ino, __u32 *pid)
+{
+	if (ino == 0) {
+		*pid = bpf_get_current_pid_tgid() >> 32;
+		return;
+	}
+	struct task_struct *task = (void *)bpf_get_current_task();
+	unsigned int level = BPF_CORE_READ(task, group_leader, nsproxy, pid_ns_for_children, level);
+#pragma unroll
+	for (int i = 0; i < 10; i++) {
+		if ((level - i) < 0)
+			break;
+		unsigned long leader = (unsigned long)BPF_CORE_READ(task, group_leader);
+		if (leader == ino) {
+			*pid = BPF_CORE_READ(task, group_leader, thread_pid, numbers[level - i].nr);
+			break;
+		}
+	}
+}
+/* the walk after a type check's if/else: the block before it holds no group_leader offset */
+static __always_inline __u32 pidns_of(struct task_struct *task)
+{
+	struct pid *pid;
+	if (bpf_core_type_exists(struct pid_link))
+		pid = BPF_CORE_READ(task, thread_pid);
+	else
+		pid = BPF_CORE_READ(task, thread_pid, numbers[0].ns, parent, pid_allocated);
+	return BPF_CORE_READ(pid, level);
+}
+SEC("raw_tracepoint/sys_enter") int enter(void *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	out[0] = pidns_of(task);
+	pid_in_ns(cfg_ino, &out[1]);
+	out[2] = BPF_CORE_READ(task, start_time);
+	return 0;
+}
+/* the walk alone: the level's read before the loop is in copy 0's block */
+SEC("raw_tracepoint/sys_exit") int leave(void *ctx)
+{
+	pid_in_ns(cfg_ino + 1, &out[3]);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // switch_clamp (cse30, CORELENS_SWITCH_CLAMP): the submit helper's size argument, a constant per call, is clamped
+  // then switched on: each copy keeps the one arm min(size, FULL) takes (a size over FULL takes FULL's, one under it
+  // and not a case the default); with the switch off every copy keeps all three arms' reads (8 surplus)
+  { name: 'switch_clamp', min: 8, text: `/* in the shape of tracee's cgroup_skb_submit: a submit helper given its size as a constant (headers only, the full
+ * packet, a byte count), clamped, then switched on */
+#define HEADERS 0
+#define FULL 65536
+struct md { __u32 header_size; };
+__u64 out[8];
+static __always_inline __u32 submit(struct __sk_buff *ctx, struct md *m, __u32 type, __u32 size)
+{
+	size = size > FULL ? FULL : size;
+	switch (size) {
+	case HEADERS:
+		size = m->header_size;
+		break;
+	case FULL:
+		size = ctx->len;
+		break;
+	default:
+		size += m->header_size;
+		size = size > ctx->len ? ctx->len : size;
+		break;
+	}
+	out[type] = size;
+	return size;
+}
+SEC("cgroup_skb/ingress") int ingress(struct __sk_buff *ctx)
+{
+	struct md m = { .header_size = ctx->protocol };
+	if (ctx->mark == 1)
+		submit(ctx, &m, 1, HEADERS);
+	else if (ctx->mark == 2)
+		submit(ctx, &m, 2, FULL);
+	else if (ctx->mark == 3)
+		submit(ctx, &m, 3, 100);
+	else
+		submit(ctx, &m, 4, 1 << 20);
+	return 1;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // varargs_dropped (cse30, CORELENS_VARARGS_DROPPED): the checker's variadic arguments are dead once it is inlined; the
+  // same loads stored for the report keep their records (with the switch off, 4 surplus)
+  { name: 'varargs_dropped', min: 5, text: `/* in the shape of sched-ext's scx_bpf_error: the arguments stored into a u64 array for the report, then handed
+ * again to an empty variadic format checker defined in the header */
+static inline __attribute__((format(printf, 1, 2))) void fmt_check(const char *fmt, ...) {}
+__u64 sink[4];
+#define report(fmt, a, b) ({ unsigned long long ___p[2] = {}; ___p[0] = (unsigned long long)(a); \\
+	___p[1] = (unsigned long long)(b); bpf_probe_read_kernel(&sink[0], 16, ___p); fmt_check(fmt, a, b); })
+SEC("tp_btf/sched_process_exec") int BPF_PROG(on_exec, struct task_struct *p)
+{
+	if (p->flags & 4)
+		report("task %d %d", p->pid, p->tgid);
+	return 0;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	report("fork %d %llu", child->pid, child->start_time);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // hoist_calls (cse30, CORELENS_CSE_HOIST_CALLS): both arms start with the same inlined output helper, its arguments
+  // differing only in the map's address: its ring buffer check is hoisted (one record); an arm that first stores, or
+  // whose argument is a loaded value or another local, keeps its own (with the switch off, 1 surplus)
+  { name: 'hoist_calls', min: 7, text: `/* in the shape of gala-gopher's stackprobe: two perf/ringbuf channels, the event sent on the one the counter picks
+ * through an output helper that first asks whether ring buffers exist */
+struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 4); __uint(value_size, 4); } chan_a SEC(".maps"), chan_b SEC(".maps");
+struct ev { __u64 pid; __u64 ts; };
+__u64 counter;
+static inline char has_ringbuf(void) { return (char)bpf_core_type_exists(struct bpf_ringbuf); }
+static inline long buf_output(void *ctx, void *map, void *buf, __u64 size)
+{
+	if (has_ringbuf())
+		return bpf_ringbuf_output(map, buf, size, 0);
+	return bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, buf, size);
+}
+SEC("perf_event") int sample(struct bpf_perf_event_data *ctx)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .ts = bpf_ktime_get_ns() };
+	char is_a = (counter % 2) == 0;
+	if (is_a)
+		(void)buf_output(ctx, &chan_a, &e, sizeof(e));
+	else
+		(void)buf_output(ctx, &chan_b, &e, sizeof(e));
+	return 0;
+}
+/* an arm that counts first */
+SEC("perf_event") int sample_count(struct bpf_perf_event_data *ctx)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .ts = bpf_ktime_get_ns() };
+	if (counter & 1)
+		buf_output(ctx, &chan_a, &e, sizeof(e));
+	else {
+		counter++;
+		buf_output(ctx, &chan_b, &e, sizeof(e));
+	}
+	return 0;
+}
+/* sizes loaded from a global */
+SEC("perf_event") int sample_sized(struct bpf_perf_event_data *ctx)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .ts = bpf_ktime_get_ns() };
+	if (counter & 1)
+		buf_output(ctx, &chan_a, &e, counter & 15);
+	else
+		buf_output(ctx, &chan_b, &e, (counter >> 4) & 15);
+	return 0;
+}
+/* another local sent */
+SEC("perf_event") int sample_copy(struct bpf_perf_event_data *ctx)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .ts = bpf_ktime_get_ns() };
+	if (counter & 1)
+		buf_output(ctx, &chan_a, &e, sizeof(e));
+	else {
+		struct ev e2 = e;
+		e2.ts++;
+		buf_output(ctx, &chan_b, &e2, sizeof(e2));
+	}
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
