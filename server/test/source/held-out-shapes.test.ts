@@ -314,6 +314,9 @@
 //     when it applies (CORELENS_SETTER_CONSTS, sites.ts constMembers/setterWrites).
 //   - checks_unrolled (cse21, gala-gopher's l7probe): a check repeated within one iteration of a fully unrolled loop
 //     merges as in straight code (CORELENS_CSE_CHECKS_UNROLLED, cse.ts).
+//   - rolled_remat (fresh30b, linux perf's sample_filter): a check a rolled loop's body tests first, hoisted by
+//     MachineLICM, is rematerialised after each helper call in the body's arms when r6-r9 hold what the body uses
+//     every iteration: one record more per call (CORELENS_CSE_ROLLED_REMAT, cse.ts rolledRemat).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4598,6 +4601,110 @@ SEC("uprobe/b") int chunks(struct pt_regs *ctx)
 		m->idx = i;
 		send_one(ctx, buf + i * 64, n, m);
 	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // rolled_remat (CORELENS_CSE_ROLLED_REMAT, cse.ts, fresh30b: linux perf's sample_filter skeleton): a check tested
+  // first by a helper inlined into a rolled loop is hoisted by MachineLICM and rematerialised after each helper call
+  // in the body's arms when the values the body uses every iteration take r6-r9 (three records for one site here);
+  // with the task pointer read only in arms it keeps a callee-saved register (one record)
+  { name: 'rolled_remat', min: 20, text: `/* rolled_remat: a rule table walked by a loop LLVM keeps rolled (32 entries, a switch per entry); the helper each
+ * entry calls tests a check first and calls helpers in two arms. MachineLICM hoists the check's MOV out of the loop;
+ * when the pointers and counters the body uses every iteration take r6-r9, the allocator rematerialises it after
+ * each of the two calls (three records); when they leave a register, one */
+struct rule { __u32 op; __u32 what; __u64 val; __u32 mask; __u32 pad; };
+struct rules { struct rule r[32]; };
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct rules);
+	__uint(max_entries, 1);
+} rule_map SEC(".maps");
+__u64 hits[8];
+
+/* the task's flags read on every entry: the task pointer stays in a register across the loop */
+static inline __u64 value_hot(struct task_struct *t, struct rule *r)
+{
+	if (!bpf_core_field_exists(t->loginuid))
+		return 0;
+	if ((t->flags & r->mask) == 0)
+		return 0;
+	switch (r->what) {
+	case 1: return t->pid;
+	case 2: return t->tgid;
+	case 3: return t->prio;
+	case 4: return bpf_get_current_uid_gid() >> 32;
+	case 5: return bpf_ktime_get_ns();
+	default: return 0;
+	}
+}
+
+/* the task read only in arms: spilled, the check keeps a callee-saved register */
+static inline __u64 value_cold(struct task_struct *t, struct rule *r)
+{
+	if (!bpf_core_field_exists(t->sessionid))
+		return 0;
+	switch (r->what) {
+	case 1: return t->pid;
+	case 2: return t->tgid;
+	case 3: return t->prio;
+	case 4: return bpf_get_current_uid_gid() >> 32;
+	case 5: return bpf_ktime_get_ns();
+	default: return 0;
+	}
+}
+
+#define WALK(name, value)								\\
+SEC("tp_btf/sched_switch")								\\
+int BPF_PROG(name, bool preempt, struct task_struct *prev, struct task_struct *next)	\\
+{											\\
+	__u32 zero = 0;									\\
+	struct rules *rs = bpf_map_lookup_elem(&rule_map, &zero);			\\
+	int matched = 0, any = 0;							\\
+	__u64 v;									\\
+											\\
+	if (!rs)									\\
+		return 0;								\\
+	for (int i = 0; i < 32; i++) {							\\
+		v = value(next, &rs->r[i]);						\\
+		switch (rs->r[i].op) {							\\
+		case 0: if (v == rs->r[i].val) matched++; break;			\\
+		case 1: if (v > rs->r[i].val) any = 1; break;				\\
+		case 2: if (v < rs->r[i].val) goto out; break;				\\
+		}									\\
+	}										\\
+out:											\\
+	hits[0] += matched;								\\
+	hits[1] += any;									\\
+	return 0;									\\
+}
+WALK(busy_hot, value_hot)
+WALK(busy_cold, value_cold)
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sum_hot, struct task_struct *p)
+{
+	__u32 zero = 0;
+	struct rules *rs = bpf_map_lookup_elem(&rule_map, &zero);
+
+	if (!rs)
+		return 0;
+	for (int i = 0; i < 32; i++)
+		hits[2] += value_hot(p, &rs->r[i]);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sum_cold, struct task_struct *p)
+{
+	__u32 zero = 0;
+	struct rules *rs = bpf_map_lookup_elem(&rule_map, &zero);
+
+	if (!rs)
+		return 0;
+	for (int i = 0; i < 32; i++)
+		hits[3] += value_cold(p, &rs->r[i]);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
