@@ -29,7 +29,7 @@
 // bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata, otel-go,
 // skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx, and fresh19's pyroscope, bouheki, skbtracer,
 // caretta, skbdump, xdp-tools, coolbpf, sysak, and fresh21b's aws-network-policy-agent, kvisor, ebpf-apps, perforator, bpfcontain,
-// and fresh30a's datadog-agent, tarian-detector, runtime-detector).
+// and fresh30a's datadog-agent, tarian-detector, runtime-detector, and fresh30b's dae, lightfoot, harpoon, perf).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -690,6 +690,36 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
       { ...base, name: 'odigos-io/runtime-detector small', defines: ['SMALL_PROGRAM'] },
     ];
   },
+  // Thirtieth session (fresh30b): projects none of us had read, measured before any rule was written for them.
+  // Makefile + control/control.go, trace/trace.go: bpf2go (cilium/ebpf v0.20: -O2 -g -mcpu=v1) -cflags "-O2 -Wall
+  // -Werror -DMAX_MATCH_SET_LEN=1024" kern/X.c; the dae_bpf_headers submodule (checked out at kern/headers: its own
+  // vmlinux.h and libbpf headers, included by quote)
+  'dae': (root) => ({
+    name: 'daeuniverse/dae', root, files: ['control/kern/tproxy.c', 'trace/kern/trace.c'], include: [], defines: ['MAX_MATCH_SET_LEN=1024'],
+    ownVmlinux: true, ownLibbpf: true, cflags: ['-mcpu=v1'],
+  }),
+  // rules/bpf.bzl, the core = True rule of third_party/bpf_sources/BUILD: clang -g -O2 -target bpf -D__TARGET_ARCH_x86
+  // -DCORE -I<each dep's header dir> (bpf_sources, the root, sources/common, ebpf_monitor/utils); its own vmlinux.h;
+  // libbpf's headers from bazel's @libbpf (--libbpf's)
+  'lightfoot': (root) => ({
+    name: 'google/ebpf-transport-monitoring', root,
+    files: ['third_party/bpf_sources/tcp_bpf.c', 'third_party/bpf_sources/tcp_bpf_kprobe.c', 'third_party/bpf_sources/h2_bpf.c',
+      'third_party/bpf_sources/openssl_bpf.c'],
+    include: ['third_party/bpf_sources', '.', 'sources/common', 'ebpf_monitor/utils'], defines: ['CORE'], ownVmlinux: true,
+  }),
+  // Makefile build-bpf: clang -g -O2 -c -target bpf -D__TARGET_ARCH_x86 ebpf/ebpf.c (its own ebpf/vmlinux.h; libbpf
+  // headers from the libbpfgo submodule's build: --libbpf's)
+  'harpoon': (root) => ({
+    name: 'alegrey91/harpoon', root, files: ['ebpf/ebpf.c'], include: ['ebpf'], defines: [], ownVmlinux: true,
+  }),
+  // tools/perf/Makefile.perf: clang -g -O2 -fno-stack-protector --target=bpf -Wall -I$(SKEL_OUT) (the minimal
+  // util/bpf_skel/vmlinux/vmlinux.h unless GEN_VMLINUX_H=1) -I$(LIBBPF_INCLUDE) -I tools/include/uapi (the system's uapi
+  // headers here). Only the skeletons clang 14 builds (lock_contention needs bpf_core_type_matches: clang 15)
+  'perf': (root) => ({
+    name: 'linux tools/perf skeletons', root, files: ['tools/perf/util/bpf_skel/*.bpf.c'],
+    include: ['tools/perf/util/bpf_skel/vmlinux', 'tools/include/uapi'], defines: [], ownVmlinux: true, multiarch: true,
+    cflags: ['-fno-stack-protector'],
+  }),
 };
 
 /** xdp-tools' configure: the libbpf functions it probes, all present in its libbpf submodule (HAVE_FEATURES). */
@@ -721,7 +751,8 @@ export const HELD_DIRS: Record<string, string> = {
   'node-agent': 'node-agent', 'kepler': 'kepler', 'sysmon': 'SysmonForLinux',
   'aws-network-policy-agent': 'aws-network-policy-agent', 'kvisor': 'kvisor', 'ebpf-apps': 'ebpf-apps', 'perforator': 'perforator',
   'bpfcontain': 'bpfcontain-rs', 'datadog-agent': 'datadog-agent',
-  'tarian-detector': 'tarian-detector', 'runtime-detector': 'runtime-detector',
+  'tarian-detector': 'tarian-detector', 'runtime-detector': 'runtime-detector', 'dae': 'dae',
+  'lightfoot': 'ebpf-transport-monitoring', 'harpoon': 'harpoon', 'perf': 'linux-perf',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 

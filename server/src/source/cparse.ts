@@ -162,6 +162,9 @@ const TYPE_KW = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'doubl
   '__int128', '_Atomic', '__extension__', '__signed__', '__always_inline', '__noinline', '__weak', '__hidden', 'SEC',
   '__ksym', '__kconfig', '__maybe_unused', '__section', '__uint', '__type', '__array', '__builtin_va_list', '__uint128_t', '__int128_t',
   '_Static_assert', '__auto_type']);
+/** CORELENS_STATIC_ASSERT_STMT=0: `_Static_assert(..);` in a block is parsed as a declaration (a false "expected ';'
+ * after declaration" note, before/after). */
+const STATIC_ASSERT_STMT = process.env.CORELENS_STATIC_ASSERT_STMT !== '0';
 /** Error recoveries per struct/union body before the rest of it is skipped: bounds the notes a garbage body makes. */
 const MAX_RECOVERIES = 16;
 /** libbpf/bpf_helpers.h decoration macros that are attributes or storage classes, not types. */
@@ -1068,6 +1071,12 @@ export class CParser {
       return { s: 'block', body, start, end: close?.end ?? start };
     }
     if (s === ';') { this.i++; return { s: 'empty', start, end: t.end }; }
+    // a static assertion in a block (C11 allows it wherever a declaration may stand: perf's sample_filter
+    // BUILD_CHECK_SAMPLE) is checked at compile time and emits no code: nothing to analyse, no declaration
+    if (s === '_Static_assert' && STATIC_ASSERT_STMT) {
+      this.skipStatement();
+      return { s: 'empty', start, end: this.toks[this.i - 1]?.end ?? t.end };
+    }
     if (t.t === Tk.Ident) {
       if (s === 'if') {
         this.i++;

@@ -84,6 +84,8 @@
 //     after `&cur->m` in the same block shares its MOV when the loop's register values leave it room: see COF.
 //   - pre (pre18, pre19): GVN's load PRE and full redundancy of a relocation's global at a join (an if's arms, the
 //     edge from the branching block, a switch's breaks): see PRE and preJoin.
+//   - rolled_remat (register pressure, like `cof`): a check a rolled loop's body tests first is hoisted by MachineLICM
+//     and, with r6-r9 taken, rematerialised after each helper call in the body's arms: see rolledRemat.
 //   - copy_checks (register pressure, like `alt`): a fully unrolled body without a branch is one block, so MachineCSE
 //     keeps a check's first MOV for every copy when the allocator has a callee-saved register for it: see copyChecks;
 //     alt_checks: a walk's copies alternate a check as `alt` does addresses, when a register is spare (see alternate).
@@ -1679,6 +1681,7 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       if (GAP_ONE_BLOCK && body.unrolled && !body.exited && body.cur === first) oneBlockGaps(st, cand0);
       if (ALT && e.trips && e.trips > 1) alternate(e.sub, e.trips, first, body, st, copy, seq0);
       if (COPY_CHECKS && e.trips && e.trips > 1) copyChecks(e.sub, e.trips, st, copy, seq0);
+      if (ROLLED_REMAT && !e.full && !e.trips && !st.loop && !st.rolled && !st.dup) rolledRemat(e, copy, depth);
       // guard: a rotated loop's guard branches from the block before it to the code after it, an immediate
       // predecessor there (measured: task->mm before and after a rolled hash loop over an unknown count, one record)
       newBlock(GUARD && e.guard ? [from] : []);
@@ -1853,6 +1856,77 @@ function copyChecks(evs: FlowEv[], trips: number, st: State, copy: FlowCopy, seq
     seen.add(k);
   }
   if (out.length) st.copyc?.push({ checks: out, from: seq0, to: st.seq.n, regs });
+}
+
+/** CORELENS_CSE_ROLLED_REMAT=0 turns the `rolled_remat` rule off (its before/after figures). */
+const ROLLED_REMAT = process.env.CORELENS_CSE_ROLLED_REMAT !== '0';
+
+/**
+ * rolled_remat: a check's value is a MOV of an immediate (relocated; BPFMISimplifyPatchable), loop-invariant and
+ * trivially rematerialisable, which MachineLICM always hoists out of a loop LLVM keeps rolled ("the register
+ * allocator can just pull them down again when needed"). A check the body tests on every iteration before any
+ * branch or call is then live across the whole loop; with no callee-saved register (r6-r9) left for it, the greedy
+ * allocator splits it around each helper call on a path back to the loop's header (the call clobbers r0-r5) and
+ * rematerialises the MOV after the call: one record per such call besides the preheader's (measured, clang 14: a
+ * 64-trip loop over filter entries whose inlined helper tests bpf_core_field_exists first and calls
+ * bpf_get_current_uid_gid in two switch arms, three records; a check only an arm uses is pulled down to that use,
+ * one record). Only checks before the body's first branch or call, calls only in arms (a call every iteration makes,
+ * a nested loop, a call not inlined, an arm of the loop's own function that leaves the loop with a call in it: not
+ * modelled), and only under register pressure, a HEURISTIC as `cof`'s: the check, used once per iteration and
+ * rematerialisable (half its spill weight), loses r6-r9 to values the body uses every iteration. Required: a pointer
+ * the body dereferences (relocated) outside any arm, and the loop's scalar locals, its invariant locals and
+ * parameters, a named global it stores to (its address hoisted too), the induction variable and the checks over four
+ * (measured, the rolled_remat shape: a task pointer read every iteration beside the rule table, the induction
+ * variable and `hits`, three records; the same pointer read only in arms is spilled instead, one record).
+ */
+function rolledRemat(e: Extract<FlowEv, { sub: FlowEv[] }>, copy: FlowCopy, depth: number): void {
+  const checks: Site[] = [];
+  let calls = 0;
+  let bad = false;
+  const hot = new Set<string>();
+  let named = 0;
+  // still in the body's first block (no branch, no call yet, in program order through inlined calls)
+  let first = true;
+  // `arm`: inside an if/switch arm; `top`: the loop's own function (its exits leave the loop)
+  const walk = (evs: FlowEv[], c: FlowCopy, arm: boolean, top: boolean, d: number): void => {
+    for (const x of evs) {
+      if (bad) return;
+      if ('s' in x) {
+        // a pointer the body dereferences on every iteration (a relocated load or address outside any arm)
+        if ((x.c === 'l' || x.c === 'a') && x.b !== undefined && !arm && c.site(x.s)) hot.add(c.id(x.b));
+        if (x.c !== 'v' || !first) continue;
+        const s = c.site(x.s);
+        if (s && !s.merged && !s.unreached && !s.mergedCopies && (s.copies ?? 1) === 1 && !checks.includes(s)) checks.push(s);
+      } else if ('clob' in x) {
+        // a store to a named global's elements: its address, a MOV MachineLICM hoists too, holds a register
+        if (x.named) named = 1;
+      } else if ('cut' in x) {
+        // a helper call (its `sig`; a label's cut may carry the call right after it), not a builtin
+        if (x.sig === undefined || /^__(sync|atomic|builtin)_/.test(x.sig)) continue;
+        if (!arm) { bad = true; return; }
+        calls++;
+        first = false;
+      } else if ('call' in x) {
+        if (x.call.twin || x.split || d > 24) { bad = true; return; }
+        const sub = c.enter(x.call, x.bases, x.mem, x.kargs, x.live);
+        if (!sub) { bad = true; return; }
+        walk(sub.flow, sub.copy, arm, false, d + 1);
+      } else if ('sub' in x) {
+        if (x.kind === 'loop') { bad = true; return; }
+        first = false;
+        for (const xs of [x.sub, x.alt ?? []]) {
+          const n0 = calls;
+          walk(xs, c, true, top, d);
+          // an arm of the loop's function that leaves the loop with a call in it: the value is dead after that call
+          if (top && calls > n0 && xs.some((y) => 'exit' in y)) { bad = true; return; }
+        }
+      }
+    }
+  };
+  walk(e.sub, copy, false, true, depth);
+  if (bad || !calls || !checks.length) return;
+  if (!hot.size || (e.regs ?? 0) + (e.inv?.length ?? 0) + named + 1 + checks.length <= CALLEE_SAVED) return;
+  for (const s of checks) s.copies = 1 + calls;
 }
 
 /**

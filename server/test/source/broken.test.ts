@@ -26,6 +26,21 @@ describe('live analysis of broken code', () => {
       a.localBtf();
     });
   }
+  // static_assert_stmt (CORELENS_STATIC_ASSERT_STMT): a C11 static assertion inside a function body is valid code
+  // (linux perf's sample_filter checks its term enum against PERF_SAMPLE_* so), no declaration: no note, and the
+  // sites around it stay
+  it('a _Static_assert statement in a function body: no note, the sites around it kept', async () => {
+    const text = `${HEAD}enum { A = 1, B = 2 };
+int f(struct task_struct *t) {
+  int x = t->pid;
+  _Static_assert((1 << (B - A)) == 2, "B follows A");
+  _Static_assert(sizeof(int) == 4, "int is 4 bytes");
+  return x + t->parent->pid;
+}\n`;
+    const a = (await createAnalyzer()).analyze(path.join(INC, 'sa.bpf.c'), text, { includePaths: [INC] });
+    assert.deepStrictEqual(a.notes.map((n) => n.message), []);
+    assert.deepStrictEqual(a.sites.map((s) => `${s.localType} ${s.access}`), ['struct task_struct 0:0', 'struct task_struct 0:2', 'struct task_struct 0:0']);
+  });
   it('keeps the sites it can still see in a broken function', async () => {
     const a = (await createAnalyzer()).analyze(path.join(INC, 'b.bpf.c'), `${HEAD}int f(struct task_struct *t) { int x = t->parent->pid; if (x) return t->\n}\n`, { includePaths: [INC] });
     assert.deepStrictEqual(a.sites.map((s) => `${s.localType} ${s.access}`), ['struct task_struct 0:2', 'struct task_struct 0:0']);

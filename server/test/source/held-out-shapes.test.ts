@@ -356,6 +356,9 @@
 //     with out() first testing an inlined `return bpf_core_type_exists(..)`: the arms' leading instructions are the
 //     callee's, identical, and SimplifyCFG hoists its check (one record); kept apart when an arm does something first
 //     or an argument differs in code (CORELENS_CSE_HOIST_CALLS, cse.ts hoistOf).
+//   - rolled_remat (fresh30b, linux perf's sample_filter): a check a rolled loop's body tests first, hoisted by
+//     MachineLICM, is rematerialised after each helper call in the body's arms when r6-r9 hold what the body uses
+//     every iteration: one record more per call (CORELENS_CSE_ROLLED_REMAT, cse.ts rolledRemat).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4892,6 +4895,110 @@ SEC("fentry/select_before") int BPF_PROG(select_before, struct file *f)
 	out[14] = bpf_core_field_offset(f->f_path.dentry) > 25 ? f->f_flags : 7;
 	__u64 v = BPF_CORE_READ(f, f_path.dentry, d_parent, d_name.len);
 	out[15] += v;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // rolled_remat (CORELENS_CSE_ROLLED_REMAT, cse.ts, fresh30b: linux perf's sample_filter skeleton): a check tested
+  // first by a helper inlined into a rolled loop is hoisted by MachineLICM and rematerialised after each helper call
+  // in the body's arms when the values the body uses every iteration take r6-r9 (three records for one site here);
+  // with the task pointer read only in arms it keeps a callee-saved register (one record)
+  { name: 'rolled_remat', min: 20, text: `/* rolled_remat: a rule table walked by a loop LLVM keeps rolled (32 entries, a switch per entry); the helper each
+ * entry calls tests a check first and calls helpers in two arms. MachineLICM hoists the check's MOV out of the loop;
+ * when the pointers and counters the body uses every iteration take r6-r9, the allocator rematerialises it after
+ * each of the two calls (three records); when they leave a register, one */
+struct rule { __u32 op; __u32 what; __u64 val; __u32 mask; __u32 pad; };
+struct rules { struct rule r[32]; };
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct rules);
+	__uint(max_entries, 1);
+} rule_map SEC(".maps");
+__u64 hits[8];
+
+/* the task's flags read on every entry: the task pointer stays in a register across the loop */
+static inline __u64 value_hot(struct task_struct *t, struct rule *r)
+{
+	if (!bpf_core_field_exists(t->loginuid))
+		return 0;
+	if ((t->flags & r->mask) == 0)
+		return 0;
+	switch (r->what) {
+	case 1: return t->pid;
+	case 2: return t->tgid;
+	case 3: return t->prio;
+	case 4: return bpf_get_current_uid_gid() >> 32;
+	case 5: return bpf_ktime_get_ns();
+	default: return 0;
+	}
+}
+
+/* the task read only in arms: spilled, the check keeps a callee-saved register */
+static inline __u64 value_cold(struct task_struct *t, struct rule *r)
+{
+	if (!bpf_core_field_exists(t->sessionid))
+		return 0;
+	switch (r->what) {
+	case 1: return t->pid;
+	case 2: return t->tgid;
+	case 3: return t->prio;
+	case 4: return bpf_get_current_uid_gid() >> 32;
+	case 5: return bpf_ktime_get_ns();
+	default: return 0;
+	}
+}
+
+#define WALK(name, value)								\\
+SEC("tp_btf/sched_switch")								\\
+int BPF_PROG(name, bool preempt, struct task_struct *prev, struct task_struct *next)	\\
+{											\\
+	__u32 zero = 0;									\\
+	struct rules *rs = bpf_map_lookup_elem(&rule_map, &zero);			\\
+	int matched = 0, any = 0;							\\
+	__u64 v;									\\
+											\\
+	if (!rs)									\\
+		return 0;								\\
+	for (int i = 0; i < 32; i++) {							\\
+		v = value(next, &rs->r[i]);						\\
+		switch (rs->r[i].op) {							\\
+		case 0: if (v == rs->r[i].val) matched++; break;			\\
+		case 1: if (v > rs->r[i].val) any = 1; break;				\\
+		case 2: if (v < rs->r[i].val) goto out; break;				\\
+		}									\\
+	}										\\
+out:											\\
+	hits[0] += matched;								\\
+	hits[1] += any;									\\
+	return 0;									\\
+}
+WALK(busy_hot, value_hot)
+WALK(busy_cold, value_cold)
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sum_hot, struct task_struct *p)
+{
+	__u32 zero = 0;
+	struct rules *rs = bpf_map_lookup_elem(&rule_map, &zero);
+
+	if (!rs)
+		return 0;
+	for (int i = 0; i < 32; i++)
+		hits[2] += value_hot(p, &rs->r[i]);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sum_cold, struct task_struct *p)
+{
+	__u32 zero = 0;
+	struct rules *rs = bpf_map_lookup_elem(&rule_map, &zero);
+
+	if (!rs)
+		return 0;
+	for (int i = 0; i < 32; i++)
+		hits[3] += value_cold(p, &rs->r[i]);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
