@@ -648,7 +648,7 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
     shims: { 'sysmonmsgop.h': '' },
     generated: { 'sysinternalsEBPFoffsets.h': ['../SysinternalsEBPF', 'python3', 'generateUnameOffsets.py', 'offsetsNeeded.json', 'PUBLIC_HEADER'] },
   }),
-  // Thirtieth session (fresh30a): projects none of us had read, measured before any rule was written for them.
+  // Sixteenth session (fresh30a): projects none of us had read, measured before any rule was written for them.
   // tasks/system_probe.py (ninja_define_co_re_compiler + get_co_re_build_flags): clang -target bpf -D__KERNEL__
   // -D__BPF_TRACING__ -DKBUILD_MODNAME="ddsysprobe" -D__TARGET_ARCH_x86 -D__x86_64__ -Wall -O2 -fno-stack-protector
   // -fno-unwind-tables -fno-asynchronous-unwind-tables -fno-jump-tables -fmerge-all-constants -Ipkg/ebpf/c
@@ -690,7 +690,7 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
       { ...base, name: 'odigos-io/runtime-detector small', defines: ['SMALL_PROGRAM'] },
     ];
   },
-  // Thirtieth session (fresh30b): projects none of us had read, measured before any rule was written for them.
+  // Sixteenth session (fresh30b): projects none of us had read, measured before any rule was written for them.
   // Makefile + control/control.go, trace/trace.go: bpf2go (cilium/ebpf v0.20: -O2 -g -mcpu=v1) -cflags "-O2 -Wall
   // -Werror -DMAX_MATCH_SET_LEN=1024" kern/X.c; the dae_bpf_headers submodule (checked out at kern/headers: its own
   // vmlinux.h and libbpf headers, included by quote)
