@@ -5442,10 +5442,7 @@ char LICENSE[] SEC("license") = "GPL";
       const src = path.join(dir, `${shape.name}.bpf.c`);
       const obj = path.join(dir, `${shape.name}.bpf.o`);
       fs.writeFileSync(src, HEAD + shape.text);
-      compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-      const agree = await compareProgram(await createAnalyzer(), { name: shape.name, arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
-      assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
-      assert.strictEqual(agree.crash, undefined);
+      const agree = await agreesWithClang(src, obj, shape.name);
       assert.ok(agree.relocations >= shape.min, `${agree.relocations} relocations`);
     });
   }
@@ -5642,6 +5639,16 @@ int BPF_PROG(on_exec)
 `;
 }
 
+/** Compiles `src` with clang (x86, the fixtures' includes), compares the live sites with the object's relocations and
+ * asserts none missing, extra or merged and no crash; the comparison, for the caller's own count checks. */
+async function agreesWithClang(src: string, obj: string, name: string): Promise<Awaited<ReturnType<typeof compareProgram>>> {
+  compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
+  const agree = await compareProgram(await createAnalyzer(), { name, arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
+  assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
+  assert.strictEqual(agree.crash, undefined);
+  return agree;
+}
+
 describe('held-out shapes: a switch on a constant size folds before the unroller weighs the loop (const_switch)', function () {
   this.timeout(300_000);
   let dir: string;
@@ -5655,10 +5662,7 @@ describe('held-out shapes: a switch on a constant size folds before the unroller
     const src = path.join(dir, 'ancestry.bpf.c');
     const obj = path.join(dir, 'ancestry.bpf.o');
     fs.writeFileSync(src, constSwitchShape());
-    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-    const agree = await compareProgram(await createAnalyzer(), { name: 'const_switch', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
-    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
-    assert.strictEqual(agree.crash, undefined);
+    const agree = await agreesWithClang(src, obj, 'const_switch');
     assert.strictEqual(agree.relocations, 80);
   });
 });
@@ -5690,10 +5694,7 @@ HOOK("tcp_connect") int BPF_KPROBE(on_connect, struct sock *sk) { return emit(sk
 HOOK("tcp_close") int BPF_KPROBE(on_close, struct sock *sk) { return emit(sk) + BPF_CORE_READ(sk, sk_rcvbuf); }
 SEC("kprobe/\\164cp_\\x73" "endmsg") int BPF_KPROBE(on_send, struct sock *sk) { return emit(sk); }
 `);
-    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-    const agree = await compareProgram(await createAnalyzer(), { name: 'section_escapes', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
-    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
-    assert.strictEqual(agree.crash, undefined);
+    const agree = await agreesWithClang(src, obj, 'section_escapes');
     assert.ok(agree.relocations >= 4, `${agree.relocations} relocations`);
   });
 });
@@ -5746,10 +5747,7 @@ int BPF_KPROBE(on_unlink, void *idmap, struct inode *dir, struct dentry *d)
 	return 0;
 }
 `);
-    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-    const agree = await compareProgram(await createAnalyzer(), { name: 'local_loads_across', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
-    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
-    assert.strictEqual(agree.crash, undefined);
+    const agree = await agreesWithClang(src, obj, 'local_loads_across');
     assert.ok(agree.relocations >= 30, `${agree.relocations} relocations`);
   });
 });
@@ -5794,10 +5792,7 @@ int BPF_PROG(on_exec)
 	return 0;
 }
 `);
-    compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-    const agree = await compareProgram(await createAnalyzer(), { name: 'pragma_count_expr', arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
-    assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
-    assert.strictEqual(agree.crash, undefined);
+    const agree = await agreesWithClang(src, obj, 'pragma_count_expr');
     assert.ok(agree.relocations >= 30, `${agree.relocations} relocations`);
   });
 });
