@@ -1748,8 +1748,11 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   // inode compared in each copy of kvisor's walk beside its task: measured, then the per-copy pointers' offsets are
   // rematerialised per copy, only the invariant pointer's address alternates; without one, as before: probe seed
   // 110's parent walk, its tp_btf arguments named in the loop, alternates)
-  const invIds = ALT_INV ? new Set(end.loopInv ?? []) : new Set<string>();
-  if (ALT_INV && carried.some((x) => x.c === 'a' && x.b !== undefined && invIds.has(copy.id(x.b).replace(/#\d+$/, '')))) {
+  // (alt_inv: the loop's invariants; a base is a variable's version, `task#1`, and the loop writes none of an
+  // invariant's, so any version is the one before)
+  const inv = ALT_INV ? new Set(end.loopInv ?? []) : new Set<string>();
+  const fixed = (x: Extract<FlowEv, { s: RawSite }>): boolean => x.c === 'a' && x.b !== undefined && inv.has(copy.id(x.b).replace(/#\d+$/, ''));
+  if (ALT_INV && carried.some(fixed)) {
     const named = new Set([...live].map((id) => id.replace(/#\d+$/, '')));
     for (const id of end.loopInv ?? []) if (!named.has(id)) live.add(id);
   }
@@ -1765,9 +1768,6 @@ function alternate(evs: FlowEv[], trips: number, first: number, end: State, st: 
   // (measured, clang 14: kvisor's get_pid_in_ns, `BPF_CORE_READ(task, group_leader, thread_pid, numbers[level -
   // i].ns, ns.inum)` over 10 copies: 2480's group_leader MOV every other copy, the per-copy pointers' offsets
   // rematerialised per copy)
-  const inv = ALT_INV ? new Set(end.loopInv ?? []) : new Set<string>();
-  // (a base is a variable's version, `task#1`; the loop writes none of an invariant's, so any version is the one before)
-  const fixed = (x: Extract<FlowEv, { s: RawSite }>): boolean => x.c === 'a' && x.b !== undefined && inv.has(copy.id(x.b).replace(/#\d+$/, ''));
   const fits = addrs + live.size <= CALLEE_SAVED;
   if (!fits && !carried.some(fixed)) return;
   const room = carried.length + live.size < CALLEE_SAVED;
