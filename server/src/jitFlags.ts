@@ -72,6 +72,13 @@ export function settleServerJitFlags(): boolean {
   return true;
 }
 
+/** The V8 flags the server's modules are compiled under from its start (applyServerJitFlags): the key of the CLI's
+ * code cache for `corelens lsp` (bin/corelens.js), whose data V8 takes only under the same flags. */
+export function serverStartupFlags(): string {
+  if (process.env.CORELENS_V8_FLAGS !== undefined) return process.env.CORELENS_V8_FLAGS.trim();
+  return startupBudgetOn() ? `${SERVER_V8_FLAGS} ${STARTUP_BUDGET}` : SERVER_V8_FLAGS;
+}
+
 /** Runs `fn` (the bundle's code cache being written) under the flags the process started with, so a next start,
  * which compiles under them, takes the cache. */
 export function withStartupJitFlags<T>(fn: () => T): T {
