@@ -64,6 +64,12 @@ export function applyServerJitFlags(): void {
   if (startupBudgetOn() && !settled()) v8.setFlagsFromString(STARTUP_BUDGET);
 }
 
+/** Whether the server runs under its steady budget already (settled, or no start-up budget at all): nothing left to
+ * settle, so the analyses' pauses need not read the main thread's CPU time for it (server.ts settleWhenLong). */
+export function serverJitSettled(): boolean {
+  return settled() || !startupBudgetOn();
+}
+
 /** The server's start-up is over: the budget of SERVER_V8_FLAGS from now on. True the first time it changed. */
 export function settleServerJitFlags(): boolean {
   if (settled() || !startupBudgetOn()) return false;
