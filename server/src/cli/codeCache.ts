@@ -131,8 +131,9 @@ const SERVER_HOOK = Symbol.for('corelens.codeCache');
 export function installCodeCache(root: string, flags: string, server?: ServerCodeCache): void {
   const dir = cacheSubdir('code-cache');
   if (!dir) return;
-  // where it is, for the threads this process starts (check/workerEntry.ts)
-  (globalThis as unknown as Record<symbol, unknown>)[INSTALLED] = { root, flags } satisfies InstalledCodeCache;
+  // where it is, for the threads this process starts (check/workerEntry.ts); not the server's: its budget settles after
+  // the first diagnostics (jitFlags.ts), so threads started later would compile under other flags than the key says
+  if (!server) (globalThis as unknown as Record<symbol, unknown>)[INSTALLED] = { root, flags } satisfies InstalledCodeCache;
   const key = crypto.createHash('sha256').update(`${process.version}\0${process.versions.v8}\0${process.arch}\0${flags}\0${root}`).digest('hex').slice(0, 24);
   const file = path.join(dir, `cli-${key}.bin`);
   const old = readCache(file);
