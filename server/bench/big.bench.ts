@@ -185,7 +185,8 @@ function applyLineEdit(text: string, line: number, character: number, ch: string
   return text.slice(0, at + character) + ch + text.slice(at + character + 1);
 }
 
-/** An entry that runs the CLI under the V8 profiler (NODE_OPTIONS refuses --cpu-prof) and writes the profile on exit. */
+/** An entry that runs the CLI under the V8 profiler (NODE_OPTIONS refuses --cpu-prof) and writes the profile on exit:
+ * bin/corelens.js as the bench starts it (its argv is `lsp --stdio`), so the profile has the server's code cache too. */
 function profilingEntry(dir: string, out: string): string {
   const file = path.join(dir, 'profiled-corelens.js');
   fs.writeFileSync(file, `const inspector = require('inspector');
@@ -196,7 +197,7 @@ s.post('Profiler.enable');
 s.post('Profiler.setSamplingInterval', { interval: 200 });
 s.post('Profiler.start');
 process.on('exit', () => s.post('Profiler.stop', (e, r) => { if (!e) fs.writeFileSync(${JSON.stringify(out)} + '/server-' + process.pid + '.cpuprofile', JSON.stringify(r.profile)); }));
-require(${JSON.stringify(path.join(REPO, 'server', 'out', 'src', 'cli', 'main.js'))}).runProcess(['lsp', '--stdio']);
+require(${JSON.stringify(path.join(REPO, 'server', 'bin', 'corelens.js'))});
 `);
   return file;
 }

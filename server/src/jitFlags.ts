@@ -64,12 +64,25 @@ export function applyServerJitFlags(): void {
   if (startupBudgetOn() && !settled()) v8.setFlagsFromString(STARTUP_BUDGET);
 }
 
+/** Whether the server runs under its steady budget already (settled, or no start-up budget at all): nothing left to
+ * settle, so the analyses' pauses need not read the main thread's CPU time for it (server.ts settleWhenLong). */
+export function serverJitSettled(): boolean {
+  return settled() || !startupBudgetOn();
+}
+
 /** The server's start-up is over: the budget of SERVER_V8_FLAGS from now on. True the first time it changed. */
 export function settleServerJitFlags(): boolean {
   if (settled() || !startupBudgetOn()) return false;
   (globalThis as Record<symbol, unknown>)[SETTLED] = true;
   v8.setFlagsFromString(STEADY_BUDGET);
   return true;
+}
+
+/** The V8 flags the server's modules are compiled under from its start (applyServerJitFlags): the key of the CLI's
+ * code cache for `corelens lsp` (bin/corelens.js), whose data V8 takes only under the same flags. */
+export function serverStartupFlags(): string {
+  if (process.env.CORELENS_V8_FLAGS !== undefined) return process.env.CORELENS_V8_FLAGS.trim();
+  return startupBudgetOn() ? `${SERVER_V8_FLAGS} ${STARTUP_BUDGET}` : SERVER_V8_FLAGS;
 }
 
 /** Runs `fn` (the bundle's code cache being written) under the flags the process started with, so a next start,

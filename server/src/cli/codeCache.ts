@@ -114,15 +114,26 @@ function readCache(file: string): Map<string, Entry> {
   return out;
 }
 
+/** The language server's use of the cache (`corelens lsp`, bin/corelens.js): `wrap` runs the write under the V8 flags
+ * the process started with (jitFlags.ts withStartupJitFlags: the server settles its budget after its first
+ * diagnostics, and V8 rejects data made under other flags). */
+export interface ServerCodeCache { wrap<T>(fn: () => T): T }
+
+/** The hook the server reads and calls once its first diagnostics are out (earlyStart.ts codeCacheState and
+ * saveCodeCache; the bundle's launcher, client/src/serverLoader.ts, sets the same one). */
+const SERVER_HOOK = Symbol.for('corelens.codeCache');
+
 /**
  * Installs the cache for modules under `root` (server/out) for the rest of the process; `flags` are the V8 flags the
- * process runs with (applied before this call). Returns at once when the cache is disabled.
+ * process runs with (applied before this call). Returns at once when the cache is disabled. `server`: the process is
+ * the language server, which writes the cache after its first diagnostics (the hook) rather than only at exit.
  */
-export function installCodeCache(root: string, flags: string): void {
+export function installCodeCache(root: string, flags: string, server?: ServerCodeCache): void {
   const dir = cacheSubdir('code-cache');
   if (!dir) return;
-  // where it is, for the threads this process starts (check/workerEntry.ts)
-  (globalThis as unknown as Record<symbol, unknown>)[INSTALLED] = { root, flags } satisfies InstalledCodeCache;
+  // where it is, for the threads this process starts (check/workerEntry.ts); not the server's: its budget settles after
+  // the first diagnostics (jitFlags.ts), so threads started later would compile under other flags than the key says
+  if (!server) (globalThis as unknown as Record<symbol, unknown>)[INSTALLED] = { root, flags } satisfies InstalledCodeCache;
   const key = crypto.createHash('sha256').update(`${process.version}\0${process.versions.v8}\0${process.arch}\0${flags}\0${root}`).digest('hex').slice(0, 24);
   const file = path.join(dir, `cli-${key}.bin`);
   const old = readCache(file);
@@ -171,8 +182,9 @@ export function installCodeCache(root: string, flags: string): void {
     const wrapper = script.runInThisContext() as (e: unknown, r: NodeRequire, m: Module, f: string, d: string, i: typeof importBuiltin) => unknown;
     return wrapper.call(mod.exports, mod.exports, req, mod, filename, path.dirname(filename), importBuiltin);
   };
-  process.once('exit', () => {
-    if (!dirty) return;
+  /** Writes the file (every module compiled so far, with the functions they compiled) when anything was new. */
+  const write = (): boolean => {
+    if (!dirty) return false;
     try {
       // every module of this run (with the functions it compiled), plus the entries of modules it did not load
       const index: [string, string, number][] = [];
@@ -197,12 +209,30 @@ export function installCodeCache(root: string, flags: string): void {
       codeCacheStats.written = true;
       // one file per node, V8 flags and install: the newest few stay (an upgrade or a new checkout leaves the old)
       keepNewest(dir, (f) => f.startsWith('cli-') && f.endsWith('.bin'), MAX_FILES);
+      dirty = false;
+      return true;
     } catch {
       // a read-only home: the next run compiles, as without a cache
+      return false;
     }
+  };
+  process.once('exit', () => {
+    if (dirty) { if (server) server.wrap(write); else write(); }
     if (process.env.CORELENS_DEBUG_CODE_CACHE) process.stderr.write(`${debugLabel()}: ${JSON.stringify(codeCacheStats)}\n`);
   });
-  if (process.env.CORELENS_DEBUG_CODE_CACHE) process.once('exit', () => { if (!dirty) process.stderr.write(`${debugLabel()}: ${JSON.stringify(codeCacheStats)}\n`); });
+  if (server) {
+    // the server's modules load at its start and its first analysis compiles most of the functions an editing session
+    // runs: the file is written once, after the first diagnostics (the server calls save), or at exit before them
+    let saved: 'created' | 'failed' | undefined;
+    (globalThis as unknown as Record<symbol, unknown>)[SERVER_HOOK] = {
+      get state(): string {
+        if (saved) return saved;
+        return !dirty ? 'used (the CLI\'s modules)' : codeCacheStats.rejected ? 'rejected' : 'none';
+      },
+      save(): void { if (dirty) saved = server.wrap(write) ? 'created' : 'failed'; },
+      marks: [],
+    };
+  }
 }
 
 /** The debug line's label: a worker thread's (check/workerEntry.ts) apart from the process's. */

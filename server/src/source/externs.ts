@@ -44,6 +44,58 @@ const RESERVED_KFUNCS = process.env.CORELENS_RESERVED_KFUNCS !== '0';
 /** CORELENS_SYMBOL_ORDER=0: the undefined symbols' order is estimated as before (the roots in unit order, what static
  * non-inline callees name after everything), not from clang's module order (moduleOrder). */
 const SYMBOL_ORDER = process.env.CORELENS_SYMBOL_ORDER !== '0';
+
+/**
+ * What the externs' token scans (asm symbols, implicit functions, memcmp calls, error attributes) need of one function
+ * body, found in one pass and kept per body. Why: emittedExterns ran four scans over every token of every body (the
+ * document's and its headers') on every analysis and arch, ~28 ms per arch on issue 12's 8,000-line program even when
+ * it declares no extern at all; a body is the same token array while its function is (the arches' analyzers share
+ * their definitions, sharedFunctions.ts adoptDefs, and an edit keeps every unchanged function's), so each is scanned
+ * once. Exact: each rule below runs its own code on the bodies the summary says it can match, in the same order.
+ * CORELENS_EXTERN_SCAN_MEMO=0 scans every body each time, as before (tests compare).
+ */
+export const externScanMemo = { on: process.env.CORELENS_EXTERN_SCAN_MEMO !== '0', scanned: 0, reused: 0 };
+
+interface BodyScan {
+  /** An `asm` / `__asm__` / `__asm` keyword with a `(` within its next three tokens (the asm rule's own test). */
+  readonly asm: boolean;
+  /** Names in a call's callee position (`n(`, not after `.` or `->`), each once, in order of first such call. */
+  readonly calls: readonly string[];
+  /** `__builtin_memcmp(` / `memcmp(` (not after `.` or `->`) appear. */
+  readonly builtinMemcmp: boolean;
+  readonly plainMemcmp: boolean;
+  /** An `extern` token appears (the only start errorAttributed reads). */
+  readonly extern: boolean;
+}
+
+const bodyScans = new WeakMap<readonly Token[], BodyScan>();
+
+/** The scan summary of a function body (one pass, then kept while the body is). */
+function bodyScan(b: readonly Token[]): BodyScan {
+  const have = bodyScans.get(b);
+  if (have) { externScanMemo.reused++; return have; }
+  externScanMemo.scanned++;
+  let asm = false;
+  let builtinMemcmp = false;
+  let plainMemcmp = false;
+  let extern = false;
+  const seen = new Set<string>();
+  const calls: string[] = [];
+  for (let k = 0; k < b.length; k++) {
+    const t = b[k]!.s;
+    if (t === 'extern') extern = true;
+    else if ((t === 'asm' || t === '__asm__' || t === '__asm') && !asm) asm = b.slice(k + 1, k + 4).some((x) => x.s === '(');
+    if (k + 1 >= b.length || b[k + 1]!.s !== '(') continue;
+    if (t === '__builtin_memcmp') builtinMemcmp = true;
+    const prev = b[k - 1]?.s;
+    if (prev === '.' || prev === '->') continue;
+    if (t === 'memcmp') plainMemcmp = true;
+    if (!seen.has(t)) { seen.add(t); calls.push(t); }
+  }
+  const scan: BodyScan = { asm, calls, builtinMemcmp, plainMemcmp, extern };
+  bodyScans.set(b, scan);
+  return scan;
+}
 /** Above this many (preprocessed) body tokens, LLVM -O2 keeps a plain static function called from two places or more
  * as a subprogram of its own and inlines a global one nowhere: calibrated on systing's and sched-ext's objects (the
  * static functions their symbol tables list against those they inline), not LLVM's cost model itself. */
@@ -175,6 +227,7 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
   if (ASM_SYMBOLS) {
     for (const f of byName.values()) {
       const b = f.def.body!;
+      if (externScanMemo.on && !bodyScan(b).asm) continue;
       for (let k = 0; k < b.length; k++) {
         const t = b[k]!.s;
         if ((t !== 'asm' && t !== '__asm__' && t !== '__asm') || !b.slice(k + 1, k + 4).some((x) => x.s === '(')) continue;
@@ -198,7 +251,26 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
   // 'bpf_dynptr_from_skb': -2"; verdict/externs.ts noBtfFailure, fixture verdict/programs/kfunc_undeclared.bpf.c).
   // Only a name the unit declares as nothing (function, variable, type, enumerator) and names only as a callee; not
   // clang's builtins nor the C library functions clang knows without a declaration.
-  if (IMPLICIT_FUNCS) {
+  if (IMPLICIT_FUNCS && externScanMemo.on) {
+    // the loop below per distinct callee of each body, in order of first call: a name's later calls in the same body
+    // meet the same tests (the position test is the summary's), so only its first can declare it; the tests on the
+    // name alone are kept per name
+    const named = new Map<string, boolean>();
+    for (const f of byName.values()) {
+      const b = f.def.body!;
+      for (const n of bodyScan(b).calls) {
+        if (declared.has(n)) continue;
+        let other = named.get(n);
+        if (other === undefined) {
+          other = !implicitCandidate(n) || byName.has(n) || env.func(n) !== undefined || env.global(n) !== undefined || env.typedef(n) !== undefined || env.enumConst(n) !== undefined;
+          named.set(n, other);
+        }
+        if (other) continue;
+        if (f.def.params.some((p) => p.name === n) || b.some((t, j) => t.s === n && b[j + 1]?.s !== '(')) continue;
+        declared.set(n, { d: { name: n, type: VOID, section: '.ksyms', weak: false, linked: true, noBtf: true }, own: true });
+      }
+    }
+  } else if (IMPLICIT_FUNCS) {
     for (const f of byName.values()) {
       const b = f.def.body!;
       for (let k = 0; k + 1 < b.length; k++) {
@@ -220,6 +292,12 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
     let plain = false;
     for (const f of byName.values()) {
       const b = f.def.body!;
+      if (externScanMemo.on) {
+        const sc = bodyScan(b);
+        builtin ||= sc.builtinMemcmp;
+        plain ||= sc.plainMemcmp;
+        continue;
+      }
       for (let k = 0; k + 1 < b.length; k++) {
         if (b[k + 1]!.s !== '(') continue;
         if (b[k]!.s === '__builtin_memcmp') builtin = true;
@@ -233,7 +311,7 @@ export function emittedExterns(env: TypeEnv, defs: readonly DefinedFunction[], o
   // error_attr: a function declared `__attribute__((error(..)))` in a body (tetragon's errmetrics compile_error, the
   // kernel's compiletime_assert) is one clang fails the build for if any call of it survives optimisation; so in an
   // object that compiled, none did: never an extern, whatever the walk below cannot fold (`!__builtin_constant_p(id)`)
-  if (ERROR_ATTR) for (const n of errorAttributed(byName.values())) declared.delete(n);
+  if (ERROR_ATTR) for (const n of errorAttributed(externScanMemo.on ? [...byName.values()].filter((f) => bodyScan(f.def.body!).extern) : byName.values())) declared.delete(n);
   if (!declared.size) return [];
   // only functions that name an extern, or name (call, take) one that does, can make clang emit one: the others are
   // never parsed again (a token scan, to the fixpoint over the names functions mention)
