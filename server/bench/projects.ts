@@ -29,7 +29,8 @@
 // bpftune, libbpf-rs, bad-bpf, systing, below, bpfsnoop, hello-libbpfgo, eunomia-bpf, libbpfgo, boopkit, netdata, otel-go,
 // skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx, and fresh19's pyroscope, bouheki, skbtracer,
 // caretta, skbdump, xdp-tools, coolbpf, sysak, and fresh21b's aws-network-policy-agent, kvisor, ebpf-apps, perforator, bpfcontain,
-// and fresh30a's datadog-agent, tarian-detector, runtime-detector, and fresh30b's dae, lightfoot, harpoon, perf).
+// and fresh30a's datadog-agent, tarian-detector, runtime-detector, and fresh30b's dae, lightfoot, harpoon, perf, and fresh31a's delve, l3af, linux-samples, alaz,
+// ingress-node-firewall).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -720,6 +721,43 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
     include: ['tools/perf/util/bpf_skel/vmlinux', 'tools/include/uapi'], defines: [], ownVmlinux: true, multiarch: true,
     cflags: ['-fno-stack-protector'],
   }),
+  // Seventeenth session (fresh31a): more projects none of us had read, measured raw before any rule.
+  // pkg/proc/internal/ebpf/helpers.go: go:generate bpf2go -target amd64 trace bpf/trace.bpf.c -- -I./bpf/include (bpf2go's
+  // -O2 -mcpu=v1 -g; its own vmlinux.h; libbpf headers from the system: --libbpf's)
+  'delve': (root) => ({
+    name: 'go-delve/delve ebpf tracer', root, files: ['pkg/proc/internal/ebpf/bpf/trace.bpf.c'],
+    include: ['pkg/proc/internal/ebpf/bpf/include'], defines: [], ownVmlinux: true, cflags: ['-mcpu=v1'],
+  }),
+  // */Makefile: clang -g -O2 -target bpf -I. -I<linux-headers>/tools/lib ... -D__TARGET_ARCH_x86 -emit-llvm -c X.bpf.c
+  // | llc -march=bpf (the pipe's codegen is clang's own at -O2); vmlinux.h from the running kernel's BTF (the generated
+  // one); libbpf's headers from the kernel tree's tools/lib (--libbpf's). Only the programs on vmlinux.h (the others
+  // build against the machine's kernel headers and read no kernel struct)
+  'l3af': (root) => ({
+    name: 'l3af-project eBPF-Package-Repository', root, files: ['connection-limit/connection_limit.bpf.c', 'examples/probes/*/*.bpf.c'],
+    include: [], defines: [],
+  }),
+  // samples/bpf/Makefile ($(obj)/%.bpf.o): clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wno-compare-distinct-pointer-types
+  // -I$(obj) (vmlinux.h from bpftool: the generated one) -I include -I samples/bpf -I tools/include -I$(LIBBPF_INCLUDE)
+  // (--libbpf's) $(CLANG_SYS_INCLUDES) (<linux/version.h>: the system's). Only the files read from the stored index
+  // (SOURCE.txt in the checkout dir lists them; tracex5 needs the generated syscall_nrs.h)
+  'linux-samples': (root) => ({
+    name: 'linux samples/bpf', root, files: ['samples/bpf/*.bpf.c'], include: ['samples/bpf'], defines: [], multiarch: true,
+    cflags: ['-Wno-compare-distinct-pointer-types'],
+  }),
+  // Makefile generate + ebpf/c/generate.go: bpf2go -cc clang-14 -cflags "-O2 -g -Wall -Werror -D__TARGET_ARCH_x86" bpf bpf.c
+  // -- -I../headers (bpf2go's -mcpu=v1; bpf.c #includes the other .c files; its own compact kernel types in
+  // headers/common.h and libbpf headers as <bpf/...>: --libbpf's; <sys/socket.h> from the system)
+  'alaz': (root) => ({
+    name: 'getanteon/alaz', root, files: ['ebpf/c/bpf.c'], include: ['ebpf/headers'], defines: [], ownVmlinux: true,
+    multiarch: true, shims: STUBS32, cflags: ['-mcpu=v1'],
+  }),
+  // pkg/ebpf/ingress_node_firewall_loader.go: go:generate bpf2go -cc clang -cflags "-O2 -g -Wall -Werror" -target amd64
+  // ... ../../bpf/ingress_node_firewall_kernel.c -- -I ../../bpf/headers -I/usr/include/x86_64-linux-gnu/ (bpf2go's
+  // -mcpu=v1 -D__TARGET_ARCH_x86; its own vmlinux.h and libbpf headers)
+  'ingress-node-firewall': (root) => ({
+    name: 'openshift/ingress-node-firewall', root, files: ['bpf/ingress_node_firewall_kernel.c'], include: ['bpf/headers'],
+    defines: [], ownVmlinux: true, ownLibbpf: true, multiarch: true, shims: STUBS32, cflags: ['-mcpu=v1'],
+  }),
 };
 
 /** xdp-tools' configure: the libbpf functions it probes, all present in its libbpf submodule (HAVE_FEATURES). */
@@ -753,6 +791,8 @@ export const HELD_DIRS: Record<string, string> = {
   'bpfcontain': 'bpfcontain-rs', 'datadog-agent': 'datadog-agent',
   'tarian-detector': 'tarian-detector', 'runtime-detector': 'runtime-detector', 'dae': 'dae',
   'lightfoot': 'ebpf-transport-monitoring', 'harpoon': 'harpoon', 'perf': 'linux-perf',
+  'delve': 'delve', 'l3af': 'l3af', 'linux-samples': 'linux-samples-bpf',
+  'alaz': 'alaz', 'ingress-node-firewall': 'ingress-node-firewall',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 

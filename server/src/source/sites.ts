@@ -3822,7 +3822,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function exactConds(x: Expr, when: boolean, depth: number): ParamCond[] | undefined {
     if (depth > 8) return undefined;
     const pi = (e: Expr) => (e.e === 'id' ? (lookupParam(e.name) ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : aliasParam(e.name)) : -1);
-    while (x.e === 'cast') x = x.x;
+    while (x.e === 'cast' || unexpect(x) !== x) x = x.e === 'cast' ? x.x : unexpect(x);
     if (x.e === 'unary' && x.op === '!') return exactConds(x.x, !when, depth + 1);
     if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
     if (x.e !== 'binary') return undefined;
@@ -3846,6 +3846,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function paramConds(x: Expr, when: boolean, depth: number): ParamCond[] {
     if (depth > 8) return [];
     const pi = (e: Expr) => (e.e === 'id' ? (lookupParam(e.name) ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : aliasParam(e.name)) : -1);
+    x = unexpect(x);
     if (x.e === 'unary' && x.op === '!') return paramConds(x.x, !when, depth + 1);
     if (x.e === 'id' && pi(x) >= 0) return [{ param: pi(x), eq: !when, v: 0n }];
     const pf = paramField(x);
@@ -4950,7 +4951,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   function paramTest(c: Expr): { param: number; op: string; k: bigint } | undefined {
     if (!CONST_ARMS) return undefined;
     let neg = false;
-    while ((c.e === 'unary' && c.op === '!') || c.e === 'cast') { if (c.e === 'unary') neg = !neg; c = c.x; }
+    while ((c.e === 'unary' && c.op === '!') || c.e === 'cast' || unexpect(c) !== c) { if (c.e === 'unary') { neg = !neg; c = c.x; } else c = c.e === 'cast' ? c.x : unexpect(c); }
     const idx = (e: Expr): number => {
       while (e.e === 'cast') e = e.x;
       if (e.e !== 'id' || (writes.get(e.name) ?? 0) > 0 || addrTaken.has(e.name)) return -1;
@@ -6472,6 +6473,20 @@ const CONST_ARMS = process.env.CORELENS_CONST_ARMS !== '0';
  * FoldBranchToCommonDest merging: sites.ts chainProb). */
 const FOLD_CONDS = process.env.CORELENS_FOLD_CONDS !== '0';
 const NAND = process.env.CORELENS_NAND !== '0';
+/**
+ * CORELENS_EXPECT_PARAMS=0: `__builtin_expect(x, c)` around a test of a parameter (`if (likely(is_v4))`) tells no
+ * condition on the parameter, as before. clang lowers the builtin to llvm.expect, which LowerExpectIntrinsic replaces
+ * by its first operand (leaving only branch weights) before the inliner runs, so once a caller's constant reaches the
+ * parameter InstSimplify folds the branch as for `if (is_v4)`: the other arm has no relocation (openshift's
+ * ingress-node-firewall: ip_extract_l4info(.., is_v4) called with 1 and 0).
+ */
+const EXPECT_PARAMS = process.env.CORELENS_EXPECT_PARAMS !== '0';
+/** expect_params: `x` of `__builtin_expect(x, c)` / `__builtin_expect_with_probability(x, c, p)`, else `x` itself. */
+function unexpect(x: Expr): Expr {
+  while (EXPECT_PARAMS && x.e === 'call' && x.fn.e === 'id' && ((x.fn.name === '__builtin_expect' && x.args.length === 2)
+    || (x.fn.name === '__builtin_expect_with_probability' && x.args.length === 3))) x = x.args[0]!;
+  return x;
+}
 /** CORELENS_INDUCTION_DO_ONCE=0: a `do { } while (0)` in a loop's body keeps the loop from being split (before/after). */
 const DO_ONCE = process.env.CORELENS_INDUCTION_DO_ONCE !== '0';
 /**

@@ -359,6 +359,10 @@
 //   - rolled_remat (fresh30b, linux perf's sample_filter): a check a rolled loop's body tests first, hoisted by
 //     MachineLICM, is rematerialised after each helper call in the body's arms when r6-r9 hold what the body uses
 //     every iteration: one record more per call (CORELENS_CSE_ROLLED_REMAT, cse.ts rolledRemat).
+//   - expect_params (fresh31a, openshift's ingress-node-firewall): a shared L4 parser `if (likely(is_v4)) {..iph->protocol}
+//     else {..ip6->nexthdr}` called with the constants 1 and 0: llvm.expect is its first operand to InstSimplify, so
+//     each inlined copy keeps one arm (one record each); the model read `__builtin_expect(..)` as no test of the
+//     parameter and kept both arms per copy (CORELENS_EXPECT_PARAMS, sites.ts unexpect).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -4121,6 +4125,72 @@ char LICENSE[] SEC("license") = "GPL";
   // union (BPFAbstractMemberAccess drops the chain for `&fd[1]`, fd a `struct file **`, or a `long *`), rooted at the
   // pointee with its typedef stripped (`atomic_t *`: the anonymous struct); outside the builtin only a variable or a
   // preserve_access_index member is indexed so (clang's IsPreserveAIArrayBase: a cast's value is not)
+  // expect_params: `likely(flag)` / `__builtin_expect(flag, 0)` on a parameter each caller passes a constant decides the arm
+  { name: 'expect_params', min: 8, text: `#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+__u32 seen[8];
+/* a firewall's shared L4 parser: which header by a constant flag of each caller */
+static __always_inline int l4proto(void *data, void *end, __u8 *proto, __u8 v4)
+{
+	void *p = data + sizeof(struct ethhdr);
+	if (likely(v4)) {
+		struct iphdr *ip = p;
+		p += sizeof(struct iphdr);
+		if (unlikely(p > end))
+			return -1;
+		*proto = ip->protocol;
+	} else {
+		struct ipv6hdr *ip6 = p;
+		p += sizeof(struct ipv6hdr);
+		if (unlikely(p > end))
+			return -1;
+		*proto = ip6->nexthdr;
+	}
+	return 0;
+}
+static __always_inline __u32 v4_lookup(void *data, void *end)
+{
+	__u8 proto = 0;
+	if (unlikely(l4proto(data, end, &proto, 1) < 0))
+		return 1;
+	seen[0] = proto;
+	return 0;
+}
+static __always_inline __u32 v6_lookup(void *data, void *end)
+{
+	__u8 proto = 0;
+	if (unlikely(l4proto(data, end, &proto, 0) < 0))
+		return 1;
+	seen[1] = proto;
+	return 0;
+}
+SEC("xdp") int fw_expect(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	if (data + sizeof(*eth) > end)
+		return XDP_DROP;
+	switch (eth->h_proto) {
+	case bpf_htons(0x0800): return v4_lookup(data, end);
+	case bpf_htons(0x86DD): return v6_lookup(data, end);
+	}
+	return XDP_PASS;
+}
+/* the flag tested the other way round, __builtin_expect written out, in a tracing helper */
+static __always_inline __u64 pick(struct task_struct *t, int parent)
+{
+	if (__builtin_expect(parent == 0, 1))
+		return t->pid;
+	return t->real_parent->tgid;
+}
+SEC("tp_btf/sched_process_fork") int BPF_PROG(fork_expect, struct task_struct *parent, struct task_struct *child)
+{
+	seen[2] = pick(child, 0);
+	seen[3] = pick(parent, 1);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
   { name: 'ptr_index', min: 10, text: `typedef struct task_struct task_t;
 struct slots { struct task_struct *tasks; } __attribute__((preserve_access_index));
 long out[16];
