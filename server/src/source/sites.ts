@@ -299,6 +299,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the condition is a short circuit (`a || b`): a branch per operand, blocks of their own (cse.ts `alt_inv`) */ scb?: true }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
     /** a `break` of the innermost switch (cse.ts `pre_switch`: a way into the switch's join) */ brk?: true;
+    /** a `continue` or `goto`: the next iteration may start without what follows (sites.ts licm_loads) */ skip?: true;
     /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
 
 /** An if statement's condition as a comparison of two byte pointers plus constants (`data + 34 > data_end`, `*head +
@@ -4369,7 +4370,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'jump': {
         const b = breakable[breakable.length - 1];
-        flow.push(s.kind === 'break' && b?.sw ? { exit: 'jump', brk: true } : { exit: 'jump' });
+        flow.push(s.kind === 'break' && b?.sw ? { exit: 'jump', brk: true } : s.kind === 'break' ? { exit: 'jump' } : { exit: 'jump', skip: true });
         if (s.kind === 'break' && b) b.out += freq;
         // a break out of a switch: a path to the code after it, with its guards (FALL_JOIN)
         if (s.kind === 'break' && b?.join) {
@@ -5341,11 +5342,14 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const out = new Set<RawSite>();
     if (!LICM_HOIST) return out;
     const exits = (es: FlowEv[]): boolean => es.some((e) => 'exit' in e || ('sub' in e && (exits(e.sub) || (!!e.alt && exits(e.alt)))));
-    // licm_loads: the body's own direct loads that run on every iteration (top level, before any statement that may
-    // leave the loop or skip to its latch), their chain invariant and unclobbered (see LICM_LOADS)
+    // licm_loads: the body's own direct loads at its top level, their chain invariant and unclobbered (see
+    // LICM_LOADS). Before any exit LICM hoists them (they run on every iteration); after a break or return, each
+    // unrolled copy's load is dominated by the copy before's, which GVN (after the unroll, the same MemorySSA and
+    // TBAA facts) reuses: one record either way. A continue or goto before it lets the next copy start without it.
+    const skips = (es: FlowEv[]): boolean => es.some((e) => ('exit' in e && !!e.skip) || ('sub' in e && (skips(e.sub) || (!!e.alt && skips(e.alt)))));
     if (LICM_LOADS && !calls && !licm.any && !licm.stores.has('*')) {
       for (const e of evs) {
-        if ('exit' in e || ('sub' in e && (exits(e.sub) || (!!e.alt && exits(e.alt))))) break;
+        if (('exit' in e && e.exit === 'jump' && !e.brk) || ('sub' in e && (skips(e.sub) || (!!e.alt && skips(e.alt))))) break;
         if (!('s' in e) || !e.lic || written.has(e.lic.root)) continue;
         if (e.lic.tys.every((c) => c !== 'volatile' && c !== '*' && !licm.stores.has(c))) out.add(e.s);
       }
