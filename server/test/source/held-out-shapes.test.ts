@@ -257,7 +257,7 @@
 //     CORELENS_CSE_OFFSET_MOV.
 //   - licm_loads: a direct load in a loop body without calls or asm, run on every iteration, its pointer chain never
 //     written in the loop and no store there of a type clang's TBAA cannot tell from it, is hoisted by LICM before
-//     the unroll: one record for every copy (generated probes: 19 of seeds 1-200's 327 merged copies, 45 of 201-400's
+//     the unroll: one record for every copy (generated probes: 19 of seeds 1-200's 327 merged copies, 47 of 201-400's
 //     441). Kept per copy: a store of the same type, a union member (may-alias), a call in the body, an arm on a
 //     varying condition, a pointer the loop writes. CORELENS_LICM_LOADS.
 //   - load_pre_ways: the same PRE at other joins (generated probes): a ?: arm reading a local a probe read wrote is a
