@@ -1,4 +1,4 @@
-// `node server/out/bench/probes.js [--seed S] [--count N] [--keep DIR] [--arch x86|arm64] [--wide] [--without ..]`: random BPF programs
+// `node server/out/bench/probes.js [--seed S] [--count N] [--keep DIR] [--arch x86|arm64] [--wide] [--events] [--without ..]`: random BPF programs
 // built from C and libbpf constructs (helpers in a header and in the file, call contexts with constant arguments,
 // guards through field checks and knobs, loops, switches, early returns, every CO-RE read form), compiled by clang;
 // each program's live sites are compared with its object's relocations, as the corpus is. Why: the held-out
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     for (let seed = first; seed < first + count; seed++) {
       const dir = path.join(tmp, String(seed));
       fs.mkdirSync(dir);
-      const pair = generate(seed, without, process.argv.includes('--wide'));
+      const pair = generate(seed, without, process.argv.includes('--wide'), process.argv.includes('--events'));
       const r = await compareOnce(analyzer, dir, pair.header, pair.program, arch);
       if ('error' in r) {
         tot.failedCompile++;

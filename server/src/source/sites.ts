@@ -255,7 +255,9 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** an address through a null pointer (`&((T *)0)->m`: offsetof, container_of's offset): cse.ts `cof` */ nul?: true;
     /** container_of(&p->m, T, m)'s address ('a') and offset ('o') of one relocation, which cancel: cse.ts `cc` */ co?: 'a' | 'o';
     /** a check that is a `?:` arm's value (sites.ts preArms): cse.ts `pre` counts a second MOV for GVN's phi */ tv?: true;
-    /** a check computed in a `?:`'s condition (cse.ts `offset_mov`) */ tc?: true }
+    /** a check computed in a `?:`'s condition (cse.ts `offset_mov`) */ tc?: true;
+    /** licm_loads: a load's invariance facts, the variable its pointer chain starts from and the TBAA class of each
+     * load on the way (the pointers, then the value: sites.ts loopHoisted) */ lic?: { root: string; tys: string[] } }
   | { call: CallRef; bases?: (string | undefined)[]; /** per argument with no base, the named pointer an address
     * argument is computed from (`&e->hdr`: e), cse.ts `far` */ roots?: (string | undefined)[]; split?: SplitLoop; /** the arguments as written (exprKey), cse.ts `tails` */ akey?: string;
     /** hoist_calls: the arguments as written, one by one, and which of them are no instruction (a constant, `&global`) */
@@ -297,6 +299,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the condition is a short circuit (`a || b`): a branch per operand, blocks of their own (cse.ts `alt_inv`) */ scb?: true }
   | { exit: 'ret' | 'jump'; /** a return of the short circuit just recorded (`return L || R;`, cse.ts `thread`) */ sc?: true;
     /** a `break` of the innermost switch (cse.ts `pre_switch`: a way into the switch's join) */ brk?: true;
+    /** a `continue` or `goto`: the next iteration may start without what follows (sites.ts licm_loads) */ skip?: true;
     /** the integer constant returned (`return 1;`): an if on the call's value is jump-threaded by it (cse.ts `jt`) */ k?: bigint };
 
 /** An if statement's condition as a comparison of two byte pointers plus constants (`data + 34 > data_end`, `*head +
@@ -862,6 +865,37 @@ const COUNTER_LOOPS = process.env.CORELENS_COUNTER_LOOPS !== '0';
 const DEAD_LAST_LOAD = process.env.CORELENS_DEAD_LAST_LOAD !== '0';
 /** CORELENS_LICM_HOIST=0: every site of an unrolled body is copied, invariant ones too (loopHoisted's before/after). */
 const LICM_HOIST = process.env.CORELENS_LICM_HOIST !== '0';
+/**
+ * CORELENS_LICM_LOADS=0: a direct load in an unrolled body is copied whatever LICM could hoist (licm_loads' before/after).
+ * LLVM 14's LICM (loop pipeline, before LoopFullUnrollPass) hoists a load to the preheader when its pointer is loop
+ * invariant, it runs on every iteration (its block dominates the loop's exits) and MemorySSA finds no clobber in the
+ * loop: no call (a helper, a subprogram: may write anything), no asm, and no store TBAA cannot tell apart from it
+ * (clang's C TBAA: one class per builtin type, signedness aside, all pointers one class, char and enums alias all).
+ * The CO-RE access's global load is invariant and speculatable, so the whole access leaves the loop: one record for
+ * every copy (see loopHoisted).
+ */
+const LICM_LOADS = process.env.CORELENS_LICM_LOADS !== '0';
+/** clang 14's C TBAA class of a scalar access of type `t` ('*': aliases every class, char and enums). */
+function tbaaClass(t: CType | undefined): string {
+  if (!t) return '*';
+  for (let i = 0; i < 64 && (t.k === 'typedef' || t.k === 'qual'); i++) { if (t.k === 'qual' && t.q === 'volatile') return 'volatile'; t = t.k === 'typedef' ? t.to : t.of; }
+  if (t.k === 'ptr') return 'ptr';
+  if (t.k === 'float') return t.name;
+  if (t.k !== 'int' || t.char) return '*';
+  return t.bool ? '_Bool' : t.name.replace(/^unsigned /, '').replace(/^signed /, '');
+}
+/** Whether an access path (a chain's root and indexes) steps into a union member: clang gives such an access
+ * may-alias TBAA (EmitLValueForField on a union's field), like char. */
+function throughUnion(root: CType, access: readonly number[]): boolean {
+  let t = strip(root);
+  for (const i of access.slice(1)) {
+    if (t.k === 'union') return true;
+    if (t.k === 'struct') { const m = t.fields[i]; if (!m) return true; t = strip(m.type); }
+    else if (t.k === 'array') t = strip(t.of);
+    else return true;
+  }
+  return t.k === 'union';
+}
 /** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
  * literal (literalFields). */
 const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
@@ -1012,6 +1046,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const loopEntry: number[] = [];
   /** Per loop being walked: the arms that leave it (SimplifyCFG sinks an unrolled loop's copies of such an arm into
    * one: sinkArm), the sites and calls they made, their cost, the switches open since the loop. */
+  /** licm_loads: per enclosing loop, the TBAA classes its stores write and whether a call or asm may write anything */
+  const licmFrames: { stores: Set<string>; any: boolean }[] = [];
   const sinkFrames: { variant: Set<string>; ind: Set<string>; sw: number; inArm: number; sites: Set<RawSite>; calls: Set<CallRef>; cost: number; xcost: number }[] = [];
   /** An arm's block whose tail (from `first` on) sinkExitArm sinks: block() records from there. */
   const tailStart = new Map<Stmt[], { first: Stmt; fr: (typeof sinkFrames)[number] }>();
@@ -1472,6 +1508,28 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     if (b !== undefined) e.b = b; else delete e.b;
     if (c === 'l' && sunkChain) e.sunk = true;
   };
+  /** licm_loads: the variable a load's pointer `x` is read from and the TBAA classes of the loads computing it
+   * (`t->real_parent->mm`: t, a pointer load), or undefined when it is anything else (an index, a call, a local in
+   * memory). */
+  const licChain = (x: Expr | undefined): { root: string; tys: string[] } | undefined => {
+    const tys: string[] = [];
+    for (let d = 0; x && d < 16; d++) {
+      if (x.e === 'cast') { x = x.x; continue; }
+      if (x.e === 'id') {
+        if (addrTaken.has(x.name)) return undefined;
+        if (!lookup(x.name) && !lookupParam(x.name)) { const g = env.global(x.name); if (!g) return undefined; tys.push(tbaaClass(g)); }
+        return { root: x.name, tys };
+      }
+      if (x.e !== 'member') return undefined;
+      const xv = ev(x, { preserve: false, noEmit: true, guards: [] });
+      const t = xv.type;
+      const k = t ? strip(t).k : undefined;
+      // a member that is a record or an array is an address (no load): `f->f_path.dentry`'s `f->f_path`
+      if (k !== 'struct' && k !== 'union' && k !== 'array') tys.push(xv.chain ? (throughUnion(xv.chain.root, xv.chain.access) ? '*' : tbaaClass(t)) : '*');
+      x = x.obj;
+    }
+    return undefined;
+  };
   /** The last short circuit recorded (its expression and right side's event), for an if statement on it. */
   let lastSc: { x: Expr; ev: FlowEv } | undefined;
   /** Runs `fn` recording its events apart: the nested code of a FlowEv `sub`. */
@@ -1483,8 +1541,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   };
   /** A store to anything but a local variable may write what a later direct load reads (measured: a global, a
    * local array element, a map value all keep clang's second load). */
-  const storeCut = (l: Expr, value = '?', r?: Expr): void => {
+  const storeCut = (l: Expr, value = '?', r?: Expr, t?: CType): void => {
     if (l.e === 'id' && lookup(l.name) && !addrTaken.has(l.name)) return;
+    if (licmFrames.length) { const c = tbaaClass(t); for (const fr of licmFrames) fr.stores.add(c === 'volatile' ? '*' : c); }
     cut(true, true);
     // the named variables a stored value reads (`st->read_bytes += count`, `e->min = t[0] + y`) are values in
     // registers until here (cse.ts `far`)
@@ -1604,6 +1663,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (fe && 's' in fe && load && from) fe.src = exprKey(from);
       if (fe && 's' in fe && v.chain.of && !v.chain.base) { const pk = prefixKey(v.chain.of); if (pk) fe.pk = pk; }
       if (fe && 's' in fe && !load && nullBase(v.chain.base)) fe.nul = true;
+      if (LICM_LOADS && fe && 's' in fe && load && !ctx.unevaluated && !ctx.noEmit && licmFrames.length && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float')) {
+        const lic = licChain(v.chain.base);
+        if (lic) { lic.tys.push(throughUnion(v.chain.root, v.chain.access) ? '*' : tbaaClass(v.type)); fe.lic = lic; }
+      }
       if (s && b !== undefined && load && !ctx.unevaluated && !v.chain.bits && (k === 'int' || k === 'ptr' || k === 'enum' || k === 'float') && !(v.chain.packed && sizeOf(v.type) > 1)) {
         useOf(s, 'l', b);
       } else if (LOCAL_LOADS && fe && 's' in fe && load && !ctx.unevaluated && !v.chain.bits
@@ -2275,11 +2338,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           use(x.x, ctx);
           return { type: INT };
         }
-        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
+        if (x.op === '++' || x.op === '--') { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x, '?', undefined, v.type); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
         const v = use(x.x, ctx);
         return { type: v.type };
       }
-      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
+      case 'postfix': { const v = ev(x.x, ctx); readModifyWrite(v, ctx, true); storeCut(x.x, '?', undefined, v.type); if (x.x.e === 'id') written(x.x.name, ctx); return { type: v.type }; }
       case 'binary': {
         if (x.op === '&&' || x.op === '||') {
           // the short circuit is a conditional branch of its own (set_flags' `th->ack && th->syn`)
@@ -2405,7 +2468,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (KNOWN_LOCALS && x.op === '=' && x.l.e === 'id' && stmtX === x && !ctx.noEmit) knowLocal(x.l.name, x.r);
         if (x.l.e === 'id' && !ctx.noEmit) liveUse(x.l, true);
         if (IMPLIED && x.l.e === 'unary' && x.l.op === '*' && x.l.x.e === 'id' && !ctx.noEmit) bumpMem(`*${x.l.x.name}`);
-        storeCut(x.l, x.op === '=' ? exprKey(x.r) : `${x.op}${exprKey(x.r)}`, x.r);
+        storeCut(x.l, x.op === '=' ? exprKey(x.r) : `${x.op}${exprKey(x.r)}`, x.r, l.type);
         if (x.l.e === 'id' && x.op === '=') {
           checkVars[checkVars.length - 1]!.delete(x.l.name);
           // assigned_checks: `int e; .. e = bpf_core_field_exists(t->thread_pid); if (e) ..` (tetragon's
@@ -2705,6 +2768,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     cost += sized;
     xcost += added - sized;
     if (!ctx.noEmit && !builtin && (inl ? sum?.helper : !def?.body)) helpers++;
+    // licm_loads: any call but a pure builtin may write memory, an inlined one through its own stores
+    if (!ctx.noEmit && (!builtin || /^__(sync|atomic)_/.test(name))) for (const fr of licmFrames) fr.any = true;
     if (def?.body) {
       res.deps.add(name);
       const ref: CallRef = { name, def, start: x.start, end: x.end, guards: ctx.guards.slice(), cost: added, freq };
@@ -4146,6 +4211,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         loopEntry.push(f0);
         const frame = { variant: writtenIn(s), ind: inductionNames(s), sw: 0, inArm: 0, sites: new Set<RawSite>(), calls: new Set<CallRef>(), cost: 0, xcost: 0 };
         sinkFrames.push(frame);
+        const licm = { stores: new Set<string>(), any: false };
+        licmFrames.push(licm);
         // `do { } while (0)` (a statement macro) is straight code, no block of its own
         const once = s.c?.e === 'num' && s.c.v === 0n && s.c.start > s.body.start;
         if (!once) regions.push({ guards: ctx.guards, pconds: ctx.pconds, stop: true });
@@ -4163,6 +4230,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         loopPlain.pop();
         if (!once) regions.pop();
         sinkFrames.pop();
+        licmFrames.pop();
         const regs = COF ? loopRegs(s) : 0;
         if (regs) loopEv.regs = regs;
         const inv = COF ? loopInv(s) : [];
@@ -4170,7 +4238,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         // (cse.ts sees it as the straight code it is unless a break or continue leaves it: a join after it then)
         // licm_hoist: what LICM takes out of a loop that runs at least once (a constant trip count) is straight code
         // before it, where GVN merges it like any other (the same address in every read of one iteration is one)
-        const hoisted = !once && tripCount(s) !== 0 ? loopHoisted(loopEv.sub, loopWrites, helpers > h0, condEvs) : new Set<RawSite>();
+        const hoisted = !once && tripCount(s) !== 0 ? loopHoisted(loopEv.sub, loopWrites, helpers > h0, condEvs, licm) : new Set<RawSite>();
         if (hoisted.size) {
           const moved: FlowEv[] = [];
           const take = (es: FlowEv[]): FlowEv[] => es.filter((e) => {
@@ -4303,7 +4371,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       }
       case 'jump': {
         const b = breakable[breakable.length - 1];
-        flow.push(s.kind === 'break' && b?.sw ? { exit: 'jump', brk: true } : { exit: 'jump' });
+        flow.push(s.kind === 'break' && b?.sw ? { exit: 'jump', brk: true } : s.kind === 'break' ? { exit: 'jump' } : { exit: 'jump', skip: true });
         if (s.kind === 'break' && b) b.out += freq;
         // a break out of a switch: a path to the code after it, with its guards (FALL_JOIN)
         if (s.kind === 'break' && b?.join) {
@@ -4320,6 +4388,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       // asm may write memory (barrier(), barrier_var): a later direct load is a load of its own
       case 'empty':
         if (!s.asm) return undefined;
+        for (const fr of licmFrames) fr.any = true;
         cut();
         // barrier_var(v) with v holding a comparison's value (below's `bool has_get = bpf_ksym_exists(..)`): the asm
         // takes it in a register, so the comparison is a select, a branch over one move (cse.ts `diamond`)
@@ -5270,10 +5339,22 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
    * each copy's load), nor inlined calls' sites. Measured and left: a branchy body with calls merges some copies'
    * addresses (two records of four) where the model keeps all.
    */
-  function loopHoisted(evs: FlowEv[], written: Set<string>, calls: boolean, cond: number): Set<RawSite> {
+  function loopHoisted(evs: FlowEv[], written: Set<string>, calls: boolean, cond: number, licm: { stores: Set<string>; any: boolean }): Set<RawSite> {
     const out = new Set<RawSite>();
     if (!LICM_HOIST) return out;
     const exits = (es: FlowEv[]): boolean => es.some((e) => 'exit' in e || ('sub' in e && (exits(e.sub) || (!!e.alt && exits(e.alt)))));
+    // licm_loads: the body's own direct loads at its top level, their chain invariant and unclobbered (see
+    // LICM_LOADS). Before any exit LICM hoists them (they run on every iteration); after a break or return, each
+    // unrolled copy's load is dominated by the copy before's, which GVN (after the unroll, the same MemorySSA and
+    // TBAA facts) reuses: one record either way. A continue or goto before it lets the next copy start without it.
+    const skips = (es: FlowEv[]): boolean => es.some((e) => ('exit' in e && !!e.skip) || ('sub' in e && (skips(e.sub) || (!!e.alt && skips(e.alt)))));
+    if (LICM_LOADS && !calls && !licm.any && !licm.stores.has('*')) {
+      for (const e of evs) {
+        if (('exit' in e && e.exit === 'jump' && !e.brk) || ('sub' in e && (skips(e.sub) || (!!e.alt && skips(e.alt))))) break;
+        if (!('s' in e) || !e.lic || written.has(e.lic.root)) continue;
+        if (e.lic.tys.every((c) => c !== 'volatile' && c !== '*' && !licm.stores.has(c))) out.add(e.s);
+      }
+    }
     if (exits(evs)) return out;
     // (an inlined call may branch inside: its blocks split the copies alike)
     const branchy = evs.slice(cond).some((e) => 'sub' in e || 'call' in e);

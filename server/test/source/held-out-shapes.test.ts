@@ -255,6 +255,11 @@
 //     its block or the next, either role first, per copy in an unrolled body (generated probes: 35 of seeds 1-200's
 //     411 merged copies, 23 more in unrolled bodies). Kept: a check that is a `?:`'s condition before the address.
 //     CORELENS_CSE_OFFSET_MOV.
+//   - licm_loads: a direct load in a loop body without calls or asm, run on every iteration, its pointer chain never
+//     written in the loop and no store there of a type clang's TBAA cannot tell from it, is hoisted by LICM before
+//     the unroll: one record for every copy (generated probes: 19 of seeds 1-200's 327 merged copies, 47 of 201-400's
+//     441). Kept per copy: a store of the same type, a union member (may-alias), a call in the body, an arm on a
+//     varying condition, a pointer the loop writes. CORELENS_LICM_LOADS.
 //   - load_pre_ways: the same PRE at other joins (generated probes): a ?: arm reading a local a probe read wrote is a
 //     stack load, a block (CORELENS_CSE_PRE_STACK); a check that is a ?: arm's value takes two MOVs (_PRE_VALUE); both
 //     arms loading it, nothing inserted (_PRE_FULL); an if without else, inserted on the split edge (_PRE_EDGE), or
@@ -4892,6 +4897,91 @@ SEC("uprobe/b") int chunks(struct pt_regs *ctx)
 			return 0;
 		m->idx = i;
 		send_one(ctx, buf + i * 64, n, m);
+	}
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  { name: 'licm_loads', min: 40, text: `/* LICM (before the full unroll) hoists a load to the preheader when nothing in the loop may write what it
+ * reads: no call, no asm, no store TBAA cannot tell apart (u64 stores do not alias int, short, pointer or unsigned
+ * long loads); the CO-RE global's load goes with it: one record for every copy */
+__u64 out[16];
+__u32 hist[8];
+SEC("tp_btf/sched_switch") int BPF_PROG(hoisted, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u64 adj = prev->signal->oom_score_adj;
+		out[i] += adj;
+		out[8] += next->mm->total_vm;
+		out[9] += prev->tgid;
+	}
+	return 0;
+}
+/* the pointer hops hoisted, the u64 member per copy (a u64 store may write it) */
+SEC("tp_btf/sched_switch") int BPF_PROG(value_aliased, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		out[i] += prev->real_parent->start_time;
+	return 0;
+}
+/* a load before an early exit runs on every iteration; one after it does not (per copy) */
+SEC("tp_btf/sched_switch") int BPF_PROG(before_exit, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[i] += prev->pid;
+		if (out[i + 4] > 5)
+			break;
+		out[i + 8] += next->pid;
+	}
+	return 0;
+}
+/* kept per copy: a store of the same TBAA type (u32 and int), a union member (skb->dev: may-alias), a load in an arm
+ * on a varying condition, a pointer the loop writes, a helper call in the body */
+SEC("tp_btf/sched_switch") int BPF_PROG(same_type, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		hist[i] += prev->tgid;
+	return 0;
+}
+SEC("tp_btf/kfree_skb") int BPF_PROG(union_member, struct sk_buff *skb)
+{
+#pragma unroll
+	for (int i = 0; i < 3; i++) {
+		out[i] += skb->dev->mtu;
+		out[8] += skb->len;
+	}
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(varying_arm, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		if (out[i] > 3)
+			out[1] += prev->signal->nr_threads;
+		out[9] += prev->prio;
+	}
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(walk, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct task_struct *w = prev;
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[i] += w->tgid;
+		w = w->real_parent;
+	}
+	return 0;
+}
+SEC("tp_btf/sched_switch") int BPF_PROG(with_call, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		out[i] += prev->tgid;
+		out[8] += BPF_CORE_READ(next, pid);
 	}
 	return 0;
 }

@@ -33,6 +33,13 @@ const RECORDS: Record<string, Field[]> = {
 /** The statement kinds `Gen.block` draws from (index = the draw), named for `--without`. */
 export const STATEMENTS = ['read', 'read', 'read', 'pointer', 'if', 'exit', 'loop', 'switch', 'call', 'ternary'];
 
+/** `--events`: the members of the program's event record (a per-CPU array map's value, as real tools keep one) a
+ * sink may write, of several widths and types: clang's TBAA tells a store to one from a load of another type. */
+const EVENT_FIELDS = ['ts', 'pid', 'uid', 'adj', 'vm', 'cnt[1]', 'cnt[3]'];
+const EVENT_DECLS = `struct event { __u64 ts; __u32 pid; __u32 uid; __s16 adj; unsigned long vm; __u64 cnt[4]; };
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct event); } heap SEC(".maps");
+`;
+
 /** A pointer in scope: its C name and record. */
 interface Ptr { name: string; rec: string }
 
@@ -46,7 +53,17 @@ export class Gen {
   private inHeader = false;
   /** `wide`: also bitfields, enumerator values, type checks, a variable array index and container_of (bench/probes.ts
    * `--wide`). Off, the draws are exactly the default profile's, so the agreeing seeds of probes.test.ts stay. */
-  constructor(private r: Prng, private without: ReadonlySet<string> = new Set(), private wide = false) {}
+  constructor(private r: Prng, private without: ReadonlySet<string> = new Set(), private wide = false, private events = false) {}
+  /** While a program body is made under `events`: `e`, its event record, is in scope. */
+  private inEvent = false;
+
+  /** A statement keeping `v` alive: `out[K] op v` (the default profile's draws exactly), or under `events`, in a
+   * program body, half the time a member of the event record instead (real tools' stores through a pointer). */
+  private sink(v: string, op = '+='): string {
+    const k = this.r.int(16);
+    if (!this.events || !this.inEvent || this.r.next() < 0.5) return `out[${k}] ${op} ${v};`;
+    return `e->${EVENT_FIELDS[k % EVENT_FIELDS.length]} ${op} ${v};`;
+  }
 
   private fresh(p: string): string {
     return `${p}${++this.n}`;
@@ -153,7 +170,7 @@ export class Gen {
         const v = this.fresh('v');
         const e = this.read(this.r.pick(scopePtrs), pre);
         out.push(...pre, `__u64 ${v} = ${e};`);
-        if (this.r.next() < 0.85) out.push(`out[${this.r.int(16)}] += ${v};`);
+        if (this.r.next() < 0.85) out.push(this.sink(v));
         scopeLocals.push(v);
       } else if (k === 3) {
         const np = this.ptrFrom(this.r.pick(scopePtrs), pre);
@@ -199,7 +216,7 @@ export class Gen {
           const kArg = this.r.next() < 0.6 ? String(this.r.int(3)) : scopeLocals.length ? this.r.pick(scopeLocals) : '1';
           const v = this.fresh('v');
           out.push(`__u64 ${v} = ${h.name}(${arg.name}, ${kArg});`);
-          if (this.r.next() < 0.9) out.push(`out[${this.r.int(16)}] += ${v};`);
+          if (this.r.next() < 0.9) out.push(this.sink(v));
           scopeLocals.push(v);
         }
       } else {
@@ -207,7 +224,7 @@ export class Gen {
         const v = this.fresh('v');
         const a = this.read(this.r.pick(scopePtrs), pre);
         const b = this.read(this.r.pick(scopePtrs), pre);
-        out.push(...pre, `__u64 ${v} = ${c} ? ${a} : ${b};`, `out[${this.r.int(16)}] = ${v};`);
+        out.push(...pre, `__u64 ${v} = ${c} ? ${a} : ${b};`, this.sink(v, '='));
         scopeLocals.push(v);
       }
     }
@@ -215,7 +232,7 @@ export class Gen {
     // whole by LLVM, a shape no real program has
     const pre: string[] = [];
     const e = this.read(this.r.pick(scopePtrs), pre);
-    out.push(...pre, `out[${this.r.int(16)}] += ${e};`);
+    out.push(...pre, this.sink(e));
     return out;
   }
 
@@ -245,25 +262,29 @@ export class Gen {
   /** The programs: tp_btf (task pointers), kprobe (the current task, a file argument), fentry (a file). */
   programs(): string[] {
     const out: string[] = [];
+    // --events: the event record looked up first (no draw: the program's stream is the default one's until a sink)
+    const ev = this.events ? ['\t__u32 zero = 0;', '\tstruct event *e = bpf_map_lookup_elem(&heap, &zero);', '\tif (!e)', '\t\treturn 0;'] : [];
+    this.inEvent = this.events;
     for (let i = 0; i < 2 + this.r.int(3); i++) {
       const kind = this.r.int(4);
       const name = this.fresh('prog');
       if (kind === 0) {
-        out.push(`SEC("tp_btf/sched_switch")`, `int BPF_PROG(${name}, bool preempt, struct task_struct *prev, struct task_struct *next)`, '{',
+        out.push(`SEC("tp_btf/sched_switch")`, `int BPF_PROG(${name}, bool preempt, struct task_struct *prev, struct task_struct *next)`, '{', ...ev,
           ...this.indent(this.block([{ name: 'prev', rec: 'task_struct' }, { name: 'next', rec: 'task_struct' }], [], 3, [])), '\treturn 0;', '}', '');
       } else if (kind === 1) {
         out.push(`SEC("kprobe/vfs_read")`, `int BPF_KPROBE(${name}, struct file *f)`, '{',
-          '\tstruct task_struct *t = (void *)bpf_get_current_task();',
+          '\tstruct task_struct *t = (void *)bpf_get_current_task();', ...ev,
           ...this.indent(this.block([{ name: 't', rec: 'task_struct' }, { name: 'f', rec: 'file' }], [], 3, [])), '\treturn 0;', '}', '');
       } else if (kind === 2) {
-        out.push(`SEC("fentry/vfs_write")`, `int BPF_PROG(${name}, struct file *f)`, '{',
+        out.push(`SEC("fentry/vfs_write")`, `int BPF_PROG(${name}, struct file *f)`, '{', ...ev,
           ...this.indent(this.block([{ name: 'f', rec: 'file' }], [], 3, [])), '\treturn 0;', '}', '');
       } else {
         out.push(`SEC("tp_btf/kfree_skb")`, `int BPF_PROG(${name}, struct sk_buff *skb)`, '{',
-          '\tstruct task_struct *t = bpf_get_current_task_btf();',
+          '\tstruct task_struct *t = bpf_get_current_task_btf();', ...ev,
           ...this.indent(this.block([{ name: 'skb', rec: 'sk_buff' }, { name: 't', rec: 'task_struct' }], [], 3, [])), '\treturn 0;', '}', '');
       }
     }
+    this.inEvent = false;
     return out;
   }
 }
@@ -275,12 +296,12 @@ const INCLUDES = `#include "vmlinux.h"
 `;
 
 /** One seed's program: the header (helpers) and the program file. */
-export function generate(seed: number, without: ReadonlySet<string> = new Set(), wide = false): { header: string; program: string } {
-  const g = new Gen(new Prng(seed), without, wide);
+export function generate(seed: number, without: ReadonlySet<string> = new Set(), wide = false, events = false): { header: string; program: string } {
+  const g = new Gen(new Prng(seed), without, wide, events);
   g.makeHelpers();
   const progs = g.programs();
   const header = `/* probe ${seed}: helpers */\n#pragma once\nextern const volatile int knob;\n__u64 out[16];\n\n${g.header.join('\n')}\n`;
-  const program = `/* probe ${seed} */\n${INCLUDES}#include "probe.bpf.h"\n\nconst volatile int knob = 0;\n\n${g.helpers.join('\n')}\n${progs.join('\n')}\nchar LICENSE[] SEC("license") = "GPL";\n`;
+  const program = `/* probe ${seed} */\n${INCLUDES}#include "probe.bpf.h"\n\nconst volatile int knob = 0;\n\n${events ? EVENT_DECLS + '\n' : ''}${g.helpers.join('\n')}\n${progs.join('\n')}\nchar LICENSE[] SEC("license") = "GPL";\n`;
   return { header, program };
 }
 
