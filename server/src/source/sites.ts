@@ -862,6 +862,9 @@ const COUNTER_LOOPS = process.env.CORELENS_COUNTER_LOOPS !== '0';
 const DEAD_LAST_LOAD = process.env.CORELENS_DEAD_LAST_LOAD !== '0';
 /** CORELENS_LICM_HOIST=0: every site of an unrolled body is copied, invariant ones too (loopHoisted's before/after). */
 const LICM_HOIST = process.env.CORELENS_LICM_HOIST !== '0';
+/** CORELENS_BYVAL_FIELDS=0: a record passed by value carries no constant members into the callee (`switch (v.type)` of
+ * a local initialized by an inlined `return (T){ .type = K, .. }` keeps every arm; returnedConsts). */
+const BYVAL_FIELDS = process.env.CORELENS_BYVAL_FIELDS !== '0';
 /** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
  * literal (literalFields). */
 const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
@@ -3206,8 +3209,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Constant members of `&v` (a local struct whose address only reaches inlined calls) at a call starting at `at`. */
   function constFieldsAt(a: Expr, at: number, call?: Expr): MemberConsts | undefined {
     while (a.e === 'cast') a = a.x;
-    if (a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id') return undefined;
-    const name = a.x.name;
+    // byval_fields: a record passed by value is a copy of the local (or of what the call returns) that SROA splits
+    // into scalars once both functions are inlined, so its constant members are the callee's constants too
+    if (BYVAL_FIELDS && a.e === 'call') {
+      const d = a.fn.e === 'id' ? env.func(a.fn.name) : undefined;
+      const m = d?.body && inlinable(d) ? returnedConsts(d, env) : undefined;
+      return m && Object.keys(m).length ? m : undefined;
+    }
+    const byValue = BYVAL_FIELDS && a.e === 'id';
+    if (!byValue && (a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id')) return undefined;
+    const name = a.e === 'id' ? a.name : (a as { x: { name: string } }).x.name;
     if (lookupParam(name)) return undefined;
     const t = lookup(name);
     if (!t || strip(t).k !== 'struct') return undefined;
@@ -3232,14 +3243,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** `p->m` on a pointer parameter never assigned, whose member `m` this body never writes (nor takes the address
    * of): a condition on it can be decided by the constant members an inlined call passes (constFieldsAt). */
   function paramField(x: Expr): { param: number; field: string } | undefined {
-    if (x.e !== 'member' || !x.arrow || x.obj.e !== 'id') return undefined;
+    if (x.e !== 'member' || x.obj.e !== 'id') return undefined;
     const pn = x.obj.name;
     const param = f.params.findIndex((p) => p.name === pn);
     if (param < 0 || assigned.has(pn) || addrTaken.has(pn)) return undefined;
+    // byval_fields: `v.m` of a record parameter passed by value, its argument's members known (constFieldsAt)
+    if (!x.arrow && !(BYVAL_FIELDS && strip(f.params[param]!.type).k === 'struct')) return undefined;
     // the body's tokens are scanned once per (parameter, member): conditions ask again for each if, ?: and arm
-    const key = `${pn}->${x.name}`;
+    const op = x.arrow ? '->' : '.';
+    const key = `${pn}${op}${x.name}`;
     let unwritten = fieldUnwritten.get(key);
-    if (unwritten === undefined) fieldUnwritten.set(key, (unwritten = memberUnwritten(pn, x.name)));
+    if (unwritten === undefined) fieldUnwritten.set(key, (unwritten = memberUnwritten(pn, x.name, op)));
     return unwritten ? { param, field: x.name } : undefined;
   }
   /** setter_consts: `p->m & K` (either order, through casts), p->m a paramField: the member and the mask. */
@@ -3253,10 +3267,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return pf && k !== undefined && k >= 0n ? { ...pf, mask: k } : undefined;
   }
   /** Whether the body never writes `pn->m` (nor takes its address, nor indexes into it). */
-  function memberUnwritten(pn: string, m: string): boolean {
+  function memberUnwritten(pn: string, m: string, op = '->'): boolean {
     const b = f.body ?? [];
     for (let i = 1; i + 1 < b.length; i++) {
-      if (b[i]!.s !== m || b[i - 1]!.s !== '->' || b[i - 2]?.s !== pn) continue;
+      if (b[i]!.s !== m || b[i - 1]!.s !== op || b[i - 2]?.s !== pn) continue;
       const nx = b[i + 1]!.s;
       if (/^([-+*/%&|^]|<<|>>)?=$/.test(nx) || nx === '++' || nx === '--' || nx === '.' || nx === '[') return false;
       const pv = b[i - 3]?.s;
@@ -6728,6 +6742,50 @@ function onceBlock(s: Extract<Stmt, { s: 'loop' }>): boolean {
   return !jumps(s.body);
 }
 
+const returnedMemo = new WeakMap<TypeEnv, WeakMap<FuncDef, MemberConsts | null>>();
+/**
+ * byval_fields: the constant scalar members of the compound literal a function returns as its only statement
+ * (`return (T){ .type = K, .p = p };`, the members it does not name 0), or undefined. Once the function is inlined,
+ * the returned aggregate is the caller's alloca: SROA splits it into one scalar per member, the constant ones
+ * propagate (SCCP / InstCombine) into every inlined callee the record is passed to by value, and a `switch (v.type)`
+ * there folds to one arm (SimplifyCFG). Members named through an anonymous union or struct are skipped.
+ */
+function returnedConsts(def: FuncDef, env: TypeEnv): MemberConsts | undefined {
+  let byDef = returnedMemo.get(env);
+  if (!byDef) returnedMemo.set(env, (byDef = new WeakMap()));
+  const hit = byDef.get(def);
+  if (hit !== undefined) return hit ?? undefined;
+  let out: MemberConsts | undefined;
+  let body: Stmt[] | undefined;
+  try { body = new CParser(def.body ?? [], env).blockItems(); } catch { body = undefined; }
+  const items = (body ?? []).filter((st) => !(st.s === 'empty' && !st.asm));
+  const ret = items.length === 1 && items[0]!.s === 'return' ? items[0]!.x : undefined;
+  if (ret?.e === 'cast' && ret.x.e === 'init' && !ret.x.complex?.some((c) => c)) {
+    const r = strip(ret.type);
+    const lit = ret.x;
+    if (r.k === 'struct' && r.complete && !r.fields.some((fd) => fd.bits !== undefined)) {
+      const vals: MemberConsts = {};
+      for (const fd of r.fields) { const k = strip(fd.type).k; if (fd.name && (k === 'int' || k === 'enum' || k === 'ptr')) vals[fd.name] = 0n; }
+      let cur = 0;
+      let ok = true;
+      for (let j = 0; j < lit.items.length && ok; j++) {
+        const n = lit.names?.[j];
+        if (n !== undefined) cur = r.fields.findIndex((fd) => fd.name === n);
+        // a member of an anonymous union / struct (`.skb` of pktbuf's union): the position after it is unknown
+        if (cur < 0) { if (lit.names?.[j + 1] === undefined && j + 1 < lit.items.length) ok = false; continue; }
+        const fd = r.fields[cur++];
+        if (!fd) { ok = false; break; }
+        if (!fd.name || !(fd.name in vals)) continue;
+        const k = lit.items[j]!.e === 'init' ? undefined : constValue(lit.items[j]!, env);
+        if (k === undefined) delete vals[fd.name]; else vals[fd.name] = k;
+      }
+      if (ok && Object.keys(vals).length) out = vals;
+    }
+  }
+  byDef.set(def, out ?? null);
+  return out;
+}
+
 /** setter_consts: the scalar members a zeroing store writes (a memset, `= {}`), by name: what SROA's slices see. */
 function zeroMembers(t: CType): string[] | undefined {
   const r = strip(t);
@@ -6856,6 +6914,7 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef, deps?: Set<string>
           if (!ts) types.set(v.name, (ts = []));
           ts.push({ start: v.start, end, type: v.type });
           // setter_consts: a brace list zeroes the members it names not (`= {}`, `= {0}`, designators): a store of 0
+          const returned = BYVAL_FIELDS ? returnedInit(v.init) : undefined;
           const zs = d.hist && v.init?.e === 'init' ? zeroMembers(v.type) : undefined;
           if (zs && v.init?.e === 'init') {
             const r = strip(v.type) as Record;
@@ -6870,8 +6929,12 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef, deps?: Set<string>
               else if (fd) vals.set(fd.name, constValue(it, env));
             });
             for (const [m, k] of vals) hist(d, m, v.start, k, true);
-          } else if (d.hist && v.init) d.hist = undefined;
-          if (v.init?.e === 'init' && v.init.names) {
+          } else if (d.hist && v.init && !returned) d.hist = undefined;
+          if (returned) {
+            // byval_fields: `T v = make(..);` with make returning a compound literal: v's members are the literal's
+            deps?.add(returned.def);
+            for (const [m, k] of Object.entries(returned.m)) { d.fields.set(m, { v: k, at: v.start }); hist(d, m, v.start, k, true); }
+          } else if (v.init?.e === 'init' && v.init.names) {
             v.init.names.forEach((m, i) => {
               if (m === undefined) return;
               const k = constValue(v.init!.e === 'init' ? v.init!.items[i]! : v.init!, env);
@@ -6893,6 +6956,15 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef, deps?: Set<string>
       default: return;
     }
   };
+  /** byval_fields: an initializer that is a call of an inlinable function returning a compound literal (through
+   * casts): the function's name and the literal's constant members. */
+  function returnedInit(x: Expr | undefined): { def: string; m: MemberConsts } | undefined {
+    while (x?.e === 'cast') x = x.x;
+    if (x?.e !== 'call' || x.fn.e !== 'id') return undefined;
+    const def = env.func(x.fn.name);
+    const m = def?.body && inlinable(def) ? returnedConsts(def, env) : undefined;
+    return m && def ? { def: def.name, m } : undefined;
+  }
   /** setter_consts: `memset(&v, 0, ..)` at statement level stores 0 into every scalar member of v (a whole-record
    * memset of a local that SROA splits: each slice a constant 0); true when it was one (the call is then handled). */
   function memsetZero(e: Extract<Expr, { e: 'call' }>, stmtTop: boolean): boolean {

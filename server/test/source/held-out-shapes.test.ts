@@ -4590,6 +4590,79 @@ SEC("cgroup_skb/ingress") int ingress(struct __sk_buff *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  // byval_fields (pkt31, CORELENS_BYVAL_FIELDS): a record returned by value from an inlined constructor (a compound
+  // literal with a constant kind) and passed by value to inlined helpers that switch on the kind: SROA splits it and
+  // SCCP folds each switch to the constructor's arm; with the switch off every copy keeps both arms' reads
+  { name: 'byval_fields', min: 4, text: `/* in the shape of datadog-agent's usm pktbuf: a buffer handle returned by value from two constructors (a compound
+ * literal with a constant kind) and handed by value to helpers that switch on the kind */
+enum buf_kind { BUF_SKB, BUF_USER };
+struct user_args { __u64 ptr; __u32 off; __u32 end; };
+struct buf {
+	enum buf_kind kind;
+	union {
+		struct { struct __sk_buff *skb; __u32 *off; };
+		struct { struct pt_regs *regs; struct user_args *user; };
+	};
+};
+typedef const struct buf buf_t;
+extern void buf_bad_kind(void);
+static __always_inline buf_t buf_from_skb(struct __sk_buff *skb, __u32 *off)
+{
+	return (buf_t){ .kind = BUF_SKB, .skb = skb, .off = off };
+}
+static __always_inline buf_t buf_from_user(struct pt_regs *regs, struct user_args *u)
+{
+	return (buf_t){ .kind = BUF_USER, .user = u, .regs = regs };
+}
+static __always_inline __u32 buf_end(buf_t b)
+{
+	switch (b.kind) {
+	case BUF_SKB:
+		return b.skb->len;
+	case BUF_USER:
+		return b.user->end;
+	}
+	buf_bad_kind();
+	return 0;
+}
+static __always_inline long buf_load(buf_t b, __u32 off, void *to, __u32 len)
+{
+	switch (b.kind) {
+	case BUF_SKB:
+		if (off + len > b.skb->len)
+			return -1;
+		return bpf_skb_load_bytes(b.skb, off + b.skb->cb[0], to, len);
+	case BUF_USER:
+		return bpf_probe_read_user(to, len, (void *)(b.user->ptr + off));
+	}
+	buf_bad_kind();
+	return 0;
+}
+static __always_inline int parse(buf_t b, __u32 off)
+{
+	__u8 c = 0;
+	if (buf_end(b) < off + 4)
+		return 0;
+	if (buf_load(b, off, &c, 1) < 0)
+		return 0;
+	return c + (b.kind == BUF_SKB ? b.skb->protocol : 0);
+}
+__u64 hits[4];
+SEC("socket") int filter(struct __sk_buff *skb)
+{
+	__u32 off = 0;
+	buf_t b = buf_from_skb(skb, &off);
+	hits[0] += parse(b, 14);
+	return 0;
+}
+SEC("uprobe/read") int user_read(struct pt_regs *ctx)
+{
+	struct user_args u = { .ptr = PT_REGS_PARM2(ctx), .off = 0, .end = PT_REGS_PARM3(ctx) };
+	hits[1] += parse(buf_from_user(ctx, &u), 0);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
   // varargs_dropped (cse30, CORELENS_VARARGS_DROPPED): the checker's variadic arguments are dead once it is inlined; the
   // same loads stored for the report keep their records (with the switch off, 4 surplus)
   { name: 'varargs_dropped', min: 5, text: `/* in the shape of sched-ext's scx_bpf_error: the arguments stored into a u64 array for the report, then handed
