@@ -326,8 +326,13 @@ export interface ConstSwitch {
   pre: ((v: bigint) => bigint | undefined)[];
   /** the code between one top-level label and the next: its case values, default, goto names, what it costs (the
    * loop-size part k and the inliner-only part x) and where it goes at its end */
-  segs: { vals: bigint[]; dflt: boolean; names: string[]; k: number; x: number; next: 'fall' | 'exit' | { goto: string } }[];
+  segs: { vals: bigint[]; dflt: boolean; names: string[]; k: number; x: number; next: 'fall' | 'exit' | { goto: string };
+    /** memset_runs: the segment is only stores of 0 through one pointer local stepped by constants (`*(u64 *)(d -=
+     * 8) = 0;`): that pointer, how many stores and bytes */ zs?: { base: string; n: number; bytes: number } }[];
 }
+/** LLVM 14 MemsetRanges::isProfitableToUseMemset: a run of at least 4 stores, or of 16 bytes, becomes a memset. */
+const MEMSET_MIN_STORES = 4;
+const MEMSET_MIN_BYTES = 16;
 
 /** const_switch: what a call passing `kargs` saves of f's own ConstSwitches (the segments its constants never reach). */
 export function constSwitchSaved(r: FuncResult, kargs: readonly (bigint | undefined)[]): { k: number; x: number } {
@@ -347,13 +352,58 @@ export function constSwitchSaved(r: FuncResult, kargs: readonly (bigint | undefi
       i = nx === 'fall' ? i + 1 : cs.segs.findIndex((g) => g.names.includes(nx.goto));
     }
     cs.segs.forEach((g, j) => { if (!kept.has(j)) { out.k += g.k; out.x += g.x; } });
+    // memset_runs: the kept segments, once SimplifyCFG has merged them into one block, are a run of zero stores
+    // through one pointer stepping over adjacent bytes; MemCpyOpt (tryMergingIntoMemset, in the function's
+    // simplification before the inliner weighs it as a callee) makes them one llvm.memset, one instruction to the
+    // inliner (measured: a 65-byte zeroing of 9 stores costs clang's inliner 5, the 8-byte one store 5). Told to the
+    // inliner's cost only (the x part): the backend expands the memset back into stores for the unroller's size.
+    if (MEMSET_RUNS && kept.size) {
+      const ks = [...kept].map((j) => cs.segs[j]!);
+      const base = ks[0]!.zs?.base;
+      if (base !== undefined && ks.every((g) => g.zs?.base === base)) {
+        const n = ks.reduce((a, g) => a + g.zs!.n, 0);
+        const bytes = ks.reduce((a, g) => a + g.zs!.bytes, 0);
+        if (n >= 2 && (n >= MEMSET_MIN_STORES || bytes >= MEMSET_MIN_BYTES)) out.x += ks.reduce((a, g) => a + g.k + g.x, 0) - INSTR;
+      }
+    }
   }
   return out;
 }
 
 /** const_arms: an if or `?:` deciding on a parameter of its function (`type == PIDTYPE_PID ? a : b`): what each arm
  * costs the inliner (cost units) and the calls it makes, and what the test itself costs (its compare and branch). */
+/** const_conds: a condition over parameters and constants (ConstArm.x): a parameter's value, a constant,
+ * `__builtin_constant_p` of a parameter, or an operator on such. */
+export type ParamExpr = { p: number } | { k: bigint } | { isc: number } | { op: string; l: ParamExpr; r?: ParamExpr };
+/** const_conds: the value of a ParamExpr given constant arguments (undefined: not known at compile time). A
+ * parameter given a constant is that constant once inlined (InstCombine, SCCP); `__builtin_constant_p` of it is
+ * llvm.is.constant of a constant, true (CallAnalyzer's simplifyIntrinsicCallIsConstant, InstCombine); `&&` / `||`
+ * decided by one known side fold as the branches they are. */
+export function paramExprValue(x: ParamExpr, ks: readonly (bigint | undefined)[]): bigint | undefined {
+  if ('p' in x) return ks[x.p];
+  if ('k' in x) return x.k;
+  if ('isc' in x) return ks[x.isc] !== undefined ? 1n : undefined;
+  const l = paramExprValue(x.l, ks);
+  if (!x.r) {
+    if (l === undefined) return undefined;
+    return x.op === '!' ? (l === 0n ? 1n : 0n) : x.op === '-' ? -l : x.op === '~' ? ~l : undefined;
+  }
+  if (x.op === '&&' && l === 0n) return 0n;
+  if (x.op === '||' && l !== undefined && l !== 0n) return 1n;
+  const r = paramExprValue(x.r, ks);
+  if (x.op === '&&' && r === 0n) return 0n;
+  if (x.op === '||' && r !== undefined && r !== 0n) return 1n;
+  return l === undefined || r === undefined ? undefined : arith(x.op, l, r);
+}
+/** The arm of a ConstArm that constant arguments `ks` leave dead ('t' or 'f'), or undefined when they decide nothing. */
+export function constArmDead(a: ConstArm, ks: readonly (bigint | undefined)[], compare: (k: bigint, op: string, K: bigint) => boolean): 't' | 'f' | undefined {
+  if (a.x) { const v = paramExprValue(a.x, ks); return v === undefined ? undefined : v !== 0n ? 'f' : 't'; }
+  const k = ks[a.param];
+  return k === undefined ? undefined : compare(k, a.op, a.k) ? 'f' : 't';
+}
+
 export interface ConstArm { param: number; op: string; k: bigint; test: number; t: { cost: number; calls: CallRef[] }; f: { cost: number; calls: CallRef[] };
+  /** const_conds: the test as an expression over parameters (op, k unused; param its first parameter) */ x?: ParamExpr;
   /** the arm of an enclosing ConstArm this one lies in (its cost is in that arm's already) */ in?: { arm: ConstArm; side: 't' | 'f' } }
 
 export interface FuncResult {
@@ -862,6 +912,11 @@ const COUNTER_LOOPS = process.env.CORELENS_COUNTER_LOOPS !== '0';
 const DEAD_LAST_LOAD = process.env.CORELENS_DEAD_LAST_LOAD !== '0';
 /** CORELENS_LICM_HOIST=0: every site of an unrolled body is copied, invariant ones too (loopHoisted's before/after). */
 const LICM_HOIST = process.env.CORELENS_LICM_HOIST !== '0';
+/** CORELENS_CONST_CONDS=0: only `p op K` / `p` tests of a parameter fold on a constant argument (ConstArm), not a
+ * condition computed from parameters (`len > 1 && len % 2 == 1`) nor `__builtin_constant_p(p)` (paramExprValue). */
+const CONST_CONDS = process.env.CORELENS_CONST_CONDS !== '0';
+/** CORELENS_MEMSET_RUNS=0: a folded switch's kept zero stores cost the inliner each store (no memset; constSwitchSaved). */
+const MEMSET_RUNS = process.env.CORELENS_MEMSET_RUNS !== '0';
 /** CORELENS_BYVAL_FIELDS=0: a record passed by value carries no constant members into the callee (`switch (v.type)` of
  * a local initialized by an inlined `return (T){ .type = K, .. }` keeps every arm; returnedConsts). */
 const BYVAL_FIELDS = process.env.CORELENS_BYVAL_FIELDS !== '0';
@@ -4626,9 +4681,33 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (stmts.slice(0, -1).some((x) => hasJump(x)) || (last.s !== 'jump' && last.s !== 'return' && hasJump(last))) return;
       const next: ConstSwitch['segs'][number]['next'] = last.s === 'return' || (last.s === 'jump' && last.kind !== 'goto') ? 'exit'
         : last.s === 'jump' ? (last.target !== undefined ? { goto: last.target } : 'exit') : 'fall';
-      segs.push({ vals, dflt, names, k: ends[i]!.k - m.k, x: ends[i]!.x - m.x, next });
+      const zs = MEMSET_RUNS ? zeroRun(last.s === 'jump' ? stmts.slice(0, -1) : stmts) : undefined;
+      segs.push({ vals, dflt, names, k: ends[i]!.k - m.k, x: ends[i]!.x - m.x, next, ...(zs ? { zs } : {}) });
     }
     (res.constSwitches ??= []).push({ param: cs.param, pre: cs.pre, segs });
+  }
+  /** memset_runs: statements that are all `*(T *)(p op= K) = 0;` / `*(T *)p = 0;` stores through one pointer local
+   * (or parameter) stepped by constants, each store's address next to the last one's: the pointer (with the step's
+   * direction), stores and bytes. */
+  function zeroRun(stmts: Stmt[]): { base: string; n: number; bytes: number } | undefined {
+    let base: string | undefined;
+    let bytes = 0;
+    for (const st of stmts) {
+      if (st.s !== 'expr' || st.x.e !== 'assign' || st.x.op !== '=' || constValue(st.x.r, env) !== 0n) return undefined;
+      const l = st.x.l;
+      if (l.e !== 'unary' || l.op !== '*' || l.x.e !== 'cast') return undefined;
+      const pt = strip(l.x.type);
+      const size = pt.k === 'ptr' ? sizeOf(pt.to) : undefined;
+      let a = l.x.x;
+      while (a.e === 'cast') a = a.x;
+      // `p -= K` with K the store's size (the address it stores at is the one just below the last store's)
+      if (a.e !== 'assign' || (a.op !== '-=' && a.op !== '+=') || a.l.e !== 'id' || !size || constValue(a.r, env) !== BigInt(size)) return undefined;
+      // (the direction is part of the run: `d -= 8` downwards, `d += 8` upwards)
+      if (base !== undefined && base !== `${a.l.name}${a.op}`) return undefined;
+      base = `${a.l.name}${a.op}`;
+      bytes += size;
+    }
+    return base !== undefined ? { base, n: stmts.length, bytes } : undefined;
   }
   /** A switch statement's arms (the condition already evaluated). */
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx, join?: SwitchJoin): undefined {
@@ -4954,7 +5033,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** const_arms: the arms being walked of the ConstArms around here, innermost last. */
   const constArmIn: { arm: ConstArm; side: 't' | 'f' }[] = [];
   /** A ConstArm for a test of a parameter, recorded before its arms are walked (so the ones inside know it). */
-  function constArm(pk: { param: number; op: string; k: bigint }): ConstArm {
+  function constArm(pk: { param: number; op: string; k: bigint; x?: ParamExpr }): ConstArm {
     const in_ = constArmIn[constArmIn.length - 1];
     const a: ConstArm = { ...pk, test: 0, t: { cost: 0, calls: [] }, f: { cost: 0, calls: [] }, ...(in_ ? { in: { ...in_ } } : {}) };
     (res.constArms ??= []).push(a);
@@ -4962,6 +5041,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
   /** const_arms: `c` as a test of one of this function's parameters against a constant (`p == K`, `K < p`, `!p`, `p`),
    * the parameter never written nor its address taken (a constant argument then decides it), else undefined. */
+  let hasGotoMemo: boolean | undefined;
+  /** Whether the body has a goto (a test may then run again after a write). */
+  const hasGotoOf = (): boolean => (hasGotoMemo ??= (f.body ?? []).some((t) => t.s === 'goto'));
   function paramTest(c: Expr): { param: number; op: string; k: bigint } | undefined {
     if (!CONST_ARMS) return undefined;
     let neg = false;
@@ -4973,7 +5055,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     };
     const mirror: { [op: string]: string } = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
     const negate: { [op: string]: string } = { '<': '>=', '>': '<=', '<=': '>', '>=': '<', '==': '!=', '!=': '==' };
-    let r: { param: number; op: string; k: bigint } | undefined;
+    let r: { param: number; op: string; k: bigint; x?: ParamExpr } | undefined;
     if (c.e === 'binary' && c.op in mirror) {
       const kr = constValue(c.r, env);
       const kl = constValue(c.l, env);
@@ -4981,6 +5063,41 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       else if (kl !== undefined && idx(c.r) >= 0) r = { param: idx(c.r), op: mirror[c.op]!, k: kl };
     } else if (idx(c) >= 0) r = { param: idx(c), op: '!=', k: 0n };
     if (r && neg) r.op = negate[r.op]!;
+    if (!r && CONST_CONDS) {
+      // const_conds: any condition over parameters and constants (`!__builtin_constant_p(len)`, `len > 1 && len % 2
+      // == 1`): CallAnalyzer simplifies it on the constant arguments and walks only the live successor
+      const ps: number[] = [];
+      // a parameter written later in the body (`len -= 1` in the arm) still holds the argument here, when no write
+      // was walked before this test and no goto may come back to it
+      const idx = (e: Expr): number => {
+        while (e.e === 'cast') e = e.x;
+        if (e.e !== 'id' || addrTaken.has(e.name) || (version.get(e.name) ?? 0) > 0 || hasGotoOf()) return -1;
+        return f.params.findIndex((q) => q.name === e.name && lookup(e.name) === q.type);
+      };
+      const px = (e: Expr, d: number): ParamExpr | undefined => {
+        if (d > 12) return undefined;
+        while (e.e === 'cast') e = e.x;
+        const k = constValue(e, env);
+        if (k !== undefined) return { k };
+        if (e.e === 'id') { const i = idx(e); if (i >= 0) ps.push(i); return i >= 0 ? { p: i } : undefined; }
+        if (e.e === 'call' && e.fn.e === 'id' && e.args.length === 1 && e.fn.name === '__builtin_constant_p') {
+          const a = e.args[0]!;
+          const i = idx(a);
+          if (i >= 0) { ps.push(i); return { isc: i }; }
+          return undefined;
+        }
+        if (e.e === 'call' && e.fn.e === 'id' && e.args.length === 2 && e.fn.name === '__builtin_expect') return px(e.args[0]!, d + 1);
+        if (e.e === 'unary' && (e.op === '!' || e.op === '-' || e.op === '~')) { const l = px(e.x, d + 1); return l && { op: e.op, l }; }
+        if (e.e === 'binary' && ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>', '<', '>', '<=', '>=', '==', '!=', '&&', '||'].includes(e.op)) {
+          const l = px(e.l, d + 1);
+          const rr = l && px(e.r, d + 1);
+          return rr && { op: e.op, l: l!, r: rr };
+        }
+        return undefined;
+      };
+      const x = px(c, 0);
+      if (x && ps.length) r = { param: ps[0]!, op: '!=', k: 0n, x: neg ? { op: '!', l: x } : x };
+    }
     return r;
   }
 

@@ -4663,6 +4663,84 @@ SEC("uprobe/read") int user_read(struct pt_regs *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  // const_conds + memset_runs (pkt31, CORELENS_CONST_CONDS, CORELENS_MEMSET_RUNS): a static inline header filler with
+  // five callers, whose always_inline zeroing helper tests `__builtin_constant_p(len)` and an odd length before a switch
+  // on the length (given sizeof). LLVM folds both ifs on the constant and MemCpyOpt makes the kept zero stores one
+  // memset: cost 245 < 325, inlined five times. With either switch off the model keeps it out of line (346, 340): one
+  // copy of the cgroup walk's relocations where clang has five
+  { name: 'const_conds_memset_runs', min: 30, text: `/* in the shape of datadog-agent's gpu fill_header: an event header filled by a static inline helper with five
+ * callers, whose cgroup name is zeroed by an always_inline memzero that first checks its length is a constant
+ * (\`__builtin_constant_p\`) and handles an odd length, then switches on it */
+#define zero_at(d, op) (*(__u##op *)(d -= sizeof(__u##op))) = 0
+static __always_inline void mem_zero(void *d, __u64 len)
+{
+	if (!__builtin_constant_p(len))
+		__builtin_trap();
+	d += len;
+	if (len > 1 && len % 2 == 1) {
+		zero_at(d, 8);
+		len -= 1;
+	}
+	switch (len) {
+	case 64: zero_at(d, 64);
+	case 56: zero_at(d, 64);
+	case 48: zero_at(d, 64);
+	case 40: zero_at(d, 64);
+	case 32: zero_at(d, 64);
+	case 24: zero_at(d, 64);
+	case 16: zero_at(d, 64);
+	case 8: zero_at(d, 64); break;
+	case 4: zero_at(d, 32); break;
+	case 2: zero_at(d, 16); break;
+	case 1: zero_at(d, 8); break;
+	default: __builtin_trap();
+	}
+}
+static __always_inline void mem_set(void *d, int c, __u64 len)
+{
+	if (__builtin_constant_p(len) && __builtin_constant_p(c) && c == 0)
+		mem_zero(d, len);
+	else
+		__builtin_memset(d, c, len);
+}
+static __always_inline int cgroup_name_of(struct task_struct *task, char *buf, __u64 sz)
+{
+	mem_set(buf, 0, sz);
+	const char *name = BPF_CORE_READ(task, cgroups, subsys[0], cgroup, kn, name);
+	if (bpf_probe_read_kernel(buf, sz, name) < 0)
+		return 0;
+	return 1;
+}
+static __always_inline int cgroup_name(char *buf, __u64 sz)
+{
+	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task))
+		return 0;
+	return cgroup_name_of((struct task_struct *)bpf_get_current_task(), buf, sz);
+}
+struct hdr { __u64 pid_tgid; __u64 ts; __u64 stream; __u32 type; char cgroup[65]; };
+struct ev1 { struct hdr h; __u64 a; };
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+static inline void fill(struct hdr *h, __u64 stream, __u32 type)
+{
+	h->pid_tgid = bpf_get_current_pid_tgid();
+	h->ts = bpf_ktime_get_ns();
+	h->stream = stream;
+	h->type = type;
+	cgroup_name(h->cgroup, sizeof(h->cgroup));
+}
+#define PROBE(n) SEC("uprobe/p" #n) int p##n(struct pt_regs *ctx) \\
+{ struct ev1 e = {}; fill(&e.h, PT_REGS_PARM1(ctx), n); e.a = PT_REGS_PARM2(ctx); \\
+  bpf_ringbuf_output(&events, &e, sizeof(e), 0); return 0; }
+PROBE(1)
+PROBE(2)
+PROBE(3)
+PROBE(4)
+PROBE(5)
+char LICENSE[] SEC("license") = "GPL";
+` },
   // varargs_dropped (cse30, CORELENS_VARARGS_DROPPED): the checker's variadic arguments are dead once it is inlined; the
   // same loads stored for the report keep their records (with the switch off, 4 surplus)
   { name: 'varargs_dropped', min: 5, text: `/* in the shape of sched-ext's scx_bpf_error: the arguments stored into a u64 array for the report, then handed
