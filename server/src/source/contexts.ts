@@ -30,7 +30,7 @@ import { LineMap } from './lexer';
 import { LocalBtfBuilder } from './localTypes';
 import { CType, Record, spell, strip } from './ctypes';
 import { FuncDef } from './cparse';
-import { CallRef, ConstArm, ExitArm, FORWARDED, FuncResult, GuardRef, KverCond, MemberConsts, ParamCond, RawSite, callArgs, callCost, constSwitchSaved, inlinable, tripCapped } from './sites';
+import { CallRef, ConstArm, ExitArm, FORWARDED, FuncResult, GuardRef, KverCond, MemberConsts, ParamCond, RawSite, callArgs, callCost, constArmDead, constSwitchSaved, inlinable, tripCapped } from './sites';
 import type { CallStep, CheckGuard, Guard, Range, Site } from './analyzer';
 import { FlowCopy, markMerged } from './cse';
 
@@ -658,18 +658,15 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     let saved = sw.k + sw.x;
     const dead = new Set<CallRef>();
     /** The arm a constant argument leaves dead, if any. */
-    const deadSide = (a: ConstArm): 't' | 'f' | undefined => {
-      const k = kargs[a.param];
-      return k === undefined ? undefined : compares(k, a.op, a.k) ? 'f' : 't';
-    };
+    const deadSide = (a: ConstArm): 't' | 'f' | undefined => constArmDead(a, kargs, compares);
     for (const a of r.constArms ?? []) {
-      const k = kargs[a.param];
-      if (k === undefined) continue;
+      const side = deadSide(a);
+      if (side === undefined) continue;
       // inside an arm already dead: its cost went with that arm
       let up = a.in;
       while (up && deadSide(up.arm) !== up.side) up = up.arm.in;
       if (up) continue;
-      const arm = compares(k, a.op, a.k) ? a.f : a.t;
+      const arm = a[side];
       saved += a.test + arm.cost;
       for (const c of arm.calls) {
         dead.add(c);
@@ -747,10 +744,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const r = resultOf(f);
     if (!r || depth >= MAX_DEPTH || !CONST_ARMS || !kargs.some((k) => k !== undefined)) return false;
     /** The arm a constant argument leaves dead, if any. */
-    const deadSide = (a: ConstArm): 't' | 'f' | undefined => {
-      const k = kargs[a.param];
-      return k === undefined ? undefined : compares(k, a.op, a.k) ? 'f' : 't';
-    };
+    const deadSide = (a: ConstArm): 't' | 'f' | undefined => constArmDead(a, kargs, compares);
     const inDead = (x: { arm: ConstArm; side: 't' | 'f' } | null | undefined): boolean => {
       for (let u = x; u; u = u.arm.in) if (deadSide(u.arm) === u.side) return true;
       return false;

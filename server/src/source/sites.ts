@@ -329,8 +329,13 @@ export interface ConstSwitch {
   pre: ((v: bigint) => bigint | undefined)[];
   /** the code between one top-level label and the next: its case values, default, goto names, what it costs (the
    * loop-size part k and the inliner-only part x) and where it goes at its end */
-  segs: { vals: bigint[]; dflt: boolean; names: string[]; k: number; x: number; next: 'fall' | 'exit' | { goto: string } }[];
+  segs: { vals: bigint[]; dflt: boolean; names: string[]; k: number; x: number; next: 'fall' | 'exit' | { goto: string };
+    /** memset_runs: the segment is only stores of 0 through one pointer local stepped by constants (`*(u64 *)(d -=
+     * 8) = 0;`): that pointer, how many stores and bytes */ zs?: { base: string; n: number; bytes: number } }[];
 }
+/** LLVM 14 MemsetRanges::isProfitableToUseMemset: a run of at least 4 stores, or of 16 bytes, becomes a memset. */
+const MEMSET_MIN_STORES = 4;
+const MEMSET_MIN_BYTES = 16;
 
 /** const_switch: what a call passing `kargs` saves of f's own ConstSwitches (the segments its constants never reach). */
 export function constSwitchSaved(r: FuncResult, kargs: readonly (bigint | undefined)[]): { k: number; x: number } {
@@ -350,13 +355,58 @@ export function constSwitchSaved(r: FuncResult, kargs: readonly (bigint | undefi
       i = nx === 'fall' ? i + 1 : cs.segs.findIndex((g) => g.names.includes(nx.goto));
     }
     cs.segs.forEach((g, j) => { if (!kept.has(j)) { out.k += g.k; out.x += g.x; } });
+    // memset_runs: the kept segments, once SimplifyCFG has merged them into one block, are a run of zero stores
+    // through one pointer stepping over adjacent bytes; MemCpyOpt (tryMergingIntoMemset, in the function's
+    // simplification before the inliner weighs it as a callee) makes them one llvm.memset, one instruction to the
+    // inliner (measured: a 65-byte zeroing of 9 stores costs clang's inliner 5, the 8-byte one store 5). Told to the
+    // inliner's cost only (the x part): the backend expands the memset back into stores for the unroller's size.
+    if (MEMSET_RUNS && kept.size) {
+      const ks = [...kept].map((j) => cs.segs[j]!);
+      const base = ks[0]!.zs?.base;
+      if (base !== undefined && ks.every((g) => g.zs?.base === base)) {
+        const n = ks.reduce((a, g) => a + g.zs!.n, 0);
+        const bytes = ks.reduce((a, g) => a + g.zs!.bytes, 0);
+        if (n >= 2 && (n >= MEMSET_MIN_STORES || bytes >= MEMSET_MIN_BYTES)) out.x += ks.reduce((a, g) => a + g.k + g.x, 0) - INSTR;
+      }
+    }
   }
   return out;
 }
 
 /** const_arms: an if or `?:` deciding on a parameter of its function (`type == PIDTYPE_PID ? a : b`): what each arm
  * costs the inliner (cost units) and the calls it makes, and what the test itself costs (its compare and branch). */
+/** const_conds: a condition over parameters and constants (ConstArm.x): a parameter's value, a constant,
+ * `__builtin_constant_p` of a parameter, or an operator on such. */
+export type ParamExpr = { p: number } | { k: bigint } | { isc: number } | { op: string; l: ParamExpr; r?: ParamExpr };
+/** const_conds: the value of a ParamExpr given constant arguments (undefined: not known at compile time). A
+ * parameter given a constant is that constant once inlined (InstCombine, SCCP); `__builtin_constant_p` of it is
+ * llvm.is.constant of a constant, true (CallAnalyzer's simplifyIntrinsicCallIsConstant, InstCombine); `&&` / `||`
+ * decided by one known side fold as the branches they are. */
+export function paramExprValue(x: ParamExpr, ks: readonly (bigint | undefined)[]): bigint | undefined {
+  if ('p' in x) return ks[x.p];
+  if ('k' in x) return x.k;
+  if ('isc' in x) return ks[x.isc] !== undefined ? 1n : undefined;
+  const l = paramExprValue(x.l, ks);
+  if (!x.r) {
+    if (l === undefined) return undefined;
+    return x.op === '!' ? (l === 0n ? 1n : 0n) : x.op === '-' ? -l : x.op === '~' ? ~l : undefined;
+  }
+  if (x.op === '&&' && l === 0n) return 0n;
+  if (x.op === '||' && l !== undefined && l !== 0n) return 1n;
+  const r = paramExprValue(x.r, ks);
+  if (x.op === '&&' && r === 0n) return 0n;
+  if (x.op === '||' && r !== undefined && r !== 0n) return 1n;
+  return l === undefined || r === undefined ? undefined : arith(x.op, l, r);
+}
+/** The arm of a ConstArm that constant arguments `ks` leave dead ('t' or 'f'), or undefined when they decide nothing. */
+export function constArmDead(a: ConstArm, ks: readonly (bigint | undefined)[], compare: (k: bigint, op: string, K: bigint) => boolean): 't' | 'f' | undefined {
+  if (a.x) { const v = paramExprValue(a.x, ks); return v === undefined ? undefined : v !== 0n ? 'f' : 't'; }
+  const k = ks[a.param];
+  return k === undefined ? undefined : compare(k, a.op, a.k) ? 'f' : 't';
+}
+
 export interface ConstArm { param: number; op: string; k: bigint; test: number; t: { cost: number; calls: CallRef[] }; f: { cost: number; calls: CallRef[] };
+  /** const_conds: the test as an expression over parameters (op, k unused; param its first parameter) */ x?: ParamExpr;
   /** the arm of an enclosing ConstArm this one lies in (its cost is in that arm's already) */ in?: { arm: ConstArm; side: 't' | 'f' } }
 
 export interface FuncResult {
@@ -896,6 +946,14 @@ function throughUnion(root: CType, access: readonly number[]): boolean {
   }
   return t.k === 'union';
 }
+/** CORELENS_CONST_CONDS=0: only `p op K` / `p` tests of a parameter fold on a constant argument (ConstArm), not a
+ * condition computed from parameters (`len > 1 && len % 2 == 1`) nor `__builtin_constant_p(p)` (paramExprValue). */
+const CONST_CONDS = process.env.CORELENS_CONST_CONDS !== '0';
+/** CORELENS_MEMSET_RUNS=0: a folded switch's kept zero stores cost the inliner each store (no memset; constSwitchSaved). */
+const MEMSET_RUNS = process.env.CORELENS_MEMSET_RUNS !== '0';
+/** CORELENS_BYVAL_FIELDS=0: a record passed by value carries no constant members into the callee (`switch (v.type)` of
+ * a local initialized by an inlined `return (T){ .type = K, .. }` keeps every arm; returnedConsts). */
+const BYVAL_FIELDS = process.env.CORELENS_BYVAL_FIELDS !== '0';
 /** CORELENS_LITERAL_ARGS=0: a by-value parameter's member read stays where the argument is a constant compound
  * literal (literalFields). */
 const LITERAL_ARGS = process.env.CORELENS_LITERAL_ARGS !== '0';
@@ -3271,8 +3329,16 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** Constant members of `&v` (a local struct whose address only reaches inlined calls) at a call starting at `at`. */
   function constFieldsAt(a: Expr, at: number, call?: Expr): MemberConsts | undefined {
     while (a.e === 'cast') a = a.x;
-    if (a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id') return undefined;
-    const name = a.x.name;
+    // byval_fields: a record passed by value is a copy of the local (or of what the call returns) that SROA splits
+    // into scalars once both functions are inlined, so its constant members are the callee's constants too
+    if (BYVAL_FIELDS && a.e === 'call') {
+      const d = a.fn.e === 'id' ? env.func(a.fn.name) : undefined;
+      const m = d?.body && inlinable(d) ? returnedConsts(d, env) : undefined;
+      return m && Object.keys(m).length ? m : undefined;
+    }
+    const byValue = BYVAL_FIELDS && a.e === 'id';
+    if (!byValue && (a.e !== 'unary' || a.op !== '&' || a.x.e !== 'id')) return undefined;
+    const name = a.e === 'id' ? a.name : (a as { x: { name: string } }).x.name;
     if (lookupParam(name)) return undefined;
     const t = lookup(name);
     if (!t || strip(t).k !== 'struct') return undefined;
@@ -3297,14 +3363,17 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** `p->m` on a pointer parameter never assigned, whose member `m` this body never writes (nor takes the address
    * of): a condition on it can be decided by the constant members an inlined call passes (constFieldsAt). */
   function paramField(x: Expr): { param: number; field: string } | undefined {
-    if (x.e !== 'member' || !x.arrow || x.obj.e !== 'id') return undefined;
+    if (x.e !== 'member' || x.obj.e !== 'id') return undefined;
     const pn = x.obj.name;
     const param = f.params.findIndex((p) => p.name === pn);
     if (param < 0 || assigned.has(pn) || addrTaken.has(pn)) return undefined;
+    // byval_fields: `v.m` of a record parameter passed by value, its argument's members known (constFieldsAt)
+    if (!x.arrow && !(BYVAL_FIELDS && strip(f.params[param]!.type).k === 'struct')) return undefined;
     // the body's tokens are scanned once per (parameter, member): conditions ask again for each if, ?: and arm
-    const key = `${pn}->${x.name}`;
+    const op = x.arrow ? '->' : '.';
+    const key = `${pn}${op}${x.name}`;
     let unwritten = fieldUnwritten.get(key);
-    if (unwritten === undefined) fieldUnwritten.set(key, (unwritten = memberUnwritten(pn, x.name)));
+    if (unwritten === undefined) fieldUnwritten.set(key, (unwritten = memberUnwritten(pn, x.name, op)));
     return unwritten ? { param, field: x.name } : undefined;
   }
   /** setter_consts: `p->m & K` (either order, through casts), p->m a paramField: the member and the mask. */
@@ -3318,10 +3387,10 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     return pf && k !== undefined && k >= 0n ? { ...pf, mask: k } : undefined;
   }
   /** Whether the body never writes `pn->m` (nor takes its address, nor indexes into it). */
-  function memberUnwritten(pn: string, m: string): boolean {
+  function memberUnwritten(pn: string, m: string, op = '->'): boolean {
     const b = f.body ?? [];
     for (let i = 1; i + 1 < b.length; i++) {
-      if (b[i]!.s !== m || b[i - 1]!.s !== '->' || b[i - 2]?.s !== pn) continue;
+      if (b[i]!.s !== m || b[i - 1]!.s !== op || b[i - 2]?.s !== pn) continue;
       const nx = b[i + 1]!.s;
       if (/^([-+*/%&|^]|<<|>>)?=$/.test(nx) || nx === '++' || nx === '--' || nx === '.' || nx === '[') return false;
       const pv = b[i - 3]?.s;
@@ -4681,9 +4750,33 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       if (stmts.slice(0, -1).some((x) => hasJump(x)) || (last.s !== 'jump' && last.s !== 'return' && hasJump(last))) return;
       const next: ConstSwitch['segs'][number]['next'] = last.s === 'return' || (last.s === 'jump' && last.kind !== 'goto') ? 'exit'
         : last.s === 'jump' ? (last.target !== undefined ? { goto: last.target } : 'exit') : 'fall';
-      segs.push({ vals, dflt, names, k: ends[i]!.k - m.k, x: ends[i]!.x - m.x, next });
+      const zs = MEMSET_RUNS ? zeroRun(last.s === 'jump' ? stmts.slice(0, -1) : stmts) : undefined;
+      segs.push({ vals, dflt, names, k: ends[i]!.k - m.k, x: ends[i]!.x - m.x, next, ...(zs ? { zs } : {}) });
     }
     (res.constSwitches ??= []).push({ param: cs.param, pre: cs.pre, segs });
+  }
+  /** memset_runs: statements that are all `*(T *)(p op= K) = 0;` / `*(T *)p = 0;` stores through one pointer local
+   * (or parameter) stepped by constants, each store's address next to the last one's: the pointer (with the step's
+   * direction), stores and bytes. */
+  function zeroRun(stmts: Stmt[]): { base: string; n: number; bytes: number } | undefined {
+    let base: string | undefined;
+    let bytes = 0;
+    for (const st of stmts) {
+      if (st.s !== 'expr' || st.x.e !== 'assign' || st.x.op !== '=' || constValue(st.x.r, env) !== 0n) return undefined;
+      const l = st.x.l;
+      if (l.e !== 'unary' || l.op !== '*' || l.x.e !== 'cast') return undefined;
+      const pt = strip(l.x.type);
+      const size = pt.k === 'ptr' ? sizeOf(pt.to) : undefined;
+      let a = l.x.x;
+      while (a.e === 'cast') a = a.x;
+      // `p -= K` with K the store's size (the address it stores at is the one just below the last store's)
+      if (a.e !== 'assign' || (a.op !== '-=' && a.op !== '+=') || a.l.e !== 'id' || !size || constValue(a.r, env) !== BigInt(size)) return undefined;
+      // (the direction is part of the run: `d -= 8` downwards, `d += 8` upwards)
+      if (base !== undefined && base !== `${a.l.name}${a.op}`) return undefined;
+      base = `${a.l.name}${a.op}`;
+      bytes += size;
+    }
+    return base !== undefined ? { base, n: stmts.length, bytes } : undefined;
   }
   /** A switch statement's arms (the condition already evaluated). */
   function switchStmt(s: Extract<Stmt, { s: 'switch' }>, ctx: Ctx, join?: SwitchJoin): undefined {
@@ -5009,7 +5102,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   /** const_arms: the arms being walked of the ConstArms around here, innermost last. */
   const constArmIn: { arm: ConstArm; side: 't' | 'f' }[] = [];
   /** A ConstArm for a test of a parameter, recorded before its arms are walked (so the ones inside know it). */
-  function constArm(pk: { param: number; op: string; k: bigint }): ConstArm {
+  function constArm(pk: { param: number; op: string; k: bigint; x?: ParamExpr }): ConstArm {
     const in_ = constArmIn[constArmIn.length - 1];
     const a: ConstArm = { ...pk, test: 0, t: { cost: 0, calls: [] }, f: { cost: 0, calls: [] }, ...(in_ ? { in: { ...in_ } } : {}) };
     (res.constArms ??= []).push(a);
@@ -5017,6 +5110,9 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   }
   /** const_arms: `c` as a test of one of this function's parameters against a constant (`p == K`, `K < p`, `!p`, `p`),
    * the parameter never written nor its address taken (a constant argument then decides it), else undefined. */
+  let hasGotoMemo: boolean | undefined;
+  /** Whether the body has a goto (a test may then run again after a write). */
+  const hasGotoOf = (): boolean => (hasGotoMemo ??= (f.body ?? []).some((t) => t.s === 'goto'));
   function paramTest(c: Expr): { param: number; op: string; k: bigint } | undefined {
     if (!CONST_ARMS) return undefined;
     let neg = false;
@@ -5028,7 +5124,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     };
     const mirror: { [op: string]: string } = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
     const negate: { [op: string]: string } = { '<': '>=', '>': '<=', '<=': '>', '>=': '<', '==': '!=', '!=': '==' };
-    let r: { param: number; op: string; k: bigint } | undefined;
+    let r: { param: number; op: string; k: bigint; x?: ParamExpr } | undefined;
     if (c.e === 'binary' && c.op in mirror) {
       const kr = constValue(c.r, env);
       const kl = constValue(c.l, env);
@@ -5036,6 +5132,41 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       else if (kl !== undefined && idx(c.r) >= 0) r = { param: idx(c.r), op: mirror[c.op]!, k: kl };
     } else if (idx(c) >= 0) r = { param: idx(c), op: '!=', k: 0n };
     if (r && neg) r.op = negate[r.op]!;
+    if (!r && CONST_CONDS) {
+      // const_conds: any condition over parameters and constants (`!__builtin_constant_p(len)`, `len > 1 && len % 2
+      // == 1`): CallAnalyzer simplifies it on the constant arguments and walks only the live successor
+      const ps: number[] = [];
+      // a parameter written later in the body (`len -= 1` in the arm) still holds the argument here, when no write
+      // was walked before this test and no goto may come back to it
+      const idx = (e: Expr): number => {
+        while (e.e === 'cast') e = e.x;
+        if (e.e !== 'id' || addrTaken.has(e.name) || (version.get(e.name) ?? 0) > 0 || hasGotoOf()) return -1;
+        return f.params.findIndex((q) => q.name === e.name && lookup(e.name) === q.type);
+      };
+      const px = (e: Expr, d: number): ParamExpr | undefined => {
+        if (d > 12) return undefined;
+        while (e.e === 'cast') e = e.x;
+        const k = constValue(e, env);
+        if (k !== undefined) return { k };
+        if (e.e === 'id') { const i = idx(e); if (i >= 0) ps.push(i); return i >= 0 ? { p: i } : undefined; }
+        if (e.e === 'call' && e.fn.e === 'id' && e.args.length === 1 && e.fn.name === '__builtin_constant_p') {
+          const a = e.args[0]!;
+          const i = idx(a);
+          if (i >= 0) { ps.push(i); return { isc: i }; }
+          return undefined;
+        }
+        if (e.e === 'call' && e.fn.e === 'id' && e.args.length === 2 && e.fn.name === '__builtin_expect') return px(e.args[0]!, d + 1);
+        if (e.e === 'unary' && (e.op === '!' || e.op === '-' || e.op === '~')) { const l = px(e.x, d + 1); return l && { op: e.op, l }; }
+        if (e.e === 'binary' && ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>', '<', '>', '<=', '>=', '==', '!=', '&&', '||'].includes(e.op)) {
+          const l = px(e.l, d + 1);
+          const rr = l && px(e.r, d + 1);
+          return rr && { op: e.op, l: l!, r: rr };
+        }
+        return undefined;
+      };
+      const x = px(c, 0);
+      if (x && ps.length) r = { param: ps[0]!, op: '!=', k: 0n, x: neg ? { op: '!', l: x } : x };
+    }
     return r;
   }
 
@@ -6809,6 +6940,50 @@ function onceBlock(s: Extract<Stmt, { s: 'loop' }>): boolean {
   return !jumps(s.body);
 }
 
+const returnedMemo = new WeakMap<TypeEnv, WeakMap<FuncDef, MemberConsts | null>>();
+/**
+ * byval_fields: the constant scalar members of the compound literal a function returns as its only statement
+ * (`return (T){ .type = K, .p = p };`, the members it does not name 0), or undefined. Once the function is inlined,
+ * the returned aggregate is the caller's alloca: SROA splits it into one scalar per member, the constant ones
+ * propagate (SCCP / InstCombine) into every inlined callee the record is passed to by value, and a `switch (v.type)`
+ * there folds to one arm (SimplifyCFG). Members named through an anonymous union or struct are skipped.
+ */
+function returnedConsts(def: FuncDef, env: TypeEnv): MemberConsts | undefined {
+  let byDef = returnedMemo.get(env);
+  if (!byDef) returnedMemo.set(env, (byDef = new WeakMap()));
+  const hit = byDef.get(def);
+  if (hit !== undefined) return hit ?? undefined;
+  let out: MemberConsts | undefined;
+  let body: Stmt[] | undefined;
+  try { body = new CParser(def.body ?? [], env).blockItems(); } catch { body = undefined; }
+  const items = (body ?? []).filter((st) => !(st.s === 'empty' && !st.asm));
+  const ret = items.length === 1 && items[0]!.s === 'return' ? items[0]!.x : undefined;
+  if (ret?.e === 'cast' && ret.x.e === 'init' && !ret.x.complex?.some((c) => c)) {
+    const r = strip(ret.type);
+    const lit = ret.x;
+    if (r.k === 'struct' && r.complete && !r.fields.some((fd) => fd.bits !== undefined)) {
+      const vals: MemberConsts = {};
+      for (const fd of r.fields) { const k = strip(fd.type).k; if (fd.name && (k === 'int' || k === 'enum' || k === 'ptr')) vals[fd.name] = 0n; }
+      let cur = 0;
+      let ok = true;
+      for (let j = 0; j < lit.items.length && ok; j++) {
+        const n = lit.names?.[j];
+        if (n !== undefined) cur = r.fields.findIndex((fd) => fd.name === n);
+        // a member of an anonymous union / struct (`.skb` of pktbuf's union): the position after it is unknown
+        if (cur < 0) { if (lit.names?.[j + 1] === undefined && j + 1 < lit.items.length) ok = false; continue; }
+        const fd = r.fields[cur++];
+        if (!fd) { ok = false; break; }
+        if (!fd.name || !(fd.name in vals)) continue;
+        const k = lit.items[j]!.e === 'init' ? undefined : constValue(lit.items[j]!, env);
+        if (k === undefined) delete vals[fd.name]; else vals[fd.name] = k;
+      }
+      if (ok && Object.keys(vals).length) out = vals;
+    }
+  }
+  byDef.set(def, out ?? null);
+  return out;
+}
+
 /** setter_consts: the scalar members a zeroing store writes (a memset, `= {}`), by name: what SROA's slices see. */
 function zeroMembers(t: CType): string[] | undefined {
   const r = strip(t);
@@ -6937,6 +7112,7 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef, deps?: Set<string>
           if (!ts) types.set(v.name, (ts = []));
           ts.push({ start: v.start, end, type: v.type });
           // setter_consts: a brace list zeroes the members it names not (`= {}`, `= {0}`, designators): a store of 0
+          const returned = BYVAL_FIELDS ? returnedInit(v.init) : undefined;
           const zs = d.hist && v.init?.e === 'init' ? zeroMembers(v.type) : undefined;
           if (zs && v.init?.e === 'init') {
             const r = strip(v.type) as Record;
@@ -6951,8 +7127,12 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef, deps?: Set<string>
               else if (fd) vals.set(fd.name, constValue(it, env));
             });
             for (const [m, k] of vals) hist(d, m, v.start, k, true);
-          } else if (d.hist && v.init) d.hist = undefined;
-          if (v.init?.e === 'init' && v.init.names) {
+          } else if (d.hist && v.init && !returned) d.hist = undefined;
+          if (returned) {
+            // byval_fields: `T v = make(..);` with make returning a compound literal: v's members are the literal's
+            deps?.add(returned.def);
+            for (const [m, k] of Object.entries(returned.m)) { d.fields.set(m, { v: k, at: v.start }); hist(d, m, v.start, k, true); }
+          } else if (v.init?.e === 'init' && v.init.names) {
             v.init.names.forEach((m, i) => {
               if (m === undefined) return;
               const k = constValue(v.init!.e === 'init' ? v.init!.items[i]! : v.init!, env);
@@ -6974,6 +7154,15 @@ function constMembers(body: Stmt[], env: TypeEnv, f: FuncDef, deps?: Set<string>
       default: return;
     }
   };
+  /** byval_fields: an initializer that is a call of an inlinable function returning a compound literal (through
+   * casts): the function's name and the literal's constant members. */
+  function returnedInit(x: Expr | undefined): { def: string; m: MemberConsts } | undefined {
+    while (x?.e === 'cast') x = x.x;
+    if (x?.e !== 'call' || x.fn.e !== 'id') return undefined;
+    const def = env.func(x.fn.name);
+    const m = def?.body && inlinable(def) ? returnedConsts(def, env) : undefined;
+    return m && def ? { def: def.name, m } : undefined;
+  }
   /** setter_consts: `memset(&v, 0, ..)` at statement level stores 0 into every scalar member of v (a whole-record
    * memset of a local that SROA splits: each slice a constant 0); true when it was one (the call is then handled). */
   function memsetZero(e: Extract<Expr, { e: 'call' }>, stmtTop: boolean): boolean {

@@ -4595,6 +4595,157 @@ SEC("cgroup_skb/ingress") int ingress(struct __sk_buff *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
+  // byval_fields (pkt31, CORELENS_BYVAL_FIELDS): a record returned by value from an inlined constructor (a compound
+  // literal with a constant kind) and passed by value to inlined helpers that switch on the kind: SROA splits it and
+  // SCCP folds each switch to the constructor's arm; with the switch off every copy keeps both arms' reads
+  { name: 'byval_fields', min: 4, text: `/* in the shape of datadog-agent's usm pktbuf: a buffer handle returned by value from two constructors (a compound
+ * literal with a constant kind) and handed by value to helpers that switch on the kind */
+enum buf_kind { BUF_SKB, BUF_USER };
+struct user_args { __u64 ptr; __u32 off; __u32 end; };
+struct buf {
+	enum buf_kind kind;
+	union {
+		struct { struct __sk_buff *skb; __u32 *off; };
+		struct { struct pt_regs *regs; struct user_args *user; };
+	};
+};
+typedef const struct buf buf_t;
+extern void buf_bad_kind(void);
+static __always_inline buf_t buf_from_skb(struct __sk_buff *skb, __u32 *off)
+{
+	return (buf_t){ .kind = BUF_SKB, .skb = skb, .off = off };
+}
+static __always_inline buf_t buf_from_user(struct pt_regs *regs, struct user_args *u)
+{
+	return (buf_t){ .kind = BUF_USER, .user = u, .regs = regs };
+}
+static __always_inline __u32 buf_end(buf_t b)
+{
+	switch (b.kind) {
+	case BUF_SKB:
+		return b.skb->len;
+	case BUF_USER:
+		return b.user->end;
+	}
+	buf_bad_kind();
+	return 0;
+}
+static __always_inline long buf_load(buf_t b, __u32 off, void *to, __u32 len)
+{
+	switch (b.kind) {
+	case BUF_SKB:
+		if (off + len > b.skb->len)
+			return -1;
+		return bpf_skb_load_bytes(b.skb, off + b.skb->cb[0], to, len);
+	case BUF_USER:
+		return bpf_probe_read_user(to, len, (void *)(b.user->ptr + off));
+	}
+	buf_bad_kind();
+	return 0;
+}
+static __always_inline int parse(buf_t b, __u32 off)
+{
+	__u8 c = 0;
+	if (buf_end(b) < off + 4)
+		return 0;
+	if (buf_load(b, off, &c, 1) < 0)
+		return 0;
+	return c + (b.kind == BUF_SKB ? b.skb->protocol : 0);
+}
+__u64 hits[4];
+SEC("socket") int filter(struct __sk_buff *skb)
+{
+	__u32 off = 0;
+	buf_t b = buf_from_skb(skb, &off);
+	hits[0] += parse(b, 14);
+	return 0;
+}
+SEC("uprobe/read") int user_read(struct pt_regs *ctx)
+{
+	struct user_args u = { .ptr = PT_REGS_PARM2(ctx), .off = 0, .end = PT_REGS_PARM3(ctx) };
+	hits[1] += parse(buf_from_user(ctx, &u), 0);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // const_conds + memset_runs (pkt31, CORELENS_CONST_CONDS, CORELENS_MEMSET_RUNS): a static inline header filler with
+  // five callers, whose always_inline zeroing helper tests `__builtin_constant_p(len)` and an odd length before a switch
+  // on the length (given sizeof). LLVM folds both ifs on the constant and MemCpyOpt makes the kept zero stores one
+  // memset: cost 245 < 325, inlined five times. With either switch off the model keeps it out of line (346, 340): one
+  // copy of the cgroup walk's relocations where clang has five
+  { name: 'const_conds_memset_runs', min: 30, text: `/* in the shape of datadog-agent's gpu fill_header: an event header filled by a static inline helper with five
+ * callers, whose cgroup name is zeroed by an always_inline memzero that first checks its length is a constant
+ * (\`__builtin_constant_p\`) and handles an odd length, then switches on it */
+#define zero_at(d, op) (*(__u##op *)(d -= sizeof(__u##op))) = 0
+static __always_inline void mem_zero(void *d, __u64 len)
+{
+	if (!__builtin_constant_p(len))
+		__builtin_trap();
+	d += len;
+	if (len > 1 && len % 2 == 1) {
+		zero_at(d, 8);
+		len -= 1;
+	}
+	switch (len) {
+	case 64: zero_at(d, 64);
+	case 56: zero_at(d, 64);
+	case 48: zero_at(d, 64);
+	case 40: zero_at(d, 64);
+	case 32: zero_at(d, 64);
+	case 24: zero_at(d, 64);
+	case 16: zero_at(d, 64);
+	case 8: zero_at(d, 64); break;
+	case 4: zero_at(d, 32); break;
+	case 2: zero_at(d, 16); break;
+	case 1: zero_at(d, 8); break;
+	default: __builtin_trap();
+	}
+}
+static __always_inline void mem_set(void *d, int c, __u64 len)
+{
+	if (__builtin_constant_p(len) && __builtin_constant_p(c) && c == 0)
+		mem_zero(d, len);
+	else
+		__builtin_memset(d, c, len);
+}
+static __always_inline int cgroup_name_of(struct task_struct *task, char *buf, __u64 sz)
+{
+	mem_set(buf, 0, sz);
+	const char *name = BPF_CORE_READ(task, cgroups, subsys[0], cgroup, kn, name);
+	if (bpf_probe_read_kernel(buf, sz, name) < 0)
+		return 0;
+	return 1;
+}
+static __always_inline int cgroup_name(char *buf, __u64 sz)
+{
+	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task))
+		return 0;
+	return cgroup_name_of((struct task_struct *)bpf_get_current_task(), buf, sz);
+}
+struct hdr { __u64 pid_tgid; __u64 ts; __u64 stream; __u32 type; char cgroup[65]; };
+struct ev1 { struct hdr h; __u64 a; };
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+static inline void fill(struct hdr *h, __u64 stream, __u32 type)
+{
+	h->pid_tgid = bpf_get_current_pid_tgid();
+	h->ts = bpf_ktime_get_ns();
+	h->stream = stream;
+	h->type = type;
+	cgroup_name(h->cgroup, sizeof(h->cgroup));
+}
+#define PROBE(n) SEC("uprobe/p" #n) int p##n(struct pt_regs *ctx) \\
+{ struct ev1 e = {}; fill(&e.h, PT_REGS_PARM1(ctx), n); e.a = PT_REGS_PARM2(ctx); \\
+  bpf_ringbuf_output(&events, &e, sizeof(e), 0); return 0; }
+PROBE(1)
+PROBE(2)
+PROBE(3)
+PROBE(4)
+PROBE(5)
+char LICENSE[] SEC("license") = "GPL";
+` },
   // varargs_dropped (cse30, CORELENS_VARARGS_DROPPED): the checker's variadic arguments are dead once it is inlined; the
   // same loads stored for the report keep their records (with the switch off, 4 surplus)
   { name: 'varargs_dropped', min: 5, text: `/* in the shape of sched-ext's scx_bpf_error: the arguments stored into a u64 array for the report, then handed
