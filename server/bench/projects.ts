@@ -30,7 +30,7 @@
 // skywalking-rover, parca-agent, security-profiles-operator, triplecross, scx, and fresh19's pyroscope, bouheki, skbtracer,
 // caretta, skbdump, xdp-tools, coolbpf, sysak, and fresh21b's aws-network-policy-agent, kvisor, ebpf-apps, perforator, bpfcontain,
 // and fresh30a's datadog-agent, tarian-detector, runtime-detector, and fresh30b's dae, lightfoot, harpoon, perf, and fresh31a's delve, l3af, linux-samples, alaz,
-// ingress-node-firewall).
+// ingress-node-firewall, and fresh31b's ebpf-discovery, bumblebee, pamspy, calico).
 
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -73,6 +73,9 @@ export interface Recipe {
   libbpfSrc?: boolean;
   /** The project pins an old libbpf release: the --libbpf checkout's headers at this git tag stand for it. */
   libbpfTag?: string;
+  /** The project puts libbpf's include/uapi on its include path (its linux/bpf.h, newer than the system's): the
+   * --libbpf checkout's (at libbpfTag) follows the project's dirs. */
+  libbpfUapi?: boolean;
 }
 
 /** The projects we measure, by the layout of their repositories (flags read from their Makefiles). */
@@ -178,6 +181,27 @@ const LMP_TOOLS: { dir: string; include: string[]; vmlinuxDir?: string; vmlinuxF
   // Network_Subsystem/net_watcher/Makefile: -I$(OUTPUT) -I ../../lib/libbpf/include/uapi -I../../lib/vmlinux/$(ARCH)
   // (bpftool's); common.bpf.h defines trace_event_raw_tcp_send_reset, which 6.18's vmlinux.h has: the 6.1 one
   { dir: 'Network_Subsystem/net_watcher', include: [], vmlinuxFile: 'CPU_Subsystem/vmlinux/x86/vmlinux_601.h' },
+];
+
+/** calico's felix/bpf-gpl objects measured (a sample of list-objs' cross product): [object, source, defines of
+ * `./calculate-flags bin/<object>.o`]. */
+const CALI_DEBUG = 'CALI_LOG_LEVEL=CALI_LOG_LEVEL_DEBUG';
+const CALI_OFF = 'CALI_LOG_LEVEL=CALI_LOG_LEVEL_OFF';
+const CALI_NODROP = 'CALI_DROP_WORKLOAD_TO_HOST=false';
+const CALICO_VARIANTS: [string, string, string[]][] = [
+  ['from_wep_debug', 'tc.c', [CALI_DEBUG, CALI_NODROP, 'CALI_COMPILE_FLAGS=0']],
+  ['to_wep_no_log', 'tc.c', [CALI_OFF, CALI_NODROP, 'CALI_COMPILE_FLAGS=2']],
+  ['from_hep_debug', 'tc.c', [CALI_DEBUG, CALI_NODROP, 'CALI_COMPILE_FLAGS=3']],
+  ['to_hep_no_log_v6', 'tc.c', [CALI_OFF, CALI_NODROP, 'IPVER6', 'CALI_COMPILE_FLAGS=1']],
+  ['from_hep_dsr_no_log', 'tc.c', [CALI_OFF, CALI_NODROP, 'CALI_COMPILE_FLAGS=19']],
+  ['from_nat_debug', 'tc.c', [CALI_DEBUG, CALI_NODROP, 'CALI_COMPILE_FLAGS=131']],
+  ['to_vxlan_no_log', 'tc.c', [CALI_OFF, CALI_NODROP, 'CALI_COMPILE_FLAGS=1025']],
+  ['xdp_debug', 'xdp.c', [CALI_DEBUG, CALI_NODROP, 'CALI_COMPILE_FLAGS=67']],
+  ['xdp_no_log_v6', 'xdp.c', [CALI_OFF, CALI_NODROP, 'IPVER6', 'CALI_COMPILE_FLAGS=67']],
+  ['connect_balancer_debug_v4', 'connect_balancer.c', [CALI_DEBUG, CALI_NODROP, 'CALI_COMPILE_FLAGS=8']],
+  ['conntrack_cleanup_debug_v4', 'conntrack_cleanup.c', [CALI_DEBUG, CALI_NODROP, 'CALI_COMPILE_FLAGS=512']],
+  ['tc_preamble_ingress', 'tc_preamble.c', [CALI_NODROP, 'CALI_COMPILE_FLAGS=2050']],
+  ['policy_default_ingress', 'policy_default.c', [CALI_NODROP, 'CALI_COMPILE_FLAGS=4098']],
 ];
 
 /** lmp MagicEyes' backend tools (src/backend/<area>/<tool>/bpf/*.bpf.c). */
@@ -758,6 +782,38 @@ export const HELD_PRESETS: Record<string, (root: string) => Recipe | Recipe[]> =
     name: 'openshift/ingress-node-firewall', root, files: ['bpf/ingress_node_firewall_kernel.c'], include: ['bpf/headers'],
     defines: [], ownVmlinux: true, ownLibbpf: true, multiarch: true, shims: STUBS32, cflags: ['-mcpu=v1'],
   }),
+  // libebpfdiscoveryskel/CMakeLists.txt + the root CMakeLists.txt: bpf_object() of libbpf-bootstrap's FindBpfObject.cmake
+  // (clang -g -O2 -target bpf $(CLANG_SYSTEM_INCLUDES) -I<vmlinux dir>) with BPF_C_FLAGS -D__TARGET_ARCH_x86 -D__TARGET_BPF
+  // -I libebpfdiscoveryskel/src -I libebpfdiscoveryshared/headers (+ -I libebpfdiscoveryskel/test for the test object);
+  // vmlinux.h from the ebpf-common submodule's libbpf-bootstrap (absent from the snapshot: the generated one)
+  'ebpf-discovery': (root) => ({
+    name: 'dynatrace-oss/eBPF-Discovery', root,
+    files: ['libebpfdiscoveryskel/src/*.bpf.c', 'libebpfdiscoveryskel/testbpf/*.bpf.c'],
+    include: ['libebpfdiscoveryskel/src', 'libebpfdiscoveryshared/headers', 'libebpfdiscoveryskel/test'], defines: ['__TARGET_BPF'],
+    multiarch: true, shims: STUBS32,
+  }),
+  // builder/build.sh: clang-13 -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -c X.c; builder/Dockerfile puts its
+  // vmlinux.h and solo_types.h in /usr/local/include (clang's system dirs) and libbpf-dev's headers in /usr/include
+  'bumblebee': (root) => ({
+    name: 'solo-io/bumblebee examples', root, files: ['examples/*/*.c'], include: ['builder'], defines: [], ownVmlinux: true,
+    multiarch: true, shims: STUBS32,
+  }),
+  // felix/bpf-gpl/Makefile: clang -Wall -Werror -fno-stack-protector -Wno-address-of-packed-member -O2 -emit-llvm -g
+  // -target bpf -I ./libbpf/src/ -I ./libbpf/include/uapi -D__x86_64__ -D__TARGET_ARCH_x86 `./calculate-flags bin/X.o`
+  // -c SRC, then llc -march=bpf (libbpf v1.6.2 from metadata.mk: --libbpf's at that tag; no vmlinux.h: the uapi
+  // headers and its own structs). One recipe per object variant CALICO_VARIANTS names, with calculate-flags' defines;
+  // -mcpu=v3: the default CPU of the LLVM 20+ its build image has (conntrack.h's 32-bit atomics need it)
+  'calico': (root) => CALICO_VARIANTS.map(([obj, src, flags]) => ({
+    name: `calico ${obj}`, root, files: [`felix/bpf-gpl/${src}`], include: ['felix/bpf-gpl'],
+    defines: ['__x86_64__', ...flags], cflags: ['-fno-stack-protector', '-mcpu=v3'], libbpfSrc: true, libbpfTag: 'v1.6.2', libbpfUapi: true, multiarch: true,
+    shims: STUBS32,
+  })),
+  // src/Makefile: clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(OUTPUT) (libbpf submodule: --libbpf's)
+  // $(CLANG_BPF_SYS_INCLUDES) -c pamspy.bpf.c (its own src/vmlinux.h)
+  'pamspy': (root) => ({
+    name: 'citronneur/pamspy', root, files: ['src/pamspy.bpf.c'], include: ['src'], defines: [], ownVmlinux: true, multiarch: true,
+    shims: STUBS32,
+  }),
 };
 
 /** xdp-tools' configure: the libbpf functions it probes, all present in its libbpf submodule (HAVE_FEATURES). */
@@ -793,6 +849,7 @@ export const HELD_DIRS: Record<string, string> = {
   'lightfoot': 'ebpf-transport-monitoring', 'harpoon': 'harpoon', 'perf': 'linux-perf',
   'delve': 'delve', 'l3af': 'l3af', 'linux-samples': 'linux-samples-bpf',
   'alaz': 'alaz', 'ingress-node-firewall': 'ingress-node-firewall',
+  'ebpf-discovery': 'eBPF-Discovery', 'bumblebee': 'bumblebee', 'pamspy': 'pamspy', 'calico': 'calico',
 };
 Object.assign(PRESETS, HELD_PRESETS);
 
@@ -848,17 +905,25 @@ export interface Built { prog: CorpusProgram; error?: string }
 export function libbpfDir(cache: string, checkout: string, tag?: string): string {
   const dir = path.join(cache, 'libbpf', path.basename(checkout) + (tag ? `@${tag}` : ''));
   const bpf = path.join(dir, 'bpf');
-  if (fs.existsSync(path.join(bpf, 'bpf_helpers.h'))) return dir;
+  if (fs.existsSync(path.join(bpf, 'bpf_helpers.h')) && fs.existsSync(path.join(dir, 'uapi'))) return dir;
   if (tag) {
     const names = execFileSync('git', ['-C', checkout, 'ls-tree', '--name-only', `${tag}:src`], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.h'));
     fs.mkdirSync(bpf, { recursive: true });
     for (const f of names) fs.writeFileSync(path.join(bpf, f), execFileSync('git', ['-C', checkout, 'show', `${tag}:src/${f}`], { maxBuffer: 1 << 28 }));
+    // include/uapi/linux/*.h at the tag (Recipe.libbpfUapi)
+    const uapi = path.join(dir, 'uapi', 'linux');
+    fs.mkdirSync(uapi, { recursive: true });
+    const headers = execFileSync('git', ['-C', checkout, 'ls-tree', '--name-only', `${tag}:include/uapi/linux`], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.h'));
+    for (const f of headers) fs.writeFileSync(path.join(uapi, f), execFileSync('git', ['-C', checkout, 'show', `${tag}:include/uapi/linux/${f}`], { maxBuffer: 1 << 28 }));
     return dir;
   }
   const src = fs.existsSync(path.join(checkout, 'src', 'bpf_helpers.h')) ? path.join(checkout, 'src') : checkout;
   if (!fs.existsSync(path.join(src, 'bpf_helpers.h'))) throw new Error(`--libbpf ${checkout}: no bpf_helpers.h in it or in its src/`);
   fs.mkdirSync(bpf, { recursive: true });
   for (const f of fs.readdirSync(src)) if (f.endsWith('.h')) fs.copyFileSync(path.join(src, f), path.join(bpf, f));
+  const uapiSrc = path.join(checkout, 'include', 'uapi', 'linux');
+  fs.mkdirSync(path.join(dir, 'uapi', 'linux'), { recursive: true });
+  if (fs.existsSync(uapiSrc)) for (const f of fs.readdirSync(uapiSrc)) if (f.endsWith('.h')) fs.copyFileSync(path.join(uapiSrc, f), path.join(dir, 'uapi', 'linux', f));
   return dir;
 }
 
@@ -891,7 +956,7 @@ export function build(recipe: Recipe, file: string, cache: string, vmlinux: stri
   const lead = vmlinux && recipe.vmlinuxFirst ? [vmlinux] : [];
   const tail = vmlinux && !recipe.vmlinuxFirst ? [vmlinux] : [];
   const includePaths = [...lead, ...(libbpf ? [libbpf] : []), ...recipe.include.map((d) => path.resolve(recipe.root, d)),
-    ...(libbpf && recipe.libbpfSrc ? [path.join(libbpf, 'bpf')] : []), ...(recipe.shims || recipe.generated ? [shimDir(cache, recipe)] : []), ...tail, ...(recipe.multiarch && fs.existsSync(MULTIARCH) ? [MULTIARCH] : [])];
+    ...(libbpf && recipe.libbpfSrc ? [path.join(libbpf, 'bpf')] : []), ...(libbpf && recipe.libbpfUapi ? [path.join(libbpf, 'uapi')] : []), ...(recipe.shims || recipe.generated ? [shimDir(cache, recipe)] : []), ...tail, ...(recipe.multiarch && fs.existsSync(MULTIARCH) ? [MULTIARCH] : [])];
   const defines = ['__TARGET_ARCH_x86', ...recipe.defines];
   const prog: CorpusProgram = {
     name: rel.replace(/\.bpf\.c$|\.c$/, ''), arch: 'x86', source: file, object, includePaths, defines, newLibbpf: false,

@@ -1287,6 +1287,9 @@ function isScalarKnob(t: CType): boolean {
   return t.k === 'int' || t.k === 'enum';
 }
 
+/** CORELENS_CONST_SHORT=0: `0 && X` / `1 || X` are constant only when X is (as before). */
+const CONST_SHORT = process.env.CORELENS_CONST_SHORT !== '0';
+
 /** Value of an integer constant expression, or undefined when it is not one. */
 export function constValue(x: Expr, env: TypeEnv): bigint | undefined {
   switch (x.e) {
@@ -1299,6 +1302,9 @@ export function constValue(x: Expr, env: TypeEnv): bigint | undefined {
     }
     case 'binary': {
       const a = constValue(x.l, env);
+      // const_short: `0 && X` is 0 and `K || X` (K not 0) is 1 whatever X is: clang folds the left operand and never
+      // emits X (CodeGenFunction::ConstantFoldsToSimpleInteger in EmitBranchOnBoolExpr and VisitBinLAnd/LOr)
+      if (CONST_SHORT && a !== undefined && ((x.op === '&&' && a === 0n) || (x.op === '||' && a !== 0n))) return x.op === '&&' ? 0n : 1n;
       const b = constValue(x.r, env);
       return a === undefined || b === undefined ? undefined : applyOp(x.op, a, b);
     }

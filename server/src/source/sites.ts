@@ -671,12 +671,15 @@ function paramDropped(f: FuncDef, i: number, env: TypeEnv, depth = 0): boolean {
   for (let k = 0; k < body.length && all; k++) {
     if (body[k]!.s !== name || memberName(body, k) || skip[k]) continue;
     // `g(.., name, ..)`: the argument is the name alone; find the call's open parenthesis and the argument's index
-    const prev = body[k - 1]?.s;
+    // `g(.., (T)name, ..)`: a conversion of the name alone (InstCombine/DCE drop the sext/trunc with its unused
+    // result, and the load feeding it): the argument starts at the cast's open parenthesis
+    const start = CAST_DROPPED ? castStart(body, k) : k;
+    const prev = body[start - 1]?.s;
     const next = body[k + 1]?.s;
     if ((prev !== '(' && prev !== ',') || (next !== ',' && next !== ')')) { all = false; break; }
     let d = 0;
     let arg = 0;
-    let j = k - 1;
+    let j = start - 1;
     for (; j >= 0; j--) {
       const t = body[j]!.s;
       if (t === ')' || t === ']' || t === '}') d++;
@@ -688,6 +691,34 @@ function paramDropped(f: FuncDef, i: number, env: TypeEnv, depth = 0): boolean {
   }
   memo.set(i, all);
   return all;
+}
+
+/** CORELENS_CONST_SHORT=0: the right side of `K && X` / `K || X` with K a constant that decides it emits its sites. */
+const CONST_SHORT = process.env.CORELENS_CONST_SHORT !== '0';
+/** CORELENS_STRICT_REL=0: a relational test of a parameter against a constant gives no parameter condition (paramConds). */
+const STRICT_REL = process.env.CORELENS_STRICT_REL !== '0';
+/** cast_dropped: a parameter handed on as `(T)name` is dropped as `name` is (the conversion dies with its value). */
+const CAST_DROPPED = process.env.CORELENS_CAST_DROPPED !== '0';
+/** Tokens a cast's type name is made of (a conservative set: a parenthesised expression has operators or numbers). */
+const CAST_TYPE_WORDS = new Set(['struct', 'union', 'enum', 'const', 'volatile', 'unsigned', 'signed', 'char', 'short', 'int',
+  'long', 'void', '_Bool', '*']);
+/** Where the casts in front of the token at k start (`(size_t)(int)name`: the first open parenthesis), else k. */
+function castStart(b: readonly { s: string }[], k: number): number {
+  let start = k;
+  while (b[start - 1]?.s === ')') {
+    let j = start - 2;
+    let words = 0;
+    for (; j >= 0; j--) {
+      const t = b[j]!.s;
+      if (t === '(') break;
+      if (!CAST_TYPE_WORDS.has(t) && !/^[A-Za-z_]\w*$/.test(t)) return start;
+      words++;
+    }
+    // a parenthesised single identifier before a name is a cast in C (`(x) y` parses no other way)
+    if (j < 0 || words === 0) return start;
+    start = j;
+  }
+  return start;
 }
 
 /** A block of a body being walked: the guards and parameter conditions it runs under; `stop`: a loop or switch body,
@@ -2421,6 +2452,11 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
             if (ords !== ctx.ords) rctx = { ...rctx, ords };
             if (ctx.ords?.length && decidedFalse(x.l, ctx.ords)) rctx = { ...rctx, noEmit: true };
           }
+          // const_short: a constant left side decides the short circuit (`0 && X`, `1 || X`, a macro of constant flags:
+          // calico's `CALI_F_FROM_HEP && bpf_core_enum_value_exists(..)`): clang's front end never emits the right side
+          // (CodeGenFunction::EmitBranchOnBoolExpr / ScalarExprEmitter::VisitBinLAnd fold it), so no relocation
+          const lk = CONST_SHORT ? constValue(x.l, env) : undefined;
+          if (lk !== undefined && (lk !== 0n) !== when) rctx = { ...rctx, noEmit: true };
           const scC0 = res.calls.length;
           const scEv: FlowEv = { sub: region(() => use(x.r, rctx))[1], kind: 'if', sc: x.op };
           // a call on the right is a block of its own (a compare alone becomes a select)
@@ -4013,6 +4049,13 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (q && kq !== undefined) return [{ ...q, eq: (x.op === '==') === when, v: kq }];
         const [mq, km] = maskedField(x.l) ? [maskedField(x.l)!, constValue(x.r, env)] : [maskedField(x.r), constValue(x.l, env)];
         if (mq && km !== undefined) return [{ ...mq, eq: (x.op === '==') === when, v: km }];
+      }
+      // strict_rel: `p > k` / `p < k` true (`p >= k` / `p <= k` false) cannot hold with p equal to k, whatever the
+      // signedness: a necessary condition, so a context passing the constant k decides the branch dead (InstCombine
+      // folds the icmp of two constants once the call is inlined: `if (n > 0) .. args[i]` with `log(ctx, 0, NULL)`)
+      if (STRICT_REL && ['<', '>', '<=', '>='].includes(x.op) && (x.op.length === 1) === when) {
+        const [p, k] = pi(x.l) >= 0 ? [pi(x.l), constValue(x.r, env)] : [pi(x.r), constValue(x.l, env)];
+        if (p >= 0 && k !== undefined) return [{ param: p, eq: false, v: k }];
       }
     }
     return [];
