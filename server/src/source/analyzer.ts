@@ -28,7 +28,7 @@ import type { GuardCmp } from './sites';
 import { spell } from './ctypes';
 import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
-import { HeaderCache, LocalBtfBuilder, ParsedFile, newTu, parseText } from './localTypes';
+import { HeaderCache, LocalBtfBuilder, ParsedFile, includeRangeOf, newTu, parseText } from './localTypes';
 import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Macro, Preprocessor } from './preproc';
@@ -306,6 +306,8 @@ interface EnvState {
   kernelRegs: boolean;
   /** Offset after which no directive appears: functions after it see the final macro state. */
   lastDirective: number;
+  /** Per header, the ordinal of the document's include line that brings it in (ParsedFile.includedBy). */
+  includedBy?: Map<string, number>;
   /** The incremental path is sound for this environment (every function matched a unit, no missing header...). */
   fastOk: boolean;
   /** Notes outside functions, anchored to the unit they follow (offsets shift with edits before them). */
@@ -468,6 +470,7 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
         // kernelRegs feeds the built-in fallback for program macros the libbpf headers found do not define (BPF_UPROBE
         // is libbpf >= 1.2; Debian 12 ships 1.1): kernel pt_regs names when vmlinux.h (or __KERNEL__) is in effect
         version: ++versions, key, env, pre, kernelRegs: parsed.kernelRegs ?? (pre.macros.has('__VMLINUX_H__') || pre.macros.has('__KERNEL__')), lastDirective: lastDirective(text),
+        ...(parsed.includedBy ? { includedBy: parsed.includedBy } : {}),
         fastOk: matched && pre.openConds === 0 && !parsed.notes.some((n) => /header not found/.test(n.message)),
         notes: envNotes.map((n) => anchorNote(n, plain)),
         builder: new LocalBtfBuilder(), cache: new Map(), coreMacro: new Map(), results: new Map(), files: new Map(tu.files), contexts: new ContextCache(), shapes: new WeakMap(),
@@ -650,7 +653,14 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     };
     const inlining = { outlined: new Set<FuncDef>(), reached: new Set<FuncDef>() };
     const plainReads: Site[] = [];
-    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf, inlining }, headerRoots, E.contexts, share, plainReads);
+    // a program defined in a header is entered from the document at the include line that brings the header in
+    const includedBy = E.includedBy;
+    const includeEntry = includedBy && ((f: string): Range | undefined => {
+      const k = includedBy.get(f);
+      const r = k === undefined ? undefined : includeRangeOf(text, k);
+      return r && rng(r.start, r.end);
+    });
+    const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf, inlining, ...(includeEntry ? { includeEntry } : {}) }, headerRoots, E.contexts, share, plainReads);
     stats.functions = entries.length;
     stats.programsExpanded = E.contexts.expanded;
     stats.programsReused = E.contexts.reused;

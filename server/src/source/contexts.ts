@@ -157,6 +157,9 @@ export interface ContextEnv {
   rng: (a: number, b: number) => Range;
   builder: LocalBtfBuilder;
   linesOf: (file: string) => LineMap;
+  /** Where the document includes a header (the include line bringing it in, directly or through others): a program
+   * defined in that header is entered there, its sites shown on that line of the document. */
+  includeEntry?: (file: string) => Range | undefined;
   /** Filled when given: the static functions some program calls out of line (BPF-to-BPF) and every function a
    * program reaches, as the inlining decisions above take them (source/externs.ts moduleOrder reads them). */
   inlining?: { readonly outlined: Set<FuncDef>; readonly reached: Set<FuncDef> };
@@ -358,7 +361,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (c.def.file) step.file = c.def.file;
     return {
       key: `${c.key}/${idOf(call)}`, def: call.def, chain: [...c.chain, step], up: { call, parent: c }, prefix: [...c.prefix, ...guardsIn(c, call.guards)],
-      entry: c.entry ?? (call.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached, idle: c.idle,
+      entry: c.entry ?? (call.def.file && !c.def.file ? callRange : undefined), program: c.program, section: c.section, unreached: c.unreached, idle: c.idle,
       ...(c.walked ? { walked: true } : {}),
       argv: argsAt(c.argv, call),
       ...(call.args?.some((a) => a.fields || (a.param !== undefined && c.argf?.[a.param]))
@@ -876,7 +879,9 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     const argpl = unreached ? undefined : textPlain.get(def);
     const walked = !unreached && section === '.text' && textWalked.has(def);
     const ool = unreached ? undefined : oolRoot(def);
-    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}${walked ? 'w' : ''}${argpl?.some((x) => x) ? `:${argpl.map((x) => (x ? 1 : 0)).join('')}` : ''}${ool ? `@${ool.key}` : ''}`;
+    // (a header program's sites sit on the include line: its place is part of what a remembered expansion holds)
+    const entry = def.file ? ce.includeEntry?.(def.file) : undefined;
+    const mode = `${unreached ? 'u' : idle ? 'i' : 'p'}${section}${walked ? 'w' : ''}${argpl?.some((x) => x) ? `:${argpl.map((x) => (x ? 1 : 0)).join('')}` : ''}${ool ? `@${ool.key}` : ''}${entry ? `^${entry.start.line}:${entry.start.character}` : ''}`;
     if (cache) {
       const old = cache.roots.get(def)?.get(mode);
       if (old && stillValid(old, def, res)) {
@@ -911,7 +916,7 @@ export function contextSites(entries: { def: FuncDef; res: FuncResult }[], resul
     if (argpl?.some((x) => x)) c.argpl = argpl;
     if (walked) c.walked = true;
     if (ool) { c.vars = ool.vars; if (ool.argv.some((k) => k !== undefined)) c.argv = ool.argv; }
-    if (def.file) c.entry = undefined;
+    if (def.file) c.entry = entry;
     visit(c, res, [def]);
     // clang's merge of repeated relocations (cse.ts): which of this program's site copies share an earlier record
     if (!unreached && res.flow) markMerged(res.flow, copyOf(c, [def]), def.params.map((p) => p.name));

@@ -39,6 +39,9 @@ export interface ParsedFile {
   libbpfMissing?: boolean;
   /** Every file read for this translation unit (the incremental path re-checks them). */
   files?: string[];
+  /** The document only: per header it brings in (directly or through others), the ordinal of the document's
+   * `#include` directive line that first did (includeRangeOf finds it again in an edited text). */
+  includedBy?: Map<string, number>;
   /** The file's include guard (Preprocessor.lastGuard). */
   guard?: string;
 }
@@ -94,6 +97,8 @@ export interface Tu {
   foundIn: Map<string, number>;
   /** Header reads in this unit (bounded: an unguarded header including itself twice would double per level). */
   loads: number;
+  /** Per header, the ordinal of the document's include directive that first brought it in (ParsedFile.includedBy). */
+  includedBy?: Map<string, number>;
 }
 
 /** Whether re-includes of guarded headers are skipped (HeaderCache.skips); tests compare with reading them. */
@@ -417,9 +422,12 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
         return;
       }
       if (!tu.foundIn.has(r.file)) tu.foundIn.set(r.file, r.dir);
+      const ordinal = depth === 0 ? includeOrdinal(text, ref.start) : -1;
+      if (depth === 0) { tu.includedBy ??= new Map(); if (!tu.includedBy.has(r.file)) tu.includedBy.set(r.file, ordinal); }
       if (tu.once.has(r.file)) return;
       if (hc.skips(r.file, tu)) { tu.ctx.push(`${r.file}#guarded`); tu.shareCtx.push(`${r.file}#guarded`); return; }
       const h = hc.load(r.file, tu, depth);
+      if (depth === 0) for (const f of h.files.keys()) if (!tu.includedBy!.has(f)) tu.includedBy!.set(f, ordinal);
       // a header's imports were taken when its parse began: what it includes itself must become visible to the
       // rest of it (tetragon's vmlinux.h includes the generated one, then declares `union { u64 id; }` with its
       // typedefs). The document's imports are tu.visible itself, already holding them.
@@ -448,7 +456,28 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
   for (let k = parsedUpTo; k < items.length; k++) { const it = items[k]!; if (!('include' in it)) seg.push(it); }
   parseSeg(seg);
   out.files = [...tu.files.keys()];
+  if (depth === 0 && tu.includedBy) out.includedBy = tu.includedBy;
   return out;
+}
+
+/** Lines that are `#include` / `#include_next` / `#import` directives (a line's start, the directive's end). */
+const INCLUDE_LINE = /^[ \t]*#[ \t]*(?:include(?:_next)?|import)\b[^\n]*/gm;
+
+/** How many include directive lines of `text` start before offset `at`: an include's identity that survives edits
+ * inside function bodies (they move offsets, never the directives' order: a body holding one re-parses the env). */
+function includeOrdinal(text: string, at: number): number {
+  let n = 0;
+  for (const m of text.matchAll(INCLUDE_LINE)) { if (m.index! + m[0].length > at) break; n++; }
+  return n;
+}
+
+/** The offsets of the `ordinal`-th include directive line of `text` (includeOrdinal's inverse), if it has one. */
+export function includeRangeOf(text: string, ordinal: number): { start: number; end: number } | undefined {
+  let n = 0;
+  for (const m of text.matchAll(INCLUDE_LINE)) {
+    if (n++ === ordinal) { const start = m.index! + m[0].length - m[0].trimStart().length; return { start, end: m.index! + m[0].trimEnd().length }; }
+  }
+  return undefined;
 }
 
 /**
