@@ -1007,6 +1007,59 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const t = lookup(n);
     return !!t && scalarLocal(n) && !addrTaken.has(n) && !isVolatileObject(t) && !namesOf(f).has('goto') && !staticLocals(f).has(n);
   };
+  /** dead_aggr: a local array or struct (not a parameter, static or volatile) whose every mention in the body is its
+   * declaration, the target of a plain `x[..] = ..;` / `x.m = ..;` statement, `sizeof` or the memset clearing it:
+   * nothing ever reads it, so InstCombine erases the alloca with its stores (isAllocSiteRemovable: only stores and
+   * memsets use it) and the loads computing the stored values die (aws-network-policy-agent's
+   * `src_ip[0] = ip->saddr & 0xff; ..` into an array no statement reads; measured with clang 14: no record). */
+  const writeOnlyAggr = (n: string): boolean => {
+    const t = lookup(n);
+    if (!t || f.params.some((q) => q.name === n) || isVolatileObject(t) || staticLocals(f).has(n)) return false;
+    const k = strip(t).k;
+    if (k !== 'array' && k !== 'struct' && k !== 'union') return false;
+    // a member of a preserve_access_index record is stored through a relocated address, which BPFAbstractMemberAccess
+    // hands to llvm.bpf.passthrough: a call the alloca escapes into, so it stays with every store (measured: tracee's
+    // `connect_id.address.s6_addr16[5] = 0xffff;`, connect_id never read, keeps its record)
+    if (holdsPai(t, 0)) return false;
+    const cached = writeOnly.get(n);
+    if (cached !== undefined) return cached;
+    const b = f.body ?? [];
+    const u = usesOf(n);
+    const ok = u.length > 1 && u.every((i, j) => {
+      const prev = b[i - 1]?.s ?? '';
+      const next = b[i + 1]?.s ?? '';
+      // the declaration: first, after its type's last token
+      if (j === 0) return /^[A-Za-z_]\w*$/.test(prev) && prev !== 'return' && prev !== 'sizeof' && [';', '[', '=', ','].includes(next);
+      if (prev === 'sizeof' || (prev === '(' && b[i - 2]?.s === 'sizeof' && next === ')')) return true;
+      const fn = prev === '&' ? b[i - 3]?.s : b[i - 2]?.s;
+      if ((prev === '&' ? b[i - 2]?.s === '(' : prev === '(') && (fn === '__builtin_memset' || fn === 'memset') && next === ',') return true;
+      // a statement storing into it: `x`, then members and subscripts, then `=`
+      if (![';', '{', '}', ')', 'else'].includes(prev)) return false;
+      let m = i + 1;
+      for (;;) {
+        if (b[m]?.s === '.' && /^[A-Za-z_]\w*$/.test(b[m + 1]?.s ?? '')) { m += 2; continue; }
+        if (b[m]?.s === '[') {
+          let d = 0;
+          for (; m < b.length; m++) { if (b[m]!.s === '[') d++; else if (b[m]!.s === ']' && --d === 0) break; }
+          m++;
+          continue;
+        }
+        break;
+      }
+      return m > i + 1 && b[m]?.s === '=';
+    });
+    writeOnly.set(n, ok);
+    return ok;
+  };
+  const writeOnly = new Map<string, boolean>();
+  /** dead_aggr: `t` is or holds (through members and array elements) a preserve_access_index record. */
+  const holdsPai = (t: CType, depth: number): boolean => {
+    const r = strip(t);
+    if (depth > 8) return true;
+    if (r.k === 'array') return holdsPai(r.of, depth + 1);
+    if (r.k !== 'struct' && r.k !== 'union') return false;
+    return !!(r as Record).pai || r.fields.some((x) => holdsPai(x.type, depth + 1));
+  };
   /** The nest of blocks being walked (an if's arm, the rest of a block after an early exit, a loop or switch body),
    * innermost last, each with the guards and parameter conditions it runs under (sinkable). */
   const regions: Region[] = [];
@@ -4006,6 +4059,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           else tentative.delete(name);
           return v;
         }
+        if (DEAD_AGGR && x.e === 'assign' && x.op === '=' && !ctx.noEmit && !stmtExprDepth && pure(x.l) && pure(x.r)) {
+          let n = x.l;
+          while ((n.e === 'member' && !n.arrow) || n.e === 'index') n = n.e === 'member' ? n.obj : n.arr;
+          if (n !== x.l && n.e === 'id' && writeOnlyAggr(n.name)) {
+            // dead_aggr: the store into a local nothing reads dies with the loads of its value (see writeOnlyAggr)
+            const before = res.sites.length;
+            const r0 = res.reads?.length ?? 0;
+            const v = use(x, ctx);
+            for (const d of res.sites.slice(before)) killed.add(d);
+            if ((res.reads?.length ?? 0) > r0) unreadReads.set(`#${n.name}`, [...unreadReads.get(`#${n.name}`) ?? [], ...res.reads!.slice(r0)]);
+            return v;
+          }
+        }
         return use(x, ctx);
       }
       case 'decl':
@@ -6192,6 +6258,8 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_DEAD_SELF_READ=0: `v = f(v);` kills v's earlier unread store as if it did not read it (before/after). */
 const DEAD_SELF_READ = process.env.CORELENS_DEAD_SELF_READ !== '0';
+/** CORELENS_DEAD_AGGR=0: stores into a local array or struct nothing reads keep their values' records (before/after). */
+const DEAD_AGGR = process.env.CORELENS_DEAD_AGGR !== '0';
 
 /** Whether an expression names the variable `name` (a read of it, sizeof's operand aside). */
 function mentionsName(x: Expr, name: string): boolean {

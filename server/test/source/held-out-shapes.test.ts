@@ -368,6 +368,10 @@
 //     else {..ip6->nexthdr}` called with the constants 1 and 0: llvm.expect is its first operand to InstSimplify, so
 //     each inlined copy keeps one arm (one record each); the model read `__builtin_expect(..)` as no test of the
 //     parameter and kept both arms per copy (CORELENS_EXPECT_PARAMS, sites.ts unexpect).
+//   - dead_aggr (cse31, aws-network-policy-agent's tc classifiers): `src_ip[0] = ip->saddr & 0xff; ..` into a local
+//     array nothing reads (only stores, a memset, sizeof): InstCombine erases the alloca and its stores
+//     (isAllocSiteRemovable), the loads computing the stored values die, no record (CORELENS_DEAD_AGGR, sites.ts
+//     writeOnlyAggr). aws-network-policy-agent CSE 15 -> 7.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -5160,6 +5164,117 @@ int BPF_PROG(sum_cold, struct task_struct *p)
 	for (int i = 0; i < 32; i++)
 		hits[3] += value_cold(p, &rs->r[i]);
 	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // dead_aggr (cse31, CORELENS_DEAD_AGGR): a local array or struct only ever stored into (and memset) is erased with
+  // its stores by InstCombine, the loads of the stored values with them: no record; one read back, its address
+  // handed to a helper, or a kernel type's member stored (a relocated address) keeps them (switch off: 10 surplus)
+  { name: 'dead_aggr', min: 24, text: `/* in the shape of aws-network-policy-agent's tc classifier: the addresses copied byte by byte into arrays for a
+ * lookup key, one of them left unread after a refactor */
+struct lpm_key { __u32 prefix_len; __u8 ip[4]; };
+struct flow { __u32 saddr; __u32 daddr; __u8 proto; };
+struct { __uint(type, BPF_MAP_TYPE_LPM_TRIE); __uint(max_entries, 64); __type(key, struct lpm_key); __type(value, __u32); __uint(map_flags, 1); } policy SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct flow); __type(value, __u32); } conntrack SEC(".maps");
+/* the source bytes are stored and never read: no record for them */
+SEC("tc") int egress(struct __sk_buff *skb)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	struct lpm_key key;
+	struct flow fk;
+	__u8 src[4];
+	__builtin_memset(&fk, 0, sizeof(fk));
+	__builtin_memset(&src, 0, sizeof(src));
+	struct ethhdr *eth = data;
+	if (data + sizeof(*eth) > data_end)
+		return 0;
+	if (eth->h_proto != bpf_htons(0x0800))
+		return 0;
+	struct iphdr *ip = data + sizeof(*eth);
+	if ((void *)(ip + 1) > data_end)
+		return 0;
+	key.prefix_len = 32;
+	key.ip[0] = ip->daddr & 0xff;
+	key.ip[1] = (ip->daddr >> 8) & 0xff;
+	key.ip[2] = (ip->daddr >> 16) & 0xff;
+	key.ip[3] = (ip->daddr >> 24) & 0xff;
+	src[0] = ip->saddr & 0xff;
+	src[1] = (ip->saddr >> 8) & 0xff;
+	src[2] = (ip->saddr >> 16) & 0xff;
+	src[3] = (ip->saddr >> 24) & 0xff;
+	fk.saddr = ip->saddr;
+	fk.daddr = ip->daddr;
+	fk.proto = ip->protocol;
+	__u32 *v = bpf_map_lookup_elem(&policy, &key);
+	if (v)
+		return *v;
+	v = bpf_map_lookup_elem(&conntrack, &fk);
+	return v ? *v : 0;
+}
+/* a struct filled member by member, in a loop too, nothing reading it; and an array whose address a helper takes
+ * (kept: the helper reads it) */
+struct note { __u32 id; __u32 tos; __u16 frag; __u8 ttl[3]; };
+SEC("tc") int ingress(struct __sk_buff *skb)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	struct note n;
+	__u8 dst[4];
+	if (data + sizeof(struct ethhdr) > data_end)
+		return 0;
+	data += sizeof(struct ethhdr);
+	struct iphdr *ip = data;
+	if (data + sizeof(*ip) > data_end)
+		return 0;
+	n.id = ip->id;
+	n.tos = ip->tos;
+	n.frag = ip->frag_off;
+	for (int i = 0; i < 3; i++)
+		n.ttl[i] = ip->ttl + i;
+	dst[0] = ip->daddr & 0xff;
+	dst[1] = (ip->daddr >> 8) & 0xff;
+	dst[2] = (ip->daddr >> 16) & 0xff;
+	dst[3] = (ip->daddr >> 24) & 0xff;
+	bpf_skb_store_bytes(skb, 0, dst, sizeof(dst), 0);
+	return 0;
+}
+/* a kernel type's members (preserve_access_index) are stored through relocated addresses: the local escapes into
+ * llvm.bpf.passthrough and keeps every store and its record, read or not */
+SEC("tc") int mapped(struct __sk_buff *skb)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	struct in6_addr a6 = {};
+	if (data + sizeof(struct ethhdr) > data_end)
+		return 0;
+	data += sizeof(struct ethhdr);
+	struct iphdr *ip = data;
+	if (data + sizeof(*ip) > data_end)
+		return 0;
+	a6.in6_u.u6_addr32[3] = ip->saddr;
+	a6.in6_u.u6_addr16[5] = 0xffff;
+	return 1;
+}
+/* read back once: every store is live, each byte's load its own record (a store between) */
+SEC("tc") int readback(struct __sk_buff *skb)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	struct lpm_key key;
+	if (data + sizeof(struct ethhdr) > data_end)
+		return 0;
+	data += sizeof(struct ethhdr);
+	struct iphdr *ip = data;
+	if (data + sizeof(*ip) > data_end)
+		return 0;
+	key.prefix_len = 24;
+	key.ip[0] = ip->saddr & 0xff;
+	key.ip[1] = (ip->saddr >> 8) & 0xff;
+	key.ip[2] = (ip->saddr >> 16) & 0xff;
+	key.ip[3] = 0;
+	__u32 *v = bpf_map_lookup_elem(&policy, &key);
+	return v ? *v + key.ip[1] : 0;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
