@@ -290,6 +290,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true;
     /** the if's one arm only gives a local a value (`if (nh == 0) nh = mh + 14;`): a select once SimplifyCFG
      * speculates it, which the BPF backend lowers to a branch over a move (selectArm; cse.ts `select_block`) */ selb?: true;
+    /** the whole if is speculated into the block before it (sites.ts speculated; cse.ts `ifcvt_loads`) */ spec?: true;
     /** the then arm is `p[i] = K; return ..;` and the function ends `p[j] = K; return ..;`: SimplifyCFG sinks the
      * store into the return block, the arm is only a return (sinksWithTail; cse.ts `early`) */ sst?: true;
     /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
@@ -3740,6 +3741,32 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (const x of xs) walkExpr(x, (e) => { if (e.e === 'id' && e.name === n) reads = true; });
     return reads;
   }
+  /** ifcvt_loads: an if (no else) whose condition's `&&`/`||` right sides and whose one-statement arm, a value given a
+   * scalar local (`access |= MAY_READ;`), are arithmetic on locals and constants: SimplifyCFG folds the right sides
+   * into the branching block (FoldBranchToCommonDest) and speculates the arm as a select (SpeculativelyExecuteBB),
+   * so the IR block goes on after the if (cse.ts `ifcvt_loads`). */
+  function speculated(s: Extract<Stmt, { s: 'if' }>): boolean {
+    if (s.f) return false;
+    let t = s.t;
+    while (t.s === 'block' && t.body.length === 1) t = t.body[0]!;
+    if (t.s !== 'expr' || t.x.e !== 'assign' || t.x.l.e !== 'id' || !scalarLocal(t.x.l.name) || addrTaken.has(t.x.l.name)) return false;
+    if (!['=', '|=', '&=', '^=', '+=', '-='].includes(t.x.op) || !specArith(t.x.r)) return false;
+    let ok = true;
+    walkExpr(s.c, (x) => { if (x.e === 'binary' && (x.op === '&&' || x.op === '||') && !specArith(x.r)) ok = false; });
+    return ok;
+  }
+  /** ifcvt_loads: an expression of scalar locals and constants that cannot trap (no load, call, division). */
+  function specArith(x: Expr): boolean {
+    if (constValue(x, env) !== undefined) return true;
+    switch (x.e) {
+      case 'num': return true;
+      case 'id': return scalarLocal(x.name) && !addrTaken.has(x.name);
+      case 'unary': return (x.op === '!' || x.op === '~' || x.op === '-') && specArith(x.x);
+      case 'cast': return specArith(x.x);
+      case 'binary': return !['/', '%', '&&', '||', ','].includes(x.op) && specArith(x.l) && specArith(x.r);
+      default: return false;
+    }
+  }
   /** select_block: each if without else to the statement after it in its block. */
   const selNext = new WeakMap<Stmt, Stmt>();
   /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
@@ -4233,7 +4260,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(shortCircuit(s.c) ? { scb: true as const } : {}), ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
-          ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}) });
+          ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}),
+          ...(IFCVT_LOADS && speculated(s) ? { spec: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t, ft); markLead(s.f, ff); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -6258,6 +6286,9 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_DEAD_SELF_READ=0: `v = f(v);` kills v's earlier unread store as if it did not read it (before/after). */
 const DEAD_SELF_READ = process.env.CORELENS_DEAD_SELF_READ !== '0';
+/** CORELENS_IFCVT_LOADS=0: a direct load in an if's condition is available to the next statements only within its
+ * own statement, if-converted or not (before/after). */
+const IFCVT_LOADS = process.env.CORELENS_IFCVT_LOADS !== '0';
 /** CORELENS_DEAD_AGGR=0: stores into a local array or struct nothing reads keep their values' records (before/after). */
 const DEAD_AGGR = process.env.CORELENS_DEAD_AGGR !== '0';
 

@@ -372,6 +372,10 @@
 //     array nothing reads (only stores, a memset, sizeof): InstCombine erases the alloca and its stores
 //     (isAllocSiteRemovable), the loads computing the stored values die, no record (CORELENS_DEAD_AGGR, sites.ts
 //     writeOnlyAggr). aws-network-policy-agent CSE 15 -> 7.
+//   - ifcvt_loads (cse31, bpfcontain's inode_permission, file_receive, inode_is_device): `if (S_ISDIR(inode->i_mode) &&
+//     (mask & MAY_CHDIR)) access |= R;` is speculated whole (FoldBranchToCommonDest, SpeculativelyExecuteBB), so
+//     its condition's load stays in the one IR block and the next statement's `inode->i_mode` is the same DAG node:
+//     one record (CORELENS_IFCVT_LOADS, sites.ts speculated, cse.ts).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -5163,6 +5167,71 @@ int BPF_PROG(sum_cold, struct task_struct *p)
 		return 0;
 	for (int i = 0; i < 32; i++)
 		hits[3] += value_cold(p, &rs->r[i]);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // ifcvt_loads (cse31, CORELENS_IFCVT_LOADS): an if speculated whole into a select keeps its condition's direct load
+  // in the one IR block, where the next statement's load of the same member is the same SelectionDAG node (one
+  // record); a store arm or a helper call between keeps two (with the switch off, 2 surplus)
+  { name: 'ifcvt_loads', min: 7, text: `/* in the shape of bpfcontain's LSM hooks: a file or inode mode turned into an access mask bit by bit */
+#define S_IFMT  00170000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFBLK  0060000
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_CHDIR 0x40
+__u64 out[8];
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u64); __type(value, __u32); } seen SEC(".maps");
+/* each if speculated into a select: one record for both reads of i_mode */
+SEC("lsm/inode_permission") int BPF_PROG(perm, struct inode *inode, int mask)
+{
+	__u32 access = 0;
+	if (mask & MAY_WRITE)
+		access |= 4;
+	if (S_ISDIR(inode->i_mode) && (mask & MAY_CHDIR))
+		access |= 1;
+	if (!S_ISDIR(inode->i_mode) && (mask & MAY_EXEC))
+		access |= 8;
+	out[0] = access;
+	return 0;
+}
+/* a speculated if, then an if with real arms testing the same member: one record */
+SEC("lsm/file_receive") int BPF_PROG(recv, struct file *file)
+{
+	__u32 access = 0;
+	if (file->f_mode & 1)
+		access |= 1;
+	if (file->f_mode & 2) {
+		if (file->f_flags & 02000)
+			access |= 2;
+		else
+			access |= 4;
+	}
+	out[1] = access;
+	return 0;
+}
+/* an arm storing to a global is no select: two records */
+SEC("lsm/file_open") int BPF_PROG(open_, struct file *file)
+{
+	if (file->f_mode & 1)
+		out[2] = 1;
+	if (file->f_mode & 2)
+		out[3] = 1;
+	return 0;
+}
+/* a map update between the reads: two records */
+SEC("lsm/file_permission") int BPF_PROG(fperm, struct file *file, int mask)
+{
+	__u32 access = 0;
+	__u64 key = (__u64)file;
+	if (file->f_mode & 1)
+		access |= 1;
+	bpf_map_update_elem(&seen, &key, &access, 0);
+	if (file->f_mode & 2)
+		out[4] = access;
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
