@@ -376,6 +376,9 @@
 //     (mask & MAY_CHDIR)) access |= R;` is speculated whole (FoldBranchToCommonDest, SpeculativelyExecuteBB), so
 //     its condition's load stays in the one IR block and the next statement's `inode->i_mode` is the same DAG node:
 //     one record (CORELENS_IFCVT_LOADS, sites.ts speculated, cse.ts).
+//   - sc_dead_left (cse31, bpfcontain's bpfcontain_inode_perm): `inode_is_sock(inode) && (access & ~(R | W | A)) == 0`
+//     inlined with access MAY_DELETE is false whatever the left side is; InstCombine folds it and the i_mode load
+//     dies (CORELENS_SC_DEAD_LEFT, sites.ts scParamConds/scPure).
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -5168,6 +5171,62 @@ int BPF_PROG(sum_cold, struct task_struct *p)
 	for (int i = 0; i < 32; i++)
 		hits[3] += value_cold(p, &rs->r[i]);
 	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // sc_dead_left (cse31, CORELENS_SC_DEAD_LEFT): `L && R` with R a test of a parameter the copy's constant argument
+  // decides false (`||`: true), L free of side effects: InstCombine folds the whole, L's loads die (with the switch
+  // off, 6 surplus); a helper call on the left stays
+  { name: 'sc_dead_left', min: 12, text: `/* in the shape of bpfcontain's inode permission hooks: one inlined decision helper per LSM hook, its access mask a
+ * constant of each hook, a socket test guarded by the mask */
+#define S_IFMT  00170000
+#define S_IFSOCK 0140000
+#define S_IFDIR  0040000
+#define S_ISSOCK(m)	(((m) & S_IFMT) == S_IFSOCK)
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
+#define MAY_READ 1
+#define MAY_WRITE 2
+#define MAY_APPEND 4
+#define MAY_DELETE 0x20
+#define MAY_EXEC 0x40
+__u64 out[8];
+static __always_inline bool is_sock(const struct inode *inode)
+{
+	return S_ISSOCK(inode->i_mode);
+}
+static __always_inline bool is_dir(const struct inode *inode)
+{
+	return S_ISDIR(inode->i_mode);
+}
+static __always_inline int decide(struct inode *inode, __u32 access)
+{
+	if (!inode)
+		return 0;
+	/* the mask's test decided false by a constant: the socket test's load dies with it */
+	if (is_sock(inode) && (access & ~(MAY_READ | MAY_WRITE | MAY_APPEND)) == 0) {
+		out[3] = bpf_get_prandom_u32();
+		return 1;
+	}
+	/* \`||\` decided true: the left side's load dies */
+	if (is_dir(inode->i_sb->s_root->d_inode) || (access & MAY_EXEC) != 0)
+		out[5]++;
+	/* a helper on the left is kept whatever the mask says */
+	if (bpf_get_prandom_u32() && (access & MAY_DELETE))
+		out[6]++;
+	out[4]++;
+	return 0;
+}
+SEC("lsm/path_unlink") int BPF_PROG(unl, const struct path *dir, struct dentry *dentry)
+{
+	return decide(dentry->d_inode, MAY_DELETE);
+}
+SEC("lsm/path_rmdir") int BPF_PROG(rmd, const struct path *dir, struct dentry *dentry)
+{
+	return decide(dentry->d_inode, MAY_WRITE);
+}
+SEC("lsm/path_mknod") int BPF_PROG(mkn, const struct path *dir, struct dentry *dentry, umode_t mode, unsigned int dev)
+{
+	return decide(dentry->d_inode, MAY_EXEC | MAY_READ);
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
