@@ -291,6 +291,7 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the if's one arm only gives a local a value (`if (nh == 0) nh = mh + 14;`): a select once SimplifyCFG
      * speculates it, which the BPF backend lowers to a branch over a move (selectArm; cse.ts `select_block`) */ selb?: true;
     /** the whole if is speculated into the block before it (sites.ts speculated; cse.ts `ifcvt_loads`) */ spec?: true;
+    /** the condition is an unwritten parameter (sites.ts paramTestOnly; cse.ts `hoist_join`) */ pc?: true;
     /** the then arm is `p[i] = K; return ..;` and the function ends `p[j] = K; return ..;`: SimplifyCFG sinks the
      * store into the return block, the arm is only a return (sinksWithTail; cse.ts `early`) */ sst?: true;
     /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
@@ -3772,6 +3773,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
       default: return false;
     }
   }
+  /** hoist_join (cse.ts): the condition is a parameter never written (or its negation): a value from before the
+   * function, no phi of the joins inside it. */
+  function paramTestOnly(c: Expr): boolean {
+    while ((c.e === 'unary' && c.op === '!') || c.e === 'cast') c = c.x;
+    return c.e === 'id' && f.params.some((q) => q.name === (c as { name: string }).name) && !assigned.has(c.name) && !rebound.has(c.name);
+  }
   /** select_block: each if without else to the statement after it in its block. */
   const selNext = new WeakMap<Stmt, Stmt>();
   /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
@@ -4294,7 +4301,7 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(shortCircuit(s.c) ? { scb: true as const } : {}), ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
           ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}),
-          ...(IFCVT_LOADS && speculated(s) ? { spec: true as const } : {}) });
+          ...(IFCVT_LOADS && speculated(s) ? { spec: true as const } : {}), ...(paramTestOnly(s.c) ? { pc: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t, ft); markLead(s.f, ff); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);

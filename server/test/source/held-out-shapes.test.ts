@@ -379,6 +379,9 @@
 //   - sc_dead_left (cse31, bpfcontain's bpfcontain_inode_perm): `inode_is_sock(inode) && (access & ~(R | W | A)) == 0`
 //     inlined with access MAY_DELETE is false whatever the left side is; InstCombine folds it and the i_mode load
 //     dies (CORELENS_SC_DEAD_LEFT, sites.ts scParamConds/scPure).
+//   - hoist_join (cse31, gala-gopher stackprobe's update_statistics): hoist_calls' two output calls after a join (the
+//     python arm before them), the if on an unwritten parameter: still hoisted (CORELENS_CSE_HOIST_JOIN, cse.ts;
+//     FlowEv `pc`). stackprobe CSE 14 -> 0.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -5170,6 +5173,50 @@ int BPF_PROG(sum_cold, struct task_struct *p)
 		return 0;
 	for (int i = 0; i < 32; i++)
 		hits[3] += value_cold(p, &rs->r[i]);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // hoist_join (cse31, CORELENS_CSE_HOIST_JOIN): hoist_calls after a join (an arm that may swap the event before),
+  // the if on an unwritten parameter: SimplifyCFG hoists the callee's check into the if's block, one record (with
+  // the switch off, 1 surplus)
+  { name: 'hoist_join', min: 2, text: `/* in the shape of gala-gopher stackprobe's update_statistics: a python event swapped in by an arm, then sent on the
+ * channel a parameter picks */
+struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 4); __uint(value_size, 4); } chan_a SEC(".maps"), chan_b SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct big); } heap SEC(".maps");
+struct ev { __u64 pid; __u64 ts; __s64 count; };
+struct big { struct ev e; char extra[64]; };
+__u64 counter;
+static inline char has_ringbuf(void) { return (char)bpf_core_type_exists(struct bpf_ringbuf); }
+static inline long buf_output(void *ctx, void *map, void *buf, __u64 size)
+{
+	if (has_ringbuf())
+		return bpf_ringbuf_output(map, buf, size, 0);
+	return bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, buf, size);
+}
+static __always_inline void stats(void *ctx, char cur, __s64 count, int lang)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .count = count };
+	void *event = &e;
+	int size = sizeof(e);
+	if (lang == 1) {
+		__u32 zero = 0;
+		struct big *b = bpf_map_lookup_elem(&heap, &zero);
+		if (!b)
+			return;
+		__builtin_memcpy(&b->e, &e, sizeof(e));
+		event = b;
+		size = sizeof(*b);
+	}
+	if (cur)
+		(void)buf_output(ctx, &chan_a, event, size);
+	else
+		(void)buf_output(ctx, &chan_b, event, size);
+}
+SEC("uprobe") int BPF_KPROBE(on_free, void *addr)
+{
+	char cur = (counter % 2) == 0;
+	stats(ctx, cur, -(long)addr, (long)addr & 3);
 	return 0;
 }
 char LICENSE[] SEC("license") = "GPL";
