@@ -628,6 +628,8 @@ interface AdjEntry { key: string; block: number; copies: number; seq: number }
 const PREFIX = process.env.CORELENS_CSE_PREFIX !== '0';
 /** CORELENS_CSE_SELECT_BLOCK=0: an if SimplifyCFG makes a select leaves the code after it in the block before. */
 const SELECT_BLOCK = process.env.CORELENS_CSE_SELECT_BLOCK !== '0';
+/** CORELENS_CSE_HOIST_JOIN=0: an if's arms after a join hoist nothing (before/after). */
+const HOIST_JOIN = process.env.CORELENS_CSE_HOIST_JOIN !== '0';
 /** CORELENS_CSE_SWITCH_CHAINS=0: an empty arm of an if-else compare chain is no block (its before/after figures). */
 const SWITCH_CHAINS = process.env.CORELENS_CSE_SWITCH_CHAINS !== '0';
 
@@ -1559,7 +1561,11 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
       const f = e.alt ? arm(e.alt, dom?.op === '||' ? dom.arm : undefined, twin === 'alt') : undefined;
       // (not after a join: a condition that is a phi, like an inlined helper's several returns, is jump-threaded into
       // the paths before it, and an arm with several predecessors is hoisted into none; retsnoop's IS_ERR_VALUE32)
-      if (HOIST && e.alt && !twin && !e.sc && !st.loop && !st.rolled && !st.dup && st.preds.size <= 1) { const h = hoistOf(e.sub, e.alt, copy); if (h) h.merged = true; }
+      // (hoist_join: after a join, on a condition that is no phi — an unwritten parameter, `pc`, not a local computed
+      // on the way (retsnoop's `failed`, measured: kept apart) — the if's block still branches on it and SimplifyCFG
+      // hoists into it: gala-gopher stackprobe's update_statistics,
+      // `if (lang == PY) {..}` then `if (cur) out(.., &a, ..); else out(.., &b, ..);`, one record)
+      if (HOIST && e.alt && !twin && !e.sc && !st.loop && !st.rolled && !st.dup && (st.preds.size <= 1 || (HOIST_JOIN && e.pc && !e.cc))) { const h = hoistOf(e.sub, e.alt, copy); if (h) h.merged = true; }
       // implied: what follows an if one of whose arms always exits is dominated by the other arm's edge
       if (key !== undefined) {
         if (t.exited && !f) st.facts = copyMap(st.facts).set(key, e.ck!.neg);
@@ -1613,6 +1619,12 @@ function run(evs: FlowEv[], st: State, copy: FlowCopy, depth: number, top = fals
         // mac_header + MAC_HEADER_SIZE;`, then `if (ip_version == 4) set_ipv4_info(..)` reading skb->head again:
         // three records more per program). IR-level merges (loads, GVN) are unaffected: no block in the IR.
         if (SELECT_BLOCK && e.selb && t.cur === from) { st.cur = st.next.n++; st.preds = new Set([from]); }
+        // ifcvt_loads: an if speculated whole (sites.ts `spec`: `if (S_ISDIR(inode->i_mode) && (mask & X)) access |=
+        // Y;`) leaves its condition's direct loads in the one IR block, consumed by the branch there (nothing to
+        // sink): the next statements' load of the same field through the same pointer, nothing between that may
+        // write memory, is the same SelectionDAG node (same chain, same address), one record (measured with clang
+        // 14 on bpfcontain's inode_permission and file_receive: `inode->i_mode`, `file->f_mode` read once)
+        if (e.spec && !st.loop) for (const k of [...st.loads]) if (!k.startsWith('h|') && !k.startsWith('lb|')) st.loads.add(`h|${k}`);
         continue;
       }
       // succ: the block after an if whose other ways exit has the block of the last address as its one immediate

@@ -290,6 +290,8 @@ export type FlowEv = { s: RawSite; c: 'v' | 'a' | 'l' | 'x'; b?: string; cond?: 
     /** the head of an if-else chain comparing one value with constants (a switch after SimplifyCFG: switchChain) */ sw?: true;
     /** the if's one arm only gives a local a value (`if (nh == 0) nh = mh + 14;`): a select once SimplifyCFG
      * speculates it, which the BPF backend lowers to a branch over a move (selectArm; cse.ts `select_block`) */ selb?: true;
+    /** the whole if is speculated into the block before it (sites.ts speculated; cse.ts `ifcvt_loads`) */ spec?: true;
+    /** the condition is an unwritten parameter (sites.ts paramTestOnly; cse.ts `hoist_join`) */ pc?: true;
     /** the then arm is `p[i] = K; return ..;` and the function ends `p[j] = K; return ..;`: SimplifyCFG sinks the
      * store into the return block, the arm is only a return (sinksWithTail; cse.ts `early`) */ sst?: true;
     /** both arms end with the same expression statements (as code): where their events begin in `sub` and `alt`
@@ -1095,6 +1097,59 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
   const deadStorable = (n: string): boolean => {
     const t = lookup(n);
     return !!t && scalarLocal(n) && !addrTaken.has(n) && !isVolatileObject(t) && !namesOf(f).has('goto') && !staticLocals(f).has(n);
+  };
+  /** dead_aggr: a local array or struct (not a parameter, static or volatile) whose every mention in the body is its
+   * declaration, the target of a plain `x[..] = ..;` / `x.m = ..;` statement, `sizeof` or the memset clearing it:
+   * nothing ever reads it, so InstCombine erases the alloca with its stores (isAllocSiteRemovable: only stores and
+   * memsets use it) and the loads computing the stored values die (aws-network-policy-agent's
+   * `src_ip[0] = ip->saddr & 0xff; ..` into an array no statement reads; measured with clang 14: no record). */
+  const writeOnlyAggr = (n: string): boolean => {
+    const t = lookup(n);
+    if (!t || f.params.some((q) => q.name === n) || isVolatileObject(t) || staticLocals(f).has(n)) return false;
+    const k = strip(t).k;
+    if (k !== 'array' && k !== 'struct' && k !== 'union') return false;
+    // a member of a preserve_access_index record is stored through a relocated address, which BPFAbstractMemberAccess
+    // hands to llvm.bpf.passthrough: a call the alloca escapes into, so it stays with every store (measured: tracee's
+    // `connect_id.address.s6_addr16[5] = 0xffff;`, connect_id never read, keeps its record)
+    if (holdsPai(t, 0)) return false;
+    const cached = writeOnly.get(n);
+    if (cached !== undefined) return cached;
+    const b = f.body ?? [];
+    const u = usesOf(n);
+    const ok = u.length > 1 && u.every((i, j) => {
+      const prev = b[i - 1]?.s ?? '';
+      const next = b[i + 1]?.s ?? '';
+      // the declaration: first, after its type's last token
+      if (j === 0) return /^[A-Za-z_]\w*$/.test(prev) && prev !== 'return' && prev !== 'sizeof' && [';', '[', '=', ','].includes(next);
+      if (prev === 'sizeof' || (prev === '(' && b[i - 2]?.s === 'sizeof' && next === ')')) return true;
+      const fn = prev === '&' ? b[i - 3]?.s : b[i - 2]?.s;
+      if ((prev === '&' ? b[i - 2]?.s === '(' : prev === '(') && (fn === '__builtin_memset' || fn === 'memset') && next === ',') return true;
+      // a statement storing into it: `x`, then members and subscripts, then `=`
+      if (![';', '{', '}', ')', 'else'].includes(prev)) return false;
+      let m = i + 1;
+      for (;;) {
+        if (b[m]?.s === '.' && /^[A-Za-z_]\w*$/.test(b[m + 1]?.s ?? '')) { m += 2; continue; }
+        if (b[m]?.s === '[') {
+          let d = 0;
+          for (; m < b.length; m++) { if (b[m]!.s === '[') d++; else if (b[m]!.s === ']' && --d === 0) break; }
+          m++;
+          continue;
+        }
+        break;
+      }
+      return m > i + 1 && b[m]?.s === '=';
+    });
+    writeOnly.set(n, ok);
+    return ok;
+  };
+  const writeOnly = new Map<string, boolean>();
+  /** dead_aggr: `t` is or holds (through members and array elements) a preserve_access_index record. */
+  const holdsPai = (t: CType, depth: number): boolean => {
+    const r = strip(t);
+    if (depth > 8) return true;
+    if (r.k === 'array') return holdsPai(r.of, depth + 1);
+    if (r.k !== 'struct' && r.k !== 'union') return false;
+    return !!(r as Record).pai || r.fields.some((x) => holdsPai(x.type, depth + 1));
   };
   /** The nest of blocks being walked (an if's arm, the rest of a block after an early exit, a loop or switch body),
    * innermost last, each with the guards and parameter conditions it runs under (sinkable). */
@@ -2436,7 +2491,12 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         if (x.op === '&&' || x.op === '||') {
           // the short circuit is a conditional branch of its own (set_flags' `th->ack && th->syn`)
           if (!ctx.noEmit) { branchHere(false); xcost += BRANCH_COST; }
-          use(x.l, ctx);
+          // sc_dead_left: `L && R` with R a test of parameters only and L free of side effects: in a copy where R is
+          // false the whole is false whatever L is (InstCombine folds `and i1 %l, false`), and L's loads die with it
+          // (`||`: R true); L's sites exist only where R may decide (bpfcontain's `inode_is_sock(inode) && (access &
+          // ~(R | W | A)) == 0` with access MAY_DELETE: no i_mode record; measured with clang 14)
+          const lconds = SC_DEAD_LEFT && !ctx.noEmit && scPure(x.l) && pure(x.r) ? scParamConds(x.r, x.op === '&&') : [];
+          use(x.l, lconds.length ? { ...ctx, pconds: [...(ctx.pconds ?? []), ...lconds] } : ctx);
           const g = condGuards(x.l, x.op === '&&', gctx) ?? [];
           const f0 = freq;
           const pl = branchProb(x.l);
@@ -3792,6 +3852,38 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     for (const x of xs) walkExpr(x, (e) => { if (e.e === 'id' && e.name === n) reads = true; });
     return reads;
   }
+  /** ifcvt_loads: an if (no else) whose condition's `&&`/`||` right sides and whose one-statement arm, a value given a
+   * scalar local (`access |= MAY_READ;`), are arithmetic on locals and constants: SimplifyCFG folds the right sides
+   * into the branching block (FoldBranchToCommonDest) and speculates the arm as a select (SpeculativelyExecuteBB),
+   * so the IR block goes on after the if (cse.ts `ifcvt_loads`). */
+  function speculated(s: Extract<Stmt, { s: 'if' }>): boolean {
+    if (s.f) return false;
+    let t = s.t;
+    while (t.s === 'block' && t.body.length === 1) t = t.body[0]!;
+    if (t.s !== 'expr' || t.x.e !== 'assign' || t.x.l.e !== 'id' || !scalarLocal(t.x.l.name) || addrTaken.has(t.x.l.name)) return false;
+    if (!['=', '|=', '&=', '^=', '+=', '-='].includes(t.x.op) || !specArith(t.x.r)) return false;
+    let ok = true;
+    walkExpr(s.c, (x) => { if (x.e === 'binary' && (x.op === '&&' || x.op === '||') && !specArith(x.r)) ok = false; });
+    return ok;
+  }
+  /** ifcvt_loads: an expression of scalar locals and constants that cannot trap (no load, call, division). */
+  function specArith(x: Expr): boolean {
+    if (constValue(x, env) !== undefined) return true;
+    switch (x.e) {
+      case 'num': return true;
+      case 'id': return scalarLocal(x.name) && !addrTaken.has(x.name);
+      case 'unary': return (x.op === '!' || x.op === '~' || x.op === '-') && specArith(x.x);
+      case 'cast': return specArith(x.x);
+      case 'binary': return !['/', '%', '&&', '||', ','].includes(x.op) && specArith(x.l) && specArith(x.r);
+      default: return false;
+    }
+  }
+  /** hoist_join (cse.ts): the condition is a parameter never written (or its negation): a value from before the
+   * function, no phi of the joins inside it. */
+  function paramTestOnly(c: Expr): boolean {
+    while ((c.e === 'unary' && c.op === '!') || c.e === 'cast') c = c.x;
+    return c.e === 'id' && f.params.some((q) => q.name === (c as { name: string }).name) && !assigned.has(c.name) && !rebound.has(c.name);
+  }
   /** select_block: each if without else to the statement after it in its block. */
   const selNext = new WeakMap<Stmt, Stmt>();
   /** `if (v == K1) .. else if (v == K2) ..`: SimplifyCFG makes the chain one switch on v (its arms the cases), which
@@ -4013,6 +4105,34 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
     const more = paramConds(c, when, 0);
     return more.length ? [...(ctx.pconds ?? []), ...more] : ctx.pconds;
   }
+  /** sc_dead_left: R's parameter conditions (paramConds), or `(p & K) == V` / `!= V` on an unwritten parameter p. */
+  function scParamConds(x: Expr, when: boolean): ParamCond[] {
+    const pc = paramConds(x, when, 0);
+    if (pc.length) return pc;
+    const un = (e: Expr): Expr => { while (e.e === 'cast') e = e.x; return e; };
+    x = un(x);
+    if (x.e !== 'binary' || (x.op !== '==' && x.op !== '!=')) return [];
+    const [m, k] = constValue(x.r, env) !== undefined ? [un(x.l), constValue(x.r, env)!] : [un(x.r), constValue(x.l, env)];
+    if (k === undefined || m.e !== 'binary' || m.op !== '&') return [];
+    const [pe, mk] = un(m.l).e === 'id' ? [un(m.l), constValue(m.r, env)] : [un(m.r), constValue(m.l, env)];
+    if (pe.e !== 'id' || mk === undefined || assigned.has(pe.name) || !lookupParam(pe.name)) return [];
+    const param = f.params.findIndex((q) => q.name === (pe as { name: string }).name);
+    return param >= 0 ? [{ param, eq: (x.op === '==') === when, v: BigInt.asUintN(64, k), mask: BigInt.asUintN(64, mk) }] : [];
+  }
+  /** sc_dead_left: no side effect (pure()), or a call of an inline function whose body is one `return E;` with E pure
+   * once its macros are expanded (a mode test `S_ISSOCK(inode->i_mode)`) on pure arguments. */
+  function scPure(x: Expr): boolean {
+    if (pure(x)) return true;
+    while (x.e === 'unary' && x.op === '!') x = x.x;
+    if (x.e !== 'call' || x.fn.e !== 'id' || !x.args.every(pure)) return false;
+    const d = env.func(x.fn.name);
+    const b = d?.body;
+    if (!b || b[0]?.s !== 'return' || b[b.length - 1]?.s !== ';' || b.some((t, k) => (t.s === ';' && k !== b.length - 1) || t.s === '{')) return false;
+    // its tokens as written: no assignment, increment, helper or builtin, and no call of a function or function
+    // pointer (a name before `(` is then a macro: `S_ISSOCK(m)` is arithmetic)
+    return b.every((t, k) => !/^(?:[-+*/%&|^]|<<|>>)?=$/.test(t.s) && t.s !== '++' && t.s !== '--' && !/^bpf_|^__builtin_(?!preserve_)/.test(t.s)
+      && !(/^[A-Za-z_]\w*$/.test(t.s) && b[k + 1]?.s === '(' && (env.func(t.s) !== undefined || env.global(t.s) !== undefined)));
+  }
   function paramConds(x: Expr, when: boolean, depth: number): ParamCond[] {
     if (depth > 8) return [];
     const pi = (e: Expr) => (e.e === 'id' ? (lookupParam(e.name) ? f.params.findIndex((p) => p.name === e.name && !assigned.has(e.name)) : aliasParam(e.name)) : -1);
@@ -4117,6 +4237,19 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
           } else if (stays.length) tentative.set(name, stays);
           else tentative.delete(name);
           return v;
+        }
+        if (DEAD_AGGR && x.e === 'assign' && x.op === '=' && !ctx.noEmit && !stmtExprDepth && pure(x.l) && pure(x.r)) {
+          let n = x.l;
+          while ((n.e === 'member' && !n.arrow) || n.e === 'index') n = n.e === 'member' ? n.obj : n.arr;
+          if (n !== x.l && n.e === 'id' && writeOnlyAggr(n.name)) {
+            // dead_aggr: the store into a local nothing reads dies with the loads of its value (see writeOnlyAggr)
+            const before = res.sites.length;
+            const r0 = res.reads?.length ?? 0;
+            const v = use(x, ctx);
+            for (const d of res.sites.slice(before)) killed.add(d);
+            if ((res.reads?.length ?? 0) > r0) unreadReads.set(`#${n.name}`, [...unreadReads.get(`#${n.name}`) ?? [], ...res.reads!.slice(r0)]);
+            return v;
+          }
         }
         return use(x, ctx);
       }
@@ -4279,7 +4412,8 @@ export function analyzeFunction(f: FuncDef, env: TypeEnv, opts: SiteOptions): Fu
         const armDecls = TAIL_DECLS ? declaredNames(s) : [];
         const tl = TAIL_SINK && s.f ? sameTail(s.t, s.f) : undefined;
         flow.push({ sub: ft, ...(ff ? { alt: ff } : {}), kind: 'if', ...(shortCircuit(s.c) ? { scb: true as const } : {}), ...(tl ? { tl } : {}), ...(SINK_STORE && !s.f && sinksWithTail(s.t) ? { sst: true as const } : {}), ...(armDecls.length ? { decls: armDecls } : {}), ...(sc ? { sc: true as const } : {}), ...(cc ? { cc: neg ? 'neg' as const : true as const } : {}), ...(ck ? { ck } : {}),
-          ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}) });
+          ...(switchChain(s) ? { sw: true as const } : {}), ...(SELECT_BLOCK && !s.f && selectArm(s) ? { selb: true as const } : {}),
+          ...(IFCVT_LOADS && speculated(s) ? { spec: true as const } : {}), ...(paramTestOnly(s.c) ? { pc: true as const } : {}) });
         if (s.f && !ctx.noEmit) { markLead(s.t, ft); markLead(s.f, ff); }
         if (ca) Object.assign(ca, { test: xc - x0 + 1 + BRANCH_COST, t: { cost: xt - xc, calls: res.calls.slice(c0, c1) }, f: { cost: cost + xcost - xt, calls: res.calls.slice(c1) } });
         if (s.f) sinkTwinCalls(s.t, s.f, res.calls.slice(c0, c1), res.calls.slice(c1), ctx);
@@ -6366,6 +6500,13 @@ function exprCode(e: Expr, d: number): string {
 
 /** CORELENS_DEAD_SELF_READ=0: `v = f(v);` kills v's earlier unread store as if it did not read it (before/after). */
 const DEAD_SELF_READ = process.env.CORELENS_DEAD_SELF_READ !== '0';
+/** CORELENS_SC_DEAD_LEFT=0: `L && R`'s left side keeps its sites where a constant argument makes R false (before/after). */
+const SC_DEAD_LEFT = process.env.CORELENS_SC_DEAD_LEFT !== '0';
+/** CORELENS_IFCVT_LOADS=0: a direct load in an if's condition is available to the next statements only within its
+ * own statement, if-converted or not (before/after). */
+const IFCVT_LOADS = process.env.CORELENS_IFCVT_LOADS !== '0';
+/** CORELENS_DEAD_AGGR=0: stores into a local array or struct nothing reads keep their values' records (before/after). */
+const DEAD_AGGR = process.env.CORELENS_DEAD_AGGR !== '0';
 
 /** Whether an expression names the variable `name` (a read of it, sizeof's operand aside). */
 function mentionsName(x: Expr, name: string): boolean {

@@ -368,6 +368,20 @@
 //     else {..ip6->nexthdr}` called with the constants 1 and 0: llvm.expect is its first operand to InstSimplify, so
 //     each inlined copy keeps one arm (one record each); the model read `__builtin_expect(..)` as no test of the
 //     parameter and kept both arms per copy (CORELENS_EXPECT_PARAMS, sites.ts unexpect).
+//   - dead_aggr (cse31, aws-network-policy-agent's tc classifiers): `src_ip[0] = ip->saddr & 0xff; ..` into a local
+//     array nothing reads (only stores, a memset, sizeof): InstCombine erases the alloca and its stores
+//     (isAllocSiteRemovable), the loads computing the stored values die, no record (CORELENS_DEAD_AGGR, sites.ts
+//     writeOnlyAggr). aws-network-policy-agent CSE 15 -> 7.
+//   - ifcvt_loads (cse31, bpfcontain's inode_permission, file_receive, inode_is_device): `if (S_ISDIR(inode->i_mode) &&
+//     (mask & MAY_CHDIR)) access |= R;` is speculated whole (FoldBranchToCommonDest, SpeculativelyExecuteBB), so
+//     its condition's load stays in the one IR block and the next statement's `inode->i_mode` is the same DAG node:
+//     one record (CORELENS_IFCVT_LOADS, sites.ts speculated, cse.ts).
+//   - sc_dead_left (cse31, bpfcontain's bpfcontain_inode_perm): `inode_is_sock(inode) && (access & ~(R | W | A)) == 0`
+//     inlined with access MAY_DELETE is false whatever the left side is; InstCombine folds it and the i_mode load
+//     dies (CORELENS_SC_DEAD_LEFT, sites.ts scParamConds/scPure).
+//   - hoist_join (cse31, gala-gopher stackprobe's update_statistics): hoist_calls' two output calls after a join (the
+//     python arm before them), the if on an unwritten parameter: still hoisted (CORELENS_CSE_HOIST_JOIN, cse.ts;
+//     FlowEv `pc`). stackprobe CSE 14 -> 0.
 
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -5311,6 +5325,282 @@ int BPF_PROG(sum_cold, struct task_struct *p)
 	for (int i = 0; i < 32; i++)
 		hits[3] += value_cold(p, &rs->r[i]);
 	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // hoist_join (cse31, CORELENS_CSE_HOIST_JOIN): hoist_calls after a join (an arm that may swap the event before),
+  // the if on an unwritten parameter: SimplifyCFG hoists the callee's check into the if's block, one record (with
+  // the switch off, 1 surplus)
+  { name: 'hoist_join', min: 2, text: `/* in the shape of gala-gopher stackprobe's update_statistics: a python event swapped in by an arm, then sent on the
+ * channel a parameter picks */
+struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 4); __uint(value_size, 4); } chan_a SEC(".maps"), chan_b SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct big); } heap SEC(".maps");
+struct ev { __u64 pid; __u64 ts; __s64 count; };
+struct big { struct ev e; char extra[64]; };
+__u64 counter;
+static inline char has_ringbuf(void) { return (char)bpf_core_type_exists(struct bpf_ringbuf); }
+static inline long buf_output(void *ctx, void *map, void *buf, __u64 size)
+{
+	if (has_ringbuf())
+		return bpf_ringbuf_output(map, buf, size, 0);
+	return bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, buf, size);
+}
+static __always_inline void stats(void *ctx, char cur, __s64 count, int lang)
+{
+	struct ev e = { .pid = bpf_get_current_pid_tgid(), .count = count };
+	void *event = &e;
+	int size = sizeof(e);
+	if (lang == 1) {
+		__u32 zero = 0;
+		struct big *b = bpf_map_lookup_elem(&heap, &zero);
+		if (!b)
+			return;
+		__builtin_memcpy(&b->e, &e, sizeof(e));
+		event = b;
+		size = sizeof(*b);
+	}
+	if (cur)
+		(void)buf_output(ctx, &chan_a, event, size);
+	else
+		(void)buf_output(ctx, &chan_b, event, size);
+}
+SEC("uprobe") int BPF_KPROBE(on_free, void *addr)
+{
+	char cur = (counter % 2) == 0;
+	stats(ctx, cur, -(long)addr, (long)addr & 3);
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // sc_dead_left (cse31, CORELENS_SC_DEAD_LEFT): `L && R` with R a test of a parameter the copy's constant argument
+  // decides false (`||`: true), L free of side effects: InstCombine folds the whole, L's loads die (with the switch
+  // off, 6 surplus); a helper call on the left stays
+  { name: 'sc_dead_left', min: 12, text: `/* in the shape of bpfcontain's inode permission hooks: one inlined decision helper per LSM hook, its access mask a
+ * constant of each hook, a socket test guarded by the mask */
+#define S_IFMT  00170000
+#define S_IFSOCK 0140000
+#define S_IFDIR  0040000
+#define S_ISSOCK(m)	(((m) & S_IFMT) == S_IFSOCK)
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
+#define MAY_READ 1
+#define MAY_WRITE 2
+#define MAY_APPEND 4
+#define MAY_DELETE 0x20
+#define MAY_EXEC 0x40
+__u64 out[8];
+static __always_inline bool is_sock(const struct inode *inode)
+{
+	return S_ISSOCK(inode->i_mode);
+}
+static __always_inline bool is_dir(const struct inode *inode)
+{
+	return S_ISDIR(inode->i_mode);
+}
+static __always_inline int decide(struct inode *inode, __u32 access)
+{
+	if (!inode)
+		return 0;
+	/* the mask's test decided false by a constant: the socket test's load dies with it */
+	if (is_sock(inode) && (access & ~(MAY_READ | MAY_WRITE | MAY_APPEND)) == 0) {
+		out[3] = bpf_get_prandom_u32();
+		return 1;
+	}
+	/* \`||\` decided true: the left side's load dies */
+	if (is_dir(inode->i_sb->s_root->d_inode) || (access & MAY_EXEC) != 0)
+		out[5]++;
+	/* a helper on the left is kept whatever the mask says */
+	if (bpf_get_prandom_u32() && (access & MAY_DELETE))
+		out[6]++;
+	out[4]++;
+	return 0;
+}
+SEC("lsm/path_unlink") int BPF_PROG(unl, const struct path *dir, struct dentry *dentry)
+{
+	return decide(dentry->d_inode, MAY_DELETE);
+}
+SEC("lsm/path_rmdir") int BPF_PROG(rmd, const struct path *dir, struct dentry *dentry)
+{
+	return decide(dentry->d_inode, MAY_WRITE);
+}
+SEC("lsm/path_mknod") int BPF_PROG(mkn, const struct path *dir, struct dentry *dentry, umode_t mode, unsigned int dev)
+{
+	return decide(dentry->d_inode, MAY_EXEC | MAY_READ);
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // ifcvt_loads (cse31, CORELENS_IFCVT_LOADS): an if speculated whole into a select keeps its condition's direct load
+  // in the one IR block, where the next statement's load of the same member is the same SelectionDAG node (one
+  // record); a store arm or a helper call between keeps two (with the switch off, 2 surplus)
+  { name: 'ifcvt_loads', min: 7, text: `/* in the shape of bpfcontain's LSM hooks: a file or inode mode turned into an access mask bit by bit */
+#define S_IFMT  00170000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFBLK  0060000
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_CHDIR 0x40
+__u64 out[8];
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u64); __type(value, __u32); } seen SEC(".maps");
+/* each if speculated into a select: one record for both reads of i_mode */
+SEC("lsm/inode_permission") int BPF_PROG(perm, struct inode *inode, int mask)
+{
+	__u32 access = 0;
+	if (mask & MAY_WRITE)
+		access |= 4;
+	if (S_ISDIR(inode->i_mode) && (mask & MAY_CHDIR))
+		access |= 1;
+	if (!S_ISDIR(inode->i_mode) && (mask & MAY_EXEC))
+		access |= 8;
+	out[0] = access;
+	return 0;
+}
+/* a speculated if, then an if with real arms testing the same member: one record */
+SEC("lsm/file_receive") int BPF_PROG(recv, struct file *file)
+{
+	__u32 access = 0;
+	if (file->f_mode & 1)
+		access |= 1;
+	if (file->f_mode & 2) {
+		if (file->f_flags & 02000)
+			access |= 2;
+		else
+			access |= 4;
+	}
+	out[1] = access;
+	return 0;
+}
+/* an arm storing to a global is no select: two records */
+SEC("lsm/file_open") int BPF_PROG(open_, struct file *file)
+{
+	if (file->f_mode & 1)
+		out[2] = 1;
+	if (file->f_mode & 2)
+		out[3] = 1;
+	return 0;
+}
+/* a map update between the reads: two records */
+SEC("lsm/file_permission") int BPF_PROG(fperm, struct file *file, int mask)
+{
+	__u32 access = 0;
+	__u64 key = (__u64)file;
+	if (file->f_mode & 1)
+		access |= 1;
+	bpf_map_update_elem(&seen, &key, &access, 0);
+	if (file->f_mode & 2)
+		out[4] = access;
+	return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+` },
+  // dead_aggr (cse31, CORELENS_DEAD_AGGR): a local array or struct only ever stored into (and memset) is erased with
+  // its stores by InstCombine, the loads of the stored values with them: no record; one read back, its address
+  // handed to a helper, or a kernel type's member stored (a relocated address) keeps them (switch off: 10 surplus)
+  { name: 'dead_aggr', min: 24, text: `/* in the shape of aws-network-policy-agent's tc classifier: the addresses copied byte by byte into arrays for a
+ * lookup key, one of them left unread after a refactor */
+struct lpm_key { __u32 prefix_len; __u8 ip[4]; };
+struct flow { __u32 saddr; __u32 daddr; __u8 proto; };
+struct { __uint(type, BPF_MAP_TYPE_LPM_TRIE); __uint(max_entries, 64); __type(key, struct lpm_key); __type(value, __u32); __uint(map_flags, 1); } policy SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, struct flow); __type(value, __u32); } conntrack SEC(".maps");
+/* the source bytes are stored and never read: no record for them */
+SEC("tc") int egress(struct __sk_buff *skb)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	struct lpm_key key;
+	struct flow fk;
+	__u8 src[4];
+	__builtin_memset(&fk, 0, sizeof(fk));
+	__builtin_memset(&src, 0, sizeof(src));
+	struct ethhdr *eth = data;
+	if (data + sizeof(*eth) > data_end)
+		return 0;
+	if (eth->h_proto != bpf_htons(0x0800))
+		return 0;
+	struct iphdr *ip = data + sizeof(*eth);
+	if ((void *)(ip + 1) > data_end)
+		return 0;
+	key.prefix_len = 32;
+	key.ip[0] = ip->daddr & 0xff;
+	key.ip[1] = (ip->daddr >> 8) & 0xff;
+	key.ip[2] = (ip->daddr >> 16) & 0xff;
+	key.ip[3] = (ip->daddr >> 24) & 0xff;
+	src[0] = ip->saddr & 0xff;
+	src[1] = (ip->saddr >> 8) & 0xff;
+	src[2] = (ip->saddr >> 16) & 0xff;
+	src[3] = (ip->saddr >> 24) & 0xff;
+	fk.saddr = ip->saddr;
+	fk.daddr = ip->daddr;
+	fk.proto = ip->protocol;
+	__u32 *v = bpf_map_lookup_elem(&policy, &key);
+	if (v)
+		return *v;
+	v = bpf_map_lookup_elem(&conntrack, &fk);
+	return v ? *v : 0;
+}
+/* a struct filled member by member, in a loop too, nothing reading it; and an array whose address a helper takes
+ * (kept: the helper reads it) */
+struct note { __u32 id; __u32 tos; __u16 frag; __u8 ttl[3]; };
+SEC("tc") int ingress(struct __sk_buff *skb)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	struct note n;
+	__u8 dst[4];
+	if (data + sizeof(struct ethhdr) > data_end)
+		return 0;
+	data += sizeof(struct ethhdr);
+	struct iphdr *ip = data;
+	if (data + sizeof(*ip) > data_end)
+		return 0;
+	n.id = ip->id;
+	n.tos = ip->tos;
+	n.frag = ip->frag_off;
+	for (int i = 0; i < 3; i++)
+		n.ttl[i] = ip->ttl + i;
+	dst[0] = ip->daddr & 0xff;
+	dst[1] = (ip->daddr >> 8) & 0xff;
+	dst[2] = (ip->daddr >> 16) & 0xff;
+	dst[3] = (ip->daddr >> 24) & 0xff;
+	bpf_skb_store_bytes(skb, 0, dst, sizeof(dst), 0);
+	return 0;
+}
+/* a kernel type's members (preserve_access_index) are stored through relocated addresses: the local escapes into
+ * llvm.bpf.passthrough and keeps every store and its record, read or not */
+SEC("tc") int mapped(struct __sk_buff *skb)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	struct in6_addr a6 = {};
+	if (data + sizeof(struct ethhdr) > data_end)
+		return 0;
+	data += sizeof(struct ethhdr);
+	struct iphdr *ip = data;
+	if (data + sizeof(*ip) > data_end)
+		return 0;
+	a6.in6_u.u6_addr32[3] = ip->saddr;
+	a6.in6_u.u6_addr16[5] = 0xffff;
+	return 1;
+}
+/* read back once: every store is live, each byte's load its own record (a store between) */
+SEC("tc") int readback(struct __sk_buff *skb)
+{
+	void *data_end = (void *)(long)skb->data_end;
+	void *data = (void *)(long)skb->data;
+	struct lpm_key key;
+	if (data + sizeof(struct ethhdr) > data_end)
+		return 0;
+	data += sizeof(struct ethhdr);
+	struct iphdr *ip = data;
+	if (data + sizeof(*ip) > data_end)
+		return 0;
+	key.prefix_len = 24;
+	key.ip[0] = ip->saddr & 0xff;
+	key.ip[1] = (ip->saddr >> 8) & 0xff;
+	key.ip[2] = (ip->saddr >> 16) & 0xff;
+	key.ip[3] = 0;
+	__u32 *v = bpf_map_lookup_elem(&policy, &key);
+	return v ? *v + key.ip[1] : 0;
 }
 char LICENSE[] SEC("license") = "GPL";
 ` },
