@@ -19,12 +19,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CheckFinding } from '../../src/check/run';
-import { createAnalyzer } from '../../src/source/analyzer';
 import { bundledKernelSpecs } from '../../src/targets/registry';
 import { compileBpf } from '../support/bpfLoad';
 import { checkBothWays } from '../support/checkBoth';
-import { compareProgram, contextExpansion } from '../support/corpus';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
+import { agreesWithClang } from '../support/agreesWithClang';
 
 const PROGRAMS = path.join(FIXTURES, 'programs');
 const HEAD = `#include "vmlinux.h"
@@ -34,15 +33,10 @@ const HEAD = `#include "vmlinux.h"
 `;
 
 /** Compiles DIR/NAME.bpf.c (HEAD + text) and asserts the live sites equal clang's relocations; the comparison. */
-async function agrees(dir: string, name: string, text: string): Promise<Awaited<ReturnType<typeof compareProgram>>> {
+async function agrees(dir: string, name: string, text: string): Promise<Awaited<ReturnType<typeof agreesWithClang>>> {
   const src = path.join(dir, `${name}.bpf.c`);
-  const obj = path.join(dir, `${name}.bpf.o`);
   fs.writeFileSync(src, HEAD + text);
-  compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-  const agree = await compareProgram(await createAnalyzer(), { name, arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
-  assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
-  assert.strictEqual(agree.crash, undefined);
-  return agree;
+  return agreesWithClang(src, path.join(dir, `${name}.bpf.o`), name);
 }
 
 /** The error findings of a `check`, keyed by code, line and targets. */

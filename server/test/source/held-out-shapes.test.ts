@@ -395,6 +395,7 @@ import { compileBpf } from '../support/bpfLoad';
 import { checkBothWays } from '../support/checkBoth';
 import { compareProgram, contextExpansion } from '../support/corpus';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
+import { agreesWithClang } from '../support/agreesWithClang';
 
 const PROGRAMS = path.join(FIXTURES, 'programs');
 const HEAD = `#include "vmlinux.h"
@@ -6240,15 +6241,6 @@ int BPF_PROG(on_exec)
 `;
 }
 
-/** Compiles `src` with clang (x86, the fixtures' includes), compares the live sites with the object's relocations and
- * asserts none missing, extra or merged and no crash; the comparison, for the caller's own count checks. */
-async function agreesWithClang(src: string, obj: string, name: string): Promise<Awaited<ReturnType<typeof compareProgram>>> {
-  compileBpf(src, obj, { includes: [PROGRAMS], arch: 'x86' });
-  const agree = await compareProgram(await createAnalyzer(), { name, arch: 'x86', source: src, object: obj, includePaths: [PROGRAMS], defines: [], newLibbpf: false }, contextExpansion);
-  assert.deepStrictEqual([...agree.missing, ...agree.extra, ...agree.merged].map((d) => `${d.key} x${d.count} ${d.section} ${d.line}`), []);
-  assert.strictEqual(agree.crash, undefined);
-  return agree;
-}
 
 describe('held-out shapes: a switch on a constant size folds before the unroller weighs the loop (const_switch)', function () {
   this.timeout(300_000);
