@@ -26,8 +26,10 @@ import * as path from 'path';
 import * as vm from 'vm';
 import { cacheSubdir, keepNewest } from '../util/cacheFiles';
 
-/** How many CLI code-cache files stay (one per node version, V8 flags and install path). */
-const MAX_FILES = 6;
+/** How many CLI code-cache files stay (one per node version, V8 flags and install path). An install writes up to three
+ * (the CLI's commands, `check`'s workers under their heap flag, the language server under its start-up flags): 12 keeps
+ * four installs side by side (a checkout and an extension) without evicting each other's (~0.4-2.2 MB each). */
+const MAX_FILES = 12;
 
 /** What a run did with the cache (tests read it through CORELENS_DEBUG_CODE_CACHE). */
 export const codeCacheStats = { used: 0, rejected: 0, missing: 0, skipped: 0, deps: 0, written: false, bytesUsed: 0, bytesBuilt: 0 };

@@ -49,7 +49,7 @@ describe('the CLI code cache', function () {
       assert.strictEqual(files.length, 1, files.join(' '));
       const file = path.join(cache, 'code-cache', files[0]!);
       // files of older installs and engines (one per node, flags, install path): the newest few stay
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 14; i++) {
         const old = path.join(cache, 'code-cache', `cli-old${i}.bin`);
         fs.writeFileSync(old, 'x');
         fs.utimesSync(old, new Date(2020, 0, 1 + i), new Date(2020, 0, 1 + i));
@@ -57,8 +57,9 @@ describe('the CLI code cache', function () {
       fs.rmSync(file);
       run(dir, cache);
       const kept = fs.readdirSync(path.join(cache, 'code-cache')).filter((f) => f.startsWith('cli-')).sort();
-      assert.deepStrictEqual(kept, [files[0]!, 'cli-old3.bin', 'cli-old4.bin', 'cli-old5.bin', 'cli-old6.bin', 'cli-old7.bin'].sort(), kept.join(' '));
-      for (let i = 3; i < 8; i++) fs.rmSync(path.join(cache, 'code-cache', `cli-old${i}.bin`));
+      // 12 stay (three flavours per install, four installs): the new file and the 11 newest old ones
+      assert.deepStrictEqual(kept, [files[0]!, ...Array.from({ length: 11 }, (_, k) => `cli-old${k + 3}.bin`)].sort(), kept.join(' '));
+      for (let i = 3; i < 14; i++) fs.rmSync(path.join(cache, 'code-cache', `cli-old${i}.bin`));
 
       const second = run(dir, cache);
       assert.strictEqual(second.out, plain.out);
