@@ -28,7 +28,7 @@ import type { GuardCmp } from './sites';
 import { spell } from './ctypes';
 import { LineMap, Tk } from './lexer';
 import * as fs from 'fs';
-import { HeaderCache, LocalBtfBuilder, ParsedFile, includeRangeOf, newTu, parseText } from './localTypes';
+import { HeaderCache, LocalBtfBuilder, ParsedFile, includeLines, newTu, parseText } from './localTypes';
 import { effectiveDefines, loadToolchain } from './toolchain';
 import { loadCParser, toEdit, TsNode, TsTree, CParserHandle } from './parser';
 import { Macro, Preprocessor } from './preproc';
@@ -654,10 +654,12 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyz
     const inlining = { outlined: new Set<FuncDef>(), reached: new Set<FuncDef>() };
     const plainReads: Site[] = [];
     // a program defined in a header is entered from the document at the include line that brings the header in
+    // (the include lines read once per analysis, and only if a header program asks)
     const includedBy = E.includedBy;
+    let includes: { start: number; end: number }[] | undefined;
     const includeEntry = includedBy && ((f: string): Range | undefined => {
       const k = includedBy.get(f);
-      const r = k === undefined ? undefined : includeRangeOf(text, k);
+      const r = k === undefined ? undefined : (includes ??= includeLines(text))[k];
       return r && rng(r.start, r.end);
     });
     const sites = contextSites(entries.map((x) => x.e), resultOf, deltaOf, { file, lines, rng, builder, linesOf, inlining, ...(includeEntry ? { includeEntry } : {}) }, headerRoots, E.contexts, share, plainReads);

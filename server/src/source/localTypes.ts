@@ -40,7 +40,7 @@ export interface ParsedFile {
   /** Every file read for this translation unit (the incremental path re-checks them). */
   files?: string[];
   /** The document only: per header it brings in (directly or through others), the ordinal of the document's
-   * `#include` directive line that first did (includeRangeOf finds it again in an edited text). */
+   * `#include` directive line that first did (includeLines finds it again in an edited text). */
   includedBy?: Map<string, number>;
   /** The file's include guard (Preprocessor.lastGuard). */
   guard?: string;
@@ -370,6 +370,8 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
   const funcs: FuncDef[] = [];
   const out: ParsedFile = { env, funcs, notes };
   if (depth === 0) env.imports = tu.visible;
+  // the document's include lines, read once for the ordinals of all its includes (includedBy)
+  let docIncludes: { start: number; end: number }[] | undefined;
   const pre = tu.pre;
   const notesBefore = pre.notes.length;
   let parsedUpTo = 0;
@@ -422,7 +424,7 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
         return;
       }
       if (!tu.foundIn.has(r.file)) tu.foundIn.set(r.file, r.dir);
-      const ordinal = depth === 0 ? includeOrdinal(text, ref.start) : -1;
+      const ordinal = depth === 0 ? includeOrdinal(docIncludes ??= includeLines(text), ref.start) : -1;
       if (depth === 0) { tu.includedBy ??= new Map(); if (!tu.includedBy.has(r.file)) tu.includedBy.set(r.file, ordinal); }
       if (tu.once.has(r.file)) return;
       if (hc.skips(r.file, tu)) { tu.ctx.push(`${r.file}#guarded`); tu.shareCtx.push(`${r.file}#guarded`); return; }
@@ -463,21 +465,20 @@ export function parseText(text: string, file: string, tu: Tu, depth: number, env
 /** Lines that are `#include` / `#include_next` / `#import` directives (a line's start, the directive's end). */
 const INCLUDE_LINE = /^[ \t]*#[ \t]*(?:include(?:_next)?|import)\b[^\n]*/gm;
 
-/** How many include directive lines of `text` start before offset `at`: an include's identity that survives edits
- * inside function bodies (they move offsets, never the directives' order: a body holding one re-parses the env). */
-function includeOrdinal(text: string, at: number): number {
-  let n = 0;
-  for (const m of text.matchAll(INCLUDE_LINE)) { if (m.index! + m[0].length > at) break; n++; }
-  return n;
+/** The include directive lines of `text`, in order (from the `#` to the line's last non-blank): an include's ordinal
+ * among them survives edits inside function bodies (they move offsets, never the directives' order: a body holding
+ * one re-parses the environment), so includedBy names an include by it and the analysis finds it again here. */
+export function includeLines(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(INCLUDE_LINE)) out.push({ start: m.index! + m[0].length - m[0].trimStart().length, end: m.index! + m[0].trimEnd().length });
+  return out;
 }
 
-/** The offsets of the `ordinal`-th include directive line of `text` (includeOrdinal's inverse), if it has one. */
-export function includeRangeOf(text: string, ordinal: number): { start: number; end: number } | undefined {
+/** The ordinal of the include line holding offset `at` (how many end before it). */
+function includeOrdinal(lines: readonly { start: number; end: number }[], at: number): number {
   let n = 0;
-  for (const m of text.matchAll(INCLUDE_LINE)) {
-    if (n++ === ordinal) { const start = m.index! + m[0].length - m[0].trimStart().length; return { start, end: m.index! + m[0].trimEnd().length }; }
-  }
-  return undefined;
+  while (n < lines.length && lines[n]!.end <= at) n++;
+  return n;
 }
 
 /**
